@@ -1,0 +1,54 @@
+import path from 'node:path';
+import pLimit from 'p-limit';
+import type { Logger, Progress, ScanContext, ScanOptions } from '../core/context.js';
+import { noProgress } from '../core/context.js';
+import { UsageError } from '../core/errors.js';
+import type { Policy } from '../core/policy.js';
+import type { ScanResult } from '../core/result.js';
+import type { Stage } from '../core/stage.js';
+import type { TrustedRegistry } from '../core/trusted-registry.js';
+import { runPipeline } from '../core/pipeline.js';
+import { DEFAULT_SKIP_DIRS, walkTree } from '../discover/walk.js';
+import { STAGES } from './stages.js';
+
+export interface ScanRequest {
+  readonly root: string;
+  readonly policy: Policy;
+  readonly registry: TrustedRegistry;
+  readonly options: ScanOptions;
+  readonly include: readonly string[];
+  readonly exclude: readonly string[];
+  readonly logger: Logger;
+  readonly progress?: Progress;
+  readonly signal?: AbortSignal;
+  readonly stages?: readonly Stage[];
+  /** YYYY-MM-DD used for suppression expiry; tests pin it. */
+  readonly today?: string;
+}
+
+/** Walk the tree and run every stage: the whole scan, shared by the CLI and the Action. */
+export async function scanRepository(req: ScanRequest): Promise<ScanResult> {
+  const root = path.resolve(req.root);
+  const walk = await walkTree(root, { include: req.include, exclude: req.exclude, skipDirs: DEFAULT_SKIP_DIRS }).catch(
+    (err: unknown) => {
+      throw new UsageError(`cannot scan ${req.root}: ${(err as { code?: string }).code ?? String(err)}`, { cause: err });
+    },
+  );
+  const limit = pLimit(Math.max(1, req.options.concurrency));
+  const ctx: ScanContext = {
+    root,
+    policy: req.policy,
+    registry: req.registry,
+    options: req.options,
+    logger: req.logger,
+    progress: req.progress ?? noProgress,
+    signal: req.signal ?? new AbortController().signal,
+    limit: (fn) => limit(fn),
+  };
+  return runPipeline(
+    req.stages ?? STAGES,
+    { files: walk.files, skipped: walk.skipped, findings: walk.findings, notifications: walk.skipped.map((s) => ({ level: 'warning' as const, message: `${s.path} not scanned: ${s.reason} (${s.detail})`, path: s.path })) },
+    ctx,
+    req.today,
+  );
+}

@@ -1,0 +1,63 @@
+import picomatch from 'picomatch';
+import type { Finding, ResolvedFinding } from './finding.js';
+import { compareFindings, fingerprintOf } from './fingerprint.js';
+import type { Policy, Suppression } from './policy.js';
+import { findRule } from './rules/index.js';
+
+export interface PolicyOutcome {
+  readonly findings: ResolvedFinding[];
+  readonly suppressed: ResolvedFinding[];
+}
+
+/**
+ * Decide each finding's level (finding override, then policy `rules`, then the rule default), drop `off` rules,
+ * apply live suppressions, add a finding per expired suppression, dedupe and sort.
+ */
+export function applyPolicy(raw: readonly Finding[], policy: Policy, today: string): PolicyOutcome {
+  const live = policy.suppressions.filter((s) => s.expires >= today);
+  const expired = policy.suppressions.filter((s) => s.expires < today);
+  const all: Finding[] = [...raw, ...expired.map((s) => expiredFinding(s, policy.source))];
+
+  const findings: ResolvedFinding[] = [];
+  const suppressed: ResolvedFinding[] = [];
+  const seen = new Set<string>();
+  for (const f of [...all].sort(compareFindings)) {
+    const rule = findRule(f.ruleId);
+    const setting = policy.rules[f.ruleId];
+    if (setting === 'off') continue;
+    const level = setting ?? f.level ?? rule?.level ?? 'warning';
+    const fingerprint = fingerprintOf(f);
+    const key = `${fingerprint}:${f.location.line ?? 0}:${f.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const resolved: ResolvedFinding = { ...f, level, fingerprint };
+    if (live.some((s) => suppresses(s, f))) suppressed.push(resolved);
+    else findings.push(resolved);
+  }
+  return { findings, suppressed };
+}
+
+function suppresses(s: Suppression, f: Finding): boolean {
+  if (s.rule !== f.ruleId && s.rule !== '*') return false;
+  if (s.path !== undefined && !picomatch.isMatch(f.location.path, s.path, { dot: true })) return false;
+  if (s.package !== undefined) {
+    if (f.artifact?.kind !== 'package') return false;
+    const { name, version } = f.artifact;
+    const at = s.package.lastIndexOf('@');
+    const hasVersion = at > 0;
+    const pkgName = hasVersion ? s.package.slice(0, at) : s.package;
+    if (!picomatch.isMatch(name, pkgName)) return false;
+    if (hasVersion && s.package.slice(at + 1) !== version) return false;
+  }
+  return true;
+}
+
+function expiredFinding(s: Suppression, source: string): Finding {
+  const target = s.path ?? s.package ?? 'everything';
+  return {
+    ruleId: 'CPX004',
+    message: `Suppression of ${s.rule} for ${target} expired on ${s.expires} (reason given: "${s.reason}"). It no longer hides findings; fix them or renew the suppression with a new expiry date.`,
+    location: { path: source, ...(s.line !== undefined ? { line: s.line } : {}) },
+    evidence: { rule: s.rule, target, expires: s.expires },
+  };
+}

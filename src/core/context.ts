@@ -1,0 +1,49 @@
+import type { Policy } from './policy.js';
+import type { TrustedRegistry } from './trusted-registry.js';
+
+export interface Logger {
+  debug(message: string): void;
+  info(message: string): void;
+  warn(message: string): void;
+}
+
+export const silentLogger: Logger = { debug() {}, info() {}, warn() {} };
+
+export interface ScanOptions {
+  /** Make no network request at all. */
+  readonly offline: boolean;
+  readonly concurrency: number;
+  /** Download tarballs and check them (issue: registry verification). */
+  readonly verifyTarballs: boolean;
+  /** Directory for the digest and registry caches; undefined = no cache. */
+  readonly cacheDir: string | undefined;
+  /** Registry URL override (`--registry`). */
+  readonly registry: string | undefined;
+  /** `i/n`: this job handles shard i of n (1-based). */
+  readonly shard: { readonly index: number; readonly count: number } | undefined;
+  /** Environment the scan may read (`.npmrc` expansion, tokens). Never printed. */
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+/** Progress of long stages; the CLI draws a bar from it on a TTY. */
+export interface Progress {
+  start(stage: string, total: number): void;
+  tick(n?: number): void;
+  done(): void;
+}
+
+export const noProgress: Progress = { start() {}, tick() {}, done() {} };
+
+/** Everything a stage may use. Trust material is loaded once before the scan and frozen. */
+export interface ScanContext {
+  /** Absolute scan root. */
+  readonly root: string;
+  readonly policy: Policy;
+  readonly registry: TrustedRegistry;
+  readonly options: ScanOptions;
+  readonly logger: Logger;
+  readonly progress: Progress;
+  readonly signal: AbortSignal;
+  /** Bounded concurrency shared by all stages. */
+  readonly limit: <T>(fn: () => Promise<T>) => Promise<T>;
+}

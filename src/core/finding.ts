@@ -1,0 +1,54 @@
+/** Levels follow SARIF: `error` > `warning` > `note`. */
+export type Level = 'error' | 'warning' | 'note';
+
+export const LEVELS: readonly Level[] = ['error', 'warning', 'note'];
+
+/** Higher is more severe; `none` (no level) ranks below every finding. */
+export function levelRank(level: Level | 'none'): number {
+  switch (level) {
+    case 'error':
+      return 3;
+    case 'warning':
+      return 2;
+    case 'note':
+      return 1;
+    case 'none':
+      return 0;
+  }
+}
+
+/** A place in the scanned tree. `path` is repo-relative POSIX; lines and columns are 1-based. */
+export interface Location {
+  readonly path: string;
+  readonly line?: number;
+  readonly column?: number;
+  readonly endLine?: number;
+  /** A name inside an archive or container, e.g. `archive/data.pkl`. */
+  readonly member?: string;
+}
+
+/** What a finding is about: a package version or a file with its digest. */
+export type Artifact =
+  | { readonly kind: 'package'; readonly name: string; readonly version: string }
+  | { readonly kind: 'model'; readonly path: string; readonly format?: string; readonly sha256?: string }
+  | { readonly kind: 'file'; readonly path: string; readonly sha256?: string };
+
+/** Facts behind a finding: expected vs actual digest, signer seen, global imported… Values are plain scalars. */
+export type Evidence = Readonly<Record<string, string | number | boolean>>;
+
+export interface Finding {
+  readonly ruleId: string;
+  /** Says what is wrong, where, and what to do. */
+  readonly message: string;
+  readonly location: Location;
+  /** Overrides the rule's default level (e.g. a policy-chosen level for git dependencies). */
+  readonly level?: Level;
+  readonly artifact?: Artifact;
+  readonly evidence?: Evidence;
+}
+
+/** A finding after policy: its level is decided. */
+export interface ResolvedFinding extends Finding {
+  readonly level: Level;
+  readonly fingerprint: string;
+}

@@ -1,0 +1,12 @@
+export * from './finding.js';
+export * from './rule.js';
+export * from './errors.js';
+export * from './files.js';
+export * from './records.js';
+export * from './policy.js';
+export * from './trusted-registry.js';
+export * from './context.js';
+export * from './stage.js';
+export * from './result.js';
+export { fingerprintOf, compareFindings } from './fingerprint.js';
+export { RULES, findRule, getRule } from './rules/index.js';

@@ -1,0 +1,114 @@
+import type { ScanContext } from './context.js';
+import type { DiscoveredFile, SkippedFile } from './files.js';
+import type { Finding, Level } from './finding.js';
+import { applyPolicy } from './apply-policy.js';
+import type { DependencyGraph, ModelRecord, VerificationRecord, VerificationStatus } from './records.js';
+import type { ScanResult } from './result.js';
+import type { Notification, Stage, StageInput } from './stage.js';
+import { ChainproofError, errorMessage } from './errors.js';
+
+export interface PipelineInput {
+  readonly files: readonly DiscoveredFile[];
+  readonly skipped: readonly SkippedFile[];
+  readonly findings: readonly Finding[];
+  readonly notifications: readonly Notification[];
+}
+
+/**
+ * Run the stages in order. A stage that throws a ChainproofError stops the job (config/operational);
+ * any other throw is an internal error of that stage: it is recorded, the scan goes on, and the result is marked
+ * incomplete — never silently clean.
+ */
+export async function runPipeline(
+  stages: readonly Stage[],
+  start: PipelineInput,
+  ctx: ScanContext,
+  today: string = new Date().toISOString().slice(0, 10),
+): Promise<ScanResult> {
+  const findings: Finding[] = [...start.findings];
+  const notifications: Notification[] = [...start.notifications];
+  const graphs: DependencyGraph[] = [];
+  const models: ModelRecord[] = [];
+  const verifications = new Map<string, VerificationRecord>();
+  let complete = true;
+
+  for (const stage of stages) {
+    if (ctx.signal.aborted) throw new ChainproofError('OPERATIONAL', 'scan aborted');
+    const input: StageInput = { files: start.files, skipped: start.skipped, graphs, models };
+    try {
+      const out = await stage.run(input, ctx);
+      findings.push(...(out.findings ?? []));
+      graphs.push(...(out.graphs ?? []));
+      mergeModels(models, out.models ?? []);
+      notifications.push(...(out.notifications ?? []));
+      for (const v of out.verifications ?? []) mergeVerification(verifications, v);
+    } catch (err) {
+      if (err instanceof ChainproofError) throw err;
+      complete = false;
+      ctx.logger.warn(`stage ${stage.name} failed: ${errorMessage(err)}`);
+      notifications.push({ level: 'error', message: `The ${stage.name} stage failed and its checks did not run: ${errorMessage(err)}` });
+      findings.push({
+        ruleId: 'CPX003',
+        message: `The ${stage.name} stage failed (${errorMessage(err)}); its checks did not run, so nothing it covers is verified.`,
+        location: { path: '.' },
+        evidence: { stage: stage.name },
+      });
+    }
+  }
+
+  const { findings: resolved, suppressed } = applyPolicy(findings, ctx.policy, today);
+  const byLevel: Record<Level, number> = { error: 0, warning: 0, note: 0 };
+  for (const f of resolved) byLevel[f.level]++;
+  const vs = [...verifications.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const count = (s: VerificationStatus) => vs.filter((v) => v.status === s).length;
+  const sortedModels = [...models].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const sortedGraphs = [...graphs].sort((a, b) => (a.lockfile < b.lockfile ? -1 : a.lockfile > b.lockfile ? 1 : 0));
+
+  return {
+    findings: resolved,
+    suppressed,
+    files: start.files,
+    skipped: start.skipped,
+    graphs: sortedGraphs,
+    models: sortedModels,
+    verifications: vs,
+    notifications: [...notifications].sort((a, b) =>
+      (a.path ?? '') < (b.path ?? '') ? -1 : (a.path ?? '') > (b.path ?? '') ? 1 : a.message < b.message ? -1 : 1,
+    ),
+    summary: {
+      files: start.files.length,
+      lockfiles: sortedGraphs.length,
+      packages: sortedGraphs.reduce((n, g) => n + g.packages.length, 0),
+      models: sortedModels.length,
+      verified: count('verified'),
+      failed: count('failed'),
+      unverifiable: count('unverifiable'),
+      byLevel,
+      suppressed: suppressed.length,
+    },
+    policySource: ctx.policy.source,
+    registryFiles: ctx.registry.files,
+    ...(ctx.options.shard ? { shard: ctx.options.shard } : {}),
+    complete,
+  };
+}
+
+/** Later stages may enrich a model record (e.g. add a digest); merge by path. */
+function mergeModels(into: ModelRecord[], add: readonly ModelRecord[]): void {
+  for (const m of add) {
+    const i = into.findIndex((x) => x.path === m.path);
+    if (i < 0) into.push(m);
+    else {
+      const old = into[i]!;
+      into[i] = { ...old, ...m, digests: { ...old.digests, ...m.digests } };
+    }
+  }
+}
+
+const STATUS_RANK: Record<VerificationStatus, number> = { verified: 0, unverifiable: 1, failed: 2 };
+
+/** Worst outcome wins: failed > unverifiable > verified. */
+function mergeVerification(into: Map<string, VerificationRecord>, v: VerificationRecord): void {
+  const old = into.get(v.key);
+  if (!old || STATUS_RANK[v.status] > STATUS_RANK[old.status]) into.set(v.key, v);
+}

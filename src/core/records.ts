@@ -1,0 +1,60 @@
+import type { FileFormat } from './files.js';
+
+/** One package the build installs, as a lockfile states it. */
+export interface PackageNode {
+  readonly name: string;
+  readonly version: string;
+  /** Repo-relative lockfile path. */
+  readonly lockfile: string;
+  /** 1-based line where this entry starts in the lockfile. */
+  readonly line: number;
+  readonly resolved?: string;
+  readonly integrity?: string;
+  readonly dev: boolean;
+  readonly optional: boolean;
+  readonly peer: boolean;
+  /** Workspace (importer) that owns it; '' for the root. */
+  readonly workspace: string;
+  /** Names from the root down to this package, e.g. ['root', 'a', 'b']. */
+  readonly path: readonly string[];
+  /** How it is sourced. */
+  readonly source: 'registry' | 'git' | 'tarball' | 'file' | 'link' | 'workspace' | 'patch' | 'unknown';
+  readonly hasInstallScript?: boolean;
+  /** For aliases (`npm:`), the name the code imports. */
+  readonly alias?: string;
+  readonly bundled?: boolean;
+  /** The lockfile key (npm `packages` key, yarn descriptor, pnpm id). */
+  readonly key: string;
+}
+
+export interface DependencyGraph {
+  readonly lockfile: string;
+  readonly kind: 'npm' | 'yarn-classic' | 'yarn-berry' | 'pnpm';
+  /** Lockfile format version as written (npm lockfileVersion, berry __metadata.version, pnpm lockfileVersion). */
+  readonly formatVersion: string;
+  readonly packages: readonly PackageNode[];
+  /** Declared dependencies of each importer/workspace, by workspace path ('' = root). */
+  readonly importers: Readonly<Record<string, Readonly<Record<string, string>>>>;
+}
+
+/** A model file and what is known of it; every one appears in the JSON report. */
+export interface ModelRecord {
+  readonly path: string;
+  readonly format: FileFormat;
+  readonly size: number;
+  /** Algorithm → lowercase hex digest, e.g. { sha256: '…' }. */
+  readonly digests: Readonly<Record<string, string>>;
+  /** The trusted-registry artifact it matched, if any: `name@revision`. */
+  readonly registryEntry?: string;
+  /** For LFS pointers: the oid and size the pointer names. */
+  readonly lfs?: { readonly oid: string; readonly size: number };
+}
+
+export type VerificationStatus = 'verified' | 'failed' | 'unverifiable';
+
+/** Per-artifact outcome; the summary counts these. Key: `pkg:<name>@<version>` or `file:<path>`. */
+export interface VerificationRecord {
+  readonly key: string;
+  readonly status: VerificationStatus;
+  readonly detail?: string;
+}

@@ -1,0 +1,35 @@
+import type { DiscoveredFile, SkippedFile } from './files.js';
+import type { Level, ResolvedFinding } from './finding.js';
+import type { DependencyGraph, ModelRecord, VerificationRecord } from './records.js';
+import type { Notification } from './stage.js';
+
+export interface ScanSummary {
+  readonly files: number;
+  readonly lockfiles: number;
+  readonly packages: number;
+  readonly models: number;
+  readonly verified: number;
+  readonly failed: number;
+  readonly unverifiable: number;
+  readonly byLevel: Readonly<Record<Level, number>>;
+  readonly suppressed: number;
+}
+
+/** Everything a scan produced, sorted and deterministic; reporters only read it. */
+export interface ScanResult {
+  readonly findings: readonly ResolvedFinding[];
+  readonly suppressed: readonly ResolvedFinding[];
+  readonly files: readonly DiscoveredFile[];
+  readonly skipped: readonly SkippedFile[];
+  readonly graphs: readonly DependencyGraph[];
+  readonly models: readonly ModelRecord[];
+  readonly verifications: readonly VerificationRecord[];
+  readonly notifications: readonly Notification[];
+  readonly summary: ScanSummary;
+  readonly policySource: string;
+  readonly registryFiles: readonly string[];
+  /** The shard this result covers, when sharded. */
+  readonly shard?: { readonly index: number; readonly count: number };
+  /** False when a stage could not run at all (its error is in notifications). */
+  readonly complete: boolean;
+}

@@ -1,0 +1,31 @@
+import type { Rule } from '../rule.js';
+import { DEPS_RULES } from './deps.js';
+import { INSPECT_FORMATS_RULES } from './inspect-formats.js';
+import { INSPECT_PICKLE_RULES } from './inspect-pickle.js';
+import { MODELS_RULES } from './models.js';
+import { REGISTRY_RULES } from './registry.js';
+import { SCANNER_RULES } from './scanner.js';
+import { SIGNATURES_RULES } from './signatures.js';
+
+/** Every rule chainproof can report, sorted by ID. One list per area; adding a rule is one entry there. */
+export const RULES: readonly Rule[] = [
+  ...DEPS_RULES,
+  ...REGISTRY_RULES,
+  ...MODELS_RULES,
+  ...INSPECT_PICKLE_RULES,
+  ...INSPECT_FORMATS_RULES,
+  ...SIGNATURES_RULES,
+  ...SCANNER_RULES,
+].sort((a, b) => a.id.localeCompare(b.id));
+
+const BY_ID = new Map(RULES.map((r) => [r.id, r]));
+
+export function findRule(id: string): Rule | undefined {
+  return BY_ID.get(id);
+}
+
+export function getRule(id: string): Rule {
+  const rule = BY_ID.get(id);
+  if (!rule) throw new Error(`unknown rule ${id}`);
+  return rule;
+}

@@ -1,0 +1,55 @@
+import { defineRules } from '../rule.js';
+
+/** CPX: scanner health. A file that could not be checked is a finding, never a silent pass. */
+export const SCANNER_RULES = defineRules([
+  {
+    id: 'CPX001',
+    name: 'UnreadableFile',
+    short: 'A file could not be read, so it was not checked.',
+    full: 'chainproof could not open or read this file (permissions, I/O error, or it vanished during the scan). Nothing is known about its content, so it is reported instead of being treated as clean.',
+    help: 'Make the file readable by the user running chainproof, or exclude it with `--exclude` if it is not part of the build.',
+    level: 'warning',
+    severity: '5.0',
+    tags: ['security', 'scanner-health'],
+  },
+  {
+    id: 'CPX002',
+    name: 'SymlinkOutsideRoot',
+    short: 'A symbolic link points outside the scan root and was not followed.',
+    full: 'A symbolic link inside the repository resolves to a path outside the scan root. chainproof never follows such links, because they can make a build load files that review never saw.',
+    help: 'Replace the link with the file it points to, or point it inside the repository. If the target is outside on purpose, scan that location separately.',
+    level: 'warning',
+    severity: '5.5',
+    tags: ['security', 'scanner-health', 'symlink'],
+  },
+  {
+    id: 'CPX003',
+    name: 'FileNotScanned',
+    short: 'An analyser failed on a file, so it was not fully checked.',
+    full: 'An analyser stopped on this file with an unexpected error. The file is reported as not scanned rather than clean.',
+    help: 'Report the file to the chainproof maintainers if it is a valid file. Until then, treat it as unverified.',
+    level: 'warning',
+    severity: '5.0',
+    tags: ['security', 'scanner-health'],
+  },
+  {
+    id: 'CPX004',
+    name: 'ExpiredSuppression',
+    short: 'A policy suppression has passed its expiry date.',
+    full: 'Suppressions carry an expiry date so that accepted risks are reviewed again. This one has expired: it no longer hides findings and must be renewed or removed.',
+    help: 'Review the suppressed findings. Either fix them and delete the suppression, or renew it with a new `expires` date and a current `reason`.',
+    level: 'warning',
+    severity: '4.0',
+    tags: ['policy'],
+  },
+  {
+    id: 'CPX005',
+    name: 'ExtensionMismatch',
+    short: "A file's content is not the format its extension claims.",
+    full: 'The file name says one format, but its bytes are another (for example a pickle named `.safetensors`, or a PNG named `.pt`). Loaders dispatch on content or on name differently, which attackers use to slip files past name-based checks. chainproof reports and inspects the file by what it really is.',
+    help: 'Rename the file to match its content, or replace it with a file of the format it claims. Treat it as suspicious until you know why it was renamed.',
+    level: 'warning',
+    severity: '6.0',
+    tags: ['security', 'models'],
+  },
+]);

@@ -1,0 +1,3 @@
+import { defineRules } from '../rule.js';
+
+export const SIGNATURES_RULES = defineRules([]);

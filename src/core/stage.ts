@@ -1,0 +1,48 @@
+import type { ScanContext } from './context.js';
+import type { DiscoveredFile, SkippedFile } from './files.js';
+import type { Finding } from './finding.js';
+import type { DependencyGraph, ModelRecord, VerificationRecord } from './records.js';
+
+/** Something that could not be scanned, recorded in SARIF `invocations[].toolExecutionNotifications`. */
+export interface Notification {
+  readonly level: 'error' | 'warning' | 'note';
+  readonly message: string;
+  readonly path?: string;
+  /** Rule the matching finding carries, if any. */
+  readonly ruleId?: string;
+}
+
+/** What every stage sees: the walk's result and what earlier stages produced. */
+export interface StageInput {
+  readonly files: readonly DiscoveredFile[];
+  readonly skipped: readonly SkippedFile[];
+  readonly graphs: readonly DependencyGraph[];
+  readonly models: readonly ModelRecord[];
+}
+
+export interface StageOutput {
+  readonly findings?: readonly Finding[];
+  readonly graphs?: readonly DependencyGraph[];
+  readonly models?: readonly ModelRecord[];
+  readonly verifications?: readonly VerificationRecord[];
+  readonly notifications?: readonly Notification[];
+}
+
+/**
+ * A pipeline stage. Stages run in order; a stage returns data and never throws for a bad input file
+ * (that is a finding). Throwing means the whole job cannot be done.
+ */
+export interface Stage {
+  readonly name: string;
+  run(input: StageInput, ctx: ScanContext): Promise<StageOutput>;
+}
+
+/**
+ * A file plugin (lockfile parser, model analyser): a name, a cheap filter, and a function from the file to data.
+ * The pipeline opens files; plugins never walk the tree.
+ */
+export interface FilePlugin<T> {
+  readonly name: string;
+  matches(file: DiscoveredFile): boolean;
+  analyze(file: DiscoveredFile, ctx: ScanContext): Promise<T>;
+}

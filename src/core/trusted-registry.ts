@@ -1,0 +1,64 @@
+/** The trusted registry a security team maintains, after load and validation (frozen). */
+export interface RegistryFile {
+  /** Repo-relative path or glob (`*` within a segment, `**` across). */
+  readonly path: string;
+  readonly size?: number;
+  readonly sha256?: string;
+  readonly sha512?: string;
+}
+
+export interface ModelArtifact {
+  readonly name: string;
+  readonly revision: string;
+  readonly source: string;
+  readonly license?: string;
+  readonly files: readonly RegistryFile[];
+  /** Expected signer, a name in the policy's `signatures.signers` or an identity string. */
+  readonly signer?: string;
+  /** Where the entry is written, for messages. */
+  readonly file: string;
+  readonly line?: number;
+}
+
+export interface RevokedArtifact {
+  readonly name?: string;
+  readonly sha256: string;
+  readonly reason: string;
+  readonly file: string;
+  readonly line?: number;
+}
+
+export interface PinnedPackage {
+  readonly name: string;
+  readonly version: string;
+  readonly integrity: string;
+  readonly file: string;
+}
+
+/** An OSV record (https://ossf.github.io/osv-schema/) narrowed to what chainproof reads. */
+export interface MaliciousPackage {
+  readonly id: string;
+  readonly summary?: string;
+  readonly name: string;
+  /** semver ranges (`introduced`/`fixed` events turned into ranges) or exact versions. */
+  readonly ranges: readonly string[];
+  readonly versions: readonly string[];
+  readonly file: string;
+}
+
+export interface TrustedRegistry {
+  /** Files it was read from, repo-relative. */
+  readonly files: readonly string[];
+  readonly models: readonly ModelArtifact[];
+  readonly revoked: readonly RevokedArtifact[];
+  readonly packages: readonly PinnedPackage[];
+  readonly malicious: readonly MaliciousPackage[];
+}
+
+export const EMPTY_REGISTRY: TrustedRegistry = Object.freeze({
+  files: [],
+  models: [],
+  revoked: [],
+  packages: [],
+  malicious: [],
+});
