@@ -6,6 +6,7 @@ import type { DependencyGraph, ModelRecord, VerificationRecord, VerificationStat
 import type { ScanResult } from './result.js';
 import type { Notification, Stage, StageInput } from './stage.js';
 import { ChainproofError, errorMessage } from './errors.js';
+import { inShard } from './shard.js';
 
 export interface PipelineInput {
   readonly files: readonly DiscoveredFile[];
@@ -56,12 +57,16 @@ export async function runPipeline(
     }
   }
 
-  const { findings: resolved, suppressed } = applyPolicy(findings, ctx.policy, today);
+  const shard = ctx.options.shard;
+  const mine = shard ? findings.filter((f) => inShard(shardKeyOf(f), shard)) : findings;
+  const { findings: resolved, suppressed } = applyPolicy(mine, ctx.policy, today);
   const byLevel: Record<Level, number> = { error: 0, warning: 0, note: 0 };
   for (const f of resolved) byLevel[f.level]++;
-  const vs = [...verifications.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const vs = [...verifications.values()]
+    .filter((v) => !shard || inShard(v.key, shard)).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const count = (s: VerificationStatus) => vs.filter((v) => v.status === s).length;
-  const sortedModels = [...models].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const sortedModels = [...models]
+    .filter((m) => !shard || inShard(m.path, shard)).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const sortedGraphs = [...graphs].sort((a, b) => (a.lockfile < b.lockfile ? -1 : a.lockfile > b.lockfile ? 1 : 0));
 
   return {
@@ -76,7 +81,7 @@ export async function runPipeline(
       (a.path ?? '') < (b.path ?? '') ? -1 : (a.path ?? '') > (b.path ?? '') ? 1 : a.message < b.message ? -1 : 1,
     ),
     summary: {
-      files: start.files.length,
+      files: shard ? start.files.filter((f) => inShard(f.path, shard)).length : start.files.length,
       lockfiles: sortedGraphs.length,
       packages: sortedGraphs.reduce((n, g) => n + g.packages.length, 0),
       models: sortedModels.length,
@@ -111,4 +116,14 @@ const STATUS_RANK: Record<VerificationStatus, number> = { verified: 0, unverifia
 function mergeVerification(into: Map<string, VerificationRecord>, v: VerificationRecord): void {
   const old = into.get(v.key);
   if (!old || STATUS_RANK[v.status] > STATUS_RANK[old.status]) into.set(v.key, v);
+}
+
+/**
+ * Sharding partitions results, not the walk: every job sees the whole tree (a signature over a folder or a
+ * lockfile needs all of it), and each finding belongs to exactly one shard by a content key. Stages may skip work
+ * for keys outside `ctx.options.shard` as an optimisation, using the same keys.
+ */
+export function shardKeyOf(f: Finding): string {
+  if (f.artifact?.kind === 'package') return `pkg:${f.artifact.name}@${f.artifact.version}`;
+  return f.location.path;
 }

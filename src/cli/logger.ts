@@ -1,0 +1,43 @@
+import type { Logger, Progress } from '../core/context.js';
+
+export function stderrLogger(opts: { quiet: boolean; verbose: boolean }): Logger {
+  return {
+    debug: (m) => {
+      if (opts.verbose) process.stderr.write(`debug: ${m}\n`);
+    },
+    info: (m) => {
+      if (!opts.quiet) process.stderr.write(`${m}\n`);
+    },
+    warn: (m) => {
+      if (!opts.quiet) process.stderr.write(`warning: ${m}\n`);
+    },
+  };
+}
+
+/** A one-line progress bar on stderr, only when stderr is a terminal. */
+export function stderrProgress(enabled: boolean): Progress | undefined {
+  if (!enabled || !process.stderr.isTTY) return undefined;
+  let label = '';
+  let total = 0;
+  let done = 0;
+  const draw = () => {
+    const width = 24;
+    const filled = total > 0 ? Math.round((done / total) * width) : 0;
+    process.stderr.write(`\r\u001b[2K${label.padEnd(10)} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}`);
+  };
+  return {
+    start(stage, n) {
+      label = stage;
+      total = n;
+      done = 0;
+      draw();
+    },
+    tick(n = 1) {
+      done = Math.min(total, done + n);
+      draw();
+    },
+    done() {
+      process.stderr.write('\r\u001b[2K');
+    },
+  };
+}

@@ -1,0 +1,2 @@
+/** Commands set the exit code here (yargs handlers cannot return one). */
+export const cliOutcome = { exitCode: 0 };

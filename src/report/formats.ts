@@ -1,0 +1,2 @@
+export type Format = 'text' | 'json' | 'sarif' | 'cyclonedx' | 'markdown';
+export const FORMATS: readonly Format[] = ['text', 'json', 'sarif', 'cyclonedx', 'markdown'];

@@ -1,0 +1,135 @@
+import type { Log, ReportingDescriptor, Result, Notification as SarifNotification } from 'sarif';
+import type { ResolvedFinding } from '../core/finding.js';
+import type { ScanResult } from '../core/result.js';
+import type { Rule } from '../core/rule.js';
+import { RULES } from '../core/rules/index.js';
+
+/** GitHub code scanning rejects runs with more results than this. */
+export const MAX_SARIF_RESULTS = 25_000;
+
+export const INFORMATION_URI = 'https://github.com/chainproof/chainproof';
+
+export interface SarifOptions {
+  readonly toolVersion: string;
+  /** `automationDetails.id` prefix (GitHub's category); the run id is `<category>/`. */
+  readonly category?: string;
+}
+
+/** SARIF 2.1.0 that `github/codeql-action/upload-sarif` accepts. */
+export function toSarif(result: ScanResult, opts: SarifOptions): Log {
+  const rules = RULES.map(toDescriptor);
+  const index = new Map(RULES.map((r, i) => [r.id, i]));
+  const kept = result.findings.slice(0, MAX_SARIF_RESULTS);
+  const truncated = result.findings.length - kept.length;
+  const notifications: SarifNotification[] = result.notifications.map((n) => ({
+    level: n.level,
+    message: { text: n.message },
+    ...(n.path !== undefined
+      ? { locations: [{ physicalLocation: { artifactLocation: { uri: encodeUri(n.path), uriBaseId: '%SRCROOT%' } } }] }
+      : {}),
+    ...(n.ruleId !== undefined ? { associatedRule: { id: n.ruleId, ...ruleIndexOf(index, n.ruleId) } } : {}),
+  }));
+  if (truncated > 0) {
+    notifications.push({
+      level: 'warning',
+      message: {
+        text: `Results truncated: ${result.findings.length} findings, only the first ${MAX_SARIF_RESULTS} are included (GitHub's limit per run). Use --shard or fix the most frequent rules first.`,
+      },
+    });
+  }
+  const category = opts.category ?? 'chainproof';
+  return {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'chainproof',
+            semanticVersion: opts.toolVersion,
+            version: opts.toolVersion,
+            informationUri: INFORMATION_URI,
+            rules,
+          },
+        },
+        automationDetails: { id: `${category}/${result.shard ? `shard-${result.shard.index}-of-${result.shard.count}` : ''}` },
+        originalUriBaseIds: { '%SRCROOT%': { description: { text: 'The scanned repository root.' } } },
+        invocations: [
+          {
+            executionSuccessful: result.complete,
+            toolExecutionNotifications: notifications,
+          },
+        ],
+        results: kept.map((f) => toResult(f, index)),
+        properties: {
+          summary: result.summary,
+          ...(truncated > 0 ? { truncatedResults: truncated } : {}),
+        },
+      },
+    ],
+  };
+}
+
+function ruleIndexOf(index: Map<string, number>, id: string): { index?: number } {
+  const i = index.get(id);
+  return i === undefined ? {} : { index: i };
+}
+
+function toDescriptor(rule: Rule): ReportingDescriptor {
+  return {
+    id: rule.id,
+    name: rule.name,
+    shortDescription: { text: rule.short },
+    fullDescription: { text: rule.full },
+    help: { text: stripMarkdown(rule.help), markdown: rule.help },
+    helpUri: `${INFORMATION_URI}/blob/main/docs/rules.md#${rule.id.toLowerCase()}`,
+    defaultConfiguration: { level: rule.level },
+    properties: {
+      'security-severity': rule.severity,
+      tags: [...rule.tags],
+      precision: 'high',
+      'problem.severity': rule.level === 'note' ? 'recommendation' : rule.level,
+    },
+  };
+}
+
+function toResult(f: ResolvedFinding, index: Map<string, number>): Result {
+  const region = f.location.line !== undefined
+    ? {
+        startLine: f.location.line,
+        ...(f.location.column !== undefined ? { startColumn: f.location.column } : {}),
+        ...(f.location.endLine !== undefined ? { endLine: f.location.endLine } : {}),
+      }
+    : { startLine: 1 };
+  return {
+    ruleId: f.ruleId,
+    ...ruleIndexOf(index, f.ruleId),
+    level: f.level,
+    message: { text: f.location.member !== undefined ? `${f.message} (in ${f.location.member})` : f.message },
+    locations: [
+      {
+        physicalLocation: {
+          artifactLocation: { uri: encodeUri(f.location.path), uriBaseId: '%SRCROOT%' },
+          region,
+        },
+      },
+    ],
+    partialFingerprints: { primaryLocationLineHash: `${f.fingerprint}:1` },
+    properties: {
+      ...(f.artifact ? { artifact: f.artifact } : {}),
+      ...(f.evidence ? { evidence: f.evidence } : {}),
+    },
+  };
+}
+
+/** Repo-relative POSIX path → relative URI reference (percent-encode what URIs forbid, keep `/`). */
+export function encodeUri(p: string): string {
+  return p
+    .split('/')
+    .map((seg) => encodeURIComponent(seg))
+    .join('/');
+}
+
+function stripMarkdown(md: string): string {
+  return md.replace(/`([^`]*)`/g, '$1').replace(/\*\*([^*]*)\*\*/g, '$1').replace(/\[([^\]]*)\]\([^)]*\)/g, '$1');
+}

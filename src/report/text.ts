@@ -1,0 +1,67 @@
+import type { Level } from '../core/finding.js';
+import type { ScanResult } from '../core/result.js';
+
+export interface TextOptions {
+  readonly color: boolean;
+}
+
+const CODES = { red: 31, yellow: 33, cyan: 36, green: 32, dim: 2, bold: 1 } as const;
+type Style = keyof typeof CODES;
+
+/** Human output for terminals: findings grouped by file, models seen, then a summary. */
+export function toText(result: ScanResult, opts: TextOptions): string {
+  const paint = (s: Style, t: string) => (opts.color ? `\u001b[${CODES[s]}m${t}\u001b[0m` : t);
+  const levelStyle: Record<Level, Style> = { error: 'red', warning: 'yellow', note: 'cyan' };
+  const lines: string[] = [];
+
+  let lastPath = '';
+  for (const f of result.findings) {
+    if (f.location.path !== lastPath) {
+      if (lastPath !== '') lines.push('');
+      lines.push(paint('bold', f.location.path));
+      lastPath = f.location.path;
+    }
+    const where = f.location.line !== undefined ? `${f.location.line}${f.location.column !== undefined ? `:${f.location.column}` : ''}` : '-';
+    const member = f.location.member !== undefined ? paint('dim', ` [${f.location.member}]`) : '';
+    lines.push(`  ${where.padEnd(6)} ${paint(levelStyle[f.level], f.level.padEnd(7))} ${paint('dim', f.ruleId)}  ${f.message}${member}`);
+  }
+  if (result.findings.length > 0) lines.push('');
+
+  if (result.models.length > 0) {
+    lines.push(paint('bold', 'Model files'));
+    const withFindings = new Set(result.findings.map((f) => f.location.path));
+    for (const m of result.models) {
+      const sha = m.digests['sha256'];
+      const mark = withFindings.has(m.path) ? paint('yellow', '!') : paint('green', '✓');
+      lines.push(`  ${mark} ${m.path}  ${paint('dim', `${m.format}, ${formatSize(m.size)}${sha ? `, sha256:${sha.slice(0, 16)}…` : ''}${m.registryEntry ? `, registry: ${m.registryEntry}` : ''}`)}`);
+    }
+    lines.push('');
+  }
+
+  if (result.skipped.length > 0) {
+    lines.push(paint('bold', 'Not scanned'));
+    for (const s of result.skipped) lines.push(`  ${s.path}  ${paint('dim', `${s.reason}: ${s.detail}`)}`);
+    lines.push('');
+  }
+
+  const s = result.summary;
+  const by = (l: Level) => paint(levelStyle[l], `${s.byLevel[l]} ${l}${s.byLevel[l] === 1 ? '' : 's'}`);
+  lines.push(paint('bold', 'Summary'));
+  lines.push(`  files ${s.files}, lockfiles ${s.lockfiles}, packages ${s.packages}, model files ${s.models}`);
+  lines.push(`  verified ${s.verified}, failed ${s.failed}, unverifiable ${s.unverifiable}`);
+  lines.push(`  findings: ${by('error')}, ${by('warning')}, ${by('note')}${s.suppressed > 0 ? `, ${s.suppressed} suppressed` : ''}`);
+  if (!result.complete) lines.push(paint('red', '  incomplete: a stage failed; see the findings above. Nothing it covers is verified.'));
+  return lines.join('\n') + '\n';
+}
+
+function formatSize(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let v = n / 1024;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v.toFixed(1)} ${units[i]}`;
+}
