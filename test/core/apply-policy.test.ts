@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { applyPolicy } from '../../src/core/apply-policy.js';
+import type { Finding } from '../../src/core/finding.js';
+import type { Policy } from '../../src/core/policy.js';
+import { inShard } from '../../src/core/shard.js';
+import { DEFAULT_POLICY } from '../../src/trust/policy/default.js';
+
+const f = (ruleId: string, p: string, extra: Partial<Finding> = {}): Finding => ({ ruleId, message: `${ruleId} at ${p}`, location: { path: p }, ...extra });
+const policy = (over: Partial<Policy>): Policy => ({ ...DEFAULT_POLICY, ...over });
+
+describe('applyPolicy', () => {
+  it.each([
+    { name: 'rule default level', pol: policy({}), want: ['warning'] },
+    { name: 'policy overrides level', pol: policy({ rules: { CPX001: 'error' } }), want: ['error'] },
+    { name: 'policy turns a rule off', pol: policy({ rules: { CPX001: 'off' } }), want: [] },
+  ])('$name', ({ pol, want }) => {
+    const out = applyPolicy([f('CPX001', 'a.pt')], pol, '2026-01-01');
+    expect(out.findings.map((x) => x.level)).toEqual(want);
+  });
+
+  it('live suppressions hide, expired ones stop hiding and become CPX004', () => {
+    const sup = { rule: 'CPX001', path: 'models/**', reason: 'accepted', expires: '2026-06-30', line: 7 };
+    const live = applyPolicy([f('CPX001', 'models/a.pt'), f('CPX001', 'other/b.pt')], policy({ suppressions: [sup] }), '2026-06-30');
+    expect(live.findings.map((x) => x.location.path)).toEqual(['other/b.pt']);
+    expect(live.suppressed).toHaveLength(1);
+    const expired = applyPolicy([f('CPX001', 'models/a.pt')], policy({ suppressions: [sup], source: 'policy.yml' }), '2026-07-01');
+    expect(expired.findings.map((x) => [x.ruleId, x.location.path, x.location.line])).toEqual([
+      ['CPX001', 'models/a.pt', undefined],
+      ['CPX004', 'policy.yml', 7],
+    ]);
+  });
+
+  it('package suppressions match name and optional version', () => {
+    const pkg = (name: string, version: string) => f('CPX003', 'package-lock.json', { artifact: { kind: 'package', name, version } });
+    const out = applyPolicy([pkg('lodash', '4.17.20'), pkg('lodash', '4.17.21'), pkg('@acme/x', '1.0.0')], policy({
+      suppressions: [
+        { rule: 'CPX003', package: 'lodash@4.17.20', reason: 'r', expires: '2099-01-01' },
+        { rule: 'CPX003', package: '@acme/*', reason: 'r', expires: '2099-01-01' },
+      ],
+    }), '2026-01-01');
+    expect(out.findings.map((x) => (x.artifact?.kind === 'package' ? x.artifact.version : ''))).toEqual(['4.17.21']);
+  });
+
+  it('sorts, dedupes and fingerprints without line numbers', () => {
+    const a = f('CPX001', 'b.pt', { location: { path: 'b.pt', line: 3 } });
+    const b = f('CPX001', 'a.pt');
+    const out = applyPolicy([a, b, a], policy({}), '2026-01-01');
+    expect(out.findings.map((x) => x.location.path)).toEqual(['a.pt', 'b.pt']);
+    const moved = applyPolicy([{ ...a, location: { path: 'b.pt', line: 9 } }], policy({}), '2026-01-01');
+    expect(moved.findings[0]!.fingerprint).toBe(out.findings[1]!.fingerprint);
+  });
+});
+
+describe('inShard', () => {
+  it('puts every key in exactly one shard for n = 1..4', () => {
+    const keys = Array.from({ length: 500 }, (_, i) => `models/file-${i}.pt`);
+    for (let n = 1; n <= 4; n++) {
+      for (const k of keys) {
+        const owners = Array.from({ length: n }, (_, i) => i + 1).filter((i) => inShard(k, { index: i, count: n }));
+        expect(owners).toHaveLength(1);
+      }
+    }
+  });
+});

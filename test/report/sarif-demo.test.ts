@@ -1,0 +1,59 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import Ajv2020 from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import { describe, expect, it } from 'vitest';
+import { REPO, runCli } from '../helpers/cli.js';
+
+const schema = JSON.parse(readFileSync(path.join(REPO, 'fixtures/sarif/sarif-schema-2.1.0.json'), 'utf8'));
+
+function demoSarif(): any {
+  const r = runCli(['scan', 'fixtures/demo-project', '--offline', '--quiet', '--format', 'sarif', '--fail-on', 'none']);
+  expect(r.code, r.stderr).toBe(0);
+  return JSON.parse(r.stdout);
+}
+
+describe('SARIF of the demo scan', () => {
+  const first = demoSarif();
+  const second = demoSarif();
+
+  it('is valid against the SARIF 2.1.0 schema GitHub uses', () => {
+    const ajv = new Ajv2020.default({ allErrors: true, strict: false });
+    addFormats.default(ajv);
+    const validate = ajv.compile(schema);
+    const ok = validate(first);
+    expect(validate.errors ?? []).toEqual([]);
+    expect(ok).toBe(true);
+  });
+
+  it('has results, each with a location, a rule in rules, the right ruleIndex and a fingerprint', () => {
+    const run = first.runs[0];
+    const rules = run.tool.driver.rules;
+    expect(run.results.length).toBeGreaterThan(5);
+    expect(run.automationDetails.id).toMatch(/^chainproof\//);
+    for (const r of run.results) {
+      expect(rules[r.ruleIndex].id).toBe(r.ruleId);
+      expect(r.locations.length).toBeGreaterThan(0);
+      const loc = r.locations[0].physicalLocation;
+      expect(loc.artifactLocation.uriBaseId).toBe('%SRCROOT%');
+      expect(loc.artifactLocation.uri).not.toMatch(/^\/|^[a-z]+:/i);
+      expect(loc.region.startLine).toBeGreaterThanOrEqual(1);
+      expect(r.partialFingerprints.primaryLocationLineHash).toMatch(/^[0-9a-f]{32}:1$/);
+      expect(r.message.text.length).toBeGreaterThan(20);
+    }
+    for (const rule of rules) {
+      expect(typeof rule.properties['security-severity']).toBe('string');
+      expect(rule.help.markdown.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('is byte-for-byte the same on a second run (stable fingerprints, sorted output)', () => {
+    expect(JSON.stringify(second)).toBe(JSON.stringify(first));
+  });
+
+  it('points lockfile findings at their line', () => {
+    const lock = first.runs[0].results.filter((r: any) => r.locations[0].physicalLocation.artifactLocation.uri === 'package-lock.json');
+    expect(lock.length).toBeGreaterThan(0);
+    for (const r of lock) expect(r.locations[0].physicalLocation.region.startLine).toBeGreaterThan(1);
+  });
+});
