@@ -1,0 +1,136 @@
+import { parse as parseIni } from 'ini';
+
+/** Credentials for one registry, keyed in NpmrcConfig.auth by its "nerf dart" (`//host/path/`). */
+export interface NpmrcAuth {
+  token?: string;
+  /** `_auth`: base64 of `user:password`, as sent in `Authorization: Basic`. */
+  basic?: string;
+  username?: string;
+  /** Plain password (`:_password` is base64 in the file; decoded here). */
+  password?: string;
+}
+
+export interface NpmrcConfig {
+  /** Default registry, normalised to end with `/`. */
+  registry?: string;
+  /** '@scope' → registry URL (normalised to end with `/`). */
+  scopes: Record<string, string>;
+  /** Keyed by '//host/path/'. Secrets: never print these. */
+  auth: Record<string, NpmrcAuth>;
+  ca: string[];
+  cafile?: string;
+  strictSsl?: boolean;
+  /** Every key after `${ENV}` expansion, values as strings. May hold secrets: never print. */
+  raw: Record<string, string>;
+}
+
+export const DEFAULT_NPM_REGISTRY = 'https://registry.npmjs.org/';
+
+/**
+ * Parse `.npmrc` text the way npm (@npmcli/config) does: ini syntax, `${VAR}` / `${VAR?}` expansion in keys and
+ * values, `@scope:registry`, and per-registry credentials (`//host/path/:_authToken`, `:_auth`, `:username`,
+ * `:_password`). Pure: the environment is passed in. Never throws on odd content; unknown keys stay in `raw`.
+ */
+export function parseNpmrc(text: string, env: Record<string, string | undefined>): NpmrcConfig {
+  const parsed = parseIni(text) as Record<string, unknown>;
+  const raw: Record<string, string> = Object.create(null) as Record<string, string>;
+  const ca: string[] = [];
+  for (const [rawKey, rawValue] of Object.entries(parsed)) {
+    const key = expandEnv(rawKey, env);
+    if (Array.isArray(rawValue)) {
+      // `ca[]=…` lines: npm's only array-valued setting in practice.
+      const values = rawValue.filter((v): v is string => typeof v === 'string').map((v) => expandEnv(v, env));
+      if (key === 'ca') ca.push(...values);
+      raw[key] = values.join('\n');
+      continue;
+    }
+    // ini turns "true"/"false" into booleans and a bare key into `true`; sections into objects (ignored by npm).
+    if (typeof rawValue === 'boolean') raw[key] = String(rawValue);
+    else if (typeof rawValue === 'string') raw[key] = expandEnv(rawValue, env);
+  }
+
+  const config: NpmrcConfig = { scopes: {}, auth: {}, ca, raw };
+  const auth: Record<string, NpmrcAuth> = Object.create(null) as Record<string, NpmrcAuth>;
+  const scopes: Record<string, string> = Object.create(null) as Record<string, string>;
+  for (const [key, value] of Object.entries(raw)) {
+    if (key === 'registry' && value !== '') config.registry = withSlash(value);
+    else if (key === 'ca' && ca.length === 0 && value !== '' && value !== 'null') ca.push(value);
+    else if (key === 'cafile' && value !== '') config.cafile = value;
+    else if (key === 'strict-ssl') config.strictSsl = value !== 'false';
+    else if (/^@[^/:]+:registry$/.test(key) && value !== '') scopes[key.slice(0, key.indexOf(':'))] = withSlash(value);
+    else if (key.startsWith('//')) addAuth(auth, key, value);
+  }
+  // Legacy top-level credentials belong to the default registry.
+  const defaultDart = nerfDart(config.registry ?? DEFAULT_NPM_REGISTRY);
+  if (raw._authToken !== undefined) setAuth(auth, defaultDart, '_authToken', raw._authToken);
+  if (raw._auth !== undefined) setAuth(auth, defaultDart, '_auth', raw._auth);
+  config.scopes = { ...scopes };
+  config.auth = { ...auth };
+  return config;
+}
+
+/** `//host/path/:field=value` → auth[`//host/path/`].field. The host may carry a port, so split at the last colon. */
+function addAuth(auth: Record<string, NpmrcAuth>, key: string, value: string): void {
+  const colon = key.lastIndexOf(':');
+  if (colon < 0) return;
+  const field = key.slice(colon + 1);
+  const dart = withSlash(key.slice(0, colon));
+  setAuth(auth, dart, field, value);
+}
+
+function setAuth(auth: Record<string, NpmrcAuth>, dart: string, field: string, value: string): void {
+  const entry = auth[dart] ?? {};
+  switch (field) {
+    case '_authToken':
+      entry.token = value;
+      break;
+    case '_auth':
+      entry.basic = value;
+      break;
+    case 'username':
+      entry.username = value;
+      break;
+    case '_password':
+      entry.password = Buffer.from(value, 'base64').toString('utf8');
+      break;
+    default:
+      return; // certfile, keyfile, always-auth…: kept in raw only
+  }
+  auth[dart] = entry;
+}
+
+/**
+ * npm's env-replace: `${NAME}` → env value (left as written when unset), `${NAME?}` → value or '' ; a backslash
+ * escapes the expression.
+ */
+export function expandEnv(text: string, env: Record<string, string | undefined>): string {
+  return text.replace(/(?<!\\)(\\*)\$\{([^${}?]+)(\?)?\}/g, (orig, esc: string, name: string, mod?: string) => {
+    if (esc.length % 2 === 1) return orig.slice((esc.length + 1) / 2);
+    const val = env[name] ?? (mod === '?' ? '' : `\${${name}}`);
+    return esc.slice(esc.length / 2) + val;
+  });
+}
+
+/** The credential key of a registry URL: `https://r.example.com/npm/` → `//r.example.com/npm/`. */
+export function nerfDart(url: string): string {
+  try {
+    const u = new URL(url);
+    const path = u.pathname.endsWith('/') ? u.pathname : u.pathname.slice(0, u.pathname.lastIndexOf('/') + 1);
+    return `//${u.host}${path}`;
+  } catch {
+    return withSlash(url.replace(/^[a-z]+:/i, ''));
+  }
+}
+
+/** The registry npm would fetch `name` from: its scope's registry, else the default. */
+export function registryFor(name: string, config: NpmrcConfig): string {
+  if (name.startsWith('@')) {
+    const scoped = config.scopes[name.slice(0, name.indexOf('/'))];
+    if (scoped !== undefined) return scoped;
+  }
+  return config.registry ?? DEFAULT_NPM_REGISTRY;
+}
+
+function withSlash(s: string): string {
+  return s.endsWith('/') ? s : `${s}/`;
+}
