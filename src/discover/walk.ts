@@ -5,6 +5,7 @@ import type { DiscoveredFile, SkippedFile } from '../core/files.js';
 import type { Finding } from '../core/finding.js';
 import { errorMessage } from '../core/errors.js';
 import { detectFormat, SNIFF_BYTES } from './detect.js';
+import { readZipNames } from './formats/zip-names.js';
 
 export interface WalkOptions {
   readonly include: readonly string[];
@@ -63,7 +64,7 @@ export async function walkTree(root: string, opts: WalkOptions): Promise<WalkRes
           continue;
         }
         if (target.kind === 'broken') {
-          skip(rel, 'symlink-loop', target.detail, 'CPX001', `Symbolic link ${rel} could not be resolved (${target.detail}); it was not checked.`);
+          skip(rel, 'symlink-broken', target.detail, 'CPX001', `Symbolic link ${rel} could not be resolved (${target.detail}); it was not checked.`);
           continue;
         }
         isDir = target.isDir;
@@ -109,15 +110,21 @@ async function describeFile(abs: string, rel: string): Promise<DiscoveredFile | 
   try {
     const st = await stat(abs);
     const fh = await open(abs, 'r');
-    let head: Buffer;
+    let detected: ReturnType<typeof detectFormat>;
     try {
       const buf = Buffer.alloc(Math.min(SNIFF_BYTES, st.size));
       const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
-      head = buf.subarray(0, bytesRead);
+      const head = buf.subarray(0, bytesRead);
+      detected = detectFormat(head, rel, st.size);
+      // A zip is told apart (torch.save, TorchScript, .keras, .npz) by its central directory, as loaders do.
+      if (detected.format === 'zip') {
+        const zip = await readZipNames(fh, st.size).catch(() => undefined);
+        if (zip?.ok) detected = detectFormat(head, rel, st.size, { zipNames: zip.names });
+      }
     } finally {
       await fh.close();
     }
-    const { format, claimed } = detectFormat(head, rel, st.size);
+    const { format, claimed } = detected;
     return {
       path: rel,
       abs,

@@ -1,0 +1,61 @@
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_SKIP_DIRS, walkTree } from '../../src/discover/walk.js';
+
+function tree(files: Record<string, string>): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'chainproof-walk-'));
+  for (const [rel, content] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    writeFileSync(path.join(dir, rel), content);
+  }
+  return dir;
+}
+
+const walk = (root: string, include: string[] = [], exclude: string[] = []) => walkTree(root, { include, exclude, skipDirs: DEFAULT_SKIP_DIRS });
+
+describe('walkTree', () => {
+  it('skips .git and node_modules, keeps git-ignored folders, sorts POSIX paths', async () => {
+    const root = tree({
+      '.git/config': 'x',
+      'node_modules/a/index.js': 'x',
+      '.gitignore': 'weights/\n',
+      'weights/model.pkl': 'x',
+      'b/z.txt': 'x',
+      'a.txt': 'x',
+    });
+    const r = await walk(root);
+    expect(r.files.map((f) => f.path)).toEqual(['.gitignore', 'a.txt', 'b/z.txt', 'weights/model.pkl']);
+  });
+
+  it('applies --include and --exclude globs', async () => {
+    const root = tree({ 'models/a.pt': 'x', 'models/b.onnx': 'x', 'src/c.ts': 'x' });
+    expect((await walk(root, ['models/**'])).files.map((f) => f.path)).toEqual(['models/a.pt', 'models/b.onnx']);
+    expect((await walk(root, [], ['**/*.onnx'])).files.map((f) => f.path)).toEqual(['models/a.pt', 'src/c.ts']);
+  });
+
+  it('reports and does not follow a symlink out of the root; follows one that stays inside', async () => {
+    const outside = tree({ 'secret.pt': 'outside' });
+    const root = tree({ 'models/real.pt': 'inside' });
+    symlinkSync(path.join(outside, 'secret.pt'), path.join(root, 'models/escape.pt'));
+    symlinkSync(outside, path.join(root, 'outdir'));
+    symlinkSync(path.join(root, 'models/real.pt'), path.join(root, 'alias.pt'));
+    symlinkSync(path.join(root, 'missing'), path.join(root, 'dangling.pt'));
+    const r = await walk(root);
+    expect(r.files.map((f) => f.path)).toEqual(['alias.pt', 'models/real.pt']);
+    expect(r.skipped.map((s) => [s.path, s.reason])).toEqual([
+      ['dangling.pt', 'symlink-broken'],
+      ['models/escape.pt', 'symlink-outside-root'],
+      ['outdir', 'symlink-outside-root'],
+    ]);
+    expect(r.findings.filter((f) => f.ruleId === 'CPX002').map((f) => f.location.path)).toEqual(['models/escape.pt', 'outdir']);
+  });
+
+  it('survives a directory symlink loop', async () => {
+    const root = tree({ 'a/file.txt': 'x' });
+    symlinkSync(path.join(root, 'a'), path.join(root, 'a/loop'));
+    const r = await walk(root);
+    expect(r.files.map((f) => f.path)).toEqual(['a/file.txt']);
+  });
+});
