@@ -1,0 +1,98 @@
+import { unverifiable, type CheckState } from './state.js';
+import { packageFinding, spec, where } from './findings.js';
+import type { VersionMeta } from './packument.js';
+import type { RegistrySources } from './sources.js';
+import { compareSri, parseSri, strongestAlgorithm, type Sri } from '../verify/npm/sri.js';
+
+/**
+ * Download the registry's tarball for the version, hash it while streaming against the lockfile integrity, and
+ * confirm its package.json: same name and version, and no install script the lockfile did not declare.
+ */
+export async function checkTarball(
+  state: CheckState,
+  meta: VersionMeta,
+  expected: Sri,
+  sources: RegistrySources,
+): Promise<void> {
+  const { pkg, registry } = state;
+  const algorithm = strongestAlgorithm(expected);
+  if (meta.tarball === undefined || algorithm === undefined) {
+    unverifiable(state, `${spec(pkg)} (${where(pkg)}): no tarball URL or integrity to check the download against.`, {
+      reason: 'no tarball or integrity',
+    });
+    return;
+  }
+  const out = await sources.tarball(meta.tarball, registry, algorithm);
+  if (out.kind !== 'ok') {
+    const reason = out.kind === 'not-found' ? `HTTP ${out.status}` : out.reason;
+    unverifiable(
+      state,
+      `the tarball of ${spec(pkg)} (${where(pkg)}) could not be downloaded from ${meta.tarball} (${reason}).`,
+      { url: meta.tarball, reason },
+      out.kind === 'unavailable',
+    );
+    return;
+  }
+  const facts = out.value;
+  if (facts.integrity !== undefined) {
+    const cmp = compareSri(expected, parseSri(facts.integrity));
+    if (cmp.kind === 'mismatch')
+      state.findings.push(
+        packageFinding(
+          pkg,
+          'CPD103',
+          `The tarball served for ${spec(pkg)} (${where(pkg)}) at ${meta.tarball} hashes to ${cmp.actual.slice(0, 30)}…, not the locked ${cmp.expected.slice(0, 30)}…. The registry serves other bytes than were locked: do not install it.`,
+          {
+            expected: cmp.expected,
+            actual: cmp.actual,
+            url: meta.tarball,
+            bytes: facts.bytes,
+          },
+        ),
+      );
+  }
+  if (facts.problems.length > 0)
+    state.findings.push(
+      packageFinding(
+        pkg,
+        'CPD106',
+        `The tarball of ${spec(pkg)} (${where(pkg)}) was not fully inspected: ${facts.problems.join('; ')}.`,
+        {
+          problems: facts.problems.join('; ').slice(0, 1000),
+          entries: facts.entries,
+          bytes: facts.bytes,
+        },
+      ),
+    );
+  const m = facts.manifest;
+  if (m && (m.name !== pkg.name || m.version !== pkg.version))
+    state.findings.push(
+      packageFinding(
+        pkg,
+        'CPD104',
+        `The tarball of ${spec(pkg)} (${where(pkg)}) holds a package.json for ${String(m.name)}@${String(m.version)}. Another package was substituted under this name: do not install it.`,
+        {
+          expected: spec(pkg),
+          actual: `${String(m.name)}@${String(m.version)}`,
+        },
+      ),
+    );
+  if (facts.installScripts.length > 0 && installScriptsDeclaredKnown(state) && pkg.hasInstallScript !== true)
+    state.findings.push(
+      packageFinding(
+        pkg,
+        'CPD105',
+        `${spec(pkg)} (${where(pkg)}) runs ${facts.installScripts.join(', ')} on install, but its lockfile entry does not declare hasInstallScript. Regenerate the lockfile and decide whether it may run scripts.`,
+        {
+          scripts: facts.installScripts.join(', '),
+        },
+      ),
+    );
+  if (facts.problems.length === 0) state.notes.push('tarball verified');
+}
+
+/** Only npm lockfiles v2+ record `hasInstallScript`; elsewhere its absence says nothing. */
+function installScriptsDeclaredKnown(state: CheckState): boolean {
+  if (state.pkg.hasInstallScript !== undefined) return true;
+  return state.graph.kind === 'npm' && Number(state.graph.formatVersion) >= 2;
+}

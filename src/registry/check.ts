@@ -1,0 +1,255 @@
+import picomatch from 'picomatch';
+import type { Finding } from '../core/finding.js';
+import type { Policy } from '../core/policy.js';
+import type { DependencyGraph, PackageNode, VerificationStatus } from '../core/records.js';
+import { registryForPackage, type RegistryConfig } from './config.js';
+import { FAILING_RULES, UNVERIFIABLE_RULES, packageFinding, spec, where } from './findings.js';
+import { unverifiable, type CheckState } from './state.js';
+import type { VersionMeta } from './packument.js';
+import type { RegistrySources } from './sources.js';
+import { checkProvenance } from './check-provenance.js';
+import { checkTarball } from './check-tarball.js';
+import { compareSri, parseSri, shasumToSri, type Sri } from '../verify/npm/sri.js';
+import { verifyRegistrySignatures } from '../verify/npm/signatures.js';
+
+export interface PackageVerdict {
+  readonly findings: readonly Finding[];
+  readonly status: VerificationStatus;
+  readonly detail: string;
+  /** A registry could not be reached (or, offline, had no cached answer) for this package. */
+  readonly unreachable: boolean;
+}
+
+export interface CheckSettings {
+  readonly config: RegistryConfig;
+  readonly policy: Policy;
+  readonly verifyTarballs: boolean;
+}
+
+/**
+ * Check one locked package against its registry: existence, deprecation, integrity and resolved URL against the
+ * packument, the registry signature, attestations, and (optionally) the tarball itself.
+ */
+export async function checkPackage(
+  pkg: PackageNode,
+  graph: DependencyGraph,
+  sources: RegistrySources,
+  settings: CheckSettings,
+): Promise<PackageVerdict> {
+  const registry = registryForPackage(pkg.name, settings.config);
+  const state: CheckState = {
+    pkg,
+    graph,
+    registry,
+    findings: [],
+    notes: [],
+    unreachable: false,
+    unverifiableLevel: settings.policy.dependencies.failClosed ? 'error' : undefined,
+  };
+  const meta = await lookUpVersion(state, sources);
+  if (meta) {
+    const lockSri = parseSri(pkg.integrity);
+    const regSri = parseSri(
+      [meta.integrity, meta.shasum ? shasumToSri(meta.shasum) : undefined].filter(Boolean).join(' '),
+    );
+    checkIntegrity(state, lockSri, regSri);
+    checkResolved(state, meta);
+    if (settings.policy.dependencies.verifySignatures) await checkSignature(state, meta, sources);
+    const required = settings.policy.dependencies.requireProvenance.filter((r) =>
+      r.packages.some((p) => picomatch.isMatch(pkg.name, p)),
+    );
+    await checkProvenance(state, meta, regSri, required, sources);
+    if (settings.verifyTarballs) await checkTarball(state, meta, lockSri.size > 0 ? lockSri : regSri, sources);
+  }
+  return toVerdict(state);
+}
+
+async function lookUpVersion(state: CheckState, sources: RegistrySources): Promise<VersionMeta | undefined> {
+  const { pkg, registry } = state;
+  const out = await sources.packument(registry, pkg.name);
+  if (out.kind === 'unavailable') {
+    unverifiable(
+      state,
+      `${registry} could not be asked about ${pkg.name}: ${out.reason}`,
+      { registry, reason: out.reason },
+      true,
+    );
+    return undefined;
+  }
+  const meta = out.kind === 'ok' ? out.value.version(pkg.version) : undefined;
+  if (!meta) {
+    const what = out.kind === 'ok' ? `has no version ${pkg.version} of ${pkg.name}` : `has no package ${pkg.name}`;
+    state.findings.push(
+      packageFinding(
+        pkg,
+        'CPD101',
+        `${spec(pkg)} (${where(pkg)}) is locked, but ${registry} ${what}. It may have been unpublished or come from another registry; update it to a published version.`,
+        { registry, ...(out.kind === 'not-found' ? { status: out.status } : {}) },
+      ),
+    );
+    return undefined;
+  }
+  if (meta.deprecated !== undefined)
+    state.findings.push(
+      packageFinding(
+        pkg,
+        'CPD102',
+        `${spec(pkg)} (${where(pkg)}) is deprecated: "${meta.deprecated.slice(0, 300)}". Move to a maintained version.`,
+        {
+          deprecated: meta.deprecated.slice(0, 1000),
+        },
+      ),
+    );
+  return meta;
+}
+
+function checkIntegrity(state: CheckState, lockSri: Sri, regSri: Sri): void {
+  const { pkg } = state;
+  if (lockSri.size === 0) {
+    unverifiable(
+      state,
+      `${spec(pkg)} (${where(pkg)}) has no integrity in the lockfile, so its bytes are not pinned and cannot be compared with the registry.`,
+      { reason: 'no lockfile integrity' },
+    );
+    return;
+  }
+  if (regSri.size === 0) {
+    unverifiable(
+      state,
+      `${state.registry} publishes no integrity for ${spec(pkg)} (${where(pkg)}), so the lockfile cannot be checked against it.`,
+      { reason: 'no registry integrity' },
+    );
+    return;
+  }
+  const cmp = compareSri(regSri, lockSri);
+  if (cmp.kind === 'mismatch') {
+    state.findings.push(
+      packageFinding(
+        pkg,
+        'CPD100',
+        `${spec(pkg)} (${where(pkg)}): the lockfile integrity ${cmp.actual.slice(0, 30)}… differs from the ${cmp.algorithm} the registry publishes (${cmp.expected.slice(0, 30)}…). The lockfile may be poisoned: regenerate the entry from the registry and review the change.`,
+        { expected: cmp.expected, actual: cmp.actual, algorithm: cmp.algorithm, registry: state.registry },
+      ),
+    );
+  } else if (cmp.kind === 'incomparable') {
+    unverifiable(
+      state,
+      `${spec(pkg)} (${where(pkg)}): the lockfile and the registry share no integrity algorithm, so they cannot be compared.`,
+      { reason: 'no common integrity algorithm', lockfile: pkg.integrity ?? '' },
+    );
+  } else state.notes.push(`integrity matches the registry (${cmp.algorithm})`);
+}
+
+/** Public registries whose URLs npm rewrites to the configured registry (`replace-registry-host`). */
+const PUBLIC_HOSTS = new Set(['registry.npmjs.org', 'registry.yarnpkg.com', 'registry.npmjs.com']);
+
+function checkResolved(state: CheckState, meta: VersionMeta): void {
+  const { pkg, registry } = state;
+  if (pkg.resolved === undefined || meta.tarball === undefined) return;
+  const resolved = tarballKey(pkg.resolved, registry);
+  const published = tarballKey(meta.tarball, registry);
+  if (resolved === undefined || published === undefined || resolved !== published) {
+    state.findings.push(
+      packageFinding(
+        pkg,
+        'CPD107',
+        `${spec(pkg)} (${where(pkg)}) resolves to ${pkg.resolved}, but the registry publishes this version at ${meta.tarball}. npm installs from the resolved URL: regenerate the entry and review the change.`,
+        { expected: meta.tarball, actual: pkg.resolved },
+      ),
+    );
+  }
+}
+
+/** The tarball's path below its registry, when the URL is on that registry or a public one npm rewrites. */
+function tarballKey(url: string, registry: string): string | undefined {
+  let u: URL;
+  let r: URL;
+  try {
+    u = new URL(url);
+    r = new URL(registry);
+  } catch {
+    return undefined;
+  }
+  const p = decodeURIComponent(u.pathname).replace(/%2f/gi, '/');
+  if (u.origin === r.origin && u.pathname.startsWith(r.pathname)) return p.slice(decodeURIComponent(r.pathname).length);
+  if (PUBLIC_HOSTS.has(u.hostname)) return p.slice(1);
+  return undefined;
+}
+
+async function checkSignature(state: CheckState, meta: VersionMeta, sources: RegistrySources): Promise<void> {
+  const { pkg, registry } = state;
+  const keys = await sources.registryKeys(registry);
+  if (keys.kind === 'unavailable') {
+    unverifiable(
+      state,
+      `the signing keys of ${registry} could not be read (${keys.reason}), so the signature of ${spec(pkg)} (${where(pkg)}) was not checked.`,
+      { registry, reason: keys.reason },
+      true,
+    );
+    return;
+  }
+  if (keys.kind === 'none') {
+    state.notes.push('the registry publishes no signing keys');
+    return;
+  }
+  if (meta.integrity === undefined) return; // reported as unverifiable by the integrity check
+  const verdict = verifyRegistrySignatures(
+    {
+      name: pkg.name,
+      version: pkg.version,
+      integrity: meta.integrity,
+      signatures: meta.signatures,
+      ...(meta.publishedAt ? { publishedAt: meta.publishedAt } : {}),
+    },
+    keys.keys,
+  );
+  const published = meta.publishedAt?.toISOString() ?? 'unknown';
+  switch (verdict.kind) {
+    case 'verified':
+      state.notes.push(`registry signature verified (${verdict.keyid})`);
+      return;
+    case 'missing':
+      state.findings.push(
+        packageFinding(
+          pkg,
+          'CPD111',
+          `${spec(pkg)} (${where(pkg)}) has no registry signature, although ${registry} publishes signing keys. Its metadata may not come from the registry; re-resolve it from the origin registry.`,
+          { registry, keySource: keys.source },
+        ),
+      );
+      return;
+    case 'invalid':
+      state.findings.push(
+        packageFinding(
+          pkg,
+          'CPD110',
+          `The registry signature of ${spec(pkg)} (${where(pkg)}) does not verify over "${pkg.name}@${pkg.version}:${meta.integrity}" with key ${verdict.keyid}. Do not install it; check which registry served it.`,
+          { keyid: verdict.keyid, integrity: meta.integrity, registry },
+        ),
+      );
+      return;
+    case 'untrusted-key':
+      state.findings.push(
+        packageFinding(
+          pkg,
+          'CPD112',
+          verdict.reason === 'unknown'
+            ? `${spec(pkg)} (${where(pkg)}) is signed with key ${verdict.keyid}, which ${registry} does not publish. Re-resolve it from the origin registry.`
+            : `${spec(pkg)} (${where(pkg)}) is signed with key ${verdict.keyid}, which was not valid when the version was published (${published}). Re-resolve it from the origin registry.`,
+          { keyid: verdict.keyid, reason: verdict.reason, publishedAt: published, registry },
+        ),
+      );
+      return;
+  }
+}
+
+function toVerdict(state: CheckState): PackageVerdict {
+  const failed = state.findings.filter((f) => FAILING_RULES.has(f.ruleId));
+  const unknown = state.findings.filter((f) => UNVERIFIABLE_RULES.has(f.ruleId));
+  const status: VerificationStatus = failed.length > 0 ? 'failed' : unknown.length > 0 ? 'unverifiable' : 'verified';
+  const detail =
+    status === 'verified'
+      ? state.notes.join('; ')
+      : [...new Set([...failed, ...unknown].map((f) => f.ruleId))].join(', ');
+  return { findings: state.findings, status, detail, unreachable: state.unreachable };
+}

@@ -1,0 +1,99 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { DEFAULT_NPM_REGISTRY, parseNpmrc, type NpmrcAuth, type NpmrcConfig } from '../deps/npmrc.js';
+import { Redactor } from './redact.js';
+
+/** Where each package is fetched from and with which credentials, merged from the user's and the repo's `.npmrc`. */
+export interface RegistryConfig {
+  readonly defaultRegistry: string;
+  readonly scopes: Readonly<Record<string, string>>;
+  readonly auth: Readonly<Record<string, NpmrcAuth>>;
+  readonly ca: readonly string[];
+  readonly strictSsl: boolean;
+  readonly redactor: Redactor;
+}
+
+export interface RegistryConfigSources {
+  readonly root: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** `--registry`: replaces the default registry (scoped registries still apply, as in npm). */
+  readonly override: string | undefined;
+}
+
+/**
+ * npm's precedence: the project's `.npmrc` over the user's (`npm_config_userconfig` or `$HOME/.npmrc`); a
+ * `--registry` flag over both. Missing files are fine; an unreadable `cafile` is ignored with TLS left strict.
+ */
+export async function loadRegistryConfig(src: RegistryConfigSources): Promise<RegistryConfig> {
+  const env = { ...src.env };
+  const userFile =
+    env.npm_config_userconfig ?? env.NPM_CONFIG_USERCONFIG ?? (env.HOME ? path.join(env.HOME, '.npmrc') : undefined);
+  const files = [userFile, path.join(src.root, '.npmrc')].filter((f): f is string => f !== undefined);
+  const configs: { file: string; config: NpmrcConfig }[] = [];
+  for (const file of [...new Set(files)]) {
+    const text = await readFile(file, 'utf8').catch(() => undefined);
+    if (text !== undefined) configs.push({ file, config: parseNpmrc(text, env) });
+  }
+  let defaultRegistry = DEFAULT_NPM_REGISTRY;
+  const scopes: Record<string, string> = {};
+  const auth: Record<string, NpmrcAuth> = {};
+  let ca: string[] = [];
+  let strictSsl = true;
+  for (const { file, config } of configs) {
+    if (config.registry) defaultRegistry = config.registry;
+    Object.assign(scopes, config.scopes);
+    for (const [dart, a] of Object.entries(config.auth)) auth[dart] = { ...auth[dart], ...a };
+    if (config.ca.length > 0) ca = [...config.ca];
+    if (config.cafile !== undefined) {
+      const pem = await readFile(path.resolve(path.dirname(file), config.cafile), 'utf8').catch(() => undefined);
+      if (pem !== undefined) ca = splitPem(pem);
+    }
+    if (config.strictSsl !== undefined) strictSsl = config.strictSsl;
+  }
+  if (src.override !== undefined && src.override !== '') defaultRegistry = withSlash(src.override);
+  return { defaultRegistry, scopes, auth, ca, strictSsl, redactor: new Redactor(secretsOf(auth)) };
+}
+
+/** The registry npm would ask about `name`: its scope's registry, else the default. */
+export function registryForPackage(name: string, config: RegistryConfig): string {
+  if (name.startsWith('@')) {
+    const scoped = config.scopes[name.slice(0, name.indexOf('/'))];
+    if (scoped !== undefined) return scoped;
+  }
+  return config.defaultRegistry;
+}
+
+/** Credentials as npm-registry-fetch reads them (`//host/path/:_authToken` keys): sent only to matching hosts. */
+export function authOptions(config: RegistryConfig): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [dart, a] of Object.entries(config.auth)) {
+    if (a.token !== undefined) out[`${dart}:_authToken`] = a.token;
+    if (a.basic !== undefined) out[`${dart}:_auth`] = a.basic;
+    if (a.username !== undefined) out[`${dart}:username`] = a.username;
+    if (a.password !== undefined) out[`${dart}:_password`] = Buffer.from(a.password, 'utf8').toString('base64');
+  }
+  return out;
+}
+
+function secretsOf(auth: Readonly<Record<string, NpmrcAuth>>): string[] {
+  const out: string[] = [];
+  for (const a of Object.values(auth)) {
+    if (a.token !== undefined) out.push(a.token);
+    if (a.basic !== undefined) {
+      out.push(a.basic);
+      const decoded = Buffer.from(a.basic, 'base64').toString('utf8');
+      out.push(decoded, ...decoded.split(':').slice(1));
+    }
+    if (a.password !== undefined) out.push(a.password);
+    if (a.username !== undefined && a.password !== undefined) out.push(`${a.username}:${a.password}`);
+  }
+  return out.filter((s) => s !== '');
+}
+
+function splitPem(pem: string): string[] {
+  return pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+}
+
+function withSlash(s: string): string {
+  return s.endsWith('/') ? s : `${s}/`;
+}

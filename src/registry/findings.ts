@@ -1,0 +1,47 @@
+import type { Evidence, Finding, Level } from '../core/finding.js';
+import type { PackageNode } from '../core/records.js';
+
+/** Rules whose finding means the package failed verification (the others: unverifiable, or advice). */
+export const FAILING_RULES: ReadonlySet<string> = new Set([
+  'CPD100',
+  'CPD101',
+  'CPD103',
+  'CPD104',
+  'CPD105',
+  'CPD107',
+  'CPD110',
+  'CPD111',
+  'CPD112',
+  'CPD120',
+  'CPD121',
+  'CPD122',
+  'CPD123',
+  'CPD124',
+]);
+export const UNVERIFIABLE_RULES: ReadonlySet<string> = new Set(['CPD106', 'CPD130']);
+
+/** A finding on the package's lockfile line. */
+export function packageFinding(
+  pkg: PackageNode,
+  ruleId: string,
+  message: string,
+  evidence: Evidence,
+  level?: Level,
+): Finding {
+  return {
+    ruleId,
+    message,
+    location: { path: pkg.lockfile, line: pkg.line },
+    artifact: { kind: 'package', name: pkg.name, version: pkg.version },
+    evidence,
+    ...(level !== undefined ? { level } : {}),
+  };
+}
+
+export function spec(pkg: PackageNode): string {
+  return `${pkg.name}@${pkg.version}`;
+}
+
+export function where(pkg: PackageNode): string {
+  return `${pkg.lockfile}:${pkg.line}`;
+}

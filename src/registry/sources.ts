@@ -1,0 +1,99 @@
+import type { TrustedRoot } from '@sigstore/protobuf-specs';
+import type { Verifier } from '@sigstore/verify';
+import type { RegistryClient, FetchOutcome } from './client.js';
+import { toPackument, type Packument } from './packument.js';
+import { inspectTarball, type TarballBounds, type TarballFacts } from './tarball.js';
+import { embeddedNpmKeys, parseRegistryKeys, type RegistryKey } from '../verify/npm/keys.js';
+import { createAttestationVerifier, type VerifierThresholds } from '../verify/npm/trust.js';
+import type { SriAlgorithm } from '../verify/npm/sri.js';
+
+export type KeysOutcome =
+  | { readonly kind: 'keys'; readonly keys: readonly RegistryKey[]; readonly source: 'registry' | 'embedded' }
+  | { readonly kind: 'none' }
+  | { readonly kind: 'unavailable'; readonly reason: string };
+
+const NPMJS_HOSTS = new Set(['registry.npmjs.org', 'registry.npmjs.com']);
+
+/**
+ * Everything fetched from registries, each asked once per scan (memoised promises): packuments, signing keys,
+ * attestations, tarball inspections, and one attestation verifier per registry.
+ */
+export class RegistrySources {
+  private readonly packuments = new Map<string, Promise<FetchOutcome<Packument>>>();
+  private readonly keys = new Map<string, Promise<KeysOutcome>>();
+  private readonly attestations = new Map<string, Promise<FetchOutcome<unknown>>>();
+  private readonly tarballs = new Map<string, Promise<FetchOutcome<TarballFacts>>>();
+  private readonly verifiers = new Map<string, Verifier>();
+
+  constructor(
+    private readonly client: RegistryClient,
+    private readonly trustedRoot: TrustedRoot,
+    private readonly thresholds: VerifierThresholds,
+    private readonly bounds: TarballBounds,
+  ) {}
+
+  packument(registry: string, name: string): Promise<FetchOutcome<Packument>> {
+    return memo(this.packuments, `${registry}\0${name}`, async () => {
+      const url = new URL(encodeName(name), registry).toString();
+      const out = await this.client.getJson(url, registry);
+      if (out.kind !== 'ok') return out;
+      const p = toPackument(out.value);
+      return p
+        ? { kind: 'ok', value: p }
+        : { kind: 'unavailable', reason: 'the registry answered with a document that is not a packument' };
+    });
+  }
+
+  /**
+   * The registry's signing keys from `/-/npm/v1/keys`. For registry.npmjs.org, the keys distributed through
+   * Sigstore's TUF repository (embedded) stand in when the endpoint cannot be read — offline, or a mirror.
+   */
+  registryKeys(registry: string): Promise<KeysOutcome> {
+    return memo(this.keys, registry, async () => {
+      const out = await this.client.getJson(new URL('-/npm/v1/keys', registry).toString(), registry);
+      const npmjs = NPMJS_HOSTS.has(new URL(registry).hostname);
+      if (out.kind === 'ok') {
+        const keys = parseRegistryKeys(out.value);
+        if (keys.length > 0) return { kind: 'keys', keys, source: 'registry' };
+        if (!npmjs) return { kind: 'none' };
+      }
+      if (npmjs) return { kind: 'keys', keys: embeddedNpmKeys(), source: 'embedded' };
+      if (out.kind === 'not-found') return { kind: 'none' };
+      if (out.kind === 'unavailable') return out;
+      return { kind: 'none' };
+    });
+  }
+
+  attestationsFor(url: string, registry: string): Promise<FetchOutcome<unknown>> {
+    return memo(this.attestations, url, () => this.client.getJson(url, registry, { immutable: true }));
+  }
+
+  tarball(url: string, registry: string, algorithm: SriAlgorithm): Promise<FetchOutcome<TarballFacts>> {
+    return memo(this.tarballs, `${algorithm}\0${url}`, () =>
+      this.client.getStream(url, registry, (body) => inspectTarball(body, algorithm, this.bounds)),
+    );
+  }
+
+  verifier(registry: string, keys: readonly RegistryKey[]): Verifier {
+    let v = this.verifiers.get(registry);
+    if (!v) {
+      v = createAttestationVerifier(this.trustedRoot, keys, this.thresholds);
+      this.verifiers.set(registry, v);
+    }
+    return v;
+  }
+}
+
+/** `@scope/name` → `@scope%2fname`, as npm requests scoped packuments. */
+function encodeName(name: string): string {
+  return name.startsWith('@') ? `@${encodeURIComponent(name.slice(1))}` : encodeURIComponent(name);
+}
+
+function memo<T>(map: Map<string, Promise<T>>, key: string, make: () => Promise<T>): Promise<T> {
+  let p = map.get(key);
+  if (!p) {
+    p = make();
+    map.set(key, p);
+  }
+  return p;
+}

@@ -1,0 +1,75 @@
+import { ASN1Obj } from '@sigstore/core';
+import type { Signer } from '@sigstore/verify';
+import type { ProvenanceRequirement } from '../../core/policy.js';
+
+/** Who built and signed a provenance attestation, from the Fulcio certificate's extensions. */
+export interface BuilderIdentity {
+  /** OIDC issuer, e.g. `https://token.actions.githubusercontent.com`. */
+  readonly issuer?: string;
+  /** Certificate SAN: the signing workflow (`https://github.com/o/r/.github/workflows/x.yml@refs/…`) or email. */
+  readonly subject?: string;
+  /** Source Repository URI (OID 1.3.6.1.4.1.57264.1.12), e.g. `https://github.com/o/r`. */
+  readonly sourceRepository?: string;
+  /** Build Config URI (1.3.6.1.4.1.57264.1.18): the repository's own workflow that ran, with its ref. */
+  readonly workflow?: string;
+}
+
+const OID_SOURCE_REPOSITORY_URI = '1.3.6.1.4.1.57264.1.12';
+const OID_BUILD_CONFIG_URI = '1.3.6.1.4.1.57264.1.18';
+
+export function toBuilderIdentity(signer: Signer): BuilderIdentity {
+  const id = signer.identity;
+  const oid = (wanted: string): string | undefined => {
+    const found = id?.oids?.find((o) => o.oid?.id.join('.') === wanted);
+    if (!found) return undefined;
+    try {
+      // Fulcio v2 extensions hold a DER UTF8String.
+      return ASN1Obj.parseBuffer(Buffer.from(found.value)).value.toString('utf8');
+    } catch {
+      return undefined;
+    }
+  };
+  const sourceRepository = oid(OID_SOURCE_REPOSITORY_URI);
+  const workflow = oid(OID_BUILD_CONFIG_URI);
+  return {
+    ...(id?.extensions?.issuer !== undefined ? { issuer: id.extensions.issuer } : {}),
+    ...(id?.subjectAlternativeName !== undefined ? { subject: id.subjectAlternativeName } : {}),
+    ...(sourceRepository !== undefined ? { sourceRepository } : {}),
+    ...(workflow !== undefined ? { workflow } : {}),
+  };
+}
+
+type AllowedIdentity = ProvenanceRequirement['identities'][number];
+
+/**
+ * Every field the policy sets must match the identity in full: patterns are anchored here (`^(?:p)$`) because
+ * an unanchored `github.com/acme/app` would also accept `github.com/acme/app-evil`.
+ * `workflow` matches the Build Config URI (falling back to the SAN for certificates without it).
+ */
+export function identityAllowed(identity: BuilderIdentity, allowed: readonly AllowedIdentity[]): boolean {
+  if (allowed.length === 0) return true;
+  return allowed.some(
+    (a) =>
+      matches(a.issuer, identity.issuer) &&
+      matches(a.subject, identity.subject) &&
+      matches(a.sourceRepository, identity.sourceRepository) &&
+      matches(a.workflow, identity.workflow ?? identity.subject),
+  );
+}
+
+function matches(pattern: string | undefined, value: string | undefined): boolean {
+  if (pattern === undefined) return true;
+  if (value === undefined) return false;
+  return anchored(pattern).test(value);
+}
+
+const compiled = new Map<string, RegExp>();
+
+export function anchored(pattern: string): RegExp {
+  let re = compiled.get(pattern);
+  if (!re) {
+    re = new RegExp(`^(?:${pattern})$`, 'u');
+    compiled.set(pattern, re);
+  }
+  return re;
+}

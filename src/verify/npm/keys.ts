@@ -1,0 +1,93 @@
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import { embeddedNpmRegistryKeys } from '../embedded.js';
+
+export type KeyUsage = 'signatures' | 'attestations';
+
+/** A registry signing key (ECDSA P-256), with the period it may sign in. */
+export interface RegistryKey {
+  readonly keyid: string;
+  readonly publicKey: KeyObject;
+  readonly usages: ReadonlySet<KeyUsage>;
+  readonly start?: Date;
+  readonly end?: Date;
+}
+
+const BOTH: ReadonlySet<KeyUsage> = new Set(['signatures', 'attestations']);
+
+/**
+ * Parse a key list in either shape npm uses: the registry's `/-/npm/v1/keys` answer
+ * (`{keys:[{keyid, keytype, scheme, key, expires}]}`, each key valid for signatures and attestations) or the TUF
+ * target (`{keys:[{keyId, keyUsage, publicKey:{rawBytes, keyDetails, validFor}}]}`). Registry data: parsed
+ * defensively; keys of another type, or that do not parse, are left out.
+ */
+export function parseRegistryKeys(json: unknown): RegistryKey[] {
+  const list = isRecord(json) && Array.isArray(json.keys) ? (json.keys as unknown[]) : [];
+  const out: RegistryKey[] = [];
+  for (const k of list.slice(0, 64)) {
+    if (!isRecord(k)) continue;
+    const key = typeof k.keyid === 'string' ? fromRegistryShape(k) : fromTufShape(k);
+    if (key) out.push(key);
+  }
+  return out;
+}
+
+function fromRegistryShape(k: Record<string, unknown>): RegistryKey | undefined {
+  if (k.keytype !== 'ecdsa-sha2-nistp256' || typeof k.key !== 'string') return undefined;
+  const publicKey = toKey(k.key);
+  if (!publicKey) return undefined;
+  const end = typeof k.expires === 'string' ? toDate(k.expires) : undefined;
+  return { keyid: k.keyid as string, publicKey, usages: BOTH, ...(end ? { end } : {}) };
+}
+
+function fromTufShape(k: Record<string, unknown>): RegistryKey | undefined {
+  const pk = k.publicKey;
+  if (typeof k.keyId !== 'string' || !isRecord(pk) || typeof pk.rawBytes !== 'string') return undefined;
+  if (pk.keyDetails !== 'PKIX_ECDSA_P256_SHA_256') return undefined;
+  const usage =
+    k.keyUsage === 'npm:signatures' ? 'signatures' : k.keyUsage === 'npm:attestations' ? 'attestations' : undefined;
+  const publicKey = toKey(pk.rawBytes);
+  if (!usage || !publicKey) return undefined;
+  const vf = isRecord(pk.validFor) ? pk.validFor : {};
+  const start = typeof vf.start === 'string' ? toDate(vf.start) : undefined;
+  const end = typeof vf.end === 'string' ? toDate(vf.end) : undefined;
+  return { keyid: k.keyId, publicKey, usages: new Set([usage]), ...(start ? { start } : {}), ...(end ? { end } : {}) };
+}
+
+/** npm's keys shipped in Sigstore's TUF seed: used offline for registry.npmjs.org. */
+export function embeddedNpmKeys(): RegistryKey[] {
+  return parseRegistryKeys(embeddedNpmRegistryKeys());
+}
+
+/**
+ * A key may be used for a version published at `at` if `at` lies in its validity period. With no publish time a key
+ * that has an end date cannot be shown valid, so it is not (as npm does).
+ */
+export function keyValidAt(key: RegistryKey, at: Date | undefined): boolean {
+  if (!at) return key.end === undefined;
+  if (key.start && at < key.start) return false;
+  if (key.end && at >= key.end) return false;
+  return true;
+}
+
+/** Keys with this id and usage (the TUF shape lists one id once per usage). */
+export function findKeys(keys: readonly RegistryKey[], keyid: string, usage: KeyUsage): RegistryKey[] {
+  return keys.filter((k) => k.keyid === keyid && k.usages.has(usage));
+}
+
+function toKey(b64: string): KeyObject | undefined {
+  try {
+    const key = createPublicKey({ key: Buffer.from(b64, 'base64'), format: 'der', type: 'spki' });
+    return key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1' ? key : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function toDate(s: string): Date | undefined {
+  const d = new Date(s);
+  return Number.isNaN(d.getTime()) ? undefined : d;
+}
+
+export function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
