@@ -1,32 +1,19 @@
 import type { Policy } from '../../core/policy.js';
+import { parse } from 'yaml';
+import { DEFAULT_POLICY_YAML } from './default-yaml.js';
+import { toPolicy } from './to-policy.js';
+
+export const EMBEDDED_DEFAULT_SOURCE = '<embedded default policy>';
+
+/** The embedded default as a plain document (what a policy file is merged over). A fresh copy each call. */
+export function defaultPolicyDocument(): Record<string, unknown> {
+  const doc = parse(DEFAULT_POLICY_YAML, { version: '1.2' }) as Record<string, unknown>;
+  delete doc['$schema'];
+  return doc;
+}
 
 /**
  * The embedded default policy: applies when no `--policy` is given and no `.chainproof/policy.yml` exists.
- * Kept in sync with `policies/default.yml` (a test compares them).
+ * Built from DEFAULT_POLICY_YAML (one source of truth); a test validates that text against the schema.
  */
-export const DEFAULT_POLICY: Policy = Object.freeze({
-  source: '<embedded default policy>',
-  dependencies: {
-    allowedRegistries: ['https://registry.npmjs.org/', 'https://registry.yarnpkg.com/'],
-    privateScopes: [],
-    allowInstallScripts: [],
-    sources: { git: 'warning', tarball: 'warning', file: 'note' },
-    requireProvenance: [],
-    verifySignatures: true,
-    failClosed: false,
-  },
-  models: {
-    allowedFormats: [],
-    forbiddenFormats: [],
-    unknownModel: 'note',
-    allowedGlobals: [],
-  },
-  signatures: {
-    tlogThreshold: 1,
-    timestampThreshold: 1,
-    signers: {},
-    require: [],
-  },
-  rules: {},
-  suppressions: [],
-}) as Policy;
+export const DEFAULT_POLICY: Policy = toPolicy(defaultPolicyDocument(), EMBEDDED_DEFAULT_SOURCE, () => undefined);

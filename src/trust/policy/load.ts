@@ -1,0 +1,130 @@
+import { open } from 'node:fs/promises';
+import path from 'node:path';
+import { ConfigError } from '../../core/errors.js';
+import type { Policy } from '../../core/policy.js';
+import { DEFAULT_POLICY, defaultPolicyDocument, EMBEDDED_DEFAULT_SOURCE } from './default.js';
+import { MAX_POLICY_BYTES, parseSource, type SourceDocument } from './document.js';
+import { isPlainObject, mergeOver } from './merge.js';
+import { PolicyError } from './problems.js';
+import { resolvePolicyFiles } from './resolve-files.js';
+import { toPolicy } from './to-policy.js';
+import { validateSchema } from './validate-schema.js';
+import { validateSemantics } from './validate-semantic.js';
+
+/** Where a repository's policy is looked for, in order, when no file is given. */
+export const POLICY_FILE_CANDIDATES: readonly string[] = [
+  '.chainproof/policy.yml',
+  '.chainproof/policy.yaml',
+  'chainproof.policy.yml',
+  'chainproof.policy.yaml',
+];
+
+export interface LoadedPolicy {
+  readonly policy: Policy;
+  /** Absolute path of the policy file; undefined for the embedded default. */
+  readonly file: string | undefined;
+  /** The name messages use: repo-relative POSIX path, the path as given, or `<embedded default policy>`. */
+  readonly display: string;
+  /** Default merged with the file, values as written (paths not yet resolved): what `policy explain` prints. */
+  readonly effective: Record<string, unknown>;
+  /** The file's own document: what it sets, and where. Undefined for the embedded default. */
+  readonly document: SourceDocument | undefined;
+}
+
+/**
+ * Load the policy for a scan of `root`. `file` (relative to the working directory) must exist; without it the first
+ * of POLICY_FILE_CANDIDATES under `root` is used, else the embedded default. Throws PolicyError (a ConfigError)
+ * listing every problem with file, line, column and JSON path.
+ */
+export async function loadPolicy(file: string | undefined, root: string): Promise<Policy> {
+  return (await readPolicy(file, root)).policy;
+}
+
+export async function readPolicy(file: string | undefined, root: string): Promise<LoadedPolicy> {
+  const abs = file !== undefined ? path.resolve(file) : await findPolicyFile(root);
+  if (abs === undefined) {
+    return {
+      policy: DEFAULT_POLICY,
+      file: undefined,
+      display: EMBEDDED_DEFAULT_SOURCE,
+      effective: defaultPolicyDocument(),
+      document: undefined,
+    };
+  }
+  const display = displayName(abs, root, file);
+  const text = await readPolicyText(abs, display);
+  return { ...(await parsePolicy(text, display, path.dirname(abs))), file: abs };
+}
+
+/** Validate and build a policy from YAML text; relative paths inside it resolve against `policyDir`. */
+export async function parsePolicy(
+  text: string,
+  display: string,
+  policyDir: string,
+): Promise<Omit<LoadedPolicy, 'file'> & { document: SourceDocument }> {
+  const parsed = parseSource(text);
+  if (!parsed.ok) throw new PolicyError(display, parsed.problems);
+  const doc = parsed.doc;
+  const base = defaultPolicyDocument();
+  const problems = [
+    ...validateSchema(doc),
+    ...validateSemantics(doc, Object.keys(asRecord(asRecord(base['signatures'])['signers']))),
+  ];
+  const own = isPlainObject(doc.value) ? { ...doc.value } : {};
+  delete own['$schema'];
+  const effective = mergeOver(base, own) as Record<string, unknown>;
+  const resolved = structuredClone(effective);
+  problems.push(...(await resolvePolicyFiles(resolved, doc, policyDir)));
+  if (problems.length > 0) throw new PolicyError(display, problems);
+  const lineOf = (i: number) => (doc.has(['suppressions', i]) ? doc.locate(['suppressions', i]).line : undefined);
+  return { policy: toPolicy(resolved, display, lineOf), display, effective, document: doc };
+}
+
+export async function findPolicyFile(root: string): Promise<string | undefined> {
+  for (const rel of POLICY_FILE_CANDIDATES) {
+    const abs = path.join(root, rel);
+    try {
+      const h = await open(abs, 'r');
+      await h.close();
+      return abs;
+    } catch {
+      // not there: try the next name
+    }
+  }
+  return undefined;
+}
+
+async function readPolicyText(abs: string, display: string): Promise<string> {
+  let handle;
+  try {
+    handle = await open(abs, 'r');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? 'error'})`;
+    throw new ConfigError(`policy file ${display} ${why}`, display, { cause: err });
+  }
+  try {
+    const st = await handle.stat();
+    if (!st.isFile()) throw new ConfigError(`policy file ${display} is not a file`, display);
+    if (st.size > MAX_POLICY_BYTES) {
+      throw new ConfigError(
+        `policy file ${display} is ${st.size} bytes; a policy must be under ${MAX_POLICY_BYTES} bytes`,
+        display,
+      );
+    }
+    return await handle.readFile('utf8');
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Repo-relative POSIX when inside the root; otherwise the path as the user gave it. */
+function displayName(abs: string, root: string, given: string | undefined): string {
+  const rel = path.relative(path.resolve(root), abs);
+  if (rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel)) return rel.split(path.sep).join('/');
+  return given ?? abs;
+}
+
+function asRecord(v: unknown): Record<string, unknown> {
+  return isPlainObject(v) ? v : {};
+}

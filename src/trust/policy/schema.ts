@@ -1,0 +1,248 @@
+import { MODEL_FORMATS } from '../../core/files.js';
+
+/**
+ * The JSON Schema of a policy file (draft-07, what editors and yaml-language-server complete best).
+ * `policies/policy.schema.json` is a generated copy (scripts/sync-policy-assets.mjs; a test keeps them equal).
+ * `patternErrorMessage` is the VS Code / yaml-language-server extension keyword; the loader uses it too.
+ */
+const ruleSetting = {
+  description: 'A rule level, or `off` to silence the rule.',
+  enum: ['error', 'warning', 'note', 'off'],
+};
+
+const anchoredPattern = {
+  type: 'string',
+  minLength: 1,
+  description: 'A regular expression matched against the whole value (`^…$` is implied).',
+};
+
+const stringList = (description: string, item: Record<string, unknown> = {}) => ({
+  type: 'array',
+  description,
+  uniqueItems: true,
+  items: { type: 'string', minLength: 1, ...item },
+});
+
+const modelFormat = { enum: [...MODEL_FORMATS].sort() };
+
+const signerName = {
+  type: 'string',
+  pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$',
+  patternErrorMessage: 'expected a signer name made of letters, digits, ".", "_" or "-"',
+};
+
+const sigstoreSigner = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['kind', 'issuer'],
+  description:
+    'A Sigstore (keyless) identity: the OIDC issuer and the certificate subject. Give `subject` or `subjectPattern`.',
+  properties: {
+    kind: { const: 'sigstore' },
+    issuer: {
+      type: 'string',
+      format: 'uri',
+      pattern: '^https://',
+      patternErrorMessage: 'expected the OIDC issuer URL, e.g. https://token.actions.githubusercontent.com',
+      description: 'OIDC issuer URL, matched exactly.',
+    },
+    subject: { type: 'string', minLength: 1, description: 'Certificate subject (email or URI), matched exactly.' },
+    subjectPattern: anchoredPattern,
+  },
+};
+
+const keySigner = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['kind', 'key'],
+  description: 'A public key (PEM; ECDSA P-256/P-384/P-521 or Ed25519), inline or a path relative to the policy file.',
+  properties: { kind: { const: 'key' }, key: { type: 'string', minLength: 1 } },
+};
+
+const certificateSigner = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['kind', 'ca'],
+  description: 'A certificate chain to this CA (PEM, inline or a path relative to the policy file).',
+  properties: {
+    kind: { const: 'certificate' },
+    ca: { type: 'string', minLength: 1 },
+    subject: { type: 'string', minLength: 1, description: 'Leaf certificate subject, matched exactly.' },
+  },
+};
+
+const provenanceIdentity = {
+  type: 'object',
+  additionalProperties: false,
+  minProperties: 1,
+  description: 'A builder identity; every field is an anchored regular expression.',
+  properties: {
+    issuer: anchoredPattern,
+    sourceRepository: anchoredPattern,
+    workflow: anchoredPattern,
+    subject: anchoredPattern,
+  },
+};
+
+const isoDate = {
+  type: 'string',
+  pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$',
+  patternErrorMessage: 'expected a date written YYYY-MM-DD (quote it if your editor turns it into a timestamp)',
+};
+
+export const POLICY_SCHEMA = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  title: 'chainproof policy',
+  description:
+    'What chainproof accepts: dependency sources, install scripts, signatures and provenance, model formats, rule levels and suppressions. Every key is optional except `version`; omitted keys take the embedded default.',
+  type: 'object',
+  additionalProperties: false,
+  required: ['version'],
+  properties: {
+    $schema: { type: 'string', description: 'This schema, for editors.' },
+    version: { const: 1, description: 'Policy format version. Always 1.' },
+    dependencies: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        allowedRegistries: stringList(
+          'Registry URLs packages may resolve from (prefix match; a trailing / is added).',
+          {
+            format: 'uri',
+            pattern: '^https?://',
+            patternErrorMessage: 'expected a registry URL starting with https:// or http://',
+          },
+        ),
+        privateScopes: stringList(
+          'Scopes that are yours: resolving one from a public registry is dependency confusion.',
+          {
+            pattern: '^@[a-z0-9][a-z0-9._~-]*$',
+            patternErrorMessage: 'expected an npm scope such as @acme',
+          },
+        ),
+        allowInstallScripts: stringList(
+          'Packages (names or globs, e.g. esbuild, @acme/*) allowed to run install scripts.',
+          {
+            pattern: '^\\S+$',
+            patternErrorMessage: 'expected a package name or glob without spaces',
+          },
+        ),
+        sources: {
+          type: 'object',
+          additionalProperties: false,
+          description: 'Level for dependencies that do not come from a registry.',
+          properties: { git: ruleSetting, tarball: ruleSetting, file: ruleSetting },
+        },
+        requireProvenance: {
+          type: 'array',
+          description: 'Packages that must carry SLSA provenance, optionally from given builders.',
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['packages'],
+            properties: {
+              packages: { ...stringList('Package names or globs.'), minItems: 1 },
+              identities: { type: 'array', items: provenanceIdentity },
+            },
+          },
+        },
+        verifySignatures: { type: 'boolean', description: 'Verify registry signatures when online.' },
+        failClosed: { type: 'boolean', description: 'Unverifiable packages fail the run (exit 3 when offline).' },
+      },
+    },
+    models: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        allowedFormats: { ...stringList('Model formats allowed; empty = all.'), items: modelFormat },
+        forbiddenFormats: {
+          ...stringList('Model formats forbidden outright; `pickle` forbids every pickle-based format.'),
+          items: modelFormat,
+        },
+        unknownModel: { ...ruleSetting, description: 'Level for a model file no trusted-registry entry covers.' },
+        allowedGlobals: stringList('Pickle globals allowed beyond the built-in safe list: module.name or module.*.', {
+          pattern: '^[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*\\.([A-Za-z_][A-Za-z0-9_]*|\\*)$',
+          patternErrorMessage: 'expected module.name or module.* (e.g. collections.OrderedDict, mypkg.layers.*)',
+        }),
+      },
+    },
+    signatures: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        trustedRoot: {
+          type: 'string',
+          minLength: 1,
+          description: 'Path to a Sigstore trusted_root.json (relative to this file); absent = the public-good root.',
+        },
+        tlogThreshold: { type: 'integer', minimum: 0, maximum: 10, description: 'Transparency-log entries required.' },
+        timestampThreshold: { type: 'integer', minimum: 0, maximum: 10, description: 'Trusted timestamps required.' },
+        signers: {
+          type: 'object',
+          description: 'Named signers that `require` and `registry` refer to.',
+          propertyNames: signerName,
+          additionalProperties: {
+            type: 'object',
+            required: ['kind'],
+            properties: { kind: { enum: ['sigstore', 'key', 'certificate'] } },
+            discriminator: { propertyName: 'kind' },
+            oneOf: [sigstoreSigner, keySigner, certificateSigner],
+          },
+        },
+        require: {
+          type: 'array',
+          description: 'Paths (globs) whose files must be signed, and by whom.',
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['paths'],
+            properties: {
+              paths: { ...stringList('Repo-relative globs, e.g. models/**.'), minItems: 1 },
+              signers: { ...stringList('Names in signatures.signers; empty = any valid signer.'), items: signerName },
+            },
+          },
+        },
+        registry: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['required', 'signers'],
+          description: 'Require the trusted registry itself to be signed.',
+          properties: {
+            required: { type: 'boolean' },
+            signers: { ...stringList('Names in signatures.signers.'), items: signerName },
+          },
+        },
+      },
+    },
+    rules: {
+      type: 'object',
+      description: 'Level overrides by rule ID (see `chainproof rules`).',
+      patternProperties: { '^CP[A-Z][0-9]{3}$': ruleSetting },
+      additionalProperties: false,
+    },
+    suppressions: {
+      type: 'array',
+      description: 'Accepted findings. Each needs a rule, a path or package, a reason and an expiry date.',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['rule', 'reason', 'expires'],
+        properties: {
+          rule: {
+            type: 'string',
+            pattern: '^(CP[A-Z][0-9]{3}|\\*)$',
+            patternErrorMessage: 'expected a rule ID such as CPD001 (or * with a path or package)',
+          },
+          path: { type: 'string', minLength: 1, description: 'Repo-relative glob of the finding location.' },
+          package: { type: 'string', minLength: 1, description: 'Package name or glob, optionally name@version.' },
+          reason: {
+            type: 'string',
+            pattern: '\\S',
+            patternErrorMessage: 'expected a reason saying why the risk is accepted',
+          },
+          expires: isoDate,
+        },
+      },
+    },
+  },
+} as const;
