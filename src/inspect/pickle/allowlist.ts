@@ -1,0 +1,272 @@
+/**
+ * The built-in safe list: globals that legitimate model pickles import (torch tensor rebuilding, numpy arrays,
+ * scikit-learn estimators, joblib wrappers, plain Python containers). Everything else is a finding.
+ * Names are fully qualified (`module.name`), after Python 2 → 3 renaming (see compat.ts).
+ */
+
+const TORCH_STORAGES = [
+  'FloatStorage',
+  'DoubleStorage',
+  'HalfStorage',
+  'BFloat16Storage',
+  'LongStorage',
+  'IntStorage',
+  'ShortStorage',
+  'CharStorage',
+  'ByteStorage',
+  'BoolStorage',
+  'ComplexFloatStorage',
+  'ComplexDoubleStorage',
+  'QUInt8Storage',
+  'QInt8Storage',
+  'QInt32Storage',
+  'QUInt4x2Storage',
+  'QUInt2x4Storage',
+  'UntypedStorage',
+  'Float8_e4m3fnStorage',
+  'Float8_e5m2Storage',
+];
+
+const TORCH_DTYPES = [
+  'float32',
+  'float',
+  'float64',
+  'double',
+  'float16',
+  'half',
+  'bfloat16',
+  'complex32',
+  'complex64',
+  'cfloat',
+  'complex128',
+  'cdouble',
+  'uint8',
+  'int8',
+  'int16',
+  'short',
+  'int32',
+  'int',
+  'int64',
+  'long',
+  'bool',
+  'quint8',
+  'qint8',
+  'qint32',
+  'quint4x2',
+  'quint2x4',
+  'float8_e4m3fn',
+  'float8_e5m2',
+  'uint16',
+  'uint32',
+  'uint64',
+];
+
+const TORCH_REBUILD = [
+  '_rebuild_tensor',
+  '_rebuild_tensor_v2',
+  '_rebuild_tensor_v3',
+  '_rebuild_parameter',
+  '_rebuild_parameter_with_state',
+  '_rebuild_sparse_tensor',
+  '_rebuild_sparse_csr_tensor',
+  '_rebuild_sparse_compressed_tensor',
+  '_rebuild_qtensor',
+  '_rebuild_nested_tensor',
+  '_rebuild_meta_tensor_no_storage',
+  '_rebuild_wrapper_subclass',
+  '_rebuild_device_tensor_from_numpy',
+  '_rebuild_xla_tensor',
+  '_rebuild_mlc_tensor',
+];
+
+const NUMPY_SCALARS = [
+  'bool_',
+  'int8',
+  'int16',
+  'int32',
+  'int64',
+  'uint8',
+  'uint16',
+  'uint32',
+  'uint64',
+  'float16',
+  'float32',
+  'float64',
+  'longdouble',
+  'complex64',
+  'complex128',
+  'clongdouble',
+  'str_',
+  'bytes_',
+  'void',
+  'datetime64',
+  'timedelta64',
+  'intc',
+  'uintc',
+  'intp',
+  'uintp',
+  'longlong',
+  'ulonglong',
+  'half',
+  'single',
+  'double',
+  'object_',
+];
+
+const BUILTIN_SAFE = [
+  'set',
+  'frozenset',
+  'list',
+  'dict',
+  'tuple',
+  'int',
+  'float',
+  'complex',
+  'bool',
+  'str',
+  'bytes',
+  'bytearray',
+  'slice',
+  'range',
+  'object',
+  'len',
+  'Ellipsis',
+  'NotImplemented',
+];
+
+const FUTURE_FEATURES = [
+  'nested_scopes',
+  'generators',
+  'division',
+  'absolute_import',
+  'with_statement',
+  'print_function',
+  'unicode_literals',
+  'barry_as_FLUFL',
+  'generator_stop',
+  'annotations',
+];
+
+const EXACT: readonly string[] = [
+  ...TORCH_STORAGES.map((s) => `torch.${s}`),
+  ...TORCH_DTYPES.map((s) => `torch.${s}`),
+  ...TORCH_REBUILD.map((s) => `torch._utils.${s}`),
+  'torch.Size',
+  'torch.device',
+  'torch.Tensor',
+  'torch.strided',
+  'torch.sparse_coo',
+  'torch.sparse_csr',
+  'torch.contiguous_format',
+  'torch.channels_last',
+  'torch.channels_last_3d',
+  'torch.preserve_format',
+  'torch.per_tensor_affine',
+  'torch.per_channel_affine',
+  'torch.per_tensor_symmetric',
+  'torch.per_channel_symmetric',
+  'torch._tensor._rebuild_from_type_v2',
+  'torch._utils._rebuild_tensor_v2',
+  'torch.nn.parameter.Parameter',
+  'torch.nn.parameter.Buffer',
+  'torch.storage.TypedStorage',
+  'torch.storage.UntypedStorage',
+  'torch.serialization._get_layout',
+  'torch.torch_version.TorchVersion',
+  'collections.OrderedDict',
+  'collections.defaultdict',
+  'collections.deque',
+  'collections.Counter',
+  'copyreg._reconstructor',
+  'copyreg.__newobj__',
+  'copyreg.__newobj_ex__',
+  '_codecs.encode',
+  ...BUILTIN_SAFE.map((s) => `builtins.${s}`),
+  ...FUTURE_FEATURES.map((s) => `__future__.${s}`),
+  ...['numpy.core', 'numpy._core'].flatMap((m) => [
+    `${m}.multiarray._reconstruct`,
+    `${m}.multiarray.scalar`,
+    `${m}.numeric._frombuffer`,
+    `${m}.multiarray._frombuffer`,
+  ]),
+  'numpy.ndarray',
+  'numpy.dtype',
+  'numpy.matrix',
+  'numpy.ma.core._mareconstruct',
+  'numpy.ma.core.MaskedArray',
+  ...NUMPY_SCALARS.map((s) => `numpy.${s}`),
+  'numpy.random._pickle.__randomstate_ctor',
+  'numpy.random._pickle.__bit_generator_ctor',
+  'numpy.random._pickle.__generator_ctor',
+  'numpy.random.__RandomState_ctor',
+  'joblib.numpy_pickle.NumpyArrayWrapper',
+  'joblib.numpy_pickle.NDArrayWrapper',
+  'joblib.numpy_pickle_compat.NDArrayWrapper',
+  'sklearn.externals.joblib.numpy_pickle.NumpyArrayWrapper',
+  'datetime.datetime',
+  'datetime.date',
+  'datetime.time',
+  'datetime.timedelta',
+  'datetime.timezone',
+  'decimal.Decimal',
+  'fractions.Fraction',
+  'uuid.UUID',
+  'uuid.SafeUUID',
+  'pathlib.PosixPath',
+  'pathlib.WindowsPath',
+  'pathlib.PurePosixPath',
+  'pathlib.PureWindowsPath',
+  'pathlib.Path',
+];
+
+const EXACT_SET: ReadonlySet<string> = new Set(EXACT);
+
+/**
+ * Module families whose *classes* (CapWords names) are data containers restored by `__setstate__`: model
+ * classes of torch.nn, scikit-learn estimators and trees, numpy dtype classes, scipy sparse matrices.
+ * Functions in these modules are not covered: a function global is reported.
+ */
+const CLASS_MODULES: readonly string[] = ['torch.nn.modules', 'sklearn', 'numpy.dtypes', 'scipy.sparse'];
+
+/** TorchScript archives are read by torch.jit's own unpickler, which only resolves these besides the above. */
+const TORCHSCRIPT_EXTRA: readonly string[] = ['__torch__', 'torch.jit._pickle', 'torch.classes'];
+
+export interface AllowContext {
+  /** The pickle belongs to a TorchScript archive. */
+  readonly torchscript?: boolean;
+  /** Policy `models.allowedGlobals`: `module.name` or `module.*`. */
+  readonly extra?: readonly string[];
+}
+
+/** Whether `qualified` (module + '.' + name) is on the built-in safe list or the policy's. */
+export function isAllowed(module: string, name: string, ctx: AllowContext = {}): boolean {
+  const qualified = `${module}.${name}`;
+  if (EXACT_SET.has(qualified)) return true;
+  const lastDot = qualified.lastIndexOf('.');
+  const owner = qualified.slice(0, lastDot);
+  const leaf = qualified.slice(lastDot + 1);
+  if (/^[A-Z][A-Za-z0-9_]*$/.test(leaf) && !name.includes('.') && CLASS_MODULES.some((m) => inModule(module, m))) {
+    return true;
+  }
+  if (ctx.torchscript && TORCHSCRIPT_EXTRA.some((m) => inModule(owner, m))) return true;
+  return matchesPolicy(module, name, ctx.extra ?? []);
+}
+
+/** A policy entry `a.b.*` covers every name in module `a.b` (and its submodules); `a.b.c` one name. */
+export function matchesPolicy(module: string, name: string, entries: readonly string[]): boolean {
+  const qualified = `${module}.${name}`;
+  for (const e of entries) {
+    if (e === qualified) return true;
+    if (e.endsWith('.*') && inModule(module, e.slice(0, -2))) return true;
+  }
+  return false;
+}
+
+/** Exact policy entries only: a wildcard never silences a known-dangerous global. */
+export function matchesPolicyExactly(module: string, name: string, entries: readonly string[]): boolean {
+  return entries.includes(`${module}.${name}`);
+}
+
+function inModule(module: string, family: string): boolean {
+  return module === family || module.startsWith(`${family}.`);
+}

@@ -1,0 +1,90 @@
+import type { GlobalRef, Value } from './values.js';
+
+/** Limits on one pickle; each exhaustion is reported as a `budget` problem. */
+export interface PickleBudget {
+  readonly maxOpcodes: number;
+  readonly maxMemo: number;
+  readonly maxStack: number;
+  /** Open MARKs at once: the nesting depth of tuples, lists and dicts under construction. */
+  readonly maxMarks: number;
+  /** Bytes of strings decoded for naming. */
+  readonly maxMaterialised: number;
+  /** Longest protocol-0 text line. */
+  readonly maxLine: number;
+  /** Distinct globals/call targets recorded. */
+  readonly maxDistinct: number;
+}
+
+export const DEFAULT_BUDGET: PickleBudget = {
+  maxOpcodes: 2_000_000_000,
+  maxMemo: 10_000_000,
+  maxStack: 10_000_000,
+  maxMarks: 100_000,
+  maxMaterialised: 256 << 20,
+  maxLine: 1 << 20,
+  maxDistinct: 10_000,
+};
+
+/** Opcodes that hand control to a callable: the unpickler calls it (or a method of it) while loading. */
+export type CallKind =
+  | 'REDUCE'
+  | 'BUILD'
+  | 'OBJ'
+  | 'INST'
+  | 'NEWOBJ'
+  | 'NEWOBJ_EX'
+  | 'EXT'
+  | 'APPEND'
+  | 'APPENDS'
+  | 'SETITEM'
+  | 'SETITEMS'
+  | 'ADDITEMS';
+
+/** Calls aggregated by (kind, target). `target` is undefined when the callee was computed at load time. */
+export interface CallSite {
+  readonly kind: CallKind;
+  readonly target: GlobalRef | undefined;
+  /** The callee (or receiver) is itself the imported global, not an instance of it: e.g. BUILD on a class. */
+  readonly onGlobal: boolean;
+  /** The callee is a value computed by an earlier call (`getattr(...)(...)`), not a global. */
+  readonly computed: boolean;
+  readonly offset: number;
+  count: number;
+}
+
+export type ProblemKind =
+  /** CPython would raise here: the load stops (what ran before still ran). */
+  | 'malformed'
+  /** A chainproof limit was reached; the rest was not analysed. */
+  | 'budget'
+  /** Opcodes straddle or violate FRAME boundaries: parsers disagree on such streams. */
+  | 'frame'
+  /** Shared references make the value tree explode when walked. */
+  | 'expansion'
+  /** STOP left values or marks behind: never produced by a real pickler. */
+  | 'leftover'
+  /** EXT1/2/4: the copyreg extension registry. */
+  | 'extension';
+
+export interface PickleProblem {
+  readonly kind: ProblemKind;
+  readonly message: string;
+  readonly offset: number;
+}
+
+/** One pickle (one STOP) of a stream. */
+export interface PickleRun {
+  /** Absolute offset of the first opcode. */
+  readonly start: number;
+  /** Absolute offset after STOP, or where analysis stopped. */
+  end: number;
+  /** Reached STOP without a problem that stops CPython. */
+  stopped: boolean;
+  protocol: number;
+  opcodes: number;
+  readonly globals: Map<string, GlobalRef & { count: number }>;
+  readonly calls: Map<string, CallSite>;
+  readonly problems: PickleProblem[];
+  /** The value STOP returned. */
+  result: Value | undefined;
+}

@@ -1,0 +1,119 @@
+/**
+ * Symbolic values of the pickle machine. Nothing is ever constructed: a value records what CPython would have
+ * built, keeping only what naming and verdicts need (short strings, small tuples/dicts, the callable behind an
+ * object). Containers carry `expanded`, the size a naive tree walk of them would visit, to spot reference bombs.
+ */
+export type Value =
+  | { readonly k: 'scalar'; readonly v?: number | boolean | null }
+  /** `s` is kept when short; `len` is always the character/byte count. */
+  | { readonly k: 'str'; readonly s: string | undefined; readonly len: number }
+  | { readonly k: 'bytes'; readonly len: number; readonly mutable: boolean }
+  | { readonly k: 'tuple'; readonly items: readonly Value[]; readonly count: number; expanded: number }
+  | { readonly k: 'list'; readonly items: Value[]; count: number; expanded: number }
+  | { readonly k: 'dict'; readonly entries: [Value, Value][]; count: number; expanded: number }
+  | { readonly k: 'set'; readonly frozen: boolean; count: number; expanded: number }
+  /** A global imported by GLOBAL/STACK_GLOBAL/INST: a module attribute, class or function. */
+  | { readonly k: 'global'; readonly ref: GlobalRef }
+  /** What calling something returned (REDUCE, NEWOBJ, OBJ, INST, EXT…). `state` is the last BUILD state. */
+  | { readonly k: 'obj'; readonly callee: Value; readonly args: Value | undefined; state: Value | undefined }
+  | { readonly k: 'persistent'; readonly pid: Value }
+  | { readonly k: 'buffer' };
+
+export type ContainerValue = Extract<Value, { expanded: number }>;
+
+/** One import the pickle performs. `offset` is where the importing opcode is. */
+export interface GlobalRef {
+  readonly module: string;
+  readonly name: string;
+  readonly opcode: 'GLOBAL' | 'STACK_GLOBAL' | 'INST';
+  readonly offset: number;
+}
+
+/** How many items of a tuple/list/dict we keep for later inspection (dtype states, shapes, joblib wrappers). */
+export const KEEP_ITEMS = 64;
+
+/** Strings longer than this are counted, not kept. */
+export const KEEP_STRING = 1024;
+
+export const NONE: Value = { k: 'scalar', v: null };
+
+export function isContainer(v: Value): v is ContainerValue {
+  return v.k === 'tuple' || v.k === 'list' || v.k === 'dict' || v.k === 'set';
+}
+
+/** Whether CPython would raise `TypeError: unhashable type` for this value as a dict key or set member. */
+export function isUnhashable(v: Value, depth = 0): boolean {
+  switch (v.k) {
+    case 'list':
+    case 'dict':
+      return true;
+    case 'set':
+      return !v.frozen;
+    case 'bytes':
+      return v.mutable;
+    case 'tuple':
+      return depth < 32 && v.items.some((x) => isUnhashable(x, depth + 1));
+    case 'scalar':
+    case 'str':
+    case 'global':
+    case 'obj':
+    case 'persistent':
+    case 'buffer':
+      return false;
+  }
+}
+
+/** Tree size of a value for expansion accounting; saturates far below float precision issues. */
+export function expandedSize(v: Value): number {
+  return isContainer(v) ? v.expanded : 1;
+}
+
+export const EXPANSION_CAP = 2 ** 52;
+
+export function addExpanded(into: ContainerValue, child: Value): void {
+  into.expanded = Math.min(EXPANSION_CAP, into.expanded + expandedSize(child));
+}
+
+export function strOf(v: Value | undefined): string | undefined {
+  return v?.k === 'str' ? v.s : undefined;
+}
+
+export function describe(v: Value): string {
+  switch (v.k) {
+    case 'scalar':
+      return v.v === undefined ? 'number' : String(v.v);
+    case 'str':
+      return v.s !== undefined ? JSON.stringify(v.s.length > 60 ? `${v.s.slice(0, 60)}…` : v.s) : `<str ${v.len}>`;
+    case 'bytes':
+      return `<${v.mutable ? 'bytearray' : 'bytes'} ${v.len}>`;
+    case 'tuple':
+      return `tuple(${v.count})`;
+    case 'list':
+      return `list(${v.count})`;
+    case 'dict':
+      return `dict(${v.count})`;
+    case 'set':
+      return v.frozen ? 'frozenset' : 'set';
+    case 'global':
+      return `${v.ref.module}.${v.ref.name}`;
+    case 'obj':
+      return `${describe(v.callee)}(…)`;
+    case 'persistent':
+      return 'persistent_load(…)';
+    case 'buffer':
+      return 'buffer';
+  }
+}
+
+/** The global a value was made by, following calls: `f(...)(...)` → f. */
+export function originGlobal(v: Value, depth = 0): GlobalRef | undefined {
+  if (v.k === 'global') return v.ref;
+  if (v.k === 'obj' && depth < 64) return originGlobal(v.callee, depth + 1);
+  return undefined;
+}
+
+export function dictGet(d: Value | undefined, key: string): Value | undefined {
+  if (d?.k !== 'dict') return undefined;
+  for (const [k, v] of d.entries) if (k.k === 'str' && k.s === key) return v;
+  return undefined;
+}
