@@ -1,0 +1,92 @@
+import type { DependencyGraph, PackageNode } from '../core/records.js';
+import type { DraftEdge, ParsedLockfile } from './types.js';
+
+/**
+ * Turn parser output into the shared DependencyGraph: a breadth-first walk from every importer gives each package
+ * the shortest path that pulls it in and the workspace it belongs to; where the lockfile does not record dev /
+ * optional flags they follow from reachability (dev = not reachable without a devDependency edge, optional = not
+ * reachable without an optionalDependency edge), as npm computes them.
+ */
+export function toDependencyGraph(lockfile: string, parsed: ParsedLockfile): DependencyGraph {
+  const n = parsed.nodes.length;
+  const parent = new Int32Array(n).fill(-2); // -2 unseen, -1 reached from an importer
+  const owner = new Array<string>(n);
+  const queue: number[] = [];
+  for (const imp of parsed.importers) {
+    for (const e of imp.edges) {
+      if (e.target !== undefined && parent[e.target] === -2) {
+        parent[e.target] = -1;
+        owner[e.target] = imp.path;
+        queue.push(e.target);
+      }
+    }
+  }
+  for (let head = 0; head < queue.length; head++) {
+    const i = queue[head]!;
+    for (const e of parsed.nodes[i]!.edges) {
+      if (e.target !== undefined && parent[e.target] === -2) {
+        parent[e.target] = i;
+        owner[e.target] = owner[i]!;
+        queue.push(e.target);
+      }
+    }
+  }
+  const prod = reach(
+    parsed,
+    (k) => k !== 'dev',
+    () => true,
+  );
+  const required = reach(
+    parsed,
+    (k) => k !== 'optional',
+    (k) => k !== 'optional',
+  );
+
+  const packages: PackageNode[] = parsed.nodes.map((node, i) => {
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars -- dropped from the public record
+    const { flags, edges, ...rest } = node;
+    const seen = parent[i] !== -2;
+    const workspace = seen ? owner[i]! : '';
+    return {
+      ...rest,
+      lockfile,
+      dev: flags ? flags.dev : seen && !prod[i],
+      optional: flags ? flags.optional : seen && !required[i],
+      peer: flags ? flags.peer : false,
+      workspace,
+      path: seen ? pathTo(parsed, parent, i, workspace) : [node.name],
+    };
+  });
+  const importers: Record<string, Record<string, string>> = {};
+  for (const imp of parsed.importers) importers[imp.path] = { ...imp.declared };
+  return { lockfile, kind: parsed.kind, formatVersion: parsed.formatVersion, packages, importers };
+}
+
+function pathTo(parsed: ParsedLockfile, parent: Int32Array, i: number, workspace: string): string[] {
+  const names: string[] = [];
+  // Bounded by the node count: parent links form a BFS tree, so there is no cycle.
+  for (let at = i; at >= 0 && names.length <= parent.length; at = parent[at]!) {
+    names.push(parsed.nodes[at]!.alias ?? parsed.nodes[at]!.name);
+  }
+  names.push(workspace === '' ? 'root' : workspace);
+  return names.reverse();
+}
+
+/** Nodes reachable from importer edges passing `first`, then through node edges passing `rest`. */
+function reach(
+  parsed: ParsedLockfile,
+  first: (k: DraftEdge['kind']) => boolean,
+  rest: (k: DraftEdge['kind']) => boolean,
+): Uint8Array {
+  const seen = new Uint8Array(parsed.nodes.length);
+  const queue: number[] = [];
+  const push = (e: DraftEdge, ok: (k: DraftEdge['kind']) => boolean) => {
+    if (e.target !== undefined && ok(e.kind) && seen[e.target] === 0) {
+      seen[e.target] = 1;
+      queue.push(e.target);
+    }
+  };
+  for (const imp of parsed.importers) for (const e of imp.edges) push(e, first);
+  for (let head = 0; head < queue.length; head++) for (const e of parsed.nodes[queue[head]!]!.edges) push(e, rest);
+  return seen;
+}

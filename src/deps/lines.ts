@@ -1,0 +1,99 @@
+import { visit } from 'jsonc-parser';
+import { parse as parseJsonc, printParseErrorCode } from 'jsonc-parser';
+import type { ParseError } from 'jsonc-parser';
+
+/**
+ * 1-based line of every object property whose containing path `select` accepts; `select` returns the map key to
+ * record under (or undefined to skip). JSON.parse has already validated the text; this only finds positions.
+ */
+export function jsonPropertyLines(
+  text: string,
+  select: (path: readonly (string | number)[], property: string) => string | undefined,
+): Map<string, number> {
+  const lines = new Map<string, number>();
+  visit(text, {
+    onObjectProperty(property, _offset, _length, startLine, _startCharacter, pathSupplier) {
+      const key = select(pathSupplier(), property);
+      if (key !== undefined && !lines.has(key)) lines.set(key, startLine + 1);
+    },
+  });
+  return lines;
+}
+
+/** Where strict JSON parsing first fails: line (1-based) and a short reason. */
+export function jsonErrorAt(text: string): { line: number; reason: string } {
+  const errors: ParseError[] = [];
+  parseJsonc(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  const first = errors[0];
+  if (first === undefined) return { line: 1, reason: 'not valid JSON' };
+  return { line: lineAt(text, first.offset), reason: printParseErrorCode(first.error) };
+}
+
+export function lineAt(text: string, offset: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+  return line;
+}
+
+/**
+ * Lines of yarn.lock entry headers (both yarn 1 and berry): unindented, non-comment lines ending in `:`.
+ * Maps each descriptor of the header (`"a@^1", a@^2:` / `"a@npm:^1, a@npm:^2":`) to the header's line.
+ */
+export function yarnHeaderLines(text: string): Map<string, number> {
+  const out = new Map<string, number>();
+  let line = 0;
+  let start = 0;
+  while (start <= text.length) {
+    const end = text.indexOf('\n', start);
+    const raw = text.slice(start, end < 0 ? text.length : end).replace(/\r$/, '');
+    line++;
+    const c = raw.charCodeAt(0);
+    if (raw.length > 1 && c !== 32 && c !== 9 && c !== 35 /* # */ && raw.endsWith(':')) {
+      for (const d of raw.slice(0, -1).split(',')) {
+        const descriptor = d.trim().replace(/^"|"$/g, '');
+        if (descriptor !== '' && !out.has(descriptor)) out.set(descriptor, line);
+      }
+    }
+    if (end < 0) break;
+    start = end + 1;
+  }
+  return out;
+}
+
+/**
+ * Lines of the second-level keys (2-space indent) under each top-level section of a pnpm-lock.yaml:
+ * `packages` → key → line. Keys are unquoted as YAML would ('' → ' inside single quotes).
+ */
+export function yamlSectionKeyLines(text: string, sections: readonly string[]): Map<string, Map<string, number>> {
+  const out = new Map<string, Map<string, number>>(sections.map((s) => [s, new Map<string, number>()]));
+  let current: Map<string, number> | undefined;
+  let line = 0;
+  let start = 0;
+  while (start <= text.length) {
+    const end = text.indexOf('\n', start);
+    const raw = text.slice(start, end < 0 ? text.length : end).replace(/\r$/, '');
+    line++;
+    if (/^[^\s#]/.test(raw)) {
+      current = out.get(raw.replace(/:.*$/, ''));
+    } else if (current && /^ {2}[^\s#]/.test(raw)) {
+      const key = unquoteYamlKey(raw.slice(2));
+      if (key !== undefined && !current.has(key)) current.set(key, line);
+    }
+    if (end < 0) break;
+    start = end + 1;
+  }
+  return out;
+}
+
+function unquoteYamlKey(s: string): string | undefined {
+  if (s.startsWith("'")) {
+    const m = /^'((?:[^']|'')*)':/.exec(s);
+    return m?.[1]?.replace(/''/g, "'");
+  }
+  if (s.startsWith('"')) {
+    const m = /^"((?:[^"\\]|\\.)*)":/.exec(s);
+    return m?.[1];
+  }
+  const m = /^(.*?):(\s|$)/.exec(s);
+  return m?.[1];
+}

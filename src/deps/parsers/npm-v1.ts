@@ -1,0 +1,99 @@
+import type { DraftEdge, DraftImporter, DraftNode, Manifest, ParsedLockfile } from '../types.js';
+import { isRecord, str, strMap } from '../types.js';
+import { jsonPropertyLines } from '../lines.js';
+import { classifyResolved, classifySpec } from '../source.js';
+import { declaredOf, edgesOf, parseAlias, resolveNodeModules } from './npm-common.js';
+
+/**
+ * npm 5/6 lockfileVersion 1: a nested `dependencies` tree mirroring node_modules. Locations are rewritten to the
+ * v2 key form (`node_modules/a/node_modules/b`) so resolution and messages match the newer formats.
+ * The root's own dependencies are not recorded: they come from package.json when given.
+ */
+export function parseNpmV1(
+  data: Record<string, unknown>,
+  text: string,
+  manifest: Manifest | undefined,
+): ParsedLockfile {
+  const lines = jsonPropertyLines(text, (path, prop) => {
+    if (path.length % 2 === 0) return undefined;
+    let key = '';
+    for (let i = 0; i < path.length; i += 2) {
+      if (path[i] !== 'dependencies') return undefined;
+      if (i + 1 < path.length) key += `node_modules/${String(path[i + 1])}/`;
+    }
+    return `${key}node_modules/${prop}`;
+  });
+
+  // Iterative walk: hostile files may nest deeply.
+  const entries: { key: string; name: string; entry: Record<string, unknown> }[] = [];
+  const stack: { prefix: string; deps: unknown }[] = [{ prefix: '', deps: data.dependencies }];
+  while (stack.length > 0) {
+    const { prefix, deps } = stack.pop()!;
+    if (!isRecord(deps)) continue;
+    const children: { prefix: string; deps: unknown }[] = [];
+    for (const [name, entry] of Object.entries(deps)) {
+      const key = `${prefix}node_modules/${name}`;
+      const e = isRecord(entry) ? entry : {};
+      entries.push({ key, name, entry: e });
+      children.push({ prefix: `${key}/`, deps: e.dependencies });
+    }
+    stack.push(...children.reverse());
+  }
+  const index = new Map(entries.map((e, i) => [e.key, i]));
+
+  const nodes: DraftNode[] = entries.map(({ key, name, entry }) => {
+    const written = str(entry.version) ?? '';
+    const alias = parseAlias(written);
+    const resolved = str(entry.resolved);
+    const integrity = str(entry.integrity);
+    const edges: DraftEdge[] = Object.entries(strMap(entry.requires)).map(([dep, spec]) => ({
+      name: dep,
+      spec,
+      kind: 'prod',
+      target: resolveNodeModules(key, dep, index),
+    }));
+    return {
+      name: alias ? alias[0] : name,
+      version: alias ? alias[1] : written,
+      key,
+      line: lines.get(key) ?? 1,
+      ...(resolved !== undefined ? { resolved } : {}),
+      ...(integrity !== undefined ? { integrity } : {}),
+      source:
+        classifyResolved(resolved) ?? (/^\d+\.\d+\.\d+/.test(written) || alias ? 'registry' : classifySpec(written)),
+      ...(alias ? { alias: name } : {}),
+      ...(entry.bundled === true ? { bundled: true } : {}),
+      flags: { dev: entry.dev === true, optional: entry.optional === true, peer: false },
+      edges,
+    };
+  });
+
+  return {
+    kind: 'npm',
+    formatVersion: '1',
+    nodes,
+    importers: [rootImporter(manifest, nodes, index)],
+    resolveDeclared: (importer, name) => resolveNodeModules(importer, name, index),
+  };
+}
+
+function rootImporter(
+  manifest: Manifest | undefined,
+  nodes: readonly DraftNode[],
+  index: Map<string, number>,
+): DraftImporter {
+  if (manifest) {
+    const m = manifest as Record<string, unknown>;
+    return { path: '', declared: declaredOf(m), edges: edgesOf(m, ['prod', 'dev', 'optional', 'peer'], '', index) };
+  }
+  // Without package.json: the top-level entries nothing else requires are the root's direct dependencies.
+  const required = new Set<number>();
+  for (const n of nodes) for (const e of n.edges) if (e.target !== undefined) required.add(e.target);
+  const edges: DraftEdge[] = [];
+  nodes.forEach((n, i) => {
+    if (!n.key.includes('/node_modules/') && !required.has(i)) {
+      edges.push({ name: n.alias ?? n.name, spec: n.version, kind: n.flags?.dev ? 'dev' : 'prod', target: i });
+    }
+  });
+  return { path: '', declared: {}, edges };
+}

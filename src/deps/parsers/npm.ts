@@ -1,0 +1,92 @@
+import picomatch from 'picomatch';
+import type { DraftImporter, DraftNode, ParsedLockfile } from '../types.js';
+import { LockfileError, isRecord, str } from '../types.js';
+import { jsonPropertyLines } from '../lines.js';
+import { classifyResolved, classifySpec } from '../source.js';
+import { declaredOf, edgesOf, nameFromKey, resolveNodeModules } from './npm-common.js';
+
+/**
+ * package-lock.json / npm-shrinkwrap.json lockfileVersion 2 and 3: the flat `packages` map keyed by install
+ * location. `""` is the root project, keys without `node_modules/` are workspace (or `file:`) folders, and
+ * `link: true` entries point at such a folder.
+ */
+export function parseNpmPackages(file: string, data: Record<string, unknown>, text: string): ParsedLockfile {
+  const pk = data.packages;
+  if (!isRecord(pk)) throw new LockfileError('LOCKFILE_SHAPE', file, '"packages" is not an object');
+  const lines = jsonPropertyLines(text, (path, prop) =>
+    path.length === 1 && path[0] === 'packages' ? prop : undefined,
+  );
+  const root = isRecord(pk['']) ? pk[''] : {};
+  const wsGlobs = workspaceGlobs(root.workspaces);
+  const isWorkspace = wsGlobs.length > 0 ? picomatch(wsGlobs) : () => false;
+
+  const keys = Object.keys(pk).filter((k) => k !== '');
+  const index = new Map(keys.map((k, i) => [k, i]));
+  const nodes: DraftNode[] = [];
+  const importers: DraftImporter[] = [
+    { path: '', declared: declaredOf(root), edges: edgesOf(root, ['prod', 'dev', 'optional', 'peer'], '', index) },
+  ];
+  for (const key of keys) {
+    const entry = isRecord(pk[key]) ? pk[key] : {};
+    const keyName = nameFromKey(key);
+    const folder = keyName === undefined;
+    const name = str(entry.name) ?? keyName ?? key.slice(key.lastIndexOf('/') + 1);
+    const resolved = str(entry.resolved);
+    const link = entry.link === true;
+    const integrity = str(entry.integrity);
+    const devOptional = entry.devOptional === true;
+    const source = link
+      ? 'link'
+      : folder
+        ? isWorkspace(key)
+          ? 'workspace'
+          : 'file'
+        : (classifyResolved(resolved) ??
+          (str(entry.version) !== undefined ? versionSource(str(entry.version)!) : 'unknown'));
+    const edges = link
+      ? [{ name, spec: `file:${resolved ?? ''}`, kind: 'prod' as const, target: index.get(resolved ?? '') }]
+      : edgesOf(entry, ['prod', 'optional', 'peer'], key, index);
+    nodes.push({
+      name,
+      version: str(entry.version) ?? '',
+      key,
+      line: lines.get(key) ?? 1,
+      ...(resolved !== undefined ? { resolved } : {}),
+      ...(integrity !== undefined ? { integrity } : {}),
+      source,
+      ...(entry.hasInstallScript === true ? { hasInstallScript: true } : {}),
+      ...(keyName !== undefined && str(entry.name) !== undefined && entry.name !== keyName ? { alias: keyName } : {}),
+      ...(entry.inBundle === true ? { bundled: true } : {}),
+      flags: {
+        dev: entry.dev === true || devOptional,
+        optional: entry.optional === true || devOptional,
+        peer: entry.peer === true,
+      },
+      edges,
+    });
+    if (folder) {
+      importers.push({
+        path: key,
+        declared: declaredOf(entry),
+        edges: edgesOf(entry, ['prod', 'dev', 'optional', 'peer'], key, index),
+      });
+    }
+  }
+  return {
+    kind: 'npm',
+    formatVersion: String(str(data.lockfileVersion) ?? ''),
+    nodes,
+    importers,
+    resolveDeclared: (importer, name) => resolveNodeModules(importer, name, index),
+  };
+}
+
+/** A version field that is not a semver version names its source (git URL, `file:`…). */
+function versionSource(version: string): ReturnType<typeof classifySpec> {
+  return /^\d+\.\d+\.\d+/.test(version) ? 'registry' : classifySpec(version);
+}
+
+function workspaceGlobs(v: unknown): string[] {
+  const list = Array.isArray(v) ? v : isRecord(v) && Array.isArray(v.packages) ? v.packages : [];
+  return list.filter((x): x is string => typeof x === 'string').map((g) => g.replace(/^\.\//, '').replace(/\/$/, ''));
+}

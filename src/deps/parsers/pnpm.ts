@@ -1,0 +1,174 @@
+import { load as loadYaml } from 'js-yaml';
+import { CORE_SCHEMA } from 'js-yaml';
+import type { DraftEdge, DraftImporter, DraftNode, EdgeKind, ParsedLockfile } from '../types.js';
+import { LockfileError, isRecord, str } from '../types.js';
+import { yamlSectionKeyLines } from '../lines.js';
+import { classifyResolved } from '../source.js';
+import type { Source } from '../source.js';
+
+const IMPORTER_FIELDS: readonly (readonly [string, EdgeKind])[] = [
+  ['dependencies', 'prod'],
+  ['optionalDependencies', 'optional'],
+  ['devDependencies', 'dev'],
+];
+
+/**
+ * pnpm-lock.yaml 5.x, 6.x and 9.x. Nodes are the `packages` entries (one per key; 5/6 keys carry peer suffixes,
+ * 9 moves those to `snapshots`, whose dependencies are merged onto their package). Keys:
+ * 5 `/name/1.0.0_peer@1`, 6 `/name@1.0.0(peer@1)`, 9 `name@1.0.0`.
+ */
+export function parsePnpm(file: string, text: string): ParsedLockfile {
+  let data: unknown;
+  try {
+    // CORE_SCHEMA: no custom tags; aliases are shared references, never expanded copies.
+    data = loadYaml(text, { schema: CORE_SCHEMA, filename: file, json: true });
+  } catch (err) {
+    const mark =
+      isRecord(err) && isRecord(err.mark) && typeof err.mark.line === 'number' ? err.mark.line + 1 : undefined;
+    const reason = isRecord(err) && typeof err.reason === 'string' ? err.reason : 'not valid YAML';
+    throw new LockfileError('LOCKFILE_SYNTAX', file, `not a valid pnpm lockfile: ${reason}`, mark, { cause: err });
+  }
+  if (!isRecord(data) || data.lockfileVersion === undefined) {
+    throw new LockfileError('LOCKFILE_SHAPE', file, 'pnpm-lock.yaml without lockfileVersion', 1);
+  }
+  const formatVersion = String(str(data.lockfileVersion) ?? '');
+  const major = Number.parseInt(formatVersion, 10);
+  const lines = yamlSectionKeyLines(text, ['packages', 'snapshots', 'importers']);
+  const pkgLines = lines.get('packages')!;
+  const packages = isRecord(data.packages) ? data.packages : {};
+  const snapshots = isRecord(data.snapshots) ? data.snapshots : {};
+  const keys = Object.keys(packages);
+  const index = new Map(keys.map((k, i) => [k, i]));
+  // v9: snapshot key → package key by dropping the peer suffix.
+  const snapIndex = new Map<string, number>();
+  for (const s of Object.keys(snapshots)) {
+    const i = index.get(stripPeers(s));
+    if (i !== undefined) snapIndex.set(s, i);
+  }
+  const lookup = (name: string, ref: string): number | undefined => {
+    if (ref.startsWith('link:')) return undefined; // a workspace: its own importer
+    for (const k of [`/${name}/${ref}`, `/${name}@${ref}`, `${name}@${ref}`, ref]) {
+      const hit = snapIndex.get(k) ?? index.get(k);
+      if (hit !== undefined) return hit;
+    }
+    return undefined;
+  };
+  const depEdges = (entry: Record<string, unknown>): DraftEdge[] => {
+    const edges: DraftEdge[] = [];
+    for (const [field, kind] of IMPORTER_FIELDS) {
+      if (!isRecord(entry[field])) continue;
+      for (const [name, ref] of Object.entries(entry[field])) {
+        const r = str(ref);
+        if (r !== undefined) edges.push({ name, spec: r, kind, target: lookup(name, r) });
+      }
+    }
+    return edges;
+  };
+
+  const extraEdges = new Map<number, DraftEdge[]>();
+  for (const [s, i] of snapIndex) {
+    const snap = snapshots[s];
+    if (isRecord(snap)) extraEdges.set(i, [...(extraEdges.get(i) ?? []), ...depEdges(snap)]);
+  }
+
+  const nodes: DraftNode[] = keys.map((key, i) => {
+    const entry = isRecord(packages[key]) ? packages[key] : {};
+    const parsedKey = parseKey(key, major);
+    const name = str(entry.name) ?? parsedKey.name;
+    const version = str(entry.version) ?? parsedKey.version;
+    const res = isRecord(entry.resolution) ? entry.resolution : {};
+    const { source, resolved } = resolutionSource(res);
+    const integrity = str(res.integrity);
+    return {
+      name,
+      version,
+      key,
+      line: pkgLines.get(key) ?? 1,
+      ...(resolved !== undefined ? { resolved } : {}),
+      ...(integrity !== undefined ? { integrity } : {}),
+      source,
+      ...(entry.requiresBuild === true ? { hasInstallScript: true } : {}),
+      ...(major < 9 ? { flags: { dev: entry.dev === true, optional: entry.optional === true, peer: false } } : {}),
+      edges: dedupe([...depEdges(entry), ...(extraEdges.get(i) ?? [])]),
+    };
+  });
+
+  const importerData: Record<string, unknown> = isRecord(data.importers) ? data.importers : { '.': data };
+  const importers: DraftImporter[] = [];
+  const recorded = new Map<string, Map<string, string>>();
+  for (const [rawPath, imp] of Object.entries(importerData)) {
+    if (!isRecord(imp)) continue;
+    const path = rawPath === '.' ? '' : rawPath.replace(/^\.\//, '');
+    const declared: Record<string, string> = {};
+    const refs = new Map<string, string>();
+    const specifiers = isRecord(imp.specifiers) ? imp.specifiers : {};
+    const edges: DraftEdge[] = [];
+    for (const [field, kind] of IMPORTER_FIELDS) {
+      if (!isRecord(imp[field])) continue;
+      for (const [name, v] of Object.entries(imp[field])) {
+        // 5.x: `name: ref` + `specifiers`; 6+/9: `name: { specifier, version }`.
+        const ref = isRecord(v) ? str(v.version) : str(v);
+        const spec = isRecord(v) ? str(v.specifier) : str(specifiers[name]);
+        if (ref === undefined) continue;
+        refs.set(name, ref);
+        if (spec !== undefined && !(name in declared)) declared[name] = spec;
+        edges.push({ name, spec: spec ?? ref, kind, target: lookup(name, ref) });
+      }
+    }
+    recorded.set(path, refs);
+    importers.push({ path, declared, edges });
+  }
+
+  return {
+    kind: 'pnpm',
+    formatVersion,
+    nodes,
+    importers,
+    resolveDeclared: (importer, name) => {
+      const ref = recorded.get(importer)?.get(name);
+      if (ref === undefined) return undefined;
+      return ref.startsWith('link:') ? 'unknown' : (lookup(name, ref) ?? 'unknown');
+    },
+  };
+}
+
+/** `name@1.0.0(peer@1)(x@2)` → `name@1.0.0`. */
+function stripPeers(key: string): string {
+  const p = key.indexOf('(');
+  return p < 0 ? key : key.slice(0, p);
+}
+
+function parseKey(key: string, major: number): { name: string; version: string } {
+  const k = key.startsWith('/') ? key.slice(1) : key;
+  if (major < 6) {
+    const parts = k.split('/');
+    const scoped = parts[0]?.startsWith('@') === true;
+    const name = scoped ? `${parts[0]}/${parts[1] ?? ''}` : (parts[0] ?? k);
+    const rest = parts[scoped ? 2 : 1] ?? '';
+    return { name, version: rest.split('_')[0] ?? rest };
+  }
+  const plain = stripPeers(k);
+  const at = plain.lastIndexOf('@');
+  return at > 0 ? { name: plain.slice(0, at), version: plain.slice(at + 1) } : { name: plain, version: '' };
+}
+
+function resolutionSource(res: Record<string, unknown>): { source: Source; resolved?: string } {
+  const type = str(res.type);
+  if (type === 'directory') return { source: 'file', resolved: `file:${str(res.directory) ?? ''}` };
+  if (type === 'git' || (str(res.repo) !== undefined && str(res.commit) !== undefined)) {
+    return { source: 'git', resolved: `git+${str(res.repo) ?? ''}#${str(res.commit) ?? ''}` };
+  }
+  const tarball = str(res.tarball);
+  if (tarball !== undefined) return { source: classifyResolved(tarball) ?? 'tarball', resolved: tarball };
+  return { source: 'registry' };
+}
+
+function dedupe(edges: DraftEdge[]): DraftEdge[] {
+  const seen = new Set<string>();
+  return edges.filter((e) => {
+    const k = `${e.name}\0${e.target ?? ''}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}

@@ -1,0 +1,161 @@
+import { parseSyml } from '@yarnpkg/parsers';
+import type { DraftEdge, DraftImporter, DraftNode, Manifest, ParsedLockfile } from '../types.js';
+import { LockfileError, errorLine, isRecord, splitDescriptor, str, strMap } from '../types.js';
+import { yarnHeaderLines } from '../lines.js';
+import { classifyResolved } from '../source.js';
+import type { Source } from '../source.js';
+
+/**
+ * yarn berry (2+) lockfiles, parsed with yarn's own `parseSyml`. Every entry except `__metadata` is a node,
+ * workspace entries included (source `workspace`); they are also the importers. Berry records no download URL
+ * for registry packages (only `::__archiveUrl=` when the registry layout is not standard) and its `checksum` is
+ * yarn's cache-archive hash, not an SRI string.
+ */
+export function parseYarnBerry(
+  file: string,
+  text: string,
+  manifests: Readonly<Record<string, Manifest>> | undefined,
+): ParsedLockfile {
+  let data: Record<string, unknown>;
+  try {
+    data = parseSyml(text);
+  } catch (err) {
+    const msg = err instanceof Error ? err.message : String(err);
+    throw new LockfileError(
+      'LOCKFILE_SYNTAX',
+      file,
+      `not a valid yarn berry lockfile: ${firstLine(msg)}`,
+      berryErrorLine(err, msg),
+      { cause: err },
+    );
+  }
+  const meta = data.__metadata;
+  if (!isRecord(meta)) throw new LockfileError('LOCKFILE_SHAPE', file, 'yarn berry lockfile without __metadata', 1);
+  const headerLines = yarnHeaderLines(text);
+  const byDescriptor = new Map<string, number>();
+  const entries: { key: string; entry: Record<string, unknown> }[] = [];
+  for (const [key, entry] of Object.entries(data)) {
+    if (key === '__metadata') continue;
+    const i = entries.length;
+    entries.push({ key, entry: isRecord(entry) ? entry : {} });
+    for (const d of key.split(',')) byDescriptor.set(d.trim(), i);
+  }
+
+  const importers: DraftImporter[] = [];
+  const nodes: DraftNode[] = entries.map(({ key, entry }) => {
+    const first = key.split(',')[0]!.trim();
+    const resolution = str(entry.resolution) ?? first;
+    const [name, reference] = splitDescriptor(resolution);
+    const [keyName] = splitDescriptor(first);
+    const source = berrySource(reference);
+    const archiveUrl = /::(?:.*&)?__archiveUrl=([^&]+)/.exec(reference)?.[1];
+    const resolved = archiveUrl !== undefined ? safeDecode(archiveUrl) : urlOf(reference);
+    const checksum = str(entry.checksum);
+    const edges: DraftEdge[] = Object.entries(strMap(entry.dependencies)).map(([dep, spec]) => ({
+      name: dep,
+      spec,
+      kind: 'prod',
+      target: byDescriptor.get(`${dep}@${spec}`),
+    }));
+    if (source === 'workspace') {
+      const wsPath = reference.slice('workspace:'.length).replace(/^\.\/?/, '');
+      importers.push({
+        path: wsPath,
+        declared: strMap(entry.dependencies),
+        edges: withKinds(edges, manifests?.[wsPath]),
+      });
+    }
+    return {
+      name,
+      version: str(entry.version) ?? '',
+      key,
+      line: headerLines.get(first) ?? headerLines.get(key) ?? 1,
+      ...(resolved !== undefined ? { resolved } : {}),
+      ...(checksum !== undefined ? { integrity: checksum } : {}),
+      source,
+      ...(keyName !== name && keyName !== '' ? { alias: keyName } : {}),
+      edges: source === 'workspace' ? [] : edges,
+    };
+  });
+
+  return {
+    kind: 'yarn-berry',
+    formatVersion: String(str(meta.version) ?? ''),
+    nodes,
+    importers,
+    resolveDeclared: (_importer, name, spec) => {
+      const normal = /^[a-z]+:/i.test(spec) ? spec : `npm:${spec}`;
+      const hit = byDescriptor.get(`${name}@${normal}`);
+      if (hit !== undefined) return hit;
+      return /^[\d^~<>=*xX| .-]/.test(spec) ? undefined : 'unknown';
+    },
+  };
+}
+
+/** Workspace entries merge dev and prod dependencies; package.json tells them apart when available. */
+function withKinds(edges: DraftEdge[], manifest: Manifest | undefined): DraftEdge[] {
+  if (!manifest) return edges;
+  return edges.map((e) =>
+    manifest.dependencies?.[e.name] !== undefined
+      ? e
+      : manifest.devDependencies?.[e.name] !== undefined
+        ? { ...e, kind: 'dev' as const }
+        : manifest.optionalDependencies?.[e.name] !== undefined
+          ? { ...e, kind: 'optional' as const }
+          : e,
+  );
+}
+
+function berrySource(reference: string): Source {
+  const protocol = /^([a-z]+):/i.exec(reference)?.[1]?.toLowerCase();
+  switch (protocol) {
+    case 'npm':
+      return 'registry';
+    case 'workspace':
+      return 'workspace';
+    case 'patch':
+      return 'patch';
+    case 'link':
+    case 'portal':
+      return 'link';
+    case 'file':
+    case 'exec':
+      return 'file';
+    case 'git':
+    case 'github':
+    case 'git+ssh':
+    case 'git+https':
+      return 'git';
+    case 'http':
+    case 'https':
+      return classifyResolved(reference.replace(/::.*$/, '')) === 'git' || reference.includes('#commit=')
+        ? 'git'
+        : 'tarball';
+    case undefined:
+    default:
+      return 'unknown';
+  }
+}
+
+/** The URL a tarball / git reference points at, without yarn's `::` parameters. */
+function urlOf(reference: string): string | undefined {
+  return /^(https?|git\+[a-z]+|git|ssh):/i.test(reference) ? reference.replace(/::.*$/, '') : undefined;
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+function firstLine(s: string): string {
+  return s.split('\n')[0]!.slice(0, 200);
+}
+
+function berryErrorLine(err: unknown, msg: string): number | undefined {
+  const mark = isRecord(err) && isRecord(err.mark) ? err.mark : undefined;
+  const line = mark !== undefined && typeof mark.line === 'number' ? mark.line + 1 : undefined;
+  return line ?? errorLine(msg);
+}

@@ -1,0 +1,144 @@
+import { parse as parseYarnV1 } from '@yarnpkg/lockfile';
+import type { DraftEdge, DraftImporter, DraftNode, EdgeKind, Manifest, ParsedLockfile } from '../types.js';
+import { LockfileError, errorLine, isRecord, splitDescriptor, str, strMap } from '../types.js';
+import { yarnHeaderLines } from '../lines.js';
+import { classifyResolved, classifySpec } from '../source.js';
+import { DEP_FIELDS, parseAlias } from './npm-common.js';
+
+/**
+ * yarn.lock v1 (yarn classic), parsed with yarn's own parser. One entry can carry several descriptors
+ * (`a@^1.0.0, a@^1.2.0:`); the parser maps each to the same object, so entries are counted by identity.
+ * Root dependencies are not in the file: they come from the package.json files when given.
+ */
+export function parseYarnClassic(
+  file: string,
+  text: string,
+  manifests: Readonly<Record<string, Manifest>> | undefined,
+): ParsedLockfile {
+  let parsed: ReturnType<typeof parseYarnV1>;
+  try {
+    parsed = parseYarnV1(text, file);
+  } catch (err) {
+    const msg = err instanceof Error ? err.message : String(err);
+    throw new LockfileError(
+      'LOCKFILE_SYNTAX',
+      file,
+      `not a valid yarn.lock v1: ${msg.replace(/ in .*$/, '')}`,
+      errorLine(msg),
+      { cause: err },
+    );
+  }
+  if (parsed.type !== 'success') {
+    throw new LockfileError('LOCKFILE_SYNTAX', file, 'contains unresolved merge-conflict markers', markerLine(text));
+  }
+  const headerLines = yarnHeaderLines(text);
+  const byDescriptor = new Map<string, number>();
+  const objects = new Map<object, number>();
+  const groups: { descriptors: string[]; entry: Record<string, unknown> }[] = [];
+  for (const [descriptor, value] of Object.entries(parsed.object as Record<string, unknown>)) {
+    if (!isRecord(value)) continue;
+    let i = objects.get(value);
+    if (i === undefined) {
+      i = groups.length;
+      objects.set(value, i);
+      groups.push({ descriptors: [], entry: value });
+    }
+    groups[i]!.descriptors.push(descriptor);
+    byDescriptor.set(descriptor, i);
+  }
+
+  const nodes: DraftNode[] = groups.map(({ descriptors, entry }) => {
+    const first = descriptors[0]!;
+    const [keyName, range] = splitDescriptor(first);
+    const alias = parseAlias(range);
+    const version = str(entry.version) ?? '';
+    const rawResolved = str(entry.resolved);
+    const { resolved, sha1 } = splitFragment(rawResolved);
+    const integrity =
+      str(entry.integrity) ?? (sha1 !== undefined ? `sha1-${Buffer.from(sha1, 'hex').toString('base64')}` : undefined);
+    const edges: DraftEdge[] = [];
+    for (const [field, kind] of [
+      ['dependencies', 'prod'],
+      ['optionalDependencies', 'optional'],
+    ] as const) {
+      for (const [name, spec] of Object.entries(strMap(entry[field]))) {
+        edges.push({ name, spec, kind, target: byDescriptor.get(`${name}@${spec}`) });
+      }
+    }
+    return {
+      name: alias ? alias[0] : keyName,
+      version,
+      key: descriptors.join(', '),
+      line: headerLines.get(first) ?? 1,
+      ...(rawResolved !== undefined ? { resolved: isGitLike(rawResolved) ? rawResolved : resolved! } : {}),
+      ...(integrity !== undefined ? { integrity } : {}),
+      source: classifyResolved(rawResolved) ?? classifySpec(alias ? alias[1] : range),
+      ...(alias ? { alias: keyName } : {}),
+      edges,
+    };
+  });
+
+  const importers = importersFrom(manifests, byDescriptor, nodes);
+  return {
+    kind: 'yarn-classic',
+    formatVersion: '1',
+    nodes,
+    importers,
+    resolveDeclared: (_importer, name, spec) => {
+      const hit = byDescriptor.get(`${name}@${spec}`);
+      if (hit !== undefined) return hit;
+      // yarn rewrites some specs (git shorthands, tags); only a plain registry range must match verbatim.
+      return classifySpec(spec) === 'registry' && !/^[a-z]/i.test(spec) ? undefined : 'unknown';
+    },
+  };
+}
+
+function importersFrom(
+  manifests: Readonly<Record<string, Manifest>> | undefined,
+  byDescriptor: ReadonlyMap<string, number>,
+  nodes: readonly DraftNode[],
+): DraftImporter[] {
+  if (manifests && Object.keys(manifests).length > 0) {
+    return Object.entries(manifests).map(([path, m]) => {
+      const declared: Record<string, string> = {};
+      const edges: DraftEdge[] = [];
+      for (const [field, kind] of DEP_FIELDS as (readonly [string, EdgeKind])[]) {
+        for (const [name, spec] of Object.entries(strMap((m as Record<string, unknown>)[field]))) {
+          if (!(name in declared)) declared[name] = spec;
+          edges.push({ name, spec, kind, target: byDescriptor.get(`${name}@${spec}`) });
+        }
+      }
+      return { path, declared, edges };
+    });
+  }
+  // Without package.json: entries nothing else depends on are the roots.
+  const required = new Set<number>();
+  for (const n of nodes) for (const e of n.edges) if (e.target !== undefined) required.add(e.target);
+  const edges: DraftEdge[] = [];
+  nodes.forEach((n, i) => {
+    if (!required.has(i)) edges.push({ name: n.alias ?? n.name, spec: n.version, kind: 'prod', target: i });
+  });
+  return [{ path: '', declared: {}, edges }];
+}
+
+/** yarn 1 appends the tarball's sha1 as a URL fragment: `…/a-1.0.0.tgz#<40 hex>`. */
+function splitFragment(resolved: string | undefined): { resolved?: string; sha1?: string } {
+  if (resolved === undefined) return {};
+  const hash = resolved.indexOf('#');
+  if (hash < 0) return { resolved };
+  const frag = resolved.slice(hash + 1);
+  return /^[0-9a-f]{40}$/i.test(frag) && !isGitLike(resolved)
+    ? { resolved: resolved.slice(0, hash), sha1: frag }
+    : { resolved };
+}
+
+/** For git sources the fragment is the commit, part of the identity: keep it. */
+function isGitLike(resolved: string): boolean {
+  return classifyResolved(resolved) === 'git';
+}
+
+function markerLine(text: string): number | undefined {
+  const m = /^(<<<<<<<|=======|>>>>>>>)/m.exec(text);
+  if (!m) return undefined;
+  return text.slice(0, m.index).split('\n').length;
+}

@@ -1,0 +1,82 @@
+import type { PackageNode } from '../core/records.js';
+
+export type Source = PackageNode['source'];
+
+const GIT_PREFIX = /^(git\+[a-z]+:|git:|github:|gitlab:|bitbucket:|gist:)/i;
+/** Git hosts' archive endpoints: a tarball, but of a commit, not of a published version. */
+const GIT_ARCHIVE =
+  /^https?:\/\/(codeload\.github\.com\/|github\.com\/[^/]+\/[^/]+\/(tarball|archive)\/|gitlab\.com\/.*\/-\/archive\/|bitbucket\.org\/[^/]+\/[^/]+\/get\/)/i;
+
+/** Classify a resolved location (URL, `file:`, git spec); undefined when there is none. */
+export function classifyResolved(resolved: string | undefined): Source | undefined {
+  if (resolved === undefined || resolved === '') return undefined;
+  if (GIT_PREFIX.test(resolved) || GIT_ARCHIVE.test(resolved)) return 'git';
+  if (/^[a-z][a-z0-9+.-]*:\/\/[^#]*\.git(#|$)/i.test(resolved)) return 'git';
+  if (/^file:/i.test(resolved)) return 'file';
+  if (/^(link|portal):/i.test(resolved)) return 'link';
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(resolved)) return parseRegistryTarball(resolved) ? 'registry' : 'tarball';
+  return 'unknown';
+}
+
+/** Classify a declared spec (package.json range, yarn descriptor range) when no resolved location exists. */
+export function classifySpec(spec: string): Source {
+  if (/^workspace:/.test(spec)) return 'workspace';
+  if (/^patch:/.test(spec)) return 'patch';
+  if (/^(link|portal):/.test(spec)) return 'link';
+  if (/^file:/.test(spec) || /^\.{0,2}\//.test(spec)) return 'file';
+  if (/^(https?):\/\//.test(spec)) return classifyResolved(spec) ?? 'tarball';
+  if (GIT_PREFIX.test(spec) || /^[^@/\s:]+\/[^/\s]+(#.*)?$/.test(spec)) return 'git';
+  return 'registry';
+}
+
+export interface RegistryTarball {
+  /** Package name the URL path names (decoded). */
+  readonly name: string;
+  /** Version from the file name, when the file name starts with the unscoped name. */
+  readonly version: string | undefined;
+  /** Unscoped name prefix of the file name as written (`foo` in `foo-1.0.0.tgz`). */
+  readonly fileName: string;
+}
+
+/**
+ * Parse the registry tarball layout `<registry>/<name>/-/<unscoped>-<version>.tgz` (npm, Yarn, Verdaccio,
+ * Artifactory, GitHub Packages all use it). Returns undefined for other URLs.
+ */
+export function parseRegistryTarball(url: string): RegistryTarball | undefined {
+  let pathname: string;
+  try {
+    pathname = new URL(url).pathname;
+  } catch {
+    return undefined;
+  }
+  const dash = pathname.lastIndexOf('/-/');
+  if (dash < 0) return undefined;
+  const fileName = pathname.slice(dash + 3);
+  if (fileName.includes('/') || !fileName.endsWith('.tgz')) return undefined;
+  const before = safeDecode(pathname.slice(0, dash)).split('/');
+  const last = before[before.length - 1] ?? '';
+  const prev = before[before.length - 2] ?? '';
+  const name = prev.startsWith('@') ? `${prev}/${last}` : last;
+  if (name === '') return undefined;
+  const unscoped = name.startsWith('@') ? name.slice(name.indexOf('/') + 1) : name;
+  const base = safeDecode(fileName.slice(0, -4));
+  const version = base.startsWith(`${unscoped}-`) ? base.slice(unscoped.length + 1) : undefined;
+  return { name, version, fileName: base };
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+/** `https://registry.npmjs.org/x` → `registry.npmjs.org`; undefined when not a URL. */
+export function hostOf(url: string): string | undefined {
+  try {
+    return new URL(url).host;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,104 @@
+import type { DependencyGraph, PackageNode } from '../core/records.js';
+
+/** How a dependency is declared: decides the dev/optional flags computed from reachability. */
+export type EdgeKind = 'prod' | 'dev' | 'optional' | 'peer';
+
+/** A dependency edge as the lockfile states it; `target` is the node index it resolves to, if any. */
+export interface DraftEdge {
+  readonly name: string;
+  readonly spec: string;
+  readonly kind: EdgeKind;
+  readonly target: number | undefined;
+}
+
+/** A package entry before graph-wide facts (path, workspace, computed flags) are known. */
+export type DraftNode = Omit<PackageNode, 'dev' | 'optional' | 'peer' | 'workspace' | 'path' | 'lockfile'> & {
+  /** Flags the lockfile itself records (npm, pnpm ≤ 6); otherwise computed from reachability. */
+  readonly flags?: { readonly dev: boolean; readonly optional: boolean; readonly peer: boolean };
+  readonly edges: DraftEdge[];
+};
+
+/** A project root in the lockfile (the root package or a workspace). */
+export interface DraftImporter {
+  /** Workspace path relative to the lockfile's folder, POSIX; '' for the root. */
+  readonly path: string;
+  /** Declared dependencies (name → spec) as the lockfile records them. */
+  readonly declared: Record<string, string>;
+  readonly edges: DraftEdge[];
+}
+
+/** Package.json contents a parser may use (yarn classic and npm v1 do not record the root's dependencies). */
+export interface Manifest {
+  readonly name?: string;
+  readonly dependencies?: Record<string, string>;
+  readonly devDependencies?: Record<string, string>;
+  readonly optionalDependencies?: Record<string, string>;
+  readonly peerDependencies?: Record<string, string>;
+  readonly workspaces?: readonly string[] | { readonly packages?: readonly string[] };
+}
+
+export interface ParseOptions {
+  /** package.json of each workspace by path relative to the lockfile folder ('' = root). */
+  readonly manifests?: Readonly<Record<string, Manifest>>;
+}
+
+export interface ParsedLockfile {
+  readonly kind: DependencyGraph['kind'];
+  readonly formatVersion: string;
+  readonly nodes: readonly DraftNode[];
+  readonly importers: readonly DraftImporter[];
+  /**
+   * The node a declared dependency of `importer` is locked to: an index, `undefined` when the lockfile has no
+   * entry for it, or 'unknown' when the spec cannot be matched offline (e.g. a git spec yarn rewrote).
+   */
+  resolveDeclared(importer: string, name: string, spec: string): number | undefined | 'unknown';
+}
+
+export type LockfileErrorCode = 'LOCKFILE_SYNTAX' | 'LOCKFILE_SHAPE' | 'LOCKFILE_UNSUPPORTED';
+
+/** A lockfile that cannot be read as what its name says. Carries the 1-based line where known. */
+export class LockfileError extends Error {
+  readonly code: LockfileErrorCode;
+  readonly file: string;
+  readonly line: number | undefined;
+  constructor(code: LockfileErrorCode, file: string, message: string, line?: number, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'LockfileError';
+    this.code = code;
+    this.file = file;
+    this.line = line;
+  }
+}
+
+/** Attacker-controlled data: only plain objects count as maps. */
+export function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+export function str(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined;
+}
+
+/** A name → string map (dependencies, specifiers); non-string values are dropped. */
+export function strMap(v: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!isRecord(v)) return out;
+  for (const [k, x] of Object.entries(v)) {
+    const s = str(x);
+    if (s !== undefined) out[k] = s;
+  }
+  return out;
+}
+
+/** `@scope/name@range` / `name@range` → [name, range]; the first `@` after position 0 separates them. */
+export function splitDescriptor(descriptor: string): [string, string] {
+  const at = descriptor.indexOf('@', 1);
+  return at < 0 ? [descriptor, ''] : [descriptor.slice(0, at), descriptor.slice(at + 1)];
+}
+
+/** A `line:column` (or `line N`) in a third-party parser's message. */
+export function errorLine(message: string): number | undefined {
+  const m = /\b(?:line )?(\d+):(\d+)\b/.exec(message) ?? /\bline (\d+)\b/.exec(message);
+  const n = m ? Number(m[1]) : NaN;
+  return Number.isFinite(n) && n > 0 ? n : undefined;
+}

@@ -1,0 +1,80 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { load as loadYaml, FAILSAFE_SCHEMA } from 'js-yaml';
+import { describe, expect, it } from 'vitest';
+import { parseLockfile } from '../../src/deps/index.js';
+
+const DIR = path.resolve(import.meta.dirname, '../../fixtures/lockfiles');
+
+/** INDEX.tsv (written by whoever collected the corpus) states each file's entry count. */
+function indexCounts(): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const row of readFileSync(path.join(DIR, 'INDEX.tsv'), 'utf8').trim().split('\n').slice(1)) {
+    const [file, , , , , stats] = row.split('\t');
+    const n = /\b(?:packages|entries)=(\d+)/.exec(stats ?? '');
+    const v1 = /dependencies\(v1 tree\)=(\d+)/.exec(stats ?? '');
+    // npm counts include the root entry "" (not a package); for v1 the INDEX counts top-level entries only.
+    const count = stats?.includes('lockfileVersion=1')
+      ? Number(v1?.[1])
+      : stats?.startsWith('npm')
+        ? Number(n?.[1]) - 1
+        : Number(n?.[1]);
+    out.set(file!, count);
+  }
+  return out;
+}
+
+function countV1(deps: unknown): number {
+  if (typeof deps !== 'object' || deps === null) return 0;
+  let n = 0;
+  for (const d of Object.values(deps as Record<string, { dependencies?: unknown }>)) n += 1 + countV1(d.dependencies);
+  return n;
+}
+
+/** A count computed from the file itself, without chainproof's parsers. */
+function independentCount(file: string, text: string): number {
+  if (file.endsWith('.json')) {
+    const data = JSON.parse(text);
+    return data.packages ? Object.keys(data.packages).filter((k) => k !== '').length : countV1(data.dependencies);
+  }
+  if (file.endsWith('.yaml')) return Object.keys((loadYaml(text) as { packages: object }).packages).length;
+  if (text.includes('__metadata:')) {
+    return Object.keys(loadYaml(text, { schema: FAILSAFE_SCHEMA }) as object).filter((k) => k !== '__metadata').length;
+  }
+  // yarn classic: one unindented header line per entry.
+  return text.split('\n').filter((l) => /^[^\s#].*:$/.test(l)).length;
+}
+
+const LOCKFILE_NAME: Record<string, string> = {
+  json: 'package-lock.json',
+  lock: 'yarn.lock',
+  yaml: 'pnpm-lock.yaml',
+};
+
+const cases = [...indexCounts()].map(([file, want]) => ({ file, want }));
+
+describe('real lockfiles', () => {
+  it('covers every corpus file', () => {
+    expect(cases.length).toBe(11);
+  });
+
+  it.each(cases)('$file parses to $want packages', ({ file, want }) => {
+    const text = readFileSync(path.join(DIR, file), 'utf8');
+    const name = file.endsWith('npm-shrinkwrap.json') ? 'npm-shrinkwrap.json' : LOCKFILE_NAME[file.split('.').pop()!]!;
+    const graph = parseLockfile(`corpus/${name}`, text);
+    expect(graph.packages.length).toBe(independentCount(file, text));
+    if (text.includes('"lockfileVersion": 1,')) {
+      expect(graph.packages.filter((p) => !p.key.includes('/node_modules/')).length).toBe(want);
+    } else {
+      expect(graph.packages.length).toBe(want);
+    }
+    const lines = text.split('\n');
+    for (const p of graph.packages) {
+      expect(p.line).toBeGreaterThan(0);
+      // The reported line names the entry: its key (or, for yarn, its first descriptor) is on it.
+      const keyText = p.key.split(', ')[0]!.replace(/^\//, '');
+      expect(lines[p.line - 1], `${p.key}`).toContain(keyText.split('/').pop()!.split('(')[0]!.split('_')[0]!);
+      expect(p.path.length).toBeGreaterThan(0);
+    }
+  });
+});
