@@ -1,0 +1,145 @@
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { Argv, CommandModule } from 'yargs';
+import { UsageError } from '../../core/errors.js';
+import { walkTree } from '../../discover/walk.js';
+import { Hasher } from '../../hash/hasher.js';
+import { upsertModelEntry, type HashedFile } from '../../trust/registry/add.js';
+import { loadTrustedRegistry, REGISTRY_DIR } from '../../trust/registry/load.js';
+import { cliOutcome } from '../outcome.js';
+import { EXIT } from '../exit-codes.js';
+
+interface AddArgs {
+  path: string;
+  name: string;
+  revision: string;
+  source: string;
+  license: string | undefined;
+  signer: string | undefined;
+  file: string;
+  root: string;
+}
+
+interface CheckArgs {
+  files: string[];
+  root: string;
+}
+
+const addCommand: CommandModule<object, AddArgs> = {
+  command: 'add <path>',
+  describe: 'Hash a model file or every file of a folder and write its entry to the trusted registry',
+  builder: (y: Argv) =>
+    y
+      .positional('path', { type: 'string', demandOption: true, describe: 'Model file or folder (inside --root)' })
+      .option('name', {
+        type: 'string',
+        demandOption: true,
+        describe: 'Artifact name, e.g. the Hugging Face repo id org/model',
+      })
+      .option('revision', {
+        type: 'string',
+        demandOption: true,
+        describe: 'Upstream revision (commit, tag or version)',
+      })
+      .option('source', { type: 'string', demandOption: true, describe: 'URL the artifact was obtained from' })
+      .option('license', { type: 'string', describe: 'SPDX licence identifier' })
+      .option('signer', { type: 'string', describe: 'Expected signer (a name in the policy signers, or an identity)' })
+      .option('file', {
+        type: 'string',
+        default: `${REGISTRY_DIR}/models.yml`,
+        describe: 'Registry file to write (relative to --root)',
+      })
+      .option('root', { type: 'string', default: '.', describe: 'Repository root; registry paths are relative to it' })
+      .example(
+        '$0 registry add models/minilm --name sentence-transformers/all-MiniLM-L6-v2 --revision c9745ed --source https://huggingface.co/sentence-transformers/all-MiniLM-L6-v2',
+        'Record a model folder',
+      ),
+  handler: async (argv) => {
+    const root = path.resolve(argv.root);
+    const target = path.resolve(argv.path);
+    const rel = path.relative(root, target);
+    if (rel.startsWith('..') || path.isAbsolute(rel))
+      throw new UsageError(`${argv.path} is outside the repository root ${argv.root}`);
+    const files = await hashTarget(target, rel.split(path.sep).join('/'));
+    if (files.length === 0) throw new UsageError(`${argv.path} holds no readable files`);
+    const abs = path.resolve(root, argv.file);
+    const display = path.relative(root, abs).split(path.sep).join('/');
+    const what = await upsertModelEntry(abs, display, {
+      name: argv.name,
+      revision: argv.revision,
+      source: argv.source,
+      ...(argv.license !== undefined ? { license: argv.license } : {}),
+      ...(argv.signer !== undefined ? { signer: argv.signer } : {}),
+      files,
+    });
+    process.stdout.write(
+      `${what} ${argv.name}@${argv.revision} in ${display} (${files.length} file${files.length === 1 ? '' : 's'})\n`,
+    );
+    for (const f of files) process.stdout.write(`  ${f.sha256}  ${f.path}  ${f.size} bytes\n`);
+    cliOutcome.exitCode = EXIT.ok;
+  },
+};
+
+async function hashTarget(target: string, rel: string): Promise<HashedFile[]> {
+  const st = await stat(target).catch(() => undefined);
+  if (!st) throw new UsageError(`${rel} does not exist`);
+  let entries: {
+    path: string;
+    abs: string;
+    dev: number;
+    ino: number;
+    size: number;
+    mtimeMs: number;
+    ctimeMs: number;
+  }[];
+  if (st.isDirectory()) {
+    const walk = await walkTree(target, { include: [], exclude: [], skipDirs: ['.git'] });
+    if (walk.skipped.length > 0)
+      throw new UsageError(`cannot record ${rel}: ${walk.skipped.map((s) => `${s.path} (${s.reason})`).join(', ')}`);
+    entries = walk.files.map((f) => ({ ...f, path: rel === '' ? f.path : `${rel}/${f.path}` }));
+  } else if (st.isFile()) {
+    entries = [
+      { path: rel, abs: target, dev: st.dev, ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs },
+    ];
+  } else throw new UsageError(`${rel} is not a file or folder`);
+  const hasher = await Hasher.create({ cacheDir: undefined });
+  try {
+    const out = await Promise.all(
+      entries.map(async (e) => {
+        const r = await hasher.hash({ abs: e.abs, identity: e, algorithms: ['sha256'] });
+        if (!r.ok) throw new UsageError(`cannot hash ${e.path}: ${r.code}`);
+        return { path: e.path, size: e.size, sha256: r.digests.sha256! };
+      }),
+    );
+    return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  } finally {
+    await hasher.close();
+  }
+}
+
+const checkCommand: CommandModule<object, CheckArgs> = {
+  command: 'check [files..]',
+  describe: 'Validate the trusted-registry files (default: every file in <root>/trusted-registry/)',
+  builder: (y: Argv) =>
+    y
+      .positional('files', { type: 'string', array: true, default: [], describe: 'Registry files to check' })
+      .option('root', { type: 'string', default: '.', describe: 'Repository root' }),
+  handler: async (argv) => {
+    const root = path.resolve(argv.root);
+    // A bad file throws ConfigError: the CLI prints every message (file:line: field: problem) and exits 2.
+    const reg = await loadTrustedRegistry(root, argv.files.length > 0 ? argv.files : undefined);
+    process.stdout.write(
+      `trusted registry OK: ${reg.files.length} file${reg.files.length === 1 ? '' : 's'}, ${reg.models.length} models, ${reg.revoked.length} revoked, ${reg.packages.length} pinned packages, ${reg.malicious.length} malicious package records\n`,
+    );
+    cliOutcome.exitCode = EXIT.ok;
+  },
+};
+
+/** `chainproof registry <add|check>` */
+export const registryCommand: CommandModule<object, object> = {
+  command: 'registry <command>',
+  describe: 'Maintain the trusted registry: add model entries, validate the files',
+  builder: (y: Argv) =>
+    y.command(addCommand).command(checkCommand).demandCommand(1, 'Give a registry command: add or check'),
+  handler: () => undefined,
+};

@@ -1,0 +1,117 @@
+import type { FileFormat } from '../core/files.js';
+import type { Finding, Level } from '../core/finding.js';
+import type { ModelArtifact, RegistryFile, RevokedArtifact } from '../core/trusted-registry.js';
+
+/** Builders for the models stage's findings: one place for messages, artifacts and evidence. */
+export interface Subject {
+  readonly path: string;
+  readonly format: FileFormat;
+  readonly sha256?: string;
+}
+
+const artifactOf = (s: Subject) => ({
+  kind: 'model' as const,
+  path: s.path,
+  format: s.format,
+  ...(s.sha256 !== undefined ? { sha256: s.sha256 } : {}),
+});
+const entryName = (a: ModelArtifact) => `${a.name}@${a.revision}`;
+const where = (a: { file: string; line?: number }) => `${a.file}${a.line !== undefined ? `:${a.line}` : ''}`;
+
+export function unknownModel(s: Subject, level: Level): Finding {
+  return {
+    ruleId: 'CPM001',
+    level,
+    message: `${s.path} (${s.format}) matches no trusted-registry entry by path or content, so its origin is unreviewed. Record it with \`chainproof registry add ${s.path} --name … --revision … --source …\` or remove it.`,
+    location: { path: s.path },
+    artifact: artifactOf(s),
+    evidence: { expected: 'a trusted-registry entry', actual: s.sha256 ?? 'unknown' },
+  };
+}
+
+export function digestMismatch(
+  s: Subject,
+  a: ModelArtifact,
+  spec: RegistryFile,
+  field: string,
+  expected: string,
+  actual: string,
+  lfs: boolean,
+): Finding {
+  const what =
+    field === 'size'
+      ? `size ${actual} bytes, registry says ${expected}`
+      : `${field} ${actual}, registry says ${expected}`;
+  const msg = lfs
+    ? `Git LFS pointer ${s.path} names an object that differs from ${entryName(a)} (${where(a)}): ${what}. \`git lfs pull\` would fetch unreviewed weights; restore the pointer or update the entry through review.`
+    : `${s.path} does not match ${entryName(a)} (${where(a)}, file ${spec.path}): ${what}. The file was changed, truncated or swapped after review; restore it from ${a.source} or update the entry through review.`;
+  return {
+    ruleId: lfs ? 'CPM005' : 'CPM002',
+    message: msg,
+    location: { path: s.path },
+    artifact: artifactOf(s),
+    evidence: { expected, actual, field, entry: entryName(a), registry: where(a) },
+  };
+}
+
+export function revokedModel(s: Subject, r: RevokedArtifact): Finding {
+  return {
+    ruleId: 'CPM003',
+    message: `${s.path} is ${r.name !== undefined ? `${r.name}, ` : ''}an artifact the trusted registry revokes (${where(r)}): ${r.reason}. Delete it and use the replacement the security team names.`,
+    location: { path: s.path },
+    artifact: artifactOf(s),
+    evidence: { expected: 'not revoked', actual: r.sha256, reason: r.reason, registry: where(r) },
+  };
+}
+
+export function missingFile(a: ModelArtifact, spec: RegistryFile): Finding {
+  return {
+    ruleId: 'CPM004',
+    message: `${entryName(a)} lists ${spec.path}, but no such file is in the repository. Add the file, or correct or remove the path in ${a.file}.`,
+    location: { path: a.file, ...(a.line !== undefined ? { line: a.line } : {}) },
+    artifact: { kind: 'model', path: spec.path, ...(spec.sha256 !== undefined ? { sha256: spec.sha256 } : {}) },
+    evidence: { expected: spec.sha256 ?? spec.path, actual: 'missing', entry: entryName(a) },
+  };
+}
+
+export function forbiddenFormat(s: Subject, why: 'forbidden' | 'not-allowed', rule: string): Finding {
+  const reason = why === 'forbidden' ? `the policy forbids ${rule}` : `the policy allows only ${rule}`;
+  return {
+    ruleId: 'CPM006',
+    message: `${s.path} is a ${s.format} model and ${reason}. Convert it to an allowed format and remove this file, or change the policy.`,
+    location: { path: s.path },
+    artifact: artifactOf(s),
+    evidence: { expected: rule, actual: s.format, why },
+  };
+}
+
+export function blobMismatch(s: Subject, algorithm: string, expected: string, actual: string): Finding {
+  return {
+    ruleId: 'CPM007',
+    message: `Hugging Face cache blob ${s.path} is named for ${algorithm} ${expected} but its content hashes to ${actual}: it was altered after download. Delete this model's cache folder and download it again.`,
+    location: { path: s.path },
+    artifact: artifactOf(s),
+    evidence: { expected, actual, algorithm },
+  };
+}
+
+export function malformedPointer(s: Subject, reason: string): Finding {
+  return {
+    ruleId: 'CPM008',
+    message: `${s.path} starts like a Git LFS pointer but is not a valid one (${reason}). Re-create it with git lfs or replace it with the real file.`,
+    location: { path: s.path },
+    artifact: artifactOf(s),
+    evidence: { reason },
+  };
+}
+
+/** Only the error code is shown: fs messages carry absolute paths of this machine. */
+export function notHashed(s: Subject, code: string): Finding {
+  return {
+    ruleId: 'CPM009',
+    message: `${s.path} could not be hashed (${code}), so it was not checked against the trusted registry. Make it readable and stable during the scan.`,
+    location: { path: s.path },
+    artifact: artifactOf(s),
+    evidence: { code },
+  };
+}

@@ -1,0 +1,266 @@
+import { createHash } from 'node:crypto';
+import { availableParallelism } from 'node:os';
+import type { ScanContext } from '../core/context.js';
+import { MODEL_FORMATS, type DiscoveredFile, type FileFormat } from '../core/files.js';
+import type { Finding } from '../core/finding.js';
+import type { ModelRecord, VerificationRecord } from '../core/records.js';
+import type { Stage, StageInput, StageOutput } from '../core/stage.js';
+import { parseHfCachePath, type HfCachePath } from '../discover/hf-cache.js';
+import { MAX_POINTER_BYTES, parseLfsPointer } from '../discover/lfs.js';
+import type { DigestAlgorithm } from '../hash/algorithms.js';
+import { Hasher } from '../hash/hasher.js';
+import {
+  checkModelFile,
+  extraAlgorithmsFor,
+  findMissing,
+  indexRegistry,
+  type RegistryIndex,
+  type SnapshotPlace,
+} from '../trust/registry/lookup.js';
+import { familiesOf, judgeFormat, npyHeaderHasObjects } from './families.js';
+import { tfjsWeightPaths } from './companions.js';
+import * as F from './findings.js';
+import { extensionMismatch } from './mismatch.js';
+import { readHead } from './read-small.js';
+
+interface ModelFile {
+  readonly file: DiscoveredFile;
+  readonly format: FileFormat;
+  readonly snapshot?: SnapshotPlace;
+}
+
+interface Collected {
+  findings: Finding[];
+  records: ModelRecord[];
+  verifications: VerificationRecord[];
+}
+
+/**
+ * The models stage: every model file (by detected format, plus LFS pointers and tfjs shards named by a manifest)
+ * is hashed in the worker pool through the digest cache, recorded, and judged against the trusted registry and
+ * the policy's format rules. Hugging Face cache blobs are checked against their own names.
+ */
+export const modelsStage: Stage = {
+  name: 'models',
+  run: runModelsStage,
+};
+
+export async function runModelsStage(input: StageInput, ctx: ScanContext): Promise<StageOutput> {
+  const out: Collected = { findings: [], records: [], verifications: [] };
+  const index = indexRegistry(ctx.registry);
+  for (const f of input.files) {
+    const m = extensionMismatch(f);
+    if (m) out.findings.push(m);
+  }
+  const models = await selectModels(input.files);
+  const blobs = input.files.flatMap((f) => {
+    const hf = parseHfCachePath(f.path);
+    return hf?.kind === 'blob' ? [{ file: f, hf }] : [];
+  });
+  const toHash = models.filter((m) => m.format !== 'lfs-pointer').length + blobs.length;
+  const hasher = await Hasher.create({
+    cacheDir: ctx.options.cacheDir,
+    workers: Math.max(1, Math.min(availableParallelism(), toHash)),
+  });
+  ctx.progress.start('models', models.length + blobs.length);
+  try {
+    await Promise.all([
+      ...models.map(async (m) => {
+        await checkModel(m, index, hasher, ctx, out);
+        ctx.progress.tick();
+      }),
+      ...blobs.map(async (b) => {
+        await checkBlob(b.file, b.hf, hasher, out);
+        ctx.progress.tick();
+      }),
+    ]);
+  } finally {
+    await hasher.close();
+    ctx.progress.done();
+  }
+  const snapshotDirs = new Map<string, string[]>();
+  for (const f of input.files) {
+    const hf = parseHfCachePath(f.path);
+    if (hf?.kind !== 'snapshot') continue;
+    const key = `${hf.repoId}@${hf.revision}`;
+    const list = snapshotDirs.get(key) ?? [];
+    if (!list.includes(hf.snapshotDir)) list.push(hf.snapshotDir);
+    snapshotDirs.set(key, list);
+  }
+  for (const { artifact, spec } of findMissing(
+    index,
+    input.files.map((f) => f.path),
+    snapshotDirs,
+  ))
+    out.findings.push(F.missingFile(artifact, spec));
+  ctx.logger.debug(
+    `models: ${models.length} model files, ${hasher.hashedBytes} bytes hashed, ${hasher.cacheHits} from the digest cache`,
+  );
+  return out;
+}
+
+/** Model files by detected format, LFS pointers, and raw weight shards a tfjs manifest names. HF blobs are excluded:
+ *  their snapshot links are the paths a loader opens, and the blobs are checked against their own names. */
+async function selectModels(files: readonly DiscoveredFile[]): Promise<ModelFile[]> {
+  const byPath = new Map(files.map((f) => [f.path, f]));
+  const shards = new Set<string>();
+  for (const f of files) {
+    if (f.format !== 'tfjs-manifest') continue;
+    for (const p of await tfjsWeightPaths(f)) if (byPath.get(p)?.format === 'other') shards.add(p);
+  }
+  const out: ModelFile[] = [];
+  for (const f of files) {
+    const format: FileFormat = shards.has(f.path) ? 'tfjs-weights' : f.format;
+    if (!MODEL_FORMATS.has(format) && format !== 'lfs-pointer') continue;
+    const hf = parseHfCachePath(f.path);
+    if (hf?.kind === 'blob') continue;
+    const snapshot = hf?.kind === 'snapshot' ? { repoId: hf.repoId, revision: hf.revision, file: hf.file } : undefined;
+    out.push({ file: f, format, ...(snapshot ? { snapshot } : {}) });
+  }
+  return out;
+}
+
+async function checkModel(
+  m: ModelFile,
+  index: RegistryIndex,
+  hasher: Hasher,
+  ctx: ScanContext,
+  out: Collected,
+): Promise<void> {
+  const { file } = m;
+  const subject = { path: file.path, format: m.format };
+  if (m.format === 'lfs-pointer') return checkPointer(m, index, ctx, out);
+
+  const algorithms: DigestAlgorithm[] = ['sha256', ...extraAlgorithmsFor(index, file.path, m.snapshot)];
+  const res = await hasher.hash({ abs: file.abs, identity: file, algorithms });
+  if (!res.ok) {
+    out.findings.push(F.notHashed(subject, res.code));
+    out.records.push({ path: file.path, format: m.format, size: file.size, digests: {} });
+    out.verifications.push({ key: `file:${file.path}`, status: 'unverifiable', detail: `not hashed: ${res.code}` });
+    return;
+  }
+  const sha256 = res.digests.sha256!;
+  const s = { ...subject, sha256 };
+  const objectArrays =
+    m.format === 'numpy' ? npyHeaderHasObjects(await readHead(file.abs, 4096).catch(() => Buffer.alloc(0))) : false;
+  judgePolicy(s, familiesOf(m.format, { objectArrays }), ctx, out);
+  const verdict = checkModelFile(index, {
+    path: file.path,
+    size: file.size,
+    sha256,
+    ...(res.digests.sha512 !== undefined ? { sha512: res.digests.sha512 } : {}),
+    ...(m.snapshot ? { snapshot: m.snapshot } : {}),
+  });
+  const digests: Record<string, string> = { ...res.digests };
+  record(verdict, s, file.size, digests, undefined, ctx, out, false);
+}
+
+async function checkPointer(m: ModelFile, index: RegistryIndex, ctx: ScanContext, out: Collected): Promise<void> {
+  const { file } = m;
+  let bytes: Buffer;
+  try {
+    bytes = await ctx.limit(() => readHead(file.abs, MAX_POINTER_BYTES + 1));
+  } catch (err) {
+    out.findings.push(F.notHashed({ path: file.path, format: m.format }, errCode(err)));
+    out.records.push({ path: file.path, format: m.format, size: file.size, digests: {} });
+    return;
+  }
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const s = { path: file.path, format: m.format, sha256 };
+  const ptr = parseLfsPointer(bytes);
+  if (!ptr.ok) {
+    out.findings.push(F.malformedPointer(s, ptr.reason));
+    out.records.push({ path: file.path, format: m.format, size: file.size, digests: { sha256 } });
+    out.verifications.push({ key: `file:${file.path}`, status: 'unverifiable', detail: 'malformed LFS pointer' });
+    return;
+  }
+  // The pointer stands for the file it names: policy judges the format the name claims.
+  if (file.claimed !== undefined && MODEL_FORMATS.has(file.claimed))
+    judgePolicy({ ...s, format: file.claimed }, familiesOf(file.claimed), ctx, out);
+  const verdict = checkModelFile(index, {
+    path: file.path,
+    size: ptr.size,
+    sha256: ptr.oid,
+    ...(m.snapshot ? { snapshot: m.snapshot } : {}),
+  });
+  record(verdict, { ...s, sha256: ptr.oid }, file.size, { sha256 }, { oid: ptr.oid, size: ptr.size }, ctx, out, true);
+}
+
+function record(
+  verdict: ReturnType<typeof checkModelFile>,
+  s: F.Subject & { sha256: string },
+  size: number,
+  digests: Record<string, string>,
+  lfs: { oid: string; size: number } | undefined,
+  ctx: ScanContext,
+  out: Collected,
+  isPointer: boolean,
+): void {
+  const key = `file:${s.path}`;
+  let registryEntry: string | undefined;
+  switch (verdict.kind) {
+    case 'revoked':
+      out.findings.push(F.revokedModel(s, verdict.entry));
+      out.verifications.push({ key, status: 'failed', detail: 'revoked' });
+      break;
+    case 'match':
+      registryEntry = `${verdict.artifact.name}@${verdict.artifact.revision}`;
+      out.verifications.push({ key, status: 'verified', detail: `trusted registry: ${registryEntry}` });
+      break;
+    case 'mismatch':
+      out.findings.push(
+        F.digestMismatch(s, verdict.artifact, verdict.spec, verdict.field, verdict.expected, verdict.actual, isPointer),
+      );
+      out.verifications.push({ key, status: 'failed', detail: `${verdict.field} mismatch` });
+      break;
+    case 'unknown': {
+      const level = ctx.policy.models.unknownModel;
+      if (level !== 'off') out.findings.push(F.unknownModel(s, level));
+      out.verifications.push({ key, status: 'unverifiable', detail: 'no trusted-registry entry' });
+      break;
+    }
+  }
+  out.records.push({
+    path: s.path,
+    format: isPointer ? 'lfs-pointer' : s.format,
+    size,
+    digests,
+    ...(registryEntry !== undefined ? { registryEntry } : {}),
+    ...(lfs ? { lfs } : {}),
+  });
+}
+
+function judgePolicy(s: F.Subject, families: readonly string[], ctx: ScanContext, out: Collected): void {
+  const { allowedFormats, forbiddenFormats } = ctx.policy.models;
+  const v = judgeFormat(families, allowedFormats, forbiddenFormats);
+  if (!v.allowed) out.findings.push(F.forbiddenFormat(s, v.why, v.rule));
+}
+
+async function checkBlob(
+  file: DiscoveredFile,
+  hf: HfCachePath & { kind: 'blob' },
+  hasher: Hasher,
+  out: Collected,
+): Promise<void> {
+  const res = await hasher.hash({ abs: file.abs, identity: file, algorithms: [hf.algorithm] });
+  const subject = { path: file.path, format: file.format };
+  if (!res.ok) {
+    out.findings.push(F.notHashed(subject, res.code));
+    return;
+  }
+  const actual = res.digests[hf.algorithm]!;
+  if (actual !== hf.hash)
+    out.findings.push(
+      F.blobMismatch(
+        { ...subject, ...(hf.algorithm === 'sha256' ? { sha256: actual } : {}) },
+        hf.algorithm,
+        hf.hash,
+        actual,
+      ),
+    );
+}
+
+function errCode(err: unknown): string {
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'string' ? code : 'EIO';
+}
