@@ -23,7 +23,15 @@ const stringList = (description: string, item: Record<string, unknown> = {}) => 
   items: { type: 'string', minLength: 1, ...item },
 });
 
-const modelFormat = { enum: [...MODEL_FORMATS].sort() };
+/**
+ * Model format names, plus the family names the models stage matches (src/models/families.ts): `pickle` covers every
+ * format whose loader unpickles, `pytorch`, `tensorflow`, `tfjs`, `hdf5` their groups. A test keeps the two in step.
+ */
+export const MODEL_FORMAT_NAMES: readonly string[] = [
+  ...new Set([...MODEL_FORMATS, 'pickle', 'pytorch', 'tensorflow', 'tfjs', 'tfjs-manifest', 'hdf5']),
+].sort();
+
+const modelFormat = { enum: MODEL_FORMAT_NAMES };
 
 const signerName = {
   type: 'string',

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY } from '../../../src/trust/policy/default.js';
 import { DEFAULT_POLICY_YAML } from '../../../src/trust/policy/default-yaml.js';
 import { loadPolicy, parsePolicy } from '../../../src/trust/policy/load.js';
-import { POLICY_SCHEMA } from '../../../src/trust/policy/schema.js';
+import { MODEL_FORMAT_NAMES, POLICY_SCHEMA } from '../../../src/trust/policy/schema.js';
 
 const SHIPPED = [
   'policies/default.yml',
@@ -44,5 +44,17 @@ describe('shipped policy assets', () => {
     expect(path.resolve(path.dirname(file), m![1]!)).toBe(path.resolve('policies/policy.schema.json'));
     const policy = await loadPolicy(file, '.');
     expect(policy.source).toBe(file);
+  });
+});
+
+describe('model format names', () => {
+  it('the schema accepts every format and family name the models stage matches', async () => {
+    const { familiesOf } = await import('../../../src/models/families.js');
+    const { MODEL_FORMATS } = await import('../../../src/core/files.js');
+    const names = new Set<string>();
+    for (const f of [...MODEL_FORMATS, 'tfjs-manifest' as const]) {
+      for (const n of familiesOf(f, { objectArrays: true })) names.add(n);
+    }
+    for (const n of names) expect(MODEL_FORMAT_NAMES).toContain(n);
   });
 });
