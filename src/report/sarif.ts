@@ -103,7 +103,7 @@ function toResult(f: ResolvedFinding, index: Map<string, number>): Result {
     : { startLine: 1 };
   return {
     ruleId: f.ruleId,
-    ...ruleIndexOf(index, f.ruleId),
+    ...(index.has(f.ruleId) ? { ruleIndex: index.get(f.ruleId) } : {}),
     level: f.level,
     message: { text: f.location.member !== undefined ? `${f.message} (in ${f.location.member})` : f.message },
     locations: [
