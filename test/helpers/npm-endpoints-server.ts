@@ -42,6 +42,8 @@ export interface EndpointsOptions {
   /** Require `Authorization: Bearer <token>` on every request. */
   readonly token?: string;
   readonly fault?: Fault;
+  /** Apply the fault only to request paths matching this (default: every path). */
+  readonly faultPaths?: RegExp;
   /** Delay for the `timeout` fault. */
   readonly delayMs?: number;
 }
@@ -76,7 +78,8 @@ export async function startNpmEndpoints(opts: EndpointsOptions): Promise<Endpoin
     };
     if (opts.token !== undefined && req.headers.authorization !== `Bearer ${opts.token}`)
       return send(401, { error: 'unauthorized' });
-    if (fault === 'timeout') {
+    const faulty = fault !== 'none' && (opts.faultPaths === undefined || opts.faultPaths.test(url));
+    if (faulty && fault === 'timeout') {
       const t = setTimeout(() => {
         timers.delete(t);
         send(200, {});
@@ -84,8 +87,8 @@ export async function startNpmEndpoints(opts: EndpointsOptions): Promise<Endpoin
       timers.add(t);
       return;
     }
-    if (fault === 'http-500') return send(500, { error: 'internal' });
-    if (fault === 'garbage-json') return send(200, '{"versions": {"1.0.0": <<garbage', 'application/json');
+    if (faulty && fault === 'http-500') return send(500, { error: 'internal' });
+    if (faulty && fault === 'garbage-json') return send(200, '{"versions": {"1.0.0": <<garbage', 'application/json');
     const pathname = decodeURIComponent(new URL(url, 'http://x').pathname);
     if (pathname === '/-/npm/v1/keys')
       return opts.keys === undefined ? send(404, { error: 'not found' }) : send(200, opts.keys);
