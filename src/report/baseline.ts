@@ -1,0 +1,109 @@
+import { readFile, stat } from 'node:fs/promises';
+import { ConfigError } from '../core/errors.js';
+import type { Level, ResolvedFinding } from '../core/finding.js';
+import type { ScanResult } from '../core/result.js';
+
+/** A baseline SARIF larger than this is refused rather than read into memory. */
+export const MAX_BASELINE_BYTES = 256 * 1024 * 1024;
+
+/**
+ * The identities a previous SARIF log holds: `ruleId` + `primaryLocationLineHash`. The hash's `:n` occurrence
+ * suffix is dropped, so a finding counts as known whatever its position among identical ones.
+ * Parsed defensively: the file is whatever a previous job (or a person) left there.
+ */
+export function baselineKeys(log: unknown, source = 'baseline'): Set<string> {
+  if (!isObject(log) || !Array.isArray(log['runs'])) {
+    throw new ConfigError(`${source} is not a SARIF log: expected an object with a "runs" array`, source);
+  }
+  const keys = new Set<string>();
+  for (const run of log['runs'] as unknown[]) {
+    if (!isObject(run) || !Array.isArray(run['results'])) continue;
+    const rules = isObject(run['tool']) && isObject(run['tool']['driver']) ? run['tool']['driver']['rules'] : undefined;
+    for (const r of run['results'] as unknown[]) {
+      if (!isObject(r)) continue;
+      const ruleId = resultRuleId(r, Array.isArray(rules) ? rules : []);
+      const fp = isObject(r['partialFingerprints']) ? r['partialFingerprints']['primaryLocationLineHash'] : undefined;
+      if (ruleId !== undefined && typeof fp === 'string') keys.add(keyOf(ruleId, fp));
+    }
+  }
+  return keys;
+}
+
+/** The key a finding of this scan has in a baseline: the same value `toSarif` writes as its line hash. */
+export function findingKey(f: ResolvedFinding): string {
+  return keyOf(f.ruleId, f.fingerprint);
+}
+
+/**
+ * Keep only findings whose key is not in the baseline. The summary's level counts follow the findings kept;
+ * a notification says how many known findings were left out, so a quiet report is never mistaken for a clean tree.
+ */
+export function filterNewFindings(result: ScanResult, keys: ReadonlySet<string>, source = 'baseline'): ScanResult {
+  const findings = result.findings.filter((f) => !keys.has(findingKey(f)));
+  const known = result.findings.length - findings.length;
+  const byLevel: Record<Level, number> = { error: 0, warning: 0, note: 0 };
+  for (const f of findings) byLevel[f.level]++;
+  return {
+    ...result,
+    findings,
+    summary: { ...result.summary, byLevel },
+    notifications:
+      known > 0
+        ? [
+            ...result.notifications,
+            {
+              level: 'note',
+              message: `${known} finding${known === 1 ? '' : 's'} already in the baseline ${source} not reported`,
+            },
+          ]
+        : result.notifications,
+  };
+}
+
+/** Read a previous SARIF file and report only findings that are new. A missing or malformed file is a config error. */
+export async function applyBaseline(result: ScanResult, file: string): Promise<ScanResult> {
+  const st = await stat(file).catch((err: unknown) => {
+    throw new ConfigError(`cannot read baseline ${file}: ${(err as { code?: string }).code ?? String(err)}`, file, {
+      cause: err,
+    });
+  });
+  if (!st.isFile()) throw new ConfigError(`baseline ${file} is not a file`, file);
+  if (st.size > MAX_BASELINE_BYTES)
+    throw new ConfigError(`baseline ${file} is ${st.size} bytes, over the ${MAX_BASELINE_BYTES}-byte limit`, file);
+  let log: unknown;
+  try {
+    log = JSON.parse(await readFile(file, 'utf8')) as unknown;
+  } catch (err) {
+    throw new ConfigError(
+      `baseline ${file} is not valid JSON: ${err instanceof Error ? err.message : String(err)}`,
+      file,
+      { cause: err },
+    );
+  }
+  return filterNewFindings(result, baselineKeys(log, file), file);
+}
+
+function keyOf(ruleId: string, lineHash: string): string {
+  return `${ruleId}\u0000${lineHash.replace(/:\d+$/, '')}`;
+}
+
+/** SARIF names the rule by `ruleId`, by `rule.id`, or only by an index into the driver's rules. */
+function resultRuleId(r: Record<string, unknown>, rules: readonly unknown[]): string | undefined {
+  if (typeof r['ruleId'] === 'string') return r['ruleId'];
+  const ref = r['rule'];
+  if (isObject(ref)) {
+    if (typeof ref['id'] === 'string') return ref['id'];
+    if (typeof ref['index'] === 'number') return ruleAt(rules, ref['index']);
+  }
+  if (typeof r['ruleIndex'] === 'number') return ruleAt(rules, r['ruleIndex']);
+  return undefined;
+}
+
+function ruleAt(rules: readonly unknown[], i: number): string | undefined {
+  const d = Number.isInteger(i) && i >= 0 ? rules[i] : undefined;
+  return isObject(d) && typeof d['id'] === 'string' ? d['id'] : undefined;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

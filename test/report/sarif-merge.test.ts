@@ -1,0 +1,106 @@
+import type { Log } from 'sarif';
+import { describe, expect, it } from 'vitest';
+import { ChainproofError } from '../../src/core/errors.js';
+import { MAX_SARIF_RESULTS, toSarif } from '../../src/report/sarif.js';
+import { mergeSarif, parseSarifLog } from '../../src/report/sarif-merge.js';
+import { finding, makeResult, sampleResult, sarifValidator } from '../action/helpers.js';
+
+const validate = sarifValidator();
+
+const OPTS = { toolVersion: '0.0.0-test' };
+const all = sampleResult();
+
+function shardLog(index: number, count: number, pick: (i: number) => boolean): Log {
+  return toSarif(makeResult({ findings: all.findings.filter((_, i) => pick(i)), shard: { index, count } }), OPTS);
+}
+
+function keys(log: Log): string[] {
+  return log.runs
+    .flatMap((r) =>
+      (r.results ?? []).map(
+        (x) =>
+          `${x.ruleId}|${x.locations?.[0]?.physicalLocation?.artifactLocation?.uri}|${x.partialFingerprints?.['primaryLocationLineHash']}`,
+      ),
+    )
+    .sort();
+}
+
+describe('sarif merge', () => {
+  const a = shardLog(1, 2, (i) => i % 2 === 0);
+  const b = shardLog(2, 2, (i) => i % 2 === 1);
+  const merged = mergeSarif([a, b]);
+
+  it('is schema-valid SARIF 2.1.0 with one run', () => {
+    expect(validate(merged), JSON.stringify(validate.errors)).toBe(true);
+    expect(merged.runs).toHaveLength(1);
+  });
+
+  it('holds every shard result once, with ruleIndex pointing at the right rule', () => {
+    expect(keys(merged)).toEqual(keys(toSarif(all, OPTS)));
+    const run = merged.runs[0]!;
+    for (const r of run.results!) expect(run.tool.driver.rules![r.ruleIndex!]!.id).toBe(r.ruleId);
+    const ids = run.tool.driver.rules!.map((r) => r.id);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('drops the shard part of the category and concatenates invocations', () => {
+    expect(a.runs[0]!.automationDetails!.id).toBe('chainproof/shard-1-of-2');
+    expect(merged.runs[0]!.automationDetails!.id).toBe('chainproof/');
+    expect(merged.runs[0]!.invocations).toHaveLength(2);
+  });
+
+  it('does not depend on input order and dedupes identical results', () => {
+    expect(JSON.stringify(mergeSarif([b, a]).runs[0]!.results)).toBe(JSON.stringify(merged.runs[0]!.results));
+    const twice = mergeSarif([a, a, b]);
+    expect(keys(twice)).toEqual(keys(merged));
+  });
+
+  it('recomputes ruleIndex when the inputs list rules differently', () => {
+    const shuffled = structuredClone(b);
+    const run = shuffled.runs[0]!;
+    run.tool.driver.rules = [...run.tool.driver.rules!].reverse();
+    for (const r of run.results!) r.ruleIndex = run.tool.driver.rules.findIndex((d) => d.id === r.ruleId);
+    const m = mergeSarif([a, shuffled]).runs[0]!;
+    for (const r of m.results!) expect(m.tool.driver.rules![r.ruleIndex!]!.id).toBe(r.ruleId);
+  });
+
+  it('keeps different categories apart unless --category says how to name the merge', () => {
+    const other = toSarif(makeResult({ findings: all.findings.slice(0, 1) }), { ...OPTS, category: 'models' });
+    expect(() => mergeSarif([a, other])).toThrow(/different categories/);
+    expect(mergeSarif([a, other], { category: 'all' }).runs[0]!.automationDetails!.id).toBe('all/');
+  });
+
+  it("truncates at GitHub's per-run limit with a notification", () => {
+    const many = Array.from({ length: MAX_SARIF_RESULTS + 3 }, (_, i) =>
+      finding({
+        ruleId: 'CPD002',
+        level: 'error',
+        message: `p${i}`,
+        location: { path: 'package-lock.json', line: i + 1 },
+        artifact: { kind: 'package', name: `p${i}`, version: '1.0.0' },
+      }),
+    );
+    const half = (k: number) => toSarif(makeResult({ findings: many.filter((_, i) => i % 2 === k) }), OPTS);
+    const m = mergeSarif([half(0), half(1)]).runs[0]!;
+    expect(m.results).toHaveLength(MAX_SARIF_RESULTS);
+    expect(m.properties?.['truncatedResults']).toBe(3);
+    expect(JSON.stringify(m.invocations)).toMatch(/truncated/);
+  });
+
+  it.each([
+    { name: 'not JSON', text: '{', want: /not valid JSON/ },
+    { name: 'wrong version', text: '{"version":"2.0.0","runs":[]}', want: /not SARIF 2.1.0/ },
+    { name: 'no runs', text: '{"version":"2.1.0"}', want: /no "runs"/ },
+    { name: 'run without a driver', text: '{"version":"2.1.0","runs":[{}]}', want: /driver.name/ },
+  ])('refuses $name as a usage error', ({ text, want }) => {
+    let err: unknown;
+    try {
+      parseSarifLog(text, 'x.sarif');
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ChainproofError);
+    expect((err as ChainproofError).code).toBe('USAGE');
+    expect((err as Error).message).toMatch(want);
+  });
+});
