@@ -37,6 +37,7 @@ export function digestMismatch(
   expected: string,
   actual: string,
   lfs: boolean,
+  actualSize?: number,
 ): Finding {
   const what =
     field === 'size'
@@ -50,7 +51,15 @@ export function digestMismatch(
     message: msg,
     location: { path: s.path },
     artifact: artifactOf(s),
-    evidence: { expected, actual, field, entry: entryName(a), registry: where(a) },
+    evidence: {
+      expected,
+      actual,
+      field,
+      entry: entryName(a),
+      registry: where(a),
+      ...(spec.size !== undefined ? { expectedSize: spec.size } : {}),
+      ...(actualSize !== undefined ? { actualSize } : {}),
+    },
   };
 }
 

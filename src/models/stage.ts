@@ -96,7 +96,7 @@ export async function runModelsStage(input: StageInput, ctx: ScanContext): Promi
   ctx.logger.debug(
     `models: ${models.length} model files, ${hasher.hashedBytes} bytes hashed, ${hasher.cacheHits} from the digest cache`,
   );
-  return out;
+  return { findings: out.findings, models: out.records, verifications: out.verifications };
 }
 
 /** Model files by detected format, LFS pointers, and raw weight shards a tfjs manifest names. HF blobs are excluded:
@@ -209,7 +209,7 @@ function record(
       break;
     case 'mismatch':
       out.findings.push(
-        F.digestMismatch(s, verdict.artifact, verdict.spec, verdict.field, verdict.expected, verdict.actual, isPointer),
+        F.digestMismatch(s, verdict.artifact, verdict.spec, verdict.field, verdict.expected, verdict.actual, isPointer, lfs?.size ?? size),
       );
       out.verifications.push({ key, status: 'failed', detail: `${verdict.field} mismatch` });
       break;

@@ -24,13 +24,22 @@ async function loadError(file: string): Promise<ConfigError> {
 
 describe('loadTrustedRegistry: invalid files name the file, line and field', () => {
   it.each([
-    { name: 'bad-sha.yml', want: [`${CASES}/bad-sha.yml:10: models[0].files[1].sha256: must be 64 lowercase hex characters`] },
+    {
+      name: 'bad-sha.yml',
+      want: [`${CASES}/bad-sha.yml:10: models[0].files[1].sha256: must be 64 lowercase hex characters`],
+    },
     { name: 'unknown-field.yml', want: [`${CASES}/unknown-field.yml:6: models[0].licence: is not a known field`] },
     { name: 'missing-reason.yml', want: [`${CASES}/missing-reason.yml:3: revoked[0].reason: is required`] },
-    { name: 'escaping-path.yml', want: [`${CASES}/escaping-path.yml:7: models[0].files[0].path: must be a repo-relative POSIX path`] },
+    {
+      name: 'escaping-path.yml',
+      want: [`${CASES}/escaping-path.yml:7: models[0].files[0].path: must be a repo-relative POSIX path`],
+    },
     { name: 'bad-yaml.yml', want: [`${CASES}/bad-yaml.yml:5: YAML syntax error`] },
     { name: 'duplicate-key.yml', want: [`${CASES}/duplicate-key.yml:4: YAML syntax error`] },
-    { name: 'bad-osv.json', want: [`${CASES}/bad-osv.json:6: affected[0].ranges[0].events[0].introduced: must be a semver version`] },
+    {
+      name: 'bad-osv.json',
+      want: [`${CASES}/bad-osv.json:6: affected[0].ranges[0].events[0].introduced: must be a semver version`],
+    },
   ])('$name', async ({ name, want }) => {
     const err = await loadError(name);
     expect(err.code).toBe('CONFIG');
@@ -44,7 +53,13 @@ describe('loadTrustedRegistry: a valid registry', () => {
     const reg = await loadTrustedRegistry(ROOT, [`${CASES}/valid.yml`, `${CASES}/MAL-2024-1234.json`]);
     expect(reg.files).toEqual([`${CASES}/MAL-2024-1234.json`, `${CASES}/valid.yml`]);
     expect(reg.models).toHaveLength(1);
-    expect(reg.models[0]).toMatchObject({ name: 'minishlab/model2vec-test', revision: 'v0.1.0', signer: 'ml-release', line: 4, file: `${CASES}/valid.yml` });
+    expect(reg.models[0]).toMatchObject({
+      name: 'minishlab/model2vec-test',
+      revision: 'v0.1.0',
+      signer: 'ml-release',
+      line: 4,
+      file: `${CASES}/valid.yml`,
+    });
     expect(reg.models[0]!.files).toHaveLength(2);
     expect(reg.revoked[0]).toMatchObject({ name: 'acme/poisoned', line: 16 });
     expect(reg.packages).toEqual([expect.objectContaining({ name: 'left-pad', version: '1.3.0' })]);
@@ -57,14 +72,23 @@ describe('loadTrustedRegistry: a valid registry', () => {
     expect(half.ranges).toEqual(['>=1.2.0 <1.2.5', '>=2.0.0 <=2.0.3']);
     expect(half.versions).toEqual(['1.2.0', '1.2.4']);
     const hit = (v: string) => half.ranges.some((r) => semver.satisfies(v, r, { includePrerelease: true }));
-    expect([hit('1.2.4'), hit('1.2.5'), hit('2.0.3'), hit('2.0.4'), hit('1.1.9')]).toEqual([true, false, true, false, false]);
+    expect([hit('1.2.4'), hit('1.2.5'), hit('2.0.3'), hit('2.0.4'), hit('1.1.9')]).toEqual([
+      true,
+      false,
+      true,
+      false,
+      false,
+    ]);
   });
 
   it('with no files: every yml/yaml/json under trusted-registry/ except the schema, recursively', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'cp-reg-'));
     await mkdir(path.join(dir, 'trusted-registry/osv/npm'), { recursive: true });
     await copyFile(path.join(ROOT, CASES, 'valid.yml'), path.join(dir, 'trusted-registry/models.yml'));
-    await copyFile(path.join(ROOT, CASES, 'MAL-2024-1234.json'), path.join(dir, 'trusted-registry/osv/npm/MAL-2024-1234.json'));
+    await copyFile(
+      path.join(ROOT, CASES, 'MAL-2024-1234.json'),
+      path.join(dir, 'trusted-registry/osv/npm/MAL-2024-1234.json'),
+    );
     await copyFile(path.join(ROOT, 'trusted-registry/schema.json'), path.join(dir, 'trusted-registry/schema.json'));
     await writeFile(path.join(dir, 'trusted-registry/README.md'), '# not read\n');
     const reg = await loadTrustedRegistry(dir);
@@ -81,7 +105,9 @@ describe('loadTrustedRegistry: a valid registry', () => {
     await mkdir(path.join(dir, 'trusted-registry'));
     await copyFile(path.join(ROOT, CASES, 'valid.yml'), path.join(dir, 'trusted-registry/a.yml'));
     await copyFile(path.join(ROOT, CASES, 'valid.yml'), path.join(dir, 'trusted-registry/b.yml'));
-    await expect(loadTrustedRegistry(dir)).rejects.toThrow(/trusted-registry\/b\.yml:4: models: minishlab\/model2vec-test@v0\.1\.0 is already defined at trusted-registry\/a\.yml:4/);
+    await expect(loadTrustedRegistry(dir)).rejects.toThrow(
+      /trusted-registry\/b\.yml:4: models: minishlab\/model2vec-test@v0\.1\.0 is already defined at trusted-registry\/a\.yml:4/,
+    );
   });
 
   it('this repository registry and the shipped schema are valid and in sync', async () => {
