@@ -1,4 +1,7 @@
-import { parse as parseYarnV1 } from '@yarnpkg/lockfile';
+import yarnLockfile from '@yarnpkg/lockfile';
+
+// CommonJS module: Node's ESM loader exposes only its default export.
+const parseYarnV1 = yarnLockfile.parse;
 import type { DraftEdge, DraftImporter, DraftNode, EdgeKind, Manifest, ParsedLockfile } from '../types.js';
 import { LockfileError, errorLine, isRecord, splitDescriptor, str, strMap } from '../types.js';
 import { yarnHeaderLines } from '../lines.js';
