@@ -12,6 +12,7 @@ export async function checkTarball(
   state: CheckState,
   meta: VersionMeta,
   expected: Sri,
+  published: Sri,
   sources: RegistrySources,
 ): Promise<void> {
   const { pkg, registry } = state;
@@ -35,19 +36,19 @@ export async function checkTarball(
   }
   const facts = out.value;
   if (facts.integrity !== undefined) {
-    const cmp = compareSri(expected, parseSri(facts.integrity));
-    if (cmp.kind === 'mismatch')
+    const actual = parseSri(facts.integrity);
+    const cmp = compareSri(expected, actual);
+    // When the lockfile already disagrees with the registry (CPD100), a tarball that matches what the registry
+    // published is that same problem, not a second one.
+    const lockfilePoisoned = state.findings.some((f) => f.ruleId === 'CPD100');
+    const matchesRegistry = compareSri(published, actual).kind === 'match';
+    if (cmp.kind === 'mismatch' && !(lockfilePoisoned && matchesRegistry))
       state.findings.push(
         packageFinding(
           pkg,
           'CPD103',
           `The tarball served for ${spec(pkg)} (${where(pkg)}) at ${meta.tarball} hashes to ${cmp.actual.slice(0, 30)}…, not the locked ${cmp.expected.slice(0, 30)}…. The registry serves other bytes than were locked: do not install it.`,
-          {
-            expected: cmp.expected,
-            actual: cmp.actual,
-            url: meta.tarball,
-            bytes: facts.bytes,
-          },
+          { expected: cmp.expected, actual: cmp.actual, url: meta.tarball, bytes: facts.bytes },
         ),
       );
   }
