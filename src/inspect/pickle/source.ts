@@ -86,6 +86,13 @@ export class ByteSource {
     return this.buf[this.p]!;
   }
 
+  /** Up to `n` next bytes without consuming them. */
+  peekBytes(n: number): Buffer {
+    const k = Math.min(n, this.remaining);
+    if (k <= 0 || !this.ensure(k)) return Buffer.alloc(0);
+    return Buffer.from(this.buf.subarray(this.p, this.p + k));
+  }
+
   u8(): number {
     if (!this.ensure(1)) throw new TruncatedError('stream ended');
     return this.buf[this.p++]!;

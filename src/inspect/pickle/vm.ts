@@ -44,8 +44,8 @@ class Stop extends Error {
 
 const HIGHEST_PROTOCOL = 5;
 
-/** Opcodes a pickler may write between frames: FRAME itself and large payloads (written outside frames). */
-const UNFRAMED_OK: ReadonlySet<number> = new Set([0x95, 0x42, 0x8e, 0x58, 0x8d, 0x96]);
+/** Payload opcodes a pickler writes outside frames when they are large. */
+const PAYLOAD_OPS: ReadonlySet<number> = new Set([0x42, 0x8e, 0x58, 0x8d, 0x96]);
 
 /** Opcodes whose callee is called directly (the others call a method of an existing object). */
 const CALLS: ReadonlySet<CallKind> = new Set<CallKind>(['REDUCE', 'OBJ', 'INST', 'NEWOBJ', 'NEWOBJ_EX']);
@@ -73,11 +73,27 @@ export function runPickle(src: ByteSource, opts: VmOptions = {}): PickleRun {
   let materialised = 0;
   let frameEnd = -1;
   let framed = false;
+  // Picklers write large payloads outside frames and may leave a tail of < 4 bytes unframed after one.
+  let looseOk = false;
+  let looseBytes = 0;
+  let buildEnd = -1;
   let op = 0;
   let opAt = src.pos;
 
   const problem = (kind: ProblemKind, message: string, offset = opAt): void => {
     if (run.problems.length < 100) run.problems.push({ kind, message, offset });
+  };
+  const checkLoose = (): void => {
+    if (PAYLOAD_OPS.has(op)) {
+      looseOk = true;
+      looseBytes = 0;
+      return;
+    }
+    looseBytes += Math.max(1, src.pos - opAt);
+    if (!looseOk || looseBytes >= 4) {
+      problem('frame', `${opName(op)} sits outside any FRAME after framing started; picklers never write that`);
+      looseOk = false;
+    }
   };
   const fail = (message: string): never => {
     throw new Stop('malformed', message);
@@ -233,9 +249,7 @@ export function runPickle(src: ByteSource, opts: VmOptions = {}): PickleRun {
       if (++run.opcodes > budget.maxOpcodes) throw new Stop('budget', `more than ${budget.maxOpcodes} opcodes`);
       if (src.atEnd()) fail('pickle ended without STOP');
       op = src.u8();
-      if (framed && frameEnd < 0 && !UNFRAMED_OK.has(op)) {
-        problem('frame', `${opName(op)} sits outside any FRAME after framing started; picklers never write that`);
-      }
+      const unframed = framed && frameEnd < 0 && op !== 0x95;
       switch (op) {
         case 0x28: // MARK
           if (marks.length >= budget.maxMarks) throw new Stop('budget', `nesting exceeded ${budget.maxMarks} MARKs`);
@@ -243,6 +257,7 @@ export function runPickle(src: ByteSource, opts: VmOptions = {}): PickleRun {
           break;
         case 0x2e: {
           // STOP
+          if (unframed) checkLoose();
           run.result = pop();
           if (stack.length > 0 || marks.length > 0) {
             problem('leftover', `STOP left ${stack.length} value(s) and ${marks.length} MARK(s) on the stack`);
@@ -369,7 +384,15 @@ export function runPickle(src: ByteSource, opts: VmOptions = {}): PickleRun {
           recordCall('BUILD', inst);
           if (inst.k === 'obj') inst.state = state;
           else if (inst.k !== 'global') fail(`BUILD on ${describe(inst)}`);
-          opts.afterBuild?.(inst, src, run);
+          buildEnd = src.pos;
+          if (opts.afterBuild) {
+            try {
+              opts.afterBuild(inst, src, run);
+            } catch (err) {
+              if (err instanceof Stop || err instanceof TruncatedError) throw err;
+              throw new Stop('malformed', err instanceof Error ? err.message : String(err));
+            }
+          }
           break;
         }
         case 0x63: {
@@ -580,6 +603,8 @@ export function runPickle(src: ByteSource, opts: VmOptions = {}): PickleRun {
           if (n > src.remaining) fail(`FRAME declares ${n} bytes but only ${src.remaining} remain`);
           frameEnd = n === 0 ? -1 : src.pos + n;
           framed = true;
+          looseOk = false;
+          looseBytes = 0;
           break;
         }
         case 0x97: // NEXT_BUFFER
@@ -591,8 +616,17 @@ export function runPickle(src: ByteSource, opts: VmOptions = {}): PickleRun {
         default:
           fail(`invalid load key ${JSON.stringify(String.fromCharCode(op))} (0x${op.toString(16).padStart(2, '0')})`);
       }
-      if (frameEnd >= 0 && src.pos > frameEnd) {
+      if (unframed) checkLoose();
+      const opEnd = op === 0x62 ? buildEnd : src.pos;
+      if (op === 0x62 && src.pos > buildEnd) {
+        // a loader's BUILD hook read raw data (joblib arrays): the pickler committed its frame before writing it
+        looseOk = true;
+        looseBytes = 0;
+      }
+      if (frameEnd >= 0 && opEnd > frameEnd) {
         problem('frame', `${opName(op)} straddles the end of its FRAME`);
+        frameEnd = -1;
+      } else if (frameEnd >= 0 && src.pos >= frameEnd) {
         frameEnd = -1;
       }
       const t = stack[stack.length - 1];

@@ -1,0 +1,269 @@
+import type { Finding } from '../../core/finding.js';
+import type { AllowContext } from '../pickle/allowlist.js';
+import { decompress, sniffCompression } from './compression.js';
+import { ContainerLimitError, UnsupportedContentError } from './errors.js';
+import { parseNpyHeader } from './npy.js';
+import { analysePickleBuffer, looksLikePickle } from './pickles.js';
+import { isTar, readTar } from './tar.js';
+import { analyseLegacyTarRecords } from './torch-legacy.js';
+import { scanTorchScriptCode } from './torchscript.js';
+import type { ZipEntry } from './zip.js';
+import { readZip } from './zip.js';
+
+/** Limits for one top-level file, across all nesting. */
+export interface ContentLimits {
+  readonly maxDepth: number;
+  readonly maxEntrySize: number;
+  readonly maxRatio: number;
+  readonly maxEntries: number;
+  /** Bytes decompressed or extracted in total for one file. */
+  readonly maxTotalBytes: number;
+}
+
+export const DEFAULT_CONTENT_LIMITS: ContentLimits = {
+  maxDepth: 6,
+  maxEntrySize: 2 * 1024 ** 3,
+  maxRatio: 1000,
+  maxEntries: 100_000,
+  maxTotalBytes: 8 * 1024 ** 3,
+};
+
+export interface ContentContext {
+  readonly path: string;
+  readonly allow: AllowContext;
+  readonly limits: ContentLimits;
+  readonly findings: Finding[];
+  /** Bytes extracted so far (shared across the whole file). */
+  extracted: number;
+}
+
+/** How sure we are that a buffer must be a pickle: `claimed` parses it whatever it starts with. */
+export type Expectation = 'claimed' | 'sniff';
+
+const SEVEN_ZIP = Buffer.from([0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c]);
+const RAR = Buffer.from('Rar!\x1a\x07', 'latin1');
+
+/**
+ * Inspect bytes by what they are, recursively: zip, tar, compressed streams, .npy, pickles. `member` names
+ * where the bytes sit inside the file (`a.zip!b/data.pkl`). Returns whether anything model-like was recognised.
+ */
+export function inspectContent(
+  data: Buffer,
+  name: string,
+  member: string | undefined,
+  depth: number,
+  expect: Expectation,
+  ctx: ContentContext,
+): boolean {
+  const add = (ruleId: string, message: string, evidence: Record<string, string | number | boolean> = {}): void => {
+    ctx.findings.push({
+      ruleId,
+      message,
+      location: { path: ctx.path, ...(member !== undefined ? { member } : {}) },
+      evidence,
+    });
+  };
+  const where = member !== undefined ? `${ctx.path} (${member})` : ctx.path;
+  if (depth > ctx.limits.maxDepth) {
+    add(
+      'CPI012',
+      `${where}: containers nest deeper than ${ctx.limits.maxDepth} levels; the innermost content was not checked.`,
+      { limit: 'depth' },
+    );
+    return true;
+  }
+  const child = (n: string): string => (member !== undefined ? `${member}!${n}` : n);
+
+  if (data.length >= 4 && (data.readUInt32LE(0) === 0x04034b50 || data.readUInt32LE(0) === 0x06054b50)) {
+    inspectZip(data, where, child, depth, ctx, add);
+    return true;
+  }
+  const compression = sniffCompression(data);
+  if (compression !== undefined && (compression !== 'zlib' && compression !== 'lzma' ? true : expect === 'claimed')) {
+    let inner: Buffer;
+    try {
+      inner = decompress(compression, data, {
+        maxOutput: Math.min(ctx.limits.maxEntrySize, ctx.limits.maxTotalBytes - ctx.extracted),
+        maxRatio: ctx.limits.maxRatio,
+      });
+    } catch (err) {
+      reportReadError(err, where, `${compression} stream`, add);
+      return true;
+    }
+    ctx.extracted += inner.length;
+    const innerName = name.replace(/\.(gz|tgz|bz2|xz|lzma|z)$/i, '');
+    inspectContent(inner, innerName, child(`<${compression}>`), depth + 1, 'claimed', ctx);
+    return true;
+  }
+  if (isTar(data)) {
+    inspectTar(data, where, child, depth, ctx, add);
+    return true;
+  }
+  if (data.toString('latin1', 0, 6) === '\x93NUMPY') {
+    const h = parseNpyHeader(data);
+    if (typeof h === 'string') add('CPI013', `${where}: not a valid .npy file: ${h}.`, { detail: h });
+    else if (h.hasObject)
+      ctx.findings.push(
+        ...analysePickleBuffer(data.subarray(h.dataOffset), target(ctx, member, 'object-array pickle')),
+      );
+    else if (h.dataSize !== undefined && h.dataOffset + h.dataSize > data.length) {
+      add('CPI013', `${where}: .npy data is truncated (${data.length - h.dataOffset} of ${h.dataSize} bytes).`, {
+        expected: h.dataSize,
+      });
+    }
+    return true;
+  }
+  if (data.subarray(0, 6).equals(SEVEN_ZIP) || data.subarray(0, 6).equals(RAR)) {
+    add(
+      'CPI015',
+      `${where}: ${data[0] === 0x37 ? '7z' : 'RAR'} archives cannot be opened by chainproof; its members were not checked. Provide the model as zip/tar or a safe format.`,
+      { container: data[0] === 0x37 ? '7z' : 'rar' },
+    );
+    return true;
+  }
+  if (looksLikePickle(data) || expect === 'claimed') {
+    ctx.findings.push(...analysePickleBuffer(data, target(ctx, member, 'pickle')));
+    return true;
+  }
+  return false;
+}
+
+function target(ctx: ContentContext, member: string | undefined, what: string) {
+  return { path: ctx.path, allow: ctx.allow, what, ...(member !== undefined ? { member } : {}) };
+}
+
+type Add = (ruleId: string, message: string, evidence?: Record<string, string | number | boolean>) => void;
+
+function reportReadError(err: unknown, where: string, what: string, add: Add): void {
+  const msg = err instanceof Error ? err.message : String(err);
+  if (err instanceof ContainerLimitError)
+    add('CPI012', `${where}: ${msg}; the rest of the ${what} was not checked.`, { detail: msg });
+  else if (err instanceof UnsupportedContentError)
+    add('CPI015', `${where}: ${msg}; it was not checked.`, { detail: msg });
+  else add('CPI013', `${where}: the ${what} could not be read (${msg}); it is not known to be safe.`, { detail: msg });
+}
+
+/** Members a loader never unpickles: tensor storages and small metadata records of torch archives. */
+const STORAGE_MEMBER =
+  /(^|\/)(data\/\d+|version|byteorder|\.data\/serialization_id|\.data\/version|\.format_version|\.storage_alignment)$/;
+const PICKLE_NAME = /\.(pkl|pickle|debug_pkl|pt|pth|bin|ckpt|joblib|dill)$/i;
+
+function inspectZip(
+  data: Buffer,
+  where: string,
+  child: (n: string) => string,
+  depth: number,
+  ctx: ContentContext,
+  add: Add,
+): void {
+  let zip;
+  try {
+    zip = readZip(data, {
+      maxEntries: ctx.limits.maxEntries,
+      maxEntrySize: ctx.limits.maxEntrySize,
+      maxRatio: ctx.limits.maxRatio,
+    });
+  } catch (err) {
+    reportReadError(err, where, 'zip archive', add);
+    return;
+  }
+  if (zip.problems.length > 0)
+    add('CPI013', `${where}: ${zip.problems.join('; ')}.`, { detail: zip.problems.join('; ') });
+  for (const m of zip.mismatches ?? [])
+    add('CPI014', `${where}: ${m}. Readers may load a member a scanner never saw.`, { detail: m });
+  for (const n of zip.unsafeNames ?? [])
+    add('CPI011', `${where}: member ${JSON.stringify(n)} would be written outside the extraction folder.`, {
+      member: n,
+    });
+  const torchscript = zip.entries.some((e) => /(^|\/)constants\.pkl$/.test(e.name) || /(^|\/)code\//.test(e.name));
+  const sub: ContentContext = torchscript
+    ? { ...ctx, allow: { ...ctx.allow, torchscript: true }, findings: ctx.findings }
+    : ctx;
+  for (const e of zip.entries) {
+    if (e.name.endsWith('/') || STORAGE_MEMBER.test(e.name)) continue;
+    inspectMember(e, where, child, depth, sub, add);
+  }
+  ctx.extracted = sub.extracted;
+}
+
+function inspectMember(
+  e: ZipEntry,
+  where: string,
+  child: (n: string) => string,
+  depth: number,
+  ctx: ContentContext,
+  add: Add,
+): void {
+  const claimed = PICKLE_NAME.test(e.name);
+  let body: Buffer;
+  try {
+    if (ctx.extracted + e.size > ctx.limits.maxTotalBytes) {
+      throw new ContainerLimitError(`extracting ${e.name} would pass ${ctx.limits.maxTotalBytes} bytes in total`);
+    }
+    body = e.read();
+  } catch (err) {
+    // Encryption flags are ignored by some readers: if the stored bytes are a pickle, judge them anyway.
+    if (err instanceof UnsupportedContentError && err.raw && e.method === 0 && looksLikePickle(err.raw)) {
+      ctx.findings.push(...analysePickleBuffer(err.raw, target(ctx, child(e.name), 'pickle')));
+      return;
+    }
+    if (err instanceof UnsupportedContentError && !claimed) return; // not model content (e.g. an encrypted README)
+    reportReadError(err, `${where} member ${JSON.stringify(e.name)}`, 'member', add);
+    return;
+  }
+  ctx.extracted += body.length;
+  if (/(^|\/)code\/.*\.py$/.test(e.name)) {
+    for (const f of scanTorchScriptCode(body.toString('utf8'), e.name))
+      ctx.findings.push({ ...f, location: { path: ctx.path, member: child(e.name) } });
+    return;
+  }
+  inspectContent(
+    body,
+    e.name,
+    child(e.name),
+    depth + 1,
+    /\.(pkl|pickle|debug_pkl)$/i.test(e.name) ? 'claimed' : 'sniff',
+    ctx,
+  );
+}
+
+function inspectTar(
+  data: Buffer,
+  where: string,
+  child: (n: string) => string,
+  depth: number,
+  ctx: ContentContext,
+  add: Add,
+): void {
+  let tar;
+  try {
+    tar = readTar(data, ctx.limits.maxEntries);
+  } catch (err) {
+    reportReadError(err, where, 'tar archive', add);
+    return;
+  }
+  if (tar.problems.length > 0)
+    add('CPI013', `${where}: ${tar.problems.join('; ')}.`, { detail: tar.problems.join('; ') });
+  for (const n of tar.unsafeNames)
+    add('CPI011', `${where}: member ${JSON.stringify(n)} would be written outside the extraction folder.`, {
+      member: n,
+    });
+  const legacyTorch = ['sys_info', 'pickle', 'storages', 'tensors'].every((n) => tar.entries.some((e) => e.name === n));
+  for (const e of tar.entries) {
+    if (e.type !== '0' && e.type !== '\0' && e.type !== '7') continue;
+    const body = e.read();
+    if (legacyTorch && (e.name === 'storages' || e.name === 'tensors')) {
+      ctx.findings.push(...analyseLegacyTarRecords(body, e.name, target(ctx, child(e.name), 'legacy PyTorch record')));
+      continue;
+    }
+    const claimed = legacyTorch && (e.name === 'sys_info' || e.name === 'pickle');
+    inspectContent(
+      body,
+      e.name,
+      child(e.name),
+      depth + 1,
+      claimed || /\.(pkl|pickle)$/i.test(e.name) ? 'claimed' : 'sniff',
+      ctx,
+    );
+  }
+}

@@ -1,0 +1,49 @@
+import type { PickleRun } from '../pickle/result.js';
+import type { ByteSource } from '../pickle/source.js';
+import type { Value } from '../pickle/values.js';
+import { dictGet, originGlobal } from '../pickle/values.js';
+import type { VmOptions } from '../pickle/vm.js';
+import { runPickle } from '../pickle/vm.js';
+import { dtypeFromPickle } from './dtype.js';
+
+/**
+ * joblib's NumpyUnpickler: after BUILD of a NumpyArrayWrapper, the array's bytes follow in the stream — raw data
+ * (after an alignment padding byte) or, for object arrays, a whole nested pickle. Returns a BUILD hook that
+ * skips or analyses them exactly as joblib reads them, so the pickle after the array is still analysed.
+ */
+export function joblibHook(depth = 0): NonNullable<VmOptions['afterBuild']> {
+  return (obj: Value, src: ByteSource, run: PickleRun): void => {
+    if (obj.k !== 'obj') return;
+    const g = originGlobal(obj);
+    if (!g || g.name !== 'NumpyArrayWrapper' || !g.module.endsWith('numpy_pickle')) return;
+    const state = obj.state;
+    const dtype = dtypeFromPickle(dictGet(state, 'dtype'));
+    if (!dtype) throw new Error('NumpyArrayWrapper with a dtype chainproof cannot size');
+    if (dtype.hasObject) {
+      if (depth >= 8) throw new Error('object arrays nested too deeply');
+      const nested = runPickle(src, { afterBuild: joblibHook(depth + 1) });
+      merge(run, nested);
+      if (!nested.stopped) throw new Error('the object array pickle inside the joblib stream is malformed');
+      return;
+    }
+    const shape = dictGet(state, 'shape');
+    if (shape?.k !== 'tuple' || shape.count > shape.items.length) throw new Error('NumpyArrayWrapper without a shape');
+    let count = 1;
+    for (const d of shape.items) {
+      if (d.k !== 'scalar' || typeof d.v !== 'number' || d.v < 0)
+        throw new Error('NumpyArrayWrapper shape is not integers');
+      count *= d.v;
+    }
+    const align = dictGet(state, 'numpy_array_alignment_bytes');
+    if (align !== undefined && !(align.k === 'scalar' && align.v === null)) src.skip(src.u8());
+    const bytes = count * dtype.itemsize;
+    if (!(bytes <= src.remaining)) throw new Error(`array data of ${bytes} bytes runs past the stream`);
+    src.skip(bytes);
+  };
+}
+
+function merge(into: PickleRun, from: PickleRun): void {
+  for (const [k, g] of from.globals) if (!into.globals.has(k)) into.globals.set(k, g);
+  for (const [k, c] of from.calls) if (!into.calls.has(k)) into.calls.set(k, c);
+  into.problems.push(...from.problems);
+}

@@ -1,0 +1,56 @@
+import type { Finding } from '../../core/finding.js';
+import type { AllowContext } from '../pickle/allowlist.js';
+import type { PickleRun } from '../pickle/result.js';
+import { ByteSource } from '../pickle/source.js';
+import { runStream } from '../pickle/stream.js';
+import { toFindings } from '../pickle/verdict.js';
+import { runPickle } from '../pickle/vm.js';
+import { joblibHook } from './joblib.js';
+
+/** The first pickle of a legacy (pre-1.6) torch.save file: the LONG1 magic number 0x1950a86a20f9469cfc6c. */
+const LEGACY_TORCH_MAGIC = Buffer.from([
+  0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19,
+]);
+
+export function isLegacyTorch(head: Buffer): boolean {
+  return head.subarray(0, LEGACY_TORCH_MAGIC.length).equals(LEGACY_TORCH_MAGIC);
+}
+
+/** A protocol 2–5 pickle starts with PROTO n. */
+export function looksLikePickle(head: Buffer): boolean {
+  return head.length >= 2 && head[0] === 0x80 && head[1]! <= 5;
+}
+
+export interface PickleTarget {
+  /** Repo-relative file path. */
+  readonly path: string;
+  /** Member inside containers, `!`-separated for nesting. */
+  readonly member?: string;
+  readonly allow: AllowContext;
+  readonly what: string;
+}
+
+/**
+ * Analyse every pickle in a source and turn the runs into findings. A legacy torch file holds exactly five
+ * pickles followed by raw storages, which torch.load never unpickles; any other stream must be pickles to its end.
+ */
+export function analysePickleSource(src: ByteSource, target: PickleTarget): Finding[] {
+  const head = peekHead(src);
+  const legacy = isLegacyTorch(head);
+  const runs: PickleRun[] = runStream(src, { afterBuild: joblibHook(), ...(legacy ? { count: 5 } : {}) });
+  if (runs.length === 0) runs.push(runPickle(src));
+  return toFindings(runs, {
+    location: { path: target.path, ...(target.member !== undefined ? { member: target.member } : {}) },
+    allow: target.allow,
+    what: legacy ? 'legacy PyTorch file' : target.what,
+  });
+}
+
+export function analysePickleBuffer(data: Buffer, target: PickleTarget): Finding[] {
+  return analysePickleSource(ByteSource.fromBuffer(data), target);
+}
+
+function peekHead(src: ByteSource): Buffer {
+  // ByteSource is forward-only; the head is re-read through a clone-free peek of up to 14 bytes.
+  return src.peekBytes(LEGACY_TORCH_MAGIC.length);
+}

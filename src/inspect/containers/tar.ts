@@ -1,0 +1,99 @@
+import { ContainerLimitError } from './errors.js';
+import { unsafeMemberName } from './names.js';
+
+export interface TarEntry {
+  readonly name: string;
+  readonly size: number;
+  /** '0' file, '5' directory, '2' symlink… */
+  readonly type: string;
+  read(): Buffer;
+}
+
+export interface TarArchive {
+  readonly entries: TarEntry[];
+  readonly problems: string[];
+  readonly unsafeNames: string[];
+}
+
+/** Whether a buffer looks like a tar archive (ustar magic, or a v7 header whose checksum adds up). */
+export function isTar(data: Buffer): boolean {
+  if (data.length < 512) return false;
+  if (data.toString('latin1', 257, 262) === 'ustar') return true;
+  return checksumOk(data.subarray(0, 512));
+}
+
+function checksumOk(h: Buffer): boolean {
+  const want = parseOctal(h.subarray(148, 156));
+  if (want === undefined) return false;
+  let sum = 0;
+  for (let i = 0; i < 512; i++) sum += i >= 148 && i < 156 ? 0x20 : h[i]!;
+  return sum === want && h[0] !== 0;
+}
+
+function parseOctal(b: Buffer): number | undefined {
+  if (b[0]! & 0x80) {
+    // base-256 (GNU) for sizes past 8 GiB
+    let v = 0;
+    for (let i = 1; i < b.length; i++) v = v * 256 + b[i]!;
+    return v;
+  }
+  const s = b.toString('latin1').replace(/\0.*$/s, '').trim();
+  return /^[0-7]+$/.test(s) ? parseInt(s, 8) : undefined;
+}
+
+/** Read a tar archive from memory: ustar, GNU long names and PAX `path`/`size` records. */
+export function readTar(data: Buffer, maxEntries = 100_000): TarArchive {
+  const entries: TarEntry[] = [];
+  const problems: string[] = [];
+  let longName: string | undefined;
+  let pax: Record<string, string> = {};
+  for (let p = 0; p + 512 <= data.length;) {
+    const h = data.subarray(p, p + 512);
+    if (h.every((b) => b === 0)) break;
+    if (!checksumOk(h)) {
+      problems.push(`tar header at byte ${p} has a bad checksum`);
+      break;
+    }
+    const type = String.fromCharCode(h[156] || 0x30);
+    let size = parseOctal(h.subarray(124, 136)) ?? 0;
+    if (pax.size !== undefined && /^\d+$/.test(pax.size)) size = Number(pax.size);
+    const start = p + 512;
+    if (start + size > data.length) problems.push(`tar member at byte ${p} is truncated`);
+    const end = Math.min(data.length, start + size);
+    const body = data.subarray(start, end);
+    p = start + Math.ceil(size / 512) * 512;
+    if (type === 'L') {
+      longName = body.toString('utf8').replace(/\0+$/, '');
+      continue;
+    }
+    if (type === 'x') {
+      pax = parsePax(body);
+      continue;
+    }
+    if (type === 'g') continue;
+    const prefix = h.toString('latin1', 345, 500).replace(/\0.*$/s, '');
+    const base = h.toString('utf8', 0, 100).replace(/\0.*$/s, '');
+    const name = pax.path ?? longName ?? (prefix ? `${prefix}/${base}` : base);
+    longName = undefined;
+    pax = {};
+    if (entries.length >= maxEntries) throw new ContainerLimitError(`tar has more than ${maxEntries} entries`);
+    entries.push({ name, size, type, read: () => body });
+  }
+  return { entries, problems, unsafeNames: entries.map((e) => e.name).filter((n) => unsafeMemberName(n)) };
+}
+
+function parsePax(body: Buffer): Record<string, string> {
+  const out: Record<string, string> = {};
+  const s = body.toString('utf8');
+  for (let i = 0; i < s.length;) {
+    const sp = s.indexOf(' ', i);
+    if (sp < 0) break;
+    const len = Number(s.slice(i, sp));
+    if (!(len > 0)) break;
+    const rec = s.slice(sp + 1, i + len - 1);
+    const eq = rec.indexOf('=');
+    if (eq > 0) out[rec.slice(0, eq)] = rec.slice(eq + 1);
+    i += len;
+  }
+  return out;
+}

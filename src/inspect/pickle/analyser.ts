@@ -1,0 +1,167 @@
+import { closeSync, openSync, readSync } from 'node:fs';
+import type { ScanContext } from '../../core/context.js';
+import type { DiscoveredFile, FileFormat } from '../../core/files.js';
+import type { Finding } from '../../core/finding.js';
+import type { AnalysisReport, ModelAnalyser } from '../analyser.js';
+import type { ContentContext } from '../containers/content.js';
+import { DEFAULT_CONTENT_LIMITS, inspectContent } from '../containers/content.js';
+import { sniffCompression } from '../containers/compression.js';
+import { parseNpyHeader } from '../containers/npy.js';
+import { analysePickleSource, isLegacyTorch, looksLikePickle } from '../containers/pickles.js';
+import { ByteSource } from './source.js';
+import { isOpcode } from './vm.js';
+
+/** Formats whose files are pickles, or containers that may hold pickles. */
+export const PICKLE_FORMATS: readonly FileFormat[] = [
+  'pickle',
+  'joblib',
+  'pytorch-zip',
+  'pytorch-legacy',
+  'torchscript',
+  'numpy',
+  'numpy-npz',
+  'zip',
+  'tar',
+  'gzip',
+  'bzip2',
+  'xz',
+];
+
+/** Formats whose loaders unpickle the file itself when it is not a container. */
+const PICKLE_CLAIMS: ReadonlySet<FileFormat> = new Set<FileFormat>([
+  'pickle',
+  'joblib',
+  'pytorch-zip',
+  'pytorch-legacy',
+  'torchscript',
+]);
+
+/** Files larger than this are never read whole: pickles stream from disk, containers past it are a finding. */
+const MAX_IN_MEMORY = 2 * 1024 ** 3;
+
+const RULES_NOT_FULLY_READ = new Set(['CPI003', 'CPI004', 'CPI012', 'CPI013', 'CPI015', 'CPI016']);
+
+export const pickleAnalyser: ModelAnalyser = {
+  name: 'pickle',
+  formats: PICKLE_FORMATS,
+  analyze(file: DiscoveredFile, ctx: ScanContext): Promise<AnalysisReport> {
+    const findings = analyseFile(file, ctx.policy.models.allowedGlobals);
+    const artifact = { kind: 'model' as const, path: file.path, format: file.format };
+    const withArtifact = findings.map((f) => ({ ...f, artifact: f.artifact ?? artifact }));
+    const partial = findings.some((f) => RULES_NOT_FULLY_READ.has(f.ruleId));
+    return Promise.resolve({ status: partial ? 'partial' : 'ok', findings: withArtifact });
+  },
+};
+
+/** Inspect one file by its content, streaming pickles from disk so memory stays flat on multi-GB files. */
+export function analyseFile(file: DiscoveredFile, allowedGlobals: readonly string[]): Finding[] {
+  const fd = openSync(file.abs, 'r');
+  try {
+    const head = Buffer.alloc(Math.min(file.size, 1 << 16));
+    const n = head.length > 0 ? readSync(fd, head, 0, head.length, 0) : 0;
+    const h = head.subarray(0, n);
+    const allow = { extra: allowedGlobals };
+    const claims = PICKLE_CLAIMS.has(file.format) || (file.claimed !== undefined && PICKLE_CLAIMS.has(file.claimed));
+    const container = isContainerHead(h) || describeHead(h) !== unrecognised(h);
+    if (!container && (looksLikePickle(h) || isLegacyTorch(h) || (claims && h.length > 0 && isOpcode(h[0]!)))) {
+      return analysePickleSource(ByteSource.fromFd(fd, 0, file.size), { path: file.path, allow, what: 'pickle' });
+    }
+    if (h.toString('latin1', 0, 6) === '\x93NUMPY') return analyseNpyFile(fd, file, h, allow);
+    if (file.size > MAX_IN_MEMORY) {
+      return [
+        {
+          ruleId: 'CPI012',
+          message: `${file.path}: ${file.size} bytes is past the ${MAX_IN_MEMORY}-byte limit for archives read in memory; it was not checked.`,
+          location: { path: file.path },
+          evidence: { size: file.size, limit: MAX_IN_MEMORY },
+        },
+      ];
+    }
+    const data = Buffer.alloc(file.size);
+    let got = 0;
+    while (got < file.size) {
+      const r = readSync(fd, data, got, file.size - got, got);
+      if (r <= 0) break;
+      got += r;
+    }
+    const ctx: ContentContext = { path: file.path, allow, limits: DEFAULT_CONTENT_LIMITS, findings: [], extracted: 0 };
+    const known = inspectContent(
+      data.subarray(0, got),
+      file.path,
+      undefined,
+      0,
+      claims && file.format === 'joblib' ? 'claimed' : 'sniff',
+      ctx,
+    );
+    if (!known && (claims || file.format !== 'other')) {
+      ctx.findings.push({
+        ruleId: 'CPI016',
+        message: `${file.path}: named as ${file.claimed ?? file.format} but the content is ${describeHead(h)}, not a valid model file. Replace it or rename it to what it is.`,
+        location: { path: file.path },
+        evidence: { claimed: file.claimed ?? file.format, head: h.subarray(0, 8).toString('hex') },
+      });
+    }
+    return ctx.findings;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function analyseNpyFile(
+  fd: number,
+  file: DiscoveredFile,
+  head: Buffer,
+  allow: { extra: readonly string[] },
+): Finding[] {
+  const h = parseNpyHeader(head);
+  if (typeof h === 'string') {
+    return [
+      {
+        ruleId: 'CPI013',
+        message: `${file.path}: not a valid .npy file: ${h}.`,
+        location: { path: file.path },
+        evidence: { detail: h },
+      },
+    ];
+  }
+  if (h.hasObject) {
+    return analysePickleSource(ByteSource.fromFd(fd, h.dataOffset, file.size), {
+      path: file.path,
+      allow,
+      what: 'object-array pickle',
+    });
+  }
+  if (h.dataSize !== undefined && h.dataOffset + h.dataSize > file.size) {
+    return [
+      {
+        ruleId: 'CPI013',
+        message: `${file.path}: .npy data is truncated (${file.size - h.dataOffset} of ${h.dataSize} bytes).`,
+        location: { path: file.path },
+        evidence: { expected: h.dataSize, actual: file.size - h.dataOffset },
+      },
+    ];
+  }
+  return [];
+}
+
+function isContainerHead(h: Buffer): boolean {
+  if (h.length >= 4 && (h.readUInt32LE(0) === 0x04034b50 || h.readUInt32LE(0) === 0x06054b50)) return true;
+  if (h.toString('latin1', 0, 6) === '\x93NUMPY') return true;
+  if (h.length >= 262 && h.toString('latin1', 257, 262) === 'ustar') return true;
+  const c = sniffCompression(h);
+  return c === 'gzip' || c === 'bzip2' || c === 'xz';
+}
+
+function describeHead(h: Buffer): string {
+  if (h.length === 0) return 'empty';
+  if (h.toString('latin1', 0, 2) === '7z') return 'a 7z archive';
+  if (h.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'a PNG image';
+  if (h.toString('latin1', 0, 4) === '%PDF') return 'a PDF document';
+  if (h.toString('latin1', 0, 2) === 'MZ' || h.toString('latin1', 1, 4) === 'ELF') return 'an executable';
+  if (h.toString('latin1', 0, 3) === 'GIF' || (h[0] === 0xff && h[1] === 0xd8)) return 'an image';
+  return unrecognised(h);
+}
+
+function unrecognised(h: Buffer): string {
+  return `unrecognised bytes (${h.subarray(0, 8).toString('hex')})`;
+}

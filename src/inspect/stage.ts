@@ -1,0 +1,92 @@
+import type { ScanContext } from '../core/context.js';
+import { errorMessage } from '../core/errors.js';
+import type { DiscoveredFile } from '../core/files.js';
+import type { Finding } from '../core/finding.js';
+import type { Notification, Stage, StageInput, StageOutput } from '../core/stage.js';
+import type { ModelAnalyser } from './analyser.js';
+import { ANALYSERS } from './analysers.js';
+
+/** Archive formats chainproof cannot open; a file with these extensions is reported as not checked. */
+const UNREADABLE_ARCHIVE = /\.(7z|rar)$/i;
+
+/** The analysers for a file: by detected format, or — when content matched nothing — by what the name claims. */
+export function analysersFor(file: DiscoveredFile, analysers: readonly ModelAnalyser[] = ANALYSERS): ModelAnalyser[] {
+  return analysers.filter(
+    (a) =>
+      a.formats.includes(file.format) ||
+      (file.format === 'other' && file.claimed !== undefined && a.formats.includes(file.claimed)),
+  );
+}
+
+/** Run every matching model analyser over every file; an analyser that throws is a finding, never a silent pass. */
+export function createInspectStage(analysers: readonly ModelAnalyser[] = ANALYSERS): Stage {
+  return {
+    name: 'inspect',
+    async run(input: StageInput, ctx: ScanContext): Promise<StageOutput> {
+      const findings: Finding[] = [];
+      const notifications: Notification[] = [];
+      const jobs: Promise<void>[] = [];
+      for (const file of input.files) {
+        if (file.format === 'other' && file.claimed === undefined && UNREADABLE_ARCHIVE.test(file.path)) {
+          findings.push({
+            ruleId: 'CPI015',
+            message: `${file.path}: ${file.path.slice(file.path.lastIndexOf('.') + 1)} archives cannot be opened by chainproof; its members were not checked. Provide the model as zip/tar or a safe format.`,
+            location: { path: file.path },
+            artifact: { kind: 'file', path: file.path },
+            evidence: { container: file.path.slice(file.path.lastIndexOf('.') + 1).toLowerCase() },
+          });
+          continue;
+        }
+        for (const analyser of analysersFor(file, analysers)) {
+          jobs.push(
+            ctx.limit(async () => {
+              if (ctx.signal.aborted) return;
+              try {
+                const report = await analyser.analyze(file, ctx);
+                findings.push(...report.findings);
+                if (report.status !== 'ok') {
+                  notifications.push({
+                    level: 'warning',
+                    message: `${file.path} was only partly inspected by ${analyser.name}`,
+                    path: file.path,
+                  });
+                }
+              } catch (err) {
+                ctx.logger.warn(`${analyser.name} failed on ${file.path}: ${errorMessage(err)}`);
+                findings.push({
+                  ruleId: 'CPX003',
+                  message: `${file.path}: the ${analyser.name} analyser failed (${errorMessage(err)}); the file was not checked and is not known to be safe.`,
+                  location: { path: file.path },
+                  artifact: { kind: 'model', path: file.path, format: file.format },
+                  evidence: { analyser: analyser.name, error: errorMessage(err) },
+                });
+                notifications.push({
+                  level: 'error',
+                  message: `${analyser.name} failed on ${file.path}`,
+                  path: file.path,
+                  ruleId: 'CPX003',
+                });
+              }
+            }),
+          );
+        }
+      }
+      await Promise.all(jobs);
+      findings.sort(
+        (a, b) =>
+          cmp(a.location.path, b.location.path) ||
+          cmp(a.location.member ?? '', b.location.member ?? '') ||
+          cmp(a.ruleId, b.ruleId) ||
+          cmp(a.message, b.message),
+      );
+      return { findings, notifications };
+    },
+  };
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** The inspect stage with every registered analyser. */
+export const inspectStage: Stage = createInspectStage();
