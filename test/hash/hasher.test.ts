@@ -1,0 +1,176 @@
+import path from 'node:path';
+import { createHash, randomFillSync } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, readFile, stat, utimes, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { CACHE_FILE, DigestCache } from '../../src/hash/cache.js';
+import { Hasher } from '../../src/hash/hasher.js';
+import { HashPool } from '../../src/hash/pool.js';
+
+async function tempFile(size: number): Promise<{ file: string; buf: Buffer }> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'cp-hash-'));
+  const buf = Buffer.alloc(size);
+  randomFillSync(buf);
+  const file = path.join(dir, `f${size}`);
+  await writeFile(file, buf);
+  return { file, buf };
+}
+
+const identity = async (file: string) => {
+  const st = await stat(file);
+  return { dev: st.dev, ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs };
+};
+
+describe('HashPool', () => {
+  const MiB = 1 << 20;
+  it.each([
+    { name: 'empty', size: 0 },
+    { name: 'one byte', size: 1 },
+    { name: 'exactly one read', size: MiB },
+    { name: 'across reads', size: 3 * MiB + 7 },
+  ])('$name: sha256/sha512 equal a one-shot digest', async ({ size }) => {
+    const { file, buf } = await tempFile(size);
+    const pool = new HashPool(2);
+    try {
+      const r = await pool.hash({ path: file, algorithms: ['sha256', 'sha512'] });
+      expect(r).toMatchObject({
+        ok: true,
+        bytes: size,
+        digests: {
+          sha256: createHash('sha256').update(buf).digest('hex'),
+          sha512: createHash('sha512').update(buf).digest('hex'),
+        },
+      });
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('git-sha1 is the Git blob id', async () => {
+    const { file } = await tempFile(5000);
+    const want = execFileSync('git', ['hash-object', file], { encoding: 'utf8' }).trim();
+    const pool = new HashPool(1);
+    try {
+      expect(await pool.hash({ path: file, algorithms: ['git-sha1'] })).toMatchObject({
+        ok: true,
+        digests: { 'git-sha1': want },
+      });
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('an unreadable path is an error result, not a throw', async () => {
+    const pool = new HashPool(1);
+    try {
+      expect(await pool.hash({ path: '/nonexistent/chainproof/file', algorithms: ['sha256'] })).toMatchObject({
+        ok: false,
+        code: 'ENOENT',
+      });
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('hashes many files with more jobs than workers', async () => {
+    const files = await Promise.all([1, 2, 3, 4, 5, 6, 7, 8].map((n) => tempFile(n * 1000)));
+    const pool = new HashPool(3);
+    try {
+      const got = await Promise.all(files.map((f) => pool.hash({ path: f.file, algorithms: ['sha256'] })));
+      expect(got.map((g) => (g.ok ? g.digests.sha256 : g.code))).toEqual(
+        files.map((f) => createHash('sha256').update(f.buf).digest('hex')),
+      );
+    } finally {
+      await pool.close();
+    }
+  });
+});
+
+describe('Hasher with the digest cache', () => {
+  it('the second run reads nothing; a changed file misses; --no-cache reads again', async () => {
+    const { file, buf } = await tempFile(200_000);
+    const cacheDir = await mkdtemp(path.join(tmpdir(), 'cp-cache-'));
+    const want = createHash('sha256').update(buf).digest('hex');
+
+    const first = await Hasher.create({ cacheDir, workers: 1 });
+    expect(await first.hash({ abs: file, identity: await identity(file), algorithms: ['sha256'] })).toMatchObject({
+      ok: true,
+      cached: false,
+      digests: { sha256: want },
+    });
+    await first.close();
+    expect(first.hashedBytes).toBe(buf.length);
+
+    const second = await Hasher.create({ cacheDir, workers: 1 });
+    expect(await second.hash({ abs: file, identity: await identity(file), algorithms: ['sha256'] })).toMatchObject({
+      ok: true,
+      cached: true,
+      digests: { sha256: want },
+    });
+    await second.close();
+    expect(second.hashedBytes).toBe(0);
+
+    // Same size, same mtime, different content: ctime still moves, so the cache misses.
+    const st = await stat(file);
+    const changed = Buffer.from(buf);
+    changed[0] = changed[0]! ^ 0xff;
+    await new Promise((r) => setTimeout(r, 20));
+    await writeFile(file, changed);
+    await utimes(file, st.atime, st.mtime);
+    const third = await Hasher.create({ cacheDir, workers: 1 });
+    const r3 = await third.hash({ abs: file, identity: await identity(file), algorithms: ['sha256'] });
+    await third.close();
+    expect(r3).toMatchObject({
+      ok: true,
+      cached: false,
+      digests: { sha256: createHash('sha256').update(changed).digest('hex') },
+    });
+
+    // --no-cache: the file is in the cache, but it is read again.
+    const none = await Hasher.create({ cacheDir: undefined, workers: 1 });
+    expect(await none.hash({ abs: file, identity: await identity(file), algorithms: ['sha256'] })).toMatchObject({
+      ok: true,
+      cached: false,
+    });
+    await none.close();
+    expect(none.hashedBytes).toBe(changed.length);
+  });
+
+  it('a file that changed since the walk is reported, not hashed blindly', async () => {
+    const { file } = await tempFile(1000);
+    const before = await identity(file);
+    await writeFile(file, Buffer.alloc(2000));
+    const h = await Hasher.create({ cacheDir: undefined, workers: 1 });
+    expect(await h.hash({ abs: file, identity: before, algorithms: ['sha256'] })).toMatchObject({
+      ok: false,
+      code: 'ECHANGED',
+    });
+    await h.close();
+  });
+
+  it.each([
+    { name: 'not JSON', body: '{{{' },
+    { name: 'wrong version', body: JSON.stringify({ version: 2, entries: { 'a:b:c:d:e:sha256': '0'.repeat(64) } }) },
+    { name: 'bad digest', body: JSON.stringify({ version: 1, entries: { '1:2:3:4:5:sha256': 'zz' } }) },
+    { name: 'unknown algorithm', body: JSON.stringify({ version: 1, entries: { '1:2:3:4:5:md5': '0'.repeat(32) } }) },
+  ])('a malformed cache file is ignored: $name', async ({ body }) => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'cp-cache-'));
+    await writeFile(path.join(dir, CACHE_FILE), body);
+    const cache = await DigestCache.open(dir);
+    expect(cache.size).toBe(0);
+  });
+
+  it('writes the cache atomically as versioned JSON', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'cp-cache-'));
+    const cache = await DigestCache.open(dir);
+    const id = { dev: 1, ino: 2, size: 3, mtimeMs: 4.5, ctimeMs: 6.5 };
+    cache.set(id, 'sha256', 'a'.repeat(64));
+    expect(await cache.save()).toBe(true);
+    expect(JSON.parse(await readFile(path.join(dir, CACHE_FILE), 'utf8'))).toEqual({
+      version: 1,
+      entries: { '1:2:3:4.5:6.5:sha256': 'a'.repeat(64) },
+    });
+    expect((await DigestCache.open(dir)).get(id, 'sha256')).toBe('a'.repeat(64));
+  });
+});
