@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ChainproofError } from '../../src/core/errors.js';
+import type { ChainproofError } from '../../src/core/errors.js';
 import type { ScanResult } from '../../src/core/result.js';
 import { toJson } from '../../src/report/json.js';
 import { toSarif } from '../../src/report/sarif.js';
