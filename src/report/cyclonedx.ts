@@ -1,0 +1,209 @@
+import { createHash } from 'node:crypto';
+import type { PackageNode, VerificationStatus } from '../core/records.js';
+import type { ScanResult } from '../core/result.js';
+
+/** The subset of CycloneDX 1.6 JSON chainproof writes. */
+export interface CycloneDxBom {
+  readonly bomFormat: 'CycloneDX';
+  readonly specVersion: '1.6';
+  readonly serialNumber: string;
+  readonly version: 1;
+  readonly metadata: {
+    readonly tools: { readonly components: readonly CdxComponent[] };
+    readonly properties: readonly CdxProperty[];
+  };
+  readonly components: readonly CdxComponent[];
+}
+
+export interface CdxHash {
+  readonly alg: 'SHA-1' | 'SHA-256' | 'SHA-384' | 'SHA-512' | 'MD5';
+  readonly content: string;
+}
+
+export interface CdxProperty {
+  readonly name: string;
+  readonly value: string;
+}
+
+export interface CdxComponent {
+  readonly type: 'library' | 'machine-learning-model' | 'application';
+  readonly 'bom-ref'?: string;
+  readonly name: string;
+  readonly group?: string;
+  readonly version?: string;
+  readonly scope?: 'required' | 'optional';
+  readonly purl?: string;
+  readonly hashes?: readonly CdxHash[];
+  readonly externalReferences?: readonly { readonly type: 'distribution'; readonly url: string }[];
+  readonly properties?: readonly CdxProperty[];
+}
+
+export interface CycloneDxOptions {
+  readonly toolVersion: string;
+}
+
+/** Digest byte lengths by algorithm: an SRI whose length does not match is not a hash, whatever it claims. */
+const SRI_ALGS: Readonly<Record<string, { alg: CdxHash['alg']; bytes: number }>> = {
+  sha1: { alg: 'SHA-1', bytes: 20 },
+  sha256: { alg: 'SHA-256', bytes: 32 },
+  sha384: { alg: 'SHA-384', bytes: 48 },
+  sha512: { alg: 'SHA-512', bytes: 64 },
+};
+
+/** A fixed namespace so the serial number is a UUIDv5 of the BOM's content: same scan, same serial. */
+const SERIAL_NAMESPACE = '8c1b3b0e-5f7a-4a43-9f0e-6b1f9ad2c3a1';
+
+/**
+ * CycloneDX 1.6: every locked package as a `library` (purl, hashes from its integrity) and every model file as a
+ * `machine-learning-model` (its digests, format, verification state and findings count). Deterministic: no
+ * timestamp, sorted components, content-derived serial number.
+ */
+export function toCycloneDx(result: ScanResult, opts: CycloneDxOptions): CycloneDxBom {
+  const status = new Map(result.verifications.map((v) => [v.key, v.status]));
+  const findingsByKey = new Map<string, number>();
+  const bump = (k: string) => findingsByKey.set(k, (findingsByKey.get(k) ?? 0) + 1);
+  for (const f of result.findings) {
+    if (f.artifact?.kind === 'package') bump(`pkg:${f.artifact.name}@${f.artifact.version}`);
+    else bump(`file:${f.location.path}`);
+  }
+
+  const libraries = new Map<string, CdxComponent>();
+  for (const g of result.graphs) {
+    for (const p of g.packages) {
+      const c = toLibrary(
+        p,
+        status.get(`pkg:${p.name}@${p.version}`),
+        findingsByKey.get(`pkg:${p.name}@${p.version}`) ?? 0,
+      );
+      const ref = c['bom-ref']!;
+      const old = libraries.get(ref);
+      // The same package in two lockfiles is one component; a runtime use anywhere makes it required.
+      if (!old || (old.scope === 'optional' && c.scope === 'required')) libraries.set(ref, c);
+    }
+  }
+  const models = result.models.map((m): CdxComponent => {
+    const key = `file:${m.path}`;
+    const hashes = Object.entries(m.digests)
+      .map(([alg, hex]) => toHash(alg, hex))
+      .filter((h): h is CdxHash => h !== undefined)
+      .sort((a, b) => cmp(a.alg, b.alg));
+    return {
+      type: 'machine-learning-model',
+      'bom-ref': `model:${m.path}`,
+      name: m.path,
+      ...(hashes.length > 0 ? { hashes } : {}),
+      properties: [
+        { name: 'chainproof:path', value: m.path },
+        { name: 'chainproof:format', value: m.format },
+        { name: 'chainproof:size', value: String(m.size) },
+        { name: 'chainproof:verification', value: status.get(key) ?? 'unchecked' },
+        { name: 'chainproof:findings', value: String(findingsByKey.get(key) ?? 0) },
+        ...(m.registryEntry !== undefined ? [{ name: 'chainproof:registry-entry', value: m.registryEntry }] : []),
+        ...(m.lfs ? [{ name: 'chainproof:lfs-oid', value: m.lfs.oid }] : []),
+      ],
+    };
+  });
+  const components = [...[...libraries.values()].sort((a, b) => cmp(a['bom-ref']!, b['bom-ref']!)), ...models];
+  const body = {
+    metadata: {
+      tools: { components: [{ type: 'application' as const, name: 'chainproof', version: opts.toolVersion }] },
+      properties: [
+        { name: 'chainproof:complete', value: String(result.complete) },
+        { name: 'chainproof:policy', value: result.policySource },
+        ...(result.shard ? [{ name: 'chainproof:shard', value: `${result.shard.index}/${result.shard.count}` }] : []),
+      ],
+    },
+    components,
+  };
+  return {
+    bomFormat: 'CycloneDX',
+    specVersion: '1.6',
+    serialNumber: `urn:uuid:${uuidV5(SERIAL_NAMESPACE, JSON.stringify(body))}`,
+    version: 1,
+    ...body,
+  };
+}
+
+function toLibrary(p: PackageNode, verification: VerificationStatus | undefined, findings: number): CdxComponent {
+  const local = p.source === 'workspace' || p.source === 'link' || p.source === 'file';
+  const purl = npmPurl(p.name, p.version);
+  const hashes = p.integrity !== undefined ? sriToHashes(p.integrity) : [];
+  const url = p.resolved !== undefined ? publicUrl(p.resolved) : undefined;
+  const slash = p.name.startsWith('@') ? p.name.indexOf('/') : -1;
+  return {
+    type: 'library',
+    'bom-ref': local ? `local:${p.lockfile}:${p.key}` : purl,
+    ...(slash > 0 ? { group: p.name.slice(0, slash), name: p.name.slice(slash + 1) } : { name: p.name }),
+    version: p.version,
+    scope: p.dev || p.optional ? 'optional' : 'required',
+    ...(local ? {} : { purl }),
+    ...(hashes.length > 0 ? { hashes } : {}),
+    ...(url !== undefined ? { externalReferences: [{ type: 'distribution' as const, url }] } : {}),
+    properties: [
+      { name: 'chainproof:lockfile', value: p.lockfile },
+      { name: 'chainproof:source', value: p.source },
+      { name: 'chainproof:verification', value: verification ?? 'unchecked' },
+      { name: 'chainproof:findings', value: String(findings) },
+      ...(p.dev ? [{ name: 'cdx:npm:package:development', value: 'true' }] : []),
+      ...(p.hasInstallScript === true ? [{ name: 'chainproof:install-script', value: 'true' }] : []),
+    ],
+  };
+}
+
+/** purl for npm: the scope is the namespace, `@` percent-encoded; name and version percent-encoded. */
+export function npmPurl(name: string, version: string): string {
+  const slash = name.startsWith('@') ? name.indexOf('/') : -1;
+  const ns = slash > 0 ? `${encodeURIComponent(name.slice(0, slash))}/` : '';
+  const base = slash > 0 ? name.slice(slash + 1) : name;
+  return `pkg:npm/${ns}${encodeURIComponent(base)}@${encodeURIComponent(version)}`;
+}
+
+/** SRI (`sha512-<base64> sha1-<base64>`) → hex hashes; entries of unknown algorithm or wrong length are dropped. */
+export function sriToHashes(integrity: string): CdxHash[] {
+  const out: CdxHash[] = [];
+  for (const token of integrity.trim().split(/\s+/)) {
+    const m = /^(sha1|sha256|sha384|sha512)-([A-Za-z0-9+/]+={0,2})(\?.*)?$/.exec(token);
+    const spec = m ? SRI_ALGS[m[1]!] : undefined;
+    if (!m || !spec) continue;
+    const bytes = Buffer.from(m[2]!, 'base64');
+    if (bytes.length !== spec.bytes) continue;
+    const hash = { alg: spec.alg, content: bytes.toString('hex') };
+    if (!out.some((h) => h.alg === hash.alg && h.content === hash.content)) out.push(hash);
+  }
+  return out;
+}
+
+function toHash(alg: string, hex: string): CdxHash | undefined {
+  const spec = SRI_ALGS[alg.toLowerCase().replace('-', '')];
+  if (!spec || !new RegExp(`^[0-9a-f]{${spec.bytes * 2}}$`).test(hex.toLowerCase())) return undefined;
+  return { alg: spec.alg, content: hex.toLowerCase() };
+}
+
+/** A distribution URL without credentials or query (a lockfile can hold a tokenised URL; it never leaves). */
+function publicUrl(raw: string): string | undefined {
+  let u: URL;
+  try {
+    u = new URL(raw);
+  } catch {
+    return undefined;
+  }
+  if (u.protocol !== 'https:' && u.protocol !== 'http:') return undefined;
+  u.username = '';
+  u.password = '';
+  u.search = '';
+  return u.toString();
+}
+
+/** RFC 4122 version-5 UUID (SHA-1 of namespace + name). */
+export function uuidV5(namespace: string, name: string): string {
+  const ns = Buffer.from(namespace.replace(/-/g, ''), 'hex');
+  const h = createHash('sha1').update(ns).update(name, 'utf8').digest();
+  h[6] = (h[6]! & 0x0f) | 0x50;
+  h[8] = (h[8]! & 0x3f) | 0x80;
+  const hex = h.subarray(0, 16).toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

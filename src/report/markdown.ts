@@ -1,0 +1,181 @@
+import type { Level, ResolvedFinding } from '../core/finding.js';
+import type { ScanResult } from '../core/result.js';
+import { findRule } from '../core/rules/index.js';
+
+export interface MarkdownOptions {
+  readonly toolVersion: string;
+  /** Heading text; default "chainproof". */
+  readonly title?: string;
+  /** Most rows per table; the rest is counted, not listed. */
+  readonly maxRows?: number;
+  /** Link to a file (and line) in the repository, e.g. a blob URL at the scanned commit. */
+  readonly fileUrl?: (path: string, line: number | undefined) => string | undefined;
+}
+
+/** GitHub refuses step summaries over 1 MiB; stay well below. */
+export const MAX_SUMMARY_BYTES = 900 * 1024;
+const DEFAULT_MAX_ROWS = 200;
+const MAX_CELL_CHARS = 300;
+
+/**
+ * The job summary for `$GITHUB_STEP_SUMMARY`: totals, findings by rule and file, the findings themselves, and
+ * what could not be verified or scanned. Every scanned string is escaped: file names and messages are input.
+ */
+export function toMarkdown(result: ScanResult, opts: MarkdownOptions): string {
+  const maxRows = opts.maxRows ?? DEFAULT_MAX_ROWS;
+  const s = result.summary;
+  const out: string[] = [];
+  const total = result.findings.length;
+  const headline =
+    total === 0
+      ? 'no findings'
+      : `${plural(s.byLevel.error, 'error')}, ${plural(s.byLevel.warning, 'warning')}, ${plural(s.byLevel.note, 'note')}`;
+  out.push(`## ${escapeMd(opts.title ?? 'chainproof')}: ${headline}`, '');
+  if (!result.complete)
+    out.push(
+      '> [!WARNING]',
+      '> Incomplete scan: a stage failed and its checks did not run. Nothing it covers is verified.',
+      '',
+    );
+  if (result.shard)
+    out.push(
+      `Shard ${result.shard.index} of ${result.shard.count}: this job reports only its part of the repository.`,
+      '',
+    );
+
+  out.push(
+    '| Files | Lockfiles | Packages | Model files | Verified | Failed | Unverifiable | Suppressed |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    `| ${s.files} | ${s.lockfiles} | ${s.packages} | ${s.models} | ${s.verified} | ${s.failed} | ${s.unverifiable} | ${s.suppressed} |`,
+    '',
+  );
+
+  if (total > 0) {
+    out.push(
+      '### Findings by rule and file',
+      '',
+      '| Rule | Level | File | Findings | Lines |',
+      '| --- | --- | --- | ---: | --- |',
+    );
+    const groups = groupByRuleAndFile(result.findings);
+    for (const g of groups.slice(0, maxRows)) {
+      const rule = findRule(g.ruleId);
+      const name = rule ? ` ${escapeMd(rule.name)}` : '';
+      const lines = g.lines.length > 0 ? g.lines.slice(0, 10).join(', ') + (g.lines.length > 10 ? ', …' : '') : '–';
+      out.push(
+        `| \`${safeCode(g.ruleId)}\`${name} | ${g.level} | ${fileCell(g.path, undefined, opts)} | ${g.count} | ${lines} |`,
+      );
+    }
+    pushMore(out, groups.length - maxRows, 'rule and file pairs');
+    out.push('', '### Findings', '', '| Level | Rule | Location | Message |', '| --- | --- | --- | --- |');
+    for (const f of result.findings.slice(0, maxRows)) {
+      const where = f.location.line !== undefined ? `${f.location.path}:${f.location.line}` : f.location.path;
+      const member = f.location.member !== undefined ? ` (${f.location.member})` : '';
+      out.push(
+        `| ${f.level} | \`${safeCode(f.ruleId)}\` | ${fileCell(where + member, f, opts)} | ${cell(f.message)} |`,
+      );
+    }
+    pushMore(out, total - maxRows, 'findings (see the SARIF or JSON report)');
+    out.push('');
+  }
+
+  const unverified = result.verifications.filter((v) => v.status !== 'verified');
+  if (unverified.length > 0 || result.skipped.length > 0) {
+    out.push('### Not verified', '');
+    if (unverified.length > 0) {
+      out.push('| Artifact | Status | Detail |', '| --- | --- | --- |');
+      for (const v of unverified.slice(0, maxRows))
+        out.push(`| ${cell(v.key)} | ${v.status} | ${cell(v.detail ?? '')} |`);
+      pushMore(out, unverified.length - maxRows, 'artifacts');
+      out.push('');
+    }
+    if (result.skipped.length > 0) {
+      out.push('Files that were not scanned:', '', '| File | Reason |', '| --- | --- |');
+      for (const k of result.skipped.slice(0, maxRows))
+        out.push(`| ${cell(k.path)} | ${cell(`${k.reason}: ${k.detail}`)} |`);
+      pushMore(out, result.skipped.length - maxRows, 'files');
+      out.push('');
+    }
+  }
+  const problems = result.notifications.filter((n) => n.level !== 'note');
+  if (problems.length > 0) {
+    out.push('<details><summary>Scanner notes</summary>', '');
+    for (const n of problems.slice(0, maxRows)) out.push(`- ${n.level}: ${cell(n.message)}`);
+    pushMore(out, problems.length - maxRows, 'notes');
+    out.push('', '</details>', '');
+  }
+  out.push(`<sub>chainproof ${escapeMd(opts.toolVersion)} · policy: ${cell(result.policySource)}</sub>`, '');
+  return clampBytes(out.join('\n'));
+}
+
+interface Group {
+  readonly ruleId: string;
+  readonly path: string;
+  level: Level;
+  count: number;
+  readonly lines: number[];
+}
+
+const RANK: Record<Level, number> = { error: 3, warning: 2, note: 1 };
+
+/** One row per (rule, file), the worst level first, then rule and path. */
+function groupByRuleAndFile(findings: readonly ResolvedFinding[]): Group[] {
+  const map = new Map<string, Group>();
+  for (const f of findings) {
+    const key = `${f.ruleId}\u0000${f.location.path}`;
+    let g = map.get(key);
+    if (!g) {
+      g = { ruleId: f.ruleId, path: f.location.path, level: f.level, count: 0, lines: [] };
+      map.set(key, g);
+    }
+    g.count++;
+    if (RANK[f.level] > RANK[g.level]) g.level = f.level;
+    if (f.location.line !== undefined && !g.lines.includes(f.location.line)) g.lines.push(f.location.line);
+  }
+  const groups = [...map.values()];
+  for (const g of groups) g.lines.sort((a, b) => a - b);
+  return groups.sort((a, b) => RANK[b.level] - RANK[a.level] || cmp(a.ruleId, b.ruleId) || cmp(a.path, b.path));
+}
+
+function fileCell(text: string, f: ResolvedFinding | undefined, opts: MarkdownOptions): string {
+  const path = f ? f.location.path : text;
+  const url = opts.fileUrl?.(path, f?.location.line);
+  return url !== undefined && /^https:\/\/[^\s()<>]+$/.test(url) ? `[${cell(text)}](${url})` : cell(text);
+}
+
+function pushMore(out: string[], more: number, what: string): void {
+  if (more > 0) out.push('', `…and ${more} more ${what}.`);
+}
+
+/** A table cell: one line, bounded, with Markdown and HTML neutralised. */
+function cell(text: string): string {
+  const one = text.replace(/[\r\n\t]+/g, ' ');
+  return escapeMd(one.length > MAX_CELL_CHARS ? `${one.slice(0, MAX_CELL_CHARS)}…` : one);
+}
+
+/** Backslash-escape every ASCII punctuation Markdown or GFM could read as syntax (CommonMark allows any). */
+export function escapeMd(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>~&:@"'=]/g, '\\$&');
+}
+
+/** Rule IDs go in code spans; only our own IDs should, but never let a backtick close one. */
+function safeCode(text: string): string {
+  return text.replace(/`/g, "'");
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function clampBytes(md: string): string {
+  if (Buffer.byteLength(md) <= MAX_SUMMARY_BYTES) return md;
+  const cut = Buffer.from(md)
+    .subarray(0, MAX_SUMMARY_BYTES)
+    .toString('utf8')
+    .replace(/\uFFFD$/, '');
+  return `${cut.slice(0, cut.lastIndexOf('\n'))}\n\n…summary truncated at ${MAX_SUMMARY_BYTES} bytes; see the SARIF or JSON report.\n`;
+}

@@ -1,0 +1,131 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
+import { describe, expect, it } from 'vitest';
+import { npmPurl, sriToHashes, toCycloneDx, uuidV5 } from '../../src/report/cyclonedx.js';
+import { makeResult, sampleResult } from '../action/helpers.js';
+import { REPO } from '../helpers/cli.js';
+
+const dir = path.join(REPO, 'fixtures/action/cyclonedx');
+const load = (f: string) => JSON.parse(readFileSync(path.join(dir, f), 'utf8'));
+
+/** CycloneDX 1.6 (draft-07); its $refs name the SNAPSHOT files, so they are registered under those names. */
+function cdxValidator() {
+  const bom = load('bom-1.6.SNAPSHOT.schema.json');
+  expect(bom.$schema).toMatch(/draft-07/);
+  const ajv = new Ajv.default({ allErrors: true, strict: false });
+  addFormats.default(ajv);
+  ajv.addSchema({ ...load('spdx.SNAPSHOT.schema.json'), $id: 'http://cyclonedx.org/schema/spdx.SNAPSHOT.schema.json' });
+  ajv.addSchema({
+    ...load('jsf-0.82.SNAPSHOT.schema.json'),
+    $id: 'http://cyclonedx.org/schema/jsf-0.82.SNAPSHOT.schema.json',
+  });
+  return ajv.compile(bom);
+}
+
+describe('CycloneDX 1.6', () => {
+  const validate = cdxValidator();
+  const bom = toCycloneDx(sampleResult(), { toolVersion: '1.2.3' });
+  const byRef = new Map(bom.components.map((c) => [c['bom-ref'], c]));
+  const prop = (ref: string, name: string) => byRef.get(ref)?.properties?.find((p) => p.name === name)?.value;
+
+  it('is valid against the CycloneDX 1.6 JSON schema', () => {
+    expect(validate(bom), JSON.stringify(validate.errors)).toBe(true);
+    expect(bom.specVersion).toBe('1.6');
+  });
+
+  it('a schema-invalid BOM is rejected (the validator can fail)', () => {
+    expect(validate({ ...bom, components: [{ type: 'machine-learning-model' }] })).toBe(false);
+  });
+
+  it('lists packages as libraries with purls and hashes from their integrity', () => {
+    const ms = byRef.get('pkg:npm/ms@2.1.3')!;
+    expect(ms.type).toBe('library');
+    expect(ms.purl).toBe('pkg:npm/ms@2.1.3');
+    expect(ms.scope).toBe('optional');
+    expect(ms.hashes).toEqual([
+      {
+        alg: 'SHA-512',
+        content: Buffer.from(
+          '6FlzubTLZG3J2a/NVCAleEhjzq5oxgHyaCU9yYXvcLsvoVaHJq/s5xXI6/XXP6tz7R9xAOtHnSO/tXtF3WRTlA==',
+          'base64',
+        ).toString('hex'),
+      },
+    ]);
+    expect(prop('pkg:npm/ms@2.1.3', 'chainproof:verification')).toBe('verified');
+    expect(prop('pkg:npm/lodash@4.17.20', 'chainproof:verification')).toBe('unverifiable');
+    expect(prop('pkg:npm/lodash@4.17.20', 'chainproof:findings')).toBe('1');
+    const scoped = byRef.get('pkg:npm/%40scope/tool@1.0.0-beta.1')!;
+    expect(scoped).toMatchObject({ group: '@scope', name: 'tool' });
+    expect(scoped.hashes).toEqual([{ alg: 'SHA-1', content: '3046c3dd04ebf3abed8e40c6b0f853ace5479053' }]);
+  });
+
+  it('never copies credentials or query strings from resolved URLs', () => {
+    const text = JSON.stringify(bom);
+    expect(text).not.toContain('secret-token');
+    expect(text).not.toContain('auth=abc');
+    expect(byRef.get('pkg:npm/%40scope/tool@1.0.0-beta.1')!.externalReferences).toEqual([
+      { type: 'distribution', url: 'https://npm.example.com/@scope/tool/-/tool-1.0.0-beta.1.tgz' },
+    ]);
+  });
+
+  it('lists model files as machine-learning-model components with hashes, format, verification and findings', () => {
+    const evil = byRef.get('model:models/evil.pkl')!;
+    expect(evil.type).toBe('machine-learning-model');
+    expect(evil.hashes).toEqual([{ alg: 'SHA-256', content: 'a'.repeat(64) }]);
+    expect(prop('model:models/evil.pkl', 'chainproof:format')).toBe('pickle');
+    expect(prop('model:models/evil.pkl', 'chainproof:verification')).toBe('failed');
+    expect(prop('model:models/evil.pkl', 'chainproof:findings')).toBe('1');
+    const st = byRef.get('model:models/b,c:d.safetensors')!;
+    expect(st.hashes?.map((h) => h.alg)).toEqual(['SHA-256', 'SHA-512']);
+    expect(prop('model:models/b,c:d.safetensors', 'chainproof:verification')).toBe('unchecked');
+    expect(prop('model:models/b,c:d.safetensors', 'chainproof:registry-entry')).toBe('demo@main');
+  });
+
+  it('has a serial number derived from content: same scan same serial, different scan different serial', () => {
+    expect(toCycloneDx(sampleResult(), { toolVersion: '1.2.3' }).serialNumber).toBe(bom.serialNumber);
+    expect(toCycloneDx(makeResult(), { toolVersion: '1.2.3' }).serialNumber).not.toBe(bom.serialNumber);
+    expect(bom.serialNumber).toMatch(/^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+
+  it.each([
+    {
+      name: 'RFC 4122 appendix-style v5 (DNS namespace, python.org)',
+      ns: '6ba7b810-9dad-11d1-80b4-00c04fd430c8',
+      input: 'python.org',
+      want: '886313e1-3b8a-5372-9b90-0c9aee199e5d',
+    },
+  ])('uuidV5: $name', ({ ns, input, want }) => {
+    expect(uuidV5(ns, input)).toBe(want);
+  });
+
+  it.each([
+    {
+      name: 'sha512',
+      input: 'sha512-' + Buffer.alloc(64, 1).toString('base64'),
+      want: [{ alg: 'SHA-512', content: '01'.repeat(64) }],
+    },
+    {
+      name: 'two algorithms',
+      input: `sha1-${Buffer.alloc(20, 2).toString('base64')} sha256-${Buffer.alloc(32, 3).toString('base64')}`,
+      want: [
+        { alg: 'SHA-1', content: '02'.repeat(20) },
+        { alg: 'SHA-256', content: '03'.repeat(32) },
+      ],
+    },
+    { name: 'wrong length', input: 'sha512-' + Buffer.alloc(10).toString('base64'), want: [] },
+    { name: 'unknown algorithm', input: 'md5-' + Buffer.alloc(16).toString('base64'), want: [] },
+    { name: 'not base64', input: 'sha512-!!!', want: [] },
+  ])('sriToHashes: $name', ({ input, want }) => {
+    expect(sriToHashes(input)).toEqual(want);
+  });
+
+  it.each([
+    { name: 'plain', input: ['ms', '2.1.3'], want: 'pkg:npm/ms@2.1.3' },
+    { name: 'scoped', input: ['@babel/core', '7.0.0'], want: 'pkg:npm/%40babel/core@7.0.0' },
+    { name: 'build metadata', input: ['x', '1.0.0+build.1'], want: 'pkg:npm/x@1.0.0%2Bbuild.1' },
+  ])('npmPurl: $name', ({ input, want }) => {
+    expect(npmPurl(input[0]!, input[1]!)).toBe(want);
+  });
+});

@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import { MAX_SUMMARY_BYTES, escapeMd, toMarkdown } from '../../src/report/markdown.js';
+import { finding, makeResult, sampleResult } from '../action/helpers.js';
+
+const OPTS = { toolVersion: '9.9.9' };
+
+/** The data rows of the table under a heading. */
+function tableRows(md: string, heading: string): string[][] {
+  const start = md.indexOf(`### ${heading}\n`);
+  expect(start, `no "${heading}" section`).toBeGreaterThanOrEqual(0);
+  const lines = md.slice(start).split('\n').slice(2);
+  const rows: string[][] = [];
+  for (const line of lines.slice(2)) {
+    if (!line.startsWith('|')) break;
+    rows.push(
+      line
+        .slice(2, -2)
+        .split(/(?<!\\)\|/)
+        .map((c) => c.trim()),
+    );
+  }
+  return rows;
+}
+
+describe('markdown job summary', () => {
+  const md = toMarkdown(sampleResult(), OPTS);
+
+  it('heads with the counts by level and a totals table', () => {
+    expect(md.split('\n')[0]).toBe('## chainproof: 3 errors, 1 warning, 1 note');
+    expect(md).toContain('| 10 | 1 | 3 | 2 | 1 | 1 | 1 | 0 |');
+  });
+
+  it('has one row per rule and file, worst level first, with the count and lines', () => {
+    const rows = tableRows(md, 'Findings by rule and file');
+    expect(rows.map((r) => [r[0], r[1], r[3], r[4]])).toEqual([
+      ['`CPD002` MissingIntegrity', 'error', '2', '12, 40'],
+      ['`CPI001` DangerousPickleGlobal', 'error', '1', '–'],
+      ['`CPM001` UnknownModel', 'warning', '1', '–'],
+      ['`CPX001` UnreadableFile', 'note', '1', '3'],
+    ]);
+    expect(rows[0]![2]).toBe('package\\-lock\\.json');
+  });
+
+  it('lists every finding with its location', () => {
+    const rows = tableRows(md, 'Findings');
+    expect(rows).toHaveLength(5);
+    expect(rows.map((r) => r[1])).toEqual(['`CPM001`', '`CPI001`', '`CPD002`', '`CPD002`', '`CPX001`']);
+    expect(rows[1]![2]).toBe('models/evil\\.pkl \\(data\\.pkl\\)');
+  });
+
+  it('says what could not be verified or scanned', () => {
+    const rows = tableRows(md, 'Not verified');
+    expect(rows).toEqual([
+      ['pkg\\:lodash\\@4\\.17\\.20', 'unverifiable', 'registry unreachable'],
+      ['file\\:models/evil\\.pkl', 'failed', 'digest mismatch'],
+    ]);
+    expect(md).toContain('| link\\-out | symlink\\-outside\\-root\\: \\-\\> /etc/passwd |');
+  });
+
+  it.each([
+    { name: 'table pipe', input: 'a|b', want: 'a\\|b' },
+    { name: 'html', input: '<img src=x onerror=alert(1)>', want: '\\<img src\\=x onerror\\=alert\\(1\\)\\>' },
+    { name: 'link', input: '[x](https://evil)', want: '\\[x\\]\\(https\\://evil\\)' },
+    { name: 'emphasis and code', input: '*a* _b_ `c`', want: '\\*a\\* \\_b\\_ \\`c\\`' },
+    { name: 'mention', input: '@org/team', want: '\\@org/team' },
+  ])('escapes $name', ({ input, want }) => {
+    expect(escapeMd(input)).toBe(want);
+  });
+
+  it('keeps a hostile file name inside its cell and on one line', () => {
+    const evil = 'x|y\n## injected\r<script>.pkl';
+    const out = toMarkdown(
+      makeResult({
+        findings: [finding({ ruleId: 'CPI001', level: 'error', message: 'bad', location: { path: evil } })],
+      }),
+      OPTS,
+    );
+    expect(out).not.toContain('\n## injected');
+    expect(out).not.toContain('<script>');
+    const rows = tableRows(out, 'Findings by rule and file');
+    expect(rows[0]).toHaveLength(5);
+  });
+
+  it('links files when given a URL maker, and only to https URLs', () => {
+    const out = toMarkdown(sampleResult(), {
+      ...OPTS,
+      fileUrl: (p, line) => `https://github.com/o/r/blob/abc/${p}${line ? `#L${line}` : ''}`,
+    });
+    expect(out).toContain('](https://github.com/o/r/blob/abc/package-lock.json#L12)');
+    const js = toMarkdown(sampleResult(), { ...OPTS, fileUrl: () => 'javascript:alert(1)' });
+    expect(js).not.toContain('javascript:');
+  });
+
+  it('says "no findings" for a clean scan and warns when the scan was incomplete', () => {
+    const clean = toMarkdown(makeResult({ complete: false, shard: { index: 2, count: 3 } }), OPTS);
+    expect(clean.split('\n')[0]).toBe('## chainproof: no findings');
+    expect(clean).toContain('Incomplete scan');
+    expect(clean).toContain('Shard 2 of 3');
+    expect(clean).not.toContain('### Findings');
+  });
+
+  it('caps rows and total size', () => {
+    const many = Array.from({ length: 5000 }, (_, i) =>
+      finding({
+        ruleId: 'CPD002',
+        level: 'error',
+        message: 'm'.repeat(1000),
+        location: { path: `dir${i}/package-lock.json`, line: 1 },
+      }),
+    );
+    const out = toMarkdown(makeResult({ findings: many }), { ...OPTS, maxRows: 50 });
+    expect(tableRows(out, 'Findings')).toHaveLength(50);
+    expect(out).toContain('…and 4950 more findings');
+    const big = toMarkdown(makeResult({ findings: many }), { ...OPTS, maxRows: 100_000 });
+    expect(Buffer.byteLength(big)).toBeLessThanOrEqual(MAX_SUMMARY_BYTES + 200);
+    expect(big).toContain('summary truncated');
+  });
+});
