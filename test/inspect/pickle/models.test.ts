@@ -1,0 +1,48 @@
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { ResolvedFinding } from '../../../src/core/finding.js';
+import type { Policy } from '../../../src/core/policy.js';
+import { DEFAULT_POLICY } from '../../../src/trust/policy/default.js';
+import { FIXTURES, inspectFolder } from './scan-folder.js';
+
+const BENIGN = [
+  'torch_state_dict_zip.pt',
+  'torch_state_dict_legacy.pt',
+  'torch_checkpoint.pth',
+  'torchscript_tinynet.pt',
+  'sklearn_logreg_p0.pkl',
+  'sklearn_logreg_p2.pkl',
+  'sklearn_logreg_p4.pkl',
+  'sklearn_logreg_p5.pkl',
+  'sklearn_logreg.joblib',
+  'sklearn_tree_compressed.joblib',
+  'numpy_float32.npy',
+  'numpy_object_pickle.npy',
+  'numpy_archive.npz',
+  'numpy_archive_compressed.npz',
+];
+
+describe('real models made by torch, numpy, scikit-learn and joblib', () => {
+  let findings: Map<string, ResolvedFinding[]>;
+  beforeAll(async () => {
+    findings = await inspectFolder(path.join(FIXTURES, 'models'));
+  }, 60_000);
+
+  it.each(BENIGN.map((name) => ({ name })))('$name is clean', ({ name }) => {
+    expect((findings.get(name) ?? []).map((f) => `${f.ruleId} ${f.message}`)).toEqual([]);
+  });
+
+  it('a pickled user class (__main__.TinyNet) is an unknown global, a warning — not a dangerous one', () => {
+    const got = findings.get('torch_full_module_zip.pt') ?? [];
+    expect(got.map((f) => [f.ruleId, f.level, f.evidence?.global])).toEqual([
+      ['CPI002', 'warning', '__main__.TinyNet'],
+    ]);
+    expect(got[0]!.location.member).toBe('torch_full_module_zip/data.pkl');
+  });
+
+  it('the policy allowlist extends the built-in one', async () => {
+    const policy: Policy = { ...DEFAULT_POLICY, models: { ...DEFAULT_POLICY.models, allowedGlobals: ['__main__.*'] } };
+    const again = await inspectFolder(path.join(FIXTURES, 'models'), policy);
+    expect(again.get('torch_full_module_zip.pt') ?? []).toEqual([]);
+  });
+});
