@@ -44,7 +44,7 @@ export function toDependencyGraph(lockfile: string, parsed: ParsedLockfile): Dep
 
   const packages: PackageNode[] = parsed.nodes.map((node, i) => {
     // eslint-disable-next-line @typescript-eslint/no-unused-vars -- dropped from the public record
-    const { flags, edges, ...rest } = node;
+    const { flags, edges, noIntegrityReason, ...rest } = node;
     const seen = parent[i] !== -2;
     const workspace = seen ? owner[i]! : '';
     return {

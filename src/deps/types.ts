@@ -16,6 +16,8 @@ export type DraftNode = Omit<PackageNode, 'dev' | 'optional' | 'peer' | 'workspa
   /** Flags the lockfile itself records (npm, pnpm ≤ 6); otherwise computed from reachability. */
   readonly flags?: { readonly dev: boolean; readonly optional: boolean; readonly peer: boolean };
   readonly edges: DraftEdge[];
+  /** Why no integrity is expected although the source is an archive (e.g. a platform-conditional berry entry). */
+  readonly noIntegrityReason?: string;
 };
 
 /** A project root in the lockfile (the root package or a workspace). */

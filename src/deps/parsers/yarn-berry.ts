@@ -75,6 +75,10 @@ export function parseYarnBerry(
       source,
       ...(keyName !== name && keyName !== '' ? { alias: keyName } : {}),
       edges: source === 'workspace' ? [] : edges,
+      // yarn only fetches (and checksums) platform-conditional packages on matching platforms.
+      ...(checksum === undefined && str(entry.conditions) !== undefined
+        ? { noIntegrityReason: `conditional package (${str(entry.conditions)}) not fetched for this lockfile` }
+        : {}),
     };
   });
 

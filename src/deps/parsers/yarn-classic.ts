@@ -1,12 +1,14 @@
-import yarnLockfile from '@yarnpkg/lockfile';
-
-// CommonJS module: Node's ESM loader exposes only its default export.
-const parseYarnV1 = yarnLockfile.parse;
+import * as yarnLockfile from '@yarnpkg/lockfile';
 import type { DraftEdge, DraftImporter, DraftNode, EdgeKind, Manifest, ParsedLockfile } from '../types.js';
 import { LockfileError, errorLine, isRecord, splitDescriptor, str, strMap } from '../types.js';
 import { yarnHeaderLines } from '../lines.js';
 import { classifyResolved, classifySpec } from '../source.js';
 import { DEP_FIELDS, parseAlias } from './npm-common.js';
+
+type ParseYarnV1 = typeof yarnLockfile.parse;
+// A CommonJS bundle: Node's ESM loader exposes `parse` only on the default export, vitest's interop as a named one.
+const cjs = yarnLockfile as unknown as { parse?: ParseYarnV1; default?: { parse?: ParseYarnV1 } };
+const parseYarnV1: ParseYarnV1 = typeof cjs.parse === 'function' ? cjs.parse : cjs.default!.parse!;
 
 /**
  * yarn.lock v1 (yarn classic), parsed with yarn's own parser. One entry can carry several descriptors

@@ -1,0 +1,81 @@
+import picomatch from 'picomatch';
+import type { Level } from '../../core/finding.js';
+import type { Policy, RuleSetting } from '../../core/policy.js';
+import type { MaliciousPackage, TrustedRegistry } from '../../core/trusted-registry.js';
+import type { NpmrcConfig } from '../npmrc.js';
+import { DEFAULT_NPM_REGISTRY } from '../npmrc.js';
+
+/** Registries anyone can publish to: resolving a private scope from one of these is dependency confusion. */
+export const PUBLIC_REGISTRIES: readonly string[] = [
+  'https://registry.npmjs.org/',
+  'https://registry.yarnpkg.com/',
+  'https://registry.npmjs.com/',
+  'https://registry.npmmirror.com/',
+];
+
+/** Everything the offline checks need, prepared once per lockfile. Pure data; no I/O. */
+export interface CheckPolicy {
+  /** URL prefixes (with trailing slash) packages may resolve from. */
+  readonly allowedRegistries: readonly string[];
+  readonly privateScopes: ReadonlySet<string>;
+  readonly installScriptsAllowed: (name: string) => boolean;
+  readonly sources: { readonly git: RuleSetting; readonly tarball: RuleSetting; readonly file: RuleSetting };
+  readonly malicious: ReadonlyMap<string, readonly MaliciousPackage[]>;
+  /** Registry a package without a resolved URL comes from (pnpm, yarn berry): scope registry, else default. */
+  readonly registryFor: (name: string) => string;
+}
+
+export function toCheckPolicy(policy: Policy, registry: TrustedRegistry, npmrcs: readonly NpmrcConfig[]): CheckPolicy {
+  const deps = policy.dependencies;
+  const fromNpmrc = npmrcs.flatMap((c) => [
+    ...(c.registry !== undefined ? [c.registry] : []),
+    ...Object.values(c.scopes),
+  ]);
+  const allowed = [...new Set([...deps.allowedRegistries, ...fromNpmrc].map(normalizePrefix))];
+  const allowScripts = deps.allowInstallScripts.length > 0 ? picomatch([...deps.allowInstallScripts]) : () => false;
+  const malicious = new Map<string, MaliciousPackage[]>();
+  for (const m of registry.malicious) malicious.set(m.name, [...(malicious.get(m.name) ?? []), m]);
+  // The .npmrc nearest the lockfile wins (listed first).
+  const defaultRegistry = npmrcs.find((c) => c.registry !== undefined)?.registry ?? DEFAULT_NPM_REGISTRY;
+  return {
+    allowedRegistries: allowed,
+    privateScopes: new Set(deps.privateScopes.map((s) => s.replace(/\/\*?$/, '').toLowerCase())),
+    installScriptsAllowed: (name) => allowScripts(name),
+    sources: deps.sources,
+    malicious,
+    registryFor: (name) => {
+      if (name.startsWith('@')) {
+        const scope = name.slice(0, name.indexOf('/'));
+        for (const c of npmrcs) if (c.scopes[scope] !== undefined) return c.scopes[scope];
+      }
+      return defaultRegistry;
+    },
+  };
+}
+
+/** Lower-case scheme and host, trailing slash: prefixes compare on whole path segments. */
+export function normalizePrefix(url: string): string {
+  try {
+    const u = new URL(url);
+    const path = u.pathname.endsWith('/') ? u.pathname : `${u.pathname}/`;
+    return `${u.protocol}//${u.host}${path}`.toLowerCase();
+  } catch {
+    return url.endsWith('/') ? url : `${url}/`;
+  }
+}
+
+export function isUnder(url: string, prefixes: readonly string[]): boolean {
+  let normal: string;
+  try {
+    const u = new URL(url);
+    // Scheme-agnostic: http: is CPD006's finding, not a second "wrong host" one.
+    normal = `//${u.host}${u.pathname}`.toLowerCase();
+  } catch {
+    return false;
+  }
+  return prefixes.some((p) => normal.startsWith(p.replace(/^[a-z][a-z0-9+.-]*:/, '')));
+}
+
+export function levelOf(setting: RuleSetting): Level | undefined {
+  return setting === 'off' ? undefined : setting;
+}

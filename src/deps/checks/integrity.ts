@@ -1,0 +1,88 @@
+import type { Finding } from '../../core/finding.js';
+import type { DependencyGraph, PackageNode } from '../../core/records.js';
+import type { ParsedLockfile } from '../types.js';
+import { packageFinding } from './finding.js';
+
+const DIGEST_BYTES: Record<string, number> = { sha1: 20, sha256: 32, sha384: 48, sha512: 64 };
+
+/** Sources whose bytes are downloaded as an archive and must be pinned by a hash. */
+function needsIntegrity(node: PackageNode): boolean {
+  return (node.source === 'registry' || node.source === 'tarball') && node.bundled !== true;
+}
+
+/** CPD002 missing, CPD003 SHA-1 only, CPD004 not valid SRI (yarn berry: not a valid checksum). */
+export function checkIntegrity(graph: DependencyGraph, parsed: ParsedLockfile): Finding[] {
+  const out: Finding[] = [];
+  for (const [i, node] of graph.packages.entries()) {
+    if (!needsIntegrity(node)) continue;
+    const value = node.integrity;
+    if (value === undefined || value.trim() === '') {
+      if (parsed.nodes[i]?.noIntegrityReason !== undefined) continue;
+      out.push(
+        packageFinding(
+          'CPD002',
+          node,
+          'has no integrity hash',
+          'Delete the entry and reinstall so the package manager records one.',
+          {
+            source: node.source,
+            ...(node.resolved !== undefined ? { resolved: node.resolved } : {}),
+          },
+        ),
+      );
+      continue;
+    }
+    const verdict = graph.kind === 'yarn-berry' ? checkBerryChecksum(value) : checkSri(value);
+    if (verdict === 'invalid') {
+      out.push(
+        packageFinding(
+          'CPD004',
+          node,
+          'has an integrity value that is not valid',
+          'Regenerate the entry and review who edited it.',
+          {
+            actual: value.slice(0, 200),
+            expected: graph.kind === 'yarn-berry' ? '<cacheKey>/<128 hex>' : 'sha512-<base64> (SRI)',
+          },
+        ),
+      );
+    } else if (verdict === 'weak') {
+      out.push(
+        packageFinding(
+          'CPD003',
+          node,
+          'is pinned by a SHA-1 hash only',
+          'Refresh the entry so a sha512 integrity is recorded.',
+          {
+            actual: value.slice(0, 200),
+            expected: 'sha512',
+          },
+        ),
+      );
+    }
+  }
+  return out;
+}
+
+/**
+ * Strict SRI: every whitespace-separated token is `<alg>-<base64 digest>[?opts]` with a known algorithm and a digest
+ * of that algorithm's length. 'weak' when the strongest algorithm present is sha1.
+ */
+export function checkSri(value: string): 'ok' | 'weak' | 'invalid' {
+  const tokens = value.trim().split(/\s+/);
+  let strongest = 0;
+  for (const t of tokens) {
+    const m = /^(sha1|sha256|sha384|sha512)-([A-Za-z0-9+/]+={0,2})(\?[\x21-\x7e]*)?$/.exec(t);
+    if (!m) return 'invalid';
+    const alg = m[1]!;
+    const b64 = m[2]!;
+    if (b64.length % 4 !== 0 || Buffer.from(b64, 'base64').length !== DIGEST_BYTES[alg]) return 'invalid';
+    strongest = Math.max(strongest, DIGEST_BYTES[alg]);
+  }
+  return strongest <= DIGEST_BYTES.sha1! ? 'weak' : 'ok';
+}
+
+/** yarn berry `checksum`: optional cache key, slash, sha512 hex. */
+export function checkBerryChecksum(value: string): 'ok' | 'invalid' {
+  return /^([0-9a-z]+\/)?[0-9a-f]{128}$/.test(value) ? 'ok' : 'invalid';
+}

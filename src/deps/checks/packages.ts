@@ -1,0 +1,58 @@
+import semver from 'semver';
+import type { Finding } from '../../core/finding.js';
+import type { DependencyGraph, PackageNode } from '../../core/records.js';
+import type { MaliciousPackage } from '../../core/trusted-registry.js';
+import type { CheckPolicy } from './context.js';
+import { packageFinding } from './finding.js';
+
+/** CPD012 install scripts outside the allowlist; CPD013 versions on the known-malicious list. */
+export function checkPackages(graph: DependencyGraph, policy: CheckPolicy): Finding[] {
+  const out: Finding[] = [];
+  for (const node of graph.packages) {
+    if (node.hasInstallScript === true && !policy.installScriptsAllowed(node.name)) {
+      out.push(
+        packageFinding(
+          'CPD012',
+          node,
+          'runs install scripts and is not on the allowlist',
+          'Review its scripts; add it to dependencies.allowInstallScripts if they are needed, or install with --ignore-scripts.',
+        ),
+      );
+    }
+    const advisories = policy.malicious.get(node.name);
+    if (advisories) {
+      for (const adv of advisories) {
+        const hit = matchAdvisory(node, adv);
+        if (hit !== undefined) {
+          out.push(
+            packageFinding(
+              'CPD013',
+              node,
+              `is known malicious (${adv.id}${adv.summary !== undefined ? `: ${adv.summary.slice(0, 200)}` : ''})`,
+              'Remove it or move to a version outside the advisory, regenerate the lockfile, and treat machines that installed it as compromised.',
+              {
+                advisory: adv.id,
+                matched: hit,
+                registryFile: adv.file,
+              },
+            ),
+          );
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** The exact version or range of `adv` that covers the node's version, if any. */
+export function matchAdvisory(node: PackageNode, adv: MaliciousPackage): string | undefined {
+  if (adv.versions.includes(node.version)) return node.version;
+  const version = semver.valid(node.version, { loose: true });
+  if (version === null) return undefined;
+  for (const range of adv.ranges) {
+    // An advisory range that does not parse cannot clear a package: only a valid range can match.
+    if (semver.validRange(range, { loose: true }) === null) continue;
+    if (semver.satisfies(version, range, { includePrerelease: true, loose: true })) return range;
+  }
+  return undefined;
+}

@@ -1,0 +1,168 @@
+import type { Finding } from '../../core/finding.js';
+import type { DependencyGraph, PackageNode } from '../../core/records.js';
+import type { CheckPolicy } from './context.js';
+import { PUBLIC_REGISTRIES, isUnder, levelOf, normalizePrefix } from './context.js';
+import { packageFinding } from './finding.js';
+import { hostOf, parseRegistryTarball } from '../source.js';
+import { splitDescriptor } from '../types.js';
+
+/** Where packages come from: hosts, transport, non-registry sources, name/URL agreement, private scopes. */
+export function checkSources(graph: DependencyGraph, policy: CheckPolicy): Finding[] {
+  const out: Finding[] = [];
+  for (const node of graph.packages) {
+    const resolved = node.resolved;
+    if (resolved !== undefined && /^(http|git|git\+http|ftp|svn):/i.test(resolved)) {
+      out.push(
+        packageFinding(
+          'CPD006',
+          node,
+          `is fetched over an insecure protocol (${resolved.slice(0, resolved.indexOf(':'))}:)`,
+          'Use https (or git+ssh) and regenerate the lockfile.',
+          {
+            resolved,
+          },
+        ),
+      );
+    }
+    if (
+      resolved !== undefined &&
+      (node.source === 'registry' || node.source === 'tarball') &&
+      /^https?:/i.test(resolved)
+    ) {
+      if (!isUnder(resolved, policy.allowedRegistries)) {
+        out.push(
+          packageFinding(
+            'CPD005',
+            node,
+            `resolves from ${hostOf(resolved) ?? resolved}, which the policy does not allow`,
+            'Regenerate the entry from an allowed registry, or add the registry to dependencies.allowedRegistries / .npmrc if you trust it.',
+            {
+              resolved,
+              allowed: policy.allowedRegistries.join(' '),
+            },
+          ),
+        );
+      }
+    }
+    out.push(...sourceKind(node, policy));
+    const mismatch = nameMismatch(node, graph.kind);
+    if (mismatch) out.push(mismatch);
+    const confusion = dependencyConfusion(node, policy);
+    if (confusion) out.push(confusion);
+  }
+  return out;
+}
+
+function sourceKind(node: PackageNode, policy: CheckPolicy): Finding[] {
+  const where = node.resolved ?? node.key;
+  switch (node.source) {
+    case 'git': {
+      const level = levelOf(policy.sources.git);
+      return level
+        ? [
+            packageFinding(
+              'CPD007',
+              node,
+              `is installed from git (${where})`,
+              'Prefer a registry version; if not, pin a full commit SHA.',
+              { resolved: where },
+              level,
+            ),
+          ]
+        : [];
+    }
+    case 'tarball': {
+      const level = levelOf(policy.sources.tarball);
+      return level
+        ? [
+            packageFinding(
+              'CPD008',
+              node,
+              `is installed from a tarball URL (${where})`,
+              'Depend on a registry version instead, or accept tarballs in the policy.',
+              { resolved: where },
+              level,
+            ),
+          ]
+        : [];
+    }
+    case 'file': {
+      const level = levelOf(policy.sources.file);
+      return level
+        ? [
+            packageFinding(
+              'CPD009',
+              node,
+              `is installed from a local path (${where})`,
+              'Use a workspace or a published version.',
+              { resolved: where },
+              level,
+            ),
+          ]
+        : [];
+    }
+    case 'registry':
+    case 'link':
+    case 'workspace':
+    case 'patch':
+    case 'unknown':
+      return [];
+  }
+}
+
+/** Lockfile injection: the registry URL (or yarn descriptor) names another package or version than the entry. */
+function nameMismatch(node: PackageNode, kind: DependencyGraph['kind']): Finding | undefined {
+  if (node.resolved !== undefined && node.source === 'registry') {
+    const url = parseRegistryTarball(node.resolved);
+    if (url && (url.name !== node.name || (url.version !== undefined ? url.version !== node.version : true))) {
+      return packageFinding(
+        'CPD010',
+        node,
+        `has a resolved URL that downloads ${url.name}${url.version !== undefined ? `@${url.version}` : ` (${url.fileName}.tgz)`}`,
+        'Treat as lockfile injection: delete the entry and regenerate it from the registry.',
+        {
+          expected: `${node.name}@${node.version}`,
+          actual: `${url.name}@${url.version ?? url.fileName}`,
+          resolved: node.resolved,
+        },
+      );
+    }
+  }
+  if (kind === 'yarn-classic' || kind === 'yarn-berry') {
+    // Every descriptor of the entry must name the resolved package, or alias it explicitly (`x@npm:real@…`).
+    for (const d of node.key.split(', ')) {
+      const [name, range] = splitDescriptor(d);
+      if (name !== node.name && !range.startsWith(`npm:${node.name}@`) && range !== `npm:${node.name}`) {
+        return packageFinding(
+          'CPD010',
+          node,
+          `is locked under the descriptor ${d}, which names another package`,
+          'Treat as lockfile injection: delete the entry and regenerate it.',
+          {
+            expected: name,
+            actual: node.name,
+          },
+        );
+      }
+    }
+  }
+  return undefined;
+}
+
+function dependencyConfusion(node: PackageNode, policy: CheckPolicy): Finding | undefined {
+  if (!node.name.startsWith('@') || node.source !== 'registry') return undefined;
+  const scope = node.name.slice(0, node.name.indexOf('/')).toLowerCase();
+  if (!policy.privateScopes.has(scope)) return undefined;
+  const from = node.resolved ?? policy.registryFor(node.name);
+  if (!isUnder(from, PUBLIC_REGISTRIES.map(normalizePrefix))) return undefined;
+  return packageFinding(
+    'CPD011',
+    node,
+    `is in the private scope ${scope} but resolves from the public registry ${hostOf(from) ?? from}`,
+    `Map ${scope} to your private registry in .npmrc and regenerate the lockfile; check what the public package contains.`,
+    {
+      resolved: from,
+      scope,
+    },
+  );
+}

@@ -1,0 +1,84 @@
+import semver from 'semver';
+import type { Finding } from '../../core/finding.js';
+import type { DependencyGraph } from '../../core/records.js';
+import type { Manifest, ParsedLockfile } from '../types.js';
+import { strMap } from '../types.js';
+import { parseAlias } from '../parsers/npm-common.js';
+
+/** A package.json read next to a lockfile, with the line of each declared dependency. */
+export interface LoadedManifest {
+  /** Workspace path relative to the lockfile folder ('' = root). */
+  readonly importer: string;
+  /** Repo-relative path of the package.json. */
+  readonly file: string;
+  readonly data: Manifest;
+  /** `${field}\0${name}` → 1-based line. */
+  readonly lines: ReadonlyMap<string, number>;
+}
+
+const CHECKED_FIELDS = ['dependencies', 'devDependencies', 'optionalDependencies'] as const;
+
+/** CPD014 declared but not locked; CPD015 locked outside the declared range, or under another specifier. */
+export function checkSync(
+  graph: DependencyGraph,
+  parsed: ParsedLockfile,
+  manifests: readonly LoadedManifest[],
+): Finding[] {
+  const out: Finding[] = [];
+  for (const m of manifests) {
+    const recorded = graph.importers[m.importer];
+    const records = recorded !== undefined && Object.keys(recorded).length > 0;
+    for (const field of CHECKED_FIELDS) {
+      for (const [name, spec] of Object.entries(strMap((m.data as Record<string, unknown>)[field]))) {
+        const line = m.lines.get(`${field}\0${name}`);
+        const where = { path: m.file, ...(line !== undefined ? { line } : {}) };
+        const base = { evidence: { declared: spec, lockfile: graph.lockfile, field } };
+        const target = parsed.resolveDeclared(m.importer, name, spec);
+        const recordedSpec = recorded?.[name];
+        if ((records && recordedSpec === undefined) || target === undefined) {
+          out.push({
+            ruleId: 'CPD014',
+            message: `${m.file} declares ${name}@${spec} in ${field}, but ${graph.lockfile} does not lock it${m.importer !== '' ? ` for workspace ${m.importer}` : ''}. Run the package manager's install, commit the updated lockfile, and use a frozen install in CI.`,
+            location: where,
+            ...base,
+          });
+          continue;
+        }
+        if (recordedSpec !== undefined && normalSpec(recordedSpec, graph.kind) !== normalSpec(spec, graph.kind)) {
+          out.push({
+            ruleId: 'CPD015',
+            message: `${m.file} declares ${name}@${spec} in ${field}, but ${graph.lockfile} was generated for ${name}@${recordedSpec}. Re-run the install so the lockfile matches package.json, and review the diff.`,
+            location: where,
+            evidence: { ...base.evidence, recorded: recordedSpec },
+          });
+          continue;
+        }
+        if (typeof target !== 'number') continue;
+        const node = graph.packages[target];
+        if (!node) continue;
+        const alias = parseAlias(spec);
+        const range = alias ? alias[1] : spec;
+        const version = semver.valid(node.version, { loose: true });
+        if (version === null || semver.validRange(range, { loose: true }) === null) continue;
+        if (
+          !semver.satisfies(version, range, { includePrerelease: true, loose: true }) ||
+          (alias && alias[0] !== node.name)
+        ) {
+          out.push({
+            ruleId: 'CPD015',
+            message: `${graph.lockfile}:${node.line} locks ${name} at ${alias ? `${node.name}@` : ''}${node.version}, outside ${spec} declared in ${m.file}. Re-run the install so the lockfile matches package.json, and review the diff.`,
+            location: { path: graph.lockfile, line: node.line },
+            artifact: { kind: 'package', name: node.name, version: node.version },
+            evidence: { ...base.evidence, locked: node.version, manifest: m.file },
+          });
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** yarn berry records plain ranges with the `npm:` protocol. */
+function normalSpec(spec: string, kind: DependencyGraph['kind']): string {
+  return kind === 'yarn-berry' && !/^[a-z]+:/i.test(spec) ? `npm:${spec}` : spec;
+}

@@ -1,0 +1,71 @@
+import { readFile } from 'node:fs/promises';
+import { posix } from 'node:path';
+import picomatch from 'picomatch';
+import type { DiscoveredFile } from '../core/files.js';
+import { jsonPropertyLines } from './lines.js';
+import type { LoadedManifest } from './checks/sync.js';
+import type { Manifest } from './types.js';
+import { isRecord } from './types.js';
+
+/** Hostile-input bounds: a lockfile or manifest past these is a finding, not a read. */
+export const MAX_LOCKFILE_BYTES = 64 * 1024 * 1024;
+export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+export const MAX_NPMRC_BYTES = 256 * 1024;
+
+/** Read a discovered file as UTF-8 if it is within `max` bytes; undefined when larger. */
+export async function readBounded(file: DiscoveredFile, max: number): Promise<string | undefined> {
+  if (file.size > max) return undefined;
+  const buf = await readFile(file.abs);
+  if (buf.length > max) return undefined;
+  return buf.toString('utf8');
+}
+
+/** Folder of a repo-relative path: 'a/b/yarn.lock' → 'a/b', 'yarn.lock' → ''. */
+export function dirOf(path: string): string {
+  const d = posix.dirname(path);
+  return d === '.' ? '' : d;
+}
+
+export function joinRel(dir: string, rel: string): string {
+  return posix.normalize(dir === '' ? rel : `${dir}/${rel}`).replace(/^\.\/?/, '');
+}
+
+/** The workspace globs of a package.json (`workspaces: [...]` or `workspaces: { packages: [...] }`). */
+export function workspaceGlobs(m: Manifest | undefined): string[] {
+  const w: unknown = m?.workspaces;
+  const list: unknown[] = Array.isArray(w) ? w : isRecord(w) && Array.isArray(w.packages) ? w.packages : [];
+  return list.filter((x): x is string => typeof x === 'string').map((g) => g.replace(/^\.\//, '').replace(/\/+$/, ''));
+}
+
+/** Parse a package.json defensively and index the lines of its dependency declarations. */
+export function toLoadedManifest(importer: string, file: string, text: string): LoadedManifest | undefined {
+  let data: unknown;
+  try {
+    data = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  } catch {
+    return undefined;
+  }
+  if (!isRecord(data)) return undefined;
+  const fields = new Set(['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies']);
+  const lines = jsonPropertyLines(text, (path, prop) =>
+    path.length === 1 && fields.has(String(path[0])) ? `${String(path[0])}\0${prop}` : undefined,
+  );
+  return { importer, file, data: data, lines };
+}
+
+/** Folders (relative to `dir`) of discovered package.json files matching the workspace globs. */
+export function workspaceDirs(
+  dir: string,
+  globs: readonly string[],
+  manifests: ReadonlyMap<string, DiscoveredFile>,
+): string[] {
+  if (globs.length === 0) return [];
+  const isMatch = picomatch([...globs]);
+  const out: string[] = [];
+  for (const path of manifests.keys()) {
+    const d = dirOf(path);
+    const rel = dir === '' ? d : d.startsWith(`${dir}/`) ? d.slice(dir.length + 1) : undefined;
+    if (rel !== undefined && rel !== '' && !rel.split('/').includes('node_modules') && isMatch(rel)) out.push(rel);
+  }
+  return out.sort();
+}

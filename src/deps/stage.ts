@@ -1,0 +1,163 @@
+import type { Finding } from '../core/finding.js';
+import type { DiscoveredFile } from '../core/files.js';
+import type { ScanContext } from '../core/context.js';
+import type { DependencyGraph } from '../core/records.js';
+import type { Notification, Stage, StageInput, StageOutput } from '../core/stage.js';
+import { errorMessage } from '../core/errors.js';
+import { checkDependencies, toCheckPolicy } from './checks/index.js';
+import type { LoadedManifest } from './checks/sync.js';
+import { toDependencyGraph } from './graph.js';
+import { parseLockfileDetailed } from './index.js';
+import type { NpmrcConfig } from './npmrc.js';
+import { parseNpmrc } from './npmrc.js';
+import {
+  MAX_LOCKFILE_BYTES,
+  MAX_MANIFEST_BYTES,
+  MAX_NPMRC_BYTES,
+  dirOf,
+  joinRel,
+  readBounded,
+  toLoadedManifest,
+  workspaceDirs,
+  workspaceGlobs,
+} from './read.js';
+import type { Manifest } from './types.js';
+import { LockfileError } from './types.js';
+
+const LOCKFILE_FORMATS = new Set(['npm-lockfile', 'yarn-lockfile', 'pnpm-lockfile']);
+
+/**
+ * The dependency stage: every lockfile (including a file only *named* like one) is read, parsed into a
+ * DependencyGraph and checked offline against the policy, the trusted registry's malicious list, the .npmrc
+ * registries and the package.json files beside it. A lockfile that cannot be read or parsed is a CPD001 finding;
+ * the other lockfiles are still scanned.
+ */
+export const depsStage: Stage = {
+  name: 'deps',
+  async run(input: StageInput, ctx: ScanContext): Promise<StageOutput> {
+    const lockfiles = input.files.filter(
+      (f) => LOCKFILE_FORMATS.has(f.format) || (f.claimed !== undefined && LOCKFILE_FORMATS.has(f.claimed)),
+    );
+    const byPath = new Map(input.files.map((f) => [f.path, f]));
+    const manifestFiles = new Map(input.files.filter((f) => f.path.endsWith('package.json')).map((f) => [f.path, f]));
+    ctx.progress.start('lockfiles', lockfiles.length);
+    const results = await Promise.all(
+      lockfiles.map((file) =>
+        ctx.limit(async () => {
+          const r = await scanLockfile(file, byPath, manifestFiles, ctx).catch((err: unknown) => ({
+            findings: [unparseable(file, errorMessage(err), undefined)],
+            graphs: [] as DependencyGraph[],
+            notifications: [] as Notification[],
+          }));
+          ctx.progress.tick();
+          return r;
+        }),
+      ),
+    );
+    ctx.progress.done();
+    return {
+      findings: results.flatMap((r) => r.findings),
+      graphs: results.flatMap((r) => r.graphs),
+      notifications: results.flatMap((r) => r.notifications),
+    };
+  },
+};
+
+interface LockfileResult {
+  findings: Finding[];
+  graphs: DependencyGraph[];
+  notifications: Notification[];
+}
+
+async function scanLockfile(
+  file: DiscoveredFile,
+  byPath: ReadonlyMap<string, DiscoveredFile>,
+  manifestFiles: ReadonlyMap<string, DiscoveredFile>,
+  ctx: ScanContext,
+): Promise<LockfileResult> {
+  const text = await readBounded(file, MAX_LOCKFILE_BYTES);
+  if (text === undefined) {
+    return fail(file, `is ${file.size} bytes, over the ${MAX_LOCKFILE_BYTES}-byte limit for lockfiles`, undefined);
+  }
+  const dir = dirOf(file.path);
+  const notifications: Notification[] = [];
+  const manifests = new Map<string, LoadedManifest>();
+  const loadManifest = async (importer: string) => {
+    if (manifests.has(importer)) return;
+    const path = joinRel(joinRel(dir, importer), 'package.json');
+    const mf = manifestFiles.get(path);
+    if (!mf) return;
+    const mtext = await readBounded(mf, MAX_MANIFEST_BYTES).catch(() => undefined);
+    const loaded = mtext !== undefined ? toLoadedManifest(importer, path, mtext) : undefined;
+    if (loaded) manifests.set(importer, loaded);
+    else
+      notifications.push({
+        level: 'warning',
+        message: `${path} could not be read as JSON; lockfile sync not checked for it`,
+        path,
+      });
+  };
+  await loadManifest('');
+  for (const ws of workspaceDirs(dir, workspaceGlobs(manifests.get('')?.data), manifestFiles)) await loadManifest(ws);
+
+  let parsed;
+  try {
+    const given: Record<string, Manifest> = {};
+    for (const [k, m] of manifests) given[k] = m.data;
+    parsed = parseLockfileDetailed(file.path, text, { manifests: given });
+  } catch (err) {
+    if (err instanceof LockfileError) return fail(file, err.message, err.line);
+    return fail(file, errorMessage(err), undefined);
+  }
+  for (const imp of parsed.importers) await loadManifest(imp.path);
+  const graph = toDependencyGraph(file.path, parsed);
+  const npmrcs = await loadNpmrcs(dir, byPath, ctx, notifications);
+  const policy = toCheckPolicy(ctx.policy, ctx.registry, npmrcs);
+  const findings = checkDependencies(graph, parsed, policy, [...manifests.values()]);
+  return { findings, graphs: [graph], notifications };
+}
+
+/** `.npmrc` in the lockfile's folder and each parent up to the scan root, nearest first. */
+async function loadNpmrcs(
+  dir: string,
+  byPath: ReadonlyMap<string, DiscoveredFile>,
+  ctx: ScanContext,
+  notifications: Notification[],
+): Promise<NpmrcConfig[]> {
+  const out: NpmrcConfig[] = [];
+  for (let d: string | undefined = dir; d !== undefined; d = d === '' ? undefined : dirOf(d)) {
+    const f = byPath.get(joinRel(d, '.npmrc'));
+    if (!f) continue;
+    const text = await readBounded(f, MAX_NPMRC_BYTES).catch(() => undefined);
+    if (text === undefined) {
+      notifications.push({
+        level: 'warning',
+        message: `${f.path} could not be read; its registries are not allowed`,
+        path: f.path,
+      });
+      continue;
+    }
+    out.push(parseNpmrc(text, ctx.options.env));
+  }
+  return out;
+}
+
+function fail(file: DiscoveredFile, reason: string, line: number | undefined): LockfileResult {
+  return {
+    findings: [unparseable(file, reason, line)],
+    graphs: [],
+    notifications: [
+      { level: 'error', message: `${file.path} not scanned: ${reason}`, path: file.path, ruleId: 'CPD001' },
+    ],
+  };
+}
+
+function unparseable(file: DiscoveredFile, reason: string, line: number | undefined): Finding {
+  return {
+    ruleId: 'CPD001',
+    message: `${file.path} could not be read as a lockfile: ${reason}${line !== undefined ? ` (line ${line})` : ''}. None of its dependencies were checked; regenerate it with the package manager and commit it.`,
+    location: { path: file.path, ...(line !== undefined ? { line } : {}) },
+    artifact: { kind: 'file', path: file.path },
+    evidence: { reason: reason.slice(0, 300), format: file.claimed ?? file.format },
+  };
+}

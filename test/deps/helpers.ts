@@ -1,0 +1,64 @@
+import path from 'node:path';
+import { copyFile, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { scanRepository } from '../../src/app/scan.js';
+import { silentLogger } from '../../src/core/context.js';
+import type { Policy } from '../../src/core/policy.js';
+import type { ScanResult } from '../../src/core/result.js';
+import type { MaliciousPackage, TrustedRegistry } from '../../src/core/trusted-registry.js';
+import { EMPTY_REGISTRY } from '../../src/core/trusted-registry.js';
+import { depsStage } from '../../src/deps/stage.js';
+import { DEFAULT_POLICY } from '../../src/trust/policy/default.js';
+
+export const LOCKFILES = path.resolve(import.meta.dirname, '../../fixtures/lockfiles');
+export const CASES = path.join(LOCKFILES, 'cases');
+
+export function policyWith(deps: Partial<Policy['dependencies']>): Policy {
+  return { ...DEFAULT_POLICY, dependencies: { ...DEFAULT_POLICY.dependencies, ...deps } };
+}
+
+export function registryWith(malicious: Omit<MaliciousPackage, 'file'>[]): TrustedRegistry {
+  return {
+    ...EMPTY_REGISTRY,
+    files: ['trusted-registry/malicious.json'],
+    malicious: malicious.map((m) => ({ ...m, file: 'trusted-registry/malicious.json' })),
+  };
+}
+
+/** Run only the deps stage over `root`. */
+export function scanDeps(
+  root: string,
+  opts: { policy?: Policy; registry?: TrustedRegistry; env?: Record<string, string> } = {},
+): Promise<ScanResult> {
+  return scanRepository({
+    root,
+    policy: opts.policy ?? DEFAULT_POLICY,
+    registry: opts.registry ?? EMPTY_REGISTRY,
+    options: {
+      offline: true,
+      concurrency: 4,
+      verifyTarballs: false,
+      cacheDir: undefined,
+      registry: undefined,
+      shard: undefined,
+      env: opts.env ?? {},
+    },
+    include: [],
+    exclude: [],
+    logger: silentLogger,
+    stages: [depsStage],
+    today: '2025-01-01',
+  });
+}
+
+/** A temp repository: values are either `{ copy: <path under fixtures/lockfiles> }` or literal file text. */
+export async function repoWith(files: Record<string, string | { copy: string }>): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'cp-deps-'));
+  for (const [rel, src] of Object.entries(files)) {
+    const to = path.join(dir, rel);
+    await mkdir(path.dirname(to), { recursive: true });
+    if (typeof src === 'string') await writeFile(to, src);
+    else await copyFile(path.join(LOCKFILES, src.copy), to);
+  }
+  return dir;
+}
