@@ -99,7 +99,11 @@ async function runRegistryStage(input: StageInput, ctx: ScanContext, opts: Regis
   return { findings, verifications };
 }
 
-/** Registry packages only (links, workspaces, files, git are other stages' business), within this shard. */
+/**
+ * Registry packages only (links, workspaces, files, git are other stages' business), within this shard. Bundled
+ * packages are not fetched from the registry: they arrive inside their parent's tarball, whose integrity covers
+ * them (checked with --verify-tarballs).
+ */
 function registryPackages(
   graphs: readonly DependencyGraph[],
   ctx: ScanContext,
@@ -107,7 +111,7 @@ function registryPackages(
   const shard = ctx.options.shard;
   return graphs.flatMap((graph) =>
     graph.packages
-      .filter((pkg) => pkg.source === 'registry')
+      .filter((pkg) => pkg.source === 'registry' && pkg.bundled !== true)
       .filter((pkg) => !shard || inShard(`pkg:${pkg.name}@${pkg.version}`, shard))
       .map((pkg) => ({ pkg, graph })),
   );
