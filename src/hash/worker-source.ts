@@ -10,9 +10,12 @@ import { READ_CHUNK_BYTES } from './algorithms.js';
  */
 export const WORKER_SOURCE = `
 'use strict';
-const { parentPort } = require('node:worker_threads');
-const fs = require('node:fs');
-const crypto = require('node:crypto');
+// Eval'd workers run as CommonJS or as a module depending on the parent's flags (--input-type): load built-ins in
+// a way that works in both.
+const load = (m) => (typeof process.getBuiltinModule === 'function' ? process.getBuiltinModule(m) : require(m));
+const { parentPort } = load('node:worker_threads');
+const fs = load('node:fs');
+const crypto = load('node:crypto');
 const buf = Buffer.allocUnsafe(${READ_CHUNK_BYTES});
 
 function makeHash(alg, size) {
