@@ -65,7 +65,8 @@ export function readZip(data: Buffer, limits?: Partial<ZipLimits>): ZipArchive {
   const problems: string[] = [];
   const mismatches: string[] = [];
   const entries: ZipEntry[] = [];
-  const central = readCentralDirectory(data, problems, mismatches, lim);
+  const extraEocds: number[] = [];
+  const central = readCentralDirectory(data, problems, extraEocds, lim);
   const claimed: [number, number][] = [];
   const byOffset = new Map<number, CentralRecord>();
   for (const rec of central) byOffset.set(rec.offset, rec);
@@ -120,6 +121,11 @@ export function readZip(data: Buffer, limits?: Partial<ZipLimits>): ZipArchive {
         lim,
       ),
     );
+  }
+  // A second end record inside a member's data is a nested archive; outside every member it is a second directory.
+  const stray = extraEocds.filter((at) => !claimed.some(([st, en]) => at >= st && at < en));
+  if (stray.length > 0) {
+    mismatches.push(`zip has ${stray.length + 1} end-of-central-directory records; readers may pick different ones`);
   }
   if (central.length === 0 && entries.length > 0)
     problems.push('zip has no readable central directory; members were found by their local headers');
@@ -215,7 +221,7 @@ function zip64Extra(extra: Buffer, want: readonly boolean[]): (number | undefine
   return out;
 }
 
-function readCentralDirectory(data: Buffer, problems: string[], mismatches: string[], lim: ZipLimits): CentralRecord[] {
+function readCentralDirectory(data: Buffer, problems: string[], extraEocds: number[], lim: ZipLimits): CentralRecord[] {
   const eocds: number[] = [];
   const from = Math.max(0, data.length - (0xffff + 22));
   for (
@@ -227,8 +233,7 @@ function readCentralDirectory(data: Buffer, problems: string[], mismatches: stri
     if (at === 0) break;
   }
   if (eocds.length === 0) return [];
-  if (eocds.length > 1)
-    mismatches.push(`zip has ${eocds.length} end-of-central-directory records; readers may pick different ones`);
+  extraEocds.push(...eocds.slice(1));
   const eocd = eocds[0]!;
   let count = data.readUInt16LE(eocd + 10);
   let size = data.readUInt32LE(eocd + 12);
