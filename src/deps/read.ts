@@ -27,7 +27,8 @@ export function dirOf(path: string): string {
 }
 
 export function joinRel(dir: string, rel: string): string {
-  return posix.normalize(dir === '' ? rel : `${dir}/${rel}`).replace(/^\.\/?/, '');
+  const joined = posix.normalize(dir === '' ? rel : `${dir}/${rel}`).replace(/^\.\//, '');
+  return joined === '.' ? '' : joined;
 }
 
 /** The workspace globs of a package.json (`workspaces: [...]` or `workspaces: { packages: [...] }`). */

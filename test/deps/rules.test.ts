@@ -1,0 +1,148 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Policy } from '../../src/core/policy.js';
+import type { TrustedRegistry } from '../../src/core/trusted-registry.js';
+import { CASES, policyWith, registryWith, scanDeps } from './helpers.js';
+
+const FLATMAP = registryWith([{ id: 'MAL-2018-1', name: 'flatmap-stream', ranges: ['>=0.1.0 <0.2.0'], versions: [] }]);
+
+interface Case {
+  name: string;
+  dir: string;
+  policy?: Policy;
+  registry?: TrustedRegistry;
+  /** `ruleId@path:line`, sorted. */
+  want: string[];
+}
+
+const cases: Case[] = [
+  {
+    name: 'missing integrity on a registry package, none on link/workspace/bundled',
+    dir: 'missing-integrity.v3',
+    want: ['CPD002@package-lock.json:21'],
+  },
+  {
+    name: 'sha1-only integrity is weak; sha1 next to sha512 is not',
+    dir: 'weak-integrity.v1',
+    want: ['CPD003@package-lock.json:7'],
+  },
+  {
+    name: 'short digest and md5 are not valid SRI',
+    dir: 'invalid-integrity.v3',
+    want: ['CPD004@package-lock.json:16', 'CPD004@package-lock.json:21'],
+  },
+  {
+    name: 'host outside policy flagged; host named in .npmrc allowed',
+    dir: 'registry-host.v3',
+    want: ['CPD005@package-lock.json:15'],
+  },
+  { name: 'http: source (yarn 1)', dir: 'insecure-http.yarn-v1', want: ['CPD006@yarn.lock:5'] },
+  {
+    name: 'git, tarball and file sources at default levels',
+    dir: 'sources.v3',
+    want: [
+      'CPD005@package-lock.json:21',
+      'CPD007@package-lock.json:16',
+      'CPD008@package-lock.json:21',
+      'CPD009@package-lock.json:30',
+    ],
+  },
+  {
+    name: 'sources set to off by policy',
+    dir: 'sources.v3',
+    policy: policyWith({ sources: { git: 'off', tarball: 'off', file: 'off' } }),
+    want: ['CPD005@package-lock.json:21'],
+  },
+  {
+    name: 'resolved URL names another package / version; aliases and scoped names are fine',
+    dir: 'name-mismatch.v3',
+    want: ['CPD010@package-lock.json:17', 'CPD010@package-lock.json:22'],
+  },
+  {
+    name: 'berry descriptor resolved to another package (and so outside the declared range)',
+    dir: 'name-mismatch.berry',
+    want: ['CPD010@yarn.lock:17', 'CPD015@yarn.lock:17'],
+  },
+  {
+    name: 'private scope from the public registry',
+    dir: 'dependency-confusion.pnpm9',
+    policy: policyWith({ privateScopes: ['@acme'] }),
+    want: ['CPD011@pnpm-lock.yaml:20'],
+  },
+  { name: 'scope not private: no confusion', dir: 'dependency-confusion.pnpm9', want: [] },
+  {
+    name: 'private scope mapped to a private registry in .npmrc',
+    dir: 'dependency-confusion-mapped.pnpm9',
+    policy: policyWith({ privateScopes: ['@acme/*'] }),
+    want: [],
+  },
+  { name: 'install script outside the allowlist', dir: 'install-script.v3', want: ['CPD012@package-lock.json:15'] },
+  {
+    name: 'install script allowlisted',
+    dir: 'install-script.v3',
+    policy: policyWith({ allowInstallScripts: ['esbuild'] }),
+    want: [],
+  },
+  {
+    name: 'version inside a malicious range',
+    dir: 'malicious.yarn-v1',
+    registry: FLATMAP,
+    want: ['CPD013@yarn.lock:12'],
+  },
+  {
+    name: 'exact malicious version',
+    dir: 'malicious.yarn-v1',
+    registry: registryWith([{ id: 'MAL-X', name: 'event-stream', ranges: [], versions: ['3.3.6'] }]),
+    want: ['CPD013@yarn.lock:5'],
+  },
+  {
+    name: 'malicious range that does not cover the locked version',
+    dir: 'malicious.yarn-v1',
+    registry: registryWith([{ id: 'MAL-Y', name: 'flatmap-stream', ranges: ['>=0.2.0'], versions: ['0.1.2'] }]),
+    want: [],
+  },
+  { name: 'declared dependency not locked', dir: 'out-of-sync.v3', want: ['CPD014@package.json:6'] },
+  { name: 'locked version outside the declared range', dir: 'out-of-range.v3', want: ['CPD015@package-lock.json:14'] },
+  { name: 'lockfile in sync with package.json', dir: 'in-sync.v3', want: [] },
+  { name: 'truncated package-lock.json', dir: 'truncated.v3', want: ['CPD001@package-lock.json:14'] },
+  {
+    name: 'HTML named yarn.lock and broken YAML named pnpm-lock.yaml',
+    dir: 'not-a-lockfile',
+    want: ['CPD001@pnpm-lock.yaml:2', 'CPD001@yarn.lock:1'],
+  },
+];
+
+describe('offline dependency rules over case fixtures', () => {
+  it.each(cases)('$name ($dir)', async ({ dir, policy, registry, want }) => {
+    const r = await scanDeps(path.join(CASES, dir), {
+      ...(policy ? { policy } : {}),
+      ...(registry ? { registry } : {}),
+    });
+    const got = r.findings.map((f) => `${f.ruleId}@${f.location.path}:${f.location.line}`).sort();
+    expect(got).toEqual(want);
+    for (const f of r.findings) {
+      expect(f.message).toContain(f.location.path.split('/').pop()!);
+      if (f.artifact?.kind === 'package') expect(f.evidence?.dependencyPath ?? f.evidence?.manifest).toBeDefined();
+    }
+  });
+
+  it('applies the policy level for git sources', async () => {
+    const r = await scanDeps(path.join(CASES, 'sources.v3'), {
+      policy: policyWith({ sources: { git: 'error', tarball: 'note', file: 'off' } }),
+    });
+    const levels = Object.fromEntries(r.findings.map((f) => [f.ruleId, f.level]));
+    expect(levels).toMatchObject({ CPD007: 'error', CPD008: 'note' });
+    expect(levels.CPD009).toBeUndefined();
+  });
+
+  it('puts the dependency path in the message', async () => {
+    const r = await scanDeps(path.join(CASES, 'malicious.yarn-v1'), { registry: FLATMAP });
+    expect(r.findings[0]!.message).toContain('root > event-stream > flatmap-stream');
+    expect(r.findings[0]!.artifact).toEqual({ kind: 'package', name: 'flatmap-stream', version: '0.1.1' });
+  });
+
+  it('never puts .npmrc tokens or URL credentials in findings', async () => {
+    const r = await scanDeps(path.join(CASES, 'registry-host.v3'), { env: { CORP_TOKEN: 'npm_SECRET123' } });
+    expect(JSON.stringify(r)).not.toContain('npm_SECRET123');
+  });
+});
