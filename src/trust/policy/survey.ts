@@ -1,0 +1,179 @@
+import { open } from 'node:fs/promises';
+import path from 'node:path';
+import type { FileFormat } from '../../core/files.js';
+import { MODEL_FORMATS } from '../../core/files.js';
+import { parseLockfile, parseNpmrc } from '../../deps/index.js';
+import { DEFAULT_SKIP_DIRS, walkTree } from '../../discover/walk.js';
+import { familiesOf } from '../../models/families.js';
+
+/** What `chainproof init` learns about a repository to write a starting policy. Paths are repo-relative POSIX. */
+export interface RepoSurvey {
+  readonly lockfiles: readonly { readonly path: string; readonly kind: string; readonly packages: number }[];
+  /** Lockfiles that could not be parsed, with why. */
+  readonly unreadable: readonly { readonly path: string; readonly reason: string }[];
+  /** Registries configured in .npmrc files (credentials stripped). */
+  readonly npmrcRegistries: readonly string[];
+  /** Scope → registry from .npmrc files. */
+  readonly npmrcScopes: Readonly<Record<string, string>>;
+  /** Registries packages were actually resolved from, with the lockfiles that say so. */
+  readonly resolvedRegistries: Readonly<Record<string, readonly string[]>>;
+  /** Scopes of the repository's own packages (package.json `name`). */
+  readonly ownScopes: readonly string[];
+  /** Packages whose lockfile entry says they run install scripts. */
+  readonly installScripts: readonly string[];
+  /** Dependencies from git, tarball URLs or local paths. */
+  readonly nonRegistry: readonly { readonly name: string; readonly source: string; readonly lockfile: string }[];
+  readonly models: readonly {
+    readonly path: string;
+    readonly format: FileFormat;
+    readonly size: number;
+    readonly pickle: boolean;
+  }[];
+  /** `owner/repo` of a GitHub `origin` remote, for example signer identities. */
+  readonly githubRepo?: string;
+}
+
+const MAX_TEXT_BYTES = 64 * 1024 * 1024;
+const LOCKFILE_FORMATS: ReadonlySet<FileFormat> = new Set(['npm-lockfile', 'yarn-lockfile', 'pnpm-lockfile']);
+
+/** Walk the repository (as a scan would) and collect facts. Reads files; never runs or unpickles anything. */
+export async function surveyRepository(root: string, env: Record<string, string | undefined>): Promise<RepoSurvey> {
+  const { files } = await walkTree(root, { include: [], exclude: [], skipDirs: DEFAULT_SKIP_DIRS });
+  const lockfiles: { path: string; kind: string; packages: number }[] = [];
+  const unreadable: { path: string; reason: string }[] = [];
+  const npmrcRegistries = new Set<string>();
+  const npmrcScopes: Record<string, string> = {};
+  const resolved = new Map<string, Set<string>>();
+  const ownScopes = new Set<string>();
+  const installScripts = new Set<string>();
+  const nonRegistry: { name: string; source: string; lockfile: string }[] = [];
+  const models: { path: string; format: FileFormat; size: number; pickle: boolean }[] = [];
+
+  for (const f of files) {
+    if (MODEL_FORMATS.has(f.format)) {
+      models.push({ path: f.path, format: f.format, size: f.size, pickle: familiesOf(f.format).includes('pickle') });
+    } else if (f.format === 'npmrc') {
+      const text = await readText(f.abs);
+      if (text === undefined) continue;
+      const rc = parseNpmrc(text, env);
+      if (rc.registry !== undefined) addUrl(npmrcRegistries, rc.registry);
+      for (const [scope, url] of Object.entries(rc.scopes)) {
+        const clean = registryBase(url);
+        if (clean === undefined) continue;
+        npmrcScopes[scope] = clean;
+        npmrcRegistries.add(clean);
+      }
+    } else if (f.format === 'package-json') {
+      const name = packageName(await readText(f.abs));
+      if (name?.startsWith('@') === true && name.includes('/')) ownScopes.add(name.slice(0, name.indexOf('/')));
+    } else if (LOCKFILE_FORMATS.has(f.format)) {
+      const text = await readText(f.abs);
+      if (text === undefined) {
+        unreadable.push({ path: f.path, reason: 'could not be read or is too large' });
+        continue;
+      }
+      try {
+        const graph = parseLockfile(f.path, text);
+        lockfiles.push({ path: f.path, kind: graph.kind, packages: graph.packages.length });
+        for (const p of graph.packages) {
+          if (p.hasInstallScript === true) installScripts.add(p.name);
+          if (p.source === 'git' || p.source === 'tarball' || p.source === 'file') {
+            nonRegistry.push({ name: p.name, source: p.source, lockfile: f.path });
+          }
+          if (p.source === 'registry' && p.resolved !== undefined) {
+            const base = tarballRegistry(p.resolved, p.name);
+            if (base !== undefined) (resolved.get(base) ?? resolved.set(base, new Set()).get(base)!).add(f.path);
+          }
+        }
+      } catch (err) {
+        unreadable.push({ path: f.path, reason: err instanceof Error ? err.message.split('\n')[0]! : String(err) });
+      }
+    }
+  }
+  const githubRepo = await githubOrigin(root);
+  return {
+    lockfiles,
+    unreadable,
+    npmrcRegistries: [...npmrcRegistries].sort(),
+    npmrcScopes,
+    resolvedRegistries: Object.fromEntries([...resolved].sort().map(([k, v]) => [k, [...v].sort()])),
+    ownScopes: [...ownScopes].sort(),
+    installScripts: [...installScripts].sort(),
+    nonRegistry,
+    models,
+    ...(githubRepo !== undefined ? { githubRepo } : {}),
+  };
+}
+
+/**
+ * The registry a tarball URL came from: the part before `/<name>/-/` (npm, Verdaccio, Artifactory, Nexus all lay
+ * tarballs out so), else the origin. Credentials, query and fragment are dropped: they must never reach a file.
+ */
+export function tarballRegistry(url: string, name: string): string | undefined {
+  for (const n of [name, name.replace('/', '%2f'), name.replace('/', '%2F')]) {
+    const i = url.indexOf(`/${n}/-/`);
+    if (i >= 0) return registryBase(url.slice(0, i + 1));
+  }
+  try {
+    return registryBase(new URL(url).origin);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A registry URL without credentials, query or fragment, ending in `/`; undefined when it is not http(s). */
+export function registryBase(url: string): string | undefined {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return undefined;
+  }
+  if (u.protocol !== 'https:' && u.protocol !== 'http:') return undefined;
+  u.username = '';
+  u.password = '';
+  u.search = '';
+  u.hash = '';
+  const s = u.toString();
+  return s.endsWith('/') ? s : `${s}/`;
+}
+
+function addUrl(set: Set<string>, url: string): void {
+  const clean = registryBase(url);
+  if (clean !== undefined) set.add(clean);
+}
+
+function packageName(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  try {
+    const v = JSON.parse(text) as unknown;
+    const name = v !== null && typeof v === 'object' ? (v as Record<string, unknown>)['name'] : undefined;
+    return typeof name === 'string' ? name : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function githubOrigin(root: string): Promise<string | undefined> {
+  const text = await readText(path.join(root, '.git', 'config'));
+  const m = text && /\[remote "origin"\][^[]*?url\s*=\s*(\S+)/.exec(text);
+  const url = m?.[1];
+  const gh = url && /github\.com[:/]([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+?)(?:\.git)?\/?$/.exec(url);
+  return gh ? `${gh[1]}/${gh[2]}` : undefined;
+}
+
+async function readText(abs: string): Promise<string | undefined> {
+  let handle;
+  try {
+    handle = await open(abs, 'r');
+  } catch {
+    return undefined;
+  }
+  try {
+    const st = await handle.stat();
+    if (!st.isFile() || st.size > MAX_TEXT_BYTES) return undefined;
+    return await handle.readFile('utf8');
+  } finally {
+    await handle.close();
+  }
+}
