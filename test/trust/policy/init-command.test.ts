@@ -93,8 +93,8 @@ describe('chainproof init', () => {
       'https://registry.npmjs.org/',
       'https://registry.yarnpkg.com/',
     ]);
-    expect(text).toMatch(/#   - "https:\/\/npm\.evil-mirror\.example\/"/);
-    expect(text).toMatch(/#   - "http:\/\/registry\.npmjs\.org\/"/);
+    expect(text).toMatch(/# {3}- "https:\/\/npm\.evil-mirror\.example\/"/);
+    expect(text).toMatch(/# {3}- "http:\/\/registry\.npmjs\.org\/"/);
     expect(registry.models).toEqual([]);
     expect(registryText).toContain('#   models/legacy/classifier.pkl (pickle,');
     expect(r.stdout).toMatch(/^Found 1 lockfile\(s\), 0 \.npmrc registries, \d+ model file\(s\), \d+ pickle-based\.\n/);
@@ -118,7 +118,7 @@ describe('chainproof init', () => {
       'https://npm.acme.dev/',
       'https://proxy.acme.dev/npm/',
     ]);
-    expect(text).toMatch(/#   - "https:\/\/packages\.unknown-mirror\.example\/npm\/"  # package-lock\.json/);
+    expect(text).toMatch(/# {3}- "https:\/\/packages\.unknown-mirror\.example\/npm\/" {2}# package-lock\.json/);
     expect(text).toMatch(/# These have install scripts in your lockfiles.*\n {2}# {3}- esbuild\n/);
     expect(policy.dependencies.allowInstallScripts).toEqual([]);
     // Only safetensors: pickle is forbidden from the start.
