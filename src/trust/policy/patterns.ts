@@ -1,9 +1,10 @@
 /**
  * Identity patterns in a policy match the whole value: `^(?:…)$` is implied. @sigstore/verify treats a string
  * identity as an unanchored expression, so `acme` would match `evil-acme`; verifiers should use this helper.
+ * The `u` flag is the strict syntax (a stray `\-` or `{` is an error, not a literal), and what the verifiers use.
  */
 export function anchoredRegExp(pattern: string): RegExp {
-  return new RegExp(`^(?:${pattern})$`);
+  return new RegExp(`^(?:${pattern})$`, 'u');
 }
 
 /** The compile error of a pattern, or undefined when it compiles. */

@@ -1,6 +1,7 @@
 import { createPublicKey, X509Certificate } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import path from 'node:path';
+import { TrustedRoot } from '@sigstore/protobuf-specs';
 import type { SourceDocument } from './document.js';
 import { isPlainObject } from './merge.js';
 import type { PolicyProblem, ProblemCode } from './problems.js';
@@ -35,8 +36,11 @@ export async function resolvePolicyFiles(
     const abs = path.resolve(policyDir, sig['trustedRoot']);
     const text = await readBounded(abs, MAX_TRUSTED_ROOT_BYTES, sig['trustedRoot']);
     if (typeof text !== 'string') add('missing-file', where, `expected a trusted_root.json file: ${text.error}`);
-    else if (!isJsonObject(text)) add('bad-value', where, 'expected a Sigstore trusted_root.json (a JSON object)');
-    else sig['trustedRoot'] = abs;
+    else {
+      const why = trustedRootProblem(text);
+      if (why !== undefined) add('bad-value', where, why);
+      else sig['trustedRoot'] = abs;
+    }
   }
 
   const signers = isPlainObject(sig['signers']) ? sig['signers'] : {};
@@ -110,10 +114,22 @@ async function readBounded(abs: string, max: number, shown: string): Promise<str
   }
 }
 
-function isJsonObject(text: string): boolean {
+/** Parsed the way the verifiers will parse it, so a bad root fails here, at load, with its line. */
+export function trustedRootProblem(text: string): string | undefined {
+  let json: unknown;
   try {
-    return isPlainObject(JSON.parse(text));
+    json = JSON.parse(text);
   } catch {
-    return false;
+    return 'expected a Sigstore trusted_root.json, got text that is not JSON';
   }
+  if (!isPlainObject(json)) return 'expected a Sigstore trusted_root.json (a JSON object)';
+  try {
+    const root = TrustedRoot.fromJSON(json);
+    if (root.certificateAuthorities.length === 0 && root.tlogs.length === 0) {
+      return 'expected a Sigstore trusted_root.json listing certificate authorities or transparency logs; it lists neither';
+    }
+  } catch (err) {
+    return `expected a Sigstore trusted_root.json: ${err instanceof Error ? err.message : String(err)}`;
+  }
+  return undefined;
 }

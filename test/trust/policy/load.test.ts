@@ -137,6 +137,18 @@ describe('files a policy names', () => {
       line: 3,
     },
     {
+      name: 'trustedRoot that is JSON but not a trusted root',
+      yaml: 'signatures:\n  trustedRoot: ../../sigstore/public-good/npm-registry-keys.json\n',
+      code: 'bad-value',
+      line: 3,
+    },
+    {
+      name: 'a pattern that only non-unicode regex syntax accepts (verifiers compile with the u flag)',
+      yaml: 'signatures:\n  signers:\n    b: {kind: sigstore, issuer: https://x.example, subjectPattern: "ci\\\\-bot@acme\\\\.dev"}\n',
+      code: 'bad-regex',
+      line: 4,
+    },
+    {
       name: 'missing trustedRoot',
       yaml: 'signatures:\n  trustedRoot: nowhere/trusted_root.json\n',
       code: 'missing-file',
