@@ -1,0 +1,65 @@
+// Bundle the GitHub Action: src/action/main.ts → dist/index.js (one ESM file, Node 20+, runs on node24).
+// Deterministic: no timestamps, no sourcemap, paths in comments relative to the repository, so
+// scripts/check-dist.mjs can rebuild and compare byte for byte.
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+
+export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+// `const require = createRequire(import.meta.url)` resolves at run time from the file's own location, which in
+// the bundle is dist/ (no node_modules next to it). Dropping the line makes those `require()`s plain ones that
+// esbuild resolves and inlines at build time (package.json for the version, @sigstore/tuf's seeds.json).
+const CREATE_REQUIRE = /^const require = createRequire\(import\.meta\.url\);$/m;
+
+const inlineRequires = {
+  name: 'inline-create-require',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]src[\\/].*\.ts$/ }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      if (!CREATE_REQUIRE.test(source)) return undefined;
+      return { contents: source.replace(CREATE_REQUIRE, ''), loader: 'ts' };
+    });
+  },
+};
+
+/** Build into `outdir` (default dist/). Returns the files written, relative to outdir. */
+export async function bundle(outdir = path.join(REPO, 'dist')) {
+  await rm(outdir, { recursive: true, force: true });
+  await mkdir(outdir, { recursive: true });
+  await esbuild.build({
+    absWorkingDir: REPO,
+    entryPoints: ['src/action/main.ts'],
+    outfile: path.join(outdir, 'index.js'),
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    // Prefer packages' ES module builds: some `main` builds are UMD wrappers whose run-time require()s of their
+    // own files (jsonc-parser) esbuild cannot follow.
+    mainFields: ['module', 'main'],
+    sourcemap: false,
+    minify: false,
+    keepNames: true,
+    legalComments: 'eof',
+    charset: 'utf8',
+    logLevel: 'warning',
+    plugins: [inlineRequires],
+    // CommonJS dependencies call require() for Node built-ins; an ESM bundle has none, so give it one.
+    banner: {
+      js: "import { createRequire as __chainproofCreateRequire } from 'node:module';\nconst require = __chainproofCreateRequire(import.meta.url);",
+    },
+  });
+  // dist/ must be ESM whatever package.json says next to it (an action is run from its checkout).
+  await writeFile(path.join(outdir, 'package.json'), '{ "type": "module" }\n');
+  return ['index.js', 'package.json'];
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const out = process.argv[2] ? path.resolve(process.argv[2]) : undefined;
+  const files = await bundle(out);
+  console.log(
+    `bundled ${files.join(', ')} into ${path.relative(process.cwd(), out ?? path.join(REPO, 'dist')) || '.'}`,
+  );
+}

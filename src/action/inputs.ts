@@ -1,0 +1,138 @@
+import { UsageError } from '../core/errors.js';
+import type { Level } from '../core/finding.js';
+import { FORMATS, type Format } from '../report/formats.js';
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/** One report the Action writes: its format and the workspace-relative file. */
+export interface ReportTarget {
+  readonly format: Format;
+  readonly file: string;
+}
+
+/** Every input of action.yml, parsed and checked. This file is the only reader of `INPUT_*`. */
+export interface ActionInputs {
+  readonly path: string;
+  readonly policy: string | undefined;
+  readonly registry: readonly string[];
+  readonly npmRegistry: string | undefined;
+  readonly reports: readonly ReportTarget[];
+  readonly sarifFile: string;
+  readonly failOn: Level | 'none';
+  readonly offline: boolean;
+  readonly verifyTarballs: boolean;
+  readonly shard: { readonly index: number; readonly count: number } | undefined;
+  readonly cacheDirectory: string | undefined;
+  readonly baseline: string | undefined;
+  readonly category: string | undefined;
+  readonly include: readonly string[];
+  readonly exclude: readonly string[];
+  readonly jobSummary: boolean;
+  readonly annotations: boolean;
+  readonly maxAnnotations: number;
+}
+
+/** Where each format goes unless `formats` names a file (`json=out/report.json`). */
+const DEFAULT_FILES: Readonly<Record<Exclude<Format, 'sarif'>, string>> = {
+  json: 'chainproof.json',
+  cyclonedx: 'chainproof.cdx.json',
+  markdown: 'chainproof.md',
+  text: 'chainproof.txt',
+};
+
+/**
+ * The environment variable the runner sets for an input: `INPUT_` + the id with spaces as `_`, upper-cased;
+ * hyphens stay (`fail-on` → `INPUT_FAIL-ON`).
+ */
+export function inputVariable(id: string): string {
+  return `INPUT_${id.replace(/ /g, '_').toUpperCase()}`;
+}
+
+/** An input's value, trimmed; '' when unset. */
+export function getInput(env: Env, id: string): string {
+  return (env[inputVariable(id)] ?? '').trim();
+}
+
+/** YAML 1.2 core-schema booleans, as `@actions/core` `getBooleanInput` accepts them. */
+export function getBooleanInput(env: Env, id: string, fallback: boolean): boolean {
+  const raw = getInput(env, id);
+  if (raw === '') return fallback;
+  if (['true', 'True', 'TRUE'].includes(raw)) return true;
+  if (['false', 'False', 'FALSE'].includes(raw)) return false;
+  throw new UsageError(`input ${id} must be true or false, got "${raw}"`);
+}
+
+/** A list input: one item per line or comma-separated; blanks dropped. */
+export function getListInput(env: Env, id: string): string[] {
+  return getInput(env, id)
+    .split(/[\n,]/)
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+}
+
+export function readInputs(env: Env): ActionInputs {
+  const failOn = getInput(env, 'fail-on') || 'error';
+  if (!['error', 'warning', 'note', 'none'].includes(failOn)) {
+    throw new UsageError(`input fail-on must be one of error, warning, note, none; got "${failOn}"`);
+  }
+  const sarifFile = getInput(env, 'sarif-file') || 'chainproof.sarif';
+  const maxRaw = getInput(env, 'max-annotations') || '50';
+  const maxAnnotations = Number(maxRaw);
+  if (!/^\d+$/.test(maxRaw) || !Number.isSafeInteger(maxAnnotations)) {
+    throw new UsageError(`input max-annotations must be a whole number, got "${maxRaw}"`);
+  }
+  return {
+    path: getInput(env, 'path') || '.',
+    policy: getInput(env, 'policy') || undefined,
+    registry: getListInput(env, 'registry'),
+    npmRegistry: getInput(env, 'npm-registry') || undefined,
+    reports: parseFormats(getListInput(env, 'formats'), sarifFile),
+    sarifFile,
+    failOn: failOn as Level | 'none',
+    offline: getBooleanInput(env, 'offline', false),
+    verifyTarballs: getBooleanInput(env, 'verify-tarballs', false),
+    shard: parseShardInput(getInput(env, 'shard')),
+    cacheDirectory: getInput(env, 'cache-directory') || undefined,
+    baseline: getInput(env, 'baseline') || undefined,
+    category: getInput(env, 'category') || undefined,
+    include: getListInput(env, 'include'),
+    exclude: getListInput(env, 'exclude'),
+    jobSummary: getBooleanInput(env, 'job-summary', true),
+    annotations: getBooleanInput(env, 'annotations', true),
+    maxAnnotations,
+  };
+}
+
+/** `sarif, json=out/r.json` → targets; SARIF is always written (to `sarif-file`), so code scanning can upload it. */
+export function parseFormats(items: readonly string[], sarifFile: string): ReportTarget[] {
+  const targets: ReportTarget[] = [{ format: 'sarif', file: sarifFile }];
+  for (const item of items) {
+    const eq = item.indexOf('=');
+    const name = (eq >= 0 ? item.slice(0, eq) : item).trim();
+    const file = eq >= 0 ? item.slice(eq + 1).trim() : undefined;
+    if (!(FORMATS as readonly string[]).includes(name)) {
+      throw new UsageError(`input formats: unknown format "${name}"; expected one of ${FORMATS.join(', ')}`);
+    }
+    const format = name as Format;
+    if (format === 'sarif') {
+      if (file !== undefined && file !== sarifFile)
+        throw new UsageError('input formats: give the SARIF path with the sarif-file input');
+      continue;
+    }
+    if (file === '') throw new UsageError(`input formats: "${item}" names no file`);
+    if (targets.some((t) => t.format === format)) throw new UsageError(`input formats: ${format} is given twice`);
+    targets.push({ format, file: file ?? DEFAULT_FILES[format] });
+  }
+  return targets;
+}
+
+export function parseShardInput(raw: string): { index: number; count: number } | undefined {
+  if (raw === '') return undefined;
+  const m = /^(\d+)\s*\/\s*(\d+)$/.exec(raw);
+  const index = Number(m?.[1]);
+  const count = Number(m?.[2]);
+  if (!m || count < 1 || index < 1 || index > count) {
+    throw new UsageError(`input shard must be i/n with 1 <= i <= n (e.g. 2/4), got "${raw}"`);
+  }
+  return { index, count };
+}

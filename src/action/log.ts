@@ -1,0 +1,31 @@
+import type { Logger } from '../core/context.js';
+import { workflowCommand } from './commands.js';
+import type { Env } from './inputs.js';
+
+/** Environment names whose values are secrets: never printed, whatever message they end up in. */
+const SECRET_NAME = /TOKEN|SECRET|PASSWORD|PASSWD|_AUTH|AUTH_|APIKEY|API_KEY|CREDENTIAL|PRIVATE_KEY/i;
+/** Shorter values are too likely to match ordinary text to be worth masking. */
+const MIN_SECRET_LENGTH = 6;
+
+/**
+ * Replace every secret-looking environment value with `***` (the runner masks registered secrets, but a token
+ * from an env file or `.npmrc` expansion may not be registered). Defence in depth: the scan never prints one.
+ */
+export function redactor(env: Env): (text: string) => string {
+  const secrets = Object.entries(env)
+    .filter(([k, v]) => SECRET_NAME.test(k) && v !== undefined && v.length >= MIN_SECRET_LENGTH)
+    .map(([, v]) => v!)
+    .sort((a, b) => b.length - a.length);
+  if (secrets.length === 0) return (t) => t;
+  return (text) => secrets.reduce((t, s) => t.split(s).join('***'), text);
+}
+
+/** Scan log lines for the runner: info as plain lines, warnings as `::warning::`, debug as `::debug::`. */
+export function actionLogger(write: (text: string) => void): Logger {
+  return {
+    // A plain line starting with `::` would be read as a command; a leading space keeps it text.
+    info: (m) => write(`${m.startsWith('::') ? ' ' : ''}${m}\n`),
+    warn: (m) => write(workflowCommand('warning', {}, m) + '\n'),
+    debug: (m) => write(workflowCommand('debug', {}, m) + '\n'),
+  };
+}

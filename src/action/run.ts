@@ -1,0 +1,209 @@
+import { appendFile, stat } from 'node:fs/promises';
+import { availableParallelism, homedir } from 'node:os';
+import path from 'node:path';
+import { scanRepository } from '../app/scan.js';
+import { loadTrust } from '../app/trust.js';
+import { exitCodeForError, exitCodeForFindings, EXIT } from '../cli/exit-codes.js';
+import { writeOutput } from '../cli/output.js';
+import { VERSION } from '../cli/version.js';
+import type { ScanOptions } from '../core/context.js';
+import { errorMessage, UsageError } from '../core/errors.js';
+import { levelRank } from '../core/finding.js';
+import type { ScanResult } from '../core/result.js';
+import { findRule } from '../core/rules/index.js';
+import { applyBaseline } from '../report/baseline.js';
+import { toCycloneDx } from '../report/cyclonedx.js';
+import type { Format } from '../report/formats.js';
+import { toJson } from '../report/json.js';
+import { toMarkdown } from '../report/markdown.js';
+import { toSarif } from '../report/sarif.js';
+import { toText } from '../report/text.js';
+import { annotationCommand, withoutCommands, workflowCommand, writeOutputs } from './commands.js';
+import { readInputs, type ActionInputs, type Env } from './inputs.js';
+import { actionLogger, redactor } from './log.js';
+import { rebaseSarif } from './rebase.js';
+
+export interface ActionIo {
+  readonly env: Env;
+  /** Where log lines and workflow commands go (the runner reads stdout). */
+  readonly write: (text: string) => void;
+}
+
+/** The whole Action: inputs → scan → reports, annotations, job summary, outputs → exit code (by fail-on). */
+export async function runAction(io: ActionIo): Promise<number> {
+  const redact = redactor(io.env);
+  const write = (text: string) => io.write(redact(text));
+  try {
+    return await scanAndReport(readInputs(io.env), io.env, write, redact);
+  } catch (err) {
+    const code = exitCodeForError(err);
+    const kind = code === EXIT.internal ? 'internal error' : 'error';
+    write(workflowCommand('error', { title: 'chainproof' }, `chainproof: ${kind}: ${errorMessage(err)}`) + '\n');
+    return code;
+  }
+}
+
+async function scanAndReport(
+  inputs: ActionInputs,
+  env: Env,
+  write: (t: string) => void,
+  redact: (t: string) => string,
+): Promise<number> {
+  const workspace = path.resolve(env['GITHUB_WORKSPACE'] ?? process.cwd());
+  const inWorkspace = (p: string) => path.resolve(workspace, p);
+  const root = inWorkspace(inputs.path);
+  if (!(await stat(root).catch(() => undefined))?.isDirectory())
+    throw new UsageError(`input path: ${inputs.path} is not a directory`);
+  const logger = actionLogger(write);
+  const { policy, registry } = await loadTrust(
+    root,
+    inputs.policy !== undefined ? inWorkspace(inputs.policy) : undefined,
+    inputs.registry.map(inWorkspace),
+  );
+  const options: ScanOptions = {
+    offline: inputs.offline,
+    concurrency: Math.max(2, availableParallelism() * 2),
+    verifyTarballs: inputs.verifyTarballs,
+    cacheDir:
+      inputs.cacheDirectory !== undefined
+        ? inWorkspace(inputs.cacheDirectory)
+        : path.resolve(env['CHAINPROOF_CACHE_DIR'] ?? path.join(homedir(), '.cache', 'chainproof')),
+    registry: inputs.npmRegistry,
+    shard: inputs.shard,
+    env,
+  };
+  logger.info(
+    `chainproof ${VERSION}: scanning ${inputs.path}${inputs.shard ? ` (shard ${inputs.shard.index}/${inputs.shard.count})` : ''}`,
+  );
+  let result = await scanRepository({
+    root,
+    policy,
+    registry,
+    options,
+    include: inputs.include,
+    exclude: inputs.exclude,
+    logger,
+  });
+  if (inputs.baseline !== undefined) result = await applyBaseline(result, inWorkspace(inputs.baseline));
+
+  // Paths in findings are relative to the scan root; GitHub wants them relative to the repository (workspace).
+  const rel = path.relative(workspace, root).split(path.sep).join('/');
+  const prefix = rel === '' || rel.startsWith('..') || path.isAbsolute(rel) ? '' : rel;
+  const repoPath = (p: string) => (prefix === '' ? p : p === '.' ? prefix : `${prefix}/${p}`);
+  const insideRepo = !rel.startsWith('..') && !path.isAbsolute(rel);
+
+  const links = blobUrl(env, insideRepo ? repoPath : undefined);
+  const written: Partial<Record<Format, string>> = {};
+  for (const t of inputs.reports) {
+    const abs = inWorkspace(t.file);
+    await writeOutput(abs, redact(render(result, t.format, inputs, prefix, links)));
+    written[t.format] = abs;
+  }
+
+  write(withoutCommands(toText(result, { color: false })));
+  if (inputs.annotations)
+    for (const line of annotations(result, inputs.maxAnnotations, insideRepo ? repoPath : undefined))
+      write(line + '\n');
+
+  const summaryFile = env['GITHUB_STEP_SUMMARY'];
+  if (inputs.jobSummary && summaryFile) {
+    await appendFile(
+      summaryFile,
+      redact(toMarkdown(result, { toolVersion: VERSION, ...(links ? { fileUrl: links } : {}) })) + '\n',
+    );
+  }
+
+  const s = result.summary;
+  const outputs: Record<string, string> = {
+    'sarif-file': written.sarif ?? '',
+    'json-file': written.json ?? '',
+    'cyclonedx-file': written.cyclonedx ?? '',
+    findings: String(result.findings.length),
+    errors: String(s.byLevel.error),
+    warnings: String(s.byLevel.warning),
+    notes: String(s.byLevel.note),
+    suppressed: String(s.suppressed),
+    verified: String(s.verified),
+    failed: String(s.failed),
+    unverifiable: String(s.unverifiable),
+    complete: String(result.complete),
+  };
+  const outputFile = env['GITHUB_OUTPUT'];
+  if (outputFile) await writeOutputs(outputFile, outputs);
+  else write(workflowCommand('warning', {}, 'GITHUB_OUTPUT is not set: step outputs are not available') + '\n');
+
+  const code = exitCodeForFindings(result, inputs.failOn);
+  if (code !== EXIT.ok) {
+    const n = result.findings.filter(
+      (f) => inputs.failOn !== 'none' && levelRank(f.level) >= levelRank(inputs.failOn),
+    ).length;
+    write(
+      workflowCommand(
+        'error',
+        { title: 'chainproof' },
+        `${n} finding${n === 1 ? '' : 's'} at or above fail-on: ${inputs.failOn}`,
+      ) + '\n',
+    );
+  }
+  return code;
+}
+
+type Links = ((p: string, line: number | undefined) => string | undefined) | undefined;
+
+function render(result: ScanResult, format: Format, inputs: ActionInputs, prefix: string, links: Links): string {
+  const category = inputs.category !== undefined ? { category: inputs.category } : {};
+  switch (format) {
+    case 'sarif':
+      return (
+        JSON.stringify(rebaseSarif(toSarif(result, { toolVersion: VERSION, ...category }), prefix), null, 2) + '\n'
+      );
+    case 'json':
+      return JSON.stringify(toJson(result, VERSION), null, 2) + '\n';
+    case 'cyclonedx':
+      return JSON.stringify(toCycloneDx(result, { toolVersion: VERSION }), null, 2) + '\n';
+    case 'markdown':
+      return toMarkdown(result, { toolVersion: VERSION, ...(links ? { fileUrl: links } : {}) });
+    case 'text':
+      return toText(result, { color: false });
+  }
+}
+
+/** At most `max` annotations, the most severe first; one notice says how many more there are. */
+export function annotations(result: ScanResult, max: number, repoPath: ((p: string) => string) | undefined): string[] {
+  const sorted = [...result.findings].sort((a, b) => levelRank(b.level) - levelRank(a.level));
+  const lines = sorted.slice(0, max).map((f) => {
+    const rule = findRule(f.ruleId);
+    const located = repoPath !== undefined && f.location.path !== '.';
+    return annotationCommand({
+      level: f.level === 'note' ? 'notice' : f.level,
+      title: rule ? `${f.ruleId} ${rule.name}` : f.ruleId,
+      message: f.location.member !== undefined ? `${f.message} (in ${f.location.member})` : f.message,
+      ...(located ? { file: repoPath(f.location.path) } : {}),
+      ...(located && f.location.line !== undefined ? { line: f.location.line } : {}),
+      ...(located && f.location.endLine !== undefined ? { endLine: f.location.endLine } : {}),
+      ...(located && f.location.column !== undefined ? { col: f.location.column } : {}),
+    });
+  });
+  if (sorted.length > max) {
+    lines.push(
+      annotationCommand({
+        level: 'notice',
+        title: 'chainproof',
+        message: `${sorted.length - max} more findings are not annotated; see the job summary and the SARIF report.`,
+      }),
+    );
+  }
+  return lines;
+}
+
+/** Links into the repository at the scanned commit, when the runner says which one. */
+function blobUrl(env: Env, repoPath: ((p: string) => string) | undefined): Links {
+  const server = env['GITHUB_SERVER_URL'];
+  const repo = env['GITHUB_REPOSITORY'];
+  const sha = env['GITHUB_SHA'];
+  if (!server || !repo || !sha || repoPath === undefined) return undefined;
+  return (p, line) => {
+    const file = repoPath(p).split('/').map(encodeURIComponent).join('/');
+    return `${server}/${repo}/blob/${sha}/${file}${line !== undefined ? `#L${line}` : ''}`;
+  };
+}

@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import { ChainproofError } from '../../src/core/errors.js';
+import { getBooleanInput, inputVariable, parseFormats, readInputs } from '../../src/action/inputs.js';
+
+function usageError(fn: () => unknown): ChainproofError {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(ChainproofError);
+    expect((err as ChainproofError).code).toBe('USAGE');
+    return err as ChainproofError;
+  }
+  throw new Error('expected a usage error');
+}
+
+describe('action inputs', () => {
+  it.each([
+    { name: 'plain', input: 'path', want: 'INPUT_PATH' },
+    { name: 'hyphens kept', input: 'fail-on', want: 'INPUT_FAIL-ON' },
+    { name: 'spaces become underscores', input: 'cache directory', want: 'INPUT_CACHE_DIRECTORY' },
+    { name: 'mixed case', input: 'Sarif-File', want: 'INPUT_SARIF-FILE' },
+  ])('variable name: $name', ({ input, want }) => {
+    expect(inputVariable(input)).toBe(want);
+  });
+
+  it('defaults when nothing is set (as the runner passes action.yml defaults, or nothing)', () => {
+    const i = readInputs({});
+    expect(i).toMatchObject({
+      path: '.',
+      failOn: 'error',
+      offline: false,
+      verifyTarballs: false,
+      sarifFile: 'chainproof.sarif',
+      jobSummary: true,
+      annotations: true,
+      maxAnnotations: 50,
+    });
+    expect(i.reports).toEqual([{ format: 'sarif', file: 'chainproof.sarif' }]);
+    expect(i.shard).toBeUndefined();
+    expect(i.cacheDirectory).toBeUndefined();
+  });
+
+  it('reads every input by its runner name', () => {
+    const i = readInputs({
+      INPUT_PATH: ' services/api ',
+      INPUT_POLICY: 'policies/strict.yml',
+      INPUT_REGISTRY: 'a.yml\nb.json, c.yml',
+      'INPUT_NPM-REGISTRY': 'https://npm.example.com/',
+      INPUT_FORMATS: 'json\ncyclonedx=out/bom.json',
+      'INPUT_SARIF-FILE': 'out/c.sarif',
+      'INPUT_FAIL-ON': 'warning',
+      INPUT_OFFLINE: 'TRUE',
+      'INPUT_VERIFY-TARBALLS': 'True',
+      INPUT_SHARD: '2/4',
+      'INPUT_CACHE-DIRECTORY': '/cache',
+      INPUT_BASELINE: 'prev.sarif',
+      INPUT_CATEGORY: 'deps',
+      INPUT_INCLUDE: 'models/**',
+      INPUT_EXCLUDE: 'test/**,docs/**',
+      'INPUT_JOB-SUMMARY': 'false',
+      INPUT_ANNOTATIONS: 'false',
+      'INPUT_MAX-ANNOTATIONS': '7',
+    });
+    expect(i).toEqual({
+      path: 'services/api',
+      policy: 'policies/strict.yml',
+      registry: ['a.yml', 'b.json', 'c.yml'],
+      npmRegistry: 'https://npm.example.com/',
+      reports: [
+        { format: 'sarif', file: 'out/c.sarif' },
+        { format: 'json', file: 'chainproof.json' },
+        { format: 'cyclonedx', file: 'out/bom.json' },
+      ],
+      sarifFile: 'out/c.sarif',
+      failOn: 'warning',
+      offline: true,
+      verifyTarballs: true,
+      shard: { index: 2, count: 4 },
+      cacheDirectory: '/cache',
+      baseline: 'prev.sarif',
+      category: 'deps',
+      include: ['models/**'],
+      exclude: ['test/**', 'docs/**'],
+      jobSummary: false,
+      annotations: false,
+      maxAnnotations: 7,
+    });
+  });
+
+  it.each([
+    { name: 'fail-on', env: { 'INPUT_FAIL-ON': 'critical' }, want: /fail-on/ },
+    { name: 'boolean', env: { INPUT_OFFLINE: 'yes' }, want: /offline must be true or false/ },
+    { name: 'shard out of range', env: { INPUT_SHARD: '0/3' }, want: /shard/ },
+    { name: 'shard not i/n', env: { INPUT_SHARD: 'two' }, want: /shard/ },
+    { name: 'max-annotations', env: { 'INPUT_MAX-ANNOTATIONS': '-1' }, want: /max-annotations/ },
+    { name: 'format', env: { INPUT_FORMATS: 'html' }, want: /unknown format "html"/ },
+    { name: 'format twice', env: { INPUT_FORMATS: 'json,json=x.json' }, want: /twice/ },
+    { name: 'format with empty file', env: { INPUT_FORMATS: 'json=' }, want: /names no file/ },
+  ])('rejects a bad $name naming the input', ({ env, want }) => {
+    expect(usageError(() => readInputs(env)).message).toMatch(want);
+  });
+
+  it('sarif in formats is accepted and goes to sarif-file', () => {
+    expect(parseFormats(['sarif', 'markdown'], 'x.sarif')).toEqual([
+      { format: 'sarif', file: 'x.sarif' },
+      { format: 'markdown', file: 'chainproof.md' },
+    ]);
+    expect(usageError(() => parseFormats(['sarif=y.sarif'], 'x.sarif')).message).toMatch(/sarif-file/);
+  });
+
+  it.each(['true', 'True', 'TRUE', 'false', 'False', 'FALSE'])('boolean %s is YAML 1.2 core', (v) => {
+    expect(getBooleanInput({ INPUT_X: v }, 'x', !v.toLowerCase().startsWith('t'))).toBe(v.toLowerCase() === 'true');
+  });
+});

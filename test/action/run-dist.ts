@@ -1,0 +1,128 @@
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { REPO } from '../helpers/cli.js';
+
+export const DIST = path.join(REPO, 'dist', 'index.js');
+
+export interface DistRun {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly outputs: Record<string, string>;
+  readonly summary: string;
+  readonly workspace: string;
+}
+
+/** A workspace like a runner's checkout: the demo project copied under `app/`, plus what a test adds. */
+export function makeWorkspace(extra: Record<string, string> = {}): string {
+  const ws = mkdtempSync(path.join(tmpdir(), 'chainproof-ws-'));
+  cpSync(path.join(REPO, 'fixtures', 'demo-project'), path.join(ws, 'app'), { recursive: true });
+  for (const [rel, text] of Object.entries(extra)) {
+    mkdirSync(path.dirname(path.join(ws, rel)), { recursive: true });
+    writeFileSync(path.join(ws, rel), text);
+  }
+  return ws;
+}
+
+/**
+ * Run the committed bundle the way the runner does: `node dist/index.js` with the inputs as `INPUT_*` variables
+ * (names as GitHub derives them), GITHUB_WORKSPACE as the working directory, and GITHUB_OUTPUT /
+ * GITHUB_STEP_SUMMARY as files. `command` lets a test run it under another Node (e.g. `npx -y node@24`).
+ */
+export function runDist(
+  workspace: string,
+  inputs: Record<string, string>,
+  opts: { command?: readonly string[]; env?: Record<string, string> } = {},
+): DistRun {
+  if (!existsSync(DIST)) throw new Error('dist/index.js is missing: run `npm run bundle`');
+  const runnerDir = mkdtempSync(path.join(tmpdir(), 'chainproof-runner-'));
+  const outputFile = path.join(runnerDir, 'output');
+  const summaryFile = path.join(runnerDir, 'summary');
+  writeFileSync(outputFile, '');
+  writeFileSync(summaryFile, '');
+  const env: Record<string, string> = {
+    PATH: process.env['PATH'] ?? '',
+    HOME: runnerDir,
+    CI: 'true',
+    GITHUB_ACTIONS: 'true',
+    GITHUB_WORKSPACE: workspace,
+    GITHUB_OUTPUT: outputFile,
+    GITHUB_STEP_SUMMARY: summaryFile,
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_REPOSITORY: 'acme/demo',
+    GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
+    RUNNER_TEMP: runnerDir,
+    ...opts.env,
+  };
+  for (const [id, value] of Object.entries(inputs)) env[`INPUT_${id.replace(/ /g, '_').toUpperCase()}`] = value;
+  const [cmd, ...args] = opts.command ?? [process.execPath];
+  const r = spawnSync(cmd!, [...args, DIST], {
+    cwd: workspace,
+    env,
+    encoding: 'utf8',
+    timeout: 300_000,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return {
+    code: r.status ?? -1,
+    stdout: r.stdout ?? '',
+    stderr: r.stderr ?? '',
+    outputs: parseOutputFile(readFileSync(outputFile, 'utf8')),
+    summary: readFileSync(summaryFile, 'utf8'),
+    workspace,
+  };
+}
+
+/** Read GITHUB_OUTPUT the way the runner does: `name<<DELIM` … `DELIM` blocks, or `name=value` lines. */
+export function parseOutputFile(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (line === '') continue;
+    const heredoc = /^([^=<]+)<<(.+)$/.exec(line);
+    if (heredoc) {
+      const [, name, delim] = heredoc;
+      const value: string[] = [];
+      for (i++; i < lines.length && lines[i] !== delim; i++) value.push(lines[i]!);
+      if (i >= lines.length) throw new Error(`output ${name}: delimiter ${delim} never closes`);
+      out[name!] = value.join('\n');
+      continue;
+    }
+    const eq = line.indexOf('=');
+    if (eq < 0) throw new Error(`malformed GITHUB_OUTPUT line: ${line}`);
+    out[line.slice(0, eq)] = line.slice(eq + 1);
+  }
+  return out;
+}
+
+/** Workflow-command annotations printed on stdout, with properties and message decoded. */
+export function parseAnnotations(stdout: string): { level: string; props: Record<string, string>; message: string }[] {
+  const decode = (s: string) =>
+    s.replace(/%3A/g, ':').replace(/%2C/g, ',').replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%');
+  const found = [];
+  let stopToken: string | undefined;
+  for (const line of stdout.split('\n')) {
+    // Between ::stop-commands::TOKEN and ::TOKEN:: the runner obeys no command; neither do we.
+    if (stopToken !== undefined) {
+      if (line === `::${stopToken}::`) stopToken = undefined;
+      continue;
+    }
+    const stop = /^::stop-commands::(.+)$/.exec(line);
+    if (stop) {
+      stopToken = stop[1];
+      continue;
+    }
+    const m = /^::(error|warning|notice)(?: ([^:]*))?::(.*)$/.exec(line);
+    if (!m) continue;
+    const props: Record<string, string> = {};
+    for (const kv of (m[2] ?? '').split(',').filter(Boolean)) {
+      const eq = kv.indexOf('=');
+      props[kv.slice(0, eq)] = decode(kv.slice(eq + 1));
+    }
+    found.push({ level: m[1]!, props, message: decode(m[3]!) });
+  }
+  return found;
+}
