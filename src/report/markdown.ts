@@ -153,9 +153,13 @@ function cell(text: string): string {
   return escapeMd(one.length > MAX_CELL_CHARS ? `${one.slice(0, MAX_CELL_CHARS)}…` : one);
 }
 
-/** Backslash-escape every ASCII punctuation Markdown or GFM could read as syntax (CommonMark allows any). */
+/**
+ * Backslash-escape the ASCII punctuation Markdown or GFM could read as syntax inside a line (emphasis, code,
+ * links, images, HTML, entities, table pipes, strikethrough, autolinks, mentions); CommonMark allows escaping any.
+ * Line-start syntax (`-`, `+`, `1.`) cannot occur: every scanned string is placed after other text.
+ */
 export function escapeMd(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>~&:@"'=]/g, '\\$&');
+  return text.replace(/[\\`*_{}[\]()#!|<>~&:@]/g, '\\$&');
 }
 
 /** Rule IDs go in code spans; only our own IDs should, but never let a backtick close one. */
