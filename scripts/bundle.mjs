@@ -39,6 +39,9 @@ export async function bundle(outdir = path.join(REPO, 'dist')) {
     // Prefer packages' ES module builds: some `main` builds are UMD wrappers whose run-time require()s of their
     // own files (jsonc-parser) esbuild cannot follow.
     mainFields: ['module', 'main'],
+    // Module paths in the bundle's comments stay `node_modules/…` even when node_modules is a symlink
+    // (a clean export of the repository for a release build), so the output depends only on the sources.
+    preserveSymlinks: true,
     sourcemap: false,
     minify: false,
     keepNames: true,

@@ -47,6 +47,7 @@ describe('scripts/check-dist.mjs (the CI step that keeps dist/ honest)', () => {
     const text = readFileSync(path.join(fresh, 'index.js'), 'utf8');
     expect(JSON.parse(readFileSync(path.join(fresh, 'package.json'), 'utf8'))).toEqual({ type: 'module' });
     expect(text).not.toContain(REPO);
+    expect(text).not.toMatch(/^\/\/ \.\.\//m);
     expect(text).not.toMatch(/sourceMappingURL/);
   });
 });
