@@ -11,9 +11,27 @@ export function jsonPropertyLines(
   select: (path: readonly (string | number)[], property: string) => string | undefined,
 ): Map<string, number> {
   const lines = new Map<string, number>();
+  // Track the container path by hand: jsonc-parser's pathSupplier copies the path on every call.
+  const path: (string | number)[] = [];
+  const kinds: ('o' | 'a')[] = [];
+  const lastKey: (string | number)[] = [];
+  const enter = (kind: 'o' | 'a') => {
+    const depth = kinds.length;
+    if (depth > 0) path.push(kinds[depth - 1] === 'o' ? (lastKey[depth - 1] ?? '') : 0);
+    kinds.push(kind);
+  };
+  const leave = () => {
+    kinds.pop();
+    if (kinds.length > 0) path.pop();
+  };
   visit(text, {
-    onObjectProperty(property, _offset, _length, startLine, _startCharacter, pathSupplier) {
-      const key = select(pathSupplier(), property);
+    onObjectBegin: () => enter('o'),
+    onArrayBegin: () => enter('a'),
+    onObjectEnd: leave,
+    onArrayEnd: leave,
+    onObjectProperty(property, _offset, _length, startLine) {
+      lastKey[kinds.length - 1] = property;
+      const key = select(path, property);
       if (key !== undefined && !lines.has(key)) lines.set(key, startLine + 1);
     },
   });

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { load as loadYaml, FAILSAFE_SCHEMA } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { parseLockfile } from '../../src/deps/index.js';
+import { repoWith, scanDeps } from './helpers.js';
 
 const DIR = path.resolve(import.meta.dirname, '../../fixtures/lockfiles');
 
@@ -76,5 +77,38 @@ describe('real lockfiles', () => {
       expect(lines[p.line - 1], `${p.key}`).toContain(keyText.split('/').pop()!.split('(')[0]!.split('_')[0]!);
       expect(p.path.length).toBeGreaterThan(0);
     }
+  });
+});
+
+describe('a monorepo with every real lockfile and a broken one', () => {
+  it('reports each lockfile against its own path and goes on past the broken one', async () => {
+    const files: Record<string, { copy: string } | string> = {};
+    for (const { file } of cases) {
+      const name = file.endsWith('npm-shrinkwrap.json')
+        ? 'npm-shrinkwrap.json'
+        : LOCKFILE_NAME[file.split('.').pop()!]!;
+      files[`apps/${file.replace(/\W+/g, '-')}/${name}`] = { copy: file };
+    }
+    files['broken/package-lock.json'] = '{"lockfileVersion": 3, "packages": {';
+    const root = await repoWith(files);
+    const r = await scanDeps(root);
+    expect(r.graphs.map((g) => g.lockfile)).toEqual(
+      Object.keys(files)
+        .filter((p) => !p.startsWith('broken/'))
+        .sort(),
+    );
+    const unparseable = r.findings.filter((f) => f.ruleId === 'CPD001');
+    expect(unparseable.map((f) => [f.location.path, f.location.line])).toEqual([['broken/package-lock.json', 1]]);
+    expect(unparseable[0]!.message).toContain('broken/package-lock.json');
+    // No "missing integrity" on workspace links or folders.
+    const linkLines = new Set(
+      r.graphs.flatMap((g) =>
+        g.packages.filter((p) => p.source === 'link' || p.source === 'workspace').map((p) => `${g.lockfile}:${p.line}`),
+      ),
+    );
+    expect(linkLines.size).toBeGreaterThan(0);
+    const missing = r.findings.filter((f) => f.ruleId === 'CPD002');
+    expect(missing.filter((f) => linkLines.has(`${f.location.path}:${f.location.line}`))).toEqual([]);
+    for (const f of r.findings) expect(f.location.line).toBeGreaterThan(0);
   });
 });
