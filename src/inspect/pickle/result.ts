@@ -7,7 +7,7 @@ export interface PickleBudget {
   readonly maxStack: number;
   /** Open MARKs at once: the nesting depth of tuples, lists and dicts under construction. */
   readonly maxMarks: number;
-  /** Bytes of strings decoded for naming. */
+  /** Characters of decoded strings the memo keeps alive. */
   readonly maxMaterialised: number;
   /** Longest protocol-0 text line. */
   readonly maxLine: number;
@@ -18,7 +18,7 @@ export interface PickleBudget {
 export const DEFAULT_BUDGET: PickleBudget = {
   maxOpcodes: 2_000_000_000,
   maxMemo: 10_000_000,
-  maxStack: 10_000_000,
+  maxStack: 1_000_000,
   maxMarks: 100_000,
   maxMaterialised: 256 << 20,
   maxLine: 1 << 20,

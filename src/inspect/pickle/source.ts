@@ -142,6 +142,14 @@ export class ByteSource {
     return out;
   }
 
+  /** `n` bytes decoded as UTF-8 (lossy, for naming) straight from the window. */
+  text(n: number): string {
+    if (n > this.remaining || !this.ensure(n)) throw new TruncatedError(`needed ${n} bytes`);
+    const out = this.buf.toString('utf8', this.p, this.p + n);
+    this.p += n;
+    return out;
+  }
+
   /** Skip `n` bytes without reading them into memory. */
   skip(n: number): void {
     if (!(n <= this.remaining)) throw new TruncatedError(`needed ${n} bytes`);

@@ -1,11 +1,10 @@
 import type { ByteSource } from './source.js';
 import { TruncatedError } from './source.js';
-import type { CallKind, PickleBudget, PickleRun, ProblemKind } from './result.js';
+import type { CallKind, CallSite, PickleBudget, PickleRun, ProblemKind } from './result.js';
 import { DEFAULT_BUDGET } from './result.js';
 import {
   decodeRawUnicodeEscape,
   decodeStringLine,
-  decodeUtf8Lenient,
   decodeUtf8Strict,
   parseDecimalLine,
   parseFloatLine,
@@ -109,12 +108,6 @@ export function runPickle(src: ByteSource, opts: VmOptions = {}): PickleRun {
     if (m === undefined) fail(`${opName(op)} without a MARK`);
     return stack.splice(m!);
   };
-  const keepString = (b: Buffer, lenient: boolean): string | undefined => {
-    materialised += b.length;
-    if (materialised > budget.maxMaterialised)
-      throw new Stop('budget', `decoded strings exceeded ${budget.maxMaterialised} bytes`);
-    return lenient ? decodeUtf8Lenient(b) : decodeUtf8Strict(b);
-  };
   const readLine = (): Buffer => {
     const l = src.line(budget.maxLine);
     if (l === undefined) {
@@ -129,7 +122,7 @@ export function runPickle(src: ByteSource, opts: VmOptions = {}): PickleRun {
       src.skip(n);
       return { k: 'str', s: undefined, len: n };
     }
-    return { k: 'str', s: keepString(src.bytes(n), true), len: n };
+    return { k: 'str', s: src.text(n), len: n };
   };
   const readBytes = (n: number, mutable = false): Value => {
     if (n > src.remaining) fail(`pickle data was truncated (bytes of ${n})`);
@@ -149,19 +142,35 @@ export function runPickle(src: ByteSource, opts: VmOptions = {}): PickleRun {
     run.globals.set(key, ref);
     return ref;
   };
+  // Calls on a global are cached by (kind, GlobalRef object, onGlobal): building string keys per call dominated.
+  const callCache = new Map<string, Map<GlobalRef, CallSite>>();
   const recordCall = (kind: CallKind, callee: Value): void => {
     const target = originGlobal(callee);
     const onGlobal = callee.k === 'global';
+    let byRef: Map<GlobalRef, CallSite> | undefined;
+    if (target) {
+      const ck = onGlobal ? `${kind}!` : kind;
+      byRef = callCache.get(ck);
+      if (!byRef) callCache.set(ck, (byRef = new Map<GlobalRef, CallSite>()));
+      const hit = byRef.get(target);
+      if (hit) {
+        hit.count++;
+        return;
+      }
+    }
     const computed = CALLS.has(kind) && callee.k !== 'global';
     const key = `${kind}\u0000${target ? `${target.module}\u0000${target.name}` : describe(callee)}\u0000${onGlobal}`;
     const seen = run.calls.get(key);
     if (seen) {
       seen.count++;
+      byRef?.set(target!, seen);
       return;
     }
     if (run.calls.size >= budget.maxDistinct)
       throw new Stop('budget', `more than ${budget.maxDistinct} distinct calls`);
-    run.calls.set(key, { kind, target, onGlobal, computed, offset: opAt, count: 1 });
+    const site: CallSite = { kind, target, onGlobal, computed, offset: opAt, count: 1 };
+    run.calls.set(key, site);
+    byRef?.set(target!, site);
   };
   const makeTuple = (items: Value[]): Value => {
     const t: ContainerValue = { k: 'tuple', items: items.slice(0, KEEP_ITEMS), count: items.length, expanded: 1 };
@@ -231,7 +240,14 @@ export function runPickle(src: ByteSource, opts: VmOptions = {}): PickleRun {
     if (i === undefined || i < 0) fail('invalid or negative PUT argument');
     if (!memo.has(i!) && memo.size >= budget.maxMemo)
       throw new Stop('budget', `memo exceeded ${budget.maxMemo} entries`);
-    memo.set(i!, top());
+    const v = top();
+    if (v.k === 'str' && v.s !== undefined) {
+      // Strings the memo keeps alive are what a hostile stream can pile up; count them.
+      materialised += v.s.length;
+      if (materialised > budget.maxMaterialised)
+        throw new Stop('budget', `memoized strings exceeded ${budget.maxMaterialised} bytes`);
+    }
+    memo.set(i!, v);
   };
   const doGlobal = (module: string | undefined, name: string | undefined, opcode: GlobalRef['opcode']): Value => {
     if (module === undefined || name === undefined) fail(`${opcode} module or name is not valid UTF-8 text`);
