@@ -1,0 +1,157 @@
+import { bundleFromJSON, type Bundle } from '@sigstore/bundle';
+
+/** What a Sigstore bundle signs. */
+export type BundleContent =
+  | {
+      readonly kind: 'dsse';
+      readonly payloadType: string;
+      readonly payload: Buffer;
+      readonly signatures: readonly { readonly sig: Buffer; readonly keyid: string }[];
+    }
+  | { readonly kind: 'message'; readonly algorithm: string; readonly digest: Buffer; readonly signature: Buffer };
+
+/** Who the bundle says signed it. */
+export type BundleMaterial =
+  | { readonly kind: 'certificate'; /** Leaf first. */ readonly certificates: readonly Buffer[] }
+  | {
+      readonly kind: 'key';
+      readonly hint: string;
+      /** PEM that model_signing < 1.0 embedded; a claim, never trusted. */ readonly embedded?: Buffer;
+    };
+
+export interface ParsedBundle {
+  readonly mediaType: string;
+  readonly content: BundleContent;
+  readonly material: BundleMaterial;
+  readonly tlogEntries: number;
+  /** The bundle as @sigstore/bundle accepts it; undefined when only the lenient reading succeeded. */
+  readonly strict: Bundle | undefined;
+  /** Why @sigstore/bundle rejected it (v0.3 certificate-chain bundles of model_signing, for example). */
+  readonly strictError: string | undefined;
+}
+
+export class BundleParseError extends Error {
+  override readonly name = 'BundleParseError';
+}
+
+/** Bundles are small; anything bigger is hostile or not a bundle. */
+export const MAX_BUNDLE_BYTES = 16 * 1024 * 1024;
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Parse a bundle. Attacker-controlled JSON: every field is type-checked and base64 is decoded strictly (Node's
+ * decoder silently skips bad characters). The strict @sigstore/bundle reading is kept for Sigstore verification;
+ * the lenient one serves key and certificate-chain verification, which @sigstore/verify cannot do for these.
+ */
+export function parseBundle(input: string | Buffer): ParsedBundle {
+  if (input.length > MAX_BUNDLE_BYTES) throw new BundleParseError('bundle is larger than 16 MiB');
+  let json: unknown;
+  try {
+    json = JSON.parse(typeof input === 'string' ? input : input.toString('utf8')) as unknown;
+  } catch (err) {
+    throw new BundleParseError(`not valid JSON: ${(err as Error).message}`);
+  }
+  if (!isObject(json)) throw new BundleParseError('not a JSON object');
+  const mediaType = json['mediaType'];
+  if (
+    typeof mediaType !== 'string' ||
+    !/^application\/vnd\.dev\.sigstore\.bundle(\+json;version=0\.[123]|\.v0\.3\+json)$/.test(mediaType)
+  )
+    throw new BundleParseError(`unsupported bundle mediaType ${JSON.stringify(mediaType)}`);
+  const vm = json['verificationMaterial'];
+  if (!isObject(vm)) throw new BundleParseError('verificationMaterial is missing');
+  const tlog = vm['tlogEntries'];
+  if (tlog !== undefined && !Array.isArray(tlog))
+    throw new BundleParseError('verificationMaterial.tlogEntries is not an array');
+  let strict: Bundle | undefined;
+  let strictError: string | undefined;
+  try {
+    strict = bundleFromJSON(json);
+  } catch (err) {
+    strictError = (err as Error).message;
+  }
+  return {
+    mediaType,
+    content: readContent(json),
+    material: readMaterial(vm),
+    tlogEntries: Array.isArray(tlog) ? tlog.length : 0,
+    strict,
+    strictError,
+  };
+}
+
+export function decodeBase64(value: unknown, field: string): Buffer {
+  if (typeof value !== 'string' || !BASE64.test(value)) throw new BundleParseError(`${field} is not valid base64`);
+  return Buffer.from(value, 'base64');
+}
+
+function readContent(json: Json): BundleContent {
+  const env = json['dsseEnvelope'];
+  const msg = json['messageSignature'];
+  if (isObject(env) === isObject(msg))
+    throw new BundleParseError('bundle must hold exactly one of dsseEnvelope, messageSignature');
+  if (isObject(env)) {
+    const payloadType = env['payloadType'];
+    if (typeof payloadType !== 'string') throw new BundleParseError('dsseEnvelope.payloadType is missing');
+    const sigs = env['signatures'];
+    if (!Array.isArray(sigs) || sigs.length !== 1)
+      throw new BundleParseError('dsseEnvelope must carry exactly one signature');
+    const signatures = sigs.map((s: unknown, i) => {
+      if (!isObject(s)) throw new BundleParseError(`dsseEnvelope.signatures[${i}] is not an object`);
+      const keyid = s['keyid'];
+      return {
+        sig: decodeBase64(s['sig'], `dsseEnvelope.signatures[${i}].sig`),
+        keyid: typeof keyid === 'string' ? keyid : '',
+      };
+    });
+    return { kind: 'dsse', payloadType, payload: decodeBase64(env['payload'], 'dsseEnvelope.payload'), signatures };
+  }
+  const m = msg as Json;
+  const md = m['messageDigest'];
+  if (!isObject(md)) throw new BundleParseError('messageSignature.messageDigest is missing');
+  const algorithm = md['algorithm'];
+  if (typeof algorithm !== 'string') throw new BundleParseError('messageSignature.messageDigest.algorithm is missing');
+  return {
+    kind: 'message',
+    algorithm,
+    digest: decodeBase64(md['digest'], 'messageSignature.messageDigest.digest'),
+    signature: decodeBase64(m['signature'], 'messageSignature.signature'),
+  };
+}
+
+function readMaterial(vm: Json): BundleMaterial {
+  const cert = vm['certificate'];
+  const chain = vm['x509CertificateChain'];
+  const key = vm['publicKey'];
+  if (isObject(cert))
+    return {
+      kind: 'certificate',
+      certificates: [decodeBase64(cert['rawBytes'], 'verificationMaterial.certificate.rawBytes')],
+    };
+  if (isObject(chain)) {
+    const certs = chain['certificates'];
+    if (!Array.isArray(certs) || certs.length === 0)
+      throw new BundleParseError('verificationMaterial.x509CertificateChain.certificates is empty');
+    if (certs.length > 10) throw new BundleParseError('certificate chain is longer than 10 certificates');
+    return {
+      kind: 'certificate',
+      certificates: certs.map((c: unknown, i) =>
+        decodeBase64(
+          isObject(c) ? c['rawBytes'] : undefined,
+          `verificationMaterial.x509CertificateChain.certificates[${i}].rawBytes`,
+        ),
+      ),
+    };
+  }
+  if (isObject(key)) {
+    // model_signing before 1.0 wrote the PEM as `rawBytes` with no hint; the hint is advisory either way.
+    const hint = key['hint'];
+    const raw = key['rawBytes'];
+    const embedded = raw === undefined ? undefined : decodeBase64(raw, 'verificationMaterial.publicKey.rawBytes');
+    return { kind: 'key', hint: typeof hint === 'string' ? hint : '', ...(embedded ? { embedded } : {}) };
+  }
+  throw new BundleParseError('verificationMaterial has no certificate, certificate chain or public key');
+}

@@ -1,0 +1,223 @@
+import { createHash, X509Certificate } from 'node:crypto';
+import type { Bundle } from '@sigstore/bundle';
+import type { ParsedBundle } from '../bundle/parse.js';
+import { IN_TOTO_PAYLOAD_TYPE, parseStatement, subjectMatches, type Statement } from '../bundle/intoto.js';
+import { withPublicKey, type TrustRoot } from '../trust/root.js';
+import { describeKey, parsePublicKey } from '../trust/keys.js';
+import { describeExpected, matchesSigner, type NamedSigner } from '../policy/signers.js';
+import { checkChainOrder, verifyChainToAnchors } from './chain.js';
+import { verifyContentSignature } from './signature.js';
+import { verifyWithSigstore, type Thresholds } from './sigstore.js';
+import { fail, type BundleVerdict, type SeenSigner } from './types.js';
+
+export interface BundleCheck extends Thresholds {
+  readonly trust: TrustRoot;
+  /** Signers allowed here. Empty: any Sigstore identity valid under the trust root (keys and CAs need naming). */
+  readonly signers: readonly NamedSigner[];
+  /** The artifact's bytes (required for message signatures; DSSE subjects are compared with its digest). */
+  readonly artifact?: Buffer;
+}
+
+const MESSAGE_DIGESTS: Record<string, string> = { SHA2_256: 'sha256', SHA2_384: 'sha384', SHA2_512: 'sha512' };
+
+/** Verify one parsed bundle: signature, signer against the allowed ones, and its binding to the artifact. */
+export function verifyParsedBundle(bundle: ParsedBundle, check: BundleCheck): BundleVerdict {
+  const { content, material } = bundle;
+  if (content.kind === 'message') {
+    if (!check.artifact)
+      return fail('unverifiable', 'a message signature can only be checked against the artifact it signs');
+    const alg = MESSAGE_DIGESTS[content.algorithm];
+    if (!alg) return fail('unverifiable', `unsupported message digest algorithm ${content.algorithm}`);
+    const actual = createHash(alg).update(check.artifact).digest();
+    if (!actual.equals(content.digest))
+      return fail(
+        'digest-mismatch',
+        `the bundle signs ${alg}:${content.digest.toString('hex')}, the artifact is ${alg}:${actual.toString('hex')}`,
+      );
+  }
+  let verdict: BundleVerdict;
+  if (material.kind === 'key') verdict = verifyKeyed(bundle, check);
+  else if (bundle.tlogEntries === 0 && bundle.strict === undefined) verdict = verifyCertificateChain(bundle, check);
+  else if (bundle.strict === undefined)
+    return fail('malformed', `not a valid Sigstore bundle: ${bundle.strictError ?? 'unknown error'}`);
+  else verdict = verifyKeyless(bundle, bundle.strict, check);
+  return verdict.ok ? bindStatement(bundle, verdict, check) : verdict;
+}
+
+function verifyKeyless(bundle: ParsedBundle, strict: Bundle, check: BundleCheck): BundleVerdict {
+  if (bundle.material.kind === 'certificate' && bundle.material.certificates.length > 1) {
+    const bad = checkChainOrder(bundle.material.certificates);
+    if (bad) return fail('invalid', `malformed certificate chain: ${bad}`);
+  }
+  const result = verifyWithSigstore(strict, check.artifact, check.trust.material, check);
+  if (!result.ok) return fail('invalid', `Sigstore verification failed: ${result.reason}`);
+  const id = result.signer.identity;
+  const seen: SeenSigner = {
+    kind: 'sigstore',
+    subject: id?.subjectAlternativeName ?? '',
+    issuer: id?.extensions?.issuer ?? '',
+  };
+  if (check.signers.length === 0) return { ok: true, signer: seen, signerName: undefined, statement: undefined };
+  const match = check.signers.find((s) => matchesSigner(seen, s));
+  if (!match)
+    return fail(
+      'untrusted-signer',
+      `signed by ${seen.subject} (issuer ${seen.issuer}); allowed: ${describeExpected(check.signers)}`,
+      seen,
+    );
+  return { ok: true, signer: seen, signerName: match.name, statement: undefined };
+}
+
+function verifyKeyed(bundle: ParsedBundle, check: BundleCheck): BundleVerdict {
+  const material = bundle.material;
+  if (material.kind !== 'key') throw new Error('unreachable');
+  const keys = check.signers.filter((s) => s.kind === 'key');
+  const claimed = claimedKey(material.embedded);
+  const claimedSeen: SeenSigner | undefined = claimed
+    ? { kind: 'key', fingerprint: claimed.fingerprint }
+    : material.hint
+      ? { kind: 'key', fingerprint: `hint ${material.hint}` }
+      : undefined;
+  if (keys.length === 0) {
+    const what = `signed with a public key${claimedSeen ? ` (${claimedSeen.kind === 'key' ? claimedSeen.fingerprint : ''})` : ''}`;
+    return check.signers.length === 0
+      ? fail('unverifiable', `${what}; the policy names no key to verify it with`, claimedSeen)
+      : fail('untrusted-signer', `${what}; allowed: ${describeExpected(check.signers)}`, claimedSeen);
+  }
+  for (const signer of keys) {
+    const seen: SeenSigner = { kind: 'key', fingerprint: signer.key.fingerprint };
+    let ok: boolean;
+    if (bundle.strict && bundle.tlogEntries > 0) {
+      ok = verifyWithSigstore(bundle.strict, check.artifact, withPublicKey(check.trust, signer.key.key), check).ok;
+    } else {
+      // Key-signed bundles without a log entry (model_signing's key method): the key is the whole trust.
+      ok = verifyContentSignature(bundle.content, signer.key, check.artifact);
+    }
+    if (ok) return { ok: true, signer: seen, signerName: signer.name, statement: undefined };
+  }
+  // Tell a wrong key from a broken signature: the bundle's own key (if any) is only used for this diagnosis.
+  if (
+    claimed &&
+    !keys.some((k) => k.key.fingerprint === claimed.fingerprint) &&
+    verifyContentSignature(bundle.content, claimed, check.artifact)
+  )
+    return fail(
+      'untrusted-signer',
+      `signed by key ${claimed.fingerprint}; allowed: ${describeExpected(keys)}`,
+      claimedSeen,
+    );
+  if (material.hint && !keys.some((k) => k.key.hints.includes(material.hint)))
+    return fail(
+      'untrusted-signer',
+      `signed by a key with hint ${material.hint}; allowed: ${describeExpected(keys)}`,
+      claimedSeen,
+    );
+  return fail('invalid', `the signature does not verify with ${describeExpected(keys)}`, claimedSeen);
+}
+
+function claimedKey(embedded: Buffer | undefined): ReturnType<typeof describeKey> | undefined {
+  if (!embedded) return undefined;
+  try {
+    return parsePublicKey(embedded);
+  } catch {
+    return undefined;
+  }
+}
+
+function verifyCertificateChain(bundle: ParsedBundle, check: BundleCheck): BundleVerdict {
+  if (bundle.material.kind !== 'certificate') throw new Error('unreachable');
+  const chain = bundle.material.certificates;
+  let leaf: X509Certificate;
+  try {
+    leaf = new X509Certificate(chain[0]!);
+  } catch (err) {
+    return fail('malformed', `the signing certificate cannot be parsed (${(err as Error).message})`);
+  }
+  const seen: SeenSigner = {
+    kind: 'certificate',
+    subject: leaf.subjectAltName ?? leaf.subject.replace(/\n/g, ', '),
+    issuer: leaf.issuer.replace(/\n/g, ', '),
+  };
+  const cas = check.signers.filter((s) => s.kind === 'certificate');
+  if (cas.length === 0)
+    return check.signers.length === 0
+      ? fail(
+          'unverifiable',
+          `signed with certificate ${seen.subject} (no transparency log entry); the policy names no CA to verify it with`,
+          seen,
+        )
+      : fail(
+          'untrusted-signer',
+          `signed with certificate ${seen.subject} issued by ${seen.issuer}; allowed: ${describeExpected(check.signers)}`,
+          seen,
+        );
+  const reasons: string[] = [];
+  for (const signer of cas) {
+    const result = verifyChainToAnchors(chain, signer.cas);
+    if (!result.ok) {
+      reasons.push(`${signer.name}: ${result.reason}`);
+      continue;
+    }
+    let key;
+    try {
+      key = describeKey(result.leaf.publicKey);
+    } catch (err) {
+      return fail('unverifiable', `the signing certificate's key is not supported (${(err as Error).message})`, seen);
+    }
+    if (!verifyContentSignature(bundle.content, key, check.artifact))
+      return fail('invalid', `the signature does not verify with the key of certificate ${seen.subject}`, seen);
+    if (!matchesSigner(seen, signer)) {
+      reasons.push(`${signer.name}: subject ${seen.subject} is not ${signer.subject ?? ''}`);
+      continue;
+    }
+    return { ok: true, signer: seen, signerName: signer.name, statement: undefined };
+  }
+  return fail(
+    'untrusted-signer',
+    `certificate ${seen.subject} issued by ${seen.issuer} is not allowed (${reasons.join('; ')})`,
+    seen,
+  );
+}
+
+/** Read the in-toto statement of a DSSE bundle and, for a detached artifact, check it names the artifact. */
+function bindStatement(bundle: ParsedBundle, verdict: BundleVerdict & { ok: true }, check: BundleCheck): BundleVerdict {
+  const content = bundle.content;
+  if (content.kind !== 'dsse') return verdict;
+  if (content.payloadType !== IN_TOTO_PAYLOAD_TYPE) {
+    return check.artifact
+      ? fail(
+          'unverifiable',
+          `the DSSE payload (${content.payloadType}) is not an in-toto statement, so it names no artifact to compare`,
+          verdict.signer,
+        )
+      : verdict;
+  }
+  let statement: Statement;
+  try {
+    statement = parseStatement(content.payloadType, content.payload);
+  } catch (err) {
+    return fail('malformed', (err as Error).message, verdict.signer);
+  }
+  if (check.artifact) {
+    const algs = [...new Set(statement.subjects.flatMap((s) => Object.keys(s.digest)))].filter((a) =>
+      ['sha256', 'sha384', 'sha512'].includes(a),
+    );
+    const artifact = check.artifact;
+    if (!algs.some((a) => subjectMatches(statement, a, createHash(a).update(artifact).digest('hex')))) {
+      const want = statement.subjects
+        .map((s) =>
+          Object.entries(s.digest)
+            .map(([a, h]) => `${a}:${h}`)
+            .join(','),
+        )
+        .join(' ');
+      const alg = algs[0] ?? 'sha256';
+      return fail(
+        'digest-mismatch',
+        `the statement's subject is ${want}, the artifact is ${alg}:${createHash(alg).update(artifact).digest('hex')}`,
+        verdict.signer,
+      );
+    }
+  }
+  return { ...verdict, statement };
+}

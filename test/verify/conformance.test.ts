@@ -1,0 +1,56 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { verifyArtifactBundle } from '../../src/verify/artifact.js';
+import { loadTrustedRoot } from '../../src/verify/trust/root.js';
+import { resolveSigners } from '../../src/verify/policy/signers.js';
+import { ConfigError } from '../../src/core/errors.js';
+
+const DIR = path.resolve('fixtures/sigstore/conformance/bundle-verify');
+const DEFAULT_IDENTITY =
+  'https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main';
+const DEFAULT_ISSUER = 'https://token.actions.githubusercontent.com';
+
+const cases = readdirSync(DIR)
+  .filter((d) => statSync(path.join(DIR, d)).isDirectory())
+  .map((name) => ({ name, want: name.endsWith('_fail') ? 'fail' : 'pass' }));
+
+/** Run one case the way `chainproof verify` does: load the trust root, the signer, then verify. */
+async function runCase(name: string): Promise<{ verdict: 'pass' | 'fail'; detail: string }> {
+  const at = (f: string) => path.join(DIR, name, f);
+  const opt = (f: string) => (existsSync(at(f)) ? readFileSync(at(f), 'utf8').trim() : undefined);
+  let trust;
+  try {
+    trust = await loadTrustedRoot(existsSync(at('trusted_root.json')) ? at('trusted_root.json') : undefined);
+  } catch (err) {
+    if (err instanceof ConfigError) return { verdict: 'fail', detail: `trust root rejected: ${err.message}` };
+    throw err;
+  }
+  const key = opt('key.pub');
+  const signers = await resolveSigners(
+    key !== undefined
+      ? { conformance: { kind: 'key', key } }
+      : {
+          conformance: {
+            kind: 'sigstore',
+            issuer: opt('issuer') ?? DEFAULT_ISSUER,
+            subject: opt('identity') ?? DEFAULT_IDENTITY,
+          },
+        },
+    DIR,
+    'conformance',
+  );
+  const artifact = readFileSync(existsSync(at('artifact')) ? at('artifact') : path.join(DIR, 'a.txt'));
+  const v = verifyArtifactBundle({ bundle: readFileSync(at('bundle.sigstore.json')), artifact, trust, signers });
+  return v.ok ? { verdict: 'pass', detail: '' } : { verdict: 'fail', detail: `${v.code}: ${v.reason}` };
+}
+
+describe('sigstore-conformance bundle-verify through verifyArtifactBundle', () => {
+  it('has the whole suite', () => {
+    expect(cases.length).toBe(50);
+  });
+  it.each(cases)('$name → $want', async ({ name, want }) => {
+    const got = await runCase(name);
+    expect(got.verdict, got.detail).toBe(want);
+  });
+});
