@@ -66,7 +66,7 @@ async function scanAndReport(
     verifyTarballs: inputs.verifyTarballs,
     cacheDir:
       inputs.cacheDirectory !== undefined
-        ? inWorkspace(inputs.cacheDirectory)
+        ? inWorkspace(expandHome(inputs.cacheDirectory))
         : path.resolve(env['CHAINPROOF_CACHE_DIR'] ?? path.join(homedir(), '.cache', 'chainproof')),
     registry: inputs.npmRegistry,
     shard: inputs.shard,
@@ -206,4 +206,9 @@ function blobUrl(env: Env, repoPath: ((p: string) => string) | undefined): Links
     const file = repoPath(p).split('/').map(encodeURIComponent).join('/');
     return `${server}/${repo}/blob/${sha}/${file}${line !== undefined ? `#L${line}` : ''}`;
   };
+}
+
+/** `~/x` as actions/cache writes it: the runner does not expand `~` in inputs, so the Action does. */
+export function expandHome(p: string): string {
+  return p === '~' ? homedir() : p.startsWith('~/') ? path.join(homedir(), p.slice(2)) : p;
 }
