@@ -70180,7 +70180,108 @@ var SCANNER_RULES = defineRules([
 ]);
 
 // src/core/rules/signatures.ts
-var SIGNATURES_RULES = defineRules([]);
+var SIGNATURES_RULES = defineRules([
+  {
+    id: "CPS001",
+    name: "SignatureInvalid",
+    short: "A signature does not verify.",
+    full: "The signature, its certificate chain, its transparency-log entry or its timestamp failed cryptographic verification against the trust root. Whatever it claims to sign cannot be trusted: it was forged, corrupted, or made for other content or another Sigstore instance.",
+    help: "Re-sign the artifact (`cosign sign-blob --bundle <file>.sigstore.json <file>`, or `model_signing sign` for a model folder) with an identity the policy allows, and commit the new signature. If the policy names a private Sigstore, set `signatures.trustedRoot` to its `trusted_root.json`.",
+    level: "error",
+    severity: "8.5",
+    tags: ["security", "signatures", "sigstore"]
+  },
+  {
+    id: "CPS002",
+    name: "UntrustedSigner",
+    short: "A signature verifies, but its signer is not one the policy allows.",
+    full: "The signature is cryptographically valid, but the identity (OIDC issuer and subject), key or certificate authority that made it is not among the signers the policy allows for this path. Anyone can obtain a valid Sigstore signature; only the signer makes it meaningful.",
+    help: "Check who signed it (the finding shows the signer seen). If that signer is legitimate, add it to `signatures.signers` in the policy and reference it from the matching `signatures.require` entry; otherwise treat the artifact as untrusted and replace it.",
+    level: "error",
+    severity: "8.0",
+    tags: ["security", "signatures", "identity"]
+  },
+  {
+    id: "CPS003",
+    name: "SignatureMissing",
+    short: "A path the policy requires to be signed has no signature.",
+    full: "The policy (`signatures.require`) says this path must carry a signature from given signers, and none was found: no `model.sig` covering its folder and no `<file>.sigstore.json` / `<file>.sigstore` next to it.",
+    help: "Sign it: `model_signing sign <folder>` writes `model.sig` for a model folder; `cosign sign-blob --bundle <file>.sigstore.json <file>` signs a single artifact. Commit the signature next to the artifact.",
+    level: "error",
+    severity: "7.5",
+    tags: ["security", "signatures", "policy"]
+  },
+  {
+    id: "CPS004",
+    name: "SignedFileChanged",
+    short: "A file differs from the digest its signature records.",
+    full: "A model signature (or a detached bundle) records a digest for this file, and the file on disk hashes differently. The content changed after it was signed.",
+    help: "Restore the signed content, or, if the change is intended, have an allowed signer sign the new content and commit the new signature.",
+    level: "error",
+    severity: "8.5",
+    tags: ["security", "signatures", "integrity"]
+  },
+  {
+    id: "CPS005",
+    name: "SignedFileMissing",
+    short: "A file a signature covers is not in the repository.",
+    full: "The signature lists this file (or names this artifact), but it does not exist. The signed model is incomplete, or files were renamed after signing.",
+    help: "Restore the file, or re-sign the model as it now is.",
+    level: "error",
+    severity: "7.0",
+    tags: ["security", "signatures", "integrity"]
+  },
+  {
+    id: "CPS006",
+    name: "UnsignedFileInSignedModel",
+    short: "A signed model folder contains a file its signature does not cover.",
+    full: "The model folder carries a `model.sig`, but this file is not listed in it. A loader reading the folder would load content nobody signed (for example an added pickle or a replaced config).",
+    help: "Remove the file, re-sign the folder including it, or, if it is not part of the model, list it under `ignore` in the matching `signatures.require` entry of the policy.",
+    level: "error",
+    severity: "7.5",
+    tags: ["security", "signatures", "integrity"]
+  },
+  {
+    id: "CPS007",
+    name: "SignatureUnverifiable",
+    short: "A signature or a signed file could not be checked.",
+    full: "chainproof could not decide whether this signature is valid: it is signed with a key or a certificate authority the policy does not provide, uses an algorithm chainproof cannot compute, or covers a file that could not be read (for example a symlink out of the scan root). Not checked is not clean.",
+    help: "Add the signer to `signatures.signers` (a `key` with its PEM, or a `certificate` with its CA) so chainproof can verify it, or fix the file so it can be read.",
+    level: "warning",
+    severity: "5.0",
+    tags: ["security", "signatures", "unverifiable"]
+  },
+  {
+    id: "CPS008",
+    name: "MalformedSignature",
+    short: "A signature file cannot be parsed, or its content is inconsistent.",
+    full: "The bundle is not valid JSON, is not a Sigstore bundle chainproof understands, exceeds a size bound, or carries a payload that contradicts itself (for example a model manifest whose root digest does not match its listed files).",
+    help: "Regenerate the signature with the signing tool; do not edit signature files by hand.",
+    level: "error",
+    severity: "7.0",
+    tags: ["security", "signatures", "parse"]
+  },
+  {
+    id: "CPS009",
+    name: "ArtifactDigestMismatch",
+    short: "A detached signature signs different content than the artifact next to it.",
+    full: "The bundle `<file>.sigstore.json` verifies, but the digest it signs (the message digest, or the in-toto statement subject) is not the digest of `<file>`. The artifact was changed after signing, or the bundle belongs to another file.",
+    help: "Restore the signed artifact, or sign the current one and commit the new bundle.",
+    level: "error",
+    severity: "8.5",
+    tags: ["security", "signatures", "integrity"]
+  },
+  {
+    id: "CPS010",
+    name: "RegistryNotSigned",
+    short: "The trusted registry is not signed by an allowed signer.",
+    full: "The policy (`signatures.registry.required`) says the trusted registry must carry a Sigstore signature from given signers, so that a pull request cannot quietly add a hash. This registry file has no valid bundle by an allowed signer over its current content.",
+    help: "After reviewing the registry change, have an allowed signer sign it: `cosign sign-blob --bundle trusted-registry/<file>.sigstore.json trusted-registry/<file>`, and commit the bundle with the change.",
+    level: "error",
+    severity: "9.0",
+    tags: ["security", "signatures", "trusted-registry"]
+  }
+]);
 
 // src/core/rules/index.ts
 var RULES = [
@@ -72601,9 +72702,26 @@ __name(printParseErrorCode, "printParseErrorCode");
 // src/deps/lines.ts
 function jsonPropertyLines(text, select) {
   const lines = /* @__PURE__ */ new Map();
+  const path13 = [];
+  const kinds = [];
+  const lastKey = [];
+  const enter = /* @__PURE__ */ __name((kind) => {
+    const depth = kinds.length;
+    if (depth > 0) path13.push(kinds[depth - 1] === "o" ? lastKey[depth - 1] ?? "" : 0);
+    kinds.push(kind);
+  }, "enter");
+  const leave = /* @__PURE__ */ __name(() => {
+    kinds.pop();
+    if (kinds.length > 0) path13.pop();
+  }, "leave");
   visit2(text, {
-    onObjectProperty(property, _offset, _length, startLine, _startCharacter, pathSupplier) {
-      const key = select(pathSupplier(), property);
+    onObjectBegin: /* @__PURE__ */ __name(() => enter("o"), "onObjectBegin"),
+    onArrayBegin: /* @__PURE__ */ __name(() => enter("a"), "onArrayBegin"),
+    onObjectEnd: leave,
+    onArrayEnd: leave,
+    onObjectProperty(property, _offset, _length, startLine) {
+      lastKey[kinds.length - 1] = property;
+      const key = select(path13, property);
       if (key !== void 0 && !lines.has(key)) lines.set(key, startLine + 1);
     }
   });
@@ -77059,6 +77177,13 @@ var ByteSource = class _ByteSource {
     this.p += n;
     return out;
   }
+  /** `n` bytes decoded as UTF-8 (lossy, for naming) straight from the window. */
+  text(n) {
+    if (n > this.remaining || !this.ensure(n)) throw new TruncatedError(`needed ${n} bytes`);
+    const out = this.buf.toString("utf8", this.p, this.p + n);
+    this.p += n;
+    return out;
+  }
   /** Skip `n` bytes without reading them into memory. */
   skip(n) {
     if (!(n <= this.remaining)) throw new TruncatedError(`needed ${n} bytes`);
@@ -77094,7 +77219,7 @@ var ByteSource = class _ByteSource {
 var DEFAULT_BUDGET = {
   maxOpcodes: 2e9,
   maxMemo: 1e7,
-  maxStack: 1e7,
+  maxStack: 1e6,
   maxMarks: 1e5,
   maxMaterialised: 256 << 20,
   maxLine: 1 << 20,
@@ -77211,10 +77336,6 @@ function decodeUtf8Strict(b2) {
   }
 }
 __name(decodeUtf8Strict, "decodeUtf8Strict");
-function decodeUtf8Lenient(b2) {
-  return b2.toString("utf8");
-}
-__name(decodeUtf8Lenient, "decodeUtf8Lenient");
 
 // src/inspect/pickle/vm.ts
 var Stop = class extends Error {
@@ -77283,12 +77404,6 @@ function runPickle(src, opts = {}) {
     if (m2 === void 0) fail3(`${opName(op)} without a MARK`);
     return stack.splice(m2);
   }, "popMark");
-  const keepString = /* @__PURE__ */ __name((b2, lenient) => {
-    materialised += b2.length;
-    if (materialised > budget.maxMaterialised)
-      throw new Stop("budget", `decoded strings exceeded ${budget.maxMaterialised} bytes`);
-    return lenient ? decodeUtf8Lenient(b2) : decodeUtf8Strict(b2);
-  }, "keepString");
   const readLine = /* @__PURE__ */ __name(() => {
     const l = src.line(budget.maxLine);
     if (l === void 0) {
@@ -77303,7 +77418,7 @@ function runPickle(src, opts = {}) {
       src.skip(n);
       return { k: "str", s: void 0, len: n };
     }
-    return { k: "str", s: keepString(src.bytes(n), true), len: n };
+    return { k: "str", s: src.text(n), len: n };
   }, "readText");
   const readBytes = /* @__PURE__ */ __name((n, mutable = false) => {
     if (n > src.remaining) fail3(`pickle data was truncated (bytes of ${n})`);
@@ -77323,19 +77438,34 @@ function runPickle(src, opts = {}) {
     run.globals.set(key, ref);
     return ref;
   }, "recordGlobal");
+  const callCache = /* @__PURE__ */ new Map();
   const recordCall = /* @__PURE__ */ __name((kind, callee) => {
     const target2 = originGlobal(callee);
     const onGlobal = callee.k === "global";
+    let byRef;
+    if (target2) {
+      const ck = onGlobal ? `${kind}!` : kind;
+      byRef = callCache.get(ck);
+      if (!byRef) callCache.set(ck, byRef = /* @__PURE__ */ new Map());
+      const hit = byRef.get(target2);
+      if (hit) {
+        hit.count++;
+        return;
+      }
+    }
     const computed = CALLS.has(kind) && callee.k !== "global";
     const key = `${kind}\0${target2 ? `${target2.module}\0${target2.name}` : describe(callee)}\0${onGlobal}`;
     const seen = run.calls.get(key);
     if (seen) {
       seen.count++;
+      byRef?.set(target2, seen);
       return;
     }
     if (run.calls.size >= budget.maxDistinct)
       throw new Stop("budget", `more than ${budget.maxDistinct} distinct calls`);
-    run.calls.set(key, { kind, target: target2, onGlobal, computed, offset: opAt, count: 1 });
+    const site = { kind, target: target2, onGlobal, computed, offset: opAt, count: 1 };
+    run.calls.set(key, site);
+    byRef?.set(target2, site);
   }, "recordCall");
   const makeTuple = /* @__PURE__ */ __name((items) => {
     const t = { k: "tuple", items: items.slice(0, KEEP_ITEMS), count: items.length, expanded: 1 };
@@ -77404,7 +77534,13 @@ function runPickle(src, opts = {}) {
     if (i === void 0 || i < 0) fail3("invalid or negative PUT argument");
     if (!memo2.has(i) && memo2.size >= budget.maxMemo)
       throw new Stop("budget", `memo exceeded ${budget.maxMemo} entries`);
-    memo2.set(i, top());
+    const v2 = top();
+    if (v2.k === "str" && v2.s !== void 0) {
+      materialised += v2.s.length;
+      if (materialised > budget.maxMaterialised)
+        throw new Stop("budget", `memoized strings exceeded ${budget.maxMaterialised} bytes`);
+    }
+    memo2.set(i, v2);
   }, "memoPut");
   const doGlobal = /* @__PURE__ */ __name((module, name, opcode) => {
     if (module === void 0 || name === void 0) fail3(`${opcode} module or name is not valid UTF-8 text`);
@@ -87409,7 +87545,7 @@ async function scanAndReport(inputs, env, write, redact) {
     offline: inputs.offline,
     concurrency: Math.max(2, availableParallelism3() * 2),
     verifyTarballs: inputs.verifyTarballs,
-    cacheDir: inputs.cacheDirectory !== void 0 ? inWorkspace(inputs.cacheDirectory) : path12.resolve(env["CHAINPROOF_CACHE_DIR"] ?? path12.join(homedir(), ".cache", "chainproof")),
+    cacheDir: inputs.cacheDirectory !== void 0 ? inWorkspace(expandHome(inputs.cacheDirectory)) : path12.resolve(env["CHAINPROOF_CACHE_DIR"] ?? path12.join(homedir(), ".cache", "chainproof")),
     registry: inputs.npmRegistry,
     shard: inputs.shard,
     env
@@ -87537,6 +87673,10 @@ function blobUrl(env, repoPath) {
   };
 }
 __name(blobUrl, "blobUrl");
+function expandHome(p2) {
+  return p2 === "~" ? homedir() : p2.startsWith("~/") ? path12.join(homedir(), p2.slice(2)) : p2;
+}
+__name(expandHome, "expandHome");
 
 // src/action/main.ts
 var code = await runAction({ env: process.env, write: /* @__PURE__ */ __name((text) => void process.stdout.write(text), "write") });
