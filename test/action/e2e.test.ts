@@ -1,6 +1,6 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- untyped JSON and YAML documents under test */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -161,6 +161,22 @@ describe('the bundled Action (dist/index.js) run as the runner runs it', () => {
     expect(again.code, again.stdout).toBe(0);
     expect(again.outputs['findings']).toBe('0');
     expect(again.summary.split('\n')[0]).toBe('## chainproof: no findings');
+  });
+
+  it('hostile file names cannot inject workflow commands or outputs', () => {
+    const evil = makeWorkspace();
+    const pickle = readFileSync(path.join(REPO, 'fixtures/pickles/picklescan-data/malicious1_v4.pkl'));
+    writeFileSync(path.join(evil, 'app', '::error::injected.pkl'), pickle);
+    writeFileSync(path.join(evil, 'app', 'x\n::warning file=a::also injected,y.pkl'), pickle);
+    const r = runDist(evil, { ...INPUTS, 'fail-on': 'none' });
+    expect(r.code, r.stderr).toBe(0);
+    const found = parseAnnotations(r.stdout);
+    expect(found.some((a) => /^(injected|also injected)/.test(a.message))).toBe(false);
+    const files = found.map((a) => a.props['file']);
+    expect(files).toContain('app/::error::injected.pkl');
+    expect(files).toContain('app/x\n::warning file=a::also injected,y.pkl');
+    expect(Object.keys(r.outputs).sort()).toEqual(Object.keys(run.outputs).sort());
+    expect(r.summary).not.toMatch(/^::/m);
   });
 
   it.each([
