@@ -1,0 +1,142 @@
+import picomatch from 'picomatch';
+import type { ManifestItem, ModelManifest } from './manifest.js';
+import { hashFileRange, nodeHashFor } from './hash.js';
+
+/** A file of the model folder as the walk found it; `path` relative to the model root. */
+export interface ModelFile {
+  readonly path: string;
+  readonly abs: string;
+  readonly size: number;
+}
+
+export type ModelIssue =
+  | {
+      readonly kind: 'changed';
+      readonly path: string;
+      readonly algorithm: string;
+      readonly expected: string;
+      readonly actual: string;
+      readonly detail?: string;
+    }
+  | { readonly kind: 'missing'; readonly path: string }
+  | { readonly kind: 'extra'; readonly path: string }
+  | { readonly kind: 'unverifiable'; readonly path: string; readonly reason: string };
+
+export interface FolderContent {
+  readonly files: readonly ModelFile[];
+  /** Paths (relative to the model root) the walk saw but could not read, e.g. symlinks out of the scan root. */
+  readonly unreadable: readonly string[];
+  /** The signature file's own path relative to the model root (excluded, as model_signing excludes it). */
+  readonly signatureFile: string;
+  /** Extra globs to ignore (policy), relative to the model root. */
+  readonly ignore: readonly string[];
+}
+
+/** model_signing ignores these at the model root by default. */
+const GIT_PATHS = ['.git', '.gitattributes', '.github', '.gitignore'];
+type Limit = <T>(fn: () => Promise<T>) => Promise<T>;
+
+/** Compare the folder with the signed manifest: every file hashed with the recorded serialization. */
+export async function compareModel(
+  manifest: ModelManifest,
+  folder: FolderContent,
+  limit: Limit = (fn) => fn(),
+): Promise<{ issues: ModelIssue[]; checked: number }> {
+  const ignored = ignoreMatcher([...manifest.ignorePaths, ...GIT_PATHS, folder.signatureFile], folder.ignore);
+  const byPath = new Map<string, ManifestItem[]>();
+  for (const it of manifest.items) byPath.set(it.path, [...(byPath.get(it.path) ?? []), it]);
+  const present = new Map(folder.files.filter((f) => !ignored(f.path)).map((f) => [f.path, f]));
+  const unreadable = new Set(folder.unreadable.filter((p) => !ignored(p)));
+  const issues: ModelIssue[] = [];
+  const jobs: Promise<ModelIssue[]>[] = [];
+  for (const [p, items] of byPath) {
+    const file = present.get(p);
+    if (file) jobs.push(limit(() => checkFile(file, items, manifest)));
+    else if (unreadable.has(p))
+      issues.push({
+        kind: 'unverifiable',
+        path: p,
+        reason: 'the file exists but could not be read (symlink out of the scan root or unreadable)',
+      });
+    else issues.push({ kind: 'missing', path: p });
+  }
+  if (!manifest.singleFile) {
+    for (const p of present.keys()) if (!byPath.has(p)) issues.push({ kind: 'extra', path: p });
+    for (const p of unreadable)
+      if (!byPath.has(p))
+        issues.push({
+          kind: 'unverifiable',
+          path: p,
+          reason: 'an unsigned file that could not be read (symlink out of the scan root or unreadable)',
+        });
+  }
+  for (const r of await Promise.all(jobs)) issues.push(...r);
+  issues.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return { issues, checked: byPath.size };
+}
+
+async function checkFile(
+  file: ModelFile,
+  items: readonly ManifestItem[],
+  manifest: ModelManifest,
+): Promise<ModelIssue[]> {
+  const algorithm = nodeHashFor(items[0]!.algorithm) ?? nodeHashFor(manifest.hashType);
+  if (!algorithm)
+    return [
+      { kind: 'unverifiable', path: file.path, reason: `hash ${items[0]!.algorithm} is not supported by this Node.js` },
+    ];
+  try {
+    if (manifest.method === 'files') {
+      const actual = await hashFileRange(file.abs, algorithm);
+      const expected = items[0]!.digest;
+      return actual === expected
+        ? []
+        : [{ kind: 'changed', path: file.path, algorithm: items[0]!.algorithm, expected, actual }];
+    }
+    // Shards must tile the file exactly as the signer cut it; any other layout means the size changed.
+    const size = manifest.shardSize!;
+    const want = new Set(items.map((it) => `${it.start}:${it.end}`));
+    const have: string[] = [];
+    for (let start = 0; start < file.size; start += size) have.push(`${start}:${Math.min(start + size, file.size)}`);
+    if (have.length !== want.size || have.some((k) => !want.has(k))) {
+      const signedSize = Math.max(0, ...items.map((it) => it.end ?? 0));
+      return [
+        {
+          kind: 'changed',
+          path: file.path,
+          algorithm: items[0]!.algorithm,
+          expected: `size ${signedSize}`,
+          actual: `size ${file.size}`,
+          detail: 'the file size differs from the signed shards',
+        },
+      ];
+    }
+    const out: ModelIssue[] = [];
+    for (const it of [...items].sort((a, b) => a.start! - b.start!)) {
+      const actual = await hashFileRange(file.abs, algorithm, { start: it.start!, end: it.end! });
+      if (actual !== it.digest)
+        out.push({
+          kind: 'changed',
+          path: file.path,
+          algorithm: it.algorithm,
+          expected: it.digest,
+          actual,
+          detail: `shard ${it.start}:${it.end}`,
+        });
+    }
+    return out;
+  } catch (err) {
+    return [
+      {
+        kind: 'unverifiable',
+        path: file.path,
+        reason: `cannot read the file (${(err as { code?: string }).code ?? String(err)})`,
+      },
+    ];
+  }
+}
+
+function ignoreMatcher(paths: readonly string[], globs: readonly string[]): (p: string) => boolean {
+  const globMatch = globs.length > 0 ? picomatch([...globs], { dot: true }) : () => false;
+  return (p) => paths.some((i) => p === i || p.startsWith(`${i}/`)) || p.split('/').includes('.git') || globMatch(p);
+}

@@ -1,0 +1,165 @@
+import { createHash } from 'node:crypto';
+import type { Statement } from '../bundle/intoto.js';
+
+/** One signed item: a whole file, or a shard `[start, end)` of it. Paths are relative to the model root. */
+export interface ManifestItem {
+  /** As written in the signature (`path` or `path:start:end`). */
+  readonly name: string;
+  readonly path: string;
+  readonly start?: number;
+  readonly end?: number;
+  readonly algorithm: string;
+  readonly digest: string;
+}
+
+/** An OpenSSF model signature's manifest (sigstore/model-transparency `model_signing`). */
+export interface ModelManifest {
+  readonly predicateType: string;
+  readonly modelName: string;
+  readonly method: 'files' | 'shards';
+  /** Base hash (`sha256`, `blake2b`…), without any `-sharded-N` suffix. */
+  readonly hashType: string;
+  readonly shardSize?: number;
+  readonly allowSymlinks: boolean;
+  /** Paths the signer excluded (model_signing ≥ 1.1 records them), relative to the model root. */
+  readonly ignorePaths: readonly string[];
+  readonly items: readonly ManifestItem[];
+  /** The model is a single file (resources named `.`), not a folder. */
+  readonly singleFile: boolean;
+}
+
+export const PREDICATE_V1 = 'https://model_signing/signature/v1.0';
+export const PREDICATE_V01 = 'https://model_signing/Digests/v0.1';
+const MAX_ITEMS = 1_000_000;
+const HEX = /^[0-9a-f]+$/;
+
+export class ManifestError extends Error {
+  override readonly name = 'ManifestError';
+}
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Read the manifest a verified statement carries; checks the root digest over the listed resources (v1.0). */
+export function toModelManifest(statement: Statement): ModelManifest {
+  if (statement.predicateType === PREDICATE_V01) return fromCompat(statement);
+  if (statement.predicateType !== PREDICATE_V1)
+    throw new ManifestError(`predicate type ${statement.predicateType} is not a model signature (${PREDICATE_V1})`);
+  if (statement.subjects.length !== 1) throw new ManifestError('a model signature has exactly one subject');
+  const subject = statement.subjects[0]!;
+  const rootDigest = subject.digest['sha256'];
+  if (rootDigest === undefined) throw new ManifestError('the subject has no sha256 root digest');
+  const predicate = statement.predicate;
+  if (!isObject(predicate) || !isObject(predicate['serialization']) || !Array.isArray(predicate['resources']))
+    throw new ManifestError('the predicate lacks serialization or resources');
+  const ser = predicate['serialization'];
+  const method = ser['method'];
+  if (method !== 'files' && method !== 'shards')
+    throw new ManifestError(`unknown serialization method ${JSON.stringify(method)}`);
+  const rawHash = ser['hash_type'];
+  if (typeof rawHash !== 'string') throw new ManifestError('serialization.hash_type is missing');
+  let shardSize: number | undefined;
+  if (method === 'shards') {
+    shardSize = ser['shard_size'] as number;
+    if (!Number.isSafeInteger(shardSize) || shardSize <= 0)
+      throw new ManifestError('serialization.shard_size must be a positive integer');
+  }
+  const ignore = ser['ignore_paths'];
+  const ignorePaths = Array.isArray(ignore)
+    ? ignore.filter((p): p is string => typeof p === 'string').map(normalizePath)
+    : [];
+  const resources = predicate['resources'] as unknown[];
+  if (resources.length > MAX_ITEMS) throw new ManifestError(`more than ${MAX_ITEMS} resources`);
+  const root = createHash('sha256');
+  const items = resources.map((r, i): ManifestItem => {
+    if (
+      !isObject(r) ||
+      typeof r['name'] !== 'string' ||
+      typeof r['algorithm'] !== 'string' ||
+      typeof r['digest'] !== 'string'
+    )
+      throw new ManifestError(`resources[${i}] needs name, algorithm and digest`);
+    const digest = r['digest'].toLowerCase();
+    if (!HEX.test(digest) || digest.length % 2 !== 0) throw new ManifestError(`resources[${i}].digest is not hex`);
+    root.update(Buffer.from(digest, 'hex'));
+    return { ...parseName(r['name'], method, shardSize, i), algorithm: r['algorithm'], digest };
+  });
+  if (root.digest('hex') !== rootDigest.toLowerCase())
+    throw new ManifestError(
+      `the root digest ${rootDigest} does not match the listed resources: the manifest was altered`,
+    );
+  return finish({
+    predicateType: statement.predicateType,
+    modelName: subject.name,
+    method,
+    hashType: baseHash(rawHash),
+    ...(shardSize !== undefined ? { shardSize } : {}),
+    allowSymlinks: ser['allow_symlinks'] === true || ser['allow_symlinks'] === 'true',
+    ignorePaths,
+    items,
+  });
+}
+
+/** model_signing v0.2: one subject per file, sha256, no serialization record. */
+function fromCompat(statement: Statement): ModelManifest {
+  const items = statement.subjects.map((s, i): ManifestItem => {
+    const digest = s.digest['sha256'];
+    if (digest === undefined || !HEX.test(digest)) throw new ManifestError(`subject[${i}] has no sha256 digest`);
+    return { ...parseName(s.name, 'files', undefined, i), algorithm: 'sha256', digest };
+  });
+  return finish({
+    predicateType: PREDICATE_V01,
+    modelName: '',
+    method: 'files',
+    hashType: 'sha256',
+    allowSymlinks: false,
+    ignorePaths: [],
+    items,
+  });
+}
+
+function finish(m: Omit<ModelManifest, 'singleFile'>): ModelManifest {
+  const names = new Set<string>();
+  for (const it of m.items) {
+    if (names.has(it.name)) throw new ManifestError(`resource ${it.name} is listed twice`);
+    names.add(it.name);
+  }
+  const singleFile = m.items.length > 0 && m.items.every((it) => it.path === '.');
+  if (!singleFile && m.items.some((it) => it.path === '.'))
+    throw new ManifestError('resource "." mixed with file resources');
+  return Object.freeze({ ...m, singleFile });
+}
+
+function parseName(
+  name: string,
+  method: 'files' | 'shards',
+  shardSize: number | undefined,
+  i: number,
+): Pick<ManifestItem, 'name' | 'path' | 'start' | 'end'> {
+  if (method === 'files') return { name, path: safePath(name, i) };
+  const m = /^(.*):(\d+):(\d+)$/.exec(name);
+  if (!m) throw new ManifestError(`resources[${i}].name ${JSON.stringify(name)} is not path:start:end`);
+  const start = Number(m[2]);
+  const end = Number(m[3]);
+  if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || start >= end || end - start > (shardSize ?? 0))
+    throw new ManifestError(`resources[${i}] has an impossible shard ${start}:${end}`);
+  return { name, path: safePath(m[1]!, i), start, end };
+}
+
+/** Signed names are relative POSIX paths inside the model; anything else is refused before touching the disk. */
+function safePath(p: string, i: number): string {
+  const norm = normalizePath(p);
+  if (norm === '.') return norm;
+  if (norm.startsWith('/') || norm.split('/').some((s) => s === '..' || s === '') || norm.includes('\0'))
+    throw new ManifestError(`resources[${i}] names a path outside the model: ${JSON.stringify(p)}`);
+  return norm;
+}
+
+function normalizePath(p: string): string {
+  return p.replace(/^\.\/+/, '').replace(/\/+$/, '') || '.';
+}
+
+/** `sha256-sharded-1000000` → `sha256`. */
+export function baseHash(name: string): string {
+  return name.replace(/-sharded-\d+$/, '');
+}

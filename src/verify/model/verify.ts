@@ -1,0 +1,82 @@
+import { BundleParseError, parseBundle } from '../bundle/parse.js';
+import { parseStatement, StatementError } from '../bundle/intoto.js';
+import { verifyParsedBundle, type BundleCheck } from '../check/verify-bundle.js';
+import type { BundleVerdict } from '../check/types.js';
+import { ManifestError, toModelManifest, type ModelManifest } from './manifest.js';
+import { compareModel, type ModelFile, type ModelIssue } from './compare.js';
+
+export interface ModelSignatureRequest extends Omit<BundleCheck, 'artifact'> {
+  /** The `model.sig` content. */
+  readonly signature: string | Buffer;
+  /** Its file name relative to the model folder (usually `model.sig`), excluded from the comparison. */
+  readonly signatureFile: string;
+  /** Every file under the model folder, paths relative to it. */
+  readonly files: readonly ModelFile[];
+  /** Paths under the folder that exist but could not be read (symlinks out of root…). */
+  readonly unreadable?: readonly string[];
+  /** Extra globs (relative to the folder) that are not part of the model. */
+  readonly ignore?: readonly string[];
+  readonly limit?: <T>(fn: () => Promise<T>) => Promise<T>;
+}
+
+export interface ModelSignatureResult {
+  /** The signature and its signer. */
+  readonly verdict: BundleVerdict;
+  readonly manifest: ModelManifest | undefined;
+  /** Per-file problems: changed, missing, extra unsigned, unverifiable. Empty with `verdict.ok` = verified. */
+  readonly issues: readonly ModelIssue[];
+  /** Signed files (or the single file) checked. */
+  readonly checked: number;
+}
+
+/**
+ * Verify an OpenSSF model signature (sigstore/model-transparency `model_signing`, predicates v1.0 and v0.1) over a
+ * folder or a single-file model: the bundle and its signer, the manifest's root digest, then every file hashed with
+ * the recorded serialization. A file is only compared after the signature is known not to be forged.
+ */
+export async function verifyModelSignature(req: ModelSignatureRequest): Promise<ModelSignatureResult> {
+  const none = (verdict: BundleVerdict): ModelSignatureResult => ({
+    verdict,
+    manifest: undefined,
+    issues: [],
+    checked: 0,
+  });
+  let parsed;
+  try {
+    parsed = parseBundle(req.signature);
+  } catch (err) {
+    if (err instanceof BundleParseError)
+      return none({ ok: false, code: 'malformed', reason: `cannot read the signature: ${err.message}` });
+    throw err;
+  }
+  if (parsed.content.kind !== 'dsse')
+    return none({ ok: false, code: 'malformed', reason: 'a model signature must hold a DSSE envelope' });
+  const verdict = verifyParsedBundle(parsed, req);
+  // A forged or unreadable signature says nothing about the files; a valid one by the wrong signer still does.
+  if (!verdict.ok && (verdict.code === 'invalid' || verdict.code === 'malformed')) return none(verdict);
+  let manifest: ModelManifest;
+  try {
+    manifest = toModelManifest(parseStatement(parsed.content.payloadType, parsed.content.payload));
+  } catch (err) {
+    if (err instanceof StatementError || err instanceof ManifestError)
+      return none({
+        ok: false,
+        code: 'malformed',
+        reason: err.message,
+        ...(verdict.ok || verdict.signer ? { signer: verdict.signer! } : {}),
+      });
+    throw err;
+  }
+  const folder = { unreadable: req.unreadable ?? [], signatureFile: req.signatureFile, ignore: req.ignore ?? [] };
+  let files = req.files;
+  if (manifest.singleFile) {
+    // A single-file model names its file as the subject; its one resource is `.`.
+    const name = manifest.modelName;
+    const file = /^[^/]+$/.test(name) && name !== '..' ? req.files.find((f) => f.path === name) : undefined;
+    files = file ? [{ ...file, path: '.' }] : [];
+    if (!file && (req.unreadable ?? []).includes(name)) folder.unreadable = ['.'];
+  }
+  const { issues, checked } = await compareModel(manifest, { ...folder, files }, req.limit);
+  const named = manifest.singleFile ? issues.map((i) => ({ ...i, path: manifest.modelName || i.path })) : issues;
+  return { verdict, manifest, issues: named, checked };
+}

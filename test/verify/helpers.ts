@@ -1,0 +1,44 @@
+import { cpSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { resolveSigners } from '../../src/verify/policy/signers.js';
+import type { SignerSpec } from '../../src/core/policy.js';
+import type { ModelFile } from '../../src/verify/model/compare.js';
+
+export const MS = path.resolve('fixtures/sigstore/model-signing');
+export const KEYS = path.join(MS, 'keys/certificate');
+
+export const SPECS = {
+  ibm: { kind: 'sigstore', issuer: 'https://sigstore.verify.ibm.com/oauth2', subject: 'stefanb@us.ibm.com' },
+  ibmPattern: {
+    kind: 'sigstore',
+    issuer: 'https://sigstore.verify.ibm.com/oauth2',
+    subjectPattern: '[a-z]+@us\\.ibm\\.com',
+  },
+  other: { kind: 'sigstore', issuer: 'https://sigstore.verify.ibm.com/oauth2', subject: 'mallory@us.ibm.com' },
+  otherIssuer: { kind: 'sigstore', issuer: 'https://accounts.google.com', subject: 'stefanb@us.ibm.com' },
+  ecKey: { kind: 'key', key: path.join(KEYS, 'signing-key-pub.pem') },
+  ca: { kind: 'certificate', ca: path.join(KEYS, 'ca-cert.pem') },
+} satisfies Record<string, SignerSpec>;
+
+export async function signers(...names: (keyof typeof SPECS)[]) {
+  return resolveSigners(Object.fromEntries(names.map((n) => [n, SPECS[n]])), MS, 'test-policy');
+}
+
+/** Every regular file under `dir`, relative POSIX paths. */
+export function listFiles(dir: string, rel = ''): ModelFile[] {
+  return readdirSync(path.join(dir, rel)).flatMap((name) => {
+    const r = rel ? `${rel}/${name}` : name;
+    const abs = path.join(dir, r);
+    const st = statSync(abs);
+    return st.isDirectory() ? listFiles(dir, r) : [{ path: r, abs, size: st.size }];
+  });
+}
+
+export function copyToTemp(src: string): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'chainproof-verify-'));
+  cpSync(src, dir, { recursive: true });
+  return dir;
+}
+
+export const read = (p: string) => readFileSync(p);

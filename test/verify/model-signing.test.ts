@@ -1,0 +1,160 @@
+import { appendFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { verifyModelSignature } from '../../src/verify/model/verify.js';
+import { loadTrustedRoot } from '../../src/verify/trust/root.js';
+import { copyToTemp, listFiles, MS, read, signers, type SPECS } from './helpers.js';
+
+type SignerName = keyof typeof SPECS;
+
+async function verifyFolder(dir: string, allowed: SignerName[], ignore: string[] = []) {
+  return verifyModelSignature({
+    signature: read(path.join(dir, 'model.sig')),
+    signatureFile: 'model.sig',
+    files: listFiles(dir),
+    ignore,
+    trust: await loadTrustedRoot(),
+    signers: await signers(...allowed),
+    tlogThreshold: 1,
+    timestampThreshold: 1,
+  });
+}
+
+const samples: { name: string; signer: SignerName; seen: string; ignore?: string[]; checked: number }[] = [
+  { name: 'v0.2.0-certificate', signer: 'ca', seen: 'certificate', checked: 2 },
+  { name: 'v0.3.1-certificate', signer: 'ca', seen: 'certificate', checked: 2 },
+  { name: 'v0.3.1-elliptic-key', signer: 'ecKey', seen: 'key', checked: 1 },
+  { name: 'v0.3.1-sigstore', signer: 'ibm', seen: 'sigstore', checked: 2 },
+  { name: 'v1.0.0-certificate', signer: 'ca', seen: 'certificate', checked: 2 },
+  { name: 'v1.0.0-elliptic-key', signer: 'ecKey', seen: 'key', checked: 1 },
+  { name: 'v1.0.0-sigstore', signer: 'ibmPattern', seen: 'sigstore', checked: 2 },
+  { name: 'v1.0.1-certificate', signer: 'ca', seen: 'certificate', ignore: ['ignore-me'], checked: 2 },
+  { name: 'v1.0.1-elliptic-key', signer: 'ecKey', seen: 'key', ignore: ['ignore-me'], checked: 2 },
+  { name: 'v1.0.1-sigstore', signer: 'ibm', seen: 'sigstore', ignore: ['ignore-me'], checked: 2 },
+];
+
+describe('OpenSSF model signing samples', () => {
+  it.each(samples)('$name verifies with $signer', async ({ name, signer, seen, ignore, checked }) => {
+    const r = await verifyFolder(path.join(MS, name), [signer], ignore);
+    expect(r.verdict).toMatchObject({ ok: true, signerName: signer, signer: { kind: seen } });
+    expect(r.issues).toEqual([]);
+    expect(r.checked).toBe(checked);
+  });
+
+  it('reports the Sigstore signer identity', async () => {
+    const r = await verifyFolder(path.join(MS, 'v1.0.0-sigstore'), ['ibm']);
+    expect(r.verdict).toMatchObject({
+      ok: true,
+      signer: { subject: 'stefanb@us.ibm.com', issuer: 'https://sigstore.verify.ibm.com/oauth2' },
+    });
+  });
+
+  it('reads the v0.1 predicate and single-file models', async () => {
+    const compat = await verifyFolder(path.join(MS, 'v0.2.0-certificate'), ['ca']);
+    expect(compat.manifest?.predicateType).toBe('https://model_signing/Digests/v0.1');
+    const single = await verifyFolder(path.join(MS, 'v1.0.0-elliptic-key'), ['ecKey']);
+    expect(single.manifest?.singleFile).toBe(true);
+  });
+});
+
+type Mutation = (dir: string) => void;
+const failures: {
+  name: string;
+  sample: string;
+  signer: SignerName;
+  ignore?: string[];
+  mutate?: Mutation;
+  want: object;
+}[] = [
+  {
+    name: 'a changed byte in signme-1',
+    sample: 'v1.0.0-sigstore',
+    signer: 'ibm',
+    mutate: (d) => writeFileSync(path.join(d, 'signme-1'), 'Signme-1'),
+    want: { verdictOk: true, issues: [{ kind: 'changed', path: 'signme-1' }] },
+  },
+  {
+    name: 'an appended byte in a keyed single-file model',
+    sample: 'v1.0.0-elliptic-key',
+    signer: 'ecKey',
+    mutate: (d) => appendFileSync(path.join(d, 'signme-1'), 'x'),
+    want: { verdictOk: true, issues: [{ kind: 'changed', path: 'signme-1' }] },
+  },
+  {
+    name: 'an added file',
+    sample: 'v1.0.1-certificate',
+    signer: 'ca',
+    ignore: ['ignore-me'],
+    mutate: (d) => writeFileSync(path.join(d, 'extra.pkl'), 'x'),
+    want: { verdictOk: true, issues: [{ kind: 'extra', path: 'extra.pkl' }] },
+  },
+  {
+    name: 'an unsigned file nobody said to ignore',
+    sample: 'v1.0.1-sigstore',
+    signer: 'ibm',
+    want: { verdictOk: true, issues: [{ kind: 'extra', path: 'ignore-me' }] },
+  },
+  {
+    name: 'a removed file',
+    sample: 'v0.3.1-sigstore',
+    signer: 'ibm',
+    mutate: (d) => rmSync(path.join(d, 'signme-2')),
+    want: { verdictOk: true, issues: [{ kind: 'missing', path: 'signme-2' }] },
+  },
+  {
+    name: 'a wrong identity',
+    sample: 'v1.0.1-sigstore',
+    signer: 'other',
+    ignore: ['ignore-me'],
+    want: { verdictOk: false, code: 'untrusted-signer', issues: [] },
+  },
+  {
+    name: 'a wrong issuer',
+    sample: 'v1.0.0-sigstore',
+    signer: 'otherIssuer',
+    want: { verdictOk: false, code: 'untrusted-signer', issues: [] },
+  },
+  {
+    name: 'a wrong key (a CA instead)',
+    sample: 'v1.0.1-elliptic-key',
+    signer: 'ca',
+    ignore: ['ignore-me'],
+    want: { verdictOk: false, code: 'untrusted-signer', issues: [] },
+  },
+  {
+    name: 'a certificate bundle checked against a key',
+    sample: 'v1.0.0-certificate',
+    signer: 'ecKey',
+    want: { verdictOk: false, code: 'untrusted-signer', issues: [] },
+  },
+  {
+    name: 'a tampered manifest',
+    sample: 'v1.0.0-elliptic-key',
+    signer: 'ecKey',
+    mutate: (d) => {
+      const sig = JSON.parse(read(path.join(d, 'model.sig')).toString('utf8'));
+      const payload = JSON.parse(Buffer.from(sig.dsseEnvelope.payload, 'base64').toString('utf8'));
+      payload.predicate.resources[0].digest = '00'.repeat(32);
+      sig.dsseEnvelope.payload = Buffer.from(JSON.stringify(payload)).toString('base64');
+      writeFileSync(path.join(d, 'model.sig'), JSON.stringify(sig));
+    },
+    want: { verdictOk: false, code: 'invalid', issues: [] },
+  },
+];
+
+describe('OpenSSF model signing failures', () => {
+  it.each(failures)('$name', async ({ sample, signer, ignore, mutate, want }) => {
+    const dir = copyToTemp(path.join(MS, sample));
+    try {
+      mutate?.(dir);
+      const r = await verifyFolder(dir, [signer], ignore);
+      const { verdictOk, code, issues } = want as { verdictOk: boolean; code?: string; issues: object[] };
+      expect(r.verdict.ok).toBe(verdictOk);
+      if (code) expect(r.verdict).toMatchObject({ code });
+      expect(r.issues).toMatchObject(issues);
+      expect(r.issues).toHaveLength(issues.length);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
