@@ -21,6 +21,8 @@ export interface SignatureRequirement {
   readonly paths: readonly string[];
   /** Names in `signatures.signers`; empty = any valid signer. */
   readonly signers: readonly string[];
+  /** Globs, relative to a signed model folder, of files that are not part of the model (not flagged as unsigned). */
+  readonly ignore?: readonly string[];
 }
 
 export interface ProvenanceRequirement {

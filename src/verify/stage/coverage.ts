@@ -1,0 +1,20 @@
+import type { Finding } from '../../core/finding.js';
+import type { VerificationRecord } from '../../core/records.js';
+
+/** What signature covers a repo path, and whether it held. Requirements and the registry check read this. */
+export interface Coverage {
+  readonly signature: string;
+  readonly ok: boolean;
+  readonly signerName: string | undefined;
+  readonly signerSeen: string | undefined;
+  /** Excluded from a signed model by the policy's `ignore` globs: exempt from requirements, not signed. */
+  readonly ignored?: boolean;
+}
+
+export interface PartResult {
+  readonly findings: Finding[];
+  readonly verifications: VerificationRecord[];
+  readonly coverage: Map<string, Coverage>;
+}
+
+export const emptyPart = (): PartResult => ({ findings: [], verifications: [], coverage: new Map() });

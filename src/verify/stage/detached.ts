@@ -1,0 +1,98 @@
+import { readFile } from 'node:fs/promises';
+import type { ScanContext } from '../../core/context.js';
+import type { DiscoveredFile } from '../../core/files.js';
+import type { StageInput } from '../../core/stage.js';
+import { verifyArtifactBundle } from '../artifact.js';
+import { MAX_BUNDLE_BYTES } from '../bundle/parse.js';
+import { describeSigner } from '../check/types.js';
+import { allowedSigners, type SignatureSetup } from './setup.js';
+import { emptyPart, type PartResult } from './coverage.js';
+import { record, statusOf, verdictFinding } from './findings.js';
+
+/** Artifacts are read whole for a message signature; beyond this a detached check is reported as not done. */
+export const MAX_DETACHED_ARTIFACT_BYTES = 512 * 1024 * 1024;
+
+export function artifactOf(bundlePath: string): string {
+  return bundlePath.replace(/\.sigstore(\.json)?$/i, '');
+}
+
+/** Verify each `<file>.sigstore.json` / `<file>.sigstore` against `<file>`. Registry files use the registry's signers. */
+export async function checkDetachedBundles(
+  input: StageInput,
+  ctx: ScanContext,
+  setup: SignatureSetup,
+  registryFiles: ReadonlySet<string>,
+): Promise<PartResult> {
+  const out = emptyPart();
+  const byPath = new Map(input.files.map((f) => [f.path, f]));
+  const skipped = new Set(input.skipped.map((s) => s.path));
+  const bundles = input.files.filter((f) => f.format === 'sigstore-bundle');
+  await Promise.all(bundles.map((b) => ctx.limit(() => checkOne(b, byPath, skipped, ctx, setup, registryFiles, out))));
+  return out;
+}
+
+async function checkOne(
+  bundle: DiscoveredFile,
+  byPath: ReadonlyMap<string, DiscoveredFile>,
+  skipped: ReadonlySet<string>,
+  ctx: ScanContext,
+  setup: SignatureSetup,
+  registryFiles: ReadonlySet<string>,
+  out: PartResult,
+): Promise<void> {
+  const target = artifactOf(bundle.path);
+  const artifact = byPath.get(target);
+  const unverifiable = (message: string) => {
+    out.findings.push({
+      ruleId: 'CPS007',
+      message,
+      location: { path: bundle.path },
+      artifact: { kind: 'file', path: target },
+    });
+    out.verifications.push(record(target, 'unverifiable', message));
+  };
+  if (!artifact) {
+    if (skipped.has(target))
+      return unverifiable(
+        `${target}, signed by ${bundle.path}, could not be read (symlink out of the scan root or unreadable), so the signature was not checked.`,
+      );
+    out.findings.push({
+      ruleId: 'CPS005',
+      message: `${bundle.path} signs ${target}, which does not exist. Restore the artifact or delete the stale bundle.`,
+      location: { path: bundle.path },
+      artifact: { kind: 'file', path: target },
+    });
+    out.verifications.push(record(target, 'failed', 'signed artifact missing'));
+    return;
+  }
+  if (bundle.size > MAX_BUNDLE_BYTES) return unverifiable(`${bundle.path} is larger than 16 MiB and was not read.`);
+  if (artifact.size > MAX_DETACHED_ARTIFACT_BYTES)
+    return unverifiable(`${target} is larger than 512 MiB; its detached bundle ${bundle.path} was not checked.`);
+  const registry = ctx.policy.signatures.registry;
+  const allowed =
+    registryFiles.has(target) && registry
+      ? allowedSigners(setup, [target], registry.signers)
+      : allowedSigners(setup, [target, bundle.path]);
+  const verdict = verifyArtifactBundle({
+    bundle: await readFile(bundle.abs),
+    artifact: await readFile(artifact.abs),
+    trust: setup.trust,
+    signers: allowed,
+    tlogThreshold: setup.tlogThreshold,
+    timestampThreshold: setup.timestampThreshold,
+  });
+  if (!verdict.ok) {
+    out.findings.push(verdictFinding(verdict, 'Sigstore bundle', bundle.path, target, allowed));
+    out.verifications.push(record(target, statusOf(verdict.code), `${bundle.path}: ${verdict.reason}`));
+    out.coverage.set(target, {
+      signature: bundle.path,
+      ok: false,
+      signerName: undefined,
+      signerSeen: verdict.signer ? describeSigner(verdict.signer) : undefined,
+    });
+    return;
+  }
+  const seen = describeSigner(verdict.signer);
+  out.verifications.push(record(target, 'verified', `signed by ${seen} (${bundle.path})`));
+  out.coverage.set(target, { signature: bundle.path, ok: true, signerName: verdict.signerName, signerSeen: seen });
+}

@@ -1,0 +1,52 @@
+import type { Finding } from '../../core/finding.js';
+import type { VerificationRecord } from '../../core/records.js';
+import { describeSigner, type BundleVerdict, type FailureCode } from '../check/types.js';
+import { describeExpected, type NamedSigner } from '../policy/signers.js';
+
+const RULE_FOR: Record<FailureCode, string> = {
+  invalid: 'CPS001',
+  'untrusted-signer': 'CPS002',
+  'digest-mismatch': 'CPS009',
+  unverifiable: 'CPS007',
+  malformed: 'CPS008',
+};
+
+const ADVICE: Record<FailureCode, string> = {
+  invalid: 'Do not trust it; re-sign with an allowed signer and commit the new signature.',
+  'untrusted-signer':
+    'If that signer is legitimate add it to signatures.signers in the policy; otherwise replace the artifact.',
+  'digest-mismatch': 'Restore the signed content, or sign the current content and commit the new bundle.',
+  unverifiable: 'Name the key or CA in signatures.signers so it can be checked.',
+  malformed: 'Regenerate the signature with the signing tool.',
+};
+
+export function ruleFor(code: FailureCode): string {
+  return RULE_FOR[code];
+}
+
+/** A failed verdict as a finding at the signature file, with the signer seen and the signers expected. */
+export function verdictFinding(
+  verdict: BundleVerdict & { ok: false },
+  what: string,
+  sigPath: string,
+  artifactPath: string,
+  allowed: readonly NamedSigner[],
+): Finding {
+  const evidence: Record<string, string> = { reason: verdict.reason, expectedSigner: describeExpected(allowed) };
+  if (verdict.signer) evidence['signerSeen'] = describeSigner(verdict.signer);
+  return {
+    ruleId: RULE_FOR[verdict.code],
+    message: `${what} ${sigPath} does not verify: ${verdict.reason}. ${ADVICE[verdict.code]}`,
+    location: { path: sigPath },
+    artifact: { kind: 'file', path: artifactPath },
+    evidence: evidence,
+  };
+}
+
+export function record(path: string, status: VerificationRecord['status'], detail: string): VerificationRecord {
+  return { key: `file:${path}`, status, detail };
+}
+
+export function statusOf(code: FailureCode): VerificationRecord['status'] {
+  return code === 'unverifiable' ? 'unverifiable' : 'failed';
+}

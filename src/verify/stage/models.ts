@@ -1,0 +1,155 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import picomatch from 'picomatch';
+import type { ScanContext } from '../../core/context.js';
+import type { DiscoveredFile } from '../../core/files.js';
+import type { Finding } from '../../core/finding.js';
+import type { StageInput } from '../../core/stage.js';
+import { MAX_BUNDLE_BYTES } from '../bundle/parse.js';
+import { describeSigner } from '../check/types.js';
+import type { ModelIssue } from '../model/compare.js';
+import { verifyModelSignature } from '../model/verify.js';
+import { allowedSigners, type SignatureSetup } from './setup.js';
+import { emptyPart, type PartResult } from './coverage.js';
+import { record, statusOf, verdictFinding } from './findings.js';
+
+/** Verify every `model.sig` over the folder it sits in (or the single file it names). */
+export async function checkModelSignatures(
+  input: StageInput,
+  ctx: ScanContext,
+  setup: SignatureSetup,
+): Promise<PartResult> {
+  const out = emptyPart();
+  for (const sig of input.files.filter((f) => f.format === 'model-signature'))
+    await checkOne(sig, input, ctx, setup, out);
+  return out;
+}
+
+async function checkOne(
+  sig: DiscoveredFile,
+  input: StageInput,
+  ctx: ScanContext,
+  setup: SignatureSetup,
+  out: PartResult,
+): Promise<void> {
+  const folder = path.posix.dirname(sig.path);
+  const prefix = folder === '.' ? '' : `${folder}/`;
+  const rel = (p: string) => p.slice(prefix.length);
+  const files = input.files
+    .filter((f) => f.path.startsWith(prefix))
+    .map((f) => ({ path: rel(f.path), abs: f.abs, size: f.size }));
+  const unreadable = input.skipped.filter((s) => s.path.startsWith(prefix)).map((s) => rel(s.path));
+  const repoPaths = [sig.path, folder, ...files.map((f) => prefix + f.path)];
+  const allowed = allowedSigners(setup, repoPaths);
+  const ignore = setup.requirements
+    .filter((r) => repoPaths.some((p) => r.matches(p)))
+    .flatMap((r) => r.requirement.ignore ?? []);
+  if (sig.size > MAX_BUNDLE_BYTES) {
+    out.findings.push({
+      ruleId: 'CPS008',
+      message: `Model signature ${sig.path} is larger than 16 MiB; it was not read. Regenerate it with model_signing.`,
+      location: { path: sig.path },
+      evidence: { size: sig.size },
+    });
+    return;
+  }
+  const result = await verifyModelSignature({
+    signature: await readFile(sig.abs),
+    signatureFile: path.posix.basename(sig.path),
+    files,
+    unreadable,
+    ignore,
+    trust: setup.trust,
+    signers: allowed,
+    tlogThreshold: setup.tlogThreshold,
+    timestampThreshold: setup.timestampThreshold,
+    limit: ctx.limit,
+  });
+  const { verdict, manifest, issues } = result;
+  const signerSeen = verdict.ok || verdict.signer ? describeSigner(verdict.signer!) : undefined;
+  if (!verdict.ok) out.findings.push(verdictFinding(verdict, 'Model signature', sig.path, folder, allowed));
+  const bad = new Map<string, ModelIssue>();
+  for (const issue of issues) {
+    const p = manifest?.singleFile ? `${prefix}${issue.path}` : prefix + issue.path;
+    bad.set(p, issue);
+    out.findings.push(issueFinding(issue, p, sig.path, signerSeen));
+  }
+  const signed = manifest
+    ? manifest.singleFile
+      ? [prefix + manifest.modelName]
+      : [...new Set(manifest.items.map((i) => prefix + i.path))]
+    : files.map((f) => prefix + f.path);
+  for (const p of new Set([...signed, ...bad.keys()])) {
+    const issue = bad.get(p);
+    const ok = verdict.ok && !issue;
+    const status = !verdict.ok
+      ? statusOf(verdict.code)
+      : issue
+        ? issue.kind === 'unverifiable'
+          ? 'unverifiable'
+          : 'failed'
+        : 'verified';
+    out.verifications.push(
+      record(
+        p,
+        status,
+        ok
+          ? `signed by ${signerSeen ?? '?'} (${sig.path})`
+          : `${sig.path}: ${issue ? issue.kind : verdict.ok ? '' : verdict.reason}`,
+      ),
+    );
+    out.coverage.set(p, {
+      signature: sig.path,
+      ok,
+      signerName: verdict.ok ? verdict.signerName : undefined,
+      signerSeen,
+    });
+  }
+  if (ignore.length > 0) {
+    const isIgnored = picomatch(ignore, { dot: true });
+    for (const f of files)
+      if (isIgnored(f.path) && !out.coverage.has(prefix + f.path))
+        out.coverage.set(prefix + f.path, {
+          signature: sig.path,
+          ok: false,
+          signerName: undefined,
+          signerSeen,
+          ignored: true,
+        });
+  }
+}
+
+function issueFinding(issue: ModelIssue, p: string, sigPath: string, signerSeen: string | undefined): Finding {
+  const base = { location: { path: p }, artifact: { kind: 'model' as const, path: p } };
+  const ev = { signature: sigPath, ...(signerSeen ? { signerSeen } : {}) };
+  switch (issue.kind) {
+    case 'changed':
+      return {
+        ...base,
+        ruleId: 'CPS004',
+        message: `${p} does not match its signature ${sigPath}${issue.detail ? ` (${issue.detail})` : ''}: expected ${issue.algorithm}:${issue.expected}, found ${issue.actual}. Restore the signed file or re-sign the model.`,
+        evidence: { ...ev, algorithm: issue.algorithm, expected: issue.expected, actual: issue.actual },
+      };
+    case 'missing':
+      return {
+        ...base,
+        ruleId: 'CPS005',
+        message: `${p} is listed in the model signature ${sigPath} but is missing. Restore it or re-sign the model.`,
+        evidence: ev,
+      };
+    case 'extra':
+      return {
+        ...base,
+        ruleId: 'CPS006',
+        message: `${p} is in the signed model folder but not covered by ${sigPath}. Remove it, re-sign the model including it, or list it under the requirement's ignore globs.`,
+        evidence: ev,
+      };
+    case 'unverifiable':
+      return {
+        ...base,
+        ruleId: 'CPS007',
+        message: `${p} in the model signed by ${sigPath} could not be checked: ${issue.reason}.`,
+        evidence: { ...ev, reason: issue.reason },
+      };
+  }
+}
