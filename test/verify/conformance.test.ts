@@ -1,10 +1,13 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { blockNetwork } from './helpers.js';
 import { verifyArtifactBundle } from '../../src/verify/artifact.js';
 import { loadTrustedRoot } from '../../src/verify/trust/root.js';
 import { resolveSigners } from '../../src/verify/policy/signers.js';
 import { ConfigError } from '../../src/core/errors.js';
+
+beforeAll(blockNetwork);
 
 const DIR = path.resolve('fixtures/sigstore/conformance/bundle-verify');
 const DEFAULT_IDENTITY =
@@ -52,5 +55,12 @@ describe('sigstore-conformance bundle-verify through verifyArtifactBundle', () =
   it.each(cases)('$name → $want', async ({ name, want }) => {
     const got = await runCase(name);
     expect(got.verdict, got.detail).toBe(want);
+  });
+});
+
+describe('the network guard', () => {
+  it('really blocks sockets', async () => {
+    const net = await import('node:net');
+    expect(() => new net.Socket().connect(443, '127.0.0.1')).toThrow(/network access/);
   });
 });

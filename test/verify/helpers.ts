@@ -1,3 +1,6 @@
+import dns from 'node:dns';
+import net from 'node:net';
+import { vi } from 'vitest';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -42,3 +45,13 @@ export function copyToTemp(src: string): string {
 }
 
 export const read = (p: string) => readFileSync(p);
+
+/** Make any socket connection, DNS lookup or fetch throw for the rest of this test file: verification is offline. */
+export function blockNetwork(): void {
+  const deny = (what: string) => () => {
+    throw new Error(`network access during verification: ${what}`);
+  };
+  vi.spyOn(net.Socket.prototype, 'connect').mockImplementation(deny('socket connect'));
+  vi.spyOn(dns, 'lookup').mockImplementation(deny('dns lookup'));
+  vi.spyOn(globalThis, 'fetch').mockImplementation(deny('fetch'));
+}

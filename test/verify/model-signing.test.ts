@@ -1,9 +1,11 @@
 import { appendFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { verifyModelSignature } from '../../src/verify/model/verify.js';
 import { loadTrustedRoot } from '../../src/verify/trust/root.js';
-import { copyToTemp, listFiles, MS, read, signers, type SPECS } from './helpers.js';
+import { blockNetwork, copyToTemp, listFiles, MS, read, signers, type SPECS } from './helpers.js';
+
+beforeAll(blockNetwork);
 
 type SignerName = keyof typeof SPECS;
 

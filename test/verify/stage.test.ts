@@ -10,7 +10,9 @@ import { EMPTY_REGISTRY } from '../../src/core/trusted-registry.js';
 import { scanRepository } from '../../src/app/scan.js';
 import { DEFAULT_POLICY } from '../../src/trust/policy/default.js';
 import { signaturesStage } from '../../src/verify/stage.js';
-import { KEYS, MS, SPECS } from './helpers.js';
+import { blockNetwork, KEYS, MS, SPECS } from './helpers.js';
+
+beforeAll(blockNetwork);
 
 const CONF = path.resolve('fixtures/sigstore/conformance/bundle-verify');
 const BEACON = {

@@ -1,0 +1,177 @@
+import { lstat, readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Argv, CommandModule } from 'yargs';
+import { UsageError } from '../../core/errors.js';
+import type { SignerSpec } from '../../core/policy.js';
+import {
+  describeSigner,
+  loadTrustedRoot,
+  resolveSigners,
+  verifyArtifactBundle,
+  verifyModelSignature,
+  type BundleVerdict,
+  type ModelFile,
+  type ModelIssue,
+} from '../../verify/index.js';
+import { cliOutcome } from '../outcome.js';
+import { EXIT } from '../exit-codes.js';
+
+export interface VerifyArgs {
+  bundle: string;
+  artifact: string;
+  identity: string | undefined;
+  'subject-pattern': string | undefined;
+  issuer: string | undefined;
+  key: string | undefined;
+  ca: string | undefined;
+  'trusted-root': string | undefined;
+  ignore: string[];
+  json: boolean;
+}
+
+export const verifyCommand: CommandModule<object, VerifyArgs> = {
+  command: 'verify <bundle> <artifact>',
+  describe:
+    'Verify a Sigstore bundle over a file, or an OpenSSF model signature (model.sig) over a model folder, offline',
+  builder: (y: Argv) =>
+    y
+      .positional('bundle', {
+        type: 'string',
+        demandOption: true,
+        describe: 'Bundle (<file>.sigstore.json, .sigstore) or model.sig',
+      })
+      .positional('artifact', {
+        type: 'string',
+        demandOption: true,
+        describe: 'The signed file, or the model folder (or single model file) for a model.sig',
+      })
+      .option('identity', {
+        type: 'string',
+        describe: 'Expected signer subject (certificate SAN: email or URI), matched exactly',
+      })
+      .option('subject-pattern', {
+        type: 'string',
+        describe: 'Expected signer subject as a regular expression (anchored: ^…$ is implied)',
+      })
+      .option('issuer', {
+        type: 'string',
+        describe: 'Expected OIDC issuer, e.g. https://token.actions.githubusercontent.com',
+      })
+      .option('key', { type: 'string', describe: 'Public key PEM file (ECDSA P-256/P-384/P-521 or Ed25519)' })
+      .option('ca', { type: 'string', describe: 'CA certificate(s) PEM file the signing certificate must chain to' })
+      .option('trusted-root', {
+        type: 'string',
+        describe: 'Sigstore trusted_root.json (default: the embedded public-good root)',
+      })
+      .option('ignore', {
+        type: 'string',
+        array: true,
+        default: [],
+        describe: 'Model folder: globs of files that are not part of the model',
+      })
+      .option('json', { type: 'boolean', default: false, describe: 'Print the result as JSON' })
+      .example(
+        '$0 verify a.txt.sigstore.json a.txt --identity me@example.com --issuer https://github.com/login/oauth',
+        'Keyless (Sigstore)',
+      )
+      .example('$0 verify model/model.sig model --key signing-key-pub.pem', 'A model folder signed with a key'),
+  handler: async (argv) => {
+    cliOutcome.exitCode = await runVerify(argv);
+  },
+};
+
+export async function runVerify(argv: VerifyArgs): Promise<number> {
+  const spec = signerSpec(argv);
+  const signers = await resolveSigners({ cli: spec }, process.cwd(), 'command line');
+  const bundleText = await readFile(argv.bundle).catch((err: unknown) => {
+    throw new UsageError(`cannot read bundle ${argv.bundle}: ${(err as { code?: string }).code ?? String(err)}`);
+  });
+  const st = await lstat(argv.artifact).catch(() => {
+    throw new UsageError(`cannot read artifact ${argv.artifact}: no such file or directory`);
+  });
+  const trust = await loadTrustedRoot(
+    argv['trusted-root'] !== undefined ? path.resolve(argv['trusted-root']) : undefined,
+  );
+  const common = { trust, signers, tlogThreshold: 1, timestampThreshold: 1 };
+  const isModel = st.isDirectory() || path.basename(argv.bundle) === 'model.sig';
+  let verdict: BundleVerdict;
+  let issues: readonly ModelIssue[] = [];
+  if (isModel) {
+    const dir = st.isDirectory() ? argv.artifact : path.dirname(argv.artifact);
+    const { files, unreadable } = await listModelFolder(dir);
+    const sigRel = path.relative(dir, argv.bundle).split(path.sep).join('/');
+    const r = await verifyModelSignature({
+      ...common,
+      signature: bundleText,
+      signatureFile: sigRel,
+      files,
+      unreadable,
+      ignore: argv.ignore,
+    });
+    verdict = r.verdict;
+    issues = r.issues;
+  } else {
+    verdict = verifyArtifactBundle({ ...common, bundle: bundleText, artifact: await readFile(argv.artifact) });
+  }
+  const ok = verdict.ok && issues.length === 0;
+  if (argv.json) {
+    process.stdout.write(
+      JSON.stringify({ verified: ok, verdict, issues }, (_k, v: unknown) => (Buffer.isBuffer(v) ? undefined : v), 2) +
+        '\n',
+    );
+  } else {
+    process.stdout.write(summary(argv, verdict, issues, ok));
+  }
+  return ok ? EXIT.ok : EXIT.findings;
+}
+
+function signerSpec(argv: VerifyArgs): SignerSpec {
+  const keyless = argv.identity !== undefined || argv['subject-pattern'] !== undefined;
+  const modes = [keyless, argv.key !== undefined, argv.ca !== undefined].filter(Boolean).length;
+  if (modes !== 1)
+    throw new UsageError('give exactly one signer: --identity/--subject-pattern with --issuer, --key PEM, or --ca PEM');
+  if (argv.key !== undefined) return { kind: 'key', key: path.resolve(argv.key) };
+  if (argv.ca !== undefined) return { kind: 'certificate', ca: path.resolve(argv.ca) };
+  if (argv.issuer === undefined)
+    throw new UsageError('--identity and --subject-pattern need --issuer (the OIDC issuer URL)');
+  return {
+    kind: 'sigstore',
+    issuer: argv.issuer,
+    ...(argv.identity !== undefined ? { subject: argv.identity } : {}),
+    ...(argv['subject-pattern'] !== undefined ? { subjectPattern: argv['subject-pattern'] } : {}),
+  };
+}
+
+function summary(argv: VerifyArgs, verdict: BundleVerdict, issues: readonly ModelIssue[], ok: boolean): string {
+  if (ok && verdict.ok)
+    return `Verified OK: ${argv.artifact} is signed by ${describeSigner(verdict.signer)} (${argv.bundle})\n`;
+  const lines = [`Verification FAILED for ${argv.artifact} (${argv.bundle})`];
+  if (!verdict.ok)
+    lines.push(
+      `  ${verdict.code}: ${verdict.reason}${verdict.signer ? ` [signer seen: ${describeSigner(verdict.signer)}]` : ''}`,
+    );
+  else lines.push(`  signature by ${describeSigner(verdict.signer)} is valid, but the model does not match it:`);
+  for (const i of issues)
+    lines.push(
+      `  ${i.kind}: ${i.path}${i.kind === 'changed' ? ` (expected ${i.algorithm}:${i.expected}, found ${i.actual})` : i.kind === 'unverifiable' ? ` (${i.reason})` : ''}`,
+    );
+  return lines.join('\n') + '\n';
+}
+
+/** Regular files under `dir`, never following symlinks (they are reported as unreadable, as the scan does). */
+async function listModelFolder(dir: string): Promise<{ files: ModelFile[]; unreadable: string[] }> {
+  const files: ModelFile[] = [];
+  const unreadable: string[] = [];
+  const walk = async (rel: string): Promise<void> => {
+    for (const e of await readdir(path.join(dir, rel), { withFileTypes: true })) {
+      const r = rel ? `${rel}/${e.name}` : e.name;
+      const abs = path.join(dir, r);
+      if (e.isDirectory()) {
+        if (e.name !== '.git') await walk(r);
+      } else if (e.isFile()) files.push({ path: r, abs, size: (await lstat(abs)).size });
+      else unreadable.push(r);
+    }
+  };
+  await walk('');
+  return { files, unreadable };
+}
