@@ -1,0 +1,106 @@
+import { createHash, createPrivateKey, sign } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { pae } from '../../src/verify/bundle/dsse.js';
+import { verifyModelSignature } from '../../src/verify/model/verify.js';
+import { loadTrustedRoot } from '../../src/verify/trust/root.js';
+import { blockNetwork, KEYS, listFiles, signers } from './helpers.js';
+
+beforeAll(blockNetwork);
+
+/**
+ * Sign a folder the way model_signing's shard serialization does (sha256 per `path:start:end`, root digest over
+ * the resource digests in name order, DSSE over the in-toto statement, ECDSA P-384/SHA-384, key-hint bundle).
+ */
+function signShards(dir: string, shardSize: number): void {
+  const resources = listFiles(dir)
+    .flatMap((f) => {
+      const data = readFileSync(f.abs);
+      const out = [];
+      for (let start = 0; start < data.length; start += shardSize) {
+        const end = Math.min(start + shardSize, data.length);
+        out.push({
+          name: `${f.path}:${start}:${end}`,
+          algorithm: 'sha256',
+          digest: createHash('sha256').update(data.subarray(start, end)).digest('hex'),
+        });
+      }
+      return out;
+    })
+    .sort((a, b) => (a.name < b.name ? -1 : 1));
+  const root = createHash('sha256');
+  for (const r of resources) root.update(Buffer.from(r.digest, 'hex'));
+  const statement = {
+    _type: 'https://in-toto.io/Statement/v1',
+    subject: [{ name: path.basename(dir), digest: { sha256: root.digest('hex') } }],
+    predicateType: 'https://model_signing/signature/v1.0',
+    predicate: {
+      serialization: { method: 'shards', hash_type: 'sha256', shard_size: shardSize, allow_symlinks: false },
+      resources,
+    },
+  };
+  const payload = Buffer.from(JSON.stringify(statement));
+  const key = createPrivateKey(readFileSync(path.join(KEYS, 'signing-key.pem')));
+  const sig = sign('sha384', pae('application/vnd.in-toto+json', payload), key);
+  writeFileSync(
+    path.join(dir, 'model.sig'),
+    JSON.stringify({
+      mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json',
+      verificationMaterial: { publicKey: { hint: '' }, tlogEntries: [] },
+      dsseEnvelope: {
+        payload: payload.toString('base64'),
+        payloadType: 'application/vnd.in-toto+json',
+        signatures: [{ sig: sig.toString('base64'), keyid: '' }],
+      },
+    }),
+  );
+}
+
+let dir: string;
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+async function verify() {
+  return verifyModelSignature({
+    signature: readFileSync(path.join(dir, 'model.sig')),
+    signatureFile: 'model.sig',
+    files: listFiles(dir),
+    trust: await loadTrustedRoot(),
+    signers: await signers('ecKey'),
+    tlogThreshold: 1,
+    timestampThreshold: 1,
+  });
+}
+
+describe('shard serialization', () => {
+  it.each([
+    { name: 'intact', edit: () => {}, want: [] },
+    {
+      name: 'a changed byte in the second shard',
+      edit: () => writeFileSync(path.join(dir, 'weights.bin'), 'aaaaaaaaaaXaaaaaaaaaaaaa'),
+      want: [{ kind: 'changed', path: 'weights.bin', detail: 'shard 10:20' }],
+    },
+    {
+      name: 'a truncated file',
+      edit: () => writeFileSync(path.join(dir, 'weights.bin'), 'aaaaaaaaaa'),
+      want: [{ kind: 'changed', path: 'weights.bin', detail: 'the file size differs from the signed shards' }],
+    },
+    {
+      name: 'an added file',
+      edit: () => writeFileSync(path.join(dir, 'extra.json'), '{}'),
+      want: [{ kind: 'extra', path: 'extra.json' }],
+    },
+  ])('$name', async ({ edit, want }) => {
+    dir = mkdtempSync(path.join(tmpdir(), 'cp-shards-'));
+    writeFileSync(path.join(dir, 'weights.bin'), 'a'.repeat(24));
+    writeFileSync(path.join(dir, 'config.json'), '{"layers":2}');
+    signShards(dir, 10);
+    edit();
+    const r = await verify();
+    expect(r.verdict).toMatchObject({ ok: true, signerName: 'ecKey' });
+    expect(r.manifest?.method).toBe('shards');
+    expect(r.issues).toMatchObject(want);
+    expect(r.issues).toHaveLength(want.length);
+  });
+});
