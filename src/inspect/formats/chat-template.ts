@@ -1,0 +1,194 @@
+/**
+ * Static checks of a Jinja chat template for server-side template injection (CVE-2024-34359 shape). The template is
+ * tokenized, never rendered. Benign chat templates loop over messages, compare roles, call `.strip()`,
+ * `raise_exception` and `namespace()`; payloads need Python internals, which they reach through the shapes below.
+ */
+
+export interface TemplateHit {
+  readonly indicator: string;
+  readonly snippet: string;
+  /** Character index in the template. */
+  readonly index: number;
+}
+
+/** Names that only a payload reaches for, wherever they appear as identifiers or attribute names. */
+const DANGEROUS_NAMES = new Set([
+  'os',
+  'sys',
+  'subprocess',
+  'popen',
+  'eval',
+  'exec',
+  'compile',
+  'builtins',
+  'importlib',
+  'import_module',
+  'globals',
+  'getattr',
+  'setattr',
+  'mro',
+  'subclasses',
+  'func_globals',
+  'f_globals',
+  'gi_frame',
+  'check_output',
+  'spawnv',
+]);
+/** Jinja's default globals whose `__globals__` lead to Python's builtins; chat templates never use them. */
+const GADGET_GLOBALS = new Set(['lipsum', 'cycler', 'joiner', 'url_for', 'get_flashed_messages', 'request', 'config']);
+/** Attribute names that are harmless as variables (`system`) but are process calls after a dot. */
+const DANGEROUS_ATTRS = new Set(['system', 'popen', 'read', 'write', 'load_module', 'spawn']);
+/** Strings a payload passes to `attr`/`getattr`-like lookups; `system` is left out: it is a chat role. */
+const DANGEROUS_STRINGS = new Set([...DANGEROUS_NAMES, 'builtins', 'import', '__import__']);
+
+interface Token {
+  readonly kind: 'name' | 'string' | 'op';
+  readonly value: string;
+  readonly raw: string;
+  readonly index: number;
+  /** For strings: some escape spelled a printable ASCII character (a way to hide names). */
+  readonly hidden?: boolean;
+}
+
+export function checkChatTemplate(template: string): TemplateHit[] {
+  const hits = new Map<string, TemplateHit>();
+  const hit = (indicator: string, index: number) => {
+    if (!hits.has(indicator))
+      hits.set(indicator, { indicator, index, snippet: template.slice(Math.max(0, index - 40), index + 80) });
+  };
+  for (const block of blocks(template)) {
+    const toks = tokenize(template, block.start, block.end);
+    if (block.kind === '%' && toks[0]?.kind === 'name' && /^(import|include|extends|from)$/.test(toks[0].value))
+      hit('template-loading statement', toks[0].index);
+    for (let i = 0; i < toks.length; i++) {
+      const t = toks[i]!;
+      const prev = toks[i - 1];
+      const next = toks[i + 1];
+      if (t.kind === 'name') {
+        const afterDot = prev?.kind === 'op' && prev.value === '.';
+        if (t.value.includes('__')) hit('dunder attribute', t.index);
+        else if (afterDot && t.value.startsWith('_')) hit('private attribute', t.index);
+        if (DANGEROUS_NAMES.has(t.value.toLowerCase())) hit(`reference to ${t.value}`, t.index);
+        if (afterDot && DANGEROUS_ATTRS.has(t.value)) hit(`call of .${t.value}`, t.index);
+        if (!afterDot && GADGET_GLOBALS.has(t.value)) hit(`${t.value} global`, t.index);
+        if (t.value === 'attr' && ((prev?.kind === 'op' && prev.value === '|') || next?.value === '('))
+          hit('attr filter', t.index);
+      } else if (t.kind === 'string') {
+        if (t.hidden) hit('escaped characters in a string', t.index);
+        if (t.value.includes('__')) hit('dunder string', t.index);
+        if (DANGEROUS_STRINGS.has(t.value.toLowerCase())) hit(`string ${JSON.stringify(t.value)}`, t.index);
+        if (t.value.includes('%c')) hit('character formatting', t.index);
+        const concatenated = (o: Token | undefined) =>
+          o?.kind === 'op' && (o.value === '~' || o.value === '+' || o.value === '*');
+        if (/^_+$/.test(t.value) && (concatenated(prev) || concatenated(next)))
+          hit('concatenated underscores', t.index);
+      }
+    }
+    // Adjacent string literals joined by ~ or + that spell a dunder or a dangerous name.
+    for (let i = 0; i < toks.length; i++) {
+      if (toks[i]!.kind !== 'string') continue;
+      let joined = toks[i]!.value;
+      let j = i;
+      while (toks[j + 1]?.kind === 'op' && /^[~+]$/.test(toks[j + 1]!.value) && toks[j + 2]?.kind === 'string') {
+        joined += toks[j + 2]!.value;
+        j += 2;
+      }
+      if (j > i && (joined.includes('__') || DANGEROUS_STRINGS.has(joined.toLowerCase())))
+        hit('concatenated dunder or name', toks[i]!.index);
+      i = j;
+    }
+  }
+  return [...hits.values()].sort((a, b) => a.index - b.index);
+}
+
+/** The code regions of a template: `{{ … }}` and `{% … %}` (comments and literal text are not code). */
+function* blocks(s: string): Generator<{ kind: '{' | '%'; start: number; end: number }> {
+  let i = 0;
+  for (;;) {
+    const open = s.indexOf('{', i);
+    if (open < 0 || open + 1 >= s.length) return;
+    const k = s[open + 1];
+    if (k === '#') {
+      const close = s.indexOf('#}', open + 2);
+      if (close < 0) return;
+      i = close + 2;
+      continue;
+    }
+    if (k !== '{' && k !== '%') {
+      i = open + 1;
+      continue;
+    }
+    const closer = k === '{' ? '}}' : '%}';
+    const end = findCloser(s, open + 2, closer);
+    yield { kind: k, start: open + 2, end };
+    i = end + 2;
+  }
+}
+
+/** The closing delimiter, skipping string literals (a `}}` inside a string does not end the block). */
+function findCloser(s: string, from: number, closer: string): number {
+  let q: string | undefined;
+  for (let i = from; i < s.length; i++) {
+    const c = s[i]!;
+    if (q) {
+      if (c === '\\') i++;
+      else if (c === q) q = undefined;
+    } else if (c === '"' || c === "'") q = c;
+    else if (s.startsWith(closer, i)) return i;
+  }
+  return s.length;
+}
+
+function tokenize(s: string, start: number, end: number): Token[] {
+  const toks: Token[] = [];
+  let i = start;
+  while (i < end) {
+    const c = s[i]!;
+    if (/\s/.test(c)) {
+      i++;
+    } else if (/[A-Za-z_]/.test(c)) {
+      const m = /^[A-Za-z_][A-Za-z0-9_]*/.exec(s.slice(i, Math.min(end, i + 256)))!;
+      toks.push({ kind: 'name', value: m[0], raw: m[0], index: i });
+      i += m[0].length;
+    } else if (c === '"' || c === "'") {
+      const lit = readString(s, i, end);
+      toks.push({ kind: 'string', ...lit, index: i });
+      i += lit.raw.length;
+    } else {
+      toks.push({ kind: 'op', value: c, raw: c, index: i });
+      i++;
+    }
+  }
+  return toks;
+}
+
+/** A Python string literal with its escapes decoded the way Jinja (Python) decodes them. */
+function readString(s: string, at: number, end: number): { value: string; raw: string; hidden: boolean } {
+  const q = s[at]!;
+  let value = '';
+  let hidden = false;
+  let i = at + 1;
+  while (i < end && s[i] !== q) {
+    if (s[i] === '\\' && i + 1 < end) {
+      const m = /^(?:x([0-9a-fA-F]{2})|u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8})|([0-7]{1,3})|N\{([^}]*)\})/.exec(
+        s.slice(i + 1, i + 12),
+      );
+      if (m) {
+        const hex = m[1] ?? m[2] ?? m[3];
+        const code = hex !== undefined ? parseInt(hex, 16) : m[4] !== undefined ? parseInt(m[4], 8) : 0x5f;
+        const ch = code <= 0x10ffff ? String.fromCodePoint(code) : '';
+        if (m[5] !== undefined || (code >= 0x20 && code < 0x7f)) hidden = true;
+        value += ch;
+        i += 1 + m[0].length;
+      } else {
+        const e = s[i + 1]!;
+        value += e === 'n' ? '\n' : e === 't' ? '\t' : e === 'r' ? '\r' : e;
+        i += 2;
+      }
+    } else {
+      value += s[i];
+      i++;
+    }
+  }
+  return { value, raw: s.slice(at, Math.min(i + 1, end)), hidden };
+}

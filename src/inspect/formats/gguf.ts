@@ -1,0 +1,287 @@
+import type { ModelAnalyser } from '../analyser.js';
+import { checkChatTemplate } from './chat-template.js';
+import type { Findings } from './report.js';
+import { analyseWith } from './report.js';
+import type { ByteSource } from './source.js';
+import { checkedCount, Cursor, FormatError } from './source.js';
+
+/** Hard caps on what a GGUF header may claim (llama.cpp's own are similar or looser). */
+export const GGUF_LIMITS = {
+  maxKv: 1_000_000,
+  maxTensors: 10_000_000,
+  maxArray: 100_000_000,
+  maxKeyBytes: 65_536,
+  maxStringBytes: 256 * 1024 * 1024,
+  /** Chat templates are read into memory up to this size; past it, a limit finding. */
+  maxTemplateBytes: 4 * 1024 * 1024,
+  maxArrayDepth: 4,
+  maxDims: 4,
+} as const;
+
+/** ggml types: [elements per block, bytes per block]. Removed types keep their slots (llama.cpp rejects them). */
+const GGML_TYPES: Readonly<Record<number, readonly [number, number]>> = {
+  0: [1, 4], // F32
+  1: [1, 2], // F16
+  2: [32, 18], // Q4_0
+  3: [32, 20], // Q4_1
+  6: [32, 22], // Q5_0
+  7: [32, 24], // Q5_1
+  8: [32, 34], // Q8_0
+  9: [32, 36], // Q8_1
+  10: [256, 84], // Q2_K
+  11: [256, 110], // Q3_K
+  12: [256, 144], // Q4_K
+  13: [256, 176], // Q5_K
+  14: [256, 210], // Q6_K
+  15: [256, 292], // Q8_K
+  16: [256, 66], // IQ2_XXS
+  17: [256, 74], // IQ2_XS
+  18: [256, 98], // IQ3_XXS
+  19: [256, 50], // IQ1_S
+  20: [32, 18], // IQ4_NL
+  21: [256, 110], // IQ3_S
+  22: [256, 82], // IQ2_S
+  23: [256, 136], // IQ4_XS
+  24: [1, 1], // I8
+  25: [1, 2], // I16
+  26: [1, 4], // I32
+  27: [1, 8], // I64
+  28: [1, 8], // F64
+  29: [256, 56], // IQ1_M
+  30: [1, 2], // BF16
+  34: [256, 54], // TQ1_0
+  35: [256, 66], // TQ2_0
+  39: [32, 17], // MXFP4
+};
+
+/** GGUF metadata value types. */
+const T = {
+  U8: 0,
+  I8: 1,
+  U16: 2,
+  I16: 3,
+  U32: 4,
+  I32: 5,
+  F32: 6,
+  BOOL: 7,
+  STRING: 8,
+  ARRAY: 9,
+  U64: 10,
+  I64: 11,
+  F64: 12,
+} as const;
+const SCALAR_SIZE: Readonly<Record<number, number>> = {
+  0: 1,
+  1: 1,
+  2: 2,
+  3: 2,
+  4: 4,
+  5: 4,
+  6: 4,
+  7: 1,
+  10: 8,
+  11: 8,
+  12: 8,
+};
+
+interface Tensor {
+  readonly name: string;
+  readonly offset: bigint;
+  readonly size: bigint | undefined;
+  readonly at: number;
+}
+
+/** Parse a GGUF v1–v3 header, metadata and tensor infos with every count and length bounded; check the layout. */
+export function parseGguf(src: ByteSource, out: Findings): void {
+  const c = new Cursor(src);
+  if (src.size < 4 || src.read(0, 4).toString('latin1') !== 'GGUF') throw new FormatError('no GGUF magic', 0);
+  c.skip(4);
+  const version = c.u32();
+  if (version < 1 || version > 3) throw new FormatError(`unsupported GGUF version ${version}`, 4);
+  // v1 used 32-bit counts and string lengths; v2 and v3 use 64-bit.
+  const count = (): bigint => (version === 1 ? BigInt(c.u32()) : c.u64());
+  const tensorsAt = c.pos;
+  const nTensors = count();
+  const kvAt = c.pos;
+  const nKv = count();
+  const lenBytes = version === 1 ? 4 : 8;
+  const nt = checkedCount(nTensors, 'tensor count', tensorsAt, {
+    left: c.left,
+    minItemBytes: lenBytes + 4 + 4 + 8,
+    cap: GGUF_LIMITS.maxTensors,
+  });
+  const nk = checkedCount(nKv, 'metadata count', kvAt, {
+    left: c.left,
+    minItemBytes: lenBytes + 4 + 1,
+    cap: GGUF_LIMITS.maxKv,
+  });
+
+  const readString = (cap: number, what: string): { at: number; len: number } => {
+    const at = c.pos;
+    const len = checkedCount(count(), `${what} length`, at, { left: c.left, minItemBytes: 1, cap });
+    return { at: c.pos, len };
+  };
+  const text = (s: { at: number; len: number }): string => src.read(s.at, s.len).toString('utf8');
+
+  const keys = new Set<string>();
+  let alignment = 32;
+  for (let i = 0; i < nk; i++) {
+    const keyRef = readString(GGUF_LIMITS.maxKeyBytes, `metadata key #${i}`);
+    const key = text(keyRef);
+    c.skip(keyRef.len);
+    if (keys.has(key))
+      out.add('CPI056', `metadata key ${JSON.stringify(key)} appears twice; llama.cpp rejects the file.`, {
+        check: 'duplicate-key',
+        key,
+        offset: keyRef.at,
+      });
+    keys.add(key);
+    const typeAt = c.pos;
+    const type = c.u32();
+    if (key === 'general.alignment') {
+      if (type !== T.U32) throw new FormatError('general.alignment is not a u32', typeAt);
+      alignment = c.u32();
+      if (alignment === 0 || (alignment & (alignment - 1)) !== 0)
+        throw new FormatError(`general.alignment ${alignment} is not a power of two`, typeAt + 4);
+      continue;
+    }
+    if (type === T.STRING && (key === 'tokenizer.chat_template' || key.startsWith('tokenizer.chat_template.'))) {
+      const s = readString(GGUF_LIMITS.maxStringBytes, `value of ${key}`);
+      if (s.len > GGUF_LIMITS.maxTemplateBytes) {
+        out.add(
+          'CPI051',
+          `chat template ${key} is ${s.len} bytes, past the ${GGUF_LIMITS.maxTemplateBytes}-byte limit; it was not checked.`,
+          { key, length: s.len, offset: s.at },
+        );
+        out.incomplete = true;
+      } else {
+        const hits = checkChatTemplate(text(s));
+        const first = hits[0];
+        if (first)
+          out.add(
+            'CPI055',
+            `chat template ${key} contains a template-injection payload (${hits.map((h) => h.indicator).join(', ')}; first at ${JSON.stringify(first.snippet)}); rendering it can run code (CVE-2024-34359). Do not load this model in a runtime that renders chat templates.`,
+            {
+              key,
+              indicators: hits.map((h) => h.indicator).join('; '),
+              snippet: first.snippet,
+              offset: s.at + Buffer.byteLength(text(s).slice(0, first.index)),
+            },
+          );
+      }
+      c.skip(s.len);
+      continue;
+    }
+    skipValue(type, typeAt, 0);
+  }
+
+  function skipValue(type: number, typeAt: number, depth: number): void {
+    if (type in SCALAR_SIZE) return c.skip(SCALAR_SIZE[type]!);
+    if (type === T.STRING) return c.skip(readString(GGUF_LIMITS.maxStringBytes, 'string').len);
+    if (type !== T.ARRAY) throw new FormatError(`unknown metadata value type ${type}`, typeAt);
+    if (depth >= GGUF_LIMITS.maxArrayDepth)
+      throw new FormatError(`arrays nested deeper than ${GGUF_LIMITS.maxArrayDepth}`, typeAt, 'limit');
+    const itemAt = c.pos;
+    const item = c.u32();
+    const nAt = c.pos;
+    const minItem = item in SCALAR_SIZE ? SCALAR_SIZE[item]! : item === T.STRING ? lenBytes : 4 + lenBytes;
+    const n = checkedCount(count(), 'array length', nAt, {
+      left: c.left,
+      minItemBytes: minItem,
+      cap: GGUF_LIMITS.maxArray,
+    });
+    if (item in SCALAR_SIZE) return c.skip(n * SCALAR_SIZE[item]!);
+    for (let j = 0; j < n; j++) {
+      if (item === T.STRING || item === T.ARRAY) skipValue(item, itemAt, depth + 1);
+      else throw new FormatError(`unknown array item type ${item}`, itemAt);
+    }
+  }
+
+  const tensors: Tensor[] = [];
+  const names = new Set<string>();
+  for (let i = 0; i < nt; i++) {
+    const at = c.pos;
+    const nameRef = readString(GGUF_LIMITS.maxKeyBytes, `tensor #${i} name`);
+    const name = text(nameRef);
+    c.skip(nameRef.len);
+    const dimsAt = c.pos;
+    const nDims = c.u32();
+    if (nDims > GGUF_LIMITS.maxDims)
+      throw new FormatError(`tensor ${JSON.stringify(name)} has ${nDims} dimensions (at most 4)`, dimsAt);
+    const dims: bigint[] = [];
+    for (let d = 0; d < nDims; d++) dims.push(version === 1 ? BigInt(c.u32()) : c.u64());
+    const type = c.u32();
+    const offset = c.u64();
+    if (names.has(name))
+      out.add('CPI056', `tensor name ${JSON.stringify(name)} appears twice; llama.cpp rejects the file.`, {
+        check: 'duplicate-tensor',
+        tensor: name,
+        offset: at,
+      });
+    names.add(name);
+    tensors.push({ name, offset, size: tensorSize(name, dims, type, at, out), at });
+  }
+
+  const dataStart = BigInt(Math.ceil(c.pos / alignment) * alignment);
+  const dataLen = BigInt(src.size) > dataStart ? BigInt(src.size) - dataStart : 0n;
+  checkTensorLayout(tensors, dataLen, alignment, out);
+}
+
+function tensorSize(name: string, dims: bigint[], type: number, at: number, out: Findings): bigint | undefined {
+  const t = GGML_TYPES[type];
+  const bad = (what: string): undefined =>
+    void out.add('CPI056', `tensor ${JSON.stringify(name)} ${what}; llama.cpp rejects the file.`, {
+      check: 'tensor',
+      tensor: name,
+      offset: at,
+    });
+  if (!t) return bad(`has unknown ggml type ${type}`);
+  let n = 1n;
+  for (const d of dims) {
+    if (d === 0n || d >= 1n << 63n) return bad(`has dimension ${d}`);
+    n *= d;
+    if (n >= 1n << 63n) return bad('has more elements than fit in 63 bits');
+  }
+  const [block, bytes] = t;
+  if ((dims[0] ?? 1n) % BigInt(block) !== 0n)
+    return bad(`first dimension ${dims[0]} is not a multiple of the block size ${block}`);
+  return (n / BigInt(block)) * BigInt(bytes);
+}
+
+function checkTensorLayout(tensors: Tensor[], dataLen: bigint, alignment: number, out: Findings): void {
+  const sorted = [...tensors].sort((a, b) => (a.offset < b.offset ? -1 : a.offset > b.offset ? 1 : 0));
+  let end = 0n;
+  let prev: Tensor | undefined;
+  for (const t of sorted) {
+    if (t.offset % BigInt(alignment) !== 0n)
+      out.add('CPI056', `tensor ${JSON.stringify(t.name)} offset ${t.offset} is not aligned to ${alignment}.`, {
+        check: 'alignment',
+        tensor: t.name,
+        offset: t.at,
+      });
+    if (t.size === undefined) continue;
+    if (t.offset + t.size > dataLen)
+      out.add(
+        'CPI056',
+        `tensor ${JSON.stringify(t.name)} data [${t.offset}, ${t.offset + t.size}) runs past the end of the file (data section is ${dataLen} bytes).`,
+        { check: 'bounds', tensor: t.name, offset: t.at },
+      );
+    if (prev && t.offset < end)
+      out.add('CPI056', `tensor ${JSON.stringify(t.name)} data overlaps ${JSON.stringify(prev.name)}.`, {
+        check: 'overlap',
+        tensor: t.name,
+        other: prev.name,
+        offset: t.at,
+      });
+    if (t.offset + t.size > end) {
+      end = t.offset + t.size;
+      prev = t;
+    }
+  }
+}
+
+export const ggufAnalyser: ModelAnalyser = {
+  name: 'gguf',
+  formats: ['gguf'],
+  analyze: (file) => analyseWith(file, 'the GGUF file', parseGguf),
+};

@@ -1,0 +1,163 @@
+import { FormatError } from './source.js';
+
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+
+export interface JsonOptions {
+  /** Deepest nesting accepted; deeper input is a limit finding, not a stack overflow. */
+  readonly maxDepth?: number;
+  /** Accept Python's `NaN`, `Infinity`, `-Infinity` (json.dumps writes them; Keras configs may hold them). */
+  readonly allowNonFinite?: boolean;
+  /** Added to error offsets (where the text starts in the file). */
+  readonly baseOffset?: number;
+}
+
+export interface JsonResult {
+  readonly value: JsonValue;
+  /** JSON paths of keys that appear twice in one object: readers disagree on which one wins. */
+  readonly duplicates: string[];
+}
+
+/**
+ * A strict JSON parser for attacker-controlled headers: bounded depth, duplicate keys reported (JSON.parse keeps the
+ * last silently), offsets in errors. Objects are built without prototypes so `__proto__` keys are plain data.
+ */
+export function parseJson(text: string, opts: JsonOptions = {}): JsonResult {
+  const maxDepth = opts.maxDepth ?? 256;
+  const base = opts.baseOffset ?? 0;
+  const duplicates: string[] = [];
+  let i = 0;
+  const fail = (msg: string): never => {
+    throw new FormatError(`invalid JSON: ${msg}`, base + i);
+  };
+  const ws = () => {
+    while (i < text.length) {
+      const c = text.charCodeAt(i);
+      if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) i++;
+      else break;
+    }
+  };
+  const str = (): string => {
+    i++; // opening quote
+    let out = '';
+    let start = i;
+    for (;;) {
+      if (i >= text.length) fail('unterminated string');
+      const c = text.charCodeAt(i);
+      if (c === 0x22) {
+        out += text.slice(start, i);
+        i++;
+        return out;
+      }
+      if (c < 0x20) fail('control character in string');
+      if (c === 0x5c) {
+        out += text.slice(start, i);
+        const e = text[i + 1];
+        const simple: Record<string, string> = {
+          '"': '"',
+          '\\': '\\',
+          '/': '/',
+          b: '\b',
+          f: '\f',
+          n: '\n',
+          r: '\r',
+          t: '\t',
+        };
+        if (e !== undefined && e in simple) {
+          out += simple[e];
+          i += 2;
+        } else if (e === 'u' && /^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) {
+          out += String.fromCharCode(parseInt(text.slice(i + 2, i + 6), 16));
+          i += 6;
+        } else fail('bad escape');
+        start = i;
+      } else i++;
+    }
+  };
+  const num = (): number => {
+    const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i, i + 400));
+    if (!m) fail('bad number');
+    i += m![0].length;
+    return Number(m![0]);
+  };
+  const value = (depth: number, path: string): JsonValue => {
+    if (depth > maxDepth) throw new FormatError(`JSON nesting deeper than ${maxDepth}`, base + i, 'limit');
+    ws();
+    const c = text[i];
+    if (c === '{') {
+      i++;
+      const obj = Object.create(null) as Record<string, JsonValue>;
+      ws();
+      if (text[i] === '}') {
+        i++;
+        return obj;
+      }
+      for (;;) {
+        ws();
+        if (text[i] !== '"') fail('expected a key');
+        const key = str();
+        ws();
+        if (text[i] !== ':') fail('expected ":"');
+        i++;
+        if (Object.prototype.hasOwnProperty.call(obj, key)) duplicates.push(`${path}.${key}`);
+        obj[key] = value(depth + 1, `${path}.${key}`);
+        ws();
+        if (text[i] === ',') i++;
+        else if (text[i] === '}') {
+          i++;
+          return obj;
+        } else fail('expected "," or "}"');
+      }
+    }
+    if (c === '[') {
+      i++;
+      const arr: JsonValue[] = [];
+      ws();
+      if (text[i] === ']') {
+        i++;
+        return arr;
+      }
+      for (;;) {
+        arr.push(value(depth + 1, `${path}[${arr.length}]`));
+        ws();
+        if (text[i] === ',') i++;
+        else if (text[i] === ']') {
+          i++;
+          return arr;
+        } else fail('expected "," or "]"');
+      }
+    }
+    if (c === '"') return str();
+    for (const [word, v] of [
+      ['true', true],
+      ['false', false],
+      ['null', null],
+    ] as const) {
+      if (text.startsWith(word, i)) {
+        i += word.length;
+        return v;
+      }
+    }
+    if (opts.allowNonFinite) {
+      for (const [word, v] of [
+        ['NaN', NaN],
+        ['Infinity', Infinity],
+        ['-Infinity', -Infinity],
+      ] as const) {
+        if (text.startsWith(word, i)) {
+          i += word.length;
+          return v;
+        }
+      }
+    }
+    if (c === '-' || (c !== undefined && c >= '0' && c <= '9')) return num();
+    return fail(c === undefined ? 'unexpected end' : `unexpected ${JSON.stringify(c)}`);
+  };
+  const v = value(0, '$');
+  ws();
+  if (i !== text.length) fail('trailing data');
+  return { value: v, duplicates };
+}
+
+export function isObject(v: JsonValue | undefined): v is { [key: string]: JsonValue } {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

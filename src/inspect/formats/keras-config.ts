@@ -1,0 +1,142 @@
+import type { JsonValue } from './json.js';
+import { isObject } from './json.js';
+import type { Findings } from './report.js';
+
+/** Module roots that are Keras itself; everything else is code outside the model file. */
+const KERAS_ROOTS = /^(keras|tf_keras|tensorflow\.keras|tensorflow\.python\.keras)(\.|$)/;
+/** Modules whose callables reach processes, files, the network or code loading. */
+const DANGEROUS_MODULES =
+  /^(builtins|__builtin__|os|posix|nt|subprocess|sys|importlib|runpy|pickle|_pickle|cPickle|marshal|dill|cloudpickle|joblib|shutil|socket|code|codeop|ctypes|pty|webbrowser|io|tempfile|urllib|urllib2|requests|http|httplib|ftplib|smtplib|telnetlib|asyncio|multiprocessing|threading|signal|operator|functools|types|inspect|torch|numpy|tensorflow\.io|tensorflow\.python\.ops\.script_ops)(\.|$)/;
+/** Keras modules that hold helpers, not layers: loading must never call into them. */
+const KERAS_GADGET_MODULES = /^(keras|tf_keras)(\.src)?\.(utils|config|saving|backend\.config|src\.utils)(\.|$)/;
+/** Keras callables that download, load other models or unpickle. */
+const KERAS_GADGET_NAMES = new Set([
+  'get_file',
+  'load_model',
+  'load_weights',
+  'load_img',
+  'TorchModuleWrapper',
+  'enable_unsafe_deserialization',
+]);
+
+const MAX_FINDINGS = 50;
+
+/**
+ * Check a Keras model config (Keras 3 `config.json` or legacy `model_config`) for what deserialization would run:
+ * Lambda bytecode, references to callables outside Keras or to Keras helpers that do I/O, safe-mode switches.
+ */
+export function checkKerasConfig(config: JsonValue, out: Findings, member?: string): void {
+  let count = 0;
+  const add = (rule: string, message: string, evidence: Record<string, string | number | boolean>) => {
+    if (count++ < MAX_FINDINGS) out.add(rule, message, evidence, member);
+  };
+  const walk = (v: JsonValue, path: string, inLambda: boolean): void => {
+    if (Array.isArray(v)) return v.forEach((x, i) => walk(x, `${path}[${i}]`, inLambda));
+    if (typeof v === 'string') {
+      if (v.includes('enable_unsafe_deserialization'))
+        add(
+          'CPI063',
+          `the config at ${path} names enable_unsafe_deserialization, which turns Keras safe mode off while loading. Do not load this model.`,
+          { path, value: v.slice(0, 200) },
+        );
+      return;
+    }
+    if (!isObject(v)) return;
+    const cls = typeof v.class_name === 'string' ? v.class_name : undefined;
+    const layerName = isObject(v.config) && typeof v.config.name === 'string' ? v.config.name : '';
+    let lambda = inLambda;
+    if (cls === 'Lambda' && !inLambda) {
+      add(
+        'CPI060',
+        `layer ${JSON.stringify(layerName)} at ${path} is a Lambda layer${describeLambda(v.config)}; loading the model runs its code. Do not load it; replace the Lambda with a registered layer class.`,
+        { path, layer: layerName, code: lambdaKind(v.config) },
+      );
+      lambda = true;
+    } else if (cls === '__lambda__' && !inLambda) {
+      add(
+        'CPI060',
+        `the config at ${path} holds a serialized Python lambda (marshalled bytecode) that runs when the model loads. Do not load it.`,
+        { path, code: 'marshal' },
+      );
+      lambda = true;
+    } else if (
+      !inLambda &&
+      isObject(v.config) &&
+      (v.config.function_type === 'lambda' || v.config.output_shape_type === 'lambda')
+    ) {
+      add(
+        'CPI060',
+        `layer ${JSON.stringify(layerName)} at ${path} holds marshalled Python bytecode (function_type "lambda") that runs when the model loads. Do not load it.`,
+        { path, layer: layerName, code: 'marshal' },
+      );
+      lambda = true;
+    }
+    if (typeof v.module === 'string' && cls !== undefined) checkReference(v, v.module, cls, path, add);
+    for (const [k, x] of Object.entries(v)) {
+      if (k === 'safe_mode' && x === false)
+        add(
+          'CPI063',
+          `the config at ${path} passes safe_mode: false, so a nested model loads without Keras safe mode. Do not load this model.`,
+          { path },
+        );
+      walk(x, `${path}.${k}`, lambda);
+    }
+  };
+  walk(config, '$', false);
+}
+
+type Add = (rule: string, message: string, evidence: Record<string, string | number | boolean>) => void;
+
+function checkReference(v: { [key: string]: JsonValue }, module: string, cls: string, path: string, add: Add): void {
+  // For functions Keras looks the name up in `config` (or `registered_name`); for classes it is `class_name`.
+  const name =
+    cls === 'function'
+      ? typeof v.config === 'string'
+        ? v.config
+        : typeof v.registered_name === 'string'
+          ? v.registered_name
+          : cls
+      : cls;
+  const ref = `${module}.${name}`;
+  if (name === 'enable_unsafe_deserialization') return; // reported as a safe-mode bypass from the string walk
+  if (!KERAS_ROOTS.test(module)) {
+    if (DANGEROUS_MODULES.test(module))
+      add(
+        'CPI061',
+        `the config at ${path} makes Keras import ${module} and call ${name}; loading the model runs it. Do not load this model.`,
+        { path, reference: ref },
+      );
+    else
+      add(
+        'CPI062',
+        `the config at ${path} references ${ref}, outside Keras; loading imports ${module} and calls it. Load it only if that is code you trust.`,
+        { path, reference: ref },
+      );
+    return;
+  }
+  if (KERAS_GADGET_MODULES.test(module) || KERAS_GADGET_NAMES.has(name))
+    add(
+      'CPI061',
+      `the config at ${path} makes Keras call ${ref}, a helper that reaches files, the network or other models, not a layer; loading the model runs it (CVE-2025-8747 shape). Do not load this model.`,
+      { path, reference: ref },
+    );
+}
+
+function lambdaKind(config: JsonValue | undefined): string {
+  if (!isObject(config)) return 'unknown';
+  const f = config.function;
+  if (Array.isArray(f) && typeof f[0] === 'string') return 'marshal';
+  if (isObject(f) && f.class_name === '__lambda__') return 'marshal';
+  if (typeof f === 'string') return 'named-function';
+  if (isObject(f)) return 'function-reference';
+  return 'unknown';
+}
+
+function describeLambda(config: JsonValue | undefined): string {
+  const kind = lambdaKind(config);
+  return kind === 'marshal'
+    ? ' with marshalled Python bytecode'
+    : kind === 'named-function'
+      ? ' calling a function by name'
+      : '';
+}

@@ -1,0 +1,136 @@
+import type { ModelAnalyser } from '../analyser.js';
+import type { JsonValue } from './json.js';
+import { isObject, parseJson } from './json.js';
+import { checkKerasConfig } from './keras-config.js';
+import type { Findings } from './report.js';
+import { analyseWith } from './report.js';
+import type { ByteSource } from './source.js';
+import { FormatError } from './source.js';
+
+/**
+ * Legacy Keras `.h5` models keep their architecture as JSON in the root group's `model_config` attribute (and the
+ * training setup in `training_config`). HDF5 stores an attribute's string value contiguously — inline in the object
+ * header (fixed-length) or as one global-heap object (variable-length) — and never compresses attributes, so the
+ * JSON text is always present as one run of bytes.
+ *
+ * HEURISTIC, documented as such: rather than walking HDF5 structures, this scans the whole file (in chunks, with
+ * bounded memory) for JSON objects — every `{` followed by a `"` starts a candidate, text is balanced with string
+ * awareness and parsed strictly — and checks each one that holds a Keras `class_name`. This finds the config wherever
+ * the HDF5 layout puts it (escaped keys included, since candidates do not depend on key spelling). It cannot see a
+ * config stored in a way HDF5 does not produce for attributes (e.g. split across heap objects); a file that names
+ * `model_config` but yields no readable config is reported, never passed as clean.
+ */
+export const MAX_H5_CONFIG = 64 * 1024 * 1024;
+const CHUNK = 1024 * 1024;
+const MARKER = Buffer.from('model_config');
+
+export function parseKerasH5(src: ByteSource, out: Findings): void {
+  const sig = Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
+  if (![0, 512, 1024, 2048].some((o) => src.size >= o + 8 && src.read(o, 8).equals(sig)))
+    throw new FormatError('no HDF5 signature', 0);
+  let sawMarker = false;
+  let configs = 0;
+  let budget = 4 * src.size + MAX_H5_CONFIG; // bytes spent on candidates: linear in the file whatever it holds
+  let pos = 0;
+  while (pos < src.size) {
+    const chunk = src.read(pos, Math.min(CHUNK + MARKER.length, src.size - pos));
+    if (!sawMarker && chunk.includes(MARKER)) sawMarker = true;
+    let next = pos + Math.min(CHUNK, chunk.length);
+    for (let i = chunk.indexOf(0x7b); i >= 0 && i < CHUNK; i = chunk.indexOf(0x7b, i + 1)) {
+      const start = pos + i;
+      if (!startsObject(src, start)) continue;
+      const { end, scanned } = balancedEnd(src, start);
+      budget -= scanned;
+      if (budget < 0) throw new FormatError('too many JSON-like candidates in the file', start, 'limit');
+      if (end === 'limit') {
+        out.add(
+          'CPI051',
+          `JSON text at byte ${start} runs past the ${MAX_H5_CONFIG}-byte limit for a model config; it was not checked.`,
+          { offset: start, limit: MAX_H5_CONFIG },
+        );
+        out.incomplete = true;
+        continue;
+      }
+      if (end < 0) continue;
+      const value = tryParse(src.read(start, end - start).toString('utf8'));
+      if (value === undefined || !hasClassName(value, 0)) continue;
+      configs++;
+      checkKerasConfig(value, out, `JSON at byte ${start}`);
+      next = end; // skip everything inside this object
+      break;
+    }
+    pos = next;
+  }
+  if (sawMarker && configs === 0) {
+    out.add(
+      'CPI050',
+      'the file has a model_config attribute but no readable Keras config JSON was found; it was not checked and is not known to be safe. Re-save the model in the .keras format.',
+      { check: 'model_config' },
+    );
+    out.incomplete = true;
+  }
+}
+
+/** `{`, optional whitespace, then `"` (an object with a key) — or `}` for an empty object, which cannot matter. */
+function startsObject(src: ByteSource, at: number): boolean {
+  const look = src.read(at, Math.min(64, src.size - at));
+  for (let i = 1; i < look.length; i++) {
+    const b = look[i]!;
+    if (b === 0x22) return true;
+    if (b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09) return false;
+  }
+  return false;
+}
+
+/** End offset of the balanced object starting at `at`, -1 when a byte JSON cannot hold comes first. */
+function balancedEnd(src: ByteSource, at: number): { end: number | 'limit'; scanned: number } {
+  let depth = 0;
+  let inString = false;
+  let escaped = false;
+  let step = 256; // most candidates in binary data die within a few bytes: read little first
+  for (let pos = at; pos < src.size;) {
+    const buf = src.read(pos, Math.min(step, src.size - pos));
+    step = Math.min(step * 4, 64 * 1024);
+    for (let i = 0; i < buf.length; i++) {
+      const b = buf[i]!;
+      if (inString) {
+        if (escaped) escaped = false;
+        else if (b === 0x5c) escaped = true;
+        else if (b === 0x22) inString = false;
+        else if (b < 0x20) return { end: -1, scanned: pos + i - at };
+      } else if (b === 0x22) inString = true;
+      else if (b === 0x7b || b === 0x5b) depth++;
+      else if (b === 0x7d || b === 0x5d) {
+        depth--;
+        if (depth === 0) return { end: pos + i + 1, scanned: pos + i + 1 - at };
+      } else if (b < 0x20 ? b !== 0x09 && b !== 0x0a && b !== 0x0d : b > 0x7e)
+        return { end: -1, scanned: pos + i - at };
+    }
+    pos += buf.length;
+    if (pos - at > MAX_H5_CONFIG) return { end: 'limit', scanned: pos - at };
+  }
+  return { end: -1, scanned: src.size - at };
+}
+
+function tryParse(text: string): JsonValue | undefined {
+  try {
+    return parseJson(text, { allowNonFinite: true, maxDepth: 512 }).value;
+  } catch (err) {
+    if (err instanceof FormatError) return undefined;
+    throw err;
+  }
+}
+
+function hasClassName(v: JsonValue, depth: number): boolean {
+  if (depth > 4) return false;
+  if (Array.isArray(v)) return v.some((x) => hasClassName(x, depth + 1));
+  if (!isObject(v)) return false;
+  if (typeof v.class_name === 'string') return true;
+  return Object.values(v).some((x) => hasClassName(x, depth + 1));
+}
+
+export const kerasH5Analyser: ModelAnalyser = {
+  name: 'keras-h5',
+  formats: ['keras-h5'],
+  analyze: (file) => analyseWith(file, 'the HDF5 file', parseKerasH5),
+};

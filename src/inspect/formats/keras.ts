@@ -1,0 +1,55 @@
+import type { ModelAnalyser } from '../analyser.js';
+import { parseJson } from './json.js';
+import { checkKerasConfig } from './keras-config.js';
+import type { Findings } from './report.js';
+import { analyseWith } from './report.js';
+import type { ByteSource } from './source.js';
+import { FormatError } from './source.js';
+import type { CentralEntry } from './zip-member.js';
+import { readCentralDirectory, readMember } from './zip-member.js';
+
+/** Largest config.json read; real ones are kilobytes to a few megabytes. */
+export const MAX_KERAS_CONFIG = 64 * 1024 * 1024;
+
+/** A Keras v3 archive, as Keras's loader recognises one: `config.json` plus its metadata or weights at the top. */
+export function isKerasArchive(names: readonly string[]): boolean {
+  const has = (n: string) => names.includes(n);
+  return has('config.json') && (has('metadata.json') || has('model.weights.h5') || has('model.weights.npz'));
+}
+
+/**
+ * Check a `.keras` archive's `config.json`. Only the central directory and that member are read. `claimAll`: the
+ * file was detected as Keras; otherwise (a plain zip) it is checked only when it is laid out as a Keras archive.
+ */
+export function parseKerasArchive(src: ByteSource, out: Findings, claimAll: boolean): void {
+  let entries: CentralEntry[];
+  try {
+    entries = readCentralDirectory(src);
+  } catch (err) {
+    if (!claimAll && err instanceof FormatError) return; // not ours: the zip/pickle analyser reports broken zips
+    throw err;
+  }
+  if (!claimAll && !isKerasArchive(entries.map((e) => e.name))) return;
+  // Python's zipfile resolves a duplicated name to the last entry in the directory.
+  const configs = entries.filter((e) => e.name === 'config.json');
+  const config = configs[configs.length - 1];
+  if (!config) throw new FormatError('the archive has no config.json, so Keras cannot load it', 0);
+  if (configs.length > 1)
+    out.add(
+      'CPI050',
+      `config.json appears ${configs.length} times in the archive; readers disagree on which one is loaded. Treat the file as crafted.`,
+      { member: 'config.json', copies: configs.length },
+      'config.json',
+    );
+  const text = readMember(src, config, MAX_KERAS_CONFIG).toString('utf8');
+  const { value } = parseJson(text, { allowNonFinite: true, maxDepth: 512 });
+  checkKerasConfig(value, out, 'config.json');
+}
+
+export const kerasAnalyser: ModelAnalyser = {
+  name: 'keras',
+  // Discovery may report a .keras as a plain zip; those are claimed only when laid out as a Keras archive.
+  formats: ['keras', 'zip'],
+  analyze: (file) =>
+    analyseWith(file, 'the Keras archive', (src, out) => parseKerasArchive(src, out, file.format === 'keras')),
+};

@@ -1,0 +1,145 @@
+import type { ModelAnalyser } from '../analyser.js';
+import type { PbField } from './protobuf.js';
+import { asMessage, checkDepth, pbFields, pbString } from './protobuf.js';
+import type { Findings } from './report.js';
+import { analyseWith } from './report.js';
+import type { ByteSource } from './source.js';
+
+/** Domains whose operators ONNX and ONNX Runtime implement themselves. */
+const BUILTIN_DOMAINS = new Set([
+  '',
+  'ai.onnx',
+  'ai.onnx.ml',
+  'ai.onnx.training',
+  'ai.onnx.preview',
+  'ai.onnx.preview.training',
+  'com.microsoft',
+  'com.microsoft.nchwc',
+  'com.microsoft.experimental',
+  'com.microsoft.dml',
+  'com.ms.internal.nhwc',
+]);
+
+interface OnnxFacts {
+  /** domain → operator types used by nodes. */
+  readonly nodeOps: Map<string, Set<string>>;
+  /** `domain:name` of model-local functions (their nodes are defined in the file, not in a library). */
+  readonly localFunctions: Set<string>;
+  readonly externals: { tensor: string; location: string; at: number }[];
+}
+
+/** Walk an ONNX ModelProto: external data locations of every tensor (graphs, subgraphs, functions) and node domains. */
+export function parseOnnx(src: ByteSource, out: Findings): void {
+  const facts: OnnxFacts = { nodeOps: new Map(), localFunctions: new Set(), externals: [] };
+  for (const f of pbFields(src, 0, src.size)) {
+    if (f.field === 7) walkGraph(src, asMessage(f), facts, 1);
+    else if (f.field === 25) walkFunction(src, asMessage(f), facts, 1);
+    else if (f.field === 20) {
+      // TrainingInfoProto: initialization (1) and algorithm (3) graphs.
+      for (const g of pbFields(src, f.start, f.end))
+        if (g.field === 1 || g.field === 3) walkGraph(src, asMessage(g), facts, 2);
+    }
+  }
+  for (const e of facts.externals) {
+    const why = escapeReason(e.location);
+    if (why)
+      out.add(
+        'CPI065',
+        `tensor ${JSON.stringify(e.tensor)} loads external data from ${JSON.stringify(e.location)}, ${why}; loading the model reads that file. Do not load it.`,
+        { tensor: e.tensor, location: e.location, offset: e.at },
+      );
+  }
+  for (const [domain, ops] of [...facts.nodeOps].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const custom = [...ops].filter((op) => !facts.localFunctions.has(`${domain}:${op}`)).sort();
+    if (BUILTIN_DOMAINS.has(domain) || custom.length === 0) continue;
+    out.add(
+      'CPI066',
+      `nodes use operators ${custom.slice(0, 10).join(', ')} from the custom domain ${JSON.stringify(domain)}; the application must register a custom operator library for them. Make sure it comes from a trusted source.`,
+      { domain, operators: custom.slice(0, 50).join(',') },
+    );
+  }
+}
+
+function walkGraph(src: ByteSource, g: PbField, facts: OnnxFacts, depth: number): void {
+  checkDepth(depth, g.start);
+  for (const f of pbFields(src, g.start, g.end)) {
+    if (f.field === 1) walkNode(src, asMessage(f), facts, depth + 1);
+    else if (f.field === 5) walkTensor(src, asMessage(f), facts);
+    else if (f.field === 15) walkSparse(src, asMessage(f), facts);
+  }
+}
+
+function walkFunction(src: ByteSource, fn: PbField, facts: OnnxFacts, depth: number): void {
+  let name = '';
+  let domain = '';
+  for (const f of pbFields(src, fn.start, fn.end)) {
+    if (f.field === 1) name = pbString(src, f);
+    else if (f.field === 10) domain = pbString(src, f);
+    else if (f.field === 7) walkNode(src, asMessage(f), facts, depth + 1);
+  }
+  facts.localFunctions.add(`${domain}:${name}`);
+}
+
+function walkNode(src: ByteSource, n: PbField, facts: OnnxFacts, depth: number): void {
+  checkDepth(depth, n.start);
+  let op = '';
+  let domain = '';
+  for (const f of pbFields(src, n.start, n.end)) {
+    if (f.field === 4) op = pbString(src, f);
+    else if (f.field === 7) domain = pbString(src, f);
+    else if (f.field === 5) {
+      // AttributeProto: t (5), g (6), tensors (10), graphs (11), sparse_tensor (22), sparse_tensors (23).
+      for (const a of pbFields(src, f.start, f.end)) {
+        if (a.field === 5 || a.field === 10) walkTensor(src, asMessage(a), facts);
+        else if (a.field === 6 || a.field === 11) walkGraph(src, asMessage(a), facts, depth + 1);
+        else if (a.field === 22 || a.field === 23) walkSparse(src, asMessage(a), facts);
+      }
+    }
+  }
+  const ops = facts.nodeOps.get(domain) ?? new Set<string>();
+  ops.add(op);
+  facts.nodeOps.set(domain, ops);
+}
+
+function walkSparse(src: ByteSource, s: PbField, facts: OnnxFacts): void {
+  for (const f of pbFields(src, s.start, s.end))
+    if (f.field === 1 || f.field === 2) walkTensor(src, asMessage(f), facts);
+}
+
+function walkTensor(src: ByteSource, t: PbField, facts: OnnxFacts): void {
+  let name = '';
+  const locations: { value: string; at: number }[] = [];
+  for (const f of pbFields(src, t.start, t.end)) {
+    if (f.field === 8) name = pbString(src, f);
+    else if (f.field === 13) {
+      let key = '';
+      let value = '';
+      for (const kv of pbFields(src, f.start, f.end)) {
+        if (kv.field === 1) key = pbString(src, kv);
+        else if (kv.field === 2) value = pbString(src, kv);
+      }
+      if (key === 'location') locations.push({ value, at: f.start });
+    }
+  }
+  // ONNX reads external data whatever data_location says when a location is present, so check every one.
+  for (const l of locations) facts.externals.push({ tensor: name, location: l.value, at: l.at });
+}
+
+/** Why a location escapes the model folder, or undefined when it is a plain relative path inside it. */
+export function escapeReason(location: string): string | undefined {
+  if (location.includes('\0')) return 'which contains a NUL byte';
+  if (/^([\\/]|[A-Za-z]:|[a-z][a-z0-9+.-]*:\/\/)/i.test(location)) return 'an absolute path or URL';
+  let depth = 0;
+  for (const part of location.split(/[\\/]+/)) {
+    if (part === '..') depth--;
+    else if (part !== '' && part !== '.') depth++;
+    if (depth < 0) return 'which leaves the model folder';
+  }
+  return undefined;
+}
+
+export const onnxAnalyser: ModelAnalyser = {
+  name: 'onnx',
+  formats: ['onnx'],
+  analyze: (file) => analyseWith(file, 'the ONNX model', parseOnnx),
+};

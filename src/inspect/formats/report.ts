@@ -1,0 +1,76 @@
+import type { DiscoveredFile } from '../../core/files.js';
+import type { Evidence, Finding } from '../../core/finding.js';
+import type { AnalysisReport } from '../analyser.js';
+import type { ByteSource } from './source.js';
+import { FormatError, withFile } from './source.js';
+
+/** Collects one file's findings; every finding carries the file as its artifact. */
+export class Findings {
+  readonly list: Finding[] = [];
+  /** Set when part of the file was not read (a limit, an unreadable member): status becomes `partial`. */
+  incomplete = false;
+
+  constructor(
+    readonly path: string,
+    readonly format: string,
+  ) {}
+
+  add(ruleId: string, message: string, evidence: Evidence = {}, member?: string): void {
+    this.list.push({
+      ruleId,
+      message: `${this.path}${member !== undefined ? ` (${member})` : ''}: ${message}`,
+      location: { path: this.path, ...(member !== undefined ? { member } : {}) },
+      artifact: { kind: 'model', path: this.path, format: this.format },
+      evidence,
+    });
+  }
+
+  /** A parse error or a limit hit: always a finding, the file not known to be safe. */
+  addError(err: FormatError, what: string, member?: string): void {
+    if (err.kind === 'limit') {
+      this.add(
+        'CPI051',
+        `${what} ${err.message} (at byte ${err.offset}); the rest was not checked. Do not load it until you know why.`,
+        { offset: err.offset, error: err.message },
+        member,
+      );
+    } else {
+      this.add(
+        'CPI050',
+        `${what} could not be parsed: ${err.message} (at byte ${err.offset}); the rest was not checked and the file is not known to be safe. Re-export it from a trusted source.`,
+        { offset: err.offset, error: err.message },
+        member,
+      );
+    }
+  }
+}
+
+/**
+ * Run a synchronous parser over a file with positioned reads. A FormatError thrown by the parser is a finding and
+ * status `failed`; anything else is a bug and propagates (the inspect stage reports it as CPX003).
+ */
+export async function analyseWith(
+  file: DiscoveredFile,
+  what: string,
+  parse: (src: ByteSource, out: Findings) => void,
+): Promise<AnalysisReport> {
+  const out = new Findings(file.path, file.format);
+  return withFile(file.abs, file.size, (src) => runParser(src, out, what, parse));
+}
+
+/** The pure core of `analyseWith`, used by tests over in-memory bytes. */
+export function runParser(
+  src: ByteSource,
+  out: Findings,
+  what: string,
+  parse: (src: ByteSource, out: Findings) => void,
+): AnalysisReport {
+  try {
+    parse(src, out);
+  } catch (err) {
+    if (!(err instanceof FormatError)) throw err;
+    out.addError(err, what);
+    return { status: 'failed', findings: out.list };
+  }
+  return { status: out.incomplete ? 'partial' : 'ok', findings: out.list };
+}

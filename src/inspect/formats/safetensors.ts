@@ -1,0 +1,181 @@
+import type { ModelAnalyser } from '../analyser.js';
+import { isObject, parseJson } from './json.js';
+import type { JsonValue } from './json.js';
+import type { Findings } from './report.js';
+import { analyseWith } from './report.js';
+import type { ByteSource } from './source.js';
+import { Cursor, FormatError } from './source.js';
+
+/** The reference loader's cap on the header (safetensors `MAX_HEADER_SIZE`). */
+export const MAX_SAFETENSORS_HEADER = 100_000_000;
+
+/** Bits per element of every dtype the safetensors library knows. */
+const DTYPE_BITS: Readonly<Record<string, number>> = {
+  BOOL: 8,
+  F4: 4,
+  F6_E2M3: 6,
+  F6_E3M2: 6,
+  U8: 8,
+  I8: 8,
+  F8_E5M2: 8,
+  F8_E4M3: 8,
+  F8_E8M0: 8,
+  I16: 16,
+  U16: 16,
+  F16: 16,
+  BF16: 16,
+  I32: 32,
+  U32: 32,
+  F32: 32,
+  C64: 64,
+  F64: 64,
+  I64: 64,
+  U64: 64,
+};
+
+/** Past 2^64 elements no byte range can match; stop multiplying before the numbers themselves get huge. */
+const MAX_ELEMENTS = 1n << 64n;
+
+interface Range {
+  readonly name: string;
+  readonly begin: bigint;
+  readonly end: bigint;
+}
+
+/**
+ * Validate a safetensors file the way the reference loader does: header length, JSON, dtypes, shapes × dtype size
+ * = byte ranges, ranges inside the data section, sorted without overlap or gap, covering it exactly.
+ */
+export function parseSafetensors(src: ByteSource, out: Findings): void {
+  const c = new Cursor(src);
+  if (src.size < 8) throw new FormatError(`file is ${src.size} bytes, too short for the 8-byte header length`, 0);
+  const n = c.u64();
+  if (n > BigInt(MAX_SAFETENSORS_HEADER))
+    throw new FormatError(`header length ${n} is past the ${MAX_SAFETENSORS_HEADER}-byte limit`, 0, 'limit');
+  if (n > BigInt(c.left)) throw new FormatError(`header length ${n} is past the end of the file`, 0);
+  const raw = c.bytes(Number(n));
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(raw);
+  } catch {
+    return void out.add('CPI052', 'the header is not valid UTF-8; the file cannot be loaded. Re-save it.', {
+      check: 'utf8',
+    });
+  }
+  if (!text.startsWith('{')) throw new FormatError('header does not start with "{"', 8);
+  // The writer pads the header with spaces to an 8-byte boundary.
+  const { value, duplicates } = parseJson(text.replace(/ +$/, ''), { baseOffset: 8, maxDepth: 16 });
+  if (!isObject(value)) throw new FormatError('header is not a JSON object', 8);
+  for (const d of duplicates)
+    out.add('CPI052', `the header names ${d.slice(2)} twice; readers disagree on which entry wins. Re-save it.`, {
+      check: 'duplicate-key',
+      key: d.slice(2),
+    });
+  const dataLen = BigInt(src.size) - 8n - n;
+  const ranges: Range[] = [];
+  for (const [name, entry] of Object.entries(value)) {
+    if (name === '__metadata__') {
+      checkMetadata(entry, out);
+      continue;
+    }
+    const r = checkTensor(name, entry, out);
+    if (r) ranges.push(r);
+  }
+  checkLayout(ranges, dataLen, out);
+}
+
+function checkMetadata(meta: JsonValue, out: Findings): void {
+  if (!isObject(meta))
+    return void out.add('CPI052', '__metadata__ is not an object of strings; the loader rejects it.', {
+      check: 'metadata',
+    });
+  for (const [k, v] of Object.entries(meta)) {
+    if (typeof v !== 'string')
+      out.add('CPI052', `__metadata__.${k} is a ${kindOf(v)}, not a string; the loader rejects it.`, {
+        check: 'metadata',
+        key: k,
+      });
+  }
+}
+
+function checkTensor(name: string, entry: JsonValue, out: Findings): Range | undefined {
+  const bad = (what: string): undefined =>
+    void out.add('CPI052', `tensor ${JSON.stringify(name)}: ${what}; the loader rejects it. Re-save the file.`, {
+      check: 'tensor',
+      tensor: name,
+    });
+  if (!isObject(entry)) return bad('the entry is not an object');
+  const { dtype, shape, data_offsets: offsets } = entry;
+  if (typeof dtype !== 'string' || !(dtype in DTYPE_BITS)) return bad(`unknown dtype ${JSON.stringify(dtype)}`);
+  if (!Array.isArray(shape) || !shape.every(isIndex)) return bad('shape is not a list of non-negative integers');
+  if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isIndex))
+    return bad('data_offsets is not [begin, end]');
+  const [begin, end] = offsets.map((x) => BigInt(x as number)) as [bigint, bigint];
+  if (end < begin) return bad(`data_offsets end ${end} is before begin ${begin}`);
+  let elements = 1n;
+  for (const d of shape) {
+    elements *= BigInt(d as number);
+    if (elements > MAX_ELEMENTS) return bad(`shape ${JSON.stringify(shape)} has more elements than any file can hold`);
+  }
+  const bits = elements * BigInt(DTYPE_BITS[dtype]!);
+  if (bits % 8n !== 0n) return bad(`shape ${JSON.stringify(shape)} of ${dtype} is not a whole number of bytes`);
+  if (bits / 8n !== end - begin)
+    out.add(
+      'CPI053',
+      `tensor ${JSON.stringify(name)} spans ${end - begin} bytes but shape ${JSON.stringify(shape)} of ${dtype} needs ${bits / 8n}; the loader rejects it.`,
+      { check: 'size', tensor: name, expected: Number(bits / 8n), actual: Number(end - begin) },
+    );
+  return { name, begin, end };
+}
+
+function checkLayout(ranges: Range[], dataLen: bigint, out: Findings): void {
+  ranges.sort((a, b) => (a.begin < b.begin ? -1 : a.begin > b.begin ? 1 : a.end < b.end ? -1 : 1));
+  let cursor = 0n;
+  let prev: Range | undefined;
+  for (const r of ranges) {
+    if (r.end > dataLen) {
+      out.add(
+        'CPI053',
+        `tensor ${JSON.stringify(r.name)} ends at data byte ${r.end}, past the ${dataLen}-byte data section.`,
+        { check: 'bounds', tensor: r.name, end: Number(r.end), dataLength: Number(dataLen) },
+      );
+    }
+    if (prev && r.begin < cursor) {
+      out.add(
+        'CPI053',
+        `tensor ${JSON.stringify(r.name)} [${r.begin}, ${r.end}) overlaps ${JSON.stringify(prev.name)}; one file means different things to different readers.`,
+        { check: 'overlap', tensor: r.name, other: prev.name, begin: Number(r.begin) },
+      );
+    } else if (r.begin > cursor) {
+      out.add(
+        'CPI053',
+        `data bytes [${cursor}, ${r.begin}) before tensor ${JSON.stringify(r.name)} belong to no tensor; hidden data is a smuggling vector.`,
+        { check: 'gap', begin: Number(cursor), end: Number(r.begin) },
+      );
+    }
+    if (r.end > cursor) {
+      cursor = r.end;
+      prev = r;
+    }
+  }
+  if (cursor < dataLen)
+    out.add(
+      'CPI053',
+      `data bytes [${cursor}, ${dataLen}) after the last tensor belong to no tensor; hidden data is a smuggling vector.`,
+      { check: 'trailing', begin: Number(cursor), end: Number(dataLen) },
+    );
+}
+
+function isIndex(v: JsonValue): boolean {
+  return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+}
+
+function kindOf(v: JsonValue): string {
+  return v === null ? 'null' : Array.isArray(v) ? 'list' : typeof v;
+}
+
+export const safetensorsAnalyser: ModelAnalyser = {
+  name: 'safetensors',
+  formats: ['safetensors'],
+  analyze: (file) => analyseWith(file, 'the safetensors file', parseSafetensors),
+};

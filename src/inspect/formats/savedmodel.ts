@@ -1,0 +1,169 @@
+import type { ModelAnalyser } from '../analyser.js';
+import type { PbField } from './protobuf.js';
+import { asMessage, checkDepth, pbFields, pbString } from './protobuf.js';
+import type { Findings } from './report.js';
+import { analyseWith } from './report.js';
+import type { ByteSource } from './source.js';
+import { FormatError } from './source.js';
+
+/**
+ * TensorFlow ops that call Python or reach the filesystem or network from a graph. Checkpoint ops that every
+ * SavedModel holds (SaveV2, RestoreV2, MergeV2Checkpoints, ShardedFilename) and vocabulary table initialisers that
+ * read the model's own assets are deliberately absent.
+ */
+export const DANGEROUS_TF_OPS: ReadonlyMap<string, string> = new Map([
+  ...['PyFunc', 'PyFuncStateless', 'EagerPyFunc'].map((op) => [op, 'runs Python code'] as const),
+  ...[
+    'ReadFile',
+    'MatchingFiles',
+    'MatchingFilesDataset',
+    'ExperimentalMatchingFilesDataset',
+    'ImmutableConst',
+    'WholeFileReader',
+    'WholeFileReaderV2',
+    'TextLineReader',
+    'TextLineReaderV2',
+    'FixedLengthRecordReader',
+    'FixedLengthRecordReaderV2',
+    'TFRecordReader',
+    'TFRecordReaderV2',
+    'LMDBReader',
+    'TextLineDataset',
+    'TFRecordDataset',
+    'TFRecordDatasetV2',
+    'FixedLengthRecordDataset',
+    'FixedLengthRecordDatasetV2',
+    'CSVDataset',
+    'CSVDatasetV2',
+    'ExperimentalCSVDataset',
+    'LMDBDataset',
+    'ExperimentalLMDBDataset',
+    'LoadDataset',
+    'SqlDataset',
+    'ExperimentalSqlDataset',
+    'LoadAndRemapMatrix',
+  ].map((op) => [op, 'reads files by path'] as const),
+  ...[
+    'WriteFile',
+    'SaveDataset',
+    'SaveDatasetV2',
+    'DatasetToTFRecord',
+    'ExperimentalDatasetToTFRecord',
+    'CreateSummaryFileWriter',
+    'CreateSummaryDbWriter',
+    'DebugIdentity',
+    'DebugIdentityV2',
+    'DebugIdentityV3',
+    'DebugNanCount',
+    'DebugNumericSummary',
+    'DebugNumericSummaryV2',
+  ].map((op) => [op, 'writes files or sends data to a path or URL'] as const),
+  ...['RpcCall', 'RpcClient', 'RpcServer', 'RpcServerStart', 'RpcServerRegister', 'GcsConfigureCredentials'].map(
+    (op) => [op, 'reaches the network or changes credentials'] as const,
+  ),
+]);
+
+interface OpUse {
+  readonly op: string;
+  readonly node: string;
+  readonly where: string;
+  readonly at: number;
+  readonly detail?: string;
+}
+
+/** Walk SavedModel → meta_graphs (2) → graph_def (2) → node (1) and library (2) → function (1) → node_def (3). */
+export function parseSavedModelPb(src: ByteSource, out: Findings): void {
+  const uses: OpUse[] = [];
+  let graphs = 0;
+  for (const f of pbFields(src, 0, src.size)) {
+    if (f.field !== 2) continue;
+    for (const m of pbFields(src, f.start, f.end)) {
+      if (m.field !== 2) continue;
+      graphs++;
+      for (const g of pbFields(src, m.start, m.end)) {
+        if (g.field === 1) uses.push(readNode(src, asMessage(g), 'graph'));
+        else if (g.field === 2) {
+          for (const fn of pbFields(src, g.start, g.end)) if (fn.field === 1) readFunction(src, asMessage(fn), uses, 1);
+        }
+      }
+    }
+  }
+  if (graphs === 0 && src.size > 0) throw new FormatError('no meta graph with a graph_def', 0);
+  report(uses, out);
+}
+
+function readFunction(src: ByteSource, fn: PbField, uses: OpUse[], depth: number): void {
+  checkDepth(depth, fn.start);
+  let name = '';
+  const nodes: PbField[] = [];
+  for (const f of pbFields(src, fn.start, fn.end)) {
+    if (f.field === 1) {
+      for (const s of pbFields(src, f.start, f.end)) if (s.field === 1) name = pbString(src, s);
+    } else if (f.field === 3) nodes.push(asMessage(f));
+  }
+  for (const n of nodes) uses.push(readNode(src, n, `function ${name}`));
+}
+
+function readNode(src: ByteSource, n: PbField, where: string): OpUse {
+  let name = '';
+  let op = '';
+  let detail: string | undefined;
+  for (const f of pbFields(src, n.start, n.end)) {
+    if (f.field === 1) name = pbString(src, f);
+    else if (f.field === 2) op = pbString(src, f);
+    else if (f.field === 5) {
+      // attr map entry: key (1) → AttrValue (2); PrintV2's output_stream may name a file.
+      let key = '';
+      let s: string | undefined;
+      for (const e of pbFields(src, f.start, f.end)) {
+        if (e.field === 1) key = pbString(src, e);
+        else if (e.field === 2) for (const v of pbFields(src, e.start, e.end)) if (v.field === 2) s = pbString(src, v);
+      }
+      if (key === 'output_stream' && s !== undefined) detail = s;
+    }
+  }
+  return { op, node: name, where, at: n.start, ...(detail !== undefined ? { detail } : {}) };
+}
+
+/** A text SavedModel: op names from `op: "…"` lines. */
+export function parseSavedModelPbtxt(src: ByteSource, out: Findings): void {
+  const max = 256 * 1024 * 1024;
+  if (src.size > max)
+    throw new FormatError(`text SavedModel of ${src.size} bytes is past the ${max}-byte limit`, 0, 'limit');
+  const text = src.read(0, src.size).toString('utf8');
+  const uses: OpUse[] = [];
+  for (const m of text.matchAll(/\bop:\s*"([^"]{1,200})"/g))
+    uses.push({ op: m[1]!, node: '', where: 'graph', at: m.index });
+  for (const m of text.matchAll(/key:\s*"output_stream"\s*value\s*\{\s*s:\s*"([^"]{0,400})"/g))
+    uses.push({ op: 'PrintV2', node: '', where: 'graph', at: m.index, detail: m[1]! });
+  report(uses, out);
+}
+
+function report(uses: OpUse[], out: Findings): void {
+  const seen = new Set<string>();
+  for (const u of uses) {
+    let why = DANGEROUS_TF_OPS.get(u.op);
+    if (!why && u.op === 'PrintV2' && u.detail !== undefined && /^file:/i.test(u.detail)) why = `writes to ${u.detail}`;
+    if (!why) continue;
+    const key = `${u.op}\0${u.where}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.add(
+      'CPI070',
+      `op ${u.op}${u.node ? ` (node ${JSON.stringify(u.node)})` : ''} in the ${u.where} ${why}; running the model's signatures triggers it. Do not serve the model until you know why it is there.`,
+      { op: u.op, node: u.node, where: u.where, offset: u.at },
+    );
+  }
+}
+
+export const savedModelAnalyser: ModelAnalyser = {
+  name: 'savedmodel',
+  formats: ['savedmodel'],
+  analyze: (file) => {
+    const base = file.path.slice(file.path.lastIndexOf('/') + 1).toLowerCase();
+    if (base === 'saved_model.pbtxt') return analyseWith(file, 'the SavedModel', parseSavedModelPbtxt);
+    if (base.endsWith('.pb')) return analyseWith(file, 'the SavedModel', parseSavedModelPb);
+    // variables/ shards and index are tensor data and a table of them: nothing there runs.
+    return Promise.resolve({ status: 'ok', findings: [] });
+  },
+};

@@ -1,0 +1,52 @@
+import type { ModelAnalyser } from '../analyser.js';
+import { isObject, parseJson } from './json.js';
+import type { JsonValue } from './json.js';
+import { escapeReason } from './onnx.js';
+import type { Findings } from './report.js';
+import { analyseWith } from './report.js';
+import type { ByteSource } from './source.js';
+import { FormatError } from './source.js';
+
+const MAX_MANIFEST = 64 * 1024 * 1024;
+
+/**
+ * A TensorFlow.js manifest: `model.json` ({ modelTopology, weightsManifest }) or `*weights_manifest.json` (the
+ * groups array itself). Every weight path must be a plain relative path inside the model folder.
+ */
+export function parseTfjsManifest(src: ByteSource, out: Findings, isModelJson: boolean): void {
+  if (src.size > MAX_MANIFEST) throw new FormatError(`manifest of ${src.size} bytes is past the limit`, 0, 'limit');
+  const text = src.read(0, src.size).toString('utf8');
+  let value: JsonValue;
+  try {
+    value = parseJson(text.replace(/^\uFEFF/, ''), { maxDepth: 512 }).value;
+  } catch (err) {
+    if (isModelJson && err instanceof FormatError) return; // any JSON named model.json: not necessarily tfjs
+    throw err;
+  }
+  const groups = isObject(value) ? value.weightsManifest : value;
+  if (groups === undefined && isModelJson) return;
+  if (!Array.isArray(groups)) throw new FormatError('weightsManifest is not a list of weight groups', 0);
+  groups.forEach((g, i) => {
+    const paths = isObject(g) ? g.paths : undefined;
+    if (!Array.isArray(paths)) throw new FormatError(`weight group ${i} has no paths list`, 0);
+    for (const p of paths) {
+      if (typeof p !== 'string') throw new FormatError(`weight group ${i} has a path that is not a string`, 0);
+      const why = escapeReason(p);
+      if (why)
+        out.add(
+          'CPI076',
+          `weight group ${i} names ${JSON.stringify(p)}, ${why}; the loader would fetch it. Keep shards next to the manifest.`,
+          { group: i, path: p },
+        );
+    }
+  });
+}
+
+export const tfjsAnalyser: ModelAnalyser = {
+  name: 'tfjs',
+  formats: ['tfjs-manifest'],
+  analyze: (file) =>
+    analyseWith(file, 'the TensorFlow.js manifest', (src, out) =>
+      parseTfjsManifest(src, out, !/weights_manifest\.json$/i.test(file.path)),
+    ),
+};
