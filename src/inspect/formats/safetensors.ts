@@ -99,33 +99,38 @@ function checkMetadata(meta: JsonValue, out: Findings): void {
 }
 
 function checkTensor(name: string, entry: JsonValue, out: Findings): Range | undefined {
-  const bad = (what: string): undefined =>
-    void out.add('CPI052', `tensor ${JSON.stringify(name)}: ${what}; the loader rejects it. Re-save the file.`, {
+  const bad = (what: string, range?: Range): Range | undefined => {
+    out.add('CPI052', `tensor ${JSON.stringify(name)}: ${what}; the loader rejects it. Re-save the file.`, {
       check: 'tensor',
       tensor: name,
     });
+    return range;
+  };
   if (!isObject(entry)) return bad('the entry is not an object');
   const { dtype, shape, data_offsets: offsets } = entry;
-  if (typeof dtype !== 'string' || !(dtype in DTYPE_BITS)) return bad(`unknown dtype ${JSON.stringify(dtype)}`);
-  if (!Array.isArray(shape) || !shape.every(isIndex)) return bad('shape is not a list of non-negative integers');
   if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isIndex))
     return bad('data_offsets is not [begin, end]');
   const [begin, end] = offsets.map((x) => BigInt(x as number)) as [bigint, bigint];
   if (end < begin) return bad(`data_offsets end ${end} is before begin ${begin}`);
+  // The range still counts for the layout checks when dtype or shape are bad.
+  const range: Range = { name, begin, end };
+  if (typeof dtype !== 'string' || !(dtype in DTYPE_BITS)) return bad(`unknown dtype ${JSON.stringify(dtype)}`, range);
+  if (!Array.isArray(shape) || !shape.every(isIndex)) return bad('shape is not a list of non-negative integers', range);
   let elements = 1n;
   for (const d of shape) {
     elements *= BigInt(d as number);
-    if (elements > MAX_ELEMENTS) return bad(`shape ${JSON.stringify(shape)} has more elements than any file can hold`);
+    if (elements > MAX_ELEMENTS)
+      return bad(`shape ${JSON.stringify(shape)} has more elements than any file can hold`, range);
   }
   const bits = elements * BigInt(DTYPE_BITS[dtype]!);
-  if (bits % 8n !== 0n) return bad(`shape ${JSON.stringify(shape)} of ${dtype} is not a whole number of bytes`);
+  if (bits % 8n !== 0n) return bad(`shape ${JSON.stringify(shape)} of ${dtype} is not a whole number of bytes`, range);
   if (bits / 8n !== end - begin)
     out.add(
       'CPI053',
       `tensor ${JSON.stringify(name)} spans ${end - begin} bytes but shape ${JSON.stringify(shape)} of ${dtype} needs ${bits / 8n}; the loader rejects it.`,
       { check: 'size', tensor: name, expected: Number(bits / 8n), actual: Number(end - begin) },
     );
-  return { name, begin, end };
+  return range;
 }
 
 function checkLayout(ranges: Range[], dataLen: bigint, out: Findings): void {

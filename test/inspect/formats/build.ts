@@ -1,0 +1,299 @@
+/** Builders for hand-made model files: the smallest valid layouts, which tests then break on purpose. */
+
+export function safetensors(header: unknown, dataLen: number, pad = true): Buffer {
+  let json = typeof header === 'string' ? header : JSON.stringify(header);
+  if (pad) while ((8 + Buffer.byteLength(json)) % 8 !== 0) json += ' ';
+  const h = Buffer.from(json);
+  const len = Buffer.alloc(8);
+  len.writeBigUInt64LE(BigInt(h.length));
+  return Buffer.concat([len, h, Buffer.alloc(dataLen, 0x11)]);
+}
+
+export type GgufValue =
+  | { type: 'u32'; value: number }
+  | { type: 'string'; value: string }
+  | { type: 'array-string'; value: string[] }
+  | { type: 'raw'; typeId: number; bytes: Buffer };
+
+export interface GgufSpec {
+  version?: number;
+  kv?: [string, GgufValue][];
+  tensors?: { name: string; dims: number[]; type: number; offset: number }[];
+  dataLen?: number;
+  /** Override the counts written in the header. */
+  tensorCount?: bigint;
+  kvCount?: bigint;
+}
+
+export function gguf(spec: GgufSpec): Buffer {
+  const v = spec.version ?? 3;
+  const parts: Buffer[] = [];
+  const u32 = (n: number) => {
+    const b = Buffer.alloc(4);
+    b.writeUInt32LE(n);
+    parts.push(b);
+  };
+  const count = (n: bigint | number) => {
+    if (v === 1) return u32(Number(n));
+    const b = Buffer.alloc(8);
+    b.writeBigUInt64LE(BigInt(n));
+    parts.push(b);
+  };
+  const str = (s: string) => {
+    const b = Buffer.from(s);
+    count(b.length);
+    parts.push(b);
+  };
+  parts.push(Buffer.from('GGUF'));
+  u32(v);
+  const kv = spec.kv ?? [];
+  const tensors = spec.tensors ?? [];
+  count(spec.tensorCount ?? BigInt(tensors.length));
+  count(spec.kvCount ?? BigInt(kv.length));
+  for (const [key, val] of kv) {
+    str(key);
+    if (val.type === 'u32') {
+      u32(4);
+      u32(val.value);
+    } else if (val.type === 'string') {
+      u32(8);
+      str(val.value);
+    } else if (val.type === 'array-string') {
+      u32(9);
+      u32(8);
+      count(val.value.length);
+      for (const s of val.value) str(s);
+    } else {
+      u32(val.typeId);
+      parts.push(val.bytes);
+    }
+  }
+  for (const t of tensors) {
+    str(t.name);
+    u32(t.dims.length);
+    for (const d of t.dims) count(d);
+    u32(t.type);
+    const o = Buffer.alloc(8);
+    o.writeBigUInt64LE(BigInt(t.offset));
+    parts.push(o);
+  }
+  let body = Buffer.concat(parts);
+  const aligned = Math.ceil(body.length / 32) * 32;
+  body = Buffer.concat([body, Buffer.alloc(aligned - body.length)]);
+  return Buffer.concat([body, Buffer.alloc(spec.dataLen ?? 0, 0x22)]);
+}
+
+/** Protobuf encoding: a message is a list of [field, value] pairs; numbers are varints, Buffers/strings bytes. */
+export type Pb = [number, number | bigint | string | Buffer | Pb][];
+
+function varint(n: bigint): Buffer {
+  const out: number[] = [];
+  do {
+    let b = Number(n & 0x7fn);
+    n >>= 7n;
+    if (n > 0n) b |= 0x80;
+    out.push(b);
+  } while (n > 0n);
+  return Buffer.from(out);
+}
+
+export function pb(msg: Pb): Buffer {
+  const parts: Buffer[] = [];
+  for (const [field, value] of msg) {
+    if (typeof value === 'number' || typeof value === 'bigint') {
+      parts.push(varint(BigInt(field) << 3n), varint(BigInt(value)));
+    } else {
+      const bytes = typeof value === 'string' ? Buffer.from(value) : Buffer.isBuffer(value) ? value : pb(value);
+      parts.push(varint((BigInt(field) << 3n) | 2n), varint(BigInt(bytes.length)), bytes);
+    }
+  }
+  return Buffer.concat(parts);
+}
+
+/** An ONNX ModelProto with external-data initializers and nodes in given domains. */
+export function onnxModel(spec: {
+  externals?: { name: string; location: string }[];
+  nodes?: { op: string; domain?: string; subgraphExternal?: string }[];
+  functions?: { name: string; domain: string }[];
+}): Buffer {
+  const graph: Pb = [[2, 'g']];
+  for (const n of spec.nodes ?? []) {
+    const node: Pb = [[4, n.op]];
+    if (n.domain !== undefined) node.push([7, n.domain]);
+    if (n.subgraphExternal !== undefined)
+      node.push([
+        5,
+        [
+          [1, 'then_branch'],
+          [6, [[5, tensorExternal('sub', n.subgraphExternal)]]],
+        ],
+      ]);
+    graph.push([1, node]);
+  }
+  for (const e of spec.externals ?? []) graph.push([5, tensorExternal(e.name, e.location)]);
+  const model: Pb = [
+    [1, 8],
+    [8, [[2, 17]]],
+    [7, graph],
+  ];
+  for (const f of spec.functions ?? [])
+    model.push([
+      25,
+      [
+        [1, f.name],
+        [10, f.domain],
+      ],
+    ]);
+  return pb(model);
+}
+
+function tensorExternal(name: string, location: string): Pb {
+  return [
+    [8, name],
+    [
+      13,
+      [
+        [1, 'location'],
+        [2, location],
+      ],
+    ],
+    [
+      13,
+      [
+        [1, 'offset'],
+        [2, '0'],
+      ],
+    ],
+    [14, 1],
+  ];
+}
+
+/** A SavedModel with graph nodes and one library function. */
+export function savedModel(graphOps: string[], functionOps: string[] = [], printStream?: string): Buffer {
+  const graph: Pb = graphOps.map((op, i) => [
+    1,
+    [
+      [1, `n${i}`],
+      [2, op],
+    ],
+  ]);
+  if (printStream !== undefined)
+    graph.push([
+      1,
+      [
+        [1, 'print'],
+        [2, 'PrintV2'],
+        [
+          5,
+          [
+            [1, 'output_stream'],
+            [2, [[2, printStream]]],
+          ],
+        ],
+      ],
+    ]);
+  if (functionOps.length > 0)
+    graph.push([
+      2,
+      [
+        [
+          1,
+          [
+            [1, [[1, 'fn']]],
+            ...functionOps.map((op, i): Pb[number] => [
+              3,
+              [
+                [1, `f${i}`],
+                [2, op],
+              ],
+            ]),
+          ],
+        ],
+      ],
+    ]);
+  return pb([
+    [1, 1],
+    [2, [[2, graph]]],
+  ]);
+}
+
+const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+
+function crc32(b: Buffer): number {
+  let c = 0xffffffff;
+  for (const x of b) c = CRC_TABLE[(c ^ x) & 0xff]! ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+/** A stored (uncompressed) zip, as Python's zipfile writes it. */
+export function zip(entries: { name: string; data: Buffer | string }[]): Buffer {
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  for (const e of entries) {
+    const data = Buffer.isBuffer(e.data) ? e.data : Buffer.from(e.data);
+    const name = Buffer.from(e.name);
+    const crc = crc32(data);
+    const lh = Buffer.alloc(30);
+    lh.writeUInt32LE(0x04034b50, 0);
+    lh.writeUInt16LE(20, 4);
+    lh.writeUInt32LE(crc, 14);
+    lh.writeUInt32LE(data.length, 18);
+    lh.writeUInt32LE(data.length, 22);
+    lh.writeUInt16LE(name.length, 26);
+    const ch = Buffer.alloc(46);
+    ch.writeUInt32LE(0x02014b50, 0);
+    ch.writeUInt16LE(20, 4);
+    ch.writeUInt16LE(20, 6);
+    ch.writeUInt32LE(crc, 16);
+    ch.writeUInt32LE(data.length, 20);
+    ch.writeUInt32LE(data.length, 24);
+    ch.writeUInt16LE(name.length, 28);
+    ch.writeUInt32LE(offset, 42);
+    locals.push(lh, name, data);
+    centrals.push(ch, name);
+    offset += 30 + name.length + data.length;
+  }
+  const cd = Buffer.concat(centrals);
+  const eocd = Buffer.alloc(22);
+  eocd.writeUInt32LE(0x06054b50, 0);
+  eocd.writeUInt16LE(entries.length, 8);
+  eocd.writeUInt16LE(entries.length, 10);
+  eocd.writeUInt32LE(cd.length, 12);
+  eocd.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, cd, eocd]);
+}
+
+/** A Keras 3 archive around a model config. */
+export function kerasArchive(config: unknown): Buffer {
+  return zip([
+    { name: 'metadata.json', data: JSON.stringify({ keras_version: '3.3.3' }) },
+    { name: 'config.json', data: typeof config === 'string' ? config : JSON.stringify(config) },
+    { name: 'model.weights.h5', data: Buffer.alloc(16) },
+  ]);
+}
+
+/** A Sequential model config with the given extra layers (Keras 3 layout). */
+export function sequential(layers: unknown[]): unknown {
+  return {
+    module: 'keras',
+    class_name: 'Sequential',
+    config: {
+      name: 'sequential',
+      layers: [
+        {
+          module: 'keras.layers',
+          class_name: 'InputLayer',
+          config: { batch_shape: [null, 4], dtype: 'float32', name: 'input_layer' },
+          registered_name: null,
+        },
+        ...layers,
+      ],
+    },
+    registered_name: null,
+  };
+}
