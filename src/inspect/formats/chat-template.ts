@@ -80,7 +80,9 @@ export function checkChatTemplate(template: string): TemplateHit[] {
         if (t.value.includes('%c')) hit('character formatting', t.index);
         const concatenated = (o: Token | undefined) =>
           o?.kind === 'op' && (o.value === '~' || o.value === '+' || o.value === '*');
-        if (/^_+$/.test(t.value) && (concatenated(prev) || concatenated(next)))
+        // Underscores kept aside (`set u = '_'`) or glued on (`'_' ~ x`) are how dunders get spelled piecewise.
+        const assigned = prev?.kind === 'op' && prev.value === '=';
+        if (/^_+$/.test(t.value) && (assigned || concatenated(prev) || concatenated(next)))
           hit('concatenated underscores', t.index);
       }
     }

@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { checkChatTemplate } from '../../../src/inspect/formats/chat-template.js';
+
+/** Real-world benign chat templates (as shipped in tokenizer_config.json / GGUF metadata). */
+const BENIGN: { name: string; template: string }[] = [
+  {
+    name: 'llama-2',
+    template:
+      "{% if messages[0]['role'] == 'system' %}{% set loop_messages = messages[1:] %}{% set system_message = messages[0]['content'] %}{% else %}{% set loop_messages = messages %}{% set system_message = false %}{% endif %}{% for message in loop_messages %}{% if (message['role'] == 'user') != (loop.index0 % 2 == 0) %}{{ raise_exception('Conversation roles must alternate user/assistant/user/assistant/...') }}{% endif %}{% if loop.index0 == 0 and system_message != false %}{% set content = '<<SYS>>\\n' + system_message + '\\n<</SYS>>\\n\\n' + message['content'] %}{% else %}{% set content = message['content'] %}{% endif %}{% if message['role'] == 'user' %}{{ bos_token + '[INST] ' + content.strip() + ' [/INST]' }}{% elif message['role'] == 'assistant' %}{{ ' '  + content.strip() + ' ' + eos_token }}{% endif %}{% endfor %}",
+  },
+  {
+    name: 'chatml (qwen)',
+    template:
+      "{% for message in messages %}{% if loop.first and messages[0]['role'] != 'system' %}{{ '<|im_start|>system\\nYou are a helpful assistant.<|im_end|>\\n' }}{% endif %}{{'<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n'}}{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}",
+  },
+  {
+    name: 'mistral-instruct',
+    template:
+      "{{ bos_token }}{% for message in messages %}{% if (message['role'] == 'user') != (loop.index0 % 2 == 0) %}{{ raise_exception('Conversation roles must alternate user/assistant/user/assistant/...') }}{% endif %}{% if message['role'] == 'user' %}{{ '[INST] ' + message['content'] + ' [/INST]' }}{% elif message['role'] == 'assistant' %}{{ message['content'] + eos_token}}{% else %}{{ raise_exception('Only user and assistant roles are supported!') }}{% endif %}{% endfor %}",
+  },
+  {
+    name: 'llama-3.1 (namespace, tools, tojson)',
+    template:
+      "{{- bos_token }}\n{%- if custom_tools is defined %}\n    {%- set tools = custom_tools %}\n{%- endif %}\n{%- if not tools_in_user_message is defined %}\n    {%- set tools_in_user_message = true %}\n{%- endif %}\n{%- if not date_string is defined %}\n    {%- set date_string = \"26 Jul 2024\" %}\n{%- endif %}\n{%- set ns = namespace(found=false) %}\n{%- if messages[0]['role'] == 'system' %}\n    {%- set system_message = messages[0]['content']|trim %}\n    {%- set messages = messages[1:] %}\n{%- else %}\n    {%- set system_message = \"\" %}\n{%- endif %}\n{{- \"<|start_header_id|>system<|end_header_id|>\\n\\n\" }}\n{%- if builtin_tools is defined or tools is not none %}\n    {{- \"Environment: ipython\\n\" }}\n{%- endif %}\n{{- \"Today Date: \" + date_string + \"\\n\\n\" }}\n{%- for t in tools %}\n    {{- t | tojson(indent=4) }}\n    {{- \"\\n\\n\" }}\n{%- endfor %}\n{{- system_message }}\n{{- \"<|eot_id|>\" }}\n{%- for message in messages %}\n    {%- if not (message.role == 'ipython' or message.role == 'tool' or 'tool_calls' in message) %}\n        {{- '<|start_header_id|>' + message['role'] + '<|end_header_id|>\\n\\n'+ message['content'] | trim + '<|eot_id|>' }}\n    {%- elif 'tool_calls' in message %}\n        {%- set tool_call = message.tool_calls[0].function %}\n        {{- '{\"name\": \"' + tool_call.name + '\", ' }}\n        {{- '\"parameters\": ' }}\n        {{- tool_call.arguments | tojson }}\n        {{- \"}\" }}\n        {{- \"<|eot_id|>\" }}\n    {%- endif %}\n{%- endfor %}\n{%- if add_generation_prompt %}\n    {{- '<|start_header_id|>assistant<|end_header_id|>\\n\\n' }}\n{%- endif %}\n",
+  },
+  {
+    name: 'gemma',
+    template:
+      "{{ bos_token }}{% if messages[0]['role'] == 'system' %}{{ raise_exception('System role not supported') }}{% endif %}{% for message in messages %}{% if (message['role'] == 'assistant') %}{% set role = 'model' %}{% else %}{% set role = message['role'] %}{% endif %}{{ '<start_of_turn>' + role + '\\n' + message['content'] | trim + '<end_of_turn>\\n' }}{% endfor %}{% if add_generation_prompt %}{{'<start_of_turn>model\\n'}}{% endif %}",
+  },
+  {
+    name: 'zephyr',
+    template:
+      "{% for message in messages %}\n{% if message['role'] == 'user' %}\n{{ '<|user|>\\n' + message['content'] + eos_token }}\n{% elif message['role'] == 'system' %}\n{{ '<|system|>\\n' + message['content'] + eos_token }}\n{% elif message['role'] == 'assistant' %}\n{{ '<|assistant|>\\n'  + message['content'] + eos_token }}\n{% endif %}\n{% if loop.last and add_generation_prompt %}\n{{ '<|assistant|>' }}\n{% endif %}\n{% endfor %}",
+  },
+  {
+    name: 'deepseek (comments, ns attributes, split)',
+    template:
+      "{# DeepSeek template #}{% set ns = namespace(is_first=false, system_prompt='') %}{%- for message in messages %}{%- if message['role'] == 'system' %}{% set ns.system_prompt = message['content'] %}{%- endif %}{%- endfor %}{{ bos_token }}{{ ns.system_prompt }}{%- for message in messages %}{%- if message['role'] == 'assistant' %}{% set content = message['content'] %}{% if '</think>' in content %}{% set content = content.split('</think>')[-1] %}{% endif %}{{'<｜Assistant｜>' + content + '<｜end▁of▁sentence｜>'}}{%- endif %}{%- endfor %}",
+  },
+];
+
+const MALICIOUS: { name: string; template: string; want: string }[] = [
+  {
+    name: 'CVE-2024-34359 proof of concept',
+    template:
+      '{% for x in ().__class__.__base__.__subclasses__() %}{% if "warning" in x.__name__ %}{{x()._module.__builtins__[\'__import__\'](\'os\').popen("touch /tmp/retr0reg")}}{%endif%}{% endfor %}',
+    want: 'dunder attribute',
+  },
+  { name: 'attr filter with escapes', template: "{{ ''|attr('\\x5f\\x5fclass\\x5f\\x5f') }}", want: 'attr filter' },
+  {
+    name: 'hex-escaped dunder alone',
+    template: "{{ x['\\x5f\\x5fglobals\\x5f\\x5f'] }}",
+    want: 'escaped characters in a string',
+  },
+  { name: 'unicode-escaped dunder', template: "{{ x['\\u005f\\u005fclass\\u005f\\u005f'] }}", want: 'dunder string' },
+  { name: 'concatenated dunder', template: "{{ x[('__cl' ~ 'ass__')] }}", want: 'dunder string' },
+  {
+    name: 'split concatenation',
+    template: "{% set a = '_' %}{{ x[a ~ a ~ 'class' ~ a ~ a] }}",
+    want: 'concatenated underscores',
+  },
+  { name: 'lipsum globals', template: '{{ lipsum.__globals__.os.popen("id").read() }}', want: 'lipsum global' },
+  { name: 'cycler init', template: '{{ cycler.__init__.__globals__ }}', want: 'cycler global' },
+  { name: 'joiner', template: '{{ joiner["__init__"] }}', want: 'joiner global' },
+  { name: 'namespace reaching globals', template: '{{ namespace.__init__.__globals__ }}', want: 'dunder attribute' },
+  { name: 'format char building', template: "{{ x|attr('%c%c'|format(95,95)) }}", want: 'character formatting' },
+  { name: 'os module by string', template: "{{ self['_TemplateReference__context'] }}", want: 'dunder string' },
+  {
+    name: 'self private attribute',
+    template: '{{ self._TemplateReference__context.cycler }}',
+    want: 'dunder attribute',
+  },
+  { name: 'include statement', template: "{% include '/etc/passwd' %}", want: 'template-loading statement' },
+  { name: 'popen in a statement block', template: '{% set r = x.popen("id") %}', want: 'call of .popen' },
+  { name: 'dangerous name as string key', template: "{{ g['eval']('1') }}", want: 'string "eval"' },
+];
+
+describe('chat template SSTI checks', () => {
+  it.each(BENIGN)('benign $name → nothing', ({ template }) => {
+    expect(checkChatTemplate(template)).toEqual([]);
+  });
+
+  it.each(MALICIOUS)('$name → $want', ({ template, want }) => {
+    const hits = checkChatTemplate(template);
+    expect(hits.map((h) => h.indicator)).toContain(want);
+    for (const h of hits) expect(template.slice(h.index)).not.toBe('');
+  });
+
+  it('payload text outside {{ }} / {% %} is literal output, not code', () => {
+    expect(checkChatTemplate('Say __class__ and os.popen literally {# __globals__ #}')).toEqual([]);
+  });
+
+  it('an unclosed block is still checked to the end', () => {
+    expect(checkChatTemplate('{{ x.__class__').map((h) => h.indicator)).toContain('dunder attribute');
+  });
+});
