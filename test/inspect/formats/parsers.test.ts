@@ -1,0 +1,516 @@
+import { describe, expect, it } from 'vitest';
+import type { AnalysisReport } from '../../../src/inspect/analyser.js';
+import { parseGguf } from '../../../src/inspect/formats/gguf.js';
+import { checkKerasConfig } from '../../../src/inspect/formats/keras-config.js';
+import { parseKerasArchive } from '../../../src/inspect/formats/keras.js';
+import { escapeReason, parseOnnx } from '../../../src/inspect/formats/onnx.js';
+import { Findings, runParser } from '../../../src/inspect/formats/report.js';
+import { parseSafetensors } from '../../../src/inspect/formats/safetensors.js';
+import { parseSavedModelPb } from '../../../src/inspect/formats/savedmodel.js';
+import type { ByteSource } from '../../../src/inspect/formats/source.js';
+import { bufferSource } from '../../../src/inspect/formats/source.js';
+import { parseTfjsManifest } from '../../../src/inspect/formats/tfjs.js';
+import { parseTflite } from '../../../src/inspect/formats/tflite.js';
+import { gguf, kerasArchive, onnxModel, safetensors, savedModel, sequential, zip } from './build.js';
+
+type Parser = (src: ByteSource, out: Findings) => void;
+
+function run(parse: Parser, data: Buffer): AnalysisReport & { rules: string[] } {
+  const r = runParser(bufferSource(data), new Findings('m', 'test'), 'the file', parse);
+  return { ...r, rules: [...new Set(r.findings.map((f) => f.ruleId))].sort() };
+}
+
+const F32 = (n: number, at = 0) => ({ dtype: 'F32', shape: [n], data_offsets: [at, at + 4 * n] });
+
+describe('safetensors', () => {
+  it.each([
+    {
+      name: 'valid, two tensors and metadata',
+      input: safetensors({ __metadata__: { format: 'pt' }, a: F32(2), b: F32(1, 8) }, 12),
+      want: [],
+      status: 'ok',
+    },
+    { name: 'empty tensor set', input: safetensors({}, 0), want: [], status: 'ok' },
+    {
+      name: 'sub-byte dtype F4',
+      input: safetensors({ a: { dtype: 'F4', shape: [4], data_offsets: [0, 2] } }, 2),
+      want: [],
+      status: 'ok',
+    },
+    {
+      name: 'shape disagrees with byte range',
+      input: safetensors({ a: { dtype: 'F32', shape: [3], data_offsets: [0, 8] } }, 8),
+      want: ['CPI053'],
+      status: 'ok',
+    },
+    { name: 'range past the data', input: safetensors({ a: F32(4) }, 8), want: ['CPI053'], status: 'ok' },
+    { name: 'trailing hidden bytes', input: safetensors({ a: F32(1) }, 12), want: ['CPI053'], status: 'ok' },
+    {
+      name: 'end before begin',
+      input: safetensors({ a: { dtype: 'U8', shape: [0], data_offsets: [4, 0] } }, 4),
+      want: ['CPI052', 'CPI053'],
+      status: 'ok',
+    },
+    {
+      name: 'duplicate tensor name',
+      input: safetensors(
+        '{"a":{"dtype":"U8","shape":[1],"data_offsets":[0,1]},"a":{"dtype":"U8","shape":[1],"data_offsets":[0,1]}}',
+        1,
+      ),
+      want: ['CPI052'],
+      status: 'ok',
+    },
+    {
+      name: 'metadata holding a list',
+      input: safetensors({ __metadata__: { x: ['a'] } }, 0),
+      want: ['CPI052'],
+      status: 'ok',
+    },
+    {
+      name: 'odd bit count',
+      input: safetensors({ a: { dtype: 'F4', shape: [3], data_offsets: [0, 2] } }, 2),
+      want: ['CPI052'],
+      status: 'ok',
+    },
+    {
+      name: 'astronomic shape',
+      input: safetensors({ a: { dtype: 'U8', shape: Array(12).fill(2 ** 52), data_offsets: [0, 1] } }, 1),
+      want: ['CPI052'],
+      status: 'ok',
+    },
+    { name: 'not JSON', input: safetensors('{"a": nope}', 0, false), want: ['CPI050'], status: 'failed' },
+    { name: 'JSON not an object', input: safetensors('[1]', 0, false), want: ['CPI050'], status: 'failed' },
+    {
+      name: 'header past the file end',
+      input: Buffer.from([0x40, 0, 0, 0, 0, 0, 0, 0, 0x7b, 0x7d]),
+      want: ['CPI050'],
+      status: 'failed',
+    },
+    { name: 'shorter than the length field', input: Buffer.from([1, 2, 3]), want: ['CPI050'], status: 'failed' },
+    {
+      name: 'invalid UTF-8 header',
+      input: safetensors(Buffer.from([0x7b, 0xff, 0x7d]).toString('latin1'), 0, false).fill(0xff, 9, 10),
+      want: ['CPI052'],
+      status: 'ok',
+    },
+  ])('$name → $want', ({ input, want, status }) => {
+    const r = run(parseSafetensors, input);
+    expect(r.rules).toEqual(want);
+    expect(r.status).toBe(status);
+  });
+});
+
+describe('gguf', () => {
+  const tmpl = (value: string): [string, { type: 'string'; value: string }] => [
+    'tokenizer.chat_template',
+    { type: 'string', value },
+  ];
+  it.each([
+    {
+      name: 'v3 with tensors and vocab',
+      input: gguf({
+        kv: [['tokenizer.ggml.tokens', { type: 'array-string', value: ['a', 'b'] }]],
+        tensors: [
+          { name: 'w', dims: [32, 2], type: 8, offset: 0 },
+          { name: 'v', dims: [4], type: 0, offset: 96 },
+        ],
+        dataLen: 112,
+      }),
+      want: [],
+      status: 'ok',
+    },
+    {
+      name: 'v1 (32-bit counts)',
+      input: gguf({
+        version: 1,
+        kv: [['general.name', { type: 'string', value: 'x' }]],
+        tensors: [{ name: 'w', dims: [8], type: 0, offset: 0 }],
+        dataLen: 32,
+      }),
+      want: [],
+      status: 'ok',
+    },
+    {
+      name: 'v2',
+      input: gguf({ version: 2, tensors: [{ name: 'w', dims: [8], type: 1, offset: 0 }], dataLen: 16 }),
+      want: [],
+      status: 'ok',
+    },
+    {
+      name: 'custom alignment',
+      input: gguf({
+        kv: [['general.alignment', { type: 'u32', value: 64 }]],
+        tensors: [
+          { name: 'a', dims: [1], type: 0, offset: 0 },
+          { name: 'b', dims: [1], type: 0, offset: 32 },
+        ],
+        dataLen: 64,
+      }),
+      want: ['CPI056'],
+      status: 'ok',
+    },
+    {
+      name: 'benign template',
+      input: gguf({ kv: [tmpl("{% for m in messages %}{{ '<|im_start|>' + m['role'] }}{% endfor %}")] }),
+      want: [],
+      status: 'ok',
+    },
+    {
+      name: 'SSTI in a named template',
+      input: gguf({
+        kv: [['tokenizer.chat_template.tool_use', { type: 'string', value: '{{ lipsum.__globals__ }}' }]],
+      }),
+      want: ['CPI055'],
+      status: 'ok',
+    },
+    {
+      name: 'overlapping tensors',
+      input: gguf({
+        tensors: [
+          { name: 'a', dims: [16], type: 0, offset: 0 },
+          { name: 'b', dims: [8], type: 0, offset: 32 },
+        ],
+        dataLen: 64,
+      }),
+      want: ['CPI056'],
+      status: 'ok',
+    },
+    {
+      name: 'unknown ggml type',
+      input: gguf({ tensors: [{ name: 'a', dims: [1], type: 99, offset: 0 }], dataLen: 32 }),
+      want: ['CPI056'],
+      status: 'ok',
+    },
+    {
+      name: 'block size mismatch',
+      input: gguf({ tensors: [{ name: 'a', dims: [33], type: 2, offset: 0 }], dataLen: 64 }),
+      want: ['CPI056'],
+      status: 'ok',
+    },
+    {
+      name: 'zero dimension',
+      input: gguf({ tensors: [{ name: 'a', dims: [0], type: 0, offset: 0 }] }),
+      want: ['CPI056'],
+      status: 'ok',
+    },
+    {
+      name: 'duplicate key',
+      input: gguf({
+        kv: [
+          ['a', { type: 'u32', value: 1 }],
+          ['a', { type: 'u32', value: 2 }],
+        ],
+      }),
+      want: ['CPI056'],
+      status: 'ok',
+    },
+    {
+      name: 'duplicate tensor',
+      input: gguf({
+        tensors: [
+          { name: 'a', dims: [8], type: 0, offset: 0 },
+          { name: 'a', dims: [8], type: 0, offset: 32 },
+        ],
+        dataLen: 64,
+      }),
+      want: ['CPI056'],
+      status: 'ok',
+    },
+    {
+      name: 'five dimensions',
+      input: gguf({ tensors: [{ name: 'a', dims: [1, 1, 1, 1, 1], type: 0, offset: 0 }] }),
+      want: ['CPI050'],
+      status: 'failed',
+    },
+    { name: 'huge tensor count', input: gguf({ tensorCount: 1n << 40n }), want: ['CPI051'], status: 'failed' },
+    { name: 'count bigger than the file', input: gguf({ kvCount: 1000n }), want: ['CPI050'], status: 'failed' },
+    {
+      name: 'huge string length',
+      input: gguf({ kv: [['k', { type: 'raw', typeId: 8, bytes: Buffer.from('ffffffffffffff7f', 'hex') }]] }),
+      want: ['CPI051'],
+      status: 'failed',
+    },
+    {
+      name: 'huge array',
+      input: gguf({ kv: [['k', { type: 'raw', typeId: 9, bytes: Buffer.from('00000000ffffffffffffff00', 'hex') }]] }),
+      want: ['CPI051'],
+      status: 'failed',
+    },
+    {
+      name: 'unknown value type',
+      input: gguf({ kv: [['k', { type: 'raw', typeId: 13, bytes: Buffer.alloc(8) }]] }),
+      want: ['CPI050'],
+      status: 'failed',
+    },
+    {
+      name: 'deeply nested arrays',
+      input: gguf({
+        kv: [
+          [
+            'k',
+            {
+              type: 'raw',
+              typeId: 9,
+              bytes: Buffer.from(
+                '09000000' +
+                  '0100000000000000' +
+                  '09000000'.repeat(1) +
+                  '0100000000000000' +
+                  '09000000' +
+                  '0100000000000000' +
+                  '09000000' +
+                  '0100000000000000' +
+                  '09000000' +
+                  '0100000000000000',
+                'hex',
+              ),
+            },
+          ],
+        ],
+      }),
+      want: ['CPI051'],
+      status: 'failed',
+    },
+    {
+      name: 'version 4',
+      input: Buffer.concat([Buffer.from('GGUF'), Buffer.from([4, 0, 0, 0]), Buffer.alloc(16)]),
+      want: ['CPI050'],
+      status: 'failed',
+    },
+    { name: 'not GGUF', input: Buffer.from('GGML\x01\x00\x00\x00'), want: ['CPI050'], status: 'failed' },
+    {
+      name: 'bad alignment',
+      input: gguf({ kv: [['general.alignment', { type: 'u32', value: 48 }]] }),
+      want: ['CPI050'],
+      status: 'failed',
+    },
+  ])('$name → $want', ({ input, want, status }) => {
+    const r = run(parseGguf, input);
+    expect(r.rules).toEqual(want);
+    expect(r.status).toBe(status);
+  });
+
+  it('a too-large chat template is a limit finding, status partial', () => {
+    const r = run(parseGguf, gguf({ kv: [tmpl('x'.repeat(5 * 1024 * 1024))] }));
+    expect(r.rules).toEqual(['CPI051']);
+    expect(r.status).toBe('partial');
+  });
+});
+
+describe('keras config', () => {
+  const check = (config: unknown) => {
+    const out = new Findings('m.keras', 'keras');
+    checkKerasConfig(config as never, out);
+    return [...new Set(out.list.map((f) => f.ruleId))].sort();
+  };
+  const fn = (module: string, name: string) => ({
+    module,
+    class_name: 'function',
+    config: name,
+    registered_name: name,
+  });
+  it.each([
+    {
+      name: 'dense with activation function object',
+      input: sequential([
+        {
+          module: 'keras.layers',
+          class_name: 'Dense',
+          config: { name: 'd', activation: fn('keras.src.activations.activations', 'relu') },
+        },
+      ]),
+      want: [],
+    },
+    {
+      name: 'functional model with keras ops',
+      input: {
+        module: 'keras.src.models.functional',
+        class_name: 'Functional',
+        config: { layers: [{ module: 'keras.src.ops.numpy', class_name: 'Add', config: {} }] },
+      },
+      want: [],
+    },
+    {
+      name: 'legacy lambda (function list)',
+      input: {
+        class_name: 'Lambda',
+        config: { name: 'l', function: ['4wEAAAAA', null, null], function_type: 'lambda' },
+      },
+      want: ['CPI060'],
+    },
+    {
+      name: 'lambda activation in a Dense layer',
+      input: {
+        module: 'keras.layers',
+        class_name: 'Dense',
+        config: { activation: { class_name: '__lambda__', config: { code: 'YQ==' } } },
+      },
+      want: ['CPI060'],
+    },
+    {
+      name: 'legacy output_shape lambda',
+      input: { class_name: 'Custom', config: { output_shape_type: 'lambda' } },
+      want: ['CPI060'],
+    },
+    { name: 'builtins.exec function', input: sequential([fn('builtins', 'exec')]), want: ['CPI061'] },
+    { name: 'subprocess class', input: { module: 'subprocess', class_name: 'Popen', config: {} }, want: ['CPI061'] },
+    {
+      name: 'keras.src.utils.file_utils.get_file',
+      input: { module: 'keras.src.utils.file_utils', class_name: 'function', config: 'get_file' },
+      want: ['CPI061'],
+    },
+    {
+      name: 'nested load_model',
+      input: { module: 'keras.models', class_name: 'function', config: 'load_model' },
+      want: ['CPI061'],
+    },
+    {
+      name: 'TorchModuleWrapper',
+      input: { module: 'keras.layers', class_name: 'TorchModuleWrapper', config: {} },
+      want: ['CPI061'],
+    },
+    {
+      name: 'safe_mode false',
+      input: { module: 'keras.layers', class_name: 'Dense', config: { safe_mode: false } },
+      want: ['CPI063'],
+    },
+    {
+      name: 'enable_unsafe_deserialization',
+      input: fn('keras.src.saving.serialization_lib', 'enable_unsafe_deserialization'),
+      want: ['CPI063'],
+    },
+    { name: 'user package layer', input: { module: 'acme.layers', class_name: 'Scale', config: {} }, want: ['CPI062'] },
+  ])('$name → $want', ({ input, want }) => {
+    expect(check(input)).toEqual(want);
+  });
+
+  it.each([
+    { name: 'plain zip is not claimed', input: zip([{ name: 'a.txt', data: 'x' }]), claim: false, want: [] },
+    {
+      name: 'Keras-laid-out zip is claimed',
+      input: kerasArchive({ module: 'os', class_name: 'system' }),
+      claim: false,
+      want: ['CPI061'],
+    },
+    {
+      name: 'Keras archive without config.json',
+      input: zip([{ name: 'metadata.json', data: '{}' }]),
+      claim: true,
+      want: ['CPI050'],
+    },
+    {
+      name: 'two config.json entries',
+      input: zip([
+        { name: 'metadata.json', data: '{}' },
+        { name: 'config.json', data: '{}' },
+        { name: 'config.json', data: JSON.stringify({ class_name: 'Lambda', config: {} }) },
+      ]),
+      claim: true,
+      want: ['CPI050', 'CPI060'],
+    },
+    {
+      name: 'config.json with Python NaN',
+      input: kerasArchive('{"class_name": "Dense", "config": {"l2": NaN}}'),
+      claim: true,
+      want: [],
+    },
+    { name: 'broken config.json', input: kerasArchive('{"class_name": '), claim: true, want: ['CPI050'] },
+    { name: 'not a zip at all', input: Buffer.from('hello'), claim: true, want: ['CPI050'] },
+  ])('archive: $name → $want', ({ input, claim, want }) => {
+    expect(run((s, o) => parseKerasArchive(s, o, claim), input).rules).toEqual(want);
+  });
+});
+
+describe('onnx, savedmodel, tflite, tfjs', () => {
+  it.each([
+    { input: 'weights.bin', want: undefined },
+    { input: 'sub/dir/../weights.bin', want: undefined },
+    { input: './w.bin', want: undefined },
+    { input: '../w.bin', want: 'which leaves the model folder' },
+    { input: 'a/../../w.bin', want: 'which leaves the model folder' },
+    { input: '..\\..\\windows\\win.ini', want: 'which leaves the model folder' },
+    { input: '/etc/passwd', want: 'an absolute path or URL' },
+    { input: 'C:\\secrets.txt', want: 'an absolute path or URL' },
+    { input: '\\\\server\\share\\x', want: 'an absolute path or URL' },
+    { input: 'file:///etc/passwd', want: 'an absolute path or URL' },
+    { input: 'w.bin\0.txt', want: 'which contains a NUL byte' },
+  ])('external path $input', ({ input, want }) => {
+    expect(escapeReason(input)).toBe(want);
+  });
+
+  it.each([
+    {
+      name: 'standard nodes',
+      input: onnxModel({
+        nodes: [
+          { op: 'MatMul' },
+          { op: 'TreeEnsembleClassifier', domain: 'ai.onnx.ml' },
+          { op: 'FusedConv', domain: 'com.microsoft' },
+        ],
+      }),
+      want: [],
+    },
+    {
+      name: 'local function domain',
+      input: onnxModel({ nodes: [{ op: 'MyFn', domain: 'local' }], functions: [{ name: 'MyFn', domain: 'local' }] }),
+      want: [],
+    },
+    {
+      name: 'custom domain',
+      input: onnxModel({ nodes: [{ op: 'Tok', domain: 'ai.onnx.contrib' }] }),
+      want: ['CPI066'],
+    },
+    {
+      name: 'relative external data',
+      input: onnxModel({ externals: [{ name: 'w', location: 'model.onnx.data' }] }),
+      want: [],
+    },
+    {
+      name: 'escaping external data',
+      input: onnxModel({ externals: [{ name: 'w', location: '../../etc/passwd' }] }),
+      want: ['CPI065'],
+    },
+    { name: 'truncated', input: onnxModel({ nodes: [{ op: 'MatMul' }] }).subarray(0, 12), want: ['CPI050'] },
+  ])('onnx: $name → $want', ({ input, want }) => {
+    expect(run(parseOnnx, input).rules).toEqual(want);
+  });
+
+  it.each([
+    { name: 'checkpoint ops only', input: savedModel(['SaveV2', 'RestoreV2', 'MergeV2Checkpoints']), want: [] },
+    { name: 'ReadFile', input: savedModel(['ReadFile']), want: ['CPI070'] },
+    { name: 'WriteFile in a function', input: savedModel([], ['WriteFile']), want: ['CPI070'] },
+    { name: 'PyFunc', input: savedModel(['PyFunc']), want: ['CPI070'] },
+    { name: 'PrintV2 to stderr', input: savedModel([], [], 'stderr'), want: [] },
+    { name: 'PrintV2 to a file', input: savedModel([], [], 'file:///tmp/leak'), want: ['CPI070'] },
+    { name: 'no meta graph', input: Buffer.from([0x08, 0x01]), want: ['CPI050'] },
+  ])('savedmodel: $name → $want', ({ input, want }) => {
+    expect(run(parseSavedModelPb, input).rules).toEqual(want);
+  });
+
+  it.each([
+    { name: 'too short', input: Buffer.from('TFL3'), want: ['CPI050'] },
+    { name: 'wrong identifier', input: Buffer.from('\x10\x00\x00\x00ABCDxxxxxxxxxxxxxxxx'), want: ['CPI050'] },
+    {
+      name: 'root out of bounds',
+      input: Buffer.concat([Buffer.from([0xff, 0xff, 0, 0]), Buffer.from('TFL3'), Buffer.alloc(8)]),
+      want: ['CPI050'],
+    },
+  ])('tflite: $name → $want', ({ input, want }) => {
+    expect(run(parseTflite, input).rules).toEqual(want);
+  });
+
+  it.each([
+    {
+      name: 'graph model',
+      input: { weightsManifest: [{ paths: ['group1-shard1of2.bin', 'sub/shard2.bin'] }] },
+      modelJson: true,
+      want: [],
+    },
+    { name: 'model.json that is not tfjs', input: { name: 'something else' }, modelJson: true, want: [] },
+    { name: 'absolute path', input: [{ paths: ['/etc/passwd'] }], modelJson: false, want: ['CPI076'] },
+    { name: 'manifest not a list', input: { paths: [] }, modelJson: false, want: ['CPI050'] },
+    { name: 'group without paths', input: [{ weights: [] }], modelJson: false, want: ['CPI050'] },
+  ])('tfjs: $name → $want', ({ input, modelJson, want }) => {
+    expect(run((s, o) => parseTfjsManifest(s, o, modelJson), Buffer.from(JSON.stringify(input))).rules).toEqual(want);
+  });
+});
