@@ -25,9 +25,7 @@ const CHUNK = 1024 * 1024;
 const MARKER = Buffer.from('model_config');
 
 export function parseKerasH5(src: ByteSource, out: Findings): void {
-  const sig = Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
-  if (![0, 512, 1024, 2048].some((o) => src.size >= o + 8 && src.read(o, 8).equals(sig)))
-    throw new FormatError('no HDF5 signature', 0);
+  checkSuperblock(src);
   let sawMarker = false;
   let configs = 0;
   let budget = 4 * src.size + MAX_H5_CONFIG; // bytes spent on candidates: linear in the file whatever it holds
@@ -69,6 +67,27 @@ export function parseKerasH5(src: ByteSource, out: Findings): void {
     );
     out.incomplete = true;
   }
+}
+
+const SIGNATURE = Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+/** The superblock's signature and end-of-file address: the HDF5 library refuses a file shorter than it says. */
+function checkSuperblock(src: ByteSource): void {
+  const base = [0, 512, 1024, 2048].find((o) => src.size >= o + 8 && src.read(o, 8).equals(SIGNATURE));
+  if (base === undefined) throw new FormatError('no HDF5 signature', 0);
+  const version = src.read(base + 8, 1)[0]!;
+  // v0/v1: offset/length sizes at 13/14, then base, free-space, EOF addresses after 24 (v0) or 28 (v1) bytes.
+  // v2/v3: sizes at 9/10, then base, extension and EOF addresses from byte 12.
+  const sizeAt = version <= 1 ? base + 13 : base + 9;
+  if (version > 3) throw new FormatError(`unknown HDF5 superblock version ${version}`, base + 8);
+  const offsetSize = src.read(sizeAt, 1)[0]!;
+  if (![2, 4, 8].includes(offsetSize)) throw new FormatError(`bad HDF5 offset size ${offsetSize}`, sizeAt);
+  const eofAt = (version === 0 ? base + 24 : version === 1 ? base + 28 : base + 12) + 2 * offsetSize;
+  const raw = src.read(eofAt, offsetSize);
+  const eof = offsetSize === 8 ? raw.readBigUInt64LE(0) : BigInt(raw.readUIntLE(0, offsetSize));
+  const undefinedAddress = eof === (1n << BigInt(8 * offsetSize)) - 1n;
+  if (!undefinedAddress && eof + BigInt(base) > BigInt(src.size))
+    throw new FormatError(`the superblock says the file is ${eof} bytes but it has ${src.size - base}`, eofAt);
 }
 
 /** `{`, optional whitespace, then `"` (an object with a key) — or `}` for an empty object, which cannot matter. */

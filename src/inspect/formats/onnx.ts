@@ -4,6 +4,7 @@ import { asMessage, checkDepth, pbFields, pbString } from './protobuf.js';
 import type { Findings } from './report.js';
 import { analyseWith } from './report.js';
 import type { ByteSource } from './source.js';
+import { FormatError } from './source.js';
 
 /** Domains whose operators ONNX and ONNX Runtime implement themselves. */
 const BUILTIN_DOMAINS = new Set([
@@ -31,15 +32,20 @@ interface OnnxFacts {
 /** Walk an ONNX ModelProto: external data locations of every tensor (graphs, subgraphs, functions) and node domains. */
 export function parseOnnx(src: ByteSource, out: Findings): void {
   const facts: OnnxFacts = { nodeOps: new Map(), localFunctions: new Set(), externals: [] };
+  let graphs = 0;
   for (const f of pbFields(src, 0, src.size)) {
-    if (f.field === 7) walkGraph(src, asMessage(f), facts, 1);
-    else if (f.field === 25) walkFunction(src, asMessage(f), facts, 1);
+    if (f.field === 7) {
+      graphs++;
+      walkGraph(src, asMessage(f), facts, 1);
+    } else if (f.field === 25) walkFunction(src, asMessage(f), facts, 1);
     else if (f.field === 20) {
       // TrainingInfoProto: initialization (1) and algorithm (3) graphs.
       for (const g of pbFields(src, f.start, f.end))
         if (g.field === 1 || g.field === 3) walkGraph(src, asMessage(g), facts, 2);
     }
   }
+  // Runtimes refuse a ModelProto without a graph; an empty or foreign file parses as one, so it is not an ONNX model.
+  if (graphs === 0) throw new FormatError('no graph in the ModelProto', 0);
   for (const e of facts.externals) {
     const why = escapeReason(e.location);
     if (why)
