@@ -104,8 +104,11 @@ export function readMember(src: ByteSource, e: CentralEntry, maxSize: number): B
   if (e.method !== 8)
     throw new FormatError(`${e.name} uses compression method ${e.method}, which chainproof cannot read`, e.offset);
   try {
-    return inflateRawSync(data, { maxOutputLength: Math.max(1, maxSize) });
+    return inflateRawSync(data, { maxOutputLength: Math.max(1, Math.min(maxSize, e.size + 1)) });
   } catch (err) {
+    // Node reports output past maxOutputLength as a RangeError: the entry lied about its size (a bomb).
+    if (err instanceof RangeError)
+      throw new FormatError(`${e.name} inflates past its ${maxSize}-byte limit`, e.offset, 'limit');
     throw new FormatError(`${e.name} does not inflate (${(err as Error).message})`, e.offset);
   }
 }
