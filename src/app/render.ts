@@ -1,5 +1,7 @@
 import type { ScanResult } from '../core/result.js';
+import { toCycloneDx } from '../report/cyclonedx.js';
 import { toJson } from '../report/json.js';
+import { toMarkdown } from '../report/markdown.js';
 import { toSarif } from '../report/sarif.js';
 import { toText } from '../report/text.js';
 import type { Format } from '../report/formats.js';
@@ -20,7 +22,8 @@ export function renderReport(result: ScanResult, format: Format, opts: RenderOpt
     case 'sarif':
       return JSON.stringify(toSarif(result, { toolVersion: opts.toolVersion, ...(opts.category !== undefined ? { category: opts.category } : {}) }), null, 2) + '\n';
     case 'cyclonedx':
+      return JSON.stringify(toCycloneDx(result, { toolVersion: opts.toolVersion }), null, 2) + '\n';
     case 'markdown':
-      throw new Error(`format ${format} is not available in this build`);
+      return toMarkdown(result, { toolVersion: opts.toolVersion });
   }
 }

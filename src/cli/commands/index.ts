@@ -1,9 +1,20 @@
 import type { CommandModule } from 'yargs';
+import { initCommand } from './init.js';
+import { policyCommand } from './policy.js';
 import { registryCommand } from './registry.js';
 import { rulesCommand } from './rules.js';
 import { sarifCommand } from './sarif.js';
 import { scanCommand } from './scan.js';
+import { verifyCommand } from './verify.js';
 
 /** Every CLI command. Adding one is one line here. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const COMMANDS: readonly CommandModule<any, any>[] = [scanCommand, rulesCommand, registryCommand, sarifCommand];
+export const COMMANDS: readonly CommandModule<any, any>[] = [
+  scanCommand,
+  rulesCommand,
+  verifyCommand,
+  registryCommand,
+  policyCommand,
+  initCommand,
+  sarifCommand,
+];
