@@ -68,11 +68,14 @@ export function publicKeyProblem(pem: string): string | undefined {
   if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(pem)) {
     return 'this is a PRIVATE key: give the public key, and remove the private key from the repository';
   }
+  // Same rule as the verifiers (src/verify/trust/keys.ts): a PUBLIC KEY block; text around it is ignored.
+  const block = /-----BEGIN PUBLIC KEY-----[\s\S]+?-----END PUBLIC KEY-----/.exec(pem)?.[0];
+  if (block === undefined) return 'expected a PEM public key (-----BEGIN PUBLIC KEY-----)';
   let key;
   try {
-    key = createPublicKey(pem);
+    key = createPublicKey(block);
   } catch {
-    return 'expected a PEM public key (-----BEGIN PUBLIC KEY-----)';
+    return 'expected a PEM public key, but the PUBLIC KEY block does not parse';
   }
   if (key.asymmetricKeyType === 'ed25519') return undefined;
   if (key.asymmetricKeyType === 'ec') {
