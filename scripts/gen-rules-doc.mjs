@@ -11,19 +11,42 @@ const check = process.argv.includes('--check');
 
 const doc = ['# chainproof rules', '', 'Generated from `src/core/rules/` by `npm run docs:rules`.', ''];
 for (const r of RULES) {
-  doc.push(`## ${r.id}`, '', `**${r.name}** — ${r.short}`, '', `Default level: \`${r.level}\` · security-severity ${r.severity} · tags: ${r.tags.join(', ')}`, '', r.full, '', '### How to fix', '', r.help, '');
+  doc.push(
+    `## ${r.id}`,
+    '',
+    `**${r.name}** — ${r.short}`,
+    '',
+    `Default level: \`${r.level}\` · security-severity ${r.severity} · tags: ${r.tags.join(', ')}`,
+    '',
+    r.full,
+    '',
+    '### How to fix',
+    '',
+    r.help,
+    '',
+  );
 }
 const table = ['| ID | name | level | severity | what |', '| --- | --- | --- | --- | --- |'];
-for (const r of RULES) table.push(`| [${r.id}](docs/rules.md#${r.id.toLowerCase()}) | ${r.name} | ${r.level} | ${r.severity} | ${r.short.replace(/\|/g, '\\|')} |`);
+for (const r of RULES)
+  table.push(
+    `| [${r.id}](docs/rules.md#${r.id.toLowerCase()}) | ${r.name} | ${r.level} | ${r.severity} | ${r.short.replace(/\|/g, '\\|')} |`,
+  );
 
 const readmePath = path.join(root, 'README.md');
 const readme = readFileSync(readmePath, 'utf8');
-const newReadme = readme.replace(/<!-- rules:start -->[\s\S]*<!-- rules:end -->/, `<!-- rules:start -->\n${table.join('\n')}\n<!-- rules:end -->`);
+const newReadme = readme.replace(
+  /<!-- rules:start -->[\s\S]*<!-- rules:end -->/,
+  `<!-- rules:start -->\n${table.join('\n')}\n<!-- rules:end -->`,
+);
 const docPath = path.join(root, 'docs', 'rules.md');
 const newDoc = doc.join('\n');
 if (check) {
   let old = '';
-  try { old = readFileSync(docPath, 'utf8'); } catch { /* missing */ }
+  try {
+    old = readFileSync(docPath, 'utf8');
+  } catch {
+    /* missing */
+  }
   if (old !== newDoc || readme !== newReadme) {
     console.error('docs/rules.md or the README rule table is stale: run `npm run build && npm run docs:rules`');
     process.exit(1);

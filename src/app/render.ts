@@ -20,7 +20,16 @@ export function renderReport(result: ScanResult, format: Format, opts: RenderOpt
     case 'json':
       return JSON.stringify(toJson(result, opts.toolVersion), null, 2) + '\n';
     case 'sarif':
-      return JSON.stringify(toSarif(result, { toolVersion: opts.toolVersion, ...(opts.category !== undefined ? { category: opts.category } : {}) }), null, 2) + '\n';
+      return (
+        JSON.stringify(
+          toSarif(result, {
+            toolVersion: opts.toolVersion,
+            ...(opts.category !== undefined ? { category: opts.category } : {}),
+          }),
+          null,
+          2,
+        ) + '\n'
+      );
     case 'cyclonedx':
       return JSON.stringify(toCycloneDx(result, { toolVersion: opts.toolVersion }), null, 2) + '\n';
     case 'markdown':

@@ -31,7 +31,9 @@ export async function scanRepository(req: ScanRequest): Promise<ScanResult> {
   const root = path.resolve(req.root);
   const walk = await walkTree(root, { include: req.include, exclude: req.exclude, skipDirs: DEFAULT_SKIP_DIRS }).catch(
     (err: unknown) => {
-      throw new UsageError(`cannot scan ${req.root}: ${(err as { code?: string }).code ?? String(err)}`, { cause: err });
+      throw new UsageError(`cannot scan ${req.root}: ${(err as { code?: string }).code ?? String(err)}`, {
+        cause: err,
+      });
     },
   );
   const limit = pLimit(Math.max(1, req.options.concurrency));
@@ -47,7 +49,16 @@ export async function scanRepository(req: ScanRequest): Promise<ScanResult> {
   };
   return runPipeline(
     req.stages ?? STAGES,
-    { files: walk.files, skipped: walk.skipped, findings: walk.findings, notifications: walk.skipped.map((s) => ({ level: 'warning' as const, message: `${s.path} not scanned: ${s.reason} (${s.detail})`, path: s.path })) },
+    {
+      files: walk.files,
+      skipped: walk.skipped,
+      findings: walk.findings,
+      notifications: walk.skipped.map((s) => ({
+        level: 'warning' as const,
+        message: `${s.path} not scanned: ${s.reason} (${s.detail})`,
+        path: s.path,
+      })),
+    },
     ctx,
     req.today,
   );

@@ -23,7 +23,9 @@ export function stderrProgress(enabled: boolean): Progress | undefined {
   const draw = () => {
     const width = 24;
     const filled = total > 0 ? Math.round((done / total) * width) : 0;
-    process.stderr.write(`\r\u001b[2K${label.padEnd(10)} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}`);
+    process.stderr.write(
+      `\r\u001b[2K${label.padEnd(10)} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}`,
+    );
   };
   return {
     start(stage, n) {

@@ -18,7 +18,9 @@ export async function main(argv: readonly string[]): Promise<number> {
       .recommendCommands()
       .exitProcess(false)
       .wrap(Math.min(120, process.stdout.columns || 100))
-      .epilog('Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or configuration error, 3 operational failure, 4 internal error.')
+      .epilog(
+        'Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or configuration error, 3 operational failure, 4 internal error.',
+      )
       .fail((msg, err) => {
         throw err ?? new UsageError(msg);
       });
@@ -29,7 +31,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     const code = exitCodeForError(err);
     const prefix = code === EXIT.internal ? 'internal error' : 'error';
     process.stderr.write(`chainproof: ${prefix}: ${errorMessage(err)}\n`);
-    if (code === EXIT.internal && err instanceof Error && err.stack && process.env['CHAINPROOF_DEBUG']) process.stderr.write(err.stack + '\n');
+    if (code === EXIT.internal && err instanceof Error && err.stack && process.env['CHAINPROOF_DEBUG'])
+      process.stderr.write(err.stack + '\n');
     return code;
   }
 }

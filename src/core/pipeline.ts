@@ -47,7 +47,10 @@ export async function runPipeline(
       if (err instanceof ChainproofError) throw err;
       complete = false;
       ctx.logger.warn(`stage ${stage.name} failed: ${errorMessage(err)}`);
-      notifications.push({ level: 'error', message: `The ${stage.name} stage failed and its checks did not run: ${errorMessage(err)}` });
+      notifications.push({
+        level: 'error',
+        message: `The ${stage.name} stage failed and its checks did not run: ${errorMessage(err)}`,
+      });
       findings.push({
         ruleId: 'CPX003',
         message: `The ${stage.name} stage failed (${errorMessage(err)}); its checks did not run, so nothing it covers is verified.`,
@@ -63,10 +66,12 @@ export async function runPipeline(
   const byLevel: Record<Level, number> = { error: 0, warning: 0, note: 0 };
   for (const f of resolved) byLevel[f.level]++;
   const vs = [...verifications.values()]
-    .filter((v) => !shard || inShard(v.key, shard)).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    .filter((v) => !shard || inShard(v.key, shard))
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const count = (s: VerificationStatus) => vs.filter((v) => v.status === s).length;
   const sortedModels = [...models]
-    .filter((m) => !shard || inShard(m.path, shard)).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    .filter((m) => !shard || inShard(m.path, shard))
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const sortedGraphs = [...graphs].sort((a, b) => (a.lockfile < b.lockfile ? -1 : a.lockfile > b.lockfile ? 1 : 0));
 
   return {

@@ -14,7 +14,11 @@ export type SignerSpec =
       readonly subjectPattern?: string;
     }
   | { readonly kind: 'key'; /** PEM text or a path relative to the policy file. */ readonly key: string }
-  | { readonly kind: 'certificate'; /** CA certificate(s) PEM or path. */ readonly ca: string; readonly subject?: string };
+  | {
+      readonly kind: 'certificate';
+      /** CA certificate(s) PEM or path. */ readonly ca: string;
+      readonly subject?: string;
+    };
 
 export interface SignatureRequirement {
   /** Globs over repo-relative paths (model folders, artifacts) this requirement covers. */

@@ -47,7 +47,13 @@ export async function walkTree(root: string, opts: WalkOptions): Promise<WalkRes
       entries = await readdir(absDir, { withFileTypes: true });
     } catch (err) {
       const rel = relDir || '.';
-      skip(rel, 'unreadable', errorMessage(err), 'CPX001', `Directory ${rel} could not be read (${codeOf(err)}); nothing inside it was checked. Make it readable or exclude it.`);
+      skip(
+        rel,
+        'unreadable',
+        errorMessage(err),
+        'CPX001',
+        `Directory ${rel} could not be read (${codeOf(err)}); nothing inside it was checked. Make it readable or exclude it.`,
+      );
       return;
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -60,11 +66,23 @@ export async function walkTree(root: string, opts: WalkOptions): Promise<WalkRes
       if (entry.isSymbolicLink()) {
         const target = await resolveInside(abs, realRoot);
         if (target.kind === 'outside') {
-          skip(rel, 'symlink-outside-root', target.detail, 'CPX002', `Symbolic link ${rel} points outside the scan root and was not followed. A build that follows it loads a file review never saw; replace the link with the file or scan the target separately.`);
+          skip(
+            rel,
+            'symlink-outside-root',
+            target.detail,
+            'CPX002',
+            `Symbolic link ${rel} points outside the scan root and was not followed. A build that follows it loads a file review never saw; replace the link with the file or scan the target separately.`,
+          );
           continue;
         }
         if (target.kind === 'broken') {
-          skip(rel, 'symlink-broken', target.detail, 'CPX001', `Symbolic link ${rel} could not be resolved (${target.detail}); it was not checked.`);
+          skip(
+            rel,
+            'symlink-broken',
+            target.detail,
+            'CPX001',
+            `Symbolic link ${rel} could not be resolved (${target.detail}); it was not checked.`,
+          );
           continue;
         }
         isDir = target.isDir;
@@ -76,7 +94,14 @@ export async function walkTree(root: string, opts: WalkOptions): Promise<WalkRes
       } else if (isFile) {
         if (include && !include(rel)) continue;
         const file = await describeFile(abs, rel);
-        if ('reason' in file) skip(rel, 'unreadable', file.detail, 'CPX001', `File ${rel} could not be read (${file.detail}); it was not checked. Make it readable or exclude it.`);
+        if ('reason' in file)
+          skip(
+            rel,
+            'unreadable',
+            file.detail,
+            'CPX001',
+            `File ${rel} could not be read (${file.detail}); it was not checked. Make it readable or exclude it.`,
+          );
         else out.files.push(file);
       } else if (!(include && !include(rel))) {
         out.skipped.push({ path: rel, reason: 'special-file', detail: 'not a regular file' });
@@ -101,12 +126,16 @@ async function resolveInside(abs: string, realRoot: string): Promise<Resolved> {
     return { kind: 'broken', detail: codeOf(err) };
   }
   const relToRoot = path.relative(realRoot, target);
-  if (relToRoot.startsWith('..') || path.isAbsolute(relToRoot)) return { kind: 'outside', detail: 'target outside root' };
+  if (relToRoot.startsWith('..') || path.isAbsolute(relToRoot))
+    return { kind: 'outside', detail: 'target outside root' };
   const st = await stat(target);
   return { kind: 'inside', isDir: st.isDirectory(), isFile: st.isFile() };
 }
 
-async function describeFile(abs: string, rel: string): Promise<DiscoveredFile | { reason: 'unreadable'; detail: string }> {
+async function describeFile(
+  abs: string,
+  rel: string,
+): Promise<DiscoveredFile | { reason: 'unreadable'; detail: string }> {
   try {
     const st = await stat(abs);
     const fh = await open(abs, 'r');

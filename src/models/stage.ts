@@ -209,7 +209,16 @@ function record(
       break;
     case 'mismatch':
       out.findings.push(
-        F.digestMismatch(s, verdict.artifact, verdict.spec, verdict.field, verdict.expected, verdict.actual, isPointer, lfs?.size ?? size),
+        F.digestMismatch(
+          s,
+          verdict.artifact,
+          verdict.spec,
+          verdict.field,
+          verdict.expected,
+          verdict.actual,
+          isPointer,
+          lfs?.size ?? size,
+        ),
       );
       out.verifications.push({ key, status: 'failed', detail: `${verdict.field} mismatch` });
       break;

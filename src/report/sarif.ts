@@ -52,7 +52,9 @@ export function toSarif(result: ScanResult, opts: SarifOptions): Log {
             rules,
           },
         },
-        automationDetails: { id: `${category}/${result.shard ? `shard-${result.shard.index}-of-${result.shard.count}` : ''}` },
+        automationDetails: {
+          id: `${category}/${result.shard ? `shard-${result.shard.index}-of-${result.shard.count}` : ''}`,
+        },
         originalUriBaseIds: { '%SRCROOT%': { description: { text: 'The scanned repository root.' } } },
         invocations: [
           {
@@ -94,13 +96,14 @@ function toDescriptor(rule: Rule): ReportingDescriptor {
 }
 
 function toResult(f: ResolvedFinding, index: Map<string, number>): Result {
-  const region = f.location.line !== undefined
-    ? {
-        startLine: f.location.line,
-        ...(f.location.column !== undefined ? { startColumn: f.location.column } : {}),
-        ...(f.location.endLine !== undefined ? { endLine: f.location.endLine } : {}),
-      }
-    : { startLine: 1 };
+  const region =
+    f.location.line !== undefined
+      ? {
+          startLine: f.location.line,
+          ...(f.location.column !== undefined ? { startColumn: f.location.column } : {}),
+          ...(f.location.endLine !== undefined ? { endLine: f.location.endLine } : {}),
+        }
+      : { startLine: 1 };
   return {
     ruleId: f.ruleId,
     ...(index.has(f.ruleId) ? { ruleIndex: index.get(f.ruleId) } : {}),
@@ -131,5 +134,8 @@ export function encodeUri(p: string): string {
 }
 
 function stripMarkdown(md: string): string {
-  return md.replace(/`([^`]*)`/g, '$1').replace(/\*\*([^*]*)\*\*/g, '$1').replace(/\[([^\]]*)\]\([^)]*\)/g, '$1');
+  return md
+    .replace(/`([^`]*)`/g, '$1')
+    .replace(/\*\*([^*]*)\*\*/g, '$1')
+    .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1');
 }

@@ -21,9 +21,14 @@ export function toText(result: ScanResult, opts: TextOptions): string {
       lines.push(paint('bold', f.location.path));
       lastPath = f.location.path;
     }
-    const where = f.location.line !== undefined ? `${f.location.line}${f.location.column !== undefined ? `:${f.location.column}` : ''}` : '-';
+    const where =
+      f.location.line !== undefined
+        ? `${f.location.line}${f.location.column !== undefined ? `:${f.location.column}` : ''}`
+        : '-';
     const member = f.location.member !== undefined ? paint('dim', ` [${f.location.member}]`) : '';
-    lines.push(`  ${where.padEnd(6)} ${paint(levelStyle[f.level], f.level.padEnd(7))} ${paint('dim', f.ruleId)}  ${f.message}${member}`);
+    lines.push(
+      `  ${where.padEnd(6)} ${paint(levelStyle[f.level], f.level.padEnd(7))} ${paint('dim', f.ruleId)}  ${f.message}${member}`,
+    );
   }
   if (result.findings.length > 0) lines.push('');
 
@@ -33,7 +38,9 @@ export function toText(result: ScanResult, opts: TextOptions): string {
     for (const m of result.models) {
       const sha = m.digests['sha256'];
       const mark = withFindings.has(m.path) ? paint('yellow', '!') : paint('green', '✓');
-      lines.push(`  ${mark} ${m.path}  ${paint('dim', `${m.format}, ${formatSize(m.size)}${sha ? `, sha256:${sha.slice(0, 16)}…` : ''}${m.registryEntry ? `, registry: ${m.registryEntry}` : ''}`)}`);
+      lines.push(
+        `  ${mark} ${m.path}  ${paint('dim', `${m.format}, ${formatSize(m.size)}${sha ? `, sha256:${sha.slice(0, 16)}…` : ''}${m.registryEntry ? `, registry: ${m.registryEntry}` : ''}`)}`,
+      );
     }
     lines.push('');
   }
@@ -49,8 +56,11 @@ export function toText(result: ScanResult, opts: TextOptions): string {
   lines.push(paint('bold', 'Summary'));
   lines.push(`  files ${s.files}, lockfiles ${s.lockfiles}, packages ${s.packages}, model files ${s.models}`);
   lines.push(`  verified ${s.verified}, failed ${s.failed}, unverifiable ${s.unverifiable}`);
-  lines.push(`  findings: ${by('error')}, ${by('warning')}, ${by('note')}${s.suppressed > 0 ? `, ${s.suppressed} suppressed` : ''}`);
-  if (!result.complete) lines.push(paint('red', '  incomplete: a stage failed; see the findings above. Nothing it covers is verified.'));
+  lines.push(
+    `  findings: ${by('error')}, ${by('warning')}, ${by('note')}${s.suppressed > 0 ? `, ${s.suppressed} suppressed` : ''}`,
+  );
+  if (!result.complete)
+    lines.push(paint('red', '  incomplete: a stage failed; see the findings above. Nothing it covers is verified.'));
   return lines.join('\n') + '\n';
 }
 

@@ -5,7 +5,12 @@ import type { Policy } from '../../src/core/policy.js';
 import { inShard } from '../../src/core/shard.js';
 import { DEFAULT_POLICY } from '../../src/trust/policy/default.js';
 
-const f = (ruleId: string, p: string, extra: Partial<Finding> = {}): Finding => ({ ruleId, message: `${ruleId} at ${p}`, location: { path: p }, ...extra });
+const f = (ruleId: string, p: string, extra: Partial<Finding> = {}): Finding => ({
+  ruleId,
+  message: `${ruleId} at ${p}`,
+  location: { path: p },
+  ...extra,
+});
 const policy = (over: Partial<Policy>): Policy => ({ ...DEFAULT_POLICY, ...over });
 
 describe('applyPolicy', () => {
@@ -20,10 +25,18 @@ describe('applyPolicy', () => {
 
   it('live suppressions hide, expired ones stop hiding and become CPX004', () => {
     const sup = { rule: 'CPX001', path: 'models/**', reason: 'accepted', expires: '2026-06-30', line: 7 };
-    const live = applyPolicy([f('CPX001', 'models/a.pt'), f('CPX001', 'other/b.pt')], policy({ suppressions: [sup] }), '2026-06-30');
+    const live = applyPolicy(
+      [f('CPX001', 'models/a.pt'), f('CPX001', 'other/b.pt')],
+      policy({ suppressions: [sup] }),
+      '2026-06-30',
+    );
     expect(live.findings.map((x) => x.location.path)).toEqual(['other/b.pt']);
     expect(live.suppressed).toHaveLength(1);
-    const expired = applyPolicy([f('CPX001', 'models/a.pt')], policy({ suppressions: [sup], source: 'policy.yml' }), '2026-07-01');
+    const expired = applyPolicy(
+      [f('CPX001', 'models/a.pt')],
+      policy({ suppressions: [sup], source: 'policy.yml' }),
+      '2026-07-01',
+    );
     expect(expired.findings.map((x) => [x.ruleId, x.location.path, x.location.line])).toEqual([
       ['CPX001', 'models/a.pt', undefined],
       ['CPX004', 'policy.yml', 7],
@@ -31,13 +44,18 @@ describe('applyPolicy', () => {
   });
 
   it('package suppressions match name and optional version', () => {
-    const pkg = (name: string, version: string) => f('CPX003', 'package-lock.json', { artifact: { kind: 'package', name, version } });
-    const out = applyPolicy([pkg('lodash', '4.17.20'), pkg('lodash', '4.17.21'), pkg('@acme/x', '1.0.0')], policy({
-      suppressions: [
-        { rule: 'CPX003', package: 'lodash@4.17.20', reason: 'r', expires: '2099-01-01' },
-        { rule: 'CPX003', package: '@acme/*', reason: 'r', expires: '2099-01-01' },
-      ],
-    }), '2026-01-01');
+    const pkg = (name: string, version: string) =>
+      f('CPX003', 'package-lock.json', { artifact: { kind: 'package', name, version } });
+    const out = applyPolicy(
+      [pkg('lodash', '4.17.20'), pkg('lodash', '4.17.21'), pkg('@acme/x', '1.0.0')],
+      policy({
+        suppressions: [
+          { rule: 'CPX003', package: 'lodash@4.17.20', reason: 'r', expires: '2099-01-01' },
+          { rule: 'CPX003', package: '@acme/*', reason: 'r', expires: '2099-01-01' },
+        ],
+      }),
+      '2026-01-01',
+    );
     expect(out.findings.map((x) => (x.artifact?.kind === 'package' ? x.artifact.version : ''))).toEqual(['4.17.21']);
   });
 

@@ -14,10 +14,16 @@ export interface CliRun {
 
 /** Run the built CLI exactly as a user does: `node bin/chainproof.js …` (needs `npm run build`). */
 export function runCli(args: readonly string[], opts: { cwd?: string; env?: Record<string, string> } = {}): CliRun {
-  if (!existsSync(path.join(REPO, 'build', 'cli', 'main.js'))) throw new Error('build/ is missing: run `npm run build` first (npm test does)');
+  if (!existsSync(path.join(REPO, 'build', 'cli', 'main.js')))
+    throw new Error('build/ is missing: run `npm run build` first (npm test does)');
   const r = spawnSync(process.execPath, [BIN, ...args], {
     cwd: opts.cwd ?? REPO,
-    env: { ...process.env, NO_COLOR: '1', CHAINPROOF_CACHE_DIR: path.join(REPO, 'node_modules', '.cache', 'chainproof-test'), ...opts.env },
+    env: {
+      ...process.env,
+      NO_COLOR: '1',
+      CHAINPROOF_CACHE_DIR: path.join(REPO, 'node_modules', '.cache', 'chainproof-test'),
+      ...opts.env,
+    },
     encoding: 'utf8',
     timeout: 120_000,
     maxBuffer: 64 * 1024 * 1024,

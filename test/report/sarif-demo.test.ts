@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { sarifValidator } from '../action/helpers.js';
 import { runCli } from '../helpers/cli.js';
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed SARIF JSON
 function demoSarif(): any {
   const r = runCli(['scan', 'fixtures/demo-project', '--offline', '--quiet', '--format', 'sarif', '--fail-on', 'none']);
   expect(r.code, r.stderr).toBe(0);
@@ -46,7 +47,10 @@ describe('SARIF of the demo scan', () => {
   });
 
   it('points lockfile findings at their line', () => {
-    const lock = first.runs[0].results.filter((r: any) => r.locations[0].physicalLocation.artifactLocation.uri === 'package-lock.json');
+    const lock = first.runs[0].results.filter(
+      (r: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }) =>
+        r.locations[0]!.physicalLocation.artifactLocation.uri === 'package-lock.json',
+    );
     expect(lock.length).toBeGreaterThan(0);
     for (const r of lock) expect(r.locations[0].physicalLocation.region.startLine).toBeGreaterThan(1);
   });

@@ -13,7 +13,8 @@ function tree(files: Record<string, string>): string {
   return dir;
 }
 
-const walk = (root: string, include: string[] = [], exclude: string[] = []) => walkTree(root, { include, exclude, skipDirs: DEFAULT_SKIP_DIRS });
+const walk = (root: string, include: string[] = [], exclude: string[] = []) =>
+  walkTree(root, { include, exclude, skipDirs: DEFAULT_SKIP_DIRS });
 
 describe('walkTree', () => {
   it('skips .git and node_modules, keeps git-ignored folders, sorts POSIX paths', async () => {
@@ -49,7 +50,10 @@ describe('walkTree', () => {
       ['models/escape.pt', 'symlink-outside-root'],
       ['outdir', 'symlink-outside-root'],
     ]);
-    expect(r.findings.filter((f) => f.ruleId === 'CPX002').map((f) => f.location.path)).toEqual(['models/escape.pt', 'outdir']);
+    expect(r.findings.filter((f) => f.ruleId === 'CPX002').map((f) => f.location.path)).toEqual([
+      'models/escape.pt',
+      'outdir',
+    ]);
   });
 
   it('survives a directory symlink loop', async () => {

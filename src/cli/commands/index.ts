@@ -9,7 +9,7 @@ import { verifyCommand } from './verify.js';
 
 /** Every CLI command. Adding one is one line here. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const COMMANDS: readonly CommandModule<any, any>[] = [
+export const COMMANDS: readonly CommandModule<object, any>[] = [
   scanCommand,
   rulesCommand,
   verifyCommand,

@@ -11,7 +11,9 @@ export const rulesCommand: CommandModule<object, { json: boolean }> = {
       return;
     }
     for (const r of RULES) {
-      process.stdout.write(`${r.id}  ${r.name}  [${r.level}, severity ${r.severity}]\n  ${r.short}\n  ${r.help.replace(/\n/g, '\n  ')}\n\n`);
+      process.stdout.write(
+        `${r.id}  ${r.name}  [${r.level}, severity ${r.severity}]\n  ${r.short}\n  ${r.help.replace(/\n/g, '\n  ')}\n\n`,
+      );
     }
   },
 };

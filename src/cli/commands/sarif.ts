@@ -30,10 +30,7 @@ const mergeCommand: CommandModule<object, SarifMergeArgs> = {
         type: 'string',
         describe: "automationDetails category of the merged run (default: the inputs' common one)",
       })
-      .example(
-        '$0 sarif merge shard-*.sarif --output chainproof.sarif',
-        'Join the SARIF of every matrix job',
-      ),
+      .example('$0 sarif merge shard-*.sarif --output chainproof.sarif', 'Join the SARIF of every matrix job'),
   handler: async (argv) => {
     cliOutcome.exitCode = await runSarifMerge(argv);
   },

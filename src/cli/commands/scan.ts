@@ -37,38 +37,97 @@ export interface ScanArgs {
   baseline: string | undefined;
 }
 
-
-
-
 export const scanCommand: CommandModule<object, ScanArgs> = {
   command: 'scan [dir]',
   describe: 'Scan a repository: dependencies, model files, signatures and model content',
+  // yargs' inferred option types are wider than ScanArgs (choices, arrays); the handler validates what matters.
+  /* eslint-disable @typescript-eslint/no-unnecessary-type-assertion */
   builder: (y: Argv) =>
     y
       .positional('dir', { type: 'string', default: '.', describe: 'Repository root to scan' })
-      .option('format', { alias: 'f', type: 'string', array: true, default: [], describe: `Output format, repeatable: ${FORMATS.join(', ')} (also FORMAT=FILE)` })
-      .option('output', { alias: 'o', type: 'string', array: true, default: [], describe: 'Output file for the --format at the same position ("-" = stdout)' })
-      .option('fail-on', { choices: ['error', 'warning', 'note', 'none'] as const, default: 'error' as FailOn, describe: 'Exit 1 when a finding is at or above this level' })
-      .option('policy', { alias: 'p', type: 'string', describe: 'Policy file (default: .chainproof/policy.yml if present, else the embedded default)' })
-      .option('registry', { alias: 'r', type: 'string', array: true, default: [], describe: 'Trusted-registry file(s) (default: every file in <dir>/trusted-registry/)' })
-      .option('npm-registry', { type: 'string', describe: 'npm registry URL to verify packages against (default: from .npmrc)' })
-      .option('offline', { type: 'boolean', default: false, describe: 'Make no network request; answer from the cache' })
-      .option('verify-tarballs', { type: 'boolean', default: false, describe: 'Download package tarballs and check them against the lockfile' })
-      .option('concurrency', { alias: 'j', type: 'number', default: Math.max(2, availableParallelism() * 2), describe: 'Parallel file and network operations' })
+      .option('format', {
+        alias: 'f',
+        type: 'string',
+        array: true,
+        default: [],
+        describe: `Output format, repeatable: ${FORMATS.join(', ')} (also FORMAT=FILE)`,
+      })
+      .option('output', {
+        alias: 'o',
+        type: 'string',
+        array: true,
+        default: [],
+        describe: 'Output file for the --format at the same position ("-" = stdout)',
+      })
+      .option('fail-on', {
+        choices: ['error', 'warning', 'note', 'none'] as const,
+        default: 'error' as FailOn,
+        describe: 'Exit 1 when a finding is at or above this level',
+      })
+      .option('policy', {
+        alias: 'p',
+        type: 'string',
+        describe: 'Policy file (default: .chainproof/policy.yml if present, else the embedded default)',
+      })
+      .option('registry', {
+        alias: 'r',
+        type: 'string',
+        array: true,
+        default: [],
+        describe: 'Trusted-registry file(s) (default: every file in <dir>/trusted-registry/)',
+      })
+      .option('npm-registry', {
+        type: 'string',
+        describe: 'npm registry URL to verify packages against (default: from .npmrc)',
+      })
+      .option('offline', {
+        type: 'boolean',
+        default: false,
+        describe: 'Make no network request; answer from the cache',
+      })
+      .option('verify-tarballs', {
+        type: 'boolean',
+        default: false,
+        describe: 'Download package tarballs and check them against the lockfile',
+      })
+      .option('concurrency', {
+        alias: 'j',
+        type: 'number',
+        default: Math.max(2, availableParallelism() * 2),
+        describe: 'Parallel file and network operations',
+      })
       .option('include', { type: 'string', array: true, default: [], describe: 'Only scan paths matching these globs' })
       .option('exclude', { type: 'string', array: true, default: [], describe: 'Skip paths matching these globs' })
-      .option('cache', { type: 'boolean', default: true, describe: 'Use the digest and registry cache (--no-cache turns it off)' })
-      .option('cache-dir', { type: 'string', describe: 'Cache directory (default: $CHAINPROOF_CACHE_DIR, else ~/.cache/chainproof)' })
+      .option('cache', {
+        type: 'boolean',
+        default: true,
+        describe: 'Use the digest and registry cache (--no-cache turns it off)',
+      })
+      .option('cache-dir', {
+        type: 'string',
+        describe: 'Cache directory (default: $CHAINPROOF_CACHE_DIR, else ~/.cache/chainproof)',
+      })
       .option('shard', { type: 'string', describe: 'Handle shard i of n (e.g. 2/4) for a runner matrix' })
       .option('category', { type: 'string', describe: 'SARIF automationDetails category' })
       .option('baseline', { type: 'string', describe: 'Previous SARIF: report only findings that are new' })
       .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'No log lines on stderr' })
       .option('verbose', { type: 'boolean', default: false, describe: 'Debug log lines on stderr' })
-      .option('progress', { type: 'boolean', default: true, describe: 'Progress bar on stderr when it is a terminal (--no-progress)' })
+      .option('progress', {
+        type: 'boolean',
+        default: true,
+        describe: 'Progress bar on stderr when it is a terminal (--no-progress)',
+      })
       .example('$0 scan .', 'Scan the current repository with the embedded default policy')
-      .example('$0 scan . --format sarif --output chainproof.sarif --format text', 'Write SARIF for code scanning and text to the terminal')
+      .example(
+        '$0 scan . --format sarif --output chainproof.sarif --format text',
+        'Write SARIF for code scanning and text to the terminal',
+      )
       .example('$0 scan . --policy policies/strict.yml --fail-on warning', 'Fail on warnings under a stricter policy')
-      .example('$0 scan . --offline --shard 2/4', 'Second of four matrix jobs, with no network') as unknown as Argv<ScanArgs>,
+      .example(
+        '$0 scan . --offline --shard 2/4',
+        'Second of four matrix jobs, with no network',
+      ) as unknown as Argv<ScanArgs>,
+  /* eslint-enable @typescript-eslint/no-unnecessary-type-assertion */
   handler: async (argv) => {
     cliOutcome.exitCode = await runScan(argv);
   },
@@ -80,7 +139,8 @@ export async function runScan(argv: ScanArgs): Promise<number> {
   if (!st?.isDirectory()) throw new UsageError(`${argv.dir} is not a directory`);
   const targets = pairOutputs(argv.format, argv.output);
   const shard = parseShard(argv.shard);
-  if (!Number.isInteger(argv.concurrency) || argv.concurrency < 1) throw new UsageError('--concurrency must be a whole number of at least 1');
+  if (!Number.isInteger(argv.concurrency) || argv.concurrency < 1)
+    throw new UsageError('--concurrency must be a whole number of at least 1');
   const logger = stderrLogger({ quiet: argv.quiet, verbose: argv.verbose });
   const { policy, registry } = await loadTrust(root, argv.policy, argv.registry);
   const env = process.env;
@@ -88,20 +148,35 @@ export async function runScan(argv: ScanArgs): Promise<number> {
     offline: argv.offline,
     concurrency: argv.concurrency,
     verifyTarballs: argv['verify-tarballs'],
-    cacheDir: argv.cache ? path.resolve(argv['cache-dir'] ?? env['CHAINPROOF_CACHE_DIR'] ?? path.join(homedir(), '.cache', 'chainproof')) : undefined,
+    cacheDir: argv.cache
+      ? path.resolve(argv['cache-dir'] ?? env['CHAINPROOF_CACHE_DIR'] ?? path.join(homedir(), '.cache', 'chainproof'))
+      : undefined,
     registry: argv['npm-registry'],
     shard,
     env,
   };
   const progress = stderrProgress(argv.progress && !argv.quiet);
-  let result = await scanRepository({ root, policy, registry, options, include: argv.include, exclude: argv.exclude, logger, ...(progress ? { progress } : {}) });
+  let result = await scanRepository({
+    root,
+    policy,
+    registry,
+    options,
+    include: argv.include,
+    exclude: argv.exclude,
+    logger,
+    ...(progress ? { progress } : {}),
+  });
   if (argv.baseline !== undefined) {
     const { applyBaseline } = await import('../../report/baseline.js');
     result = await applyBaseline(result, argv.baseline);
   }
   const color = !('NO_COLOR' in env) && process.stdout.isTTY === true;
   for (const t of targets) {
-    const text = renderReport(result, t.format, { toolVersion: VERSION, color: t.file === undefined && color, ...(argv.category !== undefined ? { category: argv.category } : {}) });
+    const text = renderReport(result, t.format, {
+      toolVersion: VERSION,
+      color: t.file === undefined && color,
+      ...(argv.category !== undefined ? { category: argv.category } : {}),
+    });
     if (t.file === undefined) process.stdout.write(text);
     else await writeOutput(t.file, text);
   }
@@ -113,6 +188,7 @@ export function parseShard(raw: string | undefined): { index: number; count: num
   const m = /^(\d+)\/(\d+)$/.exec(raw);
   const index = Number(m?.[1]);
   const count = Number(m?.[2]);
-  if (!m || count < 1 || index < 1 || index > count) throw new UsageError(`--shard must be i/n with 1 <= i <= n, got "${raw}"`);
+  if (!m || count < 1 || index < 1 || index > count)
+    throw new UsageError(`--shard must be i/n with 1 <= i <= n, got "${raw}"`);
   return { index, count };
 }
