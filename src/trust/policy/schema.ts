@@ -207,6 +207,9 @@ export const POLICY_SCHEMA = {
             properties: {
               paths: { ...stringList('Repo-relative globs, e.g. models/**.'), minItems: 1 },
               signers: { ...stringList('Names in signatures.signers; empty = any valid signer.'), items: signerName },
+              ignore: stringList(
+                'Globs, relative to a signed model folder, of files that are not part of the model (model_signing --ignore-paths).',
+              ),
             },
           },
         },

@@ -45,6 +45,7 @@ export function toPolicy(doc: Doc, source: string, suppressionLine: (index: numb
       require: ((sig['require'] ?? []) as Doc[]).map((r) => ({
         paths: strings(r['paths']),
         signers: strings(r['signers']),
+        ...(r['ignore'] !== undefined ? { ignore: strings(r['ignore']) } : {}),
       })),
       ...(registry ? { registry: { required: registry.required, signers: [...registry.signers] } } : {}),
     },
