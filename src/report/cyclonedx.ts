@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { publicHttpUrl } from '../core/url.js';
 import type { PackageNode, VerificationStatus } from '../core/records.js';
 import type { ScanResult } from '../core/result.js';
 
@@ -181,17 +182,7 @@ function toHash(alg: string, hex: string): CdxHash | undefined {
 
 /** A distribution URL without credentials or query (a lockfile can hold a tokenised URL; it never leaves). */
 function publicUrl(raw: string): string | undefined {
-  let u: URL;
-  try {
-    u = new URL(raw);
-  } catch {
-    return undefined;
-  }
-  if (u.protocol !== 'https:' && u.protocol !== 'http:') return undefined;
-  u.username = '';
-  u.password = '';
-  u.search = '';
-  return u.toString();
+  return publicHttpUrl(raw)?.toString();
 }
 
 /** RFC 4122 version-5 UUID (SHA-1 of namespace + name). */

@@ -1,8 +1,7 @@
 import path from 'node:path';
 import { copyFile, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { scanRepository } from '../../src/app/scan.js';
-import { silentLogger } from '../../src/core/context.js';
+import { scanWith } from '../helpers/scan.js';
 import type { Policy } from '../../src/core/policy.js';
 import type { ScanResult } from '../../src/core/result.js';
 import type { MaliciousPackage, TrustedRegistry } from '../../src/core/trusted-registry.js';
@@ -30,24 +29,10 @@ export function scanDeps(
   root: string,
   opts: { policy?: Policy; registry?: TrustedRegistry; env?: Record<string, string> } = {},
 ): Promise<ScanResult> {
-  return scanRepository({
-    root,
-    policy: opts.policy ?? DEFAULT_POLICY,
-    registry: opts.registry ?? EMPTY_REGISTRY,
-    options: {
-      offline: true,
-      concurrency: 4,
-      verifyTarballs: false,
-      cacheDir: undefined,
-      registry: undefined,
-      shard: undefined,
-      env: opts.env ?? {},
-    },
-    include: [],
-    exclude: [],
-    logger: silentLogger,
-    stages: [depsStage],
-    today: '2025-01-01',
+  return scanWith(root, [depsStage], {
+    ...(opts.policy ? { policy: opts.policy } : {}),
+    ...(opts.registry ? { registry: opts.registry } : {}),
+    options: { env: opts.env ?? {} },
   });
 }
 

@@ -3,13 +3,12 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../src/core/context.js';
 import type { Policy } from '../../src/core/policy.js';
 import type { ScanResult } from '../../src/core/result.js';
 import { EMPTY_REGISTRY } from '../../src/core/trusted-registry.js';
-import { scanRepository } from '../../src/app/scan.js';
 import { DEFAULT_POLICY } from '../../src/trust/policy/default.js';
 import { signaturesStage } from '../../src/verify/stage.js';
+import { scanWith } from '../helpers/scan.js';
 import { blockNetwork, KEYS, MS, SPECS } from './helpers.js';
 
 beforeAll(blockNetwork);
@@ -41,23 +40,9 @@ function policy(sig: Partial<Policy['signatures']>): Policy {
 }
 
 async function scan(root: string, p: Policy): Promise<ScanResult> {
-  return scanRepository({
-    root,
+  return scanWith(root, [signaturesStage], {
     policy: p,
     registry: { ...EMPTY_REGISTRY, files: [REGISTRY] },
-    options: {
-      offline: true,
-      concurrency: 4,
-      verifyTarballs: false,
-      cacheDir: undefined,
-      registry: undefined,
-      shard: undefined,
-      env: {},
-    },
-    include: [],
-    exclude: [],
-    logger: silentLogger,
-    stages: [signaturesStage],
     today: '2025-06-01',
   });
 }

@@ -1,4 +1,5 @@
 import { open } from 'node:fs/promises';
+import { publicHttpUrl } from '../../core/url.js';
 import path from 'node:path';
 import type { FileFormat } from '../../core/files.js';
 import { MODEL_FORMATS } from '../../core/files.js';
@@ -123,17 +124,8 @@ export function tarballRegistry(url: string, name: string): string | undefined {
 
 /** A registry URL without credentials, query or fragment, ending in `/`; undefined when it is not http(s). */
 export function registryBase(url: string): string | undefined {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    return undefined;
-  }
-  if (u.protocol !== 'https:' && u.protocol !== 'http:') return undefined;
-  u.username = '';
-  u.password = '';
-  u.search = '';
-  u.hash = '';
+  const u = publicHttpUrl(url);
+  if (u === undefined) return undefined;
   const s = u.toString();
   return s.endsWith('/') ? s : `${s}/`;
 }

@@ -1,0 +1,42 @@
+import type { ScanOptions } from '../../src/core/context.js';
+import { silentLogger } from '../../src/core/context.js';
+import type { Policy } from '../../src/core/policy.js';
+import type { ScanResult } from '../../src/core/result.js';
+import type { Stage } from '../../src/core/stage.js';
+import type { TrustedRegistry } from '../../src/core/trusted-registry.js';
+import { EMPTY_REGISTRY } from '../../src/core/trusted-registry.js';
+import { scanRepository } from '../../src/app/scan.js';
+import { DEFAULT_POLICY } from '../../src/trust/policy/default.js';
+
+/** Scan options for tests: offline, no cache, no shard, an empty environment. */
+export function testOptions(over: Partial<ScanOptions> = {}): ScanOptions {
+  return {
+    offline: true,
+    concurrency: 4,
+    verifyTarballs: false,
+    cacheDir: undefined,
+    registry: undefined,
+    shard: undefined,
+    env: {},
+    ...over,
+  };
+}
+
+/** Run only the given stages over a folder, with a pinned date for suppression expiry. */
+export function scanWith(
+  root: string,
+  stages: readonly Stage[],
+  opts: { policy?: Policy; registry?: TrustedRegistry; options?: Partial<ScanOptions>; today?: string } = {},
+): Promise<ScanResult> {
+  return scanRepository({
+    root,
+    policy: opts.policy ?? DEFAULT_POLICY,
+    registry: opts.registry ?? EMPTY_REGISTRY,
+    options: testOptions(opts.options),
+    include: [],
+    exclude: [],
+    logger: silentLogger,
+    stages,
+    today: opts.today ?? '2025-01-01',
+  });
+}
