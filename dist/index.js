@@ -304,8 +304,8 @@ var require_utils = __commonJS({
       }
       return output;
     };
-    exports.basename = (path13, { windows } = {}) => {
-      const segs = path13.split(windows ? /[\\/]/ : "/");
+    exports.basename = (path16, { windows } = {}) => {
+      const segs = path16.split(windows ? /[\\/]/ : "/");
       const last = segs[segs.length - 1];
       if (last === "") {
         return segs[segs.length - 2];
@@ -1050,16 +1050,16 @@ var require_parse = __commonJS({
         const analysis = analyzeRepeatedExtglob(body, opts);
         if ((token.type === "plus" || token.type === "star") && analysis.risky) {
           const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
-          const open5 = tokens[token.tokensIndex];
-          open5.type = "text";
-          open5.value = literal;
-          open5.output = safeOutput || utils.escapeRegex(literal);
+          const open6 = tokens[token.tokensIndex];
+          open6.type = "text";
+          open6.value = literal;
+          open6.output = safeOutput || utils.escapeRegex(literal);
           for (let i = token.tokensIndex + 1; i < tokens.length; i++) {
             tokens[i].value = "";
             tokens[i].output = "";
             delete tokens[i].suffix;
           }
-          state.output = token.output + open5.output;
+          state.output = token.output + open6.output;
           state.backtrack = true;
           push2({ type: "paren", extglob: true, value, output: "" });
           decrement("parens");
@@ -1279,15 +1279,15 @@ var require_parse = __commonJS({
         }
         if (value === "{" && opts.nobrace !== true) {
           increment("braces");
-          const open5 = {
+          const open6 = {
             type: "brace",
             value,
             output: "(",
             outputIndex: state.output.length,
             tokensIndex: state.tokens.length
           };
-          braces.push(open5);
-          push2(open5);
+          braces.push(open6);
+          push2(open6);
           continue;
         }
         if (value === "}") {
@@ -1676,10 +1676,10 @@ var require_picomatch = __commonJS({
     var parse4 = require_parse();
     var utils = require_utils();
     var constants2 = require_constants();
-    var isObject3 = /* @__PURE__ */ __name((val) => val && typeof val === "object" && !Array.isArray(val), "isObject");
-    var picomatch8 = /* @__PURE__ */ __name((glob, options, returnState = false) => {
+    var isObject8 = /* @__PURE__ */ __name((val) => val && typeof val === "object" && !Array.isArray(val), "isObject");
+    var picomatch11 = /* @__PURE__ */ __name((glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
-        const fns = glob.map((input) => picomatch8(input, options, returnState));
+        const fns = glob.map((input) => picomatch11(input, options, returnState));
         const arrayMatcher = /* @__PURE__ */ __name((str3) => {
           for (const isMatch of fns) {
             const state2 = isMatch(str3);
@@ -1689,22 +1689,22 @@ var require_picomatch = __commonJS({
         }, "arrayMatcher");
         return arrayMatcher;
       }
-      const isState = isObject3(glob) && glob.tokens && glob.input;
+      const isState = isObject8(glob) && glob.tokens && glob.input;
       if (glob === "" || typeof glob !== "string" && !isState) {
         throw new TypeError("Expected pattern to be a non-empty string");
       }
       const opts = options || {};
       const posix2 = opts.windows;
-      const regex = isState ? picomatch8.compileRe(glob, options) : picomatch8.makeRe(glob, options, false, true);
+      const regex = isState ? picomatch11.compileRe(glob, options) : picomatch11.makeRe(glob, options, false, true);
       const state = regex.state;
       delete regex.state;
       let isIgnored = /* @__PURE__ */ __name(() => false, "isIgnored");
       if (opts.ignore) {
         const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
-        isIgnored = picomatch8(opts.ignore, ignoreOpts, returnState);
+        isIgnored = picomatch11(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = /* @__PURE__ */ __name((input, returnObject = false) => {
-        const { isMatch, match, output } = picomatch8.test(input, regex, options, { glob, posix: posix2 });
+        const { isMatch, match, output } = picomatch11.test(input, regex, options, { glob, posix: posix2 });
         const result = { glob, state, regex, posix: posix2, input, output, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
@@ -1730,7 +1730,7 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     }, "picomatch");
-    picomatch8.test = (input, regex, options, { glob, posix: posix2 } = {}) => {
+    picomatch11.test = (input, regex, options, { glob, posix: posix2 } = {}) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -1747,24 +1747,24 @@ var require_picomatch = __commonJS({
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch8.matchBase(input, regex, options, posix2);
+          match = picomatch11.matchBase(input, regex, options, posix2);
         } else {
           match = regex.exec(output);
         }
       }
       return { isMatch: Boolean(match), match, output };
     };
-    picomatch8.matchBase = (input, glob, options, posix2 = options && options.windows) => {
-      const regex = glob instanceof RegExp ? glob : picomatch8.makeRe(glob, options);
+    picomatch11.matchBase = (input, glob, options, posix2 = options && options.windows) => {
+      const regex = glob instanceof RegExp ? glob : picomatch11.makeRe(glob, options);
       return regex.test(utils.basename(input, { windows: posix2 }));
     };
-    picomatch8.isMatch = (str3, patterns, options) => picomatch8(patterns, options)(str3);
-    picomatch8.parse = (pattern, options) => {
-      if (Array.isArray(pattern)) return pattern.map((p2) => picomatch8.parse(p2, options));
+    picomatch11.isMatch = (str3, patterns, options) => picomatch11(patterns, options)(str3);
+    picomatch11.parse = (pattern, options) => {
+      if (Array.isArray(pattern)) return pattern.map((p2) => picomatch11.parse(p2, options));
       return parse4(pattern, { ...options, fastpaths: false });
     };
-    picomatch8.scan = (input, options) => scan(input, options);
-    picomatch8.compileRe = (state, options, returnOutput = false, returnState = false) => {
+    picomatch11.scan = (input, options) => scan(input, options);
+    picomatch11.compileRe = (state, options, returnOutput = false, returnState = false) => {
       if (returnOutput === true) {
         return state.output;
       }
@@ -1775,13 +1775,13 @@ var require_picomatch = __commonJS({
       if (state && state.negated === true) {
         source = `^(?!${source}).*$`;
       }
-      const regex = picomatch8.toRegex(source, options);
+      const regex = picomatch11.toRegex(source, options);
       if (returnState === true) {
         regex.state = state;
       }
       return regex;
     };
-    picomatch8.makeRe = (input, options = {}, returnOutput = false, returnState = false) => {
+    picomatch11.makeRe = (input, options = {}, returnOutput = false, returnState = false) => {
       if (!input || typeof input !== "string") {
         throw new TypeError("Expected a non-empty string");
       }
@@ -1792,9 +1792,9 @@ var require_picomatch = __commonJS({
       if (!parsed.output) {
         parsed = parse4(input, options);
       }
-      return picomatch8.compileRe(parsed, options, returnOutput, returnState);
+      return picomatch11.compileRe(parsed, options, returnOutput, returnState);
     };
-    picomatch8.toRegex = (source, options) => {
+    picomatch11.toRegex = (source, options) => {
       try {
         const opts = options || {};
         return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
@@ -1803,8 +1803,8 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch8.constants = constants2;
-    module.exports = picomatch8;
+    picomatch11.constants = constants2;
+    module.exports = picomatch11;
   }
 });
 
@@ -1814,15 +1814,15 @@ var require_picomatch2 = __commonJS({
     "use strict";
     var pico = require_picomatch();
     var utils = require_utils();
-    function picomatch8(glob, options, returnState = false) {
+    function picomatch11(glob, options, returnState = false) {
       if (options && (options.windows === null || options.windows === void 0)) {
         options = { ...options, windows: utils.isWindows() };
       }
       return pico(glob, options, returnState);
     }
-    __name(picomatch8, "picomatch");
-    Object.assign(picomatch8, pico);
-    module.exports = picomatch8;
+    __name(picomatch11, "picomatch");
+    Object.assign(picomatch11, pico);
+    module.exports = picomatch11;
   }
 });
 
@@ -4335,7 +4335,7 @@ var require_shell = __commonJS({
         return DESCRIBE_EXPECTATION_FNS[expectation.type](expectation);
       }
       __name(describeExpectation, "describeExpectation");
-      function describeExpected(expected2) {
+      function describeExpected2(expected2) {
         var descriptions = new Array(expected2.length), i, j2;
         for (i = 0; i < expected2.length; i++) {
           descriptions[i] = describeExpectation(expected2[i]);
@@ -4359,12 +4359,12 @@ var require_shell = __commonJS({
             return descriptions.slice(0, -1).join(", ") + ", or " + descriptions[descriptions.length - 1];
         }
       }
-      __name(describeExpected, "describeExpected");
+      __name(describeExpected2, "describeExpected");
       function describeFound(found2) {
         return found2 ? '"' + literalEscape(found2) + '"' : "end of input";
       }
       __name(describeFound, "describeFound");
-      return "Expected " + describeExpected(expected) + " but " + describeFound(found) + " found.";
+      return "Expected " + describeExpected2(expected) + " but " + describeFound(found) + " found.";
     };
     function peg$parse(input, options) {
       options = options !== void 0 ? options : {};
@@ -8165,7 +8165,7 @@ var require_resolution = __commonJS({
         return DESCRIBE_EXPECTATION_FNS[expectation.type](expectation);
       }
       __name(describeExpectation, "describeExpectation");
-      function describeExpected(expected2) {
+      function describeExpected2(expected2) {
         var descriptions = new Array(expected2.length), i, j2;
         for (i = 0; i < expected2.length; i++) {
           descriptions[i] = describeExpectation(expected2[i]);
@@ -8189,12 +8189,12 @@ var require_resolution = __commonJS({
             return descriptions.slice(0, -1).join(", ") + ", or " + descriptions[descriptions.length - 1];
         }
       }
-      __name(describeExpected, "describeExpected");
+      __name(describeExpected2, "describeExpected");
       function describeFound(found2) {
         return found2 ? '"' + literalEscape(found2) + '"' : "end of input";
       }
       __name(describeFound, "describeFound");
-      return "Expected " + describeExpected(expected) + " but " + describeFound(found) + " found.";
+      return "Expected " + describeExpected2(expected) + " but " + describeFound(found) + " found.";
     };
     function peg$parse(input, options) {
       options = options !== void 0 ? options : {};
@@ -8613,10 +8613,10 @@ var require_common = __commonJS({
       return typeof subject === "undefined" || subject === null;
     }
     __name(isNothing, "isNothing");
-    function isObject3(subject) {
+    function isObject8(subject) {
       return typeof subject === "object" && subject !== null;
     }
-    __name(isObject3, "isObject");
+    __name(isObject8, "isObject");
     function toArray(sequence) {
       if (Array.isArray(sequence)) return sequence;
       else if (isNothing(sequence)) return [];
@@ -8647,7 +8647,7 @@ var require_common = __commonJS({
     }
     __name(isNegativeZero, "isNegativeZero");
     module.exports.isNothing = isNothing;
-    module.exports.isObject = isObject3;
+    module.exports.isObject = isObject8;
     module.exports.toArray = toArray;
     module.exports.repeat = repeat;
     module.exports.isNegativeZero = isNegativeZero;
@@ -11844,7 +11844,7 @@ var require_syml = __commonJS({
         return DESCRIBE_EXPECTATION_FNS[expectation.type](expectation);
       }
       __name(describeExpectation, "describeExpectation");
-      function describeExpected(expected2) {
+      function describeExpected2(expected2) {
         var descriptions = new Array(expected2.length), i, j2;
         for (i = 0; i < expected2.length; i++) {
           descriptions[i] = describeExpectation(expected2[i]);
@@ -11868,12 +11868,12 @@ var require_syml = __commonJS({
             return descriptions.slice(0, -1).join(", ") + ", or " + descriptions[descriptions.length - 1];
         }
       }
-      __name(describeExpected, "describeExpected");
+      __name(describeExpected2, "describeExpected");
       function describeFound(found2) {
         return found2 ? '"' + literalEscape(found2) + '"' : "end of input";
       }
       __name(describeFound, "describeFound");
-      return "Expected " + describeExpected(expected) + " but " + describeFound(found) + " found.";
+      return "Expected " + describeExpected2(expected) + " but " + describeFound(found) + " found.";
     };
     function peg$parse(input, options) {
       options = options !== void 0 ? options : {};
@@ -14578,7 +14578,7 @@ var require_lockfile = __commonJS({
               }
               const file = _ref22;
               if (yield exists(file)) {
-                return readFile7(file);
+                return readFile11(file);
               }
             }
             return null;
@@ -14597,7 +14597,7 @@ var require_lockfile = __commonJS({
         })();
         let readJsonAndFile = exports2.readJsonAndFile = (() => {
           var _ref24 = (0, (_asyncToGenerator2 || _load_asyncToGenerator()).default)(function* (loc) {
-            const file = yield readFile7(loc);
+            const file = yield readFile11(loc);
             try {
               return {
                 object: (0, (_map || _load_map()).default)(JSON.parse(stripBOM(file))),
@@ -14686,14 +14686,14 @@ var require_lockfile = __commonJS({
               const name = _ref28;
               const relative = relativeDir ? (_path || _load_path()).default.join(relativeDir, name) : name;
               const loc = (_path || _load_path()).default.join(dir, name);
-              const stat7 = yield lstat2(loc);
+              const stat8 = yield lstat2(loc);
               files.push({
                 relative,
                 basename: name,
                 absolute: loc,
-                mtime: +stat7.mtime
+                mtime: +stat8.mtime
               });
-              if (stat7.isDirectory()) {
+              if (stat8.isDirectory()) {
                 files = files.concat(yield walk(loc, relative, ignoreBasenames));
               }
             }
@@ -14705,8 +14705,8 @@ var require_lockfile = __commonJS({
         })();
         let getFileSizeOnDisk = exports2.getFileSizeOnDisk = (() => {
           var _ref29 = (0, (_asyncToGenerator2 || _load_asyncToGenerator()).default)(function* (loc) {
-            const stat7 = yield lstat2(loc);
-            const size = stat7.size, blockSize = stat7.blksize;
+            const stat8 = yield lstat2(loc);
+            const size = stat8.size, blockSize = stat8.blksize;
             return Math.ceil(size / blockSize) * blockSize;
           });
           return /* @__PURE__ */ __name(function getFileSizeOnDisk2(_x28) {
@@ -14714,11 +14714,11 @@ var require_lockfile = __commonJS({
           }, "getFileSizeOnDisk");
         })();
         let getEolFromFile = (() => {
-          var _ref30 = (0, (_asyncToGenerator2 || _load_asyncToGenerator()).default)(function* (path13) {
-            if (!(yield exists(path13))) {
+          var _ref30 = (0, (_asyncToGenerator2 || _load_asyncToGenerator()).default)(function* (path16) {
+            if (!(yield exists(path16))) {
               return void 0;
             }
-            const buffer = yield readFileBuffer(path13);
+            const buffer = yield readFileBuffer(path16);
             for (let i = 0; i < buffer.length; ++i) {
               if (buffer[i] === cr2) {
                 return "\r\n";
@@ -14734,12 +14734,12 @@ var require_lockfile = __commonJS({
           }, "getEolFromFile");
         })();
         let writeFilePreservingEol = exports2.writeFilePreservingEol = (() => {
-          var _ref31 = (0, (_asyncToGenerator2 || _load_asyncToGenerator()).default)(function* (path13, data) {
-            const eol = (yield getEolFromFile(path13)) || (_os || _load_os()).default.EOL;
+          var _ref31 = (0, (_asyncToGenerator2 || _load_asyncToGenerator()).default)(function* (path16, data) {
+            const eol = (yield getEolFromFile(path16)) || (_os || _load_os()).default.EOL;
             if (eol !== "\n") {
               data = data.replace(/\n/g, eol);
             }
-            yield writeFile3(path13, data);
+            yield writeFile3(path16, data);
           });
           return /* @__PURE__ */ __name(function writeFilePreservingEol2(_x30, _x31) {
             return _ref31.apply(this, arguments);
@@ -14788,10 +14788,10 @@ var require_lockfile = __commonJS({
                 if (_i15.done) break;
                 _ref35 = _i15.value;
               }
-              const path13 = _ref35;
+              const path16 = _ref35;
               try {
-                const fd = yield open5(path13, "r");
-                return (_fs || _load_fs()).default.createReadStream(path13, { fd });
+                const fd = yield open6(path16, "r");
+                return (_fs || _load_fs()).default.createReadStream(path16, { fd });
               } catch (err) {
               }
             }
@@ -14837,7 +14837,7 @@ var require_lockfile = __commonJS({
           }, "getFirstSuitableFolder");
         })();
         exports2.copy = copy;
-        exports2.readFile = readFile7;
+        exports2.readFile = readFile11;
         exports2.readFileRaw = readFileRaw;
         exports2.normalizeOS = normalizeOS;
         var _fs;
@@ -14911,14 +14911,14 @@ var require_lockfile = __commonJS({
         };
         const lockQueue = exports2.lockQueue = new (_blockingQueue || _load_blockingQueue()).default("fs lock");
         const readFileBuffer = exports2.readFileBuffer = (0, (_promise2 || _load_promise2()).promisify)((_fs || _load_fs()).default.readFile);
-        const open5 = exports2.open = (0, (_promise2 || _load_promise2()).promisify)((_fs || _load_fs()).default.open);
+        const open6 = exports2.open = (0, (_promise2 || _load_promise2()).promisify)((_fs || _load_fs()).default.open);
         const writeFile3 = exports2.writeFile = (0, (_promise2 || _load_promise2()).promisify)((_fs || _load_fs()).default.writeFile);
         const readlink = exports2.readlink = (0, (_promise2 || _load_promise2()).promisify)((_fs || _load_fs()).default.readlink);
         const realpath2 = exports2.realpath = (0, (_promise2 || _load_promise2()).promisify)((_fs || _load_fs()).default.realpath);
         const readdir3 = exports2.readdir = (0, (_promise2 || _load_promise2()).promisify)((_fs || _load_fs()).default.readdir);
         const rename3 = exports2.rename = (0, (_promise2 || _load_promise2()).promisify)((_fs || _load_fs()).default.rename);
         const access = exports2.access = (0, (_promise2 || _load_promise2()).promisify)((_fs || _load_fs()).default.access);
-        const stat6 = exports2.stat = (0, (_promise2 || _load_promise2()).promisify)((_fs || _load_fs()).default.stat);
+        const stat7 = exports2.stat = (0, (_promise2 || _load_promise2()).promisify)((_fs || _load_fs()).default.stat);
         const mkdirp = exports2.mkdirp = (0, (_promise2 || _load_promise2()).promisify)(__webpack_require__(116));
         const exists = exports2.exists = (0, (_promise2 || _load_promise2()).promisify)((_fs || _load_fs()).default.exists, true);
         const lstat2 = exports2.lstat = (0, (_promise2 || _load_promise2()).promisify)((_fs || _load_fs()).default.lstat);
@@ -14948,10 +14948,10 @@ var require_lockfile = __commonJS({
           });
         }
         __name(_readFile, "_readFile");
-        function readFile7(loc) {
+        function readFile11(loc) {
           return _readFile(loc, "utf8").then(normalizeOS);
         }
-        __name(readFile7, "readFile");
+        __name(readFile11, "readFile");
         function readFileRaw(loc) {
           return _readFile(loc, "binary");
         }
@@ -14972,7 +14972,7 @@ var require_lockfile = __commonJS({
         });
         exports2.getPathKey = getPathKey;
         const os2 = __webpack_require__(36);
-        const path13 = __webpack_require__(0);
+        const path16 = __webpack_require__(0);
         const userHome = __webpack_require__(45).default;
         var _require = __webpack_require__(171);
         const getCacheDir = _require.getCacheDir, getConfigDir = _require.getConfigDir, getDataDir = _require.getDataDir;
@@ -14995,31 +14995,31 @@ var require_lockfile = __commonJS({
         function getPreferredCacheDirectories() {
           const preferredCacheDirectories = [getCacheDir()];
           if (process.getuid) {
-            preferredCacheDirectories.push(path13.join(os2.tmpdir(), `.yarn-cache-${process.getuid()}`));
+            preferredCacheDirectories.push(path16.join(os2.tmpdir(), `.yarn-cache-${process.getuid()}`));
           }
-          preferredCacheDirectories.push(path13.join(os2.tmpdir(), `.yarn-cache`));
+          preferredCacheDirectories.push(path16.join(os2.tmpdir(), `.yarn-cache`));
           return preferredCacheDirectories;
         }
         __name(getPreferredCacheDirectories, "getPreferredCacheDirectories");
         const PREFERRED_MODULE_CACHE_DIRECTORIES = exports2.PREFERRED_MODULE_CACHE_DIRECTORIES = getPreferredCacheDirectories();
         const CONFIG_DIRECTORY = exports2.CONFIG_DIRECTORY = getConfigDir();
         const DATA_DIRECTORY = exports2.DATA_DIRECTORY = getDataDir();
-        const LINK_REGISTRY_DIRECTORY = exports2.LINK_REGISTRY_DIRECTORY = path13.join(DATA_DIRECTORY, "link");
-        const GLOBAL_MODULE_DIRECTORY = exports2.GLOBAL_MODULE_DIRECTORY = path13.join(DATA_DIRECTORY, "global");
+        const LINK_REGISTRY_DIRECTORY = exports2.LINK_REGISTRY_DIRECTORY = path16.join(DATA_DIRECTORY, "link");
+        const GLOBAL_MODULE_DIRECTORY = exports2.GLOBAL_MODULE_DIRECTORY = path16.join(DATA_DIRECTORY, "global");
         const NODE_BIN_PATH = exports2.NODE_BIN_PATH = process.execPath;
         const YARN_BIN_PATH = exports2.YARN_BIN_PATH = getYarnBinPath();
         function getYarnBinPath() {
           if (isWebpackBundle) {
             return __filename;
           } else {
-            return path13.join(__dirname, "..", "bin", "yarn.js");
+            return path16.join(__dirname, "..", "bin", "yarn.js");
           }
         }
         __name(getYarnBinPath, "getYarnBinPath");
         const NODE_MODULES_FOLDER = exports2.NODE_MODULES_FOLDER = "node_modules";
         const NODE_PACKAGE_JSON = exports2.NODE_PACKAGE_JSON = "package.json";
         const POSIX_GLOBAL_PREFIX = exports2.POSIX_GLOBAL_PREFIX = `${process.env.DESTDIR || ""}/usr/local`;
-        const FALLBACK_GLOBAL_PREFIX = exports2.FALLBACK_GLOBAL_PREFIX = path13.join(userHome, ".yarn");
+        const FALLBACK_GLOBAL_PREFIX = exports2.FALLBACK_GLOBAL_PREFIX = path16.join(userHome, ".yarn");
         const META_FOLDER = exports2.META_FOLDER = ".yarn-meta";
         const INTEGRITY_FILENAME = exports2.INTEGRITY_FILENAME = ".yarn-integrity";
         const LOCKFILE_FILENAME = exports2.LOCKFILE_FILENAME = "yarn.lock";
@@ -15290,7 +15290,7 @@ var require_lockfile = __commonJS({
         }
         __name(_interopRequireDefault, "_interopRequireDefault");
         const invariant = __webpack_require__(7);
-        const path13 = __webpack_require__(0);
+        const path16 = __webpack_require__(0);
         const ssri = __webpack_require__(55);
         function getName(pattern) {
           return (0, (_normalizePattern || _load_normalizePattern()).normalizePattern)(pattern).name;
@@ -15366,7 +15366,7 @@ var require_lockfile = __commonJS({
           }
           static fromDirectory(dir, reporter) {
             return (0, (_asyncToGenerator2 || _load_asyncToGenerator()).default)(function* () {
-              const lockfileLoc = path13.join(dir, (_constants || _load_constants()).LOCKFILE_FILENAME);
+              const lockfileLoc = path16.join(dir, (_constants || _load_constants()).LOCKFILE_FILENAME);
               let lockfile;
               let rawLockfile = "";
               let parseResult;
@@ -15521,9 +15521,9 @@ var require_lockfile = __commonJS({
       /* 27 */
       /***/
       (function(module2, exports2, __webpack_require__) {
-        var isObject3 = __webpack_require__(34);
+        var isObject8 = __webpack_require__(34);
         module2.exports = function(it2) {
-          if (!isObject3(it2)) throw TypeError(it2 + " is not an object!");
+          if (!isObject8(it2)) throw TypeError(it2 + " is not an object!");
           return it2;
         };
       }),
@@ -15821,9 +15821,9 @@ var require_lockfile = __commonJS({
           return obj && obj.__esModule ? obj : { default: obj };
         }
         __name(_interopRequireDefault, "_interopRequireDefault");
-        const path13 = __webpack_require__(0);
+        const path16 = __webpack_require__(0);
         const home = exports2.home = __webpack_require__(36).homedir();
-        const userHomeDir = (_rootUser || _load_rootUser()).default ? path13.resolve("/usr/local/share") : home;
+        const userHomeDir = (_rootUser || _load_rootUser()).default ? path16.resolve("/usr/local/share") : home;
         exports2.default = userHomeDir;
       }),
       /* 46 */
@@ -16286,9 +16286,9 @@ var require_lockfile = __commonJS({
       (function(module2, exports2, __webpack_require__) {
         module2.exports = minimatch;
         minimatch.Minimatch = Minimatch;
-        var path13 = { sep: "/" };
+        var path16 = { sep: "/" };
         try {
-          path13 = __webpack_require__(0);
+          path16 = __webpack_require__(0);
         } catch (er2) {
         }
         var GLOBSTAR = minimatch.GLOBSTAR = Minimatch.GLOBSTAR = {};
@@ -16370,8 +16370,8 @@ var require_lockfile = __commonJS({
           }
           if (!options) options = {};
           pattern = pattern.trim();
-          if (path13.sep !== "/") {
-            pattern = pattern.split(path13.sep).join("/");
+          if (path16.sep !== "/") {
+            pattern = pattern.split(path16.sep).join("/");
           }
           this.options = options;
           this.set = [];
@@ -16735,8 +16735,8 @@ var require_lockfile = __commonJS({
           if (this.empty) return f2 === "";
           if (f2 === "/" && partial) return true;
           var options = this.options;
-          if (path13.sep !== "/") {
-            f2 = f2.split(path13.sep).join("/");
+          if (path16.sep !== "/") {
+            f2 = f2.split(path16.sep).join("/");
           }
           f2 = f2.split(slashSplit);
           this.debug(this.pattern, "split", f2);
@@ -16906,9 +16906,9 @@ var require_lockfile = __commonJS({
       /* 68 */
       /***/
       (function(module2, exports2, __webpack_require__) {
-        var isObject3 = __webpack_require__(34);
+        var isObject8 = __webpack_require__(34);
         var document2 = __webpack_require__(11).document;
-        var is2 = isObject3(document2) && isObject3(document2.createElement);
+        var is2 = isObject8(document2) && isObject8(document2.createElement);
         module2.exports = function(it2) {
           return is2 ? document2.createElement(it2) : {};
         };
@@ -16944,8 +16944,8 @@ var require_lockfile = __commonJS({
         var def = __webpack_require__(50).f;
         var has = __webpack_require__(49);
         var TAG = __webpack_require__(13)("toStringTag");
-        module2.exports = function(it2, tag, stat6) {
-          if (it2 && !has(it2 = stat6 ? it2 : it2.prototype, TAG)) def(it2, TAG, { configurable: true, value: tag });
+        module2.exports = function(it2, tag, stat7) {
+          if (it2 && !has(it2 = stat7 ? it2 : it2.prototype, TAG)) def(it2, TAG, { configurable: true, value: tag });
         };
       }),
       /* 72 */
@@ -16985,7 +16985,7 @@ var require_lockfile = __commonJS({
         var Minimatch = minimatch.Minimatch;
         var inherits = __webpack_require__(42);
         var EE = __webpack_require__(54).EventEmitter;
-        var path13 = __webpack_require__(0);
+        var path16 = __webpack_require__(0);
         var assert = __webpack_require__(22);
         var isAbsolute = __webpack_require__(76);
         var globSync = __webpack_require__(218);
@@ -17272,7 +17272,7 @@ var require_lockfile = __commonJS({
                   e = prefix + e;
               }
               if (e.charAt(0) === "/" && !this.nomount) {
-                e = path13.join(this.root, e);
+                e = path16.join(this.root, e);
               }
               this._emitMatch(index, e);
             }
@@ -17463,9 +17463,9 @@ var require_lockfile = __commonJS({
           if (prefix && isAbsolute(prefix) && !this.nomount) {
             var trail = /[\/\\]$/.test(prefix);
             if (prefix.charAt(0) === "/") {
-              prefix = path13.join(this.root, prefix);
+              prefix = path16.join(this.root, prefix);
             } else {
-              prefix = path13.resolve(this.root, prefix);
+              prefix = path16.resolve(this.root, prefix);
               if (trail)
                 prefix += "/";
             }
@@ -17490,16 +17490,16 @@ var require_lockfile = __commonJS({
               return cb();
           }
           var exists;
-          var stat6 = this.statCache[abs];
-          if (stat6 !== void 0) {
-            if (stat6 === false)
-              return cb(null, stat6);
+          var stat7 = this.statCache[abs];
+          if (stat7 !== void 0) {
+            if (stat7 === false)
+              return cb(null, stat7);
             else {
-              var type2 = stat6.isDirectory() ? "DIR" : "FILE";
+              var type2 = stat7.isDirectory() ? "DIR" : "FILE";
               if (needDir && type2 === "FILE")
                 return cb();
               else
-                return cb(null, type2, stat6);
+                return cb(null, type2, stat7);
             }
           }
           var self2 = this;
@@ -17508,11 +17508,11 @@ var require_lockfile = __commonJS({
             fs2.lstat(abs, statcb);
           function lstatcb_(er2, lstat2) {
             if (lstat2 && lstat2.isSymbolicLink()) {
-              return fs2.stat(abs, function(er3, stat7) {
+              return fs2.stat(abs, function(er3, stat8) {
                 if (er3)
                   self2._stat2(f2, abs, null, lstat2, cb);
                 else
-                  self2._stat2(f2, abs, er3, stat7, cb);
+                  self2._stat2(f2, abs, er3, stat8, cb);
               });
             } else {
               self2._stat2(f2, abs, er2, lstat2, cb);
@@ -17520,35 +17520,35 @@ var require_lockfile = __commonJS({
           }
           __name(lstatcb_, "lstatcb_");
         };
-        Glob.prototype._stat2 = function(f2, abs, er2, stat6, cb) {
+        Glob.prototype._stat2 = function(f2, abs, er2, stat7, cb) {
           if (er2 && (er2.code === "ENOENT" || er2.code === "ENOTDIR")) {
             this.statCache[abs] = false;
             return cb();
           }
           var needDir = f2.slice(-1) === "/";
-          this.statCache[abs] = stat6;
-          if (abs.slice(-1) === "/" && stat6 && !stat6.isDirectory())
-            return cb(null, false, stat6);
+          this.statCache[abs] = stat7;
+          if (abs.slice(-1) === "/" && stat7 && !stat7.isDirectory())
+            return cb(null, false, stat7);
           var c = true;
-          if (stat6)
-            c = stat6.isDirectory() ? "DIR" : "FILE";
+          if (stat7)
+            c = stat7.isDirectory() ? "DIR" : "FILE";
           this.cache[abs] = this.cache[abs] || c;
           if (needDir && c === "FILE")
             return cb();
-          return cb(null, c, stat6);
+          return cb(null, c, stat7);
         };
       }),
       /* 76 */
       /***/
       (function(module2, exports2, __webpack_require__) {
         "use strict";
-        function posix2(path13) {
-          return path13.charAt(0) === "/";
+        function posix2(path16) {
+          return path16.charAt(0) === "/";
         }
         __name(posix2, "posix");
-        function win32(path13) {
+        function win32(path16) {
           var splitDeviceRe = /^([a-zA-Z]:|[\\\/]{2}[^\\\/]+[\\\/]+[^\\\/]+)?([\\\/])?([\s\S]*?)$/;
-          var result = splitDeviceRe.exec(path13);
+          var result = splitDeviceRe.exec(path16);
           var device = result[1] || "";
           var isUnc = Boolean(device && device.charAt(1) !== ":");
           return Boolean(result[2] || isUnc);
@@ -18098,8 +18098,8 @@ var require_lockfile = __commonJS({
           }
         }, "tryGet");
         module2.exports = function(it2) {
-          var O2, T, B2;
-          return it2 === void 0 ? "Undefined" : it2 === null ? "Null" : typeof (T = tryGet(O2 = Object(it2), TAG)) == "string" ? T : ARG ? cof(O2) : (B2 = cof(O2)) == "Object" && typeof O2.callee == "function" ? "Arguments" : B2;
+          var O2, T2, B2;
+          return it2 === void 0 ? "Undefined" : it2 === null ? "Null" : typeof (T2 = tryGet(O2 = Object(it2), TAG)) == "string" ? T2 : ARG ? cof(O2) : (B2 = cof(O2)) == "Object" && typeof O2.callee == "function" ? "Arguments" : B2;
         };
       }),
       /* 101 */
@@ -18207,11 +18207,11 @@ var require_lockfile = __commonJS({
       /***/
       (function(module2, exports2, __webpack_require__) {
         var anObject = __webpack_require__(27);
-        var isObject3 = __webpack_require__(34);
+        var isObject8 = __webpack_require__(34);
         var newPromiseCapability = __webpack_require__(70);
         module2.exports = function(C2, x) {
           anObject(C2);
-          if (isObject3(x) && x.constructor === C2) return x;
+          if (isObject8(x) && x.constructor === C2) return x;
           var promiseCapability = newPromiseCapability.f(C2);
           var resolve = promiseCapability.resolve;
           resolve(x);
@@ -18555,7 +18555,7 @@ var require_lockfile = __commonJS({
         exports2.setopts = setopts;
         exports2.ownProp = ownProp;
         exports2.makeAbs = makeAbs;
-        exports2.finish = finish;
+        exports2.finish = finish2;
         exports2.mark = mark;
         exports2.isIgnored = isIgnored;
         exports2.childrenIgnored = childrenIgnored;
@@ -18563,7 +18563,7 @@ var require_lockfile = __commonJS({
           return Object.prototype.hasOwnProperty.call(obj, field);
         }
         __name(ownProp, "ownProp");
-        var path13 = __webpack_require__(0);
+        var path16 = __webpack_require__(0);
         var minimatch = __webpack_require__(60);
         var isAbsolute = __webpack_require__(76);
         var Minimatch = minimatch.Minimatch;
@@ -18634,11 +18634,11 @@ var require_lockfile = __commonJS({
           if (!ownProp(options, "cwd"))
             self2.cwd = cwd;
           else {
-            self2.cwd = path13.resolve(options.cwd);
+            self2.cwd = path16.resolve(options.cwd);
             self2.changedCwd = self2.cwd !== cwd;
           }
-          self2.root = options.root || path13.resolve(self2.cwd, "/");
-          self2.root = path13.resolve(self2.root);
+          self2.root = options.root || path16.resolve(self2.cwd, "/");
+          self2.root = path16.resolve(self2.root);
           if (process.platform === "win32")
             self2.root = self2.root.replace(/\\/g, "/");
           self2.cwdAbs = isAbsolute(self2.cwd) ? self2.cwd : makeAbs(self2, self2.cwd);
@@ -18651,7 +18651,7 @@ var require_lockfile = __commonJS({
           self2.options = self2.minimatch.options;
         }
         __name(setopts, "setopts");
-        function finish(self2) {
+        function finish2(self2) {
           var nou = self2.nounique;
           var all = nou ? [] : /* @__PURE__ */ Object.create(null);
           for (var i = 0, l = self2.matches.length; i < l; i++) {
@@ -18698,7 +18698,7 @@ var require_lockfile = __commonJS({
             });
           self2.found = all;
         }
-        __name(finish, "finish");
+        __name(finish2, "finish");
         function mark(self2, p2) {
           var abs = makeAbs(self2, p2);
           var c = self2.cache[abs];
@@ -18722,32 +18722,32 @@ var require_lockfile = __commonJS({
         function makeAbs(self2, f2) {
           var abs = f2;
           if (f2.charAt(0) === "/") {
-            abs = path13.join(self2.root, f2);
+            abs = path16.join(self2.root, f2);
           } else if (isAbsolute(f2) || f2 === "") {
             abs = f2;
           } else if (self2.changedCwd) {
-            abs = path13.resolve(self2.cwd, f2);
+            abs = path16.resolve(self2.cwd, f2);
           } else {
-            abs = path13.resolve(f2);
+            abs = path16.resolve(f2);
           }
           if (process.platform === "win32")
             abs = abs.replace(/\\/g, "/");
           return abs;
         }
         __name(makeAbs, "makeAbs");
-        function isIgnored(self2, path14) {
+        function isIgnored(self2, path17) {
           if (!self2.ignore.length)
             return false;
           return self2.ignore.some(function(item) {
-            return item.matcher.match(path14) || !!(item.gmatcher && item.gmatcher.match(path14));
+            return item.matcher.match(path17) || !!(item.gmatcher && item.gmatcher.match(path17));
           });
         }
         __name(isIgnored, "isIgnored");
-        function childrenIgnored(self2, path14) {
+        function childrenIgnored(self2, path17) {
           if (!self2.ignore.length)
             return false;
           return self2.ignore.some(function(item) {
-            return !!(item.gmatcher && item.gmatcher.match(path14));
+            return !!(item.gmatcher && item.gmatcher.match(path17));
           });
         }
         __name(childrenIgnored, "childrenIgnored");
@@ -18755,7 +18755,7 @@ var require_lockfile = __commonJS({
       /* 116 */
       /***/
       (function(module2, exports2, __webpack_require__) {
-        var path13 = __webpack_require__(0);
+        var path16 = __webpack_require__(0);
         var fs2 = __webpack_require__(3);
         var _0777 = parseInt("0777", 8);
         module2.exports = mkdirP.mkdirp = mkdirP.mkdirP = mkdirP;
@@ -18774,7 +18774,7 @@ var require_lockfile = __commonJS({
           if (!made) made = null;
           var cb = f2 || function() {
           };
-          p2 = path13.resolve(p2);
+          p2 = path16.resolve(p2);
           xfs.mkdir(p2, mode, function(er2) {
             if (!er2) {
               made = made || p2;
@@ -18782,7 +18782,7 @@ var require_lockfile = __commonJS({
             }
             switch (er2.code) {
               case "ENOENT":
-                mkdirP(path13.dirname(p2), opts, function(er3, made2) {
+                mkdirP(path16.dirname(p2), opts, function(er3, made2) {
                   if (er3) cb(er3, made2);
                   else mkdirP(p2, opts, cb, made2);
                 });
@@ -18791,8 +18791,8 @@ var require_lockfile = __commonJS({
               // there already.  If so, then hooray!  If not, then something
               // is borked.
               default:
-                xfs.stat(p2, function(er22, stat6) {
-                  if (er22 || !stat6.isDirectory()) cb(er2, made);
+                xfs.stat(p2, function(er22, stat7) {
+                  if (er22 || !stat7.isDirectory()) cb(er2, made);
                   else cb(null, made);
                 });
                 break;
@@ -18810,27 +18810,27 @@ var require_lockfile = __commonJS({
             mode = _0777 & ~process.umask();
           }
           if (!made) made = null;
-          p2 = path13.resolve(p2);
+          p2 = path16.resolve(p2);
           try {
             xfs.mkdirSync(p2, mode);
             made = made || p2;
           } catch (err0) {
             switch (err0.code) {
               case "ENOENT":
-                made = sync(path13.dirname(p2), opts, made);
+                made = sync(path16.dirname(p2), opts, made);
                 sync(p2, opts, made);
                 break;
               // In the case of any other error, just see if there's a dir
               // there already.  If so, then hooray!  If not, then something
               // is borked.
               default:
-                var stat6;
+                var stat7;
                 try {
-                  stat6 = xfs.statSync(p2);
+                  stat7 = xfs.statSync(p2);
                 } catch (err1) {
                   throw err0;
                 }
-                if (!stat6.isDirectory()) throw err0;
+                if (!stat7.isDirectory()) throw err0;
                 break;
             }
           }
@@ -19089,10 +19089,10 @@ ${indent}`);
             }
             if (doOpen) {
               try {
-                openfd = yield open5(dest, "a", data.mode);
+                openfd = yield open6(dest, "a", data.mode);
               } catch (er2) {
                 try {
-                  openfd = yield open5(dest, "r", data.mode);
+                  openfd = yield open6(dest, "r", data.mode);
                 } catch (err) {
                   return;
                 }
@@ -19131,7 +19131,7 @@ ${indent}`);
         const readFileBuffer = (0, (_promise || _load_promise()).promisify)((_fs || _load_fs()).default.readFile);
         const close = (0, (_promise || _load_promise()).promisify)((_fs || _load_fs()).default.close);
         const lstat2 = (0, (_promise || _load_promise()).promisify)((_fs || _load_fs()).default.lstat);
-        const open5 = (0, (_promise || _load_promise()).promisify)((_fs || _load_fs()).default.open);
+        const open6 = (0, (_promise || _load_promise()).promisify)((_fs || _load_fs()).default.open);
         const futimes = (0, (_promise || _load_promise()).promisify)((_fs || _load_fs()).default.futimes);
         const write = (0, (_promise || _load_promise()).promisify)((_fs || _load_fs()).default.write);
         const unlink2 = exports2.unlink = (0, (_promise || _load_promise()).promisify)(__webpack_require__(233));
@@ -19165,7 +19165,7 @@ ${indent}`);
         }, "copyFilePoly");
         const copyWithBuffer = (() => {
           var _ref2 = (0, (_asyncToGenerator2 || _load_asyncToGenerator()).default)(function* (src, dest, flags, data) {
-            const fd = yield open5(dest, "w", data.mode);
+            const fd = yield open6(dest, "w", data.mode);
             try {
               const buffer = yield readFileBuffer(src);
               yield write(fd, buffer, 0, buffer.length);
@@ -19236,16 +19236,16 @@ ${indent}`);
         exports2.getDataDir = getDataDir;
         exports2.getCacheDir = getCacheDir;
         exports2.getConfigDir = getConfigDir;
-        const path13 = __webpack_require__(0);
+        const path16 = __webpack_require__(0);
         const userHome = __webpack_require__(45).default;
-        const FALLBACK_CONFIG_DIR = path13.join(userHome, ".config", "yarn");
-        const FALLBACK_CACHE_DIR = path13.join(userHome, ".cache", "yarn");
+        const FALLBACK_CONFIG_DIR = path16.join(userHome, ".config", "yarn");
+        const FALLBACK_CACHE_DIR = path16.join(userHome, ".cache", "yarn");
         function getDataDir() {
           if (process.platform === "win32") {
             const WIN32_APPDATA_DIR = getLocalAppDataDir();
-            return WIN32_APPDATA_DIR == null ? FALLBACK_CONFIG_DIR : path13.join(WIN32_APPDATA_DIR, "Data");
+            return WIN32_APPDATA_DIR == null ? FALLBACK_CONFIG_DIR : path16.join(WIN32_APPDATA_DIR, "Data");
           } else if (process.env.XDG_DATA_HOME) {
-            return path13.join(process.env.XDG_DATA_HOME, "yarn");
+            return path16.join(process.env.XDG_DATA_HOME, "yarn");
           } else {
             return FALLBACK_CONFIG_DIR;
           }
@@ -19253,11 +19253,11 @@ ${indent}`);
         __name(getDataDir, "getDataDir");
         function getCacheDir() {
           if (process.platform === "win32") {
-            return path13.join(getLocalAppDataDir() || path13.join(userHome, "AppData", "Local", "Yarn"), "Cache");
+            return path16.join(getLocalAppDataDir() || path16.join(userHome, "AppData", "Local", "Yarn"), "Cache");
           } else if (process.env.XDG_CACHE_HOME) {
-            return path13.join(process.env.XDG_CACHE_HOME, "yarn");
+            return path16.join(process.env.XDG_CACHE_HOME, "yarn");
           } else if (process.platform === "darwin") {
-            return path13.join(userHome, "Library", "Caches", "Yarn");
+            return path16.join(userHome, "Library", "Caches", "Yarn");
           } else {
             return FALLBACK_CACHE_DIR;
           }
@@ -19266,16 +19266,16 @@ ${indent}`);
         function getConfigDir() {
           if (process.platform === "win32") {
             const WIN32_APPDATA_DIR = getLocalAppDataDir();
-            return WIN32_APPDATA_DIR == null ? FALLBACK_CONFIG_DIR : path13.join(WIN32_APPDATA_DIR, "Config");
+            return WIN32_APPDATA_DIR == null ? FALLBACK_CONFIG_DIR : path16.join(WIN32_APPDATA_DIR, "Config");
           } else if (process.env.XDG_CONFIG_HOME) {
-            return path13.join(process.env.XDG_CONFIG_HOME, "yarn");
+            return path16.join(process.env.XDG_CONFIG_HOME, "yarn");
           } else {
             return FALLBACK_CONFIG_DIR;
           }
         }
         __name(getConfigDir, "getConfigDir");
         function getLocalAppDataDir() {
-          return process.env.LOCALAPPDATA ? path13.join(process.env.LOCALAPPDATA, "Yarn") : null;
+          return process.env.LOCALAPPDATA ? path16.join(process.env.LOCALAPPDATA, "Yarn") : null;
         }
         __name(getLocalAppDataDir, "getLocalAppDataDir");
       }),
@@ -19972,13 +19972,13 @@ ${indent}`);
       /* 201 */
       /***/
       (function(module2, exports2, __webpack_require__) {
-        var isObject3 = __webpack_require__(34);
+        var isObject8 = __webpack_require__(34);
         module2.exports = function(it2, S2) {
-          if (!isObject3(it2)) return it2;
+          if (!isObject8(it2)) return it2;
           var fn, val;
-          if (S2 && typeof (fn = it2.toString) == "function" && !isObject3(val = fn.call(it2))) return val;
-          if (typeof (fn = it2.valueOf) == "function" && !isObject3(val = fn.call(it2))) return val;
-          if (!S2 && typeof (fn = it2.toString) == "function" && !isObject3(val = fn.call(it2))) return val;
+          if (S2 && typeof (fn = it2.toString) == "function" && !isObject8(val = fn.call(it2))) return val;
+          if (typeof (fn = it2.valueOf) == "function" && !isObject8(val = fn.call(it2))) return val;
+          if (!S2 && typeof (fn = it2.toString) == "function" && !isObject8(val = fn.call(it2))) return val;
           throw TypeError("Can't convert object to primitive value");
         };
       }),
@@ -20041,7 +20041,7 @@ ${indent}`);
         var ctx = __webpack_require__(48);
         var classof = __webpack_require__(100);
         var $export = __webpack_require__(41);
-        var isObject3 = __webpack_require__(34);
+        var isObject8 = __webpack_require__(34);
         var aFunction = __webpack_require__(46);
         var anInstance = __webpack_require__(181);
         var forOf = __webpack_require__(183);
@@ -20075,7 +20075,7 @@ ${indent}`);
         })();
         var isThenable = /* @__PURE__ */ __name(function(it2) {
           var then;
-          return isObject3(it2) && typeof (then = it2.then) == "function" ? then : false;
+          return isObject8(it2) && typeof (then = it2.then) == "function" ? then : false;
         }, "isThenable");
         var notify = /* @__PURE__ */ __name(function(promise, isReject) {
           if (promise._n) return;
@@ -20818,15 +20818,15 @@ ${indent}`);
             if (cache2 && Object.prototype.hasOwnProperty.call(cache2, base)) {
               resolvedLink = cache2[base];
             } else {
-              var stat6 = fs2.lstatSync(base);
-              if (!stat6.isSymbolicLink()) {
+              var stat7 = fs2.lstatSync(base);
+              if (!stat7.isSymbolicLink()) {
                 knownHard[base] = true;
                 if (cache2) cache2[base] = base;
                 continue;
               }
               var linkTarget = null;
               if (!isWindows) {
-                var id = stat6.dev.toString(32) + ":" + stat6.ino.toString(32);
+                var id = stat7.dev.toString(32) + ":" + stat7.ino.toString(32);
                 if (seenLinks.hasOwnProperty(id)) {
                   linkTarget = seenLinks[id];
                 }
@@ -20897,15 +20897,15 @@ ${indent}`);
             return fs2.lstat(base, gotStat);
           }
           __name(LOOP, "LOOP");
-          function gotStat(err, stat6) {
+          function gotStat(err, stat7) {
             if (err) return cb(err);
-            if (!stat6.isSymbolicLink()) {
+            if (!stat7.isSymbolicLink()) {
               knownHard[base] = true;
               if (cache2) cache2[base] = base;
               return process.nextTick(LOOP);
             }
             if (!isWindows) {
-              var id = stat6.dev.toString(32) + ":" + stat6.ino.toString(32);
+              var id = stat7.dev.toString(32) + ":" + stat7.ino.toString(32);
               if (seenLinks.hasOwnProperty(id)) {
                 return gotTarget(null, seenLinks[id], base);
               }
@@ -20944,7 +20944,7 @@ ${indent}`);
         var Minimatch = minimatch.Minimatch;
         var Glob = __webpack_require__(75).Glob;
         var util = __webpack_require__(2);
-        var path13 = __webpack_require__(0);
+        var path16 = __webpack_require__(0);
         var assert = __webpack_require__(22);
         var isAbsolute = __webpack_require__(76);
         var common2 = __webpack_require__(115);
@@ -21075,7 +21075,7 @@ ${indent}`);
                   e = prefix + e;
               }
               if (e.charAt(0) === "/" && !this.nomount) {
-                e = path13.join(this.root, e);
+                e = path16.join(this.root, e);
               }
               this._emitMatch(index, e);
             }
@@ -21117,7 +21117,7 @@ ${indent}`);
             return this._readdir(abs, false);
           var entries;
           var lstat2;
-          var stat6;
+          var stat7;
           try {
             lstat2 = fs2.lstatSync(abs);
           } catch (er2) {
@@ -21226,9 +21226,9 @@ ${indent}`);
           if (prefix && isAbsolute(prefix) && !this.nomount) {
             var trail = /[\/\\]$/.test(prefix);
             if (prefix.charAt(0) === "/") {
-              prefix = path13.join(this.root, prefix);
+              prefix = path16.join(this.root, prefix);
             } else {
-              prefix = path13.resolve(this.root, prefix);
+              prefix = path16.resolve(this.root, prefix);
               if (trail)
                 prefix += "/";
             }
@@ -21252,8 +21252,8 @@ ${indent}`);
               return false;
           }
           var exists;
-          var stat6 = this.statCache[abs];
-          if (!stat6) {
+          var stat7 = this.statCache[abs];
+          if (!stat7) {
             var lstat2;
             try {
               lstat2 = fs2.lstatSync(abs);
@@ -21265,18 +21265,18 @@ ${indent}`);
             }
             if (lstat2 && lstat2.isSymbolicLink()) {
               try {
-                stat6 = fs2.statSync(abs);
+                stat7 = fs2.statSync(abs);
               } catch (er2) {
-                stat6 = lstat2;
+                stat7 = lstat2;
               }
             } else {
-              stat6 = lstat2;
+              stat7 = lstat2;
             }
           }
-          this.statCache[abs] = stat6;
+          this.statCache[abs] = stat7;
           var c = true;
-          if (stat6)
-            c = stat6.isDirectory() ? "DIR" : "FILE";
+          if (stat7)
+            c = stat7.isDirectory() ? "DIR" : "FILE";
           this.cache[abs] = this.cache[abs] || c;
           if (needDir && c === "FILE")
             return false;
@@ -21498,7 +21498,7 @@ ${indent}`);
         module2.exports = rimraf;
         rimraf.sync = rimrafSync;
         var assert = __webpack_require__(22);
-        var path13 = __webpack_require__(0);
+        var path16 = __webpack_require__(0);
         var fs2 = __webpack_require__(3);
         var glob = __webpack_require__(75);
         var _0666 = parseInt("666", 8);
@@ -21547,7 +21547,7 @@ ${indent}`);
           var n = 0;
           if (options.disableGlob || !glob.hasMagic(p2))
             return afterGlob(null, [p2]);
-          options.lstat(p2, function(er2, stat6) {
+          options.lstat(p2, function(er2, stat7) {
             if (!er2)
               return afterGlob(null, [p2]);
             glob(p2, options.glob, afterGlob);
@@ -21690,7 +21690,7 @@ ${indent}`);
               return options.rmdir(p2, cb);
             var errState;
             files.forEach(function(f2) {
-              rimraf(path13.join(p2, f2), options, function(er3) {
+              rimraf(path16.join(p2, f2), options, function(er3) {
                 if (errState)
                   return;
                 if (er3)
@@ -21770,7 +21770,7 @@ ${indent}`);
           assert(p2);
           assert(options);
           options.readdirSync(p2).forEach(function(f2) {
-            rimrafSync(path13.join(p2, f2), options);
+            rimrafSync(path16.join(p2, f2), options);
           });
           var retries = isWindows ? 100 : 1;
           var i = 0;
@@ -22389,12 +22389,12 @@ var require_crypto = __commonJS({
       return mod && mod.__esModule ? mod : { "default": mod };
     };
     Object.defineProperty(exports, "__esModule", { value: true });
-    exports.createPublicKey = createPublicKey3;
+    exports.createPublicKey = createPublicKey4;
     exports.digest = digest;
     exports.verify = verify2;
     exports.bufferEqual = bufferEqual;
     var crypto_1 = __importDefault(__require("crypto"));
-    function createPublicKey3(key, type2 = "spki") {
+    function createPublicKey4(key, type2 = "spki") {
       if (typeof key === "string") {
         if (key.startsWith("-----")) {
           return crypto_1.default.createPublicKey(key);
@@ -22409,7 +22409,7 @@ var require_crypto = __commonJS({
         return crypto_1.default.createPublicKey({ key, format: "der", type: type2 });
       }
     }
-    __name(createPublicKey3, "createPublicKey");
+    __name(createPublicKey4, "createPublicKey");
     function digest(algorithm, ...data) {
       const hash = crypto_1.default.createHash(algorithm);
       for (const d of data) {
@@ -23231,7 +23231,7 @@ var require_cert = __commonJS({
     var EXTENSION_OID_BASIC_CONSTRAINTS = "2.5.29.19";
     var EXTENSION_OID_AUTHORITY_KEY_ID = "2.5.29.35";
     exports.EXTENSION_OID_SCT = "1.3.6.1.4.1.11129.2.4.2";
-    var X509Certificate2 = class _X509Certificate {
+    var X509Certificate3 = class _X509Certificate {
       static {
         __name(this, "X509Certificate");
       }
@@ -23394,7 +23394,7 @@ var require_cert = __commonJS({
         return this.tbsCertificateObj.subs.find((sub) => sub.tag.isContextSpecific(3));
       }
     };
-    exports.X509Certificate = X509Certificate2;
+    exports.X509Certificate = X509Certificate3;
   }
 });
 
@@ -25164,7 +25164,7 @@ var require_serialized = __commonJS({
     var protobuf_specs_1 = require_dist2();
     var bundle_1 = require_bundle();
     var validate_1 = require_validate();
-    var bundleFromJSON2 = /* @__PURE__ */ __name((obj) => {
+    var bundleFromJSON3 = /* @__PURE__ */ __name((obj) => {
       const bundle = protobuf_specs_1.Bundle.fromJSON(obj);
       switch (bundle.mediaType) {
         case bundle_1.BUNDLE_V01_MEDIA_TYPE:
@@ -25179,7 +25179,7 @@ var require_serialized = __commonJS({
       }
       return bundle;
     }, "bundleFromJSON");
-    exports.bundleFromJSON = bundleFromJSON2;
+    exports.bundleFromJSON = bundleFromJSON3;
     var bundleToJSON = /* @__PURE__ */ __name((bundle) => {
       return protobuf_specs_1.Bundle.toJSON(bundle);
     }, "bundleToJSON");
@@ -25366,12 +25366,12 @@ var require_bundle2 = __commonJS({
   "node_modules/@sigstore/verify/dist/bundle/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    exports.toSignedEntity = toSignedEntity2;
+    exports.toSignedEntity = toSignedEntity3;
     exports.signatureContent = signatureContent;
     var core_1 = require_dist();
     var dsse_1 = require_dsse2();
     var message_1 = require_message();
-    function toSignedEntity2(bundle, artifact) {
+    function toSignedEntity3(bundle, artifact) {
       const { tlogEntries, timestampVerificationData } = bundle.verificationMaterial;
       const timestamps = [];
       for (const entry of tlogEntries) {
@@ -25395,7 +25395,7 @@ var require_bundle2 = __commonJS({
         timestamps
       };
     }
-    __name(toSignedEntity2, "toSignedEntity");
+    __name(toSignedEntity3, "toSignedEntity");
     function signatureContent(bundle, artifact) {
       switch (bundle.content.$case) {
         case "dsseEnvelope":
@@ -25494,7 +25494,7 @@ var require_trust = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.filterTLogAuthorities = exports.filterCertAuthorities = void 0;
-    exports.toTrustMaterial = toTrustMaterial2;
+    exports.toTrustMaterial = toTrustMaterial3;
     var core_1 = require_dist();
     var protobuf_specs_1 = require_dist2();
     var error_1 = require_error4();
@@ -25507,7 +25507,7 @@ var require_trust = __commonJS({
     Object.defineProperty(exports, "filterTLogAuthorities", { enumerable: true, get: /* @__PURE__ */ __name(function() {
       return filter_1.filterTLogAuthorities;
     }, "get") });
-    function toTrustMaterial2(root, keys) {
+    function toTrustMaterial3(root, keys) {
       const keyFinder = typeof keys === "function" ? keys : keyLocator(keys);
       return {
         certificateAuthorities: root.certificateAuthorities.map(createCertAuthority),
@@ -25517,7 +25517,7 @@ var require_trust = __commonJS({
         publicKey: keyFinder
       };
     }
-    __name(toTrustMaterial2, "toTrustMaterial");
+    __name(toTrustMaterial3, "toTrustMaterial");
     function createTLogAuthority(tlogInstance) {
       const keyDetails = tlogInstance.publicKey.keyDetails;
       const keyType = keyDetails === protobuf_specs_1.PublicKeyDetails.PKCS1_RSA_PKCS1V5 || keyDetails === protobuf_specs_1.PublicKeyDetails.PKIX_RSA_PKCS1V5 || keyDetails === protobuf_specs_1.PublicKeyDetails.PKIX_RSA_PKCS1V15_2048_SHA256 || keyDetails === protobuf_specs_1.PublicKeyDetails.PKIX_RSA_PKCS1V15_3072_SHA256 || keyDetails === protobuf_specs_1.PublicKeyDetails.PKIX_RSA_PKCS1V15_4096_SHA256 ? "pkcs1" : "spki";
@@ -25571,10 +25571,10 @@ var require_certificate = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.CertificateChainVerifier = void 0;
-    exports.verifyCertificateChain = verifyCertificateChain;
+    exports.verifyCertificateChain = verifyCertificateChain2;
     var error_1 = require_error4();
     var trust_1 = require_trust();
-    function verifyCertificateChain(timestamp2, leaf, certificateAuthorities) {
+    function verifyCertificateChain2(timestamp2, leaf, certificateAuthorities) {
       const cas = (0, trust_1.filterCertAuthorities)(certificateAuthorities, timestamp2);
       let error;
       for (const ca of cas) {
@@ -25595,7 +25595,7 @@ var require_certificate = __commonJS({
         cause: error
       });
     }
-    __name(verifyCertificateChain, "verifyCertificateChain");
+    __name(verifyCertificateChain2, "verifyCertificateChain");
     var CertificateChainVerifier = class {
       static {
         __name(this, "CertificateChainVerifier");
@@ -25628,15 +25628,15 @@ var require_certificate = __commonJS({
       sort() {
         const leafCert = this.untrustedCert;
         let paths = this.buildPaths(leafCert);
-        paths = paths.filter((path14) => path14.some((cert) => this.trustedCerts.includes(cert)));
+        paths = paths.filter((path17) => path17.some((cert) => this.trustedCerts.includes(cert)));
         if (paths.length === 0) {
           throw new error_1.VerificationError({
             code: "CERTIFICATE_ERROR",
             message: "no trusted certificate path found"
           });
         }
-        const path13 = paths.reduce((prev, curr) => prev.length < curr.length ? prev : curr);
-        return [leafCert, ...path13].slice(0, -1);
+        const path16 = paths.reduce((prev, curr) => prev.length < curr.length ? prev : curr);
+        return [leafCert, ...path16].slice(0, -1);
       }
       // Recursively build all possible paths from the leaf to the root
       buildPaths(certificate) {
@@ -25695,30 +25695,30 @@ var require_certificate = __commonJS({
         });
         return issuers;
       }
-      checkPath(path13) {
-        if (path13.length < 1) {
+      checkPath(path16) {
+        if (path16.length < 1) {
           throw new error_1.VerificationError({
             code: "CERTIFICATE_ERROR",
             message: "certificate chain must contain at least one certificate"
           });
         }
-        const validCAs = path13.slice(1).every((cert) => cert.isCA);
+        const validCAs = path16.slice(1).every((cert) => cert.isCA);
         if (!validCAs) {
           throw new error_1.VerificationError({
             code: "CERTIFICATE_ERROR",
             message: "intermediate certificate is not a CA"
           });
         }
-        for (let i = path13.length - 2; i >= 0; i--) {
-          if (!path13[i].issuer.equals(path13[i + 1].subject)) {
+        for (let i = path16.length - 2; i >= 0; i--) {
+          if (!path16[i].issuer.equals(path16[i + 1].subject)) {
             throw new error_1.VerificationError({
               code: "CERTIFICATE_ERROR",
               message: "incorrect certificate name chaining"
             });
           }
         }
-        for (let i = 0; i < path13.length; i++) {
-          const cert = path13[i];
+        for (let i = 0; i < path16.length; i++) {
+          const cert = path16[i];
           if (cert.extBasicConstraints?.isCA) {
             const pathLength = cert.extBasicConstraints.pathLenConstraint;
             if (pathLength !== void 0 && pathLength < i - 1) {
@@ -25825,13 +25825,13 @@ var require_key = __commonJS({
     }
     __name(verifyPublicKey, "verifyPublicKey");
     function verifyCertificate(leaf, timestamps, trustMaterial) {
-      let path13 = [];
+      let path16 = [];
       timestamps.forEach((timestamp2) => {
-        path13 = (0, certificate_1.verifyCertificateChain)(timestamp2, leaf, trustMaterial.certificateAuthorities);
+        path16 = (0, certificate_1.verifyCertificateChain)(timestamp2, leaf, trustMaterial.certificateAuthorities);
       });
       return {
-        scts: (0, sct_1.verifySCTs)(path13[0], path13[1], trustMaterial.ctlogs),
-        signer: getSigner(path13[0])
+        scts: (0, sct_1.verifySCTs)(path16[0], path16[1], trustMaterial.ctlogs),
+        signer: getSigner(path16[0])
       };
     }
     __name(verifyCertificate, "verifyCertificate");
@@ -26866,7 +26866,7 @@ var require_verifier2 = __commonJS({
     var policy_1 = require_policy();
     var timestamp_1 = require_timestamp4();
     var tlog_1 = require_tlog();
-    var Verifier2 = class {
+    var Verifier3 = class {
       static {
         __name(this, "Verifier");
       }
@@ -26992,7 +26992,7 @@ var require_verifier2 = __commonJS({
         }
       }
     };
-    exports.Verifier = Verifier2;
+    exports.Verifier = Verifier3;
     function containsDupes(arr) {
       for (let i = 0; i < arr.length; i++) {
         for (let j2 = i + 1; j2 < arr.length; j2++) {
@@ -33986,22 +33986,22 @@ var require_matchers = __commonJS({
     };
     var DEEP_HEADER_AUTHORIZATION = {
       type: TYPE_PATH,
-      predicate: /* @__PURE__ */ __name(({ path: path13 }) => path13.endsWith(".headers.authorization"), "predicate"),
+      predicate: /* @__PURE__ */ __name(({ path: path16 }) => path16.endsWith(".headers.authorization"), "predicate"),
       replacement: "[REDACTED_HEADER_AUTHORIZATION]"
     };
     var DEEP_HEADER_SET_COOKIE = {
       type: TYPE_PATH,
-      predicate: /* @__PURE__ */ __name(({ path: path13 }) => path13.endsWith(".headers.set-cookie"), "predicate"),
+      predicate: /* @__PURE__ */ __name(({ path: path16 }) => path16.endsWith(".headers.set-cookie"), "predicate"),
       replacement: "[REDACTED_HEADER_SET_COOKIE]"
     };
     var DEEP_HEADER_COOKIE = {
       type: TYPE_PATH,
-      predicate: /* @__PURE__ */ __name(({ path: path13 }) => path13.endsWith(".headers.cookie"), "predicate"),
+      predicate: /* @__PURE__ */ __name(({ path: path16 }) => path16.endsWith(".headers.cookie"), "predicate"),
       replacement: "[REDACTED_HEADER_COOKIE]"
     };
     var REWRITE_REQUEST = {
       type: TYPE_PATH,
-      predicate: /* @__PURE__ */ __name(({ path: path13 }) => path13.endsWith(".request"), "predicate"),
+      predicate: /* @__PURE__ */ __name(({ path: path16 }) => path16.endsWith(".request"), "predicate"),
       replacement: /* @__PURE__ */ __name((input) => ({
         method: input?.method,
         path: input?.path,
@@ -34011,7 +34011,7 @@ var require_matchers = __commonJS({
     };
     var REWRITE_RESPONSE = {
       type: TYPE_PATH,
-      predicate: /* @__PURE__ */ __name(({ path: path13 }) => path13.endsWith(".response"), "predicate"),
+      predicate: /* @__PURE__ */ __name(({ path: path16 }) => path16.endsWith(".response"), "predicate"),
       replacement: /* @__PURE__ */ __name((input) => ({
         data: input?.data,
         status: input?.status,
@@ -34127,12 +34127,12 @@ var require_utils2 = __commonJS({
       },
       [TYPE_PATH]: (matcher) => (value, ctx) => {
         const rawPath = ctx?.path;
-        const path13 = rawPath.join(".").toLowerCase();
+        const path16 = rawPath.join(".").toLowerCase();
         const { predicate, replacement } = matcher;
         const replace = typeof replacement === "function" ? replacement : () => replacement;
-        const shouldRun = predicate({ rawPath, path: path13 });
+        const shouldRun = predicate({ rawPath, path: path16 });
         if (shouldRun) {
-          value = replace(value, { rawPath, path: path13 });
+          value = replace(value, { rawPath, path: path16 });
         }
         return value;
       }
@@ -34356,8 +34356,8 @@ var require_index_min = __commonJS({
       typeof G2.emitWarning == "function" ? G2.emitWarning(u2, t, e, i) : console.error(`[${e}] ${t}: ${u2}`);
     }, "V");
     var q2 = /* @__PURE__ */ __name((u2) => !k2.has(u2), "q");
-    var T = /* @__PURE__ */ __name((u2) => !!u2 && u2 === Math.floor(u2) && u2 > 0 && isFinite(u2), "T");
-    var H2 = /* @__PURE__ */ __name((u2) => T(u2) ? u2 <= Math.pow(2, 8) ? Uint8Array : u2 <= Math.pow(2, 16) ? Uint16Array : u2 <= Math.pow(2, 32) ? Uint32Array : u2 <= Number.MAX_SAFE_INTEGER ? W2 : null : null, "H");
+    var T2 = /* @__PURE__ */ __name((u2) => !!u2 && u2 === Math.floor(u2) && u2 > 0 && isFinite(u2), "T");
+    var H2 = /* @__PURE__ */ __name((u2) => T2(u2) ? u2 <= Math.pow(2, 8) ? Uint8Array : u2 <= Math.pow(2, 16) ? Uint16Array : u2 <= Math.pow(2, 32) ? Uint32Array : u2 <= Number.MAX_SAFE_INTEGER ? W2 : null : null, "H");
     var W2 = class extends Array {
       static {
         __name(this, "W");
@@ -34478,7 +34478,7 @@ var require_index_min = __commonJS({
       constructor(t) {
         let { max: e = 0, ttl: i, ttlResolution: s3 = 1, ttlAutopurge: n, updateAgeOnGet: o, updateAgeOnHas: l, allowStale: h, dispose: r, onInsert: c, disposeAfter: w2, noDisposeOnSet: y, noUpdateTTL: d, maxSize: p2 = 0, maxEntrySize: f2 = 0, sizeCalculation: _2, fetchMethod: a, memoMethod: S2, noDeleteOnFetchRejection: F2, noDeleteOnStaleGet: b2, allowStaleOnFetchRejection: m2, allowStaleOnFetchAbort: A2, ignoreFetchAbort: z2, backgroundFetchSize: x = 1, perf: v2 } = t;
         if (this.backgroundFetchSize = x, v2 !== void 0 && typeof v2?.now != "function") throw new TypeError("perf option must have a now() method if specified");
-        if (this.#w = v2 ?? N2.defaultPerf, e !== 0 && !T(e)) throw new TypeError("max option must be a nonnegative integer");
+        if (this.#w = v2 ?? N2.defaultPerf, e !== 0 && !T2(e)) throw new TypeError("max option must be a nonnegative integer");
         let E = e ? H2(e) : Array;
         if (!E) throw new Error("invalid max value: " + e);
         if (this.#o = e, this.#c = p2, this.maxEntrySize = f2 || this.#c, this.sizeCalculation = _2, this.sizeCalculation) {
@@ -34488,12 +34488,12 @@ var require_index_min = __commonJS({
         if (S2 !== void 0 && typeof S2 != "function") throw new TypeError("memoMethod must be a function if defined");
         if (this.#j = S2, a !== void 0 && typeof a != "function") throw new TypeError("fetchMethod must be a function if specified");
         if (this.#x = a, this.#U = !!a, this.#s = /* @__PURE__ */ new Map(), this.#i = Array.from({ length: e }).fill(void 0), this.#t = Array.from({ length: e }).fill(void 0), this.#l = new E(e), this.#u = new E(e), this.#a = 0, this.#h = 0, this.#_ = L2.create(e), this.#n = 0, this.#b = 0, typeof r == "function" && (this.#m = r), typeof c == "function" && (this.#W = c), typeof w2 == "function" ? (this.#S = w2, this.#r = []) : (this.#S = void 0, this.#r = void 0), this.#T = !!this.#m, this.#R = !!this.#W, this.#f = !!this.#S, this.noDisposeOnSet = !!y, this.noUpdateTTL = !!d, this.noDeleteOnFetchRejection = !!F2, this.allowStaleOnFetchRejection = !!m2, this.allowStaleOnFetchAbort = !!A2, this.ignoreFetchAbort = !!z2, this.maxEntrySize !== 0) {
-          if (this.#c !== 0 && !T(this.#c)) throw new TypeError("maxSize must be a positive integer if specified");
-          if (!T(this.maxEntrySize)) throw new TypeError("maxEntrySize must be a positive integer if specified");
+          if (this.#c !== 0 && !T2(this.#c)) throw new TypeError("maxSize must be a positive integer if specified");
+          if (!T2(this.maxEntrySize)) throw new TypeError("maxEntrySize must be a positive integer if specified");
           this.#X();
         }
-        if (this.allowStale = !!h, this.noDeleteOnStaleGet = !!b2, this.updateAgeOnGet = !!o, this.updateAgeOnHas = !!l, this.ttlResolution = T(s3) || s3 === 0 ? s3 : 1, this.ttlAutopurge = !!n, this.ttl = i || 0, this.ttl) {
-          if (!T(this.ttl)) throw new TypeError("ttl must be a positive integer if specified");
+        if (this.allowStale = !!h, this.noDeleteOnStaleGet = !!b2, this.updateAgeOnGet = !!o, this.updateAgeOnHas = !!l, this.ttlResolution = T2(s3) || s3 === 0 ? s3 : 1, this.ttlAutopurge = !!n, this.ttl = i || 0, this.ttl) {
+          if (!T2(this.ttl)) throw new TypeError("ttl must be a positive integer if specified");
           this.#k();
         }
         if (this.#o === 0 && this.ttl === 0 && this.#c === 0) throw new TypeError("At least one of max, maxSize, or ttl is required");
@@ -34568,11 +34568,11 @@ var require_index_min = __commonJS({
         this.#b = 0, this.#y = t, this.#C = (e) => {
           this.#b -= t[e], t[e] = 0;
         }, this.#N = (e, i, s3, n) => {
-          if (!T(s3)) {
+          if (!T2(s3)) {
             if (this.#e(i)) return this.backgroundFetchSize;
             if (n) {
               if (typeof n != "function") throw new TypeError("sizeCalculation must be a function");
-              if (s3 = n(i, e), !T(s3)) throw new TypeError("sizeCalculation return invalid (expect positive integer)");
+              if (s3 = n(i, e), !T2(s3)) throw new TypeError("sizeCalculation return invalid (expect positive integer)");
             } else throw new TypeError("invalid size value (must be positive integer). When maxSize or maxEntrySize is used, sizeCalculation or size must be set.");
           }
           return s3;
@@ -34951,13 +34951,13 @@ var require_hosts = __commonJS({
     var defaults = {
       sshtemplate: /* @__PURE__ */ __name(({ domain, user, project, committish }) => `git@${domain}:${user}/${project}.git${maybeJoin("#", committish)}`, "sshtemplate"),
       sshurltemplate: /* @__PURE__ */ __name(({ domain, user, project, committish }) => `git+ssh://git@${domain}/${user}/${project}.git${maybeJoin("#", committish)}`, "sshurltemplate"),
-      edittemplate: /* @__PURE__ */ __name(({ domain, user, project, committish, editpath, path: path13 }) => `https://${domain}/${user}/${project}${maybeJoin("/", editpath, "/", maybeEncode(committish || "HEAD"), "/", path13)}`, "edittemplate"),
+      edittemplate: /* @__PURE__ */ __name(({ domain, user, project, committish, editpath, path: path16 }) => `https://${domain}/${user}/${project}${maybeJoin("/", editpath, "/", maybeEncode(committish || "HEAD"), "/", path16)}`, "edittemplate"),
       browsetemplate: /* @__PURE__ */ __name(({ domain, user, project, committish, treepath }) => `https://${domain}/${user}/${project}${maybeJoin("/", treepath, "/", maybeEncode(committish))}`, "browsetemplate"),
-      browsetreetemplate: /* @__PURE__ */ __name(({ domain, user, project, committish, treepath, path: path13, fragment, hashformat }) => `https://${domain}/${user}/${project}/${treepath}/${maybeEncode(committish || "HEAD")}/${path13}${maybeJoin("#", hashformat(fragment || ""))}`, "browsetreetemplate"),
-      browseblobtemplate: /* @__PURE__ */ __name(({ domain, user, project, committish, blobpath, path: path13, fragment, hashformat }) => `https://${domain}/${user}/${project}/${blobpath}/${maybeEncode(committish || "HEAD")}/${path13}${maybeJoin("#", hashformat(fragment || ""))}`, "browseblobtemplate"),
+      browsetreetemplate: /* @__PURE__ */ __name(({ domain, user, project, committish, treepath, path: path16, fragment, hashformat }) => `https://${domain}/${user}/${project}/${treepath}/${maybeEncode(committish || "HEAD")}/${path16}${maybeJoin("#", hashformat(fragment || ""))}`, "browsetreetemplate"),
+      browseblobtemplate: /* @__PURE__ */ __name(({ domain, user, project, committish, blobpath, path: path16, fragment, hashformat }) => `https://${domain}/${user}/${project}/${blobpath}/${maybeEncode(committish || "HEAD")}/${path16}${maybeJoin("#", hashformat(fragment || ""))}`, "browseblobtemplate"),
       docstemplate: /* @__PURE__ */ __name(({ domain, user, project, treepath, committish }) => `https://${domain}/${user}/${project}${maybeJoin("/", treepath, "/", maybeEncode(committish))}#readme`, "docstemplate"),
       httpstemplate: /* @__PURE__ */ __name(({ auth, domain, user, project, committish }) => `git+https://${maybeJoin(auth, "@")}${domain}/${user}/${project}.git${maybeJoin("#", committish)}`, "httpstemplate"),
-      filetemplate: /* @__PURE__ */ __name(({ domain, user, project, committish, path: path13 }) => `https://${domain}/${user}/${project}/raw/${maybeEncode(committish || "HEAD")}/${path13}`, "filetemplate"),
+      filetemplate: /* @__PURE__ */ __name(({ domain, user, project, committish, path: path16 }) => `https://${domain}/${user}/${project}/raw/${maybeEncode(committish || "HEAD")}/${path16}`, "filetemplate"),
       shortcuttemplate: /* @__PURE__ */ __name(({ type: type2, user, project, committish }) => `${type2}:${user}/${project}${maybeJoin("#", committish)}`, "shortcuttemplate"),
       pathtemplate: /* @__PURE__ */ __name(({ user, project, committish }) => `${user}/${project}${maybeJoin("#", committish)}`, "pathtemplate"),
       bugstemplate: /* @__PURE__ */ __name(({ domain, user, project }) => `https://${domain}/${user}/${project}/issues`, "bugstemplate"),
@@ -34972,7 +34972,7 @@ var require_hosts = __commonJS({
       treepath: "tree",
       blobpath: "blob",
       editpath: "edit",
-      filetemplate: /* @__PURE__ */ __name(({ auth, user, project, committish, path: path13 }) => `https://${maybeJoin(auth, "@")}raw.githubusercontent.com/${user}/${project}/${maybeEncode(committish || "HEAD")}/${path13}`, "filetemplate"),
+      filetemplate: /* @__PURE__ */ __name(({ auth, user, project, committish, path: path16 }) => `https://${maybeJoin(auth, "@")}raw.githubusercontent.com/${user}/${project}/${maybeEncode(committish || "HEAD")}/${path16}`, "filetemplate"),
       gittemplate: /* @__PURE__ */ __name(({ auth, domain, user, project, committish }) => `git://${maybeJoin(auth, "@")}${domain}/${user}/${project}.git${maybeJoin("#", committish)}`, "gittemplate"),
       tarballtemplate: /* @__PURE__ */ __name(({ domain, user, project, committish }) => `https://codeload.${domain}/${user}/${project}/tar.gz/${maybeEncode(committish || "HEAD")}`, "tarballtemplate"),
       extract: /* @__PURE__ */ __name((url) => {
@@ -34998,7 +34998,7 @@ var require_hosts = __commonJS({
       treepath: "src",
       blobpath: "src",
       editpath: "?mode=edit",
-      edittemplate: /* @__PURE__ */ __name(({ domain, user, project, committish, treepath, path: path13, editpath }) => `https://${domain}/${user}/${project}${maybeJoin("/", treepath, "/", maybeEncode(committish || "HEAD"), "/", path13, editpath)}`, "edittemplate"),
+      edittemplate: /* @__PURE__ */ __name(({ domain, user, project, committish, treepath, path: path16, editpath }) => `https://${domain}/${user}/${project}${maybeJoin("/", treepath, "/", maybeEncode(committish || "HEAD"), "/", path16, editpath)}`, "edittemplate"),
       tarballtemplate: /* @__PURE__ */ __name(({ domain, user, project, committish }) => `https://${domain}/${user}/${project}/get/${maybeEncode(committish || "HEAD")}.tar.gz`, "tarballtemplate"),
       extract: /* @__PURE__ */ __name((url) => {
         let [, user, project, aux] = url.pathname.split("/", 4);
@@ -35022,11 +35022,11 @@ var require_hosts = __commonJS({
       editpath: "-/edit",
       tarballtemplate: /* @__PURE__ */ __name(({ domain, user, project, committish }) => `https://${domain}/api/v4/projects/${maybeEncode(user + "/" + project)}/repository/archive.tar.gz?sha=${maybeEncode(committish || "HEAD")}`, "tarballtemplate"),
       extract: /* @__PURE__ */ __name((url) => {
-        const path13 = url.pathname.slice(1);
-        if (path13.includes("/-/") || path13.includes("/archive.tar.gz")) {
+        const path16 = url.pathname.slice(1);
+        if (path16.includes("/-/") || path16.includes("/archive.tar.gz")) {
           return;
         }
-        const segments = path13.split("/");
+        const segments = path16.split("/");
         let project = segments.pop();
         if (project.endsWith(".git")) {
           project = project.slice(0, -4);
@@ -35046,11 +35046,11 @@ var require_hosts = __commonJS({
       sshurltemplate: /* @__PURE__ */ __name(({ domain, project, committish }) => `git+ssh://git@${domain}/${project}.git${maybeJoin("#", committish)}`, "sshurltemplate"),
       edittemplate: /* @__PURE__ */ __name(({ domain, user, project, committish, editpath }) => `https://${domain}/${user}/${project}${maybeJoin("/", maybeEncode(committish))}/${editpath}`, "edittemplate"),
       browsetemplate: /* @__PURE__ */ __name(({ domain, project, committish }) => `https://${domain}/${project}${maybeJoin("/", maybeEncode(committish))}`, "browsetemplate"),
-      browsetreetemplate: /* @__PURE__ */ __name(({ domain, project, committish, path: path13, hashformat }) => `https://${domain}/${project}${maybeJoin("/", maybeEncode(committish))}${maybeJoin("#", hashformat(path13))}`, "browsetreetemplate"),
-      browseblobtemplate: /* @__PURE__ */ __name(({ domain, project, committish, path: path13, hashformat }) => `https://${domain}/${project}${maybeJoin("/", maybeEncode(committish))}${maybeJoin("#", hashformat(path13))}`, "browseblobtemplate"),
+      browsetreetemplate: /* @__PURE__ */ __name(({ domain, project, committish, path: path16, hashformat }) => `https://${domain}/${project}${maybeJoin("/", maybeEncode(committish))}${maybeJoin("#", hashformat(path16))}`, "browsetreetemplate"),
+      browseblobtemplate: /* @__PURE__ */ __name(({ domain, project, committish, path: path16, hashformat }) => `https://${domain}/${project}${maybeJoin("/", maybeEncode(committish))}${maybeJoin("#", hashformat(path16))}`, "browseblobtemplate"),
       docstemplate: /* @__PURE__ */ __name(({ domain, project, committish }) => `https://${domain}/${project}${maybeJoin("/", maybeEncode(committish))}`, "docstemplate"),
       httpstemplate: /* @__PURE__ */ __name(({ domain, project, committish }) => `git+https://${domain}/${project}.git${maybeJoin("#", committish)}`, "httpstemplate"),
-      filetemplate: /* @__PURE__ */ __name(({ user, project, committish, path: path13 }) => `https://gist.githubusercontent.com/${user}/${project}/raw${maybeJoin("/", maybeEncode(committish))}/${path13}`, "filetemplate"),
+      filetemplate: /* @__PURE__ */ __name(({ user, project, committish, path: path16 }) => `https://gist.githubusercontent.com/${user}/${project}/raw${maybeJoin("/", maybeEncode(committish))}/${path16}`, "filetemplate"),
       shortcuttemplate: /* @__PURE__ */ __name(({ type: type2, project, committish }) => `${type2}:${project}${maybeJoin("#", committish)}`, "shortcuttemplate"),
       pathtemplate: /* @__PURE__ */ __name(({ project, committish }) => `${project}${maybeJoin("#", committish)}`, "pathtemplate"),
       bugstemplate: /* @__PURE__ */ __name(({ domain, project }) => `https://${domain}/${project}`, "bugstemplate"),
@@ -35082,7 +35082,7 @@ var require_hosts = __commonJS({
       domain: "git.sr.ht",
       treepath: "tree",
       blobpath: "tree",
-      filetemplate: /* @__PURE__ */ __name(({ domain, user, project, committish, path: path13 }) => `https://${domain}/${user}/${project}/blob/${maybeEncode(committish) || "HEAD"}/${path13}`, "filetemplate"),
+      filetemplate: /* @__PURE__ */ __name(({ domain, user, project, committish, path: path16 }) => `https://${domain}/${user}/${project}/blob/${maybeEncode(committish) || "HEAD"}/${path16}`, "filetemplate"),
       httpstemplate: /* @__PURE__ */ __name(({ domain, user, project, committish }) => `https://${domain}/${user}/${project}${maybeJoin("#", committish)}`, "httpstemplate"),
       tarballtemplate: /* @__PURE__ */ __name(({ domain, user, project, committish }) => `https://${domain}/${user}/${project}/archive/${maybeEncode(committish) || "HEAD"}.tar.gz`, "tarballtemplate"),
       bugstemplate: /* @__PURE__ */ __name(() => null, "bugstemplate"),
@@ -35272,8 +35272,8 @@ var require_lib6 = __commonJS({
           return null;
         }
         const proto = /(?:git\+)http:$/.test(protocol) ? "http:" : "https:";
-        const path13 = pathname.replace(/\.git$/, "");
-        return `${proto}//${hostname}${path13}`;
+        const path16 = pathname.replace(/\.git$/, "");
+        return `${proto}//${hostname}${path16}`;
       } catch {
         return null;
       }
@@ -35369,25 +35369,25 @@ var require_lib6 = __commonJS({
       sshurl(opts) {
         return this.#fill(this.sshurltemplate, opts);
       }
-      browse(path13, ...args) {
-        if (typeof path13 !== "string") {
-          return this.#fill(this.browsetemplate, path13);
+      browse(path16, ...args) {
+        if (typeof path16 !== "string") {
+          return this.#fill(this.browsetemplate, path16);
         }
         if (typeof args[0] !== "string") {
-          return this.#fill(this.browsetreetemplate, { ...args[0], path: path13 });
+          return this.#fill(this.browsetreetemplate, { ...args[0], path: path16 });
         }
-        return this.#fill(this.browsetreetemplate, { ...args[1], fragment: args[0], path: path13 });
+        return this.#fill(this.browsetreetemplate, { ...args[1], fragment: args[0], path: path16 });
       }
       // If the path is known to be a file, then browseFile should be used. For some hosts
       // the url is the same as browse, but for others like GitHub a file can use both `/tree/`
       // and `/blob/` in the path. When using a default committish of `HEAD` then the `/tree/`
       // path will redirect to a specific commit. Using the `/blob/` path avoids this and
       // does not redirect to a different commit.
-      browseFile(path13, ...args) {
+      browseFile(path16, ...args) {
         if (typeof args[0] !== "string") {
-          return this.#fill(this.browseblobtemplate, { ...args[0], path: path13 });
+          return this.#fill(this.browseblobtemplate, { ...args[0], path: path16 });
         }
-        return this.#fill(this.browseblobtemplate, { ...args[1], fragment: args[0], path: path13 });
+        return this.#fill(this.browseblobtemplate, { ...args[1], fragment: args[0], path: path16 });
       }
       docs(opts) {
         return this.#fill(this.docstemplate, opts);
@@ -35410,11 +35410,11 @@ var require_lib6 = __commonJS({
       tarball(opts) {
         return this.#fill(this.tarballtemplate, { ...opts, noCommittish: false });
       }
-      file(path13, opts) {
-        return this.#fill(this.filetemplate, { ...opts, path: path13 });
+      file(path16, opts) {
+        return this.#fill(this.filetemplate, { ...opts, path: path16 });
       }
-      edit(path13, opts) {
-        return this.#fill(this.edittemplate, { ...opts, path: path13 });
+      edit(path16, opts) {
+        return this.#fill(this.edittemplate, { ...opts, path: path16 });
       }
       getDefaultRepresentation() {
         return this.default;
@@ -35539,7 +35539,7 @@ var require_npa = __commonJS({
     "use strict";
     var isWindows = process.platform === "win32";
     var { URL: URL2 } = __require("node:url");
-    var path13 = isWindows ? __require("node:path/win32") : __require("node:path");
+    var path16 = isWindows ? __require("node:path/win32") : __require("node:path");
     var { homedir: homedir2 } = __require("node:os");
     var HostedGit = require_lib6();
     var semver4 = require_semver2();
@@ -35807,7 +35807,7 @@ var require_npa = __commonJS({
       let resolvedUrl;
       let specUrl;
       try {
-        resolvedUrl = new URL2(rawSpec, `${pathToFileURL(path13.resolve(where3))}/`);
+        resolvedUrl = new URL2(rawSpec, `${pathToFileURL(path16.resolve(where3))}/`);
         specUrl = new URL2(rawSpec);
       } catch (originalError) {
         const er2 = new Error("Invalid file: URL, must comply with RFC 8089");
@@ -35826,13 +35826,13 @@ var require_npa = __commonJS({
       }
       if (/^\/~(\/|$)/.test(specPath)) {
         res.saveSpec = `file:${specPath.substr(1)}`;
-        resolvedPath = path13.resolve(homedir2(), specPath.substr(3));
-      } else if (!path13.isAbsolute(rawSpec.slice(5))) {
-        res.saveSpec = `file:${path13.relative(where3, resolvedPath)}`;
+        resolvedPath = path16.resolve(homedir2(), specPath.substr(3));
+      } else if (!path16.isAbsolute(rawSpec.slice(5))) {
+        res.saveSpec = `file:${path16.relative(where3, resolvedPath)}`;
       } else {
-        res.saveSpec = `file:${path13.resolve(resolvedPath)}`;
+        res.saveSpec = `file:${path16.resolve(resolvedPath)}`;
       }
-      res.fetchSpec = path13.resolve(where3, resolvedPath);
+      res.fetchSpec = path16.resolve(where3, resolvedPath);
       res.saveSpec = res.saveSpec.split("\\").join("/");
       if (res.saveSpec.startsWith("file://")) {
         res.saveSpec = `file:/${res.saveSpec.slice(7)}`;
@@ -39565,7 +39565,7 @@ var require_polyfill = __commonJS({
       mkdir: mkdir3,
       readdir: readdir3,
       readlink,
-      stat: stat6,
+      stat: stat7,
       symlink,
       unlink: unlink2,
       utimes
@@ -39600,8 +39600,8 @@ var require_polyfill = __commonJS({
     }
     __name(cp, "cp");
     function getValidatedPath(fileURLOrPath) {
-      const path13 = fileURLOrPath != null && fileURLOrPath.href && fileURLOrPath.origin ? fileURLToPath(fileURLOrPath) : fileURLOrPath;
-      return path13;
+      const path16 = fileURLOrPath != null && fileURLOrPath.href && fileURLOrPath.origin ? fileURLToPath(fileURLOrPath) : fileURLOrPath;
+      return path16;
     }
     __name(getValidatedPath, "getValidatedPath");
     async function cpFn(src, dest, opts) {
@@ -39662,7 +39662,7 @@ var require_polyfill = __commonJS({
     }
     __name(areIdentical, "areIdentical");
     function getStats(src, dest, opts) {
-      const statFunc = opts.dereference ? (file) => stat6(file, { bigint: true }) : (file) => lstat2(file, { bigint: true });
+      const statFunc = opts.dereference ? (file) => stat7(file, { bigint: true }) : (file) => lstat2(file, { bigint: true });
       return Promise.all([
         statFunc(src),
         statFunc(dest).catch((err) => {
@@ -39685,7 +39685,7 @@ var require_polyfill = __commonJS({
     }
     __name(checkParentDir, "checkParentDir");
     function pathExists(dest) {
-      return stat6(dest).then(
+      return stat7(dest).then(
         () => true,
         // istanbul ignore next: not sure when this would occur
         (err) => err.code === "ENOENT" ? false : Promise.reject(err)
@@ -39700,7 +39700,7 @@ var require_polyfill = __commonJS({
       }
       let destStat;
       try {
-        destStat = await stat6(destParent, { bigint: true });
+        destStat = await stat7(destParent, { bigint: true });
       } catch (err) {
         if (err.code === "ENOENT") {
           return;
@@ -39718,7 +39718,7 @@ var require_polyfill = __commonJS({
       return checkParentPaths(src, srcStat, destParent);
     }
     __name(checkParentPaths, "checkParentPaths");
-    var normalizePathToArray = /* @__PURE__ */ __name((path13) => resolve(path13).split(sep).filter(Boolean), "normalizePathToArray");
+    var normalizePathToArray = /* @__PURE__ */ __name((path16) => resolve(path16).split(sep).filter(Boolean), "normalizePathToArray");
     function isSrcSubdir(src, dest) {
       const srcArr = normalizePathToArray(src);
       const destArr = normalizePathToArray(dest);
@@ -39740,7 +39740,7 @@ var require_polyfill = __commonJS({
     }
     __name(startCopy, "startCopy");
     async function getStatsForCopy(destStat, src, dest, opts) {
-      const statFn = opts.dereference ? stat6 : lstat2;
+      const statFn = opts.dereference ? stat7 : lstat2;
       const srcStat = await statFn(src);
       if (srcStat.isDirectory() && opts.recursive) {
         return onDir(srcStat, destStat, src, dest, opts);
@@ -39833,7 +39833,7 @@ var require_polyfill = __commonJS({
     }
     __name(setDestMode, "setDestMode");
     async function setDestTimestamps(src, dest) {
-      const updatedSrcStat = await stat6(src);
+      const updatedSrcStat = await stat7(src);
       return utimes(dest, updatedSrcStat.atime, updatedSrcStat.mtime);
     }
     __name(setDestTimestamps, "setDestTimestamps");
@@ -39889,7 +39889,7 @@ var require_polyfill = __commonJS({
           errno: EINVAL
         });
       }
-      const srcStat = await stat6(src);
+      const srcStat = await stat7(src);
       if (srcStat.isDirectory() && isSrcSubdir(resolvedDest, resolvedSrc)) {
         throw new ERR_FS_CP_SYMLINK_TO_SUBDIRECTORY({
           message: `cannot overwrite ${resolvedDest} with ${resolvedSrc}`,
@@ -39987,9 +39987,9 @@ var require_move_file = __commonJS({
   "node_modules/@npmcli/fs/lib/move-file.js"(exports, module) {
     var { dirname, join, resolve, relative, isAbsolute } = __require("path");
     var fs2 = __require("fs/promises");
-    var pathExists = /* @__PURE__ */ __name(async (path13) => {
+    var pathExists = /* @__PURE__ */ __name(async (path16) => {
       try {
-        await fs2.access(path13);
+        await fs2.access(path16);
         return true;
       } catch (er2) {
         return er2.code !== "ENOENT";
@@ -40077,17 +40077,17 @@ var require_tmp = __commonJS({
     var crypto = __require("crypto");
     var { withTempDir } = require_lib9();
     var fs2 = __require("fs/promises");
-    var path13 = __require("path");
+    var path16 = __require("path");
     module.exports.mkdir = mktmpdir;
     module.exports.tmpName = /* @__PURE__ */ __name(function tmpName(cache2, tmpPrefix) {
       const id = crypto.randomUUID();
-      return path13.join(cache2, "tmp", tmpPrefix ? `${tmpPrefix}-${id}` : id);
+      return path16.join(cache2, "tmp", tmpPrefix ? `${tmpPrefix}-${id}` : id);
     }, "tmpName");
     async function mktmpdir(cache2, opts = {}) {
       const { tmpPrefix } = opts;
-      const tmpDir = path13.join(cache2, "tmp");
+      const tmpDir = path16.join(cache2, "tmp");
       await fs2.mkdir(tmpDir, { recursive: true, owner: "inherit" });
-      const target2 = `${tmpDir}${path13.sep}${tmpPrefix || ""}`;
+      const target2 = `${tmpDir}${path16.sep}${tmpPrefix || ""}`;
       return fs2.mkdtemp(target2, { owner: "inherit" });
     }
     __name(mktmpdir, "mktmpdir");
@@ -40097,7 +40097,7 @@ var require_tmp = __commonJS({
         cb = opts;
         opts = {};
       }
-      return withTempDir(path13.join(cache2, "tmp"), cb, opts);
+      return withTempDir(path16.join(cache2, "tmp"), cb, opts);
     }
     __name(withTmp, "withTmp");
   }
@@ -40208,12 +40208,12 @@ var require_path = __commonJS({
     "use strict";
     var contentVer = require_package3()["cache-version"].content;
     var hashToSegments = require_hash_to_segments();
-    var path13 = __require("path");
+    var path16 = __require("path");
     var ssri = require_lib8();
     module.exports = contentPath;
     function contentPath(cache2, integrity) {
       const sri = ssri.parse(integrity, { single: true });
-      return path13.join(
+      return path16.join(
         contentDir(cache2),
         sri.algorithm,
         ...hashToSegments(sri.hexDigest())
@@ -40222,7 +40222,7 @@ var require_path = __commonJS({
     __name(contentPath, "contentPath");
     module.exports.contentDir = contentDir;
     function contentDir(cache2) {
-      return path13.join(cache2, `content-v${contentVer}`);
+      return path16.join(cache2, `content-v${contentVer}`);
     }
     __name(contentDir, "contentDir");
   }
@@ -40702,13 +40702,13 @@ var require_entry_index = __commonJS({
     var {
       appendFile: appendFile3,
       mkdir: mkdir3,
-      readFile: readFile7,
+      readFile: readFile11,
       readdir: readdir3,
       rm,
       writeFile: writeFile3
     } = __require("fs/promises");
     var { Minipass } = require_commonjs();
-    var path13 = __require("path");
+    var path16 = __require("path");
     var ssri = require_lib8();
     var { tmpName } = require_tmp();
     var contentPath = require_path();
@@ -40748,7 +40748,7 @@ var require_entry_index = __commonJS({
       }).join("\n");
       const setup = /* @__PURE__ */ __name(async () => {
         const target2 = tmpName(cache2, opts.tmpPrefix);
-        await mkdir3(path13.dirname(target2), { recursive: true });
+        await mkdir3(path16.dirname(target2), { recursive: true });
         return {
           target: target2,
           moved: false
@@ -40761,7 +40761,7 @@ var require_entry_index = __commonJS({
       }, "teardown");
       const write = /* @__PURE__ */ __name(async (tmp2) => {
         await writeFile3(tmp2.target, newIndex, { flag: "wx" });
-        await mkdir3(path13.dirname(bucket), { recursive: true });
+        await mkdir3(path16.dirname(bucket), { recursive: true });
         await moveFile(tmp2.target, bucket);
         tmp2.moved = true;
       }, "write");
@@ -40786,7 +40786,7 @@ var require_entry_index = __commonJS({
         metadata
       };
       try {
-        await mkdir3(path13.dirname(bucket), { recursive: true });
+        await mkdir3(path16.dirname(bucket), { recursive: true });
         const stringified = JSON.stringify(entry);
         await appendFile3(bucket, `
 ${hashEntry(stringified)}	${stringified}`);
@@ -40839,17 +40839,17 @@ ${hashEntry(stringified)}	${stringified}`);
         await pMap2(
           buckets,
           async (bucket) => {
-            const bucketPath2 = path13.join(indexDir, bucket);
+            const bucketPath2 = path16.join(indexDir, bucket);
             const subbuckets = await readdirOrEmpty(bucketPath2);
             await pMap2(
               subbuckets,
               async (subbucket) => {
-                const subbucketPath = path13.join(bucketPath2, subbucket);
+                const subbucketPath = path16.join(bucketPath2, subbucket);
                 const subbucketEntries = await readdirOrEmpty(subbucketPath);
                 await pMap2(
                   subbucketEntries,
                   async (entry) => {
-                    const entryPath = path13.join(subbucketPath, entry);
+                    const entryPath = path16.join(subbucketPath, entry);
                     try {
                       const entries = await bucketEntries(entryPath);
                       const reduced = entries.reduce((acc, entry2) => {
@@ -40894,7 +40894,7 @@ ${hashEntry(stringified)}	${stringified}`);
     __name(ls2, "ls");
     module.exports.bucketEntries = bucketEntries;
     async function bucketEntries(bucket, filter) {
-      const data = await readFile7(bucket, "utf8");
+      const data = await readFile11(bucket, "utf8");
       return _bucketEntries(data, filter);
     }
     __name(bucketEntries, "bucketEntries");
@@ -40922,14 +40922,14 @@ ${hashEntry(stringified)}	${stringified}`);
     __name(_bucketEntries, "_bucketEntries");
     module.exports.bucketDir = bucketDir;
     function bucketDir(cache2) {
-      return path13.join(cache2, `index-v${indexV}`);
+      return path16.join(cache2, `index-v${indexV}`);
     }
     __name(bucketDir, "bucketDir");
     module.exports.bucketPath = bucketPath;
     function bucketPath(cache2, key) {
       const hashed = hashKey(key);
-      return path13.join.apply(
-        path13,
+      return path16.join.apply(
+        path16,
         [bucketDir(cache2)].concat(hashToSegments(hashed))
       );
     }
@@ -41087,17 +41087,17 @@ var require_lib10 = __commonJS({
       static {
         __name(this, "ReadStream");
       }
-      constructor(path13, opt) {
+      constructor(path16, opt) {
         opt = opt || {};
         super(opt);
         this.readable = true;
         this.writable = false;
-        if (typeof path13 !== "string") {
+        if (typeof path16 !== "string") {
           throw new TypeError("path must be a string");
         }
         this[_errored] = false;
         this[_fd] = typeof opt.fd === "number" ? opt.fd : null;
-        this[_path] = path13;
+        this[_path] = path16;
         this[_readSize] = opt.readSize || 16 * 1024 * 1024;
         this[_reading] = false;
         this[_size] = typeof opt.size === "number" ? opt.size : Infinity;
@@ -41249,7 +41249,7 @@ var require_lib10 = __commonJS({
       static {
         __name(this, "WriteStream");
       }
-      constructor(path13, opt) {
+      constructor(path16, opt) {
         opt = opt || {};
         super(opt);
         this.readable = false;
@@ -41259,7 +41259,7 @@ var require_lib10 = __commonJS({
         this[_ended] = false;
         this[_needDrain] = false;
         this[_queue] = [];
-        this[_path] = path13;
+        this[_path] = path16;
         this[_fd] = typeof opt.fd === "number" ? opt.fd : null;
         this[_mode] = opt.mode === void 0 ? 438 : opt.mode;
         this[_pos] = typeof opt.start === "number" ? opt.start : null;
@@ -41459,16 +41459,16 @@ var require_read = __commonJS({
     var MAX_SINGLE_READ_SIZE = 64 * 1024 * 1024;
     async function read(cache2, integrity, opts = {}) {
       const { size } = opts;
-      const { stat: stat6, cpath, sri } = await withContentSri(cache2, integrity, async (cpath2, sri2) => {
-        const stat7 = size ? { size } : await fs2.stat(cpath2);
-        return { stat: stat7, cpath: cpath2, sri: sri2 };
+      const { stat: stat7, cpath, sri } = await withContentSri(cache2, integrity, async (cpath2, sri2) => {
+        const stat8 = size ? { size } : await fs2.stat(cpath2);
+        return { stat: stat8, cpath: cpath2, sri: sri2 };
       });
-      if (stat6.size > MAX_SINGLE_READ_SIZE) {
-        return readPipeline(cpath, stat6.size, sri, new Pipeline()).concat();
+      if (stat7.size > MAX_SINGLE_READ_SIZE) {
+        return readPipeline(cpath, stat7.size, sri, new Pipeline()).concat();
       }
       const data = await fs2.readFile(cpath, { encoding: null });
-      if (stat6.size !== data.length) {
-        throw sizeError(stat6.size, data.length);
+      if (stat7.size !== data.length) {
+        throw sizeError(stat7.size, data.length);
       }
       if (!ssri.checkData(data, sri)) {
         throw integrityError(sri, cpath);
@@ -41495,11 +41495,11 @@ var require_read = __commonJS({
       const { size } = opts;
       const stream = new Pipeline();
       Promise.resolve().then(async () => {
-        const { stat: stat6, cpath, sri } = await withContentSri(cache2, integrity, async (cpath2, sri2) => {
-          const stat7 = size ? { size } : await fs2.stat(cpath2);
-          return { stat: stat7, cpath: cpath2, sri: sri2 };
+        const { stat: stat7, cpath, sri } = await withContentSri(cache2, integrity, async (cpath2, sri2) => {
+          const stat8 = size ? { size } : await fs2.stat(cpath2);
+          return { stat: stat8, cpath: cpath2, sri: sri2 };
         });
-        return readPipeline(cpath, stat6.size, sri, stream);
+        return readPipeline(cpath, stat7.size, sri, stream);
       }).catch((err) => stream.emit("error", err));
       return stream;
     }
@@ -41518,8 +41518,8 @@ var require_read = __commonJS({
       }
       try {
         return await withContentSri(cache2, integrity, async (cpath, sri) => {
-          const stat6 = await fs2.stat(cpath);
-          return { size: stat6.size, sri, stat: stat6 };
+          const stat7 = await fs2.stat(cpath);
+          return { size: stat7.size, sri, stat: stat7 };
         });
       } catch (err) {
         if (err.code === "ENOENT") {
@@ -41576,11 +41576,11 @@ var require_read = __commonJS({
       return err;
     }
     __name(sizeError, "sizeError");
-    function integrityError(sri, path13) {
-      const err = new Error(`Integrity verification failed for ${sri} (${path13})`);
+    function integrityError(sri, path16) {
+      const err = new Error(`Integrity verification failed for ${sri} (${path16})`);
       err.code = "EINTEGRITY";
       err.sri = sri;
-      err.path = path13;
+      err.path = path16;
       return err;
     }
     __name(integrityError, "integrityError");
@@ -41756,7 +41756,7 @@ var require_write = __commonJS({
     var { Minipass } = require_commonjs();
     var Pipeline = require_minipass_pipeline();
     var Flush = require_minipass_flush();
-    var path13 = __require("path");
+    var path16 = __require("path");
     var ssri = require_lib8();
     var { tmpName } = require_tmp();
     var fsm = require_lib10();
@@ -41883,7 +41883,7 @@ var require_write = __commonJS({
     __name(pipeToTmp, "pipeToTmp");
     async function makeTmp(cache2, opts) {
       const tmpTarget = tmpName(cache2, opts.tmpPrefix);
-      await fs2.mkdir(path13.dirname(tmpTarget), { recursive: true });
+      await fs2.mkdir(path16.dirname(tmpTarget), { recursive: true });
       return {
         target: tmpTarget,
         moved: false
@@ -41892,7 +41892,7 @@ var require_write = __commonJS({
     __name(makeTmp, "makeTmp");
     async function moveToDestination(tmp, cache2, sri) {
       const destination = contentPath(cache2, sri);
-      const destDir = path13.dirname(destination);
+      const destDir = path16.dirname(destination);
       if (moveOperations.has(destination)) {
         return moveOperations.get(destination);
       }
@@ -43367,7 +43367,7 @@ globstar while`, t, d, e, u2, m2), this.matchOne(t.slice(d), e.slice(u2), s3)) r
       P2.isReadable = ar2;
       var lr2 = /* @__PURE__ */ __name((n) => !!n && typeof n == "object" && n instanceof _e2.EventEmitter && typeof n.write == "function" && typeof n.end == "function", "lr");
       P2.isWritable = lr2;
-      var $2 = /* @__PURE__ */ Symbol("EOF"), q2 = /* @__PURE__ */ Symbol("maybeEmitEnd"), K2 = /* @__PURE__ */ Symbol("emittedEnd"), Bt2 = /* @__PURE__ */ Symbol("emittingEnd"), lt2 = /* @__PURE__ */ Symbol("emittedError"), It2 = /* @__PURE__ */ Symbol("closed"), ps2 = /* @__PURE__ */ Symbol("read"), Gt2 = /* @__PURE__ */ Symbol("flush"), ms2 = /* @__PURE__ */ Symbol("flushChunk"), L2 = /* @__PURE__ */ Symbol("encoding"), rt2 = /* @__PURE__ */ Symbol("decoder"), x = /* @__PURE__ */ Symbol("flowing"), ct2 = /* @__PURE__ */ Symbol("paused"), nt2 = /* @__PURE__ */ Symbol("resume"), T = /* @__PURE__ */ Symbol("buffer"), M2 = /* @__PURE__ */ Symbol("pipes"), C2 = /* @__PURE__ */ Symbol("bufferLength"), we2 = /* @__PURE__ */ Symbol("bufferPush"), zt2 = /* @__PURE__ */ Symbol("bufferShift"), k2 = /* @__PURE__ */ Symbol("objectMode"), O2 = /* @__PURE__ */ Symbol("destroyed"), be2 = /* @__PURE__ */ Symbol("error"), ye2 = /* @__PURE__ */ Symbol("emitData"), gs2 = /* @__PURE__ */ Symbol("emitEnd"), Se2 = /* @__PURE__ */ Symbol("emitEnd2"), I2 = /* @__PURE__ */ Symbol("async"), ve2 = /* @__PURE__ */ Symbol("abort"), Ut2 = /* @__PURE__ */ Symbol("aborted"), ut2 = /* @__PURE__ */ Symbol("signal"), Z2 = /* @__PURE__ */ Symbol("dataListeners"), D = /* @__PURE__ */ Symbol("discarded"), ft2 = /* @__PURE__ */ __name((n) => Promise.resolve().then(n), "ft"), cr2 = /* @__PURE__ */ __name((n) => n(), "cr"), ur2 = /* @__PURE__ */ __name((n) => n === "end" || n === "finish" || n === "prefinish", "ur"), fr2 = /* @__PURE__ */ __name((n) => n instanceof ArrayBuffer || !!n && typeof n == "object" && n.constructor && n.constructor.name === "ArrayBuffer" && n.byteLength >= 0, "fr"), dr2 = /* @__PURE__ */ __name((n) => !Buffer.isBuffer(n) && ArrayBuffer.isView(n), "dr"), $t2 = class {
+      var $2 = /* @__PURE__ */ Symbol("EOF"), q2 = /* @__PURE__ */ Symbol("maybeEmitEnd"), K2 = /* @__PURE__ */ Symbol("emittedEnd"), Bt2 = /* @__PURE__ */ Symbol("emittingEnd"), lt2 = /* @__PURE__ */ Symbol("emittedError"), It2 = /* @__PURE__ */ Symbol("closed"), ps2 = /* @__PURE__ */ Symbol("read"), Gt2 = /* @__PURE__ */ Symbol("flush"), ms2 = /* @__PURE__ */ Symbol("flushChunk"), L2 = /* @__PURE__ */ Symbol("encoding"), rt2 = /* @__PURE__ */ Symbol("decoder"), x = /* @__PURE__ */ Symbol("flowing"), ct2 = /* @__PURE__ */ Symbol("paused"), nt2 = /* @__PURE__ */ Symbol("resume"), T2 = /* @__PURE__ */ Symbol("buffer"), M2 = /* @__PURE__ */ Symbol("pipes"), C2 = /* @__PURE__ */ Symbol("bufferLength"), we2 = /* @__PURE__ */ Symbol("bufferPush"), zt2 = /* @__PURE__ */ Symbol("bufferShift"), k2 = /* @__PURE__ */ Symbol("objectMode"), O2 = /* @__PURE__ */ Symbol("destroyed"), be2 = /* @__PURE__ */ Symbol("error"), ye2 = /* @__PURE__ */ Symbol("emitData"), gs2 = /* @__PURE__ */ Symbol("emitEnd"), Se2 = /* @__PURE__ */ Symbol("emitEnd2"), I2 = /* @__PURE__ */ Symbol("async"), ve2 = /* @__PURE__ */ Symbol("abort"), Ut2 = /* @__PURE__ */ Symbol("aborted"), ut2 = /* @__PURE__ */ Symbol("signal"), Z2 = /* @__PURE__ */ Symbol("dataListeners"), D = /* @__PURE__ */ Symbol("discarded"), ft2 = /* @__PURE__ */ __name((n) => Promise.resolve().then(n), "ft"), cr2 = /* @__PURE__ */ __name((n) => n(), "cr"), ur2 = /* @__PURE__ */ __name((n) => n === "end" || n === "finish" || n === "prefinish", "ur"), fr2 = /* @__PURE__ */ __name((n) => n instanceof ArrayBuffer || !!n && typeof n == "object" && n.constructor && n.constructor.name === "ArrayBuffer" && n.byteLength >= 0, "fr"), dr2 = /* @__PURE__ */ __name((n) => !Buffer.isBuffer(n) && ArrayBuffer.isView(n), "dr"), $t2 = class {
         static {
           __name(this, "$t");
         }
@@ -43403,7 +43403,7 @@ globstar while`, t, d, e, u2, m2), this.matchOne(t.slice(d), e.slice(u2), s3)) r
         [x] = false;
         [ct2] = false;
         [M2] = [];
-        [T] = [];
+        [T2] = [];
         [k2];
         [L2];
         [I2];
@@ -43424,7 +43424,7 @@ globstar while`, t, d, e, u2, m2), this.matchOne(t.slice(d), e.slice(u2), s3)) r
         constructor(...t) {
           let e = t[0] || {};
           if (super(), e.objectMode && typeof e.encoding == "string") throw new TypeError("Encoding and objectMode may not be used together");
-          pr2(e) ? (this[k2] = true, this[L2] = null) : mr2(e) ? (this[L2] = e.encoding, this[k2] = false) : (this[k2] = false, this[L2] = null), this[I2] = !!e.async, this[rt2] = this[L2] ? new hr2.StringDecoder(this[L2]) : null, e && e.debugExposeBuffer === true && Object.defineProperty(this, "buffer", { get: /* @__PURE__ */ __name(() => this[T], "get") }), e && e.debugExposePipes === true && Object.defineProperty(this, "pipes", { get: /* @__PURE__ */ __name(() => this[M2], "get") });
+          pr2(e) ? (this[k2] = true, this[L2] = null) : mr2(e) ? (this[L2] = e.encoding, this[k2] = false) : (this[k2] = false, this[L2] = null), this[I2] = !!e.async, this[rt2] = this[L2] ? new hr2.StringDecoder(this[L2]) : null, e && e.debugExposeBuffer === true && Object.defineProperty(this, "buffer", { get: /* @__PURE__ */ __name(() => this[T2], "get") }), e && e.debugExposePipes === true && Object.defineProperty(this, "pipes", { get: /* @__PURE__ */ __name(() => this[M2], "get") });
           let { signal: s3 } = e;
           s3 && (this[ut2] = s3, s3.aborted ? this[ve2]() : s3.addEventListener("abort", () => this[ve2]()));
         }
@@ -43476,23 +43476,23 @@ globstar while`, t, d, e, u2, m2), this.matchOne(t.slice(d), e.slice(u2), s3)) r
         read(t) {
           if (this[O2]) return null;
           if (this[D] = false, this[C2] === 0 || t === 0 || t && t > this[C2]) return this[q2](), null;
-          this[k2] && (t = null), this[T].length > 1 && !this[k2] && (this[T] = [this[L2] ? this[T].join("") : Buffer.concat(this[T], this[C2])]);
-          let e = this[ps2](t || null, this[T][0]);
+          this[k2] && (t = null), this[T2].length > 1 && !this[k2] && (this[T2] = [this[L2] ? this[T2].join("") : Buffer.concat(this[T2], this[C2])]);
+          let e = this[ps2](t || null, this[T2][0]);
           return this[q2](), e;
         }
         [ps2](t, e) {
           if (this[k2]) this[zt2]();
           else {
             let s3 = e;
-            t === s3.length || t === null ? this[zt2]() : typeof s3 == "string" ? (this[T][0] = s3.slice(t), e = s3.slice(0, t), this[C2] -= t) : (this[T][0] = s3.subarray(t), e = s3.subarray(0, t), this[C2] -= t);
+            t === s3.length || t === null ? this[zt2]() : typeof s3 == "string" ? (this[T2][0] = s3.slice(t), e = s3.slice(0, t), this[C2] -= t) : (this[T2][0] = s3.subarray(t), e = s3.subarray(0, t), this[C2] -= t);
           }
-          return this.emit("data", e), !this[T].length && !this[$2] && this.emit("drain"), e;
+          return this.emit("data", e), !this[T2].length && !this[$2] && this.emit("drain"), e;
         }
         end(t, e, s3) {
           return typeof t == "function" && (s3 = t, t = void 0), typeof e == "function" && (s3 = e, e = "utf8"), t !== void 0 && this.write(t, e), s3 && this.once("end", s3), this[$2] = true, this.writable = false, (this[x] || !this[ct2]) && this[q2](), this;
         }
         [nt2]() {
-          this[O2] || (!this[Z2] && !this[M2].length && (this[D] = true), this[ct2] = false, this[x] = true, this.emit("resume"), this[T].length ? this[Gt2]() : this[$2] ? this[q2]() : this.emit("drain"));
+          this[O2] || (!this[Z2] && !this[M2].length && (this[D] = true), this[ct2] = false, this[x] = true, this.emit("resume"), this[T2].length ? this[Gt2]() : this[$2] ? this[q2]() : this.emit("drain"));
         }
         resume() {
           return this[nt2]();
@@ -43510,16 +43510,16 @@ globstar while`, t, d, e, u2, m2), this.matchOne(t.slice(d), e.slice(u2), s3)) r
           return this[ct2];
         }
         [we2](t) {
-          this[k2] ? this[C2] += 1 : this[C2] += t.length, this[T].push(t);
+          this[k2] ? this[C2] += 1 : this[C2] += t.length, this[T2].push(t);
         }
         [zt2]() {
-          return this[k2] ? this[C2] -= 1 : this[C2] -= this[T][0].length, this[T].shift();
+          return this[k2] ? this[C2] -= 1 : this[C2] -= this[T2][0].length, this[T2].shift();
         }
         [Gt2](t = false) {
           do
             ;
-          while (this[ms2](this[zt2]()) && this[T].length);
-          !t && !this[T].length && !this[$2] && this.emit("drain");
+          while (this[ms2](this[zt2]()) && this[T2].length);
+          !t && !this[T2].length && !this[$2] && this.emit("drain");
         }
         [ms2](t) {
           return this.emit("data", t), this[x];
@@ -43563,7 +43563,7 @@ globstar while`, t, d, e, u2, m2), this.matchOne(t.slice(d), e.slice(u2), s3)) r
           return this[K2];
         }
         [q2]() {
-          !this[Bt2] && !this[K2] && !this[O2] && this[T].length === 0 && this[$2] && (this[Bt2] = true, this.emit("end"), this.emit("prefinish"), this.emit("finish"), this[It2] && this.emit("close"), this[Bt2] = false);
+          !this[Bt2] && !this[K2] && !this[O2] && this[T2].length === 0 && this[$2] && (this[Bt2] = true, this.emit("end"), this.emit("prefinish"), this.emit("finish"), this[It2] && this.emit("close"), this[Bt2] = false);
         }
         emit(t, ...e) {
           let s3 = e[0];
@@ -43663,7 +43663,7 @@ globstar while`, t, d, e, u2, m2), this.matchOne(t.slice(d), e.slice(u2), s3)) r
         }
         destroy(t) {
           if (this[O2]) return t ? this.emit("error", t) : this.emit(O2), this;
-          this[O2] = true, this[D] = true, this[T].length = 0, this[C2] = 0;
+          this[O2] = true, this[D] = true, this[T2].length = 0, this[C2] = 0;
           let e = this;
           return typeof e.close == "function" && !this[It2] && e.close(), t ? this.emit("error", t) : this.emit(O2), this;
         }
@@ -45140,9 +45140,9 @@ var require_glob = __commonJS({
   "node_modules/cacache/lib/util/glob.js"(exports, module) {
     "use strict";
     var { glob } = require_index_min2();
-    var path13 = __require("path");
-    var globify = /* @__PURE__ */ __name((pattern) => pattern.split(path13.win32.sep).join(path13.posix.sep), "globify");
-    module.exports = (path14, options) => glob(globify(path14), options);
+    var path16 = __require("path");
+    var globify = /* @__PURE__ */ __name((pattern) => pattern.split(path16.win32.sep).join(path16.posix.sep), "globify");
+    module.exports = (path17, options) => glob(globify(path17), options);
   }
 });
 
@@ -45175,7 +45175,7 @@ var require_rm2 = __commonJS({
     var glob = require_glob();
     var index = require_entry_index();
     var memo2 = require_memoization();
-    var path13 = __require("path");
+    var path16 = __require("path");
     var rmContent = require_rm();
     module.exports = entry;
     module.exports.entry = entry;
@@ -45193,7 +45193,7 @@ var require_rm2 = __commonJS({
     module.exports.all = all;
     async function all(cache2) {
       memo2.clearMemoized();
-      const paths = await glob(path13.join(cache2, "*(content-*|index-*)"), { silent: true, nosort: true });
+      const paths = await glob(path16.join(cache2, "*(content-*|index-*)"), { silent: true, nosort: true });
       return Promise.all(paths.map((p2) => rm(p2, { recursive: true, force: true })));
     }
     __name(all, "all");
@@ -45206,9 +45206,9 @@ var require_verify = __commonJS({
     "use strict";
     var {
       mkdir: mkdir3,
-      readFile: readFile7,
+      readFile: readFile11,
       rm,
-      stat: stat6,
+      stat: stat7,
       truncate,
       writeFile: writeFile3
     } = __require("fs/promises");
@@ -45216,7 +45216,7 @@ var require_verify = __commonJS({
     var fsm = require_lib10();
     var glob = require_glob();
     var index = require_entry_index();
-    var path13 = __require("path");
+    var path16 = __require("path");
     var ssri = require_lib8();
     var hasOwnProperty = /* @__PURE__ */ __name((obj, key) => Object.prototype.hasOwnProperty.call(obj, key), "hasOwnProperty");
     var verifyOpts = /* @__PURE__ */ __name((opts) => ({
@@ -45297,7 +45297,7 @@ var require_verify = __commonJS({
         indexStream.on("end", resolve).on("error", reject);
       });
       const contentDir = contentPath.contentDir(cache2);
-      const files = await glob(path13.join(contentDir, "**"), {
+      const files = await glob(path16.join(contentDir, "**"), {
         follow: false,
         nodir: true,
         nosort: true
@@ -45328,7 +45328,7 @@ var require_verify = __commonJS({
             }
           } else {
             stats.reclaimedCount++;
-            const s3 = await stat6(f2);
+            const s3 = await stat7(f2);
             await rm(f2, { recursive: true, force: true });
             stats.reclaimedSize += s3.size;
           }
@@ -45342,7 +45342,7 @@ var require_verify = __commonJS({
     async function verifyContent(filepath, sri) {
       const contentInfo = {};
       try {
-        const { size } = await stat6(filepath);
+        const { size } = await stat7(filepath);
         contentInfo.size = size;
         contentInfo.valid = true;
         await ssri.checkStream(new fsm.ReadStream(filepath), sri);
@@ -45402,7 +45402,7 @@ var require_verify = __commonJS({
       for (const entry of bucket) {
         const content = contentPath(cache2, entry.integrity);
         try {
-          await stat6(content);
+          await stat7(content);
           await index.insert(cache2, entry.key, entry.integrity, {
             metadata: entry.metadata,
             size: entry.size,
@@ -45422,18 +45422,18 @@ var require_verify = __commonJS({
     __name(rebuildBucket, "rebuildBucket");
     function cleanTmp(cache2, opts) {
       opts.log.silly("verify", "cleaning tmp directory");
-      return rm(path13.join(cache2, "tmp"), { recursive: true, force: true });
+      return rm(path16.join(cache2, "tmp"), { recursive: true, force: true });
     }
     __name(cleanTmp, "cleanTmp");
     async function writeVerifile(cache2, opts) {
-      const verifile = path13.join(cache2, "_lastverified");
+      const verifile = path16.join(cache2, "_lastverified");
       opts.log.silly("verify", "writing verifile to " + verifile);
       return writeFile3(verifile, `${Date.now()}`);
     }
     __name(writeVerifile, "writeVerifile");
     module.exports.lastRun = lastRun;
     async function lastRun(cache2) {
-      const data = await readFile7(path13.join(cache2, "_lastverified"), { encoding: "utf8" });
+      const data = await readFile11(path16.join(cache2, "_lastverified"), { encoding: "utf8" });
       return /* @__PURE__ */ new Date(+data);
     }
     __name(lastRun, "lastRun");
@@ -53817,8 +53817,8 @@ var require_json_stream = __commonJS({
       static get JSONStreamError() {
         return JSONStreamError;
       }
-      static parse(path13, map2) {
-        return new _JSONStream({ path: path13, map: map2 });
+      static parse(path16, map2) {
+        return new _JSONStream({ path: path16, map: map2 });
       }
     };
     module.exports = JSONStream;
@@ -54107,17 +54107,17 @@ var require_visit = __commonJS({
     visit3.BREAK = BREAK;
     visit3.SKIP = SKIP;
     visit3.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path13) {
-      const ctrl = callVisitor(key, node, visitor, path13);
+    function visit_(key, node, visitor, path16) {
+      const ctrl = callVisitor(key, node, visitor, path16);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path13, ctrl);
-        return visit_(key, ctrl, visitor, path13);
+        replaceNode(key, path16, ctrl);
+        return visit_(key, ctrl, visitor, path16);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path13 = Object.freeze(path13.concat(node));
+          path16 = Object.freeze(path16.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci2 = visit_(i, node.items[i], visitor, path13);
+            const ci2 = visit_(i, node.items[i], visitor, path16);
             if (typeof ci2 === "number")
               i = ci2 - 1;
             else if (ci2 === BREAK)
@@ -54128,13 +54128,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path13 = Object.freeze(path13.concat(node));
-          const ck = visit_("key", node.key, visitor, path13);
+          path16 = Object.freeze(path16.concat(node));
+          const ck = visit_("key", node.key, visitor, path16);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path13);
+          const cv = visit_("value", node.value, visitor, path16);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -54157,17 +54157,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path13) {
-      const ctrl = await callVisitor(key, node, visitor, path13);
+    async function visitAsync_(key, node, visitor, path16) {
+      const ctrl = await callVisitor(key, node, visitor, path16);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path13, ctrl);
-        return visitAsync_(key, ctrl, visitor, path13);
+        replaceNode(key, path16, ctrl);
+        return visitAsync_(key, ctrl, visitor, path16);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path13 = Object.freeze(path13.concat(node));
+          path16 = Object.freeze(path16.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci2 = await visitAsync_(i, node.items[i], visitor, path13);
+            const ci2 = await visitAsync_(i, node.items[i], visitor, path16);
             if (typeof ci2 === "number")
               i = ci2 - 1;
             else if (ci2 === BREAK)
@@ -54178,13 +54178,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path13 = Object.freeze(path13.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path13);
+          path16 = Object.freeze(path16.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path16);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path13);
+          const cv = await visitAsync_("value", node.value, visitor, path16);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -54213,24 +54213,24 @@ var require_visit = __commonJS({
       return visitor;
     }
     __name(initVisitor, "initVisitor");
-    function callVisitor(key, node, visitor, path13) {
+    function callVisitor(key, node, visitor, path16) {
       if (typeof visitor === "function")
-        return visitor(key, node, path13);
+        return visitor(key, node, path16);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path13);
+        return visitor.Map?.(key, node, path16);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path13);
+        return visitor.Seq?.(key, node, path16);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path13);
+        return visitor.Pair?.(key, node, path16);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path13);
+        return visitor.Scalar?.(key, node, path16);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path13);
+        return visitor.Alias?.(key, node, path16);
       return void 0;
     }
     __name(callVisitor, "callVisitor");
-    function replaceNode(key, path13, node) {
-      const parent = path13[path13.length - 1];
+    function replaceNode(key, path16, node) {
+      const parent = path16[path16.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -54864,10 +54864,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node2 = require_Node();
-    function collectionFromPath(schema2, path13, value) {
+    function collectionFromPath(schema2, path16, value) {
       let v2 = value;
-      for (let i = path13.length - 1; i >= 0; --i) {
-        const k2 = path13[i];
+      for (let i = path16.length - 1; i >= 0; --i) {
+        const k2 = path16[i];
         if (typeof k2 === "number" && Number.isInteger(k2) && k2 >= 0) {
           const a = [];
           a[k2] = v2;
@@ -54887,7 +54887,7 @@ var require_Collection = __commonJS({
       });
     }
     __name(collectionFromPath, "collectionFromPath");
-    var isEmptyPath = /* @__PURE__ */ __name((path13) => path13 == null || typeof path13 === "object" && !!path13[Symbol.iterator]().next().done, "isEmptyPath");
+    var isEmptyPath = /* @__PURE__ */ __name((path16) => path16 == null || typeof path16 === "object" && !!path16[Symbol.iterator]().next().done, "isEmptyPath");
     var Collection = class extends Node2.NodeBase {
       static {
         __name(this, "Collection");
@@ -54920,11 +54920,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path13, value) {
-        if (isEmptyPath(path13))
+      addIn(path16, value) {
+        if (isEmptyPath(path16))
           this.add(value);
         else {
-          const [key, ...rest] = path13;
+          const [key, ...rest] = path16;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -54938,8 +54938,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path13) {
-        const [key, ...rest] = path13;
+      deleteIn(path16) {
+        const [key, ...rest] = path16;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -54953,8 +54953,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path13, keepScalar) {
-        const [key, ...rest] = path13;
+      getIn(path16, keepScalar) {
+        const [key, ...rest] = path16;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -54972,8 +54972,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path13) {
-        const [key, ...rest] = path13;
+      hasIn(path16) {
+        const [key, ...rest] = path16;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -54983,8 +54983,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path13, value) {
-        const [key, ...rest] = path13;
+      setIn(path16, value) {
+        const [key, ...rest] = path16;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -57561,9 +57561,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path13, value) {
+      addIn(path16, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path13, value);
+          this.contents.addIn(path16, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -57638,14 +57638,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path13) {
-        if (Collection.isEmptyPath(path13)) {
+      deleteIn(path16) {
+        if (Collection.isEmptyPath(path16)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path13) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path16) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -57660,10 +57660,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path13, keepScalar) {
-        if (Collection.isEmptyPath(path13))
+      getIn(path16, keepScalar) {
+        if (Collection.isEmptyPath(path16))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path13, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path16, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -57674,10 +57674,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path13) {
-        if (Collection.isEmptyPath(path13))
+      hasIn(path16) {
+        if (Collection.isEmptyPath(path16))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path13) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path16) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -57694,13 +57694,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path13, value) {
-        if (Collection.isEmptyPath(path13)) {
+      setIn(path16, value) {
+        if (Collection.isEmptyPath(path16)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path13), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path16), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path13, value);
+          this.contents.setIn(path16, value);
         }
       }
       /**
@@ -59713,9 +59713,9 @@ var require_cst_visit = __commonJS({
     visit3.BREAK = BREAK;
     visit3.SKIP = SKIP;
     visit3.REMOVE = REMOVE;
-    visit3.itemAtPath = (cst, path13) => {
+    visit3.itemAtPath = (cst, path16) => {
       let item = cst;
-      for (const [field, index] of path13) {
+      for (const [field, index] of path16) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -59724,23 +59724,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit3.parentCollection = (cst, path13) => {
-      const parent = visit3.itemAtPath(cst, path13.slice(0, -1));
-      const field = path13[path13.length - 1][0];
+    visit3.parentCollection = (cst, path16) => {
+      const parent = visit3.itemAtPath(cst, path16.slice(0, -1));
+      const field = path16[path16.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path13, item, visitor) {
-      let ctrl = visitor(item, path13);
+    function _visit(path16, item, visitor) {
+      let ctrl = visitor(item, path16);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci2 = _visit(Object.freeze(path13.concat([[field, i]])), token.items[i], visitor);
+            const ci2 = _visit(Object.freeze(path16.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci2 === "number")
               i = ci2 - 1;
             else if (ci2 === BREAK)
@@ -59751,10 +59751,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path13);
+            ctrl = ctrl(item, path16);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path13) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path16) : ctrl;
     }
     __name(_visit, "_visit");
     exports.visit = visit3;
@@ -65030,8 +65030,8 @@ var require_utils4 = __commonJS({
       return ind;
     }
     __name(findToken, "findToken");
-    function removeDotSegments(path13) {
-      let input = path13;
+    function removeDotSegments(path16) {
+      let input = path16;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -65106,11 +65106,11 @@ var require_utils4 = __commonJS({
       return output.join("");
     }
     __name(removeDotSegments, "removeDotSegments");
-    function removeDotSegmentsRelative(path13) {
-      if (path13 === "" || path13[0] === "/") {
-        return removeDotSegments(path13);
+    function removeDotSegmentsRelative(path16) {
+      if (path16 === "" || path16[0] === "/") {
+        return removeDotSegments(path16);
       }
-      const segments = path13.split("/");
+      const segments = path16.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -65491,8 +65491,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path13 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path13 && path13 !== "/" ? path13 : void 0;
+        const path16 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path16 && path16 !== "/" ? path16 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -69195,19 +69195,20 @@ var require_package5 = __commonJS({
         build: "tsc -p tsconfig.build.json",
         bundle: "node scripts/bundle.mjs",
         typecheck: "tsc -p tsconfig.json --noEmit",
-        lint: "eslint . --max-warnings 0",
+        lint: "eslint . --max-warnings 0 && prettier --check .",
         format: "prettier --write .",
         "format:check": "prettier --check .",
-        test: "npm run build && npm run typecheck && npm run lint && vitest run",
+        test: "npm run build && npm run typecheck && npm run lint && npm run docs:rules -- --check && vitest run",
         "test:unit": "vitest run",
         bench: "npm run build && node scripts/bench.mjs",
-        demo: "npm run build && node bin/chainproof.js scan fixtures/demo-project --fail-on none",
+        demo: "npm run build && node bin/chainproof.js scan fixtures/demo-project --offline --fail-on none",
         "docs:rules": "node scripts/gen-rules-doc.mjs"
       },
       overrides: {
         "verdaccio-audit": {
           "node-fetch": "2.7.0"
-        }
+        },
+        rollup: "4.67.4"
       },
       dependencies: {
         "@sigstore/bundle": "5.0.1",
@@ -69255,12 +69256,12 @@ var require_package5 = __commonJS({
 });
 
 // src/action/run.ts
-import { appendFile as appendFile2, stat as stat5 } from "node:fs/promises";
+import { appendFile as appendFile2, stat as stat6 } from "node:fs/promises";
 import { availableParallelism as availableParallelism3, homedir } from "node:os";
-import path12 from "node:path";
+import path15 from "node:path";
 
 // src/app/scan.ts
-import path7 from "node:path";
+import path10 from "node:path";
 
 // node_modules/yocto-queue/index.js
 var Node = class {
@@ -69679,7 +69680,160 @@ var DEPS_RULES = defineRules([
 ]);
 
 // src/core/rules/inspect-formats.ts
-var INSPECT_FORMATS_RULES = defineRules([]);
+var MODELS = ["security", "models"];
+var CODE = [...MODELS, "code-execution"];
+var INSPECT_FORMATS_RULES = defineRules([
+  {
+    id: "CPI050",
+    name: "ModelParseFailure",
+    short: "A model file could not be parsed, so it is not known to be safe.",
+    full: "The file is truncated, malformed or not what its name or magic bytes say. chainproof stopped reading at the offset in the evidence; whatever lies past it was not checked. Loaders differ in how they treat malformed input, which makes malformed files a known way to slip content past scanners.",
+    help: "Re-download or re-export the model with the library that made it. If you did not make it, treat it as hostile until it parses.",
+    level: "warning",
+    severity: "6.0",
+    tags: MODELS
+  },
+  {
+    id: "CPI051",
+    name: "ModelAnalysisLimit",
+    short: "A model header claims more than the analysis limits (a huge count, string or header).",
+    full: "chainproof checks every count and length read from a model file against the file size and a hard cap before using it. This file went past a cap, so the rest of it was not analysed. Legitimate models do not come near these caps; hostile ones use huge counts to exhaust loaders and scanners.",
+    help: "Do not load the file until you know why its header is this large; re-export it from a trusted source.",
+    level: "warning",
+    severity: "6.0",
+    tags: [...MODELS, "resource-exhaustion"]
+  },
+  {
+    id: "CPI052",
+    name: "SafetensorsHeaderInvalid",
+    short: "A safetensors header is not valid: bad JSON, unknown dtype, bad shape, or non-string metadata.",
+    full: "The safetensors header must be a JSON object mapping tensor names to {dtype, shape, data_offsets}, plus an optional `__metadata__` object of strings. This header breaks that contract; the reference loader rejects it and other readers may interpret it differently.",
+    help: "Re-save the tensors with the `safetensors` library (`save_file`). Do not hand-edit headers.",
+    level: "warning",
+    severity: "5.0",
+    tags: MODELS
+  },
+  {
+    id: "CPI053",
+    name: "SafetensorsLayoutInvalid",
+    short: "safetensors byte ranges are out of bounds, overlap, leave gaps or disagree with shape and dtype.",
+    full: "Each tensor occupies `data_offsets` in the data section; the ranges must match shape × dtype size, lie inside the file, not overlap and cover the data section exactly. Overlapping or hidden bytes let one file mean different things to different readers (polyglots, smuggled payloads).",
+    help: "Re-save the tensors with the `safetensors` library. Treat a file with hidden or overlapping data as hostile.",
+    level: "warning",
+    severity: "5.5",
+    tags: MODELS
+  },
+  {
+    id: "CPI055",
+    name: "GgufChatTemplateInjection",
+    short: "A GGUF chat template contains a Jinja server-side template injection payload.",
+    full: "Runtimes such as llama-cpp-python render `tokenizer.chat_template` with Jinja2. This template reaches Python internals (dunder attributes, the `attr` filter, escaped or concatenated dunder names, `lipsum`/`cycler`/`joiner` globals, os/subprocess/eval references) — the shape of CVE-2024-34359, which runs code when the model is loaded and a chat is formatted.",
+    help: "Do not load this model in a runtime that renders its chat template. Replace the template with a known-good one (for example from the base model card) or obtain the model from a trusted source.",
+    level: "error",
+    severity: "9.6",
+    tags: [...CODE, "gguf", "template-injection"]
+  },
+  {
+    id: "CPI056",
+    name: "GgufLayoutInvalid",
+    short: "GGUF metadata or tensor infos are invalid: duplicate keys, bad types, misaligned or out-of-file tensors.",
+    full: "GGUF tensors must have a known type, at most four positive dimensions, an offset aligned to `general.alignment` and data inside the file without overlapping another tensor; keys and tensor names must be unique. llama.cpp rejects such files, and readers that do not may read attacker-chosen memory ranges.",
+    help: "Re-convert the model with llama.cpp’s `convert_hf_to_gguf.py` or obtain it from a trusted source.",
+    level: "warning",
+    severity: "5.5",
+    tags: [...MODELS, "gguf"]
+  },
+  {
+    id: "CPI060",
+    name: "KerasLambdaLayer",
+    short: "A Keras model holds a Lambda layer or serialized Python bytecode that runs when it is loaded.",
+    full: "Keras serializes a Lambda layer (and lambda activations or output shapes) as marshalled Python bytecode. Loading the model unmarshals and runs that bytecode — for legacy .h5 files even in Keras 3 safe mode (CVE-2025-9905). The code can do anything the process can.",
+    help: "Do not load this model. If it is yours, replace the Lambda layer with a registered custom layer class, and load with `safe_mode=True`.",
+    level: "error",
+    severity: "9.3",
+    tags: [...CODE, "keras"]
+  },
+  {
+    id: "CPI061",
+    name: "KerasDangerousReference",
+    short: "A Keras config references a function that reaches files, the network, processes or code loading.",
+    full: "Keras deserialization imports `module` and looks up `class_name` (or, for functions, the name in `config`). Pointing it at callables such as `keras.utils.get_file`, `os.system`, `builtins.eval` or a nested `load_model` turns loading the model into downloads, file writes or code execution, bypassing safe mode (CVE-2025-1550, CVE-2025-8747).",
+    help: "Do not load this model. A legitimate model config only references Keras layers, initializers, regularizers, constraints, activations, losses, metrics and optimizers, or your own registered classes.",
+    level: "error",
+    severity: "9.0",
+    tags: [...CODE, "keras"]
+  },
+  {
+    id: "CPI062",
+    name: "KerasExternalModule",
+    short: "A Keras config references a module outside Keras.",
+    full: "The config names a module outside Keras. Loading imports that module (running its top-level code) and calls the referenced class or function. This is how custom layers work, but it also means the model depends on code that is not in the file.",
+    help: "Check that the module is your own code or a library you trust, and that the referenced name is a layer or function you expect. Otherwise do not load the model.",
+    level: "warning",
+    severity: "6.5",
+    tags: [...MODELS, "keras"]
+  },
+  {
+    id: "CPI063",
+    name: "KerasSafeModeBypass",
+    short: "A Keras config turns off safe mode or loads another model with safe mode disabled.",
+    full: "The config calls `enable_unsafe_deserialization` or passes `safe_mode: false`, so Lambda layers and arbitrary functions in this or a nested model are loaded without Keras’s safe-mode checks (CVE-2025-9906).",
+    help: "Do not load this model. No legitimate saved model needs to change safe mode while it is being loaded.",
+    level: "error",
+    severity: "9.0",
+    tags: [...CODE, "keras"]
+  },
+  {
+    id: "CPI065",
+    name: "OnnxExternalDataEscape",
+    short: "An ONNX tensor loads external data from an absolute path or outside the model folder.",
+    full: "ONNX tensors can keep their bytes in external files named by `location`. A location that is absolute or climbs out of the model folder makes the runtime read arbitrary files on the machine that loads the model (CVE-2024-27318, CVE-2024-5187), for example leaking secrets into model outputs.",
+    help: "Do not load this model. Legitimate external data sits next to the model and is named by a relative path without `..`.",
+    level: "error",
+    severity: "8.1",
+    tags: [...MODELS, "onnx", "path-traversal"]
+  },
+  {
+    id: "CPI066",
+    name: "OnnxCustomOperatorDomain",
+    short: "An ONNX model uses operators from a custom domain that need a separate operator library.",
+    full: "Nodes in domains other than the standard ONNX and ONNX Runtime ones run only when the loading application registers a custom operator library (native code) for them. The model file cannot bring that code itself, but it ties the model to code that must be vetted separately.",
+    help: "Make sure the custom operator library the model needs comes from a trusted source; otherwise re-export the model with standard operators.",
+    level: "note",
+    severity: "3.0",
+    tags: [...MODELS, "onnx"]
+  },
+  {
+    id: "CPI070",
+    name: "SavedModelDangerousOp",
+    short: "A TensorFlow SavedModel graph holds an op that runs Python or touches files or the network.",
+    full: "Ops such as PyFunc/EagerPyFunc call back into Python, and ReadFile, WriteFile, MatchingFiles, ImmutableConst, dataset and summary writers read or write arbitrary paths when a signature or function of the model runs. Normal checkpoint ops (SaveV2, RestoreV2, MergeV2Checkpoints) are not reported.",
+    help: "Do not serve this model until you know why it reads or writes files or calls Python. Re-export it from a trusted training pipeline.",
+    level: "error",
+    severity: "8.5",
+    tags: [...CODE, "tensorflow"]
+  },
+  {
+    id: "CPI075",
+    name: "TfliteCustomOp",
+    short: "A TFLite model uses custom operators that the application must provide.",
+    full: "Custom operators run only if the application registers an implementation (native code). The model file cannot bring that code, but the model depends on it.",
+    help: "Make sure every custom operator the model needs comes from a trusted library.",
+    level: "note",
+    severity: "2.0",
+    tags: [...MODELS, "tflite"]
+  },
+  {
+    id: "CPI076",
+    name: "TfjsWeightsPathEscape",
+    short: "A TensorFlow.js weights manifest names a weight file that is absolute, remote or outside the model folder.",
+    full: "TensorFlow.js fetches every path in `weightsManifest[].paths` relative to the manifest. An absolute path, a URL or a `..` path makes the loader read files or fetch URLs the model author chose, outside the folder that was reviewed and hashed.",
+    help: "Keep weight shards next to the manifest and name them by plain relative paths.",
+    level: "error",
+    severity: "7.5",
+    tags: [...MODELS, "tfjs", "path-traversal"]
+  }
+]);
 
 // src/core/rules/inspect-pickle.ts
 var PICKLE = ["security", "models", "pickle"];
@@ -70380,7 +70534,10 @@ async function runPipeline(stages, start, ctx, today = (/* @__PURE__ */ new Date
       if (err instanceof ChainproofError) throw err;
       complete = false;
       ctx.logger.warn(`stage ${stage.name} failed: ${errorMessage(err)}`);
-      notifications.push({ level: "error", message: `The ${stage.name} stage failed and its checks did not run: ${errorMessage(err)}` });
+      notifications.push({
+        level: "error",
+        message: `The ${stage.name} stage failed and its checks did not run: ${errorMessage(err)}`
+      });
       findings.push({
         ruleId: "CPX003",
         message: `The ${stage.name} stage failed (${errorMessage(err)}); its checks did not run, so nothing it covers is verified.`,
@@ -70909,7 +71066,13 @@ async function walkTree(root, opts) {
       entries = await readdir(absDir, { withFileTypes: true });
     } catch (err) {
       const rel = relDir || ".";
-      skip(rel, "unreadable", errorMessage(err), "CPX001", `Directory ${rel} could not be read (${codeOf(err)}); nothing inside it was checked. Make it readable or exclude it.`);
+      skip(
+        rel,
+        "unreadable",
+        errorMessage(err),
+        "CPX001",
+        `Directory ${rel} could not be read (${codeOf(err)}); nothing inside it was checked. Make it readable or exclude it.`
+      );
       return;
     }
     entries.sort((a, b2) => a.name < b2.name ? -1 : a.name > b2.name ? 1 : 0);
@@ -70922,11 +71085,23 @@ async function walkTree(root, opts) {
       if (entry.isSymbolicLink()) {
         const target2 = await resolveInside(abs, realRoot);
         if (target2.kind === "outside") {
-          skip(rel, "symlink-outside-root", target2.detail, "CPX002", `Symbolic link ${rel} points outside the scan root and was not followed. A build that follows it loads a file review never saw; replace the link with the file or scan the target separately.`);
+          skip(
+            rel,
+            "symlink-outside-root",
+            target2.detail,
+            "CPX002",
+            `Symbolic link ${rel} points outside the scan root and was not followed. A build that follows it loads a file review never saw; replace the link with the file or scan the target separately.`
+          );
           continue;
         }
         if (target2.kind === "broken") {
-          skip(rel, "symlink-broken", target2.detail, "CPX001", `Symbolic link ${rel} could not be resolved (${target2.detail}); it was not checked.`);
+          skip(
+            rel,
+            "symlink-broken",
+            target2.detail,
+            "CPX001",
+            `Symbolic link ${rel} could not be resolved (${target2.detail}); it was not checked.`
+          );
           continue;
         }
         isDir = target2.isDir;
@@ -70938,7 +71113,14 @@ async function walkTree(root, opts) {
       } else if (isFile) {
         if (include && !include(rel)) continue;
         const file = await describeFile(abs, rel);
-        if ("reason" in file) skip(rel, "unreadable", file.detail, "CPX001", `File ${rel} could not be read (${file.detail}); it was not checked. Make it readable or exclude it.`);
+        if ("reason" in file)
+          skip(
+            rel,
+            "unreadable",
+            file.detail,
+            "CPX001",
+            `File ${rel} could not be read (${file.detail}); it was not checked. Make it readable or exclude it.`
+          );
         else out.files.push(file);
       } else if (!(include && !include(rel))) {
         out.skipped.push({ path: rel, reason: "special-file", detail: "not a regular file" });
@@ -70958,7 +71140,8 @@ async function resolveInside(abs, realRoot) {
     return { kind: "broken", detail: codeOf(err) };
   }
   const relToRoot = path.relative(realRoot, target2);
-  if (relToRoot.startsWith("..") || path.isAbsolute(relToRoot)) return { kind: "outside", detail: "target outside root" };
+  if (relToRoot.startsWith("..") || path.isAbsolute(relToRoot))
+    return { kind: "outside", detail: "target outside root" };
   const st2 = await stat(target2);
   return { kind: "inside", isDir: st2.isDirectory(), isFile: st2.isFile() };
 }
@@ -71242,8 +71425,8 @@ __name(expandEnv, "expandEnv");
 function nerfDart(url) {
   try {
     const u2 = new URL(url);
-    const path13 = u2.pathname.endsWith("/") ? u2.pathname : u2.pathname.slice(0, u2.pathname.lastIndexOf("/") + 1);
-    return `//${u2.host}${path13}`;
+    const path16 = u2.pathname.endsWith("/") ? u2.pathname : u2.pathname.slice(0, u2.pathname.lastIndexOf("/") + 1);
+    return `//${u2.host}${path16}`;
   } catch {
     return withSlash(url.replace(/^[a-z]+:/i, ""));
   }
@@ -71291,8 +71474,8 @@ __name(toCheckPolicy, "toCheckPolicy");
 function normalizePrefix(url) {
   try {
     const u2 = new URL(url);
-    const path13 = u2.pathname.endsWith("/") ? u2.pathname : `${u2.pathname}/`;
-    return `${u2.protocol}//${u2.host}${path13}`.toLowerCase();
+    const path16 = u2.pathname.endsWith("/") ? u2.pathname : `${u2.pathname}/`;
+    return `${u2.protocol}//${u2.host}${path16}`.toLowerCase();
   } catch {
     return url.endsWith("/") ? url : `${url}/`;
   }
@@ -72702,17 +72885,17 @@ __name(printParseErrorCode, "printParseErrorCode");
 // src/deps/lines.ts
 function jsonPropertyLines(text, select) {
   const lines = /* @__PURE__ */ new Map();
-  const path13 = [];
+  const path16 = [];
   const kinds = [];
   const lastKey = [];
   const enter = /* @__PURE__ */ __name((kind) => {
     const depth = kinds.length;
-    if (depth > 0) path13.push(kinds[depth - 1] === "o" ? lastKey[depth - 1] ?? "" : 0);
+    if (depth > 0) path16.push(kinds[depth - 1] === "o" ? lastKey[depth - 1] ?? "" : 0);
     kinds.push(kind);
   }, "enter");
   const leave = /* @__PURE__ */ __name(() => {
     kinds.pop();
-    if (kinds.length > 0) path13.pop();
+    if (kinds.length > 0) path16.pop();
   }, "leave");
   visit2(text, {
     onObjectBegin: /* @__PURE__ */ __name(() => enter("o"), "onObjectBegin"),
@@ -72721,7 +72904,7 @@ function jsonPropertyLines(text, select) {
     onArrayEnd: leave,
     onObjectProperty(property, _offset, _length, startLine) {
       lastKey[kinds.length - 1] = property;
-      const key = select(path13, property);
+      const key = select(path16, property);
       if (key !== void 0 && !lines.has(key)) lines.set(key, startLine + 1);
     }
   });
@@ -72805,7 +72988,7 @@ function parseNpmPackages(file, data, text) {
   if (!isRecord(pk)) throw new LockfileError("LOCKFILE_SHAPE", file, '"packages" is not an object');
   const lines = jsonPropertyLines(
     text,
-    (path13, prop) => path13.length === 1 && path13[0] === "packages" ? prop : void 0
+    (path16, prop) => path16.length === 1 && path16[0] === "packages" ? prop : void 0
   );
   const root = isRecord(pk[""]) ? pk[""] : {};
   const wsGlobs = workspaceGlobs(root.workspaces);
@@ -72874,12 +73057,12 @@ __name(workspaceGlobs, "workspaceGlobs");
 
 // src/deps/parsers/npm-v1.ts
 function parseNpmV1(data, text, manifest) {
-  const lines = jsonPropertyLines(text, (path13, prop) => {
-    if (path13.length % 2 === 0) return void 0;
+  const lines = jsonPropertyLines(text, (path16, prop) => {
+    if (path16.length % 2 === 0) return void 0;
     let key = "";
-    for (let i = 0; i < path13.length; i += 2) {
-      if (path13[i] !== "dependencies") return void 0;
-      if (i + 1 < path13.length) key += `node_modules/${String(path13[i + 1])}/`;
+    for (let i = 0; i < path16.length; i += 2) {
+      if (path16[i] !== "dependencies") return void 0;
+      if (i + 1 < path16.length) key += `node_modules/${String(path16[i + 1])}/`;
     }
     return `${key}node_modules/${prop}`;
   });
@@ -72965,10 +73148,10 @@ function requireCommon() {
     return typeof subject === "undefined" || subject === null;
   }
   __name(isNothing, "isNothing");
-  function isObject3(subject) {
+  function isObject8(subject) {
     return typeof subject === "object" && subject !== null;
   }
-  __name(isObject3, "isObject");
+  __name(isObject8, "isObject");
   function toArray(sequence) {
     if (Array.isArray(sequence)) return sequence;
     else if (isNothing(sequence)) return [];
@@ -72999,7 +73182,7 @@ function requireCommon() {
   }
   __name(isNegativeZero, "isNegativeZero");
   common.isNothing = isNothing;
-  common.isObject = isObject3;
+  common.isObject = isObject8;
   common.toArray = toArray;
   common.repeat = repeat;
   common.isNegativeZero = isNegativeZero;
@@ -76247,7 +76430,7 @@ function parsePnpm(file, text) {
   const recorded = /* @__PURE__ */ new Map();
   for (const [rawPath, imp] of Object.entries(importerData)) {
     if (!isRecord(imp)) continue;
-    const path13 = rawPath === "." ? "" : rawPath.replace(/^\.\//, "");
+    const path16 = rawPath === "." ? "" : rawPath.replace(/^\.\//, "");
     const declared = {};
     const refs = /* @__PURE__ */ new Map();
     const specifiers = isRecord(imp.specifiers) ? imp.specifiers : {};
@@ -76263,8 +76446,8 @@ function parsePnpm(file, text) {
         edges.push({ name, spec: spec2 ?? ref, kind, target: lookup(name, ref) });
       }
     }
-    recorded.set(path13, refs);
-    importers.push({ path: path13, declared, edges });
+    recorded.set(path16, refs);
+    importers.push({ path: path16, declared, edges });
   }
   return {
     kind: "pnpm",
@@ -76539,7 +76722,7 @@ function parseYarnClassic(file, text, manifests) {
 __name(parseYarnClassic, "parseYarnClassic");
 function importersFrom(manifests, byDescriptor, nodes) {
   if (manifests && Object.keys(manifests).length > 0) {
-    return Object.entries(manifests).map(([path13, m2]) => {
+    return Object.entries(manifests).map(([path16, m2]) => {
       const declared = {};
       const edges2 = [];
       for (const [field, kind] of DEP_FIELDS) {
@@ -76548,7 +76731,7 @@ function importersFrom(manifests, byDescriptor, nodes) {
           edges2.push({ name, spec: spec2, kind, target: byDescriptor.get(`${name}@${spec2}`) });
         }
       }
-      return { path: path13, declared, edges: edges2 };
+      return { path: path16, declared, edges: edges2 };
     });
   }
   const required = /* @__PURE__ */ new Set();
@@ -76633,12 +76816,12 @@ function parseJson(file, text) {
 __name(parseJson, "parseJson");
 
 // src/deps/index.ts
-function parseLockfileDetailed(path13, text, options = {}) {
-  const base = path13.slice(path13.lastIndexOf("/") + 1).toLowerCase();
+function parseLockfileDetailed(path16, text, options = {}) {
+  const base = path16.slice(path16.lastIndexOf("/") + 1).toLowerCase();
   const body = text.charCodeAt(0) === 65279 ? text.slice(1) : text;
   const parser = LOCKFILE_PARSERS.find((p2) => p2.matches(base, body));
-  if (!parser) throw new LockfileError("LOCKFILE_UNSUPPORTED", path13, `no lockfile parser for ${base}`);
-  return parser.parse(path13, body, options);
+  if (!parser) throw new LockfileError("LOCKFILE_UNSUPPORTED", path16, `no lockfile parser for ${base}`);
+  return parser.parse(path16, body, options);
 }
 __name(parseLockfileDetailed, "parseLockfileDetailed");
 
@@ -76656,8 +76839,8 @@ async function readBounded(file, max) {
   return buf.toString("utf8");
 }
 __name(readBounded, "readBounded");
-function dirOf(path13) {
-  const d = posix.dirname(path13);
+function dirOf(path16) {
+  const d = posix.dirname(path16);
   return d === "." ? "" : d;
 }
 __name(dirOf, "dirOf");
@@ -76683,7 +76866,7 @@ function toLoadedManifest(importer, file, text) {
   const fields = /* @__PURE__ */ new Set(["dependencies", "devDependencies", "optionalDependencies", "peerDependencies"]);
   const lines = jsonPropertyLines(
     text,
-    (path13, prop) => path13.length === 1 && fields.has(String(path13[0])) ? `${String(path13[0])}\0${prop}` : void 0
+    (path16, prop) => path16.length === 1 && fields.has(String(path16[0])) ? `${String(path16[0])}\0${prop}` : void 0
   );
   return { importer, file, data, lines };
 }
@@ -76692,8 +76875,8 @@ function workspaceDirs(dir, globs, manifests) {
   if (globs.length === 0) return [];
   const isMatch = (0, import_picomatch5.default)([...globs]);
   const out = [];
-  for (const path13 of manifests.keys()) {
-    const d = dirOf(path13);
+  for (const path16 of manifests.keys()) {
+    const d = dirOf(path16);
     const rel = dir === "" ? d : d.startsWith(`${dir}/`) ? d.slice(dir.length + 1) : void 0;
     if (rel !== void 0 && rel !== "" && !rel.split("/").includes("node_modules") && isMatch(rel)) out.push(rel);
   }
@@ -76743,17 +76926,17 @@ async function scanLockfile(file, byPath, manifestFiles, ctx) {
   const manifests = /* @__PURE__ */ new Map();
   const loadManifest = /* @__PURE__ */ __name(async (importer) => {
     if (manifests.has(importer)) return;
-    const path13 = joinRel(joinRel(dir, importer), "package.json");
-    const mf = manifestFiles.get(path13);
+    const path16 = joinRel(joinRel(dir, importer), "package.json");
+    const mf = manifestFiles.get(path16);
     if (!mf) return;
     const mtext = await readBounded(mf, MAX_MANIFEST_BYTES).catch(() => void 0);
-    const loaded = mtext !== void 0 ? toLoadedManifest(importer, path13, mtext) : void 0;
+    const loaded = mtext !== void 0 ? toLoadedManifest(importer, path16, mtext) : void 0;
     if (loaded) manifests.set(importer, loaded);
     else
       notifications.push({
         level: "warning",
-        message: `${path13} could not be read as JSON; lockfile sync not checked for it`,
-        path: path13
+        message: `${path16} could not be read as JSON; lockfile sync not checked for it`,
+        path: path16
       });
   }, "loadManifest");
   await loadManifest("");
@@ -77390,30 +77573,30 @@ function runPickle(src, opts = {}) {
       looseOk = false;
     }
   }, "checkLoose");
-  const fail3 = /* @__PURE__ */ __name((message) => {
+  const fail4 = /* @__PURE__ */ __name((message) => {
     throw new Stop("malformed", message);
   }, "fail");
-  const pop = /* @__PURE__ */ __name(() => stack.pop() ?? fail3(`stack underflow at ${opName(op)}`), "pop");
-  const top = /* @__PURE__ */ __name(() => stack[stack.length - 1] ?? fail3(`stack underflow at ${opName(op)}`), "top");
+  const pop = /* @__PURE__ */ __name(() => stack.pop() ?? fail4(`stack underflow at ${opName(op)}`), "pop");
+  const top = /* @__PURE__ */ __name(() => stack[stack.length - 1] ?? fail4(`stack underflow at ${opName(op)}`), "top");
   const push2 = /* @__PURE__ */ __name((v2) => {
     if (stack.length >= budget.maxStack) throw new Stop("budget", `stack exceeded ${budget.maxStack} items`);
     stack.push(v2);
   }, "push");
   const popMark = /* @__PURE__ */ __name(() => {
     const m2 = marks.pop();
-    if (m2 === void 0) fail3(`${opName(op)} without a MARK`);
+    if (m2 === void 0) fail4(`${opName(op)} without a MARK`);
     return stack.splice(m2);
   }, "popMark");
   const readLine = /* @__PURE__ */ __name(() => {
     const l = src.line(budget.maxLine);
     if (l === void 0) {
       if (src.remaining > budget.maxLine) throw new Stop("budget", `text argument longer than ${budget.maxLine} bytes`);
-      return fail3("pickle data was truncated (no newline)");
+      return fail4("pickle data was truncated (no newline)");
     }
     return l;
   }, "readLine");
   const readText = /* @__PURE__ */ __name((n) => {
-    if (n > src.remaining) fail3(`pickle data was truncated (string of ${n} bytes)`);
+    if (n > src.remaining) fail4(`pickle data was truncated (string of ${n} bytes)`);
     if (n > KEEP_STRING) {
       src.skip(n);
       return { k: "str", s: void 0, len: n };
@@ -77421,7 +77604,7 @@ function runPickle(src, opts = {}) {
     return { k: "str", s: src.text(n), len: n };
   }, "readText");
   const readBytes = /* @__PURE__ */ __name((n, mutable = false) => {
-    if (n > src.remaining) fail3(`pickle data was truncated (bytes of ${n})`);
+    if (n > src.remaining) fail4(`pickle data was truncated (bytes of ${n})`);
     src.skip(n);
     return { k: "bytes", len: n, mutable };
   }, "readBytes");
@@ -77488,16 +77671,16 @@ function runPickle(src, opts = {}) {
     } else if (target2.k === "global" || target2.k === "obj") {
       recordCall(kind, target2);
     } else {
-      fail3(`${opName(op)} on ${describe(target2)}`);
+      fail4(`${opName(op)} on ${describe(target2)}`);
     }
   }, "appendTo");
   const setItems = /* @__PURE__ */ __name((target2, kv, kind) => {
-    if (kv.length % 2 !== 0) fail3(`odd number of items for ${opName(op)}`);
+    if (kv.length % 2 !== 0) fail4(`odd number of items for ${opName(op)}`);
     if (target2.k === "dict") {
       for (let i = 0; i < kv.length; i += 2) {
         const key = kv[i];
         const val = kv[i + 1];
-        if (isUnhashable(key)) fail3(`unhashable dict key ${describe(key)}`);
+        if (isUnhashable(key)) fail4(`unhashable dict key ${describe(key)}`);
         if (target2.entries.length < KEEP_ITEMS) target2.entries.push([key, val]);
         addExpanded(target2, key);
         addExpanded(target2, val);
@@ -77507,13 +77690,13 @@ function runPickle(src, opts = {}) {
     } else if (target2.k === "global" || target2.k === "obj") {
       recordCall(kind, target2);
     } else {
-      fail3(`${opName(op)} on ${describe(target2)}`);
+      fail4(`${opName(op)} on ${describe(target2)}`);
     }
   }, "setItems");
   const addItems = /* @__PURE__ */ __name((target2, items) => {
     if (target2.k === "set" && !target2.frozen) {
       for (const x of items) {
-        if (isUnhashable(x)) fail3(`unhashable set member ${describe(x)}`);
+        if (isUnhashable(x)) fail4(`unhashable set member ${describe(x)}`);
         addExpanded(target2, x);
       }
       target2.count += items.length;
@@ -77521,17 +77704,17 @@ function runPickle(src, opts = {}) {
     } else if (target2.k === "global" || target2.k === "obj") {
       recordCall("ADDITEMS", target2);
     } else {
-      fail3(`ADDITEMS on ${describe(target2)}`);
+      fail4(`ADDITEMS on ${describe(target2)}`);
     }
   }, "addItems");
   const memoGet = /* @__PURE__ */ __name((i) => {
-    if (i === void 0) fail3("invalid GET argument");
+    if (i === void 0) fail4("invalid GET argument");
     const v2 = memo2.get(i);
-    if (v2 === void 0) fail3(`memo value not found at index ${i}`);
+    if (v2 === void 0) fail4(`memo value not found at index ${i}`);
     push2(v2);
   }, "memoGet");
   const memoPut = /* @__PURE__ */ __name((i) => {
-    if (i === void 0 || i < 0) fail3("invalid or negative PUT argument");
+    if (i === void 0 || i < 0) fail4("invalid or negative PUT argument");
     if (!memo2.has(i) && memo2.size >= budget.maxMemo)
       throw new Stop("budget", `memo exceeded ${budget.maxMemo} entries`);
     const v2 = top();
@@ -77543,7 +77726,7 @@ function runPickle(src, opts = {}) {
     memo2.set(i, v2);
   }, "memoPut");
   const doGlobal = /* @__PURE__ */ __name((module, name, opcode) => {
-    if (module === void 0 || name === void 0) fail3(`${opcode} module or name is not valid UTF-8 text`);
+    if (module === void 0 || name === void 0) fail4(`${opcode} module or name is not valid UTF-8 text`);
     return { k: "global", ref: recordGlobal(module, name, opcode) };
   }, "doGlobal");
   const call = /* @__PURE__ */ __name((kind, callee, args) => {
@@ -77555,7 +77738,7 @@ function runPickle(src, opts = {}) {
       opAt = src.pos;
       if (frameEnd >= 0 && opAt >= frameEnd) frameEnd = -1;
       if (++run.opcodes > budget.maxOpcodes) throw new Stop("budget", `more than ${budget.maxOpcodes} opcodes`);
-      if (src.atEnd()) fail3("pickle ended without STOP");
+      if (src.atEnd()) fail4("pickle ended without STOP");
       op = src.u8();
       const unframed = framed && frameEnd < 0 && op !== 149;
       switch (op) {
@@ -77587,11 +77770,11 @@ function runPickle(src, opts = {}) {
           push2(top());
           break;
         case 70:
-          push2({ k: "scalar", v: parseFloatLine(readLine()) ?? fail3("could not convert FLOAT argument") });
+          push2({ k: "scalar", v: parseFloatLine(readLine()) ?? fail4("could not convert FLOAT argument") });
           break;
         case 73: {
           const v2 = parseIntLine(readLine(), false);
-          push2({ k: "scalar", v: v2 ?? fail3("invalid INT argument") });
+          push2({ k: "scalar", v: v2 ?? fail4("invalid INT argument") });
           break;
         }
         case 74:
@@ -77601,7 +77784,7 @@ function runPickle(src, opts = {}) {
           push2({ k: "scalar", v: src.u8() });
           break;
         case 76:
-          push2({ k: "scalar", v: parseIntLine(readLine(), true) ?? fail3("invalid LONG argument") });
+          push2({ k: "scalar", v: parseIntLine(readLine(), true) ?? fail4("invalid LONG argument") });
           break;
         case 77:
           push2({ k: "scalar", v: src.u16() });
@@ -77611,7 +77794,7 @@ function runPickle(src, opts = {}) {
           break;
         case 80: {
           const pid = readLine();
-          if (pid.some((b2) => b2 > 127)) fail3("persistent IDs in protocol 0 must be ASCII strings");
+          if (pid.some((b2) => b2 > 127)) fail4("persistent IDs in protocol 0 must be ASCII strings");
           push2({ k: "persistent", pid: { k: "str", s: pid.toString("latin1"), len: pid.length } });
           break;
         }
@@ -77626,13 +77809,13 @@ function runPickle(src, opts = {}) {
         }
         case 83: {
           const s3 = decodeStringLine(readLine());
-          if (s3 === void 0) fail3("the STRING opcode argument must be quoted");
+          if (s3 === void 0) fail4("the STRING opcode argument must be quoted");
           push2({ k: "str", s: s3.length <= KEEP_STRING ? s3 : void 0, len: s3.length });
           break;
         }
         case 84: {
           const n = src.i32();
-          if (n < 0) fail3("BINSTRING pickle has negative byte count");
+          if (n < 0) fail4("BINSTRING pickle has negative byte count");
           push2(readText(n));
           break;
         }
@@ -77641,7 +77824,7 @@ function runPickle(src, opts = {}) {
           break;
         case 86: {
           const s3 = decodeRawUnicodeEscape(readLine());
-          if (s3 === void 0) fail3("invalid raw-unicode-escape in UNICODE");
+          if (s3 === void 0) fail4("invalid raw-unicode-escape in UNICODE");
           push2({ k: "str", s: s3.length <= KEEP_STRING ? s3 : void 0, len: s3.length });
           break;
         }
@@ -77681,7 +77864,7 @@ function runPickle(src, opts = {}) {
           const inst = top();
           recordCall("BUILD", inst);
           if (inst.k === "obj") inst.state = state;
-          else if (inst.k !== "global") fail3(`BUILD on ${describe(inst)}`);
+          else if (inst.k !== "global") fail4(`BUILD on ${describe(inst)}`);
           buildEnd = src.pos;
           if (opts.afterBuild) {
             try {
@@ -77702,7 +77885,7 @@ function runPickle(src, opts = {}) {
         case 147: {
           const name = pop();
           const module = pop();
-          if (module.k !== "str" || name.k !== "str") fail3("STACK_GLOBAL requires str");
+          if (module.k !== "str" || name.k !== "str") fail4("STACK_GLOBAL requires str");
           push2(
             doGlobal(
               module.s ?? "<long string>",
@@ -77722,7 +77905,7 @@ function runPickle(src, opts = {}) {
         }
         case 111: {
           const items = popMark();
-          const cls = items.shift() ?? fail3("OBJ without a class");
+          const cls = items.shift() ?? fail4("OBJ without a class");
           push2(call("OBJ", cls, makeTuple(items)));
           break;
         }
@@ -77747,7 +77930,7 @@ function runPickle(src, opts = {}) {
             "extension",
             `EXT${op === 130 ? 1 : op === 131 ? 2 : 4} imports the object registered as extension code ${code2}`
           );
-          if (code2 <= 0) fail3("EXT specifies code <= 0");
+          if (code2 <= 0) fail4("EXT specifies code <= 0");
           const ext = doGlobal("copyreg", `<extension ${code2}>`, "GLOBAL");
           recordCall("EXT", ext);
           push2(ext);
@@ -77830,7 +78013,7 @@ function runPickle(src, opts = {}) {
           break;
         case 128: {
           const p2 = src.u8();
-          if (p2 > HIGHEST_PROTOCOL) fail3(`unsupported pickle protocol: ${p2}`);
+          if (p2 > HIGHEST_PROTOCOL) fail4(`unsupported pickle protocol: ${p2}`);
           run.protocol = Math.max(run.protocol, p2);
           break;
         }
@@ -77847,8 +78030,8 @@ function runPickle(src, opts = {}) {
         }
         case 139: {
           const n = src.i32();
-          if (n < 0) fail3("LONG pickle has negative byte count");
-          if (n > src.remaining) fail3("pickle data was truncated (LONG4)");
+          if (n < 0) fail4("LONG pickle has negative byte count");
+          if (n > src.remaining) fail4("pickle data was truncated (LONG4)");
           if (n <= 16) push2({ k: "scalar", v: littleLong(src.bytes(n)) });
           else {
             src.skip(n);
@@ -77868,7 +78051,7 @@ function runPickle(src, opts = {}) {
           const items = popMark();
           const s3 = { k: "set", frozen: true, count: items.length, expanded: 1 };
           for (const x of items) {
-            if (isUnhashable(x)) fail3(`unhashable frozenset member ${describe(x)}`);
+            if (isUnhashable(x)) fail4(`unhashable frozenset member ${describe(x)}`);
             addExpanded(s3, x);
           }
           push2(s3);
@@ -77879,7 +78062,7 @@ function runPickle(src, opts = {}) {
           if (frameEnd >= 0) {
             problem2("frame", "a FRAME starts before the previous frame ended");
           }
-          if (n > src.remaining) fail3(`FRAME declares ${n} bytes but only ${src.remaining} remain`);
+          if (n > src.remaining) fail4(`FRAME declares ${n} bytes but only ${src.remaining} remain`);
           frameEnd = n === 0 ? -1 : src.pos + n;
           framed = true;
           looseOk = false;
@@ -77887,13 +78070,13 @@ function runPickle(src, opts = {}) {
           break;
         }
         case 151:
-          fail3("pickle stream refers to out-of-band data but no buffers argument was given");
+          fail4("pickle stream refers to out-of-band data but no buffers argument was given");
           break;
         case 152:
           top();
           break;
         default:
-          fail3(`invalid load key ${JSON.stringify(String.fromCharCode(op))} (0x${op.toString(16).padStart(2, "0")})`);
+          fail4(`invalid load key ${JSON.stringify(String.fromCharCode(op))} (0x${op.toString(16).padStart(2, "0")})`);
       }
       if (unframed) checkLoose();
       const opEnd = op === 98 ? buildEnd : src.pos;
@@ -78561,8 +78744,8 @@ var DANGEROUS = [
   "saferpickle"
 ];
 var DANGEROUS_SET = new Set(DANGEROUS);
-function hits(path13) {
-  let p2 = path13;
+function hits(path16) {
+  let p2 = path16;
   for (; ; ) {
     if (DANGEROUS_SET.has(p2)) return p2;
     const i = p2.lastIndexOf(".");
@@ -79514,8 +79697,1794 @@ function unrecognised(h) {
 }
 __name(unrecognised, "unrecognised");
 
+// src/inspect/formats/chat-template.ts
+var DANGEROUS_NAMES = /* @__PURE__ */ new Set([
+  "os",
+  "sys",
+  "subprocess",
+  "popen",
+  "eval",
+  "exec",
+  "compile",
+  "builtins",
+  "importlib",
+  "import_module",
+  "globals",
+  "getattr",
+  "setattr",
+  "mro",
+  "subclasses",
+  "func_globals",
+  "f_globals",
+  "gi_frame",
+  "check_output",
+  "spawnv"
+]);
+var GADGET_GLOBALS = /* @__PURE__ */ new Set(["lipsum", "cycler", "joiner", "url_for", "get_flashed_messages", "request", "config"]);
+var DANGEROUS_ATTRS = /* @__PURE__ */ new Set(["system", "popen", "read", "write", "load_module", "spawn"]);
+var DANGEROUS_STRINGS = /* @__PURE__ */ new Set([...DANGEROUS_NAMES, "builtins", "import", "__import__"]);
+function checkChatTemplate(template) {
+  const hits2 = /* @__PURE__ */ new Map();
+  const hit = /* @__PURE__ */ __name((indicator, index) => {
+    if (!hits2.has(indicator))
+      hits2.set(indicator, { indicator, index, snippet: template.slice(Math.max(0, index - 40), index + 80) });
+  }, "hit");
+  for (const block of blocks(template)) {
+    const toks = tokenize(template, block.start, block.end);
+    if (block.kind === "%" && toks[0]?.kind === "name" && /^(import|include|extends|from)$/.test(toks[0].value))
+      hit("template-loading statement", toks[0].index);
+    for (let i = 0; i < toks.length; i++) {
+      const t = toks[i];
+      const prev = toks[i - 1];
+      const next = toks[i + 1];
+      if (t.kind === "name") {
+        const afterDot = prev?.kind === "op" && prev.value === ".";
+        if (t.value.includes("__")) hit("dunder attribute", t.index);
+        else if (afterDot && t.value.startsWith("_")) hit("private attribute", t.index);
+        if (DANGEROUS_NAMES.has(t.value.toLowerCase())) hit(`reference to ${t.value}`, t.index);
+        if (afterDot && DANGEROUS_ATTRS.has(t.value)) hit(`call of .${t.value}`, t.index);
+        if (!afterDot && GADGET_GLOBALS.has(t.value)) hit(`${t.value} global`, t.index);
+        if (t.value === "attr" && (prev?.kind === "op" && prev.value === "|" || next?.value === "("))
+          hit("attr filter", t.index);
+      } else if (t.kind === "string") {
+        if (t.hidden) hit("escaped characters in a string", t.index);
+        if (t.value.includes("__")) hit("dunder string", t.index);
+        if (DANGEROUS_STRINGS.has(t.value.toLowerCase())) hit(`string ${JSON.stringify(t.value)}`, t.index);
+        if (t.value.includes("%c")) hit("character formatting", t.index);
+        const concatenated = /* @__PURE__ */ __name((o) => o?.kind === "op" && (o.value === "~" || o.value === "+" || o.value === "*"), "concatenated");
+        const assigned = prev?.kind === "op" && prev.value === "=";
+        if (/^_+$/.test(t.value) && (assigned || concatenated(prev) || concatenated(next)))
+          hit("concatenated underscores", t.index);
+      }
+    }
+    for (let i = 0; i < toks.length; i++) {
+      if (toks[i].kind !== "string") continue;
+      let joined = toks[i].value;
+      let j2 = i;
+      while (toks[j2 + 1]?.kind === "op" && /^[~+]$/.test(toks[j2 + 1].value) && toks[j2 + 2]?.kind === "string") {
+        joined += toks[j2 + 2].value;
+        j2 += 2;
+      }
+      if (j2 > i && (joined.includes("__") || DANGEROUS_STRINGS.has(joined.toLowerCase())))
+        hit("concatenated dunder or name", toks[i].index);
+      i = j2;
+    }
+  }
+  return [...hits2.values()].sort((a, b2) => a.index - b2.index);
+}
+__name(checkChatTemplate, "checkChatTemplate");
+function* blocks(s3) {
+  let i = 0;
+  for (; ; ) {
+    const open6 = s3.indexOf("{", i);
+    if (open6 < 0 || open6 + 1 >= s3.length) return;
+    const k2 = s3[open6 + 1];
+    if (k2 === "#") {
+      const close = s3.indexOf("#}", open6 + 2);
+      if (close < 0) return;
+      i = close + 2;
+      continue;
+    }
+    if (k2 !== "{" && k2 !== "%") {
+      i = open6 + 1;
+      continue;
+    }
+    const closer = k2 === "{" ? "}}" : "%}";
+    const end = findCloser(s3, open6 + 2, closer);
+    yield { kind: k2, start: open6 + 2, end };
+    i = end + 2;
+  }
+}
+__name(blocks, "blocks");
+function findCloser(s3, from, closer) {
+  let q2;
+  for (let i = from; i < s3.length; i++) {
+    const c = s3[i];
+    if (q2) {
+      if (c === "\\") i++;
+      else if (c === q2) q2 = void 0;
+    } else if (c === '"' || c === "'") q2 = c;
+    else if (s3.startsWith(closer, i)) return i;
+  }
+  return s3.length;
+}
+__name(findCloser, "findCloser");
+function tokenize(s3, start, end) {
+  const toks = [];
+  let i = start;
+  while (i < end) {
+    const c = s3[i];
+    if (/\s/.test(c)) {
+      i++;
+    } else if (/[A-Za-z_]/.test(c)) {
+      const m2 = /^[A-Za-z_][A-Za-z0-9_]*/.exec(s3.slice(i, Math.min(end, i + 256)));
+      toks.push({ kind: "name", value: m2[0], raw: m2[0], index: i });
+      i += m2[0].length;
+    } else if (c === '"' || c === "'") {
+      const lit = readString(s3, i, end);
+      toks.push({ kind: "string", ...lit, index: i });
+      i += lit.raw.length;
+    } else {
+      toks.push({ kind: "op", value: c, raw: c, index: i });
+      i++;
+    }
+  }
+  return toks;
+}
+__name(tokenize, "tokenize");
+function readString(s3, at2, end) {
+  const q2 = s3[at2];
+  let value = "";
+  let hidden = false;
+  let i = at2 + 1;
+  while (i < end && s3[i] !== q2) {
+    if (s3[i] === "\\" && i + 1 < end) {
+      const m2 = /^(?:x([0-9a-fA-F]{2})|u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8})|([0-7]{1,3})|N\{([^}]*)\})/.exec(
+        s3.slice(i + 1, i + 12)
+      );
+      if (m2) {
+        const hex = m2[1] ?? m2[2] ?? m2[3];
+        const code2 = hex !== void 0 ? parseInt(hex, 16) : m2[4] !== void 0 ? parseInt(m2[4], 8) : 95;
+        const ch = code2 <= 1114111 ? String.fromCodePoint(code2) : "";
+        if (m2[5] !== void 0 || code2 >= 32 && code2 < 127) hidden = true;
+        value += ch;
+        i += 1 + m2[0].length;
+      } else {
+        const e = s3[i + 1];
+        value += e === "n" ? "\n" : e === "t" ? "	" : e === "r" ? "\r" : e;
+        i += 2;
+      }
+    } else {
+      value += s3[i];
+      i++;
+    }
+  }
+  return { value, raw: s3.slice(at2, Math.min(i + 1, end)), hidden };
+}
+__name(readString, "readString");
+
+// src/inspect/formats/source.ts
+import { readSync as readSync3 } from "node:fs";
+import { open as open2 } from "node:fs/promises";
+var FormatError = class extends Error {
+  constructor(message, offset, kind = "malformed") {
+    super(message);
+    this.offset = offset;
+    this.kind = kind;
+    this.name = "FormatError";
+  }
+  offset;
+  kind;
+  static {
+    __name(this, "FormatError");
+  }
+};
+var WINDOW = 64 * 1024;
+function fdSource(fd, size) {
+  let winPos = 0;
+  let win = Buffer.alloc(0);
+  const fill = /* @__PURE__ */ __name((pos, len) => {
+    const buf = Buffer.alloc(len);
+    let got = 0;
+    while (got < len) {
+      const n = readSync3(fd, buf, got, len - got, pos + got);
+      if (n <= 0) throw new FormatError("unexpected end of file (the file shrank while being read)", pos + got);
+      got += n;
+    }
+    return buf;
+  }, "fill");
+  return {
+    size,
+    read(pos, len) {
+      if (pos < 0 || len < 0 || pos + len > size) throw new FormatError(`unexpected end of file`, pos);
+      if (pos >= winPos && pos + len <= winPos + win.length) return win.subarray(pos - winPos, pos - winPos + len);
+      if (len > WINDOW / 2) return fill(pos, len);
+      winPos = pos;
+      win = fill(pos, Math.min(WINDOW, size - pos));
+      return win.subarray(0, len);
+    }
+  };
+}
+__name(fdSource, "fdSource");
+async function withFile(abs, size, fn) {
+  const fh = await open2(abs, "r");
+  try {
+    return fn(fdSource(fh.fd, size));
+  } finally {
+    await fh.close();
+  }
+}
+__name(withFile, "withFile");
+var Cursor = class {
+  constructor(src, pos = 0) {
+    this.src = src;
+    this.pos = pos;
+  }
+  src;
+  pos;
+  static {
+    __name(this, "Cursor");
+  }
+  get left() {
+    return this.src.size - this.pos;
+  }
+  bytes(len) {
+    if (!Number.isSafeInteger(len) || len < 0 || len > this.left)
+      throw new FormatError(`needs ${len} bytes but only ${this.left} are left`, this.pos);
+    const b2 = this.src.read(this.pos, len);
+    this.pos += len;
+    return b2;
+  }
+  skip(len) {
+    if (typeof len === "bigint") {
+      if (len > BigInt(this.left)) throw new FormatError(`needs ${len} bytes but only ${this.left} are left`, this.pos);
+      len = Number(len);
+    }
+    if (len < 0 || len > this.left)
+      throw new FormatError(`needs ${len} bytes but only ${this.left} are left`, this.pos);
+    this.pos += len;
+  }
+  u8() {
+    return this.bytes(1)[0];
+  }
+  u16() {
+    return this.bytes(2).readUInt16LE(0);
+  }
+  u32() {
+    return this.bytes(4).readUInt32LE(0);
+  }
+  i32() {
+    return this.bytes(4).readInt32LE(0);
+  }
+  u64() {
+    return this.bytes(8).readBigUInt64LE(0);
+  }
+  i64() {
+    return this.bytes(8).readBigInt64LE(0);
+  }
+};
+function checkedCount(value, what, offset, opts) {
+  const v2 = BigInt(value);
+  if (v2 < 0n) throw new FormatError(`${what} is negative (${v2})`, offset);
+  if (v2 > BigInt(opts.cap)) throw new FormatError(`${what} is ${v2}, past the limit of ${opts.cap}`, offset, "limit");
+  if (v2 * BigInt(opts.minItemBytes) > BigInt(opts.left))
+    throw new FormatError(`${what} is ${v2} but only ${opts.left} bytes are left in the file`, offset);
+  return Number(v2);
+}
+__name(checkedCount, "checkedCount");
+
+// src/inspect/formats/report.ts
+var Findings = class {
+  constructor(path16, format2) {
+    this.path = path16;
+    this.format = format2;
+  }
+  path;
+  format;
+  static {
+    __name(this, "Findings");
+  }
+  list = [];
+  /** Set when part of the file was not read (a limit, an unreadable member): status becomes `partial`. */
+  incomplete = false;
+  add(ruleId, message, evidence = {}, member) {
+    this.list.push({
+      ruleId,
+      message: `${this.path}${member !== void 0 ? ` (${member})` : ""}: ${message}`,
+      location: { path: this.path, ...member !== void 0 ? { member } : {} },
+      artifact: { kind: "model", path: this.path, format: this.format },
+      evidence
+    });
+  }
+  /** A parse error or a limit hit: always a finding, the file not known to be safe. */
+  addError(err, what, member) {
+    if (err.kind === "limit") {
+      this.add(
+        "CPI051",
+        `${what} ${err.message} (at byte ${err.offset}); the rest was not checked. Do not load it until you know why.`,
+        { offset: err.offset, error: err.message },
+        member
+      );
+    } else {
+      this.add(
+        "CPI050",
+        `${what} could not be parsed: ${err.message} (at byte ${err.offset}); the rest was not checked and the file is not known to be safe. Re-export it from a trusted source.`,
+        { offset: err.offset, error: err.message },
+        member
+      );
+    }
+  }
+};
+async function analyseWith(file, what, parse4) {
+  const out = new Findings(file.path, file.format);
+  return withFile(file.abs, file.size, (src) => runParser(src, out, what, parse4));
+}
+__name(analyseWith, "analyseWith");
+function runParser(src, out, what, parse4) {
+  try {
+    parse4(src, out);
+  } catch (err) {
+    if (!(err instanceof FormatError)) throw err;
+    out.addError(err, what);
+    return { status: "failed", findings: out.list };
+  }
+  return { status: out.incomplete ? "partial" : "ok", findings: out.list };
+}
+__name(runParser, "runParser");
+
+// src/inspect/formats/gguf.ts
+var GGUF_LIMITS = {
+  maxKv: 1e6,
+  maxTensors: 1e7,
+  maxArray: 1e8,
+  maxKeyBytes: 65536,
+  maxStringBytes: 256 * 1024 * 1024,
+  /** Chat templates are read into memory up to this size; past it, a limit finding. */
+  maxTemplateBytes: 4 * 1024 * 1024,
+  maxArrayDepth: 4,
+  maxDims: 4
+};
+var GGML_TYPES = {
+  0: [1, 4],
+  // F32
+  1: [1, 2],
+  // F16
+  2: [32, 18],
+  // Q4_0
+  3: [32, 20],
+  // Q4_1
+  6: [32, 22],
+  // Q5_0
+  7: [32, 24],
+  // Q5_1
+  8: [32, 34],
+  // Q8_0
+  9: [32, 36],
+  // Q8_1
+  10: [256, 84],
+  // Q2_K
+  11: [256, 110],
+  // Q3_K
+  12: [256, 144],
+  // Q4_K
+  13: [256, 176],
+  // Q5_K
+  14: [256, 210],
+  // Q6_K
+  15: [256, 292],
+  // Q8_K
+  16: [256, 66],
+  // IQ2_XXS
+  17: [256, 74],
+  // IQ2_XS
+  18: [256, 98],
+  // IQ3_XXS
+  19: [256, 50],
+  // IQ1_S
+  20: [32, 18],
+  // IQ4_NL
+  21: [256, 110],
+  // IQ3_S
+  22: [256, 82],
+  // IQ2_S
+  23: [256, 136],
+  // IQ4_XS
+  24: [1, 1],
+  // I8
+  25: [1, 2],
+  // I16
+  26: [1, 4],
+  // I32
+  27: [1, 8],
+  // I64
+  28: [1, 8],
+  // F64
+  29: [256, 56],
+  // IQ1_M
+  30: [1, 2],
+  // BF16
+  34: [256, 54],
+  // TQ1_0
+  35: [256, 66],
+  // TQ2_0
+  39: [32, 17]
+  // MXFP4
+};
+var T = {
+  U8: 0,
+  I8: 1,
+  U16: 2,
+  I16: 3,
+  U32: 4,
+  I32: 5,
+  F32: 6,
+  BOOL: 7,
+  STRING: 8,
+  ARRAY: 9,
+  U64: 10,
+  I64: 11,
+  F64: 12
+};
+var SCALAR_SIZE = {
+  0: 1,
+  1: 1,
+  2: 2,
+  3: 2,
+  4: 4,
+  5: 4,
+  6: 4,
+  7: 1,
+  10: 8,
+  11: 8,
+  12: 8
+};
+function parseGguf(src, out) {
+  const c = new Cursor(src);
+  if (src.size < 4 || src.read(0, 4).toString("latin1") !== "GGUF") throw new FormatError("no GGUF magic", 0);
+  c.skip(4);
+  const version = c.u32();
+  if (version < 1 || version > 3) throw new FormatError(`unsupported GGUF version ${version}`, 4);
+  const count = /* @__PURE__ */ __name(() => version === 1 ? BigInt(c.u32()) : c.u64(), "count");
+  const tensorsAt = c.pos;
+  const nTensors = count();
+  const kvAt = c.pos;
+  const nKv = count();
+  const lenBytes = version === 1 ? 4 : 8;
+  const nt2 = checkedCount(nTensors, "tensor count", tensorsAt, {
+    left: c.left,
+    minItemBytes: lenBytes + 4 + 4 + 8,
+    cap: GGUF_LIMITS.maxTensors
+  });
+  const nk = checkedCount(nKv, "metadata count", kvAt, {
+    left: c.left,
+    minItemBytes: lenBytes + 4 + 1,
+    cap: GGUF_LIMITS.maxKv
+  });
+  const readString2 = /* @__PURE__ */ __name((cap, what) => {
+    const at2 = c.pos;
+    const len = checkedCount(count(), `${what} length`, at2, { left: c.left, minItemBytes: 1, cap });
+    return { at: c.pos, len };
+  }, "readString");
+  const text = /* @__PURE__ */ __name((s3) => src.read(s3.at, s3.len).toString("utf8"), "text");
+  const keys = /* @__PURE__ */ new Set();
+  let alignment = 32;
+  for (let i = 0; i < nk; i++) {
+    const keyRef = readString2(GGUF_LIMITS.maxKeyBytes, `metadata key #${i}`);
+    const key = text(keyRef);
+    c.skip(keyRef.len);
+    if (keys.has(key))
+      out.add("CPI056", `metadata key ${JSON.stringify(key)} appears twice; llama.cpp rejects the file.`, {
+        check: "duplicate-key",
+        key,
+        offset: keyRef.at
+      });
+    keys.add(key);
+    const typeAt = c.pos;
+    const type2 = c.u32();
+    if (key === "general.alignment") {
+      if (type2 !== T.U32) throw new FormatError("general.alignment is not a u32", typeAt);
+      alignment = c.u32();
+      if (alignment === 0 || (alignment & alignment - 1) !== 0)
+        throw new FormatError(`general.alignment ${alignment} is not a power of two`, typeAt + 4);
+      continue;
+    }
+    if (type2 === T.STRING && (key === "tokenizer.chat_template" || key.startsWith("tokenizer.chat_template."))) {
+      const s3 = readString2(GGUF_LIMITS.maxStringBytes, `value of ${key}`);
+      if (s3.len > GGUF_LIMITS.maxTemplateBytes) {
+        out.add(
+          "CPI051",
+          `chat template ${key} is ${s3.len} bytes, past the ${GGUF_LIMITS.maxTemplateBytes}-byte limit; it was not checked.`,
+          { key, length: s3.len, offset: s3.at }
+        );
+        out.incomplete = true;
+      } else {
+        const hits2 = checkChatTemplate(text(s3));
+        const first = hits2[0];
+        if (first)
+          out.add(
+            "CPI055",
+            `chat template ${key} contains a template-injection payload (${hits2.map((h) => h.indicator).join(", ")}; first at ${JSON.stringify(first.snippet)}); rendering it can run code (CVE-2024-34359). Do not load this model in a runtime that renders chat templates.`,
+            {
+              key,
+              indicators: hits2.map((h) => h.indicator).join("; "),
+              snippet: first.snippet,
+              offset: s3.at + Buffer.byteLength(text(s3).slice(0, first.index))
+            }
+          );
+      }
+      c.skip(s3.len);
+      continue;
+    }
+    skipValue(type2, typeAt, 0);
+  }
+  function skipValue(type2, typeAt, depth) {
+    if (type2 in SCALAR_SIZE) return c.skip(SCALAR_SIZE[type2]);
+    if (type2 === T.STRING) return c.skip(readString2(GGUF_LIMITS.maxStringBytes, "string").len);
+    if (type2 !== T.ARRAY) throw new FormatError(`unknown metadata value type ${type2}`, typeAt);
+    if (depth >= GGUF_LIMITS.maxArrayDepth)
+      throw new FormatError(`arrays nested deeper than ${GGUF_LIMITS.maxArrayDepth}`, typeAt, "limit");
+    const itemAt = c.pos;
+    const item = c.u32();
+    const nAt = c.pos;
+    const minItem = item in SCALAR_SIZE ? SCALAR_SIZE[item] : item === T.STRING ? lenBytes : 4 + lenBytes;
+    const n = checkedCount(count(), "array length", nAt, {
+      left: c.left,
+      minItemBytes: minItem,
+      cap: GGUF_LIMITS.maxArray
+    });
+    if (item in SCALAR_SIZE) return c.skip(n * SCALAR_SIZE[item]);
+    for (let j2 = 0; j2 < n; j2++) {
+      if (item === T.STRING || item === T.ARRAY) skipValue(item, itemAt, depth + 1);
+      else throw new FormatError(`unknown array item type ${item}`, itemAt);
+    }
+  }
+  __name(skipValue, "skipValue");
+  const tensors = [];
+  const names = /* @__PURE__ */ new Set();
+  for (let i = 0; i < nt2; i++) {
+    const at2 = c.pos;
+    const nameRef = readString2(GGUF_LIMITS.maxKeyBytes, `tensor #${i} name`);
+    const name = text(nameRef);
+    c.skip(nameRef.len);
+    const dimsAt = c.pos;
+    const nDims = c.u32();
+    if (nDims > GGUF_LIMITS.maxDims)
+      throw new FormatError(`tensor ${JSON.stringify(name)} has ${nDims} dimensions (at most 4)`, dimsAt);
+    const dims = [];
+    for (let d = 0; d < nDims; d++) dims.push(version === 1 ? BigInt(c.u32()) : c.u64());
+    const type2 = c.u32();
+    const offset = c.u64();
+    if (names.has(name))
+      out.add("CPI056", `tensor name ${JSON.stringify(name)} appears twice; llama.cpp rejects the file.`, {
+        check: "duplicate-tensor",
+        tensor: name,
+        offset: at2
+      });
+    names.add(name);
+    tensors.push({ name, offset, size: tensorSize(name, dims, type2, at2, out), at: at2 });
+  }
+  const dataStart = BigInt(Math.ceil(c.pos / alignment) * alignment);
+  const dataLen = BigInt(src.size) > dataStart ? BigInt(src.size) - dataStart : 0n;
+  checkTensorLayout(tensors, dataLen, alignment, out);
+}
+__name(parseGguf, "parseGguf");
+function tensorSize(name, dims, type2, at2, out) {
+  const t = GGML_TYPES[type2];
+  const bad = /* @__PURE__ */ __name((what) => void out.add("CPI056", `tensor ${JSON.stringify(name)} ${what}; llama.cpp rejects the file.`, {
+    check: "tensor",
+    tensor: name,
+    offset: at2
+  }), "bad");
+  if (!t) return bad(`has unknown ggml type ${type2}`);
+  let n = 1n;
+  for (const d of dims) {
+    if (d === 0n || d >= 1n << 63n) return bad(`has dimension ${d}`);
+    n *= d;
+    if (n >= 1n << 63n) return bad("has more elements than fit in 63 bits");
+  }
+  const [block, bytes] = t;
+  if ((dims[0] ?? 1n) % BigInt(block) !== 0n)
+    return bad(`first dimension ${dims[0]} is not a multiple of the block size ${block}`);
+  return n / BigInt(block) * BigInt(bytes);
+}
+__name(tensorSize, "tensorSize");
+function checkTensorLayout(tensors, dataLen, alignment, out) {
+  const sorted = [...tensors].sort((a, b2) => a.offset < b2.offset ? -1 : a.offset > b2.offset ? 1 : 0);
+  let end = 0n;
+  let prev;
+  for (const t of sorted) {
+    if (t.offset % BigInt(alignment) !== 0n)
+      out.add("CPI056", `tensor ${JSON.stringify(t.name)} offset ${t.offset} is not aligned to ${alignment}.`, {
+        check: "alignment",
+        tensor: t.name,
+        offset: t.at
+      });
+    if (t.size === void 0) continue;
+    if (t.offset + t.size > dataLen)
+      out.add(
+        "CPI056",
+        `tensor ${JSON.stringify(t.name)} data [${t.offset}, ${t.offset + t.size}) runs past the end of the file (data section is ${dataLen} bytes).`,
+        { check: "bounds", tensor: t.name, offset: t.at }
+      );
+    if (prev && t.offset < end)
+      out.add("CPI056", `tensor ${JSON.stringify(t.name)} data overlaps ${JSON.stringify(prev.name)}.`, {
+        check: "overlap",
+        tensor: t.name,
+        other: prev.name,
+        offset: t.at
+      });
+    if (t.offset + t.size > end) {
+      end = t.offset + t.size;
+      prev = t;
+    }
+  }
+}
+__name(checkTensorLayout, "checkTensorLayout");
+var ggufAnalyser = {
+  name: "gguf",
+  formats: ["gguf"],
+  analyze: /* @__PURE__ */ __name((file) => analyseWith(file, "the GGUF file", parseGguf), "analyze")
+};
+
+// src/inspect/formats/json.ts
+function parseJson2(text, opts = {}) {
+  const maxDepth = opts.maxDepth ?? 256;
+  const base = opts.baseOffset ?? 0;
+  const duplicates = [];
+  let i = 0;
+  const fail4 = /* @__PURE__ */ __name((msg) => {
+    throw new FormatError(`invalid JSON: ${msg}`, base + i);
+  }, "fail");
+  const ws2 = /* @__PURE__ */ __name(() => {
+    while (i < text.length) {
+      const c = text.charCodeAt(i);
+      if (c === 32 || c === 9 || c === 10 || c === 13) i++;
+      else break;
+    }
+  }, "ws");
+  const str3 = /* @__PURE__ */ __name(() => {
+    i++;
+    let out = "";
+    let start = i;
+    for (; ; ) {
+      if (i >= text.length) fail4("unterminated string");
+      const c = text.charCodeAt(i);
+      if (c === 34) {
+        out += text.slice(start, i);
+        i++;
+        return out;
+      }
+      if (c < 32) fail4("control character in string");
+      if (c === 92) {
+        out += text.slice(start, i);
+        const e = text[i + 1];
+        const simple = {
+          '"': '"',
+          "\\": "\\",
+          "/": "/",
+          b: "\b",
+          f: "\f",
+          n: "\n",
+          r: "\r",
+          t: "	"
+        };
+        if (e !== void 0 && e in simple) {
+          out += simple[e];
+          i += 2;
+        } else if (e === "u" && /^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) {
+          out += String.fromCharCode(parseInt(text.slice(i + 2, i + 6), 16));
+          i += 6;
+        } else fail4("bad escape");
+        start = i;
+      } else i++;
+    }
+  }, "str");
+  const num = /* @__PURE__ */ __name(() => {
+    const m2 = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i, i + 400));
+    if (!m2) fail4("bad number");
+    i += m2[0].length;
+    return Number(m2[0]);
+  }, "num");
+  const value = /* @__PURE__ */ __name((depth, path16) => {
+    if (depth > maxDepth) throw new FormatError(`JSON nesting deeper than ${maxDepth}`, base + i, "limit");
+    ws2();
+    const c = text[i];
+    if (c === "{") {
+      i++;
+      const obj = /* @__PURE__ */ Object.create(null);
+      ws2();
+      if (text[i] === "}") {
+        i++;
+        return obj;
+      }
+      for (; ; ) {
+        ws2();
+        if (text[i] !== '"') fail4("expected a key");
+        const key = str3();
+        ws2();
+        if (text[i] !== ":") fail4('expected ":"');
+        i++;
+        if (Object.prototype.hasOwnProperty.call(obj, key)) duplicates.push(`${path16}.${key}`);
+        obj[key] = value(depth + 1, `${path16}.${key}`);
+        ws2();
+        if (text[i] === ",") i++;
+        else if (text[i] === "}") {
+          i++;
+          return obj;
+        } else fail4('expected "," or "}"');
+      }
+    }
+    if (c === "[") {
+      i++;
+      const arr = [];
+      ws2();
+      if (text[i] === "]") {
+        i++;
+        return arr;
+      }
+      for (; ; ) {
+        arr.push(value(depth + 1, `${path16}[${arr.length}]`));
+        ws2();
+        if (text[i] === ",") i++;
+        else if (text[i] === "]") {
+          i++;
+          return arr;
+        } else fail4('expected "," or "]"');
+      }
+    }
+    if (c === '"') return str3();
+    for (const [word, v3] of [
+      ["true", true],
+      ["false", false],
+      ["null", null]
+    ]) {
+      if (text.startsWith(word, i)) {
+        i += word.length;
+        return v3;
+      }
+    }
+    if (opts.allowNonFinite) {
+      for (const [word, v3] of [
+        ["NaN", NaN],
+        ["Infinity", Infinity],
+        ["-Infinity", -Infinity]
+      ]) {
+        if (text.startsWith(word, i)) {
+          i += word.length;
+          return v3;
+        }
+      }
+    }
+    if (c === "-" || c !== void 0 && c >= "0" && c <= "9") return num();
+    return fail4(c === void 0 ? "unexpected end" : `unexpected ${JSON.stringify(c)}`);
+  }, "value");
+  const v2 = value(0, "$");
+  ws2();
+  if (i !== text.length) fail4("trailing data");
+  return { value: v2, duplicates };
+}
+__name(parseJson2, "parseJson");
+function isObject(v2) {
+  return typeof v2 === "object" && v2 !== null && !Array.isArray(v2);
+}
+__name(isObject, "isObject");
+
+// src/inspect/formats/keras-config.ts
+var KERAS_ROOTS = /^(keras|tf_keras|tensorflow\.keras|tensorflow\.python\.keras)(\.|$)/;
+var DANGEROUS_MODULES = /^(builtins|__builtin__|os|posix|nt|subprocess|sys|importlib|runpy|pickle|_pickle|cPickle|marshal|dill|cloudpickle|joblib|shutil|socket|code|codeop|ctypes|pty|webbrowser|io|tempfile|urllib|urllib2|requests|http|httplib|ftplib|smtplib|telnetlib|asyncio|multiprocessing|threading|signal|operator|functools|types|inspect|torch|numpy|tensorflow\.io|tensorflow\.python\.ops\.script_ops)(\.|$)/;
+var KERAS_GADGET_MODULES = /^(keras|tf_keras)(\.src)?\.(utils|config|saving|backend\.config|src\.utils)(\.|$)/;
+var KERAS_GADGET_NAMES = /* @__PURE__ */ new Set([
+  "get_file",
+  "load_model",
+  "load_weights",
+  "load_img",
+  "TorchModuleWrapper",
+  "enable_unsafe_deserialization"
+]);
+var MAX_FINDINGS = 50;
+function checkKerasConfig(config, out, member) {
+  let count = 0;
+  const add = /* @__PURE__ */ __name((rule, message, evidence) => {
+    if (count++ < MAX_FINDINGS) out.add(rule, message, evidence, member);
+  }, "add");
+  const walk = /* @__PURE__ */ __name((v2, path16, inLambda) => {
+    if (Array.isArray(v2)) return v2.forEach((x, i) => walk(x, `${path16}[${i}]`, inLambda));
+    if (typeof v2 === "string") {
+      if (v2.includes("enable_unsafe_deserialization"))
+        add(
+          "CPI063",
+          `the config at ${path16} names enable_unsafe_deserialization, which turns Keras safe mode off while loading. Do not load this model.`,
+          { path: path16, value: v2.slice(0, 200) }
+        );
+      return;
+    }
+    if (!isObject(v2)) return;
+    const cls = typeof v2.class_name === "string" ? v2.class_name : void 0;
+    const layerName = isObject(v2.config) && typeof v2.config.name === "string" ? v2.config.name : "";
+    let lambda = inLambda;
+    if (cls === "Lambda" && !inLambda) {
+      add(
+        "CPI060",
+        `layer ${JSON.stringify(layerName)} at ${path16} is a Lambda layer${describeLambda(v2.config)}; loading the model runs its code. Do not load it; replace the Lambda with a registered layer class.`,
+        { path: path16, layer: layerName, code: lambdaKind(v2.config) }
+      );
+      lambda = true;
+    } else if (cls === "__lambda__" && !inLambda) {
+      add(
+        "CPI060",
+        `the config at ${path16} holds a serialized Python lambda (marshalled bytecode) that runs when the model loads. Do not load it.`,
+        { path: path16, code: "marshal" }
+      );
+      lambda = true;
+    } else if (!inLambda && isObject(v2.config) && (v2.config.function_type === "lambda" || v2.config.output_shape_type === "lambda")) {
+      add(
+        "CPI060",
+        `layer ${JSON.stringify(layerName)} at ${path16} holds marshalled Python bytecode (function_type "lambda") that runs when the model loads. Do not load it.`,
+        { path: path16, layer: layerName, code: "marshal" }
+      );
+      lambda = true;
+    }
+    if (typeof v2.module === "string" && cls !== void 0) checkReference(v2, v2.module, cls, path16, add);
+    for (const [k2, x] of Object.entries(v2)) {
+      if (k2 === "safe_mode" && x === false)
+        add(
+          "CPI063",
+          `the config at ${path16} passes safe_mode: false, so a nested model loads without Keras safe mode. Do not load this model.`,
+          { path: path16 }
+        );
+      walk(x, `${path16}.${k2}`, lambda);
+    }
+  }, "walk");
+  walk(config, "$", false);
+}
+__name(checkKerasConfig, "checkKerasConfig");
+function checkReference(v2, module, cls, path16, add) {
+  const name = cls === "function" ? typeof v2.config === "string" ? v2.config : typeof v2.registered_name === "string" ? v2.registered_name : cls : cls;
+  const ref = `${module}.${name}`;
+  if (name === "enable_unsafe_deserialization") return;
+  if (!KERAS_ROOTS.test(module)) {
+    if (DANGEROUS_MODULES.test(module))
+      add(
+        "CPI061",
+        `the config at ${path16} makes Keras import ${module} and call ${name}; loading the model runs it. Do not load this model.`,
+        { path: path16, reference: ref }
+      );
+    else
+      add(
+        "CPI062",
+        `the config at ${path16} references ${ref}, outside Keras; loading imports ${module} and calls it. Load it only if that is code you trust.`,
+        { path: path16, reference: ref }
+      );
+    return;
+  }
+  if (KERAS_GADGET_MODULES.test(module) || KERAS_GADGET_NAMES.has(name))
+    add(
+      "CPI061",
+      `the config at ${path16} makes Keras call ${ref}, a helper that reaches files, the network or other models, not a layer; loading the model runs it (CVE-2025-8747 shape). Do not load this model.`,
+      { path: path16, reference: ref }
+    );
+}
+__name(checkReference, "checkReference");
+function lambdaKind(config) {
+  if (!isObject(config)) return "unknown";
+  const f2 = config.function;
+  if (Array.isArray(f2) && typeof f2[0] === "string") return "marshal";
+  if (isObject(f2) && f2.class_name === "__lambda__") return "marshal";
+  if (typeof f2 === "string") return "named-function";
+  if (isObject(f2)) return "function-reference";
+  return "unknown";
+}
+__name(lambdaKind, "lambdaKind");
+function describeLambda(config) {
+  const kind = lambdaKind(config);
+  return kind === "marshal" ? " with marshalled Python bytecode" : kind === "named-function" ? " calling a function by name" : "";
+}
+__name(describeLambda, "describeLambda");
+
+// src/inspect/formats/zip-member.ts
+import { inflateRawSync as inflateRawSync2 } from "node:zlib";
+var MAX_CD_BYTES2 = 16 * 1024 * 1024;
+var MAX_ENTRIES2 = 1e5;
+var EOCD = 101010256;
+var EOCD642 = 101075792;
+var EOCD64_LOCATOR2 = 117853008;
+var CENTRAL2 = 33639248;
+var LOCAL2 = 67324752;
+function readCentralDirectory2(src) {
+  const tailLen = Math.min(src.size, 65535 + 22);
+  const tail = src.read(src.size - tailLen, tailLen);
+  let eocd = -1;
+  for (let i = tailLen - 22; i >= 0; i--) {
+    if (tail.readUInt32LE(i) === EOCD && i + 22 + tail.readUInt16LE(i + 20) <= tailLen) {
+      eocd = i;
+      break;
+    }
+  }
+  if (eocd < 0) throw new FormatError("no zip end-of-central-directory record", src.size);
+  let count = tail.readUInt16LE(eocd + 10);
+  let cdSize = tail.readUInt32LE(eocd + 12);
+  let cdEnd = src.size - tailLen + eocd;
+  if (eocd >= 20 && tail.readUInt32LE(eocd - 20) === EOCD64_LOCATOR2) {
+    const rec2 = eocd - 20 - 56;
+    if (rec2 < 0 || tail.readUInt32LE(rec2) !== EOCD642) throw new FormatError("bad zip64 end record", cdEnd);
+    count = Number(tail.readBigUInt64LE(rec2 + 32));
+    cdSize = Number(tail.readBigUInt64LE(rec2 + 40));
+    cdEnd = src.size - tailLen + rec2;
+  }
+  if (cdSize > cdEnd) throw new FormatError("central directory is larger than the file", cdEnd);
+  if (cdSize > MAX_CD_BYTES2)
+    throw new FormatError(`central directory of ${cdSize} bytes is past the limit`, cdEnd, "limit");
+  if (count > MAX_ENTRIES2)
+    throw new FormatError(`${count} zip entries is past the limit of ${MAX_ENTRIES2}`, cdEnd, "limit");
+  const c = new Cursor(src, cdEnd - cdSize);
+  const entries = [];
+  for (let i = 0; i < count; i++) {
+    const at2 = c.pos;
+    if (c.left < 46 || c.u32() !== CENTRAL2) throw new FormatError(`bad central directory header #${i}`, at2);
+    const h = c.bytes(42);
+    const flags = h.readUInt16LE(4);
+    const method = h.readUInt16LE(6);
+    let csize = h.readUInt32LE(16);
+    let usize = h.readUInt32LE(20);
+    const nameLen = h.readUInt16LE(24);
+    const extraLen = h.readUInt16LE(26);
+    const commentLen = h.readUInt16LE(28);
+    let offset = h.readUInt32LE(38);
+    const name = c.bytes(nameLen).toString(flags & 2048 ? "utf8" : "latin1");
+    const extra = c.bytes(extraLen);
+    c.skip(commentLen);
+    for (let p2 = 0; p2 + 4 <= extra.length; ) {
+      const id = extra.readUInt16LE(p2);
+      const len = extra.readUInt16LE(p2 + 2);
+      if (id === 1) {
+        let q2 = p2 + 4;
+        const next = /* @__PURE__ */ __name(() => {
+          if (q2 + 8 > p2 + 4 + len || q2 + 8 > extra.length) throw new FormatError("short zip64 extra field", at2);
+          const v2 = Number(extra.readBigUInt64LE(q2));
+          q2 += 8;
+          return v2;
+        }, "next");
+        if (usize === 4294967295) usize = next();
+        if (csize === 4294967295) csize = next();
+        if (offset === 4294967295) offset = next();
+      }
+      p2 += 4 + len;
+    }
+    entries.push({ name, method, flags, compressedSize: csize, size: usize, offset });
+  }
+  return entries;
+}
+__name(readCentralDirectory2, "readCentralDirectory");
+function readMember(src, e, maxSize) {
+  if (e.flags & 1) throw new FormatError(`${e.name} is encrypted`, e.offset);
+  if (e.size > maxSize)
+    throw new FormatError(`${e.name} is ${e.size} bytes, past the ${maxSize}-byte limit`, e.offset, "limit");
+  const c = new Cursor(src, e.offset);
+  if (c.left < 30 || c.u32() !== LOCAL2) throw new FormatError(`no local header for ${e.name}`, e.offset);
+  const h = c.bytes(26);
+  c.skip(h.readUInt16LE(22) + h.readUInt16LE(24));
+  const data = c.bytes(e.compressedSize);
+  if (e.method === 0) return data;
+  if (e.method !== 8)
+    throw new FormatError(`${e.name} uses compression method ${e.method}, which chainproof cannot read`, e.offset);
+  try {
+    return inflateRawSync2(data, { maxOutputLength: Math.max(1, Math.min(maxSize, e.size + 1)) });
+  } catch (err) {
+    if (err instanceof RangeError)
+      throw new FormatError(`${e.name} inflates past its ${maxSize}-byte limit`, e.offset, "limit");
+    throw new FormatError(`${e.name} does not inflate (${err.message})`, e.offset);
+  }
+}
+__name(readMember, "readMember");
+
+// src/inspect/formats/keras.ts
+var MAX_KERAS_CONFIG = 64 * 1024 * 1024;
+function isKerasArchive(names) {
+  const has = /* @__PURE__ */ __name((n) => names.includes(n), "has");
+  return has("config.json") && (has("metadata.json") || has("model.weights.h5") || has("model.weights.npz"));
+}
+__name(isKerasArchive, "isKerasArchive");
+function parseKerasArchive(src, out, claimAll) {
+  let entries;
+  try {
+    entries = readCentralDirectory2(src);
+  } catch (err) {
+    if (!claimAll && err instanceof FormatError) return;
+    throw err;
+  }
+  if (!claimAll && !isKerasArchive(entries.map((e) => e.name))) return;
+  const configs = entries.filter((e) => e.name === "config.json");
+  const config = configs[configs.length - 1];
+  if (!config) throw new FormatError("the archive has no config.json, so Keras cannot load it", 0);
+  if (configs.length > 1)
+    out.add(
+      "CPI050",
+      `config.json appears ${configs.length} times in the archive; readers disagree on which one is loaded. Treat the file as crafted.`,
+      { member: "config.json", copies: configs.length },
+      "config.json"
+    );
+  const text = readMember(src, config, MAX_KERAS_CONFIG).toString("utf8");
+  const { value } = parseJson2(text, { allowNonFinite: true, maxDepth: 512 });
+  checkKerasConfig(value, out, "config.json");
+}
+__name(parseKerasArchive, "parseKerasArchive");
+var kerasAnalyser = {
+  name: "keras",
+  // Discovery may report a .keras as a plain zip; those are claimed only when laid out as a Keras archive.
+  formats: ["keras", "zip"],
+  analyze: /* @__PURE__ */ __name((file) => analyseWith(file, "the Keras archive", (src, out) => parseKerasArchive(src, out, file.format === "keras")), "analyze")
+};
+
+// src/inspect/formats/keras-h5.ts
+var MAX_H5_CONFIG = 64 * 1024 * 1024;
+var CHUNK = 1024 * 1024;
+var MARKER = Buffer.from("model_config");
+function parseKerasH5(src, out) {
+  checkSuperblock(src);
+  let sawMarker = false;
+  let configs = 0;
+  let budget = 4 * src.size + MAX_H5_CONFIG;
+  let pos = 0;
+  while (pos < src.size) {
+    const chunk = src.read(pos, Math.min(CHUNK + MARKER.length, src.size - pos));
+    if (!sawMarker && chunk.includes(MARKER)) sawMarker = true;
+    let next = pos + Math.min(CHUNK, chunk.length);
+    for (let i = chunk.indexOf(123); i >= 0 && i < CHUNK; i = chunk.indexOf(123, i + 1)) {
+      const start = pos + i;
+      if (!startsObject(src, start)) continue;
+      const { end, scanned } = balancedEnd(src, start);
+      budget -= scanned;
+      if (budget < 0) throw new FormatError("too many JSON-like candidates in the file", start, "limit");
+      if (end === "limit") {
+        out.add(
+          "CPI051",
+          `JSON text at byte ${start} runs past the ${MAX_H5_CONFIG}-byte limit for a model config; it was not checked.`,
+          { offset: start, limit: MAX_H5_CONFIG }
+        );
+        out.incomplete = true;
+        continue;
+      }
+      if (end < 0) continue;
+      const value = tryParse(src.read(start, end - start).toString("utf8"));
+      if (value === void 0 || !hasClassName(value, 0)) continue;
+      configs++;
+      checkKerasConfig(value, out, `JSON at byte ${start}`);
+      next = end;
+      break;
+    }
+    pos = next;
+  }
+  if (sawMarker && configs === 0) {
+    out.add(
+      "CPI050",
+      "the file has a model_config attribute but no readable Keras config JSON was found; it was not checked and is not known to be safe. Re-save the model in the .keras format.",
+      { check: "model_config" }
+    );
+    out.incomplete = true;
+  }
+}
+__name(parseKerasH5, "parseKerasH5");
+var SIGNATURE = Buffer.from([137, 72, 68, 70, 13, 10, 26, 10]);
+function checkSuperblock(src) {
+  const base = [0, 512, 1024, 2048].find((o) => src.size >= o + 8 && src.read(o, 8).equals(SIGNATURE));
+  if (base === void 0) throw new FormatError("no HDF5 signature", 0);
+  const version = src.read(base + 8, 1)[0];
+  const sizeAt = version <= 1 ? base + 13 : base + 9;
+  if (version > 3) throw new FormatError(`unknown HDF5 superblock version ${version}`, base + 8);
+  const offsetSize = src.read(sizeAt, 1)[0];
+  if (![2, 4, 8].includes(offsetSize)) throw new FormatError(`bad HDF5 offset size ${offsetSize}`, sizeAt);
+  const eofAt = (version === 0 ? base + 24 : version === 1 ? base + 28 : base + 12) + 2 * offsetSize;
+  const raw = src.read(eofAt, offsetSize);
+  const eof = offsetSize === 8 ? raw.readBigUInt64LE(0) : BigInt(raw.readUIntLE(0, offsetSize));
+  const undefinedAddress = eof === (1n << BigInt(8 * offsetSize)) - 1n;
+  if (!undefinedAddress && eof + BigInt(base) > BigInt(src.size))
+    throw new FormatError(`the superblock says the file is ${eof} bytes but it has ${src.size - base}`, eofAt);
+}
+__name(checkSuperblock, "checkSuperblock");
+function startsObject(src, at2) {
+  const look = src.read(at2, Math.min(64, src.size - at2));
+  for (let i = 1; i < look.length; i++) {
+    const b2 = look[i];
+    if (b2 === 34) return true;
+    if (b2 !== 32 && b2 !== 10 && b2 !== 13 && b2 !== 9) return false;
+  }
+  return false;
+}
+__name(startsObject, "startsObject");
+function balancedEnd(src, at2) {
+  let depth = 0;
+  let inString = false;
+  let escaped = false;
+  let step = 256;
+  for (let pos = at2; pos < src.size; ) {
+    const buf = src.read(pos, Math.min(step, src.size - pos));
+    step = Math.min(step * 4, 64 * 1024);
+    for (let i = 0; i < buf.length; i++) {
+      const b2 = buf[i];
+      if (inString) {
+        if (escaped) escaped = false;
+        else if (b2 === 92) escaped = true;
+        else if (b2 === 34) inString = false;
+        else if (b2 < 32) return { end: -1, scanned: pos + i - at2 };
+      } else if (b2 === 34) inString = true;
+      else if (b2 === 123 || b2 === 91) depth++;
+      else if (b2 === 125 || b2 === 93) {
+        depth--;
+        if (depth === 0) return { end: pos + i + 1, scanned: pos + i + 1 - at2 };
+      } else if (b2 < 32 ? b2 !== 9 && b2 !== 10 && b2 !== 13 : b2 > 126)
+        return { end: -1, scanned: pos + i - at2 };
+    }
+    pos += buf.length;
+    if (pos - at2 > MAX_H5_CONFIG) return { end: "limit", scanned: pos - at2 };
+  }
+  return { end: -1, scanned: src.size - at2 };
+}
+__name(balancedEnd, "balancedEnd");
+function tryParse(text) {
+  try {
+    return parseJson2(text, { allowNonFinite: true, maxDepth: 512 }).value;
+  } catch (err) {
+    if (err instanceof FormatError) return void 0;
+    throw err;
+  }
+}
+__name(tryParse, "tryParse");
+function hasClassName(v2, depth) {
+  if (depth > 4) return false;
+  if (Array.isArray(v2)) return v2.some((x) => hasClassName(x, depth + 1));
+  if (!isObject(v2)) return false;
+  if (typeof v2.class_name === "string") return true;
+  return Object.values(v2).some((x) => hasClassName(x, depth + 1));
+}
+__name(hasClassName, "hasClassName");
+var kerasH5Analyser = {
+  name: "keras-h5",
+  formats: ["keras-h5"],
+  analyze: /* @__PURE__ */ __name((file) => analyseWith(file, "the HDF5 file", parseKerasH5), "analyze")
+};
+
+// src/inspect/formats/protobuf.ts
+var MAX_PB_DEPTH = 64;
+function* pbFields(src, start, end) {
+  let p2 = start;
+  while (p2 < end) {
+    const tagAt = p2;
+    const tag = readVarint2(src, p2, end);
+    p2 = tag.next;
+    const field = Number(tag.value >> 3n);
+    const wire = Number(tag.value & 7n);
+    if (field === 0 || tag.value >> 3n > 0x1fffffffn) throw new FormatError(`invalid protobuf field number`, tagAt);
+    switch (wire) {
+      case 0: {
+        const v2 = readVarint2(src, p2, end);
+        yield { field, wire, value: v2.value, start: p2, end: v2.next };
+        p2 = v2.next;
+        break;
+      }
+      case 1:
+      case 5: {
+        const n = wire === 1 ? 8 : 4;
+        if (p2 + n > end) throw new FormatError("truncated fixed-width protobuf field", p2);
+        yield { field, wire, value: 0n, start: p2, end: p2 + n };
+        p2 += n;
+        break;
+      }
+      case 2: {
+        const len = readVarint2(src, p2, end);
+        if (len.value > BigInt(end - len.next))
+          throw new FormatError(
+            `protobuf field ${field} claims ${len.value} bytes but only ${end - len.next} remain`,
+            p2
+          );
+        const s3 = len.next;
+        const e = s3 + Number(len.value);
+        yield { field, wire, value: 0n, start: s3, end: e };
+        p2 = e;
+        break;
+      }
+      default:
+        throw new FormatError(`unsupported protobuf wire type ${wire}`, tagAt);
+    }
+  }
+}
+__name(pbFields, "pbFields");
+function readVarint2(src, p2, end) {
+  let value = 0n;
+  for (let i = 0; i < 10; i++) {
+    if (p2 + i >= end) throw new FormatError("truncated protobuf varint", p2);
+    const b2 = src.read(p2 + i, 1)[0];
+    value |= BigInt(b2 & 127) << BigInt(7 * i);
+    if ((b2 & 128) === 0) return { value, next: p2 + i + 1 };
+  }
+  throw new FormatError("protobuf varint longer than 10 bytes", p2);
+}
+__name(readVarint2, "readVarint");
+function pbString(src, f2, max = 64 * 1024) {
+  if (f2.wire !== 2) throw new FormatError(`protobuf field ${f2.field} is not a string`, f2.start);
+  if (f2.end - f2.start > max)
+    throw new FormatError(`string of ${f2.end - f2.start} bytes is past the ${max}-byte limit`, f2.start, "limit");
+  return src.read(f2.start, f2.end - f2.start).toString("utf8");
+}
+__name(pbString, "pbString");
+function checkDepth(depth, at2) {
+  if (depth > MAX_PB_DEPTH) throw new FormatError(`messages nested deeper than ${MAX_PB_DEPTH}`, at2, "limit");
+}
+__name(checkDepth, "checkDepth");
+function asMessage(f2) {
+  if (f2.wire !== 2) throw new FormatError(`protobuf field ${f2.field} should be a message`, f2.start);
+  return f2;
+}
+__name(asMessage, "asMessage");
+
+// src/inspect/formats/onnx.ts
+var BUILTIN_DOMAINS = /* @__PURE__ */ new Set([
+  "",
+  "ai.onnx",
+  "ai.onnx.ml",
+  "ai.onnx.training",
+  "ai.onnx.preview",
+  "ai.onnx.preview.training",
+  "com.microsoft",
+  "com.microsoft.nchwc",
+  "com.microsoft.experimental",
+  "com.microsoft.dml",
+  "com.ms.internal.nhwc"
+]);
+function parseOnnx(src, out) {
+  const facts = { nodeOps: /* @__PURE__ */ new Map(), localFunctions: /* @__PURE__ */ new Set(), externals: [] };
+  let graphs = 0;
+  for (const f2 of pbFields(src, 0, src.size)) {
+    if (f2.field === 7) {
+      graphs++;
+      walkGraph(src, asMessage(f2), facts, 1);
+    } else if (f2.field === 25) walkFunction(src, asMessage(f2), facts, 1);
+    else if (f2.field === 20) {
+      for (const g2 of pbFields(src, f2.start, f2.end))
+        if (g2.field === 1 || g2.field === 3) walkGraph(src, asMessage(g2), facts, 2);
+    }
+  }
+  if (graphs === 0) throw new FormatError("no graph in the ModelProto", 0);
+  for (const e of facts.externals) {
+    const why = escapeReason(e.location);
+    if (why)
+      out.add(
+        "CPI065",
+        `tensor ${JSON.stringify(e.tensor)} loads external data from ${JSON.stringify(e.location)}, ${why}; loading the model reads that file. Do not load it.`,
+        { tensor: e.tensor, location: e.location, offset: e.at }
+      );
+  }
+  for (const [domain, ops] of [...facts.nodeOps].sort(([a], [b2]) => a < b2 ? -1 : 1)) {
+    const custom = [...ops].filter((op) => !facts.localFunctions.has(`${domain}:${op}`)).sort();
+    if (BUILTIN_DOMAINS.has(domain) || custom.length === 0) continue;
+    out.add(
+      "CPI066",
+      `nodes use operators ${custom.slice(0, 10).join(", ")} from the custom domain ${JSON.stringify(domain)}; the application must register a custom operator library for them. Make sure it comes from a trusted source.`,
+      { domain, operators: custom.slice(0, 50).join(",") }
+    );
+  }
+}
+__name(parseOnnx, "parseOnnx");
+function walkGraph(src, g2, facts, depth) {
+  checkDepth(depth, g2.start);
+  for (const f2 of pbFields(src, g2.start, g2.end)) {
+    if (f2.field === 1) walkNode(src, asMessage(f2), facts, depth + 1);
+    else if (f2.field === 5) walkTensor(src, asMessage(f2), facts);
+    else if (f2.field === 15) walkSparse(src, asMessage(f2), facts);
+  }
+}
+__name(walkGraph, "walkGraph");
+function walkFunction(src, fn, facts, depth) {
+  let name = "";
+  let domain = "";
+  for (const f2 of pbFields(src, fn.start, fn.end)) {
+    if (f2.field === 1) name = pbString(src, f2);
+    else if (f2.field === 10) domain = pbString(src, f2);
+    else if (f2.field === 7) walkNode(src, asMessage(f2), facts, depth + 1);
+  }
+  facts.localFunctions.add(`${domain}:${name}`);
+}
+__name(walkFunction, "walkFunction");
+function walkNode(src, n, facts, depth) {
+  checkDepth(depth, n.start);
+  let op = "";
+  let domain = "";
+  for (const f2 of pbFields(src, n.start, n.end)) {
+    if (f2.field === 4) op = pbString(src, f2);
+    else if (f2.field === 7) domain = pbString(src, f2);
+    else if (f2.field === 5) {
+      for (const a of pbFields(src, f2.start, f2.end)) {
+        if (a.field === 5 || a.field === 10) walkTensor(src, asMessage(a), facts);
+        else if (a.field === 6 || a.field === 11) walkGraph(src, asMessage(a), facts, depth + 1);
+        else if (a.field === 22 || a.field === 23) walkSparse(src, asMessage(a), facts);
+      }
+    }
+  }
+  const ops = facts.nodeOps.get(domain) ?? /* @__PURE__ */ new Set();
+  ops.add(op);
+  facts.nodeOps.set(domain, ops);
+}
+__name(walkNode, "walkNode");
+function walkSparse(src, s3, facts) {
+  for (const f2 of pbFields(src, s3.start, s3.end))
+    if (f2.field === 1 || f2.field === 2) walkTensor(src, asMessage(f2), facts);
+}
+__name(walkSparse, "walkSparse");
+function walkTensor(src, t, facts) {
+  let name = "";
+  const locations = [];
+  for (const f2 of pbFields(src, t.start, t.end)) {
+    if (f2.field === 8) name = pbString(src, f2);
+    else if (f2.field === 13) {
+      let key = "";
+      let value = "";
+      for (const kv of pbFields(src, f2.start, f2.end)) {
+        if (kv.field === 1) key = pbString(src, kv);
+        else if (kv.field === 2) value = pbString(src, kv);
+      }
+      if (key === "location") locations.push({ value, at: f2.start });
+    }
+  }
+  for (const l of locations) facts.externals.push({ tensor: name, location: l.value, at: l.at });
+}
+__name(walkTensor, "walkTensor");
+function escapeReason(location) {
+  if (location.includes("\0")) return "which contains a NUL byte";
+  if (/^([\\/]|[A-Za-z]:|[a-z][a-z0-9+.-]*:\/\/)/i.test(location)) return "an absolute path or URL";
+  let depth = 0;
+  for (const part of location.split(/[\\/]+/)) {
+    if (part === "..") depth--;
+    else if (part !== "" && part !== ".") depth++;
+    if (depth < 0) return "which leaves the model folder";
+  }
+  return void 0;
+}
+__name(escapeReason, "escapeReason");
+var onnxAnalyser = {
+  name: "onnx",
+  formats: ["onnx"],
+  analyze: /* @__PURE__ */ __name((file) => analyseWith(file, "the ONNX model", parseOnnx), "analyze")
+};
+
+// src/inspect/formats/safetensors.ts
+var MAX_SAFETENSORS_HEADER = 1e8;
+var DTYPE_BITS = {
+  BOOL: 8,
+  F4: 4,
+  F6_E2M3: 6,
+  F6_E3M2: 6,
+  U8: 8,
+  I8: 8,
+  F8_E5M2: 8,
+  F8_E4M3: 8,
+  F8_E8M0: 8,
+  I16: 16,
+  U16: 16,
+  F16: 16,
+  BF16: 16,
+  I32: 32,
+  U32: 32,
+  F32: 32,
+  C64: 64,
+  F64: 64,
+  I64: 64,
+  U64: 64
+};
+var MAX_ELEMENTS = 1n << 64n;
+function parseSafetensors(src, out) {
+  const c = new Cursor(src);
+  if (src.size < 8) throw new FormatError(`file is ${src.size} bytes, too short for the 8-byte header length`, 0);
+  const n = c.u64();
+  if (n > BigInt(MAX_SAFETENSORS_HEADER))
+    throw new FormatError(`header length ${n} is past the ${MAX_SAFETENSORS_HEADER}-byte limit`, 0, "limit");
+  if (n > BigInt(c.left)) throw new FormatError(`header length ${n} is past the end of the file`, 0);
+  const raw = c.bytes(Number(n));
+  let text;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(raw);
+  } catch {
+    return void out.add("CPI052", "the header is not valid UTF-8; the file cannot be loaded. Re-save it.", {
+      check: "utf8"
+    });
+  }
+  if (!text.startsWith("{")) throw new FormatError('header does not start with "{"', 8);
+  const { value, duplicates } = parseJson2(text.replace(/ +$/, ""), { baseOffset: 8, maxDepth: 16 });
+  if (!isObject(value)) throw new FormatError("header is not a JSON object", 8);
+  for (const d of duplicates)
+    out.add("CPI052", `the header names ${d.slice(2)} twice; readers disagree on which entry wins. Re-save it.`, {
+      check: "duplicate-key",
+      key: d.slice(2)
+    });
+  const dataLen = BigInt(src.size) - 8n - n;
+  const ranges = [];
+  for (const [name, entry] of Object.entries(value)) {
+    if (name === "__metadata__") {
+      checkMetadata(entry, out);
+      continue;
+    }
+    const r = checkTensor(name, entry, out);
+    if (r) ranges.push(r);
+  }
+  checkLayout(ranges, dataLen, out);
+}
+__name(parseSafetensors, "parseSafetensors");
+function checkMetadata(meta, out) {
+  if (!isObject(meta))
+    return void out.add("CPI052", "__metadata__ is not an object of strings; the loader rejects it.", {
+      check: "metadata"
+    });
+  for (const [k2, v2] of Object.entries(meta)) {
+    if (typeof v2 !== "string")
+      out.add("CPI052", `__metadata__.${k2} is a ${kindOf(v2)}, not a string; the loader rejects it.`, {
+        check: "metadata",
+        key: k2
+      });
+  }
+}
+__name(checkMetadata, "checkMetadata");
+function checkTensor(name, entry, out) {
+  const bad = /* @__PURE__ */ __name((what, range2) => {
+    out.add("CPI052", `tensor ${JSON.stringify(name)}: ${what}; the loader rejects it. Re-save the file.`, {
+      check: "tensor",
+      tensor: name
+    });
+    return range2;
+  }, "bad");
+  if (!isObject(entry)) return bad("the entry is not an object");
+  const { dtype, shape, data_offsets: offsets } = entry;
+  if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isIndex))
+    return bad("data_offsets is not [begin, end]");
+  const [begin, end] = offsets.map((x) => BigInt(x));
+  if (end < begin) return bad(`data_offsets end ${end} is before begin ${begin}`);
+  const range = { name, begin, end };
+  if (typeof dtype !== "string" || !(dtype in DTYPE_BITS)) return bad(`unknown dtype ${JSON.stringify(dtype)}`, range);
+  if (!Array.isArray(shape) || !shape.every(isIndex)) return bad("shape is not a list of non-negative integers", range);
+  let elements = 1n;
+  for (const d of shape) {
+    elements *= BigInt(d);
+    if (elements > MAX_ELEMENTS)
+      return bad(`shape ${JSON.stringify(shape)} has more elements than any file can hold`, range);
+  }
+  const bits = elements * BigInt(DTYPE_BITS[dtype]);
+  if (bits % 8n !== 0n) return bad(`shape ${JSON.stringify(shape)} of ${dtype} is not a whole number of bytes`, range);
+  if (bits / 8n !== end - begin)
+    out.add(
+      "CPI053",
+      `tensor ${JSON.stringify(name)} spans ${end - begin} bytes but shape ${JSON.stringify(shape)} of ${dtype} needs ${bits / 8n}; the loader rejects it.`,
+      { check: "size", tensor: name, expected: Number(bits / 8n), actual: Number(end - begin) }
+    );
+  return range;
+}
+__name(checkTensor, "checkTensor");
+function checkLayout(ranges, dataLen, out) {
+  ranges.sort((a, b2) => a.begin < b2.begin ? -1 : a.begin > b2.begin ? 1 : a.end < b2.end ? -1 : 1);
+  let cursor = 0n;
+  let prev;
+  for (const r of ranges) {
+    if (r.end > dataLen) {
+      out.add(
+        "CPI053",
+        `tensor ${JSON.stringify(r.name)} ends at data byte ${r.end}, past the ${dataLen}-byte data section.`,
+        { check: "bounds", tensor: r.name, end: Number(r.end), dataLength: Number(dataLen) }
+      );
+    }
+    if (prev && r.begin < cursor) {
+      out.add(
+        "CPI053",
+        `tensor ${JSON.stringify(r.name)} [${r.begin}, ${r.end}) overlaps ${JSON.stringify(prev.name)}; one file means different things to different readers.`,
+        { check: "overlap", tensor: r.name, other: prev.name, begin: Number(r.begin) }
+      );
+    } else if (r.begin > cursor) {
+      out.add(
+        "CPI053",
+        `data bytes [${cursor}, ${r.begin}) before tensor ${JSON.stringify(r.name)} belong to no tensor; hidden data is a smuggling vector.`,
+        { check: "gap", begin: Number(cursor), end: Number(r.begin) }
+      );
+    }
+    if (r.end > cursor) {
+      cursor = r.end;
+      prev = r;
+    }
+  }
+  if (cursor < dataLen)
+    out.add(
+      "CPI053",
+      `data bytes [${cursor}, ${dataLen}) after the last tensor belong to no tensor; hidden data is a smuggling vector.`,
+      { check: "trailing", begin: Number(cursor), end: Number(dataLen) }
+    );
+}
+__name(checkLayout, "checkLayout");
+function isIndex(v2) {
+  return typeof v2 === "number" && Number.isSafeInteger(v2) && v2 >= 0;
+}
+__name(isIndex, "isIndex");
+function kindOf(v2) {
+  return v2 === null ? "null" : Array.isArray(v2) ? "list" : typeof v2;
+}
+__name(kindOf, "kindOf");
+var safetensorsAnalyser = {
+  name: "safetensors",
+  formats: ["safetensors"],
+  analyze: /* @__PURE__ */ __name((file) => analyseWith(file, "the safetensors file", parseSafetensors), "analyze")
+};
+
+// src/inspect/formats/savedmodel.ts
+var DANGEROUS_TF_OPS = new Map([
+  ...["PyFunc", "PyFuncStateless", "EagerPyFunc"].map((op) => [op, "runs Python code"]),
+  ...[
+    "ReadFile",
+    "MatchingFiles",
+    "MatchingFilesDataset",
+    "ExperimentalMatchingFilesDataset",
+    "ImmutableConst",
+    "WholeFileReader",
+    "WholeFileReaderV2",
+    "TextLineReader",
+    "TextLineReaderV2",
+    "FixedLengthRecordReader",
+    "FixedLengthRecordReaderV2",
+    "TFRecordReader",
+    "TFRecordReaderV2",
+    "LMDBReader",
+    "TextLineDataset",
+    "TFRecordDataset",
+    "TFRecordDatasetV2",
+    "FixedLengthRecordDataset",
+    "FixedLengthRecordDatasetV2",
+    "CSVDataset",
+    "CSVDatasetV2",
+    "ExperimentalCSVDataset",
+    "LMDBDataset",
+    "ExperimentalLMDBDataset",
+    "LoadDataset",
+    "SqlDataset",
+    "ExperimentalSqlDataset",
+    "LoadAndRemapMatrix"
+  ].map((op) => [op, "reads files by path"]),
+  ...[
+    "WriteFile",
+    "SaveDataset",
+    "SaveDatasetV2",
+    "DatasetToTFRecord",
+    "ExperimentalDatasetToTFRecord",
+    "CreateSummaryFileWriter",
+    "CreateSummaryDbWriter",
+    "DebugIdentity",
+    "DebugIdentityV2",
+    "DebugIdentityV3",
+    "DebugNanCount",
+    "DebugNumericSummary",
+    "DebugNumericSummaryV2"
+  ].map((op) => [op, "writes files or sends data to a path or URL"]),
+  ...["RpcCall", "RpcClient", "RpcServer", "RpcServerStart", "RpcServerRegister", "GcsConfigureCredentials"].map(
+    (op) => [op, "reaches the network or changes credentials"]
+  )
+]);
+function parseSavedModelPb(src, out) {
+  const uses = [];
+  let graphs = 0;
+  for (const f2 of pbFields(src, 0, src.size)) {
+    if (f2.field !== 2) continue;
+    for (const m2 of pbFields(src, f2.start, f2.end)) {
+      if (m2.field !== 2) continue;
+      graphs++;
+      for (const g2 of pbFields(src, m2.start, m2.end)) {
+        if (g2.field === 1) uses.push(readNode(src, asMessage(g2), "graph"));
+        else if (g2.field === 2) {
+          for (const fn of pbFields(src, g2.start, g2.end)) if (fn.field === 1) readFunction(src, asMessage(fn), uses, 1);
+        }
+      }
+    }
+  }
+  if (graphs === 0 && src.size > 0) throw new FormatError("no meta graph with a graph_def", 0);
+  report(uses, out);
+}
+__name(parseSavedModelPb, "parseSavedModelPb");
+function readFunction(src, fn, uses, depth) {
+  checkDepth(depth, fn.start);
+  let name = "";
+  const nodes = [];
+  for (const f2 of pbFields(src, fn.start, fn.end)) {
+    if (f2.field === 1) {
+      for (const s3 of pbFields(src, f2.start, f2.end)) if (s3.field === 1) name = pbString(src, s3);
+    } else if (f2.field === 3) nodes.push(asMessage(f2));
+  }
+  for (const n of nodes) uses.push(readNode(src, n, `function ${name}`));
+}
+__name(readFunction, "readFunction");
+function readNode(src, n, where3) {
+  let name = "";
+  let op = "";
+  let detail;
+  for (const f2 of pbFields(src, n.start, n.end)) {
+    if (f2.field === 1) name = pbString(src, f2);
+    else if (f2.field === 2) op = pbString(src, f2);
+    else if (f2.field === 5) {
+      let key = "";
+      let s3;
+      for (const e of pbFields(src, f2.start, f2.end)) {
+        if (e.field === 1) key = pbString(src, e);
+        else if (e.field === 2) {
+          for (const v2 of pbFields(src, e.start, e.end)) if (v2.field === 2) s3 = pbString(src, v2);
+        }
+      }
+      if (key === "output_stream" && s3 !== void 0) detail = s3;
+    }
+  }
+  return { op, node: name, where: where3, at: n.start, ...detail !== void 0 ? { detail } : {} };
+}
+__name(readNode, "readNode");
+function parseSavedModelPbtxt(src, out) {
+  const max = 256 * 1024 * 1024;
+  if (src.size > max)
+    throw new FormatError(`text SavedModel of ${src.size} bytes is past the ${max}-byte limit`, 0, "limit");
+  const text = src.read(0, src.size).toString("utf8");
+  const uses = [];
+  for (const m2 of text.matchAll(/\bop:\s*"([^"]{1,200})"/g))
+    uses.push({ op: m2[1], node: "", where: "graph", at: m2.index });
+  for (const m2 of text.matchAll(/key:\s*"output_stream"\s*value\s*\{\s*s:\s*"([^"]{0,400})"/g))
+    uses.push({ op: "PrintV2", node: "", where: "graph", at: m2.index, detail: m2[1] });
+  report(uses, out);
+}
+__name(parseSavedModelPbtxt, "parseSavedModelPbtxt");
+function report(uses, out) {
+  const seen = /* @__PURE__ */ new Set();
+  for (const u2 of uses) {
+    let why = DANGEROUS_TF_OPS.get(u2.op);
+    if (!why && u2.op === "PrintV2" && u2.detail !== void 0 && /^file:/i.test(u2.detail)) why = `writes to ${u2.detail}`;
+    if (!why) continue;
+    const key = `${u2.op}\0${u2.where}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.add(
+      "CPI070",
+      `op ${u2.op}${u2.node ? ` (node ${JSON.stringify(u2.node)})` : ""} in the ${u2.where} ${why}; running the model's signatures triggers it. Do not serve the model until you know why it is there.`,
+      { op: u2.op, node: u2.node, where: u2.where, offset: u2.at }
+    );
+  }
+}
+__name(report, "report");
+var savedModelAnalyser = {
+  name: "savedmodel",
+  formats: ["savedmodel"],
+  analyze: /* @__PURE__ */ __name((file) => {
+    const base = file.path.slice(file.path.lastIndexOf("/") + 1).toLowerCase();
+    if (base === "saved_model.pbtxt") return analyseWith(file, "the SavedModel", parseSavedModelPbtxt);
+    if (base.endsWith(".pb")) return analyseWith(file, "the SavedModel", parseSavedModelPb);
+    return Promise.resolve({ status: "ok", findings: [] });
+  }, "analyze")
+};
+
+// src/inspect/formats/tfjs.ts
+var MAX_MANIFEST = 64 * 1024 * 1024;
+function parseTfjsManifest(src, out, isModelJson) {
+  if (src.size > MAX_MANIFEST) throw new FormatError(`manifest of ${src.size} bytes is past the limit`, 0, "limit");
+  const text = src.read(0, src.size).toString("utf8");
+  let value;
+  try {
+    value = parseJson2(text.replace(/^\uFEFF/, ""), { maxDepth: 512 }).value;
+  } catch (err) {
+    if (isModelJson && err instanceof FormatError) return;
+    throw err;
+  }
+  const groups = isObject(value) ? value.weightsManifest : value;
+  if (groups === void 0 && isModelJson) return;
+  if (!Array.isArray(groups)) throw new FormatError("weightsManifest is not a list of weight groups", 0);
+  groups.forEach((g2, i) => {
+    const paths = isObject(g2) ? g2.paths : void 0;
+    if (!Array.isArray(paths)) throw new FormatError(`weight group ${i} has no paths list`, 0);
+    for (const p2 of paths) {
+      if (typeof p2 !== "string") throw new FormatError(`weight group ${i} has a path that is not a string`, 0);
+      const why = escapeReason(p2);
+      if (why)
+        out.add(
+          "CPI076",
+          `weight group ${i} names ${JSON.stringify(p2)}, ${why}; the loader would fetch it. Keep shards next to the manifest.`,
+          { group: i, path: p2 }
+        );
+    }
+  });
+}
+__name(parseTfjsManifest, "parseTfjsManifest");
+var tfjsAnalyser = {
+  name: "tfjs",
+  formats: ["tfjs-manifest"],
+  analyze: /* @__PURE__ */ __name((file) => analyseWith(
+    file,
+    "the TensorFlow.js manifest",
+    (src, out) => parseTfjsManifest(src, out, !/weights_manifest\.json$/i.test(file.path))
+  ), "analyze")
+};
+
+// src/inspect/formats/tflite.ts
+var BUILTIN_CUSTOM = 32;
+var MAX_OPCODES = 1e5;
+var Flat = class {
+  constructor(src) {
+    this.src = src;
+  }
+  src;
+  static {
+    __name(this, "Flat");
+  }
+  u32(at2) {
+    return this.src.read(at2, 4).readUInt32LE(0);
+  }
+  /** Absolute position of a table field's data, or undefined when the field is absent. */
+  field(table, index) {
+    const vtable = table - this.src.read(table, 4).readInt32LE(0);
+    if (vtable < 0 || vtable + 4 > this.src.size) throw new FormatError("flatbuffer vtable out of bounds", table);
+    const vsize = this.src.read(vtable, 2).readUInt16LE(0);
+    const slot = 4 + 2 * index;
+    if (slot + 2 > vsize) return void 0;
+    const off = this.src.read(vtable + slot, 2).readUInt16LE(0);
+    return off === 0 ? void 0 : table + off;
+  }
+  /** Follow a uoffset stored at `at`. */
+  deref(at2) {
+    const target2 = at2 + this.u32(at2);
+    if (target2 >= this.src.size) throw new FormatError("flatbuffer offset out of bounds", at2);
+    return target2;
+  }
+  string(at2, max = 4096) {
+    const s3 = this.deref(at2);
+    const len = this.u32(s3);
+    if (len > max) throw new FormatError(`flatbuffer string of ${len} bytes is past the limit`, s3, "limit");
+    return this.src.read(s3 + 4, len).toString("utf8");
+  }
+};
+function parseTflite(src, out) {
+  if (src.size < 8) throw new FormatError(`file is ${src.size} bytes, too short for a TFLite model`, 0);
+  if (src.read(4, 4).toString("latin1") !== "TFL3") throw new FormatError("no TFL3 file identifier", 4);
+  const fb = new Flat(src);
+  const root = fb.u32(0);
+  if (root < 8 || root + 4 > src.size) throw new FormatError(`root table offset ${root} is out of bounds`, 0);
+  const codesField = fb.field(root, 1);
+  if (codesField === void 0) return;
+  const vec = fb.deref(codesField);
+  const n = fb.u32(vec);
+  if (n > MAX_OPCODES || vec + 4 + 4 * n > src.size)
+    throw new FormatError(`operator_codes claims ${n} entries`, vec, n > MAX_OPCODES ? "limit" : "malformed");
+  const custom = /* @__PURE__ */ new Set();
+  for (let i = 0; i < n; i++) {
+    const code2 = fb.deref(vec + 4 + 4 * i);
+    const dep = fb.field(code2, 0);
+    const full = fb.field(code2, 3);
+    const builtin = Math.max(
+      dep === void 0 ? 0 : src.read(dep, 1).readInt8(0),
+      full === void 0 ? 0 : src.read(full, 4).readInt32LE(0)
+    );
+    if (builtin !== BUILTIN_CUSTOM) continue;
+    const name = fb.field(code2, 1);
+    custom.add(name === void 0 ? "(unnamed)" : fb.string(name));
+  }
+  if (custom.size > 0) {
+    const names = [...custom].sort();
+    out.add(
+      "CPI075",
+      `the model uses custom operators ${names.slice(0, 10).join(", ")}; the application must provide their implementation. Make sure it comes from a trusted library.`,
+      { operators: names.slice(0, 50).join(",") }
+    );
+  }
+}
+__name(parseTflite, "parseTflite");
+var tfliteAnalyser = {
+  name: "tflite",
+  formats: ["tflite"],
+  analyze: /* @__PURE__ */ __name((file) => analyseWith(file, "the TFLite model", parseTflite), "analyze")
+};
+
 // src/inspect/analysers.ts
-var ANALYSERS = [pickleAnalyser];
+var ANALYSERS = [
+  pickleAnalyser,
+  safetensorsAnalyser,
+  ggufAnalyser,
+  kerasAnalyser,
+  kerasH5Analyser,
+  onnxAnalyser,
+  savedModelAnalyser,
+  tfliteAnalyser,
+  tfjsAnalyser
+];
 
 // src/inspect/stage.ts
 var UNREADABLE_ARCHIVE = /\.(7z|rar)$/i;
@@ -79548,9 +81517,9 @@ function createInspectStage(analysers = ANALYSERS) {
             ctx.limit(async () => {
               if (ctx.signal.aborted) return;
               try {
-                const report = await analyser.analyze(file, ctx);
-                findings.push(...report.findings);
-                if (report.status !== "ok") {
+                const report2 = await analyser.analyze(file, ctx);
+                findings.push(...report2.findings);
+                if (report2.status !== "ok") {
                   notifications.push({
                     level: "warning",
                     message: `${file.path} was only partly inspected by ${analyser.name}`,
@@ -79705,7 +81674,7 @@ var READ_CHUNK_BYTES = 1 << 20;
 // src/hash/cache.ts
 var CACHE_FILE = "digests-v1.json";
 var MAX_CACHE_BYTES = 64 * 1024 * 1024;
-var MAX_ENTRIES2 = 2e5;
+var MAX_ENTRIES3 = 2e5;
 var DigestCache = class _DigestCache {
   constructor(file) {
     this.file = file;
@@ -79750,7 +81719,7 @@ var DigestCache = class _DigestCache {
       if (v2 !== void 0) keep.push([k2, v2]);
     }
     for (const [k2, v2] of this.entries) {
-      if (keep.length >= MAX_ENTRIES2) break;
+      if (keep.length >= MAX_ENTRIES3) break;
       if (!this.used.has(k2)) keep.push([k2, v2]);
     }
     const body = JSON.stringify({ version: 1, entries: Object.fromEntries(keep) });
@@ -79893,7 +81862,7 @@ var HashPool = class {
       );
       this.pump();
     });
-    const fail3 = /* @__PURE__ */ __name((err) => {
+    const fail4 = /* @__PURE__ */ __name((err) => {
       const job = slot.busy;
       slot.busy = void 0;
       const i = this.slots.indexOf(slot);
@@ -79901,9 +81870,9 @@ var HashPool = class {
       job?.resolve({ ok: false, code: "EWORKER", message: `hash worker failed: ${String(err)}` });
       if (!this.closed) this.pump();
     }, "fail");
-    worker.on("error", fail3);
+    worker.on("error", fail4);
     worker.on("exit", (code2) => {
-      if (!this.closed && this.slots.includes(slot)) fail3(`exited with code ${code2}`);
+      if (!this.closed && this.slots.includes(slot)) fail4(`exited with code ${code2}`);
     });
     this.slots.push(slot);
     return slot;
@@ -80001,8 +81970,8 @@ function indexRegistry(reg) {
   return { specs, byPath, globs, bySha256, revoked: new Map(reg.revoked.map((r) => [r.sha256, r])) };
 }
 __name(indexRegistry, "indexRegistry");
-function extraAlgorithmsFor(index, path13, snapshot) {
-  return candidates(index, path13, snapshot).some((c) => c.spec.sha512 !== void 0) ? ["sha512"] : [];
+function extraAlgorithmsFor(index, path16, snapshot) {
+  return candidates(index, path16, snapshot).some((c) => c.spec.sha512 !== void 0) ? ["sha512"] : [];
 }
 __name(extraAlgorithmsFor, "extraAlgorithmsFor");
 function checkModelFile(index, f2) {
@@ -80057,8 +82026,8 @@ function findMissing(index, paths, snapshotDirs) {
   return out;
 }
 __name(findMissing, "findMissing");
-function candidates(index, path13, snapshot) {
-  const out = [...index.byPath.get(path13) ?? [], ...index.globs.filter((g2) => g2.matches(path13))];
+function candidates(index, path16, snapshot) {
+  const out = [...index.byPath.get(path16) ?? [], ...index.globs.filter((g2) => g2.matches(path16))];
   if (snapshot) {
     for (const s3 of index.specs) {
       if (s3.artifact.name === snapshot.repoId && s3.artifact.revision === snapshot.revision && s3.matches(snapshot.file) && !out.includes(s3))
@@ -80129,9 +82098,9 @@ __name(npyHeaderHasObjects, "npyHeaderHasObjects");
 import path3 from "node:path";
 
 // src/models/read-small.ts
-import { open as open2 } from "node:fs/promises";
+import { open as open3 } from "node:fs/promises";
 async function readHead(abs, max) {
-  const fh = await open2(abs, "r");
+  const fh = await open3(abs, "r");
   try {
     const buf = Buffer.alloc(max);
     let off = 0;
@@ -80158,11 +82127,11 @@ async function tfjsWeightPaths(manifest) {
   } catch {
     return [];
   }
-  const groups = Array.isArray(parsed) ? parsed : isObject(parsed) && Array.isArray(parsed["weightsManifest"]) ? parsed["weightsManifest"] : [];
+  const groups = Array.isArray(parsed) ? parsed : isObject2(parsed) && Array.isArray(parsed["weightsManifest"]) ? parsed["weightsManifest"] : [];
   const dir = path3.posix.dirname(manifest.path);
   const out = [];
   for (const g2 of groups) {
-    if (!isObject(g2) || !Array.isArray(g2["paths"])) continue;
+    if (!isObject2(g2) || !Array.isArray(g2["paths"])) continue;
     for (const p2 of g2["paths"]) {
       if (typeof p2 !== "string" || out.length >= MAX_PATHS) continue;
       const rel = path3.posix.normalize(path3.posix.join(dir === "." ? "" : dir, p2));
@@ -80173,10 +82142,10 @@ async function tfjsWeightPaths(manifest) {
   return out;
 }
 __name(tfjsWeightPaths, "tfjsWeightPaths");
-function isObject(v2) {
+function isObject2(v2) {
   return typeof v2 === "object" && v2 !== null && !Array.isArray(v2);
 }
-__name(isObject, "isObject");
+__name(isObject2, "isObject");
 
 // src/models/findings.ts
 var artifactOf = /* @__PURE__ */ __name((s3) => ({
@@ -80345,8 +82314,8 @@ function extensionMismatch(file) {
   };
 }
 __name(extensionMismatch, "extensionMismatch");
-function nonModelClaim(path13) {
-  const base = path13.slice(path13.lastIndexOf("/") + 1).toLowerCase();
+function nonModelClaim(path16) {
+  const base = path16.slice(path16.lastIndexOf("/") + 1).toLowerCase();
   const dot = base.lastIndexOf(".");
   return dot > 0 && NON_MODEL_EXTENSIONS.has(base.slice(dot + 1)) ? "other" : void 0;
 }
@@ -80501,7 +82470,16 @@ function record(verdict, s3, size, digests, lfs, ctx, out, isPointer) {
       break;
     case "mismatch":
       out.findings.push(
-        digestMismatch(s3, verdict.artifact, verdict.spec, verdict.field, verdict.expected, verdict.actual, isPointer, lfs?.size ?? size)
+        digestMismatch(
+          s3,
+          verdict.artifact,
+          verdict.spec,
+          verdict.field,
+          verdict.expected,
+          verdict.actual,
+          isPointer,
+          lfs?.size ?? size
+        )
       );
       out.verifications.push({ key, status: "failed", detail: `${verdict.field} mismatch` });
       break;
@@ -80919,29 +82897,29 @@ __name(verifyAttestations, "verifyAttestations");
 function checkOne(a, target2, verifier) {
   const predicateType = isRecord2(a) && typeof a.predicateType === "string" ? a.predicateType : "<none>";
   const kind = predicateType === PUBLISH_PREDICATE ? "publish" : SLSA_PREDICATE.test(predicateType) ? "provenance" : "other";
-  const fail3 = /* @__PURE__ */ __name((problem2, reason) => ({
+  const fail4 = /* @__PURE__ */ __name((problem2, reason) => ({
     ok: false,
     kind,
     predicateType,
     problem: problem2,
     reason
   }), "fail");
-  if (!isRecord2(a)) return fail3("signature", "attestation is not an object");
+  if (!isRecord2(a)) return fail4("signature", "attestation is not an object");
   let bundle;
   try {
     bundle = (0, import_bundle.bundleFromJSON)(a.bundle);
   } catch (err) {
-    return fail3("signature", `malformed Sigstore bundle: ${errorMessage(err)}`);
+    return fail4("signature", `malformed Sigstore bundle: ${errorMessage(err)}`);
   }
-  if (bundle.content.$case !== "dsseEnvelope") return fail3("signature", "bundle holds no DSSE envelope");
+  if (bundle.content.$case !== "dsseEnvelope") return fail4("signature", "bundle holds no DSSE envelope");
   const envelope = bundle.content.dsseEnvelope;
   if (envelope.payloadType !== "application/vnd.in-toto+json")
-    return fail3("subject", `payload type ${envelope.payloadType}`);
+    return fail4("subject", `payload type ${envelope.payloadType}`);
   let statement;
   try {
     statement = JSON.parse(envelope.payload.toString("utf8"));
   } catch {
-    return fail3("subject", "DSSE payload is not JSON");
+    return fail4("subject", "DSSE payload is not JSON");
   }
   const subjectProblem = checkStatement(statement, predicateType, target2);
   let identity;
@@ -80949,9 +82927,9 @@ function checkOne(a, target2, verifier) {
     const signer = verifier.verify((0, import_verify.toSignedEntity)(bundle));
     if (kind === "provenance") identity = toBuilderIdentity(signer);
   } catch (err) {
-    return fail3("signature", errorMessage(err));
+    return fail4("signature", errorMessage(err));
   }
-  if (subjectProblem !== void 0) return fail3("subject", subjectProblem);
+  if (subjectProblem !== void 0) return fail4("subject", subjectProblem);
   return { ok: true, kind, predicateType, ...identity ? { identity } : {} };
 }
 __name(checkOne, "checkOne");
@@ -81015,18 +82993,18 @@ async function checkProvenance(state, meta, integrity, required, sources) {
       return;
     }
     const verifier = sources.verifier(registry, keys.kind === "keys" ? keys.keys : []);
-    const report = verifyAttestations(out.value, { name: pkg.name, version: pkg.version, integrity }, verifier);
-    if (report.malformed !== void 0) {
+    const report2 = verifyAttestations(out.value, { name: pkg.name, version: pkg.version, integrity }, verifier);
+    if (report2.malformed !== void 0) {
       state.findings.push(
         packageFinding2(
           pkg,
           "CPD120",
-          `The registry lists attestations for ${spec(pkg)} (${where2(pkg)}) but serves ${report.malformed}. Do not trust its provenance.`,
-          { reason: report.malformed }
+          `The registry lists attestations for ${spec(pkg)} (${where2(pkg)}) but serves ${report2.malformed}. Do not trust its provenance.`,
+          { reason: report2.malformed }
         )
       );
     }
-    for (const c of report.checks) {
+    for (const c of report2.checks) {
       if (c.kind === "provenance") hasProvenanceAttestation = true;
       if (c.ok) continue;
       const rule = c.problem === "subject" ? "CPD121" : "CPD120";
@@ -81040,9 +83018,9 @@ async function checkProvenance(state, meta, integrity, required, sources) {
         )
       );
     }
-    identity = report.provenance;
-    if (report.checks.length > 0 && report.checks.every((c) => c.ok))
-      state.notes.push(`${report.checks.length} attestation(s) verified`);
+    identity = report2.provenance;
+    if (report2.checks.length > 0 && report2.checks.every((c) => c.ok))
+      state.notes.push(`${report2.checks.length} attestation(s) verified`);
   }
   for (const r of required) {
     if (!hasProvenanceAttestation) {
@@ -84010,8 +85988,8 @@ var _r = /* @__PURE__ */ __name((s3, t) => {
   }, "d");
   if (s3 === c) return oo(c), d();
   if (a) return d(k.mkdirSync(s3, { mode: i, recursive: true }) ?? void 0);
-  let T = f(Si.relative(c, s3)).split("/"), D;
-  for (let E = T.shift(), x = c; E && (x += "/" + E); E = T.shift()) {
+  let T2 = f(Si.relative(c, s3)).split("/"), D;
+  for (let E = T2.shift(), x = c; E && (x += "/" + E); E = T2.shift()) {
     x = f(Si.resolve(x));
     try {
       k.mkdirSync(x, i), D = D || x;
@@ -84021,7 +85999,7 @@ var _r = /* @__PURE__ */ __name((s3, t) => {
       if (l) {
         k.unlinkSync(x), k.mkdirSync(x, i), D = D || x;
         continue;
-      } else if (Le.isSymbolicLink()) return new St(x, x + "/" + T.join("/"));
+      } else if (Le.isSymbolicLink()) return new St(x, x + "/" + T2.join("/"));
     }
   }
   return d(D);
@@ -84288,12 +86266,12 @@ var Xt = class extends rt {
       if (typeof l == "number" && t.mtime && !this.noMtime) {
         n++;
         let c = t.atime || /* @__PURE__ */ new Date(), d = t.mtime;
-        u.futimes(l, c, d, (y) => y ? u.utimes(a, c, d, (T) => o(T && y)) : o());
+        u.futimes(l, c, d, (y) => y ? u.utimes(a, c, d, (T2) => o(T2 && y)) : o());
       }
       if (typeof l == "number" && this[ge](t)) {
         n++;
         let c = this[be](t), d = this[_e](t);
-        typeof c == "number" && typeof d == "number" && u.fchown(l, c, d, (y) => y ? u.chown(a, c, d, (T) => o(T && y)) : o());
+        typeof c == "number" && typeof d == "number" && u.fchown(l, c, d, (y) => y ? u.chown(a, c, d, (T2) => o(T2 && y)) : o());
       }
       o();
     });
@@ -84619,12 +86597,12 @@ var Ro = /* @__PURE__ */ __name((s3, t, e, i, r) => {
 var go = /* @__PURE__ */ __name((s3, t) => {
   t = Array.from(t);
   let e = new wt(s3), i = /* @__PURE__ */ __name((n, o, h) => {
-    let a = /* @__PURE__ */ __name((T, D) => {
-      T ? v.close(n, (E) => h(T)) : h(null, D);
+    let a = /* @__PURE__ */ __name((T2, D) => {
+      T2 ? v.close(n, (E) => h(T2)) : h(null, D);
     }, "a"), l = 0;
     if (o === 0) return a(null, 0);
-    let c = 0, d = Buffer.alloc(512), y = /* @__PURE__ */ __name((T, D) => {
-      if (T || D === void 0) return a(T);
+    let c = 0, d = Buffer.alloc(512), y = /* @__PURE__ */ __name((T2, D) => {
+      if (T2 || D === void 0) return a(T2);
       if (c += D, c < 512 && D) return v.read(n, d, c, d.length - c, l + c, y);
       if (l === 0 && d[0] === 31 && d[1] === 139) return a(new Error("cannot append to compressed archives"));
       if (c < 512) return a(null, l);
@@ -84643,8 +86621,8 @@ var go = /* @__PURE__ */ __name((s3, t) => {
       if (l || !c) return o(l);
       v.fstat(c, (d, y) => {
         if (d) return v.close(c, () => o(d));
-        i(c, y.size, (T, D) => {
-          if (T) return o(T);
+        i(c, y.size, (T2, D) => {
+          if (T2) return o(T2);
           let E = new et(s3.file, { fd: c, start: D });
           e.pipe(E), E.on("error", o), E.on("close", n), _o(e, t);
         });
@@ -84992,15 +86970,1438 @@ function summarise(vs2) {
 }
 __name(summarise, "summarise");
 
+// src/verify/stage/detached.ts
+import { readFile as readFile7 } from "node:fs/promises";
+
+// src/verify/bundle/parse.ts
+var import_bundle2 = __toESM(require_dist3(), 1);
+var BundleParseError = class extends Error {
+  static {
+    __name(this, "BundleParseError");
+  }
+  name = "BundleParseError";
+};
+var MAX_BUNDLE_BYTES = 16 * 1024 * 1024;
+var BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+var isObject3 = /* @__PURE__ */ __name((v2) => typeof v2 === "object" && v2 !== null && !Array.isArray(v2), "isObject");
+function parseBundle(input) {
+  if (input.length > MAX_BUNDLE_BYTES) throw new BundleParseError("bundle is larger than 16 MiB");
+  let json2;
+  try {
+    json2 = JSON.parse(typeof input === "string" ? input : input.toString("utf8"));
+  } catch (err) {
+    throw new BundleParseError(`not valid JSON: ${err.message}`);
+  }
+  if (!isObject3(json2)) throw new BundleParseError("not a JSON object");
+  const mediaType = json2["mediaType"];
+  if (typeof mediaType !== "string" || !/^application\/vnd\.dev\.sigstore\.bundle(\+json;version=0\.[123]|\.v0\.3\+json)$/.test(mediaType))
+    throw new BundleParseError(`unsupported bundle mediaType ${JSON.stringify(mediaType)}`);
+  const vm = json2["verificationMaterial"];
+  if (!isObject3(vm)) throw new BundleParseError("verificationMaterial is missing");
+  const tlog = vm["tlogEntries"];
+  if (tlog !== void 0 && !Array.isArray(tlog))
+    throw new BundleParseError("verificationMaterial.tlogEntries is not an array");
+  let strict;
+  let strictError;
+  try {
+    strict = (0, import_bundle2.bundleFromJSON)(json2);
+  } catch (err) {
+    strictError = err.message;
+  }
+  return {
+    mediaType,
+    content: readContent(json2),
+    material: readMaterial(vm),
+    tlogEntries: Array.isArray(tlog) ? tlog.length : 0,
+    strict,
+    strictError
+  };
+}
+__name(parseBundle, "parseBundle");
+function decodeBase64(value, field) {
+  if (typeof value !== "string" || !BASE64.test(value)) throw new BundleParseError(`${field} is not valid base64`);
+  return Buffer.from(value, "base64");
+}
+__name(decodeBase64, "decodeBase64");
+function readContent(json2) {
+  const env = json2["dsseEnvelope"];
+  const msg = json2["messageSignature"];
+  if (isObject3(env) === isObject3(msg))
+    throw new BundleParseError("bundle must hold exactly one of dsseEnvelope, messageSignature");
+  if (isObject3(env)) {
+    const payloadType = env["payloadType"];
+    if (typeof payloadType !== "string") throw new BundleParseError("dsseEnvelope.payloadType is missing");
+    const sigs = env["signatures"];
+    if (!Array.isArray(sigs) || sigs.length !== 1)
+      throw new BundleParseError("dsseEnvelope must carry exactly one signature");
+    const signatures = sigs.map((s3, i) => {
+      if (!isObject3(s3)) throw new BundleParseError(`dsseEnvelope.signatures[${i}] is not an object`);
+      const keyid = s3["keyid"];
+      return {
+        sig: decodeBase64(s3["sig"], `dsseEnvelope.signatures[${i}].sig`),
+        keyid: typeof keyid === "string" ? keyid : ""
+      };
+    });
+    return { kind: "dsse", payloadType, payload: decodeBase64(env["payload"], "dsseEnvelope.payload"), signatures };
+  }
+  const m2 = msg;
+  const md = m2["messageDigest"];
+  if (!isObject3(md)) throw new BundleParseError("messageSignature.messageDigest is missing");
+  const algorithm = md["algorithm"];
+  if (typeof algorithm !== "string") throw new BundleParseError("messageSignature.messageDigest.algorithm is missing");
+  return {
+    kind: "message",
+    algorithm,
+    digest: decodeBase64(md["digest"], "messageSignature.messageDigest.digest"),
+    signature: decodeBase64(m2["signature"], "messageSignature.signature")
+  };
+}
+__name(readContent, "readContent");
+function readMaterial(vm) {
+  const cert = vm["certificate"];
+  const chain = vm["x509CertificateChain"];
+  const key = vm["publicKey"];
+  if (isObject3(cert))
+    return {
+      kind: "certificate",
+      certificates: [decodeBase64(cert["rawBytes"], "verificationMaterial.certificate.rawBytes")]
+    };
+  if (isObject3(chain)) {
+    const certs = chain["certificates"];
+    if (!Array.isArray(certs) || certs.length === 0)
+      throw new BundleParseError("verificationMaterial.x509CertificateChain.certificates is empty");
+    if (certs.length > 10) throw new BundleParseError("certificate chain is longer than 10 certificates");
+    return {
+      kind: "certificate",
+      certificates: certs.map(
+        (c, i) => decodeBase64(
+          isObject3(c) ? c["rawBytes"] : void 0,
+          `verificationMaterial.x509CertificateChain.certificates[${i}].rawBytes`
+        )
+      )
+    };
+  }
+  if (isObject3(key)) {
+    const hint = key["hint"];
+    const raw = key["rawBytes"];
+    const embedded = raw === void 0 ? void 0 : decodeBase64(raw, "verificationMaterial.publicKey.rawBytes");
+    return { kind: "key", hint: typeof hint === "string" ? hint : "", ...embedded ? { embedded } : {} };
+  }
+  throw new BundleParseError("verificationMaterial has no certificate, certificate chain or public key");
+}
+__name(readMaterial, "readMaterial");
+
+// src/verify/check/verify-bundle.ts
+import { createHash as createHash6, X509Certificate } from "node:crypto";
+
+// src/verify/bundle/intoto.ts
+var IN_TOTO_PAYLOAD_TYPE = "application/vnd.in-toto+json";
+var STATEMENT_TYPES = /* @__PURE__ */ new Set(["https://in-toto.io/Statement/v0.1", "https://in-toto.io/Statement/v1"]);
+var MAX_SUBJECTS = 1e5;
+var StatementError = class extends Error {
+  static {
+    __name(this, "StatementError");
+  }
+  name = "StatementError";
+};
+var isObject4 = /* @__PURE__ */ __name((v2) => typeof v2 === "object" && v2 !== null && !Array.isArray(v2), "isObject");
+function parseStatement(payloadType, payload) {
+  if (payloadType !== IN_TOTO_PAYLOAD_TYPE)
+    throw new StatementError(`payload type is ${payloadType}, not ${IN_TOTO_PAYLOAD_TYPE}`);
+  let json2;
+  try {
+    json2 = JSON.parse(payload.toString("utf8"));
+  } catch (err) {
+    throw new StatementError(`in-toto payload is not JSON: ${err.message}`);
+  }
+  if (!isObject4(json2)) throw new StatementError("in-toto payload is not an object");
+  const type2 = json2["_type"];
+  if (typeof type2 !== "string" || !STATEMENT_TYPES.has(type2))
+    throw new StatementError(`unknown statement _type ${JSON.stringify(type2)}`);
+  const predicateType = json2["predicateType"];
+  if (typeof predicateType !== "string") throw new StatementError("statement has no predicateType");
+  const subject = json2["subject"];
+  if (!Array.isArray(subject) || subject.length === 0) throw new StatementError("statement has no subject");
+  if (subject.length > MAX_SUBJECTS) throw new StatementError(`statement has more than ${MAX_SUBJECTS} subjects`);
+  const subjects = subject.map((s3, i) => {
+    if (!isObject4(s3) || !isObject4(s3["digest"])) throw new StatementError(`subject[${i}] has no digest`);
+    const digest = {};
+    for (const [alg, hex] of Object.entries(s3["digest"])) {
+      if (typeof hex !== "string") throw new StatementError(`subject[${i}].digest.${alg} is not a string`);
+      digest[alg] = hex.toLowerCase();
+    }
+    return { name: typeof s3["name"] === "string" ? s3["name"] : "", digest };
+  });
+  return { type: type2, predicateType, subjects, predicate: json2["predicate"] };
+}
+__name(parseStatement, "parseStatement");
+function subjectMatches(statement, algorithm, hex) {
+  return statement.subjects.some((s3) => s3.digest[algorithm] === hex.toLowerCase());
+}
+__name(subjectMatches, "subjectMatches");
+
+// src/verify/trust/root.ts
+var import_protobuf_specs2 = __toESM(require_dist2(), 1);
+var import_verify3 = __toESM(require_dist4(), 1);
+import { readFile as readFile5, stat as stat3 } from "node:fs/promises";
+var PUBLIC_GOOD_SOURCE = "<embedded Sigstore public-good trusted root>";
+var MAX_TRUSTED_ROOT_BYTES = 4 * 1024 * 1024;
+var publicGood;
+async function loadTrustedRoot2(file) {
+  if (file === void 0) {
+    publicGood ??= toTrustRoot(embeddedPublicGoodTrustedRoot(), PUBLIC_GOOD_SOURCE);
+    return publicGood;
+  }
+  const st2 = await stat3(file).catch((err) => {
+    throw new ConfigError(`cannot read trusted root ${file}: ${err.code ?? String(err)}`, file);
+  });
+  if (st2.size > MAX_TRUSTED_ROOT_BYTES) throw new ConfigError(`trusted root ${file} is larger than 4 MiB`, file);
+  const text = await readFile5(file, "utf8");
+  let json2;
+  try {
+    json2 = JSON.parse(text);
+  } catch (err) {
+    throw new ConfigError(`trusted root ${file} is not valid JSON: ${err.message}`, file);
+  }
+  return toTrustRoot(json2, file);
+}
+__name(loadTrustedRoot2, "loadTrustedRoot");
+function toTrustRoot(json2, source) {
+  checkTrustedRoot(json2, source);
+  let root;
+  try {
+    root = import_protobuf_specs2.TrustedRoot.fromJSON(json2);
+  } catch (err) {
+    throw new ConfigError(`trusted root ${source} cannot be read: ${err.message}`, source);
+  }
+  return Object.freeze({ source, root, material: (0, import_verify3.toTrustMaterial)(root) });
+}
+__name(toTrustRoot, "toTrustRoot");
+function withPublicKey(trust, key) {
+  return (0, import_verify3.toTrustMaterial)(trust.root, () => ({ publicKey: key, validFor: /* @__PURE__ */ __name(() => true, "validFor") }));
+}
+__name(withPublicKey, "withPublicKey");
+var isObject5 = /* @__PURE__ */ __name((v2) => typeof v2 === "object" && v2 !== null && !Array.isArray(v2), "isObject");
+function checkTrustedRoot(json2, source) {
+  const fail4 = /* @__PURE__ */ __name((field, what) => {
+    throw new ConfigError(`trusted root ${source}: ${field} ${what}`, source);
+  }, "fail");
+  if (!isObject5(json2)) return fail4("(top level)", "must be a JSON object");
+  const mediaType = json2["mediaType"];
+  if (typeof mediaType !== "string" || !mediaType.startsWith("application/vnd.dev.sigstore.trustedroot"))
+    fail4("mediaType", "must be application/vnd.dev.sigstore.trustedroot+json;version=0.1 (or a later version)");
+  const lists = [
+    ["tlogs", true],
+    ["ctlogs", true],
+    ["certificateAuthorities", false],
+    ["timestampAuthorities", false]
+  ];
+  for (const [list, keyed] of lists) {
+    const items = json2[list];
+    if (items === void 0) continue;
+    if (!Array.isArray(items)) fail4(list, "must be an array");
+    items.forEach((item, i) => {
+      const at2 = `${list}[${i}]`;
+      if (!isObject5(item)) return fail4(at2, "must be an object");
+      const holder = keyed ? item["publicKey"] : item;
+      if (!isObject5(holder)) return fail4(`${at2}.publicKey`, "must be an object");
+      const field = keyed ? `${at2}.publicKey.validFor` : `${at2}.validFor`;
+      checkValidFor(holder["validFor"], field, fail4);
+    });
+  }
+}
+__name(checkTrustedRoot, "checkTrustedRoot");
+function checkValidFor(v2, field, fail4) {
+  if (!isObject5(v2)) return fail4(field, "is missing: every key and authority needs a validity period with a start");
+  const start = v2["start"];
+  if (typeof start !== "string" || Number.isNaN(Date.parse(start)))
+    fail4(`${field}.start`, "is missing or not an RFC 3339 time: a validity period must have a start");
+  const end = v2["end"];
+  if (end !== void 0 && end !== null) {
+    if (typeof end !== "string" || Number.isNaN(Date.parse(end))) fail4(`${field}.end`, "is not an RFC 3339 time");
+    if (Date.parse(end) < Date.parse(start)) fail4(`${field}.end`, "is before its start");
+  }
+}
+__name(checkValidFor, "checkValidFor");
+
+// src/verify/trust/keys.ts
+import { createHash as createHash5, createPublicKey as createPublicKey2, verify as cryptoVerify } from "node:crypto";
+var KeyError = class extends Error {
+  static {
+    __name(this, "KeyError");
+  }
+  name = "KeyError";
+};
+var PEM_BLOCK = /-----BEGIN PUBLIC KEY-----[\s\S]+?-----END PUBLIC KEY-----/;
+var CURVES = {
+  prime256v1: { algorithm: "ecdsa-p256", hash: "sha256" },
+  secp384r1: { algorithm: "ecdsa-p384", hash: "sha384" },
+  secp521r1: { algorithm: "ecdsa-p521", hash: "sha512" }
+};
+function parsePublicKey(input) {
+  const text = typeof input === "string" ? input : input.toString("latin1");
+  const pem = PEM_BLOCK.exec(text)?.[0];
+  let key;
+  try {
+    key = pem !== void 0 ? createPublicKey2(pem) : createPublicKey2({ key: Buffer.isBuffer(input) ? input : Buffer.from(input), format: "der", type: "spki" });
+  } catch (err) {
+    throw new KeyError(`not a PEM or DER public key (${err.message})`);
+  }
+  return describeKey(key);
+}
+__name(parsePublicKey, "parsePublicKey");
+function describeKey(key) {
+  let algorithm;
+  let hash;
+  if (key.asymmetricKeyType === "ed25519") {
+    algorithm = "ed25519";
+    hash = null;
+  } else if (key.asymmetricKeyType === "ec") {
+    const curve = CURVES[key.asymmetricKeyDetails?.namedCurve ?? ""];
+    if (!curve) throw new KeyError(`unsupported EC curve ${key.asymmetricKeyDetails?.namedCurve ?? "?"}`);
+    ({ algorithm, hash } = curve);
+  } else {
+    throw new KeyError(`unsupported key type ${key.asymmetricKeyType ?? "?"}: use ECDSA P-256/P-384/P-521 or Ed25519`);
+  }
+  const der = key.export({ type: "spki", format: "der" });
+  const pemText = key.export({ type: "spki", format: "pem" });
+  const derSha = createHash5("sha256").update(der).digest();
+  return Object.freeze({
+    key,
+    algorithm,
+    hash,
+    fingerprint: `SHA256:${derSha.toString("base64").replace(/=+$/, "")}`,
+    hints: [createHash5("sha256").update(pemText).digest("hex"), derSha.toString("base64"), derSha.toString("hex")]
+  });
+}
+__name(describeKey, "describeKey");
+function verifyWithKey(info, data, signature) {
+  try {
+    return cryptoVerify(info.hash, data, info.key, signature);
+  } catch {
+    return false;
+  }
+}
+__name(verifyWithKey, "verifyWithKey");
+
+// src/verify/policy/signers.ts
+import { readFile as readFile6 } from "node:fs/promises";
+import path7 from "node:path";
+
+// src/verify/check/chain.ts
+var import_core3 = __toESM(require_dist(), 1);
+import { X509Certificate as NodeX509 } from "node:crypto";
+var MAX_PATH = 8;
+var EKU_CODE_SIGNING = "1.3.6.1.5.5.7.3.3";
+function parseCertificatesPem(pem) {
+  const blocks2 = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+  return blocks2.map((b2) => new NodeX509(b2));
+}
+__name(parseCertificatesPem, "parseCertificatesPem");
+function verifyChainToAnchors(chain, anchors) {
+  let certs;
+  try {
+    certs = chain.map((der) => new NodeX509(der));
+  } catch (err) {
+    return { ok: false, reason: `a certificate in the chain cannot be parsed (${err.message})` };
+  }
+  const leaf = certs[0];
+  if (!leaf) return { ok: false, reason: "the certificate chain is empty" };
+  const at2 = Date.parse(leaf.validFrom);
+  if (!usableForSigning(chain[0], leaf))
+    return { ok: false, reason: "the signing certificate is not allowed to sign (key usage)" };
+  const intermediates = certs.slice(1);
+  let current = leaf;
+  for (let depth = 0; depth < MAX_PATH; depth++) {
+    if (!validAt(current, at2))
+      return { ok: false, reason: `certificate ${current.subject} is not valid at signing time` };
+    const anchor = anchors.find((a) => issued(a, current));
+    if (anchor) {
+      if (!validAt(anchor, at2))
+        return { ok: false, reason: `CA certificate ${anchor.subject} is not valid at signing time` };
+      return { ok: true, leaf };
+    }
+    const next = intermediates.find((c) => c !== current && c.ca && issued(c, current));
+    if (!next) return { ok: false, reason: `no allowed CA issued ${current.subject.replace(/\n/g, ", ")}` };
+    current = next;
+  }
+  return { ok: false, reason: "certificate chain is too long" };
+}
+__name(verifyChainToAnchors, "verifyChainToAnchors");
+function checkChainOrder(chain) {
+  try {
+    const certs = chain.map((der) => new NodeX509(der));
+    for (let i = 0; i + 1 < certs.length; i++) {
+      if (!issued(certs[i + 1], certs[i])) return `certificate ${i + 1} in the chain did not issue certificate ${i}`;
+    }
+    return void 0;
+  } catch (err) {
+    return `a certificate in the chain cannot be parsed (${err.message})`;
+  }
+}
+__name(checkChainOrder, "checkChainOrder");
+function issued(issuer, cert) {
+  try {
+    return cert.checkIssued(issuer) && cert.verify(issuer.publicKey);
+  } catch {
+    return false;
+  }
+}
+__name(issued, "issued");
+function validAt(cert, at2) {
+  return Date.parse(cert.validFrom) <= at2 && at2 <= Date.parse(cert.validTo);
+}
+__name(validAt, "validAt");
+function usableForSigning(der, leaf) {
+  try {
+    const ku = import_core3.X509Certificate.parse(Buffer.from(der)).extKeyUsage;
+    if (ku?.digitalSignature) return true;
+  } catch {
+    return false;
+  }
+  const eku = leaf.keyUsage;
+  return Array.isArray(eku) && eku.includes(EKU_CODE_SIGNING);
+}
+__name(usableForSigning, "usableForSigning");
+
+// src/verify/policy/signers.ts
+async function resolveSigners(specs, baseDir, source) {
+  const out = [];
+  for (const [name, spec2] of Object.entries(specs).sort(([a], [b2]) => a < b2 ? -1 : a > b2 ? 1 : 0)) {
+    const field = `signatures.signers.${name}`;
+    switch (spec2.kind) {
+      case "sigstore": {
+        if (spec2.subject === void 0 && spec2.subjectPattern === void 0)
+          throw new ConfigError(`${source}: ${field} needs subject or subjectPattern`, source);
+        let subjectPattern;
+        if (spec2.subjectPattern !== void 0) {
+          try {
+            subjectPattern = new RegExp(`^(?:${spec2.subjectPattern})$`, "u");
+          } catch (err) {
+            throw new ConfigError(
+              `${source}: ${field}.subjectPattern is not a valid regular expression: ${err.message}`,
+              source
+            );
+          }
+        }
+        out.push({
+          name,
+          kind: "sigstore",
+          issuer: spec2.issuer,
+          ...spec2.subject !== void 0 ? { subject: spec2.subject } : {},
+          ...subjectPattern ? { subjectPattern } : {}
+        });
+        break;
+      }
+      case "key": {
+        const text = await pemOrFile(spec2.key, baseDir, `${field}.key`, source);
+        try {
+          out.push({ name, kind: "key", key: parsePublicKey(text) });
+        } catch (err) {
+          throw new ConfigError(`${source}: ${field}.key: ${err.message}`, source);
+        }
+        break;
+      }
+      case "certificate": {
+        const text = await pemOrFile(spec2.ca, baseDir, `${field}.ca`, source);
+        let cas;
+        try {
+          cas = parseCertificatesPem(text);
+        } catch (err) {
+          throw new ConfigError(`${source}: ${field}.ca: ${err.message}`, source);
+        }
+        if (cas.length === 0) throw new ConfigError(`${source}: ${field}.ca holds no PEM certificate`, source);
+        out.push({ name, kind: "certificate", cas, ...spec2.subject !== void 0 ? { subject: spec2.subject } : {} });
+        break;
+      }
+    }
+  }
+  return out;
+}
+__name(resolveSigners, "resolveSigners");
+async function pemOrFile(value, baseDir, field, source) {
+  if (value.includes("-----BEGIN")) return value;
+  const file = path7.resolve(baseDir, value);
+  try {
+    return await readFile6(file, "utf8");
+  } catch (err) {
+    throw new ConfigError(
+      `${source}: ${field}: cannot read ${value} (${err.code ?? String(err)})`,
+      source
+    );
+  }
+}
+__name(pemOrFile, "pemOrFile");
+function matchesSigner(seen, signer) {
+  switch (signer.kind) {
+    case "sigstore":
+      if (seen.kind !== "sigstore" || seen.issuer !== signer.issuer) return false;
+      if (signer.subject !== void 0 && seen.subject === signer.subject) return true;
+      return signer.subjectPattern?.test(seen.subject) ?? false;
+    case "key":
+      return seen.kind === "key" && seen.fingerprint === signer.key.fingerprint;
+    case "certificate":
+      return seen.kind === "certificate" && (signer.subject === void 0 || seen.subject === signer.subject);
+  }
+}
+__name(matchesSigner, "matchesSigner");
+function describeExpected(signers) {
+  if (signers.length === 0) return "any valid signer";
+  return signers.map((s3) => {
+    switch (s3.kind) {
+      case "sigstore":
+        return `${s3.name}: ${s3.subject ?? `/${s3.subjectPattern?.source ?? ""}/`} (issuer ${s3.issuer})`;
+      case "key":
+        return `${s3.name}: key ${s3.key.fingerprint}`;
+      case "certificate":
+        return `${s3.name}: certificate chain to ${s3.cas.map((c) => c.subject.replace(/\n/g, ", ")).join(" | ")}`;
+    }
+  }).join("; ");
+}
+__name(describeExpected, "describeExpected");
+
+// src/verify/check/signature.ts
+import { verify as cryptoVerify2 } from "node:crypto";
+
+// src/verify/bundle/dsse.ts
+function pae(payloadType, payload) {
+  const type2 = Buffer.from(payloadType, "utf8");
+  return Buffer.concat([Buffer.from(`DSSEv1 ${type2.length} `), type2, Buffer.from(` ${payload.length} `), payload]);
+}
+__name(pae, "pae");
+function paeModelSigningCompat(payloadType, payload) {
+  return Buffer.from(
+    `DSSEV1 ${payloadType.length} ${payloadType} ${payload.length} ${pythonBytesRepr(payload)}`,
+    "utf8"
+  );
+}
+__name(paeModelSigningCompat, "paeModelSigningCompat");
+function pythonBytesRepr(data) {
+  const quote = data.includes(39) && !data.includes(34) ? '"' : "'";
+  let out = `b${quote}`;
+  for (const c of data) {
+    if (c === quote.charCodeAt(0) || c === 92) out += `\\${String.fromCharCode(c)}`;
+    else if (c === 9) out += "\\t";
+    else if (c === 10) out += "\\n";
+    else if (c === 13) out += "\\r";
+    else if (c < 32 || c >= 127) out += `\\x${c.toString(16).padStart(2, "0")}`;
+    else out += String.fromCharCode(c);
+  }
+  return out + quote;
+}
+__name(pythonBytesRepr, "pythonBytesRepr");
+
+// src/verify/check/signature.ts
+function verifyContentSignature(content, key, artifact) {
+  if (content.kind === "message") return artifact !== void 0 && verifyWithKey(key, artifact, content.signature);
+  const real = pae(content.payloadType, content.payload);
+  const compat = paeModelSigningCompat(content.payloadType, content.payload);
+  return content.signatures.some(
+    (s3) => verifyWithKey(key, real, s3.sig) || verifyWithKey(key, compat, s3.sig) || key.hash !== null && verifySha256(key, compat, s3.sig)
+  );
+}
+__name(verifyContentSignature, "verifyContentSignature");
+function verifySha256(key, data, sig) {
+  try {
+    return cryptoVerify2("sha256", data, key.key, sig);
+  } catch {
+    return false;
+  }
+}
+__name(verifySha256, "verifySha256");
+
+// src/verify/check/sigstore.ts
+var import_verify4 = __toESM(require_dist4(), 1);
+function verifyWithSigstore(bundle, artifact, material, t) {
+  try {
+    const entity = (0, import_verify4.toSignedEntity)(bundle, artifact);
+    const verifier = new import_verify4.Verifier(material, {
+      tlogThreshold: t.tlogThreshold,
+      timestampThreshold: t.timestampThreshold,
+      ctlogThreshold: 1
+    });
+    return { ok: true, signer: verifier.verify(entity) };
+  } catch (err) {
+    return { ok: false, reason: err instanceof Error ? err.message : String(err) };
+  }
+}
+__name(verifyWithSigstore, "verifyWithSigstore");
+
+// src/verify/check/types.ts
+function describeSigner(s3) {
+  switch (s3.kind) {
+    case "sigstore":
+      return `${s3.subject} (issuer ${s3.issuer})`;
+    case "key":
+      return `key ${s3.fingerprint}`;
+    case "certificate":
+      return `certificate ${s3.subject} (issued by ${s3.issuer})`;
+  }
+}
+__name(describeSigner, "describeSigner");
+var fail2 = /* @__PURE__ */ __name((code2, reason, signer) => signer ? { ok: false, code: code2, reason, signer } : { ok: false, code: code2, reason }, "fail");
+
+// src/verify/check/verify-bundle.ts
+var MESSAGE_DIGESTS = { SHA2_256: "sha256", SHA2_384: "sha384", SHA2_512: "sha512" };
+function verifyParsedBundle(bundle, check) {
+  const { content, material } = bundle;
+  if (content.kind === "message") {
+    if (!check.artifact)
+      return fail2("unverifiable", "a message signature can only be checked against the artifact it signs");
+    const alg = MESSAGE_DIGESTS[content.algorithm];
+    if (!alg) return fail2("unverifiable", `unsupported message digest algorithm ${content.algorithm}`);
+    const actual = createHash6(alg).update(check.artifact).digest();
+    if (!actual.equals(content.digest))
+      return fail2(
+        "digest-mismatch",
+        `the bundle signs ${alg}:${content.digest.toString("hex")}, the artifact is ${alg}:${actual.toString("hex")}`
+      );
+  }
+  let verdict;
+  if (material.kind === "key") verdict = verifyKeyed(bundle, check);
+  else if (bundle.tlogEntries === 0 && bundle.strict === void 0) verdict = verifyCertificateChain(bundle, check);
+  else if (bundle.strict === void 0)
+    return fail2("malformed", `not a valid Sigstore bundle: ${bundle.strictError ?? "unknown error"}`);
+  else verdict = verifyKeyless(bundle, bundle.strict, check);
+  return verdict.ok ? bindStatement(bundle, verdict, check) : verdict;
+}
+__name(verifyParsedBundle, "verifyParsedBundle");
+function verifyKeyless(bundle, strict, check) {
+  if (bundle.material.kind === "certificate" && bundle.material.certificates.length > 1) {
+    const bad = checkChainOrder(bundle.material.certificates);
+    if (bad) return fail2("invalid", `malformed certificate chain: ${bad}`);
+  }
+  const result = verifyWithSigstore(strict, check.artifact, check.trust.material, check);
+  if (!result.ok) return fail2("invalid", `Sigstore verification failed: ${result.reason}`);
+  const id = result.signer.identity;
+  const seen = {
+    kind: "sigstore",
+    subject: id?.subjectAlternativeName ?? "",
+    issuer: id?.extensions?.issuer ?? ""
+  };
+  if (check.signers.length === 0) return { ok: true, signer: seen, signerName: void 0, statement: void 0 };
+  const match = check.signers.find((s3) => matchesSigner(seen, s3));
+  if (!match)
+    return fail2(
+      "untrusted-signer",
+      `signed by ${seen.subject} (issuer ${seen.issuer}); allowed: ${describeExpected(check.signers)}`,
+      seen
+    );
+  return { ok: true, signer: seen, signerName: match.name, statement: void 0 };
+}
+__name(verifyKeyless, "verifyKeyless");
+function verifyKeyed(bundle, check) {
+  const material = bundle.material;
+  if (material.kind !== "key") throw new Error("unreachable");
+  const keys = check.signers.filter((s3) => s3.kind === "key");
+  const claimed = claimedKey(material.embedded);
+  const claimedSeen = claimed ? { kind: "key", fingerprint: claimed.fingerprint } : material.hint ? { kind: "key", fingerprint: `hint ${material.hint}` } : void 0;
+  if (keys.length === 0) {
+    const what = `signed with a public key${claimedSeen ? ` (${claimedSeen.kind === "key" ? claimedSeen.fingerprint : ""})` : ""}`;
+    return check.signers.length === 0 ? fail2("unverifiable", `${what}; the policy names no key to verify it with`, claimedSeen) : fail2("untrusted-signer", `${what}; allowed: ${describeExpected(check.signers)}`, claimedSeen);
+  }
+  for (const signer of keys) {
+    const seen = { kind: "key", fingerprint: signer.key.fingerprint };
+    let ok;
+    if (bundle.strict && bundle.tlogEntries > 0) {
+      ok = verifyWithSigstore(bundle.strict, check.artifact, withPublicKey(check.trust, signer.key.key), check).ok;
+    } else {
+      ok = verifyContentSignature(bundle.content, signer.key, check.artifact);
+    }
+    if (ok) return { ok: true, signer: seen, signerName: signer.name, statement: void 0 };
+  }
+  if (claimed && !keys.some((k2) => k2.key.fingerprint === claimed.fingerprint) && verifyContentSignature(bundle.content, claimed, check.artifact))
+    return fail2(
+      "untrusted-signer",
+      `signed by key ${claimed.fingerprint}; allowed: ${describeExpected(keys)}`,
+      claimedSeen
+    );
+  if (material.hint && !keys.some((k2) => k2.key.hints.includes(material.hint)))
+    return fail2(
+      "untrusted-signer",
+      `signed by a key with hint ${material.hint}; allowed: ${describeExpected(keys)}`,
+      claimedSeen
+    );
+  return fail2("invalid", `the signature does not verify with ${describeExpected(keys)}`, claimedSeen);
+}
+__name(verifyKeyed, "verifyKeyed");
+function claimedKey(embedded) {
+  if (!embedded) return void 0;
+  try {
+    return parsePublicKey(embedded);
+  } catch {
+    return void 0;
+  }
+}
+__name(claimedKey, "claimedKey");
+function verifyCertificateChain(bundle, check) {
+  if (bundle.material.kind !== "certificate") throw new Error("unreachable");
+  const chain = bundle.material.certificates;
+  let leaf;
+  try {
+    leaf = new X509Certificate(chain[0]);
+  } catch (err) {
+    return fail2("malformed", `the signing certificate cannot be parsed (${err.message})`);
+  }
+  const seen = {
+    kind: "certificate",
+    subject: leaf.subjectAltName ?? leaf.subject.replace(/\n/g, ", "),
+    issuer: leaf.issuer.replace(/\n/g, ", ")
+  };
+  const cas = check.signers.filter((s3) => s3.kind === "certificate");
+  if (cas.length === 0)
+    return check.signers.length === 0 ? fail2(
+      "unverifiable",
+      `signed with certificate ${seen.subject} (no transparency log entry); the policy names no CA to verify it with`,
+      seen
+    ) : fail2(
+      "untrusted-signer",
+      `signed with certificate ${seen.subject} issued by ${seen.issuer}; allowed: ${describeExpected(check.signers)}`,
+      seen
+    );
+  const reasons = [];
+  for (const signer of cas) {
+    const result = verifyChainToAnchors(chain, signer.cas);
+    if (!result.ok) {
+      reasons.push(`${signer.name}: ${result.reason}`);
+      continue;
+    }
+    let key;
+    try {
+      key = describeKey(result.leaf.publicKey);
+    } catch (err) {
+      return fail2("unverifiable", `the signing certificate's key is not supported (${err.message})`, seen);
+    }
+    if (!verifyContentSignature(bundle.content, key, check.artifact))
+      return fail2("invalid", `the signature does not verify with the key of certificate ${seen.subject}`, seen);
+    if (!matchesSigner(seen, signer)) {
+      reasons.push(`${signer.name}: subject ${seen.subject} is not ${signer.subject ?? ""}`);
+      continue;
+    }
+    return { ok: true, signer: seen, signerName: signer.name, statement: void 0 };
+  }
+  return fail2(
+    "untrusted-signer",
+    `certificate ${seen.subject} issued by ${seen.issuer} is not allowed (${reasons.join("; ")})`,
+    seen
+  );
+}
+__name(verifyCertificateChain, "verifyCertificateChain");
+function bindStatement(bundle, verdict, check) {
+  const content = bundle.content;
+  if (content.kind !== "dsse") return verdict;
+  if (content.payloadType !== IN_TOTO_PAYLOAD_TYPE) {
+    return check.artifact ? fail2(
+      "unverifiable",
+      `the DSSE payload (${content.payloadType}) is not an in-toto statement, so it names no artifact to compare`,
+      verdict.signer
+    ) : verdict;
+  }
+  let statement;
+  try {
+    statement = parseStatement(content.payloadType, content.payload);
+  } catch (err) {
+    return fail2("malformed", err.message, verdict.signer);
+  }
+  if (check.artifact) {
+    const algs = [...new Set(statement.subjects.flatMap((s3) => Object.keys(s3.digest)))].filter(
+      (a) => ["sha256", "sha384", "sha512"].includes(a)
+    );
+    const artifact = check.artifact;
+    if (!algs.some((a) => subjectMatches(statement, a, createHash6(a).update(artifact).digest("hex")))) {
+      const want = statement.subjects.map(
+        (s3) => Object.entries(s3.digest).map(([a, h]) => `${a}:${h}`).join(",")
+      ).join(" ");
+      const alg = algs[0] ?? "sha256";
+      return fail2(
+        "digest-mismatch",
+        `the statement's subject is ${want}, the artifact is ${alg}:${createHash6(alg).update(artifact).digest("hex")}`,
+        verdict.signer
+      );
+    }
+  }
+  return { ...verdict, statement };
+}
+__name(bindStatement, "bindStatement");
+
+// src/verify/artifact.ts
+function verifyArtifactBundle(req) {
+  let parsed;
+  try {
+    parsed = parseBundle(req.bundle);
+  } catch (err) {
+    if (err instanceof BundleParseError)
+      return { ok: false, code: "malformed", reason: `cannot read the bundle: ${err.message}` };
+    throw err;
+  }
+  return verifyParsedBundle(parsed, {
+    trust: req.trust,
+    signers: req.signers,
+    tlogThreshold: req.tlogThreshold ?? 1,
+    timestampThreshold: req.timestampThreshold ?? 1,
+    ...req.artifact !== void 0 ? { artifact: req.artifact } : {}
+  });
+}
+__name(verifyArtifactBundle, "verifyArtifactBundle");
+
+// src/verify/stage/setup.ts
+var import_picomatch8 = __toESM(require_picomatch2(), 1);
+import path8 from "node:path";
+function policyDir(ctx) {
+  const src = ctx.policy.source;
+  return src.startsWith("<") ? ctx.root : path8.dirname(path8.resolve(ctx.root, src));
+}
+__name(policyDir, "policyDir");
+async function loadSignatureSetup(ctx) {
+  const sig = ctx.policy.signatures;
+  const base = policyDir(ctx);
+  const trust = await loadTrustedRoot2(sig.trustedRoot !== void 0 ? path8.resolve(base, sig.trustedRoot) : void 0);
+  const signers = await resolveSigners(sig.signers, base, ctx.policy.source);
+  return {
+    trust,
+    signers,
+    tlogThreshold: sig.tlogThreshold,
+    timestampThreshold: sig.timestampThreshold,
+    requirements: compileRequirements(sig.require)
+  };
+}
+__name(loadSignatureSetup, "loadSignatureSetup");
+function compileRequirements(reqs) {
+  return reqs.map((requirement, index) => {
+    const globs = requirement.paths.map((p2) => p2.replace(/^\.\//, ""));
+    const m2 = (0, import_picomatch8.default)(globs, { dot: true });
+    return {
+      index,
+      requirement,
+      matches: /* @__PURE__ */ __name((p2) => m2(p2) || globs.some((g2) => p2.startsWith(`${g2.replace(/\/+$/, "")}/`)), "matches")
+    };
+  });
+}
+__name(compileRequirements, "compileRequirements");
+function allowedSigners(setup, paths, names) {
+  if (names !== void 0 && names.length > 0) return setup.signers.filter((s3) => names.includes(s3.name));
+  const covering = setup.requirements.filter((r) => paths.some((p2) => r.matches(p2)));
+  const named = covering.flatMap((r) => r.requirement.signers);
+  if (covering.length === 0 || covering.some((r) => r.requirement.signers.length === 0) || named.length === 0)
+    return [...setup.signers];
+  return setup.signers.filter((s3) => named.includes(s3.name));
+}
+__name(allowedSigners, "allowedSigners");
+
+// src/verify/stage/coverage.ts
+var emptyPart = /* @__PURE__ */ __name(() => ({ findings: [], verifications: [], coverage: /* @__PURE__ */ new Map() }), "emptyPart");
+
+// src/verify/stage/findings.ts
+var RULE_FOR = {
+  invalid: "CPS001",
+  "untrusted-signer": "CPS002",
+  "digest-mismatch": "CPS009",
+  unverifiable: "CPS007",
+  malformed: "CPS008"
+};
+var ADVICE = {
+  invalid: "Do not trust it; re-sign with an allowed signer and commit the new signature.",
+  "untrusted-signer": "If that signer is legitimate add it to signatures.signers in the policy; otherwise replace the artifact.",
+  "digest-mismatch": "Restore the signed content, or sign the current content and commit the new bundle.",
+  unverifiable: "Name the key or CA in signatures.signers so it can be checked.",
+  malformed: "Regenerate the signature with the signing tool."
+};
+function verdictFinding(verdict, what, sigPath, artifactPath, allowed) {
+  const evidence = { reason: verdict.reason, expectedSigner: describeExpected(allowed) };
+  if (verdict.signer) evidence["signerSeen"] = describeSigner(verdict.signer);
+  return {
+    ruleId: RULE_FOR[verdict.code],
+    message: `${what} ${sigPath} does not verify: ${verdict.reason}. ${ADVICE[verdict.code]}`,
+    location: { path: sigPath },
+    artifact: { kind: "file", path: artifactPath },
+    evidence
+  };
+}
+__name(verdictFinding, "verdictFinding");
+function record2(path16, status, detail) {
+  return { key: `file:${path16}`, status, detail };
+}
+__name(record2, "record");
+function statusOf(code2) {
+  return code2 === "unverifiable" ? "unverifiable" : "failed";
+}
+__name(statusOf, "statusOf");
+
+// src/verify/stage/detached.ts
+var MAX_DETACHED_ARTIFACT_BYTES = 512 * 1024 * 1024;
+function artifactOf2(bundlePath) {
+  return bundlePath.replace(/\.sigstore(\.json)?$/i, "");
+}
+__name(artifactOf2, "artifactOf");
+async function checkDetachedBundles(input, ctx, setup, registryFiles) {
+  const out = emptyPart();
+  const byPath = new Map(input.files.map((f2) => [f2.path, f2]));
+  const skipped = new Set(input.skipped.map((s3) => s3.path));
+  const bundles = input.files.filter((f2) => f2.format === "sigstore-bundle");
+  await Promise.all(bundles.map((b2) => ctx.limit(() => checkOne2(b2, byPath, skipped, ctx, setup, registryFiles, out))));
+  return out;
+}
+__name(checkDetachedBundles, "checkDetachedBundles");
+async function checkOne2(bundle, byPath, skipped, ctx, setup, registryFiles, out) {
+  const target2 = artifactOf2(bundle.path);
+  const artifact = byPath.get(target2);
+  const unverifiable2 = /* @__PURE__ */ __name((message) => {
+    out.findings.push({
+      ruleId: "CPS007",
+      message,
+      location: { path: bundle.path },
+      artifact: { kind: "file", path: target2 }
+    });
+    out.verifications.push(record2(target2, "unverifiable", message));
+  }, "unverifiable");
+  if (!artifact) {
+    if (skipped.has(target2))
+      return unverifiable2(
+        `${target2}, signed by ${bundle.path}, could not be read (symlink out of the scan root or unreadable), so the signature was not checked.`
+      );
+    out.findings.push({
+      ruleId: "CPS005",
+      message: `${bundle.path} signs ${target2}, which does not exist. Restore the artifact or delete the stale bundle.`,
+      location: { path: bundle.path },
+      artifact: { kind: "file", path: target2 }
+    });
+    out.verifications.push(record2(target2, "failed", "signed artifact missing"));
+    return;
+  }
+  if (bundle.size > MAX_BUNDLE_BYTES) return unverifiable2(`${bundle.path} is larger than 16 MiB and was not read.`);
+  if (artifact.size > MAX_DETACHED_ARTIFACT_BYTES)
+    return unverifiable2(`${target2} is larger than 512 MiB; its detached bundle ${bundle.path} was not checked.`);
+  const registry = ctx.policy.signatures.registry;
+  const allowed = registryFiles.has(target2) && registry ? allowedSigners(setup, [target2], registry.signers) : allowedSigners(setup, [target2, bundle.path]);
+  const verdict = verifyArtifactBundle({
+    bundle: await readFile7(bundle.abs),
+    artifact: await readFile7(artifact.abs),
+    trust: setup.trust,
+    signers: allowed,
+    tlogThreshold: setup.tlogThreshold,
+    timestampThreshold: setup.timestampThreshold
+  });
+  if (!verdict.ok) {
+    out.findings.push(verdictFinding(verdict, "Sigstore bundle", bundle.path, target2, allowed));
+    out.verifications.push(record2(target2, statusOf(verdict.code), `${bundle.path}: ${verdict.reason}`));
+    out.coverage.set(target2, {
+      signature: bundle.path,
+      ok: false,
+      signerName: void 0,
+      signerSeen: verdict.signer ? describeSigner(verdict.signer) : void 0
+    });
+    return;
+  }
+  const seen = describeSigner(verdict.signer);
+  out.verifications.push(record2(target2, "verified", `signed by ${seen} (${bundle.path})`));
+  out.coverage.set(target2, { signature: bundle.path, ok: true, signerName: verdict.signerName, signerSeen: seen });
+}
+__name(checkOne2, "checkOne");
+
+// src/verify/stage/enforce.ts
+var isSignatureFile = /* @__PURE__ */ __name((format2) => format2 === "model-signature" || format2 === "sigstore-bundle", "isSignatureFile");
+function enforceRequirements(input, setup, coverage) {
+  const out = emptyPart();
+  for (const r of setup.requirements) {
+    const names = r.requirement.signers;
+    for (const f2 of input.files) {
+      if (isSignatureFile(f2.format) || !r.matches(f2.path)) continue;
+      const c = coverage.get(f2.path);
+      if (c?.ignored) continue;
+      if (!c) {
+        out.findings.push({
+          ruleId: "CPS003",
+          message: `${f2.path} must be signed (policy signatures.require[${r.index}]: ${r.requirement.paths.join(", ")}) but no signature covers it. Sign it (model_signing sign for a model folder, cosign sign-blob --bundle ${f2.path}.sigstore.json ${f2.path}) and commit the signature.`,
+          location: { path: f2.path },
+          artifact: { kind: "file", path: f2.path },
+          evidence: { requirement: r.index, expectedSigner: names.length ? names.join(", ") : "any policy signer" }
+        });
+        out.verifications.push(record2(f2.path, "failed", "required signature missing"));
+        continue;
+      }
+      if (c.ok && names.length > 0 && (c.signerName === void 0 || !names.includes(c.signerName))) {
+        out.findings.push({
+          ruleId: "CPS002",
+          message: `${f2.path} is signed by ${c.signerSeen ?? "an unknown signer"} (${c.signature}), but signatures.require[${r.index}] allows only ${names.join(", ")}. Have an allowed signer sign it.`,
+          location: { path: f2.path },
+          artifact: { kind: "file", path: f2.path },
+          evidence: { signature: c.signature, signerSeen: c.signerSeen ?? "", expectedSigner: names.join(", ") }
+        });
+        out.verifications.push(record2(f2.path, "failed", "signer not allowed by requirement"));
+      }
+    }
+  }
+  return out;
+}
+__name(enforceRequirements, "enforceRequirements");
+function enforceRegistrySignature(ctx, coverage) {
+  const out = emptyPart();
+  const policy = ctx.policy.signatures.registry;
+  if (!policy?.required) return out;
+  for (const file of ctx.registry.files) {
+    const found = coverage.get(file);
+    const c = found?.ignored ? void 0 : found;
+    const problem2 = !c ? `has no signature (${file}.sigstore.json)` : !c.ok ? `has a signature (${c.signature}) that does not verify over its current content` : policy.signers.length > 0 && (c.signerName === void 0 || !policy.signers.includes(c.signerName)) ? `is signed by ${c.signerSeen ?? "?"}, who is not an allowed registry signer` : void 0;
+    if (problem2 === void 0) continue;
+    const f2 = {
+      ruleId: "CPS010",
+      message: `Trusted registry ${file} ${problem2}; the policy requires it to be signed by ${policy.signers.join(", ") || "a policy signer"}. Review the registry change, then have an allowed signer run: cosign sign-blob --bundle ${file}.sigstore.json ${file}`,
+      location: { path: file },
+      artifact: { kind: "file", path: file },
+      evidence: {
+        expectedSigner: policy.signers.join(", "),
+        ...c ? { signature: c.signature, signerSeen: c.signerSeen ?? "" } : {}
+      }
+    };
+    out.findings.push(f2);
+    out.verifications.push(record2(file, "failed", problem2));
+  }
+  return out;
+}
+__name(enforceRegistrySignature, "enforceRegistrySignature");
+
+// src/verify/stage/models.ts
+var import_picomatch10 = __toESM(require_picomatch2(), 1);
+import { readFile as readFile8 } from "node:fs/promises";
+import path9 from "node:path";
+
+// src/verify/model/manifest.ts
+import { createHash as createHash7 } from "node:crypto";
+var PREDICATE_V1 = "https://model_signing/signature/v1.0";
+var PREDICATE_V01 = "https://model_signing/Digests/v0.1";
+var MAX_ITEMS = 1e6;
+var HEX = /^[0-9a-f]+$/;
+var ManifestError = class extends Error {
+  static {
+    __name(this, "ManifestError");
+  }
+  name = "ManifestError";
+};
+var isObject6 = /* @__PURE__ */ __name((v2) => typeof v2 === "object" && v2 !== null && !Array.isArray(v2), "isObject");
+function toModelManifest(statement) {
+  if (statement.predicateType === PREDICATE_V01) return fromCompat(statement);
+  if (statement.predicateType !== PREDICATE_V1)
+    throw new ManifestError(`predicate type ${statement.predicateType} is not a model signature (${PREDICATE_V1})`);
+  if (statement.subjects.length !== 1) throw new ManifestError("a model signature has exactly one subject");
+  const subject = statement.subjects[0];
+  const rootDigest = subject.digest["sha256"];
+  if (rootDigest === void 0) throw new ManifestError("the subject has no sha256 root digest");
+  const predicate = statement.predicate;
+  if (!isObject6(predicate) || !isObject6(predicate["serialization"]) || !Array.isArray(predicate["resources"]))
+    throw new ManifestError("the predicate lacks serialization or resources");
+  const ser = predicate["serialization"];
+  const method = ser["method"];
+  if (method !== "files" && method !== "shards")
+    throw new ManifestError(`unknown serialization method ${JSON.stringify(method)}`);
+  const rawHash = ser["hash_type"];
+  if (typeof rawHash !== "string") throw new ManifestError("serialization.hash_type is missing");
+  let shardSize;
+  if (method === "shards") {
+    shardSize = ser["shard_size"];
+    if (!Number.isSafeInteger(shardSize) || shardSize <= 0)
+      throw new ManifestError("serialization.shard_size must be a positive integer");
+  }
+  const ignore = ser["ignore_paths"];
+  const ignorePaths = Array.isArray(ignore) ? ignore.filter((p2) => typeof p2 === "string").map(normalizePath) : [];
+  const resources = predicate["resources"];
+  if (resources.length > MAX_ITEMS) throw new ManifestError(`more than ${MAX_ITEMS} resources`);
+  const root = createHash7("sha256");
+  const items = resources.map((r, i) => {
+    if (!isObject6(r) || typeof r["name"] !== "string" || typeof r["algorithm"] !== "string" || typeof r["digest"] !== "string")
+      throw new ManifestError(`resources[${i}] needs name, algorithm and digest`);
+    const digest = r["digest"].toLowerCase();
+    if (!HEX.test(digest) || digest.length % 2 !== 0) throw new ManifestError(`resources[${i}].digest is not hex`);
+    root.update(Buffer.from(digest, "hex"));
+    return { ...parseName(r["name"], method, shardSize, i), algorithm: r["algorithm"], digest };
+  });
+  if (root.digest("hex") !== rootDigest.toLowerCase())
+    throw new ManifestError(
+      `the root digest ${rootDigest} does not match the listed resources: the manifest was altered`
+    );
+  return finish({
+    predicateType: statement.predicateType,
+    modelName: subject.name,
+    method,
+    hashType: baseHash(rawHash),
+    ...shardSize !== void 0 ? { shardSize } : {},
+    allowSymlinks: ser["allow_symlinks"] === true || ser["allow_symlinks"] === "true",
+    ignorePaths,
+    items
+  });
+}
+__name(toModelManifest, "toModelManifest");
+function fromCompat(statement) {
+  const items = statement.subjects.map((s3, i) => {
+    const digest = s3.digest["sha256"];
+    if (digest === void 0 || !HEX.test(digest)) throw new ManifestError(`subject[${i}] has no sha256 digest`);
+    return { ...parseName(s3.name, "files", void 0, i), algorithm: "sha256", digest };
+  });
+  return finish({
+    predicateType: PREDICATE_V01,
+    modelName: "",
+    method: "files",
+    hashType: "sha256",
+    allowSymlinks: false,
+    ignorePaths: [],
+    items
+  });
+}
+__name(fromCompat, "fromCompat");
+function finish(m2) {
+  const names = /* @__PURE__ */ new Set();
+  for (const it2 of m2.items) {
+    if (names.has(it2.name)) throw new ManifestError(`resource ${it2.name} is listed twice`);
+    names.add(it2.name);
+  }
+  const singleFile = m2.items.length > 0 && m2.items.every((it2) => it2.path === ".");
+  if (!singleFile && m2.items.some((it2) => it2.path === "."))
+    throw new ManifestError('resource "." mixed with file resources');
+  return Object.freeze({ ...m2, singleFile });
+}
+__name(finish, "finish");
+function parseName(name, method, shardSize, i) {
+  if (method === "files") return { name, path: safePath(name, i) };
+  const m2 = /^(.*):(\d+):(\d+)$/.exec(name);
+  if (!m2) throw new ManifestError(`resources[${i}].name ${JSON.stringify(name)} is not path:start:end`);
+  const start = Number(m2[2]);
+  const end = Number(m2[3]);
+  if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || start >= end || end - start > (shardSize ?? 0))
+    throw new ManifestError(`resources[${i}] has an impossible shard ${start}:${end}`);
+  return { name, path: safePath(m2[1], i), start, end };
+}
+__name(parseName, "parseName");
+function safePath(p2, i) {
+  const norm = normalizePath(p2);
+  if (norm === ".") return norm;
+  if (norm.startsWith("/") || norm.split("/").some((s3) => s3 === ".." || s3 === "") || norm.includes("\0"))
+    throw new ManifestError(`resources[${i}] names a path outside the model: ${JSON.stringify(p2)}`);
+  return norm;
+}
+__name(safePath, "safePath");
+function normalizePath(p2) {
+  return p2.replace(/^\.\/+/, "").replace(/\/+$/, "") || ".";
+}
+__name(normalizePath, "normalizePath");
+function baseHash(name) {
+  return name.replace(/-sharded-\d+$/, "");
+}
+__name(baseHash, "baseHash");
+
+// src/verify/model/compare.ts
+var import_picomatch9 = __toESM(require_picomatch2(), 1);
+
+// src/verify/model/hash.ts
+import { createHash as createHash8, getHashes } from "node:crypto";
+import { createReadStream } from "node:fs";
+var NODE_HASH = {
+  sha256: "sha256",
+  blake2b: "blake2b512",
+  sha384: "sha384",
+  sha512: "sha512"
+};
+function nodeHashFor(algorithm) {
+  const name = NODE_HASH[algorithm.replace(/-sharded-\d+$/, "")];
+  return name !== void 0 && getHashes().includes(name) ? name : void 0;
+}
+__name(nodeHashFor, "nodeHashFor");
+async function hashFileRange(abs, algorithm, range) {
+  const hash = createHash8(algorithm);
+  const stream = createReadStream(abs, range ? { start: range.start, end: range.end - 1 } : {});
+  for await (const chunk of stream) hash.update(chunk);
+  return hash.digest("hex");
+}
+__name(hashFileRange, "hashFileRange");
+
+// src/verify/model/compare.ts
+var GIT_PATHS = [".git", ".gitattributes", ".github", ".gitignore"];
+async function compareModel(manifest, folder, limit = (fn) => fn()) {
+  const ignored = ignoreMatcher([...manifest.ignorePaths, ...GIT_PATHS, folder.signatureFile], folder.ignore);
+  const byPath = /* @__PURE__ */ new Map();
+  for (const it2 of manifest.items) byPath.set(it2.path, [...byPath.get(it2.path) ?? [], it2]);
+  const present = new Map(folder.files.filter((f2) => !ignored(f2.path)).map((f2) => [f2.path, f2]));
+  const unreadable = new Set(folder.unreadable.filter((p2) => !ignored(p2)));
+  const issues = [];
+  const jobs = [];
+  for (const [p2, items] of byPath) {
+    const file = present.get(p2);
+    if (file) jobs.push(limit(() => checkFile(file, items, manifest)));
+    else if (unreadable.has(p2))
+      issues.push({
+        kind: "unverifiable",
+        path: p2,
+        reason: "the file exists but could not be read (symlink out of the scan root or unreadable)"
+      });
+    else issues.push({ kind: "missing", path: p2 });
+  }
+  if (!manifest.singleFile) {
+    for (const p2 of present.keys()) if (!byPath.has(p2)) issues.push({ kind: "extra", path: p2 });
+    for (const p2 of unreadable)
+      if (!byPath.has(p2))
+        issues.push({
+          kind: "unverifiable",
+          path: p2,
+          reason: "an unsigned file that could not be read (symlink out of the scan root or unreadable)"
+        });
+  }
+  for (const r of await Promise.all(jobs)) issues.push(...r);
+  issues.sort((a, b2) => a.path < b2.path ? -1 : a.path > b2.path ? 1 : 0);
+  return { issues, checked: byPath.size };
+}
+__name(compareModel, "compareModel");
+async function checkFile(file, items, manifest) {
+  const algorithm = nodeHashFor(items[0].algorithm) ?? nodeHashFor(manifest.hashType);
+  if (!algorithm)
+    return [
+      { kind: "unverifiable", path: file.path, reason: `hash ${items[0].algorithm} is not supported by this Node.js` }
+    ];
+  try {
+    if (manifest.method === "files") {
+      const actual = await hashFileRange(file.abs, algorithm);
+      const expected = items[0].digest;
+      return actual === expected ? [] : [{ kind: "changed", path: file.path, algorithm: items[0].algorithm, expected, actual }];
+    }
+    const size = manifest.shardSize;
+    const want = new Set(items.map((it2) => `${it2.start}:${it2.end}`));
+    const have = [];
+    for (let start = 0; start < file.size; start += size) have.push(`${start}:${Math.min(start + size, file.size)}`);
+    if (have.length !== want.size || have.some((k2) => !want.has(k2))) {
+      const signedSize = Math.max(0, ...items.map((it2) => it2.end ?? 0));
+      return [
+        {
+          kind: "changed",
+          path: file.path,
+          algorithm: items[0].algorithm,
+          expected: `size ${signedSize}`,
+          actual: `size ${file.size}`,
+          detail: "the file size differs from the signed shards"
+        }
+      ];
+    }
+    const out = [];
+    for (const it2 of [...items].sort((a, b2) => a.start - b2.start)) {
+      const actual = await hashFileRange(file.abs, algorithm, { start: it2.start, end: it2.end });
+      if (actual !== it2.digest)
+        out.push({
+          kind: "changed",
+          path: file.path,
+          algorithm: it2.algorithm,
+          expected: it2.digest,
+          actual,
+          detail: `shard ${it2.start}:${it2.end}`
+        });
+    }
+    return out;
+  } catch (err) {
+    return [
+      {
+        kind: "unverifiable",
+        path: file.path,
+        reason: `cannot read the file (${err.code ?? String(err)})`
+      }
+    ];
+  }
+}
+__name(checkFile, "checkFile");
+function ignoreMatcher(paths, globs) {
+  const globMatch = globs.length > 0 ? (0, import_picomatch9.default)([...globs], { dot: true }) : () => false;
+  return (p2) => paths.some((i) => p2 === i || p2.startsWith(`${i}/`)) || p2.split("/").includes(".git") || globMatch(p2);
+}
+__name(ignoreMatcher, "ignoreMatcher");
+
+// src/verify/model/verify.ts
+async function verifyModelSignature(req) {
+  const none = /* @__PURE__ */ __name((verdict2) => ({
+    verdict: verdict2,
+    manifest: void 0,
+    issues: [],
+    checked: 0
+  }), "none");
+  let parsed;
+  try {
+    parsed = parseBundle(req.signature);
+  } catch (err) {
+    if (err instanceof BundleParseError)
+      return none({ ok: false, code: "malformed", reason: `cannot read the signature: ${err.message}` });
+    throw err;
+  }
+  if (parsed.content.kind !== "dsse")
+    return none({ ok: false, code: "malformed", reason: "a model signature must hold a DSSE envelope" });
+  const verdict = verifyParsedBundle(parsed, req);
+  if (!verdict.ok && (verdict.code === "invalid" || verdict.code === "malformed")) return none(verdict);
+  let manifest;
+  try {
+    manifest = toModelManifest(parseStatement(parsed.content.payloadType, parsed.content.payload));
+  } catch (err) {
+    if (err instanceof StatementError || err instanceof ManifestError)
+      return none({
+        ok: false,
+        code: "malformed",
+        reason: err.message,
+        ...verdict.ok || verdict.signer ? { signer: verdict.signer } : {}
+      });
+    throw err;
+  }
+  const folder = { unreadable: req.unreadable ?? [], signatureFile: req.signatureFile, ignore: req.ignore ?? [] };
+  let files = req.files;
+  if (manifest.singleFile) {
+    const name = manifest.modelName;
+    const file = /^[^/]+$/.test(name) && name !== ".." ? req.files.find((f2) => f2.path === name) : void 0;
+    files = file ? [{ ...file, path: "." }] : [];
+    if (!file && (req.unreadable ?? []).includes(name)) folder.unreadable = ["."];
+  }
+  const { issues, checked } = await compareModel(manifest, { ...folder, files }, req.limit);
+  const named = manifest.singleFile ? issues.map((i) => ({ ...i, path: manifest.modelName || i.path })) : issues;
+  return { verdict, manifest, issues: named, checked };
+}
+__name(verifyModelSignature, "verifyModelSignature");
+
+// src/verify/stage/models.ts
+async function checkModelSignatures(input, ctx, setup) {
+  const out = emptyPart();
+  for (const sig of input.files.filter((f2) => f2.format === "model-signature"))
+    await checkOne3(sig, input, ctx, setup, out);
+  return out;
+}
+__name(checkModelSignatures, "checkModelSignatures");
+async function checkOne3(sig, input, ctx, setup, out) {
+  const folder = path9.posix.dirname(sig.path);
+  const prefix = folder === "." ? "" : `${folder}/`;
+  const rel = /* @__PURE__ */ __name((p2) => p2.slice(prefix.length), "rel");
+  const files = input.files.filter((f2) => f2.path.startsWith(prefix)).map((f2) => ({ path: rel(f2.path), abs: f2.abs, size: f2.size }));
+  const unreadable = input.skipped.filter((s3) => s3.path.startsWith(prefix)).map((s3) => rel(s3.path));
+  const repoPaths = [sig.path, folder, ...files.map((f2) => prefix + f2.path)];
+  const allowed = allowedSigners(setup, repoPaths);
+  const ignore = setup.requirements.filter((r) => repoPaths.some((p2) => r.matches(p2))).flatMap((r) => r.requirement.ignore ?? []);
+  if (sig.size > MAX_BUNDLE_BYTES) {
+    out.findings.push({
+      ruleId: "CPS008",
+      message: `Model signature ${sig.path} is larger than 16 MiB; it was not read. Regenerate it with model_signing.`,
+      location: { path: sig.path },
+      evidence: { size: sig.size }
+    });
+    return;
+  }
+  const result = await verifyModelSignature({
+    signature: await readFile8(sig.abs),
+    signatureFile: path9.posix.basename(sig.path),
+    files,
+    unreadable,
+    ignore,
+    trust: setup.trust,
+    signers: allowed,
+    tlogThreshold: setup.tlogThreshold,
+    timestampThreshold: setup.timestampThreshold,
+    limit: ctx.limit
+  });
+  const { verdict, manifest, issues } = result;
+  const signerSeen = verdict.ok || verdict.signer ? describeSigner(verdict.signer) : void 0;
+  if (!verdict.ok) out.findings.push(verdictFinding(verdict, "Model signature", sig.path, folder, allowed));
+  const bad = /* @__PURE__ */ new Map();
+  for (const issue of issues) {
+    const p2 = manifest?.singleFile ? `${prefix}${issue.path}` : prefix + issue.path;
+    bad.set(p2, issue);
+    out.findings.push(issueFinding(issue, p2, sig.path, signerSeen));
+  }
+  const signed = manifest ? manifest.singleFile ? [prefix + manifest.modelName] : [...new Set(manifest.items.map((i) => prefix + i.path))] : files.map((f2) => prefix + f2.path);
+  for (const p2 of /* @__PURE__ */ new Set([...signed, ...bad.keys()])) {
+    const issue = bad.get(p2);
+    const ok = verdict.ok && !issue;
+    const status = !verdict.ok ? statusOf(verdict.code) : issue ? issue.kind === "unverifiable" ? "unverifiable" : "failed" : "verified";
+    out.verifications.push(
+      record2(
+        p2,
+        status,
+        ok ? `signed by ${signerSeen ?? "?"} (${sig.path})` : `${sig.path}: ${issue ? issue.kind : verdict.ok ? "" : verdict.reason}`
+      )
+    );
+    out.coverage.set(p2, {
+      signature: sig.path,
+      ok,
+      signerName: verdict.ok ? verdict.signerName : void 0,
+      signerSeen
+    });
+  }
+  if (ignore.length > 0) {
+    const isIgnored = (0, import_picomatch10.default)(ignore, { dot: true });
+    for (const f2 of files)
+      if (isIgnored(f2.path) && !out.coverage.has(prefix + f2.path))
+        out.coverage.set(prefix + f2.path, {
+          signature: sig.path,
+          ok: false,
+          signerName: void 0,
+          signerSeen,
+          ignored: true
+        });
+  }
+}
+__name(checkOne3, "checkOne");
+function issueFinding(issue, p2, sigPath, signerSeen) {
+  const base = { location: { path: p2 }, artifact: { kind: "model", path: p2 } };
+  const ev = { signature: sigPath, ...signerSeen ? { signerSeen } : {} };
+  switch (issue.kind) {
+    case "changed":
+      return {
+        ...base,
+        ruleId: "CPS004",
+        message: `${p2} does not match its signature ${sigPath}${issue.detail ? ` (${issue.detail})` : ""}: expected ${issue.algorithm}:${issue.expected}, found ${issue.actual}. Restore the signed file or re-sign the model.`,
+        evidence: { ...ev, algorithm: issue.algorithm, expected: issue.expected, actual: issue.actual }
+      };
+    case "missing":
+      return {
+        ...base,
+        ruleId: "CPS005",
+        message: `${p2} is listed in the model signature ${sigPath} but is missing. Restore it or re-sign the model.`,
+        evidence: ev
+      };
+    case "extra":
+      return {
+        ...base,
+        ruleId: "CPS006",
+        message: `${p2} is in the signed model folder but not covered by ${sigPath}. Remove it, re-sign the model including it, or list it under the requirement's ignore globs.`,
+        evidence: ev
+      };
+    case "unverifiable":
+      return {
+        ...base,
+        ruleId: "CPS007",
+        message: `${p2} in the model signed by ${sigPath} could not be checked: ${issue.reason}.`,
+        evidence: { ...ev, reason: issue.reason }
+      };
+  }
+}
+__name(issueFinding, "issueFinding");
+
+// src/verify/stage.ts
+var signaturesStage = {
+  name: "signatures",
+  async run(input, ctx) {
+    const sig = ctx.policy.signatures;
+    const hasSignatures = input.files.some((f2) => f2.format === "model-signature" || f2.format === "sigstore-bundle");
+    if (!hasSignatures && sig.require.length === 0 && !sig.registry?.required) return {};
+    const setup = await loadSignatureSetup(ctx);
+    const registryFiles = new Set(ctx.registry.files);
+    const models = await checkModelSignatures(input, ctx, setup);
+    const detached = await checkDetachedBundles(input, ctx, setup, registryFiles);
+    const coverage = new Map([...models.coverage, ...detached.coverage]);
+    for (const [p2, c] of models.coverage) if (!c.ok) coverage.set(p2, c);
+    const required = enforceRequirements(input, setup, coverage);
+    const registry = enforceRegistrySignature(ctx, coverage);
+    const parts = [models, detached, required, registry];
+    return { findings: parts.flatMap((p2) => p2.findings), verifications: parts.flatMap((p2) => p2.verifications) };
+  }
+};
+
 // src/app/stages.ts
-var STAGES = [depsStage, registryStage, modelsStage, inspectStage];
+var STAGES = [depsStage, registryStage, modelsStage, inspectStage, signaturesStage];
 
 // src/app/scan.ts
 async function scanRepository(req) {
-  const root = path7.resolve(req.root);
+  const root = path10.resolve(req.root);
   const walk = await walkTree(root, { include: req.include, exclude: req.exclude, skipDirs: DEFAULT_SKIP_DIRS }).catch(
     (err) => {
-      throw new UsageError(`cannot scan ${req.root}: ${err.code ?? String(err)}`, { cause: err });
+      throw new UsageError(`cannot scan ${req.root}: ${err.code ?? String(err)}`, {
+        cause: err
+      });
     }
   );
   const limit = pLimit(Math.max(1, req.options.concurrency));
@@ -85016,7 +88417,16 @@ async function scanRepository(req) {
   };
   return runPipeline(
     req.stages ?? STAGES,
-    { files: walk.files, skipped: walk.skipped, findings: walk.findings, notifications: walk.skipped.map((s3) => ({ level: "warning", message: `${s3.path} not scanned: ${s3.reason} (${s3.detail})`, path: s3.path })) },
+    {
+      files: walk.files,
+      skipped: walk.skipped,
+      findings: walk.findings,
+      notifications: walk.skipped.map((s3) => ({
+        level: "warning",
+        message: `${s3.path} not scanned: ${s3.reason} (${s3.detail})`,
+        path: s3.path
+      }))
+    },
     ctx,
     req.today
   );
@@ -85024,8 +88434,8 @@ async function scanRepository(req) {
 __name(scanRepository, "scanRepository");
 
 // src/trust/policy/load.ts
-import { open as open4 } from "node:fs/promises";
-import path9 from "node:path";
+import { open as open5 } from "node:fs/promises";
+import path12 from "node:path";
 
 // src/trust/policy/default.ts
 var import_yaml = __toESM(require_dist10(), 1);
@@ -85118,7 +88528,8 @@ function toPolicy(doc, source, suppressionLine) {
       signers: { ...rec(sig["signers"]) },
       require: (sig["require"] ?? []).map((r) => ({
         paths: strings(r["paths"]),
-        signers: strings(r["signers"])
+        signers: strings(r["signers"]),
+        ...r["ignore"] !== void 0 ? { ignore: strings(r["ignore"]) } : {}
       })),
       ...registry ? { registry: { required: registry.required, signers: [...registry.signers] } } : {}
     },
@@ -85192,17 +88603,17 @@ function parseSource(text) {
 }
 __name(parseSource, "parseSource");
 function sourceDocument(doc, lc, value) {
-  const find = /* @__PURE__ */ __name((path13, key) => {
+  const find = /* @__PURE__ */ __name((path16, key) => {
     let node = doc.contents;
     let last = doc.contents;
-    for (let i = 0; i < path13.length; i++) {
+    for (let i = 0; i < path16.length; i++) {
       if ((0, import_yaml2.isAlias)(node)) node = node.resolve(doc);
-      const seg = path13[i];
+      const seg = path16[i];
       if ((0, import_yaml2.isMap)(node)) {
         const pair = node.items.find((p2) => (0, import_yaml2.isPair)(p2) && (0, import_yaml2.isScalar)(p2.key) && String(p2.key.value) === String(seg));
         if (!pair) return { node: last, found: false };
         const keyNode = pair.key;
-        if (i === path13.length - 1 && key) return { node: keyNode, found: true };
+        if (i === path16.length - 1 && key) return { node: keyNode, found: true };
         node = pair.value ?? keyNode;
       } else if ((0, import_yaml2.isSeq)(node) && typeof seg === "number" && seg < node.items.length) {
         node = node.items[seg];
@@ -85215,13 +88626,13 @@ function sourceDocument(doc, lc, value) {
   }, "find");
   return {
     value,
-    locate(path13, opts = {}) {
-      const { node } = find(path13, opts.key === true);
+    locate(path16, opts = {}) {
+      const { node } = find(path16, opts.key === true);
       const offset = node?.range?.[0] ?? 0;
       return lc.linePos(offset);
     },
-    has(path13) {
-      return find(path13, true).found;
+    has(path16) {
+      return find(path16, true).found;
     }
   };
 }
@@ -85287,26 +88698,26 @@ var PolicyError = class extends ConfigError {
 };
 
 // src/trust/policy/resolve-files.ts
-var import_protobuf_specs2 = __toESM(require_dist2(), 1);
-import { createPublicKey as createPublicKey2, X509Certificate } from "node:crypto";
-import { open as open3 } from "node:fs/promises";
-import path8 from "node:path";
+var import_protobuf_specs3 = __toESM(require_dist2(), 1);
+import { createPublicKey as createPublicKey3, X509Certificate as X509Certificate2 } from "node:crypto";
+import { open as open4 } from "node:fs/promises";
+import path11 from "node:path";
 var MAX_PEM_BYTES = 256 * 1024;
-var MAX_TRUSTED_ROOT_BYTES = 16 * 1024 * 1024;
+var MAX_TRUSTED_ROOT_BYTES2 = 16 * 1024 * 1024;
 var SUPPORTED_CURVES = {
   prime256v1: "P-256",
   secp384r1: "P-384",
   secp521r1: "P-521"
 };
-async function resolvePolicyFiles(merged, file, policyDir) {
+async function resolvePolicyFiles(merged, file, policyDir2) {
   const out = [];
   const add = /* @__PURE__ */ __name((code2, p2, message) => out.push({ code: code2, path: p2, message, ...file.locate(p2) }), "add");
   const sig = merged["signatures"];
   if (!isPlainObject(sig)) return out;
   if (typeof sig["trustedRoot"] === "string") {
     const where3 = ["signatures", "trustedRoot"];
-    const abs = path8.resolve(policyDir, sig["trustedRoot"]);
-    const text = await readBounded3(abs, MAX_TRUSTED_ROOT_BYTES, sig["trustedRoot"]);
+    const abs = path11.resolve(policyDir2, sig["trustedRoot"]);
+    const text = await readBounded3(abs, MAX_TRUSTED_ROOT_BYTES2, sig["trustedRoot"]);
     if (typeof text !== "string") add("missing-file", where3, `expected a trusted_root.json file: ${text.error}`);
     else {
       const why = trustedRootProblem(text);
@@ -85322,7 +88733,7 @@ async function resolvePolicyFiles(merged, file, policyDir) {
     if (field === void 0 || typeof value !== "string") continue;
     const where3 = ["signatures", "signers", name, field];
     const inline = value.includes("-----BEGIN ");
-    const abs = inline ? void 0 : path8.resolve(policyDir, value);
+    const abs = inline ? void 0 : path11.resolve(policyDir2, value);
     const pem = abs === void 0 ? value : await readBounded3(abs, MAX_PEM_BYTES, value);
     if (typeof pem !== "string") {
       add("missing-file", where3, `expected PEM text or a path to a PEM file: ${pem.error}`);
@@ -85339,11 +88750,13 @@ function publicKeyProblem(pem) {
   if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(pem)) {
     return "this is a PRIVATE key: give the public key, and remove the private key from the repository";
   }
+  const block = /-----BEGIN PUBLIC KEY-----[\s\S]+?-----END PUBLIC KEY-----/.exec(pem)?.[0];
+  if (block === void 0) return "expected a PEM public key (-----BEGIN PUBLIC KEY-----)";
   let key;
   try {
-    key = createPublicKey2(pem);
+    key = createPublicKey3(block);
   } catch {
-    return "expected a PEM public key (-----BEGIN PUBLIC KEY-----)";
+    return "expected a PEM public key, but the PUBLIC KEY block does not parse";
   }
   if (key.asymmetricKeyType === "ed25519") return void 0;
   if (key.asymmetricKeyType === "ec") {
@@ -85355,13 +88768,13 @@ function publicKeyProblem(pem) {
 }
 __name(publicKeyProblem, "publicKeyProblem");
 function caProblem(pem) {
-  const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
-  if (blocks.length === 0) return "expected one or more PEM certificates (-----BEGIN CERTIFICATE-----)";
-  for (const [i, block] of blocks.entries()) {
+  const blocks2 = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
+  if (blocks2.length === 0) return "expected one or more PEM certificates (-----BEGIN CERTIFICATE-----)";
+  for (const [i, block] of blocks2.entries()) {
     try {
-      new X509Certificate(block);
+      new X509Certificate2(block);
     } catch {
-      return `certificate ${i + 1} of ${blocks.length} is not a valid X.509 certificate`;
+      return `certificate ${i + 1} of ${blocks2.length} is not a valid X.509 certificate`;
     }
   }
   return void 0;
@@ -85370,7 +88783,7 @@ __name(caProblem, "caProblem");
 async function readBounded3(abs, max, shown) {
   let handle;
   try {
-    handle = await open3(abs, "r");
+    handle = await open4(abs, "r");
   } catch (err) {
     const code2 = err.code;
     return { error: code2 === "ENOENT" ? `${shown} does not exist` : `${shown} cannot be read (${code2 ?? "error"})` };
@@ -85394,7 +88807,7 @@ function trustedRootProblem(text) {
   }
   if (!isPlainObject(json2)) return "expected a Sigstore trusted_root.json (a JSON object)";
   try {
-    const root = import_protobuf_specs2.TrustedRoot.fromJSON(json2);
+    const root = import_protobuf_specs3.TrustedRoot.fromJSON(json2);
     if (root.certificateAuthorities.length === 0 && root.tlogs.length === 0) {
       return "expected a Sigstore trusted_root.json listing certificate authorities or transparency logs; it lists neither";
     }
@@ -85594,7 +89007,10 @@ var POLICY_SCHEMA = {
             required: ["paths"],
             properties: {
               paths: { ...stringList("Repo-relative globs, e.g. models/**."), minItems: 1 },
-              signers: { ...stringList("Names in signatures.signers; empty = any valid signer."), items: signerName }
+              signers: { ...stringList("Names in signatures.signers; empty = any valid signer."), items: signerName },
+              ignore: stringList(
+                "Globs, relative to a signed model folder, of files that are not part of the model (model_signing --ignore-paths)."
+              )
             }
           }
         },
@@ -85715,7 +89131,7 @@ function toProblem(e, doc) {
   const base = pointerToPath(e.instancePath, doc.value);
   const parent = e.parentSchema ?? {};
   const params = e.params;
-  const at2 = /* @__PURE__ */ __name((code2, path13, message, locate = {}) => ({ code: code2, path: path13, message, ...doc.locate(locate.path ?? path13, { key: locate.key ?? false }) }), "at");
+  const at2 = /* @__PURE__ */ __name((code2, path16, message, locate = {}) => ({ code: code2, path: path16, message, ...doc.locate(locate.path ?? path16, { key: locate.key ?? false }) }), "at");
   switch (e.keyword) {
     case "additionalProperties": {
       const key = String(params["additionalProperty"]);
@@ -85868,15 +89284,15 @@ __name(repoPathError, "repoPathError");
 // src/trust/policy/validate-semantic.ts
 function validateSemantics(doc, inheritedSigners) {
   const out = [];
-  const add = /* @__PURE__ */ __name((code2, path13, message, key = false) => out.push({ code: code2, path: path13, message, ...doc.locate(path13, { key }) }), "add");
+  const add = /* @__PURE__ */ __name((code2, path16, message, key = false) => out.push({ code: code2, path: path16, message, ...doc.locate(path16, { key }) }), "add");
   const root = asRecord(doc.value);
   if (!root) return out;
   checkRules(asRecord(root["rules"]), add);
   checkSuppressions(root["suppressions"], add);
   checkModels(asRecord(root["models"]), add);
   const deps = asRecord(root["dependencies"]);
-  eachItem(deps?.["requireProvenance"], ["dependencies", "requireProvenance"], (item, path13) => {
-    eachItem(asRecord(item)?.["identities"], [...path13, "identities"], (identity, ipath) => {
+  eachItem(deps?.["requireProvenance"], ["dependencies", "requireProvenance"], (item, path16) => {
+    eachItem(asRecord(item)?.["identities"], [...path16, "identities"], (identity, ipath) => {
       for (const [field, value] of Object.entries(asRecord(identity) ?? {})) {
         checkRegex(value, [...ipath, field], add);
       }
@@ -85886,13 +89302,13 @@ function validateSemantics(doc, inheritedSigners) {
   const signers = asRecord(sig?.["signers"]) ?? {};
   const names = [.../* @__PURE__ */ new Set([...inheritedSigners, ...Object.keys(signers)])];
   for (const [name, spec2] of Object.entries(signers)) checkSigner(asRecord(spec2), ["signatures", "signers", name], add);
-  eachItem(sig?.["require"], ["signatures", "require"], (item, path13) => {
+  eachItem(sig?.["require"], ["signatures", "require"], (item, path16) => {
     const req = asRecord(item);
-    eachItem(req?.["paths"], [...path13, "paths"], (glob, gpath) => {
+    eachItem(req?.["paths"], [...path16, "paths"], (glob, gpath) => {
       const why = typeof glob === "string" ? repoPathError(glob) : void 0;
       if (why) add("bad-path", gpath, `${why}, got ${JSON.stringify(glob)}`);
     });
-    checkSignerRefs(req?.["signers"], [...path13, "signers"], names, add);
+    checkSignerRefs(req?.["signers"], [...path16, "signers"], names, add);
   });
   const registry = asRecord(sig?.["registry"]);
   if (registry) {
@@ -85919,27 +89335,27 @@ function checkRules(rules, add) {
 }
 __name(checkRules, "checkRules");
 function checkSuppressions(list, add) {
-  eachItem(list, ["suppressions"], (item, path13) => {
+  eachItem(list, ["suppressions"], (item, path16) => {
     const s3 = asRecord(item);
     if (!s3) return;
     const rule = s3["rule"];
     if (typeof rule === "string" && /^CP[A-Z][0-9]{3}$/.test(rule) && !findRule(rule)) {
       add(
         "unknown-rule",
-        [...path13, "rule"],
+        [...path16, "rule"],
         `unknown rule ID ${JSON.stringify(rule)}${suggestion(rule, RULE_IDS(), 1)}`
       );
     }
     if (s3["path"] === void 0 && s3["package"] === void 0) {
-      add("incomplete-suppression", path13, "expected a path or a package the suppression applies to");
+      add("incomplete-suppression", path16, "expected a path or a package the suppression applies to");
     }
     const expires = s3["expires"];
     if (typeof expires === "string" && /^\d{4}-\d{2}-\d{2}$/.test(expires) && !isCalendarDate(expires)) {
-      add("bad-date", [...path13, "expires"], `expected a real calendar date YYYY-MM-DD, got ${JSON.stringify(expires)}`);
+      add("bad-date", [...path16, "expires"], `expected a real calendar date YYYY-MM-DD, got ${JSON.stringify(expires)}`);
     }
     const glob = s3["path"];
     const why = typeof glob === "string" ? repoPathError(glob) : void 0;
-    if (why) add("bad-path", [...path13, "path"], `${why}, got ${JSON.stringify(glob)}`);
+    if (why) add("bad-path", [...path16, "path"], `${why}, got ${JSON.stringify(glob)}`);
   });
 }
 __name(checkSuppressions, "checkSuppressions");
@@ -85954,38 +89370,38 @@ function checkModels(models, add) {
   });
 }
 __name(checkModels, "checkModels");
-function checkSigner(spec2, path13, add) {
+function checkSigner(spec2, path16, add) {
   if (spec2?.["kind"] !== "sigstore") return;
   const hasSubject = typeof spec2["subject"] === "string";
   const pattern = spec2["subjectPattern"];
   if (!hasSubject && pattern === void 0) {
     add(
       "missing-key",
-      [...path13, "subject"],
+      [...path16, "subject"],
       "expected subject or subjectPattern: an issuer alone accepts anyone it signs for"
     );
   } else if (hasSubject && pattern !== void 0) {
-    add("conflict", [...path13, "subjectPattern"], "expected subject or subjectPattern, not both");
+    add("conflict", [...path16, "subjectPattern"], "expected subject or subjectPattern, not both");
   }
-  checkRegex(pattern, [...path13, "subjectPattern"], add);
+  checkRegex(pattern, [...path16, "subjectPattern"], add);
 }
 __name(checkSigner, "checkSigner");
-function checkRegex(value, path13, add) {
+function checkRegex(value, path16, add) {
   if (typeof value !== "string" || value === "") return;
   const err = regexError(value);
-  if (err !== void 0) add("bad-regex", path13, `expected a valid regular expression, got /${value}/ (${err})`);
+  if (err !== void 0) add("bad-regex", path16, `expected a valid regular expression, got /${value}/ (${err})`);
 }
 __name(checkRegex, "checkRegex");
-function checkSignerRefs(list, path13, names, add) {
-  eachItem(list, path13, (name, npath) => {
+function checkSignerRefs(list, path16, names, add) {
+  eachItem(list, path16, (name, npath) => {
     if (typeof name !== "string" || names.includes(name)) return;
     const defined = names.length > 0 ? `defined: ${names.join(", ")}` : "none are defined under signatures.signers";
     add("unknown-signer", npath, `unknown signer ${JSON.stringify(name)}${suggestion(name, names)} (${defined})`);
   });
 }
 __name(checkSignerRefs, "checkSignerRefs");
-function eachItem(list, path13, fn) {
-  if (Array.isArray(list)) list.forEach((item, i) => fn(item, [...path13, i]));
+function eachItem(list, path16, fn) {
+  if (Array.isArray(list)) list.forEach((item, i) => fn(item, [...path16, i]));
 }
 __name(eachItem, "eachItem");
 function asRecord(v2) {
@@ -86005,7 +89421,7 @@ async function loadPolicy(file, root) {
 }
 __name(loadPolicy, "loadPolicy");
 async function readPolicy(file, root) {
-  const abs = file !== void 0 ? path9.resolve(file) : await findPolicyFile(root);
+  const abs = file !== void 0 ? path12.resolve(file) : await findPolicyFile(root);
   if (abs === void 0) {
     return {
       policy: DEFAULT_POLICY,
@@ -86017,10 +89433,10 @@ async function readPolicy(file, root) {
   }
   const display = displayName(abs, root, file);
   const text = await readPolicyText(abs, display);
-  return { ...await parsePolicy(text, display, path9.dirname(abs)), file: abs };
+  return { ...await parsePolicy(text, display, path12.dirname(abs)), file: abs };
 }
 __name(readPolicy, "readPolicy");
-async function parsePolicy(text, display, policyDir) {
+async function parsePolicy(text, display, policyDir2) {
   const parsed = parseSource(text);
   if (!parsed.ok) throw new PolicyError(display, parsed.problems);
   const doc = parsed.doc;
@@ -86033,7 +89449,7 @@ async function parsePolicy(text, display, policyDir) {
   delete own["$schema"];
   const effective = mergeOver(base, own);
   const resolved = structuredClone(effective);
-  problems.push(...await resolvePolicyFiles(resolved, doc, policyDir));
+  problems.push(...await resolvePolicyFiles(resolved, doc, policyDir2));
   if (problems.length > 0) throw new PolicyError(display, problems);
   const lineOf = /* @__PURE__ */ __name((i) => doc.has(["suppressions", i]) ? doc.locate(["suppressions", i]).line : void 0, "lineOf");
   return { policy: toPolicy(resolved, display, lineOf), display, effective, document: doc };
@@ -86041,9 +89457,9 @@ async function parsePolicy(text, display, policyDir) {
 __name(parsePolicy, "parsePolicy");
 async function findPolicyFile(root) {
   for (const rel of POLICY_FILE_CANDIDATES) {
-    const abs = path9.join(root, rel);
+    const abs = path12.join(root, rel);
     try {
-      const h = await open4(abs, "r");
+      const h = await open5(abs, "r");
       await h.close();
       return abs;
     } catch {
@@ -86055,7 +89471,7 @@ __name(findPolicyFile, "findPolicyFile");
 async function readPolicyText(abs, display) {
   let handle;
   try {
-    handle = await open4(abs, "r");
+    handle = await open5(abs, "r");
   } catch (err) {
     const code2 = err.code;
     const why = code2 === "ENOENT" ? "does not exist" : `cannot be read (${code2 ?? "error"})`;
@@ -86077,8 +89493,8 @@ async function readPolicyText(abs, display) {
 }
 __name(readPolicyText, "readPolicyText");
 function displayName(abs, root, given) {
-  const rel = path9.relative(path9.resolve(root), abs);
-  if (rel !== "" && !rel.startsWith("..") && !path9.isAbsolute(rel)) return rel.split(path9.sep).join("/");
+  const rel = path12.relative(path12.resolve(root), abs);
+  if (rel !== "" && !rel.startsWith("..") && !path12.isAbsolute(rel)) return rel.split(path12.sep).join("/");
   return given ?? abs;
 }
 __name(displayName, "displayName");
@@ -86088,8 +89504,8 @@ function asRecord2(v2) {
 __name(asRecord2, "asRecord");
 
 // src/trust/registry/load.ts
-import { readdir as readdir2, readFile as readFile5, stat as stat3 } from "node:fs/promises";
-import path10 from "node:path";
+import { readdir as readdir2, readFile as readFile9, stat as stat4 } from "node:fs/promises";
+import path13 from "node:path";
 
 // src/core/trusted-registry.ts
 var EMPTY_REGISTRY = Object.freeze({
@@ -86161,10 +89577,10 @@ function parseRegistrySource(text) {
   } catch (e) {
     return { ok: false, line: 1, message: `YAML could not be read: ${e instanceof Error ? e.message : String(e)}` };
   }
-  const lineOf = /* @__PURE__ */ __name((path13) => {
+  const lineOf = /* @__PURE__ */ __name((path16) => {
     let node = doc.contents;
     let last = doc.contents;
-    for (const seg of path13) {
+    for (const seg of path16) {
       if ((0, import_yaml3.isAlias)(node)) node = node.resolve(doc);
       if ((0, import_yaml3.isMap)(node)) {
         const pair = node.items.find((p2) => (0, import_yaml3.isPair)(p2) && (0, import_yaml3.isScalar)(p2.key) && String(p2.key.value) === String(seg));
@@ -86180,9 +89596,9 @@ function parseRegistrySource(text) {
   return { ok: true, source: { value, lineOf } };
 }
 __name(parseRegistrySource, "parseRegistrySource");
-function formatPath(path13) {
+function formatPath(path16) {
   let s3 = "";
-  for (const seg of path13) s3 += typeof seg === "number" ? `[${seg}]` : s3 === "" ? seg : `.${seg}`;
+  for (const seg of path16) s3 += typeof seg === "number" ? `[${seg}]` : s3 === "" ? seg : `.${seg}`;
   return s3 === "" ? "(top level)" : s3;
 }
 __name(formatPath, "formatPath");
@@ -86505,26 +89921,26 @@ function validateRegistryValue(value, kind) {
 }
 __name(validateRegistryValue, "validateRegistryValue");
 function toProblem2(e) {
-  const path13 = e.instancePath.split("/").slice(1).map((s3) => s3.replace(/~1/g, "/").replace(/~0/g, "~")).map((s3) => /^\d+$/.test(s3) ? Number(s3) : s3);
+  const path16 = e.instancePath.split("/").slice(1).map((s3) => s3.replace(/~1/g, "/").replace(/~0/g, "~")).map((s3) => /^\d+$/.test(s3) ? Number(s3) : s3);
   const params = e.params;
   const custom = e.parentSchema?.["x-message"];
   switch (e.keyword) {
     case "required":
-      return { path: [...path13, String(params["missingProperty"])], message: "is required" };
+      return { path: [...path16, String(params["missingProperty"])], message: "is required" };
     case "additionalProperties":
       return {
-        path: [...path13, String(params["additionalProperty"])],
+        path: [...path16, String(params["additionalProperty"])],
         message: "is not a known field (check the spelling)"
       };
     case "const":
-      return { path: path13, message: `must be ${JSON.stringify(params["allowedValue"])}` };
+      return { path: path16, message: `must be ${JSON.stringify(params["allowedValue"])}` };
     case "enum":
       return {
-        path: path13,
+        path: path16,
         message: `must be one of ${params["allowedValues"].map((v2) => JSON.stringify(v2)).join(", ")}`
       };
     default:
-      return { path: path13, message: typeof custom === "string" ? custom : e.message ?? "is invalid" };
+      return { path: path16, message: typeof custom === "string" ? custom : e.message ?? "is invalid" };
   }
 }
 __name(toProblem2, "toProblem");
@@ -86535,7 +89951,7 @@ var SCHEMA_FILE = "schema.json";
 var MAX_FILES = 5e4;
 var MAX_PROBLEMS = 20;
 async function loadTrustedRegistry(root, files) {
-  const absRoot = path10.resolve(root);
+  const absRoot = path13.resolve(root);
   const list = files ?? await listRegistryFiles(absRoot);
   if (list.length === 0) return EMPTY_REGISTRY;
   const parts = [];
@@ -86552,14 +89968,14 @@ async function loadTrustedRegistry(root, files) {
 }
 __name(loadTrustedRegistry, "loadTrustedRegistry");
 async function listRegistryFiles(absRoot) {
-  const dir = path10.join(absRoot, REGISTRY_DIR);
-  const st2 = await stat3(dir).catch(() => void 0);
+  const dir = path13.join(absRoot, REGISTRY_DIR);
+  const st2 = await stat4(dir).catch(() => void 0);
   if (!st2?.isDirectory()) return [];
   const entries = await readdir2(dir, { recursive: true, withFileTypes: true });
   const out = [];
   for (const e of entries) {
     if (!e.isFile() || !/\.(ya?ml|json)$/i.test(e.name)) continue;
-    const rel = path10.relative(absRoot, path10.join(e.parentPath, e.name)).split(path10.sep).join("/");
+    const rel = path13.relative(absRoot, path13.join(e.parentPath, e.name)).split(path13.sep).join("/");
     if (rel === `${REGISTRY_DIR}/${SCHEMA_FILE}`) continue;
     out.push(rel);
   }
@@ -86569,9 +89985,9 @@ async function listRegistryFiles(absRoot) {
 }
 __name(listRegistryFiles, "listRegistryFiles");
 async function loadRegistryFile(absRoot, file) {
-  const abs = path10.resolve(absRoot, file);
+  const abs = path13.resolve(absRoot, file);
   const rel = toDisplayPath(absRoot, abs);
-  const st2 = await stat3(abs).catch((err) => {
+  const st2 = await stat4(abs).catch((err) => {
     throw new ConfigError(
       `${rel}: cannot read the trusted registry file (${err.code ?? String(err)})`,
       rel,
@@ -86581,7 +89997,7 @@ async function loadRegistryFile(absRoot, file) {
   if (!st2.isFile()) throw new ConfigError(`${rel}: not a file`, rel);
   if (st2.size > MAX_REGISTRY_FILE_BYTES)
     throw new ConfigError(`${rel}: ${st2.size} bytes; a registry file must be under ${MAX_REGISTRY_FILE_BYTES}`, rel);
-  return parseRegistryText(await readFile5(abs, "utf8"), rel);
+  return parseRegistryText(await readFile9(abs, "utf8"), rel);
 }
 __name(loadRegistryFile, "loadRegistryFile");
 function parseRegistryText(text, rel) {
@@ -86591,17 +90007,17 @@ function parseRegistryText(text, rel) {
   const value = src.value;
   const isOsv = typeof value === "object" && value !== null && !Array.isArray(value) && "affected" in value && !("version" in value);
   const problems = validateRegistryValue(value, isOsv ? "osv" : "document");
-  if (problems.length > 0) fail2(rel, src, problems);
+  if (problems.length > 0) fail3(rel, src, problems);
   if (isOsv) {
     const conv = osvToMalicious(value, rel, []);
-    if (!conv.ok) fail2(rel, src, [conv]);
+    if (!conv.ok) fail3(rel, src, [conv]);
     return { ...EMPTY_REGISTRY, files: [rel], malicious: conv.packages };
   }
   const doc = value;
   const malicious = [];
   for (const [i, rec2] of (doc.malicious ?? []).entries()) {
     const conv = osvToMalicious(rec2, rel, ["malicious", i]);
-    if (!conv.ok) fail2(rel, src, [conv]);
+    if (!conv.ok) fail3(rel, src, [conv]);
     malicious.push(...conv.packages);
   }
   return {
@@ -86633,12 +90049,12 @@ function parseRegistryText(text, rel) {
   };
 }
 __name(parseRegistryText, "parseRegistryText");
-function fail2(rel, src, problems) {
+function fail3(rel, src, problems) {
   const lines = problems.slice(0, MAX_PROBLEMS).map((p2) => `${rel}:${src.lineOf(p2.path)}: ${formatPath(p2.path)}: ${p2.message}`);
   if (problems.length > MAX_PROBLEMS) lines.push(`… and ${problems.length - MAX_PROBLEMS} more`);
   throw new ConfigError(lines.join("\n"), rel);
 }
-__name(fail2, "fail");
+__name(fail3, "fail");
 function checkDuplicates(reg) {
   const seen = /* @__PURE__ */ new Map();
   for (const m2 of reg.models) {
@@ -86654,8 +90070,8 @@ function checkDuplicates(reg) {
 }
 __name(checkDuplicates, "checkDuplicates");
 function toDisplayPath(absRoot, abs) {
-  const rel = path10.relative(absRoot, abs);
-  return rel.startsWith("..") || path10.isAbsolute(rel) ? abs.split(path10.sep).join("/") : rel.split(path10.sep).join("/");
+  const rel = path13.relative(absRoot, abs);
+  return rel.startsWith("..") || path13.isAbsolute(rel) ? abs.split(path13.sep).join("/") : rel.split(path13.sep).join("/");
 }
 __name(toDisplayPath, "toDisplayPath");
 function deepFreeze2(o) {
@@ -86716,15 +90132,15 @@ __name(exitCodeForFindings, "exitCodeForFindings");
 
 // src/cli/output.ts
 import { mkdir as mkdir2, rename as rename2, writeFile as writeFile2 } from "node:fs/promises";
-import path11 from "node:path";
+import path14 from "node:path";
 
 // src/report/formats.ts
 var FORMATS = ["text", "json", "sarif", "cyclonedx", "markdown"];
 
 // src/cli/output.ts
 async function writeOutput(file, text) {
-  const abs = path11.resolve(file);
-  await mkdir2(path11.dirname(abs), { recursive: true });
+  const abs = path14.resolve(file);
+  await mkdir2(path14.dirname(abs), { recursive: true });
   const tmp = `${abs}.${process.pid}.tmp`;
   await writeFile2(tmp, text);
   await rename2(tmp, abs);
@@ -86735,20 +90151,20 @@ __name(writeOutput, "writeOutput");
 var VERSION = require_package5().version;
 
 // src/report/baseline.ts
-import { readFile as readFile6, stat as stat4 } from "node:fs/promises";
+import { readFile as readFile10, stat as stat5 } from "node:fs/promises";
 var MAX_BASELINE_BYTES = 256 * 1024 * 1024;
 function baselineKeys(log, source = "baseline") {
-  if (!isObject2(log) || !Array.isArray(log["runs"])) {
+  if (!isObject7(log) || !Array.isArray(log["runs"])) {
     throw new ConfigError(`${source} is not a SARIF log: expected an object with a "runs" array`, source);
   }
   const keys = /* @__PURE__ */ new Set();
   for (const run of log["runs"]) {
-    if (!isObject2(run) || !Array.isArray(run["results"])) continue;
-    const rules = isObject2(run["tool"]) && isObject2(run["tool"]["driver"]) ? run["tool"]["driver"]["rules"] : void 0;
+    if (!isObject7(run) || !Array.isArray(run["results"])) continue;
+    const rules = isObject7(run["tool"]) && isObject7(run["tool"]["driver"]) ? run["tool"]["driver"]["rules"] : void 0;
     for (const r of run["results"]) {
-      if (!isObject2(r)) continue;
+      if (!isObject7(r)) continue;
       const ruleId = resultRuleId(r, Array.isArray(rules) ? rules : []);
-      const fp = isObject2(r["partialFingerprints"]) ? r["partialFingerprints"]["primaryLocationLineHash"] : void 0;
+      const fp = isObject7(r["partialFingerprints"]) ? r["partialFingerprints"]["primaryLocationLineHash"] : void 0;
       if (ruleId !== void 0 && typeof fp === "string") keys.add(keyOf(ruleId, fp));
     }
   }
@@ -86779,7 +90195,7 @@ function filterNewFindings(result, keys, source = "baseline") {
 }
 __name(filterNewFindings, "filterNewFindings");
 async function applyBaseline(result, file) {
-  const st2 = await stat4(file).catch((err) => {
+  const st2 = await stat5(file).catch((err) => {
     throw new ConfigError(`cannot read baseline ${file}: ${err.code ?? String(err)}`, file, {
       cause: err
     });
@@ -86789,7 +90205,7 @@ async function applyBaseline(result, file) {
     throw new ConfigError(`baseline ${file} is ${st2.size} bytes, over the ${MAX_BASELINE_BYTES}-byte limit`, file);
   let log;
   try {
-    log = JSON.parse(await readFile6(file, "utf8"));
+    log = JSON.parse(await readFile10(file, "utf8"));
   } catch (err) {
     throw new ConfigError(
       `baseline ${file} is not valid JSON: ${err instanceof Error ? err.message : String(err)}`,
@@ -86807,7 +90223,7 @@ __name(keyOf, "keyOf");
 function resultRuleId(r, rules) {
   if (typeof r["ruleId"] === "string") return r["ruleId"];
   const ref = r["rule"];
-  if (isObject2(ref)) {
+  if (isObject7(ref)) {
     if (typeof ref["id"] === "string") return ref["id"];
     if (typeof ref["index"] === "number") return ruleAt(rules, ref["index"]);
   }
@@ -86817,16 +90233,35 @@ function resultRuleId(r, rules) {
 __name(resultRuleId, "resultRuleId");
 function ruleAt(rules, i) {
   const d = Number.isInteger(i) && i >= 0 ? rules[i] : void 0;
-  return isObject2(d) && typeof d["id"] === "string" ? d["id"] : void 0;
+  return isObject7(d) && typeof d["id"] === "string" ? d["id"] : void 0;
 }
 __name(ruleAt, "ruleAt");
-function isObject2(v2) {
+function isObject7(v2) {
   return typeof v2 === "object" && v2 !== null && !Array.isArray(v2);
 }
-__name(isObject2, "isObject");
+__name(isObject7, "isObject");
 
 // src/report/cyclonedx.ts
-import { createHash as createHash5 } from "node:crypto";
+import { createHash as createHash9 } from "node:crypto";
+
+// src/core/url.ts
+function publicHttpUrl(raw) {
+  let u2;
+  try {
+    u2 = new URL(raw);
+  } catch {
+    return void 0;
+  }
+  if (u2.protocol !== "https:" && u2.protocol !== "http:") return void 0;
+  u2.username = "";
+  u2.password = "";
+  u2.search = "";
+  u2.hash = "";
+  return u2;
+}
+__name(publicHttpUrl, "publicHttpUrl");
+
+// src/report/cyclonedx.ts
 var SRI_ALGS = {
   sha1: { alg: "SHA-1", bytes: 20 },
   sha256: { alg: "SHA-256", bytes: 32 },
@@ -86949,22 +90384,12 @@ function toHash(alg, hex) {
 }
 __name(toHash, "toHash");
 function publicUrl(raw) {
-  let u2;
-  try {
-    u2 = new URL(raw);
-  } catch {
-    return void 0;
-  }
-  if (u2.protocol !== "https:" && u2.protocol !== "http:") return void 0;
-  u2.username = "";
-  u2.password = "";
-  u2.search = "";
-  return u2.toString();
+  return publicHttpUrl(raw)?.toString();
 }
 __name(publicUrl, "publicUrl");
 function uuidV5(namespace, name) {
   const ns2 = Buffer.from(namespace.replace(/-/g, ""), "hex");
-  const h = createHash5("sha1").update(ns2).update(name, "utf8").digest();
+  const h = createHash9("sha1").update(ns2).update(name, "utf8").digest();
   h[6] = h[6] & 15 | 80;
   h[8] = h[8] & 63 | 128;
   const hex = h.subarray(0, 16).toString("hex");
@@ -87116,8 +90541,8 @@ function groupByRuleAndFile(findings) {
 }
 __name(groupByRuleAndFile, "groupByRuleAndFile");
 function fileCell(text, f2, opts) {
-  const path13 = f2 ? f2.location.path : text;
-  const url = opts.fileUrl?.(path13, f2?.location.line);
+  const path16 = f2 ? f2.location.path : text;
+  const url = opts.fileUrl?.(path16, f2?.location.line);
   return url !== void 0 && /^https:\/\/[^\s()<>]+$/.test(url) ? `[${cell(text)}](${url})` : cell(text);
 }
 __name(fileCell, "fileCell");
@@ -87193,7 +90618,9 @@ function toSarif(result, opts) {
             rules
           }
         },
-        automationDetails: { id: `${category}/${result.shard ? `shard-${result.shard.index}-of-${result.shard.count}` : ""}` },
+        automationDetails: {
+          id: `${category}/${result.shard ? `shard-${result.shard.index}-of-${result.shard.count}` : ""}`
+        },
         originalUriBaseIds: { "%SRCROOT%": { description: { text: "The scanned repository root." } } },
         invocations: [
           {
@@ -87285,7 +90712,9 @@ function toText(result, opts) {
     }
     const where3 = f2.location.line !== void 0 ? `${f2.location.line}${f2.location.column !== void 0 ? `:${f2.location.column}` : ""}` : "-";
     const member = f2.location.member !== void 0 ? paint("dim", ` [${f2.location.member}]`) : "";
-    lines.push(`  ${where3.padEnd(6)} ${paint(levelStyle[f2.level], f2.level.padEnd(7))} ${paint("dim", f2.ruleId)}  ${f2.message}${member}`);
+    lines.push(
+      `  ${where3.padEnd(6)} ${paint(levelStyle[f2.level], f2.level.padEnd(7))} ${paint("dim", f2.ruleId)}  ${f2.message}${member}`
+    );
   }
   if (result.findings.length > 0) lines.push("");
   if (result.models.length > 0) {
@@ -87294,7 +90723,9 @@ function toText(result, opts) {
     for (const m2 of result.models) {
       const sha = m2.digests["sha256"];
       const mark = withFindings.has(m2.path) ? paint("yellow", "!") : paint("green", "✓");
-      lines.push(`  ${mark} ${m2.path}  ${paint("dim", `${m2.format}, ${formatSize(m2.size)}${sha ? `, sha256:${sha.slice(0, 16)}…` : ""}${m2.registryEntry ? `, registry: ${m2.registryEntry}` : ""}`)}`);
+      lines.push(
+        `  ${mark} ${m2.path}  ${paint("dim", `${m2.format}, ${formatSize(m2.size)}${sha ? `, sha256:${sha.slice(0, 16)}…` : ""}${m2.registryEntry ? `, registry: ${m2.registryEntry}` : ""}`)}`
+      );
     }
     lines.push("");
   }
@@ -87308,8 +90739,11 @@ function toText(result, opts) {
   lines.push(paint("bold", "Summary"));
   lines.push(`  files ${s3.files}, lockfiles ${s3.lockfiles}, packages ${s3.packages}, model files ${s3.models}`);
   lines.push(`  verified ${s3.verified}, failed ${s3.failed}, unverifiable ${s3.unverifiable}`);
-  lines.push(`  findings: ${by("error")}, ${by("warning")}, ${by("note")}${s3.suppressed > 0 ? `, ${s3.suppressed} suppressed` : ""}`);
-  if (!result.complete) lines.push(paint("red", "  incomplete: a stage failed; see the findings above. Nothing it covers is verified."));
+  lines.push(
+    `  findings: ${by("error")}, ${by("warning")}, ${by("note")}${s3.suppressed > 0 ? `, ${s3.suppressed} suppressed` : ""}`
+  );
+  if (!result.complete)
+    lines.push(paint("red", "  incomplete: a stage failed; see the findings above. Nothing it covers is verified."));
   return lines.join("\n") + "\n";
 }
 __name(toText, "toText");
@@ -87530,10 +90964,10 @@ async function runAction(io2) {
 }
 __name(runAction, "runAction");
 async function scanAndReport(inputs, env, write, redact) {
-  const workspace = path12.resolve(env["GITHUB_WORKSPACE"] ?? process.cwd());
-  const inWorkspace = /* @__PURE__ */ __name((p2) => path12.resolve(workspace, p2), "inWorkspace");
+  const workspace = path15.resolve(env["GITHUB_WORKSPACE"] ?? process.cwd());
+  const inWorkspace = /* @__PURE__ */ __name((p2) => path15.resolve(workspace, p2), "inWorkspace");
   const root = inWorkspace(inputs.path);
-  if (!(await stat5(root).catch(() => void 0))?.isDirectory())
+  if (!(await stat6(root).catch(() => void 0))?.isDirectory())
     throw new UsageError(`input path: ${inputs.path} is not a directory`);
   const logger = actionLogger(write);
   const { policy, registry } = await loadTrust(
@@ -87545,7 +90979,7 @@ async function scanAndReport(inputs, env, write, redact) {
     offline: inputs.offline,
     concurrency: Math.max(2, availableParallelism3() * 2),
     verifyTarballs: inputs.verifyTarballs,
-    cacheDir: inputs.cacheDirectory !== void 0 ? inWorkspace(expandHome(inputs.cacheDirectory)) : path12.resolve(env["CHAINPROOF_CACHE_DIR"] ?? path12.join(homedir(), ".cache", "chainproof")),
+    cacheDir: inputs.cacheDirectory !== void 0 ? inWorkspace(expandHome(inputs.cacheDirectory)) : path15.resolve(env["CHAINPROOF_CACHE_DIR"] ?? path15.join(homedir(), ".cache", "chainproof")),
     registry: inputs.npmRegistry,
     shard: inputs.shard,
     env
@@ -87563,10 +90997,10 @@ async function scanAndReport(inputs, env, write, redact) {
     logger
   });
   if (inputs.baseline !== void 0) result = await applyBaseline(result, inWorkspace(inputs.baseline));
-  const rel = path12.relative(workspace, root).split(path12.sep).join("/");
-  const prefix = rel === "" || rel.startsWith("..") || path12.isAbsolute(rel) ? "" : rel;
+  const rel = path15.relative(workspace, root).split(path15.sep).join("/");
+  const prefix = rel === "" || rel.startsWith("..") || path15.isAbsolute(rel) ? "" : rel;
   const repoPath = /* @__PURE__ */ __name((p2) => prefix === "" ? p2 : p2 === "." ? prefix : `${prefix}/${p2}`, "repoPath");
-  const insideRepo = !rel.startsWith("..") && !path12.isAbsolute(rel);
+  const insideRepo = !rel.startsWith("..") && !path15.isAbsolute(rel);
   const links = blobUrl(env, insideRepo ? repoPath : void 0);
   const written = {};
   for (const t of inputs.reports) {
@@ -87674,7 +91108,7 @@ function blobUrl(env, repoPath) {
 }
 __name(blobUrl, "blobUrl");
 function expandHome(p2) {
-  return p2 === "~" ? homedir() : p2.startsWith("~/") ? path12.join(homedir(), p2.slice(2)) : p2;
+  return p2 === "~" ? homedir() : p2.startsWith("~/") ? path15.join(homedir(), p2.slice(2)) : p2;
 }
 __name(expandHome, "expandHome");
 
