@@ -17,7 +17,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       .demandCommand(1, 'Give a command, e.g. `chainproof scan .`')
       .recommendCommands()
       .exitProcess(false)
-      .wrap(Math.min(120, process.stdout.columns || 100))
+      .wrap(Math.min(120, process.stdout.columns || 120))
       .epilog(
         'Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or configuration error, 3 operational failure, 4 internal error.',
       )

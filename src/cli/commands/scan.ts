@@ -118,11 +118,8 @@ export const scanCommand: CommandModule<object, ScanArgs> = {
         describe: 'Progress bar on stderr when it is a terminal (--no-progress)',
       })
       .example('$0 scan .', 'Scan the current repository with the embedded default policy')
-      .example(
-        '$0 scan . --format sarif --output chainproof.sarif --format text',
-        'Write SARIF for code scanning and text to the terminal',
-      )
-      .example('$0 scan . --policy policies/strict.yml --fail-on warning', 'Fail on warnings under a stricter policy')
+      .example('$0 scan . -f sarif -o out.sarif -f text', 'Write SARIF for code scanning and text to the terminal')
+      .example('$0 scan . -p strict.yml --fail-on warning', 'Fail on warnings under a stricter policy')
       .example(
         '$0 scan . --offline --shard 2/4',
         'Second of four matrix jobs, with no network',
