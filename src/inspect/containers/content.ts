@@ -79,7 +79,8 @@ export function inspectContent(
     return true;
   }
   const compression = sniffCompression(data);
-  if (compression !== undefined && (compression !== 'zlib' && compression !== 'lzma' ? true : expect === 'claimed')) {
+  // zlib's 2-byte header is weak evidence; LZMA_Alone's `5d 00 00` can never start a pickle (0x00 is no opcode).
+  if (compression !== undefined && (compression !== 'zlib' || expect === 'claimed')) {
     let inner: Buffer;
     try {
       inner = decompress(compression, data, {
