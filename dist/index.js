@@ -21861,1086 +21861,8 @@ ${indent}`);
   }
 });
 
-// node_modules/seek-bzip/lib/bitreader.js
-var require_bitreader = __commonJS({
-  "node_modules/seek-bzip/lib/bitreader.js"(exports, module) {
-    var BITMASK = [0, 1, 3, 7, 15, 31, 63, 127, 255];
-    var BitReader = /* @__PURE__ */ __name(function(stream) {
-      this.stream = stream;
-      this.bitOffset = 0;
-      this.curByte = 0;
-      this.hasByte = false;
-    }, "BitReader");
-    BitReader.prototype._ensureByte = function() {
-      if (!this.hasByte) {
-        this.curByte = this.stream.readByte();
-        this.hasByte = true;
-      }
-    };
-    BitReader.prototype.read = function(bits) {
-      var result = 0;
-      while (bits > 0) {
-        this._ensureByte();
-        var remaining = 8 - this.bitOffset;
-        if (bits >= remaining) {
-          result <<= remaining;
-          result |= BITMASK[remaining] & this.curByte;
-          this.hasByte = false;
-          this.bitOffset = 0;
-          bits -= remaining;
-        } else {
-          result <<= bits;
-          var shift = remaining - bits;
-          result |= (this.curByte & BITMASK[bits] << shift) >> shift;
-          this.bitOffset += bits;
-          bits = 0;
-        }
-      }
-      return result;
-    };
-    BitReader.prototype.seek = function(pos) {
-      var n_bit = pos % 8;
-      var n_byte = (pos - n_bit) / 8;
-      this.bitOffset = n_bit;
-      this.stream.seek(n_byte);
-      this.hasByte = false;
-    };
-    BitReader.prototype.pi = function() {
-      var buf = new Buffer(6), i;
-      for (i = 0; i < buf.length; i++) {
-        buf[i] = this.read(8);
-      }
-      return buf.toString("hex");
-    };
-    module.exports = BitReader;
-  }
-});
-
-// node_modules/seek-bzip/lib/stream.js
-var require_stream = __commonJS({
-  "node_modules/seek-bzip/lib/stream.js"(exports, module) {
-    var Stream = /* @__PURE__ */ __name(function() {
-    }, "Stream");
-    Stream.prototype.readByte = function() {
-      throw new Error("abstract method readByte() not implemented");
-    };
-    Stream.prototype.read = function(buffer, bufOffset, length) {
-      var bytesRead = 0;
-      while (bytesRead < length) {
-        var c = this.readByte();
-        if (c < 0) {
-          return bytesRead === 0 ? -1 : bytesRead;
-        }
-        buffer[bufOffset++] = c;
-        bytesRead++;
-      }
-      return bytesRead;
-    };
-    Stream.prototype.seek = function(new_pos) {
-      throw new Error("abstract method seek() not implemented");
-    };
-    Stream.prototype.writeByte = function(_byte) {
-      throw new Error("abstract method readByte() not implemented");
-    };
-    Stream.prototype.write = function(buffer, bufOffset, length) {
-      var i;
-      for (i = 0; i < length; i++) {
-        this.writeByte(buffer[bufOffset++]);
-      }
-      return length;
-    };
-    Stream.prototype.flush = function() {
-    };
-    module.exports = Stream;
-  }
-});
-
-// node_modules/seek-bzip/lib/crc32.js
-var require_crc32 = __commonJS({
-  "node_modules/seek-bzip/lib/crc32.js"(exports, module) {
-    module.exports = (function() {
-      var crc32Lookup = new Uint32Array([
-        0,
-        79764919,
-        159529838,
-        222504665,
-        319059676,
-        398814059,
-        445009330,
-        507990021,
-        638119352,
-        583659535,
-        797628118,
-        726387553,
-        890018660,
-        835552979,
-        1015980042,
-        944750013,
-        1276238704,
-        1221641927,
-        1167319070,
-        1095957929,
-        1595256236,
-        1540665371,
-        1452775106,
-        1381403509,
-        1780037320,
-        1859660671,
-        1671105958,
-        1733955601,
-        2031960084,
-        2111593891,
-        1889500026,
-        1952343757,
-        2552477408,
-        2632100695,
-        2443283854,
-        2506133561,
-        2334638140,
-        2414271883,
-        2191915858,
-        2254759653,
-        3190512472,
-        3135915759,
-        3081330742,
-        3009969537,
-        2905550212,
-        2850959411,
-        2762807018,
-        2691435357,
-        3560074640,
-        3505614887,
-        3719321342,
-        3648080713,
-        3342211916,
-        3287746299,
-        3467911202,
-        3396681109,
-        4063920168,
-        4143685023,
-        4223187782,
-        4286162673,
-        3779000052,
-        3858754371,
-        3904687514,
-        3967668269,
-        881225847,
-        809987520,
-        1023691545,
-        969234094,
-        662832811,
-        591600412,
-        771767749,
-        717299826,
-        311336399,
-        374308984,
-        453813921,
-        533576470,
-        25881363,
-        88864420,
-        134795389,
-        214552010,
-        2023205639,
-        2086057648,
-        1897238633,
-        1976864222,
-        1804852699,
-        1867694188,
-        1645340341,
-        1724971778,
-        1587496639,
-        1516133128,
-        1461550545,
-        1406951526,
-        1302016099,
-        1230646740,
-        1142491917,
-        1087903418,
-        2896545431,
-        2825181984,
-        2770861561,
-        2716262478,
-        3215044683,
-        3143675388,
-        3055782693,
-        3001194130,
-        2326604591,
-        2389456536,
-        2200899649,
-        2280525302,
-        2578013683,
-        2640855108,
-        2418763421,
-        2498394922,
-        3769900519,
-        3832873040,
-        3912640137,
-        3992402750,
-        4088425275,
-        4151408268,
-        4197601365,
-        4277358050,
-        3334271071,
-        3263032808,
-        3476998961,
-        3422541446,
-        3585640067,
-        3514407732,
-        3694837229,
-        3640369242,
-        1762451694,
-        1842216281,
-        1619975040,
-        1682949687,
-        2047383090,
-        2127137669,
-        1938468188,
-        2001449195,
-        1325665622,
-        1271206113,
-        1183200824,
-        1111960463,
-        1543535498,
-        1489069629,
-        1434599652,
-        1363369299,
-        622672798,
-        568075817,
-        748617968,
-        677256519,
-        907627842,
-        853037301,
-        1067152940,
-        995781531,
-        51762726,
-        131386257,
-        177728840,
-        240578815,
-        269590778,
-        349224269,
-        429104020,
-        491947555,
-        4046411278,
-        4126034873,
-        4172115296,
-        4234965207,
-        3794477266,
-        3874110821,
-        3953728444,
-        4016571915,
-        3609705398,
-        3555108353,
-        3735388376,
-        3664026991,
-        3290680682,
-        3236090077,
-        3449943556,
-        3378572211,
-        3174993278,
-        3120533705,
-        3032266256,
-        2961025959,
-        2923101090,
-        2868635157,
-        2813903052,
-        2742672763,
-        2604032198,
-        2683796849,
-        2461293480,
-        2524268063,
-        2284983834,
-        2364738477,
-        2175806836,
-        2238787779,
-        1569362073,
-        1498123566,
-        1409854455,
-        1355396672,
-        1317987909,
-        1246755826,
-        1192025387,
-        1137557660,
-        2072149281,
-        2135122070,
-        1912620623,
-        1992383480,
-        1753615357,
-        1816598090,
-        1627664531,
-        1707420964,
-        295390185,
-        358241886,
-        404320391,
-        483945776,
-        43990325,
-        106832002,
-        186451547,
-        266083308,
-        932423249,
-        861060070,
-        1041341759,
-        986742920,
-        613929101,
-        542559546,
-        756411363,
-        701822548,
-        3316196985,
-        3244833742,
-        3425377559,
-        3370778784,
-        3601682597,
-        3530312978,
-        3744426955,
-        3689838204,
-        3819031489,
-        3881883254,
-        3928223919,
-        4007849240,
-        4037393693,
-        4100235434,
-        4180117107,
-        4259748804,
-        2310601993,
-        2373574846,
-        2151335527,
-        2231098320,
-        2596047829,
-        2659030626,
-        2470359227,
-        2550115596,
-        2947551409,
-        2876312838,
-        2788305887,
-        2733848168,
-        3165939309,
-        3094707162,
-        3040238851,
-        2985771188
-      ]);
-      var CRC32 = /* @__PURE__ */ __name(function() {
-        var crc = 4294967295;
-        this.getCRC = function() {
-          return ~crc >>> 0;
-        };
-        this.updateCRC = function(value) {
-          crc = crc << 8 ^ crc32Lookup[(crc >>> 24 ^ value) & 255];
-        };
-        this.updateCRCRun = function(value, count) {
-          while (count-- > 0) {
-            crc = crc << 8 ^ crc32Lookup[(crc >>> 24 ^ value) & 255];
-          }
-        };
-      }, "CRC32");
-      return CRC32;
-    })();
-  }
-});
-
-// node_modules/seek-bzip/package.json
-var require_package = __commonJS({
-  "node_modules/seek-bzip/package.json"(exports, module) {
-    module.exports = {
-      name: "seek-bzip",
-      version: "2.0.0",
-      contributors: [
-        "C. Scott Ananian (http://cscott.net)",
-        "Eli Skeggs",
-        "Kevin Kwok",
-        "Rob Landley (http://landley.net)"
-      ],
-      description: "a pure-JavaScript Node.JS module for random-access decoding bzip2 data",
-      main: "./lib/index.js",
-      repository: {
-        type: "git",
-        url: "https://github.com/cscott/seek-bzip.git"
-      },
-      license: "MIT",
-      bin: {
-        "seek-bunzip": "./bin/seek-bunzip",
-        "seek-table": "./bin/seek-bzip-table"
-      },
-      directories: {
-        test: "test"
-      },
-      dependencies: {
-        commander: "^6.0.0"
-      },
-      devDependencies: {
-        fibers: "^5.0.0",
-        mocha: "^8.1.0"
-      },
-      scripts: {
-        test: "mocha"
-      }
-    };
-  }
-});
-
-// node_modules/seek-bzip/lib/index.js
-var require_lib2 = __commonJS({
-  "node_modules/seek-bzip/lib/index.js"(exports, module) {
-    var BitReader = require_bitreader();
-    var Stream = require_stream();
-    var CRC32 = require_crc32();
-    var pjson = require_package();
-    var MAX_HUFCODE_BITS = 20;
-    var MAX_SYMBOLS = 258;
-    var SYMBOL_RUNA = 0;
-    var SYMBOL_RUNB = 1;
-    var MIN_GROUPS = 2;
-    var MAX_GROUPS = 6;
-    var GROUP_SIZE = 50;
-    var WHOLEPI = "314159265359";
-    var SQRTPI = "177245385090";
-    var mtf = /* @__PURE__ */ __name(function(array, index) {
-      var src = array[index], i;
-      for (i = index; i > 0; i--) {
-        array[i] = array[i - 1];
-      }
-      array[0] = src;
-      return src;
-    }, "mtf");
-    var Err = {
-      OK: 0,
-      LAST_BLOCK: -1,
-      NOT_BZIP_DATA: -2,
-      UNEXPECTED_INPUT_EOF: -3,
-      UNEXPECTED_OUTPUT_EOF: -4,
-      DATA_ERROR: -5,
-      OUT_OF_MEMORY: -6,
-      OBSOLETE_INPUT: -7,
-      END_OF_BLOCK: -8
-    };
-    var ErrorMessages = {};
-    ErrorMessages[Err.LAST_BLOCK] = "Bad file checksum";
-    ErrorMessages[Err.NOT_BZIP_DATA] = "Not bzip data";
-    ErrorMessages[Err.UNEXPECTED_INPUT_EOF] = "Unexpected input EOF";
-    ErrorMessages[Err.UNEXPECTED_OUTPUT_EOF] = "Unexpected output EOF";
-    ErrorMessages[Err.DATA_ERROR] = "Data error";
-    ErrorMessages[Err.OUT_OF_MEMORY] = "Out of memory";
-    ErrorMessages[Err.OBSOLETE_INPUT] = "Obsolete (pre 0.9.5) bzip format not supported.";
-    var _throw = /* @__PURE__ */ __name(function(status, optDetail) {
-      var msg = ErrorMessages[status] || "unknown error";
-      if (optDetail) {
-        msg += ": " + optDetail;
-      }
-      var e = new TypeError(msg);
-      e.errorCode = status;
-      throw e;
-    }, "_throw");
-    var Bunzip = /* @__PURE__ */ __name(function(inputStream, outputStream) {
-      this.writePos = this.writeCurrent = this.writeCount = 0;
-      this._start_bunzip(inputStream, outputStream);
-    }, "Bunzip");
-    Bunzip.prototype._init_block = function() {
-      var moreBlocks = this._get_next_block();
-      if (!moreBlocks) {
-        this.writeCount = -1;
-        return false;
-      }
-      this.blockCRC = new CRC32();
-      return true;
-    };
-    Bunzip.prototype._start_bunzip = function(inputStream, outputStream) {
-      var buf = new Buffer(4);
-      if (inputStream.read(buf, 0, 4) !== 4 || String.fromCharCode(buf[0], buf[1], buf[2]) !== "BZh")
-        _throw(Err.NOT_BZIP_DATA, "bad magic");
-      var level = buf[3] - 48;
-      if (level < 1 || level > 9)
-        _throw(Err.NOT_BZIP_DATA, "level out of range");
-      this.reader = new BitReader(inputStream);
-      this.dbufSize = 1e5 * level;
-      this.nextoutput = 0;
-      this.outputStream = outputStream;
-      this.streamCRC = 0;
-    };
-    Bunzip.prototype._get_next_block = function() {
-      var i, j2, k2;
-      var reader = this.reader;
-      var h = reader.pi();
-      if (h === SQRTPI) {
-        return false;
-      }
-      if (h !== WHOLEPI)
-        _throw(Err.NOT_BZIP_DATA);
-      this.targetBlockCRC = reader.read(32) >>> 0;
-      this.streamCRC = (this.targetBlockCRC ^ (this.streamCRC << 1 | this.streamCRC >>> 31)) >>> 0;
-      if (reader.read(1))
-        _throw(Err.OBSOLETE_INPUT);
-      var origPointer = reader.read(24);
-      if (origPointer > this.dbufSize)
-        _throw(Err.DATA_ERROR, "initial position out of bounds");
-      var t = reader.read(16);
-      var symToByte = new Buffer(256), symTotal = 0;
-      for (i = 0; i < 16; i++) {
-        if (t & 1 << 15 - i) {
-          var o = i * 16;
-          k2 = reader.read(16);
-          for (j2 = 0; j2 < 16; j2++)
-            if (k2 & 1 << 15 - j2)
-              symToByte[symTotal++] = o + j2;
-        }
-      }
-      var groupCount = reader.read(3);
-      if (groupCount < MIN_GROUPS || groupCount > MAX_GROUPS)
-        _throw(Err.DATA_ERROR);
-      var nSelectors = reader.read(15);
-      if (nSelectors === 0)
-        _throw(Err.DATA_ERROR);
-      var mtfSymbol = new Buffer(256);
-      for (i = 0; i < groupCount; i++)
-        mtfSymbol[i] = i;
-      var selectors = new Buffer(nSelectors);
-      for (i = 0; i < nSelectors; i++) {
-        for (j2 = 0; reader.read(1); j2++)
-          if (j2 >= groupCount) _throw(Err.DATA_ERROR);
-        selectors[i] = mtf(mtfSymbol, j2);
-      }
-      var symCount = symTotal + 2;
-      var groups = [], hufGroup;
-      for (j2 = 0; j2 < groupCount; j2++) {
-        var length = new Buffer(symCount), temp = new Uint16Array(MAX_HUFCODE_BITS + 1);
-        t = reader.read(5);
-        for (i = 0; i < symCount; i++) {
-          for (; ; ) {
-            if (t < 1 || t > MAX_HUFCODE_BITS) _throw(Err.DATA_ERROR);
-            if (!reader.read(1))
-              break;
-            if (!reader.read(1))
-              t++;
-            else
-              t--;
-          }
-          length[i] = t;
-        }
-        var minLen, maxLen;
-        minLen = maxLen = length[0];
-        for (i = 1; i < symCount; i++) {
-          if (length[i] > maxLen)
-            maxLen = length[i];
-          else if (length[i] < minLen)
-            minLen = length[i];
-        }
-        hufGroup = {};
-        groups.push(hufGroup);
-        hufGroup.permute = new Uint16Array(MAX_SYMBOLS);
-        hufGroup.limit = new Uint32Array(MAX_HUFCODE_BITS + 2);
-        hufGroup.base = new Uint32Array(MAX_HUFCODE_BITS + 1);
-        hufGroup.minLen = minLen;
-        hufGroup.maxLen = maxLen;
-        var pp = 0;
-        for (i = minLen; i <= maxLen; i++) {
-          temp[i] = hufGroup.limit[i] = 0;
-          for (t = 0; t < symCount; t++)
-            if (length[t] === i)
-              hufGroup.permute[pp++] = t;
-        }
-        for (i = 0; i < symCount; i++)
-          temp[length[i]]++;
-        pp = t = 0;
-        for (i = minLen; i < maxLen; i++) {
-          pp += temp[i];
-          hufGroup.limit[i] = pp - 1;
-          pp <<= 1;
-          t += temp[i];
-          hufGroup.base[i + 1] = pp - t;
-        }
-        hufGroup.limit[maxLen + 1] = Number.MAX_VALUE;
-        hufGroup.limit[maxLen] = pp + temp[maxLen] - 1;
-        hufGroup.base[minLen] = 0;
-      }
-      var byteCount = new Uint32Array(256);
-      for (i = 0; i < 256; i++)
-        mtfSymbol[i] = i;
-      var runPos = 0, dbufCount = 0, selector = 0, uc;
-      var dbuf = this.dbuf = new Uint32Array(this.dbufSize);
-      symCount = 0;
-      for (; ; ) {
-        if (!symCount--) {
-          symCount = GROUP_SIZE - 1;
-          if (selector >= nSelectors) {
-            _throw(Err.DATA_ERROR);
-          }
-          hufGroup = groups[selectors[selector++]];
-        }
-        i = hufGroup.minLen;
-        j2 = reader.read(i);
-        for (; ; i++) {
-          if (i > hufGroup.maxLen) {
-            _throw(Err.DATA_ERROR);
-          }
-          if (j2 <= hufGroup.limit[i])
-            break;
-          j2 = j2 << 1 | reader.read(1);
-        }
-        j2 -= hufGroup.base[i];
-        if (j2 < 0 || j2 >= MAX_SYMBOLS) {
-          _throw(Err.DATA_ERROR);
-        }
-        var nextSym = hufGroup.permute[j2];
-        if (nextSym === SYMBOL_RUNA || nextSym === SYMBOL_RUNB) {
-          if (!runPos) {
-            runPos = 1;
-            t = 0;
-          }
-          if (nextSym === SYMBOL_RUNA)
-            t += runPos;
-          else
-            t += 2 * runPos;
-          runPos <<= 1;
-          continue;
-        }
-        if (runPos) {
-          runPos = 0;
-          if (dbufCount + t > this.dbufSize) {
-            _throw(Err.DATA_ERROR);
-          }
-          uc = symToByte[mtfSymbol[0]];
-          byteCount[uc] += t;
-          while (t--)
-            dbuf[dbufCount++] = uc;
-        }
-        if (nextSym > symTotal)
-          break;
-        if (dbufCount >= this.dbufSize) {
-          _throw(Err.DATA_ERROR);
-        }
-        i = nextSym - 1;
-        uc = mtf(mtfSymbol, i);
-        uc = symToByte[uc];
-        byteCount[uc]++;
-        dbuf[dbufCount++] = uc;
-      }
-      if (origPointer < 0 || origPointer >= dbufCount) {
-        _throw(Err.DATA_ERROR);
-      }
-      j2 = 0;
-      for (i = 0; i < 256; i++) {
-        k2 = j2 + byteCount[i];
-        byteCount[i] = j2;
-        j2 = k2;
-      }
-      for (i = 0; i < dbufCount; i++) {
-        uc = dbuf[i] & 255;
-        dbuf[byteCount[uc]] |= i << 8;
-        byteCount[uc]++;
-      }
-      var pos = 0, current = 0, run = 0;
-      if (dbufCount) {
-        pos = dbuf[origPointer];
-        current = pos & 255;
-        pos >>= 8;
-        run = -1;
-      }
-      this.writePos = pos;
-      this.writeCurrent = current;
-      this.writeCount = dbufCount;
-      this.writeRun = run;
-      return true;
-    };
-    Bunzip.prototype._read_bunzip = function(outputBuffer, len) {
-      var copies, previous, outbyte;
-      if (this.writeCount < 0) {
-        return 0;
-      }
-      var gotcount = 0;
-      var dbuf = this.dbuf, pos = this.writePos, current = this.writeCurrent;
-      var dbufCount = this.writeCount, outputsize = this.outputsize;
-      var run = this.writeRun;
-      while (dbufCount) {
-        dbufCount--;
-        previous = current;
-        pos = dbuf[pos];
-        current = pos & 255;
-        pos >>= 8;
-        if (run++ === 3) {
-          copies = current;
-          outbyte = previous;
-          current = -1;
-        } else {
-          copies = 1;
-          outbyte = current;
-        }
-        this.blockCRC.updateCRCRun(outbyte, copies);
-        while (copies--) {
-          this.outputStream.writeByte(outbyte);
-          this.nextoutput++;
-        }
-        if (current != previous)
-          run = 0;
-      }
-      this.writeCount = dbufCount;
-      if (this.blockCRC.getCRC() !== this.targetBlockCRC) {
-        _throw(Err.DATA_ERROR, "Bad block CRC (got " + this.blockCRC.getCRC().toString(16) + " expected " + this.targetBlockCRC.toString(16) + ")");
-      }
-      return this.nextoutput;
-    };
-    var coerceInputStream = /* @__PURE__ */ __name(function(input) {
-      if ("readByte" in input) {
-        return input;
-      }
-      var inputStream = new Stream();
-      inputStream.pos = 0;
-      inputStream.readByte = function() {
-        return input[this.pos++];
-      };
-      inputStream.seek = function(pos) {
-        this.pos = pos;
-      };
-      inputStream.eof = function() {
-        return this.pos >= input.length;
-      };
-      return inputStream;
-    }, "coerceInputStream");
-    var coerceOutputStream = /* @__PURE__ */ __name(function(output) {
-      var outputStream = new Stream();
-      var resizeOk = true;
-      if (output) {
-        if (typeof output === "number") {
-          outputStream.buffer = new Buffer(output);
-          resizeOk = false;
-        } else if ("writeByte" in output) {
-          return output;
-        } else {
-          outputStream.buffer = output;
-          resizeOk = false;
-        }
-      } else {
-        outputStream.buffer = new Buffer(16384);
-      }
-      outputStream.pos = 0;
-      outputStream.writeByte = function(_byte) {
-        if (resizeOk && this.pos >= this.buffer.length) {
-          var newBuffer = new Buffer(this.buffer.length * 2);
-          this.buffer.copy(newBuffer);
-          this.buffer = newBuffer;
-        }
-        this.buffer[this.pos++] = _byte;
-      };
-      outputStream.getBuffer = function() {
-        if (this.pos !== this.buffer.length) {
-          if (!resizeOk)
-            throw new TypeError("outputsize does not match decoded input");
-          var newBuffer = new Buffer(this.pos);
-          this.buffer.copy(newBuffer, 0, 0, this.pos);
-          this.buffer = newBuffer;
-        }
-        return this.buffer;
-      };
-      outputStream._coerced = true;
-      return outputStream;
-    }, "coerceOutputStream");
-    Bunzip.Err = Err;
-    Bunzip.decode = function(input, output, multistream) {
-      var inputStream = coerceInputStream(input);
-      var outputStream = coerceOutputStream(output);
-      var bz = new Bunzip(inputStream, outputStream);
-      while (true) {
-        if ("eof" in inputStream && inputStream.eof()) break;
-        if (bz._init_block()) {
-          bz._read_bunzip();
-        } else {
-          var targetStreamCRC = bz.reader.read(32) >>> 0;
-          if (targetStreamCRC !== bz.streamCRC) {
-            _throw(Err.DATA_ERROR, "Bad stream CRC (got " + bz.streamCRC.toString(16) + " expected " + targetStreamCRC.toString(16) + ")");
-          }
-          if (multistream && "eof" in inputStream && !inputStream.eof()) {
-            bz._start_bunzip(inputStream, outputStream);
-          } else break;
-        }
-      }
-      if ("getBuffer" in outputStream)
-        return outputStream.getBuffer();
-    };
-    Bunzip.decodeBlock = function(input, pos, output) {
-      var inputStream = coerceInputStream(input);
-      var outputStream = coerceOutputStream(output);
-      var bz = new Bunzip(inputStream, outputStream);
-      bz.reader.seek(pos);
-      var moreBlocks = bz._get_next_block();
-      if (moreBlocks) {
-        bz.blockCRC = new CRC32();
-        bz.writeCopies = 0;
-        bz._read_bunzip();
-      }
-      if ("getBuffer" in outputStream)
-        return outputStream.getBuffer();
-    };
-    Bunzip.table = function(input, callback, multistream) {
-      var inputStream = new Stream();
-      inputStream.delegate = coerceInputStream(input);
-      inputStream.pos = 0;
-      inputStream.readByte = function() {
-        this.pos++;
-        return this.delegate.readByte();
-      };
-      if (inputStream.delegate.eof) {
-        inputStream.eof = inputStream.delegate.eof.bind(inputStream.delegate);
-      }
-      var outputStream = new Stream();
-      outputStream.pos = 0;
-      outputStream.writeByte = function() {
-        this.pos++;
-      };
-      var bz = new Bunzip(inputStream, outputStream);
-      var blockSize = bz.dbufSize;
-      while (true) {
-        if ("eof" in inputStream && inputStream.eof()) break;
-        var position = inputStream.pos * 8 + bz.reader.bitOffset;
-        if (bz.reader.hasByte) {
-          position -= 8;
-        }
-        if (bz._init_block()) {
-          var start = outputStream.pos;
-          bz._read_bunzip();
-          callback(position, outputStream.pos - start);
-        } else {
-          var crc = bz.reader.read(32);
-          if (multistream && "eof" in inputStream && !inputStream.eof()) {
-            bz._start_bunzip(inputStream, outputStream);
-            console.assert(
-              bz.dbufSize === blockSize,
-              "shouldn't change block size within multistream file"
-            );
-          } else break;
-        }
-      }
-    };
-    Bunzip.Stream = Stream;
-    Bunzip.version = pjson.version;
-    Bunzip.license = pjson.license;
-    module.exports = Bunzip;
-  }
-});
-
-// node_modules/amdefine/amdefine.js
-var require_amdefine = __commonJS({
-  "node_modules/amdefine/amdefine.js"(exports, module) {
-    "use strict";
-    function amdefine(module2, requireFn) {
-      "use strict";
-      var defineCache = {}, loaderCache = {}, alreadyCalled = false, path16 = __require("path"), makeRequire, stringRequire;
-      function trimDots(ary) {
-        var i, part;
-        for (i = 0; ary[i]; i += 1) {
-          part = ary[i];
-          if (part === ".") {
-            ary.splice(i, 1);
-            i -= 1;
-          } else if (part === "..") {
-            if (i === 1 && (ary[2] === ".." || ary[0] === "..")) {
-              break;
-            } else if (i > 0) {
-              ary.splice(i - 1, 2);
-              i -= 2;
-            }
-          }
-        }
-      }
-      __name(trimDots, "trimDots");
-      function normalize(name, baseName) {
-        var baseParts;
-        if (name && name.charAt(0) === ".") {
-          if (baseName) {
-            baseParts = baseName.split("/");
-            baseParts = baseParts.slice(0, baseParts.length - 1);
-            baseParts = baseParts.concat(name.split("/"));
-            trimDots(baseParts);
-            name = baseParts.join("/");
-          }
-        }
-        return name;
-      }
-      __name(normalize, "normalize");
-      function makeNormalize(relName) {
-        return function(name) {
-          return normalize(name, relName);
-        };
-      }
-      __name(makeNormalize, "makeNormalize");
-      function makeLoad(id) {
-        function load2(value) {
-          loaderCache[id] = value;
-        }
-        __name(load2, "load");
-        load2.fromText = function(id2, text) {
-          throw new Error("amdefine does not implement load.fromText");
-        };
-        return load2;
-      }
-      __name(makeLoad, "makeLoad");
-      makeRequire = /* @__PURE__ */ __name(function(systemRequire, exports2, module3, relId) {
-        function amdRequire(deps, callback) {
-          if (typeof deps === "string") {
-            return stringRequire(systemRequire, exports2, module3, deps, relId);
-          } else {
-            deps = deps.map(function(depName) {
-              return stringRequire(systemRequire, exports2, module3, depName, relId);
-            });
-            if (callback) {
-              process.nextTick(function() {
-                callback.apply(null, deps);
-              });
-            }
-          }
-        }
-        __name(amdRequire, "amdRequire");
-        amdRequire.toUrl = function(filePath) {
-          if (filePath.indexOf(".") === 0) {
-            return normalize(filePath, path16.dirname(module3.filename));
-          } else {
-            return filePath;
-          }
-        };
-        return amdRequire;
-      }, "makeRequire");
-      requireFn = requireFn || /* @__PURE__ */ __name(function req() {
-        return module2.require.apply(module2, arguments);
-      }, "req");
-      function runFactory(id, deps, factory) {
-        var r, e, m2, result;
-        if (id) {
-          e = loaderCache[id] = {};
-          m2 = {
-            id,
-            uri: __filename,
-            exports: e
-          };
-          r = makeRequire(requireFn, e, m2, id);
-        } else {
-          if (alreadyCalled) {
-            throw new Error("amdefine with no module ID cannot be called more than once per file.");
-          }
-          alreadyCalled = true;
-          e = module2.exports;
-          m2 = module2;
-          r = makeRequire(requireFn, e, m2, module2.id);
-        }
-        if (deps) {
-          deps = deps.map(function(depName) {
-            return r(depName);
-          });
-        }
-        if (typeof factory === "function") {
-          result = factory.apply(m2.exports, deps);
-        } else {
-          result = factory;
-        }
-        if (result !== void 0) {
-          m2.exports = result;
-          if (id) {
-            loaderCache[id] = m2.exports;
-          }
-        }
-      }
-      __name(runFactory, "runFactory");
-      stringRequire = /* @__PURE__ */ __name(function(systemRequire, exports2, module3, id, relId) {
-        var index = id.indexOf("!"), originalId = id, prefix, plugin;
-        if (index === -1) {
-          id = normalize(id, relId);
-          if (id === "require") {
-            return makeRequire(systemRequire, exports2, module3, relId);
-          } else if (id === "exports") {
-            return exports2;
-          } else if (id === "module") {
-            return module3;
-          } else if (loaderCache.hasOwnProperty(id)) {
-            return loaderCache[id];
-          } else if (defineCache[id]) {
-            runFactory.apply(null, defineCache[id]);
-            return loaderCache[id];
-          } else {
-            if (systemRequire) {
-              return systemRequire(originalId);
-            } else {
-              throw new Error("No module with ID: " + id);
-            }
-          }
-        } else {
-          prefix = id.substring(0, index);
-          id = id.substring(index + 1, id.length);
-          plugin = stringRequire(systemRequire, exports2, module3, prefix, relId);
-          if (plugin.normalize) {
-            id = plugin.normalize(id, makeNormalize(relId));
-          } else {
-            id = normalize(id, relId);
-          }
-          if (loaderCache[id]) {
-            return loaderCache[id];
-          } else {
-            plugin.load(id, makeRequire(systemRequire, exports2, module3, relId), makeLoad(id), {});
-            return loaderCache[id];
-          }
-        }
-      }, "stringRequire");
-      function define(id, deps, factory) {
-        if (Array.isArray(id)) {
-          factory = deps;
-          deps = id;
-          id = void 0;
-        } else if (typeof id !== "string") {
-          factory = id;
-          id = deps = void 0;
-        }
-        if (deps && !Array.isArray(deps)) {
-          factory = deps;
-          deps = void 0;
-        }
-        if (!deps) {
-          deps = ["require", "exports", "module"];
-        }
-        if (id) {
-          defineCache[id] = [id, deps, factory];
-        } else {
-          runFactory(id, deps, factory);
-        }
-      }
-      __name(define, "define");
-      define.require = function(id) {
-        if (loaderCache[id]) {
-          return loaderCache[id];
-        }
-        if (defineCache[id]) {
-          runFactory.apply(null, defineCache[id]);
-          return loaderCache[id];
-        }
-      };
-      define.amd = {};
-      return define;
-    }
-    __name(amdefine, "amdefine");
-    module.exports = amdefine;
-  }
-});
-
-// node_modules/lzma-purejs/main.js
-var require_main = __commonJS({
-  "node_modules/lzma-purejs/main.js"(exports, module) {
-    if (typeof define !== "function") {
-      define = require_amdefine()(module);
-    }
-    var define;
-    define(["./lib/freeze", "./lib/LZ", "./lib/LZMA", "./lib/RangeCoder", "./lib/Stream", "./lib/Util"], function(freeze, LZ, LZMA, RangeCoder, Stream, Util) {
-      "use strict";
-      return freeze({
-        version: "0.9.0",
-        LZ,
-        LZMA,
-        RangeCoder,
-        Stream,
-        Util,
-        // utility methods
-        compress: Util.compress,
-        compressFile: Util.compressFile,
-        decompress: Util.decompress,
-        decompressFile: Util.decompressFile
-      });
-    });
-  }
-});
-
 // node_modules/@sigstore/core/dist/stream.js
-var require_stream2 = __commonJS({
+var require_stream = __commonJS({
   "node_modules/@sigstore/core/dist/stream.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
@@ -23313,7 +22235,7 @@ var require_obj = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.ASN1Obj = void 0;
-    var stream_1 = require_stream2();
+    var stream_1 = require_stream();
     var error_1 = require_error();
     var length_1 = require_length();
     var parse_1 = require_parse3();
@@ -24001,7 +22923,7 @@ var require_sct = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.SignedCertificateTimestamp = void 0;
     var crypto = __importStar(require_crypto());
-    var stream_1 = require_stream2();
+    var stream_1 = require_stream();
     var SignedCertificateTimestamp = class _SignedCertificateTimestamp {
       static {
         __name(this, "SignedCertificateTimestamp");
@@ -24107,7 +23029,7 @@ var require_ext = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.X509SCTExtension = exports.X509SubjectKeyIDExtension = exports.X509AuthorityKeyIDExtension = exports.X509SubjectAlternativeNameExtension = exports.X509KeyUsageExtension = exports.X509BasicConstraintsExtension = exports.X509Extension = void 0;
-    var stream_1 = require_stream2();
+    var stream_1 = require_stream();
     var sct_1 = require_sct();
     var X509Extension = class {
       static {
@@ -24552,7 +23474,7 @@ var require_dist = __commonJS({
     Object.defineProperty(exports, "RFC3161Timestamp", { enumerable: true, get: /* @__PURE__ */ __name(function() {
       return rfc3161_1.RFC3161Timestamp;
     }, "get") });
-    var stream_1 = require_stream2();
+    var stream_1 = require_stream();
     Object.defineProperty(exports, "ByteStream", { enumerable: true, get: /* @__PURE__ */ __name(function() {
       return stream_1.ByteStream;
     }, "get") });
@@ -33527,7 +32449,7 @@ var require_streams = __commonJS({
 });
 
 // node_modules/iconv-lite/lib/index.js
-var require_lib3 = __commonJS({
+var require_lib2 = __commonJS({
   "node_modules/iconv-lite/lib/index.js"(exports, module) {
     "use strict";
     var Buffer2 = require_safer().Buffer;
@@ -33669,7 +32591,7 @@ var require_body = __commonJS({
     var FetchError = require_fetch_error();
     var decode;
     try {
-      decode = require_lib3().decode;
+      decode = require_lib2().decode;
     } catch (e) {
     }
     var INTERNALS = /* @__PURE__ */ Symbol("Body internals");
@@ -34200,7 +33122,7 @@ var require_response = __commonJS({
 });
 
 // node_modules/minipass-fetch/package.json
-var require_package2 = __commonJS({
+var require_package = __commonJS({
   "node_modules/minipass-fetch/package.json"(exports, module) {
     module.exports = {
       name: "minipass-fetch",
@@ -34285,7 +33207,7 @@ var require_request = __commonJS({
     var { exportNodeCompatibleHeaders } = Headers;
     var Body = require_body();
     var { clone, extractContentType, getTotalBytes } = Body;
-    var version = require_package2().version;
+    var version = require_package().version;
     var defaultUserAgent = `minipass-fetch/${version} (+https://github.com/isaacs/minipass-fetch)`;
     var INTERNALS = /* @__PURE__ */ Symbol("Request internals");
     var isRequest = /* @__PURE__ */ __name((input) => typeof input === "object" && typeof input[INTERNALS] === "object", "isRequest");
@@ -34513,7 +33435,7 @@ var require_abort_error = __commonJS({
 });
 
 // node_modules/minipass-fetch/lib/index.js
-var require_lib4 = __commonJS({
+var require_lib3 = __commonJS({
   "node_modules/minipass-fetch/lib/index.js"(exports, module) {
     "use strict";
     var { URL: URL2 } = __require("url");
@@ -34776,7 +33698,7 @@ var require_lib4 = __commonJS({
 });
 
 // node_modules/npm-registry-fetch/package.json
-var require_package3 = __commonJS({
+var require_package2 = __commonJS({
   "node_modules/npm-registry-fetch/package.json"(exports, module) {
     module.exports = {
       name: "npm-registry-fetch",
@@ -34852,7 +33774,7 @@ var require_package3 = __commonJS({
 // node_modules/npm-registry-fetch/lib/default-opts.js
 var require_default_opts = __commonJS({
   "node_modules/npm-registry-fetch/lib/default-opts.js"(exports, module) {
-    var pkg = require_package3();
+    var pkg = require_package2();
     module.exports = {
       maxSockets: 12,
       method: "GET",
@@ -34867,7 +33789,7 @@ var require_default_opts = __commonJS({
 });
 
 // node_modules/proc-log/lib/index.js
-var require_lib5 = __commonJS({
+var require_lib4 = __commonJS({
   "node_modules/proc-log/lib/index.js"(exports, module) {
     var META = /* @__PURE__ */ Symbol("proc-log.meta");
     module.exports = {
@@ -35259,7 +34181,7 @@ var require_utils2 = __commonJS({
 });
 
 // node_modules/@npmcli/redact/lib/index.js
-var require_lib6 = __commonJS({
+var require_lib5 = __commonJS({
   "node_modules/@npmcli/redact/lib/index.js"(exports, module) {
     var matchers = require_matchers();
     var { redactUrlPassword } = require_utils2();
@@ -35301,10 +34223,10 @@ var require_check_response = __commonJS({
   "node_modules/npm-registry-fetch/lib/check-response.js"(exports, module) {
     "use strict";
     var errors = require_errors();
-    var { Response } = require_lib4();
+    var { Response } = require_lib3();
     var defaultOpts = require_default_opts();
-    var { log } = require_lib5();
-    var { redact: cleanUrl } = require_lib6();
+    var { log } = require_lib4();
+    var { redact: cleanUrl } = require_lib5();
     var moreInfoUrl = "https://github.com/npm/cli/wiki/No-auth-for-URI,-but-auth-present-for-scoped-registry";
     var checkResponse = /* @__PURE__ */ __name(async ({ method, uri, res, startTime, auth, opts }) => {
       opts = { ...defaultOpts, ...opts };
@@ -36331,7 +35253,7 @@ var require_from_url = __commonJS({
 });
 
 // node_modules/hosted-git-info/lib/index.js
-var require_lib7 = __commonJS({
+var require_lib6 = __commonJS({
   "node_modules/hosted-git-info/lib/index.js"(exports, module) {
     "use strict";
     var { LRUCache } = require_index_min();
@@ -36519,7 +35441,7 @@ var require_builtin_modules = __commonJS({
 });
 
 // node_modules/validate-npm-package-name/lib/index.js
-var require_lib8 = __commonJS({
+var require_lib7 = __commonJS({
   "node_modules/validate-npm-package-name/lib/index.js"(exports, module) {
     "use strict";
     var builtins = require_builtin_modules();
@@ -36619,10 +35541,10 @@ var require_npa = __commonJS({
     var { URL: URL2 } = __require("node:url");
     var path16 = isWindows ? __require("node:path/win32") : __require("node:path");
     var { homedir: homedir2 } = __require("node:os");
-    var HostedGit = require_lib7();
+    var HostedGit = require_lib6();
     var semver4 = require_semver2();
-    var validatePackageName = require_lib8();
-    var { log } = require_lib5();
+    var validatePackageName = require_lib7();
+    var { log } = require_lib4();
     var hasSlashes = isWindows ? /\\|[/]/ : /[/]/;
     var isURL = /^(?:git[+])?[a-z]+:/i;
     var isGit = /^[^@]+@[^:.]+\.[^:]+:.+$/i;
@@ -38516,7 +37438,7 @@ var require_negotiator = __commonJS({
 });
 
 // node_modules/ssri/lib/index.js
-var require_lib9 = __commonJS({
+var require_lib8 = __commonJS({
   "node_modules/ssri/lib/index.js"(exports, module) {
     "use strict";
     var crypto = __require("crypto");
@@ -39017,7 +37939,7 @@ var require_policy2 = __commonJS({
   "node_modules/make-fetch-happen/lib/cache/policy.js"(exports, module) {
     var CacheSemantics = require_http_cache_semantics();
     var Negotiator = require_negotiator();
-    var ssri = require_lib9();
+    var ssri = require_lib8();
     var policyOptions = {
       shared: false,
       ignoreCargoCult: true
@@ -41132,7 +40054,7 @@ var require_move_file = __commonJS({
 });
 
 // node_modules/@npmcli/fs/lib/index.js
-var require_lib10 = __commonJS({
+var require_lib9 = __commonJS({
   "node_modules/@npmcli/fs/lib/index.js"(exports, module) {
     "use strict";
     var cp = require_cp();
@@ -41153,7 +40075,7 @@ var require_tmp = __commonJS({
   "node_modules/cacache/lib/util/tmp.js"(exports, module) {
     "use strict";
     var crypto = __require("crypto");
-    var { withTempDir } = require_lib10();
+    var { withTempDir } = require_lib9();
     var fs2 = __require("fs/promises");
     var path16 = __require("path");
     module.exports.mkdir = mktmpdir;
@@ -41182,7 +40104,7 @@ var require_tmp = __commonJS({
 });
 
 // node_modules/cacache/package.json
-var require_package4 = __commonJS({
+var require_package3 = __commonJS({
   "node_modules/cacache/package.json"(exports, module) {
     module.exports = {
       name: "cacache",
@@ -41284,10 +40206,10 @@ var require_hash_to_segments = __commonJS({
 var require_path = __commonJS({
   "node_modules/cacache/lib/content/path.js"(exports, module) {
     "use strict";
-    var contentVer = require_package4()["cache-version"].content;
+    var contentVer = require_package3()["cache-version"].content;
     var hashToSegments = require_hash_to_segments();
     var path16 = __require("path");
-    var ssri = require_lib9();
+    var ssri = require_lib8();
     module.exports = contentPath;
     function contentPath(cache2, integrity) {
       const sri = ssri.parse(integrity, { single: true });
@@ -41787,12 +40709,12 @@ var require_entry_index = __commonJS({
     } = __require("fs/promises");
     var { Minipass } = require_commonjs();
     var path16 = __require("path");
-    var ssri = require_lib9();
+    var ssri = require_lib8();
     var { tmpName } = require_tmp();
     var contentPath = require_path();
     var hashToSegments = require_hash_to_segments();
-    var indexV = require_package4()["cache-version"].index;
-    var { moveFile } = require_lib10();
+    var indexV = require_package3()["cache-version"].index;
+    var { moveFile } = require_lib9();
     var lsStreamConcurrency = 5;
     module.exports.NotFoundError = class NotFoundError extends Error {
       static {
@@ -42126,7 +41048,7 @@ var require_memoization = __commonJS({
 });
 
 // node_modules/fs-minipass/lib/index.js
-var require_lib11 = __commonJS({
+var require_lib10 = __commonJS({
   "node_modules/fs-minipass/lib/index.js"(exports) {
     "use strict";
     var { Minipass } = require_commonjs();
@@ -42529,8 +41451,8 @@ var require_read = __commonJS({
   "node_modules/cacache/lib/content/read.js"(exports, module) {
     "use strict";
     var fs2 = __require("fs/promises");
-    var fsm = require_lib11();
-    var ssri = require_lib9();
+    var fsm = require_lib10();
+    var ssri = require_lib8();
     var contentPath = require_path();
     var Pipeline = require_minipass_pipeline();
     module.exports = read;
@@ -42830,14 +41752,14 @@ var require_write = __commonJS({
     var events = __require("events");
     var contentPath = require_path();
     var fs2 = __require("fs/promises");
-    var { moveFile } = require_lib10();
+    var { moveFile } = require_lib9();
     var { Minipass } = require_commonjs();
     var Pipeline = require_minipass_pipeline();
     var Flush = require_minipass_flush();
     var path16 = __require("path");
-    var ssri = require_lib9();
+    var ssri = require_lib8();
     var { tmpName } = require_tmp();
-    var fsm = require_lib11();
+    var fsm = require_lib10();
     module.exports = write;
     var moveOperations = /* @__PURE__ */ new Map();
     async function write(cache2, data, opts = {}) {
@@ -46291,11 +45213,11 @@ var require_verify = __commonJS({
       writeFile: writeFile3
     } = __require("fs/promises");
     var contentPath = require_path();
-    var fsm = require_lib11();
+    var fsm = require_lib10();
     var glob = require_glob();
     var index = require_entry_index();
     var path16 = __require("path");
-    var ssri = require_lib9();
+    var ssri = require_lib8();
     var hasOwnProperty = /* @__PURE__ */ __name((obj, key) => Object.prototype.hasOwnProperty.call(obj, key), "hasOwnProperty");
     var verifyOpts = /* @__PURE__ */ __name((opts) => ({
       concurrency: 20,
@@ -46519,7 +45441,7 @@ var require_verify = __commonJS({
 });
 
 // node_modules/cacache/lib/index.js
-var require_lib12 = __commonJS({
+var require_lib11 = __commonJS({
   "node_modules/cacache/lib/index.js"(exports, module) {
     "use strict";
     var get = require_get();
@@ -46711,7 +45633,7 @@ var require_retry = __commonJS({
 });
 
 // node_modules/@gar/promise-retry/lib/index.js
-var require_lib13 = __commonJS({
+var require_lib12 = __commonJS({
   "node_modules/@gar/promise-retry/lib/index.js"(exports, module) {
     var { RetryOperation } = require_retry();
     var createTimeout = /* @__PURE__ */ __name((attempt, opts) => Math.min(Math.round((1 + (opts.randomize ? Math.random() : 0)) * Math.max(opts.minTimeout, 1) * Math.pow(opts.factor, attempt)), opts.maxTimeout), "createTimeout");
@@ -53503,7 +52425,7 @@ var require_agents = __commonJS({
 });
 
 // node_modules/@npmcli/agent/lib/index.js
-var require_lib14 = __commonJS({
+var require_lib13 = __commonJS({
   "node_modules/@npmcli/agent/lib/index.js"(exports, module) {
     "use strict";
     var { LRUCache } = require_index_min();
@@ -53554,7 +52476,7 @@ var require_lib14 = __commonJS({
 });
 
 // node_modules/make-fetch-happen/package.json
-var require_package5 = __commonJS({
+var require_package4 = __commonJS({
   "node_modules/make-fetch-happen/package.json"(exports, module) {
     module.exports = {
       name: "make-fetch-happen",
@@ -53638,14 +52560,14 @@ var require_package5 = __commonJS({
 var require_remote = __commonJS({
   "node_modules/make-fetch-happen/lib/remote.js"(exports, module) {
     var { Minipass } = require_commonjs();
-    var fetch = require_lib4();
-    var { promiseRetry } = require_lib13();
-    var ssri = require_lib9();
-    var { log } = require_lib5();
-    var { redact: cleanUrl } = require_lib6();
+    var fetch = require_lib3();
+    var { promiseRetry } = require_lib12();
+    var ssri = require_lib8();
+    var { log } = require_lib4();
+    var { redact: cleanUrl } = require_lib5();
     var CachingMinipassPipeline = require_pipeline();
-    var { getAgent } = require_lib14();
-    var pkg = require_package5();
+    var { getAgent } = require_lib13();
+    var pkg = require_package4();
     var USER_AGENT = `${pkg.name}/${pkg.version} (+https://npm.im/${pkg.name})`;
     var RETRY_ERRORS = [
       "ECONNRESET",
@@ -53738,10 +52660,10 @@ var require_remote = __commonJS({
 // node_modules/make-fetch-happen/lib/cache/entry.js
 var require_entry2 = __commonJS({
   "node_modules/make-fetch-happen/lib/cache/entry.js"(exports, module) {
-    var { Request, Response } = require_lib4();
+    var { Request, Response } = require_lib3();
     var { Minipass } = require_commonjs();
     var MinipassFlush = require_minipass_flush();
-    var cacache = require_lib12();
+    var cacache = require_lib11();
     var url = __require("url");
     var CachingMinipassPipeline = require_pipeline();
     var CachePolicy = require_policy2();
@@ -54122,7 +53044,7 @@ var require_cache = __commonJS({
 var require_fetch = __commonJS({
   "node_modules/make-fetch-happen/lib/fetch.js"(exports, module) {
     "use strict";
-    var { FetchError, Request, isRedirect } = require_lib4();
+    var { FetchError, Request, isRedirect } = require_lib3();
     var url = __require("url");
     var CachePolicy = require_policy2();
     var cache2 = require_cache();
@@ -54197,9 +53119,9 @@ var require_fetch = __commonJS({
 });
 
 // node_modules/make-fetch-happen/lib/index.js
-var require_lib15 = __commonJS({
+var require_lib14 = __commonJS({
   "node_modules/make-fetch-happen/lib/index.js"(exports, module) {
-    var { FetchError, Headers, Request, Response } = require_lib4();
+    var { FetchError, Headers, Request, Response } = require_lib3();
     var configureOptions = require_options();
     var fetch = require_fetch();
     var makeFetchHappen = /* @__PURE__ */ __name((url, opts) => {
@@ -54904,13 +53826,13 @@ var require_json_stream = __commonJS({
 });
 
 // node_modules/npm-registry-fetch/lib/index.js
-var require_lib16 = __commonJS({
+var require_lib15 = __commonJS({
   "node_modules/npm-registry-fetch/lib/index.js"(exports, module) {
     "use strict";
     var { HttpErrorAuthOTP } = require_errors();
     var checkResponse = require_check_response();
     var getAuth = require_auth();
-    var fetch = require_lib15();
+    var fetch = require_lib14();
     var JSONStream = require_json_stream();
     var npa = require_npa();
     var qs2 = __require("querystring");
@@ -70249,7 +69171,7 @@ var require_dist11 = __commonJS({
 });
 
 // package.json
-var require_package6 = __commonJS({
+var require_package5 = __commonJS({
   "package.json"(exports, module) {
     module.exports = {
       name: "chainproof",
@@ -70301,14 +69223,11 @@ var require_package6 = __commonJS({
         ini: "6.0.0",
         "js-yaml": "4.3.2",
         "jsonc-parser": "3.3.1",
-        "lzma-purejs": "0.9.3",
         "npm-registry-fetch": "19.1.1",
         "p-limit": "7.3.3",
         picomatch: "4.0.7",
-        "seek-bzip": "2.0.0",
         semver: "7.8.6",
         tar: "7.5.23",
-        "xz-decompress": "0.2.3",
         yaml: "2.9.1",
         yargs: "17.7.2"
       },
@@ -72062,7 +70981,6 @@ function formatFromName(name) {
     case "bz2":
       return "bzip2";
     case "xz":
-    case "lzma":
       return "xz";
     default:
       return void 0;
@@ -78084,10 +77002,6 @@ __name(unparseable, "unparseable");
 import { closeSync, openSync, readSync as readSync2 } from "node:fs";
 
 // src/inspect/containers/compression.ts
-var import_seek_bzip = __toESM(require_lib2(), 1);
-var import_lzma_purejs = __toESM(require_main(), 1);
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { gunzipSync as gunzipSync2, inflateSync as inflateSync2 } from "node:zlib";
 
 // src/inspect/containers/errors.ts
@@ -78115,169 +77029,31 @@ function sniffCompression(head) {
   if (head.length >= 3 && head.toString("latin1", 0, 3) === "BZh") return "bzip2";
   if (head.length >= 6 && head.subarray(0, 6).equals(Buffer.from([253, 55, 122, 88, 90, 0]))) return "xz";
   if (head.length >= 2 && head[0] === 120 && (head[0] << 8 | head[1]) % 31 === 0) return "zlib";
-  if (head.length >= 13 && head[0] === 93 && head[1] === 0 && lzmaAloneHeader(head)) return "lzma";
+  if (head.length >= 13 && head[0] === 93 && head[1] === 0 && head[2] === 0) return "lzma";
   return void 0;
 }
 __name(sniffCompression, "sniffCompression");
-function lzmaAloneHeader(head) {
-  const dict = head.readUInt32LE(1);
-  if (dict < 4096) return false;
-  const top = 2 ** Math.floor(Math.log2(dict));
-  if (dict !== top && dict !== top + top / 2) return false;
-  const lo2 = head.readUInt32LE(5);
-  const hi2 = head.readUInt32LE(9);
-  return lo2 === 4294967295 && hi2 === 4294967295 || hi2 < 256;
-}
-__name(lzmaAloneHeader, "lzmaAloneHeader");
 function decompress(kind, data, lim) {
   const cap = Math.min(lim.maxOutput, Math.max(1 << 20, data.length * lim.maxRatio));
-  const limit = /* @__PURE__ */ __name(() => new ContainerLimitError(`${kind} stream decompresses past ${cap} bytes (limit on size and ratio)`), "limit");
   try {
     switch (kind) {
       case "gzip":
         return gunzipSync2(data, { maxOutputLength: cap });
       case "zlib":
         return inflateSync2(data, { maxOutputLength: cap });
-      case "bzip2": {
-        const out = new CappedSink(cap, limit);
-        import_seek_bzip.default.decode(new StrictSource(data, kind), out, true);
-        return out.result();
-      }
-      case "lzma": {
-        const out = new CappedSink(cap, limit);
-        import_lzma_purejs.default.decompressFile(new StrictSource(data, kind), out);
-        return out.result();
-      }
+      case "bzip2":
       case "xz":
-        return xzDecompress(data, cap, limit);
+      case "lzma":
+        throw new UnsupportedContentError(`${kind} decompression is not supported yet`);
     }
   } catch (err) {
-    if (err.code === "ERR_BUFFER_TOO_LARGE") throw limit();
-    if (err instanceof ContainerLimitError || err instanceof UnsupportedContentError || err instanceof Error) throw err;
-    throw new Error(`corrupt ${kind} data: ${describe(err)}`);
+    if (err.code === "ERR_BUFFER_TOO_LARGE") {
+      throw new ContainerLimitError(`${kind} stream decompresses past ${cap} bytes (limit on size and ratio)`);
+    }
+    throw err;
   }
 }
 __name(decompress, "decompress");
-function describe(err) {
-  if (typeof err === "string") return err;
-  if (typeof err === "object" && err !== null && "message" in err) return String(err.message);
-  return "decoder error";
-}
-__name(describe, "describe");
-var StrictSource = class {
-  constructor(data, kind) {
-    this.data = data;
-    this.kind = kind;
-  }
-  data;
-  kind;
-  static {
-    __name(this, "StrictSource");
-  }
-  pos = 0;
-  readByte() {
-    if (this.pos >= this.data.length) throw new Error(`${this.kind} stream is truncated`);
-    return this.data[this.pos++];
-  }
-  read(buf, off, len) {
-    const n = Math.min(len, this.data.length - this.pos);
-    if (n <= 0) throw new Error(`${this.kind} stream is truncated`);
-    buf.set(this.data.subarray(this.pos, this.pos + n), off);
-    this.pos += n;
-    return n;
-  }
-  eof() {
-    return this.pos >= this.data.length;
-  }
-  seek(pos) {
-    this.pos = pos;
-  }
-};
-var CappedSink = class {
-  constructor(cap, limit) {
-    this.cap = cap;
-    this.limit = limit;
-  }
-  cap;
-  limit;
-  static {
-    __name(this, "CappedSink");
-  }
-  buf = Buffer.alloc(1 << 16);
-  pos = 0;
-  writeByte(b2) {
-    if (this.pos >= this.buf.length) this.grow(this.pos + 1);
-    this.buf[this.pos++] = b2;
-  }
-  write(chunk, off = 0, len = chunk.length) {
-    if (this.pos + len > this.buf.length) this.grow(this.pos + len);
-    this.buf.set(chunk.subarray(off, off + len), this.pos);
-    this.pos += len;
-    return len;
-  }
-  grow(need) {
-    if (need > this.cap) throw this.limit();
-    let size = this.buf.length;
-    while (size < need) size *= 2;
-    const next = Buffer.alloc(Math.min(size, this.cap));
-    this.buf.copy(next, 0, 0, this.pos);
-    this.buf = next;
-  }
-  result() {
-    return this.buf.subarray(0, this.pos);
-  }
-};
-var WASM = globalThis.WebAssembly;
-var xzModule;
-function loadXz() {
-  if (xzModule) return xzModule;
-  let b64;
-  try {
-    const file = createRequire(import.meta.url).resolve("xz-decompress");
-    b64 = /data:application\/wasm;base64,([A-Za-z0-9+/=]+)/.exec(readFileSync(file, "latin1"))?.[1];
-  } catch {
-    b64 = void 0;
-  }
-  if (b64 === void 0) throw new UnsupportedContentError("the xz decoder (xz-decompress) is not available");
-  const mod = new WASM.Module(Buffer.from(b64, "base64"));
-  xzModule = mod;
-  return mod;
-}
-__name(loadXz, "loadXz");
-function xzDecompress(data, cap, limit) {
-  const x = new WASM.Instance(loadXz(), {}).exports;
-  const ptr = x.create_context();
-  const m32 = /* @__PURE__ */ __name(() => new Uint32Array(x.memory.buffer, ptr), "m32");
-  const bufSize = m32()[0];
-  const inStart = m32()[1];
-  const outStart = m32()[4];
-  const out = new CappedSink(cap, limit);
-  let pos = 0;
-  let idle = 0;
-  try {
-    for (; ; ) {
-      let h = m32();
-      if (h[2] === h[3]) {
-        const n = Math.min(bufSize, data.length - pos);
-        new Uint8Array(x.memory.buffer).set(data.subarray(pos, pos + n), inStart);
-        pos += n;
-        x.supply_input(ptr, n);
-      }
-      const rc = x.get_next_output(ptr);
-      if (rc !== 0 && rc !== 1) throw new Error(`corrupt or truncated xz data (xz-embedded error ${rc})`);
-      h = m32();
-      const produced = h[5];
-      out.write(new Uint8Array(x.memory.buffer, outStart, produced));
-      h[5] = 0;
-      if (rc === 1) return out.result();
-      idle = produced === 0 && pos >= data.length && h[2] === h[3] ? idle + 1 : 0;
-      if (idle > 2) throw new Error("xz stream is truncated");
-    }
-  } finally {
-    x.destroy_context(ptr);
-  }
-}
-__name(xzDecompress, "xzDecompress");
 
 // src/inspect/pickle/values.ts
 var KEEP_ITEMS = 64;
@@ -78317,7 +77093,7 @@ function addExpanded(into, child) {
   into.expanded = Math.min(EXPANSION_CAP, into.expanded + expandedSize(child));
 }
 __name(addExpanded, "addExpanded");
-function describe2(v2) {
+function describe(v2) {
   switch (v2.k) {
     case "scalar":
       return v2.v === void 0 ? "number" : String(v2.v);
@@ -78336,14 +77112,14 @@ function describe2(v2) {
     case "global":
       return `${v2.ref.module}.${v2.ref.name}`;
     case "obj":
-      return `${describe2(v2.callee)}(…)`;
+      return `${describe(v2.callee)}(…)`;
     case "persistent":
       return "persistent_load(…)";
     case "buffer":
       return "buffer";
   }
 }
-__name(describe2, "describe");
+__name(describe, "describe");
 function originGlobal(v2, depth = 0) {
   if (v2.k === "global") return v2.ref;
   if (v2.k === "obj" && depth < 64) return originGlobal(v2.callee, depth + 1);
@@ -78861,7 +77637,7 @@ function runPickle(src, opts = {}) {
       }
     }
     const computed = CALLS.has(kind) && callee.k !== "global";
-    const key = `${kind}\0${target2 ? `${target2.module}\0${target2.name}` : describe2(callee)}\0${onGlobal}`;
+    const key = `${kind}\0${target2 ? `${target2.module}\0${target2.name}` : describe(callee)}\0${onGlobal}`;
     const seen = run.calls.get(key);
     if (seen) {
       seen.count++;
@@ -78895,7 +77671,7 @@ function runPickle(src, opts = {}) {
     } else if (target2.k === "global" || target2.k === "obj") {
       recordCall(kind, target2);
     } else {
-      fail4(`${opName(op)} on ${describe2(target2)}`);
+      fail4(`${opName(op)} on ${describe(target2)}`);
     }
   }, "appendTo");
   const setItems = /* @__PURE__ */ __name((target2, kv, kind) => {
@@ -78904,7 +77680,7 @@ function runPickle(src, opts = {}) {
       for (let i = 0; i < kv.length; i += 2) {
         const key = kv[i];
         const val = kv[i + 1];
-        if (isUnhashable(key)) fail4(`unhashable dict key ${describe2(key)}`);
+        if (isUnhashable(key)) fail4(`unhashable dict key ${describe(key)}`);
         if (target2.entries.length < KEEP_ITEMS) target2.entries.push([key, val]);
         addExpanded(target2, key);
         addExpanded(target2, val);
@@ -78914,13 +77690,13 @@ function runPickle(src, opts = {}) {
     } else if (target2.k === "global" || target2.k === "obj") {
       recordCall(kind, target2);
     } else {
-      fail4(`${opName(op)} on ${describe2(target2)}`);
+      fail4(`${opName(op)} on ${describe(target2)}`);
     }
   }, "setItems");
   const addItems = /* @__PURE__ */ __name((target2, items) => {
     if (target2.k === "set" && !target2.frozen) {
       for (const x of items) {
-        if (isUnhashable(x)) fail4(`unhashable set member ${describe2(x)}`);
+        if (isUnhashable(x)) fail4(`unhashable set member ${describe(x)}`);
         addExpanded(target2, x);
       }
       target2.count += items.length;
@@ -78928,7 +77704,7 @@ function runPickle(src, opts = {}) {
     } else if (target2.k === "global" || target2.k === "obj") {
       recordCall("ADDITEMS", target2);
     } else {
-      fail4(`ADDITEMS on ${describe2(target2)}`);
+      fail4(`ADDITEMS on ${describe(target2)}`);
     }
   }, "addItems");
   const memoGet = /* @__PURE__ */ __name((i) => {
@@ -79088,7 +77864,7 @@ function runPickle(src, opts = {}) {
           const inst = top();
           recordCall("BUILD", inst);
           if (inst.k === "obj") inst.state = state;
-          else if (inst.k !== "global") fail4(`BUILD on ${describe2(inst)}`);
+          else if (inst.k !== "global") fail4(`BUILD on ${describe(inst)}`);
           buildEnd = src.pos;
           if (opts.afterBuild) {
             try {
@@ -79275,7 +78051,7 @@ function runPickle(src, opts = {}) {
           const items = popMark();
           const s3 = { k: "set", frozen: true, count: items.length, expanded: 1 };
           for (const x of items) {
-            if (isUnhashable(x)) fail4(`unhashable frozenset member ${describe2(x)}`);
+            if (isUnhashable(x)) fail4(`unhashable frozenset member ${describe(x)}`);
             addExpanded(s3, x);
           }
           push2(s3);
@@ -80617,7 +79393,7 @@ function inspectContent(data, name, member, depth, expect, ctx) {
     return true;
   }
   const compression = sniffCompression(data);
-  if (compression !== void 0 && (compression !== "zlib" || expect === "claimed")) {
+  if (compression !== void 0 && (compression !== "zlib" && compression !== "lzma" ? true : expect === "claimed")) {
     let inner;
     try {
       inner = decompress(compression, data, {
@@ -80903,7 +79679,7 @@ function isContainerHead(h) {
   if (h.toString("latin1", 0, 6) === "NUMPY") return true;
   if (h.length >= 262 && h.toString("latin1", 257, 262) === "ustar") return true;
   const c = sniffCompression(h);
-  return c === "gzip" || c === "bzip2" || c === "xz" || c === "lzma";
+  return c === "gzip" || c === "bzip2" || c === "xz";
 }
 __name(isContainerHead, "isContainerHead");
 function describeHead(h) {
@@ -84644,7 +83420,7 @@ function toVerdict(state) {
 __name(toVerdict, "toVerdict");
 
 // src/registry/client.ts
-var import_npm_registry_fetch = __toESM(require_lib16(), 1);
+var import_npm_registry_fetch = __toESM(require_lib15(), 1);
 import path5 from "node:path";
 var ResponseTooLarge = class extends Error {
   static {
@@ -90375,29 +89151,29 @@ function toProblem(e, doc) {
       return at2("missing-key", [...base, missing], "required key is missing", { path: base });
     }
     case "type":
-      return at2("wrong-type", base, `expected ${withArticle(String(params["type"]))}, got ${describe3(e.data)}`);
+      return at2("wrong-type", base, `expected ${withArticle(String(params["type"]))}, got ${describe2(e.data)}`);
     case "enum": {
       const allowed = params["allowedValues"].map(String);
       const hint = typeof e.data === "string" ? suggestion(e.data, allowed) : "";
-      return at2("bad-value", base, `expected one of ${allowed.join(", ")}, got ${describe3(e.data)}${hint}`);
+      return at2("bad-value", base, `expected one of ${allowed.join(", ")}, got ${describe2(e.data)}${hint}`);
     }
     case "const":
-      return at2("bad-value", base, `expected ${JSON.stringify(params["allowedValue"])}, got ${describe3(e.data)}`);
+      return at2("bad-value", base, `expected ${JSON.stringify(params["allowedValue"])}, got ${describe2(e.data)}`);
     case "pattern": {
       const custom = parent["patternErrorMessage"];
       const expected = typeof custom === "string" ? custom : `expected text matching /${String(params["pattern"])}/`;
       if (e.propertyName !== void 0) {
-        return at2("bad-value", [...base, e.propertyName], `${expected}, got ${describe3(e.propertyName)}`, {
+        return at2("bad-value", [...base, e.propertyName], `${expected}, got ${describe2(e.propertyName)}`, {
           key: true
         });
       }
-      return at2("bad-value", base, `${expected}, got ${describe3(e.data)}`);
+      return at2("bad-value", base, `${expected}, got ${describe2(e.data)}`);
     }
     case "format":
       return at2(
         "bad-value",
         base,
-        `expected a valid ${params["format"] === "uri" ? "URL" : String(params["format"])}, got ${describe3(e.data)}`
+        `expected a valid ${params["format"] === "uri" ? "URL" : String(params["format"])}, got ${describe2(e.data)}`
       );
     case "minLength":
       return at2("bad-value", base, "expected a non-empty string");
@@ -90412,7 +89188,7 @@ function toProblem(e, doc) {
       return at2(
         "bad-value",
         base,
-        `expected a number ${String(params["comparison"])} ${Number(params["limit"])}, got ${describe3(e.data)}`
+        `expected a number ${String(params["comparison"])} ${Number(params["limit"])}, got ${describe2(e.data)}`
       );
     case "uniqueItems":
       return at2("bad-value", [...base, Number(params["i"])], `duplicate of item ${Number(params["j"])}`);
@@ -90420,7 +89196,7 @@ function toProblem(e, doc) {
       const kinds = ["sigstore", "key", "certificate"];
       const tag = params["tagValue"];
       const hint = typeof tag === "string" ? suggestion(tag, kinds) : "";
-      return at2("bad-value", [...base, "kind"], `expected one of ${kinds.join(", ")}, got ${describe3(tag)}${hint}`);
+      return at2("bad-value", [...base, "kind"], `expected one of ${kinds.join(", ")}, got ${describe2(tag)}${hint}`);
     }
     case "propertyNames":
     case "oneOf":
@@ -90449,7 +89225,7 @@ function pointerToPath(pointer, root) {
   return out;
 }
 __name(pointerToPath, "pointerToPath");
-function describe3(value) {
+function describe2(value) {
   if (value === null || value === void 0) return "nothing (null)";
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") return "a mapping";
@@ -90459,7 +89235,7 @@ function describe3(value) {
   }
   return typeof value;
 }
-__name(describe3, "describe");
+__name(describe2, "describe");
 function withArticle(type2) {
   const names = {
     object: "a mapping (key: value)",
@@ -91372,7 +90148,7 @@ async function writeOutput(file, text) {
 __name(writeOutput, "writeOutput");
 
 // src/cli/version.ts
-var VERSION = require_package6().version;
+var VERSION = require_package5().version;
 
 // src/report/baseline.ts
 import { readFile as readFile10, stat as stat5 } from "node:fs/promises";
@@ -92340,13 +91116,6 @@ __name(expandHome, "expandHome");
 var code = await runAction({ env: process.env, write: /* @__PURE__ */ __name((text) => void process.stdout.write(text), "write") });
 process.exitCode = code;
 /*! Bundled license information:
-
-amdefine/amdefine.js:
-  (** vim: et:ts=4:sw=4:sts=4
-   * @license amdefine 0.1.0 Copyright (c) 2011, The Dojo Foundation All Rights Reserved.
-   * Available via the MIT or new BSD license.
-   * see: http://github.com/jrburke/amdefine for details
-   *)
 
 content-type/dist/index.js:
   (*!
