@@ -104,7 +104,6 @@ export function formatFromName(name: string): FileFormat | undefined {
     case 'bz2':
       return 'bzip2';
     case 'xz':
-    case 'lzma': // legacy LZMA_Alone, the xz family; the inspector sniffs which one it is
       return 'xz';
     default:
       return undefined;

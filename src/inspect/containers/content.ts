@@ -79,8 +79,7 @@ export function inspectContent(
     return true;
   }
   const compression = sniffCompression(data);
-  // zlib's 2-byte header is weak evidence; LZMA_Alone's `5d 00 00` can never start a pickle (0x00 is no opcode).
-  if (compression !== undefined && (compression !== 'zlib' || expect === 'claimed')) {
+  if (compression !== undefined && (compression !== 'zlib' && compression !== 'lzma' ? true : expect === 'claimed')) {
     let inner: Buffer;
     try {
       inner = decompress(compression, data, {

@@ -149,7 +149,7 @@ function isContainerHead(h: Buffer): boolean {
   if (h.toString('latin1', 0, 6) === '\x93NUMPY') return true;
   if (h.length >= 262 && h.toString('latin1', 257, 262) === 'ustar') return true;
   const c = sniffCompression(h);
-  return c === 'gzip' || c === 'bzip2' || c === 'xz' || c === 'lzma';
+  return c === 'gzip' || c === 'bzip2' || c === 'xz';
 }
 
 function describeHead(h: Buffer): string {
