@@ -1,0 +1,30 @@
+/**
+ * The one I/O edge for file contents. The pipeline opens a discovered file once and hands the source to every
+ * plugin that reads it; plugins never call `fs` themselves. Reads are async, positioned and bounded by the caller,
+ * so a multi-GB checkpoint is read by ranges, never loaded whole.
+ */
+export interface FileSource {
+  /** Repo-relative POSIX path (for messages and findings). */
+  readonly path: string;
+  /** Size when opened. A file that shrinks while read makes `read` throw, never return stale bytes. */
+  readonly size: number;
+  /** Exactly `length` bytes at `offset`, or fewer only when the range passes the end of the file. */
+  read(offset: number, length: number): Promise<Buffer>;
+  /** `[start, end)` in chunks of at most `chunkSize` bytes, in order; memory stays at one chunk. */
+  chunks(start?: number, end?: number, chunkSize?: number): AsyncIterable<Buffer>;
+  /** Release the handle. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** What the I/O edge did during a scan: `npm run bench` prints it to prove big files are read once. */
+export interface IoStats {
+  readonly opens: number;
+  readonly bytesRead: number;
+}
+
+/** Opens files under the scan root for plugins and counts what it reads. */
+export interface FileOpener {
+  /** `abs` is an already-vetted path from discovery (inside the root, a regular file); `path` is repo-relative. */
+  open(abs: string, path: string): Promise<FileSource>;
+  stats(): IoStats;
+}

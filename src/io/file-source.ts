@@ -1,0 +1,84 @@
+import { open } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
+import type { FileOpener, FileSource, IoStats } from '../core/file-source.js';
+
+const DEFAULT_CHUNK = 1024 * 1024;
+
+/** A counting opener: every byte any plugin reads in a scan goes through one of these. */
+export function createFileOpener(): FileOpener {
+  let opens = 0;
+  let bytesRead = 0;
+  const count = (n: number): void => {
+    bytesRead += n;
+  };
+  return {
+    async open(abs, path) {
+      // O_RDONLY only; discovery has already refused symlinks out of the root and non-regular files.
+      const fh = await open(abs, 'r');
+      opens++;
+      try {
+        const st = await fh.stat();
+        return handleSource(fh, path, st.size, count);
+      } catch (err) {
+        await fh.close();
+        throw err;
+      }
+    },
+    stats(): IoStats {
+      return { opens, bytesRead };
+    },
+  };
+}
+
+function handleSource(fh: FileHandle, path: string, size: number, count: (n: number) => void): FileSource {
+  let closed = false;
+  const read = async (offset: number, length: number): Promise<Buffer> => {
+    if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0) {
+      throw new RangeError(`bad read range ${offset}+${length} in ${path}`);
+    }
+    const want = Math.max(0, Math.min(length, size - offset));
+    const buf = Buffer.allocUnsafe(want);
+    let got = 0;
+    while (got < want) {
+      const { bytesRead } = await fh.read(buf, got, want - got, offset + got);
+      if (bytesRead === 0) throw new Error(`${path} shrank while being read (at byte ${offset + got})`);
+      got += bytesRead;
+    }
+    count(got);
+    return buf;
+  };
+  return {
+    path,
+    size,
+    read,
+    async *chunks(start = 0, end = size, chunkSize = DEFAULT_CHUNK) {
+      for (let pos = start; pos < Math.min(end, size); pos += chunkSize) {
+        yield await read(pos, Math.min(chunkSize, end - pos));
+      }
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await fh.close();
+    },
+  };
+}
+
+/** An in-memory source (tests, and members already decompressed from a container). */
+export function bufferFileSource(path: string, data: Buffer): FileSource {
+  return {
+    path,
+    size: data.length,
+    read(offset, length) {
+      return Promise.resolve(data.subarray(Math.min(offset, data.length), Math.min(offset + length, data.length)));
+    },
+    async *chunks(start = 0, end = data.length, chunkSize = DEFAULT_CHUNK) {
+      for (let pos = start; pos < Math.min(end, data.length); pos += chunkSize) {
+        yield await Promise.resolve(data.subarray(pos, Math.min(pos + chunkSize, end, data.length)));
+      }
+    },
+    close() {
+      return Promise.resolve();
+    },
+  };
+}
