@@ -2,6 +2,7 @@ import type { DependencyGraph } from '../../core/records.js';
 import type { ParseOptions, ParsedLockfile } from '../types.js';
 import { LockfileError, isRecord } from '../types.js';
 import { jsonErrorAt } from '../lines.js';
+import { parseBun } from './bun.js';
 import { parseNpmPackages } from './npm.js';
 import { parseNpmV1 } from './npm-v1.js';
 import { parsePnpm } from './pnpm.js';
@@ -55,6 +56,7 @@ export const LOCKFILE_PARSERS: readonly LockfileParser[] = [
     kind: 'pnpm',
     parse: (file, text) => parsePnpm(file, text),
   },
+  { name: 'bun', kind: 'bun', parse: (file, text) => parseBun(file, text) },
 ];
 
 function parseJson(file: string, text: string): Record<string, unknown> {
