@@ -4,24 +4,20 @@ import path from 'node:path';
 import { scanRepository } from '../app/scan.js';
 import { loadTrust } from '../app/trust.js';
 import { exitCodeForError, exitCodeForFindings, EXIT } from '../cli/exit-codes.js';
-import { writeOutput } from '../cli/output.js';
-import { VERSION } from '../cli/version.js';
+import { renderReport } from '../app/render.js';
+import { VERSION } from '../app/version.js';
 import type { ScanOptions } from '../core/context.js';
 import { errorMessage, UsageError } from '../core/errors.js';
 import { levelRank } from '../core/finding.js';
 import type { ScanResult } from '../core/result.js';
 import { findRule } from '../core/rules/index.js';
 import { applyBaseline } from '../report/baseline.js';
-import { toCycloneDx } from '../report/cyclonedx.js';
 import type { Format } from '../report/formats.js';
-import { toJson } from '../report/json.js';
-import { toMarkdown } from '../report/markdown.js';
-import { toSarif } from '../report/sarif.js';
-import { toText } from '../report/text.js';
+import type { ReportOptions } from '../report/reporters.js';
+import { writeOutput } from '../io/write-output.js';
 import { annotationCommand, withoutCommands, workflowCommand, writeOutputs } from './commands.js';
 import { readInputs, type ActionInputs, type Env } from './inputs.js';
 import { actionLogger, redactor } from './log.js';
-import { rebaseSarif } from './rebase.js';
 
 export interface ActionIo {
   readonly env: Env;
@@ -93,24 +89,28 @@ async function scanAndReport(
   const insideRepo = !rel.startsWith('..') && !path.isAbsolute(rel);
 
   const links = blobUrl(env, insideRepo ? repoPath : undefined);
+  const reportOptions: ReportOptions = {
+    toolVersion: VERSION,
+    color: false,
+    uriPrefix: prefix,
+    ...(inputs.category !== undefined ? { category: inputs.category } : {}),
+    ...(links ? { fileUrl: links } : {}),
+  };
   const written: Partial<Record<Format, string>> = {};
   for (const t of inputs.reports) {
     const abs = inWorkspace(t.file);
-    await writeOutput(abs, redact(render(result, t.format, inputs, prefix, links)));
+    await writeOutput(abs, redact(renderReport(result, t.format, reportOptions)));
     written[t.format] = abs;
   }
 
-  write(withoutCommands(toText(result, { color: false })));
+  write(withoutCommands(renderReport(result, 'text', reportOptions)));
   if (inputs.annotations)
     for (const line of annotations(result, inputs.maxAnnotations, insideRepo ? repoPath : undefined))
       write(line + '\n');
 
   const summaryFile = env['GITHUB_STEP_SUMMARY'];
   if (inputs.jobSummary && summaryFile) {
-    await appendFile(
-      summaryFile,
-      redact(toMarkdown(result, { toolVersion: VERSION, ...(links ? { fileUrl: links } : {}) })) + '\n',
-    );
+    await appendFile(summaryFile, redact(renderReport(result, 'markdown', reportOptions)) + '\n');
   }
 
   const s = result.summary;
@@ -149,24 +149,6 @@ async function scanAndReport(
 }
 
 type Links = ((p: string, line: number | undefined) => string | undefined) | undefined;
-
-function render(result: ScanResult, format: Format, inputs: ActionInputs, prefix: string, links: Links): string {
-  const category = inputs.category !== undefined ? { category: inputs.category } : {};
-  switch (format) {
-    case 'sarif':
-      return (
-        JSON.stringify(rebaseSarif(toSarif(result, { toolVersion: VERSION, ...category }), prefix), null, 2) + '\n'
-      );
-    case 'json':
-      return JSON.stringify(toJson(result, VERSION), null, 2) + '\n';
-    case 'cyclonedx':
-      return JSON.stringify(toCycloneDx(result, { toolVersion: VERSION }), null, 2) + '\n';
-    case 'markdown':
-      return toMarkdown(result, { toolVersion: VERSION, ...(links ? { fileUrl: links } : {}) });
-    case 'text':
-      return toText(result, { color: false });
-  }
-}
 
 /** At most `max` annotations, the most severe first; one notice says how many more there are. */
 export function annotations(result: ScanResult, max: number, repoPath: ((p: string) => string) | undefined): string[] {

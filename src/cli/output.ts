@@ -1,5 +1,3 @@
-import { mkdir, rename, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { UsageError } from '../core/errors.js';
 
 import { FORMATS, type Format } from '../report/formats.js';
@@ -33,11 +31,4 @@ export function pairOutputs(formats: readonly string[], outputs: readonly string
   return targets;
 }
 
-/** Write via a temp file and rename, so a reader never sees half a report. */
-export async function writeOutput(file: string, text: string): Promise<void> {
-  const abs = path.resolve(file);
-  await mkdir(path.dirname(abs), { recursive: true });
-  const tmp = `${abs}.${process.pid}.tmp`;
-  await writeFile(tmp, text);
-  await rename(tmp, abs);
-}
+export { writeOutput } from '../io/write-output.js';

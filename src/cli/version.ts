@@ -1,6 +1,2 @@
-import { createRequire } from 'node:module';
-
-const require = createRequire(import.meta.url);
-
-/** The package version, read once from package.json (bundled in the Action by esbuild). */
-export const VERSION: string = (require('../../package.json') as { version: string }).version;
+/** Shared with the Action; it lives in app/ so the Action imports no cli/ file. */
+export { VERSION } from '../app/version.js';

@@ -1,61 +1,12 @@
+import type { FileFormat } from '../discover/catalogue/index.js';
+
 /**
  * What discovery knows of a file. Formats are detected by content (magic bytes) first, extension second;
- * `claimed` is what the name alone says, so a renamed file can be reported by what it is.
+ * `claimed` is what the name alone says, so a renamed file can be reported by what it is. Format ids and the
+ * model-format set come from the one format catalogue (src/discover/catalogue/).
  */
-export type FileFormat =
-  // dependency inputs
-  | 'npm-lockfile'
-  | 'yarn-lockfile'
-  | 'pnpm-lockfile'
-  | 'package-json'
-  | 'npmrc'
-  // model formats
-  | 'pickle'
-  | 'pytorch-zip'
-  | 'pytorch-legacy'
-  | 'torchscript'
-  | 'numpy'
-  | 'numpy-npz'
-  | 'joblib'
-  | 'safetensors'
-  | 'gguf'
-  | 'onnx'
-  | 'onnx-external-data'
-  | 'keras'
-  | 'keras-h5'
-  | 'tflite'
-  | 'savedmodel'
-  | 'tfjs-manifest'
-  | 'tfjs-weights'
-  // pointers, signatures, containers
-  | 'lfs-pointer'
-  | 'sigstore-bundle'
-  | 'model-signature'
-  | 'zip'
-  | 'tar'
-  | 'gzip'
-  | 'bzip2'
-  | 'xz'
-  | 'other';
-
-export const MODEL_FORMATS: ReadonlySet<FileFormat> = new Set<FileFormat>([
-  'pickle',
-  'pytorch-zip',
-  'pytorch-legacy',
-  'torchscript',
-  'numpy',
-  'numpy-npz',
-  'joblib',
-  'safetensors',
-  'gguf',
-  'onnx',
-  'onnx-external-data',
-  'keras',
-  'keras-h5',
-  'tflite',
-  'savedmodel',
-  'tfjs-weights',
-]);
+export type { FileFormat } from '../discover/catalogue/index.js';
+export { MODEL_FORMATS } from '../discover/catalogue/index.js';
 
 export interface DiscoveredFile {
   /** Repo-relative POSIX path. */

@@ -29,7 +29,7 @@ export interface PackageNode {
 
 export interface DependencyGraph {
   readonly lockfile: string;
-  readonly kind: 'npm' | 'yarn-classic' | 'yarn-berry' | 'pnpm';
+  readonly kind: 'npm' | 'yarn-classic' | 'yarn-berry' | 'pnpm' | 'bun';
   /** Lockfile format version as written (npm lockfileVersion, berry __metadata.version, pnpm lockfileVersion). */
   readonly formatVersion: string;
   readonly packages: readonly PackageNode[];

@@ -1,5 +1,6 @@
 import type { DependencyGraph } from '../core/records.js';
 import { toDependencyGraph } from './graph.js';
+import { LOCKFILE_FORMATS, entryOf, formatFromName, type FileFormat } from '../discover/catalogue/index.js';
 import { LOCKFILE_PARSERS } from './parsers/index.js';
 import type { ParseOptions, ParsedLockfile } from './types.js';
 import { LockfileError } from './types.js';
@@ -23,7 +24,14 @@ export function parseLockfile(path: string, text: string, options: ParseOptions 
 export function parseLockfileDetailed(path: string, text: string, options: ParseOptions = {}): ParsedLockfile {
   const base = path.slice(path.lastIndexOf('/') + 1).toLowerCase();
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  const parser = LOCKFILE_PARSERS.find((p) => p.matches(base, body));
+  const format = formatFromName(path);
+  const readers = format !== undefined && LOCKFILE_FORMATS.has(format) ? formatsReaders(format) : [];
+  const parser = LOCKFILE_PARSERS.find((p) => readers.includes(p.name) && (p.matches?.(body) ?? true));
   if (!parser) throw new LockfileError('LOCKFILE_UNSUPPORTED', path, `no lockfile parser for ${base}`);
   return parser.parse(path, body, options);
+}
+
+/** The parsers the catalogue routes a lockfile format to, in the entry's order. */
+function formatsReaders(format: FileFormat): readonly string[] {
+  return entryOf(format).readBy ?? [];
 }

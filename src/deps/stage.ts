@@ -4,6 +4,7 @@ import type { ScanContext } from '../core/context.js';
 import type { DependencyGraph } from '../core/records.js';
 import type { Notification, Stage, StageInput, StageOutput } from '../core/stage.js';
 import { errorMessage } from '../core/errors.js';
+import { LOCKFILE_FORMATS } from '../discover/catalogue/index.js';
 import { checkDependencies, toCheckPolicy } from './checks/index.js';
 import type { LoadedManifest } from './checks/sync.js';
 import { toDependencyGraph } from './graph.js';
@@ -23,8 +24,6 @@ import {
 } from './read.js';
 import type { Manifest } from './types.js';
 import { LockfileError } from './types.js';
-
-const LOCKFILE_FORMATS = new Set(['npm-lockfile', 'yarn-lockfile', 'pnpm-lockfile']);
 
 /**
  * The dependency stage: every lockfile (including a file only *named* like one) is read, parsed into a

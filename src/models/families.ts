@@ -1,33 +1,14 @@
 import type { FileFormat } from '../core/files.js';
+import { familiesOfFormat } from '../discover/catalogue/index.js';
 
 /**
- * Names a policy may use for a format: the format itself plus the families it belongs to. `pickle` names every
- * format whose loader unpickles (pickle, joblib, PyTorch zip and legacy, TorchScript, and numpy files whose
+ * Names a policy may use for a format: the format itself plus the families the catalogue gives it. `pickle` names
+ * every format whose loader unpickles (pickle, joblib, PyTorch zip and legacy, TorchScript, and numpy files whose
  * header declares object arrays — numpy refuses those unless `allow_pickle=True`, but a team forbidding pickle
  * forbids them too). Companion files follow their model: `onnx` covers ONNX external data, `tfjs` the weight shards.
  */
-const FAMILIES: Partial<Record<FileFormat, readonly string[]>> = {
-  pickle: ['pickle'],
-  joblib: ['joblib', 'pickle'],
-  'pytorch-zip': ['pytorch-zip', 'pytorch', 'pickle'],
-  'pytorch-legacy': ['pytorch-legacy', 'pytorch', 'pickle'],
-  torchscript: ['torchscript', 'pytorch', 'pickle'],
-  numpy: ['numpy'],
-  'numpy-npz': ['numpy-npz', 'numpy'],
-  safetensors: ['safetensors'],
-  gguf: ['gguf'],
-  onnx: ['onnx'],
-  'onnx-external-data': ['onnx-external-data', 'onnx'],
-  keras: ['keras'],
-  'keras-h5': ['keras-h5', 'keras', 'hdf5'],
-  tflite: ['tflite', 'tensorflow'],
-  savedmodel: ['savedmodel', 'tensorflow'],
-  'tfjs-weights': ['tfjs-weights', 'tfjs'],
-  'tfjs-manifest': ['tfjs-manifest', 'tfjs'],
-};
-
 export function familiesOf(format: FileFormat, opts: { objectArrays?: boolean } = {}): readonly string[] {
-  const base = FAMILIES[format] ?? [format];
+  const base = familiesOfFormat(format);
   return opts.objectArrays && (format === 'numpy' || format === 'numpy-npz') ? [...base, 'pickle'] : base;
 }
 

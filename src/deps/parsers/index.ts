@@ -2,30 +2,31 @@ import type { DependencyGraph } from '../../core/records.js';
 import type { ParseOptions, ParsedLockfile } from '../types.js';
 import { LockfileError, isRecord } from '../types.js';
 import { jsonErrorAt } from '../lines.js';
+import { parseBun } from './bun.js';
 import { parseNpmPackages } from './npm.js';
 import { parseNpmV1 } from './npm-v1.js';
 import { parsePnpm } from './pnpm.js';
 import { parseYarnBerry } from './yarn-berry.js';
 import { parseYarnClassic } from './yarn-classic.js';
 
-/** A lockfile parser: a cheap filter on the file name and text, and the parse. */
+/**
+ * A lockfile parser. The format catalogue routes a file to it (its entry's `readBy` names the parser); `matches` is
+ * a cheap filter on the text for parsers that share a file name (yarn 1 and berry).
+ */
 export interface LockfileParser {
   readonly name: string;
   readonly kind: DependencyGraph['kind'];
-  matches(basename: string, text: string): boolean;
+  matches?(text: string): boolean;
   parse(file: string, text: string, options: ParseOptions): ParsedLockfile;
 }
-
-const isNpmName = (b: string) => b === 'package-lock.json' || b === 'npm-shrinkwrap.json';
 /** Berry files carry `__metadata:` near the top; yarn 1 files never do. */
 const isBerry = (text: string) => /^__metadata:/m.test(text.slice(0, 4096));
 
-/** Every parser, in match order. Adding a format is one file plus one line here. */
+/** Every parser, in match order. Adding a format is one catalogue entry, one parser file and one line here. */
 export const LOCKFILE_PARSERS: readonly LockfileParser[] = [
   {
     name: 'npm-package-lock',
     kind: 'npm',
-    matches: (b) => isNpmName(b),
     parse: (file, text, options) => {
       const data = parseJson(file, text);
       if (isRecord(data.packages) && data.lockfileVersion !== 1) return parseNpmPackages(file, data, text);
@@ -42,21 +43,20 @@ export const LOCKFILE_PARSERS: readonly LockfileParser[] = [
   {
     name: 'yarn-berry',
     kind: 'yarn-berry',
-    matches: (b, text) => b === 'yarn.lock' && isBerry(text),
+    matches: (text) => isBerry(text),
     parse: (file, text, options) => parseYarnBerry(file, text, options.manifests),
   },
   {
     name: 'yarn-classic',
     kind: 'yarn-classic',
-    matches: (b) => b === 'yarn.lock',
     parse: (file, text, options) => parseYarnClassic(file, text, options.manifests),
   },
   {
     name: 'pnpm',
     kind: 'pnpm',
-    matches: (b) => b === 'pnpm-lock.yaml',
     parse: (file, text) => parsePnpm(file, text),
   },
+  { name: 'bun', kind: 'bun', parse: (file, text) => parseBun(file, text) },
 ];
 
 function parseJson(file: string, text: string): Record<string, unknown> {

@@ -1,6 +1,7 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import type { ScanContext } from '../../core/context.js';
-import type { DiscoveredFile, FileFormat } from '../../core/files.js';
+import type { DiscoveredFile } from '../../core/files.js';
+import { PICKLE_CLAIMS, PICKLE_FORMATS } from '../../discover/catalogue/index.js';
 import type { Finding } from '../../core/finding.js';
 import type { AnalysisReport, ModelAnalyser } from '../analyser.js';
 import type { ContentContext } from '../containers/content.js';
@@ -10,31 +11,6 @@ import { parseNpyHeader } from '../containers/npy.js';
 import { analysePickleSource, isLegacyTorch, looksLikePickle } from '../containers/pickles.js';
 import { ByteSource } from './source.js';
 import { isOpcode } from './vm.js';
-
-/** Formats whose files are pickles, or containers that may hold pickles. */
-export const PICKLE_FORMATS: readonly FileFormat[] = [
-  'pickle',
-  'joblib',
-  'pytorch-zip',
-  'pytorch-legacy',
-  'torchscript',
-  'numpy',
-  'numpy-npz',
-  'zip',
-  'tar',
-  'gzip',
-  'bzip2',
-  'xz',
-];
-
-/** Formats whose loaders unpickle the file itself when it is not a container. */
-const PICKLE_CLAIMS: ReadonlySet<FileFormat> = new Set<FileFormat>([
-  'pickle',
-  'joblib',
-  'pytorch-zip',
-  'pytorch-legacy',
-  'torchscript',
-]);
 
 /** Files larger than this are never read whole: pickles stream from disk, containers past it are a finding. */
 const MAX_IN_MEMORY = 2 * 1024 ** 3;

@@ -1,4 +1,4 @@
-import { MODEL_FORMATS } from '../../core/files.js';
+import { POLICY_FORMAT_NAMES } from '../../discover/catalogue/index.js';
 
 /**
  * The JSON Schema of a policy file (draft-07, what editors and yaml-language-server complete best).
@@ -24,12 +24,10 @@ const stringList = (description: string, item: Record<string, unknown> = {}) => 
 });
 
 /**
- * Model format names, plus the family names the models stage matches (src/models/families.ts): `pickle` covers every
- * format whose loader unpickles, `pytorch`, `tensorflow`, `tfjs`, `hdf5` their groups. A test keeps the two in step.
+ * Model format names, plus the family names the models stage matches, both from the format catalogue: `pickle` covers
+ * every format whose loader unpickles, `pytorch`, `tensorflow`, `tfjs`, `hdf5` their groups.
  */
-export const MODEL_FORMAT_NAMES: readonly string[] = [
-  ...new Set([...MODEL_FORMATS, 'pickle', 'pytorch', 'tensorflow', 'tfjs', 'tfjs-manifest', 'hdf5']),
-].sort();
+export const MODEL_FORMAT_NAMES: readonly string[] = POLICY_FORMAT_NAMES;
 
 const modelFormat = { enum: MODEL_FORMAT_NAMES };
 

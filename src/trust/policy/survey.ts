@@ -3,6 +3,7 @@ import { publicHttpUrl } from '../../core/url.js';
 import path from 'node:path';
 import type { FileFormat } from '../../core/files.js';
 import { MODEL_FORMATS } from '../../core/files.js';
+import { LOCKFILE_FORMATS } from '../../discover/catalogue/index.js';
 import { parseLockfile, parseNpmrc } from '../../deps/index.js';
 import { DEFAULT_SKIP_DIRS, walkTree } from '../../discover/walk.js';
 import { familiesOf } from '../../models/families.js';
@@ -35,7 +36,6 @@ export interface RepoSurvey {
 }
 
 const MAX_TEXT_BYTES = 64 * 1024 * 1024;
-const LOCKFILE_FORMATS: ReadonlySet<FileFormat> = new Set(['npm-lockfile', 'yarn-lockfile', 'pnpm-lockfile']);
 
 /** Walk the repository (as a scan would) and collect facts. Reads files; never runs or unpickles anything. */
 export async function surveyRepository(root: string, env: Record<string, string | undefined>): Promise<RepoSurvey> {

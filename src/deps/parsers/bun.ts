@@ -1,0 +1,152 @@
+import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
+import type { DraftEdge, DraftImporter, DraftNode, ParsedLockfile } from '../types.js';
+import { LockfileError, isRecord, splitDescriptor, str } from '../types.js';
+import { jsonPropertyLines, lineAt } from '../lines.js';
+import { classifyResolved, classifySpec } from '../source.js';
+import { DEP_FIELDS, declaredOf } from './npm-common.js';
+
+/** `lockfileVersion` values Bun's text lockfile has used (bun.lock.zig `Version`: 0 = v1.1.39–1.1.x, 1 = 1.2+). */
+const KNOWN_VERSIONS = new Set([0, 1]);
+
+/**
+ * Bun's text lockfile `bun.lock` (JSONC: comments and trailing commas). Follows Bun's own writer
+ * (src/install/lockfile/bun.lock.zig, `Stringifier.saveFromBinary`): `workspaces` maps a folder ('' = root) to its
+ * package.json dependencies; `packages` maps a key — a name, or `parent/child` for a second version under one
+ * dependant — to a tuple whose first element is `name@resolution`:
+ *   npm [id, registry ('' = default), INFO, integrity] · tarball [id, INFO, integrity?] · git/github
+ *   [id, INFO, bun-tag, integrity?] · link:/file: [id, INFO] · workspace: [id] (a project, not a package).
+ * Name and version come from the tuple, never the key: the key is where the package sits, and may be an alias.
+ */
+export function parseBun(file: string, text: string): ParsedLockfile {
+  const data = parseLockJsonc(file, text);
+  const version = data.lockfileVersion;
+  if (typeof version !== 'number' || !KNOWN_VERSIONS.has(version)) {
+    throw new LockfileError(
+      'LOCKFILE_UNSUPPORTED',
+      file,
+      `lockfileVersion ${JSON.stringify(version) ?? 'missing'} is not one Bun's text lockfile has used (0 or 1)`,
+      topLevelLine(text, 'lockfileVersion'),
+    );
+  }
+  const pk = isRecord(data.packages) ? data.packages : {};
+  const ws = isRecord(data.workspaces) ? data.workspaces : {};
+  const lines = jsonPropertyLines(text, (path, prop) =>
+    path.length === 1 && path[0] === 'packages' ? prop : undefined,
+  );
+
+  // Workspace tuples name projects: keep name → folder for resolving `workspace:` specs, but they are not packages.
+  const keys = Object.keys(pk).filter((k) => !isProject(pk[k]));
+  const index = new Map(keys.map((k, i) => [k, i]));
+  const nodes: DraftNode[] = keys.map((key) => toNode(key, pk[key], lines.get(key) ?? 1, index));
+  const importers: DraftImporter[] = Object.keys(ws).map((path) => {
+    const entry = isRecord(ws[path]) ? ws[path] : {};
+    const edges: DraftEdge[] = [];
+    for (const [field, kind] of DEP_FIELDS) {
+      const deps = isRecord(entry[field]) ? entry[field] : {};
+      for (const [name, spec] of Object.entries(deps)) {
+        if (typeof spec === 'string') edges.push({ name, spec, kind, target: resolve([], name, index) });
+      }
+    }
+    return { path, declared: declaredOf(entry), edges };
+  });
+  return {
+    kind: 'bun',
+    formatVersion: String(version),
+    nodes,
+    importers,
+    resolveDeclared: (_importer, name, spec) =>
+      /^(workspace|link|file):/.test(spec) ? 'unknown' : resolve([], name, index),
+  };
+}
+
+function toNode(key: string, raw: unknown, line: number, index: ReadonlyMap<string, number>): DraftNode {
+  const tuple = Array.isArray(raw) ? (raw as unknown[]) : [];
+  const [name, resolution] = splitDescriptor(str(tuple[0]) ?? key);
+  const kind = resolutionKind(resolution);
+  // Where INFO and the integrity sit depends on the resolution (see parseBun).
+  const info = kind === 'npm' ? tuple[2] : tuple[1];
+  const integrity = str(kind === 'npm' ? tuple[3] : kind === 'git' ? tuple[3] : kind === 'tarball' ? tuple[2] : '');
+  const registry = kind === 'npm' ? str(tuple[1]) : undefined;
+  const resolved = kind === 'npm' ? (registry !== '' ? registry : undefined) : resolution;
+  const source = kind === 'npm' ? (classifyResolved(registry) ?? 'registry') : classifySpec(resolution);
+  const path = keyPath(key);
+  const at = path[path.length - 1] ?? key;
+  const meta = isRecord(info) ? info : {};
+  const edges: DraftEdge[] = [];
+  for (const [field, edgeKind] of DEP_FIELDS) {
+    const deps = isRecord(meta[field]) ? meta[field] : {};
+    for (const [dep, spec] of Object.entries(deps)) {
+      if (typeof spec === 'string') edges.push({ name: dep, spec, kind: edgeKind, target: resolve(path, dep, index) });
+    }
+  }
+  return {
+    name,
+    version: kind === 'npm' ? resolution : '',
+    key,
+    line,
+    ...(resolved !== undefined ? { resolved } : {}),
+    ...(integrity !== undefined && integrity !== '' ? { integrity } : {}),
+    source: source === 'unknown' && kind === 'npm' ? 'registry' : source,
+    ...(at !== name ? { alias: at } : {}),
+    edges,
+  };
+}
+
+type ResolutionKind = 'npm' | 'git' | 'tarball' | 'local';
+
+function resolutionKind(resolution: string): ResolutionKind {
+  if (/^(git\+|github:|gitlab:|bitbucket:|git:)/i.test(resolution)) return 'git';
+  if (/^(link|file|workspace|root):/.test(resolution)) return 'local';
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(resolution) || /\.(tgz|tar\.gz)$/i.test(resolution)) return 'tarball';
+  return 'npm';
+}
+
+function isProject(raw: unknown): boolean {
+  const id = Array.isArray(raw) ? str(raw[0]) : undefined;
+  return id !== undefined && /^(workspace|root):/.test(splitDescriptor(id)[1]);
+}
+
+/** `parent/@s/child` → ['parent', '@s/child']: a key is a path of package names, scoped names keep their `/`. */
+function keyPath(key: string): string[] {
+  const out: string[] = [];
+  const parts = key.split('/');
+  for (let i = 0; i < parts.length; i++) {
+    const p = parts[i]!;
+    out.push(p.startsWith('@') && i + 1 < parts.length ? `${p}/${parts[++i]!}` : p);
+  }
+  return out;
+}
+
+/** Bun's hoisting, like node_modules: `a/b/dep`, then `a/dep`, then `dep`. */
+function resolve(from: readonly string[], name: string, index: ReadonlyMap<string, number>): number | undefined {
+  for (let n = from.length; n >= 0; n--) {
+    const hit = index.get([...from.slice(0, n), name].join('/'));
+    if (hit !== undefined) return hit;
+  }
+  return undefined;
+}
+
+/** JSONC as Bun writes and reads it: comments and trailing commas allowed, nothing else. */
+function parseLockJsonc(file: string, text: string): Record<string, unknown> {
+  const errors: ParseError[] = [];
+  const data: unknown = parseJsonc(text, errors, { allowTrailingComma: true, disallowComments: false });
+  const first = errors[0];
+  if (first !== undefined) {
+    throw new LockfileError(
+      'LOCKFILE_SYNTAX',
+      file,
+      `not valid JSONC: ${printParseErrorCode(first.error)}`,
+      lineAt(text, first.offset),
+    );
+  }
+  if (!isRecord(data)) throw new LockfileError('LOCKFILE_SHAPE', file, 'the top level is not a JSON object', 1);
+  return data;
+}
+
+function topLevelLine(text: string, property: string): number {
+  return (
+    jsonPropertyLines(text, (path, prop) => (path.length === 0 && prop === property ? prop : undefined)).get(
+      property,
+    ) ?? 1
+  );
+}

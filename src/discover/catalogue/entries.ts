@@ -1,0 +1,331 @@
+import type { Sniff } from './sniffers.js';
+import * as s from './sniffers.js';
+
+/** What a file is for: decides which stage takes it. */
+export type FormatKind =
+  'lockfile' | 'manifest' | 'config' | 'model' | 'model-manifest' | 'signature' | 'pointer' | 'container' | 'other';
+
+/** How a name is recognised: exact basenames, then patterns, then extensions (all lower-cased). */
+export interface FormatNames {
+  readonly basenames?: readonly string[];
+  /** Tested against the basename. */
+  readonly patterns?: readonly RegExp[];
+  /** Tested against the repo-relative path, for formats known by their folder. */
+  readonly pathPatterns?: readonly RegExp[];
+  readonly extensions?: readonly string[];
+}
+
+export interface FormatDescriptor {
+  readonly id: string;
+  readonly kind: FormatKind;
+  /** One line for the docs table. */
+  readonly summary: string;
+  readonly names: FormatNames;
+  /** Content tests (magic bytes); content wins over the name. */
+  readonly sniff?: readonly Sniff[];
+  /** No magic bytes: when no content test matched, the name is trusted. */
+  readonly nameOnly?: true;
+  /** Names a policy may use for it (the format plus its groups); model kinds only. Defaults to the id. */
+  readonly families?: readonly string[];
+  /** Other detected formats a file with this name may hold, because the same loader reads them. */
+  readonly compatible?: readonly string[];
+  /** Plugins (lockfile parsers, model analysers) that read it, by name. */
+  readonly readBy?: readonly string[];
+}
+
+const PICKLE_READERS = ['pickle'] as const;
+
+/**
+ * THE format catalogue: every format chainproof knows, once. The FileFormat type, the model-format set, families,
+ * name compatibility, the policy's format names, plugin routing and the docs table are derived from this list
+ * (src/discover/catalogue/index.ts). Adding a format is one entry here plus one plugin file.
+ */
+export const ENTRIES = [
+  // dependency inputs
+  {
+    id: 'npm-lockfile',
+    kind: 'lockfile',
+    summary: 'npm package-lock.json / npm-shrinkwrap.json (lockfileVersion 1–3)',
+    names: { basenames: ['package-lock.json', 'npm-shrinkwrap.json'] },
+    nameOnly: true,
+    readBy: ['npm-package-lock'],
+  },
+  {
+    id: 'yarn-lockfile',
+    kind: 'lockfile',
+    summary: 'yarn.lock, yarn 1 (classic) or yarn 2+ (berry)',
+    names: { basenames: ['yarn.lock'] },
+    nameOnly: true,
+    readBy: ['yarn-berry', 'yarn-classic'],
+  },
+  {
+    id: 'pnpm-lockfile',
+    kind: 'lockfile',
+    summary: 'pnpm-lock.yaml (lockfileVersion 5–9)',
+    names: { basenames: ['pnpm-lock.yaml'] },
+    nameOnly: true,
+    readBy: ['pnpm'],
+  },
+  {
+    id: 'bun-lockfile',
+    kind: 'lockfile',
+    summary: 'bun.lock, the JSONC text lockfile of Bun ≥ 1.2 (lockfileVersion 0–1)',
+    names: { basenames: ['bun.lock'] },
+    nameOnly: true,
+    readBy: ['bun'],
+  },
+  {
+    id: 'package-json',
+    kind: 'manifest',
+    summary: 'package.json, read beside a lockfile to check they agree',
+    names: { basenames: ['package.json'] },
+    nameOnly: true,
+  },
+  {
+    id: 'npmrc',
+    kind: 'config',
+    summary: '.npmrc registries and scopes',
+    names: { basenames: ['.npmrc'] },
+    nameOnly: true,
+  },
+  // model formats, in the order their content tests run
+  {
+    id: 'gguf',
+    kind: 'model',
+    summary: 'GGUF (llama.cpp)',
+    names: { extensions: ['gguf'] },
+    sniff: [{ order: 10, test: s.isGguf }],
+    readBy: ['gguf'],
+  },
+  {
+    id: 'numpy',
+    kind: 'model',
+    summary: 'NumPy .npy (object arrays hold pickles)',
+    names: { extensions: ['npy'] },
+    sniff: [{ order: 20, test: s.isNpy }],
+    readBy: PICKLE_READERS,
+  },
+  {
+    id: 'keras-h5',
+    kind: 'model',
+    summary: 'Keras HDF5 (.h5, .hdf5)',
+    names: { extensions: ['h5', 'hdf5'] },
+    sniff: [{ order: 30, test: s.isHdf5 }],
+    families: ['keras-h5', 'keras', 'hdf5'],
+    readBy: ['keras-h5'],
+  },
+  {
+    id: 'tflite',
+    kind: 'model',
+    summary: 'TensorFlow Lite flatbuffer',
+    names: { extensions: ['tflite'] },
+    sniff: [{ order: 40, test: s.isTflite }],
+    families: ['tflite', 'tensorflow'],
+    readBy: ['tflite'],
+  },
+  {
+    id: 'pytorch-zip',
+    kind: 'model',
+    summary: 'PyTorch torch.save zip (data.pkl inside)',
+    names: { extensions: ['pt', 'pth', 'ckpt'] },
+    families: ['pytorch-zip', 'pytorch', 'pickle'],
+    compatible: ['pytorch-legacy', 'torchscript'],
+    readBy: PICKLE_READERS,
+  },
+  {
+    id: 'torchscript',
+    kind: 'model',
+    summary: 'TorchScript zip (code/ and constants.pkl inside)',
+    names: {},
+    families: ['torchscript', 'pytorch', 'pickle'],
+    readBy: PICKLE_READERS,
+  },
+  {
+    id: 'keras',
+    kind: 'model',
+    summary: 'Keras 3 .keras zip',
+    names: { extensions: ['keras'] },
+    readBy: ['keras'],
+  },
+  {
+    id: 'numpy-npz',
+    kind: 'model',
+    summary: 'NumPy .npz (a zip of .npy)',
+    names: { extensions: ['npz'] },
+    families: ['numpy-npz', 'numpy'],
+    readBy: PICKLE_READERS,
+  },
+  {
+    id: 'zip',
+    kind: 'container',
+    summary: 'zip archive (members are inspected)',
+    names: { extensions: ['zip'] },
+    sniff: [{ order: 50, test: s.isZip }],
+    readBy: ['pickle', 'keras'],
+  },
+  {
+    id: 'lfs-pointer',
+    kind: 'pointer',
+    summary: 'Git LFS pointer standing in for its file',
+    names: {},
+    sniff: [{ order: 60, test: s.isLfsPointer }],
+  },
+  {
+    id: 'pytorch-legacy',
+    kind: 'model',
+    summary: 'PyTorch legacy torch.save (magic-number pickle, or the pre-1.0 tar)',
+    names: {},
+    sniff: [
+      { order: 70, test: s.isTorchLegacyPickle },
+      { order: 100, test: s.isTorchLegacyTar },
+    ],
+    families: ['pytorch-legacy', 'pytorch', 'pickle'],
+    readBy: PICKLE_READERS,
+  },
+  {
+    id: 'joblib',
+    kind: 'model',
+    summary: 'joblib.dump pickle, raw or zlib/gzip/bz2/xz-compressed',
+    names: { extensions: ['joblib'] },
+    sniff: [
+      { order: 80, test: (i) => s.hasPickleProto(i) && s.namesJoblib(i) },
+      { order: 110, test: (i) => s.isGzip(i) && (s.inflatesToAPickle(i) || i.claimed === 'joblib') },
+      { order: 120, test: s.inflatesToAPickle },
+      { order: 130, test: (i) => s.isBzip2(i) && i.claimed === 'joblib' },
+      { order: 140, test: (i) => s.isXz(i) && i.claimed === 'joblib' },
+      { order: 160, test: (i) => s.isHeaderlessPickle(i) && i.claimed === 'joblib' },
+      // A name that promises a pickle is loaded as one: keep it, so the inspector reads it and reports what it finds.
+      { order: 170, test: (i) => i.claimed === 'joblib' },
+    ],
+    families: ['joblib', 'pickle'],
+    compatible: ['pickle'],
+    readBy: PICKLE_READERS,
+  },
+  {
+    id: 'pickle',
+    kind: 'model',
+    summary: 'Python pickle (.pkl, .pickle, .dill)',
+    names: { extensions: ['pkl', 'pickle', 'dill'] },
+    sniff: [
+      { order: 81, test: s.hasPickleProto },
+      { order: 161, test: s.isHeaderlessPickle },
+      { order: 171, test: (i) => i.claimed === 'pickle' },
+    ],
+    compatible: ['joblib'],
+    readBy: PICKLE_READERS,
+  },
+  {
+    id: 'safetensors',
+    kind: 'model',
+    summary: 'safetensors',
+    names: { extensions: ['safetensors'] },
+    sniff: [{ order: 90, test: s.isSafetensors }],
+    readBy: ['safetensors'],
+  },
+  {
+    id: 'tar',
+    kind: 'container',
+    summary: 'tar archive (members are inspected)',
+    names: { extensions: ['tar'] },
+    sniff: [{ order: 101, test: s.isTar }],
+    readBy: PICKLE_READERS,
+  },
+  {
+    id: 'gzip',
+    kind: 'container',
+    summary: 'gzip stream',
+    names: { extensions: ['gz', 'tgz'] },
+    sniff: [{ order: 111, test: s.isGzip }],
+    compatible: ['joblib'],
+    readBy: PICKLE_READERS,
+  },
+  {
+    id: 'bzip2',
+    kind: 'container',
+    summary: 'bzip2 stream',
+    names: { extensions: ['bz2'] },
+    sniff: [{ order: 131, test: s.isBzip2 }],
+    compatible: ['joblib'],
+    readBy: PICKLE_READERS,
+  },
+  {
+    id: 'xz',
+    kind: 'container',
+    summary: 'xz stream',
+    names: { extensions: ['xz'] },
+    sniff: [{ order: 141, test: s.isXz }],
+    compatible: ['joblib'],
+    readBy: PICKLE_READERS,
+  },
+  {
+    id: 'onnx',
+    kind: 'model',
+    summary: 'ONNX protobuf',
+    names: { extensions: ['onnx'] },
+    sniff: [{ order: 150, test: s.isOnnx }],
+    readBy: ['onnx'],
+  },
+  {
+    id: 'onnx-external-data',
+    kind: 'model',
+    summary: 'ONNX external tensor data (raw bytes)',
+    names: { patterns: [/\.onnx[._]data$/] },
+    nameOnly: true,
+    families: ['onnx-external-data', 'onnx'],
+  },
+  {
+    id: 'savedmodel',
+    kind: 'model',
+    summary: 'TensorFlow SavedModel (saved_model.pb and variables/)',
+    names: {
+      basenames: ['saved_model.pb', 'saved_model.pbtxt'],
+      pathPatterns: [/(^|\/)variables\/variables\.(index|data-\d+-of-\d+)$/],
+    },
+    nameOnly: true,
+    families: ['savedmodel', 'tensorflow'],
+    readBy: ['savedmodel'],
+  },
+  {
+    id: 'tfjs-manifest',
+    kind: 'model-manifest',
+    summary: 'TensorFlow.js model.json / weights_manifest.json',
+    names: { basenames: ['model.json'], patterns: [/weights_manifest\.json$/] },
+    nameOnly: true,
+    families: ['tfjs-manifest', 'tfjs'],
+    readBy: ['tfjs'],
+  },
+  {
+    id: 'tfjs-weights',
+    kind: 'model',
+    summary: 'TensorFlow.js weight shard (raw bytes)',
+    names: { patterns: [/-shard\d+of\d+(\.bin)?$/] },
+    nameOnly: true,
+    families: ['tfjs-weights', 'tfjs'],
+  },
+  // pointers, signatures
+  {
+    id: 'sigstore-bundle',
+    kind: 'signature',
+    summary: 'Sigstore bundle (*.sigstore.json, *.sigstore)',
+    names: { patterns: [/\.sigstore\.json$/, /\.sigstore$/] },
+    nameOnly: true,
+  },
+  {
+    id: 'model-signature',
+    kind: 'signature',
+    summary: 'OpenSSF model-signing signature (model.sig)',
+    names: { basenames: ['model.sig'] },
+    nameOnly: true,
+  },
+  {
+    id: 'other',
+    kind: 'other',
+    summary: 'anything else; these extensions name data, text or media, so a model behind one is hiding',
+    // Never claimed by name: `extensions` here only feed the disguised-model check (src/models/mismatch.ts).
+    names: {
+      extensions: ['txt', 'md', 'json', 'yaml', 'yml', 'toml', 'ini', 'cfg', 'csv', 'tsv', 'xml', 'html', 'htm', 'log']
+        .concat(['png', 'jpg', 'jpeg', 'gif', 'svg', 'webp', 'bmp', 'ico', 'wav', 'mp3', 'mp4', 'pdf'])
+        .concat(['js', 'mjs', 'cjs', 'ts', 'py', 'sh', 'css']),
+    },
+  },
+] as const satisfies readonly FormatDescriptor[];

@@ -1,0 +1,68 @@
+import { inflatesToPickle } from '../formats/compressed-head.js';
+import { looksLikeOnnx } from '../formats/onnx-head.js';
+import { looksLikeHeaderlessPickle } from '../formats/pickle-head.js';
+
+/** What a content sniffer sees: the first bytes, the file size, and what the name alone claims. */
+export interface SniffInput {
+  readonly head: Buffer;
+  readonly size: number;
+  readonly claimed: string | undefined;
+}
+
+/**
+ * One content test of a catalogue entry. Detection runs every test of every entry by ascending `order`; the first
+ * that passes names the format. Orders follow the loaders' own precedence (e.g. the torch legacy magic is itself a
+ * pickle, so it is tested before the generic pickle header).
+ */
+export interface Sniff {
+  readonly order: number;
+  readonly test: (input: SniffInput) => boolean;
+}
+
+const latin = (h: Buffer, a: number, b: number) => h.subarray(a, b).toString('latin1');
+const startsWith = (h: Buffer, magic: readonly number[]) =>
+  h.length >= magic.length && magic.every((b, i) => h[i] === b);
+
+export const isGguf = ({ head }: SniffInput) => latin(head, 0, 4) === 'GGUF';
+export const isNpy = ({ head }: SniffInput) => latin(head, 0, 6) === '\x93NUMPY';
+
+const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a] as const;
+/** HDF5 may sit after a user block of 512, 1024, 2048… bytes (h5py's `userblock_size`). */
+export const isHdf5 = ({ head }: SniffInput) =>
+  [0, 512, 1024, 2048].some((off) => head.length >= off + 8 && startsWith(head.subarray(off), HDF5_SIGNATURE));
+
+export const isTflite = ({ head }: SniffInput) => head.length >= 8 && latin(head, 4, 8) === 'TFL3';
+export const isZip = ({ head }: SniffInput) =>
+  startsWith(head, [0x50, 0x4b, 0x03, 0x04]) || startsWith(head, [0x50, 0x4b, 0x05, 0x06]);
+export const isLfsPointer = ({ head }: SniffInput) => latin(head, 0, 40) === 'version https://git-lfs.github.com/spec/';
+
+/** torch.save's legacy format: protocol-2 pickle of LONG1 magic 0x1950a86a20f9469cfc6c first. */
+const TORCH_LEGACY_MAGIC = [0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19];
+export const isTorchLegacyPickle = ({ head }: SniffInput) => startsWith(head, TORCH_LEGACY_MAGIC);
+
+/** pickle.load accepts a PROTO opcode for protocols 2–5 as the first byte pair. */
+export const hasPickleProto = ({ head }: SniffInput) =>
+  head[0] === 0x80 && head.length > 1 && head[1]! >= 2 && head[1]! <= 5;
+/** joblib.dump writes `joblib.numpy_pickle` wrapper classes into its pickle. */
+export const namesJoblib = ({ head, claimed }: SniffInput) =>
+  claimed === 'joblib' || latin(head, 0, head.length).includes('joblib.numpy_pickle');
+
+/** safetensors: u64 little-endian header length, then a JSON object. */
+export const isSafetensors = ({ head, size }: SniffInput) => {
+  if (head.length < 10) return false;
+  const n = head.readBigUInt64LE(0);
+  return n > 1n && n + 8n <= BigInt(size) && head[8] === 0x7b; /* { */
+};
+
+export const isTar = ({ head }: SniffInput) => head.length >= 262 && latin(head, 257, 262) === 'ustar';
+/** Members of the pre-1.0 torch.save tar format. */
+const TORCH_TAR_MEMBERS = new Set(['sys_info', 'pickle', 'storages', 'tensors']);
+export const isTorchLegacyTar = (input: SniffInput) =>
+  isTar(input) && TORCH_TAR_MEMBERS.has(latin(input.head, 0, 100).replace(/\0.*$/s, '').replace(/^\.\//, ''));
+
+export const isGzip = ({ head }: SniffInput) => head[0] === 0x1f && head[1] === 0x8b;
+export const inflatesToAPickle = ({ head }: SniffInput) => inflatesToPickle(head);
+export const isBzip2 = ({ head }: SniffInput) => latin(head, 0, 3) === 'BZh';
+export const isXz = ({ head }: SniffInput) => startsWith(head, [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]);
+export const isOnnx = ({ head, size }: SniffInput) => looksLikeOnnx(head, size);
+export const isHeaderlessPickle = ({ head, size }: SniffInput) => looksLikeHeaderlessPickle(head, head.length >= size);

@@ -1,0 +1,58 @@
+import type { ScanResult } from '../core/result.js';
+import { toCycloneDx } from './cyclonedx.js';
+import { toJson } from './json.js';
+import { toMarkdown } from './markdown.js';
+import { toSarif } from './sarif.js';
+import { rebaseSarif } from './sarif-rebase.js';
+import { toText } from './text.js';
+
+/** Everything any reporter may use; each takes what it needs. The CLI and the Action fill it the same way. */
+export interface ReportOptions {
+  readonly toolVersion: string;
+  /** ANSI colour (text only). */
+  readonly color: boolean;
+  /** SARIF `automationDetails.id` prefix (GitHub's category). */
+  readonly category?: string;
+  /** Prefix for SARIF URIs when the scanned folder is below the repository root (the Action sets it). */
+  readonly uriPrefix?: string;
+  /** Links from findings to files (Markdown). */
+  readonly fileUrl?: (path: string, line: number | undefined) => string | undefined;
+}
+
+/** A reporter: a format name and a pure function from a scan result to the report's text. */
+export interface Reporter<Name extends string = string> {
+  readonly name: Name;
+  render(result: ScanResult, opts: ReportOptions): string;
+}
+
+const json = (value: unknown) => JSON.stringify(value, null, 2) + '\n';
+
+/**
+ * Every reporter, used alike by the CLI (src/app/render.ts) and the Action (src/action/run.ts). Adding a reporter is
+ * one file in src/report/ plus one entry here; the format name, `--format` and the Action's `reports` input follow.
+ */
+export const REPORTERS = [
+  { name: 'text', render: (r, o) => toText(r, { color: o.color }) },
+  { name: 'json', render: (r, o) => json(toJson(r, o.toolVersion)) },
+  {
+    name: 'sarif',
+    render: (r, o) =>
+      json(
+        rebaseSarif(
+          toSarif(r, { toolVersion: o.toolVersion, ...(o.category !== undefined ? { category: o.category } : {}) }),
+          o.uriPrefix ?? '',
+        ),
+      ),
+  },
+  { name: 'cyclonedx', render: (r, o) => json(toCycloneDx(r, { toolVersion: o.toolVersion })) },
+  {
+    name: 'markdown',
+    render: (r, o) => toMarkdown(r, { toolVersion: o.toolVersion, ...(o.fileUrl ? { fileUrl: o.fileUrl } : {}) }),
+  },
+] as const satisfies readonly Reporter[];
+
+export type Format = (typeof REPORTERS)[number]['name'];
+
+export function reporterFor(format: Format): Reporter<Format> {
+  return REPORTERS.find((r) => r.name === format)!;
+}

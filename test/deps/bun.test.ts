@@ -1,0 +1,102 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { LockfileError, parseLockfile, parseLockfileDetailed } from '../../src/deps/index.js';
+import { corpusPath } from '../helpers/corpus.js';
+import { CASES, scanDeps } from './helpers.js';
+
+/** Package counts from the corpus INDEX.tsv ("291 packages", "1024 packages"), read independently of the parser. */
+function indexCounts(): Map<string, number> {
+  const rows = readFileSync(corpusPath('lockfiles', 'bun', 'INDEX.tsv'), 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1);
+  const out = new Map<string, number>();
+  for (const row of rows) {
+    const [file, , , , , , packages] = row.split('\t');
+    const n = /^(\d+) packages/.exec(packages ?? '');
+    if (file?.endsWith('.bun.lock') && n) out.set(file, Number(n[1]));
+  }
+  return out;
+}
+
+/** The 1-based line of `    "key": [` in the text, found by plain search. */
+function lineOfKey(text: string, key: string): number {
+  const at = text.indexOf(`\n    ${JSON.stringify(key)}: [`);
+  return text.slice(0, at + 1).split('\n').length;
+}
+
+describe('bun.lock: the real lockfiles in ../shared/corpora', () => {
+  const counts = indexCounts();
+  it('INDEX.tsv lists both lockfiles', () => {
+    expect([...counts.keys()].sort()).toEqual(['elysiajs-elysia.bun.lock', 't3-oss-t3-env.bun.lock']);
+  });
+
+  it.each([...counts].map(([file, want]) => ({ file, want })))('$file has $want packages', ({ file, want }) => {
+    const text = readFileSync(corpusPath('lockfiles', 'bun', file), 'utf8');
+    const graph = parseLockfile('bun.lock', text);
+    expect(graph.kind).toBe('bun');
+    expect(graph.packages).toHaveLength(want);
+    expect(graph.packages.filter((p) => p.source === 'workspace' || p.version === '')).toEqual([]);
+    for (const p of graph.packages) expect(p.line, p.key).toBe(lineOfKey(text, p.key));
+  });
+
+  it('keeps the npm package elysia apart from the root project elysia, and reads parent/child keys', () => {
+    const text = readFileSync(corpusPath('lockfiles', 'bun', 'elysiajs-elysia.bun.lock'), 'utf8');
+    const graph = parseLockfile('bun.lock', text);
+    expect(Object.keys(graph.importers)).toEqual(['']);
+    expect(graph.packages.find((p) => p.key === 'elysia')).toMatchObject({ name: 'elysia', version: '1.4.16' });
+    expect(graph.packages.find((p) => p.key === 'elysia/cookie')).toMatchObject({ name: 'cookie', version: '1.1.0' });
+  });
+
+  it('reads npm: aliases and workspaces of t3-env', () => {
+    const text = readFileSync(corpusPath('lockfiles', 'bun', 't3-oss-t3-env.bun.lock'), 'utf8');
+    const parsed = parseLockfileDetailed('bun.lock', text);
+    expect(parsed.importers).toHaveLength(9);
+    const graph = parseLockfile('bun.lock', text);
+    expect(graph.packages.find((p) => p.key === 'string-width-cjs')).toMatchObject({
+      name: 'string-width',
+      version: '4.2.3',
+      alias: 'string-width-cjs',
+    });
+    expect(graph.packages.find((p) => p.key === 'string-width-cjs/emoji-regex')).not.toHaveProperty('alias');
+  });
+});
+
+describe('bun.lock: hand-made cases (fixtures/lockfiles/cases)', () => {
+  it.each([
+    { dir: 'malformed.bun', code: 'LOCKFILE_SYNTAX', line: 14 },
+    { dir: 'unknown-version.bun', code: 'LOCKFILE_UNSUPPORTED', line: 2 },
+  ])('$dir throws $code at line $line', ({ dir, code, line }) => {
+    const text = readFileSync(path.join(CASES, dir, 'bun.lock'), 'utf8');
+    let err: unknown;
+    try {
+      parseLockfile(`${dir}/bun.lock`, text);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(LockfileError);
+    expect(err).toMatchObject({ code, line });
+  });
+
+  it.each([
+    { dir: 'malformed.bun', want: ['CPD001:bun.lock:14'] },
+    { dir: 'unknown-version.bun', want: ['CPD001:bun.lock:2'] },
+    {
+      dir: 'sources.bun',
+      // git at 23; a tarball from an unlisted host with no integrity at 25; a registry package with no integrity
+      // at 29; the workspace project and the npm: alias are clean, and package.json agrees with the lockfile
+      want: [
+        'CPD002:bun.lock:25',
+        'CPD002:bun.lock:29',
+        'CPD005:bun.lock:25',
+        'CPD007:bun.lock:23',
+        'CPD008:bun.lock:25',
+      ],
+    },
+  ])('the dependency rules apply through the shared graph: $dir', async ({ dir, want }) => {
+    const r = await scanDeps(path.join(CASES, dir));
+    const got = r.findings.map((f) => `${f.ruleId}:${f.location.path}:${f.location.line ?? ''}`).sort();
+    expect(got).toEqual(want);
+  });
+});
