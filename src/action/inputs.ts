@@ -30,6 +30,10 @@ export interface ActionInputs {
   readonly jobSummary: boolean;
   readonly annotations: boolean;
   readonly maxAnnotations: number;
+  /** Review mode: the base git revision (a pull request's base SHA); the head is the checked-out tree. */
+  readonly reviewBase: string | undefined;
+  /** Review mode: `--gate patch|minor|any`. */
+  readonly gate: 'patch' | 'minor' | 'any' | undefined;
 }
 
 /** Where each format goes unless `formats` names a file (`json=out/report.json`). */
@@ -100,7 +104,15 @@ export function readInputs(env: Env): ActionInputs {
     jobSummary: getBooleanInput(env, 'job-summary', true),
     annotations: getBooleanInput(env, 'annotations', true),
     maxAnnotations,
+    reviewBase: getInput(env, 'review-base') || undefined,
+    gate: parseGate(getInput(env, 'gate')),
   };
+}
+
+function parseGate(raw: string): ActionInputs['gate'] {
+  if (raw === '') return undefined;
+  if (raw === 'patch' || raw === 'minor' || raw === 'any') return raw;
+  throw new UsageError(`input gate must be patch, minor or any; got "${raw}"`);
 }
 
 /** `sarif, json=out/r.json` → targets; SARIF is always written (to `sarif-file`), so code scanning can upload it. */

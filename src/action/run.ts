@@ -68,6 +68,22 @@ async function scanAndReport(
     shard: inputs.shard,
     env,
   };
+  if (inputs.reviewBase !== undefined) {
+    const { reviewAndReport } = await import('./review.js');
+    return reviewAndReport({
+      inputs: { ...inputs, reviewBase: inputs.reviewBase },
+      env,
+      root,
+      workspace,
+      policy,
+      registry,
+      options,
+      logger,
+      write,
+      redact,
+      annotate: (result, repoPath) => annotations(result, inputs.maxAnnotations, repoPath),
+    });
+  }
   logger.info(
     `chainproof ${VERSION}: scanning ${inputs.path}${inputs.shard ? ` (shard ${inputs.shard.index}/${inputs.shard.count})` : ''}`,
   );

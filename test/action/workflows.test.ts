@@ -11,6 +11,7 @@ const WORKFLOWS = [
   '.github/workflows/ci.yml',
   'fixtures/action/workflows/chainproof.yml',
   'fixtures/action/workflows/chainproof-sharded.yml',
+  'fixtures/action/workflows/chainproof-review-automerge.yml',
 ];
 const action = parse(readFileSync(path.join(REPO, 'action.yml'), 'utf8'));
 const read = (f: string) => readFileSync(path.join(REPO, f), 'utf8');
@@ -39,7 +40,10 @@ describe.each(WORKFLOWS)('%s', (file) => {
       const perms = job.permissions ?? {};
       expect(perms, name).not.toBe('write-all');
       for (const [scope, level] of Object.entries(perms)) {
-        if (level === 'write') expect(['security-events'], `${name}: ${scope}: write`).toContain(scope);
+        // Only a job that merges (and runs nothing from the repository) may write contents and pull requests.
+        const merges = (job.steps ?? []).every((s: any) => s.uses === undefined && /^gh pr merge /.test(String(s.run)));
+        const writable = merges ? ['contents', 'pull-requests'] : ['security-events'];
+        if (level === 'write') expect(writable, `${name}: ${scope}: write`).toContain(scope);
       }
       const uploads = (job.steps ?? []).some((s: any) =>
         String(s.uses ?? '').startsWith('github/codeql-action/upload-sarif@'),

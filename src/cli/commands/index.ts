@@ -2,6 +2,7 @@ import type { CommandModule } from 'yargs';
 import { initCommand } from './init.js';
 import { policyCommand } from './policy.js';
 import { registryCommand } from './registry.js';
+import { reviewCommand } from './review.js';
 import { rulesCommand } from './rules.js';
 import { sarifCommand } from './sarif.js';
 import { scanCommand } from './scan.js';
@@ -11,6 +12,7 @@ import { verifyCommand } from './verify.js';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const COMMANDS: readonly CommandModule<object, any>[] = [
   scanCommand,
+  reviewCommand,
   rulesCommand,
   verifyCommand,
   registryCommand,

@@ -4,6 +4,7 @@ import { INSPECT_FORMATS_RULES } from './inspect-formats.js';
 import { INSPECT_PICKLE_RULES } from './inspect-pickle.js';
 import { MODELS_RULES } from './models.js';
 import { REGISTRY_RULES } from './registry.js';
+import { REVIEW_RULES } from './review.js';
 import { SCANNER_RULES } from './scanner.js';
 import { SIGNATURES_RULES } from './signatures.js';
 
@@ -16,6 +17,7 @@ export const RULES: readonly Rule[] = [
   ...INSPECT_FORMATS_RULES,
   ...SIGNATURES_RULES,
   ...SCANNER_RULES,
+  ...REVIEW_RULES,
 ].sort((a, b) => a.id.localeCompare(b.id));
 
 const BY_ID = new Map(RULES.map((r) => [r.id, r]));

@@ -1,0 +1,105 @@
+import { appendFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { ReviewResult } from '../app/review/index.js';
+import { reviewChange } from '../app/review/index.js';
+import { exitCodeForFindings, EXIT } from '../cli/exit-codes.js';
+import { writeOutput } from '../cli/output.js';
+import { VERSION } from '../cli/version.js';
+import type { Logger, ScanOptions } from '../core/context.js';
+import type { Policy } from '../core/policy.js';
+import type { TrustedRegistry } from '../core/trusted-registry.js';
+import { toReviewJson, toReviewMarkdown, toReviewText } from '../report/review.js';
+import { toSarif } from '../report/sarif.js';
+import { withoutCommands, workflowCommand, writeOutputs } from './commands.js';
+import type { ActionInputs, Env } from './inputs.js';
+import { rebaseSarif } from './rebase.js';
+
+export interface ReviewSetup {
+  readonly inputs: ActionInputs & { readonly reviewBase: string };
+  readonly env: Env;
+  readonly root: string;
+  readonly workspace: string;
+  readonly policy: Policy;
+  readonly registry: TrustedRegistry;
+  readonly options: ScanOptions;
+  readonly logger: Logger;
+  readonly write: (t: string) => void;
+  readonly redact: (t: string) => string;
+  /** Annotation lines for the findings (shared with scan mode). */
+  readonly annotate: (result: ReviewResult['scan'], repoPath: ((p: string) => string) | undefined) => string[];
+}
+
+/**
+ * Review mode of the Action (`review-base` set): what the change from the base revision to the checked-out tree
+ * brought in. SARIF carries only the findings the change introduced, at the head lockfile's lines; the job summary
+ * is the review table; `gate` decides the exit code.
+ */
+export async function reviewAndReport(s: ReviewSetup): Promise<number> {
+  const { inputs, write } = s;
+  s.logger.info(`chainproof ${VERSION}: reviewing ${inputs.path} against ${inputs.reviewBase}`);
+  const result = await reviewChange({
+    dir: s.root,
+    base: inputs.reviewBase,
+    policy: s.policy,
+    registry: s.registry,
+    options: s.options,
+    logger: s.logger,
+    ...(inputs.gate !== undefined ? { gate: inputs.gate } : {}),
+  });
+  const rel = path.relative(s.workspace, s.root).split(path.sep).join('/');
+  const insideRepo = !rel.startsWith('..') && !path.isAbsolute(rel);
+  const prefix = rel === '' || !insideRepo ? '' : rel;
+  const repoPath = (p: string) => (prefix === '' ? p : p === '.' ? prefix : `${prefix}/${p}`);
+  const written: Record<string, string> = {};
+  for (const t of inputs.reports) {
+    const abs = path.resolve(s.workspace, t.file);
+    const text =
+      t.format === 'sarif'
+        ? JSON.stringify(
+            rebaseSarif(
+              toSarif(result.scan, { toolVersion: VERSION, category: inputs.category ?? 'chainproof-review' }),
+              prefix,
+            ),
+            null,
+            2,
+          ) + '\n'
+        : t.format === 'json'
+          ? JSON.stringify(toReviewJson(result, VERSION), null, 2) + '\n'
+          : t.format === 'markdown'
+            ? toReviewMarkdown(result)
+            : toReviewText(result);
+    await writeOutput(abs, s.redact(text));
+    written[t.format] = abs;
+  }
+  write(withoutCommands(toReviewText(result)));
+  if (inputs.annotations)
+    for (const line of s.annotate(result.scan, insideRepo ? repoPath : undefined)) write(line + '\n');
+  const summaryFile = s.env['GITHUB_STEP_SUMMARY'];
+  if (inputs.jobSummary && summaryFile) await appendFile(summaryFile, s.redact(toReviewMarkdown(result)) + '\n');
+  const by = result.scan.summary.byLevel;
+  const outputs: Record<string, string> = {
+    'sarif-file': written['sarif'] ?? '',
+    'json-file': written['json'] ?? '',
+    findings: String(result.findings.length),
+    errors: String(by.error),
+    warnings: String(by.warning),
+    notes: String(by.note),
+    changes: String(result.lockfiles.reduce((n, lf) => n + lf.changes.length, 0)),
+    'gate-passed': result.gate ? String(result.gate.passed) : '',
+    complete: String(result.scan.complete),
+  };
+  const outputFile = s.env['GITHUB_OUTPUT'];
+  if (outputFile) await writeOutputs(outputFile, outputs);
+  if (result.gate) {
+    if (!result.gate.passed)
+      write(
+        workflowCommand(
+          'error',
+          { title: 'chainproof review' },
+          `not a clean ${result.gate.kind} update: ${result.gate.reasons[0] ?? ''}`,
+        ) + '\n',
+      );
+    return result.gate.passed ? EXIT.ok : EXIT.findings;
+  }
+  return exitCodeForFindings(result.scan, inputs.failOn);
+}

@@ -1,0 +1,59 @@
+import type { ResolvedFinding } from '../../core/finding.js';
+import type { LockfileChanges } from './diff.js';
+import type { ModelChange } from './models.js';
+
+/** `--gate`: the largest update an auto-merge may take without a human. */
+export type GateKind = 'patch' | 'minor' | 'any';
+
+export const GATE_KINDS: readonly GateKind[] = ['patch', 'minor', 'any'];
+
+export interface GateVerdict {
+  readonly kind: GateKind;
+  readonly passed: boolean;
+  /** Why it failed, one line each, most serious first; empty when it passed. */
+  readonly reasons: readonly string[];
+}
+
+/**
+ * A clean update of kind K: for `patch`, only patch-level upgrades of packages already locked (`minor` also allows
+ * minor ones), nothing added, no downgrade, no prerelease, no model file touched, and no finding at warning or
+ * above — which covers moved hosts, new install scripts, lost provenance and versions too fresh. Removals pass:
+ * dropping a package cannot bring code in. `any` allows every version move and fails only on errors.
+ */
+export function judgeGate(
+  kind: GateKind,
+  lockfiles: readonly LockfileChanges[],
+  models: readonly ModelChange[],
+  findings: readonly ResolvedFinding[],
+): GateVerdict {
+  const reasons: string[] = [];
+  const errors = findings.filter((f) => f.level === 'error');
+  const warnings = findings.filter((f) => f.level === 'warning');
+  if (errors.length > 0) reasons.push(`${errors.length} error finding(s): ${ruleList(errors)}`);
+  if (kind !== 'any') {
+    if (warnings.length > 0) reasons.push(`${warnings.length} warning finding(s): ${ruleList(warnings)}`);
+    const allowed = kind === 'patch' ? new Set(['patch']) : new Set(['patch', 'minor']);
+    for (const lf of lockfiles) {
+      if (lf.status === 'added') reasons.push(`${lf.lockfile} is a new lockfile`);
+      for (const c of lf.changes) {
+        if (c.kind === 'added') reasons.push(`${lf.lockfile}: adds ${c.name}@${c.head.version}`);
+        else if (c.kind === 'downgraded')
+          reasons.push(`${lf.lockfile}: downgrades ${c.name} ${c.base.version} → ${c.head.version}`);
+        else if (c.kind === 'upgraded' && !allowed.has(c.type))
+          reasons.push(`${lf.lockfile}: ${c.type} update of ${c.name} ${c.base.version} → ${c.head.version}`);
+      }
+    }
+    for (const m of models) reasons.push(`model file ${m.path} ${m.kind}`);
+  }
+  const capped = reasons.length > 50 ? [...reasons.slice(0, 50), `… and ${reasons.length - 50} more`] : reasons;
+  return { kind, passed: reasons.length === 0, reasons: capped };
+}
+
+function ruleList(fs: readonly ResolvedFinding[]): string {
+  const counts = new Map<string, number>();
+  for (const f of fs) counts.set(f.ruleId, (counts.get(f.ruleId) ?? 0) + 1);
+  return [...counts.entries()]
+    .sort((a, b) => (a[0] < b[0] ? -1 : 1))
+    .map(([id, n]) => (n > 1 ? `${id}×${n}` : id))
+    .join(', ');
+}

@@ -1,0 +1,96 @@
+import { execFile } from 'node:child_process';
+import { UsageError } from '../../core/errors.js';
+
+/**
+ * Reading a revision from git objects — never by checking it out (a checkout runs filters and hooks and writes
+ * the tree). Every call is `git` with an argument vector, never a shell; refs are validated first so a ref such
+ * as `--output=/etc/x` cannot become an option (argument injection).
+ */
+export interface TreeEntry {
+  /** Path relative to the scan root, POSIX. */
+  readonly path: string;
+  readonly mode: string;
+  readonly oid: string;
+  readonly size: number;
+}
+
+const MAX_LIST_BYTES = 256 * 1024 * 1024;
+
+function run(cwd: string, args: readonly string[], maxBuffer = 64 * 1024 * 1024): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      'git',
+      [...args],
+      {
+        cwd,
+        encoding: 'buffer',
+        maxBuffer,
+        env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' },
+      },
+      (err, stdout, stderr) => {
+        if (err) {
+          const why = stderr.toString('utf8').trim().split('\n')[0] ?? '';
+          reject(new UsageError(`git ${args[0] ?? ''} failed in ${cwd}: ${why || err.message}`, { cause: err }));
+        } else resolve(stdout);
+      },
+    );
+  });
+}
+
+/** Refuse anything git could read as an option or a revision range; allow names, SHAs, `HEAD~1`, `origin/main`. */
+export function checkRef(ref: string): string {
+  if (ref.startsWith('-') || ref.includes('..') || !/^[A-Za-z0-9_./~^@{}+-]{1,256}$/.test(ref))
+    throw new UsageError(`not a usable git revision: ${JSON.stringify(ref)}`);
+  return ref;
+}
+
+/** The commit a ref names, as a full SHA. */
+export async function resolveCommit(dir: string, ref: string): Promise<string> {
+  const out = await run(dir, ['rev-parse', '--verify', '--end-of-options', `${checkRef(ref)}^{commit}`]);
+  return out.toString('utf8').trim();
+}
+
+/** Where the scan root sits inside the repository (`''` at the top, else `sub/dir/`). */
+export async function repoPrefix(dir: string): Promise<string> {
+  return (await run(dir, ['rev-parse', '--show-prefix'])).toString('utf8').trim();
+}
+
+/** Every blob of a commit under the scan root, with sizes; symlinks and submodules are left out (never followed). */
+export async function listTree(dir: string, commit: string): Promise<TreeEntry[]> {
+  const prefix = await repoPrefix(dir);
+  const out = await run(dir, ['ls-tree', '-r', '-z', '-l', '--full-tree', commit], MAX_LIST_BYTES);
+  const entries: TreeEntry[] = [];
+  for (const rec of out.toString('utf8').split('\0')) {
+    // "<mode> SP <type> SP <oid> SP+ <size> TAB <path>"
+    const tab = rec.indexOf('\t');
+    if (tab < 0) continue;
+    const [mode = '', type = '', oid = '', size = ''] = rec.slice(0, tab).split(/ +/);
+    const full = rec.slice(tab + 1);
+    if (type !== 'blob' || mode === '120000' || !full.startsWith(prefix)) continue;
+    entries.push({ path: full.slice(prefix.length), mode, oid, size: Number(size) });
+  }
+  return entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** A blob's bytes, refused past `max` (the tree listing gave its size; checked again on read). */
+export async function readBlob(dir: string, oid: string, max: number): Promise<Buffer> {
+  if (!/^[0-9a-f]{40,64}$/.test(oid)) throw new UsageError(`not a git object id: ${oid}`);
+  const out = await run(dir, ['cat-file', 'blob', oid], max + 1);
+  if (out.length > max) throw new UsageError(`git object ${oid} is over ${max} bytes`);
+  return out;
+}
+
+/** Object ids the working-tree files would have if added now (with the repository's clean filters, e.g. LFS). */
+export async function hashWorkingFiles(dir: string, paths: readonly string[]): Promise<Map<string, string>> {
+  const ids = new Map<string, string>();
+  for (let i = 0; i < paths.length; i += 500) {
+    const batch = paths.slice(i, i + 500);
+    const out = await run(dir, ['hash-object', '--', ...batch]);
+    const lines = out.toString('utf8').trim().split('\n');
+    batch.forEach((p, j) => {
+      const id = lines[j];
+      if (id) ids.set(p, id);
+    });
+  }
+  return ids;
+}

@@ -1,0 +1,187 @@
+import path from 'node:path';
+import type { Logger, ScanOptions } from '../../core/context.js';
+import type { Finding, ResolvedFinding } from '../../core/finding.js';
+import { applyPolicy } from '../../core/apply-policy.js';
+import type { Policy } from '../../core/policy.js';
+import type { ScanResult } from '../../core/result.js';
+import type { TrustedRegistry } from '../../core/trusted-registry.js';
+import { EMPTY_REGISTRY } from '../../core/trusted-registry.js';
+import { depsStage } from '../../deps/stage.js';
+import { loadTrustedRegistry } from '../../trust/registry/load.js';
+import { scanRepository } from '../scan.js';
+import type { LockfileChanges, VersionMove } from './diff.js';
+import { diffGraphs } from './diff.js';
+import type { GateKind, GateVerdict } from './gate.js';
+import { judgeGate } from './gate.js';
+import { hashWorkingFiles, resolveCommit } from './git.js';
+import type { ModelChange } from './models.js';
+import { diffModels, modelQuestions } from './models.js';
+import type { RegistryLookup } from './online.js';
+import { onlineTargets, registryQuestions } from './online.js';
+import { lockfileQuestions } from './questions.js';
+import { isModelPath, snapshotCommit, type Snapshot } from './snapshot.js';
+
+export interface ReviewRequest {
+  /** Scan root inside a git work tree. */
+  readonly dir: string;
+  readonly base: string;
+  /** Head revision; undefined = the working tree. */
+  readonly head?: string;
+  readonly policy: Policy;
+  /** The head's trusted registry (already loaded by the caller, as for `scan`). */
+  readonly registry: TrustedRegistry;
+  readonly options: ScanOptions;
+  readonly logger: Logger;
+  readonly gate?: GateKind;
+  readonly minReleaseAgeHours?: number;
+  readonly now?: Date;
+  readonly today?: string;
+  /** Tests inject a loopback lookup; otherwise built from `.npmrc` and the scan options. */
+  readonly lookup?: RegistryLookup;
+}
+
+export interface ReviewResult {
+  readonly base: { readonly ref: string; readonly commit: string };
+  readonly head: { readonly ref: string; readonly commit?: string };
+  readonly lockfiles: readonly LockfileChanges[];
+  readonly models: readonly ModelChange[];
+  readonly findings: readonly ResolvedFinding[];
+  readonly gate?: GateVerdict;
+  /** Whether the registry questions were asked (false offline). */
+  readonly online: boolean;
+  /** The head scan carrying only the findings this change introduced: what SARIF and the job summary show. */
+  readonly scan: ScanResult;
+}
+
+/**
+ * `chainproof review`: what did this change bring in? Both revisions are read from git objects (the head may be
+ * the working tree), parsed by the same parsers as `scan`, and compared package by package; each change is then
+ * asked the reviewer's questions (lockfile-only offline, registry too online). Only findings the change introduced
+ * are reported, located at the head lockfile's lines.
+ */
+export async function reviewChange(req: ReviewRequest): Promise<ReviewResult> {
+  const dir = path.resolve(req.dir);
+  const baseCommit = await resolveCommit(dir, req.base);
+  const headCommit = req.head !== undefined ? await resolveCommit(dir, req.head) : undefined;
+  const snaps: Snapshot[] = [];
+  try {
+    const baseSnap = await snapshotCommit(dir, baseCommit);
+    snaps.push(baseSnap);
+    const headSnap = headCommit !== undefined ? await snapshotCommit(dir, headCommit) : undefined;
+    if (headSnap) snaps.push(headSnap);
+    const offlineParse = { ...req.options, offline: true, cacheDir: undefined, shard: undefined };
+    const scanAt = (root: string, registry: TrustedRegistry) =>
+      scanRepository({
+        root,
+        policy: req.policy,
+        registry,
+        options: offlineParse,
+        include: [],
+        exclude: [],
+        logger: req.logger,
+        stages: [depsStage],
+        ...(req.today !== undefined ? { today: req.today } : {}),
+      });
+    const baseRegistry = await loadTrustedRegistry(baseSnap.root).catch(() => EMPTY_REGISTRY);
+    const headRegistry = headSnap ? await loadTrustedRegistry(headSnap.root).catch(() => EMPTY_REGISTRY) : req.registry;
+    const [baseScan, headScan] = await Promise.all([
+      scanAt(baseSnap.root, baseRegistry),
+      scanAt(headSnap?.root ?? dir, headRegistry),
+    ]);
+
+    const lockfiles = diffGraphs(baseScan.graphs, headScan.graphs);
+    const raw: Finding[] = [
+      ...lockfileQuestions(lockfiles, baseScan.graphs, headScan.graphs),
+      ...unreadable(baseScan, 'base'),
+      ...unreadable(headScan, 'head'),
+    ];
+
+    const headModels = headSnap?.models ?? (await workingTreeModels(dir, headScan));
+    const models = diffModels(baseSnap.models, headModels);
+    raw.push(...modelQuestions(models, baseRegistry, headRegistry));
+
+    const online = !req.options.offline;
+    if (online) {
+      const moves = lockfiles.flatMap((lf) => lf.changes.filter((c): c is VersionMove => 'type' in c));
+      const added = lockfiles.flatMap((lf) => lf.changes.flatMap((c) => (c.kind === 'added' ? [c.head] : [])));
+      const lookup = req.lookup ?? (await registryLookup(headSnap?.root ?? dir, req.options));
+      const asked = await registryQuestions(onlineTargets(moves, added), lookup, {
+        now: req.now ?? new Date(),
+        minReleaseAgeHours: req.minReleaseAgeHours ?? 24,
+      });
+      raw.push(...asked.findings, ...unansweredByCause(asked.unanswered));
+    }
+
+    const today = req.today ?? new Date().toISOString().slice(0, 10);
+    const own = applyPolicy(raw, req.policy, today);
+    const before = new Set(baseScan.findings.map((f) => f.fingerprint));
+    // A head finding whose content fingerprint the base already had is not this change's doing.
+    const introduced = headScan.findings.filter((f) => !before.has(f.fingerprint) && f.ruleId !== 'CPD001');
+    const findings = [...own.findings, ...introduced].sort(byPlace);
+    const byLevel = { error: 0, warning: 0, note: 0 };
+    for (const f of findings) byLevel[f.level]++;
+    const gate = req.gate !== undefined ? judgeGate(req.gate, lockfiles, models, findings) : undefined;
+    return {
+      base: { ref: req.base, commit: baseCommit },
+      head: { ref: req.head ?? 'working tree', ...(headCommit !== undefined ? { commit: headCommit } : {}) },
+      lockfiles,
+      models,
+      findings,
+      ...(gate ? { gate } : {}),
+      online,
+      scan: {
+        ...headScan,
+        findings,
+        suppressed: own.suppressed,
+        summary: { ...headScan.summary, byLevel, suppressed: own.suppressed.length },
+      },
+    };
+  } finally {
+    await Promise.all(snaps.map((s) => s.dispose()));
+  }
+
+  async function registryLookup(root: string, options: ScanOptions): Promise<RegistryLookup> {
+    const { registryLookup: make } = await import('./lookup.js');
+    return make(root, options, new AbortController().signal);
+  }
+}
+
+/** CPU013: a lockfile the parsers refused at either revision — its changes were not compared. */
+function unreadable(scan: ScanResult, side: 'base' | 'head'): Finding[] {
+  return scan.findings
+    .filter((f) => f.ruleId === 'CPD001')
+    .map((f) => ({
+      ruleId: 'CPU013',
+      message: `${f.location.path} could not be read at the ${side} revision (${f.message}); its changes were not reviewed.`,
+      location: side === 'head' ? f.location : { path: f.location.path },
+      evidence: { revision: side },
+    }));
+}
+
+/** One finding per reason the registry could not be asked, with the count and the packages (one cause, one line). */
+function unansweredByCause(list: readonly { name: string; version: string; reason: string }[]): Finding[] {
+  const byReason = new Map<string, string[]>();
+  for (const u of list) byReason.set(u.reason, [...(byReason.get(u.reason) ?? []), `${u.name}@${u.version}`]);
+  return [...byReason.entries()].map(([reason, pkgs]) => ({
+    ruleId: 'CPD130',
+    message: `${pkgs.length} changed package(s) could not be checked against the registry: ${reason}. Their registry questions (age, deprecation, install scripts, provenance) were not asked.`,
+    location: { path: '.' },
+    evidence: { reason, count: pkgs.length, packages: pkgs.sort().join(' ') },
+  }));
+}
+
+async function workingTreeModels(dir: string, scan: ScanResult): Promise<Map<string, string>> {
+  const paths = scan.files.filter((f) => isModelPath(f.path)).map((f) => f.path);
+  return paths.length > 0 ? hashWorkingFiles(dir, paths) : new Map();
+}
+
+function byPlace(a: ResolvedFinding, b: ResolvedFinding): number {
+  const la = a.level === 'error' ? 0 : a.level === 'warning' ? 1 : 2;
+  const lb = b.level === 'error' ? 0 : b.level === 'warning' ? 1 : 2;
+  return (
+    la - lb ||
+    (a.location.path < b.location.path ? -1 : a.location.path > b.location.path ? 1 : 0) ||
+    (a.location.line ?? 0) - (b.location.line ?? 0) ||
+    (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0)
+  );
+}

@@ -1,0 +1,186 @@
+import type { Finding } from '../../core/finding.js';
+import type { PackageNode } from '../../core/records.js';
+import type { FetchOutcome } from '../../registry/client.js';
+import { toPackument } from '../../registry/packument.js';
+import type { VersionMove } from './diff.js';
+
+/**
+ * The review questions only the registry can answer, asked for the packages the change touches (a handful, not
+ * the whole tree): a version published hours ago, a deprecated version, install scripts the lockfile does not
+ * record, provenance lost or pointing at another repository. Registry JSON is attacker-controlled: only fields of
+ * the expected type are read.
+ */
+export interface RegistryLookup {
+  /** The packument of `name` from the registry npm would ask; `unavailable` is counted, never a pass. */
+  packument(name: string): Promise<FetchOutcome<unknown>>;
+  /** An attestations document (`dist.attestations.url`). */
+  attestations(url: string, name: string): Promise<FetchOutcome<unknown>>;
+}
+
+export interface OnlineOptions {
+  readonly now: Date;
+  /** Versions younger than this are CPU007. */
+  readonly minReleaseAgeHours: number;
+}
+
+export interface OnlineOutcome {
+  readonly findings: Finding[];
+  /** Packages whose registry questions could not be asked, with why (one finding per cause is made from it). */
+  readonly unanswered: { readonly name: string; readonly version: string; readonly reason: string }[];
+}
+
+type Target = { readonly head: PackageNode; readonly base?: PackageNode };
+
+export async function registryQuestions(
+  targets: readonly Target[],
+  lookup: RegistryLookup,
+  opts: OnlineOptions,
+): Promise<OnlineOutcome> {
+  const findings: Finding[] = [];
+  const unanswered: OnlineOutcome['unanswered'] = [];
+  const byName = new Map<string, Target[]>();
+  for (const t of targets.filter((t) => t.head.source === 'registry')) {
+    byName.set(t.head.name, [...(byName.get(t.head.name) ?? []), t]);
+  }
+  await Promise.all(
+    [...byName.entries()].map(async ([name, ts]) => {
+      const got = await lookup.packument(name);
+      if (got.kind !== 'ok') {
+        const reason = got.kind === 'not-found' ? `the registry has no package ${name}` : got.reason;
+        for (const t of ts) unanswered.push({ name, version: t.head.version, reason });
+        return;
+      }
+      for (const t of ts) findings.push(...(await ask(t, got.value, lookup, opts)));
+    }),
+  );
+  return { findings, unanswered };
+}
+
+async function ask(t: Target, json: unknown, lookup: RegistryLookup, opts: OnlineOptions): Promise<Finding[]> {
+  const doc = toPackument(json);
+  const now = doc?.version(t.head.version);
+  const out: Finding[] = [];
+  const where = { path: t.head.lockfile, line: t.head.line };
+  const artifact = { kind: 'package' as const, name: t.head.name, version: t.head.version };
+  const label = `${t.head.name}@${t.head.version}`;
+  if (!doc || !now) return out; // the registry stage reports versions the registry lacks
+  if (now.publishedAt) {
+    const hours = (opts.now.getTime() - now.publishedAt.getTime()) / 3_600_000;
+    if (hours >= 0 && hours < opts.minReleaseAgeHours) {
+      out.push({
+        ruleId: 'CPU007',
+        message: `${label} was published ${Math.floor(hours)} hour(s) ago, under the ${opts.minReleaseAgeHours}-hour minimum age. Wait, or approve by hand.`,
+        location: where,
+        artifact,
+        evidence: { publishedAt: now.publishedAt.toISOString(), minReleaseAgeHours: opts.minReleaseAgeHours },
+      });
+    }
+  }
+  if (now.deprecated !== undefined && (t.base === undefined || doc.version(t.base.version)?.deprecated === undefined)) {
+    out.push({
+      ruleId: 'CPU008',
+      message: `${label} is deprecated by its maintainers: "${now.deprecated.slice(0, 200)}".`,
+      location: where,
+      artifact,
+      evidence: { deprecated: now.deprecated.slice(0, 500) },
+    });
+  }
+  if (t.base !== undefined && t.head.hasInstallScript !== true) {
+    const scriptsNow = installScripts(json, t.head.version);
+    const scriptsBefore = installScripts(json, t.base.version);
+    if (scriptsNow.length > 0 && scriptsBefore.length === 0) {
+      out.push({
+        ruleId: 'CPU003',
+        message: `${t.head.name} ${t.base.version} → ${t.head.version}: the new version runs ${scriptsNow.join(', ')} and ${t.base.version} ran none (the registry says so). Read the script before merging.`,
+        location: where,
+        artifact,
+        evidence: { from: t.base.version, to: t.head.version, scripts: scriptsNow.join(' '), source: 'registry' },
+      });
+    }
+  }
+  if (t.base !== undefined) {
+    const before = doc.version(t.base.version);
+    if (before?.hasProvenance === true && !now.hasProvenance) {
+      out.push({
+        ruleId: 'CPU004',
+        message: `${t.head.name} ${t.base.version} was published with provenance and ${t.head.version} is not. Ask the maintainers before merging.`,
+        location: where,
+        artifact,
+        evidence: { from: t.base.version, to: t.head.version },
+      });
+    } else if (before?.attestationsUrl !== undefined && now.attestationsUrl !== undefined) {
+      const [a, b] = await Promise.all([
+        provenanceSource(before.attestationsUrl, t.head.name, lookup),
+        provenanceSource(now.attestationsUrl, t.head.name, lookup),
+      ]);
+      if (a && b && (a.repository !== b.repository || a.builder !== b.builder)) {
+        out.push({
+          ruleId: 'CPU005',
+          message: `${t.head.name} ${t.head.version} was built from ${b.repository} by ${b.builder}; ${t.base.version} came from ${a.repository} by ${a.builder}. Check the move before merging.`,
+          location: where,
+          artifact,
+          evidence: {
+            fromRepository: a.repository,
+            toRepository: b.repository,
+            fromBuilder: a.builder,
+            toBuilder: b.builder,
+          },
+        });
+      }
+    }
+  }
+  return out;
+}
+
+const INSTALL_HOOKS = ['preinstall', 'install', 'postinstall'] as const;
+
+/** npm runs these at install time (`@npmcli/run-script` lifecycle); `hasInstallScript` is the registry's summary. */
+function installScripts(json: unknown, version: string): string[] {
+  const v = field(field(json, 'versions'), version);
+  const scripts = field(v, 'scripts');
+  const named = INSTALL_HOOKS.filter((h) => typeof field(scripts, h) === 'string');
+  if (named.length > 0) return [...named];
+  return field(v, 'hasInstallScript') === true ? ['an install script'] : [];
+}
+
+/** The source repository and builder an SLSA v1 provenance statement names (claims only; `scan` verifies them). */
+async function provenanceSource(
+  url: string,
+  name: string,
+  lookup: RegistryLookup,
+): Promise<{ repository: string; builder: string } | undefined> {
+  const got = await lookup.attestations(url, name);
+  if (got.kind !== 'ok') return undefined;
+  const list = field(got.value, 'attestations');
+  if (!Array.isArray(list)) return undefined;
+  for (const att of list as unknown[]) {
+    if (field(att, 'predicateType') !== 'https://slsa.dev/provenance/v1') continue;
+    const payload = field(field(field(att, 'bundle'), 'dsseEnvelope'), 'payload');
+    if (typeof payload !== 'string' || payload.length > 4 * 1024 * 1024) continue;
+    let statement: unknown;
+    try {
+      statement = JSON.parse(Buffer.from(payload, 'base64').toString('utf8'));
+    } catch {
+      continue;
+    }
+    const predicate = field(statement, 'predicate');
+    const repository = field(
+      field(field(field(predicate, 'buildDefinition'), 'externalParameters'), 'workflow'),
+      'repository',
+    );
+    const builder = field(field(field(predicate, 'runDetails'), 'builder'), 'id');
+    if (typeof repository === 'string' && typeof builder === 'string') return { repository, builder };
+  }
+  return undefined;
+}
+
+function field(v: unknown, key: string): unknown {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.hasOwn(v, key)
+    ? (v as Record<string, unknown>)[key]
+    : undefined;
+}
+
+/** The moves and additions whose new version the registry should be asked about. */
+export function onlineTargets(moves: readonly VersionMove[], added: readonly PackageNode[]): Target[] {
+  return [...moves.map((m) => ({ head: m.head, base: m.base })), ...added.map((head) => ({ head }))];
+}

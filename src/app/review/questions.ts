@@ -1,0 +1,192 @@
+import type { Finding } from '../../core/finding.js';
+import type { DependencyGraph, PackageNode } from '../../core/records.js';
+import type { LockfileChanges, PackageChange, VersionMove } from './diff.js';
+
+/**
+ * The questions a reviewer asks of each change that the two lockfiles alone can answer (no network):
+ * republished versions, moved sources, install scripts the lockfile records, downgrades and updates larger than
+ * their label. Pure: graphs in, findings out.
+ */
+export function lockfileQuestions(
+  changes: readonly LockfileChanges[],
+  base: readonly DependencyGraph[],
+  head: readonly DependencyGraph[],
+): Finding[] {
+  const out: Finding[] = [];
+  const baseByPath = new Map(base.map((g) => [g.lockfile, g]));
+  for (const g of head) {
+    const before = baseByPath.get(g.lockfile);
+    if (before) out.push(...republished(before, g));
+  }
+  for (const lf of changes) {
+    for (const c of lf.changes) out.push(...perChange(c));
+    const grown = outgrown(
+      lf,
+      head.find((g) => g.lockfile === lf.lockfile),
+    );
+    if (grown) out.push(grown);
+  }
+  return out;
+}
+
+function at(node: PackageNode): Finding['location'] {
+  return { path: node.lockfile, line: node.line };
+}
+
+function pkg(node: PackageNode): NonNullable<Finding['artifact']> {
+  return { kind: 'package', name: node.name, version: node.version };
+}
+
+/** CPU001: a name@version present at both revisions whose digest under one algorithm changed. */
+function republished(base: DependencyGraph, head: DependencyGraph): Finding[] {
+  const seen = new Map<string, Map<string, Set<string>>>();
+  for (const p of base.packages) {
+    if (p.integrity === undefined) continue;
+    const key = `${p.name}@${p.version}`;
+    const algs = seen.get(key) ?? new Map<string, Set<string>>();
+    for (const [alg, digest] of sriParts(p.integrity)) algs.set(alg, (algs.get(alg) ?? new Set()).add(digest));
+    seen.set(key, algs);
+  }
+  const out: Finding[] = [];
+  const reported = new Set<string>();
+  for (const p of head.packages) {
+    const key = `${p.name}@${p.version}`;
+    const before = seen.get(key);
+    if (p.integrity === undefined || !before || reported.has(key)) continue;
+    for (const [alg, digest] of sriParts(p.integrity)) {
+      const old = before.get(alg);
+      // Only the same algorithm can disagree: npm legitimately upgrades a sha1 entry to sha512 when it re-resolves.
+      if (!old || old.has(digest)) continue;
+      reported.add(key);
+      out.push({
+        ruleId: 'CPU001',
+        message: `${key} is locked with a different ${alg} integrity than at the base revision: the same version now names other bytes. Restore the entry from the base revision and find where the new bytes come from.`,
+        location: at(p),
+        artifact: pkg(p),
+        evidence: { algorithm: alg, before: [...old].sort().join(' '), after: digest },
+      });
+      break;
+    }
+  }
+  return out;
+}
+
+/** `sha512-abc sha1-def` → [['sha512','abc'],['sha1','def']]; berry checksums (`10c0/abc`) are one algorithm. */
+function sriParts(integrity: string): [string, string][] {
+  const out: [string, string][] = [];
+  for (const tok of integrity.trim().split(/\s+/)) {
+    const dash = tok.indexOf('-');
+    const slash = tok.indexOf('/');
+    if (dash > 0 && (slash < 0 || dash < slash)) out.push([tok.slice(0, dash), tok.slice(dash + 1).split('?')[0]!]);
+    else if (slash > 0) out.push([`berry-${tok.slice(0, slash)}`, tok.slice(slash + 1)]);
+    else if (tok !== '') out.push(['raw', tok]);
+  }
+  return out;
+}
+
+function hostOf(url: string | undefined): string | undefined {
+  if (url === undefined) return undefined;
+  try {
+    return new URL(url).host.toLowerCase();
+  } catch {
+    return undefined;
+  }
+}
+
+function perChange(c: PackageChange): Finding[] {
+  if (c.kind !== 'upgraded' && c.kind !== 'downgraded') return [];
+  const out: Finding[] = [];
+  const label = `${c.name} ${c.base.version} → ${c.head.version}`;
+  const fromHost = hostOf(c.base.resolved);
+  const toHost = hostOf(c.head.resolved);
+  if (c.base.source !== c.head.source || (fromHost !== undefined && toHost !== undefined && fromHost !== toHost)) {
+    out.push({
+      ruleId: 'CPU002',
+      message: `${label} moved from ${describeSource(c.base)} to ${describeSource(c.head)}. Updates keep their source; check the resolved URL before merging.`,
+      location: at(c.head),
+      artifact: pkg(c.head),
+      evidence: { fromSource: describeSource(c.base), toSource: describeSource(c.head) },
+    });
+  }
+  if (c.head.hasInstallScript === true && c.base.hasInstallScript !== true) {
+    out.push({
+      ruleId: 'CPU003',
+      message: `${label}: the new version runs an install script and ${c.base.version} did not (the lockfile says so). Read the script before merging.`,
+      location: at(c.head),
+      artifact: pkg(c.head),
+      evidence: { from: c.base.version, to: c.head.version, source: 'lockfile' },
+    });
+  }
+  if (c.kind === 'downgraded') {
+    out.push({
+      ruleId: 'CPU014',
+      message: `${label} is a downgrade (${c.type}). Check why the version went down.`,
+      location: at(c.head),
+      artifact: pkg(c.head),
+      evidence: { from: c.base.version, to: c.head.version, type: c.type },
+    });
+  }
+  return out;
+}
+
+function describeSource(n: PackageNode): string {
+  const host = hostOf(n.resolved);
+  return host !== undefined ? `${n.source} (${host})` : n.source;
+}
+
+const RANK = { patch: 1, minor: 2, prerelease: 3, major: 4, other: 4 } as const;
+
+/**
+ * CPU006: the update is labelled by its largest direct-dependency move (what Dependabot and Renovate name in the
+ * pull request); a patch or minor label that brings new packages, moves the count by more than a few, or hides a
+ * major move further down is larger than it says.
+ */
+function outgrown(lf: LockfileChanges, head: DependencyGraph | undefined): Finding | undefined {
+  const moves = lf.changes.filter(isMove);
+  if (moves.length === 0 || lf.status !== 'changed') return undefined;
+  const direct = new Set(Object.values(head?.importers ?? {}).flatMap((deps) => Object.keys(deps)));
+  const labelled = moves.filter((c) => direct.has(c.name));
+  // With direct dependencies moved, the label is the largest of their moves (the bot's title); with none known,
+  // the smallest move is what the update claims to be and anything larger rides along.
+  const label =
+    labelled.length > 0
+      ? labelled.reduce((worst, c) => (RANK[c.type] > RANK[worst] ? c.type : worst), 'patch' as keyof typeof RANK)
+      : moves.reduce((least, c) => (RANK[c.type] < RANK[least] ? c.type : least), 'other' as keyof typeof RANK);
+  if (label !== 'patch' && label !== 'minor') return undefined;
+  const added = lf.changes.filter((c) => c.kind === 'added');
+  const delta = lf.headPackages - lf.basePackages;
+  const major = moves.find((c) => c.type === 'major');
+  const big = Math.abs(delta) > Math.max(5, Math.ceil(lf.basePackages * 0.05));
+  if (added.length === 0 && !big && !major) return undefined;
+  const firstAdded = added[0];
+  const first = firstAdded?.kind === 'added' ? firstAdded.head : (major ?? moves[0]!).head;
+  const why = [
+    added.length > 0 ? `adds ${added.length} package(s) (${added.slice(0, 5).map(name).join(', ')})` : '',
+    big ? `changes the package count by ${delta}` : '',
+    major ? `moves ${major.name} across a major version` : '',
+  ].filter((s) => s !== '');
+  return {
+    ruleId: 'CPU006',
+    message: `This ${label} update of ${lf.lockfile} ${why.join(', ')}: more than a ${label} update. Review the new packages by hand.`,
+    location: { path: lf.lockfile, line: first.line },
+    evidence: {
+      label,
+      added: added.length,
+      countDelta: delta,
+      addedPackages: added.map(name).join(' '),
+      ...(major ? { majorMove: major.name } : {}),
+    },
+  };
+}
+
+function name(c: PackageChange): string {
+  return c.kind === 'added'
+    ? `${c.name}@${c.head.version}`
+    : c.kind === 'removed'
+      ? `${c.name}@${c.base.version}`
+      : c.name;
+}
+
+function isMove(c: PackageChange): c is VersionMove {
+  return c.kind === 'upgraded' || c.kind === 'downgraded';
+}

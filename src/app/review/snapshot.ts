@@ -1,0 +1,58 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { MODEL_FORMATS } from '../../core/files.js';
+import { formatFromName } from '../../discover/detect.js';
+import { MAX_LOCKFILE_BYTES } from '../../deps/read.js';
+import type { TreeEntry } from './git.js';
+import { listTree, readBlob } from './git.js';
+
+/** The files a review reads at a revision: what the package managers read, and the trusted registry. */
+const DEPENDENCY_INPUTS = new Set(['npm-lockfile', 'yarn-lockfile', 'pnpm-lockfile', 'package-json', 'npmrc']);
+
+export function isReviewInput(p: string): boolean {
+  const f = formatFromName(p);
+  return (f !== undefined && DEPENDENCY_INPUTS.has(f)) || p.startsWith('trusted-registry/');
+}
+
+export function isModelPath(p: string): boolean {
+  const f = formatFromName(p);
+  return f !== undefined && MODEL_FORMATS.has(f);
+}
+
+/** A revision laid out on disk: only its review inputs, at their repo-relative paths, in a private temp folder. */
+export interface Snapshot {
+  readonly root: string;
+  /** Model-file paths at this revision with their git object ids. */
+  readonly models: ReadonlyMap<string, string>;
+  dispose(): Promise<void>;
+}
+
+/**
+ * Write a commit's review inputs into a temp folder so the ordinary parsers read them exactly as `scan` does.
+ * Paths come from git and are re-checked: nothing is written outside the folder (`..`, absolute paths).
+ */
+export async function snapshotCommit(dir: string, commit: string): Promise<Snapshot> {
+  const entries = await listTree(dir, commit);
+  const root = await mkdtemp(path.join(tmpdir(), 'chainproof-review-'));
+  try {
+    for (const e of entries.filter((x) => isReviewInput(x.path))) await writeEntry(dir, root, e);
+  } catch (err) {
+    await rm(root, { recursive: true, force: true });
+    throw err;
+  }
+  return {
+    root,
+    models: new Map(entries.filter((e) => isModelPath(e.path)).map((e) => [e.path, e.oid])),
+    dispose: () => rm(root, { recursive: true, force: true }),
+  };
+}
+
+async function writeEntry(dir: string, root: string, e: TreeEntry): Promise<void> {
+  const target = path.resolve(root, ...e.path.split('/'));
+  if (!target.startsWith(root + path.sep)) return;
+  // An oversized input is still laid out (empty) so the parser reports it rather than the review skipping it.
+  const data = e.size <= MAX_LOCKFILE_BYTES ? await readBlob(dir, e.oid, MAX_LOCKFILE_BYTES) : Buffer.alloc(0);
+  await mkdir(path.dirname(target), { recursive: true });
+  await writeFile(target, data, { mode: 0o600 });
+}

@@ -1,0 +1,161 @@
+import { availableParallelism, homedir } from 'node:os';
+import path from 'node:path';
+import { stat } from 'node:fs/promises';
+import type { Argv, CommandModule } from 'yargs';
+import { UsageError } from '../../core/errors.js';
+import type { ScanOptions } from '../../core/context.js';
+import { loadTrust } from '../../app/trust.js';
+import { GATE_KINDS, type GateKind } from '../../app/review/gate.js';
+import { EXIT, exitCodeForFindings, type FailOn } from '../exit-codes.js';
+import { stderrLogger } from '../logger.js';
+import { pairOutputs, writeOutput } from '../output.js';
+import { VERSION } from '../version.js';
+import { cliOutcome } from '../outcome.js';
+
+export interface ReviewArgs {
+  dir: string;
+  base: string;
+  head: string | undefined;
+  gate: GateKind | undefined;
+  format: string[];
+  output: string[];
+  'fail-on': FailOn;
+  policy: string | undefined;
+  registry: string[];
+  'npm-registry': string | undefined;
+  offline: boolean;
+  'min-release-age': number;
+  cache: boolean;
+  'cache-dir': string | undefined;
+  category: string | undefined;
+  quiet: boolean;
+  verbose: boolean;
+}
+
+export const reviewCommand: CommandModule<object, ReviewArgs> = {
+  command: 'review [dir]',
+  describe: 'Review a dependency or model update: what did the change between two git revisions bring in?',
+  /* eslint-disable @typescript-eslint/no-unnecessary-type-assertion */
+  builder: (y: Argv) =>
+    y
+      .positional('dir', { type: 'string', default: '.', describe: 'Repository folder (inside a git work tree)' })
+      .option('base', {
+        type: 'string',
+        demandOption: true,
+        describe: 'Base git revision (e.g. the pull request base SHA)',
+      })
+      .option('head', { type: 'string', describe: 'Head git revision (default: the working tree)' })
+      .option('gate', {
+        choices: GATE_KINDS,
+        describe: 'Exit 1 unless the change is a clean update of this kind (patch, minor, any)',
+      })
+      .option('format', {
+        alias: 'f',
+        type: 'string',
+        array: true,
+        default: [],
+        describe: 'text, json, sarif, markdown (repeatable; FORMAT=FILE)',
+      })
+      .option('output', {
+        alias: 'o',
+        type: 'string',
+        array: true,
+        default: [],
+        describe: 'File for the --format at the same position',
+      })
+      .option('fail-on', {
+        choices: ['error', 'warning', 'note', 'none'] as const,
+        default: 'error' as FailOn,
+        describe: 'Without --gate: exit 1 when an introduced finding is at or above this level',
+      })
+      .option('policy', { alias: 'p', type: 'string', describe: 'Policy file (default as for scan)' })
+      .option('registry', {
+        alias: 'r',
+        type: 'string',
+        array: true,
+        default: [],
+        describe: 'Trusted-registry file(s)',
+      })
+      .option('npm-registry', { type: 'string', describe: 'npm registry URL (default: from .npmrc)' })
+      .option('offline', { type: 'boolean', default: false, describe: 'Lockfile questions only; no network request' })
+      .option('min-release-age', {
+        type: 'number',
+        default: 24,
+        describe: 'Hours a new version must have been published',
+      })
+      .option('cache', { type: 'boolean', default: true, describe: 'Use the registry cache (--no-cache turns it off)' })
+      .option('cache-dir', {
+        type: 'string',
+        describe: 'Cache directory (default: $CHAINPROOF_CACHE_DIR, else ~/.cache/chainproof)',
+      })
+      .option('category', { type: 'string', describe: 'SARIF automationDetails category' })
+      .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'No log lines on stderr' })
+      .option('verbose', { type: 'boolean', default: false, describe: 'Debug log lines on stderr' })
+      .example('$0 review --base origin/main --gate patch', 'Pass only a clean patch-level update (for auto-merge)')
+      .example(
+        '$0 review --base "$BASE_SHA" -f markdown=review.md -f sarif=review.sarif',
+        'Write the PR comment and SARIF',
+      ) as unknown as Argv<ReviewArgs>,
+  /* eslint-enable @typescript-eslint/no-unnecessary-type-assertion */
+  handler: async (argv) => {
+    cliOutcome.exitCode = await runReview(argv);
+  },
+};
+
+const REVIEW_FORMATS = new Set(['text', 'json', 'sarif', 'markdown']);
+
+export async function runReview(argv: ReviewArgs): Promise<number> {
+  const root = path.resolve(argv.dir);
+  const st = await stat(root).catch(() => undefined);
+  if (!st?.isDirectory()) throw new UsageError(`${argv.dir} is not a directory`);
+  const targets = pairOutputs(argv.format, argv.output);
+  for (const t of targets)
+    if (!REVIEW_FORMATS.has(t.format))
+      throw new UsageError(`review writes text, json, sarif or markdown, not ${t.format}`);
+  if (!Number.isFinite(argv['min-release-age']) || argv['min-release-age'] < 0)
+    throw new UsageError('--min-release-age must be a number of hours, 0 or more');
+  const logger = stderrLogger({ quiet: argv.quiet, verbose: argv.verbose });
+  const { policy, registry } = await loadTrust(root, argv.policy, argv.registry);
+  const env = process.env;
+  const options: ScanOptions = {
+    offline: argv.offline,
+    concurrency: Math.max(2, availableParallelism() * 2),
+    verifyTarballs: false,
+    cacheDir: argv.cache
+      ? path.resolve(argv['cache-dir'] ?? env['CHAINPROOF_CACHE_DIR'] ?? path.join(homedir(), '.cache', 'chainproof'))
+      : undefined,
+    registry: argv['npm-registry'],
+    shard: undefined,
+    env,
+  };
+  const { reviewChange } = await import('../../app/review/index.js');
+  const { toReviewJson, toReviewMarkdown, toReviewText } = await import('../../report/review.js');
+  const result = await reviewChange({
+    dir: root,
+    base: argv.base,
+    ...(argv.head !== undefined ? { head: argv.head } : {}),
+    policy,
+    registry,
+    options,
+    logger,
+    ...(argv.gate !== undefined ? { gate: argv.gate } : {}),
+    minReleaseAgeHours: argv['min-release-age'],
+  });
+  for (const t of targets) {
+    let text: string;
+    if (t.format === 'json') text = JSON.stringify(toReviewJson(result, VERSION), null, 2) + '\n';
+    else if (t.format === 'markdown') text = toReviewMarkdown(result);
+    else if (t.format === 'sarif') {
+      const { toSarif } = await import('../../report/sarif.js');
+      const log = toSarif(result.scan, {
+        toolVersion: VERSION,
+        category: argv.category ?? 'chainproof-review',
+      });
+      text = JSON.stringify(log, null, 2) + '\n';
+    } else text = toReviewText(result);
+    if (t.file === undefined) process.stdout.write(text);
+    else await writeOutput(t.file, text);
+  }
+  if (result.gate) return result.gate.passed ? EXIT.ok : EXIT.findings;
+  return exitCodeForFindings(result.scan, argv['fail-on']);
+}

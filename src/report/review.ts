@@ -1,0 +1,177 @@
+import type { ReviewResult } from '../app/review/index.js';
+import type { PackageChange } from '../app/review/diff.js';
+import type { ResolvedFinding } from '../core/finding.js';
+import { escapeMd } from './markdown.js';
+
+/** Review JSON, shape version 1: the change set, the gate and the findings the change introduced. */
+export const REVIEW_JSON_VERSION = 1;
+
+export function toReviewJson(r: ReviewResult, toolVersion: string): unknown {
+  return {
+    schemaVersion: REVIEW_JSON_VERSION,
+    tool: { name: 'chainproof', version: toolVersion },
+    base: r.base,
+    head: r.head,
+    online: r.online,
+    ...(r.gate ? { gate: r.gate } : {}),
+    lockfiles: r.lockfiles.map((lf) => ({
+      path: lf.lockfile,
+      status: lf.status,
+      basePackages: lf.basePackages,
+      headPackages: lf.headPackages,
+      changes: lf.changes.map(changeRow),
+    })),
+    models: r.models,
+    findings: r.findings.map((f) => ({
+      ruleId: f.ruleId,
+      level: f.level,
+      message: f.message,
+      location: f.location,
+      ...(f.artifact ? { artifact: f.artifact } : {}),
+      ...(f.evidence ? { evidence: f.evidence } : {}),
+      fingerprint: f.fingerprint,
+    })),
+  };
+}
+
+interface ChangeRow {
+  readonly kind: PackageChange['kind'];
+  readonly name: string;
+  readonly from?: string;
+  readonly to?: string;
+  readonly type?: string;
+  readonly workspace: string;
+  readonly line?: number;
+}
+
+function changeRow(c: PackageChange): ChangeRow {
+  switch (c.kind) {
+    case 'added':
+      return { kind: c.kind, name: c.name, to: c.head.version, workspace: c.head.workspace, line: c.head.line };
+    case 'removed':
+      return { kind: c.kind, name: c.name, from: c.base.version, workspace: c.base.workspace };
+    case 'upgraded':
+    case 'downgraded':
+      return {
+        kind: c.kind,
+        name: c.name,
+        from: c.base.version,
+        to: c.head.version,
+        type: c.type,
+        workspace: c.head.workspace,
+        line: c.head.line,
+      };
+  }
+}
+
+const MAX_ROWS = 200;
+
+/**
+ * The review for a pull-request comment and the job summary: the verdict, then the changes with the flagged ones
+ * first, then the findings (errors first). Every scanned string is escaped.
+ */
+export function toReviewMarkdown(r: ReviewResult): string {
+  const out: string[] = [];
+  const errors = r.findings.filter((f) => f.level === 'error').length;
+  const warnings = r.findings.filter((f) => f.level === 'warning').length;
+  const changes = r.lockfiles.reduce((n, lf) => n + lf.changes.length, 0);
+  const verdict = r.gate
+    ? r.gate.passed
+      ? `✅ passes the \`${r.gate.kind}\` gate`
+      : `❌ fails the \`${r.gate.kind}\` gate`
+    : `${errors} error(s), ${warnings} warning(s)`;
+  out.push(`## chainproof review: ${verdict}`, '');
+  out.push(
+    `${changes} package change(s) in ${r.lockfiles.filter((lf) => lf.status !== 'unchanged').length} lockfile(s), ` +
+      `${r.models.length} model file change(s); base \`${r.base.commit.slice(0, 12)}\`, head ${r.head.commit !== undefined ? `\`${r.head.commit.slice(0, 12)}\`` : 'working tree'}` +
+      (r.online ? '.' : ' (offline: registry questions not asked).'),
+    '',
+  );
+  if (r.gate && !r.gate.passed) {
+    out.push('**Why the gate failed**', '');
+    for (const reason of r.gate.reasons) out.push(`- ${escapeMd(reason)}`);
+    out.push('');
+  }
+  const flagged = new Map<string, ResolvedFinding[]>();
+  for (const f of r.findings) {
+    if (f.artifact?.kind !== 'package') continue;
+    const key = `${f.location.path}\0${f.artifact.name}`;
+    flagged.set(key, [...(flagged.get(key) ?? []), f]);
+  }
+  const rows = r.lockfiles.flatMap((lf) =>
+    lf.changes.map((c) => ({ lf: lf.lockfile, c, flags: flagged.get(`${lf.lockfile}\0${c.name}`) ?? [] })),
+  );
+  rows.sort((a, b) => rank(b.flags) - rank(a.flags));
+  if (rows.length > 0) {
+    out.push('| Lockfile | Package | Change | From | To | Flags |', '| --- | --- | --- | --- | --- | --- |');
+    for (const { lf, c, flags } of rows.slice(0, MAX_ROWS)) {
+      const row = changeRow(c);
+      const kind = row.type !== undefined ? `${row.kind} (${row.type})` : row.kind;
+      const flagText = flags
+        .map((f) => `${f.level === 'error' ? '🔴' : f.level === 'warning' ? '🟡' : '🔵'} ${f.ruleId}`)
+        .join(' ');
+      out.push(
+        `| ${escapeMd(lf)} | ${escapeMd(row.name)} | ${kind} | ${escapeMd(row.from ?? '')} | ${escapeMd(row.to ?? '')} | ${flagText} |`,
+      );
+    }
+    if (rows.length > MAX_ROWS) out.push('', `…and ${rows.length - MAX_ROWS} more changes (see the JSON report).`);
+    out.push('');
+  }
+  if (r.models.length > 0) {
+    out.push('| Model file | Change |', '| --- | --- |');
+    for (const m of r.models.slice(0, MAX_ROWS)) out.push(`| ${escapeMd(m.path)} | ${m.kind} |`);
+    out.push('');
+  }
+  if (r.findings.length > 0) {
+    out.push('### Findings this change introduced', '');
+    for (const f of r.findings.slice(0, MAX_ROWS)) {
+      const where = `${f.location.path}${f.location.line !== undefined ? `:${f.location.line}` : ''}`;
+      out.push(`- **${f.level}** \`${f.ruleId}\` ${escapeMd(where)}: ${escapeMd(f.message.slice(0, 400))}`);
+    }
+    if (r.findings.length > MAX_ROWS) out.push(`- …and ${r.findings.length - MAX_ROWS} more (see the JSON report).`);
+    out.push('');
+  }
+  return out.join('\n');
+}
+
+function rank(fs: readonly ResolvedFinding[]): number {
+  return fs.reduce((m, f) => Math.max(m, f.level === 'error' ? 3 : f.level === 'warning' ? 2 : 1), 0);
+}
+
+/** Terminal text: one line per change, findings after, the gate last. */
+export function toReviewText(r: ReviewResult): string {
+  const out: string[] = [];
+  for (const lf of r.lockfiles.filter((x) => x.status !== 'unchanged')) {
+    out.push(`${lf.lockfile} (${lf.status}, ${lf.basePackages} → ${lf.headPackages} packages)`);
+    for (const c of lf.changes) {
+      const row = changeRow(c);
+      out.push(
+        `  ${row.kind.padEnd(10)} ${row.name} ${row.from ?? ''}${row.from !== undefined && row.to !== undefined ? ' → ' : ''}${row.to ?? ''}${row.type !== undefined ? ` (${row.type})` : ''}`,
+      );
+    }
+  }
+  for (const m of r.models) out.push(`model ${m.kind.padEnd(8)} ${m.path}`);
+  if (out.length === 0) out.push('No dependency or model change.');
+  out.push('');
+  for (const f of r.findings) {
+    const where = `${f.location.path}${f.location.line !== undefined ? `:${f.location.line}` : ''}`;
+    out.push(`${f.level.padEnd(7)} ${f.ruleId} ${where}  ${f.message}`);
+  }
+  if (r.gate)
+    out.push(
+      '',
+      `gate ${r.gate.kind}: ${r.gate.passed ? 'passed' : 'FAILED'}`,
+      ...r.gate.reasons.map((x) => `  - ${x}`),
+    );
+  return out.map(stripControls).join('\n') + '\n';
+}
+
+/** Scanned names reach the terminal: never let them carry escape sequences or start a workflow command. */
+function stripControls(line: string): string {
+  const clean = line.replace(
+    // eslint-disable-next-line no-control-regex
+    /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g,
+    (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  );
+  return clean.startsWith('::') ? ` ${clean}` : clean;
+}

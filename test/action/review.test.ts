@@ -1,0 +1,83 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { corpusPath } from '../helpers/corpus.js';
+import { runCli } from '../helpers/cli.js';
+import { git, makeRepo } from '../app/review/repo.js';
+import { runDist } from './run-dist.js';
+
+/**
+ * Review mode end to end, as a user and the runner run it: the built CLI (`chainproof review`) and the bundled
+ * Action (`dist/index.js` with `review-base`) on a temporary git repository holding a real Dependabot update
+ * (webpack/enhanced-resolve, form-data 3.0.3 → 3.0.4) and an attack on top of it.
+ */
+const F = 'yarn.lock';
+const lock = (side: 'before' | 'after') =>
+  readFileSync(corpusPath('lockfiles', 'update-pairs', `webpack-enhanced-resolve-367d0f6.${side}.${F}`), 'utf8');
+const cleanups: (() => void)[] = [];
+afterAll(() => cleanups.forEach((c) => c()));
+
+function repoWith(head: string) {
+  const repo = makeRepo({ [F]: lock('before') }, { [F]: head });
+  cleanups.push(repo.cleanup);
+  return { dir: repo.dir, base: git(repo.dir, 'rev-parse', 'HEAD~1').trim() };
+}
+
+const evil = () =>
+  lock('after').replace(
+    'https://registry.yarnpkg.com/form-data/-/form-data-3.0.4.tgz',
+    'https://registry.evil.example/form-data/-/form-data-3.0.4.tgz',
+  );
+
+describe('chainproof review (built CLI)', () => {
+  it('--gate patch passes a real patch update (exit 0) and writes the Markdown review', () => {
+    const { dir, base } = repoWith(lock('after'));
+    const r = runCli(['review', dir, '--base', base, '--gate', 'patch', '--offline', '-f', 'markdown']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('passes the `patch` gate');
+    expect(r.stdout).toContain('| yarn.lock | form-data | upgraded (patch) | 3.0.3 | 3.0.4 |');
+  });
+
+  it('--gate patch fails a moved host (exit 1); SARIF has only the introduced findings, at head lines', () => {
+    const { dir, base } = repoWith(evil());
+    const r = runCli(['review', dir, '--base', base, '--gate', 'patch', '--offline', '-f', 'sarif']);
+    expect(r.code, r.stderr).toBe(1);
+    const results = (
+      JSON.parse(r.stdout) as {
+        runs: { results: { ruleId: string; locations: { physicalLocation: { region: { startLine: number } } }[] }[] }[];
+      }
+    ).runs[0]!.results;
+    const ids = results.map((x) => x.ruleId).sort();
+    expect(ids).toContain('CPU002');
+    const line =
+      evil()
+        .split('\n')
+        .findIndex((l) => l.startsWith('form-data@')) + 1;
+    expect(results.find((x) => x.ruleId === 'CPU002')?.locations[0]?.physicalLocation.region.startLine).toBe(line);
+  });
+
+  it('refuses a base that git could read as an option (exit 2)', () => {
+    const { dir } = repoWith(lock('after'));
+    expect(runCli(['review', dir, '--base=--output=/tmp/x', '--offline']).code).toBe(2);
+  });
+});
+
+describe('the bundled Action in review mode (dist/index.js, review-base)', () => {
+  it('passes a clean patch update with gate patch, and fails the attack', () => {
+    const ok = repoWith(lock('after'));
+    const pass = runDist(ok.dir, { path: '.', 'review-base': ok.base, gate: 'patch', offline: 'true' });
+    expect(pass.code, pass.stdout + pass.stderr).toBe(0);
+    expect(pass.outputs['gate-passed']).toBe('true');
+    expect(pass.outputs['changes']).toBe('1');
+    expect(pass.summary).toContain('## chainproof review: ✅ passes the `patch` gate');
+
+    const bad = repoWith(evil());
+    const fail = runDist(bad.dir, { path: '.', 'review-base': bad.base, gate: 'patch', offline: 'true' });
+    expect(fail.code).toBe(1);
+    expect(fail.outputs['gate-passed']).toBe('false');
+    expect(fail.stdout).toMatch(/::error file=yarn\.lock,line=\d+.*CPU002/);
+    const sarif = JSON.parse(readFileSync(fail.outputs['sarif-file']!, 'utf8')) as {
+      runs: { results: { ruleId: string }[] }[];
+    };
+    expect(sarif.runs[0]!.results.map((x) => x.ruleId)).toContain('CPU002');
+  });
+});

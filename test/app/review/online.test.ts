@@ -1,0 +1,184 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { silentLogger } from '../../../src/core/context.js';
+import { EMPTY_REGISTRY } from '../../../src/core/trusted-registry.js';
+import { reviewChange } from '../../../src/app/review/index.js';
+import { DEFAULT_POLICY } from '../../../src/trust/policy/default.js';
+import { testOptions } from '../../helpers/scan.js';
+import { corpusPath } from '../../helpers/corpus.js';
+import { makeRepo } from './repo.js';
+
+/**
+ * The registry questions of a review, answered by a loopback registry that serves packuments and attestation
+ * documents for the package the real actions/checkout update moved (js-yaml 4.1.0 → 4.2.0). The review asks only
+ * about the packages the change touches and counts every request.
+ */
+const NOW = new Date('2026-06-16T12:00:00Z');
+const F = 'package-lock.json';
+const lock = (side: 'before' | 'after') =>
+  readFileSync(corpusPath('lockfiles', 'update-pairs', `actions-checkout-130a169.${side}.${F}`));
+
+interface Scenario {
+  readonly published: string;
+  readonly deprecated?: string;
+  readonly scripts?: Record<string, string>;
+  readonly provenanceBefore?: string;
+  readonly provenanceAfter?: string;
+}
+
+let scenario: Scenario = { published: '2026-06-01T00:00:00Z' };
+let requests: string[] = [];
+let server: Server;
+let url = '';
+
+function statement(repository: string): string {
+  const s = {
+    _type: 'https://in-toto.io/Statement/v1',
+    predicateType: 'https://slsa.dev/provenance/v1',
+    predicate: {
+      buildDefinition: { externalParameters: { workflow: { repository, path: '.github/workflows/publish.yml' } } },
+      runDetails: { builder: { id: 'https://github.com/actions/runner/github-hosted' } },
+    },
+  };
+  return Buffer.from(JSON.stringify(s)).toString('base64');
+}
+
+function packument(): unknown {
+  const dist = (v: string, repo: string | undefined) => ({
+    integrity: 'sha512-test',
+    tarball: `${url}/js-yaml/-/js-yaml-${v}.tgz`,
+    ...(repo
+      ? {
+          attestations: {
+            url: `${url}/-/npm/v1/attestations/js-yaml@${v}`,
+            provenance: { predicateType: 'https://slsa.dev/provenance/v1' },
+          },
+        }
+      : {}),
+  });
+  return {
+    name: 'js-yaml',
+    versions: {
+      '4.1.0': { name: 'js-yaml', version: '4.1.0', dist: dist('4.1.0', scenario.provenanceBefore) },
+      '4.2.0': {
+        name: 'js-yaml',
+        version: '4.2.0',
+        dist: dist('4.2.0', scenario.provenanceAfter),
+        ...(scenario.deprecated ? { deprecated: scenario.deprecated } : {}),
+        ...(scenario.scripts ? { scripts: scenario.scripts } : {}),
+      },
+    },
+    time: { '4.1.0': '2021-03-01T00:00:00Z', '4.2.0': scenario.published },
+  };
+}
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    requests.push(req.url ?? '');
+    const send = (body: unknown) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body));
+    };
+    const att = /^\/-\/npm\/v1\/attestations\/js-yaml@(.+)$/.exec(req.url ?? '');
+    if (req.url === '/js-yaml') return send(packument());
+    if (att) {
+      const repo = att[1] === '4.1.0' ? scenario.provenanceBefore : scenario.provenanceAfter;
+      return send({
+        attestations: [
+          {
+            predicateType: 'https://slsa.dev/provenance/v1',
+            bundle: { dsseEnvelope: { payload: statement(repo ?? '') } },
+          },
+        ],
+      });
+    }
+    res.writeHead(404).end();
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+const cleanups: (() => void)[] = [];
+afterAll(() => cleanups.forEach((c) => c()));
+
+async function review(s: Scenario, registry = url) {
+  scenario = s;
+  requests = [];
+  const repo = makeRepo({ [F]: lock('before') }, { [F]: lock('after') });
+  cleanups.push(repo.cleanup);
+  return reviewChange({
+    dir: repo.dir,
+    base: 'HEAD~1',
+    head: 'HEAD',
+    policy: DEFAULT_POLICY,
+    registry: EMPTY_REGISTRY,
+    options: testOptions({ offline: false, registry: `${registry}/` }),
+    logger: silentLogger,
+    now: NOW,
+    today: '2026-06-16',
+    gate: 'minor',
+  });
+}
+
+const ids = (r: Awaited<ReturnType<typeof review>>) => r.findings.map((f) => f.ruleId).sort();
+
+describe('review: registry questions for the changed packages (loopback registry)', () => {
+  it('an old, clean release passes and only the changed package is asked about', async () => {
+    const r = await review({ published: '2026-06-01T00:00:00Z' });
+    expect(ids(r)).toEqual([]);
+    expect(r.gate?.passed).toBe(true);
+    expect(requests).toEqual(['/js-yaml']);
+  });
+
+  it('a version published two hours ago → CPU007', async () => {
+    const r = await review({ published: '2026-06-16T10:00:00Z' });
+    expect(ids(r)).toEqual(['CPU007']);
+    expect(r.gate?.passed).toBe(false);
+  });
+
+  it('a deprecated version → CPU008', async () => {
+    expect(ids(await review({ published: '2026-06-01T00:00:00Z', deprecated: 'broken, use 4.2.1' }))).toEqual([
+      'CPU008',
+    ]);
+  });
+
+  it('an install script the lockfile does not record → CPU003 from the registry', async () => {
+    const r = await review({ published: '2026-06-01T00:00:00Z', scripts: { postinstall: 'node steal.js' } });
+    expect(ids(r)).toEqual(['CPU003']);
+    expect(r.findings[0]?.evidence?.['source']).toBe('registry');
+  });
+
+  it('provenance lost → CPU004', async () => {
+    expect(
+      ids(await review({ published: '2026-06-01T00:00:00Z', provenanceBefore: 'https://github.com/nodeca/js-yaml' })),
+    ).toEqual(['CPU004']);
+  });
+
+  it('provenance from another source repository → CPU005', async () => {
+    const r = await review({
+      published: '2026-06-01T00:00:00Z',
+      provenanceBefore: 'https://github.com/nodeca/js-yaml',
+      provenanceAfter: 'https://github.com/evil/js-yaml',
+    });
+    expect(ids(r)).toEqual(['CPU005']);
+    expect(r.findings[0]?.evidence?.['toRepository']).toBe('https://github.com/evil/js-yaml');
+  });
+
+  it('the same provenance repository on both versions → no finding', async () => {
+    const repo = 'https://github.com/nodeca/js-yaml';
+    expect(
+      ids(await review({ published: '2026-06-01T00:00:00Z', provenanceBefore: repo, provenanceAfter: repo })),
+    ).toEqual([]);
+  });
+
+  it('an unreachable registry is one finding with the count, and the gate does not pass', async () => {
+    const r = await review({ published: '2026-06-01T00:00:00Z' }, 'http://127.0.0.1:9');
+    const unverified = r.findings.filter((f) => f.ruleId === 'CPD130');
+    expect(unverified).toHaveLength(1);
+    expect(unverified[0]?.evidence?.['count']).toBe(1);
+    expect(r.gate?.passed).toBe(false);
+  }, 60_000);
+});
