@@ -1,18 +1,18 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { MODEL_FORMATS } from '../../core/files.js';
-import { formatFromName } from '../../discover/detect.js';
+import { MODEL_FORMATS, entryOf, formatFromName } from '../../discover/catalogue/index.js';
 import { MAX_LOCKFILE_BYTES } from '../../deps/read.js';
 import type { TreeEntry } from './git.js';
 import { listTree, readBlob } from './git.js';
 
-/** The files a review reads at a revision: what the package managers read, and the trusted registry. */
-const DEPENDENCY_INPUTS = new Set(['npm-lockfile', 'yarn-lockfile', 'pnpm-lockfile', 'package-json', 'npmrc']);
+/** The kinds of file a review reads at a revision: what the package managers read. */
+const REVIEW_KINDS: ReadonlySet<string> = new Set(['lockfile', 'manifest', 'config']);
 
+/** Lockfiles, manifests and package-manager configuration (by the catalogue), and the trusted registry. */
 export function isReviewInput(p: string): boolean {
   const f = formatFromName(p);
-  return (f !== undefined && DEPENDENCY_INPUTS.has(f)) || p.startsWith('trusted-registry/');
+  return (f !== undefined && REVIEW_KINDS.has(entryOf(f).kind)) || p.startsWith('trusted-registry/');
 }
 
 export function isModelPath(p: string): boolean {
