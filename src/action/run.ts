@@ -55,7 +55,7 @@ async function scanAndReport(
   if (!(await stat(root).catch(() => undefined))?.isDirectory())
     throw new UsageError(`input path: ${inputs.path} is not a directory`);
   const logger = actionLogger(write);
-  const { policy, registry } = await loadTrust(
+  const trust = await loadTrust(
     root,
     inputs.policy !== undefined ? inWorkspace(inputs.policy) : undefined,
     inputs.registry.map(inWorkspace),
@@ -77,8 +77,7 @@ async function scanAndReport(
   );
   let result = await scanRepository({
     root,
-    policy,
-    registry,
+    trust,
     options,
     include: inputs.include,
     exclude: inputs.exclude,
