@@ -47,6 +47,7 @@ export async function initRepository(
   if (existing.length > 0) {
     throw new UsageError(
       `${existing.join(', ')} already exist${existing.length === 1 ? 's' : ''}; nothing was written (use --force to overwrite)`,
+      { code: 'USAGE_BAD_ARGUMENT' },
     );
   }
   for (const f of files.filter((x) => todo.has(x.rel))) {

@@ -79,7 +79,7 @@ describe('chainproof registry add / check', () => {
       'version: 1\nmodels:\n  - name: a\n    revision: "1"\n    source: not a url\n    files: []\n',
     );
     const { err } = await run(['registry', 'check', '--root', dir]);
-    expect(err).toMatchObject({ code: 'CONFIG' });
+    expect(err).toMatchObject({ code: 'CONFIG_REGISTRY_INVALID' });
     expect((err as Error).message).toContain(
       'trusted-registry/models.yml:5:13: models[0].source: must be an absolute URL',
     );

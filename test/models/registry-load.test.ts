@@ -42,7 +42,7 @@ describe('loadTrustedRegistry: invalid files name the file, line, column and fie
   ])('$name', async ({ name, code, want }) => {
     const err = await loadError(name);
     expect(err).toBeInstanceOf(RegistryError);
-    expect(err.code).toBe('CONFIG');
+    expect(err.code).toBe('CONFIG_REGISTRY_INVALID');
     expect(err.file).toBe(`${CASES}/${name}`);
     expect((err as RegistryError).problems.map((p) => p.code)).toEqual([code]);
     expect(err.message).toContain(`${CASES}/${name}:${want}`);

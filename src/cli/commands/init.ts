@@ -26,7 +26,7 @@ export const initCommand: CommandModule<object, InitArgs> = {
 export async function runInit(argv: InitArgs, env: Record<string, string | undefined>): Promise<number> {
   const root = path.resolve(argv.dir);
   const st = await stat(root).catch(() => undefined);
-  if (!st?.isDirectory()) throw new UsageError(`${argv.dir} is not a directory`);
+  if (!st?.isDirectory()) throw new UsageError(`${argv.dir} is not a directory`, { code: 'USAGE_NOT_A_DIRECTORY' });
   const { survey, files } = await initRepository(root, env, argv.force);
   const out = process.stdout;
   const rcs = survey.npmrcRegistries.length;

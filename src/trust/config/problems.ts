@@ -1,4 +1,4 @@
-import { ConfigError } from '../../core/errors.js';
+import { ConfigError, type ConfigCode } from '../../core/errors.js';
 
 /** What kind of mistake a problem is; tests and tools match on it rather than on message text. */
 export type ProblemCode =
@@ -67,13 +67,13 @@ const MAX_LISTED = 20;
  */
 export class ConfigFileError extends ConfigError {
   readonly problems: readonly ConfigProblem[];
-  constructor(what: string, file: string, problems: readonly ConfigProblem[]) {
+  constructor(code: ConfigCode, what: string, file: string, problems: readonly ConfigProblem[]) {
     const sorted = sortProblems(problems);
     const n = sorted.length;
     const header = `${what} ${file} is invalid (${n} problem${n === 1 ? '' : 's'}):`;
     const lines = sorted.slice(0, MAX_LISTED).map((p) => `  ${formatProblem(file, p)}`);
     if (n > MAX_LISTED) lines.push(`  … and ${n - MAX_LISTED} more`);
-    super([header, ...lines].join('\n'), file);
+    super([header, ...lines].join('\n'), file, { code });
     this.name = 'ConfigFileError';
     this.problems = sorted;
   }

@@ -113,15 +113,17 @@ async function readPolicyText(abs: string, display: string): Promise<string> {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? 'error'})`;
-    throw new ConfigError(`policy file ${display} ${why}`, display, { cause: err });
+    throw new ConfigError(`policy file ${display} ${why}`, display, { cause: err, code: 'CONFIG_FILE_UNREADABLE' });
   }
   try {
     const st = await handle.stat();
-    if (!st.isFile()) throw new ConfigError(`policy file ${display} is not a file`, display);
+    if (!st.isFile())
+      throw new ConfigError(`policy file ${display} is not a file`, display, { code: 'CONFIG_FILE_UNREADABLE' });
     if (st.size > MAX_POLICY_BYTES) {
       throw new ConfigError(
         `policy file ${display} is ${st.size} bytes; a policy must be under ${MAX_POLICY_BYTES} bytes`,
         display,
+        { code: 'CONFIG_POLICY_INVALID' },
       );
     }
     return await handle.readFile('utf8');

@@ -7,7 +7,7 @@ export type PolicyProblem = ConfigProblem;
 /** Every problem of one policy file in one error: nothing is scanned with a half-read policy. Exit 2. */
 export class PolicyError extends ConfigFileError {
   constructor(file: string, problems: readonly PolicyProblem[]) {
-    super('policy', file, problems);
+    super('CONFIG_POLICY_INVALID', 'policy', file, problems);
     this.name = 'PolicyError';
   }
 }

@@ -23,7 +23,7 @@ const MAX_FILES = 50_000;
 /** Every problem of one trusted-registry file, each `file:line:col: path: expected`. Exit 2. */
 export class RegistryError extends ConfigFileError {
   constructor(file: string, problems: readonly ConfigProblem[]) {
-    super('trusted registry file', file, problems);
+    super('CONFIG_REGISTRY_INVALID', 'trusted registry file', file, problems);
     this.name = 'RegistryError';
   }
 }
@@ -72,7 +72,8 @@ export async function loadRegistryFile(absRoot: string, file: string): Promise<T
   const abs = path.resolve(absRoot, file);
   const rel = toDisplayPath(absRoot, abs);
   const read = await readBoundedText(abs, MAX_REGISTRY_FILE_BYTES, rel);
-  if (!read.ok) throw new ConfigError(`cannot load the trusted registry: ${read.error}`, rel);
+  if (!read.ok)
+    throw new ConfigError(`cannot load the trusted registry: ${read.error}`, rel, { code: 'CONFIG_FILE_UNREADABLE' });
   return parseRegistryText(read.text, rel);
 }
 

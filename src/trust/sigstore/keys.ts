@@ -1,10 +1,15 @@
 import { createHash, createPublicKey, verify as cryptoVerify, type KeyObject } from 'node:crypto';
+import { InputError } from '../../core/errors.js';
 import type { PublicKeyInfo } from '../../core/trust-material.js';
 
 export type { PublicKeyInfo } from '../../core/trust-material.js';
 
-export class KeyError extends Error {
-  override readonly name = 'KeyError';
+/** A key that is not one chainproof accepts; a policy key becomes a located problem, a CLI key a usage error. */
+export class KeyError extends InputError {
+  constructor(message: string) {
+    super('INPUT_KEY_INVALID', message);
+    this.name = 'KeyError';
+  }
 }
 
 const PEM_BLOCK = /-----BEGIN PUBLIC KEY-----[\s\S]+?-----END PUBLIC KEY-----/;

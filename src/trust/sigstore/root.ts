@@ -20,7 +20,10 @@ export class TrustRootError extends ConfigError {
   readonly kind: 'unreadable' | 'invalid';
   readonly reason: string;
   constructor(source: string, kind: 'unreadable' | 'invalid', reason: string, options?: { cause?: unknown }) {
-    super(`trusted root ${source}: ${reason}`, source, options);
+    super(`trusted root ${source}: ${reason}`, source, {
+      ...options,
+      code: kind === 'unreadable' ? 'CONFIG_FILE_UNREADABLE' : 'CONFIG_TRUSTED_ROOT_INVALID',
+    });
     this.name = 'TrustRootError';
     this.kind = kind;
     this.reason = reason;

@@ -46,7 +46,7 @@ export { caProblem };
 export function toNamedSigner(name: string, spec: SignerSpec, pem: string | undefined, source: string): NamedSigner {
   const field = `signatures.signers.${name}`;
   const fail = (what: string): never => {
-    throw new ConfigError(`${source}: ${field}${what}`, source);
+    throw new ConfigError(`${source}: ${field}${what}`, source, { code: 'CONFIG_KEY_INVALID' });
   };
   switch (spec.kind) {
     case 'sigstore': {
@@ -106,6 +106,9 @@ export async function loadSigners(
         throw new ConfigError(
           `${source}: signatures.signers.${name}.${spec.kind === 'key' ? 'key' : 'ca'}: ${read.error}`,
           source,
+          {
+            code: 'CONFIG_FILE_UNREADABLE',
+          },
         );
       pem = read.text;
     }
