@@ -51,7 +51,7 @@ async function scanAndReport(
   if (!(await stat(root).catch(() => undefined))?.isDirectory())
     throw new UsageError(`input path: ${inputs.path} is not a directory`);
   const logger = actionLogger(write);
-  const { policy, registry } = await loadTrust(
+  const trust = await loadTrust(
     root,
     inputs.policy !== undefined ? inWorkspace(inputs.policy) : undefined,
     inputs.registry.map(inWorkspace),
@@ -75,8 +75,8 @@ async function scanAndReport(
       env,
       root,
       workspace,
-      policy,
-      registry,
+      policy: trust.policy,
+      registry: trust.registry,
       options,
       logger,
       write,
@@ -89,8 +89,7 @@ async function scanAndReport(
   );
   let result = await scanRepository({
     root,
-    policy,
-    registry,
+    trust,
     options,
     include: inputs.include,
     exclude: inputs.exclude,

@@ -6,15 +6,22 @@ import { UsageError } from '../core/errors.js';
 import type { Policy } from '../core/policy.js';
 import type { ScanResult } from '../core/result.js';
 import type { Stage } from '../core/stage.js';
+import type { TrustMaterial } from '../core/trust-material.js';
 import type { TrustedRegistry } from '../core/trusted-registry.js';
 import { runPipeline } from '../core/pipeline.js';
 import { DEFAULT_SKIP_DIRS, walkTree } from '../discover/walk.js';
 import { STAGES } from './stages.js';
+import { buildTrustMaterial } from './trust.js';
 
-export interface ScanRequest {
+/** The trust material from `loadTrust`, or (tests, embedders) a policy and registry it is built from. */
+export type ScanTrust =
+  | { readonly trust: TrustMaterial }
+  | { readonly trust?: undefined; readonly policy: Policy; readonly registry: TrustedRegistry };
+
+export type ScanRequest = ScanTrust & ScanRequestBase;
+
+interface ScanRequestBase {
   readonly root: string;
-  readonly policy: Policy;
-  readonly registry: TrustedRegistry;
   readonly options: ScanOptions;
   readonly include: readonly string[];
   readonly exclude: readonly string[];
@@ -29,6 +36,8 @@ export interface ScanRequest {
 /** Walk the tree and run every stage: the whole scan, shared by the CLI and the Action. */
 export async function scanRepository(req: ScanRequest): Promise<ScanResult> {
   const root = path.resolve(req.root);
+  // Trust first: a bad policy or key file stops the scan before any file is read.
+  const trust = req.trust ?? (await buildTrustMaterial(req.policy, req.registry, root));
   const walk = await walkTree(root, { include: req.include, exclude: req.exclude, skipDirs: DEFAULT_SKIP_DIRS }).catch(
     (err: unknown) => {
       throw new UsageError(`cannot scan ${req.root}: ${(err as { code?: string }).code ?? String(err)}`, {
@@ -39,8 +48,9 @@ export async function scanRepository(req: ScanRequest): Promise<ScanResult> {
   const limit = pLimit(Math.max(1, req.options.concurrency));
   const ctx: ScanContext = {
     root,
-    policy: req.policy,
-    registry: req.registry,
+    trust,
+    policy: trust.policy,
+    registry: trust.registry,
     options: req.options,
     logger: req.logger,
     progress: req.progress ?? noProgress,

@@ -1,4 +1,4 @@
-import { ChainproofError } from '../core/errors.js';
+import { ChainproofError, type ErrorArea } from '../core/errors.js';
 import { levelRank, type Level } from '../core/finding.js';
 import type { ScanResult } from '../core/result.js';
 
@@ -8,19 +8,19 @@ export const EXIT = { ok: 0, findings: 1, usage: 2, operational: 3, internal: 4 
 export type FailOn = Level | 'none';
 
 export function exitCodeForError(err: unknown): number {
-  if (err instanceof ChainproofError) {
-    switch (err.code) {
-      case 'USAGE':
-      case 'CONFIG':
-        return EXIT.usage;
-      case 'OPERATIONAL':
-        return EXIT.operational;
-      case 'INTERNAL':
-        return EXIT.internal;
-    }
-  }
+  if (err instanceof ChainproofError) return EXIT_FOR_AREA[err.area];
   return EXIT.internal;
 }
+
+/** Codes map by area (the first word of the code); scanned-content errors that escape a stage are bugs. */
+const EXIT_FOR_AREA: Readonly<Record<ErrorArea, number>> = {
+  USAGE: EXIT.usage,
+  CONFIG: EXIT.usage,
+  IO: EXIT.operational,
+  OPERATIONAL: EXIT.operational,
+  INPUT: EXIT.internal,
+  INTERNAL: EXIT.internal,
+};
 
 export function exitCodeForFindings(result: ScanResult, failOn: FailOn): number {
   if (failOn === 'none') return EXIT.ok;

@@ -1,4 +1,5 @@
 import type { Policy } from './policy.js';
+import type { TrustMaterial } from './trust-material.js';
 import type { TrustedRegistry } from './trusted-registry.js';
 
 export interface Logger {
@@ -38,7 +39,11 @@ export const noProgress: Progress = { start() {}, tick() {}, done() {} };
 export interface ScanContext {
   /** Absolute scan root. */
   readonly root: string;
+  /** Policy, trusted registry, Sigstore root and signer keys: loaded once, frozen; stages read no config files. */
+  readonly trust: TrustMaterial;
+  /** Same as `trust.policy`. */
   readonly policy: Policy;
+  /** Same as `trust.registry`. */
   readonly registry: TrustedRegistry;
   readonly options: ScanOptions;
   readonly logger: Logger;

@@ -10,7 +10,6 @@ import { loadRegistryConfig, registryForPackage } from './config.js';
 import type { Redactor } from './redact.js';
 import { RegistrySources } from './sources.js';
 import { DEFAULT_TARBALL_BOUNDS, type TarballBounds } from './tarball.js';
-import { loadTrustedRoot } from '../verify/npm/trust.js';
 
 export interface RegistryStageOptions {
   /** Per-attempt request timeout. */
@@ -45,7 +44,8 @@ async function runRegistryStage(input: StageInput, ctx: ScanContext, opts: Regis
   const work = registryPackages(input.graphs, ctx);
   if (work.length === 0) return {};
   const config = await loadRegistryConfig({ root: ctx.root, env: ctx.options.env, override: ctx.options.registry });
-  const trustedRoot = await loadTrustedRoot(ctx.policy.signatures.trustedRoot, ctx.root);
+  // Loaded once with the rest of the trust material (app/trust.ts); no config I/O in a stage.
+  const trustedRoot = ctx.trust.sigstore.root;
   const client = new RegistryClient({
     config,
     cacheDir: ctx.options.cacheDir,

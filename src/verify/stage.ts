@@ -3,7 +3,7 @@ import type { Coverage } from './stage/coverage.js';
 import { checkDetachedBundles } from './stage/detached.js';
 import { enforceRegistrySignature, enforceRequirements } from './stage/enforce.js';
 import { checkModelSignatures } from './stage/models.js';
-import { loadSignatureSetup } from './stage/setup.js';
+import { signatureSetup } from './stage/setup.js';
 
 /**
  * Signatures: OpenSSF model signatures (`model.sig`) over their folders, detached Sigstore bundles over their
@@ -15,7 +15,7 @@ export const signaturesStage: Stage = {
     const sig = ctx.policy.signatures;
     const hasSignatures = input.files.some((f) => f.format === 'model-signature' || f.format === 'sigstore-bundle');
     if (!hasSignatures && sig.require.length === 0 && !sig.registry?.required) return {};
-    const setup = await loadSignatureSetup(ctx);
+    const setup = signatureSetup(ctx);
     const registryFiles = new Set(ctx.registry.files);
     const models = await checkModelSignatures(input, ctx, setup);
     const detached = await checkDetachedBundles(input, ctx, setup, registryFiles);

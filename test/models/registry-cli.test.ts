@@ -79,12 +79,12 @@ describe('chainproof registry add / check', () => {
       'version: 1\nmodels:\n  - name: a\n    revision: "1"\n    source: not a url\n    files: []\n',
     );
     const { err } = await run(['registry', 'check', '--root', dir]);
-    expect(err).toMatchObject({ code: 'CONFIG' });
+    expect(err).toMatchObject({ code: 'CONFIG_REGISTRY_INVALID' });
     expect((err as Error).message).toContain(
-      'trusted-registry/models.yml:5: models[0].source: must be an absolute URL',
+      'trusted-registry/models.yml:5:13: models[0].source: must be an absolute URL',
     );
     expect((err as Error).message).toContain(
-      'trusted-registry/models.yml:6: models[0].files: must NOT have fewer than 1 items',
+      'trusted-registry/models.yml:6:12: models[0].files: must NOT have fewer than 1 items',
     );
   });
 

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import semver from 'semver';
 import { ConfigError } from '../../src/core/errors.js';
 import { EMPTY_REGISTRY } from '../../src/core/trusted-registry.js';
-import { loadTrustedRegistry } from '../../src/trust/registry/load.js';
+import { loadTrustedRegistry, RegistryError } from '../../src/trust/registry/load.js';
 import { REGISTRY_SCHEMA } from '../../src/trust/registry/schema.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -22,29 +22,30 @@ async function loadError(file: string): Promise<ConfigError> {
   throw new Error(`${file} loaded without error`);
 }
 
-describe('loadTrustedRegistry: invalid files name the file, line and field', () => {
+describe('loadTrustedRegistry: invalid files name the file, line, column and field', () => {
   it.each([
-    {
-      name: 'bad-sha.yml',
-      want: [`${CASES}/bad-sha.yml:10: models[0].files[1].sha256: must be 64 lowercase hex characters`],
-    },
-    { name: 'unknown-field.yml', want: [`${CASES}/unknown-field.yml:6: models[0].licence: is not a known field`] },
-    { name: 'missing-reason.yml', want: [`${CASES}/missing-reason.yml:3: revoked[0].reason: is required`] },
+    { name: 'bad-sha.yml', code: 'bad-value', want: '10:17: models[0].files[1].sha256: must be 64 lowercase hex' },
+    { name: 'unknown-field.yml', code: 'unknown-key', want: '6:14: models[0].licence: is not a known field' },
+    { name: 'missing-reason.yml', code: 'missing-key', want: '3:5: revoked[0].reason: is required' },
     {
       name: 'escaping-path.yml',
-      want: [`${CASES}/escaping-path.yml:7: models[0].files[0].path: must be a repo-relative POSIX path`],
+      code: 'bad-value',
+      want: '7:15: models[0].files[0].path: must be a repo-relative POSIX path',
     },
-    { name: 'bad-yaml.yml', want: [`${CASES}/bad-yaml.yml:5: YAML syntax error`] },
-    { name: 'duplicate-key.yml', want: [`${CASES}/duplicate-key.yml:4: YAML syntax error`] },
+    { name: 'bad-yaml.yml', code: 'yaml-syntax', want: '5:1: (root): YAML syntax error' },
+    { name: 'duplicate-key.yml', code: 'yaml-syntax', want: '4:5: (root): YAML syntax error' },
     {
       name: 'bad-osv.json',
-      want: [`${CASES}/bad-osv.json:6: affected[0].ranges[0].events[0].introduced: must be a semver version`],
+      code: 'bad-value',
+      want: '6:65: affected[0].ranges[0].events[0].introduced: must be a semver version',
     },
-  ])('$name', async ({ name, want }) => {
+  ])('$name', async ({ name, code, want }) => {
     const err = await loadError(name);
-    expect(err.code).toBe('CONFIG');
+    expect(err).toBeInstanceOf(RegistryError);
+    expect(err.code).toBe('CONFIG_REGISTRY_INVALID');
     expect(err.file).toBe(`${CASES}/${name}`);
-    for (const w of want) expect(err.message).toContain(w);
+    expect((err as RegistryError).problems.map((p) => p.code)).toEqual([code]);
+    expect(err.message).toContain(`${CASES}/${name}:${want}`);
   });
 });
 
@@ -105,8 +106,11 @@ describe('loadTrustedRegistry: a valid registry', () => {
     await mkdir(path.join(dir, 'trusted-registry'));
     await copyFile(path.join(ROOT, CASES, 'valid.yml'), path.join(dir, 'trusted-registry/a.yml'));
     await copyFile(path.join(ROOT, CASES, 'valid.yml'), path.join(dir, 'trusted-registry/b.yml'));
-    await expect(loadTrustedRegistry(dir)).rejects.toThrow(
-      /trusted-registry\/b\.yml:4: models: minishlab\/model2vec-test@v0\.1\.0 is already defined at trusted-registry\/a\.yml:4/,
+    const err = (await loadTrustedRegistry(dir).catch((e: unknown) => e)) as RegistryError;
+    expect(err).toBeInstanceOf(RegistryError);
+    expect(err.problems.map((p) => `${p.code} ${p.line}`)).toEqual(['duplicate 4']);
+    expect(err.message).toMatch(
+      /trusted-registry\/b\.yml:4:1: models: minishlab\/model2vec-test@v0\.1\.0 is already defined at trusted-registry\/a\.yml:4/,
     );
   });
 

@@ -180,12 +180,15 @@ describe('models stage against the trusted registry', () => {
     const { silentLogger, noProgress } = await import('../../src/core/context.js');
     const walk = await walkTree(dir, { include: [], exclude: [], skipDirs: [] });
     await rm(path.join(dir, 'models/tiny.gguf'));
+    const { buildTrustMaterial } = await import('../../src/app/trust.js');
+    const trust = await buildTrustMaterial(DEFAULT_POLICY, await loadTrustedRegistry(dir), dir);
     const out = await runModelsStage(
       { files: walk.files, skipped: [], graphs: [], models: [] },
       {
         root: dir,
-        policy: DEFAULT_POLICY,
-        registry: await loadTrustedRegistry(dir),
+        trust,
+        policy: trust.policy,
+        registry: trust.registry,
         options: {
           offline: true,
           concurrency: 2,

@@ -139,7 +139,7 @@ export async function runScan(argv: ScanArgs): Promise<number> {
   if (!Number.isInteger(argv.concurrency) || argv.concurrency < 1)
     throw new UsageError('--concurrency must be a whole number of at least 1');
   const logger = stderrLogger({ quiet: argv.quiet, verbose: argv.verbose });
-  const { policy, registry } = await loadTrust(root, argv.policy, argv.registry);
+  const trust = await loadTrust(root, argv.policy, argv.registry);
   const env = process.env;
   const options: ScanOptions = {
     offline: argv.offline,
@@ -155,8 +155,7 @@ export async function runScan(argv: ScanArgs): Promise<number> {
   const progress = stderrProgress(argv.progress && !argv.quiet);
   let result = await scanRepository({
     root,
-    policy,
-    registry,
+    trust,
     options,
     include: argv.include,
     exclude: argv.exclude,

@@ -6,7 +6,7 @@ import { DEFAULT_POLICY, defaultPolicyDocument, EMBEDDED_DEFAULT_SOURCE } from '
 import { MAX_POLICY_BYTES, parseSource, type SourceDocument } from './document.js';
 import { isPlainObject, mergeOver } from './merge.js';
 import { PolicyError } from './problems.js';
-import { resolvePolicyFiles } from './resolve-files.js';
+import { resolvePolicyFiles, type PolicyFiles } from './resolve-files.js';
 import { toPolicy } from './to-policy.js';
 import { validateSchema } from './validate-schema.js';
 import { validateSemantics } from './validate-semantic.js';
@@ -29,7 +29,11 @@ export interface LoadedPolicy {
   readonly effective: Record<string, unknown>;
   /** The file's own document: what it sets, and where. Undefined for the embedded default. */
   readonly document: SourceDocument | undefined;
+  /** The trusted root and signer PEM text the policy names, read once while validating it. */
+  readonly files: PolicyFiles;
 }
+
+const NO_FILES: PolicyFiles = { trustRoot: undefined, pem: new Map() };
 
 /**
  * Load the policy for a scan of `root`. `file` (relative to the working directory) must exist; without it the first
@@ -49,6 +53,7 @@ export async function readPolicy(file: string | undefined, root: string): Promis
       display: EMBEDDED_DEFAULT_SOURCE,
       effective: defaultPolicyDocument(),
       document: undefined,
+      files: NO_FILES,
     };
   }
   const display = displayName(abs, root, file);
@@ -74,10 +79,17 @@ export async function parsePolicy(
   delete own['$schema'];
   const effective = mergeOver(base, own) as Record<string, unknown>;
   const resolved = structuredClone(effective);
-  problems.push(...(await resolvePolicyFiles(resolved, doc, policyDir)));
+  const resolvedFiles = await resolvePolicyFiles(resolved, doc, policyDir);
+  problems.push(...resolvedFiles.problems);
   if (problems.length > 0) throw new PolicyError(display, problems);
   const lineOf = (i: number) => (doc.has(['suppressions', i]) ? doc.locate(['suppressions', i]).line : undefined);
-  return { policy: toPolicy(resolved, display, lineOf), display, effective, document: doc };
+  return {
+    policy: toPolicy(resolved, display, lineOf),
+    display,
+    effective,
+    document: doc,
+    files: resolvedFiles.files,
+  };
 }
 
 export async function findPolicyFile(root: string): Promise<string | undefined> {
@@ -101,15 +113,17 @@ async function readPolicyText(abs: string, display: string): Promise<string> {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? 'error'})`;
-    throw new ConfigError(`policy file ${display} ${why}`, display, { cause: err });
+    throw new ConfigError(`policy file ${display} ${why}`, display, { cause: err, code: 'CONFIG_FILE_UNREADABLE' });
   }
   try {
     const st = await handle.stat();
-    if (!st.isFile()) throw new ConfigError(`policy file ${display} is not a file`, display);
+    if (!st.isFile())
+      throw new ConfigError(`policy file ${display} is not a file`, display, { code: 'CONFIG_FILE_UNREADABLE' });
     if (st.size > MAX_POLICY_BYTES) {
       throw new ConfigError(
         `policy file ${display} is ${st.size} bytes; a policy must be under ${MAX_POLICY_BYTES} bytes`,
         display,
+        { code: 'CONFIG_POLICY_INVALID' },
       );
     }
     return await handle.readFile('utf8');

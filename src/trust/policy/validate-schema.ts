@@ -1,5 +1,5 @@
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { validatorFor } from '../config/ajv.js';
 import type { SourceDocument } from './document.js';
 import type { PolicyProblem } from './problems.js';
 import { POLICY_SCHEMA } from './schema.js';
@@ -7,21 +7,8 @@ import { suggestion } from './suggest.js';
 
 type SchemaNode = Record<string, unknown>;
 
-// ajv-formats is CommonJS; under NodeNext its default export arrives as the module object or the function.
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (
-  ajv: Ajv,
-  formats: string[],
-) => Ajv;
-
-let compiled: ValidateFunction | undefined;
-
 function validator(): ValidateFunction {
-  if (compiled) return compiled;
-  const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, strictTypes: false, discriminator: true });
-  addFormats(ajv, ['uri']);
-  ajv.addKeyword('patternErrorMessage');
-  compiled = ajv.compile(POLICY_SCHEMA);
-  return compiled;
+  return validatorFor(POLICY_SCHEMA);
 }
 
 /** Check a parsed policy document against the schema; every error becomes a located problem. */

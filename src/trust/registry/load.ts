@@ -1,4 +1,4 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError } from '../../core/errors.js';
 import type {
@@ -10,21 +10,23 @@ import type {
 } from '../../core/trusted-registry.js';
 import { EMPTY_REGISTRY } from '../../core/trusted-registry.js';
 import { osvToMalicious, type OsvRecord } from './osv.js';
-import {
-  formatPath,
-  MAX_REGISTRY_FILE_BYTES,
-  parseRegistrySource,
-  type JsonPath,
-  type RegistrySource,
-} from './source.js';
+import { readBoundedText } from '../config/read.js';
+import { ConfigFileError, type ConfigProblem, type ProblemCode } from '../config/problems.js';
+import { MAX_REGISTRY_FILE_BYTES, parseRegistrySource, type JsonPath, type SourceDocument } from './source.js';
 import { validateRegistryValue } from './validate.js';
 
 export const REGISTRY_DIR = 'trusted-registry';
 const SCHEMA_FILE = 'schema.json';
 /** At most this many registry files (a folder of OSV records can be large, not unbounded). */
 const MAX_FILES = 50_000;
-/** Problems listed in one error message. */
-const MAX_PROBLEMS = 20;
+
+/** Every problem of one trusted-registry file, each `file:line:col: path: expected`. Exit 2. */
+export class RegistryError extends ConfigFileError {
+  constructor(file: string, problems: readonly ConfigProblem[]) {
+    super('CONFIG_REGISTRY_INVALID', 'trusted registry file', file, problems);
+    this.name = 'RegistryError';
+  }
+}
 
 /**
  * Load the trusted registry once, before scanning. With no `files`, every `*.yml|*.yaml|*.json` under
@@ -69,24 +71,17 @@ async function listRegistryFiles(absRoot: string): Promise<string[]> {
 export async function loadRegistryFile(absRoot: string, file: string): Promise<TrustedRegistry> {
   const abs = path.resolve(absRoot, file);
   const rel = toDisplayPath(absRoot, abs);
-  const st = await stat(abs).catch((err: unknown) => {
-    throw new ConfigError(
-      `${rel}: cannot read the trusted registry file (${(err as { code?: string }).code ?? String(err)})`,
-      rel,
-      { cause: err },
-    );
-  });
-  if (!st.isFile()) throw new ConfigError(`${rel}: not a file`, rel);
-  if (st.size > MAX_REGISTRY_FILE_BYTES)
-    throw new ConfigError(`${rel}: ${st.size} bytes; a registry file must be under ${MAX_REGISTRY_FILE_BYTES}`, rel);
-  return parseRegistryText(await readFile(abs, 'utf8'), rel);
+  const read = await readBoundedText(abs, MAX_REGISTRY_FILE_BYTES, rel);
+  if (!read.ok)
+    throw new ConfigError(`cannot load the trusted registry: ${read.error}`, rel, { code: 'CONFIG_FILE_UNREADABLE' });
+  return parseRegistryText(read.text, rel);
 }
 
 /** Parse and validate registry text (pure: tests and `registry check` use it without a disk). */
 export function parseRegistryText(text: string, rel: string): TrustedRegistry {
   const parsed = parseRegistrySource(text);
-  if (!parsed.ok) throw new ConfigError(`${rel}:${parsed.line}: ${parsed.message}`, rel);
-  const src = parsed.source;
+  if (!parsed.ok) throw new RegistryError(rel, parsed.problems);
+  const src = parsed.doc;
   const value = src.value;
   const isOsv =
     typeof value === 'object' &&
@@ -98,14 +93,14 @@ export function parseRegistryText(text: string, rel: string): TrustedRegistry {
   if (problems.length > 0) fail(rel, src, problems);
   if (isOsv) {
     const conv = osvToMalicious(value as OsvRecord, rel, []);
-    if (!conv.ok) fail(rel, src, [conv]);
+    if (!conv.ok) fail(rel, src, [{ ...conv, code: 'bad-value' }]);
     return { ...EMPTY_REGISTRY, files: [rel], malicious: conv.packages };
   }
   const doc = value as RegistryDocument;
   const malicious: MaliciousPackage[] = [];
   for (const [i, rec] of (doc.malicious ?? []).entries()) {
     const conv = osvToMalicious(rec, rel, ['malicious', i]);
-    if (!conv.ok) fail(rel, src, [conv]);
+    if (!conv.ok) fail(rel, src, [{ ...conv, code: 'bad-value' }]);
     malicious.push(...conv.packages);
   }
   return {
@@ -118,14 +113,14 @@ export function parseRegistryText(text: string, rel: string): TrustedRegistry {
       ...(m.signer !== undefined ? { signer: m.signer } : {}),
       files: m.files.map((f) => ({ ...f })),
       file: rel,
-      line: src.lineOf(['models', i]),
+      line: src.locate(['models', i]).line,
     })),
     revoked: (doc.revoked ?? []).map((r, i) => ({
       ...(r.name !== undefined ? { name: r.name } : {}),
       sha256: r.sha256,
       reason: r.reason,
       file: rel,
-      line: src.lineOf(['revoked', i]),
+      line: src.locate(['revoked', i]).line,
     })),
     packages: (doc.packages ?? []).map((p) => ({
       name: p.name,
@@ -145,12 +140,15 @@ interface RegistryDocument {
   readonly malicious?: readonly OsvRecord[];
 }
 
-function fail(rel: string, src: RegistrySource, problems: readonly { path: JsonPath; message: string }[]): never {
-  const lines = problems
-    .slice(0, MAX_PROBLEMS)
-    .map((p) => `${rel}:${src.lineOf(p.path)}: ${formatPath(p.path)}: ${p.message}`);
-  if (problems.length > MAX_PROBLEMS) lines.push(`… and ${problems.length - MAX_PROBLEMS} more`);
-  throw new ConfigError(lines.join('\n'), rel);
+function fail(
+  rel: string,
+  src: SourceDocument,
+  problems: readonly { code: ProblemCode; path: JsonPath; message: string }[],
+): never {
+  throw new RegistryError(
+    rel,
+    problems.map((p) => ({ ...p, ...src.locate(p.path) })),
+  );
 }
 
 /** The same artifact (name@revision) written twice, possibly with different hashes, is ambiguous: refuse it. */
@@ -160,10 +158,15 @@ function checkDuplicates(reg: TrustedRegistry): void {
     const key = `${m.name}@${m.revision}`;
     const prev = seen.get(key);
     if (prev)
-      throw new ConfigError(
-        `${m.file}:${m.line ?? 1}: models: ${key} is already defined at ${prev.file}:${prev.line ?? 1}; merge the two entries`,
-        m.file,
-      );
+      throw new RegistryError(m.file, [
+        {
+          code: 'duplicate',
+          path: ['models'],
+          line: m.line ?? 1,
+          col: 1,
+          message: `${key} is already defined at ${prev.file}:${prev.line ?? 1}; merge the two entries`,
+        },
+      ]);
     seen.set(key, m);
   }
 }

@@ -1,32 +1,18 @@
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
+import type { ErrorObject } from 'ajv';
+import { validatorFor } from '../config/ajv.js';
+import type { ProblemCode } from '../config/problems.js';
 import { REGISTRY_SCHEMA } from './schema.js';
 import type { JsonPath } from './source.js';
 
-// ajv-formats is CommonJS; under NodeNext its default export arrives as the module object or the function.
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (
-  ajv: Ajv,
-  formats: string[],
-) => Ajv;
-
+/** A schema problem before it is located in the file. */
 export interface SchemaProblem {
+  readonly code: ProblemCode;
   readonly path: JsonPath;
   readonly message: string;
 }
 
-let compiled: { document: ValidateFunction; osv: ValidateFunction } | undefined;
-
-function validators(): { document: ValidateFunction; osv: ValidateFunction } {
-  if (compiled) return compiled;
-  const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, strictTypes: false });
-  addFormats(ajv, ['uri', 'date']);
-  ajv.addKeyword('x-message');
-  ajv.addSchema(REGISTRY_SCHEMA);
-  compiled = {
-    document: ajv.getSchema(REGISTRY_SCHEMA.$id)!,
-    osv: ajv.compile({ $ref: `${REGISTRY_SCHEMA.$id}#/$defs/osvRecord` }),
-  };
-  return compiled;
+function validators() {
+  return { document: validatorFor(REGISTRY_SCHEMA), osv: validatorFor(REGISTRY_SCHEMA, '#/$defs/osvRecord') };
 }
 
 /** Validate a registry document, or a bare OSV record when `kind` says so. Problems carry JSON paths. */
@@ -55,20 +41,26 @@ function toProblem(e: ErrorObject): SchemaProblem {
   const custom = (e.parentSchema as Record<string, unknown> | undefined)?.['x-message'];
   switch (e.keyword) {
     case 'required':
-      return { path: [...path, String(params['missingProperty'])], message: 'is required' };
+      return { code: 'missing-key', path: [...path, String(params['missingProperty'])], message: 'is required' };
     case 'additionalProperties':
       return {
+        code: 'unknown-key',
         path: [...path, String(params['additionalProperty'])],
         message: 'is not a known field (check the spelling)',
       };
     case 'const':
-      return { path, message: `must be ${JSON.stringify(params['allowedValue'])}` };
+      return { code: 'bad-value', path, message: `must be ${JSON.stringify(params['allowedValue'])}` };
     case 'enum':
       return {
+        code: 'bad-value',
         path,
         message: `must be one of ${(params['allowedValues'] as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`,
       };
     default:
-      return { path, message: typeof custom === 'string' ? custom : (e.message ?? 'is invalid') };
+      return {
+        code: e.keyword === 'type' ? 'wrong-type' : 'bad-value',
+        path,
+        message: typeof custom === 'string' ? custom : (e.message ?? 'is invalid'),
+      };
   }
 }

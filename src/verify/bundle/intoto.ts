@@ -1,3 +1,4 @@
+import { InputError } from '../../core/errors.js';
 /** An in-toto statement (v0.1 or v1), narrowed to what chainproof reads. */
 export interface Statement {
   readonly type: string;
@@ -10,8 +11,12 @@ export const IN_TOTO_PAYLOAD_TYPE = 'application/vnd.in-toto+json';
 const STATEMENT_TYPES = new Set(['https://in-toto.io/Statement/v0.1', 'https://in-toto.io/Statement/v1']);
 const MAX_SUBJECTS = 100_000;
 
-export class StatementError extends Error {
-  override readonly name = 'StatementError';
+/** An in-toto statement that cannot be read; verification reports it as a finding. */
+export class StatementError extends InputError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('INPUT_STATEMENT_INVALID', message, options);
+    this.name = 'StatementError';
+  }
 }
 
 type Json = Record<string, unknown>;

@@ -7,11 +7,8 @@ const EKU_CODE_SIGNING = '1.3.6.1.5.5.7.3.3';
 export type ChainResult =
   { readonly ok: true; readonly leaf: NodeX509 } | { readonly ok: false; readonly reason: string };
 
-/** Parse every certificate in PEM text (a CA bundle). */
-export function parseCertificatesPem(pem: string): NodeX509[] {
-  const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
-  return blocks.map((b) => new NodeX509(b));
-}
+// One PEM certificate parser, shared with policy loading (which parses a signer's CA once).
+export { parseCertificatesPem } from '../../trust/sigstore/certificates.js';
 
 /**
  * Verify that `chain` (DER, leaf first, then intermediates) leads to one of `anchors`, as model_signing's

@@ -1,5 +1,7 @@
 import picomatch from 'picomatch';
 import type { ManifestItem, ModelManifest } from './manifest.js';
+import type { DigestAlgorithm } from '../../hash/algorithms.js';
+import type { FileIdentity } from '../../hash/types.js';
 import { hashFileRange, nodeHashFor } from './hash.js';
 
 /** A file of the model folder as the walk found it; `path` relative to the model root. */
@@ -7,7 +9,15 @@ export interface ModelFile {
   readonly path: string;
   readonly abs: string;
   readonly size: number;
+  /** What the walk saw (dev, inode, size, times): the digest-cache key. Absent for files listed outside a scan. */
+  readonly identity?: FileIdentity;
 }
+
+/**
+ * Whole-file digests from the scan's hasher (worker pool + digest cache), so a multi-GB weight signed with
+ * `model_signing` is not re-hashed on the main thread, nor on the next CI run when it has not changed.
+ */
+export type WholeFileDigest = (abs: string, identity: FileIdentity, algorithm: DigestAlgorithm) => Promise<string>;
 
 export type ModelIssue =
   | {
@@ -30,6 +40,8 @@ export interface FolderContent {
   readonly signatureFile: string;
   /** Extra globs to ignore (policy), relative to the model root. */
   readonly ignore: readonly string[];
+  /** The scan's hasher; without it (the `verify` command) files are streamed here. */
+  readonly digest?: WholeFileDigest;
 }
 
 /** model_signing ignores these at the model root by default. */
@@ -51,7 +63,7 @@ export async function compareModel(
   const jobs: Promise<ModelIssue[]>[] = [];
   for (const [p, items] of byPath) {
     const file = present.get(p);
-    if (file) jobs.push(limit(() => checkFile(file, items, manifest)));
+    if (file) jobs.push(limit(() => checkFile(file, items, manifest, folder.digest)));
     else if (unreadable.has(p))
       issues.push({
         kind: 'unverifiable',
@@ -79,6 +91,7 @@ async function checkFile(
   file: ModelFile,
   items: readonly ManifestItem[],
   manifest: ModelManifest,
+  digest: WholeFileDigest | undefined,
 ): Promise<ModelIssue[]> {
   const algorithm = nodeHashFor(items[0]!.algorithm) ?? nodeHashFor(manifest.hashType);
   if (!algorithm)
@@ -87,7 +100,11 @@ async function checkFile(
     ];
   try {
     if (manifest.method === 'files') {
-      const actual = await hashFileRange(file.abs, algorithm);
+      const cacheable = HASHER_ALGORITHMS[algorithm];
+      const actual =
+        digest !== undefined && file.identity !== undefined && cacheable !== undefined
+          ? await digest(file.abs, file.identity, cacheable)
+          : await hashFileRange(file.abs, algorithm);
       const expected = items[0]!.digest;
       return actual === expected
         ? []
@@ -135,6 +152,13 @@ async function checkFile(
     ];
   }
 }
+
+/** Node digest names the hasher computes (BLAKE2b is streamed here: the hasher's workers do not offer it). */
+const HASHER_ALGORITHMS: Readonly<Record<string, DigestAlgorithm>> = {
+  sha256: 'sha256',
+  sha384: 'sha384',
+  sha512: 'sha512',
+};
 
 function ignoreMatcher(paths: readonly string[], globs: readonly string[]): (p: string) => boolean {
   const globMatch = globs.length > 0 ? picomatch([...globs], { dot: true }) : () => false;

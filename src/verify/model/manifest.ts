@@ -1,3 +1,4 @@
+import { InputError } from '../../core/errors.js';
 import { createHash } from 'node:crypto';
 import type { Statement } from '../bundle/intoto.js';
 
@@ -33,8 +34,12 @@ export const PREDICATE_V01 = 'https://model_signing/Digests/v0.1';
 const MAX_ITEMS = 1_000_000;
 const HEX = /^[0-9a-f]+$/;
 
-export class ManifestError extends Error {
-  override readonly name = 'ManifestError';
+/** A model_signing manifest that cannot be read; the signatures stage reports it as a finding. */
+export class ManifestError extends InputError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('INPUT_MANIFEST_INVALID', message, options);
+    this.name = 'ManifestError';
+  }
 }
 
 type Json = Record<string, unknown>;

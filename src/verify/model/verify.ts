@@ -3,7 +3,7 @@ import { parseStatement, StatementError } from '../bundle/intoto.js';
 import { verifyParsedBundle, type BundleCheck } from '../check/verify-bundle.js';
 import type { BundleVerdict } from '../check/types.js';
 import { ManifestError, toModelManifest, type ModelManifest } from './manifest.js';
-import { compareModel, type ModelFile, type ModelIssue } from './compare.js';
+import { compareModel, type ModelFile, type ModelIssue, type WholeFileDigest } from './compare.js';
 
 export interface ModelSignatureRequest extends Omit<BundleCheck, 'artifact'> {
   /** The `model.sig` content. */
@@ -17,6 +17,8 @@ export interface ModelSignatureRequest extends Omit<BundleCheck, 'artifact'> {
   /** Extra globs (relative to the folder) that are not part of the model. */
   readonly ignore?: readonly string[];
   readonly limit?: <T>(fn: () => Promise<T>) => Promise<T>;
+  /** Whole-file digests from the scan's hasher and its cache; without it files are streamed here. */
+  readonly digest?: WholeFileDigest;
 }
 
 export interface ModelSignatureResult {
@@ -67,7 +69,12 @@ export async function verifyModelSignature(req: ModelSignatureRequest): Promise<
       });
     throw err;
   }
-  const folder = { unreadable: req.unreadable ?? [], signatureFile: req.signatureFile, ignore: req.ignore ?? [] };
+  const folder = {
+    unreadable: req.unreadable ?? [],
+    signatureFile: req.signatureFile,
+    ignore: req.ignore ?? [],
+    ...(req.digest !== undefined ? { digest: req.digest } : {}),
+  };
   let files = req.files;
   if (manifest.singleFile) {
     // A single-file model names its file as the subject; its one resource is `.`.

@@ -1,40 +1,10 @@
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
-import { TrustedRoot } from '@sigstore/protobuf-specs';
+import type { TrustedRoot } from '@sigstore/protobuf-specs';
 import { Verifier, toTrustMaterial } from '@sigstore/verify';
 import { crypto as sigcrypto } from '@sigstore/core';
-import { ConfigError, errorMessage } from '../../core/errors.js';
-import { embeddedPublicGoodTrustedRoot } from '../embedded.js';
 import { findKeys, keyValidAt, type RegistryKey } from './keys.js';
 
-/**
- * The Sigstore trusted root for npm provenance: a custom `trusted_root.json` named by the policy, else the
- * public-good root embedded from @sigstore/tuf (so verification works offline).
- */
-export async function loadTrustedRoot(custom: string | undefined, root: string): Promise<TrustedRoot> {
-  if (custom === undefined) return TrustedRoot.fromJSON(embeddedPublicGoodTrustedRoot());
-  const file = path.resolve(root, custom);
-  let json: unknown;
-  try {
-    json = JSON.parse(await readFile(file, 'utf8')) as unknown;
-  } catch (err) {
-    throw new ConfigError(`cannot read the trusted root ${custom}: ${errorMessage(err)}`, custom, { cause: err });
-  }
-  try {
-    const parsed = TrustedRoot.fromJSON(json);
-    if (parsed.certificateAuthorities.length === 0 && parsed.tlogs.length === 0)
-      throw new Error('it lists no certificate authorities and no transparency logs');
-    return parsed;
-  } catch (err) {
-    throw new ConfigError(
-      `the trusted root ${custom} is not a Sigstore trusted_root.json: ${errorMessage(err)}`,
-      custom,
-      {
-        cause: err,
-      },
-    );
-  }
-}
+// The trusted root for npm provenance is part of the scan's trust material (ctx.trust.sigstore, loaded once by
+// trust/sigstore/root.ts); this file only builds verifiers from it.
 
 export interface VerifierThresholds {
   readonly tlogThreshold: number;

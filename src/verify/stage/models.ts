@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import picomatch from 'picomatch';
@@ -5,9 +6,10 @@ import type { ScanContext } from '../../core/context.js';
 import type { DiscoveredFile } from '../../core/files.js';
 import type { Finding } from '../../core/finding.js';
 import type { StageInput } from '../../core/stage.js';
+import { Hasher } from '../../hash/hasher.js';
 import { MAX_BUNDLE_BYTES } from '../bundle/parse.js';
 import { describeSigner } from '../check/types.js';
-import type { ModelIssue } from '../model/compare.js';
+import type { ModelIssue, WholeFileDigest } from '../model/compare.js';
 import { verifyModelSignature } from '../model/verify.js';
 import { allowedSigners, type SignatureSetup } from './setup.js';
 import { emptyPart, type PartResult } from './coverage.js';
@@ -20,8 +22,22 @@ export async function checkModelSignatures(
   setup: SignatureSetup,
 ): Promise<PartResult> {
   const out = emptyPart();
-  for (const sig of input.files.filter((f) => f.format === 'model-signature'))
-    await checkOne(sig, input, ctx, setup, out);
+  const sigs = input.files.filter((f) => f.format === 'model-signature');
+  if (sigs.length === 0) return out;
+  // The scan's hasher and digest cache: a signed multi-GB weight is hashed in a worker, and not again next run.
+  const hasher = await Hasher.create({ cacheDir: ctx.options.cacheDir, workers: availableParallelism() });
+  const digest: WholeFileDigest = async (abs, identity, algorithm) => {
+    const r = await hasher.hash({ abs, identity, algorithms: [algorithm] });
+    const hex = r.ok ? r.digests[algorithm] : undefined;
+    if (hex === undefined)
+      throw Object.assign(new Error(r.ok ? 'no digest' : r.message), { code: r.ok ? 'EHASH' : r.code });
+    return hex;
+  };
+  try {
+    for (const sig of sigs) await checkOne(sig, input, ctx, setup, out, digest);
+  } finally {
+    await hasher.close();
+  }
   return out;
 }
 
@@ -31,13 +47,19 @@ async function checkOne(
   ctx: ScanContext,
   setup: SignatureSetup,
   out: PartResult,
+  digest: WholeFileDigest,
 ): Promise<void> {
   const folder = path.posix.dirname(sig.path);
   const prefix = folder === '.' ? '' : `${folder}/`;
   const rel = (p: string) => p.slice(prefix.length);
   const files = input.files
     .filter((f) => f.path.startsWith(prefix))
-    .map((f) => ({ path: rel(f.path), abs: f.abs, size: f.size }));
+    .map((f) => ({
+      path: rel(f.path),
+      abs: f.abs,
+      size: f.size,
+      identity: { dev: f.dev, ino: f.ino, size: f.size, mtimeMs: f.mtimeMs, ctimeMs: f.ctimeMs },
+    }));
   const unreadable = input.skipped.filter((s) => s.path.startsWith(prefix)).map((s) => rel(s.path));
   const repoPaths = [sig.path, folder, ...files.map((f) => prefix + f.path)];
   const allowed = allowedSigners(setup, repoPaths);
@@ -64,6 +86,7 @@ async function checkOne(
     tlogThreshold: setup.tlogThreshold,
     timestampThreshold: setup.timestampThreshold,
     limit: ctx.limit,
+    digest,
   });
   const { verdict, manifest, issues } = result;
   const signerSeen = verdict.ok || verdict.signer ? describeSigner(verdict.signer!) : undefined;

@@ -1,11 +1,9 @@
-import path from 'node:path';
 import picomatch from 'picomatch';
 import type { ScanContext } from '../../core/context.js';
 import type { SignatureRequirement } from '../../core/policy.js';
-import { loadTrustedRoot, type TrustRoot } from '../trust/root.js';
-import { resolveSigners, type NamedSigner } from '../policy/signers.js';
+import type { NamedSigner, TrustRoot } from '../../core/trust-material.js';
 
-/** Trust material and signers for one scan, loaded once before any verification. */
+/** Trust material and signers for one scan, taken from the context (loaded once, before the scan). */
 export interface SignatureSetup {
   readonly trust: TrustRoot;
   readonly signers: readonly NamedSigner[];
@@ -20,20 +18,12 @@ export interface CompiledRequirement {
   readonly matches: (repoPath: string) => boolean;
 }
 
-/** Relative key and trust-root paths in the policy are relative to the policy file (the scan root for the default). */
-export function policyDir(ctx: ScanContext): string {
-  const src = ctx.policy.source;
-  return src.startsWith('<') ? ctx.root : path.dirname(path.resolve(ctx.root, src));
-}
-
-export async function loadSignatureSetup(ctx: ScanContext): Promise<SignatureSetup> {
-  const sig = ctx.policy.signatures;
-  const base = policyDir(ctx);
-  const trust = await loadTrustedRoot(sig.trustedRoot !== undefined ? path.resolve(base, sig.trustedRoot) : undefined);
-  const signers = await resolveSigners(sig.signers, base, ctx.policy.source);
+/** No I/O: the trusted root and signer keys were read and parsed when trust was loaded (app/trust.ts). */
+export function signatureSetup(ctx: ScanContext): SignatureSetup {
+  const sig = ctx.trust.policy.signatures;
   return {
-    trust,
-    signers,
+    trust: ctx.trust.sigstore,
+    signers: ctx.trust.signers,
     tlogThreshold: sig.tlogThreshold,
     timestampThreshold: sig.timestampThreshold,
     requirements: compileRequirements(sig.require),

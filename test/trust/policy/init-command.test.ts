@@ -30,8 +30,8 @@ async function initAndLoad(root: string) {
   const r = await runCommand(initCommand, ['init', root]);
   expect(r.stderr).toBe('');
   expect(r.code).toBe(0);
-  const text = await readFile(path.join(root, 'policies/policy.yml'), 'utf8');
-  const policy = await loadPolicy(path.join(root, 'policies/policy.yml'), root);
+  const text = await readFile(path.join(root, '.chainproof/policy.yml'), 'utf8');
+  const policy = await loadPolicy(path.join(root, '.chainproof/policy.yml'), root);
   const registryText = await readFile(path.join(root, 'trusted-registry/models.yml'), 'utf8');
   const registry = parseRegistryText(registryText, 'trusted-registry/models.yml');
   return { r, text, policy, registryText, registry };
@@ -119,8 +119,11 @@ describe('chainproof init', () => {
       'https://proxy.acme.dev/npm/',
     ]);
     expect(text).toMatch(/# {3}- "https:\/\/packages\.unknown-mirror\.example\/npm\/" {2}# package-lock\.json/);
-    expect(text).toMatch(/# These have install scripts in your lockfiles.*\n {2}# {3}- esbuild\n/);
-    expect(policy.dependencies.allowInstallScripts).toEqual([]);
+    // Today's install scripts are recorded as a reviewable baseline, so the next scan flags only new ones.
+    expect(text).toMatch(
+      /# These run install scripts in your lockfiles today.*\n.*\n {2}allowInstallScripts:\n {4}- "esbuild"\n/,
+    );
+    expect(policy.dependencies.allowInstallScripts).toEqual(['esbuild']);
     // Only safetensors: pickle is forbidden from the start.
     expect(policy.models.forbiddenFormats).toEqual(['pickle']);
     expect(text).toContain(
@@ -133,7 +136,7 @@ describe('chainproof init', () => {
     const { policy, text } = await initAndLoad(root);
     expect(policy.models.unknownModel).toBe('note');
     expect(text.startsWith('# yaml-language-server: $schema=./policy.schema.json\n')).toBe(true);
-    const schema = JSON.parse(await readFile(path.join(root, 'policies/policy.schema.json'), 'utf8'));
+    const schema = JSON.parse(await readFile(path.join(root, '.chainproof/policy.schema.json'), 'utf8'));
     expect(schema.title).toBe('chainproof policy');
     expect(parse(await readFile(path.join(root, 'trusted-registry/models.yml'), 'utf8'))).toEqual({
       version: 1,
@@ -142,15 +145,15 @@ describe('chainproof init', () => {
   });
 
   it('refuses to overwrite a changed file without --force, and writes nothing', async () => {
-    const root = await repoWith({ 'policies/policy.yml': 'version: 1\n# mine\n' });
+    const root = await repoWith({ '.chainproof/policy.yml': 'version: 1\n# mine\n' });
     const r = await runCommand(initCommand, ['init', root]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('policies/policy.yml already exists; nothing was written (use --force to overwrite)');
-    expect(await readFile(path.join(root, 'policies/policy.yml'), 'utf8')).toBe('version: 1\n# mine\n');
+    expect(r.stderr).toBe('.chainproof/policy.yml already exists; nothing was written (use --force to overwrite)');
+    expect(await readFile(path.join(root, '.chainproof/policy.yml'), 'utf8')).toBe('version: 1\n# mine\n');
     await expect(readFile(path.join(root, 'trusted-registry/models.yml'), 'utf8')).rejects.toThrow();
     const forced = await runCommand(initCommand, ['init', root, '--force']);
     expect(forced.code).toBe(0);
-    expect(await readFile(path.join(root, 'policies/policy.yml'), 'utf8')).toMatch(/^# yaml-language-server/);
+    expect(await readFile(path.join(root, '.chainproof/policy.yml'), 'utf8')).toMatch(/^# yaml-language-server/);
   });
 
   it('running again on an unchanged repository is a no-op, not an error', async () => {
@@ -158,7 +161,7 @@ describe('chainproof init', () => {
     await initAndLoad(root);
     const again = await runCommand(initCommand, ['init', root]);
     expect(again.code).toBe(0);
-    expect(again.stdout).toContain('unchanged policies/policy.yml');
+    expect(again.stdout).toContain('unchanged .chainproof/policy.yml');
   });
 
   it('a directory that does not exist is a usage error', async () => {

@@ -1,12 +1,18 @@
 import { open } from 'node:fs/promises';
-import { publicHttpUrl } from '../../core/url.js';
 import path from 'node:path';
-import type { FileFormat } from '../../core/files.js';
-import { MODEL_FORMATS } from '../../core/files.js';
-import { LOCKFILE_FORMATS } from '../../discover/catalogue/index.js';
-import { parseLockfile, parseNpmrc } from '../../deps/index.js';
-import { DEFAULT_SKIP_DIRS, walkTree } from '../../discover/walk.js';
-import { familiesOf } from '../../models/families.js';
+import pLimit from 'p-limit';
+import { noProgress, silentLogger, type ScanContext } from '../core/context.js';
+import type { FileFormat } from '../core/files.js';
+import { MODEL_FORMATS } from '../core/files.js';
+import type { DependencyGraph } from '../core/records.js';
+import { EMPTY_REGISTRY } from '../core/trusted-registry.js';
+import { publicHttpUrl } from '../core/url.js';
+import { parseNpmrc } from '../deps/index.js';
+import { depsStage } from '../deps/stage.js';
+import { DEFAULT_SKIP_DIRS, walkTree } from '../discover/walk.js';
+import { familiesOf } from '../models/families.js';
+import { DEFAULT_POLICY } from '../trust/policy/default.js';
+import { buildTrustMaterial } from './trust.js';
 
 /** What `chainproof init` learns about a repository to write a starting policy. Paths are repo-relative POSIX. */
 export interface RepoSurvey {
@@ -37,11 +43,51 @@ export interface RepoSurvey {
 
 const MAX_TEXT_BYTES = 64 * 1024 * 1024;
 
+/**
+ * The lockfiles exactly as a scan reads them: the real walk, then the real dependency stage (offline, embedded
+ * default policy), so init and scan cannot disagree about which lockfiles exist or what they hold. A lockfile the
+ * stage cannot parse comes back as its CPD001 finding.
+ */
+async function scanLockfiles(
+  root: string,
+  walk: Awaited<ReturnType<typeof walkTree>>,
+  env: Record<string, string | undefined>,
+): Promise<{ graphs: readonly DependencyGraph[]; unreadable: { path: string; reason: string }[] }> {
+  const trust = await buildTrustMaterial(DEFAULT_POLICY, EMPTY_REGISTRY, root);
+  const limit = pLimit(4);
+  const ctx: ScanContext = {
+    root,
+    trust,
+    policy: trust.policy,
+    registry: trust.registry,
+    options: {
+      offline: true,
+      concurrency: 4,
+      verifyTarballs: false,
+      cacheDir: undefined,
+      registry: undefined,
+      shard: undefined,
+      env,
+    },
+    logger: silentLogger,
+    progress: noProgress,
+    signal: new AbortController().signal,
+    limit: (fn) => limit(fn),
+  };
+  const out = await depsStage.run({ files: walk.files, skipped: walk.skipped, graphs: [], models: [] }, ctx);
+  const unreadable = (out.findings ?? [])
+    .filter((f) => f.ruleId === 'CPD001')
+    .map((f) => ({ path: f.location.path, reason: f.message.split('\n')[0] ?? f.message }));
+  return { graphs: out.graphs ?? [], unreadable };
+}
+
 /** Walk the repository (as a scan would) and collect facts. Reads files; never runs or unpickles anything. */
 export async function surveyRepository(root: string, env: Record<string, string | undefined>): Promise<RepoSurvey> {
-  const { files } = await walkTree(root, { include: [], exclude: [], skipDirs: DEFAULT_SKIP_DIRS });
+  const walk = await walkTree(root, { include: [], exclude: [], skipDirs: DEFAULT_SKIP_DIRS });
+  const { files } = walk;
+  const scanned = await scanLockfiles(root, walk, env);
   const lockfiles: { path: string; kind: string; packages: number }[] = [];
-  const unreadable: { path: string; reason: string }[] = [];
+  const unreadable = scanned.unreadable;
   const npmrcRegistries = new Set<string>();
   const npmrcScopes: Record<string, string> = {};
   const resolved = new Map<string, Set<string>>();
@@ -67,27 +113,18 @@ export async function surveyRepository(root: string, env: Record<string, string 
     } else if (f.format === 'package-json') {
       const name = packageName(await readText(f.abs));
       if (name?.startsWith('@') === true && name.includes('/')) ownScopes.add(name.slice(0, name.indexOf('/')));
-    } else if (LOCKFILE_FORMATS.has(f.format)) {
-      const text = await readText(f.abs);
-      if (text === undefined) {
-        unreadable.push({ path: f.path, reason: 'could not be read or is too large' });
-        continue;
+    }
+  }
+  for (const graph of scanned.graphs) {
+    lockfiles.push({ path: graph.lockfile, kind: graph.kind, packages: graph.packages.length });
+    for (const p of graph.packages) {
+      if (p.hasInstallScript === true) installScripts.add(p.name);
+      if (p.source === 'git' || p.source === 'tarball' || p.source === 'file') {
+        nonRegistry.push({ name: p.name, source: p.source, lockfile: graph.lockfile });
       }
-      try {
-        const graph = parseLockfile(f.path, text);
-        lockfiles.push({ path: f.path, kind: graph.kind, packages: graph.packages.length });
-        for (const p of graph.packages) {
-          if (p.hasInstallScript === true) installScripts.add(p.name);
-          if (p.source === 'git' || p.source === 'tarball' || p.source === 'file') {
-            nonRegistry.push({ name: p.name, source: p.source, lockfile: f.path });
-          }
-          if (p.source === 'registry' && p.resolved !== undefined) {
-            const base = tarballRegistry(p.resolved, p.name);
-            if (base !== undefined) (resolved.get(base) ?? resolved.set(base, new Set()).get(base)!).add(f.path);
-          }
-        }
-      } catch (err) {
-        unreadable.push({ path: f.path, reason: err instanceof Error ? err.message.split('\n')[0]! : String(err) });
+      if (p.source === 'registry' && p.resolved !== undefined) {
+        const base = tarballRegistry(p.resolved, p.name);
+        if (base !== undefined) (resolved.get(base) ?? resolved.set(base, new Set()).get(base)!).add(graph.lockfile);
       }
     }
   }

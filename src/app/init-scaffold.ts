@@ -1,5 +1,5 @@
-import { DEFAULT_POLICY } from './default.js';
-import type { RepoSurvey } from './survey.js';
+import { DEFAULT_POLICY } from '../trust/policy/default.js';
+import type { RepoSurvey } from './init-survey.js';
 
 /** Strings go out as JSON strings, which YAML reads as double-quoted scalars: no quoting surprises. */
 const q = (s: string): string => JSON.stringify(s);
@@ -43,8 +43,8 @@ export function scaffoldPolicy(s: RepoSurvey, schemaRef: string): string {
     `#   registries in .npmrc: ${s.npmrcRegistries.length === 0 ? 'none' : listed(s.npmrcRegistries).join(', ')}`,
     `#   model files: ${s.models.length === 0 ? 'none' : `${s.models.length} (${formats})`}`,
     '# Review every value before relying on it. It is merged over the embedded default (mappings merge, lists replace);',
-    '# `chainproof policy explain --root . policies/policy.yml` shows the result. Scan with',
-    '# `chainproof scan . --policy policies/policy.yml`, or move this file to .chainproof/policy.yml to make it the default.',
+    '# `chainproof policy explain --root .` shows the result. `chainproof scan .` uses this file: it is where scan',
+    '# looks first (.chainproof/policy.yml), so init then scan needs no flag.',
     'version: 1',
     '',
     'dependencies:',
@@ -63,10 +63,15 @@ export function scaffoldPolicy(s: RepoSurvey, schemaRef: string): string {
     );
   }
   out.push('  # Packages allowed to run install scripts (code that runs at `npm install`).');
-  out.push('  allowInstallScripts: []');
-  if (s.installScripts.length > 0) {
-    out.push('  # These have install scripts in your lockfiles; allow only the ones you need:');
-    for (const n of listed(s.installScripts)) out.push(`  #   - ${n}`);
+  if (s.installScripts.length === 0) out.push('  allowInstallScripts: []');
+  else {
+    // A baseline, as `pnpm approve-builds` records builds: today's set is named so a scan flags the next one, not
+    // the same packages on every run. Each name is a decision for the reviewer to keep or delete.
+    out.push(
+      '  # These run install scripts in your lockfiles today (recorded by init). Delete the ones you do not need;',
+    );
+    out.push('  # a package that starts running install scripts later is reported until you add it here.');
+    out.push(`  allowInstallScripts:${list(s.installScripts, '    ')}`);
   }
   out.push('  # Dependencies from git, tarball URLs or local paths bypass registry integrity and signatures.');
   if (s.nonRegistry.length > 0) {

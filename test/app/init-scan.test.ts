@@ -1,0 +1,61 @@
+import { copyFileSync, existsSync, mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { INIT_POLICY_FILE, initRepository } from '../../src/app/init.js';
+import { scanRepository } from '../../src/app/scan.js';
+import { loadTrust } from '../../src/app/trust.js';
+import { silentLogger } from '../../src/core/context.js';
+import type { ScanResult } from '../../src/core/result.js';
+import { corpusPath } from '../helpers/corpus.js';
+import { testOptions } from '../helpers/scan.js';
+
+/** A scan exactly as `chainproof scan <root> --offline` runs it: trust looked up under the root, every stage. */
+async function scanAsCli(root: string): Promise<ScanResult> {
+  const trust = await loadTrust(root, undefined, []);
+  return scanRepository({
+    root,
+    trust,
+    options: testOptions(),
+    include: [],
+    exclude: [],
+    logger: silentLogger,
+    today: '2026-01-01',
+  });
+}
+
+const byRule = (r: ScanResult): Record<string, number> => {
+  const out: Record<string, number> = {};
+  for (const f of r.findings) out[f.ruleId] = (out[f.ruleId] ?? 0) + 1;
+  return out;
+};
+
+describe('init then scan (#13): scan finds what init wrote', () => {
+  it.each([
+    {
+      name: 'npm v3 lockfile with install scripts (npm/cli)',
+      file: 'npm-cli.v3-workspaces.package-lock.json',
+      as: 'package-lock.json',
+    },
+    {
+      name: 'npm shrinkwrap (@salesforce/cli)',
+      file: 'salesforce-cli-2.146.3.v3.npm-shrinkwrap.json',
+      as: 'npm-shrinkwrap.json',
+    },
+  ])('$name: fewer findings after init', async ({ file, as }) => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'chainproof-init-scan-'));
+    copyFileSync(corpusPath('lockfiles', file), path.join(root, as));
+    const alone = await scanAsCli(root);
+
+    const { files } = await initRepository(root, {}, false);
+    expect(files.map((f) => f.rel)).toContain(INIT_POLICY_FILE);
+    expect(existsSync(path.join(root, INIT_POLICY_FILE))).toBe(true);
+    const afterInit = await scanAsCli(root);
+
+    // The install scripts the lockfile has today are recorded by init; everything else is unchanged.
+    expect(byRule(alone)['CPD012']).toBeGreaterThan(0);
+    expect(byRule(afterInit)['CPD012']).toBeUndefined();
+    expect(afterInit.findings.length).toBeLessThan(alone.findings.length);
+    expect(afterInit.findings.length).toBe(alone.findings.length - (byRule(alone)['CPD012'] ?? 0));
+  });
+});
