@@ -52,8 +52,8 @@ describe('the format catalogue', () => {
     expect(POLICY_FORMAT_NAMES).toEqual(expect.arrayContaining(['pickle', 'pytorch', 'tensorflow', 'tfjs', 'hdf5']));
   });
 
-  it('CONTRIBUTING.md shows the table as the catalogue renders it', () => {
-    const doc = readFileSync(new URL('../../../CONTRIBUTING.md', import.meta.url), 'utf8');
+  it.each(['README.md', 'CONTRIBUTING.md'])('%s shows the table as the catalogue renders it', (file) => {
+    const doc = readFileSync(new URL(`../../../${file}`, import.meta.url), 'utf8');
     const shown = /<!-- formats-table[^>]*-->\n([\s\S]*?)\n<!-- \/formats-table -->/.exec(doc)?.[1];
     expect(shown).toBe(formatsTable());
   });
