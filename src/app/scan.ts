@@ -10,6 +10,7 @@ import type { TrustMaterial } from '../core/trust-material.js';
 import type { TrustedRegistry } from '../core/trusted-registry.js';
 import { runPipeline } from '../core/pipeline.js';
 import { DEFAULT_SKIP_DIRS, walkTree } from '../discover/walk.js';
+import { createFileOpener } from '../io/file-source.js';
 import { STAGES } from './stages.js';
 import { buildTrustMaterial } from './trust.js';
 
@@ -56,8 +57,9 @@ export async function scanRepository(req: ScanRequest): Promise<ScanResult> {
     progress: req.progress ?? noProgress,
     signal: req.signal ?? new AbortController().signal,
     limit: (fn) => limit(fn),
+    files: createFileOpener(),
   };
-  return runPipeline(
+  const result = await runPipeline(
     req.stages ?? STAGES,
     {
       files: walk.files,
@@ -72,4 +74,5 @@ export async function scanRepository(req: ScanRequest): Promise<ScanResult> {
     ctx,
     req.today,
   );
+  return { ...result, io: ctx.files.stats() };
 }

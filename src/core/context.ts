@@ -1,3 +1,4 @@
+import type { FileOpener } from './file-source.js';
 import type { Policy } from './policy.js';
 import type { TrustMaterial } from './trust-material.js';
 import type { TrustedRegistry } from './trusted-registry.js';
@@ -51,4 +52,6 @@ export interface ScanContext {
   readonly signal: AbortSignal;
   /** Bounded concurrency shared by all stages. */
   readonly limit: <T>(fn: () => Promise<T>) => Promise<T>;
+  /** The I/O edge: stages open file contents through it, so a scan's opens and bytes are counted. */
+  readonly files: FileOpener;
 }

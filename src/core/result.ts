@@ -1,3 +1,4 @@
+import type { IoStats } from './file-source.js';
 import type { DiscoveredFile, SkippedFile } from './files.js';
 import type { Level, ResolvedFinding } from './finding.js';
 import type { DependencyGraph, ModelRecord, VerificationRecord } from './records.js';
@@ -32,4 +33,9 @@ export interface ScanResult {
   readonly shard?: { readonly index: number; readonly count: number };
   /** False when a stage could not run at all (its error is in notifications). */
   readonly complete: boolean;
+  /**
+   * What the stages opened and read through the I/O edge (`npm run bench` prints it). The hash workers read by path
+   * and are not counted here yet.
+   */
+  readonly io?: IoStats;
 }

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import type { FileOpener } from '../core/file-source.js';
 import { posix } from 'node:path';
 import picomatch from 'picomatch';
 import type { DiscoveredFile } from '../core/files.js';
@@ -13,11 +13,16 @@ export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 export const MAX_NPMRC_BYTES = 256 * 1024;
 
 /** Read a discovered file as UTF-8 if it is within `max` bytes; undefined when larger. */
-export async function readBounded(file: DiscoveredFile, max: number): Promise<string | undefined> {
+export async function readBounded(files: FileOpener, file: DiscoveredFile, max: number): Promise<string | undefined> {
   if (file.size > max) return undefined;
-  const buf = await readFile(file.abs);
-  if (buf.length > max) return undefined;
-  return buf.toString('utf8');
+  const src = await files.open(file.abs, file.path);
+  try {
+    // One byte past the limit tells a file that grew since the walk from one that is exactly `max` bytes.
+    const buf = await src.read(0, max + 1);
+    return buf.length > max ? undefined : buf.toString('utf8');
+  } finally {
+    await src.close();
+  }
 }
 
 /** Folder of a repo-relative path: 'a/b/yarn.lock' → 'a/b', 'yarn.lock' → ''. */

@@ -74,7 +74,7 @@ async function scanLockfile(
   manifestFiles: ReadonlyMap<string, DiscoveredFile>,
   ctx: ScanContext,
 ): Promise<LockfileResult> {
-  const text = await readBounded(file, MAX_LOCKFILE_BYTES);
+  const text = await readBounded(ctx.files, file, MAX_LOCKFILE_BYTES);
   if (text === undefined) {
     return fail(file, `is ${file.size} bytes, over the ${MAX_LOCKFILE_BYTES}-byte limit for lockfiles`, undefined);
   }
@@ -86,7 +86,7 @@ async function scanLockfile(
     const path = joinRel(joinRel(dir, importer), 'package.json');
     const mf = manifestFiles.get(path);
     if (!mf) return;
-    const mtext = await readBounded(mf, MAX_MANIFEST_BYTES).catch(() => undefined);
+    const mtext = await readBounded(ctx.files, mf, MAX_MANIFEST_BYTES).catch(() => undefined);
     const loaded = mtext !== undefined ? toLoadedManifest(importer, path, mtext) : undefined;
     if (loaded) manifests.set(importer, loaded);
     else
@@ -127,7 +127,7 @@ async function loadNpmrcs(
   for (let d: string | undefined = dir; d !== undefined; d = d === '' ? undefined : dirOf(d)) {
     const f = byPath.get(joinRel(d, '.npmrc'));
     if (!f) continue;
-    const text = await readBounded(f, MAX_NPMRC_BYTES).catch(() => undefined);
+    const text = await readBounded(ctx.files, f, MAX_NPMRC_BYTES).catch(() => undefined);
     if (text === undefined) {
       notifications.push({
         level: 'warning',

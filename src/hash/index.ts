@@ -3,3 +3,4 @@ export { DigestCache, CACHE_FILE } from './cache.js';
 export { HashPool } from './pool.js';
 export { Hasher, type FileToHash } from './hasher.js';
 export type { FileIdentity, HashOutcome, HashRequest } from './types.js';
+export { digestIndex, knownDigest, type DigestIndex } from './digests.js';

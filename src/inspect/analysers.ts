@@ -4,9 +4,9 @@ import { pickleAnalyser } from './pickle/analyser.js';
 import * as formats from './formats/index.js';
 
 /**
- * The catalogue routes: an analyser reads exactly the formats whose catalogue entry names it in `readBy`.
- * (Each analyser file still states its own `formats`; test/inspect/analysers.test.ts keeps the two equal until
- * those lines go.)
+ * The catalogue routes: an analyser reads exactly the formats whose catalogue entry names it in `readBy`. Each
+ * analyser file still states its own `formats`; test/discover/catalogue/catalogue.test.ts keeps the two equal
+ * until those lines go.
  */
 const routed = (a: ModelAnalyser): ModelAnalyser => ({
   name: a.name,

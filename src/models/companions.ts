@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { DiscoveredFile } from '../core/files.js';
+import type { FileOpener } from '../core/file-source.js';
 import { readHead } from './read-small.js';
 
 /** tfjs manifests are small JSON; a bigger one is not read (its shards are then found by name only). */
@@ -12,11 +13,11 @@ const MAX_PATHS = 100_000;
  * them. Returns repo-relative paths; a path leaving the scan root is ignored (it is not in the tree to check).
  * The manifest is attacker-controlled JSON: parsed with bounds, shapes checked before use.
  */
-export async function tfjsWeightPaths(manifest: DiscoveredFile): Promise<string[]> {
+export async function tfjsWeightPaths(files: FileOpener, manifest: DiscoveredFile): Promise<string[]> {
   if (manifest.size > MAX_MANIFEST_BYTES) return [];
   let parsed: unknown;
   try {
-    parsed = JSON.parse((await readHead(manifest.abs, MAX_MANIFEST_BYTES)).toString('utf8'));
+    parsed = JSON.parse((await readHead(files, manifest, MAX_MANIFEST_BYTES)).toString('utf8'));
   } catch {
     return [];
   }

@@ -1,18 +1,20 @@
-import { open } from 'node:fs/promises';
+import type { FileOpener } from '../core/file-source.js';
 
-/** Read at most `max` bytes from the start of a file (pointers, manifests, headers): bounded whatever the file. */
-export async function readHead(abs: string, max: number): Promise<Buffer> {
-  const fh = await open(abs, 'r');
+/** A file as discovery saw it: the absolute path to open and the repo-relative one to name. */
+export interface OpenableFile {
+  readonly abs: string;
+  readonly path: string;
+}
+
+/**
+ * Read at most `max` bytes from the start of a file (pointers, manifests, headers) through the scan's I/O edge:
+ * bounded whatever the file, and counted.
+ */
+export async function readHead(files: FileOpener, file: OpenableFile, max: number): Promise<Buffer> {
+  const src = await files.open(file.abs, file.path);
   try {
-    const buf = Buffer.alloc(max);
-    let off = 0;
-    while (off < max) {
-      const { bytesRead } = await fh.read(buf, off, max - off, off);
-      if (bytesRead === 0) break;
-      off += bytesRead;
-    }
-    return buf.subarray(0, off);
+    return await src.read(0, Math.min(max, src.size));
   } finally {
-    await fh.close();
+    await src.close();
   }
 }

@@ -1,3 +1,4 @@
+import type { FileOpener } from '../core/file-source.js';
 import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import type { ScanContext } from '../core/context.js';
@@ -52,7 +53,7 @@ export async function runModelsStage(input: StageInput, ctx: ScanContext): Promi
     const m = extensionMismatch(f);
     if (m) out.findings.push(m);
   }
-  const models = await selectModels(input.files);
+  const models = await selectModels(input.files, ctx.files);
   const blobs = input.files.flatMap((f) => {
     const hf = parseHfCachePath(f.path);
     return hf?.kind === 'blob' ? [{ file: f, hf }] : [];
@@ -101,12 +102,12 @@ export async function runModelsStage(input: StageInput, ctx: ScanContext): Promi
 
 /** Model files by detected format, LFS pointers, and raw weight shards a tfjs manifest names. HF blobs are excluded:
  *  their snapshot links are the paths a loader opens, and the blobs are checked against their own names. */
-async function selectModels(files: readonly DiscoveredFile[]): Promise<ModelFile[]> {
+async function selectModels(files: readonly DiscoveredFile[], opener: FileOpener): Promise<ModelFile[]> {
   const byPath = new Map(files.map((f) => [f.path, f]));
   const shards = new Set<string>();
   for (const f of files) {
     if (f.format !== 'tfjs-manifest') continue;
-    for (const p of await tfjsWeightPaths(f)) if (byPath.get(p)?.format === 'other') shards.add(p);
+    for (const p of await tfjsWeightPaths(opener, f)) if (byPath.get(p)?.format === 'other') shards.add(p);
   }
   const out: ModelFile[] = [];
   for (const f of files) {
@@ -142,7 +143,9 @@ async function checkModel(
   const sha256 = res.digests.sha256!;
   const s = { ...subject, sha256 };
   const objectArrays =
-    m.format === 'numpy' ? npyHeaderHasObjects(await readHead(file.abs, 4096).catch(() => Buffer.alloc(0))) : false;
+    m.format === 'numpy'
+      ? npyHeaderHasObjects(await readHead(ctx.files, file, 4096).catch(() => Buffer.alloc(0)))
+      : false;
   judgePolicy(s, familiesOf(m.format, { objectArrays }), ctx, out);
   const verdict = checkModelFile(index, {
     path: file.path,
@@ -159,7 +162,7 @@ async function checkPointer(m: ModelFile, index: RegistryIndex, ctx: ScanContext
   const { file } = m;
   let bytes: Buffer;
   try {
-    bytes = await ctx.limit(() => readHead(file.abs, MAX_POINTER_BYTES + 1));
+    bytes = await ctx.limit(() => readHead(ctx.files, file, MAX_POINTER_BYTES + 1));
   } catch (err) {
     out.findings.push(F.notHashed({ path: file.path, format: m.format }, errCode(err)));
     out.records.push({ path: file.path, format: m.format, size: file.size, digests: {} });

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { chmod, readFile, rename, rm, symlink, truncate, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { createFileOpener } from '../../src/io/file-source.js';
 import { upsertModelEntry } from '../../src/trust/registry/add.js';
 import { policyWith, repoWith, ruleIds, scanModels, REPO } from './helpers.js';
 
@@ -202,6 +203,7 @@ describe('models stage against the trusted registry', () => {
         progress: noProgress,
         signal: new AbortController().signal,
         limit: (fn) => fn(),
+        files: createFileOpener(),
       },
     );
     expect(out.findings?.map((f) => f.ruleId)).toEqual(['CPM009']);

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   CATALOGUE,
@@ -49,6 +50,12 @@ describe('the format catalogue', () => {
     expect(MODEL_FORMATS.has('tfjs-manifest')).toBe(false);
     expect(MODEL_FORMATS.has('tfjs-weights')).toBe(true);
     expect(POLICY_FORMAT_NAMES).toEqual(expect.arrayContaining(['pickle', 'pytorch', 'tensorflow', 'tfjs', 'hdf5']));
+  });
+
+  it.each(['README.md', 'CONTRIBUTING.md'])('%s shows the table as the catalogue renders it', (file) => {
+    const doc = readFileSync(new URL(`../../../${file}`, import.meta.url), 'utf8');
+    const shown = /<!-- formats-table[^>]*-->\n([\s\S]*?)\n<!-- \/formats-table -->/.exec(doc)?.[1];
+    expect(shown).toBe(formatsTable());
   });
 
   it('renders the docs table with one row per named format', () => {
