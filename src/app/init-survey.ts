@@ -9,6 +9,7 @@ import { EMPTY_REGISTRY } from '../core/trusted-registry.js';
 import { publicHttpUrl } from '../core/url.js';
 import { parseNpmrc } from '../deps/index.js';
 import { depsStage } from '../deps/stage.js';
+import { createFileOpener } from '../io/file-source.js';
 import { DEFAULT_SKIP_DIRS, walkTree } from '../discover/walk.js';
 import { familiesOf } from '../models/families.js';
 import { DEFAULT_POLICY } from '../trust/policy/default.js';
@@ -73,6 +74,7 @@ async function scanLockfiles(
     progress: noProgress,
     signal: new AbortController().signal,
     limit: (fn) => limit(fn),
+    files: createFileOpener(),
   };
   const out = await depsStage.run({ files: walk.files, skipped: walk.skipped, graphs: [], models: [] }, ctx);
   const unreadable = (out.findings ?? [])
