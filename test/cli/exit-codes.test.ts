@@ -2,7 +2,8 @@ import { mkdtempSync, mkdirSync, writeFileSync, chmodSync, copyFileSync } from '
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO, runCli } from '../helpers/cli.js';
+import { runCli } from '../helpers/cli.js';
+import { corpusPath } from '../helpers/corpus.js';
 
 function tempRepo(files: Record<string, string | Buffer>): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'chainproof-cli-'));
@@ -13,7 +14,7 @@ function tempRepo(files: Record<string, string | Buffer>): string {
   return dir;
 }
 
-const MALICIOUS = path.join(REPO, 'fixtures/pickles/picklescan-data/malicious1_v4.pkl');
+const MALICIOUS = corpusPath('pickles/picklescan-data/malicious1_v4.pkl');
 
 describe('exit codes through the built CLI', () => {
   it.each([

@@ -7,9 +7,10 @@ import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sarifValidator } from '../action/helpers.js';
 import { BIN, REPO } from '../helpers/cli.js';
+import { corpusPath } from '../helpers/corpus.js';
 
 const validate = sarifValidator();
-const PICKLES = path.join(REPO, 'fixtures/pickles/picklescan-data');
+const PICKLES = corpusPath('pickles', 'picklescan-data');
 
 /** A result's identity: rule, file, line and content fingerprint. */
 function keysOf(sarif: any): string[] {
