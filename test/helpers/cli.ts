@@ -14,8 +14,8 @@ export interface CliRun {
 
 /** Run the built CLI exactly as a user does: `node bin/chainproof.js …` (needs `npm run build`). */
 export function runCli(args: readonly string[], opts: { cwd?: string; env?: Record<string, string> } = {}): CliRun {
-  if (!existsSync(path.join(REPO, 'build', 'cli', 'main.js')))
-    throw new Error('build/ is missing: run `npm run build` first (npm test does)');
+  if (!existsSync(path.join(REPO, 'build', 'cli-bundle', 'chainproof.mjs')))
+    throw new Error('build/cli-bundle/ is missing: run `npm run build` first (npm test does)');
   const r = spawnSync(process.execPath, [BIN, ...args], {
     cwd: opts.cwd ?? REPO,
     env: {
