@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import jsyaml from 'js-yaml';
-import { corpusPath } from './corpora.mjs';
+import { corpusPath } from './lib/corpora.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const { parseLockfileDetailed } = await import(path.join(root, 'build/deps/index.js'));

@@ -9,7 +9,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { corpusPath } from './corpora.mjs';
+import { corpusPath } from './lib/corpora.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const load = (p) => import(path.join(repo, 'build', p));

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 export const CORPORA_ROOT = process.env['CHAINPROOF_CORPORA'] ?? path.resolve(REPO, '..', 'shared', 'corpora');
 
 /** Absolute path of a corpora file; exits with what is missing and where it should be. */
