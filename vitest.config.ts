@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -6,5 +7,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // vitest's default is cores - 1, i.e. ONE worker on the 2-core CI machine. Many files wait on loopback servers
+    // (Verdaccio, the npm-endpoints server) and child processes rather than the CPU, so use every core.
+    maxWorkers: Math.max(2, availableParallelism()),
   },
 });

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-import { main } from '../build/cli/main.js';
+// The bundled CLI (scripts/bundle-cli.mjs, run by `npm run build`): one ESM entry whose commands load on demand.
+import { main } from '../build/cli-bundle/chainproof.mjs';
 
 // `chainproof rules | head` closes the pipe early: that is not an error.
 process.stdout.on('error', (err) => {

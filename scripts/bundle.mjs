@@ -13,7 +13,7 @@ export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 // esbuild resolves and inlines at build time (package.json for the version, @sigstore/tuf's seeds.json).
 const CREATE_REQUIRE = /^const require = createRequire\(import\.meta\.url\);$/m;
 
-const inlineRequires = {
+export const inlineRequires = {
   name: 'inline-create-require',
   setup(build) {
     build.onLoad({ filter: /[\\/]src[\\/].*\.ts$/ }, async (args) => {
@@ -21,8 +21,20 @@ const inlineRequires = {
       if (!CREATE_REQUIRE.test(source)) return undefined;
       return { contents: source.replace(CREATE_REQUIRE, ''), loader: 'ts' };
     });
+    // The sources read only the version from the repository's package.json: inline just that, so editing scripts
+    // or dependency lists does not change (and stale) the bundles.
+    const ownManifest = path.join(REPO, 'package.json');
+    build.onLoad({ filter: /[\\/]package\.json$/ }, async (args) => {
+      if (path.resolve(args.path) !== ownManifest) return undefined;
+      const { name, version } = JSON.parse(await readFile(args.path, 'utf8'));
+      return { contents: JSON.stringify({ name, version }), loader: 'json' };
+    });
   },
 };
+
+/** CommonJS dependencies call require() for Node built-ins; an ESM bundle has none, so give it one. */
+export const REQUIRE_BANNER =
+  "import { createRequire as __chainproofCreateRequire } from 'node:module';\nconst require = __chainproofCreateRequire(import.meta.url);";
 
 /** Build into `outdir` (default dist/). Returns the files written, relative to outdir. */
 export async function bundle(outdir = path.join(REPO, 'dist')) {
@@ -49,10 +61,7 @@ export async function bundle(outdir = path.join(REPO, 'dist')) {
     charset: 'utf8',
     logLevel: 'warning',
     plugins: [inlineRequires],
-    // CommonJS dependencies call require() for Node built-ins; an ESM bundle has none, so give it one.
-    banner: {
-      js: "import { createRequire as __chainproofCreateRequire } from 'node:module';\nconst require = __chainproofCreateRequire(import.meta.url);",
-    },
+    banner: { js: REQUIRE_BANNER },
   });
   // dist/ must be ESM whatever package.json says next to it (an action is run from its checkout).
   await writeFile(path.join(outdir, 'package.json'), '{ "type": "module" }\n');

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import jsyaml from 'js-yaml';
+import { corpusPath } from './lib/corpora.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const { parseLockfileDetailed } = await import(path.join(root, 'build/deps/index.js'));
@@ -16,7 +17,7 @@ const { DEFAULT_POLICY } = await import(path.join(root, 'build/trust/policy/defa
 const { EMPTY_REGISTRY } = await import(path.join(root, 'build/core/trusted-registry.js'));
 const yarnV1 = createRequire(import.meta.url)('@yarnpkg/lockfile');
 
-const dir = path.join(root, 'fixtures/lockfiles');
+const dir = corpusPath('lockfiles');
 const FILES = [
   ['salesforce-cli-2.146.3.v3.npm-shrinkwrap.json', 'npm-shrinkwrap.json', (t) => JSON.parse(t)],
   ['jest.berry-v10.yarn.lock', 'yarn.lock', (t) => jsyaml.load(t, { schema: jsyaml.FAILSAFE_SCHEMA })],

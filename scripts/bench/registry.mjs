@@ -9,6 +9,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { corpusPath } from './lib/corpora.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const load = (p) => import(path.join(repo, 'build', p));
@@ -18,10 +19,10 @@ const { createRegistryStage } = await load('registry/stage.js');
 const { DEFAULT_POLICY } = await load('trust/policy/default.js');
 const { EMPTY_REGISTRY } = await load('core/trusted-registry.js');
 
-const LOCKFILE = 'fixtures/lockfiles/npm-cli.v3-workspaces.package-lock.json';
+const LOCKFILE = corpusPath('lockfiles', 'npm-cli.v3-workspaces.package-lock.json');
 const CONCURRENCY = 16;
 // The parser is chosen by file name: present it under the name npm gives it.
-const graph = parseLockfile('package-lock.json', readFileSync(path.join(repo, LOCKFILE), 'utf8'));
+const graph = parseLockfile('package-lock.json', readFileSync(LOCKFILE, 'utf8'));
 // What the registry stage checks: registry packages that are not bundled inside a parent tarball.
 const pkgs = graph.packages.filter((p) => p.source === 'registry' && p.bundled !== true);
 
@@ -145,7 +146,7 @@ server.close();
 const pps = (ms) => (pkgs.length / (ms / 1000)).toFixed(0);
 const bundled = graph.packages.filter((p) => p.bundled).length;
 console.log(
-  `lockfile: ${LOCKFILE} — ${graph.packages.length} entries, ${pkgs.length} registry packages checked (${bundled} bundled skipped), ${byName.size} packuments; concurrency ${CONCURRENCY}`,
+  `lockfile: ${path.basename(LOCKFILE)} — ${graph.packages.length} entries, ${pkgs.length} registry packages checked (${bundled} bundled skipped), ${byName.size} packuments; concurrency ${CONCURRENCY}`,
 );
 console.log(`reference: fetch() of ${byName.size} packuments, ${ref.toFixed(0)} ms (${pps(ref)} pkg/s)`);
 console.log('| mode | time ms | packages/s | requests | verified / failed / unverifiable | time vs reference |');

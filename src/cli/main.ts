@@ -1,15 +1,25 @@
-import yargs from 'yargs';
 import { errorMessage } from '../core/errors.js';
 import { UsageError } from '../core/errors.js';
-import { COMMANDS } from './commands/index.js';
+import { commandName, COMMANDS } from './commands/index.js';
 import { exitCodeForError, EXIT } from './exit-codes.js';
 import { cliOutcome } from './outcome.js';
 import { VERSION } from './version.js';
 
+/** The command the user typed: the first argument that is not an option (no option is global). */
+function invokedCommand(argv: readonly string[]): string | undefined {
+  return argv.find((a) => !a.startsWith('-'));
+}
+
 /** Run the CLI; resolves to the process exit code. Errors are mapped to exit codes here and only here. */
 export async function main(argv: readonly string[]): Promise<number> {
   cliOutcome.exitCode = EXIT.ok;
+  // `--version` alone answers before yargs or any command module is loaded (start-up is what it measures).
+  if (argv.length === 1 && argv[0] === '--version') {
+    process.stdout.write(`${VERSION}\n`);
+    return EXIT.ok;
+  }
   try {
+    const { default: yargs } = await import('yargs');
     let parser = yargs([...argv])
       .scriptName('chainproof')
       .version(VERSION)
@@ -24,7 +34,12 @@ export async function main(argv: readonly string[]): Promise<number> {
       .fail((msg, err) => {
         throw err ?? new UsageError(msg);
       });
-    for (const c of COMMANDS) parser = parser.command(c);
+    // Only the invoked command's module is imported; the others are listed for help and suggestions.
+    const invoked = invokedCommand(argv);
+    for (const c of COMMANDS) {
+      if (commandName(c) === invoked) parser = parser.command(await c.load());
+      else parser = parser.command(c.command, c.describe);
+    }
     await parser.parseAsync();
     return cliOutcome.exitCode;
   } catch (err) {

@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { REPO } from '../helpers/cli.js';
 import { sarifValidator } from './helpers.js';
 import { makeWorkspace, parseAnnotations, runDist, type DistRun } from './run-dist.js';
+import { corpusPath } from '../helpers/corpus.js';
 
 const TOKEN = 'npm_e2eSecretToken0123456789';
 const INPUTS = {
@@ -165,7 +166,7 @@ describe('the bundled Action (dist/index.js) run as the runner runs it', () => {
 
   it('hostile file names cannot inject workflow commands or outputs', () => {
     const evil = makeWorkspace();
-    const pickle = readFileSync(path.join(REPO, 'fixtures/pickles/picklescan-data/malicious1_v4.pkl'));
+    const pickle = readFileSync(corpusPath('pickles/picklescan-data/malicious1_v4.pkl'));
     writeFileSync(path.join(evil, 'app', '::error::injected.pkl'), pickle);
     writeFileSync(path.join(evil, 'app', 'x\n::warning file=a::also injected,y.pkl'), pickle);
     const r = runDist(evil, { ...INPUTS, 'fail-on': 'none' });

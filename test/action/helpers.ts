@@ -1,16 +1,15 @@
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import type { ValidateFunction } from 'ajv';
 import { expect } from 'vitest';
-import { REPO } from '../helpers/cli.js';
 import type { Finding, Level, ResolvedFinding } from '../../src/core/finding.js';
 import { compareFindings, fingerprintOf } from '../../src/core/fingerprint.js';
 import type { DependencyGraph, ModelRecord, PackageNode, VerificationRecord } from '../../src/core/records.js';
 import type { ScanResult } from '../../src/core/result.js';
 import type { SkippedFile } from '../../src/core/files.js';
 import type { Notification } from '../../src/core/stage.js';
+import { corpusPath } from '../helpers/corpus.js';
 
 /** A resolved finding as the pipeline makes it: level decided, fingerprint from content. */
 export function finding(f: Finding & { level: Level }): ResolvedFinding {
@@ -169,12 +168,12 @@ export function sampleResult(): ScanResult {
 }
 
 /**
- * The SARIF 2.1.0 schema from fixtures/sarif, compiled for the draft it declares (2020-12). The published file
+ * The SARIF 2.1.0 schema from ../shared/corpora/sarif, compiled for the draft it declares (2020-12). The published file
  * nests `region`'s `anyOf` (startLine | charOffset | byteOffset, SARIF §3.30.2) inside `properties`, which no
  * meta-schema accepts; it is moved up to `region`, where the spec puts the constraint.
  */
 export function sarifValidator(): ValidateFunction {
-  const schema = JSON.parse(readFileSync(path.join(REPO, 'fixtures/sarif/sarif-schema-2.1.0.json'), 'utf8'));
+  const schema = JSON.parse(readFileSync(corpusPath('sarif/sarif-schema-2.1.0.json'), 'utf8'));
   expect(schema.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
   const region = schema.definitions.region;
   if (Array.isArray(region.properties.anyOf)) {

@@ -1,8 +1,9 @@
 import { mkdtempSync, mkdirSync, writeFileSync, chmodSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { REPO, runCli } from '../helpers/cli.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runMain } from '../helpers/cli.js';
+import { corpusPath } from '../helpers/corpus.js';
 
 function tempRepo(files: Record<string, string | Buffer>): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'chainproof-cli-'));
@@ -13,9 +14,14 @@ function tempRepo(files: Record<string, string | Buffer>): string {
   return dir;
 }
 
-const MALICIOUS = path.join(REPO, 'fixtures/pickles/picklescan-data/malicious1_v4.pkl');
+const MALICIOUS = corpusPath('pickles/picklescan-data/malicious1_v4.pkl');
 
-describe('exit codes through the built CLI', () => {
+// In-process through main() (the same parsing and exit-code mapping as bin/); test/cli/e2e.test.ts spawns the real
+// binary once per command.
+describe('exit codes through the CLI', () => {
+  // The first in-process call compiles the CLI and every stage (seconds on a busy machine): do it outside the cases.
+  beforeAll(() => import('../../src/cli/commands/scan.js'), 300_000);
+
   it.each([
     { name: 'unknown flag', args: ['scan', '.', '--no-such-flag'], want: 2 },
     { name: 'missing directory', args: ['scan', '/nonexistent/chainproof-dir'], want: 2 },
@@ -23,41 +29,41 @@ describe('exit codes through the built CLI', () => {
     { name: 'bad --shard', args: ['scan', '.', '--shard', '5/4'], want: 2 },
     { name: 'two formats on stdout', args: ['scan', '.', '--format', 'json', '--format', 'sarif'], want: 2 },
     { name: 'no command', args: [], want: 2 },
-  ])('$name → $want', ({ args, want }) => {
+  ])('$name → $want', async ({ args, want }) => {
     const dir = tempRepo({ 'README.md': '# empty\n' });
-    const r = runCli(args, { cwd: dir });
+    const r = await runMain(args, { cwd: dir });
     expect(r.code, r.stderr).toBe(want);
     expect(r.stderr).toMatch(/chainproof|Usage|scan/);
   });
 
-  it('a clean tree exits 0 and a malformed policy exits 2 naming the file', () => {
+  it('a clean tree exits 0 and a malformed policy exits 2 naming the file', async () => {
     const dir = tempRepo({ 'README.md': '# nothing to see\n', 'policy.yml': 'version: 1\nmodels: [not, a, map]\n' });
-    expect(runCli(['scan', dir, '--offline', '--quiet']).code).toBe(0);
-    const bad = runCli(['scan', dir, '--offline', '--policy', path.join(dir, 'policy.yml')]);
+    expect((await runMain(['scan', dir, '--offline', '--quiet'])).code).toBe(0);
+    const bad = await runMain(['scan', dir, '--offline', '--policy', path.join(dir, 'policy.yml')]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('policy.yml');
   });
 
-  it('findings at --fail-on exit 1, below it exit 0', () => {
+  it('findings at --fail-on exit 1, below it exit 0', async () => {
     const dir = tempRepo({});
     copyFileSync(MALICIOUS, path.join(dir, 'model.pkl'));
-    const at = runCli(['scan', dir, '--offline', '--quiet', '--fail-on', 'error', '--format', 'json']);
+    const at = await runMain(['scan', dir, '--offline', '--quiet', '--fail-on', 'error', '--format', 'json']);
     expect(at.code, at.stderr).toBe(1);
     const json = JSON.parse(at.stdout);
     expect(json.findings.some((f: { level: string }) => f.level === 'error')).toBe(true);
-    expect(runCli(['scan', dir, '--offline', '--quiet', '--fail-on', 'none']).code).toBe(0);
+    expect((await runMain(['scan', dir, '--offline', '--quiet', '--fail-on', 'none'])).code).toBe(0);
   });
 
-  it('notes below --fail-on warning exit 0', () => {
+  it('notes below --fail-on warning exit 0', async () => {
     const dir = tempRepo({ 'weights/classifier.pkl': Buffer.from('80044b012e', 'hex') });
-    const r = runCli(['scan', dir, '--offline', '--quiet', '--format', 'json', '--fail-on', 'warning']);
+    const r = await runMain(['scan', dir, '--offline', '--quiet', '--format', 'json', '--fail-on', 'warning']);
     const json = JSON.parse(r.stdout);
     const worst = json.findings.some((f: { level: string }) => f.level !== 'note');
     expect(r.code).toBe(worst ? 1 : 0);
     expect(json.models.map((m: { path: string }) => m.path)).toContain('weights/classifier.pkl');
   });
 
-  it('a malformed file in the tree never crashes the scan', () => {
+  it('a malformed file in the tree never crashes the scan', async () => {
     const dir = tempRepo({
       'garbage.json': Buffer.from([0, 1, 2, 255, 254, 0x7b, 0x7b]),
       'package-lock.json': '{"lockfileVersion": 3, "packages": {',
@@ -67,7 +73,7 @@ describe('exit codes through the built CLI', () => {
     mkdirSync(path.join(dir, 'locked'));
     writeFileSync(path.join(dir, 'locked', 'secret.pt'), 'x');
     chmodSync(path.join(dir, 'locked', 'secret.pt'), 0o000);
-    const r = runCli(['scan', dir, '--offline', '--quiet', '--format', 'json', '--fail-on', 'none']);
+    const r = await runMain(['scan', dir, '--offline', '--quiet', '--format', 'json', '--fail-on', 'none']);
     expect(r.code, r.stderr).toBe(0);
     const json = JSON.parse(r.stdout);
     const paths = new Set(json.findings.map((f: { location: { path: string } }) => f.location.path));

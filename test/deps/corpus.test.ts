@@ -4,8 +4,9 @@ import { load as loadYaml, FAILSAFE_SCHEMA } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { parseLockfile } from '../../src/deps/index.js';
 import { repoWith, scanDeps } from './helpers.js';
+import { corpusPath } from '../helpers/corpus.js';
 
-const DIR = path.resolve(import.meta.dirname, '../../fixtures/lockfiles');
+const DIR = corpusPath('lockfiles');
 
 /** INDEX.tsv (written by whoever collected the corpus) states each file's entry count. */
 function indexCounts(): Map<string, number> {

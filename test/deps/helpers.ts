@@ -8,9 +8,12 @@ import type { MaliciousPackage, TrustedRegistry } from '../../src/core/trusted-r
 import { EMPTY_REGISTRY } from '../../src/core/trusted-registry.js';
 import { depsStage } from '../../src/deps/stage.js';
 import { DEFAULT_POLICY } from '../../src/trust/policy/default.js';
+import { corpusPath } from '../helpers/corpus.js';
 
-export const LOCKFILES = path.resolve(import.meta.dirname, '../../fixtures/lockfiles');
-export const CASES = path.join(LOCKFILES, 'cases');
+/** Real third-party lockfiles, read in place from ../shared/corpora/lockfiles. */
+export const LOCKFILES = corpusPath('lockfiles');
+/** Hand-made lockfile cases of this project. */
+export const CASES = path.resolve(import.meta.dirname, '../../fixtures/lockfiles/cases');
 
 export function policyWith(deps: Partial<Policy['dependencies']>): Policy {
   return { ...DEFAULT_POLICY, dependencies: { ...DEFAULT_POLICY.dependencies, ...deps } };
@@ -36,7 +39,7 @@ export function scanDeps(
   });
 }
 
-/** A temp repository: values are either `{ copy: <path under fixtures/lockfiles> }` or literal file text. */
+/** A temp repository: values are either `{ copy: <path under the corpora's lockfiles/> }` or literal file text. */
 export async function repoWith(files: Record<string, string | { copy: string }>): Promise<string> {
   const dir = await mkdtemp(path.join(tmpdir(), 'cp-deps-'));
   for (const [rel, src] of Object.entries(files)) {

@@ -1,11 +1,12 @@
 import path from 'node:path';
-import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { afterAll, describe, expect, it } from 'vitest';
 import { walkTree } from '../../src/discover/walk.js';
 import { detectFormat, formatFromName } from '../../src/discover/detect.js';
 import type { FileFormat } from '../../src/core/files.js';
 
-const FIXTURES = path.resolve(import.meta.dirname, '../../fixtures');
+import { corpusPath } from '../helpers/corpus.js';
 
 async function formatsUnder(dir: string): Promise<Map<string, { format: FileFormat; claimed?: FileFormat }>> {
   const walk = await walkTree(dir, { include: [], exclude: [], skipDirs: [] });
@@ -55,8 +56,8 @@ describe('format detection over the real model files', () => {
     { name: 'real-safetensors/model2vec-test-model-vocab-quantized.safetensors', want: 'safetensors' },
   ];
   let formats: Map<string, { format: FileFormat }>;
-  it('walks fixtures/models', async () => {
-    formats = await formatsUnder(path.join(FIXTURES, 'models'));
+  it('walks the corpora models folder', async () => {
+    formats = await formatsUnder(corpusPath('models'));
     expect(formats.size).toBeGreaterThan(cases.length);
   });
   it.each(cases)('$name → $want', ({ name, want }) => {
@@ -64,27 +65,42 @@ describe('format detection over the real model files', () => {
   });
 });
 
-describe('renamed files are reported by what they are (fixtures/models-cases/renamed)', () => {
-  const cases: { name: string; want: FileFormat; claimed: FileFormat | undefined }[] = [
-    { name: 'pickle-p4.safetensors', want: 'pickle', claimed: 'safetensors' },
-    { name: 'pickle-p0.txt', want: 'pickle', claimed: undefined },
-    { name: 'torchscript.onnx', want: 'torchscript', claimed: 'onnx' },
-    { name: 'pytorch-zip.zip', want: 'pytorch-zip', claimed: 'zip' },
-    { name: 'keras-v3.npz', want: 'keras', claimed: 'numpy-npz' },
-    { name: 'npz-archive.pt', want: 'numpy-npz', claimed: 'pytorch-zip' },
-    { name: 'onnx.bin', want: 'onnx', claimed: undefined },
-    { name: 'legacy.ckpt', want: 'pytorch-legacy', claimed: 'pytorch-zip' },
-    { name: 'joblib-zlib.dat', want: 'joblib', claimed: undefined },
-    { name: 'gguf.pkl', want: 'gguf', claimed: 'pickle' },
-    { name: 'safetensors.pt', want: 'safetensors', claimed: 'pytorch-zip' },
-    { name: 'hdf5.keras', want: 'keras-h5', claimed: 'keras' },
-    { name: 'tflite.onnx', want: 'tflite', claimed: 'onnx' },
-    { name: 'numpy.pkl', want: 'numpy', claimed: 'pickle' },
+describe('renamed files are reported by what they are (corpora models copied under names that lie)', () => {
+  // `from` is a file of ../shared/corpora/models, copied at test time under `name` (third-party bytes are never
+  // committed to fixtures/).
+  const cases: { name: string; from: string; want: FileFormat; claimed: FileFormat | undefined }[] = [
+    { name: 'pickle-p4.safetensors', from: 'sklearn_logreg_p4.pkl', want: 'pickle', claimed: 'safetensors' },
+    { name: 'pickle-p0.txt', from: 'sklearn_logreg_p0.pkl', want: 'pickle', claimed: undefined },
+    { name: 'torchscript.onnx', from: 'torchscript_tinynet.pt', want: 'torchscript', claimed: 'onnx' },
+    { name: 'pytorch-zip.zip', from: 'torch_state_dict_zip.pt', want: 'pytorch-zip', claimed: 'zip' },
+    { name: 'keras-v3.npz', from: 'keras_v3_layout_dense.keras', want: 'keras', claimed: 'numpy-npz' },
+    { name: 'npz-archive.pt', from: 'numpy_archive.npz', want: 'numpy-npz', claimed: 'pytorch-zip' },
+    { name: 'onnx.bin', from: 'onnx_tiny_matmul.onnx', want: 'onnx', claimed: undefined },
+    { name: 'legacy.ckpt', from: 'torch_state_dict_legacy.pt', want: 'pytorch-legacy', claimed: 'pytorch-zip' },
+    { name: 'joblib-zlib.dat', from: 'sklearn_tree_compressed.joblib', want: 'joblib', claimed: undefined },
+    { name: 'gguf.pkl', from: 'real-gguf/ollama-api-test.gguf', want: 'gguf', claimed: 'pickle' },
+    {
+      name: 'safetensors.pt',
+      from: 'real-safetensors/model2vec-test-model-int8.safetensors',
+      want: 'safetensors',
+      claimed: 'pytorch-zip',
+    },
+    { name: 'hdf5.keras', from: 'keras_legacy_layout.h5', want: 'keras-h5', claimed: 'keras' },
+    {
+      name: 'tflite.onnx',
+      from: 'npm/mediapipe-face_detection__face_detection_short_range.tflite',
+      want: 'tflite',
+      claimed: 'onnx',
+    },
+    { name: 'numpy.pkl', from: 'numpy_float32.npy', want: 'numpy', claimed: 'pickle' },
   ];
+  const dir = mkdtempSync(path.join(tmpdir(), 'chainproof-renamed-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
   let formats: Map<string, { format: FileFormat; claimed?: FileFormat }>;
   it('walks the folder', async () => {
-    formats = await formatsUnder(path.join(FIXTURES, 'models-cases/renamed'));
-    expect(formats.size).toBe(cases.length + 1); // + README.md
+    for (const c of cases) copyFileSync(corpusPath('models', c.from), path.join(dir, c.name));
+    formats = await formatsUnder(dir);
+    expect(formats.size).toBe(cases.length);
   });
   it.each(cases)('$name → $want', ({ name, want, claimed }) => {
     expect(formats.get(name)).toEqual(claimed ? { format: want, claimed } : { format: want });
@@ -92,7 +108,7 @@ describe('renamed files are reported by what they are (fixtures/models-cases/ren
 });
 
 describe('pickles of every protocol, and text that is not a pickle', () => {
-  const dir = path.join(FIXTURES, 'pickles/picklescan-data');
+  const dir = corpusPath('pickles', 'picklescan-data');
   it.each([
     { name: 'benign0_v0.pkl', want: 'pickle' },
     { name: 'benign0_v3.pkl', want: 'pickle' },

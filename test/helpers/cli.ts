@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,8 +14,8 @@ export interface CliRun {
 
 /** Run the built CLI exactly as a user does: `node bin/chainproof.js …` (needs `npm run build`). */
 export function runCli(args: readonly string[], opts: { cwd?: string; env?: Record<string, string> } = {}): CliRun {
-  if (!existsSync(path.join(REPO, 'build', 'cli', 'main.js')))
-    throw new Error('build/ is missing: run `npm run build` first (npm test does)');
+  if (!existsSync(path.join(REPO, 'build', 'cli-bundle', 'chainproof.mjs')))
+    throw new Error('build/cli-bundle/ is missing: run `npm run build` first (npm test does)');
   const r = spawnSync(process.execPath, [BIN, ...args], {
     cwd: opts.cwd ?? REPO,
     env: {
@@ -29,4 +29,63 @@ export function runCli(args: readonly string[], opts: { cwd?: string; env?: Reco
     maxBuffer: 64 * 1024 * 1024,
   });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/**
+ * Run the CLI in-process through `main()` — the same argument parsing, commands and exit codes as `bin/`, without
+ * starting a process per call. stdout and stderr are captured; `cwd` is entered for the call (the vitest pool is
+ * `forks`, so chdir is allowed). Calls must not overlap: run them one after another.
+ */
+export async function runMain(args: readonly string[], opts: { cwd?: string } = {}): Promise<CliRun> {
+  const { main } = await import('../../src/cli/main.js');
+  let stdout = '';
+  let stderr = '';
+  const out = process.stdout.write.bind(process.stdout);
+  const err = process.stderr.write.bind(process.stderr);
+  process.stdout.write = (chunk: string | Uint8Array) => ((stdout += String(chunk)), true);
+  process.stderr.write = (chunk: string | Uint8Array) => ((stderr += String(chunk)), true);
+  const before = process.cwd();
+  // The same environment runCli gives the process: no colour, a cache under node_modules rather than ~/.cache.
+  const saved = { NO_COLOR: process.env['NO_COLOR'], CHAINPROOF_CACHE_DIR: process.env['CHAINPROOF_CACHE_DIR'] };
+  process.env['NO_COLOR'] = '1';
+  process.env['CHAINPROOF_CACHE_DIR'] = path.join(REPO, 'node_modules', '.cache', 'chainproof-test');
+  try {
+    if (opts.cwd) process.chdir(opts.cwd);
+    const code = await main(args);
+    return { code, stdout, stderr };
+  } finally {
+    process.chdir(before);
+    process.stdout.write = out;
+    process.stderr.write = err;
+    for (const [k, v] of Object.entries(saved))
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+  }
+}
+
+/** runCli without blocking the test worker (a blocked worker misses vitest's RPC deadlines on a busy machine). */
+export function runCliAsync(args: readonly string[], opts: { cwd?: string } = {}): Promise<CliRun> {
+  if (!existsSync(path.join(REPO, 'build', 'cli-bundle', 'chainproof.mjs')))
+    throw new Error('build/cli-bundle/ is missing: run `npm run build` first (npm test does)');
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      {
+        cwd: opts.cwd ?? REPO,
+        env: {
+          ...process.env,
+          NO_COLOR: '1',
+          CHAINPROOF_CACHE_DIR: path.join(REPO, 'node_modules', '.cache', 'chainproof-test'),
+        },
+        encoding: 'utf8',
+        timeout: 120_000,
+        maxBuffer: 64 * 1024 * 1024,
+      },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
 }

@@ -5,11 +5,12 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { list as listTar, type ReadEntry } from 'tar';
+import { corpusPath } from './corpus.js';
 
 /**
  * A loopback server for the registry endpoints Verdaccio and the local npm mirror lack: `/-/npm/v1/keys`,
  * packuments with `dist.signatures`, `dist.attestations` and `time`, `/-/npm/v1/attestations/<name>@<version>`,
- * and tarballs. It serves real data (fixtures/sigstore), plus fault modes for the "unverifiable" tests.
+ * and tarballs. It serves real data (../shared/corpora/sigstore), plus fault modes for the "unverifiable" tests.
  */
 
 export const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures');
@@ -150,7 +151,7 @@ function packument(pkg: ServedPackage, base: string): unknown {
   return { name: pkg.name, 'dist-tags': { latest }, versions, time };
 }
 
-/** npm's keys as the registry serves them (`/-/npm/v1/keys`), converted from the TUF target the fixtures hold. */
+/** npm's keys as the registry serves them (`/-/npm/v1/keys`), converted from the TUF target the corpora hold. */
 export function registryKeysFromTuf(tuf: unknown): unknown {
   const keys = (tuf as { keys: { keyId: string; publicKey: { rawBytes: string; validFor?: { end?: string } } }[] })
     .keys;
@@ -167,8 +168,9 @@ export function registryKeysFromTuf(tuf: unknown): unknown {
   return { keys: [...seen.values()] };
 }
 
+/** A JSON file of the third-party corpora (`../shared/corpora/<rel>`), e.g. `sigstore/npm-registry-signatures.json`. */
 export function readFixtureJson(rel: string): unknown {
-  return JSON.parse(readFileSync(path.join(FIXTURES, rel), 'utf8')) as unknown;
+  return JSON.parse(readFileSync(corpusPath(rel), 'utf8')) as unknown;
 }
 
 export function sri(algorithm: 'sha512' | 'sha1', data: Buffer): string {
@@ -185,9 +187,9 @@ export interface ProvenanceCase {
   readonly time: string;
 }
 
-/** A real attestations response with its tarball (fixtures/sigstore/npm-provenance/gha/<file>). */
+/** A real attestations response with its tarball (corpora `sigstore/npm-provenance/gha/<file>`). */
 export function loadProvenanceCase(file: string): ProvenanceCase {
-  const dir = path.join(FIXTURES, 'sigstore', 'npm-provenance', 'gha');
+  const dir = corpusPath('sigstore', 'npm-provenance', 'gha');
   const tarball = readFileSync(path.join(dir, `${file}.tgz`));
   const attestations = JSON.parse(readFileSync(path.join(dir, `${file}.tgz.json`), 'utf8')) as {
     attestations: {

@@ -8,9 +8,11 @@ import { scanRepository } from '../../src/app/scan.js';
 import { modelsStage } from '../../src/models/stage.js';
 import { DEFAULT_POLICY } from '../../src/trust/policy/default.js';
 import { loadTrustedRegistry } from '../../src/trust/registry/load.js';
+import { corpusPath } from '../helpers/corpus.js';
 
 export const REPO = path.resolve(import.meta.dirname, '../..');
-export const MODELS = path.join(REPO, 'fixtures/models');
+/** Real model files, read in place from ../shared/corpora/models. */
+export const MODELS = corpusPath('models');
 
 export function policyWith(models: Partial<Policy['models']>): Policy {
   return { ...DEFAULT_POLICY, models: { ...DEFAULT_POLICY.models, ...models } };

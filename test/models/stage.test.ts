@@ -1,10 +1,24 @@
 import path from 'node:path';
 import { createHash } from 'node:crypto';
-import { chmod, readFile, rename, rm, symlink, truncate, writeFile } from 'node:fs/promises';
+import {
+  chmod,
+  copyFile,
+  cp,
+  mkdir,
+  mkdtemp,
+  readFile,
+  rename,
+  rm,
+  symlink,
+  truncate,
+  writeFile,
+} from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createFileOpener } from '../../src/io/file-source.js';
 import { upsertModelEntry } from '../../src/trust/registry/add.js';
+import { corpusPath } from '../helpers/corpus.js';
 import { policyWith, repoWith, ruleIds, scanModels, REPO } from './helpers.js';
 
 const FILES = {
@@ -128,7 +142,7 @@ describe('models stage against the trusted registry', () => {
   });
 
   it('an unregistered model is CPM001 at the policy level; the same content elsewhere is known', async () => {
-    await writeFile(path.join(dir, 'extra.npy'), readFileSync(path.join(REPO, 'fixtures/models/numpy_float32.npy')));
+    await writeFile(path.join(dir, 'extra.npy'), readFileSync(corpusPath('models/numpy_float32.npy')));
     await writeFile(
       path.join(dir, 'copy-of-int8.safetensors'),
       readFileSync(path.join(dir, 'models/int8.safetensors')),
@@ -164,11 +178,8 @@ describe('models stage against the trusted registry', () => {
   });
 
   it('numpy object arrays count as pickle under forbiddenFormats: [pickle]', async () => {
-    await writeFile(
-      path.join(dir, 'obj.npy'),
-      readFileSync(path.join(REPO, 'fixtures/models/numpy_object_pickle.npy')),
-    );
-    await writeFile(path.join(dir, 'plain.npy'), readFileSync(path.join(REPO, 'fixtures/models/numpy_float32.npy')));
+    await writeFile(path.join(dir, 'obj.npy'), readFileSync(corpusPath('models/numpy_object_pickle.npy')));
+    await writeFile(path.join(dir, 'plain.npy'), readFileSync(corpusPath('models/numpy_float32.npy')));
     const r = await scanModels(dir, { policy: policyWith({ forbiddenFormats: ['pickle'], unknownModel: 'off' }) });
     expect(ruleIds(r)).toEqual(['CPM006 models/logreg.pkl', 'CPM006 models/state.pt', 'CPM006 obj.npy']);
   });
@@ -212,7 +223,7 @@ describe('models stage against the trusted registry', () => {
   });
 
   it('a symlink out of the root is CPX002 and not followed', async () => {
-    await symlink(path.join(REPO, 'fixtures/models/sklearn_logreg_p0.pkl'), path.join(dir, 'models/outside.pkl'));
+    await symlink(corpusPath('models/sklearn_logreg_p0.pkl'), path.join(dir, 'models/outside.pkl'));
     const r = await scanModels(dir);
     expect(ruleIds(r)).toEqual(['CPX002 models/outside.pkl']);
     expect(r.models.map((m) => m.path)).not.toContain('models/outside.pkl');
@@ -259,9 +270,30 @@ describe('Git LFS pointers (fixtures/models-cases/lfs)', () => {
   });
 });
 
+/**
+ * fixtures/models-cases/hf-cache holds the layout (refs, snapshot links, config blob, registry); the two LFS blobs
+ * are a third-party safetensors file, so they are written into a temp copy from ../shared/corpora at test time.
+ */
+async function hfCache(): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'cp-hf-cache-'));
+  await cp(path.join(REPO, 'fixtures/models-cases/hf-cache'), dir, { recursive: true, verbatimSymlinks: true });
+  const int8 = corpusPath('models/real-safetensors/model2vec-test-model-int8.safetensors');
+  const blobs = {
+    'models--acme--tiny': '4321cac7c50617bea431196d9818bf1a679f037feab4efb539c48e07ebf07bc4',
+    'models--acme--tampered': 'a904dddd5e4de69436aeccdfda919f01b78d46b29b37f5f8b7bee3004355c3cb',
+  };
+  for (const [repo, name] of Object.entries(blobs)) {
+    await mkdir(path.join(dir, 'hub', repo, 'blobs'), { recursive: true });
+    await copyFile(int8, path.join(dir, 'hub', repo, 'blobs', name));
+  }
+  return dir;
+}
+
 describe('Hugging Face cache (fixtures/models-cases/hf-cache)', () => {
   it('matches snapshot files to the artifact by repo id and revision and checks blobs against their names', async () => {
-    const r = await scanModels(path.join(REPO, 'fixtures/models-cases/hf-cache'));
+    const root = await hfCache();
+    const r = await scanModels(root);
+    await rm(root, { recursive: true, force: true });
     const tampered = 'hub/models--acme--tampered';
     // The tampered blob holds bytes that are known-good elsewhere (acme/tiny), so its snapshot matches by content;
     // the blob itself no longer hashes to its name, which is the finding.

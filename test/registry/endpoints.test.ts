@@ -3,8 +3,8 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ChainproofError } from '../../src/core/errors.js';
 import type { ScanResult } from '../../src/core/result.js';
+import { corpusPath } from '../helpers/corpus.js';
 import {
-  FIXTURES,
   loadProvenanceCase,
   readFixtureJson,
   registryKeysFromTuf,
@@ -58,7 +58,7 @@ function rulesOf(result: ScanResult): string[] {
 }
 
 describe('provenance through the stage: every real attestation case gives the verdict its name promises', () => {
-  const cases = readdirSync(path.join(FIXTURES, 'sigstore', 'npm-provenance', 'gha'))
+  const cases = readdirSync(corpusPath('sigstore', 'npm-provenance', 'gha'))
     .filter((f) => f.endsWith('.tgz.json'))
     .map((f) => f.slice(0, -'.tgz.json'.length))
     .sort();

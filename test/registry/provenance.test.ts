@@ -1,5 +1,4 @@
 import { readdirSync } from 'node:fs';
-import path from 'node:path';
 import { TrustedRoot } from '@sigstore/protobuf-specs';
 import { describe, expect, it } from 'vitest';
 import { parseRegistryKeys } from '../../src/verify/npm/keys.js';
@@ -8,16 +7,17 @@ import { verifyAttestations } from '../../src/verify/npm/provenance.js';
 import { parseSri } from '../../src/verify/npm/sri.js';
 import { createAttestationVerifier } from '../../src/verify/npm/trust.js';
 import { embeddedPublicGoodTrustedRoot } from '../../src/verify/embedded.js';
-import { FIXTURES, loadProvenanceCase, readFixtureJson, sri } from '../helpers/npm-endpoints-server.js';
+import { corpusPath } from '../helpers/corpus.js';
+import { loadProvenanceCase, readFixtureJson, sri } from '../helpers/npm-endpoints-server.js';
 
-const CASES = readdirSync(path.join(FIXTURES, 'sigstore', 'npm-provenance', 'gha'))
+const CASES = readdirSync(corpusPath('sigstore', 'npm-provenance', 'gha'))
   .filter((f) => f.endsWith('.tgz.json'))
   .map((f) => f.slice(0, -'.tgz.json'.length))
   .sort();
 const KEYS = parseRegistryKeys(readFixtureJson('sigstore/public-good/npm-registry-keys.json'));
 const ROOTS = [
   {
-    root: 'fixtures trusted_root.json',
+    root: 'corpora trusted_root.json',
     trusted: TrustedRoot.fromJSON(readFixtureJson('sigstore/public-good/trusted_root.json')),
   },
   { root: 'embedded public-good root', trusted: TrustedRoot.fromJSON(embeddedPublicGoodTrustedRoot()) },

@@ -7,7 +7,8 @@ import { npmPurl, sriToHashes, toCycloneDx, uuidV5 } from '../../src/report/cycl
 import { makeResult, sampleResult } from '../action/helpers.js';
 import { REPO } from '../helpers/cli.js';
 
-const dir = path.join(REPO, 'fixtures/action/cyclonedx');
+/** The CycloneDX project's own schema copies, from the npm package (dev dependency), read where npm installed them. */
+const dir = path.join(REPO, 'node_modules', '@cyclonedx', 'cyclonedx-library', 'res', 'schema');
 const load = (f: string) => JSON.parse(readFileSync(path.join(dir, f), 'utf8'));
 
 /** CycloneDX 1.6 (draft-07); its $refs name the SNAPSHOT files, so they are registered under those names. */

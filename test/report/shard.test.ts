@@ -1,15 +1,14 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- SARIF read back as untyped JSON */
-import { execFile } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sarifValidator } from '../action/helpers.js';
-import { BIN, REPO } from '../helpers/cli.js';
+import { REPO, runMain } from '../helpers/cli.js';
+import { corpusPath } from '../helpers/corpus.js';
 
 const validate = sarifValidator();
-const PICKLES = path.join(REPO, 'fixtures/pickles/picklescan-data');
+const PICKLES = corpusPath('pickles', 'picklescan-data');
 
 /** A result's identity: rule, file, line and content fingerprint. */
 function keysOf(sarif: any): string[] {
@@ -21,18 +20,10 @@ function keysOf(sarif: any): string[] {
   );
 }
 
-const execFileAsync = promisify(execFile);
-
-/** The built CLI, run without blocking the test worker (scans of a big tree take seconds). */
+/** The CLI in-process (test/helpers/cli.ts runMain): 22+ scans without a process each; exit 0 expected. */
 async function cli(args: string[]): Promise<void> {
-  if (!existsSync(path.join(REPO, 'build', 'cli', 'main.js')))
-    throw new Error('build/ is missing: run `npm run build` first');
-  await execFileAsync(process.execPath, [BIN, ...args], {
-    cwd: REPO,
-    env: { ...process.env, NO_COLOR: '1' },
-    maxBuffer: 64 * 1024 * 1024,
-    timeout: 300_000,
-  });
+  const r = await runMain(args, { cwd: REPO });
+  if (r.code !== 0) throw new Error(`chainproof ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
 }
 
 async function scan(dir: string, extra: string[], out: string): Promise<any> {
@@ -117,15 +108,17 @@ describe.each(TREES)('--shard i/n over $name', ({ dir, min }) => {
     'n = %i: every finding lands in exactly one shard, and the merged SARIF is the whole',
     async (n) => {
       const files = Array.from({ length: n }, (_, i) => path.join(work, `shard-${i + 1}-of-${n}.sarif`));
-      const parts = await Promise.all(files.map((file, i) => scan(root, ['--shard', `${i + 1}/${n}`], file)));
+      const parts: any[] = [];
+      for (const [i, file] of files.entries()) parts.push(await scan(root, ['--shard', `${i + 1}/${n}`], file));
       parts.forEach((part, i) => expect(part.runs[0].automationDetails.id).toBe(`chainproof/shard-${i + 1}-of-${n}`));
       shardKeys.set(n, parts.map(keysOf));
       expect(parts.flatMap(keysOf).sort()).toEqual(wholeKeys); // same multiset: nothing lost, nothing twice
 
-      // Deterministic: shard 1 of n holds the same results on a second run.
-      expect(keysOf(await scan(root, ['--shard', `1/${n}`], path.join(work, `again-1-of-${n}.sarif`)))).toEqual(
-        keysOf(parts[0]),
-      );
+      // Deterministic: shard 1 of n holds the same results on a second run (checked once, for the finest split).
+      if (n === 4)
+        expect(keysOf(await scan(root, ['--shard', `1/${n}`], path.join(work, `again-1-of-${n}.sarif`)))).toEqual(
+          keysOf(parts[0]),
+        );
 
       const mergedFile = path.join(work, `merged-${n}.sarif`);
       await cli(['sarif', 'merge', ...files, '--output', mergedFile]);

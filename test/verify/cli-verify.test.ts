@@ -4,9 +4,11 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { verifyCommand } from '../../src/cli/commands/verify.js';
 import { cliOutcome } from '../../src/cli/outcome.js';
 import { UsageError } from '../../src/core/errors.js';
+import { corpusPath } from '../helpers/corpus.js';
 import { KEYS, MS } from './helpers.js';
 
-const CONF = 'fixtures/sigstore/conformance/bundle-verify';
+// Relative, as a user types it: the conformance cases are read in place from ../shared/corpora.
+const CONF = path.relative(process.cwd(), corpusPath('sigstore', 'conformance', 'bundle-verify'));
 const BEACON_ID =
   'https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main';
 const GHA = 'https://token.actions.githubusercontent.com';

@@ -6,10 +6,11 @@ import { verifyArtifactBundle } from '../../src/verify/artifact.js';
 import { loadTrustedRoot } from '../../src/verify/trust/root.js';
 import { resolveSigners } from '../../src/verify/policy/signers.js';
 import { ConfigError } from '../../src/core/errors.js';
+import { corpusPath } from '../helpers/corpus.js';
 
 beforeAll(blockNetwork);
 
-const DIR = path.resolve('fixtures/sigstore/conformance/bundle-verify');
+const DIR = corpusPath('sigstore', 'conformance', 'bundle-verify');
 const DEFAULT_IDENTITY =
   'https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main';
 const DEFAULT_ISSUER = 'https://token.actions.githubusercontent.com';

@@ -7,8 +7,9 @@ import path from 'node:path';
 import { resolveSigners } from '../../src/verify/policy/signers.js';
 import type { SignerSpec } from '../../src/core/policy.js';
 import type { ModelFile } from '../../src/verify/model/compare.js';
+import { corpusPath } from '../helpers/corpus.js';
 
-export const MS = path.resolve('fixtures/sigstore/model-signing');
+export const MS = corpusPath('sigstore', 'model-signing');
 export const KEYS = path.join(MS, 'keys/certificate');
 
 export const SPECS = {

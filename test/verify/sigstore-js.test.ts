@@ -5,10 +5,11 @@ import { blockNetwork } from './helpers.js';
 import { verifyArtifactBundle } from '../../src/verify/artifact.js';
 import { loadTrustedRoot } from '../../src/verify/trust/root.js';
 import { resolveSigners } from '../../src/verify/policy/signers.js';
+import { corpusPath } from '../helpers/corpus.js';
 
 beforeAll(blockNetwork);
 
-const DIR = path.resolve('fixtures/sigstore/sigstore-js/tests/bundles');
+const DIR = corpusPath('sigstore', 'sigstore-js', 'tests', 'bundles');
 const bundles = readdirSync(DIR).filter((f) => f.endsWith('.sigstore'));
 const SIGNER = { kind: 'sigstore', issuer: 'https://github.com/login/oauth', subject: 'brian@dehamer.com' } as const;
 

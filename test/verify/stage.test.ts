@@ -10,10 +10,11 @@ import { DEFAULT_POLICY } from '../../src/trust/policy/default.js';
 import { signaturesStage } from '../../src/verify/stage.js';
 import { scanWith } from '../helpers/scan.js';
 import { blockNetwork, KEYS, MS, SPECS } from './helpers.js';
+import { corpusPath } from '../helpers/corpus.js';
 
 beforeAll(blockNetwork);
 
-const CONF = path.resolve('fixtures/sigstore/conformance/bundle-verify');
+const CONF = corpusPath('sigstore', 'conformance', 'bundle-verify');
 const BEACON = {
   kind: 'sigstore',
   issuer: 'https://token.actions.githubusercontent.com',

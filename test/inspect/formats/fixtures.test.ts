@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { corpusPath } from '../../helpers/corpus.js';
 import { FIXTURES, inspectFolder } from '../pickle/scan-folder.js';
 import { gguf, kerasArchive, onnxModel, safetensors, savedModel, sequential } from './build.js';
 
@@ -8,7 +9,7 @@ const DIR = path.join(FIXTURES, 'models-inspect');
 
 /** The legacy Keras file with its Dense layer rewritten, same length, as a Lambda whose key is JSON-escaped. */
 function escapedLambdaH5(): Buffer {
-  const data = Buffer.from(readFileSync(path.join(FIXTURES, 'models/keras_legacy_layout.h5')));
+  const data = Buffer.from(readFileSync(corpusPath('models/keras_legacy_layout.h5')));
   const from = '{"class_name": "Dense", "config": {"name": "dense", "units": 2, "activation": "linear"}}';
   const to = '{"\\u0063lass_name": "Lambda", "config": {"name": "dense", "function": "x"}}'.padEnd(from.length, ' ');
   const at = data.indexOf(from);

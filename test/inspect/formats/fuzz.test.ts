@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseGguf } from '../../../src/inspect/formats/gguf.js';
@@ -13,10 +12,11 @@ import type { ByteSource } from '../../../src/inspect/formats/source.js';
 import { bufferSource } from '../../../src/inspect/formats/source.js';
 import { parseTfjsManifest } from '../../../src/inspect/formats/tfjs.js';
 import { parseTflite } from '../../../src/inspect/formats/tflite.js';
-import { FIXTURES } from '../pickle/scan-folder.js';
+import { corpusPath } from '../../helpers/corpus.js';
 import { gguf, kerasArchive, onnxModel, safetensors, savedModel, sequential } from './build.js';
 
-const file = (p: string) => readFileSync(path.join(FIXTURES, p));
+/** A real model file of ../shared/corpora (e.g. `models/onnx_tiny_matmul.onnx`). */
+const file = (p: string) => readFileSync(corpusPath(p));
 
 type Parser = (src: ByteSource, out: Findings) => void;
 

@@ -1,12 +1,12 @@
-import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ResolvedFinding } from '../../../src/core/finding.js';
-import { FIXTURES, inspectFolder } from '../pickle/scan-folder.js';
+import { corpusPath } from '../../helpers/corpus.js';
+import { inspectFolder } from '../pickle/scan-folder.js';
 
 /** This analyser family's rules: CPI050–CPI099. */
 const mine = (f: ResolvedFinding) => /^CPI(0[5-9]\d)$/.test(f.ruleId);
 
-/** Real model files (see fixtures/models/MANIFEST.tsv) and exactly what they must produce. */
+/** Real model files (see ../shared/corpora/models/MANIFEST.tsv) and exactly what they must produce. */
 const CASES: { file: string; want: string[] }[] = [
   { file: 'real-safetensors/model2vec-test-model-float16.safetensors', want: [] },
   { file: 'real-safetensors/model2vec-test-model-float32.safetensors', want: [] },
@@ -38,7 +38,7 @@ const CASES: { file: string; want: string[] }[] = [
 describe('real model files', () => {
   let by: Map<string, ResolvedFinding[]>;
   beforeAll(async () => {
-    by = await inspectFolder(path.join(FIXTURES, 'models'));
+    by = await inspectFolder(corpusPath('models'));
   });
 
   it.each(CASES)('$file → $want', ({ file, want }) => {

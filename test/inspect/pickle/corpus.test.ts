@@ -2,9 +2,13 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ResolvedFinding } from '../../../src/core/finding.js';
+import { corpusPath } from '../../helpers/corpus.js';
 import { FIXTURES, inspectFolder } from './scan-folder.js';
 
-const PICKLES = path.join(FIXTURES, 'pickles');
+/** picklescan's and fickling's samples, read in place from ../shared/corpora/pickles. */
+const PICKLES = corpusPath('pickles');
+/** Hand-built cases made for this project. */
+const CASES_DIR = path.join(FIXTURES, 'pickles', 'cases');
 
 /** fickling's verdict per file; everything above LIKELY_SAFE must be flagged, LIKELY_SAFE must be clean. */
 function ficklingCases(folder: string): { name: string; file: string; malicious: boolean }[] {
@@ -130,10 +134,10 @@ describe('pickle corpora (picklescan and fickling samples)', () => {
 });
 
 describe('hand-built opcode and bypass cases (fixtures/pickles/cases)', () => {
-  const want = JSON.parse(readFileSync(path.join(PICKLES, 'cases', 'index.json'), 'utf8')) as Record<string, string[]>;
+  const want = JSON.parse(readFileSync(path.join(CASES_DIR, 'index.json'), 'utf8')) as Record<string, string[]>;
   let findings: Map<string, ResolvedFinding[]>;
   beforeAll(async () => {
-    findings = await inspectFolder(path.join(PICKLES, 'cases'));
+    findings = await inspectFolder(CASES_DIR);
   });
   it.each(Object.entries(want).map(([name, rules]) => ({ name, rules })))('$name → $rules', ({ name, rules }) => {
     const got = [...new Set((findings.get(name) ?? []).map((f) => f.ruleId))].sort();

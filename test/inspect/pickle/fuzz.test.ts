@@ -6,17 +6,18 @@ import type { ContentContext } from '../../../src/inspect/containers/content.js'
 import { DEFAULT_CONTENT_LIMITS, inspectContent } from '../../../src/inspect/containers/content.js';
 import { readZip } from '../../../src/inspect/containers/zip.js';
 import { runBuffer } from '../../../src/inspect/pickle/stream.js';
+import { corpusPath } from '../../helpers/corpus.js';
 import { FIXTURES } from './scan-folder.js';
 
 const SEEDS = [
-  'models/sklearn_logreg_p0.pkl',
-  'models/sklearn_logreg_p4.pkl',
-  'models/sklearn_logreg.joblib',
-  'models/torch_state_dict_legacy.pt',
-  'models/torch_state_dict_zip.pt',
-  'pickles/picklescan-data/malicious0.pkl',
-  'pickles/cases/benign_proto0_text_forms.pkl',
-].map((p) => readFileSync(path.join(FIXTURES, p)));
+  corpusPath('models/sklearn_logreg_p0.pkl'),
+  corpusPath('models/sklearn_logreg_p4.pkl'),
+  corpusPath('models/sklearn_logreg.joblib'),
+  corpusPath('models/torch_state_dict_legacy.pt'),
+  corpusPath('models/torch_state_dict_zip.pt'),
+  corpusPath('pickles/picklescan-data/malicious0.pkl'),
+  path.join(FIXTURES, 'pickles/cases/benign_proto0_text_forms.pkl'),
+].map((p) => readFileSync(p));
 
 const budget = { maxOpcodes: 200_000, maxMemo: 10_000, maxStack: 10_000, maxMarks: 1000 };
 

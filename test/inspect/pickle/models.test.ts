@@ -1,9 +1,9 @@
-import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ResolvedFinding } from '../../../src/core/finding.js';
 import type { Policy } from '../../../src/core/policy.js';
 import { DEFAULT_POLICY } from '../../../src/trust/policy/default.js';
-import { FIXTURES, inspectFolder } from './scan-folder.js';
+import { corpusPath } from '../../helpers/corpus.js';
+import { inspectFolder } from './scan-folder.js';
 
 const BENIGN = [
   'torch_state_dict_zip.pt',
@@ -25,7 +25,7 @@ const BENIGN = [
 describe('real models made by torch, numpy, scikit-learn and joblib', () => {
   let findings: Map<string, ResolvedFinding[]>;
   beforeAll(async () => {
-    findings = await inspectFolder(path.join(FIXTURES, 'models'));
+    findings = await inspectFolder(corpusPath('models'));
   }, 60_000);
 
   it.each(BENIGN.map((name) => ({ name })))('$name is clean', ({ name }) => {
@@ -42,7 +42,7 @@ describe('real models made by torch, numpy, scikit-learn and joblib', () => {
 
   it('the policy allowlist extends the built-in one', async () => {
     const policy: Policy = { ...DEFAULT_POLICY, models: { ...DEFAULT_POLICY.models, allowedGlobals: ['__main__.*'] } };
-    const again = await inspectFolder(path.join(FIXTURES, 'models'), policy);
+    const again = await inspectFolder(corpusPath('models'), policy);
     expect(again.get('torch_full_module_zip.pt') ?? []).toEqual([]);
   });
 });

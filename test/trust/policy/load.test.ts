@@ -6,6 +6,7 @@ import { ConfigError } from '../../../src/core/errors.js';
 import { DEFAULT_POLICY } from '../../../src/trust/policy/default.js';
 import { loadPolicy, parsePolicy, readPolicy } from '../../../src/trust/policy/load.js';
 import { PolicyError } from '../../../src/trust/policy/problems.js';
+import { corpusPath } from '../../helpers/corpus.js';
 
 const VALID = path.resolve('fixtures/policies/valid');
 let tmp: string;
@@ -112,7 +113,8 @@ describe('files a policy names', () => {
   it('resolve against the policy folder and are checked: P-256, P-384, Ed25519 keys, inline PEM, a CA', async () => {
     const p = await loadPolicy(path.join(VALID, 'signers.yml'), '.');
     const { signers } = p.signatures;
-    expect(p.signatures.trustedRoot).toBe(path.resolve('fixtures/sigstore/public-good/trusted_root.json'));
+    // The policy names the public-good root where the corpora sit beside the checkout (../shared/corpora).
+    expect(p.signatures.trustedRoot).toBe(path.resolve('../shared/corpora/sigstore/public-good/trusted_root.json'));
     expect(signers['p384-key']).toEqual({ kind: 'key', key: path.resolve('fixtures/policies/keys/p384-public.pem') });
     expect(signers['p256-key']).toEqual({ kind: 'key', key: path.resolve('fixtures/policies/keys/p256-public.pem') });
     expect(signers['corp-ca']).toEqual({ kind: 'certificate', ca: path.resolve('fixtures/policies/keys/ca-cert.pem') });
@@ -138,7 +140,7 @@ describe('files a policy names', () => {
     },
     {
       name: 'trustedRoot that is JSON but not a trusted root',
-      yaml: 'signatures:\n  trustedRoot: ../../sigstore/public-good/npm-registry-keys.json\n',
+      yaml: `signatures:\n  trustedRoot: ${corpusPath('sigstore/public-good/npm-registry-keys.json')}\n`,
       code: 'bad-value',
       line: 3,
     },
@@ -161,7 +163,7 @@ describe('files a policy names', () => {
       line: 4,
     },
     {
-      name: 'an RSA certificate given as a key',
+      name: 'a CA certificate given as a key',
       yaml: 'signatures:\n  signers:\n    k: {kind: key, key: ../keys/ca-cert.pem}\n',
       code: 'bad-key',
       line: 4,

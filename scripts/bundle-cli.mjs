@@ -1,0 +1,51 @@
+// Bundle the CLI: src/cli/main.ts → build/cli-bundle/chainproof.mjs plus chunks/, all dependencies included, so the
+// npm package has no runtime dependencies (`npm install -g chainproof-*.tgz` needs nothing else) and starts fast.
+// ESM with `splitting`: every `import()` in the sources (each command in src/cli/commands/index.ts, yargs in
+// src/cli/main.ts) becomes its own chunk, loaded only when that command runs.
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+import { inlineRequires, REPO, REQUIRE_BANNER } from './bundle.mjs';
+
+export const CLI_BUNDLE_DIR = path.join(REPO, 'build', 'cli-bundle');
+
+/** Build into `outdir` (default build/cli-bundle/). Returns the files written, relative to outdir, sorted. */
+export async function bundleCli(outdir = CLI_BUNDLE_DIR) {
+  await rm(outdir, { recursive: true, force: true });
+  const result = await esbuild.build({
+    absWorkingDir: REPO,
+    entryPoints: { chainproof: 'src/cli/main.ts' },
+    outdir,
+    outExtension: { '.js': '.mjs' },
+    chunkNames: 'chunks/[name]-[hash]',
+    bundle: true,
+    splitting: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    // Same resolution choices as the Action bundle (scripts/bundle.mjs says why).
+    mainFields: ['module', 'main'],
+    preserveSymlinks: true,
+    sourcemap: false,
+    minify: false,
+    keepNames: true,
+    legalComments: 'eof',
+    charset: 'utf8',
+    logLevel: 'warning',
+    metafile: true,
+    plugins: [inlineRequires],
+    banner: { js: REQUIRE_BANNER },
+  });
+  return Object.keys(result.metafile.outputs)
+    .map((f) => path.relative(outdir, path.resolve(REPO, f)))
+    .sort();
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const out = process.argv[2] ? path.resolve(process.argv[2]) : undefined;
+  const files = await bundleCli(out);
+  console.log(
+    `bundled the CLI into ${path.relative(process.cwd(), out ?? CLI_BUNDLE_DIR) || '.'} (${files.length} files)`,
+  );
+}

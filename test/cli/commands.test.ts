@@ -1,0 +1,60 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { commandName, COMMANDS } from '../../src/cli/commands/index.js';
+import { REPO } from '../helpers/cli.js';
+
+describe('lazy commands: each listed entry agrees with the module it loads', () => {
+  it('lists every command once', () => {
+    const names = COMMANDS.map(commandName);
+    expect(names).toEqual(['scan', 'rules', 'verify', 'registry', 'policy', 'init', 'sarif']);
+    expect(new Set(names).size).toBe(names.length);
+  });
+
+  it.each(COMMANDS.map((c) => ({ name: commandName(c), c })))('$name', async ({ c }) => {
+    const mod = await c.load();
+    expect(mod.command).toBe(c.command);
+    expect(mod.describe).toBe(c.describe);
+    expect(typeof mod.handler).toBe('function');
+  });
+});
+
+/**
+ * The bundle's entry and the chunks it imports statically are what every start pays for, `--version` included.
+ * esbuild keeps a `// <source path>` comment before each module it inlines, so the loaded code can be named.
+ */
+function staticallyLoaded(entry: string, seen = new Set<string>()): Set<string> {
+  if (seen.has(entry)) return seen;
+  seen.add(entry);
+  const text = readFileSync(entry, 'utf8');
+  for (const m of text.matchAll(/^(?:import|export)\s[^;]*?from\s+"(\.[^"]+)";/gms))
+    staticallyLoaded(path.resolve(path.dirname(entry), m[1]!), seen);
+  return seen;
+}
+
+describe('the bundled CLI loads commands and heavy libraries only when used', () => {
+  const entry = path.join(REPO, 'build', 'cli-bundle', 'chainproof.mjs');
+
+  it('is built (npm run build)', () => {
+    expect(existsSync(entry)).toBe(true);
+  });
+
+  it('start-up code holds no command, stage or heavy library', () => {
+    const files = [...staticallyLoaded(entry)];
+    const modules = files.flatMap((f) => [...readFileSync(f, 'utf8').matchAll(/^\/\/ ((?:src|node_modules)\/\S+)$/gm)]);
+    const loaded = modules.map((m) => m[1]!);
+    expect(loaded).toContain('src/cli/main.ts');
+    const heavy = loaded.filter((m) =>
+      /^node_modules\/(yargs|@sigstore|tuf-js|npm-registry-fetch|ajv|tar|yaml|js-yaml)\/|^src\/(app|deps|models|inspect|verify|registry|trust|report)\//.test(
+        m,
+      ),
+    );
+    expect(heavy).toEqual([]);
+  });
+
+  it('each command is its own chunk, imported on demand', () => {
+    const text = readFileSync(entry, 'utf8');
+    const dynamic = [...text.matchAll(/await import\("(\.\/chunks\/[^"]+)"\)/g)].map((m) => m[1]);
+    expect(dynamic.length).toBeGreaterThanOrEqual(COMMANDS.length + 1); // + yargs
+  });
+});
