@@ -1,4 +1,4 @@
-import { LineCounter, isMap, isPair, isScalar, parseDocument, type Node as YamlNode } from 'yaml';
+import { LineCounter, isMap, isPair, isScalar, parseDocument } from 'yaml';
 import { looksLikeRepoId, parseModelUrl, revisionKind } from './ids.js';
 import type { FileReferences } from './types.js';
 
@@ -74,8 +74,7 @@ export function findConfigReferences(
         });
       }
     } else if (node && typeof node === 'object' && 'items' in node) {
-      for (const item of (node as { items: unknown[] }).items)
-        stack.push(isPair(item) ? item.value : (item));
+      for (const item of (node as { items: unknown[] }).items) stack.push(isPair(item) ? item.value : item);
     }
   }
   return out;
