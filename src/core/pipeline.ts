@@ -2,7 +2,7 @@ import type { ScanContext } from './context.js';
 import type { DiscoveredFile, SkippedFile } from './files.js';
 import type { Finding, Level } from './finding.js';
 import { applyPolicy } from './apply-policy.js';
-import type { DependencyGraph, ModelRecord, VerificationRecord, VerificationStatus } from './records.js';
+import type { DependencyGraph, ModelRecord, ModelReference, VerificationRecord, VerificationStatus } from './records.js';
 import type { ScanResult } from './result.js';
 import type { Notification, Stage, StageInput } from './stage.js';
 import { ChainproofError, errorMessage } from './errors.js';
@@ -31,6 +31,7 @@ export async function runPipeline(
   const graphs: DependencyGraph[] = [];
   const models: ModelRecord[] = [];
   const verifications = new Map<string, VerificationRecord>();
+  const references: ModelReference[] = [];
   let complete = true;
 
   for (const stage of stages) {
@@ -43,6 +44,7 @@ export async function runPipeline(
       mergeModels(models, out.models ?? []);
       notifications.push(...(out.notifications ?? []));
       for (const v of out.verifications ?? []) mergeVerification(verifications, v);
+      for (const r of out.references ?? []) references.push(r);
     } catch (err) {
       if (err instanceof ChainproofError) throw err;
       complete = false;
@@ -82,6 +84,9 @@ export async function runPipeline(
     graphs: sortedGraphs,
     models: sortedModels,
     verifications: vs,
+    ...(references.length > 0
+      ? { references: references.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line || a.column - b.column)) }
+      : {}),
     notifications: [...notifications].sort((a, b) =>
       (a.path ?? '') < (b.path ?? '') ? -1 : (a.path ?? '') > (b.path ?? '') ? 1 : a.message < b.message ? -1 : 1,
     ),

@@ -58,3 +58,23 @@ export interface VerificationRecord {
   readonly status: VerificationStatus;
   readonly detail?: string;
 }
+
+/**
+ * A model the code or a config file loads by name at run time (`from_pretrained("org/name")`, a hub URL): a
+ * dependency the repository does not hold. `revisionKind` says how firmly it is pinned; only a commit is.
+ */
+export interface ModelReference {
+  readonly path: string;
+  readonly line: number;
+  readonly column: number;
+  /** The call or config key that loads it, e.g. `AutoModel.from_pretrained`, `pipeline`, `model_name_or_path`. */
+  readonly via: string;
+  readonly hub: 'huggingface' | 'github' | 'url';
+  readonly repoId?: string;
+  readonly url?: string;
+  readonly revision?: string;
+  readonly revisionKind: 'commit' | 'ref' | 'none';
+  readonly file?: string;
+  /** The loader runs code from the model repository (`trust_remote_code=True`, `torch.hub.load`). */
+  readonly runsRemoteCode: boolean;
+}

@@ -1,7 +1,7 @@
 import type { IoStats } from './file-source.js';
 import type { DiscoveredFile, SkippedFile } from './files.js';
 import type { Level, ResolvedFinding } from './finding.js';
-import type { DependencyGraph, ModelRecord, VerificationRecord } from './records.js';
+import type { DependencyGraph, ModelRecord, ModelReference, VerificationRecord } from './records.js';
 import type { Notification } from './stage.js';
 
 export interface ScanSummary {
@@ -25,6 +25,8 @@ export interface ScanResult {
   readonly graphs: readonly DependencyGraph[];
   readonly models: readonly ModelRecord[];
   readonly verifications: readonly VerificationRecord[];
+  /** Models the code loads by name at run time, sorted by path and line (absent when no stage looked). */
+  readonly references?: readonly ModelReference[];
   readonly notifications: readonly Notification[];
   readonly summary: ScanSummary;
   readonly policySource: string;

@@ -1,7 +1,7 @@
 import type { ScanContext } from './context.js';
 import type { DiscoveredFile, SkippedFile } from './files.js';
 import type { Finding } from './finding.js';
-import type { DependencyGraph, ModelRecord, VerificationRecord } from './records.js';
+import type { DependencyGraph, ModelRecord, ModelReference, VerificationRecord } from './records.js';
 
 /** Something that could not be scanned, recorded in SARIF `invocations[].toolExecutionNotifications`. */
 export interface Notification {
@@ -25,6 +25,8 @@ export interface StageOutput {
   readonly graphs?: readonly DependencyGraph[];
   readonly models?: readonly ModelRecord[];
   readonly verifications?: readonly VerificationRecord[];
+  /** Models the code loads by name at run time. */
+  readonly references?: readonly ModelReference[];
   readonly notifications?: readonly Notification[];
 }
 

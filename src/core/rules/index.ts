@@ -3,6 +3,7 @@ import { DEPS_RULES } from './deps.js';
 import { INSPECT_FORMATS_RULES } from './inspect-formats.js';
 import { INSPECT_PICKLE_RULES } from './inspect-pickle.js';
 import { MODELS_RULES } from './models.js';
+import { REFS_RULES } from './refs.js';
 import { REGISTRY_RULES } from './registry.js';
 import { REVIEW_RULES } from './review.js';
 import { SCANNER_RULES } from './scanner.js';
@@ -18,6 +19,7 @@ export const RULES: readonly Rule[] = [
   ...SIGNATURES_RULES,
   ...SCANNER_RULES,
   ...REVIEW_RULES,
+  ...REFS_RULES,
 ].sort((a, b) => a.id.localeCompare(b.id));
 
 const BY_ID = new Map(RULES.map((r) => [r.id, r]));

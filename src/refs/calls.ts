@@ -1,0 +1,185 @@
+import { looksLikeRepoId, parseModelUrl, revisionKind } from './ids.js';
+import type { FileReferences, ModelHub } from './types.js';
+
+/** An argument as far as the file alone can tell: its string value, or undefined when computed at run time. */
+export interface Resolved {
+  readonly value: string | undefined;
+  readonly isString: boolean;
+}
+
+/** A call as the language front ends see it: the callee as written and with import aliases resolved. */
+export interface CallFacts {
+  readonly written: string;
+  readonly resolved: string;
+  readonly positional: readonly Resolved[];
+  /** Python keyword arguments, or the properties of a JavaScript options object. */
+  readonly keywords: ReadonlyMap<string, Resolved>;
+  readonly splat: boolean;
+  readonly line: number;
+  readonly column: number;
+  readonly lang: 'python' | 'javascript';
+}
+
+interface LoaderShape {
+  readonly via: string;
+  readonly name: Resolved | undefined;
+  readonly revision?: Resolved | undefined;
+  readonly file?: Resolved | undefined;
+  readonly runsRemoteCode: boolean;
+  /** torch.hub: `owner/repo[:ref]` on GitHub. */
+  readonly hub?: ModelHub;
+}
+
+const TRUE = (r: Resolved | undefined, lang: CallFacts['lang']) => r?.value === (lang === 'python' ? 'True' : 'true');
+const last = (s: string) => s.slice(s.lastIndexOf('.') + 1);
+const fromModule = (resolved: string, modules: readonly string[]) => modules.some((m) => resolved.startsWith(`${m}.`));
+
+/**
+ * The loader calls chainproof follows. Python: `from_pretrained` on any class (transformers, diffusers, peft…),
+ * `transformers.pipeline`, `huggingface_hub.hf_hub_download`/`snapshot_download`, `torch.hub.load`,
+ * `timm.create_model(…, pretrained=True)`, sentence-transformers models. JavaScript: transformers.js `pipeline` and
+ * `from_pretrained`, `@huggingface/hub` downloads, onnxruntime `InferenceSession.create(url)`, tfjs
+ * `loadGraphModel`/`loadLayersModel(url)`.
+ */
+function shapeOf(f: CallFacts): LoaderShape | undefined {
+  const kw = (k: string) => f.keywords.get(k);
+  const pos = (i: number) => f.positional[i];
+  const name = last(f.resolved);
+  if (name === 'from_pretrained') {
+    // PEFT adapters: `PeftModel.from_pretrained(base_model, model_id)` — the hub id is the second argument.
+    const peft =
+      f.lang === 'python' && /(^|\.)(PeftModel|AutoPeftModel\w*|PeftModelFor\w+)\.from_pretrained$/.test(f.resolved);
+    const n = peft
+      ? (kw('model_id') ?? pos(1))
+      : f.lang === 'python'
+        ? (kw('pretrained_model_name_or_path') ?? pos(0))
+        : pos(0);
+    return { via: f.written, name: n, revision: kw('revision'), runsRemoteCode: TRUE(kw('trust_remote_code'), f.lang) };
+  }
+  if (f.lang === 'python') {
+    if (f.resolved === 'transformers.pipeline' || f.resolved.startsWith('transformers.pipelines.'))
+      return {
+        via: 'pipeline',
+        name: kw('model') ?? pos(1),
+        revision: kw('revision'),
+        runsRemoteCode: TRUE(kw('trust_remote_code'), f.lang),
+      };
+    if (fromModule(f.resolved, ['huggingface_hub']) && (name === 'hf_hub_download' || name === 'snapshot_download'))
+      return {
+        via: name,
+        name: kw('repo_id') ?? pos(0),
+        revision: kw('revision'),
+        file: name === 'hf_hub_download' ? (kw('filename') ?? pos(1)) : undefined,
+        runsRemoteCode: false,
+      };
+    if (f.resolved === 'torch.hub.load' && kw('source')?.value !== 'local')
+      return { via: 'torch.hub.load', name: kw('repo_or_dir') ?? pos(0), runsRemoteCode: true, hub: 'github' };
+    if (f.resolved === 'timm.create_model' && TRUE(kw('pretrained'), f.lang)) {
+      const n = kw('model_name') ?? pos(0);
+      const v = n?.value;
+      const hubbed = v?.replace(/^hf[-_]hub:/, '');
+      return {
+        via: 'timm.create_model',
+        name: v === undefined ? n : { value: hubbed === v ? `timm/${v}` : hubbed, isString: true },
+        runsRemoteCode: false,
+      };
+    }
+    if (
+      fromModule(f.resolved, ['sentence_transformers']) &&
+      (name === 'SentenceTransformer' || name === 'CrossEncoder')
+    )
+      return {
+        via: name,
+        name: kw('model_name_or_path') ?? kw('model_name') ?? pos(0),
+        revision: kw('revision'),
+        runsRemoteCode: TRUE(kw('trust_remote_code'), f.lang),
+      };
+    return undefined;
+  }
+  if (name === 'pipeline' && fromModule(f.resolved, ['@huggingface/transformers', '@xenova/transformers']))
+    return { via: 'pipeline', name: pos(1), revision: kw('revision'), runsRemoteCode: false };
+  if (
+    fromModule(f.resolved, ['@huggingface/hub']) &&
+    ['downloadFile', 'downloadFileToCacheDir', 'snapshotDownload'].includes(name)
+  )
+    return {
+      via: name,
+      name: kw('repo') ?? kw('repo.name'),
+      revision: kw('revision'),
+      file: kw('path'),
+      runsRemoteCode: false,
+    };
+  if (name === 'create' && f.resolved.endsWith('InferenceSession.create'))
+    return { via: 'InferenceSession.create', name: pos(0), runsRemoteCode: false };
+  if (
+    (name === 'loadGraphModel' || name === 'loadLayersModel') &&
+    (fromModule(f.resolved, [
+      '@tensorflow/tfjs',
+      '@tensorflow/tfjs-node',
+      '@tensorflow/tfjs-converter',
+      '@tensorflow/tfjs-layers',
+    ]) ||
+      f.written.startsWith('tf.'))
+  )
+    return { via: name, name: pos(0), runsRemoteCode: false };
+  return undefined;
+}
+
+/** Turn one call into a reference, a run-time note, or nothing (not a loader, or a local path). */
+export function collectReference(
+  path: string,
+  f: CallFacts,
+  existsLocally: (p: string) => boolean,
+  out: FileReferences,
+): void {
+  const shape = shapeOf(f);
+  if (!shape) return;
+  const where = { path, line: f.line, column: f.column, via: shape.via };
+  const value = shape.name?.value;
+  if (value === undefined) {
+    // No argument at all (a splat supplies it) or one computed at run time: say so, never guess.
+    if (shape.name !== undefined || f.splat) out.dynamic.push({ ...where, runsRemoteCode: shape.runsRemoteCode });
+    return;
+  }
+  const revision = shape.revision?.value;
+  const file = shape.file?.value;
+  if (shape.hub === 'github') {
+    const [repo, ref] = value.split(':', 2);
+    if (!repo || !/^[\w.-]+\/[\w.-]+$/.test(repo)) return;
+    out.references.push({
+      ...where,
+      hub: 'github',
+      repoId: repo,
+      ...(ref ? { revision: ref } : {}),
+      revisionKind: revisionKind(ref),
+      runsRemoteCode: true,
+    });
+    return;
+  }
+  const url = parseModelUrl(value);
+  if (url) {
+    const rev = revision ?? url.revision;
+    out.references.push({
+      ...where,
+      hub: url.hub,
+      url: url.url,
+      ...(url.repoId !== undefined ? { repoId: url.repoId } : {}),
+      ...(rev !== undefined ? { revision: rev } : {}),
+      // A plain URL names whatever its server returns today: never pinned.
+      revisionKind: url.hub === 'url' ? 'none' : revisionKind(rev),
+      ...(url.file !== undefined ? { file: url.file } : file !== undefined ? { file } : {}),
+      runsRemoteCode: shape.runsRemoteCode,
+    });
+    return;
+  }
+  if (!looksLikeRepoId(value, existsLocally)) return;
+  out.references.push({
+    ...where,
+    hub: 'huggingface',
+    repoId: value,
+    ...(revision !== undefined ? { revision } : {}),
+    revisionKind: shape.revision !== undefined && revision === undefined ? 'ref' : revisionKind(revision),
+    ...(file !== undefined ? { file } : {}),
+    runsRemoteCode: shape.runsRemoteCode,
+  });
+}

@@ -1,0 +1,81 @@
+import { LineCounter, isMap, isPair, isScalar, parseDocument } from 'yaml';
+import { looksLikeRepoId, parseModelUrl, revisionKind } from './ids.js';
+import type { FileReferences } from './types.js';
+
+/** Keys that training and serving configs use for a hub model (transformers, PEFT, TRL, axolotl, LitGPT…). */
+const MODEL_KEYS = new Set([
+  'model_name_or_path',
+  'pretrained_model_name_or_path',
+  'base_model',
+  'base_model_name_or_path',
+  'model_id',
+  'model_name',
+  'teacher_model_name_or_path',
+  'reward_model_path',
+]);
+const REVISION_KEYS = ['revision', 'model_revision', 'base_model_revision'];
+/** A config deeper or larger than this is not a hand-written config: stop walking (bounded, never recursive). */
+const MAX_NODES = 200_000;
+
+export function mentionsModelKey(text: string): boolean {
+  for (const k of MODEL_KEYS) if (text.includes(k)) return true;
+  return false;
+}
+
+/** Model ids named in a YAML or JSON config (JSON is read as YAML 1.2, which it is), with their lines. */
+export function findConfigReferences(
+  path: string,
+  text: string,
+  existsLocally: (p: string) => boolean,
+): FileReferences {
+  const out: FileReferences = { references: [], dynamic: [] };
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: false, prettyErrors: false });
+  if (doc.errors.length > 0) return out;
+  const stack: unknown[] = [doc.contents];
+  let budget = MAX_NODES;
+  while (stack.length > 0 && budget-- > 0) {
+    const node = stack.pop();
+    if (isMap(node)) {
+      const scalars = new Map<string, { value: string; at: number }>();
+      for (const item of node.items) {
+        if (!isPair(item) || !isScalar(item.key)) continue;
+        const key = String(item.key.value);
+        if (isScalar(item.value) && typeof item.value.value === 'string')
+          scalars.set(key, { value: item.value.value, at: item.value.range?.[0] ?? 0 });
+        else stack.push(item.value);
+      }
+      const trust = node.items.some(
+        (i) =>
+          isPair(i) &&
+          isScalar(i.key) &&
+          i.key.value === 'trust_remote_code' &&
+          isScalar(i.value) &&
+          i.value.value === true,
+      );
+      const revision = REVISION_KEYS.map((k) => scalars.get(k)?.value).find((v) => v !== undefined);
+      for (const [key, { value, at }] of scalars) {
+        if (!MODEL_KEYS.has(key)) continue;
+        const url = parseModelUrl(value);
+        if (!url && !looksLikeRepoId(value, existsLocally)) continue;
+        const pos = lines.linePos(at);
+        const rev = revision ?? url?.revision;
+        out.references.push({
+          path,
+          line: pos.line,
+          column: pos.col,
+          via: key,
+          hub: url?.hub ?? 'huggingface',
+          repoId: url ? (url.repoId ?? value) : value,
+          ...(url ? { url: url.url } : {}),
+          ...(rev !== undefined ? { revision: rev } : {}),
+          revisionKind: url?.hub === 'url' ? 'none' : revisionKind(rev),
+          runsRemoteCode: trust,
+        });
+      }
+    } else if (node && typeof node === 'object' && 'items' in node) {
+      for (const item of (node as { items: unknown[] }).items) stack.push(isPair(item) ? item.value : item);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,90 @@
+import type { Finding } from '../core/finding.js';
+import type { Policy } from '../core/policy.js';
+import type { TrustedRegistry } from '../core/trusted-registry.js';
+import type { DynamicReference, ModelReference } from './types.js';
+
+/** The commits the trusted registry reviewed for each hub repo id (entry name, or a huggingface.co source URL). */
+export function reviewedCommits(registry: TrustedRegistry): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  for (const m of registry.models) {
+    const ids = new Set([m.name]);
+    const hf = /^https?:\/\/(?:www\.)?(?:huggingface\.co|hf\.co)\/([^/]+\/[^/?#]+)/.exec(m.source);
+    if (hf) ids.add(hf[1]!);
+    for (const id of ids) {
+      const set = out.get(id) ?? new Set<string>();
+      set.add(m.revision);
+      out.set(id, set);
+    }
+  }
+  return out;
+}
+
+/** The findings of one reference: remote code, pinning, and what the trusted registry says of it. */
+export function judgeReference(
+  ref: ModelReference,
+  reviewed: ReadonlyMap<string, ReadonlySet<string>>,
+  policy: Policy,
+): Finding[] {
+  const out: Finding[] = [];
+  const where = { path: ref.path, line: ref.line, column: ref.column };
+  const name = ref.repoId ?? ref.url ?? '?';
+  const shown = `${name}${ref.revision !== undefined ? `@${ref.revision}` : ''}`;
+  const evidence = {
+    via: ref.via,
+    hub: ref.hub,
+    ...(ref.repoId !== undefined ? { repoId: ref.repoId } : {}),
+    ...(ref.url !== undefined ? { url: ref.url } : {}),
+    ...(ref.revision !== undefined ? { revision: ref.revision } : {}),
+  };
+  if (ref.runsRemoteCode) {
+    out.push({
+      ruleId: 'CPR002',
+      message: `${ref.via} loads ${shown} and runs the Python code in that repository (${ref.via === 'torch.hub.load' ? 'its hubconf.py' : 'trust_remote_code=True'}). Vendor the reviewed code or use a model the library implements.`,
+      location: where,
+      evidence,
+    });
+  }
+  if (ref.revisionKind !== 'commit') {
+    out.push({
+      ruleId: 'CPR001',
+      message:
+        ref.revision === undefined
+          ? `${ref.via} loads ${name} with no revision: whatever its default branch holds at run time. Pin the reviewed commit (revision="<40-hex>").`
+          : `${ref.via} loads ${name} at "${ref.revision}", a name that can move. Pin the reviewed commit (revision="<40-hex>").`,
+      location: where,
+      evidence,
+    });
+  }
+  if (ref.repoId === undefined || ref.hub === 'url') return out;
+  const commits = reviewed.get(ref.repoId);
+  if (!commits) {
+    const level = policy.models.unknownModel;
+    if (level === 'off') return out;
+    out.push({
+      ruleId: 'CPR003',
+      message: `${ref.via} loads ${shown}, which the trusted registry does not list: nobody recorded which revision was reviewed. Review it and record it (chainproof registry add).`,
+      location: where,
+      level,
+      evidence,
+    });
+  } else if (ref.revisionKind === 'commit' && ref.revision !== undefined && !commits.has(ref.revision)) {
+    out.push({
+      ruleId: 'CPR004',
+      message: `${ref.via} loads ${ref.repoId} at commit ${ref.revision}; the trusted registry reviewed ${[...commits].sort().join(', ')}. Load the reviewed commit or record the new one.`,
+      location: where,
+      evidence: { ...evidence, reviewed: [...commits].sort().join(' ') },
+    });
+  }
+  return out;
+}
+
+export function dynamicFinding(d: DynamicReference): Finding {
+  return {
+    ruleId: d.runsRemoteCode ? 'CPR002' : 'CPR010',
+    message: d.runsRemoteCode
+      ? `${d.via} runs code from a model repository chosen at run time (trust_remote_code=True). Vendor the reviewed code or use a model the library implements.`
+      : `${d.via} loads a model whose name is chosen at run time; it cannot be checked against the trusted registry. Make sure the configuration that names it pins a commit.`,
+    location: { path: d.path, line: d.line, column: d.column },
+    evidence: { via: d.via },
+  };
+}

@@ -1,0 +1,178 @@
+import type { SyntaxNode } from '@lezer/common';
+import { parser } from '@lezer/python';
+import type { FileReferences } from './types.js';
+import { lineIndex } from './text.js';
+import { collectReference, type CallFacts, type Resolved } from './calls.js';
+
+/**
+ * Model references in Python source, from @lezer/python's syntax tree — never by importing or running it. Import
+ * aliases (`from transformers import AutoModel as M`) and string constants assigned in the file (`MODEL = "org/x"`,
+ * f-strings over such constants, `+` concatenation) are resolved; anything else is a run-time choice.
+ */
+export function findPythonReferences(
+  path: string,
+  text: string,
+  existsLocally: (p: string) => boolean,
+): FileReferences {
+  const tree = parser.parse(text);
+  const at = lineIndex(text);
+  const src = (n: SyntaxNode) => text.slice(n.from, n.to);
+  const constants = new Map<string, string | null>();
+  const imports = new Map<string, string>();
+  const calls: SyntaxNode[] = [];
+
+  // One iterative pass (lezer's cursor): no recursion over attacker-controlled nesting.
+  const cursor = tree.cursor();
+  do {
+    const n = cursor.node;
+    if (n.name === 'AssignStatement') recordConstant(n);
+    else if (n.name === 'ImportStatement') recordImport(n);
+    else if (n.name === 'CallExpression') calls.push(n);
+  } while (cursor.next());
+
+  function recordConstant(n: SyntaxNode): void {
+    const kids = children(n);
+    if (kids.length !== 3 || kids[0]!.name !== 'VariableName' || kids[1]!.name !== 'AssignOp') return;
+    const name = src(kids[0]!);
+    const value = evaluate(kids[2]!);
+    // Assigned twice with different values: which one the call sees depends on run time.
+    const old = constants.get(name);
+    constants.set(name, old === undefined || old === value ? (value ?? null) : null);
+  }
+
+  function recordImport(n: SyntaxNode): void {
+    const kids = children(n);
+    const from = kids[0]?.name === 'from' ? kids[1] : undefined;
+    const module = from ? src(from) : undefined;
+    for (let i = 0; i < kids.length; i++) {
+      const k = kids[i]!;
+      if (k.name !== 'VariableName' || k === from) continue;
+      const alias = kids[i + 1]?.name === 'as' ? kids[i + 2] : undefined;
+      const full = module !== undefined ? `${module}.${src(k)}` : src(k);
+      imports.set(alias ? src(alias) : src(k), full);
+      if (alias) i += 2;
+    }
+  }
+
+  function evaluate(n: SyntaxNode): string | undefined {
+    switch (n.name) {
+      case 'String':
+        return /^[rRbBuU]*["']/.test(src(n)) ? unquote(src(n)) : undefined;
+      case 'ContinuedString': {
+        const parts = children(n).map(evaluate);
+        return parts.every((p) => p !== undefined) ? parts.join('') : undefined;
+      }
+      case 'FormatString':
+        return formatString(n);
+      case 'VariableName': {
+        const v = constants.get(src(n));
+        return v === null ? undefined : v;
+      }
+      case 'Boolean':
+        return src(n);
+      case 'BinaryExpression': {
+        const [a, op, b] = children(n);
+        if (!a || !b || op === undefined || src(op) !== '+') return undefined;
+        const l = evaluate(a);
+        const r = evaluate(b);
+        return l !== undefined && r !== undefined ? l + r : undefined;
+      }
+      case 'ParenthesizedExpression': {
+        const inner = children(n).filter((c) => c.name !== '(' && c.name !== ')');
+        return inner.length === 1 ? evaluate(inner[0]!) : undefined;
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  function formatString(n: SyntaxNode): string | undefined {
+    const raw = src(n);
+    const m = /^([rRfF]*)("""|'''|"|')/.exec(raw);
+    if (!m) return undefined;
+    const body0 = n.from + m[0].length;
+    const body1 = n.to - m[2]!.length;
+    let out = '';
+    let pos = body0;
+    for (const r of children(n).filter((c) => c.name === 'FormatReplacement')) {
+      out += text.slice(pos, r.from);
+      const inner = children(r).filter((c) => c.name !== '{' && c.name !== '}');
+      const v = inner.length === 1 ? evaluate(inner[0]!) : undefined;
+      if (v === undefined) return undefined;
+      out += v;
+      pos = r.to;
+    }
+    out += text.slice(pos, body1);
+    return out.replace(/\{\{/g, '{').replace(/\}\}/g, '}');
+  }
+
+  const facts = (call: SyntaxNode): CallFacts | undefined => {
+    const [callee, args] = children(call);
+    if (!callee || !args || args.name !== 'ArgList') return undefined;
+    const dotted = calleeName(callee);
+    if (dotted === undefined) return undefined;
+    const head = dotted.split('.')[0]!;
+    const resolved = imports.has(head) ? imports.get(head)! + dotted.slice(head.length) : dotted;
+    const positional: Resolved[] = [];
+    const keywords = new Map<string, Resolved>();
+    let splat = false;
+    for (const group of argGroups(args)) {
+      if (group.length === 3 && group[0]!.name === 'VariableName' && group[1]!.name === 'AssignOp') {
+        keywords.set(src(group[0]!), { value: evaluate(group[2]!), isString: isStringish(group[2]!) });
+      } else if (group.length >= 1 && (src(group[0]!) === '*' || src(group[0]!) === '**')) splat = true;
+      else if (group.length === 1) positional.push({ value: evaluate(group[0]!), isString: isStringish(group[0]!) });
+      else positional.push({ value: undefined, isString: false });
+    }
+    const { line, column } = at(call.from);
+    return { written: dotted, resolved, positional, keywords, splat, line, column, lang: 'python' };
+  };
+
+  function calleeName(n: SyntaxNode): string | undefined {
+    if (n.name === 'VariableName') return src(n);
+    if (n.name !== 'MemberExpression') return undefined;
+    const [obj, , prop] = children(n);
+    if (!obj || !prop || prop.name !== 'PropertyName') return undefined;
+    const left = obj.name === 'CallExpression' ? '()' : calleeName(obj);
+    return left === undefined ? undefined : `${left}.${src(prop)}`;
+  }
+
+  const out: FileReferences = { references: [], dynamic: [] };
+  for (const call of calls) {
+    const f = facts(call);
+    if (f) collectReference(path, f, existsLocally, out);
+  }
+  return out;
+}
+
+function children(n: SyntaxNode): SyntaxNode[] {
+  const out: SyntaxNode[] = [];
+  for (let c = n.firstChild; c; c = c.nextSibling) if (c.name !== 'Comment') out.push(c);
+  return out;
+}
+
+function argGroups(args: SyntaxNode): SyntaxNode[][] {
+  const groups: SyntaxNode[][] = [[]];
+  for (const c of children(args)) {
+    if (c.name === '(' || c.name === ')') continue;
+    if (c.name === ',') groups.push([]);
+    else groups[groups.length - 1]!.push(c);
+  }
+  return groups.filter((g) => g.length > 0);
+}
+
+function isStringish(n: SyntaxNode): boolean {
+  return ['String', 'FormatString', 'ContinuedString', 'BinaryExpression', 'VariableName'].includes(n.name);
+}
+
+/** A Python string literal's value (prefixes r/b/u; single or triple quotes; the common escapes). */
+function unquote(lit: string): string | undefined {
+  const m = /^([rRbBuU]*)("""|'''|"|')([\s\S]*)\2$/.exec(lit);
+  if (!m) return undefined;
+  const raw = m[1]!.toLowerCase().includes('r');
+  const body = m[3]!;
+  if (raw) return body;
+  return body.replace(/\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|.)/gs, (_, e: string) => {
+    if (e[0] === 'x' || e[0] === 'u') return String.fromCharCode(parseInt(e.slice(1), 16));
+    return ({ n: '\n', t: '\t', r: '\r', '0': '\0' } as Record<string, string>)[e] ?? e;
+  });
+}

@@ -1,0 +1,42 @@
+/** 1-based line and column of an offset, by binary search over line starts. */
+export function lineIndex(text: string): (offset: number) => { line: number; column: number } {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
+  return (offset) => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - starts[lo]! + 1 };
+  };
+}
+
+/**
+ * Minified or generated code is not where a maintainer writes a model name, and parsing megabytes of it costs the
+ * scan: skipped by size and shape, and counted.
+ */
+export function looksGenerated(text: string): boolean {
+  if (text.length > 1_000_000) return true;
+  const lines = text.split('\n', 2_000);
+  const long = lines.filter((l) => l.length > 1_000).length;
+  return long > 0 && long * 20 > lines.length;
+}
+
+/** Brackets nested deeper than this are not hand-written code; the parsers' tree building recurses per level. */
+export const MAX_NESTING = 400;
+
+/** The deepest bracket nesting in the text (strings not excluded: an over-estimate is a safe bound). */
+export function nestingDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 40 || c === 91 || c === 123) {
+      if (++depth > max) max = depth;
+    } else if ((c === 41 || c === 93 || c === 125) && depth > 0) depth--;
+  }
+  return max;
+}

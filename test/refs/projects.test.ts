@@ -1,0 +1,86 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { TrustedRegistry } from '../../src/core/trusted-registry.js';
+import { EMPTY_REGISTRY } from '../../src/core/trusted-registry.js';
+import { refsStage } from '../../src/refs/stage.js';
+import { REPO } from '../helpers/cli.js';
+import { scanWith } from '../helpers/scan.js';
+
+/**
+ * Realistic projects written for these tests in the shapes public ML projects take (an HF training script and its
+ * config, a transformers.js web worker, a tfjs/onnxruntime demo). The references found must match a hand count,
+ * each at its line; run-time choices are notes, local paths are not references.
+ */
+const project = (name: string) => path.join(REPO, 'fixtures', 'refs', 'projects', name);
+
+const REVIEWED: TrustedRegistry = {
+  ...EMPTY_REGISTRY,
+  files: ['trusted-registry/models.yml'],
+  models: [
+    {
+      name: 'FacebookAI/roberta-base',
+      revision: 'e2da8e2f811d1448a5b465c236feacd80ffbac7b',
+      source: 'https://huggingface.co/FacebookAI/roberta-base',
+      files: [],
+      file: 'trusted-registry/models.yml',
+    },
+  ],
+};
+
+async function scan(name: string, registry: TrustedRegistry = EMPTY_REGISTRY) {
+  const r = await scanWith(project(name), [refsStage], { registry });
+  return {
+    refs: (r.references ?? []).map((x) => `${x.path}:${x.line} ${x.repoId ?? x.url}@${x.revisionKind}`),
+    findings: r.findings.map((f) => `${f.ruleId}@${f.location.path}:${f.location.line ?? '-'}`),
+  };
+}
+
+describe('model references in realistic projects', () => {
+  it('hf-training: 3 references in train.py + 1 in config.yaml, 1 run-time choice; local checkpoint ignored', async () => {
+    const r = await scan('hf-training', REVIEWED);
+    expect(r.refs).toEqual([
+      'config.yaml:2 FacebookAI/roberta-base@commit',
+      'train.py:29 FacebookAI/roberta-base@commit',
+      'train.py:30 FacebookAI/roberta-base@commit',
+      'train.py:33 acme/roberta-sentiment-lora@none',
+    ]);
+    // The reviewed, pinned base model is clean; the adapter is unpinned and unknown; the teacher is chosen at run time.
+    expect(r.findings.sort()).toEqual(['CPR001@train.py:33', 'CPR003@train.py:33', 'CPR010@train.py:35']);
+  });
+
+  it('transformersjs-app: 3 references, 1 run-time choice', async () => {
+    const r = await scan('transformersjs-app');
+    expect(r.refs).toEqual([
+      'src/worker.js:19 onnx-community/whisper-base@ref',
+      'src/worker.js:20 onnx-community/whisper-base@none',
+      'src/worker.js:21 onnx-community/whisper-base@commit',
+    ]);
+    expect(r.findings.filter((f) => f.startsWith('CPR010'))).toEqual(['CPR010@src/worker.js:13']);
+    expect(r.findings.filter((f) => f.startsWith('CPR001'))).toEqual([
+      'CPR001@src/worker.js:19',
+      'CPR001@src/worker.js:20',
+    ]);
+  });
+
+  it('tfjs-demo: a hosted tfjs graph and a hub ONNX file; indexeddb and local files are not references', async () => {
+    const r = await scan('tfjs-demo');
+    expect(r.refs).toEqual([
+      'index.js:8 https://storage.googleapis.com/tfjs-models/savedmodel/mobilenet_v2_1.0_224/model.json@none',
+      'index.js:10 Xenova/yolos-tiny@ref',
+    ]);
+  });
+
+  it('a reviewed repo pinned to another commit → CPR004; trust_remote_code → CPR002', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(path.join(tmpdir(), 'chainproof-refs-'));
+    writeFileSync(
+      path.join(dir, 'serve.py'),
+      'from transformers import AutoModel\nm = AutoModel.from_pretrained("FacebookAI/roberta-base", revision="' +
+        'f'.repeat(40) +
+        '", trust_remote_code=True)\n',
+    );
+    const r = await scanWith(dir, [refsStage], { registry: REVIEWED });
+    expect(r.findings.map((f) => `${f.ruleId}:${f.level}`).sort()).toEqual(['CPR002:error', 'CPR004:error']);
+  });
+});
