@@ -18,6 +18,7 @@ import {
   type RegistrySource,
 } from './source.js';
 import { validateRegistryValue } from './validate.js';
+import { pushAll } from '../../core/push-all.js';
 
 export const REGISTRY_DIR = 'trusted-registry';
 const SCHEMA_FILE = 'schema.json';
@@ -106,7 +107,7 @@ export function parseRegistryText(text: string, rel: string): TrustedRegistry {
   for (const [i, rec] of (doc.malicious ?? []).entries()) {
     const conv = osvToMalicious(rec, rel, ['malicious', i]);
     if (!conv.ok) fail(rel, src, [conv]);
-    malicious.push(...conv.packages);
+    pushAll(malicious, conv.packages);
   }
   return {
     files: [rel],
