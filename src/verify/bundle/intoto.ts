@@ -1,3 +1,5 @@
+import { JsonTooDeepError, parseShallowJson } from '../../core/json-depth.js';
+
 /** An in-toto statement (v0.1 or v1), narrowed to what chainproof reads. */
 export interface Statement {
   readonly type: string;
@@ -12,6 +14,12 @@ const MAX_SUBJECTS = 100_000;
 
 export class StatementError extends Error {
   override readonly name = 'StatementError';
+  /** The payload nests deeper than any real statement (a crash attempt). */
+  readonly tooDeep: boolean;
+  constructor(message: string, opts: { tooDeep?: boolean } = {}) {
+    super(message);
+    this.tooDeep = opts.tooDeep ?? false;
+  }
 }
 
 type Json = Record<string, unknown>;
@@ -23,8 +31,9 @@ export function parseStatement(payloadType: string, payload: Buffer): Statement 
     throw new StatementError(`payload type is ${payloadType}, not ${IN_TOTO_PAYLOAD_TYPE}`);
   let json: unknown;
   try {
-    json = JSON.parse(payload.toString('utf8')) as unknown;
+    json = parseShallowJson(payload.toString('utf8'));
   } catch (err) {
+    if (err instanceof JsonTooDeepError) throw new StatementError(`in-toto payload: ${err.message}`, { tooDeep: true });
     throw new StatementError(`in-toto payload is not JSON: ${(err as Error).message}`);
   }
   if (!isObject(json)) throw new StatementError('in-toto payload is not an object');
