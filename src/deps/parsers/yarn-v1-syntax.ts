@@ -143,6 +143,8 @@ export function parseYarnV1Syntax(text: string): YarnObject {
   const tokens = tokenise(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   let token: Token = tokens.next().value as Token;
   const next = (): Token => (token = tokens.next().value as Token);
+  // Read through a call so TypeScript does not keep a narrowing from before next().
+  const current = (): Token => token;
   const unexpected = (why: string): never => {
     throw new YarnSyntaxError(`${why}: unexpected ${token.type}`, token.line);
   };
@@ -154,10 +156,10 @@ export function parseYarnV1Syntax(text: string): YarnObject {
     const { indent } = frame;
     let close = false;
     if (token.type === 'newline') {
-      next();
+      const after = next();
       if (indent === 0) continue;
-      if (token.type !== 'indent') close = true;
-      else if (token.value === indent) next();
+      if (after.type !== 'indent') close = true;
+      else if (after.value === indent) next();
       else close = true;
     } else if (token.type === 'indent') {
       if (token.value === indent) next();
@@ -169,21 +171,21 @@ export function parseYarnV1Syntax(text: string): YarnObject {
       close = true;
     } else if (token.type === 'string') {
       const keys = [token.value];
-      next();
-      while (token.type === 'comma') {
-        next();
-        if (token.type !== 'string') unexpected('expected a key after ","');
-        keys.push((token as { value: string }).value);
-        next();
+      let t = next();
+      while (t.type === 'comma') {
+        const key = next();
+        if (key.type !== 'string') return unexpected('expected a key after ","');
+        keys.push(key.value);
+        t = next();
       }
-      const wasColon = token.type === 'colon';
-      if (wasColon) next();
-      if (isValue(token)) {
-        for (const k of keys) frame.obj[k] = token.value;
+      const wasColon = t.type === 'colon';
+      if (wasColon) t = next();
+      if (isValue(t)) {
+        for (const k of keys) frame.obj[k] = t.value;
         next();
       } else if (wasColon) {
         if (stack.length >= MAX_YARN_DEPTH)
-          throw new YarnSyntaxError(`nests deeper than ${MAX_YARN_DEPTH} levels`, token.line);
+          throw new YarnSyntaxError(`nests deeper than ${MAX_YARN_DEPTH} levels`, t.line);
         stack.push({ obj: Object.create(null) as YarnObject, indent: indent + 1, keys });
       } else unexpected('invalid value');
     } else if (token.type === 'comment') {
@@ -197,7 +199,7 @@ export function parseYarnV1Syntax(text: string): YarnObject {
       const done = stack.pop()!;
       const parent = stack[stack.length - 1]!;
       for (const k of done.keys) parent.obj[k] = done.obj;
-      close = parent.indent !== 0 && token.type !== 'indent';
+      close = parent.indent !== 0 && current().type !== 'indent';
     }
   }
 }
