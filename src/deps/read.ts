@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { posix } from 'node:path';
 import picomatch from 'picomatch';
 import type { DiscoveredFile } from '../core/files.js';
@@ -7,6 +6,7 @@ import type { LoadedManifest } from './checks/sync.js';
 import type { Manifest } from './types.js';
 import { isRecord } from './types.js';
 import { jsonNestingDepth } from '../core/json-depth.js';
+import { readRegularFile } from '../io/open-regular.js';
 
 /** Hostile-input bounds: a lockfile or manifest past these is a finding, not a read. */
 export const MAX_LOCKFILE_BYTES = 64 * 1024 * 1024;
@@ -16,9 +16,9 @@ export const MAX_NPMRC_BYTES = 256 * 1024;
 /** Read a discovered file as UTF-8 if it is within `max` bytes; undefined when larger. */
 export async function readBounded(file: DiscoveredFile, max: number): Promise<string | undefined> {
   if (file.size > max) return undefined;
-  const buf = await readFile(file.abs);
-  if (buf.length > max) return undefined;
-  return buf.toString('utf8');
+  // Regular files only, checked on the open handle: a FIFO swapped in after discovery must not hang the scan.
+  const buf = await readRegularFile(file.abs, max);
+  return buf?.toString('utf8');
 }
 
 /** Folder of a repo-relative path: 'a/b/yarn.lock' → 'a/b', 'yarn.lock' → ''. */
