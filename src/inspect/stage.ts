@@ -56,6 +56,8 @@ export function createInspectStage(analysers: readonly ModelAnalyser[] = ANALYSE
                 ctx.logger.warn(`${analyser.name} failed on ${file.path}: ${errorMessage(err)}`);
                 findings.push({
                   ruleId: 'CPX003',
+                  // An analyser crash is where a crafted file hides: it fails the default gate (policy may lower it).
+                  level: 'error',
                   message: `${file.path}: the ${analyser.name} analyser failed (${errorMessage(err)}); the file was not checked and is not known to be safe.`,
                   location: { path: file.path },
                   artifact: { kind: 'model', path: file.path, format: file.format },

@@ -79,3 +79,22 @@ describe('a failed stage never opens the gate', () => {
     expect(pushAll([0], big)).toHaveLength(500_001);
   });
 });
+
+describe('an analyser that crashes on one file', () => {
+  it('is a CPX003 error that fails --fail-on error, and the scan stays complete', async () => {
+    const { inspectStage } = await import('../../src/inspect/stage.js');
+    const analysers = await import('../../src/inspect/analysers.js');
+    const list = analysers.ANALYSERS as unknown as { analyze: (...a: unknown[]) => Promise<unknown> }[];
+    const saved = list.map((a) => a.analyze);
+    for (const a of list) a.analyze = () => Promise.reject(new RangeError('Maximum call stack size exceeded'));
+    try {
+      const result = await scanWith(tree(), [inspectStage]);
+      const crashed = result.findings.filter((f) => f.ruleId === 'CPX003');
+      expect(crashed.length).toBeGreaterThan(0);
+      expect(crashed.every((f) => f.level === 'error' && f.location.path === 'model.pkl')).toBe(true);
+      expect(exitCodeForScan(result, 'error')).toBe(EXIT.findings);
+    } finally {
+      list.forEach((a, i) => (a.analyze = saved[i]!));
+    }
+  });
+});
