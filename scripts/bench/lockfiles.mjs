@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 // Parse-and-check time for the real lockfiles (build/ first: `npx tsc -p tsconfig.build.json`).
-// Reference, measured in the same run on the same text: the bare syntax parse (JSON.parse for npm, js-yaml for
-// berry/pnpm, @yarnpkg/lockfile for yarn 1) — what any reader of the file must pay at least.
+// Reference, measured in the same run on the same text: the bare syntax parse (JSON.parse for npm, yarn berry's
+// parseSyml for yarn.lock, `yaml` for pnpm) — what any reader of the file must pay at least.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createRequire } from 'node:module';
-import jsyaml from 'js-yaml';
+import { parseSyml } from '@yarnpkg/parsers';
+import { parse as parseYaml } from 'yaml';
 import { corpusPath } from './lib/corpora.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -15,15 +15,14 @@ const { toDependencyGraph } = await import(path.join(root, 'build/deps/graph.js'
 const { checkDependencies, toCheckPolicy } = await import(path.join(root, 'build/deps/checks/index.js'));
 const { DEFAULT_POLICY } = await import(path.join(root, 'build/trust/policy/default.js'));
 const { EMPTY_REGISTRY } = await import(path.join(root, 'build/core/trusted-registry.js'));
-const yarnV1 = createRequire(import.meta.url)('@yarnpkg/lockfile');
 
 const dir = corpusPath('lockfiles');
 const FILES = [
   ['salesforce-cli-2.146.3.v3.npm-shrinkwrap.json', 'npm-shrinkwrap.json', (t) => JSON.parse(t)],
-  ['jest.berry-v10.yarn.lock', 'yarn.lock', (t) => jsyaml.load(t, { schema: jsyaml.FAILSAFE_SCHEMA })],
+  ['jest.berry-v10.yarn.lock', 'yarn.lock', (t) => parseSyml(t)],
   ['npm-cli.v3-workspaces.package-lock.json', 'package-lock.json', (t) => JSON.parse(t)],
-  ['webpack.v1.yarn.lock', 'yarn.lock', (t) => yarnV1.parse(t)],
-  ['vuejs-core.v6.pnpm-lock.yaml', 'pnpm-lock.yaml', (t) => jsyaml.load(t)],
+  ['webpack.v1.yarn.lock', 'yarn.lock', (t) => parseSyml(t)],
+  ['vuejs-core.v6.pnpm-lock.yaml', 'pnpm-lock.yaml', (t) => parseYaml(t)],
 ];
 const policy = toCheckPolicy(DEFAULT_POLICY, EMPTY_REGISTRY, []);
 

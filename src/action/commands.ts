@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { appendFile } from 'node:fs/promises';
+import { escapeControlButNewlines } from '../core/escape-text.js';
 
 /**
  * GitHub workflow commands (`::name key=value::message`) and file commands (GITHUB_OUTPUT, GITHUB_STEP_SUMMARY),
@@ -7,9 +8,12 @@ import { appendFile } from 'node:fs/promises';
  * so a hostile file name cannot end a command early or start a new one.
  */
 
-/** Message data: `%`, CR and LF are percent-encoded (a raw newline would start a new log line and command). */
+/**
+ * Message data as `@actions/core` `escapeData` encodes it: `%`, CR and LF percent-encoded (a raw newline would start
+ * a new log line and command). Other control characters (ANSI escapes, bidi overrides) are shown as `\xNN` first.
+ */
 export function escapeData(s: string): string {
-  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+  return escapeControlButNewlines(s).replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 }
 
 /** Property values additionally encode `:` (ends the properties) and `,` (separates them). */

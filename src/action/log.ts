@@ -1,4 +1,5 @@
 import type { Logger } from '../core/context.js';
+import { escapeControl, guardLineStart } from '../core/escape-text.js';
 import { workflowCommand } from './commands.js';
 import type { Env } from './inputs.js';
 
@@ -23,8 +24,9 @@ export function redactor(env: Env): (text: string) => string {
 /** Scan log lines for the runner: info as plain lines, warnings as `::warning::`, debug as `::debug::`. */
 export function actionLogger(write: (text: string) => void): Logger {
   return {
-    // A plain line starting with `::` would be read as a command; a leading space keeps it text.
-    info: (m) => write(`${m.startsWith('::') ? ' ' : ''}${m}\n`),
+    // One line per message (LF and CR escaped, so no second line can start a command); `::` at its start is
+    // guarded with a leading space so the line stays text.
+    info: (m) => write(`${guardLineStart(escapeControl(m))}\n`),
     warn: (m) => write(workflowCommand('warning', {}, m) + '\n'),
     debug: (m) => write(workflowCommand('debug', {}, m) + '\n'),
   };

@@ -3,7 +3,7 @@ import { availableParallelism, homedir } from 'node:os';
 import path from 'node:path';
 import { scanRepository } from '../app/scan.js';
 import { loadTrust } from '../app/trust.js';
-import { exitCodeForError, exitCodeForFindings, EXIT } from '../cli/exit-codes.js';
+import { exitCodeForError, exitCodeForFindings, exitCodeForScan, EXIT } from '../cli/exit-codes.js';
 import { renderReport } from '../app/render.js';
 import { VERSION } from '../app/version.js';
 import type { ScanOptions } from '../core/context.js';
@@ -147,6 +147,13 @@ async function scanAndReport(
   if (outputFile) await writeOutputs(outputFile, outputs);
   else write(workflowCommand('warning', {}, 'GITHUB_OUTPUT is not set: step outputs are not available') + '\n');
 
+  if (!result.complete) {
+    write(
+      workflowCommand('error', { title: 'chainproof' }, 'the scan is incomplete: a stage failed (CPX020); exiting 4') +
+        '\n',
+    );
+    return exitCodeForScan(result, inputs.failOn);
+  }
   const code = exitCodeForFindings(result, inputs.failOn);
   if (code !== EXIT.ok) {
     const n = result.findings.filter(

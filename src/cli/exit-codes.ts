@@ -27,3 +27,12 @@ export function exitCodeForFindings(result: ScanResult, failOn: FailOn): number 
   const threshold = levelRank(failOn);
   return result.findings.some((f) => levelRank(f.level) >= threshold) ? EXIT.findings : EXIT.ok;
 }
+
+/**
+ * The exit code of a finished scan: an incomplete scan (a stage failed) is an internal error, exit 4, whatever
+ * `--fail-on` says — a crash must never read as a pass. Otherwise findings decide.
+ */
+export function exitCodeForScan(result: ScanResult, failOn: FailOn): number {
+  if (!result.complete) return EXIT.internal;
+  return exitCodeForFindings(result, failOn);
+}

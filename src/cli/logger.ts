@@ -1,15 +1,16 @@
 import type { Logger, Progress } from '../core/context.js';
+import { escapeControl, guardLineStart } from '../core/escape-text.js';
 
 export function stderrLogger(opts: { quiet: boolean; verbose: boolean }): Logger {
   return {
     debug: (m) => {
-      if (opts.verbose) process.stderr.write(`debug: ${m}\n`);
+      if (opts.verbose) process.stderr.write(`debug: ${escapeControl(m)}\n`);
     },
     info: (m) => {
-      if (!opts.quiet) process.stderr.write(`${m}\n`);
+      if (!opts.quiet) process.stderr.write(`${guardLineStart(escapeControl(m))}\n`);
     },
     warn: (m) => {
-      if (!opts.quiet) process.stderr.write(`warning: ${m}\n`);
+      if (!opts.quiet) process.stderr.write(`warning: ${escapeControl(m)}\n`);
     },
   };
 }

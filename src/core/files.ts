@@ -27,6 +27,6 @@ export interface DiscoveredFile {
 /** A file the walk saw but could not take in: a symlink out of the root, an unreadable file… */
 export interface SkippedFile {
   readonly path: string;
-  readonly reason: 'symlink-outside-root' | 'symlink-broken' | 'unreadable' | 'special-file';
+  readonly reason: 'symlink-outside-root' | 'symlink-broken' | 'unreadable' | 'special-file' | 'path-too-long';
   readonly detail: string;
 }

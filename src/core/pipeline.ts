@@ -6,7 +6,9 @@ import type { DependencyGraph, ModelRecord, ModelReference, VerificationRecord, 
 import type { ScanResult } from './result.js';
 import type { Notification, Stage, StageInput } from './stage.js';
 import { ChainproofError, errorMessage } from './errors.js';
+import { stageFailure } from './stage-failure.js';
 import { inShard } from './shard.js';
+import { pushAll } from './push-all.js';
 
 export interface PipelineInput {
   readonly files: readonly DiscoveredFile[];
@@ -17,8 +19,9 @@ export interface PipelineInput {
 
 /**
  * Run the stages in order. A stage that throws a ChainproofError stops the job (config/operational);
- * any other throw is an internal error of that stage: it is recorded, the scan goes on, and the result is marked
- * incomplete — never silently clean.
+ * any other throw is an internal error of that stage: it is recorded as a CPX020 error finding listing what the
+ * stage would have covered, the later stages still run (so every report can be written), and the result is marked
+ * incomplete, which the CLI and the Action turn into exit 4 whatever `--fail-on` says. A crash is never a pass.
  */
 export async function runPipeline(
   stages: readonly Stage[],
@@ -26,10 +29,11 @@ export async function runPipeline(
   ctx: ScanContext,
   today: string = new Date().toISOString().slice(0, 10),
 ): Promise<ScanResult> {
-  const findings: Finding[] = [...start.findings];
-  const notifications: Notification[] = [...start.notifications];
+  const findings: Finding[] = pushAll([], start.findings);
+  const notifications: Notification[] = pushAll([], start.notifications);
   const graphs: DependencyGraph[] = [];
   const models: ModelRecord[] = [];
+  const modelIndex = new Map<string, number>();
   const verifications = new Map<string, VerificationRecord>();
   const references: ModelReference[] = [];
   let complete = true;
@@ -39,26 +43,19 @@ export async function runPipeline(
     const input: StageInput = { files: start.files, skipped: start.skipped, graphs, models };
     try {
       const out = await stage.run(input, ctx);
-      findings.push(...(out.findings ?? []));
-      graphs.push(...(out.graphs ?? []));
-      mergeModels(models, out.models ?? []);
-      notifications.push(...(out.notifications ?? []));
+      pushAll(findings, out.findings);
+      pushAll(graphs, out.graphs);
+      mergeModels(models, modelIndex, out.models ?? []);
+      pushAll(notifications, out.notifications);
       for (const v of out.verifications ?? []) mergeVerification(verifications, v);
       for (const r of out.references ?? []) references.push(r);
     } catch (err) {
       if (err instanceof ChainproofError) throw err;
       complete = false;
       ctx.logger.warn(`stage ${stage.name} failed: ${errorMessage(err)}`);
-      notifications.push({
-        level: 'error',
-        message: `The ${stage.name} stage failed and its checks did not run: ${errorMessage(err)}`,
-      });
-      findings.push({
-        ruleId: 'CPX003',
-        message: `The ${stage.name} stage failed (${errorMessage(err)}); its checks did not run, so nothing it covers is verified.`,
-        location: { path: '.' },
-        evidence: { stage: stage.name },
-      });
+      const failure = stageFailure(stage, input, err);
+      notifications.push({ level: 'error', message: failure.message, ruleId: failure.ruleId });
+      findings.push(failure);
     }
   }
 
@@ -108,12 +105,14 @@ export async function runPipeline(
   };
 }
 
-/** Later stages may enrich a model record (e.g. add a digest); merge by path. */
-function mergeModels(into: ModelRecord[], add: readonly ModelRecord[]): void {
+/** Later stages may enrich a model record (e.g. add a digest); merge by path. An index keeps this linear. */
+function mergeModels(into: ModelRecord[], index: Map<string, number>, add: readonly ModelRecord[]): void {
   for (const m of add) {
-    const i = into.findIndex((x) => x.path === m.path);
-    if (i < 0) into.push(m);
-    else {
+    const i = index.get(m.path);
+    if (i === undefined) {
+      index.set(m.path, into.length);
+      into.push(m);
+    } else {
       const old = into[i]!;
       into[i] = { ...old, ...m, digests: { ...old.digests, ...m.digests } };
     }

@@ -37,6 +37,8 @@ export interface StageOutput {
 export interface Stage {
   readonly name: string;
   run(input: StageInput, ctx: ScanContext): Promise<StageOutput>;
+  /** What this stage checks (paths, package keys), listed as lost if it fails; default: every file and package. */
+  covers?(input: StageInput): Iterable<string>;
 }
 
 /**

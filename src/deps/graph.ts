@@ -62,12 +62,17 @@ export function toDependencyGraph(lockfile: string, parsed: ParsedLockfile): Dep
   return { lockfile, kind: parsed.kind, formatVersion: parsed.formatVersion, packages, importers };
 }
 
+/** Ancestors kept in a package's path; a lockfile whose packages form one long chain would make paths quadratic. */
+const MAX_PATH_NAMES = 32;
+
 function pathTo(parsed: ParsedLockfile, parent: Int32Array, i: number, workspace: string): string[] {
   const names: string[] = [];
-  // Bounded by the node count: parent links form a BFS tree, so there is no cycle.
-  for (let at = i; at >= 0 && names.length <= parent.length; at = parent[at]!) {
+  // Parent links form a BFS tree, so there is no cycle; the walk stops at MAX_PATH_NAMES and marks the gap.
+  let at = i;
+  for (; at >= 0 && names.length < MAX_PATH_NAMES; at = parent[at]!) {
     names.push(parsed.nodes[at]!.alias ?? parsed.nodes[at]!.name);
   }
+  if (at >= 0) names.push('…');
   names.push(workspace === '' ? 'root' : workspace);
   return names.reverse();
 }

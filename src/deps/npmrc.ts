@@ -1,4 +1,5 @@
 import { parse as parseIni } from 'ini';
+import { pushAll } from '../core/push-all.js';
 
 /** Credentials for one registry, keyed in NpmrcConfig.auth by its "nerf dart" (`//host/path/`). */
 export interface NpmrcAuth {
@@ -40,7 +41,7 @@ export function parseNpmrc(text: string, env: Record<string, string | undefined>
     if (Array.isArray(rawValue)) {
       // `ca[]=…` lines: npm's only array-valued setting in practice.
       const values = rawValue.filter((v): v is string => typeof v === 'string').map((v) => expandEnv(v, env));
-      if (key === 'ca') ca.push(...values);
+      if (key === 'ca') pushAll(ca, values);
       raw[key] = values.join('\n');
       continue;
     }

@@ -6,6 +6,7 @@ import { jsonPropertyLines } from './lines.js';
 import type { LoadedManifest } from './checks/sync.js';
 import type { Manifest } from './types.js';
 import { isRecord } from './types.js';
+import { jsonNestingDepth } from '../core/json-depth.js';
 
 /** Hostile-input bounds: a lockfile or manifest past these is a finding, not a read. */
 export const MAX_LOCKFILE_BYTES = 64 * 1024 * 1024;
@@ -46,6 +47,8 @@ export function workspaceGlobs(m: Manifest | undefined): string[] {
 /** Parse a package.json defensively and index the lines of its dependency declarations. */
 export function toLoadedManifest(importer: string, file: string, text: string): LoadedManifest | undefined {
   let data: unknown;
+  // jsonPropertyLines recurses over the tree: a manifest nested absurdly deep is treated as unreadable.
+  if (jsonNestingDepth(text, 1000) > 1000) return undefined;
   try {
     data = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch {

@@ -1,11 +1,13 @@
-import { open, lstat, readdir, realpath, stat } from 'node:fs/promises';
+import { lstat, readdir, readlink, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import picomatch from 'picomatch';
-import type { DiscoveredFile, SkippedFile } from '../core/files.js';
+import { MODEL_FORMATS, type DiscoveredFile, type SkippedFile } from '../core/files.js';
 import type { Finding } from '../core/finding.js';
 import { errorMessage } from '../core/errors.js';
 import { detectFormat, SNIFF_BYTES } from './detect.js';
 import { readZipNames } from './formats/zip-names.js';
+import { NotRegularFileError, openRegularFile } from '../io/open-regular.js';
+import { unreachable } from './walk-findings.js';
 
 export interface WalkOptions {
   readonly include: readonly string[];
@@ -39,21 +41,18 @@ export async function walkTree(root: string, opts: WalkOptions): Promise<WalkRes
   };
 
   async function visitDir(absDir: string, relDir: string): Promise<void> {
-    const real = await realpath(absDir);
-    if (visitedDirs.has(real)) return;
-    visitedDirs.add(real);
     let entries;
     try {
+      const real = await realpath(absDir);
+      if (visitedDirs.has(real)) return;
+      visitedDirs.add(real);
       entries = await readdir(absDir, { withFileTypes: true });
     } catch (err) {
       const rel = relDir || '.';
-      skip(
-        rel,
-        'unreadable',
-        errorMessage(err),
-        'CPX001',
-        `Directory ${rel} could not be read (${codeOf(err)}); nothing inside it was checked. Make it readable or exclude it.`,
-      );
+      // The root itself must be readable (the caller checked); below it, a failure is a finding, never an abort.
+      if (relDir === '') throw err;
+      const u = unreachable(rel, 'Directory', codeOf(err), 'nothing inside it was checked');
+      skip(rel, u.reason, u.detail, u.ruleId, u.message);
       return;
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -76,13 +75,17 @@ export async function walkTree(root: string, opts: WalkOptions): Promise<WalkRes
           continue;
         }
         if (target.kind === 'broken') {
-          skip(
-            rel,
-            'symlink-broken',
-            target.detail,
-            'CPX001',
-            `Symbolic link ${rel} could not be resolved (${target.detail}); it was not checked.`,
-          );
+          if (target.detail === 'ENAMETOOLONG') {
+            const u = unreachable(rel, 'Symbolic link', target.detail, 'it was not checked');
+            skip(rel, u.reason, u.detail, u.ruleId, u.message);
+          } else
+            skip(
+              rel,
+              'symlink-broken',
+              target.detail,
+              'CPX001',
+              `Symbolic link ${rel} could not be resolved (${target.detail}); it was not checked.`,
+            );
           continue;
         }
         isDir = target.isDir;
@@ -93,18 +96,24 @@ export async function walkTree(root: string, opts: WalkOptions): Promise<WalkRes
         await visitDir(abs, rel);
       } else if (isFile) {
         if (include && !include(rel)) continue;
-        const file = await describeFile(abs, rel);
-        if ('reason' in file)
-          skip(
-            rel,
-            'unreadable',
-            file.detail,
-            'CPX001',
-            `File ${rel} could not be read (${file.detail}); it was not checked. Make it readable or exclude it.`,
-          );
-        else out.files.push(file);
+        const file = await describeFile(abs, rel, !entry.isSymbolicLink());
+        if ('reason' in file) {
+          const u = unreachable(rel, 'File', file.detail, 'it was not checked');
+          skip(rel, u.reason, u.detail, u.ruleId, u.message);
+        } else {
+          out.files.push(file);
+          if (file.size === 0 && (MODEL_FORMATS.has(file.claimed ?? file.format) || EMPTY_MODEL_NAME.test(rel)))
+            out.findings.push({
+              ruleId: 'CPX023',
+              message: `Model file ${rel} is empty (0 bytes); there is nothing to check and nothing a loader can use. Fetch the real file (e.g. git lfs pull) or remove it.`,
+              location: { path: rel },
+              artifact: { kind: 'file', path: rel },
+              evidence: { size: 0 },
+            });
+        }
       } else if (!(include && !include(rel))) {
-        out.skipped.push({ path: rel, reason: 'special-file', detail: 'not a regular file' });
+        const u = unreachable(rel, 'Path', await specialKind(abs), 'it was not read');
+        skip(rel, u.reason, u.detail, u.ruleId, u.message);
       }
     }
   }
@@ -112,6 +121,9 @@ export async function walkTree(root: string, opts: WalkOptions): Promise<WalkRes
   await visitDir(realRoot, '');
   return out;
 }
+
+/** Weights whose extension alone (`.bin`) does not say "model", named as the Hugging Face libraries save them. */
+const EMPTY_MODEL_NAME = /(^|\/)(pytorch_model|model|diffusion_pytorch_model)(-\d+-of-\d+)?\.bin$/i;
 
 type Resolved =
   | { kind: 'inside'; isDir: boolean; isFile: boolean }
@@ -123,6 +135,10 @@ async function resolveInside(abs: string, realRoot: string): Promise<Resolved> {
   try {
     target = await realpath(abs);
   } catch (err) {
+    // An unresolvable link whose own target already leaves the root (`/dev/stdin` → a pipe) is "outside".
+    const literal = await readlink(abs).catch(() => undefined);
+    const first = literal !== undefined ? path.relative(realRoot, path.resolve(path.dirname(abs), literal)) : '';
+    if (first.startsWith('..') || path.isAbsolute(first)) return { kind: 'outside', detail: 'target outside root' };
     return { kind: 'broken', detail: codeOf(err) };
   }
   const relToRoot = path.relative(realRoot, target);
@@ -135,10 +151,11 @@ async function resolveInside(abs: string, realRoot: string): Promise<Resolved> {
 async function describeFile(
   abs: string,
   rel: string,
+  noFollow: boolean,
 ): Promise<DiscoveredFile | { reason: 'unreadable'; detail: string }> {
   try {
-    const st = await stat(abs);
-    const fh = await open(abs, 'r');
+    // Non-blocking and re-checked on the handle: the entry may have become a FIFO or a symlink since readdir.
+    const { fh, stats: st } = await openRegularFile(abs, { noFollow });
     let detected: ReturnType<typeof detectFormat>;
     try {
       const buf = Buffer.alloc(Math.min(SNIFF_BYTES, st.size));
@@ -166,7 +183,23 @@ async function describeFile(
       ...(claimed !== undefined ? { claimed } : {}),
     };
   } catch (err) {
-    return { reason: 'unreadable', detail: codeOf(err) };
+    return { reason: 'unreadable', detail: err instanceof NotRegularFileError ? err.kind : codeOf(err) };
+  }
+}
+
+/** What a non-regular, non-directory entry is, for the finding (lstat never blocks, even on a FIFO). */
+async function specialKind(abs: string): Promise<string> {
+  try {
+    const st = await stat(abs);
+    return st.isFIFO()
+      ? 'FIFO'
+      : st.isSocket()
+        ? 'socket'
+        : st.isCharacterDevice() || st.isBlockDevice()
+          ? 'device'
+          : 'special file';
+  } catch (err) {
+    return codeOf(err);
   }
 }
 

@@ -5,6 +5,7 @@ import type { Finding } from '../core/finding.js';
 import type { Notification, Stage, StageInput, StageOutput } from '../core/stage.js';
 import type { ModelAnalyser } from './analyser.js';
 import { ANALYSERS } from './analysers.js';
+import { pushAll } from '../core/push-all.js';
 
 /** Archive formats chainproof cannot open; a file with these extensions is reported as not checked. */
 const UNREADABLE_ARCHIVE = /\.(7z|rar)$/i;
@@ -43,7 +44,7 @@ export function createInspectStage(analysers: readonly ModelAnalyser[] = ANALYSE
               if (ctx.signal.aborted) return;
               try {
                 const report = await analyser.analyze(file, ctx);
-                findings.push(...report.findings);
+                pushAll(findings, report.findings);
                 if (report.status !== 'ok') {
                   notifications.push({
                     level: 'warning',
@@ -55,6 +56,8 @@ export function createInspectStage(analysers: readonly ModelAnalyser[] = ANALYSE
                 ctx.logger.warn(`${analyser.name} failed on ${file.path}: ${errorMessage(err)}`);
                 findings.push({
                   ruleId: 'CPX003',
+                  // An analyser crash is where a crafted file hides: it fails the default gate (policy may lower it).
+                  level: 'error',
                   message: `${file.path}: the ${analyser.name} analyser failed (${errorMessage(err)}); the file was not checked and is not known to be safe.`,
                   location: { path: file.path },
                   artifact: { kind: 'model', path: file.path, format: file.format },

@@ -1,5 +1,5 @@
-import { open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
+import { openRegularFile } from './open-regular.js';
 import type { FileOpener, FileSource, IoStats } from '../core/file-source.js';
 
 const DEFAULT_CHUNK = 1024 * 1024;
@@ -13,16 +13,11 @@ export function createFileOpener(): FileOpener {
   };
   return {
     async open(abs, path) {
-      // O_RDONLY only; discovery has already refused symlinks out of the root and non-regular files.
-      const fh = await open(abs, 'r');
+      // Discovery refused symlinks out of the root and non-regular files; the file may have been swapped since,
+      // so open without blocking and re-check that it is a regular file on the handle itself.
+      const { fh, stats } = await openRegularFile(abs);
       opens++;
-      try {
-        const st = await fh.stat();
-        return handleSource(fh, path, st.size, count);
-      } catch (err) {
-        await fh.close();
-        throw err;
-      }
+      return handleSource(fh, path, stats.size, count);
     },
     stats(): IoStats {
       return { opens, bytesRead };

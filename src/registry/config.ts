@@ -1,7 +1,11 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DEFAULT_NPM_REGISTRY, parseNpmrc, type NpmrcAuth, type NpmrcConfig } from '../deps/npmrc.js';
 import { Redactor } from './redact.js';
+import { readConfigInRoot, readRegularFile } from '../io/open-regular.js';
+import { MAX_NPMRC_BYTES } from '../deps/read.js';
+
+/** A CA bundle is a few hundred KB; more is not a CA file. */
+const MAX_CA_BYTES = 4 * 1024 * 1024;
 
 /** Where each package is fetched from and with which credentials, merged from the user's and the repo's `.npmrc`. */
 export interface RegistryConfig {
@@ -30,8 +34,14 @@ export async function loadRegistryConfig(src: RegistryConfigSources): Promise<Re
     env.npm_config_userconfig ?? env.NPM_CONFIG_USERCONFIG ?? (env.HOME ? path.join(env.HOME, '.npmrc') : undefined);
   const files = [userFile, path.join(src.root, '.npmrc')].filter((f): f is string => f !== undefined);
   const configs: { file: string; config: NpmrcConfig }[] = [];
+  const projectFile = path.join(src.root, '.npmrc');
   for (const file of [...new Set(files)]) {
-    const text = await readFile(file, 'utf8').catch(() => undefined);
+    // The project's .npmrc obeys the scan's symlink rule; every config read is regular-file-only (never blocks).
+    const buf =
+      file === projectFile
+        ? await readConfigInRoot(src.root, file, MAX_NPMRC_BYTES)
+        : await readRegularFile(file, MAX_NPMRC_BYTES).catch(() => undefined);
+    const text = buf?.toString('utf8');
     if (text !== undefined) configs.push({ file, config: parseNpmrc(text, env) });
   }
   let defaultRegistry = DEFAULT_NPM_REGISTRY;
@@ -45,7 +55,9 @@ export async function loadRegistryConfig(src: RegistryConfigSources): Promise<Re
     for (const [dart, a] of Object.entries(config.auth)) auth[dart] = { ...auth[dart], ...a };
     if (config.ca.length > 0) ca = [...config.ca];
     if (config.cafile !== undefined) {
-      const pem = await readFile(path.resolve(path.dirname(file), config.cafile), 'utf8').catch(() => undefined);
+      const pem = (
+        await readRegularFile(path.resolve(path.dirname(file), config.cafile), MAX_CA_BYTES).catch(() => undefined)
+      )?.toString('utf8');
       if (pem !== undefined) ca = splitPem(pem);
     }
     if (config.strictSsl !== undefined) strictSsl = config.strictSsl;

@@ -10,6 +10,7 @@ import { loadRegistryConfig, registryForPackage } from './config.js';
 import type { Redactor } from './redact.js';
 import { RegistrySources } from './sources.js';
 import { DEFAULT_TARBALL_BOUNDS, type TarballBounds } from './tarball.js';
+import { pushAll } from '../core/push-all.js';
 
 export interface RegistryStageOptions {
   /** Per-attempt request timeout. */
@@ -83,7 +84,10 @@ async function runRegistryStage(input: StageInput, ctx: ScanContext, opts: Regis
   const verifications: VerificationRecord[] = [];
   const unreachable = new Set<string>();
   for (const { pkg, v } of verdicts) {
-    findings.push(...v.findings.map((f) => redactFinding(f, redactor)));
+    pushAll(
+      findings,
+      v.findings.map((f) => redactFinding(f, redactor)),
+    );
     verifications.push({ key: `pkg:${pkg.name}@${pkg.version}`, status: v.status, detail: redactor.redact(v.detail) });
     if (v.unreachable) unreachable.add(registryForPackage(pkg.name, config));
   }

@@ -3,6 +3,7 @@ import type { ResolvedFinding } from '../core/finding.js';
 import type { ScanResult } from '../core/result.js';
 import type { Rule } from '../core/rule.js';
 import { RULES } from '../core/rules/index.js';
+import { escapeControl } from '../core/escape-text.js';
 
 /** GitHub code scanning rejects runs with more results than this. */
 export const MAX_SARIF_RESULTS = 25_000;
@@ -23,7 +24,7 @@ export function toSarif(result: ScanResult, opts: SarifOptions): Log {
   const truncated = result.findings.length - kept.length;
   const notifications: SarifNotification[] = result.notifications.map((n) => ({
     level: n.level,
-    message: { text: n.message },
+    message: { text: escapeControl(n.message) },
     ...(n.path !== undefined
       ? { locations: [{ physicalLocation: { artifactLocation: { uri: encodeUri(n.path), uriBaseId: '%SRCROOT%' } } }] }
       : {}),
@@ -108,7 +109,10 @@ function toResult(f: ResolvedFinding, index: Map<string, number>): Result {
     ruleId: f.ruleId,
     ...(index.has(f.ruleId) ? { ruleIndex: index.get(f.ruleId) } : {}),
     level: f.level,
-    message: { text: f.location.member !== undefined ? `${f.message} (in ${f.location.member})` : f.message },
+    // Scanned names reach code-scanning alerts and PR annotations: control characters shown, not obeyed.
+    message: {
+      text: escapeControl(f.location.member !== undefined ? `${f.message} (in ${f.location.member})` : f.message),
+    },
     locations: [
       {
         physicalLocation: {

@@ -1,5 +1,6 @@
 import type { Level } from '../core/finding.js';
 import type { ScanResult } from '../core/result.js';
+import { escapeControl as esc, guardLineStart } from '../core/escape-text.js';
 
 export interface TextOptions {
   readonly color: boolean;
@@ -18,16 +19,17 @@ export function toText(result: ScanResult, opts: TextOptions): string {
   for (const f of result.findings) {
     if (f.location.path !== lastPath) {
       if (lastPath !== '') lines.push('');
-      lines.push(paint('bold', f.location.path));
+      // The only line that starts with scanned text: escaped, and never a workflow command.
+      lines.push(paint('bold', guardLineStart(esc(f.location.path))));
       lastPath = f.location.path;
     }
     const where =
       f.location.line !== undefined
         ? `${f.location.line}${f.location.column !== undefined ? `:${f.location.column}` : ''}`
         : '-';
-    const member = f.location.member !== undefined ? paint('dim', ` [${f.location.member}]`) : '';
+    const member = f.location.member !== undefined ? paint('dim', ` [${esc(f.location.member)}]`) : '';
     lines.push(
-      `  ${where.padEnd(6)} ${paint(levelStyle[f.level], f.level.padEnd(7))} ${paint('dim', f.ruleId)}  ${f.message}${member}`,
+      `  ${where.padEnd(6)} ${paint(levelStyle[f.level], f.level.padEnd(7))} ${paint('dim', esc(f.ruleId))}  ${esc(f.message)}${member}`,
     );
   }
   if (result.findings.length > 0) lines.push('');
@@ -39,7 +41,7 @@ export function toText(result: ScanResult, opts: TextOptions): string {
       const sha = m.digests['sha256'];
       const mark = withFindings.has(m.path) ? paint('yellow', '!') : paint('green', '✓');
       lines.push(
-        `  ${mark} ${m.path}  ${paint('dim', `${m.format}, ${formatSize(m.size)}${sha ? `, sha256:${sha.slice(0, 16)}…` : ''}${m.registryEntry ? `, registry: ${m.registryEntry}` : ''}`)}`,
+        `  ${mark} ${esc(m.path)}  ${paint('dim', `${m.format}, ${formatSize(m.size)}${sha ? `, sha256:${esc(sha.slice(0, 16))}…` : ''}${m.registryEntry ? `, registry: ${esc(m.registryEntry)}` : ''}`)}`,
       );
     }
     lines.push('');
@@ -47,7 +49,7 @@ export function toText(result: ScanResult, opts: TextOptions): string {
 
   if (result.skipped.length > 0) {
     lines.push(paint('bold', 'Not scanned'));
-    for (const s of result.skipped) lines.push(`  ${s.path}  ${paint('dim', `${s.reason}: ${s.detail}`)}`);
+    for (const s of result.skipped) lines.push(`  ${esc(s.path)}  ${paint('dim', `${s.reason}: ${esc(s.detail)}`)}`);
     lines.push('');
   }
 

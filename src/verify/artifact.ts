@@ -19,7 +19,11 @@ export function verifyArtifactBundle(req: ArtifactBundleRequest): BundleVerdict 
     parsed = parseBundle(req.bundle);
   } catch (err) {
     if (err instanceof BundleParseError)
-      return { ok: false, code: 'malformed', reason: `cannot read the bundle: ${err.message}` };
+      return {
+        ok: false,
+        code: err.tooDeep ? 'too-deep' : 'malformed',
+        reason: `cannot read the bundle: ${err.message}`,
+      };
     throw err;
   }
   return verifyParsedBundle(parsed, {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { load as loadYaml, FAILSAFE_SCHEMA } from 'js-yaml';
+import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { parseLockfile } from '../../src/deps/index.js';
 import { repoWith, scanDeps } from './helpers.js';
@@ -39,9 +39,9 @@ function independentCount(file: string, text: string): number {
     const data = JSON.parse(text);
     return data.packages ? Object.keys(data.packages).filter((k) => k !== '').length : countV1(data.dependencies);
   }
-  if (file.endsWith('.yaml')) return Object.keys((loadYaml(text) as { packages: object }).packages).length;
+  if (file.endsWith('.yaml')) return Object.keys((parseYaml(text) as { packages: object }).packages).length;
   if (text.includes('__metadata:')) {
-    return Object.keys(loadYaml(text, { schema: FAILSAFE_SCHEMA }) as object).filter((k) => k !== '__metadata').length;
+    return Object.keys(parseYaml(text, { schema: 'failsafe' }) as object).filter((k) => k !== '__metadata').length;
   }
   // yarn classic: one unindented header line per entry.
   return text.split('\n').filter((l) => /^[^\s#].*:$/.test(l)).length;

@@ -7,7 +7,7 @@ import type { ScanOptions } from '../../core/context.js';
 import { scanRepository } from '../../app/scan.js';
 import { loadTrust } from '../../app/trust.js';
 import { renderReport } from '../../app/render.js';
-import { exitCodeForFindings, type FailOn } from '../exit-codes.js';
+import { exitCodeForScan, type FailOn } from '../exit-codes.js';
 import { stderrLogger, stderrProgress } from '../logger.js';
 import { pairOutputs, writeOutput } from '../output.js';
 import { VERSION } from '../version.js';
@@ -176,7 +176,8 @@ export async function runScan(argv: ScanArgs): Promise<number> {
     if (t.file === undefined) process.stdout.write(text);
     else await writeOutput(t.file, text);
   }
-  return exitCodeForFindings(result, argv['fail-on']);
+  if (!result.complete) logger.warn('the scan is incomplete: a stage failed (CPX020); exiting 4');
+  return exitCodeForScan(result, argv['fail-on']);
 }
 
 export function parseShard(raw: string | undefined): { index: number; count: number } | undefined {

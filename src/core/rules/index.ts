@@ -1,5 +1,6 @@
 import type { Rule } from '../rule.js';
 import { DEPS_RULES } from './deps.js';
+import { HOSTILE_INPUT_RULES } from './hostile-input.js';
 import { INSPECT_FORMATS_RULES } from './inspect-formats.js';
 import { INSPECT_PICKLE_RULES } from './inspect-pickle.js';
 import { MODELS_RULES } from './models.js';
@@ -20,6 +21,7 @@ export const RULES: readonly Rule[] = [
   ...SCANNER_RULES,
   ...REVIEW_RULES,
   ...REFS_RULES,
+  ...HOSTILE_INPUT_RULES,
 ].sort((a, b) => a.id.localeCompare(b.id));
 
 const BY_ID = new Map(RULES.map((r) => [r.id, r]));

@@ -5,6 +5,7 @@ import { PUBLIC_REGISTRIES, isUnder, levelOf, normalizePrefix } from './context.
 import { packageFinding } from './finding.js';
 import { hostOf, parseRegistryTarball } from '../source.js';
 import { splitDescriptor } from '../types.js';
+import { pushAll } from '../../core/push-all.js';
 
 /** Where packages come from: hosts, transport, non-registry sources, name/URL agreement, private scopes. */
 export function checkSources(graph: DependencyGraph, policy: CheckPolicy): Finding[] {
@@ -44,7 +45,7 @@ export function checkSources(graph: DependencyGraph, policy: CheckPolicy): Findi
         );
       }
     }
-    out.push(...sourceKind(node, policy));
+    pushAll(out, sourceKind(node, policy));
     const mismatch = nameMismatch(node, graph.kind);
     if (mismatch) out.push(mismatch);
     const confusion = dependencyConfusion(node, policy);

@@ -8,6 +8,10 @@ import { parseNpmV1 } from './npm-v1.js';
 import { parsePnpm } from './pnpm.js';
 import { parseYarnBerry } from './yarn-berry.js';
 import { parseYarnClassic } from './yarn-classic.js';
+import { jsonNestingDepth } from '../../core/json-depth.js';
+
+/** npm v1 lockfiles nest a level per dependency depth; real trees stay far below this. */
+const MAX_LOCKFILE_DEPTH = 1000;
 
 /**
  * A lockfile parser. The format catalogue routes a file to it (its entry's `readBy` names the parser); `matches` is
@@ -61,6 +65,9 @@ export const LOCKFILE_PARSERS: readonly LockfileParser[] = [
 
 function parseJson(file: string, text: string): Record<string, unknown> {
   let data: unknown;
+  // jsonc-parser's line finder and the readers after it recurse over the tree: refuse absurd depth first.
+  if (jsonNestingDepth(text, MAX_LOCKFILE_DEPTH) > MAX_LOCKFILE_DEPTH)
+    throw new LockfileError('LOCKFILE_SHAPE', file, `nests deeper than ${MAX_LOCKFILE_DEPTH} levels`, 1);
   try {
     data = JSON.parse(text);
   } catch (err) {

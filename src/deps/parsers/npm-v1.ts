@@ -3,6 +3,7 @@ import { isRecord, str, strMap } from '../types.js';
 import { jsonPropertyLines } from '../lines.js';
 import { classifyResolved, classifySpec } from '../source.js';
 import { declaredOf, edgesOf, parseAlias, resolveNodeModules } from './npm-common.js';
+import { pushAll } from '../../core/push-all.js';
 
 /**
  * npm 5/6 lockfileVersion 1: a nested `dependencies` tree mirroring node_modules. Locations are rewritten to the
@@ -37,7 +38,7 @@ export function parseNpmV1(
       entries.push({ key, name, entry: e });
       children.push({ prefix: `${key}/`, deps: e.dependencies });
     }
-    stack.push(...children.reverse());
+    pushAll(stack, children.reverse());
   }
   const index = new Map(entries.map((e, i) => [e.key, i]));
 

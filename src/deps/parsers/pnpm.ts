@@ -1,10 +1,17 @@
-import { load as loadYaml } from 'js-yaml';
-import { CORE_SCHEMA } from 'js-yaml';
+import { parseDocument } from 'yaml';
 import type { DraftEdge, DraftImporter, DraftNode, EdgeKind, ParsedLockfile } from '../types.js';
 import { LockfileError, isRecord, str } from '../types.js';
 import { yamlSectionKeyLines } from '../lines.js';
 import { classifyResolved } from '../source.js';
 import type { Source } from '../source.js';
+import { pushAll } from '../../core/push-all.js';
+
+/**
+ * pnpm writes no aliases (`@pnpm/lockfile.fs` dumps with js-yaml's `noRefs`), but reads them; allow a few, and
+ * refuse the exponential expansion of an alias bomb (`yaml`'s `maxAliasCount` counts expanded nodes).
+ */
+const MAX_ALIAS_COUNT = 100;
+const SECTIONS = ['packages', 'snapshots', 'importers'] as const;
 
 const IMPORTER_FIELDS: readonly (readonly [string, EdgeKind])[] = [
   ['dependencies', 'prod'],
@@ -18,22 +25,11 @@ const IMPORTER_FIELDS: readonly (readonly [string, EdgeKind])[] = [
  * 5 `/name/1.0.0_peer@1`, 6 `/name@1.0.0(peer@1)`, 9 `name@1.0.0`.
  */
 export function parsePnpm(file: string, text: string): ParsedLockfile {
-  let data: unknown;
-  try {
-    // CORE_SCHEMA: no custom tags; aliases are shared references, never expanded copies.
-    data = loadYaml(text, { schema: CORE_SCHEMA, filename: file, json: true });
-  } catch (err) {
-    const mark =
-      isRecord(err) && isRecord(err.mark) && typeof err.mark.line === 'number' ? err.mark.line + 1 : undefined;
-    const reason = isRecord(err) && typeof err.reason === 'string' ? err.reason : 'not valid YAML';
-    throw new LockfileError('LOCKFILE_SYNTAX', file, `not a valid pnpm lockfile: ${reason}`, mark, { cause: err });
-  }
-  if (!isRecord(data) || data.lockfileVersion === undefined) {
-    throw new LockfileError('LOCKFILE_SHAPE', file, 'pnpm-lock.yaml without lockfileVersion', 1);
-  }
+  const data = loadPnpmYaml(file, text);
+  const lines = yamlSectionKeyLines(text, SECTIONS);
+  checkShape(file, text, data, lines);
   const formatVersion = String(str(data.lockfileVersion) ?? '');
   const major = Number.parseInt(formatVersion, 10);
-  const lines = yamlSectionKeyLines(text, ['packages', 'snapshots', 'importers']);
   const pkgLines = lines.get('packages')!;
   const packages = isRecord(data.packages) ? data.packages : {};
   const snapshots = isRecord(data.snapshots) ? data.snapshots : {};
@@ -68,7 +64,10 @@ export function parsePnpm(file: string, text: string): ParsedLockfile {
   const extraEdges = new Map<number, DraftEdge[]>();
   for (const [s, i] of snapIndex) {
     const snap = snapshots[s];
-    if (isRecord(snap)) extraEdges.set(i, [...(extraEdges.get(i) ?? []), ...depEdges(snap)]);
+    if (!isRecord(snap)) continue;
+    // Many snapshots (peer variants) share one package: append in place, never copy (quadratic).
+    const list = extraEdges.get(i) ?? [];
+    extraEdges.set(i, pushAll(list, depEdges(snap)));
   }
 
   const nodes: DraftNode[] = keys.map((key, i) => {
@@ -89,7 +88,7 @@ export function parsePnpm(file: string, text: string): ParsedLockfile {
       source,
       ...(entry.requiresBuild === true ? { hasInstallScript: true } : {}),
       ...(major < 9 ? { flags: { dev: entry.dev === true, optional: entry.optional === true, peer: false } } : {}),
-      edges: dedupe([...depEdges(entry), ...(extraEdges.get(i) ?? [])]),
+      edges: dedupe(pushAll(depEdges(entry), extraEdges.get(i))),
     };
   });
 
@@ -130,6 +129,74 @@ export function parsePnpm(file: string, text: string): ParsedLockfile {
       return ref.startsWith('link:') ? 'unknown' : (lookup(name, ref) ?? 'unknown');
     },
   };
+}
+
+/**
+ * The YAML as pnpm reads it (`read-yaml-file`, js-yaml `load`): duplicate keys are errors; aliases are shared, and
+ * past MAX_ALIAS_COUNT expansions the file is refused as an alias bomb.
+ */
+function loadPnpmYaml(file: string, text: string): Record<string, unknown> {
+  const doc = parseDocument(text, { schema: 'core', prettyErrors: true });
+  const first = doc.errors[0];
+  if (first !== undefined) {
+    const line = first.linePos?.[0].line;
+    const reason = first.message.split('\n')[0] ?? 'not valid YAML';
+    throw new LockfileError('LOCKFILE_SYNTAX', file, `not a valid pnpm lockfile: ${reason}`, line, { cause: first });
+  }
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (err) {
+    if (!(err instanceof ReferenceError)) throw err;
+    throw new LockfileError(
+      'LOCKFILE_SHAPE',
+      file,
+      `expands YAML aliases past ${MAX_ALIAS_COUNT} nodes (an alias bomb); pnpm never writes aliases`,
+      aliasLine(text),
+      { cause: err },
+    );
+  }
+  if (!isRecord(data) || data.lockfileVersion === undefined)
+    throw new LockfileError('LOCKFILE_SHAPE', file, 'pnpm-lock.yaml without lockfileVersion', 1);
+  return data;
+}
+
+/** Sections and entries of the wrong type would read as "no packages": a lockfile that checks nothing. */
+function checkShape(
+  file: string,
+  text: string,
+  data: Record<string, unknown>,
+  lines: ReadonlyMap<string, ReadonlyMap<string, number>>,
+): void {
+  const version = str(data.lockfileVersion) ?? '';
+  if (!/^\d+(\.\d+)?$/.test(version))
+    throw new LockfileError('LOCKFILE_SHAPE', file, `lockfileVersion ${JSON.stringify(version)} is not a number`, 1);
+  for (const section of SECTIONS) {
+    const value = data[section];
+    if (value === undefined || value === null) continue;
+    if (!isRecord(value))
+      throw new LockfileError('LOCKFILE_SHAPE', file, `${section} is not a map`, sectionLine(text, section));
+    if (section === 'importers') continue;
+    for (const [key, entry] of Object.entries(value)) {
+      if (!isRecord(entry))
+        throw new LockfileError(
+          'LOCKFILE_SHAPE',
+          file,
+          `${section} entry ${JSON.stringify(key.slice(0, 200))} is not a map`,
+          lines.get(section)?.get(key),
+        );
+    }
+  }
+}
+
+function sectionLine(text: string, section: string): number | undefined {
+  const at = text.search(new RegExp(`^${section}:`, 'm'));
+  return at < 0 ? undefined : text.slice(0, at).split('\n').length;
+}
+
+function aliasLine(text: string): number | undefined {
+  const at = text.search(/[&*][^\s]/);
+  return at < 0 ? undefined : text.slice(0, at).split('\n').length;
 }
 
 /** `name@1.0.0(peer@1)(x@2)` → `name@1.0.0`. */

@@ -1,18 +1,13 @@
-import * as yarnLockfile from '@yarnpkg/lockfile';
 import type { DraftEdge, DraftImporter, DraftNode, EdgeKind, Manifest, ParsedLockfile } from '../types.js';
-import { LockfileError, errorLine, isRecord, splitDescriptor, str, strMap } from '../types.js';
+import { LockfileError, isRecord, splitDescriptor, str, strMap } from '../types.js';
 import { yarnHeaderLines } from '../lines.js';
 import { classifyResolved, classifySpec } from '../source.js';
 import { DEP_FIELDS, parseAlias } from './npm-common.js';
-
-type ParseYarnV1 = typeof yarnLockfile.parse;
-// A CommonJS bundle: Node's ESM loader exposes `parse` only on the default export, vitest's interop as a named one.
-const cjs = yarnLockfile as unknown as { parse?: ParseYarnV1; default?: { parse?: ParseYarnV1 } };
-const parseYarnV1: ParseYarnV1 = typeof cjs.parse === 'function' ? cjs.parse : cjs.default!.parse!;
+import { parseYarnV1Syntax, YarnSyntaxError, type YarnObject } from './yarn-v1-syntax.js';
 
 /**
- * yarn.lock v1 (yarn classic), parsed with yarn's own parser. One entry can carry several descriptors
- * (`a@^1.0.0, a@^1.2.0:`); the parser maps each to the same object, so entries are counted by identity.
+ * yarn.lock v1 (yarn classic), read with yarn 1's grammar in linear time (yarn-v1-syntax.ts). One entry can carry
+ * several descriptors (`a@^1.0.0, a@^1.2.0:`); they share one object, so entries are counted by identity.
  * Root dependencies are not in the file: they come from the package.json files when given.
  */
 export function parseYarnClassic(
@@ -20,28 +15,31 @@ export function parseYarnClassic(
   text: string,
   manifests: Readonly<Record<string, Manifest>> | undefined,
 ): ParsedLockfile {
-  let parsed: ReturnType<typeof parseYarnV1>;
+  const conflict = markerLine(text);
+  if (conflict !== undefined)
+    throw new LockfileError('LOCKFILE_SYNTAX', file, 'contains unresolved merge-conflict markers', conflict);
+  let parsed: YarnObject;
   try {
-    parsed = parseYarnV1(text, file);
+    parsed = parseYarnV1Syntax(text);
   } catch (err) {
-    const msg = err instanceof Error ? err.message : String(err);
-    throw new LockfileError(
-      'LOCKFILE_SYNTAX',
-      file,
-      `not a valid yarn.lock v1: ${msg.replace(/ in .*$/, '')}`,
-      errorLine(msg),
-      { cause: err },
-    );
-  }
-  if (parsed.type !== 'success') {
-    throw new LockfileError('LOCKFILE_SYNTAX', file, 'contains unresolved merge-conflict markers', markerLine(text));
+    if (!(err instanceof YarnSyntaxError)) throw err;
+    throw new LockfileError('LOCKFILE_SYNTAX', file, `not a valid yarn.lock v1: ${err.message}`, err.line, {
+      cause: err,
+    });
   }
   const headerLines = yarnHeaderLines(text);
   const byDescriptor = new Map<string, number>();
   const objects = new Map<object, number>();
   const groups: { descriptors: string[]; entry: Record<string, unknown> }[] = [];
-  for (const [descriptor, value] of Object.entries(parsed.object as Record<string, unknown>)) {
-    if (!isRecord(value)) continue;
+  for (const [descriptor, value] of Object.entries(parsed)) {
+    // A top-level key with a plain value is no entry yarn can install from: the file is not what it claims.
+    if (!isRecord(value))
+      throw new LockfileError(
+        'LOCKFILE_SHAPE',
+        file,
+        `entry ${JSON.stringify(descriptor.slice(0, 200))} is not a map of fields`,
+        headerLines.get(descriptor),
+      );
     let i = objects.get(value);
     if (i === undefined) {
       i = groups.length;

@@ -9,6 +9,7 @@ import { analyseLegacyTarRecords } from './torch-legacy.js';
 import { scanTorchScriptCode } from './torchscript.js';
 import type { ZipEntry } from './zip.js';
 import { readZip } from './zip.js';
+import { pushAll } from '../../core/push-all.js';
 
 /** Limits for one top-level file, across all nesting. */
 export interface ContentLimits {
@@ -122,7 +123,7 @@ export function inspectContent(
     return true;
   }
   if (looksLikePickle(data) || expect === 'claimed') {
-    ctx.findings.push(...analysePickleBuffer(data, target(ctx, member, 'pickle')));
+    pushAll(ctx.findings, analysePickleBuffer(data, target(ctx, member, 'pickle')));
     return true;
   }
   return false;
@@ -204,7 +205,7 @@ function inspectMember(
   } catch (err) {
     // Encryption flags are ignored by some readers: if the stored bytes are a pickle, judge them anyway.
     if (err instanceof UnsupportedContentError && err.raw && e.method === 0 && looksLikePickle(err.raw)) {
-      ctx.findings.push(...analysePickleBuffer(err.raw, target(ctx, child(e.name), 'pickle')));
+      pushAll(ctx.findings, analysePickleBuffer(err.raw, target(ctx, child(e.name), 'pickle')));
       return;
     }
     if (err instanceof UnsupportedContentError && !claimed) return; // not model content (e.g. an encrypted README)
@@ -248,12 +249,22 @@ function inspectTar(
     add('CPI011', `${where}: member ${JSON.stringify(n)} would be written outside the extraction folder.`, {
       member: n,
     });
+  for (const l of tar.unsafeLinks)
+    add(
+      'CPX025',
+      `${where}: ${l.kind} member ${JSON.stringify(l.name)} points outside the archive, to ${JSON.stringify(l.target)}; do not extract it.`,
+      {
+        member: l.name,
+        target: l.target,
+        kind: l.kind,
+      },
+    );
   const legacyTorch = ['sys_info', 'pickle', 'storages', 'tensors'].every((n) => tar.entries.some((e) => e.name === n));
   for (const e of tar.entries) {
     if (e.type !== '0' && e.type !== '\0' && e.type !== '7') continue;
     const body = e.read();
     if (legacyTorch && (e.name === 'storages' || e.name === 'tensors')) {
-      ctx.findings.push(...analyseLegacyTarRecords(body, e.name, target(ctx, child(e.name), 'legacy PyTorch record')));
+      pushAll(ctx.findings, analyseLegacyTarRecords(body, e.name, target(ctx, child(e.name), 'legacy PyTorch record')));
       continue;
     }
     const claimed = legacyTorch && (e.name === 'sys_info' || e.name === 'pickle');

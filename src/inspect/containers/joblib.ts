@@ -5,6 +5,7 @@ import { dictGet, originGlobal } from '../pickle/values.js';
 import type { VmOptions } from '../pickle/vm.js';
 import { runPickle } from '../pickle/vm.js';
 import { dtypeFromPickle } from './dtype.js';
+import { pushAll } from '../../core/push-all.js';
 
 /**
  * joblib's NumpyUnpickler: after BUILD of a NumpyArrayWrapper, the array's bytes follow in the stream — raw data
@@ -45,5 +46,5 @@ export function joblibHook(depth = 0): NonNullable<VmOptions['afterBuild']> {
 function merge(into: PickleRun, from: PickleRun): void {
   for (const [k, g] of from.globals) if (!into.globals.has(k)) into.globals.set(k, g);
   for (const [k, c] of from.calls) if (!into.calls.has(k)) into.calls.set(k, c);
-  into.problems.push(...from.problems);
+  pushAll(into.problems, from.problems);
 }

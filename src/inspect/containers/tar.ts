@@ -1,18 +1,29 @@
 import { ContainerLimitError } from './errors.js';
 import { unsafeMemberName } from './names.js';
+import { escapingLinkTarget } from './tar-links.js';
 
 export interface TarEntry {
   readonly name: string;
   readonly size: number;
   /** '0' file, '5' directory, '2' symlink… */
   readonly type: string;
+  /** Target of a hard ('1') or symbolic ('2') link member, as written. */
+  readonly linkName?: string;
   read(): Buffer;
+}
+
+/** A link member whose target leaves the archive once extracted. */
+export interface UnsafeLink {
+  readonly name: string;
+  readonly target: string;
+  readonly kind: 'symlink' | 'hardlink';
 }
 
 export interface TarArchive {
   readonly entries: TarEntry[];
   readonly problems: string[];
   readonly unsafeNames: string[];
+  readonly unsafeLinks: UnsafeLink[];
 }
 
 /** Whether a buffer looks like a tar archive (ustar magic, or a v7 header whose checksum adds up). */
@@ -46,6 +57,7 @@ export function readTar(data: Buffer, maxEntries = 100_000): TarArchive {
   const entries: TarEntry[] = [];
   const problems: string[] = [];
   let longName: string | undefined;
+  let longLink: string | undefined;
   let pax: Record<string, string> = {};
   for (let p = 0; p + 512 <= data.length;) {
     const h = data.subarray(p, p + 512);
@@ -66,6 +78,10 @@ export function readTar(data: Buffer, maxEntries = 100_000): TarArchive {
       longName = body.toString('utf8').replace(/\0+$/, '');
       continue;
     }
+    if (type === 'K') {
+      longLink = body.toString('utf8').replace(/\0+$/, '');
+      continue;
+    }
     if (type === 'x') {
       pax = parsePax(body);
       continue;
@@ -74,12 +90,30 @@ export function readTar(data: Buffer, maxEntries = 100_000): TarArchive {
     const prefix = h.toString('latin1', 345, 500).replace(/\0.*$/s, '');
     const base = h.toString('utf8', 0, 100).replace(/\0.*$/s, '');
     const name = pax.path ?? longName ?? (prefix ? `${prefix}/${base}` : base);
+    // GNU tar and Python's tarfile take the link target from PAX `linkpath`, then a GNU 'K' record, then the header.
+    const linkName = pax.linkpath ?? longLink ?? h.toString('utf8', 157, 257).replace(/\0.*$/s, '');
     longName = undefined;
+    longLink = undefined;
     pax = {};
     if (entries.length >= maxEntries) throw new ContainerLimitError(`tar has more than ${maxEntries} entries`);
-    entries.push({ name, size, type, read: () => body });
+    entries.push({ name, size, type, ...(type === '1' || type === '2' ? { linkName } : {}), read: () => body });
   }
-  return { entries, problems, unsafeNames: entries.map((e) => e.name).filter((n) => unsafeMemberName(n)) };
+  return {
+    entries,
+    problems,
+    unsafeNames: entries.map((e) => e.name).filter((n) => unsafeMemberName(n)),
+    unsafeLinks: unsafeLinksOf(entries),
+  };
+}
+
+function unsafeLinksOf(entries: readonly TarEntry[]): UnsafeLink[] {
+  const out: UnsafeLink[] = [];
+  for (const e of entries) {
+    if (e.linkName === undefined) continue;
+    const kind = e.type === '2' ? 'symlink' : 'hardlink';
+    if (escapingLinkTarget(e.name, e.linkName, kind)) out.push({ name: e.name, target: e.linkName, kind });
+  }
+  return out;
 }
 
 function parsePax(body: Buffer): Record<string, string> {

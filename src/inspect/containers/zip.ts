@@ -1,6 +1,7 @@
 import { inflateRawSync } from 'node:zlib';
 import { ContainerLimitError, UnsupportedContentError } from './errors.js';
 import { unsafeMemberName } from './names.js';
+import { pushAll } from '../../core/push-all.js';
 
 export { ContainerLimitError as ZipLimitError } from './errors.js';
 
@@ -233,7 +234,7 @@ function readCentralDirectory(data: Buffer, problems: string[], extraEocds: numb
     if (at === 0) break;
   }
   if (eocds.length === 0) return [];
-  extraEocds.push(...eocds.slice(1));
+  pushAll(extraEocds, eocds.slice(1));
   const eocd = eocds[0]!;
   let count = data.readUInt16LE(eocd + 10);
   let size = data.readUInt32LE(eocd + 12);

@@ -5,6 +5,7 @@ import { toPython3 } from './compat.js';
 import { dangerOf } from './danger.js';
 import type { CallSite, PickleRun, ProblemKind } from './result.js';
 import type { GlobalRef } from './values.js';
+import { pushAll } from '../../core/push-all.js';
 
 export type GlobalVerdict =
   { readonly kind: 'safe' } | { readonly kind: 'unknown' } | { readonly kind: 'dangerous'; readonly why: string };
@@ -84,7 +85,7 @@ export function toFindings(runs: readonly PickleRun[], ctx: VerdictContext): Fin
             },
       );
     }
-    for (const c of run.calls.values()) out.push(...callFindings(c, index, where, base, seen));
+    for (const c of run.calls.values()) pushAll(out, callFindings(c, index, where, base, seen));
     for (const p of run.problems) {
       const key = `p:${p.kind}`;
       if (seen.has(key)) continue;

@@ -10,6 +10,7 @@ import { resolvePolicyFiles, type PolicyFiles } from './resolve-files.js';
 import { toPolicy } from './to-policy.js';
 import { validateSchema } from './validate-schema.js';
 import { validateSemantics } from './validate-semantic.js';
+import { pushAll } from '../../core/push-all.js';
 
 /** Where a repository's policy is looked for, in order, when no file is given. */
 export const POLICY_FILE_CANDIDATES: readonly string[] = [
@@ -80,7 +81,7 @@ export async function parsePolicy(
   const effective = mergeOver(base, own) as Record<string, unknown>;
   const resolved = structuredClone(effective);
   const resolvedFiles = await resolvePolicyFiles(resolved, doc, policyDir);
-  problems.push(...resolvedFiles.problems);
+  pushAll(problems, resolvedFiles.problems);
   if (problems.length > 0) throw new PolicyError(display, problems);
   const lineOf = (i: number) => (doc.has(['suppressions', i]) ? doc.locate(['suppressions', i]).line : undefined);
   return {

@@ -1,3 +1,5 @@
+import safeRegex from 'safe-regex2';
+
 /**
  * Identity patterns in a policy match the whole value: `^(?:…)$` is implied. @sigstore/verify treats a string
  * identity as an unanchored expression, so `acme` would match `evil-acme`; verifiers should use this helper.
@@ -7,16 +9,35 @@ export function anchoredRegExp(pattern: string): RegExp {
   return new RegExp(`^(?:${pattern})$`, 'u');
 }
 
-/** The compile error of a pattern, or undefined when it compiles. */
+/** Identity patterns are short; a longer one is refused before any engine or checker sees it. */
+export const MAX_PATTERN_LENGTH = 1024;
+
+/**
+ * Why a pattern cannot be used, or undefined when it is fine: too long, does not compile, or can backtrack
+ * catastrophically. Patterns run on signer identities an attacker chooses, so `(a+)+b` would let a crafted
+ * certificate stall verification. safe-regex2 (fastify) refuses nested quantifiers (star height > 1) and more
+ * than 25 quantifiers — a conservative rule: some safe patterns such as `(?:[a-z]+\.)*x` must be rewritten
+ * (`[a-z.]*x`).
+ */
 export function regexError(pattern: string): string | undefined {
+  if (pattern.length > MAX_PATTERN_LENGTH) return `longer than ${MAX_PATTERN_LENGTH} characters`;
+  let re: RegExp;
   try {
-    anchoredRegExp(pattern);
-    return undefined;
+    re = anchoredRegExp(pattern);
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);
     // V8 says "Invalid regular expression: /^(?:x)$/: reason"; keep the reason only.
     return msg.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, '');
   }
+  let safe: boolean;
+  try {
+    safe = safeRegex(re);
+  } catch {
+    safe = false; // the checker recurses over the pattern; one it cannot walk is not one we can vouch for
+  }
+  return safe
+    ? undefined
+    : 'it can backtrack catastrophically (a quantifier inside a repeated group, or too many quantifiers); rewrite it without nested repetition, e.g. (?:[a-z]+\\.)* as [a-z.]*';
 }
 
 /** A real calendar date written YYYY-MM-DD (no 2025-02-30, no month 13). */

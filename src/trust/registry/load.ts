@@ -14,6 +14,7 @@ import { readBoundedText } from '../config/read.js';
 import { ConfigFileError, type ConfigProblem, type ProblemCode } from '../config/problems.js';
 import { MAX_REGISTRY_FILE_BYTES, parseRegistrySource, type JsonPath, type SourceDocument } from './source.js';
 import { validateRegistryValue } from './validate.js';
+import { pushAll } from '../../core/push-all.js';
 
 export const REGISTRY_DIR = 'trusted-registry';
 const SCHEMA_FILE = 'schema.json';
@@ -101,7 +102,7 @@ export function parseRegistryText(text: string, rel: string): TrustedRegistry {
   for (const [i, rec] of (doc.malicious ?? []).entries()) {
     const conv = osvToMalicious(rec, rel, ['malicious', i]);
     if (!conv.ok) fail(rel, src, [{ ...conv, code: 'bad-value' }]);
-    malicious.push(...conv.packages);
+    pushAll(malicious, conv.packages);
   }
   return {
     files: [rel],

@@ -1,4 +1,6 @@
 import { InputError } from '../../core/errors.js';
+import { JsonTooDeepError, parseShallowJson } from '../../core/json-depth.js';
+
 /** An in-toto statement (v0.1 or v1), narrowed to what chainproof reads. */
 export interface Statement {
   readonly type: string;
@@ -13,9 +15,12 @@ const MAX_SUBJECTS = 100_000;
 
 /** An in-toto statement that cannot be read; verification reports it as a finding. */
 export class StatementError extends InputError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('INPUT_STATEMENT_INVALID', message, options);
+  /** The payload nests deeper than any real statement (a crash attempt). */
+  readonly tooDeep: boolean;
+  constructor(message: string, opts: { tooDeep?: boolean; cause?: unknown } = {}) {
+    super('INPUT_STATEMENT_INVALID', message, opts.cause !== undefined ? { cause: opts.cause } : undefined);
     this.name = 'StatementError';
+    this.tooDeep = opts.tooDeep ?? false;
   }
 }
 
@@ -28,8 +33,9 @@ export function parseStatement(payloadType: string, payload: Buffer): Statement 
     throw new StatementError(`payload type is ${payloadType}, not ${IN_TOTO_PAYLOAD_TYPE}`);
   let json: unknown;
   try {
-    json = JSON.parse(payload.toString('utf8')) as unknown;
+    json = parseShallowJson(payload.toString('utf8'));
   } catch (err) {
+    if (err instanceof JsonTooDeepError) throw new StatementError(`in-toto payload: ${err.message}`, { tooDeep: true });
     throw new StatementError(`in-toto payload is not JSON: ${(err as Error).message}`);
   }
   if (!isObject(json)) throw new StatementError('in-toto payload is not an object');

@@ -1,4 +1,5 @@
 import { bundleFromJSON, type Bundle } from '@sigstore/bundle';
+import { JsonTooDeepError, parseShallowJson } from '../../core/json-depth.js';
 
 /** What a Sigstore bundle signs. */
 export type BundleContent =
@@ -32,6 +33,12 @@ export interface ParsedBundle {
 
 export class BundleParseError extends Error {
   override readonly name = 'BundleParseError';
+  /** The bundle nests deeper than any real one (a crash attempt), not merely malformed. */
+  readonly tooDeep: boolean;
+  constructor(message: string, opts: { tooDeep?: boolean } = {}) {
+    super(message);
+    this.tooDeep = opts.tooDeep ?? false;
+  }
 }
 
 /** Bundles are small; anything bigger is hostile or not a bundle. */
@@ -50,8 +57,10 @@ export function parseBundle(input: string | Buffer): ParsedBundle {
   if (input.length > MAX_BUNDLE_BYTES) throw new BundleParseError('bundle is larger than 16 MiB');
   let json: unknown;
   try {
-    json = JSON.parse(typeof input === 'string' ? input : input.toString('utf8')) as unknown;
+    // Depth-checked first: bundleFromJSON and later readers recurse over the tree.
+    json = parseShallowJson(typeof input === 'string' ? input : input.toString('utf8'));
   } catch (err) {
+    if (err instanceof JsonTooDeepError) throw new BundleParseError(err.message, { tooDeep: true });
     throw new BundleParseError(`not valid JSON: ${(err as Error).message}`);
   }
   if (!isObject(json)) throw new BundleParseError('not a JSON object');

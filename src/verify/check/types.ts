@@ -7,7 +7,14 @@ export type SeenSigner =
   | { readonly kind: 'certificate'; readonly subject: string; readonly issuer: string };
 
 /** Why a signature did not pass; each maps to one rule. */
-export type FailureCode = 'invalid' | 'untrusted-signer' | 'digest-mismatch' | 'unverifiable' | 'malformed';
+export type FailureCode =
+  | 'invalid'
+  | 'untrusted-signer'
+  | 'digest-mismatch'
+  | 'unverifiable'
+  | 'malformed'
+  /** Nested deeper than any real signature: a crash attempt, reported as CPX021. */
+  | 'too-deep';
 
 export type BundleVerdict =
   | {

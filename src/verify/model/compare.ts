@@ -3,6 +3,7 @@ import type { ManifestItem, ModelManifest } from './manifest.js';
 import type { DigestAlgorithm } from '../../hash/algorithms.js';
 import type { FileIdentity } from '../../hash/types.js';
 import { hashFileRange, nodeHashFor } from './hash.js';
+import { pushAll } from '../../core/push-all.js';
 
 /** A file of the model folder as the walk found it; `path` relative to the model root. */
 export interface ModelFile {
@@ -82,7 +83,7 @@ export async function compareModel(
           reason: 'an unsigned file that could not be read (symlink out of the scan root or unreadable)',
         });
   }
-  for (const r of await Promise.all(jobs)) issues.push(...r);
+  for (const r of await Promise.all(jobs)) pushAll(issues, r);
   issues.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { issues, checked: byPath.size };
 }

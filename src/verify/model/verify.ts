@@ -48,7 +48,11 @@ export async function verifyModelSignature(req: ModelSignatureRequest): Promise<
     parsed = parseBundle(req.signature);
   } catch (err) {
     if (err instanceof BundleParseError)
-      return none({ ok: false, code: 'malformed', reason: `cannot read the signature: ${err.message}` });
+      return none({
+        ok: false,
+        code: err.tooDeep ? 'too-deep' : 'malformed',
+        reason: `cannot read the signature: ${err.message}`,
+      });
     throw err;
   }
   if (parsed.content.kind !== 'dsse')
@@ -63,7 +67,7 @@ export async function verifyModelSignature(req: ModelSignatureRequest): Promise<
     if (err instanceof StatementError || err instanceof ManifestError)
       return none({
         ok: false,
-        code: 'malformed',
+        code: err instanceof StatementError && err.tooDeep ? 'too-deep' : 'malformed',
         reason: err.message,
         ...(verdict.ok || verdict.signer ? { signer: verdict.signer! } : {}),
       });

@@ -9,6 +9,7 @@ const RULE_FOR: Record<FailureCode, string> = {
   'digest-mismatch': 'CPS009',
   unverifiable: 'CPS007',
   malformed: 'CPS008',
+  'too-deep': 'CPX021',
 };
 
 const ADVICE: Record<FailureCode, string> = {
@@ -18,6 +19,7 @@ const ADVICE: Record<FailureCode, string> = {
   'digest-mismatch': 'Restore the signed content, or sign the current content and commit the new bundle.',
   unverifiable: 'Name the key or CA in signatures.signers so it can be checked.',
   malformed: 'Regenerate the signature with the signing tool.',
+  'too-deep': 'No real signature nests this deep; treat the file as hostile and regenerate it with the signing tool.',
 };
 
 export function ruleFor(code: FailureCode): string {

@@ -1,0 +1,36 @@
+/**
+ * Control characters in scanned strings (file names, package names, messages quoting them) are input: written
+ * raw they move the cursor, recolour or clear the terminal (ANSI escapes), overwrite a line (CR), start a new log
+ * line that GitHub reads as a workflow command (LF), or reorder what is shown (Unicode bidi overrides, the
+ * "Trojan Source" trick). Every text output shows them as visible escapes instead.
+ */
+/* eslint-disable no-control-regex -- matching control characters is the point */
+// C0 controls, DEL, C1 controls, line/paragraph separators, bidi embeddings/overrides/isolates.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+// The same without LF and CR, for encoders that handle those themselves (workflow-command data).
+const CONTROL_BUT_NEWLINES =
+  /[\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+/* eslint-enable no-control-regex */
+
+const visible = (c: string): string => {
+  const code = c.charCodeAt(0);
+  return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+};
+
+/** Every control character as a visible `\xNN` / `\uNNNN` escape (tab included: output columns are ours). */
+export function escapeControl(s: string): string {
+  return s.replace(CONTROL, visible);
+}
+
+/** As escapeControl, but leaves LF and CR for a caller that encodes them (e.g. as %0A in workflow commands). */
+export function escapeControlButNewlines(s: string): string {
+  return s.replace(CONTROL_BUT_NEWLINES, visible);
+}
+
+/**
+ * A line GitHub's runner would read as a workflow command starts with `::`. Text output is logged in CI, so a
+ * line that begins with scanned text gets a leading space when that text starts with `::`.
+ */
+export function guardLineStart(s: string): string {
+  return s.startsWith('::') ? ` ${s}` : s;
+}

@@ -1,0 +1,79 @@
+import { constants } from 'node:fs';
+import { open, realpath, type FileHandle } from 'node:fs/promises';
+import { isAbsolute, relative } from 'node:path';
+import type { Stats } from 'node:fs';
+
+/** The path is not a regular file (FIFO, socket, device, directory) at the moment it was opened. */
+export class NotRegularFileError extends Error {
+  override readonly name = 'NotRegularFileError';
+  readonly code = 'ENOTREG';
+  constructor(readonly kind: string) {
+    super(`not a regular file (${kind})`);
+  }
+}
+
+/**
+ * Open a file for reading only if it is a regular file *when opened*. O_NONBLOCK keeps a FIFO swapped in after
+ * discovery from blocking the open (a FIFO named `model.pkl` would otherwise hang the scan); fstat on the open
+ * handle then refuses anything that is not a regular file. `noFollow` adds O_NOFOLLOW for paths the walk saw as
+ * plain entries, so a symlink swapped in later is not followed either.
+ */
+export async function openRegularFile(
+  abs: string,
+  opts: { noFollow?: boolean } = {},
+): Promise<{ fh: FileHandle; stats: Stats }> {
+  const flags = constants.O_RDONLY | constants.O_NONBLOCK | (opts.noFollow ? constants.O_NOFOLLOW : 0);
+  const fh = await open(abs, flags);
+  try {
+    const stats = await fh.stat();
+    if (!stats.isFile()) throw new NotRegularFileError(kindOf(stats));
+    return { fh, stats };
+  } catch (err) {
+    await fh.close();
+    throw err;
+  }
+}
+
+export function kindOf(st: Stats): string {
+  if (st.isFIFO()) return 'FIFO';
+  if (st.isSocket()) return 'socket';
+  if (st.isCharacterDevice()) return 'character device';
+  if (st.isBlockDevice()) return 'block device';
+  if (st.isDirectory()) return 'directory';
+  if (st.isSymbolicLink()) return 'symbolic link';
+  return 'special file';
+}
+
+/** Read a whole regular file, refusing it past `max` bytes (undefined) and refusing non-regular files (throws). */
+export async function readRegularFile(abs: string, max: number): Promise<Buffer | undefined> {
+  const { fh, stats } = await openRegularFile(abs);
+  try {
+    if (stats.size > max) return undefined;
+    const buf = Buffer.alloc(stats.size);
+    let n = 0;
+    while (n < buf.length) {
+      const { bytesRead } = await fh.read(buf, n, buf.length - n, n);
+      if (bytesRead === 0) break;
+      n += bytesRead;
+    }
+    return buf.subarray(0, n);
+  } finally {
+    await fh.close();
+  }
+}
+
+/**
+ * Read a configuration file that sits in the scanned tree (`.npmrc`, a policy found there) under the same rule as
+ * every scanned file: only if its real path stays inside `root` and it is a regular file. Undefined when it is
+ * missing, outside the root (the walk reports that link as CPX002), special or larger than `max`.
+ */
+export async function readConfigInRoot(root: string, abs: string, max: number): Promise<Buffer | undefined> {
+  try {
+    const [realRoot, real] = await Promise.all([realpath(root), realpath(abs)]);
+    const rel = relative(realRoot, real);
+    if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) return undefined;
+    return await readRegularFile(real, max);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,105 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { depsStage } from '../../src/deps/stage.js';
+import { walkTree, DEFAULT_SKIP_DIRS } from '../../src/discover/walk.js';
+import { inspectStage } from '../../src/inspect/stage.js';
+import { loadRegistryConfig } from '../../src/registry/config.js';
+import { scanWith } from '../helpers/scan.js';
+
+const walk = (root: string) => walkTree(root, { include: [], exclude: [], skipDirs: DEFAULT_SKIP_DIRS });
+const tempDir = () => mkdtempSync(path.join(tmpdir(), 'chainproof-fs-'));
+const mkfifo = (p: string) => expect(spawnSync('mkfifo', [p]).status).toBe(0);
+
+describe('only regular files are read', () => {
+  it.each([
+    { name: 'FIFO named model.pkl', file: 'model.pkl' },
+    { name: 'FIFO named yarn.lock', file: 'yarn.lock' },
+    { name: 'FIFO named .npmrc', file: '.npmrc' },
+  ])('$name → CPX022, not read, no hang', async ({ file }) => {
+    const root = tempDir();
+    mkfifo(path.join(root, file));
+    const result = await scanWith(root, [depsStage, inspectStage]);
+    expect(
+      result.findings.filter((f) => f.ruleId === 'CPX022').map((f) => [f.location.path, f.evidence?.['reason']]),
+    ).toEqual([[file, 'special-file']]);
+    expect(result.files.map((f) => f.path)).toEqual([]);
+  });
+
+  it('a socket → CPX022', async () => {
+    const root = tempDir();
+    const sock = path.join(root, 'model.bin');
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(sock, resolve));
+    try {
+      const out = await walk(root);
+      expect(out.findings.map((f) => [f.ruleId, f.location.path])).toEqual([['CPX022', 'model.bin']]);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('a symlink inside the root to a FIFO inside the root → CPX022', async () => {
+    const root = tempDir();
+    mkfifo(path.join(root, 'pipe'));
+    symlinkSync('pipe', path.join(root, 'model.pt'));
+    const out = await walk(root);
+    expect(out.findings.map((f) => f.ruleId).sort()).toEqual(['CPX022', 'CPX022']);
+  });
+
+  it.each([
+    { name: 'pytorch_model.bin', file: 'pytorch_model.bin', want: ['CPX023'] },
+    { name: 'model.safetensors', file: 'model.safetensors', want: ['CPX023'] },
+    { name: 'model.pkl', file: 'weights/model.pkl', want: ['CPX023'] },
+    { name: 'an empty README', file: 'README.md', want: [] },
+  ])('zero-byte $name → $want', async ({ file, want }) => {
+    const root = tempDir();
+    mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+    writeFileSync(path.join(root, file), '');
+    const out = await walk(root);
+    expect(out.findings.map((f) => f.ruleId)).toEqual(want);
+    if (want.length > 0) expect(out.findings[0]!.location.path).toBe(file);
+  });
+});
+
+describe('config files obey the symlink rule', () => {
+  it.each([
+    { name: 'symlink out of the root', target: () => path.join(tempDir(), 'evil.npmrc') },
+    { name: 'symlink to /dev/stdin', target: () => '/dev/stdin' },
+  ])('.npmrc as a $name is reported (CPX002) and not read', async ({ target }) => {
+    const root = tempDir();
+    const t = target();
+    if (!t.startsWith('/dev/')) writeFileSync(t, 'registry=https://evil.example/\n');
+    symlinkSync(t, path.join(root, '.npmrc'));
+    const out = await walk(root);
+    expect(out.findings.map((f) => [f.ruleId, f.location.path])).toEqual([['CPX002', '.npmrc']]);
+    const config = await loadRegistryConfig({ root, env: {}, override: undefined });
+    expect(config.defaultRegistry).toBe('https://registry.npmjs.org/');
+  });
+
+  it('a regular .npmrc in the root is still read', async () => {
+    const root = tempDir();
+    writeFileSync(path.join(root, '.npmrc'), 'registry=https://mirror.example/\n');
+    const config = await loadRegistryConfig({ root, env: {}, override: undefined });
+    expect(config.defaultRegistry).toBe('https://mirror.example/');
+  });
+});
+
+describe('over-long paths', () => {
+  it('a path past PATH_MAX is CPX024 and the rest of the tree is still scanned', async () => {
+    const root = tempDir();
+    writeFileSync(path.join(root, 'model.pkl'), Buffer.from('80044b012e', 'hex'));
+    // Built one relative step at a time: no single call sees the whole path.
+    const name = 'd'.repeat(250);
+    const script = `cd "$1" && for i in $(seq 1 20); do mkdir ${name} && cd ${name}; done && echo x > model.pkl`;
+    expect(spawnSync('bash', ['-c', script, 'bash', root]).status).toBe(0);
+    const out = await walk(root);
+    expect(out.files.map((f) => f.path)).toContain('model.pkl');
+    const long = out.findings.filter((f) => f.ruleId === 'CPX024');
+    expect(long).toHaveLength(1);
+    expect(long[0]!.location.path.startsWith(`${name}/`)).toBe(true);
+  });
+});

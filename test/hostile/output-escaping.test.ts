@@ -1,0 +1,128 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { annotationCommand, escapeData, escapeProperty, withoutCommands } from '../../src/action/commands.js';
+import { actionLogger } from '../../src/action/log.js';
+import { annotations } from '../../src/action/run.js';
+import { escapeControl, guardLineStart } from '../../src/core/escape-text.js';
+import type { ResolvedFinding } from '../../src/core/finding.js';
+import type { ScanResult } from '../../src/core/result.js';
+import { toSarif } from '../../src/report/sarif.js';
+import { toText } from '../../src/report/text.js';
+
+const ESC = '\u001b';
+/** File names a pull request can create (POSIX allows every byte but / and NUL). */
+const HOSTILE_NAMES = [
+  `${ESC}[2J${ESC}[31mred.pkl`,
+  'ok.pkl\r::error::forged',
+  'a\n::error file=x::injected.pkl',
+  '::error::at-line-start.pkl',
+  '::stop-commands::x',
+  'bidi\u202eLKP.exe',
+  'sep\u2028line.pkl',
+  'del\u007f\u009b31m.pkl',
+];
+
+function resultWith(path: string): ScanResult {
+  const finding: ResolvedFinding = {
+    ruleId: 'CPI001',
+    message: `${path}: calls os.system`,
+    location: { path, member: `${path}/data.pkl`, line: 3 },
+    level: 'error',
+    fingerprint: '0'.repeat(32),
+  };
+  return {
+    findings: [finding],
+    suppressed: [],
+    files: [],
+    skipped: [{ path, reason: 'special-file', detail: `FIFO ${path}` }],
+    graphs: [],
+    models: [{ path, format: 'pickle', size: 1, digests: {} } as unknown as ScanResult['models'][number]],
+    verifications: [],
+    notifications: [{ level: 'warning', message: `${path} not scanned`, path }],
+    summary: {
+      files: 1,
+      lockfiles: 0,
+      packages: 0,
+      models: 1,
+      verified: 0,
+      failed: 0,
+      unverifiable: 0,
+      byLevel: { error: 1, warning: 0, note: 0 },
+      suppressed: 0,
+    },
+    policySource: '<default>',
+    registryFiles: [],
+    complete: true,
+  };
+}
+
+// eslint-disable-next-line no-control-regex
+const RAW_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+const commandLines = (text: string) => text.split('\n').filter((l) => l.startsWith('::'));
+
+describe('hostile file names in every text output', () => {
+  it.each(HOSTILE_NAMES.map((name) => ({ name })))('text output of $name', ({ name }) => {
+    for (const color of [false, true]) {
+      const text = toText(resultWith(name), { color });
+      const stripped = color
+        ? text
+            .split(`${ESC}[`)
+            .map((part, i) => (i === 0 ? part : part.replace(/^\d+m/, '')))
+            .join('')
+        : text;
+      expect(stripped).not.toMatch(RAW_CONTROL);
+      expect(stripped).not.toContain('\r');
+      expect(commandLines(stripped)).toEqual([]);
+    }
+  });
+
+  it.each(HOSTILE_NAMES.map((name) => ({ name })))('annotations of $name', ({ name }) => {
+    for (const line of annotations(resultWith(name), 10, (p) => p)) {
+      expect(line).not.toMatch(RAW_CONTROL);
+      expect(line).not.toMatch(/[\r\n]/);
+      // the properties part cannot be ended early: file=… holds no raw ':' or ','
+      const props = line.slice(line.indexOf(' ') + 1, line.indexOf('::', 2));
+      expect(props.split(',').map((p) => p.split('=')[0])).toEqual(['title', 'file', 'line']);
+    }
+  });
+
+  it.each(HOSTILE_NAMES.map((name) => ({ name })))('SARIF messages of $name', ({ name }) => {
+    const sarif = toSarif(resultWith(name), { toolVersion: '0.0.0' });
+    const texts = JSON.stringify(sarif.runs.map((r) => [r.results, r.invocations]));
+    expect(JSON.parse(texts) as unknown).toBeDefined();
+    for (const r of sarif.runs[0]!.results ?? []) expect(r.message.text).not.toMatch(RAW_CONTROL);
+  });
+
+  it('the Action logger never writes a second line or a command for one message', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), (m) => {
+        let out = '';
+        actionLogger((t) => (out += t)).info(m);
+        expect(out.endsWith('\n')).toBe(true);
+        expect(out.slice(0, -1)).not.toMatch(/[\r\n]/);
+        expect(out.startsWith('::')).toBe(false);
+      }),
+    );
+  });
+
+  it('workflow-command escapes match @actions/core', () => {
+    expect(escapeData('50%\r\n')).toBe('50%25%0D%0A');
+    expect(escapeProperty('a:b,c%')).toBe('a%3Ab%2Cc%25');
+    expect(escapeData(`${ESC}[31m`)).toBe('\\x1b[31m');
+    expect(annotationCommand({ level: 'error', message: 'm', file: 'a,b:c' })).toBe('::error file=a%2Cb%3Ac::m');
+    expect(withoutCommands('::error::x\n', 'tok')).toBe('::stop-commands::tok\n::error::x\n::tok::\n');
+  });
+
+  it('escapeControl leaves printable text alone and escapes every control character', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), (s) => {
+        const e = escapeControl(s);
+        expect(e).not.toMatch(RAW_CONTROL);
+        expect(e).not.toMatch(/[\t\r\n]/);
+        if (!RAW_CONTROL.test(s) && !/[\t\r\n]/.test(s)) expect(e).toBe(s);
+      }),
+    );
+    expect(guardLineStart('::x')).toBe(' ::x');
+    expect(guardLineStart('a::x')).toBe('a::x');
+  });
+});

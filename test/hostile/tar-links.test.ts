@@ -1,0 +1,52 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { escapingLinkTarget } from '../../src/inspect/containers/tar-links.js';
+import { readTar } from '../../src/inspect/containers/tar.js';
+import { buildTar } from './helpers/tar.js';
+import { inspectStage } from '../../src/inspect/stage.js';
+import { scanWith } from '../helpers/scan.js';
+
+describe('tar link members that escape the archive', () => {
+  it.each([
+    { name: 'symlink to /etc/passwd', member: 'x', type: '2' as const, target: '/etc/passwd', escapes: true },
+    { name: 'symlink ../../..', member: 'a/link', type: '2' as const, target: '../../..', escapes: true },
+    { name: 'symlink up then down out', member: 'a/b/l', type: '2' as const, target: '../x/../../../y', escapes: true },
+    { name: 'symlink to a sibling', member: 'a/l', type: '2' as const, target: '../b/file', escapes: false },
+    { name: 'symlink in the same folder', member: 'a/l', type: '2' as const, target: 'file', escapes: false },
+    { name: 'hardlink to /etc/passwd', member: 'h', type: '1' as const, target: '/etc/passwd', escapes: true },
+    { name: 'hardlink ../secret', member: 'a/b/h', type: '1' as const, target: '../secret', escapes: true },
+    { name: 'hardlink to a member', member: 'a/b/h', type: '1' as const, target: 'a/file', escapes: false },
+    { name: 'symlink to a Windows drive', member: 'w', type: '2' as const, target: 'C:/Windows', escapes: true },
+  ])('$name → escapes: $escapes', ({ member, type, target, escapes }) => {
+    const tar = readTar(
+      buildTar([
+        { name: 'a/file', data: Buffer.from('x') },
+        { name: member, type, linkName: target },
+      ]),
+    );
+    expect(tar.unsafeLinks.map((l) => l.name)).toEqual(escapes ? [member] : []);
+    expect(escapingLinkTarget(member, target, type === '2' ? 'symlink' : 'hardlink')).toBe(escapes);
+    expect(tar.entries.find((e) => e.name === member)?.linkName).toBe(target);
+  });
+});
+
+describe('through the inspect stage', () => {
+  it.each([
+    { name: 'model.tar', file: 'model.tar' },
+    { name: 'legacy torch .pt', file: 'model.pt' },
+  ])('$name with a symlink to /etc/passwd → CPX025 naming the member', async ({ file }) => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'chainproof-tar-'));
+    writeFileSync(
+      path.join(dir, file),
+      buildTar([
+        { name: 'data.pkl', data: Buffer.from('80044b012e', 'hex') },
+        { name: 'passwd', type: '2', linkName: '/etc/passwd' },
+      ]),
+    );
+    const result = await scanWith(dir, [inspectStage]);
+    const hits = result.findings.filter((f) => f.ruleId === 'CPX025');
+    expect(hits.map((f) => [f.location.path, f.evidence?.['member'], f.level])).toEqual([[file, 'passwd', 'error']]);
+  });
+});
