@@ -1,6 +1,7 @@
 import type { Rule } from '../rule.js';
 import { DEPS_RULES } from './deps.js';
 import { INSPECT_FORMATS_RULES } from './inspect-formats.js';
+import { INSPECT_LOADER_RULES } from './inspect-loaders.js';
 import { INSPECT_PICKLE_RULES } from './inspect-pickle.js';
 import { MODELS_RULES } from './models.js';
 import { REGISTRY_RULES } from './registry.js';
@@ -14,6 +15,7 @@ export const RULES: readonly Rule[] = [
   ...MODELS_RULES,
   ...INSPECT_PICKLE_RULES,
   ...INSPECT_FORMATS_RULES,
+  ...INSPECT_LOADER_RULES,
   ...SIGNATURES_RULES,
   ...SCANNER_RULES,
 ].sort((a, b) => a.id.localeCompare(b.id));

@@ -101,6 +101,7 @@ export function inspectContent(
   }
   if (data.toString('latin1', 0, 6) === '\x93NUMPY') {
     const h = parseNpyHeader(data);
+    if (typeof h !== 'string' && h.duplicateKeys.length > 0) addDuplicateKeys(h.duplicateKeys, where, add);
     if (typeof h === 'string') add('CPI013', `${where}: not a valid .npy file: ${h}.`, { detail: h });
     else if (h.hasObject)
       ctx.findings.push(
@@ -132,7 +133,16 @@ function target(ctx: ContentContext, member: string | undefined, what: string) {
   return { path: ctx.path, allow: ctx.allow, what, ...(member !== undefined ? { member } : {}) };
 }
 
-type Add = (ruleId: string, message: string, evidence?: Record<string, string | number | boolean>) => void;
+/** numpy keeps the last value of a repeated header key (`ast.literal_eval` of a dict display). */
+export function addDuplicateKeys(keys: readonly string[], where: string, add: Add): void {
+  add(
+    'CPI080',
+    `${where}: the .npy header repeats ${keys.map((k) => JSON.stringify(k)).join(', ')}; numpy uses the last value. Treat the file as crafted.`,
+    { keys: keys.join(',') },
+  );
+}
+
+export type Add = (ruleId: string, message: string, evidence?: Record<string, string | number | boolean>) => void;
 
 function reportReadError(err: unknown, where: string, what: string, add: Add): void {
   const msg = err instanceof Error ? err.message : String(err);

@@ -4,7 +4,7 @@ import type { DiscoveredFile, FileFormat } from '../../core/files.js';
 import type { Finding } from '../../core/finding.js';
 import type { AnalysisReport, ModelAnalyser } from '../analyser.js';
 import type { ContentContext } from '../containers/content.js';
-import { DEFAULT_CONTENT_LIMITS, inspectContent } from '../containers/content.js';
+import { addDuplicateKeys, DEFAULT_CONTENT_LIMITS, inspectContent } from '../containers/content.js';
 import { sniffCompression } from '../containers/compression.js';
 import { parseNpyHeader } from '../containers/npy.js';
 import { analysePickleSource, isLegacyTorch, looksLikePickle } from '../containers/pickles.js';
@@ -114,6 +114,11 @@ function analyseNpyFile(
   allow: { extra: readonly string[] },
 ): Finding[] {
   const h = parseNpyHeader(head);
+  const dup: Finding[] = [];
+  if (typeof h !== 'string' && h.duplicateKeys.length > 0)
+    addDuplicateKeys(h.duplicateKeys, file.path, (ruleId, message, evidence = {}) =>
+      dup.push({ ruleId, message, location: { path: file.path }, evidence }),
+    );
   if (typeof h === 'string') {
     return [
       {
@@ -125,11 +130,13 @@ function analyseNpyFile(
     ];
   }
   if (h.hasObject) {
-    return analysePickleSource(ByteSource.fromFd(fd, h.dataOffset, file.size), {
-      path: file.path,
-      allow,
-      what: 'object-array pickle',
-    });
+    return dup.concat(
+      analysePickleSource(ByteSource.fromFd(fd, h.dataOffset, file.size), {
+        path: file.path,
+        allow,
+        what: 'object-array pickle',
+      }),
+    );
   }
   if (h.dataSize !== undefined && h.dataOffset + h.dataSize > file.size) {
     return [
@@ -139,9 +146,10 @@ function analyseNpyFile(
         location: { path: file.path },
         evidence: { expected: h.dataSize, actual: file.size - h.dataOffset },
       },
+      ...dup,
     ];
   }
-  return [];
+  return dup;
 }
 
 function isContainerHead(h: Buffer): boolean {
