@@ -1,5 +1,5 @@
 import type { FileFormat } from '../core/files.js';
-import { inflatesToPickle } from './formats/compressed-head.js';
+import { inflatesToPickle, sniffCompression } from './formats/compressed-head.js';
 import { looksLikeOnnx } from './formats/onnx-head.js';
 import { looksLikeHeaderlessPickle } from './formats/pickle-head.js';
 import { classifyZip } from './formats/zip-names.js';
@@ -152,6 +152,8 @@ function sniff(head: Buffer, size: number, claimed: FileFormat | undefined): Fil
   if (latin(0, 3) === 'BZh') return claimed === 'joblib' ? 'joblib' : 'bzip2';
   if (head.subarray(0, 6).equals(Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00])))
     return claimed === 'joblib' ? 'joblib' : 'xz';
+  // joblib reads LZMA_Alone ('lzma' compressor) whatever the name; the inspector decompresses it with the xz family.
+  if (sniffCompression(head) === 'lzma') return claimed === 'joblib' ? 'joblib' : 'xz';
   if (looksLikeOnnx(head, size)) return 'onnx';
   if (looksLikeHeaderlessPickle(head, head.length >= size)) return claimed === 'joblib' ? 'joblib' : 'pickle';
   // A name that promises a pickle is loaded as one: keep it, so the inspector reads it and reports what it finds.

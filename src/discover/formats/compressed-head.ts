@@ -24,7 +24,7 @@ export function sniffCompression(head: Buffer): Compression | undefined {
   )
     return 'zf';
   // LZMA_Alone (joblib's `_LZMA_PREFIX` b'\x5d\x00'): properties byte 0x5d and a little-endian dictionary size.
-  if (head.length >= 13 && head[0] === 0x5d && head[1] === 0x00 && head[2] === 0x00) return 'lzma';
+  if (head.length >= 13 && head[0] === 0x5d && isLzmaAloneHeader(head)) return 'lzma';
   return undefined;
 }
 
@@ -58,4 +58,17 @@ function tryInflate(whole: Buffer): Buffer | undefined {
     return undefined;
   }
   return undefined;
+}
+
+/**
+ * LZMA_Alone header as xz-utils' `lzma_alone_decoder` checks it: properties byte (lc+lp*9+pb*45 < 225), a
+ * dictionary size of 2^n or 2^n + 2^(n-1), and an uncompressed size that is unknown (all ones) or below 2^38.
+ */
+function isLzmaAloneHeader(head: Buffer): boolean {
+  if (head[0]! >= 225) return false;
+  const dict = head.readUInt32LE(1);
+  const pow = dict & -dict;
+  if (dict !== pow && dict !== pow + pow * 2) return false;
+  const size = head.readBigUInt64LE(5);
+  return size === 0xffffffffffffffffn || size < 1n << 38n;
 }

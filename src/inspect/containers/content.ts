@@ -3,7 +3,7 @@ import type { AllowContext } from '../pickle/allowlist.js';
 import { decompress, sniffCompression } from './compression.js';
 import { ContainerLimitError, UnsupportedContentError } from './errors.js';
 import { parseNpyHeader } from './npy.js';
-import { analysePickleBuffer, looksLikePickle } from './pickles.js';
+import { analysePickleBuffer, looksLikePickle, looksLikePickleStream } from './pickles.js';
 import { isTar, readTar } from './tar.js';
 import { analyseLegacyTarRecords } from './torch-legacy.js';
 import { scanTorchScriptCode } from './torchscript.js';
@@ -122,7 +122,8 @@ export function inspectContent(
     );
     return true;
   }
-  if (looksLikePickle(data) || expect === 'claimed') {
+  // `pickle.load` reads any opcode stream under any name: a protocol-0 pickle called `readme.txt` is a pickle.
+  if (looksLikePickleStream(data, true) || expect === 'claimed') {
     ctx.findings.push(...analysePickleBuffer(data, target(ctx, member, 'pickle')));
     return true;
   }
@@ -191,7 +192,7 @@ function inspectZip(
     : ctx;
   for (const e of zip.entries) {
     if (e.name.endsWith('/') || STORAGE_MEMBER.test(e.name)) continue;
-    inspectMember(e, where, child, depth, sub, add);
+    inspectMember(e, where, child, depth, sub);
   }
   ctx.extracted = sub.extracted;
 }
@@ -202,8 +203,16 @@ function inspectMember(
   child: (n: string) => string,
   depth: number,
   ctx: ContentContext,
-  add: Add,
 ): void {
+  const addError: Add = (ruleId, message, evidence = {}) => {
+    ctx.findings.push({
+      ruleId,
+      message,
+      level: 'error',
+      location: { path: ctx.path, member: child(e.name) },
+      evidence,
+    });
+  };
   const claimed = PICKLE_NAME.test(e.name);
   let body: Buffer;
   try {
@@ -217,8 +226,11 @@ function inspectMember(
       ctx.findings.push(...analysePickleBuffer(err.raw, target(ctx, child(e.name), 'pickle')));
       return;
     }
-    if (err instanceof UnsupportedContentError && !claimed) return; // not model content (e.g. an encrypted README)
-    reportReadError(err, `${where} member ${JSON.stringify(e.name)}`, 'member', add);
+    // An encrypted member is as closed to the loaders (no password) as to us; a method we cannot decode is not:
+    // CPython's zipfile reads stored, deflate, bzip2 and lzma, so a pickle could hide there whatever the name.
+    if (err instanceof UnsupportedContentError && !claimed && e.flags !== undefined && e.flags & 0x41) return;
+    // A member that cannot be read (codec, size lie, truncation, limit) is where a pickle could hide: fail the gate.
+    reportReadError(err, `${where} member ${JSON.stringify(e.name)}`, 'member', addError);
     return;
   }
   ctx.extracted += body.length;

@@ -7,7 +7,7 @@ import type { ContentContext } from '../containers/content.js';
 import { addDuplicateKeys, DEFAULT_CONTENT_LIMITS, inspectContent } from '../containers/content.js';
 import { sniffCompression } from '../containers/compression.js';
 import { parseNpyHeader } from '../containers/npy.js';
-import { analysePickleSource, isLegacyTorch, looksLikePickle } from '../containers/pickles.js';
+import { analysePickleSource, isLegacyTorch, looksLikePickleStream } from '../containers/pickles.js';
 import { ByteSource } from './source.js';
 import { isOpcode } from './vm.js';
 
@@ -63,7 +63,12 @@ export function analyseFile(file: DiscoveredFile, allowedGlobals: readonly strin
     const allow = { extra: allowedGlobals };
     const claims = PICKLE_CLAIMS.has(file.format) || (file.claimed !== undefined && PICKLE_CLAIMS.has(file.claimed));
     const container = isContainerHead(h) || describeHead(h) !== unrecognised(h);
-    if (!container && (looksLikePickle(h) || isLegacyTorch(h) || (claims && h.length > 0 && isOpcode(h[0]!)))) {
+    if (
+      !container &&
+      (looksLikePickleStream(h, h.length >= file.size) ||
+        isLegacyTorch(h) ||
+        (claims && h.length > 0 && isOpcode(h[0]!)))
+    ) {
       return analysePickleSource(ByteSource.fromFd(fd, 0, file.size), { path: file.path, allow, what: 'pickle' });
     }
     if (h.toString('latin1', 0, 6) === '\x93NUMPY') return analyseNpyFile(fd, file, h, allow);

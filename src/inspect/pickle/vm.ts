@@ -30,6 +30,8 @@ export interface VmOptions {
    * bytes from the stream here. Throw to stop the pickle with a `malformed` problem.
    */
   readonly afterBuild?: (obj: Value, src: ByteSource, run: PickleRun) => void;
+  /** Sees every BINPERSID id: a legacy torch file sizes its raw storages from them. */
+  readonly onPersistent?: (pid: Value) => void;
 }
 
 /** Raised inside the VM: CPython would raise too (or a budget was hit), so the load stops here. */
@@ -327,9 +329,13 @@ export function runPickle(src: ByteSource, opts: VmOptions = {}): PickleRun {
           push({ k: 'persistent', pid: { k: 'str', s: pid.toString('latin1'), len: pid.length } });
           break;
         }
-        case 0x51: // BINPERSID
-          push({ k: 'persistent', pid: pop() });
+        case 0x51: {
+          // BINPERSID
+          const pid = pop();
+          opts.onPersistent?.(pid);
+          push({ k: 'persistent', pid });
           break;
+        }
         case 0x52: {
           // REDUCE
           const args = pop();
