@@ -7,7 +7,7 @@ import { analysePickleBuffer, looksLikePickle, looksLikePickleStream } from './p
 import { isTar, readTar } from './tar.js';
 import { analyseLegacyTarRecords } from './torch-legacy.js';
 import { scanTorchScriptCode } from './torchscript.js';
-import type { ZipEntry } from './zip.js';
+import type { ZipArchive, ZipEntry } from './zip.js';
 import { readZip } from './zip.js';
 
 /** Limits for one top-level file, across all nesting. */
@@ -155,7 +155,7 @@ function reportReadError(err: unknown, where: string, what: string, add: Add): v
 }
 
 /** Members a loader never unpickles: tensor storages and small metadata records of torch archives. */
-const STORAGE_MEMBER =
+export const STORAGE_MEMBER =
   /(^|\/)(data\/\d+|version|byteorder|\.data\/serialization_id|\.data\/version|\.format_version|\.storage_alignment)$/;
 const PICKLE_NAME = /\.(pkl|pickle|debug_pkl|pt|pth|bin|ckpt|joblib|dill)$/i;
 
@@ -178,6 +178,18 @@ function inspectZip(
     reportReadError(err, where, 'zip archive', add);
     return;
   }
+  inspectZipArchive(zip, where, child, depth, ctx, add);
+}
+
+/** Report an archive's directory problems and inspect its members (in memory or read by range). */
+export function inspectZipArchive(
+  zip: ZipArchive,
+  where: string,
+  child: (n: string) => string,
+  depth: number,
+  ctx: ContentContext,
+  add: Add,
+): void {
   if (zip.problems.length > 0)
     add('CPI013', `${where}: ${zip.problems.join('; ')}.`, { detail: zip.problems.join('; ') });
   for (const m of zip.mismatches ?? [])

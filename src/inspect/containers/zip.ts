@@ -141,6 +141,16 @@ export function readZip(data: Buffer, limits?: Partial<ZipLimits>): ZipArchive {
   return { entries, problems, mismatches, unsafeNames };
 }
 
+/** A member whose (still compressed) bytes were read by range: decoded on `read()` with the usual caps. */
+export function rangedEntry(
+  raw: Buffer,
+  e: { name: string; method: number; flags: number; compressedSize: number; size: number; offset: number },
+  limits?: Partial<ZipLimits>,
+): ZipEntry {
+  const lim: ZipLimits = { ...DEFAULT_ZIP_LIMITS, ...limits };
+  return makeEntry(raw, e.name, e.method, e.flags, e.compressedSize, e.size, 0, e.offset, false, lim);
+}
+
 function makeEntry(
   data: Buffer,
   name: string,
