@@ -1,6 +1,7 @@
 import { gunzipSync, inflateSync } from 'node:zlib';
 import type { Compression } from '../../discover/formats/compressed-head.js';
 import { ZF_HEADER } from '../../discover/formats/compressed-head.js';
+import { bunzip2Capped } from './bzip2.js';
 import { ContainerLimitError, UnsupportedContentError } from './errors.js';
 
 export type { Compression } from '../../discover/formats/compressed-head.js';
@@ -24,14 +25,17 @@ export function decompress(kind: Compression, data: Buffer, lim: DecompressLimit
       case 'zf':
         return inflateSync(data.subarray(ZF_HEADER), { maxOutputLength: cap });
       case 'bzip2':
+        return bunzip2Capped(data, cap, () => limitError(kind, cap));
       case 'xz':
       case 'lzma':
         throw new UnsupportedContentError(`${kind} decompression is not supported yet`);
     }
   } catch (err) {
-    if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
-      throw new ContainerLimitError(`${kind} stream decompresses past ${cap} bytes (limit on size and ratio)`);
-    }
+    if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw limitError(kind, cap);
     throw err;
   }
+}
+
+function limitError(kind: Compression, cap: number): ContainerLimitError {
+  return new ContainerLimitError(`${kind} stream decompresses past ${cap} bytes (limit on size and ratio)`);
 }

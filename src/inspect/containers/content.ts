@@ -87,7 +87,10 @@ export function inspectContent(
         maxRatio: ctx.limits.maxRatio,
       });
     } catch (err) {
-      reportReadError(err, where, `${compression} stream`, add);
+      // A stream joblib would decompress and unpickle (a claimed joblib/pickle) that we cannot open fails the gate.
+      const addAs: Add =
+        expect === 'claimed' ? (id, msg, ev) => ctx.findings.push(withLevel(id, msg, ev, member, ctx)) : add;
+      reportReadError(err, where, `${compression} stream`, addAs);
       return true;
     }
     ctx.extracted += inner.length;
@@ -132,6 +135,23 @@ export function inspectContent(
 
 function target(ctx: ContentContext, member: string | undefined, what: string) {
   return { path: ctx.path, allow: ctx.allow, what, ...(member !== undefined ? { member } : {}) };
+}
+
+/** An error-level finding at this content's location (where a loader would unpickle what we could not read). */
+function withLevel(
+  ruleId: string,
+  message: string,
+  evidence: Record<string, string | number | boolean> | undefined,
+  member: string | undefined,
+  ctx: ContentContext,
+): Finding {
+  return {
+    ruleId,
+    message,
+    level: 'error',
+    location: { path: ctx.path, ...(member !== undefined ? { member } : {}) },
+    evidence: evidence ?? {},
+  };
 }
 
 /** numpy keeps the last value of a repeated header key (`ast.literal_eval` of a dict display). */

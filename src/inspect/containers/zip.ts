@@ -1,4 +1,5 @@
 import { inflateRawSync } from 'node:zlib';
+import { bunzip2Capped } from './bzip2.js';
 import { ContainerLimitError, UnsupportedContentError } from './errors.js';
 import {
   directoryReadLength,
@@ -180,6 +181,8 @@ function makeEntry(
           throw new ContainerLimitError(`member ${JSON.stringify(name)} is larger than ${lim.maxEntrySize} bytes`);
         return raw;
       }
+      // CPython's zipfile (`_get_decompressor`) reads stored, deflate, bzip2 (12) and lzma (14).
+      if (method === 12) return bunzip2Capped(raw, entryCap(raw, lim), () => tooLarge(name, entryCap(raw, lim)));
       if (method !== 8)
         throw new UnsupportedContentError(`member ${JSON.stringify(name)} uses compression method ${method}`, raw);
       return inflateCapped(raw, lim, name);
@@ -188,8 +191,16 @@ function makeEntry(
 }
 
 /** Inflate with a cap of min(maxEntrySize, ratio × compressed size); exceeding it is a ContainerLimitError. */
+function entryCap(raw: Buffer, lim: Pick<ZipLimits, 'maxEntrySize' | 'maxRatio'>): number {
+  return Math.min(lim.maxEntrySize, Math.max(1 << 20, raw.length * lim.maxRatio));
+}
+
+function tooLarge(name: string, cap: number): ContainerLimitError {
+  return new ContainerLimitError(`member ${JSON.stringify(name)} inflates past ${cap} bytes (limit on size and ratio)`);
+}
+
 export function inflateCapped(raw: Buffer, lim: Pick<ZipLimits, 'maxEntrySize' | 'maxRatio'>, name: string): Buffer {
-  const cap = Math.min(lim.maxEntrySize, Math.max(1 << 20, raw.length * lim.maxRatio));
+  const cap = entryCap(raw, lim);
   try {
     return inflateRawSync(raw, { maxOutputLength: cap });
   } catch (err) {

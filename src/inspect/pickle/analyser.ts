@@ -190,7 +190,8 @@ function isContainerHead(h: Buffer): boolean {
   if (h.toString('latin1', 0, 6) === '\x93NUMPY') return true;
   if (h.length >= 262 && h.toString('latin1', 257, 262) === 'ustar') return true;
   const c = sniffCompression(h);
-  return c === 'gzip' || c === 'bzip2' || c === 'xz';
+  // zlib alone is too weak a signal here (a pickle can start with 0x78); LZMA_Alone's 0x5d is EMPTY_LIST.
+  return c === 'gzip' || c === 'bzip2' || c === 'xz' || c === 'lzma' || c === 'zf';
 }
 
 function describeHead(h: Buffer): string {
