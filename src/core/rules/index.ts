@@ -2,6 +2,7 @@ import type { Rule } from '../rule.js';
 import { DEPS_RULES } from './deps.js';
 import { HOSTILE_INPUT_RULES } from './hostile-input.js';
 import { INSPECT_FORMATS_RULES } from './inspect-formats.js';
+import { INSPECT_LOADER_RULES } from './inspect-loaders.js';
 import { INSPECT_PICKLE_RULES } from './inspect-pickle.js';
 import { MODELS_RULES } from './models.js';
 import { REFS_RULES } from './refs.js';
@@ -17,6 +18,7 @@ export const RULES: readonly Rule[] = [
   ...MODELS_RULES,
   ...INSPECT_PICKLE_RULES,
   ...INSPECT_FORMATS_RULES,
+  ...INSPECT_LOADER_RULES,
   ...SIGNATURES_RULES,
   ...SCANNER_RULES,
   ...REVIEW_RULES,

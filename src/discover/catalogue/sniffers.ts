@@ -1,4 +1,4 @@
-import { inflatesToPickle } from '../formats/compressed-head.js';
+import { inflatesToPickle, sniffCompression } from '../formats/compressed-head.js';
 import { looksLikeOnnx } from '../formats/onnx-head.js';
 import { looksLikeHeaderlessPickle } from '../formats/pickle-head.js';
 
@@ -63,6 +63,8 @@ export const isTorchLegacyTar = (input: SniffInput) =>
 export const isGzip = ({ head }: SniffInput) => head[0] === 0x1f && head[1] === 0x8b;
 export const inflatesToAPickle = ({ head }: SniffInput) => inflatesToPickle(head);
 export const isBzip2 = ({ head }: SniffInput) => latin(head, 0, 3) === 'BZh';
-export const isXz = ({ head }: SniffInput) => startsWith(head, [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]);
+/** xz, and LZMA_Alone (joblib's 'lzma' compressor, which joblib.load reads whatever the name): the xz family. */
+export const isXz = ({ head }: SniffInput) =>
+  startsWith(head, [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]) || sniffCompression(head) === 'lzma';
 export const isOnnx = ({ head, size }: SniffInput) => looksLikeOnnx(head, size);
 export const isHeaderlessPickle = ({ head, size }: SniffInput) => looksLikeHeaderlessPickle(head, head.length >= size);

@@ -1,31 +1,74 @@
 import { constants, gunzipSync, inflateSync } from 'node:zlib';
 
+/**
+ * THE compression-header reader. Discovery and the content inspector both call `sniffCompression`; the prefixes
+ * are joblib's (`joblib/compressor.py` `_COMPRESSORS` prefixes and `numpy_pickle_utils._detect_compressor`), which
+ * are also the stream magics of gzip, bz2, xz, LZMA_Alone and zlib.
+ */
+export type Compression = 'gzip' | 'zlib' | 'bzip2' | 'xz' | 'lzma' | 'zf';
+
+/** joblib's pre-0.10 'ZF' format (`numpy_pickle_compat.read_zfile`): 'ZF', a 19-byte hex length, then zlib. */
+export const ZF_HEADER = 2 + 19;
+
+/** Which single-stream compression a buffer starts with, if any. */
+export function sniffCompression(head: Buffer): Compression | undefined {
+  if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
+  if (head.length >= 3 && head.toString('latin1', 0, 3) === 'BZh') return 'bzip2';
+  if (head.length >= 6 && head.subarray(0, 6).equals(Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]))) return 'xz';
+  if (isZlibHeader(head)) return 'zlib';
+  if (
+    head.length > ZF_HEADER + 2 &&
+    head.toString('latin1', 0, 2) === 'ZF' &&
+    /^0x[0-9a-f]+L? *$/i.test(head.toString('latin1', 2, ZF_HEADER)) &&
+    isZlibHeader(head.subarray(ZF_HEADER))
+  )
+    return 'zf';
+  // LZMA_Alone (joblib's `_LZMA_PREFIX` b'\x5d\x00'): properties byte 0x5d and a little-endian dictionary size.
+  if (head.length >= 13 && head[0] === 0x5d && isLzmaAloneHeader(head)) return 'lzma';
+  return undefined;
+}
+
+/** RFC 1950 header: deflate (CM 8) with a window of at most 32 KiB and a valid FCHECK, as `zlib.decompress` takes. */
+export function isZlibHeader(head: Buffer): boolean {
+  return head.length >= 2 && (head[0]! & 0x0f) === 8 && head[0]! >> 4 <= 7 && ((head[0]! << 8) | head[1]!) % 31 === 0;
+}
+
 /** Bound on what discovery inflates from a file's first bytes. */
 const MAX_INFLATE = 1024 * 1024;
 /** Deflate expands at most ~1032:1, so 1 KiB of input stays under MAX_INFLATE. */
 const INFLATE_INPUT = 1024;
 
 /**
- * joblib compresses the whole pickle stream (zlib by default, or gzip). A zlib or gzip head that inflates to a
- * pickle PROTO opcode is a compressed joblib/pickle whatever its name. Partial inflate of the head only.
+ * joblib compresses the whole pickle stream (zlib by default, or gzip, or the old 'ZF' format). A head that
+ * inflates to a pickle PROTO opcode is a compressed joblib/pickle whatever its name. Partial inflate of the head.
  */
 export function inflatesToPickle(head: Buffer): boolean {
   const out = tryInflate(head);
   return out !== undefined && out.length >= 2 && out[0] === 0x80 && out[1]! >= 2 && out[1]! <= 5;
 }
 
-export function isZlibHeader(head: Buffer): boolean {
-  return head.length >= 2 && (head[0]! & 0x0f) === 8 && head[0]! >> 4 <= 7 && ((head[0]! << 8) | head[1]!) % 31 === 0;
-}
-
 function tryInflate(whole: Buffer): Buffer | undefined {
-  const head = whole.subarray(0, INFLATE_INPUT);
+  const kind = sniffCompression(whole);
   const opts = { finishFlush: constants.Z_SYNC_FLUSH, maxOutputLength: MAX_INFLATE };
   try {
-    if (head[0] === 0x1f && head[1] === 0x8b) return gunzipSync(head, opts);
-    if (isZlibHeader(head)) return inflateSync(head, opts);
+    if (kind === 'gzip') return gunzipSync(whole.subarray(0, INFLATE_INPUT), opts);
+    if (kind === 'zlib') return inflateSync(whole.subarray(0, INFLATE_INPUT), opts);
+    if (kind === 'zf') return inflateSync(whole.subarray(ZF_HEADER, ZF_HEADER + INFLATE_INPUT), opts);
   } catch {
     return undefined;
   }
   return undefined;
+}
+
+/**
+ * LZMA_Alone header as xz-utils' `lzma_alone_decoder` checks it: properties byte (lc+lp*9+pb*45 < 225), a
+ * dictionary size of 2^n or 2^n + 2^(n-1), and an uncompressed size that is unknown (all ones) or below 2^38.
+ */
+function isLzmaAloneHeader(head: Buffer): boolean {
+  if (head[0]! >= 225) return false;
+  const dict = head.readUInt32LE(1);
+  const pow = dict & -dict;
+  if (dict !== pow && dict !== pow + pow * 2) return false;
+  const size = head.readBigUInt64LE(5);
+  return size === 0xffffffffffffffffn || size < 1n << 38n;
 }

@@ -1,19 +1,12 @@
 import { gunzipSync, inflateSync } from 'node:zlib';
+import type { Compression } from '../../discover/formats/compressed-head.js';
+import { ZF_HEADER } from '../../discover/formats/compressed-head.js';
+import { bunzip2Capped } from './bzip2.js';
 import { ContainerLimitError, UnsupportedContentError } from './errors.js';
 
-export type Compression = 'gzip' | 'zlib' | 'bzip2' | 'xz' | 'lzma';
-
-/** Which single-stream compression a buffer starts with, if any. */
-export function sniffCompression(head: Buffer): Compression | undefined {
-  if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
-  if (head.length >= 3 && head.toString('latin1', 0, 3) === 'BZh') return 'bzip2';
-  if (head.length >= 6 && head.subarray(0, 6).equals(Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]))) return 'xz';
-  // zlib: CMF 0x78 with a valid FCHECK; joblib's default compressor writes it bare.
-  if (head.length >= 2 && head[0] === 0x78 && ((head[0] << 8) | head[1]!) % 31 === 0) return 'zlib';
-  // legacy .lzma (LZMA_Alone): properties byte 0x5d and a 4-byte dictionary size.
-  if (head.length >= 13 && head[0] === 0x5d && head[1] === 0x00 && head[2] === 0x00) return 'lzma';
-  return undefined;
-}
+export type { Compression } from '../../discover/formats/compressed-head.js';
+/** The one compression-header reader, shared with discovery. */
+export { sniffCompression } from '../../discover/formats/compressed-head.js';
 
 export interface DecompressLimits {
   readonly maxOutput: number;
@@ -29,15 +22,20 @@ export function decompress(kind: Compression, data: Buffer, lim: DecompressLimit
         return gunzipSync(data, { maxOutputLength: cap });
       case 'zlib':
         return inflateSync(data, { maxOutputLength: cap });
+      case 'zf':
+        return inflateSync(data.subarray(ZF_HEADER), { maxOutputLength: cap });
       case 'bzip2':
+        return bunzip2Capped(data, cap, () => limitError(kind, cap));
       case 'xz':
       case 'lzma':
         throw new UnsupportedContentError(`${kind} decompression is not supported yet`);
     }
   } catch (err) {
-    if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
-      throw new ContainerLimitError(`${kind} stream decompresses past ${cap} bytes (limit on size and ratio)`);
-    }
+    if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw limitError(kind, cap);
     throw err;
   }
+}
+
+function limitError(kind: Compression, cap: number): ContainerLimitError {
+  return new ContainerLimitError(`${kind} stream decompresses past ${cap} bytes (limit on size and ratio)`);
 }

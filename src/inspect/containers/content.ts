@@ -3,11 +3,11 @@ import type { AllowContext } from '../pickle/allowlist.js';
 import { decompress, sniffCompression } from './compression.js';
 import { ContainerLimitError, UnsupportedContentError } from './errors.js';
 import { parseNpyHeader } from './npy.js';
-import { analysePickleBuffer, looksLikePickle } from './pickles.js';
+import { analysePickleBuffer, looksLikePickle, looksLikePickleStream } from './pickles.js';
 import { isTar, readTar } from './tar.js';
 import { analyseLegacyTarRecords } from './torch-legacy.js';
 import { scanTorchScriptCode } from './torchscript.js';
-import type { ZipEntry } from './zip.js';
+import type { ZipArchive, ZipEntry } from './zip.js';
 import { readZip } from './zip.js';
 import { pushAll } from '../../core/push-all.js';
 
@@ -88,7 +88,10 @@ export function inspectContent(
         maxRatio: ctx.limits.maxRatio,
       });
     } catch (err) {
-      reportReadError(err, where, `${compression} stream`, add);
+      // A stream joblib would decompress and unpickle (a claimed joblib/pickle) that we cannot open fails the gate.
+      const addAs: Add =
+        expect === 'claimed' ? (id, msg, ev) => ctx.findings.push(withLevel(id, msg, ev, member, ctx)) : add;
+      reportReadError(err, where, `${compression} stream`, addAs);
       return true;
     }
     ctx.extracted += inner.length;
@@ -102,6 +105,7 @@ export function inspectContent(
   }
   if (data.toString('latin1', 0, 6) === '\x93NUMPY') {
     const h = parseNpyHeader(data);
+    if (typeof h !== 'string' && h.duplicateKeys.length > 0) addDuplicateKeys(h.duplicateKeys, where, add);
     if (typeof h === 'string') add('CPI013', `${where}: not a valid .npy file: ${h}.`, { detail: h });
     else if (h.hasObject)
       ctx.findings.push(
@@ -122,7 +126,8 @@ export function inspectContent(
     );
     return true;
   }
-  if (looksLikePickle(data) || expect === 'claimed') {
+  // `pickle.load` reads any opcode stream under any name: a protocol-0 pickle called `readme.txt` is a pickle.
+  if (looksLikePickleStream(data, true) || expect === 'claimed') {
     pushAll(ctx.findings, analysePickleBuffer(data, target(ctx, member, 'pickle')));
     return true;
   }
@@ -133,7 +138,33 @@ function target(ctx: ContentContext, member: string | undefined, what: string) {
   return { path: ctx.path, allow: ctx.allow, what, ...(member !== undefined ? { member } : {}) };
 }
 
-type Add = (ruleId: string, message: string, evidence?: Record<string, string | number | boolean>) => void;
+/** An error-level finding at this content's location (where a loader would unpickle what we could not read). */
+function withLevel(
+  ruleId: string,
+  message: string,
+  evidence: Record<string, string | number | boolean> | undefined,
+  member: string | undefined,
+  ctx: ContentContext,
+): Finding {
+  return {
+    ruleId,
+    message,
+    level: 'error',
+    location: { path: ctx.path, ...(member !== undefined ? { member } : {}) },
+    evidence: evidence ?? {},
+  };
+}
+
+/** numpy keeps the last value of a repeated header key (`ast.literal_eval` of a dict display). */
+export function addDuplicateKeys(keys: readonly string[], where: string, add: Add): void {
+  add(
+    'CPI080',
+    `${where}: the .npy header repeats ${keys.map((k) => JSON.stringify(k)).join(', ')}; numpy uses the last value. Treat the file as crafted.`,
+    { keys: keys.join(',') },
+  );
+}
+
+export type Add = (ruleId: string, message: string, evidence?: Record<string, string | number | boolean>) => void;
 
 function reportReadError(err: unknown, where: string, what: string, add: Add): void {
   const msg = err instanceof Error ? err.message : String(err);
@@ -145,7 +176,7 @@ function reportReadError(err: unknown, where: string, what: string, add: Add): v
 }
 
 /** Members a loader never unpickles: tensor storages and small metadata records of torch archives. */
-const STORAGE_MEMBER =
+export const STORAGE_MEMBER =
   /(^|\/)(data\/\d+|version|byteorder|\.data\/serialization_id|\.data\/version|\.format_version|\.storage_alignment)$/;
 const PICKLE_NAME = /\.(pkl|pickle|debug_pkl|pt|pth|bin|ckpt|joblib|dill)$/i;
 
@@ -168,6 +199,18 @@ function inspectZip(
     reportReadError(err, where, 'zip archive', add);
     return;
   }
+  inspectZipArchive(zip, where, child, depth, ctx, add);
+}
+
+/** Report an archive's directory problems and inspect its members (in memory or read by range). */
+export function inspectZipArchive(
+  zip: ZipArchive,
+  where: string,
+  child: (n: string) => string,
+  depth: number,
+  ctx: ContentContext,
+  add: Add,
+): void {
   if (zip.problems.length > 0)
     add('CPI013', `${where}: ${zip.problems.join('; ')}.`, { detail: zip.problems.join('; ') });
   for (const m of zip.mismatches ?? [])
@@ -182,7 +225,7 @@ function inspectZip(
     : ctx;
   for (const e of zip.entries) {
     if (e.name.endsWith('/') || STORAGE_MEMBER.test(e.name)) continue;
-    inspectMember(e, where, child, depth, sub, add);
+    inspectMember(e, where, child, depth, sub);
   }
   ctx.extracted = sub.extracted;
 }
@@ -193,8 +236,16 @@ function inspectMember(
   child: (n: string) => string,
   depth: number,
   ctx: ContentContext,
-  add: Add,
 ): void {
+  const addError: Add = (ruleId, message, evidence = {}) => {
+    ctx.findings.push({
+      ruleId,
+      message,
+      level: 'error',
+      location: { path: ctx.path, member: child(e.name) },
+      evidence,
+    });
+  };
   const claimed = PICKLE_NAME.test(e.name);
   let body: Buffer;
   try {
@@ -208,8 +259,11 @@ function inspectMember(
       pushAll(ctx.findings, analysePickleBuffer(err.raw, target(ctx, child(e.name), 'pickle')));
       return;
     }
-    if (err instanceof UnsupportedContentError && !claimed) return; // not model content (e.g. an encrypted README)
-    reportReadError(err, `${where} member ${JSON.stringify(e.name)}`, 'member', add);
+    // An encrypted member is as closed to the loaders (no password) as to us; a method we cannot decode is not:
+    // CPython's zipfile reads stored, deflate, bzip2 and lzma, so a pickle could hide there whatever the name.
+    if (err instanceof UnsupportedContentError && !claimed && e.flags !== undefined && e.flags & 0x41) return;
+    // A member that cannot be read (codec, size lie, truncation, limit) is where a pickle could hide: fail the gate.
+    reportReadError(err, `${where} member ${JSON.stringify(e.name)}`, 'member', addError);
     return;
   }
   ctx.extracted += body.length;

@@ -1,3 +1,4 @@
+import { sniffPickleStream } from '../../discover/formats/pickle-head.js';
 import type { Finding } from '../../core/finding.js';
 import type { AllowContext } from '../pickle/allowlist.js';
 import type { PickleRun } from '../pickle/result.js';
@@ -6,6 +7,7 @@ import { runStream } from '../pickle/stream.js';
 import { toFindings } from '../pickle/verdict.js';
 import { runPickle } from '../pickle/vm.js';
 import { joblibHook } from './joblib.js';
+import { isLegacyMagic, runLegacyTorchRest } from './torch-legacy-stream.js';
 
 /** The first pickle of a legacy (pre-1.6) torch.save file: the LONG1 magic number 0x1950a86a20f9469cfc6c. */
 const LEGACY_TORCH_MAGIC = Buffer.from([
@@ -19,6 +21,11 @@ export function isLegacyTorch(head: Buffer): boolean {
 /** A protocol 2–5 pickle starts with PROTO n. */
 export function looksLikePickle(head: Buffer): boolean {
   return head.length >= 2 && head[0] === 0x80 && head[1]! <= 5;
+}
+
+/** Any stream `pickle.load` would read (PROTO or not): the shared discovery sniffer. */
+export function looksLikePickleStream(head: Buffer, wholeFile: boolean): boolean {
+  return looksLikePickle(head) || sniffPickleStream(head, wholeFile) === 'pickle';
 }
 
 export interface PickleTarget {
@@ -35,10 +42,14 @@ export interface PickleTarget {
  * pickles followed by raw storages, which torch.load never unpickles; any other stream must be pickles to its end.
  */
 export function analysePickleSource(src: ByteSource, target: PickleTarget): Finding[] {
-  const head = peekHead(src);
-  const legacy = isLegacyTorch(head);
-  const runs: PickleRun[] = runStream(src, { afterBuild: joblibHook(), ...(legacy ? { count: 5 } : {}) });
-  if (runs.length === 0) runs.push(runPickle(src));
+  const opts = { afterBuild: joblibHook() };
+  const first = src.atEnd() ? undefined : runPickle(src, opts);
+  // `torch.load` (`_legacy_load`) recognises a legacy file by the VALUE of its first pickle, under any protocol.
+  const legacy = first !== undefined && first.stopped && isLegacyMagic(first.result);
+  let runs: PickleRun[];
+  if (first === undefined) runs = [runPickle(src)];
+  else if (legacy) runs = runLegacyTorchRest(src, first, opts);
+  else runs = first.stopped ? [first, ...runStream(src, opts)] : [first];
   return toFindings(runs, {
     location: { path: target.path, ...(target.member !== undefined ? { member: target.member } : {}) },
     allow: target.allow,
@@ -48,9 +59,4 @@ export function analysePickleSource(src: ByteSource, target: PickleTarget): Find
 
 export function analysePickleBuffer(data: Buffer, target: PickleTarget): Finding[] {
   return analysePickleSource(ByteSource.fromBuffer(data), target);
-}
-
-function peekHead(src: ByteSource): Buffer {
-  // ByteSource is forward-only; the head is re-read through a clone-free peek of up to 14 bytes.
-  return src.peekBytes(LEGACY_TORCH_MAGIC.length);
 }

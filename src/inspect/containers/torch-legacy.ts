@@ -6,7 +6,7 @@ import { originGlobal } from '../pickle/values.js';
 import { runPickle } from '../pickle/vm.js';
 import type { PickleTarget } from './pickles.js';
 
-const ELEMENT_SIZE: Readonly<Record<string, number>> = {
+export const ELEMENT_SIZE: Readonly<Record<string, number>> = {
   DoubleStorage: 8,
   FloatStorage: 4,
   HalfStorage: 2,

@@ -1,7 +1,15 @@
 import { inflateRawSync } from 'node:zlib';
+import { bunzip2Capped } from './bzip2.js';
 import { ContainerLimitError, UnsupportedContentError } from './errors.js';
+import {
+  directoryReadLength,
+  EOCD_SEARCH,
+  LOCAL_SIZE,
+  locateDirectory,
+  parseDirectory,
+  parseLocalHeader,
+} from '../../discover/formats/zip-directory.js';
 import { unsafeMemberName } from './names.js';
-import { pushAll } from '../../core/push-all.js';
 
 export { ContainerLimitError as ZipLimitError } from './errors.js';
 
@@ -41,12 +49,6 @@ export interface ZipArchive {
 
 export const DEFAULT_ZIP_LIMITS: ZipLimits = { maxEntries: 100_000, maxEntrySize: 4 * 1024 ** 3, maxRatio: 1000 };
 
-const LOCAL = 0x04034b50;
-const CENTRAL = 0x02014b50;
-const EOCD64 = 0x06064b50;
-const EOCD64_LOCATOR = 0x07064b50;
-const MAX_U32 = 0xffffffff;
-
 interface CentralRecord {
   name: string;
   method: number;
@@ -67,7 +69,7 @@ export function readZip(data: Buffer, limits?: Partial<ZipLimits>): ZipArchive {
   const mismatches: string[] = [];
   const entries: ZipEntry[] = [];
   const extraEocds: number[] = [];
-  const central = readCentralDirectory(data, problems, extraEocds, lim);
+  const central = readCentralDirectory(data, problems, mismatches, extraEocds, lim);
   const claimed: [number, number][] = [];
   const byOffset = new Map<number, CentralRecord>();
   for (const rec of central) byOffset.set(rec.offset, rec);
@@ -80,9 +82,15 @@ export function readZip(data: Buffer, limits?: Partial<ZipLimits>): ZipArchive {
       );
       continue;
     }
+    // CPython's `ZipFile.open` reads a member by the directory's method and sizes (and refuses a differing name);
+    // we read what it reads, and report any disagreement: another reader (miniz, unzip) may follow the local header.
     if (local.name !== rec.name) {
       mismatches.push(
         `member named ${JSON.stringify(rec.name)} in the central directory is ${JSON.stringify(local.name)} in its local header`,
+      );
+    } else if (local.method !== rec.method || (!(local.flags & 0x08) && local.csize !== rec.csize)) {
+      mismatches.push(
+        `member ${JSON.stringify(rec.name)} has method ${rec.method}/${rec.csize} bytes in the central directory but ${local.method}/${local.csize} in its local header`,
       );
     }
     claimed.push([local.dataStart, local.dataStart + rec.csize]);
@@ -134,6 +142,16 @@ export function readZip(data: Buffer, limits?: Partial<ZipLimits>): ZipArchive {
   return { entries, problems, mismatches, unsafeNames };
 }
 
+/** A member whose (still compressed) bytes were read by range: decoded on `read()` with the usual caps. */
+export function rangedEntry(
+  raw: Buffer,
+  e: { name: string; method: number; flags: number; compressedSize: number; size: number; offset: number },
+  limits?: Partial<ZipLimits>,
+): ZipEntry {
+  const lim: ZipLimits = { ...DEFAULT_ZIP_LIMITS, ...limits };
+  return makeEntry(raw, e.name, e.method, e.flags, e.compressedSize, e.size, 0, e.offset, false, lim);
+}
+
 function makeEntry(
   data: Buffer,
   name: string,
@@ -163,6 +181,8 @@ function makeEntry(
           throw new ContainerLimitError(`member ${JSON.stringify(name)} is larger than ${lim.maxEntrySize} bytes`);
         return raw;
       }
+      // CPython's zipfile (`_get_decompressor`) reads stored, deflate, bzip2 (12) and lzma (14).
+      if (method === 12) return bunzip2Capped(raw, entryCap(raw, lim), () => tooLarge(name, entryCap(raw, lim)));
       if (method !== 8)
         throw new UnsupportedContentError(`member ${JSON.stringify(name)} uses compression method ${method}`, raw);
       return inflateCapped(raw, lim, name);
@@ -171,8 +191,16 @@ function makeEntry(
 }
 
 /** Inflate with a cap of min(maxEntrySize, ratio × compressed size); exceeding it is a ContainerLimitError. */
+function entryCap(raw: Buffer, lim: Pick<ZipLimits, 'maxEntrySize' | 'maxRatio'>): number {
+  return Math.min(lim.maxEntrySize, Math.max(1 << 20, raw.length * lim.maxRatio));
+}
+
+function tooLarge(name: string, cap: number): ContainerLimitError {
+  return new ContainerLimitError(`member ${JSON.stringify(name)} inflates past ${cap} bytes (limit on size and ratio)`);
+}
+
 export function inflateCapped(raw: Buffer, lim: Pick<ZipLimits, 'maxEntrySize' | 'maxRatio'>, name: string): Buffer {
-  const cap = Math.min(lim.maxEntrySize, Math.max(1 << 20, raw.length * lim.maxRatio));
+  const cap = entryCap(raw, lim);
   try {
     return inflateRawSync(raw, { maxOutputLength: cap });
   } catch (err) {
@@ -186,101 +214,62 @@ export function inflateCapped(raw: Buffer, lim: Pick<ZipLimits, 'maxEntrySize' |
 }
 
 function parseLocal(data: Buffer, at: number) {
-  if (at < 0 || at + 30 > data.length || data.readUInt32LE(at) !== LOCAL) return undefined;
-  const flags = data.readUInt16LE(at + 6);
-  const method = data.readUInt16LE(at + 8);
-  let csize = data.readUInt32LE(at + 18);
-  let usize = data.readUInt32LE(at + 22);
-  const nameLen = data.readUInt16LE(at + 26);
-  const extraLen = data.readUInt16LE(at + 28);
-  const dataStart = at + 30 + nameLen + extraLen;
-  if (dataStart > data.length || nameLen === 0) return undefined;
-  const name = data.toString(flags & 0x800 ? 'utf8' : 'latin1', at + 30, at + 30 + nameLen);
-  const z64 = zip64Extra(data.subarray(at + 30 + nameLen, dataStart), [usize === MAX_U32, csize === MAX_U32, false]);
-  if (z64[0] !== undefined) usize = z64[0];
-  if (z64[1] !== undefined) csize = z64[1];
-  return { name, flags, method, csize, usize, dataStart };
+  if (at < 0 || at + LOCAL_SIZE > data.length) return undefined;
+  const h = parseLocalHeader(data.subarray(at, Math.min(data.length, at + LOCAL_SIZE + 2 * 0xffff)));
+  if (!h || h.name.length === 0) return undefined;
+  return {
+    name: h.name,
+    flags: h.flags,
+    method: h.method,
+    csize: h.compressedSize,
+    usize: h.size,
+    dataStart: at + h.headerLength,
+  };
 }
 
-/** Zip64 extended information (tag 1): the 64-bit values for the fields that were 0xFFFFFFFF, in order. */
-function zip64Extra(extra: Buffer, want: readonly boolean[]): (number | undefined)[] {
-  const out: (number | undefined)[] = want.map(() => undefined);
-  for (let p = 0; p + 4 <= extra.length;) {
-    const tag = extra.readUInt16LE(p);
-    const len = extra.readUInt16LE(p + 2);
-    if (tag === 1) {
-      let q = p + 4;
-      want.forEach((w, i) => {
-        if (w && q + 8 <= p + 4 + len && q + 8 <= extra.length) {
-          out[i] = Number(extra.readBigUInt64LE(q));
-          q += 8;
-        }
-      });
-    }
-    p += 4 + len;
-  }
-  return out;
-}
-
-function readCentralDirectory(data: Buffer, problems: string[], extraEocds: number[], lim: ZipLimits): CentralRecord[] {
-  const eocds: number[] = [];
-  const from = Math.max(0, data.length - (0xffff + 22));
-  for (
-    let at = data.lastIndexOf('PK\x05\x06', data.length, 'latin1');
-    at >= from;
-    at = data.lastIndexOf('PK\x05\x06', at - 1, 'latin1')
-  ) {
-    if (at + 22 <= data.length) eocds.push(at);
-    if (at === 0) break;
-  }
-  if (eocds.length === 0) return [];
-  pushAll(extraEocds, eocds.slice(1));
-  const eocd = eocds[0]!;
-  let count = data.readUInt16LE(eocd + 10);
-  let size = data.readUInt32LE(eocd + 12);
-  let offset = data.readUInt32LE(eocd + 16);
-  const loc = eocd - 20;
-  if (loc >= 0 && data.readUInt32LE(loc) === EOCD64_LOCATOR) {
-    const at64 = Number(data.readBigUInt64LE(loc + 8));
-    if (at64 + 56 <= data.length && data.readUInt32LE(at64) === EOCD64) {
-      count = Number(data.readBigUInt64LE(at64 + 32));
-      size = Number(data.readBigUInt64LE(at64 + 40));
-      offset = Number(data.readBigUInt64LE(at64 + 48));
-    } else {
-      problems.push('zip64 end-of-central-directory locator points at no zip64 record');
-    }
-  }
-  if (offset + size > data.length) {
-    problems.push(`central directory (${size} bytes at ${offset}) lies outside the file`);
+/** The central directory through the one shared reader; its problems are reported, never thrown past. */
+function readCentralDirectory(
+  data: Buffer,
+  problems: string[],
+  mismatches: string[],
+  extraEocds: number[],
+  lim: ZipLimits,
+): CentralRecord[] {
+  const tail = data.subarray(Math.max(0, data.length - EOCD_SEARCH));
+  const found = locateDirectory(tail, data.length);
+  if (!found.ok) {
+    if (data.indexOf('PK\x05\x06', 0, 'latin1') >= 0 || data.indexOf('PK\x01\x02', 0, 'latin1') >= 0)
+      problems.push(found.reason);
     return [];
   }
-  const out: CentralRecord[] = [];
-  let p = offset;
-  while (p + 46 <= data.length && data.readUInt32LE(p) === CENTRAL) {
-    if (out.length >= lim.maxEntries) throw new ContainerLimitError(`zip has more than ${lim.maxEntries} entries`);
-    const flags = data.readUInt16LE(p + 8);
-    const method = data.readUInt16LE(p + 10);
-    let csize = data.readUInt32LE(p + 20);
-    let usize = data.readUInt32LE(p + 24);
-    const nameLen = data.readUInt16LE(p + 28);
-    const extraLen = data.readUInt16LE(p + 30);
-    const commentLen = data.readUInt16LE(p + 32);
-    let local = data.readUInt32LE(p + 42);
-    const end = p + 46 + nameLen + extraLen + commentLen;
-    if (end > data.length) break;
-    const name = data.toString(flags & 0x800 ? 'utf8' : 'latin1', p + 46, p + 46 + nameLen);
-    const z64 = zip64Extra(data.subarray(p + 46 + nameLen, p + 46 + nameLen + extraLen), [
-      usize === MAX_U32,
-      csize === MAX_U32,
-      local === MAX_U32,
-    ]);
-    usize = z64[0] ?? usize;
-    csize = z64[1] ?? csize;
-    local = z64[2] ?? local;
-    out.push({ name, method, flags, csize, usize, offset: local });
-    p = end;
+  const at = found.at;
+  // Other end records are other readers' candidates: a second directory or a nested archive (sorted out later).
+  for (
+    let i = data.lastIndexOf('PK\x05\x06', data.length, 'latin1');
+    i >= 0;
+    i = i > 0 ? data.lastIndexOf('PK\x05\x06', i - 1, 'latin1') : -1
+  )
+    if (i !== at.eocdOffset) extraEocds.push(i);
+  if (at.commentMismatch)
+    mismatches.push(
+      "the end record's comment length disagrees with the bytes after it; readers may pick another end record",
+    );
+  if (at.cdOffset + directoryReadLength(at) > data.length) {
+    problems.push(`central directory (${at.cdSize} bytes at ${at.cdOffset}) lies outside the file`);
+    return [];
   }
-  if (out.length !== count)
-    problems.push(`central directory lists ${out.length} entries but its end record says ${count}`);
-  return out;
+  const dir = parseDirectory(data.subarray(at.cdOffset, at.cdOffset + directoryReadLength(at)), at);
+  if (dir.entries.length > lim.maxEntries) throw new ContainerLimitError(`zip has more than ${lim.maxEntries} entries`);
+  for (const p of dir.problems) {
+    if (/more than \d+ entries|past the \d+-byte limit/.test(p)) throw new ContainerLimitError(p);
+    problems.push(p);
+  }
+  return dir.entries.map((e) => ({
+    name: e.name,
+    method: e.method,
+    flags: e.flags,
+    csize: e.compressedSize,
+    usize: e.size,
+    offset: e.offset,
+  }));
 }

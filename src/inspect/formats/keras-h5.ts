@@ -6,6 +6,7 @@ import type { Findings } from './report.js';
 import { analyseWith } from './report.js';
 import type { ByteSource } from './source.js';
 import { FormatError } from './source.js';
+import { findHdf5Superblock } from '../../discover/formats/hdf5-head.js';
 
 /**
  * Legacy Keras `.h5` models keep their architecture as JSON in the root group's `model_config` attribute (and the
@@ -69,11 +70,9 @@ export function parseKerasH5(src: ByteSource, out: Findings): void {
   }
 }
 
-const SIGNATURE = Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
-
 /** The superblock's signature and end-of-file address: the HDF5 library refuses a file shorter than it says. */
 function checkSuperblock(src: ByteSource): void {
-  const base = [0, 512, 1024, 2048].find((o) => src.size >= o + 8 && src.read(o, 8).equals(SIGNATURE));
+  const base = findHdf5Superblock(src.size, (o) => src.read(o, 8));
   if (base === undefined) throw new FormatError('no HDF5 signature', 0);
   const version = src.read(base + 8, 1)[0]!;
   // v0/v1: offset/length sizes at 13/14, then base, free-space, EOF addresses after 24 (v0) or 28 (v1) bytes.

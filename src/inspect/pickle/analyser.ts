@@ -5,10 +5,12 @@ import { PICKLE_CLAIMS, PICKLE_FORMATS } from '../../discover/catalogue/index.js
 import type { Finding } from '../../core/finding.js';
 import type { AnalysisReport, ModelAnalyser } from '../analyser.js';
 import type { ContentContext } from '../containers/content.js';
-import { DEFAULT_CONTENT_LIMITS, inspectContent } from '../containers/content.js';
+import { addDuplicateKeys, DEFAULT_CONTENT_LIMITS, inspectContent } from '../containers/content.js';
 import { sniffCompression } from '../containers/compression.js';
 import { parseNpyHeader } from '../containers/npy.js';
-import { analysePickleSource, isLegacyTorch, looksLikePickle } from '../containers/pickles.js';
+import { analysePickleSource, isLegacyTorch, looksLikePickleStream } from '../containers/pickles.js';
+import { createFileOpener } from '../../io/file-source.js';
+import { inspectZipByRanges } from '../containers/zip-ranged.js';
 import { ByteSource } from './source.js';
 import { isOpcode } from './vm.js';
 
@@ -20,14 +22,40 @@ const RULES_NOT_FULLY_READ = new Set(['CPI003', 'CPI004', 'CPI012', 'CPI013', 'C
 export const pickleAnalyser: ModelAnalyser = {
   name: 'pickle',
   formats: PICKLE_FORMATS,
-  analyze(file: DiscoveredFile, ctx: ScanContext): Promise<AnalysisReport> {
-    const findings = analyseFile(file, ctx.policy.models.allowedGlobals);
+  async analyze(file: DiscoveredFile, ctx: ScanContext): Promise<AnalysisReport> {
+    const findings = await analyseAnySize(file, ctx.policy.models.allowedGlobals);
     const artifact = { kind: 'model' as const, path: file.path, format: file.format };
     const withArtifact = findings.map((f) => ({ ...f, artifact: f.artifact ?? artifact }));
     const partial = findings.some((f) => RULES_NOT_FULLY_READ.has(f.ruleId));
-    return Promise.resolve({ status: partial ? 'partial' : 'ok', findings: withArtifact });
+    return { status: partial ? 'partial' : 'ok', findings: withArtifact };
   },
 };
+
+/**
+ * Inspect a file of any size. A zip past the in-memory limit (a multi-GB torch checkpoint) is read by ranges:
+ * its directory and the members a loader unpickles, never its tensor storages.
+ */
+export async function analyseAnySize(file: DiscoveredFile, allowedGlobals: readonly string[]): Promise<Finding[]> {
+  if (file.size <= MAX_IN_MEMORY) return analyseFile(file, allowedGlobals);
+  // The pipeline does not hand plugins an opened FileSource yet; open one through the I/O edge until it does.
+  const src = await createFileOpener().open(file.abs, file.path);
+  try {
+    const head = await src.read(0, 4);
+    if (head.length < 4 || (head.readUInt32LE(0) !== 0x04034b50 && head.readUInt32LE(0) !== 0x06054b50))
+      return analyseFile(file, allowedGlobals);
+    const ctx: ContentContext = {
+      path: file.path,
+      allow: { extra: allowedGlobals },
+      limits: DEFAULT_CONTENT_LIMITS,
+      findings: [],
+      extracted: 0,
+    };
+    await inspectZipByRanges(src, ctx);
+    return ctx.findings;
+  } finally {
+    await src.close();
+  }
+}
 
 /** Inspect one file by its content, streaming pickles from disk so memory stays flat on multi-GB files. */
 export function analyseFile(file: DiscoveredFile, allowedGlobals: readonly string[]): Finding[] {
@@ -39,7 +67,12 @@ export function analyseFile(file: DiscoveredFile, allowedGlobals: readonly strin
     const allow = { extra: allowedGlobals };
     const claims = PICKLE_CLAIMS.has(file.format) || (file.claimed !== undefined && PICKLE_CLAIMS.has(file.claimed));
     const container = isContainerHead(h) || describeHead(h) !== unrecognised(h);
-    if (!container && (looksLikePickle(h) || isLegacyTorch(h) || (claims && h.length > 0 && isOpcode(h[0]!)))) {
+    if (
+      !container &&
+      (looksLikePickleStream(h, h.length >= file.size) ||
+        isLegacyTorch(h) ||
+        (claims && h.length > 0 && isOpcode(h[0]!)))
+    ) {
       return analysePickleSource(ByteSource.fromFd(fd, 0, file.size), { path: file.path, allow, what: 'pickle' });
     }
     if (h.toString('latin1', 0, 6) === '\x93NUMPY') return analyseNpyFile(fd, file, h, allow);
@@ -90,6 +123,11 @@ function analyseNpyFile(
   allow: { extra: readonly string[] },
 ): Finding[] {
   const h = parseNpyHeader(head);
+  const dup: Finding[] = [];
+  if (typeof h !== 'string' && h.duplicateKeys.length > 0)
+    addDuplicateKeys(h.duplicateKeys, file.path, (ruleId, message, evidence = {}) =>
+      dup.push({ ruleId, message, location: { path: file.path }, evidence }),
+    );
   if (typeof h === 'string') {
     return [
       {
@@ -101,11 +139,13 @@ function analyseNpyFile(
     ];
   }
   if (h.hasObject) {
-    return analysePickleSource(ByteSource.fromFd(fd, h.dataOffset, file.size), {
-      path: file.path,
-      allow,
-      what: 'object-array pickle',
-    });
+    return dup.concat(
+      analysePickleSource(ByteSource.fromFd(fd, h.dataOffset, file.size), {
+        path: file.path,
+        allow,
+        what: 'object-array pickle',
+      }),
+    );
   }
   if (h.dataSize !== undefined && h.dataOffset + h.dataSize > file.size) {
     return [
@@ -115,9 +155,10 @@ function analyseNpyFile(
         location: { path: file.path },
         evidence: { expected: h.dataSize, actual: file.size - h.dataOffset },
       },
+      ...dup,
     ];
   }
-  return [];
+  return dup;
 }
 
 function isContainerHead(h: Buffer): boolean {
@@ -125,7 +166,8 @@ function isContainerHead(h: Buffer): boolean {
   if (h.toString('latin1', 0, 6) === '\x93NUMPY') return true;
   if (h.length >= 262 && h.toString('latin1', 257, 262) === 'ustar') return true;
   const c = sniffCompression(h);
-  return c === 'gzip' || c === 'bzip2' || c === 'xz';
+  // zlib alone is too weak a signal here (a pickle can start with 0x78); LZMA_Alone's 0x5d is EMPTY_LIST.
+  return c === 'gzip' || c === 'bzip2' || c === 'xz' || c === 'lzma' || c === 'zf';
 }
 
 function describeHead(h: Buffer): string {

@@ -1,0 +1,59 @@
+import type { PyLiteral } from './py-literal.js';
+export type { PyLiteral } from './py-literal.js';
+import { parsePyLiteral } from './py-literal.js';
+
+/**
+ * THE .npy header parser, following numpy `lib/format.py` `_read_array_header`: magic, version 1.0/2.0/3.0, a u16
+ * (v1) or u32 (v2, v3) length, then a dict literal read with `ast.literal_eval` (latin1 for v1/v2, UTF-8 for v3)
+ * whose keys must be exactly `descr`, `fortran_order`, `shape`. A repeated key keeps the last value, as in Python.
+ */
+export interface NpyHeaderFields {
+  readonly version: 1 | 2 | 3;
+  /** Offset of the array data (or, for object arrays, of the pickle). */
+  readonly dataOffset: number;
+  /** A type string, or the field list of a structured dtype. */
+  readonly descr: PyLiteral;
+  readonly shape: readonly number[];
+  readonly fortranOrder: boolean;
+  /** Keys written more than once (numpy silently keeps the last: a place to hide a different dtype). */
+  readonly duplicateKeys: readonly string[];
+}
+
+export const NPY_MAGIC = '\x93NUMPY';
+/** Larger headers are refused here; numpy refuses past 10,000 bytes unless `allow_pickle` lifts it. */
+const MAX_HEADER = 1 << 20;
+
+export function isNpyHead(head: Buffer): boolean {
+  return head.length >= 6 && head.toString('latin1', 0, 6) === NPY_MAGIC;
+}
+
+/** Parse the header from the file's first bytes; a string says why numpy would refuse it (or we cannot tell). */
+export function parseNpyHeaderFields(data: Buffer): NpyHeaderFields | string {
+  if (data.length < 10 || !isNpyHead(data)) return 'missing \\x93NUMPY magic';
+  const major = data[6]!;
+  if (data[7] !== 0 || (major !== 1 && major !== 2 && major !== 3))
+    return `unsupported .npy version ${major}.${data[7]}`;
+  if (major !== 1 && data.length < 12) return 'truncated header';
+  const hlen = major === 1 ? data.readUInt16LE(8) : data.readUInt32LE(8);
+  const start = major === 1 ? 10 : 12;
+  if (hlen > MAX_HEADER || start + hlen > data.length) return `header length ${hlen} runs past the file`;
+  const text = data.toString(major === 3 ? 'utf8' : 'latin1', start, start + hlen);
+  const lit = parsePyLiteral(text.trimEnd());
+  if (typeof lit === 'string') return `header is not a Python literal (${lit})`;
+  if (lit.k !== 'dict') return 'header is not a dict';
+  const keys = [...lit.entries.keys()].sort();
+  if (keys.join(',') !== 'descr,fortran_order,shape') return `header keys are ${JSON.stringify(keys)}`;
+  const shape = lit.entries.get('shape')!;
+  if (shape.k !== 'tuple' || !shape.items.every((d) => d.k === 'int' && d.v >= 0))
+    return 'header shape is not a tuple of integers';
+  const fortran = lit.entries.get('fortran_order')!;
+  if (fortran.k !== 'const' || typeof fortran.v !== 'boolean') return 'fortran_order is not a bool';
+  return {
+    version: major,
+    dataOffset: start + hlen,
+    descr: lit.entries.get('descr')!,
+    shape: shape.items.map((d) => (d as { v: number }).v),
+    fortranOrder: fortran.v,
+    duplicateKeys: lit.duplicates,
+  };
+}

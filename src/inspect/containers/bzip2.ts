@@ -1,0 +1,69 @@
+import seekBzip from 'seek-bzip';
+
+/**
+ * bzip2 (joblib `compress='bz2'`, zip method 12) through seek-bzip, a pure-JS synchronous decoder that bundles
+ * with esbuild. Output goes to a sink that stops at `cap`; multistream like Python's `bz2.decompress`.
+ * `onLimit` builds the error thrown past the cap; corrupt input throws an Error naming the problem.
+ */
+export function bunzip2Capped(data: Buffer, cap: number, onLimit: () => Error): Buffer {
+  const sink = new CappedSink(cap, onLimit);
+  let pos = 0;
+  const source = {
+    // Reading past the end is truncation, never a run of undefined bytes.
+    readByte(): number {
+      if (pos >= data.length) throw new Error('bzip2 stream is truncated');
+      return data[pos++]!;
+    },
+    read(buf: Uint8Array, off: number, len: number): number {
+      const n = Math.min(len, data.length - pos);
+      if (n <= 0) throw new Error('bzip2 stream is truncated');
+      buf.set(data.subarray(pos, pos + n), off);
+      pos += n;
+      return n;
+    },
+    seek(p: number): void {
+      pos = p;
+    },
+    eof(): boolean {
+      return pos >= data.length;
+    },
+  };
+  try {
+    seekBzip.decode(source, sink, true);
+  } catch (err) {
+    if (err === sink.limitError) throw err;
+    if (err instanceof Error) throw new Error(`corrupt bzip2 data: ${err.message}`);
+    // seek-bzip throws plain strings or objects on corrupt data.
+    throw new Error(`corrupt bzip2 data: ${typeof err === 'string' ? err : 'decoder error'}`);
+  }
+  return sink.result();
+}
+
+/** Output that grows by doubling up to `cap` bytes and throws the limit error past it. */
+export class CappedSink {
+  private buf = Buffer.alloc(1 << 16);
+  private pos = 0;
+  limitError: Error | undefined;
+  constructor(
+    private readonly cap: number,
+    private readonly onLimit: () => Error,
+  ) {}
+  writeByte(b: number): void {
+    if (this.pos >= this.buf.length) this.grow(this.pos + 1);
+    this.buf[this.pos++] = b;
+  }
+  private grow(need: number): void {
+    if (need > this.cap) {
+      this.limitError = this.onLimit();
+      throw this.limitError;
+    }
+    let size = this.buf.length;
+    while (size < need) size *= 2;
+    const next = Buffer.alloc(Math.min(size, this.cap));
+    this.buf.copy(next, 0, 0, this.pos);
+    this.buf = next;
+  }
+  result(): Buffer {
+    return this.buf.subarray(0, this.pos);
+  }
+}

@@ -1,0 +1,71 @@
+import { sniffPickleStream } from '../../discover/formats/pickle-head.js';
+import type { PickleRun } from '../pickle/result.js';
+import type { ByteSource } from '../pickle/source.js';
+import { runStream } from '../pickle/stream.js';
+import type { Value } from '../pickle/values.js';
+import { originGlobal } from '../pickle/values.js';
+import type { VmOptions } from '../pickle/vm.js';
+import { runPickle } from '../pickle/vm.js';
+import { ELEMENT_SIZE } from './torch-legacy.js';
+
+/** torch's legacy MAGIC_NUMBER (0x1950a86a20f9469cfc6c) as the VM's numbers hold it, whatever protocol pickled it. */
+const LEGACY_MAGIC = Number(0x1950a86a20f9469cfc6cn);
+
+/** Whether the value the first pickle returned is the legacy magic number (`_legacy_load` compares it). */
+export function isLegacyMagic(v: Value | undefined): boolean {
+  return v?.k === 'scalar' && v.v === LEGACY_MAGIC;
+}
+
+/**
+ * The rest of a legacy (non-zip) `torch.save` file after its magic-number pickle, as torch `serialization._legacy_load`
+ * reads it: protocol, sys_info, the model pickle (whose persistent ids name each storage's type), the storage
+ * keys; then, per key in that order, an int64 element count and the raw bytes (`_set_from_file`). Anything after the
+ * last storage is read as more pickles, so a payload appended after the storages is still analysed.
+ */
+export function runLegacyTorchRest(src: ByteSource, first: PickleRun, opts: VmOptions): PickleRun[] {
+  const runs: PickleRun[] = [first];
+  const storageType = new Map<string, number>();
+  const onPersistent = (pid: Value): void => {
+    if (pid.k !== 'tuple' || pid.items.length < 3) return;
+    const [kind, type, key] = pid.items;
+    if (kind?.k !== 'str' || kind.s !== 'storage' || key?.k !== 'str' || key.s === undefined || !type) return;
+    const size = ELEMENT_SIZE[originGlobal(type)?.name ?? ''];
+    if (size !== undefined) storageType.set(key.s, size);
+  };
+  for (let i = 0; i < 4; i++) {
+    const run = runPickle(src, i === 2 ? { ...opts, onPersistent } : opts);
+    runs.push(run);
+    if (!run.stopped) return runs;
+  }
+  const keysRun = runs[runs.length - 1]!;
+  const keys = keysRun.result?.k === 'list' ? keysRun.result.items : [];
+  try {
+    if (keysRun.result?.k !== 'list' || keysRun.result.count !== keys.length)
+      throw new Error('storage keys are not a list chainproof can read');
+    for (const k of keys) {
+      const size = k.k === 'str' && k.s !== undefined ? storageType.get(k.s) : undefined;
+      if (size === undefined) throw new Error('a storage key names no storage of the model pickle');
+      const numel = src.u64();
+      src.skip(numel * size);
+    }
+  } catch (err) {
+    // A short file (TruncatedError) or a layout torch itself would refuse: the rest is not known to be safe.
+    keysRun.problems.push({
+      kind: 'malformed',
+      message: `legacy storages could not be walked (${(err as Error).message})`,
+      offset: src.pos,
+    });
+    return runs;
+  }
+  if (src.atEnd()) return runs;
+  // torch stops reading here; bytes after the storages are no part of a real checkpoint. A pickle there is analysed.
+  const tail = src.peekBytes(4096);
+  if (sniffPickleStream(tail, tail.length >= src.remaining) === 'pickle') runs.push(...runStream(src, opts));
+  else
+    keysRun.problems.push({
+      kind: 'leftover',
+      message: `${src.remaining} bytes follow the last storage`,
+      offset: src.pos,
+    });
+  return runs;
+}

@@ -1,0 +1,81 @@
+import type { FileSource } from '../../core/file-source.js';
+import type { CentralEntry } from '../../discover/formats/zip-directory.js';
+import {
+  directoryReadLength,
+  EOCD_SEARCH,
+  LOCAL_SIZE,
+  locateDirectory,
+  parseDirectory,
+  parseLocalHeader,
+} from '../../discover/formats/zip-directory.js';
+import type { Add, ContentContext } from './content.js';
+import { inspectZipArchive, STORAGE_MEMBER } from './content.js';
+import { ContainerLimitError } from './errors.js';
+import { unsafeMemberName } from './names.js';
+import type { ZipEntry } from './zip.js';
+import { rangedEntry } from './zip.js';
+
+/**
+ * A zip of any size, read by positioned reads through the one shared directory reader: the tail, the central
+ * directory, and only the members a loader unpickles (`data.pkl`, …). Tensor storages (`data/0`…), usually all of
+ * a multi-GB checkpoint, are never read — torch's `PyTorchStreamReader` hands them to storages, not to pickle.
+ * Memory is bounded by the largest member inspected, which the content limits cap.
+ */
+export async function inspectZipByRanges(src: FileSource, ctx: ContentContext): Promise<void> {
+  const add: Add = (ruleId, message, evidence = {}) =>
+    ctx.findings.push({ ruleId, message, level: 'error', location: { path: ctx.path }, evidence });
+  const tailLen = Math.min(src.size, EOCD_SEARCH);
+  const found = locateDirectory(await src.read(src.size - tailLen, tailLen), src.size);
+  if (!found.ok) {
+    add('CPI013', `${ctx.path}: ${found.reason}; the archive is not known to be safe.`, { detail: found.reason });
+    return;
+  }
+  const at = found.at;
+  const dir = parseDirectory(await src.read(at.cdOffset, directoryReadLength(at)), at);
+  const problems = [...dir.problems];
+  const mismatches: string[] = [];
+  if (at.commentMismatch)
+    mismatches.push(
+      "the end record's comment length disagrees with the bytes after it; readers may pick another end record",
+    );
+  const entries: ZipEntry[] = [];
+  for (const e of dir.entries) {
+    if (e.name.endsWith('/') || STORAGE_MEMBER.test(e.name)) continue;
+    entries.push(await readEntry(src, e, ctx, problems, mismatches));
+  }
+  const unsafeNames = dir.entries.map((e) => e.name).filter((n) => unsafeMemberName(n));
+  inspectZipArchive({ entries, problems, mismatches, unsafeNames }, ctx.path, (n) => n, 0, ctx, add);
+}
+
+async function readEntry(
+  src: FileSource,
+  e: CentralEntry,
+  ctx: ContentContext,
+  problems: string[],
+  mismatches: string[],
+): Promise<ZipEntry> {
+  const cap = Math.min(ctx.limits.maxEntrySize, ctx.limits.maxTotalBytes);
+  const failing = (err: Error): ZipEntry => ({
+    ...e,
+    read: () => {
+      throw err;
+    },
+  });
+  if (e.compressedSize > cap || e.size > cap)
+    return failing(new ContainerLimitError(`member ${JSON.stringify(e.name)} is larger than ${cap} bytes`));
+  const head = await src.read(e.offset, Math.min(LOCAL_SIZE + 2 * 0xffff, Math.max(0, src.size - e.offset)));
+  const local = parseLocalHeader(head);
+  if (!local) {
+    problems.push(
+      `central directory entry ${JSON.stringify(e.name)} points at ${e.offset}, where there is no local header`,
+    );
+    return failing(new RangeError(`member ${JSON.stringify(e.name)} has no local header`));
+  }
+  if (local.name !== e.name)
+    mismatches.push(
+      `member named ${JSON.stringify(e.name)} in the central directory is ${JSON.stringify(local.name)} in its local header`,
+    );
+  // Read as CPython's `ZipFile.open` does: the directory's method and compressed size, after the local header.
+  const raw = await src.read(e.offset + local.headerLength, e.compressedSize);
+  return rangedEntry(raw, e, { maxEntrySize: cap, maxRatio: ctx.limits.maxRatio });
+}

@@ -1,0 +1,208 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+import { sniffCompression } from '../../src/discover/formats/compressed-head.js';
+import { parseNpyHeaderFields } from '../../src/discover/formats/npy-header.js';
+import { sniffPickleStream } from '../../src/discover/formats/pickle-head.js';
+import { OPCODES } from '../../src/discover/formats/pickle-opcodes.js';
+import { readZipNames } from '../../src/discover/formats/zip-names.js';
+import { sniffCompression as inspectSniff } from '../../src/inspect/containers/compression.js';
+import { parseNpyHeader } from '../../src/inspect/containers/npy.js';
+import { readZip } from '../../src/inspect/containers/zip.js';
+import { bufferSource } from '../../src/inspect/formats/source.js';
+import { readCentralDirectory } from '../../src/inspect/formats/zip-member.js';
+import { isOpcode, opName } from '../../src/inspect/pickle/vm.js';
+import { corpusPath } from '../helpers/corpus.js';
+import { buildZip } from '../inspect/containers/build.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'cp-one-reader-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+/** Every zip-shaped file of the shared corpora (real torch, numpy, Keras and picklescan archives). */
+function corpusZips(): string[] {
+  const out: string[] = [];
+  for (const dir of [corpusPath('models'), corpusPath('pickles', 'picklescan-data')]) {
+    for (const name of readdirSync(dir)) {
+      const abs = join(dir, name);
+      if (!statSync(abs).isFile()) continue;
+      const head = readFileSync(abs).subarray(0, 4);
+      if (head.toString('latin1', 0, 2) === 'PK') out.push(abs);
+    }
+  }
+  return out.sort();
+}
+
+let n = 0;
+/** What each reader lists for the same bytes: discovery (file handle), inspection (buffer), Keras (ByteSource). */
+async function listings(data: Buffer): Promise<{ discovery?: string[]; inspection?: string[]; keras?: string[] }> {
+  const path = join(tmp, `z${n++}.zip`);
+  writeFileSync(path, data);
+  const fh = await open(path, 'r');
+  let discovery: string[] | undefined;
+  try {
+    const r = await readZipNames(fh, data.length);
+    if (r.ok && !r.truncated) discovery = [...r.names];
+  } finally {
+    await fh.close();
+  }
+  let inspection: string[] | undefined;
+  try {
+    const z = readZip(data);
+    if (z.problems.length === 0) inspection = z.entries.filter((e) => !e.hidden).map((e) => e.name);
+  } catch {
+    inspection = undefined;
+  }
+  let keras: string[] | undefined;
+  try {
+    keras = readCentralDirectory(bufferSource(data)).map((e) => e.name);
+  } catch {
+    keras = undefined;
+  }
+  return { ...(discovery ? { discovery } : {}), ...(inspection ? { inspection } : {}), ...(keras ? { keras } : {}) };
+}
+
+describe('one zip reader: discovery and inspection list the same members', () => {
+  const files = corpusZips();
+  it('finds zip fixtures to compare', () => {
+    expect(files.length).toBeGreaterThanOrEqual(10);
+  });
+  it.each(files.map((f) => ({ name: f.slice(f.lastIndexOf('/') + 1), f })))('$name', async ({ f }) => {
+    const l = await listings(readFileSync(f));
+    if (l.discovery) expect(l.keras).toEqual(l.discovery);
+    if (l.inspection && l.discovery) expect(l.inspection).toEqual(l.discovery);
+  });
+
+  it('agrees on generated and mutated zips (fast-check)', async () => {
+    const entry = fc.record({
+      name: fc.stringMatching(/^[a-z]{1,8}(\/[a-z]{1,8})?(\.pkl|\.txt|)$/),
+      data: fc.uint8Array({ maxLength: 64 }).map((a) => Buffer.from(a)),
+      deflate: fc.boolean(),
+    });
+    const zipArb = fc.record({
+      entries: fc.array(entry, { minLength: 1, maxLength: 6 }),
+      prefix: fc.uint8Array({ maxLength: 40 }),
+      comment: fc.uint8Array({ maxLength: 40 }),
+      mutations: fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 3 }),
+    });
+    await fc.assert(
+      fc.asyncProperty(zipArb, async ({ entries, prefix, comment, mutations }) => {
+        const zip = buildZip(entries);
+        // An archive comment (the end record's comment length set to match) and bytes before the archive.
+        zip.writeUInt16LE(comment.length, zip.length - 2);
+        const data = Buffer.concat([Buffer.from(prefix), zip, Buffer.from(comment)]);
+        for (const [at, byte] of mutations) data[at % data.length] = byte;
+        const l = await listings(data);
+        // Whenever discovery lists members, every reader lists exactly those.
+        if (l.discovery) {
+          expect(l.keras).toEqual(l.discovery);
+          if (l.inspection) expect(l.inspection).toEqual(l.discovery);
+        }
+        if (mutations.length === 0) expect(l.discovery).toEqual(entries.map((e) => e.name));
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe('one npy header parser', () => {
+  const npy = (header: string, version = 1): Buffer => {
+    const body = Buffer.from(header, 'latin1');
+    const head = Buffer.alloc(version === 1 ? 10 : 12);
+    head.write('\x93NUMPY', 0, 'latin1');
+    head[6] = version;
+    if (version === 1) head.writeUInt16LE(body.length, 8);
+    else head.writeUInt32LE(body.length, 8);
+    return Buffer.concat([head, body, Buffer.alloc(64)]);
+  };
+  it.each([
+    {
+      name: 'plain float',
+      header: "{'descr': '<f4', 'fortran_order': False, 'shape': (4,), }",
+      object: false,
+      dup: [],
+    },
+    {
+      name: 'object array',
+      header: "{'descr': '|O', 'fortran_order': False, 'shape': (2, 3), }",
+      object: true,
+      dup: [],
+    },
+    {
+      name: 'duplicate descr: the last (object) wins as in ast.literal_eval',
+      header: "{'descr': '<f4', 'fortran_order': False, 'shape': (4,), 'descr': '|O'}",
+      object: true,
+      dup: ['descr'],
+    },
+    {
+      name: 'duplicate descr: the last (float) wins',
+      header: "{'descr': '|O', 'descr': '<f8', 'fortran_order': False, 'shape': ()}",
+      object: false,
+      dup: ['descr'],
+    },
+    {
+      name: 'structured dtype with a nested object field',
+      header: "{'descr': [('a', '<i4'), ('b', [('c', '|O')])], 'fortran_order': False, 'shape': (1,)}",
+      object: true,
+      dup: [],
+    },
+  ])('$name', ({ header, object, dup }) => {
+    for (const version of [1, 2, 3]) {
+      const h = parseNpyHeader(npy(header, version));
+      if (typeof h === 'string') throw new Error(h);
+      expect(h.hasObject).toBe(object);
+      expect(h.duplicateKeys).toEqual(dup);
+    }
+  });
+  it.each([
+    { name: 'extra key', header: "{'descr': '<f4', 'fortran_order': False, 'shape': (4,), 'x': 1}" },
+    { name: 'not a dict', header: "['descr', '<f4']" },
+    { name: 'call expression', header: "{'descr': __import__('os'), 'fortran_order': False, 'shape': ()}" },
+    { name: 'shape of strings', header: "{'descr': '<f4', 'fortran_order': False, 'shape': ('a',)}" },
+  ])('refuses $name like numpy', ({ header }) => {
+    expect(typeof parseNpyHeaderFields(npy(header))).toBe('string');
+  });
+  it('discovery and inspection parse random headers the same way (fast-check)', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 80 }), fc.constantFrom(1, 2, 3), (text, version) => {
+        const a = parseNpyHeaderFields(npy(text, version));
+        const b = parseNpyHeader(npy(text, version));
+        // Inspection refuses whatever the shared parser refuses, with the same reason.
+        if (typeof a === 'string') expect(b).toBe(a);
+        else expect(typeof b === 'string' ? b : b.dataOffset).toBe(typeof b === 'string' ? b : a.dataOffset);
+      }),
+    );
+  });
+});
+
+describe('one pickle opcode table and one compression sniffer', () => {
+  it('the VM and the sniffer share every opcode', () => {
+    for (let b = 0; b < 256; b++) {
+      expect(isOpcode(b)).toBe(OPCODES.has(b));
+      if (OPCODES.has(b)) expect(opName(b)).toBe(OPCODES.get(b)!.name);
+    }
+  });
+  it('discovery and inspection sniff compression identically (fast-check)', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 32 }), (a) => {
+        const b = Buffer.from(a);
+        expect(inspectSniff(b)).toBe(sniffCompression(b));
+      }),
+    );
+  });
+  it.each([
+    { name: 'protocol 0 GLOBAL/REDUCE, no PROTO', bytes: "cos\nsystem\n(S'id'\ntR.", want: 'pickle' },
+    { name: 'protocol 1 with EMPTY_DICT first', bytes: '}q\x00(X\x01\x00\x00\x00aK\x01u.', want: 'pickle' },
+    { name: 'FRAME first (protocol 4 without PROTO)', bytes: '\x95\x05\x00\x00\x00\x00\x00\x00\x00N.', want: 'pickle' },
+    { name: 'leading no-ops (MARK POP_MARK) then PROTO', bytes: '(1\x80\x02N.', want: 'pickle' },
+    { name: 'prose starting N.B.', bytes: 'N.B. this is a note\n', want: 'not-pickle' },
+    { name: 'JSON', bytes: '{"a": 1}\n', want: 'not-pickle' },
+    { name: 'markdown', bytes: '# Title\n\nSome text\n', want: 'not-pickle' },
+    { name: 'copyright line', bytes: '(c) 2024 someone\n', want: 'not-pickle' },
+    { name: 'unquoted STRING', bytes: 'Some text here\n.', want: 'not-pickle' },
+  ])('sniffs $name', ({ bytes, want }) => {
+    expect(sniffPickleStream(Buffer.from(bytes, 'latin1'), true)).toBe(want);
+  });
+});
