@@ -11,6 +11,7 @@ import { dynamicFinding, judgeReference, reviewedCommits } from './judge.js';
 import { findPythonReferences } from './python.js';
 import { MAX_NESTING, looksGenerated, nestingDepth } from './text.js';
 import type { FileReferences } from './types.js';
+import { pushAll } from '../core/push-all.js';
 
 type Finder = (path: string, text: string, existsLocally: (p: string) => boolean) => FileReferences;
 
@@ -78,8 +79,8 @@ export const refsStage: Stage = {
             skipped.push(file.path);
             return;
           }
-          references.push(...found.references);
-          for (const r of found.references) findings.push(...judgeReference(r, reviewed, ctx.policy));
+          pushAll(references, found.references);
+          for (const r of found.references) pushAll(findings, judgeReference(r, reviewed, ctx.policy));
           for (const d of found.dynamic) findings.push(dynamicFinding(d));
         }),
       ),

@@ -20,6 +20,7 @@ import type { RegistryLookup } from './online.js';
 import { onlineTargets, registryQuestions } from './online.js';
 import { lockfileQuestions } from './questions.js';
 import { isModelPath, snapshotCommit, type Snapshot } from './snapshot.js';
+import { pushAll } from '../../core/push-all.js';
 
 export interface ReviewRequest {
   /** Scan root inside a git work tree. */
@@ -98,7 +99,7 @@ export async function reviewChange(req: ReviewRequest): Promise<ReviewResult> {
 
     const headModels = headSnap?.models ?? (await workingTreeModels(dir, headScan));
     const models = diffModels(baseSnap.models, headModels);
-    raw.push(...modelQuestions(models, baseRegistry, headRegistry));
+    pushAll(raw, modelQuestions(models, baseRegistry, headRegistry));
 
     const online = !req.options.offline;
     if (online) {
@@ -109,7 +110,8 @@ export async function reviewChange(req: ReviewRequest): Promise<ReviewResult> {
         now: req.now ?? new Date(),
         minReleaseAgeHours: req.minReleaseAgeHours ?? 24,
       });
-      raw.push(...asked.findings, ...unansweredByCause(asked.unanswered));
+      pushAll(raw, asked.findings);
+      pushAll(raw, unansweredByCause(asked.unanswered));
     }
 
     const today = req.today ?? new Date().toISOString().slice(0, 10);

@@ -3,6 +3,7 @@ import type { PackageNode } from '../../core/records.js';
 import type { FetchOutcome } from '../../registry/client.js';
 import { toPackument } from '../../registry/packument.js';
 import type { VersionMove } from './diff.js';
+import { pushAll } from '../../core/push-all.js';
 
 /**
  * The review questions only the registry can answer, asked for the packages the change touches (a handful, not
@@ -50,7 +51,7 @@ export async function registryQuestions(
         for (const t of ts) unanswered.push({ name, version: t.head.version, reason });
         return;
       }
-      for (const t of ts) findings.push(...(await ask(t, got.value, lookup, opts)));
+      for (const t of ts) pushAll(findings, await ask(t, got.value, lookup, opts));
     }),
   );
   return { findings, unanswered };

@@ -1,6 +1,7 @@
 import type { Finding } from '../../core/finding.js';
 import type { DependencyGraph, PackageNode } from '../../core/records.js';
 import type { LockfileChanges, PackageChange, VersionMove } from './diff.js';
+import { pushAll } from '../../core/push-all.js';
 
 /**
  * The questions a reviewer asks of each change that the two lockfiles alone can answer (no network):
@@ -16,10 +17,10 @@ export function lockfileQuestions(
   const baseByPath = new Map(base.map((g) => [g.lockfile, g]));
   for (const g of head) {
     const before = baseByPath.get(g.lockfile);
-    if (before) out.push(...republished(before, g));
+    if (before) pushAll(out, republished(before, g));
   }
   for (const lf of changes) {
-    for (const c of lf.changes) out.push(...perChange(c));
+    for (const c of lf.changes) pushAll(out, perChange(c));
     const grown = outgrown(
       lf,
       head.find((g) => g.lockfile === lf.lockfile),

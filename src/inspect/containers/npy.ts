@@ -1,6 +1,7 @@
 import type { PyLiteral } from '../../discover/formats/npy-header.js';
 import { parseNpyHeaderFields } from '../../discover/formats/npy-header.js';
 import { parseTypestr } from './dtype.js';
+import { pushAll } from '../../core/push-all.js';
 
 export type { PyLiteral } from '../../discover/formats/npy-header.js';
 
@@ -42,7 +43,7 @@ function anyObjectField(descr: PyLiteral): boolean {
   const todo: PyLiteral[] = [descr];
   for (let v = todo.pop(); v !== undefined; v = todo.pop()) {
     if (v.k === 'str' && parseTypestr(v.v)?.hasObject) return true;
-    if (v.k === 'list' || v.k === 'tuple') todo.push(...v.items);
+    if (v.k === 'list' || v.k === 'tuple') pushAll(todo, v.items);
   }
   return false;
 }

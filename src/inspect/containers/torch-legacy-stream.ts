@@ -7,6 +7,7 @@ import { originGlobal } from '../pickle/values.js';
 import type { VmOptions } from '../pickle/vm.js';
 import { runPickle } from '../pickle/vm.js';
 import { ELEMENT_SIZE } from './torch-legacy.js';
+import { pushAll } from '../../core/push-all.js';
 
 /** torch's legacy MAGIC_NUMBER (0x1950a86a20f9469cfc6c) as the VM's numbers hold it, whatever protocol pickled it. */
 const LEGACY_MAGIC = Number(0x1950a86a20f9469cfc6cn);
@@ -60,7 +61,7 @@ export function runLegacyTorchRest(src: ByteSource, first: PickleRun, opts: VmOp
   if (src.atEnd()) return runs;
   // torch stops reading here; bytes after the storages are no part of a real checkpoint. A pickle there is analysed.
   const tail = src.peekBytes(4096);
-  if (sniffPickleStream(tail, tail.length >= src.remaining) === 'pickle') runs.push(...runStream(src, opts));
+  if (sniffPickleStream(tail, tail.length >= src.remaining) === 'pickle') pushAll(runs, runStream(src, opts));
   else
     keysRun.problems.push({
       kind: 'leftover',
