@@ -1,3 +1,4 @@
+import type { MemberAccess } from './member-access.js';
 import type { GlobalRef, Value } from './values.js';
 
 /** Limits on one pickle; each exhaustion is reported as a `budget` problem. */
@@ -87,4 +88,6 @@ export interface PickleRun {
   readonly problems: PickleProblem[];
   /** The value STOP returned. */
   result: Value | undefined;
+  /** `getattr(owner, attr)` calls, for the enum-member shape (member-access.ts). */
+  memberAccesses?: MemberAccess[];
 }

@@ -2,6 +2,7 @@ import type { ByteSource } from './source.js';
 import { TruncatedError } from './source.js';
 import type { CallKind, CallSite, PickleBudget, PickleRun, ProblemKind } from './result.js';
 import { DEFAULT_BUDGET } from './result.js';
+import { noteMemberAccess } from './member-access.js';
 import {
   decodeRawUnicodeEscape,
   decodeStringLine,
@@ -255,6 +256,7 @@ export function runPickle(src: ByteSource, opts: VmOptions = {}): PickleRun {
   };
   const call = (kind: CallKind, callee: Value, args: Value | undefined): Value => {
     recordCall(kind, callee);
+    noteMemberAccess(run, kind, callee, args, opAt);
     return { k: 'obj', callee, args, state: undefined };
   };
 
