@@ -5,6 +5,7 @@ import { toPython3 } from './compat.js';
 import { dangerOf } from './danger.js';
 import { isEnumGetattr } from './enum-members.js';
 import { isModelLibrary } from './known-libraries.js';
+import { nestedFindings } from './nested-verdict.js';
 import type { CallSite, PickleRun, ProblemKind } from './result.js';
 import type { GlobalRef } from './values.js';
 
@@ -117,6 +118,7 @@ export function toFindings(runs: readonly PickleRun[], ctx: VerdictContext): Fin
       );
     }
     for (const c of run.calls.values()) out.push(...callFindings(c, index, where, base, seen));
+    out.push(...nestedFindings(run, index, where, base, ctx.allow, judgeGlobal));
     for (const p of run.problems) {
       const key = `p:${p.kind}`;
       if (seen.has(key)) continue;

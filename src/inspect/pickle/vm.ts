@@ -3,6 +3,7 @@ import { TruncatedError } from './source.js';
 import type { CallKind, CallSite, PickleBudget, PickleRun, ProblemKind } from './result.js';
 import { DEFAULT_BUDGET } from './result.js';
 import { noteMemberAccess } from './member-access.js';
+import { noteBytes } from './nested.js';
 import {
   decodeRawUnicodeEscape,
   decodeStringLine,
@@ -119,6 +120,7 @@ export function runPickle(src: ByteSource, opts: VmOptions = {}): PickleRun {
   };
   const readText = (n: number): Value => {
     if (n > src.remaining) fail(`pickle data was truncated (string of ${n} bytes)`);
+    noteBytes(run, src, n, opAt);
     if (n > KEEP_STRING) {
       src.skip(n);
       return { k: 'str', s: undefined, len: n };
@@ -127,6 +129,7 @@ export function runPickle(src: ByteSource, opts: VmOptions = {}): PickleRun {
   };
   const readBytes = (n: number, mutable = false): Value => {
     if (n > src.remaining) fail(`pickle data was truncated (bytes of ${n})`);
+    noteBytes(run, src, n, opAt);
     src.skip(n);
     return { k: 'bytes', len: n, mutable };
   };
