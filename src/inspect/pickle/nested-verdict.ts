@@ -56,8 +56,8 @@ export function nestedFindings(
         pickle: index,
         encoding: blob.encoding,
         size: blob.data.length,
-        globals: imported.map((i) => i.global),
-        ...(dangerous.length ? { dangerous } : {}),
+        globals: imported.map((i) => i.global).join(', '),
+        ...(dangerous.length ? { dangerous: dangerous.join(', ') } : {}),
       },
     });
   }
