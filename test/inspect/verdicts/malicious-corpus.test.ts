@@ -5,7 +5,7 @@ import { FIXTURES, inspectFolder } from '../pickle/scan-folder.js';
 
 const ROOT = path.join(FIXTURES, 'models-malicious');
 
-/** Classes 3 and 6 of issue #12: judged on this branch; `rule` is the finding that must be at error. */
+/** Classes 3, 4 and 6 of issue #12: judged on this branch; `rule` is the finding that must be at error. */
 const JUDGED: readonly { file: string; rule: string }[] = [
   { file: 'class3/timeit_timeit.pkl', rule: 'CPI001' },
   { file: 'class3/pkgutil_resolve_name.pkl', rule: 'CPI001' },
@@ -20,6 +20,10 @@ const JUDGED: readonly { file: string; rule: string }[] = [
   { file: 'class3/getattr_dunder.pkl', rule: 'CPI001' },
   { file: 'class3/unknown_called_helper.pkl', rule: 'CPI100' },
   { file: 'class3/unknown_called_in_torch.pt', rule: 'CPI100' },
+  { file: 'class4/reverse_filter.gguf', rule: 'CPI055' },
+  { file: 'class4/join_filter.gguf', rule: 'CPI055' },
+  { file: 'class4/format_char.gguf', rule: 'CPI055' },
+  { file: 'class4/namespace_gadget.gguf', rule: 'CPI055' },
   { file: 'class6/nested_bytes.pkl', rule: 'CPI101' },
   { file: 'class6/nested_base64.pkl', rule: 'CPI101' },
   { file: 'class6/nested_text_in_torch.pt', rule: 'CPI101' },
