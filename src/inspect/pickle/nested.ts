@@ -49,3 +49,19 @@ export function noteBytes(run: PickleRun, src: ByteSource, n: number, at: number
   const data = Buffer.from(text, 'base64');
   if (startsLikePickle(data)) keep(run, { data, offset: at, encoding: 'base64' });
 }
+
+/**
+ * Called by the VM for short strings it decodes anyway, only when they start with `c` or `g`: a protocol-0 pickle
+ * kept as text, or base64 of one. (A decoded string cannot start with raw PROTO: CPython's UTF-8 and ASCII decoders
+ * reject a leading 0x80.)
+ */
+export function noteText(run: PickleRun, s: string, at: number): void {
+  if (s.startsWith('gA')) {
+    const text = s.replace(/\s+/g, '');
+    if (!BASE64.test(text)) return;
+    const data = Buffer.from(text, 'base64');
+    if (startsLikePickle(data)) keep(run, { data, offset: at, encoding: 'base64' });
+  } else if (/^c[A-Za-z_][\w.]*\n/.test(s)) {
+    keep(run, { data: Buffer.from(s, 'latin1'), offset: at, encoding: 'text' });
+  }
+}
