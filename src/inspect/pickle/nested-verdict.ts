@@ -61,5 +61,13 @@ export function nestedFindings(
       },
     });
   }
+  if (run.nestedSkipped) {
+    out.push({
+      ...base,
+      ruleId: 'CPI101',
+      message: `${where}: ${run.nestedSkipped} more values of pickle ${index} look like pickles of their own, past the ${run.nested?.length ?? 0} chainproof analyses per pickle; they were not checked. Do not load this file.`,
+      evidence: { pickle: index, skipped: run.nestedSkipped },
+    });
+  }
   return out;
 }

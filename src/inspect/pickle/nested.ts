@@ -24,6 +24,7 @@ function startsLikePickle(head: Buffer): boolean {
 function keep(run: PickleRun, blob: NestedBlob): void {
   const list = (run.nested ??= []);
   if (list.length < MAX_BLOBS) list.push(blob);
+  else run.nestedSkipped = (run.nestedSkipped ?? 0) + 1; // reported, never silently dropped
 }
 
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;

@@ -93,4 +93,6 @@ export interface PickleRun {
   memberAccesses?: MemberAccess[];
   /** Bytes/string values that start like a pickle (nested.ts), analysed by the verdict. */
   nested?: NestedBlob[];
+  /** Pickle-like values past the per-pickle cap: not analysed, reported. */
+  nestedSkipped?: number;
 }
