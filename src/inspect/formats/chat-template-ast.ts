@@ -51,6 +51,7 @@ const GADGET_GLOBALS = new Set([
   'get_flashed_messages',
   'range.__class__',
 ]);
+const RAW_BLOCK = /\{%-?\s*raw\s*-?%\}[\s\S]*?\{%-?\s*endraw\s*-?%\}/g;
 /** Walk bound: a template with more nodes than this is not a chat template. */
 const MAX_NODES = 200_000;
 
@@ -75,13 +76,29 @@ function* walk(root: Node): Generator<Node> {
   }
 }
 
-/** Whether an expression can evaluate to a string built at render time (and so to a `_`-prefixed name). */
+const containsString = (e: Node): boolean => {
+  for (const n of walk(e)) if (n.type === 'StringLiteral') return true;
+  return false;
+};
+
+/**
+ * Whether an expression can evaluate to a string built at render time (and so to a `_`-prefixed name): a filter,
+ * `~`, `+` with a string, a string method, an underscore literal, or a variable set to such a value. A plain
+ * literal (or a choice between literals, `'content' if x else 'text'`) is a fixed name, not a built one.
+ */
 function isStringy(e: Node, stringyNames: ReadonlySet<string>): boolean {
   for (const n of walk(e)) {
-    if (n.type === 'StringLiteral') return true;
+    if (n.type === 'StringLiteral' && (n.value as string).startsWith('_')) return true;
     if (n.type === 'Identifier' && stringyNames.has(n.value as string)) return true;
     if (n.type === 'FilterExpression') return true;
-    if (n.type === 'BinaryExpression' && (n.operator as { value?: string }).value === '~') return true;
+    const op = (n.operator as { value?: string } | undefined)?.value;
+    if (n.type === 'BinaryExpression' && op === '~') return true;
+    if (
+      n.type === 'BinaryExpression' &&
+      op === '+' &&
+      (containsString(n.left as Node) || containsString(n.right as Node))
+    )
+      return true;
     if (n.type === 'MemberExpression' && !n.computed && STRING_BUILDERS.has((n.property as Node).value as string))
       return true;
   }
@@ -98,7 +115,9 @@ const isLiteralKey = (k: Node): boolean =>
 export function checkTemplateAst(template: string): AstHit[] | undefined {
   let program: Node;
   try {
-    program = parse(tokenize(template, { lstrip_blocks: true, trim_blocks: true }));
+    // `{% raw %}` blocks are literal text (no code); the parser does not know the tag.
+    const code = template.replace(RAW_BLOCK, '');
+    program = parse(tokenize(code, { lstrip_blocks: true, trim_blocks: true }));
   } catch {
     return undefined;
   }

@@ -19,6 +19,11 @@ const BENIGN: readonly { name: string; template: string }[] = [
     template:
       "{%- set ns = namespace(prompt='') %}{%- for m in messages %}{%- if m['role'] == 'system' %}{%- set ns.prompt = m['content'] | trim %}{%- endif %}{%- endfor %}{{ bos_token }}{%- for message in messages[-8:] %}{{ '<|start_header_id|>' + message['role'] + '<|end_header_id|>\\n\\n' + message['content'] | trim + '<|eot_id|>' }}{%- endfor %}{%- if add_generation_prompt %}{{ '<|start_header_id|>assistant<|end_header_id|>\\n\\n' }}{%- endif %}",
   },
+  {
+    name: 'key chosen between literals, raw block',
+    template:
+      "{% set key = 'content' if messages[0]['content'] is defined else 'text' %}{% for m in messages %}{{ m[key] }}{% endfor %}{% raw %}{{ not code }}{% endraw %}",
+  },
 ];
 
 /** Payloads with no `__` in their text: dunders spelled at render time and reached through subscripts. */
@@ -41,6 +46,11 @@ const MALICIOUS: readonly { name: string; template: string; want: string }[] = [
   {
     name: 'concatenation with ~',
     template: "{% set x = 'cla' ~ 'ss' %}{{ messages[x] }}",
+    want: 'attribute name built at render time',
+  },
+  {
+    name: 'concatenation with +',
+    template: "{% set x = 'cla' + 'ss' %}{{ messages[x] }}",
     want: 'attribute name built at render time',
   },
   {
