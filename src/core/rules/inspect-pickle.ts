@@ -175,4 +175,25 @@ export const INSPECT_PICKLE_RULES = defineRules([
     severity: '8.5',
     tags: ['security', 'models', 'torchscript', 'code-execution'],
   },
+  {
+    id: 'CPI100',
+    name: 'UnknownCalledGlobal',
+    short:
+      'A pickle calls a callable that is not on the safe list and does not come from a library models are saved with.',
+    full: 'The unpickler calls this global as a function (REDUCE, OBJ or INST) while loading. It is neither on the safe list nor in the gadget knowledge base, and its module is not one of the libraries model files are made with (torch, numpy, scipy, scikit-learn, pandas, joblib, transformers, Keras…). Such a call does whatever the callable does — which is how new code-execution gadgets get past lists of known-bad names — so it fails the default gate. Classes only instantiated through `copyreg.__newobj__`/NEWOBJ stay a warning (CPI002).',
+    help: 'Do not load this file unless you know what the callable does. If it is your own code or a library you trust, add it to `models.allowedGlobals` in the policy. Better: save weights only (`state_dict` + safetensors).',
+    level: 'error',
+    severity: '8.8',
+    tags: [...PICKLE, 'code-execution'],
+  },
+  {
+    id: 'CPI101',
+    name: 'NestedPickle',
+    short: 'A value inside a pickle is itself a pickle (raw, or base64) that imports globals.',
+    full: 'A bytes or string value carried by the pickle is a second pickle stream that imports globals. Code that loads the outer object can hand that value to pickle.loads, torch.load or joblib.load later (a common way to smuggle a payload past scanners that only read the outer stream). chainproof analyses the inner stream too, to a bounded depth; the finding names what it imports.',
+    help: 'Do not load this file unless you know why it carries a pickled blob. Re-create it without nested pickles (plain tensors and arrays).',
+    level: 'error',
+    severity: '8.1',
+    tags: [...PICKLE, 'code-execution'],
+  },
 ]);

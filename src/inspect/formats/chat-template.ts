@@ -4,6 +4,8 @@
  * `raise_exception` and `namespace()`; payloads need Python internals, which they reach through the shapes below.
  */
 
+import { checkTemplateAst } from './chat-template-ast.js';
+
 export interface TemplateHit {
   readonly indicator: string;
   readonly snippet: string;
@@ -100,6 +102,10 @@ export function checkChatTemplate(template: string): TemplateHit[] {
       i = j;
     }
   }
+  // The syntax tree sees what tokens cannot: names built at render time and reached through subscripts.
+  const ast = checkTemplateAst(template);
+  if (ast === undefined) hit('template does not parse (it cannot be checked)', 0);
+  for (const h of ast ?? []) hit(h.indicator, 0);
   return [...hits.values()].sort((a, b) => a.index - b.index);
 }
 

@@ -4,6 +4,8 @@
  * Names are fully qualified (`module.name`), after Python 2 → 3 renaming (see compat.ts).
  */
 
+import { isKnownReconstructor, KNOWN_CLASS_FAMILIES, KNOWN_EXACT } from './known-libraries.js';
+
 const TORCH_STORAGES = [
   'FloatStorage',
   'DoubleStorage',
@@ -219,14 +221,14 @@ const EXACT: readonly string[] = [
   'pathlib.Path',
 ];
 
-const EXACT_SET: ReadonlySet<string> = new Set(EXACT);
+const EXACT_SET: ReadonlySet<string> = new Set([...EXACT, ...KNOWN_EXACT]);
 
 /**
- * Module families whose *classes* (CapWords names) are data containers restored by `__setstate__`: model
+ * Module families whose *classes* (CapWords names, private `_CapWords` ones too, e.g. `_BinMapper`) are data containers restored by `__setstate__`: model
  * classes of torch.nn, scikit-learn estimators and trees, numpy dtype classes, scipy sparse matrices.
  * Functions in these modules are not covered: a function global is reported.
  */
-const CLASS_MODULES: readonly string[] = ['torch.nn.modules', 'sklearn', 'numpy.dtypes', 'scipy.sparse'];
+const CLASS_MODULES: readonly string[] = ['torch.nn.modules', 'sklearn', 'numpy.dtypes', ...KNOWN_CLASS_FAMILIES];
 
 /** TorchScript archives are read by torch.jit's own unpickler, which only resolves these besides the above. */
 const TORCHSCRIPT_EXTRA: readonly string[] = ['__torch__', 'torch.jit._pickle', 'torch.classes'];
@@ -238,14 +240,24 @@ export interface AllowContext {
   readonly extra?: readonly string[];
 }
 
+/**
+ * Whether the name is on the exact built-in list, or one of the names torch.jit's own unpickler resolves in a
+ * TorchScript archive: both are checked before the gadget knowledge base (families and wildcards after it).
+ */
+export function isAllowedExactly(module: string, name: string, ctx: AllowContext = {}): boolean {
+  if (EXACT_SET.has(`${module}.${name}`)) return true;
+  return ctx.torchscript === true && TORCHSCRIPT_EXTRA.some((m) => inModule(module, m));
+}
+
 /** Whether `qualified` (module + '.' + name) is on the built-in safe list or the policy's. */
 export function isAllowed(module: string, name: string, ctx: AllowContext = {}): boolean {
   const qualified = `${module}.${name}`;
   if (EXACT_SET.has(qualified)) return true;
+  if (!name.includes('.') && isKnownReconstructor(module, name)) return true;
   const lastDot = qualified.lastIndexOf('.');
   const owner = qualified.slice(0, lastDot);
   const leaf = qualified.slice(lastDot + 1);
-  if (/^[A-Z][A-Za-z0-9_]*$/.test(leaf) && !name.includes('.') && CLASS_MODULES.some((m) => inModule(module, m))) {
+  if (/^_?[A-Z][A-Za-z0-9_]*$/.test(leaf) && !name.includes('.') && CLASS_MODULES.some((m) => inModule(module, m))) {
     return true;
   }
   if (ctx.torchscript && TORCHSCRIPT_EXTRA.some((m) => inModule(owner, m))) return true;

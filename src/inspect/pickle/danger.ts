@@ -1,3 +1,5 @@
+import { GADGETS, gadgetOf } from './gadgets.js';
+
 /**
  * Known-dangerous globals: importing or calling them can run code, start processes, touch files or the network,
  * load other pickles, reach the import machinery, or hand an attacker attribute access. An entry names a module
@@ -234,13 +236,16 @@ const DANGEROUS: readonly string[] = [
   'saferpickle',
 ];
 
-const DANGEROUS_SET: ReadonlySet<string> = new Set(DANGEROUS);
+const DANGEROUS_SET: ReadonlySet<string> = new Set([...DANGEROUS, ...GADGETS.map((g) => g.target)]);
 
-/** Whether a dotted path is, or lies inside, a dangerous entry. */
+/** Whether a dotted path is, or lies inside, a dangerous entry; a gadget names its source. */
 function hits(path: string): string | undefined {
   let p = path;
   for (;;) {
-    if (DANGEROUS_SET.has(p)) return p;
+    if (DANGEROUS_SET.has(p)) {
+      const gadget = gadgetOf(p);
+      return gadget ? `${p}: reaches ${gadget.reaches}, ${gadget.source}` : p;
+    }
     const i = p.lastIndexOf('.');
     if (i < 0) return undefined;
     p = p.slice(0, i);

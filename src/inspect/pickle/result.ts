@@ -1,3 +1,5 @@
+import type { MemberAccess } from './member-access.js';
+import type { NestedBlob } from './nested.js';
 import type { GlobalRef, Value } from './values.js';
 
 /** Limits on one pickle; each exhaustion is reported as a `budget` problem. */
@@ -87,4 +89,10 @@ export interface PickleRun {
   readonly problems: PickleProblem[];
   /** The value STOP returned. */
   result: Value | undefined;
+  /** `getattr(owner, attr)` calls, for the enum-member shape (member-access.ts). */
+  memberAccesses?: MemberAccess[];
+  /** Bytes/string values that start like a pickle (nested.ts), analysed by the verdict. */
+  nested?: NestedBlob[];
+  /** Pickle-like values past the per-pickle cap: not analysed, reported. */
+  nestedSkipped?: number;
 }

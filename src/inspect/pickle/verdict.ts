@@ -1,8 +1,11 @@
 import type { Artifact, Finding, Location } from '../../core/finding.js';
 import type { AllowContext } from './allowlist.js';
-import { isAllowed, matchesPolicy, matchesPolicyExactly } from './allowlist.js';
+import { isAllowed, isAllowedExactly, matchesPolicy, matchesPolicyExactly } from './allowlist.js';
 import { toPython3 } from './compat.js';
 import { dangerOf } from './danger.js';
+import { isEnumGetattr } from './enum-members.js';
+import { isModelLibrary } from './known-libraries.js';
+import { nestedFindings } from './nested-verdict.js';
 import type { CallSite, PickleRun, ProblemKind } from './result.js';
 import type { GlobalRef } from './values.js';
 import { pushAll } from '../../core/push-all.js';
@@ -10,10 +13,14 @@ import { pushAll } from '../../core/push-all.js';
 export type GlobalVerdict =
   { readonly kind: 'safe' } | { readonly kind: 'unknown' } | { readonly kind: 'dangerous'; readonly why: string };
 
-/** Allowlist first (built-in, curated); then known-dangerous; then the policy's wildcards; else unknown. */
+/**
+ * Exact allowlist entries first (built-in, then the policy's); then the gadget knowledge base and known-dangerous
+ * list; then the allowlist's class families and the policy's wildcards (so a family never covers a gadget); else
+ * unknown.
+ */
 export function judgeGlobal(module: string, name: string, ctx: AllowContext): GlobalVerdict {
   const py3 = toPython3(module, name);
-  if (isAllowed(py3.module, py3.name, { ...ctx, extra: [] })) return { kind: 'safe' };
+  if (isAllowedExactly(py3.module, py3.name, ctx)) return { kind: 'safe' };
   if (
     matchesPolicyExactly(module, name, ctx.extra ?? []) ||
     matchesPolicyExactly(py3.module, py3.name, ctx.extra ?? [])
@@ -22,9 +29,23 @@ export function judgeGlobal(module: string, name: string, ctx: AllowContext): Gl
   }
   const why = dangerOf(py3.module, py3.name) ?? dangerOf(module, name);
   if (why !== undefined) return { kind: 'dangerous', why };
+  if (isAllowed(py3.module, py3.name, { ...ctx, extra: [] })) return { kind: 'safe' };
   if (matchesPolicy(py3.module, py3.name, ctx.extra ?? [])) return { kind: 'safe' };
   return { kind: 'unknown' };
 }
+
+/** Opcodes by which the unpickler calls the imported global itself as a function (not `cls.__new__`). */
+const DIRECT_CALLS: ReadonlySet<string> = new Set(['REDUCE', 'OBJ', 'INST']);
+
+function isCalledDirectly(run: PickleRun, g: GlobalRef): boolean {
+  for (const c of run.calls.values()) {
+    if (c.onGlobal && DIRECT_CALLS.has(c.kind) && c.target?.module === g.module && c.target.name === g.name)
+      return true;
+  }
+  return false;
+}
+
+const SAFE: GlobalVerdict = { kind: 'safe' };
 
 export interface VerdictContext {
   readonly location: Location;
@@ -57,7 +78,9 @@ export function toFindings(runs: readonly PickleRun[], ctx: VerdictContext): Fin
         .join(', ');
     for (const g of run.globals.values()) {
       const qualified = `${g.module}.${g.name}`;
-      const v = judgeGlobal(g.module, g.name, ctx.allow);
+      const v = isEnumGetattr(run, g, (o) => judgeGlobal(o.module, o.name, ctx.allow).kind === 'safe')
+        ? SAFE
+        : judgeGlobal(g.module, g.name, ctx.allow);
       if (v.kind === 'safe' || seen.has(`g:${qualified}`)) continue;
       seen.add(`g:${qualified}`);
       const calls = callsOf(g);
@@ -69,6 +92,16 @@ export function toFindings(runs: readonly PickleRun[], ctx: VerdictContext): Fin
         ...(calls ? { calls } : {}),
         ...(v.kind === 'dangerous' ? { resolvesTo: v.why } : {}),
       };
+      const py3 = toPython3(g.module, g.name);
+      if (v.kind === 'unknown' && !isModelLibrary(py3.module) && isCalledDirectly(run, g)) {
+        out.push({
+          ...base,
+          ruleId: 'CPI100',
+          message: `${where}: the ${ctx.what} calls \`${qualified}\` (via ${calls}), a callable that is not on the safe list and not from a library models are saved with; the call runs whatever it does while loading. Do not load this file unless you trust \`${qualified}\`; then add it to models.allowedGlobals.`,
+          evidence,
+        });
+        continue;
+      }
       out.push(
         v.kind === 'dangerous'
           ? {
@@ -86,6 +119,7 @@ export function toFindings(runs: readonly PickleRun[], ctx: VerdictContext): Fin
       );
     }
     for (const c of run.calls.values()) pushAll(out, callFindings(c, index, where, base, seen));
+    pushAll(out, nestedFindings(run, index, where, base, ctx.allow, judgeGlobal));
     for (const p of run.problems) {
       const key = `p:${p.kind}`;
       if (seen.has(key)) continue;

@@ -3,6 +3,8 @@ import type { ByteSource } from './source.js';
 import { TruncatedError } from './source.js';
 import type { CallKind, CallSite, PickleBudget, PickleRun, ProblemKind } from './result.js';
 import { DEFAULT_BUDGET } from './result.js';
+import { noteMemberAccess } from './member-access.js';
+import { noteBytes, noteText } from './nested.js';
 import {
   decodeRawUnicodeEscape,
   decodeStringLine,
@@ -122,13 +124,17 @@ export function runPickle(src: ByteSource, opts: VmOptions = {}): PickleRun {
   const readText = (n: number): Value => {
     if (n > src.remaining) fail(`pickle data was truncated (string of ${n} bytes)`);
     if (n > KEEP_STRING) {
+      noteBytes(run, src, n, opAt);
       src.skip(n);
       return { k: 'str', s: undefined, len: n };
     }
-    return { k: 'str', s: src.text(n), len: n };
+    const s = src.text(n);
+    if (n >= 4 && (s.charCodeAt(0) === 0x63 || s.charCodeAt(0) === 0x67)) noteText(run, s, opAt); // 'c…', 'gA…'
+    return { k: 'str', s, len: n };
   };
   const readBytes = (n: number, mutable = false): Value => {
     if (n > src.remaining) fail(`pickle data was truncated (bytes of ${n})`);
+    noteBytes(run, src, n, opAt);
     src.skip(n);
     return { k: 'bytes', len: n, mutable };
   };
@@ -258,6 +264,7 @@ export function runPickle(src: ByteSource, opts: VmOptions = {}): PickleRun {
   };
   const call = (kind: CallKind, callee: Value, args: Value | undefined): Value => {
     recordCall(kind, callee);
+    noteMemberAccess(run, kind, callee, args, opAt);
     return { k: 'obj', callee, args, state: undefined };
   };
 

@@ -1,0 +1,176 @@
+/**
+ * What the default-deny allowlist knows about the libraries models are saved with, beyond torch (allowlist.ts):
+ * the reconstructors and data classes that pandas, scipy, scikit-learn, numpy and the Hugging Face Trainer write
+ * into ordinary files. Each entry was seen in a file of the benign corpus (fixtures/models-benign) made by the real
+ * library; none of them runs code, starts processes, or touches files or the network when the unpickler calls it.
+ */
+
+/** numpy ufuncs pickle by name (`numpy.core._multiarray_umath.log1p`); FunctionTransformer and scorers keep them. */
+const NUMPY_UFUNCS = [
+  'absolute',
+  'add',
+  'arccos',
+  'arcsin',
+  'arctan',
+  'arctan2',
+  'cbrt',
+  'ceil',
+  'clip',
+  'cos',
+  'cosh',
+  'divide',
+  'exp',
+  'exp2',
+  'expm1',
+  'fabs',
+  'floor',
+  'log',
+  'log10',
+  'log1p',
+  'log2',
+  'maximum',
+  'minimum',
+  'multiply',
+  'negative',
+  'power',
+  'reciprocal',
+  'rint',
+  'sign',
+  'sin',
+  'sinh',
+  'sqrt',
+  'square',
+  'subtract',
+  'tan',
+  'tanh',
+  'true_divide',
+  'trunc',
+];
+
+/** scikit-learn score functions that SelectKBest / SelectPercentile keep a reference to (never called on load). */
+const SKLEARN_SCORE_FUNCS = [
+  'f_classif',
+  'f_regression',
+  'chi2',
+  'mutual_info_classif',
+  'mutual_info_regression',
+  'r_regression',
+];
+
+/** Enums and dataclasses of `transformers.TrainingArguments` (training_args.bin of every Trainer checkpoint). */
+const HF_TRAINING = [
+  'transformers.training_args.TrainingArguments',
+  'transformers.training_args_seq2seq.Seq2SeqTrainingArguments',
+  'transformers.training_args.OptimizerNames',
+  'transformers.training_args.ParallelMode',
+  'transformers.trainer_utils.IntervalStrategy',
+  'transformers.trainer_utils.SaveStrategy',
+  'transformers.trainer_utils.HubStrategy',
+  'transformers.trainer_utils.SchedulerType',
+  'transformers.trainer_utils.EvaluationStrategy',
+  'transformers.trainer_utils.FSDPOption',
+  'transformers.debug_utils.DebugOption',
+  'transformers.trainer_pt_utils.AcceleratorConfig',
+  'transformers.utils.generic.ExplicitEnum',
+];
+
+export const KNOWN_EXACT: readonly string[] = [
+  // argparse.Namespace: research checkpoints (fairseq, Lightning < 1.0) store their command line; NEWOBJ + BUILD.
+  'argparse.Namespace',
+  'numpy.recarray',
+  'numpy.record',
+  'numpy.core.records.recarray',
+  'numpy.core.records.record',
+  'numpy.core._ufunc_reconstruct',
+  ...['numpy.core._multiarray_umath', 'numpy._core._multiarray_umath', 'numpy'].flatMap((m) =>
+    NUMPY_UFUNCS.map((u) => `${m}.${u}`),
+  ),
+  // pandas' own reconstructors (pandas/core/indexes/base.py _new_Index, pandas/_libs/internals.pyx _unpickle_block…).
+  'pandas._libs.internals._unpickle_block',
+  'pandas.core.internals.blocks.new_block',
+  'pandas.core.indexes.base._new_Index',
+  'pandas.core.indexes.interval._new_IntervalIndex',
+  'pandas.core.indexes.period._new_PeriodIndex',
+  'pandas._libs.tslibs.timestamps._unpickle_timestamp',
+  'pandas._libs.tslibs.timedeltas._timedelta_unpickle',
+  'pandas._libs.tslibs.nattype.__nat_unpickle',
+  'pandas._libs.sparse.IntIndex',
+  'pandas._libs.sparse.BlockIndex',
+  // pytz restores its timezones through these (a UTC singleton; a zone looked up by name in its own data).
+  'pytz._UTC',
+  'pytz._p',
+  // Scorers GridSearchCV keeps (sklearn/metrics/_scorer.py); they hold a metric function, called only on score().
+  'sklearn.metrics._scorer._PredictScorer',
+  'sklearn.metrics._scorer._ProbaScorer',
+  'sklearn.metrics._scorer._ThresholdScorer',
+  'sklearn.metrics._scorer._Scorer',
+  'sklearn.metrics._scorer._MultimetricScorer',
+  'sklearn.metrics._scorer._passthrough_scorer',
+  'scipy.spatial._ckdtree.cKDTree',
+  'scipy.spatial.ckdtree.cKDTree',
+  ...SKLEARN_SCORE_FUNCS.map((f) => `sklearn.feature_selection._univariate_selection.${f}`),
+  ...SKLEARN_SCORE_FUNCS.map((f) => `sklearn.feature_selection._mutual_info.${f}`),
+  ...HF_TRAINING,
+];
+
+/**
+ * Module families whose CapWords classes are data containers; checked only after the gadget knowledge base, so a
+ * listed family never whitelists one of its known gadgets (e.g. `pandas.core.computation`).
+ */
+export const KNOWN_CLASS_FAMILIES: readonly string[] = ['pandas.core', 'pandas._libs', 'scipy.sparse', 'scipy.spatial'];
+
+/**
+ * Names in the known libraries that are not CapWords yet are safe reconstructors: Cython's generated
+ * `__pyx_unpickle_<Class>`, scikit-learn's Cython `newObj` (`obj.__new__(obj)`), scipy's lowercase sparse classes,
+ * and scikit-learn metric functions a scorer keeps (referenced, never called by the unpickler).
+ */
+export function isKnownReconstructor(module: string, name: string): boolean {
+  const lib = module.split('.', 1)[0]!;
+  if (!['pandas', 'sklearn', 'scipy'].includes(lib)) return false;
+  if (/^__pyx_unpickle_[A-Z][A-Za-z0-9_]*$/.test(name)) return true;
+  if (lib === 'sklearn' && name === 'newObj') return true;
+  if (module.startsWith('scipy.sparse') && /^(csr|csc|coo|bsr|dia|dok|lil)_(matrix|array)$/.test(name)) return true;
+  return (
+    (module === 'sklearn.metrics' || module.startsWith('sklearn.metrics.')) &&
+    /^[a-z][a-z0-9_]*_(score|error|loss|deviance)$/.test(name)
+  );
+}
+
+/**
+ * Libraries models are saved with. An unknown global from one of them that the unpickler calls stays a warning
+ * (CPI002: most likely a new reconstructor); an unknown callable from anywhere else that is called is an error
+ * (CPI100). See docs/detection.md "Unknown globals at the default gate".
+ */
+export const MODEL_LIBRARIES: readonly string[] = [
+  'torch',
+  'numpy',
+  'scipy',
+  'sklearn',
+  'pandas',
+  'joblib',
+  'transformers',
+  'keras',
+  'tf_keras',
+  'tensorflow',
+  'xgboost',
+  'lightgbm',
+  'catboost',
+  'lightning',
+  'pytorch_lightning',
+  'lightning_fabric',
+  'timm',
+  'tokenizers',
+  'sentencepiece',
+  'statsmodels',
+  'skorch',
+  'accelerate',
+  'diffusers',
+  'peft',
+  'keras_hub',
+  'keras_nlp',
+  'pytz',
+];
+
+export function isModelLibrary(module: string): boolean {
+  return MODEL_LIBRARIES.includes(module.split('.', 1)[0]!);
+}

@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { checkTemplateAst } from '../../../src/inspect/formats/chat-template-ast.js';
+import { checkChatTemplate } from '../../../src/inspect/formats/chat-template.js';
+
+/** Written here in the shapes of public models' templates (Phi-3, Qwen2 tool calling, ChatML, Llama 3). */
+const BENIGN: readonly { name: string; template: string }[] = [
+  {
+    name: 'phi-3',
+    template:
+      "{% for message in messages %}{% if message['role'] == 'system' %}{{'<|system|>\\n' + message['content'] + '<|end|>\\n'}}{% elif message['role'] == 'user' %}{{'<|user|>\\n' + message['content'] + '<|end|>\\n'}}{% elif message['role'] == 'assistant' %}{{'<|assistant|>\\n' + message['content'] + '<|end|>\\n'}}{% endif %}{% endfor %}{% if add_generation_prompt %}{{ '<|assistant|>\\n' }}{% else %}{{ eos_token }}{% endif %}",
+  },
+  {
+    name: 'qwen2 tool calling',
+    template:
+      "{%- if tools %}{{- '<|im_start|>system\\n' }}{%- if messages[0]['role'] == 'system' %}{{- messages[0]['content'] }}{%- endif %}{{- '\\n\\n# Tools\\n\\n<tools>' }}{%- for tool in tools %}{{- '\\n' }}{{- tool | tojson }}{%- endfor %}{{- '\\n</tools><|im_end|>\\n' }}{%- endif %}{%- for message in messages %}{%- if message.role == 'assistant' and message.tool_calls is defined %}{{- '<|im_start|>' + message.role }}{%- for tool_call in message.tool_calls %}{%- if tool_call.function is defined %}{%- set tool_call = tool_call.function %}{%- endif %}{{- '\\n<tool_call>\\n{\"name\": \"' }}{{- tool_call.name }}{{- '\", \"arguments\": ' }}{{- tool_call.arguments | tojson }}{{- '}\\n</tool_call>' }}{%- endfor %}{{- '<|im_end|>\\n' }}{%- elif message.role == 'tool' %}{%- if (loop.index0 == 0) or (messages[loop.index0 - 1].role != 'tool') %}{{- '<|im_start|>user' }}{%- endif %}{{- '\\n<tool_response>\\n' }}{{- message.content }}{{- '\\n</tool_response>' }}{%- else %}{{- '<|im_start|>' + message.role + '\\n' + message.content + '<|im_end|>\\n' }}{%- endif %}{%- endfor %}{%- if add_generation_prompt %}{{- '<|im_start|>assistant\\n' }}{%- endif %}",
+  },
+  {
+    name: 'llama-3 with namespace and slicing',
+    template:
+      "{%- set ns = namespace(prompt='') %}{%- for m in messages %}{%- if m['role'] == 'system' %}{%- set ns.prompt = m['content'] | trim %}{%- endif %}{%- endfor %}{{ bos_token }}{%- for message in messages[-8:] %}{{ '<|start_header_id|>' + message['role'] + '<|end_header_id|>\\n\\n' + message['content'] | trim + '<|eot_id|>' }}{%- endfor %}{%- if add_generation_prompt %}{{ '<|start_header_id|>assistant<|end_header_id|>\\n\\n' }}{%- endif %}",
+  },
+  {
+    name: 'key chosen between literals, raw block',
+    template:
+      "{% set key = 'content' if messages[0]['content'] is defined else 'text' %}{% for m in messages %}{{ m[key] }}{% endfor %}{% raw %}{{ not code }}{% endraw %}",
+  },
+];
+
+/** Payloads with no `__` in their text: dunders spelled at render time and reached through subscripts. */
+const MALICIOUS: readonly { name: string; template: string; want: string }[] = [
+  {
+    name: 'reverse filter',
+    template: "{% set a = '__ssalc__' | reverse %}{{ messages[a] }}",
+    want: 'attribute name built at render time',
+  },
+  {
+    name: 'join filter',
+    template: "{% set a = ['_','_','class','_','_'] | join %}{{ ''[a] }}",
+    want: 'attribute name built at render time',
+  },
+  {
+    name: "'{:c}'.format(95)",
+    template: "{% set u = '{:c}'.format(95) %}{{ ''[u ~ u ~ 'class' ~ u ~ u] }}",
+    want: 'character formatting',
+  },
+  {
+    name: 'concatenation with ~',
+    template: "{% set x = 'cla' ~ 'ss' %}{{ messages[x] }}",
+    want: 'attribute name built at render time',
+  },
+  {
+    name: 'concatenation with +',
+    template: "{% set x = 'cla' + 'ss' %}{{ messages[x] }}",
+    want: 'attribute name built at render time',
+  },
+  {
+    name: 'namespace as gadget',
+    template: '{{ namespace.init }}',
+    want: 'namespace used as a gadget',
+  },
+  {
+    name: 'private attribute',
+    template: '{{ messages._x }}',
+    want: 'private attribute',
+  },
+];
+
+describe('chat template syntax tree (@huggingface/jinja parser)', () => {
+  it.each(BENIGN)('$name: no indicator', ({ template }) => {
+    expect(checkTemplateAst(template)).toEqual([]);
+    expect(checkChatTemplate(template)).toEqual([]);
+  });
+
+  it.each(MALICIOUS)('$name: $want', ({ template, want }) => {
+    expect((checkTemplateAst(template) ?? []).map((h) => h.indicator)).toContain(want);
+    expect(checkChatTemplate(template).length).toBeGreaterThan(0);
+  });
+
+  it('a template that does not parse is reported, not passed', () => {
+    expect(checkTemplateAst('{% for %}')).toBeUndefined();
+    expect(checkChatTemplate('{% for %}').map((h) => h.indicator)).toContain(
+      'template does not parse (it cannot be checked)',
+    );
+  });
+});

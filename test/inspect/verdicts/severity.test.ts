@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { ByteSource } from '../../../src/inspect/pickle/source.js';
+import { judgeGlobal, toFindings } from '../../../src/inspect/pickle/verdict.js';
+import { runPickle } from '../../../src/inspect/pickle/vm.js';
+
+const P = (s: string) => Buffer.from(s, 'latin1');
+const call = (mod: string, name: string) => P(`\x80\x02c${mod}\n${name}\n)R.`); // REDUCE with no args
+const newobj = (mod: string, name: string) => P(`\x80\x02c${mod}\n${name}\n)\x81}b.`); // NEWOBJ + BUILD
+const getattr = (owner: string, attr: string) =>
+  P(`\x80\x02c__builtin__\ngetattr\nc${owner}\nX${String.fromCharCode(attr.length)}\x00\x00\x00${attr}\x86R.`);
+
+function rules(data: Buffer): string[] {
+  const run = runPickle(ByteSource.fromBuffer(data));
+  return toFindings([run], { location: { path: 'x.pkl' }, allow: {}, what: 'pickle' }).map((f) => f.ruleId);
+}
+
+describe('severity of unknown and known globals', () => {
+  it.each([
+    { name: 'unknown function of a non-model module, called', data: call('mytools.jobs', 'run'), want: ['CPI100'] },
+    { name: '__main__ function, called', data: call('__main__', 'make_model'), want: ['CPI100'] },
+    { name: 'unknown class, only instantiated', data: newobj('__main__', 'TinyNet'), want: ['CPI002'] },
+    {
+      name: 'unknown name of a model library, called',
+      data: call('sklearn.utils.fixes', 'new_helper'),
+      want: ['CPI002'],
+    },
+    {
+      name: 'stdlib gadget (namedtuple builds a class with exec)',
+      data: call('collections', 'namedtuple'),
+      want: ['CPI001'],
+    },
+    { name: 'advisory gadget (ensurepip._run_pip)', data: call('ensurepip', '_run_pip'), want: ['CPI001'] },
+    { name: 'pandas reconstructor', data: call('pandas.core.indexes.base', '_new_Index'), want: [] },
+    {
+      name: 'class family never covers a gadget',
+      data: newobj('pandas.core.computation.expr', 'Expr'),
+      want: ['CPI001'],
+    },
+    {
+      name: 'enum member via getattr',
+      data: getattr('transformers.trainer_utils\nIntervalStrategy', 'STEPS'),
+      want: [],
+    },
+    {
+      name: 'getattr with a private name',
+      data: getattr('transformers.trainer_utils\nIntervalStrategy', '_x'),
+      want: ['CPI001'],
+    },
+    {
+      name: 'getattr on a class not on the safe list',
+      data: getattr('mytools.jobs\nRunner', 'RUN'),
+      want: ['CPI001', 'CPI002'],
+    },
+  ])('$name → $want', ({ data, want }) => {
+    expect(rules(data).sort()).toEqual(want);
+  });
+
+  it('exact allowlist entries beat the module-wide dangerous entry they sit in (transformers)', () => {
+    expect(judgeGlobal('transformers.training_args', 'TrainingArguments', {}).kind).toBe('safe');
+    expect(judgeGlobal('transformers.modeling_utils', 'PreTrainedModel', {}).kind).toBe('dangerous');
+  });
+});
