@@ -9,6 +9,14 @@ export type FileFormat =
   | 'pnpm-lockfile'
   | 'package-json'
   | 'npmrc'
+  // Python dependency inputs (descriptors in src/deps/parsers/python/formats.ts)
+  | 'pip-requirements'
+  | 'uv-lockfile'
+  | 'poetry-lockfile'
+  | 'pipfile-lockfile'
+  | 'pylock'
+  | 'pyproject-toml'
+  | 'pip-config'
   // model formats
   | 'pickle'
   | 'pytorch-zip'

@@ -3,6 +3,7 @@ import { inflatesToPickle } from './formats/compressed-head.js';
 import { looksLikeOnnx } from './formats/onnx-head.js';
 import { looksLikeHeaderlessPickle } from './formats/pickle-head.js';
 import { classifyZip } from './formats/zip-names.js';
+import { PYTHON_FORMAT_IDS, pythonFormatFromName } from '../deps/parsers/python/formats.js';
 
 /** How many leading bytes discovery reads for content sniffing. */
 export const SNIFF_BYTES = 4096;
@@ -37,6 +38,7 @@ const NAME_ONLY_FORMATS: ReadonlySet<FileFormat> = new Set<FileFormat>([
   'pnpm-lockfile',
   'package-json',
   'npmrc',
+  ...PYTHON_FORMAT_IDS,
   'tfjs-manifest',
   'tfjs-weights',
   'sigstore-bundle',
@@ -57,6 +59,7 @@ export function formatFromName(name: string): FileFormat | undefined {
   if (base === 'pnpm-lock.yaml') return 'pnpm-lockfile';
   if (base === 'package.json') return 'package-json';
   if (base === '.npmrc') return 'npmrc';
+  if (pythonFormatFromName(lower) !== undefined) return pythonFormatFromName(lower);
   if (base === 'model.sig') return 'model-signature';
   if (base.endsWith('.sigstore.json') || base.endsWith('.sigstore')) return 'sigstore-bundle';
   if (base === 'saved_model.pb' || base === 'saved_model.pbtxt') return 'savedmodel';
