@@ -2,7 +2,7 @@ import type { Level } from './finding.js';
 
 /**
  * A rule of the catalogue. IDs are stable: `CP` + area letter + three digits
- * (D dependencies, M models, S signatures, I content inspection, X scanner health).
+ * (D dependencies, M models, S signatures, I content inspection, X scanner health, P Python dependencies).
  */
 export interface Rule {
   readonly id: string;
@@ -22,7 +22,7 @@ export interface Rule {
 
 export function defineRules<const T extends readonly Rule[]>(rules: T): T {
   for (const rule of rules) {
-    if (!/^CP[DMSIX]\d{3}$/.test(rule.id)) throw new Error(`bad rule id ${rule.id}`);
+    if (!/^CP[DMSIXP]\d{3}$/.test(rule.id)) throw new Error(`bad rule id ${rule.id}`);
     const sev = Number(rule.severity);
     if (!(sev >= 0.1 && sev <= 10)) throw new Error(`bad security-severity for ${rule.id}`);
   }

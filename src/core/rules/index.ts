@@ -3,6 +3,7 @@ import { DEPS_RULES } from './deps.js';
 import { INSPECT_FORMATS_RULES } from './inspect-formats.js';
 import { INSPECT_PICKLE_RULES } from './inspect-pickle.js';
 import { MODELS_RULES } from './models.js';
+import { PYTHON_RULES } from './python.js';
 import { REGISTRY_RULES } from './registry.js';
 import { SCANNER_RULES } from './scanner.js';
 import { SIGNATURES_RULES } from './signatures.js';
@@ -10,6 +11,7 @@ import { SIGNATURES_RULES } from './signatures.js';
 /** Every rule chainproof can report, sorted by ID. One list per area; adding a rule is one entry there. */
 export const RULES: readonly Rule[] = [
   ...DEPS_RULES,
+  ...PYTHON_RULES,
   ...REGISTRY_RULES,
   ...MODELS_RULES,
   ...INSPECT_PICKLE_RULES,
