@@ -3,6 +3,7 @@ import path from 'node:path';
 import { ConfigError } from '../../core/errors.js';
 import type {
   MaliciousPackage,
+  PypiMaliciousPackage,
   ModelArtifact,
   PinnedPackage,
   RevokedArtifact,
@@ -10,6 +11,7 @@ import type {
 } from '../../core/trusted-registry.js';
 import { EMPTY_REGISTRY } from '../../core/trusted-registry.js';
 import { osvToMalicious, type OsvRecord } from './osv.js';
+import { osvToPypiMalicious } from './osv-pypi.js';
 import {
   formatPath,
   MAX_REGISTRY_FILE_BYTES,
@@ -43,6 +45,7 @@ export async function loadTrustedRegistry(root: string, files?: string[]): Promi
     revoked: parts.flatMap((p) => p.revoked),
     packages: parts.flatMap((p) => p.packages),
     malicious: parts.flatMap((p) => p.malicious),
+    pypiMalicious: parts.flatMap((p) => p.pypiMalicious ?? []),
   };
   checkDuplicates(merged);
   return deepFreeze(merged);
@@ -99,14 +102,20 @@ export function parseRegistryText(text: string, rel: string): TrustedRegistry {
   if (isOsv) {
     const conv = osvToMalicious(value as OsvRecord, rel, []);
     if (!conv.ok) fail(rel, src, [conv]);
-    return { ...EMPTY_REGISTRY, files: [rel], malicious: conv.packages };
+    const py = osvToPypiMalicious(value as OsvRecord, rel, []);
+    if (!py.ok) fail(rel, src, [py]);
+    return { ...EMPTY_REGISTRY, files: [rel], malicious: conv.packages, pypiMalicious: py.packages };
   }
   const doc = value as RegistryDocument;
   const malicious: MaliciousPackage[] = [];
+  const pypiMalicious: PypiMaliciousPackage[] = [];
   for (const [i, rec] of (doc.malicious ?? []).entries()) {
     const conv = osvToMalicious(rec, rel, ['malicious', i]);
     if (!conv.ok) fail(rel, src, [conv]);
     malicious.push(...conv.packages);
+    const py = osvToPypiMalicious(rec, rel, ['malicious', i]);
+    if (!py.ok) fail(rel, src, [py]);
+    pypiMalicious.push(...py.packages);
   }
   return {
     files: [rel],
@@ -134,6 +143,7 @@ export function parseRegistryText(text: string, rel: string): TrustedRegistry {
       file: rel,
     })),
     malicious,
+    pypiMalicious,
   };
 }
 
