@@ -1,5 +1,6 @@
 import type { Stage } from '../core/stage.js';
 import { depsStage } from '../deps/stage.js';
+import { pythonDepsStage } from '../deps/parsers/python/stage.js';
 import { inspectStage } from '../inspect/stage.js';
 import { modelsStage } from '../models/stage.js';
 import { registryStage } from '../registry/stage.js';
@@ -8,5 +9,13 @@ import { signaturesStage } from '../verify/stage.js';
 /**
  * The pipeline, in order. Adding a stage is one line here.
  * deps → registry verification → models (hash, trusted registry) → inspect → signatures.
+ * Python dependencies run after the npm registry stage, so npm verification never sees `pypi` graphs.
  */
-export const STAGES: readonly Stage[] = [depsStage, registryStage, modelsStage, inspectStage, signaturesStage];
+export const STAGES: readonly Stage[] = [
+  depsStage,
+  registryStage,
+  pythonDepsStage,
+  modelsStage,
+  inspectStage,
+  signaturesStage,
+];

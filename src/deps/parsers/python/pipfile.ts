@@ -32,15 +32,13 @@ export function parsePipfileLock(file: string, text: string): PythonLock {
   const lines = jsonPropertyLines(text, (path, prop) =>
     path.length === 1 && (path[0] === 'default' || path[0] === 'develop') ? `${String(path[0])}\0${prop}` : undefined,
   );
-  const sourceLines = jsonPropertyLines(text, (path, prop) =>
-    path[0] === '_meta' && prop === 'url' ? 'url' : undefined,
-  );
+  const sourceLines = urlLines(text);
   const sources = Array.isArray(meta.sources) ? meta.sources.filter(isRecord) : [];
   const indexes: PyIndexOption[] = sources.map((s, i) => ({
     kind: i === 0 ? 'index-url' : 'extra-index-url',
     url: typeof s.url === 'string' ? s.url : '',
     file,
-    line: sourceLines.get('url') ?? 1,
+    line: sourceLines[i] ?? 1,
   }));
   const indexUrl = new Map(sources.map((s) => [String(s.name), typeof s.url === 'string' ? s.url : '']));
   const packages: PyPackage[] = [];
@@ -98,4 +96,16 @@ function sourceOf(
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Lines of the `"url":` keys before the first package section: the `_meta.sources` entries, in order. */
+function urlLines(text: string): number[] {
+  const out: number[] = [];
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i]!;
+    if (/^\s*"(default|develop)"\s*:/.test(l)) break;
+    if (/"url"\s*:/.test(l)) out.push(i + 1);
+  }
+  return out;
 }

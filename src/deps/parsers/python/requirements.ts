@@ -57,7 +57,9 @@ export async function parseRequirementsFile(file: string, text: string, load: In
     visited: new Set([file]),
     requireHashes: false,
   };
-  await parseInto(state, file, text, false, [file]);
+  // A constraints file scanned on its own still only narrows versions (pip `-c`): it installs nothing.
+  const isConstraints = /^constraints([-_.].*)?\.txt$/i.test(posix.basename(file));
+  await parseInto(state, file, text, isConstraints, [file]);
   return {
     file,
     kind: 'requirements',
