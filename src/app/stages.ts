@@ -1,6 +1,7 @@
 import type { Stage } from '../core/stage.js';
 import { depsStage } from '../deps/stage.js';
 import { pythonDepsStage } from '../deps/parsers/python/stage.js';
+import { pypiStage } from '../registry/pypi/stage.js';
 import { inspectStage } from '../inspect/stage.js';
 import { modelsStage } from '../models/stage.js';
 import { registryStage } from '../registry/stage.js';
@@ -15,6 +16,7 @@ export const STAGES: readonly Stage[] = [
   depsStage,
   registryStage,
   pythonDepsStage,
+  pypiStage,
   modelsStage,
   inspectStage,
   signaturesStage,

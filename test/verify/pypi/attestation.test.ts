@@ -98,7 +98,7 @@ describe('PEP 740 attestations from ../shared/corpora/pypi (public-good root)', 
     const file = 'gitlab_oidc_project-0.0.3.tar.gz';
     const att = json(`${file}.publish.attestation`) as { envelope: { signature: string } };
     const sig = Buffer.from(att.envelope.signature, 'base64');
-    sig[sig.length - 5] ^= 1;
+    sig[sig.length - 5] = sig[sig.length - 5]! ^ 1;
     const tampered = { ...att, envelope: { ...att.envelope, signature: sig.toString('base64') } };
     const v = verifyPypiAttestation(tampered, { filename: file, sha256: sha256(file) }, await publicGood());
     expect(v.ok ? 'ok' : v.problem).toBe('signature');
