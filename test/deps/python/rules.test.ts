@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { copyFile, mkdtemp, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import type { Policy } from '../../../src/core/policy.js';
@@ -130,6 +130,30 @@ describe('offline Python rules over case fixtures', () => {
       ...(c.registry ? { registry: c.registry } : {}),
     });
     expect(ids(r)).toEqual(c.want);
+  });
+
+  it('include chains and fan-out are bounded (depth 16, 64 files) and each bound is a CPP003', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'cp-py-inc-'));
+    // requirements.txt → r1.txt → … → r20.txt (a chain), and wide.txt includes 70 files.
+    await writeFile(path.join(dir, 'requirements.txt'), '-r r1.txt\n');
+    for (let i = 1; i <= 20; i++) await writeFile(path.join(dir, `r${i}.txt`), `-r r${i + 1}.txt\npkg${i}==1.0\n`);
+    await writeFile(path.join(dir, 'r21.txt'), 'deep==1.0\n');
+    await mkdir(path.join(dir, 'wide'));
+    const wide = Array.from({ length: 70 }, (_, i) => `-r w${i}.txt`).join('\n');
+    await writeFile(path.join(dir, 'wide', 'requirements.txt'), `${wide}\n`);
+    for (let i = 0; i < 70; i++) await writeFile(path.join(dir, 'wide', `w${i}.txt`), `w${i}==1.0\n`);
+    const r = await scanPython(dir);
+    expect(ids(r).filter((i) => i.startsWith('CPP003'))).toEqual([
+      'CPP003@r16.txt:1',
+      'CPP003@wide/requirements.txt:64',
+      'CPP003@wide/requirements.txt:65',
+      'CPP003@wide/requirements.txt:66',
+      'CPP003@wide/requirements.txt:67',
+      'CPP003@wide/requirements.txt:68',
+      'CPP003@wide/requirements.txt:69',
+      'CPP003@wide/requirements.txt:70',
+    ]);
+    expect(r.graphs.find((g) => g.lockfile === 'requirements.txt')?.packages).toHaveLength(16);
   });
 
   it('hostile TOML is bounded: deep nesting and a huge string are CPP001, not a crash', async () => {
