@@ -19,11 +19,14 @@ export function checkProblems(lock: PythonLock): Finding[] {
   );
 }
 
-/** CPP010: a requirements-file entry that allows more than one version (constraints only narrow, so they pass). */
+/**
+ * CPP010: a requirements-file entry that allows more than one version. Constraints only narrow, and `*.in` files are
+ * pip-compile / `uv pip compile` inputs whose ranges are resolved into the pinned output, so both pass.
+ */
 export function checkPinning(lock: PythonLock): Finding[] {
   if (lock.kind !== 'requirements') return [];
   return lock.packages
-    .filter((p) => p.source === 'index' && p.version === '' && p.constraint !== true)
+    .filter((p) => p.source === 'index' && p.version === '' && p.constraint !== true && !/\.in$/i.test(p.file))
     .map((p) =>
       pyPackageFinding(
         'CPP010',
@@ -65,7 +68,8 @@ export function checkHashes(lock: PythonLock, policy: PythonCheckPolicy): Findin
   if (missing.length === 0) return out;
   const fileUsesHashes = hashed.length > 0 || lock.requireHashes;
   if (lock.kind === 'requirements' && !fileUsesHashes) {
-    if (!policy.requireHashes) return out;
+    // A pip-compile input (`*.in`) never carries hashes; its compiled output is what the policy holds to them.
+    if (!policy.requireHashes || /\.in$/i.test(lock.file)) return out;
     out.push(
       pyFileFinding(
         'CPP011',
