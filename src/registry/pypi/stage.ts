@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import picomatch from 'picomatch';
 import { Verifier, toTrustMaterial } from '@sigstore/verify';
 import type { ScanContext } from '../../core/context.js';
+import { inShard } from '../../core/shard.js';
 import type { Finding } from '../../core/finding.js';
 import type { PythonPublisherRequirement } from '../../core/policy.js';
 import type { DependencyGraph, PackageNode, VerificationRecord } from '../../core/records.js';
@@ -36,7 +37,8 @@ export function createPypiStage(overrides: Partial<PypiStageOptions> = {}): Stag
 export const pypiStage: Stage = createPypiStage();
 
 async function runPypiStage(input: StageInput, ctx: ScanContext, opts: PypiStageOptions): Promise<StageOutput> {
-  const work = pypiPackages(input.graphs);
+  // Sharded runs split packages as the npm registry stage does, by `pkg:<name>@<version>`.
+  const work = pypiPackages(input.graphs).filter((p) => inShard(`pkg:${p.name}@${p.version}`, ctx.options.shard));
   if (work.length === 0) return {};
   if (ctx.options.offline)
     return { findings: [offlineFinding(work)], verifications: work.map((p) => unverifiable(p, 'offline')) };
