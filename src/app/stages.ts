@@ -1,5 +1,7 @@
 import type { Stage } from '../core/stage.js';
 import { depsStage } from '../deps/stage.js';
+import { pythonDepsStage } from '../deps/parsers/python/stage.js';
+import { pypiStage } from '../registry/pypi/stage.js';
 import { inspectStage } from '../inspect/stage.js';
 import { modelsStage } from '../models/stage.js';
 import { refsStage } from '../refs/stage.js';
@@ -9,5 +11,15 @@ import { signaturesStage } from '../verify/stage.js';
 /**
  * The pipeline, in order. Adding a stage is one line here.
  * deps → registry verification → models (hash, trusted registry) → inspect → signatures.
+ * Python dependencies run after the npm registry stage, so npm verification never sees `pypi` graphs.
  */
-export const STAGES: readonly Stage[] = [depsStage, registryStage, modelsStage, refsStage, inspectStage, signaturesStage];
+export const STAGES: readonly Stage[] = [
+  depsStage,
+  registryStage,
+  pythonDepsStage,
+  pypiStage,
+  modelsStage,
+  refsStage,
+  inspectStage,
+  signaturesStage,
+];

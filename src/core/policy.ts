@@ -41,6 +41,28 @@ export interface ProvenanceRequirement {
   }[];
 }
 
+/** A PEP 740 Trusted Publisher allowed for some PyPI projects; each given field is an anchored pattern. */
+export interface PythonPublisherRequirement {
+  /** PEP 503 project names or globs. */
+  readonly packages: readonly string[];
+  /** Allowed publishers; empty = any verified attestation. */
+  readonly publishers: readonly {
+    readonly kind?: 'GitHub' | 'GitLab' | 'Google';
+    /** GitHub `owner/repo`, GitLab `namespace/project`. */
+    readonly repository?: string;
+    /** GitHub workflow file name, GitLab `workflow_filepath`. */
+    readonly workflow?: string;
+    /** Google service-account email. */
+    readonly email?: string;
+  }[];
+}
+
+export interface PythonDependencyPolicy {
+  /** Every Python package must carry a hash (pip `--require-hashes` for the whole repository). */
+  readonly requireHashes?: boolean;
+  readonly requireProvenance?: readonly PythonPublisherRequirement[];
+}
+
 export interface Suppression {
   readonly rule: string;
   readonly path?: string;
@@ -69,6 +91,8 @@ export interface Policy {
     readonly verifySignatures: boolean;
     /** Treat unverifiable packages as failures (exit 3 when the registry cannot be reached). */
     readonly failClosed: boolean;
+    /** Python (PyPI) dependencies; absent = defaults (no required hashes, no required provenance). */
+    readonly python?: PythonDependencyPolicy;
   };
   readonly models: {
     /** Formats allowed; empty = all. */

@@ -25,11 +25,20 @@ export interface PackageNode {
   readonly bundled?: boolean;
   /** The lockfile key (npm `packages` key, yarn descriptor, pnpm id). */
   readonly key: string;
+  /** Python: the distribution files the lockfile pins (file name, URL, hex digests by algorithm). */
+  readonly distributions?: readonly {
+    readonly filename?: string;
+    readonly url?: string;
+    readonly hashes: Readonly<Record<string, string>>;
+  }[];
 }
 
 export interface DependencyGraph {
   readonly lockfile: string;
-  readonly kind: 'npm' | 'yarn-classic' | 'yarn-berry' | 'pnpm' | 'bun';
+  readonly kind:
+    'npm' | 'yarn-classic' | 'yarn-berry' | 'pnpm' | 'bun' | 'pip-requirements' | 'uv' | 'poetry' | 'pipenv' | 'pylock';
+  /** Package ecosystem; absent = npm. Registry stages verify only their own ecosystem's graphs. */
+  readonly ecosystem?: 'npm' | 'pypi';
   /** Lockfile format version as written (npm lockfileVersion, berry __metadata.version, pnpm lockfileVersion). */
   readonly formatVersion: string;
   readonly packages: readonly PackageNode[];

@@ -53,6 +53,20 @@ export interface TrustedRegistry {
   readonly revoked: readonly RevokedArtifact[];
   readonly packages: readonly PinnedPackage[];
   readonly malicious: readonly MaliciousPackage[];
+  /** Known-malicious PyPI releases (OSV records of the PyPI ecosystem); absent = none. */
+  readonly pypiMalicious?: readonly PypiMaliciousPackage[];
+}
+
+/** An OSV record's PyPI package: PEP 440 event ranges (compared by PEP 440, not semver) and exact versions. */
+export interface PypiMaliciousPackage {
+  readonly id: string;
+  readonly summary?: string;
+  /** PEP 503 normalised. */
+  readonly name: string;
+  /** `introduced` '0' = from the first version; `fixed` exclusive, `lastAffected` inclusive, neither = open. */
+  readonly ranges: readonly { readonly introduced: string; readonly fixed?: string; readonly lastAffected?: string }[];
+  readonly versions: readonly string[];
+  readonly file: string;
 }
 
 export const EMPTY_REGISTRY: TrustedRegistry = Object.freeze({

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { publicHttpUrl } from '../core/url.js';
-import type { PackageNode, VerificationStatus } from '../core/records.js';
+import type { DependencyGraph, PackageNode, VerificationStatus } from '../core/records.js';
 import type { ScanResult } from '../core/result.js';
 
 /** The subset of CycloneDX 1.6 JSON chainproof writes. */
@@ -75,6 +75,7 @@ export function toCycloneDx(result: ScanResult, opts: CycloneDxOptions): Cyclone
         p,
         status.get(`pkg:${p.name}@${p.version}`),
         findingsByKey.get(`pkg:${p.name}@${p.version}`) ?? 0,
+        g.ecosystem,
       );
       const ref = c['bom-ref']!;
       const old = libraries.get(ref);
@@ -125,10 +126,16 @@ export function toCycloneDx(result: ScanResult, opts: CycloneDxOptions): Cyclone
   };
 }
 
-function toLibrary(p: PackageNode, verification: VerificationStatus | undefined, findings: number): CdxComponent {
+function toLibrary(
+  p: PackageNode,
+  verification: VerificationStatus | undefined,
+  findings: number,
+  ecosystem: DependencyGraph['ecosystem'],
+): CdxComponent {
   const local = p.source === 'workspace' || p.source === 'link' || p.source === 'file';
-  const purl = npmPurl(p.name, p.version);
-  const hashes = p.integrity !== undefined ? sriToHashes(p.integrity) : [];
+  const pypi = ecosystem === 'pypi';
+  const purl = pypi ? pypiPurl(p.name, p.version) : npmPurl(p.name, p.version);
+  const hashes = pypi ? distributionHashes(p) : p.integrity !== undefined ? sriToHashes(p.integrity) : [];
   const url = p.resolved !== undefined ? publicUrl(p.resolved) : undefined;
   const slash = p.name.startsWith('@') ? p.name.indexOf('/') : -1;
   return {
@@ -145,7 +152,7 @@ function toLibrary(p: PackageNode, verification: VerificationStatus | undefined,
       { name: 'chainproof:source', value: p.source },
       { name: 'chainproof:verification', value: verification ?? 'unchecked' },
       { name: 'chainproof:findings', value: String(findings) },
-      ...(p.dev ? [{ name: 'cdx:npm:package:development', value: 'true' }] : []),
+      ...(p.dev && !pypi ? [{ name: 'cdx:npm:package:development', value: 'true' }] : []),
       ...(p.hasInstallScript === true ? [{ name: 'chainproof:install-script', value: 'true' }] : []),
     ],
   };
@@ -157,6 +164,23 @@ export function npmPurl(name: string, version: string): string {
   const ns = slash > 0 ? `${encodeURIComponent(name.slice(0, slash))}/` : '';
   const base = slash > 0 ? name.slice(slash + 1) : name;
   return `pkg:npm/${ns}${encodeURIComponent(base)}@${encodeURIComponent(version)}`;
+}
+
+/** purl for PyPI: the PEP 503 name (lower case, runs of `-_.` as `-`), version percent-encoded. */
+export function pypiPurl(name: string, version: string): string {
+  return `pkg:pypi/${encodeURIComponent(name.replace(/[-_.]+/g, '-').toLowerCase())}@${encodeURIComponent(version)}`;
+}
+
+/** The digests of every distribution file a Python lockfile pins (a release has one per wheel and sdist), sorted. */
+function distributionHashes(p: PackageNode): CdxHash[] {
+  const seen = new Map<string, CdxHash>();
+  for (const d of p.distributions ?? []) {
+    for (const [alg, hex] of Object.entries(d.hashes)) {
+      const h = toHash(alg, hex);
+      if (h) seen.set(`${h.alg}:${h.content}`, h);
+    }
+  }
+  return [...seen.values()].sort((a, b) => cmp(`${a.alg}:${a.content}`, `${b.alg}:${b.content}`));
 }
 
 /** SRI (`sha512-<base64> sha1-<base64>`) → hex hashes; entries of unknown algorithm or wrong length are dropped. */

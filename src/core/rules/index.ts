@@ -6,6 +6,7 @@ import { INSPECT_LOADER_RULES } from './inspect-loaders.js';
 import { INSPECT_PICKLE_RULES } from './inspect-pickle.js';
 import { MODELS_RULES } from './models.js';
 import { REFS_RULES } from './refs.js';
+import { PYTHON_RULES } from './python.js';
 import { REGISTRY_RULES } from './registry.js';
 import { REVIEW_RULES } from './review.js';
 import { SCANNER_RULES } from './scanner.js';
@@ -14,6 +15,7 @@ import { SIGNATURES_RULES } from './signatures.js';
 /** Every rule chainproof can report, sorted by ID. One list per area; adding a rule is one entry there. */
 export const RULES: readonly Rule[] = [
   ...DEPS_RULES,
+  ...PYTHON_RULES,
   ...REGISTRY_RULES,
   ...MODELS_RULES,
   ...INSPECT_PICKLE_RULES,

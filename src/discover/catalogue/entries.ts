@@ -31,6 +31,8 @@ export interface FormatDescriptor {
   readonly compatible?: readonly string[];
   /** Plugins (lockfile parsers, model analysers) that read it, by name. */
   readonly readBy?: readonly string[];
+  /** Dependency inputs: the package ecosystem (absent = npm). Each ecosystem's stages take only their own. */
+  readonly ecosystem?: 'pypi';
 }
 
 const PICKLE_READERS = ['pickle'] as const;
@@ -86,6 +88,71 @@ export const ENTRIES = [
     kind: 'config',
     summary: '.npmrc registries and scopes',
     names: { basenames: ['.npmrc'] },
+    nameOnly: true,
+  },
+  // Python dependency inputs: text formats known by name, as pip, uv, Poetry and pipenv find them
+  {
+    id: 'pip-requirements',
+    kind: 'lockfile',
+    ecosystem: 'pypi',
+    summary: 'pip requirements and constraints files (requirements*.txt, requirements/*.txt, constraints*.txt, *.in)',
+    names: {
+      patterns: [/^(.*[-_.])?requirements([-_.].*)?\.(txt|in)$/, /^constraints([-_.].*)?\.txt$/],
+      pathPatterns: [/(^|\/)requirements\/[^/]*\.txt$/],
+    },
+    nameOnly: true,
+    readBy: ['python'],
+  },
+  {
+    id: 'uv-lockfile',
+    kind: 'lockfile',
+    ecosystem: 'pypi',
+    summary: 'uv.lock',
+    names: { basenames: ['uv.lock'] },
+    nameOnly: true,
+    readBy: ['python'],
+  },
+  {
+    id: 'poetry-lockfile',
+    kind: 'lockfile',
+    ecosystem: 'pypi',
+    summary: 'poetry.lock (lock-version 1.x and 2.x)',
+    names: { basenames: ['poetry.lock'] },
+    nameOnly: true,
+    readBy: ['python'],
+  },
+  {
+    id: 'pipfile-lockfile',
+    kind: 'lockfile',
+    ecosystem: 'pypi',
+    summary: 'Pipfile.lock (pipenv)',
+    names: { basenames: ['pipfile.lock'] },
+    nameOnly: true,
+    readBy: ['python'],
+  },
+  {
+    id: 'pylock',
+    kind: 'lockfile',
+    ecosystem: 'pypi',
+    summary: 'PEP 751 pylock.toml / pylock.<name>.toml',
+    names: { patterns: [/^pylock(\.[^./]+)?\.toml$/] },
+    nameOnly: true,
+    readBy: ['python'],
+  },
+  {
+    id: 'pyproject-toml',
+    kind: 'manifest',
+    ecosystem: 'pypi',
+    summary: 'pyproject.toml, read beside a Python lockfile to check they agree',
+    names: { basenames: ['pyproject.toml'] },
+    nameOnly: true,
+  },
+  {
+    id: 'pip-config',
+    kind: 'config',
+    ecosystem: 'pypi',
+    summary: 'pip.conf / pip.ini index configuration',
+    names: { basenames: ['pip.conf', 'pip.ini'] },
     nameOnly: true,
   },
   // model formats, in the order their content tests run

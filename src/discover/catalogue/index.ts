@@ -33,7 +33,13 @@ export const formatsOfKind = (kind: FormatKind): ReadonlySet<FileFormat> => idsW
 
 /** Model weights and their data files (not manifests, signatures or containers). */
 export const MODEL_FORMATS: ReadonlySet<FileFormat> = formatsOfKind('model');
-export const LOCKFILE_FORMATS: ReadonlySet<FileFormat> = formatsOfKind('lockfile');
+/** npm-ecosystem lockfiles (the deps and registry stages); Python's are `PYTHON_LOCKFILE_FORMATS`. */
+export const LOCKFILE_FORMATS: ReadonlySet<FileFormat> = idsWhere(
+  (e) => e.kind === 'lockfile' && e.ecosystem === undefined,
+);
+export const PYTHON_LOCKFILE_FORMATS: ReadonlySet<FileFormat> = idsWhere(
+  (e) => e.kind === 'lockfile' && e.ecosystem === 'pypi',
+);
 /** Formats with no magic bytes, trusted from the name when no content test matched. */
 export const NAME_ONLY_FORMATS: ReadonlySet<FileFormat> = idsWhere((e) => e.nameOnly === true);
 

@@ -31,6 +31,41 @@ export const MODEL_FORMAT_NAMES: readonly string[] = POLICY_FORMAT_NAMES;
 
 const modelFormat = { enum: MODEL_FORMAT_NAMES };
 
+/** Python (PyPI) dependencies: hash requirement and PEP 740 Trusted Publishers per project. */
+const pythonDependencies = {
+  type: 'object',
+  additionalProperties: false,
+  description: 'Python (PyPI) dependencies.',
+  properties: {
+    requireHashes: { type: 'boolean', description: 'Every Python package must carry a hash (pip --require-hashes).' },
+    requireProvenance: {
+      type: 'array',
+      description: 'PyPI projects that must carry PEP 740 attestations, optionally from given Trusted Publishers.',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['packages'],
+        properties: {
+          packages: { ...stringList('Project names (PEP 503) or globs.'), minItems: 1 },
+          publishers: {
+            type: 'array',
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              properties: {
+                kind: { enum: ['GitHub', 'GitLab', 'Google'] },
+                repository: anchoredPattern,
+                workflow: anchoredPattern,
+                email: anchoredPattern,
+              },
+            },
+          },
+        },
+      },
+    },
+  },
+};
+
 const signerName = {
   type: 'string',
   pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$',
@@ -154,6 +189,7 @@ export const POLICY_SCHEMA = {
         },
         verifySignatures: { type: 'boolean', description: 'Verify registry signatures when online.' },
         failClosed: { type: 'boolean', description: 'Unverifiable packages fail the run (exit 3 when offline).' },
+        python: pythonDependencies,
       },
     },
     models: {

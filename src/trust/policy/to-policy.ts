@@ -1,4 +1,4 @@
-import type { Policy, RuleSetting, SignerSpec, Suppression } from '../../core/policy.js';
+import type { Policy, PythonDependencyPolicy, RuleSetting, SignerSpec, Suppression } from '../../core/policy.js';
 
 /* The document has passed schema and semantic validation before it gets here, so the casts describe checked data. */
 type Doc = Record<string, unknown>;
@@ -30,6 +30,7 @@ export function toPolicy(doc: Doc, source: string, suppressionLine: (index: numb
       })),
       verifySignatures: deps['verifySignatures'] as boolean,
       failClosed: deps['failClosed'] as boolean,
+      ...(deps['python'] !== undefined ? { python: deps['python'] as PythonDependencyPolicy } : {}),
     },
     models: {
       allowedFormats: strings(models['allowedFormats']),

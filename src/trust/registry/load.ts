@@ -3,6 +3,7 @@ import path from 'node:path';
 import { ConfigError } from '../../core/errors.js';
 import type {
   MaliciousPackage,
+  PypiMaliciousPackage,
   ModelArtifact,
   PinnedPackage,
   RevokedArtifact,
@@ -13,6 +14,7 @@ import { osvToMalicious, type OsvRecord } from './osv.js';
 import { readBoundedText } from '../config/read.js';
 import { ConfigFileError, type ConfigProblem, type ProblemCode } from '../config/problems.js';
 import { MAX_REGISTRY_FILE_BYTES, parseRegistrySource, type JsonPath, type SourceDocument } from './source.js';
+import { osvToPypiMalicious } from './osv-pypi.js';
 import { validateRegistryValue } from './validate.js';
 import { pushAll } from '../../core/push-all.js';
 
@@ -46,6 +48,7 @@ export async function loadTrustedRegistry(root: string, files?: string[]): Promi
     revoked: parts.flatMap((p) => p.revoked),
     packages: parts.flatMap((p) => p.packages),
     malicious: parts.flatMap((p) => p.malicious),
+    pypiMalicious: parts.flatMap((p) => p.pypiMalicious ?? []),
   };
   checkDuplicates(merged);
   return deepFreeze(merged);
@@ -95,14 +98,20 @@ export function parseRegistryText(text: string, rel: string): TrustedRegistry {
   if (isOsv) {
     const conv = osvToMalicious(value as OsvRecord, rel, []);
     if (!conv.ok) fail(rel, src, [{ ...conv, code: 'bad-value' }]);
-    return { ...EMPTY_REGISTRY, files: [rel], malicious: conv.packages };
+    const py = osvToPypiMalicious(value as OsvRecord, rel, []);
+    if (!py.ok) fail(rel, src, [{ ...py, code: 'bad-value' }]);
+    return { ...EMPTY_REGISTRY, files: [rel], malicious: conv.packages, pypiMalicious: py.packages };
   }
   const doc = value as RegistryDocument;
   const malicious: MaliciousPackage[] = [];
+  const pypiMalicious: PypiMaliciousPackage[] = [];
   for (const [i, rec] of (doc.malicious ?? []).entries()) {
     const conv = osvToMalicious(rec, rel, ['malicious', i]);
     if (!conv.ok) fail(rel, src, [{ ...conv, code: 'bad-value' }]);
     pushAll(malicious, conv.packages);
+    const py = osvToPypiMalicious(rec, rel, ['malicious', i]);
+    if (!py.ok) fail(rel, src, [{ ...py, code: 'bad-value' }]);
+    pushAll(pypiMalicious, py.packages);
   }
   return {
     files: [rel],
@@ -130,6 +139,7 @@ export function parseRegistryText(text: string, rel: string): TrustedRegistry {
       file: rel,
     })),
     malicious,
+    pypiMalicious,
   };
 }
 

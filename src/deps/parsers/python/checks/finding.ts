@@ -1,0 +1,52 @@
+import type { Evidence, Finding, Level } from '../../../../core/finding.js';
+import { redactUrls } from '../../../checks/finding.js';
+import type { PyPackage } from '../types.js';
+
+/** `name==version`, or `name<spec>` when not pinned, as pip writes it. */
+export function pyLabel(pkg: PyPackage): string {
+  if (pkg.version !== '') return `${pkg.displayName}==${pkg.version}`;
+  if (pkg.url !== undefined && pkg.source !== 'index') return `${pkg.displayName} @ ${pkg.url}`;
+  return `${pkg.displayName}${pkg.specifier}`;
+}
+
+/** A finding on one package entry, at its file and line; URLs are stripped of credentials. */
+export function pyPackageFinding(
+  ruleId: string,
+  pkg: PyPackage,
+  what: string,
+  todo: string,
+  evidence: Evidence = {},
+  level?: Level,
+): Finding {
+  return {
+    ruleId,
+    message: redactUrls(`${pyLabel(pkg)} ${what} at ${pkg.file}:${pkg.line}. ${todo}`),
+    location: { path: pkg.file, line: pkg.line },
+    ...(level !== undefined ? { level } : {}),
+    artifact: { kind: 'package', name: pkg.name, version: pkg.version },
+    evidence: redactEvidence({ ecosystem: 'pypi', ...evidence }),
+  };
+}
+
+/** A finding about a file (an option line, an include): located at the line, no package artifact. */
+export function pyFileFinding(
+  ruleId: string,
+  file: string,
+  line: number | undefined,
+  message: string,
+  evidence: Evidence = {},
+): Finding {
+  return {
+    ruleId,
+    message: redactUrls(message),
+    location: { path: file, ...(line !== undefined ? { line } : {}) },
+    artifact: { kind: 'file', path: file },
+    evidence: redactEvidence({ ecosystem: 'pypi', ...evidence }),
+  };
+}
+
+function redactEvidence(e: Evidence): Evidence {
+  const out: Record<string, string | number | boolean> = {};
+  for (const [k, v] of Object.entries(e)) out[k] = typeof v === 'string' ? redactUrls(v).slice(0, 500) : v;
+  return out;
+}

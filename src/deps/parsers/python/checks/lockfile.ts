@@ -1,0 +1,111 @@
+import type { Finding } from '../../../../core/finding.js';
+import type { PythonLock } from '../types.js';
+import { pyFileFinding, pyPackageFinding } from './finding.js';
+import type { PythonCheckPolicy } from './context.js';
+
+/** pip's `STRONG_HASHES` (pip/_internal/utils/hashes.py): the only algorithms hash-checking mode accepts. */
+const STRONG = new Set(['sha256', 'sha384', 'sha512']);
+
+/** CPP003/CPP004: what in the file could not be followed or understood. */
+export function checkProblems(lock: PythonLock): Finding[] {
+  return lock.problems.map((p) =>
+    pyFileFinding(
+      p.kind === 'include' ? 'CPP003' : 'CPP004',
+      p.file,
+      p.line,
+      `${p.file}:${p.line}: ${p.message}. ${p.kind === 'include' ? 'Its requirements were not checked; commit the file inside the repository and include it by a relative path.' : 'pip would reject this line; fix or remove it.'}`,
+      { problem: p.message },
+    ),
+  );
+}
+
+/**
+ * CPP010: a requirements-file entry that allows more than one version. Constraints only narrow, and `*.in` files are
+ * pip-compile / `uv pip compile` inputs whose ranges are resolved into the pinned output, so both pass.
+ */
+export function checkPinning(lock: PythonLock): Finding[] {
+  if (lock.kind !== 'requirements') return [];
+  return lock.packages
+    .filter((p) => p.source === 'index' && p.version === '' && p.constraint !== true && !/\.in$/i.test(p.file))
+    .map((p) =>
+      pyPackageFinding(
+        'CPP010',
+        p,
+        p.specifier === '' ? 'has no version specifier' : `allows a range of versions (${p.specifier})`,
+        'Pin it with == (pip-compile / uv pip compile), or install from a lockfile.',
+        { specifier: p.specifier },
+      ),
+    );
+}
+
+/**
+ * CPP011/CPP017. pip's hash-checking mode is all or nothing (`--require-hashes`, or implied as soon as one
+ * requirement has `--hash`: pip/_internal/req/req_install.py `has_hash_options`): then every requirement needs a
+ * strong hash. When only the policy asks for hashes and a file has none at all, that is one cause: one finding
+ * with the count, not one per package.
+ */
+export function checkHashes(lock: PythonLock, policy: PythonCheckPolicy): Finding[] {
+  const candidates = lock.packages.filter((p) => p.constraint !== true && hashable(lock, p.source));
+  const hashed = candidates.filter((p) => p.distributions.some((d) => Object.keys(d.hashes).length > 0));
+  const out: Finding[] = [];
+  for (const p of hashed) {
+    const algs = new Set(p.distributions.flatMap((d) => Object.keys(d.hashes)));
+    if (![...algs].some((a) => STRONG.has(a))) {
+      out.push(
+        pyPackageFinding(
+          'CPP017',
+          p,
+          `is pinned only by ${[...algs].sort().join(', ')}`,
+          'Regenerate the hashes with sha256.',
+          {
+            algorithms: [...algs].sort().join(' '),
+          },
+        ),
+      );
+    }
+  }
+  const missing = candidates.filter((p) => !hashed.includes(p));
+  if (missing.length === 0) return out;
+  const fileUsesHashes = hashed.length > 0 || lock.requireHashes;
+  if (lock.kind === 'requirements' && !fileUsesHashes) {
+    // A pip-compile input (`*.in`) never carries hashes; its compiled output is what the policy holds to them.
+    if (!policy.requireHashes || /\.in$/i.test(lock.file)) return out;
+    out.push(
+      pyFileFinding(
+        'CPP011',
+        lock.file,
+        missing[0]!.line,
+        `${lock.file} pins no hashes for any of its ${missing.length} requirement${missing.length === 1 ? '' : 's'}, and the policy requires hashes (dependencies.python.requireHashes). Regenerate it with pip-compile --generate-hashes or uv pip compile --generate-hashes.`,
+        {
+          count: missing.length,
+          packages: missing
+            .map((p) => p.displayName)
+            .slice(0, 50)
+            .join(' '),
+        },
+      ),
+    );
+    return out;
+  }
+  for (const p of missing) {
+    out.push(
+      pyPackageFinding(
+        'CPP011',
+        p,
+        lock.kind === 'requirements'
+          ? 'has no --hash while the file uses hash-checking mode'
+          : 'is locked without any file hash',
+        lock.kind === 'requirements'
+          ? 'pip refuses the whole install in hash-checking mode; add its hashes (pip-compile --generate-hashes).'
+          : 'Re-lock so the tool records the hashes of its files.',
+      ),
+    );
+  }
+  return out;
+}
+
+/** Lockfiles only record hashes for downloaded files; requirements in hash mode need them on every line. */
+function hashable(lock: PythonLock, source: string): boolean {
+  if (lock.kind === 'requirements') return true;
+  return source === 'index' || source === 'url';
+}

@@ -1,0 +1,42 @@
+import type { PyDistribution } from './types.js';
+import { isTable, strOf } from './toml.js';
+
+/** The file name a distribution URL downloads (last path segment, decoded); undefined for a non-URL. */
+export function fileNameOf(url: string | undefined): string | undefined {
+  if (url === undefined) return undefined;
+  try {
+    const seg = new URL(url).pathname.split('/').pop() ?? '';
+    return seg === '' ? undefined : decodeURIComponent(seg);
+  } catch {
+    return undefined;
+  }
+}
+
+/** `sha256:abc…` → { sha256: 'abc…' }; undefined for anything else. */
+export function splitHash(h: string | undefined): Record<string, string> | undefined {
+  if (h === undefined) return undefined;
+  const colon = h.indexOf(':');
+  if (colon <= 0) return undefined;
+  return { [h.slice(0, colon).toLowerCase()]: h.slice(colon + 1).toLowerCase() };
+}
+
+/** A distribution from a lockfile table: `url`/`file`/`filename`, and `hash` ("alg:hex") or `hashes` ({alg: hex}). */
+export function toDistribution(v: unknown): PyDistribution | undefined {
+  if (!isTable(v)) return undefined;
+  const url = strOf(v.url);
+  const filename = strOf(v.file) ?? strOf(v.filename) ?? strOf(v.name) ?? fileNameOf(url);
+  const hashes: Record<string, string> = { ...splitHash(strOf(v.hash)) };
+  if (isTable(v.hashes)) {
+    for (const [alg, hex] of Object.entries(v.hashes))
+      if (typeof hex === 'string') hashes[alg.toLowerCase()] = hex.toLowerCase();
+  }
+  return {
+    ...(filename !== undefined ? { filename } : {}),
+    ...(url !== undefined ? { url } : {}),
+    hashes,
+  };
+}
+
+export function toDistributions(list: readonly unknown[]): PyDistribution[] {
+  return list.map(toDistribution).filter((d): d is PyDistribution => d !== undefined);
+}

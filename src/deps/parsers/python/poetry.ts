@@ -1,0 +1,86 @@
+import { normalizeName } from './pep508.js';
+import { arrayTableLines, assertStringsBounded, isTable, lineOf, parseToml, strOf } from './toml.js';
+import { toDistributions } from './dist.js';
+import { lineOfKey } from './uv.js';
+import type { PyPackage, PySource, PythonLock } from './types.js';
+import { PyLockError } from './types.js';
+
+/**
+ * poetry.lock, as Poetry's `Locker` writes it: `[metadata] lock-version` 1.x keeps file hashes in
+ * `[metadata.files]` keyed by package name and marks dev packages with `category = "dev"`; 2.x puts `files` on
+ * each `[[package]]` and lists `groups`. `[package.source]` names a git, url, file, directory or `legacy` index.
+ */
+export function parsePoetryLock(file: string, text: string): PythonLock {
+  assertStringsBounded(file, text);
+  const doc = parseToml(file, text);
+  const meta = isTable(doc.metadata) ? doc.metadata : {};
+  const lockVersion = strOf(meta['lock-version']) ?? '';
+  if (!/^[12]\.\d+$/.test(lockVersion)) {
+    throw new PyLockError(
+      'LOCKFILE_UNSUPPORTED',
+      file,
+      `poetry.lock lock-version "${lockVersion.slice(0, 20)}" is not one chainproof reads (1.x, 2.x)`,
+      lineOfKey(text, 'lock-version') ?? lineOfKey(text, '\\[metadata\\]'),
+    );
+  }
+  // lock-version 1.x: hashes by package name (as written, or normalised in later 1.x writers).
+  const metaFiles = new Map<string, unknown[]>();
+  if (isTable(meta.files)) {
+    for (const [k, v] of Object.entries(meta.files)) if (Array.isArray(v)) metaFiles.set(normalizeName(k), v);
+  }
+  const list = Array.isArray(doc.package) ? doc.package : [];
+  const lines = arrayTableLines(text, 'package');
+  const packages: PyPackage[] = list.map((entry: unknown, i): PyPackage => {
+    const line = lineOf(lines, list.length, i);
+    if (!isTable(entry) || strOf(entry.name) === undefined) {
+      throw new PyLockError('LOCKFILE_SHAPE', file, '[[package]] without a name', line);
+    }
+    const name = strOf(entry.name)!;
+    const files = Array.isArray(entry.files) ? entry.files : (metaFiles.get(normalizeName(name)) ?? []);
+    const src = isTable(entry.source) ? entry.source : undefined;
+    const [source, url] = sourceOf(src);
+    const groups = Array.isArray(entry.groups) ? entry.groups.filter((g) => typeof g === 'string') : undefined;
+    return {
+      name: normalizeName(name),
+      displayName: name,
+      version: strOf(entry.version) ?? '',
+      specifier: '',
+      file,
+      line,
+      source,
+      ...(url !== undefined ? { url } : {}),
+      distributions: toDistributions(files),
+      dev: entry.category === 'dev' || (groups !== undefined && groups.length > 0 && !groups.includes('main')),
+      optional: entry.optional === true,
+    };
+  });
+  return {
+    file,
+    kind: 'poetry',
+    formatVersion: lockVersion,
+    packages,
+    projects: [],
+    indexes: [],
+    requireHashes: false,
+    problems: [],
+  };
+}
+
+function sourceOf(src: Record<string, unknown> | undefined): [PySource, string | undefined] {
+  if (!src) return ['index', undefined];
+  const url = strOf(src.url);
+  switch (strOf(src.type)) {
+    case 'git':
+      return ['vcs', url];
+    case 'url':
+      return ['url', url];
+    case 'file':
+      return ['path', url];
+    case 'directory':
+      return ['directory', url];
+    case undefined:
+    default:
+      // `legacy` (a PEP 503 index) and Poetry 2's `source` references are indexes.
+      return ['index', url];
+  }
+}

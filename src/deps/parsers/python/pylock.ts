@@ -1,0 +1,81 @@
+import { normalizeName } from './pep508.js';
+import { arrayTableLines, assertStringsBounded, isTable, lineOf, parseToml, strOf } from './toml.js';
+import { toDistribution, toDistributions } from './dist.js';
+import { lineOfKey } from './uv.js';
+import type { PyPackage, PySource, PythonLock } from './types.js';
+import { PyLockError } from './types.js';
+
+/**
+ * pylock.toml (PEP 751, `lock-version = "1.0"`): `[[packages]]` with `version`, `index`, `sdist`, `wheels` (url,
+ * size, `hashes` table), or one of `vcs`, `directory`, `archive`. PEP 751 says a tool must refuse a major version it
+ * does not know; a `directory` with `editable = true` at the lock's own folder is the project.
+ */
+export function parsePylock(file: string, text: string): PythonLock {
+  assertStringsBounded(file, text);
+  const doc = parseToml(file, text);
+  const lockVersion = strOf(doc['lock-version']) ?? '';
+  if (!/^1\.\d+$/.test(lockVersion)) {
+    throw new PyLockError(
+      'LOCKFILE_UNSUPPORTED',
+      file,
+      `pylock lock-version "${lockVersion.slice(0, 20)}" is not one chainproof reads (1.x)`,
+      lineOfKey(text, 'lock-version'),
+    );
+  }
+  const list = Array.isArray(doc.packages) ? doc.packages : [];
+  const lines = arrayTableLines(text, 'packages');
+  const packages: PyPackage[] = [];
+  const projects: string[] = [];
+  list.forEach((entry: unknown, i) => {
+    const line = lineOf(lines, list.length, i);
+    if (!isTable(entry) || strOf(entry.name) === undefined) {
+      throw new PyLockError('LOCKFILE_SHAPE', file, '[[packages]] without a name', line);
+    }
+    const name = strOf(entry.name)!;
+    const dir = isTable(entry.directory) ? entry.directory : undefined;
+    if (dir && dir.editable === true && (dir.path === '.' || dir.path === './')) {
+      projects.push(normalizeName(name));
+      return;
+    }
+    const [source, url] = sourceOf(entry);
+    const archive = toDistribution(entry.archive);
+    packages.push({
+      name: normalizeName(name),
+      displayName: name,
+      version: strOf(entry.version) ?? '',
+      specifier: '',
+      file,
+      line,
+      source,
+      ...(url !== undefined ? { url } : {}),
+      distributions: [
+        ...toDistributions([entry.sdist, ...(Array.isArray(entry.wheels) ? (entry.wheels as unknown[]) : [])]),
+        ...(archive ? [archive] : []),
+      ],
+      ...(strOf(entry.marker) !== undefined ? { markers: strOf(entry.marker)! } : {}),
+      ...(dir?.editable === true ? { editable: true } : {}),
+      dev: false,
+      optional: false,
+    });
+  });
+  return {
+    file,
+    kind: 'pylock',
+    formatVersion: lockVersion,
+    packages,
+    projects,
+    indexes: [],
+    requireHashes: false,
+    problems: [],
+  };
+}
+
+function sourceOf(entry: Record<string, unknown>): [PySource, string | undefined] {
+  if (isTable(entry.vcs)) return ['vcs', strOf(entry.vcs.url) ?? strOf(entry.vcs.path)];
+  if (isTable(entry.directory)) return ['directory', strOf(entry.directory.path)];
+  if (isTable(entry.archive)) {
+    const url = strOf(entry.archive.url);
+    return url !== undefined ? ['url', url] : ['path', strOf(entry.archive.path)];
+  }
+  return ['index', strOf(entry.index)];
+}

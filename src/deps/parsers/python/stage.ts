@@ -1,0 +1,140 @@
+import type { ScanContext } from '../../../core/context.js';
+import { errorMessage } from '../../../core/errors.js';
+import type { DiscoveredFile } from '../../../core/files.js';
+import type { Finding } from '../../../core/finding.js';
+import type { DependencyGraph } from '../../../core/records.js';
+import type { Notification, Stage, StageInput, StageOutput } from '../../../core/stage.js';
+import { MAX_LOCKFILE_BYTES, MAX_MANIFEST_BYTES, dirOf, joinRel, readBounded } from '../../read.js';
+import { checkPythonLock, toPythonCheckPolicy } from './checks/index.js';
+import type { PythonCheckPolicy } from './checks/index.js';
+import { pyFileFinding } from './checks/finding.js';
+import type { PythonFileFormat } from './formats.js';
+import { PYTHON_LOCKFILE_FORMATS } from './formats.js';
+import { toPythonGraph } from './graph.js';
+import { parsePythonLock } from './index.js';
+import type { PyProject } from './pyproject.js';
+import { parsePyproject } from './pyproject.js';
+import { PyLockError } from './types.js';
+import type { FileOpener } from '../../../core/file-source.js';
+
+interface FileResult {
+  readonly findings: readonly Finding[];
+  readonly graphs: readonly DependencyGraph[];
+  readonly notifications: readonly Notification[];
+}
+
+/**
+ * The Python dependency stage: every requirements file and Python lockfile (including a file only named like
+ * one) is parsed, with its `-r`/`-c` includes, into a DependencyGraph of ecosystem `pypi` and checked offline
+ * against the policy, the trusted registry's PyPI malicious list and the pyproject.toml beside it. A file that
+ * cannot be parsed is a CPP001 (CPP002 for an unknown format version) finding; the others are still scanned.
+ */
+export const pythonDepsStage: Stage = {
+  name: 'python-deps',
+  async run(input: StageInput, ctx: ScanContext): Promise<StageOutput> {
+    const isPy = (f: DiscoveredFile) =>
+      PYTHON_LOCKFILE_FORMATS.has(f.format) || (f.claimed !== undefined && PYTHON_LOCKFILE_FORMATS.has(f.claimed));
+    const lockfiles = input.files.filter(isPy);
+    const byPath = new Map(input.files.map((f) => [f.path, f]));
+    const policy = toPythonCheckPolicy(ctx.policy, ctx.registry);
+    const results = await Promise.all(
+      lockfiles.map((file) =>
+        ctx.limit(() =>
+          scanPythonFile(file, byPath, policy, ctx.files).catch((err: unknown): FileResult =>
+            failed(file, 'CPP001', errorMessage(err), undefined),
+          ),
+        ),
+      ),
+    );
+    return {
+      findings: dedupe(results.flatMap((r) => r.findings)),
+      graphs: results.flatMap((r) => r.graphs),
+      notifications: results.flatMap((r) => r.notifications),
+    };
+  },
+};
+
+async function scanPythonFile(
+  file: DiscoveredFile,
+  byPath: ReadonlyMap<string, DiscoveredFile>,
+  policy: PythonCheckPolicy,
+  files: FileOpener,
+): Promise<FileResult> {
+  const text = await readBounded(files, file, MAX_LOCKFILE_BYTES);
+  if (text === undefined) {
+    return failed(file, 'CPP001', `is ${file.size} bytes, over the ${MAX_LOCKFILE_BYTES}-byte limit`, undefined);
+  }
+  // Includes resolve only to files the walk took in: inside the scan root, symlinks already vetted.
+  const load = async (path: string) => {
+    const f = byPath.get(path);
+    return f ? readBounded(files, f, MAX_LOCKFILE_BYTES).catch(() => undefined) : undefined;
+  };
+  const format = (PYTHON_LOCKFILE_FORMATS.has(file.format) ? file.format : file.claimed) as PythonFileFormat;
+  let lock;
+  try {
+    lock = await parsePythonLock(format, file.path, text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, load);
+  } catch (err) {
+    if (err instanceof PyLockError) {
+      return failed(file, err.code === 'LOCKFILE_UNSUPPORTED' ? 'CPP002' : 'CPP001', err.message, err.line);
+    }
+    throw err;
+  }
+  const notifications: Notification[] = [];
+  const project = await loadPyproject(joinRel(dirOf(file.path), 'pyproject.toml'), byPath, notifications, files);
+  return { findings: checkPythonLock(lock, policy, project), graphs: [toPythonGraph(lock)], notifications };
+}
+
+async function loadPyproject(
+  path: string,
+  byPath: ReadonlyMap<string, DiscoveredFile>,
+  notifications: Notification[],
+  files: FileOpener,
+): Promise<PyProject | undefined> {
+  const f = byPath.get(path);
+  if (!f) return undefined;
+  const text = await readBounded(files, f, MAX_MANIFEST_BYTES).catch(() => undefined);
+  try {
+    if (text !== undefined) return parsePyproject(path, text);
+  } catch {
+    // Reported below: the sync check is skipped, never passed.
+  }
+  notifications.push({
+    level: 'warning',
+    message: `${path} could not be read as TOML; lockfile sync not checked`,
+    path,
+  });
+  return undefined;
+}
+
+function failed(
+  file: DiscoveredFile,
+  ruleId: 'CPP001' | 'CPP002',
+  reason: string,
+  line: number | undefined,
+): FileResult {
+  const at = line !== undefined ? ` (line ${line})` : '';
+  return {
+    findings: [
+      pyFileFinding(
+        ruleId,
+        file.path,
+        line,
+        `${file.path} could not be read as a Python dependency file: ${reason}${at}. None of its dependencies were checked; regenerate it with its tool and commit it.`,
+        { reason: reason.slice(0, 300), format: file.claimed ?? file.format },
+      ),
+    ],
+    graphs: [],
+    notifications: [{ level: 'error', message: `${file.path} not scanned: ${reason}`, path: file.path, ruleId }],
+  };
+}
+
+/** A requirements file included by two scanned files is checked twice; its findings are reported once. */
+function dedupe(findings: readonly Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    const key = `${f.ruleId}\0${f.location.path}\0${f.location.line ?? 0}\0${f.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -1,0 +1,83 @@
+/** How pip / uv would obtain a locked or required package. */
+export type PySource = 'index' | 'vcs' | 'url' | 'path' | 'directory' | 'virtual';
+
+/** One distribution file a lockfile pins: name (when the lockfile records it), URL, and digests by algorithm. */
+export interface PyDistribution {
+  readonly filename?: string;
+  readonly url?: string;
+  /** Algorithm (lower-case, e.g. `sha256`) → lower-case hex digest. */
+  readonly hashes: Readonly<Record<string, string>>;
+}
+
+/** A package entry of a Python lockfile or requirements file, at its line. */
+export interface PyPackage {
+  /** PEP 503 normalised name: the key indexes and the trusted registry use. */
+  readonly name: string;
+  /** The name as written. */
+  readonly displayName: string;
+  /** The exact version when pinned to one (`==1.2.3`, or a lockfile's version); '' otherwise. */
+  readonly version: string;
+  /** The version specifier as written (`>=1.0,<2`), '' for lockfile entries. */
+  readonly specifier: string;
+  /** File (repo-relative) and 1-based line of the entry: an included requirements file names itself. */
+  readonly file: string;
+  readonly line: number;
+  readonly source: PySource;
+  /** VCS / direct URL / path for non-index sources; the index URL the lockfile names for index sources. */
+  readonly url?: string;
+  readonly distributions: readonly PyDistribution[];
+  readonly markers?: string;
+  readonly editable?: boolean;
+  readonly dev: boolean;
+  readonly optional: boolean;
+  /** A constraints-file entry (`-c`): limits versions, installs nothing. */
+  readonly constraint?: boolean;
+}
+
+/** An index or link source a requirements file (or lockfile) declares, at its line. */
+export interface PyIndexOption {
+  readonly kind: 'index-url' | 'extra-index-url' | 'find-links' | 'no-index';
+  readonly url: string;
+  readonly file: string;
+  readonly line: number;
+}
+
+/** A problem inside a file that is not fatal: an include that could not be followed, an unknown option. */
+export interface PyProblem {
+  readonly file: string;
+  readonly line: number;
+  readonly kind: 'include' | 'syntax' | 'version';
+  readonly message: string;
+}
+
+export type PythonLockKind = 'requirements' | 'uv' | 'poetry' | 'pipenv' | 'pylock';
+
+/** A parsed Python lockfile or requirements file (with its includes). */
+export interface PythonLock {
+  readonly file: string;
+  readonly kind: PythonLockKind;
+  readonly formatVersion: string;
+  readonly packages: readonly PyPackage[];
+  /** The project itself (uv `virtual`/`editable` root, pylock `directory`), not a dependency. */
+  readonly projects: readonly string[];
+  readonly indexes: readonly PyIndexOption[];
+  /** `--require-hashes` given in the file (pip then demands a hash on every requirement). */
+  readonly requireHashes: boolean;
+  readonly problems: readonly PyProblem[];
+}
+
+export type PyLockErrorCode = 'LOCKFILE_SYNTAX' | 'LOCKFILE_SHAPE' | 'LOCKFILE_UNSUPPORTED';
+
+/** A file that cannot be read as what its name says; carries the 1-based line where known. */
+export class PyLockError extends Error {
+  readonly code: PyLockErrorCode;
+  readonly file: string;
+  readonly line: number | undefined;
+  constructor(code: PyLockErrorCode, file: string, message: string, line?: number, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'PyLockError';
+    this.code = code;
+    this.file = file;
+    this.line = line;
+  }
+}

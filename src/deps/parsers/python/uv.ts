@@ -1,0 +1,88 @@
+import { normalizeName } from './pep508.js';
+import { arrayTableLines, assertStringsBounded, isTable, lineOf, parseToml, strOf } from './toml.js';
+import { toDistributions } from './dist.js';
+import type { PyPackage, PySource, PythonLock } from './types.js';
+import { PyLockError } from './types.js';
+
+/** uv.lock versions this parser knows (uv's `lock::VERSION`); `revision` changes are additive. */
+const KNOWN_VERSIONS = new Set([1]);
+
+/**
+ * uv.lock (uv's `Lock` / `Package` serialisation): `[[package]]` tables with `source` = `registry` (an index URL),
+ * `git`, `url`, `path`, `directory`, `editable` or `virtual`; `sdist` and `wheels` carry url and `sha256:` hash.
+ * The project itself (`virtual` / `editable`) is the importer, not a dependency.
+ */
+export function parseUvLock(file: string, text: string): PythonLock {
+  assertStringsBounded(file, text);
+  const doc = parseToml(file, text);
+  const version = doc.version;
+  if (typeof version !== 'number' || !KNOWN_VERSIONS.has(version)) {
+    throw new PyLockError(
+      'LOCKFILE_UNSUPPORTED',
+      file,
+      `uv.lock version ${String(version)} is not one chainproof reads`,
+      lineOfKey(text, 'version'),
+    );
+  }
+  const list = Array.isArray(doc.package) ? doc.package : [];
+  const lines = arrayTableLines(text, 'package');
+  const packages: PyPackage[] = [];
+  const projects: string[] = [];
+  list.forEach((entry: unknown, i) => {
+    const line = lineOf(lines, list.length, i);
+    if (!isTable(entry) || strOf(entry.name) === undefined) {
+      throw new PyLockError('LOCKFILE_SHAPE', file, '[[package]] without a name', line);
+    }
+    const name = strOf(entry.name)!;
+    const src = isTable(entry.source) ? entry.source : {};
+    const [source, url] = sourceOf(src);
+    if (source === 'virtual' || src.editable !== undefined) {
+      projects.push(normalizeName(name));
+      return;
+    }
+    const dists = toDistributions([entry.sdist, ...(Array.isArray(entry.wheels) ? (entry.wheels as unknown[]) : [])]);
+    packages.push({
+      name: normalizeName(name),
+      displayName: name,
+      version: strOf(entry.version) ?? '',
+      specifier: '',
+      file,
+      line,
+      source,
+      ...(url !== undefined ? { url } : {}),
+      distributions: dists,
+      dev: false,
+      optional: false,
+    });
+  });
+  return {
+    file,
+    kind: 'uv',
+    formatVersion: `${version}${typeof doc.revision === 'number' ? `.${doc.revision}` : ''}`,
+    packages,
+    projects,
+    indexes: [],
+    requireHashes: false,
+    problems: [],
+  };
+}
+
+function sourceOf(src: Record<string, unknown>): [PySource, string | undefined] {
+  if (strOf(src.registry) !== undefined) return ['index', strOf(src.registry)];
+  if (strOf(src.git) !== undefined) return ['vcs', strOf(src.git)];
+  if (strOf(src.url) !== undefined) return ['url', strOf(src.url)];
+  if (strOf(src.path) !== undefined) return ['path', strOf(src.path)];
+  if (strOf(src.directory) !== undefined) return ['directory', strOf(src.directory)];
+  if (strOf(src.editable) !== undefined) return ['directory', strOf(src.editable)];
+  if (strOf(src.virtual) !== undefined) return ['virtual', strOf(src.virtual)];
+  return ['index', undefined];
+}
+
+/** Line of a top-level `key =` (for version errors). */
+export function lineOfKey(text: string, key: string): number | undefined {
+  const m = new RegExp(`^${key}\\s*=`, 'm').exec(text);
+  if (!m) return undefined;
+  let line = 1;
+  for (let i = 0; i < m.index; i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
+}

@@ -1,0 +1,103 @@
+import { redactUrls } from '../../deps/checks/finding.js';
+import type { PypiIndexConfig } from './config.js';
+import { apiBase } from './config.js';
+
+export interface PypiClientOptions {
+  readonly index: PypiIndexConfig;
+  readonly timeoutMs: number;
+  readonly retries: number;
+  readonly minRetryDelayMs: number;
+  /** Largest JSON body read (a project page of a big project is a few MB). */
+  readonly maxBytes: number;
+  readonly signal?: AbortSignal;
+}
+
+export type Fetched =
+  | { readonly kind: 'ok'; readonly json: unknown }
+  | { readonly kind: 'not-found' }
+  | { readonly kind: 'error'; readonly reason: string };
+
+/** PEP 691: ask for the JSON form of the simple API. */
+const SIMPLE_JSON = 'application/vnd.pypi.simple.v1+json';
+
+/**
+ * A small PyPI client: the PEP 691 JSON simple page of a project and the Integrity API provenance of a file.
+ * Timeouts, bounded retries with back-off on 5xx / network errors, an in-memory cache so each URL is fetched once
+ * per scan, and credentials only in a header (messages carry redacted URLs).
+ */
+export class PypiClient {
+  private readonly cache = new Map<string, Promise<Fetched>>();
+  constructor(private readonly opts: PypiClientOptions) {}
+
+  get indexUrl(): string {
+    return this.opts.index.indexUrl;
+  }
+
+  /** `<index>/<name>/` as JSON: `{ files: [{ filename, url, hashes, provenance?, yanked }] }`. */
+  project(name: string): Promise<Fetched> {
+    return this.get(`${this.opts.index.indexUrl}${encodeURIComponent(name)}/`, SIMPLE_JSON);
+  }
+
+  /** PyPI's Integrity API: `/integrity/<project>/<version>/<filename>/provenance`. */
+  provenance(name: string, version: string, filename: string): Promise<Fetched> {
+    const base = apiBase(this.opts.index.indexUrl);
+    const parts = [name, version, filename].map(encodeURIComponent).join('/');
+    return this.get(`${base}integrity/${parts}/provenance`, 'application/json');
+  }
+
+  private get(url: string, accept: string): Promise<Fetched> {
+    let p = this.cache.get(url);
+    if (!p) {
+      p = this.fetchWithRetries(url, accept);
+      this.cache.set(url, p);
+    }
+    return p;
+  }
+
+  private async fetchWithRetries(url: string, accept: string): Promise<Fetched> {
+    let last: Fetched = { kind: 'error', reason: 'not attempted' };
+    for (let attempt = 0; attempt <= this.opts.retries; attempt++) {
+      if (attempt > 0) await sleep(this.opts.minRetryDelayMs * 2 ** (attempt - 1));
+      last = await this.fetchOnce(url, accept);
+      if (last.kind !== 'error' || /^HTTP 4\d\d/.test(last.reason)) return last;
+    }
+    return last;
+  }
+
+  private async fetchOnce(url: string, accept: string): Promise<Fetched> {
+    const timeout = AbortSignal.timeout(this.opts.timeoutMs);
+    const signal = this.opts.signal ? AbortSignal.any([this.opts.signal, timeout]) : timeout;
+    try {
+      const headers: Record<string, string> = { accept };
+      if (this.opts.index.authorization !== undefined) headers.authorization = this.opts.index.authorization;
+      // Credentials go to the index's own host only.
+      if (new URL(url).host !== new URL(this.opts.index.indexUrl).host) delete headers.authorization;
+      const res = await fetch(url, { headers, signal, redirect: 'error' });
+      if (res.status === 404) return { kind: 'not-found' };
+      if (!res.ok) return { kind: 'error', reason: `HTTP ${res.status} from ${redactUrls(url)}` };
+      const body = await readBounded(res, this.opts.maxBytes);
+      if (body === undefined) return { kind: 'error', reason: `response over ${this.opts.maxBytes} bytes` };
+      return { kind: 'ok', json: JSON.parse(body) as unknown };
+    } catch (err) {
+      const reason = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+      return { kind: 'error', reason: redactUrls(reason).slice(0, 300) };
+    }
+  }
+}
+
+async function readBounded(res: Response, max: number): Promise<string | undefined> {
+  if (!res.body) return '';
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  // Node's web streams are async-iterable; stop reading (and drop the body) past the bound.
+  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+    size += chunk.byteLength;
+    if (size > max) return undefined;
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}

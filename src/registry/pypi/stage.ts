@@ -1,0 +1,166 @@
+import { readFile } from 'node:fs/promises';
+import picomatch from 'picomatch';
+import { Verifier, toTrustMaterial } from '@sigstore/verify';
+import type { ScanContext } from '../../core/context.js';
+import { inShard } from '../../core/shard.js';
+import type { Finding } from '../../core/finding.js';
+import type { PythonPublisherRequirement } from '../../core/policy.js';
+import type { DependencyGraph, PackageNode, VerificationRecord } from '../../core/records.js';
+import type { Stage, StageInput, StageOutput } from '../../core/stage.js';
+import { redactUrls } from '../../deps/checks/finding.js';
+import { checkPypiPackage } from '../../verify/pypi/check-package.js';
+import { PypiClient } from './client.js';
+import type { PypiIndexConfig } from './config.js';
+import { DEFAULT_PYPI_INDEX, resolvePypiIndex, toIndexConfig } from './config.js';
+
+export interface PypiStageOptions {
+  readonly timeoutMs: number;
+  readonly retries: number;
+  readonly minRetryDelayMs: number;
+  readonly maxBytes: number;
+}
+
+const DEFAULTS: PypiStageOptions = { timeoutMs: 15_000, retries: 2, minRetryDelayMs: 500, maxBytes: 32 * 1024 * 1024 };
+const MAX_CONFIG_BYTES = 256 * 1024;
+
+/**
+ * Online verification of Python packages against their index (PEP 691 JSON simple API, PyPI Integrity API).
+ * Each package is checked against the index its lockfile names (uv `source.registry`, pylock `index`), else the
+ * configured one. Offline, and for an index that cannot be asked, it is one finding per cause with the count.
+ */
+export function createPypiStage(overrides: Partial<PypiStageOptions> = {}): Stage {
+  const opts = { ...DEFAULTS, ...overrides };
+  return { name: 'pypi', run: (input, ctx) => runPypiStage(input, ctx, opts) };
+}
+
+export const pypiStage: Stage = createPypiStage();
+
+async function runPypiStage(input: StageInput, ctx: ScanContext, opts: PypiStageOptions): Promise<StageOutput> {
+  // Sharded runs split packages as the npm registry stage does, by `pkg:<name>@<version>`.
+  const work = pypiPackages(input.graphs).filter((p) => inShard(`pkg:${p.name}@${p.version}`, ctx.options.shard));
+  if (work.length === 0) return {};
+  if (ctx.options.offline)
+    return { findings: [offlineFinding(work)], verifications: work.map((p) => unverifiable(p, 'offline')) };
+  // The CI's pip configuration (PIP_CONFIG_FILE), never a pip.conf from the scanned repository: a repository must not
+  // choose the index its own lockfile is verified against.
+  const pipConfPath = ctx.options.env['PIP_CONFIG_FILE'];
+  const pipConf = pipConfPath !== undefined ? await readSmall(pipConfPath) : undefined;
+  const netrcPath = ctx.options.env['NETRC'];
+  const netrc = netrcPath !== undefined ? await readSmall(netrcPath) : undefined;
+  const configured = resolvePypiIndex(ctx.options.env, pipConf, netrc);
+  const root = ctx.trust.sigstore.root;
+  const verifier = new Verifier(toTrustMaterial(root), { tlogThreshold: 1, ctlogThreshold: 1, timestampThreshold: 1 });
+  const clients = new Map<string, PypiClient>();
+  // A lockfile's own index URL is followed only when it is PyPI, the configured index or a policy-allowed one.
+  const trusted = [configured.indexUrl, DEFAULT_PYPI_INDEX, ...ctx.policy.dependencies.allowedRegistries].map(prefix);
+  const clientFor = (pkg: PackageNode): PypiClient => {
+    const own =
+      pkg.resolved !== undefined && /^https?:\/\//i.test(pkg.resolved) ? toIndexConfig(pkg.resolved, netrc) : undefined;
+    // The configured index keeps its credentials when the lockfile names the same URL.
+    const index: PypiIndexConfig =
+      own && prefix(own.indexUrl) !== prefix(configured.indexUrl) && trusted.includes(prefix(own.indexUrl))
+        ? own
+        : configured;
+    let c = clients.get(index.indexUrl);
+    if (!c) {
+      c = new PypiClient({ index, ...opts, signal: ctx.signal });
+      clients.set(index.indexUrl, c);
+    }
+    return c;
+  };
+  const rules = ctx.policy.dependencies.python?.requireProvenance ?? [];
+  const outcomes = await Promise.all(
+    work.map((pkg) =>
+      ctx.limit(async () => {
+        const client = clientFor(pkg);
+        return {
+          pkg,
+          client,
+          out: await checkPypiPackage(pkg, { client, verifier, required: requiredFor(pkg.name, rules) }),
+        };
+      }),
+    ),
+  );
+  const findings: Finding[] = outcomes.flatMap((o) => o.out.findings);
+  const unreachable = new Map<string, { pkgs: PackageNode[]; reason: string }>();
+  for (const o of outcomes) {
+    if (o.out.unreachable === undefined) continue;
+    const e = unreachable.get(o.client.indexUrl) ?? { pkgs: [], reason: o.out.unreachable };
+    e.pkgs.push(o.pkg);
+    unreachable.set(o.client.indexUrl, e);
+  }
+  for (const [index, e] of [...unreachable].sort(([a], [b]) => (a < b ? -1 : 1)))
+    findings.push(unreachableFinding(index, e.pkgs, e.reason));
+  const verifications: VerificationRecord[] = outcomes.map((o) => ({
+    key: `pkg:${o.pkg.name}@${o.pkg.version}`,
+    status: o.out.status,
+    detail: o.out.detail,
+  }));
+  return { findings, verifications };
+}
+
+/** Index packages pinned to a version, once per lockfile entry. */
+function pypiPackages(graphs: readonly DependencyGraph[]): PackageNode[] {
+  return graphs
+    .filter((g) => g.ecosystem === 'pypi')
+    .flatMap((g) => g.packages.filter((p) => p.source === 'registry' && p.version !== ''));
+}
+
+function requiredFor(
+  name: string,
+  rules: readonly PythonPublisherRequirement[],
+): PythonPublisherRequirement['publishers'] | undefined {
+  const rule = rules.find((r) => picomatch([...r.packages])(name));
+  return rule?.publishers;
+}
+
+function offlineFinding(work: readonly PackageNode[]): Finding {
+  const first = work[0]!;
+  return {
+    ruleId: 'CPP050',
+    message: `${work.length} Python package${work.length === 1 ? ' was' : 's were'} not checked against their index because the scan is offline: locked hashes and PEP 740 attestations are unverified. Run without --offline to check them.`,
+    location: { path: first.lockfile, line: first.line },
+    artifact: { kind: 'file', path: first.lockfile },
+    evidence: { ecosystem: 'pypi', count: work.length, packages: names(work) },
+  };
+}
+
+function unreachableFinding(index: string, pkgs: readonly PackageNode[], reason: string): Finding {
+  const first = pkgs[0]!;
+  return {
+    ruleId: 'CPP056',
+    message: redactUrls(
+      `${pkgs.length} Python package${pkgs.length === 1 ? '' : 's'} could not be verified: the index ${index} did not answer usably (${reason}). Check the index URL and connectivity; a mirror must support the PEP 691 JSON simple API.`,
+    ),
+    location: { path: first.lockfile, line: first.line },
+    artifact: { kind: 'file', path: first.lockfile },
+    evidence: {
+      ecosystem: 'pypi',
+      index: redactUrls(index),
+      count: pkgs.length,
+      packages: names(pkgs),
+      reason: redactUrls(reason).slice(0, 300),
+    },
+  };
+}
+
+function names(pkgs: readonly PackageNode[]): string {
+  return [...new Set(pkgs.map((p) => `${p.name}==${p.version}`))].sort().slice(0, 100).join(' ');
+}
+
+function unverifiable(pkg: PackageNode, detail: string): VerificationRecord {
+  return { key: `pkg:${pkg.name}@${pkg.version}`, status: 'unverifiable', detail };
+}
+
+async function readSmall(file: string): Promise<string | undefined> {
+  try {
+    const buf = await readFile(file);
+    return buf.length <= MAX_CONFIG_BYTES ? buf.toString('utf8') : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function prefix(url: string): string {
+  return url.toLowerCase().replace(/\/+$/, '');
+}

@@ -1,0 +1,164 @@
+import { compare, valid } from '@renovatebot/pep440';
+import type { Verifier } from '@sigstore/verify';
+import type { Finding } from '../../core/finding.js';
+import type { PythonPublisherRequirement } from '../../core/policy.js';
+import type { PackageNode, VerificationStatus } from '../../core/records.js';
+import type { PypiClient } from '../../registry/pypi/client.js';
+import { pyFinding } from './finding.js';
+import type { IndexFile } from './index-files.js';
+import { parseProjectPage, sameVersion } from './index-files.js';
+import { verifyProvenance } from './check-provenance.js';
+
+export interface PackageOutcome {
+  readonly findings: Finding[];
+  readonly status: VerificationStatus;
+  readonly detail: string;
+  /** Set when the index could not be asked: a systemic cause, reported once per index. */
+  readonly unreachable?: string;
+}
+
+export interface PackageCheck {
+  readonly client: PypiClient;
+  readonly verifier: Verifier;
+  /** Publishers the policy allows for this project; undefined = provenance not required. */
+  readonly required: PythonPublisherRequirement['publishers'] | undefined;
+}
+
+/**
+ * Check one locked package against its index: the project and release exist, every locked file is published and
+ * every locked hash is one the index publishes (a requirements `--hash` may be for any file of the release), then the
+ * PEP 740 attestations of each locked file, and a provenance downgrade against the previous release.
+ */
+export async function checkPypiPackage(pkg: PackageNode, check: PackageCheck): Promise<PackageOutcome> {
+  const page = await check.client.project(pkg.name);
+  if (page.kind === 'error')
+    return { findings: [], status: 'unverifiable', detail: page.reason, unreachable: page.reason };
+  if (page.kind === 'not-found') {
+    const f = pyFinding(
+      'CPP051',
+      pkg,
+      `is not a project on ${check.client.indexUrl}`,
+      'Check where it comes from and re-lock against the right index.',
+    );
+    return { findings: [f], status: 'failed', detail: 'project not on the index' };
+  }
+  const files = parseProjectPage(page.json);
+  if (!files) {
+    const reason = 'the project page is not PEP 691 JSON';
+    return { findings: [], status: 'unverifiable', detail: reason, unreachable: reason };
+  }
+  const release = files.filter((f) => sameVersion(f.version, pkg.version));
+  if (release.length === 0) {
+    const f = pyFinding(
+      'CPP052',
+      pkg,
+      `is not a release the index still publishes`,
+      'Move to a published version and re-lock.',
+      {
+        index: check.client.indexUrl,
+      },
+    );
+    return { findings: [f], status: 'failed', detail: 'release not on the index' };
+  }
+  const findings: Finding[] = [];
+  const attestable: IndexFile[] = [];
+  for (const dist of pkg.distributions ?? []) {
+    if (dist.filename !== undefined) {
+      const published = release.find((f) => f.filename === dist.filename);
+      if (!published) {
+        findings.push(
+          pyFinding(
+            'CPP053',
+            pkg,
+            `pins ${dist.filename}, which the index does not publish`,
+            'Re-lock against the index.',
+            { filename: dist.filename },
+          ),
+        );
+        continue;
+      }
+      const bad = mismatchedHash(dist.hashes, published.hashes);
+      if (bad) {
+        findings.push(
+          pyFinding(
+            'CPP054',
+            pkg,
+            `pins ${bad.alg}:${bad.locked} for ${dist.filename}, but the index publishes ${bad.alg}:${bad.published}`,
+            'Treat as tampering until explained; re-lock from a trusted machine.',
+            {
+              filename: dist.filename,
+              expected: `${bad.alg}:${bad.published}`,
+              actual: `${bad.alg}:${bad.locked}`,
+            },
+          ),
+        );
+        continue;
+      }
+      attestable.push(published);
+    } else {
+      for (const [alg, hex] of Object.entries(dist.hashes)) {
+        if (!release.some((f) => f.hashes[alg] === hex)) {
+          findings.push(
+            pyFinding(
+              'CPP054',
+              pkg,
+              `pins ${alg}:${hex}, which the index publishes for no file of this release`,
+              'Treat as tampering until explained; regenerate the hashes from the index.',
+              {
+                actual: `${alg}:${hex}`,
+              },
+            ),
+          );
+        }
+      }
+    }
+  }
+  const prov = await verifyProvenance(pkg, attestable, check);
+  findings.push(...prov.findings);
+  const downgrade = provenanceDowngrade(pkg, files, release);
+  if (downgrade) findings.push(downgrade);
+  const failed = findings.some((f) => f.ruleId !== 'CPP066');
+  return {
+    findings,
+    status: failed ? 'failed' : 'verified',
+    detail: failed ? findings.map((f) => f.ruleId).join(' ') : prov.summary,
+  };
+}
+
+function mismatchedHash(
+  locked: Readonly<Record<string, string>>,
+  published: Readonly<Record<string, string>>,
+): { alg: string; locked: string; published: string } | undefined {
+  for (const [alg, hex] of Object.entries(locked)) {
+    const p = published[alg];
+    if (p !== undefined && p !== hex.toLowerCase()) return { alg, locked: hex, published: p };
+  }
+  return undefined;
+}
+
+/** The previous release (highest PEP 440 version below this one) had attestations; this one has none. */
+function provenanceDowngrade(
+  pkg: PackageNode,
+  files: readonly IndexFile[],
+  release: readonly IndexFile[],
+): Finding | undefined {
+  if (release.some((f) => f.provenance !== null && f.provenance !== undefined)) return undefined;
+  if (!release.every((f) => f.provenance === null) || valid(pkg.version) === null) return undefined;
+  let previous: string | undefined;
+  for (const f of files) {
+    if (valid(f.version) === null || compare(f.version, pkg.version) >= 0) continue;
+    if (previous === undefined || compare(f.version, previous) > 0) previous = f.version;
+  }
+  if (previous === undefined) return undefined;
+  const prevFiles = files.filter((f) => sameVersion(f.version, previous));
+  if (!prevFiles.some((f) => typeof f.provenance === 'string')) return undefined;
+  return pyFinding(
+    'CPP066',
+    pkg,
+    `has no PEP 740 attestations although ${previous} had them`,
+    'Verify the release with the project before installing; pin the previous release meanwhile.',
+    {
+      previous,
+    },
+  );
+}

@@ -1,0 +1,108 @@
+import type { Finding } from '../../core/finding.js';
+import type { PackageNode } from '../../core/records.js';
+import type { PackageCheck } from './check-package.js';
+import { verifyPypiAttestation } from './attestation.js';
+import type { AttestationProblem } from './attestation.js';
+import { pyFinding } from './finding.js';
+import type { IndexFile } from './index-files.js';
+import { claimMatches, describePublisher, publisherAllowed } from './publisher.js';
+
+const MAX_BUNDLES = 8;
+const MAX_ATTESTATIONS = 8;
+
+const RULE: Record<AttestationProblem, string> = {
+  malformed: 'CPP060',
+  signature: 'CPP060',
+  'subject-name': 'CPP061',
+  'subject-digest': 'CPP062',
+};
+
+/**
+ * The PEP 740 attestations of each locked file, from the Integrity API: every attestation must verify for that
+ * file, the publisher PyPI claims must be the one the certificate proves, and (when the policy requires provenance)
+ * the publisher must be allowed. A required project with no verified attestation is CPP065.
+ */
+export async function verifyProvenance(
+  pkg: PackageNode,
+  files: readonly IndexFile[],
+  check: PackageCheck,
+): Promise<{ findings: Finding[]; summary: string }> {
+  const findings: Finding[] = [];
+  const publishers = new Set<string>();
+  for (const file of files) {
+    const sha256 = file.hashes.sha256;
+    // The index says the file has no provenance (PEP 740 `provenance: null`), or there is no digest to bind to.
+    if (file.provenance === null || sha256 === undefined) continue;
+    const res = await check.client.provenance(pkg.name, pkg.version, file.filename);
+    if (res.kind !== 'ok') continue;
+    const bundles =
+      isRecord(res.json) && Array.isArray(res.json.attestation_bundles)
+        ? (res.json.attestation_bundles as unknown[])
+        : [];
+    for (const b of bundles.slice(0, MAX_BUNDLES)) {
+      const atts = isRecord(b) && Array.isArray(b.attestations) ? (b.attestations as unknown[]) : [];
+      for (const att of atts.slice(0, MAX_ATTESTATIONS)) {
+        const v = verifyPypiAttestation(att, { filename: file.filename, sha256 }, check.verifier);
+        if (!v.ok) {
+          findings.push(
+            pyFinding(
+              RULE[v.problem],
+              pkg,
+              `has an attestation for ${file.filename} that fails: ${v.reason.slice(0, 300)}`,
+              'Do not install the file until explained; report it to the index.',
+              { filename: file.filename, problem: v.problem },
+            ),
+          );
+          continue;
+        }
+        const who = describePublisher(v.publisher);
+        if (isRecord(b) && !claimMatches(b.publisher, v.publisher)) {
+          findings.push(
+            pyFinding(
+              'CPP063',
+              pkg,
+              `has an attestation for ${file.filename} signed by ${who}, but the index claims another publisher`,
+              'Trust only the certificate identity; report it to the index.',
+              { filename: file.filename, publisher: who },
+            ),
+          );
+          continue;
+        }
+        if (check.required !== undefined && !publisherAllowed(v.publisher, check.required)) {
+          findings.push(
+            pyFinding(
+              'CPP064',
+              pkg,
+              `was published by ${who}, which the policy does not allow`,
+              'If the publisher is legitimate add it to dependencies.python.requireProvenance; otherwise treat it as a takeover.',
+              { filename: file.filename, publisher: who },
+            ),
+          );
+          continue;
+        }
+        publishers.add(who);
+      }
+    }
+  }
+  if (check.required !== undefined && publishers.size === 0 && findings.length === 0) {
+    findings.push(
+      pyFinding(
+        'CPP065',
+        pkg,
+        'has no verified PEP 740 attestation although the policy requires provenance',
+        'Pin a release published with a Trusted Publisher, or relax dependencies.python.requireProvenance.',
+      ),
+    );
+  }
+  return {
+    findings,
+    summary:
+      publishers.size > 0
+        ? `hashes match the index; attested by ${[...publishers].sort().join(', ')}`
+        : 'hashes match the index',
+  };
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

@@ -1,0 +1,197 @@
+import path from 'node:path';
+import { copyFile, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import type { Policy } from '../../../src/core/policy.js';
+import type { ScanResult } from '../../../src/core/result.js';
+import type { TrustedRegistry } from '../../../src/core/trusted-registry.js';
+import { EMPTY_REGISTRY } from '../../../src/core/trusted-registry.js';
+import { pythonDepsStage } from '../../../src/deps/parsers/python/stage.js';
+import { DEFAULT_POLICY } from '../../../src/trust/policy/default.js';
+import { corpusPath } from '../../helpers/corpus.js';
+import { scanWith } from '../../helpers/scan.js';
+
+const CASES = path.resolve(import.meta.dirname, '../../../fixtures/python/cases');
+
+const EVIL: TrustedRegistry = {
+  ...EMPTY_REGISTRY,
+  files: ['trusted-registry/mal.json'],
+  pypiMalicious: [
+    {
+      id: 'MAL-2025-1',
+      name: 'evil-pkg',
+      ranges: [{ introduced: '1.0', fixed: '1.1' }],
+      versions: [],
+      file: 'trusted-registry/mal.json',
+    },
+  ],
+};
+
+function policyWith(python: NonNullable<Policy['dependencies']['python']>): Policy {
+  return { ...DEFAULT_POLICY, dependencies: { ...DEFAULT_POLICY.dependencies, python } };
+}
+
+function scanPython(root: string, opts: { policy?: Policy; registry?: TrustedRegistry } = {}): Promise<ScanResult> {
+  return scanWith(root, [pythonDepsStage], opts);
+}
+
+const ids = (r: ScanResult) => r.findings.map((f) => `${f.ruleId}@${f.location.path}:${f.location.line ?? 0}`).sort();
+
+interface Case {
+  name: string;
+  dir: string;
+  policy?: Policy;
+  registry?: TrustedRegistry;
+  want: string[];
+}
+
+const cases: Case[] = [
+  {
+    name: 'ranges, bare names and prefix matches are not pins; == and === are',
+    dir: 'unpinned',
+    want: ['CPP010@requirements.txt:2', 'CPP010@requirements.txt:3', 'CPP010@requirements.txt:5'],
+  },
+  {
+    name: 'hash mode is all or nothing; md5 alone is weak',
+    dir: 'partial-hashes',
+    want: ['CPP011@requirements.txt:2', 'CPP017@requirements.txt:3'],
+  },
+  {
+    name: 'extra index beside the default (one finding, the cause) and find-links over http',
+    dir: 'extra-index',
+    want: ['CPP012@requirements.txt:2', 'CPP013@requirements.txt:3'],
+  },
+  {
+    name: 'VCS, direct URL, local path and a URL over http',
+    dir: 'sources',
+    want: [
+      'CPP013@requirements.txt:4',
+      'CPP014@requirements.txt:1',
+      'CPP014@requirements.txt:5',
+      'CPP015@requirements.txt:2',
+      'CPP015@requirements.txt:4',
+      'CPP016@requirements.txt:3',
+    ],
+  },
+  {
+    name: 'includes: missing, outside the root and a cycle are findings; included lines keep their file',
+    dir: 'includes',
+    want: [
+      'CPP003@nested/base.txt:3',
+      'CPP003@requirements.txt:2',
+      'CPP003@requirements.txt:3',
+      'CPP010@nested/base.txt:2',
+    ],
+  },
+  { name: 'continuations, markers before hashes, comments between', dir: 'continuation-markers', want: [] },
+  { name: 'malformed TOML names its line', dir: 'bad-toml', want: ['CPP001@uv.lock:11'] },
+  { name: 'unknown uv.lock version', dir: 'unknown-uv-version', want: ['CPP002@uv.lock:1'] },
+  { name: 'unknown poetry lock-version', dir: 'unknown-poetry-version', want: ['CPP002@poetry.lock:6'] },
+  {
+    name: 'malicious release by PEP 440 range (a pre-release inside it)',
+    dir: 'malicious-uv',
+    registry: EVIL,
+    want: ['CPP021@uv.lock:10'],
+  },
+  {
+    name: 'pyproject dependency missing from uv.lock, and a pin the lock does not satisfy',
+    dir: 'out-of-sync-uv',
+    want: ['CPP020@pyproject.toml:6', 'CPP020@pyproject.toml:7'],
+  },
+  {
+    name: 'uv.lock: index file without hash, http index, git source',
+    dir: 'uv-no-hash-http',
+    want: ['CPP011@uv.lock:4', 'CPP013@uv.lock:10', 'CPP014@uv.lock:16'],
+  },
+  {
+    name: 'Pipfile.lock: second source and a package without hashes',
+    dir: 'pipfile-two-sources',
+    want: ['CPP011@Pipfile.lock:17', 'CPP012@Pipfile.lock:8'],
+  },
+  { name: 'pylock: project directory skipped, VCS reported', dir: 'pylock-vcs', want: ['CPP014@pylock.toml:8'] },
+  { name: 'poetry lock-version 1.1 with [metadata.files] hashes is clean', dir: 'poetry-v1-clean', want: [] },
+  {
+    name: 'policy requireHashes: a file without any hash is one finding with the count',
+    dir: 'unpinned',
+    policy: policyWith({ requireHashes: true }),
+    want: [
+      'CPP010@requirements.txt:2',
+      'CPP010@requirements.txt:3',
+      'CPP010@requirements.txt:5',
+      'CPP011@requirements.txt:2',
+    ],
+  },
+];
+
+describe('offline Python rules over case fixtures', () => {
+  it.each(cases)('$name ($dir)', async (c) => {
+    const r = await scanPython(path.join(CASES, c.dir), {
+      ...(c.policy ? { policy: c.policy } : {}),
+      ...(c.registry ? { registry: c.registry } : {}),
+    });
+    expect(ids(r)).toEqual(c.want);
+  });
+
+  it('include chains and fan-out are bounded (depth 16, 64 files) and each bound is a CPP003', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'cp-py-inc-'));
+    // requirements.txt → r1.txt → … → r20.txt (a chain), and wide.txt includes 70 files.
+    await writeFile(path.join(dir, 'requirements.txt'), '-r r1.txt\n');
+    for (let i = 1; i <= 20; i++) await writeFile(path.join(dir, `r${i}.txt`), `-r r${i + 1}.txt\npkg${i}==1.0\n`);
+    await writeFile(path.join(dir, 'r21.txt'), 'deep==1.0\n');
+    await mkdir(path.join(dir, 'wide'));
+    const wide = Array.from({ length: 70 }, (_, i) => `-r w${i}.txt`).join('\n');
+    await writeFile(path.join(dir, 'wide', 'requirements.txt'), `${wide}\n`);
+    for (let i = 0; i < 70; i++) await writeFile(path.join(dir, 'wide', `w${i}.txt`), `w${i}==1.0\n`);
+    const r = await scanPython(dir);
+    expect(ids(r).filter((i) => i.startsWith('CPP003'))).toEqual([
+      'CPP003@r16.txt:1',
+      'CPP003@wide/requirements.txt:64',
+      'CPP003@wide/requirements.txt:65',
+      'CPP003@wide/requirements.txt:66',
+      'CPP003@wide/requirements.txt:67',
+      'CPP003@wide/requirements.txt:68',
+      'CPP003@wide/requirements.txt:69',
+      'CPP003@wide/requirements.txt:70',
+    ]);
+    expect(r.graphs.find((g) => g.lockfile === 'requirements.txt')?.packages).toHaveLength(16);
+  });
+
+  it('hostile TOML is bounded: deep nesting and a huge string are CPP001, not a crash', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'cp-py-'));
+    await writeFile(path.join(dir, 'uv.lock'), `version = 1\nx = ${'['.repeat(100_000)}${']'.repeat(100_000)}\n`);
+    await writeFile(path.join(dir, 'pylock.toml'), `lock-version = "1.0"\nx = "${'a'.repeat(2 * 1024 * 1024)}"\n`);
+    const r = await scanPython(dir);
+    expect(ids(r)).toEqual(['CPP001@pylock.toml:2', 'CPP001@uv.lock:2']);
+  });
+
+  // Comfy-Org/comfy-cli's main moved pyproject.toml ahead of its exported pylock.toml: gitpython>=3.1.50 (3.1.45
+  // locked), posthog, uv>=0.11.15 (0.8.5 locked) and imageio-ffmpeg are not in it — true positives.
+  it.each([
+    ['karpathy-nanochat', 'uv.lock', []],
+    ['google-deepmind-alphafold3', 'uv.lock', []],
+    ['zylon-ai-private-gpt', 'uv.lock', []],
+    ['sktime-pytorch-forecasting', 'poetry.lock', []],
+    ['zylon-ai-private-gpt-5851b02', 'poetry.lock', []],
+    ['qdrant-fastembed', 'poetry.lock', []],
+    [
+      'Comfy-Org-comfy-cli',
+      'pylock.toml',
+      ['CPP020@pyproject.toml:36', 'CPP020@pyproject.toml:45', 'CPP020@pyproject.toml:59', 'CPP020@pyproject.toml:65'],
+    ],
+    ['CSSLab-maia3', 'pylock.toml', []],
+  ])('real %s %s with its pyproject.toml: only true findings', async (prefix, name, want) => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'cp-py-real-'));
+    await copyFile(corpusPath('python', 'lockfiles', `${prefix}.${name}`), path.join(dir, name));
+    await copyFile(corpusPath('python', 'lockfiles', `${prefix}.pyproject.toml`), path.join(dir, 'pyproject.toml'));
+    const r = await scanPython(dir);
+    expect(ids(r)).toEqual(want);
+  });
+
+  it('a pypi graph per file, with distributions for the registry stage and CycloneDX', async () => {
+    const r = await scanPython(path.join(CASES, 'malicious-uv'));
+    expect(r.graphs.map((g) => [g.lockfile, g.kind, g.ecosystem, g.packages.length])).toEqual([
+      ['uv.lock', 'uv', 'pypi', 2],
+    ]);
+    expect(r.graphs[0]!.packages[0]!.distributions?.[0]?.filename).toBe('evil_pkg-1.0.1rc1.tar.gz');
+  });
+});

@@ -1,0 +1,304 @@
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Policy, PythonDependencyPolicy } from '../../../src/core/policy.js';
+import type { ScanResult } from '../../../src/core/result.js';
+import { pythonDepsStage } from '../../../src/deps/parsers/python/stage.js';
+import { createPypiStage } from '../../../src/registry/pypi/stage.js';
+import { DEFAULT_POLICY } from '../../../src/trust/policy/default.js';
+import { corpusPath } from '../../helpers/corpus.js';
+import type { PypiIndexServer, ServedProjects } from '../../helpers/pypi-index-server.js';
+import { startPypiIndex } from '../../helpers/pypi-index-server.js';
+import { scanWith } from '../../helpers/scan.js';
+
+const att = (...p: string[]) => corpusPath('pypi', 'pypi-attestations', ...p);
+const json = async (name: string): Promise<unknown> => JSON.parse(await readFile(att(name), 'utf8')) as unknown;
+const sha = async (name: string) =>
+  createHash('sha256')
+    .update(await readFile(att(name)))
+    .digest('hex');
+
+const GITLAB_SDIST = 'gitlab_oidc_project-0.0.3.tar.gz';
+const GITHUB_SDIST = 'pypi_attestations-0.0.19.tar.gz';
+const STAGING_WHEEL = 'rfc8785-0.1.2-py3-none-any.whl';
+
+let index: PypiIndexServer;
+let gitlabProvenance: unknown;
+beforeAll(async () => {
+  index = await startPypiIndex();
+  gitlabProvenance = {
+    version: 1,
+    attestation_bundles: [
+      {
+        publisher: {
+          kind: 'GitLab',
+          repository: 'facutuesca/gitlab-oidc-project',
+          workflow_filepath: '.gitlab-ci.yml',
+          environment: null,
+        },
+        attestations: [await json(`${GITLAB_SDIST}.publish.attestation`)],
+      },
+    ],
+  };
+});
+afterAll(() => index.close());
+
+interface Locked {
+  name: string;
+  version: string;
+  file: string;
+  sha256: string;
+}
+
+/** A pylock.toml of the given packages, every one from the loopback index; package i starts at line 4 + 6i. */
+function pylock(pkgs: readonly Locked[]): string {
+  const lines = ['lock-version = "1.0"', 'created-by = "test"', ''];
+  for (const p of pkgs) {
+    const dist = `{ url = "${index.indexUrl}../files/${p.file}", hashes = { sha256 = "${p.sha256}" } }`;
+    lines.push('[[packages]]', `name = "${p.name}"`, `version = "${p.version}"`, `index = "${index.indexUrl}"`);
+    lines.push(p.file.endsWith('.whl') ? `wheels = [${dist}]` : `sdist = ${dist}`, '');
+  }
+  return lines.join('\n');
+}
+
+async function scanOnline(
+  projects: ServedProjects,
+  locked: readonly Locked[],
+  opts: { python?: PythonDependencyPolicy; offline?: boolean; env?: Record<string, string>; fault?: 'http-500' } = {},
+): Promise<ScanResult> {
+  index.serve(projects, opts.fault ? { fault: opts.fault } : {});
+  const dir = await mkdtemp(path.join(tmpdir(), 'cp-pypi-'));
+  await writeFile(path.join(dir, 'pylock.toml'), pylock(locked));
+  const policy: Policy = {
+    ...DEFAULT_POLICY,
+    dependencies: { ...DEFAULT_POLICY.dependencies, ...(opts.python ? { python: opts.python } : {}) },
+    signatures: {
+      ...DEFAULT_POLICY.signatures,
+      trustedRoot: corpusPath('sigstore', 'public-good', 'trusted_root.json'),
+    },
+  };
+  return scanWith(dir, [pythonDepsStage, createPypiStage({ timeoutMs: 5000, retries: 1, minRetryDelayMs: 10 })], {
+    policy,
+    options: { offline: opts.offline ?? false, env: { PIP_INDEX_URL: index.indexUrl, ...opts.env } },
+  });
+}
+
+/** Online rule IDs with their lines (the offline CPP013 for the loopback's plain http is not what these test). */
+const online = (r: ScanResult) =>
+  r.findings
+    .filter((f) => f.ruleId >= 'CPP050')
+    .map((f) => `${f.ruleId}@${f.location.line ?? 0}`)
+    .sort();
+const status = (r: ScanResult) => r.verifications.map((v) => `${v.key} ${v.status}`).sort();
+
+describe('PyPI verification through a loopback index (PEP 691 + Integrity API, real PEP 740 attestations)', () => {
+  it('genuine GitLab and GitHub attestations verify and name their publisher', async () => {
+    const gitlab = {
+      name: 'gitlab-oidc-project',
+      version: '0.0.3',
+      file: GITLAB_SDIST,
+      sha256: await sha(GITLAB_SDIST),
+    };
+    const github = {
+      name: 'pypi-attestations',
+      version: '0.0.19',
+      file: GITHUB_SDIST,
+      sha256: await sha(GITHUB_SDIST),
+    };
+    const r = await scanOnline(
+      {
+        'gitlab-oidc-project': [{ filename: GITLAB_SDIST, sha256: gitlab.sha256, provenance: gitlabProvenance }],
+        'pypi-attestations': [
+          { filename: GITHUB_SDIST, sha256: github.sha256, provenance: await json(`${GITHUB_SDIST}.provenance`) },
+        ],
+      },
+      [gitlab, github],
+      {
+        python: {
+          requireProvenance: [
+            {
+              packages: ['gitlab-oidc-project'],
+              publishers: [
+                { kind: 'GitLab', repository: 'facutuesca/gitlab-oidc-project', workflow: '\\.gitlab-ci\\.yml' },
+              ],
+            },
+            {
+              packages: ['pypi-attestations'],
+              publishers: [{ kind: 'GitHub', repository: 'trailofbits/pypi-attestations', workflow: 'release\\.yml' }],
+            },
+          ],
+        },
+      },
+    );
+    expect(online(r)).toEqual([]);
+    expect(r.verifications.map((v) => [v.key, v.status, v.detail]).sort()).toEqual([
+      [
+        'pkg:gitlab-oidc-project@0.0.3',
+        'verified',
+        'hashes match the index; attested by GitLab facutuesca/gitlab-oidc-project (.gitlab-ci.yml)',
+      ],
+      [
+        'pkg:pypi-attestations@0.0.19',
+        'verified',
+        'hashes match the index; attested by GitHub trailofbits/pypi-attestations (release.yml)',
+      ],
+    ]);
+  });
+
+  it('a wrong publisher in policy is CPP064', async () => {
+    const gitlab = {
+      name: 'gitlab-oidc-project',
+      version: '0.0.3',
+      file: GITLAB_SDIST,
+      sha256: await sha(GITLAB_SDIST),
+    };
+    const r = await scanOnline(
+      { 'gitlab-oidc-project': [{ filename: GITLAB_SDIST, sha256: gitlab.sha256, provenance: gitlabProvenance }] },
+      [gitlab],
+      {
+        python: {
+          requireProvenance: [
+            {
+              packages: ['gitlab-*'],
+              publishers: [{ repository: 'facutuesca/gitlab-oidc-project', workflow: 'wrong\\.yml' }],
+            },
+          ],
+        },
+      },
+    );
+    expect(online(r)).toEqual(['CPP064@4']);
+    expect(status(r)).toEqual(['pkg:gitlab-oidc-project@0.0.3 failed']);
+  });
+
+  it('a changed file (index and lock agree on new bytes, the attestation does not) is CPP062', async () => {
+    const changed = 'e'.repeat(64);
+    const r = await scanOnline(
+      { 'gitlab-oidc-project': [{ filename: GITLAB_SDIST, sha256: changed, provenance: gitlabProvenance }] },
+      [{ name: 'gitlab-oidc-project', version: '0.0.3', file: GITLAB_SDIST, sha256: changed }],
+    );
+    expect(online(r)).toEqual(['CPP062@4']);
+  });
+
+  it('an attestation for another file name is CPP061', async () => {
+    const wheel = 'gitlab_oidc_project-0.0.3-py3-none-any.whl';
+    const digest = await sha(GITLAB_SDIST);
+    const r = await scanOnline(
+      { 'gitlab-oidc-project': [{ filename: wheel, sha256: digest, provenance: gitlabProvenance }] },
+      [{ name: 'gitlab-oidc-project', version: '0.0.3', file: wheel, sha256: digest }],
+    );
+    expect(online(r)).toEqual(['CPP061@4']);
+  });
+
+  it('a staging-signed attestation fails under the public-good root: CPP060', async () => {
+    const digest = await sha(STAGING_WHEEL);
+    const provenance = {
+      version: 1,
+      attestation_bundles: [
+        { publisher: { kind: 'GitHub' }, attestations: [await json(`${STAGING_WHEEL}.publish.attestation`)] },
+      ],
+    };
+    const r = await scanOnline({ rfc8785: [{ filename: STAGING_WHEEL, sha256: digest, provenance }] }, [
+      { name: 'rfc8785', version: '0.1.2', file: STAGING_WHEEL, sha256: digest },
+    ]);
+    expect(online(r)).toEqual(['CPP060@4']);
+  });
+
+  it('the index claiming another publisher than the certificate is CPP063', async () => {
+    const digest = await sha(GITLAB_SDIST);
+    const lying = {
+      version: 1,
+      attestation_bundles: [
+        {
+          publisher: { kind: 'GitLab', repository: 'someone/else' },
+          attestations: [await json(`${GITLAB_SDIST}.publish.attestation`)],
+        },
+      ],
+    };
+    const r = await scanOnline(
+      { 'gitlab-oidc-project': [{ filename: GITLAB_SDIST, sha256: digest, provenance: lying }] },
+      [{ name: 'gitlab-oidc-project', version: '0.0.3', file: GITLAB_SDIST, sha256: digest }],
+    );
+    expect(online(r)).toEqual(['CPP063@4']);
+  });
+
+  it('a hash the index does not publish is an error (CPP054); a missing file, release and project each have a rule', async () => {
+    const digest = await sha(GITLAB_SDIST);
+    const r = await scanOnline(
+      {
+        'gitlab-oidc-project': [{ filename: GITLAB_SDIST, sha256: digest }],
+        other: [{ filename: 'other-1.0.tar.gz', sha256: digest }],
+      },
+      [
+        { name: 'gitlab-oidc-project', version: '0.0.3', file: GITLAB_SDIST, sha256: 'f'.repeat(64) },
+        { name: 'other', version: '1.0', file: 'other-1.0-py3-none-any.whl', sha256: digest },
+        { name: 'other', version: '2.0', file: 'other-2.0.tar.gz', sha256: digest },
+        { name: 'ghost', version: '1.0', file: 'ghost-1.0.tar.gz', sha256: digest },
+      ],
+    );
+    expect(online(r)).toEqual(['CPP051@22', 'CPP052@16', 'CPP053@10', 'CPP054@4']);
+    expect(r.findings.find((f) => f.ruleId === 'CPP054')?.level).toBe('error');
+  });
+
+  it('a release without attestations after one with them is a provenance downgrade (CPP066)', async () => {
+    const digest = await sha(GITLAB_SDIST);
+    const r = await scanOnline(
+      {
+        'gitlab-oidc-project': [
+          { filename: GITLAB_SDIST, sha256: digest, provenance: gitlabProvenance },
+          { filename: 'gitlab_oidc_project-0.0.4.tar.gz', sha256: 'a'.repeat(64) },
+        ],
+      },
+      [
+        {
+          name: 'gitlab-oidc-project',
+          version: '0.0.4',
+          file: 'gitlab_oidc_project-0.0.4.tar.gz',
+          sha256: 'a'.repeat(64),
+        },
+      ],
+    );
+    expect(online(r)).toEqual(['CPP066@4']);
+  });
+
+  it('policy requires provenance and the release has none: CPP065', async () => {
+    const r = await scanOnline(
+      { plain: [{ filename: 'plain-1.0.tar.gz', sha256: 'a'.repeat(64) }] },
+      [{ name: 'plain', version: '1.0', file: 'plain-1.0.tar.gz', sha256: 'a'.repeat(64) }],
+      { python: { requireProvenance: [{ packages: ['plain'], publishers: [] }] } },
+    );
+    expect(online(r)).toEqual(['CPP065@4']);
+  });
+
+  it('offline is one finding with the count, and no request', async () => {
+    const before = index.authSeen.length;
+    const locked = [
+      { name: 'a', version: '1.0', file: 'a-1.0.tar.gz', sha256: 'a'.repeat(64) },
+      { name: 'b', version: '1.0', file: 'b-1.0.tar.gz', sha256: 'b'.repeat(64) },
+    ];
+    const r = await scanOnline({}, locked, {
+      offline: true,
+      env: { PIP_INDEX_URL: index.indexUrl.replace('//', '//u:s3cret@') },
+    });
+    expect(online(r)).toEqual(['CPP050@4']);
+    expect(r.findings.find((f) => f.ruleId === 'CPP050')?.evidence?.count).toBe(2);
+    expect(status(r)).toEqual(['pkg:a@1.0 unverifiable', 'pkg:b@1.0 unverifiable']);
+    expect(index.authSeen.length).toBe(before);
+  });
+
+  it('an index answering 500 is one CPP056 with the count; the token is sent as a header and never printed', async () => {
+    const locked = [
+      { name: 'a', version: '1.0', file: 'a-1.0.tar.gz', sha256: 'a'.repeat(64) },
+      { name: 'b', version: '1.0', file: 'b-1.0.tar.gz', sha256: 'b'.repeat(64) },
+    ];
+    const r = await scanOnline({}, locked, {
+      fault: 'http-500',
+      env: { PIP_INDEX_URL: index.indexUrl.replace('//', '//u:s3cret@') },
+    });
+    expect(online(r)).toEqual(['CPP056@4']);
+    expect(r.findings.find((f) => f.ruleId === 'CPP056')?.evidence?.count).toBe(2);
+    expect(index.authSeen).toContain(`Basic ${Buffer.from('u:s3cret').toString('base64')}`);
+    expect(JSON.stringify(r)).not.toContain('s3cret');
+  });
+});
