@@ -10,13 +10,15 @@ export interface RenderOptions {
   readonly toolVersion: string;
   readonly color: boolean;
   readonly category?: string;
+  /** Text: list every package a cause finding covers. */
+  readonly verbose?: boolean;
 }
 
 /** One report in one format. */
 export function renderReport(result: ScanResult, format: Format, opts: RenderOptions): string {
   switch (format) {
     case 'text':
-      return toText(result, { color: opts.color });
+      return toText(result, { color: opts.color, verbose: opts.verbose === true });
     case 'json':
       return JSON.stringify(toJson(result, opts.toolVersion), null, 2) + '\n';
     case 'sarif':
