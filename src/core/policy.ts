@@ -69,6 +69,8 @@ export interface Policy {
     readonly verifySignatures: boolean;
     /** Treat unverifiable packages as failures (exit 3 when the registry cannot be reached). */
     readonly failClosed: boolean;
+    /** Registry URL prefixes (mirrors) whose metadata is trusted without registry signatures. */
+    readonly trustedMirrors?: readonly string[];
   };
   readonly models: {
     /** Formats allowed; empty = all. */

@@ -1,15 +1,28 @@
+import { setMaxListeners } from 'node:events';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import npmFetch from 'npm-registry-fetch';
 import pLimit from 'p-limit';
 import { errorMessage } from '../core/errors.js';
+import { CircuitBreakers } from './breaker.js';
 import { authOptions, type RegistryConfig } from './config.js';
+
+/** Why nothing is known: the registry's trouble, not the package's. Each is reported once per registry. */
+export type UnavailableCause =
+  | 'offline'
+  | 'unreachable'
+  | 'timeout'
+  | 'http-error'
+  | 'rate-limited'
+  | 'invalid-answer'
+  | 'too-large'
+  | 'budget-exhausted';
 
 /** What a request came to. `unavailable` means nothing is known: the caller reports "unverifiable", never a pass. */
 export type FetchOutcome<T> =
   | { readonly kind: 'ok'; readonly value: T }
   | { readonly kind: 'not-found'; readonly status: number }
-  | { readonly kind: 'unavailable'; readonly reason: string };
+  | { readonly kind: 'unavailable'; readonly reason: string; readonly cause: UnavailableCause };
 
 export interface ClientOptions {
   readonly config: RegistryConfig;
@@ -23,6 +36,10 @@ export interface ClientOptions {
   readonly minRetryDelayMs: number;
   /** Packuments above this many bytes are not parsed. */
   readonly maxJsonBytes: number;
+  /** Wall-clock budget for all registry requests of one scan; past it every request is unavailable at once. */
+  readonly budgetMs: number;
+  /** Consecutive registry-level failures after which a registry is not asked again in this scan. */
+  readonly breakerThreshold: number;
   readonly signal: AbortSignal;
 }
 
@@ -42,11 +59,27 @@ export class ResponseTooLarge extends Error {}
 export class RegistryClient {
   private readonly limit: ReturnType<typeof pLimit>;
   private readonly base: Record<string, unknown>;
+  private readonly breakers: CircuitBreakers;
+  /** Aborted when the scan is aborted or the registry budget runs out; every request listens to it. */
+  private readonly scan = new AbortController();
+  private readonly budgetTimer: NodeJS.Timeout;
+  private budgetSpent = false;
   /** Requests attempted (cache hits included); tests use it to prove `--offline` makes none without a cache. */
   requests = 0;
 
   constructor(private readonly opts: ClientOptions) {
     this.limit = pLimit(Math.max(1, opts.concurrency));
+    this.breakers = new CircuitBreakers(opts.breakerThreshold);
+    // Each in-flight request adds one listener; concurrency bounds them, so lift Node's default warning limit of 10.
+    setMaxListeners(0, this.scan.signal);
+    const stop = () => this.scan.abort();
+    if (opts.signal.aborted) stop();
+    else opts.signal.addEventListener('abort', stop, { once: true });
+    this.budgetTimer = setTimeout(() => {
+      this.budgetSpent = true;
+      stop();
+    }, opts.budgetMs);
+    this.budgetTimer.unref();
     const { config } = opts;
     this.base = {
       ...authOptions(config),
@@ -73,7 +106,7 @@ export class RegistryClient {
     registry: string,
     extra: { accept?: string; immutable?: boolean } = {},
   ): Promise<FetchOutcome<unknown>> {
-    return this.request(
+    return this.request<unknown>(
       url,
       registry,
       { accept: extra.accept ?? 'application/json', immutable: extra.immutable ?? false },
@@ -82,7 +115,7 @@ export class RegistryClient {
         try {
           return { kind: 'ok', value: JSON.parse(text) as unknown };
         } catch {
-          return { kind: 'unavailable', reason: 'the registry answered with invalid JSON' };
+          return unavailable('invalid-answer', 'the registry answered with invalid JSON');
         }
       },
     );
@@ -96,6 +129,11 @@ export class RegistryClient {
     }));
   }
 
+  /** Stop the budget timer; the client makes no request afterwards. */
+  close(): void {
+    clearTimeout(this.budgetTimer);
+  }
+
   private request<T>(
     url: string,
     registry: string,
@@ -103,26 +141,56 @@ export class RegistryClient {
     read: (res: FetchResponse) => Promise<FetchOutcome<T>>,
   ): Promise<FetchOutcome<T>> {
     if (this.opts.offline && this.opts.cacheDir === undefined)
-      return Promise.resolve({ kind: 'unavailable', reason: 'offline, and no cache directory to answer from' });
+      return Promise.resolve(unavailable('offline', 'offline, and no cache directory to answer from'));
     return this.limit(async () => {
+      const refused = this.refusal(registry);
+      if (refused) return refused;
       this.requests++;
-      // Overall deadline: every attempt may time out, plus the back-off between them.
+      // Per-request deadline: every attempt may time out, plus the back-off between them; the scan budget caps it.
       const attempts = this.opts.retries + 1;
       const deadline = this.opts.timeoutMs * attempts + this.opts.minRetryDelayMs * 2 ** attempts * 8;
-      const signal = AbortSignal.any([this.opts.signal, AbortSignal.timeout(deadline)]);
+      const ctrl = new AbortController();
+      const abort = () => ctrl.abort();
+      this.scan.signal.addEventListener('abort', abort, { once: true });
+      const timer = setTimeout(abort, deadline);
       try {
         const res = (await npmFetch(url, {
           ...this.base,
           registry,
           headers: { accept: how.accept },
           ...(how.immutable && !this.opts.offline ? { preferOffline: true } : {}),
-          signal,
+          signal: ctrl.signal,
         })) as unknown as FetchResponse;
-        return await read(res);
+        const out = await read(res);
+        this.breakers.record(registry, out.kind === 'unavailable' ? out.cause : 'ok');
+        return out;
       } catch (err) {
-        return this.toOutcome(err);
+        const out = this.toOutcome(err);
+        this.breakers.record(registry, out.kind === 'unavailable' ? out.cause : 'ok');
+        return out;
+      } finally {
+        clearTimeout(timer);
+        this.scan.signal.removeEventListener('abort', abort);
       }
     });
+  }
+
+  /** Without asking: the scan budget is spent, or this registry's breaker is open. */
+  private refusal(registry: string): FetchOutcome<never> | undefined {
+    if (this.budgetSpent)
+      return unavailable(
+        'budget-exhausted',
+        `the registry budget of this scan (${Math.round(this.opts.budgetMs / 1000)} s) was spent`,
+      );
+    if (this.opts.signal.aborted) return unavailable('timeout', 'the scan was aborted');
+    const open = this.breakers.isOpen(registry);
+    // Reported under the cause that tripped the breaker: one cause, one finding.
+    if (open)
+      return unavailable(
+        open,
+        `the registry failed ${this.opts.breakerThreshold} times in a row (${open}), so it was not asked again`,
+      );
+    return undefined;
   }
 
   private toOutcome(err: unknown): FetchOutcome<never> {
@@ -130,19 +198,29 @@ export class RegistryClient {
     if (typeof e.statusCode === 'number' && (e.statusCode === 404 || e.statusCode === 410))
       return { kind: 'not-found', status: e.statusCode };
     const redact = (s: string) => this.opts.config.redactor.redact(s);
+    if (e.statusCode === 429) return unavailable('rate-limited', 'the registry answered HTTP 429 (rate limited)');
     if (typeof e.statusCode === 'number')
-      return { kind: 'unavailable', reason: `the registry answered HTTP ${e.statusCode}` };
-    if (e.code === 'ENOTCACHED') return { kind: 'unavailable', reason: 'offline, and the cache holds no answer' };
-    if (err instanceof ResponseTooLarge) return { kind: 'unavailable', reason: err.message };
+      return unavailable('http-error', `the registry answered HTTP ${e.statusCode}`);
+    if (e.code === 'ENOTCACHED') return unavailable('offline', 'offline, and the cache holds no answer');
+    if (err instanceof ResponseTooLarge) return unavailable('too-large', err.message);
+    if (this.budgetSpent)
+      return unavailable(
+        'budget-exhausted',
+        `the registry budget of this scan (${Math.round(this.opts.budgetMs / 1000)} s) was spent`,
+      );
     if (
       e.type === 'request-timeout' ||
       e.code === 'ETIMEDOUT' ||
       (err as Error).name === 'TimeoutError' ||
       (err as Error).name === 'AbortError'
     )
-      return { kind: 'unavailable', reason: 'the registry did not answer in time' };
-    return { kind: 'unavailable', reason: redact(`request failed: ${errorMessage(err)}`) };
+      return unavailable('timeout', 'the registry did not answer in time');
+    return unavailable('unreachable', redact(`request failed: ${errorMessage(err)}`));
   }
+}
+
+function unavailable(cause: UnavailableCause, reason: string): FetchOutcome<never> {
+  return { kind: 'unavailable', reason, cause };
 }
 
 /** Read a stream into memory up to `max` bytes; past it, stop and throw (a hostile registry can send gigabytes). */

@@ -1,13 +1,14 @@
 import type { ScanContext } from '../core/context.js';
 import { OperationalError } from '../core/errors.js';
 import type { Finding } from '../core/finding.js';
-import type { DependencyGraph, PackageNode, VerificationRecord } from '../core/records.js';
+import type { DependencyGraph, PackageNode } from '../core/records.js';
 import { inShard } from '../core/shard.js';
 import type { Stage, StageInput, StageOutput } from '../core/stage.js';
-import { checkPackage, type PackageVerdict } from './check.js';
+import { checkPackage } from './check.js';
 import { RegistryClient } from './client.js';
-import { loadRegistryConfig, registryForPackage } from './config.js';
+import { loadRegistryConfig } from './config.js';
 import type { Redactor } from './redact.js';
+import { settleVerdicts } from './settle.js';
 import { RegistrySources } from './sources.js';
 import { DEFAULT_TARBALL_BOUNDS, type TarballBounds } from './tarball.js';
 import { loadTrustedRoot } from '../verify/npm/trust.js';
@@ -20,14 +21,20 @@ export interface RegistryStageOptions {
   readonly minRetryDelayMs: number;
   readonly maxJsonBytes: number;
   readonly tarballBounds: TarballBounds;
+  /** Wall-clock budget for all registry requests of a scan; what is not answered by then is unverifiable. */
+  readonly budgetMs: number;
+  /** Consecutive registry-level failures after which a registry is not asked again (circuit breaker). */
+  readonly breakerThreshold: number;
 }
 
 export const DEFAULT_REGISTRY_STAGE_OPTIONS: RegistryStageOptions = {
-  timeoutMs: 30_000,
+  timeoutMs: 10_000,
   retries: 2,
   minRetryDelayMs: 500,
   maxJsonBytes: 128 * 1024 * 1024,
   tarballBounds: DEFAULT_TARBALL_BOUNDS,
+  budgetMs: 30_000,
+  breakerThreshold: 3,
 };
 
 /**
@@ -55,6 +62,8 @@ async function runRegistryStage(input: StageInput, ctx: ScanContext, opts: Regis
     retries: opts.retries,
     minRetryDelayMs: opts.minRetryDelayMs,
     maxJsonBytes: opts.maxJsonBytes,
+    budgetMs: opts.budgetMs,
+    breakerThreshold: opts.breakerThreshold,
     signal: ctx.signal,
   });
   const sources = new RegistrySources(
@@ -69,30 +78,38 @@ async function runRegistryStage(input: StageInput, ctx: ScanContext, opts: Regis
   const settings = { config, policy: ctx.policy, verifyTarballs: ctx.options.verifyTarballs };
 
   ctx.progress.start('registry', work.length);
-  const verdicts = await Promise.all(
-    work.map(async ({ pkg, graph }) => {
-      const v = await checkPackage(pkg, graph, sources, settings);
-      ctx.progress.tick();
-      return { pkg, v };
-    }),
-  );
+  let checks;
+  try {
+    checks = await Promise.all(
+      work.map(async ({ pkg, graph }) => {
+        const c = await checkPackage(pkg, graph, sources, settings);
+        ctx.progress.tick();
+        return c;
+      }),
+    );
+  } finally {
+    client.close();
+  }
   ctx.progress.done();
 
   const redactor = config.redactor;
-  const findings: Finding[] = [];
-  const verifications: VerificationRecord[] = [];
-  const unreachable = new Set<string>();
-  for (const { pkg, v } of verdicts) {
-    findings.push(...v.findings.map((f) => redactFinding(f, redactor)));
-    verifications.push({ key: `pkg:${pkg.name}@${pkg.version}`, status: v.status, detail: redactor.redact(v.detail) });
-    if (v.unreachable) unreachable.add(registryForPackage(pkg.name, config));
-  }
-  ctx.logger.debug(`registry: ${summarise(verdicts.map((x) => x.v))} (${client.requests} requests)`);
-  if (ctx.policy.dependencies.failClosed && unreachable.size > 0) {
-    const count = verdicts.filter((x) => x.v.unreachable).length;
+  const settled = settleVerdicts(checks, {
+    unverifiableLevel: ctx.policy.dependencies.failClosed ? 'error' : undefined,
+    trustedMirrors: ctx.policy.dependencies.trustedMirrors ?? [],
+  });
+  const findings = settled.findings.map((f) => redactFinding(f, redactor));
+  const verifications = settled.verifications.map((v) => ({
+    ...v,
+    ...(v.detail !== undefined ? { detail: redactor.redact(v.detail) } : {}),
+  }));
+  const n = (s: string) => verifications.filter((v) => v.status === s).length;
+  ctx.logger.debug(
+    `registry: ${n('verified')} verified, ${n('failed')} failed, ${n('unverifiable')} unverifiable (${client.requests} requests)`,
+  );
+  if (ctx.policy.dependencies.failClosed && settled.unreachable > 0) {
     throw new OperationalError(
       redactor.redact(
-        `${count} package(s) could not be verified because ${[...unreachable].sort().join(', ')} could not be reached${ctx.options.offline ? ' (offline, no cached answer)' : ''}, and the policy is fail-closed (dependencies.failClosed).`,
+        `${settled.unreachable} package(s) could not be verified because ${[...settled.unreachableRegistries].sort().join(', ')} could not be reached${ctx.options.offline ? ' (offline, no cached answer)' : ''}, and the policy is fail-closed (dependencies.failClosed).`,
       ),
     );
   }
@@ -124,9 +141,4 @@ function redactFinding(f: Finding, redactor: Redactor): Finding {
       )
     : undefined;
   return { ...f, message: redactor.redact(f.message), ...(evidence ? { evidence } : {}) };
-}
-
-function summarise(vs: readonly PackageVerdict[]): string {
-  const n = (s: string) => vs.filter((v) => v.status === s).length;
-  return `${n('verified')} verified, ${n('failed')} failed, ${n('unverifiable')} unverifiable`;
 }

@@ -33,7 +33,23 @@ export interface ServedPackage {
   readonly versions: readonly ServedVersion[];
 }
 
-export type Fault = 'none' | 'timeout' | 'http-500' | 'garbage-json';
+/**
+ * Fault modes: `timeout` answers after `delayMs`; `never-ends` sends headers and part of a body, then nothing;
+ * `trickle` sends one byte every 50 ms; `huge` streams a body far larger than any packument limit;
+ * `redirect` answers 302 to another host (the `redirectTo` URL); `http-401-echo` answers 401 quoting the
+ * Authorization header back in its body, as a hostile registry might.
+ */
+export type Fault =
+  | 'none'
+  | 'timeout'
+  | 'http-500'
+  | 'http-429'
+  | 'garbage-json'
+  | 'never-ends'
+  | 'trickle'
+  | 'huge'
+  | 'redirect'
+  | 'http-401-echo';
 
 export interface EndpointsOptions {
   /** Body of `/-/npm/v1/keys`, or undefined to answer 404. */
@@ -46,6 +62,10 @@ export interface EndpointsOptions {
   readonly faultPaths?: RegExp;
   /** Delay for the `timeout` fault. */
   readonly delayMs?: number;
+  /** Target of the `redirect` fault. */
+  readonly redirectTo?: string;
+  /** Extra latency added to every answer (the bench's slow registry). */
+  readonly latencyMs?: number;
 }
 
 export interface RequestSeen {
@@ -69,6 +89,17 @@ export async function startNpmEndpoints(opts: EndpointsOptions): Promise<Endpoin
   const timers = new Set<NodeJS.Timeout>();
 
   const server = http.createServer((req, res) => {
+    if (opts.latencyMs !== undefined && opts.latencyMs > 0) {
+      const t = setTimeout(() => {
+        timers.delete(t);
+        handle(req, res);
+      }, opts.latencyMs);
+      timers.add(t);
+      return;
+    }
+    handle(req, res);
+  });
+  const handle = (req: http.IncomingMessage, res: http.ServerResponse) => {
     const url = req.url ?? '/';
     requests.push({ method: req.method ?? 'GET', url, authorization: req.headers.authorization });
     const send = (status: number, body: unknown, type = 'application/json') => {
@@ -88,6 +119,29 @@ export async function startNpmEndpoints(opts: EndpointsOptions): Promise<Endpoin
       return;
     }
     if (faulty && fault === 'http-500') return send(500, { error: 'internal' });
+    if (faulty && fault === 'http-429') return send(429, { error: 'rate limited' });
+    if (faulty && fault === 'http-401-echo')
+      return send(401, { error: `bad credentials: ${req.headers.authorization}` });
+    if (faulty && fault === 'redirect') {
+      res.writeHead(302, { location: `${opts.redirectTo ?? 'http://localhost:9/'}${url.slice(1)}` });
+      return res.end();
+    }
+    if (faulty && (fault === 'never-ends' || fault === 'trickle' || fault === 'huge')) {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"name":"x","versions":{');
+      if (fault === 'never-ends') return;
+      const chunk = fault === 'huge' ? Buffer.alloc(1 << 20, 0x20) : Buffer.from(' ');
+      const t = setInterval(
+        () => {
+          if (res.destroyed) clearInterval(t);
+          else res.write(chunk);
+        },
+        fault === 'huge' ? 1 : 50,
+      );
+      timers.add(t);
+      res.on('close', () => clearInterval(t));
+      return;
+    }
     if (faulty && fault === 'garbage-json') return send(200, '{"versions": {"1.0.0": <<garbage', 'application/json');
     const pathname = decodeURIComponent(new URL(url, 'http://x').pathname);
     if (pathname === '/-/npm/v1/keys')
@@ -107,7 +161,7 @@ export async function startNpmEndpoints(opts: EndpointsOptions): Promise<Endpoin
     const pkg = byName.get(pathname.slice(1));
     if (!pkg) return send(404, { error: 'not found' });
     return send(200, packument(pkg, base));
-  });
+  };
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
@@ -116,7 +170,7 @@ export async function startNpmEndpoints(opts: EndpointsOptions): Promise<Endpoin
     setFault: (f) => (fault = f),
     close: () =>
       new Promise<void>((resolve) => {
-        for (const t of timers) clearTimeout(t);
+        for (const t of timers) clearTimeout(t); // clears intervals too
         server.closeAllConnections();
         server.close(() => resolve());
       }),

@@ -30,6 +30,7 @@ export function toPolicy(doc: Doc, source: string, suppressionLine: (index: numb
       })),
       verifySignatures: deps['verifySignatures'] as boolean,
       failClosed: deps['failClosed'] as boolean,
+      trustedMirrors: strings(deps['trustedMirrors']).map(withTrailingSlash),
     },
     models: {
       allowedFormats: strings(models['allowedFormats']),
