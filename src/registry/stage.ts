@@ -51,7 +51,12 @@ export const registryStage: Stage = createRegistryStage();
 async function runRegistryStage(input: StageInput, ctx: ScanContext, opts: RegistryStageOptions): Promise<StageOutput> {
   const work = registryPackages(input.graphs, ctx);
   if (work.length === 0) return {};
-  const config = await loadRegistryConfig({ root: ctx.root, env: ctx.options.env, override: ctx.options.registry });
+  const config = await loadRegistryConfig({
+    root: ctx.root,
+    env: ctx.options.env,
+    override: ctx.options.registry,
+    allowed: [...ctx.policy.dependencies.allowedRegistries, ...(ctx.policy.dependencies.trustedMirrors ?? [])],
+  });
   const trustedRoot = await loadTrustedRoot(ctx.policy.signatures.trustedRoot, ctx.root);
   const client = new RegistryClient({
     config,

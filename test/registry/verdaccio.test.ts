@@ -52,7 +52,8 @@ async function scan(
     graphs: [graph],
     env: { CP_TEST_TOKEN: registry.token },
     ...extra,
-    policy: { trustedMirrors: [registry.url], ...extra.policy },
+    // The repo .npmrc names Verdaccio: allowed by the policy, as a team with a private registry would configure it.
+    policy: { trustedMirrors: [registry.url], allowedRegistries: [registry.url], ...extra.policy },
   });
   return { result, line: (n) => lineOf(text, `"node_modules/${n}"`) };
 }
