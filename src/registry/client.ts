@@ -1,11 +1,11 @@
 import { setMaxListeners } from 'node:events';
-import path from 'node:path';
 import type { Readable } from 'node:stream';
 import npmFetch from 'npm-registry-fetch';
 import pLimit from 'p-limit';
 import { errorMessage } from '../core/errors.js';
 import { CircuitBreakers } from './breaker.js';
 import { authOptions, type RegistryConfig } from './config.js';
+import { HttpCache, type CachedAnswer } from './http-cache.js';
 
 /** Why nothing is known: the registry's trouble, not the package's. Each is reported once per registry. */
 export type UnavailableCause =
@@ -26,7 +26,7 @@ export type FetchOutcome<T> =
 
 export interface ClientOptions {
   readonly config: RegistryConfig;
-  /** Root of chainproof's cache; the HTTP cache lives in `<cacheDir>/registry`. Undefined: no cache. */
+  /** Root of chainproof's cache; the HTTP cache lives in `<cacheDir>/registry-v2`. Undefined: no cache. */
   readonly cacheDir: string | undefined;
   /** Answer from the cache only; make no request. */
   readonly offline: boolean;
@@ -40,13 +40,25 @@ export interface ClientOptions {
   readonly budgetMs: number;
   /** Consecutive registry-level failures after which a registry is not asked again in this scan. */
   readonly breakerThreshold: number;
+  /** A cached answer younger than this is used without asking (0: always revalidate). */
+  readonly freshMs?: number;
   readonly signal: AbortSignal;
+}
+
+/** Default freshness window: a re-scan within it makes no request. */
+export const DEFAULT_FRESH_MS = 10 * 60 * 1000;
+
+/** What the cache answered: how many answers, and the age of the oldest (reported with `--offline`). */
+export interface CacheUse {
+  answers: number;
+  oldestMs: number;
 }
 
 /** Minimal view of the minipass-fetch response npm-registry-fetch returns. */
 interface FetchResponse {
   readonly status: number;
   readonly body: Readable;
+  readonly headers: { get(name: string): string | null };
 }
 
 export class ResponseTooLarge extends Error {}
@@ -64,12 +76,15 @@ export class RegistryClient {
   private readonly scan = new AbortController();
   private readonly budgetTimer: NodeJS.Timeout;
   private budgetSpent = false;
-  /** Requests attempted (cache hits included); tests use it to prove `--offline` makes none without a cache. */
+  private readonly cache: HttpCache | undefined;
+  /** Requests sent to a registry (cache answers excluded). */
   requests = 0;
+  readonly cacheUse: CacheUse = { answers: 0, oldestMs: 0 };
 
   constructor(private readonly opts: ClientOptions) {
     this.limit = pLimit(Math.max(1, opts.concurrency));
     this.breakers = new CircuitBreakers(opts.breakerThreshold);
+    this.cache = opts.cacheDir !== undefined ? new HttpCache(opts.cacheDir) : undefined;
     // Each in-flight request adds one listener; concurrency bounds them, so lift Node's default warning limit of 10.
     setMaxListeners(0, this.scan.signal);
     const stop = () => this.scan.abort();
@@ -94,39 +109,63 @@ export class RegistryClient {
         minTimeout: opts.minRetryDelayMs,
         maxTimeout: opts.minRetryDelayMs * 8,
       },
-      ...(opts.cacheDir !== undefined ? { cache: path.join(opts.cacheDir, 'registry') } : {}),
-      offline: opts.offline,
       userAgent: 'chainproof (npm-registry-fetch)',
     };
   }
 
-  /** GET a JSON document. `immutable` answers (attestations) are taken from the cache without revalidation. */
-  getJson(
+  /**
+   * GET a JSON document through the cache: within the freshness window (always, for `immutable` answers such as
+   * attestations, and for anything with `--offline`) the cached answer is used without a request; after it, a
+   * conditional request (If-None-Match / If-Modified-Since) revalidates it.
+   */
+  async getJson(
     url: string,
     registry: string,
     extra: { accept?: string; immutable?: boolean } = {},
   ): Promise<FetchOutcome<unknown>> {
-    return this.request<unknown>(
-      url,
-      registry,
-      { accept: extra.accept ?? 'application/json', immutable: extra.immutable ?? false },
-      async (res) => {
-        const text = (await readBounded(res.body, this.opts.maxJsonBytes)).toString('utf8');
-        try {
-          return { kind: 'ok', value: JSON.parse(text) as unknown };
-        } catch {
-          return unavailable('invalid-answer', 'the registry answered with invalid JSON');
-        }
-      },
-    );
+    const accept = extra.accept ?? 'application/json';
+    const hit = this.cache ? await this.cache.get(url, accept) : undefined;
+    const now = Date.now();
+    if (hit && (extra.immutable === true || this.opts.offline || now - hit.storedAt < this.freshMs())) {
+      this.noteCacheAnswer(now - hit.storedAt);
+      return parseJson(hit.body);
+    }
+    if (this.opts.offline)
+      return unavailable(
+        'offline',
+        this.cache ? 'offline, and the cache holds no answer' : 'offline, and no cache directory to answer from',
+      );
+    const validators: Record<string, string> = {};
+    if (hit?.etag !== undefined) validators['if-none-match'] = hit.etag;
+    if (hit?.lastModified !== undefined) validators['if-modified-since'] = hit.lastModified;
+    return this.request<unknown>(url, registry, { accept, headers: validators }, async (res) => {
+      if (res.status === 304 && hit) {
+        await this.cache?.touch(url, accept, hit, Date.now());
+        return parseJson(hit.body);
+      }
+      const body = await readBounded(res.body, this.opts.maxJsonBytes);
+      const out = parseJson(body);
+      if (out.kind === 'ok' && this.cache) await this.cache.put(url, accept, toCached(body, res));
+      return out;
+    });
   }
 
   /** GET a tarball and hand its body stream to `consume` (which must read it fully or throw). */
   getStream<T>(url: string, registry: string, consume: (body: Readable) => Promise<T>): Promise<FetchOutcome<T>> {
-    return this.request(url, registry, { accept: 'application/octet-stream', immutable: true }, async (res) => ({
+    if (this.opts.offline) return Promise.resolve(unavailable('offline', 'offline: tarballs are not cached'));
+    return this.request(url, registry, { accept: 'application/octet-stream', headers: {} }, async (res) => ({
       kind: 'ok',
       value: await consume(res.body),
     }));
+  }
+
+  private freshMs(): number {
+    return this.opts.freshMs ?? DEFAULT_FRESH_MS;
+  }
+
+  private noteCacheAnswer(ageMs: number): void {
+    this.cacheUse.answers++;
+    this.cacheUse.oldestMs = Math.max(this.cacheUse.oldestMs, ageMs);
   }
 
   /** Stop the budget timer; the client makes no request afterwards. */
@@ -137,11 +176,9 @@ export class RegistryClient {
   private request<T>(
     url: string,
     registry: string,
-    how: { accept: string; immutable: boolean },
+    how: { accept: string; headers: Record<string, string> },
     read: (res: FetchResponse) => Promise<FetchOutcome<T>>,
   ): Promise<FetchOutcome<T>> {
-    if (this.opts.offline && this.opts.cacheDir === undefined)
-      return Promise.resolve(unavailable('offline', 'offline, and no cache directory to answer from'));
     return this.limit(async () => {
       const refused = this.refusal(registry);
       if (refused) return refused;
@@ -157,8 +194,7 @@ export class RegistryClient {
         const res = (await npmFetch(url, {
           ...this.base,
           registry,
-          headers: { accept: how.accept },
-          ...(how.immutable && !this.opts.offline ? { preferOffline: true } : {}),
+          headers: { accept: how.accept, ...how.headers },
           signal: ctrl.signal,
         })) as unknown as FetchResponse;
         const out = await read(res);
@@ -217,6 +253,26 @@ export class RegistryClient {
       return unavailable('timeout', 'the registry did not answer in time');
     return unavailable('unreachable', redact(`request failed: ${errorMessage(err)}`));
   }
+}
+
+function parseJson(body: Buffer): FetchOutcome<unknown> {
+  try {
+    return { kind: 'ok', value: JSON.parse(body.toString('utf8')) as unknown };
+  } catch {
+    return unavailable('invalid-answer', 'the registry answered with invalid JSON');
+  }
+}
+
+/** Only the body and its validators are kept: no request header (Authorization) ever reaches the disk. */
+function toCached(body: Buffer, res: FetchResponse): CachedAnswer {
+  const etag = res.headers.get('etag');
+  const lastModified = res.headers.get('last-modified');
+  return {
+    body,
+    storedAt: Date.now(),
+    ...(etag !== null ? { etag } : {}),
+    ...(lastModified !== null ? { lastModified } : {}),
+  };
 }
 
 function unavailable(cause: UnavailableCause, reason: string): FetchOutcome<never> {

@@ -5,7 +5,7 @@ import type { DependencyGraph, PackageNode } from '../core/records.js';
 import { inShard } from '../core/shard.js';
 import type { Stage, StageInput, StageOutput } from '../core/stage.js';
 import { checkPackage } from './check.js';
-import { RegistryClient } from './client.js';
+import { DEFAULT_FRESH_MS, RegistryClient } from './client.js';
 import { loadRegistryConfig } from './config.js';
 import type { Redactor } from './redact.js';
 import { settleVerdicts } from './settle.js';
@@ -25,6 +25,8 @@ export interface RegistryStageOptions {
   readonly budgetMs: number;
   /** Consecutive registry-level failures after which a registry is not asked again (circuit breaker). */
   readonly breakerThreshold: number;
+  /** A cached answer younger than this is used without a request. */
+  readonly freshMs: number;
 }
 
 export const DEFAULT_REGISTRY_STAGE_OPTIONS: RegistryStageOptions = {
@@ -35,6 +37,7 @@ export const DEFAULT_REGISTRY_STAGE_OPTIONS: RegistryStageOptions = {
   tarballBounds: DEFAULT_TARBALL_BOUNDS,
   budgetMs: 30_000,
   breakerThreshold: 3,
+  freshMs: DEFAULT_FRESH_MS,
 };
 
 /**
@@ -69,6 +72,7 @@ async function runRegistryStage(input: StageInput, ctx: ScanContext, opts: Regis
     maxJsonBytes: opts.maxJsonBytes,
     budgetMs: opts.budgetMs,
     breakerThreshold: opts.breakerThreshold,
+    freshMs: opts.freshMs,
     signal: ctx.signal,
   });
   const sources = new RegistrySources(
@@ -118,7 +122,25 @@ async function runRegistryStage(input: StageInput, ctx: ScanContext, opts: Regis
       ),
     );
   }
-  return { findings, verifications };
+  // A cache never changes a verdict silently: say what it answered and how old that is.
+  const notifications =
+    client.cacheUse.answers > 0
+      ? [
+          {
+            level: 'note' as const,
+            message: `${client.cacheUse.answers} registry answer(s) came from the cache${ctx.options.offline ? ' (offline)' : ''}; the oldest is ${formatAge(client.cacheUse.oldestMs)} old.`,
+          },
+        ]
+      : [];
+  return { findings, verifications, notifications };
+}
+
+function formatAge(ms: number): string {
+  const s = Math.round(ms / 1000);
+  if (s < 120) return `${s} s`;
+  if (s < 7200) return `${Math.round(s / 60)} min`;
+  if (s < 172_800) return `${Math.round(s / 3600)} h`;
+  return `${Math.round(s / 86_400)} days`;
 }
 
 /**

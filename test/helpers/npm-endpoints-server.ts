@@ -66,12 +66,16 @@ export interface EndpointsOptions {
   readonly redirectTo?: string;
   /** Extra latency added to every answer (the bench's slow registry). */
   readonly latencyMs?: number;
+  /** Answer with `Vary: Authorization` (the header that put tokens into make-fetch-happen's cache index). */
+  readonly varyAuthorization?: boolean;
 }
 
 export interface RequestSeen {
   readonly method: string;
   readonly url: string;
   readonly authorization: string | undefined;
+  /** The `If-None-Match` the client sent (a conditional request). */
+  readonly ifNoneMatch: string | undefined;
 }
 
 export interface EndpointsServer {
@@ -101,10 +105,18 @@ export async function startNpmEndpoints(opts: EndpointsOptions): Promise<Endpoin
   });
   const handle = (req: http.IncomingMessage, res: http.ServerResponse) => {
     const url = req.url ?? '/';
-    requests.push({ method: req.method ?? 'GET', url, authorization: req.headers.authorization });
+    const ifNoneMatch = req.headers['if-none-match'];
+    requests.push({ method: req.method ?? 'GET', url, authorization: req.headers.authorization, ifNoneMatch });
     const send = (status: number, body: unknown, type = 'application/json') => {
       const data = Buffer.isBuffer(body) ? body : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
-      res.writeHead(status, { 'content-type': type, 'content-length': data.length });
+      const etag = `"${createHash('sha1').update(data).digest('hex')}"`;
+      const vary = opts.varyAuthorization === true ? { vary: 'Accept, Authorization' } : {};
+      if (status === 200 && ifNoneMatch === etag) {
+        res.writeHead(304, { etag, ...vary });
+        res.end();
+        return;
+      }
+      res.writeHead(status, { 'content-type': type, 'content-length': data.length, etag, ...vary });
       res.end(data);
     };
     if (opts.token !== undefined && req.headers.authorization !== `Bearer ${opts.token}`)
