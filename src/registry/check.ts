@@ -8,13 +8,14 @@ import type { VersionMeta } from './packument.js';
 import type { RegistrySources } from './sources.js';
 import { checkProvenance } from './check-provenance.js';
 import { checkTarball } from './check-tarball.js';
+import { installScriptFinding } from './install-scripts.js';
 import { compareSri, parseSri, shasumToSri, type Sri } from '../verify/npm/sri.js';
 import { verifyRegistrySignatures } from '../verify/npm/signatures.js';
 
 /** What one package's check found; `settleVerdicts` turns the checks of a scan into statuses and findings. */
 export type PackageCheck = Pick<
   CheckState,
-  'pkg' | 'registry' | 'findings' | 'notes' | 'cause' | 'signatureMissing' | 'signed'
+  'pkg' | 'graph' | 'registry' | 'findings' | 'notes' | 'cause' | 'signatureMissing' | 'signed'
 >;
 
 export interface CheckSettings {
@@ -53,6 +54,8 @@ export async function checkPackage(
     );
     checkIntegrity(state, lockSri, regSri);
     checkResolved(state, meta);
+    const scripts = installScriptFinding(pkg, graph, meta, settings.policy);
+    if (scripts) state.findings.push(scripts);
     if (settings.policy.dependencies.verifySignatures) await checkSignature(state, meta, sources);
     const required = settings.policy.dependencies.requireProvenance.filter((r) =>
       r.packages.some((p) => picomatch.isMatch(pkg.name, p)),

@@ -4,6 +4,8 @@ import type { PackageCheck } from './check.js';
 import { causeFindings, type CausedPackage } from './causes.js';
 import { FAILING_RULES, UNVERIFIABLE_RULES, packageFinding, spec, where } from './findings.js';
 import type { UnverifiedCause } from './state.js';
+import { lockfileRecordsScripts, unknownScriptsFindings } from './install-scripts.js';
+import type { PackageNode } from '../core/records.js';
 
 export interface SettleOptions {
   /** Level for "could not verify" (error when the policy is fail-closed). */
@@ -35,6 +37,7 @@ export function settleVerdicts(checks: readonly PackageCheck[], opts: SettleOpti
   const verifications: VerificationRecord[] = [];
   const unreachableRegistries = new Set<string>();
   let unreachable = 0;
+  const scriptsUnknown: PackageNode[] = [];
   for (const c of checks) {
     const own = [...c.findings];
     const notes = [...c.notes];
@@ -52,6 +55,8 @@ export function settleVerdicts(checks: readonly PackageCheck[], opts: SettleOpti
       if (!SIGNING_CAUSES.has(cause.kind)) {
         unreachable++;
         unreachableRegistries.add(cause.registry);
+        // No packument, so nothing tells whether it runs install scripts when the lockfile does not say.
+        if (c.cause !== undefined && !lockfileRecordsScripts(c.graph)) scriptsUnknown.push(c.pkg);
       }
     }
     findings.push(...own);
@@ -69,6 +74,7 @@ export function settleVerdicts(checks: readonly PackageCheck[], opts: SettleOpti
     verifications.push({ key: `pkg:${c.pkg.name}@${c.pkg.version}`, status, detail });
   }
   findings.push(...causeFindings(caused, opts.unverifiableLevel));
+  findings.push(...unknownScriptsFindings(scriptsUnknown, undefined));
   return { findings, verifications, unreachable, unreachableRegistries };
 }
 

@@ -3,7 +3,7 @@ import { OperationalError } from '../core/errors.js';
 import type { Finding } from '../core/finding.js';
 import type { DependencyGraph, PackageNode } from '../core/records.js';
 import { inShard } from '../core/shard.js';
-import type { Stage, StageInput, StageOutput } from '../core/stage.js';
+import type { Notification, Stage, StageInput, StageOutput } from '../core/stage.js';
 import { checkPackage } from './check.js';
 import { DEFAULT_FRESH_MS, RegistryClient } from './client.js';
 import { loadRegistryConfig } from './config.js';
@@ -123,15 +123,18 @@ async function runRegistryStage(input: StageInput, ctx: ScanContext, opts: Regis
     );
   }
   // A cache never changes a verdict silently: say what it answered and how old that is.
-  const notifications =
-    client.cacheUse.answers > 0
-      ? [
-          {
-            level: 'note' as const,
-            message: `${client.cacheUse.answers} registry answer(s) came from the cache${ctx.options.offline ? ' (offline)' : ''}; the oldest is ${formatAge(client.cacheUse.oldestMs)} old.`,
-          },
-        ]
-      : [];
+  const notifications: Notification[] = [];
+  if (client.cacheUse.answers > 0)
+    notifications.push({
+      level: 'note',
+      message: `${client.cacheUse.answers} registry answer(s) came from the cache${ctx.options.offline ? ' (offline)' : ''}; the oldest is ${formatAge(client.cacheUse.oldestMs)} old.`,
+    });
+  const bundled = coveredByParent(input.graphs);
+  if (bundled > 0)
+    notifications.push({
+      level: 'note',
+      message: `${bundled} bundled package(s) without their own resolved URL and integrity are covered by their parent's tarball (checked with --verify-tarballs), not by the registry.`,
+    });
   return { findings, verifications, notifications };
 }
 
@@ -144,9 +147,9 @@ function formatAge(ms: number): string {
 }
 
 /**
- * Registry packages only (links, workspaces, files, git are other stages' business), within this shard. Bundled
- * packages are not fetched from the registry: they arrive inside their parent's tarball, whose integrity covers
- * them (checked with --verify-tarballs).
+ * Registry packages only (links, workspaces, files, git are other stages' business), within this shard. A bundled
+ * package that carries its own `resolved` and `integrity` (npm writes them when `npm ci` fetches it) is checked like
+ * the rest; one without them arrives inside its parent's tarball, whose integrity covers it.
  */
 function registryPackages(
   graphs: readonly DependencyGraph[],
@@ -155,9 +158,21 @@ function registryPackages(
   const shard = ctx.options.shard;
   return graphs.flatMap((graph) =>
     graph.packages
-      .filter((pkg) => pkg.source === 'registry' && pkg.bundled !== true)
+      .filter((pkg) => pkg.source === 'registry' && (pkg.bundled !== true || checkableBundle(pkg)))
       .filter((pkg) => !shard || inShard(`pkg:${pkg.name}@${pkg.version}`, shard))
       .map((pkg) => ({ pkg, graph })),
+  );
+}
+
+function checkableBundle(pkg: PackageNode): boolean {
+  return pkg.resolved !== undefined && /^https?:/i.test(pkg.resolved) && pkg.integrity !== undefined;
+}
+
+/** Bundled packages left to their parent's tarball: counted, so "not checked" is never silent. */
+function coveredByParent(graphs: readonly DependencyGraph[]): number {
+  return graphs.reduce(
+    (n, g) => n + g.packages.filter((p) => p.source === 'registry' && p.bundled === true && !checkableBundle(p)).length,
+    0,
   );
 }
 

@@ -26,6 +26,9 @@ export interface ServedVersion {
   readonly deprecated?: string;
   /** Set `dist.attestations.provenance` without serving attestations (for older versions in downgrade tests). */
   readonly provenanceFlagOnly?: boolean;
+  /** The version's `scripts` and the registry's `hasInstallScript` flag. */
+  readonly scripts?: Readonly<Record<string, string>>;
+  readonly hasInstallScript?: boolean;
 }
 
 export interface ServedPackage {
@@ -209,6 +212,8 @@ function packument(pkg: ServedPackage, base: string): unknown {
       version: v.version,
       dist,
       ...(v.deprecated !== undefined ? { deprecated: v.deprecated } : {}),
+      ...(v.scripts !== undefined ? { scripts: v.scripts } : {}),
+      ...(v.hasInstallScript === true ? { hasInstallScript: true } : {}),
     };
     time[v.version] = v.time;
   }
