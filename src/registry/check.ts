@@ -107,6 +107,12 @@ async function lookUpVersion(state: CheckState, sources: RegistrySources): Promi
 
 function checkIntegrity(state: CheckState, lockSri: Sri, regSri: Sri): void {
   const { pkg } = state;
+  // Yarn berry's `checksum:` pins the bytes yarn installs (a digest of its cache archive, not of the registry
+  // tarball): pinned, just not comparable with the registry's integrity — never "no integrity".
+  if (lockSri.size === 0 && state.graph.kind === 'yarn-berry' && pkg.integrity !== undefined) {
+    state.notes.push('bytes pinned by the yarn checksum (not comparable with the registry integrity)');
+    return;
+  }
   if (lockSri.size === 0) {
     unverifiable(
       state,

@@ -102,6 +102,8 @@ export class RegistryClient {
       registry: config.defaultRegistry,
       ...(config.ca.length > 0 ? { ca: [...config.ca] } : {}),
       strictSSL: config.strictSsl,
+      // Keep-alive sockets (the agent's default) as many as requests in flight; npm-registry-fetch defaults to 12.
+      maxSockets: Math.max(1, opts.concurrency),
       timeout: opts.timeoutMs,
       retry: {
         retries: opts.retries,

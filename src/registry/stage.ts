@@ -29,6 +29,9 @@ export interface RegistryStageOptions {
   readonly freshMs: number;
 }
 
+/** In-flight registry requests at least (keep-alive sockets are sized to match in the client). */
+const NETWORK_CONCURRENCY = 24;
+
 export const DEFAULT_REGISTRY_STAGE_OPTIONS: RegistryStageOptions = {
   timeoutMs: 10_000,
   retries: 2,
@@ -65,7 +68,8 @@ async function runRegistryStage(input: StageInput, ctx: ScanContext, opts: Regis
     config,
     cacheDir: ctx.options.cacheDir,
     offline: ctx.options.offline,
-    concurrency: ctx.options.concurrency,
+    // Registry work waits on the network, not the CPU: size it for latency.
+    concurrency: Math.max(ctx.options.concurrency, NETWORK_CONCURRENCY),
     timeoutMs: opts.timeoutMs,
     retries: opts.retries,
     minRetryDelayMs: opts.minRetryDelayMs,
