@@ -163,7 +163,9 @@ function registryPackages(
   return graphs.flatMap((graph) =>
     graph.packages
       .filter((pkg) => pkg.source === 'registry' && (pkg.bundled !== true || checkableBundle(pkg)))
-      .filter((pkg) => !shard || inShard(`pkg:${pkg.name}@${pkg.version}`, shard))
+      // Offline, checking costs no request, so every shard checks every package: a cause finding (one per
+      // lockfile, kept by the shard that owns the lockfile) then lists them all, as the unsharded scan does.
+      .filter((pkg) => !shard || ctx.options.offline || inShard(`pkg:${pkg.name}@${pkg.version}`, shard))
       .map((pkg) => ({ pkg, graph })),
   );
 }
