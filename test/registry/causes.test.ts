@@ -80,8 +80,9 @@ describe('one finding per cause: a registry problem is reported once, every pack
     const server = await serve({ keys: KEYS, packages: served, fault: 'http-500' });
     const result = await scan(server, entries);
     expect(result.summary.unverifiable).toBe(200);
-    // 8 in flight when it opens, each with one retry: nowhere near one request per package.
-    expect(server.requests.length).toBeLessThan(40);
+    // Roughly the requests already in flight when it opens (24, the network concurrency), each with one retry,
+    // against 400 attempts for 200 packages without a breaker.
+    expect(server.requests.length).toBeLessThan(100);
     expect(rulesOf(result)).toEqual(['CPD131']);
   });
 
