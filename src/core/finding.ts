@@ -45,6 +45,11 @@ export interface Finding {
   readonly level?: Level;
   readonly artifact?: Artifact;
   readonly evidence?: Evidence;
+  /**
+   * Other places the same cause reaches, e.g. every package one unreachable registry left unchecked. Reporters
+   * list them (SARIF caps them); they are not part of the fingerprint, so a count change keeps the finding's identity.
+   */
+  readonly related?: readonly Location[];
 }
 
 /** A finding after policy: its level is decided. */

@@ -6,8 +6,11 @@ import type { Finding } from './finding.js';
  * path or the time, so it is stable across runs, machines and unrelated edits.
  */
 export function fingerprintOf(f: Finding): string {
+  // A finding for one cause across many places keeps its identity when the count or the list changes.
+  const volatile = f.related !== undefined ? CAUSE_TALLIES : NONE;
   const evidence = f.evidence
     ? Object.keys(f.evidence)
+        .filter((k) => !volatile.has(k))
         .sort()
         .map((k) => `${k}=${String(f.evidence?.[k])}`)
         .join('&')
@@ -16,6 +19,9 @@ export function fingerprintOf(f: Finding): string {
   const text = [f.ruleId, f.location.path, f.location.member ?? '', artifact, evidence].join('\u0000');
   return createHash('sha256').update(text).digest('hex').slice(0, 32);
 }
+
+const CAUSE_TALLIES: ReadonlySet<string> = new Set(['count', 'packages']);
+const NONE: ReadonlySet<string> = new Set();
 
 /** Total order used for every output. */
 export function compareFindings(a: Finding, b: Finding): number {

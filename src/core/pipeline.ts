@@ -2,7 +2,13 @@ import type { ScanContext } from './context.js';
 import type { DiscoveredFile, SkippedFile } from './files.js';
 import type { Finding, Level } from './finding.js';
 import { applyPolicy } from './apply-policy.js';
-import type { DependencyGraph, ModelRecord, ModelReference, VerificationRecord, VerificationStatus } from './records.js';
+import type {
+  DependencyGraph,
+  ModelRecord,
+  ModelReference,
+  VerificationRecord,
+  VerificationStatus,
+} from './records.js';
 import type { ScanResult } from './result.js';
 import type { Notification, Stage, StageInput } from './stage.js';
 import { ChainproofError, errorMessage } from './errors.js';
@@ -82,7 +88,11 @@ export async function runPipeline(
     models: sortedModels,
     verifications: vs,
     ...(references.length > 0
-      ? { references: references.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line || a.column - b.column)) }
+      ? {
+          references: references.sort((a, b) =>
+            a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line || a.column - b.column,
+          ),
+        }
       : {}),
     notifications: [...notifications].sort((a, b) =>
       (a.path ?? '') < (b.path ?? '') ? -1 : (a.path ?? '') > (b.path ?? '') ? 1 : a.message < b.message ? -1 : 1,

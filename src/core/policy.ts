@@ -93,6 +93,8 @@ export interface Policy {
     readonly failClosed: boolean;
     /** Python (PyPI) dependencies; absent = defaults (no required hashes, no required provenance). */
     readonly python?: PythonDependencyPolicy;
+    /** Registry URL prefixes (mirrors) whose metadata is trusted without registry signatures. */
+    readonly trustedMirrors?: readonly string[];
   };
   readonly models: {
     /** Formats allowed; empty = all. */

@@ -9,7 +9,7 @@ import { checkDependencies, toCheckPolicy } from './checks/index.js';
 import type { LoadedManifest } from './checks/sync.js';
 import { toDependencyGraph } from './graph.js';
 import { parseLockfileDetailed } from './index.js';
-import type { NpmrcConfig } from './npmrc.js';
+import { checkRepoNpmrc, type RepoNpmrc } from './checks/npmrc.js';
 import { parseNpmrc } from './npmrc.js';
 import {
   MAX_LOCKFILE_BYTES,
@@ -110,9 +110,16 @@ async function scanLockfile(
   }
   for (const imp of parsed.importers) await loadManifest(imp.path);
   const graph = toDependencyGraph(file.path, parsed);
-  const npmrcs = await loadNpmrcs(dir, byPath, ctx, notifications);
-  const policy = toCheckPolicy(ctx.policy, ctx.registry, npmrcs);
-  const findings = checkDependencies(graph, parsed, policy, [...manifests.values()]);
+  const repoNpmrcs = await loadNpmrcs(dir, byPath, ctx, notifications);
+  const policy = toCheckPolicy(
+    ctx.policy,
+    ctx.registry,
+    repoNpmrcs.map((n) => n.config),
+  );
+  const findings = [
+    ...checkDependencies(graph, parsed, policy, [...manifests.values()]),
+    ...checkRepoNpmrc(repoNpmrcs, policy.allowedRegistries),
+  ];
   return { findings, graphs: [graph], notifications };
 }
 
@@ -122,8 +129,8 @@ async function loadNpmrcs(
   byPath: ReadonlyMap<string, DiscoveredFile>,
   ctx: ScanContext,
   notifications: Notification[],
-): Promise<NpmrcConfig[]> {
-  const out: NpmrcConfig[] = [];
+): Promise<RepoNpmrc[]> {
+  const out: RepoNpmrc[] = [];
   for (let d: string | undefined = dir; d !== undefined; d = d === '' ? undefined : dirOf(d)) {
     const f = byPath.get(joinRel(d, '.npmrc'));
     if (!f) continue;
@@ -136,7 +143,7 @@ async function loadNpmrcs(
       });
       continue;
     }
-    out.push(parseNpmrc(text, ctx.options.env));
+    out.push({ path: f.path, text, config: parseNpmrc(text, ctx.options.env) });
   }
   return out;
 }

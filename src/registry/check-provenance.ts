@@ -28,7 +28,7 @@ export async function checkProvenance(
         state,
         `the keys of ${registry} could not be read (${keys.reason}), so the attestations of ${spec(pkg)} (${where(pkg)}) were not checked.`,
         { registry, reason: keys.reason },
-        true,
+        { kind: keys.cause, what: 'signing keys', reason: keys.reason },
       );
       return;
     }
@@ -46,7 +46,7 @@ export async function checkProvenance(
         state,
         `the attestations of ${spec(pkg)} (${where(pkg)}) could not be read from ${registry} (${reason}); its provenance is not verified.`,
         { registry, reason },
-        out.kind === 'unavailable',
+        out.kind === 'unavailable' ? { kind: out.cause, what: 'attestations', reason } : undefined,
       );
       return;
     }

@@ -30,7 +30,7 @@ export async function checkTarball(
       state,
       `the tarball of ${spec(pkg)} (${where(pkg)}) could not be downloaded from ${meta.tarball} (${reason}).`,
       { url: meta.tarball, reason },
-      out.kind === 'unavailable',
+      out.kind === 'unavailable' ? { kind: out.cause, what: 'tarball', reason } : undefined,
     );
     return;
   }

@@ -1,24 +1,22 @@
 import picomatch from 'picomatch';
-import type { Finding } from '../core/finding.js';
 import type { Policy } from '../core/policy.js';
-import type { DependencyGraph, PackageNode, VerificationStatus } from '../core/records.js';
+import type { DependencyGraph, PackageNode } from '../core/records.js';
 import { registryForPackage, type RegistryConfig } from './config.js';
-import { FAILING_RULES, UNVERIFIABLE_RULES, packageFinding, spec, where } from './findings.js';
+import { packageFinding, spec, where } from './findings.js';
 import { unverifiable, type CheckState } from './state.js';
 import type { VersionMeta } from './packument.js';
 import type { RegistrySources } from './sources.js';
 import { checkProvenance } from './check-provenance.js';
 import { checkTarball } from './check-tarball.js';
+import { installScriptFinding } from './install-scripts.js';
 import { compareSri, parseSri, shasumToSri, type Sri } from '../verify/npm/sri.js';
 import { verifyRegistrySignatures } from '../verify/npm/signatures.js';
 
-export interface PackageVerdict {
-  readonly findings: readonly Finding[];
-  readonly status: VerificationStatus;
-  readonly detail: string;
-  /** A registry could not be reached (or, offline, had no cached answer) for this package. */
-  readonly unreachable: boolean;
-}
+/** What one package's check found; `settleVerdicts` turns the checks of a scan into statuses and findings. */
+export type PackageCheck = Pick<
+  CheckState,
+  'pkg' | 'graph' | 'registry' | 'findings' | 'notes' | 'cause' | 'signatureMissing' | 'signed'
+>;
 
 export interface CheckSettings {
   readonly config: RegistryConfig;
@@ -35,7 +33,7 @@ export async function checkPackage(
   graph: DependencyGraph,
   sources: RegistrySources,
   settings: CheckSettings,
-): Promise<PackageVerdict> {
+): Promise<PackageCheck> {
   const registry = registryForPackage(pkg.name, settings.config);
   const state: CheckState = {
     pkg,
@@ -43,7 +41,9 @@ export async function checkPackage(
     registry,
     findings: [],
     notes: [],
-    unreachable: false,
+    cause: undefined,
+    signatureMissing: undefined,
+    signed: false,
     unverifiableLevel: settings.policy.dependencies.failClosed ? 'error' : undefined,
   };
   const meta = await lookUpVersion(state, sources);
@@ -54,6 +54,8 @@ export async function checkPackage(
     );
     checkIntegrity(state, lockSri, regSri);
     checkResolved(state, meta);
+    const scripts = installScriptFinding(pkg, graph, meta, settings.policy);
+    if (scripts) state.findings.push(scripts);
     if (settings.policy.dependencies.verifySignatures) await checkSignature(state, meta, sources);
     const required = settings.policy.dependencies.requireProvenance.filter((r) =>
       r.packages.some((p) => picomatch.isMatch(pkg.name, p)),
@@ -61,7 +63,7 @@ export async function checkPackage(
     await checkProvenance(state, meta, regSri, required, sources);
     if (settings.verifyTarballs) await checkTarball(state, meta, lockSri.size > 0 ? lockSri : regSri, regSri, sources);
   }
-  return toVerdict(state);
+  return state;
 }
 
 async function lookUpVersion(state: CheckState, sources: RegistrySources): Promise<VersionMeta | undefined> {
@@ -72,7 +74,7 @@ async function lookUpVersion(state: CheckState, sources: RegistrySources): Promi
       state,
       `${registry} could not be asked about ${pkg.name}: ${out.reason}`,
       { registry, reason: out.reason },
-      true,
+      { kind: out.cause, what: 'packument', reason: out.reason },
     );
     return undefined;
   }
@@ -105,6 +107,12 @@ async function lookUpVersion(state: CheckState, sources: RegistrySources): Promi
 
 function checkIntegrity(state: CheckState, lockSri: Sri, regSri: Sri): void {
   const { pkg } = state;
+  // Yarn berry's `checksum:` pins the bytes yarn installs (a digest of its cache archive, not of the registry
+  // tarball): pinned, just not comparable with the registry's integrity — never "no integrity".
+  if (lockSri.size === 0 && state.graph.kind === 'yarn-berry' && pkg.integrity !== undefined) {
+    state.notes.push('bytes pinned by the yarn checksum (not comparable with the registry integrity)');
+    return;
+  }
   if (lockSri.size === 0) {
     unverifiable(
       state,
@@ -184,12 +192,12 @@ async function checkSignature(state: CheckState, meta: VersionMeta, sources: Reg
       state,
       `the signing keys of ${registry} could not be read (${keys.reason}), so the signature of ${spec(pkg)} (${where(pkg)}) was not checked.`,
       { registry, reason: keys.reason },
-      true,
+      { kind: keys.cause, what: 'signing keys', reason: keys.reason },
     );
     return;
   }
   if (keys.kind === 'none') {
-    state.notes.push('the registry publishes no signing keys');
+    unverifiable(state, '', {}, { kind: keys.cause, what: 'signing keys', reason: keys.reason });
     return;
   }
   if (meta.integrity === undefined) return; // reported as unverifiable by the integrity check
@@ -206,17 +214,13 @@ async function checkSignature(state: CheckState, meta: VersionMeta, sources: Reg
   const published = meta.publishedAt?.toISOString() ?? 'unknown';
   switch (verdict.kind) {
     case 'verified':
+      state.signed = true;
       state.notes.push(`registry signature verified (${verdict.keyid})`);
       return;
     case 'missing':
-      state.findings.push(
-        packageFinding(
-          pkg,
-          'CPD111',
-          `${spec(pkg)} (${where(pkg)}) has no registry signature, although ${registry} publishes signing keys. Its metadata may not come from the registry; re-resolve it from the origin registry.`,
-          { registry, keySource: keys.source },
-        ),
-      );
+      // Whether this is the package's own problem or a mirror that strips every signature is decided once all
+      // packages of the registry are checked (settleVerdicts).
+      state.signatureMissing = { keySource: keys.source };
       return;
     case 'invalid':
       state.findings.push(
@@ -241,15 +245,4 @@ async function checkSignature(state: CheckState, meta: VersionMeta, sources: Reg
       );
       return;
   }
-}
-
-function toVerdict(state: CheckState): PackageVerdict {
-  const failed = state.findings.filter((f) => FAILING_RULES.has(f.ruleId));
-  const unknown = state.findings.filter((f) => UNVERIFIABLE_RULES.has(f.ruleId));
-  const status: VerificationStatus = failed.length > 0 ? 'failed' : unknown.length > 0 ? 'unverifiable' : 'verified';
-  const detail =
-    status === 'verified'
-      ? state.notes.join('; ')
-      : [...new Set([...failed, ...unknown].map((f) => f.ruleId))].join(', ');
-  return { findings: state.findings, status, detail, unreachable: state.unreachable };
 }

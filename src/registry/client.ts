@@ -1,19 +1,32 @@
-import path from 'node:path';
+import { setMaxListeners } from 'node:events';
 import type { Readable } from 'node:stream';
 import npmFetch from 'npm-registry-fetch';
 import pLimit from 'p-limit';
 import { errorMessage } from '../core/errors.js';
+import { CircuitBreakers } from './breaker.js';
 import { authOptions, type RegistryConfig } from './config.js';
+import { HttpCache, type CachedAnswer } from './http-cache.js';
+
+/** Why nothing is known: the registry's trouble, not the package's. Each is reported once per registry. */
+export type UnavailableCause =
+  | 'offline'
+  | 'unreachable'
+  | 'timeout'
+  | 'http-error'
+  | 'rate-limited'
+  | 'invalid-answer'
+  | 'too-large'
+  | 'budget-exhausted';
 
 /** What a request came to. `unavailable` means nothing is known: the caller reports "unverifiable", never a pass. */
 export type FetchOutcome<T> =
   | { readonly kind: 'ok'; readonly value: T }
   | { readonly kind: 'not-found'; readonly status: number }
-  | { readonly kind: 'unavailable'; readonly reason: string };
+  | { readonly kind: 'unavailable'; readonly reason: string; readonly cause: UnavailableCause };
 
 export interface ClientOptions {
   readonly config: RegistryConfig;
-  /** Root of chainproof's cache; the HTTP cache lives in `<cacheDir>/registry`. Undefined: no cache. */
+  /** Root of chainproof's cache; the HTTP cache lives in `<cacheDir>/registry-v2`. Undefined: no cache. */
   readonly cacheDir: string | undefined;
   /** Answer from the cache only; make no request. */
   readonly offline: boolean;
@@ -23,13 +36,29 @@ export interface ClientOptions {
   readonly minRetryDelayMs: number;
   /** Packuments above this many bytes are not parsed. */
   readonly maxJsonBytes: number;
+  /** Wall-clock budget for all registry requests of one scan; past it every request is unavailable at once. */
+  readonly budgetMs: number;
+  /** Consecutive registry-level failures after which a registry is not asked again in this scan. */
+  readonly breakerThreshold: number;
+  /** A cached answer younger than this is used without asking (0: always revalidate). */
+  readonly freshMs?: number;
   readonly signal: AbortSignal;
+}
+
+/** Default freshness window: a re-scan within it makes no request. */
+export const DEFAULT_FRESH_MS = 10 * 60 * 1000;
+
+/** What the cache answered: how many answers, and the age of the oldest (reported with `--offline`). */
+export interface CacheUse {
+  answers: number;
+  oldestMs: number;
 }
 
 /** Minimal view of the minipass-fetch response npm-registry-fetch returns. */
 interface FetchResponse {
   readonly status: number;
   readonly body: Readable;
+  readonly headers: { get(name: string): string | null };
 }
 
 export class ResponseTooLarge extends Error {}
@@ -42,11 +71,30 @@ export class ResponseTooLarge extends Error {}
 export class RegistryClient {
   private readonly limit: ReturnType<typeof pLimit>;
   private readonly base: Record<string, unknown>;
-  /** Requests attempted (cache hits included); tests use it to prove `--offline` makes none without a cache. */
+  private readonly breakers: CircuitBreakers;
+  /** Aborted when the scan is aborted or the registry budget runs out; every request listens to it. */
+  private readonly scan = new AbortController();
+  private readonly budgetTimer: NodeJS.Timeout;
+  private budgetSpent = false;
+  private readonly cache: HttpCache | undefined;
+  /** Requests sent to a registry (cache answers excluded). */
   requests = 0;
+  readonly cacheUse: CacheUse = { answers: 0, oldestMs: 0 };
 
   constructor(private readonly opts: ClientOptions) {
     this.limit = pLimit(Math.max(1, opts.concurrency));
+    this.breakers = new CircuitBreakers(opts.breakerThreshold);
+    this.cache = opts.cacheDir !== undefined ? new HttpCache(opts.cacheDir) : undefined;
+    // Each in-flight request adds one listener; concurrency bounds them, so lift Node's default warning limit of 10.
+    setMaxListeners(0, this.scan.signal);
+    const stop = () => this.scan.abort();
+    if (opts.signal.aborted) stop();
+    else opts.signal.addEventListener('abort', stop, { once: true });
+    this.budgetTimer = setTimeout(() => {
+      this.budgetSpent = true;
+      stop();
+    }, opts.budgetMs);
+    this.budgetTimer.unref();
     const { config } = opts;
     this.base = {
       ...authOptions(config),
@@ -54,6 +102,8 @@ export class RegistryClient {
       registry: config.defaultRegistry,
       ...(config.ca.length > 0 ? { ca: [...config.ca] } : {}),
       strictSSL: config.strictSsl,
+      // Keep-alive sockets (the agent's default) as many as requests in flight; npm-registry-fetch defaults to 12.
+      maxSockets: Math.max(1, opts.concurrency),
       timeout: opts.timeoutMs,
       retry: {
         retries: opts.retries,
@@ -61,68 +111,124 @@ export class RegistryClient {
         minTimeout: opts.minRetryDelayMs,
         maxTimeout: opts.minRetryDelayMs * 8,
       },
-      ...(opts.cacheDir !== undefined ? { cache: path.join(opts.cacheDir, 'registry') } : {}),
-      offline: opts.offline,
       userAgent: 'chainproof (npm-registry-fetch)',
     };
   }
 
-  /** GET a JSON document. `immutable` answers (attestations) are taken from the cache without revalidation. */
-  getJson(
+  /**
+   * GET a JSON document through the cache: within the freshness window (always, for `immutable` answers such as
+   * attestations, and for anything with `--offline`) the cached answer is used without a request; after it, a
+   * conditional request (If-None-Match / If-Modified-Since) revalidates it.
+   */
+  async getJson(
     url: string,
     registry: string,
     extra: { accept?: string; immutable?: boolean } = {},
   ): Promise<FetchOutcome<unknown>> {
-    return this.request(
-      url,
-      registry,
-      { accept: extra.accept ?? 'application/json', immutable: extra.immutable ?? false },
-      async (res) => {
-        const text = (await readBounded(res.body, this.opts.maxJsonBytes)).toString('utf8');
-        try {
-          return { kind: 'ok', value: JSON.parse(text) as unknown };
-        } catch {
-          return { kind: 'unavailable', reason: 'the registry answered with invalid JSON' };
-        }
-      },
-    );
+    const accept = extra.accept ?? 'application/json';
+    const hit = this.cache ? await this.cache.get(url, accept) : undefined;
+    const now = Date.now();
+    if (hit && (extra.immutable === true || this.opts.offline || now - hit.storedAt < this.freshMs())) {
+      this.noteCacheAnswer(now - hit.storedAt);
+      return parseJson(hit.body);
+    }
+    if (this.opts.offline)
+      return unavailable(
+        'offline',
+        this.cache ? 'offline, and the cache holds no answer' : 'offline, and no cache directory to answer from',
+      );
+    const validators: Record<string, string> = {};
+    if (hit?.etag !== undefined) validators['if-none-match'] = hit.etag;
+    if (hit?.lastModified !== undefined) validators['if-modified-since'] = hit.lastModified;
+    return this.request<unknown>(url, registry, { accept, headers: validators }, async (res) => {
+      if (res.status === 304 && hit) {
+        await this.cache?.touch(url, accept, hit, Date.now());
+        return parseJson(hit.body);
+      }
+      const body = await readBounded(res.body, this.opts.maxJsonBytes);
+      const out = parseJson(body);
+      if (out.kind === 'ok' && this.cache) await this.cache.put(url, accept, toCached(body, res));
+      return out;
+    });
   }
 
   /** GET a tarball and hand its body stream to `consume` (which must read it fully or throw). */
   getStream<T>(url: string, registry: string, consume: (body: Readable) => Promise<T>): Promise<FetchOutcome<T>> {
-    return this.request(url, registry, { accept: 'application/octet-stream', immutable: true }, async (res) => ({
+    if (this.opts.offline) return Promise.resolve(unavailable('offline', 'offline: tarballs are not cached'));
+    return this.request(url, registry, { accept: 'application/octet-stream', headers: {} }, async (res) => ({
       kind: 'ok',
       value: await consume(res.body),
     }));
   }
 
+  private freshMs(): number {
+    return this.opts.freshMs ?? DEFAULT_FRESH_MS;
+  }
+
+  private noteCacheAnswer(ageMs: number): void {
+    this.cacheUse.answers++;
+    this.cacheUse.oldestMs = Math.max(this.cacheUse.oldestMs, ageMs);
+  }
+
+  /** Stop the budget timer; the client makes no request afterwards. */
+  close(): void {
+    clearTimeout(this.budgetTimer);
+  }
+
   private request<T>(
     url: string,
     registry: string,
-    how: { accept: string; immutable: boolean },
+    how: { accept: string; headers: Record<string, string> },
     read: (res: FetchResponse) => Promise<FetchOutcome<T>>,
   ): Promise<FetchOutcome<T>> {
-    if (this.opts.offline && this.opts.cacheDir === undefined)
-      return Promise.resolve({ kind: 'unavailable', reason: 'offline, and no cache directory to answer from' });
     return this.limit(async () => {
+      const refused = this.refusal(registry);
+      if (refused) return refused;
       this.requests++;
-      // Overall deadline: every attempt may time out, plus the back-off between them.
+      // Per-request deadline: every attempt may time out, plus the back-off between them; the scan budget caps it.
       const attempts = this.opts.retries + 1;
       const deadline = this.opts.timeoutMs * attempts + this.opts.minRetryDelayMs * 2 ** attempts * 8;
-      const signal = AbortSignal.any([this.opts.signal, AbortSignal.timeout(deadline)]);
+      const ctrl = new AbortController();
+      const abort = () => ctrl.abort();
+      this.scan.signal.addEventListener('abort', abort, { once: true });
+      const timer = setTimeout(abort, deadline);
       try {
         const res = (await npmFetch(url, {
           ...this.base,
           registry,
-          headers: { accept: how.accept },
-          ...(how.immutable && !this.opts.offline ? { preferOffline: true } : {}),
-          signal,
+          headers: { accept: how.accept, ...how.headers },
+          signal: ctrl.signal,
         })) as unknown as FetchResponse;
-        return await read(res);
+        const out = await read(res);
+        this.breakers.record(registry, out.kind === 'unavailable' ? out.cause : 'ok');
+        return out;
       } catch (err) {
-        return this.toOutcome(err);
+        const out = this.toOutcome(err);
+        this.breakers.record(registry, out.kind === 'unavailable' ? out.cause : 'ok');
+        return out;
+      } finally {
+        clearTimeout(timer);
+        this.scan.signal.removeEventListener('abort', abort);
       }
     });
+  }
+
+  /** Without asking: the scan budget is spent, or this registry's breaker is open. */
+  private refusal(registry: string): FetchOutcome<never> | undefined {
+    if (this.budgetSpent)
+      return unavailable(
+        'budget-exhausted',
+        `the registry budget of this scan (${Math.round(this.opts.budgetMs / 1000)} s) was spent`,
+      );
+    if (this.opts.signal.aborted) return unavailable('timeout', 'the scan was aborted');
+    const open = this.breakers.isOpen(registry);
+    // Reported under the cause that tripped the breaker: one cause, one finding.
+    if (open)
+      return unavailable(
+        open,
+        `the registry failed ${this.opts.breakerThreshold} times in a row (${open}), so it was not asked again`,
+      );
+    return undefined;
   }
 
   private toOutcome(err: unknown): FetchOutcome<never> {
@@ -130,19 +236,49 @@ export class RegistryClient {
     if (typeof e.statusCode === 'number' && (e.statusCode === 404 || e.statusCode === 410))
       return { kind: 'not-found', status: e.statusCode };
     const redact = (s: string) => this.opts.config.redactor.redact(s);
+    if (e.statusCode === 429) return unavailable('rate-limited', 'the registry answered HTTP 429 (rate limited)');
     if (typeof e.statusCode === 'number')
-      return { kind: 'unavailable', reason: `the registry answered HTTP ${e.statusCode}` };
-    if (e.code === 'ENOTCACHED') return { kind: 'unavailable', reason: 'offline, and the cache holds no answer' };
-    if (err instanceof ResponseTooLarge) return { kind: 'unavailable', reason: err.message };
+      return unavailable('http-error', `the registry answered HTTP ${e.statusCode}`);
+    if (e.code === 'ENOTCACHED') return unavailable('offline', 'offline, and the cache holds no answer');
+    if (err instanceof ResponseTooLarge) return unavailable('too-large', err.message);
+    if (this.budgetSpent)
+      return unavailable(
+        'budget-exhausted',
+        `the registry budget of this scan (${Math.round(this.opts.budgetMs / 1000)} s) was spent`,
+      );
     if (
       e.type === 'request-timeout' ||
       e.code === 'ETIMEDOUT' ||
       (err as Error).name === 'TimeoutError' ||
       (err as Error).name === 'AbortError'
     )
-      return { kind: 'unavailable', reason: 'the registry did not answer in time' };
-    return { kind: 'unavailable', reason: redact(`request failed: ${errorMessage(err)}`) };
+      return unavailable('timeout', 'the registry did not answer in time');
+    return unavailable('unreachable', redact(`request failed: ${errorMessage(err)}`));
   }
+}
+
+function parseJson(body: Buffer): FetchOutcome<unknown> {
+  try {
+    return { kind: 'ok', value: JSON.parse(body.toString('utf8')) as unknown };
+  } catch {
+    return unavailable('invalid-answer', 'the registry answered with invalid JSON');
+  }
+}
+
+/** Only the body and its validators are kept: no request header (Authorization) ever reaches the disk. */
+function toCached(body: Buffer, res: FetchResponse): CachedAnswer {
+  const etag = res.headers.get('etag');
+  const lastModified = res.headers.get('last-modified');
+  return {
+    body,
+    storedAt: Date.now(),
+    ...(etag !== null ? { etag } : {}),
+    ...(lastModified !== null ? { lastModified } : {}),
+  };
+}
+
+function unavailable(cause: UnavailableCause, reason: string): FetchOutcome<never> {
+  return { kind: 'unavailable', reason, cause };
 }
 
 /** Read a stream into memory up to `max` bytes; past it, stop and throw (a hostile registry can send gigabytes). */

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { DEFAULT_NPM_REGISTRY, parseNpmrc, type NpmrcAuth, type NpmrcConfig } from '../deps/npmrc.js';
+import { trustedPart } from '../deps/npmrc-trust.js';
 import { Redactor } from './redact.js';
 import { readConfigInRoot, readRegularFile } from '../io/open-regular.js';
 import { MAX_NPMRC_BYTES } from '../deps/read.js';
@@ -22,27 +23,34 @@ export interface RegistryConfigSources {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** `--registry`: replaces the default registry (scoped registries still apply, as in npm). */
   readonly override: string | undefined;
+  /** Registries the policy allows: the only ones a repository `.npmrc` may point the scanner at. */
+  readonly allowed?: readonly string[];
 }
 
 /**
  * npm's precedence: the project's `.npmrc` over the user's (`npm_config_userconfig` or `$HOME/.npmrc`); a
- * `--registry` flag over both. Missing files are fine; an unreadable `cafile` is ignored with TLS left strict.
+ * `--registry` flag over both. The project's file is in the scanned (untrusted) tree, so only its allowed part
+ * counts: registries the policy or the user's own file allow, credentials for those only, no CA, no strict-ssl.
+ * Missing files are fine; an unreadable `cafile` is ignored with TLS left strict.
  */
 export async function loadRegistryConfig(src: RegistryConfigSources): Promise<RegistryConfig> {
   const env = { ...src.env };
   const userFile =
     env.npm_config_userconfig ?? env.NPM_CONFIG_USERCONFIG ?? (env.HOME ? path.join(env.HOME, '.npmrc') : undefined);
-  const files = [userFile, path.join(src.root, '.npmrc')].filter((f): f is string => f !== undefined);
+  const repoFile = path.join(src.root, '.npmrc');
   const configs: { file: string; config: NpmrcConfig }[] = [];
-  const projectFile = path.join(src.root, '.npmrc');
-  for (const file of [...new Set(files)]) {
-    // The project's .npmrc obeys the scan's symlink rule; every config read is regular-file-only (never blocks).
-    const buf =
-      file === projectFile
-        ? await readConfigInRoot(src.root, file, MAX_NPMRC_BYTES)
-        : await readRegularFile(file, MAX_NPMRC_BYTES).catch(() => undefined);
-    const text = buf?.toString('utf8');
-    if (text !== undefined) configs.push({ file, config: parseNpmrc(text, env) });
+  const userText = userFile !== undefined && userFile !== repoFile ? await readUserConfig(userFile) : undefined;
+  const user = userText !== undefined ? parseNpmrc(userText, env) : undefined;
+  if (user !== undefined && userFile !== undefined) configs.push({ file: userFile, config: user });
+  const repoText = (await readConfigInRoot(src.root, repoFile, MAX_NPMRC_BYTES))?.toString('utf8');
+  if (repoText !== undefined) {
+    const allowed = [
+      ...(src.allowed ?? []),
+      ...(user?.registry !== undefined ? [user.registry] : []),
+      ...Object.values(user?.scopes ?? {}),
+      ...(src.override !== undefined && src.override !== '' ? [src.override] : []),
+    ];
+    configs.push({ file: repoFile, config: trustedPart(parseNpmrc(repoText, env), allowed) });
   }
   let defaultRegistry = DEFAULT_NPM_REGISTRY;
   const scopes: Record<string, string> = {};
@@ -100,6 +108,15 @@ function secretsOf(auth: Readonly<Record<string, NpmrcAuth>>): string[] {
     if (a.username !== undefined && a.password !== undefined) out.push(`${a.username}:${a.password}`);
   }
   return out.filter((s) => s !== '');
+}
+
+/**
+ * A regular file only: a FIFO or device named `.npmrc` must not hang or feed the scan. Inside the tree a symlink is
+ * not followed (`follow` false); the user's own file may be a symlink to their dotfiles.
+ */
+/** The user's own .npmrc (outside the tree: a symlink there is the user's choice), regular files only, bounded. */
+async function readUserConfig(file: string): Promise<string | undefined> {
+  return (await readRegularFile(file, MAX_NPMRC_BYTES).catch(() => undefined))?.toString('utf8');
 }
 
 function splitPem(pem: string): string[] {

@@ -14,7 +14,15 @@ export interface VersionMeta {
   /** `dist.attestations.provenance` is set: the version was published with provenance. */
   readonly hasProvenance: boolean;
   readonly publishedAt?: Date;
+  /**
+   * Install scripts npm would run for this version, from the registry's `hasInstallScript` flag (set by the
+   * registry for pre/install/postinstall scripts and binding.gyp) or the version's `scripts`.
+   */
+  readonly installScripts: readonly string[];
 }
+
+/** The lifecycle scripts `npm install` runs for a dependency (npm's `@npmcli/run-script` install events). */
+const INSTALL_EVENTS = ['preinstall', 'install', 'postinstall'] as const;
 
 export interface Packument {
   readonly name: string;
@@ -50,6 +58,7 @@ export function toPackument(json: unknown): Packument | undefined {
       ...(att && typeof att.url === 'string' ? { attestationsUrl: att.url } : {}),
       hasProvenance: att !== undefined && isRecord(att.provenance),
       ...(publishedAt ? { publishedAt } : {}),
+      installScripts: installScriptsOf(m),
     };
   };
   const previous = (v: string): VersionMeta | undefined => {
@@ -63,4 +72,11 @@ export function toPackument(json: unknown): Packument | undefined {
     return best ? version(best.v) : undefined;
   };
   return { name: typeof json.name === 'string' ? json.name : '', version, previous };
+}
+
+function installScriptsOf(m: Record<string, unknown>): string[] {
+  const scripts = isRecord(m.scripts) ? m.scripts : {};
+  const named = INSTALL_EVENTS.filter((e) => typeof scripts[e] === 'string' && scripts[e] !== '');
+  if (named.length > 0) return [...named];
+  return m.hasInstallScript === true ? ['install'] : [];
 }

@@ -1,6 +1,6 @@
 import type { TrustedRoot } from '@sigstore/protobuf-specs';
 import type { Verifier } from '@sigstore/verify';
-import type { RegistryClient, FetchOutcome } from './client.js';
+import type { RegistryClient, FetchOutcome, UnavailableCause } from './client.js';
 import { toPackument, type Packument } from './packument.js';
 import { inspectTarball, type TarballBounds, type TarballFacts } from './tarball.js';
 import { embeddedNpmKeys, parseRegistryKeys, type RegistryKey } from '../verify/npm/keys.js';
@@ -9,8 +9,9 @@ import type { SriAlgorithm } from '../verify/npm/sri.js';
 
 export type KeysOutcome =
   | { readonly kind: 'keys'; readonly keys: readonly RegistryKey[]; readonly source: 'registry' | 'embedded' }
-  | { readonly kind: 'none' }
-  | { readonly kind: 'unavailable'; readonly reason: string };
+  /** The registry publishes no keys (404), or nothing usable: no signature can be checked against it. */
+  | { readonly kind: 'none'; readonly cause: 'no-keys' | 'keys-unusable'; readonly reason: string }
+  | { readonly kind: 'unavailable'; readonly reason: string; readonly cause: UnavailableCause };
 
 const NPMJS_HOSTS = new Set(['registry.npmjs.org', 'registry.npmjs.com']);
 
@@ -40,7 +41,11 @@ export class RegistrySources {
       const p = toPackument(out.value);
       return p
         ? { kind: 'ok', value: p }
-        : { kind: 'unavailable', reason: 'the registry answered with a document that is not a packument' };
+        : {
+            kind: 'unavailable',
+            reason: 'the registry answered with a document that is not a packument',
+            cause: 'invalid-answer',
+          };
     });
   }
 
@@ -55,12 +60,12 @@ export class RegistrySources {
       if (out.kind === 'ok') {
         const keys = parseRegistryKeys(out.value);
         if (keys.length > 0) return { kind: 'keys', keys, source: 'registry' };
-        if (!npmjs) return { kind: 'none' };
       }
       if (npmjs) return { kind: 'keys', keys: embeddedNpmKeys(), source: 'embedded' };
-      if (out.kind === 'not-found') return { kind: 'none' };
       if (out.kind === 'unavailable') return out;
-      return { kind: 'none' };
+      // A 404, a body of the wrong shape or only key types we cannot use: nothing can be verified, never a pass.
+      if (out.kind === 'not-found') return { kind: 'none', cause: 'no-keys', reason: `HTTP ${out.status}` };
+      return { kind: 'none', cause: 'keys-unusable', reason: describeUnusableKeys(out.value) };
     });
   }
 
@@ -82,6 +87,13 @@ export class RegistrySources {
     }
     return v;
   }
+}
+
+function describeUnusableKeys(body: unknown): string {
+  const list = (body as { keys?: unknown } | null)?.keys;
+  if (!Array.isArray(list)) return 'the answer is not a key list';
+  if (list.length === 0) return 'the key list is empty';
+  return 'no key of a supported type (ecdsa-sha2-nistp256)';
 }
 
 /** `@scope/name` → `@scope%2fname`, as npm requests scoped packuments. */

@@ -1,16 +1,16 @@
 import type { ScanContext } from '../core/context.js';
 import { OperationalError } from '../core/errors.js';
 import type { Finding } from '../core/finding.js';
-import type { DependencyGraph, PackageNode, VerificationRecord } from '../core/records.js';
+import type { DependencyGraph, PackageNode } from '../core/records.js';
 import { inShard } from '../core/shard.js';
-import type { Stage, StageInput, StageOutput } from '../core/stage.js';
-import { checkPackage, type PackageVerdict } from './check.js';
-import { RegistryClient } from './client.js';
-import { loadRegistryConfig, registryForPackage } from './config.js';
+import type { Notification, Stage, StageInput, StageOutput } from '../core/stage.js';
+import { checkPackage } from './check.js';
+import { DEFAULT_FRESH_MS, RegistryClient } from './client.js';
+import { loadRegistryConfig } from './config.js';
 import type { Redactor } from './redact.js';
+import { settleVerdicts } from './settle.js';
 import { RegistrySources } from './sources.js';
 import { DEFAULT_TARBALL_BOUNDS, type TarballBounds } from './tarball.js';
-import { pushAll } from '../core/push-all.js';
 
 export interface RegistryStageOptions {
   /** Per-attempt request timeout. */
@@ -20,14 +20,26 @@ export interface RegistryStageOptions {
   readonly minRetryDelayMs: number;
   readonly maxJsonBytes: number;
   readonly tarballBounds: TarballBounds;
+  /** Wall-clock budget for all registry requests of a scan; what is not answered by then is unverifiable. */
+  readonly budgetMs: number;
+  /** Consecutive registry-level failures after which a registry is not asked again (circuit breaker). */
+  readonly breakerThreshold: number;
+  /** A cached answer younger than this is used without a request. */
+  readonly freshMs: number;
 }
 
+/** In-flight registry requests at least (keep-alive sockets are sized to match in the client). */
+const NETWORK_CONCURRENCY = 24;
+
 export const DEFAULT_REGISTRY_STAGE_OPTIONS: RegistryStageOptions = {
-  timeoutMs: 30_000,
+  timeoutMs: 10_000,
   retries: 2,
   minRetryDelayMs: 500,
   maxJsonBytes: 128 * 1024 * 1024,
   tarballBounds: DEFAULT_TARBALL_BOUNDS,
+  budgetMs: 30_000,
+  breakerThreshold: 3,
+  freshMs: DEFAULT_FRESH_MS,
 };
 
 /**
@@ -44,18 +56,27 @@ export const registryStage: Stage = createRegistryStage();
 async function runRegistryStage(input: StageInput, ctx: ScanContext, opts: RegistryStageOptions): Promise<StageOutput> {
   const work = registryPackages(input.graphs, ctx);
   if (work.length === 0) return {};
-  const config = await loadRegistryConfig({ root: ctx.root, env: ctx.options.env, override: ctx.options.registry });
+  const config = await loadRegistryConfig({
+    root: ctx.root,
+    env: ctx.options.env,
+    override: ctx.options.registry,
+    allowed: [...ctx.policy.dependencies.allowedRegistries, ...(ctx.policy.dependencies.trustedMirrors ?? [])],
+  });
   // Loaded once with the rest of the trust material (app/trust.ts); no config I/O in a stage.
   const trustedRoot = ctx.trust.sigstore.root;
   const client = new RegistryClient({
     config,
     cacheDir: ctx.options.cacheDir,
     offline: ctx.options.offline,
-    concurrency: ctx.options.concurrency,
+    // Registry work waits on the network, not the CPU: size it for latency.
+    concurrency: Math.max(ctx.options.concurrency, NETWORK_CONCURRENCY),
     timeoutMs: opts.timeoutMs,
     retries: opts.retries,
     minRetryDelayMs: opts.minRetryDelayMs,
     maxJsonBytes: opts.maxJsonBytes,
+    budgetMs: opts.budgetMs,
+    breakerThreshold: opts.breakerThreshold,
+    freshMs: opts.freshMs,
     signal: ctx.signal,
   });
   const sources = new RegistrySources(
@@ -70,43 +91,69 @@ async function runRegistryStage(input: StageInput, ctx: ScanContext, opts: Regis
   const settings = { config, policy: ctx.policy, verifyTarballs: ctx.options.verifyTarballs };
 
   ctx.progress.start('registry', work.length);
-  const verdicts = await Promise.all(
-    work.map(async ({ pkg, graph }) => {
-      const v = await checkPackage(pkg, graph, sources, settings);
-      ctx.progress.tick();
-      return { pkg, v };
-    }),
-  );
+  let checks;
+  try {
+    checks = await Promise.all(
+      work.map(async ({ pkg, graph }) => {
+        const c = await checkPackage(pkg, graph, sources, settings);
+        ctx.progress.tick();
+        return c;
+      }),
+    );
+  } finally {
+    client.close();
+  }
   ctx.progress.done();
 
   const redactor = config.redactor;
-  const findings: Finding[] = [];
-  const verifications: VerificationRecord[] = [];
-  const unreachable = new Set<string>();
-  for (const { pkg, v } of verdicts) {
-    pushAll(
-      findings,
-      v.findings.map((f) => redactFinding(f, redactor)),
-    );
-    verifications.push({ key: `pkg:${pkg.name}@${pkg.version}`, status: v.status, detail: redactor.redact(v.detail) });
-    if (v.unreachable) unreachable.add(registryForPackage(pkg.name, config));
-  }
-  ctx.logger.debug(`registry: ${summarise(verdicts.map((x) => x.v))} (${client.requests} requests)`);
-  if (ctx.policy.dependencies.failClosed && unreachable.size > 0) {
-    const count = verdicts.filter((x) => x.v.unreachable).length;
+  const settled = settleVerdicts(checks, {
+    unverifiableLevel: ctx.policy.dependencies.failClosed ? 'error' : undefined,
+    trustedMirrors: ctx.policy.dependencies.trustedMirrors ?? [],
+  });
+  const findings = settled.findings.map((f) => redactFinding(f, redactor));
+  const verifications = settled.verifications.map((v) => ({
+    ...v,
+    ...(v.detail !== undefined ? { detail: redactor.redact(v.detail) } : {}),
+  }));
+  const n = (s: string) => verifications.filter((v) => v.status === s).length;
+  ctx.logger.debug(
+    `registry: ${n('verified')} verified, ${n('failed')} failed, ${n('unverifiable')} unverifiable (${client.requests} requests)`,
+  );
+  if (ctx.policy.dependencies.failClosed && settled.unreachable > 0) {
     throw new OperationalError(
       redactor.redact(
-        `${count} package(s) could not be verified because ${[...unreachable].sort().join(', ')} could not be reached${ctx.options.offline ? ' (offline, no cached answer)' : ''}, and the policy is fail-closed (dependencies.failClosed).`,
+        `${settled.unreachable} package(s) could not be verified because ${[...settled.unreachableRegistries].sort().join(', ')} could not be reached${ctx.options.offline ? ' (offline, no cached answer)' : ''}, and the policy is fail-closed (dependencies.failClosed).`,
       ),
     );
   }
-  return { findings, verifications };
+  // A cache never changes a verdict silently: say what it answered and how old that is.
+  const notifications: Notification[] = [];
+  if (client.cacheUse.answers > 0)
+    notifications.push({
+      level: 'note',
+      message: `${client.cacheUse.answers} registry answer(s) came from the cache${ctx.options.offline ? ' (offline)' : ''}; the oldest is ${formatAge(client.cacheUse.oldestMs)} old.`,
+    });
+  const bundled = coveredByParent(input.graphs);
+  if (bundled > 0)
+    notifications.push({
+      level: 'note',
+      message: `${bundled} bundled package(s) without their own resolved URL and integrity are covered by their parent's tarball (checked with --verify-tarballs), not by the registry.`,
+    });
+  return { findings, verifications, notifications };
+}
+
+function formatAge(ms: number): string {
+  const s = Math.round(ms / 1000);
+  if (s < 120) return `${s} s`;
+  if (s < 7200) return `${Math.round(s / 60)} min`;
+  if (s < 172_800) return `${Math.round(s / 3600)} h`;
+  return `${Math.round(s / 86_400)} days`;
 }
 
 /**
- * Registry packages only (links, workspaces, files, git are other stages' business), within this shard. Bundled
- * packages are not fetched from the registry: they arrive inside their parent's tarball, whose integrity covers
- * them (checked with --verify-tarballs).
+ * Registry packages only (links, workspaces, files, git are other stages' business), within this shard. A bundled
+ * package that carries its own `resolved` and `integrity` (npm writes them when `npm ci` fetches it) is checked like
+ * the rest; one without them arrives inside its parent's tarball, whose integrity covers it.
  */
 function registryPackages(
   graphs: readonly DependencyGraph[],
@@ -115,9 +162,23 @@ function registryPackages(
   const shard = ctx.options.shard;
   return graphs.flatMap((graph) =>
     graph.packages
-      .filter((pkg) => pkg.source === 'registry' && pkg.bundled !== true)
-      .filter((pkg) => !shard || inShard(`pkg:${pkg.name}@${pkg.version}`, shard))
+      .filter((pkg) => pkg.source === 'registry' && (pkg.bundled !== true || checkableBundle(pkg)))
+      // Offline, checking costs no request, so every shard checks every package: a cause finding (one per
+      // lockfile, kept by the shard that owns the lockfile) then lists them all, as the unsharded scan does.
+      .filter((pkg) => !shard || ctx.options.offline || inShard(`pkg:${pkg.name}@${pkg.version}`, shard))
       .map((pkg) => ({ pkg, graph })),
+  );
+}
+
+function checkableBundle(pkg: PackageNode): boolean {
+  return pkg.resolved !== undefined && /^https?:/i.test(pkg.resolved) && pkg.integrity !== undefined;
+}
+
+/** Bundled packages left to their parent's tarball: counted, so "not checked" is never silent. */
+function coveredByParent(graphs: readonly DependencyGraph[]): number {
+  return graphs.reduce(
+    (n, g) => n + g.packages.filter((p) => p.source === 'registry' && p.bundled === true && !checkableBundle(p)).length,
+    0,
   );
 }
 
@@ -128,9 +189,4 @@ function redactFinding(f: Finding, redactor: Redactor): Finding {
       )
     : undefined;
   return { ...f, message: redactor.redact(f.message), ...(evidence ? { evidence } : {}) };
-}
-
-function summarise(vs: readonly PackageVerdict[]): string {
-  const n = (s: string) => vs.filter((v) => v.status === s).length;
-  return `${n('verified')} verified, ${n('failed')} failed, ${n('unverifiable')} unverifiable`;
 }

@@ -1,6 +1,19 @@
 import type { Finding, Level } from '../core/finding.js';
 import type { DependencyGraph, PackageNode } from '../core/records.js';
+import type { UnavailableCause } from './client.js';
 import { packageFinding } from './findings.js';
+
+/**
+ * Why a package could not be checked when the reason is not the package's own: the registry was offline, down,
+ * slow, rate-limited, or serves no signatures. The stage reports each cause once per registry and lockfile.
+ */
+export interface UnverifiedCause {
+  readonly kind: UnavailableCause | 'mirror-unsigned' | 'no-keys' | 'keys-unusable';
+  readonly registry: string;
+  /** What was being fetched: the packument, the keys, attestations, a tarball. */
+  readonly what: string;
+  readonly reason: string;
+}
 
 /** Shared state of one package's check: findings so far and notes for the verification record. */
 export interface CheckState {
@@ -9,18 +22,29 @@ export interface CheckState {
   readonly registry: string;
   readonly findings: Finding[];
   readonly notes: string[];
-  unreachable: boolean;
+  /** The first shared cause that left this package unchecked; the stage turns causes into one finding each. */
+  cause: UnverifiedCause | undefined;
+  /** The registry publishes keys but this version carries no signature; the stage decides mirror vs. package. */
+  signatureMissing: { readonly keySource: string } | undefined;
+  /** A registry signature was checked and verified. */
+  signed: boolean;
   /** Level for "could not verify": error when the policy is fail-closed. */
   readonly unverifiableLevel: Level | undefined;
 }
 
-/** Record that something could not be checked: a finding, never a silent pass. */
+/**
+ * Record that something could not be checked: a finding, never a silent pass. With a shared `cause` (the
+ * registry, not the package, is the problem) no per-package finding is made: the stage reports the cause once.
+ */
 export function unverifiable(
   state: CheckState,
   message: string,
   evidence: Record<string, string>,
-  unreachable = false,
+  cause?: Omit<UnverifiedCause, 'registry'>,
 ): void {
-  if (unreachable) state.unreachable = true;
+  if (cause !== undefined) {
+    state.cause ??= { ...cause, registry: state.registry };
+    return;
+  }
   state.findings.push(packageFinding(state.pkg, 'CPD130', message, evidence, state.unverifiableLevel));
 }

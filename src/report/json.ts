@@ -22,6 +22,7 @@ export function toJson(result: ScanResult, toolVersion: string): unknown {
       location: f.location,
       ...(f.artifact ? { artifact: f.artifact } : {}),
       ...(f.evidence ? { evidence: f.evidence } : {}),
+      ...(f.related ? { related: f.related } : {}),
       fingerprint: f.fingerprint,
     })),
     suppressed: result.suppressed.map((f) => ({ ruleId: f.ruleId, location: f.location, fingerprint: f.fingerprint })),

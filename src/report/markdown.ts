@@ -18,8 +18,8 @@ const DEFAULT_MAX_ROWS = 200;
 const MAX_CELL_CHARS = 300;
 
 /**
- * The job summary for `$GITHUB_STEP_SUMMARY`: totals, findings by rule and file, the findings themselves, and
- * what could not be verified or scanned. Every scanned string is escaped: file names and messages are input.
+ * The job summary for `$GITHUB_STEP_SUMMARY`: totals, findings by rule (errors first, with counts and top files),
+ * the findings themselves (every error before any warning), and what could not be verified or scanned. Every scanned string is escaped: file names and messages are input.
  */
 export function toMarkdown(result: ScanResult, opts: MarkdownOptions): string {
   const maxRows = opts.maxRows ?? DEFAULT_MAX_ROWS;
@@ -51,31 +51,37 @@ export function toMarkdown(result: ScanResult, opts: MarkdownOptions): string {
   );
 
   if (total > 0) {
-    out.push(
-      '### Findings by rule and file',
-      '',
-      '| Rule | Level | File | Findings | Lines |',
-      '| --- | --- | --- | ---: | --- |',
-    );
-    const groups = groupByRuleAndFile(result.findings);
+    // Errors first, everywhere: a reviewer reads the top of the summary, and hundreds of warnings must never push
+    // an error out of the table.
+    out.push('### Findings by rule', '', '| Rule | Level | Findings | Top files |', '| --- | --- | ---: | --- |');
+    const groups = groupByRule(result.findings);
     for (const g of groups.slice(0, maxRows)) {
       const rule = findRule(g.ruleId);
       const name = rule ? ` ${escapeMd(rule.name)}` : '';
-      const lines = g.lines.length > 0 ? g.lines.slice(0, 10).join(', ') + (g.lines.length > 10 ? ', …' : '') : '–';
-      out.push(
-        `| \`${safeCode(g.ruleId)}\`${name} | ${g.level} | ${fileCell(g.path, undefined, opts)} | ${g.count} | ${lines} |`,
-      );
+      const top = g.files
+        .slice(0, TOP_FILES)
+        .map((f) => `${fileCell(f.path, undefined, opts)} (${f.count})`)
+        .join(', ');
+      const more = g.files.length > TOP_FILES ? `, …${g.files.length - TOP_FILES} more` : '';
+      out.push(`| \`${safeCode(g.ruleId)}\`${name} | ${g.level} | ${g.count} | ${top}${more} |`);
     }
-    pushMore(out, groups.length - maxRows, 'rule and file pairs');
+    pushMore(out, groups.length - maxRows, 'rules');
     out.push('', '### Findings', '', '| Level | Rule | Location | Message |', '| --- | --- | --- | --- |');
-    for (const f of result.findings.slice(0, maxRows)) {
+    const ordered = [...result.findings].sort((a, b) => RANK[b.level] - RANK[a.level]); // stable: keeps file order
+    const errors = ordered.filter((f) => f.level === 'error');
+    // Every error is listed (up to a hard cap); warnings and notes fill what is left of maxRows.
+    const shown = [
+      ...errors.slice(0, MAX_ERROR_ROWS),
+      ...ordered.filter((f) => f.level !== 'error').slice(0, Math.max(0, maxRows - errors.length)),
+    ];
+    for (const f of shown) {
       const where = f.location.line !== undefined ? `${f.location.path}:${f.location.line}` : f.location.path;
       const member = f.location.member !== undefined ? ` (${f.location.member})` : '';
       out.push(
         `| ${f.level} | \`${safeCode(f.ruleId)}\` | ${fileCell(where + member, f, opts)} | ${cell(f.message)} |`,
       );
     }
-    pushMore(out, total - maxRows, 'findings (see the SARIF or JSON report)');
+    pushMore(out, total - shown.length, 'findings (see the SARIF or JSON report)');
     out.push('');
   }
 
@@ -110,31 +116,37 @@ export function toMarkdown(result: ScanResult, opts: MarkdownOptions): string {
 
 interface Group {
   readonly ruleId: string;
-  readonly path: string;
   level: Level;
   count: number;
-  readonly lines: number[];
+  /** Files with this rule's findings, most findings first. */
+  files: { readonly path: string; count: number }[];
 }
 
 const RANK: Record<Level, number> = { error: 3, warning: 2, note: 1 };
+const TOP_FILES = 3;
+/** Errors are listed whatever maxRows says, up to this many (the byte limit still applies). */
+const MAX_ERROR_ROWS = 2000;
 
-/** One row per (rule, file), the worst level first, then rule and path. */
-function groupByRuleAndFile(findings: readonly ResolvedFinding[]): Group[] {
-  const map = new Map<string, Group>();
+/** One row per rule: the worst level first, then the most findings, then the rule ID. */
+function groupByRule(findings: readonly ResolvedFinding[]): Group[] {
+  const map = new Map<string, Group & { byFile: Map<string, number> }>();
   for (const f of findings) {
-    const key = `${f.ruleId}\u0000${f.location.path}`;
-    let g = map.get(key);
+    let g = map.get(f.ruleId);
     if (!g) {
-      g = { ruleId: f.ruleId, path: f.location.path, level: f.level, count: 0, lines: [] };
-      map.set(key, g);
+      g = { ruleId: f.ruleId, level: f.level, count: 0, files: [], byFile: new Map() };
+      map.set(f.ruleId, g);
     }
     g.count++;
     if (RANK[f.level] > RANK[g.level]) g.level = f.level;
-    if (f.location.line !== undefined && !g.lines.includes(f.location.line)) g.lines.push(f.location.line);
+    g.byFile.set(f.location.path, (g.byFile.get(f.location.path) ?? 0) + 1);
   }
-  const groups = [...map.values()];
-  for (const g of groups) g.lines.sort((a, b) => a - b);
-  return groups.sort((a, b) => RANK[b.level] - RANK[a.level] || cmp(a.ruleId, b.ruleId) || cmp(a.path, b.path));
+  const groups: Group[] = [...map.values()].map(({ byFile, ...g }) => ({
+    ...g,
+    files: [...byFile]
+      .map(([path, count]) => ({ path, count }))
+      .sort((a, b) => b.count - a.count || cmp(a.path, b.path)),
+  }));
+  return groups.sort((a, b) => RANK[b.level] - RANK[a.level] || b.count - a.count || cmp(a.ruleId, b.ruleId));
 }
 
 function fileCell(text: string, f: ResolvedFinding | undefined, opts: MarkdownOptions): string {

@@ -17,6 +17,8 @@ export interface ReportOptions {
   readonly uriPrefix?: string;
   /** Links from findings to files (Markdown). */
   readonly fileUrl?: (path: string, line: number | undefined) => string | undefined;
+  /** Text: list every package a cause finding covers. */
+  readonly verbose?: boolean;
 }
 
 /** A reporter: a format name and a pure function from a scan result to the report's text. */
@@ -32,7 +34,7 @@ const json = (value: unknown) => JSON.stringify(value, null, 2) + '\n';
  * one file in src/report/ plus one entry here; the format name, `--format` and the Action's `reports` input follow.
  */
 export const REPORTERS = [
-  { name: 'text', render: (r, o) => toText(r, { color: o.color }) },
+  { name: 'text', render: (r, o) => toText(r, { color: o.color, verbose: o.verbose === true }) },
   { name: 'json', render: (r, o) => json(toJson(r, o.toolVersion)) },
   {
     name: 'sarif',

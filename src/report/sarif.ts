@@ -8,6 +8,9 @@ import { escapeControl } from '../core/escape-text.js';
 /** GitHub code scanning rejects runs with more results than this. */
 export const MAX_SARIF_RESULTS = 25_000;
 
+/** Related locations per result: one cause reaching thousands of packages stays one readable result. */
+export const MAX_RELATED_LOCATIONS = 50;
+
 export const INFORMATION_URI = 'https://github.com/chainproof/chainproof';
 
 export interface SarifOptions {
@@ -121,8 +124,22 @@ function toResult(f: ResolvedFinding, index: Map<string, number>): Result {
         },
       },
     ],
+    ...(f.related !== undefined && f.related.length > 0
+      ? {
+          relatedLocations: f.related.slice(0, MAX_RELATED_LOCATIONS).map((r, i) => ({
+            id: i,
+            physicalLocation: {
+              artifactLocation: { uri: encodeUri(r.path), uriBaseId: '%SRCROOT%' },
+              region: { startLine: r.line ?? 1 },
+            },
+          })),
+        }
+      : {}),
     partialFingerprints: { primaryLocationLineHash: `${f.fingerprint}:1` },
     properties: {
+      ...(f.related !== undefined && f.related.length > MAX_RELATED_LOCATIONS
+        ? { relatedLocationsTruncated: f.related.length - MAX_RELATED_LOCATIONS }
+        : {}),
       ...(f.artifact ? { artifact: f.artifact } : {}),
       ...(f.evidence ? { evidence: f.evidence } : {}),
     },

@@ -4,6 +4,8 @@ import { escapeControl as esc, guardLineStart } from '../core/escape-text.js';
 
 export interface TextOptions {
   readonly color: boolean;
+  /** List every place a cause finding reaches (its related locations); otherwise the message's count says it. */
+  readonly verbose?: boolean;
 }
 
 const CODES = { red: 31, yellow: 33, cyan: 36, green: 32, dim: 2, bold: 1 } as const;
@@ -31,6 +33,7 @@ export function toText(result: ScanResult, opts: TextOptions): string {
     lines.push(
       `  ${where.padEnd(6)} ${paint(levelStyle[f.level], f.level.padEnd(7))} ${paint('dim', esc(f.ruleId))}  ${esc(f.message)}${member}`,
     );
+    if (opts.verbose === true) lines.push(...relatedLines(f.related, f.evidence?.['packages'], paint));
   }
   if (result.findings.length > 0) lines.push('');
 
@@ -64,6 +67,20 @@ export function toText(result: ScanResult, opts: TextOptions): string {
   if (!result.complete)
     lines.push(paint('red', '  incomplete: a stage failed; see the findings above. Nothing it covers is verified.'));
   return lines.join('\n') + '\n';
+}
+
+/** `--verbose`: one line per place a cause reaches, with the package when the evidence lists them in order. */
+function relatedLines(
+  related: readonly { path: string; line?: number }[] | undefined,
+  packages: string | number | boolean | undefined,
+  paint: (s: Style, t: string) => string,
+): string[] {
+  if (related === undefined) return [];
+  const names = typeof packages === 'string' ? packages.split(' ') : [];
+  return related.map(
+    (r, i) =>
+      `         ${paint('dim', `${r.path}:${r.line ?? '-'}`)}${names.length === related.length ? `  ${names[i]}` : ''}`,
+  );
 }
 
 function formatSize(n: number): string {

@@ -32,26 +32,28 @@ const cases: Case[] = [
     want: ['CPD004@package-lock.json:16', 'CPD004@package-lock.json:21'],
   },
   {
-    name: 'host outside policy flagged; host named in .npmrc allowed',
+    name: 'a repository .npmrc never widens the allowed registries: its registry is CPD134, its host CPD005',
     dir: 'registry-host.v3',
+    want: ['CPD005@package-lock.json:15', 'CPD005@package-lock.json:20', 'CPD134@.npmrc:1'],
+  },
+  {
+    name: 'host outside policy flagged; the .npmrc registry allowed by the policy',
+    dir: 'registry-host.v3',
+    policy: policyWith({ allowedRegistries: ['https://registry.npmjs.org/', 'https://npm.corp.example/repo/'] }),
     want: ['CPD005@package-lock.json:15'],
   },
   { name: 'http: source (yarn 1)', dir: 'insecure-http.yarn-v1', want: ['CPD006@yarn.lock:5'] },
   {
     name: 'git, tarball and file sources at default levels',
     dir: 'sources.v3',
-    want: [
-      'CPD005@package-lock.json:21',
-      'CPD007@package-lock.json:16',
-      'CPD008@package-lock.json:21',
-      'CPD009@package-lock.json:30',
-    ],
+    want: ['CPD007@package-lock.json:16', 'CPD008@package-lock.json:21', 'CPD009@package-lock.json:30'],
   },
   {
     name: 'sources set to off by policy',
     dir: 'sources.v3',
+    // A tarball URL is reported by CPD008 alone (host and integrity included), so policy can silence it.
     policy: policyWith({ sources: { git: 'off', tarball: 'off', file: 'off' } }),
-    want: ['CPD005@package-lock.json:21'],
+    want: [],
   },
   {
     name: 'resolved URL names another package / version; aliases and scoped names are fine',
@@ -71,10 +73,19 @@ const cases: Case[] = [
   },
   { name: 'scope not private: no confusion', dir: 'dependency-confusion.pnpm9', want: [] },
   {
-    name: 'private scope mapped to a private registry in .npmrc',
+    name: 'private scope mapped to a private registry in .npmrc (the policy allows it)',
+    dir: 'dependency-confusion-mapped.pnpm9',
+    policy: policyWith({
+      privateScopes: ['@acme/*'],
+      allowedRegistries: ['https://registry.npmjs.org/', 'https://npm.acme.internal/'],
+    }),
+    want: [],
+  },
+  {
+    name: 'private scope mapped in .npmrc to a registry the policy does not allow',
     dir: 'dependency-confusion-mapped.pnpm9',
     policy: policyWith({ privateScopes: ['@acme/*'] }),
-    want: [],
+    want: ['CPD134@.npmrc:1'],
   },
   { name: 'install script outside the allowlist', dir: 'install-script.v3', want: ['CPD012@package-lock.json:15'] },
   {

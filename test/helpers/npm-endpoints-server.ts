@@ -27,6 +27,9 @@ export interface ServedVersion {
   readonly deprecated?: string;
   /** Set `dist.attestations.provenance` without serving attestations (for older versions in downgrade tests). */
   readonly provenanceFlagOnly?: boolean;
+  /** The version's `scripts` and the registry's `hasInstallScript` flag. */
+  readonly scripts?: Readonly<Record<string, string>>;
+  readonly hasInstallScript?: boolean;
 }
 
 export interface ServedPackage {
@@ -34,7 +37,23 @@ export interface ServedPackage {
   readonly versions: readonly ServedVersion[];
 }
 
-export type Fault = 'none' | 'timeout' | 'http-500' | 'garbage-json';
+/**
+ * Fault modes: `timeout` answers after `delayMs`; `never-ends` sends headers and part of a body, then nothing;
+ * `trickle` sends one byte every 50 ms; `huge` streams a body far larger than any packument limit;
+ * `redirect` answers 302 to another host (the `redirectTo` URL); `http-401-echo` answers 401 quoting the
+ * Authorization header back in its body, as a hostile registry might.
+ */
+export type Fault =
+  | 'none'
+  | 'timeout'
+  | 'http-500'
+  | 'http-429'
+  | 'garbage-json'
+  | 'never-ends'
+  | 'trickle'
+  | 'huge'
+  | 'redirect'
+  | 'http-401-echo';
 
 export interface EndpointsOptions {
   /** Body of `/-/npm/v1/keys`, or undefined to answer 404. */
@@ -47,12 +66,20 @@ export interface EndpointsOptions {
   readonly faultPaths?: RegExp;
   /** Delay for the `timeout` fault. */
   readonly delayMs?: number;
+  /** Target of the `redirect` fault. */
+  readonly redirectTo?: string;
+  /** Extra latency added to every answer (the bench's slow registry). */
+  readonly latencyMs?: number;
+  /** Answer with `Vary: Authorization` (the header that put tokens into make-fetch-happen's cache index). */
+  readonly varyAuthorization?: boolean;
 }
 
 export interface RequestSeen {
   readonly method: string;
   readonly url: string;
   readonly authorization: string | undefined;
+  /** The `If-None-Match` the client sent (a conditional request). */
+  readonly ifNoneMatch: string | undefined;
 }
 
 export interface EndpointsServer {
@@ -70,11 +97,30 @@ export async function startNpmEndpoints(opts: EndpointsOptions): Promise<Endpoin
   const timers = new Set<NodeJS.Timeout>();
 
   const server = http.createServer((req, res) => {
+    if (opts.latencyMs !== undefined && opts.latencyMs > 0) {
+      const t = setTimeout(() => {
+        timers.delete(t);
+        handle(req, res);
+      }, opts.latencyMs);
+      timers.add(t);
+      return;
+    }
+    handle(req, res);
+  });
+  const handle = (req: http.IncomingMessage, res: http.ServerResponse) => {
     const url = req.url ?? '/';
-    requests.push({ method: req.method ?? 'GET', url, authorization: req.headers.authorization });
+    const ifNoneMatch = req.headers['if-none-match'];
+    requests.push({ method: req.method ?? 'GET', url, authorization: req.headers.authorization, ifNoneMatch });
     const send = (status: number, body: unknown, type = 'application/json') => {
       const data = Buffer.isBuffer(body) ? body : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
-      res.writeHead(status, { 'content-type': type, 'content-length': data.length });
+      const etag = `"${createHash('sha1').update(data).digest('hex')}"`;
+      const vary = opts.varyAuthorization === true ? { vary: 'Accept, Authorization' } : {};
+      if (status === 200 && ifNoneMatch === etag) {
+        res.writeHead(304, { etag, ...vary });
+        res.end();
+        return;
+      }
+      res.writeHead(status, { 'content-type': type, 'content-length': data.length, etag, ...vary });
       res.end(data);
     };
     if (opts.token !== undefined && req.headers.authorization !== `Bearer ${opts.token}`)
@@ -89,6 +135,29 @@ export async function startNpmEndpoints(opts: EndpointsOptions): Promise<Endpoin
       return;
     }
     if (faulty && fault === 'http-500') return send(500, { error: 'internal' });
+    if (faulty && fault === 'http-429') return send(429, { error: 'rate limited' });
+    if (faulty && fault === 'http-401-echo')
+      return send(401, { error: `bad credentials: ${req.headers.authorization}` });
+    if (faulty && fault === 'redirect') {
+      res.writeHead(302, { location: `${opts.redirectTo ?? 'http://localhost:9/'}${url.slice(1)}` });
+      return res.end();
+    }
+    if (faulty && (fault === 'never-ends' || fault === 'trickle' || fault === 'huge')) {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"name":"x","versions":{');
+      if (fault === 'never-ends') return;
+      const chunk = fault === 'huge' ? Buffer.alloc(1 << 20, 0x20) : Buffer.from(' ');
+      const t = setInterval(
+        () => {
+          if (res.destroyed) clearInterval(t);
+          else res.write(chunk);
+        },
+        fault === 'huge' ? 1 : 50,
+      );
+      timers.add(t);
+      res.on('close', () => clearInterval(t));
+      return;
+    }
     if (faulty && fault === 'garbage-json') return send(200, '{"versions": {"1.0.0": <<garbage', 'application/json');
     const pathname = decodeURIComponent(new URL(url, 'http://x').pathname);
     if (pathname === '/-/npm/v1/keys')
@@ -108,7 +177,7 @@ export async function startNpmEndpoints(opts: EndpointsOptions): Promise<Endpoin
     const pkg = byName.get(pathname.slice(1));
     if (!pkg) return send(404, { error: 'not found' });
     return send(200, packument(pkg, base));
-  });
+  };
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
@@ -117,7 +186,7 @@ export async function startNpmEndpoints(opts: EndpointsOptions): Promise<Endpoin
     setFault: (f) => (fault = f),
     close: () =>
       new Promise<void>((resolve) => {
-        for (const t of timers) clearTimeout(t);
+        for (const t of timers) clearTimeout(t); // clears intervals too
         server.closeAllConnections();
         server.close(() => resolve());
       }),
@@ -144,6 +213,8 @@ function packument(pkg: ServedPackage, base: string): unknown {
       version: v.version,
       dist,
       ...(v.deprecated !== undefined ? { deprecated: v.deprecated } : {}),
+      ...(v.scripts !== undefined ? { scripts: v.scripts } : {}),
+      ...(v.hasInstallScript === true ? { hasInstallScript: true } : {}),
     };
     time[v.version] = v.time;
   }

@@ -126,16 +126,28 @@ describe('registry signatures through the stage (the five real signatures)', () 
     },
   );
 
-  it('a version without a signature from a registry that has keys is CPD111', async () => {
-    const s = SIGNED[0]!;
+  it('a version without a signature from a registry that signs its neighbours is CPD111 (its own problem)', async () => {
+    const [signed, unsigned] = [SIGNED[0]!, SIGNED[1]!];
     const server = await serve({
       keys: KEYS,
-      packages: [{ name: s.name, versions: [{ version: s.version, integrity: s.integrity, time: IN_WINDOW }] }],
+      packages: [
+        { name: signed.name, versions: [{ ...signed, time: IN_WINDOW, signatures: [signed] }] },
+        {
+          name: unsigned.name,
+          versions: [{ version: unsigned.version, integrity: unsigned.integrity, time: IN_WINDOW }],
+        },
+      ],
     });
-    const { result } = await scanEntries(server, [
-      { name: s.name, version: s.version, integrity: s.integrity, resolved: tarballUrl(server, s.name, s.version) },
-    ]);
+    const { result, root } = await scanEntries(
+      server,
+      [signed, unsigned].map((x) => ({ ...x, resolved: tarballUrl(server, x.name, x.version) })),
+    );
     expect(rulesOf(result)).toEqual(['CPD111']);
+    expect(result.findings[0]).toMatchObject({
+      level: 'error',
+      location: { path: 'package-lock.json', line: entryLine(root, unsigned.name) },
+    });
+    expect(result.summary).toMatchObject({ verified: 1, failed: 1, unverifiable: 0 });
   });
 });
 
@@ -254,9 +266,12 @@ describe('provenance policy', () => {
         },
       ],
     });
-    const { result } = await scanEntries(server, [
-      { name: s.name, version: s.version, integrity: s.integrity, resolved: tarballUrl(server, s.name, s.version) },
-    ]);
+    // Signatures are not the point here (a registry without keys is CPD133, tested on its own).
+    const { result } = await scanEntries(
+      server,
+      [{ name: s.name, version: s.version, integrity: s.integrity, resolved: tarballUrl(server, s.name, s.version) }],
+      { policy: { verifySignatures: false } },
+    );
     expect(rulesOf(result)).toEqual(['CPD124']);
     expect(result.findings[0]?.evidence).toMatchObject({ previous: '1.7.0' });
   });
@@ -269,12 +284,17 @@ describe('faults: an unanswered registry is unverifiable, never a pass, never a 
   ];
   const faults: Fault[] = ['timeout', 'http-500', 'garbage-json'];
 
-  it.each(faults)('%s → CPD130, status unverifiable', async (fault) => {
+  it.each(faults)('%s → one CPD131 (the cause), status unverifiable', async (fault) => {
     const server = await serve({ keys: KEYS, packages: pkgs, fault, delayMs: 3_000 });
     const { result, root } = await scanEntries(server, [
       { name: s.name, version: s.version, integrity: s.integrity, resolved: tarballUrl(server, s.name, s.version) },
     ]);
-    expect(rulesOf(result)).toEqual(['CPD130']);
+    expect(rulesOf(result)).toEqual(['CPD131']);
+    expect(result.findings[0]?.evidence).toMatchObject({
+      cause: { timeout: 'timeout', 'http-500': 'http-error', 'garbage-json': 'invalid-answer' }[fault as string],
+      count: 1,
+      packages: `${s.name}@${s.version}`,
+    });
     expect(result.summary).toMatchObject({ verified: 0, failed: 0, unverifiable: 1 });
     expect(result.findings[0]).toMatchObject({
       level: 'warning',
@@ -299,7 +319,7 @@ describe('faults: an unanswered registry is unverifiable, never a pass, never a 
     const { result } = await scanEntries(server, [
       { name: s.name, version: s.version, integrity: s.integrity, resolved: tarballUrl(server, s.name, s.version) },
     ]);
-    expect(rulesOf(result)).toEqual(['CPD130']);
+    expect(rulesOf(result)).toEqual(['CPD131']);
     expect(result.verifications[0]?.status).toBe('unverifiable');
   });
 });
@@ -316,7 +336,8 @@ describe('offline and the on-disk cache', () => {
       offline: true,
     });
     expect(server.requests).toEqual([]);
-    expect(rulesOf(result)).toEqual(['CPD130']);
+    expect(rulesOf(result)).toEqual(['CPD131']);
+    expect(result.findings[0]?.evidence).toMatchObject({ cause: 'offline', count: 1 });
   });
 
   it('--offline answers from a warm cache with no request', async () => {

@@ -24,6 +24,8 @@ export interface ScanSetup {
   readonly cacheDir?: string;
   readonly env?: Record<string, string | undefined>;
   readonly policy?: Partial<Policy['dependencies']> & { trustedRoot?: string };
+  /** Another registry stage (e.g. a small budget); default TEST_STAGE. */
+  readonly stage?: Stage;
 }
 
 export function policyWith(p: ScanSetup['policy'] = {}): Policy {
@@ -55,7 +57,7 @@ export function scanGraphs(setup: ScanSetup): Promise<ScanResult> {
     include: [],
     exclude: ['**'],
     logger: silentLogger,
-    stages: [graphsStage, TEST_STAGE],
+    stages: [graphsStage, setup.stage ?? TEST_STAGE],
     today: '2026-01-01',
   });
 }

@@ -46,7 +46,15 @@ async function scan(
   const root = extra.root ?? repoWithToken();
   const graph = writeLockfile(root, entries);
   const text = readFileSync(path.join(root, 'package-lock.json'), 'utf8');
-  const result = await scanGraphs({ root, graphs: [graph], env: { CP_TEST_TOKEN: registry.token }, ...extra });
+  // Verdaccio publishes no signing keys: the policy names it as trusted without signatures (else one CPD133).
+  const result = await scanGraphs({
+    root,
+    graphs: [graph],
+    env: { CP_TEST_TOKEN: registry.token },
+    ...extra,
+    // The repo .npmrc names Verdaccio: allowed by the policy, as a team with a private registry would configure it.
+    policy: { trustedMirrors: [registry.url], allowedRegistries: [registry.url], ...extra.policy },
+  });
   return { result, line: (n) => lineOf(text, `"node_modules/${n}"`) };
 }
 
@@ -114,8 +122,11 @@ describe('Verdaccio as a real private registry', () => {
 
   it('needs the token: without .npmrc credentials Verdaccio refuses and the package is unverifiable', async () => {
     const { result } = await scan([entry('cp-fixture-alpha')], { root: tempDir(), registry: registry.url });
-    expect(result.findings.map((f) => f.ruleId)).toEqual(['CPD130']);
-    expect(result.findings[0]?.evidence).toMatchObject({ reason: 'the registry answered HTTP 401' });
+    expect(result.findings.map((f) => f.ruleId)).toEqual(['CPD131']);
+    expect(result.findings[0]?.evidence).toMatchObject({
+      cause: 'http-error',
+      reason: 'the registry answered HTTP 401',
+    });
   });
 });
 

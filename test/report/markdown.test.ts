@@ -30,22 +30,49 @@ describe('markdown job summary', () => {
     expect(md).toContain('| 10 | 1 | 3 | 2 | 1 | 1 | 1 | 0 |');
   });
 
-  it('has one row per rule and file, worst level first, with the count and lines', () => {
-    const rows = tableRows(md, 'Findings by rule and file');
-    expect(rows.map((r) => [r[0], r[1], r[3], r[4]])).toEqual([
-      ['`CPD002` MissingIntegrity', 'error', '2', '12, 40'],
-      ['`CPI001` DangerousPickleGlobal', 'error', '1', '–'],
-      ['`CPM001` UnknownModel', 'warning', '1', '–'],
-      ['`CPX001` UnreadableFile', 'note', '1', '3'],
+  it('has one row per rule, worst level first, with the count and the top files', () => {
+    const rows = tableRows(md, 'Findings by rule');
+    expect(rows.map((r) => [r[0], r[1], r[2]])).toEqual([
+      ['`CPD002` MissingIntegrity', 'error', '2'],
+      ['`CPI001` DangerousPickleGlobal', 'error', '1'],
+      ['`CPM001` UnknownModel', 'warning', '1'],
+      ['`CPX001` UnreadableFile', 'note', '1'],
     ]);
-    expect(rows[0]![2]).toBe('package-lock.json');
+    expect(rows[0]![3]).toBe('package-lock.json (2)');
   });
 
-  it('lists every finding with its location', () => {
+  it('lists every finding with its location, errors first', () => {
     const rows = tableRows(md, 'Findings');
     expect(rows).toHaveLength(5);
-    expect(rows.map((r) => r[1])).toEqual(['`CPM001`', '`CPI001`', '`CPD002`', '`CPD002`', '`CPX001`']);
-    expect(rows[1]![2]).toBe('models/evil.pkl \\(data.pkl\\)');
+    expect(rows.map((r) => r[1])).toEqual(['`CPI001`', '`CPD002`', '`CPD002`', '`CPM001`', '`CPX001`']);
+    expect(rows[0]![2]).toBe('models/evil.pkl \\(data.pkl\\)');
+  });
+
+  it('never hides an error behind warnings: 300 warnings and 3 errors → every error shown, header agrees', () => {
+    const warnings = Array.from({ length: 300 }, (_, i) =>
+      finding({ ruleId: 'CPD130', level: 'warning', message: 'w', location: { path: `a/${i}/package-lock.json` } }),
+    );
+    const errors = ['x', 'y', 'z'].map((d) =>
+      finding({
+        ruleId: 'CPD100',
+        level: 'error',
+        message: 'e',
+        location: { path: `z/${d}/package-lock.json`, line: 7 },
+      }),
+    );
+    const result = makeResult({ findings: [...warnings, ...errors] });
+    const out = toMarkdown(result, OPTS);
+    const listed = tableRows(out, 'Findings');
+    expect(listed.filter((r) => r[0] === 'error')).toHaveLength(3);
+    expect(listed.slice(0, 3).map((r) => r[1])).toEqual(['`CPD100`', '`CPD100`', '`CPD100`']);
+    expect(tableRows(out, 'Findings by rule')[0]?.slice(0, 3)).toEqual([
+      '`CPD100` RegistryIntegrityMismatch',
+      'error',
+      '3',
+    ]);
+    expect(out.split('\n')[0]).toBe(
+      `## chainproof: ${result.summary.byLevel.error} errors, ${result.summary.byLevel.warning} warnings, 0 notes`,
+    );
   });
 
   it('says what could not be verified or scanned', () => {
@@ -77,8 +104,8 @@ describe('markdown job summary', () => {
     );
     expect(out).not.toContain('\n## injected');
     expect(out).not.toContain('<script>');
-    const rows = tableRows(out, 'Findings by rule and file');
-    expect(rows[0]).toHaveLength(5);
+    const rows = tableRows(out, 'Findings by rule');
+    expect(rows[0]).toHaveLength(4);
   });
 
   it('links files when given a URL maker, and only to https URLs', () => {
@@ -103,7 +130,7 @@ describe('markdown job summary', () => {
     const many = Array.from({ length: 5000 }, (_, i) =>
       finding({
         ruleId: 'CPD002',
-        level: 'error',
+        level: 'warning',
         message: 'm'.repeat(1000),
         location: { path: `dir${i}/package-lock.json`, line: 1 },
       }),

@@ -144,7 +144,7 @@ export async function reviewChange(req: ReviewRequest): Promise<ReviewResult> {
 
   async function registryLookup(root: string, options: ScanOptions): Promise<RegistryLookup> {
     const { registryLookup: make } = await import('./lookup.js');
-    return make(root, options, new AbortController().signal);
+    return make(root, options, req.policy, new AbortController().signal);
   }
 }
 

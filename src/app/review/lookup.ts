@@ -1,20 +1,39 @@
+import type { ScanOptions } from '../../core/context.js';
+import type { Policy } from '../../core/policy.js';
 import { RegistryClient } from '../../registry/client.js';
 import { loadRegistryConfig, registryForPackage } from '../../registry/config.js';
-import type { ScanOptions } from '../../core/context.js';
+import { DEFAULT_REGISTRY_STAGE_OPTIONS } from '../../registry/stage.js';
 import type { RegistryLookup } from './online.js';
 
-/** The registry lookups of a review, through the same client, configuration and cache as `scan`. */
-export async function registryLookup(root: string, options: ScanOptions, signal: AbortSignal): Promise<RegistryLookup> {
-  const config = await loadRegistryConfig({ root, env: options.env, override: options.registry });
+/**
+ * The registry lookups of a review, through the same client, limits, configuration and cache as `scan`: the
+ * repository's `.npmrc` may not point the review at a registry the policy does not allow.
+ */
+export async function registryLookup(
+  root: string,
+  options: ScanOptions,
+  policy: Policy,
+  signal: AbortSignal,
+): Promise<RegistryLookup> {
+  const config = await loadRegistryConfig({
+    root,
+    env: options.env,
+    override: options.registry,
+    allowed: [...policy.dependencies.allowedRegistries, ...(policy.dependencies.trustedMirrors ?? [])],
+  });
+  const o = DEFAULT_REGISTRY_STAGE_OPTIONS;
   const client = new RegistryClient({
     config,
     cacheDir: options.cacheDir,
     offline: options.offline,
-    concurrency: options.concurrency,
-    timeoutMs: 30_000,
-    retries: 2,
-    minRetryDelayMs: 500,
-    maxJsonBytes: 128 * 1024 * 1024,
+    concurrency: Math.max(options.concurrency, 16),
+    timeoutMs: o.timeoutMs,
+    retries: o.retries,
+    minRetryDelayMs: o.minRetryDelayMs,
+    maxJsonBytes: o.maxJsonBytes,
+    budgetMs: o.budgetMs,
+    breakerThreshold: o.breakerThreshold,
+    ...(o.freshMs !== undefined ? { freshMs: o.freshMs } : {}),
     signal,
   });
   return {

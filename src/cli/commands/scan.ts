@@ -111,7 +111,11 @@ export const scanCommand: CommandModule<object, ScanArgs> = {
       .option('category', { type: 'string', describe: 'SARIF automationDetails category' })
       .option('baseline', { type: 'string', describe: 'Previous SARIF: report only findings that are new' })
       .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'No log lines on stderr' })
-      .option('verbose', { type: 'boolean', default: false, describe: 'Debug log lines on stderr' })
+      .option('verbose', {
+        type: 'boolean',
+        default: false,
+        describe: 'Debug log lines on stderr; list every package a cause finding covers',
+      })
       .option('progress', {
         type: 'boolean',
         default: true,
@@ -171,6 +175,7 @@ export async function runScan(argv: ScanArgs): Promise<number> {
     const text = renderReport(result, t.format, {
       toolVersion: VERSION,
       color: t.file === undefined && color,
+      verbose: argv.verbose,
       ...(argv.category !== undefined ? { category: argv.category } : {}),
     });
     if (t.file === undefined) process.stdout.write(text);

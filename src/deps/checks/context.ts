@@ -27,11 +27,9 @@ export interface CheckPolicy {
 
 export function toCheckPolicy(policy: Policy, registry: TrustedRegistry, npmrcs: readonly NpmrcConfig[]): CheckPolicy {
   const deps = policy.dependencies;
-  const fromNpmrc = npmrcs.flatMap((c) => [
-    ...(c.registry !== undefined ? [c.registry] : []),
-    ...Object.values(c.scopes),
-  ]);
-  const allowed = [...new Set([...deps.allowedRegistries, ...fromNpmrc].map(normalizePrefix))];
+  // The repository's .npmrc says where npm installs from (registryFor), never what is allowed: the tree is
+  // untrusted configuration (a pull request could otherwise allow its own registry). See checks/npmrc.ts.
+  const allowed = [...new Set(deps.allowedRegistries.map(normalizePrefix))];
   const allowScripts = deps.allowInstallScripts.length > 0 ? picomatch([...deps.allowInstallScripts]) : () => false;
   const malicious = new Map<string, MaliciousPackage[]>();
   for (const m of registry.malicious) malicious.set(m.name, [...(malicious.get(m.name) ?? []), m]);

@@ -7,7 +7,8 @@ const DIGEST_BYTES: Record<string, number> = { sha1: 20, sha256: 32, sha384: 48,
 
 /** Sources whose bytes are downloaded as an archive and must be pinned by a hash. */
 function needsIntegrity(node: PackageNode): boolean {
-  return (node.source === 'registry' || node.source === 'tarball') && node.bundled !== true;
+  // Tarball URLs: a missing integrity is part of CPD008 (sources.ts), at the level policy gives tarballs.
+  return node.source === 'registry' && node.bundled !== true;
 }
 
 /** CPD002 missing, CPD003 SHA-1 only, CPD004 not valid SRI (yarn berry: not a valid checksum). */

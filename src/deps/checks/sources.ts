@@ -25,11 +25,9 @@ export function checkSources(graph: DependencyGraph, policy: CheckPolicy): Findi
         ),
       );
     }
-    if (
-      resolved !== undefined &&
-      (node.source === 'registry' || node.source === 'tarball') &&
-      /^https?:/i.test(resolved)
-    ) {
+    // A tarball-URL dependency's host and missing integrity are CPD008's business, at the level policy gives
+    // `sources.tarball`: one rule, so policy can keep a GitHub tarball below error.
+    if (resolved !== undefined && node.source === 'registry' && /^https?:/i.test(resolved)) {
       if (!isUnder(resolved, policy.allowedRegistries)) {
         out.push(
           packageFinding(
@@ -79,9 +77,9 @@ function sourceKind(node: PackageNode, policy: CheckPolicy): Finding[] {
             packageFinding(
               'CPD008',
               node,
-              `is installed from a tarball URL (${where})`,
+              `is installed from a tarball URL (${where})${node.integrity === undefined ? ' with no integrity pinning its bytes' : ''}`,
               'Depend on a registry version instead, or accept tarballs in the policy.',
-              { resolved: where },
+              { resolved: where, integrity: node.integrity !== undefined },
               level,
             ),
           ]

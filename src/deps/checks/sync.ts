@@ -4,6 +4,7 @@ import type { DependencyGraph } from '../../core/records.js';
 import type { Manifest, ParsedLockfile } from '../types.js';
 import { strMap } from '../types.js';
 import { parseAlias } from '../parsers/npm-common.js';
+import { overridesOf } from './overrides.js';
 
 /** A package.json read next to a lockfile, with the line of each declared dependency. */
 export interface LoadedManifest {
@@ -25,6 +26,8 @@ export function checkSync(
   manifests: readonly LoadedManifest[],
 ): Finding[] {
   const out: Finding[] = [];
+  // The package manager installs an overridden name by the override, not by the declared spec: check against it.
+  const overrides = overridesOf(manifests.find((m) => m.importer === '')?.data);
   for (const m of manifests) {
     const recorded = graph.importers[m.importer];
     const records = recorded !== undefined && Object.keys(recorded).length > 0;
@@ -33,7 +36,13 @@ export function checkSync(
         const line = m.lines.get(`${field}\0${name}`);
         const where = { path: m.file, ...(line !== undefined ? { line } : {}) };
         const base = { evidence: { declared: spec, lockfile: graph.lockfile, field } };
-        const target = parsed.resolveDeclared(m.importer, name, spec);
+        const forced = overrides.get(name);
+        const target =
+          forced === undefined
+            ? parsed.resolveDeclared(m.importer, name, spec)
+            : (parsed.resolveDeclared(m.importer, name, spec) ??
+              parsed.resolveDeclared(m.importer, name, forced) ??
+              'unknown');
         const recordedSpec = recorded?.[name];
         if ((records && recordedSpec === undefined) || target === undefined) {
           out.push({
@@ -44,20 +53,27 @@ export function checkSync(
           });
           continue;
         }
-        if (recordedSpec !== undefined && normalSpec(recordedSpec, graph.kind) !== normalSpec(spec, graph.kind)) {
+        const recordedAs = recordedSpec !== undefined ? normalSpec(recordedSpec, graph.kind) : undefined;
+        if (
+          recordedAs !== undefined &&
+          recordedAs !== normalSpec(spec, graph.kind) &&
+          (forced === undefined || (forced !== '*' && recordedAs !== normalSpec(forced, graph.kind)))
+        ) {
           out.push({
             ruleId: 'CPD015',
             message: `${m.file} declares ${name}@${spec} in ${field}, but ${graph.lockfile} was generated for ${name}@${recordedSpec}. Re-run the install so the lockfile matches package.json, and review the diff.`,
             location: where,
-            evidence: { ...base.evidence, recorded: recordedSpec },
+            evidence: { ...base.evidence, recorded: recordedSpec ?? '' },
           });
           continue;
         }
         if (typeof target !== 'number') continue;
         const node = graph.packages[target];
         if (!node) continue;
-        const alias = parseAlias(spec);
-        const range = alias ? alias[1] : spec;
+        if (forced === '*') continue;
+        const effective = forced ?? spec;
+        const alias = parseAlias(effective);
+        const range = alias ? alias[1] : effective;
         const version = semver.valid(node.version, { loose: true });
         if (version === null || semver.validRange(range, { loose: true }) === null) continue;
         if (

@@ -190,6 +190,10 @@ export const POLICY_SCHEMA = {
         verifySignatures: { type: 'boolean', description: 'Verify registry signatures when online.' },
         failClosed: { type: 'boolean', description: 'Unverifiable packages fail the run (exit 3 when offline).' },
         python: pythonDependencies,
+        trustedMirrors: stringList(
+          'Registry mirrors (URL prefixes) whose metadata is trusted although they serve no registry signatures.',
+          { pattern: '^https?://\\S+$', patternErrorMessage: 'expected an http(s) URL' },
+        ),
       },
     },
     models: {

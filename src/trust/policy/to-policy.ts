@@ -31,6 +31,7 @@ export function toPolicy(doc: Doc, source: string, suppressionLine: (index: numb
       verifySignatures: deps['verifySignatures'] as boolean,
       failClosed: deps['failClosed'] as boolean,
       ...(deps['python'] !== undefined ? { python: deps['python'] as PythonDependencyPolicy } : {}),
+      trustedMirrors: strings(deps['trustedMirrors']).map(withTrailingSlash),
     },
     models: {
       allowedFormats: strings(models['allowedFormats']),

@@ -1,0 +1,39 @@
+import type { Manifest } from '../types.js';
+import { strMap } from '../types.js';
+
+/**
+ * What the root package.json forces in place of declared specs, as the package managers read it:
+ * npm `overrides` (string values at the top level, `name` or `name@range` keys), yarn `resolutions`
+ * (`name`, `**\/name`, `parent/name`: the last name wins for every occurrence) and pnpm `pnpm.overrides`
+ * (`name`, `name@range`, `parent>name`). pnpm catalogs (`catalog:`) need nothing: the lockfile records the
+ * `catalog:` specifier itself. Nested npm override objects are not flattened; a name they cover is left unchecked.
+ */
+export function overridesOf(root: Manifest | undefined): ReadonlyMap<string, string> {
+  const out = new Map<string, string>();
+  if (root === undefined) return out;
+  const data = root as Record<string, unknown>;
+  const add = (key: string, value: unknown) => {
+    const name = targetName(key);
+    if (name === undefined) return;
+    // `$foo` (npm: use the root's own spec) and nested objects: we know it is overridden, not to what.
+    out.set(name, typeof value === 'string' && !value.startsWith('$') ? value : '*');
+  };
+  const npm = data['overrides'];
+  if (npm !== null && typeof npm === 'object') for (const [k, v] of Object.entries(npm)) add(k, v);
+  for (const [k, v] of Object.entries(strMap(data['resolutions']))) add(k, v);
+  const pnpm = data['pnpm'];
+  if (pnpm !== null && typeof pnpm === 'object')
+    for (const [k, v] of Object.entries(strMap((pnpm as Record<string, unknown>)['overrides']))) add(k, v);
+  return out;
+}
+
+/** `**\/a`, `p/a`, `p>a`, `a@^1` → `a`; scoped names keep their scope. */
+function targetName(key: string): string | undefined {
+  const last = key.split('>').pop()!.trim();
+  const parts = last.split('/');
+  let name = parts[parts.length - 1]!;
+  if (parts.length >= 2 && parts[parts.length - 2]!.startsWith('@')) name = `${parts[parts.length - 2]}/${name}`;
+  const at = name.indexOf('@', 1);
+  if (at > 0) name = name.slice(0, at);
+  return name === '' || name === '**' ? undefined : name;
+}

@@ -1,0 +1,130 @@
+import type { Finding, Level, Location } from '../core/finding.js';
+import type { PackageNode } from '../core/records.js';
+import { spec } from './findings.js';
+import type { UnverifiedCause } from './state.js';
+
+/** Which rule reports a shared cause: registry health, a registry serving no signatures, or unusable keys. */
+const RULE_OF: Record<UnverifiedCause['kind'], string> = {
+  offline: 'CPD131',
+  unreachable: 'CPD131',
+  timeout: 'CPD131',
+  'http-error': 'CPD131',
+  'rate-limited': 'CPD131',
+  'invalid-answer': 'CPD131',
+  'too-large': 'CPD131',
+  'budget-exhausted': 'CPD131',
+  'mirror-unsigned': 'CPD132',
+  'no-keys': 'CPD133',
+  'keys-unusable': 'CPD133',
+};
+
+const ADVICE: Record<UnverifiedCause['kind'], string> = {
+  offline: 'Run online once with the same --cache-dir (or drop --offline) so the registry can be asked.',
+  unreachable: 'Check the registry URL and the network, then re-run.',
+  timeout: 'The registry did not answer in time; re-run when it is healthy.',
+  'http-error': 'The registry answered with errors (after a few, the scan stops asking it); re-run when it is healthy.',
+  'rate-limited': 'The registry rate-limited the scan; re-run later, or with a warm --cache-dir.',
+  'invalid-answer': 'The registry answered with documents that are not packuments; check what serves that URL.',
+  'too-large': 'The registry answered with oversized documents; check what serves that URL.',
+  'budget-exhausted':
+    'The registry time budget of the scan ran out; re-run with a warm --cache-dir or when the registry is faster.',
+  'mirror-unsigned':
+    'Point the scan at the origin registry (--registry), or name this mirror in the policy (dependencies.trustedMirrors) if you trust its metadata.',
+  'no-keys':
+    'Without signing keys no signature can be checked. Name the registry in dependencies.trustedMirrors if you trust it, or set dependencies.verifySignatures: false.',
+  'keys-unusable':
+    'The keys endpoint answered with nothing usable (wrong shape or unsupported key types); check what serves that URL.',
+};
+
+export interface CausedPackage {
+  readonly pkg: PackageNode;
+  readonly cause: UnverifiedCause;
+}
+
+/**
+ * One finding per cause, registry and lockfile, with the count and every package in evidence (and as related
+ * locations), instead of one line per package. `level` is the policy's level for "not verified".
+ */
+export function causeFindings(items: readonly CausedPackage[], level: Level | undefined): Finding[] {
+  const groups = new Map<string, CausedPackage[]>();
+  for (const it of items) {
+    const key = `${it.cause.kind}\0${it.cause.registry}\0${it.pkg.lockfile}`;
+    const g = groups.get(key);
+    if (g) g.push(it);
+    else groups.set(key, [it]);
+  }
+  const out: Finding[] = [];
+  for (const group of groups.values()) {
+    const sorted = [...group].sort((a, b) => a.pkg.line - b.pkg.line || cmp(spec(a.pkg), spec(b.pkg)));
+    const first = sorted[0]!;
+    const { kind, registry, reason, what } = first.cause;
+    const lockfile = first.pkg.lockfile;
+    const specs = [...new Set(sorted.map((x) => spec(x.pkg)))];
+    const n = specs.length;
+    const related: Location[] = sorted.map((x) => ({ path: x.pkg.lockfile, line: x.pkg.line }));
+    const origin = originNamed(sorted.map((x) => x.pkg.resolved));
+    const mirrorOf =
+      kind === 'mirror-unsigned' && origin !== undefined && !registry.startsWith(origin) ? origin : undefined;
+    out.push({
+      ruleId: RULE_OF[kind],
+      message: `${n} package${n === 1 ? '' : 's'} in ${lockfile} ${n === 1 ? 'was' : 'were'} not verified: ${describe(kind, registry, reason, what, mirrorOf)}. ${ADVICE[kind]}`,
+      location: { path: lockfile, line: first.pkg.line },
+      ...(level !== undefined && RULE_OF[kind] === 'CPD131' ? { level } : {}),
+      evidence: {
+        cause: kind,
+        registry,
+        reason,
+        count: n,
+        packages: specs.join(' '),
+        ...(mirrorOf !== undefined ? { origin: mirrorOf } : {}),
+      },
+      related,
+    });
+  }
+  return out;
+}
+
+function describe(
+  kind: UnverifiedCause['kind'],
+  registry: string,
+  reason: string,
+  what: string,
+  mirrorOf: string | undefined,
+): string {
+  switch (kind) {
+    case 'mirror-unsigned':
+      return mirrorOf !== undefined
+        ? `${registry} is a mirror of ${mirrorOf} (the origin the lockfile names) and serves no registry signatures, so none could be checked`
+        : `${registry} publishes signing keys but serves no signature for any of them, so none could be checked`;
+    case 'no-keys':
+    case 'keys-unusable':
+      return `the signing keys of ${registry} could not be used (${reason}), so no signature was checked`;
+    case 'offline':
+    case 'unreachable':
+    case 'timeout':
+    case 'http-error':
+    case 'rate-limited':
+    case 'invalid-answer':
+    case 'too-large':
+    case 'budget-exhausted':
+      return `${registry} could not be asked (${what}: ${reason})`;
+  }
+}
+
+/** The registry the lockfile itself names: the origin of the first `resolved` URL, if any. */
+function originNamed(resolved: readonly (string | undefined)[]): string | undefined {
+  for (const r of resolved) {
+    if (r === undefined) continue;
+    try {
+      const u = new URL(r);
+      if (u.protocol === 'https:' || u.protocol === 'http:') return `${u.origin}/`;
+    } catch {
+      // not a URL: look at the next one
+    }
+  }
+  return undefined;
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

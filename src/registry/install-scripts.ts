@@ -1,0 +1,60 @@
+import picomatch from 'picomatch';
+import type { Finding, Level } from '../core/finding.js';
+import type { Policy } from '../core/policy.js';
+import type { DependencyGraph, PackageNode } from '../core/records.js';
+import { packageFinding, spec, where } from './findings.js';
+import type { VersionMeta } from './packument.js';
+
+/**
+ * Whether the lockfile itself says which packages run install scripts: npm lockfiles v2+ (`hasInstallScript`)
+ * and pnpm before v9 (`requiresBuild`). pnpm 9 and yarn lockfiles do not, so the registry has to tell.
+ */
+export function lockfileRecordsScripts(graph: DependencyGraph): boolean {
+  if (graph.kind === 'npm') return Number(graph.formatVersion) >= 2;
+  if (graph.kind === 'pnpm') return Number.parseFloat(graph.formatVersion) < 9;
+  return false;
+}
+
+/**
+ * For lockfiles that do not record install scripts: the packument's version says whether `npm install` would run
+ * one; outside `dependencies.allowInstallScripts` that is CPD136 (the online counterpart of CPD012).
+ */
+export function installScriptFinding(
+  pkg: PackageNode,
+  graph: DependencyGraph,
+  meta: VersionMeta,
+  policy: Policy,
+): Finding | undefined {
+  if (lockfileRecordsScripts(graph) || meta.installScripts.length === 0) return undefined;
+  const allowed = policy.dependencies.allowInstallScripts;
+  if (allowed.length > 0 && picomatch.isMatch(pkg.name, [...allowed])) return undefined;
+  return packageFinding(
+    pkg,
+    'CPD136',
+    `${spec(pkg)} (${where(pkg)}) runs install scripts (${meta.installScripts.join(', ')}) according to its registry metadata; ${graph.lockfile} does not record install scripts, so this comes from the registry. Review what it runs and add it to dependencies.allowInstallScripts, or install with --ignore-scripts.`,
+    { scripts: meta.installScripts.join(', '), source: 'packument' },
+  );
+}
+
+/**
+ * Offline (or with the registry unreachable), a lockfile that does not record install scripts leaves them
+ * unknown: one finding per lockfile with the count, never silence.
+ */
+export function unknownScriptsFindings(pkgs: readonly PackageNode[], level: Level | undefined): Finding[] {
+  const byLockfile = new Map<string, PackageNode[]>();
+  for (const p of pkgs) byLockfile.set(p.lockfile, [...(byLockfile.get(p.lockfile) ?? []), p]);
+  const out: Finding[] = [];
+  for (const [lockfile, list] of byLockfile) {
+    const sorted = [...list].sort((a, b) => a.line - b.line);
+    const specs = [...new Set(sorted.map(spec))];
+    out.push({
+      ruleId: 'CPD137',
+      message: `${specs.length} package${specs.length === 1 ? '' : 's'} in ${lockfile}: whether they run install scripts is unknown, because this lockfile format does not record it and the registry could not be asked. Scan online (or with a warm --cache-dir) to find out.`,
+      location: { path: lockfile, line: sorted[0]!.line },
+      ...(level !== undefined ? { level } : {}),
+      evidence: { count: specs.length, packages: specs.join(' ') },
+      related: sorted.map((p) => ({ path: p.lockfile, line: p.line })),
+    });
+  }
+  return out;
+}

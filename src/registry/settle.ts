@@ -1,0 +1,94 @@
+import type { Finding, Level } from '../core/finding.js';
+import type { VerificationRecord, VerificationStatus } from '../core/records.js';
+import type { PackageCheck } from './check.js';
+import { causeFindings, type CausedPackage } from './causes.js';
+import { FAILING_RULES, UNVERIFIABLE_RULES, packageFinding, spec, where } from './findings.js';
+import type { UnverifiedCause } from './state.js';
+import { lockfileRecordsScripts, unknownScriptsFindings } from './install-scripts.js';
+import type { PackageNode } from '../core/records.js';
+
+export interface SettleOptions {
+  /** Level for "could not verify" (error when the policy is fail-closed). */
+  readonly unverifiableLevel: Level | undefined;
+  /** Registries (URL prefixes) whose metadata policy trusts without registry signatures. */
+  readonly trustedMirrors: readonly string[];
+}
+
+export interface Settled {
+  readonly findings: Finding[];
+  readonly verifications: VerificationRecord[];
+  /** Packages left unchecked because a registry could not be asked (offline, down, budget spent…). */
+  readonly unreachable: number;
+  readonly unreachableRegistries: ReadonlySet<string>;
+}
+
+/** Causes about a registry's signing set-up, which a trusted mirror waives. */
+const SIGNING_CAUSES: ReadonlySet<UnverifiedCause['kind']> = new Set(['mirror-unsigned', 'no-keys', 'keys-unusable']);
+
+/**
+ * Turn the checks of a scan into verdicts: a missing signature is the package's own problem (CPD111) when its
+ * registry signs other packages of this scan, and one mirror finding when it signs none; shared causes become one
+ * finding each; every package gets exactly one status.
+ */
+export function settleVerdicts(checks: readonly PackageCheck[], opts: SettleOptions): Settled {
+  const signing = new Set(checks.filter((c) => c.signed).map((c) => c.registry));
+  const findings: Finding[] = [];
+  const caused: CausedPackage[] = [];
+  const verifications: VerificationRecord[] = [];
+  const unreachableRegistries = new Set<string>();
+  let unreachable = 0;
+  const scriptsUnknown: PackageNode[] = [];
+  for (const c of checks) {
+    const own = [...c.findings];
+    const notes = [...c.notes];
+    let cause = c.cause;
+    if (c.signatureMissing !== undefined && cause === undefined) {
+      if (signing.has(c.registry)) own.push(missingSignature(c));
+      else cause = { kind: 'mirror-unsigned', registry: c.registry, what: 'signatures', reason: 'no dist.signatures' };
+    }
+    if (cause !== undefined && SIGNING_CAUSES.has(cause.kind) && isTrustedMirror(c.registry, opts.trustedMirrors)) {
+      notes.push(`signature not checked: ${c.registry} is a trusted mirror (dependencies.trustedMirrors)`);
+      cause = undefined;
+    }
+    if (cause !== undefined) {
+      caused.push({ pkg: c.pkg, cause });
+      if (!SIGNING_CAUSES.has(cause.kind)) {
+        unreachable++;
+        unreachableRegistries.add(cause.registry);
+        // No packument, so nothing tells whether it runs install scripts when the lockfile does not say.
+        if (c.cause !== undefined && !lockfileRecordsScripts(c.graph)) scriptsUnknown.push(c.pkg);
+      }
+    }
+    findings.push(...own);
+    const failed = own.filter((f) => FAILING_RULES.has(f.ruleId));
+    const unknown = own.filter((f) => UNVERIFIABLE_RULES.has(f.ruleId));
+    const status: VerificationStatus =
+      failed.length > 0 ? 'failed' : unknown.length > 0 || cause !== undefined ? 'unverifiable' : 'verified';
+    const detail =
+      status === 'verified'
+        ? notes.join('; ')
+        : [
+            ...new Set([...failed, ...unknown].map((f) => f.ruleId)),
+            ...(cause !== undefined ? [`${cause.kind}: ${cause.reason}`] : []),
+          ].join(', ');
+    verifications.push({ key: `pkg:${c.pkg.name}@${c.pkg.version}`, status, detail });
+  }
+  findings.push(...causeFindings(caused, opts.unverifiableLevel));
+  findings.push(...unknownScriptsFindings(scriptsUnknown, undefined));
+  return { findings, verifications, unreachable, unreachableRegistries };
+}
+
+function missingSignature(c: PackageCheck): Finding {
+  const { pkg, registry } = c;
+  return packageFinding(
+    pkg,
+    'CPD111',
+    `${spec(pkg)} (${where(pkg)}) has no registry signature, although ${registry} publishes signing keys and signs other packages of this scan. Its metadata may not come from the registry; re-resolve it from the origin registry.`,
+    { registry, keySource: c.signatureMissing?.keySource ?? 'registry' },
+  );
+}
+
+function isTrustedMirror(registry: string, mirrors: readonly string[]): boolean {
+  const r = registry.endsWith('/') ? registry : `${registry}/`;
+  return mirrors.some((m) => r.startsWith(m.endsWith('/') ? m : `${m}/`));
+}

@@ -1,0 +1,211 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ScanResult } from '../../src/core/result.js';
+import { createRegistryStage } from '../../src/registry/stage.js';
+import { toJson } from '../../src/report/json.js';
+import { MAX_RELATED_LOCATIONS, toSarif } from '../../src/report/sarif.js';
+import { toText } from '../../src/report/text.js';
+import {
+  readFixtureJson,
+  registryKeysFromTuf,
+  sri,
+  startNpmEndpoints,
+  type EndpointsOptions,
+  type EndpointsServer,
+  type Fault,
+} from '../helpers/npm-endpoints-server.js';
+import { scanGraphs, tempDir, writeLockfile, type LockEntry, type ScanSetup } from './scan.js';
+
+const KEYS = registryKeysFromTuf(readFixtureJson('sigstore/public-good/npm-registry-keys.json'));
+const SIGNED = readFixtureJson('sigstore/npm-registry-signatures.json') as {
+  name: string;
+  version: string;
+  integrity: string;
+  keyid: string;
+  sig: string;
+}[];
+const IN_WINDOW = '2022-06-01T00:00:00.000Z';
+
+let servers: EndpointsServer[] = [];
+afterEach(async () => {
+  await Promise.all(servers.map((s) => s.close()));
+  servers = [];
+});
+
+async function serve(opts: EndpointsOptions): Promise<EndpointsServer> {
+  const s = await startNpmEndpoints(opts);
+  servers.push(s);
+  return s;
+}
+
+/** `n` made-up packages the server publishes unsigned, with their lockfile entries. */
+function unsignedPackages(n: number): { served: EndpointsOptions['packages']; entries: LockEntry[] } {
+  const served = Array.from({ length: n }, (_, i) => {
+    const integrity = sri('sha512', Buffer.from(`pkg-${i}`));
+    return { name: `pkg-${String(i).padStart(4, '0')}`, versions: [{ version: '1.0.0', integrity, time: IN_WINDOW }] };
+  });
+  const entries = served.map((p) => ({ name: p.name, version: '1.0.0', integrity: p.versions[0]!.integrity }));
+  return { served, entries };
+}
+
+async function scan(server: EndpointsServer, entries: readonly LockEntry[], extra: Partial<ScanSetup> = {}) {
+  const root = tempDir();
+  const graph = writeLockfile(root, entries);
+  return scanGraphs({ root, graphs: [graph], registry: server.url, ...extra });
+}
+
+const rulesOf = (r: ScanResult) => r.findings.map((f) => f.ruleId);
+
+describe('one finding per cause: a registry problem is reported once, every package still counted', () => {
+  const faults: { fault: Fault; cause: string }[] = [
+    { fault: 'http-500', cause: 'http-error' },
+    { fault: 'http-429', cause: 'rate-limited' },
+    { fault: 'garbage-json', cause: 'invalid-answer' },
+  ];
+  it.each(faults)('$fault on 60 packages → one CPD131 ($cause), 60 unverifiable', async ({ fault, cause }) => {
+    const { served, entries } = unsignedPackages(60);
+    const server = await serve({ keys: KEYS, packages: served, fault, faultPaths: /^\/pkg-/ });
+    // Generous per-request deadline: a loaded CI machine must not turn this into a second (timeout) cause.
+    const result = await scan(server, entries, { stage: createRegistryStage({ timeoutMs: 5_000, retries: 0 }) });
+    expect(rulesOf(result)).toEqual(['CPD131']);
+    const f = result.findings[0]!;
+    expect(f.evidence).toMatchObject({ count: 60, registry: server.url });
+    expect(f.evidence?.['cause']).toBe(cause);
+    expect(String(f.evidence?.['packages']).split(' ')).toHaveLength(60);
+    expect(f.related).toHaveLength(60);
+    expect(result.summary).toMatchObject({ verified: 0, failed: 0, unverifiable: 60 });
+  });
+
+  it('the circuit breaker stops asking a failing registry: far fewer requests than packages', async () => {
+    const { served, entries } = unsignedPackages(200);
+    const server = await serve({ keys: KEYS, packages: served, fault: 'http-500' });
+    const result = await scan(server, entries);
+    expect(result.summary.unverifiable).toBe(200);
+    // Roughly the requests already in flight when it opens (24, the network concurrency), each with one retry,
+    // against 400 attempts for 200 packages without a breaker.
+    expect(server.requests.length).toBeLessThan(100);
+    expect(rulesOf(result)).toEqual(['CPD131']);
+  });
+
+  it('a never-answering registry for 1,000 packages ends at the registry budget, every package unverifiable', async () => {
+    const { served, entries } = unsignedPackages(1000);
+    const server = await serve({ keys: KEYS, packages: served, fault: 'timeout', delayMs: 60_000 });
+    const stage = createRegistryStage({ timeoutMs: 5_000, retries: 0, budgetMs: 1_000, breakerThreshold: 10_000 });
+    const result = await scan(server, entries, { stage });
+    expect(result.summary).toMatchObject({ verified: 0, unverifiable: 1000 });
+    expect(result.findings.map((f) => f.evidence?.['cause'])).toEqual(['budget-exhausted']);
+    expect(result.findings[0]?.evidence?.['count']).toBe(1000);
+  });
+
+  it.each<{ fault: Fault }>([{ fault: 'never-ends' }, { fault: 'trickle' }, { fault: 'huge' }])(
+    'a body that $fault is unverifiable, never a pass',
+    async ({ fault }) => {
+      const { served, entries } = unsignedPackages(3);
+      const server = await serve({ keys: KEYS, packages: served, fault, faultPaths: /^\/pkg-/ });
+      const stage = createRegistryStage({
+        timeoutMs: 300,
+        retries: 0,
+        budgetMs: 5_000,
+        maxJsonBytes: 4 * 1024 * 1024,
+      });
+      const result = await scan(server, entries, { stage });
+      expect(rulesOf(result)).toEqual(['CPD131']);
+      expect(result.summary).toMatchObject({ verified: 0, unverifiable: 3 });
+    },
+  );
+
+  it('reports agree: JSON lists every package, SARIF one result with capped related locations, text a count', async () => {
+    const { served, entries } = unsignedPackages(120);
+    const server = await serve({ keys: KEYS, packages: served, fault: 'http-500' });
+    const result = await scan(server, entries, { stage: createRegistryStage({ retries: 0, breakerThreshold: 1000 }) });
+    const json = toJson(result, '0.0.0') as { findings: { related?: unknown[] }[]; summary: unknown };
+    expect(json.findings).toHaveLength(1);
+    expect(json.findings[0]?.related).toHaveLength(120);
+    expect(json.summary).toMatchObject({ unverifiable: 120 });
+    const sarif = toSarif(result, { toolVersion: '0.0.0' });
+    const results = sarif.runs[0]!.results!;
+    expect(results).toHaveLength(1);
+    expect(results[0]!.relatedLocations).toHaveLength(MAX_RELATED_LOCATIONS);
+    expect(results[0]!.properties).toMatchObject({ relatedLocationsTruncated: 120 - MAX_RELATED_LOCATIONS });
+    const text = toText(result, { color: false });
+    expect(text.match(/CPD131/g)).toHaveLength(1);
+    expect(text).toContain('unverifiable 120');
+    const verbose = toText(result, { color: false, verbose: true });
+    expect(verbose).toContain('pkg-0119@1.0.0');
+  });
+
+  it('the fingerprint of a cause finding does not change with the count', async () => {
+    const a = unsignedPackages(5);
+    const server = await serve({ keys: KEYS, packages: a.served, fault: 'http-500' });
+    const five = await scan(server, a.entries);
+    const three = await scan(server, a.entries.slice(0, 3));
+    expect(five.findings[0]?.fingerprint).toBe(three.findings[0]?.fingerprint);
+  });
+});
+
+describe('mirrors and keys: no false "verified", and a mirror without signatures is said once', () => {
+  it('a registry that publishes keys but serves no signatures → one CPD132, every package unverifiable', async () => {
+    const { served, entries } = unsignedPackages(25);
+    const server = await serve({ keys: KEYS, packages: served });
+    const result = await scan(server, entries);
+    expect(rulesOf(result)).toEqual(['CPD132']);
+    expect(result.findings[0]?.evidence).toMatchObject({ cause: 'mirror-unsigned', count: 25 });
+    expect(result.summary).toMatchObject({ verified: 0, failed: 0, unverifiable: 25 });
+  });
+
+  it('a mirror of the origin the lockfile names is called a mirror', async () => {
+    const { served, entries } = unsignedPackages(2);
+    const server = await serve({ keys: KEYS, packages: served });
+    const origin = entries.map((e) => ({
+      ...e,
+      resolved: `https://registry.npmjs.org/${e.name}/-/${e.name}-1.0.0.tgz`,
+    }));
+    const result = await scan(server, origin);
+    expect(rulesOf(result)).toEqual(['CPD132']);
+    expect(result.findings[0]?.evidence).toMatchObject({ origin: 'https://registry.npmjs.org/' });
+  });
+
+  it('a mirror the policy trusts: no finding, packages verified on integrity', async () => {
+    const { served, entries } = unsignedPackages(4);
+    const server = await serve({ keys: KEYS, packages: served });
+    const result = await scan(server, entries, { policy: { trustedMirrors: [server.url] } });
+    expect(result.findings).toEqual([]);
+    expect(result.summary).toMatchObject({ verified: 4, unverifiable: 0 });
+  });
+
+  it('one unsigned package among signed ones is still CPD111 at error', async () => {
+    const signed = SIGNED.slice(0, 3);
+    const { served, entries } = unsignedPackages(1);
+    const server = await serve({
+      keys: KEYS,
+      packages: [
+        ...signed.map((s) => ({ name: s.name, versions: [{ ...s, time: IN_WINDOW, signatures: [s] }] })),
+        ...served,
+      ],
+    });
+    const result = await scan(server, [...signed, ...entries]);
+    expect(result.findings.map((f) => `${f.ruleId}:${f.level}`)).toEqual(['CPD111:error']);
+    expect(result.summary).toMatchObject({ verified: 3, failed: 1 });
+  });
+
+  const keyCases = [
+    { name: 'keys endpoint 404', keys: undefined, cause: 'no-keys' },
+    { name: 'keys of the wrong shape', keys: { not: 'keys' }, cause: 'keys-unusable' },
+    {
+      name: 'only an unsupported key type',
+      keys: { keys: [{ keyid: 'SHA256:x', keytype: 'ssh-ed25519', scheme: 'ed25519', key: 'AAAA', expires: null }] },
+      cause: 'keys-unusable',
+    },
+    { name: 'an empty key list', keys: { keys: [] }, cause: 'keys-unusable' },
+  ];
+  it.each(keyCases)('$name → one CPD133 ($cause), nothing verified', async ({ keys, cause }) => {
+    const signed = SIGNED.slice(0, 2);
+    const server = await serve({
+      keys,
+      packages: signed.map((s) => ({ name: s.name, versions: [{ ...s, time: IN_WINDOW, signatures: [s] }] })),
+    });
+    const result = await scan(server, signed);
+    expect(rulesOf(result)).toEqual(['CPD133']);
+    expect(result.findings[0]?.evidence).toMatchObject({ cause, count: 2 });
+    expect(result.summary).toMatchObject({ verified: 0, unverifiable: 2 });
+  });
+});
