@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { publicHttpUrl } from '../core/url.js';
 import type { DependencyGraph, PackageNode, VerificationStatus } from '../core/records.js';
 import type { ScanResult } from '../core/result.js';
+import { referenceComponents } from './cyclonedx-refs.js';
 
 /** The subset of CycloneDX 1.6 JSON chainproof writes. */
 export interface CycloneDxBom {
@@ -105,7 +106,11 @@ export function toCycloneDx(result: ScanResult, opts: CycloneDxOptions): Cyclone
       ],
     };
   });
-  const components = [...[...libraries.values()].sort((a, b) => cmp(a['bom-ref']!, b['bom-ref']!)), ...models];
+  const components = [
+    ...[...libraries.values()].sort((a, b) => cmp(a['bom-ref']!, b['bom-ref']!)),
+    ...models,
+    ...referenceComponents(result.references ?? []),
+  ];
   const body = {
     metadata: {
       tools: { components: [{ type: 'application' as const, name: 'chainproof', version: opts.toolVersion }] },

@@ -27,6 +27,7 @@ export function toJson(result: ScanResult, toolVersion: string): unknown {
     })),
     suppressed: result.suppressed.map((f) => ({ ruleId: f.ruleId, location: f.location, fingerprint: f.fingerprint })),
     models: result.models,
+    references: result.references ?? [],
     lockfiles: result.graphs.map((g) => ({
       path: g.lockfile,
       kind: g.kind,

@@ -1,0 +1,51 @@
+import type { ModelReference } from '../core/records.js';
+import type { CdxComponent } from './cyclonedx.js';
+
+/**
+ * Models the code loads by name, as ML-BOM components beside the model files on disk: one component per model and
+ * revision (however many places load it), with a package URL — `pkg:huggingface/<namespace>/<name>@<commit>` (the
+ * purl type's version is the commit), `pkg:github/<owner>/<repo>@<ref>` for torch.hub — or the URL it is fetched from.
+ */
+export function referenceComponents(refs: readonly ModelReference[]): CdxComponent[] {
+  const byRef = new Map<string, { ref: ModelReference; places: string[] }>();
+  for (const r of refs) {
+    const key = `${r.hub}:${r.repoId ?? r.url ?? ''}@${r.revision ?? ''}`;
+    const entry = byRef.get(key) ?? { ref: r, places: [] };
+    entry.places.push(`${r.path}:${r.line}`);
+    byRef.set(key, entry);
+  }
+  return [...byRef.entries()]
+    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+    .map(([key, { ref, places }]): CdxComponent => {
+      const purl = purlOf(ref);
+      return {
+        type: 'machine-learning-model',
+        'bom-ref': `ref:${key}`,
+        name: ref.repoId ?? ref.url ?? '?',
+        ...(ref.revision !== undefined ? { version: ref.revision } : {}),
+        ...(purl !== undefined ? { purl } : {}),
+        ...(ref.url !== undefined ? { externalReferences: [{ type: 'distribution' as const, url: ref.url }] } : {}),
+        properties: [
+          { name: 'chainproof:reference', value: 'loaded by name at run time' },
+          { name: 'chainproof:revision-kind', value: ref.revisionKind },
+          { name: 'chainproof:runs-remote-code', value: String(ref.runsRemoteCode) },
+          ...places.sort().map((p) => ({ name: 'chainproof:referenced-at', value: p })),
+        ],
+      };
+    });
+}
+
+function purlOf(r: ModelReference): string | undefined {
+  if (r.repoId === undefined || r.hub === 'url') return undefined;
+  const [ns, name] = r.repoId.includes('/') ? r.repoId.split('/', 2) : [undefined, r.repoId];
+  const path = [ns, name]
+    .filter((x): x is string => x !== undefined)
+    .map(encodeURIComponent)
+    .join('/');
+  // purl versions are case-sensitive except where the type says otherwise; Hugging Face commits are lower-case hex.
+  const version =
+    r.revision !== undefined
+      ? `@${encodeURIComponent(r.hub === 'huggingface' ? r.revision.toLowerCase() : r.revision)}`
+      : '';
+  return `pkg:${r.hub}/${path}${version}`;
+}
