@@ -39,7 +39,7 @@ export function toText(result: ScanResult, opts: TextOptions): string {
       const sha = m.digests['sha256'];
       const mark = withFindings.has(m.path) ? paint('yellow', '!') : paint('green', '✓');
       lines.push(
-        `  ${mark} ${m.path}  ${paint('dim', `${m.format}, ${formatSize(m.size)}${sha ? `, sha256:${sha.slice(0, 16)}…` : ''}${m.registryEntry ? `, registry: ${m.registryEntry}` : ''}`)}`,
+        `  ${mark} ${m.path}  ${paint('dim', `${m.format}, ${formatSize(m.size)}${sha ? `, sha256:${sha.slice(0, 16)}…` : ''}${m.registryEntry ? `, registry: ${m.registryEntry}` : ''}${m.provenance ? `, built from ${m.provenance.repository}@${m.provenance.commit}` : ''}`)}`,
       );
     }
     lines.push('');

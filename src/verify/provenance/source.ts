@@ -36,7 +36,11 @@ const MAX_DEPENDENCIES = 1000;
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
+// These values reach terminals and reports: a value with control characters (or absurdly long) is not taken.
+// eslint-disable-next-line no-control-regex
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+const str = (v: unknown): string | undefined =>
+  typeof v === 'string' && v.length > 0 && v.length <= 2048 && !UNPRINTABLE.test(v) ? v : undefined;
 
 /** `git+https://github.com/o/r.git@refs/heads/main` → `https://github.com/o/r`; hosts compare case-insensitively. */
 export function normaliseRepository(uri: string): string {
@@ -112,7 +116,7 @@ export function readCertificateSource(der: Buffer): CertificateClaim {
   const commit = (v2(OID_SOURCE_REPOSITORY_DIGEST) ?? v1(OID_V1_GITHUB_SHA))?.toLowerCase();
   const ref = v2(OID_SOURCE_REPOSITORY_REF) ?? v1(OID_V1_GITHUB_REF);
   const builder = v2(OID_BUILD_SIGNER_URI);
-  const subject = cert.subjectAltName;
+  const subject = str(cert.subjectAltName);
   return {
     ...claim(repository, commit, ref),
     ...(builder ? { builder } : {}),

@@ -6,6 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ModelProvenanceRequirement, Policy } from '../../../src/core/policy.js';
 import { EMPTY_REGISTRY, type TrustedRegistry } from '../../../src/core/trusted-registry.js';
 import type { Stage } from '../../../src/core/stage.js';
+import { toCycloneDx } from '../../../src/report/cyclonedx.js';
+import { toJson } from '../../../src/report/json.js';
+import { toText } from '../../../src/report/text.js';
 import { DEFAULT_POLICY } from '../../../src/trust/policy/default.js';
 import { provenanceStage } from '../../../src/verify/provenance/stage.js';
 import { corpusPath } from '../../helpers/corpus.js';
@@ -233,5 +236,27 @@ describe('provenance stage over real attestations', () => {
         model?.provenance?.commit,
       );
     } else expect(model?.provenance).toBeUndefined();
+  });
+});
+
+describe('verified provenance in the outputs', () => {
+  it('text, JSON and CycloneDX show the repository and commit', async () => {
+    const root = repo(genuine());
+    const result = await scanWith(root, [recordAsModels, provenanceStage], { policy: policy() });
+    expect(toText(result, { color: false })).toContain(`models/weights.onnx`);
+    expect(toText(result, { color: false })).toContain(`built from ${REPO}@${COMMIT}`);
+    const json = toJson(result, '0.0.0') as { models: { path: string; provenance?: unknown }[] };
+    expect(json.models.find((m) => m.path === 'models/weights.onnx')?.provenance).toMatchObject({
+      repository: REPO,
+      commit: COMMIT,
+      builder: BUILDER,
+      ref: 'refs/heads/main',
+      attestation: 'models/weights.onnx.sigstore.json',
+    });
+    const bom = toCycloneDx(result, { toolVersion: '0.0.0' });
+    const model = bom.components.find((c) => c.name === 'models/weights.onnx');
+    expect(model?.externalReferences).toEqual([{ type: 'vcs', url: REPO, comment: `built from commit ${COMMIT}` }]);
+    expect(model?.properties).toContainEqual({ name: 'chainproof:provenance-commit', value: COMMIT });
+    expect(model?.properties).toContainEqual({ name: 'chainproof:provenance-builder', value: BUILDER });
   });
 });
