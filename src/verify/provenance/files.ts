@@ -1,22 +1,43 @@
 import { readFile } from 'node:fs/promises';
 import type { DiscoveredFile } from '../../core/files.js';
 import { MAX_BUNDLE_BYTES } from '../bundle/parse.js';
+import { artifactOf } from '../stage/detached.js';
 
 /**
- * Where a model's attestations sit, next to it: the detached-bundle names the signatures stage reads
- * (`<file>.sigstore.json`, `<file>.sigstore`, see stage/detached.ts) and `<file>.intoto.jsonl`, one bundle a line
- * (what `gh attestation download` writes and SLSA generators name their provenance).
+ * Attestations next to a model file: the detached-bundle names the signatures stage reads (`<file>.sigstore.json`,
+ * `<file>.sigstore`: `artifactOf` in stage/detached.ts) and `<file>.intoto.jsonl`, one bundle a line (what SLSA
+ * generators name their provenance). Returns model path → its attestation files.
  */
-export const ATTESTATION_SUFFIXES = ['.sigstore.json', '.sigstore', '.intoto.jsonl'] as const;
+export function attestationsNextTo(files: readonly DiscoveredFile[]): Map<string, DiscoveredFile[]> {
+  const out = new Map<string, DiscoveredFile[]>();
+  for (const f of files) {
+    const target = f.path.endsWith(INTOTO_JSONL) ? f.path.slice(0, -INTOTO_JSONL.length) : artifactOf(f.path);
+    if (target === f.path || target === '' || target.endsWith('/')) continue;
+    out.set(target, [...(out.get(target) ?? []), f]);
+  }
+  return out;
+}
 
+const INTOTO_JSONL = '.intoto.jsonl';
 /** JSON Lines files are read line by line; more lines than this is not an attestation set. */
 const MAX_LINES = 64;
+const FOLDER_FILE = /(^|\/)attestations\/(?:[^/]+\/)*[^/]+\.(jsonl|json|sigstore)$/;
 
-export function attestationFilesFor(modelPath: string, byPath: ReadonlyMap<string, DiscoveredFile>): DiscoveredFile[] {
-  return ATTESTATION_SUFFIXES.flatMap((s) => {
-    const f = byPath.get(modelPath + s);
-    return f ? [f] : [];
-  });
+/**
+ * A folder of attestations: files in an `attestations/` folder (what `gh attestation download` writes,
+ * `sha256:<hex>.jsonl`, or bundles saved as `.sigstore.json`). They cover model files under the folder's parent,
+ * each found by its subject digest, so a bundle about another file there is not a mismatch.
+ */
+export function isFolderAttestation(p: string): boolean {
+  return FOLDER_FILE.test(p);
+}
+
+/** Does the attestation folder holding `attestationPath` cover `modelPath`? */
+export function folderCovers(attestationPath: string, modelPath: string): boolean {
+  const m = FOLDER_FILE.exec(attestationPath);
+  if (!m) return false;
+  const parent = attestationPath.slice(0, m.index + m[1]!.length);
+  return modelPath.startsWith(parent) && !modelPath.startsWith(`${parent}attestations/`);
 }
 
 /** One bundle out of an attestation file, with the line it starts on for JSON Lines. */

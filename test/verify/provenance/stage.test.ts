@@ -34,7 +34,7 @@ const recordAsModels: Stage = {
   run: (input, ctx) =>
     Promise.resolve({
       models: input.files
-        .filter((f) => !/\.(sigstore(\.json)?|intoto\.jsonl)$/.test(f.path))
+        .filter((f) => !/\.(sigstore(\.json)?|intoto\.jsonl|jsonl)$/.test(f.path))
         .map((f) => {
           const digest = sha256(f.abs);
           const entry = ctx.registry.models.find((m) => m.files.some((r) => r.path === f.path && r.sha256 === digest));
@@ -66,6 +66,7 @@ function repo(files: Record<string, string | Buffer | { copy: string }>): string
 }
 
 const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
+const sha512 = (file: string) => createHash('sha512').update(readFileSync(file)).digest('hex');
 
 function policy(requireProvenance?: ModelProvenanceRequirement[]): Policy {
   return {
@@ -210,6 +211,35 @@ const CASES: Case[] = [
     want: [],
     provenance: { repository: REPO, commit: COMMIT },
   },
+  {
+    name: 'an attestations folder (gh attestation download) covers the models under its parent',
+    files: () => ({
+      'models/weights.onnx': { copy: npmTarball(NPM) },
+      'models/other.onnx': { copy: PYPI },
+      [`attestations/sha512:${sha512(npmTarball(NPM)).slice(0, 16)}.jsonl`]: `${npmProvenanceBundle(NPM)}\n`,
+    }),
+    policy: policy([{ paths: ['models/weights.onnx'], builders: [] }]),
+    want: [],
+    provenance: { repository: REPO, commit: COMMIT },
+  },
+  {
+    name: 'an attestations folder about other content: the required model has none',
+    files: () => ({
+      'models/weights.onnx': { copy: PYPI },
+      'attestations/bundle.sigstore.json': npmProvenanceBundle(NPM),
+    }),
+    policy: policy([{ paths: ['models/**'], builders: [] }]),
+    want: [{ rule: 'CPM020', path: 'models/weights.onnx' }],
+  },
+  {
+    name: 'a broken bundle in an attestations folder is one finding for all the models it covers',
+    files: () => ({
+      'models/a.onnx': { copy: npmTarball(NPM) },
+      'models/b.onnx': { copy: PYPI },
+      'models/attestations/set.jsonl': `${npmProvenanceBundle(`${NPM}-invalidsigprov`)}\n`,
+    }),
+    want: [{ rule: 'CPM025', path: 'models/attestations/set.jsonl', line: 1 }],
+  },
 ];
 
 describe('provenance stage over real attestations', () => {
@@ -224,7 +254,7 @@ describe('provenance stage over real attestations', () => {
       .filter((f) => f.ruleId.startsWith('CPM02'))
       .map((f) => ({ rule: f.ruleId, path: f.location.path, ...(f.location.line ? { line: f.location.line } : {}) }));
     expect(got).toEqual(c.want);
-    const model = result.models.find((m) => m.path.startsWith('models/'));
+    const model = result.models.find((m) => m.path === 'models/weights.onnx') ?? result.models[0];
     if (c.provenance) {
       expect(model?.provenance).toMatchObject({
         repository: c.provenance.repository,
