@@ -14,7 +14,11 @@ export interface VerifiedAttestation {
   readonly builder: string;
 }
 
-export type AttestationResult = VerifiedAttestation | { readonly ok: false; readonly reason: string };
+export type AttestationResult =
+  | VerifiedAttestation
+  | { readonly ok: false; readonly reason: string }
+  /** A signature that states no build (a message signature, a person's signed statement): not provenance at all. */
+  | { readonly ok: false; readonly notProvenance: true; readonly reason: string };
 
 export interface TrustCheck {
   readonly trust: TrustRoot;
@@ -38,12 +42,14 @@ export function verifyAttestation(bundle: Buffer | string, check: TrustCheck): A
     throw err;
   }
   if (parsed.content.kind !== 'dsse')
-    return { ok: false, reason: 'the bundle signs a message, not an in-toto statement, so it states no provenance' };
+    return { ok: false, notProvenance: true, reason: 'the bundle signs a message, not an in-toto statement' };
   const verdict = verifyParsedBundle(parsed, { ...check, signers: [] });
   if (!verdict.ok) return { ok: false, reason: verdict.reason };
   if (!verdict.statement) return { ok: false, reason: 'the bundle carries no in-toto statement' };
   const cert = parsed.material.kind === 'certificate' ? readCertificateSource(parsed.material.certificates[0]!) : {};
   const stated = readStatementSource(verdict.statement);
+  if (!cert.repository && !stated.repository)
+    return { ok: false, notProvenance: true, reason: 'the statement and its certificate name no source repository' };
   const conflict = contradiction(stated, cert);
   if (conflict) return { ok: false, reason: `the provenance contradicts itself: ${conflict}` };
   const repository = cert.repository ?? stated.repository;
@@ -52,7 +58,7 @@ export function verifyAttestation(bundle: Buffer | string, check: TrustCheck): A
   if (!repository || !commit || !builder)
     return {
       ok: false,
-      reason: `the attestation names no ${!repository ? 'source repository' : !commit ? 'source commit' : 'builder identity'} (predicate ${verdict.statement.predicateType})`,
+      reason: `the attestation names no ${!commit ? 'source commit' : 'builder identity'} (predicate ${verdict.statement.predicateType})`,
     };
   const ref = cert.ref ?? stated.ref;
   return { ok: true, statement: verdict.statement, repository, commit, ...(ref ? { ref } : {}), builder };

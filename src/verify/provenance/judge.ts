@@ -93,7 +93,7 @@ export function missingProvenance(
   ].join(', ');
   return {
     ruleId: 'CPM020',
-    message: `${model.path} must carry build provenance (${why}) but no attestation was found (${model.path}.sigstore.json, .sigstore or .intoto.jsonl). Attest it in the build that produces it (actions/attest-build-provenance) and commit the bundle next to it.`,
+    message: `${model.path} must carry build provenance (${why}) but no provenance attestation about its content was found (${model.path}.sigstore.json, .sigstore, .intoto.jsonl, or an attestations/ folder). Attest it in the build that produces it (actions/attest-build-provenance) and commit the bundle next to it.`,
     location: { path: model.path },
     artifact: { kind: 'model', path: model.path, ...sha(model) },
     evidence: { requiredBy: why },

@@ -57,6 +57,14 @@ describe('verifyAttestation over real attestations', () => {
   ])('$name is not verified', ({ bundle }) => {
     expect(verifyAttestation(bundle(), check).ok).toBe(false);
   });
+
+  it('a message signature is not provenance at all (not a failure)', () => {
+    const r = verifyAttestation(
+      readFileSync(corpusPath('sigstore', 'conformance', 'bundle-verify', 'happy-path-v0.3', 'bundle.sigstore.json')),
+      check,
+    );
+    expect(r).toMatchObject({ ok: false, notProvenance: true });
+  });
 });
 
 describe('matchSubject', () => {

@@ -240,6 +240,27 @@ const CASES: Case[] = [
     }),
     want: [{ rule: 'CPM025', path: 'models/attestations/set.jsonl', line: 1 }],
   },
+  {
+    name: 'a plain message signature next to a model is not provenance (the signatures stage checks it)',
+    files: () => ({
+      'models/a.onnx': { copy: corpusPath('sigstore', 'conformance', 'a.txt') },
+      'models/a.onnx.sigstore.json': readFileSync(
+        corpusPath('sigstore', 'conformance', 'bundle-verify', 'happy-path-v0.3', 'bundle.sigstore.json'),
+      ),
+    }),
+    want: [],
+  },
+  {
+    name: 'a plain message signature does not satisfy required provenance',
+    files: () => ({
+      'models/a.onnx': { copy: corpusPath('sigstore', 'conformance', 'a.txt') },
+      'models/a.onnx.sigstore.json': readFileSync(
+        corpusPath('sigstore', 'conformance', 'bundle-verify', 'happy-path-v0.3', 'bundle.sigstore.json'),
+      ),
+    }),
+    policy: policy([{ paths: ['models/**'], builders: [] }]),
+    want: [{ rule: 'CPM020', path: 'models/a.onnx' }],
+  },
 ];
 
 describe('provenance stage over real attestations', () => {
