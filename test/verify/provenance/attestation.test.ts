@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY } from '../../../src/trust/policy/default.js';
 import { matchSubject, verifyAttestation, type TrustCheck } from '../../../src/verify/provenance/attestation.js';
@@ -80,5 +81,25 @@ describe('matchSubject', () => {
     { name: 'only sha256 known', digests: { sha256: '00' }, want: 'need' },
   ])('$name → $want', ({ digests, want }) => {
     expect(matchSubject(statement, digests).kind).toBe(want);
+  });
+});
+
+describe('hostile bundles', () => {
+  it('mutated or truncated attestation bytes are a reason, never a throw', () => {
+    const genuine = Buffer.from(npmProvenanceBundle('provenance-npm-test-cli-v1-prega'));
+    fc.assert(
+      fc.property(
+        fc.nat({ max: genuine.length - 1 }),
+        fc.integer({ min: 0, max: 255 }),
+        fc.boolean(),
+        (at, byte, truncate) => {
+          const bytes = truncate ? genuine.subarray(0, at) : Buffer.from(genuine);
+          if (!truncate) bytes[at] = byte;
+          const r = verifyAttestation(bytes, check);
+          if (!r.ok) expect(r.reason.length).toBeGreaterThan(0);
+        },
+      ),
+      { numRuns: 60, seed: 15 },
+    );
   });
 });
