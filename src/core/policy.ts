@@ -63,6 +63,16 @@ export interface PythonDependencyPolicy {
   readonly requireProvenance?: readonly PythonPublisherRequirement[];
 }
 
+/** `models.requireProvenance`: model files that must carry a verified build provenance attestation. */
+export interface ModelProvenanceRequirement {
+  /** Globs over repo-relative model paths (a folder covers everything under it). */
+  readonly paths: readonly string[];
+  /** Allowed builder identities (the signing workflow's Build Signer URI), anchored patterns. Empty = any builder. */
+  readonly builders: readonly string[];
+  /** The source repository the model must be built from, e.g. `https://github.com/org/repo`. */
+  readonly sourceRepository?: string;
+}
+
 export interface Suppression {
   readonly rule: string;
   readonly path?: string;
@@ -105,6 +115,8 @@ export interface Policy {
     readonly unknownModel: RuleSetting;
     /** Pickle globals allowed beyond the built-in safe list: `module.name` or `module.*`. */
     readonly allowedGlobals: readonly string[];
+    /** Model files that must carry verified build provenance (absent = none required). */
+    readonly requireProvenance?: readonly ModelProvenanceRequirement[];
   };
   readonly signatures: {
     /** Path to a custom `trusted_root.json`; absent = the embedded Sigstore public-good root. */

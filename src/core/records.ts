@@ -57,6 +57,22 @@ export interface ModelRecord {
   readonly registryEntry?: string;
   /** For LFS pointers: the oid and size the pointer names. */
   readonly lfs?: { readonly oid: string; readonly size: number };
+  /** Verified build provenance: the source commit the file was built from (set by the provenance stage). */
+  readonly provenance?: ModelProvenance;
+}
+
+/** What a verified provenance attestation says about a model file's build. */
+export interface ModelProvenance {
+  /** Source repository, e.g. `https://github.com/org/repo`. */
+  readonly repository: string;
+  /** Git commit the build ran on. */
+  readonly commit: string;
+  readonly ref?: string;
+  /** Builder identity: the workflow that signed (Fulcio Build Signer URI, else the certificate subject). */
+  readonly builder: string;
+  readonly predicateType: string;
+  /** Repo-relative path of the attestation file. */
+  readonly attestation: string;
 }
 
 export type VerificationStatus = 'verified' | 'failed' | 'unverifiable';

@@ -15,6 +15,8 @@ export interface ModelArtifact {
   readonly files: readonly RegistryFile[];
   /** Expected signer, a name in the policy's `signatures.signers` or an identity string. */
   readonly signer?: string;
+  /** Git commit the artifact was built from: a verified provenance attestation must name it. */
+  readonly sourceCommit?: string;
   /** Where the entry is written, for messages. */
   readonly file: string;
   readonly line?: number;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { publicHttpUrl } from '../core/url.js';
-import type { DependencyGraph, PackageNode, VerificationStatus } from '../core/records.js';
+import type { DependencyGraph, ModelProvenance, PackageNode, VerificationStatus } from '../core/records.js';
 import type { ScanResult } from '../core/result.js';
 import { referenceComponents } from './cyclonedx-refs.js';
 
@@ -36,7 +36,11 @@ export interface CdxComponent {
   readonly scope?: 'required' | 'optional';
   readonly purl?: string;
   readonly hashes?: readonly CdxHash[];
-  readonly externalReferences?: readonly { readonly type: 'distribution'; readonly url: string }[];
+  readonly externalReferences?: readonly {
+    readonly type: 'distribution' | 'vcs';
+    readonly url: string;
+    readonly comment?: string;
+  }[];
   readonly properties?: readonly CdxProperty[];
 }
 
@@ -95,6 +99,7 @@ export function toCycloneDx(result: ScanResult, opts: CycloneDxOptions): Cyclone
       'bom-ref': `model:${m.path}`,
       name: m.path,
       ...(hashes.length > 0 ? { hashes } : {}),
+      ...(m.provenance ? { externalReferences: [provenanceReference(m.provenance)] } : {}),
       properties: [
         { name: 'chainproof:path', value: m.path },
         { name: 'chainproof:format', value: m.format },
@@ -103,6 +108,7 @@ export function toCycloneDx(result: ScanResult, opts: CycloneDxOptions): Cyclone
         { name: 'chainproof:findings', value: String(findingsByKey.get(key) ?? 0) },
         ...(m.registryEntry !== undefined ? [{ name: 'chainproof:registry-entry', value: m.registryEntry }] : []),
         ...(m.lfs ? [{ name: 'chainproof:lfs-oid', value: m.lfs.oid }] : []),
+        ...(m.provenance ? provenanceProperties(m.provenance) : []),
       ],
     };
   });
@@ -226,4 +232,17 @@ export function uuidV5(namespace: string, name: string): string {
 
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Verified build provenance: the source repository as a `vcs` reference, the commit it was built from with it. */
+function provenanceReference(p: ModelProvenance): NonNullable<CdxComponent['externalReferences']>[number] {
+  return { type: 'vcs', url: p.repository, comment: `built from commit ${p.commit}` };
+}
+
+function provenanceProperties(p: ModelProvenance): CdxProperty[] {
+  return [
+    { name: 'chainproof:provenance-commit', value: p.commit },
+    { name: 'chainproof:provenance-builder', value: p.builder },
+    ...(p.ref !== undefined ? [{ name: 'chainproof:provenance-ref', value: p.ref }] : []),
+  ];
 }

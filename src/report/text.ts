@@ -44,7 +44,7 @@ export function toText(result: ScanResult, opts: TextOptions): string {
       const sha = m.digests['sha256'];
       const mark = withFindings.has(m.path) ? paint('yellow', '!') : paint('green', '✓');
       lines.push(
-        `  ${mark} ${esc(m.path)}  ${paint('dim', `${m.format}, ${formatSize(m.size)}${sha ? `, sha256:${esc(sha.slice(0, 16))}…` : ''}${m.registryEntry ? `, registry: ${esc(m.registryEntry)}` : ''}`)}`,
+        `  ${mark} ${esc(m.path)}  ${paint('dim', `${m.format}, ${formatSize(m.size)}${sha ? `, sha256:${esc(sha.slice(0, 16))}…` : ''}${m.registryEntry ? `, registry: ${esc(m.registryEntry)}` : ''}${m.provenance ? `, built from ${esc(m.provenance.repository)}@${esc(m.provenance.commit)}` : ''}`)}`,
       );
     }
     lines.push('');

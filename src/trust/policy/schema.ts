@@ -210,6 +210,33 @@ export const POLICY_SCHEMA = {
           pattern: '^[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*\\.([A-Za-z_][A-Za-z0-9_]*|\\*)$',
           patternErrorMessage: 'expected module.name or module.* (e.g. collections.OrderedDict, mypkg.layers.*)',
         }),
+        requireProvenance: {
+          type: 'array',
+          description:
+            'Model files that must carry a verified build provenance attestation (`<file>.sigstore.json`), from given builders and source repository.',
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['paths'],
+            properties: {
+              paths: {
+                ...stringList('Globs over repo-relative model paths; a folder covers everything under it.'),
+                minItems: 1,
+              },
+              builders: stringList(
+                'Allowed builder identities: anchored patterns over the signing workflow (Build Signer URI), e.g. `https://github\\.com/acme/models/\\.github/workflows/train\\.yml@refs/tags/.*`. Empty = any builder.',
+                { description: anchoredPattern.description },
+              ),
+              sourceRepository: {
+                type: 'string',
+                format: 'uri',
+                pattern: '^https://',
+                patternErrorMessage: 'expected the repository URL, e.g. https://github.com/org/repo',
+                description: 'The source repository the model must be built from.',
+              },
+            },
+          },
+        },
       },
     },
     signatures: {

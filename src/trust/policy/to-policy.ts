@@ -38,6 +38,15 @@ export function toPolicy(doc: Doc, source: string, suppressionLine: (index: numb
       forbiddenFormats: strings(models['forbiddenFormats']),
       unknownModel: models['unknownModel'] as RuleSetting,
       allowedGlobals: strings(models['allowedGlobals']),
+      ...(models['requireProvenance'] !== undefined
+        ? {
+            requireProvenance: (models['requireProvenance'] as Doc[]).map((r) => ({
+              paths: strings(r['paths']),
+              builders: strings(r['builders']),
+              ...(typeof r['sourceRepository'] === 'string' ? { sourceRepository: r['sourceRepository'] } : {}),
+            })),
+          }
+        : {}),
     },
     signatures: {
       ...(typeof sig['trustedRoot'] === 'string' ? { trustedRoot: sig['trustedRoot'] } : {}),

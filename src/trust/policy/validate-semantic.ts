@@ -21,6 +21,10 @@ export function validateSemantics(doc: SourceDocument, inheritedSigners: readonl
   checkSuppressions(root['suppressions'], add);
   checkModels(asRecord(root['models']), add);
 
+  eachItem(asRecord(root['models'])?.['requireProvenance'], ['models', 'requireProvenance'], (item, path) => {
+    eachItem(asRecord(item)?.['builders'], [...path, 'builders'], (b, bpath) => checkRegex(b, bpath, add));
+  });
+
   const deps = asRecord(root['dependencies']);
   eachItem(deps?.['requireProvenance'], ['dependencies', 'requireProvenance'], (item, path) => {
     eachItem(asRecord(item)?.['identities'], [...path, 'identities'], (identity, ipath) => {

@@ -95,6 +95,12 @@ export const REGISTRY_SCHEMA = {
           minLength: 1,
           description: "Expected signer: a name in the policy's `signatures.signers`, or an identity.",
         },
+        sourceCommit: {
+          type: 'string',
+          pattern: '^([0-9a-f]{40}|[0-9a-f]{64})$',
+          'x-message': 'must be a full git commit id (40 or 64 lowercase hex characters)',
+          description: 'Git commit the artifact was built from; its provenance attestation must name this commit.',
+        },
         description: {
           type: 'string',
         },

@@ -130,7 +130,7 @@ const CASES: readonly Case[] = [
     name: 'unknown-key-nested',
     codes: ['unknown-key'],
     want: [
-      '3:3: models.allowedGlobal: unknown key; did you mean "allowedGlobals"? (allowed: allowedFormats, forbiddenFormats, unknownModel, allowedGlobals)',
+      '3:3: models.allowedGlobal: unknown key; did you mean "allowedGlobals"? (allowed: allowedFormats, forbiddenFormats, unknownModel, allowedGlobals, requireProvenance)',
     ],
   },
   {

@@ -1,0 +1,94 @@
+import type { Statement } from '../bundle/intoto.js';
+import { BundleParseError, parseBundle } from '../bundle/parse.js';
+import { verifyParsedBundle } from '../check/verify-bundle.js';
+import type { TrustRoot } from '../trust/root.js';
+import { contradiction, readCertificateSource, readStatementSource } from './source.js';
+
+/** A provenance attestation whose signature held, with the build facts it carries. */
+export interface VerifiedAttestation {
+  readonly ok: true;
+  readonly statement: Statement;
+  readonly repository: string;
+  readonly commit: string;
+  readonly ref?: string;
+  readonly builder: string;
+}
+
+export type AttestationResult =
+  | VerifiedAttestation
+  | { readonly ok: false; readonly reason: string }
+  /** A signature that states no build (a message signature, a person's signed statement): not provenance at all. */
+  | { readonly ok: false; readonly notProvenance: true; readonly reason: string };
+
+export interface TrustCheck {
+  readonly trust: TrustRoot;
+  readonly tlogThreshold: number;
+  readonly timestampThreshold: number;
+}
+
+/**
+ * Verify one Sigstore bundle as build provenance: the signature with the existing verifier (any identity valid
+ * under the trust root: the builder is judged against policy afterwards, anchored), then the source it names.
+ * The artifact is not passed: its subject is compared with the scan's digests by the caller, never re-hashed here.
+ * The certificate's Source Repository extensions come from the OIDC token Fulcio checked; the statement is the
+ * builder's own account. Both are signed, so when they disagree the attestation is not trusted.
+ */
+export function verifyAttestation(bundle: Buffer | string, check: TrustCheck): AttestationResult {
+  let parsed;
+  try {
+    parsed = parseBundle(bundle);
+  } catch (err) {
+    if (err instanceof BundleParseError) return { ok: false, reason: `cannot read the bundle: ${err.message}` };
+    throw err;
+  }
+  if (parsed.content.kind !== 'dsse')
+    return { ok: false, notProvenance: true, reason: 'the bundle signs a message, not an in-toto statement' };
+  const verdict = verifyParsedBundle(parsed, { ...check, signers: [] });
+  if (!verdict.ok) return { ok: false, reason: verdict.reason };
+  if (!verdict.statement) return { ok: false, reason: 'the bundle carries no in-toto statement' };
+  const cert = parsed.material.kind === 'certificate' ? readCertificateSource(parsed.material.certificates[0]!) : {};
+  const stated = readStatementSource(verdict.statement);
+  if (!cert.repository && !stated.repository)
+    return { ok: false, notProvenance: true, reason: 'the statement and its certificate name no source repository' };
+  const conflict = contradiction(stated, cert);
+  if (conflict) return { ok: false, reason: `the provenance contradicts itself: ${conflict}` };
+  const repository = cert.repository ?? stated.repository;
+  const commit = cert.commit ?? stated.commit;
+  const builder = cert.builder ?? cert.subject;
+  if (!repository || !commit || !builder)
+    return {
+      ok: false,
+      reason: `the attestation names no ${!commit ? 'source commit' : 'builder identity'} (predicate ${verdict.statement.predicateType})`,
+    };
+  const ref = cert.ref ?? stated.ref;
+  return { ok: true, statement: verdict.statement, repository, commit, ...(ref ? { ref } : {}), builder };
+}
+
+export type SubjectMatch =
+  | { readonly kind: 'match'; readonly algorithm: string }
+  | { readonly kind: 'mismatch'; readonly algorithm: string; readonly expected: string[]; readonly actual: string }
+  /** The statement's subjects use digest algorithms the caller did not give. */
+  | { readonly kind: 'need'; readonly algorithms: string[] };
+
+const ALGORITHMS = ['sha256', 'sha512', 'sha384'] as const;
+
+/**
+ * Does a subject carry the file's digest? Like `gh attestation verify`, the subject is found by digest; its name
+ * (a file name, a purl) is not the file's repo path and is not compared.
+ */
+export function matchSubject(statement: Statement, digests: Readonly<Record<string, string>>): SubjectMatch {
+  const offered = ALGORITHMS.filter((a) => statement.subjects.some((s) => s.digest[a] !== undefined));
+  const usable = offered.filter((a) => digests[a] !== undefined);
+  if (usable.length === 0) return { kind: 'need', algorithms: offered };
+  for (const a of usable) {
+    const actual = digests[a]!.toLowerCase();
+    if (statement.subjects.some((s) => s.digest[a] === actual)) return { kind: 'match', algorithm: a };
+  }
+  const a = usable[0]!;
+  return {
+    kind: 'mismatch',
+    algorithm: a,
+    expected: statement.subjects.flatMap((s) => (s.digest[a] !== undefined ? [s.digest[a]] : [])).slice(0, 5),
+    actual: digests[a]!,
+  };
+}

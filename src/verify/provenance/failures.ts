@@ -1,0 +1,46 @@
+import type { Finding } from '../../core/finding.js';
+import type { ModelRecord, VerificationRecord } from '../../core/records.js';
+import type { BundleText } from './files.js';
+import { sha } from './judge.js';
+
+export interface Out {
+  readonly findings: Finding[];
+  readonly models: ModelRecord[];
+  readonly verifications: VerificationRecord[];
+}
+
+/** Why an attestation was not taken: about other content (CPM021) or not verifiable (CPM025). */
+export interface Failure {
+  readonly rule: 'CPM021' | 'CPM025';
+  readonly at: BundleText;
+  readonly reason: string;
+}
+
+const where = (at: BundleText) => `${at.file}${at.line !== undefined ? ` line ${at.line}` : ''}`;
+const location = (at: BundleText) => ({ path: at.file, ...(at.line !== undefined ? { line: at.line } : {}) });
+
+/** A failed attestation next to a model, at the attestation (and its line in a JSON Lines set). */
+export function failureFinding(model: ModelRecord, f: Failure): Finding {
+  const message =
+    f.rule === 'CPM021'
+      ? `The provenance attestation ${where(f.at)} verifies but is not about ${model.path}: ${f.reason}. The file changed after the attested build; restore the attested file or rebuild and attest it.`
+      : `The provenance attestation ${where(f.at)} for ${model.path} could not be verified: ${f.reason}. Download it again from the build (gh attestation download) or rebuild and attest the model; do not trust it until it verifies.`;
+  return {
+    ruleId: f.rule,
+    message,
+    location: location(f.at),
+    artifact: { kind: 'model', path: model.path, ...sha(model) },
+    evidence: { reason: f.reason, attestation: f.at.file },
+  };
+}
+
+/** A bundle in an attestations folder that does not verify: one finding at the bundle, whatever it covers. */
+export function folderFailureFinding(f: Failure): Finding {
+  return {
+    ruleId: 'CPM025',
+    message: `The provenance attestation ${where(f.at)} could not be verified: ${f.reason}. No model file under its folder takes provenance from it; download it again (gh attestation download) or delete it.`,
+    location: location(f.at),
+    artifact: { kind: 'file', path: f.at.file },
+    evidence: { reason: f.reason, attestation: f.at.file },
+  };
+}

@@ -1,0 +1,107 @@
+import picomatch from 'picomatch';
+import type { Finding } from '../../core/finding.js';
+import type { ModelProvenanceRequirement } from '../../core/policy.js';
+import type { ModelProvenance, ModelRecord } from '../../core/records.js';
+import type { TrustedRegistry } from '../../core/trusted-registry.js';
+import { anchored } from '../npm/identity.js';
+import { sameRepository } from './source.js';
+
+export interface CompiledProvenanceRequirement {
+  readonly index: number;
+  readonly requirement: ModelProvenanceRequirement;
+  readonly matches: (repoPath: string) => boolean;
+}
+
+export function compileProvenanceRequirements(
+  reqs: readonly ModelProvenanceRequirement[],
+): CompiledProvenanceRequirement[] {
+  return reqs.map((requirement, index) => {
+    const globs = requirement.paths.map((p) => p.replace(/^\.\//, ''));
+    const m = picomatch(globs, { dot: true });
+    // As in signatures.require: a glob naming a folder covers everything under it.
+    return {
+      index,
+      requirement,
+      matches: (p: string) => m(p) || globs.some((g) => p.startsWith(`${g.replace(/\/+$/, '')}/`)),
+    };
+  });
+}
+
+/** The commit the trusted registry records for the entry a model matched (`name@revision`), if any. */
+export function registryCommitFor(
+  registry: TrustedRegistry,
+  model: ModelRecord,
+): { readonly commit: string; readonly entry: string; readonly file: string; readonly line?: number } | undefined {
+  if (model.registryEntry === undefined) return undefined;
+  const a = registry.models.find((m) => `${m.name}@${m.revision}` === model.registryEntry && m.sourceCommit);
+  if (!a?.sourceCommit) return undefined;
+  return { commit: a.sourceCommit, entry: model.registryEntry, file: a.file, ...(a.line ? { line: a.line } : {}) };
+}
+
+/**
+ * Judge verified provenance against what the policy and registry expect: every covering requirement's builders
+ * (anchored, any may match) and source repository, and the registry's commit. One finding per broken expectation.
+ */
+export function judgeProvenance(
+  model: ModelRecord,
+  p: ModelProvenance,
+  reqs: readonly CompiledProvenanceRequirement[],
+  expected: ReturnType<typeof registryCommitFor>,
+): Finding[] {
+  const out: Finding[] = [];
+  const base = {
+    location: { path: model.path },
+    artifact: { kind: 'model' as const, path: model.path, ...sha(model) },
+  };
+  const ev = { attestation: p.attestation, builder: p.builder, repository: p.repository, commit: p.commit };
+  for (const r of reqs) {
+    const { builders, sourceRepository } = r.requirement;
+    if (builders.length > 0 && !builders.some((b) => anchored(b).test(p.builder)))
+      out.push({
+        ...base,
+        ruleId: 'CPM022',
+        message: `${model.path} was built by ${p.builder} (${p.attestation}), which models.requireProvenance[${r.index}] does not allow (${builders.join(', ')}). Use the model built by an allowed workflow, or add this builder to the policy if it is legitimate.`,
+        evidence: { ...ev, requirement: r.index, expectedBuilder: builders.join(', ') },
+      });
+    if (sourceRepository !== undefined && !sameRepository(sourceRepository, p.repository))
+      out.push({
+        ...base,
+        ruleId: 'CPM023',
+        message: `${model.path} was built from ${p.repository}@${p.commit} (${p.attestation}), not from ${sourceRepository} as models.requireProvenance[${r.index}] requires. Use the model built from ${sourceRepository}.`,
+        evidence: { ...ev, requirement: r.index, expectedRepository: sourceRepository },
+      });
+  }
+  if (expected && expected.commit !== p.commit)
+    out.push({
+      ...base,
+      ruleId: 'CPM024',
+      message: `${model.path} was built from commit ${p.commit} of ${p.repository} (${p.attestation}), but its trusted-registry entry ${expected.entry} (${expected.file}${expected.line ? `:${expected.line}` : ''}) records commit ${expected.commit}. Use the model built from the recorded commit, or review the change and update sourceCommit.`,
+      evidence: { ...ev, expectedCommit: expected.commit, registryEntry: expected.entry },
+    });
+  return out;
+}
+
+/** No attestation for a model the policy or the registry requires one for. */
+export function missingProvenance(
+  model: ModelRecord,
+  reqs: readonly CompiledProvenanceRequirement[],
+  expected: ReturnType<typeof registryCommitFor>,
+): Finding {
+  const why = [
+    ...reqs.map((r) => `models.requireProvenance[${r.index}]`),
+    ...(expected ? [`registry entry ${expected.entry} (sourceCommit ${expected.commit})`] : []),
+  ].join(', ');
+  return {
+    ruleId: 'CPM020',
+    message: `${model.path} must carry build provenance (${why}) but no provenance attestation about its content was found (${model.path}.sigstore.json, .sigstore, .intoto.jsonl, or an attestations/ folder). Attest it in the build that produces it (actions/attest-build-provenance) and commit the bundle next to it.`,
+    location: { path: model.path },
+    artifact: { kind: 'model', path: model.path, ...sha(model) },
+    evidence: { requiredBy: why },
+  };
+}
+
+/** A model record's content sha256 (an LFS pointer stands for the object it names). */
+export function sha(model: ModelRecord): { sha256?: string } {
+  const s = model.lfs?.oid ?? model.digests['sha256'];
+  return s !== undefined ? { sha256: s } : {};
+}

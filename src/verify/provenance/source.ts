@@ -1,0 +1,142 @@
+import { ASN1Obj, X509Certificate } from '@sigstore/core';
+import type { Statement } from '../bundle/intoto.js';
+
+/** Where a build came from, as one witness (the statement or the certificate) states it. */
+export interface SourceClaim {
+  /** `https://github.com/org/repo`, normalised (no `git+`, no `.git`, no `@ref`). */
+  readonly repository?: string;
+  /** Git commit (40 or 64 hex). */
+  readonly commit?: string;
+  /** `refs/heads/main`, `refs/tags/v1`. */
+  readonly ref?: string;
+}
+
+/** What a Fulcio certificate says about the workflow that signed. */
+export interface CertificateClaim extends SourceClaim {
+  /** Build Signer URI: the workflow file at its ref that ran the build (the builder identity). */
+  readonly builder?: string;
+  /** Certificate SAN, the fallback builder for certificates without Build Signer URI. */
+  readonly subject?: string;
+}
+
+// Fulcio's OID registry (sigstore/fulcio docs/oid-info.md): v2 extensions hold a DER UTF8String.
+const OID_BUILD_SIGNER_URI = '1.3.6.1.4.1.57264.1.9';
+const OID_SOURCE_REPOSITORY_URI = '1.3.6.1.4.1.57264.1.12';
+const OID_SOURCE_REPOSITORY_DIGEST = '1.3.6.1.4.1.57264.1.13';
+const OID_SOURCE_REPOSITORY_REF = '1.3.6.1.4.1.57264.1.14';
+// Deprecated v1 extensions (raw bytes, no DER): older certificates carry only these.
+const OID_V1_GITHUB_SHA = '1.3.6.1.4.1.57264.1.3';
+const OID_V1_GITHUB_REPOSITORY = '1.3.6.1.4.1.57264.1.5';
+const OID_V1_GITHUB_REF = '1.3.6.1.4.1.57264.1.6';
+
+const SLSA_V1 = /^https:\/\/slsa\.dev\/provenance\/v1(\.\d+)?$/;
+const SLSA_V02 = 'https://slsa.dev/provenance/v0.2';
+const COMMIT = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
+const MAX_DEPENDENCIES = 1000;
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+// These values reach terminals and reports: a value with control characters (or absurdly long) is not taken.
+// eslint-disable-next-line no-control-regex
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+const str = (v: unknown): string | undefined =>
+  typeof v === 'string' && v.length > 0 && v.length <= 2048 && !UNPRINTABLE.test(v) ? v : undefined;
+
+/** `git+https://github.com/o/r.git@refs/heads/main` → `https://github.com/o/r`; hosts compare case-insensitively. */
+export function normaliseRepository(uri: string): string {
+  let u = uri.trim().replace(/^git\+/, '');
+  const at = u.indexOf('@', u.indexOf('://') + 3);
+  if (at > 0) u = u.slice(0, at);
+  return u.replace(/\/+$/, '').replace(/\.git$/, '');
+}
+
+export const sameRepository = (a: string, b: string): boolean =>
+  normaliseRepository(a).toLowerCase() === normaliseRepository(b).toLowerCase();
+
+/** The ref part of `git+https://…@refs/heads/main`, if any. */
+function refOf(uri: string): string | undefined {
+  const at = uri.indexOf('@', uri.indexOf('://') + 3);
+  return at > 0 ? str(uri.slice(at + 1)) : undefined;
+}
+
+/**
+ * The source a provenance statement names. SLSA v1 (what `actions/attest-build-provenance` and npm publish write):
+ * the git entry of `buildDefinition.resolvedDependencies` with its `gitCommit`, else
+ * `externalParameters.workflow.repository` / `ref`. SLSA v0.2: `invocation.configSource`. Signed but
+ * attacker-chosen: read field by field, bounded.
+ */
+export function readStatementSource(statement: Statement): SourceClaim {
+  const p = statement.predicate;
+  if (!isObject(p)) return {};
+  if (SLSA_V1.test(statement.predicateType)) {
+    const def = isObject(p['buildDefinition']) ? p['buildDefinition'] : {};
+    const deps = Array.isArray(def['resolvedDependencies'])
+      ? def['resolvedDependencies'].slice(0, MAX_DEPENDENCIES)
+      : [];
+    const git = deps.find((d): d is Json => isObject(d) && typeof d['uri'] === 'string' && d['uri'].startsWith('git+'));
+    const ext = isObject(def['externalParameters']) ? def['externalParameters'] : {};
+    const wf = isObject(ext['workflow']) ? ext['workflow'] : {};
+    const uri = git ? str(git['uri']) : undefined;
+    const digest = git && isObject(git['digest']) ? git['digest'] : {};
+    const repository = uri ?? str(wf['repository']);
+    const commit = str(digest['gitCommit'])?.toLowerCase();
+    const ref = (uri ? refOf(uri) : undefined) ?? str(wf['ref']);
+    return claim(repository, commit, ref);
+  }
+  if (statement.predicateType === SLSA_V02) {
+    const inv = isObject(p['invocation']) ? p['invocation'] : {};
+    const cs = isObject(inv['configSource']) ? inv['configSource'] : {};
+    const uri = str(cs['uri']);
+    const digest = isObject(cs['digest']) ? cs['digest'] : {};
+    return claim(uri, str(digest['sha1'])?.toLowerCase(), uri ? refOf(uri) : undefined);
+  }
+  return {};
+}
+
+/** The Source Repository URI / Digest / Ref and Build Signer URI extensions of a Fulcio leaf certificate (DER). */
+export function readCertificateSource(der: Buffer): CertificateClaim {
+  let cert: X509Certificate;
+  try {
+    cert = X509Certificate.parse(Buffer.from(der));
+  } catch {
+    return {};
+  }
+  const v2 = (oid: string): string | undefined => {
+    const ext = cert.extension(oid);
+    if (!ext) return undefined;
+    try {
+      return str(ASN1Obj.parseBuffer(Buffer.from(ext.value)).value.toString('utf8'));
+    } catch {
+      return undefined;
+    }
+  };
+  const v1 = (oid: string): string | undefined => str(cert.extension(oid)?.value.toString('utf8'));
+  const v1Repo = v1(OID_V1_GITHUB_REPOSITORY);
+  const repository = v2(OID_SOURCE_REPOSITORY_URI) ?? (v1Repo ? `https://github.com/${v1Repo}` : undefined);
+  const commit = (v2(OID_SOURCE_REPOSITORY_DIGEST) ?? v1(OID_V1_GITHUB_SHA))?.toLowerCase();
+  const ref = v2(OID_SOURCE_REPOSITORY_REF) ?? v1(OID_V1_GITHUB_REF);
+  const builder = v2(OID_BUILD_SIGNER_URI);
+  const subject = str(cert.subjectAltName);
+  return {
+    ...claim(repository, commit, ref),
+    ...(builder ? { builder } : {}),
+    ...(subject ? { subject } : {}),
+  };
+}
+
+function claim(repository: string | undefined, commit: string | undefined, ref: string | undefined): SourceClaim {
+  return {
+    ...(repository ? { repository: normaliseRepository(repository) } : {}),
+    ...(commit && COMMIT.test(commit) ? { commit } : {}),
+    ...(ref ? { ref } : {}),
+  };
+}
+
+/** Where the statement and the certificate disagree (both signed, so a disagreement means a tampered build). */
+export function contradiction(statement: SourceClaim, cert: SourceClaim): string | undefined {
+  if (statement.repository && cert.repository && !sameRepository(statement.repository, cert.repository))
+    return `the statement names repository ${statement.repository}, the certificate ${cert.repository}`;
+  if (statement.commit && cert.commit && statement.commit !== cert.commit)
+    return `the statement names commit ${statement.commit}, the certificate ${cert.commit}`;
+  return undefined;
+}

@@ -1,0 +1,170 @@
+import type { ScanContext } from '../../core/context.js';
+import type { DiscoveredFile } from '../../core/files.js';
+import type { ModelProvenance, ModelRecord } from '../../core/records.js';
+import type { Stage, StageInput, StageOutput } from '../../core/stage.js';
+import { Hasher } from '../../hash/hasher.js';
+import { matchSubject, type TrustCheck } from './attestation.js';
+import { AttestationCache } from './cache.js';
+import { attestationsNextTo, folderCovers, isFolderAttestation } from './files.js';
+import { failureFinding, folderFailureFinding, type Failure, type Out } from './failures.js';
+import {
+  compileProvenanceRequirements,
+  judgeProvenance,
+  missingProvenance,
+  registryCommitFor,
+  type CompiledProvenanceRequirement,
+} from './judge.js';
+
+interface Work {
+  readonly model: ModelRecord;
+  readonly file: DiscoveredFile | undefined;
+  /** Next to the model: every bundle must be about it. */
+  readonly nextTo: readonly DiscoveredFile[];
+  /** In an attestations folder above it: bundles about other files are not its concern. */
+  readonly folder: readonly DiscoveredFile[];
+  readonly reqs: readonly CompiledProvenanceRequirement[];
+  readonly expected: ReturnType<typeof registryCommitFor>;
+}
+
+/**
+ * Model provenance: for each model file with attestations (next to it or in an `attestations/` folder above it), or
+ * one the policy (`models.requireProvenance`) or its registry entry (`sourceCommit`) requires provenance for,
+ * verify the attestations, find the file among their subjects by the digest the models stage recorded, and judge
+ * builder, repository and commit. Verified provenance is added to the model record. Runs after the models stage.
+ */
+export const provenanceStage: Stage = {
+  name: 'provenance',
+  async run(input: StageInput, ctx: ScanContext): Promise<StageOutput> {
+    const reqs = compileProvenanceRequirements(ctx.policy.models.requireProvenance ?? []);
+    const byPath = new Map(input.files.map((f) => [f.path, f]));
+    const nextTo = attestationsNextTo(input.files);
+    const folder = input.files.filter((f) => isFolderAttestation(f.path));
+    const work: Work[] = input.models
+      .map((model) => ({
+        model,
+        file: byPath.get(model.path),
+        nextTo: nextTo.get(model.path) ?? [],
+        folder: folder.filter((f) => folderCovers(f.path, model.path)),
+        reqs: reqs.filter((r) => r.matches(model.path)),
+        expected: registryCommitFor(ctx.registry, model),
+      }))
+      .filter((w) => w.nextTo.length + w.folder.length > 0 || w.reqs.length > 0 || w.expected !== undefined);
+    if (work.length === 0) return {};
+    const sig = ctx.policy.signatures;
+    const check: TrustCheck = {
+      // Loaded once with the rest of the trust material (app/trust.ts); no config I/O here.
+      trust: ctx.trust.sigstore,
+      tlogThreshold: sig.tlogThreshold,
+      timestampThreshold: sig.timestampThreshold,
+    };
+    const cache = new AttestationCache(check);
+    let hasher: Hasher | undefined;
+    const sha512Of = async (f: DiscoveredFile): Promise<string | undefined> => {
+      // Only when a subject carries sha512 alone (npm provenance): through the hasher and its digest cache.
+      hasher ??= await Hasher.create({ cacheDir: ctx.options.cacheDir, workers: 1 });
+      const res = await hasher.hash({ abs: f.abs, identity: f, algorithms: ['sha512'] });
+      return res.ok ? res.digests.sha512 : undefined;
+    };
+    const out: Out = { findings: [], models: [], verifications: [] };
+    const folderFailures = new Map<string, Failure>();
+    try {
+      for (const w of work) await checkModel(w, cache, sha512Of, out, folderFailures);
+    } finally {
+      await hasher?.close();
+    }
+    // A broken bundle in a folder is one cause, whatever number of models the folder covers.
+    for (const f of folderFailures.values()) out.findings.push(folderFailureFinding(f));
+    return out;
+  },
+};
+
+async function checkModel(
+  w: Work,
+  cache: AttestationCache,
+  sha512Of: (f: DiscoveredFile) => Promise<string | undefined>,
+  out: Out,
+  folderFailures: Map<string, Failure>,
+): Promise<void> {
+  const { model } = w;
+  const key = `file:${model.path}`;
+  // An LFS pointer stands for the object it names: the attestation is about that content.
+  const digests: Record<string, string> = model.lfs ? { sha256: model.lfs.oid } : { ...model.digests };
+  const failures: Failure[] = [];
+  let found: ModelProvenance | undefined;
+  const sources = [
+    ...w.nextTo.map((file) => ({ file, strict: true })),
+    ...w.folder.map((file) => ({ file, strict: false })),
+  ];
+  for (const { file, strict } of sources) {
+    const fail = (f: Failure) => (strict ? failures.push(f) : folderFailures.set(`${f.at.file}:${f.at.line ?? 0}`, f));
+    const read = await cache.read(file);
+    if (!read.ok) {
+      fail({ rule: 'CPM025', at: { file: file.path, text: '' }, reason: `${file.path} ${read.reason}` });
+      continue;
+    }
+    for (const at of read.bundles) {
+      const v = cache.verify(at);
+      // A plain signature next to a model is the signatures stage's business, not a failed provenance.
+      if (!v.ok && 'notProvenance' in v) continue;
+      if (!v.ok) {
+        fail({ rule: 'CPM025', at, reason: v.reason });
+        continue;
+      }
+      let m = matchSubject(v.statement, digests);
+      if (m.kind === 'need' && m.algorithms.includes('sha512') && w.file && !model.lfs) {
+        const d = await sha512Of(w.file);
+        if (d !== undefined) digests['sha512'] = d;
+        m = matchSubject(v.statement, digests);
+      }
+      if (m.kind === 'match') {
+        found ??= {
+          repository: v.repository,
+          commit: v.commit,
+          ...(v.ref ? { ref: v.ref } : {}),
+          builder: v.builder,
+          predicateType: v.statement.predicateType,
+          attestation: at.file,
+        };
+      } else if (strict && m.kind === 'mismatch') {
+        fail({
+          rule: 'CPM021',
+          at,
+          reason: `its subject is ${m.algorithm}:${m.expected.join(', ')}, the file is ${m.algorithm}:${m.actual}`,
+        });
+      } else if (strict) {
+        fail({
+          rule: 'CPM025',
+          at,
+          reason: `its subjects carry ${m.kind === 'need' ? m.algorithms.join(', ') || 'no supported digest' : '?'}, which the file's digests (${Object.keys(digests).join(', ') || 'none: not hashed'}) cannot be compared with`,
+        });
+      }
+    }
+  }
+  if (!found) {
+    for (const f of failures) out.findings.push(failureFinding(model, f));
+    if (failures.length > 0) {
+      const unverifiable = failures.every((f) => f.rule === 'CPM025');
+      out.verifications.push({
+        key,
+        status: unverifiable ? 'unverifiable' : 'failed',
+        detail: `provenance: ${failures[0]!.reason}`,
+      });
+    } else if (w.reqs.length > 0 || w.expected !== undefined) {
+      out.findings.push(missingProvenance(model, w.reqs, w.expected));
+      out.verifications.push({ key, status: 'failed', detail: 'required provenance missing' });
+    }
+    return;
+  }
+  const problems = judgeProvenance(model, found, w.reqs, w.expected);
+  out.findings.push(...problems);
+  if (problems.length > 0) {
+    out.verifications.push({ key, status: 'failed', detail: `provenance rejected: ${problems[0]!.ruleId}` });
+    return;
+  }
+  out.models.push({ ...model, provenance: found });
+  out.verifications.push({
+    key,
+    status: 'verified',
+    detail: `provenance: ${found.repository}@${found.commit} built by ${found.builder}`,
+  });
+}

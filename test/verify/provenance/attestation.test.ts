@@ -1,0 +1,105 @@
+import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_POLICY } from '../../../src/trust/policy/default.js';
+import { matchSubject, verifyAttestation, type TrustCheck } from '../../../src/verify/provenance/attestation.js';
+import { loadTrustedRoot } from '../../../src/verify/trust/root.js';
+import { corpusPath } from '../../helpers/corpus.js';
+import { npmProvenanceBundle } from './helpers.js';
+
+let check: TrustCheck;
+beforeAll(async () => {
+  check = {
+    trust: await loadTrustedRoot(undefined),
+    tlogThreshold: DEFAULT_POLICY.signatures.tlogThreshold,
+    timestampThreshold: DEFAULT_POLICY.signatures.timestampThreshold,
+  };
+});
+
+const SIGSTORE_JS = {
+  repository: 'https://github.com/sigstore/sigstore-js',
+  commit: '46e7056ff9912ebfee5298d94024895a9fea76c0',
+  ref: 'refs/heads/main',
+  builder: 'https://github.com/sigstore/sigstore-js/.github/workflows/release.yml@refs/heads/main',
+};
+
+describe('verifyAttestation over real attestations', () => {
+  it.each([
+    {
+      name: 'npm SLSA v1 provenance (sigstore@2.3.1)',
+      bundle: () => npmProvenanceBundle('provenance-npm-test-cli-v1-prega'),
+      want: SIGSTORE_JS,
+    },
+    {
+      name: 'actions/attest bundle (pypi-attestation-models)',
+      bundle: () =>
+        readFileSync(corpusPath('pypi', 'pypi-attestations', 'pypi_attestation_models-0.0.4a2.tar.gz.sigstore')),
+      want: { repository: 'https://github.com/trailofbits/pypi-attestation-models' },
+    },
+  ])('$name verifies and names its source', ({ bundle, want }) => {
+    const r = verifyAttestation(bundle(), check);
+    expect(r.ok ? '' : r.reason).toBe('');
+    if (!r.ok) return;
+    expect(r).toMatchObject(want);
+    expect(r.commit).toMatch(/^[0-9a-f]{40}$/);
+  });
+
+  it.each([
+    {
+      name: 'provenance with a broken signature',
+      bundle: () => npmProvenanceBundle('provenance-npm-test-cli-v1-prega-invalidsigprov'),
+    },
+    { name: 'not JSON', bundle: () => Buffer.from('{not json') },
+    {
+      name: 'a message signature (no statement)',
+      bundle: () =>
+        readFileSync(corpusPath('sigstore', 'conformance', 'bundle-verify', 'happy-path-v0.3', 'bundle.sigstore.json')),
+    },
+  ])('$name is not verified', ({ bundle }) => {
+    expect(verifyAttestation(bundle(), check).ok).toBe(false);
+  });
+
+  it('a message signature is not provenance at all (not a failure)', () => {
+    const r = verifyAttestation(
+      readFileSync(corpusPath('sigstore', 'conformance', 'bundle-verify', 'happy-path-v0.3', 'bundle.sigstore.json')),
+      check,
+    );
+    expect(r).toMatchObject({ ok: false, notProvenance: true });
+  });
+});
+
+describe('matchSubject', () => {
+  const statement = {
+    type: 'https://in-toto.io/Statement/v1',
+    predicateType: 'https://slsa.dev/provenance/v1',
+    subjects: [{ name: 'a', digest: { sha512: 'ab' } }],
+    predicate: {},
+  };
+  it.each([
+    { name: 'same sha512', digests: { sha256: '00', sha512: 'AB' }, want: 'match' },
+    { name: 'other sha512', digests: { sha512: 'cd' }, want: 'mismatch' },
+    { name: 'only sha256 known', digests: { sha256: '00' }, want: 'need' },
+  ])('$name → $want', ({ digests, want }) => {
+    expect(matchSubject(statement, digests).kind).toBe(want);
+  });
+});
+
+describe('hostile bundles', () => {
+  it('mutated or truncated attestation bytes are a reason, never a throw', () => {
+    const genuine = Buffer.from(npmProvenanceBundle('provenance-npm-test-cli-v1-prega'));
+    fc.assert(
+      fc.property(
+        fc.nat({ max: genuine.length - 1 }),
+        fc.integer({ min: 0, max: 255 }),
+        fc.boolean(),
+        (at, byte, truncate) => {
+          const bytes = truncate ? genuine.subarray(0, at) : Buffer.from(genuine);
+          if (!truncate) bytes[at] = byte;
+          const r = verifyAttestation(bytes, check);
+          if (!r.ok) expect(r.reason.length).toBeGreaterThan(0);
+        },
+      ),
+      { numRuns: 60, seed: 15 },
+    );
+  });
+});
