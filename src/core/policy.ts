@@ -117,6 +117,8 @@ export interface Policy {
     readonly allowedGlobals: readonly string[];
     /** Model files that must carry verified build provenance (absent = none required). */
     readonly requireProvenance?: readonly ModelProvenanceRequirement[];
+    /** Model references in code must pin a commit: CPR001 becomes an error. */
+    readonly requirePinnedRevision?: boolean;
   };
   readonly signatures: {
     /** Path to a custom `trusted_root.json`; absent = the embedded Sigstore public-good root. */

@@ -52,6 +52,7 @@ export function judgeReference(
           ? `${ref.via} loads ${name} with no revision: whatever its default branch holds at run time. Pin the reviewed commit (revision="<40-hex>").`
           : `${ref.via} loads ${name} at "${ref.revision}", a name that can move. Pin the reviewed commit (revision="<40-hex>").`,
       location: where,
+      ...(policy.models.requirePinnedRevision === true ? { level: 'error' as const } : {}),
       evidence,
     });
   }

@@ -84,3 +84,12 @@ describe('model references in realistic projects', () => {
     expect(r.findings.map((f) => `${f.ruleId}:${f.level}`).sort()).toEqual(['CPR002:error', 'CPR004:error']);
   });
 });
+
+describe('policy models.requirePinnedRevision', () => {
+  it('makes an unpinned reference an error', async () => {
+    const { DEFAULT_POLICY } = await import('../../src/trust/policy/default.js');
+    const policy = { ...DEFAULT_POLICY, models: { ...DEFAULT_POLICY.models, requirePinnedRevision: true } };
+    const r = await scanWith(project('transformersjs-app'), [refsStage], { policy });
+    expect(r.findings.filter((f) => f.ruleId === 'CPR001').map((f) => f.level)).toEqual(['error', 'error']);
+  });
+});

@@ -206,6 +206,11 @@ export const POLICY_SCHEMA = {
           items: modelFormat,
         },
         unknownModel: { ...ruleSetting, description: 'Level for a model file no trusted-registry entry covers.' },
+        requirePinnedRevision: {
+          type: 'boolean',
+          description:
+            'Models the code loads by name (from_pretrained, pipeline, hub downloads) must pin a commit: an unpinned reference (CPR001) is an error.',
+        },
         allowedGlobals: stringList('Pickle globals allowed beyond the built-in safe list: module.name or module.*.', {
           pattern: '^[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*\\.([A-Za-z_][A-Za-z0-9_]*|\\*)$',
           patternErrorMessage: 'expected module.name or module.* (e.g. collections.OrderedDict, mypkg.layers.*)',

@@ -38,6 +38,7 @@ export function toPolicy(doc: Doc, source: string, suppressionLine: (index: numb
       forbiddenFormats: strings(models['forbiddenFormats']),
       unknownModel: models['unknownModel'] as RuleSetting,
       allowedGlobals: strings(models['allowedGlobals']),
+      ...(models['requirePinnedRevision'] === true ? { requirePinnedRevision: true } : {}),
       ...(models['requireProvenance'] !== undefined
         ? {
             requireProvenance: (models['requireProvenance'] as Doc[]).map((r) => ({
