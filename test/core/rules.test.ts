@@ -6,7 +6,7 @@ describe('rule catalogue', () => {
     const ids = RULES.map((r) => r.id);
     expect(new Set(ids).size).toBe(ids.length);
     for (const r of RULES) {
-      expect(r.id).toMatch(/^CP[DMSIXP]\d{3}$/);
+      expect(r.id).toMatch(/^CP[DMSIXPRU]\d{3}$/);
       expect(r.help.length).toBeGreaterThan(10);
       expect(Number(r.severity)).toBeGreaterThanOrEqual(0.1);
       expect(Number(r.severity)).toBeLessThanOrEqual(10);

@@ -39,14 +39,23 @@ export function scanDeps(
   });
 }
 
-/** A temp repository: values are either `{ copy: <path under the corpora's lockfiles/> }` or literal file text. */
+/**
+ * A temp repository: values are literal file text or `{ copy }` — `cases/…` from this project's hand-made
+ * fixtures/lockfiles/cases, anything else from the corpora's lockfiles/.
+ */
 export async function repoWith(files: Record<string, string | { copy: string }>): Promise<string> {
   const dir = await mkdtemp(path.join(tmpdir(), 'cp-deps-'));
   for (const [rel, src] of Object.entries(files)) {
     const to = path.join(dir, rel);
     await mkdir(path.dirname(to), { recursive: true });
     if (typeof src === 'string') await writeFile(to, src);
-    else await copyFile(path.join(LOCKFILES, src.copy), to);
+    else
+      await copyFile(
+        src.copy.startsWith('cases/')
+          ? path.join(CASES, src.copy.slice('cases/'.length))
+          : path.join(LOCKFILES, src.copy),
+        to,
+      );
   }
   return dir;
 }

@@ -80,10 +80,15 @@ describe('config files obey the symlink rule', () => {
     expect(config.defaultRegistry).toBe('https://registry.npmjs.org/');
   });
 
-  it('a regular .npmrc in the root is still read', async () => {
+  it('a regular .npmrc in the root is still read (for a registry the policy allows)', async () => {
     const root = tempDir();
     writeFileSync(path.join(root, '.npmrc'), 'registry=https://mirror.example/\n');
-    const config = await loadRegistryConfig({ root, env: {}, override: undefined });
+    const config = await loadRegistryConfig({
+      root,
+      env: {},
+      override: undefined,
+      allowed: ['https://mirror.example/'],
+    });
     expect(config.defaultRegistry).toBe('https://mirror.example/');
   });
 });

@@ -101,7 +101,7 @@ export const ENTRIES = [
       pathPatterns: [/(^|\/)requirements\/[^/]*\.txt$/],
     },
     nameOnly: true,
-    readBy: ['python'],
+    readBy: ['requirements-txt'],
   },
   {
     id: 'uv-lockfile',
@@ -110,7 +110,7 @@ export const ENTRIES = [
     summary: 'uv.lock',
     names: { basenames: ['uv.lock'] },
     nameOnly: true,
-    readBy: ['python'],
+    readBy: ['uv-lock'],
   },
   {
     id: 'poetry-lockfile',
@@ -119,7 +119,7 @@ export const ENTRIES = [
     summary: 'poetry.lock (lock-version 1.x and 2.x)',
     names: { basenames: ['poetry.lock'] },
     nameOnly: true,
-    readBy: ['python'],
+    readBy: ['poetry-lock'],
   },
   {
     id: 'pipfile-lockfile',
@@ -128,7 +128,7 @@ export const ENTRIES = [
     summary: 'Pipfile.lock (pipenv)',
     names: { basenames: ['pipfile.lock'] },
     nameOnly: true,
-    readBy: ['python'],
+    readBy: ['pipfile-lock'],
   },
   {
     id: 'pylock',
@@ -137,7 +137,7 @@ export const ENTRIES = [
     summary: 'PEP 751 pylock.toml / pylock.<name>.toml',
     names: { patterns: [/^pylock(\.[^./]+)?\.toml$/] },
     nameOnly: true,
-    readBy: ['python'],
+    readBy: ['pylock-toml'],
   },
   {
     id: 'pyproject-toml',

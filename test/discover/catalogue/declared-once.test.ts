@@ -14,6 +14,11 @@ const CATALOGUE_DIR = 'discover/catalogue/';
 const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   // compression algorithm names, not file formats
   'inspect/containers/compression.ts': ['bzip2,gzip,xz', 'bzip2,xz'],
+  'discover/formats/compressed-head.ts': ['bzip2,gzip,xz'],
+  // Python module names of the model libraries the pickle judge knows
+  'inspect/pickle/known-libraries.ts': ['joblib,keras,numpy'],
+  // DependencyGraph kinds (the parser that produced a graph), named like the files they come from
+  'core/records.ts': ['pip-requirements,pylock'],
   // Python module names in the gadget table
   'inspect/pickle/danger.ts': ['gzip,pickle'],
   // classifyZip narrows its return type to the zip-based formats; the catalogue test pins what it may return

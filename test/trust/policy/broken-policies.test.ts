@@ -89,7 +89,7 @@ const CASES: readonly Case[] = [
     name: 'many-problems',
     codes: ['unknown-key', 'bad-value', 'bad-value', 'bad-date'],
     want: [
-      '4:3: dependencies.allowInstallScript: unknown key; did you mean "allowInstallScripts"? (allowed: allowedRegistries, privateScopes, allowInstallScripts, sources, requireProvenance, verifySignatures, failClosed, trustedMirrors)',
+      '4:3: dependencies.allowInstallScript: unknown key; did you mean "allowInstallScripts"? (allowed: allowedRegistries, privateScopes, allowInstallScripts, sources, requireProvenance, verifySignatures, failClosed, python, trustedMirrors)',
       '6:17: models.unknownModel: expected one of error, warning, note, off, got "warn"',
       '12:13: suppressions[0].reason: expected a reason saying why the risk is accepted, got ""',
       '13:14: suppressions[0].expires: expected a real calendar date YYYY-MM-DD, got "2026-13-01"',
@@ -130,7 +130,7 @@ const CASES: readonly Case[] = [
     name: 'unknown-key-nested',
     codes: ['unknown-key'],
     want: [
-      '3:3: models.allowedGlobal: unknown key; did you mean "allowedGlobals"? (allowed: allowedFormats, forbiddenFormats, unknownModel, allowedGlobals, requireProvenance)',
+      '3:3: models.allowedGlobal: unknown key; did you mean "allowedGlobals"? (allowed: allowedFormats, forbiddenFormats, unknownModel, requirePinnedRevision, allowedGlobals, requireProvenance)',
     ],
   },
   {

@@ -6,21 +6,22 @@ import type { IncludeLoader } from './requirements.js';
 import { parseRequirementsFile } from './requirements.js';
 import type { PythonLock } from './types.js';
 import { parseUvLock } from './uv.js';
+import { entryOf } from '../../../discover/catalogue/index.js';
 
 /** A Python lockfile parser: the format it reads and the parse (async only because requirements follow includes). */
 export interface PythonLockParser {
+  /** The name the format catalogue's `readBy` routes by. */
   readonly name: string;
-  readonly format: PythonFileFormat;
   parse(file: string, text: string, load: IncludeLoader): Promise<PythonLock> | PythonLock;
 }
 
-/** Every Python lockfile parser. Adding a format is one file plus one line here and one in formats.ts. */
+/** Every Python lockfile parser. Adding a format is one catalogue entry, one file, and one line here. */
 export const PYTHON_LOCK_PARSERS: readonly PythonLockParser[] = [
-  { name: 'pip-requirements', format: 'pip-requirements', parse: parseRequirementsFile },
-  { name: 'uv-lock', format: 'uv-lockfile', parse: parseUvLock },
-  { name: 'poetry-lock', format: 'poetry-lockfile', parse: parsePoetryLock },
-  { name: 'pipfile-lock', format: 'pipfile-lockfile', parse: parsePipfileLock },
-  { name: 'pylock', format: 'pylock', parse: parsePylock },
+  { name: 'requirements-txt', parse: parseRequirementsFile },
+  { name: 'uv-lock', parse: parseUvLock },
+  { name: 'poetry-lock', parse: parsePoetryLock },
+  { name: 'pipfile-lock', parse: parsePipfileLock },
+  { name: 'pylock-toml', parse: parsePylock },
 ];
 
 /** Parse a file of a Python lockfile format; throws PyLockError for a file that is not what its name says. */
@@ -30,7 +31,8 @@ export async function parsePythonLock(
   text: string,
   load: IncludeLoader = () => Promise.resolve(undefined),
 ): Promise<PythonLock> {
-  const parser = PYTHON_LOCK_PARSERS.find((p) => p.format === format);
+  const readers = entryOf(format).readBy ?? [];
+  const parser = PYTHON_LOCK_PARSERS.find((p) => readers.includes(p.name));
   if (!parser) throw new Error(`no Python lockfile parser for ${format}`);
   return parser.parse(file, text, load);
 }
