@@ -142,6 +142,9 @@ async function scanAndReport(
     failed: String(s.failed),
     unverifiable: String(s.unverifiable),
     complete: String(result.complete),
+    // Review-mode outputs: empty in a scan, so every declared output is always set.
+    'gate-passed': '',
+    changes: '',
   };
   const outputFile = env['GITHUB_OUTPUT'];
   if (outputFile) await writeOutputs(outputFile, outputs);

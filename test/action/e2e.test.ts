@@ -79,17 +79,22 @@ function assertRun(run: DistRun): void {
   expect(run.summary.split('\n')[0]).toBe(
     `## chainproof: ${levels.error} error${levels.error === 1 ? '' : 's'}, ${levels.warning} warning${levels.warning === 1 ? '' : 's'}, ${levels.note} note${levels.note === 1 ? '' : 's'}`,
   );
-  const pairs = new Set(json.findings.map((f: any) => `${f.ruleId}|${f.location.path}`));
-  const byRule = run.summary.slice(
-    run.summary.indexOf('### Findings by rule and file'),
-    run.summary.indexOf('### Findings\n'),
-  );
+  // Findings by rule: one row per rule, errors first, with its count and the files it was found in.
+  const rules = new Map<string, number>();
+  for (const f of json.findings as any[]) rules.set(f.ruleId, (rules.get(f.ruleId) ?? 0) + 1);
+  const byRule = run.summary.slice(run.summary.indexOf('### Findings by rule'), run.summary.indexOf('### Findings\n'));
   const rows = byRule.split('\n').filter((l) => /^\| `CP/.test(l));
-  expect(rows).toHaveLength(pairs.size);
-  for (const p of pairs) {
-    const [rule] = (p as string).split('|');
-    expect(rows.some((row) => row.startsWith(`| \`${rule}\``))).toBe(true);
+  expect(rows).toHaveLength(rules.size);
+  for (const [rule, n] of rules) {
+    const row = rows.find((r) => r.startsWith(`| \`${rule}\``));
+    expect(row?.split('|')[3]?.trim(), rule).toBe(String(n));
   }
+  const levelsInOrder = rows.map((r) => r.split('|')[2]!.trim());
+  expect(levelsInOrder).toEqual(
+    [...levelsInOrder].sort(
+      (a, b) => ['error', 'warning', 'note'].indexOf(a) - ['error', 'warning', 'note'].indexOf(b),
+    ),
+  );
   expect(run.summary).toContain('### Not verified');
   expect(run.summary).toContain('](https://github.com/acme/demo/blob/0123456789abcdef0123456789abcdef01234567/app/');
 

@@ -74,7 +74,7 @@ describe('the bundled Action in review mode (dist/index.js, review-base)', () =>
     const fail = runDist(bad.dir, { path: '.', 'review-base': bad.base, gate: 'patch', offline: 'true' });
     expect(fail.code).toBe(1);
     expect(fail.outputs['gate-passed']).toBe('false');
-    expect(fail.stdout).toMatch(/::error file=yarn\.lock,line=\d+.*CPU002/);
+    expect(fail.stdout).toMatch(/::error title=CPU002 SourceChanged,file=yarn\.lock,line=\d+::/);
     const sarif = JSON.parse(readFileSync(fail.outputs['sarif-file']!, 'utf8')) as {
       runs: { results: { ruleId: string }[] }[];
     };

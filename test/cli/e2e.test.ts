@@ -60,7 +60,12 @@ describe('each command once through the built binary', () => {
       out: /trusted registry OK/,
     },
     { name: 'policy validate', args: () => ['policy', 'validate', 'policies/default.yml'], code: 0, out: /is valid/ },
-    { name: 'init', args: () => ['init', mkdtempSync(path.join(work, 'init-'))], code: 0, out: /policies/ },
+    {
+      name: 'init',
+      args: () => ['init', mkdtempSync(path.join(work, 'init-'))],
+      code: 0,
+      out: /\.chainproof\/policy\.yml/,
+    },
     {
       name: 'sarif merge',
       args: () => ['sarif', 'merge', sarifWith('CPI001', 'shard-1-of-2'), sarifWith('CPI001', 'shard-2-of-2')],
