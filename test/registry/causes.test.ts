@@ -101,10 +101,11 @@ describe('one finding per cause: a registry problem is reported once, every pack
     async ({ fault }) => {
       const { served, entries } = unsignedPackages(3);
       const server = await serve({ keys: KEYS, packages: served, fault, faultPaths: /^\/pkg-/ });
+      // A huge body must be stopped by the size limit, not by a deadline that a loaded machine might reach first.
       const stage = createRegistryStage({
-        timeoutMs: 300,
+        timeoutMs: fault === 'huge' ? 20_000 : 300,
         retries: 0,
-        budgetMs: 5_000,
+        budgetMs: fault === 'huge' ? 30_000 : 5_000,
         maxJsonBytes: 4 * 1024 * 1024,
       });
       const result = await scan(server, entries, { stage });

@@ -41,6 +41,9 @@ describe('trusted-registry sourceCommit', () => {
       (e: unknown) => e,
     );
     expect(err).toBeInstanceOf(ConfigError);
-    expect((err as ConfigError).message).toContain(`${file}:6: models[0].sourceCommit: must be a full git commit id`);
+    // file:line:col: path: expected — the one config loader's problem format.
+    expect((err as ConfigError).message).toMatch(
+      new RegExp(`${file.replace(/\./g, '\\.')}:6:\\d+: models\\[0\\]\\.sourceCommit: must be a full git commit id`),
+    );
   });
 });
