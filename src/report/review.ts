@@ -22,6 +22,15 @@ export function toReviewJson(r: ReviewResult, toolVersion: string): unknown {
       changes: lf.changes.map(changeRow),
     })),
     models: r.models,
+    references: r.references.map((c) => ({
+      kind: c.kind,
+      path: c.reference.path,
+      line: c.reference.line,
+      model: c.reference.repoId ?? c.reference.url,
+      ...(c.from !== undefined ? { from: c.from } : {}),
+      ...(c.reference.revision !== undefined ? { to: c.reference.revision } : {}),
+      via: c.reference.via,
+    })),
     findings: r.findings.map((f) => ({
       ruleId: f.ruleId,
       level: f.level,
@@ -83,7 +92,7 @@ export function toReviewMarkdown(r: ReviewResult): string {
   out.push(`## chainproof review: ${verdict}`, '');
   out.push(
     `${changes} package change(s) in ${r.lockfiles.filter((lf) => lf.status !== 'unchanged').length} lockfile(s), ` +
-      `${r.models.length} model file change(s); base \`${r.base.commit.slice(0, 12)}\`, head ${r.head.commit !== undefined ? `\`${r.head.commit.slice(0, 12)}\`` : 'working tree'}` +
+      `${r.models.length} model file change(s), ${r.references.length} model reference change(s); base \`${r.base.commit.slice(0, 12)}\`, head ${r.head.commit !== undefined ? `\`${r.head.commit.slice(0, 12)}\`` : 'working tree'}` +
       (r.online ? '.' : ' (offline: registry questions not asked).'),
     '',
   );
@@ -122,6 +131,19 @@ export function toReviewMarkdown(r: ReviewResult): string {
     for (const m of r.models.slice(0, MAX_ROWS)) out.push(`| ${escapeMd(m.path)} | ${m.kind} |`);
     out.push('');
   }
+  if (r.references.length > 0) {
+    out.push('| Model reference | Change | File | Revision |', '| --- | --- | --- | --- |');
+    for (const c of r.references.slice(0, MAX_ROWS)) {
+      const rev =
+        c.kind === 'moved'
+          ? `${c.from ?? '(none)'} → ${c.reference.revision ?? '(none)'}`
+          : (c.reference.revision ?? '(none)');
+      out.push(
+        `| ${escapeMd(c.reference.repoId ?? c.reference.url ?? '?')} | ${c.kind} | ${escapeMd(`${c.reference.path}:${c.reference.line}`)} | ${escapeMd(rev)} |`,
+      );
+    }
+    out.push('');
+  }
   if (r.findings.length > 0) {
     out.push('### Findings this change introduced', '');
     for (const f of r.findings.slice(0, MAX_ROWS)) {
@@ -151,6 +173,10 @@ export function toReviewText(r: ReviewResult): string {
     }
   }
   for (const m of r.models) out.push(`model ${m.kind.padEnd(8)} ${m.path}`);
+  for (const c of r.references)
+    out.push(
+      `reference ${c.kind.padEnd(6)} ${c.reference.repoId ?? c.reference.url ?? '?'} ${c.kind === 'moved' ? `${c.from ?? '(none)'} → ` : ''}${c.reference.revision ?? '(none)'} at ${c.reference.path}:${c.reference.line}`,
+    );
   if (out.length === 0) out.push('No dependency or model change.');
   out.push('');
   for (const f of r.findings) {

@@ -1,6 +1,7 @@
 import type { ResolvedFinding } from '../../core/finding.js';
 import type { LockfileChanges } from './diff.js';
 import type { ModelChange } from './models.js';
+import type { ReferenceChange } from './references.js';
 
 /** `--gate`: the largest update an auto-merge may take without a human. */
 export type GateKind = 'patch' | 'minor' | 'any';
@@ -25,6 +26,7 @@ export function judgeGate(
   lockfiles: readonly LockfileChanges[],
   models: readonly ModelChange[],
   findings: readonly ResolvedFinding[],
+  references: readonly ReferenceChange[] = [],
 ): GateVerdict {
   const reasons: string[] = [];
   const errors = findings.filter((f) => f.level === 'error');
@@ -44,6 +46,10 @@ export function judgeGate(
       }
     }
     for (const m of models) reasons.push(`model file ${m.path} ${m.kind}`);
+    for (const c of references)
+      reasons.push(
+        `${c.kind === 'moved' ? 'moves' : 'adds'} model reference ${c.reference.repoId ?? c.reference.url ?? '?'} (${c.reference.path}:${c.reference.line})`,
+      );
   }
   const capped = reasons.length > 50 ? [...reasons.slice(0, 50), `… and ${reasons.length - 50} more`] : reasons;
   return { kind, passed: reasons.length === 0, reasons: capped };

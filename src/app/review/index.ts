@@ -19,6 +19,7 @@ import { diffModels, modelQuestions } from './models.js';
 import type { RegistryLookup } from './online.js';
 import { onlineTargets, registryQuestions } from './online.js';
 import { lockfileQuestions } from './questions.js';
+import { blobReader, fileReader, referenceChanges, workingTreeSources, type ReferenceChange } from './references.js';
 import { isModelPath, snapshotCommit, type Snapshot } from './snapshot.js';
 import { pushAll } from '../../core/push-all.js';
 
@@ -46,6 +47,8 @@ export interface ReviewResult {
   readonly head: { readonly ref: string; readonly commit?: string };
   readonly lockfiles: readonly LockfileChanges[];
   readonly models: readonly ModelChange[];
+  /** Model references the change added or re-pinned (in the files it touched). */
+  readonly references: readonly ReferenceChange[];
   readonly findings: readonly ResolvedFinding[];
   readonly gate?: GateVerdict;
   /** Whether the registry questions were asked (false offline). */
@@ -101,6 +104,22 @@ export async function reviewChange(req: ReviewRequest): Promise<ReviewResult> {
     const models = diffModels(baseSnap.models, headModels);
     pushAll(raw, modelQuestions(models, baseRegistry, headRegistry));
 
+    const headSources =
+      headSnap?.sources ??
+      (await workingTreeSources(
+        dir,
+        headScan.files.map((f) => f.path),
+      ));
+    const known = new Set(headScan.files.map((f) => f.path));
+    const refs = await referenceChanges({
+      base: baseSnap.sources,
+      head: headSources,
+      readBase: blobReader(dir, baseSnap.sources),
+      readHead: headSnap ? blobReader(dir, headSnap.sources) : fileReader(dir),
+      existsLocally: (p) => known.has(p.replace(/^\.\//, '')),
+    });
+    pushAll(raw, refs.findings);
+
     const online = !req.options.offline;
     if (online) {
       const moves = lockfiles.flatMap((lf) => lf.changes.filter((c): c is VersionMove => 'type' in c));
@@ -122,12 +141,13 @@ export async function reviewChange(req: ReviewRequest): Promise<ReviewResult> {
     const findings = [...own.findings, ...introduced].sort(byPlace);
     const byLevel = { error: 0, warning: 0, note: 0 };
     for (const f of findings) byLevel[f.level]++;
-    const gate = req.gate !== undefined ? judgeGate(req.gate, lockfiles, models, findings) : undefined;
+    const gate = req.gate !== undefined ? judgeGate(req.gate, lockfiles, models, findings, refs.changes) : undefined;
     return {
       base: { ref: req.base, commit: baseCommit },
       head: { ref: req.head ?? 'working tree', ...(headCommit !== undefined ? { commit: headCommit } : {}) },
       lockfiles,
       models,
+      references: refs.changes,
       findings,
       ...(gate ? { gate } : {}),
       online,

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { MODEL_FORMATS, entryOf, formatFromName } from '../../discover/catalogue/index.js';
 import { MAX_LOCKFILE_BYTES } from '../../deps/read.js';
+import { isReferenceSource } from '../../refs/find.js';
 import type { TreeEntry } from './git.js';
 import { listTree, readBlob } from './git.js';
 
@@ -25,6 +26,8 @@ export interface Snapshot {
   readonly root: string;
   /** Model-file paths at this revision with their git object ids. */
   readonly models: ReadonlyMap<string, string>;
+  /** Source and config files the model-reference finders read, with their git object ids. */
+  readonly sources: ReadonlyMap<string, string>;
   dispose(): Promise<void>;
 }
 
@@ -44,6 +47,7 @@ export async function snapshotCommit(dir: string, commit: string): Promise<Snaps
   return {
     root,
     models: new Map(entries.filter((e) => isModelPath(e.path)).map((e) => [e.path, e.oid])),
+    sources: new Map(entries.filter((e) => isReferenceSource(e.path)).map((e) => [e.path, e.oid])),
     dispose: () => rm(root, { recursive: true, force: true }),
   };
 }

@@ -185,3 +185,27 @@ describe('review of model files against the trusted registry', () => {
     expect(r.gate?.reasons).toContain('model file models/encoder.safetensors changed');
   });
 });
+
+describe('review of model references in code', () => {
+  const A = 'a'.repeat(40);
+  const B = 'b'.repeat(40);
+  const train = (rev: string, extra = '') =>
+    `from transformers import AutoModel\n\nmodel = AutoModel.from_pretrained("acme/encoder", revision="${rev}")\n${extra}`;
+
+  it('a pinned revision that moves → CPU011 at the head line, and the gate fails', async () => {
+    const r = await review({ 'train.py': train(A) }, { 'train.py': train(B) }, 'patch');
+    expect(ruleLines(r)).toContain('CPU011@train.py:3');
+    expect(r.references.map((c) => [c.kind, c.from, c.reference.revision])).toEqual([['moved', A, B]]);
+    expect(r.gate?.passed).toBe(false);
+  });
+
+  it('a new unpinned reference → CPU012; an unchanged file is not re-read', async () => {
+    const r = await review(
+      { 'train.py': train(A), 'serve.py': 'print(1)\n' },
+      { 'train.py': train(A, 'tok = AutoModel.from_pretrained("acme/tokenizer")\n'), 'serve.py': 'print(1)\n' },
+      'any',
+    );
+    expect(ruleLines(r)).toEqual(['CPU012@train.py:4']);
+    expect(r.references.map((c) => [c.kind, c.reference.repoId])).toEqual([['added', 'acme/tokenizer']]);
+  });
+});

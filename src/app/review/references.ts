@@ -1,0 +1,100 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Finding } from '../../core/finding.js';
+import type { ModelReference } from '../../core/records.js';
+import { MAX_SOURCE_BYTES, isReferenceSource, searchText } from '../../refs/find.js';
+import { hashWorkingFiles, readBlob } from './git.js';
+
+/** A model reference the change added, or whose pinned revision it moved. */
+export interface ReferenceChange {
+  readonly kind: 'added' | 'moved';
+  readonly reference: ModelReference;
+  /** The revision the base revision loaded (moved only; undefined = it was unpinned). */
+  readonly from?: string;
+}
+
+export interface ReferenceSides {
+  /** Reference source files at the base revision: path → git object id. */
+  readonly base: ReadonlyMap<string, string>;
+  /** The same at the head: object ids (a commit) or the working tree's would-be ids. */
+  readonly head: ReadonlyMap<string, string>;
+  /** Read a head file's text (a blob, or the working tree). */
+  readonly readHead: (p: string) => Promise<string | undefined>;
+  readonly readBase: (p: string) => Promise<string | undefined>;
+  readonly existsLocally: (p: string) => boolean;
+}
+
+/** Working-tree sides: the reference sources the head scan saw, with the ids git would give them. */
+export async function workingTreeSources(dir: string, paths: readonly string[]): Promise<Map<string, string>> {
+  const sources = paths.filter(isReferenceSource);
+  return sources.length > 0 ? hashWorkingFiles(dir, sources) : new Map();
+}
+
+export function blobReader(dir: string, ids: ReadonlyMap<string, string>): (p: string) => Promise<string | undefined> {
+  return async (p) => {
+    const id = ids.get(p);
+    return id === undefined
+      ? undefined
+      : (await readBlob(dir, id, MAX_SOURCE_BYTES).catch(() => undefined))?.toString('utf8');
+  };
+}
+
+export function fileReader(dir: string): (p: string) => Promise<string | undefined> {
+  return async (p) => {
+    const text = await readFile(path.join(dir, ...p.split('/')), 'utf8').catch(() => undefined);
+    return text !== undefined && text.length <= MAX_SOURCE_BYTES ? text : undefined;
+  };
+}
+
+/**
+ * Model references in the files the change touched, at both revisions, compared by file and model: a pinned
+ * revision that moved (CPU011) and a new reference that pins nothing (CPU012). Only changed files are parsed.
+ */
+export async function referenceChanges(
+  s: ReferenceSides,
+): Promise<{ changes: ReferenceChange[]; findings: Finding[] }> {
+  const touched = [...new Set([...s.base.keys(), ...s.head.keys()])]
+    .filter((p) => s.base.get(p) !== s.head.get(p))
+    .sort();
+  const changes: ReferenceChange[] = [];
+  const findings: Finding[] = [];
+  for (const p of touched) {
+    const [before, after] = await Promise.all([refsIn(p, await s.readBase(p), s), refsIn(p, await s.readHead(p), s)]);
+    for (const r of after) {
+      const name = r.repoId ?? r.url;
+      const olds = before.filter((b) => (b.repoId ?? b.url) === name);
+      const where = { path: r.path, line: r.line, column: r.column };
+      const evidence = {
+        model: name ?? '?',
+        via: r.via,
+        ...(r.revision !== undefined ? { revision: r.revision } : {}),
+      };
+      if (olds.length === 0) {
+        changes.push({ kind: 'added', reference: r });
+        if (r.revisionKind !== 'commit')
+          findings.push({
+            ruleId: 'CPU012',
+            message: `The change adds ${r.via} loading ${name ?? '?'} ${r.revision !== undefined ? `at "${r.revision}", a name that can move` : 'with no revision'}. Pin the reviewed commit before merging.`,
+            location: where,
+            evidence,
+          });
+      } else if (!olds.some((b) => b.revision === r.revision)) {
+        const from = olds[0]!.revision;
+        changes.push({ kind: 'moved', reference: r, ...(from !== undefined ? { from } : {}) });
+        findings.push({
+          ruleId: 'CPU011',
+          message: `The change moves ${name ?? '?'} from ${from ?? 'no revision'} to ${r.revision ?? 'no revision'} (${r.via}): other weights — and, with remote code, other code — will load. Review the new revision and record it in the trusted registry.`,
+          location: where,
+          evidence: { ...evidence, from: from ?? '' },
+        });
+      }
+    }
+  }
+  return { changes, findings };
+}
+
+async function refsIn(p: string, text: string | undefined, s: ReferenceSides): Promise<ModelReference[]> {
+  if (text === undefined) return [];
+  const got = searchText(p, text, s.existsLocally);
+  return Promise.resolve(got.kind === 'found' ? got.refs.references : []);
+}

@@ -1,0 +1,70 @@
+import { findConfigReferences, mentionsModelKey } from './config.js';
+import { findJavaScriptReferences } from './javascript.js';
+import { findPythonReferences } from './python.js';
+import { MAX_NESTING, looksGenerated, nestingDepth } from './text.js';
+import type { FileReferences } from './types.js';
+
+type Finder = (path: string, text: string, existsLocally: (p: string) => boolean) => FileReferences;
+
+/** Source languages by extension; only files the catalogue calls `other` (not lockfiles, manifests, models). */
+const FINDERS: Readonly<Record<string, Finder>> = {
+  py: findPythonReferences,
+  js: findJavaScriptReferences,
+  mjs: findJavaScriptReferences,
+  cjs: findJavaScriptReferences,
+  jsx: findJavaScriptReferences,
+  ts: findJavaScriptReferences,
+  mts: findJavaScriptReferences,
+  cts: findJavaScriptReferences,
+  tsx: findJavaScriptReferences,
+  yaml: findConfigReferences,
+  yml: findConfigReferences,
+  json: findConfigReferences,
+};
+
+/** Cheap text tests before parsing: a file that names no loader is not parsed (most of a repository). */
+const LOADER_WORDS =
+  /from_pretrained|pipeline|hf_hub_download|snapshot_download|torch\.hub|create_model|SentenceTransformer|CrossEncoder|InferenceSession|loadGraphModel|loadLayersModel|downloadFile|snapshotDownload|huggingface\.co/;
+export const MAX_SOURCE_BYTES = 2 * 1024 * 1024;
+
+/** The outcome of searching one file: references found, nothing to find, or skipped (counted by the caller). */
+export type Searched =
+  { readonly kind: 'found'; readonly refs: FileReferences } | { readonly kind: 'none' } | { readonly kind: 'skipped' };
+
+function extOf(p: string): string {
+  const base = p.slice(p.lastIndexOf('/') + 1);
+  if (base.endsWith('.d.ts') || base.endsWith('.min.js')) return '';
+  const dot = base.lastIndexOf('.');
+  return dot < 0 ? '' : base.slice(dot + 1).toLowerCase();
+}
+
+/** Whether a path is a source or config file the reference finders read. */
+export function isReferenceSource(path: string): boolean {
+  return FINDERS[extOf(path)] !== undefined;
+}
+
+function isConfig(path: string): boolean {
+  const ext = extOf(path);
+  return ext === 'json' || ext === 'yaml' || ext === 'yml';
+}
+
+/** A file over the size limit: configs that large are data, not configuration; source that large is skipped. */
+export function searchOversized(path: string): Searched {
+  return isConfig(path) ? { kind: 'none' } : { kind: 'skipped' };
+}
+
+/** Search one file's text (the same rules for `scan` and `review`): cheap filter, shape checks, then the parser. */
+export function searchText(path: string, text: string, existsLocally: (p: string) => boolean): Searched {
+  const finder = FINDERS[extOf(path)];
+  if (!finder) return { kind: 'none' };
+  const config = isConfig(path);
+  if (config ? !mentionsModelKey(text) : !LOADER_WORDS.test(text)) return { kind: 'none' };
+  // Minified or generated code, and nesting deeper than hand-written code (the parsers' tree building recurses).
+  if ((!config && looksGenerated(text)) || nestingDepth(text) > MAX_NESTING) return { kind: 'skipped' };
+  try {
+    return { kind: 'found', refs: finder(path, text, existsLocally) };
+  } catch {
+    // A parser that gives up (it should not: lezer recovers from syntax errors) skips the file, counted.
+    return { kind: 'skipped' };
+  }
+}
