@@ -23,7 +23,7 @@ const YARN = pair('webpack-enhanced-resolve-367d0f6', 'yarn.lock');
 const cleanups: (() => void)[] = [];
 afterAll(() => cleanups.forEach((c) => c()));
 
-async function review(base: Tree, head: Tree, gate: 'patch' | 'minor' = 'minor') {
+async function review(base: Tree, head: Tree, gate: 'patch' | 'minor' | 'any' = 'minor') {
   const repo = makeRepo(base, head);
   cleanups.push(repo.cleanup);
   return reviewChange({
