@@ -9,6 +9,7 @@ import { EMPTY_REGISTRY } from '../core/trusted-registry.js';
 import { publicHttpUrl } from '../core/url.js';
 import { parseNpmrc } from '../deps/index.js';
 import { depsStage } from '../deps/stage.js';
+import { pythonDepsStage } from '../deps/parsers/python/stage.js';
 import { createFileOpener } from '../io/file-source.js';
 import { DEFAULT_SKIP_DIRS, walkTree } from '../discover/walk.js';
 import { familiesOf } from '../models/families.js';
@@ -76,11 +77,14 @@ async function scanLockfiles(
     limit: (fn) => limit(fn),
     files: createFileOpener(),
   };
-  const out = await depsStage.run({ files: walk.files, skipped: walk.skipped, graphs: [], models: [] }, ctx);
-  const unreadable = (out.findings ?? [])
-    .filter((f) => f.ruleId === 'CPD001')
+  const input = { files: walk.files, skipped: walk.skipped, graphs: [], models: [] };
+  // npm and Python lockfiles, each read by its own stage exactly as `scan` reads them.
+  const outs = [await depsStage.run(input, ctx), await pythonDepsStage.run(input, ctx)];
+  const unreadable = outs
+    .flatMap((o) => o.findings ?? [])
+    .filter((f) => f.ruleId === 'CPD001' || f.ruleId === 'CPP001' || f.ruleId === 'CPP002')
     .map((f) => ({ path: f.location.path, reason: f.message.split('\n')[0] ?? f.message }));
-  return { graphs: out.graphs ?? [], unreadable };
+  return { graphs: outs.flatMap((o) => o.graphs ?? []), unreadable };
 }
 
 /** Walk the repository (as a scan would) and collect facts. Reads files; never runs or unpickles anything. */
@@ -119,6 +123,8 @@ export async function surveyRepository(root: string, env: Record<string, string 
   }
   for (const graph of scanned.graphs) {
     lockfiles.push({ path: graph.lockfile, kind: graph.kind, packages: graph.packages.length });
+    // Registries, install scripts and sources below are npm policy; Python's index settings are its own section.
+    if (graph.ecosystem === 'pypi') continue;
     for (const p of graph.packages) {
       if (p.hasInstallScript === true) installScripts.add(p.name);
       if (p.source === 'git' || p.source === 'tarball' || p.source === 'file') {

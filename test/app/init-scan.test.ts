@@ -59,3 +59,14 @@ describe('init then scan (#13): scan finds what init wrote', () => {
     expect(afterInit.findings.length).toBe(alone.findings.length - (byRule(alone)['CPD012'] ?? 0));
   });
 });
+
+describe('init surveys Python lockfiles too (#16)', () => {
+  it('lists a uv.lock with its package count and leaves the npm registry list alone', async () => {
+    const { surveyRepository } = await import('../../src/app/init-survey.js');
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'chainproof-init-py-'));
+    copyFileSync(corpusPath('python', 'lockfiles', 'karpathy-nanochat.uv.lock'), path.join(dir, 'uv.lock'));
+    const survey = await surveyRepository(dir, {});
+    expect(survey.lockfiles).toEqual([{ path: 'uv.lock', kind: 'uv', packages: 104 }]);
+    expect(survey.resolvedRegistries).toEqual({});
+  });
+});
