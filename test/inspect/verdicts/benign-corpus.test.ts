@@ -11,12 +11,11 @@ import { FIXTURES } from '../pickle/scan-folder.js';
 
 const ROOT = path.join(FIXTURES, 'models-benign');
 
-/** joblib codecs the `engine` branch decodes; on this branch they are judged after the merge. */
-const DECODED_BY_ENGINE = new Set([
-  'joblib/pipeline_bz2.joblib',
-  'joblib/pipeline_xz.joblib',
-  'joblib/pipeline_lzma.joblib',
-]);
+/**
+ * joblib's xz and lzma (LZMA_Alone) compressors: no decoder yet, so src/inspect/containers/compression.ts reports
+ * them as CPI015 at error (not checked), a false alarm on these benign files until one is added.
+ */
+const NOT_DECODED = new Set(['joblib/pipeline_xz.joblib', 'joblib/pipeline_lzma.joblib']);
 
 function listFiles(dir: string, rel = ''): string[] {
   const out: string[] = [];
@@ -51,7 +50,7 @@ describe('benign corpus made by torch, scikit-learn, scipy, pandas, numpy and jo
     expect(FILES.length).toBeGreaterThanOrEqual(50);
   });
 
-  it.each(FILES.filter((f) => !DECODED_BY_ENGINE.has(f)).map((file) => ({ file })))(
+  it.each(FILES.filter((f) => !NOT_DECODED.has(f)).map((file) => ({ file })))(
     '$file: no warning or error',
     ({ file }) => {
       const got = result.findings
@@ -61,8 +60,8 @@ describe('benign corpus made by torch, scikit-learn, scipy, pandas, numpy and jo
     },
   );
 
-  it.skip.each([...DECODED_BY_ENGINE].map((file) => ({ file })))(
-    '$file: no warning or error (after engine)',
+  it.skip.each([...NOT_DECODED].map((file) => ({ file })))(
+    '$file: no warning or error (once xz/lzma decode)',
     ({ file }) => {
       expect(result.findings.filter((f) => f.location.path === file && f.level !== 'note')).toEqual([]);
     },
