@@ -11,12 +11,6 @@ import { FIXTURES } from '../pickle/scan-folder.js';
 
 const ROOT = path.join(FIXTURES, 'models-benign');
 
-/**
- * joblib's xz and lzma (LZMA_Alone) compressors: no decoder yet, so src/inspect/containers/compression.ts reports
- * them as CPI015 at error (not checked), a false alarm on these benign files until one is added.
- */
-const NOT_DECODED = new Set(['joblib/pipeline_xz.joblib', 'joblib/pipeline_lzma.joblib']);
-
 function listFiles(dir: string, rel = ''): string[] {
   const out: string[] = [];
   for (const name of readdirSync(path.join(dir, rel)).sort()) {
@@ -50,22 +44,12 @@ describe('benign corpus made by torch, scikit-learn, scipy, pandas, numpy and jo
     expect(FILES.length).toBeGreaterThanOrEqual(50);
   });
 
-  it.each(FILES.filter((f) => !NOT_DECODED.has(f)).map((file) => ({ file })))(
-    '$file: no warning or error',
-    ({ file }) => {
-      const got = result.findings
-        .filter((f) => f.location.path === file && (f.level === 'error' || f.level === 'warning'))
-        .map((f) => `${f.ruleId} ${String(f.evidence?.global ?? '')} ${f.message}`);
-      expect(got).toEqual([]);
-    },
-  );
-
-  it.skip.each([...NOT_DECODED].map((file) => ({ file })))(
-    '$file: no warning or error (once xz/lzma decode)',
-    ({ file }) => {
-      expect(result.findings.filter((f) => f.location.path === file && f.level !== 'note')).toEqual([]);
-    },
-  );
+  it.each(FILES.map((file) => ({ file })))('$file: no warning or error', ({ file }) => {
+    const got = result.findings
+      .filter((f) => f.location.path === file && (f.level === 'error' || f.level === 'warning'))
+      .map((f) => `${f.ruleId} ${String(f.evidence?.global ?? '')} ${f.message}`);
+    expect(got).toEqual([]);
+  });
 
   it('no warning or error anywhere else in the scan', () => {
     const stray = result.findings.filter(

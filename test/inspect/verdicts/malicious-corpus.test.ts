@@ -32,8 +32,8 @@ const JUDGED: readonly { file: string; rule: string }[] = [
 
 /**
  * Classes 1, 2 and 7, at error through how files are read: FRAME-first and no-op-prefixed sniffing, npy duplicate
- * keys (CPI080 warns; the pickle numpy would run is CPI001), bzip2 zip members, text-named members, zip in zip,
- * trailing pickles of legacy torch files. The lzma (method 14) member is not decoded yet: CPI015 fails the gate.
+ * keys (CPI080 warns; the pickle numpy would run is CPI001), bzip2 and lzma zip members, text-named members, zip in
+ * zip, trailing pickles of legacy torch files.
  */
 const READ_AT_ERROR: readonly { file: string; rule: string }[] = [
   { file: 'class1/weights.dat', rule: 'CPI001' },
@@ -41,7 +41,7 @@ const READ_AT_ERROR: readonly { file: string; rule: string }[] = [
   { file: 'class1/frame_first.model', rule: 'CPI001' },
   { file: 'class2/npy_duplicate_descr.npy', rule: 'CPI001' },
   { file: 'class2/bzip2_member.zip', rule: 'CPI001' },
-  { file: 'class2/lzma_member.npz', rule: 'CPI015' },
+  { file: 'class2/lzma_member.npz', rule: 'CPI001' },
   { file: 'class7/zip_in_zip.zip', rule: 'CPI001' },
   { file: 'class7/readme_only.zip', rule: 'CPI001' },
   { file: 'class7/legacy_torch_trailing_pickle.pt', rule: 'CPI001' },
