@@ -1,5 +1,5 @@
 import type { LZMAModule } from 'node-liblzma/wasm';
-import { WasmLzmaStream, copyFromWasm, copyToWasm, getModule, initModule } from 'node-liblzma/wasm';
+import { WasmLzmaStream, copyFromWasm, getModule, initModule } from 'node-liblzma/wasm';
 import createLzma from 'node-liblzma/wasm/liblzma.js';
 import { ContainerLimitError, UnsupportedContentError } from './errors.js';
 import { loadLzmaWasm } from './lzma-wasm.js';
@@ -21,6 +21,7 @@ const LZMA_MEMLIMIT_ERROR = 6;
 /** Decoder memory bound: xz -9 needs ~65 MiB; an LZMA_Alone header may claim a 4 GiB dictionary. */
 const MEMLIMIT = 128n * 1024n * 1024n;
 const OUT_CHUNK = 1 << 16;
+const IN_CHUNK = 1 << 20;
 
 let loading: Promise<boolean> | undefined;
 let ready = false;
@@ -49,15 +50,23 @@ export function unlzmaCapped(data: Buffer, cap: number, onLimit: () => Error): B
   try {
     const init = module._lzma_auto_decoder(stream.ptr, MEMLIMIT, LZMA_CONCATENATED);
     if (init !== LZMA_OK) throw new Error(`liblzma refused to start (code ${init})`);
-    inPtr = copyToWasm(module, data.length > 0 ? data : Buffer.alloc(1));
+    // Input and output pass through fixed windows: the WASM heap holds the decoder state, never the whole file.
+    inPtr = module._malloc(IN_CHUNK);
     outPtr = module._malloc(OUT_CHUNK);
-    if (outPtr === 0) throw new Error('out of decoder memory');
-    stream.setInput(inPtr, data.length);
+    if (inPtr === 0 || outPtr === 0) throw new Error('out of decoder memory');
+    let fed = 0;
     const chunks: Buffer[] = [];
     let total = 0;
     for (;;) {
+      if (stream.availIn === 0 && fed < data.length) {
+        const next = data.subarray(fed, fed + IN_CHUNK);
+        module.HEAPU8.set(next, inPtr);
+        stream.setInput(inPtr, next.length);
+        fed += next.length;
+      }
       stream.setOutput(outPtr, OUT_CHUNK);
-      const ret = module._lzma_code(stream.ptr, stream.availIn === 0 ? LZMA_FINISH : LZMA_RUN);
+      const last = fed === data.length && stream.availIn === 0;
+      const ret = module._lzma_code(stream.ptr, last ? LZMA_FINISH : LZMA_RUN);
       const produced = OUT_CHUNK - stream.availOut;
       total += produced;
       if (total > cap) throw onLimit();
@@ -67,7 +76,8 @@ export function unlzmaCapped(data: Buffer, cap: number, onLimit: () => Error): B
         throw new ContainerLimitError(`the stream needs more than ${MEMLIMIT} bytes of decoder memory`);
       if (ret !== LZMA_OK) throw new Error(`corrupt xz/lzma data (liblzma code ${ret})`);
     }
-    if (stream.availIn !== 0) throw new Error(`${stream.availIn} bytes follow the end of the xz/lzma stream`);
+    const left = stream.availIn + (data.length - fed);
+    if (left !== 0) throw new Error(`${left} bytes follow the end of the xz/lzma stream`);
     return Buffer.concat(chunks, total);
   } finally {
     if (inPtr !== 0) module._free(inPtr);

@@ -34,6 +34,18 @@ describe('xz and LZMA_Alone decoding is bounded', () => {
     expect(() => unlzmaCapped(data(), 1 << 20, limit)).toThrow(/xz\/lzma|liblzma/);
   });
 
+  it('decodes a stream fed to the decoder in several input windows (3 MiB incompressible)', () => {
+    const plain = Buffer.alloc(3 << 20);
+    let x = 12345;
+    for (let i = 0; i < plain.length; i++) {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      plain[i] = x >>> 24;
+    }
+    const packed = Buffer.from(easyBufferEncode(plain, 0));
+    expect(packed.length).toBeGreaterThan(2 << 20);
+    expect(unlzmaCapped(packed, 4 << 20, limit).equals(plain)).toBe(true);
+  });
+
   it('decodes a real joblib xz stream to the pickle inside', () => {
     const plain = decompress('xz', readFileSync(join(CASES, 'evil_xz.joblib')), LIMITS);
     expect(plain[0]).toBe(0x80);
