@@ -6,7 +6,7 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
-import { inlineRequires, REPO, REQUIRE_BANNER } from './bundle.mjs';
+import { inlineLzmaWasm, inlineRequires, REPO, REQUIRE_BANNER } from './bundle.mjs';
 
 export const CLI_BUNDLE_DIR = path.join(REPO, 'build', 'cli-bundle');
 
@@ -34,7 +34,7 @@ export async function bundleCli(outdir = CLI_BUNDLE_DIR) {
     charset: 'utf8',
     logLevel: 'warning',
     metafile: true,
-    plugins: [inlineRequires],
+    plugins: [inlineRequires, inlineLzmaWasm],
     banner: { js: REQUIRE_BANNER },
   });
   return Object.keys(result.metafile.outputs)

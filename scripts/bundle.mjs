@@ -2,6 +2,7 @@
 // Deterministic: no timestamps, no sourcemap, paths in comments relative to the repository, so
 // scripts/check-dist.mjs can rebuild and compare byte for byte.
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
@@ -28,6 +29,23 @@ export const inlineRequires = {
       if (path.resolve(args.path) !== ownManifest) return undefined;
       const { name, version } = JSON.parse(await readFile(args.path, 'utf8'));
       return { contents: JSON.stringify({ name, version }), loader: 'json' };
+    });
+  },
+};
+
+/**
+ * src/inspect/containers/lzma-wasm.ts reads liblzma's WASM from node_modules, which the bundle has not beside it:
+ * replace that module with the same bytes inlined, so dist/ stays one file.
+ */
+export const inlineLzmaWasm = {
+  name: 'inline-lzma-wasm',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]src[\\/]inspect[\\/]containers[\\/]lzma-wasm\.ts$/ }, async () => {
+      const wasm = await readFile(createRequire(import.meta.url).resolve('node-liblzma/wasm/liblzma.wasm'));
+      return {
+        contents: `const WASM = ${JSON.stringify(wasm.toString('base64'))};\nexport function loadLzmaWasm() { return Buffer.from(WASM, 'base64'); }\n`,
+        loader: 'js',
+      };
     });
   },
 };
@@ -60,7 +78,7 @@ export async function bundle(outdir = path.join(REPO, 'dist')) {
     legalComments: 'eof',
     charset: 'utf8',
     logLevel: 'warning',
-    plugins: [inlineRequires],
+    plugins: [inlineRequires, inlineLzmaWasm],
     banner: { js: REQUIRE_BANNER },
   });
   // dist/ must be ESM whatever package.json says next to it (an action is run from its checkout).

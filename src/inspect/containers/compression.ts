@@ -2,9 +2,12 @@ import { gunzipSync, inflateSync } from 'node:zlib';
 import type { Compression } from '../../discover/formats/compressed-head.js';
 import { ZF_HEADER } from '../../discover/formats/compressed-head.js';
 import { bunzip2Capped } from './bzip2.js';
-import { ContainerLimitError, UnsupportedContentError } from './errors.js';
+import { ContainerLimitError } from './errors.js';
+import { unlzmaCapped } from './lzma.js';
 
 export type { Compression } from '../../discover/formats/compressed-head.js';
+/** Call (and await) once before `decompress` meets xz or LZMA_Alone. */
+export { loadLzmaDecoder } from './lzma.js';
 /** The one compression-header reader, shared with discovery. */
 export { sniffCompression } from '../../discover/formats/compressed-head.js';
 
@@ -28,7 +31,7 @@ export function decompress(kind: Compression, data: Buffer, lim: DecompressLimit
         return bunzip2Capped(data, cap, () => limitError(kind, cap));
       case 'xz':
       case 'lzma':
-        throw new UnsupportedContentError(`${kind} decompression is not supported yet`);
+        return unlzmaCapped(data, cap, () => limitError(kind, cap));
     }
   } catch (err) {
     if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw limitError(kind, cap);

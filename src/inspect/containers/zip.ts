@@ -1,5 +1,6 @@
 import { inflateRawSync } from 'node:zlib';
 import { bunzip2Capped } from './bzip2.js';
+import { unlzmaCapped, zipLzmaToAlone } from './lzma.js';
 import { ContainerLimitError, UnsupportedContentError } from './errors.js';
 import {
   directoryReadLength,
@@ -183,6 +184,10 @@ function makeEntry(
       }
       // CPython's zipfile (`_get_decompressor`) reads stored, deflate, bzip2 (12) and lzma (14).
       if (method === 12) return bunzip2Capped(raw, entryCap(raw, lim), () => tooLarge(name, entryCap(raw, lim)));
+      if (method === 14)
+        return unlzmaCapped(zipLzmaToAlone(raw, flags, usize), entryCap(raw, lim), () =>
+          tooLarge(name, entryCap(raw, lim)),
+        );
       if (method !== 8)
         throw new UnsupportedContentError(`member ${JSON.stringify(name)} uses compression method ${method}`, raw);
       return inflateCapped(raw, lim, name);

@@ -11,6 +11,7 @@ import { parseNpyHeader } from '../containers/npy.js';
 import { analysePickleSource, isLegacyTorch, looksLikePickleStream } from '../containers/pickles.js';
 import { createFileOpener } from '../../io/file-source.js';
 import { inspectZipByRanges } from '../containers/zip-ranged.js';
+import { loadLzmaDecoder } from '../containers/lzma.js';
 import { ByteSource } from './source.js';
 import { isOpcode } from './vm.js';
 
@@ -36,6 +37,8 @@ export const pickleAnalyser: ModelAnalyser = {
  * its directory and the members a loader unpickles, never its tensor storages.
  */
 export async function analyseAnySize(file: DiscoveredFile, allowedGlobals: readonly string[]): Promise<Finding[]> {
+  // The xz/LZMA_Alone decoder loads asynchronously; the content reader below is synchronous.
+  await loadLzmaDecoder();
   if (file.size <= MAX_IN_MEMORY) return analyseFile(file, allowedGlobals);
   // The pipeline does not hand plugins an opened FileSource yet; open one through the I/O edge until it does.
   const src = await createFileOpener().open(file.abs, file.path);

@@ -19,11 +19,14 @@ describe('compressed joblib files and zip members, as the real libraries write t
     { file: 'evil_zlib.joblib', want: ['CPI001:error'], exit: 1 },
     { file: 'evil_gzip.joblib', want: ['CPI001:error'], exit: 1 },
     { file: 'evil_bz2.joblib', want: ['CPI001:error'], exit: 1 },
-    // No bundling decoder for these yet: not checked, and a joblib could hide code there, so the gate fails.
-    { file: 'evil_xz.joblib', want: ['CPI015:error'], exit: 1 },
-    { file: 'evil_lzma.joblib', want: ['CPI015:error'], exit: 1 },
+    { file: 'logreg_xz.joblib', want: [], exit: 0 },
+    { file: 'logreg_lzma.joblib', want: [], exit: 0 },
+    { file: 'evil_xz.joblib', want: ['CPI001:error'], exit: 1 },
+    { file: 'evil_lzma.joblib', want: ['CPI001:error'], exit: 1 },
     { file: 'bzip2_benign.zip', want: [], exit: 0 },
     { file: 'bzip2_members.zip', want: ['CPI001:error'], exit: 1 },
+    { file: 'lzma_benign.zip', want: [], exit: 0 },
+    { file: 'lzma_members.zip', want: ['CPI001:error'], exit: 1 },
   ])('$file', async ({ file, want, exit }) => {
     const dir = join(root, file);
     mkdirSync(dir);

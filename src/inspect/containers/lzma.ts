@@ -1,0 +1,103 @@
+import type { LZMAModule } from 'node-liblzma/wasm';
+import { WasmLzmaStream, copyFromWasm, getModule, initModule } from 'node-liblzma/wasm';
+import createLzma from 'node-liblzma/wasm/liblzma.js';
+import { ContainerLimitError, UnsupportedContentError } from './errors.js';
+import { loadLzmaWasm } from './lzma-wasm.js';
+
+/**
+ * xz and LZMA_Alone (joblib `compress='xz'`/`'lzma'`, zip method 14) through liblzma compiled to WASM
+ * (node-liblzma's WASM build: no native addon; its install script is denied in package.json). Loading the module is
+ * async, so the analyser calls `loadLzmaDecoder` once up front; decoding is then synchronous like the other codecs.
+ */
+
+/** `lzma_auto_decoder` flag: decode concatenated .xz streams, as Python's LZMAFile reads on past the first. */
+const LZMA_CONCATENATED = 0x08;
+const LZMA_RUN = 0;
+const LZMA_FINISH = 3;
+const LZMA_OK = 0;
+const LZMA_STREAM_END = 1;
+const LZMA_MEM_ERROR = 5;
+const LZMA_MEMLIMIT_ERROR = 6;
+/** Decoder memory bound: xz -9 needs ~65 MiB; an LZMA_Alone header may claim a 4 GiB dictionary. */
+const MEMLIMIT = 128n * 1024n * 1024n;
+const OUT_CHUNK = 1 << 16;
+const IN_CHUNK = 1 << 20;
+
+let loading: Promise<boolean> | undefined;
+let ready = false;
+
+/** Load the WASM decoder once; false when it cannot load (xz/lzma content is then reported as not checked). */
+export function loadLzmaDecoder(): Promise<boolean> {
+  // The glue's declaration file names a types module the package does not ship, so its result is typed here.
+  const load = async (): Promise<LZMAModule> => (await createLzma({ wasmBinary: loadLzmaWasm() })) as LZMAModule;
+  loading ??= initModule(load).then(
+    () => (ready = true),
+    () => false,
+  );
+  return loading;
+}
+
+/**
+ * Decode an .xz or LZMA_Alone stream (liblzma `lzma_auto_decoder`), stopping with `onLimit()` past `cap` output
+ * bytes. Bytes after the end of the stream are refused: a loader reading on could find another stream there.
+ */
+export function unlzmaCapped(data: Buffer, cap: number, onLimit: () => Error): Buffer {
+  if (!ready) throw new UnsupportedContentError('the xz/lzma decoder is not loaded');
+  const module = getModule();
+  const stream = new WasmLzmaStream(module);
+  let inPtr = 0;
+  let outPtr = 0;
+  try {
+    const init = module._lzma_auto_decoder(stream.ptr, MEMLIMIT, LZMA_CONCATENATED);
+    if (init !== LZMA_OK) throw new Error(`liblzma refused to start (code ${init})`);
+    // Input and output pass through fixed windows: the WASM heap holds the decoder state, never the whole file.
+    inPtr = module._malloc(IN_CHUNK);
+    outPtr = module._malloc(OUT_CHUNK);
+    if (inPtr === 0 || outPtr === 0) throw new Error('out of decoder memory');
+    let fed = 0;
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      if (stream.availIn === 0 && fed < data.length) {
+        const next = data.subarray(fed, fed + IN_CHUNK);
+        module.HEAPU8.set(next, inPtr);
+        stream.setInput(inPtr, next.length);
+        fed += next.length;
+      }
+      stream.setOutput(outPtr, OUT_CHUNK);
+      const last = fed === data.length && stream.availIn === 0;
+      const ret = module._lzma_code(stream.ptr, last ? LZMA_FINISH : LZMA_RUN);
+      const produced = OUT_CHUNK - stream.availOut;
+      total += produced;
+      if (total > cap) throw onLimit();
+      if (produced > 0) chunks.push(Buffer.from(copyFromWasm(module, outPtr, produced)));
+      if (ret === LZMA_STREAM_END) break;
+      if (ret === LZMA_MEMLIMIT_ERROR || ret === LZMA_MEM_ERROR)
+        throw new ContainerLimitError(`the stream needs more than ${MEMLIMIT} bytes of decoder memory`);
+      if (ret !== LZMA_OK) throw new Error(`corrupt xz/lzma data (liblzma code ${ret})`);
+    }
+    const left = stream.availIn + (data.length - fed);
+    if (left !== 0) throw new Error(`${left} bytes follow the end of the xz/lzma stream`);
+    return Buffer.concat(chunks, total);
+  } finally {
+    if (inPtr !== 0) module._free(inPtr);
+    if (outPtr !== 0) module._free(outPtr);
+    module._lzma_end(stream.ptr);
+    stream.free();
+  }
+}
+
+/**
+ * A zip method-14 member (APPNOTE 5.8.8: version, properties size, LZMA properties, raw LZMA) as LZMA_Alone, the
+ * way CPython's `zipfile.LZMADecompressor` feeds it to a raw LZMA1 decoder: the size is the directory's unless
+ * the entry says an end marker terminates the stream (flag bit 1).
+ */
+export function zipLzmaToAlone(raw: Buffer, flags: number, size: number): Buffer {
+  if (raw.length < 4) throw new Error('lzma member header is truncated');
+  const propsSize = raw.readUInt16LE(2);
+  if (propsSize !== 5 || raw.length < 4 + propsSize) throw new Error(`lzma member has ${propsSize} property bytes`);
+  const header = Buffer.alloc(13, 0xff);
+  raw.copy(header, 0, 4, 9);
+  if (!(flags & 0x02)) header.writeBigUInt64LE(BigInt(size), 5);
+  return Buffer.concat([header, raw.subarray(9)]);
+}
