@@ -182,6 +182,7 @@ export async function runScan(argv: ScanArgs): Promise<number> {
     else await writeOutput(t.file, text);
   }
   if (!result.complete) logger.warn('the scan is incomplete: a stage failed (CPX020); exiting 4');
+  else for (const why of result.failClosed ?? []) logger.warn(`${why} Exiting 3.`);
   return exitCodeForScan(result, argv['fail-on']);
 }
 
