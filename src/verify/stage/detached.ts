@@ -28,7 +28,11 @@ export async function checkDetachedBundles(
   const byPath = new Map(input.files.map((f) => [f.path, f]));
   const skipped = new Set(input.skipped.map((s) => s.path));
   const bundles = input.files.filter((f) => f.format === 'sigstore-bundle');
-  await Promise.all(bundles.map((b) => ctx.limit(() => checkOne(b, byPath, skipped, ctx, setup, registryFiles, out))));
+  // The provenance stage judges the attestations next to the models it was given, and only those.
+  const models = new Set(input.models.map((m) => m.path));
+  await Promise.all(
+    bundles.map((b) => ctx.limit(() => checkOne(b, byPath, skipped, ctx, setup, registryFiles, models, out))),
+  );
   return out;
 }
 
@@ -39,6 +43,7 @@ async function checkOne(
   ctx: ScanContext,
   setup: SignatureSetup,
   registryFiles: ReadonlySet<string>,
+  models: ReadonlySet<string>,
   out: PartResult,
 ): Promise<void> {
   const target = artifactOf(bundle.path);
@@ -84,9 +89,10 @@ async function checkOne(
     timestampThreshold: setup.timestampThreshold,
   });
   if (!verdict.ok) {
-    // Build provenance is judged by the provenance stage (CPM021 changed file, CPM025 bad bundle): one finding per
-    // cause. Only whom the policy allows to sign stays here; the bundle still counts as this file's signature.
-    if (verdict.code === 'untrusted-signer' || !provenanceOwns(bytes)) {
+    // Build provenance next to a model is judged by the provenance stage (CPM021 changed file, CPM025 bad bundle):
+    // one finding per cause. Only whom the policy allows to sign stays here, and every other file's bundle; the
+    // bundle still counts as the file's signature.
+    if (verdict.code === 'untrusted-signer' || !models.has(target) || !provenanceOwns(bytes)) {
       out.findings.push(verdictFinding(verdict, 'Sigstore bundle', bundle.path, target, allowed));
       out.verifications.push(record(target, statusOf(verdict.code), `${bundle.path}: ${verdict.reason}`));
     }

@@ -62,6 +62,8 @@ interface Case {
   bundle: () => string | Buffer;
   change?: (root: string) => void;
   policy?: Policy;
+  /** False: the file is no model, so the provenance stage never sees it. */
+  isModel?: boolean;
   want: string[];
 }
 
@@ -101,13 +103,22 @@ const CASES: Case[] = [
     change: (root) => appendFileSync(path.join(root, MODEL), 'x'),
     want: ['CPS009'],
   },
+  {
+    name: 'changed file under provenance that is no model stays with the signatures stage: CPS009 alone',
+    model: npmTarball(NPM),
+    bundle: () => npmProvenanceBundle(NPM),
+    change: (root) => appendFileSync(path.join(root, MODEL), 'x'),
+    isModel: false,
+    want: ['CPS009'],
+  },
 ];
 
 describe('one finding per cause between provenance and detached signatures', () => {
   it.each(CASES)('$name', async (c) => {
     const root = repo(c.model, c.bundle());
     c.change?.(root);
-    const result = await scanWith(root, [recordAsModels, signaturesStage, provenanceStage], {
+    const models = c.isModel === false ? [] : [recordAsModels];
+    const result = await scanWith(root, [...models, provenanceStage, signaturesStage], {
       policy: c.policy ?? { ...DEFAULT_POLICY, source: '<test>' },
     });
     expect(result.findings.map((f) => f.ruleId)).toEqual(c.want);
