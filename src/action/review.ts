@@ -2,7 +2,7 @@ import { appendFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ReviewResult } from '../app/review/index.js';
 import { reviewChange } from '../app/review/index.js';
-import { exitCodeForFindings, EXIT } from '../cli/exit-codes.js';
+import { exitCodeForScan, EXIT } from '../cli/exit-codes.js';
 import { writeOutput } from '../cli/output.js';
 import { VERSION } from '../cli/version.js';
 import type { Logger, ScanOptions } from '../core/context.js';
@@ -101,5 +101,5 @@ export async function reviewAndReport(s: ReviewSetup): Promise<number> {
       );
     return result.gate.passed ? EXIT.ok : EXIT.findings;
   }
-  return exitCodeForFindings(result.scan, inputs.failOn);
+  return exitCodeForScan(result.scan, inputs.failOn);
 }

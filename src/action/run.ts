@@ -157,6 +157,11 @@ async function scanAndReport(
     );
     return exitCodeForScan(result, inputs.failOn);
   }
+  if (result.failClosed !== undefined && result.failClosed.length > 0) {
+    for (const why of result.failClosed)
+      write(workflowCommand('error', { title: 'chainproof' }, `${why} Exiting 3.`) + '\n');
+    return exitCodeForScan(result, inputs.failOn);
+  }
   const code = exitCodeForFindings(result, inputs.failOn);
   if (code !== EXIT.ok) {
     const n = result.findings.filter(

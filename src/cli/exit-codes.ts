@@ -29,10 +29,12 @@ export function exitCodeForFindings(result: ScanResult, failOn: FailOn): number 
 }
 
 /**
- * The exit code of a finished scan: an incomplete scan (a stage failed) is an internal error, exit 4, whatever
- * `--fail-on` says — a crash must never read as a pass. Otherwise findings decide.
+ * The exit code of a finished scan, once its reports are written: an incomplete scan (a stage failed) is an internal
+ * error, exit 4, whatever `--fail-on` says — a crash must never read as a pass. A fail-closed policy that could not
+ * verify everything is operational, exit 3. Otherwise findings decide.
  */
 export function exitCodeForScan(result: ScanResult, failOn: FailOn): number {
   if (!result.complete) return EXIT.internal;
+  if (result.failClosed !== undefined && result.failClosed.length > 0) return EXIT.operational;
   return exitCodeForFindings(result, failOn);
 }

@@ -43,6 +43,7 @@ export async function runPipeline(
   const verifications = new Map<string, VerificationRecord>();
   const references: ModelReference[] = [];
   let complete = true;
+  const failClosed: string[] = [];
 
   for (const stage of stages) {
     if (ctx.signal.aborted) throw new ChainproofError('OPERATIONAL', 'scan aborted');
@@ -55,6 +56,7 @@ export async function runPipeline(
       pushAll(notifications, out.notifications);
       for (const v of out.verifications ?? []) mergeVerification(verifications, v);
       for (const r of out.references ?? []) references.push(r);
+      if (out.failClosed !== undefined) failClosed.push(out.failClosed);
     } catch (err) {
       if (err instanceof ChainproofError) throw err;
       complete = false;
@@ -112,6 +114,7 @@ export async function runPipeline(
     registryFiles: ctx.registry.files,
     ...(ctx.options.shard ? { shard: ctx.options.shard } : {}),
     complete,
+    ...(failClosed.length > 0 ? { failClosed } : {}),
   };
 }
 

@@ -35,6 +35,8 @@ export interface ScanResult {
   readonly shard?: { readonly index: number; readonly count: number };
   /** False when a stage could not run at all (its error is in notifications). */
   readonly complete: boolean;
+  /** Why a fail-closed policy fails the run (exit 3 once the reports are written); absent when it does not. */
+  readonly failClosed?: readonly string[];
   /**
    * What the stages opened and read through the I/O edge (`npm run bench` prints it). The hash workers read by path
    * and are not counted here yet.

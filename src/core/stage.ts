@@ -28,6 +28,11 @@ export interface StageOutput {
   /** Models the code loads by name at run time. */
   readonly references?: readonly ModelReference[];
   readonly notifications?: readonly Notification[];
+  /**
+   * Why a fail-closed policy fails this run (what could not be verified). The scan still finishes and every report
+   * is written; the run then exits 3 (cli/exit-codes.ts).
+   */
+  readonly failClosed?: string;
 }
 
 /**

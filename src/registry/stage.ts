@@ -1,5 +1,4 @@
 import type { ScanContext } from '../core/context.js';
-import { OperationalError } from '../core/errors.js';
 import type { Finding } from '../core/finding.js';
 import type { DependencyGraph, PackageNode } from '../core/records.js';
 import { inShard } from '../core/shard.js';
@@ -119,15 +118,17 @@ async function runRegistryStage(input: StageInput, ctx: ScanContext, opts: Regis
   ctx.logger.debug(
     `registry: ${n('verified')} verified, ${n('failed')} failed, ${n('unverifiable')} unverifiable (${client.requests} requests)`,
   );
-  if (ctx.policy.dependencies.failClosed && settled.unreachable > 0) {
-    throw new OperationalError(
-      redactor.redact(
-        `${settled.unreachable} package(s) could not be verified because ${[...settled.unreachableRegistries].sort().join(', ')} could not be reached${ctx.options.offline ? ' (offline, no cached answer)' : ''}, and the policy is fail-closed (dependencies.failClosed).`,
-      ),
-    );
-  }
+  // Fail-closed fails the run (exit 3), but only after the scan finished and every report was written: the
+  // unreachable packages are already findings (at error) above, so the reports say what was not verified.
+  const failClosed =
+    ctx.policy.dependencies.failClosed && settled.unreachable > 0
+      ? redactor.redact(
+          `${settled.unreachable} package(s) could not be verified because ${[...settled.unreachableRegistries].sort().join(', ')} could not be reached${ctx.options.offline ? ' (offline, no cached answer)' : ''}, and the policy is fail-closed (dependencies.failClosed).`,
+        )
+      : undefined;
   // A cache never changes a verdict silently: say what it answered and how old that is.
   const notifications: Notification[] = [];
+  if (failClosed !== undefined) notifications.push({ level: 'error', message: failClosed });
   if (client.cacheUse.answers > 0)
     notifications.push({
       level: 'note',
@@ -139,7 +140,7 @@ async function runRegistryStage(input: StageInput, ctx: ScanContext, opts: Regis
       level: 'note',
       message: `${bundled} bundled package(s) without their own resolved URL and integrity are covered by their parent's tarball (checked with --verify-tarballs), not by the registry.`,
     });
-  return { findings, verifications, notifications };
+  return { findings, verifications, notifications, ...(failClosed !== undefined ? { failClosed } : {}) };
 }
 
 function formatAge(ms: number): string {

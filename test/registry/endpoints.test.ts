@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ChainproofError } from '../../src/core/errors.js';
+import { EXIT, exitCodeForScan } from '../../src/cli/exit-codes.js';
 import type { ScanResult } from '../../src/core/result.js';
 import { corpusPath } from '../helpers/corpus.js';
 import {
@@ -302,17 +302,18 @@ describe('faults: an unanswered registry is unverifiable, never a pass, never a 
     });
   });
 
-  it.each(faults)('%s with a fail-closed policy → OperationalError (exit 3)', async (fault) => {
-    const server = await serve({ keys: KEYS, packages: pkgs, fault, delayMs: 3_000 });
-    const err = await scanEntries(server, [{ name: s.name, version: s.version, integrity: s.integrity }], {
-      policy: { failClosed: true },
-    }).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    expect(err).toBeInstanceOf(ChainproofError);
-    expect((err as ChainproofError).code).toBe('OPERATIONAL');
-  });
+  it.each(faults)(
+    '%s with a fail-closed policy: the scan finishes, its result fails closed (exit 3)',
+    async (fault) => {
+      const server = await serve({ keys: KEYS, packages: pkgs, fault, delayMs: 3_000 });
+      const { result } = await scanEntries(server, [{ name: s.name, version: s.version, integrity: s.integrity }], {
+        policy: { failClosed: true },
+      });
+      expect(result.failClosed).toHaveLength(1);
+      expect(result.findings.find((f) => f.ruleId === 'CPD131')?.level).toBe('error');
+      expect(exitCodeForScan(result, 'error')).toBe(EXIT.operational);
+    },
+  );
 
   it.each(faults)('keys endpoint %s: the signature is unverifiable, not passed', async (fault) => {
     const server = await serve({ keys: KEYS, packages: pkgs, fault, faultPaths: /\/-\/npm\/v1\/keys/, delayMs: 3_000 });
@@ -358,12 +359,13 @@ describe('offline and the on-disk cache', () => {
   it('--offline with a cold cache is unverifiable and, fail-closed, exit 3', async () => {
     const server = await serve({ keys: KEYS, packages: pkgs });
     const cacheDir = tempDir('chainproof-cache-');
-    const err = await scanEntries(server, [{ name: s.name, version: s.version, integrity: s.integrity }], {
+    const { result } = await scanEntries(server, [{ name: s.name, version: s.version, integrity: s.integrity }], {
       cacheDir,
       offline: true,
       policy: { failClosed: true },
-    }).catch((e: unknown) => e);
-    expect((err as ChainproofError).code).toBe('OPERATIONAL');
+    });
+    expect(result.failClosed?.[0]).toContain('offline, no cached answer');
+    expect(exitCodeForScan(result, 'none')).toBe(EXIT.operational);
     expect(server.requests).toEqual([]);
   });
 });

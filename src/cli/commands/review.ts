@@ -6,7 +6,7 @@ import { UsageError } from '../../core/errors.js';
 import type { ScanOptions } from '../../core/context.js';
 import { loadTrust } from '../../app/trust.js';
 import { GATE_KINDS, type GateKind } from '../../app/review/gate.js';
-import { EXIT, exitCodeForFindings, type FailOn } from '../exit-codes.js';
+import { EXIT, exitCodeForScan, type FailOn } from '../exit-codes.js';
 import { stderrLogger } from '../logger.js';
 import { pairOutputs, writeOutput } from '../output.js';
 import { VERSION } from '../version.js';
@@ -157,5 +157,5 @@ export async function runReview(argv: ReviewArgs): Promise<number> {
     else await writeOutput(t.file, text);
   }
   if (result.gate) return result.gate.passed ? EXIT.ok : EXIT.findings;
-  return exitCodeForFindings(result.scan, argv['fail-on']);
+  return exitCodeForScan(result.scan, argv['fail-on']);
 }

@@ -7,6 +7,7 @@ import type { ScanOptions } from '../../core/context.js';
 import { scanRepository } from '../../app/scan.js';
 import { loadTrust } from '../../app/trust.js';
 import { renderReport } from '../../app/render.js';
+import { stagesForTest } from '../test-hooks.js';
 import { exitCodeForScan, type FailOn } from '../exit-codes.js';
 import { stderrLogger, stderrProgress } from '../logger.js';
 import { pairOutputs, writeOutput } from '../output.js';
@@ -157,6 +158,7 @@ export async function runScan(argv: ScanArgs): Promise<number> {
     env,
   };
   const progress = stderrProgress(argv.progress && !argv.quiet);
+  const stages = stagesForTest(env);
   let result = await scanRepository({
     root,
     trust,
@@ -165,6 +167,7 @@ export async function runScan(argv: ScanArgs): Promise<number> {
     exclude: argv.exclude,
     logger,
     ...(progress ? { progress } : {}),
+    ...(stages ? { stages } : {}),
   });
   if (argv.baseline !== undefined) {
     const { applyBaseline } = await import('../../report/baseline.js');
@@ -182,6 +185,7 @@ export async function runScan(argv: ScanArgs): Promise<number> {
     else await writeOutput(t.file, text);
   }
   if (!result.complete) logger.warn('the scan is incomplete: a stage failed (CPX020); exiting 4');
+  else for (const why of result.failClosed ?? []) logger.warn(`${why} Exiting 3.`);
   return exitCodeForScan(result, argv['fail-on']);
 }
 

@@ -2,6 +2,7 @@ import type { Statement } from '../bundle/intoto.js';
 import { BundleParseError, parseBundle } from '../bundle/parse.js';
 import { verifyParsedBundle } from '../check/verify-bundle.js';
 import type { TrustRoot } from '../trust/root.js';
+import { isProvenanceBundle } from './kind.js';
 import { contradiction, readCertificateSource, readStatementSource } from './source.js';
 
 /** A provenance attestation whose signature held, with the build facts it carries. */
@@ -41,15 +42,16 @@ export function verifyAttestation(bundle: Buffer | string, check: TrustCheck): A
     if (err instanceof BundleParseError) return { ok: false, reason: `cannot read the bundle: ${err.message}` };
     throw err;
   }
-  if (parsed.content.kind !== 'dsse')
-    return { ok: false, notProvenance: true, reason: 'the bundle signs a message, not an in-toto statement' };
+  // The same split the signatures stage makes (stage/detached.ts), so each bundle is judged by one stage.
+  if (!isProvenanceBundle(parsed))
+    return { ok: false, notProvenance: true, reason: 'the bundle is a signature, not build provenance' };
   const verdict = verifyParsedBundle(parsed, { ...check, signers: [] });
   if (!verdict.ok) return { ok: false, reason: verdict.reason };
   if (!verdict.statement) return { ok: false, reason: 'the bundle carries no in-toto statement' };
   const cert = parsed.material.kind === 'certificate' ? readCertificateSource(parsed.material.certificates[0]!) : {};
   const stated = readStatementSource(verdict.statement);
   if (!cert.repository && !stated.repository)
-    return { ok: false, notProvenance: true, reason: 'the statement and its certificate name no source repository' };
+    return { ok: false, reason: 'the provenance and its certificate name no source repository' };
   const conflict = contradiction(stated, cert);
   if (conflict) return { ok: false, reason: `the provenance contradicts itself: ${conflict}` };
   const repository = cert.repository ?? stated.repository;

@@ -3,8 +3,9 @@ import type { ScanContext } from '../../core/context.js';
 import type { DiscoveredFile } from '../../core/files.js';
 import type { StageInput } from '../../core/stage.js';
 import { verifyArtifactBundle } from '../artifact.js';
-import { MAX_BUNDLE_BYTES } from '../bundle/parse.js';
+import { BundleParseError, MAX_BUNDLE_BYTES, parseBundle } from '../bundle/parse.js';
 import { describeSigner } from '../check/types.js';
+import { isProvenanceBundle } from '../provenance/kind.js';
 import { allowedSigners, type SignatureSetup } from './setup.js';
 import { emptyPart, type PartResult } from './coverage.js';
 import { record, statusOf, verdictFinding } from './findings.js';
@@ -27,7 +28,11 @@ export async function checkDetachedBundles(
   const byPath = new Map(input.files.map((f) => [f.path, f]));
   const skipped = new Set(input.skipped.map((s) => s.path));
   const bundles = input.files.filter((f) => f.format === 'sigstore-bundle');
-  await Promise.all(bundles.map((b) => ctx.limit(() => checkOne(b, byPath, skipped, ctx, setup, registryFiles, out))));
+  // The provenance stage judges the attestations next to the models it was given, and only those.
+  const models = new Set(input.models.map((m) => m.path));
+  await Promise.all(
+    bundles.map((b) => ctx.limit(() => checkOne(b, byPath, skipped, ctx, setup, registryFiles, models, out))),
+  );
   return out;
 }
 
@@ -38,6 +43,7 @@ async function checkOne(
   ctx: ScanContext,
   setup: SignatureSetup,
   registryFiles: ReadonlySet<string>,
+  models: ReadonlySet<string>,
   out: PartResult,
 ): Promise<void> {
   const target = artifactOf(bundle.path);
@@ -73,8 +79,9 @@ async function checkOne(
     registryFiles.has(target) && registry
       ? allowedSigners(setup, [target], registry.signers)
       : allowedSigners(setup, [target, bundle.path]);
+  const bytes = await readFile(bundle.abs);
   const verdict = verifyArtifactBundle({
-    bundle: await readFile(bundle.abs),
+    bundle: bytes,
     artifact: await readFile(artifact.abs),
     trust: setup.trust,
     signers: allowed,
@@ -82,8 +89,13 @@ async function checkOne(
     timestampThreshold: setup.timestampThreshold,
   });
   if (!verdict.ok) {
-    out.findings.push(verdictFinding(verdict, 'Sigstore bundle', bundle.path, target, allowed));
-    out.verifications.push(record(target, statusOf(verdict.code), `${bundle.path}: ${verdict.reason}`));
+    // Build provenance next to a model is judged by the provenance stage (CPM021 changed file, CPM025 bad bundle):
+    // one finding per cause. Only whom the policy allows to sign stays here, and every other file's bundle; the
+    // bundle still counts as the file's signature.
+    if (verdict.code === 'untrusted-signer' || !models.has(target) || !provenanceOwns(bytes)) {
+      out.findings.push(verdictFinding(verdict, 'Sigstore bundle', bundle.path, target, allowed));
+      out.verifications.push(record(target, statusOf(verdict.code), `${bundle.path}: ${verdict.reason}`));
+    }
     out.coverage.set(target, {
       signature: bundle.path,
       ok: false,
@@ -95,4 +107,14 @@ async function checkOne(
   const seen = describeSigner(verdict.signer);
   out.verifications.push(record(target, 'verified', `signed by ${seen} (${bundle.path})`));
   out.coverage.set(target, { signature: bundle.path, ok: true, signerName: verdict.signerName, signerSeen: seen });
+}
+
+function provenanceOwns(bytes: Buffer): boolean {
+  try {
+    return isProvenanceBundle(parseBundle(bytes));
+  } catch (err) {
+    // Unreadable as a bundle: not provenance; the verdict already says why.
+    if (err instanceof BundleParseError) return false;
+    throw err;
+  }
 }

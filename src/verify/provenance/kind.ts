@@ -1,0 +1,29 @@
+import type { ParsedBundle } from '../bundle/parse.js';
+import { parseStatement, StatementError } from '../bundle/intoto.js';
+import { readCertificateSource, readStatementSource } from './source.js';
+
+/** SLSA provenance of any version (what actions/attest-build-provenance, npm and slsa-github-generator write). */
+const SLSA_PROVENANCE = /^https:\/\/slsa\.dev\/provenance\/v\d/;
+
+/**
+ * Is this bundle build provenance, owned by the provenance stage, rather than a plain signature the signatures
+ * stage reports on? One answer for both stages, so a changed file or a bad signature is one finding, not two.
+ * Decided before any signature check, from the DSSE payload (an in-toto statement with an SLSA predicate or a
+ * statement naming its source) or the certificate's Source Repository extension (GitHub Actions attestations of any
+ * predicate type). The payload is unverified here: this only routes the bundle; the stage that owns it verifies it.
+ */
+export function isProvenanceBundle(parsed: ParsedBundle): boolean {
+  if (parsed.content.kind !== 'dsse') return false;
+  let predicateType: string;
+  try {
+    const statement = parseStatement(parsed.content.payloadType, parsed.content.payload);
+    predicateType = statement.predicateType;
+    if (SLSA_PROVENANCE.test(predicateType) || readStatementSource(statement).repository) return true;
+  } catch (err) {
+    // Not an in-toto statement: a signature over something else, for the signatures stage.
+    if (err instanceof StatementError) return false;
+    throw err;
+  }
+  const leaf = parsed.material.kind === 'certificate' ? parsed.material.certificates[0] : undefined;
+  return leaf !== undefined && readCertificateSource(leaf).repository !== undefined;
+}

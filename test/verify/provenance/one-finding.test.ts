@@ -1,0 +1,126 @@
+import { createHash } from 'node:crypto';
+import { appendFileSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Policy } from '../../../src/core/policy.js';
+import type { Stage } from '../../../src/core/stage.js';
+import { DEFAULT_POLICY } from '../../../src/trust/policy/default.js';
+import { provenanceStage } from '../../../src/verify/provenance/stage.js';
+import { signaturesStage } from '../../../src/verify/stage.js';
+import { corpusPath } from '../../helpers/corpus.js';
+import { scanWith } from '../../helpers/scan.js';
+import { blockNetwork } from '../helpers.js';
+import { npmProvenanceBundle, npmTarball } from './helpers.js';
+
+beforeAll(blockNetwork);
+
+const NPM = 'provenance-npm-test-cli-v1-prega';
+const MODEL = 'models/weights.onnx';
+const BUNDLE = `${MODEL}.sigstore.json`;
+
+/** Stands in for the models stage (the tarball is no model format): records path, size and sha256. */
+const recordAsModels: Stage = {
+  name: 'models (test)',
+  run: (input) =>
+    Promise.resolve({
+      models: input.files
+        .filter((f) => !f.path.endsWith('.sigstore.json'))
+        .map((f) => ({
+          path: f.path,
+          format: f.format,
+          size: f.size,
+          digests: { sha256: createHash('sha256').update(readFileSync(f.abs)).digest('hex') },
+        })),
+    }),
+};
+
+const roots: string[] = [];
+afterAll(() => roots.forEach((r) => rmSync(r, { recursive: true, force: true })));
+
+function repo(model: string, bundle: string | Buffer): string {
+  const root = mkdtempSync(path.join(tmpdir(), 'cp-one-finding-'));
+  roots.push(root);
+  mkdirSync(path.join(root, 'models'));
+  copyFileSync(model, path.join(root, MODEL));
+  writeFileSync(path.join(root, BUNDLE), bundle);
+  return root;
+}
+
+const requireSigned: Policy = {
+  ...DEFAULT_POLICY,
+  source: '<test>',
+  signatures: { ...DEFAULT_POLICY.signatures, require: [{ paths: ['models/**'], signers: [] }] },
+};
+
+const messageSignature = () =>
+  readFileSync(corpusPath('sigstore', 'conformance', 'bundle-verify', 'happy-path-v0.3', 'bundle.sigstore.json'));
+
+interface Case {
+  name: string;
+  model: string;
+  bundle: () => string | Buffer;
+  change?: (root: string) => void;
+  policy?: Policy;
+  /** False: the file is no model, so the provenance stage never sees it. */
+  isModel?: boolean;
+  want: string[];
+}
+
+// Both stages read `<model>.sigstore.json`; each cause must come out of exactly one of them.
+const CASES: Case[] = [
+  {
+    name: 'changed file under provenance: CPM021 alone',
+    model: npmTarball(NPM),
+    bundle: () => npmProvenanceBundle(NPM),
+    change: (root) => appendFileSync(path.join(root, MODEL), 'x'),
+    want: ['CPM021'],
+  },
+  {
+    name: 'bad signature on provenance: CPM025 alone',
+    model: npmTarball(`${NPM}-invalidsigprov`),
+    bundle: () => npmProvenanceBundle(`${NPM}-invalidsigprov`),
+    want: ['CPM025'],
+  },
+  {
+    name: 'bad signature on provenance under signatures.require: CPM025 alone, the bundle still covers the file',
+    model: npmTarball(`${NPM}-invalidsigprov`),
+    bundle: () => npmProvenanceBundle(`${NPM}-invalidsigprov`),
+    policy: requireSigned,
+    want: ['CPM025'],
+  },
+  {
+    name: 'genuine provenance satisfies signatures.require',
+    model: npmTarball(NPM),
+    bundle: () => npmProvenanceBundle(NPM),
+    policy: requireSigned,
+    want: [],
+  },
+  {
+    name: 'changed file under a plain message signature stays with the signatures stage: CPS009 alone',
+    model: corpusPath('sigstore', 'conformance', 'a.txt'),
+    bundle: messageSignature,
+    change: (root) => appendFileSync(path.join(root, MODEL), 'x'),
+    want: ['CPS009'],
+  },
+  {
+    name: 'changed file under provenance that is no model stays with the signatures stage: CPS009 alone',
+    model: npmTarball(NPM),
+    bundle: () => npmProvenanceBundle(NPM),
+    change: (root) => appendFileSync(path.join(root, MODEL), 'x'),
+    isModel: false,
+    want: ['CPS009'],
+  },
+];
+
+describe('one finding per cause between provenance and detached signatures', () => {
+  it.each(CASES)('$name', async (c) => {
+    const root = repo(c.model, c.bundle());
+    c.change?.(root);
+    const models = c.isModel === false ? [] : [recordAsModels];
+    const result = await scanWith(root, [...models, provenanceStage, signaturesStage], {
+      policy: c.policy ?? { ...DEFAULT_POLICY, source: '<test>' },
+    });
+    expect(result.findings.map((f) => f.ruleId)).toEqual(c.want);
+  });
+});
