@@ -1,40 +1,24 @@
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createRegistryStage } from '../../src/registry/stage.js';
 import { renderReport } from '../../src/app/render.js';
 import type { ScanResult } from '../../src/core/result.js';
-import {
-  readFixtureJson,
-  registryKeysFromTuf,
-  startNpmEndpoints,
-  type EndpointsOptions,
-  type EndpointsServer,
-} from '../helpers/npm-endpoints-server.js';
+import { type EndpointsOptions, type EndpointsServer } from '../helpers/npm-endpoints-server.js';
 import { scanGraphs, tempDir, writeLockfile, type ScanSetup } from './scan.js';
+import { NPM_KEYS, SIGNED_VERSIONS, endpointsPerTest } from './scan.js';
 
-const KEYS = registryKeysFromTuf(readFixtureJson('sigstore/public-good/npm-registry-keys.json'));
-const SIGNED = readFixtureJson('sigstore/npm-registry-signatures.json') as {
-  name: string;
-  version: string;
-  integrity: string;
-  keyid: string;
-  sig: string;
-}[];
+const KEYS = NPM_KEYS;
+const SIGNED = SIGNED_VERSIONS;
 const PACKAGES: EndpointsOptions['packages'] = SIGNED.map((s) => ({
   name: s.name,
   versions: [{ ...s, time: '2022-06-01T00:00:00.000Z', signatures: [s] }],
 }));
 
-let servers: EndpointsServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.map((s) => s.close()));
-  servers = [];
-});
+const startServer = endpointsPerTest();
 
 async function serve(opts: Partial<EndpointsOptions> = {}): Promise<EndpointsServer> {
-  const s = await startNpmEndpoints({ keys: KEYS, packages: PACKAGES, ...opts });
-  servers.push(s);
+  const s = await startServer({ keys: KEYS, packages: PACKAGES, ...opts });
   return s;
 }
 

@@ -1,39 +1,21 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ScanResult } from '../../src/core/result.js';
 import { createRegistryStage } from '../../src/registry/stage.js';
 import { toJson } from '../../src/report/json.js';
 import { MAX_RELATED_LOCATIONS, toSarif } from '../../src/report/sarif.js';
 import { toText } from '../../src/report/text.js';
-import {
-  readFixtureJson,
-  registryKeysFromTuf,
-  sri,
-  startNpmEndpoints,
-  type EndpointsOptions,
-  type EndpointsServer,
-  type Fault,
-} from '../helpers/npm-endpoints-server.js';
+import { sri, type EndpointsOptions, type EndpointsServer, type Fault } from '../helpers/npm-endpoints-server.js';
 import { scanGraphs, tempDir, writeLockfile, type LockEntry, type ScanSetup } from './scan.js';
+import { NPM_KEYS, SIGNED_VERSIONS, endpointsPerTest } from './scan.js';
 
-const KEYS = registryKeysFromTuf(readFixtureJson('sigstore/public-good/npm-registry-keys.json'));
-const SIGNED = readFixtureJson('sigstore/npm-registry-signatures.json') as {
-  name: string;
-  version: string;
-  integrity: string;
-  keyid: string;
-  sig: string;
-}[];
+const KEYS = NPM_KEYS;
+const SIGNED = SIGNED_VERSIONS;
 const IN_WINDOW = '2022-06-01T00:00:00.000Z';
 
-let servers: EndpointsServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.map((s) => s.close()));
-  servers = [];
-});
+const startServer = endpointsPerTest();
 
 async function serve(opts: EndpointsOptions): Promise<EndpointsServer> {
-  const s = await startNpmEndpoints(opts);
-  servers.push(s);
+  const s = await startServer(opts);
   return s;
 }
 

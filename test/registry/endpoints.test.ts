@@ -1,40 +1,27 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EXIT, exitCodeForScan } from '../../src/cli/exit-codes.js';
 import type { ScanResult } from '../../src/core/result.js';
 import { corpusPath } from '../helpers/corpus.js';
 import {
   loadProvenanceCase,
-  readFixtureJson,
-  registryKeysFromTuf,
-  startNpmEndpoints,
   type EndpointsOptions,
   type EndpointsServer,
   type Fault,
 } from '../helpers/npm-endpoints-server.js';
 import { lineOf, scanGraphs, tempDir, writeLockfile, type LockEntry, type ScanSetup } from './scan.js';
+import { NPM_KEYS, SIGNED_VERSIONS, endpointsPerTest } from './scan.js';
 
-const KEYS = registryKeysFromTuf(readFixtureJson('sigstore/public-good/npm-registry-keys.json'));
-const SIGNED = readFixtureJson('sigstore/npm-registry-signatures.json') as {
-  name: string;
-  version: string;
-  integrity: string;
-  keyid: string;
-  sig: string;
-}[];
+const KEYS = NPM_KEYS;
+const SIGNED = SIGNED_VERSIONS;
 const IN_WINDOW = '2022-06-01T00:00:00.000Z';
 const AFTER_EXPIRY = '2025-06-01T00:00:00.000Z';
 
-let servers: EndpointsServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.map((s) => s.close()));
-  servers = [];
-});
+const startServer = endpointsPerTest();
 
 async function serve(opts: EndpointsOptions): Promise<EndpointsServer> {
-  const s = await startNpmEndpoints(opts);
-  servers.push(s);
+  const s = await startServer(opts);
   return s;
 }
 

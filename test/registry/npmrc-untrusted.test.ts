@@ -1,31 +1,16 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { exitCodeForFindings } from '../../src/cli/exit-codes.js';
 import { depsStage } from '../../src/deps/stage.js';
 import { scanWith } from '../helpers/scan.js';
-import {
-  readFixtureJson,
-  registryKeysFromTuf,
-  startNpmEndpoints,
-  type EndpointsServer,
-} from '../helpers/npm-endpoints-server.js';
 import { scanGraphs, tempDir, writeLockfile } from './scan.js';
+import { NPM_KEYS, SIGNED_VERSIONS, endpointsPerTest } from './scan.js';
 
-const KEYS = registryKeysFromTuf(readFixtureJson('sigstore/public-good/npm-registry-keys.json'));
-const SIGNED = readFixtureJson('sigstore/npm-registry-signatures.json') as {
-  name: string;
-  version: string;
-  integrity: string;
-  keyid: string;
-  sig: string;
-}[];
+const KEYS = NPM_KEYS;
+const SIGNED = SIGNED_VERSIONS;
 
-let servers: EndpointsServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.map((s) => s.close()));
-  servers = [];
-});
+const startServer = endpointsPerTest();
 
 describe('the scanned tree is untrusted configuration: a repository .npmrc never widens trust', () => {
   const s = SIGNED[0]!;
@@ -61,12 +46,11 @@ describe('the scanned tree is untrusted configuration: a repository .npmrc never
   });
 
   it('online: the scanner never asks, nor sends a token to, a registry only the repository .npmrc names', async () => {
-    const allowed = await startNpmEndpoints({
+    const allowed = await startServer({
       keys: KEYS,
       packages: [{ name: s.name, versions: [{ ...s, time: '2022-06-01T00:00:00.000Z', signatures: [s] }] }],
     });
-    const evil = await startNpmEndpoints({ keys: KEYS, packages: [] });
-    servers.push(allowed, evil);
+    const evil = await startServer({ keys: KEYS, packages: [] });
     const root = tempDir();
     const host = new URL(evil.url).host;
     writeFileSync(

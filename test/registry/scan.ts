@@ -11,6 +11,14 @@ import { scanRepository } from '../../src/app/scan.js';
 import { parseLockfile } from '../../src/deps/index.js';
 import { createRegistryStage } from '../../src/registry/stage.js';
 import { DEFAULT_POLICY } from '../../src/trust/policy/default.js';
+import { afterEach } from 'vitest';
+import {
+  readFixtureJson,
+  registryKeysFromTuf,
+  startNpmEndpoints,
+  type EndpointsOptions,
+  type EndpointsServer,
+} from '../helpers/npm-endpoints-server.js';
 
 /** Short timeouts so fault tests are quick; retries stay on so back-off is exercised. */
 export const TEST_STAGE = createRegistryStage({ timeoutMs: 400, retries: 1, minRetryDelayMs: 10 });
@@ -115,4 +123,33 @@ export function graphOf(packages: readonly PackageNode[]): DependencyGraph {
 
 export function lineOf(text: string, needle: string): number {
   return text.slice(0, text.indexOf(needle)).split('\n').length;
+}
+
+/** npm's registry signing keys (from Sigstore's TUF repository), as the loopback registry publishes them. */
+export const NPM_KEYS = registryKeysFromTuf(readFixtureJson('sigstore/public-good/npm-registry-keys.json'));
+
+/** Five real `dist.signatures` (kms-demo, node-fetch, async, @npmcli/arborist, light-cycle) from npm/cli's tests. */
+export interface SignedVersion {
+  readonly name: string;
+  readonly version: string;
+  readonly integrity: string;
+  readonly keyid: string;
+  readonly sig: string;
+}
+export const SIGNED_VERSIONS = readFixtureJson('sigstore/npm-registry-signatures.json') as SignedVersion[];
+
+/** Loopback npm endpoint servers for a test file: each one started is closed after its test. */
+export function endpointsPerTest(
+  defaults: Partial<EndpointsOptions> = {},
+): (opts?: Partial<EndpointsOptions>) => Promise<EndpointsServer> {
+  let servers: EndpointsServer[] = [];
+  afterEach(async () => {
+    await Promise.all(servers.map((s) => s.close()));
+    servers = [];
+  });
+  return async (opts = {}) => {
+    const s = await startNpmEndpoints({ ...defaults, ...opts } as EndpointsOptions);
+    servers.push(s);
+    return s;
+  };
 }
