@@ -2,6 +2,7 @@ import type { SyntaxNode } from '@lezer/common';
 import { parser } from '@lezer/python';
 import type { FileReferences } from './types.js';
 import { lineIndex } from './text.js';
+import { Constants, childrenOf, evaluateShared, resolveCallee, walkTree } from './syntax.js';
 import { collectReference, type CallFacts, type Resolved } from './calls.js';
 
 /**
@@ -17,31 +18,25 @@ export function findPythonReferences(
   const tree = parser.parse(text);
   const at = lineIndex(text);
   const src = (n: SyntaxNode) => text.slice(n.from, n.to);
-  const constants = new Map<string, string | null>();
+  const constants = new Constants();
   const imports = new Map<string, string>();
   const calls: SyntaxNode[] = [];
-
-  // One iterative pass (lezer's cursor): no recursion over attacker-controlled nesting.
-  const cursor = tree.cursor();
-  do {
-    const n = cursor.node;
-    if (n.name === 'AssignStatement') recordConstant(n);
-    else if (n.name === 'ImportStatement') recordImport(n);
-    else if (n.name === 'CallExpression') calls.push(n);
-  } while (cursor.next());
+  walkTree(tree, {
+    AssignStatement: recordConstant,
+    ImportStatement: recordImport,
+    CallExpression: (n) => calls.push(n),
+  });
 
   function recordConstant(n: SyntaxNode): void {
-    const kids = children(n);
+    const kids = childrenOf(n);
     if (kids.length !== 3 || kids[0]!.name !== 'VariableName' || kids[1]!.name !== 'AssignOp') return;
     const name = src(kids[0]!);
-    const value = evaluate(kids[2]!);
     // Assigned twice with different values: which one the call sees depends on run time.
-    const old = constants.get(name);
-    constants.set(name, old === undefined || old === value ? (value ?? null) : null);
+    constants.set(name, evaluate(kids[2]!));
   }
 
   function recordImport(n: SyntaxNode): void {
-    const kids = children(n);
+    const kids = childrenOf(n);
     const from = kids[0]?.name === 'from' ? kids[1] : undefined;
     const module = from ? src(from) : undefined;
     for (let i = 0; i < kids.length; i++) {
@@ -59,30 +54,17 @@ export function findPythonReferences(
       case 'String':
         return /^[rRbBuU]*["']/.test(src(n)) ? unquote(src(n)) : undefined;
       case 'ContinuedString': {
-        const parts = children(n).map(evaluate);
+        const parts = childrenOf(n).map(evaluate);
         return parts.every((p) => p !== undefined) ? parts.join('') : undefined;
       }
       case 'FormatString':
         return formatString(n);
-      case 'VariableName': {
-        const v = constants.get(src(n));
-        return v === null ? undefined : v;
-      }
+      case 'VariableName':
+        return constants.get(src(n));
       case 'Boolean':
         return src(n);
-      case 'BinaryExpression': {
-        const [a, op, b] = children(n);
-        if (!a || !b || op === undefined || src(op) !== '+') return undefined;
-        const l = evaluate(a);
-        const r = evaluate(b);
-        return l !== undefined && r !== undefined ? l + r : undefined;
-      }
-      case 'ParenthesizedExpression': {
-        const inner = children(n).filter((c) => c.name !== '(' && c.name !== ')');
-        return inner.length === 1 ? evaluate(inner[0]!) : undefined;
-      }
       default:
-        return undefined;
+        return evaluateShared(n, src, evaluate);
     }
   }
 
@@ -94,9 +76,9 @@ export function findPythonReferences(
     const body1 = n.to - m[2]!.length;
     let out = '';
     let pos = body0;
-    for (const r of children(n).filter((c) => c.name === 'FormatReplacement')) {
+    for (const r of childrenOf(n).filter((c) => c.name === 'FormatReplacement')) {
       out += text.slice(pos, r.from);
-      const inner = children(r).filter((c) => c.name !== '{' && c.name !== '}');
+      const inner = childrenOf(r).filter((c) => c.name !== '{' && c.name !== '}');
       const v = inner.length === 1 ? evaluate(inner[0]!) : undefined;
       if (v === undefined) return undefined;
       out += v;
@@ -107,12 +89,11 @@ export function findPythonReferences(
   }
 
   const facts = (call: SyntaxNode): CallFacts | undefined => {
-    const [callee, args] = children(call);
+    const [callee, args] = childrenOf(call);
     if (!callee || !args || args.name !== 'ArgList') return undefined;
     const dotted = calleeName(callee);
     if (dotted === undefined) return undefined;
-    const head = dotted.split('.')[0]!;
-    const resolved = imports.has(head) ? imports.get(head)! + dotted.slice(head.length) : dotted;
+    const resolved = resolveCallee(imports, dotted);
     const positional: Resolved[] = [];
     const keywords = new Map<string, Resolved>();
     let splat = false;
@@ -130,7 +111,7 @@ export function findPythonReferences(
   function calleeName(n: SyntaxNode): string | undefined {
     if (n.name === 'VariableName') return src(n);
     if (n.name !== 'MemberExpression') return undefined;
-    const [obj, , prop] = children(n);
+    const [obj, , prop] = childrenOf(n);
     if (!obj || !prop || prop.name !== 'PropertyName') return undefined;
     const left = obj.name === 'CallExpression' ? '()' : calleeName(obj);
     return left === undefined ? undefined : `${left}.${src(prop)}`;
@@ -144,15 +125,9 @@ export function findPythonReferences(
   return out;
 }
 
-function children(n: SyntaxNode): SyntaxNode[] {
-  const out: SyntaxNode[] = [];
-  for (let c = n.firstChild; c; c = c.nextSibling) if (c.name !== 'Comment') out.push(c);
-  return out;
-}
-
 function argGroups(args: SyntaxNode): SyntaxNode[][] {
   const groups: SyntaxNode[][] = [[]];
-  for (const c of children(args)) {
+  for (const c of childrenOf(args)) {
     if (c.name === '(' || c.name === ')') continue;
     if (c.name === ',') groups.push([]);
     else groups[groups.length - 1]!.push(c);
