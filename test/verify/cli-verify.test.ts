@@ -62,6 +62,19 @@ describe('chainproof verify', () => {
       text: 'Verified OK',
     },
     {
+      name: 'a subject pattern that can backtrack catastrophically is refused (exit 2)',
+      args: [
+        `${CONF}/happy-path-v0.3/bundle.sigstore.json`,
+        `${CONF}/a.txt`,
+        '--subject-pattern',
+        '(a+)+b',
+        '--issuer',
+        GHA,
+      ],
+      want: 2,
+      text: '',
+    },
+    {
       name: 'a prefix of the identity does not match',
       args: [
         `${CONF}/happy-path-v0.3/bundle.sigstore.json`,
@@ -136,5 +149,8 @@ describe('chainproof verify', () => {
     const r = await run(args);
     expect(r.code, r.error instanceof Error ? r.error.message : r.out).toBe(want);
     expect(r.out).toContain(text);
+    // A usage error carries its reason; for the refused pattern, the reason names the danger.
+    if (want === 2 && args.includes('(a+)+b'))
+      expect(r.error instanceof Error ? r.error.message : '').toContain('backtrack catastrophically');
   });
 });

@@ -15,6 +15,7 @@ import {
 } from '../../verify/index.js';
 import { cliOutcome } from '../outcome.js';
 import { EXIT } from '../exit-codes.js';
+import { regexError } from '../../trust/policy/patterns.js';
 
 export interface VerifyArgs {
   bundle: string;
@@ -134,6 +135,9 @@ function signerSpec(argv: VerifyArgs): SignerSpec {
   if (argv.ca !== undefined) return { kind: 'certificate', ca: path.resolve(argv.ca) };
   if (argv.issuer === undefined)
     throw new UsageError('--identity and --subject-pattern need --issuer (the OIDC issuer URL)');
+  // The same check as policy patterns: a pattern that can backtrack catastrophically is refused (exit 2).
+  const bad = argv['subject-pattern'] !== undefined ? regexError(argv['subject-pattern']) : undefined;
+  if (bad !== undefined) throw new UsageError(`--subject-pattern: ${bad}`);
   return {
     kind: 'sigstore',
     issuer: argv.issuer,
