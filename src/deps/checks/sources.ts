@@ -113,6 +113,16 @@ function sourceKind(node: PackageNode, policy: CheckPolicy): Finding[] {
 function nameMismatch(node: PackageNode, kind: DependencyGraph['kind']): Finding | undefined {
   if (node.resolved !== undefined && node.source === 'registry') {
     const url = parseRegistryTarball(node.resolved);
+    if (url && node.version === '' && url.name === node.name) {
+      // An entry with no version is incomplete, not a swap: nothing says which release was meant.
+      return packageFinding(
+        'CPD010',
+        node,
+        `has no version in the lockfile; only its resolved URL says ${url.name}${url.version !== undefined ? `@${url.version}` : ''}`,
+        'The entry is incomplete: regenerate the lockfile with the package manager. If nobody edited it by hand, find out what wrote it.',
+        { expected: 'a version', actual: '(none)', resolved: node.resolved },
+      );
+    }
     if (url && (url.name !== node.name || (url.version !== undefined ? url.version !== node.version : true))) {
       return packageFinding(
         'CPD010',
