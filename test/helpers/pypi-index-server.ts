@@ -17,6 +17,8 @@ export interface PypiIndexServer {
   serve(projects: ServedProjects, opts?: { fault?: 'http-500'; requireAuth?: string }): void;
   /** Authorization headers seen, for the "credentials go only to the index" tests. */
   readonly authSeen: string[];
+  /** Every request path, in order (cache tests count them). */
+  readonly requests: string[];
   close(): Promise<void>;
 }
 
@@ -30,8 +32,10 @@ export async function startPypiIndex(): Promise<PypiIndexServer> {
   let fault: 'http-500' | undefined;
   let requireAuth: string | undefined;
   const authSeen: string[] = [];
+  const requests: string[] = [];
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
+    requests.push(url.pathname);
     if (req.headers.authorization !== undefined) authSeen.push(req.headers.authorization);
     const send = (status: number, body: unknown, type = 'application/json') => {
       res.writeHead(status, { 'content-type': type });
@@ -87,6 +91,7 @@ export async function startPypiIndex(): Promise<PypiIndexServer> {
       requireAuth = opts.requireAuth;
     },
     authSeen,
+    requests,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }

@@ -1,4 +1,6 @@
 import { redactUrls } from '../../deps/checks/finding.js';
+import { DEFAULT_FRESH_MS } from '../client.js';
+import { HttpCache, type CachedAnswer } from '../http-cache.js';
 import type { PypiIndexConfig } from './config.js';
 import { apiBase } from './config.js';
 
@@ -10,6 +12,10 @@ export interface PypiClientOptions {
   /** Largest JSON body read (a project page of a big project is a few MB). */
   readonly maxBytes: number;
   readonly signal?: AbortSignal;
+  /** chainproof's cache folder: answers are kept in the same credential-free cache as npm's (`registry-v2/`). */
+  readonly cacheDir?: string;
+  /** Within this age a cached answer is used without asking; after it, a conditional request. */
+  readonly freshMs?: number;
 }
 
 export type Fetched =
@@ -27,7 +33,12 @@ const SIMPLE_JSON = 'application/vnd.pypi.simple.v1+json';
  */
 export class PypiClient {
   private readonly cache = new Map<string, Promise<Fetched>>();
-  constructor(private readonly opts: PypiClientOptions) {}
+  private readonly disk: HttpCache | undefined;
+  /** Requests sent (not answered from the cache); tests use it to prove a warm scan asks nothing. */
+  requests = 0;
+  constructor(private readonly opts: PypiClientOptions) {
+    this.disk = opts.cacheDir !== undefined ? new HttpCache(opts.cacheDir) : undefined;
+  }
 
   get indexUrl(): string {
     return this.opts.index.indexUrl;
@@ -48,36 +59,68 @@ export class PypiClient {
   private get(url: string, accept: string): Promise<Fetched> {
     let p = this.cache.get(url);
     if (!p) {
-      p = this.fetchWithRetries(url, accept);
+      p = this.load(url, accept);
       this.cache.set(url, p);
     }
     return p;
   }
 
-  private async fetchWithRetries(url: string, accept: string): Promise<Fetched> {
+  /** A fresh cached answer as is; a stale one revalidated (ETag / Last-Modified); else the index. */
+  private async load(url: string, accept: string): Promise<Fetched> {
+    const hit = await this.disk?.get(url, accept);
+    const fresh = this.opts.freshMs ?? DEFAULT_FRESH_MS;
+    if (hit && Date.now() - hit.storedAt < fresh) {
+      const parsed = parseJson(hit.body.toString('utf8'));
+      if (parsed.kind === 'ok') return parsed;
+    }
+    return this.fetchWithRetries(url, accept, hit);
+  }
+
+  private async fetchWithRetries(url: string, accept: string, hit?: CachedAnswer): Promise<Fetched> {
     let last: Fetched = { kind: 'error', reason: 'not attempted' };
     for (let attempt = 0; attempt <= this.opts.retries; attempt++) {
       if (attempt > 0) await sleep(this.opts.minRetryDelayMs * 2 ** (attempt - 1));
-      last = await this.fetchOnce(url, accept);
+      last = await this.fetchOnce(url, accept, hit);
       if (last.kind !== 'error' || /^HTTP 4\d\d/.test(last.reason)) return last;
     }
     return last;
   }
 
-  private async fetchOnce(url: string, accept: string): Promise<Fetched> {
+  private async fetchOnce(url: string, accept: string, hit?: CachedAnswer): Promise<Fetched> {
     const timeout = AbortSignal.timeout(this.opts.timeoutMs);
     const signal = this.opts.signal ? AbortSignal.any([this.opts.signal, timeout]) : timeout;
+    this.requests++;
     try {
       const headers: Record<string, string> = { accept };
+      if (hit?.etag !== undefined) headers['if-none-match'] = hit.etag;
+      if (hit?.lastModified !== undefined) headers['if-modified-since'] = hit.lastModified;
       if (this.opts.index.authorization !== undefined) headers.authorization = this.opts.index.authorization;
       // Credentials go to the index's own host only.
       if (new URL(url).host !== new URL(this.opts.index.indexUrl).host) delete headers.authorization;
       const res = await fetch(url, { headers, signal, redirect: 'error' });
+      if (res.status === 304 && hit) {
+        await this.disk?.put(url, accept, { ...hit, storedAt: Date.now() }).catch(() => undefined);
+        return parseJson(hit.body.toString('utf8'));
+      }
       if (res.status === 404) return { kind: 'not-found' };
       if (!res.ok) return { kind: 'error', reason: `HTTP ${res.status} from ${redactUrls(url)}` };
       const body = await readBounded(res, this.opts.maxBytes);
       if (body === undefined) return { kind: 'error', reason: `response over ${this.opts.maxBytes} bytes` };
-      return { kind: 'ok', json: JSON.parse(body) as unknown };
+      const parsed = parseJson(body);
+      if (parsed.kind === 'ok' && this.disk) {
+        const etag = res.headers.get('etag');
+        const lastModified = res.headers.get('last-modified');
+        // Only the body and its validators are kept: never a request header, never a credential.
+        await this.disk
+          .put(url, accept, {
+            body: Buffer.from(body),
+            storedAt: Date.now(),
+            ...(etag !== null ? { etag } : {}),
+            ...(lastModified !== null ? { lastModified } : {}),
+          })
+          .catch(() => undefined);
+      }
+      return parsed;
     } catch (err) {
       const reason = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
       return { kind: 'error', reason: redactUrls(reason).slice(0, 300) };
@@ -100,4 +143,12 @@ async function readBounded(res: Response, max: number): Promise<string | undefin
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
+}
+
+function parseJson(text: string): Fetched {
+  try {
+    return { kind: 'ok', json: JSON.parse(text) as unknown };
+  } catch {
+    return { kind: 'error', reason: 'the index answered with invalid JSON' };
+  }
 }

@@ -63,7 +63,12 @@ async function runPypiStage(input: StageInput, ctx: ScanContext, opts: PypiStage
         : configured;
     let c = clients.get(index.indexUrl);
     if (!c) {
-      c = new PypiClient({ index, ...opts, signal: ctx.signal });
+      c = new PypiClient({
+        index,
+        ...opts,
+        signal: ctx.signal,
+        ...(ctx.options.cacheDir !== undefined ? { cacheDir: ctx.options.cacheDir } : {}),
+      });
       clients.set(index.indexUrl, c);
     }
     return c;

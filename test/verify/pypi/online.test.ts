@@ -66,7 +66,13 @@ function pylock(pkgs: readonly Locked[]): string {
 async function scanOnline(
   projects: ServedProjects,
   locked: readonly Locked[],
-  opts: { python?: PythonDependencyPolicy; offline?: boolean; env?: Record<string, string>; fault?: 'http-500' } = {},
+  opts: {
+    python?: PythonDependencyPolicy;
+    offline?: boolean;
+    env?: Record<string, string>;
+    fault?: 'http-500';
+    cacheDir?: string;
+  } = {},
 ): Promise<ScanResult> {
   index.serve(projects, opts.fault ? { fault: opts.fault } : {});
   const dir = await mkdtemp(path.join(tmpdir(), 'cp-pypi-'));
@@ -81,7 +87,11 @@ async function scanOnline(
   };
   return scanWith(dir, [pythonDepsStage, createPypiStage({ timeoutMs: 5000, retries: 1, minRetryDelayMs: 10 })], {
     policy,
-    options: { offline: opts.offline ?? false, env: { PIP_INDEX_URL: index.indexUrl, ...opts.env } },
+    options: {
+      offline: opts.offline ?? false,
+      env: { PIP_INDEX_URL: index.indexUrl, ...opts.env },
+      ...(opts.cacheDir !== undefined ? { cacheDir: opts.cacheDir } : {}),
+    },
   });
 }
 
@@ -300,5 +310,33 @@ describe('PyPI verification through a loopback index (PEP 691 + Integrity API, r
     expect(r.findings.find((f) => f.ruleId === 'CPP056')?.evidence?.count).toBe(2);
     expect(index.authSeen).toContain(`Basic ${Buffer.from('u:s3cret').toString('base64')}`);
     expect(JSON.stringify(r)).not.toContain('s3cret');
+  });
+
+  it('a warm on-disk cache answers a second scan with zero requests, and keeps no credential', async () => {
+    const github = {
+      name: 'pypi-attestations',
+      version: '0.0.19',
+      file: GITHUB_SDIST,
+      sha256: await sha(GITHUB_SDIST),
+    };
+    const projects = {
+      'pypi-attestations': [
+        { filename: GITHUB_SDIST, sha256: github.sha256, provenance: await json(`${GITHUB_SDIST}.provenance`) },
+      ],
+    };
+    const cacheDir = await mkdtemp(path.join(tmpdir(), 'cp-pypi-cache-'));
+    const env = { PIP_INDEX_URL: index.indexUrl.replace('http://', 'http://user:s3cr3t-token@') };
+    const before = index.requests.length;
+    const cold = await scanOnline(projects, [github], { cacheDir, env });
+    const asked = index.requests.length - before;
+    expect(asked).toBeGreaterThan(0);
+    const warm = await scanOnline(projects, [github], { cacheDir, env });
+    expect(index.requests.length - before - asked).toBe(0);
+    expect(status(warm)).toEqual(status(cold));
+    const { readdir, readFile: read } = await import('node:fs/promises');
+    const files = await readdir(cacheDir, { recursive: true, withFileTypes: true });
+    for (const f of files.filter((e) => e.isFile())) {
+      expect(await read(path.join(f.parentPath, f.name), 'utf8')).not.toContain('s3cr3t-token');
+    }
   });
 });
