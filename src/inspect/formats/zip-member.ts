@@ -48,7 +48,18 @@ export function readMember(src: ByteSource, e: CentralEntry, maxSize: number): B
   if (headLen < LOCAL_SIZE) throw new FormatError(`no local header for ${e.name}`, e.offset);
   const local = parseLocalHeader(src.read(e.offset, headLen));
   if (!local) throw new FormatError(`no local header for ${e.name}`, e.offset);
-  const data = src.read(e.offset + local.headerLength, e.compressedSize);
+  const start = e.offset + local.headerLength;
+  // The directory's compressed size is a claim: past the end of the file it is a truncated (or lying) member,
+  // refused before any read is sized by it (CPython zipfile raises on the short read the same way).
+  if (e.compressedSize > src.size - start)
+    throw new FormatError(`${e.name} claims ${e.compressedSize} compressed bytes, past the end of the file`, e.offset);
+  if (e.compressedSize > maxSize)
+    throw new FormatError(
+      `${e.name} is ${e.compressedSize} compressed bytes, past the ${maxSize}-byte limit`,
+      e.offset,
+      'limit',
+    );
+  const data = src.read(start, e.compressedSize);
   if (e.method === 0) return data;
   if (e.method !== 8)
     throw new FormatError(`${e.name} uses compression method ${e.method}, which chainproof cannot read`, e.offset);

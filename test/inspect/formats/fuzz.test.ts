@@ -149,3 +149,16 @@ describe.each(PARSERS)('$name parser on random and mutated bytes', ({ parse, see
     }
   });
 });
+
+describe('regressions found by the property tests', () => {
+  it('a zip member whose directory claims more compressed bytes than the file holds is refused before any read', () => {
+    // fixtures/models-inspect/keras_member_size_lie.keras: fast-check's counterexample (config.json's compressed size
+    // mutated to 1,114,438 in a 600-byte archive); the reader once sized a read by the claim.
+    const data = readFileSync(new URL('../../../fixtures/models-inspect/keras_member_size_lie.keras', import.meta.url));
+    const { src, read } = counted(data);
+    const r = runParser(src, new Findings('f', 'x'), 'the file', parseKerasArchive);
+    expect(r.status).not.toBe('ok');
+    expect(r.findings.map((f) => f.ruleId)).toContain('CPI050');
+    expect(read()).toBeLessThanOrEqual(16 * data.length + 1024 * 1024);
+  });
+});
