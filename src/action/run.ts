@@ -18,6 +18,7 @@ import { writeOutput } from '../io/write-output.js';
 import { annotationCommand, withoutCommands, workflowCommand, writeOutputs } from './commands.js';
 import { readInputs, type ActionInputs, type Env } from './inputs.js';
 import { actionLogger, redactor } from './log.js';
+import { defaultCacheDir } from '../app/cache-dir.js';
 
 export interface ActionIo {
   readonly env: Env;
@@ -61,9 +62,7 @@ async function scanAndReport(
     concurrency: Math.max(2, availableParallelism() * 2),
     verifyTarballs: inputs.verifyTarballs,
     cacheDir:
-      inputs.cacheDirectory !== undefined
-        ? inWorkspace(expandHome(inputs.cacheDirectory))
-        : path.resolve(env['CHAINPROOF_CACHE_DIR'] ?? path.join(homedir(), '.cache', 'chainproof')),
+      inputs.cacheDirectory !== undefined ? inWorkspace(expandHome(inputs.cacheDirectory)) : defaultCacheDir(env),
     registry: inputs.npmRegistry,
     shard: inputs.shard,
     env,

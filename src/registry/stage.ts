@@ -1,11 +1,12 @@
-import type { ScanContext } from '../core/context.js';
+import type { ScanContext, ScanOptions } from '../core/context.js';
+import type { Policy } from '../core/policy.js';
 import type { Finding } from '../core/finding.js';
 import type { DependencyGraph, PackageNode } from '../core/records.js';
 import { inShard } from '../core/shard.js';
 import type { Notification, Stage, StageInput, StageOutput } from '../core/stage.js';
 import { checkPackage } from './check.js';
 import { DEFAULT_FRESH_MS, RegistryClient } from './client.js';
-import { loadRegistryConfig } from './config.js';
+import { loadRegistryConfig, type RegistryConfig } from './config.js';
 import type { Redactor } from './redact.js';
 import { settleVerdicts } from './settle.js';
 import { RegistrySources } from './sources.js';
@@ -52,23 +53,29 @@ export function createRegistryStage(overrides: Partial<RegistryStageOptions> = {
 
 export const registryStage: Stage = createRegistryStage();
 
-async function runRegistryStage(input: StageInput, ctx: ScanContext, opts: RegistryStageOptions): Promise<StageOutput> {
-  const work = registryPackages(input.graphs, ctx);
-  if (work.length === 0) return {};
+/**
+ * The registry configuration (the repository's `.npmrc` may only name registries the policy allows) and the client
+ * with the scan's limits and cache: one construction for the registry stage and `review`'s registry questions.
+ */
+export async function openRegistry(
+  root: string,
+  options: ScanOptions,
+  policy: Policy,
+  signal: AbortSignal,
+  opts: RegistryStageOptions = DEFAULT_REGISTRY_STAGE_OPTIONS,
+): Promise<{ config: RegistryConfig; client: RegistryClient }> {
   const config = await loadRegistryConfig({
-    root: ctx.root,
-    env: ctx.options.env,
-    override: ctx.options.registry,
-    allowed: [...ctx.policy.dependencies.allowedRegistries, ...(ctx.policy.dependencies.trustedMirrors ?? [])],
+    root,
+    env: options.env,
+    override: options.registry,
+    allowed: [...policy.dependencies.allowedRegistries, ...(policy.dependencies.trustedMirrors ?? [])],
   });
-  // Loaded once with the rest of the trust material (app/trust.ts); no config I/O in a stage.
-  const trustedRoot = ctx.trust.sigstore.root;
   const client = new RegistryClient({
     config,
-    cacheDir: ctx.options.cacheDir,
-    offline: ctx.options.offline,
+    cacheDir: options.cacheDir,
+    offline: options.offline,
     // Registry work waits on the network, not the CPU: size it for latency.
-    concurrency: Math.max(ctx.options.concurrency, NETWORK_CONCURRENCY),
+    concurrency: Math.max(options.concurrency, NETWORK_CONCURRENCY),
     timeoutMs: opts.timeoutMs,
     retries: opts.retries,
     minRetryDelayMs: opts.minRetryDelayMs,
@@ -76,8 +83,17 @@ async function runRegistryStage(input: StageInput, ctx: ScanContext, opts: Regis
     budgetMs: opts.budgetMs,
     breakerThreshold: opts.breakerThreshold,
     freshMs: opts.freshMs,
-    signal: ctx.signal,
+    signal,
   });
+  return { config, client };
+}
+
+async function runRegistryStage(input: StageInput, ctx: ScanContext, opts: RegistryStageOptions): Promise<StageOutput> {
+  const work = registryPackages(input.graphs, ctx);
+  if (work.length === 0) return {};
+  const { config, client } = await openRegistry(ctx.root, ctx.options, ctx.policy, ctx.signal, opts);
+  // Loaded once with the rest of the trust material (app/trust.ts); no config I/O in a stage.
+  const trustedRoot = ctx.trust.sigstore.root;
   const sources = new RegistrySources(
     client,
     trustedRoot,

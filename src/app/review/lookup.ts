@@ -1,8 +1,7 @@
 import type { ScanOptions } from '../../core/context.js';
 import type { Policy } from '../../core/policy.js';
-import { RegistryClient } from '../../registry/client.js';
-import { loadRegistryConfig, registryForPackage } from '../../registry/config.js';
-import { DEFAULT_REGISTRY_STAGE_OPTIONS } from '../../registry/stage.js';
+import { registryForPackage } from '../../registry/config.js';
+import { openRegistry } from '../../registry/stage.js';
 import type { RegistryLookup } from './online.js';
 
 /**
@@ -15,27 +14,7 @@ export async function registryLookup(
   policy: Policy,
   signal: AbortSignal,
 ): Promise<RegistryLookup> {
-  const config = await loadRegistryConfig({
-    root,
-    env: options.env,
-    override: options.registry,
-    allowed: [...policy.dependencies.allowedRegistries, ...(policy.dependencies.trustedMirrors ?? [])],
-  });
-  const o = DEFAULT_REGISTRY_STAGE_OPTIONS;
-  const client = new RegistryClient({
-    config,
-    cacheDir: options.cacheDir,
-    offline: options.offline,
-    concurrency: Math.max(options.concurrency, 16),
-    timeoutMs: o.timeoutMs,
-    retries: o.retries,
-    minRetryDelayMs: o.minRetryDelayMs,
-    maxJsonBytes: o.maxJsonBytes,
-    budgetMs: o.budgetMs,
-    breakerThreshold: o.breakerThreshold,
-    ...(o.freshMs !== undefined ? { freshMs: o.freshMs } : {}),
-    signal,
-  });
+  const { config, client } = await openRegistry(root, options, policy, signal);
   return {
     packument(name) {
       const registry = registryForPackage(name, config);

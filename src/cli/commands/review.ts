@@ -1,4 +1,4 @@
-import { availableParallelism, homedir } from 'node:os';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { stat } from 'node:fs/promises';
 import type { Argv, CommandModule } from 'yargs';
@@ -11,6 +11,7 @@ import { stderrLogger } from '../logger.js';
 import { pairOutputs, writeOutput } from '../output.js';
 import { VERSION } from '../version.js';
 import { cliOutcome } from '../outcome.js';
+import { defaultCacheDir } from '../../app/cache-dir.js';
 
 export interface ReviewArgs {
   dir: string;
@@ -122,7 +123,9 @@ export async function runReview(argv: ReviewArgs): Promise<number> {
     concurrency: Math.max(2, availableParallelism() * 2),
     verifyTarballs: false,
     cacheDir: argv.cache
-      ? path.resolve(argv['cache-dir'] ?? env['CHAINPROOF_CACHE_DIR'] ?? path.join(homedir(), '.cache', 'chainproof'))
+      ? argv['cache-dir'] !== undefined
+        ? path.resolve(argv['cache-dir'])
+        : defaultCacheDir(env)
       : undefined,
     registry: argv['npm-registry'],
     shard: undefined,

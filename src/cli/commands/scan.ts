@@ -1,4 +1,4 @@
-import { availableParallelism, homedir } from 'node:os';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { stat } from 'node:fs/promises';
 import type { Argv, CommandModule } from 'yargs';
@@ -14,6 +14,7 @@ import { pairOutputs, writeOutput } from '../output.js';
 import { VERSION } from '../version.js';
 import { cliOutcome } from '../outcome.js';
 import { FORMATS } from '../../report/formats.js';
+import { defaultCacheDir } from '../../app/cache-dir.js';
 
 export interface ScanArgs {
   dir: string;
@@ -151,7 +152,9 @@ export async function runScan(argv: ScanArgs): Promise<number> {
     concurrency: argv.concurrency,
     verifyTarballs: argv['verify-tarballs'],
     cacheDir: argv.cache
-      ? path.resolve(argv['cache-dir'] ?? env['CHAINPROOF_CACHE_DIR'] ?? path.join(homedir(), '.cache', 'chainproof'))
+      ? argv['cache-dir'] !== undefined
+        ? path.resolve(argv['cache-dir'])
+        : defaultCacheDir(env)
       : undefined,
     registry: argv['npm-registry'],
     shard,
