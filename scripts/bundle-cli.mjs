@@ -3,10 +3,24 @@
 // ESM with `splitting`: every `import()` in the sources (each command in src/cli/commands/index.ts, yargs in
 // src/cli/main.ts) becomes its own chunk, loaded only when that command runs.
 import { rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 import { inlineLzmaWasm, inlineRequires, REPO, REQUIRE_BANNER } from './bundle.mjs';
+
+/**
+ * cliui's ESM entry (what yargs imports) swaps wrap-ansi for a stand-in that cuts lines at the column width, so
+ * `--help` broke words mid-word ("revisi / ons"). Its CommonJS entry wraps at word boundaries with wrap-ansi: bundle
+ * that one.
+ */
+const cliuiWordWrap = {
+  name: 'cliui-word-wrap',
+  setup(build) {
+    const cjs = createRequire(path.join(REPO, 'package.json')).resolve('cliui');
+    build.onResolve({ filter: /^cliui$/ }, () => ({ path: cjs }));
+  },
+};
 
 export const CLI_BUNDLE_DIR = path.join(REPO, 'build', 'cli-bundle');
 
@@ -34,7 +48,7 @@ export async function bundleCli(outdir = CLI_BUNDLE_DIR) {
     charset: 'utf8',
     logLevel: 'warning',
     metafile: true,
-    plugins: [inlineRequires, inlineLzmaWasm],
+    plugins: [cliuiWordWrap, inlineRequires, inlineLzmaWasm],
     banner: { js: REQUIRE_BANNER },
   });
   return Object.keys(result.metafile.outputs)
