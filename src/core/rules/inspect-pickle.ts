@@ -196,4 +196,14 @@ export const INSPECT_PICKLE_RULES = defineRules([
     severity: '8.1',
     tags: [...PICKLE, 'code-execution'],
   },
+  {
+    id: 'CPI110',
+    name: 'JoblibSidecarUnchecked',
+    short: 'A joblib pickle makes joblib.load open a sidecar file that chainproof could not check.',
+    full: "Pickles written by joblib before 0.10 keep arrays in files next to the pickle: `NDArrayWrapper(filename)`, which `joblib.load` hands to `np.load(..., allow_pickle=True)` (that unpickles any file that is neither .npy nor zip), and `ZNDArrayWrapper(filename)`. The name comes from the pickle and is joined to the pickle's folder as `os.path.join` does, so it can climb out of the folder or be absolute. This sidecar is missing from the scanned tree, lies outside the scan root (or behind a symlink out of it), is not a regular file, or its name is not a literal string: whatever joblib.load will read there was not checked.",
+    help: 'Ship the sidecar files with the model, inside the repository, under the names the pickle gives; or re-save the model with a current joblib (one file, no sidecars). Never load a joblib file whose sidecar name points outside its folder.',
+    level: 'error',
+    severity: '8.1',
+    tags: [...PICKLE, 'code-execution'],
+  },
 ]);
