@@ -206,4 +206,14 @@ export const INSPECT_PICKLE_RULES = defineRules([
     severity: '8.1',
     tags: [...PICKLE, 'code-execution'],
   },
+  {
+    id: 'CPI111',
+    name: 'ExecutedObjectState',
+    short: "A pickled object's state is code that its class's __setstate__ runs with exec.",
+    full: "Some library classes rebuild themselves on unpickling by executing text from their own state: scipy.stats distributions (`rv_generic.__setstate__` → `_attach_argparser_methods`) call `exec` on `_parse_arg_template`. scipy generates that text from the distribution's shape names; any other text is Python code that runs as soon as the file is loaded, while the pickle names only ordinary scipy classes.",
+    help: 'Do not load this file. Re-create the object from the library (e.g. `scipy.stats.norm(loc, scale)`) instead of unpickling it, or save the parameters rather than the distribution object.',
+    level: 'error',
+    severity: '9.8',
+    tags: [...PICKLE, 'code-execution'],
+  },
 ]);

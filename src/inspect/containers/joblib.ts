@@ -5,6 +5,7 @@ import { dictGet, originGlobal } from '../pickle/values.js';
 import type { VmOptions } from '../pickle/vm.js';
 import { runPickle } from '../pickle/vm.js';
 import { dtypeFromPickle } from './dtype.js';
+import { checkExecState } from '../pickle/exec-state.js';
 import { pushAll } from '../../core/push-all.js';
 
 /**
@@ -31,6 +32,8 @@ export function joblibHook(depth = 0, onSidecar?: (ref: SidecarRef) => void): No
   let sidecars = 0;
   return (obj: Value, src: ByteSource, run: PickleRun): void => {
     if (obj.k !== 'obj') return;
+    // Every BUILD passes here (the VM's one BUILD hook): state that a __setstate__ executes is checked first.
+    checkExecState(obj, run, src.pos);
     const g = originGlobal(obj);
     if (!g) return;
     // `NumpyUnpickler.load_build`: after BUILD of an (Z)NDArrayWrapper, joblib calls its `read`, which opens the
