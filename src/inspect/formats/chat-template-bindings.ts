@@ -83,6 +83,8 @@ function bindKeywords(path: string, call: Node, out: Binding[], macros: Readonly
 
 /** Chains of names longer than this are not chat templates; an unsettled template is reported, not passed. */
 const MAX_ROUNDS = 100;
+/** Binding evaluations per template (rounds × bindings): bounded time on a hostile template. */
+const MAX_EVALUATIONS = 500_000;
 
 /** The values of all bound names, iterated to a fixpoint (values only grow; the literals are finite). */
 export function bindValues(nodes: readonly Node[]): { env: Env; macros: ReadonlySet<string>; settled: boolean } {
@@ -91,8 +93,10 @@ export function bindValues(nodes: readonly Node[]): { env: Env; macros: Readonly
   const bindings = collect(nodes, macros);
   const env = new Map<string, Val>();
   let changed = true;
+  let evaluations = 0;
   for (let round = 0; changed && round < MAX_ROUNDS; round++) {
     changed = false;
+    if ((evaluations += bindings.length) > MAX_EVALUATIONS) return { env, macros, settled: false };
     for (const b of bindings) {
       const before = env.get(b.target) ?? CLEAN;
       const after = join(before, b.value(env));

@@ -45,10 +45,15 @@ const BOOLEAN_OPERATORS = new Set(['==', '!=', '<', '>', '<=', '>=', 'in', 'not 
  */
 const OBJECT_GLOBALS = new Set(['lipsum', 'cycler', 'joiner', 'self', 'raise_exception', 'strftime_now']);
 
+/** More literal choices than this for one name is not a chat template: the value counts as built (bounded work). */
+const MAX_LITS = 256;
+
 export function join(a: Val, b: Val): Val {
   if (b.lits.size === 0 && !b.built && !b.object) return a;
   if (a.lits.size === 0 && !a.built && !a.object) return b;
-  return { built: a.built || b.built, lits: new Set([...a.lits, ...b.lits]), object: a.object || b.object };
+  const object = a.object || b.object;
+  if (a.built || b.built || a.lits.size + b.lits.size > MAX_LITS) return { built: true, lits: EMPTY, object };
+  return { built: false, lits: new Set([...a.lits, ...b.lits]), object };
 }
 
 export function sameVal(a: Val, b: Val): boolean {
