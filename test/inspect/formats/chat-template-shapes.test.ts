@@ -66,6 +66,15 @@ describe('chat templates in the shapes of real models', () => {
     expect((checkTemplateAst(short) ?? []).map((h) => h.indicator)).toEqual(['attribute name built at render time']);
   });
 
+  it('a name with hundreds of literal choices counts as built (bounded work)', () => {
+    const choices = (n: number) =>
+      Array.from({ length: n }, (_, i) => `{% set k = 'key${i}' if c else k %}`).join('') + '{{ m[k] }}';
+    expect(checkTemplateAst(choices(10))).toEqual([]);
+    expect((checkTemplateAst(choices(300)) ?? []).map((h) => h.indicator)).toEqual([
+      'attribute name built at render time',
+    ]);
+  });
+
   it('a namespace attribute named like a process call is only a store (`ns.system = …`)', () => {
     const template =
       "{% set ns = namespace(system='', read=false) %}{% set ns.system = 'x' %}{% set ns.read = true %}{{ ns.system }}";
