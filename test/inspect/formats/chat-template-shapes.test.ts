@@ -1,4 +1,5 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -19,7 +20,7 @@ const MALICIOUS: readonly { file: string; want: string }[] = [
   { file: 'computed-call.jinja', want: 'call through a computed attribute' },
   { file: 'dict-keyword-underscore.jinja', want: 'underscore keyword' },
   { file: 'dict-keyword-underscore.jinja', want: 'attribute name built at render time' },
-  { file: 'format-field-lookup.jinja', want: 'attribute lookup in a format string' },
+  { file: 'format-field-lookup.jinja', want: 'format string built at render time' },
   { file: 'generator-repr-char.jinja', want: 'attribute name built at render time' },
   { file: 'loop-over-built-keys.jinja', want: 'attribute name built at render time' },
   { file: 'macro-param-built.jinja', want: 'attribute name built at render time' },
@@ -75,12 +76,51 @@ describe('chat templates in the shapes of real models', () => {
     ]);
   });
 
+  // Debian's python3-jinja2 renders each payload in a plain Environment: it must really reach a Python internal.
+  const python = '/usr/bin/python3';
+  const canRender =
+    existsSync(python) &&
+    (() => {
+      try {
+        execFileSync(python, ['-c', 'import jinja2'], { stdio: 'ignore' });
+        return true;
+      } catch {
+        return false;
+      }
+    })();
+  it.skipIf(!canRender)('every malicious fixture reaches a Python internal when real Jinja2 renders it', () => {
+    const files = MALICIOUS.map((m) => path.join(DIR, 'malicious', m.file));
+    const out = execFileSync(python, [path.join(import.meta.dirname, 'render-templates.py'), ...new Set(files)], {
+      encoding: 'utf8',
+    });
+    const rendered = out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { file: string; out?: string; error?: string });
+    expect(rendered).toHaveLength(new Set(files).size);
+    for (const r of rendered)
+      expect({
+        file: path.basename(r.file),
+        reached: /<class '|<function |<method-wrapper|dict_keys\(|'__builtins__'/.test(r.out ?? ''),
+      }).toEqual({
+        file: path.basename(r.file),
+        reached: true,
+      });
+  });
+
   it('a namespace attribute named like a process call is only a store (`ns.system = …`)', () => {
     const template =
       "{% set ns = namespace(system='', read=false) %}{% set ns.system = 'x' %}{% set ns.read = true %}{{ ns.system }}";
     expect(checkChatTemplate(template)).toEqual([]);
     expect(checkChatTemplate("{{ ns.system('id') }}").map((h) => h.indicator)).toContain('call of .system');
     expect(checkChatTemplate('{{ x.os.popen }}').map((h) => h.indicator)).toContain('reference to os');
+  });
+
+  it('a literal format string with an attribute field is an attribute lookup (str.format does getattr)', () => {
+    expect((checkTemplateAst("{{ '{0.mro}'.format(messages) }}") ?? []).map((h) => h.indicator)).toEqual([
+      'attribute lookup in a format string',
+    ]);
+    expect(checkTemplateAst("{{ '{0} and {1:>4}'.format(a, b) }}")).toEqual([]);
   });
 });
 
