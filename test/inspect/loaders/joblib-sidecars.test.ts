@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -90,5 +90,28 @@ describe('joblib NDArrayWrapper / ZNDArrayWrapper sidecars, as joblib.load opens
     expect((by.get('model.pkl') ?? []).map(shape)).toEqual([
       { ruleId: 'CPI110', level: 'error', reason: 'symlink-outside-root' },
     ]);
+  });
+
+  it('a sidecar name the pickle computes (not a literal) is CPI110, never guessed', async () => {
+    const root = path.join(tmp, 'computed');
+    mkdirSync(root);
+    const str = (t: string) => Buffer.concat([Buffer.from([0x8c, t.length]), Buffer.from(t)]); // SHORT_BINUNICODE
+    // {NDArrayWrapper(): BUILD {'filename': str('model.pkl_01.npy')}} — the name comes out of a REDUCE.
+    const pickle = Buffer.concat([
+      Buffer.from([0x80, 0x02]),
+      Buffer.from('cjoblib.numpy_pickle\nNDArrayWrapper\n', 'latin1'),
+      Buffer.from([0x29, 0x81, 0x7d, 0x28]), // EMPTY_TUPLE NEWOBJ EMPTY_DICT MARK
+      str('filename'),
+      Buffer.from('cbuiltins\nstr\n', 'latin1'),
+      str('model.pkl_01.npy'),
+      Buffer.from([0x85, 0x52, 0x75, 0x62, 0x2e]), // TUPLE1 REDUCE SETITEMS BUILD STOP
+    ]);
+    writeFileSync(path.join(root, 'model.pkl'), pickle);
+    const by = await inspectFolder(root);
+    expect((by.get('model.pkl') ?? []).map(shape)).toContainEqual({
+      ruleId: 'CPI110',
+      level: 'error',
+      reason: 'computed-name',
+    });
   });
 });
