@@ -3,7 +3,8 @@ import type { AllowContext } from '../pickle/allowlist.js';
 import { decompress, sniffCompression } from './compression.js';
 import { ContainerLimitError, UnsupportedContentError } from './errors.js';
 import { parseNpyHeader } from './npy.js';
-import { analysePickleBuffer, looksLikePickle, looksLikePickleStream } from './pickles.js';
+import { analysePickleBuffer, looksLikePickle, looksLikePickleStream, type PickleTarget } from './pickles.js';
+import type { SidecarRef } from './joblib.js';
 import { isTar, readTar } from './tar.js';
 import { analyseLegacyTarRecords } from './torch-legacy.js';
 import { scanTorchScriptCode } from './torchscript.js';
@@ -36,6 +37,8 @@ export interface ContentContext {
   readonly findings: Finding[];
   /** Bytes extracted so far (shared across the whole file). */
   extracted: number;
+  /** Told of joblib sidecar files named by the file's own (possibly compressed) pickle. */
+  readonly onSidecar?: (ref: SidecarRef) => void;
 }
 
 /** How sure we are that a buffer must be a pickle: `claimed` parses it whatever it starts with. */
@@ -134,8 +137,17 @@ export function inspectContent(
   return false;
 }
 
-function target(ctx: ContentContext, member: string | undefined, what: string) {
-  return { path: ctx.path, allow: ctx.allow, what, ...(member !== undefined ? { member } : {}) };
+function target(ctx: ContentContext, member: string | undefined, what: string): PickleTarget {
+  // joblib.load resolves sidecars next to the file it opened: only the file's own stream (raw or decompressed,
+  // `<zlib>`), never a member of an archive, which no loader unpickles with joblib's NumpyUnpickler.
+  const own = member === undefined || /^<[a-z0-9]+>(!<[a-z0-9]+>)*$/.test(member);
+  return {
+    path: ctx.path,
+    allow: ctx.allow,
+    what,
+    ...(member !== undefined ? { member } : {}),
+    ...(own && ctx.onSidecar ? { onSidecar: ctx.onSidecar } : {}),
+  };
 }
 
 /** An error-level finding at this content's location (where a loader would unpickle what we could not read). */

@@ -5,18 +5,49 @@ import { dictGet, originGlobal } from '../pickle/values.js';
 import type { VmOptions } from '../pickle/vm.js';
 import { runPickle } from '../pickle/vm.js';
 import { dtypeFromPickle } from './dtype.js';
+import { checkExecState } from '../pickle/exec-state.js';
 import { pushAll } from '../../core/push-all.js';
+
+/**
+ * An array joblib keeps in a file next to the pickle (joblib < 0.10). `npy`: `NDArrayWrapper`, which
+ * `numpy_pickle_compat.NDArrayWrapper.read` loads with `np.load(os.path.join(dirname, filename),
+ * allow_pickle=True)`; `zfile`: `ZNDArrayWrapper`, read by `read_zfile` (raw array bytes, never unpickled).
+ * `filename` is undefined when the pickle does not carry it as a literal string.
+ */
+export interface SidecarRef {
+  readonly kind: 'npy' | 'zfile';
+  readonly filename: string | undefined;
+}
+
+/** Where joblib has defined the wrapper classes (old pickles name `joblib.numpy_pickle`, new ones `_compat`). */
+const WRAPPER_MODULE = /^(sklearn\.externals\.)?joblib\.numpy_pickle(_compat)?$/;
+const MAX_SIDECARS = 100_000;
 
 /**
  * joblib's NumpyUnpickler: after BUILD of a NumpyArrayWrapper, the array's bytes follow in the stream — raw data
  * (after an alignment padding byte) or, for object arrays, a whole nested pickle. Returns a BUILD hook that
  * skips or analyses them exactly as joblib reads them, so the pickle after the array is still analysed.
  */
-export function joblibHook(depth = 0): NonNullable<VmOptions['afterBuild']> {
+export function joblibHook(depth = 0, onSidecar?: (ref: SidecarRef) => void): NonNullable<VmOptions['afterBuild']> {
+  let sidecars = 0;
   return (obj: Value, src: ByteSource, run: PickleRun): void => {
     if (obj.k !== 'obj') return;
+    // Every BUILD passes here (the VM's one BUILD hook): state that a __setstate__ executes is checked first.
+    checkExecState(obj, run, src.pos);
     const g = originGlobal(obj);
-    if (!g || g.name !== 'NumpyArrayWrapper' || !g.module.endsWith('numpy_pickle')) return;
+    if (!g) return;
+    // `NumpyUnpickler.load_build`: after BUILD of an (Z)NDArrayWrapper, joblib calls its `read`, which opens the
+    // file the wrapper names, joined to the pickle's folder.
+    if ((g.name === 'NDArrayWrapper' || g.name === 'ZNDArrayWrapper') && WRAPPER_MODULE.test(g.module)) {
+      if (++sidecars > MAX_SIDECARS) throw new Error(`more than ${MAX_SIDECARS} joblib sidecar files`);
+      const name = dictGet(obj.state, 'filename');
+      onSidecar?.({
+        kind: g.name === 'NDArrayWrapper' ? 'npy' : 'zfile',
+        filename: name?.k === 'str' ? name.s : undefined,
+      });
+      return;
+    }
+    if (g.name !== 'NumpyArrayWrapper' || !g.module.endsWith('numpy_pickle')) return;
     const state = obj.state;
     const dtype = dtypeFromPickle(dictGet(state, 'dtype'));
     if (!dtype) throw new Error('NumpyArrayWrapper with a dtype chainproof cannot size');

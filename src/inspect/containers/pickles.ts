@@ -6,7 +6,7 @@ import { ByteSource } from '../pickle/source.js';
 import { runStream } from '../pickle/stream.js';
 import { toFindings } from '../pickle/verdict.js';
 import { runPickle } from '../pickle/vm.js';
-import { joblibHook } from './joblib.js';
+import { joblibHook, type SidecarRef } from './joblib.js';
 import { isLegacyMagic, runLegacyTorchRest } from './torch-legacy-stream.js';
 
 /** The first pickle of a legacy (pre-1.6) torch.save file: the LONG1 magic number 0x1950a86a20f9469cfc6c. */
@@ -35,6 +35,8 @@ export interface PickleTarget {
   readonly member?: string;
   readonly allow: AllowContext;
   readonly what: string;
+  /** Told of each joblib sidecar file the pickle makes `joblib.load` open (top-level files only). */
+  readonly onSidecar?: (ref: SidecarRef) => void;
 }
 
 /**
@@ -42,7 +44,7 @@ export interface PickleTarget {
  * pickles followed by raw storages, which torch.load never unpickles; any other stream must be pickles to its end.
  */
 export function analysePickleSource(src: ByteSource, target: PickleTarget): Finding[] {
-  const opts = { afterBuild: joblibHook() };
+  const opts = { afterBuild: joblibHook(0, target.onSidecar) };
   const first = src.atEnd() ? undefined : runPickle(src, opts);
   // `torch.load` (`_legacy_load`) recognises a legacy file by the VALUE of its first pickle, under any protocol.
   const legacy = first !== undefined && first.stopped && isLegacyMagic(first.result);

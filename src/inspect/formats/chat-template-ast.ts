@@ -1,5 +1,7 @@
 import * as jinja from '@huggingface/jinja';
 import { pushAll } from '../../core/push-all.js';
+import { bindValues } from './chat-template-bindings.js';
+import { filterArgs, filterName, valueOf, type Node, type Val } from './chat-template-values.js';
 
 /** The package's .d.ts files use extensionless imports that NodeNext cannot follow: type the two calls here. */
 const { parse, tokenize } = jinja as unknown as {
@@ -17,29 +19,6 @@ export interface AstHit {
   readonly indicator: string;
 }
 
-type Node = { readonly type?: string } & Record<string, unknown>;
-
-/** Filters and methods that turn text into other text: ways to spell `__class__` without writing it. */
-const STRING_BUILDERS = new Set([
-  'join',
-  'reverse',
-  'format',
-  'replace',
-  'string',
-  'lower',
-  'upper',
-  'title',
-  'capitalize',
-  'center',
-  'list',
-  'first',
-  'last',
-  'batch',
-  'slice',
-  'sum',
-  'map',
-  'attr',
-]);
 /** Jinja globals whose `__globals__` reach Python's builtins; chat templates never name them. */
 const GADGET_GLOBALS = new Set([
   'lipsum',
@@ -77,41 +56,6 @@ function* walk(root: Node): Generator<Node> {
   }
 }
 
-const containsString = (e: Node): boolean => {
-  for (const n of walk(e)) if (n.type === 'StringLiteral') return true;
-  return false;
-};
-
-/**
- * Whether an expression can evaluate to a string built at render time (and so to a `_`-prefixed name): a filter,
- * `~`, `+` with a string, a string method, an underscore literal, or a variable set to such a value. A plain
- * literal (or a choice between literals, `'content' if x else 'text'`) is a fixed name, not a built one.
- */
-function isStringy(e: Node, stringyNames: ReadonlySet<string>): boolean {
-  for (const n of walk(e)) {
-    if (n.type === 'StringLiteral' && (n.value as string).startsWith('_')) return true;
-    if (n.type === 'Identifier' && stringyNames.has(n.value as string)) return true;
-    if (n.type === 'FilterExpression') return true;
-    const op = (n.operator as { value?: string } | undefined)?.value;
-    if (n.type === 'BinaryExpression' && op === '~') return true;
-    if (
-      n.type === 'BinaryExpression' &&
-      op === '+' &&
-      (containsString(n.left as Node) || containsString(n.right as Node))
-    )
-      return true;
-    if (n.type === 'MemberExpression' && !n.computed && STRING_BUILDERS.has((n.property as Node).value as string))
-      return true;
-  }
-  return false;
-}
-
-const isLiteralKey = (k: Node): boolean =>
-  k.type === 'StringLiteral' ||
-  k.type === 'IntegerLiteral' ||
-  (k.type === 'UnaryExpression' && (k.argument as Node).type === 'IntegerLiteral') ||
-  k.type === 'SliceExpression';
-
 /** AST indicators of template injection; `undefined` when the template does not parse. */
 export function checkTemplateAst(template: string): AstHit[] | undefined {
   let program: Node;
@@ -122,51 +66,104 @@ export function checkTemplateAst(template: string): AstHit[] | undefined {
   } catch {
     return undefined;
   }
-  const hits = new Set<string>();
-  const stringyNames = new Set<string>();
-  // Names `set` to a string built at render time (`{% set u = '_' ~ '_' %}`), to a fixpoint over the template.
-  for (let changed = true; changed;) {
-    changed = false;
-    for (const n of walk(program)) {
-      const a = n.assignee as Node | undefined;
-      if (n.type === 'Set' && a?.type === 'Identifier' && n.value && !stringyNames.has(a.value as string)) {
-        if (isStringy(n.value as Node, stringyNames)) {
-          stringyNames.add(a.value as string);
-          changed = true;
-        }
-      }
-    }
+  return indicators(program);
+}
+
+/** Filters that look attributes up by a name given as an argument (jinja2 `make_attrgetter`, dotted paths). */
+const ATTRIBUTE_FILTERS = new Set([
+  'map',
+  'selectattr',
+  'rejectattr',
+  'groupby',
+  'sort',
+  'sum',
+  'unique',
+  'min',
+  'max',
+]);
+/** Python's `%c` and `{:c}` turn a number into any character, `_` included. */
+const CHAR_FORMAT = /%(?:\([^)]*\))?[-#0 +]*\d*(?:\.\d+)?c|\{[^{}]*:[^{}]*c\}/;
+const privateName = (s: string) => s.split('.').some((part) => part.startsWith('_'));
+const isLiteralKey = (k: Node): boolean =>
+  k.type === 'StringLiteral' ||
+  k.type === 'IntegerLiteral' ||
+  (k.type === 'UnaryExpression' && (k.argument as Node).type === 'IntegerLiteral') ||
+  k.type === 'SliceExpression';
+
+/** A name looked up at render time: built from the template's own characters, or a `_`-prefixed literal choice. */
+function judgeName(v: Val, hits: Set<string>): void {
+  if (v.built) hits.add('attribute name built at render time');
+  if ([...v.lits].some(privateName)) hits.add('private attribute');
+}
+
+function indicators(program: Node): AstHit[] {
+  let nodes: Node[];
+  try {
+    nodes = [...walk(program)];
+  } catch {
+    return [{ indicator: 'template too large to check' }];
   }
-  for (const n of walk(program)) {
+  const { env, macros, settled } = bindValues(nodes);
+  const value = (e: Node): Val => valueOf(e, env, macros);
+  const hits = new Set<string>();
+  if (!settled) hits.add('template too complex to check');
+  const callees = new Set<Node>();
+  for (const n of nodes) if (n.type === 'CallExpression') callees.add(n.callee as Node);
+  for (const n of nodes) {
     if (n.type === 'MemberExpression') {
       const key = n.property as Node;
-      if (n.computed && !isLiteralKey(key) && isStringy(key, stringyNames))
-        hits.add('attribute name built at render time');
+      if (n.computed && !isLiteralKey(key)) judgeName(value(key), hits);
       if (n.computed && key.type === 'StringLiteral' && (key.value as string).startsWith('_'))
         hits.add('private attribute');
       if (!n.computed && key.type === 'Identifier' && (key.value as string).startsWith('_'))
         hits.add('private attribute');
-      if ((n.object as Node).type === 'Identifier' && (n.object as Node).value === 'namespace')
-        hits.add('namespace used as a gadget');
-    } else if (n.type === 'Identifier' && GADGET_GLOBALS.has(n.value as string)) {
-      hits.add(`${n.value as string} global`);
-    } else if (n.type === 'StringLiteral' && /^_+$|^__/.test(n.value as string)) {
-      hits.add('underscore string');
+    } else if (n.type === 'Identifier') {
+      const name = n.value as string;
+      if (GADGET_GLOBALS.has(name)) hits.add(`${name} global`);
+      // `namespace` is a class; anything but calling it reaches its `__init__.__globals__`.
+      if (name === 'namespace' && !callees.has(n)) hits.add('namespace used as a gadget');
+    } else if (n.type === 'StringLiteral') {
+      const s = n.value as string;
+      if (/^_+$|^__/.test(s)) hits.add('underscore string');
+      if (CHAR_FORMAT.test(s)) hits.add('character formatting');
+    } else if (n.type === 'KeywordArgumentExpression') {
+      // `dict(_=1)|first` is an underscore with no underscore string in sight.
+      if (((n.key as Node).value as string).startsWith('_')) hits.add('underscore keyword');
     } else if (n.type === 'CallExpression') {
-      const callee = n.callee as Node;
-      const recv = callee.object as Node | undefined;
-      if (
-        callee.type === 'MemberExpression' &&
-        (callee.property as Node).value === 'format' &&
-        recv?.type === 'StringLiteral' &&
-        /\{[^}]*:c\}|%c/.test(recv.value as string)
-      )
-        hits.add('character formatting');
+      callOn(n, value, hits);
     } else if (n.type === 'FilterExpression') {
       const f = n.filter as Node;
-      const name = (f.type === 'CallExpression' ? (f.callee as Node).value : f.value) as string;
+      const name = filterName(f);
       if (name === 'attr') hits.add('attr filter');
+      if (name === 'format' && !isPlainLiteral(n.operand as Node)) judgeFormat(value(n.operand as Node), hits);
+      if (ATTRIBUTE_FILTERS.has(name))
+        for (const a of filterArgs(f)) {
+          const arg = a.type === 'KeywordArgumentExpression' ? (a.value as Node) : a;
+          if (a.type !== 'KeywordArgumentExpression' || (a.key as Node).value === 'attribute')
+            judgeName(value(arg), hits);
+        }
     }
   }
   return [...hits].sort().map((indicator) => ({ indicator }));
+}
+
+const isPlainLiteral = (e: Node) => e.type === 'StringLiteral';
+
+/** `str.format` looks attributes up itself (`'{0.x}'`): a format string built at render time can name any. */
+function judgeFormat(v: Val, hits: Set<string>): void {
+  if (v.built || v.object) hits.add('format string built at render time');
+}
+
+function callOn(n: Node, value: (e: Node) => Val, hits: Set<string>): void {
+  const callee = n.callee as Node;
+  if (callee.type !== 'MemberExpression') return;
+  const key = callee.property as Node;
+  // Real templates call methods by name; calling whatever a computed key reached is a gadget call.
+  if (callee.computed && !isLiteralKey(key)) hits.add('call through a computed attribute');
+  if (!callee.computed && key.value === 'format') {
+    const recv = callee.object as Node;
+    if (recv.type === 'StringLiteral') {
+      if (/\{[^{}]*[.[][^{}]*\}/.test(recv.value as string)) hits.add('attribute lookup in a format string');
+    } else judgeFormat(value(recv), hits);
+  }
 }

@@ -70,8 +70,13 @@ export function checkChatTemplate(template: string): TemplateHit[] {
         const afterDot = prev?.kind === 'op' && prev.value === '.';
         if (t.value.includes('__')) hit('dunder attribute', t.index);
         else if (afterDot && t.value.startsWith('_')) hit('private attribute', t.index);
-        if (DANGEROUS_NAMES.has(t.value.toLowerCase())) hit(`reference to ${t.value}`, t.index);
-        if (afterDot && DANGEROUS_ATTRS.has(t.value)) hit(`call of .${t.value}`, t.index);
+        // After a dot, a name is an attribute: `{% set ns.system = … %}` only stores into a namespace. It is a
+        // payload step when it is called or reached through (`.popen(`, `.os.popen`), never as an assignment target.
+        const usedAsObject = next?.kind === 'op' && (next.value === '(' || next.value === '.' || next.value === '[');
+        if (DANGEROUS_NAMES.has(t.value.toLowerCase()) && (!afterDot || usedAsObject))
+          hit(`reference to ${t.value}`, t.index);
+        if (afterDot && DANGEROUS_ATTRS.has(t.value) && next?.kind === 'op' && next.value === '(')
+          hit(`call of .${t.value}`, t.index);
         if (!afterDot && GADGET_GLOBALS.has(t.value)) hit(`${t.value} global`, t.index);
         if (t.value === 'attr' && ((prev?.kind === 'op' && prev.value === '|') || next?.value === '('))
           hit('attr filter', t.index);

@@ -2,13 +2,29 @@ import type { JsonValue } from './json.js';
 import { isObject } from './json.js';
 import type { Findings } from './report.js';
 
-/** Module roots that are Keras itself; everything else is code outside the model file. */
-const KERAS_ROOTS = /^(keras|tf_keras|tensorflow\.keras|tensorflow\.python\.keras)(\.|$)/;
+/**
+ * Module roots that are Keras itself, or the Keras packages `serialization_lib._retrieve_class_or_fn` imports on
+ * its own (`package in {"keras", "keras_hub", "keras_cv", "keras_nlp"}` since Keras 3.9): a KerasHub backbone,
+ * tokenizer or task (`keras_hub.src.models.…`) is an ordinary model. Everything else is code outside the file.
+ */
+const KERAS_ROOTS = /^(keras|tf_keras|tensorflow\.keras|tensorflow\.python\.keras|keras_hub|keras_nlp|keras_cv)(\.|$)/;
+/**
+ * `_retrieve_class_or_fn` resolves a function of module `builtins` in Keras's own built-in modules first
+ * (activations, losses, metrics, …: `{"module": "builtins", "config": "relu"}` as Keras 2.13+ wrote them); only a
+ * name none of them has falls through to Python's `builtins`. These are the Python builtins that then reach code,
+ * files, attributes or the interpreter.
+ */
+const PYTHON_BUILTIN_GADGETS = new Set(
+  'eval exec compile open __import__ getattr setattr delattr globals locals vars input breakpoint help exit quit memoryview __build_class__ type'.split(
+    ' ',
+  ),
+);
 /** Modules whose callables reach processes, files, the network or code loading. */
 const DANGEROUS_MODULES =
   /^(builtins|__builtin__|os|posix|nt|subprocess|sys|importlib|runpy|pickle|_pickle|cPickle|marshal|dill|cloudpickle|joblib|shutil|socket|code|codeop|ctypes|pty|webbrowser|io|tempfile|urllib|urllib2|requests|http|httplib|ftplib|smtplib|telnetlib|asyncio|multiprocessing|threading|signal|operator|functools|types|inspect|torch|numpy|tensorflow\.io|tensorflow\.python\.ops\.script_ops)(\.|$)/;
 /** Keras modules that hold helpers, not layers: loading must never call into them. */
-const KERAS_GADGET_MODULES = /^(keras|tf_keras)(\.src)?\.(utils|config|saving|backend\.config|src\.utils)(\.|$)/;
+const KERAS_GADGET_MODULES =
+  /^((keras|tf_keras)(\.src)?\.(utils|config|saving|backend\.config|src\.utils)|(keras_hub|keras_nlp|keras_cv)\.src\.utils\.preset_utils)(\.|$)/;
 /** Keras callables that download, load other models or unpickle. */
 const KERAS_GADGET_NAMES = new Set([
   'get_file',
@@ -17,6 +33,8 @@ const KERAS_GADGET_NAMES = new Set([
   'load_img',
   'TorchModuleWrapper',
   'enable_unsafe_deserialization',
+  'load_serialized_object',
+  'load_json',
 ]);
 
 const MAX_FINDINGS = 50;
@@ -99,6 +117,15 @@ function checkReference(v: { [key: string]: JsonValue }, module: string, cls: st
       : cls;
   const ref = `${module}.${name}`;
   if (name === 'enable_unsafe_deserialization') return; // reported as a safe-mode bypass from the string walk
+  if (module === 'builtins' || module === '__builtin__') {
+    if (PYTHON_BUILTIN_GADGETS.has(name))
+      add(
+        'CPI061',
+        `the config at ${path} makes Keras fall back to Python's builtins.${name}; loading the model calls it. Do not load this model.`,
+        { path, reference: ref },
+      );
+    return;
+  }
   if (!KERAS_ROOTS.test(module)) {
     if (DANGEROUS_MODULES.test(module))
       add(

@@ -1,4 +1,7 @@
 import type { ModelAnalyser } from '../analyser.js';
+import type { ContentContext } from '../containers/content.js';
+import { DEFAULT_CONTENT_LIMITS, inspectContent } from '../containers/content.js';
+import { loadLzmaDecoder } from '../containers/lzma.js';
 import { parseJson } from './json.js';
 import { checkKerasConfig } from './keras-config.js';
 import type { Findings } from './report.js';
@@ -21,7 +24,12 @@ export function isKerasArchive(names: readonly string[]): boolean {
  * Check a `.keras` archive's `config.json`. Only the central directory and that member are read. `claimAll`: the
  * file was detected as Keras; otherwise (a plain zip) it is checked only when it is laid out as a Keras archive.
  */
-export function parseKerasArchive(src: ByteSource, out: Findings, claimAll: boolean): void {
+export function parseKerasArchive(
+  src: ByteSource,
+  out: Findings,
+  claimAll: boolean,
+  allowedGlobals: readonly string[] = [],
+): void {
   let entries: CentralEntry[];
   try {
     entries = readCentralDirectory(src);
@@ -44,12 +52,54 @@ export function parseKerasArchive(src: ByteSource, out: Findings, claimAll: bool
   const text = readMember(src, config, MAX_KERAS_CONFIG).toString('utf8');
   const { value } = parseJson(text, { allowNonFinite: true, maxDepth: 512 });
   checkKerasConfig(value, out, 'config.json');
+  checkKerasWeights(src, entries, out, allowedGlobals);
+}
+
+/**
+ * After the config, `saving_lib._load_model_from_fileobj` opens the weights: `model.weights.h5` when the archive
+ * has one (HDF5, no code), else `model.weights.npz` through `NpzIOStore`, which calls `np.load(f,
+ * allow_pickle=True)` and reads every path's dict back out of a pickled object array. That member is read as
+ * np.load would (npz members, npy headers, object-array pickles); its findings are the archive's.
+ */
+function checkKerasWeights(
+  src: ByteSource,
+  entries: readonly CentralEntry[],
+  out: Findings,
+  allowedGlobals: readonly string[],
+): void {
+  if (entries.some((e) => e.name === 'model.weights.h5')) return;
+  const npz = entries.filter((e) => e.name === 'model.weights.npz').at(-1);
+  if (!npz) return;
+  let data: Buffer;
+  try {
+    data = readMember(src, npz, DEFAULT_CONTENT_LIMITS.maxEntrySize);
+  } catch (err) {
+    if (!(err instanceof FormatError)) throw err;
+    out.addError(err, 'the weights', npz.name);
+    return;
+  }
+  const ctx: ContentContext = {
+    path: out.path,
+    allow: { extra: allowedGlobals },
+    limits: DEFAULT_CONTENT_LIMITS,
+    findings: [],
+    extracted: data.length,
+  };
+  inspectContent(data, npz.name, npz.name, 1, 'claimed', ctx);
+  for (const f of ctx.findings)
+    out.list.push({ ...f, artifact: f.artifact ?? { kind: 'model', path: out.path, format: out.format } });
 }
 
 export const kerasAnalyser: ModelAnalyser = {
   name: 'keras',
   // Discovery may report a .keras as a plain zip; those are claimed only when laid out as a Keras archive.
   formats: ['keras', 'zip'],
-  analyze: (file) =>
-    analyseWith(file, 'the Keras archive', (src, out) => parseKerasArchive(src, out, file.format === 'keras')),
+  async analyze(file, ctx) {
+    // The npz weights may hold lzma members; that decoder loads asynchronously, the reader below is synchronous.
+    await loadLzmaDecoder();
+    const allowed = ctx.policy.models.allowedGlobals;
+    return analyseWith(file, 'the Keras archive', (src, out) =>
+      parseKerasArchive(src, out, file.format === 'keras', allowed),
+    );
+  },
 };

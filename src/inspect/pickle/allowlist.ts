@@ -204,7 +204,12 @@ const EXACT: readonly string[] = [
   'joblib.numpy_pickle.NumpyArrayWrapper',
   'joblib.numpy_pickle.NDArrayWrapper',
   'joblib.numpy_pickle_compat.NDArrayWrapper',
+  // joblib < 0.10 compressed arrays: a 'ZF' sidecar read by read_zfile (followed by joblib-sidecars.ts).
+  'joblib.numpy_pickle.ZNDArrayWrapper',
+  'joblib.numpy_pickle_compat.ZNDArrayWrapper',
   'sklearn.externals.joblib.numpy_pickle.NumpyArrayWrapper',
+  'sklearn.externals.joblib.numpy_pickle.NDArrayWrapper',
+  'sklearn.externals.joblib.numpy_pickle.ZNDArrayWrapper',
   'datetime.datetime',
   'datetime.date',
   'datetime.time',

@@ -13,6 +13,8 @@ import { createFileOpener } from '../../io/file-source.js';
 import { inspectZipByRanges } from '../containers/zip-ranged.js';
 import { loadLzmaDecoder } from '../containers/lzma.js';
 import { ByteSource } from './source.js';
+import type { SidecarRef } from '../containers/joblib.js';
+import { followSidecars } from './joblib-sidecars.js';
 import { isOpcode } from './vm.js';
 
 /** Files larger than this are never read whole: pickles stream from disk, containers past it are a finding. */
@@ -24,7 +26,7 @@ export const pickleAnalyser: ModelAnalyser = {
   name: 'pickle',
   formats: PICKLE_FORMATS,
   async analyze(file: DiscoveredFile, ctx: ScanContext): Promise<AnalysisReport> {
-    const findings = await analyseAnySize(file, ctx.policy.models.allowedGlobals);
+    const findings = await analyseAnySize(file, ctx.policy.models.allowedGlobals, ctx.root);
     const artifact = { kind: 'model' as const, path: file.path, format: file.format };
     const withArtifact = findings.map((f) => ({ ...f, artifact: f.artifact ?? artifact }));
     const partial = findings.some((f) => RULES_NOT_FULLY_READ.has(f.ruleId));
@@ -36,16 +38,20 @@ export const pickleAnalyser: ModelAnalyser = {
  * Inspect a file of any size. A zip past the in-memory limit (a multi-GB torch checkpoint) is read by ranges:
  * its directory and the members a loader unpickles, never its tensor storages.
  */
-export async function analyseAnySize(file: DiscoveredFile, allowedGlobals: readonly string[]): Promise<Finding[]> {
+export async function analyseAnySize(
+  file: DiscoveredFile,
+  allowedGlobals: readonly string[],
+  root?: string,
+): Promise<Finding[]> {
   // The xz/LZMA_Alone decoder loads asynchronously; the content reader below is synchronous.
   await loadLzmaDecoder();
-  if (file.size <= MAX_IN_MEMORY) return analyseFile(file, allowedGlobals);
+  if (file.size <= MAX_IN_MEMORY) return analyseWithSidecars(file, allowedGlobals, root);
   // The pipeline does not hand plugins an opened FileSource yet; open one through the I/O edge until it does.
   const src = await createFileOpener().open(file.abs, file.path);
   try {
     const head = await src.read(0, 4);
     if (head.length < 4 || (head.readUInt32LE(0) !== 0x04034b50 && head.readUInt32LE(0) !== 0x06054b50))
-      return analyseFile(file, allowedGlobals);
+      return analyseWithSidecars(file, allowedGlobals, root);
     const ctx: ContentContext = {
       path: file.path,
       allow: { extra: allowedGlobals },
@@ -60,8 +66,21 @@ export async function analyseAnySize(file: DiscoveredFile, allowedGlobals: reado
   }
 }
 
+/** A file and, when the scan root is known, the joblib sidecar files its pickle makes joblib.load open. */
+function analyseWithSidecars(file: DiscoveredFile, allowedGlobals: readonly string[], root?: string): Finding[] {
+  const refs: SidecarRef[] = [];
+  const findings = analyseFile(file, allowedGlobals, (ref) => refs.push(ref));
+  if (root === undefined || refs.length === 0) return findings;
+  // np.load reads a sidecar with plain pickle.load: it names no further sidecars.
+  return findings.concat(followSidecars(file, root, refs, (sidecar) => analyseFile(sidecar, allowedGlobals)));
+}
+
 /** Inspect one file by its content, streaming pickles from disk so memory stays flat on multi-GB files. */
-export function analyseFile(file: DiscoveredFile, allowedGlobals: readonly string[]): Finding[] {
+export function analyseFile(
+  file: DiscoveredFile,
+  allowedGlobals: readonly string[],
+  onSidecar?: (ref: SidecarRef) => void,
+): Finding[] {
   const fd = openSync(file.abs, 'r');
   try {
     const head = Buffer.alloc(Math.min(file.size, 1 << 16));
@@ -76,7 +95,12 @@ export function analyseFile(file: DiscoveredFile, allowedGlobals: readonly strin
         isLegacyTorch(h) ||
         (claims && h.length > 0 && isOpcode(h[0]!)))
     ) {
-      return analysePickleSource(ByteSource.fromFd(fd, 0, file.size), { path: file.path, allow, what: 'pickle' });
+      return analysePickleSource(ByteSource.fromFd(fd, 0, file.size), {
+        path: file.path,
+        allow,
+        what: 'pickle',
+        ...(onSidecar ? { onSidecar } : {}),
+      });
     }
     if (h.toString('latin1', 0, 6) === '\x93NUMPY') return analyseNpyFile(fd, file, h, allow);
     if (file.size > MAX_IN_MEMORY) {
@@ -96,7 +120,14 @@ export function analyseFile(file: DiscoveredFile, allowedGlobals: readonly strin
       if (r <= 0) break;
       got += r;
     }
-    const ctx: ContentContext = { path: file.path, allow, limits: DEFAULT_CONTENT_LIMITS, findings: [], extracted: 0 };
+    const ctx: ContentContext = {
+      path: file.path,
+      allow,
+      limits: DEFAULT_CONTENT_LIMITS,
+      findings: [],
+      extracted: 0,
+      ...(onSidecar ? { onSidecar } : {}),
+    };
     const known = inspectContent(
       data.subarray(0, got),
       file.path,

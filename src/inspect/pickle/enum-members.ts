@@ -4,14 +4,18 @@ import type { GlobalRef } from './values.js';
 
 /** A public attribute name: enum members are identifiers; `_`-prefixed names reach internals. */
 const MEMBER_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
+/** A method name: public or single-underscore private (`_entropy`), never dunder or name-mangled (`__x`). */
+const METHOD_NAME = /^_?[A-Za-z][A-Za-z0-9_]*$/;
 
 /**
- * Whether every use of this `getattr` global is CPython 3.11's enum pickling — `getattr(<class>, '<NAME>')` with a
- * literal public name on a class the allowlist accepts (Lib/enum.py `Enum.__reduce_ex__`). Any other use (a call
- * by another opcode, a computed object or name, an underscore name) keeps getattr dangerous.
+ * Whether every use of this `getattr` global is one of the two shapes CPython itself writes: an enum member,
+ * `getattr(<class>, '<NAME>')` with a literal public name on a class the allowlist accepts (Python 3.11
+ * Lib/enum.py `Enum.__reduce_ex__`), or a bound method, `getattr(<instance>, '<method>')` on an object the stream
+ * built from such a class (Objects/classobject.c `method___reduce__`; scipy.stats keeps `vectorize(self._entropy)`).
+ * Any other use (a call by another opcode, a computed object or name, a dunder name) keeps getattr dangerous.
  * What the accessed member is later used for is judged as usual: calling it is a computed call (CPI006).
  */
-export function isEnumGetattr(run: PickleRun, g: GlobalRef, isSafe: (owner: GlobalRef) => boolean): boolean {
+export function isBenignGetattr(run: PickleRun, g: GlobalRef, isSafe: (owner: GlobalRef) => boolean): boolean {
   const py3 = toPython3(g.module, g.name);
   if (py3.module !== 'builtins' || py3.name !== 'getattr') return false;
   const accesses = run.memberAccesses ?? [];
@@ -20,7 +24,9 @@ export function isEnumGetattr(run: PickleRun, g: GlobalRef, isSafe: (owner: Glob
     if (c.target?.module === g.module && c.target.name === g.name) calls += c.count;
   }
   if (accesses.length === 0 || calls !== accesses.length) return false;
-  return accesses.every(
-    (a) => a.owner !== undefined && a.attr !== undefined && MEMBER_NAME.test(a.attr) && isSafe(a.owner),
-  );
+  return accesses.every((a) => {
+    if (a.attr === undefined) return false;
+    if (a.owner !== undefined) return MEMBER_NAME.test(a.attr) && isSafe(a.owner);
+    return a.instanceOf !== undefined && METHOD_NAME.test(a.attr) && isSafe(a.instanceOf);
+  });
 }

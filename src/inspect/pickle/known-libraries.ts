@@ -96,6 +96,25 @@ export const KNOWN_EXACT: readonly string[] = [
   'pandas._libs.tslibs.nattype.__nat_unpickle',
   'pandas._libs.sparse.IntIndex',
   'pandas._libs.sparse.BlockIndex',
+  'pandas.core.indexes.datetimes._new_DatetimeIndex',
+  // pandas DateOffset keeps a dateutil relativedelta (a plain value class; dateutil ships with pandas).
+  'dateutil.relativedelta.relativedelta',
+  // ColumnTransformer column selectors (a lowercase class: sklearn/compose/_column_transformer.py).
+  'sklearn.compose._column_transformer.make_column_selector',
+  // numpy's abstract scalar types, kept as dtype filters (`make_column_selector(dtype_include=np.number)`).
+  ...['number', 'integer', 'signedinteger', 'unsignedinteger', 'inexact', 'floating', 'complexfloating', 'generic'].map(
+    (t) => `numpy.${t}`,
+  ),
+  // interp1d keeps the bound evaluator it picked as a plain function reference (never called by the unpickler).
+  ...['_call_linear_np', '_call_linear', '_call_nearest', '_call_previousnext', '_call_spline', '_call_nan_spline'].map(
+    (m) => `scipy.interpolate._interpolate.interp1d.${m}`,
+  ),
+  'scipy.stats._kde.gaussian_kde',
+  // scipy.stats discrete distributions keep `vectorize(self._entropy)`: a class, instantiated (NEWOBJ + BUILD).
+  'numpy.vectorize',
+  'numpy.lib.function_base.vectorize',
+  'scipy.interpolate._interpolate.interp1d',
+  'scipy.interpolate.interpolate.interp1d',
   // pytz restores its timezones through these (a UTC singleton; a zone looked up by name in its own data).
   'pytz._UTC',
   'pytz._p',
@@ -117,7 +136,15 @@ export const KNOWN_EXACT: readonly string[] = [
  * Module families whose CapWords classes are data containers; checked only after the gadget knowledge base, so a
  * listed family never whitelists one of its known gadgets (e.g. `pandas.core.computation`).
  */
-export const KNOWN_CLASS_FAMILIES: readonly string[] = ['pandas.core', 'pandas._libs', 'scipy.sparse', 'scipy.spatial'];
+export const KNOWN_CLASS_FAMILIES: readonly string[] = [
+  'pandas.core',
+  'pandas._libs',
+  'scipy.sparse',
+  'scipy.spatial',
+  // Splines and interpolators (BSpline, CubicSpline, RegularGridInterpolator, LSQUnivariateSpline): plain state.
+  'scipy.interpolate',
+  'numpy.polynomial',
+];
 
 /**
  * Names in the known libraries that are not CapWords yet are safe reconstructors: Cython's generated
@@ -126,10 +153,19 @@ export const KNOWN_CLASS_FAMILIES: readonly string[] = ['pandas.core', 'pandas._
  */
 export function isKnownReconstructor(module: string, name: string): boolean {
   const lib = module.split('.', 1)[0]!;
+  // numpy.random's SeedSequence is a Cython class too (`numpy.random.bit_generator.__pyx_unpickle_SeedSequence`).
+  if (lib === 'numpy' && module.startsWith('numpy.random.')) return /^(__pyx_unpickle_)?SeedSequence$/.test(name);
   if (!['pandas', 'sklearn', 'scipy'].includes(lib)) return false;
   if (/^__pyx_unpickle_[A-Z][A-Za-z0-9_]*$/.test(name)) return true;
   if (lib === 'sklearn' && name === 'newObj') return true;
   if (module.startsWith('scipy.sparse') && /^(csr|csc|coo|bsr|dia|dok|lil)_(matrix|array)$/.test(name)) return true;
+  // scipy.stats distributions (`norm_gen`, `randint_gen`, `rv_continuous_frozen`): their __setstate__ execs
+  // `_parse_arg_template`, which the VM checks against the text scipy generates (exec-state.ts, CPI111).
+  if (
+    module.startsWith('scipy.stats.') &&
+    /^([a-z][a-z0-9_]*_gen|rv_(continuous|discrete)_frozen|rv_histogram)$/.test(name)
+  )
+    return true;
   return (
     (module === 'sklearn.metrics' || module.startsWith('sklearn.metrics.')) &&
     /^[a-z][a-z0-9_]*_(score|error|loss|deviance)$/.test(name)

@@ -1,11 +1,13 @@
 import type { PickleRun } from './result.js';
 import type { GlobalRef, Value } from './values.js';
-import { strOf } from './values.js';
+import { originGlobal, strOf } from './values.js';
 
 /** One `getattr(owner, attr)` the stream makes the unpickler call. */
 export interface MemberAccess {
   /** The imported global passed as the object, when it is one. */
   readonly owner: GlobalRef | undefined;
+  /** The class of the object passed, when it is an instance the stream built (a pickled bound method). */
+  readonly instanceOf?: GlobalRef;
   /** The attribute name, when it is a literal string. */
   readonly attr: string | undefined;
   readonly offset: number;
@@ -36,5 +38,11 @@ export function noteMemberAccess(
   }
   const pair = args?.k === 'tuple' && args.count === 2 ? args.items : undefined;
   const owner = pair?.[0];
-  list.push({ owner: owner?.k === 'global' ? owner.ref : undefined, attr: strOf(pair?.[1]), offset: at });
+  const instanceOf = owner?.k === 'obj' ? originGlobal(owner) : undefined;
+  list.push({
+    owner: owner?.k === 'global' ? owner.ref : undefined,
+    ...(instanceOf ? { instanceOf } : {}),
+    attr: strOf(pair?.[1]),
+    offset: at,
+  });
 }

@@ -1,3 +1,4 @@
+import type { ExecState } from './exec-state.js';
 import type { MemberAccess } from './member-access.js';
 import type { NestedBlob } from './nested.js';
 import type { GlobalRef, Value } from './values.js';
@@ -95,4 +96,6 @@ export interface PickleRun {
   nested?: NestedBlob[];
   /** Pickle-like values past the per-pickle cap: not analysed, reported. */
   nestedSkipped?: number;
+  /** Object state a class's `__setstate__` executes as code (exec-state.ts). */
+  execState?: ExecState[];
 }

@@ -3,7 +3,7 @@ import type { AllowContext } from './allowlist.js';
 import { isAllowed, isAllowedExactly, matchesPolicy, matchesPolicyExactly } from './allowlist.js';
 import { toPython3 } from './compat.js';
 import { dangerOf } from './danger.js';
-import { isEnumGetattr } from './enum-members.js';
+import { isBenignGetattr } from './enum-members.js';
 import { isModelLibrary } from './known-libraries.js';
 import { nestedFindings } from './nested-verdict.js';
 import type { CallSite, PickleRun, ProblemKind } from './result.js';
@@ -78,7 +78,7 @@ export function toFindings(runs: readonly PickleRun[], ctx: VerdictContext): Fin
         .join(', ');
     for (const g of run.globals.values()) {
       const qualified = `${g.module}.${g.name}`;
-      const v = isEnumGetattr(run, g, (o) => judgeGlobal(o.module, o.name, ctx.allow).kind === 'safe')
+      const v = isBenignGetattr(run, g, (o) => judgeGlobal(o.module, o.name, ctx.allow).kind === 'safe')
         ? SAFE
         : judgeGlobal(g.module, g.name, ctx.allow);
       if (v.kind === 'safe' || seen.has(`g:${qualified}`)) continue;
@@ -120,6 +120,23 @@ export function toFindings(runs: readonly PickleRun[], ctx: VerdictContext): Fin
     }
     for (const c of run.calls.values()) pushAll(out, callFindings(c, index, where, base, seen));
     pushAll(out, nestedFindings(run, index, where, base, ctx.allow, judgeGlobal));
+    for (const e of run.execState ?? []) {
+      const key = `x:${e.owner}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push({
+        ...base,
+        ruleId: 'CPI111',
+        message: `${where}: the ${ctx.what} restores \`${e.owner}\` with a \`${e.key}\` that is not the text the library generates; its __setstate__ passes it to exec, so loading runs it (pickle ${index}, byte ${e.offset}). Do not load this file.`,
+        evidence: {
+          class: e.owner,
+          attribute: e.key,
+          offset: e.offset,
+          pickle: index,
+          ...(e.snippet !== undefined ? { code: e.snippet } : {}),
+        },
+      });
+    }
     for (const p of run.problems) {
       const key = `p:${p.kind}`;
       if (seen.has(key)) continue;

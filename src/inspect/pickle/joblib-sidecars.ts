@@ -1,0 +1,112 @@
+import { lstatSync, realpathSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { DiscoveredFile } from '../../core/files.js';
+import type { Finding } from '../../core/finding.js';
+import type { SidecarRef } from '../containers/joblib.js';
+
+/** Distinct sidecar names followed per joblib file; past it one finding counts the rest. */
+const MAX_FOLLOWED = 4096;
+
+type Analyse = (file: DiscoveredFile) => Finding[];
+
+/**
+ * Follow the sidecar files a joblib pickle names, as `joblib.load` does: `numpy_pickle_compat.NDArrayWrapper.read`
+ * opens `os.path.join(os.path.dirname(pickle), filename)` with `np.load(..., allow_pickle=True)`, and
+ * `ZNDArrayWrapper.read` opens the same join with `read_zfile`. A sidecar inside the scan root is analysed as
+ * np.load reads it (npy header and object-array pickle, npz members, or else a pickle) and its findings are the
+ * joblib file's; a name that is not a literal, leaves the root, is missing or is not a regular file is CPI110.
+ */
+export function followSidecars(
+  file: DiscoveredFile,
+  root: string,
+  refs: readonly SidecarRef[],
+  analyse: Analyse,
+): Finding[] {
+  const out: Finding[] = [];
+  const seen = new Set<string>();
+  let skipped = 0;
+  for (const ref of refs) {
+    const key = `${ref.kind}:${ref.filename ?? ''}`;
+    if (seen.has(key)) continue;
+    if (seen.size >= MAX_FOLLOWED) {
+      skipped++;
+      continue;
+    }
+    seen.add(key);
+    const unchecked = (reason: string, detail: string): void => {
+      out.push(uncheckedFinding(file, ref, reason, detail));
+    };
+    if (ref.filename === undefined) {
+      unchecked('computed-name', 'its name is not a literal string in the pickle');
+      continue;
+    }
+    // os.path.join: an absolute name replaces the folder; `..` is kept and resolved by the file system.
+    const abs = path.resolve(path.dirname(file.abs), ref.filename);
+    const rel = path.relative(root, abs);
+    if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) {
+      unchecked('outside-root', 'it lies outside the scan root');
+      continue;
+    }
+    let real: string;
+    try {
+      lstatSync(abs);
+      real = realpathSync(abs);
+    } catch {
+      unchecked('missing', 'it is not in the scanned tree');
+      continue;
+    }
+    const realRel = path.relative(realpathSync(root), real);
+    if (realRel.startsWith('..') || path.isAbsolute(realRel)) {
+      unchecked('symlink-outside-root', 'a symlink leads it out of the scan root');
+      continue;
+    }
+    const st = statSync(real);
+    if (!st.isFile()) {
+      unchecked('not-regular-file', 'it is not a regular file');
+      continue;
+    }
+    // read_zfile inflates raw array bytes that `ndarray.__setstate__` takes as data: nothing there is unpickled.
+    if (ref.kind === 'zfile') continue;
+    const relPosix = rel.split(path.sep).join('/');
+    const sidecar: DiscoveredFile = {
+      path: relPosix,
+      abs: real,
+      size: st.size,
+      dev: st.dev,
+      ino: st.ino,
+      mtimeMs: st.mtimeMs,
+      ctimeMs: st.ctimeMs,
+      // np.load(allow_pickle=True) unpickles whatever is neither npy nor zip, so the sidecar is a claimed pickle.
+      format: 'pickle',
+    };
+    for (const f of analyse(sidecar)) {
+      const inner = f.location.member;
+      out.push({
+        ...f,
+        message: `${file.path}: joblib.load reads the sidecar ${relPosix}: ${f.message}`,
+        location: { path: file.path, member: `<sidecar ${relPosix}>${inner !== undefined ? `!${inner}` : ''}` },
+        evidence: { ...f.evidence, sidecar: relPosix },
+      });
+    }
+  }
+  if (skipped > 0)
+    out.push(
+      uncheckedFinding(
+        file,
+        { kind: 'npy', filename: undefined },
+        'too-many',
+        `${skipped} more sidecar names were not followed`,
+      ),
+    );
+  return out;
+}
+
+function uncheckedFinding(file: DiscoveredFile, ref: SidecarRef, reason: string, detail: string): Finding {
+  const name = ref.filename ?? '(computed)';
+  return {
+    ruleId: 'CPI110',
+    message: `${file.path}: joblib.load would open the sidecar ${JSON.stringify(name)} (${ref.kind === 'npy' ? 'np.load with allow_pickle=True' : 'read_zfile'}), but ${detail}; what it reads there was not checked. Ship the sidecar inside the repository next to the pickle, or re-save the model with a current joblib.`,
+    location: { path: file.path },
+    evidence: { sidecar: name, reason, reader: ref.kind === 'npy' ? 'np.load' : 'read_zfile' },
+  };
+}

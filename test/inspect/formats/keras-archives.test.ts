@@ -1,0 +1,57 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { FIXTURES, inspectFolder } from '../pickle/scan-folder.js';
+
+const DIR = path.join(FIXTURES, 'keras-archives');
+
+/** `fixtures/keras-archives/generate.py`: what Keras's `saving_lib.load_model` would run, config first. */
+const TABLE: readonly { file: string; want: readonly { ruleId: string; level: string; member: string }[] }[] = [
+  { file: 'benign/sequential-h5.keras', want: [] },
+  { file: 'benign/sequential-npz.keras', want: [] },
+  { file: 'benign/builtins-activation.keras', want: [] },
+  { file: 'benign/kerashub-gemma-causal-lm.keras', want: [] },
+  { file: 'benign/kerashub-backbone.keras', want: [] },
+  { file: 'malicious/lambda-bytecode.keras', want: [{ ruleId: 'CPI060', level: 'error', member: 'config.json' }] },
+  { file: 'malicious/builtins-eval.keras', want: [{ ruleId: 'CPI061', level: 'error', member: 'config.json' }] },
+  {
+    file: 'malicious/os-system-function.keras',
+    want: [{ ruleId: 'CPI061', level: 'error', member: 'config.json' }],
+  },
+  {
+    file: 'malicious/kerashub-preset-download.keras',
+    want: [{ ruleId: 'CPI061', level: 'error', member: 'config.json' }],
+  },
+  {
+    file: 'malicious/custom-module-layer.keras',
+    want: [{ ruleId: 'CPI062', level: 'warning', member: 'config.json' }],
+  },
+  {
+    file: 'malicious/duplicate-key-class-name.keras',
+    want: [{ ruleId: 'CPI060', level: 'error', member: 'config.json' }],
+  },
+  {
+    file: 'malicious/npz-weights-pickle.keras',
+    want: [{ ruleId: 'CPI001', level: 'error', member: 'model.weights.npz!layers/dense/vars.npy' }],
+  },
+];
+
+const scanned = new Map<
+  string,
+  Promise<Map<string, { ruleId: string; level: string; location: { member?: string } }[]>>
+>();
+const scan = (folder: string) => {
+  if (!scanned.has(folder)) scanned.set(folder, inspectFolder(path.join(DIR, folder)));
+  return scanned.get(folder)!;
+};
+
+describe('Keras archives, judged in the order saving_lib.load_model reads them', () => {
+  it.each(TABLE)('$file', async ({ file, want }) => {
+    const [folder, name] = file.split('/') as [string, string];
+    const got = ((await scan(folder)).get(name) ?? []).map((f) => ({
+      ruleId: f.ruleId,
+      level: f.level,
+      member: f.location.member,
+    }));
+    expect(got).toEqual(want);
+  });
+});
