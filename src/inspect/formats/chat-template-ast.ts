@@ -56,12 +56,21 @@ function* walk(root: Node): Generator<Node> {
   }
 }
 
+/**
+ * `@huggingface/jinja`'s preprocess runs `/(\s*){%(-?)\s*(?:end)?generation…/gs` over the template, which backtracks
+ * quadratically through a run of whitespace (64 KiB of spaces: 5 s). Runs longer than 64 characters keep their first
+ * and last 32: what Jinja's whitespace control looks at (a newline right after a tag, the indentation before the next
+ * one) is at the ends of a run, and no injection is spelled with whitespace in the middle of one.
+ */
+const LONG_WHITESPACE = /\s{65,}/g;
+const shortenWhitespaceRuns = (s: string) => s.replace(LONG_WHITESPACE, (run) => run.slice(0, 32) + run.slice(-32));
+
 /** AST indicators of template injection; `undefined` when the template does not parse. */
 export function checkTemplateAst(template: string): AstHit[] | undefined {
   let program: Node;
   try {
     // `{% raw %}` blocks are literal text (no code); the parser does not know the tag.
-    const code = template.replace(RAW_BLOCK, '');
+    const code = shortenWhitespaceRuns(template.replace(RAW_BLOCK, ''));
     program = parse(tokenize(code, { lstrip_blocks: true, trim_blocks: true }));
   } catch {
     return undefined;

@@ -12,8 +12,13 @@ export const GGUF_LIMITS = {
   maxArray: 100_000_000,
   maxKeyBytes: 65_536,
   maxStringBytes: 256 * 1024 * 1024,
-  /** Chat templates are read into memory up to this size; past it, a limit finding. */
-  maxTemplateBytes: 4 * 1024 * 1024,
+  /**
+   * Chat templates are parsed up to this size each, and up to `maxTemplateTotal` over all of a file's templates; past
+   * either, the template is not checked and that is an error finding (a payload could sit in it). Real chat templates
+   * are a few KiB (the largest tool-calling ones about 20 KiB); parsing is about 4 µs a byte.
+   */
+  maxTemplateBytes: 256 * 1024,
+  maxTemplateTotal: 1024 * 1024,
   maxArrayDepth: 4,
   maxDims: 4,
 } as const;
@@ -125,6 +130,7 @@ export function parseGguf(src: ByteSource, out: Findings): void {
 
   const keys = new Set<string>();
   let alignment = 32;
+  let templateBytes = 0;
   for (let i = 0; i < nk; i++) {
     const keyRef = readString(GGUF_LIMITS.maxKeyBytes, `metadata key #${i}`);
     const key = text(keyRef);
@@ -147,11 +153,19 @@ export function parseGguf(src: ByteSource, out: Findings): void {
     }
     if (type === T.STRING && (key === 'tokenizer.chat_template' || key.startsWith('tokenizer.chat_template.'))) {
       const s = readString(GGUF_LIMITS.maxStringBytes, `value of ${key}`);
-      if (s.len > GGUF_LIMITS.maxTemplateBytes) {
+      templateBytes += s.len;
+      if (s.len > GGUF_LIMITS.maxTemplateBytes || templateBytes > GGUF_LIMITS.maxTemplateTotal) {
+        const limit =
+          s.len > GGUF_LIMITS.maxTemplateBytes
+            ? `past the ${GGUF_LIMITS.maxTemplateBytes}-byte limit for one template`
+            : `past the ${GGUF_LIMITS.maxTemplateTotal}-byte limit for all of a file's templates`;
+        // Unchecked template text is where an injection hides: this fails the default gate, like a pickle budget hit.
         out.add(
           'CPI051',
-          `chat template ${key} is ${s.len} bytes, past the ${GGUF_LIMITS.maxTemplateBytes}-byte limit; it was not checked.`,
+          `chat template ${key} is ${s.len} bytes, ${limit}; it was not checked for template injection. Do not render it until you know why it is this large.`,
           { key, length: s.len, offset: s.at },
+          undefined,
+          'error',
         );
         out.incomplete = true;
       } else {

@@ -1,5 +1,5 @@
 import type { DiscoveredFile } from '../../core/files.js';
-import type { Evidence, Finding } from '../../core/finding.js';
+import type { Evidence, Finding, Level } from '../../core/finding.js';
 import type { AnalysisReport } from '../analyser.js';
 import type { ByteSource } from './source.js';
 import { FormatError, withFile } from './source.js';
@@ -15,9 +15,11 @@ export class Findings {
     readonly format: string,
   ) {}
 
-  add(ruleId: string, message: string, evidence: Evidence = {}, member?: string): void {
+  /** `level` overrides the rule's default where this occurrence is worse than the rule's usual case. */
+  add(ruleId: string, message: string, evidence: Evidence = {}, member?: string, level?: Level): void {
     this.list.push({
       ruleId,
+      ...(level !== undefined ? { level } : {}),
       message: `${this.path}${member !== undefined ? ` (${member})` : ''}: ${message}`,
       location: { path: this.path, ...(member !== undefined ? { member } : {}) },
       artifact: { kind: 'model', path: this.path, format: this.format },

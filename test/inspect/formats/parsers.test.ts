@@ -101,8 +101,8 @@ describe('safetensors', () => {
 });
 
 describe('gguf', () => {
-  const tmpl = (value: string): [string, { type: 'string'; value: string }] => [
-    'tokenizer.chat_template',
+  const tmpl = (value: string, key = 'tokenizer.chat_template'): [string, { type: 'string'; value: string }] => [
+    key,
     { type: 'string', value },
   ];
   it.each([
@@ -290,10 +290,32 @@ describe('gguf', () => {
     expect(r.status).toBe(status);
   });
 
-  it('a too-large chat template is a limit finding, status partial', () => {
-    const r = run(parseGguf, gguf({ kv: [tmpl('x'.repeat(5 * 1024 * 1024))] }));
+  // An unchecked template could hold an injection: the limit finding fails the default gate.
+  it.each([
+    { name: 'one template past 256 KiB', kv: [tmpl('{{ x }}'.padEnd(256 * 1024 + 1, ' '))] },
+    {
+      name: 'five templates of 250 KiB, past the 1 MiB total',
+      kv: Array.from({ length: 5 }, (_, i) => tmpl('{{ x }}'.padEnd(250 * 1024, ' '), `tokenizer.chat_template.t${i}`)),
+    },
+  ])('$name: CPI051 at error, status partial', ({ kv }) => {
+    const r = run(parseGguf, gguf({ kv }));
     expect(r.rules).toEqual(['CPI051']);
+    expect(r.findings.map((f) => f.level)).toEqual(['error']);
     expect(r.status).toBe('partial');
+  });
+
+  // Long whitespace runs are shortened before the Jinja parser (its preprocess regex backtracks quadratically on them).
+  it('a payload after 200 KiB of whitespace is still found', () => {
+    const r = run(
+      parseGguf,
+      gguf({ kv: [tmpl(`{{ x }}${' \t'.repeat(100 * 1024)}\n{{ cycler['_' ~ '_init_' ~ '_'] }}`)] }),
+    );
+    expect(r.rules).toEqual(['CPI055']);
+  });
+
+  it('a template within the limits is checked (no limit finding)', () => {
+    const r = run(parseGguf, gguf({ kv: [tmpl('{{ x }}'.padEnd(200 * 1024, ' '))] }));
+    expect(r.findings).toEqual([]);
   });
 });
 
