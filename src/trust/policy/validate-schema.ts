@@ -1,5 +1,7 @@
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { validatorFor } from '../config/ajv.js';
+import { ChainproofError } from '../../core/errors.js';
+import { configAjv, validatorFor } from '../config/ajv.js';
+import type { PolicyDocument } from './document-type.js';
 import type { SourceDocument } from './document.js';
 import type { PolicyProblem } from './problems.js';
 import { POLICY_SCHEMA } from './schema.js';
@@ -9,6 +11,21 @@ type SchemaNode = Record<string, unknown>;
 
 function validator(): ValidateFunction {
   return validatorFor(POLICY_SCHEMA);
+}
+
+/**
+ * The typed view of a document that has already passed validation (the default merged with a checked file). ajv's
+ * type guard narrows it, so the converter reads typed fields and nothing is cast; failing here is a loader bug.
+ * The same schema object compiles once: ajv returns the validator validatorFor already built.
+ */
+export function toPolicyDocument(value: unknown, what: string): PolicyDocument {
+  const ajv = configAjv();
+  const validate = ajv.compile<PolicyDocument>(POLICY_SCHEMA);
+  if (validate(value)) return value;
+  throw new ChainproofError(
+    'INTERNAL_BUG',
+    `${what} does not match the policy schema: ${ajv.errorsText(validate.errors)}`,
+  );
 }
 
 /** Check a parsed policy document against the schema; every error becomes a located problem. */
