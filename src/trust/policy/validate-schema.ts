@@ -9,22 +9,20 @@ import { suggestion } from './suggest.js';
 
 type SchemaNode = Record<string, unknown>;
 
-function validator(): ValidateFunction {
-  return validatorFor(POLICY_SCHEMA);
+function validator(): ValidateFunction<PolicyDocument> {
+  return validatorFor<PolicyDocument>(POLICY_SCHEMA);
 }
 
 /**
  * The typed view of a document that has already passed validation (the default merged with a checked file). ajv's
  * type guard narrows it, so the converter reads typed fields and nothing is cast; failing here is a loader bug.
- * The same schema object compiles once: ajv returns the validator validatorFor already built.
  */
 export function toPolicyDocument(value: unknown, what: string): PolicyDocument {
-  const ajv = configAjv();
-  const validate = ajv.compile<PolicyDocument>(POLICY_SCHEMA);
+  const validate = validator();
   if (validate(value)) return value;
   throw new ChainproofError(
     'INTERNAL_BUG',
-    `${what} does not match the policy schema: ${ajv.errorsText(validate.errors)}`,
+    `${what} does not match the policy schema: ${configAjv().errorsText(validate.errors)}`,
   );
 }
 
