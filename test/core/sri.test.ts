@@ -186,7 +186,7 @@ describe('agreement with ssri (npm)', () => {
       fc.property(integrity, (text) => {
         expect(grouped(parseSri(text, 'lenient'))).toEqual(ssriGrouped(text, false));
       }),
-      { numRuns: 2000 },
+      { numRuns: 1000 },
     );
   });
 
@@ -205,7 +205,7 @@ describe('agreement with ssri (npm)', () => {
           expect(ours.some((h) => h.algorithm === t.algorithm && h.digest === t.digest)).toBe(true);
         }
       }),
-      { numRuns: 2000 },
+      { numRuns: 1000 },
     );
   });
 });
