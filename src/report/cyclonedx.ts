@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { digestBytes, parseSri } from '../core/sri.js';
 import { publicHttpUrl } from '../core/url.js';
 import type { DependencyGraph, ModelProvenance, PackageNode, VerificationStatus } from '../core/records.js';
 import type { ScanResult } from '../core/result.js';
@@ -197,12 +198,10 @@ function distributionHashes(p: PackageNode): CdxHash[] {
 /** SRI (`sha512-<base64> sha1-<base64>`) → hex hashes; entries of unknown algorithm or wrong length are dropped. */
 export function sriToHashes(integrity: string): CdxHash[] {
   const out: CdxHash[] = [];
-  for (const token of integrity.trim().split(/\s+/)) {
-    const m = /^(sha1|sha256|sha384|sha512)-([A-Za-z0-9+/]+={0,2})(\?.*)?$/.exec(token);
-    const spec = m ? SRI_ALGS[m[1]!] : undefined;
-    if (!m || !spec) continue;
-    const bytes = Buffer.from(m[2]!, 'base64');
-    if (bytes.length !== spec.bytes) continue;
+  for (const { algorithm, digest } of parseSri(integrity, 'lenient').hashes) {
+    const spec = SRI_ALGS[algorithm];
+    const bytes = digestBytes(algorithm, digest);
+    if (!spec || !bytes) continue;
     const hash = { alg: spec.alg, content: bytes.toString('hex') };
     if (!out.some((h) => h.alg === hash.alg && h.content === hash.content)) out.push(hash);
   }

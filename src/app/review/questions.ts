@@ -2,6 +2,7 @@ import type { Finding } from '../../core/finding.js';
 import type { DependencyGraph, PackageNode } from '../../core/records.js';
 import type { LockfileChanges, PackageChange, VersionMove } from './diff.js';
 import { pushAll } from '../../core/push-all.js';
+import { parseSri } from '../../core/sri.js';
 
 /**
  * The questions a reviewer asks of each change that the two lockfiles alone can answer (no network):
@@ -72,15 +73,17 @@ function republished(base: DependencyGraph, head: DependencyGraph): Finding[] {
   return out;
 }
 
-/** `sha512-abc sha1-def` → [['sha512','abc'],['sha1','def']]; berry checksums (`10c0/abc`) are one algorithm. */
+/**
+ * `sha512-abc sha1-def` → [['sha512','abc'],['sha1','def']] (core/sri.ts, lenient, as npm reads a lockfile); berry
+ * checksums (`10c0/abc`) are one algorithm, and any other token is compared as written, so no change goes unseen.
+ */
 function sriParts(integrity: string): [string, string][] {
   const out: [string, string][] = [];
-  for (const tok of integrity.trim().split(/\s+/)) {
-    const dash = tok.indexOf('-');
+  const { hashes, rejected } = parseSri(integrity, 'lenient');
+  for (const h of hashes) out.push([h.algorithm, h.digest]);
+  for (const tok of rejected) {
     const slash = tok.indexOf('/');
-    if (dash > 0 && (slash < 0 || dash < slash)) out.push([tok.slice(0, dash), tok.slice(dash + 1).split('?')[0]!]);
-    else if (slash > 0) out.push([`berry-${tok.slice(0, slash)}`, tok.slice(slash + 1)]);
-    else if (tok !== '') out.push(['raw', tok]);
+    out.push(slash > 0 ? [`berry-${tok.slice(0, slash)}`, tok.slice(slash + 1)] : ['raw', tok]);
   }
   return out;
 }

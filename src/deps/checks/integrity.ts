@@ -1,9 +1,8 @@
 import type { Finding } from '../../core/finding.js';
+import { isSriAlgorithm, parseSri, SRI_DIGEST_BYTES } from '../../core/sri.js';
 import type { DependencyGraph, PackageNode } from '../../core/records.js';
 import type { ParsedLockfile } from '../types.js';
 import { packageFinding } from './finding.js';
-
-const DIGEST_BYTES: Record<string, number> = { sha1: 20, sha256: 32, sha384: 48, sha512: 64 };
 
 /** Sources whose bytes are downloaded as an archive and must be pinned by a hash. */
 function needsIntegrity(node: PackageNode): boolean {
@@ -66,21 +65,18 @@ export function checkIntegrity(graph: DependencyGraph, parsed: ParsedLockfile): 
 }
 
 /**
- * Strict SRI: every whitespace-separated token is `<alg>-<base64 digest>[?opts]` with a known algorithm and a digest
- * of that algorithm's length. 'weak' when the strongest algorithm present is sha1.
+ * Strict SRI (core/sri.ts): every whitespace-separated token is `<alg>-<base64 digest>[?opts]` with a known algorithm
+ * and a digest of that algorithm's length; one refused token makes the value invalid. 'weak' when the strongest
+ * algorithm present is sha1.
  */
 export function checkSri(value: string): 'ok' | 'weak' | 'invalid' {
-  const tokens = value.trim().split(/\s+/);
+  const { hashes, rejected } = parseSri(value, 'strict');
+  if (rejected.length > 0 || hashes.length === 0) return 'invalid';
   let strongest = 0;
-  for (const t of tokens) {
-    const m = /^(sha1|sha256|sha384|sha512)-([A-Za-z0-9+/]+={0,2})(\?[\x21-\x7e]*)?$/.exec(t);
-    if (!m) return 'invalid';
-    const alg = m[1]!;
-    const b64 = m[2]!;
-    if (b64.length % 4 !== 0 || Buffer.from(b64, 'base64').length !== DIGEST_BYTES[alg]) return 'invalid';
-    strongest = Math.max(strongest, DIGEST_BYTES[alg]);
+  for (const { algorithm } of hashes) {
+    if (isSriAlgorithm(algorithm)) strongest = Math.max(strongest, SRI_DIGEST_BYTES[algorithm]);
   }
-  return strongest <= DIGEST_BYTES.sha1! ? 'weak' : 'ok';
+  return strongest <= SRI_DIGEST_BYTES.sha1 ? 'weak' : 'ok';
 }
 
 /** yarn berry `checksum`: optional cache key, slash, sha512 hex. */

@@ -24,26 +24,19 @@ export function configAjv(): Ajv {
   return ajv;
 }
 
-const compiled = new WeakMap<object, Map<string, ValidateFunction>>();
-
 /**
  * The validator for `schema` (or the definition `ref` inside it, e.g. `#/$defs/osvRecord`, which needs an `$id`),
- * compiled on first use by the shared instance and reused after.
+ * compiled on first use by the shared instance and reused after: ajv caches compiled schemas by object and resolved
+ * refs by name. `T` is the type the schema describes, computed from it with FromSchema next to the schema
+ * (trust/policy/document-type.ts, trust/registry/document-type.ts); a passing value narrows to it.
  */
-export function validatorFor(schema: AnySchemaObject, ref = ''): ValidateFunction {
-  let byRef = compiled.get(schema);
-  if (!byRef) compiled.set(schema, (byRef = new Map<string, ValidateFunction>()));
-  const cached = byRef.get(ref);
-  if (cached) return cached;
+export function validatorFor<T = unknown>(schema: AnySchemaObject, ref = ''): ValidateFunction<T> {
   const ajv = configAjv();
-  let fn: ValidateFunction;
-  if (ref === '') fn = ajv.compile(schema);
-  else {
-    const id = schema.$id;
-    if (typeof id !== 'string') throw new Error('a schema referenced by a fragment needs an $id');
-    if (!ajv.getSchema(id)) ajv.addSchema(schema);
-    fn = ajv.compile({ $ref: `${id}${ref}` });
-  }
-  byRef.set(ref, fn);
+  if (ref === '') return ajv.compile<T>(schema);
+  const id = schema.$id;
+  if (typeof id !== 'string') throw new Error('a schema referenced by a fragment needs an $id');
+  if (!ajv.getSchema(id)) ajv.addSchema(schema);
+  const fn = ajv.getSchema<T>(`${id}${ref}`);
+  if (!fn) throw new Error(`no definition ${ref} in ${id}`);
   return fn;
 }

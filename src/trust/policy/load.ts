@@ -8,7 +8,7 @@ import { isPlainObject, mergeOver } from './merge.js';
 import { PolicyError } from './problems.js';
 import { resolvePolicyFiles, type PolicyFiles } from './resolve-files.js';
 import { toPolicy } from './to-policy.js';
-import { validateSchema } from './validate-schema.js';
+import { toPolicyDocument, validateSchema } from './validate-schema.js';
 import { validateSemantics } from './validate-semantic.js';
 import { pushAll } from '../../core/push-all.js';
 
@@ -85,7 +85,7 @@ export async function parsePolicy(
   if (problems.length > 0) throw new PolicyError(display, problems);
   const lineOf = (i: number) => (doc.has(['suppressions', i]) ? doc.locate(['suppressions', i]).line : undefined);
   return {
-    policy: toPolicy(resolved, display, lineOf),
+    policy: toPolicy(toPolicyDocument(resolved, `policy ${display} merged over the default`), display, lineOf),
     display,
     effective,
     document: doc,

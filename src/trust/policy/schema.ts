@@ -8,20 +8,21 @@ import { POLICY_FORMAT_NAMES } from '../../discover/catalogue/index.js';
 const ruleSetting = {
   description: 'A rule level, or `off` to silence the rule.',
   enum: ['error', 'warning', 'note', 'off'],
-};
+} as const;
 
 const anchoredPattern = {
   type: 'string',
   minLength: 1,
   description: 'A regular expression matched against the whole value (`^…$` is implied).',
-};
+} as const;
 
-const stringList = (description: string, item: Record<string, unknown> = {}) => ({
-  type: 'array',
-  description,
-  uniqueItems: true,
-  items: { type: 'string', minLength: 1, ...item },
-});
+/* Every part of the schema keeps its literal types (`as const`, `const` type parameters): PolicyDocument is computed
+   from them (./document-type.ts), so a widened `type: string` here would silently turn a field into `unknown`. */
+function stringListOf<const Item extends object>(description: string, item: Item) {
+  return { type: 'array', description, uniqueItems: true, items: { type: 'string', minLength: 1, ...item } } as const;
+}
+
+const stringList = (description: string) => stringListOf(description, {});
 
 /**
  * Model format names, plus the family names the models stage matches, both from the format catalogue: `pickle` covers
@@ -29,7 +30,7 @@ const stringList = (description: string, item: Record<string, unknown> = {}) => 
  */
 export const MODEL_FORMAT_NAMES: readonly string[] = POLICY_FORMAT_NAMES;
 
-const modelFormat = { enum: MODEL_FORMAT_NAMES };
+const modelFormat = { enum: MODEL_FORMAT_NAMES } as const;
 
 /** Python (PyPI) dependencies: hash requirement and PEP 740 Trusted Publishers per project. */
 const pythonDependencies = {
@@ -64,13 +65,13 @@ const pythonDependencies = {
       },
     },
   },
-};
+} as const;
 
 const signerName = {
   type: 'string',
   pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$',
   patternErrorMessage: 'expected a signer name made of letters, digits, ".", "_" or "-"',
-};
+} as const;
 
 const sigstoreSigner = {
   type: 'object',
@@ -90,7 +91,7 @@ const sigstoreSigner = {
     subject: { type: 'string', minLength: 1, description: 'Certificate subject (email or URI), matched exactly.' },
     subjectPattern: anchoredPattern,
   },
-};
+} as const;
 
 const keySigner = {
   type: 'object',
@@ -98,7 +99,7 @@ const keySigner = {
   required: ['kind', 'key'],
   description: 'A public key (PEM; ECDSA P-256/P-384/P-521 or Ed25519), inline or a path relative to the policy file.',
   properties: { kind: { const: 'key' }, key: { type: 'string', minLength: 1 } },
-};
+} as const;
 
 const certificateSigner = {
   type: 'object',
@@ -110,7 +111,7 @@ const certificateSigner = {
     ca: { type: 'string', minLength: 1 },
     subject: { type: 'string', minLength: 1, description: 'Leaf certificate subject, matched exactly.' },
   },
-};
+} as const;
 
 const provenanceIdentity = {
   type: 'object',
@@ -123,13 +124,13 @@ const provenanceIdentity = {
     workflow: anchoredPattern,
     subject: anchoredPattern,
   },
-};
+} as const;
 
 const isoDate = {
   type: 'string',
   pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$',
   patternErrorMessage: 'expected a date written YYYY-MM-DD (quote it if your editor turns it into a timestamp)',
-};
+} as const;
 
 export const POLICY_SCHEMA = {
   $schema: 'http://json-schema.org/draft-07/schema#',
@@ -146,7 +147,7 @@ export const POLICY_SCHEMA = {
       type: 'object',
       additionalProperties: false,
       properties: {
-        allowedRegistries: stringList(
+        allowedRegistries: stringListOf(
           'Registry URLs packages may resolve from (prefix match; a trailing / is added).',
           {
             format: 'uri',
@@ -154,14 +155,14 @@ export const POLICY_SCHEMA = {
             patternErrorMessage: 'expected a registry URL starting with https:// or http://',
           },
         ),
-        privateScopes: stringList(
+        privateScopes: stringListOf(
           'Scopes that are yours: resolving one from a public registry is dependency confusion.',
           {
             pattern: '^@[a-z0-9][a-z0-9._~-]*$',
             patternErrorMessage: 'expected an npm scope such as @acme',
           },
         ),
-        allowInstallScripts: stringList(
+        allowInstallScripts: stringListOf(
           'Packages (names or globs, e.g. esbuild, @acme/*) allowed to run install scripts.',
           {
             pattern: '^\\S+$',
@@ -190,7 +191,7 @@ export const POLICY_SCHEMA = {
         verifySignatures: { type: 'boolean', description: 'Verify registry signatures when online.' },
         failClosed: { type: 'boolean', description: 'Unverifiable packages fail the run (exit 3 when offline).' },
         python: pythonDependencies,
-        trustedMirrors: stringList(
+        trustedMirrors: stringListOf(
           'Registry mirrors (URL prefixes) whose metadata is trusted although they serve no registry signatures.',
           { pattern: '^https?://\\S+$', patternErrorMessage: 'expected an http(s) URL' },
         ),
@@ -211,7 +212,7 @@ export const POLICY_SCHEMA = {
           description:
             'Models the code loads by name (from_pretrained, pipeline, hub downloads) must pin a commit: an unpinned reference (CPR001) is an error.',
         },
-        allowedGlobals: stringList('Pickle globals allowed beyond the built-in safe list: module.name or module.*.', {
+        allowedGlobals: stringListOf('Pickle globals allowed beyond the built-in safe list: module.name or module.*.', {
           pattern: '^[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*\\.([A-Za-z_][A-Za-z0-9_]*|\\*)$',
           patternErrorMessage: 'expected module.name or module.* (e.g. collections.OrderedDict, mypkg.layers.*)',
         }),
@@ -228,7 +229,7 @@ export const POLICY_SCHEMA = {
                 ...stringList('Globs over repo-relative model paths; a folder covers everything under it.'),
                 minItems: 1,
               },
-              builders: stringList(
+              builders: stringListOf(
                 'Allowed builder identities: anchored patterns over the signing workflow (Build Signer URI), e.g. `https://github\\.com/acme/models/\\.github/workflows/train\\.yml@refs/tags/.*`. Empty = any builder.',
                 { description: anchoredPattern.description },
               ),

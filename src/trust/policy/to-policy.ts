@@ -1,80 +1,100 @@
-import type { Policy, PythonDependencyPolicy, RuleSetting, SignerSpec, Suppression } from '../../core/policy.js';
+import type { Policy, PythonDependencyPolicy, Suppression } from '../../core/policy.js';
+import type { PolicyDocument } from './document-type.js';
 
-/* The document has passed schema and semantic validation before it gets here, so the casts describe checked data. */
-type Doc = Record<string, unknown>;
+type PythonDocument = NonNullable<NonNullable<PolicyDocument['dependencies']>['python']>;
 
-const rec = (v: unknown): Doc => (v ?? {}) as Doc;
-const strings = (v: unknown): string[] => [...((v ?? []) as string[])];
-
-/** Turn a validated, merged policy document into the frozen in-memory Policy. */
-export function toPolicy(doc: Doc, source: string, suppressionLine: (index: number) => number | undefined): Policy {
-  const deps = rec(doc['dependencies']);
-  const sources = rec(deps['sources']);
-  const models = rec(doc['models']);
-  const sig = rec(doc['signatures']);
-  const registry = sig['registry'] as { required: boolean; signers: string[] } | undefined;
+/**
+ * Turn a validated, merged policy document into the frozen in-memory Policy. Typed from the schema, so every field
+ * read here is one the schema declares; a key the document leaves out takes the embedded default's value (a test
+ * keeps `toPolicy({ version: 1 })` equal to the default built from DEFAULT_POLICY_YAML).
+ */
+export function toPolicy(
+  doc: PolicyDocument,
+  source: string,
+  suppressionLine: (index: number) => number | undefined,
+): Policy {
+  const deps = doc.dependencies ?? {};
+  const sources = deps.sources ?? {};
+  const models = doc.models ?? {};
+  const sig = doc.signatures ?? {};
   const policy: Policy = {
     source,
     dependencies: {
-      allowedRegistries: strings(deps['allowedRegistries']).map(withTrailingSlash),
-      privateScopes: strings(deps['privateScopes']),
-      allowInstallScripts: strings(deps['allowInstallScripts']),
-      sources: {
-        git: sources['git'] as RuleSetting,
-        tarball: sources['tarball'] as RuleSetting,
-        file: sources['file'] as RuleSetting,
-      },
-      requireProvenance: ((deps['requireProvenance'] ?? []) as Doc[]).map((r) => ({
-        packages: strings(r['packages']),
-        identities: ((r['identities'] ?? []) as Doc[]).map((i) => ({ ...(i as Record<string, string>) })),
+      allowedRegistries: (deps.allowedRegistries ?? DEFAULT_REGISTRIES).map(withTrailingSlash),
+      privateScopes: [...(deps.privateScopes ?? [])],
+      allowInstallScripts: [...(deps.allowInstallScripts ?? [])],
+      sources: { git: sources.git ?? 'warning', tarball: sources.tarball ?? 'warning', file: sources.file ?? 'note' },
+      requireProvenance: (deps.requireProvenance ?? []).map((r) => ({
+        packages: [...r.packages],
+        identities: (r.identities ?? []).map((i) => ({ ...i })),
       })),
-      verifySignatures: deps['verifySignatures'] as boolean,
-      failClosed: deps['failClosed'] as boolean,
-      ...(deps['python'] !== undefined ? { python: deps['python'] as PythonDependencyPolicy } : {}),
-      trustedMirrors: strings(deps['trustedMirrors']).map(withTrailingSlash),
+      verifySignatures: deps.verifySignatures ?? true,
+      failClosed: deps.failClosed ?? false,
+      ...(deps.python !== undefined ? { python: toPythonPolicy(deps.python) } : {}),
+      trustedMirrors: (deps.trustedMirrors ?? []).map(withTrailingSlash),
     },
     models: {
-      allowedFormats: strings(models['allowedFormats']),
-      forbiddenFormats: strings(models['forbiddenFormats']),
-      unknownModel: models['unknownModel'] as RuleSetting,
-      allowedGlobals: strings(models['allowedGlobals']),
-      ...(models['requirePinnedRevision'] === true ? { requirePinnedRevision: true } : {}),
-      ...(models['requireProvenance'] !== undefined
+      allowedFormats: [...(models.allowedFormats ?? [])],
+      forbiddenFormats: [...(models.forbiddenFormats ?? [])],
+      unknownModel: models.unknownModel ?? 'note',
+      allowedGlobals: [...(models.allowedGlobals ?? [])],
+      ...(models.requirePinnedRevision === true ? { requirePinnedRevision: true } : {}),
+      ...(models.requireProvenance !== undefined
         ? {
-            requireProvenance: (models['requireProvenance'] as Doc[]).map((r) => ({
-              paths: strings(r['paths']),
-              builders: strings(r['builders']),
-              ...(typeof r['sourceRepository'] === 'string' ? { sourceRepository: r['sourceRepository'] } : {}),
+            requireProvenance: models.requireProvenance.map((r) => ({
+              paths: [...r.paths],
+              builders: [...(r.builders ?? [])],
+              ...(r.sourceRepository !== undefined ? { sourceRepository: r.sourceRepository } : {}),
             })),
           }
         : {}),
     },
     signatures: {
-      ...(typeof sig['trustedRoot'] === 'string' ? { trustedRoot: sig['trustedRoot'] } : {}),
-      tlogThreshold: sig['tlogThreshold'] as number,
-      timestampThreshold: sig['timestampThreshold'] as number,
-      signers: { ...(rec(sig['signers']) as Record<string, SignerSpec>) },
-      require: ((sig['require'] ?? []) as Doc[]).map((r) => ({
-        paths: strings(r['paths']),
-        signers: strings(r['signers']),
-        ...(r['ignore'] !== undefined ? { ignore: strings(r['ignore']) } : {}),
+      ...(sig.trustedRoot !== undefined ? { trustedRoot: sig.trustedRoot } : {}),
+      tlogThreshold: sig.tlogThreshold ?? 1,
+      timestampThreshold: sig.timestampThreshold ?? 1,
+      signers: Object.fromEntries(Object.entries(sig.signers ?? {}).map(([name, spec]) => [name, { ...spec }])),
+      require: (sig.require ?? []).map((r) => ({
+        paths: [...r.paths],
+        signers: [...(r.signers ?? [])],
+        ...(r.ignore !== undefined ? { ignore: [...r.ignore] } : {}),
       })),
-      ...(registry ? { registry: { required: registry.required, signers: [...registry.signers] } } : {}),
+      ...(sig.registry !== undefined
+        ? { registry: { required: sig.registry.required, signers: [...sig.registry.signers] } }
+        : {}),
     },
-    rules: { ...(rec(doc['rules']) as Record<string, RuleSetting>) },
-    suppressions: ((doc['suppressions'] ?? []) as Doc[]).map((s, i): Suppression => {
+    rules: { ...doc.rules },
+    suppressions: (doc.suppressions ?? []).map((s, i): Suppression => {
       const line = suppressionLine(i);
       return {
-        rule: s['rule'] as string,
-        ...(typeof s['path'] === 'string' ? { path: s['path'] } : {}),
-        ...(typeof s['package'] === 'string' ? { package: s['package'] } : {}),
-        reason: s['reason'] as string,
-        expires: s['expires'] as string,
+        rule: s.rule,
+        ...(s.path !== undefined ? { path: s.path } : {}),
+        ...(s.package !== undefined ? { package: s.package } : {}),
+        reason: s.reason,
+        expires: s.expires,
         ...(line !== undefined ? { line } : {}),
       };
     }),
   };
   return deepFreeze(policy);
+}
+
+/** The public npm registry and its yarn alias, as DEFAULT_POLICY_YAML lists them. */
+const DEFAULT_REGISTRIES = ['https://registry.npmjs.org/', 'https://registry.yarnpkg.com/'];
+
+/** `publishers` left out means any verified attestation, the same as an empty list. */
+function toPythonPolicy(python: PythonDocument): PythonDependencyPolicy {
+  return {
+    ...(python.requireHashes !== undefined ? { requireHashes: python.requireHashes } : {}),
+    ...(python.requireProvenance !== undefined
+      ? {
+          requireProvenance: python.requireProvenance.map((r) => ({
+            packages: [...r.packages],
+            publishers: (r.publishers ?? []).map((p) => ({ ...p })),
+          })),
+        }
+      : {}),
+  };
 }
 
 /** Registries are matched as prefixes: without the slash, https://registry.npmjs.org would match …npmjs.org.evil.com. */

@@ -1,5 +1,7 @@
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { validatorFor } from '../config/ajv.js';
+import { ChainproofError } from '../../core/errors.js';
+import { configAjv, validatorFor } from '../config/ajv.js';
+import type { PolicyDocument } from './document-type.js';
 import type { SourceDocument } from './document.js';
 import type { PolicyProblem } from './problems.js';
 import { POLICY_SCHEMA } from './schema.js';
@@ -7,8 +9,21 @@ import { suggestion } from './suggest.js';
 
 type SchemaNode = Record<string, unknown>;
 
-function validator(): ValidateFunction {
-  return validatorFor(POLICY_SCHEMA);
+function validator(): ValidateFunction<PolicyDocument> {
+  return validatorFor<PolicyDocument>(POLICY_SCHEMA);
+}
+
+/**
+ * The typed view of a document that has already passed validation (the default merged with a checked file). ajv's
+ * type guard narrows it, so the converter reads typed fields and nothing is cast; failing here is a loader bug.
+ */
+export function toPolicyDocument(value: unknown, what: string): PolicyDocument {
+  const validate = validator();
+  if (validate(value)) return value;
+  throw new ChainproofError(
+    'INTERNAL_BUG',
+    `${what} does not match the policy schema: ${configAjv().errorsText(validate.errors)}`,
+  );
 }
 
 /** Check a parsed policy document against the schema; every error becomes a located problem. */

@@ -5,17 +5,15 @@ import type {
   MaliciousPackage,
   PypiMaliciousPackage,
   ModelArtifact,
-  PinnedPackage,
-  RevokedArtifact,
   TrustedRegistry,
 } from '../../core/trusted-registry.js';
 import { EMPTY_REGISTRY } from '../../core/trusted-registry.js';
-import { osvToMalicious, type OsvRecord } from './osv.js';
+import { osvToMalicious } from './osv.js';
 import { readBoundedText } from '../config/read.js';
 import { ConfigFileError, type ConfigProblem, type ProblemCode } from '../config/problems.js';
 import { MAX_REGISTRY_FILE_BYTES, parseRegistrySource, type JsonPath, type SourceDocument } from './source.js';
 import { osvToPypiMalicious } from './osv-pypi.js';
-import { validateRegistryValue } from './validate.js';
+import { checkRegistryValue } from './validate.js';
 import { pushAll } from '../../core/push-all.js';
 
 export const REGISTRY_DIR = 'trusted-registry';
@@ -93,16 +91,16 @@ export function parseRegistryText(text: string, rel: string): TrustedRegistry {
     !Array.isArray(value) &&
     'affected' in value &&
     !('version' in value);
-  const problems = validateRegistryValue(value, isOsv ? 'osv' : 'document');
-  if (problems.length > 0) fail(rel, src, problems);
-  if (isOsv) {
-    const conv = osvToMalicious(value as OsvRecord, rel, []);
+  const checked = checkRegistryValue(value, isOsv ? 'osv' : 'document');
+  if (!checked.ok) fail(rel, src, checked.problems);
+  if (checked.kind === 'osv') {
+    const conv = osvToMalicious(checked.record, rel, []);
     if (!conv.ok) fail(rel, src, [{ ...conv, code: 'bad-value' }]);
-    const py = osvToPypiMalicious(value as OsvRecord, rel, []);
+    const py = osvToPypiMalicious(checked.record, rel, []);
     if (!py.ok) fail(rel, src, [{ ...py, code: 'bad-value' }]);
     return { ...EMPTY_REGISTRY, files: [rel], malicious: conv.packages, pypiMalicious: py.packages };
   }
-  const doc = value as RegistryDocument;
+  const doc = checked.doc;
   const malicious: MaliciousPackage[] = [];
   const pypiMalicious: PypiMaliciousPackage[] = [];
   for (const [i, rec] of (doc.malicious ?? []).entries()) {
@@ -142,14 +140,6 @@ export function parseRegistryText(text: string, rel: string): TrustedRegistry {
     malicious,
     pypiMalicious,
   };
-}
-
-/** The document after schema validation. */
-interface RegistryDocument {
-  readonly models?: readonly (Omit<ModelArtifact, 'file' | 'line'> & { files: ModelArtifact['files'] })[];
-  readonly revoked?: readonly Omit<RevokedArtifact, 'file' | 'line'>[];
-  readonly packages?: readonly Omit<PinnedPackage, 'file'>[];
-  readonly malicious?: readonly OsvRecord[];
 }
 
 function fail(

@@ -1,6 +1,6 @@
 import { valid } from '@renovatebot/pep440';
 import type { PypiMaliciousPackage } from '../../core/trusted-registry.js';
-import type { OsvRecord } from './osv.js';
+import type { OsvRecord } from './document-type.js';
 import type { JsonPath } from './source.js';
 
 export type PypiOsvConversion =

@@ -1,18 +1,7 @@
 import semver from 'semver';
 import type { MaliciousPackage } from '../../core/trusted-registry.js';
+import type { OsvRecord } from './document-type.js';
 import type { JsonPath } from './source.js';
-
-/** The OSV shape after schema validation (only what chainproof reads). */
-export interface OsvRecord {
-  readonly id: string;
-  readonly summary?: string;
-  readonly withdrawn?: string;
-  readonly affected: readonly {
-    readonly package: { readonly ecosystem: string; readonly name: string };
-    readonly ranges?: readonly { readonly type: string; readonly events: readonly Record<string, string>[] }[];
-    readonly versions?: readonly string[];
-  }[];
-}
 
 export type OsvConversion = { ok: true; packages: MaliciousPackage[] } | { ok: false; path: JsonPath; message: string };
 

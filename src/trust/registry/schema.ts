@@ -1,6 +1,7 @@
 /**
  * The trusted-registry JSON Schema. `trusted-registry/schema.json` is this object written out for editors and
  * reviewers; a test keeps the two equal. Embedded so the built CLI and the Action bundle need no schema file.
+ * `as const`: the document types are computed from it (./document-type.ts).
  */
 export const REGISTRY_SCHEMA = {
   $schema: 'http://json-schema.org/draft-07/schema#',
@@ -289,4 +290,4 @@ export const REGISTRY_SCHEMA = {
       },
     },
   },
-};
+} as const;

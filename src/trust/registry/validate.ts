@@ -1,4 +1,5 @@
 import type { ErrorObject } from 'ajv';
+import type { OsvRecord, RegistryDocument } from './document-type.js';
 import { validatorFor } from '../config/ajv.js';
 import type { ProblemCode } from '../config/problems.js';
 import { REGISTRY_SCHEMA } from './schema.js';
@@ -11,17 +12,26 @@ export interface SchemaProblem {
   readonly message: string;
 }
 
-function validators() {
-  return { document: validatorFor(REGISTRY_SCHEMA), osv: validatorFor(REGISTRY_SCHEMA, '#/$defs/osvRecord') };
+/** A value the schema accepted, typed by what it is; or every problem, with JSON paths. */
+export type CheckedRegistryValue =
+  | { readonly ok: true; readonly kind: 'document'; readonly doc: RegistryDocument }
+  | { readonly ok: true; readonly kind: 'osv'; readonly record: OsvRecord }
+  | { readonly ok: false; readonly problems: SchemaProblem[] };
+
+/** Validate a registry document, or a bare OSV record when `kind` says so; ajv's type guard narrows what passes. */
+export function checkRegistryValue(value: unknown, kind: 'document' | 'osv'): CheckedRegistryValue {
+  if (kind === 'osv') {
+    const validate = validatorFor<OsvRecord>(REGISTRY_SCHEMA, '#/$defs/osvRecord');
+    return validate(value) ? { ok: true, kind, record: value } : { ok: false, problems: toProblems(validate.errors) };
+  }
+  const validate = validatorFor<RegistryDocument>(REGISTRY_SCHEMA);
+  return validate(value) ? { ok: true, kind, doc: value } : { ok: false, problems: toProblems(validate.errors) };
 }
 
-/** Validate a registry document, or a bare OSV record when `kind` says so. Problems carry JSON paths. */
-export function validateRegistryValue(value: unknown, kind: 'document' | 'osv'): SchemaProblem[] {
-  const validate = validators()[kind];
-  if (validate(value)) return [];
+function toProblems(errors: readonly ErrorObject[] | null | undefined): SchemaProblem[] {
   const out: SchemaProblem[] = [];
   const seen = new Set<string>();
-  for (const e of validate.errors ?? []) {
+  for (const e of errors ?? []) {
     const p = toProblem(e);
     const key = `${p.path.join('/')}:${p.message}`;
     if (seen.has(key)) continue;

@@ -1,27 +1,29 @@
-/** Subresource Integrity strings as npm writes them: `sha512-<base64>` (space-separated, options after `?`). */
+import {
+  digestBytes,
+  isSriAlgorithm,
+  parseSri as parseSriText,
+  SRI_ALGORITHMS,
+  type SriAlgorithm,
+} from '../../core/sri.js';
 
-export type SriAlgorithm = 'sha512' | 'sha384' | 'sha256' | 'sha1';
+export { SRI_ALGORITHMS, type SriAlgorithm } from '../../core/sri.js';
 
-/** Strongest first; npm prefers sha512 and falls back to sha1 for very old packages. */
-export const SRI_ALGORITHMS: readonly SriAlgorithm[] = ['sha512', 'sha384', 'sha256', 'sha1'];
-
-const DIGEST_BYTES: Record<SriAlgorithm, number> = { sha512: 64, sha384: 48, sha256: 32, sha1: 20 };
-
-/** Algorithm → base64 digests. Unknown algorithms and malformed entries are dropped. */
+/** Algorithm → base64 digests that can be compared: known algorithm, digest of its length. */
 export type Sri = ReadonlyMap<SriAlgorithm, ReadonlySet<string>>;
 
+/**
+ * A lockfile's or registry's integrity read as npm reads it (core/sri.ts, lenient: ssri.parse), keeping the hashes
+ * that can be compared. Everything else is left out, so a value with none is empty and the caller reports it as
+ * having no usable integrity (an unverifiable finding), never as a match.
+ */
 export function parseSri(text: string | undefined): Sri {
   const out = new Map<SriAlgorithm, Set<string>>();
   if (!text) return out;
-  for (const token of text.trim().split(/\s+/).slice(0, 16)) {
-    const m = /^(sha512|sha384|sha256|sha1)-([A-Za-z0-9+/]+={0,2})(?:\?.*)?$/.exec(token);
-    if (!m) continue;
-    const algo = m[1] as SriAlgorithm;
-    const digest = m[2]!;
-    if (Buffer.from(digest, 'base64').length !== DIGEST_BYTES[algo]) continue;
-    const set = out.get(algo) ?? new Set<string>();
+  for (const { algorithm, digest } of parseSriText(text, 'lenient').hashes) {
+    if (!isSriAlgorithm(algorithm) || digestBytes(algorithm, digest) === undefined) continue;
+    const set = out.get(algorithm) ?? new Set<string>();
     set.add(digest);
-    out.set(algo, set);
+    out.set(algorithm, set);
   }
   return out;
 }

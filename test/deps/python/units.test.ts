@@ -67,7 +67,9 @@ describe('OSV PyPI records and PEP 440 ranges', () => {
       { package: { ecosystem: 'npm', name: 'same-name' }, versions: ['1.0.0'] },
       {
         package: { ecosystem: 'PyPI', name: 'Same_Name' },
-        ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '1.0' }, { introduced: '2.0' }] }],
+        ranges: [
+          { type: 'ECOSYSTEM' as const, events: [{ introduced: '0' }, { fixed: '1.0' }, { introduced: '2.0' }] },
+        ],
         versions: ['0.5.post1'],
       },
     ],
@@ -95,7 +97,7 @@ describe('OSV PyPI records and PEP 440 ranges', () => {
       affected: [
         {
           package: { ecosystem: 'PyPI', name: 'x' },
-          ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: 'not a version!' }] }],
+          ranges: [{ type: 'ECOSYSTEM' as const, events: [{ introduced: 'not a version!' }] }],
         },
       ],
     };

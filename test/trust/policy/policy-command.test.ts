@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { policyCommand } from '../../../src/cli/commands/policy.js';
 import { readPolicy } from '../../../src/trust/policy/load.js';
-import { runCommand } from './run-command.js';
+import { runCommand } from '../../helpers/run-command.js';
 
 const BROKEN = 'fixtures/policies/broken';
 

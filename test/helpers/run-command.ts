@@ -1,9 +1,9 @@
 import { vi } from 'vitest';
 import yargs from 'yargs';
 import type { CommandModule } from 'yargs';
-import { errorMessage, UsageError } from '../../../src/core/errors.js';
-import { exitCodeForError } from '../../../src/cli/exit-codes.js';
-import { cliOutcome } from '../../../src/cli/outcome.js';
+import { errorMessage, UsageError } from '../../src/core/errors.js';
+import { exitCodeForError } from '../../src/cli/exit-codes.js';
+import { cliOutcome } from '../../src/cli/outcome.js';
 
 /** Run one command module in-process the way src/cli/main.ts does: errors map to exit codes, output is captured. */
 export async function runCommand(

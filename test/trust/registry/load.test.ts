@@ -4,12 +4,12 @@ import { mkdtemp, mkdir, writeFile, copyFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import semver from 'semver';
-import { ConfigError } from '../../src/core/errors.js';
-import { EMPTY_REGISTRY } from '../../src/core/trusted-registry.js';
-import { loadTrustedRegistry, RegistryError } from '../../src/trust/registry/load.js';
-import { REGISTRY_SCHEMA } from '../../src/trust/registry/schema.js';
+import { ConfigError } from '../../../src/core/errors.js';
+import { EMPTY_REGISTRY } from '../../../src/core/trusted-registry.js';
+import { loadTrustedRegistry, RegistryError } from '../../../src/trust/registry/load.js';
+import { REGISTRY_SCHEMA } from '../../../src/trust/registry/schema.js';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
+const ROOT = path.resolve(import.meta.dirname, '../../..');
 const CASES = 'fixtures/models-cases/registry';
 
 async function loadError(file: string): Promise<ConfigError> {

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { initCommand } from '../../../src/cli/commands/init.js';
-import { parseRegistryText } from '../../../src/trust/registry/load.js';
-import { loadPolicy } from '../../../src/trust/policy/load.js';
-import { runCommand } from './run-command.js';
+import { initCommand } from '../../src/cli/commands/init.js';
+import { parseRegistryText } from '../../src/trust/registry/load.js';
+import { loadPolicy } from '../../src/trust/policy/load.js';
+import { runCommand } from '../helpers/run-command.js';
 
 let tmp: string;
 beforeAll(async () => {
