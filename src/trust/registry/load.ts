@@ -122,7 +122,7 @@ export function parseRegistryText(text: string, rel: string): TrustedRegistry {
       ...(m.license !== undefined ? { license: m.license } : {}),
       ...(m.signer !== undefined ? { signer: m.signer } : {}),
       ...(m.sourceCommit !== undefined ? { sourceCommit: m.sourceCommit } : {}),
-      files: m.files.map((f) => ({ ...f })),
+      files: (m.files ?? []).map((f) => ({ ...f })),
       file: rel,
       line: src.locate(['models', i]).line,
     })),
@@ -146,7 +146,7 @@ export function parseRegistryText(text: string, rel: string): TrustedRegistry {
 
 /** The document after schema validation. */
 interface RegistryDocument {
-  readonly models?: readonly (Omit<ModelArtifact, 'file' | 'line'> & { files: ModelArtifact['files'] })[];
+  readonly models?: readonly (Omit<ModelArtifact, 'file' | 'line' | 'files'> & { files?: ModelArtifact['files'] })[];
   readonly revoked?: readonly Omit<RevokedArtifact, 'file' | 'line'>[];
   readonly packages?: readonly Omit<PinnedPackage, 'file'>[];
   readonly malicious?: readonly OsvRecord[];

@@ -22,6 +22,8 @@ export function validateRegistryValue(value: unknown, kind: 'document' | 'osv'):
   const out: SchemaProblem[] = [];
   const seen = new Set<string>();
   for (const e of validate.errors ?? []) {
+    // `if`/`else` reports the failing keyword itself; the summary "must match else schema" says nothing more.
+    if (e.keyword === 'if') continue;
     const p = toProblem(e);
     const key = `${p.path.join('/')}:${p.message}`;
     if (seen.has(key)) continue;
