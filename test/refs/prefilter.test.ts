@@ -1,9 +1,11 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { mayCallLoader, searchText } from '../../src/refs/find.js';
-import { runMain } from '../helpers/cli.js';
+import { findJavaScriptReferences } from '../../src/refs/javascript.js';
+import { findPythonReferences } from '../../src/refs/python.js';
+import { REPO, runMain } from '../helpers/cli.js';
 
 /**
  * The text test that decides whether a file is parsed at all (parsing is the cost of source scanning, bench
@@ -33,6 +35,18 @@ describe('mayCallLoader', () => {
     ['plain-code', 'def add(a, b):\n    return a + b', false],
   ])('%s: %s', (_case, text, want) => {
     expect(mayCallLoader(text)).toBe(want);
+  });
+
+  // The filter must never hide what the parser finds: every hand-written source fixture that holds a reference or a
+  // run-time choice (found by calling the parser directly) passes it.
+  const sources = readdirSync(path.join(REPO, 'fixtures', 'refs'), { recursive: true, encoding: 'utf8' })
+    .filter((f) => /\.(py|[cm]?[jt]sx?)$/.test(f))
+    .sort();
+  it.each(sources)('agrees with the parsers on fixtures/refs/%s', (rel) => {
+    const text = readFileSync(path.join(REPO, 'fixtures', 'refs', rel), 'utf8');
+    const find = rel.endsWith('.py') ? findPythonReferences : findJavaScriptReferences;
+    const got = find(rel, text, () => false);
+    if (got.references.length + got.dynamic.length > 0) expect(mayCallLoader(text)).toBe(true);
   });
 
   it('a file the test rejects is never parsed: searchText says none', () => {
