@@ -71,7 +71,7 @@ const addCommand: CommandModule<object, AddArgs> = {
         'Record a model folder',
       )
       .example(
-        '$0 registry add --ref hf:sentence-transformers/all-MiniLM-L6-v2@c9745ed1d9f207416be6d2e6f8de32d1f16199bf',
+        '$0 registry add --ref hf:sentence-transformers/all-MiniLM-L6-v2@<40-hex commit>',
         'Record a hub model the code loads at that commit',
       )
       .example('$0 registry add --from-refs .', 'Record the pinned model references the code makes'),
