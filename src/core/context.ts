@@ -25,6 +25,8 @@ export interface ScanOptions {
   readonly shard: { readonly index: number; readonly count: number } | undefined;
   /** Environment the scan may read (`.npmrc` expansion, tokens). Never printed. */
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** Search source code and config for model references (the refs stage); absent = yes. `--no-refs` turns it off. */
+  readonly references?: boolean;
 }
 
 /** Progress of long stages; the CLI draws a bar from it on a TTY. */

@@ -24,7 +24,30 @@ const FINDERS: Readonly<Record<string, Finder>> = {
 
 /** Cheap text tests before parsing: a file that names no loader is not parsed (most of a repository). */
 const LOADER_WORDS =
-  /from_pretrained|pipeline|hf_hub_download|snapshot_download|torch\.hub|create_model|SentenceTransformer|CrossEncoder|InferenceSession|loadGraphModel|loadLayersModel|downloadFile|snapshotDownload|huggingface\.co/;
+  /from_pretrained|pipeline|hf_hub_download|snapshot_download|hub|create_model|SentenceTransformer|CrossEncoder|InferenceSession|loadGraphModel|loadLayersModel|downloadFile|snapshotDownload|huggingface\.co/;
+
+/**
+ * Parsing is what costs (lezer, a few MB/s), and words such as `pipeline` or `hub` are everywhere in ML code. The
+ * loaders `shapeOf` (calls.ts) finds through an import — `transformers.pipeline`, `huggingface_hub.*`,
+ * `torch.hub.load`, `timm.create_model`, `sentence_transformers.*`, `@huggingface/hub` — can only be called in a
+ * file that names their module, so those words count only beside it. The rest need no import to be found.
+ */
+const LOADER_TESTS: readonly (readonly [word: RegExp, module: RegExp | undefined])[] = [
+  [/from_pretrained|InferenceSession|loadGraphModel|loadLayersModel|huggingface\.co/, undefined],
+  [/\bpipeline\b/, /transformers/],
+  [/hf_hub_download|snapshot_download/, /huggingface_hub/],
+  [/\bhub\b/, /\btorch\b/],
+  [/create_model/, /\btimm\b/],
+  [/SentenceTransformer|CrossEncoder/, /sentence_transformers/],
+  [/downloadFile|snapshotDownload/, /@huggingface\/hub/],
+];
+
+/** Whether source text may call a loader `shapeOf` follows: the parser runs only when it may. */
+export function mayCallLoader(text: string): boolean {
+  return (
+    LOADER_WORDS.test(text) && LOADER_TESTS.some(([word, module]) => word.test(text) && (!module || module.test(text)))
+  );
+}
 export const MAX_SOURCE_BYTES = 2 * 1024 * 1024;
 
 /** The outcome of searching one file: references found, nothing to find, or skipped (counted by the caller). */
@@ -58,7 +81,7 @@ export function searchText(path: string, text: string, existsLocally: (p: string
   const finder = FINDERS[extOf(path)];
   if (!finder) return { kind: 'none' };
   const config = isConfig(path);
-  if (config ? !mentionsModelKey(text) : !LOADER_WORDS.test(text)) return { kind: 'none' };
+  if (config ? !mentionsModelKey(text) : !mayCallLoader(text)) return { kind: 'none' };
   // Minified or generated code, and nesting deeper than hand-written code (the parsers' tree building recurses).
   if ((!config && looksGenerated(text)) || nestingDepth(text) > MAX_NESTING) return { kind: 'skipped' };
   try {

@@ -6,7 +6,6 @@ import type { ModelReference } from '../core/records.js';
 import type { Stage, StageInput, StageOutput } from '../core/stage.js';
 import { dynamicFinding, judgeReference, reviewedCommits } from './judge.js';
 import { MAX_NESTING } from './text.js';
-import { MAX_SOURCE_BYTES, isReferenceSource, searchOversized, searchText } from './find.js';
 import { pushAll } from '../core/push-all.js';
 
 /**
@@ -16,6 +15,9 @@ import { pushAll } from '../core/push-all.js';
 export const refsStage: Stage = {
   name: 'refs',
   async run(input: StageInput, ctx: ScanContext): Promise<StageOutput> {
+    if (ctx.options.references === false) return { references: [], findings: [] };
+    // The parsers load with the stage's first run, not with the CLI: a scan with --no-refs never loads them.
+    const { MAX_SOURCE_BYTES, isReferenceSource, searchOversized, searchText } = await import('./find.js');
     const candidates = input.files.filter((f) => f.format === 'other' && isReferenceSource(f.path));
     // transformers' from_pretrained prefers a local folder of the same name (os.path.isdir): so do we.
     const known = new Set<string>();
@@ -35,7 +37,7 @@ export const refsStage: Stage = {
             if (searchOversized(file.path).kind === 'skipped') skipped.push(file.path);
             return;
           }
-          const text = await readText(ctx, file);
+          const text = await readText(ctx, file, MAX_SOURCE_BYTES);
           if (text === undefined) return;
           const got = searchText(file.path, text, existsLocally);
           if (got.kind === 'skipped') skipped.push(file.path);
@@ -60,11 +62,11 @@ export const refsStage: Stage = {
 };
 
 /** Through the scan's I/O edge (counted, regular files only), bounded. */
-async function readText(ctx: ScanContext, file: DiscoveredFile): Promise<string | undefined> {
+async function readText(ctx: ScanContext, file: DiscoveredFile, maxBytes: number): Promise<string | undefined> {
   const src = await ctx.files.open(file.abs, file.path).catch(() => undefined);
   if (!src) return undefined;
   try {
-    return (await src.read(0, Math.min(file.size, MAX_SOURCE_BYTES))).toString('utf8');
+    return (await src.read(0, Math.min(file.size, maxBytes))).toString('utf8');
   } finally {
     await src.close();
   }

@@ -7,13 +7,16 @@ import { Hasher } from '../../hash/hasher.js';
 import { upsertModelEntry, type HashedFile } from '../../trust/registry/add.js';
 import { loadTrustedRegistry, REGISTRY_DIR } from '../../trust/registry/load.js';
 import { cliOutcome } from '../outcome.js';
+import { addReferences } from './registry-refs.js';
 import { EXIT } from '../exit-codes.js';
 
 interface AddArgs {
-  path: string;
-  name: string;
-  revision: string;
-  source: string;
+  path: string | undefined;
+  name: string | undefined;
+  revision: string | undefined;
+  source: string | undefined;
+  ref: string[];
+  'from-refs': string | undefined;
   license: string | undefined;
   signer: string | undefined;
   file: string;
@@ -26,22 +29,35 @@ interface CheckArgs {
 }
 
 const addCommand: CommandModule<object, AddArgs> = {
-  command: 'add <path>',
-  describe: 'Hash a model file or every file of a folder and write its entry to the trusted registry',
+  command: 'add [path]',
+  describe:
+    'Hash a model file or every file of a folder and write its entry to the trusted registry; or record hub repositories the code loads, at their reviewed commits (--ref, --from-refs)',
   builder: (y: Argv) =>
     y
-      .positional('path', { type: 'string', demandOption: true, describe: 'Model file or folder (inside --root)' })
+      .positional('path', { type: 'string', describe: 'Model file or folder (inside --root)' })
       .option('name', {
         type: 'string',
-        demandOption: true,
-        describe: 'Artifact name, e.g. the Hugging Face repo id org/model',
+        describe: 'Artifact name, e.g. the Hugging Face repo id org/model (with <path>)',
       })
       .option('revision', {
         type: 'string',
-        demandOption: true,
-        describe: 'Upstream revision (commit, tag or version)',
+        describe: 'Upstream revision: commit, tag or version (with <path>)',
       })
-      .option('source', { type: 'string', demandOption: true, describe: 'URL the artifact was obtained from' })
+      .option('source', {
+        type: 'string',
+        describe: 'URL the artifact was obtained from (with <path>; with --ref, default the hub page)',
+      })
+      .option('ref', {
+        type: 'string',
+        array: true,
+        default: [],
+        describe:
+          'A model reference reviewed at a commit, repeatable: hf:org/model@<40-hex>, github:owner/repo@<40-hex>',
+      })
+      .option('from-refs', {
+        type: 'string',
+        describe: 'Record every pinned model reference found in the code and config under this folder',
+      })
       .option('license', { type: 'string', describe: 'SPDX licence identifier' })
       .option('signer', { type: 'string', describe: 'Expected signer (a name in the policy signers, or an identity)' })
       .option('file', {
@@ -53,32 +69,52 @@ const addCommand: CommandModule<object, AddArgs> = {
       .example(
         '$0 registry add models/minilm --name sentence-transformers/all-MiniLM-L6-v2 --revision c9745ed --source https://huggingface.co/sentence-transformers/all-MiniLM-L6-v2',
         'Record a model folder',
-      ),
+      )
+      .example(
+        '$0 registry add --ref hf:sentence-transformers/all-MiniLM-L6-v2@<40-hex commit>',
+        'Record a hub model the code loads at that commit',
+      )
+      .example('$0 registry add --from-refs .', 'Record the pinned model references the code makes'),
   handler: async (argv) => {
-    const root = path.resolve(argv.root);
-    const target = path.resolve(argv.path);
-    const rel = path.relative(root, target);
-    if (rel.startsWith('..') || path.isAbsolute(rel))
-      throw new UsageError(`${argv.path} is outside the repository root ${argv.root}`);
-    const files = await hashTarget(target, rel.split(path.sep).join('/'));
-    if (files.length === 0) throw new UsageError(`${argv.path} holds no readable files`);
-    const abs = path.resolve(root, argv.file);
-    const display = path.relative(root, abs).split(path.sep).join('/');
-    const what = await upsertModelEntry(abs, display, {
-      name: argv.name,
-      revision: argv.revision,
-      source: argv.source,
-      ...(argv.license !== undefined ? { license: argv.license } : {}),
-      ...(argv.signer !== undefined ? { signer: argv.signer } : {}),
-      files,
-    });
-    process.stdout.write(
-      `${what} ${argv.name}@${argv.revision} in ${display} (${files.length} file${files.length === 1 ? '' : 's'})\n`,
-    );
-    for (const f of files) process.stdout.write(`  ${f.sha256}  ${f.path}  ${f.size} bytes\n`);
-    cliOutcome.exitCode = EXIT.ok;
+    if (argv.ref.length > 0 || argv['from-refs'] !== undefined) {
+      if (argv.path !== undefined || argv.name !== undefined || argv.revision !== undefined)
+        throw new UsageError(
+          '--ref and --from-refs take the name and commit from the reference: give no <path>, --name or --revision',
+        );
+      cliOutcome.exitCode = await addReferences({ ...argv, from: argv['from-refs'] });
+      return;
+    }
+    if (argv.path === undefined) throw new UsageError('registry add needs a model <path>, --ref or --from-refs');
+    for (const opt of ['name', 'revision', 'source'] as const)
+      if (argv[opt] === undefined) throw new UsageError(`registry add <path> needs --${opt}`);
+    await addFiles({ ...argv, path: argv.path, name: argv.name!, revision: argv.revision!, source: argv.source! });
   },
 };
+
+async function addFiles(argv: AddArgs & { path: string; name: string; revision: string; source: string }) {
+  const root = path.resolve(argv.root);
+  const target = path.resolve(argv.path);
+  const rel = path.relative(root, target);
+  if (rel.startsWith('..') || path.isAbsolute(rel))
+    throw new UsageError(`${argv.path} is outside the repository root ${argv.root}`);
+  const files = await hashTarget(target, rel.split(path.sep).join('/'));
+  if (files.length === 0) throw new UsageError(`${argv.path} holds no readable files`);
+  const abs = path.resolve(root, argv.file);
+  const display = path.relative(root, abs).split(path.sep).join('/');
+  const what = await upsertModelEntry(abs, display, {
+    name: argv.name,
+    revision: argv.revision,
+    source: argv.source,
+    ...(argv.license !== undefined ? { license: argv.license } : {}),
+    ...(argv.signer !== undefined ? { signer: argv.signer } : {}),
+    files,
+  });
+  process.stdout.write(
+    `${what} ${argv.name}@${argv.revision} in ${display} (${files.length} file${files.length === 1 ? '' : 's'})\n`,
+  );
+  for (const f of files) process.stdout.write(`  ${f.sha256}  ${f.path}  ${f.size} bytes\n`);
+  cliOutcome.exitCode = EXIT.ok;
+}
 
 async function hashTarget(target: string, rel: string): Promise<HashedFile[]> {
   const st = await stat(target).catch(() => undefined);

@@ -37,6 +37,7 @@ export interface ScanArgs {
   shard: string | undefined;
   category: string | undefined;
   baseline: string | undefined;
+  refs: boolean;
 }
 
 export const scanCommand: CommandModule<object, ScanArgs> = {
@@ -110,6 +111,11 @@ export const scanCommand: CommandModule<object, ScanArgs> = {
         describe: 'Cache directory (default: $CHAINPROOF_CACHE_DIR, else ~/.cache/chainproof)',
       })
       .option('shard', { type: 'string', describe: 'Handle shard i of n (e.g. 2/4) for a runner matrix' })
+      .option('refs', {
+        type: 'boolean',
+        default: true,
+        describe: 'Search source code and config for the models it downloads (--no-refs skips it)',
+      })
       .option('category', { type: 'string', describe: 'SARIF automationDetails category' })
       .option('baseline', { type: 'string', describe: 'Previous SARIF: report only findings that are new' })
       .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'No log lines on stderr' })
@@ -159,6 +165,7 @@ export async function runScan(argv: ScanArgs): Promise<number> {
     registry: argv['npm-registry'],
     shard,
     env,
+    ...(argv.refs ? {} : { references: false }),
   };
   const progress = stderrProgress(argv.progress && !argv.quiet);
   const stages = stagesForTest(env);

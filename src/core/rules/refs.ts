@@ -29,7 +29,7 @@ export const REFS_RULES = defineRules([
     name: 'UnreviewedModelReference',
     short: 'Code loads a hub model that the trusted registry does not list.',
     full: 'The model named here is not in the trusted registry, so nobody has recorded which revision was reviewed. It is the run-time equivalent of an unknown model file.',
-    help: 'Review the model and record it: `chainproof registry add` with the repo id as name, the commit as revision and `https://huggingface.co/<org>/<name>` as source. The level follows the policy `models.unknownModel`.',
+    help: 'Review the model at a commit, pin that commit in the code, and record it: `chainproof registry add --ref hf:<org>/<name>@<commit>` (or `--from-refs .` for every pinned reference the code makes) writes an entry with the repo id as name and the commit as revision. The level follows the policy `models.unknownModel`.',
     level: 'warning',
     severity: '5.0',
     tags: [...TAGS],

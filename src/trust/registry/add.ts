@@ -33,6 +33,62 @@ export async function upsertModelEntry(
   displayPath: string,
   entry: NewEntry,
 ): Promise<'added' | 'updated'> {
+  return editRegistryFile(absFile, displayPath, (doc) => ({ value: upsert(doc, entry), changed: true }));
+}
+
+/** A hub repository reviewed at a commit: an entry with no files (the code downloads it at run time). */
+export interface NewHubEntry {
+  readonly name: string;
+  readonly revision: string;
+  readonly source: string;
+  readonly license?: string;
+  readonly signer?: string;
+}
+
+/**
+ * Append hub-reference entries, sorted by name then revision, to a registry file, keeping its comments and layout.
+ * An entry already there (same name and revision) is left as it is — it may list files a reference entry must not
+ * drop. Returns what was added and what was already present.
+ */
+export async function addHubEntries(
+  absFile: string,
+  displayPath: string,
+  entries: readonly NewHubEntry[],
+): Promise<{ added: NewHubEntry[]; present: NewHubEntry[] }> {
+  const sorted = [...entries].sort((a, b) => cmp(a.name, b.name) || cmp(a.revision, b.revision));
+  return editRegistryFile(absFile, displayPath, (doc) => {
+    const seq = modelsOf(doc);
+    const added: NewHubEntry[] = [];
+    const present: NewHubEntry[] = [];
+    for (const e of sorted) {
+      if (indexOf(seq, e.name, e.revision) >= 0) {
+        present.push(e);
+        continue;
+      }
+      seq.items.push(
+        doc.createNode({
+          name: e.name,
+          revision: e.revision,
+          source: e.source,
+          ...(e.license !== undefined ? { license: e.license } : {}),
+          ...(e.signer !== undefined ? { signer: e.signer } : {}),
+        }),
+      );
+      added.push(e);
+    }
+    return { value: { added, present }, changed: added.length > 0 };
+  });
+}
+
+/**
+ * Read, edit through the YAML Document API (comments kept), validate before and after, write atomically — or not at
+ * all when the edit changed nothing.
+ */
+async function editRegistryFile<T>(
+  absFile: string,
+  displayPath: string,
+  edit: (doc: Document) => { value: T; changed: boolean },
+): Promise<T> {
   const text = await readFile(absFile, 'utf8').catch((err: unknown) => {
     if ((err as { code?: string }).code === 'ENOENT') return `${HEADER}version: 1\nmodels: []\n`;
     throw new ConfigError(
@@ -42,17 +98,18 @@ export async function upsertModelEntry(
   });
   parseRegistryText(text, displayPath); // refuse to edit a file that is already invalid
   const doc = parseDocument(text, { version: '1.2' });
-  const result = upsert(doc, entry);
+  const { value, changed } = edit(doc);
+  if (!changed) return value;
   const out = doc.toString({ lineWidth: 0 });
   parseRegistryText(out, displayPath);
   await mkdir(path.dirname(absFile), { recursive: true });
   const tmp = `${absFile}.${process.pid}.tmp`;
   await writeFile(tmp, out);
   await rename(tmp, absFile);
-  return result;
+  return value;
 }
 
-function upsert(doc: Document, entry: NewEntry): 'added' | 'updated' {
+function modelsOf(doc: Document): YAMLSeq {
   if (!isMap(doc.contents)) throw new ConfigError('registry file is not a mapping');
   let models = doc.get('models');
   if (!isSeq(models)) {
@@ -61,6 +118,17 @@ function upsert(doc: Document, entry: NewEntry): 'added' | 'updated' {
   }
   const seq = models as YAMLSeq;
   seq.flow = false;
+  return seq;
+}
+
+function indexOf(seq: YAMLSeq, name: string, revision: string): number {
+  return seq.items.findIndex((it) => isMap(it) && it.get('name') === name && String(it.get('revision')) === revision);
+}
+
+const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+function upsert(doc: Document, entry: NewEntry): 'added' | 'updated' {
+  const seq = modelsOf(doc);
   const value = {
     name: entry.name,
     revision: entry.revision,
@@ -70,9 +138,7 @@ function upsert(doc: Document, entry: NewEntry): 'added' | 'updated' {
     files: entry.files.map((f) => ({ path: f.path, size: f.size, sha256: f.sha256 })),
   };
   const node = doc.createNode(value);
-  const i = seq.items.findIndex(
-    (it) => isMap(it) && it.get('name') === entry.name && String(it.get('revision')) === entry.revision,
-  );
+  const i = indexOf(seq, entry.name, entry.revision);
   if (i >= 0) {
     seq.items[i] = node;
     return 'updated';

@@ -120,7 +120,7 @@ export function parseRegistryText(text: string, rel: string): TrustedRegistry {
       ...(m.license !== undefined ? { license: m.license } : {}),
       ...(m.signer !== undefined ? { signer: m.signer } : {}),
       ...(m.sourceCommit !== undefined ? { sourceCommit: m.sourceCommit } : {}),
-      files: m.files.map((f) => ({ ...f })),
+      files: (m.files ?? []).map((f) => ({ ...f })),
       file: rel,
       line: src.locate(['models', i]).line,
     })),

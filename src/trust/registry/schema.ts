@@ -69,7 +69,19 @@ export const REGISTRY_SCHEMA = {
     model: {
       type: 'object',
       additionalProperties: false,
-      required: ['name', 'revision', 'source', 'files'],
+      required: ['name', 'revision', 'source'],
+      description:
+        'A model artifact: its files by content digest, or (no `files`) a hub repository the code downloads at run time, reviewed at one commit.',
+      // A hub reference (no files) is only meaningful at an immutable revision: a branch or tag is not what was reviewed.
+      if: { properties: { files: true }, required: ['files'] },
+      else: {
+        properties: {
+          revision: {
+            pattern: '^[0-9a-f]{40}$',
+            'x-message': 'must be a full 40-hex commit when the entry lists no files (a hub reference)',
+          },
+        },
+      },
       properties: {
         name: {
           type: 'string',
@@ -108,6 +120,8 @@ export const REGISTRY_SCHEMA = {
         files: {
           type: 'array',
           minItems: 1,
+          description:
+            "The artifact's files. Absent for a hub reference (`chainproof registry add --ref`): code loading `name` at `revision` is reviewed.",
           items: {
             $ref: '#/$defs/modelFile',
           },

@@ -32,6 +32,8 @@ function toProblems(errors: readonly ErrorObject[] | null | undefined): SchemaPr
   const out: SchemaProblem[] = [];
   const seen = new Set<string>();
   for (const e of errors ?? []) {
+    // `if`/`else` reports the failing keyword itself; the summary "must match else schema" says nothing more.
+    if (e.keyword === 'if') continue;
     const p = toProblem(e);
     const key = `${p.path.join('/')}:${p.message}`;
     if (seen.has(key)) continue;

@@ -1,0 +1,90 @@
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { mayCallLoader, searchText } from '../../src/refs/find.js';
+import { findJavaScriptReferences } from '../../src/refs/javascript.js';
+import { findPythonReferences } from '../../src/refs/python.js';
+import { REPO, runMain } from '../helpers/cli.js';
+
+/**
+ * The text test that decides whether a file is parsed at all (parsing is the cost of source scanning, bench
+ * `refs`): common words such as `pipeline` and `hub` count only beside the module the loader is imported from.
+ */
+describe('mayCallLoader', () => {
+  it.each([
+    ['from-pretrained-any-class', 'm = Foo.from_pretrained(path)', true],
+    ['transformers-pipeline', 'from transformers import pipeline\np = pipeline("fill-mask")', true],
+    ['transformers-pipeline-alias', 'from transformers import pipeline as make\nmake("x", model="a/b")', true],
+    ['transformersjs-pipeline', "import { pipeline } from '@huggingface/transformers';", true],
+    ['xenova-pipeline', "const { pipeline } = await import('@xenova/transformers');", true],
+    ['torch-hub-attribute', 'import torch\nm = torch.hub.load("a/b", "c")', true],
+    ['torch-hub-import', 'from torch import hub\nm = hub.load("a/b", "c")', true],
+    ['hf-hub-download', 'from huggingface_hub import hf_hub_download', true],
+    ['timm', 'import timm\nm = timm.create_model("resnet50", pretrained=True)', true],
+    ['sentence-transformers', 'from sentence_transformers import SentenceTransformer', true],
+    ['hub-js', "import { downloadFile } from '@huggingface/hub';", true],
+    ['onnxruntime', "const s = await ort.InferenceSession.create('m.onnx');", true],
+    ['tfjs', "const m = await tf.loadGraphModel('https://x/model.json');", true],
+    ['hub-url', 'URL = "https://huggingface.co/org/model/resolve/main/x.onnx"', true],
+    ['data-pipeline', 'def build_pipeline(steps):\n    return data.pipeline(steps)', false],
+    ['js-pipeline-word', 'const stages = pipeline.map((s) => s.name);', false],
+    ['hub-without-torch', 'hub = connect(HUB_URL)\nhub.load(x)', false],
+    ['create-model-without-timm', 'def create_model(cfg):\n    return Net(cfg)', false],
+    ['download-file-without-hub', "import { downloadFile } from './net.js';", false],
+    ['plain-code', 'def add(a, b):\n    return a + b', false],
+  ])('%s: %s', (_case, text, want) => {
+    expect(mayCallLoader(text)).toBe(want);
+  });
+
+  // The filter must never hide what the parser finds: every hand-written source fixture that holds a reference or a
+  // run-time choice (found by calling the parser directly) passes it.
+  const sources = readdirSync(path.join(REPO, 'fixtures', 'refs'), { recursive: true, encoding: 'utf8' })
+    .filter((f) => /\.(py|[cm]?[jt]sx?)$/.test(f))
+    .sort();
+  it.each(sources)('agrees with the parsers on fixtures/refs/%s', (rel) => {
+    const text = readFileSync(path.join(REPO, 'fixtures', 'refs', rel), 'utf8');
+    const find = rel.endsWith('.py') ? findPythonReferences : findJavaScriptReferences;
+    const got = find(rel, text, () => false);
+    if (got.references.length + got.dynamic.length > 0) expect(mayCallLoader(text)).toBe(true);
+  });
+
+  it('a file the test rejects is never parsed: searchText says none', () => {
+    expect(searchText('data.py', 'x = data.pipeline("org/model")\n', () => false)).toEqual({ kind: 'none' });
+    expect(
+      searchText('m.py', 'from transformers import pipeline\np = pipeline("x", model="org/model")\n', () => false),
+    ).toMatchObject({ kind: 'found', refs: { references: [{ repoId: 'org/model', line: 2 }] } });
+  });
+});
+
+describe('scan --no-refs', () => {
+  it('skips the refs stage: no references and no CPR findings, which the same scan without it reports', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'cp-norefs-'));
+    writeFileSync(
+      path.join(dir, 'app.py'),
+      'from transformers import AutoModel\nm = AutoModel.from_pretrained("org/model")\n',
+    );
+    const scan = async (...extra: string[]) => {
+      const r = await runMain([
+        'scan',
+        dir,
+        '--offline',
+        '--quiet',
+        '--no-cache',
+        '--fail-on',
+        'none',
+        '-f',
+        'json',
+        ...extra,
+      ]);
+      expect(r.code, r.stderr).toBe(0);
+      const json = JSON.parse(r.stdout) as { references?: unknown[]; findings: { ruleId: string }[] };
+      return {
+        refs: (json.references ?? []).length,
+        rules: json.findings.map((f) => f.ruleId).filter((id) => id.startsWith('CPR')),
+      };
+    };
+    expect(await scan()).toEqual({ refs: 1, rules: ['CPR001', 'CPR003'] });
+    expect(await scan('--no-refs')).toEqual({ refs: 0, rules: [] });
+  });
+});
