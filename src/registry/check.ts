@@ -59,6 +59,8 @@ export async function checkPackage(
     checkResolved(state, meta);
     const scripts = installScriptFinding(pkg, graph, meta, settings.policy);
     if (scripts) state.findings.push(scripts);
+    else if (pkg.buildDisabled !== undefined && meta.installScripts.length > 0)
+      state.notes.push(`install scripts not run: its build is disabled (${pkg.buildDisabled})`);
     if (settings.policy.dependencies.verifySignatures) await checkSignature(state, meta, packument, sources);
     const required = settings.policy.dependencies.requireProvenance.filter((r) =>
       r.packages.some((p) => picomatch.isMatch(pkg.name, p)),
@@ -79,7 +81,13 @@ async function withScriptNames(
   packument: Packument,
   sources: RegistrySources,
 ): Promise<VersionMeta> {
-  if (packument.hasPublishTimes || meta.installScripts.length === 0 || lockfileRecordsScripts(state.graph)) return meta;
+  if (
+    packument.hasPublishTimes ||
+    meta.installScripts.length === 0 ||
+    lockfileRecordsScripts(state.graph) ||
+    state.pkg.buildDisabled !== undefined
+  )
+    return meta;
   const full = await sources.fullPackument(state.registry, state.pkg.name);
   const named = full.kind === 'ok' ? full.value.version(meta.version)?.installScripts : undefined;
   return named && named.length > 0 ? { ...meta, installScripts: named } : meta;
