@@ -20,6 +20,11 @@ export interface PackageNode {
   /** How it is sourced. */
   readonly source: 'registry' | 'git' | 'tarball' | 'file' | 'link' | 'workspace' | 'patch' | 'unknown';
   readonly hasInstallScript?: boolean;
+  /**
+   * The package manager will not run this package's build/install scripts although it may have some: yarn
+   * berry's root `dependenciesMeta: { <pkg>: { built: false } }`.
+   */
+  readonly buildDisabled?: 'dependenciesMeta';
   /** For aliases (`npm:`), the name the code imports. */
   readonly alias?: string;
   readonly bundled?: boolean;

@@ -37,6 +37,8 @@ export interface Manifest {
   readonly optionalDependencies?: Record<string, string>;
   readonly peerDependencies?: Record<string, string>;
   readonly workspaces?: readonly string[] | { readonly packages?: readonly string[] };
+  /** yarn berry: per-dependency settings (`built`, `optional`, `unplugged`), read from the root manifest. */
+  readonly dependenciesMeta?: unknown;
 }
 
 export interface ParseOptions {

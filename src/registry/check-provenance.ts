@@ -132,8 +132,16 @@ export async function checkProvenance(
   }
 }
 
+/**
+ * The version published just before this one, when it had provenance. Publish order needs `time`, which only the
+ * full packument has: it is asked for only when some other version has provenance at all.
+ */
 async function previousWithProvenance(state: CheckState, sources: RegistrySources): Promise<string | undefined> {
-  const out = await sources.packument(state.registry, state.pkg.name);
+  const have = await sources.packument(state.registry, state.pkg.name);
+  if (have.kind !== 'ok' || !have.value.provenanceElsewhere(state.pkg.version)) return undefined;
+  const out = await sources.completePackument(state.registry, state.pkg.name, have.value);
+  if (out.kind === 'unavailable')
+    unverifiable(state, '', {}, { kind: out.cause, what: 'full packument', reason: out.reason });
   if (out.kind !== 'ok') return undefined;
   const prev = out.value.previous(state.pkg.version);
   return prev?.hasProvenance ? prev.version : undefined;

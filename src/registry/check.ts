@@ -4,11 +4,12 @@ import type { DependencyGraph, PackageNode } from '../core/records.js';
 import { registryForPackage, type RegistryConfig } from './config.js';
 import { packageFinding, spec, where } from './findings.js';
 import { unverifiable, type CheckState } from './state.js';
-import type { VersionMeta } from './packument.js';
+import type { Packument, VersionMeta } from './packument.js';
 import type { RegistrySources } from './sources.js';
 import { checkProvenance } from './check-provenance.js';
 import { checkTarball } from './check-tarball.js';
-import { installScriptFinding } from './install-scripts.js';
+import { installScriptFinding, lockfileRecordsScripts } from './install-scripts.js';
+import { findKeys, type RegistryKey } from '../verify/npm/keys.js';
 import { compareSri, parseSri, shasumToSri, type Sri } from '../verify/npm/sri.js';
 import { verifyRegistrySignatures } from '../verify/npm/signatures.js';
 
@@ -46,8 +47,10 @@ export async function checkPackage(
     signed: false,
     unverifiableLevel: settings.policy.dependencies.failClosed ? 'error' : undefined,
   };
-  const meta = await lookUpVersion(state, sources);
-  if (meta) {
+  const found = await lookUpVersion(state, sources);
+  if (found) {
+    const { packument } = found;
+    const meta = await withScriptNames(state, found.meta, packument, sources);
     const lockSri = parseSri(pkg.integrity);
     const regSri = parseSri(
       [meta.integrity, meta.shasum ? shasumToSri(meta.shasum) : undefined].filter(Boolean).join(' '),
@@ -56,7 +59,9 @@ export async function checkPackage(
     checkResolved(state, meta);
     const scripts = installScriptFinding(pkg, graph, meta, settings.policy);
     if (scripts) state.findings.push(scripts);
-    if (settings.policy.dependencies.verifySignatures) await checkSignature(state, meta, sources);
+    else if (pkg.buildDisabled !== undefined && meta.installScripts.length > 0)
+      state.notes.push(`install scripts not run: its build is disabled (${pkg.buildDisabled})`);
+    if (settings.policy.dependencies.verifySignatures) await checkSignature(state, meta, packument, sources);
     const required = settings.policy.dependencies.requireProvenance.filter((r) =>
       r.packages.some((p) => picomatch.isMatch(pkg.name, p)),
     );
@@ -66,7 +71,32 @@ export async function checkPackage(
   return state;
 }
 
-async function lookUpVersion(state: CheckState, sources: RegistrySources): Promise<VersionMeta | undefined> {
+/**
+ * The abbreviated packument says only `hasInstallScript`; when that would be reported, the full document names the
+ * scripts (a handful of packages, so one more request each is cheap). Unavailable: the flag alone is reported.
+ */
+async function withScriptNames(
+  state: CheckState,
+  meta: VersionMeta,
+  packument: Packument,
+  sources: RegistrySources,
+): Promise<VersionMeta> {
+  if (
+    packument.hasPublishTimes ||
+    meta.installScripts.length === 0 ||
+    lockfileRecordsScripts(state.graph) ||
+    state.pkg.buildDisabled !== undefined
+  )
+    return meta;
+  const full = await sources.fullPackument(state.registry, state.pkg.name);
+  const named = full.kind === 'ok' ? full.value.version(meta.version)?.installScripts : undefined;
+  return named && named.length > 0 ? { ...meta, installScripts: named } : meta;
+}
+
+async function lookUpVersion(
+  state: CheckState,
+  sources: RegistrySources,
+): Promise<{ meta: VersionMeta; packument: Packument } | undefined> {
   const { pkg, registry } = state;
   const out = await sources.packument(registry, pkg.name);
   if (out.kind === 'unavailable') {
@@ -102,7 +132,7 @@ async function lookUpVersion(state: CheckState, sources: RegistrySources): Promi
         },
       ),
     );
-  return meta;
+  return out.kind === 'ok' ? { meta, packument: out.value } : undefined;
 }
 
 function checkIntegrity(state: CheckState, lockSri: Sri, regSri: Sri): void {
@@ -184,7 +214,12 @@ function tarballKey(url: string, registry: string): string | undefined {
   return undefined;
 }
 
-async function checkSignature(state: CheckState, meta: VersionMeta, sources: RegistrySources): Promise<void> {
+async function checkSignature(
+  state: CheckState,
+  meta: VersionMeta,
+  packument: Packument,
+  sources: RegistrySources,
+): Promise<void> {
   const { pkg, registry } = state;
   const keys = await sources.registryKeys(registry);
   if (keys.kind === 'unavailable') {
@@ -201,17 +236,19 @@ async function checkSignature(state: CheckState, meta: VersionMeta, sources: Reg
     return;
   }
   if (meta.integrity === undefined) return; // reported as unverifiable by the integrity check
+  const time = await signingTime(state, meta, packument, keys.keys, sources);
+  if (time === undefined) return; // recorded as unverifiable
   const verdict = verifyRegistrySignatures(
     {
       name: pkg.name,
       version: pkg.version,
       integrity: meta.integrity,
       signatures: meta.signatures,
-      ...(meta.publishedAt ? { publishedAt: meta.publishedAt } : {}),
+      ...(time.at ? { publishedAt: time.at } : {}),
     },
     keys.keys,
   );
-  const published = meta.publishedAt?.toISOString() ?? 'unknown';
+  const published = time.exact ? (time.at?.toISOString() ?? 'unknown') : 'unknown';
   switch (verdict.kind) {
     case 'verified':
       state.signed = true;
@@ -245,4 +282,37 @@ async function checkSignature(state: CheckState, meta: VersionMeta, sources: Reg
       );
       return;
   }
+}
+
+/**
+ * The time a signing key must have been valid at. pacote checks a key's expiry against the version's publish time
+ * (lib/registry.js `manifest`, which fetches the full packument for it when verifying signatures). The abbreviated
+ * packument has no publish times, but its `modified` bounds them all from above: when every key the signatures
+ * name has no start and expires after `modified` (or never), that bound gives the same verdict and no request is
+ * made. Otherwise the full packument is asked for the exact time. `undefined`: it could not be had (recorded).
+ */
+async function signingTime(
+  state: CheckState,
+  meta: VersionMeta,
+  packument: Packument,
+  keys: readonly RegistryKey[],
+  sources: RegistrySources,
+): Promise<{ at: Date | undefined; exact: boolean } | undefined> {
+  if (packument.hasPublishTimes) return { at: meta.publishedAt, exact: true };
+  const modified = packument.modified;
+  const named = meta.signatures.flatMap((s) => findKeys(keys, s.keyid, 'signatures'));
+  const boundSuffices = named.every(
+    (k) => k.start === undefined && (k.end === undefined || (modified !== undefined && modified < k.end)),
+  );
+  if (boundSuffices) return { at: modified, exact: false };
+  const full = await sources.fullPackument(state.registry, state.pkg.name);
+  if (full.kind === 'ok') return { at: full.value.version(meta.version)?.publishedAt, exact: true };
+  const reason = full.kind === 'not-found' ? `HTTP ${full.status}` : full.reason;
+  unverifiable(
+    state,
+    `the publish time of ${spec(state.pkg)} (${where(state.pkg)}) could not be read from ${state.registry} (${reason}), so its signing key could not be checked against it.`,
+    { registry: state.registry, reason },
+    full.kind === 'unavailable' ? { kind: full.cause, what: 'full packument', reason } : undefined,
+  );
+  return undefined;
 }

@@ -26,7 +26,7 @@ export type FetchOutcome<T> =
 
 export interface ClientOptions {
   readonly config: RegistryConfig;
-  /** Root of chainproof's cache; the HTTP cache lives in `<cacheDir>/registry-v2`. Undefined: no cache. */
+  /** Root of chainproof's cache; the HTTP cache lives in `<cacheDir>/registry-v3`. Undefined: no cache. */
   readonly cacheDir: string | undefined;
   /** Answer from the cache only; make no request. */
   readonly offline: boolean;
@@ -42,6 +42,11 @@ export interface ClientOptions {
   readonly breakerThreshold: number;
   /** A cached answer younger than this is used without asking (0: always revalidate). */
   readonly freshMs?: number;
+  /**
+   * The owner calls `close()` when done: answers are then cached as one pack written at close (a scan's thousand
+   * answers in one file) instead of one file each as they come.
+   */
+  readonly packCache?: boolean;
   readonly signal: AbortSignal;
 }
 
@@ -64,6 +69,15 @@ interface FetchResponse {
 export class ResponseTooLarge extends Error {}
 
 /**
+ * The part of a JSON answer its reader uses, named: the answer is reduced to it before it is returned and cached.
+ * `of` must be deterministic and keep every field the reader reads (the cached part stands in for the answer).
+ */
+export interface KeptPart {
+  readonly id: string;
+  of(json: unknown): unknown;
+}
+
+/**
  * The registry client: npm-registry-fetch (auth from `.npmrc` sent only to matching hosts, custom CA, HTTP cache,
  * retries with exponential back-off on network errors and 5xx), with bounded concurrency, a deadline per request
  * and size-bounded bodies. Errors become outcomes with redacted reasons; nothing here throws for a bad answer.
@@ -84,7 +98,8 @@ export class RegistryClient {
   constructor(private readonly opts: ClientOptions) {
     this.limit = pLimit(Math.max(1, opts.concurrency));
     this.breakers = new CircuitBreakers(opts.breakerThreshold);
-    this.cache = opts.cacheDir !== undefined ? new HttpCache(opts.cacheDir) : undefined;
+    this.cache =
+      opts.cacheDir !== undefined ? new HttpCache(opts.cacheDir, { pack: opts.packCache === true }) : undefined;
     // Each in-flight request adds one listener; concurrency bounds them, so lift Node's default warning limit of 10.
     setMaxListeners(0, this.scan.signal);
     const stop = () => this.scan.abort();
@@ -123,10 +138,12 @@ export class RegistryClient {
   async getJson(
     url: string,
     registry: string,
-    extra: { accept?: string; immutable?: boolean } = {},
+    extra: { accept?: string; immutable?: boolean; keep?: KeptPart } = {},
   ): Promise<FetchOutcome<unknown>> {
     const accept = extra.accept ?? 'application/json';
-    const hit = this.cache ? await this.cache.get(url, accept) : undefined;
+    // What is cached is the kept part: a cache entry of another projection (or none) is another key.
+    const cacheKey = extra.keep ? `${accept}\0${extra.keep.id}` : accept;
+    const hit = this.cache ? await this.cache.get(url, cacheKey) : undefined;
     const now = Date.now();
     if (hit && (extra.immutable === true || this.opts.offline || now - hit.storedAt < this.freshMs())) {
       this.noteCacheAnswer(now - hit.storedAt);
@@ -142,13 +159,18 @@ export class RegistryClient {
     if (hit?.lastModified !== undefined) validators['if-modified-since'] = hit.lastModified;
     return this.request<unknown>(url, registry, { accept, headers: validators }, async (res) => {
       if (res.status === 304 && hit) {
-        await this.cache?.touch(url, accept, hit, Date.now());
+        await this.cache?.touch(url, cacheKey, hit, Date.now());
         return parseJson(hit.body);
       }
       const body = await readBounded(res.body, this.opts.maxJsonBytes);
       const out = parseJson(body);
-      if (out.kind === 'ok' && this.cache) await this.cache.put(url, accept, toCached(body, res));
-      return out;
+      if (out.kind !== 'ok') return out;
+      const value = extra.keep ? extra.keep.of(out.value) : out.value;
+      if (this.cache) {
+        const stored = extra.keep ? Buffer.from(JSON.stringify(value)) : body;
+        await this.cache.put(url, cacheKey, toCached(stored, res));
+      }
+      return { kind: 'ok', value };
     });
   }
 
@@ -170,9 +192,10 @@ export class RegistryClient {
     this.cacheUse.oldestMs = Math.max(this.cacheUse.oldestMs, ageMs);
   }
 
-  /** Stop the budget timer; the client makes no request afterwards. */
-  close(): void {
+  /** Stop the budget timer and write the cache; the client makes no request afterwards. */
+  async close(): Promise<void> {
     clearTimeout(this.budgetTimer);
+    await this.cache?.flush();
   }
 
   private request<T>(

@@ -26,6 +26,8 @@ export function installScriptFinding(
   policy: Policy,
 ): Finding | undefined {
   if (lockfileRecordsScripts(graph) || meta.installScripts.length === 0) return undefined;
+  // yarn berry skips the build of a package the root manifest marks `built: false`: nothing will run.
+  if (pkg.buildDisabled !== undefined) return undefined;
   const allowed = policy.dependencies.allowInstallScripts;
   if (allowed.length > 0 && picomatch.isMatch(pkg.name, [...allowed])) return undefined;
   return packageFinding(

@@ -56,7 +56,9 @@ export function settleVerdicts(checks: readonly PackageCheck[], opts: SettleOpti
         unreachable++;
         unreachableRegistries.add(cause.registry);
         // No packument, so nothing tells whether it runs install scripts when the lockfile does not say.
-        if (c.cause !== undefined && !lockfileRecordsScripts(c.graph)) scriptsUnknown.push(c.pkg);
+        // A build yarn will not run (dependenciesMeta built: false) is no unknown: its scripts cannot run.
+        if (c.cause !== undefined && !lockfileRecordsScripts(c.graph) && c.pkg.buildDisabled === undefined)
+          scriptsUnknown.push(c.pkg);
       }
     }
     findings.push(...own);

@@ -1,7 +1,7 @@
 import type { TrustedRoot } from '@sigstore/protobuf-specs';
 import type { Verifier } from '@sigstore/verify';
-import type { RegistryClient, FetchOutcome, UnavailableCause } from './client.js';
-import { toPackument, type Packument } from './packument.js';
+import type { RegistryClient, FetchOutcome, KeptPart, UnavailableCause } from './client.js';
+import { keptOfPackument, toPackument, type Packument } from './packument.js';
 import { inspectTarball, type TarballBounds, type TarballFacts } from './tarball.js';
 import { embeddedNpmKeys, parseRegistryKeys, type RegistryKey } from '../verify/npm/keys.js';
 import { createAttestationVerifier, type VerifierThresholds } from '../verify/npm/trust.js';
@@ -14,6 +14,12 @@ export type KeysOutcome =
   | { readonly kind: 'unavailable'; readonly reason: string; readonly cause: UnavailableCause };
 
 const NPMJS_HOSTS = new Set(['registry.npmjs.org', 'registry.npmjs.com']);
+
+/** pacote's Accept for installs (lib/registry.js `corgiDoc`): the abbreviated packument, else the full one. */
+const ABBREVIATED_ACCEPT = 'application/vnd.npm.install-v1+json; q=1.0, application/json; q=0.8, */*';
+const FULL_ACCEPT = 'application/json';
+/** Packuments are cached as the part the checks read (`keptOfPackument`); bump the id when that part grows. */
+const KEPT_PACKUMENT: KeptPart = { id: 'packument-checks-1', of: keptOfPackument };
 
 /**
  * Everything fetched from registries, each asked once per scan (memoised promises): packuments, signing keys,
@@ -33,20 +39,41 @@ export class RegistrySources {
     private readonly bounds: TarballBounds,
   ) {}
 
+  /**
+   * The packument npm installs from: the abbreviated document (pacote's "corgi" Accept header, which also takes
+   * the full one from a registry that has no abbreviated form). It lacks publish times; `completePackument`
+   * fetches the full document for the few checks that need one. As pacote does, a registry that answers 404 to
+   * the abbreviated request is asked for the full document before the package counts as missing.
+   */
   packument(registry: string, name: string): Promise<FetchOutcome<Packument>> {
-    return memo(this.packuments, `${registry}\0${name}`, async () => {
-      const url = new URL(encodeName(name), registry).toString();
-      const out = await this.client.getJson(url, registry);
-      if (out.kind !== 'ok') return out;
-      const p = toPackument(out.value);
-      return p
-        ? { kind: 'ok', value: p }
-        : {
-            kind: 'unavailable',
-            reason: 'the registry answered with a document that is not a packument',
-            cause: 'invalid-answer',
-          };
+    return memo(this.packuments, `corgi\0${registry}\0${name}`, async () => {
+      const out = await this.fetchPackument(registry, name, ABBREVIATED_ACCEPT);
+      return out.kind === 'not-found' ? this.fullPackument(registry, name) : out;
     });
+  }
+
+  /** The full packument (with `time`), asked at most once per package and scan. */
+  fullPackument(registry: string, name: string): Promise<FetchOutcome<Packument>> {
+    return memo(this.packuments, `full\0${registry}\0${name}`, () => this.fetchPackument(registry, name, FULL_ACCEPT));
+  }
+
+  /** `packument` when it already has publish times, else the full document. */
+  async completePackument(registry: string, name: string, have: Packument): Promise<FetchOutcome<Packument>> {
+    return have.hasPublishTimes ? { kind: 'ok', value: have } : this.fullPackument(registry, name);
+  }
+
+  private async fetchPackument(registry: string, name: string, accept: string): Promise<FetchOutcome<Packument>> {
+    const url = new URL(encodeName(name), registry).toString();
+    const out = await this.client.getJson(url, registry, { accept, keep: KEPT_PACKUMENT });
+    if (out.kind !== 'ok') return out;
+    const p = toPackument(out.value);
+    return p
+      ? { kind: 'ok', value: p }
+      : {
+          kind: 'unavailable',
+          reason: 'the registry answered with a document that is not a packument',
+          cause: 'invalid-answer',
+        };
   }
 
   /**

@@ -28,8 +28,11 @@ export interface RegistryStageOptions {
   readonly freshMs: number;
 }
 
-/** In-flight registry requests at least (keep-alive sockets are sized to match in the client). */
-const NETWORK_CONCURRENCY = 24;
+/**
+ * In-flight registry requests at least (keep-alive sockets are sized to match in the client): at 20 ms a
+ * request, 48 in flight keep 1,300 packuments' waiting near 0.6 s; more only adds memory in flight.
+ */
+export const NETWORK_CONCURRENCY = 48;
 
 export const DEFAULT_REGISTRY_STAGE_OPTIONS: RegistryStageOptions = {
   timeoutMs: 10_000,
@@ -63,6 +66,8 @@ export async function openRegistry(
   policy: Policy,
   signal: AbortSignal,
   opts: RegistryStageOptions = DEFAULT_REGISTRY_STAGE_OPTIONS,
+  /** The caller awaits `client.close()` when done, which writes the cache as one pack. */
+  closes = false,
 ): Promise<{ config: RegistryConfig; client: RegistryClient }> {
   const config = await loadRegistryConfig({
     root,
@@ -83,6 +88,7 @@ export async function openRegistry(
     budgetMs: opts.budgetMs,
     breakerThreshold: opts.breakerThreshold,
     freshMs: opts.freshMs,
+    packCache: closes,
     signal,
   });
   return { config, client };
@@ -91,7 +97,7 @@ export async function openRegistry(
 async function runRegistryStage(input: StageInput, ctx: ScanContext, opts: RegistryStageOptions): Promise<StageOutput> {
   const work = registryPackages(input.graphs, ctx);
   if (work.length === 0) return {};
-  const { config, client } = await openRegistry(ctx.root, ctx.options, ctx.policy, ctx.signal, opts);
+  const { config, client } = await openRegistry(ctx.root, ctx.options, ctx.policy, ctx.signal, opts, true);
   // Loaded once with the rest of the trust material (app/trust.ts); no config I/O in a stage.
   const trustedRoot = ctx.trust.sigstore.root;
   const sources = new RegistrySources(
@@ -116,7 +122,7 @@ async function runRegistryStage(input: StageInput, ctx: ScanContext, opts: Regis
       }),
     );
   } finally {
-    client.close();
+    await client.close();
   }
   ctx.progress.done();
 

@@ -72,6 +72,11 @@ export interface EndpointsOptions {
   readonly latencyMs?: number;
   /** Answer with `Vary: Authorization` (the header that put tokens into make-fetch-happen's cache index). */
   readonly varyAuthorization?: boolean;
+  /**
+   * Serve the abbreviated packument (no `time`, no `scripts`; `modified` and `hasInstallScript` instead) to
+   * requests that accept `application/vnd.npm.install-v1+json`, as registry.npmjs.org does.
+   */
+  readonly abbreviated?: boolean;
 }
 
 export interface RequestSeen {
@@ -80,6 +85,7 @@ export interface RequestSeen {
   readonly authorization: string | undefined;
   /** The `If-None-Match` the client sent (a conditional request). */
   readonly ifNoneMatch: string | undefined;
+  readonly accept?: string | undefined;
 }
 
 export interface EndpointsServer {
@@ -110,7 +116,8 @@ export async function startNpmEndpoints(opts: EndpointsOptions): Promise<Endpoin
   const handle = (req: http.IncomingMessage, res: http.ServerResponse) => {
     const url = req.url ?? '/';
     const ifNoneMatch = req.headers['if-none-match'];
-    requests.push({ method: req.method ?? 'GET', url, authorization: req.headers.authorization, ifNoneMatch });
+    const accept = req.headers.accept;
+    requests.push({ method: req.method ?? 'GET', url, authorization: req.headers.authorization, ifNoneMatch, accept });
     const send = (status: number, body: unknown, type = 'application/json') => {
       const data = Buffer.isBuffer(body) ? body : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
       const etag = `"${createHash('sha1').update(data).digest('hex')}"`;
@@ -176,7 +183,9 @@ export async function startNpmEndpoints(opts: EndpointsOptions): Promise<Endpoin
     }
     const pkg = byName.get(pathname.slice(1));
     if (!pkg) return send(404, { error: 'not found' });
-    return send(200, packument(pkg, base));
+    const full = packument(pkg, base);
+    const corgi = opts.abbreviated === true && /application\/vnd\.npm\.install-v1\+json/.test(accept ?? '');
+    return send(200, corgi ? abbreviatedOf(full) : full);
   };
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -193,7 +202,15 @@ export async function startNpmEndpoints(opts: EndpointsOptions): Promise<Endpoin
   };
 }
 
-function packument(pkg: ServedPackage, base: string): unknown {
+function packument(
+  pkg: ServedPackage,
+  base: string,
+): {
+  name: string;
+  'dist-tags': Record<string, string>;
+  versions: Record<string, unknown>;
+  time: Record<string, string>;
+} {
   const file = pkg.name.slice(pkg.name.lastIndexOf('/') + 1);
   const versions: Record<string, unknown> = {};
   const time: Record<string, string> = {};
@@ -220,6 +237,23 @@ function packument(pkg: ServedPackage, base: string): unknown {
   }
   const latest = pkg.versions[pkg.versions.length - 1]?.version ?? '0.0.0';
   return { name: pkg.name, 'dist-tags': { latest }, versions, time };
+}
+
+/** The abbreviated form of a full packument, as the registry derives it (its fields for installs only). */
+function abbreviatedOf(full: { name: string; versions: Record<string, unknown>; time: Record<string, string> }) {
+  const installEvents = ['preinstall', 'install', 'postinstall'];
+  const versions = Object.fromEntries(
+    Object.entries(full.versions).map(([v, m]) => {
+      const { scripts, hasInstallScript, ...rest } = m as {
+        scripts?: Record<string, string>;
+        hasInstallScript?: boolean;
+      };
+      const runs = hasInstallScript === true || installEvents.some((e) => scripts?.[e] !== undefined);
+      return [v, { ...rest, ...(runs ? { hasInstallScript: true } : {}) }];
+    }),
+  );
+  const modified = Object.values(full.time).sort().at(-1) ?? '2020-01-01T00:00:00.000Z';
+  return { name: full.name, modified, versions };
 }
 
 /** npm's keys as the registry serves them (`/-/npm/v1/keys`), converted from the TUF target the corpora hold. */

@@ -59,3 +59,127 @@ describe('yarn berry', () => {
     expect(result.summary).toMatchObject({ verified: 1, unverifiable: 0 });
   });
 });
+
+/** Two packages that run install scripts; `meta` is the root workspace's dependenciesMeta as yarn writes it. */
+function scriptedBerry(meta: string): string {
+  return `__metadata:
+  version: 8
+  cacheKey: 10c0
+
+"app@workspace:.":
+  version: 0.0.0-use.local
+  resolution: "app@workspace:."
+  dependencies:
+    gyp-thing: "npm:^2.0.0"
+    native-thing: "npm:^1.0.0"
+${meta}  languageName: unknown
+  linkType: soft
+
+"gyp-thing@npm:^2.0.0":
+  version: 2.0.0
+  resolution: "gyp-thing@npm:2.0.0"
+  checksum: 10c0/${'cd'.repeat(64)}
+  languageName: node
+  linkType: hard
+
+"native-thing@npm:^1.0.0":
+  version: 1.0.0
+  resolution: "native-thing@npm:1.0.0"
+  checksum: 10c0/${'ef'.repeat(64)}
+  languageName: node
+  linkType: hard
+`;
+}
+
+const TIME = '2022-01-01T00:00:00Z';
+const SCRIPTED = [
+  {
+    name: 'native-thing',
+    versions: [
+      {
+        version: '1.0.0',
+        integrity: sri('sha512', Buffer.from('n')),
+        time: TIME,
+        scripts: { postinstall: 'node build.js' },
+      },
+    ],
+  },
+  {
+    name: 'gyp-thing',
+    versions: [{ version: '2.0.0', integrity: sri('sha512', Buffer.from('g')), time: TIME, hasInstallScript: true }],
+  },
+];
+
+describe('yarn berry dependenciesMeta.built: a build yarn skips is not reported as going to run', () => {
+  const meta = (lines: string[]) => `  dependenciesMeta:\n${lines.map((l) => `    ${l}\n`).join('')}`;
+  const cases = [
+    { name: 'no dependenciesMeta', lock: '', manifest: undefined, cpd136: ['gyp-thing', 'native-thing'] },
+    {
+      name: 'built: false by name (lockfile root entry)',
+      lock: meta(['native-thing:', '  built: false']),
+      manifest: undefined,
+      cpd136: ['gyp-thing'],
+    },
+    {
+      name: 'built: false for the locked version',
+      lock: meta(['native-thing@1.0.0:', '  built: false']),
+      manifest: undefined,
+      cpd136: ['gyp-thing'],
+    },
+    {
+      name: 'built: false for another version only',
+      lock: meta(['native-thing@9.9.9:', '  built: false']),
+      manifest: undefined,
+      cpd136: ['gyp-thing', 'native-thing'],
+    },
+    {
+      name: 'the exact version re-enables what the name disables',
+      lock: meta(['native-thing:', '  built: false', 'native-thing@1.0.0:', '  built: true']),
+      manifest: undefined,
+      cpd136: ['gyp-thing', 'native-thing'],
+    },
+    {
+      name: 'optional: true only (not a build setting)',
+      lock: meta(['native-thing:', '  optional: true']),
+      manifest: undefined,
+      cpd136: ['gyp-thing', 'native-thing'],
+    },
+    {
+      name: 'the root package.json decides (yarn reads the manifest)',
+      lock: '',
+      manifest: { name: 'app', dependenciesMeta: { 'gyp-thing': { built: false }, 'native-thing': { built: false } } },
+      cpd136: [],
+    },
+  ];
+
+  it.each(cases)('$name → CPD136 on $cpd136', async ({ lock, manifest, cpd136 }) => {
+    const server = await startNpmEndpoints({ keys: undefined, packages: SCRIPTED, abbreviated: true });
+    servers.push(server);
+    const root = tempDir();
+    const text = scriptedBerry(lock);
+    writeFileSync(path.join(root, 'yarn.lock'), text);
+    const graph = parseLockfile('yarn.lock', text, manifest ? { manifests: { '': manifest } } : {});
+    const result = await scanGraphs({
+      root,
+      graphs: [graph],
+      registry: server.url,
+      policy: { verifySignatures: false },
+    });
+    const flagged = result.findings
+      .filter((f) => f.ruleId === 'CPD136')
+      .map((f) => (f.artifact?.kind === 'package' ? f.artifact.name : ''))
+      .sort();
+    expect(flagged).toEqual(cpd136);
+    expect(result.summary.verified).toBe(2);
+  });
+
+  it('offline: a disabled build is not counted among the unknown install scripts (CPD137)', async () => {
+    const root = tempDir();
+    const text = scriptedBerry(meta(['native-thing:', '  built: false']));
+    writeFileSync(path.join(root, 'yarn.lock'), text);
+    const graph = parseLockfile('yarn.lock', text);
+    const result = await scanGraphs({ root, graphs: [graph], offline: true, policy: { verifySignatures: false } });
+    const unknown = result.findings.find((f) => f.ruleId === 'CPD137');
+    expect(unknown?.evidence).toMatchObject({ count: 1, packages: 'gyp-thing@2.0.0' });
+  });
+});

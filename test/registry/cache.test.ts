@@ -49,6 +49,37 @@ describe('a cache that works', () => {
     expect(warm.notifications.map((n) => n.message).join('\n')).toMatch(/registry answer\(s\) came from the cache/);
   });
 
+  it('a scan writes its answers as one pack; a second scan writes nothing new and asks nothing', async () => {
+    const server = await serve({ abbreviated: true });
+    const cacheDir = tempDir('chainproof-cache-');
+    await scan(server, { cacheDir });
+    const packs = filesUnder(path.join(cacheDir, 'registry-v3', 'packs'));
+    expect(packs).toHaveLength(1);
+    const before = server.requests.length;
+    await scan(server, { cacheDir });
+    expect(server.requests.length).toBe(before);
+    expect(filesUnder(path.join(cacheDir, 'registry-v3', 'packs'))).toEqual(packs);
+  });
+
+  it.each([
+    { name: 'a truncated pack', damage: (b: Buffer) => b.subarray(0, Math.floor(b.length / 2)) },
+    { name: 'a pack of garbage', damage: () => Buffer.from('not a pack\n\x00\xff') },
+    {
+      name: 'a record claiming a huge body',
+      damage: (b: Buffer) => Buffer.from(b.toString('latin1').replace(/ \d+\n/, ' 999999999\n'), 'latin1'),
+    },
+  ])('$name: what is readable is used, the rest asked again, verdicts unchanged', async ({ damage }) => {
+    const server = await serve();
+    const cacheDir = tempDir('chainproof-cache-');
+    const cold = await scan(server, { cacheDir });
+    const [pack] = filesUnder(path.join(cacheDir, 'registry-v3', 'packs'));
+    writeFileSync(pack!, damage(readFileSync(pack!)));
+    const before = server.requests.length;
+    const again = await scan(server, { cacheDir });
+    expect(server.requests.length).toBeGreaterThan(before);
+    expect(again.verifications).toEqual(cold.verifications);
+  });
+
   it('after the window, conditional requests (If-None-Match) revalidate the cached answers', async () => {
     const server = await serve();
     const cacheDir = tempDir('chainproof-cache-');
@@ -81,7 +112,7 @@ describe('a cache that works', () => {
     const stage = createRegistryStage({ timeoutMs: 2_000, retries: 0, maxJsonBytes: 2 * 1024 * 1024 });
     const result = await scan(server, { cacheDir, stage });
     expect(result.summary.unverifiable).toBe(SIGNED.length);
-    expect(filesUnder(path.join(cacheDir, 'registry-v2', 'tmp'))).toEqual([]);
+    expect(filesUnder(path.join(cacheDir, 'registry-v3', 'tmp'))).toEqual([]);
   });
 
   it('no MaxListenersExceededWarning on an online scan', async () => {

@@ -71,8 +71,8 @@ const FORMATS = [
   { name: 'yarn classic', file: 'yarn.lock', text: (base: string) => yarnClassic(base) },
 ];
 
-async function setUp(format: (typeof FORMATS)[number]) {
-  const server = await startNpmEndpoints({ keys: undefined, packages: SERVED });
+async function setUp(format: (typeof FORMATS)[number], abbreviated = false) {
+  const server = await startNpmEndpoints({ keys: undefined, packages: SERVED, abbreviated });
   servers.push(server);
   const root = tempDir();
   const text = format.text(server.url);
@@ -98,6 +98,27 @@ describe('install scripts for lockfiles that do not record them', () => {
     const native = got.find((f) => f.evidence?.['scripts'] === 'postinstall');
     expect(native?.location.line).toBe(lineOf(text, 'native-thing@1.0.0:'));
   });
+
+  it.each(FORMATS)(
+    '$name online through abbreviated packuments: the full one is asked only to name the scripts',
+    async (format) => {
+      const { server, root, graph } = await setUp(format, true);
+      const result = await scanGraphs({
+        root,
+        graphs: [graph],
+        registry: server.url,
+        policy: { verifySignatures: false },
+      });
+      const scripts = Object.fromEntries(
+        result.findings
+          .filter((f) => f.ruleId === 'CPD136')
+          .map((f) => [f.artifact?.kind === 'package' ? f.artifact.name : '', f.evidence?.['scripts']]),
+      );
+      expect(scripts).toEqual({ 'native-thing': 'postinstall', 'gyp-thing': 'install' });
+      const full = server.requests.filter((r) => r.accept === 'application/json').map((r) => r.url);
+      expect(full.sort()).toEqual(['/gyp-thing', '/native-thing']);
+    },
+  );
 
   it.each(FORMATS)('$name online: allowInstallScripts keeps them quiet', async (format) => {
     const { server, root, graph } = await setUp(format);

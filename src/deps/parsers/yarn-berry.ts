@@ -2,6 +2,7 @@ import { parseSyml } from '@yarnpkg/parsers';
 import type { DraftEdge, DraftImporter, DraftNode, Manifest, ParsedLockfile } from '../types.js';
 import { LockfileError, errorLine, isRecord, splitDescriptor, str, strMap } from '../types.js';
 import { yarnHeaderLines } from '../lines.js';
+import { buildsDisabledBy } from './yarn-berry-builds.js';
 import { classifyResolved } from '../source.js';
 import type { Source } from '../source.js';
 
@@ -41,6 +42,8 @@ export function parseYarnBerry(
     for (const d of key.split(',')) byDescriptor.set(d.trim(), i);
   }
 
+  const rootEntry = entries.find(({ entry }) => str(entry.resolution)?.endsWith('@workspace:.'))?.entry;
+  const buildDisabled = buildsDisabledBy(manifests?.[''], rootEntry);
   const importers: DraftImporter[] = [];
   const nodes: DraftNode[] = entries.map(({ key, entry }) => {
     const first = key.split(',')[0]!.trim();
@@ -74,6 +77,9 @@ export function parseYarnBerry(
       ...(checksum !== undefined ? { integrity: checksum } : {}),
       source,
       ...(keyName !== name && keyName !== '' ? { alias: keyName } : {}),
+      ...(source === 'registry' && buildDisabled(name, str(entry.version) ?? '')
+        ? { buildDisabled: 'dependenciesMeta' as const }
+        : {}),
       edges: source === 'workspace' ? [] : edges,
       // yarn only fetches (and checksums) platform-conditional packages on matching platforms.
       ...(checksum === undefined && str(entry.conditions) !== undefined

@@ -12,7 +12,7 @@ export interface PypiClientOptions {
   /** Largest JSON body read (a project page of a big project is a few MB). */
   readonly maxBytes: number;
   readonly signal?: AbortSignal;
-  /** chainproof's cache folder: answers are kept in the same credential-free cache as npm's (`registry-v2/`). */
+  /** chainproof's cache folder: answers are kept in the same credential-free cache as npm's (`registry-v3/`). */
   readonly cacheDir?: string;
   /** Within this age a cached answer is used without asking; after it, a conditional request. */
   readonly freshMs?: number;
