@@ -50,6 +50,11 @@ export const kerasAnalyser: ModelAnalyser = {
   name: 'keras',
   // Discovery may report a .keras as a plain zip; those are claimed only when laid out as a Keras archive.
   formats: ['keras', 'zip'],
-  analyze: (file) =>
-    analyseWith(file, 'the Keras archive', (src, out) => parseKerasArchive(src, out, file.format === 'keras')),
+  analyze: (file, ctx) =>
+    analyseWith(
+      file,
+      'the Keras archive',
+      (src, out) => parseKerasArchive(src, out, file.format === 'keras'),
+      ctx.files,
+    ),
 };
