@@ -3,11 +3,13 @@
 // cache) and warm (re-scan with the cache the cold run filled), against `openssl dgst -sha256` on the same file,
 // measured alternately in the same run (issue 14: cold within 1.10× of openssl, warm within 0.25 of cold).
 // BENCH_HASH_MB sets the size (default 1024), BENCH_RUNS the measured runs (default 3). hash.mjs measures the
-// in-process hasher; this one what a user waits for.
+// in-process hasher; this one what a user waits for. Then one in-process scan prints `result.io`: the model's bytes
+// read once, the trusted root file once.
 import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, statfsSync, writeSync } from 'node:fs';
 import { randomFillSync } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { ioReport } from './lib/io-report.mjs';
 import { CHAINPROOF, fmt, loadNote, median, ratio, sideBySide, timeOnce } from './lib/process.mjs';
 
 const MB = 1 << 20;
@@ -58,6 +60,8 @@ try {
   timeOnce(scan); // fill the cache
   const warm = median(Array.from({ length: runs }, () => timeOnce(scan)));
   console.log(`  warm re-scan ${fmt(warm)}  = ${(warm / cold.ours).toFixed(2)} of the cold scan (target ≤ 0.25)`);
+  rmSync(cache, { recursive: true, force: true });
+  for (const line of await ioReport(repo, work, cache)) console.log(line);
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

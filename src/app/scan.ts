@@ -39,6 +39,8 @@ export async function scanRepository(req: ScanRequest): Promise<ScanResult> {
   const root = path.resolve(req.root);
   // Trust first: a bad policy or key file stops the scan before any file is read.
   const trust = req.trust ?? (await buildTrustMaterial(req.policy, req.registry, root));
+  // STAGES load the Sigstore root only for a stage that reads it; a caller's own stages may read it anywhere.
+  if (req.stages) await trust.prepareSigstore?.();
   const walk = await walkTree(root, { include: req.include, exclude: req.exclude, skipDirs: DEFAULT_SKIP_DIRS }).catch(
     (err: unknown) => {
       throw new UsageError(`cannot scan ${req.root}: ${(err as { code?: string }).code ?? String(err)}`, {

@@ -1,27 +1,116 @@
-import type { Stage } from '../core/stage.js';
-import { depsStage } from '../deps/stage.js';
-import { pythonDepsStage } from '../deps/parsers/python/stage.js';
-import { pypiStage } from '../registry/pypi/stage.js';
-import { inspectStage } from '../inspect/stage.js';
-import { modelsStage } from '../models/stage.js';
-import { refsStage } from '../refs/stage.js';
-import { registryStage } from '../registry/stage.js';
-import { provenanceStage } from '../verify/provenance/stage.js';
-import { signaturesStage } from '../verify/stage.js';
+import type { DiscoveredFile } from '../core/files.js';
+import type { Stage, StageInput } from '../core/stage.js';
+import {
+  CATALOGUE,
+  LOCKFILE_FORMATS,
+  MODEL_FORMATS,
+  PYTHON_LOCKFILE_FORMATS,
+  type FileFormat,
+} from '../discover/catalogue/index.js';
+import { parseHfCachePath } from '../discover/hf-cache.js';
+import { extensionMismatch } from '../models/mismatch.js';
+import { signaturesApply } from '../verify/stage/applies.js';
+import { lazyStage } from './lazy-stage.js';
 
 /**
- * The pipeline, in order. Adding a stage is one line here.
+ * The model analysers by name (src/inspect/analysers.ts lists the analysers themselves; a test keeps the two equal),
+ * so the pipeline knows which files the inspect stage reads without loading any analyser.
+ */
+export const ANALYSER_NAMES: readonly string[] = [
+  'pickle',
+  'safetensors',
+  'gguf',
+  'keras',
+  'keras-h5',
+  'onnx',
+  'savedmodel',
+  'tflite',
+  'tfjs',
+];
+
+const INSPECTED: ReadonlySet<FileFormat> = new Set(
+  CATALOGUE.filter((e) => e.readBy?.some((r) => ANALYSER_NAMES.includes(r)) === true).map((e) => e.id),
+);
+
+/** The inspect stage's own test for archives it cannot open (src/inspect/stage.ts), which it reports. */
+const UNREADABLE_ARCHIVE = /\.(7z|rar)$/i;
+
+const either = (f: DiscoveredFile, set: ReadonlySet<FileFormat>) =>
+  set.has(f.format) || (f.claimed !== undefined && set.has(f.claimed));
+
+const hasPackages = (input: StageInput, ecosystem?: string) =>
+  input.graphs.some((g) => g.packages.length > 0 && (ecosystem === undefined || g.ecosystem === ecosystem));
+
+/** Files the models stage hashes or judges: model formats, LFS pointers, tfjs manifests, HF blobs, disguised files. */
+const isModelStageFile = (f: DiscoveredFile) =>
+  MODEL_FORMATS.has(f.format) ||
+  f.format === 'lfs-pointer' ||
+  f.format === 'tfjs-manifest' ||
+  parseHfCachePath(f.path)?.kind === 'blob' ||
+  extensionMismatch(f) !== undefined;
+
+/**
+ * The pipeline, in order. Adding a stage is one entry here: its name, when it has work, and its module.
  * deps → registry verification → models (hash, trusted registry) → model provenance → inspect → signatures.
  * Python dependencies run after the npm registry stage, so npm verification never sees `pypi` graphs.
+ * Each stage's module is imported only when it has work (src/app/lazy-stage.ts).
  */
 export const STAGES: readonly Stage[] = [
-  depsStage,
-  registryStage,
-  pythonDepsStage,
-  pypiStage,
-  modelsStage,
-  provenanceStage,
-  refsStage,
-  inspectStage,
-  signaturesStage,
+  lazyStage({
+    name: 'deps',
+    hasWork: (input) => input.files.some((f) => either(f, LOCKFILE_FORMATS)),
+    load: async () => (await import('../deps/stage.js')).depsStage,
+  }),
+  lazyStage({
+    name: 'registry',
+    hasWork: (input) => hasPackages(input),
+    load: async () => (await import('../registry/stage.js')).registryStage,
+    readsSigstore: true,
+  }),
+  lazyStage({
+    name: 'python-deps',
+    hasWork: (input) => input.files.some((f) => either(f, PYTHON_LOCKFILE_FORMATS)),
+    load: async () => (await import('../deps/parsers/python/stage.js')).pythonDepsStage,
+  }),
+  lazyStage({
+    name: 'pypi',
+    hasWork: (input) => hasPackages(input, 'pypi'),
+    load: async () => (await import('../registry/pypi/stage.js')).pypiStage,
+    readsSigstore: true,
+  }),
+  lazyStage({
+    name: 'models',
+    // Missing files are judged against the trusted registry's model entries even in an empty tree.
+    hasWork: (input, ctx) => ctx.registry.models.length > 0 || input.files.some(isModelStageFile),
+    load: async () => (await import('../models/stage.js')).modelsStage,
+  }),
+  lazyStage({
+    name: 'provenance',
+    hasWork: (input) => input.models.length > 0,
+    load: async () => (await import('../verify/provenance/stage.js')).provenanceStage,
+    readsSigstore: true,
+  }),
+  lazyStage({
+    name: 'refs',
+    // Source and config files are `other` to the catalogue; the stage picks the languages it parses.
+    hasWork: (input) => input.files.some((f) => f.format === 'other'),
+    load: async () => (await import('../refs/stage.js')).refsStage,
+  }),
+  lazyStage({
+    name: 'inspect',
+    hasWork: (input) =>
+      input.files.some(
+        (f) =>
+          INSPECTED.has(f.format) ||
+          (f.format === 'other' &&
+            (f.claimed !== undefined ? INSPECTED.has(f.claimed) : UNREADABLE_ARCHIVE.test(f.path))),
+      ),
+    load: async () => (await import('../inspect/stage.js')).inspectStage,
+  }),
+  lazyStage({
+    name: 'signatures',
+    hasWork: (input, ctx) => signaturesApply(input, ctx.policy),
+    load: async () => (await import('../verify/stage.js')).signaturesStage,
+    readsSigstore: true,
+  }),
 ];

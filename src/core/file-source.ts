@@ -16,15 +16,29 @@ export interface FileSource {
   close(): Promise<void>;
 }
 
-/** What the I/O edge did during a scan: `npm run bench` prints it to prove big files are read once. */
-export interface IoStats {
+/** Opens and bytes read by one kind of reader. */
+export interface IoCount {
   readonly opens: number;
   readonly bytesRead: number;
+}
+
+/**
+ * Who read: `plugins` through `FileOpener.open` (parsers, analysers), `hash` the hash workers, which read by path in
+ * their own threads and report what they read back.
+ */
+export type IoKind = 'plugins' | 'hash';
+
+/** What the I/O edge did during a scan: `npm run bench` prints it to prove big files are read once. */
+export interface IoStats extends IoCount {
+  /** The totals above, split by who read. */
+  readonly byKind: Readonly<Record<IoKind, IoCount>>;
 }
 
 /** Opens files under the scan root for plugins and counts what it reads. */
 export interface FileOpener {
   /** `abs` is an already-vetted path from discovery (inside the root, a regular file); `path` is repo-relative. */
   open(abs: string, path: string): Promise<FileSource>;
+  /** Count reads made outside `open`: a hash worker's open and the bytes it read, once it has hashed a file. */
+  record(kind: IoKind, opens: number, bytesRead: number): void;
   stats(): IoStats;
 }

@@ -48,8 +48,16 @@ export type NamedSigner =
 export interface TrustMaterial {
   readonly policy: Policy;
   readonly registry: TrustedRegistry;
-  /** The policy's `signatures.trustedRoot`, else the embedded Sigstore public-good root. */
+  /**
+   * The policy's `signatures.trustedRoot`, else the embedded Sigstore public-good root. The embedded root is built on
+   * first read, and its code is loaded by `prepareSigstore`: await that before reading this (a read before it throws).
+   */
   readonly sigstore: TrustRoot;
+  /**
+   * Load what `sigstore` needs, so an empty or lockfile-only scan never loads Sigstore. Stages that read `sigstore`
+   * are prepared by the pipeline (src/app/stages.ts); absent when `sigstore` is always ready.
+   */
+  readonly prepareSigstore?: () => Promise<void>;
   /** `signatures.signers`, sorted by name, keys and CAs parsed. */
   readonly signers: readonly NamedSigner[];
   /**

@@ -1,3 +1,4 @@
+import type { FileOpener } from '../core/file-source.js';
 import type { DigestAlgorithm } from './algorithms.js';
 import { DigestCache } from './cache.js';
 import { HashPool } from './pool.js';
@@ -22,12 +23,20 @@ export class Hasher {
   private constructor(
     private readonly pool: HashPool,
     private readonly cache: DigestCache | undefined,
+    private readonly io: Pick<FileOpener, 'record'> | undefined,
   ) {}
 
-  /** `cacheDir` undefined = `--no-cache`. */
-  static async create(opts: { cacheDir: string | undefined; workers?: number }): Promise<Hasher> {
+  /**
+   * `cacheDir` undefined = `--no-cache`. `io`: the scan's opener, told what the workers read (they read by path,
+   * outside it), so `result.io` counts every byte a scan reads.
+   */
+  static async create(opts: {
+    cacheDir: string | undefined;
+    workers?: number;
+    io?: Pick<FileOpener, 'record'>;
+  }): Promise<Hasher> {
     const cache = opts.cacheDir !== undefined ? await DigestCache.open(opts.cacheDir) : undefined;
-    return new Hasher(new HashPool(opts.workers), cache);
+    return new Hasher(new HashPool(opts.workers), cache, opts.io);
   }
 
   hash(file: FileToHash): Promise<HashOutcome> {
@@ -49,6 +58,7 @@ export class Hasher {
     const out = await this.pool.hash({ path: file.abs, algorithms: file.algorithms });
     if (!out.ok) return out;
     this.hashedBytes += out.bytes;
+    this.io?.record('hash', 1, out.bytes);
     const id = file.identity;
     // The file changed between the walk and the read: its digest is real but describes a moving target.
     if (

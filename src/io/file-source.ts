@@ -1,26 +1,37 @@
 import type { FileHandle } from 'node:fs/promises';
 import { openRegularFile } from './open-regular.js';
-import type { FileOpener, FileSource, IoStats } from '../core/file-source.js';
+import type { FileOpener, FileSource, IoCount, IoKind, IoStats } from '../core/file-source.js';
 
 const DEFAULT_CHUNK = 1024 * 1024;
 
-/** A counting opener: every byte any plugin reads in a scan goes through one of these. */
+/** A counting opener: every byte any plugin reads in a scan goes through one of these; the hash workers report theirs. */
 export function createFileOpener(): FileOpener {
-  let opens = 0;
-  let bytesRead = 0;
+  const kinds: Record<IoKind, { opens: number; bytesRead: number }> = {
+    plugins: { opens: 0, bytesRead: 0 },
+    hash: { opens: 0, bytesRead: 0 },
+  };
   const count = (n: number): void => {
-    bytesRead += n;
+    kinds.plugins.bytesRead += n;
   };
   return {
     async open(abs, path) {
       // Discovery refused symlinks out of the root and non-regular files; the file may have been swapped since,
       // so open without blocking and re-check that it is a regular file on the handle itself.
       const { fh, stats } = await openRegularFile(abs);
-      opens++;
+      kinds.plugins.opens++;
       return handleSource(fh, path, stats.size, count);
     },
+    record(kind, opens, bytesRead) {
+      kinds[kind].opens += opens;
+      kinds[kind].bytesRead += bytesRead;
+    },
     stats(): IoStats {
-      return { opens, bytesRead };
+      const byKind: Record<IoKind, IoCount> = { plugins: { ...kinds.plugins }, hash: { ...kinds.hash } };
+      return {
+        opens: byKind.plugins.opens + byKind.hash.opens,
+        bytesRead: byKind.plugins.bytesRead + byKind.hash.bytesRead,
+        byKind,
+      };
     },
   };
 }

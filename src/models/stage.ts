@@ -62,6 +62,7 @@ export async function runModelsStage(input: StageInput, ctx: ScanContext): Promi
   const hasher = await Hasher.create({
     cacheDir: ctx.options.cacheDir,
     workers: Math.max(1, Math.min(availableParallelism(), toHash)),
+    io: ctx.files,
   });
   ctx.progress.start('models', models.length + blobs.length);
   try {

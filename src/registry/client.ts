@@ -1,6 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import type { Readable } from 'node:stream';
-import npmFetch from 'npm-registry-fetch';
+import type npmRegistryFetch from 'npm-registry-fetch';
 import pLimit from 'p-limit';
 import { errorMessage } from '../core/errors.js';
 import { CircuitBreakers } from './breaker.js';
@@ -207,6 +207,8 @@ export class RegistryClient {
     return this.limit(async () => {
       const refused = this.refusal(registry);
       if (refused) return refused;
+      // Loaded before the deadline starts: loading code is not the registry being slow.
+      const npmFetch = await loadNpmFetch();
       this.requests++;
       // Per-request deadline: every attempt may time out, plus the back-off between them; the scan budget caps it.
       const attempts = this.opts.retries + 1;
@@ -318,4 +320,15 @@ export async function readBounded(stream: Readable, max: number): Promise<Buffer
     chunks.push(buf);
   }
   return Buffer.concat(chunks);
+}
+
+let fetchModule: Promise<typeof npmRegistryFetch> | undefined;
+
+/**
+ * npm-registry-fetch (with make-fetch-happen, cacache and their agents: over a megabyte of code) is imported at the
+ * first request, so an offline scan, or one the cache answers, never loads it.
+ */
+function loadNpmFetch(): Promise<typeof npmRegistryFetch> {
+  fetchModule ??= import('npm-registry-fetch').then((m) => m.default);
+  return fetchModule;
 }

@@ -34,7 +34,8 @@ export class RegistrySources {
 
   constructor(
     private readonly client: RegistryClient,
-    private readonly trustedRoot: TrustedRoot,
+    /** Read when a signature is first verified: an offline scan never builds the Sigstore root. */
+    private readonly trustedRoot: () => TrustedRoot,
     private readonly thresholds: VerifierThresholds,
     private readonly bounds: TarballBounds,
   ) {}
@@ -109,7 +110,7 @@ export class RegistrySources {
   verifier(registry: string, keys: readonly RegistryKey[]): Verifier {
     let v = this.verifiers.get(registry);
     if (!v) {
-      v = createAttestationVerifier(this.trustedRoot, keys, this.thresholds);
+      v = createAttestationVerifier(this.trustedRoot(), keys, this.thresholds);
       this.verifiers.set(registry, v);
     }
     return v;

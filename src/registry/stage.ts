@@ -98,8 +98,8 @@ async function runRegistryStage(input: StageInput, ctx: ScanContext, opts: Regis
   const work = registryPackages(input.graphs, ctx);
   if (work.length === 0) return {};
   const { config, client } = await openRegistry(ctx.root, ctx.options, ctx.policy, ctx.signal, opts, true);
-  // Loaded once with the rest of the trust material (app/trust.ts); no config I/O in a stage.
-  const trustedRoot = ctx.trust.sigstore.root;
+  // Loaded once with the rest of the trust material (app/trust.ts); no config I/O in a stage. Read on first use.
+  const trustedRoot = () => ctx.trust.sigstore.root;
   const sources = new RegistrySources(
     client,
     trustedRoot,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { Parser, type ReadEntry } from 'tar';
+import type { ReadEntry } from 'tar';
 import type { SriAlgorithm } from '../verify/npm/sri.js';
 
 export interface TarballBounds {
@@ -54,6 +54,8 @@ export async function inspectTarball(
   let bindingGyp = false;
   let parsing = true;
 
+  // tar is loaded only when a tarball is read (--verify-tarballs), not by every registry check.
+  const { Parser } = await import('tar');
   const parser = new Parser({
     strict: false,
     maxDecompressionRatio: 200,

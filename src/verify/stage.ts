@@ -1,4 +1,5 @@
 import type { Stage, StageOutput } from '../core/stage.js';
+import { signaturesApply } from './stage/applies.js';
 import type { Coverage } from './stage/coverage.js';
 import { checkDetachedBundles } from './stage/detached.js';
 import { enforceRegistrySignature, enforceRequirements } from './stage/enforce.js';
@@ -12,9 +13,7 @@ import { signatureSetup } from './stage/setup.js';
 export const signaturesStage: Stage = {
   name: 'signatures',
   async run(input, ctx): Promise<StageOutput> {
-    const sig = ctx.policy.signatures;
-    const hasSignatures = input.files.some((f) => f.format === 'model-signature' || f.format === 'sigstore-bundle');
-    if (!hasSignatures && sig.require.length === 0 && !sig.registry?.required) return {};
+    if (!signaturesApply(input, ctx.policy)) return {};
     const setup = signatureSetup(ctx);
     const registryFiles = new Set(ctx.registry.files);
     const models = await checkModelSignatures(input, ctx, setup);

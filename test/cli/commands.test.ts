@@ -60,4 +60,25 @@ describe('the bundled CLI loads commands and heavy libraries only when used', ()
     const dynamic = [...text.matchAll(/await import\("(\.\/chunks\/[^"]+)"\)/g)].map((m) => m[1]);
     expect(dynamic.length).toBeGreaterThanOrEqual(COMMANDS.length + 1); // + yargs
   });
+
+  it('scan loads no stage, trust loader or heavy library until there is work for it', () => {
+    const text = readFileSync(entry, 'utf8');
+    const chunk = /await import\("(\.\/chunks\/scan-[^"]+)"\)/.exec(text)?.[1];
+    expect(chunk).toBeDefined();
+    const files = [...staticallyLoaded(path.resolve(path.dirname(entry), chunk!))];
+    const loaded = files.flatMap((f) =>
+      [...readFileSync(f, 'utf8').matchAll(/^\/\/ ((?:src|node_modules)\/\S+)$/gm)].map((m) => m[1]!),
+    );
+    expect(loaded).toContain('src/app/stages.ts');
+    // The predicates the pipeline asks before loading a stage are all it may hold of the stages' folders.
+    const light = new Set(['src/models/mismatch.ts', 'src/verify/stage/applies.ts']);
+    const heavy = loaded.filter(
+      (m) =>
+        !light.has(m) &&
+        /^node_modules\/(@sigstore|tuf-js|npm-registry-fetch|ajv|tar|yaml|js-yaml|@lezer|@huggingface|node-liblzma|seek-bzip|smol-toml|@yarnpkg|jsonc-parser|semver)\/|^src\/(deps|models|inspect|verify|registry|refs|hash)\/|^src\/trust\/(policy\/(load|schema|validate-schema|document)|registry\/load|sigstore\/root|config\/(ajv|yaml))\.ts$/.test(
+          m,
+        ),
+    );
+    expect(heavy).toEqual([]);
+  });
 });

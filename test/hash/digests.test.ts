@@ -31,8 +31,9 @@ describe('a model is hashed once per scan and its digest offered to later stages
       .update(Buffer.from(bytes.toString('latin1'), 'latin1'))
       .digest('hex');
     expect(knownDigest(seen!, 'model.safetensors', 'sha256')).toBe(want);
-    // The hash workers read the weights; no stage opened them through the I/O edge a second time.
-    expect(r.io?.opens).toBe(0);
+    // The hash workers read the weights, once (they report it to the I/O edge); no stage opened them again.
+    expect(r.io?.byKind.hash).toEqual({ opens: 1, bytesRead: bytes.length });
+    expect(r.io?.byKind.plugins.opens).toBe(0);
   });
 
   it.each([

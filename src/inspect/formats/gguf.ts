@@ -297,5 +297,5 @@ function checkTensorLayout(tensors: Tensor[], dataLen: bigint, alignment: number
 export const ggufAnalyser: ModelAnalyser = {
   name: 'gguf',
   formats: ['gguf'],
-  analyze: (file) => analyseWith(file, 'the GGUF file', parseGguf),
+  analyze: (file, ctx) => analyseWith(file, 'the GGUF file', parseGguf, ctx.files),
 };

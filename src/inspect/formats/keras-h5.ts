@@ -150,5 +150,5 @@ function hasClassName(v: JsonValue, depth: number): boolean {
 export const kerasH5Analyser: ModelAnalyser = {
   name: 'keras-h5',
   formats: ['keras-h5'],
-  analyze: (file) => analyseWith(file, 'the HDF5 file', parseKerasH5),
+  analyze: (file, ctx) => analyseWith(file, 'the HDF5 file', parseKerasH5, ctx.files),
 };

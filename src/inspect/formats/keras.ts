@@ -98,8 +98,11 @@ export const kerasAnalyser: ModelAnalyser = {
     // The npz weights may hold lzma members; that decoder loads asynchronously, the reader below is synchronous.
     await loadLzmaDecoder();
     const allowed = ctx.policy.models.allowedGlobals;
-    return analyseWith(file, 'the Keras archive', (src, out) =>
-      parseKerasArchive(src, out, file.format === 'keras', allowed),
+    return analyseWith(
+      file,
+      'the Keras archive',
+      (src, out) => parseKerasArchive(src, out, file.format === 'keras', allowed),
+      ctx.files,
     );
   },
 };

@@ -147,5 +147,5 @@ export function escapeReason(location: string): string | undefined {
 export const onnxAnalyser: ModelAnalyser = {
   name: 'onnx',
   formats: ['onnx'],
-  analyze: (file) => analyseWith(file, 'the ONNX model', parseOnnx),
+  analyze: (file, ctx) => analyseWith(file, 'the ONNX model', parseOnnx, ctx.files),
 };

@@ -1,3 +1,4 @@
+import type { FileOpener } from '../../core/file-source.js';
 import type { DiscoveredFile } from '../../core/files.js';
 import type { Evidence, Finding, Level } from '../../core/finding.js';
 import type { AnalysisReport } from '../analyser.js';
@@ -55,9 +56,10 @@ export async function analyseWith(
   file: DiscoveredFile,
   what: string,
   parse: (src: ByteSource, out: Findings) => void,
+  io?: Pick<FileOpener, 'record'>,
 ): Promise<AnalysisReport> {
   const out = new Findings(file.path, file.format);
-  return withFile(file.abs, file.size, (src) => runParser(src, out, what, parse));
+  return withFile(file.abs, file.size, (src) => runParser(src, out, what, parse), io);
 }
 
 /** The pure core of `analyseWith`, used by tests over in-memory bytes. */

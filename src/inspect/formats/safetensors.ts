@@ -182,5 +182,5 @@ function kindOf(v: JsonValue): string {
 export const safetensorsAnalyser: ModelAnalyser = {
   name: 'safetensors',
   formats: ['safetensors'],
-  analyze: (file) => analyseWith(file, 'the safetensors file', parseSafetensors),
+  analyze: (file, ctx) => analyseWith(file, 'the safetensors file', parseSafetensors, ctx.files),
 };

@@ -159,10 +159,10 @@ function report(uses: OpUse[], out: Findings): void {
 export const savedModelAnalyser: ModelAnalyser = {
   name: 'savedmodel',
   formats: ['savedmodel'],
-  analyze: (file) => {
+  analyze: (file, ctx) => {
     const base = file.path.slice(file.path.lastIndexOf('/') + 1).toLowerCase();
-    if (base === 'saved_model.pbtxt') return analyseWith(file, 'the SavedModel', parseSavedModelPbtxt);
-    if (base.endsWith('.pb')) return analyseWith(file, 'the SavedModel', parseSavedModelPb);
+    if (base === 'saved_model.pbtxt') return analyseWith(file, 'the SavedModel', parseSavedModelPbtxt, ctx.files);
+    if (base.endsWith('.pb')) return analyseWith(file, 'the SavedModel', parseSavedModelPb, ctx.files);
     // variables/ shards and index are tensor data and a table of them: nothing there runs.
     return Promise.resolve({ status: 'ok', findings: [] });
   },

@@ -1,5 +1,6 @@
 import { readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
+import type { FileOpener } from '../../core/file-source.js';
 
 /** A parse error at a byte offset: becomes a ModelParseFailure finding, never an exception out of an analyser. */
 export class FormatError extends Error {
@@ -33,8 +34,8 @@ export function bufferSource(data: Buffer): ByteSource {
 
 const WINDOW = 64 * 1024;
 
-/** Positioned reads through a small window cache: memory stays flat whatever the file size. */
-export function fdSource(fd: number, size: number): ByteSource {
+/** Positioned reads through a small window cache: memory stays flat whatever the file size. `read` counts bytes. */
+export function fdSource(fd: number, size: number, counted: (bytes: number) => void = () => {}): ByteSource {
   let winPos = 0;
   let win: Buffer = Buffer.alloc(0);
   const fill = (pos: number, len: number): Buffer => {
@@ -45,6 +46,7 @@ export function fdSource(fd: number, size: number): ByteSource {
       if (n <= 0) throw new FormatError('unexpected end of file (the file shrank while being read)', pos + got);
       got += n;
     }
+    counted(got);
     return buf;
   };
   return {
@@ -60,12 +62,22 @@ export function fdSource(fd: number, size: number): ByteSource {
   };
 }
 
-/** Open a file for positioned reads and run a synchronous parser over it. */
-export async function withFile<T>(abs: string, size: number, fn: (src: ByteSource) => T): Promise<T> {
+/**
+ * Open a file for positioned reads and run a synchronous parser over it. The open and the bytes read are reported
+ * to `io` (the scan's opener), so `result.io` counts what the format analysers read too.
+ */
+export async function withFile<T>(
+  abs: string,
+  size: number,
+  fn: (src: ByteSource) => T,
+  io?: Pick<FileOpener, 'record'>,
+): Promise<T> {
   const fh = await open(abs, 'r');
+  let bytes = 0;
   try {
-    return fn(fdSource(fh.fd, size));
+    return fn(fdSource(fh.fd, size, (n) => (bytes += n)));
   } finally {
+    io?.record('plugins', 1, bytes);
     await fh.close();
   }
 }

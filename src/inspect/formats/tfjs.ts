@@ -45,8 +45,11 @@ export function parseTfjsManifest(src: ByteSource, out: Findings, isModelJson: b
 export const tfjsAnalyser: ModelAnalyser = {
   name: 'tfjs',
   formats: ['tfjs-manifest'],
-  analyze: (file) =>
-    analyseWith(file, 'the TensorFlow.js manifest', (src, out) =>
-      parseTfjsManifest(src, out, !/weights_manifest\.json$/i.test(file.path)),
+  analyze: (file, ctx) =>
+    analyseWith(
+      file,
+      'the TensorFlow.js manifest',
+      (src, out) => parseTfjsManifest(src, out, !/weights_manifest\.json$/i.test(file.path)),
+      ctx.files,
     ),
 };

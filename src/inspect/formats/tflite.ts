@@ -76,5 +76,5 @@ export function parseTflite(src: ByteSource, out: Findings): void {
 export const tfliteAnalyser: ModelAnalyser = {
   name: 'tflite',
   formats: ['tflite'],
-  analyze: (file) => analyseWith(file, 'the TFLite model', parseTflite),
+  analyze: (file, ctx) => analyseWith(file, 'the TFLite model', parseTflite, ctx.files),
 };

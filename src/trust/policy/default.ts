@@ -1,15 +1,15 @@
 import type { Policy } from '../../core/policy.js';
-import { parse } from 'yaml';
-import { DEFAULT_POLICY_YAML } from './default-yaml.js';
+import { DEFAULT_POLICY_DOCUMENT } from './default-document.js';
 import { toPolicy } from './to-policy.js';
 
 export const EMBEDDED_DEFAULT_SOURCE = '<embedded default policy>';
 
-/** The embedded default as a plain document (what a policy file is merged over). A fresh copy each call. */
+/**
+ * The embedded default as a plain document (what a policy file is merged over). A fresh copy each call. It is
+ * DEFAULT_POLICY_YAML parsed at build time (default-document.ts), so start-up parses no YAML.
+ */
 export function defaultPolicyDocument(): Record<string, unknown> {
-  const doc = parse(DEFAULT_POLICY_YAML, { version: '1.2' }) as Record<string, unknown>;
-  delete doc['$schema'];
-  return doc;
+  return structuredClone(DEFAULT_POLICY_DOCUMENT);
 }
 
 /**

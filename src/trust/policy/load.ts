@@ -6,19 +6,15 @@ import { DEFAULT_POLICY, defaultPolicyDocument, EMBEDDED_DEFAULT_SOURCE } from '
 import { MAX_POLICY_BYTES, parseSource, type SourceDocument } from './document.js';
 import { isPlainObject, mergeOver } from './merge.js';
 import { PolicyError } from './problems.js';
+import { findPolicyFile } from './find.js';
 import { resolvePolicyFiles, type PolicyFiles } from './resolve-files.js';
 import { toPolicy } from './to-policy.js';
 import { toPolicyDocument, validateSchema } from './validate-schema.js';
 import { validateSemantics } from './validate-semantic.js';
 import { pushAll } from '../../core/push-all.js';
 
-/** Where a repository's policy is looked for, in order, when no file is given. */
-export const POLICY_FILE_CANDIDATES: readonly string[] = [
-  '.chainproof/policy.yml',
-  '.chainproof/policy.yaml',
-  'chainproof.policy.yml',
-  'chainproof.policy.yaml',
-];
+// Kept in their own module so a scan under the embedded default loads no YAML or schema code (src/app/trust.ts).
+export { POLICY_FILE_CANDIDATES, findPolicyFile } from './find.js';
 
 export interface LoadedPolicy {
   readonly policy: Policy;
@@ -91,20 +87,6 @@ export async function parsePolicy(
     document: doc,
     files: resolvedFiles.files,
   };
-}
-
-export async function findPolicyFile(root: string): Promise<string | undefined> {
-  for (const rel of POLICY_FILE_CANDIDATES) {
-    const abs = path.join(root, rel);
-    try {
-      const h = await open(abs, 'r');
-      await h.close();
-      return abs;
-    } catch {
-      // not there: try the next name
-    }
-  }
-  return undefined;
 }
 
 async function readPolicyText(abs: string, display: string): Promise<string> {

@@ -1,4 +1,3 @@
-import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError } from '../../core/errors.js';
 import type {
@@ -8,6 +7,7 @@ import type {
   TrustedRegistry,
 } from '../../core/trusted-registry.js';
 import { EMPTY_REGISTRY } from '../../core/trusted-registry.js';
+import { listRegistryFiles } from './files.js';
 import { osvToMalicious } from './osv.js';
 import { readBoundedText } from '../config/read.js';
 import { ConfigFileError, type ConfigProblem, type ProblemCode } from '../config/problems.js';
@@ -16,10 +16,7 @@ import { osvToPypiMalicious } from './osv-pypi.js';
 import { checkRegistryValue } from './validate.js';
 import { pushAll } from '../../core/push-all.js';
 
-export const REGISTRY_DIR = 'trusted-registry';
-const SCHEMA_FILE = 'schema.json';
-/** At most this many registry files (a folder of OSV records can be large, not unbounded). */
-const MAX_FILES = 50_000;
+export { REGISTRY_DIR } from './files.js';
 
 /** Every problem of one trusted-registry file, each `file:line:col: path: expected`. Exit 2. */
 export class RegistryError extends ConfigFileError {
@@ -50,23 +47,6 @@ export async function loadTrustedRegistry(root: string, files?: string[]): Promi
   };
   checkDuplicates(merged);
   return deepFreeze(merged);
-}
-
-async function listRegistryFiles(absRoot: string): Promise<string[]> {
-  const dir = path.join(absRoot, REGISTRY_DIR);
-  const st = await stat(dir).catch(() => undefined);
-  if (!st?.isDirectory()) return [];
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  const out: string[] = [];
-  for (const e of entries) {
-    if (!e.isFile() || !/\.(ya?ml|json)$/i.test(e.name)) continue;
-    const rel = path.relative(absRoot, path.join(e.parentPath, e.name)).split(path.sep).join('/');
-    if (rel === `${REGISTRY_DIR}/${SCHEMA_FILE}`) continue;
-    out.push(rel);
-  }
-  if (out.length > MAX_FILES)
-    throw new ConfigError(`${REGISTRY_DIR}/ holds ${out.length} files; at most ${MAX_FILES} are read`, REGISTRY_DIR);
-  return out;
 }
 
 /** Load and validate one file; `file` is relative to `absRoot` or absolute. */

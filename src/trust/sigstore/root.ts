@@ -43,14 +43,17 @@ export function trustedRootFileReads(): number {
  * (bounded read), or the embedded public-good root (no network) when `file` is undefined.
  */
 export async function loadTrustedRoot(file?: string, shown: string = file ?? PUBLIC_GOOD_SOURCE): Promise<TrustRoot> {
-  if (file === undefined) {
-    publicGood ??= toTrustRoot(embeddedPublicGoodTrustedRoot(), PUBLIC_GOOD_SOURCE);
-    return publicGood;
-  }
+  if (file === undefined) return publicGoodTrustedRoot();
   fileReads++;
   const read = await readBoundedText(file, MAX_TRUSTED_ROOT_BYTES, shown);
   if (!read.ok) throw new TrustRootError(file, 'unreadable', read.error);
   return parseTrustedRootText(read.text, file);
+}
+
+/** The embedded Sigstore public-good root, validated and built once per process on first use (no I/O). */
+export function publicGoodTrustedRoot(): TrustRoot {
+  publicGood ??= toTrustRoot(embeddedPublicGoodTrustedRoot(), PUBLIC_GOOD_SOURCE);
+  return publicGood;
 }
 
 /** Parse and validate `trusted_root.json` text; throws TrustRootError. */

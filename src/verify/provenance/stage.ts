@@ -61,7 +61,7 @@ export const provenanceStage: Stage = {
     let hasher: Hasher | undefined;
     const sha512Of = async (f: DiscoveredFile): Promise<string | undefined> => {
       // Only when a subject carries sha512 alone (npm provenance): through the hasher and its digest cache.
-      hasher ??= await Hasher.create({ cacheDir: ctx.options.cacheDir, workers: 1 });
+      hasher ??= await Hasher.create({ cacheDir: ctx.options.cacheDir, workers: 1, io: ctx.files });
       const res = await hasher.hash({ abs: f.abs, identity: f, algorithms: ['sha512'] });
       return res.ok ? res.digests.sha512 : undefined;
     };

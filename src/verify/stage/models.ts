@@ -25,7 +25,11 @@ export async function checkModelSignatures(
   const sigs = input.files.filter((f) => f.format === 'model-signature');
   if (sigs.length === 0) return out;
   // The scan's hasher and digest cache: a signed multi-GB weight is hashed in a worker, and not again next run.
-  const hasher = await Hasher.create({ cacheDir: ctx.options.cacheDir, workers: availableParallelism() });
+  const hasher = await Hasher.create({
+    cacheDir: ctx.options.cacheDir,
+    workers: availableParallelism(),
+    io: ctx.files,
+  });
   const digest: WholeFileDigest = async (abs, identity, algorithm) => {
     const r = await hasher.hash({ abs, identity, algorithms: [algorithm] });
     const hex = r.ok ? r.digests[algorithm] : undefined;

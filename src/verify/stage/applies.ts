@@ -1,0 +1,12 @@
+import type { Policy } from '../../core/policy.js';
+import type { StageInput } from '../../core/stage.js';
+
+/**
+ * Whether the signatures stage has anything to check: a signature file in the tree, or a policy that requires
+ * signatures. Kept apart from the stage so the pipeline can ask without loading Sigstore (src/app/stages.ts).
+ */
+export function signaturesApply(input: Pick<StageInput, 'files'>, policy: Policy): boolean {
+  const sig = policy.signatures;
+  const hasSignatures = input.files.some((f) => f.format === 'model-signature' || f.format === 'sigstore-bundle');
+  return hasSignatures || sig.require.length > 0 || sig.registry?.required === true;
+}

@@ -1,0 +1,144 @@
+import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
+import { silentLogger } from '../../src/core/context.js';
+import type { ScanContext } from '../../src/core/context.js';
+import type { Stage, StageInput } from '../../src/core/stage.js';
+import { lazyStage } from '../../src/app/lazy-stage.js';
+import { scanRepository } from '../../src/app/scan.js';
+import { ANALYSER_NAMES, STAGES } from '../../src/app/stages.js';
+import { loadTrust } from '../../src/app/trust.js';
+import { depsStage } from '../../src/deps/stage.js';
+import { pythonDepsStage } from '../../src/deps/parsers/python/stage.js';
+import { ANALYSERS } from '../../src/inspect/analysers.js';
+import { inspectStage } from '../../src/inspect/stage.js';
+import { modelsStage } from '../../src/models/stage.js';
+import { refsStage } from '../../src/refs/stage.js';
+import { pypiStage } from '../../src/registry/pypi/stage.js';
+import { registryStage } from '../../src/registry/stage.js';
+import { provenanceStage } from '../../src/verify/provenance/stage.js';
+import { signaturesStage } from '../../src/verify/stage.js';
+import { testOptions } from '../helpers/scan.js';
+
+const REPO = path.resolve(import.meta.dirname, '../..');
+
+/** The same pipeline with every stage loaded up front: what STAGES was before stages loaded lazily. */
+const EAGER: readonly Stage[] = [
+  depsStage,
+  registryStage,
+  pythonDepsStage,
+  pypiStage,
+  modelsStage,
+  provenanceStage,
+  refsStage,
+  inspectStage,
+  signaturesStage,
+];
+
+async function tree(files: Record<string, string>): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'cp-stages-'));
+  for (const [rel, text] of Object.entries(files)) {
+    await mkdir(path.dirname(path.join(dir, rel)), { recursive: true });
+    await writeFile(path.join(dir, rel), text);
+  }
+  return dir;
+}
+
+async function scan(root: string, stages: readonly Stage[]) {
+  const trust = await loadTrust(root, undefined, []);
+  return scanRepository({
+    root,
+    trust,
+    options: testOptions(),
+    include: [],
+    exclude: [],
+    logger: silentLogger,
+    stages,
+    today: '2025-01-01',
+  });
+}
+
+describe('lazy stages change nothing: the same result (findings, records, I/O) as every stage loaded', () => {
+  it.each([
+    { name: 'an empty folder', root: () => tree({}) },
+    { name: 'a README only', root: () => tree({ 'README.md': '# nothing here\n' }) },
+    { name: 'the demo project', root: () => Promise.resolve(path.join(REPO, 'fixtures/demo-project')) },
+    {
+      name: 'an npm lockfile alone',
+      root: () => Promise.resolve(path.join(REPO, 'fixtures/lockfiles/cases/install-script.v3')),
+    },
+    { name: 'a Python lockfile', root: () => Promise.resolve(path.join(REPO, 'fixtures/python/cases/malicious-uv')) },
+    {
+      name: 'source with model references',
+      root: () => Promise.resolve(path.join(REPO, 'fixtures/refs/projects/hf-training')),
+    },
+    { name: 'pickles', root: () => Promise.resolve(path.join(REPO, 'fixtures/models-malicious/class1')) },
+    { name: 'an archive chainproof cannot open', root: () => tree({ 'weights.7z': 'not really' }) },
+    { name: 'a disguised file', root: () => tree({ 'notes.txt': '\x80\x04\x95\x05\x00\x00\x00\x00\x00\x00\x00N.' }) },
+    { name: 'a detached signature', root: () => tree({ 'a.bin': 'x', 'a.bin.sigstore.json': '{"broken":' }) },
+  ])('$name', async ({ root }) => {
+    const dir = await root();
+    const lazy = await scan(dir, STAGES);
+    const eager = await scan(dir, EAGER);
+    expect(lazy).toEqual(eager);
+  });
+});
+
+describe('the pipeline knows what the inspect stage reads without loading it', () => {
+  it('ANALYSER_NAMES lists every analyser, in order', () => {
+    expect(ANALYSER_NAMES).toEqual(ANALYSERS.map((a) => a.name));
+  });
+
+  it('STAGES are the stages, in order', () => {
+    expect(STAGES.map((s) => s.name)).toEqual(EAGER.map((s) => s.name));
+  });
+});
+
+describe('lazyStage', () => {
+  const input: StageInput = { files: [], skipped: [], graphs: [], models: [] };
+  const ctx = (prepare?: () => Promise<void>) =>
+    ({ trust: { ...(prepare ? { prepareSigstore: prepare } : {}) } }) as unknown as ScanContext;
+
+  it('loads nothing and returns nothing when the stage has no work', async () => {
+    const load = vi.fn(() => Promise.reject(new Error('must not load')));
+    const prepare = vi.fn(() => Promise.resolve());
+    const s = lazyStage({ name: 'x', hasWork: () => false, load, readsSigstore: true });
+    expect(await s.run(input, ctx(prepare))).toEqual({});
+    expect(load).not.toHaveBeenCalled();
+    expect(prepare).not.toHaveBeenCalled();
+  });
+
+  it('loads the stage once, prepares Sigstore when the stage reads it, and runs it', async () => {
+    const real: Stage = { name: 'x', run: () => Promise.resolve({ failClosed: 'ran' }) };
+    const load = vi.fn(() => Promise.resolve(real));
+    const prepare = vi.fn(() => Promise.resolve());
+    const s = lazyStage({ name: 'x', hasWork: () => true, load, readsSigstore: true });
+    expect(await s.run(input, ctx(prepare))).toEqual({ failClosed: 'ran' });
+    expect(await s.run(input, ctx(prepare))).toEqual({ failClosed: 'ran' });
+    expect(load).toHaveBeenCalledTimes(1);
+    expect(prepare).toHaveBeenCalledTimes(2);
+  });
+
+  it("takes the real stage's covers, so a failure lists what it loses", async () => {
+    const real: Stage = {
+      name: 'x',
+      run: () => Promise.reject(new Error('boom')),
+      covers: () => ['only-this'],
+    };
+    const s = lazyStage({ name: 'x', hasWork: () => true, load: () => Promise.resolve(real) });
+    await expect(s.run(input, ctx())).rejects.toThrow('boom');
+    expect([...s.covers!(input)]).toEqual(['only-this']);
+  });
+});
+
+describe('trust material under the embedded default', () => {
+  it('builds the Sigstore root only after prepareSigstore, then the embedded public-good one', async () => {
+    const trust = await loadTrust(await tree({}), undefined, []);
+    expect(() => trust.sigstore).toThrow(/prepareSigstore/);
+    await trust.prepareSigstore!();
+    expect(trust.sigstore.source).toBe('<embedded Sigstore public-good trusted root>');
+    expect(trust.sigstore).toBe(trust.sigstore);
+    expect(Object.isFrozen(trust)).toBe(true);
+  });
+});
