@@ -93,7 +93,7 @@ export const STAGES: readonly Stage[] = [
   lazyStage({
     name: 'refs',
     // Source and config files are `other` to the catalogue; the stage picks the languages it parses.
-    hasWork: (input) => input.files.some((f) => f.format === 'other'),
+    hasWork: (input, ctx) => ctx.options.references !== false && input.files.some((f) => f.format === 'other'),
     load: async () => (await import('../refs/stage.js')).refsStage,
   }),
   lazyStage({
