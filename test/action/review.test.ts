@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { corpusPath } from '../helpers/corpus.js';
-import { runCli } from '../helpers/cli.js';
+import { runCliAsync } from '../helpers/cli.js';
 import { git, makeRepo } from '../app/review/repo.js';
 import { runDist } from './run-dist.js';
 
@@ -29,17 +29,17 @@ const evil = () =>
   );
 
 describe('chainproof review (built CLI)', () => {
-  it('--gate patch passes a real patch update (exit 0) and writes the Markdown review', () => {
+  it('--gate patch passes a real patch update (exit 0) and writes the Markdown review', async () => {
     const { dir, base } = repoWith(lock('after'));
-    const r = runCli(['review', dir, '--base', base, '--gate', 'patch', '--offline', '-f', 'markdown']);
+    const r = await runCliAsync(['review', dir, '--base', base, '--gate', 'patch', '--offline', '-f', 'markdown']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('passes the `patch` gate');
     expect(r.stdout).toContain('| yarn.lock | form-data | upgraded (patch) | 3.0.3 | 3.0.4 |');
   });
 
-  it('--gate patch fails a moved host (exit 1); SARIF has only the introduced findings, at head lines', () => {
+  it('--gate patch fails a moved host (exit 1); SARIF has only the introduced findings, at head lines', async () => {
     const { dir, base } = repoWith(evil());
-    const r = runCli(['review', dir, '--base', base, '--gate', 'patch', '--offline', '-f', 'sarif']);
+    const r = await runCliAsync(['review', dir, '--base', base, '--gate', 'patch', '--offline', '-f', 'sarif']);
     expect(r.code, r.stderr).toBe(1);
     const results = (
       JSON.parse(r.stdout) as {
@@ -55,9 +55,9 @@ describe('chainproof review (built CLI)', () => {
     expect(results.find((x) => x.ruleId === 'CPU002')?.locations[0]?.physicalLocation.region.startLine).toBe(line);
   });
 
-  it('refuses a base that git could read as an option (exit 2)', () => {
+  it('refuses a base that git could read as an option (exit 2)', async () => {
     const { dir } = repoWith(lock('after'));
-    expect(runCli(['review', dir, '--base=--output=/tmp/x', '--offline']).code).toBe(2);
+    expect((await runCliAsync(['review', dir, '--base=--output=/tmp/x', '--offline'])).code).toBe(2);
   });
 });
 

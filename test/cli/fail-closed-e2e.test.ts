@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { runCliAsync } from '../helpers/cli.js';
 import { DOWN_REGISTRY, writeFailClosedProject } from '../helpers/fail-closed-project.js';
 
 /**
@@ -23,11 +23,11 @@ interface Sarif {
 }
 
 describe('fail-closed through the built CLI', () => {
-  it('an unreachable registry: every report written, then exit 3', () => {
+  it('an unreachable registry: every report written, then exit 3', async () => {
     const { root, policy } = project();
     const sarif = path.join(work, 'x.sarif');
     const json = path.join(work, 'x.json');
-    const r = runCli([
+    const r = await runCliAsync([
       'scan',
       root,
       '--policy',

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { runCliAsync } from '../helpers/cli.js';
 
 /**
  * A failed stage through the built binary (issue #18): exit 4 under every --fail-on, with every report written and
@@ -21,13 +21,13 @@ interface Sarif {
 }
 
 describe('a failed stage through the built CLI', () => {
-  it.each(['error', 'none'])('--fail-on %s: reports written, then exit 4', (failOn) => {
+  it.each(['error', 'none'])('--fail-on %s: reports written, then exit 4', async (failOn) => {
     const root = mkdtempSync(path.join(work, 'repo-'));
     // A tiny protocol-4 pickle (`K\x01.`, the int 1): something the inspect stage would have covered.
     writeFileSync(path.join(root, 'model.pkl'), Buffer.from('80044b012e', 'hex'));
     const sarif = path.join(work, `${failOn}.sarif`);
     const json = path.join(work, `${failOn}.json`);
-    const r = runCli(
+    const r = await runCliAsync(
       ['scan', root, '--offline', '--fail-on', failOn, '-f', 'sarif', '-o', sarif, '-f', 'json', '-o', json],
       { env: { CHAINPROOF_TEST_FAIL_STAGE: 'inspect' } },
     );
@@ -48,8 +48,8 @@ describe('a failed stage through the built CLI', () => {
     });
   });
 
-  it('a name that is no stage is a usage error (exit 2), not a silent full scan', () => {
-    const r = runCli(['scan', work, '--offline'], { env: { CHAINPROOF_TEST_FAIL_STAGE: 'nope' } });
+  it('a name that is no stage is a usage error (exit 2), not a silent full scan', async () => {
+    const r = await runCliAsync(['scan', work, '--offline'], { env: { CHAINPROOF_TEST_FAIL_STAGE: 'nope' } });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('CHAINPROOF_TEST_FAIL_STAGE');
   });

@@ -63,8 +63,14 @@ export async function runMain(args: readonly string[], opts: { cwd?: string } = 
   }
 }
 
-/** runCli without blocking the test worker (a blocked worker misses vitest's RPC deadlines on a busy machine). */
-export function runCliAsync(args: readonly string[], opts: { cwd?: string } = {}): Promise<CliRun> {
+/**
+ * runCli without blocking the test worker: a worker blocked in spawnSync cannot answer vitest's RPC, and on a busy
+ * machine the 60 s deadline runs out ("Timeout calling onTaskUpdate", an unhandled error that fails the run).
+ */
+export function runCliAsync(
+  args: readonly string[],
+  opts: { cwd?: string; env?: Record<string, string> } = {},
+): Promise<CliRun> {
   if (!existsSync(path.join(REPO, 'build', 'cli-bundle', 'chainproof.mjs')))
     throw new Error('build/cli-bundle/ is missing: run `npm run build` first (npm test does)');
   return new Promise((resolve) => {
@@ -77,6 +83,7 @@ export function runCliAsync(args: readonly string[], opts: { cwd?: string } = {}
           ...process.env,
           NO_COLOR: '1',
           CHAINPROOF_CACHE_DIR: path.join(REPO, 'node_modules', '.cache', 'chainproof-test'),
+          ...opts.env,
         },
         encoding: 'utf8',
         timeout: 120_000,

@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -15,25 +15,45 @@ const work = mkdtempSync(path.join(tmpdir(), 'chainproof-pack-'));
 const prefix = path.join(work, 'prefix');
 let binary: string;
 
-function npm(args: string[], cwd: string): string {
-  return execFileSync(NPM, args, {
-    cwd,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-    // The user's npm settings (registry, cache) stay; nothing here may reach the network.
-    env: { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' },
-    timeout: 120_000,
+/**
+ * Run a child without blocking the worker (a worker blocked in execFileSync cannot answer vitest's RPC; on a busy
+ * machine its 60 s deadline runs out and the run fails). Resolves to the exit status and output, never rejects.
+ */
+function exec(
+  cmd: string,
+  args: string[],
+  opts: { cwd: string; env: NodeJS.ProcessEnv },
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(cmd, args, { ...opts, encoding: 'utf8', timeout: 120_000 }, (err, stdout, stderr) =>
+      resolve({ status: err ? (typeof err.code === 'number' ? err.code : null) : 0, stdout, stderr }),
+    );
   });
 }
 
-beforeAll(() => {
+async function npm(args: string[], cwd: string): Promise<void> {
+  // The user's npm settings (registry, cache) stay; nothing here may reach the network.
+  const env = {
+    ...process.env,
+    npm_config_audit: 'false',
+    npm_config_fund: 'false',
+    npm_config_update_notifier: 'false',
+  };
+  const r = await exec(NPM, args, { cwd, env });
+  if (r.status !== 0) throw new Error(`npm ${args.join(' ')} exited ${r.status}:\n${r.stderr}`);
+}
+
+beforeAll(async () => {
   if (!existsSync(path.join(REPO, 'build', 'cli-bundle', 'chainproof.mjs')))
     throw new Error('build/cli-bundle/ is missing: run `npm run build` first (npm test does)');
   // --ignore-scripts: the bundle npm test built is packed as is (prepack would rebuild it under running tests).
-  npm(['pack', '--ignore-scripts', '--pack-destination', work], REPO);
+  await npm(['pack', '--ignore-scripts', '--pack-destination', work], REPO);
   const tarball = readdirSync(work).find((f) => /^chainproof-.*\.tgz$/.test(f));
   if (!tarball) throw new Error(`npm pack wrote no tarball into ${work}`);
-  npm(['install', '--global', '--prefix', prefix, '--offline', '--ignore-scripts', path.join(work, tarball)], work);
+  await npm(
+    ['install', '--global', '--prefix', prefix, '--offline', '--ignore-scripts', path.join(work, tarball)],
+    work,
+  );
   binary = path.join(prefix, process.platform === 'win32' ? 'chainproof.cmd' : path.join('bin', 'chainproof'));
 }, 300_000);
 
@@ -41,7 +61,7 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 function run(args: string[], cwd = work) {
   // Run from outside the repository with only the installed package on disk: no repo node_modules to fall back on.
-  return spawnSync(binary, args, { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 120_000 });
+  return exec(binary, args, { cwd, env: { ...process.env, NO_COLOR: '1' } });
 }
 
 describe('the packed package, installed globally from its tarball', () => {
@@ -52,17 +72,20 @@ describe('the packed package, installed globally from its tarball', () => {
     expect(existsSync(path.join(lib, 'src'))).toBe(false);
   });
 
-  it('`chainproof --version` prints the package version', () => {
-    const r = run(['--version']);
+  it('`chainproof --version` prints the package version', async () => {
+    const r = await run(['--version']);
     expect(r.status, r.stderr).toBe(0);
     const { version } = JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { version: string };
     expect(r.stdout).toBe(`${version}\n`);
   });
 
-  it('scans the demo project and reports its planted problems', () => {
+  it('scans the demo project and reports its planted problems', async () => {
     const demo = path.join(work, 'demo-project');
     cpSync(path.join(REPO, 'fixtures', 'demo-project'), demo, { recursive: true });
-    const r = run(['scan', '.', '--offline', '--no-cache', '--quiet', '--format', 'json', '--fail-on', 'none'], demo);
+    const r = await run(
+      ['scan', '.', '--offline', '--no-cache', '--quiet', '--format', 'json', '--fail-on', 'none'],
+      demo,
+    );
     expect(r.status, r.stderr).toBe(0);
     const rules = new Set((JSON.parse(r.stdout) as { findings: { ruleId: string }[] }).findings.map((f) => f.ruleId));
     for (const id of ['CPD005', 'CPD013', 'CPI001', 'CPI055', 'CPI060', 'CPM002', 'CPM003', 'CPM004'])

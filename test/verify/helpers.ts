@@ -47,12 +47,21 @@ export function copyToTemp(src: string): string {
 
 export const read = (p: string) => readFileSync(p);
 
-/** Make any socket connection, DNS lookup or fetch throw for the rest of this test file: verification is offline. */
-export function blockNetwork(): void {
+/**
+ * Make any socket connection, DNS lookup or fetch throw for the rest of this test file: verification is offline.
+ * Used as `beforeAll(blockNetwork)`: the returned teardown lifts the block after the file, because workers are not
+ * isolated (vitest.config.ts) and the next file in the same process may start loopback servers.
+ */
+export function blockNetwork(): () => void {
   const deny = (what: string) => () => {
     throw new Error(`network access during verification: ${what}`);
   };
-  vi.spyOn(net.Socket.prototype, 'connect').mockImplementation(deny('socket connect'));
-  vi.spyOn(dns, 'lookup').mockImplementation(deny('dns lookup'));
-  vi.spyOn(globalThis, 'fetch').mockImplementation(deny('fetch'));
+  const spies = [
+    vi.spyOn(net.Socket.prototype, 'connect').mockImplementation(deny('socket connect')),
+    vi.spyOn(dns, 'lookup').mockImplementation(deny('dns lookup')),
+    vi.spyOn(globalThis, 'fetch').mockImplementation(deny('fetch')),
+  ];
+  return () => {
+    for (const spy of spies) spy.mockRestore();
+  };
 }
