@@ -20,8 +20,12 @@ import {
   type EndpointsServer,
 } from '../helpers/npm-endpoints-server.js';
 
-/** Short timeouts so fault tests are quick; retries stay on so back-off is exercised. */
-export const TEST_STAGE = createRegistryStage({ timeoutMs: 400, retries: 1, minRetryDelayMs: 10 });
+/**
+ * Timeouts short enough that fault tests are quick (the stalling faults delay 3 s or more), long enough that a loaded
+ * CI machine answers a healthy loopback request in time (400 ms did not, at load 20); retries stay on so back-off is
+ * exercised.
+ */
+export const TEST_STAGE = createRegistryStage({ timeoutMs: 2_000, retries: 1, minRetryDelayMs: 10 });
 
 export interface ScanSetup {
   readonly root: string;
