@@ -2,8 +2,7 @@ import type { PickleRun } from '../pickle/result.js';
 import type { ByteSource } from '../pickle/source.js';
 import type { Value } from '../pickle/values.js';
 import { dictGet, originGlobal } from '../pickle/values.js';
-import type { VmOptions } from '../pickle/vm.js';
-import { runPickle } from '../pickle/vm.js';
+import type { NestedPickle, VmOptions } from '../pickle/vm.js';
 import { dtypeFromPickle } from './dtype.js';
 import { pushAll } from '../../core/push-all.js';
 
@@ -13,19 +12,22 @@ import { pushAll } from '../../core/push-all.js';
  * skips or analyses them exactly as joblib reads them, so the pickle after the array is still analysed.
  */
 export function joblibHook(depth = 0): NonNullable<VmOptions['afterBuild']> {
-  return (obj: Value, src: ByteSource, run: PickleRun): void => {
-    if (obj.k !== 'obj') return;
+  return (obj: Value, src: ByteSource, run: PickleRun): NestedPickle | undefined => {
+    if (obj.k !== 'obj') return undefined;
     const g = originGlobal(obj);
-    if (!g || g.name !== 'NumpyArrayWrapper' || !g.module.endsWith('numpy_pickle')) return;
+    if (!g || g.name !== 'NumpyArrayWrapper' || !g.module.endsWith('numpy_pickle')) return undefined;
     const state = obj.state;
     const dtype = dtypeFromPickle(dictGet(state, 'dtype'));
     if (!dtype) throw new Error('NumpyArrayWrapper with a dtype chainproof cannot size');
     if (dtype.hasObject) {
       if (depth >= 8) throw new Error('object arrays nested too deeply');
-      const nested = runPickle(src, { afterBuild: joblibHook(depth + 1) });
-      merge(run, nested);
-      if (!nested.stopped) throw new Error('the object array pickle inside the joblib stream is malformed');
-      return;
+      return {
+        opts: { afterBuild: joblibHook(depth + 1) },
+        done: (nested) => {
+          merge(run, nested);
+          if (!nested.stopped) throw new Error('the object array pickle inside the joblib stream is malformed');
+        },
+      };
     }
     const shape = dictGet(state, 'shape');
     if (shape?.k !== 'tuple' || shape.count > shape.items.length) throw new Error('NumpyArrayWrapper without a shape');
@@ -40,6 +42,7 @@ export function joblibHook(depth = 0): NonNullable<VmOptions['afterBuild']> {
     const bytes = count * dtype.itemsize;
     if (!(bytes <= src.remaining)) throw new Error(`array data of ${bytes} bytes runs past the stream`);
     src.skip(bytes);
+    return undefined;
   };
 }
 

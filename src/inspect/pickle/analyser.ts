@@ -1,4 +1,3 @@
-import { closeSync, openSync, readSync } from 'node:fs';
 import type { ScanContext } from '../../core/context.js';
 import type { DiscoveredFile } from '../../core/files.js';
 import { PICKLE_CLAIMS, PICKLE_FORMATS } from '../../discover/catalogue/index.js';
@@ -8,11 +7,11 @@ import type { ContentContext } from '../containers/content.js';
 import { addDuplicateKeys, DEFAULT_CONTENT_LIMITS, inspectContent } from '../containers/content.js';
 import { sniffCompression } from '../containers/compression.js';
 import { parseNpyHeader } from '../containers/npy.js';
-import { analysePickleSource, isLegacyTorch, looksLikePickleStream } from '../containers/pickles.js';
+import { analysePickleFile, isLegacyTorch, looksLikePickleStream } from '../containers/pickles.js';
+import type { FileOpener, FileSource } from '../../core/file-source.js';
 import { createFileOpener } from '../../io/file-source.js';
 import { inspectZipByRanges } from '../containers/zip-ranged.js';
 import { loadLzmaDecoder } from '../containers/lzma.js';
-import { ByteSource } from './source.js';
 import { isOpcode } from './vm.js';
 
 /** Files larger than this are never read whole: pickles stream from disk, containers past it are a finding. */
@@ -24,7 +23,7 @@ export const pickleAnalyser: ModelAnalyser = {
   name: 'pickle',
   formats: PICKLE_FORMATS,
   async analyze(file: DiscoveredFile, ctx: ScanContext): Promise<AnalysisReport> {
-    const findings = await analyseAnySize(file, ctx.policy.models.allowedGlobals);
+    const findings = await analyseAnySize(file, ctx.policy.models.allowedGlobals, ctx.files);
     const artifact = { kind: 'model' as const, path: file.path, format: file.format };
     const withArtifact = findings.map((f) => ({ ...f, artifact: f.artifact ?? artifact }));
     const partial = findings.some((f) => RULES_NOT_FULLY_READ.has(f.ruleId));
@@ -33,98 +32,85 @@ export const pickleAnalyser: ModelAnalyser = {
 };
 
 /**
- * Inspect a file of any size. A zip past the in-memory limit (a multi-GB torch checkpoint) is read by ranges:
- * its directory and the members a loader unpickles, never its tensor storages.
+ * Inspect a file of any size through the I/O edge (so its bytes are counted in `result.io`). Pickles stream in
+ * bounded windows; a zip past the in-memory limit (a multi-GB torch checkpoint) is read by ranges: its directory
+ * and the members a loader unpickles, never its tensor storages.
  */
-export async function analyseAnySize(file: DiscoveredFile, allowedGlobals: readonly string[]): Promise<Finding[]> {
+export async function analyseAnySize(
+  file: DiscoveredFile,
+  allowedGlobals: readonly string[],
+  opener: FileOpener = createFileOpener(),
+): Promise<Finding[]> {
   // The xz/LZMA_Alone decoder loads asynchronously; the content reader below is synchronous.
   await loadLzmaDecoder();
-  if (file.size <= MAX_IN_MEMORY) return analyseFile(file, allowedGlobals);
-  // The pipeline does not hand plugins an opened FileSource yet; open one through the I/O edge until it does.
-  const src = await createFileOpener().open(file.abs, file.path);
+  const src = await opener.open(file.abs, file.path);
   try {
-    const head = await src.read(0, 4);
-    if (head.length < 4 || (head.readUInt32LE(0) !== 0x04034b50 && head.readUInt32LE(0) !== 0x06054b50))
-      return analyseFile(file, allowedGlobals);
-    const ctx: ContentContext = {
-      path: file.path,
-      allow: { extra: allowedGlobals },
-      limits: DEFAULT_CONTENT_LIMITS,
-      findings: [],
-      extracted: 0,
-    };
-    await inspectZipByRanges(src, ctx);
-    return ctx.findings;
+    return await analyseFile(src, file, allowedGlobals);
   } finally {
     await src.close();
   }
 }
 
-/** Inspect one file by its content, streaming pickles from disk so memory stays flat on multi-GB files. */
-export function analyseFile(file: DiscoveredFile, allowedGlobals: readonly string[]): Finding[] {
-  const fd = openSync(file.abs, 'r');
-  try {
-    const head = Buffer.alloc(Math.min(file.size, 1 << 16));
-    const n = head.length > 0 ? readSync(fd, head, 0, head.length, 0) : 0;
-    const h = head.subarray(0, n);
-    const allow = { extra: allowedGlobals };
-    const claims = PICKLE_CLAIMS.has(file.format) || (file.claimed !== undefined && PICKLE_CLAIMS.has(file.claimed));
-    const container = isContainerHead(h) || describeHead(h) !== unrecognised(h);
-    if (
-      !container &&
-      (looksLikePickleStream(h, h.length >= file.size) ||
-        isLegacyTorch(h) ||
-        (claims && h.length > 0 && isOpcode(h[0]!)))
-    ) {
-      return analysePickleSource(ByteSource.fromFd(fd, 0, file.size), { path: file.path, allow, what: 'pickle' });
-    }
-    if (h.toString('latin1', 0, 6) === '\x93NUMPY') return analyseNpyFile(fd, file, h, allow);
-    if (file.size > MAX_IN_MEMORY) {
-      return [
-        {
-          ruleId: 'CPI012',
-          message: `${file.path}: ${file.size} bytes is past the ${MAX_IN_MEMORY}-byte limit for archives read in memory; it was not checked.`,
-          location: { path: file.path },
-          evidence: { size: file.size, limit: MAX_IN_MEMORY },
-        },
-      ];
-    }
-    const data = Buffer.alloc(file.size);
-    let got = 0;
-    while (got < file.size) {
-      const r = readSync(fd, data, got, file.size - got, got);
-      if (r <= 0) break;
-      got += r;
-    }
+/** Inspect one opened file by its content. */
+async function analyseFile(
+  src: FileSource,
+  file: DiscoveredFile,
+  allowedGlobals: readonly string[],
+): Promise<Finding[]> {
+  const size = src.size;
+  const h = await src.read(0, Math.min(size, 1 << 16));
+  const allow = { extra: allowedGlobals };
+  if (size > MAX_IN_MEMORY && h.length >= 4 && (h.readUInt32LE(0) === 0x04034b50 || h.readUInt32LE(0) === 0x06054b50)) {
     const ctx: ContentContext = { path: file.path, allow, limits: DEFAULT_CONTENT_LIMITS, findings: [], extracted: 0 };
-    const known = inspectContent(
-      data.subarray(0, got),
-      file.path,
-      undefined,
-      0,
-      claims && file.format === 'joblib' ? 'claimed' : 'sniff',
-      ctx,
-    );
-    if (!known && (claims || file.format !== 'other')) {
-      ctx.findings.push({
-        ruleId: 'CPI016',
-        message: `${file.path}: named as ${file.claimed ?? file.format} but the content is ${describeHead(h)}, not a valid model file. Replace it or rename it to what it is.`,
-        location: { path: file.path },
-        evidence: { claimed: file.claimed ?? file.format, head: h.subarray(0, 8).toString('hex') },
-      });
-    }
+    await inspectZipByRanges(src, ctx);
     return ctx.findings;
-  } finally {
-    closeSync(fd);
   }
+  const claims = PICKLE_CLAIMS.has(file.format) || (file.claimed !== undefined && PICKLE_CLAIMS.has(file.claimed));
+  const container = isContainerHead(h) || describeHead(h) !== unrecognised(h);
+  if (
+    !container &&
+    (looksLikePickleStream(h, h.length >= size) || isLegacyTorch(h) || (claims && h.length > 0 && isOpcode(h[0]!)))
+  ) {
+    return analysePickleFile(src, { path: file.path, allow, what: 'pickle' });
+  }
+  if (h.toString('latin1', 0, 6) === '\x93NUMPY') return analyseNpyFile(src, file, h, allow);
+  if (size > MAX_IN_MEMORY) {
+    return [
+      {
+        ruleId: 'CPI012',
+        message: `${file.path}: ${size} bytes is past the ${MAX_IN_MEMORY}-byte limit for archives read in memory; it was not checked.`,
+        location: { path: file.path },
+        evidence: { size, limit: MAX_IN_MEMORY },
+      },
+    ];
+  }
+  const data = await src.read(0, size);
+  const ctx: ContentContext = { path: file.path, allow, limits: DEFAULT_CONTENT_LIMITS, findings: [], extracted: 0 };
+  const known = inspectContent(
+    data,
+    file.path,
+    undefined,
+    0,
+    claims && file.format === 'joblib' ? 'claimed' : 'sniff',
+    ctx,
+  );
+  if (!known && (claims || file.format !== 'other')) {
+    ctx.findings.push({
+      ruleId: 'CPI016',
+      message: `${file.path}: named as ${file.claimed ?? file.format} but the content is ${describeHead(h)}, not a valid model file. Replace it or rename it to what it is.`,
+      location: { path: file.path },
+      evidence: { claimed: file.claimed ?? file.format, head: h.subarray(0, 8).toString('hex') },
+    });
+  }
+  return ctx.findings;
 }
 
-function analyseNpyFile(
-  fd: number,
+async function analyseNpyFile(
+  src: FileSource,
   file: DiscoveredFile,
   head: Buffer,
   allow: { extra: readonly string[] },
-): Finding[] {
+): Promise<Finding[]> {
   const h = parseNpyHeader(head);
   const dup: Finding[] = [];
   if (typeof h !== 'string' && h.duplicateKeys.length > 0)
@@ -143,20 +129,16 @@ function analyseNpyFile(
   }
   if (h.hasObject) {
     return dup.concat(
-      analysePickleSource(ByteSource.fromFd(fd, h.dataOffset, file.size), {
-        path: file.path,
-        allow,
-        what: 'object-array pickle',
-      }),
+      await analysePickleFile(src, { path: file.path, allow, what: 'object-array pickle' }, h.dataOffset),
     );
   }
-  if (h.dataSize !== undefined && h.dataOffset + h.dataSize > file.size) {
+  if (h.dataSize !== undefined && h.dataOffset + h.dataSize > src.size) {
     return [
       {
         ruleId: 'CPI013',
-        message: `${file.path}: .npy data is truncated (${file.size - h.dataOffset} of ${h.dataSize} bytes).`,
+        message: `${file.path}: .npy data is truncated (${src.size - h.dataOffset} of ${h.dataSize} bytes).`,
         location: { path: file.path },
-        evidence: { expected: h.dataSize, actual: file.size - h.dataOffset },
+        evidence: { expected: h.dataSize, actual: src.size - h.dataOffset },
       },
       ...dup,
     ];

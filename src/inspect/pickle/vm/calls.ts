@@ -42,11 +42,16 @@ function build(vm: VmState): void {
   const hook = vm.opts.afterBuild;
   if (!hook) return;
   try {
-    hook(inst, vm.src, vm.run);
+    vm.nested = hook(inst, vm.src, vm.run) ?? undefined;
   } catch (err) {
-    if (err instanceof Stop || err instanceof TruncatedError) throw err;
-    throw new Stop('malformed', err instanceof Error ? err.message : String(err));
+    throw asStop(err);
   }
+}
+
+/** A loader hook's error stops the pickle as CPython's would: malformed. */
+export function asStop(err: unknown): unknown {
+  if (err instanceof Stop || err instanceof TruncatedError) return err;
+  return new Stop('malformed', err instanceof Error ? err.message : String(err));
 }
 
 function ext(vm: VmState): void {

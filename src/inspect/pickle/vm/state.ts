@@ -10,9 +10,18 @@ export interface VmOptions {
    * Called after BUILD with the object built; a loader with a custom BUILD (joblib's NumpyUnpickler) reads more
    * bytes from the stream here. Throw to stop the pickle with a `malformed` problem.
    */
-  readonly afterBuild?: (obj: Value, src: ByteSource, run: PickleRun) => void;
+  readonly afterBuild?: (obj: Value, src: ByteSource, run: PickleRun) => NestedPickle | void;
   /** Sees every BINPERSID id: a legacy torch file sizes its raw storages from them. */
   readonly onPersistent?: (pid: Value) => void;
+}
+
+/**
+ * A BUILD hook asks for a whole pickle to be read next (joblib's object arrays): the driver runs it as a nested VM,
+ * with refills as needed, then calls `done`, which may throw to stop the outer pickle as malformed.
+ */
+export interface NestedPickle {
+  readonly opts: VmOptions;
+  readonly done: (nested: PickleRun) => void;
 }
 
 /** Raised inside the VM: CPython would raise too (or a budget was hit), so the load stops here. */
@@ -47,6 +56,12 @@ export class VmState {
   /** The opcode being run and where it starts. */
   op = 0;
   opAt: number;
+  /** Framing had started and the current opcode is outside any frame. */
+  unframed = false;
+  /** A nested pickle the current BUILD asked for; the VM resumes after it with `resume`. */
+  nested: NestedPickle | undefined;
+  /** Set by the driver when a nested pickle ended: finish the BUILD (or fail with the error `done` threw). */
+  resume: { readonly error?: unknown } | undefined;
   /** A dropped memo entry was used where its content matters: reported once. */
   lostReported = false;
 
