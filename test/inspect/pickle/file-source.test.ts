@@ -2,7 +2,7 @@ import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { analysePickleBuffer, analysePickleFile } from '../../../src/inspect/containers/pickles.js';
+import { analysePickleBuffer, analysePickleFile } from '../../../src/inspect/pickle/pickles.js';
 import { createFileOpener } from '../../../src/io/file-source.js';
 
 // Raw and legacy pickles are read through the async FileSource in bounded windows (4 MiB): the cases cross window

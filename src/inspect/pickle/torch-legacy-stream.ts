@@ -1,13 +1,13 @@
 import { sniffPickleStream } from '../../discover/formats/pickle-head.js';
-import type { PickleRun } from '../pickle/result.js';
-import type { ByteSource } from '../pickle/source.js';
-import type { Steps } from '../pickle/drive.js';
-import { need } from '../pickle/drive.js';
-import { streamSteps } from '../pickle/stream.js';
-import type { Value } from '../pickle/values.js';
-import { originGlobal } from '../pickle/values.js';
-import type { VmOptions } from '../pickle/vm.js';
-import { pickleSteps } from '../pickle/vm.js';
+import type { PickleRun } from './result.js';
+import type { ByteSource } from './source.js';
+import type { Steps } from './drive.js';
+import { need } from './drive.js';
+import { streamSteps } from './stream.js';
+import type { Value } from './values.js';
+import { originGlobal } from './values.js';
+import type { VmOptions } from './vm.js';
+import { pickleSteps } from './vm.js';
 import { ELEMENT_SIZE } from './torch-legacy.js';
 import { pushAll } from '../../core/push-all.js';
 

@@ -1,9 +1,9 @@
-import type { PickleRun } from '../pickle/result.js';
-import type { ByteSource } from '../pickle/source.js';
-import type { Value } from '../pickle/values.js';
-import { dictGet, originGlobal } from '../pickle/values.js';
-import type { NestedPickle, VmOptions } from '../pickle/vm.js';
-import { dtypeFromPickle } from './dtype.js';
+import type { PickleRun } from './result.js';
+import type { ByteSource } from './source.js';
+import type { Value } from './values.js';
+import { dictGet, originGlobal } from './values.js';
+import type { NestedPickle, VmOptions } from './vm.js';
+import { dtypeFromPickle } from './numpy-dtype.js';
 import { pushAll } from '../../core/push-all.js';
 
 /**

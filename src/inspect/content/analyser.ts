@@ -3,16 +3,16 @@ import type { DiscoveredFile } from '../../core/files.js';
 import { PICKLE_CLAIMS, PICKLE_FORMATS } from '../../discover/catalogue/index.js';
 import type { Finding } from '../../core/finding.js';
 import type { AnalysisReport, ModelAnalyser } from '../analyser.js';
-import type { ContentContext } from '../containers/content.js';
-import { addDuplicateKeys, DEFAULT_CONTENT_LIMITS, inspectContent } from '../containers/content.js';
+import type { ContentContext } from './content.js';
+import { addDuplicateKeys, DEFAULT_CONTENT_LIMITS, inspectContent } from './content.js';
 import { sniffCompression } from '../containers/compression.js';
 import { parseNpyHeader } from '../containers/npy.js';
-import { analysePickleFile, isLegacyTorch, looksLikePickleStream } from '../containers/pickles.js';
+import { analysePickleFile, isLegacyTorch, looksLikePickleStream } from '../pickle/pickles.js';
 import type { FileOpener, FileSource } from '../../core/file-source.js';
 import { createFileOpener } from '../../io/file-source.js';
-import { inspectZipByRanges } from '../containers/zip-ranged.js';
+import { inspectZipByRanges } from './zip-ranged.js';
 import { loadLzmaDecoder } from '../containers/lzma.js';
-import { isOpcode } from './vm.js';
+import { isOpcode } from '../pickle/vm.js';
 
 /** Files larger than this are never read whole: pickles stream from disk, containers past it are a finding. */
 const MAX_IN_MEMORY = 2 * 1024 ** 3;

@@ -1,14 +1,14 @@
 import { sniffPickleStream } from '../../discover/formats/pickle-head.js';
 import type { Finding } from '../../core/finding.js';
-import type { AllowContext } from '../pickle/allowlist.js';
-import type { PickleRun } from '../pickle/result.js';
+import type { AllowContext } from './allowlist.js';
+import type { PickleRun } from './result.js';
 import type { FileSource } from '../../core/file-source.js';
-import type { Steps } from '../pickle/drive.js';
-import { driveAsync, driveSync } from '../pickle/drive.js';
-import { ByteSource } from '../pickle/source.js';
-import { streamSteps } from '../pickle/stream.js';
-import { toFindings } from '../pickle/verdict.js';
-import { pickleSteps } from '../pickle/vm.js';
+import type { Steps } from './drive.js';
+import { driveAsync, driveSync } from './drive.js';
+import { ByteSource } from './source.js';
+import { streamSteps } from './stream.js';
+import { toFindings } from './verdict.js';
+import { pickleSteps } from './vm.js';
 import { joblibHook } from './joblib.js';
 import { isLegacyMagic, legacyTorchRestSteps } from './torch-legacy-stream.js';
 
