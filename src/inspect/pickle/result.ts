@@ -22,7 +22,7 @@ export interface PickleBudget {
 
 export const DEFAULT_BUDGET: PickleBudget = {
   maxOpcodes: 2_000_000_000,
-  maxMemo: 10_000_000,
+  maxMemo: 100_000_000, // one byte each past the whole-value budget (vm/memo.ts)
   maxStack: 1_000_000,
   maxMarks: 100_000,
   maxMaterialised: 4 << 20,

@@ -19,6 +19,14 @@ function get(i: number): string {
   return b.toString('latin1');
 }
 
+/** LONG_BINPUT i */
+function put(i: number): string {
+  const b = Buffer.alloc(5);
+  b[0] = 0x72;
+  b.writeUInt32LE(i, 1);
+  return b.toString('latin1');
+}
+
 function run(s: string, budget = TINY): PickleRun {
   return runPickle(ByteSource.fromBuffer(P(s)), { budget });
 }
@@ -53,6 +61,20 @@ describe('lean memo: placeholders past the budget', () => {
       budget: TINY,
       want: [],
       stopped: true,
+    },
+    {
+      name: 'far LONG_BINPUT indices past the budget are kept and read back',
+      stream: `\x80\x04${filler(40)}]${put(0x7fffffff)}${put(70_000)}${put(3)}0${get(0x7fffffff)}${get(70_000)}a${get(3)}a.`,
+      budget: TINY,
+      want: [],
+      stopped: true,
+    },
+    {
+      name: 'a far index never memoized is not found',
+      stream: `\x80\x04${filler(40)}]${put(0x7fffffff)}0${get(0x7ffffffe)}.`,
+      budget: TINY,
+      want: ['malformed'],
+      stopped: false,
     },
     {
       name: 'a BINGET of an index never memoized still fails as CPython does',

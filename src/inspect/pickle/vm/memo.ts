@@ -30,8 +30,10 @@ const RICH = 15;
 
 /** Containers whose expanded size passes 2^MAX_BUCKET stay whole: the bomb check needs their exact size. */
 const MAX_BUCKET = 15;
-/** Indices below this live in a growable byte array; a sparse LONG_BINPUT index goes to a map. */
-const DENSE_LIMIT = 1 << 28;
+/** Indices below this live in byte pages; a larger LONG_BINPUT index goes to a map. */
+const DENSE_LIMIT = 1 << 30;
+const PAGE_BITS = 16;
+const PAGE_MASK = (1 << PAGE_BITS) - 1;
 /** Whole entries kept past the weight budget because their size matters (huge containers). */
 const MAX_FORCED = 1 << 20;
 
@@ -55,11 +57,13 @@ const LOST_LIST: Value = { k: 'list', items: [], count: Infinity, expanded: 1 };
 export type Tracked = ContainerValue & { memoAt?: number[] };
 
 export class Memo {
-  private codes = new Uint8Array(1024);
+  /** Codes in 64 KiB pages, allocated as indices reach them: no copy as the memo grows, no page for a gap. */
+  private readonly pages: (Uint8Array | undefined)[] = [];
   private readonly sparse = new Map<number, number>();
   /** Whole entries: a dense array while indices come in order (MEMOIZE), a map for the rest. */
   private readonly richDense: Value[] = [];
   private readonly richSparse = new Map<number, Value>();
+  private pagesInUse = 0;
   private weight = 0;
   private forced = 0;
   /** Entries present (CPython's `len(memo)`, which MEMOIZE uses as the next index). */
@@ -129,8 +133,9 @@ export class Memo {
   }
 
   private code(i: number): number {
-    if (i < this.codes.length) return this.codes[i]!;
-    return i < DENSE_LIMIT ? ABSENT : (this.sparse.get(i) ?? ABSENT);
+    const c = i < DENSE_LIMIT ? this.pages[i >>> PAGE_BITS]?.[i & PAGE_MASK] : undefined;
+    if (c) return c;
+    return this.sparse.size > 0 ? (this.sparse.get(i) ?? ABSENT) : ABSENT;
   }
 
   private setCode(i: number, code: number): void {
@@ -138,17 +143,20 @@ export class Memo {
       this.sparse.set(i, code);
       return;
     }
-    if (i >= this.codes.length) {
-      // A sparse index far past the entries in use would make the byte array huge: keep it in the map instead.
-      if (i > 4 * this.size + 4096) {
+    const n = i >>> PAGE_BITS;
+    let page = this.pages[n];
+    if (page === undefined) {
+      // A LONG_BINPUT far past the entries in use would cost a page per index: keep those in the map.
+      if (this.pagesInUse > this.size / (PAGE_MASK + 1) + 16) {
         this.sparse.set(i, code);
         return;
       }
-      const bigger = new Uint8Array(Math.min(DENSE_LIMIT, Math.max(i + 1, this.codes.length * 2)));
-      bigger.set(this.codes);
-      this.codes = bigger;
+      while (this.pages.length < n) this.pages.push(undefined);
+      this.pages[n] = page = new Uint8Array(PAGE_MASK + 1);
+      this.pagesInUse++;
     }
-    this.codes[i] = code;
+    page[i & PAGE_MASK] = code;
+    if (this.sparse.size > 0) this.sparse.delete(i);
   }
 }
 
