@@ -1,6 +1,6 @@
 import { formatsReadBy } from '../discover/catalogue/index.js';
 import type { ModelAnalyser } from './analyser.js';
-import { pickleAnalyser } from './pickle/analyser.js';
+import { pickleAnalyser } from './content/analyser.js';
 import * as formats from './formats/index.js';
 
 /**

@@ -1,6 +1,3 @@
-import type { Value } from '../pickle/values.js';
-import { originGlobal } from '../pickle/values.js';
-
 /** What a numpy type string says: item size in bytes and whether items are Python objects (a pickle). */
 export interface DtypeInfo {
   readonly itemsize: number;
@@ -51,29 +48,4 @@ export function parseTypestr(s: string): DtypeInfo | undefined {
     default:
       return undefined;
   }
-}
-
-/**
- * A dtype rebuilt by a pickle: `numpy.dtype(typestr, False, True)` then BUILD with
- * `(version, endian, subdescr, names, fields, elsize, alignment, flags)`.
- */
-export function dtypeFromPickle(v: Value | undefined): DtypeInfo | undefined {
-  if (v?.k !== 'obj') return undefined;
-  const g = originGlobal(v);
-  if (!g || g.name !== 'dtype' || !g.module.startsWith('numpy')) return undefined;
-  const typestr = v.args?.k === 'tuple' && v.args.items[0]?.k === 'str' ? v.args.items[0].s : undefined;
-  const base = typestr !== undefined ? parseTypestr(typestr) : undefined;
-  const state = v.state?.k === 'tuple' ? v.state.items : [];
-  const fields = state[4];
-  const elsize = state[5]?.k === 'scalar' && typeof state[5].v === 'number' && state[5].v > 0 ? state[5].v : undefined;
-  const structured = fields !== undefined && fields.k === 'dict';
-  let hasObject = base?.hasObject ?? false;
-  if (structured) {
-    for (const [, f] of fields.entries) {
-      const sub = f.k === 'tuple' ? dtypeFromPickle(f.items[0]) : undefined;
-      if (!sub || sub.hasObject) hasObject = true; // unknown field types are treated as objects: never under-read
-    }
-  }
-  const itemsize = elsize ?? base?.itemsize;
-  return itemsize !== undefined ? { itemsize, hasObject } : undefined;
 }

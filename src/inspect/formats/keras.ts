@@ -1,6 +1,6 @@
 import type { ModelAnalyser } from '../analyser.js';
-import type { ContentContext } from '../containers/content.js';
-import { DEFAULT_CONTENT_LIMITS, inspectContent } from '../containers/content.js';
+import type { ContentContext } from '../content/content.js';
+import { DEFAULT_CONTENT_LIMITS, inspectContent } from '../content/content.js';
 import { loadLzmaDecoder } from '../containers/lzma.js';
 import { parseJson } from './json.js';
 import { checkKerasConfig } from './keras-config.js';

@@ -2,12 +2,12 @@ import { lstatSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { DiscoveredFile } from '../../core/files.js';
 import type { Finding } from '../../core/finding.js';
-import type { SidecarRef } from '../containers/joblib.js';
+import type { SidecarRef } from './joblib.js';
 
 /** Distinct sidecar names followed per joblib file; past it one finding counts the rest. */
 const MAX_FOLLOWED = 4096;
 
-type Analyse = (file: DiscoveredFile) => Finding[];
+type Analyse = (file: DiscoveredFile) => Promise<Finding[]>;
 
 /**
  * Follow the sidecar files a joblib pickle names, as `joblib.load` does: `numpy_pickle_compat.NDArrayWrapper.read`
@@ -16,12 +16,12 @@ type Analyse = (file: DiscoveredFile) => Finding[];
  * np.load reads it (npy header and object-array pickle, npz members, or else a pickle) and its findings are the
  * joblib file's; a name that is not a literal, leaves the root, is missing or is not a regular file is CPI110.
  */
-export function followSidecars(
+export async function followSidecars(
   file: DiscoveredFile,
   root: string,
   refs: readonly SidecarRef[],
   analyse: Analyse,
-): Finding[] {
+): Promise<Finding[]> {
   const out: Finding[] = [];
   const seen = new Set<string>();
   let skipped = 0;
@@ -79,7 +79,7 @@ export function followSidecars(
       // np.load(allow_pickle=True) unpickles whatever is neither npy nor zip, so the sidecar is a claimed pickle.
       format: 'pickle',
     };
-    for (const f of analyse(sidecar)) {
+    for (const f of await analyse(sidecar)) {
       const inner = f.location.member;
       out.push({
         ...f,

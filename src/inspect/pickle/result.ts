@@ -10,7 +10,10 @@ export interface PickleBudget {
   readonly maxStack: number;
   /** Open MARKs at once: the nesting depth of tuples, lists and dicts under construction. */
   readonly maxMarks: number;
-  /** Characters of decoded strings the memo keeps alive. */
+  /**
+   * Estimated bytes of values the memo keeps whole (vm/memo.ts); past it, entries become one-byte placeholders and
+   * a placeholder used where its content matters is a budget problem.
+   */
   readonly maxMaterialised: number;
   /** Longest protocol-0 text line. */
   readonly maxLine: number;
@@ -20,10 +23,10 @@ export interface PickleBudget {
 
 export const DEFAULT_BUDGET: PickleBudget = {
   maxOpcodes: 2_000_000_000,
-  maxMemo: 10_000_000,
+  maxMemo: 100_000_000, // one byte each past the whole-value budget (vm/memo.ts)
   maxStack: 1_000_000,
   maxMarks: 100_000,
-  maxMaterialised: 256 << 20,
+  maxMaterialised: 4 << 20,
   maxLine: 1 << 20,
   maxDistinct: 10_000,
 };

@@ -1,13 +1,18 @@
-import { readSync } from 'node:fs';
+import type { FileSource } from '../../core/file-source.js';
 
 /** Thrown when the stream ends in the middle of an opcode or its argument. */
 export class TruncatedError extends Error {
   override readonly name = 'TruncatedError';
 }
 
+/** Bytes kept buffered ahead of each opcode: more than any one opcode reads (a 1 MiB text line, a 1 MiB nested peek). */
+export const LOOKAHEAD = (2 << 20) + 64;
+const WINDOW = 2 * LOOKAHEAD;
+
 /**
- * A forward-only byte source over a Buffer or a file descriptor. File sources keep a fixed window, so a
- * multi-GB stream is read in constant memory; long payloads are skipped, never materialised.
+ * A forward-only byte source over a Buffer, or over a file region read through the async FileSource in a fixed
+ * window. The VM is synchronous: it asks `wants()` between opcodes and its driver awaits `refill()` (drive.ts), so a
+ * multi-GB stream is read in bounded chunks through the one I/O edge, and long payloads are skipped, never read.
  */
 export class ByteSource {
   private buf: Buffer;
@@ -17,16 +22,16 @@ export class ByteSource {
   private p = 0;
   /** Valid bytes in buf. */
   private len: number;
-  private readonly fd: number | undefined;
+  private readonly file: FileSource | undefined;
   /** Absolute end of the readable region. */
   readonly end: number;
 
-  private constructor(buf: Buffer, base: number, len: number, end: number, fd: number | undefined) {
+  private constructor(buf: Buffer, base: number, len: number, end: number, file: FileSource | undefined) {
     this.buf = buf;
     this.base = base;
     this.len = len;
     this.end = end;
-    this.fd = fd;
+    this.file = file;
   }
 
   /** A source over `data[start, end)`. */
@@ -36,10 +41,9 @@ export class ByteSource {
     return s;
   }
 
-  /** A source over a file region `[start, end)`, read through a window of `window` bytes. */
-  static fromFd(fd: number, start: number, end: number, window = 1 << 20): ByteSource {
-    const s = new ByteSource(Buffer.allocUnsafe(window), start, 0, end, fd);
-    return s;
+  /** A source over a file region `[start, end)`; nothing is read until the driver refills it. */
+  static fromFile(file: FileSource, start = 0, end = file.size): ByteSource {
+    return new ByteSource(Buffer.alloc(0), start, 0, Math.min(end, file.size), file);
   }
 
   get pos(): number {
@@ -50,31 +54,33 @@ export class ByteSource {
     return this.end - this.pos;
   }
 
+  /** Whether fewer than `n` bytes (LOOKAHEAD by default) are buffered ahead while the file has more. */
+  wants(n = LOOKAHEAD): boolean {
+    return this.file !== undefined && this.len - this.p < n && this.base + this.len < this.end;
+  }
+
+  /** Slide the window to the current position and fill it from the file (one bounded read). */
+  async refill(): Promise<void> {
+    if (this.file === undefined) return;
+    const keep = Math.max(0, this.len - this.p);
+    const from = this.pos + keep;
+    const want = Math.min(WINDOW - keep, this.end - from);
+    const more = want > 0 ? await this.file.read(from, want) : Buffer.alloc(0);
+    if (more.length < want) throw new Error(`${this.file.path} shrank while being read (at byte ${from})`);
+    this.buf = Buffer.concat([this.buf.subarray(this.p, this.len), more]);
+    this.base = this.pos;
+    this.p = 0;
+    this.len = this.buf.length;
+  }
+
   /** Make `n` bytes available at buf[p]; false if the stream has fewer left. */
   private ensure(n: number): boolean {
     if (this.p + n <= this.len) return true;
-    if (this.fd === undefined || this.pos + n > this.end) return false;
-    // Slide the window: keep the unread tail, refill the rest.
-    const keep = this.len - this.p;
-    if (n > this.buf.length) {
-      const bigger = Buffer.allocUnsafe(n);
-      this.buf.copy(bigger, 0, this.p, this.len);
-      this.buf = bigger;
-    } else {
-      this.buf.copy(this.buf, 0, this.p, this.len);
+    if (this.file !== undefined && this.pos + n <= this.end) {
+      // The driver keeps LOOKAHEAD bytes buffered between opcodes; a read past them is a bug, not a short file.
+      throw new RangeError(`read of ${n} bytes at ${this.pos} past the buffered window`);
     }
-    this.base += this.p;
-    this.p = 0;
-    this.len = keep;
-    const want = Math.min(this.buf.length - keep, this.end - (this.base + keep));
-    let got = 0;
-    while (got < want) {
-      const r = readSync(this.fd, this.buf, keep + got, want - got, this.base + keep + got);
-      if (r <= 0) break;
-      got += r;
-    }
-    this.len = keep + got;
-    return this.p + n <= this.len;
+    return false;
   }
 
   atEnd(): boolean {

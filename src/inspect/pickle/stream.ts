@@ -1,7 +1,9 @@
+import type { Steps } from './drive.js';
+import { driveSync } from './drive.js';
 import { ByteSource } from './source.js';
 import type { PickleBudget, PickleRun } from './result.js';
 import type { VmOptions } from './vm.js';
-import { runPickle } from './vm.js';
+import { pickleSteps, runPickle } from './vm.js';
 
 export interface StreamOptions extends VmOptions {
   /** Stop after this many pickles (a legacy torch file has exactly five before its raw storages). */
@@ -14,7 +16,7 @@ export interface StreamOptions extends VmOptions {
  * Read every pickle in a stream, back to back, as a loader calling `pickle.load` repeatedly would (legacy PyTorch
  * files hold several). Stops at the end of the data, after `count` pickles, or at the first pickle that fails.
  */
-export function runStream(src: ByteSource, opts: StreamOptions = {}): PickleRun[] {
+export function* streamSteps(src: ByteSource, opts: StreamOptions = {}): Steps<PickleRun[]> {
   const runs: PickleRun[] = [];
   const max = opts.maxPickles ?? 10_000;
   while (!src.atEnd()) {
@@ -26,11 +28,16 @@ export function runStream(src: ByteSource, opts: StreamOptions = {}): PickleRun[
       });
       break;
     }
-    const run = runPickle(src, opts);
+    const run = yield* pickleSteps(src, opts);
     runs.push(run);
     if (!run.stopped || (opts.count !== undefined && runs.length >= opts.count)) break;
   }
   return runs;
+}
+
+/** Every pickle of a source that never needs refilling (a buffer). */
+export function runStream(src: ByteSource, opts: StreamOptions = {}): PickleRun[] {
+  return driveSync(streamSteps(src, opts));
 }
 
 /** Every pickle in a buffer; the whole buffer must be pickles. An empty buffer is one malformed pickle. */

@@ -16,7 +16,7 @@ import type { ModelAnalyser } from '../../../src/inspect/analyser.js';
 import { LOCKFILE_PARSERS } from '../../../src/deps/index.js';
 import { ANALYSERS } from '../../../src/inspect/analysers.js';
 import * as analyserFiles from '../../../src/inspect/formats/index.js';
-import { pickleAnalyser } from '../../../src/inspect/pickle/analyser.js';
+import { pickleAnalyser } from '../../../src/inspect/content/analyser.js';
 
 describe('the format catalogue', () => {
   it('names every format once', () => {

@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import type { ContentContext } from '../../../src/inspect/containers/content.js';
-import { DEFAULT_CONTENT_LIMITS, inspectContent } from '../../../src/inspect/containers/content.js';
+import type { ContentContext } from '../../../src/inspect/content/content.js';
+import { DEFAULT_CONTENT_LIMITS, inspectContent } from '../../../src/inspect/content/content.js';
 import { readZip } from '../../../src/inspect/containers/zip.js';
 import { BENIGN_PICKLE, buildTar, buildZip, EVAL_PICKLE } from './build.js';
 

@@ -1,11 +1,13 @@
 import { sniffPickleStream } from '../../discover/formats/pickle-head.js';
-import type { PickleRun } from '../pickle/result.js';
-import type { ByteSource } from '../pickle/source.js';
-import { runStream } from '../pickle/stream.js';
-import type { Value } from '../pickle/values.js';
-import { originGlobal } from '../pickle/values.js';
-import type { VmOptions } from '../pickle/vm.js';
-import { runPickle } from '../pickle/vm.js';
+import type { PickleRun } from './result.js';
+import type { ByteSource } from './source.js';
+import type { Steps } from './drive.js';
+import { need } from './drive.js';
+import { streamSteps } from './stream.js';
+import type { Value } from './values.js';
+import { originGlobal } from './values.js';
+import type { VmOptions } from './vm.js';
+import { pickleSteps } from './vm.js';
 import { ELEMENT_SIZE } from './torch-legacy.js';
 import { pushAll } from '../../core/push-all.js';
 
@@ -23,7 +25,7 @@ export function isLegacyMagic(v: Value | undefined): boolean {
  * keys; then, per key in that order, an int64 element count and the raw bytes (`_set_from_file`). Anything after the
  * last storage is read as more pickles, so a payload appended after the storages is still analysed.
  */
-export function runLegacyTorchRest(src: ByteSource, first: PickleRun, opts: VmOptions): PickleRun[] {
+export function* legacyTorchRestSteps(src: ByteSource, first: PickleRun, opts: VmOptions): Steps<PickleRun[]> {
   const runs: PickleRun[] = [first];
   const storageType = new Map<string, number>();
   const onPersistent = (pid: Value): void => {
@@ -34,7 +36,7 @@ export function runLegacyTorchRest(src: ByteSource, first: PickleRun, opts: VmOp
     if (size !== undefined) storageType.set(key.s, size);
   };
   for (let i = 0; i < 4; i++) {
-    const run = runPickle(src, i === 2 ? { ...opts, onPersistent } : opts);
+    const run = yield* pickleSteps(src, i === 2 ? { ...opts, onPersistent } : opts);
     runs.push(run);
     if (!run.stopped) return runs;
   }
@@ -46,6 +48,7 @@ export function runLegacyTorchRest(src: ByteSource, first: PickleRun, opts: VmOp
     for (const k of keys) {
       const size = k.k === 'str' && k.s !== undefined ? storageType.get(k.s) : undefined;
       if (size === undefined) throw new Error('a storage key names no storage of the model pickle');
+      yield* need(src, 8);
       const numel = src.u64();
       src.skip(numel * size);
     }
@@ -60,8 +63,9 @@ export function runLegacyTorchRest(src: ByteSource, first: PickleRun, opts: VmOp
   }
   if (src.atEnd()) return runs;
   // torch stops reading here; bytes after the storages are no part of a real checkpoint. A pickle there is analysed.
+  yield* need(src, 4096);
   const tail = src.peekBytes(4096);
-  if (sniffPickleStream(tail, tail.length >= src.remaining) === 'pickle') pushAll(runs, runStream(src, opts));
+  if (sniffPickleStream(tail, tail.length >= src.remaining) === 'pickle') pushAll(runs, yield* streamSteps(src, opts));
   else
     keysRun.problems.push({
       kind: 'leftover',

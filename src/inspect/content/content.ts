@@ -1,15 +1,15 @@
 import type { Finding } from '../../core/finding.js';
 import type { AllowContext } from '../pickle/allowlist.js';
-import { decompress, sniffCompression } from './compression.js';
-import { ContainerLimitError, UnsupportedContentError } from './errors.js';
-import { parseNpyHeader } from './npy.js';
-import { analysePickleBuffer, looksLikePickle, looksLikePickleStream, type PickleTarget } from './pickles.js';
-import type { SidecarRef } from './joblib.js';
-import { isTar, readTar } from './tar.js';
-import { analyseLegacyTarRecords } from './torch-legacy.js';
-import { scanTorchScriptCode } from './torchscript.js';
-import type { ZipArchive, ZipEntry } from './zip.js';
-import { readZip } from './zip.js';
+import { decompress, sniffCompression } from '../containers/compression.js';
+import { ContainerLimitError, UnsupportedContentError } from '../containers/errors.js';
+import { parseNpyHeader } from '../containers/npy.js';
+import { analysePickleBuffer, looksLikePickle, looksLikePickleStream, type PickleTarget } from '../pickle/pickles.js';
+import type { SidecarRef } from '../pickle/joblib.js';
+import { isTar, readTar } from '../containers/tar.js';
+import { analyseLegacyTarRecords } from '../pickle/torch-legacy.js';
+import { scanTorchScriptCode } from '../containers/torchscript.js';
+import type { ZipArchive, ZipEntry } from '../containers/zip.js';
+import { readZip } from '../containers/zip.js';
 import { pushAll } from '../../core/push-all.js';
 
 /** Limits for one top-level file, across all nesting. */

@@ -1,11 +1,10 @@
-import type { PickleRun } from '../pickle/result.js';
-import type { ByteSource } from '../pickle/source.js';
-import type { Value } from '../pickle/values.js';
-import { dictGet, originGlobal } from '../pickle/values.js';
-import type { VmOptions } from '../pickle/vm.js';
-import { runPickle } from '../pickle/vm.js';
-import { dtypeFromPickle } from './dtype.js';
-import { checkExecState } from '../pickle/exec-state.js';
+import type { PickleRun } from './result.js';
+import type { ByteSource } from './source.js';
+import type { Value } from './values.js';
+import { dictGet, originGlobal } from './values.js';
+import type { NestedPickle, VmOptions } from './vm.js';
+import { dtypeFromPickle } from './numpy-dtype.js';
+import { checkExecState } from './exec-state.js';
 import { pushAll } from '../../core/push-all.js';
 
 /**
@@ -30,12 +29,12 @@ const MAX_SIDECARS = 100_000;
  */
 export function joblibHook(depth = 0, onSidecar?: (ref: SidecarRef) => void): NonNullable<VmOptions['afterBuild']> {
   let sidecars = 0;
-  return (obj: Value, src: ByteSource, run: PickleRun): void => {
-    if (obj.k !== 'obj') return;
+  return (obj: Value, src: ByteSource, run: PickleRun): NestedPickle | undefined => {
+    if (obj.k !== 'obj') return undefined;
     // Every BUILD passes here (the VM's one BUILD hook): state that a __setstate__ executes is checked first.
     checkExecState(obj, run, src.pos);
     const g = originGlobal(obj);
-    if (!g) return;
+    if (!g) return undefined;
     // `NumpyUnpickler.load_build`: after BUILD of an (Z)NDArrayWrapper, joblib calls its `read`, which opens the
     // file the wrapper names, joined to the pickle's folder.
     if ((g.name === 'NDArrayWrapper' || g.name === 'ZNDArrayWrapper') && WRAPPER_MODULE.test(g.module)) {
@@ -45,18 +44,21 @@ export function joblibHook(depth = 0, onSidecar?: (ref: SidecarRef) => void): No
         kind: g.name === 'NDArrayWrapper' ? 'npy' : 'zfile',
         filename: name?.k === 'str' ? name.s : undefined,
       });
-      return;
+      return undefined;
     }
-    if (g.name !== 'NumpyArrayWrapper' || !g.module.endsWith('numpy_pickle')) return;
+    if (g.name !== 'NumpyArrayWrapper' || !g.module.endsWith('numpy_pickle')) return undefined;
     const state = obj.state;
     const dtype = dtypeFromPickle(dictGet(state, 'dtype'));
     if (!dtype) throw new Error('NumpyArrayWrapper with a dtype chainproof cannot size');
     if (dtype.hasObject) {
       if (depth >= 8) throw new Error('object arrays nested too deeply');
-      const nested = runPickle(src, { afterBuild: joblibHook(depth + 1) });
-      merge(run, nested);
-      if (!nested.stopped) throw new Error('the object array pickle inside the joblib stream is malformed');
-      return;
+      return {
+        opts: { afterBuild: joblibHook(depth + 1) },
+        done: (nested) => {
+          merge(run, nested);
+          if (!nested.stopped) throw new Error('the object array pickle inside the joblib stream is malformed');
+        },
+      };
     }
     const shape = dictGet(state, 'shape');
     if (shape?.k !== 'tuple' || shape.count > shape.items.length) throw new Error('NumpyArrayWrapper without a shape');
@@ -71,6 +73,7 @@ export function joblibHook(depth = 0, onSidecar?: (ref: SidecarRef) => void): No
     const bytes = count * dtype.itemsize;
     if (!(bytes <= src.remaining)) throw new Error(`array data of ${bytes} bytes runs past the stream`);
     src.skip(bytes);
+    return undefined;
   };
 }
 

@@ -10,10 +10,10 @@ import {
 } from '../../discover/formats/zip-directory.js';
 import type { Add, ContentContext } from './content.js';
 import { inspectZipArchive, STORAGE_MEMBER } from './content.js';
-import { ContainerLimitError } from './errors.js';
-import { unsafeMemberName } from './names.js';
-import type { ZipEntry } from './zip.js';
-import { rangedEntry } from './zip.js';
+import { ContainerLimitError } from '../containers/errors.js';
+import { unsafeMemberName } from '../containers/names.js';
+import type { ZipEntry } from '../containers/zip.js';
+import { rangedEntry } from '../containers/zip.js';
 
 /**
  * A zip of any size, read by positioned reads through the one shared directory reader: the tail, the central

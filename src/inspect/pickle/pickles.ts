@@ -1,13 +1,16 @@
 import { sniffPickleStream } from '../../discover/formats/pickle-head.js';
 import type { Finding } from '../../core/finding.js';
-import type { AllowContext } from '../pickle/allowlist.js';
-import type { PickleRun } from '../pickle/result.js';
-import { ByteSource } from '../pickle/source.js';
-import { runStream } from '../pickle/stream.js';
-import { toFindings } from '../pickle/verdict.js';
-import { runPickle } from '../pickle/vm.js';
+import type { AllowContext } from './allowlist.js';
+import type { PickleRun } from './result.js';
+import type { FileSource } from '../../core/file-source.js';
+import type { Steps } from './drive.js';
+import { driveAsync, driveSync } from './drive.js';
+import { ByteSource } from './source.js';
+import { streamSteps } from './stream.js';
+import { toFindings } from './verdict.js';
+import { pickleSteps } from './vm.js';
 import { joblibHook, type SidecarRef } from './joblib.js';
-import { isLegacyMagic, runLegacyTorchRest } from './torch-legacy-stream.js';
+import { isLegacyMagic, legacyTorchRestSteps } from './torch-legacy-stream.js';
 
 /** The first pickle of a legacy (pre-1.6) torch.save file: the LONG1 magic number 0x1950a86a20f9469cfc6c. */
 const LEGACY_TORCH_MAGIC = Buffer.from([
@@ -43,15 +46,15 @@ export interface PickleTarget {
  * Analyse every pickle in a source and turn the runs into findings. A legacy torch file holds exactly five
  * pickles followed by raw storages, which torch.load never unpickles; any other stream must be pickles to its end.
  */
-export function analysePickleSource(src: ByteSource, target: PickleTarget): Finding[] {
+function* analyseSteps(src: ByteSource, target: PickleTarget): Steps<Finding[]> {
   const opts = { afterBuild: joblibHook(0, target.onSidecar) };
-  const first = src.atEnd() ? undefined : runPickle(src, opts);
+  const first = src.atEnd() ? undefined : yield* pickleSteps(src, opts);
   // `torch.load` (`_legacy_load`) recognises a legacy file by the VALUE of its first pickle, under any protocol.
   const legacy = first !== undefined && first.stopped && isLegacyMagic(first.result);
   let runs: PickleRun[];
-  if (first === undefined) runs = [runPickle(src)];
-  else if (legacy) runs = runLegacyTorchRest(src, first, opts);
-  else runs = first.stopped ? [first, ...runStream(src, opts)] : [first];
+  if (first === undefined) runs = [yield* pickleSteps(src)];
+  else if (legacy) runs = yield* legacyTorchRestSteps(src, first, opts);
+  else runs = first.stopped ? [first, ...(yield* streamSteps(src, opts))] : [first];
   return toFindings(runs, {
     location: { path: target.path, ...(target.member !== undefined ? { member: target.member } : {}) },
     allow: target.allow,
@@ -59,6 +62,22 @@ export function analysePickleSource(src: ByteSource, target: PickleTarget): Find
   });
 }
 
+/** Pickles in a source that never needs refilling (a buffer). */
+export function analysePickleSource(src: ByteSource, target: PickleTarget): Finding[] {
+  return driveSync(analyseSteps(src, target));
+}
+
 export function analysePickleBuffer(data: Buffer, target: PickleTarget): Finding[] {
   return analysePickleSource(ByteSource.fromBuffer(data), target);
+}
+
+/** Pickles in a file region `[start, end)`, read in bounded windows through the I/O edge. */
+export function analysePickleFile(
+  file: FileSource,
+  target: PickleTarget,
+  start = 0,
+  end = file.size,
+): Promise<Finding[]> {
+  const src = ByteSource.fromFile(file, start, end);
+  return driveAsync(analyseSteps(src, target), src);
 }

@@ -1,9 +1,9 @@
 import type { Finding } from '../../core/finding.js';
-import type { PickleRun } from '../pickle/result.js';
-import { ByteSource, TruncatedError } from '../pickle/source.js';
-import { toFindings } from '../pickle/verdict.js';
-import { originGlobal } from '../pickle/values.js';
-import { runPickle } from '../pickle/vm.js';
+import type { PickleRun } from './result.js';
+import { ByteSource, TruncatedError } from './source.js';
+import { toFindings } from './verdict.js';
+import { originGlobal } from './values.js';
+import { runPickle } from './vm.js';
 import type { PickleTarget } from './pickles.js';
 
 export const ELEMENT_SIZE: Readonly<Record<string, number>> = {

@@ -1,0 +1,190 @@
+import type { ScanContext } from '../../core/context.js';
+import type { DiscoveredFile } from '../../core/files.js';
+import { PICKLE_CLAIMS, PICKLE_FORMATS } from '../../discover/catalogue/index.js';
+import type { Finding } from '../../core/finding.js';
+import type { AnalysisReport, ModelAnalyser } from '../analyser.js';
+import type { ContentContext } from './content.js';
+import { addDuplicateKeys, DEFAULT_CONTENT_LIMITS, inspectContent } from './content.js';
+import { sniffCompression } from '../containers/compression.js';
+import { parseNpyHeader } from '../containers/npy.js';
+import { analysePickleFile, isLegacyTorch, looksLikePickleStream } from '../pickle/pickles.js';
+import type { SidecarRef } from '../pickle/joblib.js';
+import { followSidecars } from '../pickle/joblib-sidecars.js';
+import type { FileOpener, FileSource } from '../../core/file-source.js';
+import { createFileOpener } from '../../io/file-source.js';
+import { inspectZipByRanges } from './zip-ranged.js';
+import { loadLzmaDecoder } from '../containers/lzma.js';
+import { isOpcode } from '../pickle/vm.js';
+
+/** Files larger than this are never read whole: pickles stream from disk, containers past it are a finding. */
+const MAX_IN_MEMORY = 2 * 1024 ** 3;
+
+const RULES_NOT_FULLY_READ = new Set(['CPI003', 'CPI004', 'CPI012', 'CPI013', 'CPI015', 'CPI016']);
+
+export const pickleAnalyser: ModelAnalyser = {
+  name: 'pickle',
+  formats: PICKLE_FORMATS,
+  async analyze(file: DiscoveredFile, ctx: ScanContext): Promise<AnalysisReport> {
+    const findings = await analyseAnySize(file, ctx.policy.models.allowedGlobals, ctx.files, ctx.root);
+    const artifact = { kind: 'model' as const, path: file.path, format: file.format };
+    const withArtifact = findings.map((f) => ({ ...f, artifact: f.artifact ?? artifact }));
+    const partial = findings.some((f) => RULES_NOT_FULLY_READ.has(f.ruleId));
+    return { status: partial ? 'partial' : 'ok', findings: withArtifact };
+  },
+};
+
+/**
+ * Inspect a file of any size through the I/O edge (so its bytes are counted in `result.io`). Pickles stream in
+ * bounded windows; a zip past the in-memory limit (a multi-GB torch checkpoint) is read by ranges: its directory
+ * and the members a loader unpickles, never its tensor storages.
+ */
+export async function analyseAnySize(
+  file: DiscoveredFile,
+  allowedGlobals: readonly string[],
+  opener: FileOpener = createFileOpener(),
+  root?: string,
+): Promise<Finding[]> {
+  // The xz/LZMA_Alone decoder loads asynchronously; the content reader below is synchronous.
+  await loadLzmaDecoder();
+  const sidecars: SidecarRef[] = [];
+  const src = await opener.open(file.abs, file.path);
+  let findings: Finding[];
+  try {
+    findings = await analyseFile(src, file, allowedGlobals, (ref) => sidecars.push(ref));
+  } finally {
+    await src.close();
+  }
+  if (root === undefined || sidecars.length === 0) return findings;
+  // The joblib sidecar files the pickle makes joblib.load open. np.load reads a sidecar with plain pickle.load, so
+  // a sidecar names no further sidecars (no root passed down).
+  const followed = await followSidecars(file, root, sidecars, (sidecar) =>
+    analyseAnySize(sidecar, allowedGlobals, opener),
+  );
+  return findings.concat(followed);
+}
+
+/** Inspect one opened file by its content. */
+async function analyseFile(
+  src: FileSource,
+  file: DiscoveredFile,
+  allowedGlobals: readonly string[],
+  onSidecar: (ref: SidecarRef) => void,
+): Promise<Finding[]> {
+  const size = src.size;
+  const h = await src.read(0, Math.min(size, 1 << 16));
+  const allow = { extra: allowedGlobals };
+  if (size > MAX_IN_MEMORY && h.length >= 4 && (h.readUInt32LE(0) === 0x04034b50 || h.readUInt32LE(0) === 0x06054b50)) {
+    const ctx: ContentContext = { path: file.path, allow, limits: DEFAULT_CONTENT_LIMITS, findings: [], extracted: 0 };
+    await inspectZipByRanges(src, ctx);
+    return ctx.findings;
+  }
+  const claims = PICKLE_CLAIMS.has(file.format) || (file.claimed !== undefined && PICKLE_CLAIMS.has(file.claimed));
+  const container = isContainerHead(h) || describeHead(h) !== unrecognised(h);
+  if (
+    !container &&
+    (looksLikePickleStream(h, h.length >= size) || isLegacyTorch(h) || (claims && h.length > 0 && isOpcode(h[0]!)))
+  ) {
+    return analysePickleFile(src, { path: file.path, allow, what: 'pickle', onSidecar });
+  }
+  if (h.toString('latin1', 0, 6) === '\x93NUMPY') return analyseNpyFile(src, file, h, allow);
+  if (size > MAX_IN_MEMORY) {
+    return [
+      {
+        ruleId: 'CPI012',
+        message: `${file.path}: ${size} bytes is past the ${MAX_IN_MEMORY}-byte limit for archives read in memory; it was not checked.`,
+        location: { path: file.path },
+        evidence: { size, limit: MAX_IN_MEMORY },
+      },
+    ];
+  }
+  const data = await src.read(0, size);
+  const ctx: ContentContext = {
+    path: file.path,
+    allow,
+    limits: DEFAULT_CONTENT_LIMITS,
+    findings: [],
+    extracted: 0,
+    onSidecar,
+  };
+  const known = inspectContent(
+    data,
+    file.path,
+    undefined,
+    0,
+    claims && file.format === 'joblib' ? 'claimed' : 'sniff',
+    ctx,
+  );
+  if (!known && (claims || file.format !== 'other')) {
+    ctx.findings.push({
+      ruleId: 'CPI016',
+      message: `${file.path}: named as ${file.claimed ?? file.format} but the content is ${describeHead(h)}, not a valid model file. Replace it or rename it to what it is.`,
+      location: { path: file.path },
+      evidence: { claimed: file.claimed ?? file.format, head: h.subarray(0, 8).toString('hex') },
+    });
+  }
+  return ctx.findings;
+}
+
+async function analyseNpyFile(
+  src: FileSource,
+  file: DiscoveredFile,
+  head: Buffer,
+  allow: { extra: readonly string[] },
+): Promise<Finding[]> {
+  const h = parseNpyHeader(head);
+  const dup: Finding[] = [];
+  if (typeof h !== 'string' && h.duplicateKeys.length > 0)
+    addDuplicateKeys(h.duplicateKeys, file.path, (ruleId, message, evidence = {}) =>
+      dup.push({ ruleId, message, location: { path: file.path }, evidence }),
+    );
+  if (typeof h === 'string') {
+    return [
+      {
+        ruleId: 'CPI013',
+        message: `${file.path}: not a valid .npy file: ${h}.`,
+        location: { path: file.path },
+        evidence: { detail: h },
+      },
+    ];
+  }
+  if (h.hasObject) {
+    return dup.concat(
+      await analysePickleFile(src, { path: file.path, allow, what: 'object-array pickle' }, h.dataOffset),
+    );
+  }
+  if (h.dataSize !== undefined && h.dataOffset + h.dataSize > src.size) {
+    return [
+      {
+        ruleId: 'CPI013',
+        message: `${file.path}: .npy data is truncated (${src.size - h.dataOffset} of ${h.dataSize} bytes).`,
+        location: { path: file.path },
+        evidence: { expected: h.dataSize, actual: src.size - h.dataOffset },
+      },
+      ...dup,
+    ];
+  }
+  return dup;
+}
+
+function isContainerHead(h: Buffer): boolean {
+  if (h.length >= 4 && (h.readUInt32LE(0) === 0x04034b50 || h.readUInt32LE(0) === 0x06054b50)) return true;
+  if (h.toString('latin1', 0, 6) === '\x93NUMPY') return true;
+  if (h.length >= 262 && h.toString('latin1', 257, 262) === 'ustar') return true;
+  const c = sniffCompression(h);
+  // zlib alone is too weak a signal here (a pickle can start with 0x78); LZMA_Alone's 0x5d is EMPTY_LIST.
+  return c === 'gzip' || c === 'bzip2' || c === 'xz' || c === 'lzma' || c === 'zf';
+}
+
+function describeHead(h: Buffer): string {
+  if (h.length === 0) return 'empty';
+  if (h.toString('latin1', 0, 2) === '7z') return 'a 7z archive';
+  if (h.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'a PNG image';
+  if (h.toString('latin1', 0, 4) === '%PDF') return 'a PDF document';
+  if (h.toString('latin1', 0, 2) === 'MZ' || h.toString('latin1', 1, 4) === 'ELF') return 'an executable';
+  if (h.toString('latin1', 0, 3) === 'GIF' || (h[0] === 0xff && h[1] === 0xd8)) return 'an image';
+  return unrecognised(h);
+}
+
+function unrecognised(h: Buffer): string {
+  return `unrecognised bytes (${h.subarray(0, 8).toString('hex')})`;
+}

@@ -1,0 +1,132 @@
+import { noteMemberAccess } from '../member-access.js';
+import type { CallKind } from '../result.js';
+import { TruncatedError } from '../source.js';
+import { decodeUtf8Strict } from '../text.js';
+import type { GlobalRef, Value } from '../values.js';
+import { describe } from '../values.js';
+import { makeTuple } from './containers.js';
+import { LOST_STR } from './memo.js';
+import { importGlobal, recordCall } from './record.js';
+import type { HandlerTable, VmState } from './state.js';
+import { Stop } from './state.js';
+
+/**
+ * The opcodes that import (GLOBAL, STACK_GLOBAL, INST, EXT*) and call (REDUCE, BUILD, OBJ, NEWOBJ*, persistent
+ * loads). Nothing is imported or called: each records the import or the call, and pushes what stands for the result.
+ */
+
+function doGlobal(vm: VmState, module: string | undefined, name: string | undefined, op: GlobalRef['opcode']): Value {
+  if (module === undefined || name === undefined) vm.fail(`${op} module or name is not valid UTF-8 text`);
+  return importGlobal(vm, module, name, op);
+}
+
+function call(vm: VmState, kind: CallKind, callee: Value, args: Value | undefined): Value {
+  recordCall(vm, kind, callee);
+  noteMemberAccess(vm.run, kind, callee, args, vm.opAt);
+  return { k: 'obj', callee, args, state: undefined };
+}
+
+/** A STACK_GLOBAL argument: the text, a marker when it was too long to keep, or a budget problem when dropped. */
+function nameOf(vm: VmState, v: Value): string {
+  if (v === LOST_STR) vm.lost('STACK_GLOBAL');
+  return (v as { s?: string }).s ?? '<long string>';
+}
+
+function build(vm: VmState): void {
+  const state = vm.pop();
+  const inst = vm.top();
+  recordCall(vm, 'BUILD', inst);
+  if (inst.k === 'obj') inst.state = state;
+  else if (inst.k !== 'global') vm.fail(`BUILD on ${describe(inst)}`);
+  vm.buildEnd = vm.src.pos;
+  const hook = vm.opts.afterBuild;
+  if (!hook) return;
+  try {
+    vm.nested = hook(inst, vm.src, vm.run) ?? undefined;
+  } catch (err) {
+    throw asStop(err);
+  }
+}
+
+/** A loader hook's error stops the pickle as CPython's would: malformed. */
+export function asStop(err: unknown): unknown {
+  if (err instanceof Stop || err instanceof TruncatedError) return err;
+  return new Stop('malformed', err instanceof Error ? err.message : String(err));
+}
+
+function ext(vm: VmState): void {
+  // EXT1/2/4: copyreg's extension registry is empty unless something registered a code at run time.
+  const { op, src } = vm;
+  const code = op === 0x82 ? src.u8() : op === 0x83 ? src.u16() : src.i32();
+  const width = op === 0x82 ? 1 : op === 0x83 ? 2 : 4;
+  vm.problem('extension', `EXT${width} imports the object registered as extension code ${code}`);
+  if (code <= 0) vm.fail('EXT specifies code <= 0');
+  const v = importGlobal(vm, 'copyreg', `<extension ${code}>`, 'GLOBAL');
+  recordCall(vm, 'EXT', v);
+  vm.push(v);
+}
+
+export function addCallOps(t: HandlerTable): void {
+  t[0x63] = (vm) => {
+    // GLOBAL
+    const module = decodeUtf8Strict(vm.readLine());
+    const name = decodeUtf8Strict(vm.readLine());
+    vm.push(doGlobal(vm, module, name, 'GLOBAL'));
+  };
+  t[0x93] = (vm) => {
+    // STACK_GLOBAL
+    const name = vm.pop();
+    const module = vm.pop();
+    if (module.k !== 'str' || name.k !== 'str') vm.fail('STACK_GLOBAL requires str');
+    vm.push(doGlobal(vm, nameOf(vm, module), nameOf(vm, name), 'STACK_GLOBAL'));
+  };
+  t[0x69] = (vm) => {
+    // INST
+    const module = decodeUtf8Strict(vm.readLine());
+    const name = decodeUtf8Strict(vm.readLine());
+    const args = vm.popMark();
+    const cls = doGlobal(vm, module, name, 'INST');
+    vm.push(call(vm, 'INST', cls, makeTuple(args)));
+  };
+  t[0x6f] = (vm) => {
+    // OBJ
+    const items = vm.popMark();
+    const cls = items.shift() ?? vm.fail('OBJ without a class');
+    vm.push(call(vm, 'OBJ', cls, makeTuple(items)));
+  };
+  t[0x81] = (vm) => {
+    // NEWOBJ
+    const args = vm.pop();
+    const cls = vm.pop();
+    vm.push(call(vm, 'NEWOBJ', cls, args));
+  };
+  t[0x92] = (vm) => {
+    // NEWOBJ_EX
+    vm.pop(); // kwargs
+    const args = vm.pop();
+    const cls = vm.pop();
+    vm.push(call(vm, 'NEWOBJ_EX', cls, args));
+  };
+  t[0x52] = (vm) => {
+    // REDUCE
+    const args = vm.pop();
+    const callee = vm.pop();
+    vm.push(call(vm, 'REDUCE', callee, args));
+  };
+  t[0x62] = build;
+  t[0x82] = ext;
+  t[0x83] = ext;
+  t[0x84] = ext;
+  t[0x50] = (vm) => {
+    // PERSID
+    const pid = vm.readLine();
+    if (pid.some((b) => b > 0x7f)) vm.fail('persistent IDs in protocol 0 must be ASCII strings');
+    vm.push({ k: 'persistent', pid: { k: 'str', s: pid.toString('latin1'), len: pid.length } });
+  };
+  t[0x51] = (vm) => {
+    // BINPERSID
+    const pid = vm.pop();
+    vm.opts.onPersistent?.(pid);
+    vm.push({ k: 'persistent', pid });
+  };
+}

@@ -1,0 +1,70 @@
+import type { HandlerTable, VmState } from './state.js';
+
+/**
+ * PROTO and FRAME, and the checks around them. CPython's C unpickler only checks that a frame's bytes exist; the
+ * Python one refuses opcodes that straddle a frame. Streams on which the two would disagree are reported.
+ */
+
+const HIGHEST_PROTOCOL = 5;
+
+/** Payload opcodes a pickler writes outside frames when they are large. */
+const PAYLOAD_OPS: ReadonlySet<number> = new Set([0x42, 0x8e, 0x58, 0x8d, 0x96]);
+
+/** An opcode read outside any frame once framing started: only a large payload (and a short tail after it) may be. */
+export function checkLoose(vm: VmState): void {
+  if (PAYLOAD_OPS.has(vm.op)) {
+    vm.looseOk = true;
+    vm.looseBytes = 0;
+    return;
+  }
+  vm.looseBytes += Math.max(1, vm.src.pos - vm.opAt);
+  if (!vm.looseOk || vm.looseBytes >= 4) {
+    vm.problem('frame', `${vm.opName()} sits outside any FRAME after framing started; picklers never write that`);
+    vm.looseOk = false;
+  }
+}
+
+/** After each opcode: did it end past its frame? */
+export function checkFrameEnd(vm: VmState): void {
+  const { src } = vm;
+  const isBuild = vm.op === 0x62;
+  if (isBuild && src.pos > vm.buildEnd) {
+    // a loader's BUILD hook read raw data (joblib arrays): the pickler committed its frame before writing it
+    vm.looseOk = true;
+    vm.looseBytes = 0;
+  }
+  const opEnd = isBuild ? vm.buildEnd : src.pos;
+  if (vm.frameEnd >= 0 && opEnd > vm.frameEnd) {
+    vm.problem('frame', `${vm.opName()} straddles the end of its FRAME`);
+    vm.frameEnd = -1;
+  } else if (vm.frameEnd >= 0 && src.pos >= vm.frameEnd) {
+    vm.frameEnd = -1;
+  }
+}
+
+/** At STOP: a frame must not declare bytes past it. */
+export function checkStopFrame(vm: VmState): void {
+  if (vm.frameEnd >= 0 && vm.src.pos !== vm.frameEnd) {
+    vm.problem('frame', `STOP inside a frame that declares ${vm.frameEnd - vm.src.pos} more byte(s)`);
+  }
+}
+
+export function addFramingOps(t: HandlerTable): void {
+  t[0x80] = (vm) => {
+    // PROTO
+    const p = vm.src.u8();
+    if (p > HIGHEST_PROTOCOL) vm.fail(`unsupported pickle protocol: ${p}`);
+    vm.run.protocol = Math.max(vm.run.protocol, p);
+  };
+  t[0x95] = (vm) => {
+    // FRAME
+    const { src } = vm;
+    const n = src.u64();
+    if (vm.frameEnd >= 0) vm.problem('frame', 'a FRAME starts before the previous frame ended');
+    if (n > src.remaining) vm.fail(`FRAME declares ${n} bytes but only ${src.remaining} remain`);
+    vm.frameEnd = n === 0 ? -1 : src.pos + n;
+    vm.framed = true;
+    vm.looseOk = false;
+    vm.looseBytes = 0;
+  };
+}

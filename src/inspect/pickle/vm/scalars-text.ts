@@ -1,0 +1,107 @@
+import { noteBytes, noteText } from '../nested.js';
+import { decodeRawUnicodeEscape, decodeStringLine, parseFloatLine, parseIntLine } from '../text.js';
+import type { Value } from '../values.js';
+import { KEEP_STRING, NONE } from '../values.js';
+import type { HandlerTable, VmState } from './state.js';
+
+/**
+ * Numbers, strings and bytes. Numbers keep their value (shapes, counts and the legacy magic are read from them);
+ * strings are decoded only up to KEEP_STRING characters; bytes are never copied — nested.ts peeks at the few that
+ * start like a pickle and copies those out.
+ */
+
+/** BININT1 values are shared: a state dict pushes millions of small shape numbers. */
+const SMALL: readonly Value[] = Array.from({ length: 256 }, (_, v) => ({ k: 'scalar', v }) as const);
+const TRUE: Value = { k: 'scalar', v: true };
+const FALSE: Value = { k: 'scalar', v: false };
+const UNKNOWN_NUMBER: Value = { k: 'scalar' };
+
+const scalar = (v: number): Value => (v >= 0 && v < 256 && Number.isInteger(v) ? SMALL[v]! : { k: 'scalar', v });
+
+function readText(vm: VmState, n: number): Value {
+  const { src } = vm;
+  if (n > src.remaining) vm.fail(`pickle data was truncated (string of ${n} bytes)`);
+  if (n > KEEP_STRING) {
+    noteBytes(vm.run, src, n, vm.opAt);
+    src.skip(n);
+    return { k: 'str', s: undefined, len: n };
+  }
+  const s = src.text(n);
+  if (n >= 4 && (s.charCodeAt(0) === 0x63 || s.charCodeAt(0) === 0x67)) noteText(vm.run, s, vm.opAt); // 'c…', 'gA…'
+  return { k: 'str', s, len: n };
+}
+
+function readBytes(vm: VmState, n: number, mutable = false): Value {
+  const { src } = vm;
+  if (n > src.remaining) vm.fail(`pickle data was truncated (bytes of ${n})`);
+  noteBytes(vm.run, src, n, vm.opAt);
+  src.skip(n);
+  return { k: 'bytes', len: n, mutable };
+}
+
+/** Signed little-endian integer; exact below 2^53, approximate above (only used for naming). */
+function littleLong(b: Buffer): number {
+  if (b.length === 0) return 0;
+  let v = 0n;
+  for (let i = b.length - 1; i >= 0; i--) v = (v << 8n) | BigInt(b[i]!);
+  if (b[b.length - 1]! & 0x80) v -= 1n << BigInt(8 * b.length);
+  return Number(v);
+}
+
+export function addScalarTextOps(t: HandlerTable): void {
+  t[0x4e] = (vm) => vm.push(NONE); // NONE
+  t[0x88] = (vm) => vm.push(TRUE); // NEWTRUE
+  t[0x89] = (vm) => vm.push(FALSE); // NEWFALSE
+  t[0x4a] = (vm) => vm.push(scalar(vm.src.i32())); // BININT
+  t[0x4b] = (vm) => vm.push(SMALL[vm.src.u8()]!); // BININT1
+  t[0x4d] = (vm) => vm.push(scalar(vm.src.u16())); // BININT2
+  t[0x47] = (vm) => vm.push({ k: 'scalar', v: vm.src.f64be() }); // BINFLOAT
+  t[0x46] = (vm) =>
+    vm.push({ k: 'scalar', v: parseFloatLine(vm.readLine()) ?? vm.fail('could not convert FLOAT argument') }); // FLOAT
+  t[0x49] = (vm) => vm.push({ k: 'scalar', v: parseIntLine(vm.readLine(), false) ?? vm.fail('invalid INT argument') }); // INT
+  t[0x4c] = (vm) => vm.push({ k: 'scalar', v: parseIntLine(vm.readLine(), true) ?? vm.fail('invalid LONG argument') }); // LONG
+  t[0x8a] = (vm) => {
+    // LONG1
+    const n = vm.src.u8();
+    vm.push(scalar(littleLong(vm.src.bytes(n))));
+  };
+  t[0x8b] = (vm) => {
+    // LONG4
+    const n = vm.src.i32();
+    if (n < 0) vm.fail('LONG pickle has negative byte count');
+    if (n > vm.src.remaining) vm.fail('pickle data was truncated (LONG4)');
+    if (n <= 16) vm.push(scalar(littleLong(vm.src.bytes(n))));
+    else {
+      vm.src.skip(n);
+      vm.push(UNKNOWN_NUMBER);
+    }
+  };
+  t[0x53] = (vm) => {
+    // STRING
+    const s = decodeStringLine(vm.readLine());
+    if (s === undefined) return vm.fail('the STRING opcode argument must be quoted');
+    vm.push({ k: 'str', s: s.length <= KEEP_STRING ? s : undefined, len: s.length });
+  };
+  t[0x56] = (vm) => {
+    // UNICODE
+    const s = decodeRawUnicodeEscape(vm.readLine());
+    if (s === undefined) return vm.fail('invalid raw-unicode-escape in UNICODE');
+    vm.push({ k: 'str', s: s.length <= KEEP_STRING ? s : undefined, len: s.length });
+  };
+  t[0x54] = (vm) => {
+    // BINSTRING
+    const n = vm.src.i32();
+    if (n < 0) vm.fail('BINSTRING pickle has negative byte count');
+    vm.push(readText(vm, n));
+  };
+  t[0x55] = (vm) => vm.push(readText(vm, vm.src.u8())); // SHORT_BINSTRING
+  t[0x58] = (vm) => vm.push(readText(vm, vm.src.u32())); // BINUNICODE
+  t[0x8d] = (vm) => vm.push(readText(vm, vm.src.u64())); // BINUNICODE8
+  t[0x8c] = (vm) => vm.push(readText(vm, vm.src.u8())); // SHORT_BINUNICODE
+  t[0x42] = (vm) => vm.push(readBytes(vm, vm.src.u32())); // BINBYTES
+  t[0x43] = (vm) => vm.push(readBytes(vm, vm.src.u8())); // SHORT_BINBYTES
+  t[0x8e] = (vm) => vm.push(readBytes(vm, vm.src.u64())); // BINBYTES8
+  t[0x96] = (vm) => vm.push(readBytes(vm, vm.src.u64(), true)); // BYTEARRAY8
+  t[0x97] = (vm) => vm.fail('pickle stream refers to out-of-band data but no buffers argument was given'); // NEXT_BUFFER
+  t[0x98] = (vm) => void vm.top(); // READONLY_BUFFER
+}

@@ -1,0 +1,146 @@
+import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { analysePickleBuffer, analysePickleFile } from '../../../src/inspect/pickle/pickles.js';
+import { createFileOpener } from '../../../src/io/file-source.js';
+
+// Raw and legacy pickles are read through the async FileSource in bounded windows (4 MiB): the cases cross window
+// edges inside opcodes' neighbourhoods, nested pickles and skipped payloads, and must judge exactly as the
+// in-memory reader does, with the bytes counted by the I/O edge.
+
+const root = mkdtempSync(join(tmpdir(), 'cp-pickle-file-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+const MiB = 1 << 20;
+const b = (s: string): Buffer => Buffer.from(s, 'latin1');
+const EVIL = b('\x80\x02cos\nsystem\nX\x02\x00\x00\x00id\x85R.');
+const u32 = (n: number): Buffer => {
+  const x = Buffer.alloc(4);
+  x.writeUInt32LE(n);
+  return x;
+};
+const u64 = (n: number): Buffer => {
+  const x = Buffer.alloc(8);
+  x.writeBigUInt64LE(BigInt(n));
+  return x;
+};
+const short = (s: string): Buffer => Buffer.concat([b('\x8c'), Buffer.from([s.length]), b(s)]);
+
+/** A joblib stream: `n` float64 arrays of `bytes` each (NumpyArrayWrapper, raw data after BUILD). */
+function joblib(n: number, bytes: number): Buffer {
+  const one = Buffer.concat([
+    short('joblib.numpy_pickle'),
+    short('NumpyArrayWrapper'),
+    b('\x93)\x81}('),
+    short('subclass'),
+    short('numpy'),
+    short('ndarray'),
+    b('\x93'),
+    short('shape'),
+    b('J'),
+    u32(bytes / 8),
+    b('\x85'),
+    short('order'),
+    short('C'),
+    short('dtype'),
+    short('numpy'),
+    short('dtype'),
+    b('\x93'),
+    short('f8'),
+    b('\x89\x88\x87R(K\x03'),
+    short('<'),
+    b('NNNJ\xff\xff\xff\xffJ\xff\xff\xff\xffK\x00tb'),
+    short('allow_mmap'),
+    b('\x88'),
+    short('numpy_array_alignment_bytes'),
+    b('K\x10ub\x00'),
+    Buffer.alloc(bytes, 0x80), // array data that looks like PROTO bytes: skipped, never read as opcodes
+  ]);
+  return Buffer.concat([b('\x80\x04]\x94('), ...Array.from({ length: n }, () => one), b('e.')]);
+}
+
+/** A legacy (pre-zip) torch.save stream with one FloatStorage of `numel` elements; `storage` writes its bytes. */
+function legacyHead(numel: number): Buffer {
+  return Buffer.concat([
+    b('\x80\x02\x8a\x0a\x6c\xfc\x9c\x46\xf9\x20\x6a\xa8\x50\x19.'), // magic number
+    b('\x80\x02M\xe9\x03.'), // protocol version 1001
+    b('\x80\x02}.'), // sys_info
+    b(
+      '\x80\x02}X\x01\x00\x00\x00w(X\x07\x00\x00\x00storagectorch\nFloatStorage\nX\x01\x00\x00\x000X\x03\x00\x00\x00cpuJ',
+    ),
+    u32(numel),
+    b('tQs.'), // {'w': persistent_load(('storage', FloatStorage, '0', 'cpu', numel))}
+    b('\x80\x02]X\x01\x00\x00\x000a.'), // storage keys ['0']
+    u64(numel),
+  ]);
+}
+
+/** Write `parts` (a number is a hole of that many bytes, left sparse). */
+function write(name: string, parts: (Buffer | number)[]): string {
+  const path = join(root, name);
+  const fd = openSync(path, 'w');
+  let pos = 0;
+  for (const p of parts) {
+    if (typeof p === 'number') pos += p;
+    else pos += writeSync(fd, p, 0, p.length, pos);
+  }
+  closeSync(fd);
+  return path;
+}
+
+async function viaFile(path: string): Promise<{ rules: string[]; bytesRead: number }> {
+  const opener = createFileOpener();
+  const src = await opener.open(path, 'x.pkl');
+  try {
+    const findings = await analysePickleFile(src, { path: 'x.pkl', allow: {}, what: 'pickle' });
+    return { rules: findings.map((f) => f.ruleId).sort(), bytesRead: opener.stats().bytesRead };
+  } finally {
+    await src.close();
+  }
+}
+
+const inMemory = (parts: Buffer[]): string[] =>
+  analysePickleBuffer(Buffer.concat(parts), { path: 'x.pkl', allow: {}, what: 'pickle' })
+    .map((f) => f.ruleId)
+    .sort();
+
+describe('pickles read through the FileSource in bounded windows', () => {
+  it.each([
+    {
+      name: 'a 10 MB protocol-2 pickle with its payload at the end',
+      parts: [b('\x80\x02'), Buffer.from('N0'.repeat(5 * MiB), 'latin1'), EVIL.subarray(2)],
+      want: ['CPI001'],
+    },
+    {
+      name: 'joblib arrays of 3 MiB across window edges, then a payload pickle',
+      parts: [joblib(4, 3 * MiB), EVIL],
+      want: ['CPI001'],
+    },
+    { name: 'a benign joblib stream of 3 MiB arrays', parts: [joblib(3, 3 * MiB)], want: [] },
+    {
+      name: 'a legacy torch file with a 6 MiB storage, then a payload pickle',
+      parts: [legacyHead(1.5 * MiB), Buffer.alloc(6 * MiB, 7), EVIL],
+      want: ['CPI001'],
+    },
+    {
+      name: 'a legacy torch file truncated inside its storage',
+      parts: [legacyHead(1.5 * MiB), Buffer.alloc(5 * MiB, 7)],
+      want: ['CPI003'],
+    },
+  ])('$name → $want, as in memory', async ({ name, parts, want }) => {
+    const path = write(`${name.replace(/\W+/g, '-')}.pkl`, parts);
+    const got = await viaFile(path);
+    expect(got.rules).toEqual(inMemory(parts));
+    expect(got.rules).toEqual(want);
+    expect(got.bytesRead).toBeLessThanOrEqual(parts.reduce((n, p) => n + p.length, 0));
+  });
+
+  it('a 3 GB sparse legacy storage is skipped, not read, and the pickle after it is judged', async () => {
+    const numel = 768 * MiB; // 3 GiB of FloatStorage
+    const path = write('sparse-legacy.pkl', [legacyHead(numel), numel * 4, EVIL]);
+    const got = await viaFile(path);
+    expect(got.rules).toEqual(['CPI001']);
+    expect(got.bytesRead).toBeLessThan(16 * MiB);
+  });
+});
