@@ -1,7 +1,7 @@
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 
-/** Pieces are gathered into writes of about this many characters: few syscalls, little held at once. */
+/** Pieces are gathered into writes of this many bytes: few syscalls, little held at once. */
 const WRITE_BATCH = 1 << 20;
 
 /**
@@ -15,7 +15,7 @@ export async function writeOutput(file: string, content: string | Iterable<strin
   const fh = await open(tmp, 'w');
   try {
     try {
-      for (const batch of batches(content)) await fh.write(batch);
+      for (const batch of batches(content)) await writeAll(fh, batch);
     } finally {
       await fh.close();
     }
@@ -26,6 +26,12 @@ export async function writeOutput(file: string, content: string | Iterable<strin
   }
 }
 
+/** A write may take fewer bytes than given: go on until all are written. */
+async function writeAll(fh: FileHandle, chunk: string | Uint8Array): Promise<void> {
+  const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+  for (let at = 0; at < bytes.length;) at += (await fh.write(bytes, at, bytes.length - at)).bytesWritten;
+}
+
 /** Standard output, batch by batch, waiting for the pipe to drain so a slow reader does not make us buffer it all. */
 export async function writeStdout(content: string | Iterable<string>): Promise<void> {
   for (const batch of batches(content)) {
@@ -33,21 +39,29 @@ export async function writeStdout(content: string | Iterable<string>): Promise<v
   }
 }
 
-function* batches(content: string | Iterable<string>): Generator<string> {
+/**
+ * Pieces encoded straight into 1 MiB buffers (no joined string, no second copy for the write); each buffer is new,
+ * as a stream may still hold the last one. Whole text passes through as it is.
+ */
+function* batches(content: string | Iterable<string>): Generator<string | Uint8Array> {
   if (typeof content === 'string') {
     yield content;
     return;
   }
-  let pending: string[] = [];
-  let size = 0;
+  let buf = Buffer.allocUnsafe(WRITE_BATCH);
+  let used = 0;
   for (const piece of content) {
-    pending.push(piece);
-    size += piece.length;
-    if (size >= WRITE_BATCH) {
-      yield pending.join('');
-      pending = [];
-      size = 0;
+    // A UTF-16 unit never takes more than 3 bytes in UTF-8: flush first when the piece might not fit.
+    if (used + piece.length * 3 > WRITE_BATCH) {
+      if (used > 0) yield buf.subarray(0, used);
+      buf = Buffer.allocUnsafe(WRITE_BATCH);
+      used = 0;
+      if (piece.length * 3 > WRITE_BATCH) {
+        yield piece;
+        continue;
+      }
     }
+    used += buf.write(piece, used);
   }
-  if (size > 0 || pending.length > 0) yield pending.join('');
+  if (used > 0) yield buf.subarray(0, used);
 }

@@ -43,9 +43,23 @@ function* pieces(value: unknown, indent: string, depth: number): Generator<strin
 
 const skipped = (v: unknown) => v === undefined || typeof v === 'function' || typeof v === 'symbol';
 
-/** JSON.stringify with 2-space indent, shifted right by `indent` (strings hold no raw newline, so this is safe). */
+/**
+ * JSON.stringify with 2-space indent, shifted right by `indent`: stringified inside as many one-item arrays as the
+ * indent has levels, so JSON.stringify itself indents it, and the wrapper is sliced off (a slice shares the text).
+ */
 function whole(value: unknown, indent: string): string | undefined {
-  const text = JSON.stringify(value, null, 2) as string | undefined;
-  if (text === undefined || indent === '' || !text.includes('\n')) return text;
-  return text.replace(/\n/g, `\n${indent}`);
+  // JSON.stringify's type says string, but it returns undefined for what JSON cannot hold.
+  const direct: (v: unknown) => string | undefined = (v) => JSON.stringify(v, null, 2);
+  if (indent === '' || value === null || typeof value !== 'object') return direct(value);
+  let wrapped: unknown = value;
+  for (let i = 0; i < indent.length; i += 2) wrapped = [wrapped];
+  const text = JSON.stringify(wrapped, null, 2);
+  // "[\n  [\n    " … "\n  ]\n]": each level adds its bracket, a newline and its indent at both ends.
+  let head = 0;
+  let tail = 0;
+  for (let i = 0; i < indent.length; i += 2) {
+    head += 2 + i + 2;
+    tail += 2 + i;
+  }
+  return text.slice(head, text.length - tail);
 }
