@@ -34,7 +34,8 @@ async function writeAll(fh: FileHandle, chunk: string | Uint8Array): Promise<voi
 
 /** Standard output, batch by batch, waiting for the pipe to drain so a slow reader does not make us buffer it all. */
 export async function writeStdout(content: string | Iterable<string>): Promise<void> {
-  for (const batch of batches(content)) {
+  // Text, not bytes: whoever stands in for stdout (a test's capture, a wrapper) gets what it got before.
+  for (const batch of textBatches(content)) {
     if (!process.stdout.write(batch)) await new Promise<void>((resolve) => process.stdout.once('drain', resolve));
   }
 }
@@ -64,4 +65,24 @@ function* batches(content: string | Iterable<string>): Generator<string | Uint8A
     used += buf.write(piece, used);
   }
   if (used > 0) yield buf.subarray(0, used);
+}
+
+/** Pieces joined into strings of about a batch's length. */
+function* textBatches(content: string | Iterable<string>): Generator<string> {
+  if (typeof content === 'string') {
+    yield content;
+    return;
+  }
+  let pending: string[] = [];
+  let size = 0;
+  for (const piece of content) {
+    pending.push(piece);
+    size += piece.length;
+    if (size >= WRITE_BATCH) {
+      yield pending.join('');
+      pending = [];
+      size = 0;
+    }
+  }
+  if (size > 0) yield pending.join('');
 }
