@@ -20,7 +20,10 @@ export function npmLock(dir, n, { installScripts = false, integrity = true } = {
       ...(i + 1 < n ? { dependencies: { [`p${i + 1}`]: '^1.0.0' } } : {}),
     };
   }
-  writeFileSync(path.join(dir, 'package-lock.json'), JSON.stringify({ name: 'root', lockfileVersion: 3, packages }, null, 2));
+  writeFileSync(
+    path.join(dir, 'package-lock.json'),
+    JSON.stringify({ name: 'root', lockfileVersion: 3, packages }, null, 2),
+  );
   return dir;
 }
 
