@@ -31,4 +31,4 @@ export function pairOutputs(formats: readonly string[], outputs: readonly string
   return targets;
 }
 
-export { writeOutput } from '../io/write-output.js';
+export { writeOutput, writeStdout } from '../io/write-output.js';

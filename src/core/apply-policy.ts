@@ -1,8 +1,9 @@
 import picomatch from 'picomatch';
-import type { Finding, ResolvedFinding } from './finding.js';
+import type { Finding, Level, ResolvedFinding } from './finding.js';
 import { compareFindings, fingerprintOf } from './fingerprint.js';
 import type { Policy, Suppression } from './policy.js';
 import { findRule } from './rules/index.js';
+import { pushAll } from './push-all.js';
 
 export interface PolicyOutcome {
   readonly findings: ResolvedFinding[];
@@ -16,25 +17,70 @@ export interface PolicyOutcome {
 export function applyPolicy(raw: readonly Finding[], policy: Policy, today: string): PolicyOutcome {
   const live = policy.suppressions.filter((s) => s.expires >= today);
   const expired = policy.suppressions.filter((s) => s.expires < today);
-  const all: Finding[] = [...raw, ...expired.map((s) => expiredFinding(s, policy.source))];
+  const all: Finding[] = pushAll([], raw);
+  for (const s of expired) all.push(expiredFinding(s, policy.source));
 
   const findings: ResolvedFinding[] = [];
   const suppressed: ResolvedFinding[] = [];
-  const seen = new Set<string>();
-  for (const f of [...all].sort(compareFindings)) {
+  const seen = new SeenFindings();
+  for (const f of all.sort(compareFindings)) {
     const rule = findRule(f.ruleId);
     const setting = policy.rules[f.ruleId];
     if (setting === 'off') continue;
     const level = setting ?? f.level ?? rule?.level ?? 'warning';
     const fingerprint = fingerprintOf(f);
-    const key = `${fingerprint}:${f.location.line ?? 0}:${f.message}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    const resolved: ResolvedFinding = { ...f, level, fingerprint };
+    if (!seen.add(`${fingerprint}:${f.location.line ?? 0}`, f.message)) continue;
+    const resolved = toResolved(f, level, fingerprint);
     if (live.some((s) => suppresses(s, f))) suppressed.push(resolved);
     else findings.push(resolved);
   }
   return { findings, suppressed };
+}
+
+const OPTIONAL_FIELDS = ['artifact', 'evidence', 'related'] as const satisfies readonly (keyof Finding)[];
+// Compile-time guard: a field added to Finding must be carried over here.
+type NotCarried = Exclude<
+  keyof Finding,
+  'ruleId' | 'message' | 'location' | 'level' | (typeof OPTIONAL_FIELDS)[number]
+>;
+const everyFieldCarried: [NotCarried] extends [never] ? true : NotCarried = true;
+void everyFieldCarried;
+
+/** One fixed-shape literal: `{ ...f, level, fingerprint }` made each of 300k findings about 375 bytes, not 110. */
+function toResolved(f: Finding, level: Level, fingerprint: string): ResolvedFinding {
+  const out: { -readonly [K in keyof ResolvedFinding]: ResolvedFinding[K] } = {
+    ruleId: f.ruleId,
+    message: f.message,
+    location: f.location,
+    level,
+    fingerprint,
+  };
+  for (const k of OPTIONAL_FIELDS) if (f[k] !== undefined) (out as Record<string, unknown>)[k] = f[k];
+  return out;
+}
+
+/**
+ * Duplicates are the same fingerprint, line and message. Keyed by fingerprint and line, holding a reference to the
+ * message already stored in the finding: a key that copied every message cost ~100 MB for 300k findings.
+ */
+class SeenFindings {
+  private readonly seen = new Map<string, string | Set<string>>();
+  /** False when this key and message were added before. */
+  add(key: string, message: string): boolean {
+    const had = this.seen.get(key);
+    if (had === undefined) {
+      this.seen.set(key, message);
+      return true;
+    }
+    if (typeof had === 'string') {
+      if (had === message) return false;
+      this.seen.set(key, new Set([had, message]));
+      return true;
+    }
+    if (had.has(message)) return false;
+    had.add(message);
+    return true;
+  }
 }
 
 function suppresses(s: Suppression, f: Finding): boolean {

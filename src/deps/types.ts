@@ -86,12 +86,17 @@ export function str(v: unknown): string | undefined {
 /** A name → string map (dependencies, specifiers); non-string values are dropped. */
 export function strMap(v: unknown): Record<string, string> {
   const out: Record<string, string> = {};
-  if (!isRecord(v)) return out;
-  for (const [k, x] of Object.entries(v)) {
-    const s = str(x);
-    if (s !== undefined) out[k] = s;
-  }
+  forEachStr(v, (k, s) => (out[k] = s));
   return out;
+}
+
+/** strMap's entries without building the map: per-entry readers of a 100k-package lockfile call this a lot. */
+export function forEachStr(v: unknown, each: (key: string, value: string) => void): void {
+  if (!isRecord(v)) return;
+  for (const k of Object.keys(v)) {
+    const s = str(v[k]);
+    if (s !== undefined) each(k, s);
+  }
 }
 
 /** `@scope/name@range` / `name@range` → [name, range]; the first `@` after position 0 separates them. */

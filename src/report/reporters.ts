@@ -1,5 +1,6 @@
 import type { ScanResult } from '../core/result.js';
 import { toCycloneDx } from './cyclonedx.js';
+import { jsonChunks } from './json-chunks.js';
 import { toJson } from './json.js';
 import { toMarkdown } from './markdown.js';
 import { toSarif } from './sarif.js';
@@ -21,13 +22,24 @@ export interface ReportOptions {
   readonly verbose?: boolean;
 }
 
-/** A reporter: a format name and a pure function from a scan result to the report's text. */
+/**
+ * A reporter: a format name and a pure function from a scan result to the report's text, as one string or (for
+ * reports that grow with the findings) as pieces to write one after another.
+ */
 export interface Reporter<Name extends string = string> {
   readonly name: Name;
   render(result: ScanResult, opts: ReportOptions): string;
+  chunks?(result: ScanResult, opts: ReportOptions): Iterable<string>;
 }
 
-const json = (value: unknown) => JSON.stringify(value, null, 2) + '\n';
+/** A JSON reporter: streamed pieces for writing, the same pieces joined for `render`. */
+function jsonReporter<Name extends string>(name: Name, build: (r: ScanResult, o: ReportOptions) => unknown) {
+  return {
+    name,
+    render: (r: ScanResult, o: ReportOptions) => [...jsonChunks(build(r, o))].join(''),
+    chunks: (r: ScanResult, o: ReportOptions) => jsonChunks(build(r, o)),
+  };
+}
 
 /**
  * Every reporter, used alike by the CLI (src/app/render.ts) and the Action (src/action/run.ts). Adding a reporter is
@@ -35,18 +47,14 @@ const json = (value: unknown) => JSON.stringify(value, null, 2) + '\n';
  */
 export const REPORTERS = [
   { name: 'text', render: (r, o) => toText(r, { color: o.color, verbose: o.verbose === true }) },
-  { name: 'json', render: (r, o) => json(toJson(r, o.toolVersion)) },
-  {
-    name: 'sarif',
-    render: (r, o) =>
-      json(
-        rebaseSarif(
-          toSarif(r, { toolVersion: o.toolVersion, ...(o.category !== undefined ? { category: o.category } : {}) }),
-          o.uriPrefix ?? '',
-        ),
-      ),
-  },
-  { name: 'cyclonedx', render: (r, o) => json(toCycloneDx(r, { toolVersion: o.toolVersion })) },
+  jsonReporter('json', (r, o) => toJson(r, o.toolVersion)),
+  jsonReporter('sarif', (r, o) =>
+    rebaseSarif(
+      toSarif(r, { toolVersion: o.toolVersion, ...(o.category !== undefined ? { category: o.category } : {}) }),
+      o.uriPrefix ?? '',
+    ),
+  ),
+  jsonReporter('cyclonedx', (r, o) => toCycloneDx(r, { toolVersion: o.toolVersion })),
   {
     name: 'markdown',
     render: (r, o) => toMarkdown(r, { toolVersion: o.toolVersion, ...(o.fileUrl ? { fileUrl: o.fileUrl } : {}) }),
@@ -57,4 +65,10 @@ export type Format = (typeof REPORTERS)[number]['name'];
 
 export function reporterFor(format: Format): Reporter<Format> {
   return REPORTERS.find((r) => r.name === format)!;
+}
+
+/** The report as pieces to write in turn: streamed where the reporter can, else its whole text. */
+export function reportChunks(result: ScanResult, format: Format, opts: ReportOptions): Iterable<string> {
+  const reporter = reporterFor(format);
+  return reporter.chunks ? reporter.chunks(result, opts) : [reporter.render(result, opts)];
 }

@@ -151,6 +151,25 @@ describe('through the deps stage', () => {
   }, 300_000);
 });
 
+describe('many packages offline through the registry stage', () => {
+  // Grouping these per lockfile was quadratic (a list copied per package): a 175k-entry yarn.lock ran for minutes.
+  it('a 5,000-entry yarn.lock leaves one CPD137 with every package counted', async () => {
+    const { registryStage } = await import('../../src/registry/stage.js');
+    const dir = mkdtempSync(path.join(tmpdir(), 'chainproof-lock-'));
+    const n = 5_000;
+    const parts = [V1];
+    for (let i = 0; i < n; i++) parts.push(yarnEntry(i));
+    writeFileSync(path.join(dir, 'yarn.lock'), parts.join(''));
+    const result = await scanWith(dir, [depsStage, registryStage]);
+    expect(result.complete).toBe(true);
+    expect(result.summary.packages).toBe(n);
+    const unknown = result.findings.filter((f) => f.ruleId === 'CPD137');
+    expect(unknown).toHaveLength(1);
+    expect(unknown[0]!.evidence?.['count']).toBe(n);
+    expect(unknown[0]!.location.line).toBe(3);
+  }, 300_000);
+});
+
 describe('dependency chains', () => {
   it('a 100,000-package chain keeps every package and bounded paths', () => {
     const n = 100_000;

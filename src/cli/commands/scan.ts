@@ -6,11 +6,11 @@ import { UsageError } from '../../core/errors.js';
 import type { ScanOptions } from '../../core/context.js';
 import { scanRepository } from '../../app/scan.js';
 import { loadTrust } from '../../app/trust.js';
-import { renderReport } from '../../app/render.js';
+import { renderReportChunks } from '../../app/render.js';
 import { stagesForTest } from '../test-hooks.js';
 import { exitCodeForScan, type FailOn } from '../exit-codes.js';
 import { stderrLogger, stderrProgress } from '../logger.js';
-import { pairOutputs, writeOutput } from '../output.js';
+import { pairOutputs, writeOutput, writeStdout } from '../output.js';
 import { VERSION } from '../version.js';
 import { cliOutcome } from '../outcome.js';
 import { FORMATS } from '../../report/formats.js';
@@ -185,14 +185,15 @@ export async function runScan(argv: ScanArgs): Promise<number> {
   }
   const color = !('NO_COLOR' in env) && process.stdout.isTTY === true;
   for (const t of targets) {
-    const text = renderReport(result, t.format, {
+    // Streamed: a report of 300k findings is never held as one string.
+    const pieces = renderReportChunks(result, t.format, {
       toolVersion: VERSION,
       color: t.file === undefined && color,
       verbose: argv.verbose,
       ...(argv.category !== undefined ? { category: argv.category } : {}),
     });
-    if (t.file === undefined) process.stdout.write(text);
-    else await writeOutput(t.file, text);
+    if (t.file === undefined) await writeStdout(pieces);
+    else await writeOutput(t.file, pieces);
   }
   if (!result.complete) logger.warn('the scan is incomplete: a stage failed (CPX020); exiting 4');
   else for (const why of result.failClosed ?? []) logger.warn(`${why} Exiting 3.`);

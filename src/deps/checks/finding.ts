@@ -38,6 +38,8 @@ export function packageFinding(
  * Lockfile URLs can embed credentials (`https://user:token@host/…`, `?token=…`); a finding must never carry them.
  */
 export function redactUrls(text: string): string {
+  // Both patterns need "://" or a query separator; most messages and evidence values have neither.
+  if (!text.includes('://') && !text.includes('?') && !text.includes('&')) return text;
   return text
     .replace(/(\b[a-z][a-z0-9+.-]*:\/\/)[^/\s@]+@/gi, '$1***@')
     .replace(/([?&][^=&#\s]*(?:token|auth|key|secret|password|sig)[^=&#\s]*=)[^&#\s]+/gi, '$1***');

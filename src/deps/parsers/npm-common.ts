@@ -1,5 +1,5 @@
 import type { DraftEdge, EdgeKind } from '../types.js';
-import { strMap } from '../types.js';
+import { forEachStr } from '../types.js';
 
 /** Dependency maps of a package.json-like object and the edge kind each gives. */
 export const DEP_FIELDS: readonly (readonly [string, EdgeKind])[] = [
@@ -34,9 +34,9 @@ export function edgesOf(
   const edges: DraftEdge[] = [];
   for (const [field, kind] of DEP_FIELDS) {
     if (!kinds.includes(kind)) continue;
-    for (const [name, spec] of Object.entries(strMap(entry[field]))) {
-      edges.push({ name, spec, kind, target: resolveNodeModules(from, name, index) });
-    }
+    forEachStr(entry[field], (name, spec) =>
+      edges.push({ name, spec, kind, target: resolveNodeModules(from, name, index) }),
+    );
   }
   return edges;
 }
@@ -45,7 +45,9 @@ export function edgesOf(
 export function declaredOf(entry: Record<string, unknown>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [field] of DEP_FIELDS) {
-    for (const [name, spec] of Object.entries(strMap(entry[field]))) if (!(name in out)) out[name] = spec;
+    forEachStr(entry[field], (name, spec) => {
+      if (!(name in out)) out[name] = spec;
+    });
   }
   return out;
 }

@@ -1,6 +1,6 @@
 import type { DraftEdge, DraftImporter, DraftNode, Manifest, ParsedLockfile } from '../types.js';
 import { isRecord, str, strMap } from '../types.js';
-import { jsonPropertyLines } from '../lines.js';
+import { strictJsonPropertyLines } from '../lines.js';
 import { classifyResolved, classifySpec } from '../source.js';
 import { declaredOf, edgesOf, parseAlias, resolveNodeModules } from './npm-common.js';
 import { pushAll } from '../../core/push-all.js';
@@ -15,7 +15,7 @@ export function parseNpmV1(
   text: string,
   manifest: Manifest | undefined,
 ): ParsedLockfile {
-  const lines = jsonPropertyLines(text, (path, prop) => {
+  const lines = strictJsonPropertyLines(text, (path, prop) => {
     if (path.length % 2 === 0) return undefined;
     let key = '';
     for (let i = 0; i < path.length; i += 2) {

@@ -1,7 +1,7 @@
 import picomatch from 'picomatch';
 import type { DraftImporter, DraftNode, ParsedLockfile } from '../types.js';
 import { LockfileError, isRecord, str } from '../types.js';
-import { jsonPropertyLines } from '../lines.js';
+import { strictJsonPropertyLines } from '../lines.js';
 import { classifyResolved, classifySpec } from '../source.js';
 import { declaredOf, edgesOf, nameFromKey, resolveNodeModules } from './npm-common.js';
 
@@ -13,7 +13,7 @@ import { declaredOf, edgesOf, nameFromKey, resolveNodeModules } from './npm-comm
 export function parseNpmPackages(file: string, data: Record<string, unknown>, text: string): ParsedLockfile {
   const pk = data.packages;
   if (!isRecord(pk)) throw new LockfileError('LOCKFILE_SHAPE', file, '"packages" is not an object');
-  const lines = jsonPropertyLines(text, (path, prop) =>
+  const lines = strictJsonPropertyLines(text, (path, prop) =>
     path.length === 1 && path[0] === 'packages' ? prop : undefined,
   );
   const root = isRecord(pk['']) ? pk[''] : {};

@@ -1,5 +1,5 @@
 import type { DraftEdge, DraftImporter, DraftNode, EdgeKind, Manifest, ParsedLockfile } from '../types.js';
-import { LockfileError, isRecord, splitDescriptor, str, strMap } from '../types.js';
+import { LockfileError, forEachStr, isRecord, splitDescriptor, str, strMap } from '../types.js';
 import { yarnHeaderLines } from '../lines.js';
 import { classifyResolved, classifySpec } from '../source.js';
 import { DEP_FIELDS, parseAlias } from './npm-common.js';
@@ -64,9 +64,9 @@ export function parseYarnClassic(
       ['dependencies', 'prod'],
       ['optionalDependencies', 'optional'],
     ] as const) {
-      for (const [name, spec] of Object.entries(strMap(entry[field]))) {
-        edges.push({ name, spec, kind, target: byDescriptor.get(`${name}@${spec}`) });
-      }
+      forEachStr(entry[field], (name, spec) =>
+        edges.push({ name, spec, kind, target: byDescriptor.get(`${name}@${spec}`) }),
+      );
     }
     return {
       name: alias ? alias[0] : keyName,

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { jsonChunks } from '../../src/report/json-chunks.js';
+
+const whole = (v: unknown) => JSON.stringify(v, null, 2) + '\n';
+
+describe('jsonChunks writes what JSON.stringify(value, null, 2) writes', () => {
+  it.each([
+    { name: 'empty object', value: {} },
+    { name: 'empty array', value: [] },
+    { name: 'scalars', value: { a: 1, b: 'x\ny', c: true, d: null } },
+    { name: 'undefined and function properties left out', value: { a: undefined, b: () => 1, c: 2 } },
+    { name: 'only left-out properties', value: { a: undefined } },
+    { name: 'undefined array items as null', value: { list: [undefined, 1, () => 1] } },
+    { name: 'nested empties', value: { a: [], b: {}, c: [[], [{}]] } },
+    { name: 'deep values re-indented', value: { findings: [{ location: { path: 'a', line: 1 }, list: [1, 2] }] } },
+    { name: 'keys that need escaping', value: { 'a"b': { '\u0001': 'x' } } },
+  ])('$name', ({ value }) => {
+    for (const depth of [0, 1, 2, 5]) expect([...jsonChunks(value, depth)].join('')).toBe(whole(value));
+  });
+
+  it('streams: a report of many findings comes in many pieces', () => {
+    const findings = Array.from({ length: 1000 }, (_, i) => ({ ruleId: 'CPD002', line: i }));
+    const pieces = [...jsonChunks({ findings })];
+    expect(pieces.length).toBeGreaterThan(1000);
+    expect(Math.max(...pieces.map((p) => p.length))).toBeLessThan(100);
+    expect(pieces.join('')).toBe(whole({ findings }));
+  });
+
+  it('any JSON value', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.integer({ min: 0, max: 4 }), (value, depth) => {
+        expect([...jsonChunks(value, depth)].join('')).toBe(whole(value));
+      }),
+    );
+  });
+});
