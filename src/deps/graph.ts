@@ -67,6 +67,7 @@ const OPTIONAL_FIELDS = [
   'alias',
   'bundled',
   'distributions',
+  'buildDisabled',
 ] as const satisfies readonly (keyof DraftNode)[];
 type GraphFacts = Pick<PackageNode, 'lockfile' | 'dev' | 'optional' | 'peer' | 'workspace' | 'path'>;
 // Compile-time guard: a field added to DraftNode must be handed on here (or dropped on purpose in this list).
