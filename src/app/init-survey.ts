@@ -1,7 +1,7 @@
 import { open } from 'node:fs/promises';
 import path from 'node:path';
 import pLimit from 'p-limit';
-import { noProgress, silentLogger, type ScanContext } from '../core/context.js';
+import { noProgress, offlineScanOptions, silentLogger, type ScanContext } from '../core/context.js';
 import type { FileFormat } from '../core/files.js';
 import { MODEL_FORMATS } from '../core/files.js';
 import type { DependencyGraph } from '../core/records.js';
@@ -62,15 +62,7 @@ async function scanLockfiles(
     trust,
     policy: trust.policy,
     registry: trust.registry,
-    options: {
-      offline: true,
-      concurrency: 4,
-      verifyTarballs: false,
-      cacheDir: undefined,
-      registry: undefined,
-      shard: undefined,
-      env,
-    },
+    options: offlineScanOptions(env),
     logger: silentLogger,
     progress: noProgress,
     signal: new AbortController().signal,

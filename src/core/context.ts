@@ -29,6 +29,19 @@ export interface ScanOptions {
   readonly references?: boolean;
 }
 
+/** Options of an offline scan with no cache: what `init`'s survey and `registry add --from-refs` run. */
+export function offlineScanOptions(env: ScanOptions['env']): ScanOptions {
+  return {
+    offline: true,
+    concurrency: 4,
+    verifyTarballs: false,
+    cacheDir: undefined,
+    registry: undefined,
+    shard: undefined,
+    env,
+  };
+}
+
 /** Progress of long stages; the CLI draws a bar from it on a TTY. */
 export interface Progress {
   start(stage: string, total: number): void;

@@ -115,27 +115,24 @@ async function referencesUnder(dir: string): Promise<{ references: ModelReferenc
   const abs = path.resolve(dir);
   if (!(await stat(abs).catch(() => undefined))?.isDirectory()) throw new UsageError(`${dir} is not a directory`);
   // Loaded here only: `registry add <path>` and `registry check` need no parser.
-  const [{ scanRepository }, { refsStage }, { DEFAULT_POLICY }, { EMPTY_REGISTRY }, { silentLogger }] =
-    await Promise.all([
-      import('../../app/scan.js'),
-      import('../../refs/stage.js'),
-      import('../../trust/policy/default.js'),
-      import('../../core/trusted-registry.js'),
-      import('../../core/context.js'),
-    ]);
+  const [
+    { scanRepository },
+    { refsStage },
+    { DEFAULT_POLICY },
+    { EMPTY_REGISTRY },
+    { offlineScanOptions, silentLogger },
+  ] = await Promise.all([
+    import('../../app/scan.js'),
+    import('../../refs/stage.js'),
+    import('../../trust/policy/default.js'),
+    import('../../core/trusted-registry.js'),
+    import('../../core/context.js'),
+  ]);
   const result = await scanRepository({
     root: abs,
     policy: DEFAULT_POLICY,
     registry: EMPTY_REGISTRY,
-    options: {
-      offline: true,
-      concurrency: 4,
-      verifyTarballs: false,
-      cacheDir: undefined,
-      registry: undefined,
-      shard: undefined,
-      env: {},
-    },
+    options: offlineScanOptions({}),
     include: [],
     exclude: [],
     logger: silentLogger,
