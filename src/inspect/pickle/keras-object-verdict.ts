@@ -36,7 +36,10 @@ function problemOf(k: KerasUnpickle): { rule: string; text: string } | undefined
         ? undefined
         : {
             rule: 'CPI112',
-            text: `its embedded .keras archive ${v.findings.map((f) => `[${f.ruleId}] ${stripPrefix(f.message)}`).join(' ')}`,
+            text: `in its embedded .keras archive: ${v.findings
+              .map((f) => `[${f.ruleId}] ${inArchive(f)}`)
+              .join(' ')
+              .replace(/\.$/, '')}`,
           };
     case 'too-large':
       return {
@@ -53,10 +56,12 @@ function problemOf(k: KerasUnpickle): { rule: string; text: string } | undefined
   }
 }
 
-/** An archive finding's message starts with its own location; the outer finding already names the file. */
-function stripPrefix(message: string): string {
-  const i = message.indexOf('): ');
-  return i >= 0 && i < 200 ? message.slice(i + 3) : message;
+/** An archive finding's message without the empty path the archive judge gives it (`: …` or ` (member): …`). */
+function inArchive(f: Finding): string {
+  const member = f.location.member;
+  const prefix = member !== undefined ? ` (${member}): ` : ': ';
+  const text = f.message.startsWith(prefix) ? f.message.slice(prefix.length) : f.message;
+  return member !== undefined ? `${member}: ${text}` : text;
 }
 
 /**

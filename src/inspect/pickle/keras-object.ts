@@ -1,4 +1,5 @@
 import type { Finding } from '../../core/finding.js';
+import { loadLzmaDecoder } from '../containers/lzma.js';
 import type { PickleRun } from './result.js';
 import type { GlobalRef, Value } from './values.js';
 import { dictGet, originGlobal, strOf } from './values.js';
@@ -123,6 +124,8 @@ export async function judgeKerasArchives(
   runs: readonly PickleRun[],
   read: (at: number, len: number) => Promise<Buffer | undefined>,
 ): Promise<void> {
+  // npz weights may hold lzma members, whose decoder loads asynchronously (the archive judge is synchronous).
+  if (runs.some((r) => r.kerasModels?.length)) await loadLzmaDecoder();
   for (const k of pending(runs)) k.verdict = withoutReading(k) ?? judged(k, await read(k.archive!.at, k.archive!.len));
 }
 
