@@ -1,8 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import '../../../src/inspect/formats/keras.js'; // registers the archive judge, as the analyser registry does
-import { analysePickleBuffer } from '../../../src/inspect/pickle/pickles.js';
+import { MAX_KERAS_ARCHIVE } from '../../../src/inspect/pickle/keras-object.js';
+import { analysePickleBuffer, analysePickleFile } from '../../../src/inspect/pickle/pickles.js';
+import { createFileOpener } from '../../../src/io/file-source.js';
 import { FIXTURES } from './scan-folder.js';
 
 const BENIGN = readFileSync(path.join(FIXTURES, 'keras-archives/benign/sequential-h5.keras'));
@@ -62,5 +65,38 @@ describe('the Keras _unpickle_model call shape', () => {
     const all = analysePickleBuffer(data, { path: 'model.pkl', allow: {}, what: 'pickle' });
     const got = all.map((f) => f.ruleId);
     expect(got.sort()).toEqual([...rules].sort());
+  });
+});
+
+describe('an archive past the re-read bound', () => {
+  it('is CPI004 and never read (a sparse file in a temp dir)', async () => {
+    const len = MAX_KERAS_ARCHIVE + 1;
+    const n = Buffer.alloc(8);
+    n.writeBigUInt64LE(BigInt(len));
+    const head = Buffer.concat([
+      op(0x80, 4),
+      lookup(FUNCTIONAL, '_unpickle_model'),
+      global('_io', 'BytesIO'),
+      op(EMPTY_TUPLE, NEWOBJ, 0x8e), // BINBYTES8
+      n,
+    ]);
+    const tail = op(0x4b, 0, NONE, TUPLE3, BUILD, TUPLE1, REDUCE, STOP);
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'chainproof-keras-object-'));
+    try {
+      const file = path.join(dir, 'big.pkl');
+      const fd = openSync(file, 'w');
+      writeSync(fd, head, 0, head.length, 0);
+      writeSync(fd, tail, 0, tail.length, head.length + len); // the payload is a hole: nothing is written
+      closeSync(fd);
+      const src = await createFileOpener().open(file, 'big.pkl');
+      try {
+        const got = await analysePickleFile(src, { path: 'big.pkl', allow: {}, what: 'pickle' });
+        expect(got.map((f) => [f.ruleId, f.evidence?.notChecked])).toEqual([['CPI004', 'too-large']]);
+      } finally {
+        await src.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
