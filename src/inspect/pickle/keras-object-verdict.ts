@@ -51,6 +51,11 @@ function problemOf(k: KerasUnpickle): { rule: string; text: string } | undefined
         rule: 'CPI112',
         text: 'chainproof could not locate the archive bytes the call is given, so they were not checked',
       };
+    case 'too-deep':
+      return {
+        rule: 'CPI112',
+        text: 'the archive is a pickled model inside a pickled model nested too deep to follow',
+      };
     case 'no-analyser':
       return { rule: 'CPI112', text: 'no Keras archive analyser was loaded, so the archive was not checked' };
   }

@@ -35,7 +35,14 @@ export interface ArchiveBytes {
 
 export type KerasArchiveVerdict =
   | { readonly kind: 'checked'; readonly findings: readonly Finding[] }
-  | { readonly kind: 'too-large' | 'unreadable' | 'no-analyser' };
+  | { readonly kind: 'too-large' | 'too-deep' | 'unreadable' | 'no-analyser' };
+
+/**
+ * An archive's npz weights may hold another pickled model, and so on: each level is a strict sub-range of the one
+ * above, but a crafted file could nest thousands deep. Past this depth the archive is not opened (CPI112).
+ */
+const MAX_DEPTH = 4;
+let depth = 0;
 
 /** Archives larger than this are not re-read into memory: fail closed (CPI004). */
 export const MAX_KERAS_ARCHIVE = 256 << 20;
@@ -105,15 +112,19 @@ function withoutReading(k: KerasUnpickle): KerasArchiveVerdict | undefined {
   if (k.archive === undefined) return { kind: 'unreadable' };
   if (k.archive.len > MAX_KERAS_ARCHIVE) return { kind: 'too-large' };
   if (archiveJudge === undefined) return { kind: 'no-analyser' };
+  if (depth >= MAX_DEPTH) return { kind: 'too-deep' };
   return undefined;
 }
 
 function judged(k: KerasUnpickle, data: Buffer | undefined): KerasArchiveVerdict {
   if (data === undefined || data.length !== k.archive?.len || archiveJudge === undefined) return { kind: 'unreadable' };
-  return {
-    kind: 'checked',
-    findings: archiveJudge(k.archive.latin1Text ? Buffer.from(data.toString('utf8'), 'latin1') : data),
-  };
+  const bytes = k.archive.latin1Text ? Buffer.from(data.toString('utf8'), 'latin1') : data;
+  depth++; // the judge is synchronous: no other archive is judged in between
+  try {
+    return { kind: 'checked', findings: archiveJudge(bytes) };
+  } finally {
+    depth--;
+  }
 }
 
 /**

@@ -18,6 +18,8 @@ const TABLE: readonly { file: string; want: readonly { ruleId: string; level: st
   { file: 'malicious/os-system-function.pkl', want: [{ ruleId: 'CPI112', level: 'error', archiveRules: 'CPI061' }] },
   { file: 'malicious/custom-module-layer.pkl', want: [{ ruleId: 'CPI112', level: 'error', archiveRules: 'CPI062' }] },
   { file: 'malicious/npz-weights-pickle.pkl', want: [{ ruleId: 'CPI112', level: 'error', archiveRules: 'CPI001' }] },
+  // Six pickled models, each in the npz weights of the one above: past depth 4 the archive is not opened.
+  { file: 'malicious/nested-too-deep.pkl', want: [{ ruleId: 'CPI112', level: 'error', archiveRules: 'CPI112' }] },
   { file: 'malicious/not-a-keras-archive.pkl', want: [{ ruleId: 'CPI112', level: 'error', archiveRules: 'CPI050' }] },
 ];
 
