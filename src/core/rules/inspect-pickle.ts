@@ -216,4 +216,14 @@ export const INSPECT_PICKLE_RULES = defineRules([
     severity: '9.8',
     tags: [...PICKLE, 'code-execution'],
   },
+  {
+    id: 'CPI112',
+    name: 'PickledKerasModelArchive',
+    short: 'A pickled Keras model rebuilds itself from an embedded .keras archive that runs code or cannot be checked.',
+    full: "Keras 3 pickles a model (`KerasSaveable.__reduce__`) as `getattr(<model class>, '_unpickle_model')` called with an in-memory `.keras` archive (`io.BytesIO`); unpickling hands the archive to `saving_lib._load_model_from_fileobj` with `safe_mode=False`. chainproof analyses the embedded archive as Keras would load it, config first: a Lambda layer with bytecode, a reference to code outside Keras, a Keras helper that reaches files or the network, or bytes that are not a readable .keras archive make the whole object unsafe to load. An archive that holds only Keras and KerasHub classes raises nothing.",
+    help: 'Do not load this file. Re-save the model with `model.save("model.keras")` from a trusted environment and load it with `keras.saving.load_model(..., safe_mode=True)` instead of unpickling it.',
+    level: 'error',
+    severity: '9.8',
+    tags: [...PICKLE, 'code-execution'],
+  },
 ]);

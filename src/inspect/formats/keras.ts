@@ -4,10 +4,10 @@ import { DEFAULT_CONTENT_LIMITS, inspectContent } from '../content/content.js';
 import { loadLzmaDecoder } from '../containers/lzma.js';
 import { parseJson } from './json.js';
 import { checkKerasConfig } from './keras-config.js';
-import type { Findings } from './report.js';
-import { analyseWith } from './report.js';
+import { registerKerasArchiveJudge } from '../pickle/keras-object.js';
+import { Findings, analyseWith, runParser } from './report.js';
 import type { ByteSource } from './source.js';
-import { FormatError } from './source.js';
+import { FormatError, bufferSource } from './source.js';
 import type { CentralEntry } from './zip-member.js';
 import { readCentralDirectory, readMember } from './zip-member.js';
 
@@ -89,6 +89,17 @@ function checkKerasWeights(
   for (const f of ctx.findings)
     out.list.push({ ...f, artifact: f.artifact ?? { kind: 'model', path: out.path, format: out.format } });
 }
+
+/**
+ * The archive a pickled Keras model carries (`KerasSaveable._unpickle_model` → `saving_lib._load_model_from_fileobj`
+ * with safe_mode=False) is judged exactly like a `.keras` file: config first, then the weights. Registered here
+ * because the pickle VM may not import this module (formats → content → pickle).
+ */
+registerKerasArchiveJudge((data) => {
+  const out = new Findings('', 'keras');
+  runParser(bufferSource(data), out, 'the embedded Keras archive', (src, o) => parseKerasArchive(src, o, true));
+  return out.list;
+});
 
 export const kerasAnalyser: ModelAnalyser = {
   name: 'keras',

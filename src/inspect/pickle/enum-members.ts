@@ -1,4 +1,5 @@
 import { toPython3 } from './compat.js';
+import type { KerasExplained } from './keras-object-verdict.js';
 import type { PickleRun } from './result.js';
 import type { GlobalRef } from './values.js';
 
@@ -15,14 +16,22 @@ const METHOD_NAME = /^_?[A-Za-z][A-Za-z0-9_]*$/;
  * Any other use (a call by another opcode, a computed object or name, a dunder name) keeps getattr dangerous.
  * What the accessed member is later used for is judged as usual: calling it is a computed call (CPI006).
  */
-export function isBenignGetattr(run: PickleRun, g: GlobalRef, isSafe: (owner: GlobalRef) => boolean): boolean {
+export function isBenignGetattr(
+  run: PickleRun,
+  g: GlobalRef,
+  isSafe: (owner: GlobalRef) => boolean,
+  keras?: KerasExplained,
+): boolean {
   const py3 = toPython3(g.module, g.name);
   if (py3.module !== 'builtins' || py3.name !== 'getattr') return false;
-  const accesses = run.memberAccesses ?? [];
-  let calls = 0;
+  // Keras `_unpickle_model` lookups and the calls on them are judged by their archive (keras-object-verdict.ts).
+  const all = run.memberAccesses ?? [];
+  const accesses = keras ? all.filter((a) => !keras.isAccess(a)) : all;
+  let calls = -(keras?.computedCalls ?? 0) - (all.length - accesses.length);
   for (const c of run.calls.values()) {
     if (c.target?.module === g.module && c.target.name === g.name) calls += c.count;
   }
+  if (keras && accesses.length === 0 && calls === 0) return true;
   if (accesses.length === 0 || calls !== accesses.length) return false;
   return accesses.every((a) => {
     if (a.attr === undefined) return false;

@@ -8,6 +8,7 @@ import { driveAsync, driveSync } from './drive.js';
 import { ByteSource } from './source.js';
 import { streamSteps } from './stream.js';
 import { toFindings } from './verdict.js';
+import { judgeKerasArchives, judgeKerasArchivesSync } from './keras-object.js';
 import { pickleSteps } from './vm.js';
 import { joblibHook, type SidecarRef } from './joblib.js';
 import { isLegacyMagic, legacyTorchRestSteps } from './torch-legacy-stream.js';
@@ -46,7 +47,7 @@ export interface PickleTarget {
  * Analyse every pickle in a source and turn the runs into findings. A legacy torch file holds exactly five
  * pickles followed by raw storages, which torch.load never unpickles; any other stream must be pickles to its end.
  */
-function* analyseSteps(src: ByteSource, target: PickleTarget): Steps<Finding[]> {
+function* analyseSteps(src: ByteSource, target: PickleTarget): Steps<Analysed> {
   const opts = { afterBuild: joblibHook(0, target.onSidecar) };
   const first = src.atEnd() ? undefined : yield* pickleSteps(src, opts);
   // `torch.load` (`_legacy_load`) recognises a legacy file by the VALUE of its first pickle, under any protocol.
@@ -55,16 +56,27 @@ function* analyseSteps(src: ByteSource, target: PickleTarget): Steps<Finding[]> 
   if (first === undefined) runs = [yield* pickleSteps(src)];
   else if (legacy) runs = yield* legacyTorchRestSteps(src, first, opts);
   else runs = first.stopped ? [first, ...(yield* streamSteps(src, opts))] : [first];
+  return { runs, what: legacy ? 'legacy PyTorch file' : target.what };
+}
+
+interface Analysed {
+  readonly runs: PickleRun[];
+  readonly what: string;
+}
+
+function findingsOf({ runs, what }: Analysed, target: PickleTarget): Finding[] {
   return toFindings(runs, {
     location: { path: target.path, ...(target.member !== undefined ? { member: target.member } : {}) },
     allow: target.allow,
-    what: legacy ? 'legacy PyTorch file' : target.what,
+    what,
   });
 }
 
 /** Pickles in a source that never needs refilling (a buffer). */
 export function analysePickleSource(src: ByteSource, target: PickleTarget): Finding[] {
-  return driveSync(analyseSteps(src, target));
+  const analysed = driveSync(analyseSteps(src, target));
+  judgeKerasArchivesSync(analysed.runs, (at, len) => src.region(at, len));
+  return findingsOf(analysed, target);
 }
 
 export function analysePickleBuffer(data: Buffer, target: PickleTarget): Finding[] {
@@ -72,12 +84,17 @@ export function analysePickleBuffer(data: Buffer, target: PickleTarget): Finding
 }
 
 /** Pickles in a file region `[start, end)`, read in bounded windows through the I/O edge. */
-export function analysePickleFile(
+export async function analysePickleFile(
   file: FileSource,
   target: PickleTarget,
   start = 0,
   end = file.size,
 ): Promise<Finding[]> {
   const src = ByteSource.fromFile(file, start, end);
-  return driveAsync(analyseSteps(src, target), src);
+  const analysed = await driveAsync(analyseSteps(src, target), src);
+  // A pickled Keras model's archive is re-read from the file by range, once the stream is done.
+  await judgeKerasArchives(analysed.runs, (at, len) =>
+    at + len <= end ? file.read(at, len) : Promise.resolve(undefined),
+  );
+  return findingsOf(analysed, target);
 }

@@ -1,4 +1,5 @@
 import type { ExecState } from './exec-state.js';
+import type { KerasUnpickle } from './keras-object.js';
 import type { MemberAccess } from './member-access.js';
 import type { NestedBlob } from './nested.js';
 import type { GlobalRef, Value } from './values.js';
@@ -101,4 +102,6 @@ export interface PickleRun {
   nestedSkipped?: number;
   /** Object state a class's `__setstate__` executes as code (exec-state.ts). */
   execState?: ExecState[];
+  /** Keras 3 `_unpickle_model` calls and their embedded archives (keras-object.ts). */
+  kerasModels?: KerasUnpickle[];
 }

@@ -182,6 +182,12 @@ export class ByteSource {
     }
   }
 
+  /** `n` bytes at an absolute position of an in-memory source (no copy); undefined for file sources. */
+  region(abs: number, n: number): Buffer | undefined {
+    if (this.file !== undefined || abs < this.base || abs + n > this.base + this.len) return undefined;
+    return this.buf.subarray(abs - this.base, abs - this.base + n);
+  }
+
   /** Move to an absolute position at or after the current one. */
   seek(abs: number): void {
     if (abs < this.pos) throw new RangeError('ByteSource only moves forward');

@@ -5,9 +5,10 @@
  */
 export type Value =
   | { readonly k: 'scalar'; readonly v?: number | boolean | null }
-  /** `s` is kept when short; `len` is always the character/byte count. */
-  | { readonly k: 'str'; readonly s: string | undefined; readonly len: number }
-  | { readonly k: 'bytes'; readonly len: number; readonly mutable: boolean }
+  /** `s` is kept when short; `len` is always the character/byte count; `at`: a long string's UTF-8 payload offset. */
+  | { readonly k: 'str'; readonly s: string | undefined; readonly len: number; readonly at?: number }
+  /** `at`: absolute offset of the payload in the source, so a verdict can re-read it (keras-object.ts). */
+  | { readonly k: 'bytes'; readonly len: number; readonly mutable: boolean; readonly at?: number }
   | { readonly k: 'tuple'; readonly items: readonly Value[]; readonly count: number; expanded: number }
   | { readonly k: 'list'; readonly items: Value[]; count: number; expanded: number }
   | { readonly k: 'dict'; readonly entries: [Value, Value][]; count: number; expanded: number }

@@ -5,6 +5,8 @@ import { toPython3 } from './compat.js';
 import { dangerOf } from './danger.js';
 import { isBenignGetattr } from './enum-members.js';
 import { isModelLibrary } from './known-libraries.js';
+import type { KerasExplained } from './keras-object-verdict.js';
+import { kerasExplained, kerasFindings } from './keras-object-verdict.js';
 import { nestedFindings } from './nested-verdict.js';
 import type { CallSite, PickleRun, ProblemKind } from './result.js';
 import type { GlobalRef } from './values.js';
@@ -76,11 +78,14 @@ export function toFindings(runs: readonly PickleRun[], ctx: VerdictContext): Fin
         .filter((c) => c.target?.module === g.module && c.target.name === g.name)
         .map((c) => `${c.kind}${c.onGlobal ? '(on global)' : ''}×${c.count}`)
         .join(', ');
+    const keras = kerasExplained(run, (o) => judgeGlobal(o.module, o.name, ctx.allow).kind === 'dangerous');
     for (const g of run.globals.values()) {
       const qualified = `${g.module}.${g.name}`;
-      const v = isBenignGetattr(run, g, (o) => judgeGlobal(o.module, o.name, ctx.allow).kind === 'safe')
-        ? SAFE
-        : judgeGlobal(g.module, g.name, ctx.allow);
+      const v =
+        isBenignGetattr(run, g, (o) => judgeGlobal(o.module, o.name, ctx.allow).kind === 'safe', keras) ||
+        (keras !== undefined && isKerasPart(run, g, keras))
+          ? SAFE
+          : judgeGlobal(g.module, g.name, ctx.allow);
       if (v.kind === 'safe' || seen.has(`g:${qualified}`)) continue;
       seen.add(`g:${qualified}`);
       const calls = callsOf(g);
@@ -118,7 +123,11 @@ export function toFindings(runs: readonly PickleRun[], ctx: VerdictContext): Fin
             },
       );
     }
-    for (const c of run.calls.values()) pushAll(out, callFindings(c, index, where, base, seen));
+    for (const c of run.calls.values()) {
+      if (keras !== undefined && isKerasCall(c, keras)) continue;
+      pushAll(out, callFindings(c, index, where, base, seen));
+    }
+    pushAll(out, kerasFindings(run, index, where, base));
     pushAll(out, nestedFindings(run, index, where, base, ctx.allow, judgeGlobal));
     for (const e of run.execState ?? []) {
       const key = `x:${e.owner}`;
@@ -150,6 +159,29 @@ export function toFindings(runs: readonly PickleRun[], ctx: VerdictContext): Fin
     }
   });
   return out;
+}
+
+/** The computed REDUCEs on `getattr(<model class>, '_unpickle_model')`: exactly the recognised Keras calls. */
+function isKerasCall(c: CallSite, keras: KerasExplained): boolean {
+  const t = c.target;
+  return (
+    c.kind === 'REDUCE' &&
+    c.computed &&
+    t?.name === 'getattr' &&
+    (t.module === 'builtins' || t.module === '__builtin__') &&
+    c.count === keras.computedCalls
+  );
+}
+
+/**
+ * A model class used only as the owner of `_unpickle_model` (nothing calls it), or `io.BytesIO`, the in-memory
+ * buffer Keras hands the archive in: parts of the call the archive verdict judges.
+ */
+function isKerasPart(run: PickleRun, g: GlobalRef, keras: KerasExplained): boolean {
+  if (g.name === 'BytesIO' && (g.module === '_io' || g.module === 'io')) return true;
+  if (![...keras.owners].some((o) => o.module === g.module && o.name === g.name)) return false;
+  for (const c of run.calls.values()) if (c.target?.module === g.module && c.target.name === g.name) return false;
+  return true;
 }
 
 function callFindings(

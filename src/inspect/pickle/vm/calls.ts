@@ -1,3 +1,4 @@
+import { noteKerasUnpickle } from '../keras-object.js';
 import { noteMemberAccess } from '../member-access.js';
 import type { CallKind } from '../result.js';
 import { TruncatedError } from '../source.js';
@@ -23,6 +24,7 @@ function doGlobal(vm: VmState, module: string | undefined, name: string | undefi
 function call(vm: VmState, kind: CallKind, callee: Value, args: Value | undefined): Value {
   recordCall(vm, kind, callee);
   noteMemberAccess(vm.run, kind, callee, args, vm.opAt);
+  if (kind === 'REDUCE' && callee.k === 'obj') noteKerasUnpickle(vm.run, callee, args, vm.opAt);
   return { k: 'obj', callee, args, state: undefined };
 }
 

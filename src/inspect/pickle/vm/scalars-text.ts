@@ -23,8 +23,9 @@ function readText(vm: VmState, n: number): Value {
   if (n > src.remaining) vm.fail(`pickle data was truncated (string of ${n} bytes)`);
   if (n > KEEP_STRING) {
     noteBytes(vm.run, src, n, vm.opAt);
+    const at = src.pos;
     src.skip(n);
-    return { k: 'str', s: undefined, len: n };
+    return { k: 'str', s: undefined, len: n, at };
   }
   const s = src.text(n);
   if (n >= 4 && (s.charCodeAt(0) === 0x63 || s.charCodeAt(0) === 0x67)) noteText(vm.run, s, vm.opAt); // 'c…', 'gA…'
@@ -35,8 +36,9 @@ function readBytes(vm: VmState, n: number, mutable = false): Value {
   const { src } = vm;
   if (n > src.remaining) vm.fail(`pickle data was truncated (bytes of ${n})`);
   noteBytes(vm.run, src, n, vm.opAt);
+  const at = src.pos;
   src.skip(n);
-  return { k: 'bytes', len: n, mutable };
+  return { k: 'bytes', len: n, mutable, at };
 }
 
 /** Signed little-endian integer; exact below 2^53, approximate above (only used for naming). */
