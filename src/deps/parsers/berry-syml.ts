@@ -97,8 +97,10 @@ function readPlain(s: string): string | undefined {
 /** Index of the `"` closing the double-quoted scalar opening at `at`, or -1. */
 function quotedEnd(s: string, at: number): number {
   for (let i = at + 1; i < s.length; i++) {
-    if (s[i] === '\\') i++;
-    else if (s[i] === '"') return i;
+    const c = s.charCodeAt(i);
+    if (c === 0x5c)
+      i++; // backslash
+    else if (c === 0x22) return i; // "
   }
   return -1;
 }
@@ -108,6 +110,8 @@ function quotedEnd(s: string, at: number): number {
  * `\e`, `\ `…) makes it throw, so the file goes to parseSyml.
  */
 function readQuoted(s: string): string | undefined {
+  // Without a backslash the content is the characters themselves (control characters were refused up front).
+  if (!s.includes('\\')) return s.slice(1, -1);
   try {
     const v: unknown = JSON.parse(s);
     return typeof v === 'string' ? v : undefined;
