@@ -7,7 +7,7 @@ import { MODEL_FORMATS } from '../core/files.js';
 import type { DependencyGraph } from '../core/records.js';
 import { EMPTY_REGISTRY } from '../core/trusted-registry.js';
 import { publicHttpUrl } from '../core/url.js';
-import { parseNpmrc } from '../deps/index.js';
+import { parseNpmrc } from '../deps/npmrc.js';
 import { depsStage } from '../deps/stage.js';
 import { pythonDepsStage } from '../deps/parsers/python/stage.js';
 import { createFileOpener } from '../io/file-source.js';

@@ -8,7 +8,7 @@ import { LOCKFILE_FORMATS } from '../discover/catalogue/index.js';
 import { checkDependencies, toCheckPolicy } from './checks/index.js';
 import type { LoadedManifest } from './checks/sync.js';
 import { toDependencyGraph } from './graph.js';
-import { parseLockfileDetailed } from './index.js';
+import { parseLockfileOnDemand } from './parsers/index.js';
 import { checkRepoNpmrc, type RepoNpmrc } from './checks/npmrc.js';
 import { parseNpmrc } from './npmrc.js';
 import {
@@ -103,7 +103,7 @@ async function scanLockfile(
   try {
     const given: Record<string, Manifest> = {};
     for (const [k, m] of manifests) given[k] = m.data;
-    parsed = parseLockfileDetailed(file.path, text, { manifests: given });
+    parsed = await parseLockfileOnDemand(file.path, text, { manifests: given });
   } catch (err) {
     if (err instanceof LockfileError) return fail(file, err.message, err.line);
     return fail(file, errorMessage(err), undefined);

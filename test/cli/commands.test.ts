@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { commandName, COMMANDS } from '../../src/cli/commands/index.js';
@@ -80,5 +80,25 @@ describe('the bundled CLI loads commands and heavy libraries only when used', ()
         ),
     );
     expect(heavy).toEqual([]);
+  });
+});
+
+describe('the bundled scan loads a lockfile parser only for a lockfile of its format', () => {
+  it('the deps stage holds no lockfile parser or parsing library', () => {
+    const dir = path.join(REPO, 'build', 'cli-bundle', 'chunks');
+    const stage = readdirSync(dir).find((f) =>
+      /^\/\/ src\/deps\/stage\.ts$/m.test(readFileSync(path.join(dir, f), 'utf8')),
+    );
+    expect(stage).toBeDefined();
+    const loaded = [...staticallyLoaded(path.join(dir, stage!))].flatMap((f) =>
+      [...readFileSync(f, 'utf8').matchAll(/^\/\/ ((?:src|node_modules)\/\S+)$/gm)].map((m) => m[1]!),
+    );
+    expect(loaded).toContain('src/deps/parsers/index.ts');
+    const parsers = loaded.filter((m) =>
+      /^node_modules\/(yaml|@yarnpkg|js-yaml)\/|^src\/deps\/parsers\/(npm|npm-lock|npm-v1|yarn-berry|yarn-classic|pnpm|bun)\.ts$/.test(
+        m,
+      ),
+    );
+    expect(parsers).toEqual([]);
   });
 });

@@ -1,4 +1,5 @@
 import type { CommandModule } from 'yargs';
+import type { FastCommand } from '../fast-args.js';
 
 /**
  * A command as the top-level help lists it. Its module — options, handler, and every stage and library it needs
@@ -12,6 +13,8 @@ export interface LazyCommand {
   readonly describe: string;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   readonly load: () => Promise<CommandModule<object, any>>;
+  /** The same command without yargs, for plain invocations (src/cli/fast-args.ts); only the hot path has one. */
+  readonly loadFast?: () => Promise<FastCommand>;
 }
 
 /** Every CLI command. Adding one is one entry here. */
@@ -20,6 +23,7 @@ export const COMMANDS: readonly LazyCommand[] = [
     command: 'scan [dir]',
     describe: 'Scan a repository: dependencies, model files, signatures and model content',
     load: async () => (await import('./scan.js')).scanCommand,
+    loadFast: async () => (await import('./scan.js')).scanFast,
   },
   {
     command: 'review [dir]',

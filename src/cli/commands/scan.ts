@@ -1,7 +1,6 @@
-import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { stat } from 'node:fs/promises';
-import type { Argv, CommandModule } from 'yargs';
+import type { Argv, CommandModule, Options } from 'yargs';
 import { UsageError } from '../../core/errors.js';
 import type { ScanOptions } from '../../core/context.js';
 import { scanRepository } from '../../app/scan.js';
@@ -13,8 +12,9 @@ import { stderrLogger, stderrProgress } from '../logger.js';
 import { pairOutputs, writeOutput, writeStdout } from '../output.js';
 import { VERSION } from '../version.js';
 import { cliOutcome } from '../outcome.js';
-import { FORMATS } from '../../report/formats.js';
 import { defaultCacheDir } from '../../app/cache-dir.js';
+import type { FastCommand } from '../fast-args.js';
+import { SCAN_OPTIONS } from './scan-options.js';
 
 export interface ScanArgs {
   dir: string;
@@ -44,91 +44,10 @@ export const scanCommand: CommandModule<object, ScanArgs> = {
   command: 'scan [dir]',
   describe: 'Scan a repository: dependencies, model files, signatures and model content',
   // yargs' inferred option types are wider than ScanArgs (choices, arrays); the handler validates what matters.
-  /* eslint-disable @typescript-eslint/no-unnecessary-type-assertion */
   builder: (y: Argv) =>
     y
       .positional('dir', { type: 'string', default: '.', describe: 'Repository root to scan' })
-      .option('format', {
-        alias: 'f',
-        type: 'string',
-        array: true,
-        default: [],
-        describe: `Output format, repeatable: ${FORMATS.join(', ')} (also FORMAT=FILE)`,
-      })
-      .option('output', {
-        alias: 'o',
-        type: 'string',
-        array: true,
-        default: [],
-        describe: 'Output file for the --format at the same position ("-" = stdout)',
-      })
-      .option('fail-on', {
-        choices: ['error', 'warning', 'note', 'none'] as const,
-        default: 'error' as FailOn,
-        describe: 'Exit 1 when a finding is at or above this level',
-      })
-      .option('policy', {
-        alias: 'p',
-        type: 'string',
-        describe: 'Policy file (default: .chainproof/policy.yml if present, else the embedded default)',
-      })
-      .option('registry', {
-        alias: 'r',
-        type: 'string',
-        array: true,
-        default: [],
-        describe: 'Trusted-registry file(s) (default: every file in <dir>/trusted-registry/)',
-      })
-      .option('npm-registry', {
-        type: 'string',
-        describe: 'npm registry URL to verify packages against (default: from .npmrc)',
-      })
-      .option('offline', {
-        type: 'boolean',
-        default: false,
-        describe: 'Make no network request; answer from the cache',
-      })
-      .option('verify-tarballs', {
-        type: 'boolean',
-        default: false,
-        describe: 'Download package tarballs and check them against the lockfile',
-      })
-      .option('concurrency', {
-        alias: 'j',
-        type: 'number',
-        default: Math.max(2, availableParallelism() * 2),
-        describe: 'Parallel file and network operations',
-      })
-      .option('include', { type: 'string', array: true, default: [], describe: 'Only scan paths matching these globs' })
-      .option('exclude', { type: 'string', array: true, default: [], describe: 'Skip paths matching these globs' })
-      .option('cache', {
-        type: 'boolean',
-        default: true,
-        describe: 'Use the digest and registry cache (--no-cache turns it off)',
-      })
-      .option('cache-dir', {
-        type: 'string',
-        describe: 'Cache directory (default: $CHAINPROOF_CACHE_DIR, else ~/.cache/chainproof)',
-      })
-      .option('shard', { type: 'string', describe: 'Handle shard i of n (e.g. 2/4) for a runner matrix' })
-      .option('refs', {
-        type: 'boolean',
-        default: true,
-        describe: 'Search source code and config for the models it downloads (--no-refs skips it)',
-      })
-      .option('category', { type: 'string', describe: 'SARIF automationDetails category' })
-      .option('baseline', { type: 'string', describe: 'Previous SARIF: report only findings that are new' })
-      .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'No log lines on stderr' })
-      .option('verbose', {
-        type: 'boolean',
-        default: false,
-        describe: 'Debug log lines on stderr; list every package a cause finding covers',
-      })
-      .option('progress', {
-        type: 'boolean',
-        default: true,
-        describe: 'Progress bar on stderr when it is a terminal (--no-progress)',
-      })
+      .options(SCAN_OPTIONS as Record<string, Options>)
       .example('$0 scan .', 'Scan the current repository with the embedded default policy')
       .example('$0 scan . -f sarif -o out.sarif -f text', 'Write SARIF for code scanning and text to the terminal')
       .example('$0 scan . -p strict.yml --fail-on warning', 'Fail on warnings under a stricter policy')
@@ -136,9 +55,17 @@ export const scanCommand: CommandModule<object, ScanArgs> = {
         '$0 scan . --offline --shard 2/4',
         'Second of four matrix jobs, with no network',
       ) as unknown as Argv<ScanArgs>,
-  /* eslint-enable @typescript-eslint/no-unnecessary-type-assertion */
   handler: async (argv) => {
     cliOutcome.exitCode = await runScan(argv);
+  },
+};
+
+/** `chainproof scan` without yargs for plain invocations (src/cli/main.ts); same table, same handler. */
+export const scanFast: FastCommand = {
+  positionals: [{ name: 'dir', default: '.' }],
+  options: SCAN_OPTIONS,
+  run: async (args) => {
+    cliOutcome.exitCode = await runScan(args as unknown as ScanArgs);
   },
 };
 

@@ -1,27 +1,21 @@
 import type { DependencyGraph } from '../../core/records.js';
+import { LOCKFILE_FORMATS, entryOf, formatFromName } from '../../discover/catalogue/index.js';
 import type { ParseOptions, ParsedLockfile } from '../types.js';
-import { LockfileError, isRecord } from '../types.js';
-import { jsonErrorAt } from '../lines.js';
-import { parseBun } from './bun.js';
-import { parseNpmPackages } from './npm.js';
-import { parseNpmV1 } from './npm-v1.js';
-import { parsePnpm } from './pnpm.js';
-import { parseYarnBerry } from './yarn-berry.js';
-import { parseYarnClassic } from './yarn-classic.js';
-import { jsonNestingDepth } from '../../core/json-depth.js';
+import { LockfileError } from '../types.js';
 
-/** npm v1 lockfiles nest a level per dependency depth; real trees stay far below this. */
-const MAX_LOCKFILE_DEPTH = 1000;
+export type LockfileParse = (file: string, text: string, options: ParseOptions) => ParsedLockfile;
 
 /**
  * A lockfile parser. The format catalogue routes a file to it (its entry's `readBy` names the parser); `matches` is
- * a cheap filter on the text for parsers that share a file name (yarn 1 and berry).
+ * a cheap filter on the text for parsers that share a file name (yarn 1 and berry). `load` imports the parser and
+ * its libraries (yaml, @yarnpkg/parsers, jsonc-parser…) only when a lockfile of that format is parsed: a scan pays
+ * start-up for the formats the repository holds, not for all of them.
  */
 export interface LockfileParser {
   readonly name: string;
   readonly kind: DependencyGraph['kind'];
   matches?(text: string): boolean;
-  parse(file: string, text: string, options: ParseOptions): ParsedLockfile;
+  load(): Promise<LockfileParse>;
 }
 /** Berry files carry `__metadata:` near the top; yarn 1 files never do. */
 const isBerry = (text: string) => /^__metadata:/m.test(text.slice(0, 4096));
@@ -31,49 +25,79 @@ export const LOCKFILE_PARSERS: readonly LockfileParser[] = [
   {
     name: 'npm-package-lock',
     kind: 'npm',
-    parse: (file, text, options) => {
-      const data = parseJson(file, text);
-      if (isRecord(data.packages) && data.lockfileVersion !== 1) return parseNpmPackages(file, data, text);
-      if (isRecord(data.dependencies) || data.lockfileVersion === 1)
-        return parseNpmV1(data, text, options.manifests?.['']);
-      throw new LockfileError(
-        'LOCKFILE_SHAPE',
-        file,
-        'JSON without "packages" or "dependencies": not an npm lockfile',
-        1,
-      );
-    },
+    load: async () => (await import('./npm-lock.js')).parseNpmLock,
   },
   {
     name: 'yarn-berry',
     kind: 'yarn-berry',
     matches: (text) => isBerry(text),
-    parse: (file, text, options) => parseYarnBerry(file, text, options.manifests),
+    load: async () => {
+      const { parseYarnBerry } = await import('./yarn-berry.js');
+      return (file, text, options) => parseYarnBerry(file, text, options.manifests);
+    },
   },
   {
     name: 'yarn-classic',
     kind: 'yarn-classic',
-    parse: (file, text, options) => parseYarnClassic(file, text, options.manifests),
+    load: async () => {
+      const { parseYarnClassic } = await import('./yarn-classic.js');
+      return (file, text, options) => parseYarnClassic(file, text, options.manifests);
+    },
   },
   {
     name: 'pnpm',
     kind: 'pnpm',
-    parse: (file, text) => parsePnpm(file, text),
+    load: async () => {
+      const { parsePnpm } = await import('./pnpm.js');
+      return (file, text) => parsePnpm(file, text);
+    },
   },
-  { name: 'bun', kind: 'bun', parse: (file, text) => parseBun(file, text) },
+  {
+    name: 'bun',
+    kind: 'bun',
+    load: async () => {
+      const { parseBun } = await import('./bun.js');
+      return (file, text) => parseBun(file, text);
+    },
+  },
 ];
 
-function parseJson(file: string, text: string): Record<string, unknown> {
-  let data: unknown;
-  // jsonc-parser's line finder and the readers after it recurse over the tree: refuse absurd depth first.
-  if (jsonNestingDepth(text, MAX_LOCKFILE_DEPTH) > MAX_LOCKFILE_DEPTH)
-    throw new LockfileError('LOCKFILE_SHAPE', file, `nests deeper than ${MAX_LOCKFILE_DEPTH} levels`, 1);
-  try {
-    data = JSON.parse(text);
-  } catch (err) {
-    const at = jsonErrorAt(text);
-    throw new LockfileError('LOCKFILE_SYNTAX', file, `not valid JSON: ${at.reason}`, at.line, { cause: err });
+const loaded = new Map<LockfileParser, LockfileParse>();
+
+/** The parser's function, imported on first use and kept. */
+export async function loadLockfileParser(parser: LockfileParser): Promise<LockfileParse> {
+  let parse = loaded.get(parser);
+  if (!parse) loaded.set(parser, (parse = await parser.load()));
+  return parse;
+}
+
+/** The parser's function if `loadLockfileParser` has imported it. */
+export function loadedLockfileParser(parser: LockfileParser): LockfileParse | undefined {
+  return loaded.get(parser);
+}
+
+/**
+ * The parser for `path` (its file name picks the format, the catalogue's `readBy` the candidates) and the text it
+ * reads (without a byte-order mark). Throws LOCKFILE_UNSUPPORTED when no parser takes it.
+ */
+export function selectLockfileParser(path: string, text: string): { parser: LockfileParser; body: string } {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const format = formatFromName(path);
+  const readers = format !== undefined && LOCKFILE_FORMATS.has(format) ? (entryOf(format).readBy ?? []) : [];
+  const parser = LOCKFILE_PARSERS.find((p) => readers.includes(p.name) && (p.matches?.(body) ?? true));
+  if (!parser) {
+    const base = path.slice(path.lastIndexOf('/') + 1).toLowerCase();
+    throw new LockfileError('LOCKFILE_UNSUPPORTED', path, `no lockfile parser for ${base}`);
   }
-  if (!isRecord(data)) throw new LockfileError('LOCKFILE_SHAPE', file, 'the top level is not a JSON object', 1);
-  return data;
+  return { parser, body };
+}
+
+/** Parse a lockfile, importing only its format's parser (the scan's path: src/deps/stage.ts). */
+export async function parseLockfileOnDemand(
+  path: string,
+  text: string,
+  options: ParseOptions = {},
+): Promise<ParsedLockfile> {
+  const { parser, body } = selectLockfileParser(path, text);
+  return (await loadLockfileParser(parser))(path, body, options);
 }

@@ -1,4 +1,4 @@
-import { parseSyml } from '@yarnpkg/parsers';
+import { readBerrySyml } from './berry-syml.js';
 import type { DraftEdge, DraftImporter, DraftNode, Manifest, ParsedLockfile } from '../types.js';
 import { LockfileError, errorLine, isRecord, splitDescriptor, str, strMap } from '../types.js';
 import { yarnHeaderLines } from '../lines.js';
@@ -19,7 +19,7 @@ export function parseYarnBerry(
 ): ParsedLockfile {
   let data: Record<string, unknown>;
   try {
-    data = parseSyml(text);
+    data = readBerrySyml(text);
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);
     throw new LockfileError(

@@ -1,0 +1,32 @@
+import type { ParseOptions, ParsedLockfile } from '../types.js';
+import { LockfileError, isRecord } from '../types.js';
+import { jsonErrorAt } from '../lines.js';
+import { parseNpmPackages } from './npm.js';
+import { parseNpmV1 } from './npm-v1.js';
+import { jsonNestingDepth } from '../../core/json-depth.js';
+
+/** npm v1 lockfiles nest a level per dependency depth; real trees stay far below this. */
+const MAX_LOCKFILE_DEPTH = 1000;
+
+/** package-lock.json / npm-shrinkwrap.json: v2–3 (`packages`) or v1 (`dependencies`). */
+export function parseNpmLock(file: string, text: string, options: ParseOptions): ParsedLockfile {
+  const data = parseJson(file, text);
+  if (isRecord(data.packages) && data.lockfileVersion !== 1) return parseNpmPackages(file, data, text);
+  if (isRecord(data.dependencies) || data.lockfileVersion === 1) return parseNpmV1(data, text, options.manifests?.['']);
+  throw new LockfileError('LOCKFILE_SHAPE', file, 'JSON without "packages" or "dependencies": not an npm lockfile', 1);
+}
+
+function parseJson(file: string, text: string): Record<string, unknown> {
+  let data: unknown;
+  // jsonc-parser's line finder and the readers after it recurse over the tree: refuse absurd depth first.
+  if (jsonNestingDepth(text, MAX_LOCKFILE_DEPTH) > MAX_LOCKFILE_DEPTH)
+    throw new LockfileError('LOCKFILE_SHAPE', file, `nests deeper than ${MAX_LOCKFILE_DEPTH} levels`, 1);
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    const at = jsonErrorAt(text);
+    throw new LockfileError('LOCKFILE_SYNTAX', file, `not valid JSON: ${at.reason}`, at.line, { cause: err });
+  }
+  if (!isRecord(data)) throw new LockfileError('LOCKFILE_SHAPE', file, 'the top level is not a JSON object', 1);
+  return data;
+}
