@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseSyml } from '@yarnpkg/parsers';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { readBerrySyml, readRegular } from '../../src/deps/parsers/berry-syml.js';
 import { CORPORA_ROOT, hasCorpora } from '../helpers/corpus.js';
@@ -91,5 +92,62 @@ describe('anything else goes to parseSyml (same result, same error)', () => {
       return;
     }
     expect(readBerrySyml(text)).toEqual(want);
+  });
+});
+
+// Differential: on lockfile-shaped text built from tokens that sit at the edge of the regular subset (indicators,
+// quotes, escapes, colons, comments, odd indentation), the one-pass reader either declines or reads exactly what
+// parseSyml reads — never a different value, so yarn and chainproof cannot see two different lockfiles.
+describe('the one-pass reader never disagrees with parseSyml', () => {
+  const word = fc.constantFrom(
+    'a',
+    'b',
+    'lodash@npm:^4.17.21',
+    '"@babel/core@npm:7.0.0"',
+    '"a, b"',
+    'version',
+    'resolution',
+    'checksum',
+    '10c0/abc',
+    '"\\u0041"',
+    '"\\x41"',
+    '"a\\"b"',
+    "'q'",
+    '&x',
+    '*x',
+    '!!str',
+    '-',
+    '? k',
+    '[a]',
+    '{a: 1}',
+    'a #c',
+    'a: b',
+    'true',
+    '~',
+    '""',
+    '|',
+    '>',
+    '%',
+    '@x',
+    '`x',
+    'é',
+  );
+  const line = fc
+    .tuple(fc.integer({ min: 0, max: 3 }), word, fc.option(word, { nil: undefined }), fc.boolean())
+    .map(([depth, key, value, comment]) =>
+      comment
+        ? `${'  '.repeat(depth)}# ${key}`
+        : `${'  '.repeat(depth)}${key}:${value === undefined ? '' : ` ${value}`}`,
+    );
+  it('agrees or declines', () => {
+    fc.assert(
+      fc.property(fc.array(line, { minLength: 1, maxLength: 12 }), (lines) => {
+        const text = `${META}${lines.join('\n')}\n`;
+        const regular = readRegular(text);
+        if (regular === undefined) return;
+        expect(regular).toEqual(parseSyml(text));
+      }),
+      { numRuns: 500 },
+    );
   });
 });
