@@ -17,7 +17,7 @@ export const refsStage: Stage = {
   async run(input: StageInput, ctx: ScanContext): Promise<StageOutput> {
     if (ctx.options.references === false) return { references: [], findings: [] };
     // The parsers load with the stage's first run, not with the CLI: a scan with --no-refs never loads them.
-    const { MAX_SOURCE_BYTES, isReferenceSource, searchOversized, searchText } = await import('./find.js');
+    const { MAX_SOURCE_BYTES, isReferenceSource, searchOversized, searchBytes } = await import('./find.js');
     const candidates = input.files.filter((f) => f.format === 'other' && isReferenceSource(f.path));
     // transformers' from_pretrained prefers a local folder of the same name (os.path.isdir): so do we.
     const known = new Set<string>();
@@ -37,9 +37,10 @@ export const refsStage: Stage = {
             if (searchOversized(file.path).kind === 'skipped') skipped.push(file.path);
             return;
           }
-          const text = await readText(ctx, file, MAX_SOURCE_BYTES);
-          if (text === undefined) return;
-          const got = searchText(file.path, text, existsLocally);
+          // Small files come whole from the walk's read; the rest through the scan's I/O edge.
+          const bytes = file.content ?? (await readBytes(ctx, file, MAX_SOURCE_BYTES));
+          if (bytes === undefined) return;
+          const got = searchBytes(file.path, bytes, existsLocally);
           if (got.kind === 'skipped') skipped.push(file.path);
           if (got.kind !== 'found') return;
           pushAll(references, got.refs.references);
@@ -62,11 +63,11 @@ export const refsStage: Stage = {
 };
 
 /** Through the scan's I/O edge (counted, regular files only), bounded. */
-async function readText(ctx: ScanContext, file: DiscoveredFile, maxBytes: number): Promise<string | undefined> {
+async function readBytes(ctx: ScanContext, file: DiscoveredFile, maxBytes: number): Promise<Buffer | undefined> {
   const src = await ctx.files.open(file.abs, file.path).catch(() => undefined);
   if (!src) return undefined;
   try {
-    return (await src.read(0, Math.min(file.size, maxBytes))).toString('utf8');
+    return await src.read(0, Math.min(file.size, maxBytes));
   } finally {
     await src.close();
   }
