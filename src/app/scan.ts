@@ -11,7 +11,7 @@ import type { TrustedRegistry } from '../core/trusted-registry.js';
 import { runPipeline } from '../core/pipeline.js';
 import { DEFAULT_SKIP_DIRS, walkTree } from '../discover/walk.js';
 import { createFileOpener } from '../io/file-source.js';
-import { isReferenceSource } from '../refs/sources.js';
+import { isOwnReferenceSource } from '../refs/sources.js';
 import { STAGES } from './stages.js';
 import { buildTrustMaterial } from './trust.js';
 
@@ -47,7 +47,7 @@ export async function scanRepository(req: ScanRequest): Promise<ScanResult> {
     include: req.include,
     exclude: req.exclude,
     skipDirs: DEFAULT_SKIP_DIRS,
-    ...(req.options.references === false ? {} : { keepContent: isReferenceSource }),
+    ...(req.options.references === false ? {} : { keepContent: isOwnReferenceSource }),
   };
   const walk = await walkTree(root, walkOptions).catch((err: unknown) => {
     throw new UsageError(`cannot scan ${req.root}: ${(err as { code?: string }).code ?? String(err)}`, {

@@ -16,3 +16,17 @@ export function sourceExtension(p: string): string {
 export function isReferenceSource(path: string): boolean {
   return SOURCE_EXTENSIONS.has(sourceExtension(path));
 }
+
+/**
+ * Source installed by pip into a virtual environment or a vendored prefix (`site-packages`, `dist-packages`: the
+ * purelib/platlib folders of Python's sysconfig install schemes) is third-party code, not this repository's: its
+ * loader calls are the library's own (transformers alone makes hundreds). Not searched, and counted.
+ */
+export function isInstalledPackage(path: string): boolean {
+  return /(^|\/)(site|dist)-packages\//.test(path);
+}
+
+/** The files the refs stage reads whole: the walk keeps these when small. */
+export function isOwnReferenceSource(path: string): boolean {
+  return isReferenceSource(path) && !isInstalledPackage(path);
+}

@@ -5,6 +5,7 @@ import type { Finding } from '../core/finding.js';
 import type { ModelReference } from '../core/records.js';
 import type { Stage, StageInput, StageOutput } from '../core/stage.js';
 import { dynamicFinding, judgeReference, reviewedCommits } from './judge.js';
+import { isInstalledPackage } from './sources.js';
 import { MAX_NESTING } from './text.js';
 import { pushAll } from '../core/push-all.js';
 
@@ -18,7 +19,9 @@ export const refsStage: Stage = {
     if (ctx.options.references === false) return { references: [], findings: [] };
     // The parsers load with the stage's first run, not with the CLI: a scan with --no-refs never loads them.
     const { MAX_SOURCE_BYTES, isReferenceSource, searchOversized, searchBytes } = await import('./find.js');
-    const candidates = input.files.filter((f) => f.format === 'other' && isReferenceSource(f.path));
+    const sources = input.files.filter((f) => f.format === 'other' && isReferenceSource(f.path));
+    const installed = sources.filter((f) => isInstalledPackage(f.path)).map((f) => f.path);
+    const candidates = installed.length > 0 ? sources.filter((f) => !isInstalledPackage(f.path)) : sources;
     // transformers' from_pretrained prefers a local folder of the same name (os.path.isdir): so do we.
     const known = new Set<string>();
     for (const f of input.files) {
@@ -56,6 +59,14 @@ export const refsStage: Stage = {
         message: `${skipped.length} source file(s) were not searched for model references: minified, generated, nested deeper than ${MAX_NESTING} brackets, or over ${MAX_SOURCE_BYTES} bytes.`,
         location: { path: skipped[0]! },
         evidence: { count: skipped.length, files: skipped.slice(0, 200).join(' ') },
+      });
+    }
+    if (installed.length > 0) {
+      findings.push({
+        ruleId: 'CPR011',
+        message: `${installed.length} source file(s) of installed Python packages (site-packages, dist-packages) were not searched for model references: they are third-party code, not this repository's. Scan the environment separately if it is yours.`,
+        location: { path: installed[0]! },
+        evidence: { count: installed.length, reason: 'installed-packages', files: installed.slice(0, 200).join(' ') },
       });
     }
     return { references, findings };
