@@ -11,6 +11,7 @@ import type { TrustedRegistry } from '../core/trusted-registry.js';
 import { runPipeline } from '../core/pipeline.js';
 import { DEFAULT_SKIP_DIRS, walkTree } from '../discover/walk.js';
 import { createFileOpener } from '../io/file-source.js';
+import { isOwnReferenceSource } from '../refs/sources.js';
 import { STAGES } from './stages.js';
 import { buildTrustMaterial } from './trust.js';
 
@@ -41,13 +42,18 @@ export async function scanRepository(req: ScanRequest): Promise<ScanResult> {
   const trust = req.trust ?? (await buildTrustMaterial(req.policy, req.registry, root));
   // STAGES load the Sigstore root only for a stage that reads it; a caller's own stages may read it anywhere.
   if (req.stages) await trust.prepareSigstore?.();
-  const walk = await walkTree(root, { include: req.include, exclude: req.exclude, skipDirs: DEFAULT_SKIP_DIRS }).catch(
-    (err: unknown) => {
-      throw new UsageError(`cannot scan ${req.root}: ${(err as { code?: string }).code ?? String(err)}`, {
-        cause: err,
-      });
-    },
-  );
+  // The refs stage reads every source file whole: small ones are kept from the walk's own read.
+  const walkOptions = {
+    include: req.include,
+    exclude: req.exclude,
+    skipDirs: DEFAULT_SKIP_DIRS,
+    ...(req.options.references === false ? {} : { keepContent: isOwnReferenceSource }),
+  };
+  const walk = await walkTree(root, walkOptions).catch((err: unknown) => {
+    throw new UsageError(`cannot scan ${req.root}: ${(err as { code?: string }).code ?? String(err)}`, {
+      cause: err,
+    });
+  });
   const limit = pLimit(Math.max(1, req.options.concurrency));
   const ctx: ScanContext = {
     root,

@@ -22,6 +22,11 @@ export interface DiscoveredFile {
   readonly format: FileFormat;
   /** What the extension alone suggests, when it suggests a format. */
   readonly claimed?: FileFormat;
+  /**
+   * The whole file as the walk read it, when the walk was asked to keep it (`WalkOptions.keepContent`, small files
+   * only): a reader uses it instead of opening the file a second time.
+   */
+  readonly content?: Buffer;
 }
 
 /** A file the walk saw but could not take in: a symlink out of the root, an unreadable file… */

@@ -1,4 +1,4 @@
-import { lstat, readdir, readlink, realpath, stat } from 'node:fs/promises';
+import { lstat, readdir, readlink, realpath, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import picomatch from 'picomatch';
 import { MODEL_FORMATS, type DiscoveredFile, type SkippedFile } from '../core/files.js';
@@ -14,7 +14,18 @@ export interface WalkOptions {
   readonly exclude: readonly string[];
   /** Folder names skipped anywhere unless an include glob names them. */
   readonly skipDirs: readonly string[];
+  /**
+   * Files whose whole bytes the caller will read anyway (the refs stage's source files): the walk, which opens every
+   * file to sniff its head, keeps them when small (`DiscoveredFile.content`) so they are not opened twice.
+   */
+  readonly keepContent?: (rel: string) => boolean;
+  /** Bytes kept in all (default KEEP_BUDGET); past it files are read again by whoever needs them. */
+  readonly keepBudget?: number;
 }
+
+/** A file kept whole is at most this large, and all kept files together at most KEEP_BUDGET: memory stays bounded. */
+export const KEEP_FILE_MAX = 16 * 1024;
+export const KEEP_BUDGET = 16 * 1024 * 1024;
 
 export const DEFAULT_SKIP_DIRS: readonly string[] = ['.git', 'node_modules'];
 
@@ -34,6 +45,9 @@ export async function walkTree(root: string, opts: WalkOptions): Promise<WalkRes
   const exclude = opts.exclude.length > 0 ? picomatch([...opts.exclude], { dot: true }) : undefined;
   const out: WalkResult = { files: [], skipped: [], findings: [] };
   const visitedDirs = new Set<string>();
+  let keepLeft = opts.keepBudget ?? KEEP_BUDGET;
+  const keeps = (rel: string, size: number): boolean =>
+    size <= KEEP_FILE_MAX && size <= keepLeft && opts.keepContent !== undefined && opts.keepContent(rel);
 
   const skip = (rel: string, reason: SkippedFile['reason'], detail: string, ruleId: string, message: string) => {
     out.skipped.push({ path: rel, reason, detail });
@@ -96,11 +110,12 @@ export async function walkTree(root: string, opts: WalkOptions): Promise<WalkRes
         await visitDir(abs, rel);
       } else if (isFile) {
         if (include && !include(rel)) continue;
-        const file = await describeFile(abs, rel, !entry.isSymbolicLink());
+        const file = await describeFile(abs, rel, !entry.isSymbolicLink(), keeps);
         if ('reason' in file) {
           const u = unreachable(rel, 'File', file.detail, 'it was not checked');
           skip(rel, u.reason, u.detail, u.ruleId, u.message);
         } else {
+          if (file.content) keepLeft -= file.content.length;
           out.files.push(file);
           if (file.size === 0 && (MODEL_FORMATS.has(file.claimed ?? file.format) || EMPTY_MODEL_NAME.test(rel)))
             out.findings.push({
@@ -152,16 +167,21 @@ async function describeFile(
   abs: string,
   rel: string,
   noFollow: boolean,
+  keeps: (rel: string, size: number) => boolean,
 ): Promise<DiscoveredFile | { reason: 'unreadable'; detail: string }> {
   try {
     // Non-blocking and re-checked on the handle: the entry may have become a FIFO or a symlink since readdir.
     const { fh, stats: st } = await openRegularFile(abs, { noFollow });
     let detected: ReturnType<typeof detectFormat>;
+    let content: Buffer | undefined;
     try {
-      const buf = Buffer.alloc(Math.min(SNIFF_BYTES, st.size));
-      const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
-      const head = buf.subarray(0, bytesRead);
+      const whole = keeps(rel, st.size);
+      const buf = Buffer.alloc(whole ? st.size : Math.min(SNIFF_BYTES, st.size));
+      const bytesRead = whole ? await readFull(fh, buf) : (await fh.read(buf, 0, buf.length, 0)).bytesRead;
+      const head = buf.subarray(0, Math.min(bytesRead, SNIFF_BYTES));
       detected = detectFormat(head, rel, st.size);
+      // Kept only when read whole and nothing else claims it (the refs stage reads only `other` files).
+      if (whole && bytesRead === st.size && detected.format === 'other') content = buf;
       // A zip is told apart (torch.save, TorchScript, .keras, .npz) by its central directory, as loaders do.
       if (detected.format === 'zip') {
         const zip = await readZipNames(fh, st.size).catch(() => undefined);
@@ -181,10 +201,22 @@ async function describeFile(
       ctimeMs: st.ctimeMs,
       format,
       ...(claimed !== undefined ? { claimed } : {}),
+      ...(content !== undefined ? { content } : {}),
     };
   } catch (err) {
     return { reason: 'unreadable', detail: err instanceof NotRegularFileError ? err.kind : codeOf(err) };
   }
+}
+
+/** Fill `buf` from the start of the file; fewer bytes only when the file shrank since fstat. */
+async function readFull(fh: FileHandle, buf: Buffer): Promise<number> {
+  let n = 0;
+  while (n < buf.length) {
+    const { bytesRead } = await fh.read(buf, n, buf.length - n, n);
+    if (bytesRead === 0) break;
+    n += bytesRead;
+  }
+  return n;
 }
 
 /** What a non-regular, non-directory entry is, for the finding (lstat never blocks, even on a FIFO). */

@@ -22,6 +22,13 @@ export function mentionsModelKey(text: string): boolean {
   return false;
 }
 
+const MODEL_KEY_BYTES = [...MODEL_KEYS].map((k) => Buffer.from(k));
+
+/** `mentionsModelKey` before decoding (the keys are ASCII, which UTF-8 keeps byte for byte). */
+export function mentionsModelKeyBytes(bytes: Buffer): boolean {
+  return MODEL_KEY_BYTES.some((k) => bytes.includes(k));
+}
+
 /** Model ids named in a YAML or JSON config (JSON is read as YAML 1.2, which it is), with their lines. */
 export function findConfigReferences(
   path: string,

@@ -1,6 +1,7 @@
-import { findConfigReferences, mentionsModelKey } from './config.js';
+import { findConfigReferences, mentionsModelKey, mentionsModelKeyBytes } from './config.js';
 import { findJavaScriptReferences } from './javascript.js';
 import { findPythonReferences } from './python.js';
+import { isReferenceSource, sourceExtension as extOf } from './sources.js';
 import { MAX_NESTING, looksGenerated, nestingDepth } from './text.js';
 import type { FileReferences } from './types.js';
 
@@ -48,23 +49,37 @@ export function mayCallLoader(text: string): boolean {
     LOADER_WORDS.test(text) && LOADER_TESTS.some(([word, module]) => word.test(text) && (!module || module.test(text)))
   );
 }
+/**
+ * The same tests over raw bytes, looser (no word boundaries), run before the text is decoded: most files fail it and
+ * are never decoded. UTF-8 keeps ASCII bytes as they are and never makes them up, so a file `mayCallLoader` accepts
+ * always passes (test/refs/prefilter.test.ts holds the two together).
+ */
+const LOADER_NEEDLES: readonly (readonly [words: readonly Buffer[], module: Buffer | undefined])[] = (
+  [
+    [['from_pretrained', 'InferenceSession', 'loadGraphModel', 'loadLayersModel', 'huggingface.co'], undefined],
+    [['pipeline'], 'transformers'],
+    [['hf_hub_download', 'snapshot_download'], 'huggingface_hub'],
+    [['hub'], 'torch'],
+    [['create_model'], 'timm'],
+    [['SentenceTransformer', 'CrossEncoder'], 'sentence_transformers'],
+    [['downloadFile', 'snapshotDownload'], '@huggingface/hub'],
+  ] as const
+).map(([words, module]) => [words.map((w) => Buffer.from(w)), module === undefined ? undefined : Buffer.from(module)]);
+
+/** Whether source bytes may call a loader: false means `mayCallLoader` on the decoded text is false too. */
+export function mayCallLoaderBytes(bytes: Buffer): boolean {
+  return LOADER_NEEDLES.some(
+    ([words, module]) => words.some((w) => bytes.includes(w)) && (!module || bytes.includes(module)),
+  );
+}
+
 export const MAX_SOURCE_BYTES = 2 * 1024 * 1024;
 
 /** The outcome of searching one file: references found, nothing to find, or skipped (counted by the caller). */
 export type Searched =
   { readonly kind: 'found'; readonly refs: FileReferences } | { readonly kind: 'none' } | { readonly kind: 'skipped' };
 
-function extOf(p: string): string {
-  const base = p.slice(p.lastIndexOf('/') + 1);
-  if (base.endsWith('.d.ts') || base.endsWith('.min.js')) return '';
-  const dot = base.lastIndexOf('.');
-  return dot < 0 ? '' : base.slice(dot + 1).toLowerCase();
-}
-
-/** Whether a path is a source or config file the reference finders read. */
-export function isReferenceSource(path: string): boolean {
-  return FINDERS[extOf(path)] !== undefined;
-}
+export { isReferenceSource };
 
 function isConfig(path: string): boolean {
   const ext = extOf(path);
@@ -74,6 +89,14 @@ function isConfig(path: string): boolean {
 /** A file over the size limit: configs that large are data, not configuration; source that large is skipped. */
 export function searchOversized(path: string): Searched {
   return isConfig(path) ? { kind: 'none' } : { kind: 'skipped' };
+}
+
+/** Search one file's bytes: the byte test first, so most files are never decoded; then `searchText`. */
+export function searchBytes(path: string, bytes: Buffer, existsLocally: (p: string) => boolean): Searched {
+  const ext = extOf(path);
+  if (!FINDERS[ext]) return { kind: 'none' };
+  if (!(isConfig(path) ? mentionsModelKeyBytes(bytes) : mayCallLoaderBytes(bytes))) return { kind: 'none' };
+  return searchText(path, bytes.toString('utf8'), existsLocally);
 }
 
 /** Search one file's text (the same rules for `scan` and `review`): cheap filter, shape checks, then the parser. */

@@ -5,6 +5,7 @@ import type { Finding } from '../core/finding.js';
 import type { ModelReference } from '../core/records.js';
 import type { Stage, StageInput, StageOutput } from '../core/stage.js';
 import { dynamicFinding, judgeReference, reviewedCommits } from './judge.js';
+import { isInstalledPackage } from './sources.js';
 import { MAX_NESTING } from './text.js';
 import { pushAll } from '../core/push-all.js';
 
@@ -17,8 +18,10 @@ export const refsStage: Stage = {
   async run(input: StageInput, ctx: ScanContext): Promise<StageOutput> {
     if (ctx.options.references === false) return { references: [], findings: [] };
     // The parsers load with the stage's first run, not with the CLI: a scan with --no-refs never loads them.
-    const { MAX_SOURCE_BYTES, isReferenceSource, searchOversized, searchText } = await import('./find.js');
-    const candidates = input.files.filter((f) => f.format === 'other' && isReferenceSource(f.path));
+    const { MAX_SOURCE_BYTES, isReferenceSource, searchOversized, searchBytes } = await import('./find.js');
+    const sources = input.files.filter((f) => f.format === 'other' && isReferenceSource(f.path));
+    const installed = sources.filter((f) => isInstalledPackage(f.path)).map((f) => f.path);
+    const candidates = installed.length > 0 ? sources.filter((f) => !isInstalledPackage(f.path)) : sources;
     // transformers' from_pretrained prefers a local folder of the same name (os.path.isdir): so do we.
     const known = new Set<string>();
     for (const f of input.files) {
@@ -37,9 +40,10 @@ export const refsStage: Stage = {
             if (searchOversized(file.path).kind === 'skipped') skipped.push(file.path);
             return;
           }
-          const text = await readText(ctx, file, MAX_SOURCE_BYTES);
-          if (text === undefined) return;
-          const got = searchText(file.path, text, existsLocally);
+          // Small files come whole from the walk's read; the rest through the scan's I/O edge.
+          const bytes = file.content ?? (await readBytes(ctx, file, MAX_SOURCE_BYTES));
+          if (bytes === undefined) return;
+          const got = searchBytes(file.path, bytes, existsLocally);
           if (got.kind === 'skipped') skipped.push(file.path);
           if (got.kind !== 'found') return;
           pushAll(references, got.refs.references);
@@ -57,16 +61,24 @@ export const refsStage: Stage = {
         evidence: { count: skipped.length, files: skipped.slice(0, 200).join(' ') },
       });
     }
+    if (installed.length > 0) {
+      findings.push({
+        ruleId: 'CPR011',
+        message: `${installed.length} source file(s) of installed Python packages (site-packages, dist-packages) were not searched for model references: they are third-party code, not this repository's. Scan the environment separately if it is yours.`,
+        location: { path: installed[0]! },
+        evidence: { count: installed.length, reason: 'installed-packages', files: installed.slice(0, 200).join(' ') },
+      });
+    }
     return { references, findings };
   },
 };
 
 /** Through the scan's I/O edge (counted, regular files only), bounded. */
-async function readText(ctx: ScanContext, file: DiscoveredFile, maxBytes: number): Promise<string | undefined> {
+async function readBytes(ctx: ScanContext, file: DiscoveredFile, maxBytes: number): Promise<Buffer | undefined> {
   const src = await ctx.files.open(file.abs, file.path).catch(() => undefined);
   if (!src) return undefined;
   try {
-    return (await src.read(0, Math.min(file.size, maxBytes))).toString('utf8');
+    return await src.read(0, Math.min(file.size, maxBytes));
   } finally {
     await src.close();
   }

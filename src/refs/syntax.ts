@@ -7,9 +7,10 @@ import type { SyntaxNode, Tree } from '@lezer/common';
  */
 export function walkTree(tree: Tree, visit: Readonly<Record<string, (n: SyntaxNode) => void>>): void {
   const cursor = tree.cursor();
+  // `cursor.node` allocates a SyntaxNode: only for the few node types a visitor wants, not for every token.
   do {
-    const n = cursor.node;
-    visit[n.name]?.(n);
+    const fn = visit[cursor.name];
+    if (fn) fn(cursor.node);
   } while (cursor.next());
 }
 

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { mayCallLoader, searchText } from '../../src/refs/find.js';
+import { mayCallLoader, mayCallLoaderBytes, searchBytes, searchText } from '../../src/refs/find.js';
 import { findJavaScriptReferences } from '../../src/refs/javascript.js';
 import { findPythonReferences } from '../../src/refs/python.js';
 import { REPO, runMain } from '../helpers/cli.js';
@@ -35,6 +35,8 @@ describe('mayCallLoader', () => {
     ['plain-code', 'def add(a, b):\n    return a + b', false],
   ])('%s: %s', (_case, text, want) => {
     expect(mayCallLoader(text)).toBe(want);
+    // The byte test runs first and is looser: it never rejects what the text test accepts.
+    if (want) expect(mayCallLoaderBytes(Buffer.from(text))).toBe(true);
   });
 
   // The filter must never hide what the parser finds: every hand-written source fixture that holds a reference or a
@@ -47,6 +49,28 @@ describe('mayCallLoader', () => {
     const find = rel.endsWith('.py') ? findPythonReferences : findJavaScriptReferences;
     const got = find(rel, text, () => false);
     if (got.references.length + got.dynamic.length > 0) expect(mayCallLoader(text)).toBe(true);
+    if (mayCallLoader(text)) expect(mayCallLoaderBytes(Buffer.from(text))).toBe(true);
+    expect(searchBytes(rel, Buffer.from(text), () => false)).toEqual(searchText(rel, text, () => false));
+  });
+
+  // Files most of a repository is made of fail the byte test and are never decoded.
+  it.each([
+    ['plain-python', 'def add(a, b):\n    return a + b\n', false],
+    ['data-pipeline-without-transformers', 'x = build_pipeline(steps)\n', false],
+    ['github-url-without-torch', 'URL = "https://github.com/org/repo"\n', false],
+    ['non-utf8-bytes', '\xff\xfe\x00from_pretrained', true],
+    ['from-pretrained', 'm = M.from_pretrained("a/b")', true],
+    ['hub-beside-torch', 'import torch\ntorch.hub.load("a/b", "c")', true],
+  ])('byte test %s', (_case, text, want) => {
+    expect(mayCallLoaderBytes(Buffer.from(text, 'latin1'))).toBe(want);
+  });
+
+  it.each([
+    ['config-with-model-key', 'cfg.yaml', 'model_name_or_path: org/model\n', 'found'],
+    ['config-without-model-key', 'cfg.json', '{"lr": 0.1}', 'none'],
+    ['not-a-source', 'notes.txt', 'AutoModel.from_pretrained("org/model")', 'none'],
+  ])('searchBytes %s', (_case, rel, text, kind) => {
+    expect(searchBytes(rel, Buffer.from(text), () => false).kind).toBe(kind);
   });
 
   it('a file the test rejects is never parsed: searchText says none', () => {

@@ -1,0 +1,32 @@
+/**
+ * Which files the reference finders read, by name alone: light enough for the walk's caller (it decides which
+ * files' bytes the walk keeps) without loading the parsers.
+ */
+const SOURCE_EXTENSIONS = new Set(['py', 'js', 'mjs', 'cjs', 'jsx', 'ts', 'mts', 'cts', 'tsx', 'yaml', 'yml', 'json']);
+
+/** The extension the finders go by; declaration files and minified bundles have none (never searched). */
+export function sourceExtension(p: string): string {
+  const base = p.slice(p.lastIndexOf('/') + 1);
+  if (base.endsWith('.d.ts') || base.endsWith('.min.js')) return '';
+  const dot = base.lastIndexOf('.');
+  return dot < 0 ? '' : base.slice(dot + 1).toLowerCase();
+}
+
+/** Whether a path is a source or config file the reference finders read. */
+export function isReferenceSource(path: string): boolean {
+  return SOURCE_EXTENSIONS.has(sourceExtension(path));
+}
+
+/**
+ * Source installed by pip into a virtual environment or a vendored prefix (`site-packages`, `dist-packages`: the
+ * purelib/platlib folders of Python's sysconfig install schemes) is third-party code, not this repository's: its
+ * loader calls are the library's own (transformers alone makes hundreds). Not searched, and counted.
+ */
+export function isInstalledPackage(path: string): boolean {
+  return /(^|\/)(site|dist)-packages\//.test(path);
+}
+
+/** The files the refs stage reads whole: the walk keeps these when small. */
+export function isOwnReferenceSource(path: string): boolean {
+  return isReferenceSource(path) && !isInstalledPackage(path);
+}

@@ -1,0 +1,64 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { DEFAULT_SKIP_DIRS, KEEP_BUDGET, KEEP_FILE_MAX, walkTree } from '../../src/discover/walk.js';
+import { isReferenceSource } from '../../src/refs/sources.js';
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+function tree(files: Record<string, string | Buffer>): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'chainproof-walk-content-'));
+  dirs.push(dir);
+  for (const [rel, content] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    writeFileSync(path.join(dir, rel), content);
+  }
+  return dir;
+}
+
+const walk = (root: string, keep = true, keepBudget = KEEP_BUDGET) =>
+  walkTree(root, {
+    include: [],
+    exclude: [],
+    skipDirs: DEFAULT_SKIP_DIRS,
+    keepBudget,
+    ...(keep ? { keepContent: isReferenceSource } : {}),
+  });
+
+/** The refs stage's source files come whole from the walk's one read when small (issue 15: read once). */
+describe('walkTree keepContent', () => {
+  const big = 'x = 1\n'.repeat(Math.ceil(KEEP_FILE_MAX / 6));
+  it.each([
+    ['small-python-kept', 'app.py', 'import os\n', true],
+    ['past-the-sniff-head-kept-whole', 'web/app.js', 'const a = 1;\n'.repeat(800), true],
+    ['exactly-the-file-limit-kept', 'limit.py', 'x'.repeat(KEEP_FILE_MAX), true],
+    ['over-the-file-limit-not-kept', 'big.py', big, false],
+    ['not-a-reference-source', 'README.md', '# readme\n', false],
+    ['empty-source-kept', 'empty.ts', '', true],
+    ['a-pickle-named-py-is-not-other', 'evil.py', Buffer.from([0x80, 0x02, 0x4b, 0x01, 0x2e]), false],
+  ])('%s', async (_case, rel, content, kept) => {
+    const r = await walk(tree({ [rel]: content }));
+    const file = r.files.find((f) => f.path === rel)!;
+    expect(file.content !== undefined).toBe(kept);
+    if (kept) expect(file.content!.equals(Buffer.from(content))).toBe(true);
+  });
+
+  it('keeps nothing when the caller asks for nothing (scan --no-refs)', async () => {
+    const r = await walk(tree({ 'app.py': 'import os\n' }), false);
+    expect(r.files[0]!.content).toBeUndefined();
+  });
+
+  it('stops keeping past the budget: memory stays bounded whatever the number of files', async () => {
+    const files: Record<string, string> = {};
+    const budget = 3 * KEEP_FILE_MAX + 10;
+    const count = 6;
+    for (let i = 0; i < count; i++) files[`src/m${i}.py`] = 'y'.repeat(KEEP_FILE_MAX);
+    const r = await walk(tree(files), true, budget);
+    const kept = r.files.filter((f) => f.content !== undefined);
+    expect(kept.reduce((n, f) => n + f.content!.length, 0)).toBeLessThanOrEqual(budget);
+    expect(kept.map((f) => f.path)).toEqual(['src/m0.py', 'src/m1.py', 'src/m2.py']);
+    expect(r.files.length).toBe(count);
+  });
+});
