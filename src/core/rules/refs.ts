@@ -57,8 +57,9 @@ export const REFS_RULES = defineRules([
   {
     id: 'CPR011',
     name: 'SourceNotSearched',
-    short: 'Source files were not searched for model references (minified, generated or too large).',
-    full: 'Files that look minified or generated, or are over the size limit, are not parsed for model references. They are counted here so that the gap is visible.',
+    short:
+      'Source files were not searched for model references (minified, generated, too large, or installed packages).',
+    full: "Files that look minified or generated, or are over the size limit, are not parsed for model references; neither is Python under site-packages or dist-packages (installed packages, such as a workspace .venv), whose references are not the repository's own. They are counted here so that the gap is visible.",
     help: 'Nothing to do for bundles and vendored code. If a skipped file loads models, split the loading code into a normal source file.',
     level: 'note',
     severity: '1.0',
