@@ -2,7 +2,7 @@ import type { ModelAnalyser } from '../analyser.js';
 import { checkChatTemplate } from './chat-template.js';
 import type { Findings } from './report.js';
 import { analyseWith } from './report.js';
-import type { ByteSource } from './source.js';
+import type { RandomAccess } from './source.js';
 import { checkedCount, Cursor, FormatError } from './source.js';
 
 /** Hard caps on what a GGUF header may claim (llama.cpp's own are similar or looser). */
@@ -97,7 +97,7 @@ interface Tensor {
 }
 
 /** Parse a GGUF v1–v3 header, metadata and tensor infos with every count and length bounded; check the layout. */
-export function parseGguf(src: ByteSource, out: Findings): void {
+export function parseGguf(src: RandomAccess, out: Findings): void {
   const c = new Cursor(src);
   if (src.size < 4 || src.read(0, 4).toString('latin1') !== 'GGUF') throw new FormatError('no GGUF magic', 0);
   c.skip(4);

@@ -4,7 +4,7 @@ import { isObject, parseJson } from './json.js';
 import { checkKerasConfig } from './keras-config.js';
 import type { Findings } from './report.js';
 import { analyseWith } from './report.js';
-import type { ByteSource } from './source.js';
+import type { RandomAccess } from './source.js';
 import { FormatError } from './source.js';
 import { findHdf5Superblock } from '../../discover/formats/hdf5-head.js';
 
@@ -25,7 +25,7 @@ export const MAX_H5_CONFIG = 64 * 1024 * 1024;
 const CHUNK = 1024 * 1024;
 const MARKER = Buffer.from('model_config');
 
-export function parseKerasH5(src: ByteSource, out: Findings): void {
+export function parseKerasH5(src: RandomAccess, out: Findings): void {
   checkSuperblock(src);
   let sawMarker = false;
   let configs = 0;
@@ -71,7 +71,7 @@ export function parseKerasH5(src: ByteSource, out: Findings): void {
 }
 
 /** The superblock's signature and end-of-file address: the HDF5 library refuses a file shorter than it says. */
-function checkSuperblock(src: ByteSource): void {
+function checkSuperblock(src: RandomAccess): void {
   const base = findHdf5Superblock(src.size, (o) => src.read(o, 8));
   if (base === undefined) throw new FormatError('no HDF5 signature', 0);
   const version = src.read(base + 8, 1)[0]!;
@@ -90,7 +90,7 @@ function checkSuperblock(src: ByteSource): void {
 }
 
 /** `{`, optional whitespace, then `"` (an object with a key) — or `}` for an empty object, which cannot matter. */
-function startsObject(src: ByteSource, at: number): boolean {
+function startsObject(src: RandomAccess, at: number): boolean {
   const look = src.read(at, Math.min(64, src.size - at));
   for (let i = 1; i < look.length; i++) {
     const b = look[i]!;
@@ -101,7 +101,7 @@ function startsObject(src: ByteSource, at: number): boolean {
 }
 
 /** End offset of the balanced object starting at `at`, -1 when a byte JSON cannot hold comes first. */
-function balancedEnd(src: ByteSource, at: number): { end: number | 'limit'; scanned: number } {
+function balancedEnd(src: RandomAccess, at: number): { end: number | 'limit'; scanned: number } {
   let depth = 0;
   let inString = false;
   let escaped = false;

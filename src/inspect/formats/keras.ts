@@ -6,7 +6,7 @@ import { parseJson } from './json.js';
 import { checkKerasConfig } from './keras-config.js';
 import { registerKerasArchiveJudge } from '../pickle/keras-object.js';
 import { Findings, analyseWith, runParser } from './report.js';
-import type { ByteSource } from './source.js';
+import type { RandomAccess } from './source.js';
 import { FormatError, bufferSource } from './source.js';
 import type { CentralEntry } from './zip-member.js';
 import { readCentralDirectory, readMember } from './zip-member.js';
@@ -25,7 +25,7 @@ export function isKerasArchive(names: readonly string[]): boolean {
  * file was detected as Keras; otherwise (a plain zip) it is checked only when it is laid out as a Keras archive.
  */
 export function parseKerasArchive(
-  src: ByteSource,
+  src: RandomAccess,
   out: Findings,
   claimAll: boolean,
   allowedGlobals: readonly string[] = [],
@@ -62,7 +62,7 @@ export function parseKerasArchive(
  * np.load would (npz members, npy headers, object-array pickles); its findings are the archive's.
  */
 function checkKerasWeights(
-  src: ByteSource,
+  src: RandomAccess,
   entries: readonly CentralEntry[],
   out: Findings,
   allowedGlobals: readonly string[],

@@ -3,7 +3,7 @@ import type { PbField } from './protobuf.js';
 import { asMessage, checkDepth, pbFields, pbString } from './protobuf.js';
 import type { Findings } from './report.js';
 import { analyseWith } from './report.js';
-import type { ByteSource } from './source.js';
+import type { RandomAccess } from './source.js';
 import { FormatError } from './source.js';
 
 /** Domains whose operators ONNX and ONNX Runtime implement themselves. */
@@ -30,7 +30,7 @@ interface OnnxFacts {
 }
 
 /** Walk an ONNX ModelProto: external data locations of every tensor (graphs, subgraphs, functions) and node domains. */
-export function parseOnnx(src: ByteSource, out: Findings): void {
+export function parseOnnx(src: RandomAccess, out: Findings): void {
   const facts: OnnxFacts = { nodeOps: new Map(), localFunctions: new Set(), externals: [] };
   let graphs = 0;
   for (const f of pbFields(src, 0, src.size)) {
@@ -66,7 +66,7 @@ export function parseOnnx(src: ByteSource, out: Findings): void {
   }
 }
 
-function walkGraph(src: ByteSource, g: PbField, facts: OnnxFacts, depth: number): void {
+function walkGraph(src: RandomAccess, g: PbField, facts: OnnxFacts, depth: number): void {
   checkDepth(depth, g.start);
   for (const f of pbFields(src, g.start, g.end)) {
     if (f.field === 1) walkNode(src, asMessage(f), facts, depth + 1);
@@ -75,7 +75,7 @@ function walkGraph(src: ByteSource, g: PbField, facts: OnnxFacts, depth: number)
   }
 }
 
-function walkFunction(src: ByteSource, fn: PbField, facts: OnnxFacts, depth: number): void {
+function walkFunction(src: RandomAccess, fn: PbField, facts: OnnxFacts, depth: number): void {
   let name = '';
   let domain = '';
   for (const f of pbFields(src, fn.start, fn.end)) {
@@ -86,7 +86,7 @@ function walkFunction(src: ByteSource, fn: PbField, facts: OnnxFacts, depth: num
   facts.localFunctions.add(`${domain}:${name}`);
 }
 
-function walkNode(src: ByteSource, n: PbField, facts: OnnxFacts, depth: number): void {
+function walkNode(src: RandomAccess, n: PbField, facts: OnnxFacts, depth: number): void {
   checkDepth(depth, n.start);
   let op = '';
   let domain = '';
@@ -107,12 +107,12 @@ function walkNode(src: ByteSource, n: PbField, facts: OnnxFacts, depth: number):
   facts.nodeOps.set(domain, ops);
 }
 
-function walkSparse(src: ByteSource, s: PbField, facts: OnnxFacts): void {
+function walkSparse(src: RandomAccess, s: PbField, facts: OnnxFacts): void {
   for (const f of pbFields(src, s.start, s.end))
     if (f.field === 1 || f.field === 2) walkTensor(src, asMessage(f), facts);
 }
 
-function walkTensor(src: ByteSource, t: PbField, facts: OnnxFacts): void {
+function walkTensor(src: RandomAccess, t: PbField, facts: OnnxFacts): void {
   let name = '';
   const locations: { value: string; at: number }[] = [];
   for (const f of pbFields(src, t.start, t.end)) {

@@ -1,4 +1,4 @@
-import type { ByteSource } from './source.js';
+import type { RandomAccess } from './source.js';
 import { FormatError } from './source.js';
 
 /** One protobuf field. Length-delimited values are not read: `start`/`end` say where they are. */
@@ -19,7 +19,7 @@ export const MAX_PB_DEPTH = 64;
  * Iterate the fields of the message in [start, end) without reading length-delimited payloads, so a multi-GB
  * initializer costs nothing. Every length is checked against the enclosing message before it is used.
  */
-export function* pbFields(src: ByteSource, start: number, end: number): Generator<PbField> {
+export function* pbFields(src: RandomAccess, start: number, end: number): Generator<PbField> {
   let p = start;
   while (p < end) {
     const tagAt = p;
@@ -62,7 +62,7 @@ export function* pbFields(src: ByteSource, start: number, end: number): Generato
   }
 }
 
-export function readVarint(src: ByteSource, p: number, end: number): { value: bigint; next: number } {
+export function readVarint(src: RandomAccess, p: number, end: number): { value: bigint; next: number } {
   let value = 0n;
   for (let i = 0; i < 10; i++) {
     if (p + i >= end) throw new FormatError('truncated protobuf varint', p);
@@ -74,7 +74,7 @@ export function readVarint(src: ByteSource, p: number, end: number): { value: bi
 }
 
 /** A string field's text, bounded: names and paths are short in every real model. */
-export function pbString(src: ByteSource, f: PbField, max = 64 * 1024): string {
+export function pbString(src: RandomAccess, f: PbField, max = 64 * 1024): string {
   if (f.wire !== 2) throw new FormatError(`protobuf field ${f.field} is not a string`, f.start);
   if (f.end - f.start > max)
     throw new FormatError(`string of ${f.end - f.start} bytes is past the ${max}-byte limit`, f.start, 'limit');

@@ -2,7 +2,7 @@ import type { FileOpener } from '../../core/file-source.js';
 import type { DiscoveredFile } from '../../core/files.js';
 import type { Evidence, Finding, Level } from '../../core/finding.js';
 import type { AnalysisReport } from '../analyser.js';
-import type { ByteSource } from './source.js';
+import type { RandomAccess } from './source.js';
 import { FormatError, withFile } from './source.js';
 
 /** Collects one file's findings; every finding carries the file as its artifact. */
@@ -55,7 +55,7 @@ export class Findings {
 export async function analyseWith(
   file: DiscoveredFile,
   what: string,
-  parse: (src: ByteSource, out: Findings) => void,
+  parse: (src: RandomAccess, out: Findings) => void,
   io?: Pick<FileOpener, 'record'>,
 ): Promise<AnalysisReport> {
   const out = new Findings(file.path, file.format);
@@ -64,10 +64,10 @@ export async function analyseWith(
 
 /** The pure core of `analyseWith`, used by tests over in-memory bytes. */
 export function runParser(
-  src: ByteSource,
+  src: RandomAccess,
   out: Findings,
   what: string,
-  parse: (src: ByteSource, out: Findings) => void,
+  parse: (src: RandomAccess, out: Findings) => void,
 ): AnalysisReport {
   try {
     parse(src, out);

@@ -3,7 +3,7 @@ import { isObject, parseJson } from './json.js';
 import type { JsonValue } from './json.js';
 import type { Findings } from './report.js';
 import { analyseWith } from './report.js';
-import type { ByteSource } from './source.js';
+import type { RandomAccess } from './source.js';
 import { Cursor, FormatError } from './source.js';
 
 /** The reference loader's cap on the header (safetensors `MAX_HEADER_SIZE`). */
@@ -46,7 +46,7 @@ interface Range {
  * Validate a safetensors file the way the reference loader does: header length, JSON, dtypes, shapes × dtype size
  * = byte ranges, ranges inside the data section, sorted without overlap or gap, covering it exactly.
  */
-export function parseSafetensors(src: ByteSource, out: Findings): void {
+export function parseSafetensors(src: RandomAccess, out: Findings): void {
   const c = new Cursor(src);
   if (src.size < 8) throw new FormatError(`file is ${src.size} bytes, too short for the 8-byte header length`, 0);
   const n = c.u64();

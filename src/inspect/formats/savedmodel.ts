@@ -3,7 +3,7 @@ import type { PbField } from './protobuf.js';
 import { asMessage, checkDepth, pbFields, pbString } from './protobuf.js';
 import type { Findings } from './report.js';
 import { analyseWith } from './report.js';
-import type { ByteSource } from './source.js';
+import type { RandomAccess } from './source.js';
 import { FormatError } from './source.js';
 
 /**
@@ -72,7 +72,7 @@ interface OpUse {
 }
 
 /** Walk SavedModel → meta_graphs (2) → graph_def (2) → node (1) and library (2) → function (1) → node_def (3). */
-export function parseSavedModelPb(src: ByteSource, out: Findings): void {
+export function parseSavedModelPb(src: RandomAccess, out: Findings): void {
   const uses: OpUse[] = [];
   let graphs = 0;
   for (const f of pbFields(src, 0, src.size)) {
@@ -92,7 +92,7 @@ export function parseSavedModelPb(src: ByteSource, out: Findings): void {
   report(uses, out);
 }
 
-function readFunction(src: ByteSource, fn: PbField, uses: OpUse[], depth: number): void {
+function readFunction(src: RandomAccess, fn: PbField, uses: OpUse[], depth: number): void {
   checkDepth(depth, fn.start);
   let name = '';
   const nodes: PbField[] = [];
@@ -104,7 +104,7 @@ function readFunction(src: ByteSource, fn: PbField, uses: OpUse[], depth: number
   for (const n of nodes) uses.push(readNode(src, n, `function ${name}`));
 }
 
-function readNode(src: ByteSource, n: PbField, where: string): OpUse {
+function readNode(src: RandomAccess, n: PbField, where: string): OpUse {
   let name = '';
   let op = '';
   let detail: string | undefined;
@@ -126,7 +126,7 @@ function readNode(src: ByteSource, n: PbField, where: string): OpUse {
 }
 
 /** A text SavedModel: op names from `op: "…"` lines. */
-export function parseSavedModelPbtxt(src: ByteSource, out: Findings): void {
+export function parseSavedModelPbtxt(src: RandomAccess, out: Findings): void {
   const max = 256 * 1024 * 1024;
   if (src.size > max)
     throw new FormatError(`text SavedModel of ${src.size} bytes is past the ${max}-byte limit`, 0, 'limit');

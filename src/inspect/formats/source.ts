@@ -15,14 +15,17 @@ export class FormatError extends Error {
   }
 }
 
-/** Random access to a file's bytes. Reads past the end throw FormatError, so truncation is always reported. */
-export interface ByteSource {
+/**
+ * Random access to a file's bytes for the format parsers (headers read at offsets). Reads past the end throw
+ * FormatError, so truncation is always reported. The pickle VM's sequential reader is `pickle/source.ts`'s ByteSource.
+ */
+export interface RandomAccess {
   readonly size: number;
   /** `len` bytes at `pos`; the caller bounds `len` before asking. */
   read(pos: number, len: number): Buffer;
 }
 
-export function bufferSource(data: Buffer): ByteSource {
+export function bufferSource(data: Buffer): RandomAccess {
   return {
     size: data.length,
     read(pos, len) {
@@ -35,7 +38,7 @@ export function bufferSource(data: Buffer): ByteSource {
 const WINDOW = 64 * 1024;
 
 /** Positioned reads through a small window cache: memory stays flat whatever the file size. `read` counts bytes. */
-export function fdSource(fd: number, size: number, counted: (bytes: number) => void = () => {}): ByteSource {
+export function fdSource(fd: number, size: number, counted: (bytes: number) => void = () => {}): RandomAccess {
   let winPos = 0;
   let win: Buffer = Buffer.alloc(0);
   const fill = (pos: number, len: number): Buffer => {
@@ -69,7 +72,7 @@ export function fdSource(fd: number, size: number, counted: (bytes: number) => v
 export async function withFile<T>(
   abs: string,
   size: number,
-  fn: (src: ByteSource) => T,
+  fn: (src: RandomAccess) => T,
   io?: Pick<FileOpener, 'record'>,
 ): Promise<T> {
   const fh = await open(abs, 'r');
@@ -85,7 +88,7 @@ export async function withFile<T>(
 /** A bounded little-endian reader: every length is checked against the bytes left before it is used. */
 export class Cursor {
   constructor(
-    readonly src: ByteSource,
+    readonly src: RandomAccess,
     public pos = 0,
   ) {}
 

@@ -4,7 +4,7 @@ import type { JsonValue } from './json.js';
 import { escapeReason } from './onnx.js';
 import type { Findings } from './report.js';
 import { analyseWith } from './report.js';
-import type { ByteSource } from './source.js';
+import type { RandomAccess } from './source.js';
 import { FormatError } from './source.js';
 
 const MAX_MANIFEST = 64 * 1024 * 1024;
@@ -13,7 +13,7 @@ const MAX_MANIFEST = 64 * 1024 * 1024;
  * A TensorFlow.js manifest: `model.json` ({ modelTopology, weightsManifest }) or `*weights_manifest.json` (the
  * groups array itself). Every weight path must be a plain relative path inside the model folder.
  */
-export function parseTfjsManifest(src: ByteSource, out: Findings, isModelJson: boolean): void {
+export function parseTfjsManifest(src: RandomAccess, out: Findings, isModelJson: boolean): void {
   if (src.size > MAX_MANIFEST) throw new FormatError(`manifest of ${src.size} bytes is past the limit`, 0, 'limit');
   const text = src.read(0, src.size).toString('utf8');
   let value: JsonValue;

@@ -1,7 +1,7 @@
 import type { ModelAnalyser } from '../analyser.js';
 import type { Findings } from './report.js';
 import { analyseWith } from './report.js';
-import type { ByteSource } from './source.js';
+import type { RandomAccess } from './source.js';
 import { FormatError } from './source.js';
 
 const BUILTIN_CUSTOM = 32;
@@ -9,7 +9,7 @@ const MAX_OPCODES = 100_000;
 
 /** Flatbuffer tables read with every offset checked against the file. */
 class Flat {
-  constructor(readonly src: ByteSource) {}
+  constructor(readonly src: RandomAccess) {}
   u32(at: number): number {
     return this.src.read(at, 4).readUInt32LE(0);
   }
@@ -38,7 +38,7 @@ class Flat {
 }
 
 /** Check a TFLite flatbuffer's identifier and root, and list the custom operators it needs. */
-export function parseTflite(src: ByteSource, out: Findings): void {
+export function parseTflite(src: RandomAccess, out: Findings): void {
   if (src.size < 8) throw new FormatError(`file is ${src.size} bytes, too short for a TFLite model`, 0);
   if (src.read(4, 4).toString('latin1') !== 'TFL3') throw new FormatError('no TFL3 file identifier', 4);
   const fb = new Flat(src);

@@ -9,7 +9,7 @@ import {
   parseLocalHeader,
   ZIP_LIMITS,
 } from '../../discover/formats/zip-directory.js';
-import type { ByteSource } from './source.js';
+import type { RandomAccess } from './source.js';
 import { FormatError } from './source.js';
 
 export type { CentralEntry } from '../../discover/formats/zip-directory.js';
@@ -19,7 +19,7 @@ export type { CentralEntry } from '../../discover/formats/zip-directory.js';
  * (`discover/formats/zip-directory.ts`, CPython `zipfile._EndRecData` / `_RealGetContents`). Only the directory
  * is read, never the weights.
  */
-export function readCentralDirectory(src: ByteSource): CentralEntry[] {
+export function readCentralDirectory(src: RandomAccess): CentralEntry[] {
   const tailLen = Math.min(src.size, EOCD_SEARCH);
   const found = locateDirectory(src.read(src.size - tailLen, tailLen), src.size);
   if (!found.ok) throw new FormatError(found.reason, src.size);
@@ -39,7 +39,7 @@ export function readCentralDirectory(src: ByteSource): CentralEntry[] {
 }
 
 /** Read one member's bytes through its local header, inflating with a hard output cap. */
-export function readMember(src: ByteSource, e: CentralEntry, maxSize: number): Buffer {
+export function readMember(src: RandomAccess, e: CentralEntry, maxSize: number): Buffer {
   if (e.flags & 1) throw new FormatError(`${e.name} is encrypted`, e.offset);
   if (e.size > maxSize)
     throw new FormatError(`${e.name} is ${e.size} bytes, past the ${maxSize}-byte limit`, e.offset, 'limit');

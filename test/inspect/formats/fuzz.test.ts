@@ -8,7 +8,7 @@ import { parseOnnx } from '../../../src/inspect/formats/onnx.js';
 import { Findings, runParser } from '../../../src/inspect/formats/report.js';
 import { parseSafetensors } from '../../../src/inspect/formats/safetensors.js';
 import { parseSavedModelPb } from '../../../src/inspect/formats/savedmodel.js';
-import type { ByteSource } from '../../../src/inspect/formats/source.js';
+import type { RandomAccess } from '../../../src/inspect/formats/source.js';
 import { bufferSource } from '../../../src/inspect/formats/source.js';
 import { parseTfjsManifest } from '../../../src/inspect/formats/tfjs.js';
 import { parseTflite } from '../../../src/inspect/formats/tflite.js';
@@ -18,7 +18,7 @@ import { gguf, kerasArchive, onnxModel, safetensors, savedModel, sequential } fr
 /** A real model file of ../shared/corpora (e.g. `models/onnx_tiny_matmul.onnx`). */
 const file = (p: string) => readFileSync(corpusPath(p));
 
-type Parser = (src: ByteSource, out: Findings) => void;
+type Parser = (src: RandomAccess, out: Findings) => void;
 
 /** Every parser with real and built seeds to mutate. */
 const PARSERS: { name: string; parse: Parser; seeds: Buffer[] }[] = [
@@ -110,7 +110,7 @@ const mutate = (seeds: Buffer[]) =>
 const anyBytes = fc.uint8Array({ maxLength: 4096 }).map((u) => Buffer.from(u));
 
 /** Counts the bytes a parser asks for: work stays linear in the input, whatever it claims. */
-function counted(data: Buffer): { src: ByteSource; read: () => number } {
+function counted(data: Buffer): { src: RandomAccess; read: () => number } {
   const inner = bufferSource(data);
   let total = 0;
   return {

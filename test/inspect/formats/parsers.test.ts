@@ -7,13 +7,13 @@ import { escapeReason, parseOnnx } from '../../../src/inspect/formats/onnx.js';
 import { Findings, runParser } from '../../../src/inspect/formats/report.js';
 import { parseSafetensors } from '../../../src/inspect/formats/safetensors.js';
 import { parseSavedModelPb } from '../../../src/inspect/formats/savedmodel.js';
-import type { ByteSource } from '../../../src/inspect/formats/source.js';
+import type { RandomAccess } from '../../../src/inspect/formats/source.js';
 import { bufferSource } from '../../../src/inspect/formats/source.js';
 import { parseTfjsManifest } from '../../../src/inspect/formats/tfjs.js';
 import { parseTflite } from '../../../src/inspect/formats/tflite.js';
 import { gguf, kerasArchive, onnxModel, safetensors, savedModel, sequential, zip } from './build.js';
 
-type Parser = (src: ByteSource, out: Findings) => void;
+type Parser = (src: RandomAccess, out: Findings) => void;
 
 function run(parse: Parser, data: Buffer): AnalysisReport & { rules: string[] } {
   const r = runParser(bufferSource(data), new Findings('m', 'test'), 'the file', parse);
