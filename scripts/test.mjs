@@ -4,7 +4,7 @@
 //   rules doc check             (bundles src/core/rules itself)
 //   typecheck                   (tsc --noEmit over src and test: the only type check; tsc's emit into build/ is
 //                                for `npm run build` and the benches, nothing in the suite reads it)
-//   lint                        (eslint with its cache, then prettier --check)
+//   lint                        (eslint with its cache, then prettier --check with its own)
 // Each job's output is buffered and printed whole when it ends, vitest's last so its summary closes the log.
 // Exits non-zero when any job fails, naming which; wall time per job is printed (the figure `npm test` is judged by),
 // with its CPU seconds where Linux tells them (on a shared 2-core machine CPU is the figure that does not drift).
@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = (name) => path.join(REPO, 'node_modules', '.bin', name);
 const ESLINT_CACHE = path.join(REPO, 'node_modules', '.cache', 'eslint', '');
+const PRETTIER_CACHE = path.join(REPO, 'node_modules', '.cache', 'prettier', 'check-cache.json');
 
 /**
  * CPU seconds (user + system) of every child this process has reaped so far, their own children included:
@@ -97,7 +98,19 @@ const lint = job('lint', [
     '--cache-location',
     ESLINT_CACHE,
   ],
-  [BIN('prettier'), '--check', '.', '--log-level', 'warn'],
+  // Prettier's cache likewise keys on content and options; only a rerun with unchanged files gains.
+  [
+    BIN('prettier'),
+    '--check',
+    '.',
+    '--log-level',
+    'warn',
+    '--cache',
+    '--cache-strategy',
+    'content',
+    '--cache-location',
+    PRETTIER_CACHE,
+  ],
 ]);
 const afterBuild = built.then(async (b) => {
   if (b.code !== 0) return [];
