@@ -31,13 +31,13 @@ export default tseslint.config(
     rules: { 'no-console': 'off' },
   },
   {
-    // Tests are linted without type information: the type-aware rules over test/ cost 16 s of CPU in `npm test`
-    // (eslint on test/ alone: 27.8 s CPU typed, 11.4 s untyped) while `tsc --noEmit` already type-checks test/.
-    // src/ keeps every type-aware rule. Syntactic rules (unused vars, type imports, no-explicit-any…) still apply.
     files: ['test/**'],
-    ...tseslint.configs.disableTypeChecked,
     rules: {
-      ...tseslint.configs.disableTypeChecked.rules,
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-argument': 'off',
+      '@typescript-eslint/no-unsafe-call': 'off',
+      '@typescript-eslint/no-unsafe-return': 'off',
       '@typescript-eslint/no-non-null-assertion': 'off',
     },
   },
