@@ -10,8 +10,8 @@ const CASES = [
   { name: 'one package', packages: [node('a', '1.0.0')] },
   { name: 'a scoped package', packages: [node('@s/a', '2.0.0')] },
   {
-    name: 'many packages, one without integrity',
-    packages: [node('a', '1.0.0'), node('b', '1.0.0', { integrity: undefined }), node('c', '3.1.4')],
+    name: 'many packages on different lines',
+    packages: [node('a', '1.0.0'), node('b', '1.0.0', { line: 20 }), node('c', '3.1.4')],
   },
 ];
 
