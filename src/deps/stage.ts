@@ -74,7 +74,7 @@ async function scanLockfile(
   manifestFiles: ReadonlyMap<string, DiscoveredFile>,
   ctx: ScanContext,
 ): Promise<LockfileResult> {
-  const text = await readBounded(ctx.files, file, MAX_LOCKFILE_BYTES);
+  let text = await readBounded(ctx.files, file, MAX_LOCKFILE_BYTES);
   if (text === undefined) {
     return fail(file, `is ${file.size} bytes, over the ${MAX_LOCKFILE_BYTES}-byte limit for lockfiles`, undefined);
   }
@@ -108,6 +108,8 @@ async function scanLockfile(
     if (err instanceof LockfileError) return fail(file, err.message, err.line);
     return fail(file, errorMessage(err), undefined);
   }
+  // Nothing below reads the text (up to 64 MB): let it go before the graph and the findings are built.
+  text = undefined;
   for (const imp of parsed.importers) await loadManifest(imp.path);
   const graph = toDependencyGraph(file.path, parsed);
   const repoNpmrcs = await loadNpmrcs(dir, byPath, ctx, notifications);

@@ -100,12 +100,9 @@ async function lookUpVersion(
   const { pkg, registry } = state;
   const out = await sources.packument(registry, pkg.name);
   if (out.kind === 'unavailable') {
-    unverifiable(
-      state,
-      `${registry} could not be asked about ${pkg.name}: ${out.reason}`,
-      { registry, reason: out.reason },
-      { kind: out.cause, what: 'packument', reason: out.reason },
-    );
+    // A shared cause makes no per-package finding (see `unverifiable`): record only the cause, building no
+    // message or evidence per package (offline, every package of a 130k lockfile comes here).
+    state.cause ??= { kind: out.cause, what: 'packument', reason: out.reason, registry };
     return undefined;
   }
   const meta = out.kind === 'ok' ? out.value.version(pkg.version) : undefined;

@@ -94,6 +94,7 @@ export class RegistryClient {
   /** Requests sent to a registry (cache answers excluded). */
   requests = 0;
   readonly cacheUse: CacheUse = { answers: 0, oldestMs: 0 };
+  private offlineAnswer: FetchOutcome<never> | undefined;
 
   constructor(private readonly opts: ClientOptions) {
     this.limit = pLimit(Math.max(1, opts.concurrency));
@@ -172,6 +173,15 @@ export class RegistryClient {
       }
       return { kind: 'ok', value };
     });
+  }
+
+  /**
+   * Offline with no cache directory, every JSON answer is the same refusal (what `getJson` would say): handed out
+   * as one shared outcome so a 130k-package lockfile costs no URL, cache key or promise per package.
+   */
+  offlineRefusal(): FetchOutcome<never> | undefined {
+    if (!this.opts.offline || this.cache) return undefined;
+    return (this.offlineAnswer ??= unavailable('offline', 'offline, and no cache directory to answer from'));
   }
 
   /** GET a tarball and hand its body stream to `consume` (which must read it fully or throw). */

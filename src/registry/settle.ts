@@ -39,15 +39,16 @@ export function settleVerdicts(checks: readonly PackageCheck[], opts: SettleOpti
   let unreachable = 0;
   const scriptsUnknown: PackageNode[] = [];
   for (const c of checks) {
-    const own = [...c.findings];
-    const notes = [...c.notes];
+    // Copied only when something is added: most packages of a large scan add nothing (O(1) bookkeeping each).
+    let own: readonly Finding[] = c.findings;
+    let notes: readonly string[] = c.notes;
     let cause = c.cause;
     if (c.signatureMissing !== undefined && cause === undefined) {
-      if (signing.has(c.registry)) own.push(missingSignature(c));
+      if (signing.has(c.registry)) own = [...own, missingSignature(c)];
       else cause = { kind: 'mirror-unsigned', registry: c.registry, what: 'signatures', reason: 'no dist.signatures' };
     }
     if (cause !== undefined && SIGNING_CAUSES.has(cause.kind) && isTrustedMirror(c.registry, opts.trustedMirrors)) {
-      notes.push(`signature not checked: ${c.registry} is a trusted mirror (dependencies.trustedMirrors)`);
+      notes = [...notes, `signature not checked: ${c.registry} is a trusted mirror (dependencies.trustedMirrors)`];
       cause = undefined;
     }
     if (cause !== undefined) {
@@ -61,23 +62,38 @@ export function settleVerdicts(checks: readonly PackageCheck[], opts: SettleOpti
           scriptsUnknown.push(c.pkg);
       }
     }
-    findings.push(...own);
-    const failed = own.filter((f) => FAILING_RULES.has(f.ruleId));
-    const unknown = own.filter((f) => UNVERIFIABLE_RULES.has(f.ruleId));
-    const status: VerificationStatus =
-      failed.length > 0 ? 'failed' : unknown.length > 0 || cause !== undefined ? 'unverifiable' : 'verified';
-    const detail =
-      status === 'verified'
-        ? notes.join('; ')
-        : [
-            ...new Set([...failed, ...unknown].map((f) => f.ruleId)),
-            ...(cause !== undefined ? [`${cause.kind}: ${cause.reason}`] : []),
-          ].join(', ');
-    verifications.push({ key: `pkg:${c.pkg.name}@${c.pkg.version}`, status, detail });
+    for (const f of own) findings.push(f);
+    verifications.push({ key: `pkg:${c.pkg.name}@${c.pkg.version}`, ...verdict(own, notes, cause) });
   }
   findings.push(...causeFindings(caused, opts.unverifiableLevel));
   findings.push(...unknownScriptsFindings(scriptsUnknown, undefined));
   return { findings, verifications, unreachable, unreachableRegistries };
+}
+
+/** The package's status and the detail its verification record carries. */
+function verdict(
+  own: readonly Finding[],
+  notes: readonly string[],
+  cause: UnverifiedCause | undefined,
+): { status: VerificationStatus; detail: string } {
+  const causeText = cause !== undefined ? `${cause.kind}: ${cause.reason}` : undefined;
+  // No finding of its own (the usual case): no arrays or sets to build.
+  if (own.length === 0)
+    return causeText !== undefined
+      ? { status: 'unverifiable', detail: causeText }
+      : { status: 'verified', detail: notes.join('; ') };
+  const failed = own.filter((f) => FAILING_RULES.has(f.ruleId));
+  const unknown = own.filter((f) => UNVERIFIABLE_RULES.has(f.ruleId));
+  const status: VerificationStatus =
+    failed.length > 0 ? 'failed' : unknown.length > 0 || cause !== undefined ? 'unverifiable' : 'verified';
+  const detail =
+    status === 'verified'
+      ? notes.join('; ')
+      : [
+          ...new Set([...failed, ...unknown].map((f) => f.ruleId)),
+          ...(causeText !== undefined ? [causeText] : []),
+        ].join(', ');
+  return { status, detail };
 }
 
 function missingSignature(c: PackageCheck): Finding {

@@ -47,6 +47,8 @@ export class RegistrySources {
    * the abbreviated request is asked for the full document before the package counts as missing.
    */
   packument(registry: string, name: string): Promise<FetchOutcome<Packument>> {
+    const refused = this.client.offlineRefusal();
+    if (refused) return Promise.resolve(refused);
     return memo(this.packuments, `corgi\0${registry}\0${name}`, async () => {
       const out = await this.fetchPackument(registry, name, ABBREVIATED_ACCEPT);
       return out.kind === 'not-found' ? this.fullPackument(registry, name) : out;
@@ -55,6 +57,8 @@ export class RegistrySources {
 
   /** The full packument (with `time`), asked at most once per package and scan. */
   fullPackument(registry: string, name: string): Promise<FetchOutcome<Packument>> {
+    const refused = this.client.offlineRefusal();
+    if (refused) return Promise.resolve(refused);
     return memo(this.packuments, `full\0${registry}\0${name}`, () => this.fetchPackument(registry, name, FULL_ACCEPT));
   }
 

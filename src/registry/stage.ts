@@ -132,13 +132,19 @@ async function runRegistryStage(input: StageInput, ctx: ScanContext, opts: Regis
     trustedMirrors: ctx.policy.dependencies.trustedMirrors ?? [],
   });
   const findings = settled.findings.map((f) => redactFinding(f, redactor));
-  const verifications = settled.verifications.map((v) => ({
-    ...v,
-    ...(v.detail !== undefined ? { detail: redactor.redact(v.detail) } : {}),
-  }));
-  const n = (s: string) => verifications.filter((v) => v.status === s).length;
+  // Details repeat across packages (one cause, the same notes): each distinct one is redacted once, and a record
+  // is copied only when redaction changed it.
+  const redacted = new Map<string, string>();
+  const counts = { verified: 0, failed: 0, unverifiable: 0 };
+  const verifications = settled.verifications.map((v) => {
+    counts[v.status]++;
+    if (v.detail === undefined) return v;
+    let detail = redacted.get(v.detail);
+    if (detail === undefined) redacted.set(v.detail, (detail = redactor.redact(v.detail)));
+    return detail === v.detail ? v : { ...v, detail };
+  });
   ctx.logger.debug(
-    `registry: ${n('verified')} verified, ${n('failed')} failed, ${n('unverifiable')} unverifiable (${client.requests} requests)`,
+    `registry: ${counts.verified} verified, ${counts.failed} failed, ${counts.unverifiable} unverifiable (${client.requests} requests)`,
   );
   // Fail-closed fails the run (exit 3), but only after the scan finished and every report was written: the
   // unreachable packages are already findings (at error) above, so the reports say what was not verified.

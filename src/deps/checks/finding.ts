@@ -20,13 +20,20 @@ export function packageFinding(
   evidence: Evidence = {},
   level?: Level,
 ): Finding {
-  const safeEvidence: Record<string, string | number | boolean> = {};
-  for (const [k, v] of Object.entries({ lockfileKey: node.key, dependencyPath: via(node), ...evidence })) {
+  // Built in place (no spread and entries copy per finding: a lockfile can give 300k of them), in the order the
+  // spread `{ lockfileKey, dependencyPath, ...evidence }` gives: an evidence key of the same name overrides in place.
+  const path = via(node);
+  const safeEvidence: Record<string, string | number | boolean> = {
+    lockfileKey: redactUrls(node.key),
+    dependencyPath: redactUrls(path),
+  };
+  for (const k of Object.keys(evidence)) {
+    const v = evidence[k]!;
     safeEvidence[k] = typeof v === 'string' ? redactUrls(v) : v;
   }
   return {
     ruleId,
-    message: redactUrls(`${label(node)} ${what} at ${node.lockfile}:${node.line} (pulled in by ${via(node)}). ${todo}`),
+    message: redactUrls(`${label(node)} ${what} at ${node.lockfile}:${node.line} (pulled in by ${path}). ${todo}`),
     location: { path: node.lockfile, line: node.line },
     ...(level !== undefined ? { level } : {}),
     artifact: { kind: 'package', name: node.name, version: node.version },

@@ -71,6 +71,9 @@ export function parseNpmPackages(file: string, data: Record<string, unknown>, te
         edges: edgesOf(entry, ['prod', 'dev', 'optional', 'peer'], key, index),
       });
     }
+    // The parsed document is ours alone (JSON.parse of the text): dropping each entry once its draft is built lets
+    // the collector free the tree while the drafts grow, so the two never peak together on a 130k-package lockfile.
+    delete pk[key];
   }
   return {
     kind: 'npm',

@@ -56,7 +56,10 @@ export function parseYarnClassic(
     const alias = parseAlias(range);
     const version = str(entry.version) ?? '';
     const rawResolved = str(entry.resolved);
-    const { resolved, sha1 } = splitFragment(rawResolved);
+    // Classified once: it parses the URL, and a 50 MB lockfile has 175k entries.
+    const resolvedSource = classifyResolved(rawResolved);
+    const gitLike = resolvedSource === 'git';
+    const { resolved, sha1 } = splitFragment(rawResolved, gitLike);
     const integrity =
       str(entry.integrity) ?? (sha1 !== undefined ? `sha1-${Buffer.from(sha1, 'hex').toString('base64')}` : undefined);
     const edges: DraftEdge[] = [];
@@ -73,9 +76,9 @@ export function parseYarnClassic(
       version,
       key: descriptors.join(', '),
       line: headerLines.get(first) ?? 1,
-      ...(rawResolved !== undefined ? { resolved: isGitLike(rawResolved) ? rawResolved : resolved! } : {}),
+      ...(rawResolved !== undefined ? { resolved: gitLike ? rawResolved : resolved! } : {}),
       ...(integrity !== undefined ? { integrity } : {}),
-      source: classifyResolved(rawResolved) ?? classifySpec(alias ? alias[1] : range),
+      source: resolvedSource ?? classifySpec(alias ? alias[1] : range),
       ...(alias ? { alias: keyName } : {}),
       edges,
     };
@@ -124,20 +127,16 @@ function importersFrom(
   return [{ path: '', declared: {}, edges }];
 }
 
-/** yarn 1 appends the tarball's sha1 as a URL fragment: `…/a-1.0.0.tgz#<40 hex>`. */
-function splitFragment(resolved: string | undefined): { resolved?: string; sha1?: string } {
+/**
+ * yarn 1 appends the tarball's sha1 as a URL fragment: `…/a-1.0.0.tgz#<40 hex>`. For git sources the fragment is
+ * the commit, part of the identity: kept.
+ */
+function splitFragment(resolved: string | undefined, gitLike: boolean): { resolved?: string; sha1?: string } {
   if (resolved === undefined) return {};
   const hash = resolved.indexOf('#');
   if (hash < 0) return { resolved };
   const frag = resolved.slice(hash + 1);
-  return /^[0-9a-f]{40}$/i.test(frag) && !isGitLike(resolved)
-    ? { resolved: resolved.slice(0, hash), sha1: frag }
-    : { resolved };
-}
-
-/** For git sources the fragment is the commit, part of the identity: keep it. */
-function isGitLike(resolved: string): boolean {
-  return classifyResolved(resolved) === 'git';
+  return /^[0-9a-f]{40}$/i.test(frag) && !gitLike ? { resolved: resolved.slice(0, hash), sha1: frag } : { resolved };
 }
 
 function markerLine(text: string): number | undefined {

@@ -25,107 +25,129 @@ export class YarnSyntaxError extends Error {
 export const MAX_YARN_DEPTH = 32;
 const SUPPORTED_VERSION = 1;
 
-type Token =
-  | { readonly type: 'newline' | 'colon' | 'comma' | 'eof' | 'invalid'; readonly line: number }
-  | { readonly type: 'indent'; readonly line: number; readonly value: number }
-  | { readonly type: 'string'; readonly line: number; readonly value: string }
-  | { readonly type: 'number'; readonly line: number; readonly value: number }
-  | { readonly type: 'boolean'; readonly line: number; readonly value: boolean }
-  | { readonly type: 'comment'; readonly line: number; readonly value: string };
+type TokenType =
+  'newline' | 'colon' | 'comma' | 'eof' | 'invalid' | 'indent' | 'string' | 'number' | 'boolean' | 'comment';
 
 const SPACE = 0x20;
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const isLineEnd = (c: number) => c === 0x0a || c === 0x0d;
 
-/** yarn's tokeniser over positions (yarn re-slices the input for every token, which is quadratic). */
-function* tokenise(input: string): Generator<Token> {
-  let line = 1;
-  let i = 0;
-  let afterNewline = true; // yarn reads the first line's leading spaces as an indent too
-  while (i < input.length) {
-    const c = input.charCodeAt(i);
-    const startOfLine = afterNewline;
-    afterNewline = false;
-    if (isLineEnd(c)) {
-      i += c === 0x0d && input.charCodeAt(i + 1) === 0x0a ? 2 : 1;
-      line++;
-      afterNewline = true;
-      yield { type: 'newline', line: line - 1 };
-    } else if (c === 0x23 /* # */) {
-      let end = i + 1;
-      while (end < input.length && !isLineEnd(input.charCodeAt(end))) end++;
-      yield { type: 'comment', line, value: input.slice(i + 1, end) };
-      i = end;
-    } else if (c === SPACE) {
-      let end = i + 1;
-      while (input.charCodeAt(end) === SPACE) end++;
-      if (startOfLine) {
-        if ((end - i) % 2 !== 0) throw new YarnSyntaxError('invalid number of spaces', line);
-        yield { type: 'indent', line, value: (end - i) / 2 };
-      }
-      i = end;
-    } else if (c === QUOTE) {
-      // yarn ends a string at the first quote not preceded by exactly one backslash, newlines included
-      const at = line;
-      let end = i + 1;
-      let plain = true; // no escape and no control character: the text between the quotes is the value
-      for (; end < input.length; end++) {
-        const d = input.charCodeAt(end);
-        if (d === 0x0a) line++;
-        if (d === BACKSLASH || d < 0x20) plain = false;
-        if (d !== QUOTE) continue;
-        const escaped = input.charCodeAt(end - 1) === BACKSLASH && input.charCodeAt(end - 2) !== BACKSLASH;
-        if (!escaped) {
-          end++;
-          break;
-        }
-      }
-      const closed = end - i >= 2 && input.charCodeAt(end - 1) === QUOTE;
-      const start = i;
-      i = end;
-      if (plain && closed) {
-        yield { type: 'string', line: at, value: input.slice(start + 1, end - 1) };
-        continue;
-      }
-      let value: unknown;
-      try {
-        value = JSON.parse(input.slice(start, end));
-      } catch {
-        yield { type: 'invalid', line: at };
-        continue;
-      }
-      yield typeof value === 'string' ? { type: 'string', line: at, value } : { type: 'invalid', line: at };
-    } else if (c >= 0x30 && c <= 0x39) {
-      let end = i + 1;
-      while (end < input.length && input.charCodeAt(end) >= 0x30 && input.charCodeAt(end) <= 0x39) end++;
-      yield { type: 'number', line, value: Number(input.slice(i, end)) };
-      i = end;
-    } else if (input.startsWith('true', i) || input.startsWith('false', i)) {
-      const value = input.startsWith('true', i);
-      yield { type: 'boolean', line, value };
-      i += value ? 4 : 5;
-    } else if (c === 0x3a /* : */) {
-      yield { type: 'colon', line };
-      i++;
-    } else if (c === 0x2c /* , */) {
-      yield { type: 'comma', line };
-      i++;
-    } else if (/[a-zA-Z/.-]/.test(input[i]!)) {
-      let end = i + 1;
-      for (; end < input.length; end++) {
-        const d = input.charCodeAt(end);
-        if (d === 0x3a || d === SPACE || isLineEnd(d) || d === 0x2c) break;
-      }
-      yield { type: 'string', line, value: input.slice(i, end) };
-      i = end;
-    } else {
-      yield { type: 'invalid', line };
-      i++;
-    }
+/**
+ * yarn's tokeniser over positions (yarn re-slices the input for every token, which is quadratic), as a cursor: one
+ * mutable current token (`type`, `line`, `value`) instead of an object per token, so a 50 MB lockfile allocates only
+ * the strings it keeps. `value` is the indent for `indent`, the text for `string` and `comment`, the number or
+ * boolean for those; after `eof` every `next()` stays at `eof`.
+ */
+class Tokens {
+  type: TokenType = 'newline';
+  line = 1;
+  value: string | number | boolean = '';
+  private at = 0;
+  private row = 1;
+  private afterNewline = true; // yarn reads the first line's leading spaces as an indent too
+  private ended = false;
+
+  constructor(private readonly input: string) {}
+
+  private set(type: TokenType, line: number, value: string | number | boolean = ''): this {
+    this.type = type;
+    this.line = line;
+    this.value = value;
+    return this;
   }
-  yield { type: 'newline', line };
-  yield { type: 'eof', line };
+
+  next(): this {
+    const { input } = this;
+    while (this.at < input.length) {
+      const i = this.at;
+      const c = input.charCodeAt(i);
+      const startOfLine = this.afterNewline;
+      this.afterNewline = false;
+      if (isLineEnd(c)) {
+        this.at += c === 0x0d && input.charCodeAt(i + 1) === 0x0a ? 2 : 1;
+        this.row++;
+        this.afterNewline = true;
+        return this.set('newline', this.row - 1);
+      } else if (c === 0x23 /* # */) {
+        let end = i + 1;
+        while (end < input.length && !isLineEnd(input.charCodeAt(end))) end++;
+        this.at = end;
+        return this.set('comment', this.row, input.slice(i + 1, end));
+      } else if (c === SPACE) {
+        let end = i + 1;
+        while (input.charCodeAt(end) === SPACE) end++;
+        this.at = end;
+        if (startOfLine) {
+          if ((end - i) % 2 !== 0) throw new YarnSyntaxError('invalid number of spaces', this.row);
+          return this.set('indent', this.row, (end - i) / 2);
+        }
+      } else if (c === QUOTE) {
+        return this.quoted(i);
+      } else if (c >= 0x30 && c <= 0x39) {
+        let end = i + 1;
+        while (end < input.length && input.charCodeAt(end) >= 0x30 && input.charCodeAt(end) <= 0x39) end++;
+        this.at = end;
+        return this.set('number', this.row, Number(input.slice(i, end)));
+      } else if (input.startsWith('true', i) || input.startsWith('false', i)) {
+        const value = input.startsWith('true', i);
+        this.at += value ? 4 : 5;
+        return this.set('boolean', this.row, value);
+      } else if (c === 0x3a /* : */) {
+        this.at++;
+        return this.set('colon', this.row);
+      } else if (c === 0x2c /* , */) {
+        this.at++;
+        return this.set('comma', this.row);
+      } else if (/[a-zA-Z/.-]/.test(input[i]!)) {
+        let end = i + 1;
+        for (; end < input.length; end++) {
+          const d = input.charCodeAt(end);
+          if (d === 0x3a || d === SPACE || isLineEnd(d) || d === 0x2c) break;
+        }
+        this.at = end;
+        return this.set('string', this.row, input.slice(i, end));
+      } else {
+        this.at++;
+        return this.set('invalid', this.row);
+      }
+    }
+    // yarn ends the input with a newline, then eof.
+    if (!this.ended) {
+      this.ended = true;
+      return this.set('newline', this.row);
+    }
+    return this.set('eof', this.row);
+  }
+
+  /** yarn ends a string at the first quote not preceded by exactly one backslash, newlines included. */
+  private quoted(start: number): this {
+    const { input } = this;
+    const at = this.row;
+    let end = start + 1;
+    let plain = true; // no escape and no control character: the text between the quotes is the value
+    for (; end < input.length; end++) {
+      const d = input.charCodeAt(end);
+      if (d === 0x0a) this.row++;
+      if (d === BACKSLASH || d < 0x20) plain = false;
+      if (d !== QUOTE) continue;
+      const escaped = input.charCodeAt(end - 1) === BACKSLASH && input.charCodeAt(end - 2) !== BACKSLASH;
+      if (!escaped) {
+        end++;
+        break;
+      }
+    }
+    const closed = end - start >= 2 && input.charCodeAt(end - 1) === QUOTE;
+    this.at = end;
+    if (plain && closed) return this.set('string', at, input.slice(start + 1, end - 1));
+    let value: unknown;
+    try {
+      value = JSON.parse(input.slice(start, end));
+    } catch {
+      return this.set('invalid', at);
+    }
+    return typeof value === 'string' ? this.set('string', at, value) : this.set('invalid', at);
+  }
 }
 
 interface Frame {
@@ -135,16 +157,14 @@ interface Frame {
   readonly keys: readonly string[];
 }
 
-const isValue = (t: Token): t is Token & { value: string | number | boolean } =>
-  t.type === 'string' || t.type === 'number' || t.type === 'boolean';
+const isValue = (t: Tokens): boolean => t.type === 'string' || t.type === 'number' || t.type === 'boolean';
 
 /** Parse yarn.lock v1 text into its entries; throws YarnSyntaxError with the line. */
 export function parseYarnV1Syntax(text: string): YarnObject {
-  const tokens = tokenise(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
-  let token: Token = tokens.next().value as Token;
-  const next = (): Token => (token = tokens.next().value as Token);
-  // Read through a call so TypeScript does not keep a narrowing from before next().
-  const current = (): Token => token;
+  const token = new Tokens(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text).next();
+  // Read through a call so TypeScript does not keep a narrowing of the cursor from before next().
+  const next = (): Tokens => token.next();
+  const current = (): Tokens => token;
   const unexpected = (why: string): never => {
     throw new YarnSyntaxError(`${why}: unexpected ${token.type}`, token.line);
   };
@@ -163,19 +183,19 @@ export function parseYarnV1Syntax(text: string): YarnObject {
       else close = true;
     } else if (token.type === 'indent') {
       if (token.value === indent) next();
-      else if (indent === 0 || token.value > indent)
+      else if (indent === 0 || (token.value as number) > indent)
         throw new YarnSyntaxError('unexpected indentation (yarn stops reading here)', token.line);
       else close = true;
     } else if (token.type === 'eof') {
       if (stack.length === 1) return root;
       close = true;
     } else if (token.type === 'string') {
-      const keys = [token.value];
+      const keys = [token.value as string];
       let t = next();
       while (t.type === 'comma') {
         const key = next();
         if (key.type !== 'string') return unexpected('expected a key after ","');
-        keys.push(key.value);
+        keys.push(key.value as string);
         t = next();
       }
       const wasColon = t.type === 'colon';
@@ -189,7 +209,7 @@ export function parseYarnV1Syntax(text: string): YarnObject {
         stack.push({ obj: Object.create(null) as YarnObject, indent: indent + 1, keys });
       } else unexpected('invalid value');
     } else if (token.type === 'comment') {
-      const m = /^\s*yarn lockfile v(\d+)\s*$/.exec(token.value);
+      const m = /^\s*yarn lockfile v(\d+)\s*$/.exec(token.value as string);
       if (m && Number(m[1]) > SUPPORTED_VERSION)
         throw new YarnSyntaxError(`lockfile version ${m[1]} is newer than yarn 1 reads`, token.line);
       next();
