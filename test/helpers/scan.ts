@@ -1,5 +1,5 @@
 import type { ScanOptions } from '../../src/core/context.js';
-import { silentLogger } from '../../src/core/context.js';
+import { offlineScanOptions, silentLogger } from '../../src/core/context.js';
 import type { Policy } from '../../src/core/policy.js';
 import type { ScanResult } from '../../src/core/result.js';
 import type { Stage } from '../../src/core/stage.js';
@@ -10,16 +10,7 @@ import { DEFAULT_POLICY } from '../../src/trust/policy/default.js';
 
 /** Scan options for tests: offline, no cache, no shard, an empty environment. */
 export function testOptions(over: Partial<ScanOptions> = {}): ScanOptions {
-  return {
-    offline: true,
-    concurrency: 4,
-    verifyTarballs: false,
-    cacheDir: undefined,
-    registry: undefined,
-    shard: undefined,
-    env: {},
-    ...over,
-  };
+  return { ...offlineScanOptions({}), ...over };
 }
 
 /** Run only the given stages over a folder, with a pinned date for suppression expiry. */
