@@ -1,9 +1,9 @@
-import picomatch from 'picomatch';
 import type { Finding } from '../../core/finding.js';
 import type { ModelProvenanceRequirement } from '../../core/policy.js';
 import type { ModelProvenance, ModelRecord } from '../../core/records.js';
 import type { TrustedRegistry } from '../../core/trusted-registry.js';
 import { anchored } from '../npm/identity.js';
+import { requirementPathMatcher } from '../stage/setup.js';
 import { sameRepository } from './source.js';
 
 export interface CompiledProvenanceRequirement {
@@ -15,16 +15,7 @@ export interface CompiledProvenanceRequirement {
 export function compileProvenanceRequirements(
   reqs: readonly ModelProvenanceRequirement[],
 ): CompiledProvenanceRequirement[] {
-  return reqs.map((requirement, index) => {
-    const globs = requirement.paths.map((p) => p.replace(/^\.\//, ''));
-    const m = picomatch(globs, { dot: true });
-    // As in signatures.require: a glob naming a folder covers everything under it.
-    return {
-      index,
-      requirement,
-      matches: (p: string) => m(p) || globs.some((g) => p.startsWith(`${g.replace(/\/+$/, '')}/`)),
-    };
-  });
+  return reqs.map((requirement, index) => ({ index, requirement, matches: requirementPathMatcher(requirement.paths) }));
 }
 
 /** The commit the trusted registry records for the entry a model matched (`name@revision`), if any. */

@@ -30,17 +30,18 @@ export function signatureSetup(ctx: ScanContext): SignatureSetup {
   };
 }
 
+/**
+ * The repo paths a policy requirement's `paths` cover (signatures.require, models.requireProvenance): globs, with a
+ * leading `./` ignored, and a glob naming a folder (`models/bert`) covering everything under it.
+ */
+export function requirementPathMatcher(paths: readonly string[]): (path: string) => boolean {
+  const globs = paths.map((p) => p.replace(/^\.\//, ''));
+  const m = picomatch(globs, { dot: true });
+  return (p: string) => m(p) || globs.some((g) => p.startsWith(`${g.replace(/\/+$/, '')}/`));
+}
+
 export function compileRequirements(reqs: readonly SignatureRequirement[]): CompiledRequirement[] {
-  return reqs.map((requirement, index) => {
-    const globs = requirement.paths.map((p) => p.replace(/^\.\//, ''));
-    const m = picomatch(globs, { dot: true });
-    // A glob naming a folder (`models/bert`) covers everything under it.
-    return {
-      index,
-      requirement,
-      matches: (p: string) => m(p) || globs.some((g) => p.startsWith(`${g.replace(/\/+$/, '')}/`)),
-    };
-  });
+  return reqs.map((requirement, index) => ({ index, requirement, matches: requirementPathMatcher(requirement.paths) }));
 }
 
 /**
