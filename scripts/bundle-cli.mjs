@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
-import { inlineLzmaWasm, inlineRequires, REPO, REQUIRE_BANNER } from './bundle.mjs';
+import { inlineLzmaWasm, inlineRequires, REPO, SHARED_BUILD_OPTIONS } from './bundle.mjs';
 
 /**
  * cliui's ESM entry (what yargs imports) swaps wrap-ansi for a stand-in that cuts lines at the column width, so
@@ -33,23 +33,11 @@ export async function bundleCli(outdir = CLI_BUNDLE_DIR) {
     outdir,
     outExtension: { '.js': '.mjs' },
     chunkNames: 'chunks/[name]-[hash]',
-    bundle: true,
+    // Same resolution and output choices as the Action bundle (scripts/bundle.mjs says why).
+    ...SHARED_BUILD_OPTIONS,
     splitting: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'esm',
-    // Same resolution choices as the Action bundle (scripts/bundle.mjs says why).
-    mainFields: ['module', 'main'],
-    preserveSymlinks: true,
-    sourcemap: false,
-    minify: false,
-    keepNames: true,
-    legalComments: 'eof',
-    charset: 'utf8',
-    logLevel: 'warning',
     metafile: true,
     plugins: [cliuiWordWrap, inlineRequires, inlineLzmaWasm],
-    banner: { js: REQUIRE_BANNER },
   });
   return Object.keys(result.metafile.outputs)
     .map((f) => path.relative(outdir, path.resolve(REPO, f)))

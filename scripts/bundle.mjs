@@ -54,6 +54,27 @@ export const inlineLzmaWasm = {
 export const REQUIRE_BANNER =
   "import { createRequire as __chainproofCreateRequire } from 'node:module';\nconst require = __chainproofCreateRequire(import.meta.url);";
 
+/** esbuild options the Action bundle and the CLI bundle (scripts/bundle-cli.mjs) share. */
+export const SHARED_BUILD_OPTIONS = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'esm',
+  // Prefer packages' ES module builds: some `main` builds are UMD wrappers whose run-time require()s of their
+  // own files (jsonc-parser) esbuild cannot follow.
+  mainFields: ['module', 'main'],
+  // Module paths in the bundle's comments stay `node_modules/…` even when node_modules is a symlink
+  // (a clean export of the repository for a release build), so the output depends only on the sources.
+  preserveSymlinks: true,
+  sourcemap: false,
+  minify: false,
+  keepNames: true,
+  legalComments: 'eof',
+  charset: 'utf8',
+  logLevel: 'warning',
+  banner: { js: REQUIRE_BANNER },
+};
+
 /** Build into `outdir` (default dist/). Returns the files written, relative to outdir. */
 export async function bundle(outdir = path.join(REPO, 'dist')) {
   await rm(outdir, { recursive: true, force: true });
@@ -62,24 +83,8 @@ export async function bundle(outdir = path.join(REPO, 'dist')) {
     absWorkingDir: REPO,
     entryPoints: ['src/action/main.ts'],
     outfile: path.join(outdir, 'index.js'),
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'esm',
-    // Prefer packages' ES module builds: some `main` builds are UMD wrappers whose run-time require()s of their
-    // own files (jsonc-parser) esbuild cannot follow.
-    mainFields: ['module', 'main'],
-    // Module paths in the bundle's comments stay `node_modules/…` even when node_modules is a symlink
-    // (a clean export of the repository for a release build), so the output depends only on the sources.
-    preserveSymlinks: true,
-    sourcemap: false,
-    minify: false,
-    keepNames: true,
-    legalComments: 'eof',
-    charset: 'utf8',
-    logLevel: 'warning',
+    ...SHARED_BUILD_OPTIONS,
     plugins: [inlineRequires, inlineLzmaWasm],
-    banner: { js: REQUIRE_BANNER },
   });
   // dist/ must be ESM whatever package.json says next to it (an action is run from its checkout).
   await writeFile(path.join(outdir, 'package.json'), '{ "type": "module" }\n');
