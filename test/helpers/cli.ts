@@ -12,11 +12,11 @@ export interface CliRun {
   readonly stderr: string;
 }
 
-/** Run the built CLI exactly as a user does: `node bin/chainproof.js …` (needs `npm run build`). */
-export function runCli(args: readonly string[], opts: { cwd?: string; env?: Record<string, string> } = {}): CliRun {
+/** How both runners start the built CLI: no colour, the test cache folder, the caller's cwd and env on top. */
+function spawnOptions(opts: { cwd?: string; env?: Record<string, string> }) {
   if (!existsSync(path.join(REPO, 'build', 'cli-bundle', 'chainproof.mjs')))
     throw new Error('build/cli-bundle/ is missing: run `npm run build` first (npm test does)');
-  const r = spawnSync(process.execPath, [BIN, ...args], {
+  return {
     cwd: opts.cwd ?? REPO,
     env: {
       ...process.env,
@@ -24,10 +24,15 @@ export function runCli(args: readonly string[], opts: { cwd?: string; env?: Reco
       CHAINPROOF_CACHE_DIR: path.join(REPO, 'node_modules', '.cache', 'chainproof-test'),
       ...opts.env,
     },
-    encoding: 'utf8',
+    encoding: 'utf8' as const,
     timeout: 120_000,
     maxBuffer: 64 * 1024 * 1024,
-  });
+  };
+}
+
+/** Run the built CLI exactly as a user does: `node bin/chainproof.js …` (needs `npm run build`). */
+export function runCli(args: readonly string[], opts: { cwd?: string; env?: Record<string, string> } = {}): CliRun {
+  const r = spawnSync(process.execPath, [BIN, ...args], spawnOptions(opts));
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -71,28 +76,11 @@ export function runCliAsync(
   args: readonly string[],
   opts: { cwd?: string; env?: Record<string, string> } = {},
 ): Promise<CliRun> {
-  if (!existsSync(path.join(REPO, 'build', 'cli-bundle', 'chainproof.mjs')))
-    throw new Error('build/cli-bundle/ is missing: run `npm run build` first (npm test does)');
+  const options = spawnOptions(opts);
   return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [BIN, ...args],
-      {
-        cwd: opts.cwd ?? REPO,
-        env: {
-          ...process.env,
-          NO_COLOR: '1',
-          CHAINPROOF_CACHE_DIR: path.join(REPO, 'node_modules', '.cache', 'chainproof-test'),
-          ...opts.env,
-        },
-        encoding: 'utf8',
-        timeout: 120_000,
-        maxBuffer: 64 * 1024 * 1024,
-      },
-      (err, stdout, stderr) => {
-        const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
+    execFile(process.execPath, [BIN, ...args], options, (err, stdout, stderr) => {
+      const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
+      resolve({ code, stdout, stderr });
+    });
   });
 }
