@@ -9,6 +9,7 @@ import {
 } from '../discover/catalogue/index.js';
 import { parseHfCachePath } from '../discover/hf-cache.js';
 import { extensionMismatch } from '../models/mismatch.js';
+import { mayBeAttestation } from '../verify/provenance/names.js';
 import { signaturesApply } from '../verify/stage/applies.js';
 import { lazyStage } from './lazy-stage.js';
 
@@ -86,7 +87,13 @@ export const STAGES: readonly Stage[] = [
   }),
   lazyStage({
     name: 'provenance',
-    hasWork: (input) => input.models.length > 0,
+    // verify/provenance/stage.ts's own filter: attestations beside or above a model, a policy requirement, or a
+    // registry entry that records the source commit.
+    hasWork: (input, ctx) =>
+      input.models.length > 0 &&
+      ((ctx.policy.models.requireProvenance?.length ?? 0) > 0 ||
+        ctx.registry.models.some((m) => m.sourceCommit !== undefined) ||
+        input.files.some((f) => mayBeAttestation(f.path))),
     load: async () => (await import('../verify/provenance/stage.js')).provenanceStage,
     readsSigstore: true,
   }),

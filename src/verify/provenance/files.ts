@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { DiscoveredFile } from '../../core/files.js';
 import { MAX_BUNDLE_BYTES } from '../bundle/parse.js';
 import { artifactOf } from '../stage/detached.js';
+import { FOLDER_FILE, INTOTO_JSONL } from './names.js';
 
 /**
  * Attestations next to a model file: the detached-bundle names the signatures stage reads (`<file>.sigstore.json`,
@@ -18,10 +19,8 @@ export function attestationsNextTo(files: readonly DiscoveredFile[]): Map<string
   return out;
 }
 
-const INTOTO_JSONL = '.intoto.jsonl';
 /** JSON Lines files are read line by line; more lines than this is not an attestation set. */
 const MAX_LINES = 64;
-const FOLDER_FILE = /(^|\/)attestations\/(?:[^/]+\/)*[^/]+\.(jsonl|json|sigstore)$/;
 
 /**
  * A folder of attestations: files in an `attestations/` folder (what `gh attestation download` writes,

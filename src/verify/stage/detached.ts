@@ -6,6 +6,7 @@ import { verifyArtifactBundle } from '../artifact.js';
 import { BundleParseError, MAX_BUNDLE_BYTES, parseBundle } from '../bundle/parse.js';
 import { describeSigner } from '../check/types.js';
 import { isProvenanceBundle } from '../provenance/kind.js';
+import { DETACHED_BUNDLE } from '../provenance/names.js';
 import { allowedSigners, type SignatureSetup } from './setup.js';
 import { emptyPart, type PartResult } from './coverage.js';
 import { record, statusOf, verdictFinding } from './findings.js';
@@ -14,7 +15,7 @@ import { record, statusOf, verdictFinding } from './findings.js';
 export const MAX_DETACHED_ARTIFACT_BYTES = 512 * 1024 * 1024;
 
 export function artifactOf(bundlePath: string): string {
-  return bundlePath.replace(/\.sigstore(\.json)?$/i, '');
+  return bundlePath.replace(DETACHED_BUNDLE, '');
 }
 
 /** Verify each `<file>.sigstore.json` / `<file>.sigstore` against `<file>`. Registry files use the registry's signers. */
