@@ -10,6 +10,7 @@ import { publicHttpUrl } from '../core/url.js';
 import { parseNpmrc } from '../deps/npmrc.js';
 import { depsStage } from '../deps/stage.js';
 import { pythonDepsStage } from '../deps/parsers/python/stage.js';
+import { ScanHasher } from '../hash/hasher.js';
 import { createFileOpener } from '../io/file-source.js';
 import { DEFAULT_SKIP_DIRS, walkTree } from '../discover/walk.js';
 import { familiesOf } from '../models/families.js';
@@ -68,6 +69,8 @@ async function scanLockfiles(
     signal: new AbortController().signal,
     limit: (fn) => limit(fn),
     files: createFileOpener(),
+    // Lockfile stages hash nothing; a hasher made on first use costs nothing unless asked.
+    digests: new ScanHasher({ cacheDir: undefined }),
   };
   const input = { files: walk.files, skipped: walk.skipped, graphs: [], models: [] };
   // npm and Python lockfiles, each read by its own stage exactly as `scan` reads them.

@@ -21,8 +21,14 @@ export interface LazyStageSpec {
  */
 export function lazyStage(spec: LazyStageSpec): Stage {
   let loading: Promise<Stage> | undefined;
-  const stage: { name: string; run: Stage['run']; covers?: (input: StageInput) => Iterable<string> } = {
+  const stage: Stage & { covers?: (input: StageInput) => Iterable<string> } = {
     name: spec.name,
+    // A stage with work for the walk's files is loaded while earlier stages wait on the network or the hasher.
+    async prefetch(input: StageInput, ctx: ScanContext): Promise<void> {
+      if (!spec.hasWork(input, ctx)) return;
+      loading ??= spec.load();
+      await (await loading).prefetch?.(input, ctx);
+    },
     async run(input: StageInput, ctx: ScanContext): Promise<StageOutput> {
       if (!spec.hasWork(input, ctx)) return {};
       if (spec.readsSigstore === true) await ctx.trust.prepareSigstore?.();

@@ -10,6 +10,7 @@ import type { TrustMaterial } from '../core/trust-material.js';
 import type { TrustedRegistry } from '../core/trusted-registry.js';
 import { runPipeline } from '../core/pipeline.js';
 import { DEFAULT_SKIP_DIRS, walkTree } from '../discover/walk.js';
+import { ScanHasher } from '../hash/hasher.js';
 import { createFileOpener } from '../io/file-source.js';
 import { isOwnReferenceSource } from '../refs/sources.js';
 import { STAGES } from './stages.js';
@@ -55,6 +56,8 @@ export async function scanRepository(req: ScanRequest): Promise<ScanResult> {
     });
   });
   const limit = pLimit(Math.max(1, req.options.concurrency));
+  const files = createFileOpener();
+  const digests = new ScanHasher({ cacheDir: req.options.cacheDir, io: files });
   const ctx: ScanContext = {
     root,
     trust,
@@ -65,22 +68,30 @@ export async function scanRepository(req: ScanRequest): Promise<ScanResult> {
     progress: req.progress ?? noProgress,
     signal: req.signal ?? new AbortController().signal,
     limit: (fn) => limit(fn),
-    files: createFileOpener(),
+    files,
+    digests,
   };
-  const result = await runPipeline(
-    req.stages ?? STAGES,
-    {
-      files: walk.files,
-      skipped: walk.skipped,
-      findings: walk.findings,
-      notifications: walk.skipped.map((s) => ({
-        level: 'warning' as const,
-        message: `${s.path} not scanned: ${s.reason} (${s.detail})`,
-        path: s.path,
-      })),
-    },
-    ctx,
-    req.today,
-  );
-  return { ...result, io: ctx.files.stats() };
+  try {
+    const result = await runPipeline(
+      req.stages ?? STAGES,
+      {
+        files: walk.files,
+        skipped: walk.skipped,
+        findings: walk.findings,
+        notifications: walk.skipped.map((s) => ({
+          level: 'warning' as const,
+          message: `${s.path} not scanned: ${s.reason} (${s.detail})`,
+          path: s.path,
+        })),
+      },
+      ctx,
+      req.today,
+    );
+    const { hashedBytes, cacheHits } = await digests.stats();
+    ctx.logger.debug(`hash: ${hashedBytes} bytes read, ${cacheHits} digests from the digest cache`);
+    return { ...result, io: ctx.files.stats() };
+  } finally {
+    // Saves the digest cache: also after a stage stopped the scan, so reads already done are kept.
+    await digests.close();
+  }
 }

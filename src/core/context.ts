@@ -1,3 +1,4 @@
+import type { ScanDigests } from './digests.js';
 import type { FileOpener } from './file-source.js';
 import type { Policy } from './policy.js';
 import type { TrustMaterial } from './trust-material.js';
@@ -69,4 +70,6 @@ export interface ScanContext {
   readonly limit: <T>(fn: () => Promise<T>) => Promise<T>;
   /** The I/O edge: stages open file contents through it, so a scan's opens and bytes are counted. */
   readonly files: FileOpener;
+  /** The scan's one hasher: whole-file digests for every stage, read once per file and kept in the digest cache. */
+  readonly digests: ScanDigests;
 }

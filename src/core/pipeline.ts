@@ -45,6 +45,12 @@ export async function runPipeline(
   let complete = true;
   const failClosed: string[] = [];
 
+  // Model files start into the hasher and later stages' code loads while the first stages run.
+  const prefetched = prefetchStages(
+    stages,
+    { files: start.files, skipped: start.skipped, graphs: [], models: [] },
+    ctx,
+  );
   for (const stage of stages) {
     if (ctx.signal.aborted) throw new ChainproofError('OPERATIONAL', 'scan aborted');
     const input: StageInput = { files: start.files, skipped: start.skipped, graphs, models };
@@ -67,6 +73,7 @@ export async function runPipeline(
     }
   }
 
+  await prefetched;
   const shard = ctx.options.shard;
   const mine = shard ? findings.filter((f) => inShard(shardKeyOf(f), shard)) : findings;
   const { findings: resolved, suppressed } = applyPolicy(mine, ctx.policy, today);
@@ -145,7 +152,17 @@ function mergeVerification(into: Map<string, VerificationRecord>, v: Verificatio
  * lockfile needs all of it), and each finding belongs to exactly one shard by a content key. Stages may skip work
  * for keys outside `ctx.options.shard` as an optimisation, using the same keys.
  */
-export function shardKeyOf(f: Finding): string {
+export /** Each stage's prefetch in stage order, so the earliest stage's slow work starts first; never rejects. */
+async function prefetchStages(stages: readonly Stage[], input: StageInput, ctx: ScanContext): Promise<void> {
+  for (const stage of stages) {
+    if (ctx.signal.aborted) return;
+    await stage.prefetch?.(input, ctx).catch((err: unknown) => {
+      ctx.logger.debug(`stage ${stage.name}: prefetch failed, the stage does the work itself: ${errorMessage(err)}`);
+    });
+  }
+}
+
+function shardKeyOf(f: Finding): string {
   if (f.artifact?.kind === 'package') return `pkg:${f.artifact.name}@${f.artifact.version}`;
   return f.location.path;
 }

@@ -44,6 +44,12 @@ export interface Stage {
   run(input: StageInput, ctx: ScanContext): Promise<StageOutput>;
   /** What this stage checks (paths, package keys), listed as lost if it fails; default: every file and package. */
   covers?(input: StageInput): Iterable<string>;
+  /**
+   * Start slow work that needs only the walk's files (reading model files into the hasher, loading code) while
+   * earlier stages run. It changes no result: `run` does everything itself and shares what was started. The
+   * pipeline calls it once, in stage order, before the first stage; a failure here is ignored (`run` reports it).
+   */
+  prefetch?(input: StageInput, ctx: ScanContext): Promise<void>;
 }
 
 /**

@@ -1,5 +1,6 @@
-import type { FileOpener } from '../core/file-source.js';
 import type { DigestAlgorithm } from './algorithms.js';
+import type { ScanDigests } from '../core/digests.js';
+import type { FileOpener } from '../core/file-source.js';
 import { DigestCache } from './cache.js';
 import { HashPool } from './pool.js';
 import type { FileIdentity, HashOutcome } from './types.js';
@@ -16,7 +17,11 @@ export interface FileToHash {
  * snapshot link and its blob) are read once.
  */
 export class Hasher {
-  private readonly inflight = new Map<string, Promise<HashOutcome>>();
+  /** By inode: the reads started, each with the algorithms it computes. */
+  private readonly inflight = new Map<
+    string,
+    { algorithms: readonly DigestAlgorithm[]; outcome: Promise<HashOutcome> }[]
+  >();
   hashedBytes = 0;
   cacheHits = 0;
 
@@ -39,14 +44,16 @@ export class Hasher {
     return new Hasher(new HashPool(opts.workers), cache, opts.io);
   }
 
+  /** A read already started for the same file that computes every algorithm asked for is shared, not repeated. */
   hash(file: FileToHash): Promise<HashOutcome> {
-    const key = `${file.identity.dev}:${file.identity.ino}:${file.algorithms.join(',')}`;
-    let p = this.inflight.get(key);
-    if (!p) {
-      p = this.hashUncached(file);
-      this.inflight.set(key, p);
-    }
-    return p;
+    const key = `${file.identity.dev}:${file.identity.ino}`;
+    const started = this.inflight.get(key) ?? [];
+    const shared = started.find((s) => file.algorithms.every((a) => s.algorithms.includes(a)));
+    if (shared) return shared.outcome;
+    const outcome = this.hashUncached(file);
+    started.push({ algorithms: file.algorithms, outcome });
+    this.inflight.set(key, started);
+    return outcome;
   }
 
   private async hashUncached(file: FileToHash): Promise<HashOutcome> {
@@ -93,5 +100,39 @@ export class Hasher {
   async close(): Promise<void> {
     await this.cache?.save();
     await this.pool.close();
+  }
+}
+
+/**
+ * The scan's hasher (`ScanContext.digests`): made on first use, so a scan with nothing to hash starts no worker and
+ * reads no digest cache; one pool (a worker per core, spawned as jobs arrive) serves every stage.
+ */
+export class ScanHasher implements ScanDigests {
+  private hasher: Promise<Hasher> | undefined;
+
+  constructor(private readonly opts: { cacheDir: string | undefined; io?: Pick<FileOpener, 'record'> }) {}
+
+  hash(file: FileToHash): Promise<HashOutcome> {
+    this.hasher ??= Hasher.create(this.opts);
+    return this.hasher.then(
+      (h) => h.hash(file),
+      (err: unknown) => ({
+        ok: false,
+        code: 'ECACHE',
+        message: `the digest cache could not be opened: ${String(err)}`,
+      }),
+    );
+  }
+
+  /** Bytes read and answers from the digest cache so far. */
+  async stats(): Promise<{ hashedBytes: number; cacheHits: number }> {
+    const h = await this.hasher?.catch(() => undefined);
+    return { hashedBytes: h?.hashedBytes ?? 0, cacheHits: h?.cacheHits ?? 0 };
+  }
+
+  /** Persist the digest cache and stop the workers (queued reads resolve as failed). */
+  async close(): Promise<void> {
+    const h = await this.hasher?.catch(() => undefined);
+    await h?.close();
   }
 }

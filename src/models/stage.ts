@@ -1,6 +1,5 @@
 import type { FileOpener } from '../core/file-source.js';
 import { createHash } from 'node:crypto';
-import { availableParallelism } from 'node:os';
 import type { ScanContext } from '../core/context.js';
 import { MODEL_FORMATS, type DiscoveredFile, type FileFormat } from '../core/files.js';
 import type { Finding } from '../core/finding.js';
@@ -9,7 +8,6 @@ import type { Stage, StageInput, StageOutput } from '../core/stage.js';
 import { parseHfCachePath, type HfCachePath } from '../discover/hf-cache.js';
 import { MAX_POINTER_BYTES, parseLfsPointer } from '../discover/lfs.js';
 import type { DigestAlgorithm } from '../hash/algorithms.js';
-import { Hasher } from '../hash/hasher.js';
 import {
   checkModelFile,
   extraAlgorithmsFor,
@@ -44,40 +42,70 @@ interface Collected {
 export const modelsStage: Stage = {
   name: 'models',
   run: runModelsStage,
+  prefetch: prefetchModelDigests,
 };
+
+/** What the stage hashes, worked out once per scan (the prefetch and the run ask for the same list). */
+interface HashPlan {
+  readonly index: RegistryIndex;
+  readonly models: readonly ModelFile[];
+  readonly blobs: readonly { file: DiscoveredFile; hf: HfCachePath & { kind: 'blob' } }[];
+}
+const plans = new WeakMap<ScanContext, { files: readonly DiscoveredFile[]; plan: Promise<HashPlan> }>();
+
+function hashPlan(input: StageInput, ctx: ScanContext): Promise<HashPlan> {
+  const known = plans.get(ctx);
+  if (known?.files === input.files) return known.plan;
+  const plan = (async () => ({
+    index: indexRegistry(ctx.registry),
+    models: await selectModels(input.files, ctx.files),
+    blobs: input.files.flatMap((f) => {
+      const hf = parseHfCachePath(f.path);
+      return hf?.kind === 'blob' ? [{ file: f, hf }] : [];
+    }),
+  }))();
+  plans.set(ctx, { files: input.files, plan });
+  return plan;
+}
+
+const algorithmsFor = (index: RegistryIndex, m: ModelFile): DigestAlgorithm[] => [
+  'sha256',
+  ...extraAlgorithmsFor(index, m.file.path, m.snapshot),
+];
+
+/**
+ * Start hashing every model file as soon as the walk is done, so the reads run in the workers while the stages
+ * before this one (lockfiles, the registry) and the loading of the later ones use the main thread. The run asks
+ * the scan's hasher for the same digests and gets these reads.
+ */
+async function prefetchModelDigests(input: StageInput, ctx: ScanContext): Promise<void> {
+  const { index, models, blobs } = await hashPlan(input, ctx);
+  for (const m of models)
+    if (m.format !== 'lfs-pointer')
+      void ctx.digests.hash({ abs: m.file.abs, identity: m.file, algorithms: algorithmsFor(index, m) });
+  for (const b of blobs) void ctx.digests.hash({ abs: b.file.abs, identity: b.file, algorithms: [b.hf.algorithm] });
+}
 
 export async function runModelsStage(input: StageInput, ctx: ScanContext): Promise<StageOutput> {
   const out: Collected = { findings: [], records: [], verifications: [] };
-  const index = indexRegistry(ctx.registry);
   for (const f of input.files) {
     const m = extensionMismatch(f);
     if (m) out.findings.push(m);
   }
-  const models = await selectModels(input.files, ctx.files);
-  const blobs = input.files.flatMap((f) => {
-    const hf = parseHfCachePath(f.path);
-    return hf?.kind === 'blob' ? [{ file: f, hf }] : [];
-  });
-  const toHash = models.filter((m) => m.format !== 'lfs-pointer').length + blobs.length;
-  const hasher = await Hasher.create({
-    cacheDir: ctx.options.cacheDir,
-    workers: Math.max(1, Math.min(availableParallelism(), toHash)),
-    io: ctx.files,
-  });
+  const { index, models, blobs } = await hashPlan(input, ctx);
   ctx.progress.start('models', models.length + blobs.length);
   try {
     await Promise.all([
       ...models.map(async (m) => {
-        await checkModel(m, index, hasher, ctx, out);
+        await checkModel(m, index, ctx, out);
         ctx.progress.tick();
       }),
       ...blobs.map(async (b) => {
-        await checkBlob(b.file, b.hf, hasher, out);
+        await checkBlob(b.file, b.hf, ctx, out);
         ctx.progress.tick();
       }),
     ]);
   } finally {
-    await hasher.close();
     ctx.progress.done();
   }
   const snapshotDirs = new Map<string, string[]>();
@@ -95,9 +123,6 @@ export async function runModelsStage(input: StageInput, ctx: ScanContext): Promi
     snapshotDirs,
   ))
     out.findings.push(F.missingFile(artifact, spec));
-  ctx.logger.debug(
-    `models: ${models.length} model files, ${hasher.hashedBytes} bytes hashed, ${hasher.cacheHits} from the digest cache`,
-  );
   return { findings: out.findings, models: out.records, verifications: out.verifications };
 }
 
@@ -122,19 +147,12 @@ async function selectModels(files: readonly DiscoveredFile[], opener: FileOpener
   return out;
 }
 
-async function checkModel(
-  m: ModelFile,
-  index: RegistryIndex,
-  hasher: Hasher,
-  ctx: ScanContext,
-  out: Collected,
-): Promise<void> {
+async function checkModel(m: ModelFile, index: RegistryIndex, ctx: ScanContext, out: Collected): Promise<void> {
   const { file } = m;
   const subject = { path: file.path, format: m.format };
   if (m.format === 'lfs-pointer') return checkPointer(m, index, ctx, out);
 
-  const algorithms: DigestAlgorithm[] = ['sha256', ...extraAlgorithmsFor(index, file.path, m.snapshot)];
-  const res = await hasher.hash({ abs: file.abs, identity: file, algorithms });
+  const res = await ctx.digests.hash({ abs: file.abs, identity: file, algorithms: algorithmsFor(index, m) });
   if (!res.ok) {
     out.findings.push(F.notHashed(subject, res.code));
     out.records.push({ path: file.path, format: m.format, size: file.size, digests: {} });
@@ -252,10 +270,10 @@ function judgePolicy(s: F.Subject, families: readonly string[], ctx: ScanContext
 async function checkBlob(
   file: DiscoveredFile,
   hf: HfCachePath & { kind: 'blob' },
-  hasher: Hasher,
+  ctx: ScanContext,
   out: Collected,
 ): Promise<void> {
-  const res = await hasher.hash({ abs: file.abs, identity: file, algorithms: [hf.algorithm] });
+  const res = await ctx.digests.hash({ abs: file.abs, identity: file, algorithms: [hf.algorithm] });
   const subject = { path: file.path, format: file.format };
   if (!res.ok) {
     out.findings.push(F.notHashed(subject, res.code));

@@ -77,6 +77,15 @@ describe('lazy stages change nothing: the same result (findings, records, I/O) a
     { name: 'an archive chainproof cannot open', root: () => tree({ 'weights.7z': 'not really' }) },
     { name: 'a disguised file', root: () => tree({ 'notes.txt': '\x80\x04\x95\x05\x00\x00\x00\x00\x00\x00\x00N.' }) },
     { name: 'a detached signature', root: () => tree({ 'a.bin': 'x', 'a.bin.sigstore.json': '{"broken":' }) },
+    { name: 'a model alone (no provenance to check)', root: () => tree({ 'm.gguf': 'GGUF\x03\x00\x00\x00' }) },
+    {
+      name: 'a model beside an in-toto attestation',
+      root: () => tree({ 'm.gguf': 'GGUF\x03\x00\x00\x00', 'm.gguf.intoto.jsonl': '{"not":"a bundle"}\n' }),
+    },
+    {
+      name: 'a model under an attestations folder',
+      root: () => tree({ 'w/m.gguf': 'GGUF\x03\x00\x00\x00', 'w/attestations/sha256:ab.jsonl': '{"broken":\n' }),
+    },
   ])('$name', async ({ root }) => {
     const dir = await root();
     const lazy = await scan(dir, STAGES);
@@ -129,6 +138,36 @@ describe('lazyStage', () => {
     const s = lazyStage({ name: 'x', hasWork: () => true, load: () => Promise.resolve(real) });
     await expect(s.run(input, ctx())).rejects.toThrow('boom');
     expect([...s.covers!(input)]).toEqual(['only-this']);
+  });
+});
+
+describe('prefetch: slow work starts while earlier stages run, and changes no result', () => {
+  const input: StageInput = { files: [], skipped: [], graphs: [], models: [] };
+  const ctx = {} as ScanContext;
+
+  it('lazyStage loads a stage with work and hands on to its prefetch; without work it loads nothing', async () => {
+    const prefetch = vi.fn(() => Promise.resolve());
+    const load = vi.fn(() => Promise.resolve({ name: 'x', run: () => Promise.resolve({}), prefetch }));
+    await lazyStage({ name: 'x', hasWork: () => true, load }).prefetch!(input, ctx);
+    expect(prefetch).toHaveBeenCalledWith(input, ctx);
+    const idle = vi.fn(() => Promise.reject(new Error('must not load')));
+    await lazyStage({ name: 'y', hasWork: () => false, load: idle }).prefetch!(input, ctx);
+    expect(idle).not.toHaveBeenCalled();
+  });
+
+  it("a later stage's prefetch runs before an earlier stage finishes; a failing prefetch is ignored", async () => {
+    let started!: () => void;
+    const laterPrefetched = new Promise<void>((resolve) => (started = resolve));
+    const stages: Stage[] = [
+      // Would wait forever if the pipeline ran prefetches only after the stages before them.
+      { name: 'first', run: async () => (await laterPrefetched, { failClosed: 'first ran' }) },
+      { name: 'broken', run: () => Promise.resolve({}), prefetch: () => Promise.reject(new Error('prefetch broke')) },
+      { name: 'later', run: () => Promise.resolve({}), prefetch: () => Promise.resolve(started()) },
+    ];
+    const r = await scan(await tree({}), stages);
+    expect(r.failClosed).toEqual(['first ran']);
+    expect(r.complete).toBe(true);
+    expect(r.findings).toEqual([]);
   });
 });
 

@@ -194,6 +194,8 @@ describe('models stage against the trusted registry', () => {
     await rm(path.join(dir, 'models/tiny.gguf'));
     const { buildTrustMaterial } = await import('../../src/app/trust.js');
     const trust = await buildTrustMaterial(DEFAULT_POLICY, await loadTrustedRegistry(dir), dir);
+    const { ScanHasher } = await import('../../src/hash/hasher.js');
+    const digests = new ScanHasher({ cacheDir: undefined });
     const out = await runModelsStage(
       { files: walk.files, skipped: [], graphs: [], models: [] },
       {
@@ -215,8 +217,10 @@ describe('models stage against the trusted registry', () => {
         signal: new AbortController().signal,
         limit: (fn) => fn(),
         files: createFileOpener(),
+        digests,
       },
     );
+    await digests.close();
     expect(out.findings?.map((f) => f.ruleId)).toEqual(['CPM009']);
     expect(out.verifications?.find((v) => v.key === 'file:models/tiny.gguf')?.status).toBe('unverifiable');
     expect(out.findings?.[0]?.message).not.toContain(dir);

@@ -2,7 +2,6 @@ import type { ScanContext } from '../../core/context.js';
 import type { DiscoveredFile } from '../../core/files.js';
 import type { ModelProvenance, ModelRecord } from '../../core/records.js';
 import type { Stage, StageInput, StageOutput } from '../../core/stage.js';
-import { Hasher } from '../../hash/hasher.js';
 import { matchSubject, type TrustCheck } from './attestation.js';
 import { AttestationCache } from './cache.js';
 import { attestationsNextTo, folderCovers, isFolderAttestation } from './files.js';
@@ -58,20 +57,14 @@ export const provenanceStage: Stage = {
       timestampThreshold: sig.timestampThreshold,
     };
     const cache = new AttestationCache(check);
-    let hasher: Hasher | undefined;
     const sha512Of = async (f: DiscoveredFile): Promise<string | undefined> => {
-      // Only when a subject carries sha512 alone (npm provenance): through the hasher and its digest cache.
-      hasher ??= await Hasher.create({ cacheDir: ctx.options.cacheDir, workers: 1, io: ctx.files });
-      const res = await hasher.hash({ abs: f.abs, identity: f, algorithms: ['sha512'] });
+      // Only when a subject carries sha512 alone (npm provenance): through the scan's hasher and its digest cache.
+      const res = await ctx.digests.hash({ abs: f.abs, identity: f, algorithms: ['sha512'] });
       return res.ok ? res.digests.sha512 : undefined;
     };
     const out: Out = { findings: [], models: [], verifications: [] };
     const folderFailures = new Map<string, Failure>();
-    try {
-      for (const w of work) await checkModel(w, cache, sha512Of, out, folderFailures);
-    } finally {
-      await hasher?.close();
-    }
+    for (const w of work) await checkModel(w, cache, sha512Of, out, folderFailures);
     // A broken bundle in a folder is one cause, whatever number of models the folder covers.
     for (const f of folderFailures.values()) out.findings.push(folderFailureFinding(f));
     return out;

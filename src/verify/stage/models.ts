@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import picomatch from 'picomatch';
@@ -6,7 +5,6 @@ import type { ScanContext } from '../../core/context.js';
 import type { DiscoveredFile } from '../../core/files.js';
 import type { Finding } from '../../core/finding.js';
 import type { StageInput } from '../../core/stage.js';
-import { Hasher } from '../../hash/hasher.js';
 import { MAX_BUNDLE_BYTES } from '../bundle/parse.js';
 import { describeSigner } from '../check/types.js';
 import type { ModelIssue, WholeFileDigest } from '../model/compare.js';
@@ -24,24 +22,16 @@ export async function checkModelSignatures(
   const out = emptyPart();
   const sigs = input.files.filter((f) => f.format === 'model-signature');
   if (sigs.length === 0) return out;
-  // The scan's hasher and digest cache: a signed multi-GB weight is hashed in a worker, and not again next run.
-  const hasher = await Hasher.create({
-    cacheDir: ctx.options.cacheDir,
-    workers: availableParallelism(),
-    io: ctx.files,
-  });
+  // The scan's hasher and digest cache: a signed multi-GB weight is hashed in a worker once per scan (the models
+  // stage already read it), and not again next run.
   const digest: WholeFileDigest = async (abs, identity, algorithm) => {
-    const r = await hasher.hash({ abs, identity, algorithms: [algorithm] });
+    const r = await ctx.digests.hash({ abs, identity, algorithms: [algorithm] });
     const hex = r.ok ? r.digests[algorithm] : undefined;
     if (hex === undefined)
       throw Object.assign(new Error(r.ok ? 'no digest' : r.message), { code: r.ok ? 'EHASH' : r.code });
     return hex;
   };
-  try {
-    for (const sig of sigs) await checkOne(sig, input, ctx, setup, out, digest);
-  } finally {
-    await hasher.close();
-  }
+  for (const sig of sigs) await checkOne(sig, input, ctx, setup, out, digest);
   return out;
 }
 
