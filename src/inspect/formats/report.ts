@@ -1,10 +1,10 @@
-import type { FileOpener } from '../../core/file-source.js';
+import type { FileOpener, FileSource } from '../../core/file-source.js';
 import type { DiscoveredFile } from '../../core/files.js';
 import type { Evidence, Finding, Level } from '../../core/finding.js';
 import type { AnalysisReport } from '../analyser.js';
 import { createFileOpener } from '../../io/file-source.js';
 import type { ParseSteps, RandomAccess } from './source.js';
-import { driveAsync, FileWindow, FormatError } from './source.js';
+import { driveAsync, FileWindow, FormatError, WINDOW } from './source.js';
 
 /** Collects one file's findings; every finding carries the file as its artifact. */
 export class Findings {
@@ -51,8 +51,7 @@ export class Findings {
 
 /**
  * Run a parser over a file opened through the scan's opener (so `result.io` counts the open and every byte), its
- * reads loaded asynchronously in bounded windows. A FormatError thrown by the parser is a finding and status
- * `failed`; anything else is a bug and propagates (the inspect stage reports it as CPX003).
+ * reads loaded asynchronously in bounded windows.
  */
 export async function analyseWith(
   file: DiscoveredFile,
@@ -61,15 +60,30 @@ export async function analyseWith(
   // Tests call analysers with a bare context: they then read through an opener of their own.
   files: FileOpener = createFileOpener(),
 ): Promise<AnalysisReport> {
-  const out = new Findings(file.path, file.format);
   const source = await files.open(file.abs, file.path);
   try {
-    const win = new FileWindow(source);
+    return await analyseSource(source, new Findings(file.path, file.format), what, steps);
+  } finally {
+    await source.close();
+  }
+}
+
+/**
+ * Drive a parser over an opened source. A FormatError thrown by the parser is a finding and status `failed`;
+ * anything else is a bug and propagates (the inspect stage reports it as CPX003).
+ */
+export async function analyseSource(
+  source: FileSource,
+  out: Findings,
+  what: string,
+  steps: (src: RandomAccess, out: Findings) => ParseSteps<void>,
+  windowSize = WINDOW,
+): Promise<AnalysisReport> {
+  const win = new FileWindow(source, windowSize);
+  try {
     await driveAsync(steps(win, out), win);
   } catch (err) {
     return failed(err, out, what);
-  } finally {
-    await source.close();
   }
   return done(out);
 }
