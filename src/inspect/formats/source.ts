@@ -110,6 +110,7 @@ export class FileWindow implements RandomAccess {
 
   read(pos: number, len: number): Buffer {
     if (pos < 0 || len < 0 || pos + len > this.size) throw new FormatError(`unexpected end of file`, pos);
+    if (len === 0) return Buffer.alloc(0); // nothing to load: `has` says so too
     const slot = this.slotFor(pos, pos + len);
     // A parser that reads without `need` first is a bug, not a short file: it surfaces as CPX003, never as clean.
     if (slot === undefined) throw new Error(`read of ${len} bytes at ${pos} before they were loaded`);
