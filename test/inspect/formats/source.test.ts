@@ -10,7 +10,6 @@ import { ggufSteps } from '../../../src/inspect/formats/gguf.js';
 import { kerasH5Steps } from '../../../src/inspect/formats/keras-h5.js';
 import { kerasArchiveSteps } from '../../../src/inspect/formats/keras.js';
 import { onnxSteps } from '../../../src/inspect/formats/onnx.js';
-import type { Findings as FindingsType } from '../../../src/inspect/formats/report.js';
 import { analyseSource, Findings, runParser } from '../../../src/inspect/formats/report.js';
 import { safetensorsSteps } from '../../../src/inspect/formats/safetensors.js';
 import { savedModelPbSteps, savedModelPbtxtSteps } from '../../../src/inspect/formats/savedmodel.js';
@@ -23,7 +22,7 @@ import { bufferFileSource, createFileOpener } from '../../../src/io/file-source.
 import { corpusPath } from '../../helpers/corpus.js';
 import { gguf, kerasArchive, onnxModel, safetensors, savedModel, sequential } from './build.js';
 
-type Steps = (src: RandomAccess, out: FindingsType) => ParseSteps<void>;
+type Steps = (src: RandomAccess, out: Findings) => ParseSteps<void>;
 
 const corpus = (p: string) => readFileSync(corpusPath(p));
 const FIXTURES = path.resolve('fixtures/models-inspect');
