@@ -1,5 +1,5 @@
 import { constants } from 'node:fs';
-import { open, realpath, type FileHandle } from 'node:fs/promises';
+import { lstat, open, realpath, stat, type FileHandle } from 'node:fs/promises';
 import { isAbsolute, relative } from 'node:path';
 import type { Stats } from 'node:fs';
 
@@ -76,4 +76,33 @@ export async function readConfigInRoot(root: string, abs: string, max: number): 
   } catch {
     return undefined;
   }
+}
+
+/** Where a path named by scanned content (a joblib sidecar) really is, or why it cannot be read as a file there. */
+export type LocatedInRoot =
+  | { readonly kind: 'file'; readonly real: string; readonly stats: Stats }
+  | { readonly kind: 'missing' | 'symlink-outside-root' | 'not-regular-file' };
+
+/**
+ * Resolve `abs` as opening it would (symlinks followed) and accept it only when its real path stays inside `root`
+ * and it is a regular file. No bytes are read; the file is opened later through the scan's opener, which checks
+ * again on the handle that it is a regular file.
+ */
+export async function locateInRoot(root: string, abs: string): Promise<LocatedInRoot> {
+  let real: string;
+  try {
+    await lstat(abs);
+    real = await realpath(abs);
+  } catch {
+    return { kind: 'missing' };
+  }
+  const realRel = relative(await realpath(root), real);
+  if (realRel.startsWith('..') || isAbsolute(realRel)) return { kind: 'symlink-outside-root' };
+  let stats: Stats;
+  try {
+    stats = await stat(real);
+  } catch {
+    return { kind: 'missing' };
+  }
+  return stats.isFile() ? { kind: 'file', real, stats } : { kind: 'not-regular-file' };
 }

@@ -2,8 +2,8 @@ import type { ModelAnalyser } from '../analyser.js';
 import { checkChatTemplate } from './chat-template.js';
 import type { Findings } from './report.js';
 import { analyseWith } from './report.js';
-import type { RandomAccess } from './source.js';
-import { checkedCount, Cursor, FormatError } from './source.js';
+import type { ParseSteps, RandomAccess } from './source.js';
+import { checkedCount, Cursor, driveSync, FormatError, need } from './source.js';
 
 /** Hard caps on what a GGUF header may claim (llama.cpp's own are similar or looser). */
 export const GGUF_LIMITS = {
@@ -97,8 +97,9 @@ interface Tensor {
 }
 
 /** Parse a GGUF v1–v3 header, metadata and tensor infos with every count and length bounded; check the layout. */
-export function parseGguf(src: RandomAccess, out: Findings): void {
+export function* ggufSteps(src: RandomAccess, out: Findings): ParseSteps<void> {
   const c = new Cursor(src);
+  yield* c.need(4 + 4 + 8 + 8); // magic, version and the two counts
   if (src.size < 4 || src.read(0, 4).toString('latin1') !== 'GGUF') throw new FormatError('no GGUF magic', 0);
   c.skip(4);
   const version = c.u32();
@@ -132,7 +133,10 @@ export function parseGguf(src: RandomAccess, out: Findings): void {
   let alignment = 32;
   let templateBytes = 0;
   for (let i = 0; i < nk; i++) {
+    yield* c.need(lenBytes);
     const keyRef = readString(GGUF_LIMITS.maxKeyBytes, `metadata key #${i}`);
+    // The key, its type, and the longest value head read before the next need (an array's item type and length).
+    yield* c.need(keyRef.len + 4 + 4 + 8);
     const key = text(keyRef);
     c.skip(keyRef.len);
     if (keys.has(key))
@@ -169,6 +173,7 @@ export function parseGguf(src: RandomAccess, out: Findings): void {
         );
         out.incomplete = true;
       } else {
+        yield* need(src, s.at, s.len);
         const hits = checkChatTemplate(text(s));
         const first = hits[0];
         if (first)
@@ -186,10 +191,11 @@ export function parseGguf(src: RandomAccess, out: Findings): void {
       c.skip(s.len);
       continue;
     }
-    skipValue(type, typeAt, 0);
+    yield* skipValue(type, typeAt, 0);
   }
 
-  function skipValue(type: number, typeAt: number, depth: number): void {
+  /** Skip a value whose type was just read; at most an array head (12 bytes) is read before the next need. */
+  function* skipValue(type: number, typeAt: number, depth: number): ParseSteps<void> {
     if (type in SCALAR_SIZE) return c.skip(SCALAR_SIZE[type]!);
     if (type === T.STRING) return c.skip(readString(GGUF_LIMITS.maxStringBytes, 'string').len);
     if (type !== T.ARRAY) throw new FormatError(`unknown metadata value type ${type}`, typeAt);
@@ -206,8 +212,11 @@ export function parseGguf(src: RandomAccess, out: Findings): void {
     });
     if (item in SCALAR_SIZE) return c.skip(n * SCALAR_SIZE[item]!);
     for (let j = 0; j < n; j++) {
-      if (item === T.STRING || item === T.ARRAY) skipValue(item, itemAt, depth + 1);
-      else throw new FormatError(`unknown array item type ${item}`, itemAt);
+      if (item !== T.STRING && item !== T.ARRAY) throw new FormatError(`unknown array item type ${item}`, itemAt);
+      // A string's length or a nested array's head. Token lists hold 100k+ strings: check before making a generator.
+      if (c.wants(4 + 8)) yield* c.need(4 + 8);
+      if (item === T.STRING) c.skip(readString(GGUF_LIMITS.maxStringBytes, 'string').len);
+      else yield* skipValue(item, itemAt, depth + 1);
     }
   }
 
@@ -215,7 +224,10 @@ export function parseGguf(src: RandomAccess, out: Findings): void {
   const names = new Set<string>();
   for (let i = 0; i < nt; i++) {
     const at = c.pos;
+    yield* c.need(lenBytes);
     const nameRef = readString(GGUF_LIMITS.maxKeyBytes, `tensor #${i} name`);
+    // The name, then at most 4 dimensions, the type and the offset.
+    yield* c.need(nameRef.len + 4 + GGUF_LIMITS.maxDims * 8 + 4 + 8);
     const name = text(nameRef);
     c.skip(nameRef.len);
     const dimsAt = c.pos;
@@ -239,6 +251,11 @@ export function parseGguf(src: RandomAccess, out: Findings): void {
   const dataStart = BigInt(Math.ceil(c.pos / alignment) * alignment);
   const dataLen = BigInt(src.size) > dataStart ? BigInt(src.size) - dataStart : 0n;
   checkTensorLayout(tensors, dataLen, alignment, out);
+}
+
+/** `ggufSteps` over bytes in memory. */
+export function parseGguf(src: RandomAccess, out: Findings): void {
+  driveSync(ggufSteps(src, out));
 }
 
 function tensorSize(name: string, dims: bigint[], type: number, at: number, out: Findings): bigint | undefined {
@@ -297,5 +314,5 @@ function checkTensorLayout(tensors: Tensor[], dataLen: bigint, alignment: number
 export const ggufAnalyser: ModelAnalyser = {
   name: 'gguf',
   formats: ['gguf'],
-  analyze: (file, ctx) => analyseWith(file, 'the GGUF file', parseGguf, ctx.files),
+  analyze: (file, ctx) => analyseWith(file, 'the GGUF file', ggufSteps, ctx.files),
 };

@@ -4,9 +4,9 @@ import { isObject, parseJson } from './json.js';
 import { checkKerasConfig } from './keras-config.js';
 import type { Findings } from './report.js';
 import { analyseWith } from './report.js';
-import type { RandomAccess } from './source.js';
-import { FormatError } from './source.js';
-import { findHdf5Superblock } from '../../discover/formats/hdf5-head.js';
+import type { ParseSteps, RandomAccess } from './source.js';
+import { driveSync, FormatError, need, readAt } from './source.js';
+import { HDF5_SIGNATURE, hdf5SignatureOffsets } from '../../discover/formats/hdf5-head.js';
 
 /**
  * Legacy Keras `.h5` models keep their architecture as JSON in the root group's `model_config` attribute (and the
@@ -25,20 +25,20 @@ export const MAX_H5_CONFIG = 64 * 1024 * 1024;
 const CHUNK = 1024 * 1024;
 const MARKER = Buffer.from('model_config');
 
-export function parseKerasH5(src: RandomAccess, out: Findings): void {
-  checkSuperblock(src);
+export function* kerasH5Steps(src: RandomAccess, out: Findings): ParseSteps<void> {
+  yield* checkSuperblock(src);
   let sawMarker = false;
   let configs = 0;
   let budget = 4 * src.size + MAX_H5_CONFIG; // bytes spent on candidates: linear in the file whatever it holds
   let pos = 0;
   while (pos < src.size) {
-    const chunk = src.read(pos, Math.min(CHUNK + MARKER.length, src.size - pos));
+    const chunk = yield* readAt(src, pos, Math.min(CHUNK + MARKER.length, src.size - pos));
     if (!sawMarker && chunk.includes(MARKER)) sawMarker = true;
     let next = pos + Math.min(CHUNK, chunk.length);
     for (let i = chunk.indexOf(0x7b); i >= 0 && i < CHUNK; i = chunk.indexOf(0x7b, i + 1)) {
       const start = pos + i;
-      if (!startsObject(src, start)) continue;
-      const { end, scanned } = balancedEnd(src, start);
+      if (!(yield* startsObject(src, start))) continue;
+      const { end, scanned } = yield* balancedEnd(src, start);
       budget -= scanned;
       if (budget < 0) throw new FormatError('too many JSON-like candidates in the file', start, 'limit');
       if (end === 'limit') {
@@ -51,7 +51,7 @@ export function parseKerasH5(src: RandomAccess, out: Findings): void {
         continue;
       }
       if (end < 0) continue;
-      const value = tryParse(src.read(start, end - start).toString('utf8'));
+      const value = tryParse((yield* readAt(src, start, end - start)).toString('utf8'));
       if (value === undefined || !hasClassName(value, 0)) continue;
       configs++;
       checkKerasConfig(value, out, `JSON at byte ${start}`);
@@ -70,10 +70,24 @@ export function parseKerasH5(src: RandomAccess, out: Findings): void {
   }
 }
 
+/** `kerasH5Steps` over bytes in memory. */
+export function parseKerasH5(src: RandomAccess, out: Findings): void {
+  driveSync(kerasH5Steps(src, out));
+}
+
 /** The superblock's signature and end-of-file address: the HDF5 library refuses a file shorter than it says. */
-function checkSuperblock(src: RandomAccess): void {
-  const base = findHdf5Superblock(src.size, (o) => src.read(o, 8));
+function* checkSuperblock(src: RandomAccess): ParseSteps<void> {
+  let base: number | undefined;
+  // H5FD_locate_signature's search over the offsets discovery probes (hdf5-head.ts), each loaded before it is read.
+  for (const o of hdf5SignatureOffsets(src.size)) {
+    if (o + 8 <= src.size && (yield* readAt(src, o, 8)).equals(HDF5_SIGNATURE)) {
+      base = o;
+      break;
+    }
+  }
   if (base === undefined) throw new FormatError('no HDF5 signature', 0);
+  // The superblock's fixed part up to its end-of-file address: at most 28 + 3 * 8 bytes past the signature.
+  yield* need(src, base, 8 + 28 + 3 * 8);
   const version = src.read(base + 8, 1)[0]!;
   // v0/v1: offset/length sizes at 13/14, then base, free-space, EOF addresses after 24 (v0) or 28 (v1) bytes.
   // v2/v3: sizes at 9/10, then base, extension and EOF addresses from byte 12.
@@ -90,8 +104,8 @@ function checkSuperblock(src: RandomAccess): void {
 }
 
 /** `{`, optional whitespace, then `"` (an object with a key) — or `}` for an empty object, which cannot matter. */
-function startsObject(src: RandomAccess, at: number): boolean {
-  const look = src.read(at, Math.min(64, src.size - at));
+function* startsObject(src: RandomAccess, at: number): ParseSteps<boolean> {
+  const look = yield* readAt(src, at, Math.min(64, src.size - at));
   for (let i = 1; i < look.length; i++) {
     const b = look[i]!;
     if (b === 0x22) return true;
@@ -101,13 +115,13 @@ function startsObject(src: RandomAccess, at: number): boolean {
 }
 
 /** End offset of the balanced object starting at `at`, -1 when a byte JSON cannot hold comes first. */
-function balancedEnd(src: RandomAccess, at: number): { end: number | 'limit'; scanned: number } {
+function* balancedEnd(src: RandomAccess, at: number): ParseSteps<{ end: number | 'limit'; scanned: number }> {
   let depth = 0;
   let inString = false;
   let escaped = false;
   let step = 256; // most candidates in binary data die within a few bytes: read little first
   for (let pos = at; pos < src.size;) {
-    const buf = src.read(pos, Math.min(step, src.size - pos));
+    const buf = yield* readAt(src, pos, Math.min(step, src.size - pos));
     step = Math.min(step * 4, 64 * 1024);
     for (let i = 0; i < buf.length; i++) {
       const b = buf[i]!;
@@ -150,5 +164,5 @@ function hasClassName(v: JsonValue, depth: number): boolean {
 export const kerasH5Analyser: ModelAnalyser = {
   name: 'keras-h5',
   formats: ['keras-h5'],
-  analyze: (file, ctx) => analyseWith(file, 'the HDF5 file', parseKerasH5, ctx.files),
+  analyze: (file, ctx) => analyseWith(file, 'the HDF5 file', kerasH5Steps, ctx.files),
 };

@@ -6,10 +6,10 @@ import { parseJson } from './json.js';
 import { checkKerasConfig } from './keras-config.js';
 import { registerKerasArchiveJudge } from '../pickle/keras-object.js';
 import { Findings, analyseWith, runParser } from './report.js';
-import type { RandomAccess } from './source.js';
-import { FormatError, bufferSource } from './source.js';
+import type { ParseSteps, RandomAccess } from './source.js';
+import { bufferSource, driveSync, FormatError } from './source.js';
 import type { CentralEntry } from './zip-member.js';
-import { readCentralDirectory, readMember } from './zip-member.js';
+import { centralDirectorySteps, readMember } from './zip-member.js';
 
 /** Largest config.json read; real ones are kilobytes to a few megabytes. */
 export const MAX_KERAS_CONFIG = 64 * 1024 * 1024;
@@ -24,15 +24,15 @@ export function isKerasArchive(names: readonly string[]): boolean {
  * Check a `.keras` archive's `config.json`. Only the central directory and that member are read. `claimAll`: the
  * file was detected as Keras; otherwise (a plain zip) it is checked only when it is laid out as a Keras archive.
  */
-export function parseKerasArchive(
+export function* kerasArchiveSteps(
   src: RandomAccess,
   out: Findings,
   claimAll: boolean,
   allowedGlobals: readonly string[] = [],
-): void {
+): ParseSteps<void> {
   let entries: CentralEntry[];
   try {
-    entries = readCentralDirectory(src);
+    entries = yield* centralDirectorySteps(src);
   } catch (err) {
     if (!claimAll && err instanceof FormatError) return; // not ours: the zip/pickle analyser reports broken zips
     throw err;
@@ -49,10 +49,20 @@ export function parseKerasArchive(
       { member: 'config.json', copies: configs.length },
       'config.json',
     );
-  const text = readMember(src, config, MAX_KERAS_CONFIG).toString('utf8');
+  const text = (yield* readMember(src, config, MAX_KERAS_CONFIG)).toString('utf8');
   const { value } = parseJson(text, { allowNonFinite: true, maxDepth: 512 });
   checkKerasConfig(value, out, 'config.json');
-  checkKerasWeights(src, entries, out, allowedGlobals);
+  yield* checkKerasWeights(src, entries, out, allowedGlobals);
+}
+
+/** `kerasArchiveSteps` over bytes in memory. */
+export function parseKerasArchive(
+  src: RandomAccess,
+  out: Findings,
+  claimAll: boolean,
+  allowedGlobals: readonly string[] = [],
+): void {
+  driveSync(kerasArchiveSteps(src, out, claimAll, allowedGlobals));
 }
 
 /**
@@ -61,18 +71,18 @@ export function parseKerasArchive(
  * allow_pickle=True)` and reads every path's dict back out of a pickled object array. That member is read as
  * np.load would (npz members, npy headers, object-array pickles); its findings are the archive's.
  */
-function checkKerasWeights(
+function* checkKerasWeights(
   src: RandomAccess,
   entries: readonly CentralEntry[],
   out: Findings,
   allowedGlobals: readonly string[],
-): void {
+): ParseSteps<void> {
   if (entries.some((e) => e.name === 'model.weights.h5')) return;
   const npz = entries.filter((e) => e.name === 'model.weights.npz').at(-1);
   if (!npz) return;
   let data: Buffer;
   try {
-    data = readMember(src, npz, DEFAULT_CONTENT_LIMITS.maxEntrySize);
+    data = yield* readMember(src, npz, DEFAULT_CONTENT_LIMITS.maxEntrySize);
   } catch (err) {
     if (!(err instanceof FormatError)) throw err;
     out.addError(err, 'the weights', npz.name);
@@ -112,7 +122,7 @@ export const kerasAnalyser: ModelAnalyser = {
     return analyseWith(
       file,
       'the Keras archive',
-      (src, out) => parseKerasArchive(src, out, file.format === 'keras', allowed),
+      (src, out) => kerasArchiveSteps(src, out, file.format === 'keras', allowed),
       ctx.files,
     );
   },

@@ -1,10 +1,10 @@
 import type { ModelAnalyser } from '../analyser.js';
 import type { PbField } from './protobuf.js';
-import { asMessage, checkDepth, pbFields, pbString } from './protobuf.js';
+import { asMessage, checkDepth, isNeed, pbFields, pbString } from './protobuf.js';
 import type { Findings } from './report.js';
 import { analyseWith } from './report.js';
-import type { RandomAccess } from './source.js';
-import { FormatError } from './source.js';
+import type { ParseSteps, RandomAccess } from './source.js';
+import { driveSync, FormatError } from './source.js';
 
 /** Domains whose operators ONNX and ONNX Runtime implement themselves. */
 const BUILTIN_DOMAINS = new Set([
@@ -30,18 +30,20 @@ interface OnnxFacts {
 }
 
 /** Walk an ONNX ModelProto: external data locations of every tensor (graphs, subgraphs, functions) and node domains. */
-export function parseOnnx(src: RandomAccess, out: Findings): void {
+export function* onnxSteps(src: RandomAccess, out: Findings): ParseSteps<void> {
   const facts: OnnxFacts = { nodeOps: new Map(), localFunctions: new Set(), externals: [] };
   let graphs = 0;
   for (const f of pbFields(src, 0, src.size)) {
-    if (f.field === 7) {
+    if (isNeed(f)) yield f;
+    else if (f.field === 7) {
       graphs++;
-      walkGraph(src, asMessage(f), facts, 1);
-    } else if (f.field === 25) walkFunction(src, asMessage(f), facts, 1);
+      yield* walkGraph(src, asMessage(f), facts, 1);
+    } else if (f.field === 25) yield* walkFunction(src, asMessage(f), facts, 1);
     else if (f.field === 20) {
       // TrainingInfoProto: initialization (1) and algorithm (3) graphs.
       for (const g of pbFields(src, f.start, f.end))
-        if (g.field === 1 || g.field === 3) walkGraph(src, asMessage(g), facts, 2);
+        if (isNeed(g)) yield g;
+        else if (g.field === 1 || g.field === 3) yield* walkGraph(src, asMessage(g), facts, 2);
     }
   }
   // Runtimes refuse a ModelProto without a graph; an empty or foreign file parses as one, so it is not an ONNX model.
@@ -66,39 +68,44 @@ export function parseOnnx(src: RandomAccess, out: Findings): void {
   }
 }
 
-function walkGraph(src: RandomAccess, g: PbField, facts: OnnxFacts, depth: number): void {
+/** Walkers pass a `Need` from `pbFields` up to the driver (`if (isNeed(f)) yield f`) before looking at fields. */
+function* walkGraph(src: RandomAccess, g: PbField, facts: OnnxFacts, depth: number): ParseSteps<void> {
   checkDepth(depth, g.start);
   for (const f of pbFields(src, g.start, g.end)) {
-    if (f.field === 1) walkNode(src, asMessage(f), facts, depth + 1);
-    else if (f.field === 5) walkTensor(src, asMessage(f), facts);
-    else if (f.field === 15) walkSparse(src, asMessage(f), facts);
+    if (isNeed(f)) yield f;
+    else if (f.field === 1) yield* walkNode(src, asMessage(f), facts, depth + 1);
+    else if (f.field === 5) yield* walkTensor(src, asMessage(f), facts);
+    else if (f.field === 15) yield* walkSparse(src, asMessage(f), facts);
   }
 }
 
-function walkFunction(src: RandomAccess, fn: PbField, facts: OnnxFacts, depth: number): void {
+function* walkFunction(src: RandomAccess, fn: PbField, facts: OnnxFacts, depth: number): ParseSteps<void> {
   let name = '';
   let domain = '';
   for (const f of pbFields(src, fn.start, fn.end)) {
-    if (f.field === 1) name = pbString(src, f);
-    else if (f.field === 10) domain = pbString(src, f);
-    else if (f.field === 7) walkNode(src, asMessage(f), facts, depth + 1);
+    if (isNeed(f)) yield f;
+    else if (f.field === 1) name = yield* pbString(src, f);
+    else if (f.field === 10) domain = yield* pbString(src, f);
+    else if (f.field === 7) yield* walkNode(src, asMessage(f), facts, depth + 1);
   }
   facts.localFunctions.add(`${domain}:${name}`);
 }
 
-function walkNode(src: RandomAccess, n: PbField, facts: OnnxFacts, depth: number): void {
+function* walkNode(src: RandomAccess, n: PbField, facts: OnnxFacts, depth: number): ParseSteps<void> {
   checkDepth(depth, n.start);
   let op = '';
   let domain = '';
   for (const f of pbFields(src, n.start, n.end)) {
-    if (f.field === 4) op = pbString(src, f);
-    else if (f.field === 7) domain = pbString(src, f);
+    if (isNeed(f)) yield f;
+    else if (f.field === 4) op = yield* pbString(src, f);
+    else if (f.field === 7) domain = yield* pbString(src, f);
     else if (f.field === 5) {
       // AttributeProto: t (5), g (6), tensors (10), graphs (11), sparse_tensor (22), sparse_tensors (23).
       for (const a of pbFields(src, f.start, f.end)) {
-        if (a.field === 5 || a.field === 10) walkTensor(src, asMessage(a), facts);
-        else if (a.field === 6 || a.field === 11) walkGraph(src, asMessage(a), facts, depth + 1);
-        else if (a.field === 22 || a.field === 23) walkSparse(src, asMessage(a), facts);
+        if (isNeed(a)) yield a;
+        else if (a.field === 5 || a.field === 10) yield* walkTensor(src, asMessage(a), facts);
+        else if (a.field === 6 || a.field === 11) yield* walkGraph(src, asMessage(a), facts, depth + 1);
+        else if (a.field === 22 || a.field === 23) yield* walkSparse(src, asMessage(a), facts);
       }
     }
   }
@@ -107,22 +114,25 @@ function walkNode(src: RandomAccess, n: PbField, facts: OnnxFacts, depth: number
   facts.nodeOps.set(domain, ops);
 }
 
-function walkSparse(src: RandomAccess, s: PbField, facts: OnnxFacts): void {
+function* walkSparse(src: RandomAccess, s: PbField, facts: OnnxFacts): ParseSteps<void> {
   for (const f of pbFields(src, s.start, s.end))
-    if (f.field === 1 || f.field === 2) walkTensor(src, asMessage(f), facts);
+    if (isNeed(f)) yield f;
+    else if (f.field === 1 || f.field === 2) yield* walkTensor(src, asMessage(f), facts);
 }
 
-function walkTensor(src: RandomAccess, t: PbField, facts: OnnxFacts): void {
+function* walkTensor(src: RandomAccess, t: PbField, facts: OnnxFacts): ParseSteps<void> {
   let name = '';
   const locations: { value: string; at: number }[] = [];
   for (const f of pbFields(src, t.start, t.end)) {
-    if (f.field === 8) name = pbString(src, f);
+    if (isNeed(f)) yield f;
+    else if (f.field === 8) name = yield* pbString(src, f);
     else if (f.field === 13) {
       let key = '';
       let value = '';
       for (const kv of pbFields(src, f.start, f.end)) {
-        if (kv.field === 1) key = pbString(src, kv);
-        else if (kv.field === 2) value = pbString(src, kv);
+        if (isNeed(kv)) yield kv;
+        else if (kv.field === 1) key = yield* pbString(src, kv);
+        else if (kv.field === 2) value = yield* pbString(src, kv);
       }
       if (key === 'location') locations.push({ value, at: f.start });
     }
@@ -144,8 +154,13 @@ export function escapeReason(location: string): string | undefined {
   return undefined;
 }
 
+/** `onnxSteps` over bytes in memory. */
+export function parseOnnx(src: RandomAccess, out: Findings): void {
+  driveSync(onnxSteps(src, out));
+}
+
 export const onnxAnalyser: ModelAnalyser = {
   name: 'onnx',
   formats: ['onnx'],
-  analyze: (file, ctx) => analyseWith(file, 'the ONNX model', parseOnnx, ctx.files),
+  analyze: (file, ctx) => analyseWith(file, 'the ONNX model', onnxSteps, ctx.files),
 };

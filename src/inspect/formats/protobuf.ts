@@ -1,5 +1,5 @@
-import type { RandomAccess } from './source.js';
-import { FormatError } from './source.js';
+import type { Need, ParseSteps, RandomAccess } from './source.js';
+import { FormatError, need } from './source.js';
 
 /** One protobuf field. Length-delimited values are not read: `start`/`end` say where they are. */
 export interface PbField {
@@ -15,13 +15,19 @@ export interface PbField {
 /** Deepest message nesting followed; ONNX subgraphs and TF functions nest, but never this deep in real models. */
 export const MAX_PB_DEPTH = 64;
 
+/** Longest field head: a tag and a length, 10-byte varints each. */
+const FIELD_HEAD = 20;
+
 /**
  * Iterate the fields of the message in [start, end) without reading length-delimited payloads, so a multi-GB
- * initializer costs nothing. Every length is checked against the enclosing message before it is used.
+ * initializer costs nothing. Every length is checked against the enclosing message before it is used. A field head
+ * that is not in memory is asked for by yielding a `Need`: the walker passes it up to its driver (`if (isNeed(f))
+ * yield f;`) and the next field is read once it is loaded.
  */
-export function* pbFields(src: RandomAccess, start: number, end: number): Generator<PbField> {
+export function* pbFields(src: RandomAccess, start: number, end: number): Generator<PbField | Need, void, void> {
   let p = start;
   while (p < end) {
+    if (src.has?.(p, FIELD_HEAD) === false) yield { pos: p, len: Math.min(FIELD_HEAD, end - p) };
     const tagAt = p;
     const tag = readVarint(src, p, end);
     p = tag.next;
@@ -73,11 +79,17 @@ export function readVarint(src: RandomAccess, p: number, end: number): { value: 
   throw new FormatError('protobuf varint longer than 10 bytes', p);
 }
 
+/** What `pbFields` yields that is a request for bytes, not a field. */
+export function isNeed(f: PbField | Need): f is Need {
+  return !('field' in f);
+}
+
 /** A string field's text, bounded: names and paths are short in every real model. */
-export function pbString(src: RandomAccess, f: PbField, max = 64 * 1024): string {
+export function* pbString(src: RandomAccess, f: PbField, max = 64 * 1024): ParseSteps<string> {
   if (f.wire !== 2) throw new FormatError(`protobuf field ${f.field} is not a string`, f.start);
   if (f.end - f.start > max)
     throw new FormatError(`string of ${f.end - f.start} bytes is past the ${max}-byte limit`, f.start, 'limit');
+  yield* need(src, f.start, f.end - f.start);
   return src.read(f.start, f.end - f.start).toString('utf8');
 }
 

@@ -1,9 +1,10 @@
-import type { FileOpener } from '../../core/file-source.js';
+import type { FileOpener, FileSource } from '../../core/file-source.js';
 import type { DiscoveredFile } from '../../core/files.js';
 import type { Evidence, Finding, Level } from '../../core/finding.js';
 import type { AnalysisReport } from '../analyser.js';
-import type { RandomAccess } from './source.js';
-import { FormatError, withFile } from './source.js';
+import { createFileOpener } from '../../io/file-source.js';
+import type { ParseSteps, RandomAccess } from './source.js';
+import { driveAsync, FileWindow, FormatError, WINDOW } from './source.js';
 
 /** Collects one file's findings; every finding carries the file as its artifact. */
 export class Findings {
@@ -49,17 +50,42 @@ export class Findings {
 }
 
 /**
- * Run a synchronous parser over a file with positioned reads. A FormatError thrown by the parser is a finding and
- * status `failed`; anything else is a bug and propagates (the inspect stage reports it as CPX003).
+ * Run a parser over a file opened through the scan's opener (so `result.io` counts the open and every byte), its
+ * reads loaded asynchronously in bounded windows.
  */
 export async function analyseWith(
   file: DiscoveredFile,
   what: string,
-  parse: (src: RandomAccess, out: Findings) => void,
-  io?: Pick<FileOpener, 'record'>,
+  steps: (src: RandomAccess, out: Findings) => ParseSteps<void>,
+  // Tests call analysers with a bare context: they then read through an opener of their own.
+  files: FileOpener = createFileOpener(),
 ): Promise<AnalysisReport> {
-  const out = new Findings(file.path, file.format);
-  return withFile(file.abs, file.size, (src) => runParser(src, out, what, parse), io);
+  const source = await files.open(file.abs, file.path);
+  try {
+    return await analyseSource(source, new Findings(file.path, file.format), what, steps);
+  } finally {
+    await source.close();
+  }
+}
+
+/**
+ * Drive a parser over an opened source. A FormatError thrown by the parser is a finding and status `failed`;
+ * anything else is a bug and propagates (the inspect stage reports it as CPX003).
+ */
+export async function analyseSource(
+  source: FileSource,
+  out: Findings,
+  what: string,
+  steps: (src: RandomAccess, out: Findings) => ParseSteps<void>,
+  windowSize = WINDOW,
+): Promise<AnalysisReport> {
+  const win = new FileWindow(source, windowSize);
+  try {
+    await driveAsync(steps(win, out), win);
+  } catch (err) {
+    return failed(err, out, what);
+  }
+  return done(out);
 }
 
 /** The pure core of `analyseWith`, used by tests over in-memory bytes. */
@@ -72,9 +98,17 @@ export function runParser(
   try {
     parse(src, out);
   } catch (err) {
-    if (!(err instanceof FormatError)) throw err;
-    out.addError(err, what);
-    return { status: 'failed', findings: out.list };
+    return failed(err, out, what);
   }
+  return done(out);
+}
+
+function failed(err: unknown, out: Findings, what: string): AnalysisReport {
+  if (!(err instanceof FormatError)) throw err;
+  out.addError(err, what);
+  return { status: 'failed', findings: out.list };
+}
+
+function done(out: Findings): AnalysisReport {
   return { status: out.incomplete ? 'partial' : 'ok', findings: out.list };
 }

@@ -3,8 +3,8 @@ import { isObject, parseJson } from './json.js';
 import type { JsonValue } from './json.js';
 import type { Findings } from './report.js';
 import { analyseWith } from './report.js';
-import type { RandomAccess } from './source.js';
-import { Cursor, FormatError } from './source.js';
+import type { ParseSteps, RandomAccess } from './source.js';
+import { Cursor, driveSync, FormatError } from './source.js';
 
 /** The reference loader's cap on the header (safetensors `MAX_HEADER_SIZE`). */
 export const MAX_SAFETENSORS_HEADER = 100_000_000;
@@ -46,13 +46,15 @@ interface Range {
  * Validate a safetensors file the way the reference loader does: header length, JSON, dtypes, shapes × dtype size
  * = byte ranges, ranges inside the data section, sorted without overlap or gap, covering it exactly.
  */
-export function parseSafetensors(src: RandomAccess, out: Findings): void {
+export function* safetensorsSteps(src: RandomAccess, out: Findings): ParseSteps<void> {
   const c = new Cursor(src);
   if (src.size < 8) throw new FormatError(`file is ${src.size} bytes, too short for the 8-byte header length`, 0);
+  yield* c.need(8);
   const n = c.u64();
   if (n > BigInt(MAX_SAFETENSORS_HEADER))
     throw new FormatError(`header length ${n} is past the ${MAX_SAFETENSORS_HEADER}-byte limit`, 0, 'limit');
   if (n > BigInt(c.left)) throw new FormatError(`header length ${n} is past the end of the file`, 0);
+  yield* c.need(Number(n));
   const raw = c.bytes(Number(n));
   let text: string;
   try {
@@ -82,6 +84,11 @@ export function parseSafetensors(src: RandomAccess, out: Findings): void {
     if (r) ranges.push(r);
   }
   checkLayout(ranges, dataLen, out);
+}
+
+/** `safetensorsSteps` over bytes in memory. */
+export function parseSafetensors(src: RandomAccess, out: Findings): void {
+  driveSync(safetensorsSteps(src, out));
 }
 
 function checkMetadata(meta: JsonValue, out: Findings): void {
@@ -182,5 +189,5 @@ function kindOf(v: JsonValue): string {
 export const safetensorsAnalyser: ModelAnalyser = {
   name: 'safetensors',
   formats: ['safetensors'],
-  analyze: (file, ctx) => analyseWith(file, 'the safetensors file', parseSafetensors, ctx.files),
+  analyze: (file, ctx) => analyseWith(file, 'the safetensors file', safetensorsSteps, ctx.files),
 };

@@ -1,10 +1,10 @@
 import type { ModelAnalyser } from '../analyser.js';
 import type { PbField } from './protobuf.js';
-import { asMessage, checkDepth, pbFields, pbString } from './protobuf.js';
+import { asMessage, checkDepth, isNeed, pbFields, pbString } from './protobuf.js';
 import type { Findings } from './report.js';
 import { analyseWith } from './report.js';
-import type { RandomAccess } from './source.js';
-import { FormatError } from './source.js';
+import type { ParseSteps, RandomAccess } from './source.js';
+import { driveSync, FormatError, readAt } from './source.js';
 
 /**
  * TensorFlow ops that call Python or reach the filesystem or network from a graph. Checkpoint ops that every
@@ -71,20 +71,24 @@ interface OpUse {
   readonly detail?: string;
 }
 
-/** Walk SavedModel → meta_graphs (2) → graph_def (2) → node (1) and library (2) → function (1) → node_def (3). */
-export function parseSavedModelPb(src: RandomAccess, out: Findings): void {
+/**
+ * Walk SavedModel → meta_graphs (2) → graph_def (2) → node (1) and library (2) → function (1) → node_def (3).
+ * A `Need` from `pbFields` is passed up to the driver (`if (isNeed(f)) yield f`) before fields are looked at.
+ */
+export function* savedModelPbSteps(src: RandomAccess, out: Findings): ParseSteps<void> {
   const uses: OpUse[] = [];
   let graphs = 0;
   for (const f of pbFields(src, 0, src.size)) {
-    if (f.field !== 2) continue;
+    if (isNeed(f)) yield f;
+    if (isNeed(f) || f.field !== 2) continue;
     for (const m of pbFields(src, f.start, f.end)) {
-      if (m.field !== 2) continue;
+      if (isNeed(m)) yield m;
+      if (isNeed(m) || m.field !== 2) continue;
       graphs++;
       for (const g of pbFields(src, m.start, m.end)) {
-        if (g.field === 1) uses.push(readNode(src, asMessage(g), 'graph'));
-        else if (g.field === 2) {
-          for (const fn of pbFields(src, g.start, g.end)) if (fn.field === 1) readFunction(src, asMessage(fn), uses, 1);
-        }
+        if (isNeed(g)) yield g;
+        else if (g.field === 1) uses.push(yield* readNode(src, asMessage(g), 'graph'));
+        else if (g.field === 2) yield* readLibrary(src, asMessage(g), uses);
       }
     }
   }
@@ -92,32 +96,46 @@ export function parseSavedModelPb(src: RandomAccess, out: Findings): void {
   report(uses, out);
 }
 
-function readFunction(src: RandomAccess, fn: PbField, uses: OpUse[], depth: number): void {
+function* readLibrary(src: RandomAccess, lib: PbField, uses: OpUse[]): ParseSteps<void> {
+  for (const fn of pbFields(src, lib.start, lib.end))
+    if (isNeed(fn)) yield fn;
+    else if (fn.field === 1) yield* readFunction(src, asMessage(fn), uses, 1);
+}
+
+function* readFunction(src: RandomAccess, fn: PbField, uses: OpUse[], depth: number): ParseSteps<void> {
   checkDepth(depth, fn.start);
   let name = '';
   const nodes: PbField[] = [];
   for (const f of pbFields(src, fn.start, fn.end)) {
-    if (f.field === 1) {
-      for (const s of pbFields(src, f.start, f.end)) if (s.field === 1) name = pbString(src, s);
+    if (isNeed(f)) yield f;
+    else if (f.field === 1) {
+      for (const s of pbFields(src, f.start, f.end))
+        if (isNeed(s)) yield s;
+        else if (s.field === 1) name = yield* pbString(src, s);
     } else if (f.field === 3) nodes.push(asMessage(f));
   }
-  for (const n of nodes) uses.push(readNode(src, n, `function ${name}`));
+  for (const n of nodes) uses.push(yield* readNode(src, n, `function ${name}`));
 }
 
-function readNode(src: RandomAccess, n: PbField, where: string): OpUse {
+function* readNode(src: RandomAccess, n: PbField, where: string): ParseSteps<OpUse> {
   let name = '';
   let op = '';
   let detail: string | undefined;
   for (const f of pbFields(src, n.start, n.end)) {
-    if (f.field === 1) name = pbString(src, f);
-    else if (f.field === 2) op = pbString(src, f);
+    if (isNeed(f)) yield f;
+    else if (f.field === 1) name = yield* pbString(src, f);
+    else if (f.field === 2) op = yield* pbString(src, f);
     else if (f.field === 5) {
       // attr map entry: key (1) → AttrValue (2); PrintV2's output_stream may name a file.
       let key = '';
       let s: string | undefined;
       for (const e of pbFields(src, f.start, f.end)) {
-        if (e.field === 1) key = pbString(src, e);
-        else if (e.field === 2) for (const v of pbFields(src, e.start, e.end)) if (v.field === 2) s = pbString(src, v);
+        if (isNeed(e)) yield e;
+        else if (e.field === 1) key = yield* pbString(src, e);
+        else if (e.field === 2)
+          for (const v of pbFields(src, e.start, e.end))
+            if (isNeed(v)) yield v;
+            else if (v.field === 2) s = yield* pbString(src, v);
       }
       if (key === 'output_stream' && s !== undefined) detail = s;
     }
@@ -125,18 +143,28 @@ function readNode(src: RandomAccess, n: PbField, where: string): OpUse {
   return { op, node: name, where, at: n.start, ...(detail !== undefined ? { detail } : {}) };
 }
 
+/** `savedModelPbSteps` over bytes in memory. */
+export function parseSavedModelPb(src: RandomAccess, out: Findings): void {
+  driveSync(savedModelPbSteps(src, out));
+}
+
 /** A text SavedModel: op names from `op: "…"` lines. */
-export function parseSavedModelPbtxt(src: RandomAccess, out: Findings): void {
+export function* savedModelPbtxtSteps(src: RandomAccess, out: Findings): ParseSteps<void> {
   const max = 256 * 1024 * 1024;
   if (src.size > max)
     throw new FormatError(`text SavedModel of ${src.size} bytes is past the ${max}-byte limit`, 0, 'limit');
-  const text = src.read(0, src.size).toString('utf8');
+  const text = (yield* readAt(src, 0, src.size)).toString('utf8');
   const uses: OpUse[] = [];
   for (const m of text.matchAll(/\bop:\s*"([^"]{1,200})"/g))
     uses.push({ op: m[1]!, node: '', where: 'graph', at: m.index });
   for (const m of text.matchAll(/key:\s*"output_stream"\s*value\s*\{\s*s:\s*"([^"]{0,400})"/g))
     uses.push({ op: 'PrintV2', node: '', where: 'graph', at: m.index, detail: m[1]! });
   report(uses, out);
+}
+
+/** `savedModelPbtxtSteps` over bytes in memory. */
+export function parseSavedModelPbtxt(src: RandomAccess, out: Findings): void {
+  driveSync(savedModelPbtxtSteps(src, out));
 }
 
 function report(uses: OpUse[], out: Findings): void {
@@ -161,8 +189,8 @@ export const savedModelAnalyser: ModelAnalyser = {
   formats: ['savedmodel'],
   analyze: (file, ctx) => {
     const base = file.path.slice(file.path.lastIndexOf('/') + 1).toLowerCase();
-    if (base === 'saved_model.pbtxt') return analyseWith(file, 'the SavedModel', parseSavedModelPbtxt, ctx.files);
-    if (base.endsWith('.pb')) return analyseWith(file, 'the SavedModel', parseSavedModelPb, ctx.files);
+    if (base === 'saved_model.pbtxt') return analyseWith(file, 'the SavedModel', savedModelPbtxtSteps, ctx.files);
+    if (base.endsWith('.pb')) return analyseWith(file, 'the SavedModel', savedModelPbSteps, ctx.files);
     // variables/ shards and index are tensor data and a table of them: nothing there runs.
     return Promise.resolve({ status: 'ok', findings: [] });
   },

@@ -1,6 +1,4 @@
-import { readSync } from 'node:fs';
-import { open } from 'node:fs/promises';
-import type { FileOpener } from '../../core/file-source.js';
+import type { FileSource } from '../../core/file-source.js';
 
 /** A parse error at a byte offset: becomes a ModelParseFailure finding, never an exception out of an analyser. */
 export class FormatError extends Error {
@@ -23,6 +21,50 @@ export interface RandomAccess {
   readonly size: number;
   /** `len` bytes at `pos`; the caller bounds `len` before asking. */
   read(pos: number, len: number): Buffer;
+  /**
+   * Whether `[pos, pos + len)` (clipped to the file) can be read now. Absent: always (bytes in memory). A file
+   * window answers false until its driver has loaded the range (`need`).
+   */
+  has?(pos: number, len: number): boolean;
+}
+
+/** What a parser asks its driver for: make `[pos, pos + len)` readable, then resume. */
+export interface Need {
+  readonly pos: number;
+  readonly len: number;
+}
+
+/**
+ * Format parsers are written once, as generators that yield a `Need` before reading bytes that may not be in memory.
+ * Over a buffer nothing is ever needed and `driveSync` runs them to the end; over a file, `driveAsync` awaits each
+ * range through the scan's FileSource. Like the pickle VM (`pickle/drive.ts`): synchronous parsing, async I/O edge.
+ */
+export type ParseSteps<T> = Generator<Need, T, void>;
+
+/** Yield until `[pos, pos + len)` can be read. Call right before the reads it covers: a later need may evict it. */
+export function* need(src: RandomAccess, pos: number, len: number): ParseSteps<void> {
+  if (src.has !== undefined && !src.has(pos, len)) yield { pos, len };
+}
+
+/** `len` bytes at `pos`, loaded first when they are not in memory. The caller bounds `len` before asking. */
+export function* readAt(src: RandomAccess, pos: number, len: number): ParseSteps<Buffer> {
+  yield* need(src, pos, len);
+  return src.read(pos, len);
+}
+
+/** Run a parser over bytes in memory. */
+export function driveSync<T>(steps: ParseSteps<T>): T {
+  const r = steps.next();
+  if (!r.done) throw new Error('a format parser over a file must be driven by driveAsync');
+  return r.value;
+}
+
+/** Run a parser over a file window, loading each range it needs with an awaited, bounded read. */
+export async function driveAsync<T>(steps: ParseSteps<T>, win: FileWindow): Promise<T> {
+  for (let r = steps.next(); ; r = steps.next()) {
+    if (r.done) return r.value;
+    await win.load(r.value.pos, r.value.len);
+  }
 }
 
 export function bufferSource(data: Buffer): RandomAccess {
@@ -35,53 +77,64 @@ export function bufferSource(data: Buffer): RandomAccess {
   };
 }
 
-const WINDOW = 64 * 1024;
+/** Bytes loaded per need unless the need is larger: small headers cost one read, and memory stays flat. */
+export const WINDOW = 64 * 1024;
 
-/** Positioned reads through a small window cache: memory stays flat whatever the file size. `read` counts bytes. */
-export function fdSource(fd: number, size: number, counted: (bytes: number) => void = () => {}): RandomAccess {
-  let winPos = 0;
-  let win: Buffer = Buffer.alloc(0);
-  const fill = (pos: number, len: number): Buffer => {
-    const buf = Buffer.alloc(len);
-    let got = 0;
-    while (got < len) {
-      const n = readSync(fd, buf, got, len - got, pos + got);
-      if (n <= 0) throw new FormatError('unexpected end of file (the file shrank while being read)', pos + got);
-      got += n;
-    }
-    counted(got);
-    return buf;
-  };
-  return {
-    size,
-    read(pos, len) {
-      if (pos < 0 || len < 0 || pos + len > size) throw new FormatError(`unexpected end of file`, pos);
-      if (pos >= winPos && pos + len <= winPos + win.length) return win.subarray(pos - winPos, pos - winPos + len);
-      if (len > WINDOW / 2) return fill(pos, len);
-      winPos = pos;
-      win = fill(pos, Math.min(WINDOW, size - pos));
-      return win.subarray(0, len);
-    },
-  };
+interface Slot {
+  readonly pos: number;
+  readonly buf: Buffer;
 }
 
 /**
- * Open a file for positioned reads and run a synchronous parser over it. The open and the bytes read are reported
- * to `io` (the scan's opener), so `result.io` counts what the format analysers read too.
+ * A file's bytes for the format parsers, read through the scan's FileSource (so `result.io` counts them). Two
+ * windows are kept, the newest first: a parser that scans forward from a chunk (HDF5 candidates) or returns from a
+ * nested message (protobuf) finds its previous window still there. Loads allocate new buffers, so a Buffer a parser
+ * holds stays valid after later loads.
  */
-export async function withFile<T>(
-  abs: string,
-  size: number,
-  fn: (src: RandomAccess) => T,
-  io?: Pick<FileOpener, 'record'>,
-): Promise<T> {
-  const fh = await open(abs, 'r');
-  let bytes = 0;
-  try {
-    return fn(fdSource(fh.fd, size, (n) => (bytes += n)));
-  } finally {
-    io?.record('plugins', 1, bytes);
-    await fh.close();
+export class FileWindow implements RandomAccess {
+  private slots: Slot[] = [];
+
+  constructor(
+    private readonly file: FileSource,
+    private readonly windowSize = WINDOW,
+  ) {}
+
+  get size(): number {
+    return this.file.size;
+  }
+
+  has(pos: number, len: number): boolean {
+    const [start, end] = this.clip(pos, len);
+    return start >= end || this.slotFor(start, end) !== undefined;
+  }
+
+  read(pos: number, len: number): Buffer {
+    if (pos < 0 || len < 0 || pos + len > this.size) throw new FormatError(`unexpected end of file`, pos);
+    if (len === 0) return Buffer.alloc(0); // nothing to load: `has` says so too
+    const slot = this.slotFor(pos, pos + len);
+    // A parser that reads without `need` first is a bug, not a short file: it surfaces as CPX003, never as clean.
+    if (slot === undefined) throw new Error(`read of ${len} bytes at ${pos} before they were loaded`);
+    return slot.buf.subarray(pos - slot.pos, pos - slot.pos + len);
+  }
+
+  async load(pos: number, len: number): Promise<void> {
+    const [start, end] = this.clip(pos, len);
+    if (start >= end || this.slotFor(start, end) !== undefined) return;
+    const want = Math.min(this.size, start + Math.max(end - start, this.windowSize)) - start;
+    const buf = await this.file.read(start, want);
+    if (buf.length < want)
+      throw new FormatError('unexpected end of file (the file shrank while being read)', start + buf.length);
+    this.slots = [{ pos: start, buf }, ...this.slots.slice(0, 1)];
+  }
+
+  private clip(pos: number, len: number): [number, number] {
+    const start = Math.max(0, Math.min(pos, this.size));
+    return [start, Math.max(start, Math.min(pos + len, this.size))];
+  }
+
+  private slotFor(start: number, end: number): Slot | undefined {
+    for (const s of this.slots) if (start >= s.pos && end <= s.pos + s.buf.length) return s;
+    return undefined;
   }
 }
 
@@ -94,6 +147,16 @@ export class Cursor {
 
   get left(): number {
     return this.src.size - this.pos;
+  }
+
+  /** Whether the next `len` bytes must be loaded before they can be read: a cheap test for tight loops. */
+  wants(len: number): boolean {
+    return this.src.has?.(this.pos, len) === false;
+  }
+
+  /** Yield until the next `len` bytes (or what is left of the file) can be read. */
+  need(len: number): ParseSteps<void> {
+    return need(this.src, this.pos, len);
   }
 
   bytes(len: number): Buffer {

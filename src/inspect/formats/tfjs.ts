@@ -4,8 +4,8 @@ import type { JsonValue } from './json.js';
 import { escapeReason } from './onnx.js';
 import type { Findings } from './report.js';
 import { analyseWith } from './report.js';
-import type { RandomAccess } from './source.js';
-import { FormatError } from './source.js';
+import type { ParseSteps, RandomAccess } from './source.js';
+import { driveSync, FormatError, readAt } from './source.js';
 
 const MAX_MANIFEST = 64 * 1024 * 1024;
 
@@ -13,9 +13,9 @@ const MAX_MANIFEST = 64 * 1024 * 1024;
  * A TensorFlow.js manifest: `model.json` ({ modelTopology, weightsManifest }) or `*weights_manifest.json` (the
  * groups array itself). Every weight path must be a plain relative path inside the model folder.
  */
-export function parseTfjsManifest(src: RandomAccess, out: Findings, isModelJson: boolean): void {
+export function* tfjsManifestSteps(src: RandomAccess, out: Findings, isModelJson: boolean): ParseSteps<void> {
   if (src.size > MAX_MANIFEST) throw new FormatError(`manifest of ${src.size} bytes is past the limit`, 0, 'limit');
-  const text = src.read(0, src.size).toString('utf8');
+  const text = (yield* readAt(src, 0, src.size)).toString('utf8');
   let value: JsonValue;
   try {
     value = parseJson(text.replace(/^\uFEFF/, ''), { maxDepth: 512 }).value;
@@ -42,6 +42,11 @@ export function parseTfjsManifest(src: RandomAccess, out: Findings, isModelJson:
   });
 }
 
+/** `tfjsManifestSteps` over bytes in memory. */
+export function parseTfjsManifest(src: RandomAccess, out: Findings, isModelJson: boolean): void {
+  driveSync(tfjsManifestSteps(src, out, isModelJson));
+}
+
 export const tfjsAnalyser: ModelAnalyser = {
   name: 'tfjs',
   formats: ['tfjs-manifest'],
@@ -49,7 +54,7 @@ export const tfjsAnalyser: ModelAnalyser = {
     analyseWith(
       file,
       'the TensorFlow.js manifest',
-      (src, out) => parseTfjsManifest(src, out, !/weights_manifest\.json$/i.test(file.path)),
+      (src, out) => tfjsManifestSteps(src, out, !/weights_manifest\.json$/i.test(file.path)),
       ctx.files,
     ),
 };

@@ -9,8 +9,8 @@ import {
   parseLocalHeader,
   ZIP_LIMITS,
 } from '../../discover/formats/zip-directory.js';
-import type { RandomAccess } from './source.js';
-import { FormatError } from './source.js';
+import type { ParseSteps, RandomAccess } from './source.js';
+import { driveSync, FormatError, readAt } from './source.js';
 
 export type { CentralEntry } from '../../discover/formats/zip-directory.js';
 
@@ -19,14 +19,14 @@ export type { CentralEntry } from '../../discover/formats/zip-directory.js';
  * (`discover/formats/zip-directory.ts`, CPython `zipfile._EndRecData` / `_RealGetContents`). Only the directory
  * is read, never the weights.
  */
-export function readCentralDirectory(src: RandomAccess): CentralEntry[] {
+export function* centralDirectorySteps(src: RandomAccess): ParseSteps<CentralEntry[]> {
   const tailLen = Math.min(src.size, EOCD_SEARCH);
-  const found = locateDirectory(src.read(src.size - tailLen, tailLen), src.size);
+  const found = locateDirectory(yield* readAt(src, src.size - tailLen, tailLen), src.size);
   if (!found.ok) throw new FormatError(found.reason, src.size);
   const at = found.at;
   if (at.cdOffset + directoryReadLength(at) > src.size)
     throw new FormatError('central directory runs past the end of the file', at.cdOffset);
-  const dir = parseDirectory(src.read(at.cdOffset, directoryReadLength(at)), at);
+  const dir = parseDirectory(yield* readAt(src, at.cdOffset, directoryReadLength(at)), at);
   if (dir.truncated) {
     const limit = at.cdSize > directoryReadLength(at) || dir.entries.length >= ZIP_LIMITS.maxEntries;
     throw new FormatError(
@@ -38,15 +38,20 @@ export function readCentralDirectory(src: RandomAccess): CentralEntry[] {
   return dir.entries;
 }
 
+/** `centralDirectorySteps` over bytes in memory. */
+export function readCentralDirectory(src: RandomAccess): CentralEntry[] {
+  return driveSync(centralDirectorySteps(src));
+}
+
 /** Read one member's bytes through its local header, inflating with a hard output cap. */
-export function readMember(src: RandomAccess, e: CentralEntry, maxSize: number): Buffer {
+export function* readMember(src: RandomAccess, e: CentralEntry, maxSize: number): ParseSteps<Buffer> {
   if (e.flags & 1) throw new FormatError(`${e.name} is encrypted`, e.offset);
   if (e.size > maxSize)
     throw new FormatError(`${e.name} is ${e.size} bytes, past the ${maxSize}-byte limit`, e.offset, 'limit');
   // `ZipFile.open` takes the name and extra lengths from the local header, the sizes from the directory.
   const headLen = Math.min(LOCAL_SIZE + 2 * 0xffff, src.size - e.offset);
   if (headLen < LOCAL_SIZE) throw new FormatError(`no local header for ${e.name}`, e.offset);
-  const local = parseLocalHeader(src.read(e.offset, headLen));
+  const local = parseLocalHeader(yield* readAt(src, e.offset, headLen));
   if (!local) throw new FormatError(`no local header for ${e.name}`, e.offset);
   const start = e.offset + local.headerLength;
   // The directory's compressed size is a claim: past the end of the file it is a truncated (or lying) member,
@@ -59,7 +64,7 @@ export function readMember(src: RandomAccess, e: CentralEntry, maxSize: number):
       e.offset,
       'limit',
     );
-  const data = src.read(start, e.compressedSize);
+  const data = yield* readAt(src, start, e.compressedSize);
   if (e.method === 0) return data;
   if (e.method !== 8)
     throw new FormatError(`${e.name} uses compression method ${e.method}, which chainproof cannot read`, e.offset);

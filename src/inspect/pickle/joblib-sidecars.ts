@@ -1,13 +1,20 @@
-import { lstatSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { DiscoveredFile } from '../../core/files.js';
 import type { Finding } from '../../core/finding.js';
 import type { SidecarRef } from './joblib.js';
+import { locateInRoot, type LocatedInRoot } from '../../io/open-regular.js';
 
 /** Distinct sidecar names followed per joblib file; past it one finding counts the rest. */
 const MAX_FOLLOWED = 4096;
 
 type Analyse = (file: DiscoveredFile) => Promise<Finding[]>;
+
+/** Why a sidecar inside the root was not followed, for the finding's message. */
+const LOCATE_DETAIL: Readonly<Record<Exclude<LocatedInRoot['kind'], 'file'>, string>> = {
+  missing: 'it is not in the scanned tree',
+  'symlink-outside-root': 'a symlink leads it out of the scan root',
+  'not-regular-file': 'it is not a regular file',
+};
 
 /**
  * Follow the sidecar files a joblib pickle names, as `joblib.load` does: `numpy_pickle_compat.NDArrayWrapper.read`
@@ -47,24 +54,12 @@ export async function followSidecars(
       unchecked('outside-root', 'it lies outside the scan root');
       continue;
     }
-    let real: string;
-    try {
-      lstatSync(abs);
-      real = realpathSync(abs);
-    } catch {
-      unchecked('missing', 'it is not in the scanned tree');
+    const located = await locateInRoot(root, abs);
+    if (located.kind !== 'file') {
+      unchecked(located.kind, LOCATE_DETAIL[located.kind]);
       continue;
     }
-    const realRel = path.relative(realpathSync(root), real);
-    if (realRel.startsWith('..') || path.isAbsolute(realRel)) {
-      unchecked('symlink-outside-root', 'a symlink leads it out of the scan root');
-      continue;
-    }
-    const st = statSync(real);
-    if (!st.isFile()) {
-      unchecked('not-regular-file', 'it is not a regular file');
-      continue;
-    }
+    const { real, stats: st } = located;
     // read_zfile inflates raw array bytes that `ndarray.__setstate__` takes as data: nothing there is unpickled.
     if (ref.kind === 'zfile') continue;
     const relPosix = rel.split(path.sep).join('/');
