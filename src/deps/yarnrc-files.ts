@@ -1,8 +1,9 @@
 import type { FileOpener } from '../core/file-source.js';
 import type { DiscoveredFile } from '../core/files.js';
 import type { RepoYarnrc } from './checks/yarnrc.js';
+import type { NpmrcConfig } from './npmrc.js';
 import { MAX_NPMRC_BYTES, dirOf, joinRel, readBounded } from './read.js';
-import { parseYarnrc, YarnrcError, type YarnrcSetting } from './yarnrc.js';
+import { DEFAULT_YARN_REGISTRY, parseYarnrc, YarnrcError, type YarnrcSetting } from './yarnrc.js';
 
 const YARNRC = '.yarnrc.yml';
 
@@ -102,4 +103,24 @@ export function mergeYarnrcs(all: readonly RepoYarnrc[]): RepoYarnrc[] {
 
 function byLine<T extends { readonly line: number }>(list: readonly T[]): T[] {
   return [...list].sort((a, b) => a.line - b.line);
+}
+
+/**
+ * Where yarn 2+ fetches each package, in the shape the offline checks read (`registryFor`): a scope's
+ * `npmRegistryServer`, else the top-level one, else yarn's default (plugin-npm `getScopeRegistry` /
+ * `getDefaultRegistry`). Only the settings in effect (see `effectiveYarnrcs`); credentials never.
+ */
+export function yarnrcRegistries(inEffect: readonly RepoYarnrc[]): NpmrcConfig {
+  let registry: string | undefined;
+  const scopes: Record<string, string> = {};
+  for (const y of inEffect) {
+    if (y.kind !== 'ok') continue;
+    for (const s of y.config.settings) {
+      if (s.kind !== 'registry') continue;
+      const url = s.value.endsWith('/') ? s.value : `${s.value}/`;
+      if (s.scope !== undefined) scopes[s.scope] ??= url;
+      else registry ??= url;
+    }
+  }
+  return { registry: registry ?? DEFAULT_YARN_REGISTRY, scopes, auth: {}, ca: [], raw: {} };
 }

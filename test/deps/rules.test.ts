@@ -105,6 +105,28 @@ const cases: Case[] = [
     want: ['CPD151@.yarnrc.yml:16', 'CPD151@.yarnrc.yml:17', 'CPD152@.yarnrc.yml:21'],
   },
   { name: 'a .yarnrc.yml inside the default policy', dir: 'yarnrc-allowed.berry', want: [] },
+  {
+    name: 'yarn 2+ takes a private scope from .yarnrc.yml npmScopes: mapped to the public registry is CPD011',
+    dir: 'yarnrc-allowed.berry',
+    policy: policyWith({ privateScopes: ['@acme/*'] }),
+    want: ['CPD011@yarn.lock:8'],
+  },
+  {
+    name: 'yarn 2+ never reads .npmrc: a scope mapped only there still resolves from the public registry',
+    dir: 'npmrc-ignored.berry',
+    policy: policyWith({ privateScopes: ['@acme/*'] }),
+    want: ['CPD011@yarn.lock:8', 'CPD134@.npmrc:1'],
+  },
+  {
+    name: 'yarn 2+ takes a private scope from .yarnrc.yml npmScopes: mapped elsewhere is no confusion',
+    dir: 'yarnrc-untrusted.berry',
+    policy: policyWith({
+      privateScopes: ['@acme/*'],
+      allowedRegistries: ['https://registry.npmjs.org/', 'https://npm.evil.example/'],
+    }),
+    want: ['CPD151@.yarnrc.yml:16', 'CPD151@.yarnrc.yml:17', 'CPD152@.yarnrc.yml:21'],
+  },
+
   { name: 'a .yarnrc.yml yarn cannot parse', dir: 'yarnrc-broken.berry', want: ['CPD153@.yarnrc.yml:2'] },
   {
     name: 'a .yarnrc.yml above the project: what the nearer file overrides is not in effect',
