@@ -114,7 +114,7 @@ export async function surveyRepository(root: string, env: Record<string, string 
       const text = await readText(f.abs);
       const rc = text !== undefined ? yarnrcOrUndefined(text, env) : undefined;
       for (const s of rc?.settings ?? []) {
-        const clean = s.kind === 'registry' ? registryBase(s.value) : undefined;
+        const clean = s.kind === 'registry' ? registryBase(s.target ?? s.value) : undefined;
         if (clean === undefined) continue;
         npmrcRegistries.add(clean);
         if (s.scope !== undefined) npmrcScopes[s.scope] = clean;

@@ -117,7 +117,8 @@ export function yarnrcRegistries(inEffect: readonly RepoYarnrc[]): NpmrcConfig {
     if (y.kind !== 'ok') continue;
     for (const s of y.config.settings) {
       if (s.kind !== 'registry') continue;
-      const url = s.value.endsWith('/') ? s.value : `${s.value}/`;
+      const at = s.target ?? s.value;
+      const url = at.endsWith('/') ? at : `${at}/`;
       if (s.scope !== undefined) scopes[s.scope] ??= url;
       else registry ??= url;
     }

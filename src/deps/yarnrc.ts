@@ -19,8 +19,13 @@ export interface YarnrcSetting {
   readonly kind: 'registry' | 'certificate' | 'plain-http';
   /** The setting's path, e.g. `npmRegistryServer`, `npmScopes.acme.npmRegistryServer`, `unsafeHttpWhitelist`. */
   readonly key: string;
-  /** A URL without credentials, a file path, a host pattern or `false`. */
+  /**
+   * As written (a `${VAR}` stays a name, never its value), without URL credentials: a URL, a file path, a host
+   * pattern or `false`. The only form that reaches output.
+   */
   readonly value: string;
+  /** A registry's URL after yarn's `${VAR}` expansion, without credentials: what the checks compare. */
+  readonly target?: string;
   /** 1-based line of the value. */
   readonly line: number;
   /** `@acme` for a scope's registry. */
@@ -82,9 +87,10 @@ export function parseYarnrc(text: string, env: Readonly<Record<string, string | 
   const addRegistry = (node: Node | undefined, key: string, slot: string, scope?: string): void => {
     const raw = stringOf(node);
     if (raw === undefined || raw === '') return;
-    const value = displayUrl(expandYarnEnv(raw, env));
+    const value = displayUrl(raw);
+    const target = displayUrl(expandYarnEnv(raw, env));
     const line = lineAt(node);
-    settings.push({ kind: 'registry', key, value, line, slot, ...(scope !== undefined ? { scope } : {}) });
+    settings.push({ kind: 'registry', key, value, target, line, slot, ...(scope !== undefined ? { scope } : {}) });
   };
   const addCa = (node: Node | undefined, key: string, slot: string): void => {
     const raw = stringOf(node);

@@ -48,4 +48,16 @@ describe('.yarnrc.yml files in the deps stage', () => {
     });
     expect(ids(await scanDeps(root))).toEqual(['CPD153@.yarnrc.yml:']);
   });
+
+  it('a registry URL built from the environment is checked expanded but printed as written', async () => {
+    const root = await repoWith({
+      '.yarnrc.yml': 'npmRegistryServer: "https://npm-proxy.example/${FURY_TOKEN}/team/"\n',
+      'yarn.lock': LOCK,
+      'package.json': MANIFEST,
+    });
+    const r = await scanDeps(root, { env: { FURY_TOKEN: 'tok_PATHsecret789' } });
+    expect(ids(r)).toEqual(['CPD150@.yarnrc.yml:1']);
+    expect(JSON.stringify(r)).not.toContain('tok_PATHsecret789');
+    expect(r.findings[0]?.message).toContain('FURY_TOKEN');
+  });
 });

@@ -27,7 +27,7 @@ export function checkRepoYarnrc(files: readonly RepoYarnrc[], allowed: readonly 
       continue;
     }
     for (const s of f.config.settings) {
-      if (s.kind === 'registry' && isAllowed(s.value, allowed)) continue;
+      if (s.kind === 'registry' && isAllowed(s.target ?? s.value, allowed)) continue;
       out.push({
         ruleId: RULE[s.kind],
         message: messageOf(f.path, s),
