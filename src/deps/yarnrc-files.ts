@@ -3,7 +3,10 @@ import type { DiscoveredFile } from '../core/files.js';
 import type { RepoYarnrc } from './checks/yarnrc.js';
 import type { NpmrcConfig } from './npmrc.js';
 import { MAX_NPMRC_BYTES, dirOf, joinRel, readBounded } from './read.js';
-import { DEFAULT_YARN_REGISTRY, parseYarnrc, YarnrcError, type YarnrcSetting } from './yarnrc.js';
+import type { YarnrcSetting } from './yarnrc.js';
+
+/** yarn berry's default `npmRegistryServer` (plugin-npm). */
+const DEFAULT_YARN_REGISTRY = 'https://registry.yarnpkg.com/';
 
 const YARNRC = '.yarnrc.yml';
 
@@ -47,6 +50,8 @@ async function readYarnrc(
   }
   if (text === undefined)
     return { kind: 'unreadable', path: f.path, reason: `it is over the ${MAX_NPMRC_BYTES}-byte limit` };
+  // Loaded only when a .yarnrc.yml exists: the deps stage holds no parsing library (test/cli/commands.test.ts).
+  const { parseYarnrc, YarnrcError } = await import('./yarnrc.js');
   try {
     return { kind: 'ok', path: f.path, config: parseYarnrc(text, env) };
   } catch (err) {

@@ -11,9 +11,6 @@ import {
 } from 'yaml';
 import { publicHttpUrl } from '../core/url.js';
 
-/** yarn berry's default `npmRegistryServer` (plugin-npm). */
-export const DEFAULT_YARN_REGISTRY = 'https://registry.yarnpkg.com/';
-
 /** A `.yarnrc.yml` setting that says where packages come from or how far TLS is trusted. Never a credential. */
 export interface YarnrcSetting {
   readonly kind: 'registry' | 'certificate' | 'plain-http';
