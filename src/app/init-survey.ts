@@ -8,6 +8,7 @@ import type { DependencyGraph } from '../core/records.js';
 import { EMPTY_REGISTRY } from '../core/trusted-registry.js';
 import { publicHttpUrl } from '../core/url.js';
 import { parseNpmrc } from '../deps/npmrc.js';
+import { parseYarnrc, type YarnrcConfig } from '../deps/yarnrc.js';
 import { depsStage } from '../deps/stage.js';
 import { pythonDepsStage } from '../deps/parsers/python/stage.js';
 import { ScanHasher } from '../hash/hasher.js';
@@ -111,6 +112,16 @@ export async function surveyRepository(root: string, env: Record<string, string 
         npmrcScopes[scope] = clean;
         npmrcRegistries.add(clean);
       }
+    } else if (f.format === 'yarnrc') {
+      // yarn 2+ takes its registries from .yarnrc.yml (npmRegistryServer, npmScopes); init offers them like .npmrc's.
+      const text = await readText(f.abs);
+      const rc = text !== undefined ? yarnrcOrUndefined(text, env) : undefined;
+      for (const s of rc?.settings ?? []) {
+        const clean = s.kind === 'registry' ? registryBase(s.target ?? s.value) : undefined;
+        if (clean === undefined) continue;
+        npmrcRegistries.add(clean);
+        if (s.scope !== undefined) npmrcScopes[s.scope] = clean;
+      }
     } else if (f.format === 'package-json') {
       const name = packageName(await readText(f.abs));
       if (name?.startsWith('@') === true && name.includes('/')) ownScopes.add(name.slice(0, name.indexOf('/')));
@@ -168,6 +179,15 @@ export function registryBase(url: string): string | undefined {
   if (u === undefined) return undefined;
   const s = u.toString();
   return s.endsWith('/') ? s : `${s}/`;
+}
+
+/** A `.yarnrc.yml` yarn cannot parse offers no registries (the scan reports it as CPD153). */
+function yarnrcOrUndefined(text: string, env: Record<string, string | undefined>): YarnrcConfig | undefined {
+  try {
+    return parseYarnrc(text, env);
+  } catch {
+    return undefined;
+  }
 }
 
 function addUrl(set: Set<string>, url: string): void {

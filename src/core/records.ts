@@ -22,9 +22,9 @@ export interface PackageNode {
   readonly hasInstallScript?: boolean;
   /**
    * The package manager will not run this package's build/install scripts although it may have some: yarn
-   * berry's root `dependenciesMeta: { <pkg>: { built: false } }`.
+   * berry's root `dependenciesMeta: { <pkg>: { built: false } }`, or `enableScripts: false` in `.yarnrc.yml`.
    */
-  readonly buildDisabled?: 'dependenciesMeta';
+  readonly buildDisabled?: 'dependenciesMeta' | 'enableScripts';
   /** For aliases (`npm:`), the name the code imports. */
   readonly alias?: string;
   readonly bundled?: boolean;

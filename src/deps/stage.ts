@@ -10,6 +10,8 @@ import type { LoadedManifest } from './checks/sync.js';
 import { toDependencyGraph } from './graph.js';
 import { parseLockfileOnDemand } from './parsers/index.js';
 import { checkRepoNpmrc, type RepoNpmrc } from './checks/npmrc.js';
+import { checkRepoYarnrc, type RepoYarnrc } from './checks/yarnrc.js';
+import { effectiveYarnrcs, enableScriptsOf, loadRepoYarnrcs, mergeYarnrcs, yarnrcRegistries } from './yarnrc-files.js';
 import { parseNpmrc } from './npmrc.js';
 import {
   MAX_LOCKFILE_BYTES,
@@ -43,7 +45,7 @@ export const depsStage: Stage = {
     const results = await Promise.all(
       lockfiles.map((file) =>
         ctx.limit(async () => {
-          const r = await scanLockfile(file, byPath, manifestFiles, ctx).catch((err: unknown) => ({
+          const r = await scanLockfile(file, byPath, manifestFiles, ctx).catch((err: unknown): LockfileResult => ({
             findings: [unparseable(file, errorMessage(err), undefined)],
             graphs: [] as DependencyGraph[],
             notifications: [] as Notification[],
@@ -54,8 +56,11 @@ export const depsStage: Stage = {
       ),
     );
     ctx.progress.done();
+    // A .yarnrc.yml shared by several yarn.lock files is reported once.
+    const yarnrcs = mergeYarnrcs(results.flatMap((r) => r.yarnrcs ?? []));
+    const allowed = toCheckPolicy(ctx.policy, ctx.registry, []).allowedRegistries;
     return {
-      findings: results.flatMap((r) => r.findings),
+      findings: [...results.flatMap((r) => r.findings), ...checkRepoYarnrc(yarnrcs, allowed)],
       graphs: results.flatMap((r) => r.graphs),
       notifications: results.flatMap((r) => r.notifications),
     };
@@ -66,6 +71,8 @@ interface LockfileResult {
   findings: Finding[];
   graphs: DependencyGraph[];
   notifications: Notification[];
+  /** The `.yarnrc.yml` files in effect for a yarn.lock (yarn 2+ reads them; yarn 1 and npm do not). */
+  yarnrcs?: RepoYarnrc[];
 }
 
 async function scanLockfile(
@@ -99,30 +106,36 @@ async function scanLockfile(
   await loadManifest('');
   for (const ws of workspaceDirs(dir, workspaceGlobs(manifests.get('')?.data), manifestFiles)) await loadManifest(ws);
 
+  const isYarn = file.format === 'yarn-lockfile' || file.claimed === 'yarn-lockfile';
+  const yarnrcs = isYarn ? await loadRepoYarnrcs(dir, byPath, ctx.files, ctx.options.env) : [];
+  const enableScripts = enableScriptsOf(yarnrcs);
+  const inEffect = effectiveYarnrcs(yarnrcs);
+
   let parsed;
   try {
     const given: Record<string, Manifest> = {};
     for (const [k, m] of manifests) given[k] = m.data;
-    parsed = await parseLockfileOnDemand(file.path, text, { manifests: given });
+    parsed = await parseLockfileOnDemand(file.path, text, {
+      manifests: given,
+      ...(enableScripts !== undefined ? { enableScripts } : {}),
+    });
   } catch (err) {
-    if (err instanceof LockfileError) return fail(file, err.message, err.line);
-    return fail(file, errorMessage(err), undefined);
+    if (err instanceof LockfileError) return { ...fail(file, err.message, err.line), yarnrcs: inEffect };
+    return { ...fail(file, errorMessage(err), undefined), yarnrcs: inEffect };
   }
   // Nothing below reads the text (up to 64 MB): let it go before the graph and the findings are built.
   text = undefined;
   for (const imp of parsed.importers) await loadManifest(imp.path);
   const graph = toDependencyGraph(file.path, parsed);
   const repoNpmrcs = await loadNpmrcs(dir, byPath, ctx, notifications);
-  const policy = toCheckPolicy(
-    ctx.policy,
-    ctx.registry,
-    repoNpmrcs.map((n) => n.config),
-  );
+  // yarn 2+ never reads .npmrc: its registries come from .yarnrc.yml (plugin-npm npmConfigUtils.getScopeRegistry).
+  const registrySources = parsed.kind === 'yarn-berry' ? [yarnrcRegistries(inEffect)] : repoNpmrcs.map((n) => n.config);
+  const policy = toCheckPolicy(ctx.policy, ctx.registry, registrySources);
   const findings = [
     ...checkDependencies(graph, parsed, policy, [...manifests.values()]),
     ...checkRepoNpmrc(repoNpmrcs, policy.allowedRegistries),
   ];
-  return { findings, graphs: [graph], notifications };
+  return { findings, graphs: [graph], notifications, yarnrcs: inEffect };
 }
 
 /** `.npmrc` in the lockfile's folder and each parent up to the scan root, nearest first. */

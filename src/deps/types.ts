@@ -44,6 +44,8 @@ export interface Manifest {
 export interface ParseOptions {
   /** package.json of each workspace by path relative to the lockfile folder ('' = root). */
   readonly manifests?: Readonly<Record<string, Manifest>>;
+  /** yarn berry: `enableScripts` of the `.yarnrc.yml` in effect (src/deps/yarnrc.ts); undefined is yarn's default, true. */
+  readonly enableScripts?: boolean;
 }
 
 export interface ParsedLockfile {

@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdtempSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -68,5 +68,30 @@ describe('init surveys Python lockfiles too (#16)', () => {
     const survey = await surveyRepository(dir, {});
     expect(survey.lockfiles).toEqual([{ path: 'uv.lock', kind: 'uv', packages: 104 }]);
     expect(survey.resolvedRegistries).toEqual({});
+  });
+});
+
+describe('init reads the registries of .yarnrc.yml (yarn 2+ never reads .npmrc)', () => {
+  it('a private scope registry in npmScopes: CPD150 before init, none after', async () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'chainproof-init-yarnrc-'));
+    const cases = path.join(
+      import.meta.dirname,
+      '..',
+      '..',
+      'fixtures',
+      'lockfiles',
+      'cases',
+      'yarnrc-untrusted.berry',
+    );
+    for (const f of ['yarn.lock', 'package.json']) copyFileSync(path.join(cases, f), path.join(root, f));
+    writeFileSync(
+      path.join(root, '.yarnrc.yml'),
+      'npmScopes:\n  acme:\n    npmRegistryServer: "https://npm.acme.example/"\n    npmAuthToken: "${ACME_TOKEN}"\n',
+    );
+    const alone = await scanAsCli(root);
+    expect(byRule(alone)['CPD150']).toBe(1);
+    await initRepository(root, {}, false);
+    const afterInit = await scanAsCli(root);
+    expect(byRule(afterInit)['CPD150']).toBeUndefined();
   });
 });

@@ -87,6 +87,52 @@ const cases: Case[] = [
     policy: policyWith({ privateScopes: ['@acme/*'] }),
     want: ['CPD134@.npmrc:1'],
   },
+  {
+    name: 'a repository .yarnrc.yml: registries elsewhere, own CA, strict SSL off, plain HTTP to a host',
+    dir: 'yarnrc-untrusted.berry',
+    want: [
+      'CPD150@.yarnrc.yml:4',
+      'CPD150@.yarnrc.yml:9',
+      'CPD151@.yarnrc.yml:16',
+      'CPD151@.yarnrc.yml:17',
+      'CPD152@.yarnrc.yml:21',
+    ],
+  },
+  {
+    name: 'a .yarnrc.yml registry the policy allows is not reported',
+    dir: 'yarnrc-untrusted.berry',
+    policy: policyWith({ allowedRegistries: ['https://registry.npmjs.org/', 'https://npm.evil.example/'] }),
+    want: ['CPD151@.yarnrc.yml:16', 'CPD151@.yarnrc.yml:17', 'CPD152@.yarnrc.yml:21'],
+  },
+  { name: 'a .yarnrc.yml inside the default policy', dir: 'yarnrc-allowed.berry', want: [] },
+  {
+    name: 'yarn 2+ takes a private scope from .yarnrc.yml npmScopes: mapped to the public registry is CPD011',
+    dir: 'yarnrc-allowed.berry',
+    policy: policyWith({ privateScopes: ['@acme/*'] }),
+    want: ['CPD011@yarn.lock:8'],
+  },
+  {
+    name: 'yarn 2+ never reads .npmrc: a scope mapped only there still resolves from the public registry',
+    dir: 'npmrc-ignored.berry',
+    policy: policyWith({ privateScopes: ['@acme/*'] }),
+    want: ['CPD011@yarn.lock:8', 'CPD134@.npmrc:1'],
+  },
+  {
+    name: 'yarn 2+ takes a private scope from .yarnrc.yml npmScopes: mapped elsewhere is no confusion',
+    dir: 'yarnrc-untrusted.berry',
+    policy: policyWith({
+      privateScopes: ['@acme/*'],
+      allowedRegistries: ['https://registry.npmjs.org/', 'https://npm.evil.example/'],
+    }),
+    want: ['CPD151@.yarnrc.yml:16', 'CPD151@.yarnrc.yml:17', 'CPD152@.yarnrc.yml:21'],
+  },
+
+  { name: 'a .yarnrc.yml yarn cannot parse', dir: 'yarnrc-broken.berry', want: ['CPD153@.yarnrc.yml:2'] },
+  {
+    name: 'a .yarnrc.yml above the project: what the nearer file overrides is not in effect',
+    dir: 'yarnrc-nested.berry',
+    want: ['CPD151@.yarnrc.yml:3'],
+  },
   { name: 'install script outside the allowlist', dir: 'install-script.v3', want: ['CPD012@package-lock.json:15'] },
   {
     name: 'install script allowlisted',
@@ -150,6 +196,14 @@ describe('offline dependency rules over case fixtures', () => {
     const r = await scanDeps(path.join(CASES, 'malicious.yarn-v1'), { registry: FLATMAP });
     expect(r.findings[0]!.message).toContain('root > event-stream > flatmap-stream');
     expect(r.findings[0]!.artifact).toEqual({ kind: 'package', name: 'flatmap-stream', version: '0.1.1' });
+  });
+
+  it('never puts .yarnrc.yml tokens or URL credentials in findings', async () => {
+    const r = await scanDeps(path.join(CASES, 'yarnrc-untrusted.berry'), { env: { CORP_TOKEN: 'npm_ENVsecret456' } });
+    expect(r.findings.length).toBeGreaterThan(0);
+    const out = JSON.stringify(r);
+    for (const secret of ['npm_ENVsecret456', 'npm_LITERALsecret0123', 'npm_URLsecret', 'ci-bot'])
+      expect(out).not.toContain(secret);
   });
 
   it('never puts .npmrc tokens or URL credentials in findings', async () => {

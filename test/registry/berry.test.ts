@@ -3,7 +3,9 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseLockfile } from '../../src/deps/index.js';
 import { sri, startNpmEndpoints, type EndpointsServer } from '../helpers/npm-endpoints-server.js';
-import { scanGraphs, tempDir } from './scan.js';
+import { depsStage } from '../../src/deps/stage.js';
+import { scanWith } from '../helpers/scan.js';
+import { TEST_STAGE, policyWith, scanGraphs, tempDir } from './scan.js';
 
 let servers: EndpointsServer[] = [];
 afterEach(async () => {
@@ -181,5 +183,62 @@ describe('yarn berry dependenciesMeta.built: a build yarn skips is not reported 
     const result = await scanGraphs({ root, graphs: [graph], offline: true, policy: { verifySignatures: false } });
     const unknown = result.findings.find((f) => f.ruleId === 'CPD137');
     expect(unknown?.evidence).toMatchObject({ count: 1, packages: 'gyp-thing@2.0.0' });
+  });
+});
+
+describe('yarn berry enableScripts in .yarnrc.yml: builds yarn skips are not reported as going to run', () => {
+  const cases = [
+    { name: 'no .yarnrc.yml', yarnrc: undefined, meta: '', cpd136: ['gyp-thing', 'native-thing'], other: [] },
+    { name: 'enableScripts: true', yarnrc: 'enableScripts: true\n', meta: '', cpd136: ['gyp-thing', 'native-thing'] },
+    { name: 'enableScripts: false', yarnrc: 'enableScripts: false\n', meta: '', cpd136: [] },
+    {
+      name: 'enableScripts: false, one package re-enabled by dependenciesMeta built: true',
+      yarnrc: 'enableScripts: "false"\n',
+      meta: '  dependenciesMeta:\n    native-thing:\n      built: true\n',
+      cpd136: ['native-thing'],
+    },
+    {
+      name: 'enableScripts only known from the install job environment',
+      yarnrc: 'enableScripts: ${YARN_SCRIPTS}\n',
+      meta: '',
+      cpd136: ['gyp-thing', 'native-thing'],
+    },
+    {
+      name: 'an unreadable .yarnrc.yml switches nothing off',
+      yarnrc: 'enableScripts: false\n  broken: [\n',
+      meta: '',
+      cpd136: ['gyp-thing', 'native-thing'],
+      other: ['CPD153'],
+    },
+  ];
+
+  it.each(cases)('$name → CPD136 on $cpd136', async ({ yarnrc, meta, cpd136, other }) => {
+    const server = await startNpmEndpoints({ keys: undefined, packages: SCRIPTED, abbreviated: true });
+    servers.push(server);
+    const root = tempDir();
+    writeFileSync(path.join(root, 'yarn.lock'), scriptedBerry(meta));
+    if (yarnrc !== undefined) writeFileSync(path.join(root, '.yarnrc.yml'), yarnrc);
+    const result = await scanWith(root, [depsStage, TEST_STAGE], {
+      policy: policyWith({ verifySignatures: false }),
+      options: { offline: false, registry: server.url },
+    });
+    const flagged = result.findings
+      .filter((f) => f.ruleId === 'CPD136')
+      .map((f) => (f.artifact?.kind === 'package' ? f.artifact.name : ''))
+      .sort();
+    expect(flagged).toEqual(cpd136);
+    expect(result.findings.map((f) => f.ruleId).filter((id) => id !== 'CPD136')).toEqual(other ?? []);
+    expect(result.summary.verified).toBe(2);
+  });
+
+  it('offline: with enableScripts false no install script is unknown (no CPD137)', async () => {
+    const root = tempDir();
+    writeFileSync(path.join(root, 'yarn.lock'), scriptedBerry(''));
+    writeFileSync(path.join(root, '.yarnrc.yml'), 'enableScripts: false\n');
+    const off = await scanWith(root, [depsStage, TEST_STAGE], { policy: policyWith({ verifySignatures: false }) });
+    expect(off.findings.map((f) => f.ruleId)).not.toContain('CPD137');
+    writeFileSync(path.join(root, '.yarnrc.yml'), 'enableScripts: true\n');
+    const on = await scanWith(root, [depsStage, TEST_STAGE], { policy: policyWith({ verifySignatures: false }) });
+    expect(on.findings.find((f) => f.ruleId === 'CPD137')?.evidence).toMatchObject({ count: 2 });
   });
 });

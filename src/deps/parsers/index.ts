@@ -33,7 +33,7 @@ export const LOCKFILE_PARSERS: readonly LockfileParser[] = [
     matches: (text) => isBerry(text),
     load: async () => {
       const { parseYarnBerry } = await import('./yarn-berry.js');
-      return (file, text, options) => parseYarnBerry(file, text, options.manifests);
+      return (file, text, options) => parseYarnBerry(file, text, options.manifests, options.enableScripts);
     },
   },
   {

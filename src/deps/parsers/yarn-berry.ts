@@ -16,6 +16,7 @@ export function parseYarnBerry(
   file: string,
   text: string,
   manifests: Readonly<Record<string, Manifest>> | undefined,
+  enableScripts = true,
 ): ParsedLockfile {
   let data: Record<string, unknown>;
   try {
@@ -43,7 +44,7 @@ export function parseYarnBerry(
   }
 
   const rootEntry = entries.find(({ entry }) => str(entry.resolution)?.endsWith('@workspace:.'))?.entry;
-  const buildDisabled = buildsDisabledBy(manifests?.[''], rootEntry);
+  const buildDisabled = buildsDisabledBy(manifests?.[''], rootEntry, enableScripts);
   const importers: DraftImporter[] = [];
   const nodes: DraftNode[] = entries.map(({ key, entry }) => {
     const first = key.split(',')[0]!.trim();
@@ -54,6 +55,7 @@ export function parseYarnBerry(
     const archiveUrl = /::(?:.*&)?__archiveUrl=([^&]+)/.exec(reference)?.[1];
     const resolved = archiveUrl !== undefined ? safeDecode(archiveUrl) : urlOf(reference);
     const checksum = str(entry.checksum);
+    const disabled = source === 'registry' ? buildDisabled(name, str(entry.version) ?? '') : undefined;
     const edges: DraftEdge[] = Object.entries(strMap(entry.dependencies)).map(([dep, spec]) => ({
       name: dep,
       spec,
@@ -77,9 +79,7 @@ export function parseYarnBerry(
       ...(checksum !== undefined ? { integrity: checksum } : {}),
       source,
       ...(keyName !== name && keyName !== '' ? { alias: keyName } : {}),
-      ...(source === 'registry' && buildDisabled(name, str(entry.version) ?? '')
-        ? { buildDisabled: 'dependenciesMeta' as const }
-        : {}),
+      ...(disabled !== undefined ? { buildDisabled: disabled } : {}),
       edges: source === 'workspace' ? [] : edges,
       // yarn only fetches (and checksums) platform-conditional packages on matching platforms.
       ...(checksum === undefined && str(entry.conditions) !== undefined

@@ -90,6 +90,13 @@ export const ENTRIES = [
     names: { basenames: ['.npmrc'] },
     nameOnly: true,
   },
+  {
+    id: 'yarnrc',
+    kind: 'config',
+    summary: '.yarnrc.yml (yarn 2+): registries, TLS settings, enableScripts',
+    names: { basenames: ['.yarnrc.yml'] },
+    nameOnly: true,
+  },
   // Python dependency inputs: text formats known by name, as pip, uv, Poetry and pipenv find them
   {
     id: 'pip-requirements',

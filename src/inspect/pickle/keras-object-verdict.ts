@@ -16,16 +16,26 @@ export interface KerasExplained {
   readonly isAccess: (a: MemberAccess) => boolean;
   /** Model classes used only as the owner of `_unpickle_model`. */
   readonly owners: ReadonlySet<GlobalRef>;
+  /** Keras 2's `deserialize_model_from_bytecode` (`module.name`): its recognised calls are judged by the archive. */
+  readonly loaders: ReadonlySet<string>;
 }
 
 /** The model classes the stream names (and judges) are never gadgets: a Keras helper module is not explained. */
 export function kerasExplained(run: PickleRun, isGadget: (g: GlobalRef) => boolean): KerasExplained | undefined {
-  const calls = (run.kerasModels ?? []).filter((k) => !isGadget(k.owner));
-  if (calls.length === 0 || calls.length !== run.kerasModels!.length) return undefined;
+  const all = (run.kerasModels ?? []).filter((k) => !isGadget(k.owner));
+  if (all.length === 0 || all.length !== run.kerasModels!.length) return undefined;
+  const calls = all.filter((k) => k.via === 'unpickle-model');
   const owners = new Set(calls.map((k) => k.owner));
   const isAccess = (a: MemberAccess) => a.owner !== undefined && owners.has(a.owner) && a.attr === '_unpickle_model';
   if ((run.memberAccesses ?? []).filter(isAccess).length !== calls.length) return undefined;
-  return { computedCalls: calls.length, isAccess, owners };
+  const loaders = new Set(all.filter((k) => k.via === 'bytecode').map((k) => `${k.owner.module}.${k.owner.name}`));
+  // Every call of a loader must be a recognised one: a call with another argument shape is judged as any call.
+  for (const c of run.calls.values())
+    if (c.target !== undefined && loaders.has(`${c.target.module}.${c.target.name}`)) {
+      const recognised = all.filter((k) => k.owner.module === c.target!.module && k.owner.name === c.target!.name);
+      if (c.kind !== 'REDUCE' || c.count !== recognised.length) return undefined;
+    }
+  return { computedCalls: calls.length, isAccess, owners, loaders };
 }
 
 function problemOf(k: KerasUnpickle): { rule: string; text: string } | undefined {
@@ -49,7 +59,9 @@ function problemOf(k: KerasUnpickle): { rule: string; text: string } | undefined
     case 'unreadable':
       return {
         rule: 'CPI112',
-        text: 'chainproof could not locate the archive bytes the call is given, so they were not checked',
+        text: k.savedModelTar
+          ? 'the argument is a numpy array holding a tar of a SavedModel folder (Keras 2.7–2.10), which chainproof does not open, so it was not checked'
+          : 'chainproof could not locate the archive bytes the call is given, so they were not checked',
       };
     case 'too-deep':
       return {
@@ -85,12 +97,16 @@ export function kerasFindings(
     if (p === undefined) continue;
     const cls = `${k.owner.module}.${k.owner.name}`;
     const inner = k.verdict?.kind === 'checked' ? k.verdict.findings : [];
+    const how =
+      k.via === 'bytecode'
+        ? `the pickle rebuilds a Keras 2 model through \`${cls}\` at byte ${k.offset}, which writes the embedded model to a temporary folder and loads it`
+        : `the pickle rebuilds a \`${cls}\` through Keras's _unpickle_model at byte ${k.offset}, which loads an embedded .keras archive with safe_mode=False`;
     out.push({
       ...base,
       ruleId: p.rule,
-      message: `${where}: the pickle rebuilds a \`${cls}\` through Keras's _unpickle_model at byte ${k.offset}, which loads an embedded .keras archive with safe_mode=False; ${p.text}. Do not load this file.`,
+      message: `${where}: ${how}; ${p.text}. Do not load this file.`,
       evidence: {
-        class: cls,
+        ...(k.via === 'bytecode' ? { loader: cls } : { class: cls }),
         offset: k.offset,
         pickle: index,
         ...(k.archive ? { archiveOffset: k.archive.at, archiveSize: k.archive.len } : {}),

@@ -13,8 +13,15 @@ import { dictGet, originGlobal, strOf } from './values.js';
  * separate `pickle.load` of their own; their bytes are a nested pickle (nested.ts, CPI101).
  */
 export interface KerasUnpickle {
-  /** The model class `_unpickle_model` is taken from. */
+  /**
+   * `unpickle-model`: Keras 3's `getattr(<model class>, '_unpickle_model')`. `bytecode`: Keras 2 / tf_keras
+   * `pickle_utils.deserialize_model_from_bytecode` (see `noteKeras2Unpickle`).
+   */
+  readonly via: 'unpickle-model' | 'bytecode';
+  /** The model class `_unpickle_model` is taken from; for `bytecode`, the loader function itself. */
   readonly owner: GlobalRef;
+  /** Keras 2.7–2.10 passed a numpy array holding a tar of a SavedModel folder, which is not opened (fail closed). */
+  readonly savedModelTar?: true;
   /** Offset of the REDUCE that calls it. */
   readonly offset: number;
   /** Where the `.keras` archive's bytes are in the source; undefined when the VM did not keep them (fail closed). */
@@ -84,15 +91,48 @@ function modelBuffer(args: Value | undefined): Value | undefined {
   return bytesIoPayload(first);
 }
 
-/** Called by the VM for every REDUCE: records the Keras `_unpickle_model` call shape, nothing else. */
+/** Keras 2.7+ (`keras.saving`, later `keras.src.saving`) and tf_keras (`tf_keras.src.saving`). */
+const KERAS2_PICKLE_UTILS = /^(keras|tf_keras)(\.src)?\.saving\.pickle_utils$/;
+
+/** numpy's array reconstructor (`ndarray.__reduce__`), before and after numpy 2 renamed `numpy.core`. */
+function isNdarray(v: Value): boolean {
+  const g = originGlobal(v);
+  return g?.name === '_reconstruct' && /^numpy\.(_)?core\.multiarray$/.test(g.module);
+}
+
+/**
+ * A pickled Keras 2 / tf_keras model. `Model.__reduce__` (keras/engine/training.py) of a built model returns
+ * `(pickle_utils.deserialize_model_from_bytecode, (serialize_model_as_bytecode(self),))`. From Keras 2.11 the
+ * argument is the bytes of a `.keras` zip that `deserialize_model_from_bytecode` writes to a temporary folder and
+ * loads with `saving_lib.load_model`, so it is judged like Keras 3's archive; Keras 2.7–2.10 passed
+ * `numpy.asarray(<tar of a SavedModel folder>)`, loaded with `save.load_model`, which is not opened here.
+ */
+function noteKeras2Unpickle(run: PickleRun, callee: Value, args: Value | undefined, at: number): void {
+  if (callee.k !== 'global' || callee.ref.name !== 'deserialize_model_from_bytecode') return;
+  if (!KERAS2_PICKLE_UTILS.test(callee.ref.module) || args?.k !== 'tuple' || args.count !== 1) return;
+  const payload = args.items[0];
+  if (payload === undefined) return;
+  const tar = isNdarray(payload);
+  const archive = tar ? undefined : archiveOf(payload);
+  (run.kerasModels ??= []).push({
+    via: 'bytecode',
+    owner: callee.ref,
+    offset: at,
+    archive,
+    ...(tar ? { savedModelTar: true as const } : {}),
+  });
+}
+
+/** Called by the VM for every REDUCE: records the Keras model-unpickling call shapes, nothing else. */
 export function noteKerasUnpickle(run: PickleRun, callee: Value, args: Value | undefined, at: number): void {
+  if (callee.k === 'global') return noteKeras2Unpickle(run, callee, args, at);
   if (callee.k !== 'obj' || !isGetattr(callee.callee)) return;
   const pair = callee.args?.k === 'tuple' && callee.args.count === 2 ? callee.args.items : undefined;
   const owner = pair?.[0];
   if (owner?.k !== 'global' || !KERAS3_ROOT.test(owner.ref.module) || strOf(pair?.[1]) !== '_unpickle_model') return;
   const payload = modelBuffer(args);
   if (payload === undefined) return;
-  (run.kerasModels ??= []).push({ owner: owner.ref, offset: at, archive: archiveOf(payload) });
+  (run.kerasModels ??= []).push({ via: 'unpickle-model', owner: owner.ref, offset: at, archive: archiveOf(payload) });
 }
 
 /** What judges a `.keras` archive's bytes: registered by the Keras format analyser (formats → pickle, never back). */

@@ -174,11 +174,13 @@ function isKerasCall(c: CallSite, keras: KerasExplained): boolean {
 }
 
 /**
- * A model class used only as the owner of `_unpickle_model` (nothing calls it), or `io.BytesIO`, the in-memory
- * buffer Keras hands the archive in: parts of the call the archive verdict judges.
+ * A model class used only as the owner of `_unpickle_model` (nothing calls it), `io.BytesIO`, the in-memory buffer
+ * Keras hands the archive in, or Keras 2's `deserialize_model_from_bytecode`: parts of the call the archive verdict
+ * judges.
  */
 function isKerasPart(run: PickleRun, g: GlobalRef, keras: KerasExplained): boolean {
   if (g.name === 'BytesIO' && (g.module === '_io' || g.module === 'io')) return true;
+  if (keras.loaders.has(`${g.module}.${g.name}`)) return true;
   if (![...keras.owners].some((o) => o.module === g.module && o.name === g.name)) return false;
   for (const c of run.calls.values()) if (c.target?.module === g.module && c.target.name === g.name) return false;
   return true;

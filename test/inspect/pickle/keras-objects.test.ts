@@ -21,6 +21,20 @@ const TABLE: readonly { file: string; want: readonly { ruleId: string; level: st
   // Six pickled models, each in the npz weights of the one above: past depth 4 the archive is not opened.
   { file: 'malicious/nested-too-deep.pkl', want: [{ ruleId: 'CPI112', level: 'error', archiveRules: 'CPI112' }] },
   { file: 'malicious/not-a-keras-archive.pkl', want: [{ ruleId: 'CPI112', level: 'error', archiveRules: 'CPI050' }] },
+  // Keras 2 / tf_keras: pickle_utils.deserialize_model_from_bytecode(<.keras bytes>), judged by the same archive.
+  { file: 'benign/keras2-sequential.pkl', want: [] },
+  { file: 'benign/tf-keras-functional-p2.pkl', want: [] },
+  {
+    file: 'malicious/keras2-lambda-bytecode.pkl',
+    want: [{ ruleId: 'CPI112', level: 'error', archiveRules: 'CPI060' }],
+  },
+  {
+    file: 'malicious/tf-keras-custom-module-layer.pkl',
+    want: [{ ruleId: 'CPI112', level: 'error', archiveRules: 'CPI062' }],
+  },
+  { file: 'malicious/keras2-not-an-archive.pkl', want: [{ ruleId: 'CPI112', level: 'error', archiveRules: 'CPI050' }] },
+  // Keras 2.7–2.10: a numpy array holding a tar of a SavedModel folder, not opened: fail closed.
+  { file: 'malicious/keras2-savedmodel-tar.pkl', want: [{ ruleId: 'CPI112', level: 'error' }] },
 ];
 
 const scanned = new Map<string, ReturnType<typeof inspectFolder>>();

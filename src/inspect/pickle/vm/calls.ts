@@ -24,7 +24,8 @@ function doGlobal(vm: VmState, module: string | undefined, name: string | undefi
 function call(vm: VmState, kind: CallKind, callee: Value, args: Value | undefined): Value {
   recordCall(vm, kind, callee);
   noteMemberAccess(vm.run, kind, callee, args, vm.opAt);
-  if (kind === 'REDUCE' && callee.k === 'obj') noteKerasUnpickle(vm.run, callee, args, vm.opAt);
+  if (kind === 'REDUCE' && (callee.k === 'obj' || callee.k === 'global'))
+    noteKerasUnpickle(vm.run, callee, args, vm.opAt);
   return { k: 'obj', callee, args, state: undefined };
 }
 
