@@ -58,7 +58,7 @@ export class Memo {
   /** One code per index, compressed as its pages fill (memo-codes.ts): flat however many entries there are. */
   private readonly codes = new MemoCodes(() => this.size);
   /** Whole entries: a dense array while indices come in order (MEMOIZE), a map for the rest. */
-  private readonly richDense: Value[] = [];
+  private readonly richDense: (Value | undefined)[] = [];
   private readonly richSparse = new Map<number, Value>();
   private weight = 0;
   private forced = 0;
@@ -68,10 +68,15 @@ export class Memo {
   constructor(private readonly maxWeight: number) {}
 
   has(i: number): boolean {
-    return this.code(i) !== ABSENT;
+    return i < this.richDense.length || this.code(i) !== ABSENT;
   }
 
   get(i: number): Value | undefined {
+    // Every index below richDense.length was put (entries are never removed): a kept value, or a dropped one.
+    if (i < this.richDense.length) {
+      const v = this.richDense[i];
+      if (v !== undefined) return v;
+    }
     const c = this.code(i);
     if (c === ABSENT) return undefined;
     if (c === RICH) return i < this.richDense.length ? this.richDense[i] : this.richSparse.get(i);
@@ -124,7 +129,7 @@ export class Memo {
   }
 
   private dropWhole(i: number): void {
-    if (i < this.richDense.length) this.richDense[i] = LOST_SCALAR;
+    if (i < this.richDense.length) this.richDense[i] = undefined;
     else this.richSparse.delete(i);
   }
 
