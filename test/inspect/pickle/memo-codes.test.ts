@@ -43,7 +43,7 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   {
     arbitrary: fc.record({
       t: fc.constant('fill' as const),
-      pattern: fc.array(code, { minLength: 1, maxLength: 40 }),
+      pattern: fc.array(code, { minLength: 1, maxLength: 80 }),
       count: fc.integer({ min: 1, max: 70_000 }),
       noiseEvery: fc.constantFrom(0, 0, 7, 1000, 20_000),
     }),
@@ -102,6 +102,12 @@ describe('memo codes: compressed pages read back as a Map', () => {
       maxSealed: 1024,
     },
     { name: 'a run of one kind', pattern: [2], noise: 0, maxSealed: 1024 },
+    {
+      name: 'a 60-field record',
+      pattern: Array.from({ length: 60 }, (_, k) => 1 + ((k * 7) % 13)),
+      noise: 0,
+      maxSealed: 2048,
+    },
     { name: 'a shape with an odd entry every 1000', pattern: [11, 2, 0x25, 0x38], noise: 1000, maxSealed: 20_000 },
   ])('$name: sealed pages hold far less than a byte per entry', ({ pattern, noise, maxSealed }) => {
     const n = 6 * PAGE;

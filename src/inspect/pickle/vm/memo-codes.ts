@@ -12,10 +12,15 @@ const DENSE_LIMIT = 1 << 30;
 const PAGE_BITS = 16;
 const PAGE_SIZE = 1 << PAGE_BITS;
 const PAGE_MASK = PAGE_SIZE - 1;
-/** Longest pattern a run may repeat: a record's worth of memoized values. */
-const MAX_PERIOD = 32;
+/** Longest pattern a run may repeat: a record's worth of memoized values (a dict of a few dozen fields). */
+const MAX_PERIOD = 64;
 /** A repeat run shorter than this is cheaper as literal bytes. */
 const MIN_RUN = 16;
+/**
+ * A page is sealed only if that makes it this many times smaller: less saves too little for the slower reads, and
+ * giving up early bounds the work on codes that do not repeat (at most MAX_PERIOD comparisons for a quarter page).
+ */
+const KEEP_RATIO = 4;
 /** Writes into sealed pages wait here; past this many the pages they touch are unsealed. */
 const MAX_PATCHES = 1 << 16;
 
@@ -181,17 +186,16 @@ function compress(a: Uint8Array): Sealed | undefined {
     if (bestP === 0) {
       if (litStart < 0) litStart = j;
       j++;
-      if (pattern.length + (j - litStart) > a.length / 2) return undefined;
+      if (pattern.length + (j - litStart) > a.length / KEEP_RATIO) return undefined;
       continue;
     }
     closeLiteral(j);
     runs.push(j, bestP, pattern.length);
     for (let k = j; k < j + bestP; k++) pattern.push(a[k]!);
     j = bestEnd;
-    // Half the page in literal bytes or runs saves too little for the slower reads: keep it raw.
-    if (pattern.length + runs.length * 4 > a.length / 2) return undefined;
+    if (pattern.length + runs.length * 4 > a.length / KEEP_RATIO) return undefined;
   }
   closeLiteral(a.length);
-  if (pattern.length + runs.length * 4 > a.length / 2) return undefined;
+  if (pattern.length + runs.length * 4 > a.length / KEEP_RATIO) return undefined;
   return { runs: Uint32Array.from(runs), pattern: Uint8Array.from(pattern) };
 }
