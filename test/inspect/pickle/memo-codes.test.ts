@@ -133,6 +133,21 @@ describe('memo codes: compressed pages read back as a Map', () => {
     expectSame(codes, model);
   });
 
+  it('after pages that did not compress, sealing is tried less often, and resumes once a page compresses', () => {
+    const model = new Model<number>();
+    const codes = new MemoCodes(() => model.size);
+    let x = 99;
+    for (let i = 0; i < 23 * PAGE; i++) {
+      x = (x * 1103515245 + 12345) >>> 0;
+      const c = i < 3 * PAGE ? 1 + ((x >>> 16) % 255) : 1 + (i % 5);
+      model.set(i, c);
+      codes.set(i, c);
+    }
+    // page 0 fails, 1 is skipped, 2 fails, 3-5 are skipped, 6-21 are sealed; 22 is being written
+    expect(codes.sealedPages).toBe(16);
+    expectSame(codes, model);
+  });
+
   it('rewrites into sealed pages past the patch limit unseal them, and they are sealed again later', () => {
     const ops: Op[] = [{ t: 'fill', pattern: [3, 5, 7], count: 8 * PAGE, noiseEvery: 0 }];
     // every third entry of pages 0-3 rewritten: 65,537 patches unseal those four pages

@@ -21,6 +21,8 @@ const MIN_RUN = 16;
  * giving up early bounds the work on codes that do not repeat (at most MAX_PERIOD comparisons for a quarter page).
  */
 const KEEP_RATIO = 4;
+/** Most finished pages skipped in a row after pages that did not compress (each stays raw: 64 KiB). */
+const MAX_BACKOFF = 15;
 /** Writes into sealed pages wait here; past this many the pages they touch are unsealed. */
 const MAX_PATCHES = 1 << 16;
 
@@ -40,6 +42,9 @@ export class MemoCodes {
   /** Pages unsealed by patches, re-sealed one at a time as new pages fill (bounded work per entry). */
   private readonly unsealed: number[] = [];
   private pagesInUse = 0;
+  /** Pages left to skip before trying to seal again: codes that did not repeat seldom start to (bounded work). */
+  private skip = 0;
+  private backoff = 0;
   /** Pages sealed so far; for tests and the bench. */
   sealedPages = 0;
 
@@ -89,7 +94,7 @@ export class MemoCodes {
       this.pages[n] = fresh;
       this.pagesInUse++;
       // The writes moved on to a new page: the one before it is done (MEMOIZE and the picklers' PUTs go in order).
-      if (n > 0) this.seal(n - 1);
+      if (n > 0) this.sealFrontier(n - 1);
       const back = this.unsealed.pop();
       if (back !== undefined) this.seal(back);
     }
@@ -106,13 +111,24 @@ export class MemoCodes {
     return bytes;
   }
 
-  private seal(n: number): void {
+  /** Seal a finished page; after pages that would not compress, try only every `backoff`-th one (up to 16). */
+  private sealFrontier(n: number): void {
+    if (this.skip > 0) {
+      this.skip--;
+      return;
+    }
+    if (this.seal(n)) this.backoff = 0;
+    else this.skip = this.backoff = Math.min(MAX_BACKOFF, 2 * this.backoff + 1);
+  }
+
+  private seal(n: number): boolean {
     const page = this.pages[n];
-    if (!(page instanceof Uint8Array)) return;
+    if (!(page instanceof Uint8Array)) return false;
     const sealed = compress(page);
-    if (sealed === undefined) return;
+    if (sealed === undefined) return false;
     this.pages[n] = sealed;
     this.sealedPages++;
+    return true;
   }
 
   /** Too many patches: unseal the pages they touch (they are re-sealed one per new page, see `set`). */
