@@ -12,8 +12,8 @@ export interface PickleBudget {
   /** Open MARKs at once: the nesting depth of tuples, lists and dicts under construction. */
   readonly maxMarks: number;
   /**
-   * Estimated bytes of values the memo keeps whole (vm/memo.ts); past it, entries become one-byte placeholders and
-   * a placeholder used where its content matters is a budget problem.
+   * Estimated bytes of values the memo keeps whole (vm/memo.ts); past it, entries become one-byte placeholder codes
+   * (compressed as they fill, vm/memo-codes.ts) and a placeholder used where its content matters is a budget problem.
    */
   readonly maxMaterialised: number;
   /** Longest protocol-0 text line. */
@@ -24,7 +24,7 @@ export interface PickleBudget {
 
 export const DEFAULT_BUDGET: PickleBudget = {
   maxOpcodes: 2_000_000_000,
-  maxMemo: 100_000_000, // one byte each past the whole-value budget (vm/memo.ts)
+  maxMemo: 100_000_000, // at most one byte each past the whole-value budget (vm/memo-codes.ts)
   maxStack: 1_000_000,
   maxMarks: 100_000,
   maxMaterialised: 4 << 20,

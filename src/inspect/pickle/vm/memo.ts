@@ -1,11 +1,13 @@
 import type { ContainerValue, GlobalRef, Value } from '../values.js';
 import { isContainer, isUnhashable } from '../values.js';
+import { MemoCodes } from './memo-codes.js';
 
 /**
  * The unpickler's memo, kept lean. CPython's memo (`_pickle.c` `_Unpickler_MemoPut`) holds every object a stream
  * memoizes, so its size grows with the file; verdicts only need the values that name or call something. Entries are
- * kept whole while their estimated weight fits the budget; past it each entry is one byte — its kind and, for a
- * container, the order of magnitude of its expanded size — so memory stays near flat however long the stream is.
+ * kept whole while their estimated weight fits the budget; past it each entry is one code byte — its kind and, for a
+ * container, the order of magnitude of its expanded size — and those bytes are compressed as they fill (a stream of
+ * records repeats the same codes), so memory stays flat however long the stream is.
  * A value read back from such a placeholder has lost its content: using it as a callee or a name is reported as a
  * budget problem by the VM (never a silent pass).
  */
@@ -30,10 +32,6 @@ const RICH = 15;
 
 /** Containers whose expanded size passes 2^MAX_BUCKET stay whole: the bomb check needs their exact size. */
 const MAX_BUCKET = 15;
-/** Indices below this live in byte pages; a larger LONG_BINPUT index goes to a map. */
-const DENSE_LIMIT = 1 << 30;
-const PAGE_BITS = 16;
-const PAGE_MASK = (1 << PAGE_BITS) - 1;
 /** Whole entries kept past the weight budget because their size matters (huge containers). */
 const MAX_FORCED = 1 << 20;
 
@@ -57,13 +55,11 @@ const LOST_LIST: Value = { k: 'list', items: [], count: Infinity, expanded: 1 };
 export type Tracked = ContainerValue & { memoAt?: number[] };
 
 export class Memo {
-  /** Codes in 64 KiB pages, allocated as indices reach them: no copy as the memo grows, no page for a gap. */
-  private readonly pages: (Uint8Array | undefined)[] = [];
-  private readonly sparse = new Map<number, number>();
+  /** One code per index, compressed as its pages fill (memo-codes.ts): flat however many entries there are. */
+  private readonly codes = new MemoCodes(() => this.size);
   /** Whole entries: a dense array while indices come in order (MEMOIZE), a map for the rest. */
-  private readonly richDense: Value[] = [];
+  private readonly richDense: (Value | undefined)[] = [];
   private readonly richSparse = new Map<number, Value>();
-  private pagesInUse = 0;
   private weight = 0;
   private forced = 0;
   /** Entries present (CPython's `len(memo)`, which MEMOIZE uses as the next index). */
@@ -72,10 +68,15 @@ export class Memo {
   constructor(private readonly maxWeight: number) {}
 
   has(i: number): boolean {
-    return this.code(i) !== ABSENT;
+    return i < this.richDense.length || this.code(i) !== ABSENT;
   }
 
   get(i: number): Value | undefined {
+    // Every index below richDense.length was put (entries are never removed): a kept value, or a dropped one.
+    if (i < this.richDense.length) {
+      const v = this.richDense[i];
+      if (v !== undefined) return v;
+    }
     const c = this.code(i);
     if (c === ABSENT) return undefined;
     if (c === RICH) return i < this.richDense.length ? this.richDense[i] : this.richSparse.get(i);
@@ -128,35 +129,16 @@ export class Memo {
   }
 
   private dropWhole(i: number): void {
-    if (i < this.richDense.length) this.richDense[i] = LOST_SCALAR;
+    if (i < this.richDense.length) this.richDense[i] = undefined;
     else this.richSparse.delete(i);
   }
 
   private code(i: number): number {
-    const c = i < DENSE_LIMIT ? this.pages[i >>> PAGE_BITS]?.[i & PAGE_MASK] : undefined;
-    if (c) return c;
-    return this.sparse.size > 0 ? (this.sparse.get(i) ?? ABSENT) : ABSENT;
+    return this.codes.get(i);
   }
 
   private setCode(i: number, code: number): void {
-    if (i >= DENSE_LIMIT) {
-      this.sparse.set(i, code);
-      return;
-    }
-    const n = i >>> PAGE_BITS;
-    let page = this.pages[n];
-    if (page === undefined) {
-      // A LONG_BINPUT far past the entries in use would cost a page per index: keep those in the map.
-      if (this.pagesInUse > this.size / (PAGE_MASK + 1) + 16) {
-        this.sparse.set(i, code);
-        return;
-      }
-      while (this.pages.length < n) this.pages.push(undefined);
-      this.pages[n] = page = new Uint8Array(PAGE_MASK + 1);
-      this.pagesInUse++;
-    }
-    page[i & PAGE_MASK] = code;
-    if (this.sparse.size > 0) this.sparse.delete(i);
+    this.codes.set(i, code);
   }
 }
 
