@@ -10,6 +10,12 @@ export interface FileSource {
   readonly size: number;
   /** Exactly `length` bytes at `offset`, or fewer only when the range passes the end of the file. */
   read(offset: number, length: number): Promise<Buffer>;
+  /**
+   * Like `read`, into `target` at `at`: a reader that slides one window over a long stream allocates nothing per
+   * read (a fresh buffer per read outlives the young generation and piles up until a full GC). Returns the bytes
+   * read, fewer only at the end of the file.
+   */
+  readInto(target: Buffer, at: number, offset: number, length: number): Promise<number>;
   /** `[start, end)` in chunks of at most `chunkSize` bytes, in order; memory stays at one chunk. */
   chunks(start?: number, end?: number, chunkSize?: number): AsyncIterable<Buffer>;
   /** Release the handle. Idempotent. */

@@ -38,25 +38,32 @@ export function createFileOpener(): FileOpener {
 
 function handleSource(fh: FileHandle, path: string, size: number, count: (n: number) => void): FileSource {
   let closed = false;
-  const read = async (offset: number, length: number): Promise<Buffer> => {
+  const readInto = async (target: Buffer, at: number, offset: number, length: number): Promise<number> => {
     if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0) {
       throw new RangeError(`bad read range ${offset}+${length} in ${path}`);
     }
     const want = Math.max(0, Math.min(length, size - offset));
-    const buf = Buffer.allocUnsafe(want);
+    if (!Number.isSafeInteger(at) || at < 0 || at + want > target.length)
+      throw new RangeError(`read of ${want} bytes does not fit at ${at} in a ${target.length}-byte buffer`);
     let got = 0;
     while (got < want) {
-      const { bytesRead } = await fh.read(buf, got, want - got, offset + got);
+      const { bytesRead } = await fh.read(target, at + got, want - got, offset + got);
       if (bytesRead === 0) throw new Error(`${path} shrank while being read (at byte ${offset + got})`);
       got += bytesRead;
     }
     count(got);
+    return got;
+  };
+  const read = async (offset: number, length: number): Promise<Buffer> => {
+    const buf = Buffer.allocUnsafe(Math.max(0, Math.min(length, size - offset)));
+    await readInto(buf, 0, offset, length);
     return buf;
   };
   return {
     path,
     size,
     read,
+    readInto,
     async *chunks(start = 0, end = size, chunkSize = DEFAULT_CHUNK) {
       for (let pos = start; pos < Math.min(end, size); pos += chunkSize) {
         yield await read(pos, Math.min(chunkSize, end - pos));
@@ -77,6 +84,10 @@ export function bufferFileSource(path: string, data: Buffer): FileSource {
     size: data.length,
     read(offset, length) {
       return Promise.resolve(data.subarray(Math.min(offset, data.length), Math.min(offset + length, data.length)));
+    },
+    readInto(target, at, offset, length) {
+      const from = Math.min(offset, data.length);
+      return Promise.resolve(data.copy(target, at, from, Math.min(from + length, data.length)));
     },
     async *chunks(start = 0, end = data.length, chunkSize = DEFAULT_CHUNK) {
       for (let pos = start; pos < Math.min(end, data.length); pos += chunkSize) {

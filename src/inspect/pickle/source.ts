@@ -65,20 +65,19 @@ export class ByteSource {
     const keep = Math.max(0, this.len - this.p);
     const from = this.pos + keep;
     const want = Math.min(WINDOW - keep, this.end - from);
-    const more = want > 0 ? await this.file.read(from, want) : Buffer.alloc(0);
-    if (more.length < want) throw new Error(`${this.file.path} shrank while being read (at byte ${from})`);
-    // One window for the whole run, slid in place: a new 4 MiB window per refill outlived the scavenges and piled up
-    // in the old generation until a full GC (53 MiB of array buffers at peak on a 65 MB stream). Nothing outside
-    // keeps a view of it: a file source hands out copies only (`region` is for in-memory sources).
+    // One window for the whole run, slid in place and read into: a new buffer per refill outlived the scavenges and
+    // piled up in the old generation until a full GC (53 MiB of array buffers at peak on a 65 MB stream). Nothing
+    // outside keeps a view of it: a file source hands out copies only (`region` is for in-memory sources).
     if (this.buf.length < keep + want) {
       const window = Buffer.allocUnsafe(Math.min(WINDOW, this.end - this.pos));
       this.buf.copy(window, 0, this.p, this.len);
       this.buf = window;
     } else this.buf.copyWithin(0, this.p, this.len);
-    more.copy(this.buf, keep);
+    const got = want > 0 ? await this.file.readInto(this.buf, keep, from, want) : 0;
+    if (got < want) throw new Error(`${this.file.path} shrank while being read (at byte ${from})`);
     this.base = this.pos;
     this.p = 0;
-    this.len = keep + more.length;
+    this.len = keep + got;
   }
 
   /** Make `n` bytes available at buf[p]; false if the stream has fewer left. */
