@@ -1,7 +1,7 @@
 import type { ScanResult } from '../core/result.js';
 import { toCycloneDx } from './cyclonedx.js';
 import { jsonChunks } from './json-chunks.js';
-import { toJson } from './json.js';
+import { toJsonStream } from './json.js';
 import { toMarkdown } from './markdown.js';
 import { toSarif } from './sarif.js';
 import { rebaseSarif } from './sarif-rebase.js';
@@ -47,7 +47,7 @@ function jsonReporter<Name extends string>(name: Name, build: (r: ScanResult, o:
  */
 export const REPORTERS = [
   { name: 'text', render: (r, o) => toText(r, { color: o.color, verbose: o.verbose === true }) },
-  jsonReporter('json', (r, o) => toJson(r, o.toolVersion)),
+  jsonReporter('json', (r, o) => toJsonStream(r, o.toolVersion)),
   jsonReporter('sarif', (r, o) =>
     rebaseSarif(
       toSarif(r, { toolVersion: o.toolVersion, ...(o.category !== undefined ? { category: o.category } : {}) }),
