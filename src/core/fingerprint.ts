@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Finding } from './finding.js';
 
 /**
@@ -8,16 +8,33 @@ import type { Finding } from './finding.js';
 export function fingerprintOf(f: Finding): string {
   // A finding for one cause across many places keeps its identity when the count or the list changes.
   const volatile = f.related !== undefined ? CAUSE_TALLIES : NONE;
-  const evidence = f.evidence
-    ? Object.keys(f.evidence)
-        .filter((k) => !volatile.has(k))
-        .sort()
-        .map((k) => `${k}=${String(f.evidence?.[k])}`)
-        .join('&')
-    : '';
-  const artifact = f.artifact ? JSON.stringify(f.artifact, Object.keys(f.artifact).sort()) : '';
-  const text = [f.ruleId, f.location.path, f.location.member ?? '', artifact, evidence].join('\u0000');
-  return createHash('sha256').update(text).digest('hex').slice(0, 32);
+  let evidence = '';
+  if (f.evidence) {
+    // `k=v` pairs in key order joined by `&`, built in one pass (no filtered, mapped and joined arrays per finding).
+    for (const k of Object.keys(f.evidence).sort()) {
+      if (volatile.has(k)) continue;
+      evidence += `${evidence === '' ? '' : '&'}${k}=${String(f.evidence[k])}`;
+    }
+  }
+  const text = `${f.ruleId}\u0000${f.location.path}\u0000${f.location.member ?? ''}\u0000${artifactText(f)}\u0000${evidence}`;
+  // One-shot crypto.hash: the same SHA-256 of the same UTF-8 as createHash().update().digest(), without a Hash
+  // object per finding (a third of applyPolicy's time for 300k findings). Hex of the first 16 bytes is a flat
+  // 32-character string; slicing the 64-character hex kept the whole of it alive in every finding (18 MB per 300k).
+  return hash('sha256', text, 'buffer').toString('hex', 0, 16);
+}
+
+/** The artifact as JSON with its keys sorted; package artifacts (nearly all, in a flood) spelled directly. */
+function artifactText(f: Finding): string {
+  const a = f.artifact;
+  if (a === undefined) return '';
+  if (
+    a.kind === 'package' &&
+    typeof a.name === 'string' &&
+    typeof a.version === 'string' &&
+    Object.keys(a).length === 3
+  )
+    return `{"kind":"package","name":${JSON.stringify(a.name)},"version":${JSON.stringify(a.version)}}`;
+  return JSON.stringify(a, Object.keys(a).sort());
 }
 
 const CAUSE_TALLIES: ReadonlySet<string> = new Set(['count', 'packages']);

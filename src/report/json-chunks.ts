@@ -1,13 +1,31 @@
 /**
  * `JSON.stringify(value, null, 2) + '\n'`, produced piece by piece. A report of 300,000 findings is a 250 MB
  * string, and writing it needs a Buffer of the same size again: streaming the top levels (the report object, its
- * arrays, their items) keeps only one item's text alive at a time. Values below `streamDepth` are stringified
- * whole, re-indented to their place; reports are plain data (no toJSON, no cycles), so the pieces join to exactly
- * what JSON.stringify writes — test/report/json-chunks.test.ts compares them.
+ * arrays, their items) keeps only one batch of items' text alive at a time. Values below `streamDepth` are
+ * stringified whole, re-indented to their place, up to ITEMS_PER_PIECE array items in one JSON.stringify call (one
+ * call per item cost a wrapper, a slice and a piece each); reports are plain data (no toJSON but MappedItems', no
+ * cycles), so the pieces join to exactly what JSON.stringify writes — test/report/json-chunks.test.ts compares them.
  */
 export function* jsonChunks(value: unknown, streamDepth = 2): Generator<string> {
   yield* pieces(value, '', streamDepth);
   yield '\n';
+}
+
+/** Array items stringified together: big enough to amortise the call, small enough to keep pieces near 100 KB. */
+export const ITEMS_PER_PIECE = 128;
+
+/**
+ * An array written as `source.map(map)` without building it: jsonChunks maps one piece's items at a time, so a
+ * report holds one mapped batch, not 300k mapped findings. Anywhere else (JSON.stringify) it is the mapped array.
+ */
+export class MappedItems<S> {
+  constructor(
+    readonly source: readonly S[],
+    readonly map: (item: S) => unknown,
+  ) {}
+  toJSON(): unknown[] {
+    return this.source.map((x) => this.map(x));
+  }
 }
 
 function* pieces(value: unknown, indent: string, depth: number): Generator<string> {
@@ -16,19 +34,12 @@ function* pieces(value: unknown, indent: string, depth: number): Generator<strin
     return;
   }
   const inner = `${indent}  `;
+  if (value instanceof MappedItems) {
+    yield* arrayPieces(value.source, value.map, indent, depth);
+    return;
+  }
   if (Array.isArray(value)) {
-    if (value.length === 0) {
-      yield '[]';
-      return;
-    }
-    yield '[';
-    for (let i = 0; i < value.length; i++) {
-      yield `${i === 0 ? '' : ','}\n${inner}`;
-      // JSON.stringify writes null for array items it cannot represent.
-      if (skipped(value[i])) yield 'null';
-      else yield* pieces(value[i], inner, depth - 1);
-    }
-    yield `\n${indent}]`;
+    yield* arrayPieces(value as readonly unknown[], undefined, indent, depth);
     return;
   }
   let first = true;
@@ -39,6 +50,38 @@ function* pieces(value: unknown, indent: string, depth: number): Generator<strin
     yield* pieces(v, inner, depth - 1);
   }
   yield first ? '{}' : `\n${indent}}`;
+}
+
+function* arrayPieces<S>(
+  items: readonly S[],
+  map: ((item: S) => unknown) | undefined,
+  indent: string,
+  depth: number,
+): Generator<string> {
+  if (items.length === 0) {
+    yield '[]';
+    return;
+  }
+  const inner = `${indent}  `;
+  yield '[';
+  if (depth - 1 > 0) {
+    for (let i = 0; i < items.length; i++) {
+      yield `${i === 0 ? '' : ','}\n${inner}`;
+      const item = map ? map(items[i]!) : items[i];
+      // JSON.stringify writes null for array items it cannot represent.
+      if (skipped(item)) yield 'null';
+      else yield* pieces(item, inner, depth - 1);
+    }
+  } else {
+    for (let at = 0; at < items.length; at += ITEMS_PER_PIECE) {
+      const batch = items.slice(at, at + ITEMS_PER_PIECE);
+      // "[\n<inner>a,\n<inner>b\n<indent>]" with the brackets cut off is the items in place; JSON.stringify
+      // itself writes null for the items it cannot represent.
+      const text = whole(map ? batch.map(map) : batch, indent)!;
+      yield `${at === 0 ? '' : ','}${text.slice(1, text.length - indent.length - 2)}`;
+    }
+  }
+  yield `\n${indent}]`;
 }
 
 const skipped = (v: unknown) => v === undefined || typeof v === 'function' || typeof v === 'symbol';

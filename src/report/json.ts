@@ -1,4 +1,6 @@
+import type { ResolvedFinding } from '../core/finding.js';
 import type { ScanResult } from '../core/result.js';
+import { MappedItems } from './json-chunks.js';
 
 /**
  * The JSON report, shape version 1 (documented in README "JSON output"). Additive changes keep the version;
@@ -7,6 +9,20 @@ import type { ScanResult } from '../core/result.js';
 export const JSON_REPORT_VERSION = 1;
 
 export function toJson(result: ScanResult, toolVersion: string): unknown {
+  return jsonReport(result, toolVersion, (items, map) => items.map(map));
+}
+
+/**
+ * The same report for jsonChunks: findings are mapped to their JSON shape one written piece at a time, so 300k of
+ * them are never copied at once. JSON.stringify of it gives toJson's text.
+ */
+export function toJsonStream(result: ScanResult, toolVersion: string): unknown {
+  return jsonReport(result, toolVersion, (items, map) => new MappedItems(items, map));
+}
+
+type ListOf = (items: readonly ResolvedFinding[], map: (f: ResolvedFinding) => unknown) => unknown;
+
+function jsonReport(result: ScanResult, toolVersion: string, list: ListOf): unknown {
   return {
     schemaVersion: JSON_REPORT_VERSION,
     tool: { name: 'chainproof', version: toolVersion },
@@ -15,17 +31,12 @@ export function toJson(result: ScanResult, toolVersion: string): unknown {
     trustedRegistry: result.registryFiles,
     ...(result.shard ? { shard: result.shard } : {}),
     summary: result.summary,
-    findings: result.findings.map((f) => ({
+    findings: list(result.findings, toJsonFinding),
+    suppressed: list(result.suppressed, (f) => ({
       ruleId: f.ruleId,
-      level: f.level,
-      message: f.message,
       location: f.location,
-      ...(f.artifact ? { artifact: f.artifact } : {}),
-      ...(f.evidence ? { evidence: f.evidence } : {}),
-      ...(f.related ? { related: f.related } : {}),
       fingerprint: f.fingerprint,
     })),
-    suppressed: result.suppressed.map((f) => ({ ruleId: f.ruleId, location: f.location, fingerprint: f.fingerprint })),
     models: result.models,
     references: result.references ?? [],
     lockfiles: result.graphs.map((g) => ({
@@ -37,5 +48,18 @@ export function toJson(result: ScanResult, toolVersion: string): unknown {
     verifications: result.verifications,
     notScanned: result.skipped,
     notifications: result.notifications,
+  };
+}
+
+function toJsonFinding(f: ResolvedFinding): unknown {
+  return {
+    ruleId: f.ruleId,
+    level: f.level,
+    message: f.message,
+    location: f.location,
+    ...(f.artifact ? { artifact: f.artifact } : {}),
+    ...(f.evidence ? { evidence: f.evidence } : {}),
+    ...(f.related ? { related: f.related } : {}),
+    fingerprint: f.fingerprint,
   };
 }

@@ -1,11 +1,11 @@
 import type { ScanResult } from '../core/result.js';
 import { toCycloneDx } from './cyclonedx.js';
 import { jsonChunks } from './json-chunks.js';
-import { toJson } from './json.js';
+import { toJsonStream } from './json.js';
 import { toMarkdown } from './markdown.js';
 import { toSarif } from './sarif.js';
 import { rebaseSarif } from './sarif-rebase.js';
-import { toText } from './text.js';
+import { textChunks, toText } from './text.js';
 
 /** Everything any reporter may use; each takes what it needs. The CLI and the Action fill it the same way. */
 export interface ReportOptions {
@@ -46,8 +46,12 @@ function jsonReporter<Name extends string>(name: Name, build: (r: ScanResult, o:
  * one file in src/report/ plus one entry here; the format name, `--format` and the Action's `reports` input follow.
  */
 export const REPORTERS = [
-  { name: 'text', render: (r, o) => toText(r, { color: o.color, verbose: o.verbose === true }) },
-  jsonReporter('json', (r, o) => toJson(r, o.toolVersion)),
+  {
+    name: 'text',
+    render: (r, o) => toText(r, { color: o.color, verbose: o.verbose === true }),
+    chunks: (r, o) => textChunks(r, { color: o.color, verbose: o.verbose === true }),
+  },
+  jsonReporter('json', (r, o) => toJsonStream(r, o.toolVersion)),
   jsonReporter('sarif', (r, o) =>
     rebaseSarif(
       toSarif(r, { toolVersion: o.toolVersion, ...(o.category !== undefined ? { category: o.category } : {}) }),

@@ -1,6 +1,7 @@
 import type { Level } from '../core/finding.js';
 import type { ScanResult } from '../core/result.js';
 import { escapeControl as esc, guardLineStart } from '../core/escape-text.js';
+import { pushAll } from '../core/push-all.js';
 
 export interface TextOptions {
   readonly color: boolean;
@@ -13,9 +14,17 @@ type Style = keyof typeof CODES;
 
 /** Human output for terminals: findings grouped by file, models seen, then a summary. */
 export function toText(result: ScanResult, opts: TextOptions): string {
+  return [...textChunks(result, opts)].join('');
+}
+
+/**
+ * The same text as pieces, each a few whole lines ending in a newline: a flood of findings is written as it is
+ * formatted instead of first held as an array of 300k lines and then as one string of them.
+ */
+export function* textChunks(result: ScanResult, opts: TextOptions): Generator<string> {
   const paint = (s: Style, t: string) => (opts.color ? `\u001b[${CODES[s]}m${t}\u001b[0m` : t);
   const levelStyle: Record<Level, Style> = { error: 'red', warning: 'yellow', note: 'cyan' };
-  const lines: string[] = [];
+  let lines: string[] = [];
 
   let lastPath = '';
   for (const f of result.findings) {
@@ -33,13 +42,18 @@ export function toText(result: ScanResult, opts: TextOptions): string {
     lines.push(
       `  ${where.padEnd(6)} ${paint(levelStyle[f.level], f.level.padEnd(7))} ${paint('dim', esc(f.ruleId))}  ${esc(f.message)}${member}`,
     );
-    if (opts.verbose === true) lines.push(...relatedLines(f.related, f.evidence?.['packages'], paint));
+    if (opts.verbose === true) pushAll(lines, relatedLines(f.related, f.evidence?.['packages'], paint));
+    if (lines.length >= LINES_PER_PIECE) {
+      yield lines.join('\n') + '\n';
+      lines = [];
+    }
   }
   if (result.findings.length > 0) lines.push('');
 
   if (result.models.length > 0) {
     lines.push(paint('bold', 'Model files'));
-    const withFindings = new Set(result.findings.map((f) => f.location.path));
+    const withFindings = new Set<string>();
+    for (const f of result.findings) withFindings.add(f.location.path);
     for (const m of result.models) {
       const sha = m.digests['sha256'];
       const mark = withFindings.has(m.path) ? paint('yellow', '!') : paint('green', '✓');
@@ -66,8 +80,11 @@ export function toText(result: ScanResult, opts: TextOptions): string {
   );
   if (!result.complete)
     lines.push(paint('red', '  incomplete: a stage failed; see the findings above. Nothing it covers is verified.'));
-  return lines.join('\n') + '\n';
+  yield lines.join('\n') + '\n';
 }
+
+/** Lines gathered into one piece: few pieces, each small. */
+const LINES_PER_PIECE = 256;
 
 /** `--verbose`: one line per place a cause reaches, with the package when the evidence lists them in order. */
 function relatedLines(

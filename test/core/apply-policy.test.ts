@@ -69,6 +69,47 @@ describe('applyPolicy', () => {
   });
 });
 
+describe('applyPolicy dedupe', () => {
+  const at = (line: number | undefined, column: number | undefined, message = 'same') =>
+    f('CPX001', 'a.pt', {
+      message,
+      location: {
+        path: 'a.pt',
+        ...(line !== undefined ? { line } : {}),
+        ...(column !== undefined ? { column } : {}),
+      },
+    });
+  it.each([
+    { name: 'exact duplicates', input: [at(3, 1), at(3, 1)], want: [[3, 1]] },
+    {
+      name: 'same line, other columns: duplicates apart in sorted order',
+      input: [at(3, 1), at(3, 2), at(3, 9)],
+      want: [[3, 1]],
+    },
+    { name: 'no line and line 0 are the same place', input: [at(undefined, 1), at(0, 2)], want: [[undefined, 1]] },
+    {
+      name: 'other lines are kept',
+      input: [at(3, 1), at(4, 1), at(3, 1)],
+      want: [
+        [3, 1],
+        [4, 1],
+      ],
+    },
+    {
+      name: 'other messages are kept, repeats of each dropped',
+      input: [at(3, 1, 'x'), at(3, 2, 'y'), at(3, 3, 'x'), at(3, 4, 'z'), at(3, 5, 'y')],
+      want: [
+        [3, 1],
+        [3, 2],
+        [3, 4],
+      ],
+    },
+  ])('$name', ({ input, want }) => {
+    const out = applyPolicy(input, policy({}), '2026-01-01');
+    expect(out.findings.map((x) => [x.location.line, x.location.column])).toEqual(want);
+  });
+});
+
 describe('inShard', () => {
   it('puts every key in exactly one shard for n = 1..4', () => {
     const keys = Array.from({ length: 500 }, (_, i) => `models/file-${i}.pt`);

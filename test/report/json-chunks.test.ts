@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { jsonChunks } from '../../src/report/json-chunks.js';
+import { ITEMS_PER_PIECE, MappedItems, jsonChunks } from '../../src/report/json-chunks.js';
 
 const whole = (v: unknown) => JSON.stringify(v, null, 2) + '\n';
 
@@ -19,12 +19,29 @@ describe('jsonChunks writes what JSON.stringify(value, null, 2) writes', () => {
     for (const depth of [0, 1, 2, 5]) expect([...jsonChunks(value, depth)].join('')).toBe(whole(value));
   });
 
-  it('streams: a report of many findings comes in many pieces', () => {
-    const findings = Array.from({ length: 1000 }, (_, i) => ({ ruleId: 'CPD002', line: i }));
+  it('streams: a report of many findings comes in many bounded pieces', () => {
+    const findings = Array.from({ length: 10_000 }, (_, i) => ({ ruleId: 'CPD002', line: i }));
     const pieces = [...jsonChunks({ findings })];
-    expect(pieces.length).toBeGreaterThan(1000);
-    expect(Math.max(...pieces.map((p) => p.length))).toBeLessThan(100);
+    expect(pieces.length).toBeGreaterThanOrEqual(10_000 / ITEMS_PER_PIECE);
+    expect(Math.max(...pieces.map((p) => p.length))).toBeLessThan(ITEMS_PER_PIECE * 100);
     expect(pieces.join('')).toBe(whole({ findings }));
+  });
+
+  it.each([
+    { name: 'no items', n: 0 },
+    { name: 'one item', n: 1 },
+    { name: 'one full piece', n: ITEMS_PER_PIECE },
+    { name: 'a piece and one more', n: ITEMS_PER_PIECE + 1 },
+    { name: 'several pieces', n: ITEMS_PER_PIECE * 3 + 7 },
+  ])('MappedItems writes the mapped array: $name', ({ n }) => {
+    const source = Array.from({ length: n }, (_, i) => i);
+    const map = (i: number) => (i % 5 === 4 ? undefined : { i, list: [i, `${i}`], nested: { deep: { x: i } } });
+    const mapped = source.map(map);
+    for (const depth of [0, 1, 2, 3, 5]) {
+      const value = { before: 1, items: new MappedItems(source, map), after: [mapped] };
+      expect([...jsonChunks(value, depth)].join('')).toBe(whole({ before: 1, items: mapped, after: [mapped] }));
+    }
+    expect(JSON.stringify({ a: new MappedItems(source, map) })).toBe(JSON.stringify({ a: mapped }));
   });
 
   it('any JSON value', () => {

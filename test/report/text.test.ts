@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { reportChunks } from '../../src/report/reporters.js';
+import { textChunks, toText } from '../../src/report/text.js';
+import { finding, makeResult, sampleResult } from '../action/helpers.js';
+
+function manyFindings(n: number) {
+  return makeResult({
+    findings: Array.from({ length: n }, (_, i) =>
+      finding({
+        ruleId: 'CPD002',
+        level: 'error',
+        message: `p${i}@1.0.0 has no integrity hash.`,
+        location: { path: `lock${i % 3}/package-lock.json`, line: i + 2 },
+      }),
+    ),
+  });
+}
+
+describe('text reporter', () => {
+  it.each([
+    { name: 'sample', result: sampleResult(), verbose: false },
+    { name: 'sample, verbose', result: sampleResult(), verbose: true },
+    { name: 'empty', result: makeResult(), verbose: false },
+    { name: 'many findings over several files', result: manyFindings(1000), verbose: false },
+  ])('streams the same text in whole lines: $name', ({ result, verbose }) => {
+    const opts = { color: false, verbose };
+    const pieces = [...reportChunks(result, 'text', { toolVersion: '0', ...opts })];
+    expect(pieces.join('')).toBe(toText(result, opts));
+    for (const p of pieces) expect(p.endsWith('\n')).toBe(true);
+    if (result.findings.length >= 1000) expect(pieces.length).toBeGreaterThan(3);
+  });
+
+  it('--verbose lists a cause reaching 150k places without overflowing the call stack', () => {
+    const related = Array.from({ length: 150_000 }, (_, i) => ({ path: 'package-lock.json', line: i + 1 }));
+    const result = makeResult({
+      findings: [
+        finding({
+          ruleId: 'CPS010',
+          level: 'warning',
+          message: 'registry unreachable',
+          location: { path: 'package-lock.json' },
+          related,
+        }),
+      ],
+    });
+    const text = [...textChunks(result, { color: false, verbose: true })].join('');
+    expect(text.split('\n').filter((l) => l.startsWith('         package-lock.json:'))).toHaveLength(150_000);
+  });
+});
