@@ -1,7 +1,8 @@
-import { findConfigReferences, mentionsModelKey, mentionsModelKeyBytes } from './config.js';
+import { findConfigReferences, mentionsModelKey } from './config.js';
 import { findJavaScriptReferences } from './javascript.js';
 import { findPythonReferences } from './python.js';
-import { isReferenceSource, sourceExtension as extOf } from './sources.js';
+import { mayNameModelBytes } from './prefilter.js';
+import { isConfigSource as isConfig, isReferenceSource, sourceExtension as extOf } from './sources.js';
 import { MAX_NESTING, looksGenerated, nestingDepth } from './text.js';
 import type { FileReferences } from './types.js';
 
@@ -49,48 +50,7 @@ export function mayCallLoader(text: string): boolean {
     LOADER_WORDS.test(text) && LOADER_TESTS.some(([word, module]) => word.test(text) && (!module || module.test(text)))
   );
 }
-/**
- * The same tests over raw bytes, looser (no word boundaries), run before the text is decoded: most files fail it and
- * are never decoded. UTF-8 keeps ASCII bytes as they are and never makes them up, so a file `mayCallLoader` accepts
- * always passes (test/refs/prefilter.test.ts holds the two together).
- */
-export const LOADER_NEEDLES: readonly (readonly [words: readonly string[], module: string | undefined])[] = [
-  [['from_pretrained', 'InferenceSession', 'loadGraphModel', 'loadLayersModel', 'huggingface.co'], undefined],
-  [['pipeline'], 'transformers'],
-  [['hf_hub_download', 'snapshot_download'], 'huggingface_hub'],
-  [['hub'], 'torch'],
-  [['create_model'], 'timm'],
-  [['SentenceTransformer', 'CrossEncoder'], 'sentence_transformers'],
-  [['downloadFile', 'snapshotDownload'], '@huggingface/hub'],
-];
-
-/**
- * Every needle in one pass (one `Buffer.includes` per needle read each file 14 times). The search restarts one
- * character after each hit, so needles inside or overlapping others (`hub` in `huggingface_hub`) are seen too; no
- * needle starts another, so a hit at one position is the only needle there.
- */
-const ANY_NEEDLE = new RegExp(
-  [...new Set(LOADER_NEEDLES.flatMap(([words, module]) => (module ? [...words, module] : words)))]
-    .map((w) => w.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'))
-    .join('|'),
-  'g',
-);
-
-/** Whether source bytes may call a loader: false means `mayCallLoader` on the decoded text is false too. */
-export function mayCallLoaderBytes(bytes: Buffer): boolean {
-  // latin1 maps each byte to one character, so an ASCII needle is in the string exactly when it is in the bytes.
-  const text = bytes.toString('latin1');
-  const seen = new Set<string>();
-  ANY_NEEDLE.lastIndex = 0;
-  for (let m = ANY_NEEDLE.exec(text); m; m = ANY_NEEDLE.exec(text)) {
-    seen.add(m[0]);
-    ANY_NEEDLE.lastIndex = m.index + 1;
-  }
-  return (
-    seen.size > 0 &&
-    LOADER_NEEDLES.some(([words, module]) => words.some((w) => seen.has(w)) && (!module || seen.has(module)))
-  );
-}
+export { LOADER_NEEDLES, mayCallLoaderBytes } from './prefilter.js';
 
 export const MAX_SOURCE_BYTES = 2 * 1024 * 1024;
 
@@ -99,11 +59,6 @@ export type Searched =
   { readonly kind: 'found'; readonly refs: FileReferences } | { readonly kind: 'none' } | { readonly kind: 'skipped' };
 
 export { isReferenceSource };
-
-function isConfig(path: string): boolean {
-  const ext = extOf(path);
-  return ext === 'json' || ext === 'yaml' || ext === 'yml';
-}
 
 /** A file over the size limit: configs that large are data, not configuration; source that large is skipped. */
 export function searchOversized(path: string): Searched {
@@ -114,7 +69,7 @@ export function searchOversized(path: string): Searched {
 export function searchBytes(path: string, bytes: Buffer, existsLocally: (p: string) => boolean): Searched {
   const ext = extOf(path);
   if (!FINDERS[ext]) return { kind: 'none' };
-  if (!(isConfig(path) ? mentionsModelKeyBytes(bytes) : mayCallLoaderBytes(bytes))) return { kind: 'none' };
+  if (!mayNameModelBytes(isConfig(path), bytes)) return { kind: 'none' };
   return searchText(path, bytes.toString('utf8'), existsLocally);
 }
 

@@ -40,7 +40,9 @@ export const refsStage: Stage = {
             if (searchOversized(file.path).kind === 'skipped') skipped.push(file.path);
             return;
           }
-          // Small files come whole from the walk's read; the rest through the scan's I/O edge.
+          // Small files come whole from the walk's read, already through the byte pre-filter (`contentDeclined`:
+          // they name no model); the rest through the scan's I/O edge.
+          if (file.contentDeclined) return;
           const bytes = file.content ?? (await readBytes(ctx, file, MAX_SOURCE_BYTES));
           if (bytes === undefined) return;
           const got = searchBytes(file.path, bytes, existsLocally);
