@@ -25,8 +25,12 @@ export interface WalkOptions {
   readonly keepBudget?: number;
 }
 
-/** A file kept whole is at most this large, and all kept files together at most KEEP_BUDGET: memory stays bounded. */
-export const KEEP_FILE_MAX = 16 * 1024;
+/**
+ * A file read whole is at most this large, and all kept files together at most KEEP_BUDGET: memory stays bounded.
+ * Large enough for nearly all hand-written source (the walk reads one file at a time, and bytes the caller declines
+ * are dropped at once), so the refs stage seldom opens a source file a second time.
+ */
+export const KEEP_FILE_MAX = 256 * 1024;
 export const KEEP_BUDGET = 16 * 1024 * 1024;
 
 export const DEFAULT_SKIP_DIRS: readonly string[] = ['.git', 'node_modules'];
