@@ -19,9 +19,17 @@ export interface Snippet {
   readonly original: (offset: number) => number;
 }
 
-const WORD = /[A-Za-z_\u00a1-\uffff][\w\u00a1-\uffff]*/g;
-/** A word followed by `=` (not `==`): a superset of the plain assignments `Constants` records. */
-const ASSIGNED = /([A-Za-z_\u00a1-\uffff][\w\u00a1-\uffff]*)[ \t\f\\\r\n]*=(?!=)/g;
+const ID = '[A-Za-z_\\u00a1-\\uffff][\\w\\u00a1-\\uffff]*';
+// Not after a letter (a digit may end a number literal just before a word: `1if`, or lezer's recovery of `1torch`).
+const NOT_ID_BEFORE = '(?<![A-Za-z_\\u00a1-\\uffff])';
+const NOT_ID_AFTER = '(?![\\w\\u00a1-\\uffff])';
+const WORD = new RegExp(ID, 'g');
+/**
+ * A word followed by `=` (not `==`): a superset of the plain assignments `Constants` records. Anchored at both ends
+ * of the word so a failed match gives up at once instead of retrying every shorter prefix.
+ */
+const ASSIGNED = new RegExp(`${NOT_ID_BEFORE}(${ID})${NOT_ID_AFTER}[ \\t\\f\\\\\\r\\n]*=(?!=)`, 'g');
+const IMPORT = new RegExp(`${NOT_ID_BEFORE}import${NOT_ID_AFTER}`, 'g');
 /** Keywords in an import statement: never a bound name. */
 const IMPORT_KEYWORDS = new Set(['from', 'import', 'as']);
 
@@ -48,24 +56,21 @@ function wrap(opener: string, header: boolean): { before: string; after: string 
 export function pythonSnippet(text: string): Snippet | undefined {
   const lines = logicalLines(text);
   if (!lines) return undefined;
-  const words: string[][] = lines.map((l) => text.slice(l.start, l.end).match(WORD) ?? []);
+  const words = (i: number) => text.slice(lines[i]!.start, lines[i]!.end).match(WORD) ?? [];
   const keep = new Uint8Array(lines.length);
   // Names bound by imports of a loader's module (or of a `from_pretrained`): calls through them may be loaders.
   const triggers = new Set<string>(PYTHON_LOADER_WORDS);
-  for (let i = 0; i < lines.length; i++) {
-    const w = words[i]!;
-    if (!w.includes('import')) continue;
+  for (const [i] of lineHits(IMPORT, text, lines)) {
+    if (keep[i]) continue;
     keep[i] = 1;
+    const w = words(i);
     if (w.some((x) => PYTHON_LOADER_WORDS.includes(x))) for (const x of w) if (!IMPORT_KEYWORDS.has(x)) triggers.add(x);
   }
   const assigners = new Map<string, number[]>();
-  for (let i = 0; i < lines.length; i++) {
-    const seg = text.slice(lines[i]!.start, lines[i]!.end);
-    for (const m of seg.matchAll(ASSIGNED)) {
-      const list = assigners.get(m[1]!);
-      if (!list) assigners.set(m[1]!, [i]);
-      else if (list[list.length - 1] !== i) list.push(i);
-    }
+  for (const [i, name] of lineHits(ASSIGNED, text, lines)) {
+    const list = assigners.get(name);
+    if (!list) assigners.set(name, [i]);
+    else if (list[list.length - 1] !== i) list.push(i);
   }
   const names = new Set<string>();
   const work: number[] = [];
@@ -74,16 +79,31 @@ export function pythonSnippet(text: string): Snippet | undefined {
     keep[i] = 2;
     work.push(i);
   };
-  for (let i = 0; i < lines.length; i++) if (words[i]!.some((x) => triggers.has(x))) take(i);
+  const trigger = new RegExp(`${NOT_ID_BEFORE}(?:${[...triggers].join('|')})${NOT_ID_AFTER}`, 'g');
+  for (const [i] of lineHits(trigger, text, lines)) take(i);
   // Every name a kept statement reads brings in every statement that may assign it.
   while (work.length > 0) {
-    for (const w of words[work.pop()!]!) {
+    for (const w of words(work.pop()!)) {
       if (names.has(w)) continue;
       names.add(w);
       for (const j of assigners.get(w) ?? []) take(j);
     }
   }
   return build(text, lines, keep);
+}
+
+/**
+ * Matches of a global regular expression over the whole text, each with the logical line it starts in (one pass,
+ * not one per line); matches in comments or blank lines between logical lines are dropped.
+ */
+function* lineHits(re: RegExp, text: string, lines: readonly LogicalLine[]): Generator<[number, string]> {
+  let i = 0;
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    while (i < lines.length && lines[i]!.end < m.index) i++;
+    if (i === lines.length) return;
+    if (lines[i]!.start <= m.index) yield [i, m[1] ?? m[0]];
+  }
 }
 
 function build(text: string, lines: readonly LogicalLine[], keep: Uint8Array): Snippet | undefined {
