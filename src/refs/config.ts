@@ -7,10 +7,7 @@ const REVISION_KEYS = ['revision', 'model_revision', 'base_model_revision'];
 /** A config deeper or larger than this is not a hand-written config: stop walking (bounded, never recursive). */
 const MAX_NODES = 200_000;
 
-export function mentionsModelKey(text: string): boolean {
-  for (const k of MODEL_KEYS) if (text.includes(k)) return true;
-  return false;
-}
+export { mentionsModelKey } from './prefilter.js';
 
 /** Model ids named in a YAML or JSON config (JSON is read as YAML 1.2, which it is), with their lines. */
 export function findConfigReferences(

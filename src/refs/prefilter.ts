@@ -16,6 +16,12 @@ export const MODEL_KEYS: ReadonlySet<string> = new Set([
   'reward_model_path',
 ]);
 
+/** Whether a config's text names a model key: the finder runs only when it does. */
+export function mentionsModelKey(text: string): boolean {
+  for (const k of MODEL_KEYS) if (text.includes(k)) return true;
+  return false;
+}
+
 const MODEL_KEY_BYTES = [...MODEL_KEYS].map((k) => Buffer.from(k));
 
 /** Whether a config's bytes name a model key (the keys are ASCII, which UTF-8 keeps byte for byte). */
