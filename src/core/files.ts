@@ -27,6 +27,8 @@ export interface DiscoveredFile {
    * only): a reader uses it instead of opening the file a second time.
    */
   readonly content?: Buffer;
+  /** The walk read the whole file and its reader declined the bytes (`WalkOptions.keepContent`): nothing to read. */
+  readonly contentDeclined?: true;
 }
 
 /** A file the walk saw but could not take in: a symlink out of the root, an unreadable file… */

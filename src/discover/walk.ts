@@ -16,15 +16,21 @@ export interface WalkOptions {
   readonly skipDirs: readonly string[];
   /**
    * Files whose whole bytes the caller will read anyway (the refs stage's source files): the walk, which opens every
-   * file to sniff its head, keeps them when small (`DiscoveredFile.content`) so they are not opened twice.
+   * file to sniff its head, keeps them when small (`DiscoveredFile.content`) so they are not opened twice. Asked
+   * first by path (read it whole?), then with the bytes read (keep them?); bytes it declines are dropped and the
+   * file marked `contentDeclined`, so it is not read again either.
    */
-  readonly keepContent?: (rel: string) => boolean;
+  readonly keepContent?: (rel: string, bytes?: Buffer) => boolean;
   /** Bytes kept in all (default KEEP_BUDGET); past it files are read again by whoever needs them. */
   readonly keepBudget?: number;
 }
 
-/** A file kept whole is at most this large, and all kept files together at most KEEP_BUDGET: memory stays bounded. */
-export const KEEP_FILE_MAX = 16 * 1024;
+/**
+ * A file read whole is at most this large, and all kept files together at most KEEP_BUDGET: memory stays bounded.
+ * Large enough for nearly all hand-written source (the walk reads one file at a time, and bytes the caller declines
+ * are dropped at once), so the refs stage seldom opens a source file a second time.
+ */
+export const KEEP_FILE_MAX = 256 * 1024;
 export const KEEP_BUDGET = 16 * 1024 * 1024;
 
 export const DEFAULT_SKIP_DIRS: readonly string[] = ['.git', 'node_modules'];
@@ -110,7 +116,7 @@ export async function walkTree(root: string, opts: WalkOptions): Promise<WalkRes
         await visitDir(abs, rel);
       } else if (isFile) {
         if (include && !include(rel)) continue;
-        const file = await describeFile(abs, rel, !entry.isSymbolicLink(), keeps);
+        const file = await describeFile(abs, rel, !entry.isSymbolicLink(), keeps, opts.keepContent);
         if ('reason' in file) {
           const u = unreachable(rel, 'File', file.detail, 'it was not checked');
           skip(rel, u.reason, u.detail, u.ruleId, u.message);
@@ -168,12 +174,14 @@ async function describeFile(
   rel: string,
   noFollow: boolean,
   keeps: (rel: string, size: number) => boolean,
+  accepts: WalkOptions['keepContent'],
 ): Promise<DiscoveredFile | { reason: 'unreadable'; detail: string }> {
   try {
     // Non-blocking and re-checked on the handle: the entry may have become a FIFO or a symlink since readdir.
     const { fh, stats: st } = await openRegularFile(abs, { noFollow });
     let detected: ReturnType<typeof detectFormat>;
     let content: Buffer | undefined;
+    let declined = false;
     try {
       const whole = keeps(rel, st.size);
       const buf = Buffer.alloc(whole ? st.size : Math.min(SNIFF_BYTES, st.size));
@@ -181,7 +189,10 @@ async function describeFile(
       const head = buf.subarray(0, Math.min(bytesRead, SNIFF_BYTES));
       detected = detectFormat(head, rel, st.size);
       // Kept only when read whole and nothing else claims it (the refs stage reads only `other` files).
-      if (whole && bytesRead === st.size && detected.format === 'other') content = buf;
+      if (whole && bytesRead === st.size && detected.format === 'other') {
+        if (accepts?.(rel, buf) === false) declined = true;
+        else content = buf;
+      }
       // A zip is told apart (torch.save, TorchScript, .keras, .npz) by its central directory, as loaders do.
       if (detected.format === 'zip') {
         const zip = await readZipNames(fh, st.size).catch(() => undefined);
@@ -202,6 +213,7 @@ async function describeFile(
       format,
       ...(claimed !== undefined ? { claimed } : {}),
       ...(content !== undefined ? { content } : {}),
+      ...(declined ? { contentDeclined: true as const } : {}),
     };
   } catch (err) {
     return { reason: 'unreadable', detail: err instanceof NotRegularFileError ? err.kind : codeOf(err) };

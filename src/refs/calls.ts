@@ -30,6 +30,20 @@ interface LoaderShape {
   readonly hub?: ModelHub;
 }
 
+/**
+ * Every Python call `shapeOf` follows has one of these words in its callee as written, or is called through a name
+ * an import binds to something that starts with one (`torch.hub.load`, `from transformers import pipeline as make`):
+ * python-snippet.ts keeps only the statements that name one. A new Python loader adds its module or method here.
+ */
+export const PYTHON_LOADER_WORDS: readonly string[] = [
+  'from_pretrained',
+  'transformers',
+  'huggingface_hub',
+  'torch',
+  'timm',
+  'sentence_transformers',
+];
+
 const TRUE = (r: Resolved | undefined, lang: CallFacts['lang']) => r?.value === (lang === 'python' ? 'True' : 'true');
 const last = (s: string) => s.slice(s.lastIndexOf('.') + 1);
 const fromModule = (resolved: string, modules: readonly string[]) => modules.some((m) => resolved.startsWith(`${m}.`));

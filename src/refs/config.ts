@@ -1,33 +1,13 @@
 import { LineCounter, isMap, isPair, isScalar, parseDocument } from 'yaml';
 import { looksLikeRepoId, parseModelUrl, revisionKind } from './ids.js';
+import { MODEL_KEYS } from './prefilter.js';
 import type { FileReferences } from './types.js';
 
-/** Keys that training and serving configs use for a hub model (transformers, PEFT, TRL, axolotl, LitGPT…). */
-const MODEL_KEYS = new Set([
-  'model_name_or_path',
-  'pretrained_model_name_or_path',
-  'base_model',
-  'base_model_name_or_path',
-  'model_id',
-  'model_name',
-  'teacher_model_name_or_path',
-  'reward_model_path',
-]);
 const REVISION_KEYS = ['revision', 'model_revision', 'base_model_revision'];
 /** A config deeper or larger than this is not a hand-written config: stop walking (bounded, never recursive). */
 const MAX_NODES = 200_000;
 
-export function mentionsModelKey(text: string): boolean {
-  for (const k of MODEL_KEYS) if (text.includes(k)) return true;
-  return false;
-}
-
-const MODEL_KEY_BYTES = [...MODEL_KEYS].map((k) => Buffer.from(k));
-
-/** `mentionsModelKey` before decoding (the keys are ASCII, which UTF-8 keeps byte for byte). */
-export function mentionsModelKeyBytes(bytes: Buffer): boolean {
-  return MODEL_KEY_BYTES.some((k) => bytes.includes(k));
-}
+export { mentionsModelKey } from './prefilter.js';
 
 /** Model ids named in a YAML or JSON config (JSON is read as YAML 1.2, which it is), with their lines. */
 export function findConfigReferences(

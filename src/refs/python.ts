@@ -1,31 +1,67 @@
-import type { SyntaxNode } from '@lezer/common';
+import type { SyntaxNode, Tree } from '@lezer/common';
 import { parser } from '@lezer/python';
 import type { FileReferences } from './types.js';
 import { lineIndex } from './text.js';
 import { Constants, childrenOf, evaluateShared, resolveCallee, walkTree } from './syntax.js';
 import { collectReference, type CallFacts, type Resolved } from './calls.js';
+import { pythonSnippet } from './python-snippet.js';
+
+type Position = (offset: number) => { line: number; column: number };
 
 /**
  * Model references in Python source, from @lezer/python's syntax tree — never by importing or running it. Import
  * aliases (`from transformers import AutoModel as M`) and string constants assigned in the file (`MODEL = "org/x"`,
  * f-strings over such constants, `+` concatenation) are resolved; anything else is a run-time choice.
+ *
+ * Only the statements that can matter are parsed (python-snippet.ts); when they do not parse cleanly on their own,
+ * or the file is one the snippet lexer cannot vouch for, the whole file is parsed instead.
  */
 export function findPythonReferences(
   path: string,
   text: string,
   existsLocally: (p: string) => boolean,
 ): FileReferences {
-  const tree = parser.parse(text);
-  const at = lineIndex(text);
+  const snippet = pythonSnippet(text);
+  if (snippet) {
+    const lines = lineIndex(text);
+    const at: Position = (offset) => lines(snippet.original(offset));
+    const got = referencesInTree(parser.parse(snippet.text), snippet.text, at, path, existsLocally, true);
+    if (got) return got;
+  }
+  return findPythonReferencesInWholeFile(path, text, existsLocally);
+}
+
+/** The same search over the whole file's syntax tree (the fallback, and what the snippet is tested against). */
+export function findPythonReferencesInWholeFile(
+  path: string,
+  text: string,
+  existsLocally: (p: string) => boolean,
+): FileReferences {
+  return referencesInTree(parser.parse(text), text, lineIndex(text), path, existsLocally, false)!;
+}
+
+/** References in a parsed text; undefined when `strict` and the text has a syntax error. */
+function referencesInTree(
+  tree: Tree,
+  text: string,
+  at: Position,
+  path: string,
+  existsLocally: (p: string) => boolean,
+  strict: boolean,
+): FileReferences | undefined {
   const src = (n: SyntaxNode) => text.slice(n.from, n.to);
   const constants = new Constants();
   const imports = new Map<string, string>();
   const calls: SyntaxNode[] = [];
+  let broken = false;
   walkTree(tree, {
     AssignStatement: recordConstant,
     ImportStatement: recordImport,
     CallExpression: (n) => calls.push(n),
+    // lezer's error recovery node: a snippet statement that does not parse alone.
+    '\u26a0': () => (broken = true),
   });
+  if (strict && broken) return undefined;
 
   function recordConstant(n: SyntaxNode): void {
     const kids = childrenOf(n);

@@ -1,3 +1,5 @@
+import { mayNameModelBytes } from './prefilter.js';
+
 /**
  * Which files the reference finders read, by name alone: light enough for the walk's caller (it decides which
  * files' bytes the walk keeps) without loading the parsers.
@@ -26,7 +28,18 @@ export function isInstalledPackage(path: string): boolean {
   return /(^|\/)(site|dist)-packages\//.test(path);
 }
 
-/** The files the refs stage reads whole: the walk keeps these when small. */
-export function isOwnReferenceSource(path: string): boolean {
-  return isReferenceSource(path) && !isInstalledPackage(path);
+/** A YAML or JSON config (model keys), not source (loader calls). */
+export function isConfigSource(path: string): boolean {
+  const ext = sourceExtension(path);
+  return ext === 'json' || ext === 'yaml' || ext === 'yml';
+}
+
+/**
+ * The files the refs stage reads whole: the walk reads these whole when small. Given the bytes it read, whether to
+ * keep them: only when the byte pre-filter says they may name a model (a few in a hundred source files); the rest
+ * the stage would find nothing in, so they are neither held in memory nor read again.
+ */
+export function isOwnReferenceSource(path: string, bytes?: Buffer): boolean {
+  if (!isReferenceSource(path) || isInstalledPackage(path)) return false;
+  return bytes === undefined || mayNameModelBytes(isConfigSource(path), bytes);
 }

@@ -5,7 +5,10 @@ import type { Finding } from '../core/finding.js';
 import type { ModelReference } from '../core/records.js';
 import type { Stage, StageInput, StageOutput } from '../core/stage.js';
 import { dynamicFinding, judgeReference, reviewedCommits } from './judge.js';
-import { isInstalledPackage } from './sources.js';
+import { languageOf, loadFinder, type Language } from './languages.js';
+import { mayNameModelBytes } from './prefilter.js';
+import type { Finder } from './search.js';
+import { isConfigSource, isInstalledPackage, isReferenceSource } from './sources.js';
 import { MAX_NESTING } from './text.js';
 import { pushAll } from '../core/push-all.js';
 
@@ -18,7 +21,14 @@ export const refsStage: Stage = {
   async run(input: StageInput, ctx: ScanContext): Promise<StageOutput> {
     if (ctx.options.references === false) return { references: [], findings: [] };
     // The parsers load with the stage's first run, not with the CLI: a scan with --no-refs never loads them.
-    const { MAX_SOURCE_BYTES, isReferenceSource, searchOversized, searchBytes } = await import('./find.js');
+    // Only the light search rules load here; each language's parser loads with the first file that needs it.
+    const { MAX_SOURCE_BYTES, searchOversized, searchTextWith } = await import('./search.js');
+    const finders = new Map<Language, Promise<Finder>>();
+    const finderFor = (language: Language) => {
+      let finder = finders.get(language);
+      if (!finder) finders.set(language, (finder = loadFinder(language)));
+      return finder;
+    };
     const sources = input.files.filter((f) => f.format === 'other' && isReferenceSource(f.path));
     const installed = sources.filter((f) => isInstalledPackage(f.path)).map((f) => f.path);
     const candidates = installed.length > 0 ? sources.filter((f) => !isInstalledPackage(f.path)) : sources;
@@ -40,10 +50,14 @@ export const refsStage: Stage = {
             if (searchOversized(file.path).kind === 'skipped') skipped.push(file.path);
             return;
           }
-          // Small files come whole from the walk's read; the rest through the scan's I/O edge.
+          // Small files come whole from the walk's read, already through the byte pre-filter (`contentDeclined`:
+          // they name no model); the rest through the scan's I/O edge.
+          if (file.contentDeclined) return;
           const bytes = file.content ?? (await readBytes(ctx, file, MAX_SOURCE_BYTES));
           if (bytes === undefined) return;
-          const got = searchBytes(file.path, bytes, existsLocally);
+          const language = languageOf(file.path);
+          if (!language || !mayNameModelBytes(isConfigSource(file.path), bytes)) return;
+          const got = searchTextWith(await finderFor(language), file.path, bytes.toString('utf8'), existsLocally);
           if (got.kind === 'skipped') skipped.push(file.path);
           if (got.kind !== 'found') return;
           pushAll(references, got.refs.references);

@@ -71,8 +71,14 @@ describe('the bundled CLI loads commands and heavy libraries only when used', ()
     );
     expect(loaded).toContain('src/app/stages.ts');
     // The predicates the pipeline asks before loading a stage are all it may hold of the stages' folders (with the
-    // refs stage's file-name test, which tells the walk which small sources to keep).
-    const light = new Set(['src/models/mismatch.ts', 'src/verify/stage/applies.ts', 'src/refs/sources.ts']);
+    // refs stage's file-name test, which tells the walk which small sources to keep, and its byte pre-filter, which
+    // tells it which of those bytes to keep).
+    const light = new Set([
+      'src/models/mismatch.ts',
+      'src/verify/stage/applies.ts',
+      'src/refs/sources.ts',
+      'src/refs/prefilter.ts',
+    ]);
     const heavy = loaded.filter(
       (m) =>
         !light.has(m) &&
@@ -101,5 +107,25 @@ describe('the bundled scan loads a lockfile parser only for a lockfile of its fo
       ),
     );
     expect(parsers).toEqual([]);
+  });
+});
+
+describe('the bundled refs stage loads a grammar only for a language whose files name a loader', () => {
+  it('the refs stage holds no parser; each language front end is its own chunk', () => {
+    const dir = path.join(REPO, 'build', 'cli-bundle', 'chunks');
+    const holding = (module: string) =>
+      readdirSync(dir).filter((f) => new RegExp(`^// ${module}$`, 'm').test(readFileSync(path.join(dir, f), 'utf8')));
+    const stage = holding('src/refs/stage\\.ts');
+    expect(stage).toHaveLength(1);
+    const loaded = [...staticallyLoaded(path.join(dir, stage[0]!))].flatMap((f) =>
+      [...readFileSync(f, 'utf8').matchAll(/^\/\/ ((?:src|node_modules)\/\S+)$/gm)].map((m) => m[1]!),
+    );
+    expect(loaded.filter((m) => /^node_modules\/(@lezer|yaml)\//.test(m))).toEqual([]);
+    // Python, JavaScript and config front ends in three different chunks, none holding another's grammar.
+    const python = holding('node_modules/@lezer/python/dist/index\\.js');
+    const javascript = holding('node_modules/@lezer/javascript/dist/index\\.js');
+    expect(python).toHaveLength(1);
+    expect(javascript).toHaveLength(1);
+    expect(python[0]).not.toBe(javascript[0]);
   });
 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SKIP_DIRS, KEEP_BUDGET, KEEP_FILE_MAX, walkTree } from '../../src/discover/walk.js';
-import { isReferenceSource } from '../../src/refs/sources.js';
+import { isOwnReferenceSource, isReferenceSource } from '../../src/refs/sources.js';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -60,5 +60,25 @@ describe('walkTree keepContent', () => {
     expect(kept.reduce((n, f) => n + f.content!.length, 0)).toBeLessThanOrEqual(budget);
     expect(kept.map((f) => f.path)).toEqual(['src/m0.py', 'src/m1.py', 'src/m2.py']);
     expect(r.files.length).toBe(count);
+  });
+});
+
+/** With the refs stage's own test, the walk keeps only the bytes that may name a model and marks the rest read. */
+describe('walkTree keepContent with the byte pre-filter (isOwnReferenceSource)', () => {
+  const walkOwn = (root: string) =>
+    walkTree(root, { include: [], exclude: [], skipDirs: DEFAULT_SKIP_DIRS, keepContent: isOwnReferenceSource });
+  it.each([
+    ['loader-call-kept', 'app.py', 'm = AutoModel.from_pretrained("org/m")\n', 'kept'],
+    ['plain-source-declined', 'util.py', 'def add(a, b):\n    return a + b\n', 'declined'],
+    ['config-with-model-key-kept', 'cfg.yaml', 'model_name_or_path: org/m\n', 'kept'],
+    ['config-without-model-key-declined', 'cfg.json', '{"lr": 0.1}\n', 'declined'],
+    ['installed-package-not-read-whole', 'venv/lib/site-packages/x.py', 'm = A.from_pretrained("a/b")\n', 'neither'],
+    ['over-the-file-limit-not-read-whole', 'big.py', 'x = 1\n'.repeat(KEEP_FILE_MAX), 'neither'],
+    ['not-a-reference-source', 'notes.txt', 'from_pretrained\n', 'neither'],
+  ])('%s', async (_case, rel, content, want) => {
+    const r = await walkOwn(tree({ [rel]: content }));
+    const file = r.files.find((f) => f.path === rel)!;
+    const got = file.content !== undefined ? 'kept' : file.contentDeclined ? 'declined' : 'neither';
+    expect(got).toBe(want);
   });
 });

@@ -1,8 +1,9 @@
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { mayCallLoader, mayCallLoaderBytes, searchBytes, searchText } from '../../src/refs/find.js';
+import { LOADER_NEEDLES, mayCallLoader, mayCallLoaderBytes, searchBytes, searchText } from '../../src/refs/find.js';
 import { findJavaScriptReferences } from '../../src/refs/javascript.js';
 import { findPythonReferences } from '../../src/refs/python.js';
 import { REPO, runMain } from '../helpers/cli.js';
@@ -63,6 +64,28 @@ describe('mayCallLoader', () => {
     ['hub-beside-torch', 'import torch\ntorch.hub.load("a/b", "c")', true],
   ])('byte test %s', (_case, text, want) => {
     expect(mayCallLoaderBytes(Buffer.from(text, 'latin1'))).toBe(want);
+  });
+
+  // One regular-expression pass stands for one Buffer.includes per needle: the same answer on text made of needles,
+  // their pieces and overlaps (`torchub`, `transformersnapshot_download`), and other bytes.
+  it('the one-pass byte test answers as a Buffer.includes per needle would (fast-check)', () => {
+    const byIncludes = (b: Buffer) =>
+      LOADER_NEEDLES.some(([words, module]) => words.some((w) => b.includes(w)) && (!module || b.includes(module)));
+    const needles = LOADER_NEEDLES.flatMap(([words, module]) => (module ? [...words, module] : words));
+    const piece = fc.oneof(
+      fc.constantFrom(...needles),
+      fc.constantFrom(...needles).map((n) => n.slice(0, -1)),
+      fc.constantFrom(...needles).map((n) => n.slice(1)),
+      fc.string({ maxLength: 4 }),
+      fc.constantFrom('\xff', '\u00e9', '\n'),
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 12 }), (pieces) => {
+        const b = Buffer.from(pieces.join(''));
+        expect(mayCallLoaderBytes(b)).toBe(byIncludes(b));
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it.each([

@@ -1,0 +1,40 @@
+import type { Finder } from './search.js';
+import { sourceExtension } from './sources.js';
+
+/** The language front ends, by the extension the finders go by (`sourceExtension`). */
+export type Language = 'python' | 'javascript' | 'config';
+
+const BY_EXTENSION: Readonly<Record<string, Language>> = {
+  py: 'python',
+  js: 'javascript',
+  mjs: 'javascript',
+  cjs: 'javascript',
+  jsx: 'javascript',
+  ts: 'javascript',
+  mts: 'javascript',
+  cts: 'javascript',
+  tsx: 'javascript',
+  yaml: 'config',
+  yml: 'config',
+  json: 'config',
+};
+
+export function languageOf(path: string): Language | undefined {
+  return BY_EXTENSION[sourceExtension(path)];
+}
+
+/**
+ * A language's finder, loaded on first need: loading a grammar (@lezer/python, @lezer/javascript, yaml) costs tens
+ * of milliseconds of CPU each, so a scan loads only those of the languages whose files pass the byte pre-filter —
+ * none at all for a repository that names no loader.
+ */
+export async function loadFinder(language: Language): Promise<Finder> {
+  switch (language) {
+    case 'python':
+      return (await import('./python.js')).findPythonReferences;
+    case 'javascript':
+      return (await import('./javascript.js')).findJavaScriptReferences;
+    case 'config':
+      return (await import('./config.js')).findConfigReferences;
+  }
+}

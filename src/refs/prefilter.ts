@@ -1,0 +1,78 @@
+/**
+ * The refs stage's byte tests, run before any text is decoded or parsed: most source files fail them and are never
+ * decoded. Light on purpose (no parser imports): the walk runs them on the bytes it has just read
+ * (`isOwnReferenceSource`), so a file that names no model is neither kept in memory nor read a second time.
+ */
+
+/** Keys that training and serving configs use for a hub model (transformers, PEFT, TRL, axolotl, LitGPT…). */
+export const MODEL_KEYS: ReadonlySet<string> = new Set([
+  'model_name_or_path',
+  'pretrained_model_name_or_path',
+  'base_model',
+  'base_model_name_or_path',
+  'model_id',
+  'model_name',
+  'teacher_model_name_or_path',
+  'reward_model_path',
+]);
+
+/** Whether a config's text names a model key: the finder runs only when it does. */
+export function mentionsModelKey(text: string): boolean {
+  for (const k of MODEL_KEYS) if (text.includes(k)) return true;
+  return false;
+}
+
+const MODEL_KEY_BYTES = [...MODEL_KEYS].map((k) => Buffer.from(k));
+
+/** Whether a config's bytes name a model key (the keys are ASCII, which UTF-8 keeps byte for byte). */
+export function mentionsModelKeyBytes(bytes: Buffer): boolean {
+  return MODEL_KEY_BYTES.some((k) => bytes.includes(k));
+}
+
+/**
+ * The loader tests of find.ts (`mayCallLoader`) over raw bytes, looser (no word boundaries). UTF-8 keeps ASCII
+ * bytes as they are and never makes them up, so a file `mayCallLoader` accepts always passes
+ * (test/refs/prefilter.test.ts holds the two together).
+ */
+export const LOADER_NEEDLES: readonly (readonly [words: readonly string[], module: string | undefined])[] = [
+  [['from_pretrained', 'InferenceSession', 'loadGraphModel', 'loadLayersModel', 'huggingface.co'], undefined],
+  [['pipeline'], 'transformers'],
+  [['hf_hub_download', 'snapshot_download'], 'huggingface_hub'],
+  [['hub'], 'torch'],
+  [['create_model'], 'timm'],
+  [['SentenceTransformer', 'CrossEncoder'], 'sentence_transformers'],
+  [['downloadFile', 'snapshotDownload'], '@huggingface/hub'],
+];
+
+/**
+ * Every needle in one pass (one `Buffer.includes` per needle read each file 14 times). The search restarts one
+ * character after each hit, so needles inside or overlapping others (`hub` in `huggingface_hub`) are seen too; no
+ * needle starts another, so a hit at one position is the only needle there.
+ */
+const ANY_NEEDLE = new RegExp(
+  [...new Set(LOADER_NEEDLES.flatMap(([words, module]) => (module ? [...words, module] : words)))]
+    .map((w) => w.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'))
+    .join('|'),
+  'g',
+);
+
+/** Whether source bytes may call a loader: false means `mayCallLoader` on the decoded text is false too. */
+export function mayCallLoaderBytes(bytes: Buffer): boolean {
+  // latin1 maps each byte to one character, so an ASCII needle is in the string exactly when it is in the bytes.
+  const text = bytes.toString('latin1');
+  const seen = new Set<string>();
+  ANY_NEEDLE.lastIndex = 0;
+  for (let m = ANY_NEEDLE.exec(text); m; m = ANY_NEEDLE.exec(text)) {
+    seen.add(m[0]);
+    ANY_NEEDLE.lastIndex = m.index + 1;
+  }
+  return (
+    seen.size > 0 &&
+    LOADER_NEEDLES.some(([words, module]) => words.some((w) => seen.has(w)) && (!module || seen.has(module)))
+  );
+}
+
+/** The byte test for a config (a model key) or for source (a loader word). */
+export function mayNameModelBytes(config: boolean, bytes: Buffer): boolean {
+  return config ? mentionsModelKeyBytes(bytes) : mayCallLoaderBytes(bytes);
+}

@@ -1,0 +1,138 @@
+import { logicalLines, type LogicalLine } from './python-lines.js';
+import { PYTHON_LOADER_WORDS } from './calls.js';
+
+/**
+ * The statements of a Python file that can change what the reference finder reports, copied into a small text for
+ * the parser — parsing every line of a 50 KB training script to read three of them is what made source scanning
+ * cost (bench `refs`). Kept, in file order:
+ * - every import (they bind the names calls resolve through);
+ * - every statement that may call a loader: it names a loader word (`from_pretrained`, a loader's module) or a name
+ *   an import of such a module binds (`from transformers import pipeline as make`);
+ * - every statement that may assign a name those statements read, and so on until no new name turns up (constants
+ *   and the constants they are built from).
+ * Each is the finder's input exactly as in the whole file, so it finds the same references; a statement that does
+ * not parse on its own here sends the caller back to the whole file.
+ */
+export interface Snippet {
+  readonly text: string;
+  /** Offset in the file of each snippet offset, for lines and columns (undefined: text added to make it parse). */
+  readonly original: (offset: number) => number;
+}
+
+const ID = '[A-Za-z_\\u00a1-\\uffff][\\w\\u00a1-\\uffff]*';
+// Not after a letter (a digit may end a number literal just before a word: `1if`, or lezer's recovery of `1torch`).
+const NOT_ID_BEFORE = '(?<![A-Za-z_\\u00a1-\\uffff])';
+const NOT_ID_AFTER = '(?![\\w\\u00a1-\\uffff])';
+const WORD = new RegExp(ID, 'g');
+/**
+ * A word followed by `=` (not `==`): a superset of the plain assignments `Constants` records. Anchored at both ends
+ * of the word so a failed match gives up at once instead of retrying every shorter prefix.
+ */
+const ASSIGNED = new RegExp(`${NOT_ID_BEFORE}(${ID})${NOT_ID_AFTER}[ \\t\\f\\\\\\r\\n]*=(?!=)`, 'g');
+const IMPORT = new RegExp(`${NOT_ID_BEFORE}import${NOT_ID_AFTER}`, 'g');
+/** Keywords in an import statement: never a bound name. */
+const IMPORT_KEYWORDS = new Set(['from', 'import', 'as']);
+
+/**
+ * Text a statement needs around it to parse alone: a block header gets a body, `else`/`elif` an `if` before it,
+ * `except`/`finally` a `try`, a decorator a function. `case` (inside `match`) is not worth it: undefined.
+ */
+function wrap(opener: string, header: boolean): { before: string; after: string } | undefined {
+  if (opener === 'case') return undefined;
+  const before =
+    opener === 'elif' || opener === 'else'
+      ? 'if 1:\n pass\n'
+      : opener === 'except' || opener === 'finally'
+        ? 'try:\n pass\n'
+        : '';
+  if (opener.startsWith('@')) return { before, after: 'def _():\n pass\n' };
+  if (!header) return { before, after: '' };
+  if (opener === 'match') return { before, after: ' case _:\n  pass\n' };
+  if (opener === 'try') return { before, after: ' pass\nfinally:\n pass\n' };
+  return { before, after: ' pass\n' };
+}
+
+/** The statements that matter, or undefined when the file must be parsed whole (see `logicalLines`). */
+export function pythonSnippet(text: string): Snippet | undefined {
+  const lines = logicalLines(text);
+  if (!lines) return undefined;
+  const words = (i: number) => text.slice(lines[i]!.start, lines[i]!.end).match(WORD) ?? [];
+  const keep = new Uint8Array(lines.length);
+  // Names bound by imports of a loader's module (or of a `from_pretrained`): calls through them may be loaders.
+  const triggers = new Set<string>(PYTHON_LOADER_WORDS);
+  for (const [i] of lineHits(IMPORT, text, lines)) {
+    if (keep[i]) continue;
+    keep[i] = 1;
+    const w = words(i);
+    if (w.some((x) => PYTHON_LOADER_WORDS.includes(x))) for (const x of w) if (!IMPORT_KEYWORDS.has(x)) triggers.add(x);
+  }
+  const assigners = new Map<string, number[]>();
+  for (const [i, name] of lineHits(ASSIGNED, text, lines)) {
+    const list = assigners.get(name);
+    if (!list) assigners.set(name, [i]);
+    else if (list[list.length - 1] !== i) list.push(i);
+  }
+  const names = new Set<string>();
+  const work: number[] = [];
+  const take = (i: number) => {
+    if (keep[i] === 2) return;
+    keep[i] = 2;
+    work.push(i);
+  };
+  const trigger = new RegExp(`${NOT_ID_BEFORE}(?:${[...triggers].join('|')})${NOT_ID_AFTER}`, 'g');
+  for (const [i] of lineHits(trigger, text, lines)) take(i);
+  // Every name a kept statement reads brings in every statement that may assign it.
+  while (work.length > 0) {
+    for (const w of words(work.pop()!)) {
+      if (names.has(w)) continue;
+      names.add(w);
+      for (const j of assigners.get(w) ?? []) take(j);
+    }
+  }
+  return build(text, lines, keep);
+}
+
+/**
+ * Matches of a global regular expression over the whole text, each with the logical line it starts in (one pass,
+ * not one per line); matches in comments or blank lines between logical lines are dropped.
+ */
+function* lineHits(re: RegExp, text: string, lines: readonly LogicalLine[]): Generator<[number, string]> {
+  let i = 0;
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    while (i < lines.length && lines[i]!.end < m.index) i++;
+    if (i === lines.length) return;
+    if (lines[i]!.start <= m.index) yield [i, m[1] ?? m[0]];
+  }
+}
+
+function build(text: string, lines: readonly LogicalLine[], keep: Uint8Array): Snippet | undefined {
+  let out = '';
+  // Pieces copied from the file: snippet offset, file offset (ascending).
+  const from: number[] = [];
+  const to: number[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    if (!keep[i]) continue;
+    const line = lines[i]!;
+    const opener = /^(?:@|[A-Za-z_]\w*)/.exec(text.slice(line.start, line.start + 16))?.[0] ?? '';
+    const around = wrap(opener, line.header);
+    if (!around) return undefined;
+    out += around.before;
+    from.push(out.length);
+    to.push(line.start);
+    out += text.slice(line.start, line.end) + '\n' + around.after;
+  }
+  return {
+    text: out,
+    original: (offset) => {
+      let lo = 0;
+      let hi = from.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (from[mid]! <= offset) lo = mid;
+        else hi = mid - 1;
+      }
+      return to[lo]! + offset - from[lo]!;
+    },
+  };
+}

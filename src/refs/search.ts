@@ -1,0 +1,66 @@
+import { mentionsModelKey } from './prefilter.js';
+import { isConfigSource as isConfig } from './sources.js';
+import { MAX_NESTING, looksGenerated, nestingDepth } from './text.js';
+import type { FileReferences } from './types.js';
+
+/** A language front end: the references in one file's text. */
+export type Finder = (path: string, text: string, existsLocally: (p: string) => boolean) => FileReferences;
+
+/** Cheap text tests before parsing: a file that names no loader is not parsed (most of a repository). */
+const LOADER_WORDS =
+  /from_pretrained|pipeline|hf_hub_download|snapshot_download|hub|create_model|SentenceTransformer|CrossEncoder|InferenceSession|loadGraphModel|loadLayersModel|downloadFile|snapshotDownload|huggingface\.co/;
+
+/**
+ * Parsing is what costs (lezer, a few MB/s), and words such as `pipeline` or `hub` are everywhere in ML code. The
+ * loaders `shapeOf` (calls.ts) finds through an import — `transformers.pipeline`, `huggingface_hub.*`,
+ * `torch.hub.load`, `timm.create_model`, `sentence_transformers.*`, `@huggingface/hub` — can only be called in a
+ * file that names their module, so those words count only beside it. The rest need no import to be found.
+ */
+const LOADER_TESTS: readonly (readonly [word: RegExp, module: RegExp | undefined])[] = [
+  [/from_pretrained|InferenceSession|loadGraphModel|loadLayersModel|huggingface\.co/, undefined],
+  [/\bpipeline\b/, /transformers/],
+  [/hf_hub_download|snapshot_download/, /huggingface_hub/],
+  [/\bhub\b/, /\btorch\b/],
+  [/create_model/, /\btimm\b/],
+  [/SentenceTransformer|CrossEncoder/, /sentence_transformers/],
+  [/downloadFile|snapshotDownload/, /@huggingface\/hub/],
+];
+
+/** Whether source text may call a loader `shapeOf` follows: the parser runs only when it may. */
+export function mayCallLoader(text: string): boolean {
+  return (
+    LOADER_WORDS.test(text) && LOADER_TESTS.some(([word, module]) => word.test(text) && (!module || module.test(text)))
+  );
+}
+export const MAX_SOURCE_BYTES = 2 * 1024 * 1024;
+
+/** The outcome of searching one file: references found, nothing to find, or skipped (counted by the caller). */
+export type Searched =
+  { readonly kind: 'found'; readonly refs: FileReferences } | { readonly kind: 'none' } | { readonly kind: 'skipped' };
+
+/** A file over the size limit: configs that large are data, not configuration; source that large is skipped. */
+export function searchOversized(path: string): Searched {
+  return isConfig(path) ? { kind: 'none' } : { kind: 'skipped' };
+}
+
+/**
+ * Search one file's text with its language's finder (the same rules for `scan` and `review`): cheap filter, shape
+ * checks, then the parser. Light: the finder, and so the parser, is the caller's to load.
+ */
+export function searchTextWith(
+  finder: Finder,
+  path: string,
+  text: string,
+  existsLocally: (p: string) => boolean,
+): Searched {
+  const config = isConfig(path);
+  if (config ? !mentionsModelKey(text) : !mayCallLoader(text)) return { kind: 'none' };
+  // Minified or generated code, and nesting deeper than hand-written code (the parsers' tree building recurses).
+  if ((!config && looksGenerated(text)) || nestingDepth(text) > MAX_NESTING) return { kind: 'skipped' };
+  try {
+    return { kind: 'found', refs: finder(path, text, existsLocally) };
+  } catch {
+    // A parser that gives up (it should not: lezer recovers from syntax errors) skips the file, counted.
+    return { kind: 'skipped' };
+  }
+}

@@ -1,0 +1,147 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { logicalLines } from '../../src/refs/python-lines.js';
+import { pythonSnippet } from '../../src/refs/python-snippet.js';
+import { findPythonReferences, findPythonReferencesInWholeFile } from '../../src/refs/python.js';
+import { REPO } from '../helpers/cli.js';
+
+/**
+ * The Python finder parses only the statements that can matter (python-snippet.ts): it must find exactly what a
+ * parse of the whole file finds, references and run-time notes alike, at the same lines and columns.
+ */
+const local = (p: string) => p === 'checkpoints/run-1';
+const same = (name: string, text: string) =>
+  expect(findPythonReferences(name, text, local)).toEqual(findPythonReferencesInWholeFile(name, text, local));
+
+describe('logicalLines', () => {
+  // Each logical line as `first code characters|header`; undefined where the lexer cannot vouch for the text.
+  it.each([
+    { name: 'simple', text: 'a = 1\nb = 2\n', want: ['a = 1|', 'b = 2|'] },
+    { name: 'brackets-join', text: 'f(\n  1,\n)\nx\n', want: ['f(\n  1,\n)|', 'x|'] },
+    { name: 'backslash-join', text: 'a = 1 + \\\n  2\n', want: ['a = 1 + \\\n  2|'] },
+    { name: 'comment-and-blank-skipped', text: '# x = (\n\n  \ny = 1  # (\n', want: ['y = 1  # (|'] },
+    { name: 'header', text: 'if a:  # note\n    b()\n', want: ['if a:  # note|header', 'b()|'] },
+    { name: 'long-string', text: 's = """\nx = (\n"""\nt\n', want: ['s = """\nx = (\n"""|', 't|'] },
+    { name: 'escaped-quote', text: "s = 'a\\'b('\nt\n", want: ["s = 'a\\'b('|", 't|'] },
+    { name: 'raw-escaped-quote', text: 's = r"\\"("\nt\n', want: ['s = r"\\"("|', 't|'] },
+    { name: 'fstring-nested-quotes', text: 'f"{d["k"]:>{w}}("\nt\n', want: ['f"{d["k"]:>{w}}("|', 't|'] },
+    { name: 'fstring-doubled-brace', text: 'f"{{("\nt\n', want: ['f"{{("|', 't|'] },
+    { name: 'fstring-spec-quote', text: 'f"{x:\'>9}("\nt\n', want: ['f"{x:\'>9}("|', 't|'] },
+    { name: 'named-escape-in-fstring', text: 'f"\\N{DASH}("\nt\n', want: ['f"\\N{DASH}("|', 't|'] },
+    { name: 'not-a-prefix', text: 'xf"{("\nt\n', want: ['xf"{("|', 't|'] },
+    { name: 'number-then-fstring', text: '1f"{x}("\nt\n', want: ['1f"{x}("|', 't|'] },
+    { name: 'unterminated-short-string-ends-at-newline', text: "s = '(\nt\n", want: ["s = '(|", 't|'] },
+    { name: 'crlf', text: 'a = 1  # c\r\nb = (\r\n 2)\r\n', want: ['a = 1  # c\r|', 'b = (\r\n 2)\r|'] },
+    { name: 'no-final-newline', text: 'a\nb', want: ['a|', 'b|'] },
+    { name: 'unclosed-bracket', text: 'f(\n', want: undefined },
+    { name: 'stray-closing-bracket', text: 'x)\n', want: undefined },
+    { name: 'unclosed-long-string', text: 's = """\n', want: undefined },
+    { name: 'lone-carriage-return', text: 'a = 1\rb = 2\n', want: undefined },
+    { name: 'backslash-continuing-nothing', text: 'a \\ b\n', want: undefined },
+    { name: 'lambda-in-fstring', text: 'f"{lambda x: 1}"\n', want: undefined },
+  ])('$name', ({ text, want }) => {
+    const got = logicalLines(text)?.map((l) => `${text.slice(l.start, l.end)}|${l.header ? 'header' : ''}`);
+    expect(got).toEqual(want);
+  });
+});
+
+describe('pythonSnippet', () => {
+  it('keeps imports, loader calls and the assignments they read, and nothing else', () => {
+    const filler = Array.from({ length: 200 }, (_, i) => `def f${i}(x):\n    return x + ${i}\n`).join('');
+    const text = `import os\nfrom transformers import AutoModel as M\nBASE = "org/" + NAME\nNAME = "m"\nOTHER = 1\n${filler}class C:\n    def load(self):\n        return M(BASE)\n`;
+    const snippet = pythonSnippet(text)!;
+    expect(snippet.text).toBe(
+      'import os\nfrom transformers import AutoModel as M\nBASE = "org/" + NAME\nNAME = "m"\nreturn M(BASE)\n',
+    );
+    // Lines and columns are the file's.
+    expect(snippet.original(snippet.text.indexOf('return'))).toBe(text.indexOf('return M'));
+    same('kept.py', text);
+  });
+  it.each([
+    { name: 'case-clause', text: 'match x:\n    case torch.Tensor():\n        pass\n' },
+    { name: 'unclosed-bracket', text: 'torch.hub.load(\n' },
+  ])('leaves $name to the whole-file parse', ({ name, text }) => {
+    expect(pythonSnippet(text)).toBeUndefined();
+    same(`${name}.py`, text);
+  });
+
+  const fixtures = readdirSync(path.join(REPO, 'fixtures', 'refs'), { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.py'))
+    .sort();
+  it.each(fixtures)('finds what the whole-file parse finds in fixtures/refs/%s', (rel) => {
+    same(rel, readFileSync(path.join(REPO, 'fixtures', 'refs', rel), 'utf8'));
+  });
+
+  // Statements in the shapes real code has them: every loader, aliases, constants (reassigned, shadowed, built from
+  // others), decoys in comments and strings, headers, decorators, else/except clauses, f-strings, continuations.
+  const STATEMENTS = [
+    'from transformers import AutoModel as M, pipeline as make',
+    'from transformers import pipeline',
+    'import torch',
+    'import torch as T',
+    'from torch import hub',
+    'from huggingface_hub import hf_hub_download as dl, snapshot_download',
+    'import timm',
+    'from sentence_transformers import SentenceTransformer as ST',
+    'import os, numpy as np',
+    'M = "shadow/model"',
+    'MODEL = "org/model"',
+    'MODEL = "other/model"',
+    'BASE = MODEL + "-v2"',
+    "REV = '0123456789abcdef0123456789abcdef01234567'",
+    'NAME = f"{MODEL}-{REV}"',
+    'NAME: str = "org/annotated"',
+    'A = B = "org/chained"',
+    'self.MODEL = "org/attr"',
+    'MODEL = os.environ["MODEL"]',
+    'x = 1 if MODEL else 2',
+    'm = M.from_pretrained(MODEL, revision=REV)',
+    'm = AutoModel.from_pretrained(BASE, trust_remote_code=True)',
+    'p = make("text-classification", model=NAME)',
+    'p = pipeline("fill-mask", model=A)',
+    'f = dl(repo_id=MODEL, filename="w.bin")',
+    'snapshot_download(BASE)',
+    'hub.load("pytorch/vision", "resnet18")',
+    'T.hub.load("pytorch/vision:v0.10.0", "resnet50")',
+    'e = ST(NAME)',
+    'timm.create_model("resnet50", pretrained=True)',
+    'AutoModel.from_pretrained(os.path.join(d, "x"))',
+    'make(**kw)',
+    '# m = M.from_pretrained("org/comment")',
+    '"""\nm = M.from_pretrained("org/docstring")\n"""',
+    's = \'M.from_pretrained("org/in-string")\'',
+    's = f\'{M.from_pretrained("org/in-fstring")}\'',
+    'x = (\n    M.from_pretrained(\n        "org/multi-line"\n    )\n)',
+    'y = MODEL + \\\n    "-cont"',
+    'r = rf"\\{MODEL}"',
+    "print(f'{MODEL!r:>{width}}')",
+    '@torch.no_grad()\ndef g():\n    return M.from_pretrained(MODEL)',
+    'class C(torch.nn.Module):\n    MODEL = "org/class"',
+    'if torch.cuda.is_available(): MODEL = "org/cuda"',
+    'try:\n    import torch\nexcept ImportError:\n    torch = None',
+    'with torch.no_grad():\n    m = M.from_pretrained(MODEL)',
+    'for i in range(3):\n    pass\nelse:\n    m = M.from_pretrained(BASE)',
+    'if a:\n    pass\nelif torch.cuda.is_available():\n    m = ST(MODEL)',
+    'try:  # torch\n    pass\nfinally:\n    snapshot_download(NAME)',
+    'fn = lambda: M.from_pretrained(MODEL)',
+    'ms = [M.from_pretrained(n) for n in NAMES]',
+    'def h(model=M.from_pretrained(MODEL)) -> torch.Tensor:\n    return model',
+    'async def k():\n    async with torch.x() as t:\n        await T.hub.load(MODEL)',
+  ];
+  const block = fc.tuple(fc.constantFrom(...STATEMENTS), fc.constantFrom('', 'def f():\n', 'if c:\n', 'class K:\n'));
+  const program = fc
+    .array(block, { minLength: 1, maxLength: 14 })
+    .map((blocks) =>
+      blocks.map(([s, head]) => (head === '' ? `${s}\n` : `${head}${s.replace(/^/gm, '    ')}\n`)).join(''),
+    );
+  it('finds what the whole-file parse finds in generated programs (fast-check)', () => {
+    fc.assert(
+      fc.property(program, (text) => {
+        same('gen.py', text);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
