@@ -113,8 +113,7 @@ export class EntryCollector implements YarnV1Sink {
   }
 
   private setKey(k: string, v: Entry | PlainValue): void {
-    // Descriptors are kept (node keys, the descriptor index): a copy, so they do not hold the whole text alive.
-    this.keys.set(this.keys.has(k) ? k : detach(k), v);
+    this.keys.set(k, v);
     if (isArrayIndex(k)) this.hasIndexKey = true;
   }
 }
@@ -153,13 +152,4 @@ function keysOrder(keys: readonly string[]): number[] {
   const order = keys.map((_, i) => i);
   const indices = order.filter((i) => isArrayIndex(keys[i]!)).sort((a, b) => Number(keys[a]) - Number(keys[b]));
   return [...indices, ...order.filter((i) => !isArrayIndex(keys[i]!))];
-}
-
-/**
- * A flat copy of `s`. A V8 slice of 13 or more characters points into the string it was cut from, so one kept
- * descriptor or URL would keep the whole 50 MB lockfile text alive; concatenating and slicing again makes V8 flatten
- * the pair into a new string of its own.
- */
-export function detach(s: string): string {
-  return s.length < 13 ? s : (s + ' ').slice(0, -1);
 }
