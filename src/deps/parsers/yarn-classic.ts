@@ -1,13 +1,14 @@
 import type { DraftEdge, DraftImporter, DraftNode, EdgeKind, Manifest, ParsedLockfile } from '../types.js';
-import { LockfileError, forEachStr, isRecord, splitDescriptor, str, strMap } from '../types.js';
-import { yarnHeaderLines } from '../lines.js';
+import { LockfileError, splitDescriptor, str, strMap } from '../types.js';
 import { classifyResolved, classifySpec } from '../source.js';
 import { DEP_FIELDS, parseAlias } from './npm-common.js';
-import { parseYarnV1Syntax, YarnSyntaxError, type YarnObject } from './yarn-v1-syntax.js';
+import { readYarnV1, YarnSyntaxError } from './yarn-v1-syntax.js';
+import { Entry, EntryCollector, type DepList } from './yarn-classic-entries.js';
 
 /**
- * yarn.lock v1 (yarn classic), read with yarn 1's grammar in linear time (yarn-v1-syntax.ts). One entry can carry
- * several descriptors (`a@^1.0.0, a@^1.2.0:`); they share one object, so entries are counted by identity.
+ * yarn.lock v1 (yarn classic), read with yarn 1's grammar in linear time (yarn-v1-syntax.ts) straight into the
+ * fields each entry needs (yarn-classic-entries.ts). One entry can carry several descriptors
+ * (`a@^1.0.0, a@^1.2.0:`); they share one object, so entries are counted by identity.
  * Root dependencies are not in the file: they come from the package.json files when given.
  */
 export function parseYarnClassic(
@@ -18,71 +19,34 @@ export function parseYarnClassic(
   const conflict = markerLine(text);
   if (conflict !== undefined)
     throw new LockfileError('LOCKFILE_SYNTAX', file, 'contains unresolved merge-conflict markers', conflict);
-  let parsed: YarnObject;
+  const collected = new EntryCollector();
   try {
-    parsed = parseYarnV1Syntax(text);
+    readYarnV1(text, collected);
   } catch (err) {
     if (!(err instanceof YarnSyntaxError)) throw err;
     throw new LockfileError('LOCKFILE_SYNTAX', file, `not a valid yarn.lock v1: ${err.message}`, err.line, {
       cause: err,
     });
   }
-  const headerLines = yarnHeaderLines(text);
   const byDescriptor = new Map<string, number>();
-  const objects = new Map<object, number>();
-  const groups: { descriptors: string[]; entry: Record<string, unknown> }[] = [];
-  for (const [descriptor, value] of Object.entries(parsed)) {
+  const groups: Entry[] = [];
+  for (const [descriptor, value] of collected.ordered()) {
     // A top-level key with a plain value is no entry yarn can install from: the file is not what it claims.
-    if (!isRecord(value))
+    if (!(value instanceof Entry))
       throw new LockfileError(
         'LOCKFILE_SHAPE',
         file,
         `entry ${JSON.stringify(descriptor.slice(0, 200))} is not a map of fields`,
-        headerLines.get(descriptor),
+        value.line,
       );
-    let i = objects.get(value);
-    if (i === undefined) {
-      i = groups.length;
-      objects.set(value, i);
-      groups.push({ descriptors: [], entry: value });
-    }
-    groups[i]!.descriptors.push(descriptor);
-    byDescriptor.set(descriptor, i);
+    if (value.index < 0) {
+      value.index = groups.length;
+      value.first = descriptor;
+      groups.push(value);
+    } else (value.more ??= []).push(descriptor);
+    byDescriptor.set(descriptor, value.index);
   }
-
-  const nodes: DraftNode[] = groups.map(({ descriptors, entry }) => {
-    const first = descriptors[0]!;
-    const [keyName, range] = splitDescriptor(first);
-    const alias = parseAlias(range);
-    const version = str(entry.version) ?? '';
-    const rawResolved = str(entry.resolved);
-    // Classified once: it parses the URL, and a 50 MB lockfile has 175k entries.
-    const resolvedSource = classifyResolved(rawResolved);
-    const gitLike = resolvedSource === 'git';
-    const { resolved, sha1 } = splitFragment(rawResolved, gitLike);
-    const integrity =
-      str(entry.integrity) ?? (sha1 !== undefined ? `sha1-${Buffer.from(sha1, 'hex').toString('base64')}` : undefined);
-    const edges: DraftEdge[] = [];
-    for (const [field, kind] of [
-      ['dependencies', 'prod'],
-      ['optionalDependencies', 'optional'],
-    ] as const) {
-      forEachStr(entry[field], (name, spec) =>
-        edges.push({ name, spec, kind, target: byDescriptor.get(`${name}@${spec}`) }),
-      );
-    }
-    return {
-      name: alias ? alias[0] : keyName,
-      version,
-      key: descriptors.join(', '),
-      line: headerLines.get(first) ?? 1,
-      ...(rawResolved !== undefined ? { resolved: gitLike ? rawResolved : resolved! } : {}),
-      ...(integrity !== undefined ? { integrity } : {}),
-      source: resolvedSource ?? classifySpec(alias ? alias[1] : range),
-      ...(alias ? { alias: keyName } : {}),
-      edges,
-    };
-  });
+  const nodes = toDraftNodes(groups, byDescriptor);
 
   const importers = importersFrom(manifests, byDescriptor, nodes);
   return {
@@ -96,6 +60,67 @@ export function parseYarnClassic(
       // yarn rewrites some specs (git shorthands, tags); only a plain registry range must match verbatim.
       return classifySpec(spec) === 'registry' && !/^[a-z]/i.test(spec) ? undefined : 'unknown';
     },
+  };
+}
+
+/**
+ * Entries in order as draft nodes; names and ranges repeat across 175k entries, so each is kept once.
+ *
+ * Kept strings stay V8 slices of the lockfile text, which keeps the text alive as long as the graph: descriptors,
+ * `resolved` and `integrity` are about 70 % of a yarn.lock's bytes, so copying them out costs more than the text
+ * (measured on the 50 MB bench file: 169 MiB retained with copies made by concatenation, 132 MiB with slices, and
+ * 0.8 s more CPU).
+ */
+function toDraftNodes(groups: readonly Entry[], byDescriptor: ReadonlyMap<string, number>): DraftNode[] {
+  const interned = new Map<string, string>();
+  const intern = (s: string): string => {
+    const kept = interned.get(s);
+    if (kept !== undefined) return kept;
+    interned.set(s, s);
+    return s;
+  };
+  return groups.map((entry) => toDraftNode(entry, byDescriptor, intern));
+}
+
+function toDraftNode(
+  entry: Entry,
+  byDescriptor: ReadonlyMap<string, number>,
+  intern: (s: string) => string,
+): DraftNode {
+  const first = entry.first!;
+  const [keyName, range] = splitDescriptor(first);
+  const alias = parseAlias(range);
+  const version = str(entry.version) ?? '';
+  const rawResolved = str(entry.resolved);
+  // Classified once: it parses the URL, and a 50 MB lockfile has 175k entries.
+  const resolvedSource =
+    rawResolved !== undefined && isPlainRegistryTarball(rawResolved) ? 'registry' : classifyResolved(rawResolved);
+  const gitLike = resolvedSource === 'git';
+  const { resolved, sha1 } = splitFragment(rawResolved, gitLike);
+  const rawIntegrity = str(entry.integrity);
+  const integrity =
+    rawIntegrity !== undefined
+      ? rawIntegrity
+      : sha1 !== undefined
+        ? `sha1-${Buffer.from(sha1, 'hex').toString('base64')}`
+        : undefined;
+  const edges: DraftEdge[] = [];
+  const addEdges = (deps: DepList | undefined, kind: EdgeKind) =>
+    deps?.forEach((name, spec) =>
+      edges.push({ name: intern(name), spec: intern(spec), kind, target: byDescriptor.get(`${name}@${spec}`) }),
+    );
+  addEdges(entry.dependencies, 'prod');
+  addEdges(entry.optionalDependencies, 'optional');
+  return {
+    name: intern(alias ? alias[0] : keyName),
+    version,
+    key: entry.more ? [first, ...entry.more].join(', ') : first,
+    line: entry.line,
+    ...(rawResolved !== undefined ? { resolved: gitLike ? rawResolved : resolved! } : {}),
+    ...(integrity !== undefined ? { integrity } : {}),
+    source: resolvedSource ?? classifySpec(alias ? alias[1] : range),
+    ...(alias ? { alias: keyName } : {}),
+    edges,
   };
 }
 
@@ -126,6 +151,15 @@ function importersFrom(
   });
   return [{ path: '', declared: {}, edges }];
 }
+
+/**
+ * `https://registry.yarnpkg.com/<name>/-/<file>.tgz`, in characters the WHATWG URL parser keeps as they are (no
+ * percent sign, no dot segment): what `classifyResolved` calls 'registry' for such a URL, without building a URL
+ * object for each of 175k entries. Anything else takes the full path.
+ */
+const PLAIN_REGISTRY_TARBALL =
+  /^https:\/\/registry\.(yarnpkg\.com|npmjs\.org)\/(@[\w~-][\w.~-]*\/)?[\w~-][\w.~-]*\/-\/[\w~-][\w.~-]*\.tgz(#[0-9a-f]*)?$/;
+const isPlainRegistryTarball = (resolved: string): boolean => PLAIN_REGISTRY_TARBALL.test(resolved);
 
 /**
  * yarn 1 appends the tarball's sha1 as a URL fragment: `…/a-1.0.0.tgz#<40 hex>`. For git sources the fragment is

@@ -4,11 +4,24 @@
  * file; `@yarnpkg/parsers`' PEG grammar runs at about 2 µs per byte (a 490 KB lockfile in over a second, a 5 MB
  * key in 17 s), far from the 50 MB a monorepo lockfile reaches. Where yarn would silently stop reading (an
  * unexpected indent), this parser throws instead: a lockfile yarn half-reads is not a lockfile we can vouch for.
+ *
+ * The parser builds no tree: it tells a sink each assignment as it reads it (`Parser.parse` assigns
+ * `obj[key] = value` for every key of a line), so a reader keeps only the fields it needs and a 50 MB lockfile
+ * never exists twice in memory, once as text and once as 175k dictionary objects.
  */
 
-export type YarnValue = string | number | boolean | YarnObject;
-export interface YarnObject {
-  [key: string]: YarnValue;
+/** A plain value as yarn reads it: a string, or an unquoted number or boolean. */
+export type YarnScalar = string | number | boolean;
+
+/**
+ * Receives the assignments of a yarn.lock v1 in file order. `depth` is the object the keys belong to (0 = top
+ * level; an object opened at depth d holds what comes at depth d + 1 until the next `open` at depth ≤ d).
+ * `line` is the key's line counting line feeds only, as editors and GitHub number lines. `keys` is reused:
+ * copy it to keep it.
+ */
+export interface YarnV1Sink {
+  value(depth: number, keys: readonly string[], value: YarnScalar, line: number): void;
+  open(depth: number, keys: readonly string[], line: number): void;
 }
 
 export class YarnSyntaxError extends Error {
@@ -32,6 +45,9 @@ const SPACE = 0x20;
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const isLineEnd = (c: number) => c === 0x0a || c === 0x0d;
+/** yarn's `/^[a-zA-Z\/.-]/`: the first character of an unquoted string. */
+const startsBareWord = (c: number) =>
+  (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x2f || c === 0x2e || c === 0x2d;
 
 /**
  * yarn's tokeniser over positions (yarn re-slices the input for every token, which is quadratic), as a cursor: one
@@ -42,7 +58,9 @@ const isLineEnd = (c: number) => c === 0x0a || c === 0x0d;
 class Tokens {
   type: TokenType = 'newline';
   line = 1;
-  value: string | number | boolean = '';
+  value: YarnScalar = '';
+  /** Lone `\r` line ends so far: yarn counts them as newlines, editors do not. */
+  loneCr = 0;
   private at = 0;
   private row = 1;
   private afterNewline = true; // yarn reads the first line's leading spaces as an indent too
@@ -50,7 +68,7 @@ class Tokens {
 
   constructor(private readonly input: string) {}
 
-  private set(type: TokenType, line: number, value: string | number | boolean = ''): this {
+  private set(type: TokenType, line: number, value: YarnScalar = ''): this {
     this.type = type;
     this.line = line;
     this.value = value;
@@ -65,7 +83,9 @@ class Tokens {
       const startOfLine = this.afterNewline;
       this.afterNewline = false;
       if (isLineEnd(c)) {
-        this.at += c === 0x0d && input.charCodeAt(i + 1) === 0x0a ? 2 : 1;
+        const crlf = c === 0x0d && input.charCodeAt(i + 1) === 0x0a;
+        if (c === 0x0d && !crlf) this.loneCr++;
+        this.at += crlf ? 2 : 1;
         this.row++;
         this.afterNewline = true;
         return this.set('newline', this.row - 1);
@@ -99,7 +119,7 @@ class Tokens {
       } else if (c === 0x2c /* , */) {
         this.at++;
         return this.set('comma', this.row);
-      } else if (/[a-zA-Z/.-]/.test(input[i]!)) {
+      } else if (startsBareWord(c)) {
         let end = i + 1;
         for (; end < input.length; end++) {
           const d = input.charCodeAt(end);
@@ -150,17 +170,10 @@ class Tokens {
   }
 }
 
-interface Frame {
-  readonly obj: YarnObject;
-  readonly indent: number;
-  /** Keys of the parent this object is assigned to. */
-  readonly keys: readonly string[];
-}
-
 const isValue = (t: Tokens): boolean => t.type === 'string' || t.type === 'number' || t.type === 'boolean';
 
-/** Parse yarn.lock v1 text into its entries; throws YarnSyntaxError with the line. */
-export function parseYarnV1Syntax(text: string): YarnObject {
+/** Read yarn.lock v1 text, telling `sink` every assignment; throws YarnSyntaxError with the line. */
+export function readYarnV1(text: string, sink: YarnV1Sink): void {
   const token = new Tokens(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text).next();
   // Read through a call so TypeScript does not keep a narrowing of the cursor from before next().
   const next = (): Tokens => token.next();
@@ -168,29 +181,29 @@ export function parseYarnV1Syntax(text: string): YarnObject {
   const unexpected = (why: string): never => {
     throw new YarnSyntaxError(`${why}: unexpected ${token.type}`, token.line);
   };
-  const root: YarnObject = Object.create(null) as YarnObject;
-  const stack: Frame[] = [{ obj: root, indent: 0, keys: [] }];
-  // `Parser.parse(indent)` as a loop: a frame per open object; "break" pops it into its parent.
+  const keys: string[] = [];
+  // `Parser.parse(indent)` as a loop: objects open one level deeper each, so the depth is the indent expected.
+  let depth = 0;
   for (;;) {
-    const frame = stack[stack.length - 1]!;
-    const { indent } = frame;
     let close = false;
     if (token.type === 'newline') {
       const after = next();
-      if (indent === 0) continue;
+      if (depth === 0) continue;
       if (after.type !== 'indent') close = true;
-      else if (after.value === indent) next();
+      else if (after.value === depth) next();
       else close = true;
     } else if (token.type === 'indent') {
-      if (token.value === indent) next();
-      else if (indent === 0 || (token.value as number) > indent)
+      if (token.value === depth) next();
+      else if (depth === 0 || (token.value as number) > depth)
         throw new YarnSyntaxError('unexpected indentation (yarn stops reading here)', token.line);
       else close = true;
     } else if (token.type === 'eof') {
-      if (stack.length === 1) return root;
+      if (depth === 0) return;
       close = true;
     } else if (token.type === 'string') {
-      const keys = [token.value as string];
+      const line = token.line - token.loneCr;
+      keys.length = 0;
+      keys.push(token.value as string);
       let t = next();
       while (t.type === 'comma') {
         const key = next();
@@ -201,12 +214,13 @@ export function parseYarnV1Syntax(text: string): YarnObject {
       const wasColon = t.type === 'colon';
       if (wasColon) t = next();
       if (isValue(t)) {
-        for (const k of keys) frame.obj[k] = t.value;
+        sink.value(depth, keys, t.value, line);
         next();
       } else if (wasColon) {
-        if (stack.length >= MAX_YARN_DEPTH)
+        if (depth + 1 >= MAX_YARN_DEPTH)
           throw new YarnSyntaxError(`nests deeper than ${MAX_YARN_DEPTH} levels`, t.line);
-        stack.push({ obj: Object.create(null) as YarnObject, indent: indent + 1, keys });
+        sink.open(depth, keys, line);
+        depth++;
       } else unexpected('invalid value');
     } else if (token.type === 'comment') {
       const m = /^\s*yarn lockfile v(\d+)\s*$/.exec(token.value as string);
@@ -214,12 +228,10 @@ export function parseYarnV1Syntax(text: string): YarnObject {
         throw new YarnSyntaxError(`lockfile version ${m[1]} is newer than yarn 1 reads`, token.line);
       next();
     } else unexpected('expected a key');
-    // A closed object goes to its parent; a nested parent closes too unless the next token is an indent.
+    // A closed object is done; a nested parent closes too unless the next token is an indent.
     while (close) {
-      const done = stack.pop()!;
-      const parent = stack[stack.length - 1]!;
-      for (const k of done.keys) parent.obj[k] = done.obj;
-      close = parent.indent !== 0 && current().type !== 'indent';
+      depth--;
+      close = depth !== 0 && current().type !== 'indent';
     }
   }
 }
