@@ -55,33 +55,22 @@ export function toDependencyGraph(lockfile: string, parsed: ParsedLockfile): Dep
     });
   });
   const importers: Record<string, Record<string, string>> = {};
-  for (const imp of parsed.importers) importers[imp.path] = { ...imp.declared };
+  // Each parser builds a fresh map per importer and never touches it again: hand it on rather than copy it (the
+  // spread re-added a 130k-dependency root's entries one by one, most of the graph's time on the bench lockfile).
+  for (const imp of parsed.importers) importers[imp.path] = imp.declared;
   return { lockfile, kind: parsed.kind, formatVersion: parsed.formatVersion, packages, importers };
 }
 
-/** The optional fields a draft hands on to its package as they are (when present). */
-const OPTIONAL_FIELDS = [
-  'resolved',
-  'integrity',
-  'hasInstallScript',
-  'alias',
-  'bundled',
-  'distributions',
-  'buildDisabled',
-] as const satisfies readonly (keyof DraftNode)[];
+/** The optional fields a draft hands on to its package as they are (when present): toPackageNode copies each. */
+type OptionalField = Extract<
+  keyof DraftNode,
+  'resolved' | 'integrity' | 'hasInstallScript' | 'alias' | 'bundled' | 'distributions' | 'buildDisabled'
+>;
 type GraphFacts = Pick<PackageNode, 'lockfile' | 'dev' | 'optional' | 'peer' | 'workspace' | 'path'>;
 // Compile-time guard: a field added to DraftNode must be handed on here (or dropped on purpose in this list).
 type NotHandedOn = Exclude<
   keyof DraftNode,
-  | 'name'
-  | 'version'
-  | 'key'
-  | 'line'
-  | 'source'
-  | 'flags'
-  | 'edges'
-  | 'noIntegrityReason'
-  | (typeof OPTIONAL_FIELDS)[number]
+  'name' | 'version' | 'key' | 'line' | 'source' | 'flags' | 'edges' | 'noIntegrityReason' | OptionalField
 >;
 const everyFieldHandedOn: [NotHandedOn] extends [never] ? true : NotHandedOn = true;
 void everyFieldHandedOn;
@@ -104,7 +93,15 @@ function toPackageNode(node: DraftNode, facts: GraphFacts): PackageNode {
     workspace: facts.workspace,
     path: facts.path,
   };
-  for (const k of OPTIONAL_FIELDS) if (node[k] !== undefined) (out as Record<string, unknown>)[k] = node[k];
+  // Each OptionalField by name: a loop of keyed stores over the list cost a megamorphic store
+  // per field per package.
+  if (node.resolved !== undefined) out.resolved = node.resolved;
+  if (node.integrity !== undefined) out.integrity = node.integrity;
+  if (node.hasInstallScript !== undefined) out.hasInstallScript = node.hasInstallScript;
+  if (node.alias !== undefined) out.alias = node.alias;
+  if (node.bundled !== undefined) out.bundled = node.bundled;
+  if (node.distributions !== undefined) out.distributions = node.distributions;
+  if (node.buildDisabled !== undefined) out.buildDisabled = node.buildDisabled;
   return out;
 }
 

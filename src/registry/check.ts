@@ -3,7 +3,8 @@ import type { Policy } from '../core/policy.js';
 import type { DependencyGraph, PackageNode } from '../core/records.js';
 import { registryForPackage, type RegistryConfig } from './config.js';
 import { packageFinding, spec, where } from './findings.js';
-import { unverifiable, type CheckState } from './state.js';
+import { unverifiable, type CheckState, type UnverifiedCause } from './state.js';
+import type { UnavailableCause as FetchCause } from './client.js';
 import type { Packument, VersionMeta } from './packument.js';
 import type { RegistrySources } from './sources.js';
 import { checkProvenance } from './check-provenance.js';
@@ -70,6 +71,30 @@ export async function checkPackage(
   }
   return state;
 }
+
+/**
+ * `checkPackage` when the registry's every answer is one refusal known up front (offline with no cache directory:
+ * `RegistryClient.offlineRefusal`): exactly what `lookUpVersion` records for it, the shared cause and nothing else,
+ * made synchronously. No promise, state or arrays per package: a 130k-package lockfile comes here, and awaiting
+ * 130k checks at once kept every one of their frames alive until the last settled.
+ */
+export function refusedChecks(
+  work: readonly { readonly pkg: PackageNode; readonly graph: DependencyGraph }[],
+  refusal: { readonly reason: string; readonly cause: FetchCause },
+  config: RegistryConfig,
+): PackageCheck[] {
+  const causes = new Map<string, UnverifiedCause>();
+  return work.map(({ pkg, graph }) => {
+    const registry = registryForPackage(pkg.name, config);
+    let cause = causes.get(registry);
+    if (cause === undefined)
+      causes.set(registry, (cause = { kind: refusal.cause, what: 'packument', reason: refusal.reason, registry }));
+    return { pkg, graph, registry, findings: NONE, notes: NONE, cause, signatureMissing: undefined, signed: false };
+  });
+}
+
+/** Shared by every refused check; frozen, so a push would throw instead of adding to all (settleVerdicts copies). */
+const NONE = Object.freeze([]) as unknown as never[];
 
 /**
  * The abbreviated packument says only `hasInstallScript`; when that would be reported, the full document names the

@@ -38,6 +38,7 @@ export function settleVerdicts(checks: readonly PackageCheck[], opts: SettleOpti
   const unreachableRegistries = new Set<string>();
   let unreachable = 0;
   const scriptsUnknown: PackageNode[] = [];
+  const detailOf = causeTexts();
   for (const c of checks) {
     // Copied only when something is added: most packages of a large scan add nothing (O(1) bookkeeping each).
     let own: readonly Finding[] = c.findings;
@@ -63,7 +64,7 @@ export function settleVerdicts(checks: readonly PackageCheck[], opts: SettleOpti
       }
     }
     for (const f of own) findings.push(f);
-    verifications.push({ key: `pkg:${c.pkg.name}@${c.pkg.version}`, ...verdict(own, notes, cause) });
+    verifications.push({ key: `pkg:${c.pkg.name}@${c.pkg.version}`, ...verdict(own, notes, cause, detailOf) });
   }
   findings.push(...causeFindings(caused, opts.unverifiableLevel));
   findings.push(...unknownScriptsFindings(scriptsUnknown, undefined));
@@ -75,8 +76,9 @@ function verdict(
   own: readonly Finding[],
   notes: readonly string[],
   cause: UnverifiedCause | undefined,
+  detailOf: (cause: UnverifiedCause) => string,
 ): { status: VerificationStatus; detail: string } {
-  const causeText = cause !== undefined ? `${cause.kind}: ${cause.reason}` : undefined;
+  const causeText = cause !== undefined ? detailOf(cause) : undefined;
   // No finding of its own (the usual case): no arrays or sets to build.
   if (own.length === 0)
     return causeText !== undefined
@@ -94,6 +96,23 @@ function verdict(
           ...(causeText !== undefined ? [causeText] : []),
         ].join(', ');
   return { status, detail };
+}
+
+/**
+ * `kind: reason` of a cause, one string per distinct text: the packages of a shared cause (130k of them offline)
+ * then hold one detail string between them, not a copy each.
+ */
+function causeTexts(): (cause: UnverifiedCause) => string {
+  const texts = new Map<string, string>();
+  let last: { cause: UnverifiedCause; text: string } | undefined;
+  return (cause) => {
+    if (last?.cause === cause) return last.text; // refusedChecks shares one cause object per registry
+    const made = `${cause.kind}: ${cause.reason}`;
+    let text = texts.get(made);
+    if (text === undefined) texts.set(made, (text = made));
+    last = { cause, text };
+    return text;
+  };
 }
 
 function missingSignature(c: PackageCheck): Finding {

@@ -4,7 +4,7 @@ import type { Finding } from '../core/finding.js';
 import type { DependencyGraph, PackageNode } from '../core/records.js';
 import { inShard } from '../core/shard.js';
 import type { Notification, Stage, StageInput, StageOutput } from '../core/stage.js';
-import { checkPackage } from './check.js';
+import { checkPackage, refusedChecks } from './check.js';
 import { DEFAULT_FRESH_MS, RegistryClient } from './client.js';
 import { loadRegistryConfig, type RegistryConfig } from './config.js';
 import type { Redactor } from './redact.js';
@@ -114,13 +114,17 @@ async function runRegistryStage(input: StageInput, ctx: ScanContext, opts: Regis
   ctx.progress.start('registry', work.length);
   let checks;
   try {
-    checks = await Promise.all(
-      work.map(async ({ pkg, graph }) => {
-        const c = await checkPackage(pkg, graph, sources, settings);
-        ctx.progress.tick();
-        return c;
-      }),
-    );
+    const refusal = client.offlineRefusal();
+    checks =
+      refusal?.kind === 'unavailable'
+        ? tickAll(refusedChecks(work, refusal, config), ctx)
+        : await Promise.all(
+            work.map(async ({ pkg, graph }) => {
+              const c = await checkPackage(pkg, graph, sources, settings);
+              ctx.progress.tick();
+              return c;
+            }),
+          );
   } finally {
     await client.close();
   }
@@ -169,6 +173,11 @@ async function runRegistryStage(input: StageInput, ctx: ScanContext, opts: Regis
       message: `${bundled} bundled package(s) without their own resolved URL and integrity are covered by their parent's tarball (checked with --verify-tarballs), not by the registry.`,
     });
   return { findings, verifications, notifications, ...(failClosed !== undefined ? { failClosed } : {}) };
+}
+
+function tickAll<T>(done: T[], ctx: ScanContext): T[] {
+  ctx.progress.tick(done.length);
+  return done;
 }
 
 function formatAge(ms: number): string {

@@ -1,5 +1,5 @@
 import type { DraftEdge, EdgeKind } from '../types.js';
-import { forEachStr } from '../types.js';
+import { forEachStr, isRecord, str } from '../types.js';
 
 /** Dependency maps of a package.json-like object and the edge kind each gives. */
 export const DEP_FIELDS: readonly (readonly [string, EdgeKind])[] = [
@@ -11,16 +11,44 @@ export const DEP_FIELDS: readonly (readonly [string, EdgeKind])[] = [
 
 /**
  * Node's module resolution over lockfile locations: from folder `from`, look for `from/node_modules/name`, then
- * in each parent folder up to the root.
+ * in each parent folder up to the root. Built once per lockfile; a lookup builds no key string where none can
+ * match: on a 130k-package lockfile, concatenating and hashing a candidate key for every folder of every edge was
+ * a second of the parse.
  */
-export function resolveNodeModules(from: string, name: string, index: ReadonlyMap<string, number>): number | undefined {
-  let loc = from;
-  for (;;) {
-    const hit = index.get(loc === '' ? `node_modules/${name}` : `${loc}/node_modules/${name}`);
-    if (hit !== undefined) return hit;
-    if (loc === '') return undefined;
-    const slash = loc.lastIndexOf('/');
-    loc = slash < 0 ? '' : loc.slice(0, slash);
+export class NodeModulesIndex {
+  private readonly byKey = new Map<string, number>();
+  /** `node_modules/<name>` keys by `<name>`: the root folder's lookups. */
+  private readonly top = new Map<string, number>();
+  /** Folders `loc` with some key `loc/node_modules/…`: only these can answer below the root. */
+  private readonly nested = new Set<string>();
+
+  constructor(keys: readonly string[]) {
+    keys.forEach((key, i) => {
+      this.byKey.set(key, i);
+      if (key.startsWith('node_modules/')) this.top.set(key.slice('node_modules/'.length), i);
+      for (let j = key.indexOf('/node_modules/'); j > 0; j = key.indexOf('/node_modules/', j + 1))
+        this.nested.add(key.slice(0, j));
+    });
+  }
+
+  /** The index of lockfile key `key`. */
+  get(key: string): number | undefined {
+    return this.byKey.get(key);
+  }
+
+  /** Where `require(name)` from folder `from` lands, as Node searches (`Module._nodeModulePaths`). */
+  resolve(from: string, name: string): number | undefined {
+    if (this.nested.size === 0) return this.top.get(name);
+    let loc = from;
+    for (;;) {
+      if (loc === '') return this.top.get(name);
+      if (this.nested.has(loc)) {
+        const hit = this.byKey.get(`${loc}/node_modules/${name}`);
+        if (hit !== undefined) return hit;
+      }
+      const slash = loc.lastIndexOf('/');
+      loc = slash < 0 ? '' : loc.slice(0, slash);
+    }
   }
 }
 
@@ -29,17 +57,24 @@ export function edgesOf(
   entry: Record<string, unknown>,
   kinds: readonly EdgeKind[],
   from: string,
-  index: ReadonlyMap<string, number>,
+  index: NodeModulesIndex,
 ): DraftEdge[] {
   const edges: DraftEdge[] = [];
   for (const [field, kind] of DEP_FIELDS) {
     if (!kinds.includes(kind)) continue;
-    forEachStr(entry[field], (name, spec) =>
-      edges.push({ name, spec, kind, target: resolveNodeModules(from, name, index) }),
-    );
+    const deps = entry[field];
+    if (!isRecord(deps)) continue;
+    for (const name of Object.keys(deps)) {
+      const spec = str(deps[name]);
+      if (spec !== undefined) edges.push({ name, spec, kind, target: index.resolve(from, name) });
+    }
   }
-  return edges;
+  // An exact-size copy: a pushed-to array keeps room for 17 elements, and most packages have a few edges.
+  return edges.length === 0 ? NO_EDGES : edges.slice();
 }
+
+/** Shared by every entry without dependencies; frozen, so a push throws instead of adding to all of them. */
+const NO_EDGES = Object.freeze([]) as unknown as DraftEdge[];
 
 /** name → spec over every dependency map (a name in several maps keeps the first: dependencies win). */
 export function declaredOf(entry: Record<string, unknown>): Record<string, string> {

@@ -2,7 +2,7 @@ import type { DraftEdge, DraftImporter, DraftNode, Manifest, ParsedLockfile } fr
 import { isRecord, str, strMap } from '../types.js';
 import { strictJsonPropertyLines } from '../lines.js';
 import { classifyResolved, classifySpec } from '../source.js';
-import { declaredOf, edgesOf, parseAlias, resolveNodeModules } from './npm-common.js';
+import { NodeModulesIndex, declaredOf, edgesOf, parseAlias } from './npm-common.js';
 import { pushAll } from '../../core/push-all.js';
 
 /**
@@ -40,7 +40,7 @@ export function parseNpmV1(
     }
     pushAll(stack, children.reverse());
   }
-  const index = new Map(entries.map((e, i) => [e.key, i]));
+  const index = new NodeModulesIndex(entries.map((e) => e.key));
 
   const nodes: DraftNode[] = entries.map(({ key, name, entry }) => {
     const written = str(entry.version) ?? '';
@@ -51,7 +51,7 @@ export function parseNpmV1(
       name: dep,
       spec,
       kind: 'prod',
-      target: resolveNodeModules(key, dep, index),
+      target: index.resolve(key, dep),
     }));
     return {
       name: alias ? alias[0] : name,
@@ -74,14 +74,14 @@ export function parseNpmV1(
     formatVersion: '1',
     nodes,
     importers: [rootImporter(manifest, nodes, index)],
-    resolveDeclared: (importer, name) => resolveNodeModules(importer, name, index),
+    resolveDeclared: (importer, name) => index.resolve(importer, name),
   };
 }
 
 function rootImporter(
   manifest: Manifest | undefined,
   nodes: readonly DraftNode[],
-  index: Map<string, number>,
+  index: NodeModulesIndex,
 ): DraftImporter {
   if (manifest) {
     const m = manifest as Record<string, unknown>;

@@ -3,7 +3,7 @@ import type { DraftImporter, DraftNode, ParsedLockfile } from '../types.js';
 import { LockfileError, isRecord, str } from '../types.js';
 import { strictJsonPropertyLines } from '../lines.js';
 import { classifyResolved, classifySpec } from '../source.js';
-import { declaredOf, edgesOf, nameFromKey, resolveNodeModules } from './npm-common.js';
+import { NodeModulesIndex, declaredOf, edgesOf, nameFromKey } from './npm-common.js';
 
 /**
  * package-lock.json / npm-shrinkwrap.json lockfileVersion 2 and 3: the flat `packages` map keyed by install
@@ -21,7 +21,7 @@ export function parseNpmPackages(file: string, data: Record<string, unknown>, te
   const isWorkspace = wsGlobs.length > 0 ? picomatch(wsGlobs) : () => false;
 
   const keys = Object.keys(pk).filter((k) => k !== '');
-  const index = new Map(keys.map((k, i) => [k, i]));
+  const index = new NodeModulesIndex(keys);
   const nodes: DraftNode[] = [];
   const importers: DraftImporter[] = [
     { path: '', declared: declaredOf(root), edges: edgesOf(root, ['prod', 'dev', 'optional', 'peer'], '', index) },
@@ -35,20 +35,20 @@ export function parseNpmPackages(file: string, data: Record<string, unknown>, te
     const link = entry.link === true;
     const integrity = str(entry.integrity);
     const devOptional = entry.devOptional === true;
+    const version = str(entry.version);
     const source = link
       ? 'link'
       : folder
         ? isWorkspace(key)
           ? 'workspace'
           : 'file'
-        : (classifyResolved(resolved) ??
-          (str(entry.version) !== undefined ? versionSource(str(entry.version)!) : 'unknown'));
+        : (classifyResolved(resolved) ?? (version !== undefined ? versionSource(version) : 'unknown'));
     const edges = link
       ? [{ name, spec: `file:${resolved ?? ''}`, kind: 'prod' as const, target: index.get(resolved ?? '') }]
       : edgesOf(entry, ['prod', 'optional', 'peer'], key, index);
     nodes.push({
       name,
-      version: str(entry.version) ?? '',
+      version: version ?? '',
       key,
       line: lines.get(key) ?? 1,
       ...(resolved !== undefined ? { resolved } : {}),
@@ -57,11 +57,7 @@ export function parseNpmPackages(file: string, data: Record<string, unknown>, te
       ...(entry.hasInstallScript === true ? { hasInstallScript: true } : {}),
       ...(keyName !== undefined && str(entry.name) !== undefined && entry.name !== keyName ? { alias: keyName } : {}),
       ...(entry.inBundle === true ? { bundled: true } : {}),
-      flags: {
-        dev: entry.dev === true || devOptional,
-        optional: entry.optional === true || devOptional,
-        peer: entry.peer === true,
-      },
+      flags: flagsOf(entry.dev === true || devOptional, entry.optional === true || devOptional, entry.peer === true),
       edges,
     });
     if (folder) {
@@ -80,8 +76,18 @@ export function parseNpmPackages(file: string, data: Record<string, unknown>, te
     formatVersion: String(str(data.lockfileVersion) ?? ''),
     nodes,
     importers,
-    resolveDeclared: (importer, name) => resolveNodeModules(importer, name, index),
+    resolveDeclared: (importer, name) => index.resolve(importer, name),
   };
+}
+
+type Flags = NonNullable<DraftNode['flags']>;
+/** The eight possible flag sets, shared by every package (a 130k-package lockfile made 130k copies of a few). */
+const FLAGS: readonly Flags[] = Array.from({ length: 8 }, (_, i) =>
+  Object.freeze({ dev: (i & 4) !== 0, optional: (i & 2) !== 0, peer: (i & 1) !== 0 }),
+);
+
+function flagsOf(dev: boolean, optional: boolean, peer: boolean): Flags {
+  return FLAGS[(dev ? 4 : 0) | (optional ? 2 : 0) | (peer ? 1 : 0)]!;
 }
 
 /** A version field that is not a semver version names its source (git URL, `file:`…). */
