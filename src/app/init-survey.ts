@@ -11,7 +11,7 @@ import { parseNpmrc } from '../deps/npmrc.js';
 import { parseYarnrc, type YarnrcConfig } from '../deps/yarnrc.js';
 import { depsStage } from '../deps/stage.js';
 import { pythonDepsStage } from '../deps/parsers/python/stage.js';
-import { ScanHasher } from '../hash/hasher.js';
+import { ScanHasher } from './scan-digests.js';
 import { createFileOpener } from '../io/file-source.js';
 import { DEFAULT_SKIP_DIRS, walkTree } from '../discover/walk.js';
 import { familiesOf } from '../models/families.js';

@@ -10,7 +10,7 @@ import type { TrustMaterial } from '../core/trust-material.js';
 import type { TrustedRegistry } from '../core/trusted-registry.js';
 import { runPipeline } from '../core/pipeline.js';
 import { DEFAULT_SKIP_DIRS, walkTree } from '../discover/walk.js';
-import { ScanHasher } from '../hash/hasher.js';
+import { ScanHasher } from './scan-digests.js';
 import { createFileOpener } from '../io/file-source.js';
 import { isOwnReferenceSource } from '../refs/sources.js';
 import { STAGES } from './stages.js';

@@ -1,5 +1,4 @@
 import type { DigestAlgorithm } from './algorithms.js';
-import type { ScanDigests } from '../core/digests.js';
 import type { FileOpener } from '../core/file-source.js';
 import { DigestCache } from './cache.js';
 import { HashPool } from './pool.js';
@@ -100,39 +99,5 @@ export class Hasher {
   async close(): Promise<void> {
     await this.cache?.save();
     await this.pool.close();
-  }
-}
-
-/**
- * The scan's hasher (`ScanContext.digests`): made on first use, so a scan with nothing to hash starts no worker and
- * reads no digest cache; one pool (a worker per core, spawned as jobs arrive) serves every stage.
- */
-export class ScanHasher implements ScanDigests {
-  private hasher: Promise<Hasher> | undefined;
-
-  constructor(private readonly opts: { cacheDir: string | undefined; io?: Pick<FileOpener, 'record'> }) {}
-
-  hash(file: FileToHash): Promise<HashOutcome> {
-    this.hasher ??= Hasher.create(this.opts);
-    return this.hasher.then(
-      (h) => h.hash(file),
-      (err: unknown) => ({
-        ok: false,
-        code: 'ECACHE',
-        message: `the digest cache could not be opened: ${String(err)}`,
-      }),
-    );
-  }
-
-  /** Bytes read and answers from the digest cache so far. */
-  async stats(): Promise<{ hashedBytes: number; cacheHits: number }> {
-    const h = await this.hasher?.catch(() => undefined);
-    return { hashedBytes: h?.hashedBytes ?? 0, cacheHits: h?.cacheHits ?? 0 };
-  }
-
-  /** Persist the digest cache and stop the workers (queued reads resolve as failed). */
-  async close(): Promise<void> {
-    const h = await this.hasher?.catch(() => undefined);
-    await h?.close();
   }
 }

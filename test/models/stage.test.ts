@@ -194,7 +194,7 @@ describe('models stage against the trusted registry', () => {
     await rm(path.join(dir, 'models/tiny.gguf'));
     const { buildTrustMaterial } = await import('../../src/app/trust.js');
     const trust = await buildTrustMaterial(DEFAULT_POLICY, await loadTrustedRegistry(dir), dir);
-    const { ScanHasher } = await import('../../src/hash/hasher.js');
+    const { ScanHasher } = await import('../../src/app/scan-digests.js');
     const digests = new ScanHasher({ cacheDir: undefined });
     const out = await runModelsStage(
       { files: walk.files, skipped: [], graphs: [], models: [] },
