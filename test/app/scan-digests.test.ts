@@ -1,27 +1,14 @@
-import { createHash, randomFillSync } from 'node:crypto';
-import { mkdtemp, stat, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { fileIdentity, randomFile } from '../helpers/hash-files.js';
 import { ScanHasher } from '../../src/app/scan-digests.js';
-
-async function tempFile(size: number): Promise<{ file: string; buf: Buffer }> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'cp-scan-digests-'));
-  const buf = randomFillSync(Buffer.alloc(size));
-  const file = path.join(dir, 'f.bin');
-  await writeFile(file, buf);
-  return { file, buf };
-}
-
-const identity = async (file: string) => {
-  const st = await stat(file);
-  return { dev: st.dev, ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs };
-};
 
 describe('the scan hasher: one read per file for every stage that asks', () => {
   it('a read started with more algorithms answers a later ask for fewer; a new algorithm reads again', async () => {
-    const { file, buf } = await tempFile(300_000);
-    const id = await identity(file);
+    const { file, buf } = await randomFile(300_000);
+    const id = await fileIdentity(file);
     const hasher = new ScanHasher({ cacheDir: undefined });
     try {
       // The models stage's prefetch, then model signatures asking for sha256 alone while the read is in flight.

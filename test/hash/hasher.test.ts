@@ -1,26 +1,13 @@
 import path from 'node:path';
-import { createHash, randomFillSync } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
+import { fileIdentity, randomFile } from '../helpers/hash-files.js';
 import { CACHE_FILE, DigestCache } from '../../src/hash/cache.js';
 import { Hasher } from '../../src/hash/hasher.js';
 import { HashPool } from '../../src/hash/pool.js';
-
-async function tempFile(size: number): Promise<{ file: string; buf: Buffer }> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'cp-hash-'));
-  const buf = Buffer.alloc(size);
-  randomFillSync(buf);
-  const file = path.join(dir, `f${size}`);
-  await writeFile(file, buf);
-  return { file, buf };
-}
-
-const identity = async (file: string) => {
-  const st = await stat(file);
-  return { dev: st.dev, ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs };
-};
 
 describe('HashPool', () => {
   const MiB = 1 << 20;
@@ -30,7 +17,7 @@ describe('HashPool', () => {
     { name: 'exactly one read', size: MiB },
     { name: 'across reads', size: 3 * MiB + 7 },
   ])('$name: sha256/sha512 equal a one-shot digest', async ({ size }) => {
-    const { file, buf } = await tempFile(size);
+    const { file, buf } = await randomFile(size);
     const pool = new HashPool(2);
     try {
       const r = await pool.hash({ path: file, algorithms: ['sha256', 'sha512'] });
@@ -48,7 +35,7 @@ describe('HashPool', () => {
   });
 
   it('git-sha1 is the Git blob id', async () => {
-    const { file } = await tempFile(5000);
+    const { file } = await randomFile(5000);
     const want = execFileSync('git', ['hash-object', file], { encoding: 'utf8' }).trim();
     const pool = new HashPool(1);
     try {
@@ -74,7 +61,7 @@ describe('HashPool', () => {
   });
 
   it('hashes many files with more jobs than workers', async () => {
-    const files = await Promise.all([1, 2, 3, 4, 5, 6, 7, 8].map((n) => tempFile(n * 1000)));
+    const files = await Promise.all([1, 2, 3, 4, 5, 6, 7, 8].map((n) => randomFile(n * 1000)));
     const pool = new HashPool(3);
     try {
       const got = await Promise.all(files.map((f) => pool.hash({ path: f.file, algorithms: ['sha256'] })));
@@ -89,12 +76,12 @@ describe('HashPool', () => {
 
 describe('Hasher with the digest cache', () => {
   it('the second run reads nothing; a changed file misses; --no-cache reads again', async () => {
-    const { file, buf } = await tempFile(200_000);
+    const { file, buf } = await randomFile(200_000);
     const cacheDir = await mkdtemp(path.join(tmpdir(), 'cp-cache-'));
     const want = createHash('sha256').update(buf).digest('hex');
 
     const first = await Hasher.create({ cacheDir, workers: 1 });
-    expect(await first.hash({ abs: file, identity: await identity(file), algorithms: ['sha256'] })).toMatchObject({
+    expect(await first.hash({ abs: file, identity: await fileIdentity(file), algorithms: ['sha256'] })).toMatchObject({
       ok: true,
       cached: false,
       digests: { sha256: want },
@@ -103,7 +90,7 @@ describe('Hasher with the digest cache', () => {
     expect(first.hashedBytes).toBe(buf.length);
 
     const second = await Hasher.create({ cacheDir, workers: 1 });
-    expect(await second.hash({ abs: file, identity: await identity(file), algorithms: ['sha256'] })).toMatchObject({
+    expect(await second.hash({ abs: file, identity: await fileIdentity(file), algorithms: ['sha256'] })).toMatchObject({
       ok: true,
       cached: true,
       digests: { sha256: want },
@@ -119,7 +106,7 @@ describe('Hasher with the digest cache', () => {
     await writeFile(file, changed);
     await utimes(file, st.atime, st.mtime);
     const third = await Hasher.create({ cacheDir, workers: 1 });
-    const r3 = await third.hash({ abs: file, identity: await identity(file), algorithms: ['sha256'] });
+    const r3 = await third.hash({ abs: file, identity: await fileIdentity(file), algorithms: ['sha256'] });
     await third.close();
     expect(r3).toMatchObject({
       ok: true,
@@ -129,7 +116,7 @@ describe('Hasher with the digest cache', () => {
 
     // --no-cache: the file is in the cache, but it is read again.
     const none = await Hasher.create({ cacheDir: undefined, workers: 1 });
-    expect(await none.hash({ abs: file, identity: await identity(file), algorithms: ['sha256'] })).toMatchObject({
+    expect(await none.hash({ abs: file, identity: await fileIdentity(file), algorithms: ['sha256'] })).toMatchObject({
       ok: true,
       cached: false,
     });
@@ -138,8 +125,8 @@ describe('Hasher with the digest cache', () => {
   });
 
   it('a file that changed since the walk is reported, not hashed blindly', async () => {
-    const { file } = await tempFile(1000);
-    const before = await identity(file);
+    const { file } = await randomFile(1000);
+    const before = await fileIdentity(file);
     await writeFile(file, Buffer.alloc(2000));
     const h = await Hasher.create({ cacheDir: undefined, workers: 1 });
     expect(await h.hash({ abs: file, identity: before, algorithms: ['sha256'] })).toMatchObject({
