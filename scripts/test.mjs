@@ -2,9 +2,10 @@
 // `npm test`: build, typecheck, lint and the vitest suite, with the independent ones at the same time.
 //   build ─── vitest            (tests spawn the built CLI: the esbuild bundle, a few seconds)
 //   rules doc check             (bundles src/core/rules itself)
-//   typecheck                   (tsc --noEmit over src and test: the only type check; tsc's emit into build/ is
-//                                for `npm run build` and the benches, nothing in the suite reads it)
-//   lint                        (eslint with its cache, then prettier --check with its own)
+//   typecheck + eslint          (one TypeScript program over src and test, fully type-checked, then handed to
+//                                eslint's type-aware rules; tsc's emit into build/ is for `npm run build` and the
+//                                benches, nothing in the suite reads it)
+//   prettier                    (prettier --check with its cache)
 // Each job's output is buffered and printed whole when it ends, vitest's last so its summary closes the log.
 // Exits non-zero when any job fails, naming which; wall time per job is printed (the figure `npm test` is judged by),
 // with its CPU seconds where Linux tells them (on a shared 2-core machine CPU is the figure that does not drift).
@@ -15,7 +16,6 @@ import { fileURLToPath } from 'node:url';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = (name) => path.join(REPO, 'node_modules', '.bin', name);
-const ESLINT_CACHE = path.join(REPO, 'node_modules', '.cache', 'eslint', '');
 const PRETTIER_CACHE = path.join(REPO, 'node_modules', '.cache', 'prettier', 'check-cache.json');
 
 /**
@@ -84,21 +84,12 @@ const wallStart = performance.now();
 
 const built = job('build', [[process.execPath, 'scripts/bundle-cli.mjs']]);
 const rulesDoc = job('rules doc', [[process.execPath, 'scripts/gen-rules-doc.mjs', '--check']]);
-const typecheck = job('typecheck', [[BIN('tsc'), '-p', 'tsconfig.json', '--noEmit']]);
-const lint = job('lint', [
-  // The cache keys on file content; a clean checkout (CI) has none and lints everything.
-  [
-    BIN('eslint'),
-    '.',
-    '--max-warnings',
-    '0',
-    '--cache',
-    '--cache-strategy',
-    'content',
-    '--cache-location',
-    ESLINT_CACHE,
-  ],
-  // Prettier's cache likewise keys on content and options; only a rerun with unchanged files gains.
+// One process type-checks (what `tsc --noEmit` reports) and then lints with that same TypeScript program, instead
+// of tsc and eslint's type-aware rules each building and checking their own (scripts/typecheck-lint.mjs).
+// The eslint cache keys on file content; a clean checkout (CI) has none and lints everything.
+const typecheckLint = job('typecheck + eslint', [[process.execPath, 'scripts/typecheck-lint.mjs', '--cache']]);
+// Prettier's cache likewise keys on content and options; only a rerun with unchanged files gains.
+const prettier = job('prettier', [
   [
     BIN('prettier'),
     '--check',
@@ -118,7 +109,7 @@ const afterBuild = built.then(async (b) => {
 });
 
 // Print the quick jobs as they finish; vitest waits for last so its summary ends the output.
-const printed = [built, rulesDoc, typecheck, lint].map((p) => p.then((r) => (print(r), r)));
+const printed = [built, rulesDoc, typecheckLint, prettier].map((p) => p.then((r) => (print(r), r)));
 const results = [...(await Promise.all(printed)), ...(await afterBuild)];
 const vitest = results.find((r) => r.name === 'vitest');
 if (vitest) print(vitest);

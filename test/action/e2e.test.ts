@@ -1,5 +1,5 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- untyped JSON and YAML documents under test */
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
@@ -141,10 +141,10 @@ function assertRun(run: DistRun): void {
 describe('the bundled Action (dist/index.js) run as the runner runs it', () => {
   let ws: string;
   let run: DistRun;
-  beforeAll(() => {
+  beforeAll(async () => {
     ws = makeWorkspace({ 'app/.npmrc': '//registry.npmjs.org/:_authToken=${NPM_TOKEN}\n' });
-    run = runDist(ws, INPUTS, { env: { NPM_TOKEN: TOKEN } });
-  });
+    run = await runDist(ws, INPUTS, { env: { NPM_TOKEN: TOKEN } });
+  }, 300_000);
 
   it('writes outputs, SARIF, job summary and annotations that agree, and exits by fail-on (this Node)', () => {
     assertRun(run);
@@ -155,26 +155,30 @@ describe('the bundled Action (dist/index.js) run as the runner runs it', () => {
     expect(run.stdout).toMatch(/^::stop-commands::[0-9a-f]{32}$/m);
   });
 
-  it('fail-on none exits 0 with the same findings', () => {
-    const again = runDist(ws, { ...INPUTS, 'fail-on': 'none' }, { env: { NPM_TOKEN: TOKEN } });
+  it('fail-on none exits 0 with the same findings', async () => {
+    const again = await runDist(ws, { ...INPUTS, 'fail-on': 'none' }, { env: { NPM_TOKEN: TOKEN } });
     expect(again.code).toBe(0);
     expect(again.outputs['findings']).toBe(run.outputs['findings']);
     expect(again.stdout).not.toMatch(/at or above fail-on/);
-  });
+  }, 300_000);
 
-  it('a baseline of the previous SARIF leaves nothing new: exit 0, zero findings', () => {
-    const again = runDist(ws, { ...INPUTS, baseline: 'reports/chainproof.sarif', 'sarif-file': 'reports/new.sarif' });
+  it('a baseline of the previous SARIF leaves nothing new: exit 0, zero findings', async () => {
+    const again = await runDist(ws, {
+      ...INPUTS,
+      baseline: 'reports/chainproof.sarif',
+      'sarif-file': 'reports/new.sarif',
+    });
     expect(again.code, again.stdout).toBe(0);
     expect(again.outputs['findings']).toBe('0');
     expect(again.summary.split('\n')[0]).toBe('## chainproof: no findings');
-  });
+  }, 300_000);
 
-  it('hostile file names cannot inject workflow commands or outputs', () => {
+  it('hostile file names cannot inject workflow commands or outputs', async () => {
     const evil = makeWorkspace();
     const pickle = readFileSync(corpusPath('pickles/picklescan-data/malicious1_v4.pkl'));
     writeFileSync(path.join(evil, 'app', '::error::injected.pkl'), pickle);
     writeFileSync(path.join(evil, 'app', 'x\n::warning file=a::also injected,y.pkl'), pickle);
-    const r = runDist(evil, { ...INPUTS, 'fail-on': 'none' });
+    const r = await runDist(evil, { ...INPUTS, 'fail-on': 'none' });
     expect(r.code, r.stderr).toBe(0);
     const found = parseAnnotations(r.stdout);
     expect(found.some((a) => /^(injected|also injected)/.test(a.message))).toBe(false);
@@ -183,7 +187,7 @@ describe('the bundled Action (dist/index.js) run as the runner runs it', () => {
     expect(files).toContain('app/x\n::warning file=a::also injected,y.pkl');
     expect(Object.keys(r.outputs).sort()).toEqual(Object.keys(run.outputs).sort());
     expect(r.summary).not.toMatch(/^::/m);
-  });
+  }, 300_000);
 
   it.each([
     { name: 'unknown fail-on', inputs: { 'fail-on': 'critical' }, want: /fail-on must be one of/ },
@@ -191,39 +195,48 @@ describe('the bundled Action (dist/index.js) run as the runner runs it', () => {
     { name: 'bad boolean', inputs: { offline: 'yes' }, want: /input offline must be true or false/ },
     { name: 'missing path', inputs: { path: 'no-such-dir' }, want: /input path: no-such-dir is not a directory/ },
     { name: 'unknown format', inputs: { formats: 'pdf' }, want: /unknown format "pdf"/ },
-  ])('$name: exit 2 with an error annotation naming the input', ({ inputs, want }) => {
-    const bad = runDist(ws, { ...INPUTS, ...inputs });
-    expect(bad.code).toBe(2);
-    const errors = parseAnnotations(bad.stdout).filter((a) => a.level === 'error');
-    expect(errors).toHaveLength(1);
-    expect(errors[0]!.message).toMatch(want);
-  });
+  ])(
+    '$name: exit 2 with an error annotation naming the input',
+    async ({ inputs, want }) => {
+      const bad = await runDist(ws, { ...INPUTS, ...inputs });
+      expect(bad.code).toBe(2);
+      const errors = parseAnnotations(bad.stdout).filter((a) => a.level === 'error');
+      expect(errors).toHaveLength(1);
+      expect(errors[0]!.message).toMatch(want);
+    },
+    300_000,
+  );
 });
 
 describe('the bundled Action on Node 24 (the runtime action.yml declares)', () => {
   let node24: string[] | undefined;
   let why = '';
-  beforeAll(() => {
+  beforeAll(async () => {
     // npx runs its command through a shell, and shells drop variables whose names hold a hyphen
     // (INPUT_FAIL-ON): ask the npm-shipped Node 24 for its own binary and spawn that directly, as the runner does.
-    const probe = spawnSync('npx', ['-y', 'node@24', '-p', 'process.version + " " + process.execPath'], {
-      encoding: 'utf8',
-      timeout: 240_000,
+    // Asynchronously: a worker blocked in spawnSync for minutes cannot answer vitest's RPC (see runDist).
+    const probe = await new Promise<{ status: number | string | null; stdout: string; stderr: string }>((resolve) => {
+      execFile(
+        'npx',
+        ['-y', 'node@24', '-p', 'process.version + " " + process.execPath'],
+        { encoding: 'utf8', timeout: 240_000 },
+        (err, stdout, stderr) =>
+          resolve({ status: err ? (err.code ?? null) : 0, stdout, stderr: stderr || err?.message || '' }),
+      );
     });
-    const m = /^(v24\.\S+) (.+)$/m.exec(probe.stdout ?? '');
+    const m = /^(v24\.\S+) (.+)$/m.exec(probe.stdout);
     if (probe.status === 0 && m && existsSync(m[2]!)) node24 = [m[2]!];
-    else
-      why = `npx -y node@24 failed (status ${probe.status}): ${(probe.stderr || probe.error?.message || '').trim().split('\n').slice(-2).join(' ')}`;
+    else why = `npx -y node@24 failed (status ${probe.status}): ${probe.stderr.trim().split('\n').slice(-2).join(' ')}`;
   }, 300_000);
 
-  it('runs dist/index.js with the same outputs, summary and annotations', (ctx) => {
+  it('runs dist/index.js with the same outputs, summary and annotations', async (ctx) => {
     if (!node24) {
       console.warn(`SKIPPED Node 24 end-to-end run: ${why}`);
       ctx.skip();
       return;
     }
     const ws = makeWorkspace({ 'app/.npmrc': '//registry.npmjs.org/:_authToken=${NPM_TOKEN}\n' });
-    const run = runDist(ws, { ...INPUTS, 'job-summary': 'true' }, { command: node24, env: { NPM_TOKEN: TOKEN } });
+    const run = await runDist(ws, { ...INPUTS, 'job-summary': 'true' }, { command: node24, env: { NPM_TOKEN: TOKEN } });
     assertRun(run);
     expect(spawnSync(node24[0]!, ['--version'], { encoding: 'utf8' }).stdout).toMatch(/^v24\./);
     expect(existsSync(path.join(ws, '.chainproof-cache'))).toBe(true);

@@ -62,16 +62,16 @@ describe('chainproof review (built CLI)', () => {
 });
 
 describe('the bundled Action in review mode (dist/index.js, review-base)', () => {
-  it('passes a clean patch update with gate patch, and fails the attack', () => {
+  it('passes a clean patch update with gate patch, and fails the attack', async () => {
     const ok = repoWith(lock('after'));
-    const pass = runDist(ok.dir, { path: '.', 'review-base': ok.base, gate: 'patch', offline: 'true' });
+    const pass = await runDist(ok.dir, { path: '.', 'review-base': ok.base, gate: 'patch', offline: 'true' });
     expect(pass.code, pass.stdout + pass.stderr).toBe(0);
     expect(pass.outputs['gate-passed']).toBe('true');
     expect(pass.outputs['changes']).toBe('1');
     expect(pass.summary).toContain('## chainproof review: ✅ passes the `patch` gate');
 
     const bad = repoWith(evil());
-    const fail = runDist(bad.dir, { path: '.', 'review-base': bad.base, gate: 'patch', offline: 'true' });
+    const fail = await runDist(bad.dir, { path: '.', 'review-base': bad.base, gate: 'patch', offline: 'true' });
     expect(fail.code).toBe(1);
     expect(fail.outputs['gate-passed']).toBe('false');
     expect(fail.stdout).toMatch(/::error title=CPU002 SourceChanged,file=yarn\.lock,line=\d+::/);
@@ -79,5 +79,5 @@ describe('the bundled Action in review mode (dist/index.js, review-base)', () =>
       runs: { results: { ruleId: string }[] }[];
     };
     expect(sarif.runs[0]!.results.map((x) => x.ruleId)).toContain('CPU002');
-  });
+  }, 300_000);
 });

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -31,11 +31,11 @@ export function makeWorkspace(extra: Record<string, string> = {}): string {
  * (names as GitHub derives them), GITHUB_WORKSPACE as the working directory, and GITHUB_OUTPUT /
  * GITHUB_STEP_SUMMARY as files. `command` lets a test run it under another Node (e.g. `npx -y node@24`).
  */
-export function runDist(
+export async function runDist(
   workspace: string,
   inputs: Record<string, string>,
   opts: { command?: readonly string[]; env?: Record<string, string> } = {},
-): DistRun {
+): Promise<DistRun> {
   if (!existsSync(DIST)) throw new Error('dist/index.js is missing: run `npm run bundle`');
   const runnerDir = mkdtempSync(path.join(tmpdir(), 'chainproof-runner-'));
   const outputFile = path.join(runnerDir, 'output');
@@ -58,17 +58,22 @@ export function runDist(
   };
   for (const [id, value] of Object.entries(inputs)) env[`INPUT_${id.replace(/ /g, '_').toUpperCase()}`] = value;
   const [cmd, ...args] = opts.command ?? [process.execPath];
-  const r = spawnSync(cmd!, [...args, DIST], {
-    cwd: workspace,
-    env,
-    encoding: 'utf8',
-    timeout: 300_000,
-    maxBuffer: 64 * 1024 * 1024,
+  // execFile, not spawnSync: a worker blocked for a whole Action run cannot answer vitest's RPC, and on a busy machine
+  // its 60 s deadline runs out ("Timeout calling onTaskUpdate", an unhandled error that fails `npm test`). Being
+  // asynchronous, a caller now falls under vitest's test timeout: give it one as long as this child's.
+  const r = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+    execFile(
+      cmd!,
+      [...args, DIST],
+      { cwd: workspace, env, encoding: 'utf8', timeout: 300_000, maxBuffer: 64 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
   });
   return {
-    code: r.status ?? -1,
-    stdout: r.stdout ?? '',
-    stderr: r.stderr ?? '',
+    ...r,
     outputs: parseOutputFile(readFileSync(outputFile, 'utf8')),
     summary: readFileSync(summaryFile, 'utf8'),
     workspace,
