@@ -1,5 +1,7 @@
 // Fail when the committed Action bundle (dist/) is not exactly what `npm run bundle` builds from the source.
-// Usage: node scripts/check-dist.mjs [dist-dir]   (the argument lets the test point it at a copy)
+// Usage: node scripts/check-dist.mjs [dist-dir] [--against built-dir]
+// dist-dir lets the test point it at a copy; --against compares with a bundle already built from this source instead
+// of building one (the test builds once and checks several copies against it).
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -32,10 +34,13 @@ export async function compareDirs(committed, fresh) {
   return problems;
 }
 
-const committed = path.resolve(process.argv[2] ?? path.join(REPO, 'dist'));
-const fresh = await mkdtemp(path.join(tmpdir(), 'chainproof-dist-'));
+const args = process.argv.slice(2);
+const at = args.indexOf('--against');
+const against = at >= 0 ? args.splice(at, 2)[1] : undefined;
+const committed = path.resolve(args[0] ?? path.join(REPO, 'dist'));
+const fresh = against !== undefined ? path.resolve(against) : await mkdtemp(path.join(tmpdir(), 'chainproof-dist-'));
 try {
-  await bundle(fresh);
+  if (against === undefined) await bundle(fresh);
   const problems = await compareDirs(committed, fresh);
   if (problems.length > 0) {
     console.error(
@@ -46,5 +51,5 @@ try {
     console.log('dist/ matches the source');
   }
 } finally {
-  await rm(fresh, { recursive: true, force: true });
+  if (against === undefined) await rm(fresh, { recursive: true, force: true });
 }
