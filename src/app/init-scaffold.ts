@@ -1,5 +1,6 @@
 import { DEFAULT_POLICY } from '../trust/policy/default.js';
 import type { RepoSurvey } from './init-survey.js';
+import { byCodePoint } from '../core/order.js';
 
 /** Strings go out as JSON strings, which YAML reads as double-quoted scalars: no quoting surprises. */
 const q = (s: string): string => JSON.stringify(s);
@@ -146,7 +147,7 @@ function countBy(items: readonly string[]): string {
   const counts = new Map<string, number>();
   for (const i of items) counts.set(i, (counts.get(i) ?? 0) + 1);
   return [...counts]
-    .sort(([a], [b]) => a.localeCompare(b))
+    .sort(([a], [b]) => byCodePoint(a, b))
     .map(([k, n]) => `${k} ${n}`)
     .join(', ');
 }

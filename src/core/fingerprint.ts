@@ -1,5 +1,6 @@
 import { hash } from 'node:crypto';
 import type { Finding } from './finding.js';
+import { byCodePoint } from './order.js';
 
 /**
  * A fingerprint from content only: rule, path, member, artifact and evidence — never the line number, the absolute
@@ -43,15 +44,11 @@ const NONE: ReadonlySet<string> = new Set();
 /** Total order used for every output. */
 export function compareFindings(a: Finding, b: Finding): number {
   return (
-    cmp(a.location.path, b.location.path) ||
+    byCodePoint(a.location.path, b.location.path) ||
     (a.location.line ?? 0) - (b.location.line ?? 0) ||
     (a.location.column ?? 0) - (b.location.column ?? 0) ||
-    cmp(a.ruleId, b.ruleId) ||
-    cmp(a.location.member ?? '', b.location.member ?? '') ||
-    cmp(a.message, b.message)
+    byCodePoint(a.ruleId, b.ruleId) ||
+    byCodePoint(a.location.member ?? '', b.location.member ?? '') ||
+    byCodePoint(a.message, b.message)
   );
-}
-
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -1,4 +1,5 @@
 import type { Rule } from '../rule.js';
+import { byCodePoint } from '../order.js';
 import { DEPS_RULES } from './deps.js';
 import { HOSTILE_INPUT_RULES } from './hostile-input.js';
 import { INSPECT_FORMATS_RULES } from './inspect-formats.js';
@@ -26,7 +27,7 @@ export const RULES: readonly Rule[] = [
   ...REVIEW_RULES,
   ...REFS_RULES,
   ...HOSTILE_INPUT_RULES,
-].sort((a, b) => a.id.localeCompare(b.id));
+].sort((a, b) => byCodePoint(a.id, b.id));
 
 const BY_ID = new Map(RULES.map((r) => [r.id, r]));
 

@@ -1,4 +1,5 @@
 import { ConfigError, type ConfigCode } from '../../core/errors.js';
+import { byCodePoint } from '../../core/order.js';
 
 /** What kind of mistake a problem is; tests and tools match on it rather than on message text. */
 export type ProblemCode =
@@ -53,8 +54,8 @@ export function sortProblems(problems: readonly ConfigProblem[]): ConfigProblem[
     (a, b) =>
       a.line - b.line ||
       a.col - b.col ||
-      formatJsonPath(a.path).localeCompare(formatJsonPath(b.path)) ||
-      a.message.localeCompare(b.message),
+      byCodePoint(formatJsonPath(a.path), formatJsonPath(b.path)) ||
+      byCodePoint(a.message, b.message),
   );
 }
 
