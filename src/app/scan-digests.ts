@@ -25,6 +25,14 @@ export class ScanHasher implements ScanDigests {
     );
   }
 
+  /**
+   * Resolves after the reads asked for so far reached the worker pool: their continuations were queued on the
+   * hasher's promise before this one. A prefetch awaits it so that loading other code cannot delay the first read.
+   */
+  async started(): Promise<void> {
+    await this.hasher?.catch(() => undefined);
+  }
+
   /** Bytes read and answers from the digest cache so far. */
   async stats(): Promise<{ hashedBytes: number; cacheHits: number }> {
     const h = await this.hasher?.catch(() => undefined);

@@ -9,4 +9,6 @@ import type { HashOutcome } from '../hash/types.js';
 export interface ScanDigests {
   /** Never rejects: an I/O error comes back as `{ ok: false }`. */
   hash(file: FileToHash): Promise<HashOutcome>;
+  /** Resolves once the hashing code is loaded and every read asked for so far is in the workers' hands. */
+  started(): Promise<void>;
 }

@@ -84,6 +84,8 @@ async function prefetchModelDigests(input: StageInput, ctx: ScanContext): Promis
     if (m.format !== 'lfs-pointer')
       void ctx.digests.hash({ abs: m.file.abs, identity: m.file, algorithms: algorithmsFor(index, m) });
   for (const b of blobs) void ctx.digests.hash({ abs: b.file.abs, identity: b.file, algorithms: [b.hf.algorithm] });
+  // The next stages' prefetch compiles their code on this thread: the workers must have the files first.
+  await ctx.digests.started();
 }
 
 export async function runModelsStage(input: StageInput, ctx: ScanContext): Promise<StageOutput> {
