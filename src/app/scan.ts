@@ -12,6 +12,7 @@ import { runPipeline } from '../core/pipeline.js';
 import { DEFAULT_SKIP_DIRS, walkTree } from '../discover/walk.js';
 import { ScanHasher } from './scan-digests.js';
 import { createFileOpener } from '../io/file-source.js';
+import { stageHeapTrimmer } from '../io/heap.js';
 import { isOwnReferenceSource } from '../refs/sources.js';
 import { STAGES } from './stages.js';
 import { buildTrustMaterial } from './trust.js';
@@ -70,6 +71,7 @@ export async function scanRepository(req: ScanRequest): Promise<ScanResult> {
     limit: (fn) => limit(fn),
     files,
     digests,
+    afterStage: stageHeapTrimmer(),
   };
   try {
     const result = await runPipeline(

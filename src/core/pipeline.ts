@@ -63,6 +63,7 @@ export async function runPipeline(
       for (const v of out.verifications ?? []) mergeVerification(verifications, v);
       for (const r of out.references ?? []) references.push(r);
       if (out.failClosed !== undefined) failClosed.push(out.failClosed);
+      ctx.afterStage?.();
     } catch (err) {
       if (err instanceof ChainproofError) throw err;
       complete = false;
@@ -87,6 +88,8 @@ export async function runPipeline(
     .filter((m) => !shard || inShard(m.path, shard))
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const sortedGraphs = [...graphs].sort((a, b) => (a.lockfile < b.lockfile ? -1 : a.lockfile > b.lockfile ? 1 : 0));
+  // The findings are resolved and sorted: what the stages allocated for them can go before reports are written.
+  ctx.afterStage?.();
 
   return {
     findings: resolved,
