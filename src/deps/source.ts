@@ -38,11 +38,8 @@ export interface RegistryTarball {
   readonly fileName: string;
 }
 
-/**
- * Parse the registry tarball layout `<registry>/<name>/-/<unscoped>-<version>.tgz` (npm, Yarn, Verdaccio,
- * Artifactory, GitHub Packages all use it). Returns undefined for other URLs.
- */
-export function parseRegistryTarball(url: string): RegistryTarball | undefined {
+/** The URL's path when it ends `/-/<file>.tgz`, with where `/-/` starts and the file name. */
+function tarballLayout(url: string): { pathname: string; dash: number; fileName: string } | undefined {
   let pathname: string;
   try {
     pathname = new URL(url).pathname;
@@ -53,6 +50,17 @@ export function parseRegistryTarball(url: string): RegistryTarball | undefined {
   if (dash < 0) return undefined;
   const fileName = pathname.slice(dash + 3);
   if (fileName.includes('/') || !fileName.endsWith('.tgz')) return undefined;
+  return { pathname, dash, fileName };
+}
+
+/**
+ * Parse the registry tarball layout `<registry>/<name>/-/<unscoped>-<version>.tgz` (npm, Yarn, Verdaccio,
+ * Artifactory, GitHub Packages all use it). Returns undefined for other URLs.
+ */
+export function parseRegistryTarball(url: string): RegistryTarball | undefined {
+  const layout = tarballLayout(url);
+  if (!layout) return undefined;
+  const { pathname, dash, fileName } = layout;
   const before = safeDecode(pathname.slice(0, dash)).split('/');
   const last = before[before.length - 1] ?? '';
   const prev = before[before.length - 2] ?? '';
@@ -69,16 +77,9 @@ export function parseRegistryTarball(url: string): RegistryTarball | undefined {
  * of a lockfile is classified, and on a 130k-package lockfile those went straight to the collector.
  */
 export function isRegistryTarball(url: string): boolean {
-  let pathname: string;
-  try {
-    pathname = new URL(url).pathname;
-  } catch {
-    return false;
-  }
-  const dash = pathname.lastIndexOf('/-/');
-  if (dash < 0) return false;
-  const fileName = pathname.slice(dash + 3);
-  if (fileName.includes('/') || !fileName.endsWith('.tgz')) return false;
+  const layout = tarballLayout(url);
+  if (!layout) return false;
+  const { pathname, dash } = layout;
   // parseRegistryTarball's name is empty only when the last segment before `/-/` is, and the one before that is
   // no `@scope`.
   const before = safeDecode(pathname.slice(0, dash));
