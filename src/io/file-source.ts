@@ -38,11 +38,15 @@ export function createFileOpener(): FileOpener {
 
 function handleSource(fh: FileHandle, path: string, size: number, count: (n: number) => void): FileSource {
   let closed = false;
-  const readInto = async (target: Buffer, at: number, offset: number, length: number): Promise<number> => {
+  /** Bytes a read of `length` at `offset` gets: fewer only past the end of the file. */
+  const available = (offset: number, length: number): number => {
     if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0) {
       throw new RangeError(`bad read range ${offset}+${length} in ${path}`);
     }
-    const want = Math.max(0, Math.min(length, size - offset));
+    return Math.max(0, Math.min(length, size - offset));
+  };
+  const readInto = async (target: Buffer, at: number, offset: number, length: number): Promise<number> => {
+    const want = available(offset, length);
     if (!Number.isSafeInteger(at) || at < 0 || at + want > target.length)
       throw new RangeError(`read of ${want} bytes does not fit at ${at} in a ${target.length}-byte buffer`);
     let got = 0;
@@ -55,7 +59,7 @@ function handleSource(fh: FileHandle, path: string, size: number, count: (n: num
     return got;
   };
   const read = async (offset: number, length: number): Promise<Buffer> => {
-    const buf = Buffer.allocUnsafe(Math.max(0, Math.min(length, size - offset)));
+    const buf = Buffer.allocUnsafe(available(offset, length));
     await readInto(buf, 0, offset, length);
     return buf;
   };
