@@ -3,26 +3,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { INIT_POLICY_FILE, initRepository } from '../../src/app/init.js';
-import { scanRepository } from '../../src/app/scan.js';
-import { loadTrust } from '../../src/app/trust.js';
-import { silentLogger } from '../../src/core/context.js';
 import type { ScanResult } from '../../src/core/result.js';
 import { corpusPath } from '../helpers/corpus.js';
-import { testOptions } from '../helpers/scan.js';
+import { scanAsCli } from '../helpers/scan.js';
 
 /** A scan exactly as `chainproof scan <root> --offline` runs it: trust looked up under the root, every stage. */
-async function scanAsCli(root: string): Promise<ScanResult> {
-  const trust = await loadTrust(root, undefined, []);
-  return scanRepository({
-    root,
-    trust,
-    options: testOptions(),
-    include: [],
-    exclude: [],
-    logger: silentLogger,
-    today: '2026-01-01',
-  });
-}
+const scanAsCliNow = (root: string): Promise<ScanResult> => scanAsCli(root, { today: '2026-01-01' });
 
 const byRule = (r: ScanResult): Record<string, number> => {
   const out: Record<string, number> = {};
@@ -45,12 +31,12 @@ describe('init then scan (#13): scan finds what init wrote', () => {
   ])('$name: fewer findings after init', async ({ file, as }) => {
     const root = mkdtempSync(path.join(os.tmpdir(), 'chainproof-init-scan-'));
     copyFileSync(corpusPath('lockfiles', file), path.join(root, as));
-    const alone = await scanAsCli(root);
+    const alone = await scanAsCliNow(root);
 
     const { files } = await initRepository(root, {}, false);
     expect(files.map((f) => f.rel)).toContain(INIT_POLICY_FILE);
     expect(existsSync(path.join(root, INIT_POLICY_FILE))).toBe(true);
-    const afterInit = await scanAsCli(root);
+    const afterInit = await scanAsCliNow(root);
 
     // The install scripts the lockfile has today are recorded by init; everything else is unchanged.
     expect(byRule(alone)['CPD012']).toBeGreaterThan(0);
@@ -88,10 +74,10 @@ describe('init reads the registries of .yarnrc.yml (yarn 2+ never reads .npmrc)'
       path.join(root, '.yarnrc.yml'),
       'npmScopes:\n  acme:\n    npmRegistryServer: "https://npm.acme.example/"\n    npmAuthToken: "${ACME_TOKEN}"\n',
     );
-    const alone = await scanAsCli(root);
+    const alone = await scanAsCliNow(root);
     expect(byRule(alone)['CPD150']).toBe(1);
     await initRepository(root, {}, false);
-    const afterInit = await scanAsCli(root);
+    const afterInit = await scanAsCliNow(root);
     expect(byRule(afterInit)['CPD150']).toBeUndefined();
   });
 });

@@ -2,11 +2,9 @@ import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { silentLogger } from '../../src/core/context.js';
 import type { ScanContext } from '../../src/core/context.js';
 import type { Stage, StageInput } from '../../src/core/stage.js';
 import { lazyStage } from '../../src/app/lazy-stage.js';
-import { scanRepository } from '../../src/app/scan.js';
 import { ANALYSER_NAMES, STAGES } from '../../src/app/stages.js';
 import { loadTrust } from '../../src/app/trust.js';
 import { depsStage } from '../../src/deps/stage.js';
@@ -19,7 +17,7 @@ import { pypiStage } from '../../src/registry/pypi/stage.js';
 import { registryStage } from '../../src/registry/stage.js';
 import { provenanceStage } from '../../src/verify/provenance/stage.js';
 import { signaturesStage } from '../../src/verify/stage.js';
-import { testOptions } from '../helpers/scan.js';
+import { scanAsCli } from '../helpers/scan.js';
 
 const REPO = path.resolve(import.meta.dirname, '../..');
 
@@ -45,19 +43,7 @@ async function tree(files: Record<string, string>): Promise<string> {
   return dir;
 }
 
-async function scan(root: string, stages: readonly Stage[]) {
-  const trust = await loadTrust(root, undefined, []);
-  return scanRepository({
-    root,
-    trust,
-    options: testOptions(),
-    include: [],
-    exclude: [],
-    logger: silentLogger,
-    stages,
-    today: '2025-01-01',
-  });
-}
+const scan = (root: string, stages: readonly Stage[]) => scanAsCli(root, { stages });
 
 describe('lazy stages change nothing: the same result (findings, records, I/O) as every stage loaded', () => {
   it.each([

@@ -6,6 +6,7 @@ import type { Stage } from '../../src/core/stage.js';
 import type { TrustedRegistry } from '../../src/core/trusted-registry.js';
 import { EMPTY_REGISTRY } from '../../src/core/trusted-registry.js';
 import { scanRepository } from '../../src/app/scan.js';
+import { loadTrust } from '../../src/app/trust.js';
 import { DEFAULT_POLICY } from '../../src/trust/policy/default.js';
 
 /** Scan options for tests: offline, no cache, no shard, an empty environment. */
@@ -28,6 +29,27 @@ export function scanWith(
     exclude: [],
     logger: silentLogger,
     stages,
+    today: opts.today ?? '2025-01-01',
+  });
+}
+
+/**
+ * A scan as `chainproof scan <root> --offline` runs it: trust looked up under the root (policy, registry files),
+ * every stage unless `stages` names them.
+ */
+export async function scanAsCli(
+  root: string,
+  opts: { stages?: readonly Stage[]; today?: string } = {},
+): Promise<ScanResult> {
+  const trust = await loadTrust(root, undefined, []);
+  return scanRepository({
+    root,
+    trust,
+    options: testOptions(),
+    include: [],
+    exclude: [],
+    logger: silentLogger,
+    ...(opts.stages ? { stages: opts.stages } : {}),
     today: opts.today ?? '2025-01-01',
   });
 }
