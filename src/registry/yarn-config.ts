@@ -1,0 +1,146 @@
+import type { RepoYarnrc } from '../deps/checks/yarnrc.js';
+import type { NpmrcAuth } from '../deps/npmrc.js';
+import { nerfDart } from '../deps/npmrc.js';
+import { isAllowed } from '../deps/npmrc-trust.js';
+import { registryUrl, type YarnAuth, type YarnUserConfig } from './yarn-user.js';
+
+/** berry's default `npmRegistryServer` (plugin-npm): an alias of registry.npmjs.org. */
+export const DEFAULT_YARN_REGISTRY = 'https://registry.yarnpkg.com/';
+
+/** Where yarn 2+ fetches the packages of one `yarn.lock`, in the shape `registryForPackage` reads. */
+export interface BerryRegistries {
+  readonly defaultRegistry: string;
+  readonly scopes: Readonly<Record<string, string>>;
+  /**
+   * Registries a repository `.yarnrc.yml` names that the policy does not allow (CPD150), with where each is set:
+   * yarn would install from them, so their packages are never verified against another registry, nor fetched.
+   */
+  readonly refused: ReadonlyMap<string, string>;
+}
+
+/** A berry lockfile and the repository `.yarnrc.yml` files in effect for it, nearest first (`effectiveYarnrcs`). */
+export interface BerryProject {
+  readonly lockfile: string;
+  readonly yarnrcs: readonly RepoYarnrc[];
+}
+
+export interface BerryResolution {
+  readonly projects: ReadonlyMap<string, BerryRegistries>;
+  /** Credentials by nerf dart (`//host/path/`), from the user's configuration only. Secrets. */
+  readonly auth: Readonly<Record<string, NpmrcAuth>>;
+}
+
+/**
+ * Resolve each berry project's registries as yarn does: `Configuration.find` ranks the environment, then the
+ * project's rc files nearest first, then the home file (a plain setting: the first level that sets it; an
+ * `npmScopes` entry: the nearest level's entry, whole), and plugin-npm's `npmConfigUtils.getScopeRegistry` picks
+ * `npmScopes.<scope>.npmRegistryServer`, else `npmRegistryServer`, else registry.yarnpkg.com. `--registry`
+ * (`override`) stands above all, as it does for npm's default registry.
+ *
+ * The repository's files are untrusted configuration: a registry they name counts only when `allowed` (the
+ * policy, plus what the user's own configuration names) has it, and their credentials are never read. The user's
+ * credentials follow `npmConfigUtils.getAuthConfiguration` (scope, then `npmRegistries`, then top level) but are
+ * bound to one registry each, never sent wherever the tree points: a scope's to that scope's registry; a top-level
+ * one to the registry its own level names, else to the project's default registry when that is not refused.
+ */
+export function resolveBerry(
+  projects: readonly BerryProject[],
+  user: YarnUserConfig,
+  policyAllowed: readonly string[],
+  override: string | undefined,
+): BerryResolution {
+  const allowed = [
+    ...policyAllowed,
+    ...(user.registry !== undefined ? [user.registry.value] : []),
+    ...Object.values(user.scopes).flatMap((s) => (s.registry !== undefined ? [s.registry] : [])),
+    ...(override !== undefined && override !== '' ? [override] : []),
+  ];
+  const auth: Record<string, NpmrcAuth> = {};
+  const bind = (registry: string, a: YarnAuth) => {
+    const converted = toNpmrcAuth(a);
+    if (converted !== undefined) auth[nerfDart(registry)] ??= converted;
+  };
+  const out = new Map<string, BerryRegistries>();
+  for (const project of projects) {
+    const resolved = resolveProject(project, user, allowed, override);
+    out.set(project.lockfile, resolved);
+    // Scope first (getAuthConfiguration): a scope entry of the home file counts only when no repository file
+    // sets that scope (the nearer entry wins whole, credentials and all, and the tree's are never used).
+    for (const [scope, entry] of Object.entries(user.scopes)) {
+      if (hiddenScopes(project).has(scope)) continue;
+      const registry = resolved.scopes[scope] ?? resolved.defaultRegistry;
+      if (!resolved.refused.has(registry)) bind(registry, entry.auth);
+    }
+  }
+  for (const [key, a] of Object.entries(user.registries)) {
+    // npmRegistries keys match with or without the protocol (`getRegistryConfiguration`).
+    const url = registryUrl(key.startsWith('//') ? `https:${key}` : key);
+    if (url !== undefined) bind(url, a);
+  }
+  const top: YarnAuth = {
+    ...(user.token !== undefined ? { token: user.token.value } : {}),
+    ...(user.ident !== undefined ? { ident: user.ident.value } : {}),
+  };
+  if (user.registry !== undefined) bind(user.registry.value, top);
+  else for (const r of out.values()) if (!r.refused.has(r.defaultRegistry)) bind(r.defaultRegistry, top);
+  return { projects: out, auth };
+}
+
+function resolveProject(
+  project: BerryProject,
+  user: YarnUserConfig,
+  allowed: readonly string[],
+  override: string | undefined,
+): BerryRegistries {
+  const refused = new Map<string, string>();
+  const fromTree = (key: 'npmRegistryServer' | { scope: string }): string | undefined => {
+    for (const y of project.yarnrcs) {
+      if (y.kind !== 'ok') continue;
+      for (const s of y.config.settings) {
+        if (s.kind !== 'registry') continue;
+        if (typeof key === 'string' ? s.scope !== undefined : s.scope !== key.scope) continue;
+        const url = registryUrl(s.target ?? s.value) ?? s.target ?? s.value;
+        if (!isAllowed(url, allowed)) refused.set(url, `${y.path}:${s.line} (${s.key})`);
+        return url;
+      }
+    }
+    return undefined;
+  };
+  const overridden = override !== undefined && override !== '' ? registryUrl(override) : undefined;
+  const env = user.registry?.source === 'environment' ? user.registry.value : undefined;
+  const home = user.registry?.source === 'home' ? user.registry.value : undefined;
+  const defaultRegistry = overridden ?? env ?? fromTree('npmRegistryServer') ?? home ?? DEFAULT_YARN_REGISTRY;
+
+  const scopes: Record<string, string> = {};
+  const hidden = hiddenScopes(project);
+  for (const y of project.yarnrcs)
+    if (y.kind === 'ok')
+      for (const s of y.config.settings)
+        if (s.kind === 'registry' && s.scope !== undefined && scopes[s.scope] === undefined) {
+          const url = fromTree({ scope: s.scope });
+          if (url !== undefined) scopes[s.scope] = url;
+        }
+  for (const [scope, entry] of Object.entries(user.scopes))
+    if (!hidden.has(scope) && entry.registry !== undefined) scopes[scope] = entry.registry;
+  return { defaultRegistry, scopes, refused };
+}
+
+/** Scopes some repository file sets (with or without a registry): they hide the home file's entry for the scope. */
+function hiddenScopes(project: BerryProject): Set<string> {
+  const out = new Set<string>();
+  for (const y of project.yarnrcs)
+    if (y.kind === 'ok')
+      for (const slot of y.config.slots) if (slot.startsWith('npmScopes.')) out.add(`@${slot.slice(10)}`);
+  return out;
+}
+
+/**
+ * npmHttpUtils `getAuthenticationHeader`: `npmAuthToken` as a Bearer token, else `npmAuthIdent` as Basic (base64 of
+ * `user:password` when it holds a colon, else already base64).
+ */
+function toNpmrcAuth(a: YarnAuth): NpmrcAuth | undefined {
+  if (a.token !== undefined) return { token: a.token };
+  if (a.ident !== undefined)
+    return { basic: a.ident.includes(':') ? Buffer.from(a.ident, 'utf8').toString('base64') : a.ident };
+  return undefined;
+}
