@@ -16,6 +16,7 @@ const RULE_OF: Record<UnverifiedCause['kind'], string> = {
   'mirror-unsigned': 'CPD132',
   'no-keys': 'CPD133',
   'keys-unusable': 'CPD133',
+  'registry-not-allowed': 'CPD154',
 };
 
 const ADVICE: Record<UnverifiedCause['kind'], string> = {
@@ -34,6 +35,8 @@ const ADVICE: Record<UnverifiedCause['kind'], string> = {
     'Without signing keys no signature can be checked. Name the registry in dependencies.trustedMirrors if you trust it, or set dependencies.verifySignatures: false.',
   'keys-unusable':
     'The keys endpoint answered with nothing usable (wrong shape or unsupported key types); check what serves that URL.',
+  'registry-not-allowed':
+    'A repository .yarnrc.yml cannot widen the allowed registries (CPD150): add the registry to dependencies.allowedRegistries if you trust it, or remove the setting and regenerate the lockfile.',
 };
 
 export interface CausedPackage {
@@ -96,6 +99,8 @@ function describe(
       return mirrorOf !== undefined
         ? `${registry} is a mirror of ${mirrorOf} (the origin the lockfile names) and serves no registry signatures, so none could be checked`
         : `${registry} publishes signing keys but serves no signature for any of them, so none could be checked`;
+    case 'registry-not-allowed':
+      return `yarn would install them from ${registry} (${reason}), which the policy does not allow, so it was not asked and no other registry stands in for it`;
     case 'no-keys':
     case 'keys-unusable':
       return `the signing keys of ${registry} could not be used (${reason}), so no signature was checked`;

@@ -1,7 +1,7 @@
 import picomatch from 'picomatch';
 import type { Policy } from '../core/policy.js';
 import type { DependencyGraph, PackageNode } from '../core/records.js';
-import { registryForPackage, type RegistryConfig } from './config.js';
+import { refusedRegistry, registryForPackage, type RegistryConfig } from './config.js';
 import { packageFinding, spec, where } from './findings.js';
 import { unverifiable, type CheckState, type UnverifiedCause } from './state.js';
 import type { UnavailableCause as FetchCause } from './client.js';
@@ -36,7 +36,7 @@ export async function checkPackage(
   sources: RegistrySources,
   settings: CheckSettings,
 ): Promise<PackageCheck> {
-  const registry = registryForPackage(pkg.name, settings.config);
+  const registry = registryForPackage(pkg.name, settings.config, graph.lockfile);
   const state: CheckState = {
     pkg,
     graph,
@@ -48,6 +48,12 @@ export async function checkPackage(
     signed: false,
     unverifiableLevel: settings.policy.dependencies.failClosed ? 'error' : undefined,
   };
+  const refused = refusedRegistry(settings.config, graph.lockfile, registry);
+  if (refused !== undefined) {
+    // yarn would install from a registry only the scanned tree names: never asked, never verified elsewhere.
+    state.cause = notAllowed(registry, refused);
+    return state;
+  }
   const found = await lookUpVersion(state, sources);
   if (found) {
     const { packument } = found;
@@ -85,12 +91,24 @@ export function refusedChecks(
 ): PackageCheck[] {
   const causes = new Map<string, UnverifiedCause>();
   return work.map(({ pkg, graph }) => {
-    const registry = registryForPackage(pkg.name, config);
-    let cause = causes.get(registry);
+    const registry = registryForPackage(pkg.name, config, graph.lockfile);
+    const refused = refusedRegistry(config, graph.lockfile, registry);
+    const key = `${registry}\0${refused ?? ''}`;
+    let cause = causes.get(key);
     if (cause === undefined)
-      causes.set(registry, (cause = { kind: refusal.cause, what: 'packument', reason: refusal.reason, registry }));
+      causes.set(
+        key,
+        (cause =
+          refused !== undefined
+            ? notAllowed(registry, refused)
+            : { kind: refusal.cause, what: 'packument', reason: refusal.reason, registry }),
+      );
     return { pkg, graph, registry, findings: NONE, notes: NONE, cause, signatureMissing: undefined, signed: false };
   });
+}
+
+function notAllowed(registry: string, setBy: string): UnverifiedCause {
+  return { kind: 'registry-not-allowed', what: 'packument', reason: `set by ${setBy}`, registry };
 }
 
 /** Shared by every refused check; frozen, so a push would throw instead of adding to all (settleVerdicts copies). */

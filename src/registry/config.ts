@@ -4,6 +4,7 @@ import { trustedPart } from '../deps/npmrc-trust.js';
 import { Redactor } from './redact.js';
 import { readConfigInRoot, readRegularFile } from '../io/open-regular.js';
 import { MAX_NPMRC_BYTES } from '../deps/read.js';
+import type { BerryProject, BerryRegistries } from './yarn-config.js';
 
 /** A CA bundle is a few hundred KB; more is not a CA file. */
 const MAX_CA_BYTES = 4 * 1024 * 1024;
@@ -16,6 +17,10 @@ export interface RegistryConfig {
   readonly ca: readonly string[];
   readonly strictSsl: boolean;
   readonly redactor: Redactor;
+  /** yarn 2+ lockfiles, by path: where yarn fetches their packages (`.yarnrc.yml`, never `.npmrc`). */
+  readonly berry: ReadonlyMap<string, BerryRegistries>;
+  /** What the scan should say about the user's own configuration (e.g. a `~/.yarnrc.yml` yarn would refuse). */
+  readonly notices: readonly string[];
 }
 
 export interface RegistryConfigSources {
@@ -25,6 +30,8 @@ export interface RegistryConfigSources {
   readonly override: string | undefined;
   /** Registries the policy allows: the only ones a repository `.npmrc` may point the scanner at. */
   readonly allowed?: readonly string[];
+  /** yarn 2+ lockfiles and the repository `.yarnrc.yml` files in effect for each. */
+  readonly berry?: readonly BerryProject[];
 }
 
 /**
@@ -71,16 +78,53 @@ export async function loadRegistryConfig(src: RegistryConfigSources): Promise<Re
     if (config.strictSsl !== undefined) strictSsl = config.strictSsl;
   }
   if (src.override !== undefined && src.override !== '') defaultRegistry = withSlash(src.override);
-  return { defaultRegistry, scopes, auth, ca, strictSsl, redactor: new Redactor(secretsOf(auth)) };
+  const berry = await loadBerry(src);
+  // A registry both .npmrc and yarn configure keeps its .npmrc credentials; yarn's fill the others.
+  for (const [dart, a] of Object.entries(berry?.auth ?? {})) auth[dart] ??= a;
+  return {
+    defaultRegistry,
+    scopes,
+    auth,
+    ca,
+    strictSsl,
+    redactor: new Redactor(secretsOf(auth)),
+    berry: berry?.projects ?? new Map(),
+    notices: berry?.notices ?? [],
+  };
 }
 
-/** The registry npm would ask about `name`: its scope's registry, else the default. */
-export function registryForPackage(name: string, config: RegistryConfig): string {
+/** yarn's view, loaded (with its YAML reader) only when the scan has a berry lockfile. */
+async function loadBerry(src: RegistryConfigSources) {
+  if (src.berry === undefined || src.berry.length === 0) return undefined;
+  const [{ loadYarnUserConfig }, { resolveBerry }] = await Promise.all([
+    import('./yarn-user.js'),
+    import('./yarn-config.js'),
+  ]);
+  const user = await loadYarnUserConfig(src.root, src.env);
+  const resolved = resolveBerry(src.berry, user, src.allowed ?? [], src.override);
+  const notices =
+    user.problem !== undefined
+      ? [`~/.yarnrc.yml could not be read (${user.problem}); its registries and credentials were not used.`]
+      : [];
+  return { ...resolved, notices };
+}
+
+/**
+ * The registry the package manager would ask about `name`: its scope's registry, else the default — npm's from
+ * `.npmrc`, yarn 2+'s (a `lockfile` in `config.berry`) from its own configuration.
+ */
+export function registryForPackage(name: string, config: RegistryConfig, lockfile?: string): string {
+  const from = (lockfile !== undefined ? config.berry.get(lockfile) : undefined) ?? config;
   if (name.startsWith('@')) {
-    const scoped = config.scopes[name.slice(0, name.indexOf('/'))];
+    const scoped = from.scopes[name.slice(0, name.indexOf('/'))];
     if (scoped !== undefined) return scoped;
   }
-  return config.defaultRegistry;
+  return from.defaultRegistry;
+}
+
+/** Where a repository `.yarnrc.yml` that the policy does not allow sets `registry` for this lockfile, if it does. */
+export function refusedRegistry(config: RegistryConfig, lockfile: string, registry: string): string | undefined {
+  return config.berry.get(lockfile)?.refused.get(registry);
 }
 
 /** Credentials as npm-registry-fetch reads them (`//host/path/:_authToken` keys): sent only to matching hosts. */

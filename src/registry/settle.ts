@@ -55,8 +55,11 @@ export function settleVerdicts(checks: readonly PackageCheck[], opts: SettleOpti
     if (cause !== undefined) {
       caused.push({ pkg: c.pkg, cause });
       if (!SIGNING_CAUSES.has(cause.kind)) {
-        unreachable++;
-        unreachableRegistries.add(cause.registry);
+        // A registry the policy refuses was not asked, not unreachable: CPD150 fails the gate, not fail-closed.
+        if (cause.kind !== 'registry-not-allowed') {
+          unreachable++;
+          unreachableRegistries.add(cause.registry);
+        }
         // No packument, so nothing tells whether it runs install scripts when the lockfile does not say.
         // A build yarn will not run (dependenciesMeta built: false) is no unknown: its scripts cannot run.
         if (c.cause !== undefined && !lockfileRecordsScripts(c.graph) && c.pkg.buildDisabled === undefined)

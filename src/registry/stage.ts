@@ -11,6 +11,7 @@ import type { Redactor } from './redact.js';
 import { settleVerdicts } from './settle.js';
 import { RegistrySources } from './sources.js';
 import { DEFAULT_TARBALL_BOUNDS, type TarballBounds } from './tarball.js';
+import type { BerryProject } from './yarn-config.js';
 
 export interface RegistryStageOptions {
   /** Per-attempt request timeout. */
@@ -68,12 +69,15 @@ export async function openRegistry(
   opts: RegistryStageOptions = DEFAULT_REGISTRY_STAGE_OPTIONS,
   /** The caller awaits `client.close()` when done, which writes the cache as one pack. */
   closes = false,
+  /** yarn 2+ lockfiles: their registries come from yarn's configuration (`berryProjects`). */
+  berry: readonly BerryProject[] = [],
 ): Promise<{ config: RegistryConfig; client: RegistryClient }> {
   const config = await loadRegistryConfig({
     root,
     env: options.env,
     override: options.registry,
     allowed: [...policy.dependencies.allowedRegistries, ...(policy.dependencies.trustedMirrors ?? [])],
+    berry,
   });
   const client = new RegistryClient({
     config,
@@ -97,7 +101,8 @@ export async function openRegistry(
 async function runRegistryStage(input: StageInput, ctx: ScanContext, opts: RegistryStageOptions): Promise<StageOutput> {
   const work = registryPackages(input.graphs, ctx);
   if (work.length === 0) return {};
-  const { config, client } = await openRegistry(ctx.root, ctx.options, ctx.policy, ctx.signal, opts, true);
+  const berry = await berryProjects(input, work, ctx);
+  const { config, client } = await openRegistry(ctx.root, ctx.options, ctx.policy, ctx.signal, opts, true, berry);
   // Loaded once with the rest of the trust material (app/trust.ts); no config I/O in a stage. Read on first use.
   const trustedRoot = () => ctx.trust.sigstore.root;
   const sources = new RegistrySources(
@@ -159,7 +164,7 @@ async function runRegistryStage(input: StageInput, ctx: ScanContext, opts: Regis
         )
       : undefined;
   // A cache never changes a verdict silently: say what it answered and how old that is.
-  const notifications: Notification[] = [];
+  const notifications: Notification[] = config.notices.map((message) => ({ level: 'warning', message }));
   if (failClosed !== undefined) notifications.push({ level: 'error', message: failClosed });
   if (client.cacheUse.answers > 0)
     notifications.push({
@@ -173,6 +178,28 @@ async function runRegistryStage(input: StageInput, ctx: ScanContext, opts: Regis
       message: `${bundled} bundled package(s) without their own resolved URL and integrity are covered by their parent's tarball (checked with --verify-tarballs), not by the registry.`,
     });
   return { findings, verifications, notifications, ...(failClosed !== undefined ? { failClosed } : {}) };
+}
+
+/**
+ * The repository `.yarnrc.yml` files in effect for each yarn 2+ lockfile with work, read from the scanned files as
+ * the deps stage reads them (the same reader: nearest first, only files inside the root, never a symlink out).
+ */
+async function berryProjects(
+  input: StageInput,
+  work: readonly { readonly graph: DependencyGraph }[],
+  ctx: ScanContext,
+): Promise<BerryProject[]> {
+  const lockfiles = [...new Set(work.filter((w) => w.graph.kind === 'yarn-berry').map((w) => w.graph.lockfile))];
+  if (lockfiles.length === 0) return [];
+  const { dirOf } = await import('../deps/read.js');
+  const { effectiveYarnrcs, loadRepoYarnrcs } = await import('../deps/yarnrc-files.js');
+  const byPath = new Map(input.files.map((f) => [f.path, f]));
+  return Promise.all(
+    lockfiles.map(async (lockfile) => ({
+      lockfile,
+      yarnrcs: effectiveYarnrcs(await loadRepoYarnrcs(dirOf(lockfile), byPath, ctx.files, ctx.options.env)),
+    })),
+  );
 }
 
 function tickAll<T>(done: T[], ctx: ScanContext): T[] {

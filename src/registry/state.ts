@@ -8,7 +8,7 @@ import { packageFinding } from './findings.js';
  * slow, rate-limited, or serves no signatures. The stage reports each cause once per registry and lockfile.
  */
 export interface UnverifiedCause {
-  readonly kind: UnavailableCause | 'mirror-unsigned' | 'no-keys' | 'keys-unusable';
+  readonly kind: UnavailableCause | 'mirror-unsigned' | 'no-keys' | 'keys-unusable' | 'registry-not-allowed';
   readonly registry: string;
   /** What was being fetched: the packument, the keys, attestations, a tarball. */
   readonly what: string;
