@@ -45,6 +45,7 @@ interface Project {
   readonly env?: Record<string, string>;
   readonly allowed: readonly EndpointsServer[];
   readonly cacheDir?: string;
+  readonly offline?: boolean;
 }
 
 async function scanProject(p: Project) {
@@ -57,7 +58,7 @@ async function scanProject(p: Project) {
     writeFileSync(path.join(home, '.yarnrc.yml'), p.home);
     env.HOME = home;
   }
-  const options: Partial<ScanOptions> = { offline: false, env, cacheDir: p.cacheDir };
+  const options: Partial<ScanOptions> = { offline: p.offline ?? false, env, cacheDir: p.cacheDir };
   const result = await scanWith(root, [depsStage, TEST_STAGE], {
     policy: policyWith({ verifySignatures: false, allowedRegistries: p.allowed.map((s) => s.url) }),
     options,
@@ -89,6 +90,17 @@ describe('berry: the registry comes from yarn configuration, as getScopeRegistry
     expect(cpd154?.location).toMatchObject({ path: 'yarn.lock' });
     expect(cpd154?.evidence).toMatchObject({ count: 1, packages: 'plain-thing@3.0.0', cause: 'registry-not-allowed' });
     expect(exitCodeForFindings(result, 'error')).toBe(1);
+  });
+
+  it('offline: a refused registry is still CPD154 (the precise cause), not "offline" (CPD131)', async () => {
+    const evil = await startServer({ packages: [PLAIN] });
+    const { result, ids } = await scanProject({
+      yarnrc: `npmRegistryServer: "${evil.url}"\n`,
+      allowed: [],
+      offline: true,
+    });
+    expect(ids).toEqual(['CPD137', 'CPD150', 'CPD154']);
+    expect(result.summary).toMatchObject({ verified: 0, unverifiable: 1 });
   });
 
   it('npmScopes.<scope>.npmRegistryServer: the scope from its registry, the rest from npmRegistryServer', async () => {
