@@ -234,6 +234,24 @@ describe('berry credentials: from the user’s configuration only, bound to thei
     expect(repo.requests.every((r) => r.authorization === undefined)).toBe(true);
   });
 
+  // Another host name: make-fetch-happen drops Authorization when the hostname changes (not for a port only).
+  it('a redirect to another host: the token is not sent across it', async () => {
+    const other = await startServer({ packages: [PLAIN] });
+    const priv = await startServer({
+      packages: [PLAIN],
+      fault: 'redirect',
+      redirectTo: other.url.replace('127.0.0.1', 'localhost'),
+    });
+    const { result } = await scanProject({
+      env: { YARN_NPM_REGISTRY_SERVER: priv.url, YARN_NPM_AUTH_TOKEN: SECRET },
+      allowed: [],
+    });
+    expect(priv.requests.some((r) => r.authorization === `Bearer ${SECRET}`)).toBe(true);
+    expect(other.requests.length).toBeGreaterThan(0);
+    expect(other.requests.every((r) => r.authorization === undefined)).toBe(true);
+    expect(JSON.stringify(result)).not.toContain(SECRET);
+  });
+
   it('a registry that echoes the Authorization header: the token appears in no finding', async () => {
     const echo = await startServer({ packages: [PLAIN], fault: 'http-401-echo' });
     const { result } = await scanProject({
