@@ -81,6 +81,9 @@ export async function loadRegistryConfig(src: RegistryConfigSources): Promise<Re
   const berry = await loadBerry(src);
   // A registry both .npmrc and yarn configure keeps its .npmrc credentials; yarn's fill the others.
   for (const [dart, a] of Object.entries(berry?.auth ?? {})) auth[dart] ??= a;
+  // The user's own TLS settings for yarn, as theirs for npm: one client serves both, so both CAs are trusted.
+  if (berry?.ca !== undefined) ca = [...new Set([...ca, ...berry.ca])];
+  if (berry?.strictSsl === false) strictSsl = false;
   return {
     defaultRegistry,
     scopes,
@@ -106,7 +109,23 @@ async function loadBerry(src: RegistryConfigSources) {
     user.problem !== undefined
       ? [`~/.yarnrc.yml could not be read (${user.problem}); its registries and credentials were not used.`]
       : [];
-  return { ...resolved, notices };
+  let ca: string[] | undefined;
+  if (user.caFile !== undefined) {
+    // A CA file inside the scanned tree is the tree's to change, whoever names it: never trusted.
+    const rel = path.relative(path.resolve(src.root), user.caFile);
+    const inTree = !rel.startsWith('..') && !path.isAbsolute(rel);
+    const pem = inTree
+      ? undefined
+      : (await readRegularFile(user.caFile, MAX_CA_BYTES).catch(() => undefined))?.toString('utf8');
+    if (pem !== undefined) ca = splitPem(pem);
+    else
+      notices.push(
+        inTree
+          ? "yarn's CA file (httpsCaFilePath) is inside the scanned tree, so it was not trusted; TLS verification uses the default CAs."
+          : "yarn's CA file (httpsCaFilePath) could not be read; TLS verification uses the default CAs.",
+      );
+  }
+  return { ...resolved, notices, ...(ca !== undefined ? { ca } : {}), strictSsl: user.strictSsl };
 }
 
 /**

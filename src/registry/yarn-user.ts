@@ -29,6 +29,14 @@ export interface YarnUserConfig {
   readonly scopes: Readonly<Record<string, { readonly registry?: string; readonly auth: YarnAuth }>>;
   /** `npmRegistries` of the home file, keyed as written (`https://host/path` or `//host/path`). */
   readonly registries: Readonly<Record<string, YarnAuth>>;
+  /**
+   * The user's CA file (`httpsCaFilePath`, yarn 2–3 `caFilePath`): absolute, as yarn resolves an `ABSOLUTE_PATH`
+   * (the home file's against the home folder). A relative one from the environment is ignored: yarn resolves it
+   * against the install's working directory, which is the scanned tree.
+   */
+  readonly caFile?: string;
+  /** `enableStrictSsl` when the user's configuration sets it. */
+  readonly strictSsl?: boolean;
   /** Why the home file was not used, when it exists but could not be read (yarn itself would refuse it). */
   readonly problem?: string;
 }
@@ -82,6 +90,19 @@ export function readYarnUserConfig(
     return undefined;
   };
   const registry = pick('npmRegistryServer', true);
+  const ca = pick('httpsCaFilePath', false) ?? pick('caFilePath', false);
+  const caFile =
+    ca === undefined
+      ? undefined
+      : path.isAbsolute(ca.value)
+        ? ca.value
+        : ca.source === 'home' && env.HOME !== undefined
+          ? path.resolve(env.HOME, ca.value)
+          : undefined;
+  // miscUtils.parseBoolean: true/1, false/0.
+  const strict = pick('enableStrictSsl', false)?.value;
+  const strictSsl =
+    strict === 'false' || strict === '0' ? false : strict === 'true' || strict === '1' ? true : undefined;
   const token = pick('npmAuthToken', false);
   const ident = pick('npmAuthIdent', false);
 
@@ -108,6 +129,8 @@ export function readYarnUserConfig(
     ...(ident !== undefined ? { ident } : {}),
     scopes,
     registries,
+    ...(caFile !== undefined ? { caFile } : {}),
+    ...(strictSsl !== undefined ? { strictSsl } : {}),
     ...(problem !== undefined ? { problem } : {}),
   };
 }

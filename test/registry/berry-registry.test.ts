@@ -1,12 +1,9 @@
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exitCodeForFindings } from '../../src/cli/exit-codes.js';
-import type { ScanOptions } from '../../src/core/context.js';
-import { depsStage } from '../../src/deps/stage.js';
-import { scanWith } from '../helpers/scan.js';
-import { sri, type EndpointsServer } from '../helpers/npm-endpoints-server.js';
-import { TEST_STAGE, endpointsPerTest, policyWith, tempDir } from './scan.js';
+import { PLAIN, SCOPED, SECRET, asked, scanProject } from './berry-project.js';
+import { endpointsPerTest, tempDir } from './scan.js';
 
 /**
  * The online registry stage asks yarn 2+ packages where yarn fetches them: `.yarnrc.yml` (nearest first), the
@@ -14,59 +11,6 @@ import { TEST_STAGE, endpointsPerTest, policyWith, tempDir } from './scan.js';
  * credentials from the user's configuration only. Every server here is on loopback.
  */
 const startServer = endpointsPerTest({ keys: undefined });
-
-const TIME = '2022-01-01T00:00:00Z';
-const PLAIN = {
-  name: 'plain-thing',
-  versions: [{ version: '3.0.0', integrity: sri('sha512', Buffer.from('p')), time: TIME }],
-};
-const SCOPED = {
-  name: '@corp/thing',
-  versions: [{ version: '1.2.0', integrity: sri('sha512', Buffer.from('c')), time: TIME }],
-};
-const SECRET = 'npm_PLANTEDyarnSecret0123456789';
-
-function berryLock(withScoped: boolean): string {
-  const entry = (name: string, version: string, hash: string) =>
-    `"${name}@npm:^${version}":\n  version: ${version}\n  resolution: "${name}@npm:${version}"\n  checksum: 10c0/${hash.repeat(64)}\n  languageName: node\n  linkType: hard\n`;
-  return [
-    '__metadata:\n  version: 8\n  cacheKey: 10c0\n',
-    `"app@workspace:.":\n  version: 0.0.0-use.local\n  resolution: "app@workspace:."\n  dependencies:\n${withScoped ? '    "@corp/thing": "npm:^1.2.0"\n' : ''}    plain-thing: "npm:^3.0.0"\n  languageName: unknown\n  linkType: soft\n`,
-    ...(withScoped ? [entry('@corp/thing', '1.2.0', 'cd')] : []),
-    entry('plain-thing', '3.0.0', 'ab'),
-  ].join('\n');
-}
-
-interface Project {
-  readonly yarnrc?: string;
-  readonly scoped?: boolean;
-  /** Text of `$HOME/.yarnrc.yml` (a temp HOME outside the scanned tree). */
-  readonly home?: string;
-  readonly env?: Record<string, string>;
-  readonly allowed: readonly EndpointsServer[];
-  readonly cacheDir?: string;
-  readonly offline?: boolean;
-}
-
-async function scanProject(p: Project) {
-  const root = tempDir('chainproof-berryreg-');
-  writeFileSync(path.join(root, 'yarn.lock'), berryLock(p.scoped === true));
-  if (p.yarnrc !== undefined) writeFileSync(path.join(root, '.yarnrc.yml'), p.yarnrc);
-  const env: Record<string, string> = { ...p.env };
-  if (p.home !== undefined) {
-    const home = tempDir('chainproof-berryreg-home-');
-    writeFileSync(path.join(home, '.yarnrc.yml'), p.home);
-    env.HOME = home;
-  }
-  const options: Partial<ScanOptions> = { offline: p.offline ?? false, env, cacheDir: p.cacheDir };
-  const result = await scanWith(root, [depsStage, TEST_STAGE], {
-    policy: policyWith({ verifySignatures: false, allowedRegistries: p.allowed.map((s) => s.url) }),
-    options,
-  });
-  return { result, ids: result.findings.map((f) => f.ruleId).sort() };
-}
-
-const asked = (s: EndpointsServer) => s.requests.map((r) => decodeURIComponent(r.url.split('?')[0]!)).sort();
 
 describe('berry: the registry comes from yarn configuration, as getScopeRegistry picks it', () => {
   it('.yarnrc.yml npmRegistryServer the policy allows: verified against it', async () => {

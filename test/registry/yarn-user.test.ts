@@ -76,6 +76,37 @@ describe('readYarnUserConfig: the YARN_* environment over ~/.yarnrc.yml (Configu
   });
 });
 
+describe('the user’s TLS settings for yarn: httpsCaFilePath (ABSOLUTE_PATH) and enableStrictSsl', () => {
+  const cases = [
+    {
+      name: 'home, relative to the home folder',
+      env: { HOME: '/h' },
+      home: 'httpsCaFilePath: certs/ca.pem\n',
+      ca: '/h/certs/ca.pem',
+    },
+    { name: 'yarn 2–3 caFilePath', env: { HOME: '/h' }, home: 'caFilePath: /etc/ca.pem\n', ca: '/etc/ca.pem' },
+    { name: 'env, absolute', env: { YARN_HTTPS_CA_FILE_PATH: '/etc/corp.pem' }, home: undefined, ca: '/etc/corp.pem' },
+    {
+      name: 'env, relative: the tree’s, ignored',
+      env: { YARN_HTTPS_CA_FILE_PATH: 'ca.pem' },
+      home: undefined,
+      ca: undefined,
+    },
+  ];
+  it.each(cases)('$name → $ca', ({ env, home, ca }) => {
+    expect(readYarnUserConfig(env, home).caFile).toBe(ca);
+  });
+
+  it.each([
+    { env: { YARN_ENABLE_STRICT_SSL: 'false' }, home: undefined, want: false },
+    { env: { YARN_ENABLE_STRICT_SSL: '1' }, home: 'enableStrictSsl: false\n', want: true },
+    { env: {}, home: 'enableStrictSsl: "0"\n', want: false },
+    { env: {}, home: 'enableStrictSsl: maybe\n', want: undefined },
+  ])('enableStrictSsl $env $home → $want', ({ env, home, want }) => {
+    expect(readYarnUserConfig(env, home).strictSsl).toBe(want);
+  });
+});
+
 describe('the home file: $HOME (os.homedir) and YARN_RC_FILENAME (getRcFilename)', () => {
   it.each([
     { env: {}, want: undefined },
