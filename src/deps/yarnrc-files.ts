@@ -5,17 +5,17 @@ import type { NpmrcConfig } from './npmrc.js';
 import { MAX_NPMRC_BYTES, dirOf, joinRel, readBounded } from './read.js';
 import type { YarnrcSetting } from './yarnrc.js';
 
-/** yarn berry's default `npmRegistryServer` (plugin-npm). */
-const DEFAULT_YARN_REGISTRY = 'https://registry.yarnpkg.com/';
+/** yarn berry's default `npmRegistryServer` (plugin-npm): an alias of registry.npmjs.org. */
+export const DEFAULT_YARN_REGISTRY = 'https://registry.yarnpkg.com/';
 
 const YARNRC = '.yarnrc.yml';
 
 /**
  * The `.yarnrc.yml` files yarn reads for a project in `dir`, nearest first: `Configuration.findRcFiles` walks from
  * the project folder up to the filesystem root, and for a plain setting the first file that sets it wins
- * (`Configuration.use` skips a key that already has a source). Only files inside the scan root are seen; the
- * user's own `~/.yarnrc.yml` is the runner's, not the repository's, and is not read. `YARN_*` variables of the
- * install job are unknown here.
+ * (`Configuration.use` skips a key that already has a source). Only files inside the scan root are seen. The
+ * user's own `~/.yarnrc.yml` and the `YARN_*` environment are the runner's, not the repository's: the online
+ * registry stage adds them (src/registry/yarn-user.ts); the offline checks here do not.
  */
 export async function loadRepoYarnrcs(
   dir: string,

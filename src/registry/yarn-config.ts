@@ -2,10 +2,8 @@ import type { RepoYarnrc } from '../deps/checks/yarnrc.js';
 import type { NpmrcAuth } from '../deps/npmrc.js';
 import { nerfDart } from '../deps/npmrc.js';
 import { isAllowed } from '../deps/npmrc-trust.js';
+import { DEFAULT_YARN_REGISTRY } from '../deps/yarnrc-files.js';
 import { registryUrl, type YarnAuth, type YarnUserConfig } from './yarn-user.js';
-
-/** berry's default `npmRegistryServer` (plugin-npm): an alias of registry.npmjs.org. */
-export const DEFAULT_YARN_REGISTRY = 'https://registry.yarnpkg.com/';
 
 /** Where yarn 2+ fetches the packages of one `yarn.lock`, in the shape `registryForPackage` reads. */
 export interface BerryRegistries {
