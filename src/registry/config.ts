@@ -90,7 +90,11 @@ export async function loadRegistryConfig(src: RegistryConfigSources): Promise<Re
     auth,
     ca,
     strictSsl,
-    redactor: new Redactor(secretsOf(auth)),
+    // Every credential of the user's yarn configuration is masked, sent anywhere or not.
+    redactor: new Redactor([
+      ...secretsOf(auth),
+      ...secretsOf(Object.fromEntries((berry?.unbound ?? []).map((a, i) => [i, a]))),
+    ]),
     berry: berry?.projects ?? new Map(),
     notices: berry?.notices ?? [],
   };

@@ -26,6 +26,8 @@ export interface BerryResolution {
   readonly projects: ReadonlyMap<string, BerryRegistries>;
   /** Credentials by nerf dart (`//host/path/`), from the user's configuration only. Secrets. */
   readonly auth: Readonly<Record<string, NpmrcAuth>>;
+  /** Every credential of the user's configuration, bound or not, for the redactor. Secrets. */
+  readonly unbound: readonly NpmrcAuth[];
 }
 
 /**
@@ -81,7 +83,12 @@ export function resolveBerry(
   };
   if (user.registry !== undefined) bind(user.registry.value, top);
   else for (const r of out.values()) if (!r.refused.has(r.defaultRegistry)) bind(r.defaultRegistry, top);
-  return { projects: out, auth };
+  const unbound: NpmrcAuth[] = [];
+  for (const a of [top, ...Object.values(user.scopes).map((s) => s.auth), ...Object.values(user.registries)]) {
+    if (a.token !== undefined) unbound.push({ token: a.token });
+    if (a.ident !== undefined) unbound.push(toNpmrcAuth({ ident: a.ident })!);
+  }
+  return { projects: out, auth, unbound };
 }
 
 function resolveProject(

@@ -1,7 +1,8 @@
-import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exitCodeForFindings } from '../../src/cli/exit-codes.js';
+import { loadRegistryConfig } from '../../src/registry/config.js';
 import { PLAIN, SCOPED, SECRET, asked, scanProject } from './berry-project.js';
 import { endpointsPerTest, tempDir } from './scan.js';
 
@@ -205,6 +206,48 @@ describe('berry credentials: from the user’s configuration only, bound to thei
     expect(echo.requests.some((r) => r.authorization === `Bearer ${SECRET}`)).toBe(true);
     expect(result.summary).toMatchObject({ unverifiable: 1 });
     expect(JSON.stringify(result)).not.toContain(SECRET);
+  });
+});
+
+describe('the redactor masks every yarn credential of the user, sent anywhere or not', () => {
+  it.each([
+    { name: 'env token, the only registry refused', env: { YARN_NPM_AUTH_TOKEN: SECRET }, home: undefined },
+    { name: 'ident of a scope no lockfile uses', env: {}, home: `npmScopes:\n  x:\n    npmAuthIdent: "u:${SECRET}"\n` },
+  ])('$name', async ({ env, home }) => {
+    const root = tempDir();
+    const homeDir = tempDir();
+    if (home !== undefined) writeFileSync(path.join(homeDir, '.yarnrc.yml'), home);
+    const config = await loadRegistryConfig({
+      root,
+      env: { ...env, HOME: homeDir },
+      override: undefined,
+      allowed: [],
+      berry: [
+        {
+          lockfile: 'yarn.lock',
+          yarnrcs: [
+            {
+              kind: 'ok',
+              path: '.yarnrc.yml',
+              config: {
+                settings: [
+                  {
+                    kind: 'registry',
+                    key: 'npmRegistryServer',
+                    value: 'https://evil.example/',
+                    line: 1,
+                    slot: 'npmRegistryServer',
+                  },
+                ],
+                slots: new Set(['npmRegistryServer']),
+              },
+            },
+          ],
+        },
+      ],
+    });
+    expect(config.auth).toEqual({});
+    expect(config.redactor.redact(`echo ${SECRET}`)).toBe('echo ***');
   });
 });
 
