@@ -1,6 +1,7 @@
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { renderReport } from '../../src/app/render.js';
 import { exitCodeForFindings } from '../../src/cli/exit-codes.js';
 import { loadRegistryConfig } from '../../src/registry/config.js';
 import { PLAIN, SCOPED, SECRET, asked, scanProject } from './berry-project.js';
@@ -197,15 +198,23 @@ describe('berry credentials: from the user’s configuration only, bound to thei
     expect(JSON.stringify(result)).not.toContain(SECRET);
   });
 
-  it('a registry that echoes the Authorization header: the token appears in no finding', async () => {
+  it.each([
+    { name: 'YARN_NPM_AUTH_TOKEN', env: { YARN_NPM_AUTH_TOKEN: SECRET }, sent: `Bearer ${SECRET}` },
+    {
+      name: 'YARN_NPM_AUTH_IDENT user:password',
+      env: { YARN_NPM_AUTH_IDENT: `ci:${SECRET}` },
+      sent: `Basic ${Buffer.from(`ci:${SECRET}`).toString('base64')}`,
+    },
+  ])('a registry that echoes the Authorization header ($name): in no report format', async ({ env, sent }) => {
     const echo = await startServer({ packages: [PLAIN], fault: 'http-401-echo' });
-    const { result } = await scanProject({
-      env: { YARN_NPM_REGISTRY_SERVER: echo.url, YARN_NPM_AUTH_TOKEN: SECRET },
-      allowed: [],
-    });
-    expect(echo.requests.some((r) => r.authorization === `Bearer ${SECRET}`)).toBe(true);
+    const { result } = await scanProject({ env: { YARN_NPM_REGISTRY_SERVER: echo.url, ...env }, allowed: [] });
+    expect(echo.requests.some((r) => r.authorization === sent)).toBe(true);
     expect(result.summary).toMatchObject({ unverifiable: 1 });
-    expect(JSON.stringify(result)).not.toContain(SECRET);
+    const forms = [SECRET, Buffer.from(`ci:${SECRET}`).toString('base64'), Buffer.from(SECRET).toString('base64')];
+    const outputs = (['text', 'json', 'sarif', 'markdown', 'cyclonedx'] as const).map((f) =>
+      renderReport(result, f, { toolVersion: '0.0.0', color: false, verbose: true }),
+    );
+    for (const text of [...outputs, JSON.stringify(result)]) for (const form of forms) expect(text).not.toContain(form);
   });
 });
 
