@@ -34,8 +34,8 @@ export interface BerryResolution {
  * Resolve each berry project's registries as yarn does: `Configuration.find` ranks the environment, then the
  * project's rc files nearest first, then the home file (a plain setting: the first level that sets it; an
  * `npmScopes` entry: the nearest level's entry, whole), and plugin-npm's `npmConfigUtils.getScopeRegistry` picks
- * `npmScopes.<scope>.npmRegistryServer`, else `npmRegistryServer`, else registry.yarnpkg.com. `--registry`
- * (`override`) stands above all, as it does for npm's default registry.
+ * `npmScopes.<scope>.npmRegistryServer`, else `npmRegistryServer`, else registry.yarnpkg.com (asked as
+ * registry.npmjs.org, its alias). `--registry` (`override`) stands above all, as it does for npm's default.
  *
  * The repository's files are untrusted configuration: a registry they name counts only when `allowed` (the
  * policy, plus what the user's own configuration names) has it, and their credentials are never read. The user's
@@ -58,7 +58,7 @@ export function resolveBerry(
   const auth: Record<string, NpmrcAuth> = {};
   const bind = (registry: string, a: YarnAuth) => {
     const converted = toNpmrcAuth(a);
-    if (converted !== undefined) auth[nerfDart(registry)] ??= converted;
+    if (converted !== undefined) auth[nerfDart(asAsked(registry))] ??= converted;
   };
   const out = new Map<string, BerryRegistries>();
   for (const project of projects) {
@@ -127,7 +127,28 @@ function resolveProject(
         }
   for (const [scope, entry] of Object.entries(user.scopes))
     if (!hidden.has(scope) && entry.registry !== undefined) scopes[scope] = entry.registry;
-  return { defaultRegistry, scopes, refused };
+  // A refused URL stays as written: it is the key that keeps its packages from being asked anywhere.
+  const asked = (url: string) => (refused.has(url) ? url : asAsked(url));
+  return {
+    defaultRegistry: asked(defaultRegistry),
+    scopes: Object.fromEntries(Object.entries(scopes).map(([scope, url]) => [scope, asked(url)])),
+    refused,
+  };
+}
+
+/**
+ * registry.yarnpkg.com, yarn's default, is an alias domain of registry.npmjs.org (plugin-npm's `getOidcToken`
+ * rewrites one to the other): it is asked as registry.npmjs.org, whose signing keys the scanner also carries.
+ */
+function asAsked(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.hostname !== 'registry.yarnpkg.com') return url;
+    u.hostname = 'registry.npmjs.org';
+    return u.href;
+  } catch {
+    return url;
+  }
 }
 
 /** Scopes some repository file sets (with or without a registry): they hide the home file's entry for the scope. */

@@ -15,11 +15,11 @@ const ALLOWED = ['https://allowed.example/', 'https://registry.yarnpkg.com/'];
 describe('resolveBerry: npmRegistryServer as yarn ranks it (--registry, env, tree nearest first, home, default)', () => {
   const cases = [
     {
-      name: 'nothing set: registry.yarnpkg.com',
+      name: 'nothing set: registry.yarnpkg.com, asked as its alias registry.npmjs.org',
       files: [],
       env: {},
       home: undefined,
-      want: 'https://registry.yarnpkg.com/',
+      want: 'https://registry.npmjs.org/',
     },
     {
       name: 'the nearest repository file',
@@ -63,6 +63,19 @@ describe('resolveBerry: npmRegistryServer as yarn ranks it (--registry, env, tre
     );
     expect(r.projects.get('yarn.lock')?.defaultRegistry).toBe(want);
     expect(r.projects.get('yarn.lock')?.refused.size).toBe(0);
+  });
+
+  it('a refused registry.yarnpkg.com stays refused as written (not asked as its npmjs alias)', () => {
+    const files = tree({ path: '.yarnrc.yml', text: 'npmRegistryServer: https://registry.yarnpkg.com\n' });
+    const r = resolveBerry(
+      [{ lockfile: 'yarn.lock', yarnrcs: files }],
+      readYarnUserConfig({}, undefined),
+      [],
+      undefined,
+    );
+    const p = r.projects.get('yarn.lock')!;
+    expect(p.defaultRegistry).toBe('https://registry.yarnpkg.com/');
+    expect([...p.refused.keys()]).toEqual(['https://registry.yarnpkg.com/']);
   });
 
   it('a tree registry the policy does not allow is refused with where it is set; one the user names is not', () => {
@@ -122,14 +135,14 @@ describe('resolveBerry: credentials bound to one registry each (getAuthConfigura
       files: [],
       env: {},
       home: 'npmAuthIdent: "u:p"\nnpmRegistries:\n  "https://r.example/x":\n    npmAuthIdent: dTpw\n',
-      want: { '//registry.yarnpkg.com/': { basic: 'dTpw' }, '//r.example/x/': { basic: 'dTpw' } },
+      want: { '//registry.npmjs.org/': { basic: 'dTpw' }, '//r.example/x/': { basic: 'dTpw' } },
     },
     {
       name: 'a scope token wins over the top level for the same registry',
       files: [],
       env: { YARN_NPM_AUTH_TOKEN: 'top' },
       home: 'npmScopes:\n  s:\n    npmAuthToken: scoped\n',
-      want: { '//registry.yarnpkg.com/': { token: 'scoped' } },
+      want: { '//registry.npmjs.org/': { token: 'scoped' } },
     },
   ];
   it.each(cases)('$name', ({ files, env, home, want }) => {
