@@ -104,9 +104,11 @@ function resolveProject(
       for (const s of y.config.settings) {
         if (s.kind !== 'registry') continue;
         if (typeof key === 'string' ? s.scope !== undefined : s.scope !== key.scope) continue;
-        const url = registryUrl(s.target ?? s.value) ?? s.target ?? s.value;
-        if (!isAllowed(url, allowed)) refused.set(url, `${y.path}:${s.line} (${s.key})`);
-        return url;
+        const url = registryUrl(s.target ?? s.value);
+        if (url !== undefined && allowedTarget(url, s.target !== s.value, allowed)) return url;
+        // Refused, it is known by the value as written: an expanded `${VAR}` may hold a secret of the runner.
+        refused.set(s.value, `${y.path}:${s.line} (${s.key})`);
+        return s.value;
       }
     }
     return undefined;
@@ -149,6 +151,21 @@ function asAsked(url: string): string {
   } catch {
     return url;
   }
+}
+
+/**
+ * A registry the tree names counts when the policy (or the user) allows it. One that a `${VAR}` of the runner's
+ * environment helped build must be an allowed registry exactly, not merely under one: otherwise a pull request
+ * could carry a secret to an allowed host in a URL path (`https://allowed.example/${CI_TOKEN}/`).
+ */
+function allowedTarget(url: string, expanded: boolean, allowed: readonly string[]): boolean {
+  if (!isAllowed(url, allowed)) return false;
+  if (!expanded) return true;
+  const key = (u: string) =>
+    registryUrl(u)
+      ?.replace(/^https?:/, '')
+      .toLowerCase();
+  return allowed.some((a) => key(a) === key(url));
 }
 
 /** Scopes some repository file sets (with or without a registry): they hide the home file's entry for the scope. */

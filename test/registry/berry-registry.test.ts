@@ -168,6 +168,19 @@ describe('berry credentials: from the user’s configuration only, bound to thei
     expect(JSON.stringify(result)).not.toContain(SECRET);
   });
 
+  it('a tree registry that pulls an env secret into an allowed host’s path: not asked, the secret in no output', async () => {
+    const server = await startServer({ packages: [PLAIN] });
+    const { result, ids } = await scanProject({
+      yarnrc: `npmRegistryServer: "${server.url}\${CI_SECRET}/"\n`,
+      env: { CI_SECRET: SECRET },
+      allowed: [server],
+    });
+    expect(ids).toContain('CPD154');
+    expect(server.requests).toEqual([]);
+    for (const f of ['text', 'json', 'sarif', 'markdown'] as const)
+      expect(renderReport(result, f, { toolVersion: '0.0.0', color: false, verbose: true })).not.toContain(SECRET);
+  });
+
   it('a home token beside its own registry is not sent where the tree points instead', async () => {
     const mine = await startServer({ packages: [PLAIN], token: SECRET });
     const repo = await startServer({ packages: [PLAIN] });

@@ -6,8 +6,8 @@ import { resolveBerry } from '../../src/registry/yarn-config.js';
 import { readYarnUserConfig } from '../../src/registry/yarn-user.js';
 
 /** Repository files, nearest first, as the registry stage gets them (settings in effect only). */
-function tree(...files: { path: string; text: string }[]): RepoYarnrc[] {
-  return effectiveYarnrcs(files.map((f) => ({ kind: 'ok', path: f.path, config: parseYarnrc(f.text, {}) })));
+function tree(...files: { path: string; text: string; env?: Record<string, string> }[]): RepoYarnrc[] {
+  return effectiveYarnrcs(files.map((f) => ({ kind: 'ok', path: f.path, config: parseYarnrc(f.text, f.env ?? {}) })));
 }
 
 const ALLOWED = ['https://allowed.example/', 'https://registry.yarnpkg.com/'];
@@ -76,6 +76,33 @@ describe('resolveBerry: npmRegistryServer as yarn ranks it (--registry, env, tre
     const p = r.projects.get('yarn.lock')!;
     expect(p.defaultRegistry).toBe('https://registry.yarnpkg.com/');
     expect([...p.refused.keys()]).toEqual(['https://registry.yarnpkg.com/']);
+  });
+
+  it.each([
+    {
+      name: 'a ${VAR} that builds an allowed registry exactly counts',
+      text: 'npmRegistryServer: "${REG:-https://allowed.example/}"\n',
+      want: 'https://allowed.example/',
+      refused: [],
+    },
+    {
+      name: 'a ${VAR} under an allowed registry is refused, known by its name, never its value',
+      text: 'npmRegistryServer: "https://allowed.example/${CI_SECRET}/"\n',
+      want: 'https://allowed.example/$%7BCI_SECRET%7D/',
+      refused: ['https://allowed.example/$%7BCI_SECRET%7D/'],
+    },
+  ])('$name', ({ text, want, refused }) => {
+    const files = tree({ path: '.yarnrc.yml', text, env: { CI_SECRET: 'sekrit-value' } });
+    const r = resolveBerry(
+      [{ lockfile: 'yarn.lock', yarnrcs: files }],
+      readYarnUserConfig({}, undefined),
+      ALLOWED,
+      undefined,
+    );
+    const p = r.projects.get('yarn.lock')!;
+    expect(p.defaultRegistry).toBe(want);
+    expect([...p.refused.keys()]).toEqual(refused);
+    expect(JSON.stringify([...p.refused])).not.toContain('sekrit-value');
   });
 
   it('a tree registry the policy does not allow is refused with where it is set; one the user names is not', () => {
