@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ScanOptions } from '../../src/core/context.js';
@@ -18,13 +19,23 @@ export const SCOPED = {
 export const SECRET = 'npm_PLANTEDyarnSecret0123456789';
 
 export function berryLock(withScoped: boolean): string {
-  const entry = (name: string, version: string, hash: string) =>
-    `"${name}@npm:^${version}":\n  version: ${version}\n  resolution: "${name}@npm:${version}"\n  checksum: 10c0/${hash.repeat(64)}\n  languageName: node\n  linkType: hard\n`;
+  return berryLockOf([
+    ...(withScoped ? [{ name: '@corp/thing', version: '1.2.0' }] : []),
+    { name: 'plain-thing', version: '3.0.0' },
+  ]);
+}
+
+/** A yarn 4 lockfile (metadata 8) whose root workspace depends on each package at its version. */
+export function berryLockOf(packages: readonly { readonly name: string; readonly version: string }[]): string {
+  const sorted = [...packages].sort((a, b) => (a.name < b.name ? -1 : 1));
+  const key = (name: string) => (name.startsWith('@') ? `"${name}"` : name);
+  const deps = sorted.map((p) => `    ${key(p.name)}: "npm:^${p.version}"\n`).join('');
+  const entry = (p: { name: string; version: string }) =>
+    `"${p.name}@npm:^${p.version}":\n  version: ${p.version}\n  resolution: "${p.name}@npm:${p.version}"\n  checksum: 10c0/${createHash('sha512').update(p.name).digest('hex')}\n  languageName: node\n  linkType: hard\n`;
   return [
     '__metadata:\n  version: 8\n  cacheKey: 10c0\n',
-    `"app@workspace:.":\n  version: 0.0.0-use.local\n  resolution: "app@workspace:."\n  dependencies:\n${withScoped ? '    "@corp/thing": "npm:^1.2.0"\n' : ''}    plain-thing: "npm:^3.0.0"\n  languageName: unknown\n  linkType: soft\n`,
-    ...(withScoped ? [entry('@corp/thing', '1.2.0', 'cd')] : []),
-    entry('plain-thing', '3.0.0', 'ab'),
+    `"app@workspace:.":\n  version: 0.0.0-use.local\n  resolution: "app@workspace:."\n  dependencies:\n${deps}  languageName: unknown\n  linkType: soft\n`,
+    ...sorted.map(entry),
   ].join('\n');
 }
 
@@ -34,17 +45,19 @@ export interface Project {
   /** Text of `$HOME/.yarnrc.yml` (a temp HOME outside the scanned tree). */
   readonly home?: string;
   readonly env?: Record<string, string>;
-  readonly allowed: readonly EndpointsServer[];
+  readonly allowed: readonly { readonly url: string }[];
   readonly cacheDir?: string;
   readonly offline?: boolean;
   /** The scanned folder (default: a new temp folder). */
   readonly root?: string;
+  /** yarn.lock text (default: `berryLock(scoped)`). */
+  readonly lock?: string;
 }
 
 /** A yarn 2+ project on disk (yarn.lock, .yarnrc.yml, a temp HOME) scanned by the deps and registry stages. */
 export async function scanProject(p: Project) {
   const root = p.root ?? tempDir('chainproof-berryreg-');
-  writeFileSync(path.join(root, 'yarn.lock'), berryLock(p.scoped === true));
+  writeFileSync(path.join(root, 'yarn.lock'), p.lock ?? berryLock(p.scoped === true));
   if (p.yarnrc !== undefined) writeFileSync(path.join(root, '.yarnrc.yml'), p.yarnrc);
   const env: Record<string, string> = { ...p.env };
   if (p.home !== undefined) {
