@@ -48,9 +48,12 @@ export function judgeReference(
     out.push({
       ruleId: 'CPR001',
       message:
-        ref.revision === undefined
-          ? `${ref.via} loads ${name} with no revision: whatever its default branch holds at run time. Pin the reviewed commit (revision="<40-hex>").`
-          : `${ref.via} loads ${name} at "${ref.revision}", a name that can move. Pin the reviewed commit (revision="<40-hex>").`,
+        ref.hub === 'url'
+          ? // A plain URL has no revision to pin: what loads is whatever that server answers at run time.
+            `${ref.via} loads ${name}, a URL whose bytes nothing pins: whatever that server returns at run time. Ship the reviewed file with the app (and record its digest in the trusted registry), or load it from a hub at a reviewed commit.`
+          : ref.revision === undefined
+            ? `${ref.via} loads ${name} with no revision: whatever its default branch holds at run time. Pin the reviewed commit (revision="<40-hex>").`
+            : `${ref.via} loads ${name} at "${ref.revision}", a name that can move. Pin the reviewed commit (revision="<40-hex>").`,
       location: where,
       ...(policy.models.requirePinnedRevision === true ? { level: 'error' as const } : {}),
       evidence,

@@ -70,6 +70,15 @@ describe('model references in realistic projects', () => {
     ]);
   });
 
+  it('a plain URL is unpinned for its own reason (no revision exists to pin), a hub branch for another', async () => {
+    const r = await scanWith(project('tfjs-demo'), [refsStage], { registry: EMPTY_REGISTRY });
+    const unpinned = r.findings.filter((f) => f.ruleId === 'CPR001').map((f) => f.message);
+    expect(unpinned).toHaveLength(2);
+    expect(unpinned[0]).toMatch(/model\.json, a URL whose bytes nothing pins/);
+    expect(unpinned[0]).not.toMatch(/revision/);
+    expect(unpinned[1]).toMatch(/Xenova\/yolos-tiny at "main", a name that can move/);
+  });
+
   it('a reviewed repo pinned to another commit → CPR004; trust_remote_code → CPR002', async () => {
     const { mkdtempSync, writeFileSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
