@@ -105,9 +105,10 @@ export async function surveyRepository(root: string, env: Record<string, string 
       const text = await readText(f.abs);
       if (text === undefined) continue;
       const rc = parseNpmrc(text, env);
-      if (rc.registry !== undefined) addUrl(npmrcRegistries, rc.registry);
+      // A registry built from `${VAR}` is not offered: the policy would hold the value of the environment variable.
+      if (rc.registry !== undefined && rc.written['registry'] === undefined) addUrl(npmrcRegistries, rc.registry);
       for (const [scope, url] of Object.entries(rc.scopes)) {
-        const clean = registryBase(url);
+        const clean = rc.written[`${scope}:registry`] === undefined ? registryBase(url) : undefined;
         if (clean === undefined) continue;
         npmrcScopes[scope] = clean;
         npmrcRegistries.add(clean);

@@ -16,11 +16,15 @@ export interface UntrustedSetting {
 /** Settings of a repository `.npmrc` that would widen trust beyond `allowed` (URL prefixes with trailing slash). */
 export function untrustedSettings(config: NpmrcConfig, allowed: readonly string[]): UntrustedSetting[] {
   const out: UntrustedSetting[] = [];
-  if (config.registry !== undefined && !isAllowed(config.registry, allowed))
-    out.push({ kind: 'registry', key: 'registry', value: config.registry });
-  for (const [scope, url] of Object.entries(config.scopes))
-    if (!isAllowed(url, allowed)) out.push({ kind: 'registry', key: `${scope}:registry`, value: url });
-  if (config.cafile !== undefined) out.push({ kind: 'certificate', key: 'cafile', value: config.cafile });
+  if (config.registry !== undefined && !registryAllowed(config, 'registry', config.registry, allowed))
+    out.push({ kind: 'registry', key: 'registry', value: config.written['registry'] ?? config.registry });
+  for (const [scope, url] of Object.entries(config.scopes)) {
+    const key = `${scope}:registry`;
+    if (!registryAllowed(config, key, url, allowed))
+      out.push({ kind: 'registry', key, value: config.written[key] ?? url });
+  }
+  if (config.cafile !== undefined)
+    out.push({ kind: 'certificate', key: 'cafile', value: config.written['cafile'] ?? config.cafile });
   if (config.ca.length > 0) out.push({ kind: 'certificate', key: 'ca', value: `${config.ca.length} certificate(s)` });
   if (config.strictSsl === false) out.push({ kind: 'certificate', key: 'strict-ssl', value: 'false' });
   return out;
@@ -32,32 +36,51 @@ export function untrustedSettings(config: NpmrcConfig, allowed: readonly string[
  * CAs and `strict-ssl` are dropped.
  */
 export function trustedPart(config: NpmrcConfig, allowed: readonly string[]): NpmrcConfig {
-  const scopes = Object.fromEntries(Object.entries(config.scopes).filter(([, url]) => isAllowed(url, allowed)));
+  const scopes = Object.fromEntries(
+    Object.entries(config.scopes).filter(([scope, url]) => registryAllowed(config, `${scope}:registry`, url, allowed)),
+  );
   const auth = Object.fromEntries(Object.entries(config.auth).filter(([dart]) => isAllowed(`https:${dart}`, allowed)));
   return {
-    ...(config.registry !== undefined && isAllowed(config.registry, allowed) ? { registry: config.registry } : {}),
+    ...(config.registry !== undefined && registryAllowed(config, 'registry', config.registry, allowed)
+      ? { registry: config.registry }
+      : {}),
     scopes,
     auth,
     ca: [],
     raw: {},
+    written: {},
   };
+}
+
+/**
+ * A registry setting of the tree counts when it is under an allowed registry. One that a `${VAR}` of the runner's
+ * environment helped build must be an allowed registry exactly: otherwise a pull request could carry a CI secret to
+ * an allowed host in a URL path (`registry=https://registry.npmjs.org/${CI_TOKEN}/`), and into the output.
+ */
+function registryAllowed(config: NpmrcConfig, key: string, url: string, allowed: readonly string[]): boolean {
+  if (!isAllowed(url, allowed)) return false;
+  if (config.written[key] === undefined) return true;
+  const target = registryKey(url);
+  return allowed.some((a) => registryKey(a) === target);
+}
+
+/** `//host/path/`: scheme-agnostic, host lower-cased, path ending in `/`; undefined when not a URL. */
+function registryKey(s: string): string | undefined {
+  try {
+    const u = new URL(s);
+    const p = u.pathname.endsWith('/') ? u.pathname : `${u.pathname}/`;
+    return `//${u.host.toLowerCase()}${p}`;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Scheme-agnostic prefix match on whole path segments, host case-insensitive. */
 export function isAllowed(url: string, allowed: readonly string[]): boolean {
-  const norm = (s: string): string | undefined => {
-    try {
-      const u = new URL(s);
-      const p = u.pathname.endsWith('/') ? u.pathname : `${u.pathname}/`;
-      return `//${u.host.toLowerCase()}${p}`;
-    } catch {
-      return undefined;
-    }
-  };
-  const target = norm(url);
+  const target = registryKey(url);
   if (target === undefined) return false;
   return allowed.some((a) => {
-    const prefix = norm(a);
+    const prefix = registryKey(a);
     return prefix !== undefined && target.startsWith(prefix);
   });
 }

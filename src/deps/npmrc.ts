@@ -23,6 +23,11 @@ export interface NpmrcConfig {
   strictSsl?: boolean;
   /** Every key after `${ENV}` expansion, values as strings. May hold secrets: never print. */
   raw: Record<string, string>;
+  /**
+   * Keys whose value `${ENV}` expansion changed, with the value as written in the file. A setting is shown by this
+   * text, never by its expansion: the environment may hold secrets (see `npmrc-trust.ts`).
+   */
+  written: Record<string, string>;
 }
 
 export const DEFAULT_NPM_REGISTRY = 'https://registry.npmjs.org/';
@@ -35,6 +40,7 @@ export const DEFAULT_NPM_REGISTRY = 'https://registry.npmjs.org/';
 export function parseNpmrc(text: string, env: Record<string, string | undefined>): NpmrcConfig {
   const parsed = parseIni(text) as Record<string, unknown>;
   const raw: Record<string, string> = Object.create(null) as Record<string, string>;
+  const written: Record<string, string> = {};
   const ca: string[] = [];
   for (const [rawKey, rawValue] of Object.entries(parsed)) {
     const key = expandEnv(rawKey, env);
@@ -47,10 +53,13 @@ export function parseNpmrc(text: string, env: Record<string, string | undefined>
     }
     // ini turns "true"/"false" into booleans and a bare key into `true`; sections into objects (ignored by npm).
     if (typeof rawValue === 'boolean') raw[key] = String(rawValue);
-    else if (typeof rawValue === 'string') raw[key] = expandEnv(rawValue, env);
+    else if (typeof rawValue === 'string') {
+      raw[key] = expandEnv(rawValue, env);
+      if (raw[key] !== rawValue) written[key] = rawValue;
+    }
   }
 
-  const config: NpmrcConfig = { scopes: {}, auth: {}, ca, raw };
+  const config: NpmrcConfig = { scopes: {}, auth: {}, ca, raw, written };
   const auth: Record<string, NpmrcAuth> = Object.create(null) as Record<string, NpmrcAuth>;
   const scopes: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const [key, value] of Object.entries(raw)) {

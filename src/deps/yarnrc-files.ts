@@ -128,5 +128,5 @@ export function yarnrcRegistries(inEffect: readonly RepoYarnrc[]): NpmrcConfig {
       else registry ??= url;
     }
   }
-  return { registry: registry ?? DEFAULT_YARN_REGISTRY, scopes, auth: {}, ca: [], raw: {} };
+  return { registry: registry ?? DEFAULT_YARN_REGISTRY, scopes, auth: {}, ca: [], raw: {}, written: {} };
 }

