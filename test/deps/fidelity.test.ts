@@ -1,0 +1,37 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { scanDeps } from './helpers.js';
+
+/**
+ * Lockfiles nobody showed us: each case is an attack (or a normal file) where the verdict must be what the package
+ * manager would actually fetch and run. Fixtures: fixtures/lockfiles/fidelity/README.md.
+ */
+const FIDELITY = path.resolve(import.meta.dirname, '../../fixtures/lockfiles/fidelity');
+
+interface Case {
+  name: string;
+  dir: string;
+  /** `ruleId:level@path:line`, sorted. */
+  want: string[];
+}
+
+const cases: Case[] = [
+  {
+    name: 'npm: an inBundle claim no parent bundles is fetched like any package (arborist Node.getBundler)',
+    dir: 'inbundle-claimed.v3',
+    want: ['CPD002:error@package-lock.json:23', 'CPD002:error@package-lock.json:28'],
+  },
+  {
+    name: 'npm: listed, nested and deduplicated bundle members come from the parent tarball',
+    dir: 'inbundle-real.v3',
+    want: [],
+  },
+];
+
+describe('dependency verdicts agree with the package manager', () => {
+  it.each(cases)('$name ($dir)', async ({ dir, want }) => {
+    const r = await scanDeps(path.join(FIDELITY, dir));
+    const got = r.findings.map((f) => `${f.ruleId}:${f.level}@${f.location.path}:${f.location.line}`).sort();
+    expect(got).toEqual(want);
+  });
+});
