@@ -26,6 +26,11 @@ const cases: Case[] = [
     dir: 'inbundle-real.v3',
     want: [],
   },
+  {
+    name: 'yarn berry: a checksum under another cache key is rewritten, not checked (Cache.fetchPackageFromCache)',
+    dir: 'checksum-cachekey.berry',
+    want: ['CPD016:error@yarn.lock:8'],
+  },
 ];
 
 describe('dependency verdicts agree with the package manager', () => {

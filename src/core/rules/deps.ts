@@ -154,4 +154,14 @@ export const DEPS_RULES = defineRules([
     severity: '5.0',
     tags: [...TAGS, 'lockfile-sync'],
   },
+  {
+    id: 'CPD016',
+    name: 'IntegrityNotEnforced',
+    short: 'A locked integrity is one the package manager does not check.',
+    full: "The entry records an integrity or checksum, but the package manager will not compare the downloaded bytes with it: yarn berry replaces a checksum whose cache-key prefix differs from the lockfile's `__metadata.cacheKey` with whatever it fetched, as if an older cache format had written it. The entry looks pinned and is not.",
+    help: 'Delete the entry and run `yarn install` so yarn writes a checksum under the current cache key; review who edited the lockfile. `yarn install --check-cache` refuses a mismatch instead of rewriting it.',
+    level: 'error',
+    severity: '7.0',
+    tags: [...TAGS, 'integrity'],
+  },
 ]);
