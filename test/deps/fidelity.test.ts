@@ -31,6 +31,33 @@ const cases: Case[] = [
     dir: 'checksum-cachekey.berry',
     want: ['CPD016:error@yarn.lock:8'],
   },
+  {
+    name: 'npm: file: folder and tarball outside the repository; a sibling one folder up from sub/ is inside',
+    dir: 'local-outside.v3',
+    want: [
+      'CPD009:note@package-lock.json:16',
+      'CPD009:note@package-lock.json:20',
+      'CPD009:note@package-lock.json:32',
+      'CPD009:note@sub/package-lock.json:14',
+      'CPD017:warning@package-lock.json:16',
+      'CPD017:warning@package-lock.json:32',
+    ],
+  },
+  {
+    name: 'yarn berry: link:, portal: and file: outside the repository',
+    dir: 'local-outside.berry',
+    want: [
+      'CPD009:note@yarn.lock:21',
+      'CPD017:warning@yarn.lock:15',
+      'CPD017:warning@yarn.lock:21',
+      'CPD017:warning@yarn.lock:28',
+    ],
+  },
+  {
+    name: 'yarn 1: file: outside the repository',
+    dir: 'local-outside.yarn-v1',
+    want: ['CPD009:note@yarn.lock:4', 'CPD017:warning@yarn.lock:4'],
+  },
 ];
 
 describe('dependency verdicts agree with the package manager', () => {

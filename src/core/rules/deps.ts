@@ -164,4 +164,14 @@ export const DEPS_RULES = defineRules([
     severity: '7.0',
     tags: [...TAGS, 'integrity'],
   },
+  {
+    id: 'CPD017',
+    name: 'LocalPathOutsideRepository',
+    short: 'A dependency is installed from a path outside the repository.',
+    full: 'A `file:`, `link:` or `portal:` dependency points at a folder or tarball outside the scanned repository (`../…` past its root, or an absolute path). The package manager installs whatever is there on the machine that runs it: the code is not in the reviewed tree, no hash pins it, and chainproof did not scan it.',
+    help: 'Move the package into the repository as a workspace, or publish it and depend on a version. If the outside folder is another checkout you control, scan that repository too.',
+    level: 'warning',
+    severity: '5.0',
+    tags: [...TAGS, 'source'],
+  },
 ]);

@@ -1,0 +1,66 @@
+import path from 'node:path';
+import type { Finding } from '../../core/finding.js';
+import type { DependencyGraph, PackageNode } from '../../core/records.js';
+import { packageFinding } from './finding.js';
+
+/**
+ * CPD017: a `file:` / `link:` / `portal:` dependency whose folder or tarball lies outside the repository. The package
+ * manager reads it from there as it is on the machine that installs (npm `file:` specs resolve against the project
+ * folder, npm-package-arg `fromFile`; yarn's `file:`/`link:`/`portal:` against the declaring workspace; pnpm's
+ * against the importer), so the code that runs is neither in the reviewed tree nor pinned by any hash. One finding
+ * per distinct outside path (npm writes a link and its target folder for one cause).
+ */
+export function checkLocalPaths(graph: DependencyGraph): Finding[] {
+  const out: Finding[] = [];
+  const seen = new Set<string>();
+  const base = path.posix.dirname(graph.lockfile);
+  for (const node of graph.packages) {
+    if (node.source !== 'file' && node.source !== 'link') continue;
+    const local = localPathOf(node, graph.kind);
+    if (local === undefined) continue;
+    const target = outside(base, local);
+    if (target === undefined || seen.has(target)) continue;
+    seen.add(target);
+    out.push(
+      packageFinding(
+        'CPD017',
+        node,
+        `is read from ${local}, outside the repository`,
+        'Move the package into the repository (a workspace) or depend on a published version: what is installed from outside the tree is not reviewed, and differs from machine to machine.',
+        { path: local },
+      ),
+    );
+  }
+  return out;
+}
+
+/** The local path an entry is installed from, as its lockfile writes it. */
+function localPathOf(node: PackageNode, kind: DependencyGraph['kind']): string | undefined {
+  const resolved = node.resolved;
+  if (resolved !== undefined && resolved !== '') {
+    const spec = stripProtocol(resolved);
+    if (spec !== undefined) return spec;
+    if (kind === 'npm' && !/^[a-z][a-z0-9+.-]*:/i.test(resolved)) return resolved;
+  }
+  // npm v2/v3: a folder entry's key is its location; yarn/pnpm: the descriptor's range names the path.
+  if (kind === 'npm') return node.key.includes('node_modules/') ? undefined : node.key;
+  const first = node.key.split(',')[0]!.trim().replace(/^"|"$/g, '');
+  const at = first.indexOf('@', 1);
+  return at < 0 ? undefined : stripProtocol(first.slice(at + 1));
+}
+
+/** `file:../x`, `link:../x::locator=…`, `portal:../x`, yarn's `file:../x.tgz#../x.tgz::hash=…` → `../x`. */
+function stripProtocol(spec: string): string | undefined {
+  const m = /^(?:file|link|portal):(.*)$/i.exec(spec);
+  if (!m) return undefined;
+  const rest = m[1]!.replace(/::.*$/, '').replace(/#.*$/, '');
+  return rest === '' ? undefined : rest;
+}
+
+/** The repository-relative target when `local` (relative to the lockfile's folder `base`) leaves the repository. */
+function outside(base: string, local: string): string | undefined {
+  const p = local.replace(/\\/g, '/');
+  if (p.startsWith('/') || p.startsWith('~') || /^[a-z]:\//i.test(p)) return p;
+  const joined = path.posix.normalize(path.posix.join(base, p));
+  return joined === '..' || joined.startsWith('../') ? joined : undefined;
+}
