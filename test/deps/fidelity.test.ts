@@ -58,6 +58,11 @@ const cases: Case[] = [
     dir: 'local-outside.yarn-v1',
     want: ['CPD009:note@yarn.lock:4', 'CPD017:warning@yarn.lock:4'],
   },
+  {
+    name: 'bun: the folder `a` holds evil@1.0.0 although package.json asks for a@^1.0.0; a declared npm: alias is fine',
+    dir: 'name-swap.bun',
+    want: ['CPD015:warning@bun.lock:13'],
+  },
 ];
 
 describe('dependency verdicts agree with the package manager', () => {
