@@ -63,6 +63,11 @@ const cases: Case[] = [
     dir: 'name-swap.bun',
     want: ['CPD015:warning@bun.lock:13'],
   },
+  {
+    name: 'bun: a binary bun.lockb is reported as not read, never a silent pass',
+    dir: 'binary.bun',
+    want: ['CPD001:error@bun.lockb:1'],
+  },
 ];
 
 describe('dependency verdicts agree with the package manager', () => {
