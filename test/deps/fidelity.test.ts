@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { Finding } from '../../src/core/finding.js';
 import { scanDeps } from './helpers.js';
 
 /**
@@ -13,6 +14,8 @@ interface Case {
   dir: string;
   /** `ruleId:level@path:line`, sorted. */
   want: string[];
+  /** `name@version` of the package each finding is about, in the order of `want`, when the case is about names. */
+  artifacts?: string[];
 }
 
 const cases: Case[] = [
@@ -68,12 +71,24 @@ const cases: Case[] = [
     dir: 'binary.bun',
     want: ['CPD001:error@bun.lockb:1'],
   },
+  {
+    name: 'pnpm 9: a git key holding `git@` is package g, locked as package.json asks',
+    dir: 'git-key.pnpm9',
+    want: ['CPD007:warning@pnpm-lock.yaml:13'],
+    artifacts: ['g@1.0.0'],
+  },
 ];
 
+const place = (f: Finding) => `${f.ruleId}:${f.level}@${f.location.path}:${f.location.line}`;
+
 describe('dependency verdicts agree with the package manager', () => {
-  it.each(cases)('$name ($dir)', async ({ dir, want }) => {
+  it.each(cases)('$name ($dir)', async ({ dir, want, artifacts }) => {
     const r = await scanDeps(path.join(FIDELITY, dir));
-    const got = r.findings.map((f) => `${f.ruleId}:${f.level}@${f.location.path}:${f.location.line}`).sort();
-    expect(got).toEqual(want);
+    const findings = [...r.findings].sort((a, b) => (place(a) < place(b) ? -1 : place(a) > place(b) ? 1 : 0));
+    expect(findings.map(place)).toEqual(want);
+    if (artifacts)
+      expect(
+        findings.map((f) => (f.artifact?.kind === 'package' ? `${f.artifact.name}@${f.artifact.version}` : '')),
+      ).toEqual(artifacts);
   });
 });

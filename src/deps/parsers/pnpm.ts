@@ -217,7 +217,9 @@ function parseKey(key: string, major: number): { name: string; version: string }
     return { name, version: rest.split('_')[0] ?? rest };
   }
   const plain = stripPeers(k);
-  const at = plain.lastIndexOf('@');
+  // The first `@` after a scope's leading one ends the name, as pnpm's dependency-path `parse` reads it: a git or
+  // tarball version (`git+ssh://git@github.com/…`) holds more `@`s, and a package name never does.
+  const at = plain.indexOf('@', 1);
   return at > 0 ? { name: plain.slice(0, at), version: plain.slice(at + 1) } : { name: plain, version: '' };
 }
 
