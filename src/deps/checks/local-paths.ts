@@ -13,12 +13,12 @@ import { packageFinding } from './finding.js';
 export function checkLocalPaths(graph: DependencyGraph): Finding[] {
   const out: Finding[] = [];
   const seen = new Set<string>();
-  const base = path.posix.dirname(graph.lockfile);
+  const root = path.posix.dirname(graph.lockfile);
   for (const node of graph.packages) {
     if (node.source !== 'file' && node.source !== 'link') continue;
     const local = localPathOf(node, graph.kind);
     if (local === undefined) continue;
-    const target = outside(base, local);
+    const target = outsideFromEvery(declaringFolders(node, graph), root, local);
     if (target === undefined || seen.has(target)) continue;
     seen.add(target);
     out.push(
@@ -32,6 +32,44 @@ export function checkLocalPaths(graph: DependencyGraph): Finding[] {
     );
   }
   return out;
+}
+
+/**
+ * The folders (relative to the lockfile's) a relative path may be read against. npm writes paths relative to the
+ * project root (arborist `relpath`), pnpm to the lockfile's folder; yarn berry names the declaring workspace in the
+ * reference (`::locator=name@workspace:path`, LinkResolver/FileResolver `parseLocator`): a locator that is no
+ * workspace is a path inside another package, undecidable here. yarn 1 does not say which workspace declared it:
+ * every workspace is a candidate. Undefined: do not judge.
+ */
+function declaringFolders(node: PackageNode, graph: DependencyGraph): string[] | undefined {
+  if (graph.kind === 'yarn-berry') {
+    const ref = node.resolved ?? node.key;
+    const encoded = /::(?:.*&)?locator=([^&,"]+)/.exec(ref)?.[1];
+    if (encoded === undefined) return undefined;
+    let locator: string;
+    try {
+      locator = decodeURIComponent(encoded);
+    } catch {
+      return undefined;
+    }
+    const ws = /@workspace:(.*)$/.exec(locator)?.[1];
+    return ws === undefined ? undefined : [ws === '.' ? '' : ws.replace(/^\.\//, '')];
+  }
+  if (graph.kind === 'yarn-classic')
+    return Object.keys(graph.importers).length > 0 ? Object.keys(graph.importers) : [''];
+  return [''];
+}
+
+/** The target when `local` leaves the repository from every candidate folder (an absolute path always does). */
+function outsideFromEvery(folders: readonly string[] | undefined, root: string, local: string): string | undefined {
+  if (folders === undefined || folders.length === 0) return undefined;
+  let first: string | undefined;
+  for (const folder of folders) {
+    const target = outside(path.posix.join(root, folder), local);
+    if (target === undefined) return undefined;
+    first ??= target;
+  }
+  return first;
 }
 
 /** The local path an entry is installed from, as its lockfile writes it. */
