@@ -77,6 +77,11 @@ const cases: Case[] = [
     want: ['CPD007:warning@pnpm-lock.yaml:13'],
     artifacts: ['g@1.0.0'],
   },
+  {
+    name: 'npm: keys with .. segments are extracted where they resolve (arborist loadVirtual), into src/ and outside',
+    dir: 'dotdot-key.v3',
+    want: ['CPD018:error@package-lock.json:19', 'CPD018:error@package-lock.json:25'],
+  },
 ];
 
 const place = (f: Finding) => `${f.ruleId}:${f.level}@${f.location.path}:${f.location.line}`;

@@ -174,4 +174,14 @@ export const DEPS_RULES = defineRules([
     severity: '5.0',
     tags: [...TAGS, 'source'],
   },
+  {
+    id: 'CPD018',
+    name: 'LockfileLocationNotNormal',
+    short: 'A package-lock.json key is not a plain install location.',
+    full: "npm keys `packages` by where each package is installed (`node_modules/a/node_modules/b`) and never writes `.` or `..` segments or absolute paths there. It reads any key, though: the package is extracted wherever the key resolves, so `node_modules/a/../../x` writes into the project's own `x/` folder, and more `..` outside the project.",
+    help: 'Treat the lockfile as tampered with: delete the entry (or the whole lockfile) and regenerate it with `npm install --package-lock-only`, then review the diff.',
+    level: 'error',
+    severity: '8.0',
+    tags: [...TAGS, 'lockfile-injection'],
+  },
 ]);

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Finding } from '../../core/finding.js';
 import type { DependencyGraph, PackageNode } from '../../core/records.js';
 import { packageFinding } from './finding.js';
+import { pushAll } from '../../core/push-all.js';
 
 /**
  * CPD017: a `file:` / `link:` / `portal:` dependency whose folder or tarball lies outside the repository. The package
@@ -28,6 +29,36 @@ export function checkLocalPaths(graph: DependencyGraph): Finding[] {
         `is read from ${local}, outside the repository`,
         'Move the package into the repository (a workspace) or depend on a published version: what is installed from outside the tree is not reviewed, and differs from machine to machine.',
         { path: local },
+      ),
+    );
+  }
+  if (graph.kind === 'npm') pushAll(out, checkNpmLocations(graph));
+  return out;
+}
+
+/**
+ * CPD018: a package-lock.json key that is not a plain install location. npm never writes one (arborist keys by
+ * `relpath(root, node.path)`), but reads any: `loadVirtual` resolves the key against the project folder and reify
+ * extracts the package at that path, so `node_modules/a/../../x` lands in the project's own `x/` folder, and more
+ * `..` outside the project. Paths of link targets (`../lib`, a `file:` sibling) are normal and CPD017's business.
+ */
+const ODD_SEGMENT = /(^|\/)\.{1,2}(\/|$)|\/\/|^\//;
+
+function checkNpmLocations(graph: DependencyGraph): Finding[] {
+  const out: Finding[] = [];
+  for (const node of graph.packages) {
+    // Only a `.`/`..`/empty segment or a leading slash can make a key move: skip the normalisation for the rest.
+    const key = node.key.includes('\\') ? node.key.replace(/\\/g, '/') : node.key;
+    if (!ODD_SEGMENT.test(key)) continue;
+    const lands = path.posix.normalize(key);
+    if (lands === key) continue;
+    out.push(
+      packageFinding(
+        'CPD018',
+        node,
+        `is keyed ${JSON.stringify(node.key.slice(0, 200))}, which npm resolves to ${lands.slice(0, 200)} and extracts there`,
+        'Treat as lockfile tampering: npm never writes such a key. Delete the entry and regenerate the lockfile.',
+        { location: lands.slice(0, 200) },
       ),
     );
   }
