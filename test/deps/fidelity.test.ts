@@ -20,9 +20,9 @@ interface Case {
 
 const cases: Case[] = [
   {
-    name: 'npm: an inBundle claim no parent bundles is fetched like any package (arborist Node.getBundler)',
+    name: 'npm: inBundle counts only under a parent that depends on it (loadVirtual assignBundles, Node.getBundler)',
     dir: 'inbundle-claimed.v3',
-    want: ['CPD002:error@package-lock.json:23', 'CPD002:error@package-lock.json:28'],
+    want: ['CPD002:error@package-lock.json:27', 'CPD002:error@package-lock.json:32'],
   },
   {
     name: 'npm: listed, nested and deduplicated bundle members come from the parent tarball',

@@ -25,12 +25,13 @@ export function bundleFactsOf(entry: Record<string, unknown>): BundleFacts {
  * Which entries npm takes from a dependency's tarball instead of fetching them, decided as arborist does
  * (`Node.getBundler` / `inDepBundle`, @npmcli/arborist lib/node.js; `_unpackNewModules` in reify.js skips exactly
  * those): a package is bundled when its parent lists it in `bundleDependencies`, when its parent is itself bundled,
- * or when a package bundled by its parent depends on it. The lockfile's own `inBundle` flag is output npm writes
- * and never reads back, so an attacker who sets it must not switch off the integrity and registry checks: a
- * package it claims but no parent bundles is fetched from its `resolved` URL like any other.
+ * or when a package bundled by its parent depends on it. The lockfile's own `inBundle` flag counts only as far as
+ * `loadVirtual`'s `assignBundles` reads it (a parent that is no bundle itself and depends on the name); a claim on a
+ * top-level package or under a parent without that dependency is fetched from its `resolved` URL like any other,
+ * so it must not switch off the integrity and registry checks.
  *
  * `keys[i]` is the `packages` key of node i, `edgesOf(i)` its resolved dependency edges, `facts[i]` its bundle list;
- * `rootFacts` is the root project's (`""`). Returns the indices of bundled nodes. Iterative: a node's bundler only
+ * `rootFacts` is the root project's (`""`), `claimed` the nodes whose entry says `inBundle`. Returns the indices of bundled nodes. Iterative: a node's bundler only
  * ever moves to an ancestor's, so the work list is bounded by the tree's depth times its size.
  */
 export function findBundled(
@@ -39,9 +40,10 @@ export function findBundled(
   facts: ReadonlyMap<number, BundleFacts>,
   rootFacts: BundleFacts,
   indexOf: (key: string) => number | undefined,
+  claimed: ReadonlySet<number> = new Set(),
 ): Set<number> {
   const bundler = new Map<number, number>();
-  const anyBundles = rootFacts.bundles !== undefined || facts.size > 0;
+  const anyBundles = rootFacts.bundles !== undefined || facts.size > 0 || claimed.size > 0;
   if (!anyBundles) return new Set();
 
   const parent = keys.map((key) => parentOf(key, indexOf));
@@ -59,7 +61,11 @@ export function findBundled(
     const p = parent[i]!;
     if (p === NONE) return;
     const name = nameFromKey(key);
-    if (name !== undefined && bundlesOf(p)?.includes(name) === true) {
+    if (name === undefined) return;
+    // loadVirtual's assignBundles reads the entry's `inBundle` back into the parent's bundleDependencies, but only
+    // under a parent that is not itself inBundle and depends on the name; under the root it changes nothing.
+    const claim = p >= 0 && claimed.has(i) && !claimed.has(p) && edgesOf(p).some((e) => e.name === name);
+    if (claim || bundlesOf(p)?.includes(name) === true) {
       bundler.set(i, p);
       work.push(i);
     }

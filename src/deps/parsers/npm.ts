@@ -26,6 +26,7 @@ export function parseNpmPackages(file: string, data: Record<string, unknown>, te
   const index = new NodeModulesIndex(keys);
   const nodes: DraftNode[] = [];
   const bundleFacts = new Map<number, BundleFacts>();
+  const bundleClaims = new Set<number>();
   const importers: DraftImporter[] = [
     { path: '', declared: declaredOf(root), edges: edgesOf(root, ['prod', 'dev', 'optional', 'peer'], '', index) },
   ];
@@ -41,6 +42,7 @@ export function parseNpmPackages(file: string, data: Record<string, unknown>, te
     const version = str(entry.version);
     const facts = bundleFactsOf(entry);
     if (facts.bundles !== undefined) bundleFacts.set(nodes.length, facts);
+    if (entry.inBundle === true) bundleClaims.add(nodes.length);
     const source = link
       ? 'link'
       : folder
@@ -75,13 +77,14 @@ export function parseNpmPackages(file: string, data: Record<string, unknown>, te
     // the collector free the tree while the drafts grow, so the two never peak together on a 130k-package lockfile.
     delete pk[key];
   }
-  // Bundled as npm decides it (the parents' bundleDependencies), never as the entry's own `inBundle` claims.
+  // Bundled as npm decides it (the parents' bundleDependencies), not merely because the entry claims `inBundle`.
   const bundled = findBundled(
     keys,
     (i) => nodes[i]?.edges ?? [],
     bundleFacts,
     bundleFactsOf(root),
     (k) => index.get(k),
+    bundleClaims,
   );
   for (const i of bundled) nodes[i] = { ...nodes[i]!, bundled: true };
   return {
