@@ -70,7 +70,16 @@ type GraphFacts = Pick<PackageNode, 'lockfile' | 'dev' | 'optional' | 'peer' | '
 // Compile-time guard: a field added to DraftNode must be handed on here (or dropped on purpose in this list).
 type NotHandedOn = Exclude<
   keyof DraftNode,
-  'name' | 'version' | 'key' | 'line' | 'source' | 'flags' | 'edges' | 'noIntegrityReason' | OptionalField
+  | 'name'
+  | 'version'
+  | 'key'
+  | 'line'
+  | 'source'
+  | 'flags'
+  | 'edges'
+  | 'noIntegrityReason'
+  | 'integrityNotEnforced'
+  | OptionalField
 >;
 const everyFieldHandedOn: [NotHandedOn] extends [never] ? true : NotHandedOn = true;
 void everyFieldHandedOn;

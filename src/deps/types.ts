@@ -18,6 +18,8 @@ export type DraftNode = Omit<PackageNode, 'dev' | 'optional' | 'peer' | 'workspa
   readonly edges: DraftEdge[];
   /** Why no integrity is expected although the source is an archive (e.g. a platform-conditional berry entry). */
   readonly noIntegrityReason?: string;
+  /** Why the package manager will not enforce the integrity the entry records (CPD016), e.g. a berry cache key. */
+  readonly integrityNotEnforced?: string;
 };
 
 /** A project root in the lockfile (the root package or a workspace). */

@@ -6,13 +6,12 @@ import { packageFinding, spec, where } from './findings.js';
 import type { VersionMeta } from './packument.js';
 
 /**
- * Whether the lockfile itself says which packages run install scripts: npm lockfiles v2+ (`hasInstallScript`)
- * and pnpm before v9 (`requiresBuild`). pnpm 9 and yarn lockfiles do not, so the registry has to tell.
+ * Whether the lockfile itself says which packages run install scripts: npm lockfiles v2+ (`hasInstallScript`).
+ * pnpm's `requiresBuild` (before v9) over-reports (every optional dependency) and pnpm 9 and yarn record nothing,
+ * so for those the registry has to tell.
  */
 export function lockfileRecordsScripts(graph: DependencyGraph): boolean {
-  if (graph.kind === 'npm') return Number(graph.formatVersion) >= 2;
-  if (graph.kind === 'pnpm') return Number.parseFloat(graph.formatVersion) < 9;
-  return false;
+  return graph.kind === 'npm' && Number(graph.formatVersion) >= 2;
 }
 
 /**

@@ -58,6 +58,35 @@ function pnpm9(): string {
   ].join('\n');
 }
 
+/**
+ * pnpm 6 (lockfile v5/v6) writes `requiresBuild: true` for every optional dependency, whose tarball it never
+ * downloaded, and inconsistently elsewhere (pnpm/pnpm#7707, #7577): here on the package without scripts, and not on
+ * the binding.gyp one. The flag cannot tell, so the registry has to.
+ */
+function pnpm6(): string {
+  const pkgs = SERVED.map((p) => ({
+    name: p.name,
+    version: p.versions[0]!.version,
+    integrity: p.versions[0]!.integrity,
+  }));
+  return [
+    "lockfileVersion: '6.0'",
+    '',
+    'dependencies:',
+    ...pkgs.flatMap((p) => [`  ${p.name}:`, `    specifier: ${p.version}`, `    version: ${p.version}`]),
+    '',
+    'packages:',
+    '',
+    ...pkgs.flatMap((p) => [
+      `  /${p.name}@${p.version}:`,
+      `    resolution: {integrity: ${p.integrity}}`,
+      ...(p.name === 'gyp-thing' ? [] : ['    requiresBuild: true']),
+      '    dev: false',
+      '',
+    ]),
+  ].join('\n');
+}
+
 function yarnClassic(base: string): string {
   const blocks = SERVED.map((p) => {
     const v = p.versions[0]!;
@@ -68,6 +97,7 @@ function yarnClassic(base: string): string {
 
 const FORMATS = [
   { name: 'pnpm 9', file: 'pnpm-lock.yaml', text: () => pnpm9() },
+  { name: 'pnpm 6', file: 'pnpm-lock.yaml', text: () => pnpm6() },
   { name: 'yarn classic', file: 'yarn.lock', text: (base: string) => yarnClassic(base) },
 ];
 

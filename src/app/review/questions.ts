@@ -2,7 +2,8 @@ import type { Finding } from '../../core/finding.js';
 import type { DependencyGraph, PackageNode } from '../../core/records.js';
 import type { LockfileChanges, PackageChange, VersionMove } from './diff.js';
 import { pushAll } from '../../core/push-all.js';
-import { parseSri } from '../../core/sri.js';
+import type { SriAlgorithm } from '../../core/sri.js';
+import { SRI_DIGEST_BYTES, isSriAlgorithm, parseSri } from '../../core/sri.js';
 
 /**
  * The questions a reviewer asks of each change that the two lockfiles alone can answer (no network):
@@ -69,8 +70,44 @@ function republished(base: DependencyGraph, head: DependencyGraph): Finding[] {
       });
       break;
     }
+    if (!reported.has(key)) {
+      const moved = checkedHashMoved(before, p.integrity);
+      if (moved) {
+        reported.add(key);
+        out.push({
+          ruleId: 'CPU001',
+          message: `${key} is now checked against a ${moved.checked} integrity the base revision did not record (it pinned ${moved.pinned}): npm verifies only the strongest hash, so the same version may now name other bytes. Restore the entry from the base revision and find where the new hash comes from.`,
+          location: at(p),
+          artifact: pkg(p),
+          evidence: { algorithm: moved.checked, before: moved.pinned, after: p.integrity.slice(0, 200) },
+        });
+      }
+    }
   }
   return out;
+}
+
+/**
+ * npm verifies a download against one hash only: the strongest algorithm of the entry (ssri `pickAlgorithm`, used by
+ * `checkData` / `integrityStream`). When the head entry's strongest algorithm is one the base entry did not record,
+ * no digest ever reviewed is compared; only a sha1-only base moving to a stronger hash is the upgrade npm makes itself.
+ */
+function checkedHashMoved(
+  before: ReadonlyMap<string, ReadonlySet<string>>,
+  integrity: string,
+): { checked: SriAlgorithm; pinned: SriAlgorithm } | undefined {
+  const checked = strongest(parseSri(integrity, 'lenient').hashes.map((h) => h.algorithm));
+  const pinned = strongest([...before.keys()]);
+  if (checked === undefined || pinned === undefined || before.has(checked)) return undefined;
+  return SRI_DIGEST_BYTES[pinned] > SRI_DIGEST_BYTES.sha1 ? { checked, pinned } : undefined;
+}
+
+function strongest(algorithms: readonly string[]): SriAlgorithm | undefined {
+  let best: SriAlgorithm | undefined;
+  for (const a of algorithms) {
+    if (isSriAlgorithm(a) && (best === undefined || SRI_DIGEST_BYTES[a] > SRI_DIGEST_BYTES[best])) best = a;
+  }
+  return best;
 }
 
 /**

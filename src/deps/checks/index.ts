@@ -3,6 +3,7 @@ import type { DependencyGraph } from '../../core/records.js';
 import type { ParsedLockfile } from '../types.js';
 import type { CheckPolicy } from './context.js';
 import { checkIntegrity } from './integrity.js';
+import { checkLocalPaths } from './local-paths.js';
 import { checkPackages } from './packages.js';
 import { checkSources } from './sources.js';
 import type { LoadedManifest } from './sync.js';
@@ -24,5 +25,6 @@ export function checkDependencies(
     ...checkSources(graph, policy),
     ...checkPackages(graph, policy),
     ...checkSync(graph, parsed, manifests),
+    ...checkLocalPaths(graph),
   ];
 }

@@ -10,10 +10,22 @@ function needsIntegrity(node: PackageNode): boolean {
   return node.source === 'registry' && node.bundled !== true;
 }
 
-/** CPD002 missing, CPD003 SHA-1 only, CPD004 not valid SRI (yarn berry: not a valid checksum). */
+/** CPD002 missing, CPD003 SHA-1 only, CPD004 not valid SRI (yarn berry: not a valid checksum), CPD016 not enforced. */
 export function checkIntegrity(graph: DependencyGraph, parsed: ParsedLockfile): Finding[] {
   const out: Finding[] = [];
   for (const [i, node] of graph.packages.entries()) {
+    const notEnforced = parsed.nodes[i]?.integrityNotEnforced;
+    if (notEnforced !== undefined) {
+      out.push(
+        packageFinding(
+          'CPD016',
+          node,
+          `records an integrity the package manager does not check: ${notEnforced}`,
+          'Delete the entry and reinstall so a checksum under the current cache key is written; review who edited the lockfile.',
+          { actual: (node.integrity ?? '').slice(0, 200) },
+        ),
+      );
+    }
     if (!needsIntegrity(node)) continue;
     const value = node.integrity;
     if (value === undefined || value.trim() === '') {

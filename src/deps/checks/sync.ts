@@ -78,11 +78,14 @@ export function checkSync(
         if (version === null || semver.validRange(range, { loose: true }) === null) continue;
         if (
           !semver.satisfies(version, range, { includePrerelease: true, loose: true }) ||
-          (alias && alias[0] !== node.name)
+          (alias && alias[0] !== node.name) ||
+          // A plain range installs the package of that name; a lockfile that puts another package there (bun keys
+          // by install folder and takes the package from the entry's `name@version`) swaps what the name imports.
+          (!alias && node.name !== name)
         ) {
           out.push({
             ruleId: 'CPD015',
-            message: `${graph.lockfile}:${node.line} locks ${name} at ${alias ? `${node.name}@` : ''}${node.version}, outside ${spec} declared in ${m.file}. Re-run the install so the lockfile matches package.json, and review the diff.`,
+            message: `${graph.lockfile}:${node.line} locks ${name} at ${alias || node.name !== name ? `${node.name}@` : ''}${node.version}, outside ${spec} declared in ${m.file}. Re-run the install so the lockfile matches package.json, and review the diff.`,
             location: { path: graph.lockfile, line: node.line },
             artifact: { kind: 'package', name: node.name, version: node.version },
             evidence: { ...base.evidence, locked: node.version, manifest: m.file },

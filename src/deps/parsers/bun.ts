@@ -18,6 +18,16 @@ const KNOWN_VERSIONS = new Set([0, 1]);
  * Name and version come from the tuple, never the key: the key is where the package sits, and may be an alias.
  */
 export function parseBun(file: string, text: string): ParsedLockfile {
+  // The binary lockfile of Bun < 1.2 (bun.lockb, header `bun-lockfile-format-v0`) is Bun's in-memory layout: not read,
+  // so every dependency it locks is unchecked, which CPD001 reports rather than a silent pass.
+  if (file.endsWith('.lockb') || text.slice(0, 64).includes('bun-lockfile-format-v')) {
+    throw new LockfileError(
+      'LOCKFILE_UNSUPPORTED',
+      file,
+      'binary bun.lockb is not read, so none of its dependencies were checked; run `bun install --save-text-lockfile` (Bun ≥ 1.2) and commit bun.lock',
+      1,
+    );
+  }
   const data = parseLockJsonc(file, text);
   const version = data.lockfileVersion;
   if (typeof version !== 'number' || !KNOWN_VERSIONS.has(version)) {

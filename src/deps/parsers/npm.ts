@@ -4,6 +4,8 @@ import { LockfileError, isRecord, str } from '../types.js';
 import { strictJsonPropertyLines } from '../lines.js';
 import { classifyResolved, classifySpec } from '../source.js';
 import { NodeModulesIndex, declaredOf, edgesOf, nameFromKey } from './npm-common.js';
+import type { BundleFacts } from './npm-bundles.js';
+import { bundleFactsOf, findBundled } from './npm-bundles.js';
 
 /**
  * package-lock.json / npm-shrinkwrap.json lockfileVersion 2 and 3: the flat `packages` map keyed by install
@@ -23,6 +25,8 @@ export function parseNpmPackages(file: string, data: Record<string, unknown>, te
   const keys = Object.keys(pk).filter((k) => k !== '');
   const index = new NodeModulesIndex(keys);
   const nodes: DraftNode[] = [];
+  const bundleFacts = new Map<number, BundleFacts>();
+  const bundleClaims = new Set<number>();
   const importers: DraftImporter[] = [
     { path: '', declared: declaredOf(root), edges: edgesOf(root, ['prod', 'dev', 'optional', 'peer'], '', index) },
   ];
@@ -36,6 +40,9 @@ export function parseNpmPackages(file: string, data: Record<string, unknown>, te
     const integrity = str(entry.integrity);
     const devOptional = entry.devOptional === true;
     const version = str(entry.version);
+    const facts = bundleFactsOf(entry);
+    if (facts.bundles !== undefined) bundleFacts.set(nodes.length, facts);
+    if (entry.inBundle === true) bundleClaims.add(nodes.length);
     const source = link
       ? 'link'
       : folder
@@ -56,7 +63,6 @@ export function parseNpmPackages(file: string, data: Record<string, unknown>, te
       source,
       ...(entry.hasInstallScript === true ? { hasInstallScript: true } : {}),
       ...(keyName !== undefined && str(entry.name) !== undefined && entry.name !== keyName ? { alias: keyName } : {}),
-      ...(entry.inBundle === true ? { bundled: true } : {}),
       flags: flagsOf(entry.dev === true || devOptional, entry.optional === true || devOptional, entry.peer === true),
       edges,
     });
@@ -71,6 +77,16 @@ export function parseNpmPackages(file: string, data: Record<string, unknown>, te
     // the collector free the tree while the drafts grow, so the two never peak together on a 130k-package lockfile.
     delete pk[key];
   }
+  // Bundled as npm decides it (the parents' bundleDependencies), not merely because the entry claims `inBundle`.
+  const bundled = findBundled(
+    keys,
+    (i) => nodes[i]?.edges ?? [],
+    bundleFacts,
+    bundleFactsOf(root),
+    (k) => index.get(k),
+    bundleClaims,
+  );
+  for (const i of bundled) nodes[i] = { ...nodes[i]!, bundled: true };
   return {
     kind: 'npm',
     formatVersion: String(str(data.lockfileVersion) ?? ''),

@@ -70,6 +70,9 @@ export function parsePnpm(file: string, text: string): ParsedLockfile {
     extraEdges.set(i, pushAll(list, depEdges(snap)));
   }
 
+  // `requiresBuild` (lockfile ≤ 6) is not read: pnpm wrote it for every optional dependency, whose tarball it never
+  // downloaded, and inconsistently elsewhere (pnpm/pnpm#7707, #7577), and its build step (`buildModules`) runs
+  // only the scripts the fetched manifest has. Like pnpm 9, whether a package runs scripts is the registry's answer.
   const nodes: DraftNode[] = keys.map((key, i) => {
     const entry = isRecord(packages[key]) ? packages[key] : {};
     const parsedKey = parseKey(key, major);
@@ -86,7 +89,6 @@ export function parsePnpm(file: string, text: string): ParsedLockfile {
       ...(resolved !== undefined ? { resolved } : {}),
       ...(integrity !== undefined ? { integrity } : {}),
       source,
-      ...(entry.requiresBuild === true ? { hasInstallScript: true } : {}),
       ...(major < 9 ? { flags: { dev: entry.dev === true, optional: entry.optional === true, peer: false } } : {}),
       edges: dedupe(pushAll(depEdges(entry), extraEdges.get(i))),
     };
@@ -215,7 +217,9 @@ function parseKey(key: string, major: number): { name: string; version: string }
     return { name, version: rest.split('_')[0] ?? rest };
   }
   const plain = stripPeers(k);
-  const at = plain.lastIndexOf('@');
+  // The first `@` after a scope's leading one ends the name, as pnpm's dependency-path `parse` reads it: a git or
+  // tarball version (`git+ssh://git@github.com/…`) holds more `@`s, and a package name never does.
+  const at = plain.indexOf('@', 1);
   return at > 0 ? { name: plain.slice(0, at), version: plain.slice(at + 1) } : { name: plain, version: '' };
 }
 

@@ -33,6 +33,7 @@ export function parseYarnBerry(
   }
   const meta = data.__metadata;
   if (!isRecord(meta)) throw new LockfileError('LOCKFILE_SHAPE', file, 'yarn berry lockfile without __metadata', 1);
+  const cacheKey = str(meta.cacheKey);
   const headerLines = yarnHeaderLines(text);
   const byDescriptor = new Map<string, number>();
   const entries: { key: string; entry: Record<string, unknown> }[] = [];
@@ -55,6 +56,7 @@ export function parseYarnBerry(
     const archiveUrl = /::(?:.*&)?__archiveUrl=([^&]+)/.exec(reference)?.[1];
     const resolved = archiveUrl !== undefined ? safeDecode(archiveUrl) : urlOf(reference);
     const checksum = str(entry.checksum);
+    const notEnforced = checksum !== undefined ? checksumNotEnforced(checksum, cacheKey) : undefined;
     const disabled = source === 'registry' ? buildDisabled(name, str(entry.version) ?? '') : undefined;
     const edges: DraftEdge[] = Object.entries(strMap(entry.dependencies)).map(([dep, spec]) => ({
       name: dep,
@@ -77,6 +79,7 @@ export function parseYarnBerry(
       line: headerLines.get(first) ?? headerLines.get(key) ?? 1,
       ...(resolved !== undefined ? { resolved } : {}),
       ...(checksum !== undefined ? { integrity: checksum } : {}),
+      ...(notEnforced !== undefined ? { integrityNotEnforced: notEnforced } : {}),
       source,
       ...(keyName !== name && keyName !== '' ? { alias: keyName } : {}),
       ...(disabled !== undefined ? { buildDisabled: disabled } : {}),
@@ -100,6 +103,20 @@ export function parseYarnBerry(
       return /^[\d^~<>=*xX| .-]/.test(spec) ? undefined : 'unknown';
     },
   };
+}
+
+/**
+ * Why yarn will not compare a fetched archive with this checksum. `Project.setupResolutions` (@yarnpkg/core) prefixes
+ * a bare checksum with the lockfile's `__metadata.cacheKey`; `Cache.fetchPackageFromCache` then treats a checksum
+ * whose cache key differs from its own as written by an older cache format and replaces it with whatever it
+ * downloaded (`checksumBehavior` becomes `update`, unless `--check-cache`). The yarn that wrote the lockfile has the
+ * cache key of `__metadata`, so an entry whose prefix differs from it pins nothing.
+ */
+function checksumNotEnforced(checksum: string, cacheKey: string | undefined): string | undefined {
+  const slash = checksum.indexOf('/');
+  if (slash < 0 || cacheKey === undefined) return undefined;
+  const key = checksum.slice(0, slash);
+  return key === cacheKey ? undefined : `its checksum's cache key ${key} is not the lockfile's cacheKey ${cacheKey}`;
 }
 
 /** Workspace entries merge dev and prod dependencies; package.json tells them apart when available. */

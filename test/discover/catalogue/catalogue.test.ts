@@ -33,7 +33,7 @@ describe('the format catalogue', () => {
     { name: 'yarn.lock', want: 'yarn-lockfile' },
     { name: 'sub/pnpm-lock.yaml', want: 'pnpm-lockfile' },
     { name: 'bun.lock', want: 'bun-lockfile' },
-    { name: 'bun.lockb', want: undefined },
+    { name: 'bun.lockb', want: 'bun-lockfile' },
     { name: 'm/variables/variables.data-00000-of-00001', want: 'savedmodel' },
     { name: 'variables.index', want: undefined },
     { name: 'group1-shard1of2.bin', want: 'tfjs-weights' },
