@@ -1,0 +1,69 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { exitCodeForFindings } from '../../../src/cli/exit-codes.js';
+import { inspectStage } from '../../../src/inspect/stage.js';
+import { scanWith } from '../../helpers/scan.js';
+
+/**
+ * Cases nobody showed us, each judged by what the real loader does with the file (named in `loader`). Every case
+ * is built here, in a temp folder, from hand-made bytes or from our own Debian-made fixtures under a new name.
+ */
+const LOADER_CASES = join(import.meta.dirname, '../../../fixtures/loader-cases');
+const fixture = (name: string): Buffer => readFileSync(join(LOADER_CASES, name));
+
+export interface UnseenCase {
+  readonly name: string;
+  /** The real loader function whose behaviour decides the verdict. */
+  readonly loader: string;
+  readonly files: Readonly<Record<string, Buffer | string>>;
+  /** `ruleId:level` of every CPI finding, sorted and deduplicated. */
+  readonly want: readonly string[];
+}
+
+const CASES: readonly UnseenCase[] = [
+  {
+    name: 'LZMA_Alone joblib stream named .pkl',
+    loader: 'joblib.numpy_pickle_utils._detect_compressor (content, not name)',
+    files: { 'model.pkl': fixture('evil_lzma.joblib') },
+    want: ['CPI001:error'],
+  },
+  {
+    name: 'LZMA_Alone joblib stream named .pkl.lzma',
+    loader: 'joblib.numpy_pickle_utils._detect_compressor',
+    files: { 'model.pkl.lzma': fixture('evil_lzma.joblib') },
+    want: ['CPI001:error'],
+  },
+  {
+    name: 'LZMA_Alone joblib stream named .bin',
+    loader: 'joblib.numpy_pickle_utils._detect_compressor',
+    files: { 'weights.bin': fixture('evil_lzma.joblib') },
+    want: ['CPI001:error'],
+  },
+  {
+    name: 'benign LZMA_Alone sklearn model named .pkl',
+    loader: 'joblib.numpy_pickle_utils._detect_compressor',
+    files: { 'logreg.pkl': fixture('logreg_lzma.joblib') },
+    want: [],
+  },
+];
+
+const root = mkdtempSync(join(tmpdir(), 'cp-unseen-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+describe('verdicts on unseen model files agree with the real loader', () => {
+  it.each(CASES.map((c, i) => ({ ...c, i })))('$name ($loader)', async ({ files, want, i }) => {
+    const dir = join(root, String(i));
+    for (const [name, data] of Object.entries(files)) {
+      mkdirSync(dirname(join(dir, name)), { recursive: true });
+      writeFileSync(join(dir, name), data);
+    }
+    const res = await scanWith(dir, [inspectStage]);
+    const got = [
+      ...new Set(res.findings.filter((f) => f.ruleId.startsWith('CPI')).map((f) => `${f.ruleId}:${f.level}`)),
+    ];
+    expect(got.sort()).toEqual(want);
+    expect(exitCodeForFindings(res, 'error')).toBe(want.some((w) => w.endsWith(':error')) ? 1 : 0);
+  });
+});
