@@ -106,6 +106,16 @@ export const INSPECT_FORMATS_RULES = defineRules([
     tags: [...CODE, 'keras'],
   },
   {
+    id: 'CPI113',
+    name: 'KerasExternalFileRead',
+    short: 'A Keras config names a file outside the model that loading reads (a vocabulary, merges or proto file).',
+    full: 'Lookup and tokenizer layers (`StringLookup`, `IntegerLookup`, `TextVectorization`, KerasHub tokenizers) take `vocabulary`, `merges` or `proto` as a path and open it while the model is deserialized (`IndexLookup.set_vocabulary`, through `tf.io.gfile`, so `gs://` and `http(s)://` work too). A crafted config reads any file the process can read into the model, where it can be recovered (CVE-2025-12058); Keras 3.12+ refuses such paths in safe mode, older versions and `safe_mode=False` do not. A path that is absolute, uses `..` or `~`, or is a URL is an error; a plain relative path is a warning.',
+    help: 'Do not load the model until you know why it reads that file. Re-save it with a current Keras, which stores the vocabulary inside the `.keras` archive, or pass the vocabulary as a list.',
+    level: 'warning',
+    severity: '7.5',
+    tags: [...MODELS, 'keras', 'path-traversal'],
+  },
+  {
     id: 'CPI065',
     name: 'OnnxExternalDataEscape',
     short: 'An ONNX tensor loads external data from an absolute path or outside the model folder.',

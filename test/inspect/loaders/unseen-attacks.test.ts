@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { exitCodeForFindings } from '../../../src/cli/exit-codes.js';
 import { inspectStage } from '../../../src/inspect/stage.js';
 import { scanWith } from '../../helpers/scan.js';
+import { KERAS_CASES } from './unseen-keras-cases.js';
 
 /**
  * Cases nobody showed us, each judged by what the real loader does with the file (named in `loader`). Every case
@@ -47,6 +48,7 @@ const CASES: readonly UnseenCase[] = [
     files: { 'logreg.pkl': fixture('logreg_lzma.joblib') },
     want: [],
   },
+  ...KERAS_CASES,
 ];
 
 const root = mkdtempSync(join(tmpdir(), 'cp-unseen-'));
