@@ -6,6 +6,7 @@ import { exitCodeForFindings } from '../../../src/cli/exit-codes.js';
 import { inspectStage } from '../../../src/inspect/stage.js';
 import { scanWith } from '../../helpers/scan.js';
 import { KERAS_CASES } from './unseen-keras-cases.js';
+import { NPY_CASES } from './unseen-npy-cases.js';
 
 /**
  * Cases nobody showed us, each judged by what the real loader does with the file (named in `loader`). Every case
@@ -49,6 +50,7 @@ const CASES: readonly UnseenCase[] = [
     want: [],
   },
   ...KERAS_CASES,
+  ...NPY_CASES,
 ];
 
 const root = mkdtempSync(join(tmpdir(), 'cp-unseen-'));
