@@ -7,6 +7,7 @@ import { inspectStage } from '../../../src/inspect/stage.js';
 import { scanWith } from '../../helpers/scan.js';
 import { KERAS_CASES } from './unseen-keras-cases.js';
 import { NPY_CASES } from './unseen-npy-cases.js';
+import { PICKLE_CASES } from './unseen-pickle-cases.js';
 
 /**
  * Cases nobody showed us, each judged by what the real loader does with the file (named in `loader`). Every case
@@ -51,6 +52,7 @@ const CASES: readonly UnseenCase[] = [
   },
   ...KERAS_CASES,
   ...NPY_CASES,
+  ...PICKLE_CASES,
 ];
 
 const root = mkdtempSync(join(tmpdir(), 'cp-unseen-'));

