@@ -59,4 +59,18 @@ export const PICKLE_CASES: readonly UnseenCase[] = [
     files: { 'm.pkl': call4('sklearn.datasets', 'fetch_openml', 'x') },
     want: ['CPI001:error'],
   },
+  {
+    name: 'FRAME declaring more bytes than the file holds, os.system inside',
+    loader: 'Lib/pickle.py _Unframer.load_frame (short read accepted; joblib.load uses pickle._Unpickler)',
+    files: { 'm.joblib': shortFrame(call4('os', 'system', 'id')) },
+    want: ['CPI001:error', 'CPI007:warning'],
+  },
 ];
+
+/** Wraps a protocol 4 body in one FRAME that claims 8 bytes more than follow. */
+function shortFrame(p: Buffer): Buffer {
+  const body = p.subarray(2);
+  const len = Buffer.alloc(8);
+  len.writeBigUInt64LE(BigInt(body.length + 8));
+  return Buffer.concat([p.subarray(0, 2), Buffer.from([0x95]), len, body]);
+}
