@@ -65,6 +65,27 @@ export const PICKLE_CASES: readonly UnseenCase[] = [
     files: { 'm.joblib': shortFrame(call4('os', 'system', 'id')) },
     want: ['CPI001:error', 'CPI007:warning'],
   },
+  ...[
+    { name: 'BUILD with state None on a list', prefix: ']Nb', loader: '_pickle.c load_build skips a None state' },
+    { name: 'BUILD with state None on an int', prefix: 'K\x01Nb', loader: '_pickle.c load_build' },
+    {
+      name: 'BUILD with state (None, None) on a dict',
+      prefix: '}NN\x86b',
+      loader: 'Lib/pickle.py load_build (falsy state and slot state; joblib.load)',
+    },
+    { name: 'SETITEM on a list', prefix: '](K\x01eK\x00K\x02s', loader: 'load_setitem: list[0] = 2' },
+    {
+      name: 'INT with a leading zero (octal)',
+      prefix: 'I010\n',
+      loader: '_pickle.c load_int: strtol(s, &end, 0)',
+    },
+    { name: 'LONG with a leading zero', prefix: 'L010L\n', loader: '_pickle.c load_long: base 10' },
+  ].map(({ name, prefix, loader }) => ({
+    name: `${name}, then os.system`,
+    loader,
+    files: { 'm.pkl': Buffer.from(`\x80\x02${prefix}0cos\nsystem\n(S'id'\ntR.`, 'latin1') },
+    want: ['CPI001:error'],
+  })),
 ];
 
 /** Wraps a protocol 4 body in one FRAME that claims 8 bytes more than follow. */
