@@ -86,6 +86,29 @@ export const PICKLE_CASES: readonly UnseenCase[] = [
     files: { 'm.pkl': Buffer.from(`\x80\x02${prefix}0cos\nsystem\n(S'id'\ntR.`, 'latin1') },
     want: ['CPI001:error'],
   })),
+  {
+    name: 'os.system after an opcode our VM stops on (lexical tail scan)',
+    loader: 'pickletools.genops-style walk past the stop: defence in depth where the unpicklers may go on',
+    files: { 'm.pkl': Buffer.from("\x80\x02]}K\x01K\x02sb0cos\nsystem\n(S'id'\ntR.", 'latin1') },
+    want: ['CPI001:error', 'CPI003:warning'],
+  },
+  {
+    name: 'STACK_GLOBAL names from the memo after the stop',
+    loader: 'pickletools.genops-style walk past the stop',
+    files: {
+      'm.pkl': Buffer.from(
+        '\x80\x04]}K\x01K\x02sb0\x8c\x02os\x94\x8c\x06system\x940h\x00h\x01\x93\x8c\x02id\x85R.',
+        'latin1',
+      ),
+    },
+    want: ['CPI001:error', 'CPI003:warning'],
+  },
+  {
+    name: 'truncated benign pickle: nothing to read past the stop',
+    loader: 'pickle.load raises at the truncation',
+    files: { 'm.pkl': Buffer.from('\x80\x02}q\x00(X\x01\x00\x00\x00aK\x01X\x05\x00\x00', 'latin1') },
+    want: ['CPI003:warning'],
+  },
 ];
 
 /** Wraps a protocol 4 body in one FRAME that claims 8 bytes more than follow. */
