@@ -116,6 +116,16 @@ export const INSPECT_FORMATS_RULES = defineRules([
     tags: [...MODELS, 'keras', 'path-traversal'],
   },
   {
+    id: 'CPI114',
+    name: 'Hdf5ExternalReference',
+    short: 'An HDF5 model file links to another file or keeps a dataset’s data in external files.',
+    full: 'HDF5 external links and external raw storage make h5py read another file when the object is opened. Keras reads weights with plain `group[name]` lookups (the legacy `.h5` loader, `load_weights`, and `.keras` archives before `safe_get_h5_group`/`safe_get_h5_dataset`), so a crafted weights file reads any HDF5 or raw file the process can reach into the model (CVE-2026-1669). Weights files written by Keras never hold either.',
+    help: 'Do not load the model. Re-save the weights from a trusted copy so every dataset is stored in the file itself.',
+    level: 'error',
+    severity: '7.5',
+    tags: [...MODELS, 'keras', 'hdf5', 'path-traversal'],
+  },
+  {
     id: 'CPI065',
     name: 'OnnxExternalDataEscape',
     short: 'An ONNX tensor loads external data from an absolute path or outside the model folder.',
