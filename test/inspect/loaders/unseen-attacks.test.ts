@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { exitCodeForFindings } from '../../../src/cli/exit-codes.js';
 import { inspectStage } from '../../../src/inspect/stage.js';
 import { scanWith } from '../../helpers/scan.js';
+import { sequential, zip } from '../formats/build.js';
 import { KERAS_CASES } from './unseen-keras-cases.js';
 import { NPY_CASES } from './unseen-npy-cases.js';
 import { PICKLE_CASES } from './unseen-pickle-cases.js';
@@ -67,6 +68,18 @@ const CASES: readonly UnseenCase[] = [
     loader: 'h5py SoftLink resolves within the same file',
     files: { 'model.h5': fixture('hdf5_soft_link.h5') },
     want: [],
+  },
+  {
+    name: '.keras whose model.weights.h5 holds an HDF5 external link',
+    loader: 'keras.src.saving.saving_lib H5IOStore (h5_file[path] follows the link before 3.12.1)',
+    files: {
+      'model.keras': zip([
+        { name: 'metadata.json', data: '{"keras_version": "3.8.0"}' },
+        { name: 'config.json', data: JSON.stringify(sequential([])) },
+        { name: 'model.weights.h5', data: fixture('hdf5_external_link.h5') },
+      ]),
+    },
+    want: ['CPI114:error'],
   },
   ...KERAS_CASES,
   ...NPY_CASES,
