@@ -4,9 +4,45 @@ export interface DtypeInfo {
   readonly hasObject: boolean;
 }
 
-/** `<f4`, `|O`, `i8`, `U10`, `S5`, `V16`, `?`, `M8[ns]`… */
+/**
+ * The type names `numpy.dtype(str)` also takes (numpy's `sctypeDict`, 1.x and 2.x), as the type string each stands
+ * for. A header may spell an object array `'object'`: `descr_to_dtype` hands any string to `numpy.dtype`.
+ */
+const TYPE_NAMES: Readonly<Record<string, string>> = {
+  object: 'O',
+  object_: 'O',
+  object0: 'O',
+  ...names('?', 'bool bool8 bool_'),
+  ...names('i1', 'byte int8'),
+  ...names('u1', 'ubyte uint8'),
+  ...names('i2', 'short int16'),
+  ...names('u2', 'ushort uint16'),
+  ...names('i4', 'intc int32'),
+  ...names('u4', 'uintc uint32'),
+  ...names('i8', 'int int0 int_ int64 intp long longlong'),
+  ...names('u8', 'uint uint0 uint64 uintp ulong ulonglong'),
+  ...names('f2', 'half float16'),
+  ...names('f4', 'single float32'),
+  ...names('f8', 'double float float_ float64'),
+  ...names('f16', 'longdouble longfloat float128'),
+  ...names('c8', 'csingle singlecomplex complex64'),
+  ...names('c16', 'cdouble cfloat complex complex_ complex128'),
+  ...names('c32', 'clongdouble clongfloat longcomplex complex256'),
+  ...names('S0', 'bytes bytes0 bytes_ string_'),
+  ...names('U0', 'str str0 str_ unicode unicode_'),
+  ...names('V0', 'void void0'),
+  ...names('M8', 'datetime64'),
+  ...names('m8', 'timedelta64'),
+};
+
+function names(typestr: string, list: string): Record<string, string> {
+  return Object.fromEntries(list.split(' ').map((n) => [n, typestr]));
+}
+
+/** `<f4`, `|O`, `i8`, `U10`, `S5`, `V16`, `?`, `M8[ns]`, or a type name (`float32`, `object`)… */
 export function parseTypestr(s: string): DtypeInfo | undefined {
-  const m = /^[<>|=]?([a-zA-Z?])(\d*)(?:\[\w+\])?$/.exec(s);
+  const named = Object.hasOwn(TYPE_NAMES, s) ? TYPE_NAMES[s] : undefined;
+  const m = /^[<>|=]?([a-zA-Z?])(\d*)(?:\[\w+\])?$/.exec(named ?? s);
   if (!m) return undefined;
   const kind = m[1]!;
   const n = m[2] ? Number(m[2]) : undefined;

@@ -1,7 +1,6 @@
 import type { PyLiteral } from '../../discover/formats/npy-header.js';
 import { parseNpyHeaderFields } from '../../discover/formats/npy-header.js';
 import { parseTypestr } from './dtype.js';
-import { pushAll } from '../../core/push-all.js';
 
 export type { PyLiteral } from '../../discover/formats/npy-header.js';
 
@@ -34,16 +33,27 @@ export function parseNpyHeader(data: Buffer): NpyHeader | string {
       ...dup,
     };
   }
-  if (h.descr.k !== 'list') return 'header descr is neither a type string nor a field list';
-  // Structured dtype (numpy `descr_to_dtype`): numpy pickles the array if any field, at any depth, is an object.
+  if (h.descr.k !== 'list' && h.descr.k !== 'tuple') return 'header descr is neither a type string nor a field list';
+  // A structured or subarray dtype: numpy pickles the array if any field, at any depth, is an object.
   return { dataOffset: h.dataOffset, hasObject: anyObjectField(h.descr), dataSize: undefined, ...dup };
 }
 
+/**
+ * numpy `format.descr_to_dtype`: a string is a dtype; a tuple is `(dtype, shape)` (a subarray, which np.save never
+ * writes at the top but np.load accepts); a list holds fields `(name, dtype)` or `(name, dtype, shape)`. Only the
+ * dtype positions count, never a field name that happens to read `'O'`.
+ */
 function anyObjectField(descr: PyLiteral): boolean {
   const todo: PyLiteral[] = [descr];
   for (let v = todo.pop(); v !== undefined; v = todo.pop()) {
     if (v.k === 'str' && parseTypestr(v.v)?.hasObject) return true;
-    if (v.k === 'list' || v.k === 'tuple') pushAll(todo, v.items);
+    if (v.k === 'tuple' && v.items[0] !== undefined) todo.push(v.items[0]);
+    if (v.k === 'list') {
+      for (const field of v.items) {
+        const dtype = field.k === 'tuple' || field.k === 'list' ? field.items[1] : undefined;
+        if (dtype !== undefined) todo.push(dtype);
+      }
+    }
   }
   return false;
 }

@@ -83,7 +83,7 @@ export function inspectContent(
     return true;
   }
   const compression = sniffCompression(data);
-  if (compression !== undefined && (compression !== 'zlib' && compression !== 'lzma' ? true : expect === 'claimed')) {
+  if (compression !== undefined && (compression !== 'zlib' || expect === 'claimed')) {
     let inner: Buffer;
     try {
       inner = decompress(compression, data, {
@@ -91,6 +91,12 @@ export function inspectContent(
         maxRatio: ctx.limits.maxRatio,
       });
     } catch (err) {
+      // joblib.load (`numpy_pickle_utils._detect_compressor`) decompresses LZMA_Alone whatever the file is called,
+      // so a sniffed one is decoded; its first byte is also EMPTY_LIST, so one that does not decode is read as a
+      // pickle below.
+      if (compression === 'lzma' && expect === 'sniff' && !(err instanceof ContainerLimitError)) {
+        return inspectAsPickle(data, member, expect, ctx);
+      }
       // A stream joblib would decompress and unpickle (a claimed joblib/pickle) that we cannot open fails the gate.
       const addAs: Add =
         expect === 'claimed' ? (id, msg, ev) => ctx.findings.push(withLevel(id, msg, ev, member, ctx)) : add;
@@ -129,6 +135,10 @@ export function inspectContent(
     );
     return true;
   }
+  return inspectAsPickle(data, member, expect, ctx);
+}
+
+function inspectAsPickle(data: Buffer, member: string | undefined, expect: Expectation, ctx: ContentContext): boolean {
   // `pickle.load` reads any opcode stream under any name: a protocol-0 pickle called `readme.txt` is a pickle.
   if (looksLikePickleStream(data, true) || expect === 'claimed') {
     pushAll(ctx.findings, analysePickleBuffer(data, target(ctx, member, 'pickle')));

@@ -1,5 +1,6 @@
 import type { JsonValue } from './json.js';
 import { isObject } from './json.js';
+import type { Level } from '../../core/finding.js';
 import type { Findings } from './report.js';
 
 /**
@@ -35,7 +36,18 @@ const KERAS_GADGET_NAMES = new Set([
   'enable_unsafe_deserialization',
   'load_serialized_object',
   'load_json',
+  // `TFSMLayer.from_config` loads the SavedModel at `filepath`, a graph from outside the file (refused in safe mode
+  // only since Keras 3.12).
+  'TFSMLayer',
 ]);
+
+/**
+ * Config keys that `IndexLookup.set_vocabulary` (StringLookup, IntegerLookup, TextVectorization) and the KerasHub
+ * tokenizers open as a file when they hold a string, not a list.
+ */
+const FILE_KEYS = new Set(['vocabulary', 'merges', 'proto']);
+/** Outside the model's folder: absolute (POSIX or Windows), `~`, `..`, or a URL scheme `tf.io.gfile` opens. */
+const LEAVES_MODEL = /^(\/|\\|~|[A-Za-z]:[\\/]|[A-Za-z][A-Za-z0-9+.-]*:\/\/)|(^|[\\/])\.\.([\\/]|$)/;
 
 const MAX_FINDINGS = 50;
 
@@ -45,9 +57,10 @@ const MAX_FINDINGS = 50;
  */
 export function checkKerasConfig(config: JsonValue, out: Findings, member?: string): void {
   let count = 0;
-  const add = (rule: string, message: string, evidence: Record<string, string | number | boolean>) => {
-    if (count++ < MAX_FINDINGS) out.add(rule, message, evidence, member);
+  const addAt = (rule: string, message: string, evidence: Evidence, level?: Level) => {
+    if (count++ < MAX_FINDINGS) out.add(rule, message, evidence, member, level);
   };
+  const add = (rule: string, message: string, evidence: Evidence) => addAt(rule, message, evidence);
   const walk = (v: JsonValue, path: string, inLambda: boolean): void => {
     if (Array.isArray(v)) return v.forEach((x, i) => walk(x, `${path}[${i}]`, inLambda));
     if (typeof v === 'string') {
@@ -91,6 +104,7 @@ export function checkKerasConfig(config: JsonValue, out: Findings, member?: stri
     }
     if (typeof v.module === 'string' && cls !== undefined) checkReference(v, v.module, cls, path, add);
     for (const [k, x] of Object.entries(v)) {
+      if (FILE_KEYS.has(k) && typeof x === 'string' && x !== '') checkFileRead(x, `${path}.${k}`, addAt);
       if (k === 'safe_mode' && x === false)
         add(
           'CPI063',
@@ -103,7 +117,23 @@ export function checkKerasConfig(config: JsonValue, out: Findings, member?: stri
   walk(config, '$', false);
 }
 
-type Add = (rule: string, message: string, evidence: Record<string, string | number | boolean>) => void;
+type Evidence = Record<string, string | number | boolean>;
+type Add = (rule: string, message: string, evidence: Evidence) => void;
+
+/** A path the loader opens while deserializing: an error when it leaves the model's folder, else a warning. */
+function checkFileRead(
+  file: string,
+  path: string,
+  add: (rule: string, message: string, evidence: Evidence, level?: Level) => void,
+): void {
+  const leaves = LEAVES_MODEL.test(file);
+  add(
+    'CPI113',
+    `the config at ${path} names the file ${JSON.stringify(file.slice(0, 200))}, which Keras opens while loading the model${leaves ? ' (outside the model folder)' : ''}. Do not load it until you know why; re-save it so the vocabulary is stored in the archive.`,
+    { path, file: file.slice(0, 200) },
+    leaves ? 'error' : 'warning',
+  );
+}
 
 function checkReference(v: { [key: string]: JsonValue }, module: string, cls: string, path: string, add: Add): void {
   // For functions Keras looks the name up in `config` (or `registered_name`); for classes it is `class_name`.

@@ -7,6 +7,7 @@ import { analyseWith } from './report.js';
 import type { ParseSteps, RandomAccess } from './source.js';
 import { driveSync, FormatError, need, readAt } from './source.js';
 import { HDF5_SIGNATURE, hdf5SignatureOffsets } from '../../discover/formats/hdf5-head.js';
+import { findHdf5External } from './hdf5-external.js';
 
 /**
  * Legacy Keras `.h5` models keep their architecture as JSON in the root group's `model_config` attribute (and the
@@ -24,16 +25,31 @@ import { HDF5_SIGNATURE, hdf5SignatureOffsets } from '../../discover/formats/hdf
 export const MAX_H5_CONFIG = 64 * 1024 * 1024;
 const CHUNK = 1024 * 1024;
 const MARKER = Buffer.from('model_config');
+/** Chunks overlap by this much, so a link message across a chunk boundary is still seen whole. */
+const OVERLAP = 4096;
+/** External references reported per file. */
+const MAX_EXTERNAL = 20;
 
 export function* kerasH5Steps(src: RandomAccess, out: Findings): ParseSteps<void> {
   yield* checkSuperblock(src);
   let sawMarker = false;
   let configs = 0;
+  let externals = 0;
   let budget = 4 * src.size + MAX_H5_CONFIG; // bytes spent on candidates: linear in the file whatever it holds
   let pos = 0;
   while (pos < src.size) {
-    const chunk = yield* readAt(src, pos, Math.min(CHUNK + MARKER.length, src.size - pos));
+    const chunk = yield* readAt(src, pos, Math.min(CHUNK + OVERLAP, src.size - pos));
     if (!sawMarker && chunk.includes(MARKER)) sawMarker = true;
+    for (const e of findHdf5External(chunk, CHUNK)) {
+      if (externals++ >= MAX_EXTERNAL) break;
+      out.add(
+        'CPI114',
+        e.kind === 'external-link'
+          ? `an HDF5 external link at byte ${pos + e.at} points to ${JSON.stringify(e.target)}; h5py follows it when Keras reads the weights, so loading reads another file on the host. Do not load it; re-save the weights without links.`
+          : `a dataset at byte ${pos + e.at} keeps its data in external files; loading the weights reads files outside the model. Do not load it; re-save the weights inside the file.`,
+        { offset: pos + e.at, kind: e.kind, ...(e.target !== undefined ? { target: e.target } : {}) },
+      );
+    }
     let next = pos + Math.min(CHUNK, chunk.length);
     for (let i = chunk.indexOf(0x7b); i >= 0 && i < CHUNK; i = chunk.indexOf(0x7b, i + 1)) {
       const start = pos + i;

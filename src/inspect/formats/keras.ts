@@ -4,6 +4,7 @@ import { DEFAULT_CONTENT_LIMITS, inspectContent } from '../content/content.js';
 import { loadLzmaDecoder } from '../containers/lzma.js';
 import { parseJson } from './json.js';
 import { checkKerasConfig } from './keras-config.js';
+import { findHdf5External } from './hdf5-external.js';
 import { registerKerasArchiveJudge } from '../pickle/keras-object.js';
 import { Findings, analyseWith, runParser } from './report.js';
 import type { ParseSteps, RandomAccess } from './source.js';
@@ -77,7 +78,8 @@ function* checkKerasWeights(
   out: Findings,
   allowedGlobals: readonly string[],
 ): ParseSteps<void> {
-  if (entries.some((e) => e.name === 'model.weights.h5')) return;
+  const h5 = entries.filter((e) => e.name === 'model.weights.h5').at(-1);
+  if (h5) return yield* checkH5Weights(src, h5, out);
   const npz = entries.filter((e) => e.name === 'model.weights.npz').at(-1);
   if (!npz) return;
   let data: Buffer;
@@ -98,6 +100,37 @@ function* checkKerasWeights(
   inspectContent(data, npz.name, npz.name, 1, 'claimed', ctx);
   for (const f of ctx.findings)
     out.list.push({ ...f, artifact: f.artifact ?? { kind: 'model', path: out.path, format: out.format } });
+}
+
+/**
+ * Weights read whole to look for HDF5 references to other files. Larger ones are not looked at (a known gap: a
+ * finding there would land on every big genuine model; ranged reads of stored members would close it).
+ */
+const MAX_H5_WEIGHTS = 256 * 1024 * 1024;
+
+/**
+ * `saving_lib` reads `model.weights.h5` through `H5IOStore`, whose `h5_file[path]` lookups follow external links
+ * and external storage in Keras before 3.12.1 (CVE-2026-1669): the weights file must not point outside itself.
+ */
+function* checkH5Weights(src: RandomAccess, h5: CentralEntry, out: Findings): ParseSteps<void> {
+  if (h5.size > MAX_H5_WEIGHTS) return;
+  let data: Buffer;
+  try {
+    data = yield* readMember(src, h5, MAX_H5_WEIGHTS);
+  } catch (err) {
+    if (!(err instanceof FormatError)) throw err;
+    out.addError(err, 'the weights', h5.name);
+    return;
+  }
+  for (const e of findHdf5External(data).slice(0, 20))
+    out.add(
+      'CPI114',
+      e.kind === 'external-link'
+        ? `an HDF5 external link at byte ${e.at} points to ${JSON.stringify(e.target)}; h5py follows it when Keras reads the weights, so loading reads another file on the host. Do not load it.`
+        : `a dataset at byte ${e.at} keeps its data in external files; loading the weights reads files outside the model. Do not load it.`,
+      { offset: e.at, kind: e.kind, ...(e.target !== undefined ? { target: e.target } : {}) },
+      h5.name,
+    );
 }
 
 /**

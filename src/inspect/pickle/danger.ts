@@ -187,6 +187,37 @@ const DANGEROUS: readonly string[] = [
   'cloudpickle',
   'joblib.load',
   'joblib._pickle',
+  // joblib.load's own module (pickle writes `joblib.numpy_pickle` + `load`), joblib.dump, and scikit-learn's
+  // re-exports of joblib (`sklearn.utils._joblib`, the old `sklearn.externals.joblib`)
+  'joblib.numpy_pickle.load',
+  'joblib.numpy_pickle.dump',
+  'joblib.dump',
+  'joblib.numpy_pickle_compat.load_compatibility',
+  'sklearn.utils._joblib',
+  'sklearn.externals.joblib',
+  // dataset loaders: fetch_* download from the network, load_svmlight_file/load_files read paths
+  'sklearn.datasets',
+  // numpy readers and writers of files and URLs (`numpy.lib.npyio` / `_npyio_impl`, `_datasource`, `format`)
+  'numpy.save',
+  'numpy.savez',
+  'numpy.savez_compressed',
+  'numpy.savetxt',
+  'numpy.loadtxt',
+  'numpy.genfromtxt',
+  'numpy.fromregex',
+  'numpy.recfromtxt',
+  'numpy.recfromcsv',
+  'numpy.fromfile',
+  'numpy.DataSource',
+  'numpy.lib._datasource',
+  'numpy.lib._npyio_impl',
+  'numpy.lib.format.read_array',
+  'numpy.lib.format.open_memmap',
+  'numpy.core.records.fromfile',
+  'numpy._core.records.fromfile',
+  'numpy.rec.fromfile',
+  'numpy.ndarray.tofile',
+  'numpy.ndarray.dump',
   'numpy.load',
   'numpy.lib.npyio',
   'numpy.f2py',
@@ -196,6 +227,14 @@ const DANGEROUS: readonly string[] = [
   'pandas.read_pickle',
   'pandas.io',
   'torch.load',
+  'torch.save',
+  'torch.from_file',
+  'torch.UntypedStorage.from_file',
+  'torch.TypedStorage.from_file',
+  'torch.storage.UntypedStorage.from_file',
+  'torch.storage.TypedStorage.from_file',
+  'torch.utils.model_zoo',
+  'torch._weights_only_unpickler.load',
   'torch.serialization',
   'torch.storage._load_from_bytes',
   'torch.hub',
@@ -222,6 +261,24 @@ const DANGEROUS: readonly string[] = [
   'torch._ops',
   'keras.utils.get_file',
   'keras.src.utils',
+  // loaders of other (possibly legacy .h5, Lambda-carrying) models; `saving.pickle_utils` is judged by its archive
+  'keras.models.load_model',
+  'keras.saving.load_model',
+  'keras.saving.save',
+  'keras.saving.legacy',
+  'keras.saving.saving_api',
+  'keras.saving.saving_lib',
+  'keras.saving.hdf5_format',
+  'keras.src.saving.saving_api',
+  'keras.src.saving.saving_lib',
+  'keras.src.legacy.saving',
+  'keras.src.export',
+  'keras.layers.TFSMLayer',
+  'tf_keras.models.load_model',
+  'tf_keras.saving.load_model',
+  'tf_keras.src.saving.saving_api',
+  'tf_keras.src.saving.saving_lib',
+  'tf_keras.src.saving.legacy',
   'tensorflow',
   'tf',
   'jax',
@@ -235,6 +292,19 @@ const DANGEROUS: readonly string[] = [
   'model_unpickler',
   'saferpickle',
 ];
+
+/**
+ * Methods that write or read files, load models or evaluate expressions. A protocol 4 name can reach an unbound
+ * method through its class under any alias (`pandas` + `DataFrame.to_pickle`, `numpy` + `ndarray.tofile`), and
+ * REDUCE calls it with the instance as the first argument.
+ */
+const FILE_AND_CODE_METHODS: ReadonlySet<string> = new Set(
+  (
+    'tofile dump to_pickle to_csv to_json to_hdf to_parquet to_excel to_feather to_sql to_stata to_html to_latex ' +
+    'to_markdown to_xml to_orc to_clipboard query eval from_file save savez load loads load_model load_weights ' +
+    'read_pickle write_text write_bytes unlink rmdir rename touch mkdir symlink_to hardlink_to open exec_module'
+  ).split(' '),
+);
 
 const DANGEROUS_SET: ReadonlySet<string> = new Set([...DANGEROUS, ...GADGETS.map((g) => g.target)]);
 
@@ -261,6 +331,8 @@ export function dangerOf(module: string, name: string): string | undefined {
   const direct = hits(`${module}.${name}`);
   if (direct !== undefined) return direct;
   const parts = name.split('.');
+  const last = parts[parts.length - 1]!;
+  if (parts.length > 1 && FILE_AND_CODE_METHODS.has(last)) return `method ${last}`;
   for (let i = 0; i < parts.length; i++) {
     const part = parts[i]!;
     if (part.length > 4 && part.startsWith('__') && part.endsWith('__') && !(i === 0 && module === '__future__')) {

@@ -12,6 +12,7 @@ import { judgeKerasArchives, judgeKerasArchivesSync } from './keras-object.js';
 import { pickleSteps } from './vm.js';
 import { joblibHook, type SidecarRef } from './joblib.js';
 import { isLegacyMagic, legacyTorchRestSteps } from './torch-legacy-stream.js';
+import { scanTail } from './tail-scan.js';
 
 /** The first pickle of a legacy (pre-1.6) torch.save file: the LONG1 magic number 0x1950a86a20f9469cfc6c. */
 const LEGACY_TORCH_MAGIC = Buffer.from([
@@ -72,9 +73,34 @@ function findingsOf({ runs, what }: Analysed, target: PickleTarget): Finding[] {
   });
 }
 
+/** Bytes read lexically past the point where the VM stopped, at most. */
+const MAX_TAIL = 16 * 1024 * 1024;
+
+/** Where the last pickle stopped short of its STOP, if it did. */
+function stoppedAt(runs: readonly PickleRun[]): number | undefined {
+  const last = runs[runs.length - 1];
+  if (last === undefined || last.stopped) return undefined;
+  return last.problems[last.problems.length - 1]?.offset;
+}
+
+/**
+ * What the bytes after a stop import joins the stopped pickle's imports (tail-scan.ts): where our reading of
+ * CPython's rules says it fails, a loader that goes on — the other unpickler, another version — imports these.
+ */
+function addTailImports(runs: readonly PickleRun[], tail: Buffer | undefined, at: number): void {
+  const run = runs[runs.length - 1];
+  if (run === undefined || tail === undefined) return;
+  for (const t of scanTail(tail, at)) {
+    const key = `${t.module}\u0000${t.name}`;
+    if (!run.globals.has(key)) run.globals.set(key, { ...t, count: 1 });
+  }
+}
+
 /** Pickles in a source that never needs refilling (a buffer). */
 export function analysePickleSource(src: ByteSource, target: PickleTarget): Finding[] {
   const analysed = driveSync(analyseSteps(src, target));
+  const at = stoppedAt(analysed.runs);
+  if (at !== undefined) addTailImports(analysed.runs, src.region(at, Math.min(src.end - at, MAX_TAIL)), at);
   judgeKerasArchivesSync(analysed.runs, (at, len) => src.region(at, len));
   return findingsOf(analysed, target);
 }
@@ -92,6 +118,8 @@ export async function analysePickleFile(
 ): Promise<Finding[]> {
   const src = ByteSource.fromFile(file, start, end);
   const analysed = await driveAsync(analyseSteps(src, target), src);
+  const at = stoppedAt(analysed.runs);
+  if (at !== undefined) addTailImports(analysed.runs, await file.read(at, Math.min(end - at, MAX_TAIL)), at);
   // A pickled Keras model's archive is re-read from the file by range, once the stream is done.
   await judgeKerasArchives(analysed.runs, (at, len) =>
     at + len <= end ? file.read(at, len) : Promise.resolve(undefined),

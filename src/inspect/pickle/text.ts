@@ -14,7 +14,13 @@ export function parseIntLine(line: Buffer, allowL: boolean): number | boolean | 
   if (!allowL && s === '00') return false;
   if (!allowL && s === '01') return true;
   if (allowL && s.endsWith('L')) s = s.slice(0, -1);
-  return INT_RE.test(s) ? Number(s.replace(/_/g, '')) : undefined;
+  if (INT_RE.test(s)) return Number(s.replace(/_/g, ''));
+  // What `_pickle.c` accepts beyond `int(s, 0)`: INT goes through `strtol(s, &end, 0)` first (a leading 0 is octal),
+  // LONG through `PyLong_FromString(s, NULL, 10)` (leading zeros are fine). pickle.py refuses both; C runs on.
+  const octal = /^\s*([+-]?)0([0-7]+)$/.exec(s);
+  if (!allowL && octal) return (octal[1] === '-' ? -1 : 1) * parseInt(octal[2]!, 8);
+  if (allowL && DEC_RE.test(s)) return Number(s.replace(/_/g, ''));
+  return undefined;
 }
 
 /** GET / PUT argument: a base-10 integer. */

@@ -35,12 +35,30 @@ function nameOf(vm: VmState, v: Value): string {
   return (v as { s?: string }).s ?? '<long string>';
 }
 
+/**
+ * A state BUILD applies to no attribute, so it succeeds on any value, a list or an int included: `Lib/pickle.py`
+ * `load_build` skips a falsy state and a falsy slot state (joblib.load unpickles with it); `_pickle.c` skips `None`
+ * and iterates an empty slot-state dict. Either way the stream goes on, and so must the analysis.
+ */
+function isEmptyState(v: Value): boolean {
+  if (v.k === 'tuple' && v.count === 2) return v.items.every((x) => isFalsy(x));
+  return isFalsy(v);
+}
+
+function isFalsy(v: Value): boolean {
+  if (v.k === 'scalar') return v.v === null || v.v === false || v.v === 0;
+  if (v.k === 'str' || v.k === 'bytes') return v.len === 0;
+  if (v.k === 'tuple' || v.k === 'list' || v.k === 'dict' || v.k === 'set') return v.count === 0;
+  return false;
+}
+
 function build(vm: VmState): void {
   const state = vm.pop();
   const inst = vm.top();
   recordCall(vm, 'BUILD', inst);
   if (inst.k === 'obj') inst.state = state;
-  else if (inst.k !== 'global') vm.fail(`BUILD on ${describe(inst)}`);
+  else if (inst.k !== 'global' && inst.k !== 'persistent' && !isEmptyState(state))
+    vm.fail(`BUILD on ${describe(inst)}`);
   vm.buildEnd = vm.src.pos;
   const hook = vm.opts.afterBuild;
   if (!hook) return;

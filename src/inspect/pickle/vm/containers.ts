@@ -63,6 +63,11 @@ function setItems(vm: VmState, target: Value, kv: Value[], kind: CallKind): void
     grew(vm, target);
   } else if (target.k === 'global' || target.k === 'obj') {
     recordCall(vm, kind, target); // calls target.__setitem__
+  } else if (target.k === 'list') {
+    // `list[i] = v` (load_setitem's `dict[key] = value` works on a list): the stream goes on. Values put there are
+    // not tracked; nothing can read them back out of the list without a call, which is judged on its own.
+    for (let i = 0; i < kv.length; i += 2) addExpanded(target, kv[i + 1]!);
+    grew(vm, target);
   } else {
     vm.fail(`${vm.opName()} on ${describe(target)}`);
   }

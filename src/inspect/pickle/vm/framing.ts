@@ -61,8 +61,11 @@ export function addFramingOps(t: HandlerTable): void {
     const { src } = vm;
     const n = src.u64();
     if (vm.frameEnd >= 0) vm.problem('frame', 'a FRAME starts before the previous frame ended');
-    if (n > src.remaining) vm.fail(`FRAME declares ${n} bytes but only ${src.remaining} remain`);
-    vm.frameEnd = n === 0 ? -1 : src.pos + n;
+    // The C unpickler stops here (`load_frame` reads the whole frame first); `Lib/pickle.py` `_Unframer.load_frame`
+    // takes the short read and runs what is there — and joblib.load unpickles with that one (`pickle._Unpickler`).
+    const short = n > src.remaining;
+    if (short) vm.problem('frame', `FRAME declares ${n} bytes but only ${src.remaining} remain`);
+    vm.frameEnd = n === 0 ? -1 : src.pos + Math.min(n, src.remaining);
     vm.framed = true;
     vm.looseOk = false;
     vm.looseBytes = 0;

@@ -1,0 +1,115 @@
+import { OPCODES } from '../../discover/formats/pickle-opcodes.js';
+import { decodeRawUnicodeEscape, decodeStringLine, decodeUtf8Lenient, parseDecimalLine } from './text.js';
+
+/** An import named in the bytes after the point where the VM stopped. */
+export interface TailImport {
+  readonly module: string;
+  readonly name: string;
+  readonly opcode: 'GLOBAL' | 'STACK_GLOBAL' | 'INST';
+  readonly offset: number;
+}
+
+/** Most opcodes and imports read past a stop: the tail is a second opinion, bounded like everything else. */
+const MAX_TAIL_OPS = 1_000_000;
+const MAX_TAIL_IMPORTS = 256;
+const MAX_NAME = 1024;
+
+const STACK_GLOBAL = 0x93;
+const STRING_OPS = new Set([0x53, 0x55, 0x54, 0x56, 0x58, 0x8c, 0x8d]);
+const PUT_OPS = new Set([0x70, 0x71, 0x72]);
+const GET_OPS = new Set([0x67, 0x68, 0x6a]);
+
+/**
+ * The imports (GLOBAL, INST, STACK_GLOBAL) of the opcodes that follow a point where the VM stopped on something it
+ * judged CPython would refuse. If the two unpicklers (`_pickle.c`, and `Lib/pickle.py` which joblib uses) or a
+ * later CPython go on there, these are what they import next. Read lexically, as `pickletools.genops` walks a
+ * stream: each opcode's argument by its encoding, no stack. STACK_GLOBAL takes the last two strings pushed
+ * (directly or through the memo). Stops at an unknown opcode or the end of the bytes.
+ */
+export function scanTail(data: Buffer, base: number): TailImport[] {
+  const out: TailImport[] = [];
+  const strings: string[] = [];
+  const memo = new Map<number, string>();
+  let memoSize = 0;
+  let pushedString = false;
+  let pos = 0;
+  for (let ops = 0; ops < MAX_TAIL_OPS && pos < data.length && out.length < MAX_TAIL_IMPORTS; ops++) {
+    const at = pos;
+    const code = data[pos++]!;
+    const spec = OPCODES.get(code);
+    if (spec === undefined) break;
+    const arg = readArg(data, pos, spec.arg);
+    if (arg === undefined) break;
+    pos = arg.end;
+    if (spec.arg === 'name-pair' && arg.lines !== undefined) {
+      const [module, name] = arg.lines;
+      out.push({ module: module!, name: name!, opcode: code === 0x69 ? 'INST' : 'GLOBAL', offset: base + at });
+    } else if (code === STACK_GLOBAL && strings.length >= 2) {
+      const name = strings.pop()!;
+      const module = strings.pop()!;
+      out.push({ module, name, opcode: 'STACK_GLOBAL', offset: base + at });
+    }
+    const wasString: boolean = pushedString;
+    pushedString = false;
+    if (STRING_OPS.has(code)) {
+      const s = stringOf(code, data, arg);
+      if (s !== undefined) strings.push(s.slice(0, MAX_NAME));
+      if (strings.length > 64) strings.shift();
+      pushedString = s !== undefined;
+    } else if (code === 0x94 || PUT_OPS.has(code)) {
+      // MEMOIZE stores at len(memo) (`load_memoize`); only a string pushed just before is known to be the top.
+      const idx = code === 0x94 ? memoSize : memoIndex(code, data, arg);
+      if (idx !== undefined && wasString) memo.set(idx, strings[strings.length - 1]!);
+      if (idx !== undefined && idx >= memoSize) memoSize = idx + 1;
+      pushedString = wasString;
+    } else if (GET_OPS.has(code)) {
+      const s = memo.get(memoIndex(code, data, arg) ?? -1);
+      if (s !== undefined) strings.push(s);
+      pushedString = s !== undefined;
+    }
+  }
+  return out;
+}
+
+interface Arg {
+  readonly start: number;
+  readonly end: number;
+  readonly lines?: string[];
+}
+
+const FIXED: Readonly<Record<string, number>> = { none: 0, u1: 1, u2: 2, i4: 4, u4: 4, u8: 8, f8: 8 };
+
+function readArg(data: Buffer, pos: number, kind: string): Arg | undefined {
+  const fixed = FIXED[kind];
+  if (fixed !== undefined) return pos + fixed <= data.length ? { start: pos, end: pos + fixed } : undefined;
+  if (kind === 'len1' || kind === 'len4' || kind === 'len8') {
+    const w = kind === 'len1' ? 1 : kind === 'len4' ? 4 : 8;
+    if (pos + w > data.length) return undefined;
+    const n = w === 1 ? data[pos]! : w === 4 ? data.readUInt32LE(pos) : Number(data.readBigUInt64LE(pos));
+    const end = pos + w + n;
+    return end <= data.length ? { start: pos + w, end } : undefined;
+  }
+  const lines = kind === 'name-pair' ? 2 : 1;
+  const got: string[] = [];
+  let p = pos;
+  for (let i = 0; i < lines; i++) {
+    const nl = data.indexOf(0x0a, p);
+    if (nl < 0) return undefined;
+    got.push(decodeUtf8Lenient(data.subarray(p, nl)));
+    p = nl + 1;
+  }
+  return { start: pos, end: p, lines: got };
+}
+
+function stringOf(code: number, data: Buffer, arg: Arg): string | undefined {
+  if (code === 0x53) return decodeStringLine(data.subarray(arg.start, arg.end - 1));
+  if (code === 0x56) return decodeRawUnicodeEscape(data.subarray(arg.start, arg.end - 1));
+  if (code === 0x55 || code === 0x54) return data.toString('latin1', arg.start, arg.end);
+  return decodeUtf8Lenient(data.subarray(arg.start, arg.end));
+}
+
+function memoIndex(code: number, data: Buffer, arg: Arg): number | undefined {
+  if (code === 0x71 || code === 0x68) return data[arg.start];
+  if (code === 0x72 || code === 0x6a) return data.readUInt32LE(arg.start);
+  return parseDecimalLine(data.subarray(arg.start, arg.end - 1));
+}

@@ -1,0 +1,106 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { exitCodeForFindings } from '../../../src/cli/exit-codes.js';
+import { inspectStage } from '../../../src/inspect/stage.js';
+import { scanWith } from '../../helpers/scan.js';
+import { sequential, zip } from '../formats/build.js';
+import { KERAS_CASES } from './unseen-keras-cases.js';
+import { NPY_CASES } from './unseen-npy-cases.js';
+import { PICKLE_CASES } from './unseen-pickle-cases.js';
+
+/**
+ * Cases nobody showed us, each judged by what the real loader does with the file (named in `loader`). Every case
+ * is built here, in a temp folder, from hand-made bytes or from our own Debian-made fixtures under a new name.
+ */
+const LOADER_CASES = join(import.meta.dirname, '../../../fixtures/loader-cases');
+const fixture = (name: string): Buffer => readFileSync(join(LOADER_CASES, name));
+
+export interface UnseenCase {
+  readonly name: string;
+  /** The real loader function whose behaviour decides the verdict. */
+  readonly loader: string;
+  readonly files: Readonly<Record<string, Buffer | string>>;
+  /** `ruleId:level` of every CPI finding, sorted and deduplicated. */
+  readonly want: readonly string[];
+}
+
+const CASES: readonly UnseenCase[] = [
+  {
+    name: 'LZMA_Alone joblib stream named .pkl',
+    loader: 'joblib.numpy_pickle_utils._detect_compressor (content, not name)',
+    files: { 'model.pkl': fixture('evil_lzma.joblib') },
+    want: ['CPI001:error'],
+  },
+  {
+    name: 'LZMA_Alone joblib stream named .pkl.lzma',
+    loader: 'joblib.numpy_pickle_utils._detect_compressor',
+    files: { 'model.pkl.lzma': fixture('evil_lzma.joblib') },
+    want: ['CPI001:error'],
+  },
+  {
+    name: 'LZMA_Alone joblib stream named .bin',
+    loader: 'joblib.numpy_pickle_utils._detect_compressor',
+    files: { 'weights.bin': fixture('evil_lzma.joblib') },
+    want: ['CPI001:error'],
+  },
+  {
+    name: 'benign LZMA_Alone sklearn model named .pkl',
+    loader: 'joblib.numpy_pickle_utils._detect_compressor',
+    files: { 'logreg.pkl': fixture('logreg_lzma.joblib') },
+    want: [],
+  },
+  {
+    name: 'HDF5 external link in a legacy Keras weights file',
+    loader: 'keras legacy_h5_format.load_weights_from_hdf5_group (h5py follows the link on f[name])',
+    files: { 'model.h5': fixture('hdf5_external_link.h5') },
+    want: ['CPI114:error'],
+  },
+  {
+    name: 'HDF5 dataset stored in an external file',
+    loader: 'h5py Dataset read of external storage (H5D contiguous external)',
+    files: { 'model.h5': fixture('hdf5_external_storage.h5') },
+    want: ['CPI114:error'],
+  },
+  {
+    name: 'HDF5 soft link inside the file',
+    loader: 'h5py SoftLink resolves within the same file',
+    files: { 'model.h5': fixture('hdf5_soft_link.h5') },
+    want: [],
+  },
+  {
+    name: '.keras whose model.weights.h5 holds an HDF5 external link',
+    loader: 'keras.src.saving.saving_lib H5IOStore (h5_file[path] follows the link before 3.12.1)',
+    files: {
+      'model.keras': zip([
+        { name: 'metadata.json', data: '{"keras_version": "3.8.0"}' },
+        { name: 'config.json', data: JSON.stringify(sequential([])) },
+        { name: 'model.weights.h5', data: fixture('hdf5_external_link.h5') },
+      ]),
+    },
+    want: ['CPI114:error'],
+  },
+  ...KERAS_CASES,
+  ...NPY_CASES,
+  ...PICKLE_CASES,
+];
+
+const root = mkdtempSync(join(tmpdir(), 'cp-unseen-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+describe('verdicts on unseen model files agree with the real loader', () => {
+  it.each(CASES.map((c, i) => ({ ...c, i })))('$name ($loader)', async ({ files, want, i }) => {
+    const dir = join(root, String(i));
+    for (const [name, data] of Object.entries(files)) {
+      mkdirSync(dirname(join(dir, name)), { recursive: true });
+      writeFileSync(join(dir, name), data);
+    }
+    const res = await scanWith(dir, [inspectStage]);
+    const got = [
+      ...new Set(res.findings.filter((f) => f.ruleId.startsWith('CPI')).map((f) => `${f.ruleId}:${f.level}`)),
+    ];
+    expect(got.sort()).toEqual(want);
+    expect(exitCodeForFindings(res, 'error')).toBe(want.some((w) => w.endsWith(':error')) ? 1 : 0);
+  });
+});

@@ -1,0 +1,60 @@
+import { kerasArchive, sequential } from '../formats/build.js';
+import type { UnseenCase } from './unseen-attacks.test.js';
+
+const layer = (className: string, config: Record<string, unknown>, module = 'keras.layers') => ({
+  module,
+  class_name: className,
+  config: { name: className.toLowerCase(), ...config },
+  registered_name: null,
+});
+const keras = (...layers: unknown[]) => kerasArchive(sequential(layers));
+
+/** Keras 3 `.keras` configs, judged by `keras.src.saving.serialization_lib.deserialize_keras_object`. */
+export const KERAS_CASES: readonly UnseenCase[] = [
+  {
+    name: 'TFSMLayer loading an external SavedModel',
+    loader: 'keras.src.export.tfsm_layer.TFSMLayer.from_config',
+    files: { 'model.keras': keras(layer('TFSMLayer', { filepath: '/tmp/exported', call_endpoint: 'serve' })) },
+    want: ['CPI061:error'],
+  },
+  {
+    name: 'TFSMLayer by its source module',
+    loader: 'keras.src.export.tfsm_layer.TFSMLayer.from_config',
+    files: { 'model.keras': keras(layer('TFSMLayer', { filepath: 'gs://bucket/m' }, 'keras.src.export.tfsm_layer')) },
+    want: ['CPI061:error'],
+  },
+  {
+    name: 'StringLookup vocabulary read from /etc/passwd',
+    loader: 'keras.src.layers.preprocessing.index_lookup.IndexLookup.set_vocabulary',
+    files: { 'model.keras': keras(layer('StringLookup', { vocabulary: '/etc/passwd' })) },
+    want: ['CPI113:error'],
+  },
+  {
+    name: 'TextVectorization vocabulary read through ..',
+    loader: 'IndexLookup.set_vocabulary',
+    files: { 'model.keras': keras(layer('TextVectorization', { vocabulary: '../../.aws/credentials' })) },
+    want: ['CPI113:error'],
+  },
+  {
+    name: 'KerasHub tokenizer merges fetched over http',
+    loader: 'keras_hub BytePairTokenizer.set_vocabulary_and_merges',
+    files: {
+      'model.keras': keras(
+        layer('BytePairTokenizer', { merges: 'https://attacker.example/m' }, 'keras_hub.src.tokenizers'),
+      ),
+    },
+    want: ['CPI113:error'],
+  },
+  {
+    name: 'IntegerLookup vocabulary file beside the model (older Keras saved the path)',
+    loader: 'IndexLookup.set_vocabulary',
+    files: { 'model.keras': keras(layer('IntegerLookup', { vocabulary: 'vocab.txt' })) },
+    want: ['CPI113:warning'],
+  },
+  {
+    name: 'StringLookup vocabulary given as a list',
+    loader: 'IndexLookup.set_vocabulary',
+    files: { 'model.keras': keras(layer('StringLookup', { vocabulary: ['a', 'b'], max_tokens: null })) },
+    want: [],
+  },
+];

