@@ -97,7 +97,6 @@ describe('the scanned tree is untrusted configuration: a repository .npmrc never
     const result = await scanGraphs({
       root,
       graphs: [graph],
-      registry: undefined,
       policy: { allowedRegistries: [allowed.url] },
       env: { CI_SECRET: 'npm_PLANTEDsecret0123', npm_config_userconfig: userrc },
     });
