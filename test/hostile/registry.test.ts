@@ -3,6 +3,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { renderReport } from '../../src/app/render.js';
+import { runCliAsync } from '../helpers/cli.js';
 import type { ScanResult } from '../../src/core/result.js';
 import { createRegistryStage } from '../../src/registry/stage.js';
 import { sri, type EndpointsOptions } from '../helpers/npm-endpoints-server.js';
@@ -171,5 +172,41 @@ describe('secrets spelled other ways appear in no report and no cache file, what
     const cacheFiles = filesUnder(cacheDir).map((f) => readFileSync(f, 'latin1'));
     // Every written form (the in-memory graph keeps the lockfile's `resolved` as written: it is input, not output).
     for (const text of [...outputs, ...cacheFiles]) for (const form of forms) expect(text).not.toContain(form);
+  });
+});
+
+describe('the CLI process: a token from the environment, echoed back by the registry, reaches no stream or file', () => {
+  it('chainproof scan with $HOME/.npmrc `_authToken=${NPM_TOKEN}` against a 401 that quotes Authorization', async () => {
+    const server = await startServer({ keys: NPM_KEYS, packages: [], fault: 'http-401-echo', varyAuthorization: true });
+    const home = tempDir('chainproof-home-');
+    writeFileSync(path.join(home, '.npmrc'), `//${new URL(server.url).host}/:_authToken=\${NPM_TOKEN}\n`);
+    const root = tempDir();
+    writeLockfile(root, SIGNED_VERSIONS);
+    const out = tempDir('chainproof-out-');
+    const cacheDir = tempDir('chainproof-cache-');
+    const formats = ['json', 'sarif', 'markdown', 'cyclonedx'].flatMap((f) => ['-f', `${f}=${path.join(out, f)}`]);
+    const args = [
+      'scan',
+      root,
+      '--npm-registry',
+      server.url,
+      '--cache-dir',
+      cacheDir,
+      '--verbose',
+      '-f',
+      'text',
+      ...formats,
+    ];
+    // npm_config_userconfig too: under `npm test` npm exports its own, which outranks $HOME/.npmrc.
+    const userconfig = path.join(home, '.npmrc');
+    const run = await runCliAsync(args, { env: { HOME: home, npm_config_userconfig: userconfig, NPM_TOKEN: SECRET } });
+    // The registry refused every request: one cause, every package unverifiable (a warning under the default policy).
+    expect(run.code).toBe(0);
+    const report = JSON.parse(readFileSync(path.join(out, 'json'), 'utf8')) as ScanResult;
+    expect(report.findings.map((f) => `${f.ruleId}:${String(f.evidence?.['cause'])}`)).toEqual(['CPD131:http-error']);
+    expect(server.requests.some((r) => r.authorization === `Bearer ${SECRET}`)).toBe(true);
+    const written = [...filesUnder(out), ...filesUnder(cacheDir)].map((f) => readFileSync(f, 'latin1'));
+    expect(written.length).toBeGreaterThanOrEqual(4);
+    for (const text of [run.stdout, run.stderr, ...written]) expect(text).not.toContain(SECRET);
   });
 });
