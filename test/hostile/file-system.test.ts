@@ -108,3 +108,42 @@ describe('over-long paths', () => {
     expect(long[0]!.location.path.startsWith(`${name}/`)).toBe(true);
   });
 });
+
+describe('other shapes: special files under lockfile and model names, links to devices and /proc', () => {
+  it('FIFOs named package-lock.json and models/model.safetensors → CPX022 each, nothing read, no hang', async () => {
+    const root = tempDir();
+    mkdirSync(path.join(root, 'models'));
+    mkfifo(path.join(root, 'package-lock.json'));
+    mkfifo(path.join(root, 'models', 'model.safetensors'));
+    const result = await scanWith(root, [depsStage, inspectStage]);
+    expect(
+      result.findings
+        .filter((f) => f.ruleId === 'CPX022')
+        .map((f) => f.location.path)
+        .sort(),
+    ).toEqual(['models/model.safetensors', 'package-lock.json']);
+    expect(result.files).toEqual([]);
+  });
+
+  it('model.bin → /dev/zero, .npmrc → /proc/self/environ, yarn.lock → /dev/stdin: CPX002 each, none read', async () => {
+    const root = tempDir();
+    symlinkSync('/dev/zero', path.join(root, 'model.bin'));
+    symlinkSync('/proc/self/environ', path.join(root, '.npmrc'));
+    symlinkSync('/dev/stdin', path.join(root, 'yarn.lock'));
+    const out = await walk(root);
+    expect(out.findings.map((f) => [f.ruleId, f.location.path]).sort()).toEqual([
+      ['CPX002', '.npmrc'],
+      ['CPX002', 'model.bin'],
+      ['CPX002', 'yarn.lock'],
+    ]);
+    expect(out.files).toEqual([]);
+    // The environment (where CI keeps its tokens) never becomes registry configuration.
+    const config = await loadRegistryConfig({
+      root,
+      env: { NPM_TOKEN: 'npm_fromTheEnvironment' },
+      override: undefined,
+    });
+    expect(config.defaultRegistry).toBe('https://registry.npmjs.org/');
+    expect(JSON.stringify(config)).not.toContain('npm_fromTheEnvironment');
+  });
+});

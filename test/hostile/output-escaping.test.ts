@@ -6,6 +6,7 @@ import { annotations } from '../../src/action/run.js';
 import { escapeControl, guardLineStart } from '../../src/core/escape-text.js';
 import type { ResolvedFinding } from '../../src/core/finding.js';
 import type { ScanResult } from '../../src/core/result.js';
+import { toMarkdown } from '../../src/report/markdown.js';
 import { toSarif } from '../../src/report/sarif.js';
 import { toText } from '../../src/report/text.js';
 
@@ -20,6 +21,12 @@ const HOSTILE_NAMES = [
   'bidi\u202eLKP.exe',
   'sep\u2028line.pkl',
   'del\u007f\u009b31m.pkl',
+  // Other shapes of the same classes: an OSC title sequence ended by BEL, a lone C1 CSI, a percent-encoded newline
+  // the runner would decode inside a command, a command after NEL.
+  `${ESC}]0;owned\u0007title.pkl`,
+  '\u009b31mcsi.pkl',
+  'd%0A::warning::percent.pkl',
+  'nel\u0085::notice::x.pkl',
 ];
 
 function resultWith(path: string): ScanResult {
@@ -91,6 +98,19 @@ describe('hostile file names in every text output', () => {
     const texts = JSON.stringify(sarif.runs.map((r) => [r.results, r.invocations]));
     expect(JSON.parse(texts) as unknown).toBeDefined();
     for (const r of sarif.runs[0]!.results ?? []) expect(r.message.text).not.toMatch(RAW_CONTROL);
+  });
+
+  it.each(HOSTILE_NAMES.map((name) => ({ name })))('markdown summary of $name', ({ name }) => {
+    const md = toMarkdown(resultWith(name), { toolVersion: '0.0.0' });
+    expect(md).not.toMatch(RAW_CONTROL);
+    expect(md).not.toContain('\r');
+    expect(commandLines(md)).toEqual([]);
+  });
+
+  it('annotations keep a percent-encoded newline literal (%25), so the runner cannot decode it into a new line', () => {
+    const lines = annotations(resultWith('d%0A::warning::percent.pkl'), 10, (p) => p);
+    expect(lines.join('\n')).not.toContain('%0A::');
+    expect(lines.join('\n')).toContain('%250A');
   });
 
   it('the Action logger never writes a second line or a command for one message', () => {

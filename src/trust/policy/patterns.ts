@@ -1,4 +1,5 @@
 import safeRegex from 'safe-regex2';
+import { compileLinear } from './identity-pattern.js';
 
 /**
  * Identity patterns in a policy match the whole value: `^(?:…)$` is implied. @sigstore/verify treats a string
@@ -28,6 +29,12 @@ export function regexError(pattern: string): string | undefined {
     const msg = err instanceof Error ? err.message : String(err);
     // V8 says "Invalid regular expression: /^(?:x)$/: reason"; keep the reason only.
     return msg.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, '');
+  }
+  try {
+    compileLinear(re.source); // what signers are matched with (verify/policy/signers.ts) must accept it too
+  } catch (err) {
+    const msg = err instanceof Error ? err.message : String(err);
+    return `the linear-time matcher does not support it (${msg.replace(/^error parsing regexp: /, '')}); lookaround and backreferences cannot be used`;
   }
   let safe: boolean;
   try {

@@ -1,4 +1,5 @@
 import type { NamedSigner } from '../../core/trust-material.js';
+import { matchesLinear } from '../../trust/policy/identity-pattern.js';
 import type { SeenSigner } from '../check/types.js';
 
 export type { NamedSigner } from '../../core/trust-material.js';
@@ -11,7 +12,8 @@ export function matchesSigner(seen: SeenSigner, signer: NamedSigner): boolean {
     case 'sigstore':
       if (seen.kind !== 'sigstore' || seen.issuer !== signer.issuer) return false;
       if (signer.subject !== undefined && seen.subject === signer.subject) return true;
-      return signer.subjectPattern?.test(seen.subject) ?? false;
+      // Linear time: the subject is the certificate's, chosen by whoever made it (trust/policy/identity-pattern.ts).
+      return signer.subjectPattern !== undefined && matchesLinear(signer.subjectPattern, seen.subject);
     case 'key':
       return seen.kind === 'key' && seen.fingerprint === signer.key.fingerprint;
     case 'certificate':
