@@ -287,7 +287,7 @@ export const REGISTRY_RULES = defineRules([
     name: 'PackagesFromRefusedYarnRegistry',
     short: 'Packages were not verified: a repository .yarnrc.yml sends them to a registry the policy does not allow.',
     full: 'yarn (2+) fetches these packages from the registry a `.yarnrc.yml` inside the scanned tree names (`npmRegistryServer` or `npmScopes.<scope>.npmRegistryServer`), and the policy does not allow it (the setting itself is CPD150). The scanner does not ask that registry, and does not verify the packages against another registry yarn would not use: they are counted unverifiable, once per registry and lockfile, with the packages in evidence.',
-    help: 'Add the registry to `dependencies.allowedRegistries` if it is yours; otherwise remove the setting from `.yarnrc.yml` and regenerate `yarn.lock` from an allowed registry.',
+    help: 'Add the registry to `dependencies.allowedRegistries` if it is yours; otherwise remove the setting from `.yarnrc.yml` and regenerate the lockfile (yarn.lock) from an allowed registry.',
     level: 'warning',
     severity: '6.0',
     tags: ['security', 'supply-chain', 'registry'],
