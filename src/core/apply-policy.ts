@@ -1,5 +1,5 @@
 import picomatch from 'picomatch';
-import type { Finding, Level, ResolvedFinding } from './finding.js';
+import { isDeferred, type Finding, type Level, type ResolvedFinding } from './finding.js';
 import { compareFindings, fingerprintOf } from './fingerprint.js';
 import type { Policy, Suppression } from './policy.js';
 import { findRule } from './rules/index.js';
@@ -48,6 +48,8 @@ void everyFieldCarried;
 
 /** One fixed-shape literal: `{ ...f, level, fingerprint }` made each of 300k findings about 375 bytes, not 110. */
 function toResolved(f: Finding, level: Level, fingerprint: string): ResolvedFinding {
+  // Copying a deferred finding's fields would format all its text now and keep it for the rest of the scan.
+  if (isDeferred(f)) return f.resolve(level, fingerprint);
   const out: { -readonly [K in keyof ResolvedFinding]: ResolvedFinding[K] } = {
     ruleId: f.ruleId,
     message: f.message,
@@ -63,12 +65,13 @@ function toResolved(f: Finding, level: Level, fingerprint: string): ResolvedFind
  * Duplicates are the same fingerprint, line and message. The fingerprint covers the path, and findings arrive
  * sorted by path and then line, so duplicates sit in one run of equal (path, line): only that run is remembered
  * (a map over every finding cost a key string and an entry each, about a tenth of the scan for 300k findings).
+ * Messages are compared only when a fingerprint repeats within a run: reading a deferred finding's message formats it.
  */
 class SeenFindings {
   private path: string | undefined;
   private line = 0;
-  /** Fingerprint → the message(s) seen with it in this run, holding the finding's own message string. */
-  private readonly run = new Map<string, string | Set<string>>();
+  /** Fingerprint → the finding(s) kept with it in this run. */
+  private readonly run = new Map<string, Finding | Finding[]>();
 
   /** False when this fingerprint and message were added before at this path and line. */
   add(f: Finding, fingerprint: string): boolean {
@@ -80,16 +83,14 @@ class SeenFindings {
     }
     const had = this.run.get(fingerprint);
     if (had === undefined) {
-      this.run.set(fingerprint, f.message);
+      this.run.set(fingerprint, f);
       return true;
     }
-    if (typeof had === 'string') {
-      if (had === f.message) return false;
-      this.run.set(fingerprint, new Set([had, f.message]));
-      return true;
-    }
-    if (had.has(f.message)) return false;
-    had.add(f.message);
+    const kept = Array.isArray(had) ? had : [had];
+    const message = f.message;
+    if (kept.some((k) => k.message === message)) return false;
+    kept.push(f);
+    this.run.set(fingerprint, kept);
     return true;
   }
 }

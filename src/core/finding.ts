@@ -36,6 +36,11 @@ export type Artifact =
 /** Facts behind a finding: expected vs actual digest, signer seen, global imported… Values are plain scalars. */
 export type Evidence = Readonly<Record<string, string | number | boolean>>;
 
+/**
+ * Findings are read field by field: a finding may be a class whose message, evidence and artifact are getters that
+ * format on demand (DeferredFinding), so copy the fields you need by name — never `{ ...f }`, `Object.keys(f)` or
+ * `JSON.stringify(f)`, which see only own data properties.
+ */
 export interface Finding {
   readonly ruleId: string;
   /** Says what is wrong, where, and what to do. */
@@ -56,4 +61,18 @@ export interface Finding {
 export interface ResolvedFinding extends Finding {
   readonly level: Level;
   readonly fingerprint: string;
+}
+
+/**
+ * A finding that keeps the few facts its text is made from (a package node, the rule's wording) and formats its
+ * message and evidence when a reporter reads them: a lockfile can yield 300k findings, and their strings and
+ * evidence objects held at once were most of the scan's heap (issue 18).
+ */
+export interface DeferredFinding extends Finding {
+  /** The same finding with its level and fingerprint decided, still formatting on demand. */
+  resolve(level: Level, fingerprint: string): ResolvedFinding;
+}
+
+export function isDeferred(f: Finding): f is DeferredFinding {
+  return typeof (f as Partial<DeferredFinding>).resolve === 'function';
 }

@@ -3,8 +3,7 @@ import { toCycloneDx } from './cyclonedx.js';
 import { jsonChunks } from './json-chunks.js';
 import { toJsonStream } from './json.js';
 import { toMarkdown } from './markdown.js';
-import { toSarif } from './sarif.js';
-import { rebaseSarif } from './sarif-rebase.js';
+import { toSarifStream } from './sarif.js';
 import { textChunks, toText } from './text.js';
 
 /** Everything any reporter may use; each takes what it needs. The CLI and the Action fill it the same way. */
@@ -32,12 +31,19 @@ export interface Reporter<Name extends string = string> {
   chunks?(result: ScanResult, opts: ReportOptions): Iterable<string>;
 }
 
-/** A JSON reporter: streamed pieces for writing, the same pieces joined for `render`. */
-function jsonReporter<Name extends string>(name: Name, build: (r: ScanResult, o: ReportOptions) => unknown) {
+/**
+ * A JSON reporter: streamed pieces for writing, the same pieces joined for `render`. `depth` is how deep the
+ * report's big array sits (jsonChunks streams the levels above it and writes its items in batches).
+ */
+function jsonReporter<Name extends string>(
+  name: Name,
+  build: (r: ScanResult, o: ReportOptions) => unknown,
+  depth?: number,
+) {
   return {
     name,
-    render: (r: ScanResult, o: ReportOptions) => [...jsonChunks(build(r, o))].join(''),
-    chunks: (r: ScanResult, o: ReportOptions) => jsonChunks(build(r, o)),
+    render: (r: ScanResult, o: ReportOptions) => [...jsonChunks(build(r, o), depth)].join(''),
+    chunks: (r: ScanResult, o: ReportOptions) => jsonChunks(build(r, o), depth),
   };
 }
 
@@ -52,11 +58,16 @@ export const REPORTERS = [
     chunks: (r, o) => textChunks(r, { color: o.color, verbose: o.verbose === true }),
   },
   jsonReporter('json', (r, o) => toJsonStream(r, o.toolVersion)),
-  jsonReporter('sarif', (r, o) =>
-    rebaseSarif(
-      toSarif(r, { toolVersion: o.toolVersion, ...(o.category !== undefined ? { category: o.category } : {}) }),
-      o.uriPrefix ?? '',
-    ),
+  jsonReporter(
+    'sarif',
+    (r, o) =>
+      toSarifStream(r, {
+        toolVersion: o.toolVersion,
+        uriPrefix: o.uriPrefix ?? '',
+        ...(o.category !== undefined ? { category: o.category } : {}),
+      }),
+    // log → runs → run → results: the results are written a batch at a time.
+    4,
   ),
   jsonReporter('cyclonedx', (r, o) => toCycloneDx(r, { toolVersion: o.toolVersion })),
   {

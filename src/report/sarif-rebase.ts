@@ -1,4 +1,4 @@
-import type { Log } from 'sarif';
+import type { Location, Log, Result } from 'sarif';
 
 /**
  * Code scanning reads relative URIs from the repository root; the scan's URIs are relative to the scanned
@@ -6,29 +6,32 @@ import type { Log } from 'sarif';
  */
 export function rebaseSarif(log: Log, prefix: string): Log {
   if (prefix === '') return log;
-  const base = prefix.split('/').map(encodeURIComponent).join('/');
-  const fix = (uri: string | undefined): string | undefined =>
-    uri === undefined || /^[a-z][a-z0-9+.-]*:/i.test(uri) || uri.startsWith('/')
-      ? uri
-      : uri === '.'
-        ? base
-        : `${base}/${uri}`;
   const out = structuredClone(log);
+  const fix = uriFixer(prefix);
   for (const run of out.runs) {
-    for (const r of run.results ?? []) {
-      for (const loc of r.locations ?? []) {
-        const a = loc.physicalLocation?.artifactLocation;
-        if (a?.uri !== undefined) a.uri = fix(a.uri)!;
-      }
-    }
+    for (const r of run.results ?? []) fixLocations(r.locations, fix);
     for (const inv of run.invocations ?? []) {
-      for (const n of inv.toolExecutionNotifications ?? []) {
-        for (const loc of n.locations ?? []) {
-          const a = loc.physicalLocation?.artifactLocation;
-          if (a?.uri !== undefined) a.uri = fix(a.uri)!;
-        }
-      }
+      for (const n of inv.toolExecutionNotifications ?? []) fixLocations(n.locations, fix);
     }
   }
   return out;
+}
+
+/** One result rebased as rebaseSarif rebases it, in place: the result is the caller's own, made for this write. */
+export function rebaseResult(r: Result, prefix: string): Result {
+  if (prefix !== '') fixLocations(r.locations, uriFixer(prefix));
+  return r;
+}
+
+function uriFixer(prefix: string): (uri: string) => string {
+  const base = prefix.split('/').map(encodeURIComponent).join('/');
+  return (uri) =>
+    /^[a-z][a-z0-9+.-]*:/i.test(uri) || uri.startsWith('/') ? uri : uri === '.' ? base : `${base}/${uri}`;
+}
+
+function fixLocations(locations: readonly Location[] | undefined, fix: (uri: string) => string): void {
+  for (const loc of locations ?? []) {
+    const a = loc.physicalLocation?.artifactLocation;
+    if (a?.uri !== undefined) a.uri = fix(a.uri);
+  }
 }

@@ -4,6 +4,8 @@ import type { ScanResult } from '../core/result.js';
 import type { Rule } from '../core/rule.js';
 import { RULES } from '../core/rules/index.js';
 import { escapeControl } from '../core/escape-text.js';
+import { MappedItems } from './json-chunks.js';
+import { rebaseResult, rebaseSarif } from './sarif-rebase.js';
 
 /** GitHub code scanning rejects runs with more results than this. */
 export const MAX_SARIF_RESULTS = 25_000;
@@ -21,8 +23,36 @@ export interface SarifOptions {
 
 /** SARIF 2.1.0 that `github/codeql-action/upload-sarif` accepts. */
 export function toSarif(result: ScanResult, opts: SarifOptions): Log {
+  return sarifLog(result, opts, (kept, map) => kept.map(map));
+}
+
+/**
+ * The same log for jsonChunks, rebased under `uriPrefix` as rebaseSarif does: results are mapped one written piece
+ * at a time (up to 25,000 of them held as objects were a third of a flood's peak). JSON.stringify of it gives
+ * `rebaseSarif(toSarif(…), uriPrefix)`'s text.
+ */
+export function toSarifStream(result: ScanResult, opts: SarifOptions & { readonly uriPrefix: string }): unknown {
+  const shell = rebaseSarif(
+    sarifLog(result, opts, () => []),
+    opts.uriPrefix,
+  );
+  const index = ruleIndex();
+  const kept = result.findings.slice(0, MAX_SARIF_RESULTS);
+  // The results key keeps its place in the run; a MappedItems stands in for the array it writes.
+  const run = shell.runs[0] as unknown as { results: unknown };
+  run.results = new MappedItems(kept, (f) => rebaseResult(toResult(f, index), opts.uriPrefix));
+  return shell;
+}
+
+type ResultList = (kept: readonly ResolvedFinding[], map: (f: ResolvedFinding) => Result) => Result[];
+
+function ruleIndex(): Map<string, number> {
+  return new Map(RULES.map((r, i) => [r.id, i]));
+}
+
+function sarifLog(result: ScanResult, opts: SarifOptions, list: ResultList): Log {
   const rules = RULES.map(toDescriptor);
-  const index = new Map(RULES.map((r, i) => [r.id, i]));
+  const index = ruleIndex();
   const kept = result.findings.slice(0, MAX_SARIF_RESULTS);
   const truncated = result.findings.length - kept.length;
   const notifications: SarifNotification[] = result.notifications.map((n) => ({
@@ -66,7 +96,7 @@ export function toSarif(result: ScanResult, opts: SarifOptions): Log {
             toolExecutionNotifications: notifications,
           },
         ],
-        results: kept.map((f) => toResult(f, index)),
+        results: list(kept, (f) => toResult(f, index)),
         properties: {
           summary: result.summary,
           ...(truncated > 0 ? { truncatedResults: truncated } : {}),

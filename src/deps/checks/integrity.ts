@@ -1,4 +1,4 @@
-import type { Finding } from '../../core/finding.js';
+import type { Evidence, Finding } from '../../core/finding.js';
 import { isSriAlgorithm, parseSri, SRI_DIGEST_BYTES } from '../../core/sri.js';
 import type { DependencyGraph, PackageNode } from '../../core/records.js';
 import type { ParsedLockfile } from '../types.js';
@@ -8,6 +8,11 @@ import { packageFinding } from './finding.js';
 function needsIntegrity(node: PackageNode): boolean {
   // Tarball URLs: a missing integrity is part of CPD008 (sources.ts), at the level policy gives tarballs.
   return node.source === 'registry' && node.bundled !== true;
+}
+
+/** CPD002's evidence, read from the node when reported: one function for every finding, not an object each. */
+function missingEvidence(node: PackageNode): Evidence {
+  return { source: node.source, ...(node.resolved !== undefined ? { resolved: node.resolved } : {}) };
 }
 
 /** CPD002 missing, CPD003 SHA-1 only, CPD004 not valid SRI (yarn berry: not a valid checksum), CPD016 not enforced. */
@@ -36,10 +41,7 @@ export function checkIntegrity(graph: DependencyGraph, parsed: ParsedLockfile): 
           node,
           'has no integrity hash',
           'Delete the entry and reinstall so the package manager records one.',
-          {
-            source: node.source,
-            ...(node.resolved !== undefined ? { resolved: node.resolved } : {}),
-          },
+          missingEvidence,
         ),
       );
       continue;
