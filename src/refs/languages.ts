@@ -36,7 +36,7 @@ export async function loadFinder(language: Language): Promise<Finder> {
     case 'javascript':
       return (await import('./javascript.js')).findJavaScriptReferences;
     case 'config':
-      return (await import('./config.js')).findConfigReferences;
+      return (await import('./config.js')).findConfigReferencesWithYaml;
   }
 }
 
@@ -45,5 +45,12 @@ export async function loadFinder(language: Language): Promise<Finder> {
  * grammar (bench `refs`). Undefined: every file goes to `loadFinder`'s.
  */
 export async function loadQuickFinder(language: Language): Promise<QuickFinder | undefined> {
-  return language === 'python' ? (await import('./python-fast.js')).findPythonReferencesFast : undefined;
+  switch (language) {
+    case 'python':
+      return (await import('./python-fast.js')).findPythonReferencesFast;
+    case 'config':
+      return (await import('./config-fast.js')).findConfigReferencesFast;
+    case 'javascript':
+      return undefined;
+  }
 }
