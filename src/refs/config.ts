@@ -1,6 +1,7 @@
 import { LineCounter, isMap, isPair, isScalar, parseDocument } from 'yaml';
 import { looksLikeRepoId, parseModelUrl, revisionKind } from './ids.js';
 import { MODEL_KEYS } from './prefilter.js';
+import { findConfigReferencesFast } from './config-fast.js';
 import type { FileReferences } from './types.js';
 
 const REVISION_KEYS = ['revision', 'model_revision', 'base_model_revision'];
@@ -9,8 +10,20 @@ const MAX_NODES = 200_000;
 
 export { mentionsModelKey } from './prefilter.js';
 
-/** Model ids named in a YAML or JSON config (JSON is read as YAML 1.2, which it is), with their lines. */
+/**
+ * Model ids named in a YAML or JSON config (JSON is read as YAML 1.2, which it is), with their lines: plain block
+ * YAML without the `yaml` library (config-fast.ts), the rest with it.
+ */
 export function findConfigReferences(
+  path: string,
+  text: string,
+  existsLocally: (p: string) => boolean,
+): FileReferences {
+  return findConfigReferencesFast(path, text, existsLocally) ?? findConfigReferencesWithYaml(path, text, existsLocally);
+}
+
+/** The same search over `yaml`'s document (the scan's stage tries config-fast.ts first, without loading `yaml`). */
+export function findConfigReferencesWithYaml(
   path: string,
   text: string,
   existsLocally: (p: string) => boolean,

@@ -1,4 +1,4 @@
-import type { Finder } from './search.js';
+import type { Finder, QuickFinder } from './search.js';
 import { sourceExtension } from './sources.js';
 
 /** The language front ends, by the extension the finders go by (`sourceExtension`). */
@@ -31,10 +31,26 @@ export function languageOf(path: string): Language | undefined {
 export async function loadFinder(language: Language): Promise<Finder> {
   switch (language) {
     case 'python':
-      return (await import('./python.js')).findPythonReferences;
+      // The stage has tried `loadQuickFinder`'s reader first: what comes here needs the parser.
+      return (await import('./python.js')).findPythonReferencesWithParser;
     case 'javascript':
       return (await import('./javascript.js')).findJavaScriptReferences;
     case 'config':
-      return (await import('./config.js')).findConfigReferences;
+      return (await import('./config.js')).findConfigReferencesWithYaml;
+  }
+}
+
+/**
+ * A language's parser-free finder for the common shapes, when it has one: a file it decides never loads the
+ * grammar (bench `refs`). Undefined: every file goes to `loadFinder`'s.
+ */
+export async function loadQuickFinder(language: Language): Promise<QuickFinder | undefined> {
+  switch (language) {
+    case 'python':
+      return (await import('./python-fast.js')).findPythonReferencesFast;
+    case 'config':
+      return (await import('./config-fast.js')).findConfigReferencesFast;
+    case 'javascript':
+      return undefined;
   }
 }

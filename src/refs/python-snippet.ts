@@ -54,6 +54,15 @@ function wrap(opener: string, header: boolean): { before: string; after: string 
 
 /** The statements that matter, or undefined when the file must be parsed whole (see `logicalLines`). */
 export function pythonSnippet(text: string): Snippet | undefined {
+  const kept = keptStatements(text);
+  return kept && build(text, kept);
+}
+
+/**
+ * The logical lines of the statements that matter, in file order (what `pythonSnippet` copies), or undefined when
+ * the file must be parsed whole. python-fast.ts reads them without a parser when it can.
+ */
+export function keptStatements(text: string): LogicalLine[] | undefined {
   const lines = logicalLines(text);
   if (!lines) return undefined;
   const words = (i: number) => text.slice(lines[i]!.start, lines[i]!.end).match(WORD) ?? [];
@@ -89,7 +98,7 @@ export function pythonSnippet(text: string): Snippet | undefined {
       for (const j of assigners.get(w) ?? []) take(j);
     }
   }
-  return build(text, lines, keep);
+  return lines.filter((_, i) => keep[i]);
 }
 
 /**
@@ -106,14 +115,12 @@ function* lineHits(re: RegExp, text: string, lines: readonly LogicalLine[]): Gen
   }
 }
 
-function build(text: string, lines: readonly LogicalLine[], keep: Uint8Array): Snippet | undefined {
+function build(text: string, kept: readonly LogicalLine[]): Snippet | undefined {
   let out = '';
   // Pieces copied from the file: snippet offset, file offset (ascending).
   const from: number[] = [];
   const to: number[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    if (!keep[i]) continue;
-    const line = lines[i]!;
+  for (const line of kept) {
     const opener = /^(?:@|[A-Za-z_]\w*)/.exec(text.slice(line.start, line.start + 16))?.[0] ?? '';
     const around = wrap(opener, line.header);
     if (!around) return undefined;

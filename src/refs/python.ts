@@ -5,6 +5,8 @@ import { lineIndex } from './text.js';
 import { Constants, childrenOf, evaluateShared, resolveCallee, walkTree } from './syntax.js';
 import { collectReference, type CallFacts, type Resolved } from './calls.js';
 import { pythonSnippet } from './python-snippet.js';
+import { unquote } from './python-literals.js';
+import { findPythonReferencesFast } from './python-fast.js';
 
 type Position = (offset: number) => { line: number; column: number };
 
@@ -13,10 +15,22 @@ type Position = (offset: number) => { line: number; column: number };
  * aliases (`from transformers import AutoModel as M`) and string constants assigned in the file (`MODEL = "org/x"`,
  * f-strings over such constants, `+` concatenation) are resolved; anything else is a run-time choice.
  *
- * Only the statements that can matter are parsed (python-snippet.ts); when they do not parse cleanly on their own,
- * or the file is one the snippet lexer cannot vouch for, the whole file is parsed instead.
+ * Only the statements that can matter are read (python-snippet.ts): without a parser when they have the shapes
+ * python-fast.ts knows, else parsed; when they do not parse cleanly on their own, or the file is one the snippet
+ * lexer cannot vouch for, the whole file is parsed instead.
  */
 export function findPythonReferences(
+  path: string,
+  text: string,
+  existsLocally: (p: string) => boolean,
+): FileReferences {
+  return (
+    findPythonReferencesFast(path, text, existsLocally) ?? findPythonReferencesWithParser(path, text, existsLocally)
+  );
+}
+
+/** The same search with @lezer/python (the scan's stage tries python-fast.ts first, without loading this module). */
+export function findPythonReferencesWithParser(
   path: string,
   text: string,
   existsLocally: (p: string) => boolean,
@@ -173,17 +187,4 @@ function argGroups(args: SyntaxNode): SyntaxNode[][] {
 
 function isStringish(n: SyntaxNode): boolean {
   return ['String', 'FormatString', 'ContinuedString', 'BinaryExpression', 'VariableName'].includes(n.name);
-}
-
-/** A Python string literal's value (prefixes r/b/u; single or triple quotes; the common escapes). */
-function unquote(lit: string): string | undefined {
-  const m = /^([rRbBuU]*)("""|'''|"|')([\s\S]*)\2$/.exec(lit);
-  if (!m) return undefined;
-  const raw = m[1]!.toLowerCase().includes('r');
-  const body = m[3]!;
-  if (raw) return body;
-  return body.replace(/\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|.)/gs, (_, e: string) => {
-    if (e[0] === 'x' || e[0] === 'u') return String.fromCharCode(parseInt(e.slice(1), 16));
-    return ({ n: '\n', t: '\t', r: '\r', '0': '\0' } as Record<string, string>)[e] ?? e;
-  });
 }

@@ -53,14 +53,54 @@ export function searchTextWith(
   text: string,
   existsLocally: (p: string) => boolean,
 ): Searched {
+  return screenText(path, text) ?? runFinder(finder, path, text, existsLocally);
+}
+
+/**
+ * The cheap tests before any finder: nothing to find, or skipped (minified, generated, too deeply nested); undefined
+ * when a finder must read the text.
+ */
+export function screenText(path: string, text: string): Searched | undefined {
   const config = isConfig(path);
   if (config ? !mentionsModelKey(text) : !mayCallLoader(text)) return { kind: 'none' };
   // Minified or generated code, and nesting deeper than hand-written code (the parsers' tree building recurses).
   if ((!config && looksGenerated(text)) || nestingDepth(text) > MAX_NESTING) return { kind: 'skipped' };
+  return undefined;
+}
+
+/** A finder over text that passed `screenText`. */
+export function runFinder(finder: Finder, path: string, text: string, existsLocally: (p: string) => boolean): Searched {
   try {
     return { kind: 'found', refs: finder(path, text, existsLocally) };
   } catch {
     // A parser that gives up (it should not: lezer recovers from syntax errors) skips the file, counted.
     return { kind: 'skipped' };
   }
+}
+
+/**
+ * A finder that reads the common shapes without loading a parser (python-fast.ts), undefined when the file needs
+ * the language's parser after all.
+ */
+export type QuickFinder = (
+  path: string,
+  text: string,
+  existsLocally: (p: string) => boolean,
+) => FileReferences | undefined;
+
+/** A quick finder over text that passed `screenText`; undefined when the full finder must read it. */
+export function runQuickFinder(
+  finder: QuickFinder,
+  path: string,
+  text: string,
+  existsLocally: (p: string) => boolean,
+): Searched | undefined {
+  let refs: FileReferences | undefined;
+  try {
+    refs = finder(path, text, existsLocally);
+  } catch {
+    // Whatever made it throw, the full finder decides.
+    refs = undefined;
+  }
+  return refs && { kind: 'found', refs };
 }

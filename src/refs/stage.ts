@@ -5,9 +5,9 @@ import type { Finding } from '../core/finding.js';
 import type { ModelReference } from '../core/records.js';
 import type { Stage, StageInput, StageOutput } from '../core/stage.js';
 import { dynamicFinding, judgeReference, reviewedCommits } from './judge.js';
-import { languageOf, loadFinder, type Language } from './languages.js';
+import { languageOf, loadFinder, loadQuickFinder, type Language } from './languages.js';
 import { mayNameModelBytes } from './prefilter.js';
-import type { Finder } from './search.js';
+import type { Finder, QuickFinder } from './search.js';
 import { isConfigSource, isInstalledPackage, isReferenceSource } from './sources.js';
 import { MAX_NESTING } from './text.js';
 import { pushAll } from '../core/push-all.js';
@@ -22,11 +22,17 @@ export const refsStage: Stage = {
     if (ctx.options.references === false) return { references: [], findings: [] };
     // The parsers load with the stage's first run, not with the CLI: a scan with --no-refs never loads them.
     // Only the light search rules load here; each language's parser loads with the first file that needs it.
-    const { MAX_SOURCE_BYTES, searchOversized, searchTextWith } = await import('./search.js');
+    const { MAX_SOURCE_BYTES, runFinder, runQuickFinder, screenText, searchOversized } = await import('./search.js');
     const finders = new Map<Language, Promise<Finder>>();
     const finderFor = (language: Language) => {
       let finder = finders.get(language);
       if (!finder) finders.set(language, (finder = loadFinder(language)));
+      return finder;
+    };
+    const quickFinders = new Map<Language, Promise<QuickFinder | undefined>>();
+    const quickFinderFor = (language: Language) => {
+      let finder = quickFinders.get(language);
+      if (!finder) quickFinders.set(language, (finder = loadQuickFinder(language)));
       return finder;
     };
     const sources = input.files.filter((f) => f.format === 'other' && isReferenceSource(f.path));
@@ -57,7 +63,12 @@ export const refsStage: Stage = {
           if (bytes === undefined) return;
           const language = languageOf(file.path);
           if (!language || !mayNameModelBytes(isConfigSource(file.path), bytes)) return;
-          const got = searchTextWith(await finderFor(language), file.path, bytes.toString('utf8'), existsLocally);
+          const text = bytes.toString('utf8');
+          const quick = await quickFinderFor(language);
+          const got =
+            screenText(file.path, text) ??
+            (quick && runQuickFinder(quick, file.path, text, existsLocally)) ??
+            runFinder(await finderFor(language), file.path, text, existsLocally);
           if (got.kind === 'skipped') skipped.push(file.path);
           if (got.kind !== 'found') return;
           pushAll(references, got.refs.references);

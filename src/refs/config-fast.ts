@@ -1,0 +1,153 @@
+import { looksLikeRepoId, parseModelUrl, revisionKind } from './ids.js';
+import { MODEL_KEYS } from './prefilter.js';
+import { sourceExtension } from './sources.js';
+import { lineIndex } from './text.js';
+import type { FileReferences } from './types.js';
+
+/**
+ * Model references in a YAML config without the `yaml` library, when the file is the plain block mappings training
+ * configs are written as: `key: value` lines, nested mappings under `key:`, lists of plain values, comments.
+ * Loading `yaml` costs more CPU than the rest of source scanning (bench `refs`). Anything else — flow collections,
+ * anchors, tags, block scalars, multi-line or escaped scalars, several documents, tabs, CR — gives undefined, and
+ * config.ts reads the file with `yaml` as before; JSON always goes there.
+ *
+ * Values are typed as `yaml` types them under its default YAML 1.2 core schema (node_modules/yaml/dist/schema/core/
+ * bool.js, int.js, float.js, common/null.js `test` patterns); the mappings are walked as config.ts walks yaml's
+ * nodes, in the same order (test/refs/config-fast.test.ts holds the two together).
+ */
+export function findConfigReferencesFast(
+  path: string,
+  text: string,
+  existsLocally: (p: string) => boolean,
+): FileReferences | undefined {
+  const ext = sourceExtension(path);
+  if (ext !== 'yaml' && ext !== 'yml') return undefined;
+  const root = readBlocks(text);
+  if (!root) return undefined;
+  const at = lineIndex(text);
+  const out: FileReferences = { references: [], dynamic: [] };
+  // config.ts's walk: a stack (last pushed, first read), each mapping's string values by key (the last of a key
+  // wins, in the place of its first), the values that are not strings pushed.
+  const stack: Value[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (node.kind === 'seq') {
+      stack.push(...node.items);
+      continue;
+    }
+    if (node.kind !== 'map') continue;
+    const scalars = new Map<string, { value: string; at: number }>();
+    for (const { key, value } of node.pairs) {
+      if (value.kind === 'scalar' && typeof value.value === 'string')
+        scalars.set(key, { value: value.value, at: value.at });
+      else stack.push(value);
+    }
+    const trust = node.pairs.some(
+      (p) => p.key === 'trust_remote_code' && p.value.kind === 'scalar' && p.value.value === true,
+    );
+    const revision = REVISION_KEYS.map((k) => scalars.get(k)?.value).find((v) => v !== undefined);
+    for (const [key, { value, at: offset }] of scalars) {
+      if (!MODEL_KEYS.has(key)) continue;
+      const url = parseModelUrl(value);
+      if (!url && !looksLikeRepoId(value, existsLocally)) continue;
+      const pos = at(offset);
+      const rev = revision ?? url?.revision;
+      out.references.push({
+        path,
+        line: pos.line,
+        column: pos.column,
+        via: key,
+        hub: url?.hub ?? 'huggingface',
+        repoId: url ? (url.repoId ?? value) : value,
+        ...(url ? { url: url.url } : {}),
+        ...(rev !== undefined ? { revision: rev } : {}),
+        revisionKind: url?.hub === 'url' ? 'none' : revisionKind(rev),
+        runsRemoteCode: trust,
+      });
+    }
+  }
+  return out;
+}
+
+/** config.ts REVISION_KEYS. */
+const REVISION_KEYS = ['revision', 'model_revision', 'base_model_revision'];
+
+type Value =
+  | { readonly kind: 'scalar'; readonly value: unknown; readonly at: number }
+  | { readonly kind: 'map'; readonly pairs: { readonly key: string; value: Value }[] }
+  | { readonly kind: 'seq'; readonly items: Value[] };
+
+/** A key this reader takes as written: not one `yaml` would read as a boolean, a null or a number. */
+const KEY = /^[A-Za-z_][\w.-]*$/;
+const TYPED_KEY = /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE|[Nn]ull|NULL)$/;
+/**
+ * A plain scalar of ordinary characters (words, paths, URLs, numbers, single spaces between words), a `'…'` without
+ * quotes inside, or a `"…"` without escapes; then an optional comment.
+ */
+const SCALAR = String.raw`[\w./+~](?:[\w./@+=~-]|:(?=[\w./@+=~-])| (?=[\w./@+=~-]))*|'[^'\n]*'|"[^"\\\n]*"`;
+const PAIR = new RegExp(String.raw`^( *)([^\s:#][^\s:]*):(?: +(${SCALAR}))? *(?: #.*)?$`);
+const ITEM = new RegExp(String.raw`^( *)- +(${SCALAR}) *(?: #.*)?$`);
+
+/** The block structure, or undefined when a line is not one of the shapes above. */
+function readBlocks(text: string): Value | undefined {
+  if (/[\r\t\uFEFF]/.test(text)) return undefined;
+  const lines = text.split('\n');
+  // config.ts stops after MAX_NODES nodes, and yaml refuses implicit keys past 1024 characters: well inside both.
+  if (lines.length > 100_000 || lines.some((l) => l.length > 1000)) return undefined;
+  const stack: { indent: number; node: Value }[] = [];
+  let open: { pair: { value: Value }; indent: number } | undefined;
+  let offset = 0;
+  for (const line of lines) {
+    const start = offset;
+    offset += line.length + 1;
+    if (/^ *(?:#.*)?$/.test(line)) continue;
+    const pair = PAIR.exec(line);
+    const item = pair ? undefined : ITEM.exec(line);
+    const m = pair ?? item;
+    if (!m) return undefined;
+    const indent = m[1]!.length;
+    const kind = pair ? 'map' : 'seq';
+    if (open && indent > open.indent) {
+      // The block under `key:`.
+      const child: Value = kind === 'map' ? { kind, pairs: [] } : { kind, items: [] };
+      open.pair.value = child;
+      stack.push({ indent, node: child });
+    } else if (stack.length === 0) {
+      if (indent !== 0 || kind !== 'map') return undefined;
+      stack.push({ indent, node: { kind: 'map', pairs: [] } });
+    }
+    open = undefined;
+    while (stack.length > 0 && stack[stack.length - 1]!.indent > indent) stack.pop();
+    const top = stack[stack.length - 1];
+    if (!top || top.indent !== indent || top.node.kind !== kind) return undefined;
+    const raw = pair ? m[3] : m[2];
+    const valueAt =
+      raw === undefined ? start + line.length : start + line.indexOf(raw, indent + (pair ? m[2]!.length + 1 : 1));
+    const value: Value = { kind: 'scalar', value: raw === undefined ? null : typed(raw), at: valueAt };
+    if (top.node.kind === 'seq') top.node.items.push(value);
+    else if (top.node.kind === 'map') {
+      const key = m[2]!;
+      if (!KEY.test(key) || TYPED_KEY.test(key)) return undefined;
+      const p = { key, value };
+      top.node.pairs.push(p);
+      if (raw === undefined) open = { pair: p, indent };
+    }
+  }
+  return stack[0]?.node;
+}
+
+/** A scalar's value under yaml's core schema: quoted is a string; plain is null, a boolean, a number or a string. */
+function typed(raw: string): unknown {
+  if (raw.startsWith("'") || raw.startsWith('"')) return raw.slice(1, -1);
+  if (/^(?:~|[Nn]ull|NULL)$/.test(raw)) return null;
+  if (/^(?:[Tt]rue|TRUE)$/.test(raw)) return true;
+  if (/^(?:[Ff]alse|FALSE)$/.test(raw)) return false;
+  if (
+    /^(?:0o[0-7]+|[-+]?[0-9]+|0x[0-9a-fA-F]+)$/.test(raw) ||
+    /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/.test(raw) ||
+    /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/.test(raw) ||
+    /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/.test(raw)
+  )
+    return 0;
+  return raw;
+}

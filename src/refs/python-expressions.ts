@@ -1,0 +1,303 @@
+import { KEYWORDS, Unsure, type StringValue, type Token } from './python-tokens.js';
+
+/**
+ * Python expressions for python-reader.ts: a recursive-descent reader over one logical line's tokens that keeps
+ * an expression's kind only where python-fast.ts's `evaluate` reads it (strings, names, booleans, `+`, parentheses)
+ * and records every call with its callee and arguments. What it does not know throws `Unsure`.
+ */
+/** The expression nodes whose kind `evaluate` (python.ts) looks at; everything else is `other`. */
+export type Node =
+  | { readonly k: 'string'; readonly from: number; readonly value: StringValue }
+  | { readonly k: 'strings'; readonly from: number; readonly parts: readonly StringValue[] }
+  | { readonly k: 'name'; readonly from: number; readonly name: string }
+  | { readonly k: 'bool'; readonly from: number; readonly text: string }
+  | { readonly k: 'plus'; readonly from: number; readonly left: Node; readonly right: Node }
+  | { readonly k: 'paren'; readonly from: number; readonly inner: Node }
+  | { readonly k: 'call'; readonly from: number }
+  | { readonly k: 'attribute'; readonly from: number; readonly object: Node; readonly property: string }
+  | { readonly k: 'other'; readonly from: number };
+
+export type Arg =
+  | { readonly k: 'keyword'; readonly name: string; readonly value: Node }
+  | { readonly k: 'splat' }
+  | { readonly k: 'positional'; readonly value: Node };
+
+export interface Call {
+  readonly from: number;
+  readonly to: number;
+  readonly callee: Node;
+  readonly args: readonly Arg[];
+}
+
+/** Binary operators by precedence level, loosest first (`or`, `and` and comparisons are handled apart). */
+const BINARY_LEVELS: readonly (readonly string[])[] = [
+  ['|'],
+  ['^'],
+  ['&'],
+  ['<<', '>>'],
+  ['+', '-'],
+  ['*', '/', '//', '%', '@'],
+];
+const COMPARISONS = new Set(['<', '>', '==', '>=', '<=', '!=', 'in', 'not', 'is']);
+export const AUGMENTED = new Set(['+=', '-=', '*=', '/=', '//=', '%=', '@=', '&=', '|=', '^=', '>>=', '<<=', '**=']);
+
+export class ExpressionReader {
+  readonly calls: Call[] = [];
+  protected toks: Token[] = [];
+  protected p = 0;
+
+  constructor(protected readonly text: string) {}
+
+  // ---- expressions ----
+
+  /** Comma-separated expressions (a tuple without brackets, or one expression). */
+  protected list(item: () => Node): { items: Node[]; comma: boolean } {
+    const items = [item()];
+    let comma = false;
+    while (this.eat(',')) {
+      comma = true;
+      if (this.atListEnd()) break;
+      items.push(item());
+    }
+    return { items, comma };
+  }
+
+  protected atListEnd(): boolean {
+    const t = this.peekText();
+    return t === undefined || [';', '=', ')', ']', '}', ':'].includes(t) || (t !== undefined && AUGMENTED.has(t));
+  }
+
+  protected expression(): Node {
+    const from = this.here();
+    const n = this.or();
+    if (this.eatWord('if')) {
+      this.or();
+      if (!this.eatWord('else')) throw new Unsure();
+      this.expression();
+      return { k: 'other', from };
+    }
+    return n;
+  }
+
+  protected or(): Node {
+    const from = this.here();
+    let n = this.and();
+    while (this.eatWord('or')) {
+      this.and();
+      n = { k: 'other', from };
+    }
+    return n;
+  }
+
+  protected and(): Node {
+    const from = this.here();
+    let n = this.not();
+    while (this.eatWord('and')) {
+      this.not();
+      n = { k: 'other', from };
+    }
+    return n;
+  }
+
+  protected not(): Node {
+    const from = this.here();
+    if (this.eatWord('not')) {
+      this.not();
+      return { k: 'other', from };
+    }
+    let n = this.binary(0);
+    for (let op = this.peekText(); op !== undefined && COMPARISONS.has(op); op = this.peekText()) {
+      this.p++;
+      if (op === 'not' && !this.eatWord('in')) throw new Unsure();
+      if (op === 'is') this.eatWord('not');
+      this.binary(0);
+      n = { k: 'other', from };
+    }
+    return n;
+  }
+
+  /** Left-associative binary operators from BINARY_LEVELS[level] down; only `+` keeps its operands. */
+  protected binary(level: number): Node {
+    if (level === BINARY_LEVELS.length) return this.unary();
+    const from = this.here();
+    let n = this.binary(level + 1);
+    for (let op = this.peekText(); op !== undefined && BINARY_LEVELS[level]!.includes(op); op = this.peekText()) {
+      this.p++;
+      const right = this.binary(level + 1);
+      n = op === '+' ? { k: 'plus', from, left: n, right } : { k: 'other', from };
+    }
+    return n;
+  }
+
+  protected unary(): Node {
+    const from = this.here();
+    const op = this.peekText();
+    if (op === '-' || op === '+' || op === '~') {
+      this.p++;
+      this.unary();
+      return { k: 'other', from };
+    }
+    const n = this.primary();
+    if (this.eat('**')) {
+      this.unary();
+      return { k: 'other', from };
+    }
+    return n;
+  }
+
+  protected primary(): Node {
+    let n = this.atom();
+    for (;;) {
+      if (this.eat('.')) n = { k: 'attribute', from: n.from, object: n, property: this.nameToken() };
+      else if (this.eat('(')) {
+        const args = this.args(true);
+        this.calls.push({ from: n.from, to: this.toks[this.p - 1]!.to, callee: n, args });
+        n = { k: 'call', from: n.from };
+      } else if (this.eat('[')) {
+        this.subscript();
+        n = { k: 'other', from: n.from };
+      } else return n;
+    }
+  }
+
+  /** An argument list after its `(`, through its `)`. */
+  protected args(call: boolean): Arg[] {
+    const out: Arg[] = [];
+    while (!this.eat(')')) {
+      const t = this.peek();
+      if (this.eat('*') || this.eat('**')) {
+        this.expression();
+        out.push({ k: 'splat' });
+      } else if (t?.t === 'name' && !KEYWORDS.has(t.text) && isOp(this.toks[this.p + 1], '=')) {
+        this.p += 2;
+        out.push({ k: 'keyword', name: t.text, value: this.expression() });
+      } else out.push({ k: 'positional', value: this.expression() });
+      if (!this.eat(',')) this.expectNext(')');
+    }
+    return call ? out : [];
+  }
+
+  protected subscript(): void {
+    while (!this.eat(']')) {
+      const t = this.peekText();
+      if (t === ':' || t === ',') this.p++;
+      else this.expression();
+    }
+  }
+
+  protected atom(): Node {
+    const t = this.peek();
+    if (!t) throw new Unsure();
+    const from = t.from;
+    if (t.t === 'number') return (this.p++, { k: 'other', from });
+    if (t.t === 'string') {
+      const parts: StringValue[] = [];
+      for (let s = this.peek(); s?.t === 'string'; s = this.peek()) {
+        parts.push(s.value);
+        this.p++;
+      }
+      return parts.length === 1 ? { k: 'string', from, value: parts[0]! } : { k: 'strings', from, parts };
+    }
+    if (t.t === 'name') {
+      this.p++;
+      if (t.text === 'True' || t.text === 'False') return { k: 'bool', from, text: t.text };
+      if (t.text === 'None') return { k: 'other', from };
+      if (KEYWORDS.has(t.text)) throw new Unsure();
+      return { k: 'name', from, name: t.text };
+    }
+    this.p++;
+    switch (t.text) {
+      case '(': {
+        if (this.eat(')')) return { k: 'other', from };
+        const inner = this.list(() => this.expression());
+        this.expect(')');
+        return inner.items.length === 1 && !inner.comma
+          ? { k: 'paren', from, inner: inner.items[0]! }
+          : { k: 'other', from };
+      }
+      case '[':
+        if (!this.eat(']')) {
+          this.list(() => this.expression());
+          this.expect(']');
+        }
+        return { k: 'other', from };
+      case '{':
+        while (!this.eat('}')) {
+          if (this.eat('**')) this.binary(0);
+          else {
+            this.expression();
+            if (this.eat(':')) this.expression();
+          }
+          if (!this.eat(',')) this.expectNext('}');
+        }
+        return { k: 'other', from };
+      default:
+        throw new Unsure();
+    }
+  }
+
+  // ---- tokens ----
+
+  protected peek(): Token | undefined {
+    return this.toks[this.p];
+  }
+
+  protected peekText(): string | undefined {
+    const t = this.toks[this.p];
+    return t && (t.t === 'op' || t.t === 'name') ? t.text : undefined;
+  }
+
+  protected here(): number {
+    const t = this.toks[this.p];
+    if (!t) throw new Unsure();
+    return t.from;
+  }
+
+  protected eat(op: string): boolean {
+    const t = this.toks[this.p];
+    if (t?.t !== 'op' || t.text !== op) return false;
+    this.p++;
+    return true;
+  }
+
+  protected eatWord(word: string): boolean {
+    const t = this.toks[this.p];
+    if (t?.t !== 'name' || t.text !== word) return false;
+    this.p++;
+    return true;
+  }
+
+  protected expect(op: string): void {
+    if (!this.eat(op)) throw new Unsure();
+  }
+
+  /** The next token must be `op`, left for the caller's loop to take. */
+  protected expectNext(op: string): void {
+    if (!isOp(this.peek(), op)) throw new Unsure();
+  }
+
+  protected done(): void {
+    if (this.p !== this.toks.length) throw new Unsure();
+  }
+
+  protected nameWord(): string {
+    const t = this.toks[this.p];
+    if (t?.t !== 'name') throw new Unsure();
+    this.p++;
+    return t.text;
+  }
+
+  /** A name that is not a keyword. */
+  protected nameToken(): string {
+    const t = this.toks[this.p];
+    if (t?.t !== 'name' || KEYWORDS.has(t.text)) throw new Unsure();
+    this.p++;
+    return t.text;
+  }
+
+  protected src(t: Token): string {
+    return this.text.slice(t.from, t.to);
+  }
+}
+
+export const isOp = (t: Token | undefined, op: string) => t?.t === 'op' && t.text === op;

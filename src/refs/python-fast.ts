@@ -1,0 +1,125 @@
+import { collectReference, type Resolved } from './calls.js';
+import { StatementReader, type Node } from './python-reader.js';
+import { keptStatements } from './python-snippet.js';
+import { tokenize, Unsure, type StringValue } from './python-tokens.js';
+import { Constants, resolveCallee } from './syntax.js';
+import { lineIndex } from './text.js';
+import type { FileReferences } from './types.js';
+
+/**
+ * Model references in Python without a parser, when every statement that matters (python-snippet.ts) has one of the
+ * shapes ordinary code has: imports, assignments, calls with literal, named or concatenated arguments, block
+ * headers, `return` (python-reader.ts). Loading @lezer/python and its first parse cost more CPU than the rest of
+ * source scanning (bench `refs`); most files that name a loader never need it. Anything else — a lambda, a
+ * comprehension, a starred target, a soft keyword, an f-string field that is more than a name — gives undefined,
+ * and python.ts reads the file with lezer as before.
+ *
+ * What it reports is what python.ts's walk over lezer's tree reports, field for field: the same statements count as
+ * string constants, evaluated in file order; the same calls are followed in the tree's pre-order, each at its
+ * callee's first character (test/refs/python-fast.test.ts holds the two together).
+ */
+export function findPythonReferencesFast(
+  path: string,
+  text: string,
+  existsLocally: (p: string) => boolean,
+): FileReferences | undefined {
+  const kept = keptStatements(text);
+  if (!kept) return undefined;
+  const reader = new StatementReader(text);
+  try {
+    for (const line of kept) reader.statementLine(tokenize(text, line.start, line.end), line.header);
+  } catch (err) {
+    // A RangeError: operators chained deeper than the stack (`- - - … x`); lezer reads that iteratively.
+    if (err instanceof Unsure || err instanceof RangeError) return undefined;
+    throw err;
+  }
+  const imports = new Map(reader.imports);
+  const constants = new Constants();
+  const values = new Values(constants);
+  // lezer's walk records each assignment when it meets it: a constant built from another sees its value so far.
+  for (const a of reader.assignments) constants.set(a.name, values.evaluate(a.value));
+  const at = lineIndex(text);
+  const out: FileReferences = { references: [], dynamic: [] };
+  // The tree's pre-order: a call before the calls inside its callee and arguments.
+  const calls = [...reader.calls].sort((a, b) => a.from - b.from || b.to - a.to);
+  for (const call of calls) {
+    const written = calleeName(call.callee);
+    if (written === undefined) continue;
+    const positional: Resolved[] = [];
+    const keywords = new Map<string, Resolved>();
+    let splat = false;
+    for (const a of call.args) {
+      if (a.k === 'keyword') keywords.set(a.name, { value: values.evaluate(a.value), isString: stringish(a.value) });
+      else if (a.k === 'splat') splat = true;
+      else positional.push({ value: values.evaluate(a.value), isString: stringish(a.value) });
+    }
+    const { line, column } = at(call.from);
+    const resolved = resolveCallee(imports, written);
+    collectReference(
+      path,
+      { written, resolved, positional, keywords, splat, line, column, lang: 'python' },
+      existsLocally,
+      out,
+    );
+  }
+  return out;
+}
+
+/** python.ts `calleeName`: a dotted name, `()` standing for a call in it; undefined for anything else. */
+function calleeName(n: Node): string | undefined {
+  if (n.k === 'name') return n.name;
+  if (n.k !== 'attribute') return undefined;
+  const left = n.object.k === 'call' ? '()' : calleeName(n.object);
+  return left === undefined ? undefined : `${left}.${n.property}`;
+}
+
+/** python.ts `isStringish`, near enough: `collectReference` never reads it (any binary operator counts there). */
+function stringish(n: Node): boolean {
+  return n.k === 'string' || n.k === 'strings' || n.k === 'plus' || n.k === 'name';
+}
+
+/** python.ts `evaluate` over the reader's nodes: string values the file alone decides. */
+class Values {
+  constructor(private readonly constants: Constants) {}
+
+  evaluate(n: Node): string | undefined {
+    switch (n.k) {
+      case 'string':
+        return this.literal(n.value);
+      case 'strings': {
+        const parts = n.parts.map((p) => this.literal(p));
+        return parts.every((p) => p !== undefined) ? parts.join('') : undefined;
+      }
+      case 'name':
+        return this.constants.get(n.name);
+      case 'bool':
+        return n.text;
+      case 'plus': {
+        const l = this.evaluate(n.left);
+        const r = this.evaluate(n.right);
+        return l !== undefined && r !== undefined ? l + r : undefined;
+      }
+      case 'paren':
+        return this.evaluate(n.inner);
+      case 'call':
+      case 'attribute':
+      case 'other':
+        return undefined;
+    }
+  }
+
+  /** python.ts `formatString`: the text between fields as written, fields by value, then `{{`/`}}` undoubled. */
+  private literal(v: StringValue): string | undefined {
+    if (v.kind === 'plain') return v.value;
+    let out = '';
+    for (const part of v.parts) {
+      if (typeof part === 'string') out += part;
+      else {
+        const value = this.constants.get(part.name);
+        if (value === undefined) return undefined;
+        out += value;
+      }
+    }
+    return out.replace(/\{\{/g, '{').replace(/\}\}/g, '}');
+  }
+}

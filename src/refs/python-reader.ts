@@ -1,0 +1,239 @@
+import { AUGMENTED, ExpressionReader, type Node } from './python-expressions.js';
+import { KEYWORDS, Unsure, type Token } from './python-tokens.js';
+
+export type { Arg, Call, Node } from './python-expressions.js';
+
+/** Statement openers whose lines this reader does not follow (soft keywords among them): lezer reads the file. */
+const REFUSED_OPENERS = new Set(['match', 'case', 'type']);
+
+/**
+ * The syntax of the Python statements python-fast.ts reads without a parser: a recursive-descent reader over one
+ * logical line's tokens for the shapes ordinary code has, which builds only what python.ts's lezer walk looks at —
+ * imports (as lezer's ImportStatement children), `name = <one expression>` assignments (lezer's AssignStatement of
+ * exactly three children), and every call (python-expressions.ts reads the expressions). Anything it does not know
+ * throws `Unsure`.
+ * It recurses per bracket and per prefix operator: the search refuses text nested deeper than MAX_NESTING, and
+ * python-fast.ts gives a stack overflow (a long run of `-`) back to lezer.
+ */
+export class StatementReader extends ExpressionReader {
+  /** `[bound name, what it stands for]` in file order, as python.ts `recordImport` reads them. */
+  readonly imports: [string, string][] = [];
+  /** `name = value` statements in file order. */
+  readonly assignments: { readonly name: string; readonly value: Node }[] = [];
+
+  /** One kept logical line: an import, a block header, a decorator, or simple statements separated by `;`. */
+  statementLine(toks: Token[], header: boolean): void {
+    this.toks = toks;
+    this.p = 0;
+    const first = this.peekText();
+    if (first === 'import' || first === 'from') this.importStatement();
+    else if (header) this.header();
+    else if (first === '@') {
+      this.p++;
+      this.expression();
+    } else {
+      for (;;) {
+        this.simpleStatement();
+        if (!this.eat(';') || this.p === this.toks.length) break;
+      }
+    }
+    if (this.p !== this.toks.length) throw new Unsure();
+  }
+
+  // ---- statements ----
+
+  /** `import a.b as c, d` / `from m import (x as y, z)`, recorded as python.ts `recordImport` reads lezer's children. */
+  private importStatement(): void {
+    const kids = this.toks;
+    for (const k of kids) {
+      if (k.t === 'name' ? KEYWORDS.has(k.text) && !['import', 'from', 'as'].includes(k.text) : k.t !== 'op')
+        throw new Unsure();
+      if (k.t === 'op' && !['.', ',', '(', ')', '*'].includes(k.text)) throw new Unsure();
+    }
+    const isWord = (k: Token | undefined, w: string) => k?.t === 'name' && k.text === w;
+    const isName = (k: Token | undefined) => k?.t === 'name' && !KEYWORDS.has(k.text);
+    // Only the shapes Python accepts: relative imports of more than one dot are left to lezer.
+    if (isWord(kids[0], 'from')) {
+      const at = kids.findIndex((k) => isWord(k, 'import'));
+      if (at < 2 || (kids[1]!.t === 'op' && kids[2]?.t === 'op' && kids[2].text === '.')) throw new Unsure();
+      this.p = 1;
+      if (this.peekText() === '.') this.p++;
+      if (this.p < at) this.dotted();
+      if (this.p !== at) throw new Unsure();
+      this.p++;
+      if (this.eat('*')) return this.done();
+      const paren = this.eat('(');
+      this.aliases(paren);
+      if (paren) this.expect(')');
+    } else {
+      this.p = 1;
+      for (;;) {
+        this.dotted();
+        if (this.eatWord('as')) this.nameToken();
+        if (!this.eat(',')) break;
+      }
+    }
+    this.done();
+    const from = isWord(kids[0], 'from') ? kids[1] : undefined;
+    const module = from ? this.src(from) : undefined;
+    for (let i = 0; i < kids.length; i++) {
+      const k = kids[i]!;
+      if (!isName(k) || k === from) continue;
+      const alias = isWord(kids[i + 1], 'as') ? kids[i + 2] : undefined;
+      const full = module !== undefined ? `${module}.${this.src(k)}` : this.src(k);
+      this.imports.push([alias ? this.src(alias) : this.src(k), full]);
+      if (alias) i += 2;
+    }
+  }
+
+  private dotted(): void {
+    this.nameToken();
+    while (this.eat('.')) this.nameToken();
+  }
+
+  private aliases(paren: boolean): void {
+    for (;;) {
+      this.nameToken();
+      if (this.eatWord('as')) this.nameToken();
+      if (!this.eat(',')) return;
+      if (paren && this.peekText() === ')') return;
+    }
+  }
+
+  /** A block header ending in `:`: `def`, `class`, `if`/`elif`/`while`, `else`, `try`, `finally`, `except`, `for`, `with`. */
+  private header(): void {
+    const word = this.nameWord();
+    switch (word) {
+      case 'def':
+        this.nameToken();
+        this.params();
+        if (this.eat('->')) this.expression();
+        break;
+      case 'class':
+        this.nameToken();
+        if (this.eat('(')) this.args(false);
+        break;
+      case 'if':
+      case 'elif':
+      case 'while':
+        this.expression();
+        break;
+      case 'else':
+      case 'try':
+      case 'finally':
+        break;
+      case 'except':
+        if (this.peekText() !== ':') {
+          this.expression();
+          if (this.eatWord('as')) this.nameToken();
+        }
+        break;
+      case 'for':
+        this.list(() => this.binary(0));
+        if (!this.eatWord('in')) throw new Unsure();
+        this.list(() => this.expression());
+        break;
+      case 'with':
+        do {
+          this.expression();
+          if (this.eatWord('as')) this.binary(0);
+        } while (this.eat(','));
+        break;
+      default:
+        throw new Unsure();
+    }
+    this.expect(':');
+  }
+
+  private params(): void {
+    this.expect('(');
+    while (!this.eat(')')) {
+      if (this.eat('/')) {
+        /* positional-only marker */
+      } else if (this.eat('**') || this.eat('*')) {
+        if (this.peek()?.t === 'name') this.param(false);
+      } else this.param(true);
+      if (!this.eat(',')) this.expectNext(')');
+    }
+  }
+
+  private param(withDefault: boolean): void {
+    this.nameToken();
+    if (this.eat(':')) this.expression();
+    if (withDefault && this.eat('=')) this.expression();
+  }
+
+  private simpleStatement(): void {
+    const first = this.peek();
+    if (first?.t === 'name' && REFUSED_OPENERS.has(first.text)) throw new Unsure();
+    const word = first?.t === 'name' && KEYWORDS.has(first.text) ? first.text : undefined;
+    if (word !== undefined && word !== 'not' && word !== 'True' && word !== 'False' && word !== 'None') {
+      this.p++;
+      switch (word) {
+        case 'pass':
+        case 'break':
+        case 'continue':
+          return;
+        case 'return':
+        case 'del':
+          if (!this.atStatementEnd()) this.list(() => this.expression());
+          return;
+        case 'raise':
+          if (!this.atStatementEnd()) {
+            this.expression();
+            if (this.eatWord('from')) this.expression();
+          }
+          return;
+        case 'assert':
+          this.expression();
+          if (this.eat(',')) this.expression();
+          return;
+        case 'global':
+        case 'nonlocal':
+          do this.nameToken();
+          while (this.eat(','));
+          return;
+        default:
+          throw new Unsure();
+      }
+    }
+    const start = this.p;
+    const targets = this.list(() => this.expression());
+    if (this.atStatementEnd()) return;
+    const op = this.peekText();
+    if (op === ':') {
+      this.p++;
+      this.expression();
+      if (this.eat('=')) this.list(() => this.expression());
+      return;
+    }
+    if (op !== undefined && AUGMENTED.has(op)) {
+      this.p++;
+      this.list(() => this.expression());
+      return;
+    }
+    let count = 0;
+    let value: { items: Node[]; comma: boolean } | undefined;
+    while (this.eat('=')) {
+      count++;
+      value = this.list(() => this.expression());
+    }
+    if (count === 0 || !this.atStatementEnd()) throw new Unsure();
+    // lezer's AssignStatement with exactly three children: `name = <one expression>`.
+    const target = targets.items[0]!;
+    if (
+      count === 1 &&
+      this.p - start > 0 &&
+      targets.items.length === 1 &&
+      !targets.comma &&
+      target.k === 'name' &&
+      value!.items.length === 1 &&
+      !value!.comma
+    )
+      this.assignments.push({ name: target.name, value: value!.items[0]! });
+  }
+
+  private atStatementEnd(): boolean {
+    return this.p === this.toks.length || this.peekText() === ';';
+  }
+}

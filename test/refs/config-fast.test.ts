@@ -1,0 +1,163 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { findConfigReferencesFast } from '../../src/refs/config-fast.js';
+import { findConfigReferencesWithYaml } from '../../src/refs/config.js';
+import { REPO } from '../helpers/cli.js';
+
+/**
+ * config-fast.ts reads plain block YAML without the `yaml` library: whenever it answers, it must answer exactly what
+ * config.ts finds over yaml's document (references, lines, columns, order), and it must answer for the shapes
+ * training configs have, or `yaml` loads after all (bench `refs`).
+ */
+const local = (p: string) => p === 'checkpoints/run-1';
+const agrees = (name: string, text: string) => {
+  const fast = findConfigReferencesFast(name, text, local);
+  if (fast) expect(fast).toEqual(findConfigReferencesWithYaml(name, text, local));
+  return fast !== undefined;
+};
+
+describe('findConfigReferencesFast', () => {
+  it.each([
+    { name: 'flat', text: 'model_name_or_path: org/m\nlearning_rate: 2e-5\n' },
+    { name: 'pinned', text: 'model_name_or_path: org/m  # base\nrevision: 0123456789abcdef0123456789abcdef01234567\n' },
+    { name: 'quoted', text: 'base_model: "org/q"\nmodel_revision: \'v1.0\'\n' },
+    { name: 'trust-true', text: 'model_id: org/t\ntrust_remote_code: True\n' },
+    { name: 'trust-string', text: 'model_id: org/t\ntrust_remote_code: "true"\n' },
+    {
+      name: 'nested-and-lists',
+      text: '# run\nmodel:\n  model_name_or_path: org/a\n  revision: main\n  layers:\n    - 1\n    - q_proj\ndata:\n  name: imdb\nteacher:\n    model_name: org/b\n    trust_remote_code: true\nbase_model: org/c\n',
+    },
+    { name: 'duplicate-keys', text: 'model_name: org/first\nother: 1\nmodel_name: org/second\n' },
+    { name: 'url', text: 'model_name_or_path: https://huggingface.co/org/u/resolve/abc/model.onnx\n' },
+    {
+      name: 'typed-values',
+      text: 'model_name: 123\nmodel_id: null\nbase_model: .inf\nreward_model_path: ~\nmodel_name_or_path: yes\n',
+    },
+    { name: 'local-path', text: 'model_name_or_path: checkpoints/run-1\nbase_model: ./out\n' },
+    { name: 'empty-value', text: 'model_name_or_path:\nrevision: main\n' },
+  ])('decides $name alone, as yaml does', ({ name, text }) => {
+    expect(agrees(`${name}.yaml`, text)).toBe(true);
+  });
+
+  it.each([
+    { name: 'flow-map', text: 'model: {model_name_or_path: org/a}\n' },
+    { name: 'anchor', text: 'base: &b org/a\nmodel_name: *b\n' },
+    { name: 'block-scalar', text: 'model_name: |\n  org/a\n' },
+    { name: 'documents', text: 'model_name: org/a\n---\nmodel_name: org/b\n' },
+    { name: 'list-of-maps', text: 'models:\n  - model_name: org/a\n' },
+    { name: 'compact-list', text: 'models:\n- org/a\nmodel_name: org/b\n' },
+    { name: 'tab', text: 'model_name:\torg/a\n' },
+    { name: 'crlf', text: 'model_name: org/a\r\n' },
+    { name: 'escaped', text: 'model_name: "org/\\u0061"\n' },
+    { name: 'bad-indent', text: 'model:\n    model_name: org/a\n  revision: main\n' },
+    { name: 'json', file: 'c.json', text: '{"model_name_or_path": "org/a"}\n' },
+  ])('leaves $name to yaml', ({ name, text, file }) => {
+    expect(findConfigReferencesFast(file ?? `${name}.yaml`, text, local)).toBeUndefined();
+  });
+
+  const fixtures = readdirSync(path.join(REPO, 'fixtures', 'refs'), { recursive: true, encoding: 'utf8' })
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort();
+  it.each(fixtures)('decides fixtures/refs/%s alone, as yaml does', (rel) => {
+    expect(agrees(rel, readFileSync(path.join(REPO, 'fixtures', 'refs', rel), 'utf8'))).toBe(true);
+  });
+
+  // Random configs from lines of the shapes above and some it leaves to yaml, at random indents: every answer it
+  // gives is yaml's, and many are given (else the property would test nothing).
+  const KEYS = [
+    'model_name_or_path',
+    'base_model',
+    'model_id',
+    'revision',
+    'model_revision',
+    'trust_remote_code',
+    'lr',
+    'model',
+    'true',
+  ];
+  const VALUES = [
+    'org/a',
+    'org/b',
+    'gpt2',
+    'main',
+    '0123456789abcdef0123456789abcdef01234567',
+    'true',
+    'False',
+    'TRUE',
+    'Null',
+    'yes',
+    '0x1F',
+    '.5',
+    '-.inf',
+    '1e-5',
+    '42',
+    '~',
+    '"org/q"',
+    "'org/s'",
+    'a b',
+    'org/c  # note',
+    'https://huggingface.co/org/d',
+    '[1, 2]',
+    '&x org/e',
+    'a: b',
+    '',
+  ];
+  const line = fc.tuple(
+    fc.constantFrom('', '  ', '    '),
+    fc.oneof(
+      fc
+        .tuple(fc.constantFrom(...KEYS), fc.constantFrom(...VALUES))
+        .map(([k, v]) => (v === '' ? `${k}:` : `${k}: ${v}`)),
+      fc.constantFrom(...VALUES).map((v) => `- ${v}`),
+      fc.constantFrom('# comment', ''),
+    ),
+  );
+  const doc = fc.array(line, { minLength: 1, maxLength: 14 }).map((ls) => ls.map(([i, l]) => `${i}${l}\n`).join(''));
+  // Well-formed nested configs (mappings, lists, comments) rendered at an indent of 2 or 4, values of every kind.
+  interface Entry {
+    key: string;
+    value: string | string[] | Entry[];
+  }
+  type Tree = Entry[];
+  const tree: fc.Arbitrary<Tree> = fc.letrec<{ map: Tree }>((tie) => ({
+    map: fc.array(
+      fc.record({
+        key: fc.constantFrom(...KEYS.filter((k) => k !== 'true')),
+        value: fc.oneof(
+          { weight: 4, arbitrary: fc.constantFrom(...VALUES) },
+          { weight: 1, arbitrary: fc.array(fc.constantFrom(...VALUES), { minLength: 1, maxLength: 3 }) },
+          { weight: 1, arbitrary: tie('map') },
+        ),
+      }),
+      { minLength: 1, maxLength: 5 },
+    ),
+  })).map;
+  const render = (t: Tree, step: string, indent = ''): string =>
+    t
+      .map(({ key, value }) =>
+        typeof value === 'string'
+          ? `${indent}${key}:${value === '' ? '' : ` ${value}`}\n`
+          : value.length > 0 && typeof value[0] === 'string'
+            ? `${indent}${key}:\n${(value as string[]).map((v) => `${indent}${step}- ${v}\n`).join('')}`
+            : `${indent}${key}:\n${indent}${step}# inner\n${render(value as Tree, step, indent + step)}`,
+      )
+      .join('');
+  it('answers as yaml does on generated configs (fast-check)', () => {
+    let decided = 0;
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          doc,
+          fc.tuple(tree, fc.constantFrom('  ', '    ')).map(([t, step]) => render(t, step)),
+        ),
+        (text) => {
+          if (agrees('gen.yaml', text)) decided++;
+        },
+      ),
+      { numRuns: 1000 },
+    );
+    expect(decided).toBeGreaterThan(100);
+  });
+});

@@ -1,0 +1,208 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { findPythonReferencesFast } from '../../src/refs/python-fast.js';
+import { findPythonReferencesInWholeFile, findPythonReferencesWithParser } from '../../src/refs/python.js';
+import { REPO } from '../helpers/cli.js';
+
+/**
+ * python-fast.ts reads the statements that matter without a parser: whenever it answers, it must answer exactly
+ * what @lezer/python's tree gives for the whole file (references and run-time notes, lines and columns), and it must
+ * answer for the shapes ordinary code has, or the grammar loads after all (bench `refs`).
+ */
+const local = (p: string) => p === 'checkpoints/run-1';
+const agrees = (name: string, text: string) => {
+  const fast = findPythonReferencesFast(name, text, local);
+  if (fast) expect(fast).toEqual(findPythonReferencesInWholeFile(name, text, local));
+  return fast !== undefined;
+};
+
+describe('findPythonReferencesFast', () => {
+  // Shapes it decides alone: each must give an answer, the same as the parser's.
+  it.each([
+    {
+      name: 'pinned',
+      text: 'from transformers import AutoModel\nm = AutoModel.from_pretrained("org/m", revision="0123456789abcdef0123456789abcdef01234567")\n',
+    },
+    {
+      name: 'alias-and-constant',
+      text: 'from transformers import AutoModel as M\nMODEL = "org/" + "m"\nm = M.from_pretrained(MODEL)\n',
+    },
+    {
+      name: 'fstring-constant',
+      text: 'ORG = "org"\nNAME = f"{ORG}/m-{{x}}"\nfrom transformers import pipeline\np = pipeline("fill-mask", model=NAME)\n',
+    },
+    { name: 'reassigned-constant', text: 'import torch\nM = "a/b"\nM = "c/d"\ntorch.hub.load(M, "x")\n' },
+    {
+      name: 'dynamic-join',
+      text: 'import os\n\ndef load(d, n=None):\n    x = AutoModel.from_pretrained(os.path.join(d, "checkpoint"))\n    return x\n',
+    },
+    {
+      name: 'chained-call',
+      text: 'm = AutoModel.from_pretrained("org/a").to(device)\nn = make().from_pretrained("org/b")\n',
+    },
+    // Two calls at one column: the tree's pre-order puts the outer one (org/d) first.
+    { name: 'calls-at-one-column', text: 'AutoModel.from_pretrained("org/c").from_pretrained("org/d")\n' },
+    {
+      name: 'headers',
+      text: 'import torch\nclass C(torch.nn.Module):\n    def __init__(self, a, *args, b: int = 3, **kw) -> None:\n        for i, item in enumerate(self.a):\n            if item is not None and i > 0:\n                with torch.no_grad() as g:\n                    m = AutoModel.from_pretrained("org/c")\n',
+    },
+    {
+      name: 'try-except',
+      text: 'try:\n    import torch\nexcept (ImportError, OSError) as e:\n    torch = None\nelse:\n    snapshot_download("org/d")\nfinally:\n    pass\n',
+    },
+    {
+      name: 'literals',
+      text: 'x = {"a": [1, 2.5, None], **d}\ny = x[1:2, ::3]\nz = (1,)\nw = -x ** 2 if not y else ~z\nm = AutoModel.from_pretrained("org/" "e", revision=r"main")\n',
+    },
+    {
+      name: 'decorator-and-semicolons',
+      text: '@torch.no_grad()\ndef f(): pass\na = 1; m = AutoModel.from_pretrained("org/f");\n',
+    },
+    {
+      name: 'multi-line-call',
+      text: 'm = AutoModel.from_pretrained(  # load\n    "org/g",\n    trust_remote_code=True,\n)\n',
+    },
+    {
+      name: 'tuple-and-chained-targets',
+      text: 'A = B = "org/h"\nC, D = "org/i", "x"\nE = "org/j",\nm = AutoModel.from_pretrained(A)\nAutoModel.from_pretrained(C)\nAutoModel.from_pretrained(E)\n',
+    },
+  ])('decides $name alone, as the parser does', ({ name, text }) => {
+    expect(agrees(`${name}.py`, text)).toBe(true);
+  });
+
+  // Shapes left to the parser: an answer would have to follow more of Python than this reader does.
+  it.each([
+    { name: 'lambda', text: 'fn = lambda: AutoModel.from_pretrained("org/a")\n' },
+    { name: 'comprehension', text: 'ms = [AutoModel.from_pretrained(n) for n in NAMES]\n' },
+    { name: 'fstring-expression-field', text: 's = f\'{AutoModel.from_pretrained("org/a")}\'\n' },
+    { name: 'walrus', text: 'if (m := AutoModel.from_pretrained("org/a")):\n    pass\n' },
+    { name: 'soft-keyword', text: 'match AutoModel.from_pretrained("org/a"):\n    case _:\n        pass\n' },
+    {
+      name: 'inline-body',
+      text: 'if torch.cuda.is_available(): MODEL = "org/cuda"\nAutoModel.from_pretrained(MODEL)\n',
+    },
+    { name: 'await', text: 'import torch as T\nasync def k():\n    await T.hub.load(MODEL)\n' },
+  ])('leaves $name to the parser', ({ name, text }) => {
+    expect(findPythonReferencesFast(`${name}.py`, text, local)).toBeUndefined();
+    expect(findPythonReferencesWithParser(`${name}.py`, text, local)).toEqual(
+      findPythonReferencesInWholeFile(`${name}.py`, text, local),
+    );
+  });
+
+  it('gives a run of prefix operators deeper than the stack back to the parser', () => {
+    const text = `from transformers import AutoModel\nx = ${'-'.repeat(200_000)}1\nAutoModel.from_pretrained(x)\n`;
+    expect(findPythonReferencesFast('deep.py', text, local)).toBeUndefined();
+  });
+
+  const fixtures = readdirSync(path.join(REPO, 'fixtures', 'refs'), { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.py'))
+    .sort();
+  it.each(fixtures)('agrees with the whole-file parse on fixtures/refs/%s', (rel) => {
+    agrees(rel, readFileSync(path.join(REPO, 'fixtures', 'refs', rel), 'utf8'));
+  });
+
+  it('decides most realistic fixture files alone', () => {
+    const decided = fixtures.filter((rel) =>
+      agrees(rel, readFileSync(path.join(REPO, 'fixtures', 'refs', rel), 'utf8')),
+    );
+    expect(decided.length * 2).toBeGreaterThan(fixtures.length);
+  });
+
+  // Statements in the shapes real code has, and some this reader leaves to the parser, in random programs: every
+  // answer it gives is the parser's. Many programs are decided alone (else the property would test nothing).
+  const STATEMENTS = [
+    'from transformers import AutoModel as M, pipeline as make',
+    'from transformers import (\n    AutoTokenizer,\n    pipeline,\n)',
+    'import torch',
+    'import torch.hub as H',
+    'from torch import hub',
+    'from huggingface_hub import hf_hub_download as dl, snapshot_download',
+    'from . import timm',
+    'from .models import Net',
+    'import timm',
+    'from sentence_transformers import SentenceTransformer as ST',
+    'import os, numpy as np',
+    'M = "shadow/model"',
+    'MODEL = "org/model"',
+    'MODEL = "other/model"',
+    "MODEL = 'org/' 'joined'",
+    'BASE = MODEL + "-v2"',
+    'BASE = (MODEL + "-v3")',
+    'BAD = MODEL - "x"',
+    'ODD = "a" + "b" * 2',
+    "REV = '0123456789abcdef0123456789abcdef01234567'",
+    'REV = b"main"',
+    'NAME = f"{MODEL}-{REV}"',
+    'NAME = F"{ MODEL }/{{x}}"',
+    "NAME = rf'{MODEL}'",
+    'NAME: str = "org/annotated"',
+    'A = B = "org/chained"',
+    'C, D = "org/c", "org/d"',
+    'E = "org/e",',
+    'self.MODEL = "org/attr"',
+    'MODEL = os.environ["MODEL"]',
+    'MODEL += "-x"',
+    'x = 1 if MODEL else 2',
+    'ok = MODEL is not None and not BASE or x in y',
+    'm = M.from_pretrained(MODEL, revision=REV)',
+    'm = AutoModel.from_pretrained(BASE, trust_remote_code=True)',
+    'm = AutoModel.from_pretrained(pretrained_model_name_or_path=NAME, revision=True)',
+    'p = make("text-classification", model=NAME)',
+    'p = pipeline("fill-mask", model=A,)',
+    'f = dl(repo_id=MODEL, filename="w.bin")',
+    'snapshot_download(BASE)',
+    'hub.load("pytorch/vision", "resnet18")',
+    'H.load(MODEL)',
+    'torch.hub.load("pytorch/vision:v0.10.0", "resnet50", source="local")',
+    'e = ST(NAME)',
+    'timm.create_model("resnet50", pretrained=True)',
+    'AutoModel.from_pretrained(os.path.join(d, "x"))',
+    'AutoModel.from_pretrained("checkpoints/run-1")',
+    'AutoModel.from_pretrained(*a, **kw)',
+    'AutoModel.from_pretrained(MODEL).to("cuda").eval()',
+    'AutoModel.from_pretrained("org/x").from_pretrained(BASE)',
+    'make(**kw)',
+    'x = cfg[MODEL][1:2].get("k", {"a": [1, 2.0e-3, None]})',
+    '# m = M.from_pretrained("org/comment")',
+    '"""\nm = M.from_pretrained("org/docstring")\n"""',
+    's = \'M.from_pretrained("org/in-string")\'',
+    's = f\'{M.from_pretrained("org/in-fstring")}\'',
+    'x = (\n    M.from_pretrained(\n        "org/multi-line"\n    )\n)',
+    'y = MODEL + \\\n    "-cont"',
+    'r = rf"\\{MODEL}"',
+    "print(f'{MODEL!r:>{width}}')",
+    '@torch.no_grad()\ndef g(a, /, b=M.from_pretrained("org/default"), *, c: int = 1, **k) -> torch.Tensor:\n    return M.from_pretrained(MODEL)',
+    'class C(torch.nn.Module, metaclass=Meta):\n    MODEL = "org/class"',
+    'if torch.cuda.is_available(): MODEL = "org/cuda"',
+    'try:\n    import torch\nexcept ImportError as err:\n    torch = None',
+    'with torch.no_grad(), open(p) as fh:\n    m = M.from_pretrained(MODEL)',
+    'for i, (a, b) in enumerate(zip(x, y)):\n    pass\nelse:\n    m = M.from_pretrained(BASE)',
+    'while not done:\n    del x[0], y\n    raise ValueError(MODEL) from err',
+    'if a:\n    pass\nelif torch.cuda.is_available():\n    m = ST(MODEL)',
+    'try:  # torch\n    pass\nfinally:\n    snapshot_download(NAME)',
+    'fn = lambda: M.from_pretrained(MODEL)',
+    'ms = [M.from_pretrained(n) for n in NAMES]',
+    'assert MODEL, "need a model"; global MODEL',
+    'match = re.match(MODEL, s)',
+    'type(MODEL).from_pretrained("org/type")',
+    'async def k():\n    async with torch.x() as t:\n        await T.hub.load(MODEL)',
+  ];
+  const block = fc.tuple(fc.constantFrom(...STATEMENTS), fc.constantFrom('', 'def f():\n', 'if c:\n', 'class K:\n'));
+  const program = fc
+    .array(block, { minLength: 1, maxLength: 12 })
+    .map((blocks) =>
+      blocks.map(([s, head]) => (head === '' ? `${s}\n` : `${head}${s.replace(/^/gm, '    ')}\n`)).join(''),
+    );
+  it('answers as the whole-file parse does in generated programs (fast-check)', () => {
+    let decided = 0;
+    fc.assert(
+      fc.property(program, (text) => {
+        if (agrees('gen.py', text)) decided++;
+      }),
+      { numRuns: 400 },
+    );
+    expect(decided).toBeGreaterThan(40);
+  });
+});
