@@ -1,5 +1,4 @@
 import { errorMessage } from '../core/errors.js';
-import { prewarmHashWorker } from '../hash/prewarm.js';
 import { UsageError } from '../core/errors.js';
 import { commandName, COMMANDS } from './commands/index.js';
 import { exitCodeForError, EXIT } from './exit-codes.js';
@@ -25,8 +24,6 @@ export async function main(argv: readonly string[]): Promise<number> {
     // parsed by yargs below, so its messages and help stay the only ones.
     const fast = COMMANDS.find((c) => commandName(c) === argv[0])?.loadFast;
     if (fast) {
-      // A scan hashes model files in workers: boot one while the scan's code loads (src/hash/prewarm.ts).
-      if (argv[0] === 'scan' && !argv.includes('--help')) prewarmHashWorker();
       const cmd = await fast();
       const args = parsePlainArgs(argv.slice(1), cmd);
       if (args) {

@@ -1,7 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import type { FileIdentity, HashOutcome, HashRequest } from './types.js';
-import { takePrewarmedWorker } from './prewarm.js';
 import { WORKER_SOURCE } from './worker-source.js';
 
 interface Pending {
@@ -63,7 +62,7 @@ export class HashPool {
   }
 
   private spawn(): Slot {
-    const worker = takePrewarmedWorker() ?? new Worker(WORKER_SOURCE, { eval: true });
+    const worker = new Worker(WORKER_SOURCE, { eval: true });
     const slot: Slot = { worker, busy: undefined };
     worker.on('message', (msg: WorkerReply) => {
       const job = slot.busy;
