@@ -171,8 +171,15 @@ export function sampleResult(): ScanResult {
  * The SARIF 2.1.0 schema from ../shared/corpora/sarif, compiled for the draft it declares (2020-12). The published file
  * nests `region`'s `anyOf` (startLine | charOffset | byteOffset, SARIF §3.30.2) inside `properties`, which no
  * meta-schema accepts; it is moved up to `region`, where the spec puts the constraint.
+ * Compiled once per test worker (about 1 s of CPU each time; five files validate SARIF, e2e twice).
  */
 export function sarifValidator(): ValidateFunction {
+  compiledSarif ??= compileSarifSchema();
+  return compiledSarif;
+}
+let compiledSarif: ValidateFunction | undefined;
+
+function compileSarifSchema(): ValidateFunction {
   const schema = JSON.parse(readFileSync(corpusPath('sarif/sarif-schema-2.1.0.json'), 'utf8'));
   expect(schema.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
   const region = schema.definitions.region;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { corpusPath } from '../helpers/corpus.js';
-import { runCliAsync } from '../helpers/cli.js';
+import { runCliAsync, runMain } from '../helpers/cli.js';
 import { git, makeRepo } from '../app/review/repo.js';
 import { runDist } from './run-dist.js';
 
@@ -28,10 +28,11 @@ const evil = () =>
     'https://registry.evil.example/form-data/-/form-data-3.0.4.tgz',
   );
 
+// The SARIF case runs the built binary (review's one end-to-end CLI run); the other two call main() in-process.
 describe('chainproof review (built CLI)', () => {
   it('--gate patch passes a real patch update (exit 0) and writes the Markdown review', async () => {
     const { dir, base } = repoWith(lock('after'));
-    const r = await runCliAsync(['review', dir, '--base', base, '--gate', 'patch', '--offline', '-f', 'markdown']);
+    const r = await runMain(['review', dir, '--base', base, '--gate', 'patch', '--offline', '-f', 'markdown']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('passes the `patch` gate');
     expect(r.stdout).toContain('| yarn.lock | form-data | upgraded (patch) | 3.0.3 | 3.0.4 |');
@@ -57,7 +58,7 @@ describe('chainproof review (built CLI)', () => {
 
   it('refuses a base that git could read as an option (exit 2)', async () => {
     const { dir } = repoWith(lock('after'));
-    expect((await runCliAsync(['review', dir, '--base=--output=/tmp/x', '--offline'])).code).toBe(2);
+    expect((await runMain(['review', dir, '--base=--output=/tmp/x', '--offline'])).code).toBe(2);
   });
 });
 

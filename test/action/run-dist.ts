@@ -37,26 +37,7 @@ export async function runDist(
   opts: { command?: readonly string[]; env?: Record<string, string> } = {},
 ): Promise<DistRun> {
   if (!existsSync(DIST)) throw new Error('dist/index.js is missing: run `npm run bundle`');
-  const runnerDir = mkdtempSync(path.join(tmpdir(), 'chainproof-runner-'));
-  const outputFile = path.join(runnerDir, 'output');
-  const summaryFile = path.join(runnerDir, 'summary');
-  writeFileSync(outputFile, '');
-  writeFileSync(summaryFile, '');
-  const env: Record<string, string> = {
-    PATH: process.env['PATH'] ?? '',
-    HOME: runnerDir,
-    CI: 'true',
-    GITHUB_ACTIONS: 'true',
-    GITHUB_WORKSPACE: workspace,
-    GITHUB_OUTPUT: outputFile,
-    GITHUB_STEP_SUMMARY: summaryFile,
-    GITHUB_SERVER_URL: 'https://github.com',
-    GITHUB_REPOSITORY: 'acme/demo',
-    GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
-    RUNNER_TEMP: runnerDir,
-    ...opts.env,
-  };
-  for (const [id, value] of Object.entries(inputs)) env[`INPUT_${id.replace(/ /g, '_').toUpperCase()}`] = value;
+  const { env, outputFile, summaryFile } = runnerEnv(workspace, inputs, opts.env);
   const [cmd, ...args] = opts.command ?? [process.execPath];
   // execFile, not spawnSync: a worker blocked for a whole Action run cannot answer vitest's RPC, and on a busy machine
   // its 60 s deadline runs out ("Timeout calling onTaskUpdate", an unhandled error that fails `npm test`). Being
@@ -74,6 +55,50 @@ export async function runDist(
   });
   return {
     ...r,
+    outputs: parseOutputFile(readFileSync(outputFile, 'utf8')),
+    summary: readFileSync(summaryFile, 'utf8'),
+    workspace,
+  };
+}
+
+/** The environment the runner gives an Action step (inputs as `INPUT_*`), with fresh output and summary files. */
+function runnerEnv(workspace: string, inputs: Record<string, string>, extra: Record<string, string> = {}) {
+  const runnerDir = mkdtempSync(path.join(tmpdir(), 'chainproof-runner-'));
+  const outputFile = path.join(runnerDir, 'output');
+  const summaryFile = path.join(runnerDir, 'summary');
+  writeFileSync(outputFile, '');
+  writeFileSync(summaryFile, '');
+  const env: Record<string, string> = {
+    PATH: process.env['PATH'] ?? '',
+    HOME: runnerDir,
+    CI: 'true',
+    GITHUB_ACTIONS: 'true',
+    GITHUB_WORKSPACE: workspace,
+    GITHUB_OUTPUT: outputFile,
+    GITHUB_STEP_SUMMARY: summaryFile,
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_REPOSITORY: 'acme/demo',
+    GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
+    RUNNER_TEMP: runnerDir,
+    ...extra,
+  };
+  for (const [id, value] of Object.entries(inputs)) env[`INPUT_${id.replace(/ /g, '_').toUpperCase()}`] = value;
+  return { env, outputFile, summaryFile };
+}
+
+/**
+ * The same step in-process: `runAction` (what dist/index.js runs) with the runner's environment, its log captured.
+ * For cases that test the Action's logic, not its bundling (each bundle run is a process and ~0.5 s of CPU).
+ */
+export async function runActionInProcess(workspace: string, inputs: Record<string, string>): Promise<DistRun> {
+  const { runAction } = await import('../../src/action/run.js');
+  const { env, outputFile, summaryFile } = runnerEnv(workspace, inputs);
+  let stdout = '';
+  const code = await runAction({ env, write: (text) => void (stdout += text) });
+  return {
+    code,
+    stdout,
+    stderr: '',
     outputs: parseOutputFile(readFileSync(outputFile, 'utf8')),
     summary: readFileSync(summaryFile, 'utf8'),
     workspace,

@@ -27,17 +27,40 @@ export function writeTree(dir: string, files: Tree): void {
   }
 }
 
-/** A temp git repository with one commit per tree: `base` first, then `head` (if given) on top. */
+/**
+ * A temp git repository with one commit per tree: `base` first, then `head` (if given) on top; the work tree holds
+ * both, head's files over base's. The commits are written by one `git fast-import` rather than `add` + `commit` per
+ * tree (two git processes instead of five: the review tests build about forty repositories). The index is left
+ * empty: a review reads commits (`ls-tree`, `cat-file`) and work-tree files (`hash-object`), never the index.
+ */
 export function makeRepo(base: Tree, head?: Tree): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(path.join(tmpdir(), 'chainproof-review-test-'));
   git(dir, 'init', '-q', '-b', 'main');
+  // A second commit to the same branch in one import has the first as its parent.
+  const stream = [commitRecord('base', base), ...(head ? [commitRecord('head', head)] : [])];
+  execFileSync('git', ['fast-import', '--quiet', '--done'], {
+    cwd: dir,
+    env: { ...process.env, ...GIT_ENV },
+    input: Buffer.concat([...stream, Buffer.from('done\n')]),
+  });
   writeTree(dir, base);
-  git(dir, 'add', '-A');
-  git(dir, 'commit', '-q', '-m', 'base');
-  if (head) {
-    writeTree(dir, head);
-    git(dir, 'add', '-A');
-    git(dir, 'commit', '-q', '-m', 'head');
-  }
+  if (head) writeTree(dir, head);
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** One commit on main in fast-import's format, its files inline (modified or added; others stay as they were). */
+function commitRecord(message: string, files: Tree): Buffer {
+  const who = `${GIT_ENV.GIT_COMMITTER_NAME} <${GIT_ENV.GIT_COMMITTER_EMAIL}> 1767225600 +0000`;
+  const parts: Buffer[] = [
+    Buffer.from(
+      `commit refs/heads/main\nauthor ${who}\ncommitter ${who}\ndata ${Buffer.byteLength(message)}\n${message}\n`,
+    ),
+  ];
+  for (const [rel, content] of Object.entries(files)) {
+    if (/^"|\n/.test(rel)) throw new Error(`makeRepo: a path fast-import would need quoted: ${JSON.stringify(rel)}`);
+    const bytes = Buffer.from(content);
+    parts.push(Buffer.from(`M 100644 inline ${rel}\ndata ${bytes.length}\n`), bytes, Buffer.from('\n'));
+  }
+  parts.push(Buffer.from('\n'));
+  return Buffer.concat(parts);
 }
