@@ -27,6 +27,7 @@ export const ANALYSER_NAMES: readonly string[] = [
   'savedmodel',
   'tflite',
   'tfjs',
+  'chat-template',
 ];
 
 const INSPECTED: ReadonlySet<FileFormat> = new Set(

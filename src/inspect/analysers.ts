@@ -28,4 +28,5 @@ export const ANALYSERS: readonly ModelAnalyser[] = [
   formats.savedModelAnalyser,
   formats.tfliteAnalyser,
   formats.tfjsAnalyser,
+  formats.chatTemplateAnalyser,
 ].map(routed);

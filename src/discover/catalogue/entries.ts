@@ -370,6 +370,18 @@ export const ENTRIES = [
     readBy: ['tfjs'],
   },
   {
+    id: 'chat-template',
+    kind: 'model-manifest',
+    summary:
+      'Hugging Face chat template: tokenizer_config.json / chat_template.json (`chat_template`), chat_template.jinja',
+    names: {
+      basenames: ['tokenizer_config.json', 'chat_template.json', 'chat_template.jinja'],
+      pathPatterns: [/(^|\/)additional_chat_templates\/[^/]+\.jinja$/],
+    },
+    nameOnly: true,
+    readBy: ['chat-template'],
+  },
+  {
     id: 'tfjs-weights',
     kind: 'model',
     summary: 'TensorFlow.js weight shard (raw bytes)',

@@ -1,3 +1,4 @@
+export { chatTemplateAnalyser } from './hf-chat-template.js';
 export { ggufAnalyser, parseGguf } from './gguf.js';
 export { kerasAnalyser, parseKerasArchive } from './keras.js';
 export { kerasH5Analyser, parseKerasH5 } from './keras-h5.js';
