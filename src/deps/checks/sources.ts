@@ -34,7 +34,7 @@ export function checkSources(graph: DependencyGraph, policy: CheckPolicy): Findi
             'CPD005',
             node,
             `resolves from ${hostOf(resolved) ?? resolved}, which the policy does not allow`,
-            'Regenerate the entry from an allowed registry, or add the registry to dependencies.allowedRegistries / .npmrc if you trust it.',
+            'Regenerate the entry from an allowed registry, or add the registry to dependencies.allowedRegistries in the policy (or your own ~/.npmrc) if you trust it; a repository .npmrc does not widen it.',
             {
               resolved,
               allowed: policy.allowedRegistries.join(' '),
