@@ -18,16 +18,22 @@ export interface ContentLimits {
   readonly maxEntrySize: number;
   readonly maxRatio: number;
   readonly maxEntries: number;
-  /** Bytes decompressed or extracted in total for one file. */
+  /**
+   * Bytes decompressed in total for one file, across every nesting level (a 42.zip multiplies per-level limits):
+   * sized for about 10 s of inflation on a busy 2-core runner. Failed decompressions are charged what they inflated.
+   */
   readonly maxTotalBytes: number;
 }
+
+/** Largest size a zip member may declare before it is refused unread. */
+const DECLARED_SIZE_LIMIT = 8 * 1024 ** 3;
 
 export const DEFAULT_CONTENT_LIMITS: ContentLimits = {
   maxDepth: 6,
   maxEntrySize: 2 * 1024 ** 3,
   maxRatio: 1000,
   maxEntries: 100_000,
-  maxTotalBytes: 8 * 1024 ** 3,
+  maxTotalBytes: 1024 ** 3,
 };
 
 export interface ContentContext {
@@ -35,8 +41,10 @@ export interface ContentContext {
   readonly allow: AllowContext;
   readonly limits: ContentLimits;
   readonly findings: Finding[];
-  /** Bytes extracted so far (shared across the whole file). */
+  /** Bytes decompressed so far (shared across the whole file). */
   extracted: number;
+  /** Set once the decompression budget ran out and that was reported: nothing more is decompressed, no repeat. */
+  budgetSpent?: boolean;
   /** Told of joblib sidecar files named by the file's own (possibly compressed) pickle. */
   readonly onSidecar?: (ref: SidecarRef) => void;
 }
@@ -84,6 +92,7 @@ export function inspectContent(
   }
   const compression = sniffCompression(data);
   if (compression !== undefined && (compression !== 'zlib' || expect === 'claimed')) {
+    if (budgetSpent(ctx, where, member)) return true;
     let inner: Buffer;
     try {
       inner = decompress(compression, data, {
@@ -91,6 +100,7 @@ export function inspectContent(
         maxRatio: ctx.limits.maxRatio,
       });
     } catch (err) {
+      chargeFailure(err, ctx);
       // joblib.load (`numpy_pickle_utils._detect_compressor`) decompresses LZMA_Alone whatever the file is called,
       // so a sniffed one is decoded; its first byte is also EMPTY_LIST, so one that does not decode is read as a
       // pickle below.
@@ -186,6 +196,36 @@ export function addDuplicateKeys(keys: readonly string[], where: string, add: Ad
   );
 }
 
+/**
+ * Whether the file's decompression budget is used up. The first time, one CPI012 at error level says so: what was
+ * not decompressed could hold a pickle. Every later container or member of the file is skipped without a finding
+ * (one finding per cause), which is what stops a 42.zip from inflating each of its thousands of leaves.
+ */
+function budgetSpent(ctx: ContentContext, where: string, member: string | undefined, declared = 0): boolean {
+  if (
+    ctx.extracted + Math.min(declared, ctx.limits.maxEntrySize) <= ctx.limits.maxTotalBytes &&
+    ctx.extracted < ctx.limits.maxTotalBytes
+  )
+    return false;
+  if (ctx.budgetSpent === true) return true;
+  ctx.budgetSpent = true;
+  ctx.findings.push(
+    withLevel(
+      'CPI012',
+      `${where}: the file decompresses to more than ${ctx.limits.maxTotalBytes} bytes in total across its nested archives and streams; the rest was not checked. Treat it as a decompression bomb.`,
+      { limit: 'total', decompressed: ctx.extracted, budget: ctx.limits.maxTotalBytes },
+      member,
+      ctx,
+    ),
+  );
+  return true;
+}
+
+/** A decompression stopped by a limit still spent the work up to it: charge that to the file's budget. */
+function chargeFailure(err: unknown, ctx: ContentContext): void {
+  if (err instanceof ContainerLimitError) ctx.extracted += err.decompressed;
+}
+
 export type Add = (ruleId: string, message: string, evidence?: Record<string, string | number | boolean>) => void;
 
 function reportReadError(err: unknown, where: string, what: string, add: Add): void {
@@ -250,6 +290,7 @@ export function inspectZipArchive(
     inspectMember(e, where, child, depth, sub);
   }
   ctx.extracted = sub.extracted;
+  if (sub.budgetSpent === true) ctx.budgetSpent = true;
 }
 
 function inspectMember(
@@ -269,13 +310,21 @@ function inspectMember(
     });
   };
   const claimed = PICKLE_NAME.test(e.name);
+  // Stored members are views of bytes already in memory; only decompressing costs work and memory.
+  // A compressed member that declares more than the budget has left spends it too (it would be cut off anyway).
+  if (e.method !== 0 && budgetSpent(ctx, where, child(e.name), e.size)) return;
   let body: Buffer;
   try {
-    if (ctx.extracted + e.size > ctx.limits.maxTotalBytes) {
-      throw new ContainerLimitError(`extracting ${e.name} would pass ${ctx.limits.maxTotalBytes} bytes in total`);
-    }
-    body = e.read();
+    const left = ctx.limits.maxTotalBytes - ctx.extracted;
+    // A declared size no model member has is refused before any work (a zip64 field may claim 2^62 bytes); a
+    // smaller lie is caught by reading (truncation) or by the caps while inflating.
+    if (e.size > DECLARED_SIZE_LIMIT)
+      throw new ContainerLimitError(
+        `member ${JSON.stringify(e.name)} declares ${e.size} bytes, past ${DECLARED_SIZE_LIMIT}`,
+      );
+    body = e.method === 0 ? e.read() : e.read(left);
   } catch (err) {
+    chargeFailure(err, ctx);
     // Encryption flags are ignored by some readers: if the stored bytes are a pickle, judge them anyway.
     if (err instanceof UnsupportedContentError && err.raw && e.method === 0 && looksLikePickle(err.raw)) {
       pushAll(ctx.findings, analysePickleBuffer(err.raw, target(ctx, child(e.name), 'pickle')));
@@ -288,7 +337,7 @@ function inspectMember(
     reportReadError(err, `${where} member ${JSON.stringify(e.name)}`, 'member', addError);
     return;
   }
-  ctx.extracted += body.length;
+  if (e.method !== 0) ctx.extracted += body.length;
   if (/(^|\/)code\/.*\.py$/.test(e.name)) {
     for (const f of scanTorchScriptCode(body.toString('utf8'), e.name))
       ctx.findings.push({ ...f, location: { path: ctx.path, member: child(e.name) } });
