@@ -14,10 +14,3 @@ describe('compressed archives are decompressed whole (src/inspect/containers/com
       '15 s CPU: the tar is inflated whole before its members are walked (inspect/content/content.ts)',
   );
 });
-
-describe('zip members that share data are inflated once per entry (src/inspect/content/content.ts)', () => {
-  it.todo(
-    'model.npz: 20,000 central-directory entries sharing one deflated 1 MB member → CPI012, exit 1, but 8.3 s CPU ' +
-      '(79 s wall under load): overlapping members should be refused when their data ranges overlap, before inflating',
-  );
-});

@@ -285,12 +285,40 @@ export function inspectZipArchive(
   const sub: ContentContext = torchscript
     ? { ...ctx, allow: { ...ctx.allow, torchscript: true }, findings: ctx.findings }
     : ctx;
+  const overlaps = overlapping(zip.entries);
+  if (overlaps.size > 0) {
+    const names = [...overlaps].slice(0, 3).map((e) => JSON.stringify(e.name));
+    add(
+      'CPI012',
+      `${where}: ${overlaps.size} members' data overlap an earlier member's (${names.join(', ')}${overlaps.size > 3 ? ', …' : ''}): every reader inflates the same bytes again for each, the construction of a zip bomb. They were not read; treat the archive as hostile.`,
+      { limit: 'overlap', members: overlaps.size },
+    );
+  }
   for (const e of zip.entries) {
-    if (e.name.endsWith('/') || STORAGE_MEMBER.test(e.name)) continue;
+    if (e.name.endsWith('/') || STORAGE_MEMBER.test(e.name) || overlaps.has(e)) continue;
     inspectMember(e, where, child, depth, sub);
   }
   ctx.extracted = sub.extracted;
   if (sub.budgetSpent === true) ctx.budgetSpent = true;
+}
+
+/** Fixed part of a local header: a member's data starts at least this far after its offset. */
+const LOCAL_HEADER = 30;
+
+/**
+ * Members whose bytes (local header and compressed data) start inside an earlier member's, in file order. Real
+ * archives never share bytes; "overlapping" zip bombs point thousands of directory entries into one deflate stream
+ * so each is inflated again. The first member of a run is read; the rest are refused, with one finding.
+ */
+function overlapping(entries: readonly ZipEntry[]): Set<ZipEntry> {
+  const out = new Set<ZipEntry>();
+  let end = -1;
+  const placed = entries.filter((e): e is ZipEntry & { offset: number } => e.offset !== undefined);
+  for (const e of placed.sort((a, b) => a.offset - b.offset)) {
+    if (e.offset < end) out.add(e);
+    end = Math.max(end, e.offset + LOCAL_HEADER + e.compressedSize);
+  }
+  return out;
 }
 
 function inspectMember(

@@ -33,6 +33,39 @@ function scan(data: Buffer, name: string, limits: Partial<ContentLimits>): Conte
 
 const MiB = 1 << 20;
 
+/** `count` central-directory entries all pointing at one deflated member of `size` zero bytes. */
+function sharedData(count: number, size: number): Buffer {
+  const zip = buildZip([{ name: 'a.npy', data: Buffer.alloc(size), deflate: true }]);
+  const cd = zip.indexOf('PK\x01\x02', 0, 'latin1');
+  const eocd = zip.indexOf('PK\x05\x06', 0, 'latin1');
+  const first = zip.subarray(cd, eocd);
+  const entries = [first];
+  for (let i = 1; i < count; i++) {
+    const name = Buffer.from(`a${i}.npy`);
+    const e = Buffer.concat([first.subarray(0, 46), name]);
+    e.writeUInt16LE(name.length, 28);
+    entries.push(e);
+  }
+  const dir = Buffer.concat(entries);
+  const end = Buffer.from(zip.subarray(eocd));
+  end.writeUInt16LE(count, 8);
+  end.writeUInt16LE(count, 10);
+  end.writeUInt32LE(dir.length, 12);
+  return Buffer.concat([zip.subarray(0, cd), dir, end]);
+}
+
+describe('zip members sharing compressed data', () => {
+  it('model.npz: 2,000 directory entries on one deflated member → read once, one CPI012 (overlap) at error', () => {
+    const ctx = scan(sharedData(2000, MiB), 'model.npz', {});
+    const overlap = ctx.findings.filter((f) => f.ruleId === 'CPI012' && f.evidence?.['limit'] === 'overlap');
+    expect(overlap).toHaveLength(1);
+    // No level of its own: CPI012's default, error.
+    expect(overlap[0]?.level ?? 'error').toBe('error');
+    expect(overlap[0]?.evidence?.['members']).toBe(1999);
+    expect(ctx.extracted).toBe(MiB);
+  });
+});
+
 describe('one decompression budget per file, across every nesting level', () => {
   it.each([
     // 3 levels × 10: 1,000 leaves of 2 MiB (2 GB inside a ~20 KB file); each leaf passes the 1000:1 ratio, so before
