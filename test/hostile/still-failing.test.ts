@@ -10,7 +10,7 @@ describe('compressed archives are decompressed whole (src/inspect/containers/com
   // A gzip/zlib/zf pickle now streams into the pickle VM (content/streamed.ts, test/inspect/containers/streamed.test.ts);
   // a compressed archive is still inflated whole, within the file's 1 GiB decompression budget.
   it.todo(
-    'bundle.tar.gz: a 1 GB zero member, then model.pkl with a payload → CPI001, exit 1, but 1.99 GiB peak RSS, ' +
-      '15 s CPU: the tar is inflated whole before its members are walked (inspect/content/content.ts)',
+    'bundle.tar.gz: a 1 GB zero member, then model.pkl with a payload → now CPI012 at the 192 MiB in-memory cap ' +
+      '(exit 1, 1.6 s CPU, 269 MiB), but the payload is not found: walk the tar over the streamed gzip instead',
   );
 });

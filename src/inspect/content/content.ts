@@ -23,6 +23,12 @@ export interface ContentLimits {
    * sized for about 10 s of inflation on a busy 2-core runner. Failed decompressions are charged what they inflated.
    */
   readonly maxTotalBytes: number;
+  /**
+   * Largest output of one decompression held whole in memory (a compressed archive, a deflated zip member). zlib
+   * builds the result from its chunks, so the peak is about twice this: 192 MiB keeps a scan under 512 MiB. Pickles
+   * in gzip/zlib streams are not held whole (streamed.ts) and are bound only by the total.
+   */
+  readonly maxInMemory: number;
 }
 
 /** Largest size a zip member may declare before it is refused unread. */
@@ -34,6 +40,7 @@ export const DEFAULT_CONTENT_LIMITS: ContentLimits = {
   maxRatio: 1000,
   maxEntries: 100_000,
   maxTotalBytes: 1024 ** 3,
+  maxInMemory: 192 * 1024 ** 2,
 };
 
 export interface ContentContext {
@@ -96,7 +103,7 @@ export function inspectContent(
     let inner: Buffer;
     try {
       inner = decompress(compression, data, {
-        maxOutput: Math.min(ctx.limits.maxEntrySize, ctx.limits.maxTotalBytes - ctx.extracted),
+        maxOutput: Math.min(ctx.limits.maxEntrySize, ctx.limits.maxInMemory, ctx.limits.maxTotalBytes - ctx.extracted),
         maxRatio: ctx.limits.maxRatio,
       });
     } catch (err) {
@@ -350,7 +357,7 @@ function inspectMember(
       throw new ContainerLimitError(
         `member ${JSON.stringify(e.name)} declares ${e.size} bytes, past ${DECLARED_SIZE_LIMIT}`,
       );
-    body = e.method === 0 ? e.read() : e.read(left);
+    body = e.method === 0 ? e.read() : e.read(Math.min(left, ctx.limits.maxInMemory));
   } catch (err) {
     chargeFailure(err, ctx);
     // Encryption flags are ignored by some readers: if the stored bytes are a pickle, judge them anyway.

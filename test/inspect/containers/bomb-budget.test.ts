@@ -2,7 +2,7 @@ import { deflateRawSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { ContentContext, ContentLimits } from '../../../src/inspect/content/content.js';
 import { DEFAULT_CONTENT_LIMITS, inspectContent } from '../../../src/inspect/content/content.js';
-import { buildZip, EVAL_PICKLE } from './build.js';
+import { buildTar, buildZip, EVAL_PICKLE } from './build.js';
 
 /** 42.zip in small: `levels` of zips of `fanout` zips, each leaf `leaf` bytes of zeros deflated (ratio ~1000:1). */
 function nestedBomb(levels: number, fanout: number, leaf: number): Buffer {
@@ -104,5 +104,22 @@ describe('one decompression budget per file, across every nesting level', () => 
   it('the deflated leaf data itself is tiny', () => {
     // Guard for the cases above: the leaves really are past the 1000:1 ratio limit.
     expect(deflateRawSync(Buffer.alloc(2 * MiB)).length * 1000).toBeLessThan(2 * MiB);
+  });
+});
+
+describe('one decompression held whole in memory is capped', () => {
+  it.each([
+    {
+      name: 'bundle.tar.gz: a 16 MiB member',
+      data: gzipSync(buildTar('pad.bin', Buffer.alloc(16 * MiB))),
+    },
+    {
+      name: 'bundle.zip: a deflated 16 MiB member',
+      data: buildZip([{ name: 'pad.bin', data: Buffer.alloc(16 * MiB), deflate: true }]),
+    },
+  ])('$name → CPI012, nothing past the cap is decompressed', ({ name, data }) => {
+    const ctx = scan(data, name.split(':')[0]!, { maxInMemory: 4 * MiB });
+    expect(ctx.findings.map((f) => f.ruleId)).toContain('CPI012');
+    expect(ctx.extracted).toBe(4 * MiB);
   });
 });
