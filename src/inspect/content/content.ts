@@ -282,8 +282,13 @@ export function inspectZipArchive(
 ): void {
   if (zip.problems.length > 0)
     add('CPI013', `${where}: ${zip.problems.join('; ')}.`, { detail: zip.problems.join('; ') });
-  for (const m of zip.mismatches ?? [])
+  const overlaps = overlapping(zip.entries);
+  // A refused overlapping member's name mismatch is part of the same construction: its one CPI012 below says it.
+  const refused = new Set([...overlaps].map((e) => `member named ${JSON.stringify(e.name)} `));
+  for (const m of zip.mismatches ?? []) {
+    if (refused.size > 0 && refused.has(m.slice(0, m.indexOf(' in the central directory is ') + 1))) continue;
     add('CPI014', `${where}: ${m}. Readers may load a member a scanner never saw.`, { detail: m });
+  }
   for (const n of zip.unsafeNames ?? [])
     add('CPI011', `${where}: member ${JSON.stringify(n)} would be written outside the extraction folder.`, {
       member: n,
@@ -292,7 +297,6 @@ export function inspectZipArchive(
   const sub: ContentContext = torchscript
     ? { ...ctx, allow: { ...ctx.allow, torchscript: true }, findings: ctx.findings }
     : ctx;
-  const overlaps = overlapping(zip.entries);
   if (overlaps.size > 0) {
     const names = [...overlaps].slice(0, 3).map((e) => JSON.stringify(e.name));
     add(

@@ -63,6 +63,8 @@ describe('zip members sharing compressed data', () => {
     expect(overlap[0]?.level ?? 'error').toBe('error');
     expect(overlap[0]?.evidence?.['members']).toBe(1999);
     expect(ctx.extracted).toBe(MiB);
+    // One finding for the construction, not one name mismatch per shared entry.
+    expect(ctx.findings.filter((f) => f.ruleId === 'CPI014')).toHaveLength(0);
   });
 });
 
