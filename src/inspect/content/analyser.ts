@@ -94,7 +94,18 @@ async function analyseFile(
   if (compressed === 'gzip' || compressed === 'zf' || (compressed === 'zlib' && claims && file.format === 'joblib')) {
     const limits = DEFAULT_CONTENT_LIMITS;
     const found = await analyseCompressedStream(src, compressed, { path: file.path, allow, limits, onSidecar });
-    if (found !== undefined) return found;
+    if (Array.isArray(found)) return found;
+    if (found !== undefined) {
+      const ctx: ContentContext = {
+        path: file.path,
+        allow,
+        limits,
+        findings: found.findings,
+        extracted: found.decompressed,
+      };
+      inspectContent(found.tar, file.path.replace(/\.(tgz|gz|z)$/i, ''), found.member, found.depth, 'sniff', ctx);
+      return ctx.findings;
+    }
   }
   if (size > MAX_IN_MEMORY) {
     return [

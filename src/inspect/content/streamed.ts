@@ -7,8 +7,21 @@ import type { AllowContext } from '../pickle/allowlist.js';
 import type { SidecarRef } from '../pickle/joblib.js';
 import { analysePickleFile } from '../pickle/pickles.js';
 import type { ContentLimits } from './content.js';
+import { walkTarStream } from './tar-stream.js';
+import { isTar } from '../containers/tar.js';
 
 const HEAD = 1 << 16;
+
+/** A tar inside the stream(s): its image (large members already read, see tar-stream.ts) for inspectContent. */
+export interface StreamedTar {
+  readonly tar: Buffer;
+  /** Where the tar sits (`<gzip>`), and how many stream levels deep. */
+  readonly member: string;
+  readonly depth: number;
+  readonly findings: Finding[];
+  /** Bytes decompressed so far, to start the file's budget from. */
+  readonly decompressed: number;
+}
 
 export interface StreamTarget {
   readonly path: string;
@@ -28,7 +41,7 @@ export async function analyseCompressedStream(
   src: FileSource,
   kind: StreamedCompression,
   t: StreamTarget,
-): Promise<Finding[] | undefined> {
+): Promise<Finding[] | StreamedTar | undefined> {
   const budget: DecompressBudget = { left: t.limits.maxTotalBytes };
   const opened: InflateSource[] = [];
   const closeAll = (): Promise<unknown> => Promise.all(opened.map((s) => s.close()));
@@ -48,6 +61,15 @@ export async function analyseCompressedStream(
         kind = inner;
         cap = t.limits.maxEntrySize;
         continue;
+      }
+      if (inner === undefined && isTar(head)) {
+        const findings: Finding[] = [];
+        const target = { path: t.path, allow: t.allow, member, maxImage: t.limits.maxInMemory };
+        const tar = await walkTarStream(s, target, findings);
+        if (tar === undefined) return undefined;
+        if (opened.some((o) => o.limitHit)) findings.push(limitFinding(t, member, s.produced));
+        const decompressed = t.limits.maxTotalBytes - budget.left;
+        return { tar, member, depth, findings, decompressed };
       }
       if (inner !== undefined || isContainerHead(head)) return undefined;
       const findings = await analysePickleFile(s, {

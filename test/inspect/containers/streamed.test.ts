@@ -9,7 +9,7 @@ import { analyseCompressedStream } from '../../../src/inspect/content/streamed.j
 import { inspectStage } from '../../../src/inspect/stage.js';
 import { bufferFileSource } from '../../../src/io/file-source.js';
 import { scanWith } from '../../helpers/scan.js';
-import { EVAL_PICKLE } from './build.js';
+import { buildTar, buildZip, EVAL_PICKLE } from './build.js';
 
 const root = mkdtempSync(join(tmpdir(), 'cp-streamed-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -65,6 +65,21 @@ describe('compressed pickles are decompressed as the pickle reader goes', () => 
       member: '<gzip>!<gzip>',
     },
     {
+      // Larger than the walk keeps by default, smaller than the in-memory cap: still opened whole, as before.
+      name: 'bundle.tar.gz: a 12 MiB zip member holding the payload',
+      file: 'bundle.tar.gz',
+      bytes: gzipSync(
+        buildTar(
+          'inner.zip',
+          buildZip([
+            { name: 'pad.bin', data: sparse(12 * MiB) },
+            { name: 'model.pkl', data: EVAL_PICKLE },
+          ]),
+        ),
+      ),
+      member: '<gzip>!inner.zip!model.pkl',
+    },
+    {
       name: 'state.pkl.gz: a 32 MiB BINBYTES8 skipped, then the payload',
       file: 'state.pkl.gz',
       bytes: gzipSync(skipThenEval(sparse(32 * MiB))),
@@ -84,17 +99,24 @@ describe('compressed pickles are decompressed as the pickle reader goes', () => 
   it('a stream past the budget while the reader still wants more → CPI012 at error, decompression stops at the budget', async () => {
     const limits = { ...DEFAULT_CONTENT_LIMITS, maxTotalBytes: 4 * MiB };
     const src = bufferFileSource('state.pkl.gz', gzipSync(skipThenEval(sparse(32 * MiB))));
-    const findings = await analyseCompressedStream(src, 'gzip', { path: 'state.pkl.gz', allow: {}, limits });
+    const out = await analyseCompressedStream(src, 'gzip', { path: 'state.pkl.gz', allow: {}, limits });
+    const findings = Array.isArray(out) ? out : [];
     const hit = findings?.find((f) => f.ruleId === 'CPI012');
     expect(hit?.level).toBe('error');
     expect(hit?.evidence?.['decompressed']).toBe(4 * MiB);
   });
 
-  it('a tar inside gzip is left to the container reader', async () => {
-    const tar = Buffer.alloc(1024);
-    tar.write('ustar\0', 257, 'latin1');
+  it('bundle.tar.gz: a member past the in-memory cap, then a large evil model.pkl → read by range, CPI001', async () => {
+    const limits = { ...DEFAULT_CONTENT_LIMITS, maxInMemory: 4 * MiB };
+    const evil = Buffer.concat([EVAL_PICKLE, Buffer.alloc(12 * MiB)]);
+    const tar = Buffer.concat([buildTar('pad.bin', sparse(16 * MiB)).subarray(0, -1024), buildTar('model.pkl', evil)]);
     const src = bufferFileSource('bundle.tar.gz', gzipSync(tar));
-    const t = { path: 'bundle.tar.gz', allow: {}, limits: DEFAULT_CONTENT_LIMITS };
-    expect(await analyseCompressedStream(src, 'gzip', t)).toBeUndefined();
+    const out = await analyseCompressedStream(src, 'gzip', { path: 'bundle.tar.gz', allow: {}, limits });
+    if (out === undefined || Array.isArray(out)) throw new Error('expected the tar image back');
+    // Only the two headers are kept; both bodies were read by the stream walk, not stored.
+    expect(out.tar.length).toBeLessThan(4096);
+    expect(out.findings.filter((f) => f.ruleId === 'CPI001').map((f) => f.location.member)).toEqual([
+      '<gzip>!model.pkl',
+    ]);
   });
 });
