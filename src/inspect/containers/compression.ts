@@ -40,5 +40,8 @@ export function decompress(kind: Compression, data: Buffer, lim: DecompressLimit
 }
 
 function limitError(kind: Compression, cap: number): ContainerLimitError {
-  return new ContainerLimitError(`${kind} stream decompresses past ${cap} bytes (limit on size and ratio)`);
+  return new ContainerLimitError(
+    `${kind} stream decompresses past ${cap} bytes (limit on size, ratio and the file's decompression budget)`,
+    cap,
+  );
 }

@@ -33,7 +33,7 @@ export function isTar(data: Buffer): boolean {
   return checksumOk(data.subarray(0, 512));
 }
 
-function checksumOk(h: Buffer): boolean {
+export function checksumOk(h: Buffer): boolean {
   const want = parseOctal(h.subarray(148, 156));
   if (want === undefined) return false;
   let sum = 0;
@@ -41,7 +41,7 @@ function checksumOk(h: Buffer): boolean {
   return sum === want && h[0] !== 0;
 }
 
-function parseOctal(b: Buffer): number | undefined {
+export function parseOctal(b: Buffer): number | undefined {
   if (b[0]! & 0x80) {
     // base-256 (GNU) for sizes past 8 GiB
     let v = 0;
@@ -116,7 +116,7 @@ function unsafeLinksOf(entries: readonly TarEntry[]): UnsafeLink[] {
   return out;
 }
 
-function parsePax(body: Buffer): Record<string, string> {
+export function parsePax(body: Buffer): Record<string, string> {
   const out: Record<string, string> = {};
   const s = body.toString('utf8');
   for (let i = 0; i < s.length;) {

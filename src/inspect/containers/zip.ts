@@ -36,7 +36,8 @@ export interface ZipEntry {
   /** Found by scanning local headers only: the central directory does not list it. */
   readonly hidden?: boolean;
   /** Inflates with a hard output cap; throws ContainerLimitError when a limit is hit. */
-  read(): Buffer;
+  /** The member's bytes; a decompressed member stops at `maxOutput` too (what is left of the file's budget). */
+  read(maxOutput?: number): Buffer;
 }
 
 export interface ZipArchive {
@@ -173,7 +174,8 @@ function makeEntry(
     size: usize,
     offset,
     ...(hidden ? { hidden } : {}),
-    read(): Buffer {
+    read(maxOutput = Infinity): Buffer {
+      const capped = { maxEntrySize: Math.min(lim.maxEntrySize, maxOutput), maxRatio: lim.maxRatio };
       if (dataStart + csize > data.length) throw new RangeError(`member ${JSON.stringify(name)} is truncated`);
       const raw = data.subarray(dataStart, dataStart + csize);
       if (flags & 0x41) throw new UnsupportedContentError(`member ${JSON.stringify(name)} is encrypted`, raw);
@@ -183,14 +185,14 @@ function makeEntry(
         return raw;
       }
       // CPython's zipfile (`_get_decompressor`) reads stored, deflate, bzip2 (12) and lzma (14).
-      if (method === 12) return bunzip2Capped(raw, entryCap(raw, lim), () => tooLarge(name, entryCap(raw, lim)));
+      if (method === 12) return bunzip2Capped(raw, entryCap(raw, capped), () => tooLarge(name, entryCap(raw, capped)));
       if (method === 14)
-        return unlzmaCapped(zipLzmaToAlone(raw, flags, usize), entryCap(raw, lim), () =>
-          tooLarge(name, entryCap(raw, lim)),
+        return unlzmaCapped(zipLzmaToAlone(raw, flags, usize), entryCap(raw, capped), () =>
+          tooLarge(name, entryCap(raw, capped)),
         );
       if (method !== 8)
         throw new UnsupportedContentError(`member ${JSON.stringify(name)} uses compression method ${method}`, raw);
-      return inflateCapped(raw, lim, name);
+      return inflateCapped(raw, capped, name);
     },
   };
 }
@@ -201,7 +203,10 @@ function entryCap(raw: Buffer, lim: Pick<ZipLimits, 'maxEntrySize' | 'maxRatio'>
 }
 
 function tooLarge(name: string, cap: number): ContainerLimitError {
-  return new ContainerLimitError(`member ${JSON.stringify(name)} inflates past ${cap} bytes (limit on size and ratio)`);
+  return new ContainerLimitError(
+    `member ${JSON.stringify(name)} inflates past ${cap} bytes (limit on size and ratio)`,
+    cap,
+  );
 }
 
 export function inflateCapped(raw: Buffer, lim: Pick<ZipLimits, 'maxEntrySize' | 'maxRatio'>, name: string): Buffer {
@@ -210,9 +215,7 @@ export function inflateCapped(raw: Buffer, lim: Pick<ZipLimits, 'maxEntrySize' |
     return inflateRawSync(raw, { maxOutputLength: cap });
   } catch (err) {
     if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
-      throw new ContainerLimitError(
-        `member ${JSON.stringify(name)} inflates past ${cap} bytes (limit on size and ratio)`,
-      );
+      throw tooLarge(name, cap);
     }
     throw err;
   }

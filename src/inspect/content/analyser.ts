@@ -13,6 +13,7 @@ import { followSidecars } from '../pickle/joblib-sidecars.js';
 import type { FileOpener, FileSource } from '../../core/file-source.js';
 import { createFileOpener } from '../../io/file-source.js';
 import { inspectZipByRanges } from './zip-ranged.js';
+import { analyseCompressedStream } from './streamed.js';
 import { loadLzmaDecoder } from '../containers/lzma.js';
 import { isOpcode } from '../pickle/vm.js';
 
@@ -87,6 +88,25 @@ async function analyseFile(
     return analysePickleFile(src, { path: file.path, allow, what: 'pickle', onSidecar });
   }
   if (h.toString('latin1', 0, 6) === '\x93NUMPY') return analyseNpyFile(src, file, h, allow);
+  // A compressed pickle is decompressed as the pickle reader goes, never whole (zlib only where joblib claims it,
+  // as inspectContent decides).
+  const compressed = sniffCompression(h);
+  if (compressed === 'gzip' || compressed === 'zf' || (compressed === 'zlib' && claims && file.format === 'joblib')) {
+    const limits = DEFAULT_CONTENT_LIMITS;
+    const found = await analyseCompressedStream(src, compressed, { path: file.path, allow, limits, onSidecar });
+    if (Array.isArray(found)) return found;
+    if (found !== undefined) {
+      const ctx: ContentContext = {
+        path: file.path,
+        allow,
+        limits,
+        findings: found.findings,
+        extracted: found.decompressed,
+      };
+      inspectContent(found.tar, file.path.replace(/\.(tgz|gz|z)$/i, ''), found.member, found.depth, 'sniff', ctx);
+      return ctx.findings;
+    }
+  }
   if (size > MAX_IN_MEMORY) {
     return [
       {

@@ -18,16 +18,29 @@ export interface ContentLimits {
   readonly maxEntrySize: number;
   readonly maxRatio: number;
   readonly maxEntries: number;
-  /** Bytes decompressed or extracted in total for one file. */
+  /**
+   * Bytes decompressed in total for one file, across every nesting level (a 42.zip multiplies per-level limits):
+   * sized for about 10 s of inflation on a busy 2-core runner. Failed decompressions are charged what they inflated.
+   */
   readonly maxTotalBytes: number;
+  /**
+   * Largest output of one decompression held whole in memory (a compressed archive, a deflated zip member). zlib
+   * builds the result from its chunks, so the peak is about twice this: 192 MiB keeps a scan under 512 MiB. Pickles
+   * in gzip/zlib streams are not held whole (streamed.ts) and are bound only by the total.
+   */
+  readonly maxInMemory: number;
 }
+
+/** Largest size a zip member may declare before it is refused unread. */
+const DECLARED_SIZE_LIMIT = 8 * 1024 ** 3;
 
 export const DEFAULT_CONTENT_LIMITS: ContentLimits = {
   maxDepth: 6,
   maxEntrySize: 2 * 1024 ** 3,
   maxRatio: 1000,
   maxEntries: 100_000,
-  maxTotalBytes: 8 * 1024 ** 3,
+  maxTotalBytes: 1024 ** 3,
+  maxInMemory: 192 * 1024 ** 2,
 };
 
 export interface ContentContext {
@@ -35,8 +48,10 @@ export interface ContentContext {
   readonly allow: AllowContext;
   readonly limits: ContentLimits;
   readonly findings: Finding[];
-  /** Bytes extracted so far (shared across the whole file). */
+  /** Bytes decompressed so far (shared across the whole file). */
   extracted: number;
+  /** Set once the decompression budget ran out and that was reported: nothing more is decompressed, no repeat. */
+  budgetSpent?: boolean;
   /** Told of joblib sidecar files named by the file's own (possibly compressed) pickle. */
   readonly onSidecar?: (ref: SidecarRef) => void;
 }
@@ -84,13 +99,15 @@ export function inspectContent(
   }
   const compression = sniffCompression(data);
   if (compression !== undefined && (compression !== 'zlib' || expect === 'claimed')) {
+    if (budgetSpent(ctx, where, member)) return true;
     let inner: Buffer;
     try {
       inner = decompress(compression, data, {
-        maxOutput: Math.min(ctx.limits.maxEntrySize, ctx.limits.maxTotalBytes - ctx.extracted),
+        maxOutput: Math.min(ctx.limits.maxEntrySize, ctx.limits.maxInMemory, ctx.limits.maxTotalBytes - ctx.extracted),
         maxRatio: ctx.limits.maxRatio,
       });
     } catch (err) {
+      chargeFailure(err, ctx);
       // joblib.load (`numpy_pickle_utils._detect_compressor`) decompresses LZMA_Alone whatever the file is called,
       // so a sniffed one is decoded; its first byte is also EMPTY_LIST, so one that does not decode is read as a
       // pickle below.
@@ -186,6 +203,36 @@ export function addDuplicateKeys(keys: readonly string[], where: string, add: Ad
   );
 }
 
+/**
+ * Whether the file's decompression budget is used up. The first time, one CPI012 at error level says so: what was
+ * not decompressed could hold a pickle. Every later container or member of the file is skipped without a finding
+ * (one finding per cause), which is what stops a 42.zip from inflating each of its thousands of leaves.
+ */
+function budgetSpent(ctx: ContentContext, where: string, member: string | undefined, declared = 0): boolean {
+  if (
+    ctx.extracted + Math.min(declared, ctx.limits.maxEntrySize) <= ctx.limits.maxTotalBytes &&
+    ctx.extracted < ctx.limits.maxTotalBytes
+  )
+    return false;
+  if (ctx.budgetSpent === true) return true;
+  ctx.budgetSpent = true;
+  ctx.findings.push(
+    withLevel(
+      'CPI012',
+      `${where}: the file decompresses to more than ${ctx.limits.maxTotalBytes} bytes in total across its nested archives and streams; the rest was not checked. Treat it as a decompression bomb.`,
+      { limit: 'total', decompressed: ctx.extracted, budget: ctx.limits.maxTotalBytes },
+      member,
+      ctx,
+    ),
+  );
+  return true;
+}
+
+/** A decompression stopped by a limit still spent the work up to it: charge that to the file's budget. */
+function chargeFailure(err: unknown, ctx: ContentContext): void {
+  if (err instanceof ContainerLimitError) ctx.extracted += err.decompressed;
+}
+
 export type Add = (ruleId: string, message: string, evidence?: Record<string, string | number | boolean>) => void;
 
 function reportReadError(err: unknown, where: string, what: string, add: Add): void {
@@ -235,8 +282,13 @@ export function inspectZipArchive(
 ): void {
   if (zip.problems.length > 0)
     add('CPI013', `${where}: ${zip.problems.join('; ')}.`, { detail: zip.problems.join('; ') });
-  for (const m of zip.mismatches ?? [])
+  const overlaps = overlapping(zip.entries);
+  // A refused overlapping member's name mismatch is part of the same construction: its one CPI012 below says it.
+  const refused = new Set([...overlaps].map((e) => `member named ${JSON.stringify(e.name)} `));
+  for (const m of zip.mismatches ?? []) {
+    if (refused.size > 0 && refused.has(m.slice(0, m.indexOf(' in the central directory is ') + 1))) continue;
     add('CPI014', `${where}: ${m}. Readers may load a member a scanner never saw.`, { detail: m });
+  }
   for (const n of zip.unsafeNames ?? [])
     add('CPI011', `${where}: member ${JSON.stringify(n)} would be written outside the extraction folder.`, {
       member: n,
@@ -245,11 +297,39 @@ export function inspectZipArchive(
   const sub: ContentContext = torchscript
     ? { ...ctx, allow: { ...ctx.allow, torchscript: true }, findings: ctx.findings }
     : ctx;
+  if (overlaps.size > 0) {
+    const names = [...overlaps].slice(0, 3).map((e) => JSON.stringify(e.name));
+    add(
+      'CPI012',
+      `${where}: ${overlaps.size} members' data overlap an earlier member's (${names.join(', ')}${overlaps.size > 3 ? ', …' : ''}): every reader inflates the same bytes again for each, the construction of a zip bomb. They were not read; treat the archive as hostile.`,
+      { limit: 'overlap', members: overlaps.size },
+    );
+  }
   for (const e of zip.entries) {
-    if (e.name.endsWith('/') || STORAGE_MEMBER.test(e.name)) continue;
+    if (e.name.endsWith('/') || STORAGE_MEMBER.test(e.name) || overlaps.has(e)) continue;
     inspectMember(e, where, child, depth, sub);
   }
   ctx.extracted = sub.extracted;
+  if (sub.budgetSpent === true) ctx.budgetSpent = true;
+}
+
+/** Fixed part of a local header: a member's data starts at least this far after its offset. */
+const LOCAL_HEADER = 30;
+
+/**
+ * Members whose bytes (local header and compressed data) start inside an earlier member's, in file order. Real
+ * archives never share bytes; "overlapping" zip bombs point thousands of directory entries into one deflate stream
+ * so each is inflated again. The first member of a run is read; the rest are refused, with one finding.
+ */
+function overlapping(entries: readonly ZipEntry[]): Set<ZipEntry> {
+  const out = new Set<ZipEntry>();
+  let end = -1;
+  const placed = entries.filter((e): e is ZipEntry & { offset: number } => e.offset !== undefined);
+  for (const e of placed.sort((a, b) => a.offset - b.offset)) {
+    if (e.offset < end) out.add(e);
+    end = Math.max(end, e.offset + LOCAL_HEADER + e.compressedSize);
+  }
+  return out;
 }
 
 function inspectMember(
@@ -269,13 +349,21 @@ function inspectMember(
     });
   };
   const claimed = PICKLE_NAME.test(e.name);
+  // Stored members are views of bytes already in memory; only decompressing costs work and memory.
+  // A compressed member that declares more than the budget has left spends it too (it would be cut off anyway).
+  if (e.method !== 0 && budgetSpent(ctx, where, child(e.name), e.size)) return;
   let body: Buffer;
   try {
-    if (ctx.extracted + e.size > ctx.limits.maxTotalBytes) {
-      throw new ContainerLimitError(`extracting ${e.name} would pass ${ctx.limits.maxTotalBytes} bytes in total`);
-    }
-    body = e.read();
+    const left = ctx.limits.maxTotalBytes - ctx.extracted;
+    // A declared size no model member has is refused before any work (a zip64 field may claim 2^62 bytes); a
+    // smaller lie is caught by reading (truncation) or by the caps while inflating.
+    if (e.size > DECLARED_SIZE_LIMIT)
+      throw new ContainerLimitError(
+        `member ${JSON.stringify(e.name)} declares ${e.size} bytes, past ${DECLARED_SIZE_LIMIT}`,
+      );
+    body = e.method === 0 ? e.read() : e.read(Math.min(left, ctx.limits.maxInMemory));
   } catch (err) {
+    chargeFailure(err, ctx);
     // Encryption flags are ignored by some readers: if the stored bytes are a pickle, judge them anyway.
     if (err instanceof UnsupportedContentError && err.raw && e.method === 0 && looksLikePickle(err.raw)) {
       pushAll(ctx.findings, analysePickleBuffer(err.raw, target(ctx, child(e.name), 'pickle')));
@@ -288,7 +376,7 @@ function inspectMember(
     reportReadError(err, `${where} member ${JSON.stringify(e.name)}`, 'member', addError);
     return;
   }
-  ctx.extracted += body.length;
+  if (e.method !== 0) ctx.extracted += body.length;
   if (/(^|\/)code\/.*\.py$/.test(e.name)) {
     for (const f of scanTorchScriptCode(body.toString('utf8'), e.name))
       ctx.findings.push({ ...f, location: { path: ctx.path, member: child(e.name) } });

@@ -23,15 +23,29 @@ export class ByteSource {
   /** Valid bytes in buf. */
   private len: number;
   private readonly file: FileSource | undefined;
-  /** Absolute end of the readable region. */
-  readonly end: number;
+  /** Absolute end of the readable region; for a stream, its cap until a short read shows the real end. */
+  private last: number;
+  /** A decompressed stream: its length is known only when it ends, so a short read ends it, not an error. */
+  private readonly openEnded: boolean;
 
-  private constructor(buf: Buffer, base: number, len: number, end: number, file: FileSource | undefined) {
+  private constructor(
+    buf: Buffer,
+    base: number,
+    len: number,
+    end: number,
+    file: FileSource | undefined,
+    openEnded = false,
+  ) {
     this.buf = buf;
     this.base = base;
     this.len = len;
-    this.end = end;
+    this.last = end;
     this.file = file;
+    this.openEnded = openEnded;
+  }
+
+  get end(): number {
+    return this.last;
   }
 
   /** A source over `data[start, end)`. */
@@ -41,9 +55,13 @@ export class ByteSource {
     return s;
   }
 
-  /** A source over a file region `[start, end)`; nothing is read until the driver refills it. */
+  /**
+   * A source over a file region `[start, end)`; nothing is read until the driver refills it. A decompressed stream
+   * (`openEnded`, containers/inflate-source.ts) has no known size and ends at its first short read.
+   */
   static fromFile(file: FileSource, start = 0, end = file.size): ByteSource {
-    return new ByteSource(Buffer.alloc(0), start, 0, Math.min(end, file.size), file);
+    const openEnded = (file as { readonly openEnded?: boolean }).openEnded === true;
+    return new ByteSource(Buffer.alloc(0), start, 0, Math.min(end, file.size), file, openEnded);
   }
 
   get pos(): number {
@@ -74,7 +92,8 @@ export class ByteSource {
       this.buf = window;
     } else this.buf.copyWithin(0, this.p, this.len);
     const got = want > 0 ? await this.file.readInto(this.buf, keep, from, want) : 0;
-    if (got < want) throw new Error(`${this.file.path} shrank while being read (at byte ${from})`);
+    if (got < want && !this.openEnded) throw new Error(`${this.file.path} shrank while being read (at byte ${from})`);
+    if (got < want) this.last = from + got;
     this.base = this.pos;
     this.p = 0;
     this.len = keep + got;

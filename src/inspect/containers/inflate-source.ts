@@ -1,0 +1,122 @@
+import { pipeline, Readable } from 'node:stream';
+import { createGunzip, createInflate } from 'node:zlib';
+import type { FileSource } from '../../core/file-source.js';
+import { ZF_HEADER } from '../../discover/formats/compressed-head.js';
+
+/** The zlib-family streams decoded incrementally here; bzip2 and xz still decode whole (containers/bzip2, lzma). */
+export type StreamedCompression = 'gzip' | 'zlib' | 'zf';
+
+/** Bytes decompressed for one scanned file, shared by every nested stream of it. */
+export interface DecompressBudget {
+  /** Bytes that may still be produced, across all levels. */
+  left: number;
+}
+
+/** Recent output kept for reads a little behind the stream (the pickle reader's tail scan after STOP). */
+const HISTORY = 8 << 20;
+const OUT_CHUNK = 64 << 10;
+
+/**
+ * A decompressed stream seen as a forward-only FileSource, so the pickle VM's windowed reader (`ByteSource`)
+ * reads it exactly as it reads a plain file: memory stays at the window plus a short history, never the stream.
+ * Bytes skipped ahead (a zero run, a long payload) are produced and counted but never stored. The real end shows as
+ * a short read (`ended`), the cap as `limitHit`. Python's `gzip.GzipFile`, `zlib` and
+ * joblib's `numpy_pickle_utils` decompressors hand `pickle.load` the same bytes in the same order.
+ */
+export class InflateSource implements FileSource {
+  /**
+   * Unknown until the stream ends: the reader must not mistake the cap for the end (a length past it would read as
+   * truncated data, a warning, instead of a limit hit), so the cap is enforced here, as `limitHit`.
+   */
+  readonly size = Number.MAX_SAFE_INTEGER;
+  private readonly cap: number;
+  /** Tells ByteSource that a short read is the end of the stream, not a file that shrank. */
+  readonly openEnded = true;
+  /** True once the cap stopped the stream with more output left: the rest was not checked. */
+  limitHit = false;
+  /** True once the decompressor reached the end of its data. */
+  ended = false;
+  /** Output bytes produced so far (read, skipped or kept). */
+  produced = 0;
+  private readonly out: AsyncIterator<Buffer>;
+  private readonly stream: NodeJS.ReadableStream & { destroy(): void };
+  /** Recent output chunks with their absolute start, oldest first, at most HISTORY bytes (plus one chunk). */
+  private readonly recent: { at: number; data: Buffer }[] = [];
+  private recentBytes = 0;
+
+  constructor(
+    readonly path: string,
+    kind: StreamedCompression,
+    input: FileSource,
+    private readonly budget: DecompressBudget,
+    cap: number,
+  ) {
+    this.cap = Math.min(cap, budget.left);
+    const decoder = kind === 'gzip' ? createGunzip({ chunkSize: OUT_CHUNK }) : createInflate({ chunkSize: OUT_CHUNK });
+    const from = kind === 'zf' ? ZF_HEADER : 0;
+    // pipeline() carries a read error or corrupt data to the decoder, so iterating it rejects instead of hanging.
+    this.stream = pipeline(Readable.from(input.chunks(from, input.size, 1 << 20)), decoder, () => {});
+    this.out = this.stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  }
+
+  /** The next output chunk within the cap; undefined at the end or at the cap. */
+  private async pull(): Promise<Buffer | undefined> {
+    if (this.ended || this.limitHit) return undefined;
+    const next = await this.out.next();
+    if (next.done === true) {
+      this.ended = true;
+      return undefined;
+    }
+    let chunk = next.value;
+    if (this.produced + chunk.length > this.cap) {
+      chunk = chunk.subarray(0, this.cap - this.produced);
+      this.limitHit = true;
+    }
+    this.budget.left -= chunk.length;
+    const at = this.produced;
+    this.produced += chunk.length;
+    this.recent.push({ at, data: chunk });
+    this.recentBytes += chunk.length;
+    while (this.recent.length > 1 && this.recentBytes - this.recent[0]!.data.length >= HISTORY)
+      this.recentBytes -= this.recent.shift()!.data.length;
+    return chunk;
+  }
+
+  /** Like readInto; a range already behind the history reads as empty (a stream cannot go back). */
+  async read(offset: number, length: number): Promise<Buffer> {
+    if (offset < (this.recent[0]?.at ?? this.produced)) return Buffer.alloc(0);
+    const target = Buffer.alloc(length);
+    const got = await this.readInto(target, 0, offset, length);
+    return target.subarray(0, got);
+  }
+
+  /** Bytes at `offset`: from the history if recent enough, else by decompressing forward (skipped bytes dropped). */
+  async readInto(target: Buffer, at: number, offset: number, length: number): Promise<number> {
+    const oldest = this.recent[0]?.at ?? this.produced;
+    if (offset < oldest) throw new RangeError(`${this.path}: a decompressed stream cannot be read backwards`);
+    let copied = 0;
+    for (;;) {
+      for (const c of this.recent) {
+        const pos = offset + copied;
+        if (copied >= length || pos >= c.at + c.data.length || pos < c.at) continue;
+        copied += c.data.copy(target, at + copied, pos - c.at, Math.min(c.data.length, pos - c.at + length - copied));
+      }
+      if (copied >= length) return copied;
+      if ((await this.pull()) === undefined) return copied;
+    }
+  }
+
+  async *chunks(start = 0, end = Infinity, chunkSize = 1 << 20): AsyncIterable<Buffer> {
+    for (let pos = start; pos < end;) {
+      const b = await this.read(pos, Math.min(chunkSize, end - pos));
+      if (b.length === 0) return;
+      yield b;
+      pos += b.length;
+    }
+  }
+
+  close(): Promise<void> {
+    this.stream.destroy();
+    return Promise.resolve();
+  }
+}

@@ -1,0 +1,110 @@
+import type { Finding } from '../../core/finding.js';
+import type { FileSource } from '../../core/file-source.js';
+import { sniffCompression } from '../containers/compression.js';
+import type { DecompressBudget, StreamedCompression } from '../containers/inflate-source.js';
+import { InflateSource } from '../containers/inflate-source.js';
+import type { AllowContext } from '../pickle/allowlist.js';
+import type { SidecarRef } from '../pickle/joblib.js';
+import { analysePickleFile } from '../pickle/pickles.js';
+import type { ContentLimits } from './content.js';
+import { walkTarStream } from './tar-stream.js';
+import { isTar } from '../containers/tar.js';
+
+const HEAD = 1 << 16;
+
+/** A tar inside the stream(s): its image (large members already read, see tar-stream.ts) for inspectContent. */
+export interface StreamedTar {
+  readonly tar: Buffer;
+  /** Where the tar sits (`<gzip>`), and how many stream levels deep. */
+  readonly member: string;
+  readonly depth: number;
+  readonly findings: Finding[];
+  /** Bytes decompressed so far, to start the file's budget from. */
+  readonly decompressed: number;
+}
+
+export interface StreamTarget {
+  readonly path: string;
+  readonly allow: AllowContext;
+  readonly limits: ContentLimits;
+  readonly onSidecar?: (ref: SidecarRef) => void;
+}
+
+/**
+ * A gzip/zlib/zf file whose decompressed content is a pickle (through any nesting of those streams), read the way
+ * `gzip.open` + `pickle.load` (or joblib's decompressor) reads it: decompressed as it goes into the pickle VM's
+ * window, one budget for every level, and nothing decompressed after the pickle reader stops. A zero run the VM skips
+ * is counted, never stored. Returns undefined when the content is a container (tar, zip, .npy, bzip2/xz) or the
+ * stream is corrupt at its start: the caller reads those in memory as before, and reports them.
+ */
+export async function analyseCompressedStream(
+  src: FileSource,
+  kind: StreamedCompression,
+  t: StreamTarget,
+): Promise<Finding[] | StreamedTar | undefined> {
+  const budget: DecompressBudget = { left: t.limits.maxTotalBytes };
+  const opened: InflateSource[] = [];
+  const closeAll = (): Promise<unknown> => Promise.all(opened.map((s) => s.close()));
+  let input = src;
+  let member = '';
+  // Only the outermost stream has a known compressed size for the ratio limit; inner levels share the budget.
+  let cap = Math.min(t.limits.maxEntrySize, Math.max(1 << 20, src.size * t.limits.maxRatio));
+  try {
+    for (let depth = 1; ; depth++) {
+      const s = new InflateSource(t.path, kind, input, budget, cap);
+      opened.push(s);
+      member = member === '' ? `<${kind}>` : `${member}!<${kind}>`;
+      const head = await s.read(0, HEAD);
+      const inner = sniffCompression(head);
+      if ((inner === 'gzip' || inner === 'zlib' || inner === 'zf') && depth < t.limits.maxDepth) {
+        input = s;
+        kind = inner;
+        cap = t.limits.maxEntrySize;
+        continue;
+      }
+      if (inner === undefined && isTar(head)) {
+        const findings: Finding[] = [];
+        const target = { path: t.path, allow: t.allow, member, maxImage: t.limits.maxInMemory };
+        const tar = await walkTarStream(s, target, findings);
+        if (tar === undefined) return undefined;
+        if (opened.some((o) => o.limitHit)) findings.push(limitFinding(t, member, s.produced));
+        const decompressed = t.limits.maxTotalBytes - budget.left;
+        return { tar, member, depth, findings, decompressed };
+      }
+      if (inner !== undefined || isContainerHead(head)) return undefined;
+      const findings = await analysePickleFile(s, {
+        path: t.path,
+        allow: t.allow,
+        what: 'pickle',
+        member,
+        ...(t.onSidecar ? { onSidecar: t.onSidecar } : {}),
+      });
+      if (opened.some((o) => o.limitHit)) findings.push(limitFinding(t, member, s.produced));
+      return findings;
+    }
+  } catch {
+    // Corrupt data or a read error: the whole-buffer path reads it again and names the problem.
+    return undefined;
+  } finally {
+    await closeAll();
+  }
+}
+
+function isContainerHead(h: Buffer): boolean {
+  if (h.length >= 4 && (h.readUInt32LE(0) === 0x04034b50 || h.readUInt32LE(0) === 0x06054b50)) return true;
+  if (h.toString('latin1', 0, 6) === '\x93NUMPY') return true;
+  if (h.length >= 262 && h.toString('latin1', 257, 262) === 'ustar') return true;
+  const magic = h.toString('latin1', 0, 6);
+  return magic === '7z\xbc\xaf\x27\x1c' || magic === 'Rar!\x1a\x07';
+}
+
+/** The stream went past its cap while the pickle reader still wanted more: the rest could hold code. */
+function limitFinding(t: StreamTarget, member: string, produced: number): Finding {
+  return {
+    ruleId: 'CPI012',
+    level: 'error',
+    message: `${t.path} (${member}): the compressed stream decompresses past ${produced} bytes (limit on size, ratio and the file's decompression budget); the rest was not checked. Treat it as a decompression bomb.`,
+    location: { path: t.path, member },
+    evidence: { limit: 'stream', decompressed: produced },
+  };
+}

@@ -1,0 +1,128 @@
+import type { Finding } from '../../core/finding.js';
+import type { InflateSource } from '../containers/inflate-source.js';
+import { checksumOk, parseOctal, parsePax } from '../containers/tar.js';
+import type { AllowContext } from '../pickle/allowlist.js';
+import { analysePickleFile, looksLikePickleStream } from '../pickle/pickles.js';
+
+/** Members up to this size stay in the tar image that the in-memory reader walks; larger ones are read here. */
+const KEEP = 8 << 20;
+/** GNU long-name and PAX records are small; a larger one is refused. */
+const MAX_RECORD = 1 << 20;
+/** A legacy PyTorch tar is judged from these members together (inspectTar): never taken out of the image. */
+const LEGACY_TORCH = new Set(['sys_info', 'pickle', 'storages', 'tensors']);
+/** Type of a member whose body was read here: readTar lists it (names, links), inspectTar does not open it. */
+const READ_HERE = 'V';
+
+export interface TarStreamTarget {
+  readonly path: string;
+  readonly allow: AllowContext;
+  /** Where the tar sits (`<gzip>`). */
+  readonly member: string;
+  readonly maxImage: number;
+}
+
+/**
+ * Walk a tar inside a decompressed stream, in order, as `tarfile` reads it from a `gzip` stream. Headers and small
+ * members are copied into an image for the usual in-memory reader (readTar/inspectTar: names, links, nesting);
+ * a large member is not stored: its header stays (size 0, a type inspectTar skips) and its body, when it is a
+ * pickle, goes through the pickle reader by range, so a payload after a gigabyte of padding is still found.
+ * Returns undefined when the walk cannot keep parity with the in-memory reader (PAX sizes on a large member, a
+ * large legacy-torch record, an image past `maxImage`): the caller falls back to the capped in-memory path.
+ */
+export async function walkTarStream(
+  s: InflateSource,
+  t: TarStreamTarget,
+  findings: Finding[],
+): Promise<Buffer | undefined> {
+  const image: Buffer[] = [];
+  let imageBytes = 0;
+  const keep = (b: Buffer): boolean => {
+    image.push(b);
+    imageBytes += b.length;
+    return imageBytes <= t.maxImage;
+  };
+  let pax: Record<string, string> = {};
+  let longName: string | undefined;
+  for (let p = 0; ;) {
+    const h = await s.read(p, 512);
+    if (h.length < 512 || h.every((b) => b === 0) || !checksumOk(h)) {
+      keep(h); // readTar reports a bad checksum or truncation from here
+      return Buffer.concat(image);
+    }
+    const type = String.fromCharCode(h[156] || 0x30);
+    const paxSize = pax['size'] !== undefined && /^\d+$/.test(pax['size']);
+    const size = paxSize ? Number(pax['size']) : (parseOctal(h.subarray(124, 136)) ?? 0);
+    const start = p + 512;
+    const next = start + Math.ceil(size / 512) * 512;
+    const regular = type === '0' || type === '\0' || type === '7';
+    if (!regular && size > MAX_RECORD) return undefined;
+    if (!regular || size <= KEEP) {
+      const body = await s.read(start, next - start);
+      if (!keep(h) || !keep(body)) return undefined;
+      if (body.length < next - start) return Buffer.concat(image);
+      if (type === 'x') pax = parsePax(body.subarray(0, size));
+      else if (type === 'L') longName = body.toString('utf8', 0, size).replace(/\0+$/, '');
+      else if (type !== 'g') {
+        pax = {};
+        longName = undefined;
+      }
+      p = next;
+      continue;
+    }
+    const prefix = h.toString('latin1', 345, 500).replace(/\0.*$/s, '');
+    const base = h.toString('utf8', 0, 100).replace(/\0.*$/s, '');
+    const name = pax['path'] ?? longName ?? (prefix ? `${prefix}/${base}` : base);
+    if (paxSize || LEGACY_TORCH.has(name)) return undefined;
+    pax = {};
+    longName = undefined;
+    const head = await s.read(start, Math.min(size, 1 << 16));
+    // inspectTar: a `.pkl`/`.pickle` name is parsed whatever it holds; other members are sniffed.
+    const pickle = /\.(pkl|pickle)$/i.test(name) || looksLikePickleStream(head, false);
+    if (!pickle && !unrecognised(head) && imageBytes + 512 + (next - start) <= t.maxImage) {
+      // A nested archive or .npy that fits stays whole for the in-memory reader, as before.
+      const body = await s.read(start, next - start);
+      if (!keep(h) || !keep(body)) return undefined;
+      p = next;
+      continue;
+    }
+    if (!keep(listedOnly(h))) return undefined;
+    const member = `${t.member}!${name}`;
+    if (pickle) {
+      const what = { path: t.path, allow: t.allow, what: 'pickle', member };
+      findings.push(...(await analysePickleFile(s, what, start, start + size)));
+    } else if (!unrecognised(head)) {
+      findings.push({
+        ruleId: 'CPI012',
+        level: 'error',
+        message: `${t.path} (${member}): a ${size}-byte archive member is too large to inspect in memory; it was not checked.`,
+        location: { path: t.path, member },
+        evidence: { limit: 'memory', size },
+      });
+    }
+    if (s.limitHit) return Buffer.concat(image);
+    p = next;
+  }
+}
+
+/** The header of a member read here: size 0 and a type inspectTar does not open, checksum redone. */
+function listedOnly(h: Buffer): Buffer {
+  const listed = Buffer.from(h);
+  listed.write('00000000000\0', 124, 'latin1');
+  listed.write(READ_HERE, 156, 'latin1');
+  listed.write('        ', 148, 'latin1');
+  let sum = 0;
+  for (const b of listed) sum += b;
+  listed.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'latin1');
+  return listed;
+}
+
+/** Bytes that no reader here would open: not a zip, compressed stream, tar, .npy, 7z or RAR. */
+function unrecognised(h: Buffer): boolean {
+  if (h.length >= 4 && (h.readUInt32LE(0) === 0x04034b50 || h.readUInt32LE(0) === 0x06054b50)) return false;
+  if (h.toString('latin1', 0, 6) === '\x93NUMPY') return false;
+  if (h.length >= 262 && h.toString('latin1', 257, 262) === 'ustar') return false;
+  if (h[0] === 0x1f && h[1] === 0x8b) return false;
+  if (h.toString('latin1', 0, 3) === 'BZh' || h.toString('latin1', 1, 5) === '7zXZ') return false;
+  if (h.toString('latin1', 0, 2) === '7z' || h.toString('latin1', 0, 4) === 'Rar!') return false;
+  return true;
+}
