@@ -1,4 +1,4 @@
-import { inflateRawSync } from 'node:zlib';
+import { constants as zlibConstants, inflateRawSync } from 'node:zlib';
 import { bunzip2Capped } from './bzip2.js';
 import { unlzmaCapped, zipLzmaToAlone } from './lzma.js';
 import { ContainerLimitError, UnsupportedContentError } from './errors.js';
@@ -38,6 +38,11 @@ export interface ZipEntry {
   /** Inflates with a hard output cap; throws ContainerLimitError when a limit is hit. */
   /** The member's bytes; a decompressed member stops at `maxOutput` too (what is left of the file's budget). */
   read(maxOutput?: number): Buffer;
+  /**
+   * The first decoded bytes of a stored or deflated member, from at most `compressedBytes` of its data (so at most
+   * ~1032× that decoded); undefined for other methods. For readers that need only a member's head (a `.npy` header).
+   */
+  readHead?(compressedBytes: number): Buffer | undefined;
 }
 
 export interface ZipArchive {
@@ -194,7 +199,24 @@ function makeEntry(
         throw new UnsupportedContentError(`member ${JSON.stringify(name)} uses compression method ${method}`, raw);
       return inflateCapped(raw, capped, name);
     },
+    readHead(compressedBytes: number): Buffer | undefined {
+      if (dataStart + csize > data.length) return undefined;
+      return decodeHead(method, flags, data.subarray(dataStart, dataStart + Math.min(csize, compressedBytes)));
+    },
   };
+}
+
+/** The decoded start of a member from the start of its stored or deflated data; undefined for anything else. */
+export function decodeHead(method: number, flags: number, prefix: Buffer): Buffer | undefined {
+  if (flags & 0x41) return undefined;
+  if (method === 0) return prefix;
+  if (method !== 8) return undefined;
+  try {
+    // A cut deflate stream decodes up to the cut with a sync flush instead of failing on its missing end.
+    return inflateRawSync(prefix, { finishFlush: zlibConstants.Z_SYNC_FLUSH });
+  } catch {
+    return undefined;
+  }
 }
 
 /** Inflate with a cap of min(maxEntrySize, ratio × compressed size); exceeding it is a ContainerLimitError. */

@@ -352,6 +352,7 @@ function inspectMember(
   // Stored members are views of bytes already in memory; only decompressing costs work and memory.
   // A compressed member that declares more than the budget has left spends it too (it would be cut off anyway).
   if (e.method !== 0 && budgetSpent(ctx, where, child(e.name), e.size)) return;
+  if (plainNpyMember(e, where, child, ctx)) return;
   let body: Buffer;
   try {
     const left = ctx.limits.maxTotalBytes - ctx.extracted;
@@ -390,6 +391,47 @@ function inspectMember(
     /\.(pkl|pickle|debug_pkl)$/i.test(e.name) ? 'claimed' : 'sniff',
     ctx,
   );
+}
+
+/** Compressed bytes decoded to read a `.npy` member's header: enough for any header numpy accepts (10,000 bytes). */
+export const NPY_HEAD_BYTES = 64 << 10;
+
+/**
+ * A large deflated `.npy` member of a plain dtype is judged by its header alone. `np.load` of an `.npz`
+ * (`NpzFile.__getitem__` → `numpy.lib.format.read_array`) runs code only for an object dtype, whose data is a pickle;
+ * any other dtype's data is copied as bytes. So the rest is neither inflated nor held (a genuine 2 GiB
+ * `np.savez_compressed` array is not a limit hit); an object array, or a head that does not parse, is read in full.
+ */
+function plainNpyMember(e: ZipEntry, where: string, child: (n: string) => string, ctx: ContentContext): boolean {
+  if (!isLargeNpy(e) || !e.readHead) return false;
+  const h = plainNpyHeader(e.readHead(NPY_HEAD_BYTES));
+  if (h === undefined) return false;
+  const add: Add = (ruleId, message, evidence = {}) =>
+    ctx.findings.push({ ruleId, message, location: { path: ctx.path, member: child(e.name) }, evidence });
+  if (h.duplicateKeys.length > 0) addDuplicateKeys(h.duplicateKeys, `${where} member ${JSON.stringify(e.name)}`, add);
+  if (h.dataSize !== undefined && h.dataOffset + h.dataSize > e.size)
+    add(
+      'CPI013',
+      `${where} member ${JSON.stringify(e.name)}: .npy data is truncated (${e.size - h.dataOffset} of ${h.dataSize} bytes).`,
+      {
+        expected: h.dataSize,
+      },
+    );
+  return true;
+}
+
+/** A stored or deflated `.npy` member too large to be worth reading whole when its header says plain data. */
+export function isLargeNpy(e: { name: string; method: number; size: number }): boolean {
+  return (e.method === 0 || e.method === 8) && e.size > NPY_HEAD_BYTES && /\.npy$/i.test(e.name);
+}
+
+/** The header of a `.npy` head whose dtype holds no Python objects; undefined for object arrays and bad heads. */
+export function plainNpyHeader(
+  head: Buffer | undefined,
+): Exclude<ReturnType<typeof parseNpyHeader>, string> | undefined {
+  if (head === undefined || head.toString('latin1', 0, 6) !== '\x93NUMPY') return undefined;
+  const h = parseNpyHeader(head);
+  return typeof h === 'string' || h.hasObject ? undefined : h;
 }
 
 function inspectTar(

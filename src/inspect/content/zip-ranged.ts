@@ -9,11 +9,11 @@ import {
   parseLocalHeader,
 } from '../../discover/formats/zip-directory.js';
 import type { Add, ContentContext } from './content.js';
-import { inspectZipArchive, STORAGE_MEMBER } from './content.js';
+import { inspectZipArchive, isLargeNpy, NPY_HEAD_BYTES, plainNpyHeader, STORAGE_MEMBER } from './content.js';
 import { ContainerLimitError } from '../containers/errors.js';
 import { unsafeMemberName } from '../containers/names.js';
 import type { ZipEntry } from '../containers/zip.js';
-import { rangedEntry } from '../containers/zip.js';
+import { decodeHead, rangedEntry } from '../containers/zip.js';
 
 /**
  * A zip of any size, read by positioned reads through the one shared directory reader: the tail, the central
@@ -76,6 +76,14 @@ async function readEntry(
       `member named ${JSON.stringify(e.name)} in the central directory is ${JSON.stringify(local.name)} in its local header`,
     );
   // Read as CPython's `ZipFile.open` does: the directory's method and compressed size, after the local header.
-  const raw = await src.read(e.offset + local.headerLength, e.compressedSize);
+  const dataAt = e.offset + local.headerLength;
+  if (isLargeNpy(e)) {
+    // A plain-dtype array is judged by its header (content.ts `plainNpyMember`): only the head is read.
+    const flags = e.flags ?? 0;
+    const head = decodeHead(e.method, flags, await src.read(dataAt, Math.min(e.compressedSize, NPY_HEAD_BYTES)));
+    if (plainNpyHeader(head) !== undefined)
+      return { ...e, readHead: () => head, read: () => failing(new Error('read by its header only')).read() };
+  }
+  const raw = await src.read(dataAt, e.compressedSize);
   return rangedEntry(raw, e, { maxEntrySize: cap, maxRatio: ctx.limits.maxRatio });
 }
