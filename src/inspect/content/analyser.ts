@@ -18,7 +18,7 @@ import { loadLzmaDecoder } from '../containers/lzma.js';
 import { isOpcode } from '../pickle/vm.js';
 
 /** Files larger than this are never read whole: pickles stream from disk, containers past it are a finding. */
-const MAX_IN_MEMORY = 2 * 1024 ** 3;
+const MAX_IN_MEMORY = 64 * 1024 ** 2;
 
 const RULES_NOT_FULLY_READ = new Set(['CPI003', 'CPI004', 'CPI012', 'CPI013', 'CPI015', 'CPI016']);
 
