@@ -15,6 +15,41 @@ import type { FileReferences } from './types.js';
  * bool.js, int.js, float.js, common/null.js `test` patterns); the mappings are walked as config.ts walks yaml's
  * nodes, in the same order (test/refs/config-fast.test.ts holds the two together).
  */
+/**
+ * The references of one mapping, given its string values by key (with their offsets) and whether it sets
+ * `trust_remote_code: true`: each model key naming a hub repo id or model URL, with the revision set beside it.
+ * Shared by both readers, so they judge a mapping alike.
+ */
+export function mappingReferences(
+  out: FileReferences,
+  path: string,
+  scalars: ReadonlyMap<string, { value: string; at: number }>,
+  trust: boolean,
+  existsLocally: (p: string) => boolean,
+  position: (offset: number) => { line: number; column: number },
+): void {
+  const revision = REVISION_KEYS.map((k) => scalars.get(k)?.value).find((v) => v !== undefined);
+  for (const [key, { value, at }] of scalars) {
+    if (!MODEL_KEYS.has(key)) continue;
+    const url = parseModelUrl(value);
+    if (!url && !looksLikeRepoId(value, existsLocally)) continue;
+    const pos = position(at);
+    const rev = revision ?? url?.revision;
+    out.references.push({
+      path,
+      line: pos.line,
+      column: pos.column,
+      via: key,
+      hub: url?.hub ?? 'huggingface',
+      repoId: url ? (url.repoId ?? value) : value,
+      ...(url ? { url: url.url } : {}),
+      ...(rev !== undefined ? { revision: rev } : {}),
+      revisionKind: url?.hub === 'url' ? 'none' : revisionKind(rev),
+      runsRemoteCode: trust,
+    });
+  }
+}
+
 export function findConfigReferencesFast(
   path: string,
   text: string,
@@ -45,31 +80,12 @@ export function findConfigReferencesFast(
     const trust = node.pairs.some(
       (p) => p.key === 'trust_remote_code' && p.value.kind === 'scalar' && p.value.value === true,
     );
-    const revision = REVISION_KEYS.map((k) => scalars.get(k)?.value).find((v) => v !== undefined);
-    for (const [key, { value, at: offset }] of scalars) {
-      if (!MODEL_KEYS.has(key)) continue;
-      const url = parseModelUrl(value);
-      if (!url && !looksLikeRepoId(value, existsLocally)) continue;
-      const pos = at(offset);
-      const rev = revision ?? url?.revision;
-      out.references.push({
-        path,
-        line: pos.line,
-        column: pos.column,
-        via: key,
-        hub: url?.hub ?? 'huggingface',
-        repoId: url ? (url.repoId ?? value) : value,
-        ...(url ? { url: url.url } : {}),
-        ...(rev !== undefined ? { revision: rev } : {}),
-        revisionKind: url?.hub === 'url' ? 'none' : revisionKind(rev),
-        runsRemoteCode: trust,
-      });
-    }
+    mappingReferences(out, path, scalars, trust, existsLocally, at);
   }
   return out;
 }
 
-/** config.ts REVISION_KEYS. */
+/** Keys beside a model key that name its revision. */
 const REVISION_KEYS = ['revision', 'model_revision', 'base_model_revision'];
 
 type Value =

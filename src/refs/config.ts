@@ -1,10 +1,7 @@
 import { LineCounter, isMap, isPair, isScalar, parseDocument } from 'yaml';
-import { looksLikeRepoId, parseModelUrl, revisionKind } from './ids.js';
-import { MODEL_KEYS } from './prefilter.js';
-import { findConfigReferencesFast } from './config-fast.js';
+import { findConfigReferencesFast, mappingReferences } from './config-fast.js';
 import type { FileReferences } from './types.js';
 
-const REVISION_KEYS = ['revision', 'model_revision', 'base_model_revision'];
 /** A config deeper or larger than this is not a hand-written config: stop walking (bounded, never recursive). */
 const MAX_NODES = 200_000;
 
@@ -53,26 +50,10 @@ export function findConfigReferencesWithYaml(
           isScalar(i.value) &&
           i.value.value === true,
       );
-      const revision = REVISION_KEYS.map((k) => scalars.get(k)?.value).find((v) => v !== undefined);
-      for (const [key, { value, at }] of scalars) {
-        if (!MODEL_KEYS.has(key)) continue;
-        const url = parseModelUrl(value);
-        if (!url && !looksLikeRepoId(value, existsLocally)) continue;
+      mappingReferences(out, path, scalars, trust, existsLocally, (at) => {
         const pos = lines.linePos(at);
-        const rev = revision ?? url?.revision;
-        out.references.push({
-          path,
-          line: pos.line,
-          column: pos.col,
-          via: key,
-          hub: url?.hub ?? 'huggingface',
-          repoId: url ? (url.repoId ?? value) : value,
-          ...(url ? { url: url.url } : {}),
-          ...(rev !== undefined ? { revision: rev } : {}),
-          revisionKind: url?.hub === 'url' ? 'none' : revisionKind(rev),
-          runsRemoteCode: trust,
-        });
-      }
+        return { line: pos.line, column: pos.col };
+      });
     } else if (node && typeof node === 'object' && 'items' in node) {
       for (const item of (node as { items: unknown[] }).items) stack.push(isPair(item) ? item.value : item);
     }
