@@ -75,3 +75,12 @@ export function buildTar(name: string, data: Buffer): Buffer {
 
 export const EVAL_PICKLE = Buffer.from('\x80\x04\x8c\x08builtins\x8c\x04eval\x93\x8c\x011\x85R.', 'latin1');
 export const BENIGN_PICKLE = Buffer.from('\x80\x04]\x94(K\x01K\x02e.', 'latin1');
+
+/** A version 1.0 .npy whose header dict literal is written as given (numpy pads it to 64 bytes). */
+export function npy(descr: string, shape: string, body: Buffer): Buffer {
+  let h = `{'descr': ${descr}, 'fortran_order': False, 'shape': ${shape}, }`;
+  h += ' '.repeat((64 - ((10 + h.length + 1) % 64)) % 64) + '\n';
+  const len = Buffer.alloc(2);
+  len.writeUInt16LE(h.length);
+  return Buffer.concat([Buffer.from('\x93NUMPY\x01\x00', 'latin1'), len, Buffer.from(h, 'latin1'), body]);
+}

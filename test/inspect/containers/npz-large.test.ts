@@ -4,19 +4,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { inspectFolder } from '../pickle/scan-folder.js';
-import { buildZip } from './build.js';
+import { buildZip, npy } from './build.js';
 
 /** A protocol-2 pickle calling os.system('id'): hand-written bytes, never loaded. */
 const EVIL = Buffer.from('\x80\x02cos\nsystem\nX\x02\x00\x00\x00id\x85R.', 'latin1');
-
-/** A version 1.0 .npy as numpy writes it (header padded to 64 bytes). */
-function npy(descr: string, shape: string, body: Buffer): Buffer {
-  let h = `{'descr': ${descr}, 'fortran_order': False, 'shape': ${shape}, }`;
-  h += ' '.repeat((64 - ((10 + h.length + 1) % 64)) % 64) + '\n';
-  const len = Buffer.alloc(2);
-  len.writeUInt16LE(h.length);
-  return Buffer.concat([Buffer.from('\x93NUMPY\x01\x00', 'latin1'), len, Buffer.from(h, 'latin1'), body]);
-}
 
 async function scanNpz(entries: Parameters<typeof buildZip>[0]): Promise<string[]> {
   const root = mkdtempSync(path.join(tmpdir(), 'cp-npz-large-'));

@@ -1,17 +1,9 @@
+import { npy } from '../containers/build.js';
 import { zip } from '../formats/build.js';
 import type { UnseenCase } from './unseen-attacks.test.js';
 
 /** A protocol-2 pickle calling os.system('id'): hand-written bytes, never loaded. */
 const EVIL = Buffer.from('\x80\x02cos\nsystem\nX\x02\x00\x00\x00id\x85R.', 'latin1');
-
-/** A version 1.0 .npy whose header dict literal is written as given (numpy pads it to 64 bytes). */
-function npy(descr: string, shape: string, body: Buffer): Buffer {
-  let h = `{'descr': ${descr}, 'fortran_order': False, 'shape': ${shape}, }`;
-  h += ' '.repeat((64 - ((10 + h.length + 1) % 64)) % 64) + '\n';
-  const len = Buffer.alloc(2);
-  len.writeUInt16LE(h.length);
-  return Buffer.concat([Buffer.from('\x93NUMPY\x01\x00', 'latin1'), len, Buffer.from(h, 'latin1'), body]);
-}
 
 /** `numpy.lib.format.read_array`: `dtype.hasobject` means `pickle.load` of the rest (with allow_pickle=True). */
 export const NPY_CASES: readonly UnseenCase[] = [
