@@ -1,12 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../../src/core/context.js';
-import { EMPTY_REGISTRY } from '../../../src/core/trusted-registry.js';
-import { reviewChange } from '../../../src/app/review/index.js';
-import { DEFAULT_POLICY } from '../../../src/trust/policy/default.js';
-import { testOptions } from '../../helpers/scan.js';
 import { corpusPath } from '../../helpers/corpus.js';
-import { makeRepo, type Tree } from './repo.js';
+import { makeRepo, type Tree, reviewHead } from './repo.js';
 
 /**
  * Attacks built on top of real Dependabot updates (../shared/corpora/lockfiles/update-pairs): the genuine "after"
@@ -26,17 +21,7 @@ afterAll(() => cleanups.forEach((c) => c()));
 async function review(base: Tree, head: Tree, gate: 'patch' | 'minor' | 'any' = 'minor') {
   const repo = makeRepo(base, head);
   cleanups.push(repo.cleanup);
-  return reviewChange({
-    dir: repo.dir,
-    base: 'HEAD~1',
-    head: 'HEAD',
-    policy: DEFAULT_POLICY,
-    registry: EMPTY_REGISTRY,
-    options: testOptions(),
-    logger: silentLogger,
-    today: '2026-01-01',
-    gate,
-  });
+  return reviewHead(repo.dir, { gate });
 }
 
 /** 1-based line of the first line containing `needle`. */

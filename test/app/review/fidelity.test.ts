@@ -1,10 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../../src/core/context.js';
-import { EMPTY_REGISTRY } from '../../../src/core/trusted-registry.js';
-import { reviewChange } from '../../../src/app/review/index.js';
-import { DEFAULT_POLICY } from '../../../src/trust/policy/default.js';
-import { testOptions } from '../../helpers/scan.js';
-import { makeRepo, type Tree } from './repo.js';
+import { makeRepo, type Tree, reviewHead } from './repo.js';
 
 /**
  * Updates whose danger lies in what the package manager checks, not in what the lockfile appears to say: each case
@@ -16,17 +11,7 @@ afterAll(() => cleanups.forEach((c) => c()));
 async function review(base: Tree, head: Tree) {
   const repo = makeRepo(base, head);
   cleanups.push(repo.cleanup);
-  return reviewChange({
-    dir: repo.dir,
-    base: 'HEAD~1',
-    head: 'HEAD',
-    policy: DEFAULT_POLICY,
-    registry: EMPTY_REGISTRY,
-    options: testOptions(),
-    logger: silentLogger,
-    today: '2026-01-01',
-    gate: 'patch',
-  });
+  return reviewHead(repo.dir, { gate: 'patch' });
 }
 
 const sri = (alg: string, bytes: number, fill: number) => `${alg}-${Buffer.alloc(bytes, fill).toString('base64')}`;

@@ -2,13 +2,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../../src/core/context.js';
-import { EMPTY_REGISTRY } from '../../../src/core/trusted-registry.js';
-import { reviewChange } from '../../../src/app/review/index.js';
-import { DEFAULT_POLICY } from '../../../src/trust/policy/default.js';
 import { testOptions } from '../../helpers/scan.js';
 import { corpusPath } from '../../helpers/corpus.js';
-import { makeRepo } from './repo.js';
+import { makeRepo, reviewHead } from './repo.js';
 
 /**
  * The registry questions of a review, answered by a loopback registry that serves packuments and attestation
@@ -109,14 +105,8 @@ async function review(s: Scenario, registry = url) {
   requests = [];
   const repo = makeRepo({ [F]: lock('before') }, { [F]: lock('after') });
   cleanups.push(repo.cleanup);
-  return reviewChange({
-    dir: repo.dir,
-    base: 'HEAD~1',
-    head: 'HEAD',
-    policy: DEFAULT_POLICY,
-    registry: EMPTY_REGISTRY,
+  return reviewHead(repo.dir, {
     options: testOptions({ offline: false, registry: `${registry}/` }),
-    logger: silentLogger,
     now: NOW,
     today: '2026-06-16',
     gate: 'minor',

@@ -6,7 +6,7 @@ import { reviewChange } from '../../../src/app/review/index.js';
 import { DEFAULT_POLICY } from '../../../src/trust/policy/default.js';
 import { testOptions } from '../../helpers/scan.js';
 import { corpusPath } from '../../helpers/corpus.js';
-import { makeRepo } from './repo.js';
+import { makeRepo, reviewHead } from './repo.js';
 
 /**
  * The real Dependabot/Renovate pairs of ../shared/corpora/lockfiles/update-pairs: each INDEX row says the update
@@ -46,17 +46,7 @@ const cleanups: (() => void)[] = [];
 afterAll(() => cleanups.forEach((c) => c()));
 
 function review(dir: string, gate?: 'patch' | 'minor' | 'any') {
-  return reviewChange({
-    dir,
-    base: 'HEAD~1',
-    head: 'HEAD',
-    policy: DEFAULT_POLICY,
-    registry: EMPTY_REGISTRY,
-    options: testOptions(),
-    logger: silentLogger,
-    today: '2026-01-01',
-    ...(gate ? { gate } : {}),
-  });
+  return reviewHead(dir, gate ? { gate } : {});
 }
 
 describe('review on real update pairs', () => {

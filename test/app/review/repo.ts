@@ -2,6 +2,11 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { silentLogger } from '../../../src/core/context.js';
+import { EMPTY_REGISTRY } from '../../../src/core/trusted-registry.js';
+import { reviewChange, type ReviewRequest, type ReviewResult } from '../../../src/app/review/index.js';
+import { DEFAULT_POLICY } from '../../../src/trust/policy/default.js';
+import { testOptions } from '../../helpers/scan.js';
 
 const GIT_ENV = {
   GIT_AUTHOR_NAME: 'chainproof-test',
@@ -63,4 +68,22 @@ function commitRecord(message: string, files: Tree): Buffer {
   }
   parts.push(Buffer.from('\n'));
   return Buffer.concat(parts);
+}
+
+/**
+ * `chainproof review HEAD~1..HEAD` of a repository, as the review tests run it: the default policy, an empty trusted
+ * registry, offline test options, silent, on a pinned day. `over` changes any field of the request.
+ */
+export function reviewHead(dir: string, over: Partial<ReviewRequest> = {}): Promise<ReviewResult> {
+  return reviewChange({
+    dir,
+    base: 'HEAD~1',
+    head: 'HEAD',
+    policy: DEFAULT_POLICY,
+    registry: EMPTY_REGISTRY,
+    options: testOptions(),
+    logger: silentLogger,
+    today: '2026-01-01',
+    ...over,
+  });
 }
