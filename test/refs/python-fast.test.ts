@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
+import { pythonPrograms } from './programs.js';
 import { describe, expect, it } from 'vitest';
 import { findPythonReferencesFast } from '../../src/refs/python-fast.js';
 import { findPythonReferencesInWholeFile, findPythonReferencesWithParser } from '../../src/refs/python.js';
@@ -189,12 +190,7 @@ describe('findPythonReferencesFast', () => {
     'type(MODEL).from_pretrained("org/type")',
     'async def k():\n    async with torch.x() as t:\n        await T.hub.load(MODEL)',
   ];
-  const block = fc.tuple(fc.constantFrom(...STATEMENTS), fc.constantFrom('', 'def f():\n', 'if c:\n', 'class K:\n'));
-  const program = fc
-    .array(block, { minLength: 1, maxLength: 12 })
-    .map((blocks) =>
-      blocks.map(([s, head]) => (head === '' ? `${s}\n` : `${head}${s.replace(/^/gm, '    ')}\n`)).join(''),
-    );
+  const program = pythonPrograms(STATEMENTS, 12);
   it('answers as the whole-file parse does in generated programs (fast-check)', () => {
     let decided = 0;
     fc.assert(

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
+import { pythonPrograms } from './programs.js';
 import { describe, expect, it } from 'vitest';
 import { logicalLines } from '../../src/refs/python-lines.js';
 import { pythonSnippet } from '../../src/refs/python-snippet.js';
@@ -130,12 +131,7 @@ describe('pythonSnippet', () => {
     'def h(model=M.from_pretrained(MODEL)) -> torch.Tensor:\n    return model',
     'async def k():\n    async with torch.x() as t:\n        await T.hub.load(MODEL)',
   ];
-  const block = fc.tuple(fc.constantFrom(...STATEMENTS), fc.constantFrom('', 'def f():\n', 'if c:\n', 'class K:\n'));
-  const program = fc
-    .array(block, { minLength: 1, maxLength: 14 })
-    .map((blocks) =>
-      blocks.map(([s, head]) => (head === '' ? `${s}\n` : `${head}${s.replace(/^/gm, '    ')}\n`)).join(''),
-    );
+  const program = pythonPrograms(STATEMENTS, 14);
   it('finds what the whole-file parse finds in generated programs (fast-check)', () => {
     fc.assert(
       fc.property(program, (text) => {
