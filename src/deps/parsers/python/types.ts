@@ -25,6 +25,8 @@ export interface PyPackage {
   readonly source: PySource;
   /** VCS / direct URL / path for non-index sources; the index URL the lockfile names for index sources. */
   readonly url?: string;
+  /** The commit a VCS source is locked to, when the lockfile records it apart from the URL (poetry, Pipfile, uv, pylock). */
+  readonly commit?: string;
   readonly distributions: readonly PyDistribution[];
   readonly markers?: string;
   readonly editable?: boolean;
@@ -38,6 +40,13 @@ export interface PyPackage {
 export interface PyIndexOption {
   readonly kind: 'index-url' | 'extra-index-url' | 'find-links' | 'no-index';
   readonly url: string;
+  readonly file: string;
+  readonly line: number;
+}
+
+/** A host whose TLS certificate pip / pipenv will not check (`--trusted-host`, a Pipfile source's `verify_ssl = false`). */
+export interface PyTrustedHost {
+  readonly host: string;
   readonly file: string;
   readonly line: number;
 }
@@ -61,6 +70,8 @@ export interface PythonLock {
   /** The project itself (uv `virtual`/`editable` root, pylock `directory`), not a dependency. */
   readonly projects: readonly string[];
   readonly indexes: readonly PyIndexOption[];
+  /** Hosts the file tells the installer to reach without verifying TLS; absent when none. */
+  readonly trustedHosts?: readonly PyTrustedHost[];
   /** `--require-hashes` given in the file (pip then demands a hash on every requirement). */
   readonly requireHashes: boolean;
   readonly problems: readonly PyProblem[];

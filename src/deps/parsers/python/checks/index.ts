@@ -3,6 +3,7 @@ import type { PyProject } from '../pyproject.js';
 import type { PythonLock } from '../types.js';
 import type { PythonCheckPolicy } from './context.js';
 import { checkHashes, checkPinning, checkProblems } from './lockfile.js';
+import { checkIndexTrust } from './indexes.js';
 import { checkMalicious } from './malicious.js';
 import { checkSources } from './sources.js';
 import { checkSync } from './sync.js';
@@ -21,6 +22,7 @@ export function checkPythonLock(
     ...checkPinning(lock),
     ...checkHashes(lock, policy),
     ...checkSources(lock, policy),
+    ...checkIndexTrust(lock, policy),
     ...checkMalicious(lock, policy),
     ...checkSync(lock, project),
   ];
