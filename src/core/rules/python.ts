@@ -178,6 +178,16 @@ export const PYTHON_RULES = defineRules([
     tags: [...TAGS, 'integrity'],
   },
   {
+    id: 'CPP073',
+    name: 'PythonPathOutsideRepository',
+    short: 'A Python dependency is installed from a path outside the repository.',
+    full: 'A path, `file:` or editable dependency (requirements `-e ../x` or `/abs/x.whl`, uv `path` / `directory` / `editable`, poetry `directory` / `file`, Pipfile `path`, pylock `directory` / `archive.path`) points outside the scanned repository. The installer builds or unpacks whatever is there on the machine that runs it: the code is not in the reviewed tree, no hash pins it, and chainproof did not scan it.',
+    help: 'Move the package into the repository as a workspace member, or publish it and depend on a version. If the outside folder is another checkout you control, scan that repository too.',
+    level: 'warning',
+    severity: '5.0',
+    tags: [...TAGS, 'source'],
+  },
+  {
     id: 'CPP050',
     name: 'PypiNotVerifiedOffline',
     short: 'Python packages were not checked against their index (offline).',

@@ -146,6 +146,24 @@ const cases: Case[] = [
     want: ['CPP014@Pipfile.lock:11', 'CPP014@Pipfile.lock:15', 'CPP071@Pipfile.lock:7'],
   },
   {
+    name: 'paths outside the repository: pip from the file folder and the root, uv from the lock folder',
+    dir: 'paths-outside',
+    want: [
+      'CPP016@app/requirements.txt:2',
+      'CPP016@app/requirements.txt:4',
+      'CPP016@uvproj/uv.lock:24',
+      'CPP073@app/requirements.txt:1',
+      'CPP073@app/requirements.txt:3',
+      'CPP073@uvproj/uv.lock:14',
+      'CPP073@uvproj/uv.lock:19',
+    ],
+  },
+  {
+    name: '--no-index: index URLs are ignored by pip, find-links still count',
+    dir: 'no-index-find-links',
+    want: ['CPP070@requirements.txt:3'],
+  },
+  {
     name: 'a requirements file that pins nothing is one CPP010 with the count',
     dir: 'requirements-all-ranges',
     want: ['CPP010@requirements.txt:1'],

@@ -36,7 +36,11 @@ export function parseUvLock(file: string, text: string): PythonLock {
     const name = strOf(entry.name)!;
     const src = isTable(entry.source) ? entry.source : {};
     const [source, url] = sourceOf(src);
-    if (source === 'virtual' || src.editable !== undefined) {
+    // `virtual` (never built) and `editable` workspace members are the project. An editable path that leaves
+    // the lockfile's folder is a `tool.uv.sources` path dependency on code outside the repository: uv builds and
+    // installs it, so it stays a package (CPP016 / CPP073).
+    const editable = strOf(src.editable);
+    if (source === 'virtual' || (src.editable !== undefined && !leavesFolder(editable))) {
       projects.push(normalizeName(name));
       return;
     }
@@ -53,6 +57,7 @@ export function parseUvLock(file: string, text: string): PythonLock {
       ...(url !== undefined ? { url } : {}),
       ...(commit !== undefined ? { commit } : {}),
       distributions: dists,
+      ...(editable !== undefined ? { editable: true } : {}),
       dev: false,
       optional: false,
     });
@@ -88,6 +93,12 @@ function sourceOf(src: Record<string, unknown>): [PySource, string | undefined] 
 function gitCommitOf(url: string | undefined): string | undefined {
   const hash = url?.lastIndexOf('#') ?? -1;
   return hash >= 0 ? fullCommit(url!.slice(hash + 1)) : undefined;
+}
+
+function leavesFolder(path: string | undefined): boolean {
+  if (path === undefined) return false;
+  const p = path.replace(/\\/g, '/');
+  return p.startsWith('/') || /^[a-z]:\//i.test(p) || p === '..' || p.startsWith('../') || /\/\.\.(\/|$)/.test(p);
 }
 
 /** Line of a top-level `key =` (for version errors). */

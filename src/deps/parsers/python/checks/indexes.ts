@@ -40,8 +40,11 @@ function untrustedIndexes(lock: PythonLock, policy: PythonCheckPolicy): Finding[
   // `https://pypi.org/simple` is the index `https://pypi.org/simple/`: compare both with a trailing slash.
   const allowed = (url: string) => isUnder(normalizePrefix(url), policy.allowedIndexes);
   const groups = new Map<string, Group>();
+  // pip's `--no-index` ignores every index URL (only find-links are read: `PackageFinder` gets no index_urls).
+  const noIndex = lock.indexes.some((o) => o.kind === 'no-index');
   for (const opt of lock.indexes) {
-    if (opt.kind === 'no-index' || !WEB_URL.test(opt.url) || allowed(opt.url)) continue;
+    if (opt.kind === 'no-index' || (noIndex && opt.kind !== 'find-links')) continue;
+    if (!WEB_URL.test(opt.url) || allowed(opt.url)) continue;
     addTo(groups, `${opt.file}\0${hostOf(opt.url)}`, opt.line, `--${opt.kind} ${opt.url}`);
   }
   const fromIndex = lock.packages.filter((p) => p.source === 'index' && p.constraint !== true);
