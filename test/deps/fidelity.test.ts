@@ -82,6 +82,12 @@ const cases: Case[] = [
     dir: 'dotdot-key.v3',
     want: ['CPD018:error@package-lock.json:19', 'CPD018:error@package-lock.json:25'],
   },
+  {
+    name: 'yarn berry: patch files outside the repository (visitPatchPath), and exec: runs a script at fetch time',
+    dir: 'patch-exec.berry',
+    want: ['CPD017:warning@yarn.lock:54', 'CPD017:warning@yarn.lock:68', 'CPD019:error@yarn.lock:75'],
+    artifacts: ['c@1.0.0', 'd@1.0.0', 'gen@1.0.0'],
+  },
 ];
 
 const place = (f: Finding) => `${f.ruleId}:${f.level}@${f.location.path}:${f.location.line}`;

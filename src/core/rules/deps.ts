@@ -184,4 +184,14 @@ export const DEPS_RULES = defineRules([
     severity: '8.0',
     tags: [...TAGS, 'lockfile-injection'],
   },
+  {
+    id: 'CPD019',
+    name: 'YarnExecProtocol',
+    short: 'A yarn dependency is generated at install time by running a script (the `exec:` protocol).',
+    full: "Yarn berry's `exec:<script>` protocol runs the script with Node while fetching, to write the package it installs. It runs before and regardless of `enableScripts: false`, which only stops lifecycle scripts, so a repository that turned scripts off still runs it. Whoever edits the script or the lockfile entry runs code on every machine that installs.",
+    help: 'Commit the generated package as a workspace or publish it. If the generator is needed, review the script and name the package in `dependencies.allowInstallScripts`.',
+    level: 'error',
+    severity: '7.5',
+    tags: [...TAGS, 'install-scripts'],
+  },
 ]);

@@ -8,6 +8,8 @@ import { checkPackages } from './packages.js';
 import { checkSources } from './sources.js';
 import type { LoadedManifest } from './sync.js';
 import { checkSync } from './sync.js';
+import { collapseSystemic } from './systemic.js';
+import { checkYarnProtocols } from './yarn-protocols.js';
 
 export type { CheckPolicy } from './context.js';
 export { toCheckPolicy } from './context.js';
@@ -20,11 +22,16 @@ export function checkDependencies(
   policy: CheckPolicy,
   manifests: readonly LoadedManifest[],
 ): Finding[] {
+  // An exec: entry is CPD019 (code runs at install); the generic local-path note (CPD009) on it adds nothing.
+  const protocols = checkYarnProtocols(graph, policy);
+  const execAt = new Set(protocols.filter((f) => f.ruleId === 'CPD019').map((f) => f.location.line));
+  const sources = checkSources(graph, policy).filter((f) => f.ruleId !== 'CPD009' || !execAt.has(f.location.line));
   return [
-    ...checkIntegrity(graph, parsed),
-    ...checkSources(graph, policy),
+    ...collapseSystemic(checkIntegrity(graph, parsed), graph),
+    ...sources,
     ...checkPackages(graph, policy),
     ...checkSync(graph, parsed, manifests),
     ...checkLocalPaths(graph),
+    ...protocols,
   ];
 }
