@@ -41,7 +41,17 @@ export interface PackageNode {
 export interface DependencyGraph {
   readonly lockfile: string;
   readonly kind:
-    'npm' | 'yarn-classic' | 'yarn-berry' | 'pnpm' | 'bun' | 'pip-requirements' | 'uv' | 'poetry' | 'pipenv' | 'pylock';
+    | 'npm'
+    | 'yarn-classic'
+    | 'yarn-berry'
+    | 'pnpm'
+    | 'bun'
+    | 'pip-requirements'
+    | 'uv'
+    | 'poetry'
+    | 'pipenv'
+    | 'pylock'
+    | 'pdm';
   /** Package ecosystem; absent = npm. Registry stages verify only their own ecosystem's graphs. */
   readonly ecosystem?: 'npm' | 'pypi';
   /** Lockfile format version as written (npm lockfileVersion, berry __metadata.version, pnpm lockfileVersion). */

@@ -164,6 +164,17 @@ const cases: Case[] = [
     want: ['CPP070@requirements.txt:3'],
   },
   {
+    name: 'pdm.lock is read: no hash, git by revision and by branch, direct URL, path outside',
+    dir: 'pdm-sources',
+    want: [
+      'CPP011@pdm.lock:24',
+      'CPP014@pdm.lock:30',
+      'CPP014@pdm.lock:38',
+      'CPP015@pdm.lock:45',
+      'CPP073@pdm.lock:52',
+    ],
+  },
+  {
     name: 'a requirements file that pins nothing is one CPP010 with the count',
     dir: 'requirements-all-ranges',
     want: ['CPP010@requirements.txt:1'],
@@ -265,6 +276,7 @@ describe('offline Python rules over case fixtures', () => {
     ['vcs-branch-vs-commit', 'uv.lock', { 4: true, 9: false }],
     ['poetry-git-legacy', 'poetry.lock', { 2: true }],
     ['pipfile-verify-ssl-off', 'Pipfile.lock', { 11: true, 15: false }],
+    ['pdm-sources', 'pdm.lock', { 30: true, 38: false }],
   ])('%s: a VCS source is pinned only by the full commit the tool checks out', async (dir, _file, want) => {
     const r = await scanPython(path.join(CASES, dir));
     const got = Object.fromEntries(

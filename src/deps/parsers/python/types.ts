@@ -59,7 +59,7 @@ export interface PyProblem {
   readonly message: string;
 }
 
-export type PythonLockKind = 'requirements' | 'uv' | 'poetry' | 'pipenv' | 'pylock';
+export type PythonLockKind = 'requirements' | 'uv' | 'poetry' | 'pipenv' | 'pylock' | 'pdm';
 
 /** A parsed Python lockfile or requirements file (with its includes). */
 export interface PythonLock {
