@@ -88,6 +88,11 @@ const cases: Case[] = [
     want: ['CPD017:warning@yarn.lock:54', 'CPD017:warning@yarn.lock:68', 'CPD019:error@yarn.lock:75'],
     artifacts: ['c@1.0.0', 'd@1.0.0', 'gen@1.0.0'],
   },
+  {
+    name: 'pnpm: an importer link: (an override) and a patch file outside the repository',
+    dir: 'link-patch-outside.pnpm9',
+    want: ['CPD017:warning@pnpm-lock.yaml:16', 'CPD017:warning@pnpm-lock.yaml:24'],
+  },
 ];
 
 const place = (f: Finding) => `${f.ruleId}:${f.level}@${f.location.path}:${f.location.line}`;

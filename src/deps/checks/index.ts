@@ -4,6 +4,7 @@ import type { ParsedLockfile } from '../types.js';
 import type { CheckPolicy } from './context.js';
 import { checkIntegrity } from './integrity.js';
 import { checkLocalPaths } from './local-paths.js';
+import { checkLocalRefs } from './local-refs.js';
 import { checkPackages } from './packages.js';
 import { checkSources } from './sources.js';
 import type { LoadedManifest } from './sync.js';
@@ -32,6 +33,7 @@ export function checkDependencies(
     ...checkPackages(graph, policy),
     ...checkSync(graph, parsed, manifests),
     ...checkLocalPaths(graph),
+    ...checkLocalRefs(graph, parsed),
     ...protocols,
   ];
 }

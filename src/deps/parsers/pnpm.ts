@@ -1,5 +1,6 @@
 import { parseDocument } from 'yaml';
-import type { DraftEdge, DraftImporter, DraftNode, EdgeKind, ParsedLockfile } from '../types.js';
+import { posix } from 'node:path';
+import type { DraftEdge, DraftImporter, DraftLocalRef, DraftNode, EdgeKind, ParsedLockfile } from '../types.js';
 import { LockfileError, isRecord, str } from '../types.js';
 import { yamlSectionKeyLines } from '../lines.js';
 import { classifyResolved } from '../source.js';
@@ -120,11 +121,13 @@ export function parsePnpm(file: string, text: string): ParsedLockfile {
     importers.push({ path, declared, edges });
   }
 
+  const localRefs = [...importerLinks(text, importers, recorded), ...patchFiles(text, data)];
   return {
     kind: 'pnpm',
     formatVersion,
     nodes,
     importers,
+    ...(localRefs.length > 0 ? { localRefs } : {}),
     resolveDeclared: (importer, name) => {
       const ref = recorded.get(importer)?.get(name);
       if (ref === undefined) return undefined;
@@ -202,6 +205,50 @@ function aliasLine(text: string): number | undefined {
 }
 
 /** `name@1.0.0(peer@1)(x@2)` → `name@1.0.0`. */
+/**
+ * Importer `link:` versions are relative to the importer's folder (pnpm `resolveFromLocal` / `link:` specs, e.g. an
+ * `overrides` value `link:../x`); they become lockfile-relative here. Workspace links stay inside; CPD017 judges.
+ */
+function importerLinks(
+  text: string,
+  importers: readonly DraftImporter[],
+  recorded: ReadonlyMap<string, ReadonlyMap<string, string>>,
+): DraftLocalRef[] {
+  const out: DraftLocalRef[] = [];
+  for (const imp of importers) {
+    for (const [name, ref] of recorded.get(imp.path) ?? []) {
+      if (!ref.startsWith('link:')) continue;
+      const target = ref.slice(5);
+      const path = /^([a-z]:)?[\\/]/i.test(target) ? target : posix.join(imp.path === '' ? '.' : imp.path, target);
+      out.push({ kind: 'link', name, path, line: lineOfText(text, `version: ${ref}`, `${name}: ${ref}`, ref) });
+    }
+  }
+  return out;
+}
+
+/**
+ * `patchedDependencies` (lockfile 5.4+): `name@version: { hash, path }` with the patch file relative to the lockfile's
+ * folder (pnpm reads it from there at install: `@pnpm/patching` `applyPatchToDir`). pnpm 10 writes the hash only.
+ */
+function patchFiles(text: string, data: Record<string, unknown>): DraftLocalRef[] {
+  if (!isRecord(data.patchedDependencies)) return [];
+  const out: DraftLocalRef[] = [];
+  for (const [name, v] of Object.entries(data.patchedDependencies)) {
+    const path = isRecord(v) ? str(v.path) : undefined;
+    if (path !== undefined) out.push({ kind: 'patch', name, path, line: lineOfText(text, path) });
+  }
+  return out;
+}
+
+/** 1-based line of the first occurrence of the first of `needles` found; 1 when none is. */
+function lineOfText(text: string, ...needles: string[]): number {
+  const at = needles.map((n) => text.indexOf(n)).find((i) => i >= 0) ?? -1;
+  if (at < 0) return 1;
+  let line = 1;
+  for (let i = 0; i < at; i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
+}
+
 function stripPeers(key: string): string {
   const p = key.indexOf('(');
   return p < 0 ? key : key.slice(0, p);
