@@ -93,6 +93,22 @@ const cases: Case[] = [
     dir: 'link-patch-outside.pnpm9',
     want: ['CPD017:warning@pnpm-lock.yaml:16', 'CPD017:warning@pnpm-lock.yaml:24'],
   },
+  {
+    name: 'npm: a registry range locked to git or a tarball URL is injection (depValid only checks the version)',
+    dir: 'range-to-git.v3',
+    want: [
+      'CPD007:warning@package-lock.json:21',
+      'CPD008:warning@package-lock.json:25',
+      'CPD020:error@package-lock.json:12',
+      'CPD020:error@package-lock.json:16',
+    ],
+    artifacts: ['c@1.0.0', 'd@1.0.0', 'a@1.0.3', 'b@2.1.0'],
+  },
+  {
+    name: 'yarn 1: a registry range resolved to a tarball URL on another host',
+    dir: 'range-to-tarball.yarn-v1',
+    want: ['CPD020:error@yarn.lock:5'],
+  },
 ];
 
 const place = (f: Finding) => `${f.ruleId}:${f.level}@${f.location.path}:${f.location.line}`;

@@ -194,4 +194,14 @@ export const DEPS_RULES = defineRules([
     severity: '7.5',
     tags: [...TAGS, 'install-scripts'],
   },
+  {
+    id: 'CPD020',
+    name: 'RegistryRangeLockedElsewhere',
+    short: 'package.json asks for a registry version, but the lockfile installs it from git or a tarball URL.',
+    full: "The manifest declares a semver range, which the package manager resolves on the registry; the lockfile entry for it points at a git repository or a tarball URL with a version inside the range. npm accepts it (arborist's `depValid` only checks that the version satisfies the range), as do yarn 1, pnpm and bun, but none writes such an entry without an override: someone edited the lockfile and kept the version so nothing looks out of sync.",
+    help: 'Treat as lockfile injection: find the commit that changed the entry, delete it and reinstall so it resolves from the registry. If the git or tarball source is intended, declare it in package.json (or an override).',
+    level: 'error',
+    severity: '8.5',
+    tags: [...TAGS, 'lockfile-injection'],
+  },
 ]);

@@ -6,6 +6,7 @@ import { checkIntegrity } from './integrity.js';
 import { checkLocalPaths } from './local-paths.js';
 import { checkLocalRefs } from './local-refs.js';
 import { checkPackages } from './packages.js';
+import { checkRangeSources } from './range-source.js';
 import { checkSources } from './sources.js';
 import type { LoadedManifest } from './sync.js';
 import { checkSync } from './sync.js';
@@ -23,15 +24,23 @@ export function checkDependencies(
   policy: CheckPolicy,
   manifests: readonly LoadedManifest[],
 ): Finding[] {
-  // An exec: entry is CPD019 (code runs at install); the generic local-path note (CPD009) on it adds nothing.
+  // One cause, one finding: an exec: entry is CPD019 (code runs at install), not also the local-path note (CPD009);
+  // a registry range locked to git or a tarball is CPD020 (injection), not also the source warning (CPD007/CPD008).
   const protocols = checkYarnProtocols(graph, policy);
+  const rangeSources = checkRangeSources(graph, parsed, manifests);
   const execAt = new Set(protocols.filter((f) => f.ruleId === 'CPD019').map((f) => f.location.line));
-  const sources = checkSources(graph, policy).filter((f) => f.ruleId !== 'CPD009' || !execAt.has(f.location.line));
+  const injectedAt = new Set(rangeSources.map((f) => f.location.line));
+  const sources = checkSources(graph, policy).filter(
+    (f) =>
+      !(f.ruleId === 'CPD009' && execAt.has(f.location.line)) &&
+      !((f.ruleId === 'CPD007' || f.ruleId === 'CPD008') && injectedAt.has(f.location.line)),
+  );
   return [
     ...collapseSystemic(checkIntegrity(graph, parsed), graph),
     ...sources,
     ...checkPackages(graph, policy),
     ...checkSync(graph, parsed, manifests),
+    ...rangeSources,
     ...checkLocalPaths(graph),
     ...checkLocalRefs(graph, parsed),
     ...protocols,
