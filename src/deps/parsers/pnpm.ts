@@ -74,6 +74,7 @@ export function parsePnpm(file: string, text: string): ParsedLockfile {
   // `requiresBuild` (lockfile ≤ 6) is not read: pnpm wrote it for every optional dependency, whose tarball it never
   // downloaded, and inconsistently elsewhere (pnpm/pnpm#7707, #7577), and its build step (`buildModules`) runs
   // only the scripts the fetched manifest has. Like pnpm 9, whether a package runs scripts is the registry's answer.
+  const buildDisabled = buildsDisabledBy(data, major);
   const nodes: DraftNode[] = keys.map((key, i) => {
     const entry = isRecord(packages[key]) ? packages[key] : {};
     const parsedKey = parseKey(key, major);
@@ -82,6 +83,7 @@ export function parsePnpm(file: string, text: string): ParsedLockfile {
     const res = isRecord(entry.resolution) ? entry.resolution : {};
     const { source, resolved } = resolutionSource(res);
     const integrity = str(res.integrity);
+    const disabled = source === 'registry' ? buildDisabled(name) : undefined;
     return {
       name,
       version,
@@ -90,6 +92,7 @@ export function parsePnpm(file: string, text: string): ParsedLockfile {
       ...(resolved !== undefined ? { resolved } : {}),
       ...(integrity !== undefined ? { integrity } : {}),
       source,
+      ...(disabled !== undefined ? { buildDisabled: disabled } : {}),
       ...(major < 9 ? { flags: { dev: entry.dev === true, optional: entry.optional === true, peer: false } } : {}),
       edges: dedupe(pushAll(depEdges(entry), extraEdges.get(i))),
     };
@@ -205,6 +208,27 @@ function aliasLine(text: string): number | undefined {
 }
 
 /** `name@1.0.0(peer@1)(x@2)` → `name@1.0.0`. */
+/**
+ * Which packages pnpm 7/8 will not build. Those versions record the settings in the lockfile (top-level
+ * `onlyBuiltDependencies` / `neverBuiltDependencies`, lockfile 5.4 and 6.x; a frozen install refuses a lockfile whose
+ * settings differ from the project's), and `createAllowBuildFunction` (@pnpm/builder.policy) allows only the listed
+ * names when `onlyBuiltDependencies` is set, else all but `neverBuiltDependencies`. Lockfile 9 no longer records them
+ * and pnpm 10 keeps them in pnpm-workspace.yaml, which is not read here: nothing is assumed disabled then.
+ */
+function buildsDisabledBy(
+  data: Record<string, unknown>,
+  major: number,
+): (name: string) => 'onlyBuiltDependencies' | 'neverBuiltDependencies' | undefined {
+  if (major >= 9) return () => undefined;
+  const names = (v: unknown) =>
+    Array.isArray(v) ? new Set(v.filter((n): n is string => typeof n === 'string')) : undefined;
+  const only = names(data.onlyBuiltDependencies);
+  const never = names(data.neverBuiltDependencies);
+  if (only !== undefined) return (name) => (only.has(name) ? undefined : 'onlyBuiltDependencies');
+  if (never !== undefined) return (name) => (never.has(name) ? 'neverBuiltDependencies' : undefined);
+  return () => undefined;
+}
+
 /**
  * Importer `link:` versions are relative to the importer's folder (pnpm `resolveFromLocal` / `link:` specs, e.g. an
  * `overrides` value `link:../x`); they become lockfile-relative here. Workspace links stay inside; CPD017 judges.
