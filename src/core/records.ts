@@ -22,9 +22,10 @@ export interface PackageNode {
   readonly hasInstallScript?: boolean;
   /**
    * The package manager will not run this package's build/install scripts although it may have some: yarn
-   * berry's root `dependenciesMeta: { <pkg>: { built: false } }`, or `enableScripts: false` in `.yarnrc.yml`.
+   * berry's root `dependenciesMeta: { <pkg>: { built: false } }`, or `enableScripts: false` in `.yarnrc.yml`; pnpm
+   * 7/8's `onlyBuiltDependencies` (not listed) or `neverBuiltDependencies` (listed), as the lockfile records them.
    */
-  readonly buildDisabled?: 'dependenciesMeta' | 'enableScripts';
+  readonly buildDisabled?: 'dependenciesMeta' | 'enableScripts' | 'onlyBuiltDependencies' | 'neverBuiltDependencies';
   /** For aliases (`npm:`), the name the code imports. */
   readonly alias?: string;
   readonly bundled?: boolean;
@@ -41,7 +42,17 @@ export interface PackageNode {
 export interface DependencyGraph {
   readonly lockfile: string;
   readonly kind:
-    'npm' | 'yarn-classic' | 'yarn-berry' | 'pnpm' | 'bun' | 'pip-requirements' | 'uv' | 'poetry' | 'pipenv' | 'pylock';
+    | 'npm'
+    | 'yarn-classic'
+    | 'yarn-berry'
+    | 'pnpm'
+    | 'bun'
+    | 'pip-requirements'
+    | 'uv'
+    | 'poetry'
+    | 'pipenv'
+    | 'pylock'
+    | 'pdm';
   /** Package ecosystem; absent = npm. Registry stages verify only their own ecosystem's graphs. */
   readonly ecosystem?: 'npm' | 'pypi';
   /** Lockfile format version as written (npm lockfileVersion, berry __metadata.version, pnpm lockfileVersion). */

@@ -60,6 +60,17 @@ export interface ParsedLockfile {
    * entry for it, or 'unknown' when the spec cannot be matched offline (e.g. a git spec yarn rewrote).
    */
   resolveDeclared(importer: string, name: string, spec: string): number | undefined | 'unknown';
+  /** Paths read at install that belong to no package entry (pnpm importer `link:` targets, patch files). */
+  readonly localRefs?: readonly DraftLocalRef[];
+}
+
+/** A path the package manager reads at install, relative to the lockfile's folder, at the line that names it. */
+export interface DraftLocalRef {
+  readonly kind: 'link' | 'patch';
+  /** The dependency linked, or the `name@version` patched. */
+  readonly name: string;
+  readonly path: string;
+  readonly line: number;
 }
 
 export type LockfileErrorCode = 'LOCKFILE_SYNTAX' | 'LOCKFILE_SHAPE' | 'LOCKFILE_UNSUPPORTED';

@@ -82,6 +82,33 @@ const cases: Case[] = [
     dir: 'dotdot-key.v3',
     want: ['CPD018:error@package-lock.json:19', 'CPD018:error@package-lock.json:25'],
   },
+  {
+    name: 'yarn berry: patch files outside the repository (visitPatchPath), and exec: runs a script at fetch time',
+    dir: 'patch-exec.berry',
+    want: ['CPD017:warning@yarn.lock:54', 'CPD017:warning@yarn.lock:68', 'CPD019:error@yarn.lock:75'],
+    artifacts: ['c@1.0.0', 'd@1.0.0', 'gen@1.0.0'],
+  },
+  {
+    name: 'pnpm: an importer link: (an override) and a patch file outside the repository',
+    dir: 'link-patch-outside.pnpm9',
+    want: ['CPD017:warning@pnpm-lock.yaml:16', 'CPD017:warning@pnpm-lock.yaml:24'],
+  },
+  {
+    name: 'npm: a registry range locked to git or a tarball URL is injection (depValid only checks the version)',
+    dir: 'range-to-git.v3',
+    want: [
+      'CPD007:warning@package-lock.json:21',
+      'CPD008:warning@package-lock.json:25',
+      'CPD020:error@package-lock.json:12',
+      'CPD020:error@package-lock.json:16',
+    ],
+    artifacts: ['c@1.0.0', 'd@1.0.0', 'a@1.0.3', 'b@2.1.0'],
+  },
+  {
+    name: 'yarn 1: a registry range resolved to a tarball URL on another host',
+    dir: 'range-to-tarball.yarn-v1',
+    want: ['CPD020:error@yarn.lock:5'],
+  },
 ];
 
 const place = (f: Finding) => `${f.ruleId}:${f.level}@${f.location.path}:${f.location.line}`;

@@ -4,10 +4,14 @@ import type { ParsedLockfile } from '../types.js';
 import type { CheckPolicy } from './context.js';
 import { checkIntegrity } from './integrity.js';
 import { checkLocalPaths } from './local-paths.js';
+import { checkLocalRefs } from './local-refs.js';
 import { checkPackages } from './packages.js';
+import { checkRangeSources } from './range-source.js';
 import { checkSources } from './sources.js';
 import type { LoadedManifest } from './sync.js';
 import { checkSync } from './sync.js';
+import { collapseSystemic } from './systemic.js';
+import { checkYarnProtocols } from './yarn-protocols.js';
 
 export type { CheckPolicy } from './context.js';
 export { toCheckPolicy } from './context.js';
@@ -20,11 +24,25 @@ export function checkDependencies(
   policy: CheckPolicy,
   manifests: readonly LoadedManifest[],
 ): Finding[] {
+  // One cause, one finding: an exec: entry is CPD019 (code runs at install), not also the local-path note (CPD009);
+  // a registry range locked to git or a tarball is CPD020 (injection), not also the source warning (CPD007/CPD008).
+  const protocols = checkYarnProtocols(graph, policy);
+  const rangeSources = checkRangeSources(graph, parsed, manifests);
+  const execAt = new Set(protocols.filter((f) => f.ruleId === 'CPD019').map((f) => f.location.line));
+  const injectedAt = new Set(rangeSources.map((f) => f.location.line));
+  const sources = checkSources(graph, policy).filter(
+    (f) =>
+      !(f.ruleId === 'CPD009' && execAt.has(f.location.line)) &&
+      !((f.ruleId === 'CPD007' || f.ruleId === 'CPD008') && injectedAt.has(f.location.line)),
+  );
   return [
-    ...checkIntegrity(graph, parsed),
-    ...checkSources(graph, policy),
+    ...collapseSystemic(checkIntegrity(graph, parsed), graph),
+    ...sources,
     ...checkPackages(graph, policy),
     ...checkSync(graph, parsed, manifests),
+    ...rangeSources,
     ...checkLocalPaths(graph),
+    ...checkLocalRefs(graph, parsed),
+    ...protocols,
   ];
 }

@@ -1,5 +1,6 @@
 import { parseDocument } from 'yaml';
-import type { DraftEdge, DraftImporter, DraftNode, EdgeKind, ParsedLockfile } from '../types.js';
+import { posix } from 'node:path';
+import type { DraftEdge, DraftImporter, DraftLocalRef, DraftNode, EdgeKind, ParsedLockfile } from '../types.js';
 import { LockfileError, isRecord, str } from '../types.js';
 import { yamlSectionKeyLines } from '../lines.js';
 import { classifyResolved } from '../source.js';
@@ -73,6 +74,7 @@ export function parsePnpm(file: string, text: string): ParsedLockfile {
   // `requiresBuild` (lockfile ≤ 6) is not read: pnpm wrote it for every optional dependency, whose tarball it never
   // downloaded, and inconsistently elsewhere (pnpm/pnpm#7707, #7577), and its build step (`buildModules`) runs
   // only the scripts the fetched manifest has. Like pnpm 9, whether a package runs scripts is the registry's answer.
+  const buildDisabled = buildsDisabledBy(data, major);
   const nodes: DraftNode[] = keys.map((key, i) => {
     const entry = isRecord(packages[key]) ? packages[key] : {};
     const parsedKey = parseKey(key, major);
@@ -81,6 +83,7 @@ export function parsePnpm(file: string, text: string): ParsedLockfile {
     const res = isRecord(entry.resolution) ? entry.resolution : {};
     const { source, resolved } = resolutionSource(res);
     const integrity = str(res.integrity);
+    const disabled = source === 'registry' ? buildDisabled(name) : undefined;
     return {
       name,
       version,
@@ -89,6 +92,7 @@ export function parsePnpm(file: string, text: string): ParsedLockfile {
       ...(resolved !== undefined ? { resolved } : {}),
       ...(integrity !== undefined ? { integrity } : {}),
       source,
+      ...(disabled !== undefined ? { buildDisabled: disabled } : {}),
       ...(major < 9 ? { flags: { dev: entry.dev === true, optional: entry.optional === true, peer: false } } : {}),
       edges: dedupe(pushAll(depEdges(entry), extraEdges.get(i))),
     };
@@ -120,11 +124,13 @@ export function parsePnpm(file: string, text: string): ParsedLockfile {
     importers.push({ path, declared, edges });
   }
 
+  const localRefs = [...importerLinks(text, importers, recorded), ...patchFiles(text, data)];
   return {
     kind: 'pnpm',
     formatVersion,
     nodes,
     importers,
+    ...(localRefs.length > 0 ? { localRefs } : {}),
     resolveDeclared: (importer, name) => {
       const ref = recorded.get(importer)?.get(name);
       if (ref === undefined) return undefined;
@@ -202,6 +208,71 @@ function aliasLine(text: string): number | undefined {
 }
 
 /** `name@1.0.0(peer@1)(x@2)` → `name@1.0.0`. */
+/**
+ * Which packages pnpm 7/8 will not build. Those versions record the settings in the lockfile (top-level
+ * `onlyBuiltDependencies` / `neverBuiltDependencies`, lockfile 5.4 and 6.x; a frozen install refuses a lockfile whose
+ * settings differ from the project's), and `createAllowBuildFunction` (@pnpm/builder.policy) allows only the listed
+ * names when `onlyBuiltDependencies` is set, else all but `neverBuiltDependencies`. Lockfile 9 no longer records them
+ * and pnpm 10 keeps them in pnpm-workspace.yaml, which is not read here: nothing is assumed disabled then.
+ */
+function buildsDisabledBy(
+  data: Record<string, unknown>,
+  major: number,
+): (name: string) => 'onlyBuiltDependencies' | 'neverBuiltDependencies' | undefined {
+  if (major >= 9) return () => undefined;
+  const names = (v: unknown) =>
+    Array.isArray(v) ? new Set(v.filter((n): n is string => typeof n === 'string')) : undefined;
+  const only = names(data.onlyBuiltDependencies);
+  const never = names(data.neverBuiltDependencies);
+  if (only !== undefined) return (name) => (only.has(name) ? undefined : 'onlyBuiltDependencies');
+  if (never !== undefined) return (name) => (never.has(name) ? 'neverBuiltDependencies' : undefined);
+  return () => undefined;
+}
+
+/**
+ * Importer `link:` versions are relative to the importer's folder (pnpm `resolveFromLocal` / `link:` specs, e.g. an
+ * `overrides` value `link:../x`); they become lockfile-relative here. Workspace links stay inside; CPD017 judges.
+ */
+function importerLinks(
+  text: string,
+  importers: readonly DraftImporter[],
+  recorded: ReadonlyMap<string, ReadonlyMap<string, string>>,
+): DraftLocalRef[] {
+  const out: DraftLocalRef[] = [];
+  for (const imp of importers) {
+    for (const [name, ref] of recorded.get(imp.path) ?? []) {
+      if (!ref.startsWith('link:')) continue;
+      const target = ref.slice(5);
+      const path = /^([a-z]:)?[\\/]/i.test(target) ? target : posix.join(imp.path === '' ? '.' : imp.path, target);
+      out.push({ kind: 'link', name, path, line: lineOfText(text, `version: ${ref}`, `${name}: ${ref}`, ref) });
+    }
+  }
+  return out;
+}
+
+/**
+ * `patchedDependencies` (lockfile 5.4+): `name@version: { hash, path }` with the patch file relative to the lockfile's
+ * folder (pnpm reads it from there at install: `@pnpm/patching` `applyPatchToDir`). pnpm 10 writes the hash only.
+ */
+function patchFiles(text: string, data: Record<string, unknown>): DraftLocalRef[] {
+  if (!isRecord(data.patchedDependencies)) return [];
+  const out: DraftLocalRef[] = [];
+  for (const [name, v] of Object.entries(data.patchedDependencies)) {
+    const path = isRecord(v) ? str(v.path) : undefined;
+    if (path !== undefined) out.push({ kind: 'patch', name, path, line: lineOfText(text, path) });
+  }
+  return out;
+}
+
+/** 1-based line of the first occurrence of the first of `needles` found; 1 when none is. */
+function lineOfText(text: string, ...needles: string[]): number {
+  const at = needles.map((n) => text.indexOf(n)).find((i) => i >= 0) ?? -1;
+  if (at < 0) return 1;
+  let line = 1;
+  for (let i = 0; i < at; i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
+}
+
 function stripPeers(key: string): string {
   const p = key.indexOf('(');
   return p < 0 ? key : key.slice(0, p);

@@ -148,6 +148,15 @@ export const ENTRIES = [
     readBy: ['pylock-toml'],
   },
   {
+    id: 'pdm-lockfile',
+    kind: 'lockfile',
+    ecosystem: 'pypi',
+    summary: 'pdm.lock (PDM, lock_version 4.x)',
+    names: { basenames: ['pdm.lock'] },
+    nameOnly: true,
+    readBy: ['pdm-lock'],
+  },
+  {
     id: 'pyproject-toml',
     kind: 'manifest',
     ecosystem: 'pypi',

@@ -57,9 +57,14 @@ const cases: Case[] = [
     want: ['CPP011@requirements.txt:2', 'CPP017@requirements.txt:3'],
   },
   {
-    name: 'extra index beside the default (one finding, the cause) and find-links over http',
+    name: 'extra index beside the default (one finding, the cause), find-links over http, both not allowed',
     dir: 'extra-index',
-    want: ['CPP012@requirements.txt:2', 'CPP013@requirements.txt:3'],
+    want: [
+      'CPP012@requirements.txt:2',
+      'CPP013@requirements.txt:3',
+      'CPP070@requirements.txt:2',
+      'CPP070@requirements.txt:3',
+    ],
   },
   {
     name: 'VCS, direct URL, local path and a URL over http',
@@ -101,12 +106,78 @@ const cases: Case[] = [
   {
     name: 'uv.lock: index file without hash, http index, git source',
     dir: 'uv-no-hash-http',
-    want: ['CPP011@uv.lock:4', 'CPP013@uv.lock:10', 'CPP014@uv.lock:16'],
+    want: ['CPP011@uv.lock:4', 'CPP013@uv.lock:10', 'CPP014@uv.lock:16', 'CPP070@uv.lock:10'],
   },
   {
     name: 'Pipfile.lock: second source and a package without hashes',
     dir: 'pipfile-two-sources',
-    want: ['CPP011@Pipfile.lock:17', 'CPP012@Pipfile.lock:8'],
+    want: ['CPP011@Pipfile.lock:17', 'CPP012@Pipfile.lock:8', 'CPP070@Pipfile.lock:8'],
+  },
+  {
+    name: 'requirements file chooses its own index and find-links, and exempts a host from TLS',
+    dir: 'requirements-own-index',
+    want: ['CPP070@requirements.txt:1', 'CPP070@requirements.txt:2', 'CPP071@requirements.txt:3'],
+  },
+  {
+    name: 'policy allowedRegistries (the only place an index is allowed) clears CPP070, not CPP071',
+    dir: 'requirements-own-index',
+    policy: {
+      ...DEFAULT_POLICY,
+      dependencies: {
+        ...DEFAULT_POLICY.dependencies,
+        allowedRegistries: ['https://pypi.attacker.example/simple', 'https://wheels.attacker.example/'],
+      },
+    },
+    want: ['CPP071@requirements.txt:3'],
+  },
+  {
+    name: 'uv.lock: PyPI files on another host (one finding for both), a non-PyPI index host (one for two URLs)',
+    dir: 'uv-own-index-file-host',
+    want: ['CPP070@uv.lock:22', 'CPP072@uv.lock:10'],
+  },
+  {
+    name: 'poetry.lock: git locked by resolved_reference, a legacy source on an index the policy does not allow',
+    dir: 'poetry-git-legacy',
+    want: ['CPP014@poetry.lock:2', 'CPP070@poetry.lock:16'],
+  },
+  {
+    name: 'Pipfile.lock: verify_ssl = false is --trusted-host; git by commit and by branch',
+    dir: 'pipfile-verify-ssl-off',
+    want: ['CPP014@Pipfile.lock:11', 'CPP014@Pipfile.lock:15', 'CPP071@Pipfile.lock:7'],
+  },
+  {
+    name: 'paths outside the repository: pip from the file folder and the root, uv from the lock folder',
+    dir: 'paths-outside',
+    want: [
+      'CPP016@app/requirements.txt:2',
+      'CPP016@app/requirements.txt:4',
+      'CPP016@uvproj/uv.lock:24',
+      'CPP073@app/requirements.txt:1',
+      'CPP073@app/requirements.txt:3',
+      'CPP073@uvproj/uv.lock:14',
+      'CPP073@uvproj/uv.lock:19',
+    ],
+  },
+  {
+    name: '--no-index: index URLs are ignored by pip, find-links still count',
+    dir: 'no-index-find-links',
+    want: ['CPP070@requirements.txt:3'],
+  },
+  {
+    name: 'pdm.lock is read: no hash, git by revision and by branch, direct URL, path outside',
+    dir: 'pdm-sources',
+    want: [
+      'CPP011@pdm.lock:24',
+      'CPP014@pdm.lock:30',
+      'CPP014@pdm.lock:38',
+      'CPP015@pdm.lock:45',
+      'CPP073@pdm.lock:52',
+    ],
+  },
+  {
+    name: 'a requirements file that pins nothing is one CPP010 with the count',
+    dir: 'requirements-all-ranges',
+    want: ['CPP010@requirements.txt:1'],
   },
   { name: 'pylock: project directory skipped, VCS reported', dir: 'pylock-vcs', want: ['CPP014@pylock.toml:8'] },
   { name: 'poetry lock-version 1.1 with [metadata.files] hashes is clean', dir: 'poetry-v1-clean', want: [] },
@@ -167,7 +238,9 @@ describe('offline Python rules over case fixtures', () => {
   // Comfy-Org/comfy-cli's main moved pyproject.toml ahead of its exported pylock.toml: gitpython>=3.1.50 (3.1.45
   // locked), posthog, uv>=0.11.15 (0.8.5 locked) and imageio-ffmpeg are not in it — true positives.
   it.each([
-    ['karpathy-nanochat', 'uv.lock', []],
+    // nanochat locks torch from download.pytorch.org (cpu and cu128): one CPP070 for the host under the default
+    // policy, which allows PyPI only.
+    ['karpathy-nanochat', 'uv.lock', ['CPP070@uv.lock:2189']],
     ['google-deepmind-alphafold3', 'uv.lock', []],
     ['zylon-ai-private-gpt', 'uv.lock', []],
     ['sktime-pytorch-forecasting', 'poetry.lock', []],
@@ -185,6 +258,31 @@ describe('offline Python rules over case fixtures', () => {
     await copyFile(corpusPath('python', 'lockfiles', `${prefix}.pyproject.toml`), path.join(dir, 'pyproject.toml'));
     const r = await scanPython(dir);
     expect(ids(r)).toEqual(want);
+  });
+
+  it('the CI environment (PIP_INDEX_URL, UV_INDEX) allows an index; the tree never does', async () => {
+    const r = await scanWith(path.join(CASES, 'requirements-own-index'), [pythonDepsStage], {
+      options: {
+        env: {
+          PIP_INDEX_URL: 'https://user:secret@pypi.attacker.example/simple',
+          UV_INDEX: 'wheels=https://wheels.attacker.example/',
+        },
+      },
+    });
+    expect(ids(r)).toEqual(['CPP071@requirements.txt:3']);
+  });
+
+  it.each([
+    ['vcs-branch-vs-commit', 'uv.lock', { 4: true, 9: false }],
+    ['poetry-git-legacy', 'poetry.lock', { 2: true }],
+    ['pipfile-verify-ssl-off', 'Pipfile.lock', { 11: true, 15: false }],
+    ['pdm-sources', 'pdm.lock', { 30: true, 38: false }],
+  ])('%s: a VCS source is pinned only by the full commit the tool checks out', async (dir, _file, want) => {
+    const r = await scanPython(path.join(CASES, dir));
+    const got = Object.fromEntries(
+      r.findings.filter((f) => f.ruleId === 'CPP014').map((f) => [f.location.line, f.evidence?.['pinnedToCommit']]),
+    );
+    expect(got).toEqual(want);
   });
 
   it('a pypi graph per file, with distributions for the registry stage and CycloneDX', async () => {

@@ -40,3 +40,8 @@ export function toDistribution(v: unknown): PyDistribution | undefined {
 export function toDistributions(list: readonly unknown[]): PyDistribution[] {
   return list.map(toDistribution).filter((d): d is PyDistribution => d !== undefined);
 }
+
+/** A full 40-hex (SHA-1) or 64-hex (SHA-256) commit id, lower-cased; anything else (a branch, a short id) is not a pin. */
+export function fullCommit(ref: string | undefined): string | undefined {
+  return ref !== undefined && /^[0-9a-f]{40}([0-9a-f]{24})?$/i.test(ref) ? ref.toLowerCase() : undefined;
+}

@@ -7,6 +7,7 @@ const KIND: Record<PythonLock['kind'], DependencyGraph['kind']> = {
   poetry: 'poetry',
   pipenv: 'pipenv',
   pylock: 'pylock',
+  pdm: 'pdm',
 };
 
 const SOURCE: Record<PySource, PackageNode['source']> = {

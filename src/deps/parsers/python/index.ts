@@ -1,4 +1,5 @@
 import type { PythonFileFormat } from './formats.js';
+import { parsePdmLock } from './pdm.js';
 import { parsePipfileLock } from './pipfile.js';
 import { parsePoetryLock } from './poetry.js';
 import { parsePylock } from './pylock.js';
@@ -22,6 +23,7 @@ export const PYTHON_LOCK_PARSERS: readonly PythonLockParser[] = [
   { name: 'poetry-lock', parse: parsePoetryLock },
   { name: 'pipfile-lock', parse: parsePipfileLock },
   { name: 'pylock-toml', parse: parsePylock },
+  { name: 'pdm-lock', parse: parsePdmLock },
 ];
 
 /** Parse a file of a Python lockfile format; throws PyLockError for a file that is not what its name says. */

@@ -1,7 +1,8 @@
 import { jsonPropertyLines, jsonErrorAt } from '../../lines.js';
 import { normalizeName, pinnedVersion } from './pep508.js';
 import { urlSource } from './requirements.js';
-import type { PyIndexOption, PyPackage, PySource, PythonLock } from './types.js';
+import { fullCommit } from './dist.js';
+import type { PyIndexOption, PyPackage, PySource, PythonLock, PyTrustedHost } from './types.js';
 import { PyLockError } from './types.js';
 
 const SECTIONS = ['default', 'develop'] as const;
@@ -40,6 +41,12 @@ export function parsePipfileLock(file: string, text: string): PythonLock {
     file,
     line: sourceLines[i] ?? 1,
   }));
+  // pipenv turns a source with `verify_ssl = false` into pip's `--trusted-host <host>` (`prepare_pip_source_args`).
+  const trustedHosts: PyTrustedHost[] = sources.flatMap((s, i) =>
+    s.verify_ssl === false && typeof s.url === 'string' && hostOf(s.url) !== undefined
+      ? [{ host: hostOf(s.url)!, file, line: sourceLines[i] ?? 1 }]
+      : [],
+  );
   const indexUrl = new Map(sources.map((s) => [String(s.name), typeof s.url === 'string' ? s.url : '']));
   const packages: PyPackage[] = [];
   for (const section of SECTIONS) {
@@ -48,6 +55,8 @@ export function parsePipfileLock(file: string, text: string): PythonLock {
       const entry = isRecord(raw) ? raw : {};
       const specifier = typeof entry.version === 'string' ? entry.version.replace(/\s+/g, '') : '';
       const [source, url] = sourceOf(entry, indexUrl);
+      // pipenv installs `git+<url>@<ref>`; the lock's `ref` is the commit it resolved (or whatever was written).
+      const commit = source === 'vcs' && typeof entry.ref === 'string' ? fullCommit(entry.ref) : undefined;
       const hashes = Array.isArray(entry.hashes) ? entry.hashes.filter((h): h is string => typeof h === 'string') : [];
       packages.push({
         name: normalizeName(name),
@@ -58,6 +67,7 @@ export function parsePipfileLock(file: string, text: string): PythonLock {
         line: lines.get(`${section}\0${name}`) ?? 1,
         source,
         ...(url !== undefined ? { url } : {}),
+        ...(commit !== undefined ? { commit } : {}),
         distributions: hashes.flatMap((h) => {
           const c = h.indexOf(':');
           return c > 0 ? [{ hashes: { [h.slice(0, c).toLowerCase()]: h.slice(c + 1).toLowerCase() } }] : [];
@@ -76,6 +86,7 @@ export function parsePipfileLock(file: string, text: string): PythonLock {
     packages,
     projects: [],
     indexes,
+    ...(trustedHosts.length > 0 ? { trustedHosts } : {}),
     requireHashes: false,
     problems: [],
   };
@@ -85,13 +96,25 @@ function sourceOf(
   entry: Record<string, unknown>,
   indexUrl: ReadonlyMap<string, string>,
 ): [PySource, string | undefined] {
-  if (typeof entry.git === 'string') return ['vcs', `git+${entry.git.replace(/^git\+/, '')}`];
+  // pipenv installs `git+<git>@<ref>` (its requirement line for a VCS entry), so the URL carries the ref.
+  if (typeof entry.git === 'string') {
+    const ref = typeof entry.ref === 'string' && entry.ref !== '' ? `@${entry.ref}` : '';
+    return ['vcs', `git+${entry.git.replace(/^git\+/, '')}${ref}`];
+  }
   for (const vcs of ['hg', 'svn', 'bzr'])
     if (typeof entry[vcs] === 'string') return ['vcs', `${vcs}+${String(entry[vcs])}`];
   if (typeof entry.file === 'string') return [urlSource(entry.file), entry.file];
   if (typeof entry.path === 'string') return ['path', entry.path];
   if (typeof entry.index === 'string') return ['index', indexUrl.get(entry.index)];
   return ['index', undefined];
+}
+
+function hostOf(url: string): string | undefined {
+  try {
+    return new URL(url).hostname.toLowerCase() || undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

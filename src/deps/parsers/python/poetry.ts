@@ -1,6 +1,6 @@
 import { normalizeName } from './pep508.js';
 import { arrayTableLines, assertStringsBounded, isTable, lineOf, parseToml, strOf } from './toml.js';
-import { toDistributions } from './dist.js';
+import { fullCommit, toDistributions } from './dist.js';
 import { lineOfKey } from './uv.js';
 import type { PyPackage, PySource, PythonLock } from './types.js';
 import { PyLockError } from './types.js';
@@ -39,6 +39,9 @@ export function parsePoetryLock(file: string, text: string): PythonLock {
     const files = Array.isArray(entry.files) ? entry.files : (metaFiles.get(normalizeName(name)) ?? []);
     const src = isTable(entry.source) ? entry.source : undefined;
     const [source, url] = sourceOf(src);
+    // Poetry checks out `resolved_reference` (the commit it locked), not `reference` (the branch or tag asked
+    // for): `Executor._install_git` → `Git.clone(revision=source_resolved_reference or source_reference)`.
+    const commit = source === 'vcs' ? fullCommit(strOf(src?.resolved_reference)) : undefined;
     const groups = Array.isArray(entry.groups) ? entry.groups.filter((g) => typeof g === 'string') : undefined;
     return {
       name: normalizeName(name),
@@ -49,6 +52,7 @@ export function parsePoetryLock(file: string, text: string): PythonLock {
       line,
       source,
       ...(url !== undefined ? { url } : {}),
+      ...(commit !== undefined ? { commit } : {}),
       distributions: toDistributions(files),
       dev: entry.category === 'dev' || (groups !== undefined && groups.length > 0 && !groups.includes('main')),
       optional: entry.optional === true,

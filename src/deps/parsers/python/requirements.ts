@@ -1,7 +1,15 @@
 import { posix } from 'node:path';
 import { normalizeName, parseRequirement, pinnedVersion } from './pep508.js';
 import { logicalLines, tokens } from './requirements-lines.js';
-import type { PyDistribution, PyIndexOption, PyPackage, PyProblem, PySource, PythonLock } from './types.js';
+import type {
+  PyDistribution,
+  PyIndexOption,
+  PyPackage,
+  PyProblem,
+  PySource,
+  PythonLock,
+  PyTrustedHost,
+} from './types.js';
 
 /** Reads an included file by repo-relative path; undefined when it is not a readable file inside the scan root. */
 export type IncludeLoader = (path: string) => Promise<string | undefined>;
@@ -37,6 +45,7 @@ interface ParseState {
   readonly load: IncludeLoader;
   readonly packages: PyPackage[];
   readonly indexes: PyIndexOption[];
+  readonly trustedHosts: PyTrustedHost[];
   readonly problems: PyProblem[];
   readonly visited: Set<string>;
   requireHashes: boolean;
@@ -53,6 +62,7 @@ export async function parseRequirementsFile(file: string, text: string, load: In
     load,
     packages: [],
     indexes: [],
+    trustedHosts: [],
     problems: [],
     visited: new Set([file]),
     requireHashes: false,
@@ -67,6 +77,7 @@ export async function parseRequirementsFile(file: string, text: string, load: In
     packages: state.packages,
     projects: [],
     indexes: state.indexes,
+    ...(state.trustedHosts.length > 0 ? { trustedHosts: state.trustedHosts } : {}),
     requireHashes: state.requireHashes,
     problems: state.problems,
   };
@@ -100,6 +111,10 @@ async function parseInto(
         case 'extra-index-url':
         case 'find-links':
           state.indexes.push({ kind: option, url: value, file, line });
+          break;
+        case 'trusted-host':
+          // pip's `--trusted-host host[:port]`: that host is reached without checking its TLS certificate.
+          if (value !== '') state.trustedHosts.push({ host: value.toLowerCase(), file, line });
           break;
         case 'no-index':
           state.indexes.push({ kind: 'no-index', url: '', file, line });

@@ -36,7 +36,8 @@ export const pythonDepsStage: Stage = {
       PYTHON_LOCKFILE_FORMATS.has(f.format) || (f.claimed !== undefined && PYTHON_LOCKFILE_FORMATS.has(f.claimed));
     const lockfiles = input.files.filter(isPy);
     const byPath = new Map(input.files.map((f) => [f.path, f]));
-    const policy = toPythonCheckPolicy(ctx.policy, ctx.registry);
+    // The CI's own index settings (environment) count as allowed; the scanned tree's never do.
+    const policy = toPythonCheckPolicy(ctx.policy, ctx.registry, ctx.options.env);
     const results = await Promise.all(
       lockfiles.map((file) =>
         ctx.limit(() =>

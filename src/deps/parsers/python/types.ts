@@ -25,6 +25,8 @@ export interface PyPackage {
   readonly source: PySource;
   /** VCS / direct URL / path for non-index sources; the index URL the lockfile names for index sources. */
   readonly url?: string;
+  /** The commit a VCS source is locked to, when the lockfile records it apart from the URL (poetry, Pipfile, uv, pylock). */
+  readonly commit?: string;
   readonly distributions: readonly PyDistribution[];
   readonly markers?: string;
   readonly editable?: boolean;
@@ -42,6 +44,13 @@ export interface PyIndexOption {
   readonly line: number;
 }
 
+/** A host whose TLS certificate pip / pipenv will not check (`--trusted-host`, a Pipfile source's `verify_ssl = false`). */
+export interface PyTrustedHost {
+  readonly host: string;
+  readonly file: string;
+  readonly line: number;
+}
+
 /** A problem inside a file that is not fatal: an include that could not be followed, an unknown option. */
 export interface PyProblem {
   readonly file: string;
@@ -50,7 +59,7 @@ export interface PyProblem {
   readonly message: string;
 }
 
-export type PythonLockKind = 'requirements' | 'uv' | 'poetry' | 'pipenv' | 'pylock';
+export type PythonLockKind = 'requirements' | 'uv' | 'poetry' | 'pipenv' | 'pylock' | 'pdm';
 
 /** A parsed Python lockfile or requirements file (with its includes). */
 export interface PythonLock {
@@ -61,6 +70,8 @@ export interface PythonLock {
   /** The project itself (uv `virtual`/`editable` root, pylock `directory`), not a dependency. */
   readonly projects: readonly string[];
   readonly indexes: readonly PyIndexOption[];
+  /** Hosts the file tells the installer to reach without verifying TLS; absent when none. */
+  readonly trustedHosts?: readonly PyTrustedHost[];
   /** `--require-hashes` given in the file (pip then demands a hash on every requirement). */
   readonly requireHashes: boolean;
   readonly problems: readonly PyProblem[];

@@ -1,6 +1,6 @@
 import { normalizeName } from './pep508.js';
 import { arrayTableLines, assertStringsBounded, isTable, lineOf, parseToml, strOf } from './toml.js';
-import { toDistributions } from './dist.js';
+import { fullCommit, toDistributions } from './dist.js';
 import type { PyPackage, PySource, PythonLock } from './types.js';
 import { PyLockError } from './types.js';
 
@@ -36,11 +36,16 @@ export function parseUvLock(file: string, text: string): PythonLock {
     const name = strOf(entry.name)!;
     const src = isTable(entry.source) ? entry.source : {};
     const [source, url] = sourceOf(src);
-    if (source === 'virtual' || src.editable !== undefined) {
+    // `virtual` (never built) and `editable` workspace members are the project. An editable path that leaves
+    // the lockfile's folder is a `tool.uv.sources` path dependency on code outside the repository: uv builds and
+    // installs it, so it stays a package (CPP016 / CPP073).
+    const editable = strOf(src.editable);
+    if (source === 'virtual' || (src.editable !== undefined && !leavesFolder(editable))) {
       projects.push(normalizeName(name));
       return;
     }
     const dists = toDistributions([entry.sdist, ...(Array.isArray(entry.wheels) ? (entry.wheels as unknown[]) : [])]);
+    const commit = source === 'vcs' ? gitCommitOf(url) : undefined;
     packages.push({
       name: normalizeName(name),
       displayName: name,
@@ -50,7 +55,9 @@ export function parseUvLock(file: string, text: string): PythonLock {
       line,
       source,
       ...(url !== undefined ? { url } : {}),
+      ...(commit !== undefined ? { commit } : {}),
       distributions: dists,
+      ...(editable !== undefined ? { editable: true } : {}),
       dev: false,
       optional: false,
     });
@@ -76,6 +83,22 @@ function sourceOf(src: Record<string, unknown>): [PySource, string | undefined] 
   if (strOf(src.editable) !== undefined) return ['directory', strOf(src.editable)];
   if (strOf(src.virtual) !== undefined) return ['virtual', strOf(src.virtual)];
   return ['index', undefined];
+}
+
+/**
+ * The commit a uv.lock git source is locked to. uv writes the locked URL (`GitSource` in uv-resolver's
+ * `lock/mod.rs`) as `<repo>?rev=|tag=|branch=<what was asked>#<full commit>` and checks out the fragment, never the
+ * branch; a URL without a full-hex fragment is not pinned.
+ */
+function gitCommitOf(url: string | undefined): string | undefined {
+  const hash = url?.lastIndexOf('#') ?? -1;
+  return hash >= 0 ? fullCommit(url!.slice(hash + 1)) : undefined;
+}
+
+function leavesFolder(path: string | undefined): boolean {
+  if (path === undefined) return false;
+  const p = path.replace(/\\/g, '/');
+  return p.startsWith('/') || /^[a-z]:\//i.test(p) || p === '..' || p.startsWith('../') || /\/\.\.(\/|$)/.test(p);
 }
 
 /** Line of a top-level `key =` (for version errors). */

@@ -1,24 +1,56 @@
 import type { Level } from '../../../../core/finding.js';
 import type { Policy, RuleSetting } from '../../../../core/policy.js';
 import type { PypiMaliciousPackage, TrustedRegistry } from '../../../../core/trusted-registry.js';
+import { normalizePrefix } from '../../../checks/context.js';
 
 /** What the offline Python checks need, prepared once per scan. Pure data. */
 export interface PythonCheckPolicy {
   readonly sources: { readonly git: RuleSetting; readonly tarball: RuleSetting; readonly file: RuleSetting };
   /** Policy demands a hash on every package (pip `--require-hashes` for the whole repository). */
   readonly requireHashes: boolean;
+  /**
+   * Index URL prefixes (normalised, trailing slash) packages may come from: PyPI, the policy's registries and
+   * mirrors, and the CI's own pip / uv configuration from the environment — never what the scanned tree says.
+   */
+  readonly allowedIndexes: readonly string[];
   /** Known-malicious PyPI releases by PEP 503 name. */
   readonly malicious: ReadonlyMap<string, readonly PypiMaliciousPackage[]>;
 }
 
-export function toPythonCheckPolicy(policy: Policy, registry: TrustedRegistry): PythonCheckPolicy {
+/** PyPI's simple index under both of its names; its files are served from files.pythonhosted.org. */
+export const PYPI_INDEXES: readonly string[] = ['https://pypi.org/simple/', 'https://pypi.python.org/simple/'];
+
+/** Environment variables the CI sets to choose pip's / uv's index (space-separated lists; uv `UV_INDEX` as name=url). */
+const INDEX_ENV = ['PIP_INDEX_URL', 'PIP_EXTRA_INDEX_URL', 'PIP_FIND_LINKS', 'UV_INDEX_URL', 'UV_EXTRA_INDEX_URL'];
+const INDEX_ENV_NAMED = ['UV_INDEX', 'UV_DEFAULT_INDEX'];
+
+export function toPythonCheckPolicy(
+  policy: Policy,
+  registry: TrustedRegistry,
+  env: Readonly<Record<string, string | undefined>> = {},
+): PythonCheckPolicy {
   const malicious = new Map<string, PypiMaliciousPackage[]>();
   for (const m of registry.pypiMalicious ?? []) malicious.set(m.name, [...(malicious.get(m.name) ?? []), m]);
+  const fromEnv = [
+    ...INDEX_ENV.flatMap((k) => (env[k] ?? '').split(/\s+/)),
+    ...INDEX_ENV_NAMED.flatMap((k) => (env[k] ?? '').split(/\s+/).map((v) => v.replace(/^[A-Za-z0-9_.-]+=/, ''))),
+  ].filter((u) => /^https?:\/\//i.test(u));
+  const allowedIndexes = [
+    ...PYPI_INDEXES,
+    ...policy.dependencies.allowedRegistries,
+    ...(policy.dependencies.trustedMirrors ?? []),
+    ...fromEnv,
+  ].map((u) => normalizePrefix(stripUserinfo(u)));
   return {
     sources: policy.dependencies.sources,
+    allowedIndexes: [...new Set(allowedIndexes)],
     requireHashes: policy.dependencies.python?.requireHashes === true,
     malicious,
   };
+}
+
+function stripUserinfo(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^@/]*@/i, '$1');
 }
 
 export function levelOf(setting: RuleSetting): Level | undefined {

@@ -3,6 +3,8 @@ import type { PyProject } from '../pyproject.js';
 import type { PythonLock } from '../types.js';
 import type { PythonCheckPolicy } from './context.js';
 import { checkHashes, checkPinning, checkProblems } from './lockfile.js';
+import { checkIndexTrust } from './indexes.js';
+import { checkLocalPaths } from './local-paths.js';
 import { checkMalicious } from './malicious.js';
 import { checkSources } from './sources.js';
 import { checkSync } from './sync.js';
@@ -16,11 +18,19 @@ export function checkPythonLock(
   policy: PythonCheckPolicy,
   project: PyProject | undefined,
 ): Finding[] {
+  // A path outside the repository (CPP073) says everything the local-path note (CPP016) says: one cause, one finding.
+  const outside = checkLocalPaths(lock);
+  const outsideAt = new Set(outside.map((f) => `${f.location.path}:${f.location.line ?? 0}`));
+  const sources = checkSources(lock, policy).filter(
+    (f) => f.ruleId !== 'CPP016' || !outsideAt.has(`${f.location.path}:${f.location.line ?? 0}`),
+  );
   return [
     ...checkProblems(lock),
     ...checkPinning(lock),
     ...checkHashes(lock, policy),
-    ...checkSources(lock, policy),
+    ...sources,
+    ...checkIndexTrust(lock, policy),
+    ...outside,
     ...checkMalicious(lock, policy),
     ...checkSync(lock, project),
   ];

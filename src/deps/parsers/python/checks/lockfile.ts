@@ -21,21 +21,54 @@ export function checkProblems(lock: PythonLock): Finding[] {
 
 /**
  * CPP010: a requirements-file entry that allows more than one version. Constraints only narrow, and `*.in` files are
- * pip-compile / `uv pip compile` inputs whose ranges are resolved into the pinned output, so both pass.
+ * pip-compile / `uv pip compile` inputs whose ranges are resolved into the pinned output, so both pass. A file that
+ * pins none of its requirements is a list of ranges by design (one cause): one finding for the file, with the count.
  */
 export function checkPinning(lock: PythonLock): Finding[] {
   if (lock.kind !== 'requirements') return [];
-  return lock.packages
-    .filter((p) => p.source === 'index' && p.version === '' && p.constraint !== true && !/\.in$/i.test(p.file))
-    .map((p) =>
-      pyPackageFinding(
-        'CPP010',
-        p,
-        p.specifier === '' ? 'has no version specifier' : `allows a range of versions (${p.specifier})`,
-        'Pin it with == (pip-compile / uv pip compile), or install from a lockfile.',
-        { specifier: p.specifier },
-      ),
-    );
+  const fromIndex = lock.packages.filter(
+    (p) => p.source === 'index' && p.constraint !== true && !/\.in$/i.test(p.file),
+  );
+  const out: Finding[] = [];
+  for (const file of [...new Set(fromIndex.map((p) => p.file))]) {
+    const inFile = fromIndex.filter((p) => p.file === file);
+    const loose = inFile.filter((p) => p.version === '');
+    if (loose.length > 1 && loose.length === inFile.length) {
+      out.push(
+        pyFileFinding(
+          'CPP010',
+          file,
+          loose[0]!.line,
+          `${file} pins none of its ${loose.length} requirements to one version (${loose
+            .slice(0, 5)
+            .map((p) => `${p.displayName}${p.specifier}`)
+            .join(
+              ', ',
+            )}${loose.length > 5 ? ', …' : ''}): each install resolves whatever the index serves that day. Compile it into a pinned file (pip-compile / uv pip compile) and install from that, or rename it *.in if it is the input of one.`,
+          {
+            count: loose.length,
+            packages: loose
+              .slice(0, 50)
+              .map((p) => p.displayName)
+              .join(' '),
+          },
+        ),
+      );
+      continue;
+    }
+    for (const p of loose) {
+      out.push(
+        pyPackageFinding(
+          'CPP010',
+          p,
+          p.specifier === '' ? 'has no version specifier' : `allows a range of versions (${p.specifier})`,
+          'Pin it with == (pip-compile / uv pip compile), or install from a lockfile.',
+          { specifier: p.specifier },
+        ),
+      );
+    }
+  }
+  return out;
 }
 
 /**

@@ -62,15 +62,16 @@ function sourceRule(p: PyPackage, policy: PythonCheckPolicy): Finding | undefine
   switch (p.source) {
     case 'vcs': {
       const level = levelOf(policy.sources.git);
-      // A full commit hash pins the tree; a branch or tag can be moved.
-      const pinned = /@[0-9a-f]{40}(#|$)/i.test(where) || /rev=[0-9a-f]{40}/i.test(where);
+      // A full commit hash pins the tree; a branch or tag can be moved. Lockfiles record the commit they check out
+      // apart from the URL (PyPackage.commit); pip takes it from `@<rev>` (`VersionControl.get_url_rev_and_auth`).
+      const pinned = p.commit !== undefined || /@[0-9a-f]{40}(#|$)/i.test(where) || /rev=[0-9a-f]{40}/i.test(where);
       return level
         ? pyPackageFinding(
             'CPP014',
             p,
             `is installed from version control (${where})${pinned ? '' : ', not pinned to a commit'}`,
             'Prefer a released version from the index; if not, pin a full commit hash.',
-            { url: where, pinnedToCommit: pinned },
+            { url: where, pinnedToCommit: pinned, ...(p.commit !== undefined ? { commit: p.commit } : {}) },
             level,
           )
         : undefined;

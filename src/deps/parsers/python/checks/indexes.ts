@@ -1,0 +1,150 @@
+import type { Finding } from '../../../../core/finding.js';
+import { isUnder, normalizePrefix } from '../../../checks/context.js';
+import type { PythonLock } from '../types.js';
+import type { PythonCheckPolicy } from './context.js';
+import { PYPI_INDEXES } from './context.js';
+import { pyFileFinding } from './finding.js';
+
+const WEB_URL = /^https?:\/\//i;
+/** Where PyPI's simple index links its files (`https://files.pythonhosted.org/packages/…`). */
+const PYPI_FILES_HOST = 'files.pythonhosted.org';
+
+/**
+ * The scanned tree is untrusted configuration (as a repository `.npmrc` is for npm, CPD134/CPD135): an index it
+ * names that the policy does not allow is CPP070, a host it exempts from TLS checks CPP071, and a locked file URL
+ * away from its index CPP072. One finding per cause: per file and index host (or file host), with the count.
+ */
+export function checkIndexTrust(lock: PythonLock, policy: PythonCheckPolicy): Finding[] {
+  return [...untrustedIndexes(lock, policy), ...tlsExemptions(lock), ...filesOffIndex(lock)];
+}
+
+interface Group {
+  readonly line: number;
+  readonly urls: Set<string>;
+  readonly packages: string[];
+}
+
+function addTo(groups: Map<string, Group>, key: string, line: number, url: string, pkg?: string): void {
+  const g = groups.get(key) ?? { line, urls: new Set<string>(), packages: [] };
+  g.urls.add(url);
+  if (pkg !== undefined) g.packages.push(pkg);
+  groups.set(key, g);
+}
+
+/**
+ * CPP070. requirements files and Pipfile.lock name their indexes as options (pip's `--index-url`,
+ * `--extra-index-url`, `--find-links`; pipenv's `_meta.sources`, each passed to pip as one of those); uv.lock,
+ * poetry.lock and pylock.toml record the index per package, and uv installs from the URLs it locked.
+ */
+function untrustedIndexes(lock: PythonLock, policy: PythonCheckPolicy): Finding[] {
+  // `https://pypi.org/simple` is the index `https://pypi.org/simple/`: compare both with a trailing slash.
+  const allowed = (url: string) => isUnder(normalizePrefix(url), policy.allowedIndexes);
+  const groups = new Map<string, Group>();
+  // pip's `--no-index` ignores every index URL (only find-links are read: `PackageFinder` gets no index_urls).
+  const noIndex = lock.indexes.some((o) => o.kind === 'no-index');
+  for (const opt of lock.indexes) {
+    if (opt.kind === 'no-index' || (noIndex && opt.kind !== 'find-links')) continue;
+    if (!WEB_URL.test(opt.url) || allowed(opt.url)) continue;
+    addTo(groups, `${opt.file}\0${hostOf(opt.url)}`, opt.line, `--${opt.kind} ${opt.url}`);
+  }
+  const fromIndex = lock.packages.filter((p) => p.source === 'index' && p.constraint !== true);
+  if (lock.indexes.length === 0) {
+    for (const p of fromIndex) {
+      if (p.url === undefined || !WEB_URL.test(p.url) || allowed(p.url)) continue;
+      addTo(groups, `${p.file}\0${hostOf(p.url)}`, p.line, p.url, p.displayName);
+    }
+  }
+  return [...groups.entries()].map(([key, g]) => {
+    const file = key.slice(0, key.indexOf('\0'));
+    const host = key.slice(key.indexOf('\0') + 1);
+    const urls = [...g.urls].sort();
+    const count = g.packages.length > 0 ? g.packages.length : fromIndex.length;
+    return pyFileFinding(
+      'CPP070',
+      file,
+      g.line,
+      `${file}:${g.line} installs from ${host} (${urls.slice(0, 3).join(', ')}${urls.length > 3 ? ', …' : ''}), an index the policy does not allow; ${count} package${count === 1 ? '' : 's'} may come from it. A file in the repository cannot widen the allowed indexes: add it to dependencies.allowedRegistries in the policy if it is yours, or remove it and re-lock against PyPI.`,
+      {
+        host,
+        urls: urls.join(' '),
+        count,
+        ...(g.packages.length > 0 ? { packages: g.packages.slice(0, 50).join(' ') } : {}),
+      },
+    );
+  });
+}
+
+/** CPP071: pip's `--trusted-host` (or a Pipfile source with `verify_ssl = false`) turns TLS checks off for a host. */
+function tlsExemptions(lock: PythonLock): Finding[] {
+  return (lock.trustedHosts ?? []).map((t) =>
+    pyFileFinding(
+      'CPP071',
+      t.file,
+      t.line,
+      `${t.file}:${t.line} tells pip not to verify TLS for ${t.host}: anything on the network path can serve the packages it downloads from there. Remove it and use https with a valid certificate (a corporate CA belongs in the runner's pip configuration, not in the repository).`,
+      { host: t.host },
+    ),
+  );
+}
+
+/**
+ * CPP072: uv installs a registry package from the sdist / wheel URLs in uv.lock (`RegistrySourceDist` /
+ * `RegistryBuiltDist` built from the locked `url`), not from what its index lists now; a pylock installer does the
+ * same. A file on a host that is not its index's (PyPI: files.pythonhosted.org) was put there by hand. Hosts under
+ * one registrable domain (download.pytorch.org → download-r2.pytorch.org) belong together.
+ */
+function filesOffIndex(lock: PythonLock): Finding[] {
+  if (lock.kind !== 'uv' && lock.kind !== 'pylock') return [];
+  const groups = new Map<string, Group & { readonly index: string }>();
+  for (const p of lock.packages) {
+    if (p.source !== 'index') continue;
+    const index = p.url !== undefined && WEB_URL.test(p.url) ? p.url : PYPI_INDEXES[0]!;
+    for (const d of p.distributions) {
+      if (d.url === undefined || !WEB_URL.test(d.url) || belongsTo(d.url, index)) continue;
+      const key = `${hostOf(index)}\0${hostOf(d.url)}`;
+      const g = groups.get(key) ?? { line: p.line, urls: new Set<string>(), packages: [], index };
+      g.urls.add(d.url);
+      if (!g.packages.includes(p.displayName)) g.packages.push(p.displayName);
+      groups.set(key, g);
+    }
+  }
+  return [...groups.values()].map((g) => {
+    const host = hostOf([...g.urls][0]!);
+    const n = g.packages.length;
+    return pyFileFinding(
+      'CPP072',
+      lock.file,
+      g.line,
+      `${lock.file}:${g.line} locks ${n} package${n === 1 ? '' : 's'} from ${hostOf(g.index)} whose files are downloaded from ${host} (${g.packages.slice(0, 5).join(', ')}${n > 5 ? ', …' : ''}), a host that is not the index's. The installer fetches exactly these URLs; re-lock so the files come from the index.`,
+      {
+        index: g.index,
+        host,
+        count: n,
+        packages: g.packages.slice(0, 50).join(' '),
+        urls: [...g.urls].sort().slice(0, 10).join(' '),
+      },
+    );
+  });
+}
+
+function belongsTo(fileUrl: string, indexUrl: string): boolean {
+  const file = hostOf(fileUrl);
+  const index = hostOf(indexUrl);
+  if (isUnder(normalizePrefix(indexUrl), PYPI_INDEXES)) return file === PYPI_FILES_HOST;
+  return file === index || siteOf(file) === siteOf(index);
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).hostname.toLowerCase();
+  } catch {
+    return url.slice(0, 100);
+  }
+}
+
+/** The registrable part of a host, approximately: the last two labels, three under a short second level (co.uk). */
+function siteOf(host: string): string {
+  const labels = host.split('.');
+  const n = labels.length >= 3 && (labels[labels.length - 2]?.length ?? 0) <= 3 ? 3 : 2;
+  return labels.slice(-n).join('.');
+}

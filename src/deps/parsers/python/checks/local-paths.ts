@@ -1,0 +1,57 @@
+import { posix } from 'node:path';
+import type { Finding } from '../../../../core/finding.js';
+import type { PyPackage, PythonLock } from '../types.js';
+import { pyPackageFinding } from './finding.js';
+
+/**
+ * CPP073, Python's CPD017: a path / directory / `file:` dependency outside the repository. pip resolves a relative
+ * path in a requirements file against the working directory (`install_req_from_line` → `os.path.abspath`), so it is
+ * outside only when it leaves the root from both the file's folder and the root; uv, poetry, pipenv and pylock
+ * resolve against the lockfile's folder. One finding per distinct outside path.
+ */
+export function checkLocalPaths(lock: PythonLock): Finding[] {
+  const out: Finding[] = [];
+  const seen = new Set<string>();
+  for (const p of lock.packages) {
+    if (p.source !== 'path' && p.source !== 'directory') continue;
+    const local = localPathOf(p);
+    if (local === undefined || seen.has(local)) continue;
+    const dir = posix.dirname(p.file) === '.' ? '' : posix.dirname(p.file);
+    const bases = lock.kind === 'requirements' ? [dir, ''] : [dir];
+    if (!bases.every((base) => leavesRoot(base, local))) continue;
+    seen.add(local);
+    out.push(
+      pyPackageFinding(
+        'CPP073',
+        p,
+        `is installed from ${local}, outside the repository`,
+        'Move the package into the repository (a workspace member) or depend on a published version: what is installed from outside the tree is not reviewed and differs from machine to machine.',
+        { path: local },
+      ),
+    );
+  }
+  return out;
+}
+
+/** The filesystem path of a local source: `file://` URLs decoded, `file:` stripped, `#egg=` / query dropped. */
+function localPathOf(p: PyPackage): string | undefined {
+  const raw = p.url;
+  if (raw === undefined || raw === '') return undefined;
+  if (/^file:\/\//i.test(raw)) {
+    try {
+      const u = new URL(raw);
+      // `file://host/path` names another machine's share: outside by definition.
+      return u.host !== '' && u.host !== 'localhost' ? `//${u.host}${u.pathname}` : decodeURIComponent(u.pathname);
+    } catch {
+      return raw.slice(7);
+    }
+  }
+  return raw.replace(/^file:/i, '').replace(/[#?].*$/, '');
+}
+
+function leavesRoot(base: string, local: string): boolean {
+  const p = local.replace(/\\/g, '/');
+  if (p.startsWith('/') || p.startsWith('~') || /^[a-z]:\//i.test(p)) return true;
+  const joined = posix.normalize(posix.join(base, p));
+  return joined === '..' || joined.startsWith('../');
+}

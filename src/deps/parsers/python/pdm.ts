@@ -1,0 +1,85 @@
+import { normalizeName } from './pep508.js';
+import { arrayTableLines, assertStringsBounded, isTable, lineOf, parseToml, strOf } from './toml.js';
+import { fullCommit, toDistributions } from './dist.js';
+import { lineOfKey } from './uv.js';
+import type { PyPackage, PySource, PythonLock } from './types.js';
+import { PyLockError } from './types.js';
+
+/** The VCS keys PDM writes for a VCS requirement (`VcsRequirement.vcs`). */
+const VCS = ['git', 'hg', 'svn', 'bzr'] as const;
+
+/**
+ * PDM's lockfile (`[metadata] lock_version` 4.x): `[[package]]` tables written by `Candidate.as_lockfile_entry` —
+ * `name`, `version`, `files = [{file|url, hash}]`, `groups`, and for a non-index source one of `git`/`hg`/`svn`/`bzr`
+ * (with `ref` as asked and `revision`, the commit PDM checks out), `url` (a direct archive) or `path` (with
+ * `editable`). Indexes are not recorded: PDM installs from the sources pyproject.toml names. A major version other
+ * than 4 is refused, as PDM refuses it (`FLAG_…` / `lockfile.compatibility()`).
+ */
+export function parsePdmLock(file: string, text: string): PythonLock {
+  assertStringsBounded(file, text);
+  const doc = parseToml(file, text);
+  const meta = isTable(doc.metadata) ? doc.metadata : {};
+  const lockVersion = strOf(meta.lock_version) ?? '';
+  if (!/^4\.\d+(\.\d+)?$/.test(lockVersion)) {
+    throw new PyLockError(
+      'LOCKFILE_UNSUPPORTED',
+      file,
+      `PDM lock_version "${lockVersion.slice(0, 20)}" is not one chainproof reads (4.x)`,
+      lineOfKey(text, 'lock_version') ?? lineOfKey(text, '\\[metadata\\]'),
+    );
+  }
+  const list = Array.isArray(doc.package) ? doc.package : [];
+  const lines = arrayTableLines(text, 'package');
+  const packages: PyPackage[] = list.map((entry: unknown, i): PyPackage => {
+    const line = lineOf(lines, list.length, i);
+    if (!isTable(entry) || strOf(entry.name) === undefined) {
+      throw new PyLockError('LOCKFILE_SHAPE', file, '[[package]] without a name', line);
+    }
+    const name = strOf(entry.name)!;
+    const [source, url] = sourceOf(entry);
+    const commit = source === 'vcs' ? fullCommit(strOf(entry.revision)) : undefined;
+    const groups = Array.isArray(entry.groups) ? entry.groups.filter((g) => typeof g === 'string') : undefined;
+    return {
+      name: normalizeName(name),
+      displayName: name,
+      version: strOf(entry.version) ?? '',
+      specifier: '',
+      file,
+      line,
+      source,
+      ...(url !== undefined ? { url } : {}),
+      ...(commit !== undefined ? { commit } : {}),
+      distributions: toDistributions(Array.isArray(entry.files) ? entry.files : []),
+      ...(strOf(entry.marker) !== undefined ? { markers: strOf(entry.marker)! } : {}),
+      ...(entry.editable === true ? { editable: true } : {}),
+      dev: groups !== undefined && groups.length > 0 && !groups.includes('default'),
+      optional: false,
+    };
+  });
+  return {
+    file,
+    kind: 'pdm',
+    formatVersion: lockVersion,
+    packages,
+    projects: [],
+    indexes: [],
+    requireHashes: false,
+    problems: [],
+  };
+}
+
+function sourceOf(entry: Record<string, unknown>): [PySource, string | undefined] {
+  for (const vcs of VCS) {
+    const repo = strOf(entry[vcs]);
+    if (repo !== undefined) {
+      const ref = strOf(entry.revision) ?? strOf(entry.ref);
+      return ['vcs', `${vcs}+${repo.replace(/^[a-z]+\+/i, '')}${ref !== undefined ? `@${ref}` : ''}`];
+    }
+  }
+  if (strOf(entry.url) !== undefined) {
+    const url = strOf(entry.url)!;
+    return [/^file:/i.test(url) ? 'path' : 'url', url];
+  }
+  if (strOf(entry.path) !== undefined) return ['path', strOf(entry.path)];
+  return ['index', undefined];
+}

@@ -1,0 +1,70 @@
+import path from 'node:path';
+import { copyFile, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { SYSTEMIC_MIN } from '../../../src/deps/checks/systemic.js';
+import { corpusPath } from '../../helpers/corpus.js';
+import { scanDeps } from '../helpers.js';
+
+const SHA512 = `sha512-${'A'.repeat(86)}==`;
+const SHA1 = `sha1-${'A'.repeat(27)}=`;
+
+/** A v3 package-lock.json with `n` registry entries, the first `bare` without integrity and the next `sha1` SHA-1 only. */
+function lock(n: number, bare: number, sha1: number): string {
+  const packages: Record<string, unknown> = { '': { name: 'app', version: '1.0.0' } };
+  for (let i = 0; i < n; i++) {
+    const integrity = i < bare ? undefined : i < bare + sha1 ? SHA1 : SHA512;
+    packages[`node_modules/p${i}`] = {
+      version: '1.0.0',
+      resolved: `https://registry.npmjs.org/p${i}/-/p${i}-1.0.0.tgz`,
+      ...(integrity !== undefined ? { integrity } : {}),
+    };
+  }
+  return JSON.stringify({ name: 'app', version: '1.0.0', lockfileVersion: 3, requires: true, packages }, null, 2);
+}
+
+const count = (ids: string[], id: string) => ids.filter((i) => i === id).length;
+
+describe('one finding per cause: integrity missing or SHA-1 across the lockfile', () => {
+  it.each([
+    { name: 'a few stripped entries stay per package (tampering)', bare: 3, sha1: 2, want: { CPD002: 3, CPD003: 2 } },
+    { name: 'most entries without integrity: one CPD002', bare: 40, sha1: 0, want: { CPD002: 1, CPD003: 0 } },
+    {
+      name: 'an old lockfile of SHA-1 entries: one CPD003',
+      bare: 0,
+      sha1: SYSTEMIC_MIN,
+      want: { CPD002: 0, CPD003: 1 },
+    },
+    {
+      name: 'one below the threshold stays per package',
+      bare: SYSTEMIC_MIN - 1,
+      sha1: 0,
+      want: { CPD002: SYSTEMIC_MIN - 1, CPD003: 0 },
+    },
+  ])('$name', async ({ bare, sha1, want }) => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'cp-systemic-'));
+    await writeFile(path.join(dir, 'package-lock.json'), lock(60, bare, sha1));
+    const r = await scanDeps(dir);
+    const ids = r.findings.map((f) => f.ruleId);
+    expect({ CPD002: count(ids, 'CPD002'), CPD003: count(ids, 'CPD003') }).toEqual(want);
+    const summary = r.findings.find((f) => f.ruleId === 'CPD002' && f.evidence?.['count'] !== undefined);
+    if (bare >= SYSTEMIC_MIN) {
+      // At the first entry, with the count and every other entry as a related location.
+      expect(summary?.location.line).toBe(r.findings.filter((f) => f.ruleId === 'CPD002')[0]!.location.line);
+      expect(summary?.evidence?.['count']).toBe(bare);
+      expect(summary?.related).toHaveLength(bare - 1);
+    }
+  });
+
+  it('sigstore-js (825 entries without integrity) gets one CPD002', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'cp-systemic-real-'));
+    await copyFile(
+      corpusPath('lockfiles', 'sigstore-js.v3-workspaces.package-lock.json'),
+      path.join(dir, 'package-lock.json'),
+    );
+    const r = await scanDeps(dir);
+    const missing = r.findings.filter((f) => f.ruleId === 'CPD002');
+    expect(missing).toHaveLength(1);
+    expect(missing[0]!.evidence?.['count']).toBeGreaterThan(800);
+  });
+});
