@@ -39,9 +39,12 @@ export class ScanHasher implements ScanDigests {
     return { hashedBytes: h?.hashedBytes ?? 0, cacheHits: h?.cacheHits ?? 0 };
   }
 
-  /** Persist the digest cache and stop the workers (queued reads resolve as failed). */
+  /**
+   * Persist the digest cache and stop the workers (queued reads resolve as failed). Resolves once the cache is
+   * saved: the worker threads finish exiting while the scan's reports are written.
+   */
   async close(): Promise<void> {
     const h = await this.hasher?.catch(() => undefined);
-    await h?.close();
+    await h?.close({ waitForWorkers: false });
   }
 }

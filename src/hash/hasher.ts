@@ -95,9 +95,14 @@ export class Hasher {
     return { ok: true, digests, bytes: 0, stat: file.identity, cached: true };
   }
 
-  /** Persist the cache and stop the workers. */
-  async close(): Promise<void> {
+  /**
+   * Persist the cache and stop the workers. `waitForWorkers: false` resolves once the cache is saved while the
+   * threads wind down: tearing a worker's isolate down takes longer than a report takes to write, and the process
+   * joins the threads at exit anyway, so the CLI need not wait for them before it renders.
+   */
+  async close(opts: { waitForWorkers?: boolean } = {}): Promise<void> {
     await this.cache?.save();
-    await this.pool.close();
+    const stopped = this.pool.close();
+    if (opts.waitForWorkers !== false) await stopped;
   }
 }

@@ -41,12 +41,20 @@ export class HashPool {
     });
   }
 
-  /** Stop every worker; queued jobs resolve as failed. */
-  async close(): Promise<void> {
+  /**
+   * Stop every worker; queued jobs and jobs a worker was still reading resolve as failed. The workers are told to
+   * stop before this returns; the promise settles when their threads have exited.
+   */
+  close(): Promise<void> {
     this.closed = true;
-    for (const p of this.queue.splice(0)) p.resolve({ ok: false, code: 'ECLOSED', message: 'hash pool closed' });
-    await Promise.all(this.slots.map((s) => s.worker.terminate()));
-    this.slots.length = 0;
+    const closed = { ok: false, code: 'ECLOSED', message: 'hash pool closed' } as const;
+    for (const p of this.queue.splice(0)) p.resolve(closed);
+    const slots = this.slots.splice(0);
+    for (const s of slots) {
+      s.busy?.resolve(closed);
+      s.busy = undefined;
+    }
+    return Promise.all(slots.map((s) => s.worker.terminate())).then(() => undefined);
   }
 
   private pump(): void {
