@@ -33,12 +33,26 @@ export class HashPool {
     if (!(size >= 1)) this.size = 1;
   }
 
+  /** Worker threads started and not stopped (booting, busy or idle). */
+  get workers(): number {
+    return this.slots.length;
+  }
+
   hash(req: HashRequest): Promise<HashOutcome> {
     if (this.closed) return Promise.resolve({ ok: false, code: 'ECLOSED', message: 'hash pool closed' });
     return new Promise((resolve) => {
       this.queue.push({ id: this.nextId++, req, resolve });
       this.pump();
     });
+  }
+
+  /**
+   * Boot up to `n` workers now (never past the pool's size), idle until jobs arrive: a worker takes tens of
+   * milliseconds to start, which then overlaps whatever the caller does next instead of delaying the first read.
+   * Unref'd, like any idle worker.
+   */
+  warm(n: number): void {
+    while (!this.closed && this.slots.length < Math.min(n, this.size)) this.spawn().worker.unref();
   }
 
   /**

@@ -80,6 +80,23 @@ describe('HashPool', () => {
     expect(await pool.hash({ path: files[0]!.file, algorithms: ['sha256'] })).toMatchObject({ code: 'ECLOSED' });
   });
 
+  it('warm boots idle workers up to the pool size, which then take jobs', async () => {
+    const { file, buf } = await randomFile(5000);
+    const pool = new HashPool(2);
+    try {
+      pool.warm(5);
+      expect(pool.workers).toBe(2);
+      const got = await Promise.all([1, 2, 3].map(() => pool.hash({ path: file, algorithms: ['sha256'] })));
+      expect(got.map((g) => (g.ok ? g.digests.sha256 : g.code))).toEqual(
+        Array(3).fill(createHash('sha256').update(buf).digest('hex')),
+      );
+      expect(pool.workers).toBe(2);
+    } finally {
+      await pool.close();
+    }
+    expect(pool.workers).toBe(0);
+  });
+
   it('hashes many files with more jobs than workers', async () => {
     const files = await Promise.all([1, 2, 3, 4, 5, 6, 7, 8].map((n) => randomFile(n * 1000)));
     const pool = new HashPool(3);
