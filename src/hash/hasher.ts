@@ -77,7 +77,7 @@ export class Hasher {
       this.cacheHits++;
       return cached;
     }
-    const out = await this.pool.hash({ path: file.abs, algorithms: file.algorithms });
+    const out = await this.pool.hash({ path: file.abs, algorithms: file.algorithms, size: file.identity.size });
     if (!out.ok) return out;
     this.hashedBytes += out.bytes;
     this.io?.record('hash', 1, out.bytes);

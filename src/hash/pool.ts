@@ -28,6 +28,7 @@ export class HashPool {
   private readonly queue: Pending[] = [];
   private nextId = 1;
   private closed = false;
+  private pumpQueued = false;
 
   constructor(private readonly size: number = availableParallelism()) {
     if (!(size >= 1)) this.size = 1;
@@ -41,8 +42,17 @@ export class HashPool {
   hash(req: HashRequest): Promise<HashOutcome> {
     if (this.closed) return Promise.resolve({ ok: false, code: 'ECLOSED', message: 'hash pool closed' });
     return new Promise((resolve) => {
-      this.queue.push({ id: this.nextId++, req, resolve });
-      this.pump();
+      // Largest first (longest-processing-time order): a big model started last would finish long after the rest.
+      // Jobs asked for together are sorted before any starts: the pump runs once they are all queued.
+      const job = { id: this.nextId++, req, resolve };
+      this.queue.splice(this.insertionPoint(req.size ?? 0), 0, job);
+      if (!this.pumpQueued) {
+        this.pumpQueued = true;
+        queueMicrotask(() => {
+          this.pumpQueued = false;
+          this.pump();
+        });
+      }
     });
   }
 
@@ -69,6 +79,18 @@ export class HashPool {
       s.busy = undefined;
     }
     return Promise.all(slots.map((s) => s.worker.terminate())).then(() => undefined);
+  }
+
+  /** After every queued job at least as large (the queue is sorted by size, descending; ties keep their order). */
+  private insertionPoint(size: number): number {
+    let lo = 0;
+    let hi = this.queue.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((this.queue[mid]!.req.size ?? 0) >= size) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 
   private pump(): void {

@@ -97,6 +97,23 @@ describe('HashPool', () => {
     expect(pool.workers).toBe(0);
   });
 
+  it('jobs asked for together are read largest first', async () => {
+    const files = await Promise.all([1000, 50_000, 5000, 20_000].map((n) => randomFile(n)));
+    const pool = new HashPool(1);
+    const done: number[] = [];
+    try {
+      await Promise.all(
+        files.map(async (f) => {
+          const r = await pool.hash({ path: f.file, algorithms: ['sha256'], size: f.buf.length });
+          if (r.ok) done.push(r.bytes);
+        }),
+      );
+      expect(done).toEqual([50_000, 20_000, 5000, 1000]);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('hashes many files with more jobs than workers', async () => {
     const files = await Promise.all([1, 2, 3, 4, 5, 6, 7, 8].map((n) => randomFile(n * 1000)));
     const pool = new HashPool(3);
