@@ -12,7 +12,16 @@ interface Pending {
 interface Slot {
   worker: Worker;
   busy: Pending | undefined;
+  /** The job in hand reads ahead on libuv's thread pool (src/hash/worker-source.ts). */
+  readAhead: boolean;
 }
+
+/**
+ * Jobs that may read ahead at once. Their reads run on libuv's thread pool (4 threads by default), which the main
+ * thread's own file reads share: two keep it free for them. One big model on its own always reads ahead; when more
+ * files than that are hashed at once, the cores are busy hashing anyway and the rest read in turn on their own thread.
+ */
+const READ_AHEAD_JOBS = 2;
 
 type WorkerReply =
   | { id: number; ok: true; digests: Record<string, string>; bytes: number; stat: FileIdentity }
@@ -100,14 +109,20 @@ export class HashPool {
       if (!slot) return;
       const job = this.queue.shift()!;
       slot.busy = job;
+      slot.readAhead = this.slots.filter((s) => s.busy !== undefined && s.readAhead).length < READ_AHEAD_JOBS;
       slot.worker.ref();
-      slot.worker.postMessage({ id: job.id, path: job.req.path, algorithms: job.req.algorithms });
+      slot.worker.postMessage({
+        id: job.id,
+        path: job.req.path,
+        algorithms: job.req.algorithms,
+        readAhead: slot.readAhead,
+      });
     }
   }
 
   private spawn(): Slot {
     const worker = new Worker(WORKER_SOURCE, { eval: true });
-    const slot: Slot = { worker, busy: undefined };
+    const slot: Slot = { worker, busy: undefined, readAhead: false };
     worker.on('message', (msg: WorkerReply) => {
       const job = slot.busy;
       if (!job || job.id !== msg.id) return;

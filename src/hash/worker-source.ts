@@ -4,14 +4,15 @@ import { READ_CHUNK_BYTES } from './algorithms.js';
  * The hashing worker, as source text run with `new Worker(src, { eval: true })`. Inline so it works the same from
  * `build/`, from TypeScript under vitest, and inside the single-file Action bundle (no worker file to locate).
  *
- * Protocol: in `{ id, path, algorithms }`, out `{ id, ok: true, digests, bytes, stat }` or
+ * Protocol: in `{ id, path, algorithms, readAhead }`, out `{ id, ok: true, digests, bytes, stat }` or
  * `{ id, ok: false, code, message }`. Two reused buffers per worker: memory is constant whatever the file size.
  * The file is fstat'ed after open so a swap between the walk and the hash is detected, not hashed blindly.
  *
- * Reads overlap hashing: while this thread digests one buffer, libuv's thread pool fills the other (`fs.read`), so a
- * file costs max(read, hash) rather than their sum — `openssl dgst` reads and hashes in turn on one thread. At most
- * one read is in flight, and it is always awaited before the file is closed (a read still pending on a closed fd
- * could land in whatever file reuses that number).
+ * With `readAhead`, reads overlap hashing: while this thread digests one buffer, libuv's thread pool fills the other
+ * (`fs.read`), so a file costs max(read, hash) rather than their sum — `openssl dgst` reads and hashes in turn on one
+ * thread. At most one read is in flight, and it is always awaited before the file is closed (a read still pending on
+ * a closed fd could land in whatever file reuses that number). Without it (the pool limits how many jobs use the
+ * shared thread pool at once), this thread reads in turn.
  */
 export const WORKER_SOURCE = `
 'use strict';
@@ -39,6 +40,15 @@ function readAt(fd, buf, pos) {
   });
 }
 
+function reply(job, hashes, bytes, st) {
+  const digests = {};
+  job.algorithms.forEach((a, k) => { digests[a] = hashes[k].digest('hex'); });
+  return {
+    id: job.id, ok: true, digests, bytes,
+    stat: { dev: st.dev, ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs },
+  };
+}
+
 async function hashFile(job) {
   const fd = fs.openSync(job.path, 'r');
   let pending;
@@ -47,6 +57,16 @@ async function hashFile(job) {
     if (!st.isFile()) throw Object.assign(new Error('not a regular file'), { code: 'ENOTFILE' });
     const hashes = job.algorithms.map((a) => makeHash(a, st.size));
     let bytes = 0;
+    if (!job.readAhead) {
+      for (;;) {
+        const n = fs.readSync(fd, bufs[0], 0, CHUNK, bytes);
+        if (n === 0) break;
+        const chunk = n === CHUNK ? bufs[0] : bufs[0].subarray(0, n);
+        for (const h of hashes) h.update(chunk);
+        bytes += n;
+      }
+      return reply(job, hashes, bytes, st);
+    }
     let i = 0;
     pending = readAt(fd, bufs[0], 0);
     for (;;) {
@@ -59,12 +79,7 @@ async function hashFile(job) {
       pending = readAt(fd, bufs[i], bytes);
       for (const h of hashes) h.update(chunk);
     }
-    const digests = {};
-    job.algorithms.forEach((a, k) => { digests[a] = hashes[k].digest('hex'); });
-    return {
-      id: job.id, ok: true, digests, bytes,
-      stat: { dev: st.dev, ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs },
-    };
+    return reply(job, hashes, bytes, st);
   } finally {
     if (pending) await pending.catch(() => 0);
     try { fs.closeSync(fd); } catch {}
@@ -73,7 +88,7 @@ async function hashFile(job) {
 
 parentPort.on('message', (job) => {
   hashFile(job).then(
-    (reply) => parentPort.postMessage(reply),
+    (out) => parentPort.postMessage(out),
     (err) => parentPort.postMessage({
       id: job.id, ok: false, code: String((err && err.code) || 'EIO'), message: String((err && err.message) || err),
     }),

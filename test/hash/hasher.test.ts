@@ -35,6 +35,19 @@ describe('HashPool', () => {
     }
   });
 
+  it('three large files at once: two read ahead, the third reads in turn; each equals a one-shot digest', async () => {
+    const files = await Promise.all([0, 1, 2].map((k) => randomFile(3 * MiB + 7 + k)));
+    const pool = new HashPool(3);
+    try {
+      const got = await Promise.all(files.map((f) => pool.hash({ path: f.file, algorithms: ['sha256'] })));
+      expect(got.map((g) => (g.ok ? g.digests.sha256 : g.code))).toEqual(
+        files.map((f) => createHash('sha256').update(f.buf).digest('hex')),
+      );
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('git-sha1 is the Git blob id', async () => {
     const { file } = await randomFile(5000);
     const want = execFileSync('git', ['hash-object', file], { encoding: 'utf8' }).trim();
