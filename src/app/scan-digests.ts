@@ -1,4 +1,7 @@
 import type { ScanDigests } from '../core/digests.js';
+import type { DiscoveredFile } from '../core/files.js';
+import { MODEL_FORMATS } from '../discover/catalogue/index.js';
+import { parseHfCachePath } from '../discover/hf-cache.js';
 import type { FileOpener } from '../core/file-source.js';
 import type { FileToHash, Hasher } from '../hash/hasher.js';
 import type { HashOutcome } from '../hash/types.js';
@@ -14,8 +17,7 @@ export class ScanHasher implements ScanDigests {
   constructor(private readonly opts: { cacheDir: string | undefined; io?: Pick<FileOpener, 'record'> }) {}
 
   hash(file: FileToHash): Promise<HashOutcome> {
-    this.hasher ??= import('../hash/hasher.js').then((m) => m.Hasher.create(this.opts));
-    return this.hasher.then(
+    return this.load().then(
       (h) => h.hash(file),
       (err: unknown) => ({
         ok: false,
@@ -26,6 +28,25 @@ export class ScanHasher implements ScanDigests {
   }
 
   /**
+   * Boot the hash workers for the walk's model files now, while the stages' code loads, so the models stage's first
+   * read does not wait for a worker to start. Files the digest cache knows need no worker; no model file, no
+   * hashing code loaded.
+   */
+  warm(files: readonly DiscoveredFile[]): void {
+    const hashed = files.filter(isReadByModelsStage);
+    if (hashed.length === 0) return;
+    void this.load().then(
+      (h) => h.warm(hashed.map((f) => ({ identity: f }))),
+      () => undefined,
+    );
+  }
+
+  private load(): Promise<Hasher> {
+    this.hasher ??= import('../hash/hasher.js').then((m) => m.Hasher.create(this.opts));
+    return this.hasher;
+  }
+
+  /**
    * Resolves after the reads asked for so far reached the worker pool: their continuations were queued on the
    * hasher's promise before this one. A prefetch awaits it so that loading other code cannot delay the first read.
    */
@@ -33,15 +54,26 @@ export class ScanHasher implements ScanDigests {
     await this.hasher?.catch(() => undefined);
   }
 
-  /** Bytes read and answers from the digest cache so far. */
-  async stats(): Promise<{ hashedBytes: number; cacheHits: number }> {
+  /** Bytes read, answers from the digest cache and hash workers running, so far. */
+  async stats(): Promise<{ hashedBytes: number; cacheHits: number; workers: number }> {
     const h = await this.hasher?.catch(() => undefined);
-    return { hashedBytes: h?.hashedBytes ?? 0, cacheHits: h?.cacheHits ?? 0 };
+    return { hashedBytes: h?.hashedBytes ?? 0, cacheHits: h?.cacheHits ?? 0, workers: h?.workers ?? 0 };
   }
 
-  /** Persist the digest cache and stop the workers (queued reads resolve as failed). */
+  /**
+   * Persist the digest cache and stop the workers (queued reads resolve as failed). Resolves once the cache is
+   * saved: the worker threads finish exiting while the scan's reports are written.
+   */
   async close(): Promise<void> {
     const h = await this.hasher?.catch(() => undefined);
-    await h?.close();
+    await h?.close({ waitForWorkers: false });
   }
+}
+
+/**
+ * The files the models stage reads whole (src/models/stage.ts: `selectModels`, model formats but LFS pointers, and
+ * Hugging Face cache blobs). tfjs weight shards are left out: the walk calls them `other` until their manifest is read.
+ */
+function isReadByModelsStage(f: DiscoveredFile): boolean {
+  return MODEL_FORMATS.has(f.format) || parseHfCachePath(f.path)?.kind === 'blob';
 }

@@ -59,6 +59,8 @@ export async function scanRepository(req: ScanRequest): Promise<ScanResult> {
   const limit = pLimit(Math.max(1, req.options.concurrency));
   const files = createFileOpener();
   const digests = new ScanHasher({ cacheDir: req.options.cacheDir, io: files });
+  // The hash workers boot while the pipeline loads the stages that come before the models stage.
+  digests.warm(walk.files);
   const ctx: ScanContext = {
     root,
     trust,

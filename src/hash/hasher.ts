@@ -24,6 +24,11 @@ export class Hasher {
   hashedBytes = 0;
   cacheHits = 0;
 
+  /** Worker threads booted so far and not stopped. */
+  get workers(): number {
+    return this.pool.workers;
+  }
+
   private constructor(
     private readonly pool: HashPool,
     private readonly cache: DigestCache | undefined,
@@ -41,6 +46,17 @@ export class Hasher {
   }): Promise<Hasher> {
     const cache = opts.cacheDir !== undefined ? await DigestCache.open(opts.cacheDir) : undefined;
     return new Hasher(new HashPool(opts.workers), cache, opts.io);
+  }
+
+  /**
+   * Boot the workers that reading `files` will take (one per file whose SHA-256 the cache lacks, by inode, up to the
+   * pool's size), before anything asks for their digests: a warm re-scan boots none.
+   */
+  warm(files: readonly { readonly identity: FileIdentity }[]): void {
+    const uncached = new Set<string>();
+    for (const { identity: id } of files)
+      if (this.cache?.get(id, 'sha256') === undefined) uncached.add(`${id.dev}:${id.ino}`);
+    this.pool.warm(uncached.size);
   }
 
   /** A read already started for the same file that computes every algorithm asked for is shared, not repeated. */
@@ -61,7 +77,7 @@ export class Hasher {
       this.cacheHits++;
       return cached;
     }
-    const out = await this.pool.hash({ path: file.abs, algorithms: file.algorithms });
+    const out = await this.pool.hash({ path: file.abs, algorithms: file.algorithms, size: file.identity.size });
     if (!out.ok) return out;
     this.hashedBytes += out.bytes;
     this.io?.record('hash', 1, out.bytes);
@@ -95,9 +111,14 @@ export class Hasher {
     return { ok: true, digests, bytes: 0, stat: file.identity, cached: true };
   }
 
-  /** Persist the cache and stop the workers. */
-  async close(): Promise<void> {
+  /**
+   * Persist the cache and stop the workers. `waitForWorkers: false` resolves once the cache is saved while the
+   * threads wind down: tearing a worker's isolate down takes longer than a report takes to write, and the process
+   * joins the threads at exit anyway, so the CLI need not wait for them before it renders.
+   */
+  async close(opts: { waitForWorkers?: boolean } = {}): Promise<void> {
     await this.cache?.save();
-    await this.pool.close();
+    const stopped = this.pool.close();
+    if (opts.waitForWorkers !== false) await stopped;
   }
 }

@@ -12,7 +12,16 @@ interface Pending {
 interface Slot {
   worker: Worker;
   busy: Pending | undefined;
+  /** The job in hand reads ahead on libuv's thread pool (src/hash/worker-source.ts). */
+  readAhead: boolean;
 }
+
+/**
+ * Jobs that may read ahead at once. Their reads run on libuv's thread pool (4 threads by default), which the main
+ * thread's own file reads share: two keep it free for them. One big model on its own always reads ahead; when more
+ * files than that are hashed at once, the cores are busy hashing anyway and the rest read in turn on their own thread.
+ */
+const READ_AHEAD_JOBS = 2;
 
 type WorkerReply =
   | { id: number; ok: true; digests: Record<string, string>; bytes: number; stat: FileIdentity }
@@ -28,25 +37,69 @@ export class HashPool {
   private readonly queue: Pending[] = [];
   private nextId = 1;
   private closed = false;
+  private pumpQueued = false;
 
   constructor(private readonly size: number = availableParallelism()) {
     if (!(size >= 1)) this.size = 1;
   }
 
+  /** Worker threads started and not stopped (booting, busy or idle). */
+  get workers(): number {
+    return this.slots.length;
+  }
+
   hash(req: HashRequest): Promise<HashOutcome> {
     if (this.closed) return Promise.resolve({ ok: false, code: 'ECLOSED', message: 'hash pool closed' });
     return new Promise((resolve) => {
-      this.queue.push({ id: this.nextId++, req, resolve });
-      this.pump();
+      // Largest first (longest-processing-time order): a big model started last would finish long after the rest.
+      // Jobs asked for together are sorted before any starts: the pump runs once they are all queued.
+      const job = { id: this.nextId++, req, resolve };
+      this.queue.splice(this.insertionPoint(req.size ?? 0), 0, job);
+      if (!this.pumpQueued) {
+        this.pumpQueued = true;
+        queueMicrotask(() => {
+          this.pumpQueued = false;
+          this.pump();
+        });
+      }
     });
   }
 
-  /** Stop every worker; queued jobs resolve as failed. */
-  async close(): Promise<void> {
+  /**
+   * Boot up to `n` workers now (never past the pool's size), idle until jobs arrive: a worker takes tens of
+   * milliseconds to start, which then overlaps whatever the caller does next instead of delaying the first read.
+   * Unref'd, like any idle worker.
+   */
+  warm(n: number): void {
+    while (!this.closed && this.slots.length < Math.min(n, this.size)) this.spawn().worker.unref();
+  }
+
+  /**
+   * Stop every worker; queued jobs and jobs a worker was still reading resolve as failed. The workers are told to
+   * stop before this returns; the promise settles when their threads have exited.
+   */
+  close(): Promise<void> {
     this.closed = true;
-    for (const p of this.queue.splice(0)) p.resolve({ ok: false, code: 'ECLOSED', message: 'hash pool closed' });
-    await Promise.all(this.slots.map((s) => s.worker.terminate()));
-    this.slots.length = 0;
+    const closed = { ok: false, code: 'ECLOSED', message: 'hash pool closed' } as const;
+    for (const p of this.queue.splice(0)) p.resolve(closed);
+    const slots = this.slots.splice(0);
+    for (const s of slots) {
+      s.busy?.resolve(closed);
+      s.busy = undefined;
+    }
+    return Promise.all(slots.map((s) => s.worker.terminate())).then(() => undefined);
+  }
+
+  /** After every queued job at least as large (the queue is sorted by size, descending; ties keep their order). */
+  private insertionPoint(size: number): number {
+    let lo = 0;
+    let hi = this.queue.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((this.queue[mid]!.req.size ?? 0) >= size) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 
   private pump(): void {
@@ -56,14 +109,20 @@ export class HashPool {
       if (!slot) return;
       const job = this.queue.shift()!;
       slot.busy = job;
+      slot.readAhead = this.slots.filter((s) => s.busy !== undefined && s.readAhead).length < READ_AHEAD_JOBS;
       slot.worker.ref();
-      slot.worker.postMessage({ id: job.id, path: job.req.path, algorithms: job.req.algorithms });
+      slot.worker.postMessage({
+        id: job.id,
+        path: job.req.path,
+        algorithms: job.req.algorithms,
+        readAhead: slot.readAhead,
+      });
     }
   }
 
   private spawn(): Slot {
     const worker = new Worker(WORKER_SOURCE, { eval: true });
-    const slot: Slot = { worker, busy: undefined };
+    const slot: Slot = { worker, busy: undefined, readAhead: false };
     worker.on('message', (msg: WorkerReply) => {
       const job = slot.busy;
       if (!job || job.id !== msg.id) return;

@@ -13,6 +13,8 @@ export interface HashRequest {
   /** Absolute path. */
   readonly path: string;
   readonly algorithms: readonly DigestAlgorithm[];
+  /** The size the walk saw: the pool reads the largest files first. */
+  readonly size?: number;
 }
 
 export type HashOutcome =

@@ -15,6 +15,7 @@ describe('HashPool', () => {
     { name: 'empty', size: 0 },
     { name: 'one byte', size: 1 },
     { name: 'exactly one read', size: MiB },
+    { name: 'exactly two reads (the read ahead meets the end)', size: 2 * MiB },
     { name: 'across reads', size: 3 * MiB + 7 },
   ])('$name: sha256/sha512 equal a one-shot digest', async ({ size }) => {
     const { file, buf } = await randomFile(size);
@@ -29,6 +30,19 @@ describe('HashPool', () => {
           sha512: createHash('sha512').update(buf).digest('hex'),
         },
       });
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('three large files at once: two read ahead, the third reads in turn; each equals a one-shot digest', async () => {
+    const files = await Promise.all([0, 1, 2].map((k) => randomFile(3 * MiB + 7 + k)));
+    const pool = new HashPool(3);
+    try {
+      const got = await Promise.all(files.map((f) => pool.hash({ path: f.file, algorithms: ['sha256'] })));
+      expect(got.map((g) => (g.ok ? g.digests.sha256 : g.code))).toEqual(
+        files.map((f) => createHash('sha256').update(f.buf).digest('hex')),
+      );
     } finally {
       await pool.close();
     }
@@ -55,6 +69,59 @@ describe('HashPool', () => {
         ok: false,
         code: 'ENOENT',
       });
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('a folder is an error result (ENOTFILE), not a digest of nothing', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'cp-hash-dir-'));
+    const pool = new HashPool(1);
+    try {
+      expect(await pool.hash({ path: dir, algorithms: ['sha256'] })).toMatchObject({ ok: false, code: 'ENOTFILE' });
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('closing the pool fails the jobs queued and the ones a worker holds, and stops the threads', async () => {
+    const files = await Promise.all([1, 2, 3].map((n) => randomFile(n * 1000)));
+    const pool = new HashPool(1);
+    const pending = files.map((f) => pool.hash({ path: f.file, algorithms: ['sha256'] }));
+    await pool.close();
+    expect((await Promise.all(pending)).map((r) => (r.ok ? 'ok' : r.code))).toEqual(['ECLOSED', 'ECLOSED', 'ECLOSED']);
+    expect(await pool.hash({ path: files[0]!.file, algorithms: ['sha256'] })).toMatchObject({ code: 'ECLOSED' });
+  });
+
+  it('warm boots idle workers up to the pool size, which then take jobs', async () => {
+    const { file, buf } = await randomFile(5000);
+    const pool = new HashPool(2);
+    try {
+      pool.warm(5);
+      expect(pool.workers).toBe(2);
+      const got = await Promise.all([1, 2, 3].map(() => pool.hash({ path: file, algorithms: ['sha256'] })));
+      expect(got.map((g) => (g.ok ? g.digests.sha256 : g.code))).toEqual(
+        Array(3).fill(createHash('sha256').update(buf).digest('hex')),
+      );
+      expect(pool.workers).toBe(2);
+    } finally {
+      await pool.close();
+    }
+    expect(pool.workers).toBe(0);
+  });
+
+  it('jobs asked for together are read largest first', async () => {
+    const files = await Promise.all([1000, 50_000, 5000, 20_000].map((n) => randomFile(n)));
+    const pool = new HashPool(1);
+    const done: number[] = [];
+    try {
+      await Promise.all(
+        files.map(async (f) => {
+          const r = await pool.hash({ path: f.file, algorithms: ['sha256'], size: f.buf.length });
+          if (r.ok) done.push(r.bytes);
+        }),
+      );
+      expect(done).toEqual([50_000, 20_000, 5000, 1000]);
     } finally {
       await pool.close();
     }
@@ -122,6 +189,16 @@ describe('Hasher with the digest cache', () => {
     });
     await none.close();
     expect(none.hashedBytes).toBe(changed.length);
+  });
+
+  it('close without waiting for the workers has saved the cache when it resolves', async () => {
+    const { file, buf } = await randomFile(4096);
+    const cacheDir = await mkdtemp(path.join(tmpdir(), 'cp-cache-'));
+    const h = await Hasher.create({ cacheDir, workers: 1 });
+    await h.hash({ abs: file, identity: await fileIdentity(file), algorithms: ['sha256'] });
+    await h.close({ waitForWorkers: false });
+    const saved = await readFile(path.join(cacheDir, CACHE_FILE), 'utf8');
+    expect(saved).toContain(createHash('sha256').update(buf).digest('hex'));
   });
 
   it('a file that changed since the walk is reported, not hashed blindly', async () => {
