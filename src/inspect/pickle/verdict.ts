@@ -8,6 +8,7 @@ import { isModelLibrary } from './known-libraries.js';
 import type { KerasExplained } from './keras-object-verdict.js';
 import { kerasExplained, kerasFindings } from './keras-object-verdict.js';
 import { nestedFindings } from './nested-verdict.js';
+import { isLoadFromBytes, torchBytesExplained, torchBytesFindings } from './torch-bytes.js';
 import type { CallSite, PickleRun, ProblemKind } from './result.js';
 import type { GlobalRef } from './values.js';
 import { pushAll } from '../../core/push-all.js';
@@ -79,11 +80,13 @@ export function toFindings(runs: readonly PickleRun[], ctx: VerdictContext): Fin
         .map((c) => `${c.kind}${c.onGlobal ? '(on global)' : ''}×${c.count}`)
         .join(', ');
     const keras = kerasExplained(run, (o) => judgeGlobal(o.module, o.name, ctx.allow).kind === 'dangerous');
+    const torchBytes = torchBytesExplained(run);
     for (const g of run.globals.values()) {
       const qualified = `${g.module}.${g.name}`;
       const v =
         isBenignGetattr(run, g, (o) => judgeGlobal(o.module, o.name, ctx.allow).kind === 'safe', keras) ||
-        (keras !== undefined && isKerasPart(run, g, keras))
+        (keras !== undefined && isKerasPart(run, g, keras)) ||
+        (torchBytes && isLoadFromBytes(g))
           ? SAFE
           : judgeGlobal(g.module, g.name, ctx.allow);
       if (v.kind === 'safe' || seen.has(`g:${qualified}`)) continue;
@@ -128,6 +131,8 @@ export function toFindings(runs: readonly PickleRun[], ctx: VerdictContext): Fin
       pushAll(out, callFindings(c, index, where, base, seen));
     }
     pushAll(out, kerasFindings(run, index, where, base));
+    // What torch.load finds in the embedded files is reported whether or not the call itself was explained.
+    pushAll(out, torchBytesFindings(run));
     pushAll(out, nestedFindings(run, index, where, base, ctx.allow, judgeGlobal));
     for (const e of run.execState ?? []) {
       const key = `x:${e.owner}`;

@@ -7,6 +7,7 @@ import { inspectStage } from '../../../src/inspect/stage.js';
 import { scanWith } from '../../helpers/scan.js';
 import { sequential, zip } from '../formats/build.js';
 import { KERAS_CASES } from './unseen-keras-cases.js';
+import { NESTED_CASES } from './unseen-nested-cases.js';
 import { NPY_CASES } from './unseen-npy-cases.js';
 import { PICKLE_CASES } from './unseen-pickle-cases.js';
 
@@ -84,6 +85,7 @@ const CASES: readonly UnseenCase[] = [
   ...KERAS_CASES,
   ...NPY_CASES,
   ...PICKLE_CASES,
+  ...NESTED_CASES,
 ];
 
 const root = mkdtempSync(join(tmpdir(), 'cp-unseen-'));

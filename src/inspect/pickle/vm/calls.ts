@@ -1,5 +1,6 @@
 import { noteKerasUnpickle } from '../keras-object.js';
 import { noteMemberAccess } from '../member-access.js';
+import { noteTorchBytesLoad } from '../torch-bytes.js';
 import type { CallKind } from '../result.js';
 import { TruncatedError } from '../source.js';
 import { decodeUtf8Strict } from '../text.js';
@@ -26,6 +27,7 @@ function call(vm: VmState, kind: CallKind, callee: Value, args: Value | undefine
   noteMemberAccess(vm.run, kind, callee, args, vm.opAt);
   if (kind === 'REDUCE' && (callee.k === 'obj' || callee.k === 'global'))
     noteKerasUnpickle(vm.run, callee, args, vm.opAt);
+  if (kind === 'REDUCE') noteTorchBytesLoad(vm.run, callee, args, vm.opAt);
   return { k: 'obj', callee, args, state: undefined };
 }
 
