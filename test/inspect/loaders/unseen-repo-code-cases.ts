@@ -1,0 +1,100 @@
+import type { UnseenCase } from './unseen-attacks.test.js';
+
+const json = (v: unknown): string => `${JSON.stringify(v, null, 2)}\n`;
+const weights = Buffer.concat([Buffer.from([2, 0, 0, 0, 0, 0, 0, 0]), Buffer.from('{}')]);
+
+/**
+ * Code that sits beside the weights and that the loader imports: transformers' `auto_map` / `custom_pipelines`
+ * (`get_class_from_dynamic_module`, only with trust_remote_code=True) and MLflow's `python_function` flavour
+ * (`mlflow.pyfunc.load_model` imports `loader_module`, no opt-in).
+ */
+export const REPO_CODE_CASES: readonly UnseenCase[] = [
+  {
+    name: 'HF config auto_map to the folder’s own modeling file',
+    loader: 'transformers AutoModel.from_pretrained → get_class_from_dynamic_module (trust_remote_code=True)',
+    files: {
+      'm/config.json': json({
+        model_type: 'x',
+        auto_map: { AutoConfig: 'configuration_x.XConfig', AutoModel: 'modeling_x.XModel' },
+      }),
+      'm/modeling_x.py': 'import os\n',
+      'm/model.safetensors': weights,
+    },
+    want: ['CPI115:warning'],
+  },
+  {
+    name: 'HF config auto_map to another repository’s code',
+    loader: 'transformers get_class_from_dynamic_module splits repo--module.Class',
+    files: { 'm/config.json': json({ model_type: 'x', auto_map: { AutoModel: 'attacker/code--modeling_x.XModel' } }) },
+    want: ['CPI115:error'],
+  },
+  {
+    name: 'tokenizer_config auto_map as a [slow, fast] pair with null',
+    loader: 'transformers AutoTokenizer.from_pretrained → get_class_from_dynamic_module',
+    files: { 'm/tokenizer_config.json': json({ auto_map: { AutoTokenizer: ['tokenization_x.XTokenizer', null] } }) },
+    want: ['CPI115:warning'],
+  },
+  {
+    name: 'HF config custom_pipelines impl',
+    loader: 'transformers.pipeline → custom_tasks impl → get_class_from_dynamic_module',
+    files: {
+      'm/config.json': json({ custom_pipelines: { 'x-task': { impl: 'pipe_x.XPipeline', pt: ['AutoModel'] } } }),
+    },
+    want: ['CPI115:warning'],
+  },
+  {
+    name: 'HF config without auto_map (a library model class)',
+    loader: 'transformers CONFIG_MAPPING[model_type]: no repository code',
+    files: { 'm/config.json': json({ model_type: 'bert', architectures: ['BertModel'], hidden_size: 8 }) },
+    want: [],
+  },
+  {
+    name: 'unrelated config.json (not a model)',
+    loader: 'no loader reads it as a model',
+    files: { 'config.json': json({ port: 8080, auto_map: 'not a map' }) },
+    want: [],
+  },
+  {
+    name: 'config.json with comments (JSONC of another tool)',
+    loader: 'PretrainedConfig._dict_from_json_file: json.loads raises, nothing is imported',
+    files: { 'config.json': '{\n  // editor settings\n  "auto_map": { "AutoModel": "x.Y" }\n}\n' },
+    want: [],
+  },
+  {
+    name: 'MLflow MLmodel with a custom loader_module and code folder',
+    loader: 'mlflow.pyfunc.load_model → importlib.import_module(loader_module)._load_pyfunc',
+    files: {
+      'm/MLmodel':
+        'artifact_path: model\nflavors:\n  python_function:\n    loader_module: evil_loader\n    code: code\n    data: data\n',
+      'm/code/evil_loader.py': 'import os\n',
+    },
+    want: ['CPI116:error'],
+  },
+  {
+    name: 'MLflow MLmodel of models-from-code',
+    loader: 'mlflow.pyfunc.model._load_pyfunc runs model_code_path',
+    files: {
+      'm/MLmodel':
+        'flavors:\n  python_function:\n    loader_module: mlflow.pyfunc.model\n    model_code_path: model_code.py\n    python_version: 3.11.0\n',
+    },
+    want: ['CPI116:error'],
+  },
+  {
+    name: 'MLflow sklearn model with a code folder beside MLflow’s loader',
+    loader: 'mlflow.pyfunc._add_code_from_conf_to_system_path',
+    files: {
+      'm/MLmodel':
+        'flavors:\n  python_function:\n    loader_module: mlflow.sklearn\n    model_path: model.pkl\n    code: code\n  sklearn:\n    pickled_model: model.pkl\n',
+    },
+    want: ['CPI116:warning'],
+  },
+  {
+    name: 'MLflow sklearn model as MLflow logs it',
+    loader: 'mlflow.pyfunc.load_model → mlflow.sklearn._load_pyfunc',
+    files: {
+      'm/MLmodel':
+        'flavors:\n  python_function:\n    env:\n      conda: conda.yaml\n      virtualenv: python_env.yaml\n    loader_module: mlflow.sklearn\n    model_path: model.pkl\n    predict_fn: predict\n    python_version: 3.11.0\n  sklearn:\n    code: null\n    pickled_model: model.pkl\n    serialization_format: cloudpickle\n    sklearn_version: 1.2.1\nmlflow_version: 2.9.2\n',
+    },
+    want: [],
+  },
+];
