@@ -10,7 +10,7 @@ import { KERAS_CASES } from './unseen-keras-cases.js';
 import { NESTED_CASES } from './unseen-nested-cases.js';
 import { NPY_CASES } from './unseen-npy-cases.js';
 import { PICKLE_CASES } from './unseen-pickle-cases.js';
-import { REPO_CODE_CASES } from './unseen-repo-code-cases.js';
+import { REPO_CODE_CASES, TFJS_PATH_CASES } from './unseen-repo-code-cases.js';
 
 /**
  * Cases nobody showed us, each judged by what the real loader does with the file (named in `loader`). Every case
@@ -88,6 +88,7 @@ const CASES: readonly UnseenCase[] = [
   ...PICKLE_CASES,
   ...NESTED_CASES,
   ...REPO_CODE_CASES,
+  ...TFJS_PATH_CASES,
 ];
 
 const root = mkdtempSync(join(tmpdir(), 'cp-unseen-'));

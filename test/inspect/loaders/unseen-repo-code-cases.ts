@@ -98,3 +98,34 @@ export const REPO_CODE_CASES: readonly UnseenCase[] = [
     want: [],
   },
 ];
+
+const manifest = (paths: readonly string[]): string =>
+  json({ format: 'layers-model', modelTopology: {}, weightsManifest: [{ paths, weights: [] }] });
+
+/** tfjs fetches `pathPrefix + path` (`io.http` `loadWeights`): the WHATWG URL parser decides where that goes. */
+export const TFJS_PATH_CASES: readonly UnseenCase[] = [
+  {
+    name: 'tfjs weights path climbing out with %2e%2e',
+    loader: 'tfjs io.http loadWeights → fetch (URL parser: %2e%2e is a .. segment)',
+    files: { 'm/model.json': manifest(['%2e%2e/%2E%2e/secrets/key.bin']) },
+    want: ['CPI076:error'],
+  },
+  {
+    name: 'tfjs weights path with a tab inside ..',
+    loader: 'WHATWG URL parser strips tabs and newlines',
+    files: { 'm/model.json': manifest(['.\t./.\n./x.bin']) },
+    want: ['CPI076:error'],
+  },
+  {
+    name: 'tfjs weights path as a data: URL',
+    loader: 'fetch of a scheme-qualified URL ignores the model folder',
+    files: { 'm/model.json': manifest(['data:application/octet-stream;base64,AAAA']) },
+    want: ['CPI076:error'],
+  },
+  {
+    name: 'tfjs weights beside the manifest, percent-encoded name',
+    loader: 'tfjs io.http loadWeights',
+    files: { 'm/model.json': manifest(['group1-shard1of1.bin', 'shard%20two.bin']) },
+    want: [],
+  },
+];
