@@ -129,8 +129,8 @@ export const INSPECT_FORMATS_RULES = defineRules([
     id: 'CPI115',
     name: 'ModelConfigImportsRepositoryCode',
     short:
-      'A Hugging Face config maps model, tokenizer or pipeline classes to Python code (`auto_map`, `custom_pipelines`).',
-    full: 'transformers resolves `auto_map` entries (config.json, tokenizer_config.json, processor configs) and `custom_pipelines` impls with `get_class_from_dynamic_module`: it imports the named `module.py` from the model folder, or from another repository for `repo--module.Class`, and runs it. It does so only with `trust_remote_code=True` and refuses otherwise, but many loaders pass that flag. Code from another repository is an error: it is not in the folder that was reviewed and hashed.',
+      'A Hugging Face config maps model, tokenizer, pipeline or sentence-transformers module classes to Python code.',
+    full: 'transformers resolves `auto_map` entries (config.json, tokenizer_config.json, processor configs) and `custom_pipelines` impls with `get_class_from_dynamic_module`: it imports the named `module.py` from the model folder, or from another repository for `repo--module.Class`, and runs it. It does so only with `trust_remote_code=True` and refuses otherwise, but many loaders pass that flag. Code from another repository is an error: it is not in the folder that was reviewed and hashed. sentence-transformers’ `modules.json` `type`s outside `sentence_transformers.` are imported from the folder’s Python files whenever the model is loaded from a local folder, with no opt-in: an error.',
     help: 'Review the named Python files and pin them (vendor them, pin the revision), or use a model class transformers implements and drop `trust_remote_code=True`.',
     level: 'warning',
     severity: '7.0',

@@ -79,7 +79,9 @@ export function lineOfKey(text: string, key: string): number | undefined {
 function* hfConfigSteps(src: RandomAccess, out: Findings): ParseSteps<void> {
   if (src.size > MAX_FILE) throw new FormatError(`file of ${src.size} bytes is past the limit`, 0, 'limit');
   const text = (yield* readAt(src, 0, src.size)).toString('utf8').replace(/^\uFEFF/, '');
-  const refs = referencesOf(configOf(text));
+  const config = configOf(text);
+  if (Array.isArray(config)) return sentenceTransformerModules(config, text, out);
+  const refs = referencesOf(config);
   if (refs.length === 0) return;
   const remote = refs.filter((r) => r.repo !== undefined);
   const listed = refs
@@ -102,6 +104,29 @@ function* hfConfigSteps(src: RandomAccess, out: Findings): ParseSteps<void> {
     // Code from another repository is not even in the folder that was reviewed and hashed.
     remote.length > 0 ? 'error' : undefined,
     lineOfKey(text, refs[0]!.key.split('.')[0]!),
+  );
+}
+
+/**
+ * sentence-transformers' `modules.json` (`[{ idx, name, path, type }]`): `SentenceTransformer._load_sbert_model`
+ * resolves each `type` with `_load_module_class_from_ref`, which imports `sentence_transformers.*` directly and
+ * anything else with `get_class_from_dynamic_module` whenever the model is a local folder — no
+ * trust_remote_code needed — falling back to `import_from_string` (any installed module).
+ */
+function sentenceTransformerModules(modules: readonly JsonValue[], text: string, out: Findings): void {
+  const foreign: string[] = [];
+  for (const m of modules) {
+    if (!isObject(m) || typeof m.idx !== 'number' || typeof m.type !== 'string') continue;
+    if (!m.type.startsWith('sentence_transformers.')) foreign.push(m.type);
+  }
+  if (foreign.length === 0) return;
+  out.add(
+    'CPI115',
+    `modules.json names module types outside sentence-transformers (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ` and ${foreign.length - 3} more` : ''}): SentenceTransformer imports them from the model folder's Python files when it is loaded from a local folder, without trust_remote_code, or else as installed modules. Review that code before loading, or use sentence-transformers' own modules.`,
+    { types: foreign.slice(0, MAX_LISTED).join(', ') },
+    undefined,
+    'error',
+    lineOfKey(text, 'type'),
   );
 }
 

@@ -55,6 +55,30 @@ export const REPO_CODE_CASES: readonly UnseenCase[] = [
     want: [],
   },
   {
+    name: 'sentence-transformers modules.json with a module from the folder',
+    loader: 'SentenceTransformer._load_module_class_from_ref (local folder: get_class_from_dynamic_module, no opt-in)',
+    files: {
+      'st/modules.json': json([
+        { idx: 0, name: '0', path: '', type: 'sentence_transformers.models.Transformer' },
+        { idx: 1, name: '1', path: '1_Pooling', type: 'custom_pooling.EvilPooling' },
+      ]),
+      'st/custom_pooling.py': 'import os\n',
+    },
+    want: ['CPI115:error'],
+  },
+  {
+    name: 'sentence-transformers modules.json as the library writes it',
+    loader: 'SentenceTransformer._load_module_class_from_ref imports sentence_transformers.* only',
+    files: {
+      'st/modules.json': json([
+        { idx: 0, name: '0', path: '', type: 'sentence_transformers.models.Transformer' },
+        { idx: 1, name: '1', path: '1_Pooling', type: 'sentence_transformers.models.Pooling' },
+        { idx: 2, name: '2', path: '2_Normalize', type: 'sentence_transformers.models.Normalize' },
+      ]),
+    },
+    want: [],
+  },
+  {
     name: 'config.json with comments (JSONC of another tool)',
     loader: 'PretrainedConfig._dict_from_json_file: json.loads raises, nothing is imported',
     files: { 'config.json': '{\n  // editor settings\n  "auto_map": { "AutoModel": "x.Y" }\n}\n' },
