@@ -9,6 +9,7 @@ import type { KerasExplained } from './keras-object-verdict.js';
 import { kerasExplained, kerasFindings } from './keras-object-verdict.js';
 import { nestedFindings } from './nested-verdict.js';
 import { isLoadFromBytes, torchBytesExplained, torchBytesFindings } from './torch-bytes.js';
+import { dillExplained } from './dill-calls.js';
 import type { CallSite, PickleRun, ProblemKind } from './result.js';
 import type { GlobalRef } from './values.js';
 import { pushAll } from '../../core/push-all.js';
@@ -87,7 +88,8 @@ export function toFindings(runs: readonly PickleRun[], ctx: VerdictContext): Fin
       const v =
         isBenignGetattr(run, g, (o) => judgeGlobal(o.module, o.name, ctx.allow).kind === 'safe', keras) ||
         (keras !== undefined && isKerasPart(run, g, keras)) ||
-        (torchBytes && isLoadFromBytes(g))
+        (torchBytes && isLoadFromBytes(g)) ||
+        dillExplained(run, g, (f) => judgeGlobal(f.module, f.name, ctx.allow).kind === 'safe')
           ? SAFE
           : judgeGlobal(g.module, g.name, ctx.allow);
       if (v.kind === 'safe' || seen.has(`g:${qualified}`)) continue;

@@ -7,7 +7,7 @@ import { inspectStage } from '../../../src/inspect/stage.js';
 import { scanWith } from '../../helpers/scan.js';
 import { sequential, zip } from '../formats/build.js';
 import { KERAS_CASES } from './unseen-keras-cases.js';
-import { NESTED_CASES } from './unseen-nested-cases.js';
+import { DILL_CASES, NESTED_CASES } from './unseen-nested-cases.js';
 import { NPY_CASES } from './unseen-npy-cases.js';
 import { PICKLE_CASES } from './unseen-pickle-cases.js';
 import { REPO_CODE_CASES, TFJS_PATH_CASES } from './unseen-repo-code-cases.js';
@@ -87,6 +87,7 @@ const CASES: readonly UnseenCase[] = [
   ...NPY_CASES,
   ...PICKLE_CASES,
   ...NESTED_CASES,
+  ...DILL_CASES,
   ...REPO_CODE_CASES,
   ...TFJS_PATH_CASES,
 ];

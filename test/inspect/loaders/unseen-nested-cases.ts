@@ -48,3 +48,53 @@ export const NESTED_CASES: readonly UnseenCase[] = [
     want: ['CPI001:error'],
   },
 ];
+
+/**
+ * dill writes numpy arrays, `type(None)`, `Ellipsis` and `NotImplemented` through helpers of its own
+ * (`dill/_dill.py` `_create_array`, `_load_type`, `_eval_repr`): harmless with dill's arguments, a call forwarder,
+ * a type table holding CodeType, and `eval` with others. `dill.load` is `pickle.load` with dill's `find_class`.
+ */
+export const DILL_CASES: readonly UnseenCase[] = [
+  {
+    name: 'numpy arrays and a masked array written by dill',
+    loader: 'dill._dill._create_array(numpy.core.multiarray._reconstruct, …)',
+    files: { 'arrays.dill': fixture('dill_numpy.dill') },
+    want: [],
+  },
+  {
+    name: 'scikit-learn model written by dill',
+    loader: 'dill.load → _create_array for each fitted array',
+    files: { 'model.dill': fixture('dill_logreg.dill') },
+    want: [],
+  },
+  {
+    name: 'NoneType, Ellipsis and NotImplemented written by dill',
+    loader: "dill._dill._load_type('NoneType'), _eval_repr('Ellipsis')",
+    files: { 'singletons.dill': fixture('dill_singletons.dill') },
+    want: [],
+  },
+  {
+    name: 'a lambda written by dill',
+    loader: 'dill._dill._create_function(_create_code(…)): the file carries code',
+    files: { 'fn.dill': fixture('dill_lambda.dill') },
+    want: ['CPI001:error'],
+  },
+  {
+    name: '_create_array forwarding to os.system',
+    loader: 'dill._dill._create_array calls f(*args)',
+    files: { 'm.pkl': fixture('dill_create_array_system.pkl') },
+    want: ['CPI001:error'],
+  },
+  {
+    name: '_eval_repr of an expression',
+    loader: 'dill._dill._eval_repr is eval',
+    files: { 'm.pkl': fixture('dill_eval_repr.pkl') },
+    want: ['CPI001:error'],
+  },
+  {
+    name: "_load_type('CodeType')",
+    loader: 'dill._dill._load_type reads _reverse_typemap, which holds CodeType',
+    files: { 'm.pkl': fixture('dill_load_type_code.pkl') },
+    want: ['CPI001:error'],
+  },
+];
