@@ -20,9 +20,9 @@ export interface DillCall {
 }
 
 const DILL_MODULE = /^dill\.(_dill|dill)$/;
-/** `_reverse_typemap` names of plain data types (dill/_dill.py `_typemap`, builtin types only). */
+/** `_reverse_typemap` names of plain data types (dill/_dill.py `_typemap`: the `types` aliases and the builtins). */
 const DATA_TYPES = new Set(
-  'NoneType EllipsisType NotImplementedType ListType DictType TupleType SetType FrozenSetType IntType FloatType ComplexType BooleanType StringType UnicodeType BytesType ByteArrayType SliceType RangeType XRangeType'.split(
+  'NoneType EllipsisType NotImplementedType ListType DictType TupleType SetType FrozenSetType IntType FloatType ComplexType BooleanType StringType UnicodeType BytesType ByteArrayType SliceType RangeType XRangeType int float complex bool str bytes bytearray list tuple dict set frozenset slice range'.split(
     ' ',
   ),
 );
