@@ -6,7 +6,7 @@ import { exitCodeForFindings } from '../../../src/cli/exit-codes.js';
 import { inspectStage } from '../../../src/inspect/stage.js';
 import { scanWith } from '../../helpers/scan.js';
 import { sequential, zip } from '../formats/build.js';
-import { KERAS_CASES } from './unseen-keras-cases.js';
+import { KERAS_CASES, KERAS_NESTED_CASES } from './unseen-keras-cases.js';
 import { DILL_CASES, NESTED_CASES } from './unseen-nested-cases.js';
 import { NPY_CASES } from './unseen-npy-cases.js';
 import { PICKLE_CASES } from './unseen-pickle-cases.js';
@@ -84,6 +84,7 @@ const CASES: readonly UnseenCase[] = [
     want: ['CPI114:error'],
   },
   ...KERAS_CASES,
+  ...KERAS_NESTED_CASES,
   ...NPY_CASES,
   ...PICKLE_CASES,
   ...NESTED_CASES,
