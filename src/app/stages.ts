@@ -28,6 +28,7 @@ export const ANALYSER_NAMES: readonly string[] = [
   'tflite',
   'tfjs',
   'chat-template',
+  'repo-code',
 ];
 
 const INSPECTED: ReadonlySet<FileFormat> = new Set(

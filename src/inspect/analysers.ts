@@ -29,4 +29,5 @@ export const ANALYSERS: readonly ModelAnalyser[] = [
   formats.tfliteAnalyser,
   formats.tfjsAnalyser,
   formats.chatTemplateAnalyser,
+  formats.repoCodeAnalyser,
 ].map(routed);

@@ -126,6 +126,27 @@ export const INSPECT_FORMATS_RULES = defineRules([
     tags: [...MODELS, 'keras', 'hdf5', 'path-traversal'],
   },
   {
+    id: 'CPI115',
+    name: 'ModelConfigImportsRepositoryCode',
+    short:
+      'A Hugging Face config maps model, tokenizer, pipeline or sentence-transformers module classes to Python code.',
+    full: 'transformers resolves `auto_map` entries (config.json, tokenizer_config.json, processor configs) and `custom_pipelines` impls with `get_class_from_dynamic_module`: it imports the named `module.py` from the model folder, or from another repository for `repo--module.Class`, and runs it. It does so only with `trust_remote_code=True` and refuses otherwise, but many loaders pass that flag. Code from another repository is an error: it is not in the folder that was reviewed and hashed. sentence-transformers’ `modules.json` `type`s outside `sentence_transformers.` are imported from the folder’s Python files whenever the model is loaded from a local folder, with no opt-in: an error.',
+    help: 'Review the named Python files and pin them (vendor them, pin the revision), or use a model class transformers implements and drop `trust_remote_code=True`.',
+    level: 'warning',
+    severity: '7.0',
+    tags: [...CODE, 'huggingface'],
+  },
+  {
+    id: 'CPI116',
+    name: 'MlflowModelRunsCode',
+    short: "An MLflow MLmodel makes `mlflow.pyfunc.load_model` import the model's own Python code.",
+    full: "`mlflow.pyfunc.load_model` puts the flavour's `code` folder first on `sys.path` and imports `loader_module` to call its `_load_pyfunc`; a loader module that is not MLflow's own, or a `model_code_path` (models from code), is the model's code and runs on load with no opt-in (error). A `code` folder beside MLflow's own loader shadows any module imported after it (warning).",
+    help: 'Review the loader module and the code folder before loading, or log the model with a built-in MLflow flavour (`mlflow.sklearn`, `mlflow.pytorch`, …) that needs no custom code.',
+    level: 'warning',
+    severity: '8.0',
+    tags: [...CODE, 'mlflow'],
+  },
+  {
     id: 'CPI065',
     name: 'OnnxExternalDataEscape',
     short: 'An ONNX tensor loads external data from an absolute path or outside the model folder.',

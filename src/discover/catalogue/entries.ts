@@ -388,7 +388,24 @@ export const ENTRIES = [
       pathPatterns: [/(^|\/)additional_chat_templates\/[^/]+\.jinja$/],
     },
     nameOnly: true,
-    readBy: ['chat-template'],
+    readBy: ['chat-template', 'repo-code'],
+  },
+  {
+    id: 'hf-config',
+    kind: 'model-manifest',
+    summary:
+      'Hugging Face model / processor config (config.json, preprocessor_config.json, processor_config.json) and sentence-transformers modules.json: `auto_map`, `custom_pipelines` and module `type`s name repository code',
+    names: { basenames: ['config.json', 'preprocessor_config.json', 'processor_config.json', 'modules.json'] },
+    nameOnly: true,
+    readBy: ['repo-code'],
+  },
+  {
+    id: 'mlflow-model',
+    kind: 'model-manifest',
+    summary: "MLflow MLmodel: the python_function flavour's loader_module, code and model_code_path",
+    names: { basenames: ['mlmodel'] },
+    nameOnly: true,
+    readBy: ['repo-code'],
   },
   {
     id: 'tfjs-weights',

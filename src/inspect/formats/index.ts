@@ -7,3 +7,4 @@ export { safetensorsAnalyser, parseSafetensors } from './safetensors.js';
 export { parseSavedModelPb, savedModelAnalyser } from './savedmodel.js';
 export { parseTfjsManifest, tfjsAnalyser } from './tfjs.js';
 export { parseTflite, tfliteAnalyser } from './tflite.js';
+export { repoCodeAnalyser } from './repo-code.js';

@@ -17,13 +17,20 @@ export class Findings {
     readonly format: string,
   ) {}
 
-  /** `level` overrides the rule's default where this occurrence is worse than the rule's usual case. */
-  add(ruleId: string, message: string, evidence: Evidence = {}, member?: string, level?: Level): void {
+  /**
+   * `level` overrides the rule's default where this occurrence is worse than the rule's usual case; `line` is where
+   * a text file (a config) says it.
+   */
+  add(ruleId: string, message: string, evidence: Evidence = {}, member?: string, level?: Level, line?: number): void {
     this.list.push({
       ruleId,
       ...(level !== undefined ? { level } : {}),
-      message: `${this.path}${member !== undefined ? ` (${member})` : ''}: ${message}`,
-      location: { path: this.path, ...(member !== undefined ? { member } : {}) },
+      message: `${this.path}${member !== undefined ? ` (${member})` : ''}${line !== undefined ? `:${line}` : ''}: ${message}`,
+      location: {
+        path: this.path,
+        ...(line !== undefined ? { line } : {}),
+        ...(member !== undefined ? { member } : {}),
+      },
       artifact: { kind: 'model', path: this.path, format: this.format },
       evidence,
     });

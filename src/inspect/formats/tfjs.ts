@@ -31,7 +31,7 @@ export function* tfjsManifestSteps(src: RandomAccess, out: Findings, isModelJson
     if (!Array.isArray(paths)) throw new FormatError(`weight group ${i} has no paths list`, 0);
     for (const p of paths) {
       if (typeof p !== 'string') throw new FormatError(`weight group ${i} has a path that is not a string`, 0);
-      const why = escapeReason(p);
+      const why = escapeReason(asUrlPath(p));
       if (why)
         out.add(
           'CPI076',
@@ -40,6 +40,16 @@ export function* tfjsManifestSteps(src: RandomAccess, out: Findings, isModelJson
         );
     }
   });
+}
+
+/**
+ * tfjs fetches `pathPrefix + path` (`io.http` `loadWeights` → `fetch`), so the path is read as a URL would be: the
+ * WHATWG URL parser drops tabs and newlines anywhere and takes `%2e` as a dot in a `..` segment (`%2e%2e/secret.bin`
+ * climbs out of the model folder), and any `scheme:` prefix is a URL of its own.
+ */
+export function asUrlPath(p: string): string {
+  const s = p.replace(/[\t\n\r]/g, '').replace(/%2e/gi, '.');
+  return /^[A-Za-z][A-Za-z0-9+.-]*:/.test(s) ? 'url://' : s;
 }
 
 /** `tfjsManifestSteps` over bytes in memory. */

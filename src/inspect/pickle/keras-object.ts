@@ -73,7 +73,7 @@ function bytesIoPayload(v: Value | undefined): Value | undefined {
 }
 
 /** The bytes value's location, directly or through protocol 2's `_codecs.encode(<str>, 'latin1')`. */
-function archiveOf(payload: Value): ArchiveBytes | undefined {
+export function archiveOf(payload: Value): ArchiveBytes | undefined {
   if (payload.k === 'bytes') return payload.at !== undefined ? { at: payload.at, len: payload.len } : undefined;
   if (payload.k !== 'obj' || payload.callee.k !== 'global') return undefined;
   const { module, name } = payload.callee.ref;

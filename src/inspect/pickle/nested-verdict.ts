@@ -3,6 +3,7 @@ import type { AllowContext } from './allowlist.js';
 import type { NestedBlob } from './nested.js';
 import type { PickleRun } from './result.js';
 import { ByteSource } from './source.js';
+import { isTorchBytesPayload } from './torch-bytes.js';
 import { runPickle } from './vm.js';
 
 /** How deep pickles inside pickles are followed; deeper ones are reported without being opened. */
@@ -42,6 +43,7 @@ export function nestedFindings(
 ): Finding[] {
   const out: Finding[] = [];
   for (const blob of run.nested ?? []) {
+    if (isTorchBytesPayload(run, blob.offset)) continue; // judged as the file torch.load reads (torch-bytes.ts)
     const imported: Imported[] = [];
     importsOf(blob, allow, judge, 0, imported);
     if (imported.length === 0) continue;

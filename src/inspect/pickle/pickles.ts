@@ -10,6 +10,7 @@ import { streamSteps } from './stream.js';
 import { toFindings } from './verdict.js';
 import { judgeKerasArchives, judgeKerasArchivesSync } from './keras-object.js';
 import { pickleSteps } from './vm.js';
+import { judgeTorchBytes, judgeTorchBytesSync } from './torch-bytes.js';
 import { joblibHook, type SidecarRef } from './joblib.js';
 import { isLegacyMagic, legacyTorchRestSteps } from './torch-legacy-stream.js';
 import { scanTail } from './tail-scan.js';
@@ -102,7 +103,14 @@ export function analysePickleSource(src: ByteSource, target: PickleTarget): Find
   const at = stoppedAt(analysed.runs);
   if (at !== undefined) addTailImports(analysed.runs, src.region(at, Math.min(src.end - at, MAX_TAIL)), at);
   judgeKerasArchivesSync(analysed.runs, (at, len) => src.region(at, len));
+  judgeTorchBytesSync(analysed.runs, target.member, (at, len) => src.region(at, len), embeddedJudge(target));
   return findingsOf(analysed, target);
+}
+
+/** A file `torch.storage._load_from_bytes` hands to torch.load, judged like a file of its own at `member`. */
+function embeddedJudge(target: PickleTarget): (data: Buffer, member: string) => Finding[] {
+  return (data, member) =>
+    analysePickleBuffer(data, { path: target.path, member, allow: target.allow, what: 'torch.load of embedded bytes' });
 }
 
 export function analysePickleBuffer(data: Buffer, target: PickleTarget): Finding[] {
@@ -123,6 +131,12 @@ export async function analysePickleFile(
   // A pickled Keras model's archive is re-read from the file by range, once the stream is done.
   await judgeKerasArchives(analysed.runs, (at, len) =>
     at + len <= end ? file.read(at, len) : Promise.resolve(undefined),
+  );
+  await judgeTorchBytes(
+    analysed.runs,
+    target.member,
+    (at, len) => (at + len <= end ? file.read(at, len) : Promise.resolve(undefined)),
+    embeddedJudge(target),
   );
   return findingsOf(analysed, target);
 }

@@ -1,7 +1,9 @@
 import type { ExecState } from './exec-state.js';
 import type { KerasUnpickle } from './keras-object.js';
 import type { MemberAccess } from './member-access.js';
+import type { DillCall } from './dill-calls.js';
 import type { NestedBlob } from './nested.js';
+import type { TorchBytesLoad } from './torch-bytes.js';
 import type { GlobalRef, Value } from './values.js';
 
 /** Limits on one pickle; each exhaustion is reported as a `budget` problem. */
@@ -104,4 +106,8 @@ export interface PickleRun {
   execState?: ExecState[];
   /** Keras 3 `_unpickle_model` calls and their embedded archives (keras-object.ts). */
   kerasModels?: KerasUnpickle[];
+  /** `torch.storage._load_from_bytes(<bytes>)` calls and their embedded torch files (torch-bytes.ts). */
+  torchBytes?: TorchBytesLoad[];
+  /** Calls of dill's data helpers (`_create_array`, `_load_type`, `_eval_repr`) and their arguments (dill-calls.ts). */
+  dillCalls?: DillCall[];
 }

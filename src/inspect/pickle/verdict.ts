@@ -8,6 +8,8 @@ import { isModelLibrary } from './known-libraries.js';
 import type { KerasExplained } from './keras-object-verdict.js';
 import { kerasExplained, kerasFindings } from './keras-object-verdict.js';
 import { nestedFindings } from './nested-verdict.js';
+import { isLoadFromBytes, torchBytesExplained, torchBytesFindings } from './torch-bytes.js';
+import { dillExplained } from './dill-calls.js';
 import type { CallSite, PickleRun, ProblemKind } from './result.js';
 import type { GlobalRef } from './values.js';
 import { pushAll } from '../../core/push-all.js';
@@ -72,6 +74,7 @@ export function toFindings(runs: readonly PickleRun[], ctx: VerdictContext): Fin
   const base = { location: ctx.location, ...(ctx.artifact ? { artifact: ctx.artifact } : {}) };
   const where = ctx.location.member !== undefined ? `${ctx.location.path} (${ctx.location.member})` : ctx.location.path;
   const seen = new Set<string>();
+  const torchLoaded = isTorchLoaded(ctx);
   runs.forEach((run, index) => {
     const callsOf = (g: GlobalRef): string =>
       [...run.calls.values()]
@@ -79,16 +82,21 @@ export function toFindings(runs: readonly PickleRun[], ctx: VerdictContext): Fin
         .map((c) => `${c.kind}${c.onGlobal ? '(on global)' : ''}×${c.count}`)
         .join(', ');
     const keras = kerasExplained(run, (o) => judgeGlobal(o.module, o.name, ctx.allow).kind === 'dangerous');
+    const torchBytes = torchBytesExplained(run);
     for (const g of run.globals.values()) {
       const qualified = `${g.module}.${g.name}`;
       const v =
         isBenignGetattr(run, g, (o) => judgeGlobal(o.module, o.name, ctx.allow).kind === 'safe', keras) ||
-        (keras !== undefined && isKerasPart(run, g, keras))
+        (keras !== undefined && isKerasPart(run, g, keras)) ||
+        (torchBytes && isLoadFromBytes(g)) ||
+        dillExplained(run, g, (f) => judgeGlobal(f.module, f.name, ctx.allow).kind === 'safe')
           ? SAFE
           : judgeGlobal(g.module, g.name, ctx.allow);
       if (v.kind === 'safe' || seen.has(`g:${qualified}`)) continue;
       seen.add(`g:${qualified}`);
       const calls = callsOf(g);
+      const py3 = toPython3(g.module, g.name);
+      const weightsOnly = torchLoaded && !/^torch\.distributed(\.|$)/.test(py3.module);
       const evidence = {
         global: qualified,
         opcode: g.opcode,
@@ -96,13 +104,14 @@ export function toFindings(runs: readonly PickleRun[], ctx: VerdictContext): Fin
         pickle: index,
         ...(calls ? { calls } : {}),
         ...(v.kind === 'dangerous' ? { resolvesTo: v.why } : {}),
+        ...(weightsOnly ? WEIGHTS_ONLY : {}),
       };
-      const py3 = toPython3(g.module, g.name);
+      const refused = weightsOnly ? ` ${WEIGHTS_ONLY_TEXT}` : '';
       if (v.kind === 'unknown' && !isModelLibrary(py3.module) && isCalledDirectly(run, g)) {
         out.push({
           ...base,
           ruleId: 'CPI100',
-          message: `${where}: the ${ctx.what} calls \`${qualified}\` (via ${calls}), a callable that is not on the safe list and not from a library models are saved with; the call runs whatever it does while loading. Do not load this file unless you trust \`${qualified}\`; then add it to models.allowedGlobals.`,
+          message: `${where}: the ${ctx.what} calls \`${qualified}\` (via ${calls}), a callable that is not on the safe list and not from a library models are saved with; the call runs whatever it does while loading. Do not load this file unless you trust \`${qualified}\`; then add it to models.allowedGlobals.${refused}`,
           evidence,
         });
         continue;
@@ -112,13 +121,13 @@ export function toFindings(runs: readonly PickleRun[], ctx: VerdictContext): Fin
           ? {
               ...base,
               ruleId: 'CPI001',
-              message: `${where}: the ${ctx.what} imports \`${qualified}\` (${v.why}) at byte ${g.offset}${calls ? `, called via ${calls}` : ''}; loading it can run code. Do not load this file.`,
+              message: `${where}: the ${ctx.what} imports \`${qualified}\` (${v.why}) at byte ${g.offset}${calls ? `, called via ${calls}` : ''}; loading it can run code. Do not load this file.${refused}`,
               evidence,
             }
           : {
               ...base,
               ruleId: 'CPI002',
-              message: `${where}: the ${ctx.what} imports \`${qualified}\`, which is not on the safe list${calls ? ` (called via ${calls})` : ''}. Check it and add it to models.allowedGlobals if you trust it.`,
+              message: `${where}: the ${ctx.what} imports \`${qualified}\`, which is not on the safe list${calls ? ` (called via ${calls})` : ''}. Check it and add it to models.allowedGlobals if you trust it.${refused}`,
               evidence,
             },
       );
@@ -128,6 +137,8 @@ export function toFindings(runs: readonly PickleRun[], ctx: VerdictContext): Fin
       pushAll(out, callFindings(c, index, where, base, seen));
     }
     pushAll(out, kerasFindings(run, index, where, base));
+    // What torch.load finds in the embedded files is reported whether or not the call itself was explained.
+    pushAll(out, torchBytesFindings(run));
     pushAll(out, nestedFindings(run, index, where, base, ctx.allow, judgeGlobal));
     for (const e of run.execState ?? []) {
       const key = `x:${e.owner}`;
@@ -160,6 +171,28 @@ export function toFindings(runs: readonly PickleRun[], ctx: VerdictContext): Fin
   });
   return out;
 }
+
+/**
+ * Pickles `torch.load` reads: a torch zip's `data.pkl`, a legacy torch file, the bytes of `_load_from_bytes`
+ * (TorchScript archives go through torch.jit's own unpickler instead).
+ */
+function isTorchLoaded(ctx: VerdictContext): boolean {
+  if (ctx.allow.torchscript === true) return false;
+  if (ctx.what === 'legacy PyTorch file' || ctx.what === 'torch.load of embedded bytes') return true;
+  return /(^|[!/])data\.pkl$/.test(ctx.location.member ?? '');
+}
+
+/**
+ * torch.load's default since torch 2.6 is `weights_only=True`: `_weights_only_unpickler.Unpickler.load` raises
+ * "Unsupported global" for a GLOBAL outside `_get_allowed_globals()` (tensors, storages, dtypes, OrderedDict…)
+ * before anything calls it, and every global reported here is outside that set (torch.distributed's DTensor
+ * classes excepted, which it allows: no claim is made for them).
+ */
+const WEIGHTS_ONLY = {
+  torchLoad: 'refused by the default weights_only=True (torch >= 2.6); runs with weights_only=False or torch < 2.6',
+};
+const WEIGHTS_ONLY_TEXT =
+  'torch.load refuses this global by default since torch 2.6 (weights_only=True); it runs with weights_only=False or an older torch.';
 
 /** The computed REDUCEs on `getattr(<model class>, '_unpickle_model')`: exactly the recognised Keras calls. */
 function isKerasCall(c: CallSite, keras: KerasExplained): boolean {

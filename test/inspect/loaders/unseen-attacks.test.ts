@@ -6,9 +6,11 @@ import { exitCodeForFindings } from '../../../src/cli/exit-codes.js';
 import { inspectStage } from '../../../src/inspect/stage.js';
 import { scanWith } from '../../helpers/scan.js';
 import { sequential, zip } from '../formats/build.js';
-import { KERAS_CASES } from './unseen-keras-cases.js';
+import { KERAS_CASES, KERAS_NESTED_CASES } from './unseen-keras-cases.js';
+import { DILL_CASES, NESTED_CASES } from './unseen-nested-cases.js';
 import { NPY_CASES } from './unseen-npy-cases.js';
 import { PICKLE_CASES } from './unseen-pickle-cases.js';
+import { REPO_CODE_CASES, TFJS_PATH_CASES } from './unseen-repo-code-cases.js';
 
 /**
  * Cases nobody showed us, each judged by what the real loader does with the file (named in `loader`). Every case
@@ -82,8 +84,13 @@ const CASES: readonly UnseenCase[] = [
     want: ['CPI114:error'],
   },
   ...KERAS_CASES,
+  ...KERAS_NESTED_CASES,
   ...NPY_CASES,
   ...PICKLE_CASES,
+  ...NESTED_CASES,
+  ...DILL_CASES,
+  ...REPO_CODE_CASES,
+  ...TFJS_PATH_CASES,
 ];
 
 const root = mkdtempSync(join(tmpdir(), 'cp-unseen-'));

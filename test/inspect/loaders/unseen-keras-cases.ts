@@ -58,3 +58,58 @@ export const KERAS_CASES: readonly UnseenCase[] = [
     want: [],
   },
 ];
+
+const functional = (layers: unknown[]) => ({
+  module: 'keras.src.models.functional',
+  class_name: 'Functional',
+  config: { name: 'inner', layers, input_layers: [], output_layers: [] },
+  registered_name: 'Functional',
+});
+
+/** Lambda code and outside references in the shapes Keras nests them (probes of round 2: these already agreed). */
+export const KERAS_NESTED_CASES: readonly UnseenCase[] = [
+  {
+    name: 'Lambda with bytecode inside a Functional inside the Sequential',
+    loader: 'keras.src.layers.core.lambda_layer.Lambda.from_config (safe_mode=False runs the bytecode)',
+    files: {
+      'model.keras': keras(
+        functional([
+          {
+            module: 'keras.layers',
+            class_name: 'Lambda',
+            config: {
+              name: 'l',
+              function: { class_name: '__lambda__', config: { code: '4wEAAAAA', defaults: null, closure: null } },
+            },
+            registered_name: null,
+          },
+        ]),
+      ),
+    },
+    want: ['CPI060:error'],
+  },
+  {
+    name: 'activation function from os (module/class_name "function")',
+    loader: 'serialization_lib._retrieve_class_or_fn (Keras < 3.9 imports any module)',
+    files: {
+      'model.keras': keras(
+        layer('Dense', {
+          units: 1,
+          activation: { module: 'os', class_name: 'function', config: 'system', registered_name: 'system' },
+        }),
+      ),
+    },
+    want: ['CPI061:error'],
+  },
+  {
+    name: 'layer class from a non-Keras package, shared by two layers',
+    loader: 'serialization_lib._retrieve_class_or_fn imports the module (Keras < 3.9)',
+    files: {
+      'model.keras': keras(
+        layer('Custom', { shared_object_id: 1 }, 'mypkg.layers'),
+        layer('Custom', { shared_object_id: 1 }, 'mypkg.layers'),
+      ),
+    },
+    want: ['CPI062:warning'],
+  },
+];

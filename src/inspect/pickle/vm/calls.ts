@@ -1,5 +1,7 @@
 import { noteKerasUnpickle } from '../keras-object.js';
 import { noteMemberAccess } from '../member-access.js';
+import { noteTorchBytesLoad } from '../torch-bytes.js';
+import { noteDillCall } from '../dill-calls.js';
 import type { CallKind } from '../result.js';
 import { TruncatedError } from '../source.js';
 import { decodeUtf8Strict } from '../text.js';
@@ -26,6 +28,10 @@ function call(vm: VmState, kind: CallKind, callee: Value, args: Value | undefine
   noteMemberAccess(vm.run, kind, callee, args, vm.opAt);
   if (kind === 'REDUCE' && (callee.k === 'obj' || callee.k === 'global'))
     noteKerasUnpickle(vm.run, callee, args, vm.opAt);
+  if (kind === 'REDUCE') {
+    noteTorchBytesLoad(vm.run, callee, args, vm.opAt);
+    noteDillCall(vm.run, callee, args);
+  }
   return { k: 'obj', callee, args, state: undefined };
 }
 

@@ -1,0 +1,66 @@
+import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
+import type { Findings } from './report.js';
+import type { ParseSteps, RandomAccess } from './source.js';
+import { FormatError, readAt } from './source.js';
+
+/** An MLmodel file is a few KiB of YAML. */
+const MAX_FILE = 1024 * 1024;
+
+/** Modules of MLflow itself: its flavours' loaders (`mlflow.sklearn`, `mlflow.pyfunc.model`, …). */
+const MLFLOW_MODULE = /^mlflow(\.|$)/;
+
+/**
+ * `mlflow.pyfunc.load_model` (mlflow/pyfunc/__init__.py) reads the `python_function` flavour of `MLmodel`
+ * (`yaml.safe_load`), puts its `code` folder first on `sys.path` (`_add_code_from_conf_to_system_path`), then
+ * `importlib.import_module(conf["loader_module"])._load_pyfunc(data_path)`. A loader module that is not MLflow's
+ * own is the model's code, run on load with no opt-in; `model_code_path` (models from code, `mlflow.pyfunc.model`)
+ * is a Python file MLflow executes to build the model. A `code` folder beside MLflow's own loader shadows any
+ * module imported after it.
+ */
+export function* mlflowFindings(src: RandomAccess, out: Findings): ParseSteps<void> {
+  if (src.size > MAX_FILE) throw new FormatError(`file of ${src.size} bytes is past the limit`, 0, 'limit');
+  const text = (yield* readAt(src, 0, src.size)).toString('utf8');
+  const lines = new LineCounter();
+  // Attacker-controlled YAML: read as nodes (aliases are never expanded), a parse error is a finding (CPI050).
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  if (doc.errors.length > 0) throw new FormatError(`invalid YAML: ${doc.errors[0]!.message}`, doc.errors[0]!.pos[0]);
+  const pyfunc = doc.getIn(['flavors', 'python_function'], true);
+  if (!isMap(pyfunc)) return;
+  const scalar = (key: string): { value: string; line: number | undefined } | undefined => {
+    const node = pyfunc.get(key, true);
+    if (!isScalar(node) || typeof node.value !== 'string' || node.value === '') return undefined;
+    return { value: node.value, line: node.range ? lines.linePos(node.range[0]).line : undefined };
+  };
+  const loader = scalar('loader_module');
+  const code = scalar('code');
+  const modelCode = scalar('model_code_path');
+  const codeNote = code ? ` with ${JSON.stringify(code.value)} first on sys.path` : '';
+  if (loader && !MLFLOW_MODULE.test(loader.value)) {
+    out.add(
+      'CPI116',
+      `python_function.loader_module is ${JSON.stringify(loader.value)}: mlflow.pyfunc.load_model imports that module${codeNote} and calls its _load_pyfunc, so loading the model runs its code. Review the module before loading, or log the model with a built-in MLflow flavour.`,
+      { loaderModule: loader.value, ...(code ? { code: code.value } : {}) },
+      undefined,
+      'error',
+      loader.line,
+    );
+  } else if (modelCode) {
+    out.add(
+      'CPI116',
+      `python_function.model_code_path is ${JSON.stringify(modelCode.value)}: MLflow executes that Python file to build the model when it is loaded. Review the file before loading.`,
+      { modelCodePath: modelCode.value, ...(code ? { code: code.value } : {}) },
+      undefined,
+      'error',
+      modelCode.line,
+    );
+  } else if (code) {
+    out.add(
+      'CPI116',
+      `python_function.code is ${JSON.stringify(code.value)}: mlflow.pyfunc.load_model puts that folder first on sys.path, so a module there named like any later import (numpy, sklearn…) replaces it and runs. Review the folder before loading.`,
+      { code: code.value, ...(loader ? { loaderModule: loader.value } : {}) },
+      undefined,
+      undefined,
+      code.line,
+    );
+  }
+}

@@ -1,0 +1,149 @@
+import { formatsReadBy } from '../../discover/catalogue/index.js';
+import type { ModelAnalyser } from '../analyser.js';
+import { isObject, parseJson } from './json.js';
+import type { JsonValue } from './json.js';
+import { mlflowFindings } from './mlflow-model.js';
+import type { Findings } from './report.js';
+import { analyseWith } from './report.js';
+import type { ParseSteps, RandomAccess } from './source.js';
+import { FormatError, readAt } from './source.js';
+
+/** Model and tokenizer configs are KiB to a few MiB (added-token tables); past this it is a limit finding. */
+const MAX_FILE = 32 * 1024 * 1024;
+/** References listed in one finding's evidence, at most. */
+const MAX_LISTED = 20;
+
+/** One class a config makes transformers import from Python code of a repository. */
+interface CodeReference {
+  /** Where the config names it: `auto_map.AutoModel`, `custom_pipelines.my-task.impl`. */
+  readonly key: string;
+  /** `module.Class` as written, after any `repo--` prefix. */
+  readonly reference: string;
+  /** The other repository the code is fetched from (`repo--module.Class`), if any. */
+  readonly repo?: string;
+}
+
+/**
+ * transformers (`dynamic_module_utils.get_class_from_dynamic_module`) splits `repo--module.Class` at `--` and
+ * fetches `module.py` from that repository; without it, from the model's own folder or repository.
+ */
+function toReference(key: string, value: string): CodeReference {
+  const i = value.indexOf('--');
+  return i < 0 ? { key, reference: value } : { key, reference: value.slice(i + 2), repo: value.slice(0, i) };
+}
+
+/**
+ * `auto_map` (config.json, tokenizer_config.json, processor configs): `Auto*` → `module.Class`, or for
+ * tokenizers a `[slow, fast]` pair that may hold null. `custom_pipelines` (config.json): task → `{ impl, … }`,
+ * read by `transformers.pipeline` (`PIPELINE_REGISTRY` lookups of `custom_tasks`). Both are imported only with
+ * `trust_remote_code=True` (`resolve_trust_remote_code` raises otherwise).
+ */
+function referencesOf(config: JsonValue | undefined): CodeReference[] {
+  const out: CodeReference[] = [];
+  if (!isObject(config)) return out;
+  const autoMap = config.auto_map;
+  if (isObject(autoMap))
+    for (const [name, v] of Object.entries(autoMap)) {
+      for (const s of Array.isArray(v) ? v : [v])
+        if (typeof s === 'string' && s.length > 0) out.push(toReference(`auto_map.${name}`, s));
+    }
+  const pipelines = config.custom_pipelines;
+  if (isObject(pipelines))
+    for (const [task, v] of Object.entries(pipelines)) {
+      const impl = isObject(v) ? v.impl : undefined;
+      if (typeof impl === 'string' && impl.length > 0) out.push(toReference(`custom_pipelines.${task}.impl`, impl));
+    }
+  return out;
+}
+
+/**
+ * The parsed config, or undefined when it is not JSON: `PretrainedConfig._dict_from_json_file` (json.loads) then
+ * raises, so the loader imports nothing, and a `config.json` of some other tool is no model's concern.
+ */
+function configOf(text: string): JsonValue | undefined {
+  try {
+    // Attacker-controlled JSON: bounded depth, prototype-free objects (json.ts).
+    return parseJson(text, { maxDepth: 512, allowNonFinite: true }).value;
+  } catch (err) {
+    if (err instanceof FormatError && err.kind !== 'limit') return undefined;
+    throw err;
+  }
+}
+
+/** 1-based line of the first `"key":` in the text (JSON configs are pretty-printed by `save_pretrained`). */
+export function lineOfKey(text: string, key: string): number | undefined {
+  const m = new RegExp(`"${key}"\\s*:`).exec(text);
+  return m === null ? undefined : text.slice(0, m.index).split('\n').length;
+}
+
+function* hfConfigSteps(src: RandomAccess, out: Findings): ParseSteps<void> {
+  if (src.size > MAX_FILE) throw new FormatError(`file of ${src.size} bytes is past the limit`, 0, 'limit');
+  const text = (yield* readAt(src, 0, src.size)).toString('utf8').replace(/^\uFEFF/, '');
+  const config = configOf(text);
+  if (Array.isArray(config)) return sentenceTransformerModules(config, text, out);
+  const refs = referencesOf(config);
+  if (refs.length === 0) return;
+  const remote = refs.filter((r) => r.repo !== undefined);
+  const listed = refs
+    .slice(0, MAX_LISTED)
+    .map((r) => `${r.key} → ${r.repo !== undefined ? `${r.repo}--` : ''}${r.reference}`);
+  const modules = [...new Set(refs.filter((r) => r.repo === undefined).map((r) => moduleFile(r.reference)))];
+  const where =
+    remote.length > 0
+      ? `code from other repositories (${[...new Set(remote.map((r) => r.repo!))].join(', ')})`
+      : `the folder's own ${modules.join(', ')}`;
+  out.add(
+    'CPI115',
+    `the config maps ${listed.slice(0, 3).join(', ')}${refs.length > 3 ? ` and ${refs.length - 3} more` : ''} to Python code: transformers imports and runs ${where} when this model is loaded with trust_remote_code=True (it refuses without). Review that code and pin it, or use a model class transformers implements.`,
+    {
+      references: listed.join('; '),
+      ...(modules.length ? { modules: modules.join(', ') } : {}),
+      ...(remote.length ? { repositories: [...new Set(remote.map((r) => r.repo!))].join(', ') } : {}),
+    },
+    undefined,
+    // Code from another repository is not even in the folder that was reviewed and hashed.
+    remote.length > 0 ? 'error' : undefined,
+    lineOfKey(text, refs[0]!.key.split('.')[0]!),
+  );
+}
+
+/**
+ * sentence-transformers' `modules.json` (`[{ idx, name, path, type }]`): `SentenceTransformer._load_sbert_model`
+ * resolves each `type` with `_load_module_class_from_ref`, which imports `sentence_transformers.*` directly and
+ * anything else with `get_class_from_dynamic_module` whenever the model is a local folder — no
+ * trust_remote_code needed — falling back to `import_from_string` (any installed module).
+ */
+function sentenceTransformerModules(modules: readonly JsonValue[], text: string, out: Findings): void {
+  const foreign: string[] = [];
+  for (const m of modules) {
+    if (!isObject(m) || typeof m.idx !== 'number' || typeof m.type !== 'string') continue;
+    if (!m.type.startsWith('sentence_transformers.')) foreign.push(m.type);
+  }
+  if (foreign.length === 0) return;
+  out.add(
+    'CPI115',
+    `modules.json names module types outside sentence-transformers (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ` and ${foreign.length - 3} more` : ''}): SentenceTransformer imports them from the model folder's Python files when it is loaded from a local folder, without trust_remote_code, or else as installed modules. Review that code before loading, or use sentence-transformers' own modules.`,
+    { types: foreign.slice(0, MAX_LISTED).join(', ') },
+    undefined,
+    'error',
+    lineOfKey(text, 'type'),
+  );
+}
+
+/** `modeling_x.XModel` → `modeling_x.py` (the module is everything before the last dot). */
+function moduleFile(reference: string): string {
+  const i = reference.lastIndexOf('.');
+  return `${i < 0 ? reference : reference.slice(0, i)}.py`;
+}
+
+export const repoCodeAnalyser: ModelAnalyser = {
+  name: 'repo-code',
+  formats: formatsReadBy('repo-code'),
+  analyze(file, ctx) {
+    if (file.format === 'mlflow-model')
+      return analyseWith(file, 'the MLmodel file', (src, out) => mlflowFindings(src, out), ctx.files);
+    // chat_template.jinja files share the tokenizer config's catalogue entry; only JSON configs have an auto_map.
+    if (!/\.json$/i.test(file.path)) return Promise.resolve({ status: 'ok', findings: [] });
+    return analyseWith(file, 'the model config', hfConfigSteps, ctx.files);
+  },
+};
