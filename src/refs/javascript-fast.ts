@@ -1,7 +1,9 @@
-import { collectReference, isLoaderCall, JAVASCRIPT_LOADER_NAMES, type Resolved } from './calls.js';
+import { collectReference, isLoaderCall, JAVASCRIPT_LOADER_NAMES } from './calls.js';
+import { argumentsOf } from './javascript-arguments.js';
+import { declaratorsOf } from './javascript-declarations.js';
 import { tokenize, Unsure, type Token } from './javascript-tokens.js';
-import { endsValue, Values } from './javascript-values.js';
-import { javaScriptImports, requiredModule } from './javascript-imports.js';
+import { Values } from './javascript-values.js';
+import { javaScriptImports } from './javascript-imports.js';
 import { Constants, resolveCallee } from './syntax.js';
 import { lineIndex } from './text.js';
 import type { FileReferences } from './types.js';
@@ -41,7 +43,6 @@ interface LoaderCall {
   readonly open: number;
 }
 
-const DECLARES = new Set(['const', 'let', 'var']);
 /** Words before a callee that make `name(…)` a definition, not a call (or a decorator): the parser decides. */
 const DEFINES = new Set([
   'function',
@@ -152,196 +153,4 @@ function checkEnclosingBraces(toks: readonly Token[], head: number): void {
       k--;
     }
   }
-}
-
-interface Arguments {
-  /** Constants the arguments read. */
-  readonly reads: readonly string[];
-  /** Their values, once the constants are known. */
-  evaluate(): { positional: Resolved[]; keywords: Map<string, Resolved>; splat: boolean };
-}
-
-/** javascript.ts's reading of an `ArgList`: positional values, options objects' properties, spreads. */
-function argumentsOf(toks: readonly Token[], open: number, values: Values): Arguments {
-  const ranges = splitCommas(toks, open + 1, toks[open]!.match);
-  const reads: string[] = [];
-  const steps: ((p: Resolved[], kw: Map<string, Resolved>) => boolean)[] = [];
-  for (const [a, b] of ranges) {
-    const first = toks[a]!;
-    if (first.t === 'op' && first.text === '...') {
-      steps.push((p) => (p.push({ value: undefined, isString: false }), true));
-    } else if (first.t === 'op' && first.text === '{' && first.match === b - 1) {
-      const props = objectProps(toks, a, '', values, reads);
-      steps.push((p, kw) => {
-        for (const [name, read] of props) kw.set(name, read());
-        p.push({ value: undefined, isString: false });
-        return false;
-      });
-    } else {
-      reads.push(...values.range(a, b).reads);
-      steps.push((p) => {
-        p.push(values.range(a, b));
-        return false;
-      });
-    }
-  }
-  return {
-    reads,
-    evaluate() {
-      const positional: Resolved[] = [];
-      const keywords = new Map<string, Resolved>();
-      let splat = false;
-      for (const step of steps) if (step(positional, keywords)) splat = true;
-      return { positional, keywords, splat };
-    },
-  };
-}
-
-/**
- * javascript.ts `objectProps`: `key: value` and shorthand `key` properties, nested objects flattened to `a.b`;
- * string keys and spreads are not properties it reads. Methods and accessors are left to the parser.
- */
-function objectProps(
-  toks: readonly Token[],
-  open: number,
-  prefix: string,
-  values: Values,
-  reads: string[],
-): [string, () => Resolved][] {
-  const out: [string, () => Resolved][] = [];
-  for (const [a, b] of splitCommas(toks, open + 1, toks[open]!.match)) {
-    const key = toks[a]!;
-    const colon = toks[a + 1];
-    if (key.t === 'op' && key.text === '...') continue;
-    if (key.t === 'string' && colon?.t === 'op' && colon.text === ':') continue;
-    if (key.t !== 'name') throw new Unsure();
-    const name = prefix + key.text;
-    if (b === a + 1) {
-      if (Values.isKeyword(key.text) || Values.isContextual(key.text)) throw new Unsure();
-      reads.push(key.text);
-      out.push([name, () => ({ value: values.constant(key.text), isString: true })]);
-    } else if (colon?.t === 'op' && colon.text === ':') {
-      const value = toks[a + 2];
-      if (value?.t === 'op' && value.text === '{' && value.match === b - 1)
-        out.push(...objectProps(toks, a + 2, `${name}.`, values, reads));
-      else {
-        reads.push(...values.range(a + 2, b).reads);
-        out.push([name, () => values.range(a + 2, b)]);
-      }
-    } else throw new Unsure();
-  }
-  return out;
-}
-
-/**
- * The comma-separated ranges between two brackets (a trailing comma allowed). A `<` among them may open type
- * arguments whose commas are not separators: left to the parser.
- */
-function splitCommas(toks: readonly Token[], from: number, to: number): [number, number][] {
-  const out: [number, number][] = [];
-  let start = from;
-  for (let k = from; k < to; k++) {
-    const t = toks[k]!;
-    if (t.t === 'op' && t.text === ',') {
-      if (k === start) throw new Unsure();
-      out.push([start, k]);
-      start = k + 1;
-    } else if (t.t === 'op' && t.text === '<') throw new Unsure();
-    else if (t.match > k) {
-      k = t.match;
-      // A template's fields: on to its last part.
-      while (toks[k]!.t === 'tpl-mid') k = toks[k]!.match;
-    }
-  }
-  if (start < to) out.push([start, to]);
-  return out;
-}
-
-/** A `name = value` declarator javascript.ts records as a constant: its value's tokens. */
-interface Declarator {
-  readonly name: string;
-  readonly from: number;
-  readonly to: number;
-}
-
-/**
- * Every declarator of the names read (and of the names their values read), in the order javascript.ts's walk
- * records them. A declarator it records is `const|let|var name = value` or a later one in the same list; a value
- * that is `require('m')` or `import('m')` is an import instead (javascript-imports.ts).
- */
-function declaratorsOf(toks: readonly Token[], read: readonly string[], values: Values): Declarator[] {
-  const wanted = new Set<string>();
-  const work = [...read];
-  const found: (Declarator & { readonly declaration: number })[] = [];
-  let listed: Map<number, number> | undefined;
-  const byName = new Map<string, number[]>();
-  toks.forEach((t, k) => {
-    if (t.t !== 'name') return;
-    const list = byName.get(t.text);
-    if (list) list.push(k);
-    else byName.set(t.text, [k]);
-  });
-  while (work.length > 0) {
-    const name = work.pop()!;
-    if (wanted.has(name)) continue;
-    wanted.add(name);
-    for (const k of byName.get(name) ?? []) {
-      const eq = toks[k + 1];
-      if (eq?.t !== 'op' || eq.text !== '=') continue;
-      const before = toks[k - 1];
-      let declaration: number;
-      if (before?.t === 'name' && DECLARES.has(before.text)) declaration = k - 1;
-      else if (before?.t === 'op' && before.text === ',') {
-        listed ??= declarationLists(toks, values);
-        const d = listed.get(k);
-        if (d === undefined) throw new Unsure();
-        declaration = d;
-      } else continue;
-      const required = requireAt(toks, k + 2);
-      // An import (javascript-imports.ts), or a call whose value the walk records as unknown.
-      if (required !== undefined && typeof requiredModule(toks, required) === 'object') continue;
-      const end = required === undefined ? values.nodeEnd(k + 2) : undefined;
-      const ends = end === undefined ? 'continues' : endsValue(toks[end]);
-      if (ends === 'unsure') throw new Unsure();
-      const to = ends === 'end' ? end! : k + 2;
-      found.push({ name, from: k + 2, to, declaration });
-      if (ends === 'end') work.push(...values.range(k + 2, to).reads);
-    }
-  }
-  // The walk records a declaration's declarators when it meets the declaration, in order.
-  return found.sort((a, b) => a.declaration - b.declaration || a.from - b.from);
-}
-
-/**
- * The later declarators of every `const|let|var` list whose earlier values are evaluable nodes (so where each ends
- * is known): declarator name index → declaration keyword index.
- */
-function declarationLists(toks: readonly Token[], values: Values): Map<number, number> {
-  const out = new Map<number, number>();
-  toks.forEach((t, d) => {
-    if (t.t !== 'name' || !DECLARES.has(t.text)) return;
-    let k = d + 1;
-    for (;;) {
-      if (toks[k]?.t !== 'name') return;
-      if (k > d + 1) out.set(k, d);
-      const next = toks[k + 1];
-      let end: number | undefined;
-      if (next?.t === 'op' && next.text === ',') end = k + 1;
-      else if (next?.t === 'op' && next.text === '=') {
-        end = values.nodeEnd(k + 2);
-        if (end === undefined || endsValue(toks[end]) !== 'end') return;
-      } else return;
-      if (toks[end]?.t !== 'op' || toks[end]!.text !== ',') return;
-      k = end + 1;
-    }
-  });
-  return out;
-}
-
-/** `require(…)`, `import(…)`, `await` either, at `k`: javascript.ts `requiredModule`'s shape; its name's index. */
-function requireAt(toks: readonly Token[], k: number): number | undefined {
-  const at = toks[k]?.text === 'await' ? k + 1 : k;
-  const t = toks[at];
-  const call = t?.t === 'name' && (t.text === 'require' || t.text === 'import') && toks[at + 1]?.text === '(';
-  return call ? at : undefined;
 }
