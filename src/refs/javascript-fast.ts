@@ -138,10 +138,12 @@ function checkEnclosingBraces(toks: readonly Token[], head: number): void {
   let u = toks[head]!.up;
   while (u >= 0 && !(toks[u]!.t === 'op' && toks[u]!.text === '{')) u = toks[u]!.up;
   if (u < 0) return;
-  const b = toks[u - 1];
+  let b = toks[u - 1];
   if (!b) return;
   if (b.t === 'name' && ['else', 'try', 'finally', 'do', 'return', 'yield', 'await'].includes(b.text)) return;
-  if (b.t !== 'op' || !['(', ')', '=>', ';', '{', '=', ',', ':', '[', '?', '&&', '||', '??', '...'].includes(b.text))
+  // A function's body after its return type: `): Promise<Model> {`.
+  if (b.t === 'name' || (b.t === 'op' && b.text === '>')) b = beforeReturnType(toks, u - 1);
+  if (b?.t !== 'op' || !['(', ')', '=>', ';', '{', '=', ',', ':', '[', '?', '&&', '||', '??', '...'].includes(b.text))
     throw new Unsure();
   // `type T = { … }`, `type T<A> = { … }`.
   if (b.text === '=' && (toks[u - 2]?.t === 'op' || toks[u - 3]?.text === 'type')) throw new Unsure();
@@ -153,4 +155,16 @@ function checkEnclosingBraces(toks: readonly Token[], head: number): void {
       k--;
     }
   }
+}
+
+/** The `)` before `: Type` ending at `end` (a plain or generic type name), or undefined. */
+function beforeReturnType(toks: readonly Token[], end: number): Token | undefined {
+  for (let k = end; k > end - 30 && k > 0; k--) {
+    const t = toks[k]!;
+    if (t.t === 'op' && t.text === ':')
+      return toks[k - 1]?.t === 'op' && toks[k - 1]!.text === ')' ? toks[k - 1] : undefined;
+    if (t.t !== 'name' && !(t.t === 'op' && ['.', '<', '>', '>>', ',', '[', ']', '|', '&'].includes(t.text)))
+      return undefined;
+  }
+  return undefined;
 }
