@@ -69,6 +69,7 @@ function read(
   existsLocally: (p: string) => boolean,
 ): FileReferences {
   const isOp = (k: number, op: string) => toks[k]?.t === 'op' && toks[k].text === op;
+  checkStatements(toks);
   const imports = javaScriptImports(toks);
   const calls: LoaderCall[] = [];
   for (let k = 1; k < toks.length; k++) {
@@ -125,6 +126,56 @@ function read(
   });
   return out;
 }
+
+/**
+ * Syntax errors the parser recovers from in its own way (its tree around them is not the one this reader assumes):
+ * a `;` inside parentheses other than a `for` head's or inside brackets, and a declaration that does not start a
+ * statement or bind a name or pattern. Hand-written source has none; a file that has one goes to the parser.
+ */
+function checkStatements(toks: readonly Token[]): void {
+  toks.forEach((t, k) => {
+    if (t.t === 'op' && t.text === ';' && t.up >= 0) {
+      const open = toks[t.up]!;
+      const head = toks[t.up - 1];
+      const forHead = head?.text === 'for' || (head?.text === 'await' && toks[t.up - 2]?.text === 'for');
+      if (open.t !== 'op' || open.text !== '(' || !forHead) {
+        if (!(open.t === 'op' && open.text === '{')) throw new Unsure();
+      }
+    } else if (t.t === 'op' && t.text === '=') {
+      // An assignment or initializer needs a target before it and a value after it.
+      const before = toks[k - 1];
+      const after = toks[k + 1];
+      if (
+        !before ||
+        (before.t !== 'name' && !(before.t === 'op' && [')', ']', '}', '>', '>>', '>>>'].includes(before.text)))
+      )
+        throw new Unsure();
+      if (!after || (after.t === 'op' && [',', ')', ']', '}', ';', '=', '.'].includes(after.text))) throw new Unsure();
+    } else if (t.t === 'name' && DECLARES.has(t.text)) {
+      const next = toks[k + 1];
+      if (!(next?.t === 'name' || next?.text === '{' || next?.text === '[')) throw new Unsure();
+      const third = toks[k + 2];
+      if (
+        next.t === 'name' &&
+        third &&
+        !third.nl &&
+        !['=', ',', ';', ':', '!', 'of', 'in', ')', 'enum'].includes(third.text)
+      )
+        throw new Unsure();
+      const before = toks[k - 1];
+      if (!before || before.text === 'export' || before.text === 'declare') return;
+      if (before.t === 'op' && [';', '{', '}'].includes(before.text)) return;
+      if (before.t === 'op' && before.text === '(' && toks[k - 2]?.text === 'for') return;
+      // A line break after an operand ends the statement before (automatic semicolon insertion).
+      if (t.nl && (before.t === 'name' || before.t === 'number' || before.t === 'string' || before.t === 'regex'))
+        return;
+      if (t.nl && (before.t === 'template' || before.t === 'tpl-tail' || [')', ']'].includes(before.text))) return;
+      throw new Unsure();
+    }
+  });
+}
+
+const DECLARES = new Set(['const', 'let', 'var']);
 
 function definesBefore(t: Token): boolean {
   return (t.t === 'name' && DEFINES.has(t.text)) || (t.t === 'op' && (t.text === '*' || t.text === '@'));

@@ -114,6 +114,13 @@ describe('findJavaScriptReferencesFast', () => {
     `const REV = 'main'`,
     `const REV: string = 'typed'`,
     `const FLAG = true`,
+    // Line breaks inside and after values: automatic semicolon insertion, or none.
+    `const MODEL = 'asi/call'\n('x')`,
+    `const MODEL = 'asi/plus'\n  + '-v2'`,
+    `let NAME = \`asi\`\n\`tagged\``,
+    `const NAME = 'asi/next-line'\nconst other = NAME`,
+    `var REV = 'v1'\n[0].map(f)`,
+    `const MODEL = 'asi/in' in cfg`,
     `MODEL = 'assigned/later'`,
     `const cfg = { model: MODEL, revision: REV }`,
     `const m = await M.from_pretrained(MODEL, { revision: REV })`,
