@@ -139,6 +139,27 @@ function shapeOf(f: CallFacts): LoaderShape | undefined {
   return undefined;
 }
 
+/**
+ * Whether a call is one `shapeOf` follows, by its callee alone (what javascript-fast.ts needs to know before it reads
+ * the arguments). Exact for JavaScript, whose shapes depend on the callee only.
+ */
+export function isLoaderCall(written: string, resolved: string, lang: CallFacts['lang']): boolean {
+  const facts = { written, resolved, positional: [], keywords: new Map(), splat: false, line: 0, column: 0, lang };
+  return shapeOf(facts) !== undefined;
+}
+
+/** The last name of every JavaScript callee `shapeOf` follows (`a?.b.create(…)` is left to the parser). */
+export const JAVASCRIPT_LOADER_NAMES: ReadonlySet<string> = new Set([
+  'from_pretrained',
+  'pipeline',
+  'downloadFile',
+  'downloadFileToCacheDir',
+  'snapshotDownload',
+  'create',
+  'loadGraphModel',
+  'loadLayersModel',
+]);
+
 /** Turn one call into a reference, a run-time note, or nothing (not a loader, or a local path). */
 export function collectReference(
   path: string,

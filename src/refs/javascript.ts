@@ -4,6 +4,7 @@ import type { FileReferences } from './types.js';
 import { lineIndex } from './text.js';
 import { Constants, childrenOf, evaluateShared, resolveCallee, walkTree } from './syntax.js';
 import { collectReference, type CallFacts, type Resolved } from './calls.js';
+import { unquote } from './javascript-tokens.js';
 
 const TS = parser.configure({ dialect: 'ts jsx' });
 
@@ -74,9 +75,13 @@ export function findJavaScriptReferences(
     }
   }
 
-  /** `require('mod')` and `await import('mod')`. */
+  /** `require('mod')` and `await import('mod')` (lezer's `DynamicImport`: `import`, `(`, the argument, `)`). */
   function requiredModule(n: SyntaxNode): string | undefined {
     const call = n.name === 'AwaitExpression' ? childrenOf(n)[1] : n;
+    if (call?.name === 'DynamicImport') {
+      const arg = childrenOf(call).find((c) => c.name === 'String');
+      return arg ? unquote(src(arg)) : undefined;
+    }
     if (call?.name !== 'CallExpression') return undefined;
     const [callee, args] = childrenOf(call);
     if (!callee || !args || !['require', 'import'].includes(src(callee))) return undefined;
@@ -162,14 +167,4 @@ export function findJavaScriptReferences(
     collectReference(path, facts, existsLocally, out);
   }
   return out;
-}
-
-function unquote(lit: string): string | undefined {
-  const q = lit[0];
-  if ((q !== '"' && q !== "'") || lit[lit.length - 1] !== q) return undefined;
-  return lit.slice(1, -1).replace(/\\(u\{[0-9a-fA-F]+\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|.)/gs, (_, e: string) => {
-    if (e.startsWith('u{')) return String.fromCodePoint(parseInt(e.slice(2, -1), 16));
-    if (e[0] === 'u' || e[0] === 'x') return String.fromCharCode(parseInt(e.slice(1), 16));
-    return ({ n: '\n', t: '\t', r: '\r', '0': '\0' } as Record<string, string>)[e] ?? e;
-  });
 }

@@ -51,6 +51,6 @@ export async function loadQuickFinder(language: Language): Promise<QuickFinder |
     case 'config':
       return (await import('./config-fast.js')).findConfigReferencesFast;
     case 'javascript':
-      return undefined;
+      return (await import('./javascript-fast.js')).findJavaScriptReferencesFast;
   }
 }

@@ -12,3 +12,21 @@ export function pythonPrograms(statements: readonly string[], maxLength: number)
       blocks.map(([s, head]) => (head === '' ? `${s}\n` : `${head}${s.replace(/^/gm, '    ')}\n`)).join(''),
     );
 }
+
+/**
+ * Generated JavaScript/TypeScript programs for differential tests: statements drawn from `statements`, each at top
+ * level or inside a function body, an `if` block, an arrow function's body or a class method.
+ */
+export function javaScriptPrograms(statements: readonly string[], maxLength: number): fc.Arbitrary<string> {
+  const heads = [
+    ['', ''],
+    ['async function f(a, b = 1) {\n', '\n}'],
+    ['if (ok) {\n', '\n} else {\n  x = 1;\n}'],
+    ['export const g = async () => {\n', '\n};'],
+    ['class K extends Base {\n  async m(x) {\n', '\n  }\n}'],
+  ] as const;
+  const block = fc.tuple(fc.constantFrom(...statements), fc.constantFrom(...heads), fc.constantFrom(';', '', ' // c'));
+  return fc
+    .array(block, { minLength: 1, maxLength })
+    .map((blocks) => blocks.map(([s, [open, close], end]) => `${open}${s}${end}${close}\n`).join(''));
+}

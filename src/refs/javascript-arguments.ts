@@ -1,0 +1,106 @@
+import type { Resolved } from './calls.js';
+import { Unsure, type Token } from './javascript-tokens.js';
+import { Values } from './javascript-values.js';
+
+export interface Arguments {
+  /** Constants the arguments read. */
+  readonly reads: readonly string[];
+  /** Their values, once the constants are known. */
+  evaluate(): { positional: Resolved[]; keywords: Map<string, Resolved>; splat: boolean };
+}
+
+/** javascript.ts's reading of an `ArgList`: positional values, options objects' properties, spreads. */
+export function argumentsOf(toks: readonly Token[], open: number, values: Values): Arguments {
+  const ranges = splitCommas(toks, open + 1, toks[open]!.match);
+  const reads: string[] = [];
+  const steps: ((p: Resolved[], kw: Map<string, Resolved>) => boolean)[] = [];
+  for (const [a, b] of ranges) {
+    const first = toks[a]!;
+    if (first.t === 'op' && first.text === '...') {
+      steps.push((p) => (p.push({ value: undefined, isString: false }), true));
+    } else if (first.t === 'op' && first.text === '{' && first.match === b - 1) {
+      const props = objectProps(toks, a, '', values, reads);
+      steps.push((p, kw) => {
+        for (const [name, read] of props) kw.set(name, read());
+        p.push({ value: undefined, isString: false });
+        return false;
+      });
+    } else {
+      reads.push(...values.range(a, b).reads);
+      steps.push((p) => {
+        p.push(values.range(a, b));
+        return false;
+      });
+    }
+  }
+  return {
+    reads,
+    evaluate() {
+      const positional: Resolved[] = [];
+      const keywords = new Map<string, Resolved>();
+      let splat = false;
+      for (const step of steps) if (step(positional, keywords)) splat = true;
+      return { positional, keywords, splat };
+    },
+  };
+}
+
+/**
+ * javascript.ts `objectProps`: `key: value` and shorthand `key` properties, nested objects flattened to `a.b`;
+ * string keys and spreads are not properties it reads. Methods and accessors are left to the parser.
+ */
+function objectProps(
+  toks: readonly Token[],
+  open: number,
+  prefix: string,
+  values: Values,
+  reads: string[],
+): [string, () => Resolved][] {
+  const out: [string, () => Resolved][] = [];
+  for (const [a, b] of splitCommas(toks, open + 1, toks[open]!.match)) {
+    const key = toks[a]!;
+    const colon = toks[a + 1];
+    if (key.t === 'op' && key.text === '...') continue;
+    if (key.t === 'string' && colon?.t === 'op' && colon.text === ':') continue;
+    if (key.t !== 'name') throw new Unsure();
+    const name = prefix + key.text;
+    if (b === a + 1) {
+      if (Values.isKeyword(key.text) || Values.isContextual(key.text)) throw new Unsure();
+      reads.push(key.text);
+      out.push([name, () => ({ value: values.constant(key.text), isString: true })]);
+    } else if (colon?.t === 'op' && colon.text === ':') {
+      const value = toks[a + 2];
+      if (value?.t === 'op' && value.text === '{' && value.match === b - 1)
+        out.push(...objectProps(toks, a + 2, `${name}.`, values, reads));
+      else {
+        reads.push(...values.range(a + 2, b).reads);
+        out.push([name, () => values.range(a + 2, b)]);
+      }
+    } else throw new Unsure();
+  }
+  return out;
+}
+
+/**
+ * The comma-separated ranges between two brackets (a trailing comma allowed). A `<` among them may open type
+ * arguments whose commas are not separators: left to the parser.
+ */
+function splitCommas(toks: readonly Token[], from: number, to: number): [number, number][] {
+  const out: [number, number][] = [];
+  let start = from;
+  for (let k = from; k < to; k++) {
+    const t = toks[k]!;
+    if (t.t === 'op' && t.text === ',') {
+      if (k === start) throw new Unsure();
+      out.push([start, k]);
+      start = k + 1;
+    } else if (t.t === 'op' && t.text === '<') throw new Unsure();
+    else if (t.match > k) {
+      k = t.match;
+      // A template's fields: on to its last part.
+      while (toks[k]!.t === 'tpl-mid') k = toks[k]!.match;
+    }
+  }
+  if (start < to) out.push([start, to]);
+  return out;
+}

@@ -1,0 +1,221 @@
+import { collectReference, isLoaderCall, JAVASCRIPT_LOADER_NAMES } from './calls.js';
+import { argumentsOf } from './javascript-arguments.js';
+import { declaratorsOf } from './javascript-declarations.js';
+import { tokenize, Unsure, type Token } from './javascript-tokens.js';
+import { Values } from './javascript-values.js';
+import { javaScriptImports } from './javascript-imports.js';
+import { Constants, resolveCallee } from './syntax.js';
+import { lineIndex } from './text.js';
+import type { FileReferences } from './types.js';
+
+/**
+ * Model references in JavaScript/TypeScript without a parser, for the shapes ordinary code has: loading
+ * @lezer/javascript and parsing a whole file to read two calls in it cost more than the rest of the file's search
+ * (bench `refs`). From the file's tokens (javascript-tokens.ts) it reads the imports and `require`s
+ * (javascript-imports.ts), every call a loader could be (calls.ts `isLoaderCall` on its callee), their arguments,
+ * and the `const`/`let`/`var` declarations of the names those arguments read (javascript-values.ts). Whatever it is
+ * not sure of — a call that may be a method definition or in a class body, `?.` before a loader, a declaration it
+ * cannot delimit, JSX, a regular expression it cannot tell from a division — gives undefined, and javascript.ts reads
+ * the file with lezer as before.
+ *
+ * What it reports is what javascript.ts's walk over lezer's tree reports, field for field: constants evaluated in
+ * the order the walk meets their declarations, calls in the tree's pre-order, each at its callee's first character
+ * (test/refs/javascript-fast.test.ts holds the two together).
+ */
+export function findJavaScriptReferencesFast(
+  path: string,
+  text: string,
+  existsLocally: (p: string) => boolean,
+): FileReferences | undefined {
+  try {
+    return read(path, text, tokenize(text), existsLocally);
+  } catch (err) {
+    if (err instanceof Unsure || err instanceof RangeError) return undefined;
+    throw err;
+  }
+}
+
+/** A loader call: where its callee starts, how it is written and resolved, its argument list's brackets. */
+interface LoaderCall {
+  readonly head: number;
+  readonly written: string;
+  readonly resolved: string;
+  readonly open: number;
+}
+
+/** Words before a callee that make `name(…)` a definition, not a call (or a decorator): the parser decides. */
+const DEFINES = new Set([
+  'function',
+  'get',
+  'set',
+  'static',
+  'async',
+  'class',
+  'interface',
+  'declare',
+  'abstract',
+  'override',
+  'public',
+  'private',
+  'protected',
+  'readonly',
+  'accessor',
+]);
+
+function read(
+  path: string,
+  text: string,
+  toks: readonly Token[],
+  existsLocally: (p: string) => boolean,
+): FileReferences {
+  const isOp = (k: number, op: string) => toks[k]?.t === 'op' && toks[k].text === op;
+  checkStatements(toks);
+  const imports = javaScriptImports(toks);
+  const calls: LoaderCall[] = [];
+  for (let k = 1; k < toks.length; k++) {
+    if (!isOp(k, '(') || toks[k - 1]!.t !== 'name') continue;
+    let head = k - 1;
+    while (isOp(head - 1, '.') && toks[head - 2]?.t === 'name') head -= 2;
+    const written = toks
+      .slice(head, k)
+      .filter((t) => t.t === 'name')
+      .map((t) => t.text)
+      .join('.');
+    const last = toks[k - 1]!.text;
+    const before = toks[head - 1];
+    // lezer's callee `a?.b.create` is written `a.b.create`; `x().create`, `this.create`, `a[0].create` have none.
+    if (before?.t === 'op' && before.text === '?.') {
+      if (JAVASCRIPT_LOADER_NAMES.has(last)) throw new Unsure();
+      continue;
+    }
+    if (before?.t === 'op' && before.text === '.') continue;
+    const resolved = resolveCallee(imports, written);
+    if (!isLoaderCall(written, resolved, 'javascript')) continue;
+    if (Values.isKeyword(toks[head]!.text)) continue;
+    if (before?.t === 'name' && before.text === 'new') continue;
+    if (Values.isContextual(toks[head]!.text) || (before && definesBefore(before))) throw new Unsure();
+    const after = toks[toks[k]!.match + 1];
+    if (after?.t === 'op' && ['{', ':', '=>'].includes(after.text)) throw new Unsure();
+    checkEnclosingBraces(toks, head);
+    calls.push({ head, written, resolved, open: k });
+  }
+
+  // The arguments' values read constants: first which (the structure does not depend on their values), then their
+  // declarations, evaluated in file order as the walk meets them, then the arguments.
+  const constants = new Constants();
+  const values = new Values(toks, (name) => constants.get(name));
+  const args = calls.map((c) => argumentsOf(toks, c.open, values));
+  const declarators = declaratorsOf(
+    toks,
+    args.flatMap((a) => a.reads),
+    values,
+  );
+  for (const d of declarators) constants.set(d.name, values.range(d.from, d.to).value);
+
+  const at = lineIndex(text);
+  const out: FileReferences = { references: [], dynamic: [] };
+  calls.forEach((call, i) => {
+    const { positional, keywords, splat } = args[i]!.evaluate();
+    const { line, column } = at(toks[call.head]!.from);
+    collectReference(
+      path,
+      { written: call.written, resolved: call.resolved, positional, keywords, splat, line, column, lang: 'javascript' },
+      existsLocally,
+      out,
+    );
+  });
+  return out;
+}
+
+/**
+ * Syntax errors the parser recovers from in its own way (its tree around them is not the one this reader assumes):
+ * a `;` inside parentheses other than a `for` head's or inside brackets, and a declaration that does not start a
+ * statement or bind a name or pattern. Hand-written source has none; a file that has one goes to the parser.
+ */
+function checkStatements(toks: readonly Token[]): void {
+  toks.forEach((t, k) => {
+    if (t.t === 'op' && t.text === ';' && t.up >= 0) {
+      const open = toks[t.up]!;
+      const head = toks[t.up - 1];
+      const forHead = head?.text === 'for' || (head?.text === 'await' && toks[t.up - 2]?.text === 'for');
+      if (open.t !== 'op' || open.text !== '(' || !forHead) {
+        if (!(open.t === 'op' && open.text === '{')) throw new Unsure();
+      }
+    } else if (t.t === 'op' && t.text === '=') {
+      // An assignment or initializer needs a target before it and a value after it.
+      const before = toks[k - 1];
+      const after = toks[k + 1];
+      if (
+        !before ||
+        (before.t !== 'name' && !(before.t === 'op' && [')', ']', '}', '>', '>>', '>>>'].includes(before.text)))
+      )
+        throw new Unsure();
+      if (!after || (after.t === 'op' && [',', ')', ']', '}', ';', '=', '.'].includes(after.text))) throw new Unsure();
+    } else if (t.t === 'name' && DECLARES.has(t.text)) {
+      const next = toks[k + 1];
+      if (!(next?.t === 'name' || next?.text === '{' || next?.text === '[')) throw new Unsure();
+      const third = toks[k + 2];
+      if (
+        next.t === 'name' &&
+        third &&
+        !third.nl &&
+        !['=', ',', ';', ':', '!', 'of', 'in', ')', 'enum'].includes(third.text)
+      )
+        throw new Unsure();
+      const before = toks[k - 1];
+      if (!before || before.text === 'export' || before.text === 'declare') return;
+      if (before.t === 'op' && [';', '{', '}'].includes(before.text)) return;
+      if (before.t === 'op' && before.text === '(' && toks[k - 2]?.text === 'for') return;
+      // A line break after an operand ends the statement before (automatic semicolon insertion).
+      if (t.nl && (before.t === 'name' || before.t === 'number' || before.t === 'string' || before.t === 'regex'))
+        return;
+      if (t.nl && (before.t === 'template' || before.t === 'tpl-tail' || [')', ']'].includes(before.text))) return;
+      throw new Unsure();
+    }
+  });
+}
+
+const DECLARES = new Set(['const', 'let', 'var']);
+
+function definesBefore(t: Token): boolean {
+  return (t.t === 'name' && DEFINES.has(t.text)) || (t.t === 'op' && (t.text === '*' || t.text === '@'));
+}
+
+/**
+ * A loader call in a class body, an interface, an enum or a type literal would be a method's declaration there: the
+ * braces around it must be a block, a function body or an object literal.
+ */
+function checkEnclosingBraces(toks: readonly Token[], head: number): void {
+  let u = toks[head]!.up;
+  while (u >= 0 && !(toks[u]!.t === 'op' && toks[u]!.text === '{')) u = toks[u]!.up;
+  if (u < 0) return;
+  let b = toks[u - 1];
+  if (!b) return;
+  if (b.t === 'name' && ['else', 'try', 'finally', 'do', 'return', 'yield', 'await'].includes(b.text)) return;
+  // A function's body after its return type: `): Promise<Model> {`.
+  if (b.t === 'name' || (b.t === 'op' && b.text === '>')) b = beforeReturnType(toks, u - 1);
+  if (b?.t !== 'op' || !['(', ')', '=>', ';', '{', '=', ',', ':', '[', '?', '&&', '||', '??', '...'].includes(b.text))
+    throw new Unsure();
+  // `type T = { … }`, `type T<A> = { … }`.
+  if (b.text === '=' && (toks[u - 2]?.t === 'op' || toks[u - 3]?.text === 'type')) throw new Unsure();
+  // The body of `class A extends mixin(B) { … }`: a class body after all.
+  if (b.text === ')') {
+    let k = b.match - 1;
+    while (toks[k]?.t === 'name' || toks[k]?.text === '.') {
+      if (toks[k]!.text === 'extends') throw new Unsure();
+      k--;
+    }
+  }
+}
+
+/** The `)` before `: Type` ending at `end` (a plain or generic type name), or undefined. */
+function beforeReturnType(toks: readonly Token[], end: number): Token | undefined {
+  for (let k = end; k > end - 30 && k > 0; k--) {
+    const t = toks[k]!;
+    if (t.t === 'op' && t.text === ':')
+      return toks[k - 1]?.t === 'op' && toks[k - 1]!.text === ')' ? toks[k - 1] : undefined;
+    if (t.t !== 'name' && !(t.t === 'op' && ['.', '<', '>', '>>', ',', '[', ']', '|', '&'].includes(t.text)))
+      return undefined;
+  }
+  return undefined;
+}

@@ -1,0 +1,161 @@
+import type { Resolved } from './calls.js';
+import { unquote, Unsure, type Token } from './javascript-tokens.js';
+
+/**
+ * Words @lezer/javascript reads as keywords, never as a `VariableName`: a value that uses one is not a string the
+ * file decides (javascript.ts `evaluate` knows `String`, `TemplateString`, `VariableName`, `BooleanLiteral`, `+`
+ * and parentheses only).
+ */
+const KEYWORDS = new Set(
+  (
+    'break case catch class const continue debugger default delete do else export extends finally for function if ' +
+    'import in instanceof new null return super switch this throw try typeof var void while with'
+  ).split(' '),
+);
+
+/** Words that are keywords in some places and names in others: too close to call without the parser. */
+const CONTEXTUAL = new Set(
+  (
+    'let static yield await async of get set as satisfies type declare readonly abstract keyof unique infer is ' +
+    'asserts override accessor module namespace global enum implements interface package private protected public'
+  ).split(' '),
+);
+
+/** A value over a token range: what javascript.ts `evaluate` gives for the one node those tokens make. */
+export interface RangeValue extends Resolved {
+  /** Every name the value reads, constants it depends on (only when the range is one evaluable node). */
+  readonly reads: readonly string[];
+}
+
+/** A node's value and the index of the token after it. */
+interface Evaluated {
+  readonly value: string | undefined;
+  readonly next: number;
+}
+
+const UNKNOWN: RangeValue = { value: undefined, isString: false, reads: [] };
+
+/**
+ * javascript.ts `evaluate` without the tree: the tokens `from`…`to` are one evaluable node when they are a string, a
+ * template whose fields are evaluable nodes, a name, `true`/`false`, parentheses around one, or `+` between them
+ * (left to right, as `BinaryExpression` nests). Anything else the range holds — another operator, a call, a member,
+ * an arrow — makes the node something `evaluate` gives undefined for, and so does this.
+ */
+export class Values {
+  constructor(
+    private readonly toks: readonly Token[],
+    /** A constant's value so far (javascript.ts `Constants`). */
+    readonly constant: (name: string) => string | undefined,
+  ) {}
+
+  /** A word lezer never reads as a name. */
+  static isKeyword(word: string): boolean {
+    return KEYWORDS.has(word);
+  }
+
+  /** A word lezer may read as a keyword or as a name, by context. */
+  static isContextual(word: string): boolean {
+    return CONTEXTUAL.has(word);
+  }
+
+  /** The range's value; `reads` lists the constants it used. */
+  range(from: number, to: number): RangeValue {
+    if (from >= to) return UNKNOWN;
+    const reads: string[] = [];
+    const got = this.sum(from, reads);
+    if (!got || got.next !== to) return UNKNOWN;
+    const first = this.toks[from]!;
+    const isString = first.t === 'string' || (first.t === 'template' && to === from + 1) || this.isTemplate(from, to);
+    return { value: got.value, isString, reads };
+  }
+
+  /** Where a whole-range evaluable node ends, or undefined; for declarations, whose end is the statement's. */
+  nodeEnd(from: number): number | undefined {
+    return this.sum(from, [])?.next;
+  }
+
+  private isTemplate(from: number, to: number): boolean {
+    const first = this.toks[from]!;
+    return first.t === 'tpl-head' && this.templateEnd(from) === to - 1;
+  }
+
+  private templateEnd(head: number): number {
+    let k = head;
+    while (this.toks[k]!.t !== 'tpl-tail') k = this.toks[k]!.match;
+    return k;
+  }
+
+  private sum(from: number, reads: string[]): Evaluated | undefined {
+    let left: Evaluated | undefined = this.primary(from, reads);
+    if (!left) return undefined;
+    while (this.toks[left.next]?.t === 'op' && this.toks[left.next]!.text === '+') {
+      const right: Evaluated | undefined = this.primary(left.next + 1, reads);
+      if (!right) return undefined;
+      const value: string | undefined =
+        left.value !== undefined && right.value !== undefined ? left.value + right.value : undefined;
+      left = { value, next: right.next };
+    }
+    return left;
+  }
+
+  private primary(at: number, reads: string[]): Evaluated | undefined {
+    const tok = this.toks[at];
+    if (!tok) return undefined;
+    switch (tok.t) {
+      case 'string':
+        return { value: unquote(tok.text), next: at + 1 };
+      case 'template':
+        return { value: tok.text.slice(1, -1), next: at + 1 };
+      case 'tpl-head': {
+        // Raw text between the fields, as javascript.ts slices it; each field one evaluable node.
+        let value: string | undefined = tok.text.slice(1, -2);
+        let k = at;
+        for (;;) {
+          const part = this.toks[k]!;
+          const inner = this.sum(k + 1, reads);
+          if (!inner || inner.next !== part.match) return undefined;
+          const next = this.toks[part.match]!;
+          const raw = next.t === 'tpl-tail' ? next.text.slice(1, -1) : next.text.slice(1, -2);
+          value = value !== undefined && inner.value !== undefined ? value + inner.value + raw : undefined;
+          if (next.t === 'tpl-tail') return { value, next: part.match + 1 };
+          k = part.match;
+        }
+      }
+      case 'name':
+        if (tok.text === 'true' || tok.text === 'false') return { value: tok.text, next: at + 1 };
+        if (CONTEXTUAL.has(tok.text)) throw new Unsure();
+        if (KEYWORDS.has(tok.text)) return undefined;
+        reads.push(tok.text);
+        return { value: this.constant(tok.text), next: at + 1 };
+      case 'op':
+        if (tok.text !== '(') return undefined;
+        {
+          const inner = this.sum(at + 1, reads);
+          if (!inner || inner.next !== tok.match) return undefined;
+          return { value: inner.value, next: tok.match + 1 };
+        }
+      case 'number':
+      case 'regex':
+      case 'tpl-mid':
+      case 'tpl-tail':
+        return undefined;
+    }
+  }
+}
+
+/**
+ * Whether the token after an evaluable node ends a declarator's value, makes the value a larger expression, or could
+ * be either (automatic semicolon insertion, which the parser decides; @lezer/javascript inserts one only where
+ * ECMAScript does: before a line break whose next token cannot go on).
+ */
+export function endsValue(t: Token | undefined): 'end' | 'continues' | 'unsure' {
+  if (!t) return 'end';
+  if (t.t === 'op' && [';', ',', '}', ')', ']'].includes(t.text)) return 'end';
+  if (t.t === 'name') {
+    if (t.text === 'in' || t.text === 'instanceof') return 'continues';
+    return t.nl && !['as', 'satisfies'].includes(t.text) ? 'end' : 'unsure';
+  }
+  if (t.t === 'op') return ['++', '--', '!', '=>', '...', ':', '~', '@', '{'].includes(t.text) ? 'unsure' : 'continues';
+  // A template after a value tags it; a string, number or regular expression cannot follow one.
+  return t.t === 'template' || t.t === 'tpl-head' ? 'continues' : 'unsure';
+}

@@ -1,0 +1,166 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { findJavaScriptReferences } from '../../src/refs/javascript.js';
+import { findJavaScriptReferencesFast } from '../../src/refs/javascript-fast.js';
+import { REPO } from '../helpers/cli.js';
+import { javaScriptPrograms } from './programs.js';
+
+/**
+ * javascript-fast.ts reads imports, loader calls and the constants they use from the tokens: whenever it answers, it
+ * must answer exactly what @lezer/javascript's tree gives for the whole file (references and run-time notes, lines
+ * and columns), and it must answer for the shapes ordinary code has, or the grammar loads after all (bench `refs`).
+ */
+const local = (p: string) => p === 'models/local';
+const agrees = (name: string, text: string) => {
+  const fast = findJavaScriptReferencesFast(name, text, local);
+  if (fast) expect(fast).toEqual(findJavaScriptReferences(name, text, local));
+  return fast !== undefined;
+};
+const REV = '0123456789abcdef0123456789abcdef01234567';
+
+describe('findJavaScriptReferencesFast', () => {
+  it.each([
+    {
+      name: 'pipeline-pinned',
+      text: `import { pipeline } from '@huggingface/transformers';\n\nconst asr = await pipeline('automatic-speech-recognition', 'onnx-community/whisper-base', { revision: '${REV}' });\n`,
+    },
+    {
+      name: 'alias-and-constants',
+      text: `import { pipeline as make, env } from "@xenova/transformers";\nconst ORG = 'Xenova', NAME = \`\${ORG}/bert\`;\nconst REVISION = 'main'\nexport const p = make('fill-mask', NAME, { revision: REVISION, quantized: true });\n`,
+    },
+    {
+      name: 'require-destructured',
+      text: `const { AutoModel: M, AutoTokenizer } = require('@huggingface/transformers');\nconst m = M.from_pretrained('org/m' + "-v2", { revision: 'v1.0' });\nAutoTokenizer.from_pretrained(\`org/tok\`);\n`,
+    },
+    {
+      name: 'dynamic-import',
+      text: `const T = await import('@huggingface/transformers');\nconst id = getModel();\nawait T.pipeline('x', id);\nawait T.pipeline('y', ...args);\n`,
+    },
+    {
+      name: 'onnx-and-tfjs',
+      text: `import * as ort from 'onnxruntime-web';\nimport * as tf from '@tensorflow/tfjs';\nconst URL = 'https://huggingface.co/org/m/resolve/main/model.onnx';\nconst s = await ort.InferenceSession.create(URL, { executionProviders: ['wasm'] });\nconst g = await tf.loadGraphModel('https://example.com/model.json');\n`,
+    },
+    {
+      name: 'hub-download',
+      text: `import { downloadFile, snapshotDownload } from '@huggingface/hub';\nconst REPO = 'org/weights';\nconst blob = await downloadFile({ repo: REPO, path: 'model.safetensors', revision: 'main' });\nawait snapshotDownload({ repo: { name: REPO, type: 'model' } });\n`,
+    },
+    {
+      name: 'in-functions-and-templates',
+      text: `import { AutoModel } from '@huggingface/transformers';\nexport async function load(dir: string) {\n  const a = await AutoModel.from_pretrained(\`\${dir}/x\`);\n  return fmt(\`\${AutoModel.from_pretrained('org/in-template')}\`);\n}\nconst re = /from_pretrained\\(['"]x/g, half = n / 2;\n`,
+    },
+    {
+      name: 'typed-code',
+      text: `import type { Pipeline } from '@huggingface/transformers';\nimport { pipeline } from '@huggingface/transformers';\nconst MODEL: string = 'org/typed';\nconst n: Map<string, Array<number>> = new Map();\nexport const p = (await pipeline('fill-mask', MODEL)) as Pipeline;\n`,
+    },
+    {
+      name: 'comments-and-strings',
+      text: `// AutoModel.from_pretrained('org/comment')\n/* pipeline('a', 'org/block') */\nconst s = "AutoModel.from_pretrained('org/in-string')";\nAutoModel\n  .from_pretrained('org/chained-over-lines')\n  .then((m) => m);\n`,
+    },
+    // Type arguments make the callee an InstantiationExpression, which javascript.ts does not follow.
+    { name: 'generic-call', text: `AutoModel.from_pretrained<Foo, Bar>('org/a');\n` },
+  ])('decides $name alone, as the parser does', ({ name, text }) => {
+    expect(agrees(`${name}.ts`, text)).toBe(true);
+  });
+
+  it.each([
+    { name: 'jsx', text: `const el = <Model id={AutoModel.from_pretrained('org/a')} />;\n` },
+    { name: 'class-body', text: `class A {\n  m = AutoModel.from_pretrained('org/a');\n}\n` },
+    { name: 'method-definition', text: `const o = {\n  from_pretrained(x) {\n    return x;\n  },\n};\n` },
+    { name: 'optional-chain', text: `const m = T?.AutoModel.from_pretrained('org/a');\n` },
+    { name: 'declaration-list-after-call', text: `const a = f(), M = 'org/a';\nAutoModel.from_pretrained(M);\n` },
+    { name: 'regex-after-paren', text: `if (x) /from_pretrained/.test(s);\nAutoModel.from_pretrained('org/a');\n` },
+  ])('leaves $name to the parser', ({ name, text }) => {
+    expect(findJavaScriptReferencesFast(`${name}.tsx`, text, local)).toBeUndefined();
+  });
+
+  const fixtures = readdirSync(path.join(REPO, 'fixtures', 'refs'), { recursive: true, encoding: 'utf8' })
+    .filter((f) => /\.(?:[cm]?[jt]sx?)$/.test(f))
+    .sort();
+  it.each(fixtures)('agrees with the whole-file parse on fixtures/refs/%s', (rel) => {
+    agrees(rel, readFileSync(path.join(REPO, 'fixtures', 'refs', rel), 'utf8'));
+  });
+
+  it('decides most realistic fixture files alone', () => {
+    const decided = fixtures.filter((rel) =>
+      agrees(rel, readFileSync(path.join(REPO, 'fixtures', 'refs', rel), 'utf8')),
+    );
+    expect(decided.length * 2).toBeGreaterThan(fixtures.length);
+  });
+
+  // Statements in the shapes real code has, and some this reader leaves to the parser, in random programs: every
+  // answer it gives is the parser's. Many programs are decided alone (else the property would test nothing).
+  const STATEMENTS = [
+    `import { pipeline, AutoModel as M } from '@huggingface/transformers'`,
+    `import { pipeline as make } from '@xenova/transformers'`,
+    `import * as ort from 'onnxruntime-node'`,
+    `import tf from '@tensorflow/tfjs'`,
+    `import type { Foo } from './types.js'`,
+    `import './side-effect.js'`,
+    `import { downloadFile as dl } from '@huggingface/hub'`,
+    `const { pipeline: p2, env } = require('@huggingface/transformers')`,
+    `const hub = require('@huggingface/hub')`,
+    `const T = await import('@huggingface/transformers')`,
+    `const x = require('./local').pipeline`,
+    `const MODEL = 'org/model'`,
+    `const MODEL = "other/model"`,
+    `let MODEL = \`org/\${NAME}\``,
+    `var NAME = 'tmpl'`,
+    `const NAME = MODEL + '-v2', REV = '${REV}'`,
+    `const BASE = (MODEL + "-v3")`,
+    `const BAD = MODEL - 'x'`,
+    `const ODD = 'a' + 'b' * 2`,
+    `const REV = 'main'`,
+    `const REV: string = 'typed'`,
+    `const FLAG = true`,
+    // Line breaks inside and after values: automatic semicolon insertion, or none.
+    `const MODEL = 'asi/call'\n('x')`,
+    `const MODEL = 'asi/plus'\n  + '-v2'`,
+    `let NAME = \`asi\`\n\`tagged\``,
+    `const NAME = 'asi/next-line'\nconst other = NAME`,
+    `var REV = 'v1'\n[0].map(f)`,
+    `const MODEL = 'asi/in' in cfg`,
+    `MODEL = 'assigned/later'`,
+    `const cfg = { model: MODEL, revision: REV }`,
+    `const m = await M.from_pretrained(MODEL, { revision: REV })`,
+    `const m = await M.from_pretrained(NAME, { revision: REV, progress_callback: (p) => { log(p, 1 / 2); } })`,
+    `await pipeline('fill-mask', MODEL, { revision: REV, device: 'webgpu' })`,
+    `await pipeline('fill-mask', \`\${MODEL}\`, { REV })`,
+    `await make('text-classification', BASE)`,
+    `p2('asr', 'org/' + NAME + '-asr', { ...opts, revision: 'v2' })`,
+    `await T.pipeline('x', NAME)`,
+    `await ort.InferenceSession.create('https://huggingface.co/org/m/resolve/main/model.onnx')`,
+    `await tf.loadGraphModel(\`https://storage.example.com/\${NAME}/model.json\`)`,
+    `await dl({ repo: MODEL, path: 'w.bin' })`,
+    `await hub.snapshotDownload({ repo: { name: BASE, type: 'model' }, revision: REV })`,
+    `await M.from_pretrained('models/local')`,
+    `await M.from_pretrained(...args)`,
+    `await M.from_pretrained(MODEL).then((m) => m.dispose())`,
+    `const y = a / b / c`,
+    `const r = /pipeline\\(/g.test(s)`,
+    `const s = 'M.from_pretrained("org/in-string")'`,
+    `// M.from_pretrained('org/comment')`,
+    `/* pipeline('x', 'org/block') */`,
+    `const t = \`\${M.from_pretrained('org/in-template')}\``,
+    `const o = { a: [1, 2.5e3, null], b: { c: MODEL } }`,
+    `for (const item of list) { total += item }`,
+    `for (let i = 0, n = MODEL.length; i < n; i++) {}`,
+    `const el = <div>{MODEL}</div>`,
+    `x = cond ? M.from_pretrained(MODEL) : null`,
+    `const q = a?.b.from_pretrained(MODEL)`,
+    `this.model = M.from_pretrained(BASE)`,
+    `new M.from_pretrained('org/new')`,
+  ];
+  const program = javaScriptPrograms(STATEMENTS, 12);
+  it('answers as the whole-file parse does in generated programs (fast-check)', () => {
+    let decided = 0;
+    fc.assert(
+      fc.property(program, (text) => {
+        if (agrees('gen.ts', text)) decided++;
+      }),
+      { numRuns: 400 },
+    );
+    expect(decided).toBeGreaterThan(40);
+  });
+});
