@@ -218,6 +218,9 @@ export class RegistryClient {
       if (refused) return refused;
       // Loaded before the deadline starts: loading code is not the registry being slow.
       const npmFetch = await loadNpmFetch();
+      // Loading can outlast the budget on a loaded machine: an abort that came meanwhile has no listener to reach.
+      const late = this.refusal(registry);
+      if (late) return late;
       this.requests++;
       // Per-request deadline: every attempt may time out, plus the back-off between them; the scan budget caps it.
       const attempts = this.opts.retries + 1;
@@ -226,6 +229,7 @@ export class RegistryClient {
       let slow = false;
       const abort = () => ctrl.abort();
       this.scan.signal.addEventListener('abort', abort, { once: true });
+      if (this.scan.signal.aborted) abort();
       const untrack = this.inFlight.add(registry, ctrl);
       const timer = setTimeout(abort, deadline);
       // A timed-out attempt is a registry-level failure as it happens; the final outcome is not counted twice.
