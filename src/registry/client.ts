@@ -1,4 +1,6 @@
+import { lookup } from 'node:dns';
 import { setMaxListeners } from 'node:events';
+import type { Agent } from 'node:http';
 import type { Readable } from 'node:stream';
 import type npmRegistryFetch from 'npm-registry-fetch';
 import pLimit from 'p-limit';
@@ -8,6 +10,7 @@ import { CircuitBreakers } from './breaker.js';
 import { authOptions, type RegistryConfig } from './config.js';
 import { InFlight, isTimeoutError, MIN_BODY_BYTES_PER_SECOND, watchBodyRate } from './deadlines.js';
 import { HttpCache, type CachedAnswer } from './http-cache.js';
+import { originBoundAgent } from './redirect-auth.js';
 
 /** Why nothing is known: the registry's trouble, not the package's. Each is reported once per registry. */
 export type UnavailableCause =
@@ -87,6 +90,8 @@ export interface KeptPart {
 export class RegistryClient {
   private readonly limit: ReturnType<typeof pLimit>;
   private readonly base: Record<string, unknown>;
+  /** What make-fetch-happen would give @npmcli/agent's `getAgent` (lib/remote.js, lib/options.js). */
+  private readonly agentOptions: Record<string, unknown>;
   private readonly breakers: CircuitBreakers;
   private readonly inFlight = new InFlight();
   /** Aborted when the scan is aborted or the registry budget runs out; every request listens to it. */
@@ -127,6 +132,13 @@ export class RegistryClient {
       // Retries are made by `withRetries` (attempts.ts), where the breaker sees every failed attempt.
       retry: { retries: 0 },
       userAgent: 'chainproof (npm-registry-fetch)',
+    };
+    this.agentOptions = {
+      maxSockets: Math.max(1, opts.concurrency),
+      ...(config.ca.length > 0 ? { ca: [...config.ca] } : {}),
+      rejectUnauthorized: config.strictSsl,
+      timeout: opts.timeoutMs,
+      dns: { ttl: 5 * 60 * 1000, lookup },
     };
   }
 
@@ -217,10 +229,12 @@ export class RegistryClient {
       const refused = this.refusal(registry);
       if (refused) return refused;
       // Loaded before the deadline starts: loading code is not the registry being slow.
-      const npmFetch = await loadNpmFetch();
+      const { npmFetch, getAgent } = await loadNpmFetch();
       // Loading can outlast the budget on a loaded machine: an abort that came meanwhile has no listener to reach.
       const late = this.refusal(registry);
       if (late) return late;
+      // Credentials go to the origin they were attached for, never to another one a redirect names.
+      const agent = originBoundAgent(new URL(url).origin, (hop) => getAgent(hop.href, this.agentOptions));
       this.requests++;
       // Per-request deadline: every attempt may time out, plus the back-off between them; the scan budget caps it.
       const attempts = this.opts.retries + 1;
@@ -241,6 +255,8 @@ export class RegistryClient {
               npmFetch(url, {
                 ...this.base,
                 registry,
+                // minipass-fetch calls a function agent with each hop's URL (lib/request.js); the types say Agent.
+                agent: agent as unknown as Agent,
                 headers: { accept: how.accept, ...how.headers },
                 signal: ctrl.signal,
               }) as unknown as Promise<FetchResponse>,
@@ -393,13 +409,21 @@ export async function readBounded(stream: Readable, max: number): Promise<Buffer
   return Buffer.concat(chunks);
 }
 
-let fetchModule: Promise<typeof npmRegistryFetch> | undefined;
+interface FetchModules {
+  readonly npmFetch: typeof npmRegistryFetch;
+  readonly getAgent: (url: string, options: Record<string, unknown>) => Agent;
+}
+
+let fetchModule: Promise<FetchModules> | undefined;
 
 /**
  * npm-registry-fetch (with make-fetch-happen, cacache and their agents: over a megabyte of code) is imported at the
  * first request, so an offline scan, or one the cache answers, never loads it.
  */
-function loadNpmFetch(): Promise<typeof npmRegistryFetch> {
-  fetchModule ??= import('npm-registry-fetch').then((m) => m.default);
+function loadNpmFetch(): Promise<FetchModules> {
+  fetchModule ??= Promise.all([import('npm-registry-fetch'), import('@npmcli/agent')]).then(([f, a]) => ({
+    npmFetch: f.default,
+    getAgent: a.getAgent,
+  }));
   return fetchModule;
 }
