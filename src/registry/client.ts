@@ -423,7 +423,8 @@ let fetchModule: Promise<FetchModules> | undefined;
 function loadNpmFetch(): Promise<FetchModules> {
   fetchModule ??= Promise.all([import('npm-registry-fetch'), import('@npmcli/agent')]).then(([f, a]) => ({
     npmFetch: f.default,
-    getAgent: a.getAgent,
+    // Node's loader names a CommonJS module's exports; esbuild's bundle gives only `default` (module.exports).
+    getAgent: (a.getAgent as typeof a.getAgent | undefined) ?? a.default.getAgent,
   }));
   return fetchModule;
 }

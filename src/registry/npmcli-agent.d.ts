@@ -2,4 +2,7 @@
 declare module '@npmcli/agent' {
   import type { Agent } from 'node:http';
   export function getAgent(url: string | URL, options: Record<string, unknown>): Agent;
+  // CommonJS: bundled by esbuild, a dynamic import sees only `default` (module.exports).
+  const exports: { getAgent: typeof getAgent };
+  export default exports;
 }
