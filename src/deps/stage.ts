@@ -11,7 +11,7 @@ import { toDependencyGraph } from './graph.js';
 import { parseLockfileOnDemand } from './parsers/index.js';
 import { checkRepoNpmrc, type RepoNpmrc } from './checks/npmrc.js';
 import { checkRepoYarnrc, type RepoYarnrc } from './checks/yarnrc.js';
-import { effectiveYarnrcs, enableScriptsOf, loadRepoYarnrcs, mergeYarnrcs, yarnrcRegistries } from './yarnrc-files.js';
+import { effectiveYarnrcs, enableScriptsOf, loadRepoYarnrcs, mergeYarnrcs } from './yarnrc-files.js';
 import { parseNpmrc } from './npmrc.js';
 import {
   MAX_LOCKFILE_BYTES,
@@ -129,7 +129,11 @@ async function scanLockfile(
   const graph = toDependencyGraph(file.path, parsed);
   const repoNpmrcs = await loadNpmrcs(dir, byPath, ctx, notifications);
   // yarn 2+ never reads .npmrc: its registries come from .yarnrc.yml (plugin-npm npmConfigUtils.getScopeRegistry).
-  const registrySources = parsed.kind === 'yarn-berry' ? [yarnrcRegistries(inEffect)] : repoNpmrcs.map((n) => n.config);
+  // The user's YARN_* and ~/.yarnrc.yml count as the registry stage counts them (deps/yarnrc-registries.ts).
+  const registrySources =
+    parsed.kind === 'yarn-berry'
+      ? [await (await import('./yarnrc-registries.js')).berryInstallRegistries(inEffect, ctx)]
+      : repoNpmrcs.map((n) => n.config);
   const policy = toCheckPolicy(ctx.policy, ctx.registry, registrySources);
   const findings = [
     ...checkDependencies(graph, parsed, policy, [...manifests.values()]),

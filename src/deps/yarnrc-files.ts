@@ -1,7 +1,6 @@
 import type { FileOpener } from '../core/file-source.js';
 import type { DiscoveredFile } from '../core/files.js';
 import type { RepoYarnrc } from './checks/yarnrc.js';
-import type { NpmrcConfig } from './npmrc.js';
 import { MAX_NPMRC_BYTES, dirOf, joinRel, readBounded } from './read.js';
 import type { YarnrcSetting } from './yarnrc.js';
 
@@ -14,8 +13,8 @@ const YARNRC = '.yarnrc.yml';
  * The `.yarnrc.yml` files yarn reads for a project in `dir`, nearest first: `Configuration.findRcFiles` walks from
  * the project folder up to the filesystem root, and for a plain setting the first file that sets it wins
  * (`Configuration.use` skips a key that already has a source). Only files inside the scan root are seen. The
- * user's own `~/.yarnrc.yml` and the `YARN_*` environment are the runner's, not the repository's: the online
- * registry stage adds them (src/registry/yarn-user.ts); the offline checks here do not.
+ * user's own `~/.yarnrc.yml` and the `YARN_*` environment are the runner's, not the repository's: they are read
+ * apart (yarnrc-user.ts) and ranked with these by yarnrc-registries.ts, for the offline checks and the registry stage.
  */
 export async function loadRepoYarnrcs(
   dir: string,
@@ -108,25 +107,4 @@ export function mergeYarnrcs(all: readonly RepoYarnrc[]): RepoYarnrc[] {
 
 function byLine<T extends { readonly line: number }>(list: readonly T[]): T[] {
   return [...list].sort((a, b) => a.line - b.line);
-}
-
-/**
- * Where yarn 2+ fetches each package, in the shape the offline checks read (`registryFor`): a scope's
- * `npmRegistryServer`, else the top-level one, else yarn's default (plugin-npm `getScopeRegistry` /
- * `getDefaultRegistry`). Only the settings in effect (see `effectiveYarnrcs`); credentials never.
- */
-export function yarnrcRegistries(inEffect: readonly RepoYarnrc[]): NpmrcConfig {
-  let registry: string | undefined;
-  const scopes: Record<string, string> = {};
-  for (const y of inEffect) {
-    if (y.kind !== 'ok') continue;
-    for (const s of y.config.settings) {
-      if (s.kind !== 'registry') continue;
-      const at = s.target ?? s.value;
-      const url = at.endsWith('/') ? at : `${at}/`;
-      if (s.scope !== undefined) scopes[s.scope] ??= url;
-      else registry ??= url;
-    }
-  }
-  return { registry: registry ?? DEFAULT_YARN_REGISTRY, scopes, auth: {}, ca: [], raw: {}, written: {} };
 }

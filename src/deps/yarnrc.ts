@@ -13,7 +13,7 @@ import { publicHttpUrl } from '../core/url.js';
 
 /** A `.yarnrc.yml` setting that says where packages come from or how far TLS is trusted. Never a credential. */
 export interface YarnrcSetting {
-  readonly kind: 'registry' | 'certificate' | 'plain-http';
+  readonly kind: 'registry' | 'certificate' | 'plain-http' | 'checksum';
   /** The setting's path, e.g. `npmRegistryServer`, `npmScopes.acme.npmRegistryServer`, `unsafeHttpWhitelist`. */
   readonly key: string;
   /**
@@ -39,6 +39,9 @@ export interface YarnrcConfig {
   /** Every slot this file sets, reported or not (an allowed value still hides a farther file's). */
   readonly slots: ReadonlySet<string>;
 }
+
+/** `checksumBehavior` values under which yarn installs an archive whose checksum does not match (Cache.ts). */
+const SKIPS_CHECKSUMS: ReadonlySet<string> = new Set(['ignore', 'update']);
 
 /** A `.yarnrc.yml` yarn itself would refuse (`Configuration.findRcFiles` throws "Parse error when loading …"). */
 export class YarnrcError extends Error {
@@ -125,6 +128,21 @@ export function parseYarnrc(text: string, env: Readonly<Record<string, string | 
       value: 'false',
       line: lineAt(strict),
       slot: 'enableStrictSsl',
+    });
+
+  // Cache.fetchPackageFromCache (validateFile): on a mismatch `ignore` installs the archive under the expected
+  // checksum and `update` installs it under its own; `throw` (the default, and anything else) refuses. The runner's
+  // own YARN_CHECKSUM_BEHAVIOR ranks above every rc file (Configuration.find), so the tree's value is then moot.
+  const checksum = setting(lastValue(doc, root, 'checksumBehavior'), 'checksumBehavior');
+  const checksumRaw = stringOf(checksum);
+  const runnerSets = Object.keys(env).some((k) => k.toLowerCase() === 'yarn_checksum_behavior');
+  if (checksumRaw !== undefined && !runnerSets && SKIPS_CHECKSUMS.has(expandYarnEnv(checksumRaw, env)))
+    settings.push({
+      kind: 'checksum',
+      key: 'checksumBehavior',
+      value: checksumRaw,
+      line: lineAt(checksum),
+      slot: 'checksumBehavior',
     });
 
   const whitelist = setting(lastValue(doc, root, 'unsafeHttpWhitelist'), 'unsafeHttpWhitelist');

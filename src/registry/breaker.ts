@@ -1,4 +1,5 @@
 import type { UnavailableCause } from './client.js';
+import { originOf } from './deadlines.js';
 
 /** Causes that say the registry itself is in trouble; a package's own 404 or bad document never trips a breaker. */
 const TRIPPING: ReadonlySet<UnavailableCause> = new Set(['unreachable', 'timeout', 'http-error', 'rate-limited']);
@@ -19,23 +20,18 @@ export class CircuitBreakers {
     return this.open.get(originOf(registry));
   }
 
-  record(registry: string, outcome: UnavailableCause | 'ok'): void {
+  /** Count one outcome; true when this outcome opened the breaker (the caller ends what still waits on it). */
+  record(registry: string, outcome: UnavailableCause | 'ok'): boolean {
     const key = originOf(registry);
     if (outcome === 'ok') {
       this.failures.set(key, 0);
-      return;
+      return false;
     }
-    if (!TRIPPING.has(outcome)) return;
+    if (!TRIPPING.has(outcome)) return false;
     const n = (this.failures.get(key) ?? 0) + 1;
     this.failures.set(key, n);
-    if (n >= this.threshold && !this.open.has(key)) this.open.set(key, outcome);
-  }
-}
-
-function originOf(registry: string): string {
-  try {
-    return new URL(registry).origin;
-  } catch {
-    return registry;
+    if (n < this.threshold || this.open.has(key)) return false;
+    this.open.set(key, outcome);
+    return true;
   }
 }

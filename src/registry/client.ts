@@ -1,11 +1,16 @@
+import { lookup } from 'node:dns';
 import { setMaxListeners } from 'node:events';
+import type { Agent } from 'node:http';
 import type { Readable } from 'node:stream';
 import type npmRegistryFetch from 'npm-registry-fetch';
 import pLimit from 'p-limit';
 import { errorMessage } from '../core/errors.js';
+import { withRetries } from './attempts.js';
 import { CircuitBreakers } from './breaker.js';
 import { authOptions, type RegistryConfig } from './config.js';
+import { InFlight, isTimeoutError, MIN_BODY_BYTES_PER_SECOND, watchBodyRate } from './deadlines.js';
 import { HttpCache, type CachedAnswer } from './http-cache.js';
+import { originBoundAgent } from './redirect-auth.js';
 
 /** Why nothing is known: the registry's trouble, not the package's. Each is reported once per registry. */
 export type UnavailableCause =
@@ -85,7 +90,10 @@ export interface KeptPart {
 export class RegistryClient {
   private readonly limit: ReturnType<typeof pLimit>;
   private readonly base: Record<string, unknown>;
+  /** What make-fetch-happen would give @npmcli/agent's `getAgent` (lib/remote.js, lib/options.js). */
+  private readonly agentOptions: Record<string, unknown>;
   private readonly breakers: CircuitBreakers;
+  private readonly inFlight = new InFlight();
   /** Aborted when the scan is aborted or the registry budget runs out; every request listens to it. */
   private readonly scan = new AbortController();
   private readonly budgetTimer: NodeJS.Timeout;
@@ -121,13 +129,16 @@ export class RegistryClient {
       // Keep-alive sockets (the agent's default) as many as requests in flight; npm-registry-fetch defaults to 12.
       maxSockets: Math.max(1, opts.concurrency),
       timeout: opts.timeoutMs,
-      retry: {
-        retries: opts.retries,
-        factor: 2,
-        minTimeout: opts.minRetryDelayMs,
-        maxTimeout: opts.minRetryDelayMs * 8,
-      },
+      // Retries are made by `withRetries` (attempts.ts), where the breaker sees every failed attempt.
+      retry: { retries: 0 },
       userAgent: 'chainproof (npm-registry-fetch)',
+    };
+    this.agentOptions = {
+      maxSockets: Math.max(1, opts.concurrency),
+      ...(config.ca.length > 0 ? { ca: [...config.ca] } : {}),
+      rejectUnauthorized: config.strictSsl,
+      timeout: opts.timeoutMs,
+      dns: { ttl: 5 * 60 * 1000, lookup },
     };
   }
 
@@ -218,34 +229,74 @@ export class RegistryClient {
       const refused = this.refusal(registry);
       if (refused) return refused;
       // Loaded before the deadline starts: loading code is not the registry being slow.
-      const npmFetch = await loadNpmFetch();
+      const { npmFetch, getAgent } = await loadNpmFetch();
+      // Loading can outlast the budget on a loaded machine: an abort that came meanwhile has no listener to reach.
+      const late = this.refusal(registry);
+      if (late) return late;
+      // Credentials go to the origin they were attached for, never to another one a redirect names.
+      const agent = originBoundAgent(new URL(url).origin, (hop) => getAgent(hop.href, this.agentOptions));
       this.requests++;
       // Per-request deadline: every attempt may time out, plus the back-off between them; the scan budget caps it.
       const attempts = this.opts.retries + 1;
       const deadline = this.opts.timeoutMs * attempts + this.opts.minRetryDelayMs * 2 ** attempts * 8;
       const ctrl = new AbortController();
+      let slow = false;
       const abort = () => ctrl.abort();
       this.scan.signal.addEventListener('abort', abort, { once: true });
+      if (this.scan.signal.aborted) abort();
+      const untrack = this.inFlight.add(registry, ctrl);
       const timer = setTimeout(abort, deadline);
+      // A timed-out attempt is a registry-level failure as it happens; the final outcome is not counted twice.
+      let lastTimedOut = false;
       try {
-        const res = (await npmFetch(url, {
-          ...this.base,
-          registry,
-          headers: { accept: how.accept, ...how.headers },
-          signal: ctrl.signal,
-        })) as unknown as FetchResponse;
-        const out = await read(res);
-        this.breakers.record(registry, out.kind === 'unavailable' ? out.cause : 'ok');
+        const res = await withRetries(
+          () =>
+            abortable(
+              npmFetch(url, {
+                ...this.base,
+                registry,
+                // minipass-fetch calls a function agent with each hop's URL (lib/request.js); the types say Agent.
+                agent: agent as unknown as Agent,
+                headers: { accept: how.accept, ...how.headers },
+                signal: ctrl.signal,
+              }) as unknown as Promise<FetchResponse>,
+              ctrl.signal,
+            ),
+          {
+            retries: this.opts.retries,
+            minDelayMs: this.opts.minRetryDelayMs,
+            maxDelayMs: this.opts.minRetryDelayMs * 8,
+            signal: ctrl.signal,
+            onFailure: (err) => {
+              lastTimedOut = isTimeoutError(err);
+              if (lastTimedOut && !ctrl.signal.aborted) this.trip(registry, 'timeout');
+            },
+          },
+        );
+        lastTimedOut = false;
+        const body = watchBodyRate(res.body, this.opts.timeoutMs, () => {
+          slow = true;
+          abort();
+        });
+        const out = await abortable(read({ status: res.status, headers: res.headers, body }), ctrl.signal);
+        this.trip(registry, out.kind === 'unavailable' ? out.cause : 'ok');
         return out;
       } catch (err) {
-        const out = this.toOutcome(err);
-        this.breakers.record(registry, out.kind === 'unavailable' ? out.cause : 'ok');
+        const out = this.toOutcome(err, registry, slow);
+        if (!(lastTimedOut && out.kind === 'unavailable' && out.cause === 'timeout'))
+          this.trip(registry, out.kind === 'unavailable' ? out.cause : 'ok');
         return out;
       } finally {
         clearTimeout(timer);
+        untrack();
         this.scan.signal.removeEventListener('abort', abort);
       }
     });
+  }
+
+  /** Count an outcome against the registry's breaker; when that opens it, end the requests still waiting on it. */
+  private trip(registry: string, outcome: UnavailableCause | 'ok'): void {
+    if (this.breakers.record(registry, outcome)) this.inFlight.abortRegistry(registry);
   }
 
   /** Without asking: the scan budget is spent, or this registry's breaker is open. */
@@ -266,7 +317,7 @@ export class RegistryClient {
     return undefined;
   }
 
-  private toOutcome(err: unknown): FetchOutcome<never> {
+  private toOutcome(err: unknown, registry: string, slow: boolean): FetchOutcome<never> {
     const e = err as { statusCode?: unknown; code?: unknown; type?: unknown };
     if (typeof e.statusCode === 'number' && (e.statusCode === 404 || e.statusCode === 410))
       return { kind: 'not-found', status: e.statusCode };
@@ -276,20 +327,46 @@ export class RegistryClient {
       return unavailable('http-error', `the registry answered HTTP ${e.statusCode}`);
     if (e.code === 'ENOTCACHED') return unavailable('offline', 'offline, and the cache holds no answer');
     if (err instanceof ResponseTooLarge) return unavailable('too-large', err.message);
-    if (this.budgetSpent)
+    // Ended from outside: the budget ran out, or the breaker opened while this request waited.
+    const stopped = this.refusal(registry);
+    if (stopped && (this.budgetSpent || (err as Error).name === 'AbortError')) return stopped;
+    if (slow)
       return unavailable(
-        'budget-exhausted',
-        `the registry budget of this scan (${Math.round(this.opts.budgetMs / 1000)} s) was spent`,
+        'timeout',
+        `the registry sent its answer slower than ${MIN_BODY_BYTES_PER_SECOND / 1024} KiB/s, so it was not waited for`,
       );
-    if (
-      e.type === 'request-timeout' ||
-      e.code === 'ETIMEDOUT' ||
-      (err as Error).name === 'TimeoutError' ||
-      (err as Error).name === 'AbortError'
-    )
+    if (isTimeoutError(err) || (err as Error).name === 'AbortError')
       return unavailable('timeout', 'the registry did not answer in time');
     return unavailable('unreachable', redact(`request failed: ${errorMessage(err)}`));
   }
+}
+
+/** `work`, or an AbortError as soon as `signal` aborts (the work is left to settle on its own). */
+function abortable<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) {
+    work.catch(() => undefined);
+    return Promise.reject(abortError());
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(abortError());
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e instanceof Error ? e : new Error(String(e)));
+      },
+    );
+  });
+}
+
+function abortError(): Error {
+  const e = new Error('the request was aborted');
+  e.name = 'AbortError';
+  return e;
 }
 
 function parseJson(body: Buffer): FetchOutcome<unknown> {
@@ -332,13 +409,22 @@ export async function readBounded(stream: Readable, max: number): Promise<Buffer
   return Buffer.concat(chunks);
 }
 
-let fetchModule: Promise<typeof npmRegistryFetch> | undefined;
+interface FetchModules {
+  readonly npmFetch: typeof npmRegistryFetch;
+  readonly getAgent: (url: string, options: Record<string, unknown>) => Agent;
+}
+
+let fetchModule: Promise<FetchModules> | undefined;
 
 /**
  * npm-registry-fetch (with make-fetch-happen, cacache and their agents: over a megabyte of code) is imported at the
  * first request, so an offline scan, or one the cache answers, never loads it.
  */
-function loadNpmFetch(): Promise<typeof npmRegistryFetch> {
-  fetchModule ??= import('npm-registry-fetch').then((m) => m.default);
+function loadNpmFetch(): Promise<FetchModules> {
+  fetchModule ??= Promise.all([import('npm-registry-fetch'), import('@npmcli/agent')]).then(([f, a]) => ({
+    npmFetch: f.default,
+    // Node's loader names a CommonJS module's exports; esbuild's bundle gives only `default` (module.exports).
+    getAgent: (a.getAgent as typeof a.getAgent | undefined) ?? a.default.getAgent,
+  }));
   return fetchModule;
 }

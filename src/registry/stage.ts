@@ -4,6 +4,7 @@ import type { Finding } from '../core/finding.js';
 import type { DependencyGraph, PackageNode } from '../core/records.js';
 import { inShard } from '../core/shard.js';
 import type { Notification, Stage, StageInput, StageOutput } from '../core/stage.js';
+import { berryProjectsOf } from './berry-projects.js';
 import { checkPackage, refusedChecks } from './check.js';
 import { DEFAULT_FRESH_MS, RegistryClient } from './client.js';
 import { loadRegistryConfig, type RegistryConfig } from './config.js';
@@ -101,7 +102,12 @@ export async function openRegistry(
 async function runRegistryStage(input: StageInput, ctx: ScanContext, opts: RegistryStageOptions): Promise<StageOutput> {
   const work = registryPackages(input.graphs, ctx);
   if (work.length === 0) return {};
-  const berry = await berryProjects(input, work, ctx);
+  const berry = await berryProjectsOf(
+    work.map((w) => w.graph),
+    input.files,
+    ctx.files,
+    ctx.options.env,
+  );
   const { config, client } = await openRegistry(ctx.root, ctx.options, ctx.policy, ctx.signal, opts, true, berry);
   // Loaded once with the rest of the trust material (app/trust.ts); no config I/O in a stage. Read on first use.
   const trustedRoot = () => ctx.trust.sigstore.root;
@@ -178,28 +184,6 @@ async function runRegistryStage(input: StageInput, ctx: ScanContext, opts: Regis
       message: `${bundled} bundled package(s) without their own resolved URL and integrity are covered by their parent's tarball (checked with --verify-tarballs), not by the registry.`,
     });
   return { findings, verifications, notifications, ...(failClosed !== undefined ? { failClosed } : {}) };
-}
-
-/**
- * The repository `.yarnrc.yml` files in effect for each yarn 2+ lockfile with work, read from the scanned files as
- * the deps stage reads them (the same reader: nearest first, only files inside the root, never a symlink out).
- */
-async function berryProjects(
-  input: StageInput,
-  work: readonly { readonly graph: DependencyGraph }[],
-  ctx: ScanContext,
-): Promise<BerryProject[]> {
-  const lockfiles = [...new Set(work.filter((w) => w.graph.kind === 'yarn-berry').map((w) => w.graph.lockfile))];
-  if (lockfiles.length === 0) return [];
-  const { dirOf } = await import('../deps/read.js');
-  const { effectiveYarnrcs, loadRepoYarnrcs } = await import('../deps/yarnrc-files.js');
-  const byPath = new Map(input.files.map((f) => [f.path, f]));
-  return Promise.all(
-    lockfiles.map(async (lockfile) => ({
-      lockfile,
-      yarnrcs: effectiveYarnrcs(await loadRepoYarnrcs(dirOf(lockfile), byPath, ctx.files, ctx.options.env)),
-    })),
-  );
 }
 
 function tickAll<T>(done: T[], ctx: ScanContext): T[] {

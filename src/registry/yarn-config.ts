@@ -1,26 +1,14 @@
-import type { RepoYarnrc } from '../deps/checks/yarnrc.js';
 import type { NpmrcAuth } from '../deps/npmrc.js';
 import { nerfDart } from '../deps/npmrc.js';
-import { isAllowed } from '../deps/npmrc-trust.js';
-import { DEFAULT_YARN_REGISTRY } from '../deps/yarnrc-files.js';
+import {
+  hiddenScopes,
+  resolveBerryProject,
+  type BerryProject,
+  type BerryRegistries,
+} from '../deps/yarnrc-registries.js';
 import { registryUrl, type YarnAuth, type YarnUserConfig } from './yarn-user.js';
 
-/** Where yarn 2+ fetches the packages of one `yarn.lock`, in the shape `registryForPackage` reads. */
-export interface BerryRegistries {
-  readonly defaultRegistry: string;
-  readonly scopes: Readonly<Record<string, string>>;
-  /**
-   * Registries a repository `.yarnrc.yml` names that the policy does not allow (CPD150), with where each is set:
-   * yarn would install from them, so their packages are never verified against another registry, nor fetched.
-   */
-  readonly refused: ReadonlyMap<string, string>;
-}
-
-/** A berry lockfile and the repository `.yarnrc.yml` files in effect for it, nearest first (`effectiveYarnrcs`). */
-export interface BerryProject {
-  readonly lockfile: string;
-  readonly yarnrcs: readonly RepoYarnrc[];
-}
+export type { BerryProject, BerryRegistries } from '../deps/yarnrc-registries.js';
 
 export interface BerryResolution {
   readonly projects: ReadonlyMap<string, BerryRegistries>;
@@ -62,7 +50,7 @@ export function resolveBerry(
   };
   const out = new Map<string, BerryRegistries>();
   for (const project of projects) {
-    const resolved = resolveProject(project, user, allowed, override);
+    const resolved = asAskedRegistries(resolveBerryProject(project, user, allowed, override));
     out.set(project.lockfile, resolved);
     // Scope first (getAuthConfiguration): a scope entry of the home file counts only when no repository file
     // sets that scope (the nearer entry wins whole, credentials and all, and the tree's are never used).
@@ -91,50 +79,13 @@ export function resolveBerry(
   return { projects: out, auth, unbound };
 }
 
-function resolveProject(
-  project: BerryProject,
-  user: YarnUserConfig,
-  allowed: readonly string[],
-  override: string | undefined,
-): BerryRegistries {
-  const refused = new Map<string, string>();
-  const fromTree = (key: 'npmRegistryServer' | { scope: string }): string | undefined => {
-    for (const y of project.yarnrcs) {
-      if (y.kind !== 'ok') continue;
-      for (const s of y.config.settings) {
-        if (s.kind !== 'registry') continue;
-        if (typeof key === 'string' ? s.scope !== undefined : s.scope !== key.scope) continue;
-        const url = registryUrl(s.target ?? s.value);
-        if (url !== undefined && allowedTarget(url, s.target !== s.value, allowed)) return url;
-        // Refused, it is known by the value as written: an expanded `${VAR}` may hold a secret of the runner.
-        refused.set(s.value, `${y.path}:${s.line} (${s.key})`);
-        return s.value;
-      }
-    }
-    return undefined;
-  };
-  const overridden = override !== undefined && override !== '' ? registryUrl(override) : undefined;
-  const env = user.registry?.source === 'environment' ? user.registry.value : undefined;
-  const home = user.registry?.source === 'home' ? user.registry.value : undefined;
-  const defaultRegistry = overridden ?? env ?? fromTree('npmRegistryServer') ?? home ?? DEFAULT_YARN_REGISTRY;
-
-  const scopes: Record<string, string> = {};
-  const hidden = hiddenScopes(project);
-  for (const y of project.yarnrcs)
-    if (y.kind === 'ok')
-      for (const s of y.config.settings)
-        if (s.kind === 'registry' && s.scope !== undefined && scopes[s.scope] === undefined) {
-          const url = fromTree({ scope: s.scope });
-          if (url !== undefined) scopes[s.scope] = url;
-        }
-  for (const [scope, entry] of Object.entries(user.scopes))
-    if (!hidden.has(scope) && entry.registry !== undefined) scopes[scope] = entry.registry;
-  // A refused URL stays as written: it is the key that keeps its packages from being asked anywhere.
-  const asked = (url: string) => (refused.has(url) ? url : asAsked(url));
+/** The registries of a project as the scanner asks them (a refused URL stays as written: it keys its packages). */
+function asAskedRegistries(r: BerryRegistries): BerryRegistries {
+  const asked = (url: string) => (r.refused.has(url) ? url : asAsked(url));
   return {
-    defaultRegistry: asked(defaultRegistry),
-    scopes: Object.fromEntries(Object.entries(scopes).map(([scope, url]) => [scope, asked(url)])),
-    refused,
+    ...r,
+    defaultRegistry: asked(r.defaultRegistry),
+    scopes: Object.fromEntries(Object.entries(r.scopes).map(([scope, url]) => [scope, asked(url)])),
   };
 }
 
@@ -151,30 +102,6 @@ function asAsked(url: string): string {
   } catch {
     return url;
   }
-}
-
-/**
- * A registry the tree names counts when the policy (or the user) allows it. One that a `${VAR}` of the runner's
- * environment helped build must be an allowed registry exactly, not merely under one: otherwise a pull request
- * could carry a secret to an allowed host in a URL path (`https://allowed.example/${CI_TOKEN}/`).
- */
-function allowedTarget(url: string, expanded: boolean, allowed: readonly string[]): boolean {
-  if (!isAllowed(url, allowed)) return false;
-  if (!expanded) return true;
-  const key = (u: string) =>
-    registryUrl(u)
-      ?.replace(/^https?:/, '')
-      .toLowerCase();
-  return allowed.some((a) => key(a) === key(url));
-}
-
-/** Scopes some repository file sets (with or without a registry): they hide the home file's entry for the scope. */
-function hiddenScopes(project: BerryProject): Set<string> {
-  const out = new Set<string>();
-  for (const y of project.yarnrcs)
-    if (y.kind === 'ok')
-      for (const slot of y.config.slots) if (slot.startsWith('npmScopes.')) out.add(`@${slot.slice(10)}`);
-  return out;
 }
 
 /**

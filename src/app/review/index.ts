@@ -16,7 +16,7 @@ import { judgeGate } from './gate.js';
 import { hashWorkingFiles, resolveCommit } from './git.js';
 import type { ModelChange } from './models.js';
 import { diffModels, modelQuestions } from './models.js';
-import type { RegistryLookup } from './online.js';
+import type { OnlineOutcome, RegistryLookup } from './online.js';
 import { onlineTargets, registryQuestions } from './online.js';
 import { lockfileQuestions } from './questions.js';
 import { blobReader, fileReader, referenceChanges, workingTreeSources, type ReferenceChange } from './references.js';
@@ -124,13 +124,14 @@ export async function reviewChange(req: ReviewRequest): Promise<ReviewResult> {
     if (online) {
       const moves = lockfiles.flatMap((lf) => lf.changes.filter((c): c is VersionMove => 'type' in c));
       const added = lockfiles.flatMap((lf) => lf.changes.flatMap((c) => (c.kind === 'added' ? [c.head] : [])));
-      const lookup = req.lookup ?? (await registryLookup(headSnap?.root ?? dir, req.options));
+      const lookup = req.lookup ?? (await registryLookup(headSnap?.root ?? dir, req.options, headScan));
       const asked = await registryQuestions(onlineTargets(moves, added), lookup, {
         now: req.now ?? new Date(),
         minReleaseAgeHours: req.minReleaseAgeHours ?? 24,
       });
       pushAll(raw, asked.findings);
       pushAll(raw, unansweredByCause(asked.unanswered));
+      pushAll(raw, await refusedByRegistry(asked.refused, req.policy));
     }
 
     const today = req.today ?? new Date().toISOString().slice(0, 10);
@@ -162,9 +163,15 @@ export async function reviewChange(req: ReviewRequest): Promise<ReviewResult> {
     await Promise.all(snaps.map((s) => s.dispose()));
   }
 
-  async function registryLookup(root: string, options: ScanOptions): Promise<RegistryLookup> {
-    const { registryLookup: make } = await import('./lookup.js');
-    return make(root, options, req.policy, new AbortController().signal);
+  async function registryLookup(root: string, options: ScanOptions, head: ScanResult): Promise<RegistryLookup> {
+    const [{ registryLookup: make }, { berryProjectsOf }, { createFileOpener }] = await Promise.all([
+      import('./lookup.js'),
+      import('../../registry/berry-projects.js'),
+      import('../../io/file-source.js'),
+    ]);
+    // yarn 2+ lockfiles: their registries come from the head's `.yarnrc.yml` files, as the scan's registry stage reads them.
+    const berry = await berryProjectsOf(head.graphs, head.files, createFileOpener(), options.env);
+    return make(root, options, req.policy, new AbortController().signal, berry);
   }
 }
 
@@ -190,6 +197,20 @@ function unansweredByCause(list: readonly { name: string; version: string; reaso
     location: { path: '.' },
     evidence: { reason, count: pkgs.length, packages: pkgs.sort().join(' ') },
   }));
+}
+
+/** CPD154, as `scan` reports it: one finding per refused registry and lockfile, the packages in evidence. */
+async function refusedByRegistry(list: OnlineOutcome['refused'], policy: Policy): Promise<Finding[]> {
+  if (list.length === 0) return [];
+  const { causeFindings } = await import('../../registry/causes.js');
+  const level = policy.dependencies.failClosed ? 'error' : undefined;
+  return causeFindings(
+    list.map(({ pkg, registry, setBy }) => ({
+      pkg,
+      cause: { kind: 'registry-not-allowed', registry, what: 'packument', reason: `set by ${setBy}` },
+    })),
+    level,
+  );
 }
 
 async function workingTreeModels(dir: string, scan: ScanResult): Promise<Map<string, string>> {

@@ -1,28 +1,37 @@
 import type { ScanOptions } from '../../core/context.js';
 import type { Policy } from '../../core/policy.js';
-import { registryForPackage } from '../../registry/config.js';
+import { refusedRegistry, registryForPackage } from '../../registry/config.js';
 import { openRegistry } from '../../registry/stage.js';
+import type { BerryProject } from '../../registry/yarn-config.js';
 import type { RegistryLookup } from './online.js';
 
 /**
  * The registry lookups of a review, through the same client, limits, configuration and cache as `scan`: the
- * repository's `.npmrc` may not point the review at a registry the policy does not allow.
+ * repository's `.npmrc` may not point the review at a registry the policy does not allow, and a yarn 2+ lockfile's
+ * packages are asked where yarn fetches them (`berry`: its `.yarnrc.yml` files, the user's yarn configuration),
+ * never where `.npmrc` points.
  */
 export async function registryLookup(
   root: string,
   options: ScanOptions,
   policy: Policy,
   signal: AbortSignal,
+  berry: readonly BerryProject[] = [],
 ): Promise<RegistryLookup> {
-  const { config, client } = await openRegistry(root, options, policy, signal);
+  const { config, client } = await openRegistry(root, options, policy, signal, undefined, false, berry);
   return {
-    packument(name) {
-      const registry = registryForPackage(name, config);
+    refused(name, lockfile) {
+      const registry = registryForPackage(name, config, lockfile);
+      const setBy = refusedRegistry(config, lockfile, registry);
+      return setBy !== undefined ? { registry, setBy } : undefined;
+    },
+    packument(name, lockfile) {
+      const registry = registryForPackage(name, config, lockfile);
       const encoded = name.startsWith('@') ? `@${encodeURIComponent(name.slice(1))}` : encodeURIComponent(name);
       return client.getJson(new URL(encoded, registry).toString(), registry);
     },
-    attestations(url, name) {
-      return client.getJson(url, registryForPackage(name, config), { immutable: true });
+    attestations(url, name, lockfile) {
+      return client.getJson(url, registryForPackage(name, config, lockfile), { immutable: true });
     },
   };
 }

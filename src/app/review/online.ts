@@ -12,10 +12,18 @@ import { pushAll } from '../../core/push-all.js';
  * the expected type are read.
  */
 export interface RegistryLookup {
-  /** The packument of `name` from the registry npm would ask; `unavailable` is counted, never a pass. */
-  packument(name: string): Promise<FetchOutcome<unknown>>;
+  /**
+   * The registry a repository `.yarnrc.yml` sends `name` (of `lockfile`) to when the policy does not allow it, and
+   * where that is set: it is not asked, and no other registry stands in for it (CPD154). Optional for test doubles.
+   */
+  refused?(name: string, lockfile: string): { readonly registry: string; readonly setBy: string } | undefined;
+  /**
+   * The packument of `name` from the registry the package manager of `lockfile` would ask; `unavailable` is
+   * counted, never a pass.
+   */
+  packument(name: string, lockfile: string): Promise<FetchOutcome<unknown>>;
   /** An attestations document (`dist.attestations.url`). */
-  attestations(url: string, name: string): Promise<FetchOutcome<unknown>>;
+  attestations(url: string, name: string, lockfile: string): Promise<FetchOutcome<unknown>>;
 }
 
 export interface OnlineOptions {
@@ -28,6 +36,8 @@ export interface OnlineOutcome {
   readonly findings: Finding[];
   /** Packages whose registry questions could not be asked, with why (one finding per cause is made from it). */
   readonly unanswered: { readonly name: string; readonly version: string; readonly reason: string }[];
+  /** Packages whose registry the policy does not allow (a repository `.yarnrc.yml` names it): never asked. */
+  readonly refused: { readonly pkg: PackageNode; readonly registry: string; readonly setBy: string }[];
 }
 
 type Target = { readonly head: PackageNode; readonly base?: PackageNode };
@@ -39,13 +49,22 @@ export async function registryQuestions(
 ): Promise<OnlineOutcome> {
   const findings: Finding[] = [];
   const unanswered: OnlineOutcome['unanswered'] = [];
+  const refused: OnlineOutcome['refused'] = [];
+  // By lockfile and name: the same name may come from another registry in another lockfile (npm vs yarn 2+).
   const byName = new Map<string, Target[]>();
   for (const t of targets.filter((t) => t.head.source === 'registry')) {
-    byName.set(t.head.name, [...(byName.get(t.head.name) ?? []), t]);
+    const key = `${t.head.lockfile}\0${t.head.name}`;
+    byName.set(key, [...(byName.get(key) ?? []), t]);
   }
   await Promise.all(
-    [...byName.entries()].map(async ([name, ts]) => {
-      const got = await lookup.packument(name);
+    [...byName.values()].map(async (ts) => {
+      const { name, lockfile } = ts[0]!.head;
+      const notAllowed = lookup.refused?.(name, lockfile);
+      if (notAllowed !== undefined) {
+        for (const t of ts) refused.push({ pkg: t.head, ...notAllowed });
+        return;
+      }
+      const got = await lookup.packument(name, lockfile);
       if (got.kind !== 'ok') {
         const reason = got.kind === 'not-found' ? `the registry has no package ${name}` : got.reason;
         for (const t of ts) unanswered.push({ name, version: t.head.version, reason });
@@ -54,7 +73,7 @@ export async function registryQuestions(
       for (const t of ts) pushAll(findings, await ask(t, got.value, lookup, opts));
     }),
   );
-  return { findings, unanswered };
+  return { findings, unanswered, refused };
 }
 
 async function ask(t: Target, json: unknown, lookup: RegistryLookup, opts: OnlineOptions): Promise<Finding[]> {
@@ -111,8 +130,8 @@ async function ask(t: Target, json: unknown, lookup: RegistryLookup, opts: Onlin
       });
     } else if (before?.attestationsUrl !== undefined && now.attestationsUrl !== undefined) {
       const [a, b] = await Promise.all([
-        provenanceSource(before.attestationsUrl, t.head.name, lookup),
-        provenanceSource(now.attestationsUrl, t.head.name, lookup),
+        provenanceSource(before.attestationsUrl, t.head.name, t.head.lockfile, lookup),
+        provenanceSource(now.attestationsUrl, t.head.name, t.head.lockfile, lookup),
       ]);
       if (a && b && (a.repository !== b.repository || a.builder !== b.builder)) {
         out.push({
@@ -148,9 +167,10 @@ function installScripts(json: unknown, version: string): string[] {
 async function provenanceSource(
   url: string,
   name: string,
+  lockfile: string,
   lookup: RegistryLookup,
 ): Promise<{ repository: string; builder: string } | undefined> {
-  const got = await lookup.attestations(url, name);
+  const got = await lookup.attestations(url, name, lockfile);
   if (got.kind !== 'ok') return undefined;
   const list = field(got.value, 'attestations');
   if (!Array.isArray(list)) return undefined;

@@ -40,7 +40,7 @@ export function checkRepoYarnrc(files: readonly RepoYarnrc[], allowed: readonly 
   return out;
 }
 
-const RULE = { registry: 'CPD150', certificate: 'CPD151', 'plain-http': 'CPD152' } as const;
+const RULE = { registry: 'CPD150', certificate: 'CPD151', 'plain-http': 'CPD152', checksum: 'CPD155' } as const;
 
 function messageOf(path: string, s: YarnrcSetting): string {
   const where = at(path, s.line);
@@ -53,6 +53,8 @@ function messageOf(path: string, s: YarnrcSetting): string {
         : `${where} sets ${s.key} (${s.value}): the repository brings its own TLS trust for yarn's downloads. Remove the setting, or configure the CA in your own ~/.yarnrc.yml outside the repository.`;
     case 'plain-http':
       return `${where} lists ${s.value} in unsafeHttpWhitelist: yarn may download from it over plain HTTP, which anyone on the path can tamper with. Serve it over HTTPS and remove the entry.`;
+    case 'checksum':
+      return `${where} sets checksumBehavior: ${s.value}: yarn would install packages whose archive does not match the checksum in yarn.lock. Remove the setting (the default, throw, refuses a mismatch).`;
   }
 }
 
