@@ -3,7 +3,6 @@ import { isDeferred, type Finding, type Level, type ResolvedFinding } from './fi
 import { compareFindings, fingerprintOf } from './fingerprint.js';
 import type { Policy, Suppression } from './policy.js';
 import { findRule } from './rules/index.js';
-import { pushAll } from './push-all.js';
 
 export interface PolicyOutcome {
   readonly findings: ResolvedFinding[];
@@ -17,7 +16,8 @@ export interface PolicyOutcome {
 export function applyPolicy(raw: readonly Finding[], policy: Policy, today: string): PolicyOutcome {
   const live = policy.suppressions.filter((s) => s.expires >= today);
   const expired = policy.suppressions.filter((s) => s.expires < today);
-  const all: Finding[] = pushAll([], raw);
+  // A copy to sort: slice copies the array at once (pushing 300k items one by one cost a tenth of applyPolicy).
+  const all: Finding[] = raw.slice();
   for (const s of expired) all.push(expiredFinding(s, policy.source));
 
   const findings: ResolvedFinding[] = [];

@@ -72,6 +72,9 @@ export interface ScanContext {
   readonly files: FileOpener;
   /** The scan's one hasher: whole-file digests for every stage, read once per file and kept in the digest cache. */
   readonly digests: ScanDigests;
-  /** Called by the pipeline after each stage (src/io/heap.ts: garbage of a huge input collected before the next). */
-  readonly afterStage?: () => void;
+  /**
+   * Called by the pipeline after each stage (src/io/heap.ts: garbage of a huge input collected before the next), and
+   * once more with `beforeReports` when the findings are resolved and sorted.
+   */
+  readonly afterStage?: (beforeReports?: boolean) => void;
 }

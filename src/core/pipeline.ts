@@ -89,7 +89,7 @@ export async function runPipeline(
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const sortedGraphs = [...graphs].sort((a, b) => (a.lockfile < b.lockfile ? -1 : a.lockfile > b.lockfile ? 1 : 0));
   // The findings are resolved and sorted: what the stages allocated for them can go before reports are written.
-  ctx.afterStage?.();
+  ctx.afterStage?.(true);
 
   return {
     findings: resolved,

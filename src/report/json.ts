@@ -9,7 +9,7 @@ import { MappedItems } from './json-chunks.js';
 export const JSON_REPORT_VERSION = 1;
 
 export function toJson(result: ScanResult, toolVersion: string): unknown {
-  return jsonReport(result, toolVersion, (items, map) => items.map(map));
+  return jsonReport(result, toolVersion, (items, map) => items.map(map), toJsonFinding);
 }
 
 /**
@@ -17,12 +17,17 @@ export function toJson(result: ScanResult, toolVersion: string): unknown {
  * them are never copied at once. JSON.stringify of it gives toJson's text.
  */
 export function toJsonStream(result: ScanResult, toolVersion: string): unknown {
-  return jsonReport(result, toolVersion, (items, map) => new MappedItems(items, map));
+  return jsonReport(result, toolVersion, (items, map) => new MappedItems(items, map), toJsonFindingText);
 }
 
 type ListOf = (items: readonly ResolvedFinding[], map: (f: ResolvedFinding) => unknown) => unknown;
 
-function jsonReport(result: ScanResult, toolVersion: string, list: ListOf): unknown {
+function jsonReport(
+  result: ScanResult,
+  toolVersion: string,
+  list: ListOf,
+  finding: (f: ResolvedFinding) => unknown,
+): unknown {
   return {
     schemaVersion: JSON_REPORT_VERSION,
     tool: { name: 'chainproof', version: toolVersion },
@@ -31,7 +36,7 @@ function jsonReport(result: ScanResult, toolVersion: string, list: ListOf): unkn
     trustedRegistry: result.registryFiles,
     ...(result.shard ? { shard: result.shard } : {}),
     summary: result.summary,
-    findings: list(result.findings, toJsonFinding),
+    findings: list(result.findings, finding),
     suppressed: list(result.suppressed, (f) => ({
       ruleId: f.ruleId,
       location: f.location,
@@ -60,6 +65,23 @@ function toJsonFinding(f: ResolvedFinding): unknown {
     ...(f.artifact ? { artifact: f.artifact } : {}),
     ...(f.evidence ? { evidence: f.evidence } : {}),
     ...(f.related ? { related: f.related } : {}),
+    fingerprint: f.fingerprint,
+  };
+}
+
+/**
+ * What JSON.stringify writes for toJsonFinding(f), from one object of one shape: an absent field is undefined, which
+ * JSON.stringify leaves out as the spread does. Three spreads per finding cost about 0.1 s per 300k findings.
+ */
+function toJsonFindingText(f: ResolvedFinding): unknown {
+  return {
+    ruleId: f.ruleId,
+    level: f.level,
+    message: f.message,
+    location: f.location,
+    artifact: f.artifact,
+    evidence: f.evidence,
+    related: f.related,
     fingerprint: f.fingerprint,
   };
 }

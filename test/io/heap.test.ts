@@ -20,6 +20,24 @@ describe('stageHeapTrimmer: garbage of a huge input is collected at a stage boun
     expect(used()).toBeLessThanOrEqual(after * 1.5);
   });
 
+  it('before the reports it collects past the threshold even when the heap grew by less than half', () => {
+    const trim = stageHeapTrimmer(1024 * 1024);
+    // Live for the whole test, so the heap after the first collection is large and 1.5x it is out of reach.
+    const live = Array.from({ length: 200_000 }, (_, i) => `live-${i}-${'y'.repeat(64)}`);
+    trim();
+    const floor = used();
+    let garbage: string[] | undefined = Array.from({ length: 20_000 }, (_, i) => `package-${i}-${'x'.repeat(64)}`);
+    expect(garbage.length).toBe(20_000);
+    garbage = undefined;
+    const grown = used();
+    expect(grown).toBeLessThan(floor * 1.5);
+    trim();
+    expect(used()).toBeGreaterThanOrEqual(grown - 1024 * 1024);
+    trim(true);
+    expect(grown - used()).toBeGreaterThan(1024 * 1024);
+    expect(live.length).toBe(200_000);
+  });
+
   it('a small heap is left alone', () => {
     const trim = stageHeapTrimmer(Number.MAX_SAFE_INTEGER);
     let garbage: number[][] | undefined = Array.from({ length: 50_000 }, (_, i) => [i, i]);
