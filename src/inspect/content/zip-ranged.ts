@@ -61,7 +61,9 @@ async function readEntry(
       throw err;
     },
   });
-  if (e.compressedSize > cap || e.size > cap)
+  // A member larger than the cap is refused unread, except a large .npy whose head is read below: a plain-dtype
+  // array of any size (a 20 GB stored `np.savez` member) is judged by its header, as np.load would only copy it.
+  if ((e.compressedSize > cap || e.size > cap) && !isLargeNpy(e))
     return failing(new ContainerLimitError(`member ${JSON.stringify(e.name)} is larger than ${cap} bytes`));
   const head = await src.read(e.offset, Math.min(LOCAL_SIZE + 2 * 0xffff, Math.max(0, src.size - e.offset)));
   const local = parseLocalHeader(head);
@@ -84,6 +86,8 @@ async function readEntry(
     if (plainNpyHeader(head) !== undefined)
       return { ...e, readHead: () => head, read: () => failing(new Error('read by its header only')).read() };
   }
+  if (e.compressedSize > cap || e.size > cap)
+    return failing(new ContainerLimitError(`member ${JSON.stringify(e.name)} is larger than ${cap} bytes`));
   const raw = await src.read(dataAt, e.compressedSize);
   return rangedEntry(raw, e, { maxEntrySize: cap, maxRatio: ctx.limits.maxRatio });
 }
