@@ -10,11 +10,18 @@ export type StreamedCompression = 'gzip' | 'zlib' | 'zf';
 export interface DecompressBudget {
   /** Bytes that may still be produced, across all levels. */
   left: number;
+  /**
+   * Raw array bytes a loader copies and never parses (joblib's NumpyArrayWrapper data, `ByteSource.skipData`) that
+   * may still be produced: they are skipped unstored and charged here, not to `left` or the ratio cap, so a genuine
+   * multi-GB compressed joblib is read through while a bomb of undeclared bytes still stops at `left`. Undefined:
+   * declared data counts like any other byte.
+   */
+  dataLeft?: number;
 }
 
 /** Recent output kept for reads a little behind the stream (the pickle reader's tail scan after STOP). */
 const HISTORY = 8 << 20;
-const OUT_CHUNK = 64 << 10;
+const OUT_CHUNK = 1 << 20;
 
 /**
  * A decompressed stream seen as a forward-only FileSource, so the pickle VM's windowed reader (`ByteSource`)
@@ -34,6 +41,14 @@ export class InflateSource implements FileSource {
   readonly openEnded = true;
   /** True once the cap stopped the stream with more output left: the rest was not checked. */
   limitHit = false;
+  /** Which allowance stopped it: the cap on bytes that could hide code, or the one on declared array data. */
+  limitKind: 'stream' | 'data' | undefined;
+  /** Output bytes charged to the cap (all but declared array data). */
+  counted = 0;
+  /** Declared array data bytes produced. */
+  dataProduced = 0;
+  /** Ranges of the output declared raw array data, in order, not yet wholly produced. */
+  private readonly declared: { from: number; to: number }[] = [];
   /** True once the decompressor reached the end of its data. */
   ended = false;
   /** Output bytes produced so far (read, skipped or kept). */
@@ -67,19 +82,52 @@ export class InflateSource implements FileSource {
       this.ended = true;
       return undefined;
     }
-    let chunk = next.value;
-    if (this.produced + chunk.length > this.cap) {
-      chunk = chunk.subarray(0, this.cap - this.produced);
-      this.limitHit = true;
-    }
-    this.budget.left -= chunk.length;
     const at = this.produced;
+    const chunk = next.value.subarray(0, this.charge(at, next.value.length));
     this.produced += chunk.length;
     this.recent.push({ at, data: chunk });
     this.recentBytes += chunk.length;
     while (this.recent.length > 1 && this.recentBytes - this.recent[0]!.data.length >= HISTORY)
       this.recentBytes -= this.recent.shift()!.data.length;
     return chunk;
+  }
+
+  /** The reader will skip `[from, to)` as raw array data (`ByteSource.skipData`). */
+  declareData(from: number, to: number): void {
+    if (this.budget.dataLeft === undefined || to <= Math.max(from, this.produced)) return;
+    this.declared.push({ from: Math.max(from, this.produced), to });
+  }
+
+  /**
+   * Charge the output `[at, at + len)` to the cap or the data allowance, segment by segment; returns how much of it
+   * fits. Anything short of `len` is a limit hit, and the stream stops there.
+   */
+  private charge(at: number, len: number): number {
+    let p = at;
+    const end = at + len;
+    while (p < end) {
+      while (this.declared.length > 0 && this.declared[0]!.to <= p) this.declared.shift();
+      const d = this.declared[0];
+      const inData = d !== undefined && d.from <= p;
+      const segEnd = inData ? Math.min(end, d.to) : Math.min(end, d?.from ?? end);
+      const want = segEnd - p;
+      const room = inData ? (this.budget.dataLeft ?? 0) : this.cap - this.counted;
+      const got = Math.min(want, Math.max(0, room));
+      if (inData) {
+        this.budget.dataLeft = (this.budget.dataLeft ?? 0) - got;
+        this.dataProduced += got;
+      } else {
+        this.budget.left -= got;
+        this.counted += got;
+      }
+      p += got;
+      if (got < want) {
+        this.limitHit = true;
+        this.limitKind = inData ? 'data' : 'stream';
+        break;
+      }
+    }
+    return p - at;
   }
 
   /** Like readInto; a range already behind the history reads as empty (a stream cannot go back). */

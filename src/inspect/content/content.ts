@@ -29,6 +29,12 @@ export interface ContentLimits {
    * in gzip/zlib streams are not held whole (streamed.ts) and are bound only by the total.
    */
   readonly maxInMemory: number;
+  /**
+   * Raw array bytes (joblib's NumpyArrayWrapper data) skipped through in a decompressed pickle stream, apart from
+   * `maxTotalBytes`: counted, never stored or parsed. joblib.load allocates each array whole (`np.empty(count)`),
+   * so a genuine file's arrays fit in the loading machine's memory; sized for about 10 s of inflation.
+   */
+  readonly maxArrayBytes: number;
 }
 
 /** Largest size a zip member may declare before it is refused unread. */
@@ -41,6 +47,7 @@ export const DEFAULT_CONTENT_LIMITS: ContentLimits = {
   maxEntries: 100_000,
   maxTotalBytes: 1024 ** 3,
   maxInMemory: 192 * 1024 ** 2,
+  maxArrayBytes: 4 * 1024 ** 3,
 };
 
 export interface ContentContext {

@@ -42,7 +42,7 @@ export async function analyseCompressedStream(
   kind: StreamedCompression,
   t: StreamTarget,
 ): Promise<Finding[] | StreamedTar | undefined> {
-  const budget: DecompressBudget = { left: t.limits.maxTotalBytes };
+  const budget: DecompressBudget = { left: t.limits.maxTotalBytes, dataLeft: t.limits.maxArrayBytes };
   const opened: InflateSource[] = [];
   const closeAll = (): Promise<unknown> => Promise.all(opened.map((s) => s.close()));
   let input = src;
@@ -79,7 +79,11 @@ export async function analyseCompressedStream(
         member,
         ...(t.onSidecar ? { onSidecar: t.onSidecar } : {}),
       });
-      if (opened.some((o) => o.limitHit)) findings.push(limitFinding(t, member, s.produced));
+      const hit = opened.find((o) => o.limitHit);
+      if (hit)
+        findings.push(
+          hit.limitKind === 'data' ? dataLimitFinding(t, member, hit) : limitFinding(t, member, s.produced),
+        );
       return findings;
     }
   } catch {
@@ -96,6 +100,20 @@ function isContainerHead(h: Buffer): boolean {
   if (h.length >= 262 && h.toString('latin1', 257, 262) === 'ustar') return true;
   const magic = h.toString('latin1', 0, 6);
   return magic === '7z\xbc\xaf\x27\x1c' || magic === 'Rar!\x1a\x07';
+}
+
+/**
+ * Arrays the pickle declares run past the allowance for raw array data: what follows them (the rest of the pickle)
+ * was not read and could hold code.
+ */
+function dataLimitFinding(t: StreamTarget, member: string, s: InflateSource): Finding {
+  return {
+    ruleId: 'CPI012',
+    level: 'error',
+    message: `${t.path} (${member}): the arrays the pickle declares decompress past ${s.dataProduced} bytes (the limit for raw array data); the rest of the pickle after them was not checked. Re-save large arrays outside the pickle (safetensors, .npy) or raise the limit.`,
+    location: { path: t.path, member },
+    evidence: { limit: 'array-data', decompressed: s.counted + s.dataProduced, arrayData: s.dataProduced },
+  };
 }
 
 /** The stream went past its cap while the pickle reader still wanted more: the rest could hold code. */

@@ -191,6 +191,27 @@ function evalAfterBytes(n: number): Part[] {
   ];
 }
 
+/**
+ * joblib.dump of {'w': float32 array of `numel`}: the NumpyArrayWrapper pickle (protocol 4, unframed) and the
+ * alignment padding (`lead`), then `numel * 4` raw array bytes, then the rest of the pickle (`after`: `s.`; the evil
+ * one calls eval there, after the array).
+ */
+export function joblibArrayPickle(numel: number, evil: boolean): { lead: Buffer; after: Buffer } {
+  const l = (s: string): Buffer => Buffer.from(s, 'latin1');
+  const head = Buffer.concat([
+    l('\x80\x04}\x94\x8c\x01w\x94\x8c\x13joblib.numpy_pickle\x94\x8c\x11NumpyArrayWrapper\x94\x93\x94)\x81\x94}\x94('),
+    l('\x8c\x08subclass\x94\x8c\x05numpy\x94\x8c\x07ndarray\x94\x93\x94\x8c\x05shape\x94'),
+    pickleInt(numel),
+    l('\x85\x94\x8c\x05order\x94\x8c\x01C\x94\x8c\x05dtype\x94h\x08h\x0f\x93\x94\x8c\x02f4\x94\x89\x88\x87\x94R\x94'),
+    l('(K\x03\x8c\x01<\x94NNNJ\xff\xff\xff\xffJ\xff\xff\xff\xffK\x00t\x94b\x8c\x0aallow_mmap\x94\x88'),
+    l('\x8c\x1bnumpy_array_alignment_bytes\x94K\x10ub'),
+  ]);
+  const pad = (16 - ((head.length + 1) % 16)) % 16;
+  const lead = Buffer.concat([head, Buffer.from([pad]), Buffer.alloc(pad, 0xff)]);
+  const after = Buffer.concat([l('s'), evil ? EVAL_BODY : Buffer.alloc(0), l('.')]);
+  return { lead, after };
+}
+
 export type CaseKind = 'torch-zip' | 'torch-legacy' | 'tar' | 'npz' | 'joblib' | 'joblib-sidecar';
 
 /** Write one case into `dir` (its scan root) and return the scanned file's name. */
@@ -273,24 +294,7 @@ export function writeHugeCase(dir: string, kind: CaseKind, evil: boolean, size =
       return 'arrays.npz';
     }
     case 'joblib': {
-      // joblib.dump of {'w': float32 array}: the NumpyArrayWrapper pickle (protocol 4, unframed), the alignment
-      // padding, the raw array bytes, then the rest of the pickle (`s.`; the evil one calls eval there).
-      const l = (s: string): Buffer => Buffer.from(s, 'latin1');
-      const head = Buffer.concat([
-        l(
-          '\x80\x04}\x94\x8c\x01w\x94\x8c\x13joblib.numpy_pickle\x94\x8c\x11NumpyArrayWrapper\x94\x93\x94)\x81\x94}\x94(',
-        ),
-        l('\x8c\x08subclass\x94\x8c\x05numpy\x94\x8c\x07ndarray\x94\x93\x94\x8c\x05shape\x94'),
-        pickleInt(numel),
-        l(
-          '\x85\x94\x8c\x05order\x94\x8c\x01C\x94\x8c\x05dtype\x94h\x08h\x0f\x93\x94\x8c\x02f4\x94\x89\x88\x87\x94R\x94',
-        ),
-        l('(K\x03\x8c\x01<\x94NNNJ\xff\xff\xff\xffJ\xff\xff\xff\xffK\x00t\x94b\x8c\x0aallow_mmap\x94\x88'),
-        l('\x8c\x1bnumpy_array_alignment_bytes\x94K\x10ub'),
-      ]);
-      const pad = (16 - ((head.length + 1) % 16)) % 16;
-      const lead = Buffer.concat([head, Buffer.from([pad]), Buffer.alloc(pad, 0xff)]);
-      const after = Buffer.concat([l('s'), evil ? EVAL_BODY : Buffer.alloc(0), l('.')]);
+      const { lead, after } = joblibArrayPickle(numel, evil);
       const end = lead.length + numel * 4;
       writeSparse(
         path.join(dir, 'model.joblib'),
