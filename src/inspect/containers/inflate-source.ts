@@ -1,10 +1,30 @@
 import { pipeline, Readable } from 'node:stream';
-import { createGunzip, createInflate } from 'node:zlib';
+import { createGunzip, createInflate, createInflateRaw } from 'node:zlib';
 import type { FileSource } from '../../core/file-source.js';
 import { ZF_HEADER } from '../../discover/formats/compressed-head.js';
+import { bunzip2Blocks } from './bzip2.js';
+import { ContainerLimitError } from './errors.js';
+import { unlzmaChunks } from './lzma.js';
 
-/** The zlib-family streams decoded incrementally here; bzip2 and xz still decode whole (containers/bzip2, lzma). */
-export type StreamedCompression = 'gzip' | 'zlib' | 'zf';
+/** The streams decoded incrementally here: every codec joblib writes, and raw deflate (zip method 8). */
+export type StreamedCompression = 'gzip' | 'zlib' | 'zf' | 'bzip2' | 'xz' | 'lzma' | 'deflate';
+
+/**
+ * Work per declared array byte, relative to zlib: the pure-JS bzip2 and the WASM liblzma decoders run about three
+ * times slower, so the same time allows a third of the array data.
+ */
+const DATA_COST: Readonly<Record<StreamedCompression, number>> = {
+  gzip: 1,
+  zlib: 1,
+  zf: 1,
+  deflate: 1,
+  bzip2: 3,
+  xz: 3,
+  lzma: 3,
+};
+
+/** bzip2 decodes from memory (seek-bzip reads synchronously): compressed input up to this size. */
+const MAX_BZIP2_INPUT = 192 << 20;
 
 /** Bytes decompressed for one scanned file, shared by every nested stream of it. */
 export interface DecompressBudget {
@@ -54,7 +74,8 @@ export class InflateSource implements FileSource {
   /** Output bytes produced so far (read, skipped or kept). */
   produced = 0;
   private readonly out: AsyncIterator<Buffer>;
-  private readonly stream: NodeJS.ReadableStream & { destroy(): void };
+  private readonly stop: () => void;
+  private readonly dataCost: number;
   /** Recent output chunks with their absolute start, oldest first, at most HISTORY bytes (plus one chunk). */
   private readonly recent: { at: number; data: Buffer }[] = [];
   private recentBytes = 0;
@@ -67,11 +88,25 @@ export class InflateSource implements FileSource {
     cap: number,
   ) {
     this.cap = Math.min(cap, budget.left);
-    const decoder = kind === 'gzip' ? createGunzip({ chunkSize: OUT_CHUNK }) : createInflate({ chunkSize: OUT_CHUNK });
-    const from = kind === 'zf' ? ZF_HEADER : 0;
-    // pipeline() carries a read error or corrupt data to the decoder, so iterating it rejects instead of hanging.
-    this.stream = pipeline(Readable.from(input.chunks(from, input.size, 1 << 20)), decoder, () => {});
-    this.out = this.stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+    this.dataCost = DATA_COST[kind];
+    if (kind === 'gzip' || kind === 'zlib' || kind === 'zf' || kind === 'deflate') {
+      const decoder =
+        kind === 'gzip'
+          ? createGunzip({ chunkSize: OUT_CHUNK })
+          : kind === 'deflate'
+            ? createInflateRaw({ chunkSize: OUT_CHUNK })
+            : createInflate({ chunkSize: OUT_CHUNK });
+      const from = kind === 'zf' ? ZF_HEADER : 0;
+      // pipeline() carries a read error or corrupt data to the decoder, so iterating it rejects instead of hanging.
+      const stream = pipeline(Readable.from(input.chunks(from, input.size, 1 << 20)), decoder, () => {});
+      this.out = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+      this.stop = () => stream.destroy();
+    } else {
+      const gen = kind === 'bzip2' ? bzip2Chunks(input) : unlzmaChunks(input.chunks(0, input.size, 1 << 20));
+      this.out = gen;
+      // Ending the generator runs its finally (the WASM decoder is freed).
+      this.stop = () => void gen.return(undefined).catch(() => undefined);
+    }
   }
 
   /** The next output chunk within the cap; undefined at the end or at the cap. */
@@ -111,10 +146,10 @@ export class InflateSource implements FileSource {
       const inData = d !== undefined && d.from <= p;
       const segEnd = inData ? Math.min(end, d.to) : Math.min(end, d?.from ?? end);
       const want = segEnd - p;
-      const room = inData ? (this.budget.dataLeft ?? 0) : this.cap - this.counted;
+      const room = inData ? Math.floor((this.budget.dataLeft ?? 0) / this.dataCost) : this.cap - this.counted;
       const got = Math.min(want, Math.max(0, room));
       if (inData) {
-        this.budget.dataLeft = (this.budget.dataLeft ?? 0) - got;
+        this.budget.dataLeft = (this.budget.dataLeft ?? 0) - got * this.dataCost;
         this.dataProduced += got;
       } else {
         this.budget.left -= got;
@@ -164,7 +199,15 @@ export class InflateSource implements FileSource {
   }
 
   close(): Promise<void> {
-    this.stream.destroy();
+    this.stop();
     return Promise.resolve();
   }
+}
+
+/** A bzip2 file (or stream) read whole — the compressed bytes only, within MAX_BZIP2_INPUT — and decoded by block. */
+async function* bzip2Chunks(input: FileSource): AsyncGenerator<Buffer> {
+  const data = await input.read(0, Math.min(input.size, MAX_BZIP2_INPUT + 1));
+  if (data.length > MAX_BZIP2_INPUT)
+    throw new ContainerLimitError(`bzip2 input past ${MAX_BZIP2_INPUT} bytes is not decoded`);
+  yield* bunzip2Blocks(data);
 }

@@ -97,7 +97,14 @@ async function analyseFile(
   // A compressed pickle is decompressed as the pickle reader goes, never whole (zlib only where joblib claims it,
   // as inspectContent decides).
   const compressed = sniffCompression(h);
-  if (compressed === 'gzip' || compressed === 'zf' || (compressed === 'zlib' && claims && file.format === 'joblib')) {
+  if (
+    compressed === 'gzip' ||
+    compressed === 'zf' ||
+    compressed === 'bzip2' ||
+    compressed === 'xz' ||
+    compressed === 'lzma' ||
+    (compressed === 'zlib' && claims && file.format === 'joblib')
+  ) {
     const limits = DEFAULT_CONTENT_LIMITS;
     const found = await analyseCompressedStream(src, compressed, { path: file.path, allow, limits, onSidecar });
     if (Array.isArray(found)) return found;
@@ -109,7 +116,8 @@ async function analyseFile(
         findings: found.findings,
         extracted: found.decompressed,
       };
-      inspectContent(found.tar, file.path.replace(/\.(tgz|gz|z)$/i, ''), found.member, found.depth, 'sniff', ctx);
+      const inner = file.path.replace(/\.(tgz|gz|z|bz2|xz|lzma)$/i, '');
+      inspectContent(found.tar, inner, found.member, found.depth, 'sniff', ctx);
       return ctx.findings;
     }
   }

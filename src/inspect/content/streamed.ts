@@ -11,6 +11,8 @@ import { walkTarStream } from './tar-stream.js';
 import { isTar } from '../containers/tar.js';
 
 const HEAD = 1 << 16;
+/** Bytes any stream may produce whatever its ratio (see the cap below). */
+const RATIO_FLOOR = 16 << 20;
 
 /** A tar inside the stream(s): its image (large members already read, see tar-stream.ts) for inspectContent. */
 export interface StreamedTar {
@@ -47,8 +49,10 @@ export async function analyseCompressedStream(
   const closeAll = (): Promise<unknown> => Promise.all(opened.map((s) => s.close()));
   let input = src;
   let member = '';
-  // Only the outermost stream has a known compressed size for the ratio limit; inner levels share the budget.
-  let cap = Math.min(t.limits.maxEntrySize, Math.max(1 << 20, src.size * t.limits.maxRatio));
+  // Only the outermost stream has a known compressed size for the ratio limit; inner levels share the budget. The
+  // floor is above the pickle reader's read-ahead (~4 MiB), which can pass the start of a joblib array before its
+  // BUILD declares it: a 4 KB bzip2 of a GiB of zeros is a genuine joblib file.
+  let cap = Math.min(t.limits.maxEntrySize, Math.max(RATIO_FLOOR, src.size * t.limits.maxRatio));
   try {
     for (let depth = 1; ; depth++) {
       const s = new InflateSource(t.path, kind, input, budget, cap);

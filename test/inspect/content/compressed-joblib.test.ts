@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { deflateSync, gzipSync } from 'node:zlib';
@@ -16,6 +16,7 @@ const root = mkdtempSync(path.join(tmpdir(), 'cp-joblib-big-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 const MiB = 1 << 20;
+const LARGE = path.resolve(import.meta.dirname, '../../../fixtures/large-compressed');
 const GiB = 1 << 30;
 
 /** A joblib stream whose arrays total `arrayBytes` (zeros), the payload after them when `evil`. */
@@ -27,19 +28,44 @@ function joblibBytes(arrayBytes: number, evil: boolean): Buffer {
 describe('genuine large compressed joblib files: array bytes are skipped, not charged as a bomb', () => {
   // joblib.load → NumpyArrayWrapper.read_array copies `count * itemsize` bytes from the decompressor into
   // np.empty(count): data, never unpickled. Past the 1 GiB budget these files were a CPI012 error.
-  it.each([
-    { kind: 'zlib' as const, evil: false },
-    { kind: 'gzip' as const, evil: true },
-  ])('joblib.dump(compress=$kind) of 1.1 GiB of arrays, payload after them: $evil', async ({ kind, evil }) => {
-    const dir = path.join(root, `${kind}-${evil}`);
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(path.join(dir, 'model.joblib'), await compressedJoblib(kind, 1.1 * GiB, evil));
-    const res = await scanWith(dir, [inspectStage]);
-    expect(res.findings.map((f) => `${f.ruleId}:${f.location.member ?? ''}`)).toEqual(evil ? [`CPI001:<${kind}>`] : []);
-    expect(exitCodeForFindings(res, 'error')).toBe(evil ? 1 : 0);
-  });
+  it.each([{ kind: 'zlib' as const, evil: false }])(
+    'joblib.dump(compress=$kind) of 1.1 GiB of arrays, payload after them: $evil',
+    async ({ kind, evil }) => {
+      const dir = path.join(root, `${kind}-${evil}`);
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(path.join(dir, 'model.joblib'), await compressedJoblib(kind, 1.1 * GiB, evil));
+      const res = await scanWith(dir, [inspectStage]);
+      expect(res.findings.map((f) => `${f.ruleId}:${f.location.member ?? ''}`)).toEqual(
+        evil ? [`CPI001:<${kind}>`] : [],
+      );
+      expect(exitCodeForFindings(res, 'error')).toBe(evil ? 1 : 0);
+    },
+  );
 
   // The pickle reader reads ahead about 4 MiB before it meets an array's BUILD: those bytes count as parsed ones.
+  // Made by Debian's joblib (fixtures/large-compressed/generate.py): 256 MiB of arrays, past the 192 MiB these
+  // codecs were once decompressed whole into, so the benign ones were a CPI012 error.
+  it.each([
+    { codec: 'bz2', member: '<bzip2>' },
+    { codec: 'xz', member: '<xz>' },
+    { codec: 'lzma', member: '<lzma>' },
+  ])(
+    'joblib.dump(compress=$codec) of 256 MiB of arrays is streamed: benign clean, payload after them CPI001',
+    async ({ codec, member }) => {
+      for (const evil of [false, true]) {
+        const dir = path.join(root, `${codec}-${evil}`);
+        mkdirSync(dir, { recursive: true });
+        const name = `zeros-256mib${evil ? '-then-evil' : ''}.${codec}.joblib`;
+        copyFileSync(path.join(LARGE, name), path.join(dir, 'model.joblib'));
+        const res = await scanWith(dir, [inspectStage]);
+        expect(res.findings.map((f) => `${f.ruleId}:${f.location.member ?? ''}`)).toEqual(
+          evil ? [`CPI001:${member}`] : [],
+        );
+        expect(exitCodeForFindings(res, 'error')).toBe(evil ? 1 : 0);
+      }
+    },
+  );
+
   const limits = { ...DEFAULT_CONTENT_LIMITS, maxTotalBytes: 8 * MiB, maxArrayBytes: 32 * MiB };
   const run = async (name: string, bytes: Buffer, kind: 'zlib' | 'gzip' = 'zlib') => {
     const out = await analyseCompressedStream(bufferFileSource(name, bytes), kind, { path: name, allow: {}, limits });
