@@ -92,8 +92,10 @@ function stateDictPickle(key: string, numel: number, evil: boolean): Buffer {
   ]);
 }
 
-interface ZipMember {
+export interface ZipMember {
   readonly name: string;
+  /** 8: `data` is raw deflate of `size` bytes. */
+  readonly method?: 0 | 8;
   /** Bytes written; a member without data is a hole of `size` bytes. */
   readonly data?: Buffer;
   readonly size?: number;
@@ -102,22 +104,24 @@ interface ZipMember {
 const U32 = 0xffffffff;
 
 /** A stored (method 0) zip with zip64 sizes, offsets and end records where they pass 4 GiB, as torch.save writes. */
-function sparseZip(file: string, members: readonly ZipMember[]): number {
+export function sparseZip(file: string, members: readonly ZipMember[]): number {
   const parts: Part[] = [];
   const central: Buffer[] = [];
   let at = 0;
   for (const m of members) {
     const size = m.data?.length ?? m.size ?? 0;
+    const usize = m.method === 8 ? (m.size ?? 0) : size;
     const name = Buffer.from(m.name, 'utf8');
     const big = size >= U32;
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
     local.writeUInt16LE(45, 4);
     // CRCs of written members (a hole's would take reading it; readers check it only after reading a member).
-    const crc = m.data ? crc32(m.data) : 0;
+    const crc = m.data && m.method !== 8 ? crc32(m.data) : 0;
+    local.writeUInt16LE(m.method ?? 0, 8);
     local.writeUInt32LE(crc, 14);
     local.writeUInt32LE(big ? U32 : size, 18);
-    local.writeUInt32LE(big ? U32 : size, 22);
+    local.writeUInt32LE(big ? U32 : usize, 22);
     local.writeUInt16LE(name.length, 26);
     const localExtra = big ? Buffer.concat([Buffer.from([1, 0, 16, 0]), u64(size), u64(size)]) : Buffer.alloc(0);
     local.writeUInt16LE(localExtra.length, 28);
@@ -134,9 +138,10 @@ function sparseZip(file: string, members: readonly ZipMember[]): number {
     c.writeUInt32LE(0x02014b50, 0);
     c.writeUInt16LE(45, 4);
     c.writeUInt16LE(45, 6);
+    c.writeUInt16LE(m.method ?? 0, 10);
     c.writeUInt32LE(crc, 16);
     c.writeUInt32LE(big ? U32 : size, 20);
-    c.writeUInt32LE(big ? U32 : size, 24);
+    c.writeUInt32LE(big ? U32 : usize, 24);
     c.writeUInt16LE(name.length, 28);
     c.writeUInt16LE(extra.length, 30);
     c.writeUInt32LE(farOffset ? U32 : at, 42);
