@@ -10,17 +10,17 @@ import { unlzmaChunks } from './lzma.js';
 export type StreamedCompression = 'gzip' | 'zlib' | 'zf' | 'bzip2' | 'xz' | 'lzma' | 'deflate';
 
 /**
- * Work per declared array byte, relative to zlib: the pure-JS bzip2 and the WASM liblzma decoders run about three
- * times slower, so the same time allows a third of the array data.
+ * Work per declared array byte, relative to zlib, measured on zero arrays (256 MiB: zlib ~0.3 s CPU, WASM liblzma
+ * ~2.1 s, the pure-JS bzip2 ~3.5 s): the same time allows a seventh or a tenth of the array data.
  */
 const DATA_COST: Readonly<Record<StreamedCompression, number>> = {
   gzip: 1,
   zlib: 1,
   zf: 1,
   deflate: 1,
-  bzip2: 3,
-  xz: 3,
-  lzma: 3,
+  bzip2: 10,
+  xz: 7,
+  lzma: 7,
 };
 
 /** bzip2 decodes from memory (seek-bzip reads synchronously): compressed input up to this size. */
