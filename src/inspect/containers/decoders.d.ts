@@ -9,7 +9,16 @@ declare module 'seek-bzip' {
   interface ByteSink {
     writeByte(b: number): void;
   }
+  /** The decoder object `decode` drives; bzip2.ts drives it one block at a time (seek-bzip 2.0.0). */
+  interface Bunzip {
+    _init_block(): boolean;
+    _read_bunzip(): number;
+    _start_bunzip(input: ByteSource, output: ByteSink): void;
+    readonly reader: { read(bits: number): number };
+    readonly streamCRC: number;
+  }
   const Bunzip: {
+    new (input: ByteSource, output: ByteSink): Bunzip;
     decode(input: ByteSource, output: ByteSink, multistream?: boolean): void;
   };
   export default Bunzip;

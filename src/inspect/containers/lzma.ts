@@ -22,6 +22,8 @@ const LZMA_MEMLIMIT_ERROR = 6;
 const MEMLIMIT = 128n * 1024n * 1024n;
 const OUT_CHUNK = 1 << 16;
 const IN_CHUNK = 1 << 20;
+/** Output chunk of the streaming decoder: large enough that a long stream costs few chunks downstream. */
+const STREAM_OUT_CHUNK = 1 << 20;
 
 let loading: Promise<boolean> | undefined;
 let ready = false;
@@ -100,4 +102,67 @@ export function zipLzmaToAlone(raw: Buffer, flags: number, size: number): Buffer
   raw.copy(header, 0, 4, 9);
   if (!(flags & 0x02)) header.writeBigUInt64LE(BigInt(size), 5);
   return Buffer.concat([header, raw.subarray(9)]);
+}
+
+/**
+ * Decode an .xz or LZMA_Alone stream as it is read: `input` in chunks, output yielded in chunks of at most
+ * OUT_CHUNK bytes, so memory stays at the decoder state and one chunk whatever the stream inflates to (Python's
+ * `lzma.LZMAFile`, which joblib reads through, is as incremental). Bytes after the end of the stream are refused,
+ * as in unlzmaCapped. Stopping early (`return()`) frees the decoder.
+ */
+export async function* unlzmaChunks(input: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  if (!ready) throw new UnsupportedContentError('the xz/lzma decoder is not loaded');
+  const module = getModule();
+  const stream = new WasmLzmaStream(module);
+  let inPtr = 0;
+  let outPtr = 0;
+  try {
+    const init = module._lzma_auto_decoder(stream.ptr, MEMLIMIT, LZMA_CONCATENATED);
+    if (init !== LZMA_OK) throw new Error(`liblzma refused to start (code ${init})`);
+    inPtr = module._malloc(IN_CHUNK);
+    outPtr = module._malloc(STREAM_OUT_CHUNK);
+    if (inPtr === 0 || outPtr === 0) throw new Error('out of decoder memory');
+    const from = input[Symbol.asyncIterator]();
+    let pending: Buffer | undefined;
+    let inputDone = false;
+    for (;;) {
+      if (stream.availIn === 0 && !inputDone) {
+        if (pending === undefined || pending.length === 0) {
+          const next = await from.next();
+          if (next.done === true) inputDone = true;
+          else pending = next.value;
+        }
+        if (pending !== undefined && pending.length > 0) {
+          const part = pending.subarray(0, IN_CHUNK);
+          module.HEAPU8.set(part, inPtr);
+          stream.setInput(inPtr, part.length);
+          pending = pending.subarray(part.length);
+        }
+      }
+      stream.setOutput(outPtr, STREAM_OUT_CHUNK);
+      const last = inputDone && stream.availIn === 0;
+      const ret = module._lzma_code(stream.ptr, last ? LZMA_FINISH : LZMA_RUN);
+      const produced = STREAM_OUT_CHUNK - stream.availOut;
+      if (produced > 0) yield Buffer.from(copyFromWasm(module, outPtr, produced));
+      if (ret === LZMA_STREAM_END) {
+        let rest = stream.availIn + (pending?.length ?? 0);
+        if (!inputDone) {
+          const after = await from.next();
+          if (after.done !== true) rest += after.value.length;
+        }
+        if (rest !== 0) throw new Error('bytes follow the end of the xz/lzma stream');
+        return;
+      }
+      if (ret === LZMA_MEMLIMIT_ERROR || ret === LZMA_MEM_ERROR)
+        throw new ContainerLimitError(`the stream needs more than ${MEMLIMIT} bytes of decoder memory`);
+      if (ret !== LZMA_OK) throw new Error(`corrupt xz/lzma data (liblzma code ${ret})`);
+      // LZMA_OK with no input left, no output and no more input coming: a truncated stream.
+      if (last && produced === 0) throw new Error('xz/lzma stream is truncated');
+    }
+  } finally {
+    if (inPtr !== 0) module._free(inPtr);
+    if (outPtr !== 0) module._free(outPtr);
+    module._lzma_end(stream.ptr);
+    stream.free();
+  }
 }

@@ -35,6 +35,8 @@ export interface ZipEntry {
   readonly offset?: number;
   /** Found by scanning local headers only: the central directory does not list it. */
   readonly hidden?: boolean;
+  /** Already inspected as it was read (a large deflated pickle, content/member-stream.ts): listed, not read again. */
+  readonly readElsewhere?: boolean;
   /** Inflates with a hard output cap; throws ContainerLimitError when a limit is hit. */
   /** The member's bytes; a decompressed member stops at `maxOutput` too (what is left of the file's budget). */
   read(maxOutput?: number): Buffer;

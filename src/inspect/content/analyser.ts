@@ -14,6 +14,8 @@ import type { FileOpener, FileSource } from '../../core/file-source.js';
 import { createFileOpener } from '../../io/file-source.js';
 import { inspectZipByRanges } from './zip-ranged.js';
 import { analyseCompressedStream } from './streamed.js';
+import { walkTarStream } from './tar-stream.js';
+import { isTar } from '../containers/tar.js';
 import { loadLzmaDecoder } from '../containers/lzma.js';
 import { isOpcode } from '../pickle/vm.js';
 
@@ -79,6 +81,10 @@ async function analyseFile(
     await inspectZipByRanges(src, ctx);
     return ctx.findings;
   }
+  if (size > MAX_IN_MEMORY && isTar(h)) {
+    const byRanges = await inspectTarByRanges(src, file.path, allow);
+    if (byRanges !== undefined) return byRanges;
+  }
   const claims = PICKLE_CLAIMS.has(file.format) || (file.claimed !== undefined && PICKLE_CLAIMS.has(file.claimed));
   const container = isContainerHead(h) || describeHead(h) !== unrecognised(h);
   if (
@@ -91,7 +97,14 @@ async function analyseFile(
   // A compressed pickle is decompressed as the pickle reader goes, never whole (zlib only where joblib claims it,
   // as inspectContent decides).
   const compressed = sniffCompression(h);
-  if (compressed === 'gzip' || compressed === 'zf' || (compressed === 'zlib' && claims && file.format === 'joblib')) {
+  if (
+    compressed === 'gzip' ||
+    compressed === 'zf' ||
+    compressed === 'bzip2' ||
+    compressed === 'xz' ||
+    compressed === 'lzma' ||
+    (compressed === 'zlib' && claims && file.format === 'joblib')
+  ) {
     const limits = DEFAULT_CONTENT_LIMITS;
     const found = await analyseCompressedStream(src, compressed, { path: file.path, allow, limits, onSidecar });
     if (Array.isArray(found)) return found;
@@ -103,7 +116,8 @@ async function analyseFile(
         findings: found.findings,
         extracted: found.decompressed,
       };
-      inspectContent(found.tar, file.path.replace(/\.(tgz|gz|z)$/i, ''), found.member, found.depth, 'sniff', ctx);
+      const inner = file.path.replace(/\.(tgz|gz|z|bz2|xz|lzma)$/i, '');
+      inspectContent(found.tar, inner, found.member, found.depth, 'sniff', ctx);
       return ctx.findings;
     }
   }
@@ -142,6 +156,25 @@ async function analyseFile(
       evidence: { claimed: file.claimed ?? file.format, head: h.subarray(0, 8).toString('hex') },
     });
   }
+  return ctx.findings;
+}
+
+/**
+ * A tar past the in-memory limit (a checkpoint folder packed with `tar`), walked in order as `tarfile` reads it:
+ * headers and small members are kept for the in-memory reader, a large pickle member is read by range, large raw
+ * members (tensor data) are skipped unread. Undefined when the walk cannot keep parity (see walkTarStream).
+ */
+async function inspectTarByRanges(
+  src: FileSource,
+  path: string,
+  allow: { extra: readonly string[] },
+): Promise<Finding[] | undefined> {
+  const findings: Finding[] = [];
+  const limits = DEFAULT_CONTENT_LIMITS;
+  const tar = await walkTarStream(src, { path, allow, member: undefined, maxImage: limits.maxInMemory }, findings);
+  if (tar === undefined) return undefined;
+  const ctx: ContentContext = { path, allow, limits, findings, extracted: 0 };
+  inspectContent(tar, path, undefined, 0, 'sniff', ctx);
   return ctx.findings;
 }
 

@@ -29,6 +29,12 @@ export interface ContentLimits {
    * in gzip/zlib streams are not held whole (streamed.ts) and are bound only by the total.
    */
   readonly maxInMemory: number;
+  /**
+   * Raw array bytes (joblib's NumpyArrayWrapper data) skipped through in a decompressed pickle stream, apart from
+   * `maxTotalBytes`: counted, never stored or parsed. joblib.load allocates each array whole (`np.empty(count)`),
+   * so a genuine file's arrays fit in the loading machine's memory; sized for about 10 s of inflation.
+   */
+  readonly maxArrayBytes: number;
 }
 
 /** Largest size a zip member may declare before it is refused unread. */
@@ -41,6 +47,7 @@ export const DEFAULT_CONTENT_LIMITS: ContentLimits = {
   maxEntries: 100_000,
   maxTotalBytes: 1024 ** 3,
   maxInMemory: 192 * 1024 ** 2,
+  maxArrayBytes: 4 * 1024 ** 3,
 };
 
 export interface ContentContext {
@@ -247,7 +254,7 @@ function reportReadError(err: unknown, where: string, what: string, add: Add): v
 /** Members a loader never unpickles: tensor storages and small metadata records of torch archives. */
 export const STORAGE_MEMBER =
   /(^|\/)(data\/\d+|version|byteorder|\.data\/serialization_id|\.data\/version|\.format_version|\.storage_alignment)$/;
-const PICKLE_NAME = /\.(pkl|pickle|debug_pkl|pt|pth|bin|ckpt|joblib|dill)$/i;
+export const PICKLE_NAME = /\.(pkl|pickle|debug_pkl|pt|pth|bin|ckpt|joblib|dill)$/i;
 
 function inspectZip(
   data: Buffer,
@@ -306,7 +313,7 @@ export function inspectZipArchive(
     );
   }
   for (const e of zip.entries) {
-    if (e.name.endsWith('/') || STORAGE_MEMBER.test(e.name) || overlaps.has(e)) continue;
+    if (e.name.endsWith('/') || STORAGE_MEMBER.test(e.name) || overlaps.has(e) || e.readElsewhere === true) continue;
     inspectMember(e, where, child, depth, sub);
   }
   ctx.extracted = sub.extracted;
@@ -321,10 +328,10 @@ const LOCAL_HEADER = 30;
  * archives never share bytes; "overlapping" zip bombs point thousands of directory entries into one deflate stream
  * so each is inflated again. The first member of a run is read; the rest are refused, with one finding.
  */
-function overlapping(entries: readonly ZipEntry[]): Set<ZipEntry> {
-  const out = new Set<ZipEntry>();
+export function overlapping<T extends Pick<ZipEntry, 'offset' | 'compressedSize'>>(entries: readonly T[]): Set<T> {
+  const out = new Set<T>();
   let end = -1;
-  const placed = entries.filter((e): e is ZipEntry & { offset: number } => e.offset !== undefined);
+  const placed = entries.filter((e): e is T & { offset: number } => e.offset !== undefined);
   for (const e of placed.sort((a, b) => a.offset - b.offset)) {
     if (e.offset < end) out.add(e);
     end = Math.max(end, e.offset + LOCAL_HEADER + e.compressedSize);

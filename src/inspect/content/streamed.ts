@@ -11,6 +11,8 @@ import { walkTarStream } from './tar-stream.js';
 import { isTar } from '../containers/tar.js';
 
 const HEAD = 1 << 16;
+/** Bytes any stream may produce whatever its ratio (see the cap below). */
+const RATIO_FLOOR = 16 << 20;
 
 /** A tar inside the stream(s): its image (large members already read, see tar-stream.ts) for inspectContent. */
 export interface StreamedTar {
@@ -42,13 +44,15 @@ export async function analyseCompressedStream(
   kind: StreamedCompression,
   t: StreamTarget,
 ): Promise<Finding[] | StreamedTar | undefined> {
-  const budget: DecompressBudget = { left: t.limits.maxTotalBytes };
+  const budget: DecompressBudget = { left: t.limits.maxTotalBytes, dataLeft: t.limits.maxArrayBytes };
   const opened: InflateSource[] = [];
   const closeAll = (): Promise<unknown> => Promise.all(opened.map((s) => s.close()));
   let input = src;
   let member = '';
-  // Only the outermost stream has a known compressed size for the ratio limit; inner levels share the budget.
-  let cap = Math.min(t.limits.maxEntrySize, Math.max(1 << 20, src.size * t.limits.maxRatio));
+  // Only the outermost stream has a known compressed size for the ratio limit; inner levels share the budget. The
+  // floor is above the pickle reader's read-ahead (~4 MiB), which can pass the start of a joblib array before its
+  // BUILD declares it: a 4 KB bzip2 of a GiB of zeros is a genuine joblib file.
+  let cap = Math.min(t.limits.maxEntrySize, Math.max(RATIO_FLOOR, src.size * t.limits.maxRatio));
   try {
     for (let depth = 1; ; depth++) {
       const s = new InflateSource(t.path, kind, input, budget, cap);
@@ -79,7 +83,11 @@ export async function analyseCompressedStream(
         member,
         ...(t.onSidecar ? { onSidecar: t.onSidecar } : {}),
       });
-      if (opened.some((o) => o.limitHit)) findings.push(limitFinding(t, member, s.produced));
+      const hit = opened.find((o) => o.limitHit);
+      if (hit)
+        findings.push(
+          hit.limitKind === 'data' ? dataLimitFinding(t, member, hit) : limitFinding(t, member, s.produced),
+        );
       return findings;
     }
   } catch {
@@ -96,6 +104,20 @@ function isContainerHead(h: Buffer): boolean {
   if (h.length >= 262 && h.toString('latin1', 257, 262) === 'ustar') return true;
   const magic = h.toString('latin1', 0, 6);
   return magic === '7z\xbc\xaf\x27\x1c' || magic === 'Rar!\x1a\x07';
+}
+
+/**
+ * Arrays the pickle declares run past the allowance for raw array data: what follows them (the rest of the pickle)
+ * was not read and could hold code.
+ */
+function dataLimitFinding(t: StreamTarget, member: string, s: InflateSource): Finding {
+  return {
+    ruleId: 'CPI012',
+    level: 'error',
+    message: `${t.path} (${member}): the arrays the pickle declares decompress past ${s.dataProduced} bytes (the limit for raw array data); the rest of the pickle after them was not checked. Re-save large arrays outside the pickle (safetensors, .npy) or raise the limit.`,
+    location: { path: t.path, member },
+    evidence: { limit: 'array-data', decompressed: s.counted + s.dataProduced, arrayData: s.dataProduced },
+  };
 }
 
 /** The stream went past its cap while the pickle reader still wanted more: the rest could hold code. */

@@ -1,5 +1,5 @@
 import type { Finding } from '../../core/finding.js';
-import type { InflateSource } from '../containers/inflate-source.js';
+import type { FileSource } from '../../core/file-source.js';
 import { checksumOk, parseOctal, parsePax } from '../containers/tar.js';
 import type { AllowContext } from '../pickle/allowlist.js';
 import { analysePickleFile, looksLikePickleStream } from '../pickle/pickles.js';
@@ -16,13 +16,16 @@ const READ_HERE = 'V';
 export interface TarStreamTarget {
   readonly path: string;
   readonly allow: AllowContext;
-  /** Where the tar sits (`<gzip>`). */
-  readonly member: string;
+  /** Where the tar sits (`<gzip>`); undefined for a tar file read by ranges. */
+  readonly member: string | undefined;
   readonly maxImage: number;
 }
 
+/** A tar's bytes: a decompressed stream (whose cap shows as `limitHit`) or a plain file read by ranges. */
+export type TarSource = FileSource & { readonly limitHit?: boolean };
+
 /**
- * Walk a tar inside a decompressed stream, in order, as `tarfile` reads it from a `gzip` stream. Headers and small
+ * Walk a tar inside a decompressed stream (or a plain tar file too large to hold), in order, as `tarfile` reads it. Headers and small
  * members are copied into an image for the usual in-memory reader (readTar/inspectTar: names, links, nesting);
  * a large member is not stored: its header stays (size 0, a type inspectTar skips) and its body, when it is a
  * pickle, goes through the pickle reader by range, so a payload after a gigabyte of padding is still found.
@@ -30,7 +33,7 @@ export interface TarStreamTarget {
  * large legacy-torch record, an image past `maxImage`): the caller falls back to the capped in-memory path.
  */
 export async function walkTarStream(
-  s: InflateSource,
+  s: TarSource,
   t: TarStreamTarget,
   findings: Finding[],
 ): Promise<Buffer | undefined> {
@@ -86,7 +89,7 @@ export async function walkTarStream(
       continue;
     }
     if (!keep(listedOnly(h))) return undefined;
-    const member = `${t.member}!${name}`;
+    const member = t.member === undefined ? name : `${t.member}!${name}`;
     if (pickle) {
       const what = { path: t.path, allow: t.allow, what: 'pickle', member };
       findings.push(...(await analysePickleFile(s, what, start, start + size)));
@@ -99,7 +102,7 @@ export async function walkTarStream(
         evidence: { limit: 'memory', size },
       });
     }
-    if (s.limitHit) return Buffer.concat(image);
+    if (s.limitHit === true) return Buffer.concat(image);
     p = next;
   }
 }

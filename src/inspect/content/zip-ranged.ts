@@ -9,7 +9,21 @@ import {
   parseLocalHeader,
 } from '../../discover/formats/zip-directory.js';
 import type { Add, ContentContext } from './content.js';
-import { inspectZipArchive, isLargeNpy, NPY_HEAD_BYTES, plainNpyHeader, STORAGE_MEMBER } from './content.js';
+import {
+  inspectZipArchive,
+  isLargeNpy,
+  NPY_HEAD_BYTES,
+  overlapping,
+  PICKLE_NAME,
+  plainNpyHeader,
+  STORAGE_MEMBER,
+} from './content.js';
+import { analyseDeflatedMember } from './member-stream.js';
+import { looksLikePickleStream } from '../pickle/pickles.js';
+import { pushAll } from '../../core/push-all.js';
+
+/** Deflated pickle members larger than this are inflated as the pickle reader goes, not held whole. */
+const STREAM_MEMBER = 8 << 20;
 import { ContainerLimitError } from '../containers/errors.js';
 import { unsafeMemberName } from '../containers/names.js';
 import type { ZipEntry } from '../containers/zip.js';
@@ -39,9 +53,11 @@ export async function inspectZipByRanges(src: FileSource, ctx: ContentContext): 
       "the end record's comment length disagrees with the bytes after it; readers may pick another end record",
     );
   const entries: ZipEntry[] = [];
+  // Members sharing compressed bytes are refused unread (inspectZipArchive): never streamed either.
+  const overlaps = overlapping(dir.entries);
   for (const e of dir.entries) {
     if (e.name.endsWith('/') || STORAGE_MEMBER.test(e.name)) continue;
-    entries.push(await readEntry(src, e, ctx, problems, mismatches));
+    entries.push(await readEntry(src, e, ctx, problems, mismatches, overlaps));
   }
   const unsafeNames = dir.entries.map((e) => e.name).filter((n) => unsafeMemberName(n));
   inspectZipArchive({ entries, problems, mismatches, unsafeNames }, ctx.path, (n) => n, 0, ctx, add);
@@ -53,6 +69,7 @@ async function readEntry(
   ctx: ContentContext,
   problems: string[],
   mismatches: string[],
+  overlaps: ReadonlySet<CentralEntry>,
 ): Promise<ZipEntry> {
   const cap = Math.min(ctx.limits.maxEntrySize, ctx.limits.maxTotalBytes);
   const failing = (err: Error): ZipEntry => ({
@@ -61,7 +78,9 @@ async function readEntry(
       throw err;
     },
   });
-  if (e.compressedSize > cap || e.size > cap)
+  // A member larger than the cap is refused unread, except a large .npy whose head is read below: a plain-dtype
+  // array of any size (a 20 GB stored `np.savez` member) is judged by its header, as np.load would only copy it.
+  if ((e.compressedSize > cap || e.size > cap) && !isLargeNpy(e))
     return failing(new ContainerLimitError(`member ${JSON.stringify(e.name)} is larger than ${cap} bytes`));
   const head = await src.read(e.offset, Math.min(LOCAL_SIZE + 2 * 0xffff, Math.max(0, src.size - e.offset)));
   const local = parseLocalHeader(head);
@@ -84,6 +103,16 @@ async function readEntry(
     if (plainNpyHeader(head) !== undefined)
       return { ...e, readHead: () => head, read: () => failing(new Error('read by its header only')).read() };
   }
+  if (e.method === 8 && !((e.flags ?? 0) & 0x41) && e.size > STREAM_MEMBER && !overlaps.has(e)) {
+    // A large deflated pickle is inflated as the pickle reader goes, never held; its findings are the member's.
+    const head = decodeHead(8, e.flags ?? 0, await src.read(dataAt, Math.min(e.compressedSize, 4096)));
+    if (PICKLE_NAME.test(e.name) || (head !== undefined && looksLikePickleStream(head, false))) {
+      pushAll(ctx.findings, await analyseDeflatedMember(src, dataAt, e, ctx));
+      return { ...e, readElsewhere: true, read: () => Buffer.alloc(0) };
+    }
+  }
+  if (e.compressedSize > cap || e.size > cap)
+    return failing(new ContainerLimitError(`member ${JSON.stringify(e.name)} is larger than ${cap} bytes`));
   const raw = await src.read(dataAt, e.compressedSize);
   return rangedEntry(raw, e, { maxEntrySize: cap, maxRatio: ctx.limits.maxRatio });
 }

@@ -72,7 +72,8 @@ export function joblibHook(depth = 0, onSidecar?: (ref: SidecarRef) => void): No
     if (align !== undefined && !(align.k === 'scalar' && align.v === null)) src.skip(src.u8());
     const bytes = count * dtype.itemsize;
     if (!(bytes <= src.remaining)) throw new Error(`array data of ${bytes} bytes runs past the stream`);
-    src.skip(bytes);
+    // read_array copies these bytes into np.empty(count): data, never parsed.
+    src.skipData(bytes);
     return undefined;
   };
 }

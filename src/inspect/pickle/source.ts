@@ -1,5 +1,10 @@
 import type { FileSource } from '../../core/file-source.js';
 
+/** A source that accounts raw array bytes the reader skips apart from the rest (containers/inflate-source.ts). */
+export interface DataDeclaring {
+  declareData(from: number, to: number): void;
+}
+
 /** Thrown when the stream ends in the middle of an opcode or its argument. */
 export class TruncatedError extends Error {
   override readonly name = 'TruncatedError';
@@ -27,6 +32,8 @@ export class ByteSource {
   private last: number;
   /** A decompressed stream: its length is known only when it ends, so a short read ends it, not an error. */
   private readonly openEnded: boolean;
+  /** The file, when it accounts skipped array data separately (a decompressed stream). */
+  private readonly declared: DataDeclaring | undefined;
 
   private constructor(
     buf: Buffer,
@@ -42,6 +49,8 @@ export class ByteSource {
     this.last = end;
     this.file = file;
     this.openEnded = openEnded;
+    const d = file as Partial<DataDeclaring> | undefined;
+    this.declared = typeof d?.declareData === 'function' ? (d as DataDeclaring) : undefined;
   }
 
   get end(): number {
@@ -193,6 +202,16 @@ export class ByteSource {
     this.base = abs;
     this.p = 0;
     this.len = 0;
+  }
+
+  /**
+   * Skip `n` bytes that the loader copies as raw array data and never parses (joblib's array bytes, legacy torch
+   * storages). A decompressed stream is told (`declareData`), so it can charge them to its data allowance rather
+   * than to the budget for bytes that could hide code.
+   */
+  skipData(n: number): void {
+    if (n > 0 && n <= this.remaining) this.declared?.declareData(this.pos, this.pos + n);
+    this.skip(n);
   }
 
   /** Bytes up to (not including) the next `\n`, which is consumed; undefined when none within `max`. */

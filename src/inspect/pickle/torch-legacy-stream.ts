@@ -50,7 +50,7 @@ export function* legacyTorchRestSteps(src: ByteSource, first: PickleRun, opts: V
       if (size === undefined) throw new Error('a storage key names no storage of the model pickle');
       yield* need(src, 8);
       const numel = src.u64();
-      src.skip(numel * size);
+      src.skipData(numel * size);
     }
   } catch (err) {
     // A short file (TruncatedError) or a layout torch itself would refuse: the rest is not known to be safe.

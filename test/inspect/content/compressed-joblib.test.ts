@@ -1,0 +1,114 @@
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { deflateSync, gzipSync } from 'node:zlib';
+import { afterAll, describe, expect, it } from 'vitest';
+import { exitCodeForFindings } from '../../../src/cli/exit-codes.js';
+import { DEFAULT_CONTENT_LIMITS } from '../../../src/inspect/content/content.js';
+import { analyseCompressedStream } from '../../../src/inspect/content/streamed.js';
+import { inspectStage } from '../../../src/inspect/stage.js';
+import { bufferFileSource } from '../../../src/io/file-source.js';
+import { scanWith } from '../../helpers/scan.js';
+import { compressedJoblib } from './compressed-joblib.js';
+import { joblibArrayPickle } from './sparse-checkpoints.js';
+
+const root = mkdtempSync(path.join(tmpdir(), 'cp-joblib-big-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+const MiB = 1 << 20;
+const LARGE = path.resolve(import.meta.dirname, '../../../fixtures/large-compressed');
+const GiB = 1 << 30;
+
+/** A joblib stream whose arrays total `arrayBytes` (zeros), the payload after them when `evil`. */
+function joblibBytes(arrayBytes: number, evil: boolean): Buffer {
+  const { lead, after } = joblibArrayPickle(arrayBytes / 4, evil);
+  return Buffer.concat([lead, Buffer.alloc(arrayBytes), after]);
+}
+
+describe('genuine large compressed joblib files: array bytes are skipped, not charged as a bomb', () => {
+  // joblib.load → NumpyArrayWrapper.read_array copies `count * itemsize` bytes from the decompressor into
+  // np.empty(count): data, never unpickled. Past the 1 GiB budget these files were a CPI012 error.
+  it.each([{ kind: 'zlib' as const, evil: false }])(
+    'joblib.dump(compress=$kind) of 1.1 GiB of arrays, payload after them: $evil',
+    async ({ kind, evil }) => {
+      const dir = path.join(root, `${kind}-${evil}`);
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(path.join(dir, 'model.joblib'), await compressedJoblib(kind, 1.1 * GiB, evil));
+      const res = await scanWith(dir, [inspectStage]);
+      expect(res.findings.map((f) => `${f.ruleId}:${f.location.member ?? ''}`)).toEqual(
+        evil ? [`CPI001:<${kind}>`] : [],
+      );
+      expect(exitCodeForFindings(res, 'error')).toBe(evil ? 1 : 0);
+    },
+  );
+
+  // The pickle reader reads ahead about 4 MiB before it meets an array's BUILD: those bytes count as parsed ones.
+  // Made by Debian's joblib (fixtures/large-compressed/generate.py): 256 MiB of arrays, past the 192 MiB these
+  // codecs were once decompressed whole into, so the benign ones were a CPI012 error.
+  it.each([
+    { codec: 'bz2', member: '<bzip2>' },
+    { codec: 'xz', member: '<xz>' },
+    { codec: 'lzma', member: '<lzma>' },
+  ])(
+    'joblib.dump(compress=$codec) of 256 MiB of arrays is streamed: benign clean, payload after them CPI001',
+    async ({ codec, member }) => {
+      for (const evil of [false, true]) {
+        const dir = path.join(root, `${codec}-${evil}`);
+        mkdirSync(dir, { recursive: true });
+        const name = `zeros-256mib${evil ? '-then-evil' : ''}.${codec}.joblib`;
+        copyFileSync(path.join(LARGE, name), path.join(dir, 'model.joblib'));
+        const res = await scanWith(dir, [inspectStage]);
+        expect(res.findings.map((f) => `${f.ruleId}:${f.location.member ?? ''}`)).toEqual(
+          evil ? [`CPI001:${member}`] : [],
+        );
+        expect(exitCodeForFindings(res, 'error')).toBe(evil ? 1 : 0);
+      }
+    },
+  );
+
+  const limits = { ...DEFAULT_CONTENT_LIMITS, maxTotalBytes: 8 * MiB, maxArrayBytes: 32 * MiB };
+  const run = async (name: string, bytes: Buffer, kind: 'zlib' | 'gzip' = 'zlib') => {
+    const out = await analyseCompressedStream(bufferFileSource(name, bytes), kind, { path: name, allow: {}, limits });
+    if (!Array.isArray(out)) throw new Error('expected findings');
+    return out;
+  };
+
+  it('arrays past the byte budget but within the array allowance: read through, payload after them found', async () => {
+    const found = await run('model.joblib', deflateSync(joblibBytes(16 * MiB, true)));
+    expect(found.map((f) => f.ruleId)).toEqual(['CPI001']);
+  });
+
+  it('arrays past the array allowance: CPI012 at error (limit array-data), decompression stops there', async () => {
+    const found = await run('model.joblib', deflateSync(joblibBytes(48 * MiB, true)));
+    const hit = found.find((f) => f.ruleId === 'CPI012');
+    expect(hit?.level).toBe('error');
+    expect(hit?.evidence?.['limit']).toBe('array-data');
+    expect(hit?.evidence?.['arrayData']).toBe(32 * MiB);
+  });
+
+  it('a payload, then an array declared larger than the allowance over endless zeros: CPI001 and CPI012, both errors', async () => {
+    const { lead } = joblibArrayPickle(2 ** 40, false);
+    const evilFirst = Buffer.concat([
+      lead.subarray(0, 2),
+      Buffer.from('\x8c\x08builtins\x8c\x04eval\x93\x8c\x011\x85R0', 'latin1'),
+      lead.subarray(2),
+    ]);
+    const found = await run('model.joblib', deflateSync(Buffer.concat([evilFirst, Buffer.alloc(40 * MiB)])));
+    expect(
+      found
+        .filter((f) => f.level === 'error' || f.ruleId === 'CPI001')
+        .map((f) => f.ruleId)
+        .sort(),
+    ).toEqual(['CPI001', 'CPI012']);
+  });
+
+  it('zeros the pickle does not declare as array data are still charged to the byte budget', async () => {
+    // PROTO and a 16 MiB BINBYTES8 of zeros: a bytes object the pickle builds, not array data joblib copies.
+    const found = await run(
+      'model.joblib',
+      gzipSync(Buffer.concat([Buffer.from([0x80, 0x05, 0x8e, 0, 0, 0, 1, 0, 0, 0, 0]), Buffer.alloc(16 * MiB)])),
+      'gzip',
+    );
+    expect(found.find((f) => f.ruleId === 'CPI012')?.evidence?.['limit']).toBe('stream');
+  });
+});
