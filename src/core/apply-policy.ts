@@ -37,7 +37,7 @@ export function applyPolicy(raw: readonly Finding[], policy: Policy, today: stri
   return { findings, suppressed };
 }
 
-const OPTIONAL_FIELDS = ['artifact', 'evidence', 'related'] as const satisfies readonly (keyof Finding)[];
+const OPTIONAL_FIELDS = ['artifact', 'evidence', 'related', 'members'] as const satisfies readonly (keyof Finding)[];
 // Compile-time guard: a field added to Finding must be carried over here.
 type NotCarried = Exclude<
   keyof Finding,

@@ -55,6 +55,11 @@ export interface Finding {
    * list them (SARIF caps them); they are not part of the fingerprint, so a count change keeps the finding's identity.
    */
   readonly related?: readonly Location[];
+  /**
+   * The per-item findings a grouped finding stands for (deps/checks/systemic.ts). Never reported and not part of the
+   * fingerprint; `review` reads them to show the items a change adds to a group whose identity stays the same.
+   */
+  readonly members?: readonly Finding[];
 }
 
 /** A finding after policy: its level is decided. */

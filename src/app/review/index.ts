@@ -22,6 +22,7 @@ import { lockfileQuestions } from './questions.js';
 import { blobReader, fileReader, referenceChanges, workingTreeSources, type ReferenceChange } from './references.js';
 import { isModelPath, snapshotCommit, type Snapshot } from './snapshot.js';
 import { pushAll } from '../../core/push-all.js';
+import { addedToGroups, introducedAlone } from './grouped.js';
 
 export interface ReviewRequest {
   /** Scan root inside a git work tree. */
@@ -135,10 +136,10 @@ export async function reviewChange(req: ReviewRequest): Promise<ReviewResult> {
     }
 
     const today = req.today ?? new Date().toISOString().slice(0, 10);
+    pushAll(raw, addedToGroups(baseScan.findings, headScan.findings));
     const own = applyPolicy(raw, req.policy, today);
-    const before = new Set(baseScan.findings.map((f) => f.fingerprint));
     // A head finding whose content fingerprint the base already had is not this change's doing.
-    const introduced = headScan.findings.filter((f) => !before.has(f.fingerprint) && f.ruleId !== 'CPD001');
+    const introduced = introducedAlone(baseScan.findings, headScan.findings);
     const findings = [...own.findings, ...introduced].sort(byPlace);
     const byLevel = { error: 0, warning: 0, note: 0 };
     for (const f of findings) byLevel[f.level]++;

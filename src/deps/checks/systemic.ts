@@ -25,6 +25,18 @@ const SYSTEMIC: Readonly<Record<string, { what: string; todo: string }>> = {
 const MAX_RELATED = 1000;
 
 export function collapseSystemic(findings: readonly Finding[], graph: DependencyGraph): Finding[] {
+  return groupSystemic(findings, { lockfile: graph.lockfile, packages: graph.packages.length });
+}
+
+/**
+ * The grouping itself, for any findings of one lockfile: `review` regroups the entries a change adds to a group, so a
+ * pull request that adds hundreds of them still reads as one cause. `packages` (the lockfile's entry count) is named
+ * in the message when known.
+ */
+export function groupSystemic(
+  findings: readonly Finding[],
+  scope: { readonly lockfile: string; readonly packages?: number },
+): Finding[] {
   const byRule = new Map<string, Finding[]>();
   for (const f of findings) {
     if (SYSTEMIC[f.ruleId] === undefined) continue;
@@ -37,26 +49,31 @@ export function collapseSystemic(findings: readonly Finding[], graph: Dependency
   for (const [ruleId, list] of byRule) {
     if (list.length < SYSTEMIC_MIN) continue;
     collapsed.add(ruleId);
-    out.push(summarise(ruleId, list, graph));
+    out.push(summarise(ruleId, list, scope));
   }
   if (collapsed.size === 0) return [...findings];
   return [...findings.filter((f) => !collapsed.has(f.ruleId)), ...out];
 }
 
-function summarise(ruleId: string, list: readonly Finding[], graph: DependencyGraph): Finding {
+function summarise(
+  ruleId: string,
+  list: readonly Finding[],
+  scope: { readonly lockfile: string; readonly packages?: number },
+): Finding {
   const { what, todo } = SYSTEMIC[ruleId]!;
   const first = list[0]!;
   const names = list.map((f) =>
     f.artifact?.kind === 'package' ? `${f.artifact.name}@${f.artifact.version}` : f.location.path,
   );
-  const total = graph.packages.length;
+  const among = scope.packages === undefined ? 'packages' : `of the ${scope.packages} packages`;
   const related: Location[] = list.slice(1, MAX_RELATED + 1).map((f) => f.location);
   return {
     ruleId,
-    message: `${list.length} of the ${total} packages in ${graph.lockfile} ${what} (first: ${names.slice(0, 3).join(', ')} at ${first.location.path}:${first.location.line ?? 1}). ${todo}`,
+    message: `${list.length} ${among} in ${scope.lockfile} ${what} (first: ${names.slice(0, 3).join(', ')} at ${first.location.path}:${first.location.line ?? 1}). ${todo}`,
     location: first.location,
-    artifact: { kind: 'file', path: graph.lockfile },
+    artifact: { kind: 'file', path: scope.lockfile },
     evidence: { count: list.length, packages: names.slice(0, 50).join(' ') },
     related,
+    members: list,
   };
 }
