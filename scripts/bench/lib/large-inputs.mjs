@@ -7,14 +7,18 @@ import path from 'node:path';
 const SHA512 = `sha512-${'A'.repeat(86)}==`;
 
 /** package-lock.json v3 with `n` packages, as npm writes it (2-space indent). */
-export function npmLock(dir, n, { installScripts = false, integrity = true } = {}) {
+export function npmLock(
+  dir,
+  n,
+  { installScripts = false, integrity = true, host = 'https://registry.npmjs.org' } = {},
+) {
   mkdirSync(dir, { recursive: true });
   const packages = { '': { name: 'root', version: '1.0.0', dependencies: {} } };
   for (let i = 0; i < n; i++) {
     packages[''].dependencies[`p${i}`] = '^1.0.0';
     packages[`node_modules/p${i}`] = {
       version: '1.0.0',
-      resolved: `https://registry.npmjs.org/p${i}/-/p${i}-1.0.0.tgz`,
+      resolved: `${host}/p${i}/-/p${i}-1.0.0.tgz`,
       ...(integrity ? { integrity: SHA512 } : {}),
       ...(installScripts ? { hasInstallScript: true } : {}),
       ...(i + 1 < n ? { dependencies: { [`p${i + 1}`]: '^1.0.0' } } : {}),
