@@ -296,7 +296,7 @@ export const REGISTRY_RULES = defineRules([
     id: 'CPD155',
     name: 'YarnrcSkipsChecksums',
     short: 'A repository .yarnrc.yml tells yarn to install packages whose checksum does not match the lockfile.',
-    full: "yarn (2+) checks every archive against the `checksum:` of `yarn.lock` (`Cache.fetchPackageFromCache`, `validateFile`). `checksumBehavior: ignore` makes it keep the expected checksum and install the mismatched archive anyway; `update` installs it and writes its checksum into the lockfile. Only the default `throw` refuses. A `.yarnrc.yml` in the scanned tree that sets either value switches off the lockfile's integrity pinning for everyone who installs the repository: whoever can serve a package (a registry, a mirror, the network path) can substitute it.",
+    full: "yarn (2+) checks every archive against the `checksum:` the lockfile records (`Cache.fetchPackageFromCache`, `validateFile`). `checksumBehavior: ignore` makes it keep the expected checksum and install the mismatched archive anyway; `update` installs it and writes its checksum into the lockfile. Only the default `throw` refuses. A `.yarnrc.yml` in the scanned tree that sets either value switches off the lockfile's integrity pinning for everyone who installs the repository: whoever can serve a package (a registry, a mirror, the network path) can substitute it.",
     help: "Remove `checksumBehavior` from the repository `.yarnrc.yml` (yarn's default, `throw`, refuses a mismatch). If a checksum really changed, find out why, then regenerate it with `yarn install --check-cache` rather than skipping the check for every install.",
     level: 'error',
     severity: '8.0',
