@@ -7,27 +7,7 @@ import seekBzip from 'seek-bzip';
  */
 export function bunzip2Capped(data: Buffer, cap: number, onLimit: () => Error): Buffer {
   const sink = new CappedSink(cap, onLimit);
-  let pos = 0;
-  const source = {
-    // Reading past the end is truncation, never a run of undefined bytes.
-    readByte(): number {
-      if (pos >= data.length) throw new Error('bzip2 stream is truncated');
-      return data[pos++]!;
-    },
-    read(buf: Uint8Array, off: number, len: number): number {
-      const n = Math.min(len, data.length - pos);
-      if (n <= 0) throw new Error('bzip2 stream is truncated');
-      buf.set(data.subarray(pos, pos + n), off);
-      pos += n;
-      return n;
-    },
-    seek(p: number): void {
-      pos = p;
-    },
-    eof(): boolean {
-      return pos >= data.length;
-    },
-  };
+  const source = bufferSource(data);
   try {
     seekBzip.decode(source, sink, true);
   } catch (err) {
@@ -77,26 +57,7 @@ const MAX_BLOCK_OUTPUT = 48 << 20;
  * seek-bzip's own `decode` loop (version pinned in package.json), driven one block at a time; multistream.
  */
 export function* bunzip2Blocks(data: Buffer): Generator<Buffer> {
-  let pos = 0;
-  const source = {
-    readByte(): number {
-      if (pos >= data.length) throw new Error('bzip2 stream is truncated');
-      return data[pos++]!;
-    },
-    read(buf: Uint8Array, off: number, len: number): number {
-      const n = Math.min(len, data.length - pos);
-      if (n <= 0) throw new Error('bzip2 stream is truncated');
-      buf.set(data.subarray(pos, pos + n), off);
-      pos += n;
-      return n;
-    },
-    seek(p: number): void {
-      pos = p;
-    },
-    eof(): boolean {
-      return pos >= data.length;
-    },
-  };
+  const source = bufferSource(data);
   const sink = new DrainedSink(MAX_BLOCK_OUTPUT);
   try {
     const bz = new seekBzip(source, sink);
@@ -137,4 +98,28 @@ class DrainedSink {
     this.pos = 0;
     return out;
   }
+}
+
+/** seek-bzip's input over a buffer: reading past the end is truncation, never a run of undefined bytes. */
+function bufferSource(data: Buffer) {
+  let pos = 0;
+  return {
+    readByte(): number {
+      if (pos >= data.length) throw new Error('bzip2 stream is truncated');
+      return data[pos++]!;
+    },
+    read(buf: Uint8Array, off: number, len: number): number {
+      const n = Math.min(len, data.length - pos);
+      if (n <= 0) throw new Error('bzip2 stream is truncated');
+      buf.set(data.subarray(pos, pos + n), off);
+      pos += n;
+      return n;
+    },
+    seek(p: number): void {
+      pos = p;
+    },
+    eof(): boolean {
+      return pos >= data.length;
+    },
+  };
 }
