@@ -22,7 +22,10 @@ export default tseslint.config(
     rules: {
       'no-console': 'error',
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      // Off: tsconfig's noUnusedLocals + noUnusedParameters report the same unused imports, locals, types and
+      // parameters (`_` names exempt there too) in the type check every `npm test` runs; this rule was ~9 % of lint
+      // time (TIMING=1). It alone also flagged unused `catch (err)` bindings and rest-sibling omissions: style only.
+      '@typescript-eslint/no-unused-vars': 'off',
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },

@@ -171,8 +171,10 @@ describe('many packages offline through the registry stage', () => {
 });
 
 describe('dependency chains', () => {
-  it('a 100,000-package chain keeps every package and bounded paths', () => {
-    const n = 100_000;
+  // Unbounded, every path held all its ancestors (100k chained packages: 5e9 names). The path-length assertion fails
+  // on that at any depth past 34, and the walk is a loop, not recursion: 5,000 is as strong as 100k here.
+  it('a 5,000-package chain keeps every package and bounded paths', () => {
+    const n = 5_000;
     const parts = [V1];
     for (let i = 0; i < n; i++)
       parts.push(`"c${i}@1.0.0":\n  version "1.0.0"\n${i + 1 < n ? `  dependencies:\n    c${i + 1} "1.0.0"\n` : ''}\n`);
