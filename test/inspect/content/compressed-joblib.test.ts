@@ -45,24 +45,27 @@ describe('genuine large compressed joblib files: array bytes are skipped, not ch
   // The pickle reader reads ahead about 4 MiB before it meets an array's BUILD: those bytes count as parsed ones.
   // Made by Debian's joblib (fixtures/large-compressed/generate.py): 256 MiB of arrays, past the 192 MiB these
   // codecs were once decompressed whole into, so the benign ones were a CPI012 error.
+  // Each benign file's twin has the payload after the same arrays: the twin's findings being exactly that CPI001
+  // also say its array bytes were streamed through within budget. bzip2 decodes at ~75 MB/s in JS, so the benign
+  // bzip2 file (seconds of the suite's CPU) is left to the twin; xz and lzma run both.
   it.each([
-    { codec: 'bz2', member: '<bzip2>' },
-    { codec: 'xz', member: '<xz>' },
-    { codec: 'lzma', member: '<lzma>' },
+    { codec: 'bz2', member: '<bzip2>', evil: true },
+    { codec: 'xz', member: '<xz>', evil: false },
+    { codec: 'xz', member: '<xz>', evil: true },
+    { codec: 'lzma', member: '<lzma>', evil: false },
+    { codec: 'lzma', member: '<lzma>', evil: true },
   ])(
-    'joblib.dump(compress=$codec) of 256 MiB of arrays is streamed: benign clean, payload after them CPI001',
-    async ({ codec, member }) => {
-      for (const evil of [false, true]) {
-        const dir = path.join(root, `${codec}-${evil}`);
-        mkdirSync(dir, { recursive: true });
-        const name = `zeros-256mib${evil ? '-then-evil' : ''}.${codec}.joblib`;
-        copyFileSync(path.join(LARGE, name), path.join(dir, 'model.joblib'));
-        const res = await scanWith(dir, [inspectStage]);
-        expect(res.findings.map((f) => `${f.ruleId}:${f.location.member ?? ''}`)).toEqual(
-          evil ? [`CPI001:${member}`] : [],
-        );
-        expect(exitCodeForFindings(res, 'error')).toBe(evil ? 1 : 0);
-      }
+    'joblib.dump(compress=$codec) of 256 MiB of arrays is streamed (payload after them: $evil)',
+    async ({ codec, member, evil }) => {
+      const dir = path.join(root, `${codec}-${evil}`);
+      mkdirSync(dir, { recursive: true });
+      const name = `zeros-256mib${evil ? '-then-evil' : ''}.${codec}.joblib`;
+      copyFileSync(path.join(LARGE, name), path.join(dir, 'model.joblib'));
+      const res = await scanWith(dir, [inspectStage]);
+      expect(res.findings.map((f) => `${f.ruleId}:${f.location.member ?? ''}`)).toEqual(
+        evil ? [`CPI001:${member}`] : [],
+      );
+      expect(exitCodeForFindings(res, 'error')).toBe(evil ? 1 : 0);
     },
   );
 
