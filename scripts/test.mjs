@@ -106,9 +106,9 @@ const prettier = job('prettier', [
 ]);
 // Files that stream hundreds of MiB to GiBs through the scanner (real-size bombs and codecs, 20 GB sparse
 // checkpoints) or hold a CLI on registry timeouts run in a vitest process of their own, one fresh fork per file.
-// Sharing workers with the rest of the suite (isolate: false in vitest.config.ts) cost about 60 s more CPU than
-// the two apart (clean clone, quiet machine: 305 s together against 207 s + 36 s), the other files then running in
-// processes those streams had grown. A narrowed run (`npm test -- test/deps`) is one vitest process as before.
+// Sharing workers with the rest of the suite (isolate: false in vitest.config.ts), the other files then ran in
+// processes those streams had grown: on a clean clone the whole `npm test` went from 372.8 s CPU / 201.7 s wall to
+// 356.0 s / 189.9 s with them apart. A narrowed run (`npm test -- test/deps`) is one vitest process as before.
 const STREAMING = [
   'test/inspect/content/compressed-joblib.test.ts',
   'test/inspect/content/member-stream.test.ts',
