@@ -1,13 +1,14 @@
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
+import type net from 'node:net';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { renderReport } from '../../src/app/render.js';
 import { runCliAsync } from '../helpers/cli.js';
 import type { ScanResult } from '../../src/core/result.js';
 import { createRegistryStage } from '../../src/registry/stage.js';
 import { sri, type EndpointsOptions } from '../helpers/npm-endpoints-server.js';
 import { NPM_KEYS, SIGNED_VERSIONS, endpointsPerTest, scanGraphs, tempDir, writeLockfile } from '../registry/scan.js';
+import { rawServers } from '../helpers/raw-server.js';
 
 /**
  * Other shapes of the registry classes of #18 than test/registry holds: a registry that accepts the connection and
@@ -18,28 +19,7 @@ const IN_WINDOW = '2022-06-01T00:00:00.000Z';
 const SECRET = 'npm_HostileCampaignSecret0123456789';
 const startServer = endpointsPerTest();
 
-/** Raw TCP servers: what http.createServer cannot do (never answer at all, or answer headers a byte at a time). */
-const rawServers: net.Server[] = [];
-afterEach(async () => {
-  await Promise.all(rawServers.splice(0).map((s) => new Promise((r) => s.close(r))));
-});
-async function rawServer(onSocket: (s: net.Socket) => void): Promise<string> {
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((s) => {
-    sockets.add(s);
-    s.on('error', () => undefined);
-    s.on('close', () => sockets.delete(s));
-    onSocket(s);
-  });
-  const close = server.close.bind(server);
-  server.close = (cb) => {
-    for (const s of sockets) s.destroy();
-    return close(cb);
-  };
-  rawServers.push(server);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return `http://127.0.0.1:${(server.address() as net.AddressInfo).port}/`;
-}
+const rawServer = rawServers();
 
 const unsigned = (n: number) =>
   Array.from({ length: n }, (_, i) => ({

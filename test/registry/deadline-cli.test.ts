@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
+import type net from 'node:net';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ScanResult } from '../../src/core/result.js';
 import { runCliAsync } from '../helpers/cli.js';
 import { tempDir } from './scan.js';
+import { rawServers } from '../helpers/raw-server.js';
 
 /**
  * #18's "a registry that never answers": the built CLI, its default limits (10 s per request, a 30 s registry
@@ -13,10 +14,7 @@ import { tempDir } from './scan.js';
  * breaker, told of each timed-out attempt, stopped the scan — not the budget (`budget-exhausted`), which is what
  * ended it before, after three whole timeouts per request. Wall time is measured by hand, never asserted.
  */
-const servers: net.Server[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => new Promise((r) => s.close(r))));
-});
+const rawServer = rawServers();
 
 const BODY_START = 'HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n\r\n{"name":"x","versions":{';
 const FAULTS: { name: string; onSocket: (s: net.Socket) => void }[] = [
@@ -31,24 +29,6 @@ const FAULTS: { name: string; onSocket: (s: net.Socket) => void }[] = [
     },
   },
 ];
-
-async function rawServer(onSocket: (s: net.Socket) => void): Promise<string> {
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((s) => {
-    sockets.add(s);
-    s.on('error', () => undefined);
-    s.on('close', () => sockets.delete(s));
-    onSocket(s);
-  });
-  const close = server.close.bind(server);
-  server.close = (cb) => {
-    for (const s of sockets) s.destroy();
-    return close(cb);
-  };
-  servers.push(server);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return `http://127.0.0.1:${(server.address() as net.AddressInfo).port}/`;
-}
 
 function writeThousandPackages(root: string): void {
   const packages: Record<string, unknown> = { '': { name: 'app', version: '1.0.0' } };
