@@ -106,9 +106,11 @@ const prettier = job('prettier', [
 ]);
 // Files that stream hundreds of MiB to GiBs through the scanner (real-size bombs and codecs, 20 GB sparse
 // checkpoints) or hold a CLI on registry timeouts run in a vitest process of their own, one fresh fork per file.
-// Sharing workers with the rest of the suite (isolate: false in vitest.config.ts), the other files then ran in
-// processes those streams had grown: on a clean clone the whole `npm test` went from 372.8 s CPU / 201.7 s wall to
-// 356.0 s / 189.9 s with them apart. A narrowed run (`npm test -- test/deps`) is one vitest process as before.
+// In workers shared with the rest of the suite (isolate: false in vitest.config.ts) the other files then ran in
+// processes those streams had grown: vitest alone took 305 s CPU with them, 207 s + 36 s apart. Inside the whole
+// `npm test` (typecheck and lint on the same two cores) the gain is within this machine's noise: two clean clones
+// each way, 201.7 s and 212.9 s wall shared, 189.9 s and 208.2 s apart. A narrowed run (`npm test -- test/deps`)
+// is one vitest process as before.
 const STREAMING = [
   'test/inspect/content/compressed-joblib.test.ts',
   'test/inspect/content/member-stream.test.ts',
