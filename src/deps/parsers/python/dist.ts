@@ -1,4 +1,5 @@
-import type { PyDistribution } from './types.js';
+import type { PyDistribution, PyPackage } from './types.js';
+import { normalizeName } from './pep508.js';
 import { isTable, strOf } from './toml.js';
 
 /** The file name a distribution URL downloads (last path segment, decoded); undefined for a non-URL. */
@@ -44,4 +45,30 @@ export function toDistributions(list: readonly unknown[]): PyDistribution[] {
 /** A full 40-hex (SHA-1) or 64-hex (SHA-256) commit id, lower-cased; anything else (a branch, a short id) is not a pin. */
 export function fullCommit(ref: string | undefined): string | undefined {
   return ref !== undefined && /^[0-9a-f]{40}([0-9a-f]{24})?$/i.test(ref) ? ref.toLowerCase() : undefined;
+}
+
+/**
+ * The fields every lockfile entry shares: the name normalised and as written, the locked version ('' when the entry
+ * has none; a lockfile never keeps a specifier), where it was read, and where it comes from.
+ */
+export function lockedEntry(e: {
+  readonly name: string;
+  readonly version: string | undefined;
+  readonly file: string;
+  readonly line: number;
+  readonly source: PyPackage['source'];
+  readonly url?: string | undefined;
+  readonly commit?: string | undefined;
+}): Pick<PyPackage, 'name' | 'displayName' | 'version' | 'specifier' | 'file' | 'line' | 'source' | 'url' | 'commit'> {
+  return {
+    name: normalizeName(e.name),
+    displayName: e.name,
+    version: e.version ?? '',
+    specifier: '',
+    file: e.file,
+    line: e.line,
+    source: e.source,
+    ...(e.url !== undefined ? { url: e.url } : {}),
+    ...(e.commit !== undefined ? { commit: e.commit } : {}),
+  };
 }

@@ -1,6 +1,5 @@
-import { normalizeName } from './pep508.js';
 import { arrayTableLines, assertStringsBounded, isTable, lineOf, parseToml, strOf } from './toml.js';
-import { fullCommit, toDistributions } from './dist.js';
+import { fullCommit, toDistributions, lockedEntry } from './dist.js';
 import { lineOfKey } from './uv.js';
 import type { PyPackage, PySource, PythonLock } from './types.js';
 import { PyLockError } from './types.js';
@@ -40,15 +39,7 @@ export function parsePdmLock(file: string, text: string): PythonLock {
     const commit = source === 'vcs' ? fullCommit(strOf(entry.revision)) : undefined;
     const groups = Array.isArray(entry.groups) ? entry.groups.filter((g) => typeof g === 'string') : undefined;
     return {
-      name: normalizeName(name),
-      displayName: name,
-      version: strOf(entry.version) ?? '',
-      specifier: '',
-      file,
-      line,
-      source,
-      ...(url !== undefined ? { url } : {}),
-      ...(commit !== undefined ? { commit } : {}),
+      ...lockedEntry({ name, version: strOf(entry.version), file, line, source, url, commit }),
       distributions: toDistributions(Array.isArray(entry.files) ? entry.files : []),
       ...(strOf(entry.marker) !== undefined ? { markers: strOf(entry.marker)! } : {}),
       ...(entry.editable === true ? { editable: true } : {}),

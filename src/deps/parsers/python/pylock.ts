@@ -1,6 +1,6 @@
 import { normalizeName } from './pep508.js';
 import { arrayTableLines, assertStringsBounded, isTable, lineOf, parseToml, strOf } from './toml.js';
-import { fullCommit, toDistribution, toDistributions } from './dist.js';
+import { fullCommit, toDistribution, toDistributions, lockedEntry } from './dist.js';
 import { lineOfKey } from './uv.js';
 import type { PyPackage, PySource, PythonLock } from './types.js';
 import { PyLockError } from './types.js';
@@ -42,15 +42,7 @@ export function parsePylock(file: string, text: string): PythonLock {
     // PEP 751: `[packages.vcs] commit-id` is the exact commit installed; `requested-revision` is only what was asked.
     const commit = isTable(entry.vcs) ? fullCommit(strOf(entry.vcs['commit-id'])) : undefined;
     packages.push({
-      name: normalizeName(name),
-      displayName: name,
-      version: strOf(entry.version) ?? '',
-      specifier: '',
-      file,
-      line,
-      source,
-      ...(url !== undefined ? { url } : {}),
-      ...(commit !== undefined ? { commit } : {}),
+      ...lockedEntry({ name, version: strOf(entry.version), file, line, source, url, commit }),
       distributions: [
         ...toDistributions([entry.sdist, ...(Array.isArray(entry.wheels) ? (entry.wheels as unknown[]) : [])]),
         ...(archive ? [archive] : []),

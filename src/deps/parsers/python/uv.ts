@@ -1,6 +1,6 @@
 import { normalizeName } from './pep508.js';
 import { arrayTableLines, assertStringsBounded, isTable, lineOf, parseToml, strOf } from './toml.js';
-import { fullCommit, toDistributions } from './dist.js';
+import { fullCommit, toDistributions, lockedEntry } from './dist.js';
 import type { PyPackage, PySource, PythonLock } from './types.js';
 import { PyLockError } from './types.js';
 
@@ -47,15 +47,7 @@ export function parseUvLock(file: string, text: string): PythonLock {
     const dists = toDistributions([entry.sdist, ...(Array.isArray(entry.wheels) ? (entry.wheels as unknown[]) : [])]);
     const commit = source === 'vcs' ? gitCommitOf(url) : undefined;
     packages.push({
-      name: normalizeName(name),
-      displayName: name,
-      version: strOf(entry.version) ?? '',
-      specifier: '',
-      file,
-      line,
-      source,
-      ...(url !== undefined ? { url } : {}),
-      ...(commit !== undefined ? { commit } : {}),
+      ...lockedEntry({ name, version: strOf(entry.version), file, line, source, url, commit }),
       distributions: dists,
       ...(editable !== undefined ? { editable: true } : {}),
       dev: false,
