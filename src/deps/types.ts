@@ -41,6 +41,10 @@ export interface Manifest {
   readonly workspaces?: readonly string[] | { readonly packages?: readonly string[] };
   /** yarn berry: per-dependency settings (`built`, `optional`, `unplugged`), read from the root manifest. */
   readonly dependenciesMeta?: unknown;
+  /** `pnpm@10.4.1+sha512…`: which package manager (and major) installs this project. */
+  readonly packageManager?: unknown;
+  /** pnpm ≤ 10 settings (`onlyBuiltDependencies`, `overrides`…); pnpm 11 reads pnpm-workspace.yaml only. */
+  readonly pnpm?: unknown;
 }
 
 export interface ParseOptions {
@@ -48,6 +52,8 @@ export interface ParseOptions {
   readonly manifests?: Readonly<Record<string, Manifest>>;
   /** yarn berry: `enableScripts` of the `.yarnrc.yml` in effect (src/deps/yarnrc.ts); undefined is yarn's default, true. */
   readonly enableScripts?: boolean;
+  /** pnpm: the pnpm-workspace.yaml beside the lockfile, parsed (its build settings and catalogs). */
+  readonly pnpmWorkspace?: Readonly<Record<string, unknown>>;
 }
 
 export interface ParsedLockfile {

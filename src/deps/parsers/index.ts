@@ -49,7 +49,7 @@ export const LOCKFILE_PARSERS: readonly LockfileParser[] = [
     kind: 'pnpm',
     load: async () => {
       const { parsePnpm } = await import('./pnpm.js');
-      return (file, text) => parsePnpm(file, text);
+      return (file, text, options) => parsePnpm(file, text, options);
     },
   },
   {
