@@ -37,7 +37,7 @@ export function checkDependencies(
   );
   return [
     ...collapseSystemic(checkIntegrity(graph, parsed), graph),
-    ...sources,
+    ...collapseSystemic(sources, graph),
     ...checkPackages(graph, policy),
     ...checkSync(graph, parsed, manifests),
     ...rangeSources,
