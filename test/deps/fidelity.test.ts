@@ -105,6 +105,18 @@ const cases: Case[] = [
     artifacts: ['c@1.0.0', 'd@1.0.0', 'a@1.0.3', 'b@2.1.0'],
   },
   {
+    name: 'npm: a name in devDependencies and peerDependencies installs the dev spec (arborist Node[_loadDeps])',
+    dir: 'dev-and-peer.v3',
+    want: ['CPD015:warning@package-lock.json:23'],
+    artifacts: ['zod@3.25.0'],
+  },
+  {
+    name: 'bun: the same library layout; only zod, locked outside its dev range, is out of sync',
+    dir: 'dev-and-peer.bun',
+    want: ['CPD015:warning@bun.lock:18'],
+    artifacts: ['zod@3.25.0'],
+  },
+  {
     name: 'yarn 1: a registry range resolved to a tarball URL on another host',
     dir: 'range-to-tarball.yarn-v1',
     want: ['CPD020:error@yarn.lock:5'],
