@@ -25,7 +25,7 @@ export interface PackageNode {
    * berry's root `dependenciesMeta: { <pkg>: { built: false } }`, or `enableScripts: false` in `.yarnrc.yml`; pnpm
    * 7/8's `onlyBuiltDependencies` (not listed) or `neverBuiltDependencies` (listed), as the lockfile records them;
    * pnpm 10+ (package.json `pnpm`, pnpm-workspace.yaml: deps/parsers/pnpm-builds.ts), where `pnpmDefault` is pnpm
-   * 10/11 building no dependency that no setting allows.
+   * 10/11 building no dependency that no setting allows; bun's `trustedDependencies` (not listed).
    */
   readonly buildDisabled?:
     | 'dependenciesMeta'
@@ -33,7 +33,8 @@ export interface PackageNode {
     | 'onlyBuiltDependencies'
     | 'neverBuiltDependencies'
     | 'allowBuilds'
-    | 'pnpmDefault';
+    | 'pnpmDefault'
+    | 'trustedDependencies';
   /** For aliases (`npm:`), the name the code imports. */
   readonly alias?: string;
   readonly bundled?: boolean;

@@ -45,6 +45,8 @@ export interface Manifest {
   readonly packageManager?: unknown;
   /** pnpm ≤ 10 settings (`onlyBuiltDependencies`, `overrides`…); pnpm 11 reads pnpm-workspace.yaml only. */
   readonly pnpm?: unknown;
+  /** bun: the only dependencies whose lifecycle scripts run (`[]` = none; absent = Bun's built-in list). */
+  readonly trustedDependencies?: unknown;
 }
 
 export interface ParseOptions {

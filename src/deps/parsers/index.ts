@@ -57,7 +57,7 @@ export const LOCKFILE_PARSERS: readonly LockfileParser[] = [
     kind: 'bun',
     load: async () => {
       const { parseBun } = await import('./bun.js');
-      return (file, text) => parseBun(file, text);
+      return (file, text, options) => parseBun(file, text, options);
     },
   },
 ];
