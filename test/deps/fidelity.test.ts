@@ -117,6 +117,12 @@ const cases: Case[] = [
     artifacts: ['zod@3.25.0'],
   },
   {
+    name: 'npm: below the root, folder x holds evil@1.0.0 that a asks for as x@^1.0.0; b asks for its alias s',
+    dir: 'alias-swap.v3',
+    want: ['CPD021:error@package-lock.json:37'],
+    artifacts: ['evil@1.0.0'],
+  },
+  {
     name: 'yarn 1: a registry range resolved to a tarball URL on another host',
     dir: 'range-to-tarball.yarn-v1',
     want: ['CPD020:error@yarn.lock:5'],
