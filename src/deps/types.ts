@@ -70,6 +70,11 @@ export interface ParsedLockfile {
   resolveDeclared(importer: string, name: string, spec: string): number | undefined | 'unknown';
   /** Paths read at install that belong to no package entry (pnpm importer `link:` targets, patch files). */
   readonly localRefs?: readonly DraftLocalRef[];
+  /**
+   * pnpm 9: the range a `catalog:` / `catalog:<name>` spec stands for, as the lockfile's `catalogs` records it
+   * (what pnpm resolved it with); undefined when the lockfile records none.
+   */
+  catalogRange?(name: string, spec: string): string | undefined;
 }
 
 /** A path the package manager reads at install, relative to the lockfile's folder, at the line that names it. */

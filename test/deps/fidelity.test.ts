@@ -123,6 +123,12 @@ const cases: Case[] = [
     artifacts: ['evil@1.0.0'],
   },
   {
+    name: 'pnpm 9: a catalog: dependency locked outside the catalog range (catalogs.default.vue ^3.4.0, 3.0.0 locked)',
+    dir: 'catalog-outside.pnpm9',
+    want: ['CPD015:warning@pnpm-lock.yaml:33'],
+    artifacts: ['vue@3.0.0'],
+  },
+  {
     name: 'yarn 1: a registry range resolved to a tarball URL on another host',
     dir: 'range-to-tarball.yarn-v1',
     want: ['CPD020:error@yarn.lock:5'],

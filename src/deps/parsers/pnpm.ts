@@ -149,6 +149,13 @@ export function parsePnpm(file: string, text: string, options: ParseOptions = {}
     nodes,
     importers,
     ...(localRefs.length > 0 ? { localRefs } : {}),
+    catalogRange: (name, spec) => {
+      // `catalog:` is the default catalog (`catalogs.default`), `catalog:x` the one named x (@pnpm/catalogs.protocol-parser).
+      const catalogs = isRecord(data.catalogs) ? data.catalogs : {};
+      const catalog = catalogs[spec.slice('catalog:'.length).trim() || 'default'];
+      const entry = isRecord(catalog) ? catalog[name] : undefined;
+      return isRecord(entry) ? str(entry.specifier) : undefined;
+    },
     resolveDeclared: (importer, name) => {
       const ref = recorded.get(importer)?.get(name);
       if (ref === undefined) return undefined;
