@@ -23,9 +23,18 @@ export interface PackageNode {
   /**
    * The package manager will not run this package's build/install scripts although it may have some: yarn
    * berry's root `dependenciesMeta: { <pkg>: { built: false } }`, or `enableScripts: false` in `.yarnrc.yml`; pnpm
-   * 7/8's `onlyBuiltDependencies` (not listed) or `neverBuiltDependencies` (listed), as the lockfile records them.
+   * 7/8's `onlyBuiltDependencies` (not listed) or `neverBuiltDependencies` (listed), as the lockfile records them;
+   * pnpm 10+ (package.json `pnpm`, pnpm-workspace.yaml: deps/parsers/pnpm-builds.ts), where `pnpmDefault` is pnpm
+   * 10/11 building no dependency that no setting allows; bun's `trustedDependencies` (not listed).
    */
-  readonly buildDisabled?: 'dependenciesMeta' | 'enableScripts' | 'onlyBuiltDependencies' | 'neverBuiltDependencies';
+  readonly buildDisabled?:
+    | 'dependenciesMeta'
+    | 'enableScripts'
+    | 'onlyBuiltDependencies'
+    | 'neverBuiltDependencies'
+    | 'allowBuilds'
+    | 'pnpmDefault'
+    | 'trustedDependencies';
   /** For aliases (`npm:`), the name the code imports. */
   readonly alias?: string;
   readonly bundled?: boolean;

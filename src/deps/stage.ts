@@ -110,6 +110,8 @@ async function scanLockfile(
   const yarnrcs = isYarn ? await loadRepoYarnrcs(dir, byPath, ctx.files, ctx.options.env) : [];
   const enableScripts = enableScriptsOf(yarnrcs);
   const inEffect = effectiveYarnrcs(yarnrcs);
+  const isPnpm = file.format === 'pnpm-lockfile' || file.claimed === 'pnpm-lockfile';
+  const pnpmWorkspace = isPnpm ? await loadPnpmWorkspace(dir, byPath, ctx, notifications) : undefined;
 
   let parsed;
   try {
@@ -118,6 +120,7 @@ async function scanLockfile(
     parsed = await parseLockfileOnDemand(file.path, text, {
       manifests: given,
       ...(enableScripts !== undefined ? { enableScripts } : {}),
+      ...(pnpmWorkspace !== undefined ? { pnpmWorkspace } : {}),
     });
   } catch (err) {
     if (err instanceof LockfileError) return { ...fail(file, err.message, err.line), yarnrcs: inEffect };
@@ -140,6 +143,31 @@ async function scanLockfile(
     ...checkRepoNpmrc(repoNpmrcs, policy.allowedRegistries),
   ];
   return { findings, graphs: [graph], notifications, yarnrcs: inEffect };
+}
+
+/**
+ * The pnpm-workspace.yaml beside a pnpm lockfile (pnpm keeps the lockfile at the workspace root): pnpm 10+ reads
+ * its build settings there. One that cannot be read is said, and its settings are not assumed.
+ */
+async function loadPnpmWorkspace(
+  dir: string,
+  byPath: ReadonlyMap<string, DiscoveredFile>,
+  ctx: ScanContext,
+  notifications: Notification[],
+): Promise<Record<string, unknown> | undefined> {
+  const f = byPath.get(joinRel(dir, 'pnpm-workspace.yaml'));
+  if (!f) return undefined;
+  const text = await readBounded(ctx.files, f, MAX_MANIFEST_BYTES).catch(() => undefined);
+  const parsed =
+    text !== undefined ? (await import('./parsers/pnpm-workspace.js')).parsePnpmWorkspace(text) : undefined;
+  if (parsed !== undefined && 'settings' in parsed) return parsed.settings;
+  const why = parsed === undefined ? 'could not be read' : `is ${parsed.error}`;
+  notifications.push({
+    level: 'warning',
+    message: `${f.path} ${why}; its pnpm settings (which dependencies may build) are not assumed`,
+    path: f.path,
+  });
+  return undefined;
 }
 
 /** `.npmrc` in the lockfile's folder and each parent up to the scan root, nearest first. */

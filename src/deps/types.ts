@@ -41,6 +41,12 @@ export interface Manifest {
   readonly workspaces?: readonly string[] | { readonly packages?: readonly string[] };
   /** yarn berry: per-dependency settings (`built`, `optional`, `unplugged`), read from the root manifest. */
   readonly dependenciesMeta?: unknown;
+  /** `pnpm@10.4.1+sha512…`: which package manager (and major) installs this project. */
+  readonly packageManager?: unknown;
+  /** pnpm ≤ 10 settings (`onlyBuiltDependencies`, `overrides`…); pnpm 11 reads pnpm-workspace.yaml only. */
+  readonly pnpm?: unknown;
+  /** bun: the only dependencies whose lifecycle scripts run (`[]` = none; absent = Bun's built-in list). */
+  readonly trustedDependencies?: unknown;
 }
 
 export interface ParseOptions {
@@ -48,6 +54,8 @@ export interface ParseOptions {
   readonly manifests?: Readonly<Record<string, Manifest>>;
   /** yarn berry: `enableScripts` of the `.yarnrc.yml` in effect (src/deps/yarnrc.ts); undefined is yarn's default, true. */
   readonly enableScripts?: boolean;
+  /** pnpm: the pnpm-workspace.yaml beside the lockfile, parsed (its build settings and catalogs). */
+  readonly pnpmWorkspace?: Readonly<Record<string, unknown>>;
 }
 
 export interface ParsedLockfile {
@@ -62,6 +70,11 @@ export interface ParsedLockfile {
   resolveDeclared(importer: string, name: string, spec: string): number | undefined | 'unknown';
   /** Paths read at install that belong to no package entry (pnpm importer `link:` targets, patch files). */
   readonly localRefs?: readonly DraftLocalRef[];
+  /**
+   * pnpm 9: the range a `catalog:` / `catalog:<name>` spec stands for, as the lockfile's `catalogs` records it
+   * (what pnpm resolved it with); undefined when the lockfile records none.
+   */
+  catalogRange?(name: string, spec: string): string | undefined;
 }
 
 /** A path the package manager reads at install, relative to the lockfile's folder, at the line that names it. */

@@ -105,6 +105,30 @@ const cases: Case[] = [
     artifacts: ['c@1.0.0', 'd@1.0.0', 'a@1.0.3', 'b@2.1.0'],
   },
   {
+    name: 'npm: a name in devDependencies and peerDependencies installs the dev spec (arborist Node[_loadDeps])',
+    dir: 'dev-and-peer.v3',
+    want: ['CPD015:warning@package-lock.json:23'],
+    artifacts: ['zod@3.25.0'],
+  },
+  {
+    name: 'bun: the same library layout; only zod, locked outside its dev range, is out of sync',
+    dir: 'dev-and-peer.bun',
+    want: ['CPD015:warning@bun.lock:18'],
+    artifacts: ['zod@3.25.0'],
+  },
+  {
+    name: 'npm: below the root, folder x holds evil@1.0.0 that a asks for as x@^1.0.0; b asks for its alias s',
+    dir: 'alias-swap.v3',
+    want: ['CPD021:error@package-lock.json:37'],
+    artifacts: ['evil@1.0.0'],
+  },
+  {
+    name: 'pnpm 9: a catalog: dependency locked outside the catalog range (catalogs.default.vue ^3.4.0, 3.0.0 locked)',
+    dir: 'catalog-outside.pnpm9',
+    want: ['CPD015:warning@pnpm-lock.yaml:33'],
+    artifacts: ['vue@3.0.0'],
+  },
+  {
     name: 'yarn 1: a registry range resolved to a tarball URL on another host',
     dir: 'range-to-tarball.yarn-v1',
     want: ['CPD020:error@yarn.lock:5'],

@@ -204,4 +204,14 @@ export const DEPS_RULES = defineRules([
     severity: '8.5',
     tags: [...TAGS, 'lockfile-injection'],
   },
+  {
+    id: 'CPD021',
+    name: 'UnaskedAliasInstalled',
+    short: 'A dependency folder holds a package of another name that no dependant asks for by alias.',
+    full: 'npm and bun install each lockfile entry into the folder its key names (`node_modules/x`) and take the package from the entry\'s own name and version. An entry whose package name differs from its folder is an alias, which is legitimate only when a dependant asks for it (`"x": "npm:real@^1"`) or an override forces it. When every dependant asks for `x` by a plain range and the entry holds another package whose version happens to fit, npm accepts it (arborist\'s `depValid` checks only the version) and `require(\'x\')` loads the other package: lockfile injection below the root, where the package.json sync check does not look.',
+    help: 'Treat as lockfile injection: find the commit that changed the entry, delete it and reinstall. If the alias is intended, declare it where it is used (`npm:real@range`) or as an override.',
+    level: 'error',
+    severity: '8.5',
+    tags: [...TAGS, 'lockfile-injection'],
+  },
 ]);

@@ -2,6 +2,7 @@ import type { Finding } from '../../core/finding.js';
 import type { DependencyGraph } from '../../core/records.js';
 import type { ParsedLockfile } from '../types.js';
 import type { CheckPolicy } from './context.js';
+import { checkAliasSwaps } from './alias-swap.js';
 import { checkIntegrity } from './integrity.js';
 import { checkLocalPaths } from './local-paths.js';
 import { checkLocalRefs } from './local-refs.js';
@@ -35,11 +36,18 @@ export function checkDependencies(
       !(f.ruleId === 'CPD009' && execAt.has(f.location.line)) &&
       !((f.ruleId === 'CPD007' || f.ruleId === 'CPD008') && injectedAt.has(f.location.line)),
   );
+  // A root dependency swapped for another package is the sync check's CPD015 at the same entry: one finding.
+  const sync = checkSync(graph, parsed, manifests);
+  const syncAt = new Set(sync.filter((f) => f.ruleId === 'CPD015').map((f) => `${f.location.path}:${f.location.line}`));
+  const swaps = checkAliasSwaps(graph, parsed, manifests).filter(
+    (f) => !syncAt.has(`${f.location.path}:${f.location.line}`),
+  );
   return [
     ...collapseSystemic(checkIntegrity(graph, parsed), graph),
-    ...sources,
+    ...collapseSystemic(sources, graph),
     ...checkPackages(graph, policy),
-    ...checkSync(graph, parsed, manifests),
+    ...sync,
+    ...swaps,
     ...rangeSources,
     ...checkLocalPaths(graph),
     ...checkLocalRefs(graph, parsed),

@@ -71,7 +71,8 @@ export function checkSync(
         const node = graph.packages[target];
         if (!node) continue;
         if (forced === '*') continue;
-        const effective = forced ?? spec;
+        // pnpm resolves `catalog:` through the catalog's range; the lockfile's `catalogs` says which it used.
+        const effective = forced ?? (spec.startsWith('catalog:') ? (parsed.catalogRange?.(name, spec) ?? spec) : spec);
         const alias = parseAlias(effective);
         const range = alias ? alias[1] : effective;
         const version = semver.valid(node.version, { loose: true });

@@ -11,13 +11,45 @@ import type { DependencyGraph } from '../../core/records.js';
  */
 export const SYSTEMIC_MIN = 20;
 
-const SYSTEMIC: Readonly<Record<string, { what: string; todo: string }>> = {
+interface Systemic {
+  /** What the members have in common, for the message; `key` is the group's key when the rule has `keyOf`. */
+  readonly what: (key: string) => string;
+  readonly todo: string;
+  /** Members from which a group forms (SYSTEMIC_MIN unless said). */
+  readonly min?: number;
+  /** Splits a rule's findings into one cause each (CPD005: the refused host); the key is kept in evidence. */
+  readonly keyOf?: (f: Finding) => string;
+  readonly keyName?: string;
+}
+
+/**
+ * CPD005: every entry from one host the policy refuses has the same cause — the lockfile was built against that
+ * registry — so from two entries on, a host is one finding with the count (a single stray entry stays per package).
+ */
+const hostKey = (f: Finding): string => {
+  const resolved = f.evidence?.resolved;
+  if (typeof resolved !== 'string') return '';
+  try {
+    return new URL(resolved).host.toLowerCase();
+  } catch {
+    return resolved;
+  }
+};
+
+const SYSTEMIC: Readonly<Record<string, Systemic>> = {
+  CPD005: {
+    what: (host) => `resolve from ${host}, which the policy does not allow`,
+    todo: 'The lockfile was built against that registry. Regenerate it from an allowed registry, or add the registry to dependencies.allowedRegistries in the policy (or your own ~/.npmrc) if you trust it; a repository .npmrc does not widen it.',
+    min: 2,
+    keyOf: hostKey,
+    keyName: 'host',
+  },
   CPD002: {
-    what: 'have no integrity hash',
+    what: () => 'have no integrity hash',
     todo: 'The package manager then trusts whatever the registry serves for each of them. Delete the lockfile (or the entries) and reinstall with a current npm so integrities are recorded; if only a few of these entries changed in a pull request, review them one by one.',
   },
   CPD003: {
-    what: 'are pinned by a SHA-1 hash only',
+    what: () => 'are pinned by a SHA-1 hash only',
     todo: 'Refresh the lockfile with a current package manager so sha512 integrities are recorded where the registry has them.',
   },
 };
@@ -37,30 +69,34 @@ export function groupSystemic(
   findings: readonly Finding[],
   scope: { readonly lockfile: string; readonly packages?: number },
 ): Finding[] {
-  const byRule = new Map<string, Finding[]>();
+  const byCause = new Map<string, { ruleId: string; key: string; list: Finding[] }>();
   for (const f of findings) {
-    if (SYSTEMIC[f.ruleId] === undefined) continue;
-    const list = byRule.get(f.ruleId) ?? [];
-    list.push(f);
-    byRule.set(f.ruleId, list);
+    const rule = SYSTEMIC[f.ruleId];
+    if (rule === undefined) continue;
+    const key = rule.keyOf?.(f) ?? '';
+    const id = `${f.ruleId}\0${key}`;
+    const group = byCause.get(id);
+    if (group) group.list.push(f);
+    else byCause.set(id, { ruleId: f.ruleId, key, list: [f] });
   }
-  const collapsed = new Set<string>();
+  const collapsed = new Set<Finding>();
   const out: Finding[] = [];
-  for (const [ruleId, list] of byRule) {
-    if (list.length < SYSTEMIC_MIN) continue;
-    collapsed.add(ruleId);
-    out.push(summarise(ruleId, list, scope));
+  for (const { ruleId, key, list } of byCause.values()) {
+    if (list.length < (SYSTEMIC[ruleId]!.min ?? SYSTEMIC_MIN)) continue;
+    for (const f of list) collapsed.add(f);
+    out.push(summarise(ruleId, key, list, scope));
   }
   if (collapsed.size === 0) return [...findings];
-  return [...findings.filter((f) => !collapsed.has(f.ruleId)), ...out];
+  return [...findings.filter((f) => !collapsed.has(f)), ...out];
 }
 
 function summarise(
   ruleId: string,
+  key: string,
   list: readonly Finding[],
   scope: { readonly lockfile: string; readonly packages?: number },
 ): Finding {
-  const { what, todo } = SYSTEMIC[ruleId]!;
+  const { what, todo, keyName } = SYSTEMIC[ruleId]!;
   const first = list[0]!;
   const names = list.map((f) =>
     f.artifact?.kind === 'package' ? `${f.artifact.name}@${f.artifact.version}` : f.location.path,
@@ -69,10 +105,14 @@ function summarise(
   const related: Location[] = list.slice(1, MAX_RELATED + 1).map((f) => f.location);
   return {
     ruleId,
-    message: `${list.length} ${among} in ${scope.lockfile} ${what} (first: ${names.slice(0, 3).join(', ')} at ${first.location.path}:${first.location.line ?? 1}). ${todo}`,
+    message: `${list.length} ${among} in ${scope.lockfile} ${what(key)} (first: ${names.slice(0, 3).join(', ')} at ${first.location.path}:${first.location.line ?? 1}). ${todo}`,
     location: first.location,
     artifact: { kind: 'file', path: scope.lockfile },
-    evidence: { count: list.length, packages: names.slice(0, 50).join(' ') },
+    evidence: {
+      count: list.length,
+      packages: names.slice(0, 50).join(' '),
+      ...(keyName !== undefined ? { [keyName]: key } : {}),
+    },
     related,
     members: list,
   };

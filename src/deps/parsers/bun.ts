@@ -1,5 +1,5 @@
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
-import type { DraftEdge, DraftImporter, DraftNode, ParsedLockfile } from '../types.js';
+import type { DraftEdge, DraftImporter, DraftNode, ParseOptions, ParsedLockfile } from '../types.js';
 import { LockfileError, isRecord, splitDescriptor, str } from '../types.js';
 import { jsonPropertyLines, lineAt } from '../lines.js';
 import { classifyResolved, classifySpec } from '../source.js';
@@ -17,7 +17,7 @@ const KNOWN_VERSIONS = new Set([0, 1]);
  *   [id, INFO, bun-tag, integrity?] · link:/file: [id, INFO] · workspace: [id] (a project, not a package).
  * Name and version come from the tuple, never the key: the key is where the package sits, and may be an alias.
  */
-export function parseBun(file: string, text: string): ParsedLockfile {
+export function parseBun(file: string, text: string, options: ParseOptions = {}): ParsedLockfile {
   // The binary lockfile of Bun < 1.2 (bun.lockb, header `bun-lockfile-format-v0`) is Bun's in-memory layout: not read,
   // so every dependency it locks is unchecked, which CPD001 reports rather than a silent pass.
   if (file.endsWith('.lockb') || text.slice(0, 64).includes('bun-lockfile-format-v')) {
@@ -47,7 +47,13 @@ export function parseBun(file: string, text: string): ParsedLockfile {
   // Workspace tuples name projects: keep name → folder for resolving `workspace:` specs, but they are not packages.
   const keys = Object.keys(pk).filter((k) => !isProject(pk[k]));
   const index = new Map(keys.map((k, i) => [k, i]));
-  const nodes: DraftNode[] = keys.map((key) => toNode(key, pk[key], lines.get(key) ?? 1, index));
+  const trusted = trustedOf(options.manifests?.[''], data);
+  const nodes: DraftNode[] = keys.map((key) => {
+    const node = toNode(key, pk[key], lines.get(key) ?? 1, index);
+    return trusted !== undefined && node.source === 'registry' && !trusted.has(node.name)
+      ? { ...node, buildDisabled: 'trustedDependencies' as const }
+      : node;
+  });
   const importers: DraftImporter[] = Object.keys(ws).map((path) => {
     const entry = isRecord(ws[path]) ? ws[path] : {};
     const edges: DraftEdge[] = [];
@@ -67,6 +73,24 @@ export function parseBun(file: string, text: string): ParsedLockfile {
     resolveDeclared: (_importer, name, spec) =>
       /^(workspace|link|file):/.test(spec) ? 'unknown' : resolve([], name, index),
   };
+}
+
+/**
+ * Bun runs a dependency's lifecycle scripts only when it is trusted (`Lockfile.hasTrustedDependency`): with a
+ * `trustedDependencies` list (the root package.json's; bun.lock repeats it at the top level) only the listed names,
+ * `[]` none; without one, Bun's built-in list of popular packages — which is not reproduced here, so then nothing
+ * is assumed unbuilt.
+ */
+function trustedOf(
+  root: { trustedDependencies?: unknown } | undefined,
+  data: Record<string, unknown>,
+): Set<string> | undefined {
+  const list = Array.isArray(root?.trustedDependencies)
+    ? root.trustedDependencies
+    : Array.isArray(data.trustedDependencies)
+      ? data.trustedDependencies
+      : undefined;
+  return list === undefined ? undefined : new Set(list.filter((n): n is string => typeof n === 'string'));
 }
 
 function toNode(key: string, raw: unknown, line: number, index: ReadonlyMap<string, number>): DraftNode {

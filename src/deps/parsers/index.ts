@@ -49,7 +49,7 @@ export const LOCKFILE_PARSERS: readonly LockfileParser[] = [
     kind: 'pnpm',
     load: async () => {
       const { parsePnpm } = await import('./pnpm.js');
-      return (file, text) => parsePnpm(file, text);
+      return (file, text, options) => parsePnpm(file, text, options);
     },
   },
   {
@@ -57,7 +57,7 @@ export const LOCKFILE_PARSERS: readonly LockfileParser[] = [
     kind: 'bun',
     load: async () => {
       const { parseBun } = await import('./bun.js');
-      return (file, text) => parseBun(file, text);
+      return (file, text, options) => parseBun(file, text, options);
     },
   },
 ];

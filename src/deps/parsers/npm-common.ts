@@ -76,12 +76,19 @@ export function edgesOf(
 /** Shared by every entry without dependencies; frozen, so a push throws instead of adding to all of them. */
 const NO_EDGES = Object.freeze([]) as unknown as DraftEdge[];
 
-/** name → spec over every dependency map (a name in several maps keeps the first: dependencies win). */
+/**
+ * name → spec of the edge the package manager installs for a name in several maps. Arborist's `Node[_loadDeps]`
+ * adds peer, then prod, optional and (for top-level and workspace nodes) dev edges, each replacing the one before:
+ * a library's `devDependencies: {x: "^1.3.5"}` beside `peerDependencies: {x: ">= 1.2.0"}` installs `^1.3.5`. Bun
+ * reads a workspace's maps the same way.
+ */
+const DECLARED_ORDER = ['peerDependencies', 'dependencies', 'optionalDependencies', 'devDependencies'] as const;
+
 export function declaredOf(entry: Record<string, unknown>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [field] of DEP_FIELDS) {
+  for (const field of DECLARED_ORDER) {
     forEachStr(entry[field], (name, spec) => {
-      if (!(name in out)) out[name] = spec;
+      out[name] = spec;
     });
   }
   return out;

@@ -1,11 +1,20 @@
 import { parseDocument } from 'yaml';
 import { posix } from 'node:path';
-import type { DraftEdge, DraftImporter, DraftLocalRef, DraftNode, EdgeKind, ParsedLockfile } from '../types.js';
+import type {
+  DraftEdge,
+  DraftImporter,
+  DraftLocalRef,
+  DraftNode,
+  EdgeKind,
+  ParseOptions,
+  ParsedLockfile,
+} from '../types.js';
 import { LockfileError, isRecord, str } from '../types.js';
 import { yamlSectionKeyLines } from '../lines.js';
 import { classifyResolved } from '../source.js';
 import type { Source } from '../source.js';
 import { pushAll } from '../../core/push-all.js';
+import { pnpmBuildsDisabledBy } from './pnpm-builds.js';
 
 /**
  * pnpm writes no aliases (`@pnpm/lockfile.fs` dumps with js-yaml's `noRefs`), but reads them; allow a few, and
@@ -25,7 +34,7 @@ const IMPORTER_FIELDS: readonly (readonly [string, EdgeKind])[] = [
  * 9 moves those to `snapshots`, whose dependencies are merged onto their package). Keys:
  * 5 `/name/1.0.0_peer@1`, 6 `/name@1.0.0(peer@1)`, 9 `name@1.0.0`.
  */
-export function parsePnpm(file: string, text: string): ParsedLockfile {
+export function parsePnpm(file: string, text: string, options: ParseOptions = {}): ParsedLockfile {
   const data = loadPnpmYaml(file, text);
   const lines = yamlSectionKeyLines(text, SECTIONS);
   checkShape(file, text, data, lines);
@@ -74,7 +83,16 @@ export function parsePnpm(file: string, text: string): ParsedLockfile {
   // `requiresBuild` (lockfile ≤ 6) is not read: pnpm wrote it for every optional dependency, whose tarball it never
   // downloaded, and inconsistently elsewhere (pnpm/pnpm#7707, #7577), and its build step (`buildModules`) runs
   // only the scripts the fetched manifest has. Like pnpm 9, whether a package runs scripts is the registry's answer.
-  const buildDisabled = buildsDisabledBy(data, major);
+  const root = options.manifests?.[''];
+  const buildDisabled = pnpmBuildsDisabledBy(
+    {
+      lockfile: data,
+      ...(root?.pnpm !== undefined ? { manifestPnpm: root.pnpm } : {}),
+      ...(root?.packageManager !== undefined ? { packageManager: root.packageManager } : {}),
+      ...(options.pnpmWorkspace !== undefined ? { workspace: options.pnpmWorkspace } : {}),
+    },
+    major,
+  );
   const nodes: DraftNode[] = keys.map((key, i) => {
     const entry = isRecord(packages[key]) ? packages[key] : {};
     const parsedKey = parseKey(key, major);
@@ -83,7 +101,7 @@ export function parsePnpm(file: string, text: string): ParsedLockfile {
     const res = isRecord(entry.resolution) ? entry.resolution : {};
     const { source, resolved } = resolutionSource(res);
     const integrity = str(res.integrity);
-    const disabled = source === 'registry' ? buildDisabled(name) : undefined;
+    const disabled = source === 'registry' ? buildDisabled(name, version) : undefined;
     return {
       name,
       version,
@@ -131,6 +149,13 @@ export function parsePnpm(file: string, text: string): ParsedLockfile {
     nodes,
     importers,
     ...(localRefs.length > 0 ? { localRefs } : {}),
+    catalogRange: (name, spec) => {
+      // `catalog:` is the default catalog (`catalogs.default`), `catalog:x` the one named x (@pnpm/catalogs.protocol-parser).
+      const catalogs = isRecord(data.catalogs) ? data.catalogs : {};
+      const catalog = catalogs[spec.slice('catalog:'.length).trim() || 'default'];
+      const entry = isRecord(catalog) ? catalog[name] : undefined;
+      return isRecord(entry) ? str(entry.specifier) : undefined;
+    },
     resolveDeclared: (importer, name) => {
       const ref = recorded.get(importer)?.get(name);
       if (ref === undefined) return undefined;
@@ -207,28 +232,6 @@ function aliasLine(text: string): number | undefined {
   return at < 0 ? undefined : text.slice(0, at).split('\n').length;
 }
 
-/** `name@1.0.0(peer@1)(x@2)` → `name@1.0.0`. */
-/**
- * Which packages pnpm 7/8 will not build. Those versions record the settings in the lockfile (top-level
- * `onlyBuiltDependencies` / `neverBuiltDependencies`, lockfile 5.4 and 6.x; a frozen install refuses a lockfile whose
- * settings differ from the project's), and `createAllowBuildFunction` (@pnpm/builder.policy) allows only the listed
- * names when `onlyBuiltDependencies` is set, else all but `neverBuiltDependencies`. Lockfile 9 no longer records them
- * and pnpm 10 keeps them in pnpm-workspace.yaml, which is not read here: nothing is assumed disabled then.
- */
-function buildsDisabledBy(
-  data: Record<string, unknown>,
-  major: number,
-): (name: string) => 'onlyBuiltDependencies' | 'neverBuiltDependencies' | undefined {
-  if (major >= 9) return () => undefined;
-  const names = (v: unknown) =>
-    Array.isArray(v) ? new Set(v.filter((n): n is string => typeof n === 'string')) : undefined;
-  const only = names(data.onlyBuiltDependencies);
-  const never = names(data.neverBuiltDependencies);
-  if (only !== undefined) return (name) => (only.has(name) ? undefined : 'onlyBuiltDependencies');
-  if (never !== undefined) return (name) => (never.has(name) ? 'neverBuiltDependencies' : undefined);
-  return () => undefined;
-}
-
 /**
  * Importer `link:` versions are relative to the importer's folder (pnpm `resolveFromLocal` / `link:` specs, e.g. an
  * `overrides` value `link:../x`); they become lockfile-relative here. Workspace links stay inside; CPD017 judges.
@@ -273,6 +276,7 @@ function lineOfText(text: string, ...needles: string[]): number {
   return line;
 }
 
+/** `name@1.0.0(peer@1)(x@2)` → `name@1.0.0`. */
 function stripPeers(key: string): string {
   const p = key.indexOf('(');
   return p < 0 ? key : key.slice(0, p);

@@ -11,7 +11,9 @@ import { redactUrls } from '../../deps/checks/finding.js';
 import { checkPypiPackage } from '../../verify/pypi/check-package.js';
 import { PypiClient } from './client.js';
 import type { PypiIndexConfig } from './config.js';
-import { DEFAULT_PYPI_INDEX, resolvePypiIndex, toIndexConfig } from './config.js';
+import { resolvePypiIndex, toIndexConfig } from './config.js';
+import { normalizePrefix } from '../../deps/checks/context.js';
+import { allowedPythonIndexes } from '../../deps/parsers/python/checks/context.js';
 
 export interface PypiStageOptions {
   readonly timeoutMs: number;
@@ -51,16 +53,17 @@ async function runPypiStage(input: StageInput, ctx: ScanContext, opts: PypiStage
   const root = ctx.trust.sigstore.root;
   const verifier = new Verifier(toTrustMaterial(root), { tlogThreshold: 1, ctlogThreshold: 1, timestampThreshold: 1 });
   const clients = new Map<string, PypiClient>();
-  // A lockfile's own index URL is followed only when it is PyPI, the configured index or a policy-allowed one.
-  const trusted = [configured.indexUrl, DEFAULT_PYPI_INDEX, ...ctx.policy.dependencies.allowedRegistries].map(prefix);
+  // A lockfile's own index URL is followed only when it is the configured index or one the offline index rule
+  // (CPP070) accepts: PyPI, the policy's registries and mirrors, the CI's pip / uv index variables.
+  const trusted = [normalizePrefix(configured.indexUrl), ...allowedPythonIndexes(ctx.policy, ctx.options.env)];
+  // Same scheme too: an http URL under an https prefix is not followed (the configured index is asked instead).
+  const isTrusted = (url: string) => trusted.some((p) => normalizePrefix(url).startsWith(p));
   const clientFor = (pkg: PackageNode): PypiClient => {
     const own =
       pkg.resolved !== undefined && /^https?:\/\//i.test(pkg.resolved) ? toIndexConfig(pkg.resolved, netrc) : undefined;
     // The configured index keeps its credentials when the lockfile names the same URL.
     const index: PypiIndexConfig =
-      own && prefix(own.indexUrl) !== prefix(configured.indexUrl) && trusted.includes(prefix(own.indexUrl))
-        ? own
-        : configured;
+      own && prefix(own.indexUrl) !== prefix(configured.indexUrl) && isTrusted(own.indexUrl) ? own : configured;
     let c = clients.get(index.indexUrl);
     if (!c) {
       c = new PypiClient({

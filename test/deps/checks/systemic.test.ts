@@ -68,3 +68,54 @@ describe('one finding per cause: integrity missing or SHA-1 across the lockfile'
     expect(missing[0]!.evidence?.['count']).toBeGreaterThan(800);
   });
 });
+
+/** A v3 package-lock.json whose entry i resolves from `hosts[i]`. */
+function lockFrom(hosts: readonly string[]): string {
+  const packages: Record<string, unknown> = { '': { name: 'app', version: '1.0.0' } };
+  hosts.forEach((host, i) => {
+    packages[`node_modules/p${i}`] = {
+      version: '1.0.0',
+      resolved: `https://${host}/p${i}/-/p${i}-1.0.0.tgz`,
+      integrity: SHA512,
+    };
+  });
+  return JSON.stringify({ name: 'app', version: '1.0.0', lockfileVersion: 3, requires: true, packages }, null, 2);
+}
+
+describe('CPD005: one finding per refused host, with the count; its members kept for review', () => {
+  const npmjs = 'registry.npmjs.org';
+  it.each([
+    {
+      name: 'one stray entry from a refused host stays per package',
+      hosts: [npmjs, 'evil.example', npmjs],
+      want: { 'evil.example': 1 },
+    },
+    {
+      name: 'a lockfile built against a private registry: one finding for the host',
+      hosts: Array.from({ length: 30 }, () => 'npm.corp.example'),
+      want: { 'npm.corp.example': 30 },
+    },
+    {
+      name: 'two refused hosts: one finding each',
+      hosts: ['a.example', npmjs, 'b.example', 'a.example', 'b.example', 'b.example'],
+      want: { 'a.example': 2, 'b.example': 3 },
+    },
+  ])('$name', async ({ hosts, want }) => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'cp-cpd005-'));
+    await writeFile(path.join(dir, 'package-lock.json'), lockFrom(hosts));
+    const r = await scanDeps(dir);
+    const cpd005 = r.findings.filter((f) => f.ruleId === 'CPD005');
+    const got = Object.fromEntries(
+      cpd005.map((f) => {
+        const host = String(f.evidence?.['host'] ?? new URL(String(f.evidence?.['resolved'])).host);
+        return [host, Number(f.evidence?.['count'] ?? 1)];
+      }),
+    );
+    expect(got).toEqual(want);
+    // Every grouped finding points at its first entry and keeps its members (src/app/review/grouped.ts).
+    for (const f of cpd005.filter((g) => g.evidence?.['count'] !== undefined)) {
+      expect(f.members).toHaveLength(Number(f.evidence?.['count']));
+      expect(f.location.line).toBe(Math.min(...f.members!.map((m) => m.location.line ?? 0)));
+    }
+  });
+});

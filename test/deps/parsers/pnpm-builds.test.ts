@@ -44,3 +44,92 @@ describe('pnpm build settings decide which packages run install scripts (createA
     expect(disabled(text)).toEqual(want);
   });
 });
+
+/** Lockfile 9 (written by pnpm 9, 10 and 11 alike) with the root manifest and pnpm-workspace.yaml given. */
+const disabled9 = (manifest: Record<string, unknown>, pnpmWorkspace?: Record<string, unknown>) =>
+  Object.fromEntries(
+    parseLockfile('pnpm-lock.yaml', lock('9.0', ''), {
+      manifests: { '': manifest },
+      ...(pnpmWorkspace !== undefined ? { pnpmWorkspace } : {}),
+    }).packages.map((p) => [p.name, p.buildDisabled ?? null]),
+  );
+
+describe('pnpm 9/10/11 on lockfile 9: what the pnpm that installs would build (createAllowBuildFunction, getConfig)', () => {
+  const none = { a: null, b: null, c: null };
+  const pm = (v: string) => ({ packageManager: `pnpm@${v}+sha512.${'0'.repeat(8)}` });
+  it.each([
+    { name: 'no packageManager, no settings: pnpm 9 builds everything, so nothing is assumed', m: {}, want: none },
+    { name: 'pnpm@9 without settings builds everything', m: pm('9.15.4'), want: none },
+    {
+      name: 'pnpm@10 without settings builds no dependency',
+      m: pm('10.4.1'),
+      want: { a: 'pnpmDefault', b: 'pnpmDefault', c: 'pnpmDefault' },
+    },
+    {
+      name: 'pnpm@10 builds only what pnpm-workspace.yaml onlyBuiltDependencies lists',
+      m: pm('10.4.1'),
+      ws: { onlyBuiltDependencies: ['a'], ignoredBuiltDependencies: ['b'] },
+      want: { a: null, b: 'onlyBuiltDependencies', c: 'onlyBuiltDependencies' },
+    },
+    {
+      name: 'pnpm@10 reads package.json pnpm.onlyBuiltDependencies; a version list allows only that version',
+      m: { ...pm('10.20.0'), pnpm: { onlyBuiltDependencies: ['a', 'b@2.0.0 || 1.0.0', 'c@3.0.0'] } },
+      want: { a: null, b: null, c: 'onlyBuiltDependencies' },
+    },
+    {
+      name: 'pnpm@10: pnpm-workspace.yaml wins over package.json for the same key',
+      m: { ...pm('10.4.1'), pnpm: { onlyBuiltDependencies: ['a', 'b', 'c'] } },
+      ws: { onlyBuiltDependencies: ['c'] },
+      want: { a: 'onlyBuiltDependencies', b: 'onlyBuiltDependencies', c: null },
+    },
+    {
+      name: 'pnpm@10 dangerouslyAllowAllBuilds builds everything',
+      m: pm('10.9.0'),
+      ws: { dangerouslyAllowAllBuilds: true },
+      want: none,
+    },
+    {
+      name: 'pnpm@10 neverBuiltDependencies: [] builds everything',
+      m: pm('10.0.0'),
+      ws: { neverBuiltDependencies: [] },
+      want: none,
+    },
+    {
+      name: 'pnpm@10 neverBuiltDependencies builds all but its names',
+      m: pm('10.0.0'),
+      ws: { neverBuiltDependencies: ['b'] },
+      want: { a: null, b: 'neverBuiltDependencies', c: null },
+    },
+    {
+      name: 'pnpm@9 ignores pnpm-workspace.yaml settings (it reads them from package.json only)',
+      m: pm('9.15.4'),
+      ws: { onlyBuiltDependencies: ['a'] },
+      want: none,
+    },
+    {
+      name: 'pnpm@9 honours package.json pnpm.onlyBuiltDependencies',
+      m: { ...pm('9.15.4'), pnpm: { onlyBuiltDependencies: ['a'] } },
+      want: { a: null, b: 'onlyBuiltDependencies', c: 'onlyBuiltDependencies' },
+    },
+    {
+      name: 'pnpm@11 builds only allowBuilds: true; package.json pnpm is not read',
+      m: { ...pm('11.1.2'), pnpm: { onlyBuiltDependencies: ['b', 'c'] } },
+      ws: { allowBuilds: { a: true, b: false } },
+      want: { a: null, b: 'allowBuilds', c: 'pnpmDefault' },
+    },
+    {
+      name: 'no packageManager, settings in pnpm-workspace.yaml: pnpm 10 and 11 both decide; built if either builds',
+      m: {},
+      ws: { onlyBuiltDependencies: ['a'], allowBuilds: { b: true } },
+      want: { a: null, b: null, c: 'onlyBuiltDependencies' },
+    },
+    {
+      name: 'onlyBuiltDependenciesFile (not read here): nothing is assumed unbuilt',
+      m: pm('10.4.1'),
+      ws: { onlyBuiltDependenciesFile: 'allow.json' },
+      want: none,
+    },
+  ])('$name', ({ m, ws, want }) => {
+    expect(disabled9(m, ws)).toEqual(want);
+  });
+});

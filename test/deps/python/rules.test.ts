@@ -182,6 +182,27 @@ const cases: Case[] = [
   { name: 'pylock: project directory skipped, VCS reported', dir: 'pylock-vcs', want: ['CPP014@pylock.toml:8'] },
   { name: 'poetry lock-version 1.1 with [metadata.files] hashes is clean', dir: 'poetry-v1-clean', want: [] },
   {
+    // pip: a URL's #sha256= is a hash (InstallRequirement.hashes); an editable, a VCS checkout and a directory
+    // cannot be hashed and stop the install in hash mode whatever their --hash; a local wheel with --hash is fine.
+    name: 'hash mode: URL fragment hashes count; editable, VCS and directory requirements are refused',
+    dir: 'hash-mode-unhashable',
+    want: [
+      'CPP011@requirements.txt:3',
+      'CPP011@requirements.txt:4',
+      'CPP011@requirements.txt:6',
+      'CPP014@requirements.txt:4',
+      'CPP015@requirements.txt:2',
+      'CPP015@requirements.txt:6',
+      'CPP016@requirements.txt:3',
+      'CPP016@requirements.txt:5',
+    ],
+  },
+  {
+    name: '--require-hashes over a file without any hash: one CPP011 with the count, not one per line',
+    dir: 'require-hashes-none',
+    want: ['CPP011@requirements.txt:2'],
+  },
+  {
     name: 'policy requireHashes: a file without any hash is one finding with the count',
     dir: 'unpinned',
     policy: policyWith({ requireHashes: true }),
@@ -201,6 +222,14 @@ describe('offline Python rules over case fixtures', () => {
       ...(c.registry ? { registry: c.registry } : {}),
     });
     expect(ids(r)).toEqual(c.want);
+  });
+
+  it('hash mode: what pip cannot hash is told apart from a missing --hash (evidence hashMode)', async () => {
+    const r = await scanPython(path.join(CASES, 'hash-mode-unhashable'));
+    const unsupported = r.findings
+      .filter((f) => f.ruleId === 'CPP011' && f.evidence?.['hashMode'] === 'unsupported')
+      .map((f) => f.location.line);
+    expect(unsupported).toEqual([3, 4]);
   });
 
   it('include chains and fan-out are bounded (depth 16, 64 files) and each bound is a CPP003', async () => {

@@ -72,6 +72,7 @@ async function scanOnline(
     env?: Record<string, string>;
     fault?: 'http-500';
     cacheDir?: string;
+    trustedMirrors?: string[];
   } = {},
 ): Promise<ScanResult> {
   index.serve(projects, opts.fault ? { fault: opts.fault } : {});
@@ -79,7 +80,11 @@ async function scanOnline(
   await writeFile(path.join(dir, 'pylock.toml'), pylock(locked));
   const policy: Policy = {
     ...DEFAULT_POLICY,
-    dependencies: { ...DEFAULT_POLICY.dependencies, ...(opts.python ? { python: opts.python } : {}) },
+    dependencies: {
+      ...DEFAULT_POLICY.dependencies,
+      ...(opts.python ? { python: opts.python } : {}),
+      ...(opts.trustedMirrors ? { trustedMirrors: opts.trustedMirrors } : {}),
+    },
     signatures: {
       ...DEFAULT_POLICY.signatures,
       trustedRoot: corpusPath('sigstore', 'public-good', 'trusted_root.json'),
@@ -338,5 +343,40 @@ describe('PyPI verification through a loopback index (PEP 691 + Integrity API, r
     for (const f of files.filter((e) => e.isFile())) {
       expect(await read(path.join(f.parentPath, f.name), 'utf8')).not.toContain('s3cr3t-token');
     }
+  });
+});
+
+describe('a lockfile index the offline rule accepts is the index its packages are verified against (one list)', () => {
+  // The configured index is a closed loopback port: a package sent there is unreachable (CPP056).
+  const CLOSED = 'http://127.0.0.1:9/simple/';
+  it.each([
+    { name: 'policy dependencies.trustedMirrors', env: {}, mirrors: true, want: 'verified' },
+    { name: 'UV_EXTRA_INDEX_URL', env: (u: string) => ({ UV_EXTRA_INDEX_URL: u }), mirrors: false, want: 'verified' },
+    { name: 'UV_INDEX name=url', env: (u: string) => ({ UV_INDEX: `corp=${u}` }), mirrors: false, want: 'verified' },
+    { name: 'PIP_EXTRA_INDEX_URL', env: (u: string) => ({ PIP_EXTRA_INDEX_URL: u }), mirrors: false, want: 'verified' },
+    {
+      name: 'nothing names it (control): CPP070, and the configured index is asked',
+      env: {},
+      mirrors: false,
+      want: 'unverifiable',
+    },
+  ])('$name', async ({ env, mirrors, want }) => {
+    const gitlab = {
+      name: 'gitlab-oidc-project',
+      version: '0.0.3',
+      file: GITLAB_SDIST,
+      sha256: await sha(GITLAB_SDIST),
+    };
+    const extra = typeof env === 'function' ? env(index.indexUrl) : env;
+    const r = await scanOnline(
+      { 'gitlab-oidc-project': [{ filename: GITLAB_SDIST, sha256: gitlab.sha256 }] },
+      [gitlab],
+      {
+        env: { PIP_INDEX_URL: CLOSED, ...extra },
+        ...(mirrors ? { trustedMirrors: [index.indexUrl.replace(/simple\/$/, '')] } : {}),
+      },
+    );
+    expect(status(r)).toEqual([`pkg:gitlab-oidc-project@0.0.3 ${want}`]);
+    expect(online(r)).toEqual(want === 'verified' ? [] : ['CPP056@4', 'CPP070@4']);
   });
 });

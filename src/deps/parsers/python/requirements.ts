@@ -193,7 +193,7 @@ function addRequirement(
   const common = {
     file,
     line,
-    distributions: toDistributions(hashList),
+    distributions: toDistributions([...hashList, ...urlFragmentHashes(text)]),
     dev: false,
     optional: false,
     ...(constraint ? { constraint: true } : {}),
@@ -249,6 +249,18 @@ export function urlSource(url: string): PySource {
   if (/^(git|hg|svn|bzr)\+/i.test(url) || /^git:\/\//i.test(url)) return 'vcs';
   if (/^file:/i.test(url) || /^(\.|\/|~)/.test(url)) return 'path';
   return 'url';
+}
+
+/**
+ * A direct URL's `#sha256=…` fragment pins the file as a `--hash` does: pip's `InstallRequirement.hashes` adds the
+ * user-supplied link's hash (`Link.hash`, fragment `[#&](sha1|sha224|sha384|sha256|sha512|md5)=…`) to the allowed
+ * hashes, hash-checking mode included.
+ */
+function urlFragmentHashes(text: string): string[] {
+  const hash = text.indexOf('#');
+  if (hash < 0 || !/^[^\s;]*:\/\//.test(text.replace(/^[^@]*@\s*/, ''))) return [];
+  const m = /[#&](sha1|sha224|sha384|sha256|sha512|md5)=([0-9a-f]+)/i.exec(text.slice(hash));
+  return m ? [`${m[1]}:${m[2]}`] : [];
 }
 
 /** Each `--hash` may belong to any file of the release (pip accepts a download matching any of them). */

@@ -31,22 +31,36 @@ export function toPythonCheckPolicy(
 ): PythonCheckPolicy {
   const malicious = new Map<string, PypiMaliciousPackage[]>();
   for (const m of registry.pypiMalicious ?? []) malicious.set(m.name, [...(malicious.get(m.name) ?? []), m]);
+  const allowedIndexes = allowedPythonIndexes(policy, env);
+  return {
+    sources: policy.dependencies.sources,
+    allowedIndexes,
+    requireHashes: policy.dependencies.python?.requireHashes === true,
+    malicious,
+  };
+}
+
+/**
+ * The one list of index URL prefixes (normalised, trailing slash, no userinfo) Python packages may come from:
+ * PyPI, the policy's registries and mirrors, and the CI's own pip / uv index settings from the environment. The
+ * offline index rule (CPP070) and the online verification (which index a lockfile's own URL may send it to) both
+ * read it, so a host one accepts the other follows.
+ */
+export function allowedPythonIndexes(
+  policy: Policy,
+  env: Readonly<Record<string, string | undefined>> = {},
+): readonly string[] {
   const fromEnv = [
     ...INDEX_ENV.flatMap((k) => (env[k] ?? '').split(/\s+/)),
     ...INDEX_ENV_NAMED.flatMap((k) => (env[k] ?? '').split(/\s+/).map((v) => v.replace(/^[A-Za-z0-9_.-]+=/, ''))),
   ].filter((u) => /^https?:\/\//i.test(u));
-  const allowedIndexes = [
+  const all = [
     ...PYPI_INDEXES,
     ...policy.dependencies.allowedRegistries,
     ...(policy.dependencies.trustedMirrors ?? []),
     ...fromEnv,
   ].map((u) => normalizePrefix(stripUserinfo(u)));
-  return {
-    sources: policy.dependencies.sources,
-    allowedIndexes: [...new Set(allowedIndexes)],
-    requireHashes: policy.dependencies.python?.requireHashes === true,
-    malicious,
-  };
+  return [...new Set(all)];
 }
 
 function stripUserinfo(url: string): string {

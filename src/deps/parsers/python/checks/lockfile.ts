@@ -97,9 +97,46 @@ export function checkHashes(lock: PythonLock, policy: PythonCheckPolicy): Findin
       );
     }
   }
-  const missing = candidates.filter((p) => !hashed.includes(p));
-  if (missing.length === 0) return out;
   const fileUsesHashes = hashed.length > 0 || lock.requireHashes;
+  // pip cannot hash a VCS checkout, a directory or an editable: in hash-checking mode it refuses the install
+  // whatever their `--hash` (VcsHashUnsupported, DirectoryUrlHashUnsupported; `prepare_editable_requirement`).
+  const unhashable =
+    lock.kind === 'requirements' && fileUsesHashes
+      ? candidates.filter(
+          (p) => p.editable === true || p.source === 'vcs' || (p.source === 'path' && !isArchive(p.url)),
+        )
+      : [];
+  for (const p of unhashable)
+    out.push(
+      pyPackageFinding(
+        'CPP011',
+        p,
+        `is ${p.editable === true ? 'an editable' : p.source === 'vcs' ? 'a version-control' : 'a local directory'} requirement in a file that uses hash-checking mode`,
+        'pip cannot hash it and refuses the whole install; install it in a separate step without hashes, or replace it with a built wheel pinned by --hash.',
+        { hashMode: 'unsupported' },
+      ),
+    );
+  const missing = candidates.filter((p) => !hashed.includes(p) && !unhashable.includes(p));
+  if (missing.length === 0) return out;
+  // `--require-hashes` over a file with no hash at all: one cause, one finding with the count.
+  if (lock.kind === 'requirements' && lock.requireHashes && hashed.length === 0 && missing.length > 1) {
+    out.push(
+      pyFileFinding(
+        'CPP011',
+        lock.file,
+        missing[0]!.line,
+        `${lock.file} turns on hash-checking mode (--require-hashes) but pins no hash for any of its ${missing.length} requirements: pip refuses the whole install. Regenerate it with pip-compile --generate-hashes or uv pip compile --generate-hashes.`,
+        {
+          count: missing.length,
+          packages: missing
+            .map((p) => p.displayName)
+            .slice(0, 50)
+            .join(' '),
+        },
+      ),
+    );
+    return out;
+  }
   if (lock.kind === 'requirements' && !fileUsesHashes) {
     // A pip-compile input (`*.in`) never carries hashes; its compiled output is what the policy holds to them.
     if (!policy.requireHashes || /\.in$/i.test(lock.file)) return out;
@@ -135,6 +172,11 @@ export function checkHashes(lock: PythonLock, policy: PythonCheckPolicy): Findin
     );
   }
   return out;
+}
+
+/** A local file pip can hash (a wheel or sdist archive), as opposed to a directory it would build. */
+function isArchive(url: string | undefined): boolean {
+  return /\.(whl|zip|tar|tgz|tar\.(gz|bz2|xz))$/i.test((url ?? '').replace(/[#?].*$/, ''));
 }
 
 /** Lockfiles only record hashes for downloaded files; requirements in hash mode need them on every line. */

@@ -1,0 +1,24 @@
+import { parseDocument } from 'yaml';
+import { isRecord } from '../types.js';
+
+/** pnpm writes no aliases here either; a few are read, an alias bomb is refused (as in pnpm.ts). */
+const MAX_ALIAS_COUNT = 100;
+
+/**
+ * pnpm-workspace.yaml as pnpm reads it (`readWorkspaceManifest`, @pnpm/workspace.read-manifest: a YAML map, empty
+ * file = no settings). Returns the map, or a reason it is not one: pnpm refuses to install then, so its settings
+ * are not in effect and nothing is assumed from them.
+ */
+export function parsePnpmWorkspace(text: string): { settings: Record<string, unknown> } | { error: string } {
+  const doc = parseDocument(text, { schema: 'core' });
+  const first = doc.errors[0];
+  if (first !== undefined) return { error: `not valid YAML: ${first.message.split('\n')[0] ?? ''}` };
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch {
+    return { error: `expands YAML aliases past ${MAX_ALIAS_COUNT} nodes` };
+  }
+  if (data === null || data === undefined) return { settings: {} };
+  return isRecord(data) ? { settings: data } : { error: 'not a YAML map' };
+}

@@ -1,0 +1,80 @@
+import path from 'node:path';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { afterAll, describe, expect, it } from 'vitest';
+import { scanDeps } from './helpers.js';
+
+const SHA = `sha512-${'A'.repeat(86)}==`;
+const LOCK = `lockfileVersion: '9.0'
+
+importers:
+
+  .:
+    dependencies:
+      a:
+        specifier: 1.0.0
+        version: 1.0.0
+      b:
+        specifier: 1.0.0
+        version: 1.0.0
+
+packages:
+
+  a@1.0.0:
+    resolution: {integrity: ${SHA}}
+
+  b@1.0.0:
+    resolution: {integrity: ${SHA}}
+
+snapshots:
+
+  a@1.0.0: {}
+
+  b@1.0.0: {}
+`;
+const MANIFEST = JSON.stringify({
+  name: 'root',
+  packageManager: 'pnpm@10.4.1',
+  dependencies: { a: '1.0.0', b: '1.0.0' },
+});
+
+const dirs: string[] = [];
+afterAll(async () => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
+
+async function project(workspace: string | undefined): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'cp-pnpm-ws-'));
+  dirs.push(dir);
+  await writeFile(path.join(dir, 'pnpm-lock.yaml'), LOCK);
+  await writeFile(path.join(dir, 'package.json'), MANIFEST);
+  if (workspace !== undefined) await writeFile(path.join(dir, 'pnpm-workspace.yaml'), workspace);
+  return dir;
+}
+
+describe('the deps stage reads pnpm-workspace.yaml beside pnpm-lock.yaml (pnpm 10 build settings)', () => {
+  it.each([
+    {
+      name: 'no pnpm-workspace.yaml: pnpm 10 builds nothing',
+      yaml: undefined,
+      want: ['pnpmDefault', 'pnpmDefault'],
+      warn: 0,
+    },
+    {
+      name: 'onlyBuiltDependencies lists b',
+      yaml: 'packages:\n  - .\nonlyBuiltDependencies:\n  - b\n',
+      want: ['onlyBuiltDependencies', null],
+      warn: 0,
+    },
+    { name: 'an empty file has no settings', yaml: '', want: ['pnpmDefault', 'pnpmDefault'], warn: 0 },
+    {
+      // pnpm refuses to install with it; its settings are not assumed, and the reader is told.
+      name: 'a YAML list, not a map: said, and nothing is assumed from it',
+      yaml: '- onlyBuiltDependencies\n',
+      want: ['pnpmDefault', 'pnpmDefault'],
+      warn: 1,
+    },
+  ])('$name', async ({ yaml, want, warn }) => {
+    const r = await scanDeps(await project(yaml));
+    expect(r.graphs[0]!.packages.map((p) => p.buildDisabled ?? null)).toEqual(want);
+    expect(r.notifications.filter((n) => n.path === 'pnpm-workspace.yaml')).toHaveLength(warn);
+  });
+});
