@@ -10,6 +10,7 @@ import type { RegistrySources } from './sources.js';
 import { checkProvenance } from './check-provenance.js';
 import { checkTarball } from './check-tarball.js';
 import { installScriptFinding, lockfileRecordsScripts } from './install-scripts.js';
+import { npmFetchUrl, sameUrl } from './resolved-url.js';
 import { findKeys, type RegistryKey } from '../verify/npm/keys.js';
 import { compareSri, parseSri, shasumToSri, type Sri } from '../verify/npm/sri.js';
 import { verifyRegistrySignatures } from '../verify/npm/signatures.js';
@@ -224,6 +225,10 @@ const PUBLIC_HOSTS = new Set(['registry.npmjs.org', 'registry.yarnpkg.com', 'reg
 function checkResolved(state: CheckState, meta: VersionMeta): void {
   const { pkg, registry } = state;
   if (pkg.resolved === undefined || meta.tarball === undefined) return;
+  // What npm fetches is the lockfile's URL (after its registry-host rewrite): the very URL the registry publishes
+  // agrees, wherever it is hosted (a blob host, a proxy's own base URL).
+  const fetched = npmFetchUrl(pkg.resolved, registry);
+  if (sameUrl(pkg.resolved, meta.tarball) || (fetched !== undefined && sameUrl(fetched, meta.tarball))) return;
   const resolved = tarballKey(pkg.resolved, registry);
   const published = tarballKey(meta.tarball, registry);
   if (resolved === undefined || published === undefined || resolved !== published) {
@@ -325,10 +330,18 @@ async function checkSignature(
 }
 
 /**
+ * pacote's stand-in publish time for a version its registry gives none (lib/registry.js `MISSING_TIME_CUTOFF`):
+ * npm checks a key's expiry against it, so a registry or mirror that serves no `time` does not make every
+ * signature by an expiring key "untrusted". Whoever serves the packument chooses `time` anyway; the signature over
+ * `name@version:integrity` is what binds.
+ */
+const MISSING_TIME_CUTOFF = new Date('2015-01-01T00:00:00.000Z');
+
+/**
  * The time a signing key must have been valid at. pacote checks a key's expiry against the version's publish time
  * (lib/registry.js `manifest`, which fetches the full packument for it when verifying signatures). The abbreviated
  * packument has no publish times, but its `modified` bounds them all from above: when every key the signatures
- * name has no start and expires after `modified` (or never), that bound gives the same verdict and no request is
+ * name expires after `modified` (or never), that bound gives the same verdict and no request is
  * made. Otherwise the full packument is asked for the exact time. `undefined`: it could not be had (recorded).
  */
 async function signingTime(
@@ -338,15 +351,15 @@ async function signingTime(
   keys: readonly RegistryKey[],
   sources: RegistrySources,
 ): Promise<{ at: Date | undefined; exact: boolean } | undefined> {
-  if (packument.hasPublishTimes) return { at: meta.publishedAt, exact: true };
+  if (packument.hasPublishTimes) return { at: meta.publishedAt ?? MISSING_TIME_CUTOFF, exact: true };
   const modified = packument.modified;
   const named = meta.signatures.flatMap((s) => findKeys(keys, s.keyid, 'signatures'));
-  const boundSuffices = named.every(
-    (k) => k.start === undefined && (k.end === undefined || (modified !== undefined && modified < k.end)),
-  );
+  // Only expiry matters (pacote does not read a key's start; see `verifyRegistrySignatures`).
+  const boundSuffices = named.every((k) => k.end === undefined || (modified !== undefined && modified < k.end));
   if (boundSuffices) return { at: modified, exact: false };
   const full = await sources.fullPackument(state.registry, state.pkg.name);
-  if (full.kind === 'ok') return { at: full.value.version(meta.version)?.publishedAt, exact: true };
+  if (full.kind === 'ok')
+    return { at: full.value.version(meta.version)?.publishedAt ?? MISSING_TIME_CUTOFF, exact: true };
   const reason = full.kind === 'not-found' ? `HTTP ${full.status}` : full.reason;
   unverifiable(
     state,

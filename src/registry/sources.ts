@@ -87,7 +87,11 @@ export class RegistrySources {
    */
   registryKeys(registry: string): Promise<KeysOutcome> {
     return memo(this.keys, registry, async () => {
-      const out = await this.client.getJson(new URL('-/npm/v1/keys', registry).toString(), registry);
+      // npm's `audit signatures` (lib/utils/verify-signatures.js `setKeys`) reads E404 and E400 alike as "this
+      // registry has no keys": a registry without the endpoint may answer either, and neither is a registry in trouble.
+      const out = await this.client.getJson(new URL('-/npm/v1/keys', registry).toString(), registry, {
+        absent: [400],
+      });
       const npmjs = NPMJS_HOSTS.has(new URL(registry).hostname);
       if (out.kind === 'ok') {
         const keys = parseRegistryKeys(out.value);

@@ -302,4 +302,14 @@ export const REGISTRY_RULES = defineRules([
     severity: '8.0',
     tags: ['security', 'supply-chain', 'integrity'],
   },
+  {
+    id: 'CPD156',
+    name: 'RegistryRequiresCredentials',
+    short: 'The registry refused the scan (HTTP 401/403): packages were not verified for want of credentials.',
+    full: 'A private registry (Artifactory, Nexus, GitHub Packages, CodeArtifact, Azure Artifacts, Verdaccio with auth) answered 401 or 403: the scan sent no credentials, or the ones the `.npmrc` names for that URL (npm-registry-fetch picks the longest `//host/path/` key with a token) were refused, expired or lack access. npm would stop with E401/E403 the same way. The cause is reported once per registry and lockfile, with the count, every package and the `.npmrc` key npm reads; each package counts as unverifiable, never as verified.',
+    help: 'Give the scan the credentials npm installs with: `//host/path/:_authToken=${TOKEN}` in the user `.npmrc` (outside the repository) or the environment, with read access to the packages listed. With `dependencies.failClosed: true` the run fails with exit code 3.',
+    level: 'warning',
+    severity: '5.0',
+    tags: ['security', 'scanner-health', 'registry'],
+  },
 ]);

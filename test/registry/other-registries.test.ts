@@ -1,0 +1,183 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { ScanResult } from '../../src/core/result.js';
+import { fakeIntegrity, routeRegistries, testSigningKey, type RouteRegistry } from './route-registry.js';
+import { scanGraphs, tempDir, writeLockfile, type LockEntry, type ScanSetup } from './scan.js';
+
+/**
+ * Registries chainproof has never seen, each stood up on loopback as its documented convention says, and the verdict
+ * compared with what npm decides with the same registry (the npm function named per case).
+ */
+const startRegistry = routeRegistries();
+
+function packument(name: string, versions: Record<string, Record<string, unknown>>, extra = {}): unknown {
+  return {
+    name,
+    'dist-tags': { latest: Object.keys(versions).at(-1) },
+    versions: Object.fromEntries(Object.entries(versions).map(([v, dist]) => [v, { name, version: v, dist }])),
+    ...extra,
+  };
+}
+
+async function scan(entries: readonly LockEntry[], setup: Partial<ScanSetup>): Promise<ScanResult> {
+  const root = setup.root ?? tempDir();
+  const graph = writeLockfile(root, entries);
+  return scanGraphs({ root, graphs: [graph], ...setup });
+}
+
+function rules(result: ScanResult): string[] {
+  return result.findings.map((f) => f.ruleId).sort();
+}
+
+function statuses(result: ScanResult): string[] {
+  return result.verifications.map((v) => v.status).sort();
+}
+
+/** A user .npmrc outside the scanned tree (npm's `userconfig`), as a CI runner's would be. */
+function userNpmrc(text: string): Record<string, string> {
+  const file = path.join(tempDir('chainproof-userrc-'), '.npmrc');
+  writeFileSync(file, text);
+  return { npm_config_userconfig: file };
+}
+
+describe('a registry that publishes tarballs on another origin than its packuments', () => {
+  // A registry behind a proxy (Verdaccio without url_prefix, Nexus/Artifactory with another base URL) or a blob host.
+  it('resolved equal to the published tarball URL on another host is what npm installs: no CPD107', async () => {
+    const reg = await startRegistry();
+    const blobs = await startRegistry();
+    const integrity = fakeIntegrity('left-pad');
+    const tarball = `${blobs.origin}/repository/npm-hosted/left-pad/-/left-pad-1.3.0.tgz`;
+    reg.route('/left-pad', { body: packument('left-pad', { '1.3.0': { integrity, tarball } }) });
+    const result = await scan([{ name: 'left-pad', version: '1.3.0', resolved: tarball, integrity }], {
+      registry: reg.url,
+      policy: { verifySignatures: false },
+    });
+    expect(rules(result)).toEqual([]);
+    expect(statuses(result)).toEqual(['verified']);
+  });
+
+  it('resolved on a third host that the registry does not publish is still CPD107', async () => {
+    const reg = await startRegistry();
+    const blobs = await startRegistry();
+    const integrity = fakeIntegrity('left-pad');
+    reg.route('/left-pad', {
+      body: packument('left-pad', {
+        '1.3.0': { integrity, tarball: `${blobs.origin}/repository/npm-hosted/left-pad/-/left-pad-1.3.0.tgz` },
+      }),
+    });
+    const result = await scan(
+      [
+        {
+          name: 'left-pad',
+          version: '1.3.0',
+          resolved: 'https://evil.example/left-pad/-/left-pad-1.3.0.tgz',
+          integrity,
+        },
+      ],
+      { registry: reg.url, policy: { verifySignatures: false } },
+    );
+    expect(rules(result)).toEqual(['CPD107']);
+  });
+});
+
+describe('keys endpoint conventions (npm lib/utils/verify-signatures.js setKeys)', () => {
+  it.each([
+    { name: '404', status: 404, want: ['CPD133'] },
+    { name: '400 (npm treats E400 as "no keys")', status: 400, want: ['CPD133'] },
+  ])('keys answer $name: one "no keys" finding, not "registry unreachable"', async ({ status, want }) => {
+    const reg = await startRegistry();
+    for (const n of ['a', 'b', 'c']) {
+      reg.route(`/${n}`, {
+        body: packument(n, {
+          '1.0.0': { integrity: fakeIntegrity(n), tarball: `${reg.origin}/${n}/-/${n}-1.0.0.tgz` },
+        }),
+      });
+    }
+    reg.route('/-/npm/v1/keys', { status, body: { error: 'bad request' } });
+    const result = await scan(
+      ['a', 'b', 'c'].map((n) => ({
+        name: n,
+        version: '1.0.0',
+        resolved: `${reg.origin}/${n}/-/${n}-1.0.0.tgz`,
+        integrity: fakeIntegrity(n),
+      })),
+      { registry: reg.url, policy: { failClosed: true } },
+    );
+    expect(rules(result)).toEqual(want);
+    expect(result.findings[0]?.evidence?.count).toBe(3);
+    expect(result.failClosed).toBeUndefined();
+  });
+});
+
+describe('publish times a registry does not serve (pacote lib/registry.js MISSING_TIME_CUTOFF)', () => {
+  it('a signature by an expiring key on a packument without `time` verifies, as npm audit signatures says', async () => {
+    const reg = await startRegistry();
+    const key = testSigningKey('SHA256:corp-2025', '2025-01-29T00:00:00.000Z');
+    reg.route('/-/npm/v1/keys', { body: { keys: [key.entry] } });
+    const integrity = fakeIntegrity('corp-lib');
+    const tarball = `${reg.origin}/corp-lib/-/corp-lib-2.0.0.tgz`;
+    // No `time` and no `modified`: the full document is all this registry has.
+    reg.route('/corp-lib', {
+      body: packument('corp-lib', {
+        '2.0.0': { integrity, tarball, signatures: [key.signature('corp-lib', '2.0.0', integrity)] },
+      }),
+    });
+    const result = await scan([{ name: 'corp-lib', version: '2.0.0', resolved: tarball, integrity }], {
+      registry: reg.url,
+    });
+    expect(rules(result)).toEqual([]);
+    expect(statuses(result)).toEqual(['verified']);
+  });
+
+  it('a version published after its key expired is still CPD112', async () => {
+    const reg = await startRegistry();
+    const key = testSigningKey('SHA256:corp-2025', '2025-01-29T00:00:00.000Z');
+    reg.route('/-/npm/v1/keys', { body: { keys: [key.entry] } });
+    const integrity = fakeIntegrity('corp-lib');
+    const tarball = `${reg.origin}/corp-lib/-/corp-lib-2.0.0.tgz`;
+    reg.route('/corp-lib', {
+      body: packument(
+        'corp-lib',
+        { '2.0.0': { integrity, tarball, signatures: [key.signature('corp-lib', '2.0.0', integrity)] } },
+        { time: { '2.0.0': '2025-06-01T00:00:00.000Z', modified: '2025-06-01T00:00:00.000Z' } },
+      ),
+    });
+    const result = await scan([{ name: 'corp-lib', version: '2.0.0', resolved: tarball, integrity }], {
+      registry: reg.url,
+    });
+    expect(rules(result)).toEqual(['CPD112']);
+  });
+});
+
+describe('a private registry that wants credentials', () => {
+  async function privateRegistry(status: number): Promise<RouteRegistry> {
+    const reg = await startRegistry();
+    for (const n of ['@corp/a', '@corp/b', '@corp/c'])
+      reg.route(`/${n}`, {
+        status,
+        headers: { 'www-authenticate': 'Basic realm="Artifactory Realm"' },
+        body: { errors: [{ status, message: 'Unauthorized' }] },
+      });
+    return reg;
+  }
+
+  it.each([401, 403])('HTTP %i for every package: one CPD156 naming the .npmrc key npm reads', async (status) => {
+    const reg = await privateRegistry(status);
+    const prefix = `${reg.url}api/npm/npm-remote/`;
+    for (const n of ['@corp/a', '@corp/b', '@corp/c'])
+      reg.route(`/api/npm/npm-remote/${n}`, { status, body: { error: 'unauthorized' } });
+    const result = await scan(
+      ['@corp/a', '@corp/b', '@corp/c'].map((n) => ({ name: n, version: '1.0.0', integrity: fakeIntegrity(n) })),
+      {
+        env: userNpmrc(`@corp:registry=${prefix}\n`),
+        policy: { verifySignatures: false, allowedRegistries: [prefix] },
+      },
+    );
+    expect(rules(result)).toEqual(['CPD156']);
+    const f = result.findings[0]!;
+    expect(f.evidence?.count).toBe(3);
+    expect(f.evidence?.authKey).toBe(`${prefix.replace(/^http:/, '')}:_authToken`);
+    expect(statuses(result)).toEqual(['unverifiable', 'unverifiable', 'unverifiable']);
+  });
+});
