@@ -181,3 +181,53 @@ describe('a private registry that wants credentials', () => {
     expect(statuses(result)).toEqual(['unverifiable', 'unverifiable', 'unverifiable']);
   });
 });
+
+describe('GitHub Packages: tarballs at /download/@scope/name/<version>/<digest>', () => {
+  const digest = 'ab'.repeat(20);
+  const download = (v: string, d = digest) => `https://npm.pkg.github.com/download/@corp/ui/${v}/${d}`;
+
+  async function githubLike(): Promise<RouteRegistry> {
+    // The loopback registry stands in for npm.pkg.github.com: its packument names the download URLs GitHub's does.
+    const reg = await startRegistry();
+    reg.route('/@corp/ui', {
+      body: packument('@corp/ui', {
+        '1.0.0': { integrity: fakeIntegrity('ui1'), tarball: download('1.0.0', 'cd'.repeat(20)) },
+        '1.1.0': { integrity: fakeIntegrity('ui2'), tarball: download('1.1.0') },
+      }),
+    });
+    return reg;
+  }
+
+  it('is a registry package npm installs from the scope registry: verified against it', async () => {
+    const reg = await githubLike();
+    const result = await scan(
+      [{ name: '@corp/ui', version: '1.1.0', resolved: download('1.1.0'), integrity: fakeIntegrity('ui2') }],
+      {
+        env: userNpmrc(`@corp:registry=${reg.url}\n`),
+        policy: { verifySignatures: false, allowedRegistries: [reg.url] },
+      },
+    );
+    expect(rules(result)).toEqual([]);
+    expect(statuses(result)).toEqual(['verified']);
+    expect(reg.seen.map((r) => r.path)).toContain('/@corp/ui');
+  });
+
+  it('a resolved download URL the registry does not publish for that version is CPD107', async () => {
+    const reg = await githubLike();
+    const result = await scan(
+      [
+        {
+          name: '@corp/ui',
+          version: '1.1.0',
+          resolved: download('1.1.0', 'ee'.repeat(20)),
+          integrity: fakeIntegrity('ui2'),
+        },
+      ],
+      {
+        env: userNpmrc(`@corp:registry=${reg.url}\n`),
+        policy: { verifySignatures: false, allowedRegistries: [reg.url] },
+      },
+    );
+    expect(rules(result)).toEqual(['CPD107']);
+  });
+});
