@@ -10,7 +10,7 @@ import type { RegistrySources } from './sources.js';
 import { checkProvenance } from './check-provenance.js';
 import { checkTarball } from './check-tarball.js';
 import { installScriptFinding, lockfileRecordsScripts } from './install-scripts.js';
-import { npmFetchUrl, sameUrl } from './resolved-url.js';
+import { checkResolved } from './check-resolved.js';
 import { findKeys, type RegistryKey } from '../verify/npm/keys.js';
 import { compareSri, parseSri, shasumToSri, type Sri } from '../verify/npm/sri.js';
 import { verifyRegistrySignatures } from '../verify/npm/signatures.js';
@@ -64,7 +64,7 @@ export async function checkPackage(
       [meta.integrity, meta.shasum ? shasumToSri(meta.shasum) : undefined].filter(Boolean).join(' '),
     );
     checkIntegrity(state, lockSri, regSri);
-    checkResolved(state, meta);
+    checkResolved(state, meta, settings.config);
     const scripts = installScriptFinding(pkg, graph, meta, settings.policy);
     if (scripts) state.findings.push(scripts);
     else if (pkg.buildDisabled !== undefined && meta.installScripts.length > 0)
@@ -217,46 +217,6 @@ function checkIntegrity(state: CheckState, lockSri: Sri, regSri: Sri): void {
       { reason: 'no common integrity algorithm', lockfile: pkg.integrity ?? '' },
     );
   } else state.notes.push(`integrity matches the registry (${cmp.algorithm})`);
-}
-
-/** Public registries whose URLs npm rewrites to the configured registry (`replace-registry-host`). */
-const PUBLIC_HOSTS = new Set(['registry.npmjs.org', 'registry.yarnpkg.com', 'registry.npmjs.com']);
-
-function checkResolved(state: CheckState, meta: VersionMeta): void {
-  const { pkg, registry } = state;
-  if (pkg.resolved === undefined || meta.tarball === undefined) return;
-  // What npm fetches is the lockfile's URL (after its registry-host rewrite): the very URL the registry publishes
-  // agrees, wherever it is hosted (a blob host, a proxy's own base URL).
-  const fetched = npmFetchUrl(pkg.resolved, registry);
-  if (sameUrl(pkg.resolved, meta.tarball) || (fetched !== undefined && sameUrl(fetched, meta.tarball))) return;
-  const resolved = tarballKey(pkg.resolved, registry);
-  const published = tarballKey(meta.tarball, registry);
-  if (resolved === undefined || published === undefined || resolved !== published) {
-    state.findings.push(
-      packageFinding(
-        pkg,
-        'CPD107',
-        `${spec(pkg)} (${where(pkg)}) resolves to ${pkg.resolved}, but the registry publishes this version at ${meta.tarball}. npm installs from the resolved URL: regenerate the entry and review the change.`,
-        { expected: meta.tarball, actual: pkg.resolved },
-      ),
-    );
-  }
-}
-
-/** The tarball's path below its registry, when the URL is on that registry or a public one npm rewrites. */
-function tarballKey(url: string, registry: string): string | undefined {
-  let u: URL;
-  let r: URL;
-  try {
-    u = new URL(url);
-    r = new URL(registry);
-  } catch {
-    return undefined;
-  }
-  const p = decodeURIComponent(u.pathname).replace(/%2f/gi, '/');
-  if (u.origin === r.origin && u.pathname.startsWith(r.pathname)) return p.slice(decodeURIComponent(r.pathname).length);
-  if (PUBLIC_HOSTS.has(u.hostname)) return p.slice(1);
-  return undefined;
 }
 
 async function checkSignature(

@@ -1,14 +1,19 @@
 /**
- * The URL npm fetches for a lockfile `resolved`: arborist's `#registryResolved` (lib/arborist/reify.js) rewrites a
- * URL on the `replace-registry-host` host (default `npmjs`, i.e. registry.npmjs.org) to the configured registry —
- * its scheme, host and port, and its path prefix when the URL lacks it — and fetches any other URL as written.
- * Undefined when `resolved` is not a URL.
+ * npm's `replace-registry-host` as flattened (@npmcli/config definitions): `npmjs` (the default) stands for
+ * registry.npmjs.org; `never`, `always`, a hostname or a URL otherwise.
  */
-export function npmFetchUrl(
-  resolved: string,
-  registry: string,
-  replaceHost = 'registry.npmjs.org',
-): string | undefined {
+export function toReplaceRegistryHost(value: string | undefined): string {
+  return value === undefined || value === '' || value === 'npmjs' ? 'registry.npmjs.org' : value;
+}
+
+/**
+ * The URL npm fetches for a lockfile `resolved`, as arborist's `#registryResolved` (lib/arborist/reify.js) decides:
+ * a URL that `replace-registry-host` matches (`always`; its hostname; or, given as a URL, its hostname and path
+ * prefix) is moved to the configured default registry — its scheme, host and port, its path prefix in place of the
+ * matched one or put in front when missing — and any other URL is fetched as written. Undefined when `resolved` is
+ * not a URL (npm drops such an entry).
+ */
+export function npmFetchUrl(resolved: string, registry: string, replaceHost: string): string | undefined {
   let u: URL;
   let r: URL;
   try {
@@ -17,12 +22,24 @@ export function npmFetchUrl(
   } catch {
     return undefined;
   }
-  if (u.hostname !== replaceHost) return u.toString();
+  if (replaceHost === 'never') return u.toString();
+  let match: URL | undefined;
+  try {
+    match = new URL(replaceHost);
+  } catch {
+    match = undefined;
+  }
+  const matchPath = match?.pathname.replace(/\/$/, '');
+  const within = (path: string, prefix: string) => path === prefix || path.startsWith(`${prefix}/`);
+  const hostMatches = replaceHost === 'always' || (match?.hostname ?? replaceHost) === u.hostname;
+  if (!hostMatches || (matchPath !== undefined && matchPath !== '' && !within(u.pathname, matchPath)))
+    return u.toString();
   const prefix = r.pathname.replace(/\/$/, '');
   u.protocol = r.protocol;
   u.hostname = r.hostname;
   u.port = r.port;
-  if (prefix !== '' && u.pathname !== prefix && !u.pathname.startsWith(`${prefix}/`)) u.pathname = prefix + u.pathname;
+  if (matchPath !== undefined && matchPath !== '') u.pathname = prefix + u.pathname.slice(matchPath.length);
+  else if (prefix !== '' && !within(u.pathname, prefix)) u.pathname = prefix + u.pathname;
   return u.toString();
 }
 

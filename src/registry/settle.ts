@@ -5,6 +5,7 @@ import { causeFindings, type CausedPackage } from './causes.js';
 import { FAILING_RULES, UNVERIFIABLE_RULES, packageFinding, spec, where } from './findings.js';
 import type { UnverifiedCause } from './state.js';
 import { lockfileRecordsScripts, unknownScriptsFindings } from './install-scripts.js';
+import { groupRegistryCauses } from './systemic.js';
 import type { PackageNode } from '../core/records.js';
 
 export interface SettleOptions {
@@ -69,9 +70,11 @@ export function settleVerdicts(checks: readonly PackageCheck[], opts: SettleOpti
     for (const f of own) findings.push(f);
     verifications.push({ key: `pkg:${c.pkg.name}@${c.pkg.version}`, ...verdict(own, notes, cause, detailOf) });
   }
-  findings.push(...causeFindings(caused, opts.unverifiableLevel));
-  findings.push(...unknownScriptsFindings(scriptsUnknown, undefined));
-  return { findings, verifications, unreachable, unreachableRegistries };
+  // Settled per package above (statuses stay per package); one cause shared by many becomes one finding.
+  const out = groupRegistryCauses(findings, registriesWithoutAny(checks));
+  out.push(...causeFindings(caused, opts.unverifiableLevel));
+  out.push(...unknownScriptsFindings(scriptsUnknown, undefined));
+  return { findings: out, verifications, unreachable, unreachableRegistries };
 }
 
 /** The package's status and the detail its verification record carries. */
@@ -116,6 +119,19 @@ function causeTexts(): (cause: UnverifiedCause) => string {
     last = { cause, text };
     return text;
   };
+}
+
+/** Registries that answered 404 for the packument of every package they were asked about (CPD158's condition). */
+function registriesWithoutAny(checks: readonly PackageCheck[]): Set<string> {
+  const missing = new Set<string>();
+  const found = new Set<string>();
+  for (const c of checks) {
+    const absent = c.findings.some((f) => f.ruleId === 'CPD101' && f.evidence?.status !== undefined);
+    if (absent) missing.add(c.registry);
+    else if (c.cause?.what !== 'packument') found.add(c.registry);
+  }
+  for (const r of found) missing.delete(r);
+  return missing;
 }
 
 function missingSignature(c: PackageCheck): Finding {

@@ -231,3 +231,88 @@ describe('GitHub Packages: tarballs at /download/@scope/name/<version>/<digest>'
     expect(rules(result)).toEqual(['CPD107']);
   });
 });
+
+describe('a lockfile written against another registry (arborist #registryResolved, replace-registry-host)', () => {
+  const names = ['a', 'b', 'c'];
+
+  async function newRegistry(): Promise<RouteRegistry> {
+    const reg = await startRegistry();
+    for (const n of names)
+      reg.route(`/${n}`, {
+        body: packument(n, {
+          '1.0.0': { integrity: fakeIntegrity(n), tarball: `${reg.origin}/${n}/-/${n}-1.0.0.tgz` },
+        }),
+      });
+    return reg;
+  }
+
+  const oldBase = 'https://old-artifactory.example/artifactory/api/npm/npm-remote/';
+  const entries = (base: string) =>
+    names.map((n) => ({
+      name: n,
+      version: '1.0.0',
+      resolved: `${base}${n}/-/${n}-1.0.0.tgz`,
+      integrity: fakeIntegrity(n),
+    }));
+
+  it('every entry on the old base: one CPD157 with the count, each package failed', async () => {
+    const reg = await newRegistry();
+    const result = await scan(entries(oldBase), { registry: reg.url, policy: { verifySignatures: false } });
+    expect(rules(result)).toEqual(['CPD157']);
+    expect(result.findings[0]?.evidence).toMatchObject({ count: 3, resolvedBase: oldBase.replace(/\/$/, '/') });
+    expect(result.findings[0]?.members?.map((m) => m.ruleId)).toEqual(['CPD107', 'CPD107', 'CPD107']);
+    expect(statuses(result)).toEqual(['failed', 'failed', 'failed']);
+  });
+
+  it.each([
+    { name: 'the old host', setting: 'old-artifactory.example' },
+    { name: 'the old registry URL with its path', setting: oldBase },
+  ])(
+    'replace-registry-host naming $name: npm fetches from the configured registry, so no finding',
+    async ({ setting }) => {
+      const reg = await newRegistry();
+      // The old path prefix swapped for the new registry's (empty here): arborist's full-URL form. A bare hostname
+      // keeps the path, so only the URL form lands on the new registry's tarball.
+      const result = await scan(entries(oldBase), {
+        registry: reg.url,
+        env: userNpmrc(`replace-registry-host=${setting}\n`),
+        policy: { verifySignatures: false },
+      });
+      const want = setting === oldBase ? [] : ['CPD157'];
+      expect(rules(result)).toEqual(want);
+    },
+  );
+
+  it("one entry elsewhere is that entry's own problem: CPD107", async () => {
+    const reg = await newRegistry();
+    const list = entries(reg.url);
+    list[1] = { ...list[1]!, resolved: `${oldBase}b/-/b-1.0.0.tgz` };
+    const result = await scan(list, { registry: reg.url, policy: { verifySignatures: false } });
+    expect(rules(result)).toEqual(['CPD107']);
+  });
+});
+
+describe('a registry that has none of the packages (wrong URL or scope mapping)', () => {
+  it('404 for every packument: one CPD158, not one CPD101 per package', async () => {
+    const reg = await startRegistry();
+    const result = await scan(
+      ['x', 'y', 'z'].map((n) => ({ name: n, version: '1.0.0', integrity: fakeIntegrity(n) })),
+      { registry: reg.url, policy: { verifySignatures: false } },
+    );
+    expect(rules(result)).toEqual(['CPD158']);
+    expect(result.findings[0]?.evidence).toMatchObject({ count: 3, registry: reg.url });
+    expect(statuses(result)).toEqual(['failed', 'failed', 'failed']);
+  });
+
+  it('a registry that has the others: the missing ones stay CPD101 each', async () => {
+    const reg = await startRegistry();
+    reg.route('/x', {
+      body: packument('x', { '1.0.0': { integrity: fakeIntegrity('x'), tarball: `${reg.origin}/x/-/x-1.0.0.tgz` } }),
+    });
+    const result = await scan(
+      ['x', 'y', 'z'].map((n) => ({ name: n, version: '1.0.0', integrity: fakeIntegrity(n) })),
+      { registry: reg.url, policy: { verifySignatures: false } },
+    );
+    expect(rules(result)).toEqual(['CPD101', 'CPD101']);
+  });
+});
