@@ -6,12 +6,12 @@ import { packageFinding, spec, where } from './findings.js';
 import { unverifiable, type CheckState, type UnverifiedCause } from './state.js';
 import type { UnavailableCause as FetchCause } from './client.js';
 import type { Packument, VersionMeta } from './packument.js';
-import type { RegistrySources } from './sources.js';
+import type { KeysOutcome, RegistrySources } from './sources.js';
 import { checkProvenance } from './check-provenance.js';
 import { checkTarball } from './check-tarball.js';
 import { installScriptFinding, lockfileRecordsScripts } from './install-scripts.js';
 import { checkResolved } from './check-resolved.js';
-import { findKeys, type RegistryKey } from '../verify/npm/keys.js';
+import { embeddedNpmKeys, findKeys, type RegistryKey } from '../verify/npm/keys.js';
 import { compareSri, parseSri, shasumToSri, type Sri } from '../verify/npm/sri.js';
 import { verifyRegistrySignatures } from '../verify/npm/signatures.js';
 
@@ -226,7 +226,7 @@ async function checkSignature(
   sources: RegistrySources,
 ): Promise<void> {
   const { pkg, registry } = state;
-  const keys = await sources.registryKeys(registry);
+  const keys = withNpmKeys(await sources.registryKeys(registry), meta);
   if (keys.kind === 'unavailable') {
     unverifiable(
       state,
@@ -288,6 +288,25 @@ async function checkSignature(
       return;
   }
 }
+
+/**
+ * A registry that serves no usable keys (a mirror or proxy of registry.npmjs.org that passes `dist.signatures`
+ * through but not `/-/npm/v1/keys`) still serves signatures by npm's own keys, and those verify with npm's keys as
+ * Sigstore's TUF repository distributes them wherever they were served: the signature binds
+ * `name@version:integrity`, not the host. npm's `audit signatures` stops at such a package (pacote
+ * EMISSINGSIGNATUREKEY); here it is verified, or CPD110 when a mirror changed what npm signed. A version without
+ * such a signature keeps the registry's "no keys" cause.
+ */
+function withNpmKeys(keys: KeysOutcome, meta: VersionMeta): KeysOutcome {
+  if (keys.kind !== 'none') return keys;
+  npmKeys ??= embeddedNpmKeys();
+  const known = npmKeys;
+  return meta.signatures.some((s) => findKeys(known, s.keyid, 'signatures').length > 0)
+    ? { kind: 'keys', keys: known, source: 'embedded' }
+    : keys;
+}
+
+let npmKeys: RegistryKey[] | undefined;
 
 /**
  * pacote's stand-in publish time for a version its registry gives none (lib/registry.js `MISSING_TIME_CUTOFF`):

@@ -3,7 +3,15 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ScanResult } from '../../src/core/result.js';
 import { fakeIntegrity, routeRegistries, testSigningKey, type RouteRegistry } from './route-registry.js';
-import { scanGraphs, tempDir, writeLockfile, type LockEntry, type ScanSetup } from './scan.js';
+import {
+  SIGNED_VERSIONS,
+  endpointsPerTest,
+  scanGraphs,
+  tempDir,
+  writeLockfile,
+  type LockEntry,
+  type ScanSetup,
+} from './scan.js';
 
 /**
  * Registries chainproof has never seen, each stood up on loopback as its documented convention says, and the verdict
@@ -314,5 +322,64 @@ describe('a registry that has none of the packages (wrong URL or scope mapping)'
       { registry: reg.url, policy: { verifySignatures: false } },
     );
     expect(rules(result)).toEqual(['CPD101', 'CPD101']);
+  });
+});
+
+describe('a mirror of registry.npmjs.org that passes dist.signatures through but serves no keys', () => {
+  const serveNpm = endpointsPerTest();
+  const IN_WINDOW = '2022-06-01T00:00:00.000Z';
+
+  it.each([
+    { name: 'keys 404', keys: undefined },
+    { name: 'keys of the wrong shape', keys: { not: 'keys' } },
+  ])(
+    "$name: npm-signed versions verify with npm's own keys (pacote would stop at EMISSINGSIGNATUREKEY)",
+    async ({ keys }) => {
+      const mirror = await serveNpm({
+        keys,
+        packages: SIGNED_VERSIONS.map((s) => ({
+          name: s.name,
+          versions: [{ ...s, time: IN_WINDOW, signatures: [s] }],
+        })),
+      });
+      const result = await scan(SIGNED_VERSIONS, { registry: mirror.url });
+      expect(rules(result)).toEqual([]);
+      expect(result.summary).toMatchObject({ verified: SIGNED_VERSIONS.length, unverifiable: 0 });
+    },
+  );
+
+  it('a mirror that changed what npm signed is CPD110, not "no keys"', async () => {
+    const [first, other] = [SIGNED_VERSIONS[0]!, SIGNED_VERSIONS[1]!];
+    // The mirror serves another integrity under npm's signature (and the lockfile agrees with the mirror).
+    const mirror = await serveNpm({
+      keys: undefined,
+      packages: [
+        {
+          name: first.name,
+          versions: [{ ...first, integrity: other.integrity, time: IN_WINDOW, signatures: [first] }],
+        },
+      ],
+    });
+    const result = await scan([{ ...first, integrity: other.integrity }], { registry: mirror.url });
+    expect(rules(result)).toEqual(['CPD110']);
+  });
+
+  it('unsigned private packages on that mirror keep the one "no keys" cause (CPD133), not CPD111 each', async () => {
+    const mirror = await serveNpm({
+      keys: undefined,
+      packages: [
+        ...SIGNED_VERSIONS.slice(0, 2).map((s) => ({
+          name: s.name,
+          versions: [{ ...s, time: IN_WINDOW, signatures: [s] }],
+        })),
+        { name: 'corp-private', versions: [{ version: '1.0.0', integrity: fakeIntegrity('p'), time: IN_WINDOW }] },
+      ],
+    });
+    const result = await scan(
+      [...SIGNED_VERSIONS.slice(0, 2), { name: 'corp-private', version: '1.0.0', integrity: fakeIntegrity('p') }],
+      { registry: mirror.url },
+    );
+    expect(rules(result)).toEqual(['CPD133']);
+    expect(result.summary).toMatchObject({ verified: 2, unverifiable: 1 });
   });
 });
