@@ -6,14 +6,13 @@ import { packageFinding, spec, where } from './findings.js';
 import { unverifiable, type CheckState, type UnverifiedCause } from './state.js';
 import type { UnavailableCause as FetchCause } from './client.js';
 import type { Packument, VersionMeta } from './packument.js';
-import type { KeysOutcome, RegistrySources } from './sources.js';
+import type { RegistrySources } from './sources.js';
 import { checkProvenance } from './check-provenance.js';
 import { checkTarball } from './check-tarball.js';
 import { installScriptFinding, lockfileRecordsScripts } from './install-scripts.js';
 import { checkResolved } from './check-resolved.js';
-import { embeddedNpmKeys, findKeys, type RegistryKey } from '../verify/npm/keys.js';
+import { checkSignature } from './check-signature.js';
 import { compareSri, parseSri, shasumToSri, type Sri } from '../verify/npm/sri.js';
-import { verifyRegistrySignatures } from '../verify/npm/signatures.js';
 
 /** What one package's check found; `settleVerdicts` turns the checks of a scan into statuses and findings. */
 export type PackageCheck = Pick<
@@ -217,134 +216,4 @@ function checkIntegrity(state: CheckState, lockSri: Sri, regSri: Sri): void {
       { reason: 'no common integrity algorithm', lockfile: pkg.integrity ?? '' },
     );
   } else state.notes.push(`integrity matches the registry (${cmp.algorithm})`);
-}
-
-async function checkSignature(
-  state: CheckState,
-  meta: VersionMeta,
-  packument: Packument,
-  sources: RegistrySources,
-): Promise<void> {
-  const { pkg, registry } = state;
-  const keys = withNpmKeys(await sources.registryKeys(registry), meta);
-  if (keys.kind === 'unavailable') {
-    unverifiable(
-      state,
-      `the signing keys of ${registry} could not be read (${keys.reason}), so the signature of ${spec(pkg)} (${where(pkg)}) was not checked.`,
-      { registry, reason: keys.reason },
-      { kind: keys.cause, what: 'signing keys', reason: keys.reason },
-    );
-    return;
-  }
-  if (keys.kind === 'none') {
-    unverifiable(state, '', {}, { kind: keys.cause, what: 'signing keys', reason: keys.reason });
-    return;
-  }
-  if (meta.integrity === undefined) return; // reported as unverifiable by the integrity check
-  const time = await signingTime(state, meta, packument, keys.keys, sources);
-  if (time === undefined) return; // recorded as unverifiable
-  const verdict = verifyRegistrySignatures(
-    {
-      name: pkg.name,
-      version: pkg.version,
-      integrity: meta.integrity,
-      signatures: meta.signatures,
-      ...(time.at ? { publishedAt: time.at } : {}),
-    },
-    keys.keys,
-  );
-  const published = time.exact ? (time.at?.toISOString() ?? 'unknown') : 'unknown';
-  switch (verdict.kind) {
-    case 'verified':
-      state.signed = true;
-      state.notes.push(`registry signature verified (${verdict.keyid})`);
-      return;
-    case 'missing':
-      // Whether this is the package's own problem or a mirror that strips every signature is decided once all
-      // packages of the registry are checked (settleVerdicts).
-      state.signatureMissing = { keySource: keys.source };
-      return;
-    case 'invalid':
-      state.findings.push(
-        packageFinding(
-          pkg,
-          'CPD110',
-          `The registry signature of ${spec(pkg)} (${where(pkg)}) does not verify over "${pkg.name}@${pkg.version}:${meta.integrity}" with key ${verdict.keyid}. Do not install it; check which registry served it.`,
-          { keyid: verdict.keyid, integrity: meta.integrity, registry },
-        ),
-      );
-      return;
-    case 'untrusted-key':
-      state.findings.push(
-        packageFinding(
-          pkg,
-          'CPD112',
-          verdict.reason === 'unknown'
-            ? `${spec(pkg)} (${where(pkg)}) is signed with key ${verdict.keyid}, which ${registry} does not publish. Re-resolve it from the origin registry.`
-            : `${spec(pkg)} (${where(pkg)}) is signed with key ${verdict.keyid}, which was not valid when the version was published (${published}). Re-resolve it from the origin registry.`,
-          { keyid: verdict.keyid, reason: verdict.reason, publishedAt: published, registry },
-        ),
-      );
-      return;
-  }
-}
-
-/**
- * A registry that serves no usable keys (a mirror or proxy of registry.npmjs.org that passes `dist.signatures`
- * through but not `/-/npm/v1/keys`) still serves signatures by npm's own keys, and those verify with npm's keys as
- * Sigstore's TUF repository distributes them wherever they were served: the signature binds
- * `name@version:integrity`, not the host. npm's `audit signatures` stops at such a package (pacote
- * EMISSINGSIGNATUREKEY); here it is verified, or CPD110 when a mirror changed what npm signed. A version without
- * such a signature keeps the registry's "no keys" cause.
- */
-function withNpmKeys(keys: KeysOutcome, meta: VersionMeta): KeysOutcome {
-  if (keys.kind !== 'none') return keys;
-  npmKeys ??= embeddedNpmKeys();
-  const known = npmKeys;
-  return meta.signatures.some((s) => findKeys(known, s.keyid, 'signatures').length > 0)
-    ? { kind: 'keys', keys: known, source: 'embedded' }
-    : keys;
-}
-
-let npmKeys: RegistryKey[] | undefined;
-
-/**
- * pacote's stand-in publish time for a version its registry gives none (lib/registry.js `MISSING_TIME_CUTOFF`):
- * npm checks a key's expiry against it, so a registry or mirror that serves no `time` does not make every
- * signature by an expiring key "untrusted". Whoever serves the packument chooses `time` anyway; the signature over
- * `name@version:integrity` is what binds.
- */
-const MISSING_TIME_CUTOFF = new Date('2015-01-01T00:00:00.000Z');
-
-/**
- * The time a signing key must have been valid at. pacote checks a key's expiry against the version's publish time
- * (lib/registry.js `manifest`, which fetches the full packument for it when verifying signatures). The abbreviated
- * packument has no publish times, but its `modified` bounds them all from above: when every key the signatures
- * name expires after `modified` (or never), that bound gives the same verdict and no request is
- * made. Otherwise the full packument is asked for the exact time. `undefined`: it could not be had (recorded).
- */
-async function signingTime(
-  state: CheckState,
-  meta: VersionMeta,
-  packument: Packument,
-  keys: readonly RegistryKey[],
-  sources: RegistrySources,
-): Promise<{ at: Date | undefined; exact: boolean } | undefined> {
-  if (packument.hasPublishTimes) return { at: meta.publishedAt ?? MISSING_TIME_CUTOFF, exact: true };
-  const modified = packument.modified;
-  const named = meta.signatures.flatMap((s) => findKeys(keys, s.keyid, 'signatures'));
-  // Only expiry matters (pacote does not read a key's start; see `verifyRegistrySignatures`).
-  const boundSuffices = named.every((k) => k.end === undefined || (modified !== undefined && modified < k.end));
-  if (boundSuffices) return { at: modified, exact: false };
-  const full = await sources.fullPackument(state.registry, state.pkg.name);
-  if (full.kind === 'ok')
-    return { at: full.value.version(meta.version)?.publishedAt ?? MISSING_TIME_CUTOFF, exact: true };
-  const reason = full.kind === 'not-found' ? `HTTP ${full.status}` : full.reason;
-  unverifiable(
-    state,
-    `the publish time of ${spec(state.pkg)} (${where(state.pkg)}) could not be read from ${state.registry} (${reason}), so its signing key could not be checked against it.`,
-    { registry: state.registry, reason },
-    full.kind === 'unavailable' ? { kind: full.cause, what: 'full packument', reason } : undefined,
-  );
-  return undefined;
 }

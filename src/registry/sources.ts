@@ -31,6 +31,7 @@ export class RegistrySources {
   private readonly attestations = new Map<string, Promise<FetchOutcome<unknown>>>();
   private readonly tarballs = new Map<string, Promise<FetchOutcome<TarballFacts>>>();
   private readonly verifiers = new Map<string, Verifier>();
+  private readonly corgiProbes = new Map<string, Promise<boolean>>();
 
   constructor(
     private readonly client: RegistryClient,
@@ -102,6 +103,18 @@ export class RegistrySources {
       // A 404, a body of the wrong shape or only key types we cannot use: nothing can be verified, never a pass.
       if (out.kind === 'not-found') return { kind: 'none', cause: 'no-keys', reason: `HTTP ${out.status}` };
       return { kind: 'none', cause: 'keys-unusable', reason: describeUnusableKeys(out.value) };
+    });
+  }
+
+  /**
+   * Whether this registry's abbreviated packuments drop signatures its full ones carry, decided once per registry on
+   * the first version found unsigned (one full document, not one per package: a mirror that strips signatures from
+   * both would otherwise cost a full, often multi-megabyte, packument for every package).
+   */
+  corgiDropsSignatures(registry: string, name: string, version: string): Promise<boolean> {
+    return memo(this.corgiProbes, registry, async () => {
+      const full = await this.fullPackument(registry, name);
+      return full.kind === 'ok' && (full.value.version(version)?.signatures.length ?? 0) > 0;
     });
   }
 

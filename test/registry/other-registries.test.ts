@@ -383,3 +383,93 @@ describe('a mirror of registry.npmjs.org that passes dist.signatures through but
     expect(result.summary).toMatchObject({ verified: 2, unverifiable: 1 });
   });
 });
+
+describe('the token reaches exactly the hosts npm sends it to (npm-registry-fetch getAuth / regFromURI)', () => {
+  const TOKEN = 'npm_corpTOKEN0123456789abcdef';
+
+  it.each([
+    { name: 'packument under the path-prefixed registry', to: 'registry', want: true },
+    { name: 'tarball on another host (--verify-tarballs)', to: 'blobs', want: false },
+    { name: 'keys endpoint under the registry', to: 'keys', want: true },
+  ])('$name → token sent: $want', async ({ to, want }) => {
+    const reg = await startRegistry();
+    const blobs = await startRegistry();
+    const prefix = `${reg.url}api/npm/npm-remote/`;
+    const integrity = fakeIntegrity('left-pad');
+    const tarball = `${blobs.origin}/api/npm/npm-remote/left-pad/-/left-pad-1.3.0.tgz`;
+    reg.route('/api/npm/npm-remote/left-pad', { body: packument('left-pad', { '1.3.0': { integrity, tarball } }) });
+    reg.route('/api/npm/npm-remote/-/npm/v1/keys', { status: 404 });
+    const dart = prefix.replace(/^http:/, '');
+    await scan([{ name: 'left-pad', version: '1.3.0', resolved: tarball, integrity }], {
+      env: userNpmrc(`registry=${prefix}\n${dart}:_authToken=${TOKEN}\n`),
+      verifyTarballs: true,
+      policy: { allowedRegistries: [prefix] },
+    });
+    const server = to === 'blobs' ? blobs : reg;
+    const path = {
+      registry: '/api/npm/npm-remote/left-pad',
+      blobs: '/api/npm/npm-remote/left-pad/-/left-pad-1.3.0.tgz',
+      keys: '/api/npm/npm-remote/-/npm/v1/keys',
+    }[to]!;
+    const seen = server.seen.filter((r) => r.path === path);
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.every((r) => r.authorization === (want ? `Bearer ${TOKEN}` : undefined))).toBe(true);
+  });
+
+  it('a token for another path of the same host is not sent to this registry', async () => {
+    const reg = await startRegistry();
+    const prefix = `${reg.url}api/npm/npm-remote/`;
+    reg.route('/api/npm/npm-remote/left-pad', { status: 401 });
+    const other = `${reg.url.replace(/^http:/, '')}api/npm/other-repo/`;
+    const result = await scan([{ name: 'left-pad', version: '1.3.0', integrity: fakeIntegrity('left-pad') }], {
+      env: userNpmrc(`registry=${prefix}\n${other}:_authToken=${TOKEN}\n`),
+      policy: { verifySignatures: false, allowedRegistries: [prefix] },
+    });
+    expect(reg.seen.every((r) => r.authorization === undefined)).toBe(true);
+    expect(rules(result)).toEqual(['CPD156']);
+    expect(String(result.findings[0]?.evidence?.reason)).toContain('no credentials are configured');
+  });
+});
+
+describe('abbreviated packuments that omit dist.signatures the full ones carry (pacote verifySignatures: fullMetadata)', () => {
+  async function registry(corgiSigned: boolean, fullSigned: boolean) {
+    const reg = await startRegistry();
+    const key = testSigningKey('SHA256:corp', null);
+    reg.route('/-/npm/v1/keys', { body: { keys: [key.entry] } });
+    const names = ['a', 'b', 'c'];
+    for (const n of names) {
+      const integrity = fakeIntegrity(n);
+      const tarball = `${reg.origin}/${n}/-/${n}-1.0.0.tgz`;
+      const sig = [key.signature(n, '1.0.0', integrity)];
+      const full = packument(
+        n,
+        { '1.0.0': { integrity, tarball, ...(fullSigned ? { signatures: sig } : {}) } },
+        {
+          time: { '1.0.0': '2024-01-01T00:00:00.000Z', modified: '2024-01-01T00:00:00.000Z' },
+        },
+      );
+      const corgi = {
+        ...(packument(n, { '1.0.0': { integrity, tarball, ...(corgiSigned ? { signatures: sig } : {}) } }) as object),
+        modified: '2024-01-01T00:00:00.000Z',
+      };
+      reg.route(`/${n}`, { body: full, corgi });
+    }
+    const entries = names.map((n) => ({ name: n, version: '1.0.0', integrity: fakeIntegrity(n) }));
+    return { reg, entries };
+  }
+
+  it('signatures only in the full document: verified, as npm audit signatures says', async () => {
+    const { reg, entries } = await registry(false, true);
+    const result = await scan(entries, { registry: reg.url });
+    expect(rules(result)).toEqual([]);
+    expect(result.summary).toMatchObject({ verified: 3 });
+  });
+
+  it('signatures in neither: one CPD132, and the full document was asked once, not per package', async () => {
+    const { reg, entries } = await registry(false, false);
+    const result = await scan(entries, { registry: reg.url });
+    expect(rules(result)).toEqual(['CPD132']);
+    const fullAsks = reg.seen.filter((r) => r.accept === 'application/json' && /^\/[abc]$/.test(r.path));
+    expect(fullAsks).toHaveLength(1);
+  });
+});

@@ -14,6 +14,8 @@ export interface Route {
   readonly headers?: Readonly<Record<string, string>>;
   /** JSON-encoded unless a Buffer or string. */
   readonly body?: unknown;
+  /** The answer to `Accept: application/vnd.npm.install-v1+json` (the abbreviated packument), when it differs. */
+  readonly corgi?: unknown;
 }
 
 export interface SeenRequest {
@@ -52,9 +54,11 @@ export function routeRegistries(): () => Promise<RouteRegistry> {
       const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
       seen.push({ path, authorization: req.headers.authorization, accept: req.headers.accept });
       const r = routes.get(path) ?? { status: 404, body: { error: 'not found' } };
-      const body = Buffer.isBuffer(r.body)
-        ? r.body
-        : Buffer.from(typeof r.body === 'string' ? r.body : JSON.stringify(r.body ?? {}));
+      const corgi = r.corgi !== undefined && /vnd\.npm\.install-v1\+json/.test(req.headers.accept ?? '');
+      const answer = corgi ? r.corgi : r.body;
+      const body = Buffer.isBuffer(answer)
+        ? answer
+        : Buffer.from(typeof answer === 'string' ? answer : JSON.stringify(answer ?? {}));
       res.writeHead(r.status ?? 200, { 'content-type': 'application/json', ...r.headers });
       res.end(body);
     });
