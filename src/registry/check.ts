@@ -12,6 +12,7 @@ import { checkTarball } from './check-tarball.js';
 import { installScriptFinding, lockfileRecordsScripts } from './install-scripts.js';
 import { checkResolved } from './check-resolved.js';
 import { checkSignature } from './check-signature.js';
+import { checkDocumentIdentity } from './check-identity.js';
 import { compareSri, parseSri, shasumToSri, type Sri } from '../verify/npm/sri.js';
 
 /** What one package's check found; `settleVerdicts` turns the checks of a scan into statuses and findings. */
@@ -57,6 +58,7 @@ export async function checkPackage(
   const found = await lookUpVersion(state, sources);
   if (found) {
     const { packument } = found;
+    checkDocumentIdentity(state, packument, found.meta);
     const meta = await withScriptNames(state, found.meta, packument, sources);
     const lockSri = parseSri(pkg.integrity);
     const regSri = parseSri(

@@ -19,7 +19,7 @@ const NPMJS_HOSTS = new Set(['registry.npmjs.org', 'registry.npmjs.com']);
 const ABBREVIATED_ACCEPT = 'application/vnd.npm.install-v1+json; q=1.0, application/json; q=0.8, */*';
 const FULL_ACCEPT = 'application/json';
 /** Packuments are cached as the part the checks read (`keptOfPackument`); bump the id when that part grows. */
-const KEPT_PACKUMENT: KeptPart = { id: 'packument-checks-1', of: keptOfPackument };
+const KEPT_PACKUMENT: KeptPart = { id: 'packument-checks-2', of: keptOfPackument };
 
 /**
  * Everything fetched from registries, each asked once per scan (memoised promises): packuments, signing keys,

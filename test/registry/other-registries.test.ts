@@ -473,3 +473,46 @@ describe('abbreviated packuments that omit dist.signatures the full ones carry (
     expect(fullAsks).toHaveLength(1);
   });
 });
+
+describe('packuments that name another package (pacote builds _id from the document)', () => {
+  it.each([
+    { name: 'packument of another package', doc: (i: string) => packument('evil', { '1.0.0': { integrity: i } }) },
+    {
+      name: 'version document of another package',
+      doc: (i: string) => ({
+        name: 'left-pad',
+        versions: { '1.0.0': { name: 'evil', version: '1.0.0', dist: { integrity: i } } },
+      }),
+    },
+    {
+      name: 'version document of another version',
+      doc: (i: string) => ({
+        name: 'left-pad',
+        versions: { '1.0.0': { name: 'left-pad', version: '6.6.6', dist: { integrity: i } } },
+      }),
+    },
+  ])('$name → CPD159, failed', async ({ doc }) => {
+    const reg = await startRegistry();
+    const integrity = fakeIntegrity('x');
+    reg.route('/left-pad', { body: doc(integrity) });
+    const result = await scan([{ name: 'left-pad', version: '1.0.0', integrity }], {
+      registry: reg.url,
+      policy: { verifySignatures: false },
+    });
+    expect(rules(result)).toEqual(['CPD159']);
+    expect(statuses(result)).toEqual(['failed']);
+  });
+
+  it('a version document that states v1.0.0 for 1.0.0 is the same version (semver clean)', async () => {
+    const reg = await startRegistry();
+    const integrity = fakeIntegrity('x');
+    reg.route('/left-pad', {
+      body: { name: 'left-pad', versions: { '1.0.0': { name: 'left-pad', version: 'v1.0.0', dist: { integrity } } } },
+    });
+    const result = await scan([{ name: 'left-pad', version: '1.0.0', integrity }], {
+      registry: reg.url,
+      policy: { verifySignatures: false },
+    });
+    expect(rules(result)).toEqual([]);
+  });
+});

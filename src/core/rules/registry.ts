@@ -332,4 +332,14 @@ export const REGISTRY_RULES = defineRules([
     severity: '7.0',
     tags: ['security', 'supply-chain', 'registry'],
   },
+  {
+    id: 'CPD159',
+    name: 'PackumentOfAnotherPackage',
+    short: "The registry answers this package's URL with another package's document.",
+    full: "The packument served for the locked name, or its document for the locked version, names another package or version (`name`, `versions[v].name`, `versions[v].version`). npm takes the version document as it comes: pacote builds the manifest's `_id`, and the message its signature check verifies, from the name and version inside it, so a registry or mirror that substitutes another package's document would pass npm with that package's signature. Here it is reported per package and the package fails.",
+    help: 'Do not install it. Find out which registry or mirror served the document (a proxy cache can mix up entries), and regenerate the lockfile entry from the origin registry.',
+    level: 'error',
+    severity: '8.5',
+    tags: ['security', 'supply-chain', 'registry'],
+  },
 ]);
