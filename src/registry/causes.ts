@@ -19,6 +19,7 @@ const RULE_OF: Record<UnverifiedCause['kind'], string> = {
   'no-keys': 'CPD133',
   'keys-unusable': 'CPD133',
   'registry-not-allowed': 'CPD154',
+  'attestations-unserved': 'CPD160',
 };
 
 const ADVICE: Record<UnverifiedCause['kind'], string> = {
@@ -39,6 +40,8 @@ const ADVICE: Record<UnverifiedCause['kind'], string> = {
     'Without signing keys no signature can be checked. Name the registry in dependencies.trustedMirrors if you trust it, or set dependencies.verifySignatures: false.',
   'keys-unusable':
     'The keys endpoint answered with nothing usable (wrong shape or unsupported key types); check what serves that URL.',
+  'attestations-unserved':
+    'Point the scan at the origin registry (--registry), or have the mirror proxy /-/npm/v1/attestations/; name it in dependencies.trustedMirrors if you trust its metadata without them.',
   'registry-not-allowed':
     'A repository .yarnrc.yml cannot widen the allowed registries (CPD150): add the registry to dependencies.allowedRegistries if you trust it, or remove the setting and regenerate the lockfile.',
 };
@@ -109,6 +112,8 @@ function describe(
         : `${registry} publishes signing keys but serves no signature for any of them, so none could be checked`;
     case 'registry-not-allowed':
       return `yarn would install them from ${registry} (${reason}), which the policy does not allow, so it was not asked and no other registry stands in for it`;
+    case 'attestations-unserved':
+      return `their packuments list attestations, but ${registry} serves none of them (${reason} from /-/npm/v1/attestations/), so their provenance was not checked`;
     case 'no-keys':
     case 'keys-unusable':
       return `the signing keys of ${registry} could not be used (${reason}), so no signature was checked`;

@@ -19,7 +19,8 @@ import { compareSri, parseSri, shasumToSri, type Sri } from '../verify/npm/sri.j
 export type PackageCheck = Pick<
   CheckState,
   'pkg' | 'graph' | 'registry' | 'findings' | 'notes' | 'cause' | 'signatureMissing' | 'signed'
->;
+> &
+  Partial<Pick<CheckState, 'attestationsMissing' | 'attested'>>;
 
 export interface CheckSettings {
   readonly config: RegistryConfig;

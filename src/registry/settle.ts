@@ -24,7 +24,12 @@ export interface Settled {
 }
 
 /** Causes about a registry's signing set-up, which a trusted mirror waives. */
-const SIGNING_CAUSES: ReadonlySet<UnverifiedCause['kind']> = new Set(['mirror-unsigned', 'no-keys', 'keys-unusable']);
+const SIGNING_CAUSES: ReadonlySet<UnverifiedCause['kind']> = new Set([
+  'mirror-unsigned',
+  'no-keys',
+  'keys-unusable',
+  'attestations-unserved',
+]);
 
 /**
  * Turn the checks of a scan into verdicts: a missing signature is the package's own problem (CPD111) when its
@@ -33,6 +38,7 @@ const SIGNING_CAUSES: ReadonlySet<UnverifiedCause['kind']> = new Set(['mirror-un
  */
 export function settleVerdicts(checks: readonly PackageCheck[], opts: SettleOptions): Settled {
   const signing = new Set(checks.filter((c) => c.signed).map((c) => c.registry));
+  const attesting = new Set(checks.filter((c) => c.attested === true).map((c) => c.registry));
   const findings: Finding[] = [];
   const caused: CausedPackage[] = [];
   const verifications: VerificationRecord[] = [];
@@ -48,6 +54,16 @@ export function settleVerdicts(checks: readonly PackageCheck[], opts: SettleOpti
     if (c.signatureMissing !== undefined && cause === undefined) {
       if (signing.has(c.registry)) own = [...own, missingSignature(c)];
       else cause = { kind: 'mirror-unsigned', registry: c.registry, what: 'signatures', reason: 'no dist.signatures' };
+    }
+    if (c.attestationsMissing !== undefined && cause === undefined) {
+      if (attesting.has(c.registry)) own = [...own, missingAttestations(c, c.attestationsMissing)];
+      else
+        cause = {
+          kind: 'attestations-unserved',
+          registry: c.registry,
+          what: 'attestations',
+          reason: `HTTP ${c.attestationsMissing.status}`,
+        };
     }
     if (cause !== undefined && SIGNING_CAUSES.has(cause.kind) && isTrustedMirror(c.registry, opts.trustedMirrors)) {
       notes = [...notes, `signature not checked: ${c.registry} is a trusted mirror (dependencies.trustedMirrors)`];
@@ -132,6 +148,17 @@ function registriesWithoutAny(checks: readonly PackageCheck[]): Set<string> {
   }
   for (const r of found) missing.delete(r);
   return missing;
+}
+
+/** The package's own problem: its registry serves other versions' attestations, but not the ones it lists here. */
+function missingAttestations(c: PackageCheck, missing: { readonly url: string; readonly status: number }): Finding {
+  const { pkg, registry } = c;
+  return packageFinding(
+    pkg,
+    'CPD130',
+    `the attestations of ${spec(pkg)} (${where(pkg)}) could not be read from ${registry} (HTTP ${missing.status}), although it serves those of other packages; its provenance is not verified.`,
+    { registry, reason: `HTTP ${missing.status}`, url: missing.url },
+  );
 }
 
 function missingSignature(c: PackageCheck): Finding {

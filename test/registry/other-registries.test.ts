@@ -3,7 +3,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ScanResult } from '../../src/core/result.js';
 import { fakeIntegrity, routeRegistries, testSigningKey, type RouteRegistry } from './route-registry.js';
+import { loadProvenanceCase } from '../helpers/npm-endpoints-server.js';
 import {
+  NPM_KEYS,
   SIGNED_VERSIONS,
   endpointsPerTest,
   scanGraphs,
@@ -514,5 +516,62 @@ describe('packuments that name another package (pacote builds _id from the docum
       policy: { verifySignatures: false },
     });
     expect(rules(result)).toEqual([]);
+  });
+});
+
+describe('a mirror that passes dist.attestations through but does not serve /-/npm/v1/attestations/', () => {
+  const serveNpm = endpointsPerTest();
+
+  it('404 for every attestation: one cause with the count, not one CPD130 per package', async () => {
+    const names = ['p1', 'p2', 'p3'];
+    const mirror = await serveNpm({
+      keys: undefined,
+      packages: names.map((n) => ({
+        name: n,
+        versions: [
+          { version: '1.0.0', integrity: fakeIntegrity(n), time: '2024-01-01T00:00:00.000Z', provenanceFlagOnly: true },
+        ],
+      })),
+    });
+    const result = await scan(
+      names.map((n) => ({ name: n, version: '1.0.0', integrity: fakeIntegrity(n) })),
+      { registry: mirror.url, policy: { verifySignatures: false } },
+    );
+    expect(rules(result)).toEqual(['CPD160']);
+    expect(result.findings[0]?.evidence).toMatchObject({ count: 3 });
+    expect(statuses(result)).toEqual(['unverifiable', 'unverifiable', 'unverifiable']);
+  });
+
+  it("one package's attestations missing while the registry serves another's: that package's own CPD130", async () => {
+    const c = loadProvenanceCase('gundam-visor-cli-v1-tag');
+    const mirror = await serveNpm({
+      keys: NPM_KEYS,
+      packages: [
+        {
+          name: c.name,
+          versions: [{ version: c.version, integrity: c.integrity, time: c.time, attestations: c.attestations }],
+        },
+        {
+          name: 'p1',
+          versions: [
+            {
+              version: '1.0.0',
+              integrity: fakeIntegrity('p1'),
+              time: '2024-01-01T00:00:00.000Z',
+              provenanceFlagOnly: true,
+            },
+          ],
+        },
+      ],
+    });
+    const result = await scan(
+      [
+        { name: c.name, version: c.version, integrity: c.integrity },
+        { name: 'p1', version: '1.0.0', integrity: fakeIntegrity('p1') },
+      ],
+      { registry: mirror.url, policy: { verifySignatures: false } },
+    );
+    expect(rules(result)).toEqual(['CPD130']);
+    expect(result.findings[0]?.artifact).toEqual({ kind: 'package', name: 'p1', version: '1.0.0' });
   });
 });

@@ -342,4 +342,14 @@ export const REGISTRY_RULES = defineRules([
     severity: '8.5',
     tags: ['security', 'supply-chain', 'registry'],
   },
+  {
+    id: 'CPD160',
+    name: 'RegistryServesNoAttestations',
+    short: 'The registry (often a mirror) lists attestations in its packuments but serves none of them.',
+    full: "The packuments carry `dist.attestations` (passed through from registry.npmjs.org), but the registry answers 404 for every `/-/npm/v1/attestations/<name>@<version>` the scan asked — npm reads them from the configured registry's host and would stop at that 404. One cause, not one finding per package: reported once per registry and lockfile with the count and every package, which count as unverifiable. A 404 for one package while the registry serves the others' is still that package's CPD130.",
+    help: 'Scan against the origin registry (`--registry`), or have the mirror proxy `/-/npm/v1/attestations/`; if you trust the mirror, name it in `dependencies.trustedMirrors`.',
+    level: 'warning',
+    severity: '5.0',
+    tags: ['security', 'supply-chain', 'provenance', 'registry'],
+  },
 ]);
