@@ -59,7 +59,7 @@ function tarballLayout(url: string): { pathname: string; dash: number; fileName:
  */
 export function parseRegistryTarball(url: string): RegistryTarball | undefined {
   const layout = tarballLayout(url);
-  if (!layout) return undefined;
+  if (!layout) return githubPackagesTarball(url);
   const { pathname, dash, fileName } = layout;
   const before = safeDecode(pathname.slice(0, dash)).split('/');
   const last = before[before.length - 1] ?? '';
@@ -78,7 +78,7 @@ export function parseRegistryTarball(url: string): RegistryTarball | undefined {
  */
 export function isRegistryTarball(url: string): boolean {
   const layout = tarballLayout(url);
-  if (!layout) return false;
+  if (!layout) return githubPackagesTarball(url) !== undefined;
   const { pathname, dash } = layout;
   // parseRegistryTarball's name is empty only when the last segment before `/-/` is, and the one before that is
   // no `@scope`.
@@ -87,6 +87,26 @@ export function isRegistryTarball(url: string): boolean {
   if (slash < before.length - 1) return true;
   if (slash <= 0) return false;
   return before.startsWith('@', before.lastIndexOf('/', slash - 1) + 1);
+}
+
+/**
+ * GitHub Packages' npm registry publishes its tarballs (`dist.tarball`, so the lockfile's `resolved`) at
+ * `https://npm.pkg.github.com/download/@scope/name/<version>/<digest>`, not under `/-/`. npm installs them as
+ * registry packages (the declared range goes to the scope's registry), so they are registry tarballs here too.
+ * Only that host: the same path on any other host stays a plain tarball URL.
+ */
+function githubPackagesTarball(url: string): RegistryTarball | undefined {
+  if (!/^https:\/\/npm\.pkg\.github\.com\/download\/@/i.test(url)) return undefined;
+  let pathname: string;
+  try {
+    pathname = new URL(url).pathname;
+  } catch {
+    return undefined;
+  }
+  const m = /^\/download\/(@[^/]+)\/([^/]+)\/([^/]+)\/[0-9a-f]{40,128}$/i.exec(safeDecode(pathname));
+  if (!m) return undefined;
+  const [, scope, unscoped, version] = m as unknown as [string, string, string, string];
+  return { name: `${scope}/${unscoped}`, version, fileName: `${unscoped}-${version}` };
 }
 
 function safeDecode(s: string): string {

@@ -2,6 +2,7 @@ import type { Finding, Level, Location } from '../core/finding.js';
 import type { PackageNode } from '../core/records.js';
 import { spec } from './findings.js';
 import type { UnverifiedCause } from './state.js';
+import { registryAuthKey } from './credentials.js';
 
 /** Which rule reports a shared cause: registry health, a registry serving no signatures, or unusable keys. */
 const RULE_OF: Record<UnverifiedCause['kind'], string> = {
@@ -13,10 +14,12 @@ const RULE_OF: Record<UnverifiedCause['kind'], string> = {
   'invalid-answer': 'CPD131',
   'too-large': 'CPD131',
   'budget-exhausted': 'CPD131',
+  'auth-required': 'CPD156',
   'mirror-unsigned': 'CPD132',
   'no-keys': 'CPD133',
   'keys-unusable': 'CPD133',
   'registry-not-allowed': 'CPD154',
+  'attestations-unserved': 'CPD160',
 };
 
 const ADVICE: Record<UnverifiedCause['kind'], string> = {
@@ -29,15 +32,22 @@ const ADVICE: Record<UnverifiedCause['kind'], string> = {
   'too-large': 'The registry answered with oversized documents; check what serves that URL.',
   'budget-exhausted':
     'The registry time budget of the scan ran out; re-run with a warm --cache-dir or when the registry is faster.',
+  'auth-required':
+    'Give the scan the credentials npm installs with: the token in the user .npmrc (or the environment variable it names) under the key in evidence.authKey, with read access to these packages.',
   'mirror-unsigned':
     'Point the scan at the origin registry (--registry), or name this mirror in the policy (dependencies.trustedMirrors) if you trust its metadata.',
   'no-keys':
     'Without signing keys no signature can be checked. Name the registry in dependencies.trustedMirrors if you trust it, or set dependencies.verifySignatures: false.',
   'keys-unusable':
     'The keys endpoint answered with nothing usable (wrong shape or unsupported key types); check what serves that URL.',
+  'attestations-unserved':
+    'Point the scan at the origin registry (--registry), or have the mirror proxy /-/npm/v1/attestations/; name it in dependencies.trustedMirrors if you trust its metadata without them.',
   'registry-not-allowed':
     'A repository .yarnrc.yml cannot widen the allowed registries (CPD150): add the registry to dependencies.allowedRegistries if you trust it, or remove the setting and regenerate the lockfile.',
 };
+
+/** Rules of "the registry could not be asked": at the policy's level for unverified packages (fail-closed: error). */
+const UNREACHABLE_RULES: ReadonlySet<string> = new Set(['CPD131', 'CPD156']);
 
 export interface CausedPackage {
   readonly pkg: PackageNode;
@@ -72,7 +82,7 @@ export function causeFindings(items: readonly CausedPackage[], level: Level | un
       ruleId: RULE_OF[kind],
       message: `${n} package${n === 1 ? '' : 's'} in ${lockfile} ${n === 1 ? 'was' : 'were'} not verified: ${describe(kind, registry, reason, what, mirrorOf)}. ${ADVICE[kind]}`,
       location: { path: lockfile, line: first.pkg.line },
-      ...(level !== undefined && RULE_OF[kind] === 'CPD131' ? { level } : {}),
+      ...(level !== undefined && UNREACHABLE_RULES.has(RULE_OF[kind]) ? { level } : {}),
       evidence: {
         cause: kind,
         registry,
@@ -80,6 +90,7 @@ export function causeFindings(items: readonly CausedPackage[], level: Level | un
         count: n,
         packages: specs.join(' '),
         ...(mirrorOf !== undefined ? { origin: mirrorOf } : {}),
+        ...(kind === 'auth-required' ? { authKey: registryAuthKey(registry) } : {}),
       },
       related,
     });
@@ -101,9 +112,13 @@ function describe(
         : `${registry} publishes signing keys but serves no signature for any of them, so none could be checked`;
     case 'registry-not-allowed':
       return `yarn would install them from ${registry} (${reason}), which the policy does not allow, so it was not asked and no other registry stands in for it`;
+    case 'attestations-unserved':
+      return `their packuments list attestations, but ${registry} serves none of them (${reason} from /-/npm/v1/attestations/), so their provenance was not checked`;
     case 'no-keys':
     case 'keys-unusable':
       return `the signing keys of ${registry} could not be used (${reason}), so no signature was checked`;
+    case 'auth-required':
+      return `${registry} refused the scan (${what}: ${reason}), as it would refuse npm with the same configuration`;
     case 'offline':
     case 'unreachable':
     case 'timeout':

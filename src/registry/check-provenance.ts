@@ -40,16 +40,22 @@ export async function checkProvenance(
       return;
     }
     const out = await sources.attestationsFor(url, registry);
+    if (out.kind === 'not-found') {
+      // pacote fetches them from the current registry host (and stops at E404); a mirror that passes
+      // dist.attestations through without serving the endpoint answers 404 for all: settled across the registry.
+      state.attestationsMissing = { url, status: out.status };
+      return;
+    }
     if (out.kind !== 'ok') {
-      const reason = out.kind === 'not-found' ? `HTTP ${out.status}` : out.reason;
       unverifiable(
         state,
-        `the attestations of ${spec(pkg)} (${where(pkg)}) could not be read from ${registry} (${reason}); its provenance is not verified.`,
-        { registry, reason },
-        out.kind === 'unavailable' ? { kind: out.cause, what: 'attestations', reason } : undefined,
+        `the attestations of ${spec(pkg)} (${where(pkg)}) could not be read from ${registry} (${out.reason}); its provenance is not verified.`,
+        { registry, reason: out.reason },
+        { kind: out.cause, what: 'attestations', reason: out.reason },
       );
       return;
     }
+    state.attested = true;
     const verifier = sources.verifier(registry, keys.kind === 'keys' ? keys.keys : []);
     const report = verifyAttestations(out.value, { name: pkg.name, version: pkg.version, integrity }, verifier);
     if (report.malformed !== undefined) {

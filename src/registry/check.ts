@@ -10,15 +10,17 @@ import type { RegistrySources } from './sources.js';
 import { checkProvenance } from './check-provenance.js';
 import { checkTarball } from './check-tarball.js';
 import { installScriptFinding, lockfileRecordsScripts } from './install-scripts.js';
-import { findKeys, type RegistryKey } from '../verify/npm/keys.js';
+import { checkResolved } from './check-resolved.js';
+import { checkSignature } from './check-signature.js';
+import { checkDocumentIdentity } from './check-identity.js';
 import { compareSri, parseSri, shasumToSri, type Sri } from '../verify/npm/sri.js';
-import { verifyRegistrySignatures } from '../verify/npm/signatures.js';
 
 /** What one package's check found; `settleVerdicts` turns the checks of a scan into statuses and findings. */
 export type PackageCheck = Pick<
   CheckState,
   'pkg' | 'graph' | 'registry' | 'findings' | 'notes' | 'cause' | 'signatureMissing' | 'signed'
->;
+> &
+  Partial<Pick<CheckState, 'attestationsMissing' | 'attested'>>;
 
 export interface CheckSettings {
   readonly config: RegistryConfig;
@@ -57,13 +59,14 @@ export async function checkPackage(
   const found = await lookUpVersion(state, sources);
   if (found) {
     const { packument } = found;
+    checkDocumentIdentity(state, packument, found.meta);
     const meta = await withScriptNames(state, found.meta, packument, sources);
     const lockSri = parseSri(pkg.integrity);
     const regSri = parseSri(
       [meta.integrity, meta.shasum ? shasumToSri(meta.shasum) : undefined].filter(Boolean).join(' '),
     );
     checkIntegrity(state, lockSri, regSri);
-    checkResolved(state, meta);
+    checkResolved(state, meta, settings.config);
     const scripts = installScriptFinding(pkg, graph, meta, settings.policy);
     if (scripts) state.findings.push(scripts);
     else if (pkg.buildDisabled !== undefined && meta.installScripts.length > 0)
@@ -216,143 +219,4 @@ function checkIntegrity(state: CheckState, lockSri: Sri, regSri: Sri): void {
       { reason: 'no common integrity algorithm', lockfile: pkg.integrity ?? '' },
     );
   } else state.notes.push(`integrity matches the registry (${cmp.algorithm})`);
-}
-
-/** Public registries whose URLs npm rewrites to the configured registry (`replace-registry-host`). */
-const PUBLIC_HOSTS = new Set(['registry.npmjs.org', 'registry.yarnpkg.com', 'registry.npmjs.com']);
-
-function checkResolved(state: CheckState, meta: VersionMeta): void {
-  const { pkg, registry } = state;
-  if (pkg.resolved === undefined || meta.tarball === undefined) return;
-  const resolved = tarballKey(pkg.resolved, registry);
-  const published = tarballKey(meta.tarball, registry);
-  if (resolved === undefined || published === undefined || resolved !== published) {
-    state.findings.push(
-      packageFinding(
-        pkg,
-        'CPD107',
-        `${spec(pkg)} (${where(pkg)}) resolves to ${pkg.resolved}, but the registry publishes this version at ${meta.tarball}. npm installs from the resolved URL: regenerate the entry and review the change.`,
-        { expected: meta.tarball, actual: pkg.resolved },
-      ),
-    );
-  }
-}
-
-/** The tarball's path below its registry, when the URL is on that registry or a public one npm rewrites. */
-function tarballKey(url: string, registry: string): string | undefined {
-  let u: URL;
-  let r: URL;
-  try {
-    u = new URL(url);
-    r = new URL(registry);
-  } catch {
-    return undefined;
-  }
-  const p = decodeURIComponent(u.pathname).replace(/%2f/gi, '/');
-  if (u.origin === r.origin && u.pathname.startsWith(r.pathname)) return p.slice(decodeURIComponent(r.pathname).length);
-  if (PUBLIC_HOSTS.has(u.hostname)) return p.slice(1);
-  return undefined;
-}
-
-async function checkSignature(
-  state: CheckState,
-  meta: VersionMeta,
-  packument: Packument,
-  sources: RegistrySources,
-): Promise<void> {
-  const { pkg, registry } = state;
-  const keys = await sources.registryKeys(registry);
-  if (keys.kind === 'unavailable') {
-    unverifiable(
-      state,
-      `the signing keys of ${registry} could not be read (${keys.reason}), so the signature of ${spec(pkg)} (${where(pkg)}) was not checked.`,
-      { registry, reason: keys.reason },
-      { kind: keys.cause, what: 'signing keys', reason: keys.reason },
-    );
-    return;
-  }
-  if (keys.kind === 'none') {
-    unverifiable(state, '', {}, { kind: keys.cause, what: 'signing keys', reason: keys.reason });
-    return;
-  }
-  if (meta.integrity === undefined) return; // reported as unverifiable by the integrity check
-  const time = await signingTime(state, meta, packument, keys.keys, sources);
-  if (time === undefined) return; // recorded as unverifiable
-  const verdict = verifyRegistrySignatures(
-    {
-      name: pkg.name,
-      version: pkg.version,
-      integrity: meta.integrity,
-      signatures: meta.signatures,
-      ...(time.at ? { publishedAt: time.at } : {}),
-    },
-    keys.keys,
-  );
-  const published = time.exact ? (time.at?.toISOString() ?? 'unknown') : 'unknown';
-  switch (verdict.kind) {
-    case 'verified':
-      state.signed = true;
-      state.notes.push(`registry signature verified (${verdict.keyid})`);
-      return;
-    case 'missing':
-      // Whether this is the package's own problem or a mirror that strips every signature is decided once all
-      // packages of the registry are checked (settleVerdicts).
-      state.signatureMissing = { keySource: keys.source };
-      return;
-    case 'invalid':
-      state.findings.push(
-        packageFinding(
-          pkg,
-          'CPD110',
-          `The registry signature of ${spec(pkg)} (${where(pkg)}) does not verify over "${pkg.name}@${pkg.version}:${meta.integrity}" with key ${verdict.keyid}. Do not install it; check which registry served it.`,
-          { keyid: verdict.keyid, integrity: meta.integrity, registry },
-        ),
-      );
-      return;
-    case 'untrusted-key':
-      state.findings.push(
-        packageFinding(
-          pkg,
-          'CPD112',
-          verdict.reason === 'unknown'
-            ? `${spec(pkg)} (${where(pkg)}) is signed with key ${verdict.keyid}, which ${registry} does not publish. Re-resolve it from the origin registry.`
-            : `${spec(pkg)} (${where(pkg)}) is signed with key ${verdict.keyid}, which was not valid when the version was published (${published}). Re-resolve it from the origin registry.`,
-          { keyid: verdict.keyid, reason: verdict.reason, publishedAt: published, registry },
-        ),
-      );
-      return;
-  }
-}
-
-/**
- * The time a signing key must have been valid at. pacote checks a key's expiry against the version's publish time
- * (lib/registry.js `manifest`, which fetches the full packument for it when verifying signatures). The abbreviated
- * packument has no publish times, but its `modified` bounds them all from above: when every key the signatures
- * name has no start and expires after `modified` (or never), that bound gives the same verdict and no request is
- * made. Otherwise the full packument is asked for the exact time. `undefined`: it could not be had (recorded).
- */
-async function signingTime(
-  state: CheckState,
-  meta: VersionMeta,
-  packument: Packument,
-  keys: readonly RegistryKey[],
-  sources: RegistrySources,
-): Promise<{ at: Date | undefined; exact: boolean } | undefined> {
-  if (packument.hasPublishTimes) return { at: meta.publishedAt, exact: true };
-  const modified = packument.modified;
-  const named = meta.signatures.flatMap((s) => findKeys(keys, s.keyid, 'signatures'));
-  const boundSuffices = named.every(
-    (k) => k.start === undefined && (k.end === undefined || (modified !== undefined && modified < k.end)),
-  );
-  if (boundSuffices) return { at: modified, exact: false };
-  const full = await sources.fullPackument(state.registry, state.pkg.name);
-  if (full.kind === 'ok') return { at: full.value.version(meta.version)?.publishedAt, exact: true };
-  const reason = full.kind === 'not-found' ? `HTTP ${full.status}` : full.reason;
-  unverifiable(
-    state,
-    `the publish time of ${spec(state.pkg)} (${where(state.pkg)}) could not be read from ${state.registry} (${reason}), so its signing key could not be checked against it.`,
-    { registry: state.registry, reason },
-    full.kind === 'unavailable' ? { kind: full.cause, what: 'full packument', reason } : undefined,
-  );
-  return undefined;
 }

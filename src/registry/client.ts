@@ -8,6 +8,7 @@ import { errorMessage } from '../core/errors.js';
 import { withRetries } from './attempts.js';
 import { CircuitBreakers } from './breaker.js';
 import { authOptions, type RegistryConfig } from './config.js';
+import { refusedCredentials } from './credentials.js';
 import { InFlight, isTimeoutError, MIN_BODY_BYTES_PER_SECOND, watchBodyRate } from './deadlines.js';
 import { HttpCache, type CachedAnswer } from './http-cache.js';
 import { originBoundAgent } from './redirect-auth.js';
@@ -21,7 +22,9 @@ export type UnavailableCause =
   | 'rate-limited'
   | 'invalid-answer'
   | 'too-large'
-  | 'budget-exhausted';
+  | 'budget-exhausted'
+  /** 401/403: the registry wants (other) credentials; npm stops at E401/E403 the same way for every package. */
+  | 'auth-required';
 
 /** What a request came to. `unavailable` means nothing is known: the caller reports "unverifiable", never a pass. */
 export type FetchOutcome<T> =
@@ -150,7 +153,13 @@ export class RegistryClient {
   async getJson(
     url: string,
     registry: string,
-    extra: { accept?: string; immutable?: boolean; keep?: KeptPart } = {},
+    extra: {
+      accept?: string;
+      immutable?: boolean;
+      keep?: KeptPart;
+      /** Statuses that mean "this document does not exist" here besides 404/410 (npm's keys: E400 too). */
+      absent?: readonly number[];
+    } = {},
   ): Promise<FetchOutcome<unknown>> {
     const accept = extra.accept ?? 'application/json';
     // What is cached is the kept part: a cache entry of another projection (or none) is another key.
@@ -169,7 +178,8 @@ export class RegistryClient {
     const validators: Record<string, string> = {};
     if (hit?.etag !== undefined) validators['if-none-match'] = hit.etag;
     if (hit?.lastModified !== undefined) validators['if-modified-since'] = hit.lastModified;
-    return this.request<unknown>(url, registry, { accept, headers: validators }, async (res) => {
+    const how = { accept, headers: validators, absent: extra.absent ?? [] };
+    return this.request<unknown>(url, registry, how, async (res) => {
       if (res.status === 304 && hit) {
         await this.cache?.touch(url, cacheKey, hit, Date.now());
         return parseJson(hit.body);
@@ -198,7 +208,8 @@ export class RegistryClient {
   /** GET a tarball and hand its body stream to `consume` (which must read it fully or throw). */
   getStream<T>(url: string, registry: string, consume: (body: Readable) => Promise<T>): Promise<FetchOutcome<T>> {
     if (this.opts.offline) return Promise.resolve(unavailable('offline', 'offline: tarballs are not cached'));
-    return this.request(url, registry, { accept: 'application/octet-stream', headers: {} }, async (res) => ({
+    const how = { accept: 'application/octet-stream', headers: {}, absent: [] };
+    return this.request(url, registry, how, async (res) => ({
       kind: 'ok',
       value: await consume(res.body),
     }));
@@ -222,7 +233,7 @@ export class RegistryClient {
   private request<T>(
     url: string,
     registry: string,
-    how: { accept: string; headers: Record<string, string> },
+    how: { accept: string; headers: Record<string, string>; absent: readonly number[] },
     read: (res: FetchResponse) => Promise<FetchOutcome<T>>,
   ): Promise<FetchOutcome<T>> {
     return this.limit(async () => {
@@ -282,7 +293,7 @@ export class RegistryClient {
         this.trip(registry, out.kind === 'unavailable' ? out.cause : 'ok');
         return out;
       } catch (err) {
-        const out = this.toOutcome(err, registry, slow);
+        const out = this.toOutcome(err, url, registry, slow, how.absent);
         if (!(lastTimedOut && out.kind === 'unavailable' && out.cause === 'timeout'))
           this.trip(registry, out.kind === 'unavailable' ? out.cause : 'ok');
         return out;
@@ -317,12 +328,23 @@ export class RegistryClient {
     return undefined;
   }
 
-  private toOutcome(err: unknown, registry: string, slow: boolean): FetchOutcome<never> {
+  private toOutcome(
+    err: unknown,
+    url: string,
+    registry: string,
+    slow: boolean,
+    absent: readonly number[] = [],
+  ): FetchOutcome<never> {
     const e = err as { statusCode?: unknown; code?: unknown; type?: unknown };
-    if (typeof e.statusCode === 'number' && (e.statusCode === 404 || e.statusCode === 410))
+    if (
+      typeof e.statusCode === 'number' &&
+      (e.statusCode === 404 || e.statusCode === 410 || absent.includes(e.statusCode))
+    )
       return { kind: 'not-found', status: e.statusCode };
     const redact = (s: string) => this.opts.config.redactor.redact(s);
     if (e.statusCode === 429) return unavailable('rate-limited', 'the registry answered HTTP 429 (rate limited)');
+    if (e.statusCode === 401 || e.statusCode === 403)
+      return unavailable('auth-required', refusedCredentials(e.statusCode, url, registry, this.opts.config.auth));
     if (typeof e.statusCode === 'number')
       return unavailable('http-error', `the registry answered HTTP ${e.statusCode}`);
     if (e.code === 'ENOTCACHED') return unavailable('offline', 'offline, and the cache holds no answer');

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { DEFAULT_NPM_REGISTRY, parseNpmrc, type NpmrcAuth, type NpmrcConfig } from '../deps/npmrc.js';
 import { trustedPart } from '../deps/npmrc-trust.js';
 import { Redactor } from './redact.js';
+import { toReplaceRegistryHost } from './resolved-url.js';
 import { readConfigInRoot, readRegularFile } from '../io/open-regular.js';
 import { MAX_NPMRC_BYTES } from '../deps/read.js';
 import type { BerryProject, BerryRegistries } from './yarn-config.js';
@@ -21,6 +22,11 @@ export interface RegistryConfig {
   readonly berry: ReadonlyMap<string, BerryRegistries>;
   /** What the scan should say about the user's own configuration (e.g. a `~/.yarnrc.yml` yarn would refuse). */
   readonly notices: readonly string[];
+  /**
+   * npm's `replace-registry-host`, flattened (`registry.npmjs.org` by default): which lockfile URLs npm moves to the
+   * configured registry before fetching (`npmFetchUrl`).
+   */
+  readonly replaceRegistryHost: string;
 }
 
 export interface RegistryConfigSources {
@@ -50,14 +56,19 @@ export async function loadRegistryConfig(src: RegistryConfigSources): Promise<Re
   const user = userText !== undefined ? parseNpmrc(userText, env) : undefined;
   if (user !== undefined && userFile !== undefined) configs.push({ file: userFile, config: user });
   const repoText = (await readConfigInRoot(src.root, repoFile, MAX_NPMRC_BYTES))?.toString('utf8');
+  let replaceHost = user?.raw['replace-registry-host'];
   if (repoText !== undefined) {
+    const repo = parseNpmrc(repoText, env);
+    // Taken from the tree as npm takes it: it only moves npm's fetches onto the configured registry (or leaves
+    // them where the lockfile says), never to a host the tree names.
+    replaceHost = repo.raw['replace-registry-host'] ?? replaceHost;
     const allowed = [
       ...(src.allowed ?? []),
       ...(user?.registry !== undefined ? [user.registry] : []),
       ...Object.values(user?.scopes ?? {}),
       ...(src.override !== undefined && src.override !== '' ? [src.override] : []),
     ];
-    configs.push({ file: repoFile, config: trustedPart(parseNpmrc(repoText, env), allowed) });
+    configs.push({ file: repoFile, config: trustedPart(repo, allowed) });
   }
   let defaultRegistry = DEFAULT_NPM_REGISTRY;
   const scopes: Record<string, string> = {};
@@ -97,6 +108,7 @@ export async function loadRegistryConfig(src: RegistryConfigSources): Promise<Re
     ]),
     berry: berry?.projects ?? new Map(),
     notices: berry?.notices ?? [],
+    replaceRegistryHost: toReplaceRegistryHost(replaceHost),
   };
 }
 

@@ -19,6 +19,8 @@ export interface VersionMeta {
    * registry for pre/install/postinstall scripts and binding.gyp) or the version's `scripts`.
    */
   readonly installScripts: readonly string[];
+  /** The version document's own `name` and `version`, when it states them (checked against what was asked). */
+  readonly says?: { readonly name?: string; readonly version?: string };
 }
 
 /** The lifecycle scripts `npm install` runs for a dependency (npm's `@npmcli/run-script` install events). */
@@ -63,6 +65,14 @@ export function toPackument(json: unknown): Packument | undefined {
       hasProvenance: hasProvenance(m),
       ...(publishedAt ? { publishedAt } : {}),
       installScripts: installScriptsOf(m),
+      ...(typeof m.name === 'string' || typeof m.version === 'string'
+        ? {
+            says: {
+              ...(typeof m.name === 'string' ? { name: m.name } : {}),
+              ...(typeof m.version === 'string' ? { version: m.version } : {}),
+            },
+          }
+        : {}),
     };
   };
   const previous = (v: string): VersionMeta | undefined => {
@@ -116,6 +126,7 @@ export function keptOfPackument(json: unknown): unknown {
     const scripts = isRecord(m.scripts) ? m.scripts : {};
     const installScripts = INSTALL_EVENTS.filter((e) => typeof scripts[e] === 'string');
     versions[v] = {
+      ...pick(m, ['name', 'version']),
       ...(typeof m.deprecated === 'string' ? { deprecated: m.deprecated } : {}),
       ...(m.hasInstallScript === true ? { hasInstallScript: true } : {}),
       ...(installScripts.length > 0 ? { scripts: Object.fromEntries(installScripts.map((e) => [e, scripts[e]])) } : {}),

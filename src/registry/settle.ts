@@ -5,6 +5,7 @@ import { causeFindings, type CausedPackage } from './causes.js';
 import { FAILING_RULES, UNVERIFIABLE_RULES, packageFinding, spec, where } from './findings.js';
 import type { UnverifiedCause } from './state.js';
 import { lockfileRecordsScripts, unknownScriptsFindings } from './install-scripts.js';
+import { groupRegistryCauses } from './systemic.js';
 import type { PackageNode } from '../core/records.js';
 
 export interface SettleOptions {
@@ -23,7 +24,12 @@ export interface Settled {
 }
 
 /** Causes about a registry's signing set-up, which a trusted mirror waives. */
-const SIGNING_CAUSES: ReadonlySet<UnverifiedCause['kind']> = new Set(['mirror-unsigned', 'no-keys', 'keys-unusable']);
+const SIGNING_CAUSES: ReadonlySet<UnverifiedCause['kind']> = new Set([
+  'mirror-unsigned',
+  'no-keys',
+  'keys-unusable',
+  'attestations-unserved',
+]);
 
 /**
  * Turn the checks of a scan into verdicts: a missing signature is the package's own problem (CPD111) when its
@@ -32,6 +38,7 @@ const SIGNING_CAUSES: ReadonlySet<UnverifiedCause['kind']> = new Set(['mirror-un
  */
 export function settleVerdicts(checks: readonly PackageCheck[], opts: SettleOptions): Settled {
   const signing = new Set(checks.filter((c) => c.signed).map((c) => c.registry));
+  const attesting = new Set(checks.filter((c) => c.attested === true).map((c) => c.registry));
   const findings: Finding[] = [];
   const caused: CausedPackage[] = [];
   const verifications: VerificationRecord[] = [];
@@ -47,6 +54,16 @@ export function settleVerdicts(checks: readonly PackageCheck[], opts: SettleOpti
     if (c.signatureMissing !== undefined && cause === undefined) {
       if (signing.has(c.registry)) own = [...own, missingSignature(c)];
       else cause = { kind: 'mirror-unsigned', registry: c.registry, what: 'signatures', reason: 'no dist.signatures' };
+    }
+    if (c.attestationsMissing !== undefined && cause === undefined) {
+      if (attesting.has(c.registry)) own = [...own, missingAttestations(c, c.attestationsMissing)];
+      else
+        cause = {
+          kind: 'attestations-unserved',
+          registry: c.registry,
+          what: 'attestations',
+          reason: `HTTP ${c.attestationsMissing.status}`,
+        };
     }
     if (cause !== undefined && SIGNING_CAUSES.has(cause.kind) && isTrustedMirror(c.registry, opts.trustedMirrors)) {
       notes = [...notes, `signature not checked: ${c.registry} is a trusted mirror (dependencies.trustedMirrors)`];
@@ -69,9 +86,11 @@ export function settleVerdicts(checks: readonly PackageCheck[], opts: SettleOpti
     for (const f of own) findings.push(f);
     verifications.push({ key: `pkg:${c.pkg.name}@${c.pkg.version}`, ...verdict(own, notes, cause, detailOf) });
   }
-  findings.push(...causeFindings(caused, opts.unverifiableLevel));
-  findings.push(...unknownScriptsFindings(scriptsUnknown, undefined));
-  return { findings, verifications, unreachable, unreachableRegistries };
+  // Settled per package above (statuses stay per package); one cause shared by many becomes one finding.
+  const out = groupRegistryCauses(findings, registriesWithoutAny(checks));
+  out.push(...causeFindings(caused, opts.unverifiableLevel));
+  out.push(...unknownScriptsFindings(scriptsUnknown, undefined));
+  return { findings: out, verifications, unreachable, unreachableRegistries };
 }
 
 /** The package's status and the detail its verification record carries. */
@@ -116,6 +135,30 @@ function causeTexts(): (cause: UnverifiedCause) => string {
     last = { cause, text };
     return text;
   };
+}
+
+/** Registries that answered 404 for the packument of every package they were asked about (CPD158's condition). */
+function registriesWithoutAny(checks: readonly PackageCheck[]): Set<string> {
+  const missing = new Set<string>();
+  const found = new Set<string>();
+  for (const c of checks) {
+    const absent = c.findings.some((f) => f.ruleId === 'CPD101' && f.evidence?.status !== undefined);
+    if (absent) missing.add(c.registry);
+    else if (c.cause?.what !== 'packument') found.add(c.registry);
+  }
+  for (const r of found) missing.delete(r);
+  return missing;
+}
+
+/** The package's own problem: its registry serves other versions' attestations, but not the ones it lists here. */
+function missingAttestations(c: PackageCheck, missing: { readonly url: string; readonly status: number }): Finding {
+  const { pkg, registry } = c;
+  return packageFinding(
+    pkg,
+    'CPD130',
+    `the attestations of ${spec(pkg)} (${where(pkg)}) could not be read from ${registry} (HTTP ${missing.status}), although it serves those of other packages; its provenance is not verified.`,
+    { registry, reason: `HTTP ${missing.status}`, url: missing.url },
+  );
 }
 
 function missingSignature(c: PackageCheck): Finding {

@@ -19,7 +19,7 @@ const NPMJS_HOSTS = new Set(['registry.npmjs.org', 'registry.npmjs.com']);
 const ABBREVIATED_ACCEPT = 'application/vnd.npm.install-v1+json; q=1.0, application/json; q=0.8, */*';
 const FULL_ACCEPT = 'application/json';
 /** Packuments are cached as the part the checks read (`keptOfPackument`); bump the id when that part grows. */
-const KEPT_PACKUMENT: KeptPart = { id: 'packument-checks-1', of: keptOfPackument };
+const KEPT_PACKUMENT: KeptPart = { id: 'packument-checks-2', of: keptOfPackument };
 
 /**
  * Everything fetched from registries, each asked once per scan (memoised promises): packuments, signing keys,
@@ -31,6 +31,7 @@ export class RegistrySources {
   private readonly attestations = new Map<string, Promise<FetchOutcome<unknown>>>();
   private readonly tarballs = new Map<string, Promise<FetchOutcome<TarballFacts>>>();
   private readonly verifiers = new Map<string, Verifier>();
+  private readonly corgiProbes = new Map<string, Promise<boolean>>();
 
   constructor(
     private readonly client: RegistryClient,
@@ -87,7 +88,11 @@ export class RegistrySources {
    */
   registryKeys(registry: string): Promise<KeysOutcome> {
     return memo(this.keys, registry, async () => {
-      const out = await this.client.getJson(new URL('-/npm/v1/keys', registry).toString(), registry);
+      // npm's `audit signatures` (lib/utils/verify-signatures.js `setKeys`) reads E404 and E400 alike as "this
+      // registry has no keys": a registry without the endpoint may answer either, and neither is a registry in trouble.
+      const out = await this.client.getJson(new URL('-/npm/v1/keys', registry).toString(), registry, {
+        absent: [400],
+      });
       const npmjs = NPMJS_HOSTS.has(new URL(registry).hostname);
       if (out.kind === 'ok') {
         const keys = parseRegistryKeys(out.value);
@@ -98,6 +103,18 @@ export class RegistrySources {
       // A 404, a body of the wrong shape or only key types we cannot use: nothing can be verified, never a pass.
       if (out.kind === 'not-found') return { kind: 'none', cause: 'no-keys', reason: `HTTP ${out.status}` };
       return { kind: 'none', cause: 'keys-unusable', reason: describeUnusableKeys(out.value) };
+    });
+  }
+
+  /**
+   * Whether this registry's abbreviated packuments drop signatures its full ones carry, decided once per registry on
+   * the first version found unsigned (one full document, not one per package: a mirror that strips signatures from
+   * both would otherwise cost a full, often multi-megabyte, packument for every package).
+   */
+  corgiDropsSignatures(registry: string, name: string, version: string): Promise<boolean> {
+    return memo(this.corgiProbes, registry, async () => {
+      const full = await this.fullPackument(registry, name);
+      return full.kind === 'ok' && (full.value.version(version)?.signatures.length ?? 0) > 0;
     });
   }
 

@@ -8,7 +8,13 @@ import { packageFinding } from './findings.js';
  * slow, rate-limited, or serves no signatures. The stage reports each cause once per registry and lockfile.
  */
 export interface UnverifiedCause {
-  readonly kind: UnavailableCause | 'mirror-unsigned' | 'no-keys' | 'keys-unusable' | 'registry-not-allowed';
+  readonly kind:
+    | UnavailableCause
+    | 'mirror-unsigned'
+    | 'no-keys'
+    | 'keys-unusable'
+    | 'registry-not-allowed'
+    | 'attestations-unserved';
   readonly registry: string;
   /** What was being fetched: the packument, the keys, attestations, a tarball. */
   readonly what: string;
@@ -28,6 +34,13 @@ export interface CheckState {
   signatureMissing: { readonly keySource: string } | undefined;
   /** A registry signature was checked and verified. */
   signed: boolean;
+  /**
+   * The packument lists attestations the registry answered 404 for; whether that is the package's problem or a
+   * mirror that serves none is decided across the registry (settleVerdicts), as for signatures.
+   */
+  attestationsMissing?: { readonly url: string; readonly status: number };
+  /** The registry served this version's attestations. */
+  attested?: boolean;
   /** Level for "could not verify": error when the policy is fail-closed. */
   readonly unverifiableLevel: Level | undefined;
 }

@@ -21,7 +21,38 @@ const CASES: { name: string; url: string; want: boolean }[] = [
   { name: 'not a URL', url: 'registry.npmjs.org/a/-/a-1.0.0.tgz', want: false },
   { name: 'dot segments', url: 'https://registry.npmjs.org/a/../-/a-1.0.0.tgz', want: false },
   { name: 'query string', url: 'https://registry.npmjs.org/a/-/a-1.0.0.tgz?x=/y', want: true },
+  {
+    name: 'GitHub Packages download',
+    url: `https://npm.pkg.github.com/download/@o/a/1.0.0/${'ab'.repeat(20)}`,
+    want: true,
+  },
+  {
+    name: 'GitHub Packages, sha256',
+    url: `https://npm.pkg.github.com/download/@o/a/1.0.0/${'0c'.repeat(32)}`,
+    want: true,
+  },
+  { name: 'GitHub Packages, no digest', url: 'https://npm.pkg.github.com/download/@o/a/1.0.0', want: false },
+  {
+    name: 'GitHub Packages, unscoped',
+    url: `https://npm.pkg.github.com/download/o/a/1.0.0/${'ab'.repeat(20)}`,
+    want: false,
+  },
+  {
+    name: 'download layout on another host',
+    url: `https://evil.example/download/@o/a/1.0.0/${'ab'.repeat(20)}`,
+    want: false,
+  },
 ];
+
+describe('parseRegistryTarball: GitHub Packages (/download/@scope/name/<version>/<digest>)', () => {
+  it('names the package and version the URL downloads', () => {
+    expect(parseRegistryTarball(`https://npm.pkg.github.com/download/@o/a/1.2.3/${'ab'.repeat(20)}`)).toEqual({
+      name: '@o/a',
+      version: '1.2.3',
+      fileName: 'a-1.2.3',
+    });
+  });
+});
 
 describe('isRegistryTarball', () => {
   it.each(CASES)('$name', ({ url, want }) => {

@@ -121,11 +121,13 @@ describe('Verdaccio as a real private registry', () => {
 
   it('needs the token: without .npmrc credentials Verdaccio refuses and the package is unverifiable', async () => {
     const { result } = await scan([entry('cp-fixture-alpha')], { root: tempDir(), registry: registry.url });
-    expect(result.findings.map((f) => f.ruleId)).toEqual(['CPD131']);
+    // One "wants credentials" cause naming the key npm reads (npm-registry-fetch regFromURI), not "registry down".
+    expect(result.findings.map((f) => f.ruleId)).toEqual(['CPD156']);
     expect(result.findings[0]?.evidence).toMatchObject({
-      cause: 'http-error',
-      reason: 'the registry answered HTTP 401',
+      cause: 'auth-required',
+      authKey: `//${new URL(registry.url).host}/:_authToken`,
     });
+    expect(result.verifications.map((v) => v.status)).toEqual(['unverifiable']);
   });
 });
 

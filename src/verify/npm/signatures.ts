@@ -50,7 +50,7 @@ export function verifyRegistrySignatures(v: SignedVersion, keys: readonly Regist
       worst ??= { kind: 'untrusted-key', keyid: s.keyid, reason: 'unknown' };
       continue;
     }
-    const valid = candidates.filter((k) => keyValidAt(k, v.publishedAt));
+    const valid = candidates.filter((k) => signedBeforeExpiry(k, v.publishedAt));
     if (valid.length === 0) {
       if (worst?.kind !== 'invalid')
         worst = { kind: 'untrusted-key', keyid: s.keyid, reason: 'not-valid-at-publish-time' };
@@ -61,6 +61,16 @@ export function verifyRegistrySignatures(v: SignedVersion, keys: readonly Regist
     worst = { kind: 'invalid', keyid: s.keyid };
   }
   return worst ?? { kind: 'missing' };
+}
+
+/**
+ * pacote (lib/registry.js `manifest`) holds a registry signing key to its expiry only: `!expires || published <
+ * expires`. A key's start (the TUF target's `validFor.start`) is not checked: a registry that rotates its key may
+ * sign versions published before the rotation with the new one, and npm accepts those signatures. No publish time: as `keyValidAt`.
+ */
+function signedBeforeExpiry(key: RegistryKey, at: Date | undefined): boolean {
+  if (at === undefined) return keyValidAt(key, at);
+  return key.end === undefined || at < key.end;
 }
 
 function safeVerify(message: Buffer, key: RegistryKey, sig: Buffer): boolean {

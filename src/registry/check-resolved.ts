@@ -1,0 +1,73 @@
+import type { RegistryConfig } from './config.js';
+import { packageFinding, spec, where } from './findings.js';
+import type { VersionMeta } from './packument.js';
+import { npmFetchUrl, sameUrl } from './resolved-url.js';
+import type { CheckState } from './state.js';
+
+/** Public registries whose URLs npm rewrites to the configured registry (`replace-registry-host`). */
+const PUBLIC_HOSTS = new Set(['registry.npmjs.org', 'registry.yarnpkg.com', 'registry.npmjs.com']);
+
+/** The lockfile's `resolved` against the tarball URL the registry publishes for the version (CPD107). */
+export function checkResolved(state: CheckState, meta: VersionMeta, config: RegistryConfig): void {
+  const { pkg, registry } = state;
+  if (pkg.resolved === undefined || meta.tarball === undefined) return;
+  // What npm fetches is the lockfile's URL after its registry-host rewrite (onto the default registry, as arborist
+  // does): the very URL the registry publishes agrees, wherever it is hosted (a blob host, a proxy's base URL).
+  const fetched = npmFetchUrl(pkg.resolved, config.defaultRegistry, config.replaceRegistryHost);
+  if (sameUrl(pkg.resolved, meta.tarball) || (fetched !== undefined && sameUrl(fetched, meta.tarball))) return;
+  const resolved = tarballKey(pkg.resolved, registry);
+  const published = tarballKey(meta.tarball, registry);
+  if (resolved === undefined || published === undefined || resolved !== published) {
+    const base = baseBelow(fetched ?? pkg.resolved, published);
+    state.findings.push(
+      packageFinding(
+        pkg,
+        'CPD107',
+        `${spec(pkg)} (${where(pkg)}) resolves to ${pkg.resolved}, but the registry publishes this version at ${meta.tarball}. npm fetches ${fetched ?? pkg.resolved}: regenerate the entry and review the change.`,
+        {
+          expected: meta.tarball,
+          actual: pkg.resolved,
+          ...(fetched !== undefined && fetched !== pkg.resolved ? { fetched } : {}),
+          ...(base !== undefined ? { resolvedBase: base } : {}),
+        },
+      ),
+    );
+  }
+}
+
+/**
+ * The base URL npm's fetch URL puts the registry's own tarball path (`published`, below the registry) under, when
+ * it does: the mark of a lockfile written against another registry, which `groupRegistryCauses` reports once.
+ */
+function baseBelow(resolved: string, published: string | undefined): string | undefined {
+  if (published === undefined || published === '') return undefined;
+  let u: URL;
+  try {
+    u = new URL(resolved);
+  } catch {
+    return undefined;
+  }
+  let path: string;
+  try {
+    path = decodeURIComponent(u.pathname).replace(/%2f/gi, '/');
+  } catch {
+    return undefined;
+  }
+  return path.endsWith(`/${published}`) ? `${u.origin}${path.slice(0, path.length - published.length)}` : undefined;
+}
+
+/** The tarball's path below its registry, when the URL is on that registry or a public one npm rewrites. */
+function tarballKey(url: string, registry: string): string | undefined {
+  let u: URL;
+  let r: URL;
+  try {
+    u = new URL(url);
+    r = new URL(registry);
+  } catch {
+    return undefined;
+  }
+  const p = decodeURIComponent(u.pathname).replace(/%2f/gi, '/');
+  if (u.origin === r.origin && u.pathname.startsWith(r.pathname)) return p.slice(decodeURIComponent(r.pathname).length);
+  if (PUBLIC_HOSTS.has(u.hostname)) return p.slice(1);
+  return undefined;
+}

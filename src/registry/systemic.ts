@@ -1,0 +1,83 @@
+import type { Finding, Location } from '../core/finding.js';
+
+/**
+ * One finding per cause for two per-package rules whose every instance in a lockfile can share one cause:
+ *
+ * - CPD107 where each `resolved` is the registry's own tarball path below one other base URL (`resolvedBase`): the
+ *   lockfile was written against another registry (a migration, an old mirror) that npm still fetches from, since
+ *   `replace-registry-host` does not cover it. One CPD157 per lockfile and base.
+ * - CPD101 "has no package" (the packument answered 404) for every package a registry was asked about: the
+ *   registry URL or scope mapping is wrong, or the registry hides them (GitHub Packages answers 404 without read
+ *   access). One CPD158 per lockfile and registry.
+ *
+ * From GROUP_MIN findings of one cause on; fewer stay per package, as that is what a tampered entry looks like.
+ * Verdicts are settled before this runs: each package keeps its own status; the members stay on the group.
+ */
+export const GROUP_MIN = 2;
+
+const MAX_RELATED = 1000;
+
+/** `findings` itself (not a copy) when nothing groups: a 300k-finding scan pays one pass, no copy. */
+export function groupRegistryCauses(findings: Finding[], registriesWithoutAny: ReadonlySet<string>): Finding[] {
+  const groups = new Map<string, Finding[]>();
+  for (const f of findings) {
+    const key = groupKey(f, registriesWithoutAny);
+    if (key === undefined) continue;
+    const g = groups.get(key);
+    if (g) g.push(f);
+    else groups.set(key, [f]);
+  }
+  const grouped = new Set<Finding>();
+  const out: Finding[] = [];
+  for (const list of groups.values()) {
+    if (list.length < GROUP_MIN) continue;
+    for (const f of list) grouped.add(f);
+    out.push(summarise(list));
+  }
+  if (grouped.size === 0) return findings;
+  return [...findings.filter((f) => !grouped.has(f)), ...out];
+}
+
+function groupKey(f: Finding, registriesWithoutAny: ReadonlySet<string>): string | undefined {
+  const base = f.evidence?.resolvedBase;
+  if (f.ruleId === 'CPD107' && typeof base === 'string') return `CPD157\0${f.location.path}\0${base}`;
+  const registry = f.evidence?.registry;
+  if (
+    f.ruleId === 'CPD101' &&
+    f.evidence?.status !== undefined &&
+    typeof registry === 'string' &&
+    registriesWithoutAny.has(registry)
+  )
+    return `CPD158\0${f.location.path}\0${registry}`;
+  return undefined;
+}
+
+function summarise(list: readonly Finding[]): Finding {
+  const sorted = [...list].sort((a, b) => (a.location.line ?? 0) - (b.location.line ?? 0));
+  const first = sorted[0]!;
+  const lockfile = first.location.path;
+  const specs = sorted.map((f) => (f.artifact?.kind === 'package' ? `${f.artifact.name}@${f.artifact.version}` : ''));
+  const n = sorted.length;
+  const related: Location[] = sorted.slice(0, MAX_RELATED).map((f) => f.location);
+  if (first.ruleId === 'CPD107') {
+    const base = String(first.evidence?.resolvedBase);
+    const published = String(first.evidence?.expected);
+    return {
+      ruleId: 'CPD157',
+      message: `npm fetches ${n} packages of ${lockfile} from ${base}, not from the registry that publishes them (e.g. ${published}): their resolved URLs name another registry, and nothing here verified ${base}. Regenerate the lockfile against the configured registry, or, if ${base} is a registry you moved away from, set replace-registry-host in .npmrc so npm fetches from the configured one.`,
+      location: first.location,
+      evidence: { resolvedBase: base, count: n, packages: specs.join(' ') },
+      related,
+      members: sorted,
+    };
+  }
+  const registry = String(first.evidence?.registry);
+  return {
+    ruleId: 'CPD158',
+    message: `${registry} has none of the ${n} packages of ${lockfile} it was asked for (HTTP ${String(first.evidence?.status)} for each): the registry URL or the scope's registry in .npmrc is wrong, or it hides them from these credentials. npm would fail to install them from there; fix the registry configuration.`,
+    location: first.location,
+    evidence: { registry, status: String(first.evidence?.status), count: n, packages: specs.join(' ') },
+    related,
+    members: sorted,
+  };
+}
