@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { ITEMS_PER_PIECE, MappedItems, jsonChunks } from '../../src/report/json-chunks.js';
+import { ITEMS_PER_PIECE, MappedItems, YOUNG_OBJECT_LIMIT, jsonChunks } from '../../src/report/json-chunks.js';
 
 const whole = (v: unknown) => JSON.stringify(v, null, 2) + '\n';
 
@@ -25,6 +25,24 @@ describe('jsonChunks writes what JSON.stringify(value, null, 2) writes', () => {
     expect(pieces.length).toBeGreaterThanOrEqual(10_000 / ITEMS_PER_PIECE);
     expect(Math.max(...pieces.map((p) => p.length))).toBeLessThan(ITEMS_PER_PIECE * 100);
     expect(pieces.join('')).toBe(whole({ findings }));
+  });
+
+  it('a piece of flood-sized findings (about 1 KB each) stays a young-generation string', () => {
+    const finding = (i: number) => ({
+      ruleId: 'CPD005',
+      level: 'error',
+      message: `p${i}@1.0.0 resolves from mirror.example.com ${'x'.repeat(600)}`,
+      location: { path: 'package-lock.json', line: i },
+      evidence: { lockfileKey: `node_modules/p${i}`, dependencyPath: `root > p${i}`, resolved: 'y'.repeat(60) },
+      fingerprint: 'f'.repeat(32),
+    });
+    const findings = new MappedItems(
+      Array.from({ length: ITEMS_PER_PIECE * 4 }, (_, i) => i),
+      finding,
+    );
+    const pieces = [...jsonChunks({ findings })];
+    expect(Math.max(...pieces.map((p) => p.length))).toBeGreaterThan(ITEMS_PER_PIECE * 900);
+    expect(Math.max(...pieces.map((p) => p.length))).toBeLessThan(YOUNG_OBJECT_LIMIT / 2);
   });
 
   it.each([

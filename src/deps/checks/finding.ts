@@ -23,6 +23,12 @@ export function label(node: PackageNode): string {
 export type PackageEvidence = Evidence | ((node: PackageNode) => Evidence);
 
 /**
+ * What is wrong with a package: fixed words, or words read from the node when the message is formatted (a part
+ * that differs per package, built eagerly, was a string kept per finding for the rest of the scan).
+ */
+export type PackageWhat = string | ((node: PackageNode) => string);
+
+/**
  * A finding on a lockfile entry: located at its line, about the package, with the dependency path. Deferred: it
  * holds the node (which the dependency graph keeps anyway) and the rule's wording, and formats its message and
  * evidence when read — 150k packages gave 300k findings whose text and evidence, held at once, took 170 MB.
@@ -30,7 +36,7 @@ export type PackageEvidence = Evidence | ((node: PackageNode) => Evidence);
 export function packageFinding(
   ruleId: string,
   node: PackageNode,
-  what: string,
+  what: PackageWhat,
   todo: string,
   evidence: PackageEvidence = NO_EVIDENCE,
   level?: Level,
@@ -42,7 +48,7 @@ const NO_EVIDENCE: Evidence = Object.freeze({});
 
 /** What a package finding's text is made of besides its node; the rules' literal strings are shared. */
 interface Wording {
-  readonly what: string;
+  readonly what: PackageWhat;
   readonly todo: string;
   readonly evidence: PackageEvidence;
 }
@@ -51,7 +57,7 @@ interface Wording {
 abstract class PackageFacts {
   readonly location: Location;
   // The wording's three parts as fields of the finding itself: a Wording object each was 12 MB per 300k findings.
-  protected readonly what: string;
+  protected readonly what: PackageWhat;
   protected readonly todo: string;
   protected readonly ownEvidence: PackageEvidence;
 
@@ -73,7 +79,8 @@ abstract class PackageFacts {
 
   get message(): string {
     const n = this.node;
-    return redactUrls(`${label(n)} ${this.what} at ${n.lockfile}:${n.line} (pulled in by ${via(n)}). ${this.todo}`);
+    const what = typeof this.what === 'function' ? this.what(n) : this.what;
+    return redactUrls(`${label(n)} ${what} at ${n.lockfile}:${n.line} (pulled in by ${via(n)}). ${this.todo}`);
   }
 
   get artifact(): Artifact {

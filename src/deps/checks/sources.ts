@@ -10,6 +10,9 @@ import { pushAll } from '../../core/push-all.js';
 /** Where packages come from: hosts, transport, non-registry sources, name/URL agreement, private scopes. */
 export function checkSources(graph: DependencyGraph, policy: CheckPolicy): Finding[] {
   const out: Finding[] = [];
+  // CPD005's evidence, read from the node when reported: a flood of it held a joined list and an object per package.
+  const allowed = policy.allowedRegistries.join(' ');
+  const notAllowedEvidence = (n: PackageNode) => ({ resolved: n.resolved ?? '', allowed });
   for (const node of graph.packages) {
     const resolved = node.resolved;
     if (resolved !== undefined && /^(http|git|git\+http|ftp|svn):/i.test(resolved)) {
@@ -33,12 +36,9 @@ export function checkSources(graph: DependencyGraph, policy: CheckPolicy): Findi
           packageFinding(
             'CPD005',
             node,
-            `resolves from ${hostOf(resolved) ?? resolved}, which the policy does not allow`,
+            notAllowedHost,
             'Regenerate the entry from an allowed registry, or add the registry to dependencies.allowedRegistries in the policy (or your own ~/.npmrc) if you trust it; a repository .npmrc does not widen it.',
-            {
-              resolved,
-              allowed: policy.allowedRegistries.join(' '),
-            },
+            notAllowedEvidence,
           ),
         );
       }
@@ -50,6 +50,12 @@ export function checkSources(graph: DependencyGraph, policy: CheckPolicy): Findi
     if (confusion) out.push(confusion);
   }
   return out;
+}
+
+/** CPD005's words, formatted when the message is read (the node has a `resolved` URL, or it would not be here). */
+function notAllowedHost(node: PackageNode): string {
+  const resolved = node.resolved ?? '';
+  return `resolves from ${hostOf(resolved) ?? resolved}, which the policy does not allow`;
 }
 
 function sourceKind(node: PackageNode, policy: CheckPolicy): Finding[] {

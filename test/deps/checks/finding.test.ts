@@ -50,7 +50,14 @@ const fields = (f: Finding) => ({
 const secretUrl = 'https://user:s3cret@registry.example/a/-/a-1.0.0.tgz?token=abc';
 
 describe('packageFinding', () => {
-  it.each<{ name: string; node: PackageNode; evidence: Evidence; own?: PackageEvidence; level?: Level }>([
+  it.each<{
+    name: string;
+    node: PackageNode;
+    evidence: Evidence;
+    own?: PackageEvidence;
+    level?: Level;
+    whatOf?: (n: PackageNode) => string;
+  }>([
     { name: 'plain package, no evidence', node: pkg({ name: 'a', version: '1.0.0', line: 7 }), evidence: {} },
     {
       name: 'alias, nested path, own evidence after the common keys',
@@ -74,10 +81,16 @@ describe('packageFinding', () => {
       evidence: { source: 'registry', resolved: secretUrl },
       own: (n) => ({ source: n.source, resolved: n.resolved! }),
     },
-  ])('reads as the plain finding: $name', ({ node, evidence, own, level }) => {
-    const what = 'has no integrity hash';
+    {
+      name: 'words read from the node, redacted',
+      node: pkg({ name: 'f', version: '1.0.0', resolved: secretUrl }),
+      evidence: {},
+      whatOf: (n) => `resolves from ${n.resolved!}`,
+    },
+  ])('reads as the plain finding: $name', ({ node, evidence, own, level, whatOf }) => {
+    const what = whatOf ? whatOf(node) : 'has no integrity hash';
     const todo = 'Reinstall.';
-    const got = packageFinding('CPD002', node, what, todo, own ?? evidence, level);
+    const got = packageFinding('CPD002', node, whatOf ?? what, todo, own ?? evidence, level);
     const want = plainPackageFinding('CPD002', node, what, todo, evidence, level);
     expect(fields(got)).toEqual(fields(want));
     expect(Object.keys(got.evidence!)).toEqual(Object.keys(want.evidence!));
