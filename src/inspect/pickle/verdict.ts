@@ -10,6 +10,7 @@ import { kerasExplained, kerasFindings } from './keras-object-verdict.js';
 import { nestedFindings } from './nested-verdict.js';
 import { isLoadFromBytes, torchBytesExplained, torchBytesFindings } from './torch-bytes.js';
 import { dillExplained } from './dill-calls.js';
+import { singletonTypeExplained } from './singleton-types.js';
 import type { CallSite, PickleRun, ProblemKind } from './result.js';
 import type { GlobalRef } from './values.js';
 import { pushAll } from '../../core/push-all.js';
@@ -89,6 +90,7 @@ export function toFindings(runs: readonly PickleRun[], ctx: VerdictContext): Fin
         isBenignGetattr(run, g, (o) => judgeGlobal(o.module, o.name, ctx.allow).kind === 'safe', keras) ||
         (keras !== undefined && isKerasPart(run, g, keras)) ||
         (torchBytes && isLoadFromBytes(g)) ||
+        singletonTypeExplained(run, g) ||
         dillExplained(run, g, (f) => judgeGlobal(f.module, f.name, ctx.allow).kind === 'safe')
           ? SAFE
           : judgeGlobal(g.module, g.name, ctx.allow);
