@@ -226,4 +226,14 @@ export const INSPECT_PICKLE_RULES = defineRules([
     severity: '9.8',
     tags: [...PICKLE, 'code-execution'],
   },
+  {
+    id: 'CPI119',
+    name: 'TorchLoadNeedsWeightsOnlyFalse',
+    short: 'torch.load refuses this checkpoint by default (weights_only=True); loading it needs weights_only=False.',
+    full: 'Since torch 2.6 `torch.load` unpickles with `weights_only=True`: `_weights_only_unpickler` accepts only tensors, storages, dtypes, `OrderedDict` and a few more, and raises "Unsupported global" for anything else. A whole model saved with `torch.save(model)` imports its `nn.Module` classes, which chainproof judges safe but torch refuses, so the file only loads with `weights_only=False` — the switch that also lets a malicious checkpoint run code. The finding names the globals torch would refuse.',
+    help: 'Save and load a state_dict (`torch.save(model.state_dict(), ...)`, then `model.load_state_dict(torch.load(...))`), or allow exactly the listed classes with `torch.serialization.add_safe_globals([...])` instead of passing `weights_only=False`.',
+    level: 'note',
+    severity: '2.0',
+    tags: [...PICKLE, 'pytorch'],
+  },
 ]);

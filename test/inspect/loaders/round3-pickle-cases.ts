@@ -7,6 +7,12 @@ const global2 = (module: string, name: string) => `c${module}\n${name}\n`;
 /** `cls.__new__(cls)` then a BUILD with an empty dict: what pickle writes for a plain object (NEWOBJ, protocol 2). */
 const newobj2 = (module: string, name: string) => `${global2(module, name)})\x81}b`;
 const torchZip = (pickle: Buffer) => zip([{ name: 'archive/data.pkl', data: pickle }]);
+/** data.pkl of `torch.save(OrderedDict(w=torch.zeros(2)))`, written by Debian's python3-torch 1.13. */
+const TORCH_STATE_DICT_PKL =
+  '800263636f6c6c656374696f6e730a4f726465726564446963740a710029527101580100000077710263746f7263682e5f7574696c73' +
+  '0a5f72656275696c645f74656e736f725f76320a71032828580700000073746f72616765710463746f7263680a466c6f617453746f72' +
+  '6167650a71055801000000307106580300000063707571074b02747108514b004b028571094b0185710a8968002952710b74710c5271' +
+  '0d732e';
 
 /**
  * `builtins.type` and the DTensor classes, judged by what CPython's `pickle.load` and torch's weights-only
@@ -76,6 +82,31 @@ export const ROUND3_PICKLE_CASES: readonly UnseenCase[] = [
         ),
       ),
     },
+    want: [],
+  },
+  {
+    name: 'whole nn.Sequential saved with torch.save',
+    loader: 'torch/_weights_only_unpickler.py Unpickler.load: "Unsupported global" for nn.Module classes',
+    files: {
+      'm.pt': torchZip(
+        latin1(
+          `\x80\x02(${newobj2('torch.nn.modules.container', 'Sequential')}` +
+            `${newobj2('torch.nn.modules.linear', 'Linear')}${newobj2('torch.nn.modules.activation', 'ReLU')}l.`,
+        ),
+      ),
+    },
+    want: ['CPI119:note'],
+  },
+  {
+    name: 'state dict of tensors in a torch zip',
+    loader: 'torch/_weights_only_unpickler.py _get_allowed_globals (OrderedDict, _rebuild_tensor_v2, storages)',
+    files: { 'm.pt': torchZip(Buffer.from(TORCH_STATE_DICT_PKL, 'hex')) },
+    want: [],
+  },
+  {
+    name: 'whole nn.Sequential pickled with plain pickle (no torch.load)',
+    loader: 'Lib/pickle.py Unpickler.load (no weights_only restriction)',
+    files: { 'm.pkl': latin1(`\x80\x02${newobj2('torch.nn.modules.container', 'Sequential')}.`) },
     want: [],
   },
   {

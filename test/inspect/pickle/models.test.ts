@@ -43,6 +43,7 @@ describe('real models made by torch, numpy, scikit-learn and joblib', () => {
   it('the policy allowlist extends the built-in one', async () => {
     const policy: Policy = { ...DEFAULT_POLICY, models: { ...DEFAULT_POLICY.models, allowedGlobals: ['__main__.*'] } };
     const again = await inspectFolder(corpusPath('models'), policy);
-    expect(again.get('torch_full_module_zip.pt') ?? []).toEqual([]);
+    // Allowed by the policy, yet the default torch.load still refuses the module classes: only that note remains.
+    expect((again.get('torch_full_module_zip.pt') ?? []).map((f) => f.ruleId)).toEqual(['CPI119']);
   });
 });
