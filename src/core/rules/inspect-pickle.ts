@@ -236,4 +236,14 @@ export const INSPECT_PICKLE_RULES = defineRules([
     severity: '2.0',
     tags: [...PICKLE, 'pytorch'],
   },
+  {
+    id: 'CPI120',
+    name: 'NpyNeedsAllowPickle',
+    short: 'np.load refuses this object array by default; loading it needs allow_pickle=True, which unpickles it.',
+    full: 'A .npy whose dtype holds Python objects stores its data as a pickle. Since numpy 1.16.3 `np.load` defaults to `allow_pickle=False` and `numpy.lib.format.read_array` raises "Object arrays cannot be loaded when allow_pickle=False"; the file only loads with `allow_pickle=True`, which runs the pickle. What the pickle imports is judged by the pickle rules; this note says the file cannot be loaded the safe way at all.',
+    help: 'Save arrays with plain dtypes (numbers, fixed-width strings), or keep the objects in a safer format (JSON, safetensors). Load with `allow_pickle=True` only after reviewing the pickle findings.',
+    level: 'note',
+    severity: '2.0',
+    tags: [...PICKLE, 'numpy'],
+  },
 ]);

@@ -7,6 +7,16 @@ const global2 = (module: string, name: string) => `c${module}\n${name}\n`;
 /** `cls.__new__(cls)` then a BUILD with an empty dict: what pickle writes for a plain object (NEWOBJ, protocol 2). */
 const newobj2 = (module: string, name: string) => `${global2(module, name)})\x81}b`;
 const torchZip = (pickle: Buffer) => zip([{ name: 'archive/data.pkl', data: pickle }]);
+/** An .npy v1.0 file: magic, header padded to 64 bytes, then the data. */
+const npy = (descr: string, shape: string, data: Buffer) => {
+  let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${shape}, }`;
+  header += ' '.repeat(64 - ((10 + header.length + 1) % 64)) + '\n';
+  const len = Buffer.alloc(2);
+  len.writeUInt16LE(header.length);
+  return Buffer.concat([latin1('\x93NUMPY\x01\x00'), len, latin1(header), data]);
+};
+const npyObject = (pickle: Buffer) => npy('|O', '(3,)', pickle);
+const npyPlain = npy('<f8', '(2,)', Buffer.alloc(16));
 /** data.pkl of `torch.save(OrderedDict(w=torch.zeros(2)))`, written by Debian's python3-torch 1.13. */
 const TORCH_STATE_DICT_PKL =
   '800263636f6c6c656374696f6e730a4f726465726564446963740a710029527101580100000077710263746f7263682e5f7574696c73' +
@@ -107,6 +117,18 @@ export const ROUND3_PICKLE_CASES: readonly UnseenCase[] = [
     name: 'whole nn.Sequential pickled with plain pickle (no torch.load)',
     loader: 'Lib/pickle.py Unpickler.load (no weights_only restriction)',
     files: { 'm.pkl': latin1(`\x80\x02${newobj2('torch.nn.modules.container', 'Sequential')}.`) },
+    want: [],
+  },
+  {
+    name: '.npy of Python strings and None (dtype object)',
+    loader: 'numpy.lib.format.read_array: allow_pickle=False by default refuses object arrays',
+    files: { 'a.npy': npyObject(latin1(`\x80\x02]q\x00(X\x01\x00\x00\x00aNK\x03e.`)) },
+    want: ['CPI120:note'],
+  },
+  {
+    name: '.npy of plain float64',
+    loader: 'numpy.lib.format.read_array (no pickle)',
+    files: { 'a.npy': npyPlain },
     want: [],
   },
   {
