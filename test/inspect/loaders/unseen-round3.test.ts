@@ -5,13 +5,19 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { exitCodeForFindings } from '../../../src/cli/exit-codes.js';
 import { inspectStage } from '../../../src/inspect/stage.js';
 import { scanWith } from '../../helpers/scan.js';
+import { ROUND3_GGUF_CASES } from './round3-gguf-cases.js';
 import { ROUND3_PICKLE_CASES } from './round3-pickle-cases.js';
 import { ROUND3_SAFETENSORS_CASES } from './round3-safetensors-cases.js';
 import { ROUND3_SKOPS_CASES } from './round3-skops-cases.js';
 import type { UnseenCase } from './unseen-attacks.test.js';
 
 /** Round 3 of cases nobody showed us, each judged by the real loader named in `loader` (see unseen-attacks.test.ts). */
-const CASES: readonly UnseenCase[] = [...ROUND3_PICKLE_CASES, ...ROUND3_SAFETENSORS_CASES, ...ROUND3_SKOPS_CASES];
+const CASES: readonly UnseenCase[] = [
+  ...ROUND3_PICKLE_CASES,
+  ...ROUND3_SAFETENSORS_CASES,
+  ...ROUND3_SKOPS_CASES,
+  ...ROUND3_GGUF_CASES,
+];
 
 const root = mkdtempSync(join(tmpdir(), 'cp-unseen3-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
