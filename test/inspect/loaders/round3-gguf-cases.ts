@@ -1,4 +1,5 @@
 import type { UnseenCase } from './unseen-attacks.test.js';
+import type { GgufValue } from '../formats/build.js';
 import { gguf } from '../formats/build.js';
 
 const u64 = (n: number) => {
@@ -15,7 +16,7 @@ const str = (s: string) => Buffer.concat([u64(Buffer.byteLength(s)), Buffer.from
 /** An array (type 9) of `n` arrays of one string each: what gguf-py writes for a list of lists. */
 const arrayOfArrays = (n: number) =>
   Buffer.concat([u32(9), u64(n), ...Array.from({ length: n }, () => Buffer.concat([u32(8), u64(1), str('a')]))]);
-const BASE = [['general.architecture', { type: 'string', value: 'llama' }]] as const;
+const BASE: [string, GgufValue][] = [['general.architecture', { type: 'string', value: 'llama' }]];
 const PAYLOAD = "{{ cycler.__init__.__globals__.os.popen('id').read() }}";
 
 /** GGUF metadata judged by ggml's gguf.cpp (what llama.cpp loads) and the HF chat-template checks. */
