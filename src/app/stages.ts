@@ -22,6 +22,7 @@ export const ANALYSER_NAMES: readonly string[] = [
   'safetensors',
   'gguf',
   'keras',
+  'skops',
   'keras-h5',
   'onnx',
   'savedmodel',

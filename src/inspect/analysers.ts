@@ -27,6 +27,7 @@ export const ANALYSERS: readonly ModelAnalyser[] = [
   lazy('safetensors', async () => (await import('./formats/safetensors.js')).safetensorsAnalyser),
   lazy('gguf', async () => (await import('./formats/gguf.js')).ggufAnalyser),
   lazy('keras', async () => (await import('./formats/keras.js')).kerasAnalyser),
+  lazy('skops', async () => (await import('./formats/skops.js')).skopsAnalyser),
   lazy('keras-h5', async () => (await import('./formats/keras-h5.js')).kerasH5Analyser),
   lazy('onnx', async () => (await import('./formats/onnx.js')).onnxAnalyser),
   lazy('savedmodel', async () => (await import('./formats/savedmodel.js')).savedModelAnalyser),

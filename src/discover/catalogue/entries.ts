@@ -232,6 +232,15 @@ export const ENTRIES = [
     readBy: ['keras'],
   },
   {
+    id: 'skops',
+    kind: 'model',
+    summary: 'skops .skops zip: schema.json names the types skops.io.load imports and builds',
+    names: { extensions: ['skops'] },
+    // skops.io.load opens any zip by name; a .skops file is detected as a zip and judged by its schema.json.
+    compatible: ['zip'],
+    readBy: ['skops'],
+  },
+  {
     id: 'numpy-npz',
     kind: 'model',
     summary: 'NumPy .npz (a zip of .npy)',
@@ -245,7 +254,7 @@ export const ENTRIES = [
     summary: 'zip archive (members are inspected)',
     names: { extensions: ['zip'] },
     sniff: [{ order: 50, test: s.isZip }],
-    readBy: ['pickle', 'keras'],
+    readBy: ['pickle', 'keras', 'skops'],
   },
   {
     id: 'lfs-pointer',

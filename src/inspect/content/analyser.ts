@@ -201,9 +201,9 @@ async function analyseNpyFile(
     ];
   }
   if (h.hasObject) {
-    return dup.concat(
-      await analysePickleFile(src, { path: file.path, allow, what: 'object-array pickle' }, h.dataOffset),
-    );
+    const judged = await analysePickleFile(src, { path: file.path, allow, what: 'object-array pickle' }, h.dataOffset);
+    // Only for an otherwise clean pickle: a flagged one already says not to load it.
+    return dup.concat(judged, file.format === 'numpy' && judged.length === 0 ? [allowPickleNote(file)] : []);
   }
   if (h.dataSize !== undefined && h.dataOffset + h.dataSize > src.size) {
     return [
@@ -240,4 +240,19 @@ function describeHead(h: Buffer): string {
 
 function unrecognised(h: Buffer): string {
   return `unrecognised bytes (${h.subarray(0, 8).toString('hex')})`;
+}
+
+/**
+ * `np.load` defaults to `allow_pickle=False` (numpy >= 1.16.3): `numpy.lib.format.read_array` raises "Object arrays
+ * cannot be loaded when allow_pickle=False" before unpickling anything. Said for a .npy file loaded on its own
+ * (joblib sidecars and Keras npz weights are read with allow_pickle=True by their loaders).
+ */
+function allowPickleNote(file: DiscoveredFile): Finding {
+  return {
+    ruleId: 'CPI120',
+    message: `${file.path}: this .npy holds an object array, stored as a pickle; np.load refuses it by default (allow_pickle=False) and loads it only with allow_pickle=True, which unpickles it. Store plain dtypes, or load it with allow_pickle=True only after reviewing what the pickle imports.`,
+    location: { path: file.path },
+    artifact: { kind: 'model', path: file.path, format: file.format },
+    evidence: { loader: 'numpy.lib.format.read_array', allowPickle: 'required' },
+  };
 }

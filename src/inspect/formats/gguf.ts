@@ -132,6 +132,8 @@ export function* ggufSteps(src: RandomAccess, out: Findings): ParseSteps<void> {
   const keys = new Set<string>();
   let alignment = 32;
   let templateBytes = 0;
+  let currentKey = '';
+  let nestedReported = false;
   for (let i = 0; i < nk; i++) {
     yield* c.need(lenBytes);
     const keyRef = readString(GGUF_LIMITS.maxKeyBytes, `metadata key #${i}`);
@@ -191,6 +193,7 @@ export function* ggufSteps(src: RandomAccess, out: Findings): ParseSteps<void> {
       c.skip(s.len);
       continue;
     }
+    currentKey = key;
     yield* skipValue(type, typeAt, 0);
   }
 
@@ -211,6 +214,16 @@ export function* ggufSteps(src: RandomAccess, out: Findings): ParseSteps<void> {
       cap: GGUF_LIMITS.maxArray,
     });
     if (item in SCALAR_SIZE) return c.skip(n * SCALAR_SIZE[item]!);
+    // ggml's gguf.cpp (gguf_init_from_file_impl) reads array items of scalar or string type only and fails the
+    // load on GGUF_TYPE_ARRAY; gguf-py reads nested arrays. Readers that disagree on a file: say it once.
+    if (item === T.ARRAY && !nestedReported) {
+      nestedReported = true;
+      out.add(
+        'CPI056',
+        `metadata key ${JSON.stringify(currentKey)} is an array of arrays; llama.cpp rejects the file while gguf-py (and tools built on it) read it. Re-export the model.`,
+        { check: 'nested-array', key: currentKey, offset: itemAt },
+      );
+    }
     for (let j = 0; j < n; j++) {
       if (item !== T.STRING && item !== T.ARRAY) throw new FormatError(`unknown array item type ${item}`, itemAt);
       // A string's length or a nested array's head. Token lists hold 100k+ strings: check before making a generator.

@@ -5,6 +5,7 @@ import type { Findings } from './report.js';
 import { analyseWith } from './report.js';
 import type { ParseSteps, RandomAccess } from './source.js';
 import { driveSync, FormatError } from './source.js';
+import { checkExternalFiles } from './onnx-external-files.js';
 
 /** Domains whose operators ONNX and ONNX Runtime implement themselves. */
 const BUILTIN_DOMAINS = new Set([
@@ -26,11 +27,18 @@ interface OnnxFacts {
   readonly nodeOps: Map<string, Set<string>>;
   /** `domain:name` of model-local functions (their nodes are defined in the file, not in a library). */
   readonly localFunctions: Set<string>;
-  readonly externals: { tensor: string; location: string; at: number }[];
+  readonly externals: OnnxExternal[];
+}
+
+/** One tensor's external data `location` and where the entry is in the file. */
+export interface OnnxExternal {
+  readonly tensor: string;
+  readonly location: string;
+  readonly at: number;
 }
 
 /** Walk an ONNX ModelProto: external data locations of every tensor (graphs, subgraphs, functions) and node domains. */
-export function* onnxSteps(src: RandomAccess, out: Findings): ParseSteps<void> {
+export function* onnxSteps(src: RandomAccess, out: Findings, onExternal?: (e: OnnxExternal) => void): ParseSteps<void> {
   const facts: OnnxFacts = { nodeOps: new Map(), localFunctions: new Set(), externals: [] };
   let graphs = 0;
   for (const f of pbFields(src, 0, src.size)) {
@@ -50,6 +58,7 @@ export function* onnxSteps(src: RandomAccess, out: Findings): ParseSteps<void> {
   if (graphs === 0) throw new FormatError('no graph in the ModelProto', 0);
   for (const e of facts.externals) {
     const why = escapeReason(e.location);
+    if (!why) onExternal?.(e);
     if (why)
       out.add(
         'CPI065',
@@ -162,5 +171,15 @@ export function parseOnnx(src: RandomAccess, out: Findings): void {
 export const onnxAnalyser: ModelAnalyser = {
   name: 'onnx',
   formats: ['onnx'],
-  analyze: (file, ctx) => analyseWith(file, 'the ONNX model', onnxSteps, ctx.files),
+  async analyze(file, ctx) {
+    const relative: OnnxExternal[] = [];
+    const report = await analyseWith(
+      file,
+      'the ONNX model',
+      (src, out) => onnxSteps(src, out, (e) => relative.push(e)),
+      ctx.files,
+    );
+    const linked = await checkExternalFiles(file, ctx.root, relative);
+    return linked.length === 0 ? report : { ...report, findings: [...report.findings, ...linked] };
+  },
 };

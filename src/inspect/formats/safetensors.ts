@@ -92,6 +92,8 @@ export function parseSafetensors(src: RandomAccess, out: Findings): void {
 }
 
 function checkMetadata(meta: JsonValue, out: Findings): void {
+  // safetensors `HashMetadata.metadata` is an `Option<HashMap<String, String>>`: serde reads `null` as None.
+  if (meta === null) return;
   if (!isObject(meta))
     return void out.add('CPI052', '__metadata__ is not an object of strings; the loader rejects it.', {
       check: 'metadata',

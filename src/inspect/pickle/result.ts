@@ -110,4 +110,6 @@ export interface PickleRun {
   torchBytes?: TorchBytesLoad[];
   /** Calls of dill's data helpers (`_create_array`, `_load_type`, `_eval_repr`) and their arguments (dill-calls.ts). */
   dillCalls?: DillCall[];
+  /** Calls of `builtins.type`: on a singleton (`type(None)`, as CPython writes it) or anything else (singleton-types.ts). */
+  typeCalls?: { singleton: number; other: number };
 }

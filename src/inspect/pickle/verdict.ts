@@ -10,6 +10,8 @@ import { kerasExplained, kerasFindings } from './keras-object-verdict.js';
 import { nestedFindings } from './nested-verdict.js';
 import { isLoadFromBytes, torchBytesExplained, torchBytesFindings } from './torch-bytes.js';
 import { dillExplained } from './dill-calls.js';
+import { singletonTypeExplained } from './singleton-types.js';
+import { isWeightsOnlyAllowed } from './weights-only.js';
 import type { CallSite, PickleRun, ProblemKind } from './result.js';
 import type { GlobalRef } from './values.js';
 import { pushAll } from '../../core/push-all.js';
@@ -83,16 +85,24 @@ export function toFindings(runs: readonly PickleRun[], ctx: VerdictContext): Fin
         .join(', ');
     const keras = kerasExplained(run, (o) => judgeGlobal(o.module, o.name, ctx.allow).kind === 'dangerous');
     const torchBytes = torchBytesExplained(run);
+    // Safe-listed globals that the default torch.load still refuses (a whole nn.Module saved with torch.save).
+    const refusedSafe = new Set<string>();
+    let refusedReported = false;
     for (const g of run.globals.values()) {
       const qualified = `${g.module}.${g.name}`;
       const v =
         isBenignGetattr(run, g, (o) => judgeGlobal(o.module, o.name, ctx.allow).kind === 'safe', keras) ||
         (keras !== undefined && isKerasPart(run, g, keras)) ||
         (torchBytes && isLoadFromBytes(g)) ||
+        singletonTypeExplained(run, g) ||
         dillExplained(run, g, (f) => judgeGlobal(f.module, f.name, ctx.allow).kind === 'safe')
           ? SAFE
           : judgeGlobal(g.module, g.name, ctx.allow);
-      if (v.kind === 'safe' || seen.has(`g:${qualified}`)) continue;
+      if (v.kind === 'safe') {
+        if (torchLoaded && !isWeightsOnlyAllowed(g.module, g.name)) refusedSafe.add(qualified);
+        continue;
+      }
+      if (seen.has(`g:${qualified}`)) continue;
       seen.add(`g:${qualified}`);
       const calls = callsOf(g);
       const py3 = toPython3(g.module, g.name);
@@ -107,6 +117,7 @@ export function toFindings(runs: readonly PickleRun[], ctx: VerdictContext): Fin
         ...(weightsOnly ? WEIGHTS_ONLY : {}),
       };
       const refused = weightsOnly ? ` ${WEIGHTS_ONLY_TEXT}` : '';
+      if (weightsOnly) refusedReported = true;
       if (v.kind === 'unknown' && !isModelLibrary(py3.module) && isCalledDirectly(run, g)) {
         out.push({
           ...base,
@@ -132,6 +143,8 @@ export function toFindings(runs: readonly PickleRun[], ctx: VerdictContext): Fin
             },
       );
     }
+    if (refusedSafe.size > 0 && !refusedReported)
+      out.push(weightsOnlyNote([...refusedSafe].sort(), index, where, base));
     for (const c of run.calls.values()) {
       if (keras !== undefined && isKerasCall(c, keras)) continue;
       pushAll(out, callFindings(c, index, where, base, seen));
@@ -193,6 +206,27 @@ const WEIGHTS_ONLY = {
 };
 const WEIGHTS_ONLY_TEXT =
   'torch.load refuses this global by default since torch 2.6 (weights_only=True); it runs with weights_only=False or an older torch.';
+
+/**
+ * A checkpoint whose every global is on the safe list can still need `weights_only=False`: a whole `nn.Module`
+ * (`torch.save(model)`) imports its layer classes, which `_weights_only_unpickler.Unpickler.load` rejects as
+ * "Unsupported global". Said once per pickle, with the names, so nobody reaches for weights_only=False blindly.
+ */
+function weightsOnlyNote(
+  names: readonly string[],
+  index: number,
+  where: string,
+  base: Pick<Finding, 'location' | 'artifact'>,
+): Finding {
+  const shown = names.slice(0, 10).map((n) => `\`${n}\``);
+  const more = names.length > shown.length ? ` and ${names.length - shown.length} more` : '';
+  return {
+    ...base,
+    ruleId: 'CPI119',
+    message: `${where}: torch.load with its default weights_only=True (torch >= 2.6) refuses this checkpoint: it imports ${shown.join(', ')}${more}, outside torch's weights-only allowlist (all on chainproof's safe list). Loading it needs weights_only=False, which would also run anything else such a file imports: save and load a state_dict instead, or allow exactly these with torch.serialization.add_safe_globals.`,
+    evidence: { globals: names.join(','), count: names.length, pickle: index, ...WEIGHTS_ONLY },
+  };
+}
 
 /** The computed REDUCEs on `getattr(<model class>, '_unpickle_model')`: exactly the recognised Keras calls. */
 function isKerasCall(c: CallSite, keras: KerasExplained): boolean {

@@ -26,11 +26,12 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   'discover/formats/zip-names.ts': ['keras,numpy-npz,pytorch-zip,torchscript,zip'],
   // the analyser's own `formats` line; routing ignores it and catalogue.test.ts keeps it equal to the catalogue
   'inspect/formats/keras.ts': ['keras,zip'],
+  'inspect/formats/skops.ts': ['skops,zip'],
   // analyser names (the catalogue's `readBy` routing keys), listed so the lazy pipeline can tell whether the inspect
   // stage has work without loading it; a test in test/app keeps the list equal to src/inspect/analysers.ts
-  'app/stages.ts': ['chat-template,gguf,keras,keras-h5,onnx,pickle,safetensors,savedmodel,tflite'],
+  'app/stages.ts': ['chat-template,gguf,keras,keras-h5,onnx,pickle,safetensors,savedmodel,skops,tflite'],
   // the same analyser names, each beside the module that loads on its first file (catalogue.test.ts checks them)
-  'inspect/analysers.ts': ['chat-template,gguf,keras,keras-h5,onnx,pickle,safetensors,savedmodel,tflite'],
+  'inspect/analysers.ts': ['chat-template,gguf,keras,keras-h5,onnx,pickle,safetensors,savedmodel,skops,tflite'],
 };
 
 const LOCKFILE_NAMES = CATALOGUE.filter((e) => LOCKFILE_FORMATS.has(e.id)).flatMap((e) => e.names.basenames ?? []);

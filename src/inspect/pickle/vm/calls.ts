@@ -2,6 +2,7 @@ import { noteKerasUnpickle } from '../keras-object.js';
 import { noteMemberAccess } from '../member-access.js';
 import { noteTorchBytesLoad } from '../torch-bytes.js';
 import { noteDillCall } from '../dill-calls.js';
+import { noteTypeCall } from '../singleton-types.js';
 import type { CallKind } from '../result.js';
 import { TruncatedError } from '../source.js';
 import { decodeUtf8Strict } from '../text.js';
@@ -31,6 +32,7 @@ function call(vm: VmState, kind: CallKind, callee: Value, args: Value | undefine
   if (kind === 'REDUCE') {
     noteTorchBytesLoad(vm.run, callee, args, vm.opAt);
     noteDillCall(vm.run, callee, args);
+    noteTypeCall(vm.run, callee, args);
   }
   return { k: 'obj', callee, args, state: undefined };
 }

@@ -1,0 +1,150 @@
+import type { ModelAnalyser } from '../analyser.js';
+import { judgeGlobal } from '../pickle/verdict.js';
+import type { JsonValue } from './json.js';
+import { isObject, parseJson } from './json.js';
+import type { Findings } from './report.js';
+import { analyseWith } from './report.js';
+import type { ParseSteps, RandomAccess } from './source.js';
+import { FormatError } from './source.js';
+import type { CentralEntry } from './zip-member.js';
+import { centralDirectorySteps, readMember } from './zip-member.js';
+
+/** Largest schema.json read; skops writes kilobytes to a few megabytes (arrays go to .npy members). */
+export const MAX_SKOPS_SCHEMA = 64 * 1024 * 1024;
+/** Past this many distinct names one file is not a model skops wrote: the rest are counted, not listed. */
+const MAX_NAMES = 1000;
+
+/**
+ * Classes skops's own nodes trust by default and rebuild as data, which pickles reach by other names:
+ * skops/io/_numpy.py RandomStateNode (`RandomState()` then `set_state`) and RandomGeneratorNode (`Generator` over
+ * a bit generator named in its state).
+ */
+const SKOPS_DATA_TYPES: ReadonlySet<string> = new Set([
+  'numpy.random.mtrand.RandomState',
+  'numpy.random._generator.Generator',
+]);
+
+/** One type or function the schema makes skops import, with the node kinds that use it. */
+interface SkopsName {
+  readonly loaders: Set<string>;
+  count: number;
+}
+
+/**
+ * A `.skops` file is a zip whose `schema.json` is a tree of nodes. `skops.io.load` (skops/io/_persist.py) builds
+ * the tree with `_audit.get_tree`, then `audit_tree` raises `UntrustedTypesFoundException` for every
+ * `"__module__"."__class__"` outside the default trusted types unless the caller lists it in `trusted` (skops <
+ * 0.10 also took `trusted=True`, trusting all). Once trusted, `construct` imports the module (`_utils.gettype`)
+ * and runs it: ObjectNode does `cls.__new__` + `__setstate__`, ConstructorFromReduceNode and ReduceNode call the
+ * type with stored arguments, FunctionNode hands the function itself to the model (an estimator then calls it,
+ * e.g. FunctionTransformer.func), MethodNode and OperatorFuncNode reach attributes. Every name is judged here
+ * as a pickle global would be: a known-dangerous one is an error whoever trusts it, an unknown one is a name a
+ * user has to trust by hand.
+ */
+export function* skopsArchiveSteps(src: RandomAccess, out: Findings, claimAll: boolean, allowed: readonly string[]) {
+  let entries: CentralEntry[];
+  try {
+    entries = yield* centralDirectorySteps(src);
+  } catch (err) {
+    if (!claimAll && err instanceof FormatError) return; // a broken plain zip is the zip analyser's finding
+    throw err;
+  }
+  // `ZipFile.read("schema.json")` resolves a repeated name to the last entry in the directory.
+  const schema = entries.filter((e) => e.name === 'schema.json').at(-1);
+  if (!schema) {
+    if (claimAll) throw new FormatError('the archive has no schema.json, so skops.io.load cannot read it', 0);
+    return;
+  }
+  const text = (yield* readMember(src, schema, MAX_SKOPS_SCHEMA)).toString('utf8');
+  const { value } = parseJson(text, { maxDepth: 512 });
+  if (!claimAll && !isSkopsSchema(value)) return;
+  judgeNames(collectNames(value), out, allowed);
+}
+
+/** What `skops.io.dump` writes at the root: a node with `__loader__` and the `protocol` number. */
+function isSkopsSchema(v: JsonValue): boolean {
+  return isObject(v) && typeof v['__loader__'] === 'string' && typeof v['protocol'] === 'number';
+}
+
+/**
+ * Every `__module__`/`__class__` pair of a node (protocol 1+: FunctionNode and TypeNode keep the function or type
+ * there too) and every `module_path`/`function` pair (protocol 0 FunctionNode content). Walked with an explicit
+ * stack: the parser already bounded the depth, this bounds nothing else.
+ */
+function collectNames(root: JsonValue): Map<string, SkopsName> {
+  const names = new Map<string, SkopsName>();
+  const note = (qualified: string, loader: string) => {
+    let n = names.get(qualified);
+    if (!n) {
+      if (names.size >= MAX_NAMES) return;
+      names.set(qualified, (n = { loaders: new Set(), count: 0 }));
+    }
+    n.loaders.add(loader);
+    n.count++;
+  };
+  const stack: JsonValue[] = [root];
+  while (stack.length > 0) {
+    const v = stack.pop()!;
+    if (Array.isArray(v)) {
+      stack.push(...v);
+      continue;
+    }
+    if (!isObject(v)) continue;
+    const loader = typeof v['__loader__'] === 'string' ? v['__loader__'] : 'node';
+    const mod = v['__module__'];
+    const cls = v['__class__'];
+    const content = v['content'];
+    // A protocol 0 FunctionNode is `builtins.function` itself; the function it imports is in its content.
+    const wrapsFunction = isObject(content) && typeof content['module_path'] === 'string';
+    if (typeof mod === 'string' && typeof cls === 'string' && !wrapsFunction) note(`${mod}.${cls}`, loader);
+    const path = v['module_path'];
+    const fn = v['function'];
+    if (typeof path === 'string' && typeof fn === 'string') note(`${path}.${fn}`, 'FunctionNode');
+    for (const child of Object.values(v)) if (typeof child === 'object' && child !== null) stack.push(child);
+  }
+  return names;
+}
+
+function judgeNames(names: Map<string, SkopsName>, out: Findings, allowed: readonly string[]): void {
+  for (const [qualified, n] of [...names].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const dot = qualified.lastIndexOf('.');
+    if (dot <= 0 || SKOPS_DATA_TYPES.has(qualified)) continue; // a name without a module cannot be imported
+    const v = judgeGlobal(qualified.slice(0, dot), qualified.slice(dot + 1), { extra: allowed });
+    if (v.kind === 'safe') continue;
+    const loaders = [...n.loaders].sort().join(', ');
+    const evidence = { name: qualified, loaders, nodes: n.count, skopsLoad: 'refused unless listed in trusted' };
+    if (v.kind === 'dangerous')
+      out.add(
+        'CPI117',
+        `schema.json names \`${qualified}\` (${v.why}) in ${loaders}; skops.io.load refuses it by default, but once it is listed in trusted (as get_untrusted_types() suggests) or loaded with skops < 0.10 trusted=True, skops imports it and builds or hands out that callable. Do not load this file.`,
+        { ...evidence, resolvesTo: v.why },
+        'schema.json',
+      );
+    else
+      out.add(
+        'CPI118',
+        `schema.json names \`${qualified}\` (${loaders}), which is not on the safe list; skops.io.load raises UntrustedTypesFoundException until you pass it in trusted, and then imports its module and builds it. Check it before trusting it, and add it to models.allowedGlobals if you do.`,
+        evidence,
+        'schema.json',
+      );
+  }
+}
+
+export const skopsAnalyser: ModelAnalyser = {
+  name: 'skops',
+  // A .skops renamed to .zip is still read by skops.io.load: plain zips are claimed when laid out as skops.
+  formats: ['skops', 'zip'],
+  analyze: (file, ctx) =>
+    analyseWith(
+      file,
+      'the skops archive',
+      (src, out): ParseSteps<void> =>
+        skopsArchiveSteps(
+          src,
+          out,
+          file.format === 'skops' || file.claimed === 'skops',
+          ctx.policy.models.allowedGlobals,
+        ),
+      ctx.files,
+    ),
+};

@@ -1,0 +1,42 @@
+import { toPython3 } from './compat.js';
+
+/**
+ * Globals torch.load accepts with its default `weights_only=True` (torch >= 2.6): torch/_weights_only_unpickler.py
+ * `_get_allowed_globals` (containers, Parameter, Size, Tensor, device, `_codecs.encode`, dtypes and qschemes,
+ * tensor and storage classes, the `torch._utils._rebuild_*` functions, `_rebuild_from_type_v2`) plus the DTensor
+ * classes `Unpickler.load` accepts once torch.distributed.tensor is imported. Deliberately generous (every
+ * `torch._utils._rebuild_*`, every lower-case `torch.<name>`, every `builtins` and numpy name, which some torch
+ * versions allow): a name outside it is refused by every torch version, so a claim made from it is never wrong.
+ */
+const EXACT: ReadonlySet<string> = new Set([
+  'collections.OrderedDict',
+  'collections.Counter',
+  'torch.nn.parameter.Parameter',
+  'torch.serialization._get_layout',
+  'torch.Size',
+  'torch.Tensor',
+  'torch.device',
+  '_codecs.encode',
+  'torch._tensor._rebuild_from_type_v2',
+  'torch.storage.TypedStorage',
+  'torch.storage.UntypedStorage',
+  'torch.distributed.device_mesh.DeviceMesh',
+  'torch.distributed.tensor._dtensor_spec.DTensorSpec',
+  'torch.distributed.tensor._dtensor_spec.TensorMeta',
+  'torch.distributed.tensor.DTensor',
+  'torch.distributed.tensor.placement_types.Partial',
+  'torch.distributed.tensor.placement_types.Replicate',
+  'torch.distributed.tensor.placement_types.Shard',
+]);
+
+export function isWeightsOnlyAllowed(module: string, name: string): boolean {
+  const py3 = toPython3(module, name);
+  const m = py3.module;
+  const n = py3.name;
+  if (EXACT.has(`${m}.${n}`)) return true;
+  if (m === 'builtins' || m === 'numpy' || m.startsWith('numpy.')) return true;
+  if (m === 'torch._utils' && n.startsWith('_rebuild_')) return true;
+  // dtypes and qschemes (`str(torch.float32)` is "torch.float32"), tensor and storage classes
+  if ((m === 'torch' || m === 'torch.cuda') && (/^[a-z]/.test(n) || /(Tensor|Storage)$/.test(n))) return true;
+  return false;
+}
