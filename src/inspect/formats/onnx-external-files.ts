@@ -12,7 +12,7 @@ const MAX_LOOKUPS = 1000;
  * A relative `location` can still lead out of the model folder through the file system. onnx's
  * `load_external_data_for_model` resolves each one with `checker.resolve_external_data_location` (C++), which
  * before onnx 1.21 only checked `is_regular_file` on `base_dir / location` — that follows a symbolic link, so a
- * link beside the model reads whatever it points at (CVE-2026-34447); 1.21 refuses links. The link itself is
+ * link beside the model reads whatever it points at (CVE-2026-27489); 1.21 refuses links. The link itself is
  * never followed here: only where it resolves is looked up (`locateInRoot`), as discovery does.
  */
 export async function checkExternalFiles(

@@ -10,7 +10,7 @@ import { onnxModel } from './build.js';
 /**
  * What `onnx.load` → `load_external_data_for_model` → `checker.resolve_external_data_location` does with a
  * relative `location` that the file system leads elsewhere: before onnx 1.21 it follows a symbolic link
- * (`is_regular_file`), so a link out of the model folder reads that file (CVE-2026-34447).
+ * (`is_regular_file`), so a link out of the model folder reads that file (CVE-2026-27489).
  */
 const outside = mkdtempSync(join(tmpdir(), 'cp-onnx-outside-'));
 writeFileSync(join(outside, 'secret.txt'), 'token=abc');
