@@ -7,6 +7,7 @@ import { logicalLines } from '../../src/refs/python-lines.js';
 import { pythonSnippet } from '../../src/refs/python-snippet.js';
 import { findPythonReferences, findPythonReferencesInWholeFile } from '../../src/refs/python.js';
 import { REPO } from '../helpers/cli.js';
+import { differentialRuns } from './differential-runs.js';
 
 /**
  * The Python finder parses only the statements that can matter (python-snippet.ts): it must find exactly what a
@@ -132,12 +133,14 @@ describe('pythonSnippet', () => {
     'async def k():\n    async with torch.x() as t:\n        await T.hub.load(MODEL)',
   ];
   const program = pythonPrograms(STATEMENTS, 14);
+  // 100 programs in the suite (it ran 300: a second of CPU); the bench runs thousands.
+  const RUNS = differentialRuns(100);
   it('finds what the whole-file parse finds in generated programs (fast-check)', () => {
     fc.assert(
       fc.property(program, (text) => {
         same('gen.py', text);
       }),
-      { numRuns: 300 },
+      { numRuns: RUNS },
     );
   });
 });

@@ -3,7 +3,7 @@ import type { DiscoveredFile } from '../../core/files.js';
 import { PICKLE_CLAIMS, PICKLE_FORMATS } from '../../discover/catalogue/index.js';
 import type { Finding } from '../../core/finding.js';
 import type { AnalysisReport, ModelAnalyser } from '../analyser.js';
-import type { ContentContext } from './content.js';
+import type { ContentContext, ContentLimits } from './content.js';
 import { addDuplicateKeys, DEFAULT_CONTENT_LIMITS, inspectContent } from './content.js';
 import { sniffCompression } from '../containers/compression.js';
 import { parseNpyHeader } from '../containers/npy.js';
@@ -39,13 +39,15 @@ export const pickleAnalyser: ModelAnalyser = {
 /**
  * Inspect a file of any size through the I/O edge (so its bytes are counted in `result.io`). Pickles stream in
  * bounded windows; a zip past the in-memory limit (a multi-GB torch checkpoint) is read by ranges: its directory
- * and the members a loader unpickles, never its tensor storages.
+ * and the members a loader unpickles, never its tensor storages. `limits` other than the defaults are for tests:
+ * the same paths at a budget of MiBs instead of GiBs (the real sizes run in `npm run bench`).
  */
 export async function analyseAnySize(
   file: DiscoveredFile,
   allowedGlobals: readonly string[],
   opener: FileOpener = createFileOpener(),
   root?: string,
+  limits: ContentLimits = DEFAULT_CONTENT_LIMITS,
 ): Promise<Finding[]> {
   // The xz/LZMA_Alone decoder loads asynchronously; the content reader below is synchronous.
   await loadLzmaDecoder();
@@ -53,7 +55,7 @@ export async function analyseAnySize(
   const src = await opener.open(file.abs, file.path);
   let findings: Finding[];
   try {
-    findings = await analyseFile(src, file, allowedGlobals, (ref) => sidecars.push(ref));
+    findings = await analyseFile(src, file, allowedGlobals, (ref) => sidecars.push(ref), limits);
   } finally {
     await src.close();
   }
@@ -61,7 +63,7 @@ export async function analyseAnySize(
   // The joblib sidecar files the pickle makes joblib.load open. np.load reads a sidecar with plain pickle.load, so
   // a sidecar names no further sidecars (no root passed down).
   const followed = await followSidecars(file, root, sidecars, (sidecar) =>
-    analyseAnySize(sidecar, allowedGlobals, opener),
+    analyseAnySize(sidecar, allowedGlobals, opener, undefined, limits),
   );
   return findings.concat(followed);
 }
@@ -72,17 +74,18 @@ async function analyseFile(
   file: DiscoveredFile,
   allowedGlobals: readonly string[],
   onSidecar: (ref: SidecarRef) => void,
+  limits: ContentLimits,
 ): Promise<Finding[]> {
   const size = src.size;
   const h = await src.read(0, Math.min(size, 1 << 16));
   const allow = { extra: allowedGlobals };
   if (size > MAX_IN_MEMORY && h.length >= 4 && (h.readUInt32LE(0) === 0x04034b50 || h.readUInt32LE(0) === 0x06054b50)) {
-    const ctx: ContentContext = { path: file.path, allow, limits: DEFAULT_CONTENT_LIMITS, findings: [], extracted: 0 };
+    const ctx: ContentContext = { path: file.path, allow, limits, findings: [], extracted: 0 };
     await inspectZipByRanges(src, ctx);
     return ctx.findings;
   }
   if (size > MAX_IN_MEMORY && isTar(h)) {
-    const byRanges = await inspectTarByRanges(src, file.path, allow);
+    const byRanges = await inspectTarByRanges(src, file.path, allow, limits);
     if (byRanges !== undefined) return byRanges;
   }
   const claims = PICKLE_CLAIMS.has(file.format) || (file.claimed !== undefined && PICKLE_CLAIMS.has(file.claimed));
@@ -105,7 +108,6 @@ async function analyseFile(
     compressed === 'lzma' ||
     (compressed === 'zlib' && claims && file.format === 'joblib')
   ) {
-    const limits = DEFAULT_CONTENT_LIMITS;
     const found = await analyseCompressedStream(src, compressed, { path: file.path, allow, limits, onSidecar });
     if (Array.isArray(found)) return found;
     if (found !== undefined) {
@@ -135,7 +137,7 @@ async function analyseFile(
   const ctx: ContentContext = {
     path: file.path,
     allow,
-    limits: DEFAULT_CONTENT_LIMITS,
+    limits,
     findings: [],
     extracted: 0,
     onSidecar,
@@ -168,9 +170,9 @@ async function inspectTarByRanges(
   src: FileSource,
   path: string,
   allow: { extra: readonly string[] },
+  limits: ContentLimits,
 ): Promise<Finding[] | undefined> {
   const findings: Finding[] = [];
-  const limits = DEFAULT_CONTENT_LIMITS;
   const tar = await walkTarStream(src, { path, allow, member: undefined, maxImage: limits.maxInMemory }, findings);
   if (tar === undefined) return undefined;
   const ctx: ContentContext = { path, allow, limits, findings, extracted: 0 };

@@ -59,7 +59,8 @@ describe('readZip', () => {
   });
 
   it('stops a deflate bomb at the ratio cap with a typed error', () => {
-    const zip = readZip(buildZip([{ name: 'bomb.pkl', data: Buffer.alloc(64 << 20), deflate: true }]), {
+    // 8 MiB of zeros deflate ~1000:1, ten times the 100:1 allowed (and past any 1 MiB floor).
+    const zip = readZip(buildZip([{ name: 'bomb.pkl', data: Buffer.alloc(8 << 20), deflate: true }]), {
       maxRatio: 100,
     });
     expect(() => zip.entries[0]!.read()).toThrow(expect.objectContaining({ name: 'ContainerLimitError' }));
@@ -115,7 +116,7 @@ describe('inspectContent', () => {
   });
 
   it('reports a gzip bomb past the size cap', () => {
-    const bomb = gzipSync(Buffer.alloc(32 << 20));
+    const bomb = gzipSync(Buffer.alloc(4 << 20)); // four times the 1 MiB size cap
     expect(rules(inspect(bomb, { ...DEFAULT_CONTENT_LIMITS, maxRatio: 10, maxEntrySize: 1 << 20 }))).toEqual([
       'CPI012',
     ]);

@@ -15,8 +15,11 @@ const root = mkdtempSync(join(tmpdir(), 'cp-streamed-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 const MiB = 1 << 20;
-/** Zeros past the 1000:1 ratio limit once deflated: the whole-buffer reader stopped at the cap, before the payload. */
-const PADDING = Buffer.alloc(32 * MiB);
+/**
+ * Zeros past the 1000:1 ratio limit once deflated (zeros deflate ~1030:1, so any size past the 1 MiB floor): the
+ * whole-buffer reader stopped at the cap, before the payload.
+ */
+const PADDING = Buffer.alloc(8 * MiB);
 
 /** Mostly zeros with a byte of noise every 256: compresses well under the 1000:1 ratio limit. */
 function sparse(n: number): Buffer {
@@ -80,9 +83,9 @@ describe('compressed pickles are decompressed as the pickle reader goes', () => 
       member: '<gzip>!inner.zip!model.pkl',
     },
     {
-      name: 'state.pkl.gz: a 32 MiB BINBYTES8 skipped, then the payload',
+      name: 'state.pkl.gz: a 12 MiB BINBYTES8 skipped, then the payload',
       file: 'state.pkl.gz',
-      bytes: gzipSync(skipThenEval(sparse(32 * MiB))),
+      bytes: gzipSync(skipThenEval(sparse(12 * MiB))),
       member: '<gzip>',
     },
   ])('$name → CPI001 at the stream member, exit 1', async ({ name, file, bytes, member }) => {
@@ -98,7 +101,7 @@ describe('compressed pickles are decompressed as the pickle reader goes', () => 
 
   it('a stream past the budget while the reader still wants more → CPI012 at error, decompression stops at the budget', async () => {
     const limits = { ...DEFAULT_CONTENT_LIMITS, maxTotalBytes: 4 * MiB };
-    const src = bufferFileSource('state.pkl.gz', gzipSync(skipThenEval(sparse(32 * MiB))));
+    const src = bufferFileSource('state.pkl.gz', gzipSync(skipThenEval(sparse(12 * MiB))));
     const out = await analyseCompressedStream(src, 'gzip', { path: 'state.pkl.gz', allow: {}, limits });
     const findings = Array.isArray(out) ? out : [];
     const hit = findings?.find((f) => f.ruleId === 'CPI012');
@@ -108,8 +111,9 @@ describe('compressed pickles are decompressed as the pickle reader goes', () => 
 
   it('bundle.tar.gz: a member past the in-memory cap, then a large evil model.pkl → read by range, CPI001', async () => {
     const limits = { ...DEFAULT_CONTENT_LIMITS, maxInMemory: 4 * MiB };
-    const evil = Buffer.concat([EVAL_PICKLE, Buffer.alloc(12 * MiB)]);
-    const tar = Buffer.concat([buildTar('pad.bin', sparse(16 * MiB)).subarray(0, -1024), buildTar('model.pkl', evil)]);
+    // Both members past the 8 MiB a tar member is kept in the image up to (tar-stream.ts KEEP).
+    const evil = Buffer.concat([EVAL_PICKLE, Buffer.alloc(9 * MiB)]);
+    const tar = Buffer.concat([buildTar('pad.bin', sparse(10 * MiB)).subarray(0, -1024), buildTar('model.pkl', evil)]);
     const src = bufferFileSource('bundle.tar.gz', gzipSync(tar));
     const out = await analyseCompressedStream(src, 'gzip', { path: 'bundle.tar.gz', allow: {}, limits });
     if (out === undefined || Array.isArray(out)) throw new Error('expected the tar image back');

@@ -20,7 +20,8 @@ export async function compressedJoblib(kind: 'zlib' | 'gzip', arrayBytes: number
     if (!z.write(b)) await new Promise((r) => z.once('drain', r));
   };
   await write(lead);
-  const zeros = Buffer.alloc(64 << 20);
+  // At most 64 MiB of zeros at a time; no more than the arrays need (each page of it is faulted in: system time).
+  const zeros = Buffer.alloc(Math.min(64 << 20, numel * 4));
   for (let left = numel * 4; left > 0; left -= zeros.length)
     await write(zeros.subarray(0, Math.min(left, zeros.length)));
   await write(after);
