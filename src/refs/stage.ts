@@ -8,7 +8,7 @@ import { dynamicFinding, judgeReference, reviewedCommits } from './judge.js';
 import { languageOf, loadFinder, loadQuickFinder, type Language } from './languages.js';
 import { mayNameModelBytes } from './prefilter.js';
 import type { Finder, QuickFinder } from './search.js';
-import { isConfigSource, isInstalledPackage, isReferenceSource } from './sources.js';
+import { isInstalledPackage, isReferenceSource } from './sources.js';
 import { MAX_NESTING } from './text.js';
 import { pushAll } from '../core/push-all.js';
 
@@ -62,7 +62,7 @@ export const refsStage: Stage = {
           const bytes = file.content ?? (await readBytes(ctx, file, MAX_SOURCE_BYTES));
           if (bytes === undefined) return;
           const language = languageOf(file.path);
-          if (!language || !mayNameModelBytes(isConfigSource(file.path), bytes)) return;
+          if (!language || !mayNameModelBytes(language, bytes)) return;
           const text = bytes.toString('utf8');
           const quick = await quickFinderFor(language);
           const got =
