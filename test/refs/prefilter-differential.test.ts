@@ -25,7 +25,7 @@ const fullReader = (rel: string) =>
 /** What the full reader finds in `text`: reference ids and run-time choices. */
 function found(rel: string, text: string): string[] {
   const got = fullReader(rel)(rel, text, () => false);
-  return [...got.references.map((r) => r.repoId), ...got.dynamic.map((d) => `dynamic:${d.via}`)];
+  return [...got.references.map((r) => r.repoId ?? r.url ?? r.via), ...got.dynamic.map((d) => `dynamic:${d.via}`)];
 }
 
 /** The property: turned away by the bytes ⇒ nothing for the full reader. Returns whether the file was turned away. */
