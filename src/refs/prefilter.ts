@@ -95,6 +95,8 @@ const ANY_REQUIRED = new RegExp(
  */
 export function mayCallLoaderBytes(bytes: Buffer, language: Language = 'python'): boolean {
   // latin1 maps each byte to one character, so an ASCII needle is in the string exactly when it is in the bytes.
+  // The copy is young garbage (about one scavenge per 16 MB of source); a Buffer.indexOf per needle, which copies
+  // nothing, cost the same CPU over the bench's 23 MB (5 passes: 436-537 ms against 431-559 ms, loaded machine).
   const text = bytes.toString('latin1');
   if (language === 'javascript' && bytes.includes(BACKSLASH) && ESCAPED_MODULE_WORD_BYTES.test(text)) return true;
   if (!ANY_REQUIRED.test(text)) return false;
