@@ -3,7 +3,7 @@ import { findJavaScriptReferences } from './javascript.js';
 import { findPythonReferences } from './python.js';
 import { mayNameModelBytes } from './prefilter.js';
 import { languageOf, type Language } from './languages.js';
-import { isConfigSource as isConfig, isReferenceSource } from './sources.js';
+import { isReferenceSource } from './sources.js';
 import { searchTextWith, type Finder, type Searched } from './search.js';
 
 /** Every finder, loaded with this module (`review`; the scan's stage loads them one language at a time). */
@@ -19,8 +19,8 @@ export { isReferenceSource };
 
 /** Search one file's bytes: the byte test first, so most files are never decoded; then `searchText`. */
 export function searchBytes(path: string, bytes: Buffer, existsLocally: (p: string) => boolean): Searched {
-  if (!languageOf(path)) return { kind: 'none' };
-  if (!mayNameModelBytes(isConfig(path), bytes)) return { kind: 'none' };
+  const language = languageOf(path);
+  if (!language || !mayNameModelBytes(language, bytes)) return { kind: 'none' };
   return searchText(path, bytes.toString('utf8'), existsLocally);
 }
 

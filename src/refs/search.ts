@@ -1,5 +1,6 @@
-import { mentionsModelKey } from './prefilter.js';
-import { isConfigSource as isConfig } from './sources.js';
+import type { Language } from './languages.js';
+import { ESCAPED_MODULE_WORDS, mentionsModelKey } from './prefilter.js';
+import { isConfigSource as isConfig, sourceExtension } from './sources.js';
 import { MAX_NESTING, looksGenerated, nestingDepth } from './text.js';
 import type { FileReferences } from './types.js';
 
@@ -26,8 +27,12 @@ const LOADER_TESTS: readonly (readonly [word: RegExp, module: RegExp | undefined
   [/downloadFile|snapshotDownload/, /@huggingface\/hub/],
 ];
 
-/** Whether source text may call a loader `shapeOf` follows: the parser runs only when it may. */
-export function mayCallLoader(text: string): boolean {
+/**
+ * Whether source text may call a loader `shapeOf` follows: the parser runs only when it may. JavaScript names its
+ * modules in string literals, whose escapes can spell them: with a backslash, a loader word alone is enough.
+ */
+export function mayCallLoader(text: string, language: Language = 'python'): boolean {
+  if (language === 'javascript' && text.includes('\\') && ESCAPED_MODULE_WORDS.test(text)) return true;
   return (
     LOADER_WORDS.test(text) && LOADER_TESTS.some(([word, module]) => word.test(text) && (!module || module.test(text)))
   );
@@ -37,6 +42,8 @@ export const MAX_SOURCE_BYTES = 2 * 1024 * 1024;
 /** The outcome of searching one file: references found, nothing to find, or skipped (counted by the caller). */
 export type Searched =
   { readonly kind: 'found'; readonly refs: FileReferences } | { readonly kind: 'none' } | { readonly kind: 'skipped' };
+
+const isPython = (path: string) => sourceExtension(path) === 'py';
 
 /** A file over the size limit: configs that large are data, not configuration; source that large is skipped. */
 export function searchOversized(path: string): Searched {
@@ -62,7 +69,8 @@ export function searchTextWith(
  */
 export function screenText(path: string, text: string): Searched | undefined {
   const config = isConfig(path);
-  if (config ? !mentionsModelKey(text) : !mayCallLoader(text)) return { kind: 'none' };
+  if (config ? !mentionsModelKey(text) : !mayCallLoader(text, isPython(path) ? 'python' : 'javascript'))
+    return { kind: 'none' };
   // Minified or generated code, and nesting deeper than hand-written code (the parsers' tree building recurses).
   if ((!config && looksGenerated(text)) || nestingDepth(text) > MAX_NESTING) return { kind: 'skipped' };
   return undefined;

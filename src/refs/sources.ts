@@ -28,6 +28,12 @@ export function isInstalledPackage(path: string): boolean {
   return /(^|\/)(site|dist)-packages\//.test(path);
 }
 
+/** The reader a reference source goes to (languages.ts `languageOf`, without loading it: the walk's caller runs this). */
+function referenceLanguage(path: string): 'python' | 'javascript' | 'config' {
+  const ext = sourceExtension(path);
+  return ext === 'py' ? 'python' : ext === 'json' || ext === 'yaml' || ext === 'yml' ? 'config' : 'javascript';
+}
+
 /** A YAML or JSON config (model keys), not source (loader calls). */
 export function isConfigSource(path: string): boolean {
   const ext = sourceExtension(path);
@@ -41,5 +47,5 @@ export function isConfigSource(path: string): boolean {
  */
 export function isOwnReferenceSource(path: string, bytes?: Buffer): boolean {
   if (!isReferenceSource(path) || isInstalledPackage(path)) return false;
-  return bytes === undefined || mayNameModelBytes(isConfigSource(path), bytes);
+  return bytes === undefined || mayNameModelBytes(referenceLanguage(path), bytes);
 }

@@ -8,7 +8,7 @@ import { dynamicFinding, judgeReference, reviewedCommits } from './judge.js';
 import { languageOf, loadFinder, loadQuickFinder, type Language } from './languages.js';
 import { mayNameModelBytes } from './prefilter.js';
 import type { Finder, QuickFinder } from './search.js';
-import { isConfigSource, isInstalledPackage, isReferenceSource } from './sources.js';
+import { isInstalledPackage, isReferenceSource } from './sources.js';
 import { MAX_NESTING } from './text.js';
 import { pushAll } from '../core/push-all.js';
 
@@ -38,31 +38,31 @@ export const refsStage: Stage = {
     const sources = input.files.filter((f) => f.format === 'other' && isReferenceSource(f.path));
     const installed = sources.filter((f) => isInstalledPackage(f.path)).map((f) => f.path);
     const candidates = installed.length > 0 ? sources.filter((f) => !isInstalledPackage(f.path)) : sources;
-    // transformers' from_pretrained prefers a local folder of the same name (os.path.isdir): so do we.
-    const known = new Set<string>();
-    for (const f of input.files) {
-      known.add(f.path);
-      for (let d = path.posix.dirname(f.path); d !== '.' && !known.has(d); d = path.posix.dirname(d)) known.add(d);
-    }
-    const existsLocally = (p: string) => known.has(path.posix.normalize(p.replace(/^\.\//, '')));
+    // transformers' from_pretrained prefers a local folder of the same name (os.path.isdir): so do we. The set of
+    // paths is built on the first question (few files name a model; most scans never ask).
+    let known: Set<string> | undefined;
+    const existsLocally = (p: string) =>
+      (known ??= localPaths(input.files)).has(path.posix.normalize(p.replace(/^\.\//, '')));
     const references: ModelReference[] = [];
     const findings: Finding[] = [];
     const skipped: string[] = [];
     const reviewed = reviewedCommits(ctx.registry);
+    // The walk read most source files whole and its byte pre-filter turned them away (`contentDeclined`): they get
+    // no task at all (a p-limit task costs a handful of promises, thousands of them per repository).
+    const toSearch = candidates.filter((f) => !f.contentDeclined);
     await Promise.all(
-      candidates.map((file) =>
+      toSearch.map((file) =>
         ctx.limit(async () => {
           if (file.size > MAX_SOURCE_BYTES) {
             if (searchOversized(file.path).kind === 'skipped') skipped.push(file.path);
             return;
           }
-          // Small files come whole from the walk's read, already through the byte pre-filter (`contentDeclined`:
-          // they name no model); the rest through the scan's I/O edge.
-          if (file.contentDeclined) return;
+          // Small files come whole from the walk's read, already through the byte pre-filter; the rest through the
+          // scan's I/O edge.
           const bytes = file.content ?? (await readBytes(ctx, file, MAX_SOURCE_BYTES));
           if (bytes === undefined) return;
           const language = languageOf(file.path);
-          if (!language || !mayNameModelBytes(isConfigSource(file.path), bytes)) return;
+          if (!language || !mayNameModelBytes(language, bytes)) return;
           const text = bytes.toString('utf8');
           const quick = await quickFinderFor(language);
           const got =
@@ -97,6 +97,16 @@ export const refsStage: Stage = {
     return { references, findings };
   },
 };
+
+/** Every file's path and the folders above it, for `existsLocally`. */
+function localPaths(files: readonly DiscoveredFile[]): Set<string> {
+  const known = new Set<string>();
+  for (const f of files) {
+    known.add(f.path);
+    for (let d = path.posix.dirname(f.path); d !== '.' && !known.has(d); d = path.posix.dirname(d)) known.add(d);
+  }
+  return known;
+}
 
 /** Through the scan's I/O edge (counted, regular files only), bounded. */
 async function readBytes(ctx: ScanContext, file: DiscoveredFile, maxBytes: number): Promise<Buffer | undefined> {

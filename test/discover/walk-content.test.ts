@@ -81,4 +81,21 @@ describe('walkTree keepContent with the byte pre-filter (isOwnReferenceSource)',
     const got = file.content !== undefined ? 'kept' : file.contentDeclined ? 'declined' : 'neither';
     expect(got).toBe(want);
   });
+
+  // The walk reads every file into one reused buffer: what it keeps must be each file's own bytes, never a view of
+  // that buffer (the next read would overwrite it) nor a longer file's leftover tail.
+  it('kept bytes are each file own, whatever was read before and after', async () => {
+    const files = {
+      'a/1-long.py': 'm = M.from_pretrained("org/long")\n' + '# padding\n'.repeat(2000),
+      'a/2-short.py': 'M.from_pretrained("a/b")\n',
+      'a/3-declined.py': 'z'.repeat(50_000),
+      'a/4-short.yaml': 'model_id: c/d\n',
+    };
+    const r = await walkOwn(tree(files));
+    for (const [rel, text] of Object.entries(files)) {
+      const file = r.files.find((f) => f.path === rel)!;
+      if (rel.includes('declined')) expect(file.contentDeclined).toBe(true);
+      else expect(file.content?.toString('utf8')).toBe(text);
+    }
+  });
 });

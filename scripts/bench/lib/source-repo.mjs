@@ -18,6 +18,10 @@ function rng(seed) {
   };
 }
 
+/** The loader words of src/refs/search.ts (LOADER_WORDS), for the repository's statistics only. */
+const LOADER_WORD =
+  /from_pretrained|pipeline|hf_hub_download|snapshot_download|hub|create_model|SentenceTransformer|CrossEncoder|InferenceSession|loadGraphModel|loadLayersModel|downloadFile|snapshotDownload|huggingface\.co/;
+
 const WORDS = (
   'batch config data dataset epoch feature label loss metric model optimizer output predict record result sample ' +
   'schedule score shard split step tensor token train valid vocab weight cache client event handler item queue ' +
@@ -34,12 +38,27 @@ export function createSourceRepo(dir, { sourceFiles = 5000, seed = 15 } = {}) {
   // Real source sizes are skewed: most files a few KB, a long tail to tens of KB (log-normal, median ~3 KB).
   const targetSize = () => Math.min(60_000, Math.max(300, Math.round(Math.exp(8.0 + 0.9 * gaussian()))));
   const gaussian = () => Math.sqrt(-2 * Math.log(r() + 1e-12)) * Math.cos(2 * Math.PI * r());
-  const counts = { python: 0, javascript: 0, typescript: 0, config: 0, models: 0, bytes: 0, references: 0 };
+  const counts = {
+    python: 0,
+    javascript: 0,
+    typescript: 0,
+    config: 0,
+    models: 0,
+    bytes: 0,
+    references: 0,
+    mentions: 0,
+  };
+  const sourceSizes = [];
   const write = (rel, text) => {
     const abs = path.join(dir, rel);
     mkdirSync(path.dirname(abs), { recursive: true });
     writeFileSync(abs, text);
     counts.bytes += Buffer.byteLength(text);
+    // What the bench prints to compare with real repositories: source file sizes, and how many name a loader word.
+    if (/\.(py|js|tsx?)$/.test(rel)) {
+      sourceSizes.push(Buffer.byteLength(text));
+      if (LOADER_WORD.test(text)) counts.mentions++;
+    }
   };
 
   function pythonBlock() {
@@ -175,6 +194,9 @@ export function createSourceRepo(dir, { sourceFiles = 5000, seed = 15 } = {}) {
     Buffer.from('80027d71005806000000' + '6c6162656c73' + '71014b03732e', 'hex'),
   );
   counts.models += 2;
+  sourceSizes.sort((a, b) => a - b);
+  const at = (q) => sourceSizes[Math.min(sourceSizes.length - 1, Math.floor(q * sourceSizes.length))];
+  counts.sizes = { median: at(0.5), p90: at(0.9), max: sourceSizes[sourceSizes.length - 1] };
   return counts;
 }
 
