@@ -8,6 +8,7 @@ import type {
   ResolvedFinding,
 } from '../../core/finding.js';
 import type { PackageNode } from '../../core/records.js';
+import { redactUserinfo } from './redact-userinfo.js';
 
 /** "root > a > b": how the build reaches a package, for messages. */
 export function via(node: PackageNode): string {
@@ -154,10 +155,9 @@ function plainFinding(f: Finding): Finding {
  * Lockfile URLs can embed credentials (`https://user:token@host/…`, `?token=…`); a finding must never carry them.
  */
 export function redactUrls(text: string): string {
-  // The first pattern needs "://" and an "@", the second a query separator: a registry URL has neither, and
-  // each deferred finding redacts its evidence every time it is read (fingerprint, then every report).
-  let out = text;
-  if (out.includes('@') && out.includes('://')) out = out.replace(/(\b[a-z][a-z0-9+.-]*:\/\/)[^/\s@]+@/gi, '$1***@');
+  // Each deferred finding redacts its text every time it is read (fingerprint, then every report): user info by
+  // string search, query parameters only when there is a query separator (a registry URL has neither).
+  let out = redactUserinfo(text);
   if (out.includes('?') || out.includes('&'))
     out = out.replace(/([?&][^=&#\s]*(?:token|auth|key|secret|password|sig)[^=&#\s]*=)[^&#\s]+/gi, '$1***');
   return out;
