@@ -6,11 +6,11 @@ import path from 'node:path';
 
 const SHA512 = `sha512-${'A'.repeat(86)}==`;
 
-/** package-lock.json v3 with `n` packages, as npm writes it (2-space indent). */
+/** package-lock.json v3 with `n` packages, as npm writes it (2-space indent); `git` locks each to its own repository. */
 export function npmLock(
   dir,
   n,
-  { installScripts = false, integrity = true, host = 'https://registry.npmjs.org' } = {},
+  { installScripts = false, integrity = true, host = 'https://registry.npmjs.org', git = false } = {},
 ) {
   mkdirSync(dir, { recursive: true });
   const packages = { '': { name: 'root', version: '1.0.0', dependencies: {} } };
@@ -18,7 +18,7 @@ export function npmLock(
     packages[''].dependencies[`p${i}`] = '^1.0.0';
     packages[`node_modules/p${i}`] = {
       version: '1.0.0',
-      resolved: `${host}/p${i}/-/p${i}-1.0.0.tgz`,
+      resolved: git ? `git+ssh://git@github.com/org/p${i}.git#${'a'.repeat(40)}` : `${host}/p${i}/-/p${i}-1.0.0.tgz`,
       ...(integrity ? { integrity: SHA512 } : {}),
       ...(installScripts ? { hasInstallScript: true } : {}),
       ...(i + 1 < n ? { dependencies: { [`p${i + 1}`]: '^1.0.0' } } : {}),
