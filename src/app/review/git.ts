@@ -16,9 +16,9 @@ export interface TreeEntry {
 
 const MAX_LIST_BYTES = 256 * 1024 * 1024;
 
-function run(cwd: string, args: readonly string[], maxBuffer = 64 * 1024 * 1024): Promise<Buffer> {
+function run(cwd: string, args: readonly string[], maxBuffer = 64 * 1024 * 1024, input?: string): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    execFile(
+    const child = execFile(
       'git',
       [...args],
       {
@@ -34,6 +34,9 @@ function run(cwd: string, args: readonly string[], maxBuffer = 64 * 1024 * 1024)
         } else resolve(stdout);
       },
     );
+    // git stops reading when it fails; the error is reported by the callback above, not as EPIPE here.
+    child.stdin?.on('error', () => undefined);
+    child.stdin?.end(input);
   });
 }
 
@@ -72,12 +75,51 @@ export async function listTree(dir: string, commit: string): Promise<TreeEntry[]
   return entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
+function checkOid(oid: string): string {
+  if (!/^[0-9a-f]{40,64}$/.test(oid)) throw new UsageError(`not a git object id: ${oid}`);
+  return oid;
+}
+
 /** A blob's bytes, refused past `max` (the tree listing gave its size; checked again on read). */
 export async function readBlob(dir: string, oid: string, max: number): Promise<Buffer> {
-  if (!/^[0-9a-f]{40,64}$/.test(oid)) throw new UsageError(`not a git object id: ${oid}`);
-  const out = await run(dir, ['cat-file', 'blob', oid], max + 1);
+  const out = await run(dir, ['cat-file', 'blob', checkOid(oid)], max + 1);
   if (out.length > max) throw new UsageError(`git object ${oid} is over ${max} bytes`);
   return out;
+}
+
+/**
+ * Several blobs' bytes by one `git cat-file --batch` (one process, not one per file: a review read each lockfile and
+ * config of both revisions with its own git process). Each entry's size comes from the tree listing and only entries
+ * of at most `max` bytes may be asked for; the output is bounded by their sum and every blob is checked again.
+ */
+export async function readBlobs(
+  dir: string,
+  entries: readonly Pick<TreeEntry, 'oid' | 'size'>[],
+  max: number,
+): Promise<Map<string, Buffer>> {
+  const sizes = new Map<string, number>();
+  for (const e of entries) {
+    if (e.size > max) throw new UsageError(`git object ${e.oid} is over ${max} bytes`);
+    sizes.set(checkOid(e.oid), e.size);
+  }
+  const blobs = new Map<string, Buffer>();
+  if (sizes.size === 0) return blobs;
+  let bound = 0;
+  for (const size of sizes.values()) bound += size + 128;
+  const input = [...sizes.keys()].map((oid) => `${oid}\n`).join('');
+  const out = await run(dir, ['cat-file', '--batch'], bound, input);
+  // "<oid> SP <type> SP <size> LF <contents> LF" per object, or "<input> SP missing LF" (git-cat-file(1), BATCH OUTPUT)
+  for (let pos = 0; pos < out.length;) {
+    const nl = out.indexOf(0x0a, pos);
+    if (nl < 0) throw new UsageError('git cat-file --batch: output ends inside a header');
+    const [oid = '', type = '', size = ''] = out.toString('utf8', pos, nl).split(' ');
+    const n = Number(size);
+    if (type !== 'blob' || !sizes.has(oid) || !Number.isSafeInteger(n) || n > max || nl + 1 + n > out.length)
+      throw new UsageError(`git cat-file --batch: cannot read blob ${oid} (${type || 'no type'})`);
+    blobs.set(oid, out.subarray(nl + 1, nl + 1 + n));
+    pos = nl + 1 + n + 1;
+  }
+  return blobs;
 }
 
 /** Object ids the working-tree files would have if added now (with the repository's clean filters, e.g. LFS). */

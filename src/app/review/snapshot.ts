@@ -5,7 +5,7 @@ import { MODEL_FORMATS, entryOf, formatFromName } from '../../discover/catalogue
 import { MAX_LOCKFILE_BYTES } from '../../deps/read.js';
 import { isReferenceSource } from '../../refs/find.js';
 import type { TreeEntry } from './git.js';
-import { listTree, readBlob } from './git.js';
+import { listTree, readBlobs } from './git.js';
 
 /** The kinds of file a review reads at a revision: what the package managers read. */
 const REVIEW_KINDS: ReadonlySet<string> = new Set(['lockfile', 'manifest', 'config']);
@@ -37,9 +37,16 @@ export interface Snapshot {
  */
 export async function snapshotCommit(dir: string, commit: string): Promise<Snapshot> {
   const entries = await listTree(dir, commit);
+  const inputs = entries.filter((x) => isReviewInput(x.path));
+  // An oversized input is still laid out (empty) so the parser reports it rather than the review skipping it.
+  const blobs = await readBlobs(
+    dir,
+    inputs.filter((e) => e.size <= MAX_LOCKFILE_BYTES),
+    MAX_LOCKFILE_BYTES,
+  );
   const root = await mkdtemp(path.join(tmpdir(), 'chainproof-review-'));
   try {
-    for (const e of entries.filter((x) => isReviewInput(x.path))) await writeEntry(dir, root, e);
+    for (const e of inputs) await writeEntry(root, e, blobs.get(e.oid) ?? Buffer.alloc(0));
   } catch (err) {
     await rm(root, { recursive: true, force: true });
     throw err;
@@ -52,11 +59,9 @@ export async function snapshotCommit(dir: string, commit: string): Promise<Snaps
   };
 }
 
-async function writeEntry(dir: string, root: string, e: TreeEntry): Promise<void> {
+async function writeEntry(root: string, e: TreeEntry, data: Buffer): Promise<void> {
   const target = path.resolve(root, ...e.path.split('/'));
   if (!target.startsWith(root + path.sep)) return;
-  // An oversized input is still laid out (empty) so the parser reports it rather than the review skipping it.
-  const data = e.size <= MAX_LOCKFILE_BYTES ? await readBlob(dir, e.oid, MAX_LOCKFILE_BYTES) : Buffer.alloc(0);
   await mkdir(path.dirname(target), { recursive: true });
   await writeFile(target, data, { mode: 0o600 });
 }
