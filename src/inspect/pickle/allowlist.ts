@@ -5,6 +5,7 @@
  */
 
 import { isKnownReconstructor, KNOWN_CLASS_FAMILIES, KNOWN_EXACT } from './known-libraries.js';
+import { DTENSOR_CLASSES } from './weights-only.js';
 
 const TORCH_STORAGES = [
   'FloatStorage',
@@ -168,15 +169,7 @@ const EXACT: readonly string[] = [
   'torch.per_tensor_symmetric',
   'torch.per_channel_symmetric',
   'torch._tensor._rebuild_from_type_v2',
-  // DTensor state dicts: torch/_weights_only_unpickler.py `Unpickler.load` accepts exactly these classes (built by
-  // NEWOBJ/BUILD, data only) once torch.distributed.tensor is imported; the rest of torch.distributed stays dangerous.
-  'torch.distributed.device_mesh.DeviceMesh',
-  'torch.distributed.tensor._dtensor_spec.DTensorSpec',
-  'torch.distributed.tensor._dtensor_spec.TensorMeta',
-  'torch.distributed.tensor.DTensor',
-  'torch.distributed.tensor.placement_types.Partial',
-  'torch.distributed.tensor.placement_types.Replicate',
-  'torch.distributed.tensor.placement_types.Shard',
+  ...DTENSOR_CLASSES,
   'torch._utils._rebuild_tensor_v2',
   'torch.nn.parameter.Parameter',
   'torch.nn.parameter.Buffer',

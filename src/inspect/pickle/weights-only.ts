@@ -1,6 +1,20 @@
 import { toPython3 } from './compat.js';
 
 /**
+ * DTensor state dicts: torch/_weights_only_unpickler.py `Unpickler.load` accepts exactly these classes (built by
+ * NEWOBJ/BUILD, data only) once torch.distributed.tensor is imported; the rest of torch.distributed stays dangerous.
+ */
+export const DTENSOR_CLASSES: readonly string[] = [
+  'torch.distributed.device_mesh.DeviceMesh',
+  'torch.distributed.tensor._dtensor_spec.DTensorSpec',
+  'torch.distributed.tensor._dtensor_spec.TensorMeta',
+  'torch.distributed.tensor.DTensor',
+  'torch.distributed.tensor.placement_types.Partial',
+  'torch.distributed.tensor.placement_types.Replicate',
+  'torch.distributed.tensor.placement_types.Shard',
+];
+
+/**
  * Globals torch.load accepts with its default `weights_only=True` (torch >= 2.6): torch/_weights_only_unpickler.py
  * `_get_allowed_globals` (containers, Parameter, Size, Tensor, device, `_codecs.encode`, dtypes and qschemes,
  * tensor and storage classes, the `torch._utils._rebuild_*` functions, `_rebuild_from_type_v2`) plus the DTensor
@@ -20,13 +34,7 @@ const EXACT: ReadonlySet<string> = new Set([
   'torch._tensor._rebuild_from_type_v2',
   'torch.storage.TypedStorage',
   'torch.storage.UntypedStorage',
-  'torch.distributed.device_mesh.DeviceMesh',
-  'torch.distributed.tensor._dtensor_spec.DTensorSpec',
-  'torch.distributed.tensor._dtensor_spec.TensorMeta',
-  'torch.distributed.tensor.DTensor',
-  'torch.distributed.tensor.placement_types.Partial',
-  'torch.distributed.tensor.placement_types.Replicate',
-  'torch.distributed.tensor.placement_types.Shard',
+  ...DTENSOR_CLASSES,
 ]);
 
 export function isWeightsOnlyAllowed(module: string, name: string): boolean {

@@ -118,21 +118,20 @@ export function checkHashes(lock: PythonLock, policy: PythonCheckPolicy): Findin
     );
   const missing = candidates.filter((p) => !hashed.includes(p) && !unhashable.includes(p));
   if (missing.length === 0) return out;
+  /** One CPP011 for a whole file without hashes, with the count and the first 50 names. */
+  const wholeFileWithoutHashes = (message: string) =>
+    pyFileFinding('CPP011', lock.file, missing[0]!.line, message, {
+      count: missing.length,
+      packages: missing
+        .map((p) => p.displayName)
+        .slice(0, 50)
+        .join(' '),
+    });
   // `--require-hashes` over a file with no hash at all: one cause, one finding with the count.
   if (lock.kind === 'requirements' && lock.requireHashes && hashed.length === 0 && missing.length > 1) {
     out.push(
-      pyFileFinding(
-        'CPP011',
-        lock.file,
-        missing[0]!.line,
+      wholeFileWithoutHashes(
         `${lock.file} turns on hash-checking mode (--require-hashes) but pins no hash for any of its ${missing.length} requirements: pip refuses the whole install. Regenerate it with pip-compile --generate-hashes or uv pip compile --generate-hashes.`,
-        {
-          count: missing.length,
-          packages: missing
-            .map((p) => p.displayName)
-            .slice(0, 50)
-            .join(' '),
-        },
       ),
     );
     return out;
@@ -141,18 +140,8 @@ export function checkHashes(lock: PythonLock, policy: PythonCheckPolicy): Findin
     // A pip-compile input (`*.in`) never carries hashes; its compiled output is what the policy holds to them.
     if (!policy.requireHashes || /\.in$/i.test(lock.file)) return out;
     out.push(
-      pyFileFinding(
-        'CPP011',
-        lock.file,
-        missing[0]!.line,
+      wholeFileWithoutHashes(
         `${lock.file} pins no hashes for any of its ${missing.length} requirement${missing.length === 1 ? '' : 's'}, and the policy requires hashes (dependencies.python.requireHashes). Regenerate it with pip-compile --generate-hashes or uv pip compile --generate-hashes.`,
-        {
-          count: missing.length,
-          packages: missing
-            .map((p) => p.displayName)
-            .slice(0, 50)
-            .join(' '),
-        },
       ),
     );
     return out;
