@@ -1,4 +1,4 @@
-import { arrayTableLines, assertStringsBounded, isTable, lineOf, parseToml, strOf } from './toml.js';
+import { assertStringsBounded, isTable, namedTables, parseToml, strOf } from './toml.js';
 import { fullCommit, toDistributions, lockedEntry } from './dist.js';
 import { lineOfKey } from './uv.js';
 import type { PyPackage, PySource, PythonLock } from './types.js';
@@ -27,14 +27,7 @@ export function parsePdmLock(file: string, text: string): PythonLock {
       lineOfKey(text, 'lock_version') ?? lineOfKey(text, '\\[metadata\\]'),
     );
   }
-  const list = Array.isArray(doc.package) ? doc.package : [];
-  const lines = arrayTableLines(text, 'package');
-  const packages: PyPackage[] = list.map((entry: unknown, i): PyPackage => {
-    const line = lineOf(lines, list.length, i);
-    if (!isTable(entry) || strOf(entry.name) === undefined) {
-      throw new PyLockError('LOCKFILE_SHAPE', file, '[[package]] without a name', line);
-    }
-    const name = strOf(entry.name)!;
+  const packages: PyPackage[] = namedTables(file, text, doc, 'package').map(({ entry, name, line }): PyPackage => {
     const [source, url] = sourceOf(entry);
     const commit = source === 'vcs' ? fullCommit(strOf(entry.revision)) : undefined;
     const groups = Array.isArray(entry.groups) ? entry.groups.filter((g) => typeof g === 'string') : undefined;

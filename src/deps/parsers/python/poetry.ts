@@ -1,5 +1,5 @@
 import { normalizeName } from './pep508.js';
-import { arrayTableLines, assertStringsBounded, isTable, lineOf, parseToml, strOf } from './toml.js';
+import { assertStringsBounded, isTable, namedTables, parseToml, strOf } from './toml.js';
 import { fullCommit, toDistributions, lockedEntry } from './dist.js';
 import { lineOfKey } from './uv.js';
 import type { PyPackage, PySource, PythonLock } from './types.js';
@@ -28,14 +28,7 @@ export function parsePoetryLock(file: string, text: string): PythonLock {
   if (isTable(meta.files)) {
     for (const [k, v] of Object.entries(meta.files)) if (Array.isArray(v)) metaFiles.set(normalizeName(k), v);
   }
-  const list = Array.isArray(doc.package) ? doc.package : [];
-  const lines = arrayTableLines(text, 'package');
-  const packages: PyPackage[] = list.map((entry: unknown, i): PyPackage => {
-    const line = lineOf(lines, list.length, i);
-    if (!isTable(entry) || strOf(entry.name) === undefined) {
-      throw new PyLockError('LOCKFILE_SHAPE', file, '[[package]] without a name', line);
-    }
-    const name = strOf(entry.name)!;
+  const packages: PyPackage[] = namedTables(file, text, doc, 'package').map(({ entry, name, line }): PyPackage => {
     const files = Array.isArray(entry.files) ? entry.files : (metaFiles.get(normalizeName(name)) ?? []);
     const src = isTable(entry.source) ? entry.source : undefined;
     const [source, url] = sourceOf(src);

@@ -1,5 +1,5 @@
 import { normalizeName } from './pep508.js';
-import { arrayTableLines, assertStringsBounded, isTable, lineOf, parseToml, strOf } from './toml.js';
+import { assertStringsBounded, isTable, namedTables, parseToml, strOf } from './toml.js';
 import { fullCommit, toDistribution, toDistributions, lockedEntry } from './dist.js';
 import { lineOfKey } from './uv.js';
 import type { PyPackage, PySource, PythonLock } from './types.js';
@@ -22,16 +22,9 @@ export function parsePylock(file: string, text: string): PythonLock {
       lineOfKey(text, 'lock-version'),
     );
   }
-  const list = Array.isArray(doc.packages) ? doc.packages : [];
-  const lines = arrayTableLines(text, 'packages');
   const packages: PyPackage[] = [];
   const projects: string[] = [];
-  list.forEach((entry: unknown, i) => {
-    const line = lineOf(lines, list.length, i);
-    if (!isTable(entry) || strOf(entry.name) === undefined) {
-      throw new PyLockError('LOCKFILE_SHAPE', file, '[[packages]] without a name', line);
-    }
-    const name = strOf(entry.name)!;
+  namedTables(file, text, doc, 'packages').forEach(({ entry, name, line }) => {
     const dir = isTable(entry.directory) ? entry.directory : undefined;
     if (dir && dir.editable === true && (dir.path === '.' || dir.path === './')) {
       projects.push(normalizeName(name));

@@ -50,6 +50,27 @@ export function lineOf(lines: readonly number[], count: number, i: number): numb
   return lines.length === count ? (lines[i] ?? 1) : 1;
 }
 
+/**
+ * Each element of a lockfile's `[[key]]` array of tables with its name and header line; an element that is not a
+ * table with a string `name` is refused at its line (every Python lockfile names each package).
+ */
+export function namedTables(
+  file: string,
+  text: string,
+  doc: Record<string, unknown>,
+  key: string,
+): { entry: Record<string, unknown>; name: string; line: number }[] {
+  const list: unknown[] = Array.isArray(doc[key]) ? (doc[key] as unknown[]) : [];
+  const lines = arrayTableLines(text, key);
+  return list.map((entry, i) => {
+    const line = lineOf(lines, list.length, i);
+    const name = isTable(entry) ? strOf(entry.name) : undefined;
+    if (!isTable(entry) || name === undefined)
+      throw new PyLockError('LOCKFILE_SHAPE', file, `[[${key}]] without a name`, line);
+    return { entry, name, line };
+  });
+}
+
 export function isTable(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
 }

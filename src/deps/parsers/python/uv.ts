@@ -1,5 +1,5 @@
 import { normalizeName } from './pep508.js';
-import { arrayTableLines, assertStringsBounded, isTable, lineOf, parseToml, strOf } from './toml.js';
+import { assertStringsBounded, isTable, namedTables, parseToml, strOf } from './toml.js';
 import { fullCommit, toDistributions, lockedEntry } from './dist.js';
 import type { PyPackage, PySource, PythonLock } from './types.js';
 import { PyLockError } from './types.js';
@@ -24,16 +24,9 @@ export function parseUvLock(file: string, text: string): PythonLock {
       lineOfKey(text, 'version'),
     );
   }
-  const list = Array.isArray(doc.package) ? doc.package : [];
-  const lines = arrayTableLines(text, 'package');
   const packages: PyPackage[] = [];
   const projects: string[] = [];
-  list.forEach((entry: unknown, i) => {
-    const line = lineOf(lines, list.length, i);
-    if (!isTable(entry) || strOf(entry.name) === undefined) {
-      throw new PyLockError('LOCKFILE_SHAPE', file, '[[package]] without a name', line);
-    }
-    const name = strOf(entry.name)!;
+  namedTables(file, text, doc, 'package').forEach(({ entry, name, line }) => {
     const src = isTable(entry.source) ? entry.source : {};
     const [source, url] = sourceOf(src);
     // `virtual` (never built) and `editable` workspace members are the project. An editable path that leaves
