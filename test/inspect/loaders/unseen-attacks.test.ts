@@ -1,16 +1,12 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { exitCodeForFindings } from '../../../src/cli/exit-codes.js';
-import { inspectStage } from '../../../src/inspect/stage.js';
-import { scanWith } from '../../helpers/scan.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { sequential, zip } from '../formats/build.js';
 import { KERAS_CASES, KERAS_NESTED_CASES } from './unseen-keras-cases.js';
 import { DILL_CASES, NESTED_CASES } from './unseen-nested-cases.js';
 import { NPY_CASES } from './unseen-npy-cases.js';
 import { PICKLE_CASES } from './unseen-pickle-cases.js';
 import { REPO_CODE_CASES, TFJS_PATH_CASES } from './unseen-repo-code-cases.js';
+import { describeUnseenCases, type UnseenCase } from './unseen-runner.js';
 
 /**
  * Cases nobody showed us, each judged by what the real loader does with the file (named in `loader`). Every case
@@ -19,14 +15,8 @@ import { REPO_CODE_CASES, TFJS_PATH_CASES } from './unseen-repo-code-cases.js';
 const LOADER_CASES = join(import.meta.dirname, '../../../fixtures/loader-cases');
 const fixture = (name: string): Buffer => readFileSync(join(LOADER_CASES, name));
 
-export interface UnseenCase {
-  readonly name: string;
-  /** The real loader function whose behaviour decides the verdict. */
-  readonly loader: string;
-  readonly files: Readonly<Record<string, Buffer | string>>;
-  /** `ruleId:level` of every CPI finding, sorted and deduplicated. */
-  readonly want: readonly string[];
-}
+// The case shape lives beside the runner; the case files import it from here.
+export type { UnseenCase };
 
 const CASES: readonly UnseenCase[] = [
   {
@@ -93,21 +83,4 @@ const CASES: readonly UnseenCase[] = [
   ...TFJS_PATH_CASES,
 ];
 
-const root = mkdtempSync(join(tmpdir(), 'cp-unseen-'));
-afterAll(() => rmSync(root, { recursive: true, force: true }));
-
-describe('verdicts on unseen model files agree with the real loader', () => {
-  it.each(CASES.map((c, i) => ({ ...c, i })))('$name ($loader)', async ({ files, want, i }) => {
-    const dir = join(root, String(i));
-    for (const [name, data] of Object.entries(files)) {
-      mkdirSync(dirname(join(dir, name)), { recursive: true });
-      writeFileSync(join(dir, name), data);
-    }
-    const res = await scanWith(dir, [inspectStage]);
-    const got = [
-      ...new Set(res.findings.filter((f) => f.ruleId.startsWith('CPI')).map((f) => `${f.ruleId}:${f.level}`)),
-    ];
-    expect(got.sort()).toEqual(want);
-    expect(exitCodeForFindings(res, 'error')).toBe(want.some((w) => w.endsWith(':error')) ? 1 : 0);
-  });
-});
+describeUnseenCases('verdicts on unseen model files agree with the real loader', CASES);
