@@ -1,12 +1,9 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { findJavaScriptReferences } from '../../src/refs/javascript.js';
 import { findJavaScriptReferencesFast } from '../../src/refs/javascript-fast.js';
-import { REPO } from '../helpers/cli.js';
 import { javaScriptPrograms } from './programs.js';
-import { differentialRuns } from './differential-runs.js';
+import { differentialRuns, itAgreesOnFixtures } from './differential-runs.js';
 
 /**
  * javascript-fast.ts reads imports, loader calls and the constants they use from the tokens: whenever it answers, it
@@ -76,19 +73,7 @@ describe('findJavaScriptReferencesFast', () => {
     expect(findJavaScriptReferencesFast(`${name}.tsx`, text, local)).toBeUndefined();
   });
 
-  const fixtures = readdirSync(path.join(REPO, 'fixtures', 'refs'), { recursive: true, encoding: 'utf8' })
-    .filter((f) => /\.(?:[cm]?[jt]sx?)$/.test(f))
-    .sort();
-  it.each(fixtures)('agrees with the whole-file parse on fixtures/refs/%s', (rel) => {
-    agrees(rel, readFileSync(path.join(REPO, 'fixtures', 'refs', rel), 'utf8'));
-  });
-
-  it('decides most realistic fixture files alone', () => {
-    const decided = fixtures.filter((rel) =>
-      agrees(rel, readFileSync(path.join(REPO, 'fixtures', 'refs', rel), 'utf8')),
-    );
-    expect(decided.length * 2).toBeGreaterThan(fixtures.length);
-  });
+  itAgreesOnFixtures(/\.(?:[cm]?[jt]sx?)$/, agrees);
 
   // Statements in the shapes real code has, and some this reader leaves to the parser, in random programs: every
   // answer it gives is the parser's. Many programs are decided alone (else the property would test nothing).

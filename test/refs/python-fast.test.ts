@@ -1,12 +1,9 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import fc from 'fast-check';
 import { pythonPrograms } from './programs.js';
 import { describe, expect, it } from 'vitest';
 import { findPythonReferencesFast } from '../../src/refs/python-fast.js';
 import { findPythonReferencesInWholeFile, findPythonReferencesWithParser } from '../../src/refs/python.js';
-import { REPO } from '../helpers/cli.js';
-import { differentialRuns } from './differential-runs.js';
+import { differentialRuns, itAgreesOnFixtures } from './differential-runs.js';
 
 /**
  * python-fast.ts reads the statements that matter without a parser: whenever it answers, it must answer exactly
@@ -98,19 +95,7 @@ describe('findPythonReferencesFast', () => {
     expect(findPythonReferencesFast('deep.py', text, local)).toBeUndefined();
   });
 
-  const fixtures = readdirSync(path.join(REPO, 'fixtures', 'refs'), { recursive: true, encoding: 'utf8' })
-    .filter((f) => f.endsWith('.py'))
-    .sort();
-  it.each(fixtures)('agrees with the whole-file parse on fixtures/refs/%s', (rel) => {
-    agrees(rel, readFileSync(path.join(REPO, 'fixtures', 'refs', rel), 'utf8'));
-  });
-
-  it('decides most realistic fixture files alone', () => {
-    const decided = fixtures.filter((rel) =>
-      agrees(rel, readFileSync(path.join(REPO, 'fixtures', 'refs', rel), 'utf8')),
-    );
-    expect(decided.length * 2).toBeGreaterThan(fixtures.length);
-  });
+  itAgreesOnFixtures(/\.py$/, agrees);
 
   // Statements in the shapes real code has, and some this reader leaves to the parser, in random programs: every
   // answer it gives is the parser's. Many programs are decided alone (else the property would test nothing).
