@@ -9,6 +9,19 @@ import { CACHE_FILE, DigestCache } from '../../src/hash/cache.js';
 import { Hasher } from '../../src/hash/hasher.js';
 import { HashPool } from '../../src/hash/pool.js';
 
+/** Every file hashed at once by a pool of three workers: each digest equals a one-shot sha256 of its bytes. */
+async function expectPoolDigests(files: readonly { file: string; buf: Buffer }[]): Promise<void> {
+  const pool = new HashPool(3);
+  try {
+    const got = await Promise.all(files.map((f) => pool.hash({ path: f.file, algorithms: ['sha256'] })));
+    expect(got.map((g) => (g.ok ? g.digests.sha256 : g.code))).toEqual(
+      files.map((f) => createHash('sha256').update(f.buf).digest('hex')),
+    );
+  } finally {
+    await pool.close();
+  }
+}
+
 describe('HashPool', () => {
   const MiB = 1 << 20;
   it.each([
@@ -37,15 +50,7 @@ describe('HashPool', () => {
 
   it('three large files at once: two read ahead, the third reads in turn; each equals a one-shot digest', async () => {
     const files = await Promise.all([0, 1, 2].map((k) => randomFile(3 * MiB + 7 + k)));
-    const pool = new HashPool(3);
-    try {
-      const got = await Promise.all(files.map((f) => pool.hash({ path: f.file, algorithms: ['sha256'] })));
-      expect(got.map((g) => (g.ok ? g.digests.sha256 : g.code))).toEqual(
-        files.map((f) => createHash('sha256').update(f.buf).digest('hex')),
-      );
-    } finally {
-      await pool.close();
-    }
+    await expectPoolDigests(files);
   });
 
   it('git-sha1 is the Git blob id', async () => {
@@ -129,15 +134,7 @@ describe('HashPool', () => {
 
   it('hashes many files with more jobs than workers', async () => {
     const files = await Promise.all([1, 2, 3, 4, 5, 6, 7, 8].map((n) => randomFile(n * 1000)));
-    const pool = new HashPool(3);
-    try {
-      const got = await Promise.all(files.map((f) => pool.hash({ path: f.file, algorithms: ['sha256'] })));
-      expect(got.map((g) => (g.ok ? g.digests.sha256 : g.code))).toEqual(
-        files.map((f) => createHash('sha256').update(f.buf).digest('hex')),
-      );
-    } finally {
-      await pool.close();
-    }
+    await expectPoolDigests(files);
   });
 });
 
