@@ -58,9 +58,11 @@ export async function repoPrefix(dir: string): Promise<string> {
   return (await run(dir, ['rev-parse', '--show-prefix'])).toString('utf8').trim();
 }
 
-/** Every blob of a commit under the scan root, with sizes; symlinks and submodules are left out (never followed). */
-export async function listTree(dir: string, commit: string): Promise<TreeEntry[]> {
-  const prefix = await repoPrefix(dir);
+/**
+ * Every blob of a commit under the scan root (`prefix`, from repoPrefix), with sizes; symlinks and submodules are
+ * left out (never followed).
+ */
+export async function listTree(dir: string, commit: string, prefix: string): Promise<TreeEntry[]> {
   const out = await run(dir, ['ls-tree', '-r', '-z', '-l', '--full-tree', commit], MAX_LIST_BYTES);
   const entries: TreeEntry[] = [];
   for (const rec of out.toString('utf8').split('\0')) {

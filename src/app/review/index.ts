@@ -13,7 +13,7 @@ import type { LockfileChanges, VersionMove } from './diff.js';
 import { diffGraphs } from './diff.js';
 import type { GateKind, GateVerdict } from './gate.js';
 import { judgeGate } from './gate.js';
-import { hashWorkingFiles, resolveCommit } from './git.js';
+import { hashWorkingFiles, repoPrefix, resolveCommit } from './git.js';
 import type { ModelChange } from './models.js';
 import { diffModels, modelQuestions } from './models.js';
 import type { OnlineOutcome, RegistryLookup } from './online.js';
@@ -70,9 +70,10 @@ export async function reviewChange(req: ReviewRequest): Promise<ReviewResult> {
   const headCommit = req.head !== undefined ? await resolveCommit(dir, req.head) : undefined;
   const snaps: Snapshot[] = [];
   try {
-    const baseSnap = await snapshotCommit(dir, baseCommit);
+    const prefix = await repoPrefix(dir);
+    const baseSnap = await snapshotCommit(dir, baseCommit, prefix);
     snaps.push(baseSnap);
-    const headSnap = headCommit !== undefined ? await snapshotCommit(dir, headCommit) : undefined;
+    const headSnap = headCommit !== undefined ? await snapshotCommit(dir, headCommit, prefix) : undefined;
     if (headSnap) snaps.push(headSnap);
     const offlineParse = { ...req.options, offline: true, cacheDir: undefined, shard: undefined };
     const scanAt = (root: string, registry: TrustedRegistry) =>

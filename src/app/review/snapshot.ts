@@ -35,8 +35,8 @@ export interface Snapshot {
  * Write a commit's review inputs into a temp folder so the ordinary parsers read them exactly as `scan` does.
  * Paths come from git and are re-checked: nothing is written outside the folder (`..`, absolute paths).
  */
-export async function snapshotCommit(dir: string, commit: string): Promise<Snapshot> {
-  const entries = await listTree(dir, commit);
+export async function snapshotCommit(dir: string, commit: string, prefix: string): Promise<Snapshot> {
+  const entries = await listTree(dir, commit, prefix);
   const inputs = entries.filter((x) => isReviewInput(x.path));
   // An oversized input is still laid out (empty) so the parser reports it rather than the review skipping it.
   const blobs = await readBlobs(
