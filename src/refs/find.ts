@@ -2,8 +2,8 @@ import { findConfigReferences } from './config.js';
 import { findJavaScriptReferences } from './javascript.js';
 import { findPythonReferences } from './python.js';
 import { mayNameModelBytes } from './prefilter.js';
-import { languageOf, type Language } from './languages.js';
-import { isReferenceSource } from './sources.js';
+import type { Language } from './languages.js';
+import { isReferenceSource, languageOf } from './sources.js';
 import { searchTextWith, type Finder, type Searched } from './search.js';
 
 /** Every finder, loaded with this module (`review`; the scan's stage loads them one language at a time). */

@@ -1,27 +1,7 @@
 import type { Finder, QuickFinder } from './search.js';
-import { sourceExtension } from './sources.js';
 
-/** The language front ends, by the extension the finders go by (`sourceExtension`). */
+/** The language front ends; which one a file goes to is `languageOf` (sources.ts, light enough for the walk's caller). */
 export type Language = 'python' | 'javascript' | 'config';
-
-const BY_EXTENSION: Readonly<Record<string, Language>> = {
-  py: 'python',
-  js: 'javascript',
-  mjs: 'javascript',
-  cjs: 'javascript',
-  jsx: 'javascript',
-  ts: 'javascript',
-  mts: 'javascript',
-  cts: 'javascript',
-  tsx: 'javascript',
-  yaml: 'config',
-  yml: 'config',
-  json: 'config',
-};
-
-export function languageOf(path: string): Language | undefined {
-  return BY_EXTENSION[sourceExtension(path)];
-}
 
 /**
  * A language's finder, loaded on first need: loading a grammar (@lezer/python, @lezer/javascript, yaml) costs tens

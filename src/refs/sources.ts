@@ -1,10 +1,24 @@
+import type { Language } from './languages.js';
 import { mayNameModelBytes } from './prefilter.js';
 
 /**
  * Which files the reference finders read, by name alone: light enough for the walk's caller (it decides which
  * files' bytes the walk keeps) without loading the parsers.
  */
-const SOURCE_EXTENSIONS = new Set(['py', 'js', 'mjs', 'cjs', 'jsx', 'ts', 'mts', 'cts', 'tsx', 'yaml', 'yml', 'json']);
+const LANGUAGE_BY_EXTENSION: Readonly<Record<string, Language>> = {
+  py: 'python',
+  js: 'javascript',
+  mjs: 'javascript',
+  cjs: 'javascript',
+  jsx: 'javascript',
+  ts: 'javascript',
+  mts: 'javascript',
+  cts: 'javascript',
+  tsx: 'javascript',
+  yaml: 'config',
+  yml: 'config',
+  json: 'config',
+};
 
 /** The extension the finders go by; declaration files and minified bundles have none (never searched). */
 export function sourceExtension(p: string): string {
@@ -16,7 +30,7 @@ export function sourceExtension(p: string): string {
 
 /** Whether a path is a source or config file the reference finders read. */
 export function isReferenceSource(path: string): boolean {
-  return SOURCE_EXTENSIONS.has(sourceExtension(path));
+  return languageOf(path) !== undefined;
 }
 
 /**
@@ -28,10 +42,10 @@ export function isInstalledPackage(path: string): boolean {
   return /(^|\/)(site|dist)-packages\//.test(path);
 }
 
-/** The reader a reference source goes to (languages.ts `languageOf`, without loading it: the walk's caller runs this). */
-function referenceLanguage(path: string): 'python' | 'javascript' | 'config' {
+/** The language front end a source file goes to (the finders by extension, `sourceExtension`); none for others. */
+export function languageOf(path: string): Language | undefined {
   const ext = sourceExtension(path);
-  return ext === 'py' ? 'python' : ext === 'json' || ext === 'yaml' || ext === 'yml' ? 'config' : 'javascript';
+  return Object.hasOwn(LANGUAGE_BY_EXTENSION, ext) ? LANGUAGE_BY_EXTENSION[ext] : undefined;
 }
 
 /** A YAML or JSON config (model keys), not source (loader calls). */
@@ -46,6 +60,7 @@ export function isConfigSource(path: string): boolean {
  * the stage would find nothing in, so they are neither held in memory nor read again.
  */
 export function isOwnReferenceSource(path: string, bytes?: Buffer): boolean {
-  if (!isReferenceSource(path) || isInstalledPackage(path)) return false;
-  return bytes === undefined || mayNameModelBytes(referenceLanguage(path), bytes);
+  const language = languageOf(path);
+  if (language === undefined || isInstalledPackage(path)) return false;
+  return bytes === undefined || mayNameModelBytes(language, bytes);
 }

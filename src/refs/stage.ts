@@ -5,10 +5,10 @@ import type { Finding } from '../core/finding.js';
 import type { ModelReference } from '../core/records.js';
 import type { Stage, StageInput, StageOutput } from '../core/stage.js';
 import { dynamicFinding, judgeReference, reviewedCommits } from './judge.js';
-import { languageOf, loadFinder, loadQuickFinder, type Language } from './languages.js';
+import { loadFinder, loadQuickFinder, type Language } from './languages.js';
 import { mayNameModelBytes } from './prefilter.js';
 import type { Finder, QuickFinder } from './search.js';
-import { isInstalledPackage, isReferenceSource } from './sources.js';
+import { isInstalledPackage, isReferenceSource, languageOf } from './sources.js';
 import { MAX_NESTING } from './text.js';
 import { pushAll } from '../core/push-all.js';
 
@@ -62,7 +62,8 @@ export const refsStage: Stage = {
           const bytes = file.content ?? (await readBytes(ctx, file, MAX_SOURCE_BYTES));
           if (bytes === undefined) return;
           const language = languageOf(file.path);
-          if (!language || !mayNameModelBytes(language, bytes)) return;
+          // Bytes the walk kept have passed this same test (`isOwnReferenceSource`); skipping it never loses a reference.
+          if (!language || (file.content === undefined && !mayNameModelBytes(language, bytes))) return;
           const text = bytes.toString('utf8');
           const quick = await quickFinderFor(language);
           const got =
