@@ -214,4 +214,14 @@ export const DEPS_RULES = defineRules([
     severity: '8.5',
     tags: [...TAGS, 'lockfile-injection'],
   },
+  {
+    id: 'CPD022',
+    name: 'LockfileSectionsDisagree',
+    short: 'The legacy `dependencies` section of an npm lockfile installs something other than its `packages` section.',
+    full: 'An npm lockfile with both sections is read in halves: npm 7 and later install `packages` (arborist migrates the nested `dependencies` tree only when there is no `packages`), npm 6 and older tools install `dependencies`. npm writes both from one tree, so an entry whose version, resolved URL, integrity or link target differs between them, or that exists only in `dependencies`, was edited by hand: whoever installs with the other npm gets a package nobody checked.',
+    help: 'Regenerate the lockfile with `npm install --package-lock-only` (npm 7+ rewrites both sections from one tree), review the diff, and find the commit that edited one half. Prefer `lockfileVersion: 3`, which has only `packages`, once nobody installs with npm 6.',
+    level: 'error',
+    severity: '7.5',
+    tags: [...TAGS, 'lockfile-injection'],
+  },
 ]);

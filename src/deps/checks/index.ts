@@ -4,6 +4,7 @@ import type { ParsedLockfile } from '../types.js';
 import type { CheckPolicy } from './context.js';
 import { checkAliasSwaps } from './alias-swap.js';
 import { checkIntegrity } from './integrity.js';
+import { checkLegacySection } from './legacy-section.js';
 import { checkLocalPaths } from './local-paths.js';
 import { checkLocalRefs } from './local-refs.js';
 import { checkPackages } from './packages.js';
@@ -52,5 +53,6 @@ export function checkDependencies(
     ...checkLocalPaths(graph),
     ...checkLocalRefs(graph, parsed),
     ...protocols,
+    ...checkLegacySection(graph, parsed),
   ];
 }

@@ -6,18 +6,22 @@ import { classifyResolved, classifySpec } from '../source.js';
 import { NodeModulesIndex, declaredOf, edgesOf, nameFromKey } from './npm-common.js';
 import type { BundleFacts } from './npm-bundles.js';
 import { bundleFactsOf, findBundled } from './npm-bundles.js';
+import { compareLegacySection, legacyLineKey } from './npm-legacy.js';
 
 /**
- * package-lock.json / npm-shrinkwrap.json lockfileVersion 2 and 3: the flat `packages` map keyed by install
- * location. `""` is the root project, keys without `node_modules/` are workspace (or `file:`) folders, and
+ * package-lock.json / npm-shrinkwrap.json with a `packages` map (lockfileVersion 2 and 3, or any file that has one):
+ * the flat map keyed by install location. `""` is the root project, keys without `node_modules/` are workspace (or `file:`) folders, and
  * `link: true` entries point at such a folder.
  */
 export function parseNpmPackages(file: string, data: Record<string, unknown>, text: string): ParsedLockfile {
   const pk = data.packages;
   if (!isRecord(pk)) throw new LockfileError('LOCKFILE_SHAPE', file, '"packages" is not an object');
+  const legacy = isRecord(data.dependencies) ? data.dependencies : undefined;
   const lines = strictJsonPropertyLines(text, (path, prop) =>
-    path.length === 1 && path[0] === 'packages' ? prop : undefined,
+    path.length === 1 && path[0] === 'packages' ? prop : legacy !== undefined ? legacyLineKey(path, prop) : undefined,
   );
+  // Compared before the loop below drops the `packages` entries.
+  const legacyDisagreements = legacy !== undefined ? compareLegacySection(legacy, pk, (k) => lines.get(k)) : [];
   const root = isRecord(pk['']) ? pk[''] : {};
   const wsGlobs = workspaceGlobs(root.workspaces);
   const isWorkspace = wsGlobs.length > 0 ? picomatch(wsGlobs) : () => false;
@@ -93,6 +97,7 @@ export function parseNpmPackages(file: string, data: Record<string, unknown>, te
     nodes,
     importers,
     resolveDeclared: (importer, name) => index.resolve(importer, name),
+    ...(legacyDisagreements.length > 0 ? { legacyDisagreements } : {}),
   };
 }
 

@@ -1,0 +1,61 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Finding } from '../../src/core/finding.js';
+import { scanDeps } from './helpers.js';
+
+/**
+ * Round 4 of lockfile cases nobody showed us: lockfile shapes where the verdict must follow what the package manager
+ * reads. Fixtures and where each came from: fixtures/lockfiles/fidelity/README.md.
+ */
+const FIDELITY = path.resolve(import.meta.dirname, '../../fixtures/lockfiles/fidelity');
+
+interface Case {
+  name: string;
+  dir: string;
+  /** `ruleId:level@path:line`, sorted. */
+  want: string[];
+  /** Evidence `count` of each finding with one, in the order of `want`. */
+  counts?: Record<string, number>;
+}
+
+const cases: Case[] = [
+  {
+    name: 'npm: lockfileVersion 1 with a packages section installs packages (arborist Shrinkwrap.load); its legacy half differs',
+    dir: 'packages-in-v1.v1',
+    want: [
+      'CPD005:error@package-lock.json:15',
+      'CPD012:warning@package-lock.json:15',
+      'CPD022:error@package-lock.json:28',
+    ],
+  },
+  {
+    name: 'npm: a v2 legacy dependencies tree edited (other host, other version, an extra nested package) is one CPD022',
+    dir: 'legacy-disagrees.v2',
+    want: ['CPD009:note@package-lock.json:17', 'CPD022:error@package-lock.json:70'],
+    counts: { CPD022: 3 },
+  },
+  {
+    name: 'npm: a v2 lockfile written by npm 10 (alias, link with nested deps under its target, file: tarball) agrees',
+    dir: 'legacy-agrees.v2',
+    want: ['CPD009:note@package-lock.json:20', 'CPD009:note@package-lock.json:39'],
+  },
+  {
+    name: 'npm: git, remote tarball, alias and bundled entries in the legacy form agree with packages',
+    dir: 'legacy-sources-agree.v2',
+    want: ['CPD007:warning@package-lock.json:17', 'CPD008:warning@package-lock.json:42'],
+  },
+];
+
+function place(f: Finding): string {
+  return `${f.ruleId}:${f.level ?? ''}@${f.location.path}:${f.location.line ?? ''}`;
+}
+
+describe('dependency verdicts agree with the package manager (round 4)', () => {
+  it.each(cases)('$name ($dir)', async ({ dir, want, counts }) => {
+    const r = await scanDeps(path.join(FIDELITY, dir));
+    const findings = [...r.findings].sort((a, b) => (place(a) < place(b) ? -1 : place(a) > place(b) ? 1 : 0));
+    expect(findings.map(place)).toEqual(want);
+    for (const [rule, count] of Object.entries(counts ?? {}))
+      expect(findings.find((f) => f.ruleId === rule)?.evidence?.count).toBe(count);
+  });
+});
