@@ -44,6 +44,32 @@ const cases: Case[] = [
     dir: 'legacy-sources-agree.v2',
     want: ['CPD007:warning@package-lock.json:17', 'CPD008:warning@package-lock.json:42'],
   },
+  {
+    name: 'npm: git entries locked to a branch, a tag, a semver: range or no ref are resolved at install (pacote GitFetcher)',
+    dir: 'git-unpinned.v3',
+    want: [
+      'CPD007:warning@package-lock.json:34',
+      'CPD023:error@package-lock.json:18',
+      'CPD023:error@package-lock.json:22',
+      'CPD023:error@package-lock.json:26',
+      'CPD023:error@package-lock.json:30',
+    ],
+  },
+  {
+    name: 'pnpm 9: a codeload tarball and a git resolution naming main; a codeload sha is pinned',
+    dir: 'git-unpinned.pnpm9',
+    want: ['CPD007:warning@pnpm-lock.yaml:31', 'CPD023:error@pnpm-lock.yaml:23', 'CPD023:error@pnpm-lock.yaml:27'],
+  },
+  {
+    name: 'yarn 1: resolved #main is fetched at install; a codeload sha is pinned',
+    dir: 'git-unpinned.yarn-v1',
+    want: ['CPD007:warning@yarn.lock:9', 'CPD023:error@yarn.lock:5'],
+  },
+  {
+    name: 'yarn berry: commit=main with a checksum fails on a moved ref (pinned by bytes); without one it is not',
+    dir: 'git-unpinned.berry',
+    want: ['CPD007:warning@yarn.lock:17', 'CPD023:error@yarn.lock:24'],
+  },
 ];
 
 function place(f: Finding): string {

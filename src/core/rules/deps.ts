@@ -224,4 +224,14 @@ export const DEPS_RULES = defineRules([
     severity: '7.5',
     tags: [...TAGS, 'lockfile-injection'],
   },
+  {
+    id: 'CPD023',
+    name: 'GitDependencyNotPinned',
+    short: 'A git dependency is locked to a branch, tag or range instead of a commit.',
+    full: "Package managers record the commit a git dependency resolved to (npm `#<sha>`, yarn `#commit=<sha>`, pnpm `commit:`), and install what the lockfile says. An entry that names a branch, tag, `semver:` range or no ref at all is resolved again at every install: pacote's GitFetcher treats only a 40-hex committish as resolved and otherwise asks the remote, and no integrity is checked for git. Whoever can push to that ref (or move the tag) changes what installs, with no lockfile change to review.",
+    help: 'Reinstall so the package manager writes the resolved commit into the lockfile, or declare the dependency with a full commit SHA (`github:owner/repo#<40 hex>`). Review who wrote a ref into the lockfile: npm, yarn and pnpm never do.',
+    level: 'error',
+    severity: '7.0',
+    tags: [...TAGS, 'source'],
+  },
 ]);

@@ -3,6 +3,7 @@ import type { DependencyGraph } from '../../core/records.js';
 import type { ParsedLockfile } from '../types.js';
 import type { CheckPolicy } from './context.js';
 import { checkAliasSwaps } from './alias-swap.js';
+import { checkGitPins } from './git-pin.js';
 import { checkIntegrity } from './integrity.js';
 import { checkLegacySection } from './legacy-section.js';
 import { checkLocalPaths } from './local-paths.js';
@@ -32,10 +33,14 @@ export function checkDependencies(
   const rangeSources = checkRangeSources(graph, parsed, manifests);
   const execAt = new Set(protocols.filter((f) => f.ruleId === 'CPD019').map((f) => f.location.line));
   const injectedAt = new Set(rangeSources.map((f) => f.location.line));
+  // A git entry locked to a moving ref is CPD023 (unpinned), not also the git-source warning; injection stays first.
+  const gitPins = checkGitPins(graph, parsed).filter((f) => !injectedAt.has(f.location.line));
+  const unpinnedAt = new Set(gitPins.map((f) => f.location.line));
   const sources = checkSources(graph, policy).filter(
     (f) =>
       !(f.ruleId === 'CPD009' && execAt.has(f.location.line)) &&
-      !((f.ruleId === 'CPD007' || f.ruleId === 'CPD008') && injectedAt.has(f.location.line)),
+      !((f.ruleId === 'CPD007' || f.ruleId === 'CPD008') && injectedAt.has(f.location.line)) &&
+      !(f.ruleId === 'CPD007' && unpinnedAt.has(f.location.line)),
   );
   // A root dependency swapped for another package is the sync check's CPD015 at the same entry: one finding.
   const sync = checkSync(graph, parsed, manifests);
@@ -53,6 +58,7 @@ export function checkDependencies(
     ...checkLocalPaths(graph),
     ...checkLocalRefs(graph, parsed),
     ...protocols,
+    ...gitPins,
     ...checkLegacySection(graph, parsed),
   ];
 }
