@@ -70,6 +70,21 @@ const cases: Case[] = [
     dir: 'git-unpinned.berry',
     want: ['CPD007:warning@yarn.lock:17', 'CPD023:error@yarn.lock:24'],
   },
+  {
+    name: 'yarn berry: patches adding a postinstall or a new binding.gyp run at build; a code-only patch and built: false do not',
+    dir: 'patch-script.berry',
+    want: ['CPD024:error@.yarn/patches/a-npm-1.0.0.patch:11', 'CPD024:error@.yarn/patches/c-npm-1.0.0.patch:5'],
+  },
+  {
+    name: 'pnpm 9: patches adding preinstall/install, one path in the lockfile, one (hash-only entry) in package.json',
+    dir: 'patch-script.pnpm9',
+    want: ['CPD024:error@patches/x@1.0.0.patch:11', 'CPD024:error@patches/y.patch:11'],
+  },
+  {
+    name: 'pnpm 10: patch paths from pnpm-workspace.yaml; y is not in onlyBuiltDependencies, so its script never runs',
+    dir: 'patch-script.pnpm10',
+    want: ['CPD024:error@patches/x@1.0.0.patch:11'],
+  },
 ];
 
 function place(f: Finding): string {

@@ -234,4 +234,14 @@ export const DEPS_RULES = defineRules([
     severity: '7.0',
     tags: [...TAGS, 'source'],
   },
+  {
+    id: 'CPD024',
+    name: 'PatchAddsInstallScript',
+    short: 'A patch file in the repository gives a dependency an install script.',
+    full: "Yarn berry (`patch:`) and pnpm (`patchedDependencies`) apply the repository's patch files to a package when they install it, and then build it from its patched manifest: a patch that adds a `preinstall`, `install` or `postinstall` script (or a `binding.gyp`, built with `node-gyp rebuild`) runs code at install that neither the registry's metadata nor the lockfile shows, so install-script reviews and allowlists that read those miss it.",
+    help: 'Review the patch. If the package must run the script, add it to `dependencies.allowInstallScripts`; otherwise remove the script from the patch and re-run `yarn patch-commit` / `pnpm patch-commit`. Turning builds off (`enableScripts: false`, pnpm `onlyBuiltDependencies`) also stops it.',
+    level: 'error',
+    severity: '7.5',
+    tags: [...TAGS, 'install-scripts'],
+  },
 ]);

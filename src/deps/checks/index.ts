@@ -9,6 +9,7 @@ import { checkLegacySection } from './legacy-section.js';
 import { checkLocalPaths } from './local-paths.js';
 import { checkLocalRefs } from './local-refs.js';
 import { checkPackages } from './packages.js';
+import { checkPatchScripts, patchUsesOf } from './patch-scripts.js';
 import { checkRangeSources } from './range-source.js';
 import { checkSources } from './sources.js';
 import type { LoadedManifest } from './sync.js';
@@ -19,6 +20,7 @@ import { checkYarnProtocols } from './yarn-protocols.js';
 export type { CheckPolicy } from './context.js';
 export { toCheckPolicy } from './context.js';
 export type { LoadedManifest } from './sync.js';
+export { patchUsesOf } from './patch-scripts.js';
 
 /** Every offline dependency rule over one lockfile. Pure: the stage did the reading. */
 export function checkDependencies(
@@ -26,6 +28,8 @@ export function checkDependencies(
   parsed: ParsedLockfile,
   policy: CheckPolicy,
   manifests: readonly LoadedManifest[],
+  /** Text of the repository's patch files the lockfile applies (`patchUsesOf`), by repository path. */
+  patches: ReadonlyMap<string, string> = new Map(),
 ): Finding[] {
   // One cause, one finding: an exec: entry is CPD019 (code runs at install), not also the local-path note (CPD009);
   // a registry range locked to git or a tarball is CPD020 (injection), not also the source warning (CPD007/CPD008).
@@ -59,6 +63,7 @@ export function checkDependencies(
     ...checkLocalRefs(graph, parsed),
     ...protocols,
     ...gitPins,
+    ...checkPatchScripts(graph, patchUsesOf(graph, parsed), patches, policy),
     ...checkLegacySection(graph, parsed),
   ];
 }

@@ -57,7 +57,9 @@ export function parseYarnBerry(
     const resolved = archiveUrl !== undefined ? safeDecode(archiveUrl) : urlOf(reference);
     const checksum = str(entry.checksum);
     const notEnforced = checksum !== undefined ? checksumNotEnforced(checksum, cacheKey) : undefined;
-    const disabled = source === 'registry' ? buildDisabled(name, str(entry.version) ?? '') : undefined;
+    // A patched package is built like the one it patches (enableScripts and dependenciesMeta apply to both).
+    const disabled =
+      source === 'registry' || source === 'patch' ? buildDisabled(name, str(entry.version) ?? '') : undefined;
     const edges: DraftEdge[] = Object.entries(strMap(entry.dependencies)).map(([dep, spec]) => ({
       name: dep,
       spec,
