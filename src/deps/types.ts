@@ -80,6 +80,11 @@ export interface ParsedLockfile {
    * lockfile has both; see parsers/npm-legacy.ts.
    */
   readonly legacyDisagreements?: readonly LegacyDisagreement[];
+  /**
+   * JSON lockfiles (npm, bun): keys written more than once where it matters (a package entry, a top-level section),
+   * each at the line of a later copy. The parsers, like the package managers, keep the last copy.
+   */
+  readonly duplicateKeys?: readonly { readonly key: string; readonly line: number }[];
 }
 
 /** One place where the two halves of an npm lockfile install different things. */

@@ -85,6 +85,20 @@ const cases: Case[] = [
     dir: 'patch-script.pnpm10',
     want: ['CPD024:error@patches/x@1.0.0.patch:11'],
   },
+  {
+    name: 'npm: a package entry written twice installs the last copy (JSON.parse); findings point at it, plus one CPD025',
+    dir: 'dup-key.v3',
+    want: [
+      'CPD005:error@package-lock.json:19',
+      'CPD012:warning@package-lock.json:19',
+      'CPD025:error@package-lock.json:19',
+    ],
+  },
+  {
+    name: 'bun: a packages key written twice (JSONC) installs the last copy',
+    dir: 'dup-key.bun',
+    want: ['CPD020:error@bun.lock:15', 'CPD025:error@bun.lock:15'],
+  },
 ];
 
 function place(f: Finding): string {

@@ -244,4 +244,14 @@ export const DEPS_RULES = defineRules([
     severity: '7.5',
     tags: [...TAGS, 'install-scripts'],
   },
+  {
+    id: 'CPD025',
+    name: 'LockfileDuplicateKey',
+    short: 'A JSON lockfile writes a package entry or section twice.',
+    full: 'npm reads package-lock.json with JSON.parse and Bun reads bun.lock with a JSONC parser: both keep the last of two copies of a key and say nothing. No package manager writes a second copy, so one in a lockfile was added by hand, and the copy a reviewer reads first (or the one a diff shows) need not be the one that installs. chainproof checks the last copy, like the package manager.',
+    help: 'Regenerate the lockfile with the package manager (`npm install --package-lock-only`, `bun install`), review the diff, and find the commit that added the second copy.',
+    level: 'error',
+    severity: '7.0',
+    tags: [...TAGS, 'lockfile-injection'],
+  },
 ]);

@@ -3,6 +3,7 @@ import type { DependencyGraph } from '../../core/records.js';
 import type { ParsedLockfile } from '../types.js';
 import type { CheckPolicy } from './context.js';
 import { checkAliasSwaps } from './alias-swap.js';
+import { checkDuplicateKeys } from './duplicate-keys.js';
 import { checkGitPins } from './git-pin.js';
 import { checkIntegrity } from './integrity.js';
 import { checkLegacySection } from './legacy-section.js';
@@ -65,5 +66,6 @@ export function checkDependencies(
     ...gitPins,
     ...checkPatchScripts(graph, patchUsesOf(graph, parsed), patches, policy),
     ...checkLegacySection(graph, parsed),
+    ...checkDuplicateKeys(graph, parsed),
   ];
 }

@@ -4,6 +4,15 @@ import { isRecord, str } from '../types.js';
 
 /** Line-map key of a legacy `dependencies` entry, kept apart from the `packages` keys it mirrors. */
 export const LEGACY_LINE_PREFIX = '\0legacy:';
+/** Line-map key of a top-level property (`packages`, `dependencies`…), recorded to catch a second copy of it. */
+export const TOP_LEVEL_PREFIX = '\0top:';
+
+/** A line-map key as a reader should see it: ``"dependencies" node_modules/x`` for the legacy tree. */
+export function readableKey(key: string): string {
+  if (key.startsWith(LEGACY_LINE_PREFIX)) return `"dependencies" ${key.slice(LEGACY_LINE_PREFIX.length)}`;
+  if (key.startsWith(TOP_LEVEL_PREFIX)) return `top-level "${key.slice(TOP_LEVEL_PREFIX.length)}"`;
+  return `"packages" ${key}`;
+}
 
 /**
  * Line-map selector for the legacy tree (`dependencies` → `x` → `dependencies` → `y`…): the v2 key each entry stands

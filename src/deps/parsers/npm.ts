@@ -6,7 +6,7 @@ import { classifyResolved, classifySpec } from '../source.js';
 import { NodeModulesIndex, declaredOf, edgesOf, nameFromKey } from './npm-common.js';
 import type { BundleFacts } from './npm-bundles.js';
 import { bundleFactsOf, findBundled } from './npm-bundles.js';
-import { compareLegacySection, legacyLineKey } from './npm-legacy.js';
+import { compareLegacySection, legacyLineKey, readableKey, TOP_LEVEL_PREFIX } from './npm-legacy.js';
 
 /**
  * package-lock.json / npm-shrinkwrap.json with a `packages` map (lockfileVersion 2 and 3, or any file that has one):
@@ -17,8 +17,18 @@ export function parseNpmPackages(file: string, data: Record<string, unknown>, te
   const pk = data.packages;
   if (!isRecord(pk)) throw new LockfileError('LOCKFILE_SHAPE', file, '"packages" is not an object');
   const legacy = isRecord(data.dependencies) ? data.dependencies : undefined;
-  const lines = strictJsonPropertyLines(text, (path, prop) =>
-    path.length === 1 && path[0] === 'packages' ? prop : legacy !== undefined ? legacyLineKey(path, prop) : undefined,
+  const duplicateKeys: { key: string; line: number }[] = [];
+  const lines = strictJsonPropertyLines(
+    text,
+    (path, prop) =>
+      path.length === 1 && path[0] === 'packages'
+        ? prop
+        : path.length === 0
+          ? `${TOP_LEVEL_PREFIX}${prop}`
+          : legacy !== undefined
+            ? legacyLineKey(path, prop)
+            : undefined,
+    (key, line) => duplicateKeys.push({ key: readableKey(key), line }),
   );
   // Compared before the loop below drops the `packages` entries.
   const legacyDisagreements = legacy !== undefined ? compareLegacySection(legacy, pk, (k) => lines.get(k)) : [];
@@ -98,6 +108,7 @@ export function parseNpmPackages(file: string, data: Record<string, unknown>, te
     importers,
     resolveDeclared: (importer, name) => index.resolve(importer, name),
     ...(legacyDisagreements.length > 0 ? { legacyDisagreements } : {}),
+    ...(duplicateKeys.length > 0 ? { duplicateKeys } : {}),
   };
 }
 
