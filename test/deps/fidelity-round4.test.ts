@@ -97,7 +97,7 @@ const cases: Case[] = [
   {
     name: 'bun: a packages key written twice (JSONC) installs the last copy',
     dir: 'dup-key.bun',
-    want: ['CPD020:error@bun.lock:15', 'CPD025:error@bun.lock:15'],
+    want: ['CPD005:error@bun.lock:15', 'CPD025:error@bun.lock:15'],
   },
 ];
 
