@@ -119,9 +119,14 @@ export function lineAt(text: string, offset: number): number {
 
 /**
  * Lines of yarn.lock entry headers (both yarn 1 and berry): unindented, non-comment lines ending in `:`.
- * Maps each descriptor of the header (`"a@^1", a@^2:` / `"a@npm:^1, a@npm:^2":`) to the header's line.
+ * Maps each descriptor of the header (`"a@^1", a@^2:` / `"a@npm:^1, a@npm:^2":`) to the header's line. A descriptor
+ * written twice keeps its last header, the entry both yarns keep (yarn 1's lockfile `parse` and berry's syml assign
+ * keys in order; berry's `setupResolutions` then maps each descriptor in order); `duplicate` hears of each repeat.
  */
-export function yarnHeaderLines(text: string): Map<string, number> {
+export function yarnHeaderLines(
+  text: string,
+  duplicate?: (descriptor: string, line: number) => void,
+): Map<string, number> {
   const out = new Map<string, number>();
   let line = 0;
   let start = 0;
@@ -135,7 +140,9 @@ export function yarnHeaderLines(text: string): Map<string, number> {
     if (raw.length > 1 && raw.endsWith(':')) {
       for (const d of raw.slice(0, -1).split(',')) {
         const descriptor = d.trim().replace(/^"|"$/g, '');
-        if (descriptor !== '' && !out.has(descriptor)) out.set(descriptor, line);
+        if (descriptor === '') continue;
+        if (duplicate !== undefined && out.has(descriptor)) duplicate(descriptor, line);
+        out.set(descriptor, line);
       }
     }
     if (end < 0) break;

@@ -81,7 +81,7 @@ export interface ParsedLockfile {
    */
   readonly legacyDisagreements?: readonly LegacyDisagreement[];
   /**
-   * JSON lockfiles (npm, bun): keys written more than once where it matters (a package entry, a top-level section),
+   * npm, bun and yarn lockfiles: keys written more than once where it matters (a package entry, a top-level section),
    * each at the line of a later copy. The parsers, like the package managers, keep the last copy.
    */
   readonly duplicateKeys?: readonly { readonly key: string; readonly line: number }[];

@@ -99,6 +99,16 @@ const cases: Case[] = [
     dir: 'dup-key.bun',
     want: ['CPD005:error@bun.lock:15', 'CPD025:error@bun.lock:15'],
   },
+  {
+    name: 'yarn 1: a descriptor written twice installs the last entry (lockfile parse assigns in order)',
+    dir: 'dup-key.yarn-v1',
+    want: ['CPD005:error@yarn.lock:10', 'CPD025:error@yarn.lock:10'],
+  },
+  {
+    name: 'yarn berry: a descriptor written twice installs the last entry; findings point at it',
+    dir: 'dup-key.berry',
+    want: ['CPD005:error@yarn.lock:23', 'CPD025:error@yarn.lock:23'],
+  },
 ];
 
 function place(f: Finding): string {

@@ -247,9 +247,9 @@ export const DEPS_RULES = defineRules([
   {
     id: 'CPD025',
     name: 'LockfileDuplicateKey',
-    short: 'A JSON lockfile writes a package entry or section twice.',
-    full: 'npm reads package-lock.json with JSON.parse and Bun reads bun.lock with a JSONC parser: both keep the last of two copies of a key and say nothing. No package manager writes a second copy, so one in a lockfile was added by hand, and the copy a reviewer reads first (or the one a diff shows) need not be the one that installs. chainproof checks the last copy, like the package manager.',
-    help: 'Regenerate the lockfile with the package manager (`npm install --package-lock-only`, `bun install`), review the diff, and find the commit that added the second copy.',
+    short: 'A lockfile writes a package entry or section twice.',
+    full: 'npm reads package-lock.json with JSON.parse, Bun reads bun.lock with a JSONC parser, and yarn 1 and yarn berry read yarn.lock entries in order: all keep the last of two copies of a key and say nothing. No package manager writes a second copy, so one in a lockfile was added by hand, and the copy a reviewer reads first (or the one a diff shows) need not be the one that installs. chainproof checks the last copy, like the package manager.',
+    help: 'Regenerate the lockfile with the package manager (`npm install --package-lock-only`, `yarn install`, `bun install`), review the diff, and find the commit that added the second copy.',
     level: 'error',
     severity: '7.0',
     tags: [...TAGS, 'lockfile-injection'],

@@ -3,8 +3,8 @@ import type { DependencyGraph } from '../../core/records.js';
 import type { ParsedLockfile } from '../types.js';
 
 /**
- * CPD025: a JSON lockfile (npm, bun) writes a package entry or a top-level section twice. JSON.parse, which npm
- * reads lockfiles with, and Bun's JSONC reader keep the last copy; no package manager writes a second one. A diff
+ * CPD025: a lockfile writes a package entry or a top-level section twice. JSON.parse, which npm reads lockfiles
+ * with, Bun's JSONC reader and both yarns' lockfile readers keep the last copy; no package manager writes a second. A diff
  * that shows a harmless first copy hides the one that installs. One cause per file: one finding, at the first key
  * written again (its later copy, the one installed), with the count.
  */

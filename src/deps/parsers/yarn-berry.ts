@@ -34,7 +34,8 @@ export function parseYarnBerry(
   const meta = data.__metadata;
   if (!isRecord(meta)) throw new LockfileError('LOCKFILE_SHAPE', file, 'yarn berry lockfile without __metadata', 1);
   const cacheKey = str(meta.cacheKey);
-  const headerLines = yarnHeaderLines(text);
+  const duplicateKeys: { key: string; line: number }[] = [];
+  const headerLines = yarnHeaderLines(text, (key, line) => duplicateKeys.push({ key, line }));
   const byDescriptor = new Map<string, number>();
   const entries: { key: string; entry: Record<string, unknown> }[] = [];
   for (const [key, entry] of Object.entries(data)) {
@@ -98,6 +99,7 @@ export function parseYarnBerry(
     formatVersion: String(str(meta.version) ?? ''),
     nodes,
     importers,
+    ...(duplicateKeys.length > 0 ? { duplicateKeys } : {}),
     resolveDeclared: (_importer, name, spec) => {
       const normal = /^[a-z]+:/i.test(spec) ? spec : `npm:${spec}`;
       const hit = byDescriptor.get(`${name}@${normal}`);
