@@ -36,31 +36,36 @@ export function legacyLineKey(path: readonly (string | number)[], prop: string):
  * `file:` folder is a link, nested entries of a link live under its target, `npm:` is an alias, a non-semver
  * version is the git or tarball source) and compared with the `packages` entry at the same place.
  *
- * `legacy` is the parsed `dependencies` object, `packages` the `packages` map (before the parser drops entries).
+ * `legacy` is the parsed `dependencies` object, `packages` the `packages` map (before the parser drops entries),
+ * `legacyLines` the legacy entries' lines (`legacyLineKey`), asked for only once something disagrees.
  * Iterative: hostile files nest deeply.
  */
 export function compareLegacySection(
   legacy: unknown,
   packages: Readonly<Record<string, unknown>>,
-  lineOf: (legacyKey: string) => number | undefined,
+  legacyLines: () => ReadonlyMap<string, number>,
 ): LegacyDisagreement[] {
   const out: LegacyDisagreement[] = [];
+  let lines: ReadonlyMap<string, number> | undefined;
+  const lineOf = (key: string) => (lines ??= legacyLines()).get(key);
   const stack: { written: string; at: string; deps: unknown }[] = [{ written: '', at: '', deps: legacy }];
   while (stack.length > 0) {
     const { written, at, deps } = stack.pop()!;
     if (!isRecord(deps)) continue;
     for (const name of Object.keys(deps)) {
       const entry = isRecord(deps[name]) ? deps[name] : {};
-      const writtenKey = `${written}node_modules/${name}`;
       const key = `${at}node_modules/${name}`;
-      const line = lineOf(`${LEGACY_LINE_PREFIX}${writtenKey}`) ?? 1;
       const pkg = packages[key];
       const diff = isRecord(pkg) ? differenceOf(entry, pkg) : { field: 'entry', legacy: describe(entry), packages: '' };
-      if (diff) out.push({ key, line, ...diff });
+      if (diff) {
+        const line = lineOf(`${LEGACY_LINE_PREFIX}${written}node_modules/${name}`) ?? 1;
+        out.push({ key, line, ...diff });
+      }
+      if (!isRecord(entry.dependencies)) continue;
       // arborist `#loadAll`: dependencies nested under a link are under the link target.
       const target = linkTarget(entry);
       stack.push({
-        written: `${writtenKey}/`,
+        written: `${written}node_modules/${name}/`,
         at: target !== undefined ? `${target}/` : `${key}/`,
         deps: entry.dependencies,
       });
@@ -78,6 +83,15 @@ function differenceOf(entry: Record<string, unknown>, pkg: Record<string, unknow
   const resolved = str(entry.resolved);
   const pVersion = str(pkg.version) ?? '';
   const pResolved = str(pkg.resolved);
+  // Nearly every entry of a real file: a registry package written the same in both halves.
+  if (
+    version !== '' &&
+    version === pVersion &&
+    (integrity === undefined || integrity === pkg.integrity) &&
+    (resolved === undefined || resolved === pResolved) &&
+    !version.startsWith('file:')
+  )
+    return undefined;
   const target = linkTarget(entry);
   if (target !== undefined) {
     // A `file:` folder: a symlink in both halves, to the same folder.

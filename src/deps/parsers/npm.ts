@@ -21,17 +21,13 @@ export function parseNpmPackages(file: string, data: Record<string, unknown>, te
   const lines = strictJsonPropertyLines(
     text,
     (path, prop) =>
-      path.length === 1 && path[0] === 'packages'
-        ? prop
-        : path.length === 0
-          ? `${TOP_LEVEL_PREFIX}${prop}`
-          : legacy !== undefined
-            ? legacyLineKey(path, prop)
-            : undefined,
+      path.length === 1 && path[0] === 'packages' ? prop : path.length === 0 ? `${TOP_LEVEL_PREFIX}${prop}` : undefined,
     (key, line) => duplicateKeys.push({ key: readableKey(key), line }),
   );
-  // Compared before the loop below drops the `packages` entries.
-  const legacyDisagreements = legacy !== undefined ? compareLegacySection(legacy, pk, (k) => lines.get(k)) : [];
+  // Compared before the loop below drops the `packages` entries. The legacy tree's lines are found only when it
+  // disagrees (rarely): a second pass then, rather than a key string per legacy entry on every v2 lockfile.
+  const legacyDisagreements =
+    legacy !== undefined ? compareLegacySection(legacy, pk, () => strictJsonPropertyLines(text, legacyLineKey)) : [];
   const root = isRecord(pk['']) ? pk[''] : {};
   const wsGlobs = workspaceGlobs(root.workspaces);
   const isWorkspace = wsGlobs.length > 0 ? picomatch(wsGlobs) : () => false;
