@@ -5,10 +5,13 @@ import type { ParseError } from 'jsonc-parser';
 /**
  * 1-based line of every object property whose containing path `select` accepts; `select` returns the map key to
  * record under (or undefined to skip). JSON.parse has already validated the text; this only finds positions.
+ * A key written twice keeps the line of its last occurrence, the one JSON.parse and jsonc-parser keep (a finding
+ * must point at the entry that is installed, not at a shadowed copy); `duplicate` hears of each repeat.
  */
 export function jsonPropertyLines(
   text: string,
   select: (path: readonly (string | number)[], property: string) => string | undefined,
+  duplicate?: (key: string, line: number) => void,
 ): Map<string, number> {
   const lines = new Map<string, number>();
   // Track the container path by hand: jsonc-parser's pathSupplier copies the path on every call.
@@ -32,7 +35,9 @@ export function jsonPropertyLines(
     onObjectProperty(property, _offset, _length, startLine) {
       lastKey[kinds.length - 1] = property;
       const key = select(path, property);
-      if (key !== undefined && !lines.has(key)) lines.set(key, startLine + 1);
+      if (key === undefined) return;
+      if (duplicate !== undefined && lines.has(key)) duplicate(key, startLine + 1);
+      lines.set(key, startLine + 1);
     },
   });
   return lines;
@@ -41,12 +46,14 @@ export function jsonPropertyLines(
 /**
  * jsonPropertyLines for text JSON.parse has already accepted (npm lockfiles), in one pass that skips strings with
  * indexOf and copies out only keys: jsonc-parser's visitor tokenises every value and cost seconds on a 45 MB
- * package-lock.json. Paths are tracked exactly as jsonPropertyLines does (an array level is `0`), and valid JSON has
- * no raw newline inside a string, so counting newlines outside strings gives the line. Not for JSONC (comments).
+ * package-lock.json. Paths are tracked exactly as jsonPropertyLines does (an array level is `0`; a repeated key keeps
+ * its last line), and valid JSON has no raw newline inside a string, so counting newlines outside strings gives the
+ * line. Not for JSONC (comments).
  */
 export function strictJsonPropertyLines(
   text: string,
   select: (path: readonly (string | number)[], property: string) => string | undefined,
+  duplicate?: (key: string, line: number) => void,
 ): Map<string, number> {
   const lines = new Map<string, number>();
   const path: (string | number)[] = [];
@@ -64,7 +71,11 @@ export function strictJsonPropertyLines(
         const property = raw.includes('\\') ? (JSON.parse(text.slice(i, end + 1)) as string) : raw;
         lastKey[kinds.length - 1] = property;
         const key = select(path, property);
-        if (key !== undefined && !lines.has(key)) lines.set(key, line);
+        if (key !== undefined) {
+          // Last occurrence wins, as in JSON.parse (see jsonPropertyLines).
+          if (duplicate !== undefined && lines.has(key)) duplicate(key, line);
+          lines.set(key, line);
+        }
         expectKey = false;
       }
       i = end;
@@ -108,9 +119,14 @@ export function lineAt(text: string, offset: number): number {
 
 /**
  * Lines of yarn.lock entry headers (both yarn 1 and berry): unindented, non-comment lines ending in `:`.
- * Maps each descriptor of the header (`"a@^1", a@^2:` / `"a@npm:^1, a@npm:^2":`) to the header's line.
+ * Maps each descriptor of the header (`"a@^1", a@^2:` / `"a@npm:^1, a@npm:^2":`) to the header's line. A descriptor
+ * written twice keeps its last header, the entry both yarns keep (yarn 1's lockfile `parse` and berry's syml assign
+ * keys in order; berry's `setupResolutions` then maps each descriptor in order); `duplicate` hears of each repeat.
  */
-export function yarnHeaderLines(text: string): Map<string, number> {
+export function yarnHeaderLines(
+  text: string,
+  duplicate?: (descriptor: string, line: number) => void,
+): Map<string, number> {
   const out = new Map<string, number>();
   let line = 0;
   let start = 0;
@@ -124,7 +140,9 @@ export function yarnHeaderLines(text: string): Map<string, number> {
     if (raw.length > 1 && raw.endsWith(':')) {
       for (const d of raw.slice(0, -1).split(',')) {
         const descriptor = d.trim().replace(/^"|"$/g, '');
-        if (descriptor !== '' && !out.has(descriptor)) out.set(descriptor, line);
+        if (descriptor === '') continue;
+        if (duplicate !== undefined && out.has(descriptor)) duplicate(descriptor, line);
+        out.set(descriptor, line);
       }
     }
     if (end < 0) break;

@@ -5,7 +5,7 @@ import type { DependencyGraph } from '../core/records.js';
 import type { Notification, Stage, StageInput, StageOutput } from '../core/stage.js';
 import { errorMessage } from '../core/errors.js';
 import { LOCKFILE_FORMATS } from '../discover/catalogue/index.js';
-import { checkDependencies, toCheckPolicy } from './checks/index.js';
+import { checkDependencies, patchUsesOf, toCheckPolicy } from './checks/index.js';
 import type { LoadedManifest } from './checks/sync.js';
 import { toDependencyGraph } from './graph.js';
 import { parseLockfileOnDemand } from './parsers/index.js';
@@ -138,8 +138,9 @@ async function scanLockfile(
       ? [await (await import('./yarnrc-registries.js')).berryInstallRegistries(inEffect, ctx)]
       : repoNpmrcs.map((n) => n.config);
   const policy = toCheckPolicy(ctx.policy, ctx.registry, registrySources);
+  const patches = await loadPatches(patchUsesOf(graph, parsed), byPath, ctx, notifications);
   const findings = [
-    ...checkDependencies(graph, parsed, policy, [...manifests.values()]),
+    ...checkDependencies(graph, parsed, policy, [...manifests.values()], patches),
     ...checkRepoNpmrc(repoNpmrcs, policy.allowedRegistries),
   ];
   return { findings, graphs: [graph], notifications, yarnrcs: inEffect };
@@ -168,6 +169,33 @@ async function loadPnpmWorkspace(
     path: f.path,
   });
   return undefined;
+}
+
+/**
+ * The repository's patch files a yarn berry or pnpm lockfile applies at install, read so the checks can see what
+ * they add (CPD024). A file that is not in the scan is left out (the install fails without it); one that cannot be
+ * read is said, so its changes are not taken as none.
+ */
+async function loadPatches(
+  uses: readonly { path: string }[],
+  byPath: ReadonlyMap<string, DiscoveredFile>,
+  ctx: ScanContext,
+  notifications: Notification[],
+): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const { path } of uses) {
+    const f = byPath.get(path);
+    if (!f || out.has(path)) continue;
+    const text = await readBounded(ctx.files, f, MAX_MANIFEST_BYTES).catch(() => undefined);
+    if (text !== undefined) out.set(path, text);
+    else
+      notifications.push({
+        level: 'warning',
+        message: `${path} could not be read; whether the patch adds install scripts was not checked`,
+        path,
+      });
+  }
+  return out;
 }
 
 /** `.npmrc` in the lockfile's folder and each parent up to the scan root, nearest first. */

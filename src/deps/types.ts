@@ -75,6 +75,28 @@ export interface ParsedLockfile {
    * (what pnpm resolved it with); undefined when the lockfile records none.
    */
   catalogRange?(name: string, spec: string): string | undefined;
+  /**
+   * npm: where the legacy `dependencies` tree (read by npm 6) disagrees with `packages` (read by npm ≥ 7), when the
+   * lockfile has both; see parsers/npm-legacy.ts.
+   */
+  readonly legacyDisagreements?: readonly LegacyDisagreement[];
+  /**
+   * npm, bun and yarn lockfiles: keys written more than once where it matters (a package entry, a top-level section),
+   * each at the line of a later copy. The parsers, like the package managers, keep the last copy.
+   */
+  readonly duplicateKeys?: readonly { readonly key: string; readonly line: number }[];
+}
+
+/** One place where the two halves of an npm lockfile install different things. */
+export interface LegacyDisagreement {
+  /** The `packages` key the legacy entry stands for. */
+  readonly key: string;
+  /** Line of the legacy entry. */
+  readonly line: number;
+  /** What differs: `integrity`, `resolved`, `version`, `link`, or `entry` (no `packages` entry at all). */
+  readonly field: string;
+  readonly legacy: string;
+  readonly packages: string;
 }
 
 /** A path the package manager reads at install, relative to the lockfile's folder, at the line that names it. */

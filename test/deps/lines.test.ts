@@ -16,7 +16,7 @@ describe('strictJsonPropertyLines agrees with the jsonc-parser reader on strict 
       text: '{"a\\"b": "x\\\\", "c\\\\": {"d": "\\"}"},\n"e": [1, {"f": 2}]}',
     },
     { name: 'keys inside arrays', text: '[{"a": 1},\n {"b": [{"c": 2}]}]' },
-    { name: 'duplicate keys keep the first line', text: '{"a": 1,\n"a": 2}' },
+    { name: 'duplicate keys keep the last line', text: '{"a": 1,\n"a": 2}' },
     { name: 'a value that looks like a key', text: '{"a": "b",\n "c": ["d", "e"]}' },
   ])('$name', ({ text }) => {
     JSON.parse(text);
@@ -32,6 +32,19 @@ describe('strictJsonPropertyLines agrees with the jsonc-parser reader on strict 
       ['', 3],
       ['node_modules/a', 4],
     ]);
+  });
+
+  it('a repeated key keeps the line JSON.parse keeps (the last) and is reported', () => {
+    const text =
+      '{\n  "packages": {\n    "node_modules/a": {},\n    "node_modules/b": {},\n    "node_modules/a": {}\n  }\n}';
+    const select = (path: readonly (string | number)[], prop: string) =>
+      path.length === 1 && path[0] === 'packages' ? prop : undefined;
+    for (const read of [strictJsonPropertyLines, jsonPropertyLines]) {
+      const repeats: [string, number][] = [];
+      const lines = read(text, select, (key, line) => repeats.push([key, line]));
+      expect(lines.get('node_modules/a')).toBe(5);
+      expect(repeats).toEqual([['node_modules/a', 5]]);
+    }
   });
 
   it('any JSON value, any indentation', () => {

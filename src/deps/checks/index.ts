@@ -3,10 +3,14 @@ import type { DependencyGraph } from '../../core/records.js';
 import type { ParsedLockfile } from '../types.js';
 import type { CheckPolicy } from './context.js';
 import { checkAliasSwaps } from './alias-swap.js';
+import { checkDuplicateKeys } from './duplicate-keys.js';
+import { checkGitPins } from './git-pin.js';
 import { checkIntegrity } from './integrity.js';
+import { checkLegacySection } from './legacy-section.js';
 import { checkLocalPaths } from './local-paths.js';
 import { checkLocalRefs } from './local-refs.js';
 import { checkPackages } from './packages.js';
+import { checkPatchScripts, patchUsesOf } from './patch-scripts.js';
 import { checkRangeSources } from './range-source.js';
 import { checkSources } from './sources.js';
 import type { LoadedManifest } from './sync.js';
@@ -17,6 +21,7 @@ import { checkYarnProtocols } from './yarn-protocols.js';
 export type { CheckPolicy } from './context.js';
 export { toCheckPolicy } from './context.js';
 export type { LoadedManifest } from './sync.js';
+export { patchUsesOf } from './patch-scripts.js';
 
 /** Every offline dependency rule over one lockfile. Pure: the stage did the reading. */
 export function checkDependencies(
@@ -24,6 +29,8 @@ export function checkDependencies(
   parsed: ParsedLockfile,
   policy: CheckPolicy,
   manifests: readonly LoadedManifest[],
+  /** Text of the repository's patch files the lockfile applies (`patchUsesOf`), by repository path. */
+  patches: ReadonlyMap<string, string> = new Map(),
 ): Finding[] {
   // One cause, one finding: an exec: entry is CPD019 (code runs at install), not also the local-path note (CPD009);
   // a registry range locked to git or a tarball is CPD020 (injection), not also the source warning (CPD007/CPD008).
@@ -31,10 +38,14 @@ export function checkDependencies(
   const rangeSources = checkRangeSources(graph, parsed, manifests);
   const execAt = new Set(protocols.filter((f) => f.ruleId === 'CPD019').map((f) => f.location.line));
   const injectedAt = new Set(rangeSources.map((f) => f.location.line));
+  // A git entry locked to a moving ref is CPD023 (unpinned), not also the git-source warning; injection stays first.
+  const gitPins = checkGitPins(graph, parsed).filter((f) => !injectedAt.has(f.location.line));
+  const unpinnedAt = new Set(gitPins.map((f) => f.location.line));
   const sources = checkSources(graph, policy).filter(
     (f) =>
       !(f.ruleId === 'CPD009' && execAt.has(f.location.line)) &&
-      !((f.ruleId === 'CPD007' || f.ruleId === 'CPD008') && injectedAt.has(f.location.line)),
+      !((f.ruleId === 'CPD007' || f.ruleId === 'CPD008') && injectedAt.has(f.location.line)) &&
+      !(f.ruleId === 'CPD007' && unpinnedAt.has(f.location.line)),
   );
   // A root dependency swapped for another package is the sync check's CPD015 at the same entry: one finding.
   const sync = checkSync(graph, parsed, manifests);
@@ -52,5 +63,9 @@ export function checkDependencies(
     ...checkLocalPaths(graph),
     ...checkLocalRefs(graph, parsed),
     ...protocols,
+    ...gitPins,
+    ...checkPatchScripts(graph, patchUsesOf(graph, parsed), patches, policy),
+    ...checkLegacySection(graph, parsed),
+    ...checkDuplicateKeys(graph, parsed),
   ];
 }

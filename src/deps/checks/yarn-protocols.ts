@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Finding } from '../../core/finding.js';
-import type { DependencyGraph } from '../../core/records.js';
+import type { DependencyGraph, PackageNode } from '../../core/records.js';
 import type { CheckPolicy } from './context.js';
 import { packageFinding } from './finding.js';
 
@@ -90,20 +90,49 @@ function workspaceOf(params: string): string | undefined {
 
 /** The repository-relative target of a patch path that leaves the repository; undefined when inside or unknown. */
 function outsidePatch(root: string, ref: PatchRef): string | undefined {
+  const target = patchTarget(root, ref);
+  return target !== undefined && leavesRoot(target) ? target : undefined;
+}
+
+function leavesRoot(target: string): boolean {
+  return target === '..' || target.startsWith('../') || target.startsWith('/') || /^[a-z]:\//i.test(target);
+}
+
+/**
+ * The patch files of a berry lockfile that yarn reads from the repository (plugin-patch `visitPatchPath`), as
+ * repository-relative paths, with the entry that applies each. Paths outside the repository, yarn's builtin patches
+ * and paths relative to a non-workspace package are left out.
+ */
+export function berryPatchFilesIn(graph: DependencyGraph): { path: string; node: PackageNode }[] {
+  if (graph.kind !== 'yarn-berry') return [];
+  const root = path.posix.dirname(graph.lockfile);
+  const out: { path: string; node: PackageNode }[] = [];
+  for (const node of graph.packages) {
+    if (node.source !== 'patch') continue;
+    const descriptors = node.key.split(',').map((d) => d.trim().replace(/^"|"$/g, ''));
+    const seen = new Set<string>();
+    for (const ref of descriptors.flatMap((d) => patchPathsOf(d))) {
+      const target = patchTarget(root, ref);
+      if (target === undefined || leavesRoot(target)) continue;
+      if (!seen.has(target)) out.push({ path: target, node });
+      seen.add(target);
+    }
+  }
+  return out;
+}
+
+/** Where a patch path points, normalised and relative to the scan root (absolute stays absolute); undefined when
+ * it is yarn's builtin or relative to a package that is no workspace. */
+function patchTarget(root: string, ref: PatchRef): string | undefined {
   let p = ref.path;
   const flag = p.lastIndexOf('!');
   if (flag >= 0) p = p.slice(flag + 1);
   if (/^builtin<[^>]+>$/.test(p)) return undefined;
   p = p.replace(/\\/g, '/');
-  if (p.startsWith('~/')) return leaves(path.posix.join(root, p.slice(2)));
+  if (p.startsWith('~/')) return path.posix.normalize(path.posix.join(root, p.slice(2)));
   if (p.startsWith('/') || /^[a-z]:\//i.test(p)) return p;
   if (ref.workspace === undefined) return undefined;
-  return leaves(path.posix.join(root, ref.workspace, p));
-}
-
-function leaves(joined: string): string | undefined {
-  const n = path.posix.normalize(joined);
-  return n === '..' || n.startsWith('../') ? n : undefined;
+  return path.posix.normalize(path.posix.join(root, ref.workspace, p));
 }
 
 function safeDecode(s: string): string {

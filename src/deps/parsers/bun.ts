@@ -40,8 +40,20 @@ export function parseBun(file: string, text: string, options: ParseOptions = {})
   }
   const pk = isRecord(data.packages) ? data.packages : {};
   const ws = isRecord(data.workspaces) ? data.workspaces : {};
-  const lines = jsonPropertyLines(text, (path, prop) =>
-    path.length === 1 && path[0] === 'packages' ? prop : undefined,
+  const duplicateKeys: { key: string; line: number }[] = [];
+  const lines = jsonPropertyLines(
+    text,
+    (path, prop) =>
+      path.length === 1 && (path[0] === 'packages' || path[0] === 'workspaces')
+        ? `${String(path[0])}\0${prop}`
+        : path.length === 0
+          ? `\0${prop}`
+          : undefined,
+    (key, line) =>
+      duplicateKeys.push({
+        key: key.startsWith('\0') ? `top-level "${key.slice(1)}"` : `"${key.replace('\0', '" ')}`,
+        line,
+      }),
   );
 
   // Workspace tuples name projects: keep name → folder for resolving `workspace:` specs, but they are not packages.
@@ -49,7 +61,7 @@ export function parseBun(file: string, text: string, options: ParseOptions = {})
   const index = new Map(keys.map((k, i) => [k, i]));
   const trusted = trustedOf(options.manifests?.[''], data);
   const nodes: DraftNode[] = keys.map((key) => {
-    const node = toNode(key, pk[key], lines.get(key) ?? 1, index);
+    const node = toNode(key, pk[key], lines.get(`packages\0${key}`) ?? 1, index);
     return trusted !== undefined && node.source === 'registry' && !trusted.has(node.name)
       ? { ...node, buildDisabled: 'trustedDependencies' as const }
       : node;
@@ -72,6 +84,7 @@ export function parseBun(file: string, text: string, options: ParseOptions = {})
     importers,
     resolveDeclared: (_importer, name, spec) =>
       /^(workspace|link|file):/.test(spec) ? 'unknown' : resolve([], name, index),
+    ...(duplicateKeys.length > 0 ? { duplicateKeys } : {}),
   };
 }
 

@@ -11,7 +11,11 @@ const MAX_LOCKFILE_DEPTH = 1000;
 /** package-lock.json / npm-shrinkwrap.json: v2–3 (`packages`) or v1 (`dependencies`). */
 export function parseNpmLock(file: string, text: string, options: ParseOptions): ParsedLockfile {
   const data = parseJson(file, text);
-  if (isRecord(data.packages) && data.lockfileVersion !== 1) return parseNpmPackages(file, data, text);
+  // As arborist's `Shrinkwrap.load`: a `packages` section, whatever `lockfileVersion` says, is what npm ≥ 7 installs;
+  // the nested `dependencies` tree is migrated only when there is none (`data.dependencies && !data.packages`).
+  if (isRecord(data.packages)) return parseNpmPackages(file, data, text);
+  // Any other truthy `packages` also stops the migration and leaves arborist with nothing it can read.
+  if (data.packages) throw new LockfileError('LOCKFILE_SHAPE', file, '"packages" is not an object', 1);
   if (isRecord(data.dependencies) || data.lockfileVersion === 1) return parseNpmV1(data, text, options.manifests?.['']);
   throw new LockfileError('LOCKFILE_SHAPE', file, 'JSON without "packages" or "dependencies": not an npm lockfile', 1);
 }

@@ -4,6 +4,7 @@ import { strictJsonPropertyLines } from '../lines.js';
 import { classifyResolved, classifySpec } from '../source.js';
 import { NodeModulesIndex, declaredOf, edgesOf, parseAlias } from './npm-common.js';
 import { pushAll } from '../../core/push-all.js';
+import { TOP_LEVEL_PREFIX, readableKey } from './npm-legacy.js';
 
 /**
  * npm 5/6 lockfileVersion 1: a nested `dependencies` tree mirroring node_modules. Locations are rewritten to the
@@ -15,15 +16,21 @@ export function parseNpmV1(
   text: string,
   manifest: Manifest | undefined,
 ): ParsedLockfile {
-  const lines = strictJsonPropertyLines(text, (path, prop) => {
-    if (path.length % 2 === 0) return undefined;
-    let key = '';
-    for (let i = 0; i < path.length; i += 2) {
-      if (path[i] !== 'dependencies') return undefined;
-      if (i + 1 < path.length) key += `node_modules/${String(path[i + 1])}/`;
-    }
-    return `${key}node_modules/${prop}`;
-  });
+  const duplicateKeys: { key: string; line: number }[] = [];
+  const lines = strictJsonPropertyLines(
+    text,
+    (path, prop) => {
+      if (path.length === 0) return `${TOP_LEVEL_PREFIX}${prop}`;
+      if (path.length % 2 === 0) return undefined;
+      let key = '';
+      for (let i = 0; i < path.length; i += 2) {
+        if (path[i] !== 'dependencies') return undefined;
+        if (i + 1 < path.length) key += `node_modules/${String(path[i + 1])}/`;
+      }
+      return `${key}node_modules/${prop}`;
+    },
+    (key, line) => duplicateKeys.push({ key: readableV1Key(key), line }),
+  );
 
   // Iterative walk: hostile files may nest deeply.
   const entries: { key: string; name: string; entry: Record<string, unknown> }[] = [];
@@ -75,7 +82,12 @@ export function parseNpmV1(
     nodes,
     importers: [rootImporter(manifest, nodes, index)],
     resolveDeclared: (importer, name) => index.resolve(importer, name),
+    ...(duplicateKeys.length > 0 ? { duplicateKeys } : {}),
   };
+}
+
+function readableV1Key(key: string): string {
+  return key.startsWith(TOP_LEVEL_PREFIX) ? readableKey(key) : `"dependencies" ${key}`;
 }
 
 function rootImporter(

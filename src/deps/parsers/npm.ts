@@ -6,18 +6,28 @@ import { classifyResolved, classifySpec } from '../source.js';
 import { NodeModulesIndex, declaredOf, edgesOf, nameFromKey } from './npm-common.js';
 import type { BundleFacts } from './npm-bundles.js';
 import { bundleFactsOf, findBundled } from './npm-bundles.js';
+import { compareLegacySection, legacyLineKey, readableKey, TOP_LEVEL_PREFIX } from './npm-legacy.js';
 
 /**
- * package-lock.json / npm-shrinkwrap.json lockfileVersion 2 and 3: the flat `packages` map keyed by install
- * location. `""` is the root project, keys without `node_modules/` are workspace (or `file:`) folders, and
+ * package-lock.json / npm-shrinkwrap.json with a `packages` map (lockfileVersion 2 and 3, or any file that has one):
+ * the flat map keyed by install location. `""` is the root project, keys without `node_modules/` are workspace (or `file:`) folders, and
  * `link: true` entries point at such a folder.
  */
 export function parseNpmPackages(file: string, data: Record<string, unknown>, text: string): ParsedLockfile {
   const pk = data.packages;
   if (!isRecord(pk)) throw new LockfileError('LOCKFILE_SHAPE', file, '"packages" is not an object');
-  const lines = strictJsonPropertyLines(text, (path, prop) =>
-    path.length === 1 && path[0] === 'packages' ? prop : undefined,
+  const legacy = isRecord(data.dependencies) ? data.dependencies : undefined;
+  const duplicateKeys: { key: string; line: number }[] = [];
+  const lines = strictJsonPropertyLines(
+    text,
+    (path, prop) =>
+      path.length === 1 && path[0] === 'packages' ? prop : path.length === 0 ? `${TOP_LEVEL_PREFIX}${prop}` : undefined,
+    (key, line) => duplicateKeys.push({ key: readableKey(key), line }),
   );
+  // Compared before the loop below drops the `packages` entries. The legacy tree's lines are found only when it
+  // disagrees (rarely): a second pass then, rather than a key string per legacy entry on every v2 lockfile.
+  const legacyDisagreements =
+    legacy !== undefined ? compareLegacySection(legacy, pk, () => strictJsonPropertyLines(text, legacyLineKey)) : [];
   const root = isRecord(pk['']) ? pk[''] : {};
   const wsGlobs = workspaceGlobs(root.workspaces);
   const isWorkspace = wsGlobs.length > 0 ? picomatch(wsGlobs) : () => false;
@@ -93,6 +103,8 @@ export function parseNpmPackages(file: string, data: Record<string, unknown>, te
     nodes,
     importers,
     resolveDeclared: (importer, name) => index.resolve(importer, name),
+    ...(legacyDisagreements.length > 0 ? { legacyDisagreements } : {}),
+    ...(duplicateKeys.length > 0 ? { duplicateKeys } : {}),
   };
 }
 

@@ -142,7 +142,10 @@ export function parsePnpm(file: string, text: string, options: ParseOptions = {}
     importers.push({ path, declared, edges });
   }
 
-  const localRefs = [...importerLinks(text, importers, recorded), ...patchFiles(text, data)];
+  const localRefs = [
+    ...importerLinks(text, importers, recorded),
+    ...patchFiles(text, data, configuredPatches(options)),
+  ];
   return {
     kind: 'pnpm',
     formatVersion,
@@ -257,14 +260,28 @@ function importerLinks(
  * `patchedDependencies` (lockfile 5.4+): `name@version: { hash, path }` with the patch file relative to the lockfile's
  * folder (pnpm reads it from there at install: `@pnpm/patching` `applyPatchToDir`). pnpm 10 writes the hash only.
  */
-function patchFiles(text: string, data: Record<string, unknown>): DraftLocalRef[] {
+function patchFiles(text: string, data: Record<string, unknown>, configured: Record<string, unknown>): DraftLocalRef[] {
   if (!isRecord(data.patchedDependencies)) return [];
   const out: DraftLocalRef[] = [];
   for (const [name, v] of Object.entries(data.patchedDependencies)) {
     const path = isRecord(v) ? str(v.path) : undefined;
     if (path !== undefined) out.push({ kind: 'patch', name, path, line: lineOfText(text, path) });
+    else {
+      // pnpm 10 locks the hash only; the file is where the config names it (pnpm-workspace.yaml, else the root
+      // package.json's `pnpm.patchedDependencies`), relative to the same folder.
+      const from = str(configured[name]);
+      if (from !== undefined) out.push({ kind: 'patch', name, path: from, line: lineOfText(text, `${name}:`, name) });
+    }
   }
   return out;
+}
+
+/** `patchedDependencies` as pnpm's config reads it: pnpm-workspace.yaml first, then package.json `pnpm`. */
+function configuredPatches(options: ParseOptions): Record<string, unknown> {
+  const ws = options.pnpmWorkspace?.patchedDependencies;
+  if (isRecord(ws)) return ws;
+  const pnpm = options.manifests?.['']?.pnpm;
+  return isRecord(pnpm) && isRecord(pnpm.patchedDependencies) ? pnpm.patchedDependencies : {};
 }
 
 /** 1-based line of the first occurrence of the first of `needles` found; 1 when none is. */

@@ -34,7 +34,8 @@ export function parseYarnBerry(
   const meta = data.__metadata;
   if (!isRecord(meta)) throw new LockfileError('LOCKFILE_SHAPE', file, 'yarn berry lockfile without __metadata', 1);
   const cacheKey = str(meta.cacheKey);
-  const headerLines = yarnHeaderLines(text);
+  const duplicateKeys: { key: string; line: number }[] = [];
+  const headerLines = yarnHeaderLines(text, (key, line) => duplicateKeys.push({ key, line }));
   const byDescriptor = new Map<string, number>();
   const entries: { key: string; entry: Record<string, unknown> }[] = [];
   for (const [key, entry] of Object.entries(data)) {
@@ -57,7 +58,9 @@ export function parseYarnBerry(
     const resolved = archiveUrl !== undefined ? safeDecode(archiveUrl) : urlOf(reference);
     const checksum = str(entry.checksum);
     const notEnforced = checksum !== undefined ? checksumNotEnforced(checksum, cacheKey) : undefined;
-    const disabled = source === 'registry' ? buildDisabled(name, str(entry.version) ?? '') : undefined;
+    // A patched package is built like the one it patches (enableScripts and dependenciesMeta apply to both).
+    const disabled =
+      source === 'registry' || source === 'patch' ? buildDisabled(name, str(entry.version) ?? '') : undefined;
     const edges: DraftEdge[] = Object.entries(strMap(entry.dependencies)).map(([dep, spec]) => ({
       name: dep,
       spec,
@@ -96,6 +99,7 @@ export function parseYarnBerry(
     formatVersion: String(str(meta.version) ?? ''),
     nodes,
     importers,
+    ...(duplicateKeys.length > 0 ? { duplicateKeys } : {}),
     resolveDeclared: (_importer, name, spec) => {
       const normal = /^[a-z]+:/i.test(spec) ? spec : `npm:${spec}`;
       const hit = byDescriptor.get(`${name}@${normal}`);

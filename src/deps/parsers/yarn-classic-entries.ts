@@ -112,7 +112,11 @@ export class EntryCollector implements YarnV1Sink {
     return keysOrder(pairs.map(([k]) => k)).map((i) => pairs[i]!);
   }
 
+  /** Top-level keys written again, at the line of the later copy (the one yarn's `parse` keeps). */
+  readonly duplicates: { key: string; line: number }[] = [];
+
   private setKey(k: string, v: Entry | PlainValue): void {
+    if (this.keys.has(k)) this.duplicates.push({ key: k, line: v.line });
     this.keys.set(k, v);
     if (isArrayIndex(k)) this.hasIndexKey = true;
   }

@@ -54,6 +54,7 @@ export function parseYarnClassic(
     formatVersion: '1',
     nodes,
     importers,
+    ...(collected.duplicates.length > 0 ? { duplicateKeys: collected.duplicates } : {}),
     resolveDeclared: (_importer, name, spec) => {
       const hit = byDescriptor.get(`${name}@${spec}`);
       if (hit !== undefined) return hit;

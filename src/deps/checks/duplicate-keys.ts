@@ -1,0 +1,27 @@
+import type { Finding } from '../../core/finding.js';
+import type { DependencyGraph } from '../../core/records.js';
+import type { ParsedLockfile } from '../types.js';
+
+/**
+ * CPD025: a lockfile writes a package entry or a top-level section twice. JSON.parse, which npm reads lockfiles
+ * with, Bun's JSONC reader and both yarns' lockfile readers keep the last copy; no package manager writes a second. A diff
+ * that shows a harmless first copy hides the one that installs. One cause per file: one finding, at the first key
+ * written again (its later copy, the one installed), with the count.
+ */
+export function checkDuplicateKeys(graph: DependencyGraph, parsed: ParsedLockfile): Finding[] {
+  const list = parsed.duplicateKeys ?? [];
+  const first = list[0];
+  if (first === undefined) return [];
+  const n = list.length;
+  const names = list.slice(0, 5).map((d) => d.key.slice(0, 200));
+  return [
+    {
+      ruleId: 'CPD025',
+      message: `${graph.lockfile} writes ${n === 1 ? 'a key' : `${n} keys`} twice (first: ${names[0]!}, again at line ${first.line}); the package manager keeps the last copy, which is what was checked, and a reviewer may read the first. Regenerate the lockfile with the package manager and find who edited it.`,
+      location: { path: graph.lockfile, line: first.line },
+      artifact: { kind: 'file', path: graph.lockfile },
+      evidence: { count: n, keys: names.join('; ') },
+      ...(n > 1 ? { related: list.slice(1).map((d) => ({ path: graph.lockfile, line: d.line })) } : {}),
+    },
+  ];
+}
