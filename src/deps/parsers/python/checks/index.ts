@@ -2,6 +2,7 @@ import type { Finding } from '../../../../core/finding.js';
 import type { PyProject } from '../pyproject.js';
 import type { PythonLock } from '../types.js';
 import type { PythonCheckPolicy } from './context.js';
+import { checkSourceBuilds } from './builds.js';
 import { checkHashes, checkPinning, checkProblems } from './lockfile.js';
 import { checkIndexTrust } from './indexes.js';
 import { checkLocalPaths } from './local-paths.js';
@@ -32,6 +33,7 @@ export function checkPythonLock(
     ...checkIndexTrust(lock, policy),
     ...outside,
     ...checkMalicious(lock, policy),
+    ...checkSourceBuilds(lock, policy),
     ...checkSync(lock, project),
   ];
 }
