@@ -198,6 +198,16 @@ export const PYTHON_RULES = defineRules([
     tags: [...TAGS, 'install-scripts'],
   },
   {
+    id: 'CPP075',
+    name: 'PythonIndexOrderConfusion',
+    short: 'pyproject.toml lets a name published on PyPI replace a package locked from a private index.',
+    full: 'Poetry, PDM and uv each combine several indexes their own way. Poetry merges primary sources (PyPI included) and takes the best version, and asks `supplemental` sources only for names no primary has; PDM merges every source unless `respect-source-order` is set, and then PyPI comes first; uv with `index-strategy = "unsafe-first-match"` / `"unsafe-best-match"` searches every index for every name. In each case a package that today comes from the private index is taken from PyPI as soon as someone publishes that name there (dependency confusion) — at the next lock, which CI may run. Reported once per such index with the locked packages it serves; packages pinned to their index (Poetry `source = "…"`, uv `[tool.uv.sources]`) are not exposed.',
+    help: 'Poetry: make the private source `priority = "explicit"` and name it on its packages. PDM: list its names in `include_packages`. uv: drop the unsafe `index-strategy` (the default `first-index` is safe) or mark the index `explicit = true` and pin its packages in `[tool.uv.sources]`. Or serve everything, PyPI included, through one index you control.',
+    level: 'warning',
+    severity: '7.5',
+    tags: [...TAGS, 'dependency-confusion'],
+  },
+  {
     id: 'CPP050',
     name: 'PypiNotVerifiedOffline',
     short: 'Python packages were not checked against their index (offline).',

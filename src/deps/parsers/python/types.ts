@@ -25,6 +25,8 @@ export interface PyPackage {
   readonly source: PySource;
   /** VCS / direct URL / path for non-index sources; the index URL the lockfile names for index sources. */
   readonly url?: string;
+  /** The name of the index a lockfile says the package came from (poetry.lock `[package.source] reference`). */
+  readonly indexName?: string;
   /** The commit a VCS source is locked to, when the lockfile records it apart from the URL (poetry, Pipfile, uv, pylock). */
   readonly commit?: string;
   readonly distributions: readonly PyDistribution[];

@@ -5,6 +5,7 @@ import type { PythonCheckPolicy } from './context.js';
 import { checkSourceBuilds } from './builds.js';
 import { checkHashes, checkPinning, checkProblems } from './lockfile.js';
 import { checkIndexTrust } from './indexes.js';
+import { checkIndexPriority } from './index-priority.js';
 import { checkLocalPaths } from './local-paths.js';
 import { checkMalicious } from './malicious.js';
 import { checkSources } from './sources.js';
@@ -35,5 +36,6 @@ export function checkPythonLock(
     ...checkMalicious(lock, policy),
     ...checkSourceBuilds(lock, policy),
     ...checkSync(lock, project),
+    ...checkIndexPriority(lock, project),
   ];
 }
