@@ -208,6 +208,16 @@ export const PYTHON_RULES = defineRules([
     tags: [...TAGS, 'dependency-confusion'],
   },
   {
+    id: 'CPP076',
+    name: 'PypiReleaseYanked',
+    short: 'The locked Python release is yanked on its index.',
+    full: 'The index marks every locked file of this release as yanked (PEP 592; the PEP 691 `yanked` key), usually because it is broken or unsafe. A yank only stops resolvers from choosing the release for a range: pip still installs it for an `==` pin (with a warning in the log), and uv / Poetry / PDM install what the lockfile names. Checked online against the index; the reason the index gives is in the evidence.',
+    help: 'Read the yank reason, move to a release that is not yanked, and re-lock.',
+    level: 'warning',
+    severity: '5.0',
+    tags: [...TAGS],
+  },
+  {
     id: 'CPP050',
     name: 'PypiNotVerifiedOffline',
     short: 'Python packages were not checked against their index (offline).',

@@ -8,6 +8,7 @@ import { pyFinding } from './finding.js';
 import type { IndexFile } from './index-files.js';
 import { parseProjectPage, sameVersion } from './index-files.js';
 import { verifyProvenance } from './check-provenance.js';
+import { yankedRelease } from './yanked.js';
 
 export interface PackageOutcome {
   readonly findings: Finding[];
@@ -117,7 +118,10 @@ export async function checkPypiPackage(pkg: PackageNode, check: PackageCheck): P
   findings.push(...prov.findings);
   const downgrade = provenanceDowngrade(pkg, files, release);
   if (downgrade) findings.push(downgrade);
-  const failed = findings.some((f) => f.ruleId !== 'CPP066');
+  const yanked = yankedRelease(pkg, release);
+  if (yanked) findings.push(yanked);
+  // A downgrade or a yank is a warning about the release; the locked files still match the index.
+  const failed = findings.some((f) => f.ruleId !== 'CPP066' && f.ruleId !== 'CPP076');
   return {
     findings,
     status: failed ? 'failed' : 'verified',
