@@ -218,6 +218,16 @@ export const PYTHON_RULES = defineRules([
     tags: [...TAGS],
   },
   {
+    id: 'CPP077',
+    name: 'PoetryLockStale',
+    short: "poetry.lock's content-hash does not match the pyproject.toml beside it.",
+    full: 'Poetry records a hash of the dependency sections of pyproject.toml (`[tool.poetry]` dependencies, groups, sources, extras) in `[metadata] content-hash` and compares it before installing (`Locker.is_fresh`). A mismatch means pyproject.toml changed after the lock was written: Poetry 2 refuses `poetry install`, Poetry 1 warns and installs the old lock, so what a reviewer reads in pyproject.toml is not what is installed. Reported when the per-dependency sync check (CPP020) does not already name the difference; a pyproject.toml with a PEP 621 `[project]` table is not judged.',
+    help: 'Run `poetry lock` (Poetry 1: `poetry lock --no-update`), review the lockfile diff, and commit both files together.',
+    level: 'warning',
+    severity: '4.0',
+    tags: [...TAGS],
+  },
+  {
     id: 'CPP050',
     name: 'PypiNotVerifiedOffline',
     short: 'Python packages were not checked against their index (offline).',

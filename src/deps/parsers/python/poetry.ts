@@ -45,10 +45,14 @@ export function parsePoetryLock(file: string, text: string): PythonLock {
       optional: entry.optional === true,
     };
   });
+  const contentHash = strOf(meta['content-hash']);
   return {
     file,
     kind: 'poetry',
     formatVersion: lockVersion,
+    ...(contentHash !== undefined
+      ? { contentHash: { value: contentHash.toLowerCase(), line: lineOfKey(text, 'content-hash') ?? 1 } }
+      : {}),
     packages,
     projects: [],
     indexes: [],

@@ -77,6 +77,8 @@ export interface PythonLock {
   /** `--require-hashes` given in the file (pip then demands a hash on every requirement). */
   readonly requireHashes: boolean;
   readonly problems: readonly PyProblem[];
+  /** The manifest hash the lockfile records (poetry.lock `[metadata] content-hash`), at its line. */
+  readonly contentHash?: { readonly value: string; readonly line: number };
 }
 
 export type PyLockErrorCode = 'LOCKFILE_SYNTAX' | 'LOCKFILE_SHAPE' | 'LOCKFILE_UNSUPPORTED';

@@ -10,6 +10,7 @@ import { checkLocalPaths } from './local-paths.js';
 import { checkMalicious } from './malicious.js';
 import { checkSources } from './sources.js';
 import { checkSync } from './sync.js';
+import { checkLockHash } from './lock-hash.js';
 
 export type { PythonCheckPolicy } from './context.js';
 export { toPythonCheckPolicy } from './context.js';
@@ -26,6 +27,7 @@ export function checkPythonLock(
   const sources = checkSources(lock, policy).filter(
     (f) => f.ruleId !== 'CPP016' || !outsideAt.has(`${f.location.path}:${f.location.line ?? 0}`),
   );
+  const sync = checkSync(lock, project);
   return [
     ...checkProblems(lock),
     ...checkPinning(lock),
@@ -35,7 +37,8 @@ export function checkPythonLock(
     ...outside,
     ...checkMalicious(lock, policy),
     ...checkSourceBuilds(lock, policy),
-    ...checkSync(lock, project),
+    ...sync,
+    ...checkLockHash(lock, project, sync.length),
     ...checkIndexPriority(lock, project),
   ];
 }
