@@ -27,28 +27,29 @@ export function poetryContentHash(doc: Record<string, unknown>): string | undefi
 }
 
 /**
- * Python's `json.dumps(value, sort_keys=True)` with its defaults: `", "` and `": "` separators, keys sorted by code
+ * Python's `json.dumps(value, sort_keys=True)` with its defaults (or the `separators` given): `", "` and `": "`, keys sorted by code
  * point, `ensure_ascii` (every non-ASCII UTF-16 unit as `\uXXXX`). Undefined for a value it cannot spell the same.
  */
-export function pythonJsonDumps(value: unknown): string | undefined {
+export function pythonJsonDumps(value: unknown, itemSep = ', ', keySep = ': '): string | undefined {
+  const dumps = (v: unknown) => pythonJsonDumps(v, itemSep, keySep);
   if (value === null) return 'null';
   if (typeof value === 'boolean') return value ? 'true' : 'false';
   if (typeof value === 'string') return pyString(value);
   if (typeof value === 'bigint') return value.toString();
   if (typeof value === 'number') return Number.isSafeInteger(value) ? String(value) : undefined;
   if (Array.isArray(value)) {
-    const parts = value.map(pythonJsonDumps);
-    return parts.includes(undefined) ? undefined : `[${parts.join(', ')}]`;
+    const parts = value.map(dumps);
+    return parts.includes(undefined) ? undefined : `[${parts.join(itemSep)}]`;
   }
   if (isTable(value)) {
     const keys = Object.keys(value).sort(byCodePoint);
     const parts: string[] = [];
     for (const k of keys) {
-      const v = pythonJsonDumps(value[k]);
+      const v = dumps(value[k]);
       if (v === undefined) return undefined;
-      parts.push(`${pyString(k)}: ${v}`);
+      parts.push(`${pyString(k)}${keySep}${v}`);
     }
-    return `{${parts.join(', ')}}`;
+    return `{${parts.join(itemSep)}}`;
   }
   return undefined;
 }

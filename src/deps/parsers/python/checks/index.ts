@@ -11,6 +11,7 @@ import { checkMalicious } from './malicious.js';
 import { checkSources } from './sources.js';
 import { checkSync } from './sync.js';
 import { checkLockHash } from './lock-hash.js';
+import type { ManifestHash } from './lock-hash.js';
 
 export type { PythonCheckPolicy } from './context.js';
 export { toPythonCheckPolicy } from './context.js';
@@ -20,6 +21,7 @@ export function checkPythonLock(
   lock: PythonLock,
   policy: PythonCheckPolicy,
   project: PyProject | undefined,
+  pipfile?: ManifestHash,
 ): Finding[] {
   // A path outside the repository (CPP073) says everything the local-path note (CPP016) says: one cause, one finding.
   const outside = checkLocalPaths(lock);
@@ -38,7 +40,11 @@ export function checkPythonLock(
     ...checkMalicious(lock, policy),
     ...checkSourceBuilds(lock, policy),
     ...sync,
-    ...checkLockHash(lock, project, sync.length),
+    ...checkLockHash(lock, lock.kind === 'pipenv' ? pipfile : poetryManifest(project), sync.length),
     ...checkIndexPriority(lock, project),
   ];
+}
+
+function poetryManifest(project: PyProject | undefined): ManifestHash | undefined {
+  return project?.poetryContentHash !== undefined ? { file: project.file, hash: project.poetryContentHash } : undefined;
 }
