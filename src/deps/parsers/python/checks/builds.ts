@@ -30,7 +30,7 @@ export function checkSourceBuilds(lock: PythonLock, policy: PythonCheckPolicy): 
       return pyPackageFinding(
         'CPP074',
         p,
-        `is locked with a source distribution only (${sdists.slice(0, 2).join(', ')}): installing it runs its build backend (setup.py) on the machine`,
+        `is locked with only a source distribution (${sdists.slice(0, 2).join(', ')}), so installing it runs the package's build backend (setup.py)`,
         'Review what its build runs and add it to dependencies.allowInstallScripts, move to a release that publishes wheels, or install with --only-binary :all: / uv --no-build to refuse the build.',
         { sdist: sdists.join(' '), wheels: 0 },
       );
