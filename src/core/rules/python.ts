@@ -191,7 +191,7 @@ export const PYTHON_RULES = defineRules([
     id: 'CPP074',
     name: 'PythonBuildsFromSource',
     short: 'A locked Python package has only a source distribution, so installing it runs its build backend.',
-    full: "uv.lock, poetry.lock, pdm.lock or pylock.toml locks an index package with an sdist and no wheel. uv, Poetry, PDM and pip install a compatible wheel when there is one and otherwise build the sdist, which runs the package's own `setup.py` / PEP 517 backend with the permissions of the install (pip runs it even just to read the metadata). This is Python's install script. The build requirements it pulls in are resolved at build time and pinned by no lockfile.",
+    full: "uv.lock, poetry.lock, pdm.lock or pylock.toml locks an index package with an sdist and no wheel; or, checked online for files that pin hashes but name no files (requirements, Pipfile.lock), every file of the release whose hash is pinned (or, with no hash, every file of the release) is an sdist. uv, Poetry, PDM and pip install a compatible wheel when there is one and otherwise build the sdist, which runs the package's own `setup.py` / PEP 517 backend with the permissions of the install (pip runs it even just to read the metadata). This is Python's install script. The build requirements it pulls in are resolved at build time and pinned by no lockfile.",
     help: "Review what the package's build runs. If it is needed, add the package to `dependencies.allowInstallScripts`; otherwise move to a release that publishes wheels, or refuse builds (`pip install --only-binary :all:`, `uv sync --no-build`, `[tool.uv] no-build-package`).",
     level: 'warning',
     severity: '6.0',
