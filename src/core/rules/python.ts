@@ -228,6 +228,16 @@ export const PYTHON_RULES = defineRules([
     tags: [...TAGS],
   },
   {
+    id: 'CPP078',
+    name: 'PythonLockIgnoresPinnedIndex',
+    short: 'pyproject.toml pins a package to an index, but the lockfile resolves it from another.',
+    full: 'A package pinned to a named index in pyproject.toml (Poetry `source = "corp"`, uv `[tool.uv.sources] pkg = { index = "corp" }`) is locked from a different index (poetry.lock `[package.source]` missing or naming another source, uv.lock `source.registry` another URL). Installers follow the lockfile: `poetry install` checks only the content-hash of pyproject.toml, which an edit of poetry.lock alone does not change, and `uv sync --frozen` does not compare at all. An internal package is then downloaded from the public index while the reviewed manifest still reads right.',
+    help: 'Treat the lockfile as tampered with until the change is explained; re-lock (`poetry lock`, `uv lock`) from pyproject.toml and review the diff.',
+    level: 'error',
+    severity: '8.0',
+    tags: [...TAGS, 'dependency-confusion'],
+  },
+  {
     id: 'CPP050',
     name: 'PypiNotVerifiedOffline',
     short: 'Python packages were not checked against their index (offline).',

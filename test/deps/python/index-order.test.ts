@@ -61,3 +61,17 @@ describe('index order and dependency confusion in pyproject.toml (CPP075)', () =
     }
   });
 });
+
+/**
+ * CPP078: the lockfile, which the installer follows, resolves a package pinned to an index in pyproject.toml from
+ * another one. poetry.lock edited alone keeps its content-hash (no CPP077); uv.lock names another registry URL.
+ */
+describe('a lockfile that ignores the index pyproject.toml pins a package to (CPP078)', () => {
+  it.each([
+    ['poetry-lock-drops-source', ['CPP070@poetry.lock:1', 'CPP078@poetry.lock:17']],
+    ['uv-lock-other-registry', ['CPP078@uv.lock:10']],
+  ])('%s', async (dir, want) => {
+    const r = await scanWith(path.join(CASES, '..', 'pinned-index', dir), [pythonDepsStage]);
+    expect(r.findings.map((f) => `${f.ruleId}@${f.location.path}:${f.location.line ?? 0}`).sort()).toEqual(want);
+  });
+});

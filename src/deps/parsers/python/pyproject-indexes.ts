@@ -31,6 +31,8 @@ export interface IndexConfig {
    * list of such tables chosen by marker / extra.
    */
   readonly pinnedTo: ReadonlyMap<string, readonly string[]>;
+  /** The pins that hold whatever the platform, extra or group (no `marker(s)`, `extra`, `group` and no list of them). */
+  readonly pinnedAlways: ReadonlyMap<string, readonly string[]>;
 }
 
 /**
@@ -54,7 +56,8 @@ export function readIndexConfig(doc: Record<string, unknown>, text: string): Ind
     indexes,
     ...(strategy !== undefined ? { uvStrategy: { value: strategy, line: keyLine(text, 'index-strategy') } } : {}),
     pdmSourceOrder: resolution['respect-source-order'] === true,
-    pinnedTo: pinnedDependencies(poetry, uv),
+    pinnedTo: pinnedDependencies(poetry, uv, false),
+    pinnedAlways: pinnedDependencies(poetry, uv, true),
   };
 }
 
@@ -115,23 +118,35 @@ function uvUrlOptions(uv: Record<string, unknown>, text: string): DeclaredIndex[
   return out;
 }
 
-function pinnedDependencies(poetry: Record<string, unknown>, uv: Record<string, unknown>): Map<string, string[]> {
+/** Keys that make a Poetry constraint or a uv source apply only sometimes (a platform, an extra, a group). */
+const CONDITIONS = ['markers', 'marker', 'platform', 'python', 'extra', 'group'];
+
+function pinnedDependencies(
+  poetry: Record<string, unknown>,
+  uv: Record<string, unknown>,
+  unconditionalOnly: boolean,
+): Map<string, string[]> {
   const out = new Map<string, string[]>();
-  const pin = (dep: string, index: string | undefined) => {
-    if (index !== undefined) out.set(normalizeName(dep), [...(out.get(normalizeName(dep)) ?? []), index]);
+  const pin = (dep: string, spec: unknown, key: 'source' | 'index') => {
+    const list: unknown[] = Array.isArray(spec) ? spec : [spec];
+    if (unconditionalOnly && list.length !== 1) return;
+    for (const one of list) {
+      const index = isTable(one) ? strOf(one[key]) : undefined;
+      if (index === undefined || (unconditionalOnly && CONDITIONS.some((c) => isTable(one) && one[c] !== undefined)))
+        continue;
+      out.set(normalizeName(dep), [...(out.get(normalizeName(dep)) ?? []), index]);
+    }
   };
   const fromPoetry = (table: unknown) => {
     if (!isTable(table)) return;
     // Poetry also accepts a list of constraint tables (multiple constraints dependencies), each with its source.
-    for (const [dep, spec] of Object.entries(table))
-      for (const one of Array.isArray(spec) ? spec : [spec]) pin(dep, isTable(one) ? strOf(one.source) : undefined);
+    for (const [dep, spec] of Object.entries(table)) pin(dep, spec, 'source');
   };
   fromPoetry(poetry.dependencies);
   fromPoetry(poetry['dev-dependencies']);
   if (isTable(poetry.group)) for (const g of Object.values(poetry.group)) if (isTable(g)) fromPoetry(g.dependencies);
   const sources = isTable(uv.sources) ? uv.sources : {};
-  for (const [dep, spec] of Object.entries(sources))
-    for (const one of Array.isArray(spec) ? spec : [spec]) pin(dep, isTable(one) ? strOf(one.index) : undefined);
+  for (const [dep, spec] of Object.entries(sources)) pin(dep, spec, 'index');
   return out;
 }
 

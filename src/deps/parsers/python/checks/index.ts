@@ -6,6 +6,7 @@ import { checkSourceBuilds } from './builds.js';
 import { checkHashes, checkPinning, checkProblems } from './lockfile.js';
 import { checkIndexTrust } from './indexes.js';
 import { checkIndexPriority } from './index-priority.js';
+import { checkPinnedIndexes } from './pinned-index.js';
 import { checkLocalPaths } from './local-paths.js';
 import { checkMalicious } from './malicious.js';
 import { checkSources } from './sources.js';
@@ -42,6 +43,7 @@ export function checkPythonLock(
     ...sync,
     ...checkLockHash(lock, lock.kind === 'pipenv' ? pipfile : poetryManifest(project), sync.length),
     ...checkIndexPriority(lock, project),
+    ...checkPinnedIndexes(lock, project),
   ];
 }
 
