@@ -6,6 +6,8 @@ export interface ServedFile {
   readonly filename: string;
   readonly sha256: string;
   readonly provenance?: unknown;
+  /** PEP 592 `yanked` as the page lists it (absent = `false`). */
+  readonly yanked?: boolean | string;
 }
 
 export type ServedProjects = Readonly<Record<string, readonly ServedFile[]>>;
@@ -57,6 +59,7 @@ export async function startPypiIndex(): Promise<PypiIndexServer> {
             url: `/files/${f.filename}`,
             hashes: { sha256: f.sha256 },
             provenance: f.provenance !== undefined ? provenanceUrl(simple[1]!, f.filename) : null,
+            yanked: f.yanked ?? false,
           })),
         },
         'application/vnd.pypi.simple.v1+json',

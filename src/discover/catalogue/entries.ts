@@ -165,6 +165,14 @@ export const ENTRIES = [
     nameOnly: true,
   },
   {
+    id: 'pipfile',
+    kind: 'manifest',
+    ecosystem: 'pypi',
+    summary: 'Pipfile, read beside Pipfile.lock to check its _meta.hash',
+    names: { basenames: ['pipfile'] },
+    nameOnly: true,
+  },
+  {
     id: 'pip-config',
     kind: 'config',
     ecosystem: 'pypi',

@@ -77,6 +77,9 @@ async function runPypiStage(input: StageInput, ctx: ScanContext, opts: PypiStage
     return c;
   };
   const rules = ctx.policy.dependencies.python?.requireProvenance ?? [];
+  // The one allowlist of packages that may run code on install (npm scripts, Python sdist builds).
+  const allowBuild = picomatch([...ctx.policy.dependencies.allowInstallScripts]);
+  const buildAllowed = (name: string) => ctx.policy.dependencies.allowInstallScripts.length > 0 && allowBuild(name);
   const outcomes = await Promise.all(
     work.map((pkg) =>
       ctx.limit(async () => {
@@ -84,7 +87,7 @@ async function runPypiStage(input: StageInput, ctx: ScanContext, opts: PypiStage
         return {
           pkg,
           client,
-          out: await checkPypiPackage(pkg, { client, verifier, required: requiredFor(pkg.name, rules) }),
+          out: await checkPypiPackage(pkg, { client, verifier, required: requiredFor(pkg.name, rules), buildAllowed }),
         };
       }),
     ),

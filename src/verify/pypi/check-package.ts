@@ -8,6 +8,8 @@ import { pyFinding } from './finding.js';
 import type { IndexFile } from './index-files.js';
 import { parseProjectPage, sameVersion } from './index-files.js';
 import { verifyProvenance } from './check-provenance.js';
+import { yankedRelease } from './yanked.js';
+import { sourceOnlyRelease } from './builds.js';
 
 export interface PackageOutcome {
   readonly findings: Finding[];
@@ -22,6 +24,8 @@ export interface PackageCheck {
   readonly verifier: Verifier;
   /** Publishers the policy allows for this project; undefined = provenance not required. */
   readonly required: PythonPublisherRequirement['publishers'] | undefined;
+  /** The policy lets this package run code on install (`dependencies.allowInstallScripts`); default none. */
+  readonly buildAllowed?: (name: string) => boolean;
 }
 
 /**
@@ -117,13 +121,20 @@ export async function checkPypiPackage(pkg: PackageNode, check: PackageCheck): P
   findings.push(...prov.findings);
   const downgrade = provenanceDowngrade(pkg, files, release);
   if (downgrade) findings.push(downgrade);
-  const failed = findings.some((f) => f.ruleId !== 'CPP066');
+  const yanked = yankedRelease(pkg, release);
+  if (yanked) findings.push(yanked);
+  const builds = sourceOnlyRelease(pkg, release, check.buildAllowed ?? (() => false));
+  if (builds) findings.push(builds);
+  // A downgrade, a yank or a source build is a warning about the release; the locked files still match the index.
+  const failed = findings.some((f) => !WARNINGS_ONLY.has(f.ruleId));
   return {
     findings,
     status: failed ? 'failed' : 'verified',
     detail: failed ? findings.map((f) => f.ruleId).join(' ') : prov.summary,
   };
 }
+
+const WARNINGS_ONLY = new Set(['CPP066', 'CPP074', 'CPP076']);
 
 function mismatchedHash(
   locked: Readonly<Record<string, string>>,

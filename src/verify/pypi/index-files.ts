@@ -8,6 +8,8 @@ export interface IndexFile {
   readonly hashes: Readonly<Record<string, string>>;
   /** PEP 740: the provenance URL, null when the file has none, undefined when the index does not say. */
   readonly provenance: string | null | undefined;
+  /** PEP 592 / PEP 691 `yanked`: false, true, or the reason (a string means yanked). */
+  readonly yanked: boolean | string;
 }
 
 const MAX_FILES = 100_000;
@@ -28,7 +30,9 @@ export function parseProjectPage(json: unknown): IndexFile[] | undefined {
       }
     }
     const provenance = typeof f.provenance === 'string' ? f.provenance : f.provenance === null ? null : undefined;
-    out.push({ filename: f.filename, version: versionOfFile(f.filename), hashes, provenance });
+    // PEP 691: `yanked` is a boolean or a reason string; any string (even empty) means yanked.
+    const yanked = typeof f.yanked === 'string' ? f.yanked : f.yanked === true;
+    out.push({ filename: f.filename, version: versionOfFile(f.filename), hashes, provenance, yanked });
   }
   return out;
 }

@@ -93,20 +93,27 @@ const cases: Case[] = [
   { name: 'unknown uv.lock version', dir: 'unknown-uv-version', want: ['CPP002@uv.lock:1'] },
   { name: 'unknown poetry lock-version', dir: 'unknown-poetry-version', want: ['CPP002@poetry.lock:6'] },
   {
-    name: 'malicious release by PEP 440 range (a pre-release inside it)',
+    name: 'malicious release by PEP 440 range (a pre-release inside it); locked as an sdist only, it also builds',
     dir: 'malicious-uv',
     registry: EVIL,
-    want: ['CPP021@uv.lock:10'],
+    want: ['CPP021@uv.lock:10', 'CPP074@uv.lock:10'],
   },
   {
     name: 'pyproject dependency missing from uv.lock, and a pin the lock does not satisfy',
     dir: 'out-of-sync-uv',
-    want: ['CPP020@pyproject.toml:6', 'CPP020@pyproject.toml:7'],
+    want: ['CPP020@pyproject.toml:6', 'CPP020@pyproject.toml:7', 'CPP074@uv.lock:15', 'CPP074@uv.lock:9'],
   },
   {
     name: 'uv.lock: index file without hash, http index, git source',
     dir: 'uv-no-hash-http',
-    want: ['CPP011@uv.lock:4', 'CPP013@uv.lock:10', 'CPP014@uv.lock:16', 'CPP070@uv.lock:10'],
+    want: [
+      'CPP011@uv.lock:4',
+      'CPP013@uv.lock:10',
+      'CPP014@uv.lock:16',
+      'CPP070@uv.lock:10',
+      'CPP074@uv.lock:10',
+      'CPP074@uv.lock:4',
+    ],
   },
   {
     name: 'Pipfile.lock: second source and a package without hashes',
@@ -133,12 +140,12 @@ const cases: Case[] = [
   {
     name: 'uv.lock: PyPI files on another host (one finding for both), a non-PyPI index host (one for two URLs)',
     dir: 'uv-own-index-file-host',
-    want: ['CPP070@uv.lock:22', 'CPP072@uv.lock:10'],
+    want: ['CPP070@uv.lock:22', 'CPP072@uv.lock:10', 'CPP074@uv.lock:10'],
   },
   {
     name: 'poetry.lock: git locked by resolved_reference, a legacy source on an index the policy does not allow',
     dir: 'poetry-git-legacy',
-    want: ['CPP014@poetry.lock:2', 'CPP070@poetry.lock:16'],
+    want: ['CPP014@poetry.lock:2', 'CPP070@poetry.lock:16', 'CPP074@poetry.lock:16'],
   },
   {
     name: 'Pipfile.lock: verify_ssl = false is --trusted-host; git by commit and by branch',
@@ -180,7 +187,44 @@ const cases: Case[] = [
     want: ['CPP010@requirements.txt:1'],
   },
   { name: 'pylock: project directory skipped, VCS reported', dir: 'pylock-vcs', want: ['CPP014@pylock.toml:8'] },
-  { name: 'poetry lock-version 1.1 with [metadata.files] hashes is clean', dir: 'poetry-v1-clean', want: [] },
+  {
+    // The file names come from [metadata.files]: six is locked as an sdist only, pytest has its wheel.
+    name: 'poetry lock-version 1.1 with [metadata.files] hashes: only the sdist-only package is reported',
+    dir: 'poetry-v1-clean',
+    want: ['CPP074@poetry.lock:1'],
+  },
+  {
+    // uv `Package::to_dist`, Poetry's Chooser, PDM and pip take a compatible wheel, else build the sdist.
+    name: 'sdist without a wheel builds on install in uv, poetry, pylock and pdm; a wheel, git or no files do not',
+    dir: 'sdist-builds',
+    want: [
+      'CPP011@pdm/pdm.lock:17',
+      'CPP014@uv/uv.lock:25',
+      'CPP074@pdm/pdm.lock:9',
+      'CPP074@poetry/poetry.lock:1',
+      'CPP074@pylock/pylock.toml:4',
+      'CPP074@uv/uv.lock:10',
+      'CPP074@uv/uv.lock:30',
+    ],
+  },
+  {
+    name: 'dependencies.allowInstallScripts allows a build by the name as written or normalised',
+    dir: 'sdist-builds',
+    policy: {
+      ...DEFAULT_POLICY,
+      dependencies: {
+        ...DEFAULT_POLICY.dependencies,
+        allowInstallScripts: ['builds-here', 'Allowed_Build', 'chess-*'],
+      },
+    },
+    want: [
+      'CPP011@pdm/pdm.lock:17',
+      'CPP014@uv/uv.lock:25',
+      'CPP074@pdm/pdm.lock:9',
+      'CPP074@poetry/poetry.lock:1',
+      'CPP074@uv/uv.lock:30',
+    ],
+  },
   {
     // pip: a URL's #sha256= is a hash (InstallRequirement.hashes); an editable, a VCS checkout and a directory
     // cannot be hashed and stop the install in hash mode whatever their --hash; a local wheel with --hash is fine.
@@ -271,16 +315,29 @@ describe('offline Python rules over case fixtures', () => {
     // policy, which allows PyPI only.
     ['karpathy-nanochat', 'uv.lock', ['CPP070@uv.lock:2189']],
     ['google-deepmind-alphafold3', 'uv.lock', []],
-    ['zylon-ai-private-gpt', 'uv.lock', []],
-    ['sktime-pytorch-forecasting', 'poetry.lock', []],
-    ['zylon-ai-private-gpt-5851b02', 'poetry.lock', []],
+    // Packages that publish no wheel are built from their sdist on install (CPP074): true, one per package.
+    [
+      'zylon-ai-private-gpt',
+      'uv.lock',
+      ['CPP074@uv.lock:1238', 'CPP074@uv.lock:1710', 'CPP074@uv.lock:3070', 'CPP074@uv.lock:963', 'CPP074@uv.lock:969'],
+    ],
+    [
+      'sktime-pytorch-forecasting',
+      'poetry.lock',
+      ['CPP074@poetry.lock:1632', 'CPP074@poetry.lock:2218', 'CPP074@poetry.lock:384', 'CPP074@poetry.lock:600'],
+    ],
+    [
+      'zylon-ai-private-gpt-5851b02',
+      'poetry.lock',
+      ['CPP074@poetry.lock:1250', 'CPP074@poetry.lock:1260', 'CPP074@poetry.lock:2616', 'CPP074@poetry.lock:4940'],
+    ],
     ['qdrant-fastembed', 'poetry.lock', []],
     [
       'Comfy-Org-comfy-cli',
       'pylock.toml',
       ['CPP020@pyproject.toml:36', 'CPP020@pyproject.toml:45', 'CPP020@pyproject.toml:59', 'CPP020@pyproject.toml:65'],
     ],
-    ['CSSLab-maia3', 'pylock.toml', []],
+    ['CSSLab-maia3', 'pylock.toml', ['CPP074@pylock.toml:21']],
   ])('real %s %s with its pyproject.toml: only true findings', async (prefix, name, want) => {
     const dir = await mkdtemp(path.join(tmpdir(), 'cp-py-real-'));
     await copyFile(corpusPath('python', 'lockfiles', `${prefix}.${name}`), path.join(dir, name));

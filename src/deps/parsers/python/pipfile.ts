@@ -79,10 +79,15 @@ export function parsePipfileLock(file: string, text: string): PythonLock {
       });
     }
   }
+  // `_meta.hash.sha256`: pipenv's hash of the Pipfile it locked (checked by `pipenv install --deploy`).
+  const lockedHash = isRecord(meta.hash) && typeof meta.hash.sha256 === 'string' ? meta.hash.sha256 : undefined;
   return {
     file,
     kind: 'pipenv',
     formatVersion: String(spec),
+    ...(lockedHash !== undefined
+      ? { contentHash: { value: lockedHash.toLowerCase(), line: lineOfFirst(text, '"sha256"') } }
+      : {}),
     packages,
     projects: [],
     indexes,
@@ -131,4 +136,13 @@ function urlLines(text: string): number[] {
     if (/"url"\s*:/.test(l)) out.push(i + 1);
   }
   return out;
+}
+
+/** 1-based line of the first occurrence of `needle` (pipenv writes `_meta` first); 1 when absent. */
+function lineOfFirst(text: string, needle: string): number {
+  const at = text.indexOf(needle);
+  if (at < 0) return 1;
+  let line = 1;
+  for (let i = 0; i < at; i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
 }

@@ -36,17 +36,23 @@ export function parsePoetryLock(file: string, text: string): PythonLock {
     // for): `Executor._install_git` → `Git.clone(revision=source_resolved_reference or source_reference)`.
     const commit = source === 'vcs' ? fullCommit(strOf(src?.resolved_reference)) : undefined;
     const groups = Array.isArray(entry.groups) ? entry.groups.filter((g) => typeof g === 'string') : undefined;
+    const indexName = source === 'index' ? strOf(src?.reference) : undefined;
     return {
       ...lockedEntry({ name, version: strOf(entry.version), file, line, source, url, commit }),
+      ...(indexName !== undefined ? { indexName } : {}),
       distributions: toDistributions(files),
       dev: entry.category === 'dev' || (groups !== undefined && groups.length > 0 && !groups.includes('main')),
       optional: entry.optional === true,
     };
   });
+  const contentHash = strOf(meta['content-hash']);
   return {
     file,
     kind: 'poetry',
     formatVersion: lockVersion,
+    ...(contentHash !== undefined
+      ? { contentHash: { value: contentHash.toLowerCase(), line: lineOfKey(text, 'content-hash') ?? 1 } }
+      : {}),
     packages,
     projects: [],
     indexes: [],

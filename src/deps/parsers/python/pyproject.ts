@@ -1,4 +1,7 @@
 import { normalizeName, parseRequirement } from './pep508.js';
+import type { IndexConfig } from './pyproject-indexes.js';
+import { readIndexConfig } from './pyproject-indexes.js';
+import { poetryContentHash } from './poetry-content-hash.js';
 import { isTable, parseToml, strOf } from './toml.js';
 
 /** A dependency `pyproject.toml` declares, at its line. */
@@ -14,6 +17,10 @@ export interface PyProject {
   /** Normalised project name, '' when none. */
   readonly name: string;
   readonly dependencies: readonly DeclaredDependency[];
+  /** The indexes Poetry / PDM / uv are told to use, and how they combine. */
+  readonly indexConfig: IndexConfig;
+  /** The poetry.lock `content-hash` Poetry would write for this file; absent when it cannot be reproduced. */
+  readonly poetryContentHash?: string;
 }
 
 /**
@@ -57,7 +64,14 @@ export function parsePyproject(file: string, text: string): PyProject {
   if (isTable(poetry.group)) {
     for (const g of Object.values(poetry.group)) if (isTable(g)) addPoetry(g.dependencies, 'group');
   }
-  return { file, name, dependencies: out };
+  const contentHash = poetryContentHash(doc);
+  return {
+    file,
+    name,
+    dependencies: out,
+    indexConfig: readIndexConfig(doc, text),
+    ...(contentHash !== undefined ? { poetryContentHash: contentHash } : {}),
+  };
 }
 
 /** The first line where a dependency name appears quoted or as a key: a line for the finding, not a parse. */

@@ -14,6 +14,8 @@ import { toPythonGraph } from './graph.js';
 import { parsePythonLock } from './index.js';
 import type { PyProject } from './pyproject.js';
 import { parsePyproject } from './pyproject.js';
+import { pipfileHash } from './pipfile-hash.js';
+import type { ManifestHash } from './checks/lock-hash.js';
 import { PyLockError } from './types.js';
 import type { FileOpener } from '../../../core/file-source.js';
 
@@ -82,7 +84,8 @@ async function scanPythonFile(
   }
   const notifications: Notification[] = [];
   const project = await loadPyproject(joinRel(dirOf(file.path), 'pyproject.toml'), byPath, notifications, files);
-  return { findings: checkPythonLock(lock, policy, project), graphs: [toPythonGraph(lock)], notifications };
+  const pipfile = lock.kind === 'pipenv' ? await loadPipfileHash(dirOf(file.path), byPath, files) : undefined;
+  return { findings: checkPythonLock(lock, policy, project, pipfile), graphs: [toPythonGraph(lock)], notifications };
 }
 
 async function loadPyproject(
@@ -105,6 +108,19 @@ async function loadPyproject(
     path,
   });
   return undefined;
+}
+
+/** The Pipfile beside a Pipfile.lock (pipenv looks for `Pipfile`) and the hash pipenv would lock it with. */
+async function loadPipfileHash(
+  dir: string,
+  byPath: ReadonlyMap<string, DiscoveredFile>,
+  files: FileOpener,
+): Promise<ManifestHash | undefined> {
+  const path = joinRel(dir, 'Pipfile');
+  const f = byPath.get(path);
+  const text = f ? await readBounded(files, f, MAX_MANIFEST_BYTES).catch(() => undefined) : undefined;
+  const hash = text !== undefined ? pipfileHash(path, text) : undefined;
+  return hash !== undefined ? { file: path, hash } : undefined;
 }
 
 function failed(

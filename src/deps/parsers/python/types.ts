@@ -25,6 +25,8 @@ export interface PyPackage {
   readonly source: PySource;
   /** VCS / direct URL / path for non-index sources; the index URL the lockfile names for index sources. */
   readonly url?: string;
+  /** The name of the index a lockfile says the package came from (poetry.lock `[package.source] reference`). */
+  readonly indexName?: string;
   /** The commit a VCS source is locked to, when the lockfile records it apart from the URL (poetry, Pipfile, uv, pylock). */
   readonly commit?: string;
   readonly distributions: readonly PyDistribution[];
@@ -75,6 +77,8 @@ export interface PythonLock {
   /** `--require-hashes` given in the file (pip then demands a hash on every requirement). */
   readonly requireHashes: boolean;
   readonly problems: readonly PyProblem[];
+  /** The manifest hash the lockfile records (poetry.lock `[metadata] content-hash`), at its line. */
+  readonly contentHash?: { readonly value: string; readonly line: number };
 }
 
 export type PyLockErrorCode = 'LOCKFILE_SYNTAX' | 'LOCKFILE_SHAPE' | 'LOCKFILE_UNSUPPORTED';

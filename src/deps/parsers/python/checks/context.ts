@@ -1,3 +1,4 @@
+import picomatch from 'picomatch';
 import type { Level } from '../../../../core/finding.js';
 import type { Policy, RuleSetting } from '../../../../core/policy.js';
 import type { PypiMaliciousPackage, TrustedRegistry } from '../../../../core/trusted-registry.js';
@@ -15,6 +16,8 @@ export interface PythonCheckPolicy {
   readonly allowedIndexes: readonly string[];
   /** Known-malicious PyPI releases by PEP 503 name. */
   readonly malicious: ReadonlyMap<string, readonly PypiMaliciousPackage[]>;
+  /** A package `dependencies.allowInstallScripts` names (as written or PEP 503 normalised): it may build on install. */
+  readonly buildAllowed: (name: string, displayName: string) => boolean;
 }
 
 /** PyPI's simple index under both of its names; its files are served from files.pythonhosted.org. */
@@ -32,7 +35,10 @@ export function toPythonCheckPolicy(
   const malicious = new Map<string, PypiMaliciousPackage[]>();
   for (const m of registry.pypiMalicious ?? []) malicious.set(m.name, [...(malicious.get(m.name) ?? []), m]);
   const allowedIndexes = allowedPythonIndexes(policy, env);
+  const allowList = policy.dependencies.allowInstallScripts;
+  const allowBuild = allowList.length > 0 ? picomatch([...allowList]) : () => false;
   return {
+    buildAllowed: (name, displayName) => allowBuild(name) || allowBuild(displayName),
     sources: policy.dependencies.sources,
     allowedIndexes,
     requireHashes: policy.dependencies.python?.requireHashes === true,

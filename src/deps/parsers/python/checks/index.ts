@@ -2,12 +2,17 @@ import type { Finding } from '../../../../core/finding.js';
 import type { PyProject } from '../pyproject.js';
 import type { PythonLock } from '../types.js';
 import type { PythonCheckPolicy } from './context.js';
+import { checkSourceBuilds } from './builds.js';
 import { checkHashes, checkPinning, checkProblems } from './lockfile.js';
 import { checkIndexTrust } from './indexes.js';
+import { checkIndexPriority } from './index-priority.js';
+import { checkPinnedIndexes } from './pinned-index.js';
 import { checkLocalPaths } from './local-paths.js';
 import { checkMalicious } from './malicious.js';
 import { checkSources } from './sources.js';
 import { checkSync } from './sync.js';
+import { checkLockHash } from './lock-hash.js';
+import type { ManifestHash } from './lock-hash.js';
 
 export type { PythonCheckPolicy } from './context.js';
 export { toPythonCheckPolicy } from './context.js';
@@ -17,6 +22,7 @@ export function checkPythonLock(
   lock: PythonLock,
   policy: PythonCheckPolicy,
   project: PyProject | undefined,
+  pipfile?: ManifestHash,
 ): Finding[] {
   // A path outside the repository (CPP073) says everything the local-path note (CPP016) says: one cause, one finding.
   const outside = checkLocalPaths(lock);
@@ -24,6 +30,7 @@ export function checkPythonLock(
   const sources = checkSources(lock, policy).filter(
     (f) => f.ruleId !== 'CPP016' || !outsideAt.has(`${f.location.path}:${f.location.line ?? 0}`),
   );
+  const sync = checkSync(lock, project);
   return [
     ...checkProblems(lock),
     ...checkPinning(lock),
@@ -32,6 +39,14 @@ export function checkPythonLock(
     ...checkIndexTrust(lock, policy),
     ...outside,
     ...checkMalicious(lock, policy),
-    ...checkSync(lock, project),
+    ...checkSourceBuilds(lock, policy),
+    ...sync,
+    ...checkLockHash(lock, lock.kind === 'pipenv' ? pipfile : poetryManifest(project), sync.length),
+    ...checkIndexPriority(lock, project),
+    ...checkPinnedIndexes(lock, project),
   ];
+}
+
+function poetryManifest(project: PyProject | undefined): ManifestHash | undefined {
+  return project?.poetryContentHash !== undefined ? { file: project.file, hash: project.poetryContentHash } : undefined;
 }

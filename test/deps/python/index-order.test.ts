@@ -1,0 +1,77 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { pythonDepsStage } from '../../../src/deps/parsers/python/stage.js';
+import { scanWith } from '../../helpers/scan.js';
+
+const CASES = path.resolve(import.meta.dirname, '../../../fixtures/python/cases/index-order');
+
+/**
+ * CPP075: how Poetry (`RepositoryPool.find_packages`), uv (`index-strategy`) and PDM (`respect-source-order`,
+ * `include_packages`) combine a private index with PyPI decides whether a name published on PyPI can replace a
+ * package locked from the private index. CPP070 (the private index is not in the policy) is a separate cause.
+ */
+const cases: { dir: string; name: string; want: string[]; packages?: string }[] = [
+  {
+    dir: 'poetry-supplemental',
+    name: 'Poetry supplemental source: asked only when PyPI lacks the name; the pinned package is safe',
+    want: ['CPP070@poetry.lock:1', 'CPP075@pyproject.toml:11'],
+    packages: 'corp-utils',
+  },
+  {
+    dir: 'poetry-primary-beside-pypi',
+    name: 'Poetry primary source beside a declared primary PyPI: merged, the best version wins',
+    want: ['CPP070@poetry.lock:1', 'CPP075@pyproject.toml:11'],
+    packages: 'corp-utils',
+  },
+  {
+    dir: 'poetry-explicit',
+    name: 'Poetry explicit source: only packages naming it are looked up there',
+    want: ['CPP070@poetry.lock:1'],
+  },
+  {
+    dir: 'uv-unsafe-best-match',
+    name: 'uv index-strategy unsafe-best-match: every index for every name (as pip)',
+    want: ['CPP070@uv.lock:10', 'CPP075@pyproject.toml:8'],
+    packages: 'corp-utils',
+  },
+  {
+    dir: 'uv-first-index',
+    name: "uv's default first-index: the declared index is asked before PyPI",
+    want: ['CPP070@uv.lock:10'],
+  },
+  {
+    dir: 'pdm-merged',
+    name: 'PDM source without include_packages: candidates of all sources merged',
+    want: ['CPP075@pyproject.toml:7'],
+  },
+  {
+    dir: 'pdm-include-packages',
+    name: 'PDM source with include_packages: the only source asked for those names',
+    want: [],
+  },
+];
+
+describe('index order and dependency confusion in pyproject.toml (CPP075)', () => {
+  it.each(cases)('$name ($dir)', async (c) => {
+    const r = await scanWith(path.join(CASES, c.dir), [pythonDepsStage]);
+    const ids = r.findings.map((f) => `${f.ruleId}@${f.location.path}:${f.location.line ?? 0}`).sort();
+    expect(ids).toEqual(c.want);
+    if (c.packages !== undefined) {
+      expect(r.findings.find((f) => f.ruleId === 'CPP075')?.evidence?.['packages']).toBe(c.packages);
+    }
+  });
+});
+
+/**
+ * CPP078: the lockfile, which the installer follows, resolves a package pinned to an index in pyproject.toml from
+ * another one. poetry.lock edited alone keeps its content-hash (no CPP077); uv.lock names another registry URL.
+ */
+describe('a lockfile that ignores the index pyproject.toml pins a package to (CPP078)', () => {
+  it.each([
+    ['poetry-lock-drops-source', ['CPP070@poetry.lock:1', 'CPP078@poetry.lock:17']],
+    ['uv-lock-other-registry', ['CPP078@uv.lock:10']],
+  ])('%s', async (dir, want) => {
+    const r = await scanWith(path.join(CASES, '..', 'pinned-index', dir), [pythonDepsStage]);
+    expect(r.findings.map((f) => `${f.ruleId}@${f.location.path}:${f.location.line ?? 0}`).sort()).toEqual(want);
+  });
+});

@@ -1,0 +1,67 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Policy } from '../../../src/core/policy.js';
+import { pythonDepsStage } from '../../../src/deps/parsers/python/stage.js';
+import { createPypiStage } from '../../../src/registry/pypi/stage.js';
+import { DEFAULT_POLICY } from '../../../src/trust/policy/default.js';
+import type { PypiIndexServer, ServedProjects } from '../../helpers/pypi-index-server.js';
+import { startPypiIndex } from '../../helpers/pypi-index-server.js';
+import { scanWith } from '../../helpers/scan.js';
+
+const A = 'a'.repeat(64);
+const B = 'b'.repeat(64);
+const WHEEL = { filename: 'native-1.0-cp312-cp312-manylinux_2_17_x86_64.whl', sha256: A };
+const SDIST = { filename: 'native-1.0.tar.gz', sha256: B };
+
+let index: PypiIndexServer;
+beforeAll(async () => {
+  index = await startPypiIndex();
+});
+afterAll(() => index.close());
+
+// A requirements file pins hashes, not files: which files pip may install is only known from the index. In hash
+// mode pip installs only a file whose hash is pinned; without hashes, a wheel if the release has one.
+describe('online: a requirements pin that can only be built from its sdist (CPP074)', () => {
+  it.each([
+    { name: 'the index lists only the sdist', served: [SDIST], line: `native==1.0 --hash=sha256:${B}`, want: 1 },
+    { name: 'the pinned hash is the wheel', served: [WHEEL, SDIST], line: `native==1.0 --hash=sha256:${A}`, want: 0 },
+    {
+      name: 'only the sdist hash is pinned though a wheel exists',
+      served: [WHEEL, SDIST],
+      line: `native==1.0 --hash=sha256:${B}`,
+      want: 1,
+    },
+    { name: 'no hash, a wheel on the index', served: [WHEEL, SDIST], line: 'native==1.0', want: 0 },
+    { name: 'no hash, no wheel on the index', served: [SDIST], line: 'native==1.0', want: 1 },
+    {
+      name: 'allowed by dependencies.allowInstallScripts',
+      served: [SDIST],
+      line: 'native==1.0',
+      allow: ['nat*'],
+      want: 0,
+    },
+  ])('$name', async (c) => {
+    index.serve({ native: c.served } satisfies ServedProjects);
+    const dir = await mkdtemp(path.join(tmpdir(), 'cp-pypi-build-'));
+    await writeFile(path.join(dir, 'requirements.txt'), `${c.line}\n`);
+    const policy: Policy = {
+      ...DEFAULT_POLICY,
+      dependencies: { ...DEFAULT_POLICY.dependencies, allowInstallScripts: c.allow ?? [] },
+    };
+    const r = await scanWith(
+      dir,
+      [pythonDepsStage, createPypiStage({ timeoutMs: 5000, retries: 1, minRetryDelayMs: 10 })],
+      {
+        policy,
+        options: { offline: false, env: { PIP_INDEX_URL: index.indexUrl } },
+      },
+    );
+    const builds = r.findings.filter((f) => f.ruleId === 'CPP074');
+    expect(builds.map((f) => `${f.location.path}:${f.location.line ?? 0}`)).toEqual(
+      c.want === 1 ? ['requirements.txt:1'] : [],
+    );
+    expect(r.verifications.map((v) => `${v.key} ${v.status}`)).toEqual(['pkg:native@1.0 verified']);
+  });
+});
