@@ -1,0 +1,85 @@
+import { safetensors, zip } from '../formats/build.js';
+import type { UnseenCase } from './unseen-runner.js';
+
+const ST = 'safetensors::SafeTensors::read_metadata: serde_json::from_str into TensorInfo { shape: Vec<usize>,';
+const tensor = (offsets: string, shape = '[2]') =>
+  safetensors(`{"w":{"dtype":"F32","shape":${shape},"data_offsets":${offsets}}}`, 8);
+
+const latin1 = (s: string) => Buffer.from(s, 'latin1');
+/** An .npy v1.0 file: magic, header padded to 64 bytes, then the data. */
+const npy = (descr: string, shape: string, data: Buffer) => {
+  let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${shape}, }`;
+  header += ' '.repeat(64 - ((10 + header.length + 1) % 64)) + '\n';
+  const len = Buffer.alloc(2);
+  len.writeUInt16LE(header.length);
+  return Buffer.concat([latin1('\x93NUMPY\x01\x00'), len, latin1(header), data]);
+};
+/** `pickle.dumps([1, 'a', None], protocol=2)`: what an object array of plain values holds. */
+const PLAIN_LIST = latin1('\x80\x02]q\x00(K\x01X\x01\x00\x00\x00aq\x01Ne.');
+const FLOATS = npy('<f8', '(1,)', Buffer.alloc(8));
+
+/** Safetensors headers whose numbers JavaScript reads as integers but serde_json does not; .npz object members. */
+export const ROUND4_FORMAT_CASES: readonly UnseenCase[] = [
+  {
+    name: 'safetensors data_offsets written as floats (0.0, 8.0)',
+    loader: `${ST} data_offsets: (usize, usize) }: 8.0 parses as f64, "invalid type: floating point"`,
+    files: { 'm.safetensors': tensor('[0.0,8.0]') },
+    want: ['CPI052:warning'],
+  },
+  {
+    name: 'safetensors data_offsets with an exponent (8e0)',
+    loader: `${ST} …}: serde_json parse_exponent yields f64`,
+    files: { 'm.safetensors': tensor('[0,8e0]') },
+    want: ['CPI052:warning'],
+  },
+  {
+    name: 'safetensors data_offsets begin -0',
+    loader: `${ST} …}: serde_json parse_number turns -0 into F64(-0.0)`,
+    files: { 'm.safetensors': tensor('[-0,8]') },
+    want: ['CPI052:warning'],
+  },
+  {
+    name: 'safetensors shape written as a float (2.0)',
+    loader: `${ST} …}: a Vec<usize> element cannot be f64`,
+    files: { 'm.safetensors': tensor('[0,8]', '[2.0]') },
+    want: ['CPI052:warning'],
+  },
+  {
+    name: 'safetensors integers stay fine, and a float in __metadata__ strings is text',
+    loader: `${ST} …}: "0.5" is a String`,
+    files: {
+      'm.safetensors': safetensors(
+        '{"__metadata__":{"lr":"0.5"},"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}',
+        8,
+      ),
+    },
+    want: [],
+  },
+  {
+    name: '.npz with an object-array member of plain values',
+    loader: 'numpy/lib/npyio.py NpzFile.__getitem__ → format.read_array(allow_pickle=False) raises on the member',
+    files: {
+      'm.npz': zip([
+        { name: 'a.npy', data: FLOATS },
+        { name: 'b.npy', data: npy('|O', '(3,)', PLAIN_LIST) },
+      ]),
+    },
+    want: ['CPI120:note'],
+  },
+  {
+    name: '.npz of plain arrays only',
+    loader: 'numpy/lib/npyio.py NpzFile.__getitem__ → format.read_array',
+    files: { 'm.npz': zip([{ name: 'a.npy', data: FLOATS }]) },
+    want: [],
+  },
+  {
+    name: '.npz object member that imports os.system',
+    loader: 'NpzFile.__getitem__ with allow_pickle=True → pickle.load runs REDUCE',
+    files: {
+      'm.npz': zip([
+        { name: 'b.npy', data: npy('|O', '(1,)', latin1('\x80\x02cos\nsystem\nX\x02\x00\x00\x00id\x85R.')) },
+      ]),
+    },
+    want: ['CPI001:error'],
+  },
+];
