@@ -23,6 +23,7 @@ export const ANALYSER_NAMES: readonly string[] = [
   'gguf',
   'keras',
   'skops',
+  'torchserve',
   'keras-h5',
   'onnx',
   'savedmodel',

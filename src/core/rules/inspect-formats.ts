@@ -167,6 +167,16 @@ export const INSPECT_FORMATS_RULES = defineRules([
     tags: [...CODE, 'skops'],
   },
   {
+    id: 'CPI121',
+    name: 'TorchServeArchiveRunsCode',
+    short: 'A TorchServe .mar archive carries the Python handler or model file that TorchServe imports on load.',
+    full: "TorchServe (`ts/model_loader.py` `TsModelLoader.load`) reads `MAR-INF/MANIFEST.json`, puts the extracted archive on `sys.path` and imports `model.handler` (then `model.modelFile` for eager models) with `importlib.import_module`: Python code from the archive runs on the serving host whenever the model is registered, with no opt-in (warning: review it). A module that takes the name of a built-in handler (`image_classifier`, …) shadows it, so a manifest that looks built-in runs the archive's code (error).",
+    help: "Review the handler and model file before serving the archive, and pin the archive's digest; prefer a built-in handler where one fits. Never serve a .mar whose handler shadows a built-in name.",
+    level: 'warning',
+    severity: '7.5',
+    tags: [...CODE, 'torchserve'],
+  },
+  {
     id: 'CPI065',
     name: 'OnnxExternalDataEscape',
     short: 'An ONNX tensor loads external data from an absolute path or outside the model folder.',

@@ -17,6 +17,15 @@ const npy = (descr: string, shape: string, data: Buffer) => {
 /** `pickle.dumps([1, 'a', None], protocol=2)`: what an object array of plain values holds. */
 const PLAIN_LIST = latin1('\x80\x02]q\x00(K\x01X\x01\x00\x00\x00aq\x01Ne.');
 const FLOATS = npy('<f8', '(1,)', Buffer.alloc(8));
+const EVIL = latin1('\x80\x02cos\nsystem\nX\x02\x00\x00\x00id\x85R.');
+
+/** A TorchServe model archive as torch-model-archiver lays it out: MAR-INF/MANIFEST.json beside the files. */
+const mar = (model: Record<string, string>, files: Record<string, Buffer | string>) =>
+  zip([
+    { name: 'MAR-INF/MANIFEST.json', data: JSON.stringify({ runtime: 'python', model: { modelName: 'm', ...model } }) },
+    ...Object.entries(files).map(([name, data]) => ({ name, data })),
+  ]);
+const TS = 'ts/model_loader.py TsModelLoader.load → _load_handler_file: importlib.import_module(handler)';
 
 /** Safetensors headers whose numbers JavaScript reads as integers but serde_json does not; .npz object members. */
 export const ROUND4_FORMAT_CASES: readonly UnseenCase[] = [
@@ -81,5 +90,41 @@ export const ROUND4_FORMAT_CASES: readonly UnseenCase[] = [
       ]),
     },
     want: ['CPI001:error'],
+  },
+  {
+    name: 'TorchServe .mar with a custom handler.py',
+    loader: `${TS} with the archive on sys.path`,
+    files: { 'm.mar': mar({ handler: 'handler.py', serializedFile: 'model.pt' }, { 'handler.py': 'import os\n' }) },
+    want: ['CPI121:warning'],
+  },
+  {
+    name: 'TorchServe .mar whose handler.py shadows the built-in image_classifier',
+    loader: `${TS}: the archive's image_classifier.py is found before ts.torch_handler's`,
+    files: { 'm.mar': mar({ handler: 'image_classifier' }, { 'image_classifier.py': 'import os\n' }) },
+    want: ['CPI121:error'],
+  },
+  {
+    name: 'TorchServe .mar with a built-in handler and a model.py (eager mode)',
+    loader: 'ts/torch_handler/base_handler.py _load_pickled_model: importlib.import_module(model_file)',
+    files: { 'm.mar': mar({ handler: 'image_classifier', modelFile: 'model.py' }, { 'model.py': 'import torch\n' }) },
+    want: ['CPI121:warning'],
+  },
+  {
+    name: 'TorchServe .mar with a built-in handler and no Python',
+    loader: 'ts/model_loader.py _load_default_handler: ts.torch_handler.image_classifier',
+    files: { 'm.mar': mar({ handler: 'image_classifier', serializedFile: 'model.pt' }, { 'x.txt': 'labels' }) },
+    want: [],
+  },
+  {
+    name: 'TorchServe .mar whose serialized file is a malicious pickle',
+    loader: 'ts/torch_handler/base_handler.py initialize → torch.load(serializedFile)',
+    files: { 'm.mar': mar({ handler: 'image_classifier', serializedFile: 'model.pkl' }, { 'model.pkl': EVIL }) },
+    want: ['CPI001:error'],
+  },
+  {
+    name: 'a plain zip holding a handler.py is no TorchServe archive',
+    loader: 'ts/model_loader.py ModelLoaderFactory: no MAR-INF/MANIFEST.json',
+    files: { 'code.zip': zip([{ name: 'handler.py', data: 'import os\n' }]) },
+    want: [],
   },
 ];
