@@ -200,7 +200,7 @@ export const INSPECT_FORMATS_RULES = defineRules([
     id: 'CPI070',
     name: 'SavedModelDangerousOp',
     short: 'A TensorFlow SavedModel graph holds an op that runs Python or touches files or the network.',
-    full: 'Ops such as PyFunc/EagerPyFunc call back into Python, and ReadFile, WriteFile, MatchingFiles, ImmutableConst, dataset and summary writers read or write arbitrary paths when a signature or function of the model runs. Normal checkpoint ops (SaveV2, RestoreV2, MergeV2Checkpoints) are not reported.',
+    full: 'Ops such as PyFunc/EagerPyFunc call back into Python, and ReadFile, WriteFile, MatchingFiles, ImmutableConst, dataset and summary writers read or write arbitrary paths when a signature or function of the model runs. Normal checkpoint ops (SaveV2, RestoreV2, MergeV2Checkpoints) are not reported, unless their path prefix is a constant that is absolute, climbs with `..` or names a URL (the saver feeds a placeholder or a relative default).',
     help: 'Do not serve this model until you know why it reads or writes files or calls Python. Re-export it from a trusted training pipeline.',
     level: 'error',
     severity: '8.5',

@@ -1,4 +1,4 @@
-import { safetensors, zip } from '../formats/build.js';
+import { pb, safetensors, zip, type Pb } from '../formats/build.js';
 import type { UnseenCase } from './unseen-runner.js';
 
 const ST = 'safetensors::SafeTensors::read_metadata: serde_json::from_str into TensorInfo { shape: Vec<usize>,';
@@ -25,6 +25,37 @@ const mar = (model: Record<string, string>, files: Record<string, Buffer | strin
     { name: 'MAR-INF/MANIFEST.json', data: JSON.stringify({ runtime: 'python', model: { modelName: 'm', ...model } }) },
     ...Object.entries(files).map(([name, data]) => ({ name, data })),
   ]);
+/** NodeDef: name (1), op (2), input (3), attr (5) — a string Const keeps its value in attr value → tensor → string_val. */
+const node = (name: string, op: string, input?: string, value?: string): Pb[number] => [
+  0,
+  [
+    [1, name],
+    [2, op],
+    ...(input !== undefined ? [[3, input] as Pb[number]] : []),
+    ...(value !== undefined
+      ? [
+          [
+            5,
+            [
+              [1, 'value'],
+              [2, [[8, [[8, value]]]]],
+            ],
+          ] as Pb[number],
+        ]
+      : []),
+  ],
+];
+/** saved_model.pb: meta_graphs (2) → graph_def (2) → node (1), or library (2) → function (1) → node_def (3). */
+const savedModelWith = (nodes: Pb[number][], inFunction = false) => {
+  const graph: Pb = inFunction
+    ? [[2, [[1, [[1, [[1, 'fn']]], ...nodes.map(([, m]): Pb[number] => [3, m])]]]]]
+    : nodes.map(([, m]): Pb[number] => [1, m]);
+  return pb([
+    [1, 1],
+    [2, [[2, graph]]],
+  ]);
+};
+const SAVE = 'tensorflow/core/kernels/save_restore_v2_ops.cc SaveV2Op::Compute: writes to the prefix tensor';
 const TS = 'ts/model_loader.py TsModelLoader.load → _load_handler_file: importlib.import_module(handler)';
 
 /** Safetensors headers whose numbers JavaScript reads as integers but serde_json does not; .npz object members. */
@@ -125,6 +156,58 @@ export const ROUND4_FORMAT_CASES: readonly UnseenCase[] = [
     name: 'a plain zip holding a handler.py is no TorchServe archive',
     loader: 'ts/model_loader.py ModelLoaderFactory: no MAR-INF/MANIFEST.json',
     files: { 'code.zip': zip([{ name: 'handler.py', data: 'import os\n' }]) },
+    want: [],
+  },
+  {
+    name: 'SavedModel SaveV2 whose prefix is a Const absolute path',
+    loader: `${SAVE}; a signature that runs it writes /etc/cron.d/job`,
+    files: {
+      'saved_model.pb': savedModelWith([node('p', 'Const', undefined, '/etc/cron.d/job'), node('s', 'SaveV2', 'p:0')]),
+    },
+    want: ['CPI070:error'],
+  },
+  {
+    name: 'SavedModel RestoreV2 in a function whose prefix Const climbs with ..',
+    loader: 'RestoreV2Op::Compute reads the prefix tensor; FunctionDef inputs are node:output:0',
+    files: {
+      'saved_model.pb': savedModelWith(
+        [node('c', 'Const', undefined, '../../../home/u/.ssh/id'), node('r', 'RestoreV2', 'c:output:0')],
+        true,
+      ),
+    },
+    want: ['CPI070:error'],
+  },
+  {
+    name: 'SavedModel MergeV2Checkpoints to a gs:// URL',
+    loader: 'MergeV2CheckpointsOp::Compute writes the destination prefix through the filesystem registry',
+    files: {
+      'saved_model.pb': savedModelWith([
+        node('u', 'Const', undefined, 'gs://x/y'),
+        node('m', 'MergeV2Checkpoints', 'u'),
+      ]),
+    },
+    want: ['CPI070:error'],
+  },
+  {
+    name: 'SavedModel SaveV2 fed by TF1 Saver\'s save/Const = "model"',
+    loader: 'tf.compat.v1.train.Saver: saver_def.filename_tensor_name is fed by the loader',
+    files: {
+      'saved_model.pb': savedModelWith([
+        node('save/Const', 'Const', undefined, 'model'),
+        node('save/SaveV2', 'SaveV2', 'save/Const'),
+      ]),
+    },
+    want: [],
+  },
+  {
+    name: 'SavedModel SaveV2 fed by the saver_filename Placeholder (TF2)',
+    loader: 'tf.saved_model.save: saver_filename Placeholder',
+    files: {
+      'saved_model.pb': savedModelWith([
+        node('saver_filename', 'Placeholder'),
+        node('StatefulPartitionedCall', 'SaveV2', 'saver_filename'),
+      ]),
+    },
     want: [],
   },
 ];
