@@ -177,6 +177,17 @@ export const INSPECT_FORMATS_RULES = defineRules([
     tags: [...CODE, 'torchserve'],
   },
   {
+    id: 'CPI122',
+    name: 'NemoConfigInstantiatesCode',
+    short:
+      "A NeMo .nemo archive's model_config.yaml makes restore_from import and call a dangerous or unknown callable.",
+    full: "`ModelPT.restore_from` unpacks the .nemo tar, loads `model_config.yaml` with OmegaConf and builds the model with `from_config_dict`: the root `target` through `import_class_by_path`, and every nested `_target_` through `hydra.utils.instantiate`, which imports the dotted path and calls it with the node's other keys as arguments (CVE-2025-23304). A target on the known-dangerous list (`os.system`, `builtins.exec`, …) runs code when the model is loaded (error); one outside the libraries NeMo configs name (nemo, torch, lightning, megatron, transformers, …) is code nobody reviewed (warning).",
+    help: 'Do not load a .nemo whose config names a dangerous target. Review unknown targets, upgrade NeMo to a release that restricts hydra targets, and add trusted ones to `models.allowedGlobals`.',
+    level: 'warning',
+    severity: '8.8',
+    tags: [...CODE, 'nemo'],
+  },
+  {
     id: 'CPI065',
     name: 'OnnxExternalDataEscape',
     short: 'An ONNX tensor loads external data from an absolute path or outside the model folder.',

@@ -7,6 +7,7 @@ import { analysePickleBuffer, looksLikePickle, looksLikePickleStream, type Pickl
 import type { SidecarRef } from '../pickle/joblib.js';
 import { isTar, readTar } from '../containers/tar.js';
 import { analyseLegacyTarRecords } from '../pickle/torch-legacy.js';
+import { isNemoConfig, nemoConfigFindings } from './nemo-config.js';
 import { scanTorchScriptCode } from '../containers/torchscript.js';
 import type { ZipArchive, ZipEntry } from '../containers/zip.js';
 import { readZip } from '../containers/zip.js';
@@ -486,6 +487,10 @@ function inspectTar(
     const body = e.read();
     if (legacyTorch && (e.name === 'storages' || e.name === 'tensors')) {
       pushAll(ctx.findings, analyseLegacyTarRecords(body, e.name, target(ctx, child(e.name), 'legacy PyTorch record')));
+      continue;
+    }
+    if (isNemoConfig(e.name)) {
+      pushAll(ctx.findings, nemoConfigFindings(body, ctx.path, child(e.name), ctx.allow));
       continue;
     }
     const claimed = legacyTorch && (e.name === 'sys_info' || e.name === 'pickle');
