@@ -124,6 +124,17 @@ const DANGEROUS: readonly string[] = [
   'ctypes.util',
   'webbrowser',
   'getpass',
+  // terminal and file-descriptor control; `antigravity` opens a browser on import; `_sitebuiltins` (license,
+  // help) reads files and starts pydoc; logging handlers open, truncate or send to what they are given
+  'fcntl',
+  'termios',
+  'tty',
+  'antigravity',
+  '_sitebuiltins',
+  'cgi',
+  'cgitb',
+  'logging.FileHandler',
+  'logging.handlers',
   // files
   'io',
   '_io',

