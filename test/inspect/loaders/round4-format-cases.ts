@@ -210,4 +210,22 @@ export const ROUND4_FORMAT_CASES: readonly UnseenCase[] = [
     },
     want: [],
   },
+  {
+    name: 'Flax msgpack weights, which nothing here reads',
+    loader: 'flax/serialization.py msgpack_restore (ext types: ndarray, complex, numpy scalar)',
+    files: { 'flax_model.msgpack': Buffer.from([0x81, 0xa1, 0x77, 0xc0]) },
+    want: ['CPI015:note'],
+  },
+  {
+    name: 'an ExecuTorch program, which nothing here reads',
+    loader: 'executorch Program::load (flatbuffer)',
+    files: { 'model.pte': Buffer.concat([Buffer.alloc(4), latin1('ET12'), Buffer.alloc(24)]) },
+    want: ['CPI015:note'],
+  },
+  {
+    name: 'a pickle named .pdmodel is judged by its content',
+    loader: 'paddle.load → pickle.load for a pickled program or state dict',
+    files: { 'model.pdmodel': EVIL },
+    want: ['CPI001:error'],
+  },
 ];
