@@ -309,7 +309,10 @@ const DANGEROUS: readonly string[] = [
   'pytorch_lightning.core.saving',
   'lightning.pytorch.cli',
   'pytorch_lightning.cli',
-  'statsmodels.iolib',
+  // only the readers and writers: `iolib.table`/`iolib.summary` are plain objects a results pickle may hold
+  'statsmodels.iolib.smpickle',
+  'statsmodels.iolib.foreign',
+  'statsmodels.iolib.openfile',
   'statsmodels.api.load',
   'statsmodels.api.load_pickle',
   'joblib.externals',
