@@ -23,6 +23,7 @@ export const ANALYSER_NAMES: readonly string[] = [
   'gguf',
   'keras',
   'skops',
+  'torchserve',
   'keras-h5',
   'onnx',
   'savedmodel',
@@ -38,6 +39,8 @@ const INSPECTED: ReadonlySet<FileFormat> = new Set(
 
 /** The inspect stage's own test for archives it cannot open (src/inspect/stage.ts), which it reports. */
 const UNREADABLE_ARCHIVE = /\.(7z|rar)$/i;
+/** The inspect stage's own test for model formats nothing reads (src/inspect/stage.ts), which it reports. */
+const UNREAD_MODEL = /(\.(pte|pdmodel|pdiparams|mlmodel|caffemodel)|(^|\/)flax_model(-\d+-of-\d+)?\.msgpack)$/i;
 
 const either = (f: DiscoveredFile, set: ReadonlySet<FileFormat>) =>
   set.has(f.format) || (f.claimed !== undefined && set.has(f.claimed));
@@ -113,7 +116,9 @@ export const STAGES: readonly Stage[] = [
         (f) =>
           INSPECTED.has(f.format) ||
           (f.format === 'other' &&
-            (f.claimed !== undefined ? INSPECTED.has(f.claimed) : UNREADABLE_ARCHIVE.test(f.path))),
+            (f.claimed !== undefined
+              ? INSPECTED.has(f.claimed)
+              : UNREADABLE_ARCHIVE.test(f.path) || UNREAD_MODEL.test(f.path))),
       ),
     load: async () => (await import('../inspect/stage.js')).inspectStage,
   }),

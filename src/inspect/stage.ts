@@ -9,6 +9,12 @@ import { pushAll } from '../core/push-all.js';
 
 /** Archive formats chainproof cannot open; a file with these extensions is reported as not checked. */
 const UNREADABLE_ARCHIVE = /\.(7z|rar)$/i;
+/**
+ * Model formats chainproof has no reader for: ExecuTorch programs, PaddlePaddle inference programs and parameters,
+ * Core ML, Caffe, Flax msgpack weights. Their loaders run no Python from the file as far as we know, but nothing
+ * here checked that: a note, counted, never a silent pass.
+ */
+const UNREAD_MODEL = /(\.(pte|pdmodel|pdiparams|mlmodel|caffemodel)|(^|\/)flax_model(-\d+-of-\d+)?\.msgpack)$/i;
 
 /** The analysers for a file: by detected format, or — when content matched nothing — by what the name claims. */
 export function analysersFor(file: DiscoveredFile, analysers: readonly ModelAnalyser[] = ANALYSERS): ModelAnalyser[] {
@@ -35,6 +41,17 @@ export function createInspectStage(analysers: readonly ModelAnalyser[] = ANALYSE
             location: { path: file.path },
             artifact: { kind: 'file', path: file.path },
             evidence: { container: file.path.slice(file.path.lastIndexOf('.') + 1).toLowerCase() },
+          });
+          continue;
+        }
+        if (file.format === 'other' && file.claimed === undefined && UNREAD_MODEL.test(file.path)) {
+          findings.push({
+            ruleId: 'CPI015',
+            level: 'note',
+            message: `${file.path}: a model format chainproof has no reader for (${file.path.slice(file.path.lastIndexOf('/') + 1)}); its content was not checked. Check it with its own tooling, or convert the model to a format chainproof reads (safetensors, ONNX, GGUF).`,
+            location: { path: file.path },
+            artifact: { kind: 'file', path: file.path },
+            evidence: { reason: 'no-reader' },
           });
           continue;
         }

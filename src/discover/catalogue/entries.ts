@@ -262,7 +262,7 @@ export const ENTRIES = [
     summary: 'zip archive (members are inspected)',
     names: { extensions: ['zip'] },
     sniff: [{ order: 50, test: s.isZip }],
-    readBy: ['pickle', 'keras', 'skops'],
+    readBy: ['pickle', 'keras', 'skops', 'torchserve'],
   },
   {
     id: 'lfs-pointer',

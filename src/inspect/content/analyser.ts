@@ -80,7 +80,7 @@ async function analyseFile(
   const h = await src.read(0, Math.min(size, 1 << 16));
   const allow = { extra: allowedGlobals };
   if (size > MAX_IN_MEMORY && h.length >= 4 && (h.readUInt32LE(0) === 0x04034b50 || h.readUInt32LE(0) === 0x06054b50)) {
-    const ctx: ContentContext = { path: file.path, allow, limits, findings: [], extracted: 0 };
+    const ctx: ContentContext = { path: file.path, allow, limits, findings: [], extracted: 0, npz: isNpz(file) };
     await inspectZipByRanges(src, ctx);
     return ctx.findings;
   }
@@ -141,6 +141,7 @@ async function analyseFile(
     findings: [],
     extracted: 0,
     onSidecar,
+    npz: isNpz(file),
   };
   const known = inspectContent(
     data,
@@ -178,6 +179,11 @@ async function inspectTarByRanges(
   const ctx: ContentContext = { path, allow, limits, findings, extracted: 0 };
   inspectContent(tar, path, undefined, 0, 'sniff', ctx);
   return ctx.findings;
+}
+
+/** `np.load` opens a zip as an NpzFile (numpy/lib/npyio.py `load`: zip magic → NpzFile) for a numpy-npz file. */
+function isNpz(file: DiscoveredFile): boolean {
+  return file.format === 'numpy-npz' || file.claimed === 'numpy-npz';
 }
 
 async function analyseNpyFile(

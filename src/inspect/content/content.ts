@@ -7,6 +7,7 @@ import { analysePickleBuffer, looksLikePickle, looksLikePickleStream, type Pickl
 import type { SidecarRef } from '../pickle/joblib.js';
 import { isTar, readTar } from '../containers/tar.js';
 import { analyseLegacyTarRecords } from '../pickle/torch-legacy.js';
+import { isNemoConfig, nemoConfigFindings } from './nemo-config.js';
 import { scanTorchScriptCode } from '../containers/torchscript.js';
 import type { ZipArchive, ZipEntry } from '../containers/zip.js';
 import { readZip } from '../containers/zip.js';
@@ -61,6 +62,8 @@ export interface ContentContext {
   budgetSpent?: boolean;
   /** Told of joblib sidecar files named by the file's own (possibly compressed) pickle. */
   readonly onSidecar?: (ref: SidecarRef) => void;
+  /** The file is an .npz that `np.load` opens as an NpzFile: its own members are read with allow_pickle=False. */
+  readonly npz?: boolean;
 }
 
 /** How sure we are that a buffer must be a pickle: `claimed` parses it whatever it starts with. */
@@ -140,11 +143,17 @@ export function inspectContent(
     const h = parseNpyHeader(data);
     if (typeof h !== 'string' && h.duplicateKeys.length > 0) addDuplicateKeys(h.duplicateKeys, where, add);
     if (typeof h === 'string') add('CPI013', `${where}: not a valid .npy file: ${h}.`, { detail: h });
-    else if (h.hasObject)
-      ctx.findings.push(
-        ...analysePickleBuffer(data.subarray(h.dataOffset), target(ctx, member, 'object-array pickle')),
-      );
-    else if (h.dataSize !== undefined && h.dataOffset + h.dataSize > data.length) {
+    else if (h.hasObject) {
+      const judged = analysePickleBuffer(data.subarray(h.dataOffset), target(ctx, member, 'object-array pickle'));
+      ctx.findings.push(...judged);
+      // Only for an otherwise clean pickle, as for a lone .npy: a flagged one already says not to load it.
+      if (ctx.npz === true && member !== undefined && !member.includes('!') && judged.length === 0)
+        add(
+          'CPI120',
+          `${where}: this .npz member holds an object array, stored as a pickle; np.load opens the .npz lazily and refuses the member when it is read (allow_pickle=False by default), loading it only with allow_pickle=True, which unpickles it. Store plain dtypes, or pass allow_pickle=True only after reviewing what the pickle imports.`,
+          { loader: 'numpy.lib.npyio.NpzFile.__getitem__', allowPickle: 'required' },
+        );
+    } else if (h.dataSize !== undefined && h.dataOffset + h.dataSize > data.length) {
       add('CPI013', `${where}: .npy data is truncated (${data.length - h.dataOffset} of ${h.dataSize} bytes).`, {
         expected: h.dataSize,
       });
@@ -478,6 +487,10 @@ function inspectTar(
     const body = e.read();
     if (legacyTorch && (e.name === 'storages' || e.name === 'tensors')) {
       pushAll(ctx.findings, analyseLegacyTarRecords(body, e.name, target(ctx, child(e.name), 'legacy PyTorch record')));
+      continue;
+    }
+    if (isNemoConfig(e.name)) {
+      pushAll(ctx.findings, nemoConfigFindings(body, ctx.path, child(e.name), ctx.allow));
       continue;
     }
     const claimed = legacyTorch && (e.name === 'sys_info' || e.name === 'pickle');

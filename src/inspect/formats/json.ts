@@ -15,6 +15,12 @@ export interface JsonResult {
   readonly value: JsonValue;
   /** JSON paths of keys that appear twice in one object: readers disagree on which one wins. */
   readonly duplicates: string[];
+  /**
+   * JSON paths of numbers that serde_json reads as floats though JavaScript sees an integer: a fraction or an
+   * exponent (`8.0`, `8e0`) or `-0` (serde_json de.rs `parse_number`: "Convert into a float … on `-0`"). A Rust
+   * reader that wants an integer (`usize`) rejects them.
+   */
+  readonly floats: string[];
 }
 
 /**
@@ -25,6 +31,7 @@ export function parseJson(text: string, opts: JsonOptions = {}): JsonResult {
   const maxDepth = opts.maxDepth ?? 256;
   const base = opts.baseOffset ?? 0;
   const duplicates: string[] = [];
+  const floats: string[] = [];
   let i = 0;
   const fail = (msg: string): never => {
     throw new FormatError(`invalid JSON: ${msg}`, base + i);
@@ -73,10 +80,11 @@ export function parseJson(text: string, opts: JsonOptions = {}): JsonResult {
       } else i++;
     }
   };
-  const num = (): number => {
+  const num = (path: string): number => {
     const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i, i + 400));
     if (!m) fail('bad number');
     i += m![0].length;
+    if (m![2] !== undefined || m![3] !== undefined || m![0] === '-0') floats.push(path);
     return Number(m![0]);
   };
   const value = (depth: number, path: string): JsonValue => {
@@ -149,13 +157,13 @@ export function parseJson(text: string, opts: JsonOptions = {}): JsonResult {
         }
       }
     }
-    if (c === '-' || (c !== undefined && c >= '0' && c <= '9')) return num();
+    if (c === '-' || (c !== undefined && c >= '0' && c <= '9')) return num(path);
     return fail(c === undefined ? 'unexpected end' : `unexpected ${JSON.stringify(c)}`);
   };
   const v = value(0, '$');
   ws();
   if (i !== text.length) fail('trailing data');
-  return { value: v, duplicates };
+  return { value: v, duplicates, floats };
 }
 
 export function isObject(v: JsonValue | undefined): v is { [key: string]: JsonValue } {

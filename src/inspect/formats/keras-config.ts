@@ -76,7 +76,12 @@ export function checkKerasConfig(config: JsonValue, out: Findings, member?: stri
     const cls = typeof v.class_name === 'string' ? v.class_name : undefined;
     const layerName = isObject(v.config) && typeof v.config.name === 'string' ? v.config.name : '';
     let lambda = inLambda;
-    if (cls === 'Lambda' && !inLambda) {
+    const named = cls === 'Lambda' && !inLambda ? namedLambdaFunction(v.config) : undefined;
+    if (named !== undefined) {
+      // No bytecode: the loader only looks the name up, so what runs is that function — judged as a reference.
+      checkReference({ config: named.name }, named.module, 'function', `${path}.config.function`, add);
+      lambda = true;
+    } else if (cls === 'Lambda' && !inLambda) {
       add(
         'CPI060',
         `layer ${JSON.stringify(layerName)} at ${path} is a Lambda layer${describeLambda(v.config)}; loading the model runs its code. Do not load it; replace the Lambda with a registered layer class.`,
@@ -177,6 +182,22 @@ function checkReference(v: { [key: string]: JsonValue }, module: string, cls: st
       `the config at ${path} makes Keras call ${ref}, a helper that reaches files, the network or other models, not a layer; loading the model runs it (CVE-2025-8747 shape). Do not load this model.`,
       { path, reference: ref },
     );
+}
+
+/**
+ * A Lambda layer that names its function instead of carrying bytecode: `function` a string, `function_type`
+ * "function" (or absent) and no marshalled `output_shape`. tf_keras `Lambda._parse_function_from_config` resolves the
+ * name in `sys.modules[config.module]` (or its own globals and custom objects); Keras 3 `Lambda.from_config` passes
+ * it to `deserialize_keras_object`, which looks in custom and Keras objects.
+ */
+function namedLambdaFunction(config: JsonValue | undefined): { name: string; module: string } | undefined {
+  if (!isObject(config) || typeof config.function !== 'string' || config.function === '') return undefined;
+  if (config.function_type !== undefined && config.function_type !== 'function') return undefined;
+  if (config.output_shape_type === 'lambda') return undefined;
+  return {
+    name: config.function,
+    module: typeof config.module === 'string' && config.module !== '' ? config.module : 'keras',
+  };
 }
 
 function lambdaKind(config: JsonValue | undefined): string {

@@ -66,7 +66,7 @@ export function* safetensorsSteps(src: RandomAccess, out: Findings): ParseSteps<
   }
   if (!text.startsWith('{')) throw new FormatError('header does not start with "{"', 8);
   // The writer pads the header with spaces to an 8-byte boundary.
-  const { value, duplicates } = parseJson(text.replace(/ +$/, ''), { baseOffset: 8, maxDepth: 16 });
+  const { value, duplicates, floats } = parseJson(text.replace(/ +$/, ''), { baseOffset: 8, maxDepth: 16 });
   if (!isObject(value)) throw new FormatError('header is not a JSON object', 8);
   for (const d of duplicates)
     out.add('CPI052', `the header names ${d.slice(2)} twice; readers disagree on which entry wins. Re-save it.`, {
@@ -80,6 +80,7 @@ export function* safetensorsSteps(src: RandomAccess, out: Findings): ParseSteps<
       checkMetadata(entry, out);
       continue;
     }
+    checkIntegerSyntax(name, floats, out);
     const r = checkTensor(name, entry, out);
     if (r) ranges.push(r);
   }
@@ -104,6 +105,24 @@ function checkMetadata(meta: JsonValue, out: Findings): void {
         check: 'metadata',
         key: k,
       });
+  }
+}
+
+/**
+ * `TensorInfo.shape: Vec<usize>` and `data_offsets: (usize, usize)` are read by serde_json, which parses `8.0`,
+ * `8e0` and `-0` as f64 and then refuses them as a usize ("invalid type: floating point") — JavaScript sees the
+ * integers 8 and 0, so the syntax is checked on the text.
+ */
+function checkIntegerSyntax(name: string, floats: readonly string[], out: Findings): void {
+  for (const field of ['data_offsets', 'shape']) {
+    const prefix = `$.${name}.${field}[`;
+    const at = floats.find((p) => p.startsWith(prefix) && !p.slice(prefix.length).includes('.'));
+    if (at !== undefined)
+      out.add(
+        'CPI052',
+        `tensor ${JSON.stringify(name)}: ${at.slice(2 + name.length + 1)} is written as a float, not an integer; serde_json reads it as f64 and the loader rejects the file. Re-save the file.`,
+        { check: 'integer', tensor: name, field },
+      );
   }
 }
 

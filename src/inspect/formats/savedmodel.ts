@@ -69,6 +69,41 @@ interface OpUse {
   readonly where: string;
   readonly at: number;
   readonly detail?: string;
+  /** The node's first input (`name`, `name:0`, `scope/name:output:0`): a checkpoint op's path prefix. */
+  readonly input?: string;
+  /** A Const node's first string value (attr `value` → TensorProto.string_val). */
+  readonly constString?: string;
+}
+
+/**
+ * Checkpoint ops take the path they write or read as their first input. The saver feeds it (TF1 `Saver` feeds
+ * `saver_def.filename_tensor_name`; TF2 restores through its own RestoreV2 with the variables path), so in a genuine
+ * graph it is a Placeholder or a relative default (`save/Const` = "model"); a Const that is absolute, climbs with
+ * `..` or names a URL makes any signature that runs the op write or read there.
+ */
+const CHECKPOINT_OPS: ReadonlyMap<string, string> = new Map([
+  ...['SaveV2', 'Save', 'SaveSlices', 'MergeV2Checkpoints'].map((op) => [op, 'writes checkpoint files at'] as const),
+  ...['RestoreV2', 'Restore', 'RestoreSlice'].map((op) => [op, 'reads checkpoint files from'] as const),
+]);
+
+function isEscapingPath(p: string): boolean {
+  return /^([\\/]|[A-Za-z]:|[A-Za-z][A-Za-z0-9+.-]*:\/\/)/.test(p) || p.split(/[\\/]/).includes('..');
+}
+
+/** Checkpoint ops of one scope (the graph, or one function) whose path is a Const that leaves the model. */
+function fixedPathUses(uses: readonly OpUse[]): OpUse[] {
+  const consts = new Map<string, string>();
+  for (const u of uses) if (u.op === 'Const' && u.constString !== undefined) consts.set(u.node, u.constString);
+  const out: OpUse[] = [];
+  for (const u of uses) {
+    const why = CHECKPOINT_OPS.get(u.op);
+    if (why === undefined || u.input === undefined) continue;
+    // `node:0` in a graph; `node:output:0` inside a function body.
+    const path = consts.get(u.input.replace(/^\^/, '').split(':', 1)[0]!);
+    if (path !== undefined && isEscapingPath(path))
+      out.push({ ...u, op: u.op, detail: `${why} the fixed path ${JSON.stringify(path)}` });
+  }
+  return out;
 }
 
 /**
@@ -85,11 +120,13 @@ export function* savedModelPbSteps(src: RandomAccess, out: Findings): ParseSteps
       if (isNeed(m)) yield m;
       if (isNeed(m) || m.field !== 2) continue;
       graphs++;
+      const graphUses: OpUse[] = [];
       for (const g of pbFields(src, m.start, m.end)) {
         if (isNeed(g)) yield g;
-        else if (g.field === 1) uses.push(yield* readNode(src, asMessage(g), 'graph'));
+        else if (g.field === 1) graphUses.push(yield* readNode(src, asMessage(g), 'graph'));
         else if (g.field === 2) yield* readLibrary(src, asMessage(g), uses);
       }
+      uses.push(...graphUses, ...fixedPathUses(graphUses));
     }
   }
   if (graphs === 0 && src.size > 0) throw new FormatError('no meta graph with a graph_def', 0);
@@ -114,21 +151,27 @@ function* readFunction(src: RandomAccess, fn: PbField, uses: OpUse[], depth: num
         else if (s.field === 1) name = yield* pbString(src, s);
     } else if (f.field === 3) nodes.push(asMessage(f));
   }
-  for (const n of nodes) uses.push(yield* readNode(src, n, `function ${name}`));
+  const own: OpUse[] = [];
+  for (const n of nodes) own.push(yield* readNode(src, n, `function ${name}`));
+  uses.push(...own, ...fixedPathUses(own));
 }
 
 function* readNode(src: RandomAccess, n: PbField, where: string): ParseSteps<OpUse> {
   let name = '';
   let op = '';
   let detail: string | undefined;
+  let input: string | undefined;
+  let constString: string | undefined;
   for (const f of pbFields(src, n.start, n.end)) {
     if (isNeed(f)) yield f;
     else if (f.field === 1) name = yield* pbString(src, f);
     else if (f.field === 2) op = yield* pbString(src, f);
+    else if (f.field === 3) input ??= yield* pbString(src, f);
     else if (f.field === 5) {
       // attr map entry: key (1) → AttrValue (2); PrintV2's output_stream may name a file.
       let key = '';
       let s: string | undefined;
+      let t: string | undefined;
       for (const e of pbFields(src, f.start, f.end)) {
         if (isNeed(e)) yield e;
         else if (e.field === 1) key = yield* pbString(src, e);
@@ -136,11 +179,29 @@ function* readNode(src: RandomAccess, n: PbField, where: string): ParseSteps<OpU
           for (const v of pbFields(src, e.start, e.end))
             if (isNeed(v)) yield v;
             else if (v.field === 2) s = yield* pbString(src, v);
+            else if (v.field === 8 && key === 'value') t = yield* tensorString(src, asMessage(v));
       }
       if (key === 'output_stream' && s !== undefined) detail = s;
+      if (key === 'value' && t !== undefined) constString = t;
     }
   }
-  return { op, node: name, where, at: n.start, ...(detail !== undefined ? { detail } : {}) };
+  return {
+    op,
+    node: name,
+    where,
+    at: n.start,
+    ...(detail !== undefined ? { detail } : {}),
+    ...(input !== undefined ? { input } : {}),
+    ...(constString !== undefined ? { constString } : {}),
+  };
+}
+
+/** The first `string_val` (8) of a TensorProto: what a string Const holds. */
+function* tensorString(src: RandomAccess, t: PbField): ParseSteps<string | undefined> {
+  for (const f of pbFields(src, t.start, t.end))
+    if (isNeed(f)) yield f;
+    else if (f.field === 8) return yield* pbString(src, f);
+  return undefined;
 }
 
 /** `savedModelPbSteps` over bytes in memory. */
@@ -171,6 +232,7 @@ function report(uses: OpUse[], out: Findings): void {
   const seen = new Set<string>();
   for (const u of uses) {
     let why = DANGEROUS_TF_OPS.get(u.op);
+    if (!why && CHECKPOINT_OPS.has(u.op) && u.detail !== undefined) why = u.detail;
     if (!why && u.op === 'PrintV2' && u.detail !== undefined && /^file:/i.test(u.detail)) why = `writes to ${u.detail}`;
     if (!why) continue;
     const key = `${u.op}\0${u.where}`;

@@ -124,6 +124,17 @@ const DANGEROUS: readonly string[] = [
   'ctypes.util',
   'webbrowser',
   'getpass',
+  // terminal and file-descriptor control; `antigravity` opens a browser on import; `_sitebuiltins` (license,
+  // help) reads files and starts pydoc; logging handlers open, truncate or send to what they are given
+  'fcntl',
+  'termios',
+  'tty',
+  'antigravity',
+  '_sitebuiltins',
+  'cgi',
+  'cgitb',
+  'logging.FileHandler',
+  'logging.handlers',
   // files
   'io',
   '_io',
@@ -284,6 +295,64 @@ const DANGEROUS: readonly string[] = [
   'jax',
   'transformers',
   'huggingface_hub',
+  // Loaders, launchers and test runners inside the libraries models are saved with (MODEL_LIBRARIES): an unknown
+  // name from those stays a warning, so what runs code, reloads pickles or downloads is named here. Lightning's
+  // `cloud_io._load` is torch.load over fsspec URLs; statsmodels' `iolib.smpickle.load_pickle` (= `api.load`) is
+  // pickle.load; joblib vendors cloudpickle and loky (process pools); timm's `load_checkpoint` is torch.load;
+  // diffusers' `get_class_from_dynamic_module` imports downloaded code; keras-hub presets deserialize objects;
+  // `assert_run_python_script` runs its source in a new interpreter; `scipy.datasets` downloads with pooch.
+  'lightning.pytorch.utilities.cloud_io',
+  'lightning.fabric.utilities.cloud_io',
+  'lightning_fabric.utilities.cloud_io',
+  'pytorch_lightning.utilities.cloud_io',
+  'lightning.pytorch.core.saving',
+  'pytorch_lightning.core.saving',
+  'lightning.pytorch.cli',
+  'pytorch_lightning.cli',
+  // only the readers and writers: `iolib.table`/`iolib.summary` are plain objects a results pickle may hold
+  'statsmodels.iolib.smpickle',
+  'statsmodels.iolib.foreign',
+  'statsmodels.iolib.openfile',
+  'statsmodels.api.load',
+  'statsmodels.api.load_pickle',
+  'joblib.externals',
+  'joblib._store_backends',
+  'timm.create_model',
+  'timm.models.create_model',
+  'timm.models.load_checkpoint',
+  'timm.models._helpers',
+  'timm.models.helpers',
+  'timm.models._hub',
+  'timm.models._builder',
+  'diffusers.utils.dynamic_modules_utils',
+  'diffusers.pipelines.pipeline_utils',
+  'accelerate.commands',
+  'accelerate.utils.launch',
+  'accelerate.utils.other.write_basic_config',
+  'keras_hub.src.utils.preset_utils',
+  'keras_nlp.src.utils.preset_utils',
+  'peft.utils.save_and_load',
+  'sklearn.utils._testing',
+  'sklearn.utils.testing',
+  'scipy.datasets',
+  'scipy._lib._testutils',
+  'numpy.lib.utils',
+  'numpy.lib._utils_impl',
+  'pandas.util._tester',
+  ...['clipboard', 'csv', 'excel', 'feather', 'fwf', 'gbq', 'hdf', 'html', 'json', 'orc', 'parquet', 'pickle', 'sas']
+    .concat(['spss', 'sql', 'sql_query', 'sql_table', 'stata', 'table', 'xml'])
+    .map((r) => `pandas.read_${r}`),
+  'torch.utils.model_dump',
+  'torch.utils.show_pickle',
+  'torch.utils.hipify',
+  'torch.utils.file_baton',
+  'torch.utils.benchmark',
+  'torch.utils.bottleneck',
+  'torch.utils.collect_env',
+  'torch.utils._import_utils',
+  // save_npz writes the (attacker-built) matrix to any path it is given
+  'scipy.sparse.save_npz',
+  'scipy.sparse._matrix_io.save_npz',
   // scanners an attacker may want to switch off
   'fickling',
   'picklescan',
@@ -302,7 +371,9 @@ const FILE_AND_CODE_METHODS: ReadonlySet<string> = new Set(
   (
     'tofile dump to_pickle to_csv to_json to_hdf to_parquet to_excel to_feather to_sql to_stata to_html to_latex ' +
     'to_markdown to_xml to_orc to_clipboard query eval from_file save savez load loads load_model load_weights ' +
-    'read_pickle write_text write_bytes unlink rmdir rename touch mkdir symlink_to hardlink_to open exec_module'
+    'read_pickle write_text write_bytes unlink rmdir rename touch mkdir symlink_to hardlink_to open exec_module ' +
+    // hub loaders download and load weights, configs and (with trust_remote_code) code; the rest reload pickles
+    'from_pretrained from_preset from_single_file load_params load_pickle load_checkpoint load_from_checkpoint'
   ).split(' '),
 );
 
@@ -344,4 +415,21 @@ export function dangerOf(module: string, name: string): string | undefined {
     }
   }
   return undefined;
+}
+
+/**
+ * Classes that are harmless as a reference (`numpy.core.multiarray._reconstruct(numpy.memmap, …)` is how a memmap
+ * pickles: `ndarray.__new__`, no file) but open files when the unpickler calls them: `numpy.memmap(path, mode='w+')`
+ * creates or truncates `path` (numpy/_core/memmap.py `memmap.__new__` opens it before mapping).
+ */
+const DANGEROUS_WHEN_CALLED: ReadonlyMap<string, string> = new Map(
+  ['numpy.memmap', 'numpy.core.memmap.memmap', 'numpy._core.memmap.memmap'].map((n) => [
+    n,
+    `${n} called: opens, creates or truncates the file it names`,
+  ]),
+);
+
+/** Why calling this global (REDUCE, OBJ, INST) is dangerous though importing it is not, if it is. */
+export function dangerWhenCalled(module: string, name: string): string | undefined {
+  return DANGEROUS_WHEN_CALLED.get(`${module}.${name}`);
 }

@@ -78,6 +78,10 @@ export const KNOWN_EXACT: readonly string[] = [
   // argparse.Namespace: research checkpoints (fairseq, Lightning < 1.0) store their command line; NEWOBJ + BUILD.
   'argparse.Namespace',
   'numpy.recarray',
+  // a pickled memmap is `_reconstruct(numpy.memmap, …)` (ndarray.__new__, no file); calling it is judged in danger.ts
+  'numpy.memmap',
+  'numpy.core.memmap.memmap',
+  'numpy._core.memmap.memmap',
   'numpy.record',
   'numpy.core.records.recarray',
   'numpy.core.records.record',

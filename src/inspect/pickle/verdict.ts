@@ -2,7 +2,7 @@ import type { Artifact, Finding, Location } from '../../core/finding.js';
 import type { AllowContext } from './allowlist.js';
 import { isAllowed, isAllowedExactly, matchesPolicy, matchesPolicyExactly } from './allowlist.js';
 import { toPython3 } from './compat.js';
-import { dangerOf } from './danger.js';
+import { dangerOf, dangerWhenCalled } from './danger.js';
 import { isBenignGetattr } from './enum-members.js';
 import { isModelLibrary } from './known-libraries.js';
 import type { KerasExplained } from './keras-object-verdict.js';
@@ -53,6 +53,13 @@ function isCalledDirectly(run: PickleRun, g: GlobalRef): boolean {
 
 const SAFE: GlobalVerdict = { kind: 'safe' };
 
+/** The danger of a global that is harmless as a reference but not when the unpickler calls it (danger.ts). */
+function calledDanger(run: PickleRun, g: GlobalRef): string | undefined {
+  const py3 = toPython3(g.module, g.name);
+  const why = dangerWhenCalled(py3.module, py3.name);
+  return why !== undefined && isCalledDirectly(run, g) ? why : undefined;
+}
+
 export interface VerdictContext {
   readonly location: Location;
   readonly artifact?: Artifact;
@@ -90,7 +97,7 @@ export function toFindings(runs: readonly PickleRun[], ctx: VerdictContext): Fin
     let refusedReported = false;
     for (const g of run.globals.values()) {
       const qualified = `${g.module}.${g.name}`;
-      const v =
+      const judged =
         isBenignGetattr(run, g, (o) => judgeGlobal(o.module, o.name, ctx.allow).kind === 'safe', keras) ||
         (keras !== undefined && isKerasPart(run, g, keras)) ||
         (torchBytes && isLoadFromBytes(g)) ||
@@ -98,6 +105,8 @@ export function toFindings(runs: readonly PickleRun[], ctx: VerdictContext): Fin
         dillExplained(run, g, (f) => judgeGlobal(f.module, f.name, ctx.allow).kind === 'safe')
           ? SAFE
           : judgeGlobal(g.module, g.name, ctx.allow);
+      const whenCalled = judged.kind === 'dangerous' ? undefined : calledDanger(run, g);
+      const v: GlobalVerdict = whenCalled !== undefined ? { kind: 'dangerous', why: whenCalled } : judged;
       if (v.kind === 'safe') {
         if (torchLoaded && !isWeightsOnlyAllowed(g.module, g.name)) refusedSafe.add(qualified);
         continue;

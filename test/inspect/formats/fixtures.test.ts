@@ -11,7 +11,7 @@ const DIR = path.join(FIXTURES, 'models-inspect');
 function escapedLambdaH5(): Buffer {
   const data = Buffer.from(readFileSync(corpusPath('models/keras_legacy_layout.h5')));
   const from = '{"class_name": "Dense", "config": {"name": "dense", "units": 2, "activation": "linear"}}';
-  const to = '{"\\u0063lass_name": "Lambda", "config": {"name": "dense", "function": "x"}}'.padEnd(from.length, ' ');
+  const to = '{"\\u0063lass_name": "Lambda", "config": {"name": "dense", "function": ["x"]}}'.padEnd(from.length, ' ');
   const at = data.indexOf(from);
   if (at < 0 || to.length !== from.length) throw new Error('keras_legacy_layout.h5 changed');
   data.write(to, at, 'latin1');

@@ -1,0 +1,111 @@
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import type { Finding } from '../../core/finding.js';
+import type { AllowContext } from '../pickle/allowlist.js';
+import { judgeGlobal } from '../pickle/verdict.js';
+
+/** A .nemo model config is KiB to a few MiB of YAML. */
+const MAX_CONFIG = 16 * 1024 * 1024;
+/** Nodes visited at most: a config nested past this is not walked further (and says so). */
+const MAX_NODES = 200_000;
+
+/**
+ * Libraries whose classes NeMo model configs name in `_target_` (modules, tokenizers, optimisers, data loaders).
+ * NeMo's own fix for hydra targets (CVE-2025-23304) checks targets against allowed prefixes like these.
+ */
+const NEMO_TARGET_LIBRARIES =
+  /^(nemo|torch|torchaudio|torchvision|lightning|pytorch_lightning|megatron|transformers|omegaconf|sentencepiece|apex|transformer_engine)\./;
+
+/** Whether a member of a tar is the config `SaveRestoreConnector.restore_from` reads from an unpacked .nemo. */
+export function isNemoConfig(member: string): boolean {
+  return member.replace(/^(\.\/)+/, '') === 'model_config.yaml';
+}
+
+interface Target {
+  readonly key: string;
+  readonly value: string;
+  readonly line: number | undefined;
+}
+
+/** Every `_target_` (hydra.utils.instantiate) and `target` (NeMo `import_class_by_path`) string in the config. */
+function targetsOf(root: Node | null, lines: LineCounter): { targets: Target[]; cut: boolean } {
+  const targets: Target[] = [];
+  const stack: (Node | null)[] = [root];
+  let seen = 0;
+  while (stack.length > 0) {
+    const n = stack.pop();
+    if (++seen > MAX_NODES) return { targets, cut: true };
+    if (isMap(n)) {
+      for (const pair of n.items) {
+        const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
+        const value = pair.value as Node | null;
+        if ((key === '_target_' || key === 'target') && isScalar(value) && typeof value.value === 'string')
+          targets.push({
+            key,
+            value: value.value,
+            line: value.range ? lines.linePos(value.range[0]).line : undefined,
+          });
+        else stack.push(value);
+      }
+    } else if (isSeq(n)) for (const item of n.items) stack.push(item as Node | null);
+  }
+  return { targets, cut: false };
+}
+
+/**
+ * NeMo's `ModelPT.restore_from` (SaveRestoreConnector) unpacks the .nemo tar, `OmegaConf.load`s
+ * `model_config.yaml`, and builds the model with `from_config_dict`: the root `target` through
+ * `import_class_by_path`, every nested `_target_` through `hydra.utils.instantiate`, which imports the dotted path
+ * and calls it with the node's other keys (and `_args_`) as arguments. So `_target_: os.system` runs a command.
+ * Each target is judged like a pickle global: a dangerous one is an error, one outside the libraries NeMo configs
+ * name is a warning.
+ */
+export function nemoConfigFindings(body: Buffer, path: string, member: string, allow: AllowContext): Finding[] {
+  const at = (line?: number) => ({ path, member, ...(line !== undefined ? { line } : {}) });
+  if (body.length > MAX_CONFIG)
+    return [
+      {
+        ruleId: 'CPI015',
+        message: `${path} (${member}): the NeMo model config is ${body.length} bytes, past the ${MAX_CONFIG}-byte limit; the classes it instantiates were not checked.`,
+        location: at(),
+        evidence: { size: body.length, limit: MAX_CONFIG },
+      },
+    ];
+  const lines = new LineCounter();
+  // Attacker-controlled YAML: walked as nodes, aliases never expanded.
+  const doc = parseDocument(body.toString('utf8'), { lineCounter: lines, prettyErrors: false });
+  if (doc.errors.length > 0)
+    return [
+      {
+        ruleId: 'CPI015',
+        message: `${path} (${member}): the NeMo model config is not valid YAML (${doc.errors[0]!.message.split('\n', 1)[0]}); NeMo cannot restore it, and the classes it names were not checked.`,
+        location: at(),
+        evidence: { error: doc.errors[0]!.message.split('\n', 1)[0]! },
+      },
+    ];
+  const { targets, cut } = targetsOf(doc.contents, lines);
+  const out: Finding[] = [];
+  for (const t of targets) {
+    const dot = t.value.lastIndexOf('.');
+    if (dot <= 0) continue; // import_class_by_path and hydra both need module.name
+    const v = judgeGlobal(t.value.slice(0, dot), t.value.slice(dot + 1), allow);
+    if (v.kind === 'safe' || (v.kind === 'unknown' && NEMO_TARGET_LIBRARIES.test(t.value))) continue;
+    out.push({
+      ruleId: 'CPI122',
+      ...(v.kind === 'dangerous' ? { level: 'error' as const } : {}),
+      message:
+        v.kind === 'dangerous'
+          ? `${path} (${member})${t.line !== undefined ? `:${t.line}` : ''}: ${t.key}: ${t.value} (${v.why}); NeMo's restore_from imports and calls it with the node's keys as arguments, so loading the model runs it. Do not load this file.`
+          : `${path} (${member})${t.line !== undefined ? `:${t.line}` : ''}: ${t.key}: ${t.value} is outside the libraries NeMo configs name; restore_from imports and calls it while building the model. Review it before loading, and add it to models.allowedGlobals if you trust it.`,
+      location: at(t.line),
+      evidence: { key: t.key, target: t.value, ...(v.kind === 'dangerous' ? { resolvesTo: v.why } : {}) },
+    });
+  }
+  if (cut)
+    out.push({
+      ruleId: 'CPI015',
+      message: `${path} (${member}): the NeMo model config has more than ${MAX_NODES} nodes; the rest of the classes it instantiates were not checked.`,
+      location: at(),
+      evidence: { limit: MAX_NODES },
+    });
+  return out;
+}
