@@ -1,4 +1,5 @@
 import type { Language } from './languages.js';
+import { needleGate } from './needle-gate.js';
 
 /**
  * The refs stage's byte tests, run before any text is decoded or parsed: most source files fail them and are never
@@ -90,15 +91,42 @@ const ANY_REQUIRED = new RegExp(
 );
 
 /**
+ * Needles one of which is in every file the test below accepts, found without a copy (needle-gate.ts): most source
+ * holds none and is turned away before any string is made. Each `LOADER_NEEDLES` entry needs a word and, if it
+ * names one, its module, so either may stand for it: the longer one where it is short (`create_model` for `timm`,
+ * `torch` for `hub`), and `huggingface` for the three modules and the URL that contain it. JavaScript with a
+ * backslash adds the words its escaped-module rule accepts alone. test/refs/prefilter.test.ts checks the cover.
+ */
+export const SOURCE_GATE_NEEDLES: readonly string[] = [
+  'from_pretrained',
+  'InferenceSession',
+  'loadGraphModel',
+  'loadLayersModel',
+  'huggingface',
+  'transformers',
+  'torch',
+  'create_model',
+];
+export const JAVASCRIPT_GATE_NEEDLES: readonly string[] = [
+  ...SOURCE_GATE_NEEDLES,
+  'pipeline',
+  'downloadFile',
+  'snapshotDownload',
+];
+const SOURCE_GATE = needleGate(SOURCE_GATE_NEEDLES);
+const JAVASCRIPT_GATE = needleGate(JAVASCRIPT_GATE_NEEDLES);
+
+/**
  * Whether source bytes may call a loader: false means `mayCallLoader` on the decoded text is false too. JavaScript
  * with a backslash is also let through on a loader word alone (`ESCAPED_MODULE_WORDS`).
  */
 export function mayCallLoaderBytes(bytes: Buffer, language: Language = 'python'): boolean {
-  // latin1 maps each byte to one character, so an ASCII needle is in the string exactly when it is in the bytes.
-  // The copy is young garbage (about one scavenge per 16 MB of source); a Buffer.indexOf per needle, which copies
-  // nothing, cost the same CPU over the bench's 23 MB (5 passes: 436-537 ms against 431-559 ms, loaded machine).
+  const escapes = language === 'javascript' && bytes.includes(BACKSLASH);
+  if (!(escapes ? JAVASCRIPT_GATE : SOURCE_GATE)(bytes)) return false;
+  // Past the gate (a few files in a hundred): latin1 maps each byte to one character, so an ASCII needle is in the
+  // string exactly when it is in the bytes.
   const text = bytes.toString('latin1');
-  if (language === 'javascript' && bytes.includes(BACKSLASH) && ESCAPED_MODULE_WORD_BYTES.test(text)) return true;
+  if (escapes && ESCAPED_MODULE_WORD_BYTES.test(text)) return true;
   if (!ANY_REQUIRED.test(text)) return false;
   const seen = new Set<string>();
   ANY_NEEDLE.lastIndex = 0;

@@ -4,6 +4,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LOADER_NEEDLES, mayCallLoader, mayCallLoaderBytes, searchBytes, searchText } from '../../src/refs/find.js';
+import { JAVASCRIPT_GATE_NEEDLES, SOURCE_GATE_NEEDLES } from '../../src/refs/prefilter.js';
 import { findJavaScriptReferences } from '../../src/refs/javascript.js';
 import { findPythonReferences } from '../../src/refs/python.js';
 import { REPO, runMain } from '../helpers/cli.js';
@@ -86,6 +87,29 @@ describe('mayCallLoader', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+
+  // The gate before the byte test turns a file away unless it holds a gate needle: every way the byte test can
+  // accept a file (a word of each entry with its module; in JavaScript, an escaped-module word alone) holds one.
+  it.each([
+    ...LOADER_NEEDLES.flatMap(([words, module]) =>
+      words.map((w) => ['python', [w, ...(module ? [module] : [])]] as const),
+    ),
+    ...['pipeline', 'downloadFile', 'snapshotDownload'].map((w) => ['javascript', [w]] as const),
+  ])('the %s gate covers %j', (language, accepted) => {
+    const gate = language === 'javascript' ? JAVASCRIPT_GATE_NEEDLES : SOURCE_GATE_NEEDLES;
+    expect(accepted.some((needle) => gate.some((g) => needle.includes(g)))).toBe(true);
+    expect(SOURCE_GATE_NEEDLES.every((g) => JAVASCRIPT_GATE_NEEDLES.includes(g))).toBe(true);
+  });
+
+  it.each([
+    ['python-module-without-word', 'gate.py', 'import torch\nx = torch.zeros(3)\n', 'python', false],
+    ['python-word-without-module', 'gate.py', 'p = build_pipeline(steps)\n', 'python', false],
+    ['js-escaped-word-with-backslash', 'gate.js', "const re = /\\d/; pipeline('x', 'org/m')\n", 'javascript', true],
+    ['js-escaped-word-without-backslash', 'gate.js', "pipeline('x', 'org/m')\n", 'javascript', false],
+    ['python-pipeline-with-backslash', 'gate.py', "s = '\\n'; pipeline('x', 'org/m')\n", 'python', false],
+  ] as const)('gate then byte test: %s', (_case, _rel, text, language, want) => {
+    expect(mayCallLoaderBytes(Buffer.from(text), language)).toBe(want);
   });
 
   it.each([
