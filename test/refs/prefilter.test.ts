@@ -4,7 +4,6 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LOADER_NEEDLES, mayCallLoader, mayCallLoaderBytes, searchBytes, searchText } from '../../src/refs/find.js';
-import { JAVASCRIPT_GATE_NEEDLES, SOURCE_GATE_NEEDLES } from '../../src/refs/prefilter.js';
 import { findJavaScriptReferences } from '../../src/refs/javascript.js';
 import { findPythonReferences } from '../../src/refs/python.js';
 import { REPO, runMain } from '../helpers/cli.js';
@@ -89,26 +88,19 @@ describe('mayCallLoader', () => {
     );
   });
 
-  // The gate before the byte test turns a file away unless it holds a gate needle: every way the byte test can
-  // accept a file (a word of each entry with its module; in JavaScript, an escaped-module word alone) holds one.
-  it.each([
-    ...LOADER_NEEDLES.flatMap(([words, module]) =>
-      words.map((w) => ['python', [w, ...(module ? [module] : [])]] as const),
-    ),
-    ...['pipeline', 'downloadFile', 'snapshotDownload'].map((w) => ['javascript', [w]] as const),
-  ])('the %s gate covers %j', (language, accepted) => {
-    const gate = language === 'javascript' ? JAVASCRIPT_GATE_NEEDLES : SOURCE_GATE_NEEDLES;
-    expect(accepted.some((needle) => gate.some((g) => needle.includes(g)))).toBe(true);
-    expect(SOURCE_GATE_NEEDLES.every((g) => JAVASCRIPT_GATE_NEEDLES.includes(g))).toBe(true);
-  });
-
+  // Needles shorter than the scan's (`hub`, `timm`) count only beside their partner; JavaScript's escaped-module
+  // words count alone only beside a backslash.
   it.each([
     ['python-module-without-word', 'gate.py', 'import torch\nx = torch.zeros(3)\n', 'python', false],
     ['python-word-without-module', 'gate.py', 'p = build_pipeline(steps)\n', 'python', false],
     ['js-escaped-word-with-backslash', 'gate.js', "const re = /\\d/; pipeline('x', 'org/m')\n", 'javascript', true],
     ['js-escaped-word-without-backslash', 'gate.js', "pipeline('x', 'org/m')\n", 'javascript', false],
     ['python-pipeline-with-backslash', 'gate.py', "s = '\\n'; pipeline('x', 'org/m')\n", 'python', false],
-  ] as const)('gate then byte test: %s', (_case, _rel, text, language, want) => {
+    ['hub-without-torch', 'gate.py', 'hub = connect(HUB)\nhub.load("a/b")\n', 'python', false],
+    ['hub-after-torch', 'gate.py', 'import torch\nm = torch.hub.load("a/b", "c")\n', 'python', true],
+    ['timm-without-create-model', 'gate.py', 'import timm\n', 'python', false],
+    ['create-model-before-timm', 'gate.py', 'm = create_model("x")\nimport timm\n', 'python', true],
+  ] as const)('byte test %s', (_case, _rel, text, language, want) => {
     expect(mayCallLoaderBytes(Buffer.from(text), language)).toBe(want);
   });
 
