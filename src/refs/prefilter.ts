@@ -1,5 +1,5 @@
 import type { Language } from './languages.js';
-import { needleScanner } from './needle-gate.js';
+import { needleScanner } from './needle-scan.js';
 
 /**
  * The refs stage's byte tests, run before any text is decoded or parsed: most source files fail them and are never
@@ -66,7 +66,7 @@ export const LOADER_NEEDLES: readonly (readonly [words: readonly string[], modul
 /**
  * Needles shorter than this are not scanned for: each pairs with a longer one an entry also needs (`hub` with
  * `torch`, `timm` with `create_model`), and is looked up natively only in a file that holds that one. Scanning for
- * them would shorten every skip of the scan (needle-gate.ts) to two bytes.
+ * them would shorten every skip of the scan (needle-scan.ts) to two bytes.
  */
 const MIN_SCANNED = 5;
 
@@ -107,7 +107,7 @@ const ENTRY_TESTS = LOADER_NEEDLES.map(([words, module]) => {
 /**
  * Whether source bytes may call a loader: false means `mayCallLoader` on the decoded text is false too. JavaScript
  * with a backslash is also let through on a loader word alone (`ESCAPED_MODULE_WORDS`). One pass finds every needle
- * (needle-gate.ts); no string is made.
+ * (needle-scan.ts); no string is made.
  */
 export function mayCallLoaderBytes(bytes: Buffer, language: Language = 'python'): boolean {
   const found = scanNeedles(bytes);

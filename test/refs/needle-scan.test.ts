@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MAX_NEEDLES, needleScanner } from '../../src/refs/needle-gate.js';
+import { MAX_NEEDLES, needleScanner } from '../../src/refs/needle-scan.js';
 
 /** The scan must answer exactly as one `Buffer.includes` per needle: it decides which files are never decoded. */
 const byIncludes = (needles: readonly string[], b: Buffer) =>
