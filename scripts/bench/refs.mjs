@@ -27,7 +27,8 @@ try {
       `  repository: ${c.python} .py, ${c.javascript} .js, ${c.typescript} .ts/.tsx, ${c.config} configs, ` +
       `${c.models} model files, a lockfile; ${(c.bytes / 1e6).toFixed(1)} MB; ${c.references} model references\n` +
       `  source file sizes: median ${kb(c.sizes.median)}, p90 ${kb(c.sizes.p90)}, max ${kb(c.sizes.max)}; ` +
-      `${c.mentions} of ${c.python + c.javascript + c.typescript} source files name a loader word`,
+      `${c.mentions} of ${c.python + c.javascript + c.typescript} source files name a loader word; ` +
+      `${c.torch} .py import torch; ${c.backslash} .js/.ts hold a backslash`,
   );
   // Findings are expected (unpinned references, unknown models): exit 1 is not a failure; --fail-on none makes it 0.
   const base = [

@@ -1,4 +1,5 @@
 import type { Language } from './languages.js';
+import { needleScanner } from './needle-scan.js';
 
 /**
  * The refs stage's byte tests, run before any text is decoded or parsed: most source files fail them and are never
@@ -45,7 +46,6 @@ export function mentionsModelKeyBytes(bytes: Buffer): boolean {
  * themselves are identifiers, read as written. In a file with a backslash these count without their module.
  */
 export const ESCAPED_MODULE_WORDS = /\bpipeline\b|downloadFile|snapshotDownload/;
-const ESCAPED_MODULE_WORD_BYTES = /pipeline|downloadFile|snapshotDownload/;
 const BACKSLASH = 0x5c;
 
 /**
@@ -64,52 +64,56 @@ export const LOADER_NEEDLES: readonly (readonly [words: readonly string[], modul
 ];
 
 /**
- * Every needle in one pass (one `Buffer.includes` per needle read each file 14 times). The search restarts one
- * character after each hit, so needles inside or overlapping others (`hub` in `huggingface_hub`) are seen too; no
- * needle starts another, so a hit at one position is the only needle there.
+ * Needles shorter than this are not scanned for: each pairs with a longer one an entry also needs (`hub` with
+ * `torch`, `timm` with `create_model`), and is looked up natively only in a file that holds that one. Scanning for
+ * them would shorten every skip of the scan (needle-scan.ts) to two bytes.
  */
-const escape = (w: string) => w.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-const ANY_NEEDLE = new RegExp(
-  [...new Set(LOADER_NEEDLES.flatMap(([words, module]) => (module ? [...words, module] : words)))]
-    .map(escape)
-    .join('|'),
-  'g',
-);
+const MIN_SCANNED = 5;
+
+const ESCAPED_WORDS = ['pipeline', 'downloadFile', 'snapshotDownload'];
+const NEEDLES = [
+  ...new Set([...LOADER_NEEDLES.flatMap(([words, module]) => (module ? [...words, module] : words)), ...ESCAPED_WORDS]),
+];
+const SCANNED = NEEDLES.filter((w) => w.length >= MIN_SCANNED);
+const scanNeedles = needleScanner(SCANNED);
+const bitOf = (w: string) => {
+  const k = SCANNED.indexOf(w);
+  return k < 0 ? 0 : 1 << k;
+};
+const ESCAPED_BITS = ESCAPED_WORDS.reduce((bits, w) => bits | bitOf(w), 0);
+// A file that holds no scanned needle is turned away at once: every entry must need one (its module, or all its words).
+if (!LOADER_NEEDLES.every(([words, module]) => (module && bitOf(module)) || words.every((w) => bitOf(w) !== 0)))
+  throw new Error('prefilter: a LOADER_NEEDLES entry can pass without a scanned needle');
+
+/** A needle's presence: from the scan's bit set, or (short needles) a native search. */
+const holds = (bytes: Buffer, found: number, w: string) => {
+  const bit = bitOf(w);
+  return bit !== 0 ? (found & bit) !== 0 : bytes.includes(w);
+};
 
 /**
- * What every accepted file must contain: a needle that needs no module, or a module (a loader word is never enough
- * without its module). A needle holding another (`sentence_transformers` holds `transformers`) is implied by it and
- * left out. Most source files hold none: one non-global `test` rejects them, about twice as fast as the collecting
- * pass (bench `refs`, 23 MB of source), which then runs only on the few that hold one.
+ * Each entry's test with its scanned needles asked first, so that a short one is searched for only in a file that
+ * holds its partner.
  */
-const REQUIRED = [...new Set(LOADER_NEEDLES.flatMap(([words, module]) => (module ? [module] : words)))];
-const ANY_REQUIRED = new RegExp(
-  REQUIRED.filter((w) => !REQUIRED.some((other) => other !== w && w.includes(other)))
-    .map(escape)
-    .join('|'),
-);
+const ENTRY_TESTS = LOADER_NEEDLES.map(([words, module]) => {
+  const scannedWords = words.every((w) => bitOf(w) !== 0);
+  return (bytes: Buffer, found: number) => {
+    const word = () => words.some((w) => holds(bytes, found, w));
+    if (module === undefined) return word();
+    return scannedWords ? word() && holds(bytes, found, module) : holds(bytes, found, module) && word();
+  };
+});
 
 /**
  * Whether source bytes may call a loader: false means `mayCallLoader` on the decoded text is false too. JavaScript
- * with a backslash is also let through on a loader word alone (`ESCAPED_MODULE_WORDS`).
+ * with a backslash is also let through on a loader word alone (`ESCAPED_MODULE_WORDS`). One pass finds every needle
+ * (needle-scan.ts); no string is made.
  */
 export function mayCallLoaderBytes(bytes: Buffer, language: Language = 'python'): boolean {
-  // latin1 maps each byte to one character, so an ASCII needle is in the string exactly when it is in the bytes.
-  // The copy is young garbage (about one scavenge per 16 MB of source); a Buffer.indexOf per needle, which copies
-  // nothing, cost the same CPU over the bench's 23 MB (5 passes: 436-537 ms against 431-559 ms, loaded machine).
-  const text = bytes.toString('latin1');
-  if (language === 'javascript' && bytes.includes(BACKSLASH) && ESCAPED_MODULE_WORD_BYTES.test(text)) return true;
-  if (!ANY_REQUIRED.test(text)) return false;
-  const seen = new Set<string>();
-  ANY_NEEDLE.lastIndex = 0;
-  for (let m = ANY_NEEDLE.exec(text); m; m = ANY_NEEDLE.exec(text)) {
-    seen.add(m[0]);
-    ANY_NEEDLE.lastIndex = m.index + 1;
-  }
-  return (
-    seen.size > 0 &&
-    LOADER_NEEDLES.some(([words, module]) => words.some((w) => seen.has(w)) && (!module || seen.has(module)))
-  );
+  const found = scanNeedles(bytes);
+  if (found === 0) return false;
+  if (language === 'javascript' && (found & ESCAPED_BITS) !== 0 && bytes.includes(BACKSLASH)) return true;
+  return ENTRY_TESTS.some((test) => test(bytes, found));
 }
 
 /** The byte test for a config (a model key) or for source (a loader word). */

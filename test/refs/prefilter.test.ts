@@ -88,6 +88,22 @@ describe('mayCallLoader', () => {
     );
   });
 
+  // Needles shorter than the scan's (`hub`, `timm`) count only beside their partner; JavaScript's escaped-module
+  // words count alone only beside a backslash.
+  it.each([
+    ['python-module-without-word', 'gate.py', 'import torch\nx = torch.zeros(3)\n', 'python', false],
+    ['python-word-without-module', 'gate.py', 'p = build_pipeline(steps)\n', 'python', false],
+    ['js-escaped-word-with-backslash', 'gate.js', "const re = /\\d/; pipeline('x', 'org/m')\n", 'javascript', true],
+    ['js-escaped-word-without-backslash', 'gate.js', "pipeline('x', 'org/m')\n", 'javascript', false],
+    ['python-pipeline-with-backslash', 'gate.py', "s = '\\n'; pipeline('x', 'org/m')\n", 'python', false],
+    ['hub-without-torch', 'gate.py', 'hub = connect(HUB)\nhub.load("a/b")\n', 'python', false],
+    ['hub-after-torch', 'gate.py', 'import torch\nm = torch.hub.load("a/b", "c")\n', 'python', true],
+    ['timm-without-create-model', 'gate.py', 'import timm\n', 'python', false],
+    ['create-model-before-timm', 'gate.py', 'm = create_model("x")\nimport timm\n', 'python', true],
+  ] as const)('byte test %s', (_case, _rel, text, language, want) => {
+    expect(mayCallLoaderBytes(Buffer.from(text), language)).toBe(want);
+  });
+
   it.each([
     ['config-with-model-key', 'cfg.yaml', 'model_name_or_path: org/model\n', 'found'],
     ['config-without-model-key', 'cfg.json', '{"lr": 0.1}', 'none'],

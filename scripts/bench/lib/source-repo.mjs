@@ -47,6 +47,8 @@ export function createSourceRepo(dir, { sourceFiles = 5000, seed = 15 } = {}) {
     bytes: 0,
     references: 0,
     mentions: 0,
+    torch: 0,
+    backslash: 0,
   };
   const sourceSizes = [];
   const write = (rel, text) => {
@@ -58,6 +60,8 @@ export function createSourceRepo(dir, { sourceFiles = 5000, seed = 15 } = {}) {
     if (/\.(py|js|tsx?)$/.test(rel)) {
       sourceSizes.push(Buffer.byteLength(text));
       if (LOADER_WORD.test(text)) counts.mentions++;
+      if (text.includes('import torch')) counts.torch++;
+      if (/\.(js|tsx?)$/.test(rel) && text.includes('\\')) counts.backslash++;
     }
   };
 
@@ -82,7 +86,12 @@ export function createSourceRepo(dir, { sourceFiles = 5000, seed = 15 } = {}) {
     const f = camel();
     const a = camel();
     const t = ts ? `: ${pick(['number', 'string', 'unknown[]', 'Record<string, number>'])}` : '';
-    const extra = r() < 0.025 ? `  const stages = pipeline.map((s) => s.${camel()});\n` : '';
+    // As often as in the 7,006 .js files of this repository's node_modules: a backslash (string escapes, regular
+    // expressions: with one, a loader word alone passes the byte test, for an escaped module name) in 20 % of files,
+    // the word `pipeline` in 0.6 % (here about 1 %; it was 30 % before the backslashes made it costly).
+    const extra =
+      (r() < 0.0008 ? `  const stages = pipeline.map((s) => s.${camel()});\n` : '') +
+      (r() < 1 / 40 ? `  const parts = String(${a}).split(/\\s+/).join('\\n');\n` : '');
     return r() < 0.3
       ? `export class ${pascal()} {\n  ${ts ? 'private ' : ''}${a}${ts ? ': Map<string, number>' : ''} = new Map();\n\n  ${f}(key${ts ? ': string' : ''}, value${t}) {\n    // ${word()} ${word()} ${word()}\n    if (!this.${a}.has(key)) this.${a}.set(key, 0);\n    return this.${a}.get(key);\n  }\n}\n\n`
       : `export function ${f}(${a}${t}, options = {}) {\n  const out = [];\n  for (const item of Object.values(options)) {\n    if (item == null) continue;\n    out.push({ ${camel()}: item, ${camel()}: String(${a}) });\n  }\n${extra}  return out.length > ${Math.floor(r() * 10)} ? out : [];\n}\n\n`;
@@ -99,7 +108,10 @@ export function createSourceRepo(dir, { sourceFiles = 5000, seed = 15 } = {}) {
     const kind = r();
     if (kind < 0.5) {
       counts.python++;
-      const head = `"""${word()} ${word()} ${word()}."""\nfrom __future__ import annotations\n\nimport os\nfrom typing import Any\n\nimport numpy as np\n\n`;
+      // Much of the Python in an ML repository imports torch (40 % here): a loader's module, so such files pass the
+      // first byte test and meet the full one.
+      const torch = r() < 0.4 ? 'import torch\nimport torch.nn.functional as F\n' : '';
+      const head = `"""${word()} ${word()} ${word()}."""\nfrom __future__ import annotations\n\nimport os\nfrom typing import Any\n\nimport numpy as np\n${torch}\n`;
       write(`src/${pkg}/${ident()}_${i}.py`, fill(head, pythonBlock));
     } else if (kind < 0.7) {
       counts.javascript++;

@@ -1,0 +1,72 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { MAX_NEEDLES, needleScanner } from '../../src/refs/needle-scan.js';
+
+/** The scan must answer exactly as one `Buffer.includes` per needle: it decides which files are never decoded. */
+const byIncludes = (needles: readonly string[], b: Buffer) =>
+  needles.reduce((bits, n, k) => (b.includes(n) ? bits | (1 << k) : bits), 0);
+
+describe('needleScanner', () => {
+  const NEEDLES = ['torch', 'transformers', 'from_pretrained', 'create_model', 'huggingface', 'hf_hub_download'];
+  const scan = needleScanner(NEEDLES);
+
+  it.each([
+    ['empty', '', []],
+    ['shorter-than-any-needle', 'tor', []],
+    ['needle-alone', 'torch', ['torch']],
+    ['needle-at-start', 'torch.hub.load(x)', ['torch']],
+    ['needle-at-end', 'import torch', ['torch']],
+    ['longest-needle-at-end', 'm = M.from_pretrained', ['from_pretrained']],
+    ['needle-cut-at-end', 'm = M.from_pretraine', []],
+    ['prefix-then-mismatch', 'torcx transformer create_mode', []],
+    ['same-end-pair-other-start', 'xorch storch', ['torch']],
+    ['case-differs', 'TORCH Transformers', []],
+    ['overlapping-tries', 'tortorch', ['torch']],
+    ['non-ascii-around', '\u00e9torch\u00ff', ['torch']],
+    ['split-by-a-newline', 'tor\nch', []],
+    [
+      'several',
+      'from transformers import x\nimport torch\nhf_hub_download()',
+      ['torch', 'transformers', 'hf_hub_download'],
+    ],
+    ['every-needle', NEEDLES.join(' '), NEEDLES],
+  ])('%s', (_case, text, want) => {
+    const b = Buffer.from(text, 'latin1');
+    const bits = want.reduce((acc, n) => acc | (1 << NEEDLES.indexOf(n)), 0);
+    expect(scan(b)).toBe(bits);
+    expect(byIncludes(NEEDLES, b)).toBe(bits);
+  });
+
+  it('answers as a Buffer.includes per needle on text made of needles, their pieces and other bytes (fast-check)', () => {
+    const piece = fc.oneof(
+      fc.constantFrom(...NEEDLES),
+      fc.constantFrom(...NEEDLES).map((n) => n.slice(0, -1)),
+      fc.constantFrom(...NEEDLES).map((n) => n.slice(1)),
+      fc.constantFrom(...NEEDLES).map((n) => n.slice(0, 2)),
+      fc.string({ maxLength: 3 }),
+      fc.constantFrom('\xff', '\u00e9', '\n', 'h', 'rc', 'el', '_h'),
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 14 }), (pieces) => {
+        const b = Buffer.from(pieces.join(''));
+        expect(scan(b)).toBe(byIncludes(NEEDLES, b));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('needles of two bytes (the shortest it takes) and needles sharing their leading pair', () => {
+    const g = needleScanner(['ab', 'abc', 'xab']);
+    expect([g(Buffer.from('zzab')), g(Buffer.from('a b')), g(Buffer.from('xabc'))]).toEqual([1, 0, 7]);
+    const h = needleScanner(['hubx', 'huby']);
+    expect([h(Buffer.from('..huby')), h(Buffer.from('hubz'))]).toEqual([2, 0]);
+  });
+
+  it.each([
+    ['one-byte', ['a']],
+    ['not-latin1', ['\u2028x']],
+    ['too-many', Array.from({ length: MAX_NEEDLES + 1 }, (_, i) => `needle${i}`)],
+  ])('refuses needles it cannot search: %s', (_case, needles) => {
+    expect(() => needleScanner(needles)).toThrow(/needleScanner/);
+  });
+});
