@@ -11,6 +11,8 @@ interface Pending {
 
 interface Slot {
   worker: Worker;
+  /** Remove this pool's listeners, before the worker is kept as a spare. */
+  detach: () => void;
   busy: Pending | undefined;
   /** The job in hand reads ahead on libuv's thread pool (src/hash/worker-source.ts). */
   readAhead: boolean;
@@ -22,6 +24,49 @@ interface Slot {
  * files than that are hashed at once, the cores are busy hashing anyway and the rest read in turn on their own thread.
  */
 const READ_AHEAD_JOBS = 2;
+
+/**
+ * Idle workers of closed pools, taken by the next pool of this process before it boots a new one: booting a worker
+ * (an isolate plus Node's bootstrap) costs about 0.1 s of CPU, and one process may scan many times (a review scans
+ * both sides; the test suite scans hundreds of trees in each vitest worker). A worker keeps no state between jobs
+ * (src/hash/worker-source.ts), so a reused one behaves as a fresh one. Unref'd, they never keep the process alive.
+ */
+const spares = new Map<Worker, () => void>();
+const MAX_SPARES = availableParallelism();
+
+/** Keep an idle worker for the next pool, unless enough are kept; one that dies while kept is dropped. */
+function keepSpare(worker: Worker): boolean {
+  if (spares.size >= MAX_SPARES) return false;
+  worker.unref();
+  const drop = () => {
+    spares.delete(worker);
+    worker.off('exit', drop).off('error', drop);
+  };
+  worker.on('exit', drop).on('error', drop);
+  spares.set(worker, drop);
+  return true;
+}
+
+let booted = 0;
+
+/** Worker threads this process has booted so far, spares reused not counted (tests check reuse with it). */
+export function workersBooted(): number {
+  return booted;
+}
+
+function bootWorker(): Worker {
+  booted++;
+  return new Worker(WORKER_SOURCE, { eval: true });
+}
+
+function takeSpare(): Worker | undefined {
+  for (const [worker, drop] of spares) {
+    spares.delete(worker);
+    worker.off('exit', drop).off('error', drop);
+    return worker;
+  }
+  return undefined;
+}
 
 type WorkerReply =
   | { id: number; ok: true; digests: Record<string, string>; bytes: number; stat: FileIdentity }
@@ -82,12 +127,16 @@ export class HashPool {
     this.closed = true;
     const closed = { ok: false, code: 'ECLOSED', message: 'hash pool closed' } as const;
     for (const p of this.queue.splice(0)) p.resolve(closed);
-    const slots = this.slots.splice(0);
-    for (const s of slots) {
+    const stopping: Promise<number>[] = [];
+    for (const s of this.slots.splice(0)) {
+      s.detach();
+      // A worker still reading a file is stopped; an idle one is kept for the next pool (see `spares`).
+      if (s.busy === undefined && keepSpare(s.worker)) continue;
       s.busy?.resolve(closed);
       s.busy = undefined;
+      stopping.push(s.worker.terminate());
     }
-    return Promise.all(slots.map((s) => s.worker.terminate())).then(() => undefined);
+    return Promise.all(stopping).then(() => undefined);
   }
 
   /** After every queued job at least as large (the queue is sorted by size, descending; ties keep their order). */
@@ -121,9 +170,9 @@ export class HashPool {
   }
 
   private spawn(): Slot {
-    const worker = new Worker(WORKER_SOURCE, { eval: true });
-    const slot: Slot = { worker, busy: undefined, readAhead: false };
-    worker.on('message', (msg: WorkerReply) => {
+    const worker = takeSpare() ?? bootWorker();
+    const slot: Slot = { worker, busy: undefined, readAhead: false, detach: () => undefined };
+    const onMessage = (msg: WorkerReply) => {
       const job = slot.busy;
       if (!job || job.id !== msg.id) return;
       slot.busy = undefined;
@@ -135,7 +184,7 @@ export class HashPool {
           : { ok: false, code: msg.code, message: msg.message },
       );
       this.pump();
-    });
+    };
     const fail = (err: unknown) => {
       const job = slot.busy;
       slot.busy = undefined;
@@ -144,10 +193,11 @@ export class HashPool {
       job?.resolve({ ok: false, code: 'EWORKER', message: `hash worker failed: ${String(err)}` });
       if (!this.closed) this.pump();
     };
-    worker.on('error', fail);
-    worker.on('exit', (code) => {
+    const onExit = (code: number) => {
       if (!this.closed && this.slots.includes(slot)) fail(`exited with code ${code}`);
-    });
+    };
+    worker.on('message', onMessage).on('error', fail).on('exit', onExit);
+    slot.detach = () => worker.off('message', onMessage).off('error', fail).off('exit', onExit);
     this.slots.push(slot);
     return slot;
   }

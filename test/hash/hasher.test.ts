@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { fileIdentity, randomFile } from '../helpers/hash-files.js';
 import { CACHE_FILE, DigestCache } from '../../src/hash/cache.js';
 import { Hasher } from '../../src/hash/hasher.js';
-import { HashPool } from '../../src/hash/pool.js';
+import { HashPool, workersBooted } from '../../src/hash/pool.js';
 
 /** Every file hashed at once by a pool of three workers: each digest equals a one-shot sha256 of its bytes. */
 async function expectPoolDigests(files: readonly { file: string; buf: Buffer }[]): Promise<void> {
@@ -113,6 +113,26 @@ describe('HashPool', () => {
       await pool.close();
     }
     expect(pool.workers).toBe(0);
+  });
+
+  it('a pool takes the idle workers a closed pool left before it boots any, and they hash as fresh ones do', async () => {
+    const { file, buf } = await randomFile(5000);
+    const first = new HashPool(2);
+    first.warm(2);
+    await first.close();
+    const before = workersBooted();
+    const second = new HashPool(3);
+    try {
+      second.warm(3);
+      expect(second.workers).toBe(3);
+      expect(workersBooted() - before).toBe(1); // two spares taken, one booted
+      const got = await Promise.all([1, 2, 3].map(() => second.hash({ path: file, algorithms: ['sha256'] })));
+      expect(got.map((g) => (g.ok ? g.digests.sha256 : g.code))).toEqual(
+        Array(3).fill(createHash('sha256').update(buf).digest('hex')),
+      );
+    } finally {
+      await second.close();
+    }
   });
 
   it('jobs asked for together are read largest first', async () => {
