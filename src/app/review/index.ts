@@ -19,6 +19,7 @@ import { diffModels, modelQuestions } from './models.js';
 import type { OnlineOutcome, RegistryLookup } from './online.js';
 import { onlineTargets, registryQuestions } from './online.js';
 import { lockfileQuestions } from './questions.js';
+import { injectionQuestions } from './injection.js';
 import { blobReader, fileReader, referenceChanges, workingTreeSources, type ReferenceChange } from './references.js';
 import { isModelPath, snapshotCommit, type Snapshot } from './snapshot.js';
 import { pushAll } from '../../core/push-all.js';
@@ -98,6 +99,7 @@ export async function reviewChange(req: ReviewRequest): Promise<ReviewResult> {
     const lockfiles = diffGraphs(baseScan.graphs, headScan.graphs);
     const raw: Finding[] = [
       ...lockfileQuestions(lockfiles, baseScan.graphs, headScan.graphs),
+      ...injectionQuestions(lockfiles, baseScan.graphs, headScan.graphs),
       ...unreadable(baseScan, 'base'),
       ...unreadable(headScan, 'head'),
     ];
