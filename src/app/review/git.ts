@@ -1,4 +1,6 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
 import { UsageError } from '../../core/errors.js';
 
 /**
@@ -137,4 +139,23 @@ export async function hashWorkingFiles(dir: string, paths: readonly string[]): P
     });
   }
   return ids;
+}
+
+/**
+ * Stream one blob into `target` (a model file may be gigabytes: never held in memory). The caller checked its size
+ * from the tree listing; git's own exit status decides whether the copy is whole.
+ */
+export async function writeBlobTo(dir: string, oid: string, target: string): Promise<void> {
+  const child = spawn('git', ['cat-file', 'blob', checkOid(oid)], {
+    cwd: dir,
+    stdio: ['ignore', 'pipe', 'ignore'],
+    env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' },
+  });
+  const exited = new Promise<number | null>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', resolve);
+  });
+  await pipeline(child.stdout, createWriteStream(target, { mode: 0o600 }));
+  const code = await exited;
+  if (code !== 0) throw new UsageError(`git cat-file blob ${oid} failed (exit ${String(code)})`);
 }

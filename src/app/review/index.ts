@@ -22,6 +22,7 @@ import { lockfileQuestions } from './questions.js';
 import { injectionQuestions } from './injection.js';
 import { blobReader, fileReader, referenceChanges, workingTreeSources, type ReferenceChange } from './references.js';
 import { isModelPath, snapshotCommit, type Snapshot } from './snapshot.js';
+import { inspectChangedContent } from './model-content.js';
 import { pushAll } from '../../core/push-all.js';
 import { addedToGroups, introducedAlone } from './grouped.js';
 
@@ -104,9 +105,28 @@ export async function reviewChange(req: ReviewRequest): Promise<ReviewResult> {
       ...unreadable(headScan, 'head'),
     ];
 
-    const headModels = headSnap?.models ?? (await workingTreeModels(dir, headScan));
-    const models = diffModels(baseSnap.models, headModels);
-    pushAll(raw, modelQuestions(models, baseRegistry, headRegistry));
+    const content = await inspectChangedContent({
+      dir,
+      base: baseSnap.entries,
+      head: headSnap?.entries,
+      headFiles: headScan.files,
+      policy: req.policy,
+      registry: headRegistry,
+      options: offlineParse,
+      logger: req.logger,
+      ...(req.today !== undefined ? { today: req.today } : {}),
+    });
+    pushAll(raw, content.notInspected);
+    const headModels = new Map(headSnap?.models ?? (await workingTreeModels(dir, headScan)));
+    const baseModels = new Map(baseSnap.models);
+    // Files the content tests call models whatever their names (a new pytorch_model.bin, a pickle behind a .png).
+    for (const [p, oid] of content.models) {
+      headModels.set(p, oid);
+      const before = baseSnap.entries.get(p);
+      if (before) baseModels.set(p, before.oid);
+    }
+    const models = diffModels(baseModels, headModels);
+    pushAll(raw, modelQuestions(models, baseRegistry, headRegistry, content.vouched));
 
     const headSources =
       headSnap?.sources ??
@@ -143,7 +163,7 @@ export async function reviewChange(req: ReviewRequest): Promise<ReviewResult> {
     const own = applyPolicy(raw, req.policy, today);
     // A head finding whose content fingerprint the base already had is not this change's doing.
     const introduced = introducedAlone(baseScan.findings, headScan.findings);
-    const findings = [...own.findings, ...introduced].sort(byPlace);
+    const findings = dedupe([...own.findings, ...introduced, ...content.findings]).sort(byPlace);
     const byLevel = { error: 0, warning: 0, note: 0 };
     for (const f of findings) byLevel[f.level]++;
     const gate = req.gate !== undefined ? judgeGate(req.gate, lockfiles, models, findings, refs.changes) : undefined;
@@ -220,6 +240,12 @@ async function refusedByRegistry(list: OnlineOutcome['refused'], policy: Policy)
 async function workingTreeModels(dir: string, scan: ScanResult): Promise<Map<string, string>> {
   const paths = scan.files.filter((f) => isModelPath(f.path)).map((f) => f.path);
   return paths.length > 0 ? hashWorkingFiles(dir, paths) : new Map();
+}
+
+/** One finding per fingerprint: the head scan and the content inspection may both report a disguised model. */
+function dedupe(list: readonly ResolvedFinding[]): ResolvedFinding[] {
+  const seen = new Set<string>();
+  return list.filter((f) => !seen.has(f.fingerprint) && seen.add(f.fingerprint) !== undefined);
 }
 
 function byPlace(a: ResolvedFinding, b: ResolvedFinding): number {

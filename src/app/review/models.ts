@@ -40,9 +40,11 @@ export function modelQuestions(
   changes: readonly ModelChange[],
   baseRegistry: TrustedRegistry,
   headRegistry: TrustedRegistry,
+  vouched: ReadonlySet<string> = new Set(),
 ): Finding[] {
   const out: Finding[] = [];
-  for (const c of changes.filter((x) => x.kind === 'changed')) {
+  // A file whose new bytes (or LFS object) match a registry entry is the reviewed path, pin moved or not.
+  for (const c of changes.filter((x) => x.kind === 'changed' && !vouched.has(x.path))) {
     const before = pinsFor(baseRegistry, c.path);
     if (before === '' || before !== pinsFor(headRegistry, c.path)) continue;
     out.push({

@@ -26,6 +26,8 @@ export interface Snapshot {
   readonly root: string;
   /** Model-file paths at this revision with their git object ids. */
   readonly models: ReadonlyMap<string, string>;
+  /** Every blob under the scan root at this revision, by path (its id and size: to copy what a change touched). */
+  readonly entries: ReadonlyMap<string, TreeEntry>;
   /** Source and config files the model-reference finders read, with their git object ids. */
   readonly sources: ReadonlyMap<string, string>;
   dispose(): Promise<void>;
@@ -54,6 +56,7 @@ export async function snapshotCommit(dir: string, commit: string, prefix: string
   return {
     root,
     models: new Map(entries.filter((e) => isModelPath(e.path)).map((e) => [e.path, e.oid])),
+    entries: new Map(entries.map((e) => [e.path, e])),
     sources: new Map(entries.filter((e) => isReferenceSource(e.path)).map((e) => [e.path, e.oid])),
     dispose: () => rm(root, { recursive: true, force: true }),
   };
