@@ -23,6 +23,9 @@ import { injectionQuestions } from './injection.js';
 import { blobReader, fileReader, referenceChanges, workingTreeSources, type ReferenceChange } from './references.js';
 import { isModelPath, snapshotCommit, type Snapshot } from './snapshot.js';
 import { inspectChangedContent } from './model-content.js';
+import { policyAt } from './base-policy.js';
+import { policyPaths, trustChangeFindings, trustFileChanges, workingTrustIds } from './trust-changes.js';
+import { listRegistryFiles } from '../../trust/registry/files.js';
 import { pushAll } from '../../core/push-all.js';
 import { addedToGroups, introducedAlone } from './grouped.js';
 
@@ -78,10 +81,20 @@ export async function reviewChange(req: ReviewRequest): Promise<ReviewResult> {
     const headSnap = headCommit !== undefined ? await snapshotCommit(dir, headCommit, prefix) : undefined;
     if (headSnap) snaps.push(headSnap);
     const offlineParse = { ...req.options, offline: true, cacheDir: undefined, shard: undefined };
+    const policyFiles = policyPaths(req.policy);
+    const headTrustIds = headSnap
+      ? new Map([...headSnap.entries].map(([p, e]) => [p, e.oid]))
+      : await workingTrustIds(dir, policyFiles, await listRegistryFiles(dir));
+    const trustChanges = trustFileChanges(baseSnap.entries, headTrustIds, policyFiles);
+    const policyChanged = trustChanges.some((c) => c.kind === 'policy');
+    const registryChanged = trustChanges.some((c) => c.kind === 'registry');
+    // A change is judged by the base revision's policy and registry when it edits them (trust-changes.ts).
+    const basePolicy = policyChanged ? await policyAt(dir, baseSnap, req.policy, policyFiles) : undefined;
+    const policy = basePolicy?.policy ?? req.policy;
     const scanAt = (root: string, registry: TrustedRegistry) =>
       scanRepository({
         root,
-        policy: req.policy,
+        policy,
         registry,
         options: offlineParse,
         include: [],
@@ -91,7 +104,10 @@ export async function reviewChange(req: ReviewRequest): Promise<ReviewResult> {
         ...(req.today !== undefined ? { today: req.today } : {}),
       });
     const baseRegistry = await loadTrustedRegistry(baseSnap.root).catch(() => EMPTY_REGISTRY);
-    const headRegistry = headSnap ? await loadTrustedRegistry(headSnap.root).catch(() => EMPTY_REGISTRY) : req.registry;
+    const writtenRegistry = headSnap
+      ? await loadTrustedRegistry(headSnap.root).catch(() => EMPTY_REGISTRY)
+      : req.registry;
+    const headRegistry = registryChanged ? baseRegistry : writtenRegistry;
     const [baseScan, headScan] = await Promise.all([
       scanAt(baseSnap.root, baseRegistry),
       scanAt(headSnap?.root ?? dir, headRegistry),
@@ -103,6 +119,10 @@ export async function reviewChange(req: ReviewRequest): Promise<ReviewResult> {
       ...injectionQuestions(lockfiles, baseScan.graphs, headScan.graphs),
       ...unreadable(baseScan, 'base'),
       ...unreadable(headScan, 'head'),
+      ...trustChangeFindings(
+        trustChanges,
+        basePolicy?.judgedBy ?? `${req.policy.source}, as the base could not be read`,
+      ),
     ];
 
     const content = await inspectChangedContent({
@@ -110,7 +130,7 @@ export async function reviewChange(req: ReviewRequest): Promise<ReviewResult> {
       base: baseSnap.entries,
       head: headSnap?.entries,
       headFiles: headScan.files,
-      policy: req.policy,
+      policy,
       registry: headRegistry,
       options: offlineParse,
       logger: req.logger,
@@ -126,7 +146,7 @@ export async function reviewChange(req: ReviewRequest): Promise<ReviewResult> {
       if (before) baseModels.set(p, before.oid);
     }
     const models = diffModels(baseModels, headModels);
-    pushAll(raw, modelQuestions(models, baseRegistry, headRegistry, content.vouched));
+    pushAll(raw, modelQuestions(models, baseRegistry, writtenRegistry, content.vouched));
 
     const headSources =
       headSnap?.sources ??
@@ -148,19 +168,19 @@ export async function reviewChange(req: ReviewRequest): Promise<ReviewResult> {
     if (online) {
       const moves = lockfiles.flatMap((lf) => lf.changes.filter((c): c is VersionMove => 'type' in c));
       const added = lockfiles.flatMap((lf) => lf.changes.flatMap((c) => (c.kind === 'added' ? [c.head] : [])));
-      const lookup = req.lookup ?? (await registryLookup(headSnap?.root ?? dir, req.options, headScan));
+      const lookup = req.lookup ?? (await registryLookup(headSnap?.root ?? dir, req.options, headScan, policy));
       const asked = await registryQuestions(onlineTargets(moves, added), lookup, {
         now: req.now ?? new Date(),
         minReleaseAgeHours: req.minReleaseAgeHours ?? 24,
       });
       pushAll(raw, asked.findings);
       pushAll(raw, unansweredByCause(asked.unanswered));
-      pushAll(raw, await refusedByRegistry(asked.refused, req.policy));
+      pushAll(raw, await refusedByRegistry(asked.refused, policy));
     }
 
     const today = req.today ?? new Date().toISOString().slice(0, 10);
     pushAll(raw, addedToGroups(baseScan.findings, headScan.findings));
-    const own = applyPolicy(raw, req.policy, today);
+    const own = applyPolicy(raw, policy, today);
     // A head finding whose content fingerprint the base already had is not this change's doing.
     const introduced = introducedAlone(baseScan.findings, headScan.findings);
     const findings = dedupe([...own.findings, ...introduced, ...content.findings]).sort(byPlace);
@@ -187,7 +207,12 @@ export async function reviewChange(req: ReviewRequest): Promise<ReviewResult> {
     await Promise.all(snaps.map((s) => s.dispose()));
   }
 
-  async function registryLookup(root: string, options: ScanOptions, head: ScanResult): Promise<RegistryLookup> {
+  async function registryLookup(
+    root: string,
+    options: ScanOptions,
+    head: ScanResult,
+    policy: Policy,
+  ): Promise<RegistryLookup> {
     const [{ registryLookup: make }, { berryProjectsOf }, { createFileOpener }] = await Promise.all([
       import('./lookup.js'),
       import('../../registry/berry-projects.js'),
@@ -195,7 +220,7 @@ export async function reviewChange(req: ReviewRequest): Promise<ReviewResult> {
     ]);
     // yarn 2+ lockfiles: their registries come from the head's `.yarnrc.yml` files, as the scan's registry stage reads them.
     const berry = await berryProjectsOf(head.graphs, head.files, createFileOpener(), options.env);
-    return make(root, options, req.policy, new AbortController().signal, berry);
+    return make(root, options, policy, new AbortController().signal, berry);
   }
 }
 

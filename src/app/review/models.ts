@@ -49,7 +49,7 @@ export function modelQuestions(
     if (before === '' || before !== pinsFor(headRegistry, c.path)) continue;
     out.push({
       ruleId: 'CPU010',
-      message: `${c.path} changed, but its trusted-registry entry did not: the new weights were not reviewed. Record them with \`chainproof registry add\` in the same change.`,
+      message: `${c.path} changed, but its trusted-registry entry did not: the new weights were not reviewed. Record them with \`chainproof registry add\` in a pull request of its own, then rebase this change on it.`,
       location: { path: c.path },
       artifact: { kind: 'model', path: c.path },
       evidence: { registryEntry: before.split('\n')[0]!.split(':')[0]! },

@@ -4,16 +4,25 @@ import path from 'node:path';
 import { MODEL_FORMATS, entryOf, formatFromName } from '../../discover/catalogue/index.js';
 import { MAX_LOCKFILE_BYTES } from '../../deps/read.js';
 import { isReferenceSource } from '../../refs/find.js';
+import { POLICY_FILE_CANDIDATES } from '../../trust/policy/find.js';
 import type { TreeEntry } from './git.js';
 import { listTree, readBlobs } from './git.js';
 
 /** The kinds of file a review reads at a revision: what the package managers read. */
 const REVIEW_KINDS: ReadonlySet<string> = new Set(['lockfile', 'manifest', 'config']);
 
-/** Lockfiles, manifests and package-manager configuration (by the catalogue), and the trusted registry. */
+/**
+ * Lockfiles, manifests and package-manager configuration (by the catalogue), the trusted registry, and the policy
+ * with what it names (`.chainproof/`): the base's copies judge a change that edits them.
+ */
 export function isReviewInput(p: string): boolean {
   const f = formatFromName(p);
-  return (f !== undefined && REVIEW_KINDS.has(entryOf(f).kind)) || p.startsWith('trusted-registry/');
+  return (
+    (f !== undefined && REVIEW_KINDS.has(entryOf(f).kind)) ||
+    p.startsWith('trusted-registry/') ||
+    p.startsWith('.chainproof/') ||
+    POLICY_FILE_CANDIDATES.includes(p)
+  );
 }
 
 export function isModelPath(p: string): boolean {
