@@ -195,4 +195,14 @@ export const REVIEW_RULES = defineRules([
     severity: '7.5',
     tags: [...TAGS, 'model'],
   },
+  {
+    id: 'CPU021',
+    name: 'RemoteCodeEnabled',
+    short: 'The change makes a model loader run code from the model repository.',
+    full: "A model reference in a file the change touched now runs code from the model repository (`trust_remote_code=True`, `torch.hub.load`), where the base revision loaded the same model without it (or did not load it). That code runs with the application's rights whenever the model loads; unpinned, it is whatever the hub serves that day.",
+    help: 'Load without remote code if the library supports the architecture natively; otherwise pin the reviewed commit (`revision="<40-hex>"`), read its Python files, and record the model in the trusted registry.',
+    level: 'error',
+    severity: '8.0',
+    tags: [...TAGS, 'model', 'remote-code'],
+  },
 ]);
