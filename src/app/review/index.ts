@@ -13,7 +13,8 @@ import type { LockfileChanges, VersionMove } from './diff.js';
 import { diffGraphs } from './diff.js';
 import type { GateKind, GateVerdict } from './gate.js';
 import { judgeGate } from './gate.js';
-import { hashWorkingFiles, repoPrefix, resolveCommit } from './git.js';
+import { findBase, hashWorkingFiles, repoPrefix, resolveCommit } from './git.js';
+import { notCompared } from './not-compared.js';
 import type { ModelChange } from './models.js';
 import { diffModels, modelQuestions } from './models.js';
 import type { OnlineOutcome, RegistryLookup } from './online.js';
@@ -71,7 +72,9 @@ export interface ReviewResult {
  */
 export async function reviewChange(req: ReviewRequest): Promise<ReviewResult> {
   const dir = path.resolve(req.dir);
-  const baseCommit = await resolveCommit(dir, req.base);
+  const base = await findBase(dir, req.base, !req.options.offline);
+  if (base.kind === 'missing') return notCompared(req, base.why);
+  const baseCommit = base.commit;
   const headCommit = req.head !== undefined ? await resolveCommit(dir, req.head) : undefined;
   const snaps: Snapshot[] = [];
   try {
