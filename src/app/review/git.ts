@@ -105,9 +105,14 @@ export async function repoPrefix(dir: string): Promise<string> {
 
 /**
  * Every blob of a commit under the scan root (`prefix`, from repoPrefix), with sizes; symlinks and submodules are
- * left out (never followed).
+ * left out (never followed) — a submodule's recorded commit goes into `submodules` when given.
  */
-export async function listTree(dir: string, commit: string, prefix: string): Promise<TreeEntry[]> {
+export async function listTree(
+  dir: string,
+  commit: string,
+  prefix: string,
+  submodules?: Map<string, string>,
+): Promise<TreeEntry[]> {
   const out = await run(dir, ['ls-tree', '-r', '-z', '-l', '--full-tree', commit], MAX_LIST_BYTES);
   const entries: TreeEntry[] = [];
   for (const rec of out.toString('utf8').split('\0')) {
@@ -116,6 +121,8 @@ export async function listTree(dir: string, commit: string, prefix: string): Pro
     if (tab < 0) continue;
     const [mode = '', type = '', oid = '', size = ''] = rec.slice(0, tab).split(/ +/);
     const full = rec.slice(tab + 1);
+    // A gitlink (mode 160000) records the submodule's commit: compared, never entered.
+    if (type === 'commit' && full.startsWith(prefix)) submodules?.set(full.slice(prefix.length), oid);
     if (type !== 'blob' || mode === '120000' || !full.startsWith(prefix)) continue;
     entries.push({ path: full.slice(prefix.length), mode, oid, size: Number(size) });
   }
@@ -201,4 +208,18 @@ export async function writeBlobTo(dir: string, oid: string, target: string): Pro
   await pipeline(child.stdout, createWriteStream(target, { mode: 0o600 }));
   const code = await exited;
   if (code !== 0) throw new UsageError(`git cat-file blob ${oid} failed (exit ${String(code)})`);
+}
+
+/** The submodules a commit records (path under the scan root → commit), from one `git ls-tree` without sizes. */
+export async function submodulesAt(dir: string, commit: string, prefix: string): Promise<Map<string, string>> {
+  const out = await run(dir, ['ls-tree', '-r', '-z', '--full-tree', commit], MAX_LIST_BYTES);
+  const found = new Map<string, string>();
+  for (const rec of out.toString('utf8').split('\0')) {
+    const tab = rec.indexOf('\t');
+    const [mode = '', type = '', oid = ''] = rec.slice(0, Math.max(0, tab)).split(' ');
+    const full = rec.slice(tab + 1);
+    if (tab > 0 && mode === '160000' && type === 'commit' && full.startsWith(prefix))
+      found.set(full.slice(prefix.length), oid);
+  }
+  return found;
 }

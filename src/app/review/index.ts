@@ -13,7 +13,8 @@ import type { LockfileChanges, VersionMove } from './diff.js';
 import { diffGraphs } from './diff.js';
 import type { GateKind, GateVerdict } from './gate.js';
 import { judgeGate } from './gate.js';
-import { findBase, hashWorkingFiles, repoPrefix, resolveCommit } from './git.js';
+import { findBase, hashWorkingFiles, repoPrefix, resolveCommit, submodulesAt } from './git.js';
+import { diffSubmodules, submoduleFindings } from './submodules.js';
 import { notCompared } from './not-compared.js';
 import type { ModelChange } from './models.js';
 import { diffModels, modelQuestions } from './models.js';
@@ -122,6 +123,9 @@ export async function reviewChange(req: ReviewRequest): Promise<ReviewResult> {
       ...injectionQuestions(lockfiles, baseScan.graphs, headScan.graphs),
       ...unreadable(baseScan, 'base'),
       ...unreadable(headScan, 'head'),
+      ...submoduleFindings(
+        diffSubmodules(baseSnap.submodules, headSnap?.submodules ?? (await submodulesAt(dir, 'HEAD', prefix))),
+      ),
       ...trustChangeFindings(
         trustChanges,
         basePolicy?.judgedBy ?? `${req.policy.source}, as the base could not be read`,

@@ -35,6 +35,8 @@ export interface Snapshot {
   readonly root: string;
   /** Model-file paths at this revision with their git object ids. */
   readonly models: ReadonlyMap<string, string>;
+  /** Submodule paths at this revision with the commit each records. */
+  readonly submodules: ReadonlyMap<string, string>;
   /** Every blob under the scan root at this revision, by path (its id and size: to copy what a change touched). */
   readonly entries: ReadonlyMap<string, TreeEntry>;
   /** Source and config files the model-reference finders read, with their git object ids. */
@@ -47,7 +49,8 @@ export interface Snapshot {
  * Paths come from git and are re-checked: nothing is written outside the folder (`..`, absolute paths).
  */
 export async function snapshotCommit(dir: string, commit: string, prefix: string): Promise<Snapshot> {
-  const entries = await listTree(dir, commit, prefix);
+  const submodules = new Map<string, string>();
+  const entries = await listTree(dir, commit, prefix, submodules);
   const inputs = entries.filter((x) => isReviewInput(x.path));
   // An oversized input is still laid out (empty) so the parser reports it rather than the review skipping it.
   const blobs = await readBlobs(
@@ -66,6 +69,7 @@ export async function snapshotCommit(dir: string, commit: string, prefix: string
     root,
     models: new Map(entries.filter((e) => isModelPath(e.path)).map((e) => [e.path, e.oid])),
     entries: new Map(entries.map((e) => [e.path, e])),
+    submodules,
     sources: new Map(entries.filter((e) => isReferenceSource(e.path)).map((e) => [e.path, e.oid])),
     dispose: () => rm(root, { recursive: true, force: true }),
   };

@@ -215,4 +215,14 @@ export const REVIEW_RULES = defineRules([
     severity: '6.0',
     tags: [...TAGS, 'scanner-health'],
   },
+  {
+    id: 'CPU023',
+    name: 'SubmoduleMoved',
+    short: 'The change adds a submodule or moves one to another commit; its content was not reviewed.',
+    full: "A submodule is another repository's code at a recorded commit. The review does not enter it (the commit is not in this clone), so a new submodule or a moved commit brings in code, lockfiles and models nobody here compared. The evidence holds both commits.",
+    help: "Review the commit range in the submodule's repository (or run `chainproof review` there), then approve by hand.",
+    level: 'warning',
+    severity: '5.0',
+    tags: [...TAGS],
+  },
 ]);
