@@ -22,6 +22,7 @@ import type { OnlineOutcome, RegistryLookup } from './online.js';
 import { onlineTargets, registryQuestions } from './online.js';
 import { lockfileQuestions } from './questions.js';
 import { injectionQuestions } from './injection.js';
+import { groupByCause } from './causes.js';
 import { blobReader, fileReader, referenceChanges, workingTreeSources, type ReferenceChange } from './references.js';
 import { isModelPath, snapshotCommit, type Snapshot } from './snapshot.js';
 import { inspectChangedContent } from './model-content.js';
@@ -119,8 +120,10 @@ export async function reviewChange(req: ReviewRequest): Promise<ReviewResult> {
 
     const lockfiles = diffGraphs(baseScan.graphs, headScan.graphs);
     const raw: Finding[] = [
-      ...lockfileQuestions(lockfiles, baseScan.graphs, headScan.graphs),
-      ...injectionQuestions(lockfiles, baseScan.graphs, headScan.graphs),
+      ...groupByCause([
+        ...lockfileQuestions(lockfiles, baseScan.graphs, headScan.graphs),
+        ...injectionQuestions(lockfiles, baseScan.graphs, headScan.graphs),
+      ]),
       ...unreadable(baseScan, 'base'),
       ...unreadable(headScan, 'head'),
       ...submoduleFindings(
