@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReviewResult } from '../../../src/app/review/index.js';
+import { toReviewMarkdown } from '../../../src/report/review.js';
 import { makeRepo, reviewHead } from './repo.js';
 
 /**
@@ -65,5 +66,11 @@ describe('review of a huge change', () => {
   it('stays a handful of findings in all, and fails the gate', () => {
     expect(r.findings.length).toBeLessThan(10);
     expect(r.gate?.passed).toBe(false);
+  });
+
+  it('the Markdown comment shows the findings before the 300-row change table', () => {
+    const md = toReviewMarkdown(r);
+    expect(md.indexOf('### Findings')).toBeGreaterThan(0);
+    expect(md.indexOf('### Findings')).toBeLessThan(md.indexOf('| Lockfile | Package |'));
   });
 });
