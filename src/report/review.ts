@@ -17,6 +17,7 @@ export function toReviewJson(r: ReviewResult, toolVersion: string): unknown {
     lockfiles: r.lockfiles.map((lf) => ({
       path: lf.lockfile,
       status: lf.status,
+      ...(lf.movedFrom !== undefined ? { movedFrom: lf.movedFrom } : {}),
       basePackages: lf.basePackages,
       headPackages: lf.headPackages,
       changes: lf.changes.map(changeRow),
@@ -164,8 +165,9 @@ function rank(fs: readonly ResolvedFinding[]): number {
 /** Terminal text: one line per change, findings after, the gate last. */
 export function toReviewText(r: ReviewResult): string {
   const out: string[] = [];
-  for (const lf of r.lockfiles.filter((x) => x.status !== 'unchanged')) {
-    out.push(`${lf.lockfile} (${lf.status}, ${lf.basePackages} → ${lf.headPackages} packages)`);
+  for (const lf of r.lockfiles.filter((x) => x.status !== 'unchanged' || x.movedFrom !== undefined)) {
+    const moved = lf.movedFrom !== undefined ? `, moved from ${lf.movedFrom}` : '';
+    out.push(`${lf.lockfile} (${lf.status}${moved}, ${lf.basePackages} → ${lf.headPackages} packages)`);
     for (const c of lf.changes) {
       const row = changeRow(c);
       out.push(

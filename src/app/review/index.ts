@@ -23,6 +23,7 @@ import { onlineTargets, registryQuestions } from './online.js';
 import { lockfileQuestions } from './questions.js';
 import { injectionQuestions } from './injection.js';
 import { groupByCause } from './causes.js';
+import { atHeadPaths, findingsAtHeadPaths, movedLockfiles } from './renames.js';
 import { blobReader, fileReader, referenceChanges, workingTreeSources, type ReferenceChange } from './references.js';
 import { isModelPath, snapshotCommit, type Snapshot } from './snapshot.js';
 import { inspectChangedContent } from './model-content.js';
@@ -118,11 +119,18 @@ export async function reviewChange(req: ReviewRequest): Promise<ReviewResult> {
       scanAt(headSnap?.root ?? dir, headRegistry),
     ]);
 
-    const lockfiles = diffGraphs(baseScan.graphs, headScan.graphs);
+    const moves = movedLockfiles(baseScan.graphs, headScan.graphs);
+    const baseGraphs = atHeadPaths(baseScan.graphs, moves);
+    const baseFindings = findingsAtHeadPaths(baseScan.findings, moves);
+    const movedFrom = new Map([...moves].map(([from, to]) => [to, from]));
+    const lockfiles = diffGraphs(baseGraphs, headScan.graphs).map((lf) => {
+      const from = movedFrom.get(lf.lockfile);
+      return from === undefined ? lf : { ...lf, movedFrom: from };
+    });
     const raw: Finding[] = [
       ...groupByCause([
-        ...lockfileQuestions(lockfiles, baseScan.graphs, headScan.graphs),
-        ...injectionQuestions(lockfiles, baseScan.graphs, headScan.graphs),
+        ...lockfileQuestions(lockfiles, baseGraphs, headScan.graphs),
+        ...injectionQuestions(lockfiles, baseGraphs, headScan.graphs),
       ]),
       ...unreadable(baseScan, 'base'),
       ...unreadable(headScan, 'head'),
@@ -189,10 +197,10 @@ export async function reviewChange(req: ReviewRequest): Promise<ReviewResult> {
     }
 
     const today = req.today ?? new Date().toISOString().slice(0, 10);
-    pushAll(raw, addedToGroups(baseScan.findings, headScan.findings));
+    pushAll(raw, addedToGroups(baseFindings, headScan.findings));
     const own = applyPolicy(raw, policy, today);
     // A head finding whose content fingerprint the base already had is not this change's doing.
-    const introduced = introducedAlone(baseScan.findings, headScan.findings);
+    const introduced = introducedAlone(baseFindings, headScan.findings);
     const findings = dedupe([...own.findings, ...introduced, ...content.findings]).sort(byPlace);
     const byLevel = { error: 0, warning: 0, note: 0 };
     for (const f of findings) byLevel[f.level]++;
