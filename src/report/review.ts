@@ -17,6 +17,7 @@ export function toReviewJson(r: ReviewResult, toolVersion: string): unknown {
     lockfiles: r.lockfiles.map((lf) => ({
       path: lf.lockfile,
       status: lf.status,
+      ...(lf.movedFrom !== undefined ? { movedFrom: lf.movedFrom } : {}),
       basePackages: lf.basePackages,
       headPackages: lf.headPackages,
       changes: lf.changes.map(changeRow),
@@ -76,8 +77,8 @@ function changeRow(c: PackageChange): ChangeRow {
 const MAX_ROWS = 200;
 
 /**
- * The review for a pull-request comment and the job summary: the verdict, then the changes with the flagged ones
- * first, then the findings (errors first). Every scanned string is escaped.
+ * The review for a pull-request comment and the job summary: the verdict, the findings (errors first), then the
+ * changes with the flagged ones first. Every scanned string is escaped.
  */
 export function toReviewMarkdown(r: ReviewResult): string {
   const out: string[] = [];
@@ -92,13 +93,23 @@ export function toReviewMarkdown(r: ReviewResult): string {
   out.push(`## chainproof review: ${verdict}`, '');
   out.push(
     `${changes} package change(s) in ${r.lockfiles.filter((lf) => lf.status !== 'unchanged').length} lockfile(s), ` +
-      `${r.models.length} model file change(s), ${r.references.length} model reference change(s); base \`${r.base.commit.slice(0, 12)}\`, head ${r.head.commit !== undefined ? `\`${r.head.commit.slice(0, 12)}\`` : 'working tree'}` +
+      `${r.models.length} model file change(s), ${r.references.length} model reference change(s); base ${r.base.commit !== '' ? `\`${r.base.commit.slice(0, 12)}\`` : `${escapeMd(r.base.ref)} (not found)`}, head ${r.head.commit !== undefined ? `\`${r.head.commit.slice(0, 12)}\`` : 'working tree'}` +
       (r.online ? '.' : ' (offline: registry questions not asked).'),
     '',
   );
   if (r.gate && !r.gate.passed) {
     out.push('**Why the gate failed**', '');
     for (const reason of r.gate.reasons) out.push(`- ${escapeMd(reason)}`);
+    out.push('');
+  }
+  // The findings come before the tables: in a large change they are the few lines that matter.
+  if (r.findings.length > 0) {
+    out.push('### Findings this change introduced', '');
+    for (const f of r.findings.slice(0, MAX_ROWS)) {
+      const where = `${f.location.path}${f.location.line !== undefined ? `:${f.location.line}` : ''}`;
+      out.push(`- **${f.level}** \`${f.ruleId}\` ${escapeMd(where)}: ${escapeMd(f.message.slice(0, 400))}`);
+    }
+    if (r.findings.length > MAX_ROWS) out.push(`- …and ${r.findings.length - MAX_ROWS} more (see the JSON report).`);
     out.push('');
   }
   const flagged = new Map<string, ResolvedFinding[]>();
@@ -144,15 +155,6 @@ export function toReviewMarkdown(r: ReviewResult): string {
     }
     out.push('');
   }
-  if (r.findings.length > 0) {
-    out.push('### Findings this change introduced', '');
-    for (const f of r.findings.slice(0, MAX_ROWS)) {
-      const where = `${f.location.path}${f.location.line !== undefined ? `:${f.location.line}` : ''}`;
-      out.push(`- **${f.level}** \`${f.ruleId}\` ${escapeMd(where)}: ${escapeMd(f.message.slice(0, 400))}`);
-    }
-    if (r.findings.length > MAX_ROWS) out.push(`- …and ${r.findings.length - MAX_ROWS} more (see the JSON report).`);
-    out.push('');
-  }
   return out.join('\n');
 }
 
@@ -163,8 +165,9 @@ function rank(fs: readonly ResolvedFinding[]): number {
 /** Terminal text: one line per change, findings after, the gate last. */
 export function toReviewText(r: ReviewResult): string {
   const out: string[] = [];
-  for (const lf of r.lockfiles.filter((x) => x.status !== 'unchanged')) {
-    out.push(`${lf.lockfile} (${lf.status}, ${lf.basePackages} → ${lf.headPackages} packages)`);
+  for (const lf of r.lockfiles.filter((x) => x.status !== 'unchanged' || x.movedFrom !== undefined)) {
+    const moved = lf.movedFrom !== undefined ? `, moved from ${lf.movedFrom}` : '';
+    out.push(`${lf.lockfile} (${lf.status}${moved}, ${lf.basePackages} → ${lf.headPackages} packages)`);
     for (const c of lf.changes) {
       const row = changeRow(c);
       out.push(

@@ -21,6 +21,8 @@ export type PackageChange =
 export interface LockfileChanges {
   readonly lockfile: string;
   readonly status: 'added' | 'removed' | 'changed' | 'unchanged';
+  /** The base path of a lockfile the change moved (compared with its base self: renames.ts). */
+  readonly movedFrom?: string;
   readonly basePackages: number;
   readonly headPackages: number;
   readonly changes: readonly PackageChange[];

@@ -1,5 +1,8 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
 import { UsageError } from '../../core/errors.js';
+import { redactUrls } from '../../deps/checks/finding.js';
 
 /**
  * Reading a revision from git objects — never by checking it out (a checkout runs filters and hooks and writes
@@ -53,6 +56,48 @@ export async function resolveCommit(dir: string, ref: string): Promise<string> {
   return out.toString('utf8').trim();
 }
 
+/** What became of a base revision that is not in the clone: fetched from `origin`, or why it could not be. */
+export type BaseLookup =
+  { readonly kind: 'found'; readonly commit: string } | { readonly kind: 'missing'; readonly why: string };
+
+const FULL_SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
+
+/**
+ * The base commit, fetching it when the clone lacks it. `actions/checkout` clones one commit by default (the merge
+ * ref of a pull request), so the base SHA is missing: one `git fetch --depth=1 origin <sha>` brings its tree (GitHub
+ * serves any reachable commit by SHA). Only a full SHA, or any ref in a shallow clone, is treated as "not fetched
+ * yet"; another name that does not resolve is the user's mistake (UsageError). Offline, nothing is fetched.
+ */
+export async function findBase(dir: string, ref: string, mayFetch: boolean): Promise<BaseLookup> {
+  checkRef(ref);
+  const first = await resolveCommit(dir, ref).catch((err: unknown) => err as Error);
+  if (typeof first === 'string') return { kind: 'found', commit: first };
+  const shallow =
+    (await run(dir, ['rev-parse', '--is-shallow-repository']).catch(() => Buffer.from(''))).toString('utf8').trim() ===
+    'true';
+  if (!FULL_SHA.test(ref) && !shallow) throw first;
+  const clone = shallow
+    ? 'a shallow clone (actions/checkout fetches one commit unless fetch-depth is 0)'
+    : 'this clone';
+  if (!mayFetch) return { kind: 'missing', why: `${ref} is not in ${clone}, and --offline forbids fetching it` };
+  const fetched = await run(dir, [
+    'fetch',
+    '--quiet',
+    '--no-tags',
+    '--no-recurse-submodules',
+    '--depth=1',
+    'origin',
+    ref,
+  ])
+    .then(() => resolveCommit(dir, FULL_SHA.test(ref) ? ref : 'FETCH_HEAD'))
+    .catch((err: unknown) => err as Error);
+  if (typeof fetched === 'string') return { kind: 'found', commit: fetched };
+  return {
+    kind: 'missing',
+    why: `${ref} is not in ${clone} and could not be fetched from origin (${redactUrls(fetched.message.slice(0, 200))})`,
+  };
+}
+
 /** Where the scan root sits inside the repository (`''` at the top, else `sub/dir/`). */
 export async function repoPrefix(dir: string): Promise<string> {
   return (await run(dir, ['rev-parse', '--show-prefix'])).toString('utf8').trim();
@@ -60,9 +105,14 @@ export async function repoPrefix(dir: string): Promise<string> {
 
 /**
  * Every blob of a commit under the scan root (`prefix`, from repoPrefix), with sizes; symlinks and submodules are
- * left out (never followed).
+ * left out (never followed) — a submodule's recorded commit goes into `submodules` when given.
  */
-export async function listTree(dir: string, commit: string, prefix: string): Promise<TreeEntry[]> {
+export async function listTree(
+  dir: string,
+  commit: string,
+  prefix: string,
+  submodules?: Map<string, string>,
+): Promise<TreeEntry[]> {
   const out = await run(dir, ['ls-tree', '-r', '-z', '-l', '--full-tree', commit], MAX_LIST_BYTES);
   const entries: TreeEntry[] = [];
   for (const rec of out.toString('utf8').split('\0')) {
@@ -71,6 +121,8 @@ export async function listTree(dir: string, commit: string, prefix: string): Pro
     if (tab < 0) continue;
     const [mode = '', type = '', oid = '', size = ''] = rec.slice(0, tab).split(/ +/);
     const full = rec.slice(tab + 1);
+    // A gitlink (mode 160000) records the submodule's commit: compared, never entered.
+    if (type === 'commit' && full.startsWith(prefix)) submodules?.set(full.slice(prefix.length), oid);
     if (type !== 'blob' || mode === '120000' || !full.startsWith(prefix)) continue;
     entries.push({ path: full.slice(prefix.length), mode, oid, size: Number(size) });
   }
@@ -137,4 +189,37 @@ export async function hashWorkingFiles(dir: string, paths: readonly string[]): P
     });
   }
   return ids;
+}
+
+/**
+ * Stream one blob into `target` (a model file may be gigabytes: never held in memory). The caller checked its size
+ * from the tree listing; git's own exit status decides whether the copy is whole.
+ */
+export async function writeBlobTo(dir: string, oid: string, target: string): Promise<void> {
+  const child = spawn('git', ['cat-file', 'blob', checkOid(oid)], {
+    cwd: dir,
+    stdio: ['ignore', 'pipe', 'ignore'],
+    env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' },
+  });
+  const exited = new Promise<number | null>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', resolve);
+  });
+  await pipeline(child.stdout, createWriteStream(target, { mode: 0o600 }));
+  const code = await exited;
+  if (code !== 0) throw new UsageError(`git cat-file blob ${oid} failed (exit ${String(code)})`);
+}
+
+/** The submodules a commit records (path under the scan root → commit), from one `git ls-tree` without sizes. */
+export async function submodulesAt(dir: string, commit: string, prefix: string): Promise<Map<string, string>> {
+  const out = await run(dir, ['ls-tree', '-r', '-z', '--full-tree', commit], MAX_LIST_BYTES);
+  const found = new Map<string, string>();
+  for (const rec of out.toString('utf8').split('\0')) {
+    const tab = rec.indexOf('\t');
+    const [mode = '', type = '', oid = ''] = rec.slice(0, Math.max(0, tab)).split(' ');
+    const full = rec.slice(tab + 1);
+    if (tab > 0 && mode === '160000' && type === 'commit' && full.startsWith(prefix))
+      found.set(full.slice(prefix.length), oid);
+  }
+  return found;
 }

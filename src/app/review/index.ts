@@ -13,14 +13,23 @@ import type { LockfileChanges, VersionMove } from './diff.js';
 import { diffGraphs } from './diff.js';
 import type { GateKind, GateVerdict } from './gate.js';
 import { judgeGate } from './gate.js';
-import { hashWorkingFiles, repoPrefix, resolveCommit } from './git.js';
+import { findBase, hashWorkingFiles, repoPrefix, resolveCommit, submodulesAt } from './git.js';
+import { diffSubmodules, submoduleFindings } from './submodules.js';
+import { notCompared } from './not-compared.js';
 import type { ModelChange } from './models.js';
 import { diffModels, modelQuestions } from './models.js';
 import type { OnlineOutcome, RegistryLookup } from './online.js';
 import { onlineTargets, registryQuestions } from './online.js';
 import { lockfileQuestions } from './questions.js';
+import { injectionQuestions } from './injection.js';
+import { groupByCause } from './causes.js';
+import { atHeadPaths, findingsAtHeadPaths, movedLockfiles } from './renames.js';
 import { blobReader, fileReader, referenceChanges, workingTreeSources, type ReferenceChange } from './references.js';
 import { isModelPath, snapshotCommit, type Snapshot } from './snapshot.js';
+import { inspectChangedContent } from './model-content.js';
+import { policyAt } from './base-policy.js';
+import { policyPaths, trustChangeFindings, trustFileChanges, workingTrustIds } from './trust-changes.js';
+import { listRegistryFiles } from '../../trust/registry/files.js';
 import { pushAll } from '../../core/push-all.js';
 import { addedToGroups, introducedAlone } from './grouped.js';
 
@@ -66,7 +75,9 @@ export interface ReviewResult {
  */
 export async function reviewChange(req: ReviewRequest): Promise<ReviewResult> {
   const dir = path.resolve(req.dir);
-  const baseCommit = await resolveCommit(dir, req.base);
+  const base = await findBase(dir, req.base, !req.options.offline);
+  if (base.kind === 'missing') return notCompared(req, base.why);
+  const baseCommit = base.commit;
   const headCommit = req.head !== undefined ? await resolveCommit(dir, req.head) : undefined;
   const snaps: Snapshot[] = [];
   try {
@@ -76,10 +87,20 @@ export async function reviewChange(req: ReviewRequest): Promise<ReviewResult> {
     const headSnap = headCommit !== undefined ? await snapshotCommit(dir, headCommit, prefix) : undefined;
     if (headSnap) snaps.push(headSnap);
     const offlineParse = { ...req.options, offline: true, cacheDir: undefined, shard: undefined };
+    const policyFiles = policyPaths(req.policy);
+    const headTrustIds = headSnap
+      ? new Map([...headSnap.entries].map(([p, e]) => [p, e.oid]))
+      : await workingTrustIds(dir, policyFiles, await listRegistryFiles(dir));
+    const trustChanges = trustFileChanges(baseSnap.entries, headTrustIds, policyFiles);
+    const policyChanged = trustChanges.some((c) => c.kind === 'policy');
+    const registryChanged = trustChanges.some((c) => c.kind === 'registry');
+    // A change is judged by the base revision's policy and registry when it edits them (trust-changes.ts).
+    const basePolicy = policyChanged ? await policyAt(dir, baseSnap, req.policy, policyFiles) : undefined;
+    const policy = basePolicy?.policy ?? req.policy;
     const scanAt = (root: string, registry: TrustedRegistry) =>
       scanRepository({
         root,
-        policy: req.policy,
+        policy,
         registry,
         options: offlineParse,
         include: [],
@@ -89,22 +110,61 @@ export async function reviewChange(req: ReviewRequest): Promise<ReviewResult> {
         ...(req.today !== undefined ? { today: req.today } : {}),
       });
     const baseRegistry = await loadTrustedRegistry(baseSnap.root).catch(() => EMPTY_REGISTRY);
-    const headRegistry = headSnap ? await loadTrustedRegistry(headSnap.root).catch(() => EMPTY_REGISTRY) : req.registry;
+    const writtenRegistry = headSnap
+      ? await loadTrustedRegistry(headSnap.root).catch(() => EMPTY_REGISTRY)
+      : req.registry;
+    const headRegistry = registryChanged ? baseRegistry : writtenRegistry;
     const [baseScan, headScan] = await Promise.all([
       scanAt(baseSnap.root, baseRegistry),
       scanAt(headSnap?.root ?? dir, headRegistry),
     ]);
 
-    const lockfiles = diffGraphs(baseScan.graphs, headScan.graphs);
+    const moves = movedLockfiles(baseScan.graphs, headScan.graphs);
+    const baseGraphs = atHeadPaths(baseScan.graphs, moves);
+    const baseFindings = findingsAtHeadPaths(baseScan.findings, moves);
+    const movedFrom = new Map([...moves].map(([from, to]) => [to, from]));
+    const lockfiles = diffGraphs(baseGraphs, headScan.graphs).map((lf) => {
+      const from = movedFrom.get(lf.lockfile);
+      return from === undefined ? lf : { ...lf, movedFrom: from };
+    });
     const raw: Finding[] = [
-      ...lockfileQuestions(lockfiles, baseScan.graphs, headScan.graphs),
+      ...groupByCause([
+        ...lockfileQuestions(lockfiles, baseGraphs, headScan.graphs),
+        ...injectionQuestions(lockfiles, baseGraphs, headScan.graphs),
+      ]),
       ...unreadable(baseScan, 'base'),
       ...unreadable(headScan, 'head'),
+      ...submoduleFindings(
+        diffSubmodules(baseSnap.submodules, headSnap?.submodules ?? (await submodulesAt(dir, 'HEAD', prefix))),
+      ),
+      ...trustChangeFindings(
+        trustChanges,
+        basePolicy?.judgedBy ?? `${req.policy.source}, as the base could not be read`,
+      ),
     ];
 
-    const headModels = headSnap?.models ?? (await workingTreeModels(dir, headScan));
-    const models = diffModels(baseSnap.models, headModels);
-    pushAll(raw, modelQuestions(models, baseRegistry, headRegistry));
+    const content = await inspectChangedContent({
+      dir,
+      base: baseSnap.entries,
+      head: headSnap?.entries,
+      headFiles: headScan.files,
+      policy,
+      registry: headRegistry,
+      options: offlineParse,
+      logger: req.logger,
+      ...(req.today !== undefined ? { today: req.today } : {}),
+    });
+    pushAll(raw, content.notInspected);
+    const headModels = new Map(headSnap?.models ?? (await workingTreeModels(dir, headScan)));
+    const baseModels = new Map(baseSnap.models);
+    // Files the content tests call models whatever their names (a new pytorch_model.bin, a pickle behind a .png).
+    for (const [p, oid] of content.models) {
+      headModels.set(p, oid);
+      const before = baseSnap.entries.get(p);
+      if (before) baseModels.set(p, before.oid);
+    }
+    const models = diffModels(baseModels, headModels);
+    pushAll(raw, modelQuestions(models, baseRegistry, writtenRegistry, content.vouched));
 
     const headSources =
       headSnap?.sources ??
@@ -126,22 +186,22 @@ export async function reviewChange(req: ReviewRequest): Promise<ReviewResult> {
     if (online) {
       const moves = lockfiles.flatMap((lf) => lf.changes.filter((c): c is VersionMove => 'type' in c));
       const added = lockfiles.flatMap((lf) => lf.changes.flatMap((c) => (c.kind === 'added' ? [c.head] : [])));
-      const lookup = req.lookup ?? (await registryLookup(headSnap?.root ?? dir, req.options, headScan));
+      const lookup = req.lookup ?? (await registryLookup(headSnap?.root ?? dir, req.options, headScan, policy));
       const asked = await registryQuestions(onlineTargets(moves, added), lookup, {
         now: req.now ?? new Date(),
         minReleaseAgeHours: req.minReleaseAgeHours ?? 24,
       });
       pushAll(raw, asked.findings);
       pushAll(raw, unansweredByCause(asked.unanswered));
-      pushAll(raw, await refusedByRegistry(asked.refused, req.policy));
+      pushAll(raw, await refusedByRegistry(asked.refused, policy));
     }
 
     const today = req.today ?? new Date().toISOString().slice(0, 10);
-    pushAll(raw, addedToGroups(baseScan.findings, headScan.findings));
-    const own = applyPolicy(raw, req.policy, today);
+    pushAll(raw, addedToGroups(baseFindings, headScan.findings));
+    const own = applyPolicy(raw, policy, today);
     // A head finding whose content fingerprint the base already had is not this change's doing.
-    const introduced = introducedAlone(baseScan.findings, headScan.findings);
-    const findings = [...own.findings, ...introduced].sort(byPlace);
+    const introduced = introducedAlone(baseFindings, headScan.findings);
+    const findings = dedupe([...own.findings, ...introduced, ...content.findings]).sort(byPlace);
     const byLevel = { error: 0, warning: 0, note: 0 };
     for (const f of findings) byLevel[f.level]++;
     const gate = req.gate !== undefined ? judgeGate(req.gate, lockfiles, models, findings, refs.changes) : undefined;
@@ -165,7 +225,12 @@ export async function reviewChange(req: ReviewRequest): Promise<ReviewResult> {
     await Promise.all(snaps.map((s) => s.dispose()));
   }
 
-  async function registryLookup(root: string, options: ScanOptions, head: ScanResult): Promise<RegistryLookup> {
+  async function registryLookup(
+    root: string,
+    options: ScanOptions,
+    head: ScanResult,
+    policy: Policy,
+  ): Promise<RegistryLookup> {
     const [{ registryLookup: make }, { berryProjectsOf }, { createFileOpener }] = await Promise.all([
       import('./lookup.js'),
       import('../../registry/berry-projects.js'),
@@ -173,7 +238,7 @@ export async function reviewChange(req: ReviewRequest): Promise<ReviewResult> {
     ]);
     // yarn 2+ lockfiles: their registries come from the head's `.yarnrc.yml` files, as the scan's registry stage reads them.
     const berry = await berryProjectsOf(head.graphs, head.files, createFileOpener(), options.env);
-    return make(root, options, req.policy, new AbortController().signal, berry);
+    return make(root, options, policy, new AbortController().signal, berry);
   }
 }
 
@@ -218,6 +283,12 @@ async function refusedByRegistry(list: OnlineOutcome['refused'], policy: Policy)
 async function workingTreeModels(dir: string, scan: ScanResult): Promise<Map<string, string>> {
   const paths = scan.files.filter((f) => isModelPath(f.path)).map((f) => f.path);
   return paths.length > 0 ? hashWorkingFiles(dir, paths) : new Map();
+}
+
+/** One finding per fingerprint: the head scan and the content inspection may both report a disguised model. */
+function dedupe(list: readonly ResolvedFinding[]): ResolvedFinding[] {
+  const seen = new Set<string>();
+  return list.filter((f) => !seen.has(f.fingerprint) && seen.add(f.fingerprint) !== undefined);
 }
 
 function byPlace(a: ResolvedFinding, b: ResolvedFinding): number {

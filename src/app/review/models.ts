@@ -40,14 +40,16 @@ export function modelQuestions(
   changes: readonly ModelChange[],
   baseRegistry: TrustedRegistry,
   headRegistry: TrustedRegistry,
+  vouched: ReadonlySet<string> = new Set(),
 ): Finding[] {
   const out: Finding[] = [];
-  for (const c of changes.filter((x) => x.kind === 'changed')) {
+  // A file whose new bytes (or LFS object) match a registry entry is the reviewed path, pin moved or not.
+  for (const c of changes.filter((x) => x.kind === 'changed' && !vouched.has(x.path))) {
     const before = pinsFor(baseRegistry, c.path);
     if (before === '' || before !== pinsFor(headRegistry, c.path)) continue;
     out.push({
       ruleId: 'CPU010',
-      message: `${c.path} changed, but its trusted-registry entry did not: the new weights were not reviewed. Record them with \`chainproof registry add\` in the same change.`,
+      message: `${c.path} changed, but its trusted-registry entry did not: the new weights were not reviewed. Record them with \`chainproof registry add\` in a pull request of its own, then rebase this change on it.`,
       location: { path: c.path },
       artifact: { kind: 'model', path: c.path },
       evidence: { registryEntry: before.split('\n')[0]!.split(':')[0]! },

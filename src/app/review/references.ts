@@ -69,6 +69,14 @@ export async function referenceChanges(
         via: r.via,
         ...(r.revision !== undefined ? { revision: r.revision } : {}),
       };
+      // Remote code newly allowed for this model in this file: the loader will import Python from the model repository.
+      if (r.runsRemoteCode && !olds.some((b) => b.runsRemoteCode))
+        findings.push({
+          ruleId: 'CPU021',
+          message: `The change lets ${r.via} run code from ${name ?? '?'}${r.revision !== undefined ? ` at "${r.revision}"` : ''} (trust_remote_code or a hub code loader): Python from the model repository will run at load time. Read that code at a pinned commit, or load without remote code.`,
+          location: where,
+          evidence: { ...evidence, pinned: r.revisionKind === 'commit' },
+        });
       if (olds.length === 0) {
         changes.push({ kind: 'added', reference: r });
         if (r.revisionKind !== 'commit')

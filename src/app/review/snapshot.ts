@@ -4,16 +4,25 @@ import path from 'node:path';
 import { MODEL_FORMATS, entryOf, formatFromName } from '../../discover/catalogue/index.js';
 import { MAX_LOCKFILE_BYTES } from '../../deps/read.js';
 import { isReferenceSource } from '../../refs/find.js';
+import { POLICY_FILE_CANDIDATES } from '../../trust/policy/find.js';
 import type { TreeEntry } from './git.js';
 import { listTree, readBlobs } from './git.js';
 
 /** The kinds of file a review reads at a revision: what the package managers read. */
 const REVIEW_KINDS: ReadonlySet<string> = new Set(['lockfile', 'manifest', 'config']);
 
-/** Lockfiles, manifests and package-manager configuration (by the catalogue), and the trusted registry. */
+/**
+ * Lockfiles, manifests and package-manager configuration (by the catalogue), the trusted registry, and the policy
+ * with what it names (`.chainproof/`): the base's copies judge a change that edits them.
+ */
 export function isReviewInput(p: string): boolean {
   const f = formatFromName(p);
-  return (f !== undefined && REVIEW_KINDS.has(entryOf(f).kind)) || p.startsWith('trusted-registry/');
+  return (
+    (f !== undefined && REVIEW_KINDS.has(entryOf(f).kind)) ||
+    p.startsWith('trusted-registry/') ||
+    p.startsWith('.chainproof/') ||
+    POLICY_FILE_CANDIDATES.includes(p)
+  );
 }
 
 export function isModelPath(p: string): boolean {
@@ -26,6 +35,10 @@ export interface Snapshot {
   readonly root: string;
   /** Model-file paths at this revision with their git object ids. */
   readonly models: ReadonlyMap<string, string>;
+  /** Submodule paths at this revision with the commit each records. */
+  readonly submodules: ReadonlyMap<string, string>;
+  /** Every blob under the scan root at this revision, by path (its id and size: to copy what a change touched). */
+  readonly entries: ReadonlyMap<string, TreeEntry>;
   /** Source and config files the model-reference finders read, with their git object ids. */
   readonly sources: ReadonlyMap<string, string>;
   dispose(): Promise<void>;
@@ -36,7 +49,8 @@ export interface Snapshot {
  * Paths come from git and are re-checked: nothing is written outside the folder (`..`, absolute paths).
  */
 export async function snapshotCommit(dir: string, commit: string, prefix: string): Promise<Snapshot> {
-  const entries = await listTree(dir, commit, prefix);
+  const submodules = new Map<string, string>();
+  const entries = await listTree(dir, commit, prefix, submodules);
   const inputs = entries.filter((x) => isReviewInput(x.path));
   // An oversized input is still laid out (empty) so the parser reports it rather than the review skipping it.
   const blobs = await readBlobs(
@@ -54,6 +68,8 @@ export async function snapshotCommit(dir: string, commit: string, prefix: string
   return {
     root,
     models: new Map(entries.filter((e) => isModelPath(e.path)).map((e) => [e.path, e.oid])),
+    entries: new Map(entries.map((e) => [e.path, e])),
+    submodules,
     sources: new Map(entries.filter((e) => isReferenceSource(e.path)).map((e) => [e.path, e.oid])),
     dispose: () => rm(root, { recursive: true, force: true }),
   };

@@ -184,6 +184,30 @@ describe('review of model references in code', () => {
     expect(r.gate?.passed).toBe(false);
   });
 
+  it.each([
+    {
+      name: 'trust_remote_code=True added to a pinned reference → CPU021 at its line',
+      from: train(A),
+      want: ['CPU021@train.py:3'],
+    },
+    {
+      name: 'a new reference with trust_remote_code=True → CPU021 (and CPU012 when unpinned)',
+      from: 'print(1)\n',
+      to: `from transformers import AutoModel\n\nmodel = AutoModel.from_pretrained("acme/encoder", trust_remote_code=True)\n`,
+      want: ['CPU012@train.py:3', 'CPU021@train.py:3'],
+    },
+    {
+      name: 'remote code already allowed at the base → no CPU021',
+      from: train(A).replace(`revision="${A}"`, `revision="${A}", trust_remote_code=True`),
+      to: train(B).replace(`revision="${B}"`, `revision="${B}", trust_remote_code=True`),
+      want: ['CPU011@train.py:3'],
+    },
+  ])('$name', async ({ from, to, want }) => {
+    const head = to ?? train(A).replace(`revision="${A}"`, `revision="${A}", trust_remote_code=True`);
+    const r = await review({ 'train.py': from }, { 'train.py': head }, 'any');
+    expect(ruleLines(r).sort()).toEqual(want);
+  });
+
   it('a new unpinned reference → CPU012; an unchanged file is not re-read', async () => {
     const r = await review(
       { 'train.py': train(A), 'serve.py': 'print(1)\n' },

@@ -1,0 +1,124 @@
+import type { Finding } from '../../core/finding.js';
+import type { DependencyGraph, PackageNode } from '../../core/records.js';
+import { redactUrls } from '../../deps/checks/finding.js';
+import type { LockfileChanges } from './diff.js';
+
+/**
+ * Lockfile-only injection: edits that no update of a manifest or of a package explains. A published version's
+ * dependencies and bytes never change, so a package manager that installs from the lockfile (`npm ci` builds its
+ * tree from the lockfile's entries and their `dependencies`: arborist `loadVirtual`) installs what the edit says.
+ * Pure: graphs in, findings out.
+ */
+export function injectionQuestions(
+  changes: readonly LockfileChanges[],
+  base: readonly DependencyGraph[],
+  head: readonly DependencyGraph[],
+): Finding[] {
+  const baseByPath = new Map(base.map((g) => [g.lockfile, g]));
+  const headByPath = new Map(head.map((g) => [g.lockfile, g]));
+  const out: Finding[] = [];
+  for (const lf of changes) {
+    const b = baseByPath.get(lf.lockfile);
+    const h = headByPath.get(lf.lockfile);
+    if (!b || !h) continue;
+    out.push(...unexplainedAdditions(lf, b, h), ...repointed(b, h));
+  }
+  return out;
+}
+
+/**
+ * CPU015: a package whose name the base lockfile did not have, pulled in (by the head lockfile's own edges) by a
+ * package the change did not update, or by a manifest whose declared range did not change. Only an edit of the
+ * lockfile puts a new dependency under an unchanged version. Not flagged: unreachable entries (npm drops extraneous
+ * nodes from the ideal tree: arborist build-ideal-tree `#idealTreePrune`), a new version of a name already locked
+ * (in-range re-resolution), and — when the lockfile format itself changed — peer and optional entries, which npm 7+
+ * records where npm 6 did not.
+ */
+function unexplainedAdditions(lf: LockfileChanges, base: DependencyGraph, head: DependencyGraph): Finding[] {
+  const baseNames = new Set(base.packages.map((p) => p.alias ?? p.name));
+  for (const p of base.packages) baseNames.add(p.name);
+  // Names (and alias names, as paths carry them) of packages the change added or moved: they may bring new edges.
+  const moved = new Set<string>();
+  for (const c of lf.changes) {
+    if (c.kind === 'removed') continue;
+    moved.add(c.name);
+    if (c.head.alias !== undefined) moved.add(c.head.alias);
+  }
+  const regenerated = base.formatVersion !== head.formatVersion;
+  const out: Finding[] = [];
+  for (const c of lf.changes) {
+    if (c.kind !== 'added' || baseNames.has(c.name) || baseNames.has(c.head.alias ?? c.name)) continue;
+    const node = c.head;
+    if (regenerated && (node.peer || node.optional)) continue;
+    const puller = pullerOf(node, base, head, moved);
+    if (puller === undefined) continue;
+    out.push({
+      ruleId: 'CPU015',
+      message: `${node.name}@${node.version} is new to ${lf.lockfile}, but ${puller} was not updated by this change: a published version does not gain dependencies, so the lockfile itself was edited to add it. Regenerate the lockfile from the manifests (npm install / yarn / pnpm install) and compare.`,
+      location: { path: node.lockfile, line: node.line },
+      artifact: { kind: 'package', name: node.name, version: node.version },
+      evidence: { pulledInBy: puller, path: node.path.join(' > ') },
+    });
+  }
+  return out;
+}
+
+/** Who pulls `node` in when nothing the change updated does; undefined when the change explains it (or nothing does). */
+function pullerOf(
+  node: PackageNode,
+  base: DependencyGraph,
+  head: DependencyGraph,
+  moved: ReadonlySet<string>,
+): string | undefined {
+  const p = node.path;
+  if (p.length < 2) return undefined; // unreachable: not installed
+  if (p.length === 2) {
+    const workspace = p[0] === 'root' ? '' : p[0]!;
+    const name = p[1]!;
+    const before = base.importers[workspace]?.[name];
+    const after = head.importers[workspace]?.[name];
+    // A declared range that appeared or moved is a manifest change: the reviewer sees it in package.json.
+    if (before !== after) return undefined;
+    return workspace === '' ? 'the root manifest (its declared range is unchanged)' : `workspace ${workspace}`;
+  }
+  const parent = p[p.length - 2]!;
+  if (parent === '…' || moved.has(parent)) return undefined;
+  const at = head.packages.find((q) => (q.alias ?? q.name) === parent);
+  return at !== undefined ? `${parent}@${at.version}` : parent;
+}
+
+/**
+ * CPU016: the same name@version now resolves to another git commit, tarball or folder, with no integrity to hold the
+ * bytes: a git dependency's commit moved under an unchanged version is other code. (With an integrity on both sides
+ * the bytes are compared instead: CPU001; a registry host the policy refuses is the scan's CPD005.)
+ */
+function repointed(base: DependencyGraph, head: DependencyGraph): Finding[] {
+  const before = new Map<string, Set<string>>();
+  const pinnedBefore = new Set<string>();
+  for (const p of base.packages) {
+    if (p.resolved === undefined) continue;
+    const key = `${p.name}@${p.version}`;
+    before.set(key, (before.get(key) ?? new Set()).add(p.resolved));
+    if (p.integrity !== undefined) pinnedBefore.add(key);
+  }
+  const out: Finding[] = [];
+  const reported = new Set<string>();
+  for (const p of head.packages) {
+    const key = `${p.name}@${p.version}`;
+    const olds = before.get(key);
+    if (p.resolved === undefined || olds === undefined || olds.has(p.resolved) || reported.has(key)) continue;
+    // Integrity at both revisions: the bytes are compared by CPU001, and the same bytes from elsewhere are the same code.
+    if (p.integrity !== undefined && pinnedBefore.has(key)) continue;
+    reported.add(key);
+    const was = [...olds].sort().map(redactUrls);
+    const now = redactUrls(p.resolved);
+    out.push({
+      ruleId: 'CPU016',
+      message: `${key} now resolves to ${now} (was ${was.join(', ')}) with no integrity to hold the bytes: the same version now installs other code. Check the new commit or URL before merging, or restore the entry from the base revision.`,
+      location: { path: p.lockfile, line: p.line },
+      artifact: { kind: 'package', name: p.name, version: p.version },
+      evidence: { source: p.source, before: was.join(' '), after: now },
+    });
+  }
+  return out;
+}
