@@ -45,6 +45,16 @@ export const REFS_RULES = defineRules([
     tags: [...TAGS],
   },
   {
+    id: 'CPR012',
+    name: 'ModelLoadedFromPullRequest',
+    short: "Code loads a hub model from a pull request's ref (refs/pr/N).",
+    full: 'On the Hugging Face Hub anyone with an account can open a pull request on a public model repository, and `refs/pr/<N>` follows whatever its author pushes to it. Loading `revision="refs/pr/N"` runs weights (and, with trust_remote_code, code) that the repository\'s owners never merged.',
+    help: 'Load the merged commit instead: after review, pin its 40-hex commit (`revision="<commit>"`). If the change was never merged, vendor the reviewed files.',
+    level: 'error',
+    severity: '8.0',
+    tags: [...TAGS],
+  },
+  {
     id: 'CPR010',
     name: 'ModelChosenAtRunTime',
     short: 'A model loader is called with a name computed at run time.',

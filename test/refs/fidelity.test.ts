@@ -1,0 +1,89 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_POLICY } from '../../src/trust/policy/default.js';
+import { findConfigReferences } from '../../src/refs/config.js';
+import { findJavaScriptReferences } from '../../src/refs/javascript.js';
+import { dynamicFinding, judgeReference } from '../../src/refs/judge.js';
+import { findPythonReferences, findPythonReferencesInWholeFile } from '../../src/refs/python.js';
+import { REPO } from '../helpers/cli.js';
+
+/**
+ * Fidelity cases: what chainproof reports for a reference must be what the library would download or run (each
+ * fixture names the library function it follows). Every finding as `RULE:line:column repo@revision`, through the
+ * finder the scan uses and, for Python, through lezer over the whole file too (the fast reader must agree).
+ */
+const DIR = path.join(REPO, 'fixtures', 'refs', 'fidelity');
+const local = (p: string) => p === 'checkpoints' || p.startsWith('checkpoints/');
+
+function findings(file: string, finder = pickFinder(file)) {
+  const r = finder(file, readFileSync(path.join(DIR, file), 'utf8'), local);
+  return [
+    ...r.references.flatMap((ref) =>
+      judgeReference(ref, new Map(), DEFAULT_POLICY).map(
+        (f) =>
+          `${f.ruleId}:${f.location.line}:${f.location.column} ${ref.repoId ?? ref.url}@${ref.revision ?? '-'}${ref.file !== undefined ? ` ${ref.file}` : ''}`,
+      ),
+    ),
+    ...r.dynamic.map((d) => {
+      const f = dynamicFinding(d);
+      return `${f.ruleId}:${f.location.line}:${f.location.column} dynamic`;
+    }),
+  ];
+}
+
+function pickFinder(file: string) {
+  if (file.endsWith('.py')) return findPythonReferences;
+  if (/\.(ya?ml|json)$/.test(file)) return findConfigReferences;
+  return findJavaScriptReferences;
+}
+
+const C = '0123456789abcdef0123456789abcdef01234567';
+
+const CASES: { file: string; want: string[] }[] = [
+  {
+    // A pull request's ref is writable by whoever opened it: CPR012 (error) in place of CPR001.
+    file: 'revision-pull-request.py',
+    want: [
+      'CPR012:5:9 acme/chat-7b@refs/pr/12',
+      'CPR003:5:9 acme/chat-7b@refs/pr/12',
+      'CPR012:6:11 acme/chat-7b@refs/pr/3 model.safetensors',
+      'CPR003:6:11 acme/chat-7b@refs/pr/3 model.safetensors',
+    ],
+  },
+  {
+    // `/resolve/refs/pr/7/` unquoted is the PR ref (not revision "refs" and file "pr/7/…"); a malformed escape in
+    // the URL is read as written instead of throwing the whole file away.
+    file: 'revision-in-url.py',
+    want: [
+      `CPR003:4:5 acme/enc@${C} x.onnx`,
+      'CPR012:6:5 acme/enc@refs/pr/7 config.json',
+      'CPR003:6:5 acme/enc@refs/pr/7 config.json',
+      'CPR012:7:5 acme/enc@refs/pr/8 config.json',
+      'CPR003:7:5 acme/enc@refs/pr/8 config.json',
+      'CPR001:8:5 acme/enc@%E0%A4%A config.json',
+      'CPR003:8:5 acme/enc@%E0%A4%A config.json',
+    ],
+  },
+  {
+    // huggingface_hub REGEX_COMMIT_HASH: only 40 lowercase hex digits are a commit.
+    file: 'revision-abbreviated.py',
+    want: [
+      'CPR001:5:7 acme/tok@a1b2c3d',
+      'CPR003:5:7 acme/tok@a1b2c3d',
+      'CPR001:6:8 acme/tok@0123456789ABCDEF0123456789ABCDEF01234567',
+      'CPR003:6:8 acme/tok@0123456789ABCDEF0123456789ABCDEF01234567',
+      `CPR003:7:8 acme/tok@${C}`,
+    ],
+  },
+];
+
+describe('model references agree with what the libraries load (fixtures/refs/fidelity)', () => {
+  it.each(CASES)('$file', ({ file, want }) => {
+    expect(findings(file)).toEqual(want);
+  });
+
+  it.each(CASES.filter((c) => c.file.endsWith('.py')))('$file: lezer over the whole file agrees', ({ file }) => {
+    expect(findings(file, findPythonReferencesInWholeFile)).toEqual(findings(file));
+  });
+});
