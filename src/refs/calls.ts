@@ -5,6 +5,8 @@ import type { FileReferences, ModelHub } from './types.js';
 export interface Resolved {
   readonly value: string | undefined;
   readonly isString: boolean;
+  /** A dict literal's (or `dict(…)`'s) string keys and their values, as far as the file alone can tell. */
+  readonly entries?: ReadonlyMap<string, Resolved>;
 }
 
 /** A call as the language front ends see it: the callee as written and with import aliases resolved. */

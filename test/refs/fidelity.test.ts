@@ -76,6 +76,19 @@ const CASES: { file: string; want: string[] }[] = [
       `CPR003:7:8 acme/tok@${C}`,
     ],
   },
+  {
+    // `**LOAD` / `**dict(…)` / `**{**SAFE, …}` are read like keywords; `**extra` stays a run-time choice.
+    file: 'kwargs-dict.py',
+    want: [
+      `CPR002:8:9 acme/remote@${C}`,
+      `CPR003:8:9 acme/remote@${C}`,
+      `CPR003:9:9 acme/plain@${C}`,
+      'CPR001:10:9 acme/opaque@-',
+      'CPR003:10:9 acme/opaque@-',
+      `CPR002:11:9 acme/mixed@${C}`,
+      `CPR003:11:9 acme/mixed@${C}`,
+    ],
+  },
 ];
 
 describe('model references agree with what the libraries load (fixtures/refs/fidelity)', () => {
