@@ -1,5 +1,6 @@
 import { looksLikeRepoId, parseModelUrl, revisionKind } from './ids.js';
 import type { FileReferences, ModelHub } from './types.js';
+import { PYTHON_LIBRARY_WORDS, pythonLibraryShape } from './python-loaders.js';
 
 /** An argument as far as the file alone can tell: its string value, or undefined when computed at run time. */
 export interface Resolved {
@@ -22,7 +23,7 @@ export interface CallFacts {
   readonly lang: 'python' | 'javascript';
 }
 
-interface LoaderShape {
+export interface LoaderShape {
   readonly via: string;
   readonly name: Resolved | undefined;
   readonly revision?: Resolved | undefined;
@@ -30,6 +31,8 @@ interface LoaderShape {
   readonly runsRemoteCode: boolean;
   /** torch.hub: `owner/repo[:ref]` on GitHub. */
   readonly hub?: ModelHub;
+  /** `datasets.load_dataset(…, trust_remote_code=True)`: runs the dataset repository's script; not a model. */
+  readonly datasetCode?: boolean;
 }
 
 /**
@@ -44,6 +47,7 @@ export const PYTHON_LOADER_WORDS: readonly string[] = [
   'torch',
   'timm',
   'sentence_transformers',
+  ...PYTHON_LIBRARY_WORDS,
 ];
 
 const TRUE = (r: Resolved | undefined, lang: CallFacts['lang']) => r?.value === (lang === 'python' ? 'True' : 'true');
@@ -61,6 +65,10 @@ function shapeOf(f: CallFacts): LoaderShape | undefined {
   const kw = (k: string) => f.keywords.get(k);
   const pos = (i: number) => f.positional[i];
   const name = last(f.resolved);
+  if (f.lang === 'python') {
+    const more = pythonLibraryShape(f);
+    if (more) return more;
+  }
   if (name === 'from_pretrained') {
     // PEFT adapters: `PeftModel.from_pretrained(base_model, model_id)` — the hub id is the second argument.
     const peft =
@@ -175,7 +183,17 @@ export function collectReference(
   const value = shape.name?.value;
   if (value === undefined) {
     // No argument at all (a splat supplies it) or one computed at run time: say so, never guess.
-    if (shape.name !== undefined || f.splat) out.dynamic.push({ ...where, runsRemoteCode: shape.runsRemoteCode });
+    if (shape.name !== undefined || f.splat)
+      out.dynamic.push({
+        ...where,
+        runsRemoteCode: shape.runsRemoteCode,
+        ...(shape.datasetCode ? { dataset: '' } : {}),
+      });
+    return;
+  }
+  if (shape.datasetCode) {
+    // A dataset's loading script runs from the hub; a local script is this repository's own code.
+    if (looksLikeRepoId(value, existsLocally)) out.dynamic.push({ ...where, runsRemoteCode: true, dataset: value });
     return;
   }
   const revision = shape.revision?.value;

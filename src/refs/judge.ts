@@ -96,6 +96,13 @@ export function judgeReference(
 }
 
 export function dynamicFinding(d: DynamicReference): Finding {
+  if (d.dataset !== undefined)
+    return {
+      ruleId: 'CPR002',
+      message: `load_dataset(${d.dataset === '' ? '<chosen at run time>' : d.dataset}, trust_remote_code=True) runs the Python loading script of a hub dataset repository. Convert the dataset to data files (Parquet) or vendor the reviewed script; datasets 4 no longer runs scripts.`,
+      location: { path: d.path, line: d.line, column: d.column },
+      evidence: { via: d.via, ...(d.dataset !== '' ? { dataset: d.dataset } : {}) },
+    };
   return {
     ruleId: d.runsRemoteCode ? 'CPR002' : 'CPR010',
     message: d.runsRemoteCode

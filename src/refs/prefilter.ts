@@ -61,6 +61,14 @@ export const LOADER_NEEDLES: readonly (readonly [words: readonly string[], modul
   [['create_model'], 'timm'],
   [['SentenceTransformer', 'CrossEncoder'], 'sentence_transformers'],
   [['downloadFile', 'snapshotDownload'], '@huggingface/hub'],
+  // redrefs: python-loaders.ts (diffusers single files, vLLM, langchain, open_clip, keras_hub, datasets scripts).
+  [['from_single_file'], undefined],
+  [['LLM', 'EngineArgs'], 'vllm'],
+  [['HuggingFaceEmbeddings', 'HuggingFaceBgeEmbeddings'], 'langchain'],
+  [['create_model'], 'open_clip'],
+  [['from_preset'], 'keras_hub'],
+  [['from_preset'], 'keras_nlp'],
+  [['trust_remote_code'], 'datasets'],
 ];
 
 /**

@@ -9,7 +9,7 @@ export type Finder = (path: string, text: string, existsLocally: (p: string) => 
 
 /** Cheap text tests before parsing: a file that names no loader is not parsed (most of a repository). */
 const LOADER_WORDS =
-  /from_pretrained|pipeline|hf_hub_download|snapshot_download|hub|create_model|SentenceTransformer|CrossEncoder|InferenceSession|loadGraphModel|loadLayersModel|downloadFile|snapshotDownload|huggingface\.co/;
+  /from_pretrained|pipeline|hf_hub_download|snapshot_download|hub|create_model|SentenceTransformer|CrossEncoder|InferenceSession|loadGraphModel|loadLayersModel|downloadFile|snapshotDownload|huggingface\.co|from_single_file|LLM|EngineArgs|HuggingFace\w*Embeddings|from_preset|trust_remote_code/;
 
 /**
  * Parsing is what costs (lezer, a few MB/s), and words such as `pipeline` or `hub` are everywhere in ML code. The
@@ -25,6 +25,13 @@ const LOADER_TESTS: readonly (readonly [word: RegExp, module: RegExp | undefined
   [/create_model/, /\btimm\b/],
   [/SentenceTransformer|CrossEncoder/, /sentence_transformers/],
   [/downloadFile|snapshotDownload/, /@huggingface\/hub/],
+  // redrefs: python-loaders.ts.
+  [/from_single_file/, undefined],
+  [/LLM|EngineArgs/, /vllm/],
+  [/HuggingFaceEmbeddings|HuggingFaceBgeEmbeddings/, /langchain/],
+  [/create_model/, /open_clip/],
+  [/from_preset/, /keras_hub|keras_nlp/],
+  [/trust_remote_code/, /datasets/],
 ];
 
 /**

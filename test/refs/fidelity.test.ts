@@ -27,7 +27,7 @@ function findings(file: string, finder = pickFinder(file)) {
     ),
     ...r.dynamic.map((d) => {
       const f = dynamicFinding(d);
-      return `${f.ruleId}:${f.location.line}:${f.location.column} dynamic`;
+      return `${f.ruleId}:${f.location.line}:${f.location.column} ${d.dataset ?? 'dynamic'}`;
     }),
   ];
 }
@@ -87,6 +87,37 @@ const CASES: { file: string; want: string[] }[] = [
       'CPR003:10:9 acme/opaque@-',
       `CPR002:11:9 acme/mixed@${C}`,
       `CPR003:11:9 acme/mixed@${C}`,
+    ],
+  },
+  {
+    file: 'python-libraries.py',
+    want: [
+      // vLLM LLM(model=…, trust_remote_code=…, revision=…)
+      'CPR002:11:7 acme/served-7b@-',
+      'CPR001:11:7 acme/served-7b@-',
+      'CPR003:11:7 acme/served-7b@-',
+      `CPR003:12:10 acme/served-7b@${C}`,
+      // llama-cpp-python passes no revision to hf_hub_download: `revision="v1"` does not pin anything.
+      'CPR001:13:8 acme/chat-GGUF@- *Q4_K_M.gguf',
+      'CPR003:13:8 acme/chat-GGUF@- *Q4_K_M.gguf',
+      // langchain: model_kwargs go to SentenceTransformer; no model_name loads the library's default.
+      'CPR002:14:7 acme/embed@-',
+      'CPR001:14:7 acme/embed@-',
+      'CPR003:14:7 acme/embed@-',
+      'CPR001:15:15 sentence-transformers/all-mpnet-base-v2@-',
+      'CPR003:15:15 sentence-transformers/all-mpnet-base-v2@-',
+      // open_clip `hf-hub:` names a hub repo; a pretrained tag comes from open_clip's own table.
+      'CPR001:16:16 acme/clip-vit@-',
+      'CPR003:16:16 acme/clip-vit@-',
+      // keras_hub `hf://`; a built-in preset name is versioned by keras_hub.
+      'CPR001:18:9 acme/gemma-keras@-',
+      'CPR003:18:9 acme/gemma-keras@-',
+      // diffusers from_single_file ignores a commit in the URL (only `blob/main/` is stripped): `revision=` decides.
+      `CPR001:20:6 acme/sd@- blob/${C}/sd.safetensors`,
+      `CPR003:20:6 acme/sd@- blob/${C}/sd.safetensors`,
+      `CPR003:23:7 acme/sd@${C} sd.safetensors`,
+      // datasets runs the script of a dataset repository with trust_remote_code=True; not a model reference.
+      'CPR002:27:6 acme/scripted',
     ],
   },
 ];
