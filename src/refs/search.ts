@@ -50,7 +50,7 @@ export const MAX_SOURCE_BYTES = 2 * 1024 * 1024;
 export type Searched =
   { readonly kind: 'found'; readonly refs: FileReferences } | { readonly kind: 'none' } | { readonly kind: 'skipped' };
 
-const isPython = (path: string) => sourceExtension(path) === 'py';
+const isPython = (path: string) => sourceExtension(path) === 'py' || sourceExtension(path) === 'ipynb';
 
 /** A file over the size limit: configs that large are data, not configuration; source that large is skipped. */
 export function searchOversized(path: string): Searched {
@@ -79,7 +79,9 @@ export function screenText(path: string, text: string): Searched | undefined {
   if (config ? !mentionsModelKey(text) : !mayCallLoader(text, isPython(path) ? 'python' : 'javascript'))
     return { kind: 'none' };
   // Minified or generated code, and nesting deeper than hand-written code (the parsers' tree building recurses).
-  if ((!config && looksGenerated(text)) || nestingDepth(text) > MAX_NESTING) return { kind: 'skipped' };
+  // A notebook's outputs (base64 images) are long lines by nature: python-notebook.ts reads only its code cells.
+  const notebook = sourceExtension(path) === 'ipynb';
+  if ((!config && !notebook && looksGenerated(text)) || nestingDepth(text) > MAX_NESTING) return { kind: 'skipped' };
   return undefined;
 }
 

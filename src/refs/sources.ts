@@ -18,6 +18,8 @@ const LANGUAGE_BY_EXTENSION: Readonly<Record<string, Language>> = {
   yaml: 'config',
   yml: 'config',
   json: 'config',
+  // redrefs: Jupyter notebooks, whose code cells python-notebook.ts reads as Python.
+  ipynb: 'notebook',
 };
 
 /** The extension the finders go by; declaration files and minified bundles have none (never searched). */

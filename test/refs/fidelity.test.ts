@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY } from '../../src/trust/policy/default.js';
@@ -6,7 +7,11 @@ import { findConfigReferences } from '../../src/refs/config.js';
 import { findJavaScriptReferences } from '../../src/refs/javascript.js';
 import { dynamicFinding, judgeReference } from '../../src/refs/judge.js';
 import { findPythonReferences, findPythonReferencesInWholeFile } from '../../src/refs/python.js';
+import { findNotebookReferences } from '../../src/refs/python-notebook.js';
+import { EMPTY_REGISTRY } from '../../src/core/trusted-registry.js';
+import { refsStage } from '../../src/refs/stage.js';
 import { REPO } from '../helpers/cli.js';
+import { scanWith } from '../helpers/scan.js';
 
 /**
  * Fidelity cases: what chainproof reports for a reference must be what the library would download or run (each
@@ -34,6 +39,7 @@ function findings(file: string, finder = pickFinder(file)) {
 
 function pickFinder(file: string) {
   if (file.endsWith('.py')) return findPythonReferences;
+  if (file.endsWith('.ipynb')) return findNotebookReferences;
   if (/\.(ya?ml|json)$/.test(file)) return findConfigReferences;
   return findJavaScriptReferences;
 }
@@ -120,6 +126,16 @@ const CASES: { file: string; want: string[] }[] = [
       'CPR002:27:6 acme/scripted',
     ],
   },
+  {
+    // Code cells only (not markdown, raw cells or outputs), one namespace across cells, magics blanked; each at
+    // its line and column in the notebook's JSON.
+    file: 'notebook-cells.ipynb',
+    want: [
+      `CPR003:39:18 acme/notebook-base@${C}`,
+      'CPR001:40:14 acme/notebook-base@-',
+      'CPR003:40:14 acme/notebook-base@-',
+    ],
+  },
 ];
 
 describe('model references agree with what the libraries load (fixtures/refs/fidelity)', () => {
@@ -129,5 +145,30 @@ describe('model references agree with what the libraries load (fixtures/refs/fid
 
   it.each(CASES.filter((c) => c.file.endsWith('.py')))('$file: lezer over the whole file agrees', ({ file }) => {
     expect(findings(file, findPythonReferencesInWholeFile)).toEqual(findings(file));
+  });
+});
+
+describe('notebooks in a scan', () => {
+  it('the refs stage reads .ipynb code cells (an image output does not make the notebook look generated)', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'chainproof-nb-'));
+    try {
+      const nb = JSON.parse(readFileSync(path.join(DIR, 'notebook-cells.ipynb'), 'utf8')) as {
+        cells: { outputs?: unknown[] }[];
+      };
+      // Enough long lines that search.ts `looksGenerated` would skip the file were it read as source.
+      for (let i = 0; i < 6; i++)
+        nb.cells[2]!.outputs!.push({ output_type: 'display_data', data: { 'image/png': 'A'.repeat(5_000) } });
+      const text = JSON.stringify(nb, null, 1);
+      writeFileSync(path.join(dir, 'train.ipynb'), text);
+      const tokenizerLine = text.split('\n').findIndex((l) => l.includes('tokenizer = AutoTokenizer')) + 1;
+      const r = await scanWith(dir, [refsStage], { registry: EMPTY_REGISTRY });
+      expect(r.findings.map((f) => `${f.ruleId}:${f.location.line}`).sort()).toEqual([
+        `CPR001:${tokenizerLine + 1}`,
+        `CPR003:${tokenizerLine}`,
+        `CPR003:${tokenizerLine + 1}`,
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
