@@ -33,6 +33,8 @@ export interface LoaderShape {
   readonly hub?: ModelHub;
   /** `datasets.load_dataset(…, trust_remote_code=True)`: runs the dataset repository's script; not a model. */
   readonly datasetCode?: boolean;
+  /** A pipeline's task: with no model named, the library loads its own default model for it. */
+  readonly task?: Resolved | undefined;
 }
 
 /**
@@ -87,6 +89,7 @@ function shapeOf(f: CallFacts): LoaderShape | undefined {
         name: kw('model') ?? pos(1),
         revision: kw('revision'),
         runsRemoteCode: TRUE(kw('trust_remote_code'), f.lang),
+        task: kw('task') ?? pos(0),
       };
     if (fromModule(f.resolved, ['huggingface_hub']) && (name === 'hf_hub_download' || name === 'snapshot_download'))
       return {
@@ -121,7 +124,7 @@ function shapeOf(f: CallFacts): LoaderShape | undefined {
     return undefined;
   }
   if (name === 'pipeline' && fromModule(f.resolved, ['@huggingface/transformers', '@xenova/transformers']))
-    return { via: 'pipeline', name: pos(1), revision: kw('revision'), runsRemoteCode: false };
+    return { via: 'pipeline', name: pos(1), revision: kw('revision'), runsRemoteCode: false, task: pos(0) };
   if (
     fromModule(f.resolved, ['@huggingface/hub']) &&
     ['downloadFile', 'downloadFileToCacheDir', 'snapshotDownload'].includes(name)
@@ -183,7 +186,12 @@ export function collectReference(
   const value = shape.name?.value;
   if (value === undefined) {
     // No argument at all (a splat supplies it) or one computed at run time: say so, never guess.
-    if (shape.name !== undefined || f.splat)
+    // transformers `pipeline(task)` (pipelines/__init__.py get_default_model_and_revision) and transformers.js
+    // `pipeline(task)` (pipelines.js: `model ?? pipelineInfo.default.model`) load the library's default for the task.
+    const task = shape.task?.value;
+    if (shape.name === undefined && !f.splat && task !== undefined)
+      out.dynamic.push({ ...where, runsRemoteCode: false, task });
+    else if (shape.name !== undefined || f.splat)
       out.dynamic.push({
         ...where,
         runsRemoteCode: shape.runsRemoteCode,

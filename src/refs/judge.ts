@@ -96,6 +96,13 @@ export function judgeReference(
 }
 
 export function dynamicFinding(d: DynamicReference): Finding {
+  if (d.task !== undefined)
+    return {
+      ruleId: 'CPR013',
+      message: `pipeline("${d.task}") names no model: the library downloads its own default model for that task, which changes with the library's version and which nobody reviewed. Name the model and pin the reviewed commit (model="<org>/<name>", revision="<40-hex>").`,
+      location: { path: d.path, line: d.line, column: d.column },
+      evidence: { via: d.via, task: d.task },
+    };
   if (d.dataset !== undefined)
     return {
       ruleId: 'CPR002',

@@ -19,6 +19,8 @@ export interface DynamicReference {
    * is chosen at run time). Not a model, so not a reference; the code it runs is the finding.
    */
   readonly dataset?: string;
+  /** `pipeline(task)` with no model: the task whose default model the library picks. */
+  readonly task?: string;
 }
 
 export interface FileReferences {

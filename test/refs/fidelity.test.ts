@@ -32,7 +32,7 @@ function findings(file: string, finder = pickFinder(file)) {
     ),
     ...r.dynamic.map((d) => {
       const f = dynamicFinding(d);
-      return `${f.ruleId}:${f.location.line}:${f.location.column} ${d.dataset ?? 'dynamic'}`;
+      return `${f.ruleId}:${f.location.line}:${f.location.column} ${d.dataset ?? d.task ?? 'dynamic'}`;
     }),
   ];
 }
@@ -135,6 +135,20 @@ const CASES: { file: string; want: string[] }[] = [
       'CPR001:40:14 acme/notebook-base@-',
       'CPR003:40:14 acme/notebook-base@-',
     ],
+  },
+  {
+    // transformers get_default_model_and_revision / transformers.js pipelineInfo.default: a download all the same.
+    file: 'pipeline-default.py',
+    want: [
+      'CPR001:6:9 acme/classifier@-',
+      'CPR003:6:9 acme/classifier@-',
+      'CPR013:4:13 sentiment-analysis',
+      'CPR013:5:13 summarization',
+    ],
+  },
+  {
+    file: 'pipeline-default.js',
+    want: ['CPR001:5:21 acme/embedder@-', 'CPR003:5:21 acme/embedder@-', 'CPR013:4:19 automatic-speech-recognition'],
   },
 ];
 
