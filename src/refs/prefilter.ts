@@ -16,6 +16,10 @@ export const MODEL_KEYS: ReadonlySet<string> = new Set([
   'model_name',
   'teacher_model_name_or_path',
   'reward_model_path',
+  // redrefs: tokenizers and adapters are hub downloads too (transformers examples' ModelArguments, LLaMA-Factory).
+  'tokenizer_name',
+  'tokenizer_name_or_path',
+  'adapter_name_or_path',
 ]);
 
 /**

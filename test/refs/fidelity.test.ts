@@ -150,6 +150,15 @@ const CASES: { file: string; want: string[] }[] = [
     file: 'pipeline-default.js',
     want: ['CPR001:5:21 acme/embedder@-', 'CPR003:5:21 acme/embedder@-', 'CPR013:4:19 automatic-speech-recognition'],
   },
+  {
+    file: 'tokenizer-config.yaml',
+    want: [
+      `CPR003:2:21 acme/encoder@${C}`,
+      `CPR003:3:17 acme/tokenizer@${C}`,
+      'CPR001:6:25 acme/lora-adapter@-',
+      'CPR003:6:25 acme/lora-adapter@-',
+    ],
+  },
 ];
 
 describe('model references agree with what the libraries load (fixtures/refs/fidelity)', () => {
