@@ -2,6 +2,7 @@ import { findConfigReferences } from './config.js';
 import { findJavaScriptReferences } from './javascript.js';
 import { findPythonReferences } from './python.js';
 import { findNotebookReferences } from './python-notebook.js';
+import { findShellReferences } from './shell-commands.js';
 import { mayNameModelBytes } from './prefilter.js';
 import type { Language } from './languages.js';
 import { isReferenceSource, languageOf } from './sources.js';
@@ -13,6 +14,7 @@ const FINDERS: Readonly<Record<Language, Finder>> = {
   javascript: findJavaScriptReferences,
   config: findConfigReferences,
   notebook: findNotebookReferences,
+  shell: findShellReferences,
 };
 
 export { mayCallLoader, MAX_SOURCE_BYTES, searchOversized, type Searched } from './search.js';

@@ -126,5 +126,11 @@ export function mayCallLoaderBytes(bytes: Buffer, language: Language = 'python')
 
 /** The byte test for a config (a model key) or for source (a loader word). */
 export function mayNameModelBytes(language: Language, bytes: Buffer): boolean {
+  if (language === 'shell') return mentionsShellDownload(bytes.toString('latin1'));
   return language === 'config' ? mentionsModelKeyBytes(bytes) : mayCallLoaderBytes(bytes, language);
+}
+
+/** redrefs: a shell script or Dockerfile may download a model (shell-commands.ts): the CLI's name or a hub URL. */
+export function mentionsShellDownload(text: string): boolean {
+  return /huggingface-cli|\bhf\s+download|huggingface\.co|hf\.co/.test(text);
 }

@@ -1,6 +1,6 @@
 import type { Language } from './languages.js';
-import { ESCAPED_MODULE_WORDS, mentionsModelKey } from './prefilter.js';
-import { isConfigSource as isConfig, sourceExtension } from './sources.js';
+import { ESCAPED_MODULE_WORDS, mentionsModelKey, mentionsShellDownload } from './prefilter.js';
+import { isConfigSource as isConfig, languageOf, sourceExtension } from './sources.js';
 import { MAX_NESTING, looksGenerated, nestingDepth } from './text.js';
 import type { FileReferences } from './types.js';
 
@@ -75,6 +75,7 @@ export function searchTextWith(
  * when a finder must read the text.
  */
 export function screenText(path: string, text: string): Searched | undefined {
+  if (languageOf(path) === 'shell') return mentionsShellDownload(text) ? undefined : { kind: 'none' };
   const config = isConfig(path);
   if (config ? !mentionsModelKey(text) : !mayCallLoader(text, isPython(path) ? 'python' : 'javascript'))
     return { kind: 'none' };

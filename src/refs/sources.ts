@@ -20,6 +20,10 @@ const LANGUAGE_BY_EXTENSION: Readonly<Record<string, Language>> = {
   json: 'config',
   // redrefs: Jupyter notebooks, whose code cells python-notebook.ts reads as Python.
   ipynb: 'notebook',
+  // redrefs: shell scripts and Dockerfiles (`languageOf`), read for `huggingface-cli download` and `git clone`.
+  sh: 'shell',
+  bash: 'shell',
+  dockerfile: 'shell',
 };
 
 /** The extension the finders go by; declaration files and minified bundles have none (never searched). */
@@ -47,6 +51,7 @@ export function isInstalledPackage(path: string): boolean {
 /** The language front end a source file goes to (the finders by extension, `sourceExtension`); none for others. */
 export function languageOf(path: string): Language | undefined {
   const ext = sourceExtension(path);
+  if (/(^|\/)(Dockerfile|Containerfile)(\.[\w-]+)?$/.test(path)) return 'shell';
   return Object.hasOwn(LANGUAGE_BY_EXTENSION, ext) ? LANGUAGE_BY_EXTENSION[ext] : undefined;
 }
 

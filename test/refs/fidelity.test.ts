@@ -8,6 +8,8 @@ import { findJavaScriptReferences } from '../../src/refs/javascript.js';
 import { dynamicFinding, judgeReference } from '../../src/refs/judge.js';
 import { findPythonReferences, findPythonReferencesInWholeFile } from '../../src/refs/python.js';
 import { findNotebookReferences } from '../../src/refs/python-notebook.js';
+import { findShellReferences } from '../../src/refs/shell-commands.js';
+import { languageOf } from '../../src/refs/sources.js';
 import { EMPTY_REGISTRY } from '../../src/core/trusted-registry.js';
 import { refsStage } from '../../src/refs/stage.js';
 import { REPO } from '../helpers/cli.js';
@@ -193,5 +195,50 @@ describe('notebooks in a scan', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('model downloads in shell scripts and Dockerfiles (fixtures/refs/fidelity/shell)', () => {
+  const shell = (file: string) => findings(`shell/${file}`, findShellReferences);
+
+  it.each([
+    {
+      // huggingface_hub commands/download.py argparse: repo id first, then files; --include/--exclude take many.
+      file: 'download-models.sh',
+      want: [
+        'CPR001:5:26 acme/base-8b@main',
+        'CPR003:5:26 acme/base-8b@main',
+        `CPR003:6:26 acme/pinned-8b@${C}`,
+        'CPR001:8:13 acme/new-cli@-',
+        'CPR003:8:13 acme/new-cli@-',
+        'CPR012:11:26 acme/pr-model@refs/pr/9',
+        'CPR003:11:26 acme/pr-model@refs/pr/9',
+        'CPR001:12:11 acme/cloned-model@-',
+        'CPR003:12:11 acme/cloned-model@-',
+        'CPR001:13:33 acme/tagged@v2',
+        'CPR003:13:33 acme/tagged@v2',
+        'CPR010:10:26 dynamic',
+      ],
+    },
+    {
+      file: 'Dockerfile',
+      want: [
+        `CPR003:4:30 acme/served-model@${C}`,
+        'CPR001:7:17 acme/unpinned-in-image@-',
+        'CPR003:7:17 acme/unpinned-in-image@-',
+      ],
+    },
+  ])('$file', ({ file, want }) => {
+    expect(shell(file)).toEqual(want);
+  });
+
+  it.each([
+    ['Dockerfile', 'shell'],
+    ['docker/Dockerfile.gpu', 'shell'],
+    ['scripts/get.sh', 'shell'],
+    ['app.dockerfile', 'shell'],
+    ['notebooks/a.ipynb', 'notebook'],
+  ])('%s is read as %s', (file, language) => {
+    expect(languageOf(file)).toBe(language);
   });
 });
