@@ -161,6 +161,14 @@ const CASES: { file: string; want: string[] }[] = [
       'CPR003:6:25 acme/lora-adapter@-',
     ],
   },
+  {
+    file: 'revision-keys.yaml',
+    want: [
+      `CPR003:2:13 acme/base-7b@${C}`,
+      'CPR001:4:17 acme/base-7b-tokenizer@-',
+      'CPR003:4:17 acme/base-7b-tokenizer@-',
+    ],
+  },
 ];
 
 describe('model references agree with what the libraries load (fixtures/refs/fidelity)', () => {
