@@ -51,7 +51,9 @@ export function isInstalledPackage(path: string): boolean {
 /** The language front end a source file goes to (the finders by extension, `sourceExtension`); none for others. */
 export function languageOf(path: string): Language | undefined {
   const ext = sourceExtension(path);
-  if (/(^|\/)(Dockerfile|Containerfile)(\.[\w-]+)?$/.test(path)) return 'shell';
+  // GitHub workflows' `run:` steps are shell: read line by line for CLI downloads (their YAML keys name no models).
+  if (/(^|\/)(Dockerfile|Containerfile)(\.[\w-]+)?$|(^|\/)\.github\/workflows\/[^/]+\.ya?ml$/.test(path))
+    return 'shell';
   return Object.hasOwn(LANGUAGE_BY_EXTENSION, ext) ? LANGUAGE_BY_EXTENSION[ext] : undefined;
 }
 

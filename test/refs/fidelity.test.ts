@@ -236,6 +236,10 @@ describe('model downloads in shell scripts and Dockerfiles (fixtures/refs/fideli
         'CPR003:7:17 acme/unpinned-in-image@-',
       ],
     },
+    {
+      file: '.github/workflows/eval.yml',
+      want: ['CPR001:11:36 acme/eval-model@-', 'CPR003:11:36 acme/eval-model@-', `CPR003:12:26 acme/judge-model@${C}`],
+    },
   ])('$file', ({ file, want }) => {
     expect(shell(file)).toEqual(want);
   });
@@ -246,6 +250,8 @@ describe('model downloads in shell scripts and Dockerfiles (fixtures/refs/fideli
     ['scripts/get.sh', 'shell'],
     ['app.dockerfile', 'shell'],
     ['notebooks/a.ipynb', 'notebook'],
+    ['.github/workflows/eval.yml', 'shell'],
+    ['configs/eval.yml', 'config'],
   ])('%s is read as %s', (file, language) => {
     expect(languageOf(file)).toBe(language);
   });
