@@ -58,6 +58,16 @@ export function pythonLibraryShape(f: CallFacts): LoaderShape | undefined {
   const pos = (i: number) => f.positional[i];
   const name = lastName(f.resolved);
   if (name === 'from_single_file') return singleFileShape(f, kw);
+  // torch.hub.load_state_dict_from_url / download_url_to_file (and torch.utils.model_zoo.load_url): weights by URL.
+  // check_hash only compares a sha256 prefix taken from the file name (hub.py HASH_REGEX), usually 8 hex digits:
+  // not a pin a reviewer can rely on, so the URL is reported like any other.
+  if (
+    (f.resolved === 'torch.hub.load_state_dict_from_url' ||
+      f.resolved === 'torch.hub.download_url_to_file' ||
+      f.resolved === 'torch.utils.model_zoo.load_url') &&
+    (kw('url') ?? pos(0))?.value?.match(/^https?:\/\//)
+  )
+    return { via: f.resolved, name: kw('url') ?? pos(0), runsRemoteCode: false };
   // llama-cpp-python `Llama.from_pretrained(repo_id, filename, …)`: calls hf_hub_download without a revision (any
   // `revision=` goes on to `Llama(**kwargs)`), so it always loads the default branch.
   if (name === 'from_pretrained' && inModule(f.resolved, ['llama_cpp']))

@@ -8,10 +8,12 @@ import {
   DictConstants,
   childrenOf,
   evaluateShared,
+  importBindings,
   resolveCallee,
   spreadKeywords,
   walkTree,
   type DictValue,
+  type ImportPart,
 } from './syntax.js';
 import { collectReference, type CallFacts, type Resolved } from './calls.js';
 import { pythonSnippet } from './python-snippet.js';
@@ -132,17 +134,11 @@ function referencesInTree(
   }
 
   function recordImport(n: SyntaxNode): void {
-    const kids = childrenOf(n);
-    const from = kids[0]?.name === 'from' ? kids[1] : undefined;
-    const module = from ? src(from) : undefined;
-    for (let i = 0; i < kids.length; i++) {
-      const k = kids[i]!;
-      if (k.name !== 'VariableName' || k === from) continue;
-      const alias = kids[i + 1]?.name === 'as' ? kids[i + 2] : undefined;
-      const full = module !== undefined ? `${module}.${src(k)}` : src(k);
-      imports.set(alias ? src(alias) : src(k), full);
-      if (alias) i += 2;
-    }
+    const parts = childrenOf(n).map((k) => ({
+      kind: k.name === 'VariableName' || k.name === 'from' || k.name === 'import' || k.name === 'as' ? 'name' : 'punct',
+      text: src(k),
+    }));
+    for (const [bound, full] of importBindings(parts as ImportPart[])) imports.set(bound, full);
   }
 
   function evaluate(n: SyntaxNode): string | undefined {

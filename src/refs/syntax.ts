@@ -124,3 +124,50 @@ export class DictBuilder {
     return { entries: this.entries, open: this.open };
   }
 }
+
+/** One token of an import statement, as both Python readers see it. */
+export interface ImportPart {
+  readonly kind: 'name' | 'punct';
+  readonly text: string;
+}
+
+/**
+ * The names a Python import binds, `[bound name, what it stands for]`, as the interpreter binds them:
+ * `from a.b import c as d` binds d to `a.b.c` (the whole dotted module, not its first part); `import a.b` binds `a`
+ * to `a`; `import a.b as c` binds `c` to `a.b`.
+ */
+export function importBindings(parts: readonly ImportPart[]): [string, string][] {
+  const out: [string, string][] = [];
+  const importAt = parts.findIndex((p) => p.kind === 'name' && p.text === 'import');
+  if (importAt < 0) return out;
+  const fromForm = parts[0]?.kind === 'name' && parts[0].text === 'from';
+  const module = fromForm
+    ? parts
+        .slice(1, importAt)
+        .map((p) => p.text)
+        .join('')
+    : undefined;
+  // Dotted names after `import`, each with an optional `as alias`, separated by commas (parentheses ignored).
+  let dotted: string[] = [];
+  let alias: string | undefined;
+  let expectAlias = false;
+  const flush = () => {
+    if (dotted.length > 0) {
+      const full = dotted.join('.');
+      if (module !== undefined) out.push([alias ?? full, `${module}.${full}`]);
+      else out.push(alias !== undefined ? [alias, full] : [dotted[0]!, dotted[0]!]);
+    }
+    dotted = [];
+    alias = undefined;
+    expectAlias = false;
+  };
+  for (const p of parts.slice(importAt + 1)) {
+    if (p.kind === 'name' && p.text === 'as') expectAlias = true;
+    else if (p.kind === 'name') {
+      if (expectAlias) alias = p.text;
+      else dotted.push(p.text);
+    } else if (p.text === ',') flush();
+  }
+  flush();
+  return out;
+}

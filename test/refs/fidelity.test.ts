@@ -169,6 +169,21 @@ const CASES: { file: string; want: string[] }[] = [
       'CPR003:4:17 acme/base-7b-tokenizer@-',
     ],
   },
+  {
+    // torch.hub check_hash compares only a sha256 prefix from the file name (HASH_REGEX): still a URL's bytes.
+    file: 'torch-hub-urls.py',
+    want: [
+      'CPR001:5:9 https://download.example.org/models/detector-5c106cde.pth@-',
+      'CPR001:6:9 https://download.example.org/models/head.pth@-',
+      // `from torch.hub import load` binds torch.hub.load (the whole dotted module), not torch.load.
+      'CPR002:11:12 acme/detector-code@-',
+      'CPR001:11:12 acme/detector-code@-',
+      'CPR003:11:12 acme/detector-code@-',
+      'CPR002:12:13 acme/segmenter-code@v1',
+      'CPR001:12:13 acme/segmenter-code@v1',
+      'CPR003:12:13 acme/segmenter-code@v1',
+    ],
+  },
 ];
 
 describe('model references agree with what the libraries load (fixtures/refs/fidelity)', () => {
