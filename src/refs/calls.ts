@@ -1,10 +1,13 @@
 import { looksLikeRepoId, parseModelUrl, revisionKind } from './ids.js';
 import type { FileReferences, ModelHub } from './types.js';
+import { PYTHON_LIBRARY_WORDS, pythonLibraryShape } from './python-loaders.js';
 
 /** An argument as far as the file alone can tell: its string value, or undefined when computed at run time. */
 export interface Resolved {
   readonly value: string | undefined;
   readonly isString: boolean;
+  /** A dict literal's (or `dict(…)`'s) string keys and their values, as far as the file alone can tell. */
+  readonly entries?: ReadonlyMap<string, Resolved>;
 }
 
 /** A call as the language front ends see it: the callee as written and with import aliases resolved. */
@@ -20,7 +23,7 @@ export interface CallFacts {
   readonly lang: 'python' | 'javascript';
 }
 
-interface LoaderShape {
+export interface LoaderShape {
   readonly via: string;
   readonly name: Resolved | undefined;
   readonly revision?: Resolved | undefined;
@@ -28,6 +31,10 @@ interface LoaderShape {
   readonly runsRemoteCode: boolean;
   /** torch.hub: `owner/repo[:ref]` on GitHub. */
   readonly hub?: ModelHub;
+  /** `datasets.load_dataset(…, trust_remote_code=True)`: runs the dataset repository's script; not a model. */
+  readonly datasetCode?: boolean;
+  /** A pipeline's task: with no model named, the library loads its own default model for it. */
+  readonly task?: Resolved | undefined;
 }
 
 /**
@@ -42,6 +49,7 @@ export const PYTHON_LOADER_WORDS: readonly string[] = [
   'torch',
   'timm',
   'sentence_transformers',
+  ...PYTHON_LIBRARY_WORDS,
 ];
 
 const TRUE = (r: Resolved | undefined, lang: CallFacts['lang']) => r?.value === (lang === 'python' ? 'True' : 'true');
@@ -59,6 +67,10 @@ function shapeOf(f: CallFacts): LoaderShape | undefined {
   const kw = (k: string) => f.keywords.get(k);
   const pos = (i: number) => f.positional[i];
   const name = last(f.resolved);
+  if (f.lang === 'python') {
+    const more = pythonLibraryShape(f);
+    if (more) return more;
+  }
   if (name === 'from_pretrained') {
     // PEFT adapters: `PeftModel.from_pretrained(base_model, model_id)` — the hub id is the second argument.
     const peft =
@@ -77,6 +89,7 @@ function shapeOf(f: CallFacts): LoaderShape | undefined {
         name: kw('model') ?? pos(1),
         revision: kw('revision'),
         runsRemoteCode: TRUE(kw('trust_remote_code'), f.lang),
+        task: kw('task') ?? pos(0),
       };
     if (fromModule(f.resolved, ['huggingface_hub']) && (name === 'hf_hub_download' || name === 'snapshot_download'))
       return {
@@ -111,7 +124,7 @@ function shapeOf(f: CallFacts): LoaderShape | undefined {
     return undefined;
   }
   if (name === 'pipeline' && fromModule(f.resolved, ['@huggingface/transformers', '@xenova/transformers']))
-    return { via: 'pipeline', name: pos(1), revision: kw('revision'), runsRemoteCode: false };
+    return { via: 'pipeline', name: pos(1), revision: kw('revision'), runsRemoteCode: false, task: pos(0) };
   if (
     fromModule(f.resolved, ['@huggingface/hub']) &&
     ['downloadFile', 'downloadFileToCacheDir', 'snapshotDownload'].includes(name)
@@ -173,7 +186,22 @@ export function collectReference(
   const value = shape.name?.value;
   if (value === undefined) {
     // No argument at all (a splat supplies it) or one computed at run time: say so, never guess.
-    if (shape.name !== undefined || f.splat) out.dynamic.push({ ...where, runsRemoteCode: shape.runsRemoteCode });
+    // transformers `pipeline(task)` (pipelines/__init__.py get_default_model_and_revision) and transformers.js
+    // `pipeline(task)` (pipelines.js: `model ?? pipelineInfo.default.model`) load the library's default for the task.
+    const task = shape.task?.value;
+    if (shape.name === undefined && !f.splat && task !== undefined)
+      out.dynamic.push({ ...where, runsRemoteCode: false, task });
+    else if (shape.name !== undefined || f.splat)
+      out.dynamic.push({
+        ...where,
+        runsRemoteCode: shape.runsRemoteCode,
+        ...(shape.datasetCode ? { dataset: '' } : {}),
+      });
+    return;
+  }
+  if (shape.datasetCode) {
+    // A dataset's loading script runs from the hub; a local script is this repository's own code.
+    if (looksLikeRepoId(value, existsLocally)) out.dynamic.push({ ...where, runsRemoteCode: true, dataset: value });
     return;
   }
   const revision = shape.revision?.value;

@@ -28,9 +28,9 @@ export function mappingReferences(
   existsLocally: (p: string) => boolean,
   position: (offset: number) => { line: number; column: number },
 ): void {
-  const revision = REVISION_KEYS.map((k) => scalars.get(k)?.value).find((v) => v !== undefined);
   for (const [key, { value, at }] of scalars) {
     if (!MODEL_KEYS.has(key)) continue;
+    const revision = revisionFor(key, scalars);
     const url = parseModelUrl(value);
     if (!url && !looksLikeRepoId(value, existsLocally)) continue;
     const pos = position(at);
@@ -85,8 +85,18 @@ export function findConfigReferencesFast(
   return out;
 }
 
-/** Keys beside a model key that name its revision. */
-const REVISION_KEYS = ['revision', 'model_revision', 'base_model_revision'];
+/**
+ * The revision beside a model key: its own (`base_model` → `base_model_revision`, `tokenizer_name` →
+ * `tokenizer_revision`), else the mapping's `revision` or `model_revision`, which transformers' example scripts pass
+ * to the config, tokenizer and model alike. Another key's own revision is not this one's (axolotl's
+ * `base_model_revision` says nothing of the tokenizer).
+ */
+function revisionFor(key: string, scalars: ReadonlyMap<string, { value: string }>): string | undefined {
+  const stem = key.replace(/_(?:name_or_path|name|path|id)$/, '');
+  return (
+    scalars.get(`${stem}_revision`)?.value ?? scalars.get('revision')?.value ?? scalars.get('model_revision')?.value
+  );
+}
 
 type Value =
   | { readonly kind: 'scalar'; readonly value: unknown; readonly at: number }

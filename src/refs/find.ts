@@ -1,6 +1,8 @@
 import { findConfigReferences } from './config.js';
 import { findJavaScriptReferences } from './javascript.js';
 import { findPythonReferences } from './python.js';
+import { findNotebookReferences } from './python-notebook.js';
+import { findShellReferences } from './shell-commands.js';
 import { mayNameModelBytes } from './prefilter.js';
 import type { Language } from './languages.js';
 import { isReferenceSource, languageOf } from './sources.js';
@@ -11,6 +13,8 @@ const FINDERS: Readonly<Record<Language, Finder>> = {
   python: findPythonReferences,
   javascript: findJavaScriptReferences,
   config: findConfigReferences,
+  notebook: findNotebookReferences,
+  shell: findShellReferences,
 };
 
 export { mayCallLoader, MAX_SOURCE_BYTES, searchOversized, type Searched } from './search.js';

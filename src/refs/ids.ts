@@ -2,7 +2,25 @@ import type { ModelHub, RevisionKind } from './types.js';
 
 /** Hugging Face repo ids: `name` (legacy canonical models) or `org/name`; 96 characters at most per part. */
 const HF_ID = /^(?:[A-Za-z0-9][\w.-]{0,95}\/)?[A-Za-z0-9][\w.-]{0,95}$/;
+// huggingface_hub file_download.py REGEX_COMMIT_HASH: only 40 lowercase hex is taken as a commit (an uppercase or
+// abbreviated one is sent to the hub as a ref name and cached under refs/, like a branch).
 const COMMIT = /^[0-9a-f]{40}$/;
+const PULL_REQUEST = /^refs\/pr\/\d+$/;
+const ABBREVIATED_COMMIT = /^[0-9a-fA-F]{7,39}$/;
+
+/** `refs/pr/<N>`: the hub's ref for a pull request, which whoever opened it can push to. */
+export function isPullRequestRef(revision: string | undefined): boolean {
+  return revision !== undefined && PULL_REQUEST.test(revision);
+}
+
+/** A revision that reads like a commit but is not a full lowercase 40-hex one (`a1b2c3d`, uppercase). */
+export function looksLikeAbbreviatedCommit(revision: string | undefined): boolean {
+  return (
+    revision !== undefined &&
+    (ABBREVIATED_COMMIT.test(revision) || /^[0-9A-F]{40}$/i.test(revision)) &&
+    !COMMIT.test(revision)
+  );
+}
 
 export function revisionKind(revision: string | undefined): RevisionKind {
   if (revision === undefined || revision === '') return 'none';
@@ -41,17 +59,30 @@ export function parseModelUrl(value: string): ParsedModelUrl | undefined {
   const host = u.hostname.toLowerCase();
   if (host === 'huggingface.co' || host === 'hf.co' || host.endsWith('.huggingface.co')) {
     const parts = u.pathname.split('/').filter((p) => p !== '');
-    const [org, name, verb, rev, ...rest] = parts;
-    if (org && name && (verb === 'resolve' || verb === 'blob' || verb === 'raw') && rev) {
+    const [org, name, verb, rev0, ...rest0] = parts;
+    if (org && name && (verb === 'resolve' || verb === 'blob' || verb === 'raw') && rev0) {
+      // hf_hub_url quotes the revision (`refs%2Fpr%2F3`), but the hub also serves the special refs unquoted
+      // (`/resolve/refs/pr/3/<file>`, `refs/convert/parquet`): the revision is then three segments.
+      const special = rev0 === 'refs' && (rest0[0] === 'pr' || rest0[0] === 'convert') && rest0[1] !== undefined;
+      const rev = special ? `refs/${rest0[0]}/${rest0[1]}` : safeDecode(rev0);
+      const rest = special ? rest0.slice(2) : rest0;
       return {
         hub: 'huggingface',
         url: value,
         repoId: `${org}/${name}`,
-        revision: decodeURIComponent(rev),
+        revision: rev,
         ...(rest.length > 0 ? { file: rest.join('/') } : {}),
       };
     }
     if (org && name) return { hub: 'huggingface', url: value, repoId: `${org}/${name}` };
   }
   return { hub: 'url', url: value };
+}
+
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 }

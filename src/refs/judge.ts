@@ -1,6 +1,7 @@
 import type { Finding } from '../core/finding.js';
 import type { Policy } from '../core/policy.js';
 import type { TrustedRegistry } from '../core/trusted-registry.js';
+import { isPullRequestRef, looksLikeAbbreviatedCommit } from './ids.js';
 import type { DynamicReference, ModelReference } from './types.js';
 
 /** The commits the trusted registry reviewed for each hub repo id (entry name, or a huggingface.co source URL). */
@@ -44,7 +45,16 @@ export function judgeReference(
       evidence,
     });
   }
-  if (ref.revisionKind !== 'commit') {
+  if (ref.hub === 'huggingface' && isPullRequestRef(ref.revision)) {
+    // One finding per cause: a pull request's ref is worse than an unpinned branch (anyone can push to it), and
+    // says so in place of CPR001.
+    out.push({
+      ruleId: 'CPR012',
+      message: `${ref.via} loads ${name} at "${ref.revision}", a pull request's ref on the hub: whoever opened that pull request decides what it holds, not the repository's owners. Pin the reviewed, merged commit (revision="<40-hex>").`,
+      location: where,
+      evidence,
+    });
+  } else if (ref.revisionKind !== 'commit') {
     out.push({
       ruleId: 'CPR001',
       message:
@@ -53,7 +63,10 @@ export function judgeReference(
             `${ref.via} loads ${name}, a URL whose bytes nothing pins: whatever that server returns at run time. Ship the reviewed file with the app (and record its digest in the trusted registry), or load it from a hub at a reviewed commit.`
           : ref.revision === undefined
             ? `${ref.via} loads ${name} with no revision: whatever its default branch holds at run time. Pin the reviewed commit (revision="<40-hex>").`
-            : `${ref.via} loads ${name} at "${ref.revision}", a name that can move. Pin the reviewed commit (revision="<40-hex>").`,
+            : looksLikeAbbreviatedCommit(ref.revision)
+              ? // huggingface_hub's REGEX_COMMIT_HASH: anything but 40 lowercase hex goes to the hub as a ref name.
+                `${ref.via} loads ${name} at "${ref.revision}", which is not a full commit: huggingface_hub sends anything but 40 lowercase hex digits to the hub as a ref name to resolve, and a short prefix can be matched by a new commit or a branch. Pin the full reviewed commit (revision="<40-hex>").`
+              : `${ref.via} loads ${name} at "${ref.revision}", a name that can move. Pin the reviewed commit (revision="<40-hex>").`,
       location: where,
       ...(policy.models.requirePinnedRevision === true ? { level: 'error' as const } : {}),
       evidence,
@@ -83,6 +96,20 @@ export function judgeReference(
 }
 
 export function dynamicFinding(d: DynamicReference): Finding {
+  if (d.task !== undefined)
+    return {
+      ruleId: 'CPR013',
+      message: `pipeline("${d.task}") names no model: the library downloads its own default model for that task, which changes with the library's version and which nobody reviewed. Name the model and pin the reviewed commit (model="<org>/<name>", revision="<40-hex>").`,
+      location: { path: d.path, line: d.line, column: d.column },
+      evidence: { via: d.via, task: d.task },
+    };
+  if (d.dataset !== undefined)
+    return {
+      ruleId: 'CPR002',
+      message: `load_dataset(${d.dataset === '' ? '<chosen at run time>' : d.dataset}, trust_remote_code=True) runs the Python loading script of a hub dataset repository. Convert the dataset to data files (Parquet) or vendor the reviewed script; datasets 4 no longer runs scripts.`,
+      location: { path: d.path, line: d.line, column: d.column },
+      evidence: { via: d.via, ...(d.dataset !== '' ? { dataset: d.dataset } : {}) },
+    };
   return {
     ruleId: d.runsRemoteCode ? 'CPR002' : 'CPR010',
     message: d.runsRemoteCode

@@ -1,7 +1,7 @@
 import type { Finder, QuickFinder } from './search.js';
 
 /** The language front ends; which one a file goes to is `languageOf` (sources.ts, light enough for the walk's caller). */
-export type Language = 'python' | 'javascript' | 'config';
+export type Language = 'python' | 'javascript' | 'config' | 'notebook' | 'shell';
 
 /**
  * A language's finder, loaded on first need: loading a grammar (@lezer/python, @lezer/javascript, yaml) costs tens
@@ -17,6 +17,10 @@ export async function loadFinder(language: Language): Promise<Finder> {
       return (await import('./javascript.js')).findJavaScriptReferences;
     case 'config':
       return (await import('./config.js')).findConfigReferencesWithYaml;
+    case 'notebook':
+      return (await import('./python-notebook.js')).findNotebookReferences;
+    case 'shell':
+      return (await import('./shell-commands.js')).findShellReferences;
   }
 }
 
@@ -32,5 +36,11 @@ export async function loadQuickFinder(language: Language): Promise<QuickFinder |
       return (await import('./config-fast.js')).findConfigReferencesFast;
     case 'javascript':
       return (await import('./javascript-fast.js')).findJavaScriptReferencesFast;
+    case 'notebook':
+      // The notebook finder takes out the code cells and runs the Python finders (quick one first) on them.
+      return undefined;
+    case 'shell':
+      // A line scan, no parser to spare.
+      return undefined;
   }
 }

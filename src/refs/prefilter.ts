@@ -17,6 +17,10 @@ export const MODEL_KEYS: ReadonlySet<string> = new Set([
   'model_name',
   'teacher_model_name_or_path',
   'reward_model_path',
+  // redrefs: tokenizers and adapters are hub downloads too (transformers examples' ModelArguments, LLaMA-Factory).
+  'tokenizer_name',
+  'tokenizer_name_or_path',
+  'adapter_name_or_path',
 ]);
 
 /**
@@ -61,6 +65,14 @@ export const LOADER_NEEDLES: readonly (readonly [words: readonly string[], modul
   [['create_model'], 'timm'],
   [['SentenceTransformer', 'CrossEncoder'], 'sentence_transformers'],
   [['downloadFile', 'snapshotDownload'], '@huggingface/hub'],
+  // redrefs: python-loaders.ts (diffusers single files, vLLM, langchain, open_clip, keras_hub, datasets scripts).
+  [['from_single_file'], undefined],
+  [['LLM', 'EngineArgs'], 'vllm'],
+  [['HuggingFaceEmbeddings', 'HuggingFaceBgeEmbeddings'], 'langchain'],
+  [['create_model'], 'open_clip'],
+  [['from_preset'], 'keras_hub'],
+  [['from_preset'], 'keras_nlp'],
+  [['trust_remote_code'], 'datasets'],
 ];
 
 /**
@@ -118,5 +130,11 @@ export function mayCallLoaderBytes(bytes: Buffer, language: Language = 'python')
 
 /** The byte test for a config (a model key) or for source (a loader word). */
 export function mayNameModelBytes(language: Language, bytes: Buffer): boolean {
+  if (language === 'shell') return mentionsShellDownload(bytes.toString('latin1'));
   return language === 'config' ? mentionsModelKeyBytes(bytes) : mayCallLoaderBytes(bytes, language);
+}
+
+/** redrefs: a shell script or Dockerfile may download a model (shell-commands.ts): the CLI's name or a hub URL. */
+export function mentionsShellDownload(text: string): boolean {
+  return /huggingface-cli|\bhf\s+download|huggingface\.co|hf\.co/.test(text);
 }

@@ -13,14 +13,19 @@ export type Node =
   | { readonly k: 'bool'; readonly from: number; readonly text: string }
   | { readonly k: 'plus'; readonly from: number; readonly left: Node; readonly right: Node }
   | { readonly k: 'paren'; readonly from: number; readonly inner: Node }
-  | { readonly k: 'call'; readonly from: number }
+  | { readonly k: 'call'; readonly from: number; readonly callee: Node; readonly args: readonly Arg[] }
+  | { readonly k: 'dict'; readonly from: number; readonly items: readonly DictItem[] }
   | { readonly k: 'attribute'; readonly from: number; readonly object: Node; readonly property: string }
   | { readonly k: 'other'; readonly from: number };
 
 export type Arg =
   | { readonly k: 'keyword'; readonly name: string; readonly value: Node }
-  | { readonly k: 'splat' }
+  | { readonly k: 'splat'; readonly double: boolean; readonly value: Node }
   | { readonly k: 'positional'; readonly value: Node };
+
+/** An item of a dict display: `key: value`, or `**other`. */
+export type DictItem =
+  { readonly k: 'pair'; readonly key: Node; readonly value: Node } | { readonly k: 'spread'; readonly value: Node };
 
 export interface Call {
   readonly from: number;
@@ -152,7 +157,7 @@ export class ExpressionReader {
       else if (this.eat('(')) {
         const args = this.args(true);
         this.calls.push({ from: n.from, to: this.toks[this.p - 1]!.to, callee: n, args });
-        n = { k: 'call', from: n.from };
+        n = { k: 'call', from: n.from, callee: n, args };
       } else if (this.eat('[')) {
         this.subscript();
         n = { k: 'other', from: n.from };
@@ -165,9 +170,10 @@ export class ExpressionReader {
     const out: Arg[] = [];
     while (!this.eat(')')) {
       const t = this.peek();
-      if (this.eat('*') || this.eat('**')) {
-        this.expression();
-        out.push({ k: 'splat' });
+      if (this.peekText() === '*' || this.peekText() === '**') {
+        const double = this.eat('**');
+        if (!double) this.p++;
+        out.push({ k: 'splat', double, value: this.expression() });
       } else if (t?.t === 'name' && !KEYWORDS.has(t.text) && isOp(this.toks[this.p + 1], '=')) {
         this.p += 2;
         out.push({ k: 'keyword', name: t.text, value: this.expression() });
@@ -221,16 +227,21 @@ export class ExpressionReader {
           this.expect(']');
         }
         return { k: 'other', from };
-      case '{':
+      case '{': {
+        // A dict display keeps its items (python.ts `evaluateDict`); a set is `other`.
+        const items: DictItem[] = [];
+        let set = false;
         while (!this.eat('}')) {
-          if (this.eat('**')) this.binary(0);
+          if (this.eat('**')) items.push({ k: 'spread', value: this.binary(0) });
           else {
-            this.expression();
-            if (this.eat(':')) this.expression();
+            const key = this.expression();
+            if (this.eat(':')) items.push({ k: 'pair', key, value: this.expression() });
+            else set = true;
           }
           if (!this.eat(',')) this.expectNext('}');
         }
-        return { k: 'other', from };
+        return set ? { k: 'other', from } : { k: 'dict', from, items };
+      }
       default:
         throw new Unsure();
     }

@@ -2,7 +2,7 @@ import { collectReference, type Resolved } from './calls.js';
 import { StatementReader, type Node } from './python-reader.js';
 import { keptStatements } from './python-snippet.js';
 import { tokenize, Unsure, type StringValue } from './python-tokens.js';
-import { Constants, resolveCallee } from './syntax.js';
+import { Constants, DictBuilder, DictConstants, resolveCallee, spreadKeywords, type DictValue } from './syntax.js';
 import { lineIndex } from './text.js';
 import type { FileReferences } from './types.js';
 
@@ -35,9 +35,13 @@ export function findPythonReferencesFast(
   }
   const imports = new Map(reader.imports);
   const constants = new Constants();
-  const values = new Values(constants);
+  const dicts = new DictConstants();
+  const values = new Values(constants, dicts);
   // lezer's walk records each assignment when it meets it: a constant built from another sees its value so far.
-  for (const a of reader.assignments) constants.set(a.name, values.evaluate(a.value));
+  for (const a of reader.assignments) {
+    constants.set(a.name, values.evaluate(a.value));
+    dicts.set(a.name, values.dict(a.value));
+  }
   const at = lineIndex(text);
   const out: FileReferences = { references: [], dynamic: [] };
   // The tree's pre-order: a call before the calls inside its callee and arguments.
@@ -48,11 +52,15 @@ export function findPythonReferencesFast(
     const positional: Resolved[] = [];
     const keywords = new Map<string, Resolved>();
     let splat = false;
+    const spreads: (DictValue | undefined)[] = [];
     for (const a of call.args) {
-      if (a.k === 'keyword') keywords.set(a.name, { value: values.evaluate(a.value), isString: stringish(a.value) });
-      else if (a.k === 'splat') splat = true;
-      else positional.push({ value: values.evaluate(a.value), isString: stringish(a.value) });
+      if (a.k === 'keyword') keywords.set(a.name, values.resolve(a.value));
+      else if (a.k === 'splat') {
+        if (a.double) spreads.push(values.dict(a.value));
+        else splat = true;
+      } else positional.push({ value: values.evaluate(a.value), isString: stringish(a.value) });
     }
+    for (const d of spreads) if (spreadKeywords(keywords, d)) splat = true;
     const { line, column } = at(call.from);
     const resolved = resolveCallee(imports, written);
     collectReference(
@@ -80,7 +88,39 @@ function stringish(n: Node): boolean {
 
 /** python.ts `evaluate` over the reader's nodes: string values the file alone decides. */
 class Values {
-  constructor(private readonly constants: Constants) {}
+  constructor(
+    private readonly constants: Constants,
+    private readonly dicts: DictConstants,
+  ) {}
+
+  resolve(n: Node): Resolved {
+    const entries = this.dict(n)?.entries;
+    return { value: this.evaluate(n), isString: stringish(n), ...(entries ? { entries } : {}) };
+  }
+
+  /** python.ts `evaluateDict`: a dict display or `dict(…)` with the keys the file names. */
+  dict(n: Node): DictValue | undefined {
+    if (n.k === 'name') return this.dicts.get(n.name);
+    const d = new DictBuilder();
+    if (n.k === 'dict') {
+      for (const item of n.items) {
+        if (item.k === 'spread') d.spread(this.dict(item.value));
+        else {
+          // lezer's String node: a plain literal key (an f-string is a FormatString there, a key it cannot name).
+          const plain = item.key.k === 'string' && item.key.value.kind === 'plain';
+          d.item(plain ? this.evaluate(item.key) : undefined, this.resolve(item.value));
+        }
+      }
+      return d.build();
+    }
+    if (n.k !== 'call' || n.callee.k !== 'name' || n.callee.name !== 'dict') return undefined;
+    for (const a of n.args) {
+      if (a.k === 'keyword') d.item(a.name, this.resolve(a.value));
+      else if (a.k === 'splat' && a.double) d.spread(this.dict(a.value));
+      else d.unknown();
+    }
+    return d.build();
+  }
 
   evaluate(n: Node): string | undefined {
     switch (n.k) {
@@ -102,6 +142,7 @@ class Values {
       case 'paren':
         return this.evaluate(n.inner);
       case 'call':
+      case 'dict':
       case 'attribute':
       case 'other':
         return undefined;

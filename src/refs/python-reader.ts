@@ -1,5 +1,6 @@
 import { AUGMENTED, ExpressionReader, type Node } from './python-expressions.js';
 import { KEYWORDS, Unsure, type Token } from './python-tokens.js';
+import { importBindings } from './syntax.js';
 
 export type { Arg, Call, Node } from './python-expressions.js';
 
@@ -51,7 +52,6 @@ export class StatementReader extends ExpressionReader {
       if (k.t === 'op' && !['.', ',', '(', ')', '*'].includes(k.text)) throw new Unsure();
     }
     const isWord = (k: Token | undefined, w: string) => k?.t === 'name' && k.text === w;
-    const isName = (k: Token | undefined) => k?.t === 'name' && !KEYWORDS.has(k.text);
     // Only the shapes Python accepts: relative imports of more than one dot are left to lezer.
     if (isWord(kids[0], 'from')) {
       const at = kids.findIndex((k) => isWord(k, 'import'));
@@ -74,16 +74,11 @@ export class StatementReader extends ExpressionReader {
       }
     }
     this.done();
-    const from = isWord(kids[0], 'from') ? kids[1] : undefined;
-    const module = from ? this.src(from) : undefined;
-    for (let i = 0; i < kids.length; i++) {
-      const k = kids[i]!;
-      if (!isName(k) || k === from) continue;
-      const alias = isWord(kids[i + 1], 'as') ? kids[i + 2] : undefined;
-      const full = module !== undefined ? `${module}.${this.src(k)}` : this.src(k);
-      this.imports.push([alias ? this.src(alias) : this.src(k), full]);
-      if (alias) i += 2;
-    }
+    const parts = kids.map((k) => ({
+      kind: k.t === 'name' ? ('name' as const) : ('punct' as const),
+      text: this.src(k),
+    }));
+    this.imports.push(...importBindings(parts));
   }
 
   private dotted(): void {

@@ -2,7 +2,19 @@ import type { SyntaxNode, Tree } from '@lezer/common';
 import { parser } from '@lezer/python';
 import type { FileReferences } from './types.js';
 import { lineIndex } from './text.js';
-import { Constants, childrenOf, evaluateShared, resolveCallee, walkTree } from './syntax.js';
+import {
+  Constants,
+  DictBuilder,
+  DictConstants,
+  childrenOf,
+  evaluateShared,
+  importBindings,
+  resolveCallee,
+  spreadKeywords,
+  walkTree,
+  type DictValue,
+  type ImportPart,
+} from './syntax.js';
 import { collectReference, type CallFacts, type Resolved } from './calls.js';
 import { pythonSnippet } from './python-snippet.js';
 import { unquote } from './python-literals.js';
@@ -65,6 +77,7 @@ function referencesInTree(
 ): FileReferences | undefined {
   const src = (n: SyntaxNode) => text.slice(n.from, n.to);
   const constants = new Constants();
+  const dicts = new DictConstants();
   const imports = new Map<string, string>();
   const calls: SyntaxNode[] = [];
   let broken = false;
@@ -83,20 +96,49 @@ function referencesInTree(
     const name = src(kids[0]!);
     // Assigned twice with different values: which one the call sees depends on run time.
     constants.set(name, evaluate(kids[2]!));
+    dicts.set(name, evaluateDict(kids[2]!));
+  }
+
+  /** `{…}` or `dict(…)` with the keys the file names (python-fast.ts `Values.dict` reads the same shapes). */
+  function evaluateDict(n: SyntaxNode): DictValue | undefined {
+    if (n.name === 'VariableName') return dicts.get(src(n));
+    const d = new DictBuilder();
+    if (n.name === 'DictionaryExpression') {
+      const items = childrenOf(n).filter((c) => c.name !== '{' && c.name !== '}');
+      for (let i = 0; i < items.length; i++) {
+        const c = items[i]!;
+        if (c.name === ',') continue;
+        if (c.name === '**') d.spread(items[i + 1] && evaluateDict(items[++i]!));
+        else if (items[i + 1]?.name === ':' && items[i + 2]) {
+          d.item(c.name === 'String' ? evaluate(c) : undefined, resolve(items[i + 2]!));
+          i += 2;
+        } else return undefined;
+      }
+      return d.build();
+    }
+    if (n.name !== 'CallExpression') return undefined;
+    const [callee, args] = childrenOf(n);
+    if (callee?.name !== 'VariableName' || src(callee) !== 'dict' || args?.name !== 'ArgList') return undefined;
+    for (const group of argGroups(args)) {
+      if (group.length === 3 && group[0]!.name === 'VariableName' && group[1]!.name === 'AssignOp')
+        d.item(src(group[0]!), resolve(group[2]!));
+      else if (group.length === 2 && src(group[0]!) === '**') d.spread(evaluateDict(group[1]!));
+      else d.unknown();
+    }
+    return d.build();
+  }
+
+  function resolve(n: SyntaxNode): Resolved {
+    const entries = evaluateDict(n)?.entries;
+    return { value: evaluate(n), isString: isStringish(n), ...(entries ? { entries } : {}) };
   }
 
   function recordImport(n: SyntaxNode): void {
-    const kids = childrenOf(n);
-    const from = kids[0]?.name === 'from' ? kids[1] : undefined;
-    const module = from ? src(from) : undefined;
-    for (let i = 0; i < kids.length; i++) {
-      const k = kids[i]!;
-      if (k.name !== 'VariableName' || k === from) continue;
-      const alias = kids[i + 1]?.name === 'as' ? kids[i + 2] : undefined;
-      const full = module !== undefined ? `${module}.${src(k)}` : src(k);
-      imports.set(alias ? src(alias) : src(k), full);
-      if (alias) i += 2;
-    }
+    const parts = childrenOf(n).map((k) => ({
+      kind: k.name === 'VariableName' || k.name === 'from' || k.name === 'import' || k.name === 'as' ? 'name' : 'punct',
+      text: src(k),
+    }));
+    for (const [bound, full] of importBindings(parts as ImportPart[])) imports.set(bound, full);
   }
 
   function evaluate(n: SyntaxNode): string | undefined {
@@ -147,13 +189,17 @@ function referencesInTree(
     const positional: Resolved[] = [];
     const keywords = new Map<string, Resolved>();
     let splat = false;
+    const spreads: (DictValue | undefined)[] = [];
     for (const group of argGroups(args)) {
       if (group.length === 3 && group[0]!.name === 'VariableName' && group[1]!.name === 'AssignOp') {
-        keywords.set(src(group[0]!), { value: evaluate(group[2]!), isString: isStringish(group[2]!) });
-      } else if (group.length >= 1 && (src(group[0]!) === '*' || src(group[0]!) === '**')) splat = true;
+        keywords.set(src(group[0]!), resolve(group[2]!));
+      } else if (group.length === 2 && src(group[0]!) === '**') spreads.push(evaluateDict(group[1]!));
+      else if (group.length >= 1 && (src(group[0]!) === '*' || src(group[0]!) === '**')) splat = true;
       else if (group.length === 1) positional.push({ value: evaluate(group[0]!), isString: isStringish(group[0]!) });
       else positional.push({ value: undefined, isString: false });
     }
+    // `**options` after every explicit keyword: a known dict adds its keys; one the file cannot read is a splat.
+    for (const d of spreads) if (spreadKeywords(keywords, d)) splat = true;
     const { line, column } = at(call.from);
     return { written: dotted, resolved, positional, keywords, splat, line, column, lang: 'python' };
   };

@@ -1,6 +1,6 @@
 import type { Language } from './languages.js';
-import { ESCAPED_MODULE_WORDS, mentionsModelKey } from './prefilter.js';
-import { isConfigSource as isConfig, sourceExtension } from './sources.js';
+import { ESCAPED_MODULE_WORDS, mentionsModelKey, mentionsShellDownload } from './prefilter.js';
+import { isConfigSource as isConfig, languageOf, sourceExtension } from './sources.js';
 import { MAX_NESTING, looksGenerated, nestingDepth } from './text.js';
 import type { FileReferences } from './types.js';
 
@@ -9,7 +9,7 @@ export type Finder = (path: string, text: string, existsLocally: (p: string) => 
 
 /** Cheap text tests before parsing: a file that names no loader is not parsed (most of a repository). */
 const LOADER_WORDS =
-  /from_pretrained|pipeline|hf_hub_download|snapshot_download|hub|create_model|SentenceTransformer|CrossEncoder|InferenceSession|loadGraphModel|loadLayersModel|downloadFile|snapshotDownload|huggingface\.co/;
+  /from_pretrained|pipeline|hf_hub_download|snapshot_download|hub|create_model|SentenceTransformer|CrossEncoder|InferenceSession|loadGraphModel|loadLayersModel|downloadFile|snapshotDownload|huggingface\.co|from_single_file|LLM|EngineArgs|HuggingFace\w*Embeddings|from_preset|trust_remote_code/;
 
 /**
  * Parsing is what costs (lezer, a few MB/s), and words such as `pipeline` or `hub` are everywhere in ML code. The
@@ -25,6 +25,13 @@ const LOADER_TESTS: readonly (readonly [word: RegExp, module: RegExp | undefined
   [/create_model/, /\btimm\b/],
   [/SentenceTransformer|CrossEncoder/, /sentence_transformers/],
   [/downloadFile|snapshotDownload/, /@huggingface\/hub/],
+  // redrefs: python-loaders.ts.
+  [/from_single_file/, undefined],
+  [/LLM|EngineArgs/, /vllm/],
+  [/HuggingFaceEmbeddings|HuggingFaceBgeEmbeddings/, /langchain/],
+  [/create_model/, /open_clip/],
+  [/from_preset/, /keras_hub|keras_nlp/],
+  [/trust_remote_code/, /datasets/],
 ];
 
 /**
@@ -43,7 +50,7 @@ export const MAX_SOURCE_BYTES = 2 * 1024 * 1024;
 export type Searched =
   { readonly kind: 'found'; readonly refs: FileReferences } | { readonly kind: 'none' } | { readonly kind: 'skipped' };
 
-const isPython = (path: string) => sourceExtension(path) === 'py';
+const isPython = (path: string) => sourceExtension(path) === 'py' || sourceExtension(path) === 'ipynb';
 
 /** A file over the size limit: configs that large are data, not configuration; source that large is skipped. */
 export function searchOversized(path: string): Searched {
@@ -68,11 +75,14 @@ export function searchTextWith(
  * when a finder must read the text.
  */
 export function screenText(path: string, text: string): Searched | undefined {
+  if (languageOf(path) === 'shell') return mentionsShellDownload(text) ? undefined : { kind: 'none' };
   const config = isConfig(path);
   if (config ? !mentionsModelKey(text) : !mayCallLoader(text, isPython(path) ? 'python' : 'javascript'))
     return { kind: 'none' };
   // Minified or generated code, and nesting deeper than hand-written code (the parsers' tree building recurses).
-  if ((!config && looksGenerated(text)) || nestingDepth(text) > MAX_NESTING) return { kind: 'skipped' };
+  // A notebook's outputs (base64 images) are long lines by nature: python-notebook.ts reads only its code cells.
+  const notebook = sourceExtension(path) === 'ipynb';
+  if ((!config && !notebook && looksGenerated(text)) || nestingDepth(text) > MAX_NESTING) return { kind: 'skipped' };
   return undefined;
 }
 

@@ -18,6 +18,12 @@ const LANGUAGE_BY_EXTENSION: Readonly<Record<string, Language>> = {
   yaml: 'config',
   yml: 'config',
   json: 'config',
+  // redrefs: Jupyter notebooks, whose code cells python-notebook.ts reads as Python.
+  ipynb: 'notebook',
+  // redrefs: shell scripts and Dockerfiles (`languageOf`), read for `huggingface-cli download` and `git clone`.
+  sh: 'shell',
+  bash: 'shell',
+  dockerfile: 'shell',
 };
 
 /** The extension the finders go by; declaration files and minified bundles have none (never searched). */
@@ -45,6 +51,9 @@ export function isInstalledPackage(path: string): boolean {
 /** The language front end a source file goes to (the finders by extension, `sourceExtension`); none for others. */
 export function languageOf(path: string): Language | undefined {
   const ext = sourceExtension(path);
+  // GitHub workflows' `run:` steps are shell: read line by line for CLI downloads (their YAML keys name no models).
+  if (/(^|\/)(Dockerfile|Containerfile)(\.[\w-]+)?$|(^|\/)\.github\/workflows\/[^/]+\.ya?ml$/.test(path))
+    return 'shell';
   return Object.hasOwn(LANGUAGE_BY_EXTENSION, ext) ? LANGUAGE_BY_EXTENSION[ext] : undefined;
 }
 

@@ -1,4 +1,5 @@
 import type { SyntaxNode, Tree } from '@lezer/common';
+import type { Resolved } from './calls.js';
 
 /**
  * What both language front ends share over a lezer tree: one iterative walk (no recursion over attacker-controlled
@@ -61,4 +62,112 @@ export function evaluateShared(
     return inner.length === 1 ? evaluate(inner[0]!) : undefined;
   }
   return undefined;
+}
+
+/**
+ * A dict literal (`{"revision": "…"}`) or `dict(revision=…)` as far as the file alone can tell: its string keys, and
+ * whether keys it cannot name may be in it too (`**other`, a computed key, `dict(mapping)`).
+ */
+export interface DictValue {
+  readonly entries: ReadonlyMap<string, Resolved>;
+  readonly open: boolean;
+}
+
+/** Dicts assigned to a name in a file; a name assigned twice (or to anything else as well) is a run-time choice. */
+export class DictConstants {
+  private readonly values = new Map<string, DictValue | null>();
+
+  set(name: string, value: DictValue | undefined): void {
+    // Two assignments may differ in any key: unknown unless the name was never bound before.
+    this.values.set(name, this.values.has(name) ? null : (value ?? null));
+  }
+
+  get(name: string): DictValue | undefined {
+    return this.values.get(name) ?? undefined;
+  }
+}
+
+/**
+ * `f(a, **options)`: the keywords a known dict adds to a call (Python refuses a keyword given twice, so none
+ * overrides another). Returns whether keywords the file cannot name may still come in.
+ */
+export function spreadKeywords(keywords: Map<string, Resolved>, dict: DictValue | undefined): boolean {
+  if (!dict) return true;
+  for (const [k, v] of dict.entries) if (!keywords.has(k)) keywords.set(k, v);
+  return dict.open;
+}
+
+/** Builds a DictValue in source order: `key: value` items, `**other` merges. */
+export class DictBuilder {
+  private readonly entries = new Map<string, Resolved>();
+  private open = false;
+
+  item(key: string | undefined, value: Resolved): void {
+    if (key === undefined) this.open = true;
+    else this.entries.set(key, value);
+  }
+
+  spread(other: DictValue | undefined): void {
+    if (!other) {
+      this.open = true;
+      return;
+    }
+    for (const [k, v] of other.entries) this.entries.set(k, v);
+    if (other.open) this.open = true;
+  }
+
+  unknown(): void {
+    this.open = true;
+  }
+
+  build(): DictValue {
+    return { entries: this.entries, open: this.open };
+  }
+}
+
+/** One token of an import statement, as both Python readers see it. */
+export interface ImportPart {
+  readonly kind: 'name' | 'punct';
+  readonly text: string;
+}
+
+/**
+ * The names a Python import binds, `[bound name, what it stands for]`, as the interpreter binds them:
+ * `from a.b import c as d` binds d to `a.b.c` (the whole dotted module, not its first part); `import a.b` binds `a`
+ * to `a`; `import a.b as c` binds `c` to `a.b`.
+ */
+export function importBindings(parts: readonly ImportPart[]): [string, string][] {
+  const out: [string, string][] = [];
+  const importAt = parts.findIndex((p) => p.kind === 'name' && p.text === 'import');
+  if (importAt < 0) return out;
+  const fromForm = parts[0]?.kind === 'name' && parts[0].text === 'from';
+  const module = fromForm
+    ? parts
+        .slice(1, importAt)
+        .map((p) => p.text)
+        .join('')
+    : undefined;
+  // Dotted names after `import`, each with an optional `as alias`, separated by commas (parentheses ignored).
+  let dotted: string[] = [];
+  let alias: string | undefined;
+  let expectAlias = false;
+  const flush = () => {
+    if (dotted.length > 0) {
+      const full = dotted.join('.');
+      if (module !== undefined) out.push([alias ?? full, `${module}.${full}`]);
+      else out.push(alias !== undefined ? [alias, full] : [dotted[0]!, dotted[0]!]);
+    }
+    dotted = [];
+    alias = undefined;
+    expectAlias = false;
+  };
+  for (const p of parts.slice(importAt + 1)) {
+    if (p.kind === 'name' && p.text === 'as') expectAlias = true;
+    else if (p.kind === 'name') {
+      if (expectAlias) alias = p.text;
+      else dotted.push(p.text);
+    } else if (p.text === ',') flush();
+  }
+  flush();
+  return out;
 }

@@ -14,6 +14,13 @@ export interface DynamicReference {
   readonly column: number;
   readonly via: string;
   readonly runsRemoteCode: boolean;
+  /**
+   * `datasets.load_dataset(…, trust_remote_code=True)`: the hub dataset whose loading script runs ('' when its name
+   * is chosen at run time). Not a model, so not a reference; the code it runs is the finding.
+   */
+  readonly dataset?: string;
+  /** `pipeline(task)` with no model: the task whose default model the library picks. */
+  readonly task?: string;
 }
 
 export interface FileReferences {

@@ -48,6 +48,43 @@ describe('model references in realistic projects', () => {
     expect(r.findings.sort()).toEqual(['CPR001@train.py:33', 'CPR003@train.py:33', 'CPR010@train.py:35']);
   });
 
+  it('rag-service: 6 references over Python, a Dockerfile and a notebook; 1 run-time choice', async () => {
+    const registry: TrustedRegistry = {
+      ...REVIEWED,
+      models: [
+        {
+          name: 'acme/rag-generator-7b',
+          revision: '4f1c2d3e5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d',
+          source: 'https://huggingface.co/acme/rag-generator-7b',
+          files: [],
+          file: 'trusted-registry/models.yml',
+        },
+      ],
+    };
+    const r = await scan('rag-service', registry);
+    expect([...r.refs].sort()).toEqual([
+      'app/models.py:20 acme/rag-generator-7b@commit',
+      'app/models.py:24 acme/rag-generator-7b@commit',
+      'app/models.py:28 acme/rag-embedder@none',
+      'deploy/Dockerfile:3 acme/rag-generator-7b@commit',
+      'deploy/Dockerfile:6 acme/rag-embedder@none',
+      'notebooks/eval.ipynb:28 acme/rag-embedder@none',
+    ]);
+    // The reviewed generator is clean everywhere; the embedder runs remote code through model_kwargs and in the
+    // notebook; the reranker is chosen at run time; the docstring and load_dataset without remote code are nothing.
+    expect(r.findings.sort()).toEqual([
+      'CPR001@app/models.py:28',
+      'CPR001@deploy/Dockerfile:6',
+      'CPR001@notebooks/eval.ipynb:28',
+      'CPR002@app/models.py:28',
+      'CPR002@notebooks/eval.ipynb:28',
+      'CPR003@app/models.py:28',
+      'CPR003@deploy/Dockerfile:6',
+      'CPR003@notebooks/eval.ipynb:28',
+      'CPR010@app/models.py:33',
+    ]);
+  });
+
   it('transformersjs-app: 3 references, 1 run-time choice', async () => {
     const r = await scan('transformersjs-app');
     expect(r.refs).toEqual([

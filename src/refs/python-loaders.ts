@@ -1,0 +1,128 @@
+import type { CallFacts, LoaderShape, Resolved } from './calls.js';
+
+/**
+ * Python loaders beyond transformers' own, each read the way its library reads its arguments (the function named
+ * beside each shape). calls.ts `shapeOf` asks here first.
+ */
+
+/** Module names and words python-snippet.ts must keep statements for (calls.ts PYTHON_LOADER_WORDS). */
+export const PYTHON_LIBRARY_WORDS: readonly string[] = [
+  'vllm',
+  'llama_cpp',
+  'open_clip',
+  'keras_hub',
+  'keras_nlp',
+  'datasets',
+  'from_single_file',
+  'HuggingFaceEmbeddings',
+];
+
+const isTrue = (r: Resolved | undefined) => r?.value === 'True';
+const lastName = (s: string) => s.slice(s.lastIndexOf('.') + 1);
+const inModule = (resolved: string, modules: readonly string[]) => modules.some((m) => resolved.startsWith(`${m}.`));
+const literal = (value: string): Resolved => ({ value, isString: true });
+
+/**
+ * langchain's HuggingFaceEmbeddings: with no `model_name` it loads its default
+ * (langchain_huggingface/embeddings/huggingface.py `DEFAULT_MODEL_NAME`), through SentenceTransformer.
+ */
+const LANGCHAIN_DEFAULT_EMBEDDINGS = 'sentence-transformers/all-mpnet-base-v2';
+
+/**
+ * diffusers `from_single_file`: single_file_utils `_extract_repo_id_and_weights_name` strips the huggingface.co
+ * prefix and only a `blob/main/` segment, and downloads `weights_name` at the `revision` keyword (default: the main
+ * branch). A commit written in the URL is therefore not what loads: the revision comes from the keyword alone.
+ * Anything that is not such a URL is a local file.
+ */
+function singleFileShape(f: CallFacts, kw: (k: string) => Resolved | undefined): LoaderShape | undefined {
+  const n = kw('pretrained_model_link_or_path') ?? kw('pretrained_model_name_or_path') ?? f.positional[0];
+  const v = n?.value;
+  if (v === undefined) return { via: f.written, name: n, runsRemoteCode: false };
+  if (!/^(?:https?:\/\/)?(?:huggingface\.co|hf\.co)\//.test(v)) return undefined;
+  let rest = v;
+  for (const prefix of ['https://huggingface.co/', 'huggingface.co/', 'hf.co/', 'https://hf.co/'])
+    rest = rest.split(prefix).join('');
+  const m = /^([^/]+)\/([^/]+)\/(?:blob\/main\/)?(.+)/.exec(rest);
+  if (!m) return undefined;
+  return {
+    via: f.written,
+    name: literal(`${m[1]}/${m[2]}`),
+    revision: kw('revision'),
+    file: literal(m[3]!),
+    runsRemoteCode: false,
+  };
+}
+
+export function pythonLibraryShape(f: CallFacts): LoaderShape | undefined {
+  const kw = (k: string) => f.keywords.get(k);
+  const pos = (i: number) => f.positional[i];
+  const name = lastName(f.resolved);
+  if (name === 'from_single_file') return singleFileShape(f, kw);
+  // torch.hub.load_state_dict_from_url / download_url_to_file (and torch.utils.model_zoo.load_url): weights by URL.
+  // check_hash only compares a sha256 prefix taken from the file name (hub.py HASH_REGEX), usually 8 hex digits:
+  // not a pin a reviewer can rely on, so the URL is reported like any other.
+  if (
+    (f.resolved === 'torch.hub.load_state_dict_from_url' ||
+      f.resolved === 'torch.hub.download_url_to_file' ||
+      f.resolved === 'torch.utils.model_zoo.load_url') &&
+    (kw('url') ?? pos(0))?.value?.match(/^https?:\/\//)
+  )
+    return { via: f.resolved, name: kw('url') ?? pos(0), runsRemoteCode: false };
+  // llama-cpp-python `Llama.from_pretrained(repo_id, filename, …)`: calls hf_hub_download without a revision (any
+  // `revision=` goes on to `Llama(**kwargs)`), so it always loads the default branch.
+  if (name === 'from_pretrained' && inModule(f.resolved, ['llama_cpp']))
+    return { via: f.written, name: kw('repo_id') ?? pos(0), file: kw('filename') ?? pos(1), runsRemoteCode: false };
+  // vLLM `LLM(model, tokenizer, …, trust_remote_code, …, revision)` (vllm/entrypoints/llm.py): the engine downloads
+  // `model` from the hub at `revision` (vllm/transformers_utils/config.py get_config → transformers' cached_file).
+  if ((name === 'LLM' || name === 'AsyncEngineArgs' || name === 'EngineArgs') && inModule(f.resolved, ['vllm']))
+    return {
+      via: name,
+      name: kw('model') ?? (name === 'LLM' ? pos(0) : undefined),
+      revision: kw('revision'),
+      runsRemoteCode: isTrue(kw('trust_remote_code')),
+    };
+  // langchain HuggingFaceEmbeddings(model_name=…, model_kwargs={…}): model_kwargs go to SentenceTransformer.
+  if (
+    (name === 'HuggingFaceEmbeddings' || name === 'HuggingFaceBgeEmbeddings') &&
+    inModule(f.resolved, ['langchain_huggingface', 'langchain_community', 'langchain'])
+  ) {
+    const options = kw('model_kwargs')?.entries;
+    const n =
+      kw('model_name') ??
+      (name === 'HuggingFaceEmbeddings' && !f.splat ? literal(LANGCHAIN_DEFAULT_EMBEDDINGS) : undefined);
+    return {
+      via: name,
+      name: n,
+      revision: options?.get('revision'),
+      runsRemoteCode: isTrue(options?.get('trust_remote_code')),
+    };
+  }
+  // open_clip `create_model*(model_name, pretrained=…)`: a name with the `hf-hub:` prefix is a hub repo
+  // (open_clip/factory.py HF_HUB_PREFIX); other names come from open_clip's own pretrained table, not followed.
+  if (
+    inModule(f.resolved, ['open_clip']) &&
+    ['create_model', 'create_model_and_transforms', 'create_model_from_pretrained'].includes(name)
+  ) {
+    const v = (kw('model_name') ?? pos(0))?.value;
+    if (v === undefined || !v.startsWith('hf-hub:')) return undefined;
+    return { via: `open_clip.${name}`, name: literal(v.slice('hf-hub:'.length)), runsRemoteCode: false };
+  }
+  // keras_hub / keras_nlp `X.from_preset("hf://org/name")` (keras_hub/src/utils/preset_utils.py HF_PREFIX): a hub
+  // repo at its default branch. Built-in preset names and `kaggle://` handles carry a version number: not followed.
+  if (name === 'from_preset' && inModule(f.resolved, ['keras_hub', 'keras_nlp'])) {
+    const v = (kw('preset') ?? pos(0))?.value;
+    if (v === undefined || !v.startsWith('hf://')) return undefined;
+    return { via: f.written, name: literal(v.slice('hf://'.length)), runsRemoteCode: false };
+  }
+  // datasets `load_dataset(path, …, trust_remote_code=True)` (datasets/load.py, before 4.0): runs the dataset
+  // repository's loading script. A dataset is not a model reference; the code it runs is reported.
+  if (name === 'load_dataset' && inModule(f.resolved, ['datasets']) && isTrue(kw('trust_remote_code')))
+    return {
+      via: 'load_dataset',
+      name: kw('path') ?? pos(0),
+      revision: kw('revision'),
+      runsRemoteCode: true,
+      datasetCode: true,
+    };
+  return undefined;
+}

@@ -1,0 +1,141 @@
+import { looksLikeRepoId, revisionKind } from './ids.js';
+import type { FileReferences } from './types.js';
+
+/**
+ * Model downloads in shell scripts and Dockerfiles (`RUN` lines are shell): the Hugging Face CLI
+ * (`huggingface-cli download`, and `hf download` since huggingface_hub 0.34) and `git clone` of a hub repository.
+ * Read as huggingface_hub/commands/download.py's argparse reads them: the first positional is the repo id, the rest
+ * file names; `--revision`, `--repo-type` (only `model` is a model), and `--include`/`--exclude`, which take every
+ * value up to the next option. Never run.
+ */
+export function findShellReferences(path: string, text: string, existsLocally: (p: string) => boolean): FileReferences {
+  const out: FileReferences = { references: [], dynamic: [] };
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    // A backslash at the end continues the command on the next line.
+    let command = lines[i]!;
+    const first = i;
+    const starts = [0];
+    while (command.endsWith('\\') && i + 1 < lines.length) {
+      command = command.slice(0, -1) + ' ';
+      starts.push(command.length);
+      command += lines[++i]!;
+    }
+    if (/^\s*#/.test(command)) continue;
+    const where = (offset: number) => {
+      let k = starts.length - 1;
+      while (k > 0 && starts[k]! > offset) k--;
+      return { line: first + k + 1, column: offset - starts[k]! + 1 };
+    };
+    for (const m of command.matchAll(/(?:^|[\s;&|(`])(huggingface-cli|hf)\s+download\s+([^;&|`)\n#]*)/g)) {
+      const argsAt = m.index + m[0].length - m[2]!.length;
+      readDownload(m[1]!, tokens(m[2]!, argsAt), where, path, existsLocally, out);
+    }
+    for (const m of command.matchAll(/(?:^|[\s;&|(`])git\s+clone\s+([^;&|`)\n#]*)/g)) {
+      const argsAt = m.index + m[0].length - m[1]!.length;
+      readClone(tokens(m[1]!, argsAt), where, path, out);
+    }
+  }
+  return out;
+}
+
+interface Token {
+  readonly text: string;
+  readonly at: number;
+  /** Holds a shell expansion (`$VAR`, `${VAR}`, `$(…)`): its value is chosen at run time. */
+  readonly expands: boolean;
+}
+
+/** Words split on blanks, quotes removed (single quotes expand nothing). */
+function tokens(args: string, offset: number): Token[] {
+  const out: Token[] = [];
+  for (const m of args.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)) {
+    const text = m[1] ?? m[2] ?? m[3]!;
+    out.push({ text, at: offset + m.index, expands: m[2] === undefined && text.includes('$') });
+  }
+  return out;
+}
+
+const VALUE_OPTIONS = new Set(['--revision', '--repo-type', '--local-dir', '--cache-dir', '--token', '--max-workers']);
+const LIST_OPTIONS = new Set(['--include', '--exclude']);
+
+function readDownload(
+  cli: string,
+  args: Token[],
+  where: (offset: number) => { line: number; column: number },
+  path: string,
+  existsLocally: (p: string) => boolean,
+  out: FileReferences,
+): void {
+  const positional: Token[] = [];
+  const options = new Map<string, Token>();
+  for (let i = 0; i < args.length; i++) {
+    const t = args[i]!;
+    const eq = t.text.indexOf('=');
+    const name = t.text.startsWith('--') && eq > 0 ? t.text.slice(0, eq) : t.text;
+    if (VALUE_OPTIONS.has(name)) {
+      const value = eq > 0 ? { ...t, text: t.text.slice(eq + 1) } : args[++i];
+      if (value) options.set(name, value);
+    } else if (LIST_OPTIONS.has(name)) {
+      while (args[i + 1] && !args[i + 1]!.text.startsWith('-')) i++;
+    } else if (!t.text.startsWith('-')) positional.push(t);
+  }
+  const repoType = options.get('--repo-type')?.text ?? 'model';
+  const repo = positional[0];
+  if (!repo || repoType !== 'model') return;
+  const via = `${cli} download`;
+  const place = { path, ...where(repo.at), via };
+  if (repo.expands) {
+    out.dynamic.push({ ...place, runsRemoteCode: false });
+    return;
+  }
+  if (!looksLikeRepoId(repo.text, existsLocally)) return;
+  const rev = options.get('--revision');
+  // `--revision "$REV"`: some revision, which one is decided at run time: not a pin the file shows.
+  const revision = rev?.expands ? undefined : rev?.text;
+  out.references.push({
+    ...place,
+    hub: 'huggingface',
+    repoId: repo.text,
+    ...(revision !== undefined ? { revision } : {}),
+    revisionKind: rev?.expands ? 'ref' : revisionKind(revision),
+    ...(positional.length === 2 ? { file: positional[1]!.text } : {}),
+    runsRemoteCode: false,
+  });
+}
+
+/** `git clone [--branch X] https://huggingface.co/<org>/<name>`: the repository at that branch, or its default. */
+function readClone(
+  args: Token[],
+  where: (offset: number) => { line: number; column: number },
+  path: string,
+  out: FileReferences,
+): void {
+  let branch: string | undefined;
+  let url: Token | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const t = args[i]!;
+    if (t.text === '--branch' || t.text === '-b') branch = args[++i]?.text;
+    else if (t.text.startsWith('--branch=')) branch = t.text.slice('--branch='.length);
+    else if (t.text === '--depth' || t.text === '--filter' || t.text === '-c') i++;
+    else if (!t.text.startsWith('-')) {
+      url = t;
+      break;
+    }
+  }
+  const m = url && /^https?:\/\/(?:www\.)?(?:huggingface\.co|hf\.co)\/([\w.-]+\/[\w.-]+?)(?:\.git)?\/?$/.exec(url.text);
+  // Datasets and Spaces live under /datasets/ and /spaces/: not models.
+  if (!url || !m || /^(datasets|spaces)\//.test(m[1]!)) return;
+  out.references.push({
+    path,
+    ...where(url.at),
+    via: 'git clone',
+    hub: 'huggingface',
+    repoId: m[1]!,
+    url: url.text,
+    ...(branch !== undefined ? { revision: branch } : {}),
+    // git clone --branch takes a branch or a tag, never a commit.
+    revisionKind: branch !== undefined ? 'ref' : 'none',
+    runsRemoteCode: false,
+  });
+}

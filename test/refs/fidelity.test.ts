@@ -1,0 +1,273 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_POLICY } from '../../src/trust/policy/default.js';
+import { findConfigReferences } from '../../src/refs/config.js';
+import { findJavaScriptReferences } from '../../src/refs/javascript.js';
+import { dynamicFinding, judgeReference } from '../../src/refs/judge.js';
+import { findPythonReferences, findPythonReferencesInWholeFile } from '../../src/refs/python.js';
+import { findNotebookReferences } from '../../src/refs/python-notebook.js';
+import { findShellReferences } from '../../src/refs/shell-commands.js';
+import { languageOf } from '../../src/refs/sources.js';
+import { EMPTY_REGISTRY } from '../../src/core/trusted-registry.js';
+import { refsStage } from '../../src/refs/stage.js';
+import { REPO } from '../helpers/cli.js';
+import { scanWith } from '../helpers/scan.js';
+
+/**
+ * Fidelity cases: what chainproof reports for a reference must be what the library would download or run (each
+ * fixture names the library function it follows). Every finding as `RULE:line:column repo@revision`, through the
+ * finder the scan uses and, for Python, through lezer over the whole file too (the fast reader must agree).
+ */
+const DIR = path.join(REPO, 'fixtures', 'refs', 'fidelity');
+const local = (p: string) => p === 'checkpoints' || p.startsWith('checkpoints/');
+
+function findings(file: string, finder = pickFinder(file)) {
+  const r = finder(file, readFileSync(path.join(DIR, file), 'utf8'), local);
+  return [
+    ...r.references.flatMap((ref) =>
+      judgeReference(ref, new Map(), DEFAULT_POLICY).map(
+        (f) =>
+          `${f.ruleId}:${f.location.line}:${f.location.column} ${ref.repoId ?? ref.url}@${ref.revision ?? '-'}${ref.file !== undefined ? ` ${ref.file}` : ''}`,
+      ),
+    ),
+    ...r.dynamic.map((d) => {
+      const f = dynamicFinding(d);
+      return `${f.ruleId}:${f.location.line}:${f.location.column} ${d.dataset ?? d.task ?? 'dynamic'}`;
+    }),
+  ];
+}
+
+function pickFinder(file: string) {
+  if (file.endsWith('.py')) return findPythonReferences;
+  if (file.endsWith('.ipynb')) return findNotebookReferences;
+  if (/\.(ya?ml|json)$/.test(file)) return findConfigReferences;
+  return findJavaScriptReferences;
+}
+
+const C = '0123456789abcdef0123456789abcdef01234567';
+
+const CASES: { file: string; want: string[] }[] = [
+  {
+    // A pull request's ref is writable by whoever opened it: CPR012 (error) in place of CPR001.
+    file: 'revision-pull-request.py',
+    want: [
+      'CPR012:5:9 acme/chat-7b@refs/pr/12',
+      'CPR003:5:9 acme/chat-7b@refs/pr/12',
+      'CPR012:6:11 acme/chat-7b@refs/pr/3 model.safetensors',
+      'CPR003:6:11 acme/chat-7b@refs/pr/3 model.safetensors',
+    ],
+  },
+  {
+    // `/resolve/refs/pr/7/` unquoted is the PR ref (not revision "refs" and file "pr/7/…"); a malformed escape in
+    // the URL is read as written instead of throwing the whole file away.
+    file: 'revision-in-url.py',
+    want: [
+      `CPR003:4:5 acme/enc@${C} x.onnx`,
+      'CPR012:6:5 acme/enc@refs/pr/7 config.json',
+      'CPR003:6:5 acme/enc@refs/pr/7 config.json',
+      'CPR012:7:5 acme/enc@refs/pr/8 config.json',
+      'CPR003:7:5 acme/enc@refs/pr/8 config.json',
+      'CPR001:8:5 acme/enc@%E0%A4%A config.json',
+      'CPR003:8:5 acme/enc@%E0%A4%A config.json',
+    ],
+  },
+  {
+    // huggingface_hub REGEX_COMMIT_HASH: only 40 lowercase hex digits are a commit.
+    file: 'revision-abbreviated.py',
+    want: [
+      'CPR001:5:7 acme/tok@a1b2c3d',
+      'CPR003:5:7 acme/tok@a1b2c3d',
+      'CPR001:6:8 acme/tok@0123456789ABCDEF0123456789ABCDEF01234567',
+      'CPR003:6:8 acme/tok@0123456789ABCDEF0123456789ABCDEF01234567',
+      `CPR003:7:8 acme/tok@${C}`,
+    ],
+  },
+  {
+    // `**LOAD` / `**dict(…)` / `**{**SAFE, …}` are read like keywords; `**extra` stays a run-time choice.
+    file: 'kwargs-dict.py',
+    want: [
+      `CPR002:8:9 acme/remote@${C}`,
+      `CPR003:8:9 acme/remote@${C}`,
+      `CPR003:9:9 acme/plain@${C}`,
+      'CPR001:10:9 acme/opaque@-',
+      'CPR003:10:9 acme/opaque@-',
+      `CPR002:11:9 acme/mixed@${C}`,
+      `CPR003:11:9 acme/mixed@${C}`,
+    ],
+  },
+  {
+    file: 'python-libraries.py',
+    want: [
+      // vLLM LLM(model=…, trust_remote_code=…, revision=…)
+      'CPR002:11:7 acme/served-7b@-',
+      'CPR001:11:7 acme/served-7b@-',
+      'CPR003:11:7 acme/served-7b@-',
+      `CPR003:12:10 acme/served-7b@${C}`,
+      // llama-cpp-python passes no revision to hf_hub_download: `revision="v1"` does not pin anything.
+      'CPR001:13:8 acme/chat-GGUF@- *Q4_K_M.gguf',
+      'CPR003:13:8 acme/chat-GGUF@- *Q4_K_M.gguf',
+      // langchain: model_kwargs go to SentenceTransformer; no model_name loads the library's default.
+      'CPR002:14:7 acme/embed@-',
+      'CPR001:14:7 acme/embed@-',
+      'CPR003:14:7 acme/embed@-',
+      'CPR001:15:15 sentence-transformers/all-mpnet-base-v2@-',
+      'CPR003:15:15 sentence-transformers/all-mpnet-base-v2@-',
+      // open_clip `hf-hub:` names a hub repo; a pretrained tag comes from open_clip's own table.
+      'CPR001:16:16 acme/clip-vit@-',
+      'CPR003:16:16 acme/clip-vit@-',
+      // keras_hub `hf://`; a built-in preset name is versioned by keras_hub.
+      'CPR001:18:9 acme/gemma-keras@-',
+      'CPR003:18:9 acme/gemma-keras@-',
+      // diffusers from_single_file ignores a commit in the URL (only `blob/main/` is stripped): `revision=` decides.
+      `CPR001:20:6 acme/sd@- blob/${C}/sd.safetensors`,
+      `CPR003:20:6 acme/sd@- blob/${C}/sd.safetensors`,
+      `CPR003:23:7 acme/sd@${C} sd.safetensors`,
+      // datasets runs the script of a dataset repository with trust_remote_code=True; not a model reference.
+      'CPR002:27:6 acme/scripted',
+    ],
+  },
+  {
+    // Code cells only (not markdown, raw cells or outputs), one namespace across cells, magics blanked; each at
+    // its line and column in the notebook's JSON.
+    file: 'notebook-cells.ipynb',
+    want: [
+      `CPR003:39:18 acme/notebook-base@${C}`,
+      'CPR001:40:14 acme/notebook-base@-',
+      'CPR003:40:14 acme/notebook-base@-',
+    ],
+  },
+  {
+    // transformers get_default_model_and_revision / transformers.js pipelineInfo.default: a download all the same.
+    file: 'pipeline-default.py',
+    want: [
+      'CPR001:6:9 acme/classifier@-',
+      'CPR003:6:9 acme/classifier@-',
+      'CPR013:4:13 sentiment-analysis',
+      'CPR013:5:13 summarization',
+    ],
+  },
+  {
+    file: 'pipeline-default.js',
+    want: ['CPR001:5:21 acme/embedder@-', 'CPR003:5:21 acme/embedder@-', 'CPR013:4:19 automatic-speech-recognition'],
+  },
+  {
+    file: 'tokenizer-config.yaml',
+    want: [
+      `CPR003:2:21 acme/encoder@${C}`,
+      `CPR003:3:17 acme/tokenizer@${C}`,
+      'CPR001:6:25 acme/lora-adapter@-',
+      'CPR003:6:25 acme/lora-adapter@-',
+    ],
+  },
+  {
+    file: 'revision-keys.yaml',
+    want: [
+      `CPR003:2:13 acme/base-7b@${C}`,
+      'CPR001:4:17 acme/base-7b-tokenizer@-',
+      'CPR003:4:17 acme/base-7b-tokenizer@-',
+    ],
+  },
+  {
+    // torch.hub check_hash compares only a sha256 prefix from the file name (HASH_REGEX): still a URL's bytes.
+    file: 'torch-hub-urls.py',
+    want: [
+      'CPR001:5:9 https://download.example.org/models/detector-5c106cde.pth@-',
+      'CPR001:6:9 https://download.example.org/models/head.pth@-',
+      // `from torch.hub import load` binds torch.hub.load (the whole dotted module), not torch.load.
+      'CPR002:11:12 acme/detector-code@-',
+      'CPR001:11:12 acme/detector-code@-',
+      'CPR003:11:12 acme/detector-code@-',
+      'CPR002:12:13 acme/segmenter-code@v1',
+      'CPR001:12:13 acme/segmenter-code@v1',
+      'CPR003:12:13 acme/segmenter-code@v1',
+    ],
+  },
+];
+
+describe('model references agree with what the libraries load (fixtures/refs/fidelity)', () => {
+  it.each(CASES)('$file', ({ file, want }) => {
+    expect(findings(file)).toEqual(want);
+  });
+
+  it.each(CASES.filter((c) => c.file.endsWith('.py')))('$file: lezer over the whole file agrees', ({ file }) => {
+    expect(findings(file, findPythonReferencesInWholeFile)).toEqual(findings(file));
+  });
+});
+
+describe('notebooks in a scan', () => {
+  it('the refs stage reads .ipynb code cells (an image output does not make the notebook look generated)', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'chainproof-nb-'));
+    try {
+      const nb = JSON.parse(readFileSync(path.join(DIR, 'notebook-cells.ipynb'), 'utf8')) as {
+        cells: { outputs?: unknown[] }[];
+      };
+      // Enough long lines that search.ts `looksGenerated` would skip the file were it read as source.
+      for (let i = 0; i < 6; i++)
+        nb.cells[2]!.outputs!.push({ output_type: 'display_data', data: { 'image/png': 'A'.repeat(5_000) } });
+      const text = JSON.stringify(nb, null, 1);
+      writeFileSync(path.join(dir, 'train.ipynb'), text);
+      const tokenizerLine = text.split('\n').findIndex((l) => l.includes('tokenizer = AutoTokenizer')) + 1;
+      const r = await scanWith(dir, [refsStage], { registry: EMPTY_REGISTRY });
+      expect(r.findings.map((f) => `${f.ruleId}:${f.location.line}`).sort()).toEqual([
+        `CPR001:${tokenizerLine + 1}`,
+        `CPR003:${tokenizerLine}`,
+        `CPR003:${tokenizerLine + 1}`,
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('model downloads in shell scripts and Dockerfiles (fixtures/refs/fidelity/shell)', () => {
+  const shell = (file: string) => findings(`shell/${file}`, findShellReferences);
+
+  it.each([
+    {
+      // huggingface_hub commands/download.py argparse: repo id first, then files; --include/--exclude take many.
+      file: 'download-models.sh',
+      want: [
+        'CPR001:5:26 acme/base-8b@main',
+        'CPR003:5:26 acme/base-8b@main',
+        `CPR003:6:26 acme/pinned-8b@${C}`,
+        'CPR001:8:13 acme/new-cli@-',
+        'CPR003:8:13 acme/new-cli@-',
+        'CPR012:11:26 acme/pr-model@refs/pr/9',
+        'CPR003:11:26 acme/pr-model@refs/pr/9',
+        'CPR001:12:11 acme/cloned-model@-',
+        'CPR003:12:11 acme/cloned-model@-',
+        'CPR001:13:33 acme/tagged@v2',
+        'CPR003:13:33 acme/tagged@v2',
+        'CPR010:10:26 dynamic',
+      ],
+    },
+    {
+      file: 'Dockerfile',
+      want: [
+        `CPR003:4:30 acme/served-model@${C}`,
+        'CPR001:7:17 acme/unpinned-in-image@-',
+        'CPR003:7:17 acme/unpinned-in-image@-',
+      ],
+    },
+    {
+      file: '.github/workflows/eval.yml',
+      want: ['CPR001:11:36 acme/eval-model@-', 'CPR003:11:36 acme/eval-model@-', `CPR003:12:26 acme/judge-model@${C}`],
+    },
+  ])('$file', ({ file, want }) => {
+    expect(shell(file)).toEqual(want);
+  });
+
+  it.each([
+    ['Dockerfile', 'shell'],
+    ['docker/Dockerfile.gpu', 'shell'],
+    ['scripts/get.sh', 'shell'],
+    ['app.dockerfile', 'shell'],
+    ['notebooks/a.ipynb', 'notebook'],
+    ['.github/workflows/eval.yml', 'shell'],
+    ['configs/eval.yml', 'config'],
+  ])('%s is read as %s', (file, language) => {
+    expect(languageOf(file)).toBe(language);
+  });
+});
