@@ -88,7 +88,9 @@ const NEEDLES = [
   ...new Set([...LOADER_NEEDLES.flatMap(([words, module]) => (module ? [...words, module] : words)), ...ESCAPED_WORDS]),
 ];
 const SCANNED = NEEDLES.filter((w) => w.length >= MIN_SCANNED);
-const scanNeedles = needleScanner(SCANNED);
+// Built at the first file (two 64 Ki tables): a scan with no source file never pays for them.
+let scanner: ReturnType<typeof needleScanner> | undefined;
+const scanNeedles = (bytes: Buffer) => (scanner ??= needleScanner(SCANNED))(bytes);
 const bitOf = (w: string) => {
   const k = SCANNED.indexOf(w);
   return k < 0 ? 0 : 1 << k;

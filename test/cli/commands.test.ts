@@ -79,6 +79,7 @@ describe('the bundled CLI loads commands and heavy libraries only when used', ()
       'src/verify/provenance/names.ts',
       'src/refs/sources.ts',
       'src/refs/prefilter.ts',
+      'src/refs/needle-scan.ts', // the pre-filter's one-pass byte scan; its tables are built at the first file
     ]);
     const heavy = loaded.filter(
       (m) =>
