@@ -209,7 +209,7 @@ export const REVIEW_RULES = defineRules([
     id: 'CPU022',
     name: 'BaseRevisionMissing',
     short: 'The base revision is not in the clone and could not be fetched: nothing was compared.',
-    full: 'A review compares the base revision with the head. `actions/checkout` clones one commit by default, so the base commit of a pull request is usually missing; the review fetches it from `origin` (one commit, `--depth=1`). When that fails too (offline, no remote, a commit the remote no longer has), nothing was compared, and the review says so instead of passing.',
+    full: "A review compares the base revision with the head. `actions/checkout` clones one commit by default, so the base commit of a pull request is usually missing; the review fetches it from `origin` (one commit, `--depth=1`). A `--head` commit missing from the clone (the head of a pull request from a fork) is fetched the same way, and when `origin` will not serve a commit by SHA, the pull request's own refs are tried (`refs/pull/<N>/merge`, `refs/pull/<N>/head`). When that fails too (offline, no remote, a commit the remote no longer has), nothing was compared, and the review says so instead of passing.",
     help: 'Check out with `fetch-depth: 0` in `actions/checkout`, or run `git fetch --depth=1 origin <base-sha>` before the review.',
     level: 'error',
     severity: '6.0',
