@@ -23,6 +23,7 @@ import type { OnlineOutcome, RegistryLookup } from './online.js';
 import { onlineTargets, registryQuestions } from './online.js';
 import { lockfileQuestions } from './questions.js';
 import { injectionQuestions } from './injection.js';
+import { aliasRetargets } from './aliases.js';
 import { groupByCause } from './causes.js';
 import { atHeadPaths, findingsAtHeadPaths, movedLockfiles } from './renames.js';
 import { blobReader, fileReader, referenceChanges, workingTreeSources, type ReferenceChange } from './references.js';
@@ -137,6 +138,7 @@ export async function reviewChange(req: ReviewRequest): Promise<ReviewResult> {
         ...lockfileQuestions(lockfiles, baseGraphs, headScan.graphs),
         ...injectionQuestions(lockfiles, baseGraphs, headScan.graphs),
       ]),
+      ...aliasRetargets(baseGraphs, headScan.graphs),
       ...unreadable(baseScan, 'base'),
       ...unreadable(headScan, 'head'),
       ...submoduleFindings(

@@ -225,4 +225,14 @@ export const REVIEW_RULES = defineRules([
     severity: '5.0',
     tags: [...TAGS],
   },
+  {
+    id: 'CPU024',
+    name: 'AliasRetargeted',
+    short: 'A name the code imports now installs another package (an npm alias retargeted or swapped in the lockfile).',
+    full: 'npm installs a lockfile entry into the folder its key names and takes the package from the entry\'s own name: with `"x": "npm:real@1"` code that imports `x` loads `real`. A change that points the alias at another package (`npm:good@1` → `npm:evil@1`), or swaps what the lockfile installs under `x` while the manifest stays, makes every import of `x` load other code. Diffed by real package names it looks like an unrelated removal and addition; the review reports it as one change naming both targets.',
+    help: 'Check that the new target is the package the project means to use (maintainer, repository, download history). If it is, approve by hand; otherwise restore the manifest alias and the lockfile entry from the base revision.',
+    level: 'error',
+    severity: '8.0',
+    tags: [...TAGS],
+  },
 ]);
