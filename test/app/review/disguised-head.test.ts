@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReviewResult } from '../../../src/app/review/index.js';
-import { makeRepo, reviewHead } from './repo.js';
+import { makeRepo, reviewHead, reviewWorkTree } from './repo.js';
 
 /**
  * A model behind a source or text name (`.py`, `.json`, `.txt`) added by a commit: `review --head <commit>` must sniff
@@ -36,7 +36,7 @@ let inWorkTree: ReviewResult;
 beforeAll(async () => {
   repo = makeRepo({ 'README.md': 'model card\n', 'src/app.py': 'print(1)\n' }, HEAD);
   atCommit = await reviewHead(repo.dir, { gate: 'any' });
-  inWorkTree = await reviewHead(repo.dir, { head: undefined, gate: 'any' });
+  inWorkTree = await reviewWorkTree(repo.dir, { gate: 'any' });
 });
 afterAll(() => repo.cleanup());
 

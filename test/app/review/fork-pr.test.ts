@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReviewRequest } from '../../../src/app/review/index.js';
 import type { RegistryLookup } from '../../../src/app/review/online.js';
 import { testOptions } from '../../helpers/scan.js';
-import { git, reviewHead } from './repo.js';
+import { git, reviewHead, reviewWorkTree } from './repo.js';
 
 /**
  * A pull request from a fork, as the Action sees it. `origin` is the base repository (a bare repo on disk, reached by
@@ -84,6 +84,8 @@ interface Case {
   name: string;
   v0?: boolean;
   request: () => Partial<ReviewRequest>;
+  /** Review the work tree (the Action), not `head`. */
+  workTree?: true;
   want: string[];
   /** Which revision a CPU022 names. */
   missing?: 'base' | 'head';
@@ -91,7 +93,8 @@ interface Case {
 const cases: Case[] = [
   {
     name: 'the Action (work-tree head), base B fetched by SHA → the fork pickle is reported',
-    request: () => ({ ...ONLINE, base: B, head: undefined }),
+    request: () => ({ ...ONLINE, base: B }),
+    workTree: true,
     want: ['CPI001:error@models/clf.pkl'],
   },
   {
@@ -108,7 +111,8 @@ const cases: Case[] = [
   {
     name: 'the Action against such a server: base B from refs/pull/1/merge → reported',
     v0: true,
-    request: () => ({ ...ONLINE, base: B, head: undefined }),
+    request: () => ({ ...ONLINE, base: B }),
+    workTree: true,
     want: ['CPI001:error@models/clf.pkl'],
   },
   {
@@ -126,9 +130,9 @@ const cases: Case[] = [
 ];
 
 describe('review of a pull request from a fork (actions/checkout clone)', () => {
-  it.each(cases)('$name', async ({ name, v0, request, want, missing }) => {
+  it.each(cases)('$name', async ({ name, v0, request, workTree, want, missing }) => {
     const dir = checkout(name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60), v0);
-    const r = await reviewHead(dir, request());
+    const r = workTree ? await reviewWorkTree(dir, request()) : await reviewHead(dir, request());
     const got = r.findings
       .filter((f) => f.ruleId === 'CPI001' || f.ruleId === 'CPU022')
       .map((f) => `${f.ruleId}:${f.level}@${f.location.path}`);
