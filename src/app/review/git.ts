@@ -2,7 +2,6 @@ import { execFile, spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { UsageError } from '../../core/errors.js';
-import { redactUrls } from '../../deps/checks/finding.js';
 
 /**
  * Reading a revision from git objects — never by checking it out (a checkout runs filters and hooks and writes
@@ -19,7 +18,12 @@ export interface TreeEntry {
 
 const MAX_LIST_BYTES = 256 * 1024 * 1024;
 
-function run(cwd: string, args: readonly string[], maxBuffer = 64 * 1024 * 1024, input?: string): Promise<Buffer> {
+export function run(
+  cwd: string,
+  args: readonly string[],
+  maxBuffer = 64 * 1024 * 1024,
+  input?: string,
+): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const child = execFile(
       'git',
@@ -54,48 +58,6 @@ export function checkRef(ref: string): string {
 export async function resolveCommit(dir: string, ref: string): Promise<string> {
   const out = await run(dir, ['rev-parse', '--verify', '--end-of-options', `${checkRef(ref)}^{commit}`]);
   return out.toString('utf8').trim();
-}
-
-/** What became of a base revision that is not in the clone: fetched from `origin`, or why it could not be. */
-export type BaseLookup =
-  { readonly kind: 'found'; readonly commit: string } | { readonly kind: 'missing'; readonly why: string };
-
-const FULL_SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
-
-/**
- * The base commit, fetching it when the clone lacks it. `actions/checkout` clones one commit by default (the merge
- * ref of a pull request), so the base SHA is missing: one `git fetch --depth=1 origin <sha>` brings its tree (GitHub
- * serves any reachable commit by SHA). Only a full SHA, or any ref in a shallow clone, is treated as "not fetched
- * yet"; another name that does not resolve is the user's mistake (UsageError). Offline, nothing is fetched.
- */
-export async function findBase(dir: string, ref: string, mayFetch: boolean): Promise<BaseLookup> {
-  checkRef(ref);
-  const first = await resolveCommit(dir, ref).catch((err: unknown) => err as Error);
-  if (typeof first === 'string') return { kind: 'found', commit: first };
-  const shallow =
-    (await run(dir, ['rev-parse', '--is-shallow-repository']).catch(() => Buffer.from(''))).toString('utf8').trim() ===
-    'true';
-  if (!FULL_SHA.test(ref) && !shallow) throw first;
-  const clone = shallow
-    ? 'a shallow clone (actions/checkout fetches one commit unless fetch-depth is 0)'
-    : 'this clone';
-  if (!mayFetch) return { kind: 'missing', why: `${ref} is not in ${clone}, and --offline forbids fetching it` };
-  const fetched = await run(dir, [
-    'fetch',
-    '--quiet',
-    '--no-tags',
-    '--no-recurse-submodules',
-    '--depth=1',
-    'origin',
-    ref,
-  ])
-    .then(() => resolveCommit(dir, FULL_SHA.test(ref) ? ref : 'FETCH_HEAD'))
-    .catch((err: unknown) => err as Error);
-  if (typeof fetched === 'string') return { kind: 'found', commit: fetched };
-  return {
-    kind: 'missing',
-    why: `${ref} is not in ${clone} and could not be fetched from origin (${redactUrls(fetched.message.slice(0, 200))})`,
-  };
 }
 
 /** Where the scan root sits inside the repository (`''` at the top, else `sub/dir/`). */

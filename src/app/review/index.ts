@@ -13,7 +13,8 @@ import type { LockfileChanges, VersionMove } from './diff.js';
 import { diffGraphs } from './diff.js';
 import type { GateKind, GateVerdict } from './gate.js';
 import { judgeGate } from './gate.js';
-import { findBase, hashWorkingFiles, repoPrefix, resolveCommit, submodulesAt } from './git.js';
+import { hashWorkingFiles, repoPrefix, submodulesAt } from './git.js';
+import { findCommit } from './fetch.js';
 import { diffSubmodules, submoduleFindings } from './submodules.js';
 import { notCompared } from './not-compared.js';
 import type { ModelChange } from './models.js';
@@ -22,6 +23,7 @@ import type { OnlineOutcome, RegistryLookup } from './online.js';
 import { onlineTargets, registryQuestions } from './online.js';
 import { lockfileQuestions } from './questions.js';
 import { injectionQuestions } from './injection.js';
+import { aliasRetargets } from './aliases.js';
 import { groupByCause } from './causes.js';
 import { atHeadPaths, findingsAtHeadPaths, movedLockfiles } from './renames.js';
 import { blobReader, fileReader, referenceChanges, workingTreeSources, type ReferenceChange } from './references.js';
@@ -75,10 +77,14 @@ export interface ReviewResult {
  */
 export async function reviewChange(req: ReviewRequest): Promise<ReviewResult> {
   const dir = path.resolve(req.dir);
-  const base = await findBase(dir, req.base, !req.options.offline);
-  if (base.kind === 'missing') return notCompared(req, base.why);
+  const mayFetch = !req.options.offline;
+  const base = await findCommit(dir, req.base, mayFetch, req.options.env);
+  if (base.kind === 'missing') return notCompared(req, 'base', base.why);
   const baseCommit = base.commit;
-  const headCommit = req.head !== undefined ? await resolveCommit(dir, req.head) : undefined;
+  // A `--head` commit of a pull request from a fork may be missing too: fetched the same way.
+  const head = req.head !== undefined ? await findCommit(dir, req.head, mayFetch, req.options.env) : undefined;
+  if (head?.kind === 'missing') return notCompared(req, 'head', head.why);
+  const headCommit = head?.commit;
   const snaps: Snapshot[] = [];
   try {
     const prefix = await repoPrefix(dir);
@@ -132,6 +138,7 @@ export async function reviewChange(req: ReviewRequest): Promise<ReviewResult> {
         ...lockfileQuestions(lockfiles, baseGraphs, headScan.graphs),
         ...injectionQuestions(lockfiles, baseGraphs, headScan.graphs),
       ]),
+      ...aliasRetargets(baseGraphs, headScan.graphs),
       ...unreadable(baseScan, 'base'),
       ...unreadable(headScan, 'head'),
       ...submoduleFindings(

@@ -16,6 +16,7 @@ import type { TreeEntry } from './git.js';
 import { hashWorkingFiles, readBlob, writeBlobTo } from './git.js';
 import { MAX_POINTER_BYTES, parseLfsPointer } from '../../discover/lfs.js';
 import { isModelPath, isReviewInput } from './snapshot.js';
+import { disguisedModels } from './sniff-blobs.js';
 
 /** Blobs a review copies out of git to inspect, per run: past either bound the rest is reported, not read. */
 export const MAX_INSPECT_FILES = 2000;
@@ -65,7 +66,8 @@ function looksLikeModel(f: DiscoveredFile): boolean {
  * Commit heads are copied out of git (streamed, bounded); a working-tree head is read in place.
  */
 export async function inspectChangedContent(req: ModelContentRequest): Promise<ModelContent> {
-  const changed = req.head !== undefined ? changedCommitBlobs(req.base, req.head) : await changedWorkingFiles(req);
+  const changed =
+    req.head !== undefined ? await changedCommitBlobs(req.dir, req.base, req.head) : await changedWorkingFiles(req);
   const { take, skipped } = bounded(changed);
   const notInspected = skipped.length > 0 ? [notInspectedFinding(skipped)] : [];
   if (take.length === 0) return { findings: [], models: new Map(), vouched: new Set(), notInspected };
@@ -105,14 +107,23 @@ export async function inspectChangedContent(req: ModelContentRequest): Promise<M
   }
 }
 
-/** Head blobs that are new or whose object id moved, other than the lockfiles, configs and sources read elsewhere. */
-function changedCommitBlobs(base: ReadonlyMap<string, TreeEntry>, head: ReadonlyMap<string, TreeEntry>): TreeEntry[] {
+/**
+ * Head blobs that are new or whose object id moved. Lockfiles, configs and sources (read elsewhere) are taken only
+ * when their first bytes are a model: a pickle named `train.py` must be inspected as the working-tree walk would.
+ */
+async function changedCommitBlobs(
+  dir: string,
+  base: ReadonlyMap<string, TreeEntry>,
+  head: ReadonlyMap<string, TreeEntry>,
+): Promise<TreeEntry[]> {
   const out: TreeEntry[] = [];
+  const textual: TreeEntry[] = [];
   for (const e of head.values()) {
     if (base.get(e.path)?.oid === e.oid) continue;
-    if (!isModelPath(e.path) && (isReviewInput(e.path) || isReferenceSource(e.path))) continue;
-    out.push(e);
+    if (!isModelPath(e.path) && (isReviewInput(e.path) || isReferenceSource(e.path))) textual.push(e);
+    else out.push(e);
   }
+  for (const e of await disguisedModels(dir, textual)) out.push(e);
   return out;
 }
 

@@ -8,16 +8,16 @@ import { judgeGate } from './gate.js';
 import type { ReviewRequest, ReviewResult } from './index.js';
 
 /**
- * CPU022: the base revision is not in the clone and could not be fetched, so nothing was compared. The review still
+ * CPU022: the base revision (or a `--head` commit) is not in the clone and could not be fetched, so nothing was compared. The review still
  * writes every report — one error finding saying exactly that, the scan marked incomplete — so a gate fails and a
  * pull-request comment says why, instead of the job stopping with a git message and no report.
  */
-export async function notCompared(req: ReviewRequest, why: string): Promise<ReviewResult> {
+export async function notCompared(req: ReviewRequest, side: 'base' | 'head', why: string): Promise<ReviewResult> {
   const finding: Finding = {
     ruleId: 'CPU022',
-    message: `The base revision could not be read: ${why}. Nothing was compared. Check out with \`fetch-depth: 0\` (actions/checkout), or fetch the base commit before the review.`,
+    message: `The ${side} revision could not be read: ${why}. Nothing was compared. Check out with \`fetch-depth: 0\` (actions/checkout), or fetch the ${side} commit before the review.`,
     location: { path: '.' },
-    evidence: { base: req.base, reason: why },
+    evidence: { [side]: side === 'base' ? req.base : (req.head ?? ''), reason: why },
   };
   const today = req.today ?? new Date().toISOString().slice(0, 10);
   const own = applyPolicy([finding], req.policy, today);

@@ -75,15 +75,20 @@ function commitRecord(message: string, files: Tree): Buffer {
  * registry, offline test options, silent, on a pinned day. `over` changes any field of the request.
  */
 export function reviewHead(dir: string, over: Partial<ReviewRequest> = {}): Promise<ReviewResult> {
-  return reviewChange({
-    dir,
-    base: 'HEAD~1',
-    head: 'HEAD',
+  return reviewChange({ dir, base: 'HEAD~1', head: 'HEAD', ...testRequest(), ...over });
+}
+
+/** The same review with the work tree as the head (what the Action reviews): `head` left out. */
+export function reviewWorkTree(dir: string, over: Partial<Omit<ReviewRequest, 'head'>> = {}): Promise<ReviewResult> {
+  return reviewChange({ dir, base: 'HEAD~1', ...testRequest(), ...over });
+}
+
+function testRequest() {
+  return {
     policy: DEFAULT_POLICY,
     registry: EMPTY_REGISTRY,
     options: testOptions(),
     logger: silentLogger,
     today: '2026-01-01',
-    ...over,
-  });
+  };
 }

@@ -1,0 +1,53 @@
+import type { Finding } from '../../core/finding.js';
+import type { DependencyGraph, PackageNode } from '../../core/records.js';
+
+/** The name code imports (`require('x')`) → the packages installed under it, per real name (lowest line first). */
+function byImportName(g: DependencyGraph): Map<string, Map<string, PackageNode>> {
+  const out = new Map<string, Map<string, PackageNode>>();
+  for (const p of g.packages) {
+    if (p.source === 'link' || p.source === 'workspace') continue;
+    // npm installs an entry into the folder its key names and takes the package from the entry's own name
+    // (arborist's Node: `name` from the path, `packageName` from package.json): the folder name is what is imported.
+    const imported = p.alias ?? p.name;
+    const real = out.get(imported) ?? new Map<string, PackageNode>();
+    const old = real.get(p.name);
+    if (!old || p.line < old.line) real.set(p.name, p);
+    out.set(imported, real);
+  }
+  return out;
+}
+
+const label = (nodes: readonly PackageNode[]) => [...new Set(nodes.map((n) => `${n.name}@${n.version}`))].sort();
+
+/**
+ * CPU024: a name the code imports now installs another package — `"x": "npm:good@1"` retargeted to `npm:evil@1`,
+ * or a lockfile-only swap of what `node_modules/x` holds. Packages are diffed by their real names, so this shows
+ * up there only as one package removed and an unrelated one added; here it is one finding naming both targets, at
+ * the head lockfile's entry. Lockfiles new at the head (nothing to compare with) are left to the scan.
+ */
+export function aliasRetargets(base: readonly DependencyGraph[], head: readonly DependencyGraph[]): Finding[] {
+  const baseByPath = new Map(base.map((g) => [g.lockfile, g]));
+  const out: Finding[] = [];
+  for (const g of head) {
+    const before = baseByPath.get(g.lockfile);
+    if (!before) continue;
+    const was = byImportName(before);
+    for (const [imported, now] of [...byImportName(g)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      const old = was.get(imported);
+      if (!old) continue;
+      const fresh = [...now.values()].filter((n) => !old.has(n.name)).sort((a, b) => a.line - b.line);
+      const first = fresh[0];
+      if (!first) continue;
+      const from = label([...old.values()]);
+      const to = label(fresh);
+      out.push({
+        ruleId: 'CPU024',
+        message: `${g.lockfile}: "${imported}" now installs ${to.join(', ')} where the base revision installed ${from.join(', ')}; code that imports "${imported}" loads another package. If the switch is intended, approve it by hand; otherwise restore the entry (and the manifest's alias) from the base revision.`,
+        location: { path: g.lockfile, line: first.line },
+        artifact: { kind: 'package', name: first.name, version: first.version },
+        evidence: { alias: imported, before: from.join(' '), after: to.join(' ') },
+      });
+    }
+  }
+  return out;
+}

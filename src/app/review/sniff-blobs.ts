@@ -1,0 +1,49 @@
+import { detectFormat, SNIFF_BYTES } from '../../discover/detect.js';
+import { MODEL_FORMATS } from '../../discover/catalogue/index.js';
+import type { TreeEntry } from './git.js';
+import { readBlobs } from './git.js';
+
+/** Blobs up to this size are read whole to sniff their first bytes; a larger source or lockfile is inspected anyway. */
+const READ_WHOLE_BYTES = 4 * 1024 * 1024;
+/** What one `git cat-file --batch` may hold in memory at once. */
+const BATCH_BYTES = 64 * 1024 * 1024;
+
+/**
+ * The entries among changed sources, lockfiles and configs whose content is a model (or an archive or LFS pointer
+ * that may hold one), by the catalogue's own `detectFormat` — the test the working-tree walk applies to every file.
+ * The scan of the copied blobs then decides, as for any changed file. Oversized blobs are not sniffed here: they are
+ * returned, so the scan reads them in full rather than the review passing them unread.
+ */
+export async function disguisedModels(dir: string, entries: readonly TreeEntry[]): Promise<TreeEntry[]> {
+  const out: TreeEntry[] = entries.filter((e) => e.size > READ_WHOLE_BYTES);
+  const small = entries.filter((e) => e.size <= READ_WHOLE_BYTES && e.size > 0);
+  for (const batch of batches(small)) {
+    const blobs = await readBlobs(dir, batch, READ_WHOLE_BYTES);
+    for (const e of batch) {
+      const bytes = blobs.get(e.oid);
+      if (bytes !== undefined && mayBeModel(bytes.subarray(0, SNIFF_BYTES), e)) out.push(e);
+    }
+  }
+  return out;
+}
+
+function mayBeModel(head: Buffer, e: TreeEntry): boolean {
+  const { format } = detectFormat(head, e.path, e.size);
+  // A zip is classified by its member names only when read whole (the scan does it); any zip may be a checkpoint.
+  return MODEL_FORMATS.has(format) || format === 'lfs-pointer' || format === 'zip';
+}
+
+function* batches(entries: readonly TreeEntry[]): Generator<TreeEntry[]> {
+  let batch: TreeEntry[] = [];
+  let bytes = 0;
+  for (const e of entries) {
+    if (batch.length > 0 && bytes + e.size > BATCH_BYTES) {
+      yield batch;
+      batch = [];
+      bytes = 0;
+    }
+    batch.push(e);
+    bytes += e.size;
+  }
+  if (batch.length > 0) yield batch;
+}
