@@ -12,6 +12,8 @@ import { dirOf, joinRel } from './read.js';
  *
  * (npm's hidden lockfile `node_modules/.package-lock.json` is never a scan input: node_modules is skipped and the
  * name is not a lockfile name; npm itself reads it only as a cache of node_modules, never for `npm ci`.)
+ * A yarn.lock or pnpm-lock.yaml beside a package-lock.json hides neither: `packageManager` and corepack pick the
+ * yarn or pnpm binary but do not stop `npm ci` (corepack does not shim npm by default), so both stay judged.
  */
 export function lockfilesNotRead(
   lockfiles: readonly DiscoveredFile[],
