@@ -25,7 +25,8 @@ export interface PackageNode {
    * berry's root `dependenciesMeta: { <pkg>: { built: false } }`, or `enableScripts: false` in `.yarnrc.yml`; pnpm
    * 7/8's `onlyBuiltDependencies` (not listed) or `neverBuiltDependencies` (listed), as the lockfile records them;
    * pnpm 10+ (package.json `pnpm`, pnpm-workspace.yaml: deps/parsers/pnpm-builds.ts), where `pnpmDefault` is pnpm
-   * 10/11 building no dependency that no setting allows; bun's `trustedDependencies` (not listed).
+   * 10/11 building no dependency that no setting allows; bun's `trustedDependencies` (not listed), or without one
+   * `bunDefaultTrusted`: not on bun's built-in list of trusted packages.
    */
   readonly buildDisabled?:
     | 'dependenciesMeta'
@@ -34,7 +35,8 @@ export interface PackageNode {
     | 'neverBuiltDependencies'
     | 'allowBuilds'
     | 'pnpmDefault'
-    | 'trustedDependencies';
+    | 'trustedDependencies'
+    | 'bunDefaultTrusted';
   /** For aliases (`npm:`), the name the code imports. */
   readonly alias?: string;
   readonly bundled?: boolean;

@@ -26,6 +26,7 @@ import {
 } from './read.js';
 import type { Manifest } from './types.js';
 import { LockfileError } from './types.js';
+import { lockfilesNotRead } from './lockfile-precedence.js';
 
 /**
  * The dependency stage: every lockfile (including a file only *named* like one) is read, parsed into a
@@ -36,10 +37,13 @@ import { LockfileError } from './types.js';
 export const depsStage: Stage = {
   name: 'deps',
   async run(input: StageInput, ctx: ScanContext): Promise<StageOutput> {
-    const lockfiles = input.files.filter(
+    const byPath = new Map(input.files.map((f) => [f.path, f]));
+    const candidates = input.files.filter(
       (f) => LOCKFILE_FORMATS.has(f.format) || (f.claimed !== undefined && LOCKFILE_FORMATS.has(f.claimed)),
     );
-    const byPath = new Map(input.files.map((f) => [f.path, f]));
+    // A lockfile the package manager never reads is said once and not judged (deps/lockfile-precedence.ts).
+    const notRead = lockfilesNotRead(candidates, byPath);
+    const lockfiles = candidates.filter((f) => !notRead.ignored.has(f.path));
     const manifestFiles = new Map(input.files.filter((f) => f.path.endsWith('package.json')).map((f) => [f.path, f]));
     ctx.progress.start('lockfiles', lockfiles.length);
     const results = await Promise.all(
@@ -62,7 +66,7 @@ export const depsStage: Stage = {
     return {
       findings: [...results.flatMap((r) => r.findings), ...checkRepoYarnrc(yarnrcs, allowed)],
       graphs: results.flatMap((r) => r.graphs),
-      notifications: results.flatMap((r) => r.notifications),
+      notifications: [...notRead.notifications, ...results.flatMap((r) => r.notifications)],
     };
   },
 };

@@ -85,6 +85,18 @@ export interface ParsedLockfile {
    * each at the line of a later copy. The parsers, like the package managers, keep the last copy.
    */
   readonly duplicateKeys?: readonly { readonly key: string; readonly line: number }[];
+  /** pnpm: settings the lockfile records that differ from the configuration (parsers/pnpm-settings.ts). */
+  readonly pnpmSettingMismatches?: readonly PnpmSettingMismatch[];
+}
+
+/** A setting pnpm compares between its lockfile and its configuration before a frozen install. */
+export interface PnpmSettingMismatch {
+  readonly field: 'overrides' | 'patchedDependencies' | 'packageExtensionsChecksum';
+  /** Line of the lockfile's key (1 when the lockfile has none). */
+  readonly line: number;
+  readonly detail: string;
+  /** overrides: the keys (`name`, `name@range`, `parent>name`) that differ. */
+  readonly keys?: readonly string[];
 }
 
 /** One place where the two halves of an npm lockfile install different things. */

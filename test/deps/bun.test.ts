@@ -98,7 +98,7 @@ describe('bun.lock: hand-made cases (fixtures/lockfiles/cases)', () => {
 describe('bun.lock: whose lifecycle scripts Bun runs (Lockfile.hasTrustedDependency)', () => {
   const SHA = `sha512-${'A'.repeat(86)}==`;
   const lock = (extra: string) =>
-    `{\n  "lockfileVersion": 1,\n  "workspaces": { "": { "name": "app", "dependencies": { "a": "1.0.0", "b": "1.0.0" } } },${extra}\n  "packages": {\n    "a": ["a@1.0.0", "", {}, "${SHA}"],\n    "b": ["b@1.0.0", "", {}, "${SHA}"],\n    "g": ["g@github:x/g#0123456", {}, "x-g-0123456"],\n  },\n}\n`;
+    `{\n  "lockfileVersion": 1,\n  "workspaces": { "": { "name": "app", "dependencies": { "a": "1.0.0", "b": "1.0.0", "esbuild": "0.25.0" } } },${extra}\n  "packages": {\n    "a": ["a@1.0.0", "", {}, "${SHA}"],\n    "b": ["b@1.0.0", "", {}, "${SHA}"],\n    "esbuild": ["esbuild@0.25.0", "", {}, "${SHA}"],\n    "g": ["g@github:x/g#0123456", {}, "x-g-0123456"],\n  },\n}\n`;
   const disabled = (text: string, manifest?: Record<string, unknown>) =>
     Object.fromEntries(
       parseLockfile('bun.lock', text, manifest ? { manifests: { '': manifest } } : {}).packages.map((p) => [
@@ -108,26 +108,26 @@ describe('bun.lock: whose lifecycle scripts Bun runs (Lockfile.hasTrustedDepende
     );
   it.each([
     {
-      name: 'no trustedDependencies: Bun’s built-in list decides, nothing assumed',
+      name: 'no trustedDependencies: only registry packages on Bun’s built-in list run scripts',
       extra: '',
-      want: { a: null, b: null, g: null },
+      want: { a: 'bunDefaultTrusted', b: 'bunDefaultTrusted', esbuild: null, g: null },
     },
     {
       name: 'package.json trustedDependencies: only the listed registry packages run scripts',
       extra: '',
       manifest: { trustedDependencies: ['a'] },
-      want: { a: null, b: 'trustedDependencies', g: null },
+      want: { a: null, b: 'trustedDependencies', esbuild: 'trustedDependencies', g: null },
     },
     {
       name: 'trustedDependencies: [] trusts nothing',
       extra: '',
       manifest: { trustedDependencies: [] },
-      want: { a: 'trustedDependencies', b: 'trustedDependencies', g: null },
+      want: { a: 'trustedDependencies', b: 'trustedDependencies', esbuild: 'trustedDependencies', g: null },
     },
     {
       name: 'without package.json, the list bun.lock repeats',
       extra: '\n  "trustedDependencies": ["b"],',
-      want: { a: 'trustedDependencies', b: null, g: null },
+      want: { a: 'trustedDependencies', b: null, esbuild: 'trustedDependencies', g: null },
     },
   ])('$name', ({ extra, manifest, want }) => {
     expect(disabled(lock(extra), manifest)).toEqual(want);

@@ -254,4 +254,15 @@ export const DEPS_RULES = defineRules([
     severity: '7.0',
     tags: [...TAGS, 'lockfile-injection'],
   },
+  {
+    id: 'CPD026',
+    name: 'PnpmLockfileSettingsMismatch',
+    short:
+      'A pnpm lockfile was resolved with other overrides, patches or package extensions than the project configures.',
+    full: 'pnpm records the `overrides`, `patchedDependencies` and `packageExtensionsChecksum` it resolved with in pnpm-lock.yaml and compares them with the configuration (package.json `resolutions` and `pnpm`, pnpm-workspace.yaml) before installing (`getOutdatedLockfileSetting`). When they differ, `pnpm install --frozen-lockfile` stops with ERR_PNPM_LOCKFILE_CONFIG_MISMATCH and a plain `pnpm install` resolves the whole tree again: the packages the lockfile pins, which chainproof checked, are not the ones that install. Changing both sides together is no mismatch; the lockfile then shows what the override forces and the other rules judge it.',
+    help: 'Run `pnpm install`, review the lockfile diff (new versions and sources the override or patch brings) and commit the lockfile with the configuration change.',
+    level: 'warning',
+    severity: '5.0',
+    tags: [...TAGS, 'lockfile-sync'],
+  },
 ]);

@@ -11,6 +11,8 @@ import { checkLocalPaths } from './local-paths.js';
 import { checkLocalRefs } from './local-refs.js';
 import { checkPackages } from './packages.js';
 import { checkPatchScripts, patchUsesOf } from './patch-scripts.js';
+import { checkPnpmSettings } from './pnpm-settings.js';
+import { targetName } from './overrides.js';
 import { checkRangeSources } from './range-source.js';
 import { checkSources } from './sources.js';
 import type { LoadedManifest } from './sync.js';
@@ -48,7 +50,14 @@ export function checkDependencies(
       !(f.ruleId === 'CPD007' && unpinnedAt.has(f.location.line)),
   );
   // A root dependency swapped for another package is the sync check's CPD015 at the same entry: one finding.
-  const sync = checkSync(graph, parsed, manifests);
+  // A version outside an override the lockfile was not resolved with is CPD026's cause (stale settings), not a
+  // separate CPD015 per package.
+  const staleOverrides = new Set(
+    (parsed.pnpmSettingMismatches ?? []).flatMap((m) => (m.keys ?? []).map((k) => targetName(k) ?? k)),
+  );
+  const sync = checkSync(graph, parsed, manifests).filter(
+    (f) => !(f.ruleId === 'CPD015' && f.artifact?.kind === 'package' && staleOverrides.has(f.artifact.name)),
+  );
   const syncAt = new Set(sync.filter((f) => f.ruleId === 'CPD015').map((f) => `${f.location.path}:${f.location.line}`));
   const swaps = checkAliasSwaps(graph, parsed, manifests).filter(
     (f) => !syncAt.has(`${f.location.path}:${f.location.line}`),
@@ -67,5 +76,6 @@ export function checkDependencies(
     ...checkPatchScripts(graph, patchUsesOf(graph, parsed), patches, policy),
     ...checkLegacySection(graph, parsed),
     ...checkDuplicateKeys(graph, parsed),
+    ...checkPnpmSettings(graph, parsed),
   ];
 }

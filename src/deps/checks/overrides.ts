@@ -28,7 +28,7 @@ export function overridesOf(root: Manifest | undefined): ReadonlyMap<string, str
 }
 
 /** `**\/a`, `p/a`, `p>a`, `a@^1` → `a`; scoped names keep their scope. */
-function targetName(key: string): string | undefined {
+export function targetName(key: string): string | undefined {
   const last = key.split('>').pop()!.trim();
   const parts = last.split('/');
   let name = parts[parts.length - 1]!;

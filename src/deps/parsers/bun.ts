@@ -4,6 +4,7 @@ import { LockfileError, isRecord, splitDescriptor, str } from '../types.js';
 import { jsonPropertyLines, lineAt } from '../lines.js';
 import { classifyResolved, classifySpec } from '../source.js';
 import { DEP_FIELDS, declaredOf } from './npm-common.js';
+import { BUN_DEFAULT_TRUSTED } from './bun-default-trusted.js';
 
 /** `lockfileVersion` values Bun's text lockfile has used (bun.lock.zig `Version`: 0 = v1.1.39–1.1.x, 1 = 1.2+). */
 const KNOWN_VERSIONS = new Set([0, 1]);
@@ -62,9 +63,9 @@ export function parseBun(file: string, text: string, options: ParseOptions = {})
   const trusted = trustedOf(options.manifests?.[''], data);
   const nodes: DraftNode[] = keys.map((key) => {
     const node = toNode(key, pk[key], lines.get(`packages\0${key}`) ?? 1, index);
-    return trusted !== undefined && node.source === 'registry' && !trusted.has(node.name)
-      ? { ...node, buildDisabled: 'trustedDependencies' as const }
-      : node;
+    if (node.source !== 'registry') return node;
+    if (trusted !== undefined) return trusted.has(node.name) ? node : { ...node, buildDisabled: 'trustedDependencies' };
+    return BUN_DEFAULT_TRUSTED.has(node.name) ? node : { ...node, buildDisabled: 'bunDefaultTrusted' };
   });
   const importers: DraftImporter[] = Object.keys(ws).map((path) => {
     const entry = isRecord(ws[path]) ? ws[path] : {};
@@ -91,8 +92,8 @@ export function parseBun(file: string, text: string, options: ParseOptions = {})
 /**
  * Bun runs a dependency's lifecycle scripts only when it is trusted (`Lockfile.hasTrustedDependency`): with a
  * `trustedDependencies` list (the root package.json's; bun.lock repeats it at the top level) only the listed names,
- * `[]` none; without one, Bun's built-in list of popular packages — which is not reproduced here, so then nothing
- * is assumed unbuilt.
+ * `[]` none; without one, only registry packages on Bun's built-in list (bun-default-trusted.ts). Packages from
+ * git or a tarball are left as they are (not assumed unbuilt).
  */
 function trustedOf(
   root: { trustedDependencies?: unknown } | undefined,

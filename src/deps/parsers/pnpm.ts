@@ -15,6 +15,7 @@ import { classifyResolved } from '../source.js';
 import type { Source } from '../source.js';
 import { pushAll } from '../../core/push-all.js';
 import { pnpmBuildsDisabledBy } from './pnpm-builds.js';
+import { pnpmSettingMismatches } from './pnpm-settings.js';
 
 /**
  * pnpm writes no aliases (`@pnpm/lockfile.fs` dumps with js-yaml's `noRefs`), but reads them; allow a few, and
@@ -146,12 +147,14 @@ export function parsePnpm(file: string, text: string, options: ParseOptions = {}
     ...importerLinks(text, importers, recorded),
     ...patchFiles(text, data, configuredPatches(options)),
   ];
+  const mismatches = pnpmSettingMismatches(data, text, options);
   return {
     kind: 'pnpm',
     formatVersion,
     nodes,
     importers,
     ...(localRefs.length > 0 ? { localRefs } : {}),
+    ...(mismatches !== undefined && mismatches.length > 0 ? { pnpmSettingMismatches: mismatches } : {}),
     catalogRange: (name, spec) => {
       // `catalog:` is the default catalog (`catalogs.default`), `catalog:x` the one named x (@pnpm/catalogs.protocol-parser).
       const catalogs = isRecord(data.catalogs) ? data.catalogs : {};

@@ -1,0 +1,98 @@
+import type { ParseOptions, PnpmSettingMismatch } from '../types.js';
+import { isRecord, str } from '../types.js';
+
+/**
+ * Where a pnpm lockfile's recorded settings differ from the configuration pnpm would read now, as pnpm's
+ * `getOutdatedLockfileSetting` compares them: `overrides` (root package.json `resolutions` then `pnpm.overrides`,
+ * as `getOptionsFromRootManifest` merges them; pnpm-workspace.yaml `overrides` when it has them),
+ * `patchedDependencies` (which packages are patched) and `packageExtensionsChecksum` (whether extensions exist).
+ * With `--frozen-lockfile` (CI's default) pnpm then stops with ERR_PNPM_LOCKFILE_CONFIG_MISMATCH; a plain
+ * `pnpm install` re-resolves the whole tree, so what installs is not the lockfile that was checked.
+ *
+ * Undefined when the root package.json was not given (the configuration is unknown, nothing is compared).
+ * A `$name` reference or `catalog:` value is resolved by pnpm before it is recorded: only its key is compared.
+ */
+export function pnpmSettingMismatches(
+  data: Record<string, unknown>,
+  text: string,
+  options: ParseOptions,
+): PnpmSettingMismatch[] | undefined {
+  const root = options.manifests?.[''];
+  if (root === undefined) return undefined;
+  const pnpm = isRecord(root.pnpm) ? root.pnpm : {};
+  const ws = options.pnpmWorkspace ?? {};
+  const out: PnpmSettingMismatch[] = [];
+  const at = (field: string) => lineOf(text, `\n${field}:`);
+
+  const configured = isRecord(ws.overrides)
+    ? stringMap(ws.overrides)
+    : { ...stringMap((root as Record<string, unknown>).resolutions), ...stringMap(pnpm.overrides) };
+  const locked = stringMap(data.overrides);
+  const differing = [...new Set([...Object.keys(configured), ...Object.keys(locked)])].filter((k) => {
+    const want = configured[k];
+    const have = locked[k];
+    if (want === undefined || have === undefined) return true;
+    return !(want.startsWith('$') || want.startsWith('catalog:')) && want !== have;
+  });
+  if (differing.length > 0)
+    out.push({
+      field: 'overrides',
+      line: at('overrides'),
+      keys: differing,
+      detail: differing
+        .sort()
+        .map((k) => `${k}: lockfile ${locked[k] ?? '(none)'}, config ${configured[k] ?? '(none)'}`)
+        .join('; '),
+    });
+
+  const wantPatches = Object.keys(isRecord(ws.patchedDependencies) ? ws.patchedDependencies : stringMapKeys(pnpm));
+  const havePatches = isRecord(data.patchedDependencies) ? Object.keys(data.patchedDependencies) : [];
+  const patchDiff = symmetricDifference(wantPatches, havePatches);
+  if (patchDiff.length > 0)
+    out.push({
+      field: 'patchedDependencies',
+      line: at('patchedDependencies'),
+      detail: patchDiff
+        .map((k) => `${k}: ${havePatches.includes(k) ? 'patched in the lockfile only' : 'patched in the config only'}`)
+        .join('; '),
+    });
+
+  const extensions = isRecord(ws.packageExtensions) ? ws.packageExtensions : pnpm.packageExtensions;
+  const hasExtensions = isRecord(extensions) && Object.keys(extensions).length > 0;
+  const hasChecksum = str(data.packageExtensionsChecksum) !== undefined;
+  if (hasExtensions !== hasChecksum)
+    out.push({
+      field: 'packageExtensionsChecksum',
+      line: at('packageExtensionsChecksum'),
+      detail: hasChecksum
+        ? 'the lockfile records package extensions the config no longer has'
+        : 'the config has packageExtensions the lockfile was not resolved with',
+    });
+  return out;
+}
+
+function stringMap(v: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!isRecord(v)) return out;
+  for (const [k, x] of Object.entries(v)) if (typeof x === 'string') out[k] = x;
+  return out;
+}
+
+function stringMapKeys(pnpm: Record<string, unknown>): Record<string, unknown> {
+  return isRecord(pnpm.patchedDependencies) ? pnpm.patchedDependencies : {};
+}
+
+function symmetricDifference(a: readonly string[], b: readonly string[]): string[] {
+  const sa = new Set(a);
+  const sb = new Set(b);
+  return [...a.filter((k) => !sb.has(k)), ...b.filter((k) => !sa.has(k))].sort();
+}
+
+/** 1-based line of a top-level key; 1 when the lockfile does not have it. */
+function lineOf(text: string, needle: string): number {
+  const i = text.indexOf(needle);
+  if (i < 0) return 1;
+  let n = 2;
+  for (let j = 0; j < i; j++) if (text.charCodeAt(j) === 10) n++;
+  return n;
+}
