@@ -167,6 +167,16 @@ export const INSPECT_FORMATS_RULES = defineRules([
     tags: [...CODE, 'skops'],
   },
   {
+    id: 'CPI123',
+    name: 'SkopsTypeNotTrustedByDefault',
+    short: 'A .skops schema names a known library type that skops.io.load refuses without trusted=.',
+    full: "skops trusts types per node kind: each node class passes its own default list to `Node._get_trusted` (ObjectNode: scikit-learn estimators; FunctionNode: numpy and scipy.special ufuncs; TypeNode: builtins and numpy scalar types; DictNode: dict and OrderedDict; PartialNode, MethodNode, ConstructorFromReduceNode, OperatorFuncNode: nothing). A name outside its node's default makes `audit_tree` raise `UntrustedTypesFoundException`, so the file does not load as is. chainproof knows the type as harmless library data, so this is not unknown code, but whoever loads the file must pass it in `trusted=`.",
+    help: 'Load with `skops.io.load(path, trusted=[...])` naming exactly these types (never everything `get_untrusted_types()` returns unreviewed), or list them in `models.allowedGlobals` if this file is expected to need them.',
+    level: 'warning',
+    severity: '3.0',
+    tags: [...CODE, 'skops'],
+  },
+  {
     id: 'CPI121',
     name: 'TorchServeArchiveRunsCode',
     short: 'A TorchServe .mar archive carries the Python handler or model file that TorchServe imports on load.',
