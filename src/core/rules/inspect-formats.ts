@@ -177,6 +177,16 @@ export const INSPECT_FORMATS_RULES = defineRules([
     tags: [...CODE, 'skops'],
   },
   {
+    id: 'CPI124',
+    name: 'SavedModelCheckpointPathComputed',
+    short: "A SavedModel checkpoint op's path is computed by an op chainproof does not evaluate.",
+    full: 'SaveV2, RestoreV2, MergeV2Checkpoints and the older Save/Restore ops write or read files at the path in their first input. chainproof follows the string ops TensorFlow savers build that path with (StringJoin, ShardedFilename, Pack, Select, Identity, Const, Placeholder) and reports a path that leaves the model as CPI070; when another op computes the path (RegexReplace, StringFormat, AsString, a file read…) where it writes or reads is unknown, so it is said rather than passed.',
+    help: "Inspect the named op and its inputs (`saved_model_cli show --all`, or load the graph without running it) to see which path the checkpoint op receives; re-export the model with `tf.saved_model.save` if the graph was not built by TensorFlow's saver.",
+    level: 'note',
+    severity: '3.0',
+    tags: [...MODELS, 'tensorflow'],
+  },
+  {
     id: 'CPI121',
     name: 'TorchServeArchiveRunsCode',
     short: 'A TorchServe .mar archive carries the Python handler or model file that TorchServe imports on load.',
