@@ -1,3 +1,10 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { inspectStage } from '../../../src/inspect/stage.js';
+import { scanWith } from '../../helpers/scan.js';
+import { policyWith } from '../../models/helpers.js';
 import { zip } from '../formats/build.js';
 import { describeUnseenCases, type UnseenCase } from './unseen-runner.js';
 
@@ -105,3 +112,26 @@ const CASES: readonly UnseenCase[] = [
 ];
 
 describeUnseenCases('skops default trust is per node kind, as skops.io.load audits it', CASES);
+
+describe('models.allowedGlobals trusts a skops name the way trusted= does', () => {
+  const root = mkdtempSync(join(tmpdir(), 'cp-skops-allowed-'));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it.each([
+    {
+      name: 'exact entry for a known type',
+      attr: object('collections', 'OrderedDict'),
+      allowed: ['collections.OrderedDict'],
+    },
+    {
+      name: 'wildcard entry for an unknown package',
+      attr: object('mycompany.models', 'Scaler'),
+      allowed: ['mycompany.*'],
+    },
+  ])('$name', async ({ attr, allowed }) => {
+    const dir = mkdtempSync(join(root, 'case-'));
+    writeFileSync(join(dir, 'model.skops'), holding(attr));
+    const res = await scanWith(dir, [inspectStage], { policy: policyWith({ allowedGlobals: allowed }) });
+    expect(res.findings.map((f) => f.ruleId)).toEqual([]);
+  });
+});
