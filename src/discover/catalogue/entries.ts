@@ -253,6 +253,10 @@ export const ENTRIES = [
     kind: 'model',
     summary: 'NumPy .npz (a zip of .npy)',
     names: { extensions: ['npz'] },
+    // np.load opens any zip as an NpzFile (numpy/lib/_npyio_impl.py `load`: zip magic → NpzFile), and
+    // `NpzFile.__getitem__` reads any member by its name with or without `.npy`, as an array when it has the .npy
+    // magic: a zip whose members are not all named `.npy` is still what the name says.
+    compatible: ['zip'],
     families: ['numpy-npz', 'numpy'],
     readBy: PICKLE_READERS,
   },

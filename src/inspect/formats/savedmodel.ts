@@ -2,6 +2,8 @@ import type { ModelAnalyser } from '../analyser.js';
 import type { PbField } from './protobuf.js';
 import { asMessage, checkDepth, isNeed, pbFields, pbString } from './protobuf.js';
 import type { Findings } from './report.js';
+import type { OpUse } from './savedmodel-paths.js';
+import { CHECKPOINT_OPS, checkpointPathUses } from './savedmodel-paths.js';
 import { analyseWith } from './report.js';
 import type { ParseSteps, RandomAccess } from './source.js';
 import { driveSync, FormatError, readAt } from './source.js';
@@ -63,49 +65,6 @@ export const DANGEROUS_TF_OPS: ReadonlyMap<string, string> = new Map([
   ),
 ]);
 
-interface OpUse {
-  readonly op: string;
-  readonly node: string;
-  readonly where: string;
-  readonly at: number;
-  readonly detail?: string;
-  /** The node's first input (`name`, `name:0`, `scope/name:output:0`): a checkpoint op's path prefix. */
-  readonly input?: string;
-  /** A Const node's first string value (attr `value` → TensorProto.string_val). */
-  readonly constString?: string;
-}
-
-/**
- * Checkpoint ops take the path they write or read as their first input. The saver feeds it (TF1 `Saver` feeds
- * `saver_def.filename_tensor_name`; TF2 restores through its own RestoreV2 with the variables path), so in a genuine
- * graph it is a Placeholder or a relative default (`save/Const` = "model"); a Const that is absolute, climbs with
- * `..` or names a URL makes any signature that runs the op write or read there.
- */
-const CHECKPOINT_OPS: ReadonlyMap<string, string> = new Map([
-  ...['SaveV2', 'Save', 'SaveSlices', 'MergeV2Checkpoints'].map((op) => [op, 'writes checkpoint files at'] as const),
-  ...['RestoreV2', 'Restore', 'RestoreSlice'].map((op) => [op, 'reads checkpoint files from'] as const),
-]);
-
-function isEscapingPath(p: string): boolean {
-  return /^([\\/]|[A-Za-z]:|[A-Za-z][A-Za-z0-9+.-]*:\/\/)/.test(p) || p.split(/[\\/]/).includes('..');
-}
-
-/** Checkpoint ops of one scope (the graph, or one function) whose path is a Const that leaves the model. */
-function fixedPathUses(uses: readonly OpUse[]): OpUse[] {
-  const consts = new Map<string, string>();
-  for (const u of uses) if (u.op === 'Const' && u.constString !== undefined) consts.set(u.node, u.constString);
-  const out: OpUse[] = [];
-  for (const u of uses) {
-    const why = CHECKPOINT_OPS.get(u.op);
-    if (why === undefined || u.input === undefined) continue;
-    // `node:0` in a graph; `node:output:0` inside a function body.
-    const path = consts.get(u.input.replace(/^\^/, '').split(':', 1)[0]!);
-    if (path !== undefined && isEscapingPath(path))
-      out.push({ ...u, op: u.op, detail: `${why} the fixed path ${JSON.stringify(path)}` });
-  }
-  return out;
-}
-
 /**
  * Walk SavedModel → meta_graphs (2) → graph_def (2) → node (1) and library (2) → function (1) → node_def (3).
  * A `Need` from `pbFields` is passed up to the driver (`if (isNeed(f)) yield f`) before fields are looked at.
@@ -126,7 +85,7 @@ export function* savedModelPbSteps(src: RandomAccess, out: Findings): ParseSteps
         else if (g.field === 1) graphUses.push(yield* readNode(src, asMessage(g), 'graph'));
         else if (g.field === 2) yield* readLibrary(src, asMessage(g), uses);
       }
-      uses.push(...graphUses, ...fixedPathUses(graphUses));
+      uses.push(...graphUses, ...checkpointPathUses(graphUses));
     }
   }
   if (graphs === 0 && src.size > 0) throw new FormatError('no meta graph with a graph_def', 0);
@@ -153,21 +112,24 @@ function* readFunction(src: RandomAccess, fn: PbField, uses: OpUse[], depth: num
   }
   const own: OpUse[] = [];
   for (const n of nodes) own.push(yield* readNode(src, n, `function ${name}`));
-  uses.push(...own, ...fixedPathUses(own));
+  uses.push(...own, ...checkpointPathUses(own));
 }
 
 function* readNode(src: RandomAccess, n: PbField, where: string): ParseSteps<OpUse> {
   let name = '';
   let op = '';
   let detail: string | undefined;
-  let input: string | undefined;
+  const inputs: string[] = [];
   let constString: string | undefined;
+  let separator: string | undefined;
   for (const f of pbFields(src, n.start, n.end)) {
     if (isNeed(f)) yield f;
     else if (f.field === 1) name = yield* pbString(src, f);
     else if (f.field === 2) op = yield* pbString(src, f);
-    else if (f.field === 3) input ??= yield* pbString(src, f);
-    else if (f.field === 5) {
+    else if (f.field === 3) {
+      const i = yield* pbString(src, f);
+      if (!i.startsWith('^')) inputs.push(i); // `^name` is a control input: an ordering, not a value
+    } else if (f.field === 5) {
       // attr map entry: key (1) → AttrValue (2); PrintV2's output_stream may name a file.
       let key = '';
       let s: string | undefined;
@@ -183,6 +145,7 @@ function* readNode(src: RandomAccess, n: PbField, where: string): ParseSteps<OpU
       }
       if (key === 'output_stream' && s !== undefined) detail = s;
       if (key === 'value' && t !== undefined) constString = t;
+      if (key === 'separator' && s !== undefined) separator = s;
     }
   }
   return {
@@ -191,8 +154,9 @@ function* readNode(src: RandomAccess, n: PbField, where: string): ParseSteps<OpU
     where,
     at: n.start,
     ...(detail !== undefined ? { detail } : {}),
-    ...(input !== undefined ? { input } : {}),
+    ...(inputs[0] !== undefined ? { input: inputs[0], inputs } : {}),
     ...(constString !== undefined ? { constString } : {}),
+    ...(separator !== undefined ? { separator } : {}),
   };
 }
 
@@ -231,6 +195,14 @@ export function parseSavedModelPbtxt(src: RandomAccess, out: Findings): void {
 function report(uses: OpUse[], out: Findings): void {
   const seen = new Set<string>();
   for (const u of uses) {
+    if (u.pathFrom !== undefined) {
+      out.add(
+        'CPI124',
+        `op ${u.op}${u.node ? ` (node ${JSON.stringify(u.node)})` : ''} in the ${u.where} takes its checkpoint path from op ${u.pathFrom.op} (node ${JSON.stringify(u.pathFrom.node)}), which chainproof does not evaluate, so where it ${CHECKPOINT_OPS.get(u.op)?.split(' ')[0] ?? 'goes'} was not checked. Look at how that op builds the path before serving the model.`,
+        { op: u.op, node: u.node, where: u.where, offset: u.at, pathOp: u.pathFrom.op, pathNode: u.pathFrom.node },
+      );
+      continue;
+    }
     let why = DANGEROUS_TF_OPS.get(u.op);
     if (!why && CHECKPOINT_OPS.has(u.op) && u.detail !== undefined) why = u.detail;
     if (!why && u.op === 'PrintV2' && u.detail !== undefined && /^file:/i.test(u.detail)) why = `writes to ${u.detail}`;

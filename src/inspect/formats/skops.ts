@@ -1,8 +1,10 @@
 import type { ModelAnalyser } from '../analyser.js';
+import { matchesPolicy } from '../pickle/allowlist.js';
 import { judgeGlobal } from '../pickle/verdict.js';
 import type { JsonValue } from './json.js';
 import { isObject, parseJson } from './json.js';
 import type { Findings } from './report.js';
+import { isSkopsTrustedByDefault } from './skops-trust.js';
 import { analyseWith } from './report.js';
 import type { ParseSteps, RandomAccess } from './source.js';
 import { FormatError } from './source.js';
@@ -105,19 +107,35 @@ function collectNames(root: JsonValue): Map<string, SkopsName> {
   return names;
 }
 
+/**
+ * Each name is judged by what it does (a known-dangerous callable is an error whoever trusts it) and by whether
+ * `skops.io.load` accepts it without `trusted=` in every node that names it (skops-trust.ts). A name skops refuses
+ * by default that chainproof knows as harmless still stops the default load: a warning saying `trusted=` is
+ * needed, unless the policy already allows it.
+ */
 function judgeNames(names: Map<string, SkopsName>, out: Findings, allowed: readonly string[]): void {
   for (const [qualified, n] of [...names].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const dot = qualified.lastIndexOf('.');
     if (dot <= 0 || SKOPS_DATA_TYPES.has(qualified)) continue; // a name without a module cannot be imported
     const v = judgeGlobal(qualified.slice(0, dot), qualified.slice(dot + 1), { extra: allowed });
-    if (v.kind === 'safe') continue;
     const loaders = [...n.loaders].sort().join(', ');
     const evidence = { name: qualified, loaders, nodes: n.count, skopsLoad: 'refused unless listed in trusted' };
-    if (v.kind === 'dangerous')
+    if (v.kind === 'dangerous') {
       out.add(
         'CPI117',
         `schema.json names \`${qualified}\` (${v.why}) in ${loaders}; skops.io.load refuses it by default, but once it is listed in trusted (as get_untrusted_types() suggests) or loaded with skops < 0.10 trusted=True, skops imports it and builds or hands out that callable. Do not load this file.`,
         { ...evidence, resolvesTo: v.why },
+        'schema.json',
+      );
+      continue;
+    }
+    if ([...n.loaders].every((loader) => isSkopsTrustedByDefault(qualified, loader))) continue;
+    if (matchesPolicy(qualified.slice(0, dot), qualified.slice(dot + 1), allowed)) continue;
+    if (v.kind === 'safe')
+      out.add(
+        'CPI123',
+        `schema.json names \`${qualified}\` in ${loaders}, which skops.io.load does not trust there by default: loading raises UntrustedTypesFoundException unless the caller passes trusted=[..., "${qualified}"]. The type is a known library type; pass it in trusted (or list it in models.allowedGlobals) if the file is expected to need it.`,
+        { ...evidence, skopsDefaultTrust: false },
         'schema.json',
       );
     else

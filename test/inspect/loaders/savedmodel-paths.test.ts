@@ -1,0 +1,113 @@
+import type { Pb } from '../formats/build.js';
+import { pb } from '../formats/build.js';
+import { describeUnseenCases, type UnseenCase } from './unseen-runner.js';
+
+/** NodeDef: name (1), op (2), inputs (3), attrs (5); a string Const keeps its value in value → tensor → string_val. */
+function node(name: string, op: string, inputs: string[] = [], attrs: { value?: string; separator?: string } = {}) {
+  const attr: Pb = [];
+  if (attrs.value !== undefined)
+    attr.push([
+      5,
+      [
+        [1, 'value'],
+        [2, [[8, [[8, attrs.value]]]]],
+      ],
+    ]);
+  if (attrs.separator !== undefined)
+    attr.push([
+      5,
+      [
+        [1, 'separator'],
+        [2, [[2, attrs.separator]]],
+      ],
+    ]);
+  return [[1, name], [2, op], ...inputs.map((i): Pb[number] => [3, i]), ...attr] satisfies Pb;
+}
+const konst = (name: string, value: string) => node(name, 'Const', [], { value });
+
+/** saved_model.pb: meta_graphs (2) → graph_def (2) → node (1), or library (2) → function (1) → node_def (3). */
+function savedModel(nodes: Pb[], inFunction = false): Buffer {
+  const graph: Pb = inFunction
+    ? [[2, [[1, [[1, [[1, '__inference__traced_save_42']]], ...nodes.map((m): Pb[number] => [3, m])]]]]]
+    : nodes.map((m): Pb[number] => [1, m]);
+  return pb([
+    [1, 1],
+    [2, [[2, graph]]],
+  ]);
+}
+
+/** What tf.saved_model.save writes in its save function: file_prefix is an argument, the rest string ops. */
+const tf2Save = (suffix: string) => [
+  node('StaticRegexFullMatch', 'StaticRegexFullMatch', ['file_prefix']),
+  konst('Const', '.part'),
+  konst('Const_1', suffix),
+  node('Select', 'Select', ['StaticRegexFullMatch:output:0', 'Const:output:0', 'Const_1:output:0']),
+  node('StringJoin', 'StringJoin', ['file_prefix', 'Select:output:0']),
+  node('num_shards', 'Const'),
+  node('ShardedFilename', 'ShardedFilename', ['StringJoin:output:0', 'num_shards:output:0', 'num_shards:output:0']),
+  node('SaveV2', 'SaveV2', ['ShardedFilename:filename:0', '^StringJoin']),
+  node('MergeV2Checkpoints/checkpoint_prefixes', 'Pack', ['ShardedFilename:filename:0']),
+  node('MergeV2Checkpoints', 'MergeV2Checkpoints', ['MergeV2Checkpoints/checkpoint_prefixes:output:0', 'file_prefix']),
+];
+const SAVE = 'SaveV2Op::Compute writes at the prefix the StringJoin/ShardedFilename kernels build';
+
+const CASES: readonly UnseenCase[] = [
+  {
+    name: 'SavedModel TF2 save function: file_prefix joined with _temp/part',
+    loader: `${SAVE}; file_prefix is the caller's path`,
+    files: { 'saved_model.pb': savedModel(tf2Save('_temp/part'), true) },
+    want: [],
+  },
+  {
+    name: 'SavedModel TF2-shaped save function whose suffix climbs with ..',
+    loader: `${SAVE}: StringJoin(file_prefix, "/../../../etc/cron.d/x")`,
+    files: { 'saved_model.pb': savedModel(tf2Save('/../../../etc/cron.d/x'), true) },
+    want: ['CPI070:error'],
+  },
+  {
+    name: 'SavedModel TF1 Saver: StringJoin of save/Const "model" and a temp part',
+    loader: `${SAVE}; save/Const is the default filename`,
+    files: {
+      'saved_model.pb': savedModel([
+        node('save/Const', 'PlaceholderWithDefault', ['save/filename']),
+        konst('save/filename', 'model'),
+        konst('save/StringJoin/inputs_1', '_temp_0123/part'),
+        node('save/StringJoin', 'StringJoin', ['save/Const', 'save/StringJoin/inputs_1']),
+        node('save/ShardedFilename', 'ShardedFilename', ['save/StringJoin', 'save/num_shards', 'save/num_shards']),
+        node('save/num_shards', 'Const'),
+        node('save/SaveV2', 'SaveV2', ['save/ShardedFilename']),
+        node('save/RestoreV2', 'RestoreV2', ['save/Const']),
+      ]),
+    },
+    want: [],
+  },
+  {
+    name: 'SavedModel SaveV2 at a StringJoin of constants making an absolute path',
+    loader: `${SAVE}: StringJoin(["/etc", "cron.d/job"], separator="/")`,
+    files: {
+      'saved_model.pb': savedModel([
+        konst('a', '/etc'),
+        konst('b', 'cron.d/job'),
+        node('j', 'StringJoin', ['a', 'b'], { separator: '/' }),
+        node('s', 'ShardedFilename', ['j', 'n', 'n']),
+        node('n', 'Const'),
+        node('save', 'SaveV2', ['s:filename:0']),
+      ]),
+    },
+    want: ['CPI070:error'],
+  },
+  {
+    name: 'SavedModel RestoreV2 whose path a RegexReplace computes',
+    loader: 'RestoreV2Op::Compute reads the prefix RegexReplace returns at run time',
+    files: {
+      'saved_model.pb': savedModel([
+        konst('p', 'model'),
+        node('rewrite', 'RegexReplace', ['p', 'p', 'p']),
+        node('restore', 'RestoreV2', ['rewrite:output:0']),
+      ]),
+    },
+    want: ['CPI124:note'],
+  },
+];
+
+describeUnseenCases('SavedModel checkpoint paths built at run time are resolved like the kernels build them', CASES);
