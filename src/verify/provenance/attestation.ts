@@ -45,6 +45,15 @@ export function verifyAttestation(bundle: Buffer | string, check: TrustCheck): A
   // The same split the signatures stage makes (stage/detached.ts), so each bundle is judged by one stage.
   if (!isProvenanceBundle(parsed))
     return { ok: false, notProvenance: true, reason: 'the bundle is a signature, not build provenance' };
+  // Provenance is only ever verified the Sigstore way (Fulcio certificate, log or timestamp), so the bundle must be
+  // one @sigstore/bundle's bundleFromJSON accepts for its media type: v0.1 entries need inclusionPromise, v0.2+ an
+  // inclusionProof, v0.3 a single certificate (assertBundleLatest refuses x509CertificateChain). The lenient
+  // certificate-chain path of verifyParsedBundle is for model_signing's private-CA signatures, not for provenance.
+  if (parsed.strict === undefined)
+    return {
+      ok: false,
+      reason: `not a valid ${parsed.mediaType} Sigstore bundle: ${parsed.strictError ?? 'unknown error'}`,
+    };
   const verdict = verifyParsedBundle(parsed, { ...check, signers: [] });
   if (!verdict.ok) return { ok: false, reason: verdict.reason };
   if (!verdict.statement) return { ok: false, reason: 'the bundle carries no in-toto statement' };

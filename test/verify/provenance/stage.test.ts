@@ -195,6 +195,22 @@ const CASES: Case[] = [
     want: [{ rule: 'CPM025', path: 'models/weights.onnx.sigstore.json' }],
   },
   {
+    name: 'a v0.3 bundle with a certificate chain (refused by @sigstore/bundle) is unverifiable, at the bundle',
+    files: () => ({
+      'models/weights.onnx': { copy: npmTarball(NPM) },
+      'models/weights.onnx.sigstore.json': JSON.stringify({
+        ...(JSON.parse(npmProvenanceBundle(NPM)) as object),
+        mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json',
+        // No log entry either: it must not be taken for a model_signing private-CA bundle.
+        verificationMaterial: {
+          ...(JSON.parse(npmProvenanceBundle(NPM)) as { verificationMaterial: object }).verificationMaterial,
+          tlogEntries: [],
+        },
+      }),
+    }),
+    want: [{ rule: 'CPM025', path: 'models/weights.onnx.sigstore.json' }],
+  },
+  {
     name: 'unparseable line in a JSON Lines attestation set, at its line',
     files: () => ({
       'models/weights.onnx': { copy: npmTarball(NPM) },
