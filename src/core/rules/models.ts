@@ -153,4 +153,14 @@ export const MODELS_RULES = defineRules([
     severity: '7.5',
     tags: ['security', 'models', 'provenance', 'scanner-health'],
   },
+  {
+    id: 'CPM026',
+    name: 'ModelProvenanceFormatNotVerified',
+    short: "A model's provenance is present but in a format chainproof does not verify.",
+    full: "An attestation next to this model file is a bare DSSE envelope (slsa-github-generator's `<file>.intoto.jsonl`): it carries neither the signing certificate nor a transparency-log proof, which slsa-verifier fetches by searching Rekor online. Offline it cannot be verified, so the model is counted unverifiable and never as having provenance. Under a `models.requireProvenance` entry or a registry `sourceCommit` it is reported as an error.",
+    help: 'Attest the model with `actions/attest-build-provenance` and commit the Sigstore bundle next to it as `<file>.sigstore.json` (`gh attestation download`), or use slsa-github-generator v2, which writes a Sigstore bundle. Until then, verify the envelope with `slsa-verifier verify-artifact` in a job with network access.',
+    level: 'warning',
+    severity: '5.0',
+    tags: ['security', 'models', 'provenance', 'scanner-health'],
+  },
 ]);

@@ -2,6 +2,7 @@ import type { Statement } from '../bundle/intoto.js';
 import { BundleParseError, parseBundle } from '../bundle/parse.js';
 import { verifyParsedBundle } from '../check/verify-bundle.js';
 import type { TrustRoot } from '../trust/root.js';
+import { readBareEnvelope } from './envelope.js';
 import { isProvenanceBundle } from './kind.js';
 import { contradiction, readCertificateSource, readStatementSource } from './source.js';
 
@@ -19,7 +20,9 @@ export type AttestationResult =
   | VerifiedAttestation
   | { readonly ok: false; readonly reason: string }
   /** A signature that states no build (a message signature, a person's signed statement): not provenance at all. */
-  | { readonly ok: false; readonly notProvenance: true; readonly reason: string };
+  | { readonly ok: false; readonly notProvenance: true; readonly reason: string }
+  /** Provenance in a shape that cannot be verified offline (a bare DSSE envelope): present, never verified. */
+  | { readonly ok: false; readonly unverifiedFormat: true; readonly reason: string };
 
 export interface TrustCheck {
   readonly trust: TrustRoot;
@@ -39,8 +42,15 @@ export function verifyAttestation(bundle: Buffer | string, check: TrustCheck): A
   try {
     parsed = parseBundle(bundle);
   } catch (err) {
-    if (err instanceof BundleParseError) return { ok: false, reason: `cannot read the bundle: ${err.message}` };
-    throw err;
+    if (!(err instanceof BundleParseError)) throw err;
+    const envelope = readBareEnvelope(typeof bundle === 'string' ? bundle : bundle.toString('utf8'));
+    if (envelope)
+      return {
+        ok: false,
+        unverifiedFormat: true,
+        reason: `it is a bare DSSE envelope${envelope.predicateType ? ` (${envelope.predicateType})` : ''} with no certificate or transparency-log proof in it (slsa-github-generator's .intoto.jsonl, which slsa-verifier checks by searching Rekor online)`,
+      };
+    return { ok: false, reason: `cannot read the bundle: ${err.message}` };
   }
   // The same split the signatures stage makes (stage/detached.ts), so each bundle is judged by one stage.
   if (!isProvenanceBundle(parsed))

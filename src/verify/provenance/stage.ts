@@ -100,7 +100,7 @@ async function checkModel(
       // A plain signature next to a model is the signatures stage's business, not a failed provenance.
       if (!v.ok && 'notProvenance' in v) continue;
       if (!v.ok) {
-        fail({ rule: 'CPM025', at, reason: v.reason });
+        fail({ rule: 'unverifiedFormat' in v ? 'CPM026' : 'CPM025', at, reason: v.reason });
         continue;
       }
       let m = matchSubject(v.statement, digests);
@@ -134,9 +134,11 @@ async function checkModel(
     }
   }
   if (!found) {
-    for (const f of failures) out.findings.push(failureFinding(model, f));
+    const required = w.reqs.length > 0 || w.expected !== undefined;
+    for (const f of failures) out.findings.push(failureFinding(model, f, required));
     if (failures.length > 0) {
-      const unverifiable = failures.every((f) => f.rule === 'CPM025');
+      // Never "verified": a format not verified (CPM026) counts as unverifiable, like a bundle that fails to check.
+      const unverifiable = failures.every((f) => f.rule !== 'CPM021');
       out.verifications.push({
         key,
         status: unverifiable ? 'unverifiable' : 'failed',

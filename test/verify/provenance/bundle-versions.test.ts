@@ -14,7 +14,6 @@ import { npmProvenanceBundle } from './helpers.js';
  */
 
 type Json = Record<string, unknown> & { verificationMaterial: Record<string, unknown> };
-const V01 = 'application/vnd.dev.sigstore.bundle+json;version=0.1';
 const V02 = 'application/vnd.dev.sigstore.bundle+json;version=0.2';
 const V03_LEGACY = 'application/vnd.dev.sigstore.bundle+json;version=0.3';
 const V03 = 'application/vnd.dev.sigstore.bundle.v0.3+json';
