@@ -22,7 +22,9 @@ export type AttestationResult =
   /** A signature that states no build (a message signature, a person's signed statement): not provenance at all. */
   | { readonly ok: false; readonly notProvenance: true; readonly reason: string }
   /** Provenance in a shape that cannot be verified offline (a bare DSSE envelope): present, never verified. */
-  | { readonly ok: false; readonly unverifiedFormat: true; readonly reason: string };
+  | { readonly ok: false; readonly unverifiedFormat: true; readonly reason: string }
+  /** Signed, but its statement and certificate (or the certificate's two commit extensions) name different sources. */
+  | { readonly ok: false; readonly sourceConflict: true; readonly reason: string };
 
 export interface TrustCheck {
   readonly trust: TrustRoot;
@@ -72,7 +74,7 @@ export function verifyAttestation(bundle: Buffer | string, check: TrustCheck): A
   if (!cert.repository && !stated.repository)
     return { ok: false, reason: 'the provenance and its certificate name no source repository' };
   const conflict = contradiction(stated, cert);
-  if (conflict) return { ok: false, reason: `the provenance contradicts itself: ${conflict}` };
+  if (conflict) return { ok: false, sourceConflict: true, reason: conflict };
   const repository = cert.repository ?? stated.repository;
   const commit = cert.commit ?? stated.commit;
   const builder = cert.builder ?? cert.subject;
