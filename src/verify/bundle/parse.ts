@@ -1,4 +1,4 @@
-import { bundleFromJSON, type Bundle } from '@sigstore/bundle';
+import { bundleFromJSON, ValidationError, type Bundle } from '@sigstore/bundle';
 import { JsonTooDeepError, parseShallowJson } from '../../core/json-depth.js';
 
 /** What a Sigstore bundle signs. */
@@ -80,7 +80,9 @@ export function parseBundle(input: string | Buffer): ParsedBundle {
   try {
     strict = bundleFromJSON(json);
   } catch (err) {
-    strictError = (err as Error).message;
+    // Name the fields @sigstore/bundle refused (e.g. a v0.2 entry without inclusionProof), not just "invalid bundle".
+    const fields = err instanceof ValidationError && Array.isArray(err.fields) ? err.fields.slice(0, 5) : [];
+    strictError = `${(err as Error).message}${fields.length > 0 ? ` (${fields.join(', ')})` : ''}`;
   }
   return {
     mediaType,

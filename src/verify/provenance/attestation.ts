@@ -2,6 +2,7 @@ import type { Statement } from '../bundle/intoto.js';
 import { BundleParseError, parseBundle } from '../bundle/parse.js';
 import { verifyParsedBundle } from '../check/verify-bundle.js';
 import type { TrustRoot } from '../trust/root.js';
+import { readBareEnvelope } from './envelope.js';
 import { isProvenanceBundle } from './kind.js';
 import { contradiction, readCertificateSource, readStatementSource } from './source.js';
 
@@ -19,7 +20,11 @@ export type AttestationResult =
   | VerifiedAttestation
   | { readonly ok: false; readonly reason: string }
   /** A signature that states no build (a message signature, a person's signed statement): not provenance at all. */
-  | { readonly ok: false; readonly notProvenance: true; readonly reason: string };
+  | { readonly ok: false; readonly notProvenance: true; readonly reason: string }
+  /** Provenance in a shape that cannot be verified offline (a bare DSSE envelope): present, never verified. */
+  | { readonly ok: false; readonly unverifiedFormat: true; readonly reason: string }
+  /** Signed, but its statement and certificate (or the certificate's two commit extensions) name different sources. */
+  | { readonly ok: false; readonly sourceConflict: true; readonly reason: string };
 
 export interface TrustCheck {
   readonly trust: TrustRoot;
@@ -39,12 +44,28 @@ export function verifyAttestation(bundle: Buffer | string, check: TrustCheck): A
   try {
     parsed = parseBundle(bundle);
   } catch (err) {
-    if (err instanceof BundleParseError) return { ok: false, reason: `cannot read the bundle: ${err.message}` };
-    throw err;
+    if (!(err instanceof BundleParseError)) throw err;
+    const envelope = readBareEnvelope(typeof bundle === 'string' ? bundle : bundle.toString('utf8'));
+    if (envelope)
+      return {
+        ok: false,
+        unverifiedFormat: true,
+        reason: `it is a bare DSSE envelope${envelope.predicateType ? ` (${envelope.predicateType})` : ''} with no certificate or transparency-log proof in it (slsa-github-generator's .intoto.jsonl, which slsa-verifier checks by searching Rekor online)`,
+      };
+    return { ok: false, reason: `cannot read the bundle: ${err.message}` };
   }
   // The same split the signatures stage makes (stage/detached.ts), so each bundle is judged by one stage.
   if (!isProvenanceBundle(parsed))
     return { ok: false, notProvenance: true, reason: 'the bundle is a signature, not build provenance' };
+  // Provenance is only ever verified the Sigstore way (Fulcio certificate, log or timestamp), so the bundle must be
+  // one @sigstore/bundle's bundleFromJSON accepts for its media type: v0.1 entries need inclusionPromise, v0.2+ an
+  // inclusionProof, v0.3 a single certificate (assertBundleLatest refuses x509CertificateChain). The lenient
+  // certificate-chain path of verifyParsedBundle is for model_signing's private-CA signatures, not for provenance.
+  if (parsed.strict === undefined)
+    return {
+      ok: false,
+      reason: `not a valid ${parsed.mediaType} Sigstore bundle: ${parsed.strictError ?? 'unknown error'}`,
+    };
   const verdict = verifyParsedBundle(parsed, { ...check, signers: [] });
   if (!verdict.ok) return { ok: false, reason: verdict.reason };
   if (!verdict.statement) return { ok: false, reason: 'the bundle carries no in-toto statement' };
@@ -53,7 +74,7 @@ export function verifyAttestation(bundle: Buffer | string, check: TrustCheck): A
   if (!cert.repository && !stated.repository)
     return { ok: false, reason: 'the provenance and its certificate name no source repository' };
   const conflict = contradiction(stated, cert);
-  if (conflict) return { ok: false, reason: `the provenance contradicts itself: ${conflict}` };
+  if (conflict) return { ok: false, sourceConflict: true, reason: conflict };
   const repository = cert.repository ?? stated.repository;
   const commit = cert.commit ?? stated.commit;
   const builder = cert.builder ?? cert.subject;

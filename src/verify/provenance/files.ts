@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { parseShallowJson } from '../../core/json-depth.js';
 import type { DiscoveredFile } from '../../core/files.js';
 import { MAX_BUNDLE_BYTES } from '../bundle/parse.js';
 import { artifactOf } from '../stage/detached.js';
@@ -59,6 +60,12 @@ export async function readAttestations(file: DiscoveredFile): Promise<ReadAttest
     return { ok: false, reason: `cannot be read (${(err as NodeJS.ErrnoException).code ?? 'I/O error'})` };
   }
   if (!file.path.endsWith('.jsonl')) return { ok: true, bundles: [{ file: file.path, text }] };
+  // A `.intoto.jsonl` that is one pretty-printed JSON document (slsa-verifier's own testdata, hand-saved envelopes)
+  // is one attestation, as slsa-verifier reads the whole file; split into lines it would be a dozen broken ones.
+  const first = text.search(/\S/);
+  if (first >= 0 && isOneJsonObject(text)) {
+    return { ok: true, bundles: [{ file: file.path, line: text.slice(0, first).split('\n').length, text }] };
+  }
   const bundles: BundleText[] = [];
   const lines = text.split('\n');
   for (const [i, line] of lines.entries()) {
@@ -68,4 +75,15 @@ export async function readAttestations(file: DiscoveredFile): Promise<ReadAttest
   }
   if (bundles.length === 0) return { ok: false, reason: 'holds no attestation' };
   return { ok: true, bundles };
+}
+
+/** More than one line and parses as a single JSON object (depth-checked: the text is attacker-controlled). */
+function isOneJsonObject(text: string): boolean {
+  if (text.trim().indexOf('\n') < 0) return false;
+  try {
+    const v = parseShallowJson(text);
+    return typeof v === 'object' && v !== null && !Array.isArray(v);
+  } catch {
+    return false;
+  }
 }

@@ -17,6 +17,8 @@ export interface CertificateClaim extends SourceClaim {
   readonly builder?: string;
   /** Certificate SAN, the fallback builder for certificates without Build Signer URI. */
   readonly subject?: string;
+  /** The deprecated GitHub Workflow SHA (…1.3), kept to compare with Source Repository Digest (…1.13). */
+  readonly legacyCommit?: string;
 }
 
 // Fulcio's OID registry (sigstore/fulcio docs/oid-info.md): v2 extensions hold a DER UTF8String.
@@ -113,7 +115,11 @@ export function readCertificateSource(der: Buffer): CertificateClaim {
   const v1 = (oid: string): string | undefined => str(cert.extension(oid)?.value.toString('utf8'));
   const v1Repo = v1(OID_V1_GITHUB_REPOSITORY);
   const repository = v2(OID_SOURCE_REPOSITORY_URI) ?? (v1Repo ? `https://github.com/${v1Repo}` : undefined);
-  const commit = (v2(OID_SOURCE_REPOSITORY_DIGEST) ?? v1(OID_V1_GITHUB_SHA))?.toLowerCase();
+  // Source Repository Digest first, the deprecated GitHub Workflow SHA for older certificates: sigstore-go's
+  // certificate.ParseExtensions reads both (SourceRepositoryDigest, GithubWorkflowSHA) and `gh attestation verify`
+  // matches the former, as sigstore-js prefers the v2 issuer extension (…1.8) over v1 (…1.1).
+  const legacyCommit = v1(OID_V1_GITHUB_SHA)?.toLowerCase();
+  const commit = (v2(OID_SOURCE_REPOSITORY_DIGEST) ?? legacyCommit)?.toLowerCase();
   const ref = v2(OID_SOURCE_REPOSITORY_REF) ?? v1(OID_V1_GITHUB_REF);
   const builder = v2(OID_BUILD_SIGNER_URI);
   const subject = str(cert.subjectAltName);
@@ -121,6 +127,7 @@ export function readCertificateSource(der: Buffer): CertificateClaim {
     ...claim(repository, commit, ref),
     ...(builder ? { builder } : {}),
     ...(subject ? { subject } : {}),
+    ...(legacyCommit && COMMIT.test(legacyCommit) ? { legacyCommit } : {}),
   };
 }
 
@@ -132,8 +139,14 @@ function claim(repository: string | undefined, commit: string | undefined, ref: 
   };
 }
 
-/** Where the statement and the certificate disagree (both signed, so a disagreement means a tampered build). */
-export function contradiction(statement: SourceClaim, cert: SourceClaim): string | undefined {
+/**
+ * Where the statement and the certificate, or the certificate's two commit extensions, disagree. Fulcio fills both
+ * extensions from the token's one `sha` claim, and the statement is the same build's account, so a disagreement
+ * means a tampered or misissued attestation: it names two commits and cannot tie the model to either.
+ */
+export function contradiction(statement: SourceClaim, cert: CertificateClaim): string | undefined {
+  if (cert.commit && cert.legacyCommit && cert.commit !== cert.legacyCommit)
+    return `the certificate's Source Repository Digest (${OID_SOURCE_REPOSITORY_DIGEST}) is ${cert.commit}, its deprecated GitHub Workflow SHA (${OID_V1_GITHUB_SHA}) ${cert.legacyCommit}`;
   if (statement.repository && cert.repository && !sameRepository(statement.repository, cert.repository))
     return `the statement names repository ${statement.repository}, the certificate ${cert.repository}`;
   if (statement.commit && cert.commit && statement.commit !== cert.commit)

@@ -5,7 +5,7 @@ import type { Stage, StageInput, StageOutput } from '../../core/stage.js';
 import { matchSubject, type TrustCheck } from './attestation.js';
 import { AttestationCache } from './cache.js';
 import { attestationsNextTo, folderCovers, isFolderAttestation } from './files.js';
-import { failureFinding, folderFailureFinding, type Failure, type Out } from './failures.js';
+import { failureFinding, failureRule, folderFailureFinding, type Failure, type Out } from './failures.js';
 import {
   compileProvenanceRequirements,
   judgeProvenance,
@@ -100,7 +100,11 @@ async function checkModel(
       // A plain signature next to a model is the signatures stage's business, not a failed provenance.
       if (!v.ok && 'notProvenance' in v) continue;
       if (!v.ok) {
-        fail({ rule: 'CPM025', at, reason: v.reason });
+        fail({
+          rule: failureRule(v),
+          at,
+          reason: v.reason,
+        });
         continue;
       }
       let m = matchSubject(v.statement, digests);
@@ -134,9 +138,12 @@ async function checkModel(
     }
   }
   if (!found) {
-    for (const f of failures) out.findings.push(failureFinding(model, f));
+    const required = w.reqs.length > 0 || w.expected !== undefined;
+    for (const f of failures) out.findings.push(failureFinding(model, f, required));
     if (failures.length > 0) {
-      const unverifiable = failures.every((f) => f.rule === 'CPM025');
+      // Never "verified": a format not verified (CPM026) counts as unverifiable, like a bundle that fails to check;
+      // a subject mismatch (CPM021) or a self-contradicting source (CPM027) is a failed check.
+      const unverifiable = failures.every((f) => f.rule === 'CPM025' || f.rule === 'CPM026');
       out.verifications.push({
         key,
         status: unverifiable ? 'unverifiable' : 'failed',

@@ -6,6 +6,7 @@ import { verifyArtifactBundle } from '../artifact.js';
 import { BundleParseError, MAX_BUNDLE_BYTES, parseBundle } from '../bundle/parse.js';
 import { describeSigner } from '../check/types.js';
 import { isProvenanceBundle } from '../provenance/kind.js';
+import { readBareEnvelope } from '../provenance/envelope.js';
 import { DETACHED_BUNDLE } from '../provenance/names.js';
 import { allowedSigners, type SignatureSetup } from './setup.js';
 import { emptyPart, type PartResult } from './coverage.js';
@@ -114,8 +115,9 @@ function provenanceOwns(bytes: Buffer): boolean {
   try {
     return isProvenanceBundle(parseBundle(bytes));
   } catch (err) {
-    // Unreadable as a bundle: not provenance; the verdict already says why.
-    if (err instanceof BundleParseError) return false;
+    // Unreadable as a bundle: not provenance, the verdict already says why; except a bare DSSE envelope, which the
+    // provenance stage reports as provenance in a format not verified (CPM026).
+    if (err instanceof BundleParseError) return readBareEnvelope(bytes.toString('utf8')) !== undefined;
     throw err;
   }
 }

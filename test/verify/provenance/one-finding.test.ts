@@ -97,6 +97,12 @@ const CASES: Case[] = [
     want: [],
   },
   {
+    name: 'a bare DSSE envelope (slsa-github-generator) saved as .sigstore.json: CPM026 alone',
+    model: npmTarball(NPM),
+    bundle: () => JSON.stringify((JSON.parse(npmProvenanceBundle(NPM)) as { dsseEnvelope: unknown }).dsseEnvelope),
+    want: ['CPM026'],
+  },
+  {
     name: 'changed file under a plain message signature stays with the signatures stage: CPS009 alone',
     model: corpusPath('sigstore', 'conformance', 'a.txt'),
     bundle: messageSignature,

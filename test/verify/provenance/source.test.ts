@@ -42,6 +42,44 @@ describe('readCertificateSource over real Fulcio certificates', () => {
   });
 });
 
+/** Hand-made certificates with Fulcio's commit extensions (fixtures/provenance/README.md). */
+const made = (name: string) =>
+  new X509Certificate(readFileSync(new URL(`../../../fixtures/provenance/${name}.pem`, import.meta.url))).raw;
+const ONES = '1'.repeat(40);
+const TWOS = '2'.repeat(40);
+
+describe('Source Repository Digest (1.13) and the deprecated GitHub Workflow SHA (1.3)', () => {
+  it.each([
+    { name: 'fulcio-extensions-v1-v2-differ', commit: TWOS, conflict: true },
+    { name: 'fulcio-extensions-v1-v2-agree', commit: ONES, conflict: false },
+    { name: 'fulcio-extensions-v1-only', commit: ONES, conflict: false },
+  ])('$name: commit from 1.13 first, a conflict when they differ', ({ name, commit, conflict }) => {
+    const cert = readCertificateSource(made(name));
+    expect(cert).toMatchObject({
+      repository: 'https://github.com/acme/models',
+      commit,
+      builder: 'https://github.com/acme/models/.github/workflows/train.yml@refs/heads/main',
+    });
+    const why = contradiction({}, cert);
+    expect(why !== undefined).toBe(conflict);
+    if (conflict) expect(why).toContain('1.3.6.1.4.1.57264.1.13');
+  });
+
+  it("the statement's resolvedDependencies naming another commit than the certificate is a conflict", () => {
+    const stated = readStatementSource(
+      statement('https://slsa.dev/provenance/v1', {
+        buildDefinition: {
+          resolvedDependencies: [
+            { uri: 'git+https://github.com/acme/models@refs/heads/main', digest: { gitCommit: ONES } },
+          ],
+        },
+      }),
+    );
+    expect(contradiction(stated, readCertificateSource(made('fulcio-extensions-v1-v2-agree')))).toBeUndefined();
+    expect(contradiction(stated, { commit: TWOS })).toContain(TWOS);
+  });
+});
+
 const COMMIT = 'a'.repeat(40);
 const statement = (predicateType: string, predicate: unknown): Statement => ({
   type: 'https://in-toto.io/Statement/v1',

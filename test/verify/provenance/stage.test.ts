@@ -94,6 +94,13 @@ function registry(sourceCommit: string): TrustedRegistry {
   };
 }
 
+/**
+ * The DSSE envelope of the real bundle as slsa-github-generator writes `<name>.intoto.jsonl`: the envelope alone
+ * (no Sigstore media type, certificate or log entry), its signature untouched.
+ */
+const bareEnvelope = (indent?: number): string =>
+  JSON.stringify((JSON.parse(npmProvenanceBundle(NPM)) as { dsseEnvelope: unknown }).dsseEnvelope, null, indent);
+
 const genuine = () => ({
   'models/weights.onnx': { copy: npmTarball(NPM) },
   'models/weights.onnx.sigstore.json': npmProvenanceBundle(NPM),
@@ -195,6 +202,22 @@ const CASES: Case[] = [
     want: [{ rule: 'CPM025', path: 'models/weights.onnx.sigstore.json' }],
   },
   {
+    name: 'a v0.3 bundle with a certificate chain (refused by @sigstore/bundle) is unverifiable, at the bundle',
+    files: () => ({
+      'models/weights.onnx': { copy: npmTarball(NPM) },
+      'models/weights.onnx.sigstore.json': JSON.stringify({
+        ...(JSON.parse(npmProvenanceBundle(NPM)) as object),
+        mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json',
+        // No log entry either: it must not be taken for a model_signing private-CA bundle.
+        verificationMaterial: {
+          ...(JSON.parse(npmProvenanceBundle(NPM)) as { verificationMaterial: object }).verificationMaterial,
+          tlogEntries: [],
+        },
+      }),
+    }),
+    want: [{ rule: 'CPM025', path: 'models/weights.onnx.sigstore.json' }],
+  },
+  {
     name: 'unparseable line in a JSON Lines attestation set, at its line',
     files: () => ({
       'models/weights.onnx': { copy: npmTarball(NPM) },
@@ -210,6 +233,49 @@ const CASES: Case[] = [
     }),
     want: [],
     provenance: { repository: REPO, commit: COMMIT },
+  },
+  {
+    name: 'slsa-github-generator .intoto.jsonl (a bare DSSE envelope) is present but not verified',
+    files: () => ({
+      'models/weights.onnx': { copy: npmTarball(NPM) },
+      'models/weights.onnx.intoto.jsonl': `${bareEnvelope()}\n`,
+    }),
+    want: [{ rule: 'CPM026', path: 'models/weights.onnx.intoto.jsonl', line: 1 }],
+  },
+  {
+    name: 'a pretty-printed envelope in .intoto.jsonl is one attestation, not one broken bundle a line',
+    files: () => ({
+      'models/weights.onnx': { copy: npmTarball(NPM) },
+      'models/weights.onnx.intoto.jsonl': `\n${bareEnvelope(2)}\n`,
+    }),
+    want: [{ rule: 'CPM026', path: 'models/weights.onnx.intoto.jsonl', line: 2 }],
+  },
+  {
+    name: 'a pretty-printed Sigstore bundle in .intoto.jsonl verifies',
+    files: () => ({
+      'models/weights.onnx': { copy: npmTarball(NPM) },
+      'models/weights.onnx.intoto.jsonl': JSON.stringify(JSON.parse(npmProvenanceBundle(NPM)), null, 2),
+    }),
+    want: [],
+    provenance: { repository: REPO, commit: COMMIT },
+  },
+  {
+    name: 'a bare envelope does not satisfy required provenance (one finding, no CPM020)',
+    files: () => ({
+      'models/weights.onnx': { copy: npmTarball(NPM) },
+      'models/weights.onnx.intoto.jsonl': `${bareEnvelope()}\n`,
+    }),
+    policy: policy([{ paths: ['models/**'], builders: [] }]),
+    want: [{ rule: 'CPM026', path: 'models/weights.onnx.intoto.jsonl', line: 1 }],
+  },
+  {
+    name: 'a bare envelope in an attestations folder is one finding',
+    files: () => ({
+      'models/a.onnx': { copy: npmTarball(NPM) },
+      'models/b.onnx': { copy: PYPI },
+      'attestations/provenance.intoto.jsonl': `${bareEnvelope()}\n`,
+    }),
+    want: [{ rule: 'CPM026', path: 'attestations/provenance.intoto.jsonl', line: 1 }],
   },
   {
     name: 'an attestations folder (gh attestation download) covers the models under its parent',
@@ -287,6 +353,28 @@ describe('provenance stage over real attestations', () => {
         model?.provenance?.commit,
       );
     } else expect(model?.provenance).toBeUndefined();
+  });
+});
+
+describe('provenance in a format not verified (CPM026)', () => {
+  it.each([
+    { name: 'nothing requires provenance: a warning', policy: policy(), level: 'warning' },
+    {
+      name: 'the policy requires provenance: an error',
+      policy: policy([{ paths: ['models/**'], builders: [] }]),
+      level: 'error',
+    },
+  ])('$name, and the model is counted unverifiable, never verified', async (c) => {
+    const root = repo({
+      'models/weights.onnx': { copy: npmTarball(NPM) },
+      'models/weights.onnx.intoto.jsonl': `${bareEnvelope()}\n`,
+    });
+    const result = await scanWith(root, [recordAsModels, provenanceStage], { policy: c.policy });
+    const f = result.findings.find((x) => x.ruleId === 'CPM026');
+    expect(f?.level).toBe(c.level);
+    expect(f?.message).toContain('https://slsa.dev/provenance/v1');
+    expect(result.verifications.find((v) => v.key === 'file:models/weights.onnx')?.status).toBe('unverifiable');
+    expect(result.models.find((m) => m.path === 'models/weights.onnx')?.provenance).toBeUndefined();
   });
 });
 
