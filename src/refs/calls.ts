@@ -8,6 +8,11 @@ export interface Resolved {
   readonly isString: boolean;
   /** A dict literal's (or `dict(…)`'s) string keys and their values, as far as the file alone can tell. */
   readonly entries?: ReadonlyMap<string, Resolved>;
+  /**
+   * An object a loader call in this file returned (`model = AutoModel.from_pretrained(…)`, or the call itself): that
+   * call's own reference is reported where it is made.
+   */
+  readonly built?: boolean;
 }
 
 /** A call as the language front ends see it: the callee as written and with import aliases resolved. */
@@ -161,6 +166,27 @@ export function isLoaderCall(written: string, resolved: string, lang: CallFacts[
   return shapeOf(facts) !== undefined;
 }
 
+/**
+ * torch.nn.Module methods that return the module itself (torch/nn/modules/module.py `to`, `cuda`, `eval`…):
+ * `AutoModel.from_pretrained(…).to("cuda")` is still the loaded model.
+ */
+export const MODULE_RETURNS_SELF: ReadonlySet<string> = new Set([
+  'to',
+  'cuda',
+  'cpu',
+  'eval',
+  'train',
+  'half',
+  'float',
+  'bfloat16',
+  'requires_grad_',
+]);
+
+/** Whether a call's result is what a loader returned (a model, a pipeline, a downloaded path): `Resolved.built`. */
+export function buildsModel(written: string, resolved: string, lang: CallFacts['lang']): boolean {
+  return last(resolved) === 'from_pretrained' || isLoaderCall(written, resolved, lang);
+}
+
 /** The last name of every JavaScript callee `shapeOf` follows (`a?.b.create(…)` is left to the parser). */
 export const JAVASCRIPT_LOADER_NAMES: ReadonlySet<string> = new Set([
   'from_pretrained',
@@ -182,6 +208,10 @@ export function collectReference(
 ): void {
   const shape = shapeOf(f);
   if (!shape) return;
+  // transformers `pipeline()` (pipelines/__init__.py): a `model` that is not a str is used as is, and its config and
+  // tokenizer come from that object; transformers.js hands its `model` to `from_pretrained` the same way. A model
+  // object the file built downloads nothing more here: the call that built it is reported where it is.
+  if (shape.via === 'pipeline' && shape.name?.built === true) return;
   const where = { path, line: f.line, column: f.column, via: shape.via };
   const value = shape.name?.value;
   if (value === undefined) {

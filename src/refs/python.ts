@@ -3,6 +3,7 @@ import { parser } from '@lezer/python';
 import type { FileReferences } from './types.js';
 import { lineIndex } from './text.js';
 import {
+  BuiltNames,
   Constants,
   DictBuilder,
   DictConstants,
@@ -15,7 +16,7 @@ import {
   type DictValue,
   type ImportPart,
 } from './syntax.js';
-import { collectReference, type CallFacts, type Resolved } from './calls.js';
+import { MODULE_RETURNS_SELF, buildsModel, collectReference, type CallFacts, type Resolved } from './calls.js';
 import { pythonSnippet } from './python-snippet.js';
 import { unquote } from './python-literals.js';
 import { findPythonReferencesFast } from './python-fast.js';
@@ -80,6 +81,8 @@ function referencesInTree(
   const dicts = new DictConstants();
   const imports = new Map<string, string>();
   const calls: SyntaxNode[] = [];
+  const assigned: [string, SyntaxNode][] = [];
+  const built = new BuiltNames();
   let broken = false;
   walkTree(tree, {
     AssignStatement: recordConstant,
@@ -89,6 +92,8 @@ function referencesInTree(
     '\u26a0': () => (broken = true),
   });
   if (strict && broken) return undefined;
+  // After the walk, with every import known (python-fast.ts reads them all first too).
+  for (const [name, value] of assigned) built.set(name, isLoaderCall(value));
 
   function recordConstant(n: SyntaxNode): void {
     const kids = childrenOf(n);
@@ -97,6 +102,23 @@ function referencesInTree(
     // Assigned twice with different values: which one the call sees depends on run time.
     constants.set(name, evaluate(kids[2]!));
     dicts.set(name, evaluateDict(kids[2]!));
+    assigned.push([name, kids[2]!]);
+  }
+
+  function isLoaderCall(n: SyntaxNode): boolean {
+    if (n.name !== 'CallExpression') return false;
+    const callee = childrenOf(n)[0];
+    if (callee?.name === 'MemberExpression') {
+      const [obj, , prop] = childrenOf(callee);
+      if (obj?.name === 'CallExpression' && prop && MODULE_RETURNS_SELF.has(src(prop))) return isLoaderCall(obj);
+    }
+    const written = callee && calleeName(callee);
+    return written !== undefined && buildsModel(written, resolveCallee(imports, written), 'python');
+  }
+
+  /** A loader call, or a name only ever bound to one (calls.ts `Resolved.built`). */
+  function isBuilt(n: SyntaxNode): boolean {
+    return n.name === 'VariableName' ? built.has(src(n)) : isLoaderCall(n);
   }
 
   /** `{…}` or `dict(…)` with the keys the file names (python-fast.ts `Values.dict` reads the same shapes). */
@@ -128,9 +150,14 @@ function referencesInTree(
     return d.build();
   }
 
-  function resolve(n: SyntaxNode): Resolved {
-    const entries = evaluateDict(n)?.entries;
-    return { value: evaluate(n), isString: isStringish(n), ...(entries ? { entries } : {}) };
+  function resolve(n: SyntaxNode, withEntries = true): Resolved {
+    const entries = withEntries ? evaluateDict(n)?.entries : undefined;
+    return {
+      value: evaluate(n),
+      isString: isStringish(n),
+      ...(entries ? { entries } : {}),
+      ...(isBuilt(n) ? { built: true } : {}),
+    };
   }
 
   function recordImport(n: SyntaxNode): void {
@@ -195,7 +222,7 @@ function referencesInTree(
         keywords.set(src(group[0]!), resolve(group[2]!));
       } else if (group.length === 2 && src(group[0]!) === '**') spreads.push(evaluateDict(group[1]!));
       else if (group.length >= 1 && (src(group[0]!) === '*' || src(group[0]!) === '**')) splat = true;
-      else if (group.length === 1) positional.push({ value: evaluate(group[0]!), isString: isStringish(group[0]!) });
+      else if (group.length === 1) positional.push(resolve(group[0]!, false));
       else positional.push({ value: undefined, isString: false });
     }
     // `**options` after every explicit keyword: a known dict adds its keys; one the file cannot read is a splat.

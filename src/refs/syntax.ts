@@ -37,6 +37,22 @@ export class Constants {
   }
 }
 
+/**
+ * Names every plain assignment in the file binds to a loader call's result (`model = AutoModel.from_pretrained(…)`);
+ * a name also bound to anything else is unknown.
+ */
+export class BuiltNames {
+  private readonly values = new Map<string, boolean>();
+
+  set(name: string, built: boolean): void {
+    this.values.set(name, (this.values.get(name) ?? true) && built);
+  }
+
+  has(name: string): boolean {
+    return this.values.get(name) === true;
+  }
+}
+
 /** `M.from_pretrained` with `M` imported as `transformers.AutoModel` → `transformers.AutoModel.from_pretrained`. */
 export function resolveCallee(imports: ReadonlyMap<string, string>, written: string): string {
   const head = written.split('.')[0]!;

@@ -149,6 +149,23 @@ const CASES: { file: string; want: string[] }[] = [
     ],
   },
   {
+    // transformers pipeline(): a model object is used as is; the from_pretrained that built it is the download.
+    file: 'pipeline-model-object.py',
+    want: [
+      `CPR003:4:9 acme/classifier@${C}`,
+      `CPR003:5:7 acme/classifier@${C}`,
+      'CPR001:6:10 acme/other@-',
+      'CPR003:6:10 acme/other@-',
+      'CPR001:10:48 acme/inline@-',
+      'CPR003:10:48 acme/inline@-',
+      'CPR001:19:9 acme/mixed@-',
+      'CPR003:19:9 acme/mixed@-',
+      // A parameter, and a name bound to an unknown call as well: no claim that it is a model object.
+      'CPR010:15:12 dynamic',
+      'CPR010:20:10 dynamic',
+    ],
+  },
+  {
     file: 'pipeline-default.js',
     want: ['CPR001:5:21 acme/embedder@-', 'CPR003:5:21 acme/embedder@-', 'CPR013:4:19 automatic-speech-recognition'],
   },
