@@ -1,5 +1,6 @@
 import { MODULE_RETURNS_SELF, buildsModel, collectReference, type Resolved } from './calls.js';
 import { StatementReader, type Node } from './python-reader.js';
+import { dictUseCheck } from './python-dict-uses.js';
 import { keptStatements } from './python-snippet.js';
 import { tokenize, Unsure, type StringValue } from './python-tokens.js';
 import {
@@ -43,7 +44,7 @@ export function findPythonReferencesFast(
   }
   const imports = new Map(reader.imports);
   const constants = new Constants();
-  const dicts = new DictConstants();
+  const dicts = new DictConstants(dictUseCheck(text));
   const built = new BuiltNames();
   const values = new Values(constants, dicts, built, imports);
   // lezer's walk records each assignment when it meets it: a constant built from another sees its value so far.

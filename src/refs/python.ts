@@ -17,6 +17,7 @@ import {
   type ImportPart,
 } from './syntax.js';
 import { MODULE_RETURNS_SELF, buildsModel, collectReference, type CallFacts, type Resolved } from './calls.js';
+import { dictUseCheck } from './python-dict-uses.js';
 import { pythonSnippet } from './python-snippet.js';
 import { unquote } from './python-literals.js';
 import { findPythonReferencesFast } from './python-fast.js';
@@ -52,7 +53,7 @@ export function findPythonReferencesWithParser(
   if (snippet) {
     const lines = lineIndex(text);
     const at: Position = (offset) => lines(snippet.original(offset));
-    const got = referencesInTree(parser.parse(snippet.text), snippet.text, at, path, existsLocally, true);
+    const got = referencesInTree(parser.parse(snippet.text), snippet.text, text, at, path, existsLocally, true);
     if (got) return got;
   }
   return findPythonReferencesInWholeFile(path, text, existsLocally);
@@ -64,13 +65,14 @@ export function findPythonReferencesInWholeFile(
   text: string,
   existsLocally: (p: string) => boolean,
 ): FileReferences {
-  return referencesInTree(parser.parse(text), text, lineIndex(text), path, existsLocally, false)!;
+  return referencesInTree(parser.parse(text), text, text, lineIndex(text), path, existsLocally, false)!;
 }
 
-/** References in a parsed text; undefined when `strict` and the text has a syntax error. */
+/** References in a parsed text (a snippet of `wholeFile`, or all of it); undefined when `strict` and the text has a syntax error. */
 function referencesInTree(
   tree: Tree,
   text: string,
+  wholeFile: string,
   at: Position,
   path: string,
   existsLocally: (p: string) => boolean,
@@ -78,7 +80,8 @@ function referencesInTree(
 ): FileReferences | undefined {
   const src = (n: SyntaxNode) => text.slice(n.from, n.to);
   const constants = new Constants();
-  const dicts = new DictConstants();
+  // Uses of a dict name are read over the whole file: the statements that change a dict are not in the snippet.
+  const dicts = new DictConstants(dictUseCheck(wholeFile));
   const imports = new Map<string, string>();
   const calls: SyntaxNode[] = [];
   const assigned: [string, SyntaxNode][] = [];

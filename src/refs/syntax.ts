@@ -93,9 +93,13 @@ export interface DictValue {
 export class DictConstants {
   private readonly values = new Map<string, DictValue | null>();
 
+  /** `changeable(name)`: the file may change the dict in place (python-dict-uses.ts); its keys are then unknown. */
+  constructor(private readonly changeable: (name: string) => boolean = () => false) {}
+
   set(name: string, value: DictValue | undefined): void {
     // Two assignments may differ in any key: unknown unless the name was never bound before.
-    this.values.set(name, this.values.has(name) ? null : (value ?? null));
+    const known = !this.values.has(name) && value !== undefined && !this.changeable(name);
+    this.values.set(name, known ? value : null);
   }
 
   get(name: string): DictValue | undefined {

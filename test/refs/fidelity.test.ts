@@ -98,6 +98,22 @@ const CASES: { file: string; want: string[] }[] = [
     ],
   },
   {
+    // A dict changed in place (`kw[k] = …`, `.update`, handed to a function) is not read as first written: no pin
+    // is claimed that the call may not get.
+    file: 'kwargs-dict-changed.py',
+    want: [
+      'CPR001:8:5 acme/subscript@-',
+      'CPR003:8:5 acme/subscript@-',
+      'CPR001:12:5 acme/updated@-',
+      'CPR003:12:5 acme/updated@-',
+      'CPR001:17:5 acme/escaped@-',
+      'CPR003:17:5 acme/escaped@-',
+      `CPR003:21:5 acme/untouched@${C}`,
+      `CPR002:27:5 acme/embed@${C}`,
+      `CPR003:27:5 acme/embed@${C}`,
+    ],
+  },
+  {
     file: 'python-libraries.py',
     want: [
       // vLLM LLM(model=…, trust_remote_code=…, revision=…)
