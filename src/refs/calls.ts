@@ -1,6 +1,7 @@
 import { looksLikeRepoId, parseModelUrl, revisionKind } from './ids.js';
 import type { FileReferences, ModelHub } from './types.js';
 import { PYTHON_LIBRARY_WORDS, pythonLibraryShape } from './python-loaders.js';
+import { isTransformersJs, underTransformersJsEnv, type TransformersJsEnv } from './transformersjs-env.js';
 
 /** An argument as far as the file alone can tell: its string value, or undefined when computed at run time. */
 export interface Resolved {
@@ -205,6 +206,7 @@ export function collectReference(
   f: CallFacts,
   existsLocally: (p: string) => boolean,
   out: FileReferences,
+  env?: TransformersJsEnv,
 ): void {
   const shape = shapeOf(f);
   if (!shape) return;
@@ -214,6 +216,8 @@ export function collectReference(
   if (shape.via === 'pipeline' && shape.name?.built === true) return;
   const where = { path, line: f.line, column: f.column, via: shape.via };
   const value = shape.name?.value;
+  if (env && f.lang === 'javascript' && isTransformersJs(f.resolved) && !(shape.name === undefined && f.splat))
+    if (underTransformersJsEnv(env, where, value, shape.revision?.value, out)) return;
   if (value === undefined) {
     // No argument at all (a splat supplies it) or one computed at run time: say so, never guess.
     // transformers `pipeline(task)` (pipelines/__init__.py get_default_model_and_revision) and transformers.js

@@ -96,6 +96,13 @@ export function judgeReference(
 }
 
 export function dynamicFinding(d: DynamicReference): Finding {
+  if (d.localModel !== undefined)
+    return {
+      ruleId: 'CPR014',
+      message: `${d.via} loads ${d.localModel === '' ? 'a model' : d.localModel} from local files, not the hub: the file sets transformers.js env.allowRemoteModels = false, so the model is read under env.localModelPath. Make sure whatever puts those files there ships reviewed bytes (and scan that directory).`,
+      location: { path: d.path, line: d.line, column: d.column },
+      evidence: { via: d.via, ...(d.localModel !== '' ? { model: d.localModel } : {}) },
+    };
   if (d.task !== undefined)
     return {
       ruleId: 'CPR013',

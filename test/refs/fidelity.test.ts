@@ -34,7 +34,8 @@ function findings(file: string, finder = pickFinder(file)) {
     ),
     ...r.dynamic.map((d) => {
       const f = dynamicFinding(d);
-      return `${f.ruleId}:${f.location.line}:${f.location.column} ${d.dataset ?? d.task ?? 'dynamic'}`;
+      const what = d.dataset ?? d.task ?? (d.localModel !== undefined ? `local:${d.localModel}` : 'dynamic');
+      return `${f.ruleId}:${f.location.line}:${f.location.column} ${what}`;
     }),
   ];
 }
@@ -184,6 +185,16 @@ const CASES: { file: string; want: string[] }[] = [
   {
     file: 'pipeline-default.js',
     want: ['CPR001:5:21 acme/embedder@-', 'CPR003:5:21 acme/embedder@-', 'CPR013:4:19 automatic-speech-recognition'],
+  },
+  {
+    // transformers.js env.allowRemoteModels = false: local directories (CPR014), not unpinned hub downloads.
+    file: 'transformersjs-env-local.js',
+    want: ['CPR014:7:24 local:acme/local-classifier', 'CPR014:8:21 local:acme/local-encoder', 'CPR014:9:24 local:'],
+  },
+  {
+    // env.remoteHost: the mirror serves the files, whatever the revision in the path says.
+    file: 'transformersjs-env-mirror.ts',
+    want: ['CPR001:7:21 https://models.internal.example/acme/embedder@main'],
   },
   {
     file: 'tokenizer-config.yaml',

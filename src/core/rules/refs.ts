@@ -85,4 +85,14 @@ export const REFS_RULES = defineRules([
     severity: '5.0',
     tags: [...TAGS],
   },
+  {
+    id: 'CPR014',
+    name: 'ModelFromLocalFiles',
+    short: 'transformers.js is set to load models from local files only; the model named is read from disk.',
+    full: "With `env.allowRemoteModels = false`, transformers.js never fetches from the hub: `pipeline('task', 'org/name')` reads `env.localModelPath/org/name/…`. The id names a directory, not a hub download, so it is not an unpinned hub reference; what is loaded is whatever was put in that directory.",
+    help: 'Make sure the step that fills env.localModelPath copies reviewed files (pinned download, digests in the trusted registry), and let chainproof scan that directory.',
+    level: 'note',
+    severity: '1.0',
+    tags: [...TAGS],
+  },
 ]);
