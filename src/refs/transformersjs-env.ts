@@ -56,8 +56,9 @@ export function underTransformersJsEnv(
     out.dynamic.push({ ...where, runsRemoteCode: false, localModel: name ?? '' });
     return true;
   }
-  if (env.remoteHost === undefined || env.remoteHost === DEFAULT_HOST) return false;
-  if (env.remoteHost === null || name === undefined) {
+  // No model named: the library's default for the task (CPR013) or a run-time choice, as without the setting.
+  if (env.remoteHost === undefined || env.remoteHost === DEFAULT_HOST || name === undefined) return false;
+  if (env.remoteHost === null) {
     out.dynamic.push({ ...where, runsRemoteCode: false });
     return true;
   }
