@@ -41,6 +41,8 @@ export interface LoaderShape {
   readonly datasetCode?: boolean;
   /** A pipeline's task: with no model named, the library loads its own default model for it. */
   readonly task?: Resolved | undefined;
+  /** timm / open_clip: the name the library looks up in its own pretrained table (not resolved here). */
+  readonly table?: string;
 }
 
 /**
@@ -108,12 +110,17 @@ function shapeOf(f: CallFacts): LoaderShape | undefined {
     if (f.resolved === 'torch.hub.load' && kw('source')?.value !== 'local')
       return { via: 'torch.hub.load', name: kw('repo_or_dir') ?? pos(0), runsRemoteCode: true, hub: 'github' };
     if (f.resolved === 'timm.create_model' && TRUE(kw('pretrained'), f.lang)) {
+      // timm _builder.py: an `hf-hub:` name is a hub repo (load_model_config_from_hf); any other name goes through
+      // the model's pretrained_cfg (`hf_hub_id`, often but not always `timm/<arch>.<tag>`, with a default tag for a
+      // bare architecture), a table chainproof does not embed.
       const n = kw('model_name') ?? pos(0);
       const v = n?.value;
       const hubbed = v?.replace(/^hf[-_]hub:/, '');
+      if (v !== undefined && hubbed === v)
+        return { via: 'timm.create_model', name: n, runsRemoteCode: false, table: v };
       return {
         via: 'timm.create_model',
-        name: v === undefined ? n : { value: hubbed === v ? `timm/${v}` : hubbed, isString: true },
+        name: v === undefined ? n : { value: hubbed, isString: true },
         runsRemoteCode: false,
       };
     }
@@ -215,6 +222,10 @@ export function collectReference(
   // object the file built downloads nothing more here: the call that built it is reported where it is.
   if (shape.via === 'pipeline' && shape.name?.built === true) return;
   const where = { path, line: f.line, column: f.column, via: shape.via };
+  if (shape.table !== undefined) {
+    out.dynamic.push({ ...where, runsRemoteCode: false, table: shape.table });
+    return;
+  }
   const value = shape.name?.value;
   if (env && f.lang === 'javascript' && isTransformersJs(f.resolved) && !(shape.name === undefined && f.splat))
     if (underTransformersJsEnv(env, where, value, shape.revision?.value, out)) return;

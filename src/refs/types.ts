@@ -26,6 +26,8 @@ export interface DynamicReference {
    * ('' when chosen at run time or the task's default).
    */
   readonly localModel?: string;
+  /** timm / open_clip: the model (and tag) the library resolves through its own pretrained table. */
+  readonly table?: string;
 }
 
 export interface FileReferences {

@@ -34,7 +34,7 @@ function findings(file: string, finder = pickFinder(file)) {
     ),
     ...r.dynamic.map((d) => {
       const f = dynamicFinding(d);
-      const what = d.dataset ?? d.task ?? (d.localModel !== undefined ? `local:${d.localModel}` : 'dynamic');
+      const what = d.dataset ?? d.task ?? d.table ?? (d.localModel !== undefined ? `local:${d.localModel}` : 'dynamic');
       return `${f.ruleId}:${f.location.line}:${f.location.column} ${what}`;
     }),
   ];
@@ -115,6 +115,17 @@ const CASES: { file: string; want: string[] }[] = [
     ],
   },
   {
+    // timm / open_clip pretrained tags resolve through the library's own table: a note, never a guessed repo.
+    file: 'pretrained-tables.py',
+    want: [
+      'CPR001:7:10 acme/vit-finetuned@-',
+      'CPR003:7:10 acme/vit-finetuned@-',
+      'CPR015:5:10 vit_base_patch16_224.augreg_in21k',
+      'CPR015:6:8 resnet50',
+      'CPR015:11:16 ViT-B-32 laion2b_s34b_b79k',
+    ],
+  },
+  {
     file: 'python-libraries.py',
     want: [
       // vLLM LLM(model=…, trust_remote_code=…, revision=…)
@@ -131,7 +142,7 @@ const CASES: { file: string; want: string[] }[] = [
       'CPR003:14:7 acme/embed@-',
       'CPR001:15:15 sentence-transformers/all-mpnet-base-v2@-',
       'CPR003:15:15 sentence-transformers/all-mpnet-base-v2@-',
-      // open_clip `hf-hub:` names a hub repo; a pretrained tag comes from open_clip's own table.
+      // open_clip `hf-hub:` names a hub repo; a pretrained tag comes from open_clip's own table (CPR015 below).
       'CPR001:16:16 acme/clip-vit@-',
       'CPR003:16:16 acme/clip-vit@-',
       // keras_hub `hf://`; a built-in preset name is versioned by keras_hub.
@@ -141,6 +152,8 @@ const CASES: { file: string; want: string[] }[] = [
       `CPR001:20:6 acme/sd@- blob/${C}/sd.safetensors`,
       `CPR003:20:6 acme/sd@- blob/${C}/sd.safetensors`,
       `CPR003:23:7 acme/sd@${C} sd.safetensors`,
+      // open_clip's pretrained tag: its own table, not resolved here (a note, not silence).
+      'CPR015:17:20 ViT-B-32 laion2b_s34b_b79k',
       // datasets runs the script of a dataset repository with trust_remote_code=True; not a model reference.
       'CPR002:27:6 acme/scripted',
     ],

@@ -95,4 +95,14 @@ export const REFS_RULES = defineRules([
     severity: '1.0',
     tags: [...TAGS],
   },
+  {
+    id: 'CPR015',
+    name: 'ModelFromLibraryTable',
+    short: "A model is named by a library's pretrained tag (timm, open_clip), which chainproof does not resolve.",
+    full: "`timm.create_model('resnet50', pretrained=True)` and `open_clip.create_model_and_transforms('ViT-B-32', pretrained='laion2b_s34b_b79k')` download whatever the library's own pretrained table names for that model: a hub repository (read at its default branch) or a URL, changing with the library's version. The table is not embedded in chainproof, so the reference cannot be pinned or matched against the trusted registry.",
+    help: 'Load the reviewed hub repository explicitly (`hf-hub:<org>/<name>`) and record it in the trusted registry, or ship the reviewed weights and load them from a file.',
+    level: 'note',
+    severity: '3.0',
+    tags: [...TAGS],
+  },
 ]);
