@@ -207,7 +207,7 @@ const CASES: { file: string; want: string[] }[] = [
   {
     // env.remoteHost: the mirror serves the files, whatever the revision in the path says.
     file: 'transformersjs-env-mirror.ts',
-    want: ['CPR001:7:21 https://models.internal.example/acme/embedder@main'],
+    want: ['CPR001:7:21 https://models.internal.example/acme/embedder@main', 'CPR013:8:24 feature-extraction'],
   },
   {
     file: 'tokenizer-config.yaml',
