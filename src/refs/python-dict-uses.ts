@@ -1,27 +1,48 @@
 /**
  * Which names a Python file uses other than to bind them (`name = …`, or a keyword argument `f(name=…)`), to spread
  * them (`**name`) or to pass them as a keyword argument's whole value (`model_kwargs=name` — how langchain's
- * HuggingFaceEmbeddings and the like are handed their options; what the callee does with them is not followed). A dict constant used any other way may be changed before a call reads it — `kw["revision"] =
- * "main"`, `kw.update(…)`, `del kw[…]`, handing it to a function that does — so its keys as first written are not
- * what the call sees, and a pin read from them could be one the call never gets. Read over the whole text, comments
- * and strings included: a mention there only makes the reader claim less.
+ * HuggingFaceEmbeddings and the like are handed their options; what the callee does with them is not followed).
+ * A dict constant used any other way may be changed before a call reads it — `kw["revision"] = "main"`,
+ * `kw.update(…)`, `del kw[…]`, handing it to a function that does — so its keys as first written are not what the
+ * call sees, and a pin read from them could be one the call never gets. Read over the whole text, comments and
+ * strings included: a mention there only makes the reader claim less.
  */
 const IDENTIFIER = /(?<![\w.\u00a1-\uffff])[A-Za-z_\u00a1-\uffff][\w\u00a1-\uffff]*/g;
 
+/** Names checked one by one (a search for each) before one pass over every identifier costs less. */
+const SEPARATE_SEARCHES = 8;
+
 export function dictUseCheck(text: string): (name: string) => boolean {
-  let escaped: Set<string> | undefined;
-  return (name) => (escaped ??= namesUsedOtherwise(text)).has(name);
+  const checked = new Map<string, boolean>();
+  let everyName: Set<string> | undefined;
+  return (name) => {
+    if (everyName) return everyName.has(name);
+    let got = checked.get(name);
+    if (got === undefined) {
+      if (checked.size >= SEPARATE_SEARCHES) return (everyName = usedOtherwise(text)).has(name);
+      got = usedOtherwise(text, name).has(name);
+      checked.set(name, got);
+    }
+    return got;
+  };
 }
 
-function namesUsedOtherwise(text: string): Set<string> {
+/** The names (only `only`, when given) with a use other than those allowed. */
+function usedOtherwise(text: string, only?: string): Set<string> {
   const out = new Set<string>();
-  IDENTIFIER.lastIndex = 0;
-  for (let m = IDENTIFIER.exec(text); m; m = IDENTIFIER.exec(text)) {
+  const escaped = only?.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const re =
+    escaped === undefined
+      ? IDENTIFIER
+      : new RegExp(`(?<![\\w.\\u00a1-\\uffff])${escaped}(?![\\w\\u00a1-\\uffff])`, 'g');
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
     const name = m[0];
     if (out.has(name)) continue;
     const end = m.index + name.length;
     if (spreadBefore(text, m.index) || bindsAfter(text, end) || keywordValue(text, m.index, end)) continue;
     out.add(name);
+    if (only !== undefined) break;
   }
   return out;
 }
