@@ -53,6 +53,10 @@ export function findPythonReferencesFast(
     dicts.set(a.name, values.dict(a.value));
     built.set(a.name, values.isLoaderCall(a.value));
   }
+  for (const a of reader.attributeAssignments) {
+    const dotted = calleeName(a.target);
+    if (dotted !== undefined) built.set(dotted, values.isLoaderCall(a.value));
+  }
   const at = lineIndex(text);
   const out: FileReferences = { references: [], dynamic: [] };
   // The tree's pre-order: a call before the calls inside its callee and arguments.
@@ -126,9 +130,15 @@ class Values {
     return written !== undefined && buildsModel(written, resolveCallee(this.imports, written), 'python');
   }
 
-  /** python.ts `isBuilt`: a loader call, or a name only ever bound to one. */
+  /** python.ts `isBuilt`: a loader call, or a name (or dotted attribute) only ever bound to one. */
   private isBuilt(n: Node): boolean {
-    return n.k === 'name' ? this.built.has(n.name) : this.isLoaderCall(n);
+    if (n.k === 'name') return this.built.has(n.name);
+    // `self.model = AutoModel.from_pretrained(…)` then `pipeline(model=self.model)`.
+    if (n.k === 'attribute') {
+      const dotted = calleeName(n);
+      return dotted !== undefined && this.built.has(dotted);
+    }
+    return this.isLoaderCall(n);
   }
 
   /** python.ts `evaluateDict`: a dict display or `dict(…)` with the keys the file names. */

@@ -100,6 +100,11 @@ function referencesInTree(
 
   function recordConstant(n: SyntaxNode): void {
     const kids = childrenOf(n);
+    if (kids.length === 3 && kids[0]!.name === 'MemberExpression' && kids[1]!.name === 'AssignOp') {
+      const dotted = calleeName(kids[0]!);
+      if (dotted !== undefined) assigned.push([dotted, kids[2]!]);
+      return;
+    }
     if (kids.length !== 3 || kids[0]!.name !== 'VariableName' || kids[1]!.name !== 'AssignOp') return;
     const name = src(kids[0]!);
     // Assigned twice with different values: which one the call sees depends on run time.
@@ -119,9 +124,15 @@ function referencesInTree(
     return written !== undefined && buildsModel(written, resolveCallee(imports, written), 'python');
   }
 
-  /** A loader call, or a name only ever bound to one (calls.ts `Resolved.built`). */
+  /** A loader call, or a name (or dotted attribute) only ever bound to one (calls.ts `Resolved.built`). */
   function isBuilt(n: SyntaxNode): boolean {
-    return n.name === 'VariableName' ? built.has(src(n)) : isLoaderCall(n);
+    if (n.name === 'VariableName') return built.has(src(n));
+    // `self.model = AutoModel.from_pretrained(…)` then `pipeline(model=self.model)`.
+    if (n.name === 'MemberExpression') {
+      const dotted = calleeName(n);
+      return dotted !== undefined && built.has(dotted);
+    }
+    return isLoaderCall(n);
   }
 
   /** `{…}` or `dict(…)` with the keys the file names (python-fast.ts `Values.dict` reads the same shapes). */

@@ -190,9 +190,12 @@ const CASES: { file: string; want: string[] }[] = [
       'CPR003:10:48 acme/inline@-',
       'CPR001:19:9 acme/mixed@-',
       'CPR003:19:9 acme/mixed@-',
-      // A parameter, and a name bound to an unknown call as well: no claim that it is a model object.
+      // An attribute set from a loader (`self.model`) counts too: only its own from_pretrained is reported.
+      `CPR003:25:22 acme/service@${C}`,
+      // A parameter, a name bound to an unknown call as well, an attribute never set: no claim of a model object.
       'CPR010:15:12 dynamic',
       'CPR010:20:10 dynamic',
+      'CPR010:27:22 dynamic',
     ],
   },
   {
