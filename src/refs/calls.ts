@@ -1,6 +1,7 @@
 import { looksLikeRepoId, parseModelUrl, revisionKind } from './ids.js';
 import type { FileReferences, ModelHub } from './types.js';
 import { PYTHON_LIBRARY_WORDS, pythonLibraryShape } from './python-loaders.js';
+import { isTransformersJs, underTransformersJsEnv, type TransformersJsEnv } from './transformersjs-env.js';
 
 /** An argument as far as the file alone can tell: its string value, or undefined when computed at run time. */
 export interface Resolved {
@@ -8,6 +9,11 @@ export interface Resolved {
   readonly isString: boolean;
   /** A dict literal's (or `dict(…)`'s) string keys and their values, as far as the file alone can tell. */
   readonly entries?: ReadonlyMap<string, Resolved>;
+  /**
+   * An object a loader call in this file returned (`model = AutoModel.from_pretrained(…)`, or the call itself): that
+   * call's own reference is reported where it is made.
+   */
+  readonly built?: boolean;
 }
 
 /** A call as the language front ends see it: the callee as written and with import aliases resolved. */
@@ -35,6 +41,8 @@ export interface LoaderShape {
   readonly datasetCode?: boolean;
   /** A pipeline's task: with no model named, the library loads its own default model for it. */
   readonly task?: Resolved | undefined;
+  /** timm / open_clip: the name the library looks up in its own pretrained table (not resolved here). */
+  readonly table?: string;
 }
 
 /**
@@ -102,12 +110,17 @@ function shapeOf(f: CallFacts): LoaderShape | undefined {
     if (f.resolved === 'torch.hub.load' && kw('source')?.value !== 'local')
       return { via: 'torch.hub.load', name: kw('repo_or_dir') ?? pos(0), runsRemoteCode: true, hub: 'github' };
     if (f.resolved === 'timm.create_model' && TRUE(kw('pretrained'), f.lang)) {
+      // timm _builder.py: an `hf-hub:` name is a hub repo (load_model_config_from_hf); any other name goes through
+      // the model's pretrained_cfg (`hf_hub_id`, often but not always `timm/<arch>.<tag>`, with a default tag for a
+      // bare architecture), a table chainproof does not embed.
       const n = kw('model_name') ?? pos(0);
       const v = n?.value;
       const hubbed = v?.replace(/^hf[-_]hub:/, '');
+      if (v !== undefined && hubbed === v)
+        return { via: 'timm.create_model', name: n, runsRemoteCode: false, table: v };
       return {
         via: 'timm.create_model',
-        name: v === undefined ? n : { value: hubbed === v ? `timm/${v}` : hubbed, isString: true },
+        name: v === undefined ? n : { value: hubbed, isString: true },
         runsRemoteCode: false,
       };
     }
@@ -161,6 +174,27 @@ export function isLoaderCall(written: string, resolved: string, lang: CallFacts[
   return shapeOf(facts) !== undefined;
 }
 
+/**
+ * torch.nn.Module methods that return the module itself (torch/nn/modules/module.py `to`, `cuda`, `eval`…):
+ * `AutoModel.from_pretrained(…).to("cuda")` is still the loaded model.
+ */
+export const MODULE_RETURNS_SELF: ReadonlySet<string> = new Set([
+  'to',
+  'cuda',
+  'cpu',
+  'eval',
+  'train',
+  'half',
+  'float',
+  'bfloat16',
+  'requires_grad_',
+]);
+
+/** Whether a call's result is what a loader returned (a model, a pipeline, a downloaded path): `Resolved.built`. */
+export function buildsModel(written: string, resolved: string, lang: CallFacts['lang']): boolean {
+  return last(resolved) === 'from_pretrained' || isLoaderCall(written, resolved, lang);
+}
+
 /** The last name of every JavaScript callee `shapeOf` follows (`a?.b.create(…)` is left to the parser). */
 export const JAVASCRIPT_LOADER_NAMES: ReadonlySet<string> = new Set([
   'from_pretrained',
@@ -179,11 +213,22 @@ export function collectReference(
   f: CallFacts,
   existsLocally: (p: string) => boolean,
   out: FileReferences,
+  env?: TransformersJsEnv,
 ): void {
   const shape = shapeOf(f);
   if (!shape) return;
+  // transformers `pipeline()` (pipelines/__init__.py): a `model` that is not a str is used as is, and its config and
+  // tokenizer come from that object; transformers.js hands its `model` to `from_pretrained` the same way. A model
+  // object the file built downloads nothing more here: the call that built it is reported where it is.
+  if (shape.via === 'pipeline' && shape.name?.built === true) return;
   const where = { path, line: f.line, column: f.column, via: shape.via };
+  if (shape.table !== undefined) {
+    out.dynamic.push({ ...where, runsRemoteCode: false, table: shape.table });
+    return;
+  }
   const value = shape.name?.value;
+  if (env && f.lang === 'javascript' && isTransformersJs(f.resolved) && !(shape.name === undefined && f.splat))
+    if (underTransformersJsEnv(env, where, value, shape.revision?.value, out)) return;
   if (value === undefined) {
     // No argument at all (a splat supplies it) or one computed at run time: say so, never guess.
     // transformers `pipeline(task)` (pipelines/__init__.py get_default_model_and_revision) and transformers.js

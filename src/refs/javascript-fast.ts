@@ -1,7 +1,8 @@
 import { collectReference, isLoaderCall, JAVASCRIPT_LOADER_NAMES } from './calls.js';
 import { argumentsOf } from './javascript-arguments.js';
 import { declaratorsOf } from './javascript-declarations.js';
-import { tokenize, Unsure, type Token } from './javascript-tokens.js';
+import { tokenize, unquote, Unsure, type Token } from './javascript-tokens.js';
+import { TransformersJsEnvReader } from './transformersjs-env.js';
 import { Values } from './javascript-values.js';
 import { javaScriptImports } from './javascript-imports.js';
 import { Constants, resolveCallee } from './syntax.js';
@@ -112,6 +113,7 @@ function read(
   );
   for (const d of declarators) constants.set(d.name, values.range(d.from, d.to).value);
 
+  const env = transformersJsEnv(toks, imports);
   const at = lineIndex(text);
   const out: FileReferences = { references: [], dynamic: [] };
   calls.forEach((call, i) => {
@@ -122,9 +124,44 @@ function read(
       { written: call.written, resolved: call.resolved, positional, keywords, splat, line, column, lang: 'javascript' },
       existsLocally,
       out,
+      env,
     );
   });
   return out;
+}
+
+/** Assignment operators: javascript.ts reads the target of every `AssignmentExpression`. */
+const ASSIGNS = /^(?:=|[-+*/%&|^]=|\*\*=|<<=|>>>?=|&&=|\|\|=|\?\?=)$/;
+
+/**
+ * javascript.ts's reading of `env.<setting> = <literal>` (transformersjs-env.ts): a dotted target ending in one of
+ * the settings, then `=` and one string or `true`/`false` that ends the expression; any other value is unknown.
+ */
+function transformersJsEnv(toks: readonly Token[], imports: ReadonlyMap<string, string>) {
+  const reader = new TransformersJsEnvReader();
+  const isOp = (k: number, ...ops: string[]) => toks[k]?.t === 'op' && ops.includes(toks[k].text);
+  toks.forEach((t, k) => {
+    if (t.t !== 'name' || (t.text !== 'allowRemoteModels' && t.text !== 'remoteHost') || !isOp(k - 1, '.')) return;
+    const op = toks[k + 1];
+    if (op?.t !== 'op' || !ASSIGNS.test(op.text)) return;
+    let head = k;
+    while (isOp(head - 1, '.') && toks[head - 2]?.t === 'name') head -= 2;
+    if (isOp(head - 1, '.', '?.')) return;
+    const written = toks
+      .slice(head, k + 1)
+      .filter((x) => x.t === 'name')
+      .map((x) => x.text)
+      .join('.');
+    const value = toks[k + 2];
+    const after = toks[k + 3];
+    const ends = !after || isOp(k + 3, ';', ',', ')', '}', ']') || (after.nl && after.t !== 'op');
+    let literal: string | undefined;
+    if (op.text === '=' && ends && value?.t === 'string') literal = unquote(value.text);
+    else if (op.text === '=' && ends && value?.t === 'name' && (value.text === 'true' || value.text === 'false'))
+      literal = value.text;
+    reader.assign(resolveCallee(imports, written), literal);
+  });
+  return reader.result();
 }
 
 /**

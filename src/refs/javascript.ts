@@ -3,6 +3,7 @@ import { parser } from '@lezer/javascript';
 import type { FileReferences } from './types.js';
 import { lineIndex } from './text.js';
 import { Constants, childrenOf, evaluateShared, resolveCallee, walkTree } from './syntax.js';
+import { TransformersJsEnvReader } from './transformersjs-env.js';
 import { collectReference, type CallFacts, type Resolved } from './calls.js';
 import { unquote } from './javascript-tokens.js';
 
@@ -23,10 +24,12 @@ export function findJavaScriptReferences(
   const constants = new Constants();
   const imports = new Map<string, string>();
   const calls: SyntaxNode[] = [];
+  const assignments: SyntaxNode[] = [];
   walkTree(tree, {
     ImportDeclaration: recordImport,
     VariableDeclaration: recordDeclaration,
     CallExpression: (n) => calls.push(n),
+    AssignmentExpression: (n) => assignments.push(n),
   });
 
   function recordImport(n: SyntaxNode): void {
@@ -147,6 +150,22 @@ export function findJavaScriptReferences(
     }
   }
 
+  // transformers.js `env.<setting> = <literal>` (transformersjs-env.ts); read once every import is known.
+  const envReader = new TransformersJsEnvReader();
+  for (const a of assignments) {
+    const [target, op, value] = childrenOf(a);
+    const written = target && calleeName(target);
+    if (written === undefined || !value) continue;
+    const literal =
+      op?.name === 'Equals' && value.name === 'String'
+        ? unquote(src(value))
+        : op?.name === 'Equals' && value.name === 'BooleanLiteral'
+          ? src(value)
+          : undefined;
+    envReader.assign(resolveCallee(imports, written), literal);
+  }
+  const env = envReader.result();
+
   const out: FileReferences = { references: [], dynamic: [] };
   for (const call of calls) {
     const [callee, args] = childrenOf(call);
@@ -164,7 +183,7 @@ export function findJavaScriptReferences(
     }
     const { line, column } = at(call.from);
     const facts: CallFacts = { written, resolved, positional, keywords, splat, line, column, lang: 'javascript' };
-    collectReference(path, facts, existsLocally, out);
+    collectReference(path, facts, existsLocally, out, env);
   }
   return out;
 }

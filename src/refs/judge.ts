@@ -96,6 +96,20 @@ export function judgeReference(
 }
 
 export function dynamicFinding(d: DynamicReference): Finding {
+  if (d.table !== undefined)
+    return {
+      ruleId: 'CPR015',
+      message: `${d.via}("${d.table}") downloads the weights its library's own pretrained table names for that model, from the hub's default branch or a URL: chainproof does not resolve that table, so the download is neither pinned nor checked against the trusted registry. Load a hub repo by name at a reviewed commit (hf-hub:<org>/<name>) or ship the reviewed weights.`,
+      location: { path: d.path, line: d.line, column: d.column },
+      evidence: { via: d.via, model: d.table },
+    };
+  if (d.localModel !== undefined)
+    return {
+      ruleId: 'CPR014',
+      message: `${d.via} loads ${d.localModel === '' ? 'a model' : d.localModel} from local files, not the hub: the file sets transformers.js env.allowRemoteModels = false, so the model is read under env.localModelPath. Make sure whatever puts those files there ships reviewed bytes (and scan that directory).`,
+      location: { path: d.path, line: d.line, column: d.column },
+      evidence: { via: d.via, ...(d.localModel !== '' ? { model: d.localModel } : {}) },
+    };
   if (d.task !== undefined)
     return {
       ruleId: 'CPR013',

@@ -1,8 +1,17 @@
-import { collectReference, type Resolved } from './calls.js';
+import { MODULE_RETURNS_SELF, buildsModel, collectReference, type Resolved } from './calls.js';
 import { StatementReader, type Node } from './python-reader.js';
+import { dictUseCheck } from './python-dict-uses.js';
 import { keptStatements } from './python-snippet.js';
 import { tokenize, Unsure, type StringValue } from './python-tokens.js';
-import { Constants, DictBuilder, DictConstants, resolveCallee, spreadKeywords, type DictValue } from './syntax.js';
+import {
+  BuiltNames,
+  Constants,
+  DictBuilder,
+  DictConstants,
+  resolveCallee,
+  spreadKeywords,
+  type DictValue,
+} from './syntax.js';
 import { lineIndex } from './text.js';
 import type { FileReferences } from './types.js';
 
@@ -35,12 +44,18 @@ export function findPythonReferencesFast(
   }
   const imports = new Map(reader.imports);
   const constants = new Constants();
-  const dicts = new DictConstants();
-  const values = new Values(constants, dicts);
+  const dicts = new DictConstants(dictUseCheck(text));
+  const built = new BuiltNames();
+  const values = new Values(constants, dicts, built, imports);
   // lezer's walk records each assignment when it meets it: a constant built from another sees its value so far.
   for (const a of reader.assignments) {
     constants.set(a.name, values.evaluate(a.value));
     dicts.set(a.name, values.dict(a.value));
+    built.set(a.name, values.isLoaderCall(a.value));
+  }
+  for (const a of reader.attributeAssignments) {
+    const dotted = calleeName(a.target);
+    if (dotted !== undefined) built.set(dotted, values.isLoaderCall(a.value));
   }
   const at = lineIndex(text);
   const out: FileReferences = { references: [], dynamic: [] };
@@ -58,7 +73,7 @@ export function findPythonReferencesFast(
       else if (a.k === 'splat') {
         if (a.double) spreads.push(values.dict(a.value));
         else splat = true;
-      } else positional.push({ value: values.evaluate(a.value), isString: stringish(a.value) });
+      } else positional.push(values.resolve(a.value, false));
     }
     for (const d of spreads) if (spreadKeywords(keywords, d)) splat = true;
     const { line, column } = at(call.from);
@@ -91,11 +106,39 @@ class Values {
   constructor(
     private readonly constants: Constants,
     private readonly dicts: DictConstants,
+    private readonly built: BuiltNames,
+    private readonly imports: ReadonlyMap<string, string>,
   ) {}
 
-  resolve(n: Node): Resolved {
-    const entries = this.dict(n)?.entries;
-    return { value: this.evaluate(n), isString: stringish(n), ...(entries ? { entries } : {}) };
+  /** An argument's value; a positional one carries no dict entries (python.ts reads those for keywords only). */
+  resolve(n: Node, withEntries = true): Resolved {
+    const entries = withEntries ? this.dict(n)?.entries : undefined;
+    return {
+      value: this.evaluate(n),
+      isString: stringish(n),
+      ...(entries ? { entries } : {}),
+      ...(this.isBuilt(n) ? { built: true } : {}),
+    };
+  }
+
+  /** python.ts `isLoaderCall`: a call to a loader, through the file's imports. */
+  isLoaderCall(n: Node): boolean {
+    if (n.k !== 'call') return false;
+    if (n.callee.k === 'attribute' && n.callee.object.k === 'call' && MODULE_RETURNS_SELF.has(n.callee.property))
+      return this.isLoaderCall(n.callee.object);
+    const written = calleeName(n.callee);
+    return written !== undefined && buildsModel(written, resolveCallee(this.imports, written), 'python');
+  }
+
+  /** python.ts `isBuilt`: a loader call, or a name (or dotted attribute) only ever bound to one. */
+  private isBuilt(n: Node): boolean {
+    if (n.k === 'name') return this.built.has(n.name);
+    // `self.model = AutoModel.from_pretrained(…)` then `pipeline(model=self.model)`.
+    if (n.k === 'attribute') {
+      const dotted = calleeName(n);
+      return dotted !== undefined && this.built.has(dotted);
+    }
+    return this.isLoaderCall(n);
   }
 
   /** python.ts `evaluateDict`: a dict display or `dict(…)` with the keys the file names. */

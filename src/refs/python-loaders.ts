@@ -98,14 +98,19 @@ export function pythonLibraryShape(f: CallFacts): LoaderShape | undefined {
     };
   }
   // open_clip `create_model*(model_name, pretrained=…)`: a name with the `hf-hub:` prefix is a hub repo
-  // (open_clip/factory.py HF_HUB_PREFIX); other names come from open_clip's own pretrained table, not followed.
+  // (open_clip/factory.py HF_HUB_PREFIX); other names come from open_clip's own pretrained table (a note).
   if (
     inModule(f.resolved, ['open_clip']) &&
     ['create_model', 'create_model_and_transforms', 'create_model_from_pretrained'].includes(name)
   ) {
     const v = (kw('model_name') ?? pos(0))?.value;
-    if (v === undefined || !v.startsWith('hf-hub:')) return undefined;
-    return { via: `open_clip.${name}`, name: literal(v.slice('hf-hub:'.length)), runsRemoteCode: false };
+    const via = `open_clip.${name}`;
+    if (v?.startsWith('hf-hub:')) return { via, name: literal(v.slice('hf-hub:'.length)), runsRemoteCode: false };
+    // factory.py: `pretrained=<tag>` is looked up in pretrained.py's table (a hub repo at its default branch, or a
+    // URL) — not embedded here — or is a local file; without it the weights start random and nothing loads.
+    const tag = kw('pretrained') ?? (name === 'create_model_from_pretrained' ? undefined : pos(1));
+    if (v === undefined || tag === undefined) return undefined;
+    return { via, name: literal(v), runsRemoteCode: false, table: `${v} ${tag.value ?? '<chosen at run time>'}` };
   }
   // keras_hub / keras_nlp `X.from_preset("hf://org/name")` (keras_hub/src/utils/preset_utils.py HF_PREFIX): a hub
   // repo at its default branch. Built-in preset names and `kaggle://` handles carry a version number: not followed.

@@ -21,6 +21,8 @@ export class StatementReader extends ExpressionReader {
   readonly imports: [string, string][] = [];
   /** `name = value` statements in file order. */
   readonly assignments: { readonly name: string; readonly value: Node }[] = [];
+  /** `a.b = <one expression>` statements (lezer's AssignStatement with a MemberExpression target), in file order. */
+  readonly attributeAssignments: { readonly target: Node; readonly value: Node }[] = [];
 
   /** One kept logical line: an import, a block header, a decorator, or simple statements separated by `;`. */
   statementLine(toks: Token[], header: boolean): void {
@@ -226,6 +228,15 @@ export class StatementReader extends ExpressionReader {
       !value!.comma
     )
       this.assignments.push({ name: target.name, value: value!.items[0]! });
+    else if (
+      count === 1 &&
+      targets.items.length === 1 &&
+      !targets.comma &&
+      target.k === 'attribute' &&
+      value!.items.length === 1 &&
+      !value!.comma
+    )
+      this.attributeAssignments.push({ target, value: value!.items[0]! });
   }
 
   private atStatementEnd(): boolean {

@@ -3,6 +3,7 @@ import { parser } from '@lezer/python';
 import type { FileReferences } from './types.js';
 import { lineIndex } from './text.js';
 import {
+  BuiltNames,
   Constants,
   DictBuilder,
   DictConstants,
@@ -15,7 +16,8 @@ import {
   type DictValue,
   type ImportPart,
 } from './syntax.js';
-import { collectReference, type CallFacts, type Resolved } from './calls.js';
+import { MODULE_RETURNS_SELF, buildsModel, collectReference, type CallFacts, type Resolved } from './calls.js';
+import { dictUseCheck } from './python-dict-uses.js';
 import { pythonSnippet } from './python-snippet.js';
 import { unquote } from './python-literals.js';
 import { findPythonReferencesFast } from './python-fast.js';
@@ -51,7 +53,7 @@ export function findPythonReferencesWithParser(
   if (snippet) {
     const lines = lineIndex(text);
     const at: Position = (offset) => lines(snippet.original(offset));
-    const got = referencesInTree(parser.parse(snippet.text), snippet.text, at, path, existsLocally, true);
+    const got = referencesInTree(parser.parse(snippet.text), snippet.text, text, at, path, existsLocally, true);
     if (got) return got;
   }
   return findPythonReferencesInWholeFile(path, text, existsLocally);
@@ -63,13 +65,14 @@ export function findPythonReferencesInWholeFile(
   text: string,
   existsLocally: (p: string) => boolean,
 ): FileReferences {
-  return referencesInTree(parser.parse(text), text, lineIndex(text), path, existsLocally, false)!;
+  return referencesInTree(parser.parse(text), text, text, lineIndex(text), path, existsLocally, false)!;
 }
 
-/** References in a parsed text; undefined when `strict` and the text has a syntax error. */
+/** References in a parsed text (a snippet of `wholeFile`, or all of it); undefined when `strict` and the text has a syntax error. */
 function referencesInTree(
   tree: Tree,
   text: string,
+  wholeFile: string,
   at: Position,
   path: string,
   existsLocally: (p: string) => boolean,
@@ -77,9 +80,12 @@ function referencesInTree(
 ): FileReferences | undefined {
   const src = (n: SyntaxNode) => text.slice(n.from, n.to);
   const constants = new Constants();
-  const dicts = new DictConstants();
+  // Uses of a dict name are read over the whole file: the statements that change a dict are not in the snippet.
+  const dicts = new DictConstants(dictUseCheck(wholeFile));
   const imports = new Map<string, string>();
   const calls: SyntaxNode[] = [];
+  const assigned: [string, SyntaxNode][] = [];
+  const built = new BuiltNames();
   let broken = false;
   walkTree(tree, {
     AssignStatement: recordConstant,
@@ -89,14 +95,44 @@ function referencesInTree(
     '\u26a0': () => (broken = true),
   });
   if (strict && broken) return undefined;
+  // After the walk, with every import known (python-fast.ts reads them all first too).
+  for (const [name, value] of assigned) built.set(name, isLoaderCall(value));
 
   function recordConstant(n: SyntaxNode): void {
     const kids = childrenOf(n);
+    if (kids.length === 3 && kids[0]!.name === 'MemberExpression' && kids[1]!.name === 'AssignOp') {
+      const dotted = calleeName(kids[0]!);
+      if (dotted !== undefined) assigned.push([dotted, kids[2]!]);
+      return;
+    }
     if (kids.length !== 3 || kids[0]!.name !== 'VariableName' || kids[1]!.name !== 'AssignOp') return;
     const name = src(kids[0]!);
     // Assigned twice with different values: which one the call sees depends on run time.
     constants.set(name, evaluate(kids[2]!));
     dicts.set(name, evaluateDict(kids[2]!));
+    assigned.push([name, kids[2]!]);
+  }
+
+  function isLoaderCall(n: SyntaxNode): boolean {
+    if (n.name !== 'CallExpression') return false;
+    const callee = childrenOf(n)[0];
+    if (callee?.name === 'MemberExpression') {
+      const [obj, , prop] = childrenOf(callee);
+      if (obj?.name === 'CallExpression' && prop && MODULE_RETURNS_SELF.has(src(prop))) return isLoaderCall(obj);
+    }
+    const written = callee && calleeName(callee);
+    return written !== undefined && buildsModel(written, resolveCallee(imports, written), 'python');
+  }
+
+  /** A loader call, or a name (or dotted attribute) only ever bound to one (calls.ts `Resolved.built`). */
+  function isBuilt(n: SyntaxNode): boolean {
+    if (n.name === 'VariableName') return built.has(src(n));
+    // `self.model = AutoModel.from_pretrained(…)` then `pipeline(model=self.model)`.
+    if (n.name === 'MemberExpression') {
+      const dotted = calleeName(n);
+      return dotted !== undefined && built.has(dotted);
+    }
+    return isLoaderCall(n);
   }
 
   /** `{…}` or `dict(…)` with the keys the file names (python-fast.ts `Values.dict` reads the same shapes). */
@@ -128,9 +164,14 @@ function referencesInTree(
     return d.build();
   }
 
-  function resolve(n: SyntaxNode): Resolved {
-    const entries = evaluateDict(n)?.entries;
-    return { value: evaluate(n), isString: isStringish(n), ...(entries ? { entries } : {}) };
+  function resolve(n: SyntaxNode, withEntries = true): Resolved {
+    const entries = withEntries ? evaluateDict(n)?.entries : undefined;
+    return {
+      value: evaluate(n),
+      isString: isStringish(n),
+      ...(entries ? { entries } : {}),
+      ...(isBuilt(n) ? { built: true } : {}),
+    };
   }
 
   function recordImport(n: SyntaxNode): void {
@@ -195,7 +236,7 @@ function referencesInTree(
         keywords.set(src(group[0]!), resolve(group[2]!));
       } else if (group.length === 2 && src(group[0]!) === '**') spreads.push(evaluateDict(group[1]!));
       else if (group.length >= 1 && (src(group[0]!) === '*' || src(group[0]!) === '**')) splat = true;
-      else if (group.length === 1) positional.push({ value: evaluate(group[0]!), isString: isStringish(group[0]!) });
+      else if (group.length === 1) positional.push(resolve(group[0]!, false));
       else positional.push({ value: undefined, isString: false });
     }
     // `**options` after every explicit keyword: a known dict adds its keys; one the file cannot read is a splat.

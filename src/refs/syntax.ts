@@ -37,6 +37,22 @@ export class Constants {
   }
 }
 
+/**
+ * Names every plain assignment in the file binds to a loader call's result (`model = AutoModel.from_pretrained(…)`);
+ * a name also bound to anything else is unknown.
+ */
+export class BuiltNames {
+  private readonly values = new Map<string, boolean>();
+
+  set(name: string, built: boolean): void {
+    this.values.set(name, (this.values.get(name) ?? true) && built);
+  }
+
+  has(name: string): boolean {
+    return this.values.get(name) === true;
+  }
+}
+
 /** `M.from_pretrained` with `M` imported as `transformers.AutoModel` → `transformers.AutoModel.from_pretrained`. */
 export function resolveCallee(imports: ReadonlyMap<string, string>, written: string): string {
   const head = written.split('.')[0]!;
@@ -77,9 +93,13 @@ export interface DictValue {
 export class DictConstants {
   private readonly values = new Map<string, DictValue | null>();
 
+  /** `changeable(name)`: the file may change the dict in place (python-dict-uses.ts); its keys are then unknown. */
+  constructor(private readonly changeable: (name: string) => boolean = () => false) {}
+
   set(name: string, value: DictValue | undefined): void {
     // Two assignments may differ in any key: unknown unless the name was never bound before.
-    this.values.set(name, this.values.has(name) ? null : (value ?? null));
+    const known = !this.values.has(name) && value !== undefined && !this.changeable(name);
+    this.values.set(name, known ? value : null);
   }
 
   get(name: string): DictValue | undefined {

@@ -21,6 +21,13 @@ export interface DynamicReference {
   readonly dataset?: string;
   /** `pipeline(task)` with no model: the task whose default model the library picks. */
   readonly task?: string;
+  /**
+   * transformers.js with `env.allowRemoteModels = false`: the model id read from `env.localModelPath`, never fetched
+   * ('' when chosen at run time or the task's default).
+   */
+  readonly localModel?: string;
+  /** timm / open_clip: the model (and tag) the library resolves through its own pretrained table. */
+  readonly table?: string;
 }
 
 export interface FileReferences {

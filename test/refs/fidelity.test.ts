@@ -34,7 +34,8 @@ function findings(file: string, finder = pickFinder(file)) {
     ),
     ...r.dynamic.map((d) => {
       const f = dynamicFinding(d);
-      return `${f.ruleId}:${f.location.line}:${f.location.column} ${d.dataset ?? d.task ?? 'dynamic'}`;
+      const what = d.dataset ?? d.task ?? d.table ?? (d.localModel !== undefined ? `local:${d.localModel}` : 'dynamic');
+      return `${f.ruleId}:${f.location.line}:${f.location.column} ${what}`;
     }),
   ];
 }
@@ -98,6 +99,33 @@ const CASES: { file: string; want: string[] }[] = [
     ],
   },
   {
+    // A dict changed in place (`kw[k] = …`, `.update`, handed to a function) is not read as first written: no pin
+    // is claimed that the call may not get.
+    file: 'kwargs-dict-changed.py',
+    want: [
+      'CPR001:8:5 acme/subscript@-',
+      'CPR003:8:5 acme/subscript@-',
+      'CPR001:12:5 acme/updated@-',
+      'CPR003:12:5 acme/updated@-',
+      'CPR001:17:5 acme/escaped@-',
+      'CPR003:17:5 acme/escaped@-',
+      `CPR003:21:5 acme/untouched@${C}`,
+      `CPR002:27:5 acme/embed@${C}`,
+      `CPR003:27:5 acme/embed@${C}`,
+    ],
+  },
+  {
+    // timm / open_clip pretrained tags resolve through the library's own table: a note, never a guessed repo.
+    file: 'pretrained-tables.py',
+    want: [
+      'CPR001:7:10 acme/vit-finetuned@-',
+      'CPR003:7:10 acme/vit-finetuned@-',
+      'CPR015:5:10 vit_base_patch16_224.augreg_in21k',
+      'CPR015:6:8 resnet50',
+      'CPR015:11:16 ViT-B-32 laion2b_s34b_b79k',
+    ],
+  },
+  {
     file: 'python-libraries.py',
     want: [
       // vLLM LLM(model=…, trust_remote_code=…, revision=…)
@@ -114,7 +142,7 @@ const CASES: { file: string; want: string[] }[] = [
       'CPR003:14:7 acme/embed@-',
       'CPR001:15:15 sentence-transformers/all-mpnet-base-v2@-',
       'CPR003:15:15 sentence-transformers/all-mpnet-base-v2@-',
-      // open_clip `hf-hub:` names a hub repo; a pretrained tag comes from open_clip's own table.
+      // open_clip `hf-hub:` names a hub repo; a pretrained tag comes from open_clip's own table (CPR015 below).
       'CPR001:16:16 acme/clip-vit@-',
       'CPR003:16:16 acme/clip-vit@-',
       // keras_hub `hf://`; a built-in preset name is versioned by keras_hub.
@@ -124,6 +152,8 @@ const CASES: { file: string; want: string[] }[] = [
       `CPR001:20:6 acme/sd@- blob/${C}/sd.safetensors`,
       `CPR003:20:6 acme/sd@- blob/${C}/sd.safetensors`,
       `CPR003:23:7 acme/sd@${C} sd.safetensors`,
+      // open_clip's pretrained tag: its own table, not resolved here (a note, not silence).
+      'CPR015:17:20 ViT-B-32 laion2b_s34b_b79k',
       // datasets runs the script of a dataset repository with trust_remote_code=True; not a model reference.
       'CPR002:27:6 acme/scripted',
     ],
@@ -149,8 +179,38 @@ const CASES: { file: string; want: string[] }[] = [
     ],
   },
   {
+    // transformers pipeline(): a model object is used as is; the from_pretrained that built it is the download.
+    file: 'pipeline-model-object.py',
+    want: [
+      `CPR003:4:9 acme/classifier@${C}`,
+      `CPR003:5:7 acme/classifier@${C}`,
+      'CPR001:6:10 acme/other@-',
+      'CPR003:6:10 acme/other@-',
+      'CPR001:10:48 acme/inline@-',
+      'CPR003:10:48 acme/inline@-',
+      'CPR001:19:9 acme/mixed@-',
+      'CPR003:19:9 acme/mixed@-',
+      // An attribute set from a loader (`self.model`) counts too: only its own from_pretrained is reported.
+      `CPR003:25:22 acme/service@${C}`,
+      // A parameter, a name bound to an unknown call as well, an attribute never set: no claim of a model object.
+      'CPR010:15:12 dynamic',
+      'CPR010:20:10 dynamic',
+      'CPR010:27:22 dynamic',
+    ],
+  },
+  {
     file: 'pipeline-default.js',
     want: ['CPR001:5:21 acme/embedder@-', 'CPR003:5:21 acme/embedder@-', 'CPR013:4:19 automatic-speech-recognition'],
+  },
+  {
+    // transformers.js env.allowRemoteModels = false: local directories (CPR014), not unpinned hub downloads.
+    file: 'transformersjs-env-local.js',
+    want: ['CPR014:7:24 local:acme/local-classifier', 'CPR014:8:21 local:acme/local-encoder', 'CPR014:9:24 local:'],
+  },
+  {
+    // env.remoteHost: the mirror serves the files, whatever the revision in the path says.
+    file: 'transformersjs-env-mirror.ts',
+    want: ['CPR001:7:21 https://models.internal.example/acme/embedder@main', 'CPR013:8:24 feature-extraction'],
   },
   {
     file: 'tokenizer-config.yaml',

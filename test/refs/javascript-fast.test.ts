@@ -58,6 +58,19 @@ describe('findJavaScriptReferencesFast', () => {
     },
     // Type arguments make the callee an InstantiationExpression, which javascript.ts does not follow.
     { name: 'generic-call', text: `AutoModel.from_pretrained<Foo, Bar>('org/a');\n` },
+    {
+      // transformers.js env settings (transformersjs-env.ts), through an import alias and a namespace.
+      name: 'env-remote-off',
+      text: `import { env as E, pipeline } from '@huggingface/transformers';\nE.allowRemoteModels = false;\nawait pipeline('x', 'org/local');\n`,
+    },
+    {
+      name: 'env-mirror',
+      text: `import * as T from '@xenova/transformers';\nT.env.remoteHost = 'https://mirror.example/'\nawait T.pipeline('x', 'org/m');\n`,
+    },
+    {
+      name: 'env-unknown-host',
+      text: `import { env, pipeline } from '@huggingface/transformers';\nenv.remoteHost = 'https://a.example/'\n  + suffix;\nenv.allowRemoteModels ||= false;\nawait pipeline('x', 'org/m');\n`,
+    },
   ])('decides $name alone, as the parser does', ({ name, text }) => {
     expect(agrees(`${name}.ts`, text)).toBe(true);
   });
@@ -100,6 +113,11 @@ describe('findJavaScriptReferencesFast', () => {
     `const REV = 'main'`,
     `const REV: string = 'typed'`,
     `const FLAG = true`,
+    `env.allowRemoteModels = false`,
+    `env.allowRemoteModels = FLAG`,
+    `env.remoteHost = 'https://mirror.example/'`,
+    `env.remoteHost = 'https://asi.example/'\n  + NAME`,
+    `env.remoteHost = 'https://huggingface.co/'`,
     // Line breaks inside and after values: automatic semicolon insertion, or none.
     `const MODEL = 'asi/call'\n('x')`,
     `const MODEL = 'asi/plus'\n  + '-v2'`,

@@ -1,0 +1,73 @@
+/**
+ * Which names a Python file uses other than to bind them (`name = …`, or a keyword argument `f(name=…)`), to spread
+ * them (`**name`) or to pass them as a keyword argument's whole value (`model_kwargs=name` — how langchain's
+ * HuggingFaceEmbeddings and the like are handed their options; what the callee does with them is not followed).
+ * A dict constant used any other way may be changed before a call reads it — `kw["revision"] = "main"`,
+ * `kw.update(…)`, `del kw[…]`, handing it to a function that does — so its keys as first written are not what the
+ * call sees, and a pin read from them could be one the call never gets. Read over the whole text, comments and
+ * strings included: a mention there only makes the reader claim less.
+ */
+const IDENTIFIER = /(?<![\w.\u00a1-\uffff])[A-Za-z_\u00a1-\uffff][\w\u00a1-\uffff]*/g;
+
+/** Names checked one by one (a search for each) before one pass over every identifier costs less. */
+const SEPARATE_SEARCHES = 8;
+
+export function dictUseCheck(text: string): (name: string) => boolean {
+  const checked = new Map<string, boolean>();
+  let everyName: Set<string> | undefined;
+  return (name) => {
+    if (everyName) return everyName.has(name);
+    let got = checked.get(name);
+    if (got === undefined) {
+      if (checked.size >= SEPARATE_SEARCHES) return (everyName = usedOtherwise(text)).has(name);
+      got = usedOtherwise(text, name).has(name);
+      checked.set(name, got);
+    }
+    return got;
+  };
+}
+
+/** The names (only `only`, when given) with a use other than those allowed. */
+function usedOtherwise(text: string, only?: string): Set<string> {
+  const out = new Set<string>();
+  const escaped = only?.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const re =
+    escaped === undefined
+      ? IDENTIFIER
+      : new RegExp(`(?<![\\w.\\u00a1-\\uffff])${escaped}(?![\\w\\u00a1-\\uffff])`, 'g');
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const name = m[0];
+    if (out.has(name)) continue;
+    const end = m.index + name.length;
+    if (spreadBefore(text, m.index) || bindsAfter(text, end) || keywordValue(text, m.index, end)) continue;
+    out.add(name);
+    if (only !== undefined) break;
+  }
+  return out;
+}
+
+function spreadBefore(text: string, at: number): boolean {
+  let i = at - 1;
+  while (i >= 0 && (text[i] === ' ' || text[i] === '\t')) i--;
+  return text[i] === '*' && text[i - 1] === '*';
+}
+
+function bindsAfter(text: string, at: number): boolean {
+  let i = at;
+  while (i < text.length && (text[i] === ' ' || text[i] === '\t')) i++;
+  return text[i] === '=' && text[i + 1] !== '=';
+}
+
+/** `f(key=name)` / `f(key=name, …)`: a keyword argument's whole value (not `x = name`, which ends its line). */
+function keywordValue(text: string, from: number, to: number): boolean {
+  let i = from - 1;
+  while (i >= 0 && (text[i] === ' ' || text[i] === '\t')) i--;
+  if (text[i] !== '=' || '=!<>:+-*/%&|^@'.includes(text[i - 1] ?? '=')) return false;
+  i--;
+  while (i >= 0 && (text[i] === ' ' || text[i] === '\t')) i--;
+  if (!/[\w\u00a1-\uffff]/.test(text[i] ?? '')) return false;
+  let j = to;
+  while (j < text.length && (text[j] === ' ' || text[j] === '\t' || text[j] === '\n' || text[j] === '\r')) j++;
+  return text[j] === ',' || text[j] === ')';
+}
