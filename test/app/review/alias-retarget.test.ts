@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReviewResult } from '../../../src/app/review/index.js';
 import { makeRepo, type Tree, reviewHead } from './repo.js';
+import { type Entry, manifest, npmLock, sri } from './npm-lock.js';
 
 /**
  * An npm alias pointed at another package: `"x": "npm:good@1.0.0"` becoming `"x": "npm:evil@1.0.0"` (manifest and
@@ -8,8 +9,6 @@ import { makeRepo, type Tree, reviewHead } from './repo.js';
  * while the diff by package name shows only "good removed, evil added". The review must say it once, naming both.
  * Each case is its own lockfile in one repository (one base commit, one head commit, one review for the file).
  */
-const sri = (fill: number) => `sha512-${Buffer.alloc(64, fill).toString('base64')}`;
-type Entry = Record<string, unknown>;
 const reg = (real: string, v: string, fill: number): Entry => ({
   name: real,
   version: v,
@@ -20,16 +19,6 @@ const plain = (n: string, v: string, fill: number): Entry => {
   const { name: _, ...rest } = reg(n, v, fill);
   return rest;
 };
-
-function npmLock(rootDeps: Record<string, string>, pkgs: Record<string, Entry>): string {
-  const packages: Record<string, Entry> = { '': { name: 'app', version: '1.0.0', dependencies: rootDeps } };
-  for (const [k, v] of Object.entries(pkgs)) packages[`node_modules/${k}`] = v;
-  return (
-    JSON.stringify({ name: 'app', version: '1.0.0', lockfileVersion: 3, requires: true, packages }, null, 2) + '\n'
-  );
-}
-const manifest = (deps: Record<string, string>) =>
-  JSON.stringify({ name: 'app', version: '1.0.0', dependencies: deps }, null, 2) + '\n';
 
 interface Case {
   name: string;

@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { makeRepo, type Tree, reviewHead } from './repo.js';
+import { type Entry, manifest, npmLock, sri } from './npm-lock.js';
 
 /**
  * Lockfile-only injection (package.json unchanged): a package new to the lockfile under a package at its old
@@ -9,25 +10,13 @@ import { makeRepo, type Tree, reviewHead } from './repo.js';
 const cleanups: (() => void)[] = [];
 afterAll(() => cleanups.forEach((c) => c()));
 
-const sri = (fill: number) => `sha512-${Buffer.alloc(64, fill).toString('base64')}`;
 const tgz = (n: string, v: string) => `https://registry.npmjs.org/${n}/-/${n}-${v}.tgz`;
-type Entry = Record<string, unknown>;
 const reg = (n: string, v: string, fill: number, extra: Entry = {}): Entry => ({
   version: v,
   resolved: tgz(n, v),
   integrity: sri(fill),
   ...extra,
 });
-
-function npmLock(rootDeps: Record<string, string>, pkgs: Record<string, Entry>): string {
-  const packages: Record<string, Entry> = { '': { name: 'app', version: '1.0.0', dependencies: rootDeps } };
-  for (const [k, v] of Object.entries(pkgs)) packages[`node_modules/${k}`] = v;
-  return (
-    JSON.stringify({ name: 'app', version: '1.0.0', lockfileVersion: 3, requires: true, packages }, null, 2) + '\n'
-  );
-}
-const manifest = (deps: Record<string, string>) =>
-  JSON.stringify({ name: 'app', version: '1.0.0', dependencies: deps }, null, 2) + '\n';
 
 const ROOT = { a: '^1.0.0' };
 const BASE: Tree = {
