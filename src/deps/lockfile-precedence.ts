@@ -1,5 +1,6 @@
 import { posix } from 'node:path';
 import type { DiscoveredFile } from '../core/files.js';
+import { entryOf } from '../discover/catalogue/index.js';
 import type { Notification } from '../core/stage.js';
 import { dirOf, joinRel } from './read.js';
 
@@ -15,6 +16,9 @@ import { dirOf, joinRel } from './read.js';
  * A yarn.lock or pnpm-lock.yaml beside a package-lock.json hides neither: `packageManager` and corepack pick the
  * yarn or pnpm binary but do not stop `npm ci` (corepack does not shim npm by default), so both stay judged.
  */
+// The catalogue names npm's two lockfiles package-lock first, shrinkwrap second (entries.ts, `npm-lockfile`).
+const [PACKAGE_LOCK, SHRINKWRAP] = entryOf('npm-lockfile').names.basenames ?? [];
+
 export function lockfilesNotRead(
   lockfiles: readonly DiscoveredFile[],
   byPath: ReadonlyMap<string, DiscoveredFile>,
@@ -22,8 +26,8 @@ export function lockfilesNotRead(
   const ignored = new Set<string>();
   const notifications: Notification[] = [];
   for (const file of lockfiles) {
-    if (posix.basename(file.path) !== 'package-lock.json') continue;
-    const swPath = joinRel(dirOf(file.path), 'npm-shrinkwrap.json');
+    if (PACKAGE_LOCK === undefined || SHRINKWRAP === undefined || posix.basename(file.path) !== PACKAGE_LOCK) continue;
+    const swPath = joinRel(dirOf(file.path), SHRINKWRAP);
     const sw = byPath.get(swPath);
     if (sw === undefined || sw.size === 0) continue;
     ignored.add(file.path);

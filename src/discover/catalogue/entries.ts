@@ -48,6 +48,7 @@ export const ENTRIES = [
     id: 'npm-lockfile',
     kind: 'lockfile',
     summary: 'npm package-lock.json / npm-shrinkwrap.json (lockfileVersion 1–3)',
+    // Order matters: deps/lockfile-precedence.ts reads the first as the lockfile the second hides from npm.
     names: { basenames: ['package-lock.json', 'npm-shrinkwrap.json'] },
     nameOnly: true,
     readBy: ['npm-package-lock'],
