@@ -1,4 +1,5 @@
 import type { Finding, Location } from '../core/finding.js';
+import { groupCauses, MAX_RELATED } from '../core/group-causes.js';
 
 /**
  * One finding per cause for two per-package rules whose every instance in a lockfile can share one cause:
@@ -15,27 +16,10 @@ import type { Finding, Location } from '../core/finding.js';
  */
 export const GROUP_MIN = 2;
 
-const MAX_RELATED = 1000;
-
 /** `findings` itself (not a copy) when nothing groups: a 300k-finding scan pays one pass, no copy. */
 export function groupRegistryCauses(findings: Finding[], registriesWithoutAny: ReadonlySet<string>): Finding[] {
-  const groups = new Map<string, Finding[]>();
-  for (const f of findings) {
-    const key = groupKey(f, registriesWithoutAny);
-    if (key === undefined) continue;
-    const g = groups.get(key);
-    if (g) g.push(f);
-    else groups.set(key, [f]);
-  }
-  const grouped = new Set<Finding>();
-  const out: Finding[] = [];
-  for (const list of groups.values()) {
-    if (list.length < GROUP_MIN) continue;
-    for (const f of list) grouped.add(f);
-    out.push(summarise(list));
-  }
-  if (grouped.size === 0) return findings;
-  return [...findings.filter((f) => !grouped.has(f)), ...out];
+  const causeOf = (f: Finding) => groupKey(f, registriesWithoutAny);
+  return groupCauses(findings, causeOf, () => GROUP_MIN, summarise) ?? findings;
 }
 
 function groupKey(f: Finding, registriesWithoutAny: ReadonlySet<string>): string | undefined {

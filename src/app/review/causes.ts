@@ -1,4 +1,5 @@
 import type { Finding, Location } from '../../core/finding.js';
+import { groupCauses, MAX_RELATED } from '../../core/group-causes.js';
 
 /**
  * One finding per cause in a large change. A registry migration moves every package to one new host; a lockfile
@@ -8,7 +9,6 @@ import type { Finding, Location } from '../../core/finding.js';
  * targeted edit looks like.
  */
 export const GROUP_MIN = 5;
-const MAX_RELATED = 1000;
 
 interface Cause {
   /** The members' common cause, from one of them (evidence the per-package finding carries). */
@@ -36,21 +36,11 @@ const CAUSES: Readonly<Record<string, Cause>> = {
 };
 
 export function groupByCause(findings: readonly Finding[]): Finding[] {
-  const groups = new Map<string, Finding[]>();
-  for (const f of findings) {
+  const causeOf = (f: Finding) => {
     const cause = CAUSES[f.ruleId];
-    if (cause === undefined) continue;
-    const id = `${f.ruleId}\0${f.location.path}\0${cause.keyOf(f)}`;
-    groups.set(id, [...(groups.get(id) ?? []), f]);
-  }
-  const grouped = new Set<Finding>();
-  const out: Finding[] = [];
-  for (const list of groups.values()) {
-    if (list.length < GROUP_MIN) continue;
-    for (const f of list) grouped.add(f);
-    out.push(summarise(list));
-  }
-  return grouped.size === 0 ? [...findings] : [...findings.filter((f) => !grouped.has(f)), ...out];
+    return cause === undefined ? undefined : `${f.ruleId}\0${f.location.path}\0${cause.keyOf(f)}`;
+  };
+  return groupCauses(findings, causeOf, () => GROUP_MIN, summarise) ?? [...findings];
 }
 
 function summarise(list: readonly Finding[]): Finding {

@@ -1,4 +1,5 @@
 import type { Finding, Location } from '../../core/finding.js';
+import { groupCauses, MAX_RELATED } from '../../core/group-causes.js';
 import type { DependencyGraph } from '../../core/records.js';
 
 /**
@@ -54,8 +55,6 @@ const SYSTEMIC: Readonly<Record<string, Systemic>> = {
   },
 };
 
-const MAX_RELATED = 1000;
-
 export function collapseSystemic(findings: readonly Finding[], graph: DependencyGraph): Finding[] {
   return groupSystemic(findings, { lockfile: graph.lockfile, packages: graph.packages.length });
 }
@@ -69,25 +68,11 @@ export function groupSystemic(
   findings: readonly Finding[],
   scope: { readonly lockfile: string; readonly packages?: number },
 ): Finding[] {
-  const byCause = new Map<string, { ruleId: string; key: string; list: Finding[] }>();
-  for (const f of findings) {
-    const rule = SYSTEMIC[f.ruleId];
-    if (rule === undefined) continue;
-    const key = rule.keyOf?.(f) ?? '';
-    const id = `${f.ruleId}\0${key}`;
-    const group = byCause.get(id);
-    if (group) group.list.push(f);
-    else byCause.set(id, { ruleId: f.ruleId, key, list: [f] });
-  }
-  const collapsed = new Set<Finding>();
-  const out: Finding[] = [];
-  for (const { ruleId, key, list } of byCause.values()) {
-    if (list.length < (SYSTEMIC[ruleId]!.min ?? SYSTEMIC_MIN)) continue;
-    for (const f of list) collapsed.add(f);
-    out.push(summarise(ruleId, key, list, scope));
-  }
-  if (collapsed.size === 0) return [...findings];
-  return [...findings.filter((f) => !collapsed.has(f)), ...out];
+  const keyOf = (f: Finding) => SYSTEMIC[f.ruleId]!.keyOf?.(f) ?? '';
+  const causeOf = (f: Finding) => (SYSTEMIC[f.ruleId] === undefined ? undefined : `${f.ruleId}\0${keyOf(f)}`);
+  const min = (group: readonly Finding[]) => SYSTEMIC[group[0]!.ruleId]!.min ?? SYSTEMIC_MIN;
+  const summariseGroup = (group: readonly Finding[]) => summarise(group[0]!.ruleId, keyOf(group[0]!), group, scope);
+  return groupCauses(findings, causeOf, min, summariseGroup) ?? [...findings];
 }
 
 function summarise(

@@ -1,10 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../../src/core/context.js';
-import { EMPTY_REGISTRY } from '../../../src/core/trusted-registry.js';
-import { reviewChange } from '../../../src/app/review/index.js';
-import { DEFAULT_POLICY } from '../../../src/trust/policy/default.js';
-import { testOptions } from '../../helpers/scan.js';
-import { makeRepo, type Tree, reviewHead, writeTree } from './repo.js';
+import { makeRepo, type Tree, reviewHead, reviewWorkTree, writeTree } from './repo.js';
 
 /**
  * What a changed model file IS, not only that its git object moved: the review inspects the files a change added or
@@ -105,15 +100,7 @@ describe('review inspects the model files a change adds or changes', () => {
     const repo = makeRepo({ [ST]: safetensors() });
     cleanups.push(repo.cleanup);
     writeTree(repo.dir, { [ST]: EVIL_PICKLE });
-    const r = await reviewChange({
-      dir: repo.dir,
-      base: 'HEAD',
-      policy: DEFAULT_POLICY,
-      registry: EMPTY_REGISTRY,
-      options: testOptions(),
-      logger: silentLogger,
-      today: '2026-01-01',
-    });
+    const r = await reviewWorkTree(repo.dir, { base: 'HEAD' });
     expect(got(r)).toEqual([`CPI001:error@${ST}`, `CPX005:warning@${ST}`]);
   });
 
