@@ -78,7 +78,7 @@ function shapeOf(f: CallFacts): LoaderShape | undefined {
   if (f.lang === 'python') {
     const more = pythonLibraryShape(f);
     if (more) return more;
-  }
+  } else if (!JAVASCRIPT_LOADER_NAMES.has(name)) return undefined; // the list javascript-fast.ts screens calls with
   if (name === 'from_pretrained') {
     // PEFT adapters: `PeftModel.from_pretrained(base_model, model_id)` — the hub id is the second argument.
     const peft =

@@ -77,11 +77,6 @@ function read(
     if (!isOp(k, '(') || toks[k - 1]!.t !== 'name') continue;
     let head = k - 1;
     while (isOp(head - 1, '.') && toks[head - 2]?.t === 'name') head -= 2;
-    const written = toks
-      .slice(head, k)
-      .filter((t) => t.t === 'name')
-      .map((t) => t.text)
-      .join('.');
     const last = toks[k - 1]!.text;
     const before = toks[head - 1];
     // lezer's callee `a?.b.create` is written `a.b.create`; `x().create`, `this.create`, `a[0].create` have none.
@@ -90,6 +85,14 @@ function read(
       continue;
     }
     if (before?.t === 'op' && before.text === '.') continue;
+    // A file has thousands of calls and a few loader calls: only a callee whose resolved last name is a loader's
+    // (`shapeOf` follows no other in JavaScript) is resolved and asked about.
+    if (!JAVASCRIPT_LOADER_NAMES.has(head === k - 1 ? lastOf(imports.get(last) ?? last) : last)) continue;
+    const written = toks
+      .slice(head, k)
+      .filter((t) => t.t === 'name')
+      .map((t) => t.text)
+      .join('.');
     const resolved = resolveCallee(imports, written);
     if (!isLoaderCall(written, resolved, 'javascript')) continue;
     if (Values.isKeyword(toks[head]!.text)) continue;
@@ -129,6 +132,8 @@ function read(
   });
   return out;
 }
+
+const lastOf = (dotted: string) => dotted.slice(dotted.lastIndexOf('.') + 1);
 
 /** Assignment operators: javascript.ts reads the target of every `AssignmentExpression`. */
 const ASSIGNS = /^(?:=|[-+*/%&|^]=|\*\*=|<<=|>>>?=|&&=|\|\|=|\?\?=)$/;

@@ -90,7 +90,9 @@ export function tokenize(text: string): Token[] {
     else if (c === 125 && open.length > 0 && out[open[open.length - 1]!]!.t !== 'op') {
       // `}` closing a `${` field: the template goes on.
       i = template(i + 1, i, false);
-    } else if (at(NAME, i)) {
+    } else if (isNameStart(c)) {
+      NAME.lastIndex = i;
+      NAME.test(text);
       const end = NAME.lastIndex;
       const next = text.charCodeAt(end);
       if (next >= 128 || next === 92) throw new Unsure();
@@ -102,6 +104,14 @@ export function tokenize(text: string): Token[] {
       const before = out[out.length - 1];
       if (slashStartsRegex(before, out)) i = push('regex', i, regexEnd(text, i)).to;
       else i = push('op', i, text.charCodeAt(i + 1) === 61 ? i + 2 : i + 1).to;
+    } else if (SINGLE.has(c)) {
+      // A bracket, `;`, `,` or `:` is a punctuator alone (none starts a longer one): no regular expression to run.
+      push('op', i, i + 1);
+      if (c === 40 || c === 91 || c === 123) open.push(out.length - 1);
+      else if (c === 41) close('(');
+      else if (c === 93) close('[');
+      else if (c === 125) close('{');
+      i++;
     } else if (at(PUNCTUATOR, i)) {
       let end = PUNCTUATOR.lastIndex;
       if (text.startsWith('?.', i) && isDigit(text.charCodeAt(i + 2))) end = i + 1;
@@ -143,6 +153,10 @@ export function tokenize(text: string): Token[] {
 }
 
 const isDigit = (c: number) => c >= 48 && c <= 57;
+/** `NAME`'s first character: an ASCII letter, `_` or `$`. */
+const isNameStart = (c: number) => ((c | 32) >= 97 && (c | 32) <= 122) || c === 95 || c === 36;
+/** `(` `)` `[` `]` `{` `}` `;` `,` `:`, by char code. */
+const SINGLE: ReadonlySet<number> = new Set([40, 41, 91, 93, 123, 125, 59, 44, 58]);
 
 /** The end of a quoted string from its opening quote; a line break in it (not escaped) or no end is unsure. */
 function stringEnd(text: string, from: number): number {

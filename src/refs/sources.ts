@@ -45,14 +45,18 @@ export function isReferenceSource(path: string): boolean {
  * loader calls are the library's own (transformers alone makes hundreds). Not searched, and counted.
  */
 export function isInstalledPackage(path: string): boolean {
-  return /(^|\/)(site|dist)-packages\//.test(path);
+  return path.includes('-packages/') && /(^|\/)(site|dist)-packages\//.test(path);
 }
 
 /** The language front end a source file goes to (the finders by extension, `sourceExtension`); none for others. */
 export function languageOf(path: string): Language | undefined {
   const ext = sourceExtension(path);
   // GitHub workflows' `run:` steps are shell: read line by line for CLI downloads (their YAML keys name no models).
-  if (/(^|\/)(Dockerfile|Containerfile)(\.[\w-]+)?$|(^|\/)\.github\/workflows\/[^/]+\.ya?ml$/.test(path))
+  // The walk asks this of every file: the path test runs only where one of its literal parts is.
+  if (
+    (path.includes('ontainerfile') || path.includes('ockerfile') || path.includes('.github/workflows/')) &&
+    /(^|\/)(Dockerfile|Containerfile)(\.[\w-]+)?$|(^|\/)\.github\/workflows\/[^/]+\.ya?ml$/.test(path)
+  )
     return 'shell';
   return Object.hasOwn(LANGUAGE_BY_EXTENSION, ext) ? LANGUAGE_BY_EXTENSION[ext] : undefined;
 }
