@@ -49,8 +49,39 @@ export function mentionsModelKeyBytes(bytes: Buffer): boolean {
  * (javascript-tokens.ts `unquote`: `require('@huggingface/\x74ransformers')` is transformers.js). The words
  * themselves are identifiers, read as written. In a file with a backslash these count without their module.
  */
-export const ESCAPED_MODULE_WORDS = /\bpipeline\b|downloadFile|snapshotDownload/;
+const ESCAPED_WORDS = ['pipeline', 'downloadFile', 'snapshotDownload'];
 const BACKSLASH = 0x5c;
+
+/**
+ * Characters after which (past white space) a loader word is neither called nor bound by an import: `.` (a member:
+ * `pipeline.map(…)`), `;`, `)`, `]`, `=` (an assignment or comparison). Anywhere else — `(`, `<`, `` ` ``, `!`, `?`,
+ * `,`, `}`, `:`, `as`, a comment, a non-ASCII character — it may be, and a file that calls a loader under an
+ * imported name names it in its import (`{ pipeline as p }`, `{ pipeline: p }`) or calls it as a member of a
+ * namespace (`t.pipeline(…)`).
+ */
+const NOT_CALLED = new Set([0x2e, 0x3b, 0x29, 0x5d, 0x3d]);
+const isBlank = (c: number) => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d || c === 0x0b || c === 0x0c;
+
+/**
+ * Whether JavaScript text or bytes use a loader word of `ESCAPED_WORDS` where a call or an import binding may: the
+ * test a file with a backslash passes on a loader word alone (its module may be spelled with escapes). The word is
+ * found as a substring (no boundaries) and the characters after it are ASCII tests: bytes pass whenever their
+ * decoded text does.
+ */
+export function usesEscapedModuleWord(
+  indexOf: (word: string, from: number) => number,
+  at: (i: number) => number,
+  length: number,
+): boolean {
+  for (const word of ESCAPED_WORDS) {
+    for (let i = indexOf(word, 0); i >= 0; i = indexOf(word, i + 1)) {
+      let j = i + word.length;
+      while (j < length && isBlank(at(j))) j++;
+      if (j < length && !NOT_CALLED.has(at(j))) return true;
+    }
+  }
+  return false;
+}
 
 /**
  * The loader tests of find.ts (`mayCallLoader`) over raw bytes, looser (no word boundaries). UTF-8 keeps ASCII
@@ -83,7 +114,6 @@ export const LOADER_NEEDLES: readonly (readonly [words: readonly string[], modul
  */
 const MIN_SCANNED = 4;
 
-const ESCAPED_WORDS = ['pipeline', 'downloadFile', 'snapshotDownload'];
 const NEEDLES = [
   ...new Set([...LOADER_NEEDLES.flatMap(([words, module]) => (module ? [...words, module] : words)), ...ESCAPED_WORDS]),
 ];
@@ -121,13 +151,23 @@ const ENTRY_TESTS = LOADER_NEEDLES.map(([words, module]) => {
 
 /**
  * Whether source bytes may call a loader: false means `mayCallLoader` on the decoded text is false too. JavaScript
- * with a backslash is also let through on a loader word alone (`ESCAPED_MODULE_WORDS`). One pass finds every needle
+ * with a backslash is also let through on a loader word alone (`usesEscapedModuleWord`). One pass finds every needle
  * (needle-scan.ts); no string is made.
  */
 export function mayCallLoaderBytes(bytes: Buffer, language: Language = 'python'): boolean {
   const found = scanNeedles(bytes);
   if (found === 0) return false;
-  if (language === 'javascript' && (found & ESCAPED_BITS) !== 0 && bytes.includes(BACKSLASH)) return true;
+  if (
+    language === 'javascript' &&
+    (found & ESCAPED_BITS) !== 0 &&
+    bytes.includes(BACKSLASH) &&
+    usesEscapedModuleWord(
+      (w, from) => bytes.indexOf(w, from, 'latin1'),
+      (i) => bytes[i]!,
+      bytes.length,
+    )
+  )
+    return true;
   return ENTRY_TESTS.some((test) => test(bytes, found));
 }
 

@@ -1,5 +1,5 @@
 import type { Language } from './languages.js';
-import { ESCAPED_MODULE_WORDS, mentionsModelKey, mentionsShellDownload } from './prefilter.js';
+import { mentionsModelKey, usesEscapedModuleWord, mentionsShellDownload } from './prefilter.js';
 import { isConfigSource as isConfig, languageOf, sourceExtension } from './sources.js';
 import { MAX_NESTING, looksGenerated, nestingDepth } from './text.js';
 import type { FileReferences } from './types.js';
@@ -39,7 +39,16 @@ const LOADER_TESTS: readonly (readonly [word: RegExp, module: RegExp | undefined
  * modules in string literals, whose escapes can spell them: with a backslash, a loader word alone is enough.
  */
 export function mayCallLoader(text: string, language: Language = 'python'): boolean {
-  if (language === 'javascript' && text.includes('\\') && ESCAPED_MODULE_WORDS.test(text)) return true;
+  if (
+    language === 'javascript' &&
+    text.includes('\\') &&
+    usesEscapedModuleWord(
+      (w, from) => text.indexOf(w, from),
+      (i) => text.charCodeAt(i),
+      text.length,
+    )
+  )
+    return true;
   return (
     LOADER_WORDS.test(text) && LOADER_TESTS.some(([word, module]) => word.test(text) && (!module || module.test(text)))
   );

@@ -95,6 +95,51 @@ describe('mayCallLoader', () => {
     ['python-word-without-module', 'gate.py', 'p = build_pipeline(steps)\n', 'python', false],
     ['js-escaped-word-with-backslash', 'gate.js', "const re = /\\d/; pipeline('x', 'org/m')\n", 'javascript', true],
     ['js-escaped-word-without-backslash', 'gate.js', "pipeline('x', 'org/m')\n", 'javascript', false],
+    // Beside a backslash the word must stand where a call or an import binding can use it.
+    [
+      'js-escaped-word-as-member',
+      'gate.js',
+      'const re = /\\d/;\nconst s = pipeline.map((x) => x);\n',
+      'javascript',
+      false,
+    ],
+    ['js-escaped-word-assigned', 'gate.js', 'const re = /\\d/;\npipeline = [];\nf(pipeline);\n', 'javascript', false],
+    ['js-escaped-word-at-end', 'gate.js', 'const re = /\\d/;\npipeline', 'javascript', false],
+    [
+      'js-escaped-word-renamed',
+      'gate.js',
+      "const { pipeline: make } = require('\\x40huggingface/transformers');\n",
+      'javascript',
+      true,
+    ],
+    [
+      'js-escaped-word-aliased',
+      'gate.js',
+      "import { pipeline as make } from '@huggingface/\\x74ransformers';\n",
+      'javascript',
+      true,
+    ],
+    [
+      'js-escaped-word-comment-call',
+      'gate.js',
+      "const re = /\\d/; pipeline /* task */ ('x', 'org/m')\n",
+      'javascript',
+      true,
+    ],
+    [
+      'js-escaped-word-generic-call',
+      'gate.ts',
+      "const re = /\\d/; pipeline<'x'>\n('x', 'org/m')\n",
+      'javascript',
+      true,
+    ],
+    [
+      'js-escaped-word-namespace',
+      'gate.js',
+      "import * as t from '\\x40huggingface/transformers';\nt.pipeline('x', 'o/m')\n",
+      'javascript',
+      true,
+    ],
     ['python-pipeline-with-backslash', 'gate.py', "s = '\\n'; pipeline('x', 'org/m')\n", 'python', false],
     ['hub-without-torch', 'gate.py', 'hub = connect(HUB)\nhub.load("a/b")\n', 'python', false],
     ['hub-after-torch', 'gate.py', 'import torch\nm = torch.hub.load("a/b", "c")\n', 'python', true],
@@ -110,6 +155,23 @@ describe('mayCallLoader', () => {
     ['not-a-source', 'notes.txt', 'AutoModel.from_pretrained("org/model")', 'none'],
   ])('searchBytes %s', (_case, rel, text, kind) => {
     expect(searchBytes(rel, Buffer.from(text), () => false).kind).toBe(kind);
+  });
+
+  // The byte test and the text test agree on JavaScript's escaped-module words, a loader word with any characters
+  // around it (white space, the characters that rule a call out, non-ASCII), beside a backslash.
+  it('the byte test passes whenever the text test does, on escaped-module words (fast-check)', () => {
+    const piece = fc.oneof(
+      fc.constantFrom('pipeline', 'downloadFile', 'snapshotDownload', 'pipelin', '\\'),
+      fc.constantFrom(' ', '\n', '\t', '.', ';', ')', ']', '=', '(', ',', '}', ':', '<', '/', '\u00a0', '\u2028', 'é'),
+      fc.string({ maxLength: 3 }),
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 10 }), (pieces) => {
+        const text = pieces.join('');
+        if (mayCallLoader(text, 'javascript')) expect(mayCallLoaderBytes(Buffer.from(text), 'javascript')).toBe(true);
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it('a file the test rejects is never parsed: searchText says none', () => {
