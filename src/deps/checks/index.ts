@@ -11,7 +11,7 @@ import { checkLocalPaths } from './local-paths.js';
 import { checkLocalRefs } from './local-refs.js';
 import { checkPackages } from './packages.js';
 import { checkPatchScripts, patchUsesOf } from './patch-scripts.js';
-import { checkPnpmSettings } from './pnpm-settings.js';
+import { checkPnpmSettings, patchHashMismatches } from './pnpm-settings.js';
 import { targetName } from './overrides.js';
 import { checkRangeSources } from './range-source.js';
 import { checkSources } from './sources.js';
@@ -36,6 +36,7 @@ export function checkDependencies(
 ): Finding[] {
   // One cause, one finding: an exec: entry is CPD019 (code runs at install), not also the local-path note (CPD009);
   // a registry range locked to git or a tarball is CPD020 (injection), not also the source warning (CPD007/CPD008).
+  const uses = patchUsesOf(graph, parsed);
   const protocols = checkYarnProtocols(graph, policy);
   const rangeSources = checkRangeSources(graph, parsed, manifests);
   const execAt = new Set(protocols.filter((f) => f.ruleId === 'CPD019').map((f) => f.location.line));
@@ -73,9 +74,9 @@ export function checkDependencies(
     ...checkLocalRefs(graph, parsed),
     ...protocols,
     ...gitPins,
-    ...checkPatchScripts(graph, patchUsesOf(graph, parsed), patches, policy),
+    ...checkPatchScripts(graph, uses, patches, policy),
     ...checkLegacySection(graph, parsed),
     ...checkDuplicateKeys(graph, parsed),
-    ...checkPnpmSettings(graph, parsed),
+    ...checkPnpmSettings(graph, parsed, graph.kind === 'pnpm' ? patchHashMismatches(uses, patches) : []),
   ];
 }

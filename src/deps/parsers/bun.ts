@@ -115,7 +115,14 @@ function toNode(key: string, raw: unknown, line: number, index: ReadonlyMap<stri
   const info = kind === 'npm' ? tuple[2] : tuple[1];
   const integrity = str(kind === 'npm' ? tuple[3] : kind === 'git' ? tuple[3] : kind === 'tarball' ? tuple[2] : '');
   const registry = kind === 'npm' ? str(tuple[1]) : undefined;
-  const resolved = kind === 'npm' ? (registry !== '' ? registry : undefined) : resolution;
+  const resolved =
+    kind === 'npm'
+      ? registry !== ''
+        ? registry
+        : undefined
+      : kind === 'git'
+        ? gitFetched(resolution, str(tuple[2]))
+        : resolution;
   const source = kind === 'npm' ? (classifyResolved(registry) ?? 'registry') : classifySpec(resolution);
   const path = keyPath(key);
   const at = path[path.length - 1] ?? key;
@@ -141,6 +148,21 @@ function toNode(key: string, raw: unknown, line: number, index: ReadonlyMap<stri
 }
 
 type ResolutionKind = 'npm' | 'git' | 'tarball' | 'local';
+
+/**
+ * What Bun fetches for a git or github entry, as a location whose `#` names the ref. A `git+` repository is cloned
+ * and the tuple's third element (the `.bun-tag`, read into `Repository.resolved`) is checked out
+ * (`enqueueGitForCheckout`), whatever the first element's `#` says. A `github:` one is downloaded from
+ * `api.github.com/repos/<owner>/<repo>/tarball/<committish>` with the committish of the first element
+ * (`allocGitHubURL`); Bun's own writer puts the commit there (`Repository.Formatter`: the `.bun-tag` after its last
+ * `-`, a short hex id for GitHub's `owner-repo-<sha>`).
+ */
+function gitFetched(resolution: string, bunTag: string | undefined): string {
+  if (!/^git\+/i.test(resolution)) return resolution;
+  const hash = resolution.lastIndexOf('#');
+  const repo = hash < 0 ? resolution : resolution.slice(0, hash);
+  return bunTag === undefined || bunTag === '' ? repo : `${repo}#${bunTag}`;
+}
 
 function resolutionKind(resolution: string): ResolutionKind {
   if (/^(git\+|github:|gitlab:|bitbucket:|git:)/i.test(resolution)) return 'git';

@@ -1,0 +1,28 @@
+import { describeFidelity, type FidelityCase } from './fidelity-cases.js';
+
+/**
+ * Round 5: lockfile shapes where the verdict must follow what the package manager reads (bun git tuples, pnpm patch
+ * hashes, npm's empty shrinkwrap, `file:` tarballs). Fixtures and where each came from: fixtures/lockfiles/fidelity/README.md.
+ * The offline-only notes (CPD131 not verified, CPD137 install scripts unknown) are left out.
+ */
+const cases: FidelityCase[] = [
+  {
+    name: 'bun: a git clone checks out the tuple’s third element, a github: tarball the id’s committish (short hex is Bun’s own)',
+    dir: 'git-unpinned.bun',
+    want: [
+      'CPD007:warning@bun.lock:17',
+      'CPD007:warning@bun.lock:23',
+      'CPD007:warning@bun.lock:27',
+      'CPD023:error@bun.lock:19',
+      'CPD023:error@bun.lock:21',
+      'CPD023:error@bun.lock:25',
+    ],
+  },
+  {
+    name: 'pnpm: a patch file edited after locking no longer hashes to the recorded value (calcPatchHashes); CRLF is normalised',
+    dir: 'patch-hash.pnpm9',
+    want: ['CPD026:warning@pnpm-lock.yaml:13'],
+  },
+];
+
+describeFidelity('dependency verdicts agree with the package manager (round 5)', cases, ['CPD131', 'CPD137']);
