@@ -89,6 +89,23 @@ async function scanLockfile(
   if (text === undefined) {
     return fail(file, `is ${file.size} bytes, over the ${MAX_LOCKFILE_BYTES}-byte limit for lockfiles`, undefined);
   }
+  // arborist `Shrinkwrap.load` reads an npm lockfile as `data = sw || lock || '{}'`: an empty file is falsy, so npm
+  // takes it for no lockfile at all (and reads the package-lock beside an empty shrinkwrap, lockfile-precedence.ts).
+  // It locks nothing and installs nothing: said once, not a parse failure. Whitespace is not empty there: it fails
+  // JSON.parse and npm ignores the lockfile with a warning, which CPD001 reports.
+  if (text === '' && (file.format === 'npm-lockfile' || file.claimed === 'npm-lockfile')) {
+    return {
+      findings: [],
+      graphs: [],
+      notifications: [
+        {
+          level: 'note',
+          message: `${file.path} is empty: npm reads it as no lockfile (arborist Shrinkwrap.load), so it locks nothing and was not judged`,
+          path: file.path,
+        },
+      ],
+    };
+  }
   const dir = dirOf(file.path);
   const notifications: Notification[] = [];
   const manifests = new Map<string, LoadedManifest>();

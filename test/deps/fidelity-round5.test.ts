@@ -23,6 +23,17 @@ const cases: FidelityCase[] = [
     dir: 'patch-hash.pnpm9',
     want: ['CPD026:warning@pnpm-lock.yaml:13'],
   },
+  {
+    name: 'npm: an empty npm-shrinkwrap.json is no lockfile (arborist `sw || lock`), so the package-lock beside it installs',
+    dir: 'empty-shrinkwrap.v3',
+    want: ['CPD005:error@package-lock.json:14'],
+  },
+  {
+    name: 'npm: a shrinkwrap object without packages loads as an empty lockfile: one CPD014 for the three unlocked dependencies',
+    dir: 'object-shrinkwrap.v3',
+    want: ['CPD014:warning@package.json:5'],
+    counts: { CPD014: 3 },
+  },
 ];
 
 describeFidelity('dependency verdicts agree with the package manager (round 5)', cases, ['CPD131', 'CPD137']);
