@@ -34,6 +34,32 @@ const cases: FidelityCase[] = [
     want: ['CPD014:warning@package.json:5'],
     counts: { CPD014: 3 },
   },
+  {
+    name: 'npm: a file: tarball replaced after locking fails its integrity (pacote FileFetcher); scripts run only with hasInstallScript',
+    dir: 'local-tarball.v3',
+    want: [
+      'CPD009:note@package-lock.json:16',
+      'CPD009:note@package-lock.json:21',
+      'CPD009:note@package-lock.json:26',
+      'CPD161:error@package-lock.json:21',
+    ],
+  },
+  {
+    name: 'yarn 1: the replaced tarball fails its integrity; the locked one with an install script runs it',
+    dir: 'local-tarball.yarn-v1',
+    want: [
+      'CPD009:note@yarn.lock:10',
+      'CPD009:note@yarn.lock:15',
+      'CPD009:note@yarn.lock:5',
+      'CPD012:warning@yarn.lock:15',
+      'CPD161:error@yarn.lock:10',
+    ],
+  },
+  {
+    name: 'bun: local tarballs are written as bare paths (not GitHub shorthands); only trustedDependencies build',
+    dir: 'local-tarball.bun',
+    want: ['CPD009:note@bun.lock:17', 'CPD009:note@bun.lock:19', 'CPD009:note@bun.lock:21', 'CPD161:error@bun.lock:19'],
+  },
 ];
 
 describeFidelity('dependency verdicts agree with the package manager (round 5)', cases, ['CPD131', 'CPD137']);

@@ -265,4 +265,14 @@ export const DEPS_RULES = defineRules([
     severity: '5.0',
     tags: [...TAGS, 'lockfile-sync'],
   },
+  {
+    id: 'CPD161',
+    name: 'LocalTarballIntegrityMismatch',
+    short: 'A `file:` tarball in the repository is not the one the lockfile pins.',
+    full: 'The lockfile installs a package from a tarball inside the repository (`file:vendor/x.tgz`) and records its integrity; the tarball there now hashes to something else. npm (pacote FileFetcher), yarn 1, pnpm and Bun check a local tarball against that integrity, so the install stops with EINTEGRITY: the tarball was replaced after the lockfile was written, and the code in the repository is not what was reviewed and locked. chainproof reads the tarball (bounded, never extracted or run) to compare it, and also reports install scripts inside it that the package manager would run (CPD012).',
+    help: 'Find the commit that replaced the tarball (or edited the lockfile entry). Restore the locked tarball, or review the new one and reinstall so the lockfile records its integrity.',
+    level: 'error',
+    severity: '8.0',
+    tags: [...TAGS, 'integrity'],
+  },
 ]);

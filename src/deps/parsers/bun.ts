@@ -63,7 +63,8 @@ export function parseBun(file: string, text: string, options: ParseOptions = {})
   const trusted = trustedOf(options.manifests?.[''], data);
   const nodes: DraftNode[] = keys.map((key) => {
     const node = toNode(key, pk[key], lines.get(`packages\0${key}`) ?? 1, index);
-    if (node.source !== 'registry') return node;
+    // Registry packages and local (`file:`) ones are built by the same name test (`Lockfile.hasTrustedDependency`).
+    if (node.source !== 'registry' && node.source !== 'file') return node;
     if (trusted !== undefined) return trusted.has(node.name) ? node : { ...node, buildDisabled: 'trustedDependencies' };
     return BUN_DEFAULT_TRUSTED.has(node.name) ? node : { ...node, buildDisabled: 'bunDefaultTrusted' };
   });
@@ -92,8 +93,9 @@ export function parseBun(file: string, text: string, options: ParseOptions = {})
 /**
  * Bun runs a dependency's lifecycle scripts only when it is trusted (`Lockfile.hasTrustedDependency`): with a
  * `trustedDependencies` list (the root package.json's; bun.lock repeats it at the top level) only the listed names,
- * `[]` none; without one, only registry packages on Bun's built-in list (bun-default-trusted.ts). Packages from
- * git or a tarball are left as they are (not assumed unbuilt).
+ * `[]` none; without one, only names on Bun's built-in list (bun-default-trusted.ts), tested by name for registry
+ * and local (`file:`) packages alike. Packages from git or a remote tarball are left as they are (not assumed
+ * unbuilt).
  */
 function trustedOf(
   root: { trustedDependencies?: unknown } | undefined,
@@ -123,7 +125,13 @@ function toNode(key: string, raw: unknown, line: number, index: ReadonlyMap<stri
       : kind === 'git'
         ? gitFetched(resolution, str(tuple[2]))
         : resolution;
-  const source = kind === 'npm' ? (classifyResolved(registry) ?? 'registry') : classifySpec(resolution);
+  // A local tarball is written as its bare path (`x@vendor/x.tgz`, Resolution.local_tarball): not a GitHub shorthand.
+  const source =
+    kind === 'npm'
+      ? (classifyResolved(registry) ?? 'registry')
+      : kind === 'tarball' && !/^[a-z][a-z0-9+.-]*:\/\//i.test(resolution)
+        ? 'file'
+        : classifySpec(resolution);
   const path = keyPath(key);
   const at = path[path.length - 1] ?? key;
   const meta = isRecord(info) ? info : {};
