@@ -60,6 +60,12 @@ const cases: FidelityCase[] = [
     dir: 'local-tarball.bun',
     want: ['CPD009:note@bun.lock:17', 'CPD009:note@bun.lock:19', 'CPD009:note@bun.lock:21', 'CPD161:error@bun.lock:19'],
   },
+  {
+    name: 'npm: @corp packages locked to registry.npmjs.org are fetched there (arborist #registryResolved), not from the .npmrc scope registry',
+    dir: 'scope-registry.v3',
+    want: ['CPD134:error@.npmrc:1', 'CPD162:error@package-lock.json:16'],
+    counts: { CPD162: 2 },
+  },
 ];
 
 describeFidelity('dependency verdicts agree with the package manager (round 5)', cases, ['CPD131', 'CPD137']);

@@ -275,4 +275,14 @@ export const DEPS_RULES = defineRules([
     severity: '8.0',
     tags: [...TAGS, 'integrity'],
   },
+  {
+    id: 'CPD162',
+    name: 'ScopeRegistryBypassed',
+    short: 'A scoped package is locked to a registry other than the one .npmrc names for its scope.',
+    full: "The repository's .npmrc maps a scope to its own registry (`@corp:registry=https://npm.corp.example/`), but package-lock.json locks packages of that scope to tarballs elsewhere. npm fetches a lockfile's `resolved` URL as written; arborist's `#registryResolved` moves only URLs on `replace-registry-host` (registry.npmjs.org by default), and to the default registry, not the scope's. The scope mapping therefore never applies to these packages: a private-scope package locked to registry.npmjs.org installs whatever the public registry serves under that name, the dependency-confusion attack, while the .npmrc suggests it is covered.",
+    help: 'Regenerate the entries with the scope registry configured (`npm install --package-lock-only`), review the diff, and check what the other registry serves under these names. List the scope in `dependencies.privateScopes` so a public resolution is CPD011.',
+    level: 'error',
+    severity: '8.5',
+    tags: [...TAGS, 'dependency-confusion'],
+  },
 ]);

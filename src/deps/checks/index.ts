@@ -14,6 +14,7 @@ import { checkPatchScripts, patchUsesOf } from './patch-scripts.js';
 import { checkPnpmSettings, patchHashMismatches } from './pnpm-settings.js';
 import { targetName } from './overrides.js';
 import { checkRangeSources } from './range-source.js';
+import { checkScopeRegistries } from './scope-registry.js';
 import { checkSources } from './sources.js';
 import type { LoadedManifest } from './sync.js';
 import { checkSync } from './sync.js';
@@ -67,6 +68,7 @@ export function checkDependencies(
     ...collapseSystemic(checkIntegrity(graph, parsed), graph),
     ...collapseSystemic(sources, graph),
     ...checkPackages(graph, policy),
+    ...checkScopeRegistries(graph, policy),
     ...sync,
     ...swaps,
     ...rangeSources,
