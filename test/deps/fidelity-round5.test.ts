@@ -1,4 +1,7 @@
-import { describeFidelity, type FidelityCase } from './fidelity-cases.js';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { describeFidelity, FIDELITY, type FidelityCase } from './fidelity-cases.js';
+import { scanDeps } from './helpers.js';
 
 /**
  * Round 5: lockfile shapes where the verdict must follow what the package manager reads (bun git tuples, pnpm patch
@@ -66,6 +69,22 @@ const cases: FidelityCase[] = [
     want: ['CPD134:error@.npmrc:1', 'CPD162:error@package-lock.json:16'],
     counts: { CPD162: 2 },
   },
+  {
+    name: 'npm: resolved URLs with a password are one CPD163 (secret in the repository); an ssh git user or ${VAR} is none',
+    dir: 'credentials.v3',
+    want: ['CPD007:warning@package-lock.json:32', 'CPD163:error@package-lock.json:17'],
+    counts: { CPD163: 2 },
+  },
 ];
 
 describeFidelity('dependency verdicts agree with the package manager (round 5)', cases, ['CPD131', 'CPD137']);
+
+describe('credentials in a lockfile are reported, never repeated', () => {
+  it('no finding or notification carries the token (credentials.v3)', async () => {
+    const r = await scanDeps(path.join(FIDELITY, 'credentials.v3'));
+    expect(r.findings.some((f) => f.ruleId === 'CPD163')).toBe(true);
+    const shown = r.findings.map((f) => `${f.message} ${JSON.stringify(f.evidence ?? {})}`);
+    expect(shown.join('\n')).toContain('registry.npmjs.org');
+    expect(JSON.stringify([shown, r.notifications])).not.toContain('not-a-real-token');
+  });
+});

@@ -285,4 +285,14 @@ export const DEPS_RULES = defineRules([
     severity: '8.5',
     tags: [...TAGS, 'dependency-confusion'],
   },
+  {
+    id: 'CPD163',
+    name: 'LockfileEmbedsCredentials',
+    short: "A lockfile's resolved URLs carry credentials.",
+    full: 'npm, yarn 1 and Bun record the URL each package was resolved from, userinfo included: a registry configured as `https://user:token@host/` puts the token into every `resolved` of the lockfile, and a git or tarball URL written with a token keeps it. Committed, the secret is readable by everyone with the repository and its history. Reported once per lockfile with the count and the hosts; the secrets are never shown.',
+    help: "Revoke the credentials, configure them outside the repository (the user's `.npmrc`: `//host/:_authToken=${TOKEN}`), regenerate the lockfile, and purge the old one from history if the repository is shared.",
+    level: 'error',
+    severity: '7.5',
+    tags: [...TAGS, 'secrets'],
+  },
 ]);

@@ -15,6 +15,7 @@ import { checkPnpmSettings, patchHashMismatches } from './pnpm-settings.js';
 import { targetName } from './overrides.js';
 import { checkRangeSources } from './range-source.js';
 import { checkScopeRegistries } from './scope-registry.js';
+import { checkLockfileCredentials } from './credentials.js';
 import { checkSources } from './sources.js';
 import type { LoadedManifest } from './sync.js';
 import { checkSync } from './sync.js';
@@ -69,6 +70,7 @@ export function checkDependencies(
     ...collapseSystemic(sources, graph),
     ...checkPackages(graph, policy),
     ...checkScopeRegistries(graph, policy),
+    ...checkLockfileCredentials(graph),
     ...sync,
     ...swaps,
     ...rangeSources,
