@@ -1,7 +1,11 @@
 import type { Finding } from '../core/finding.js';
 import type { DiscoveredFile } from '../core/files.js';
 import type { ScanContext } from '../core/context.js';
-import type { DependencyGraph } from '../core/records.js';
+import { Readable } from 'node:stream';
+import type { DependencyGraph, PackageNode } from '../core/records.js';
+import type { TarballFacts } from '../registry/tarball.js';
+import { checkLocalTarballs, localTarballsOf } from './checks/local-tarballs.js';
+import type { LocalTarball, LocalTarballFacts } from './checks/local-tarballs.js';
 import type { Notification, Stage, StageInput, StageOutput } from '../core/stage.js';
 import { errorMessage } from '../core/errors.js';
 import { LOCKFILE_FORMATS } from '../discover/catalogue/index.js';
@@ -89,6 +93,23 @@ async function scanLockfile(
   if (text === undefined) {
     return fail(file, `is ${file.size} bytes, over the ${MAX_LOCKFILE_BYTES}-byte limit for lockfiles`, undefined);
   }
+  // arborist `Shrinkwrap.load` reads an npm lockfile as `data = sw || lock || '{}'`: an empty file is falsy, so npm
+  // takes it for no lockfile at all (and reads the package-lock beside an empty shrinkwrap, lockfile-precedence.ts).
+  // It locks nothing and installs nothing: said once, not a parse failure. Whitespace is not empty there: it fails
+  // JSON.parse and npm ignores the lockfile with a warning, which CPD001 reports.
+  if (text === '' && (file.format === 'npm-lockfile' || file.claimed === 'npm-lockfile')) {
+    return {
+      findings: [],
+      graphs: [],
+      notifications: [
+        {
+          level: 'note',
+          message: `${file.path} is empty: npm reads it as no lockfile (arborist Shrinkwrap.load), so it locks nothing and was not judged`,
+          path: file.path,
+        },
+      ],
+    };
+  }
   const dir = dirOf(file.path);
   const notifications: Notification[] = [];
   const manifests = new Map<string, LoadedManifest>();
@@ -143,8 +164,10 @@ async function scanLockfile(
       : repoNpmrcs.map((n) => n.config);
   const policy = toCheckPolicy(ctx.policy, ctx.registry, registrySources);
   const patches = await loadPatches(patchUsesOf(graph, parsed), byPath, ctx, notifications);
+  const tarballs = await loadLocalTarballs(localTarballsOf(graph), byPath, ctx, notifications);
   const findings = [
     ...checkDependencies(graph, parsed, policy, [...manifests.values()], patches),
+    ...checkLocalTarballs(graph, tarballs, policy),
     ...checkRepoNpmrc(repoNpmrcs, policy.allowedRegistries),
   ];
   return { findings, graphs: [graph], notifications, yarnrcs: inEffect };
@@ -200,6 +223,65 @@ async function loadPatches(
       });
   }
   return out;
+}
+
+/**
+ * The `file:` tarballs a lockfile installs from the repository, hashed and their top-level package.json read as the
+ * registry stage reads a download (registry/tarball.ts `inspectTarball`: bounded, never extracted, nothing run). A
+ * tarball not in the scan is left out (the install fails without it); one that cannot be read, or only in part, is
+ * said, so its integrity and scripts are not taken as checked.
+ */
+async function loadLocalTarballs(
+  tarballs: readonly LocalTarball[],
+  byPath: ReadonlyMap<string, DiscoveredFile>,
+  ctx: ScanContext,
+  notifications: Notification[],
+): Promise<Map<PackageNode, LocalTarballFacts>> {
+  const out = new Map<PackageNode, LocalTarballFacts>();
+  if (tarballs.length === 0) return out;
+  const { DEFAULT_TARBALL_BOUNDS, inspectTarball } = await import('../registry/tarball.js');
+  const { parseSri, strongestAlgorithm } = await import('../verify/npm/sri.js');
+  const bounds = DEFAULT_TARBALL_BOUNDS;
+  for (const { node, candidates } of tarballs) {
+    const f = candidates.map((c) => byPath.get(c)).find((x) => x !== undefined);
+    if (f === undefined) continue;
+    const algorithm = strongestAlgorithm(parseSri(node.integrity)) ?? 'sha512';
+    let facts: TarballFacts | undefined;
+    try {
+      if (f.size > bounds.maxBytes) throw new Error(`it is larger than ${bounds.maxBytes} bytes`);
+      const src = await ctx.files.open(f.abs, f.path);
+      try {
+        facts = await inspectTarball(Readable.from(chunksOf(src, f.size)), algorithm, bounds);
+      } finally {
+        await src.close();
+      }
+    } catch (err) {
+      notifications.push({
+        level: 'warning',
+        message: `${f.path} (the file: tarball of ${node.name}) could not be read (${errorMessage(err)}); its integrity and install scripts were not checked`,
+        path: f.path,
+      });
+      continue;
+    }
+    if (facts.problems.length > 0)
+      notifications.push({
+        level: 'warning',
+        message: `${f.path} (the file: tarball of ${node.name}) was not fully read: ${facts.problems.join('; ').slice(0, 300)}; its install scripts were not checked`,
+        path: f.path,
+      });
+    out.set(node, { path: f.path, facts });
+  }
+  return out;
+}
+
+/** A file's bytes in 1 MiB reads. */
+async function* chunksOf(src: { read(offset: number, length: number): Promise<Buffer> }, size: number) {
+  const step = 1024 * 1024;
+  for (let at = 0; at < size; at += step) {
+    const buf = await src.read(at, Math.min(step, size - at));
+    if (buf.length === 0) return;
+    yield buf;
+  }
 }
 
 /** `.npmrc` in the lockfile's folder and each parent up to the scan root, nearest first. */

@@ -118,6 +118,8 @@ export interface DraftLocalRef {
   readonly name: string;
   readonly path: string;
   readonly line: number;
+  /** pnpm `patchedDependencies`: the hash the lockfile records for the patch file (compared by pnpm at install). */
+  readonly hash?: string;
 }
 
 export type LockfileErrorCode = 'LOCKFILE_SYNTAX' | 'LOCKFILE_SHAPE' | 'LOCKFILE_UNSUPPORTED';

@@ -1,24 +1,10 @@
-import path from 'node:path';
-import { describe, expect, it } from 'vitest';
-import type { Finding } from '../../src/core/finding.js';
-import { scanDeps } from './helpers.js';
+import { describeFidelity, type FidelityCase } from './fidelity-cases.js';
 
 /**
  * Round 4 of lockfile cases nobody showed us: lockfile shapes where the verdict must follow what the package manager
  * reads. Fixtures and where each came from: fixtures/lockfiles/fidelity/README.md.
  */
-const FIDELITY = path.resolve(import.meta.dirname, '../../fixtures/lockfiles/fidelity');
-
-interface Case {
-  name: string;
-  dir: string;
-  /** `ruleId:level@path:line`, sorted. */
-  want: string[];
-  /** Evidence `count` of each finding with one, in the order of `want`. */
-  counts?: Record<string, number>;
-}
-
-const cases: Case[] = [
+const cases: FidelityCase[] = [
   {
     name: 'npm: lockfileVersion 1 with a packages section installs packages (arborist Shrinkwrap.load); its legacy half differs',
     dir: 'packages-in-v1.v1',
@@ -111,16 +97,4 @@ const cases: Case[] = [
   },
 ];
 
-function place(f: Finding): string {
-  return `${f.ruleId}:${f.level ?? ''}@${f.location.path}:${f.location.line ?? ''}`;
-}
-
-describe('dependency verdicts agree with the package manager (round 4)', () => {
-  it.each(cases)('$name ($dir)', async ({ dir, want, counts }) => {
-    const r = await scanDeps(path.join(FIDELITY, dir));
-    const findings = [...r.findings].sort((a, b) => (place(a) < place(b) ? -1 : place(a) > place(b) ? 1 : 0));
-    expect(findings.map(place)).toEqual(want);
-    for (const [rule, count] of Object.entries(counts ?? {}))
-      expect(findings.find((f) => f.ruleId === rule)?.evidence?.count).toBe(count);
-  });
-});
+describeFidelity('dependency verdicts agree with the package manager (round 4)', cases);

@@ -4,6 +4,7 @@ import type { Policy, RuleSetting } from '../../core/policy.js';
 import type { MaliciousPackage, TrustedRegistry } from '../../core/trusted-registry.js';
 import type { NpmrcConfig } from '../npmrc.js';
 import { DEFAULT_NPM_REGISTRY } from '../npmrc.js';
+import { toReplaceRegistryHost } from '../../registry/resolved-url.js';
 
 /** Registries anyone can publish to: resolving a private scope from one of these is dependency confusion. */
 export const PUBLIC_REGISTRIES: readonly string[] = [
@@ -23,6 +24,12 @@ export interface CheckPolicy {
   readonly malicious: ReadonlyMap<string, readonly MaliciousPackage[]>;
   /** Registry a package without a resolved URL comes from (pnpm, yarn berry): scope registry, else default. */
   readonly registryFor: (name: string) => string;
+  /** The registry the repository's .npmrc names for a scoped package's scope, if any. */
+  readonly scopeRegistry: (name: string) => string | undefined;
+  /** The default registry the repository's .npmrc names (npm's registry.npmjs.org when none). */
+  readonly defaultRegistry: string;
+  /** npm's `replace-registry-host` as the repository's .npmrc sets it (registry/resolved-url.ts). */
+  readonly replaceRegistryHost: string;
 }
 
 export function toCheckPolicy(policy: Policy, registry: TrustedRegistry, npmrcs: readonly NpmrcConfig[]): CheckPolicy {
@@ -35,19 +42,24 @@ export function toCheckPolicy(policy: Policy, registry: TrustedRegistry, npmrcs:
   for (const m of registry.malicious) malicious.set(m.name, [...(malicious.get(m.name) ?? []), m]);
   // The .npmrc nearest the lockfile wins (listed first).
   const defaultRegistry = npmrcs.find((c) => c.registry !== undefined)?.registry ?? DEFAULT_NPM_REGISTRY;
+  const scopeRegistry = (name: string): string | undefined => {
+    if (!name.startsWith('@')) return undefined;
+    const scope = name.slice(0, name.indexOf('/'));
+    for (const c of npmrcs) if (c.scopes[scope] !== undefined) return c.scopes[scope];
+    return undefined;
+  };
   return {
     allowedRegistries: allowed,
     privateScopes: new Set(deps.privateScopes.map((s) => s.replace(/\/\*?$/, '').toLowerCase())),
     installScriptsAllowed: (name) => allowScripts(name),
     sources: deps.sources,
     malicious,
-    registryFor: (name) => {
-      if (name.startsWith('@')) {
-        const scope = name.slice(0, name.indexOf('/'));
-        for (const c of npmrcs) if (c.scopes[scope] !== undefined) return c.scopes[scope];
-      }
-      return defaultRegistry;
-    },
+    registryFor: (name) => scopeRegistry(name) ?? defaultRegistry,
+    scopeRegistry,
+    defaultRegistry,
+    replaceRegistryHost: toReplaceRegistryHost(
+      npmrcs.find((c) => c.raw['replace-registry-host'])?.raw['replace-registry-host'],
+    ),
   };
 }
 

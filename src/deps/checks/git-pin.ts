@@ -5,6 +5,8 @@ import { packageFinding } from './finding.js';
 
 /** A full commit id, the only committish pacote's GitFetcher takes as resolved (`hashre`). */
 const FULL_SHA = /^[0-9a-f]{40}$/i;
+/** The commit id Bun writes for a `github:` entry: the hex tail of GitHub's `owner-repo-<sha>` tarball folder. */
+const BUN_GITHUB_COMMIT = /^[0-9a-f]{7,40}$/i;
 
 /** Git hosts' archive endpoints and where the ref sits in each: the path segment after the marker. */
 const ARCHIVE_REF: readonly RegExp[] = [
@@ -39,16 +41,18 @@ export function lockedGitRef(location: string): string {
  * `#resolvedFromRepo`) at every install, and never checks an integrity for git (it passes `integrity: null`). So
  * such an entry installs whatever the ref points to that day. Bytes pinned by an integrity the package manager
  * checks (an archive URL with `integrity`, a yarn berry checksum under the current cache key) are not reported:
- * a moved ref then fails the install instead. Bun's git tuples are not read here.
+ * a moved ref then fails the install instead. Bun's entries carry what it fetches (parsers/bun.ts `gitFetched`): the
+ * checked-out `.bun-tag` of a `git+` clone, the committish of a `github:` tarball, where Bun writes the short id
+ * GitHub names the tarball with, so a hex id of 7 or more digits counts as a commit there.
  */
 export function checkGitPins(graph: DependencyGraph, parsed: ParsedLockfile): Finding[] {
-  if (graph.kind === 'bun') return [];
   const out: Finding[] = [];
   graph.packages.forEach((node, i) => {
     if (node.source !== 'git') return;
     const location = node.resolved ?? node.version;
     const ref = lockedGitRef(location);
     if (FULL_SHA.test(ref) || bytesPinned(node, graph.kind, parsed.nodes[i]?.integrityNotEnforced)) return;
+    if (graph.kind === 'bun' && /^github:/i.test(location) && BUN_GITHUB_COMMIT.test(ref)) return;
     out.push(
       packageFinding(
         'CPD023',
@@ -67,6 +71,9 @@ export function checkGitPins(graph: DependencyGraph, parsed: ParsedLockfile): Fi
 function bytesPinned(node: PackageNode, kind: DependencyGraph['kind'], notEnforced: string | undefined): boolean {
   if (node.integrity === undefined || node.integrity === '' || notEnforced !== undefined) return false;
   if (kind === 'yarn-berry') return true;
+  // Bun checks an integrity it recorded for a downloaded `github:` tarball (bun.lock.zig reads it after the
+  // `.bun-tag`), not for a `git+` clone.
+  if (kind === 'bun') return /^github:/i.test(node.resolved ?? '');
   // An archive download is a tarball fetch whose integrity is checked; a git clone's never is.
   return /^https?:\/\//i.test(node.resolved ?? '');
 }

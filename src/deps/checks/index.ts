@@ -11,9 +11,11 @@ import { checkLocalPaths } from './local-paths.js';
 import { checkLocalRefs } from './local-refs.js';
 import { checkPackages } from './packages.js';
 import { checkPatchScripts, patchUsesOf } from './patch-scripts.js';
-import { checkPnpmSettings } from './pnpm-settings.js';
+import { checkPnpmSettings, patchHashMismatches } from './pnpm-settings.js';
 import { targetName } from './overrides.js';
 import { checkRangeSources } from './range-source.js';
+import { checkScopeRegistries } from './scope-registry.js';
+import { checkLockfileCredentials } from './credentials.js';
 import { checkSources } from './sources.js';
 import type { LoadedManifest } from './sync.js';
 import { checkSync } from './sync.js';
@@ -36,6 +38,7 @@ export function checkDependencies(
 ): Finding[] {
   // One cause, one finding: an exec: entry is CPD019 (code runs at install), not also the local-path note (CPD009);
   // a registry range locked to git or a tarball is CPD020 (injection), not also the source warning (CPD007/CPD008).
+  const uses = patchUsesOf(graph, parsed);
   const protocols = checkYarnProtocols(graph, policy);
   const rangeSources = checkRangeSources(graph, parsed, manifests);
   const execAt = new Set(protocols.filter((f) => f.ruleId === 'CPD019').map((f) => f.location.line));
@@ -66,6 +69,8 @@ export function checkDependencies(
     ...collapseSystemic(checkIntegrity(graph, parsed), graph),
     ...collapseSystemic(sources, graph),
     ...checkPackages(graph, policy),
+    ...checkScopeRegistries(graph, policy),
+    ...checkLockfileCredentials(graph),
     ...sync,
     ...swaps,
     ...rangeSources,
@@ -73,9 +78,9 @@ export function checkDependencies(
     ...checkLocalRefs(graph, parsed),
     ...protocols,
     ...gitPins,
-    ...checkPatchScripts(graph, patchUsesOf(graph, parsed), patches, policy),
+    ...checkPatchScripts(graph, uses, patches, policy),
     ...checkLegacySection(graph, parsed),
     ...checkDuplicateKeys(graph, parsed),
-    ...checkPnpmSettings(graph, parsed),
+    ...checkPnpmSettings(graph, parsed, graph.kind === 'pnpm' ? patchHashMismatches(uses, patches) : []),
   ];
 }

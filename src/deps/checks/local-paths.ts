@@ -72,7 +72,7 @@ function checkNpmLocations(graph: DependencyGraph): Finding[] {
  * workspace is a path inside another package, undecidable here. yarn 1 does not say which workspace declared it:
  * every workspace is a candidate. Undefined: do not judge.
  */
-function declaringFolders(node: PackageNode, graph: DependencyGraph): string[] | undefined {
+export function declaringFolders(node: PackageNode, graph: DependencyGraph): string[] | undefined {
   if (graph.kind === 'yarn-berry') {
     const ref = node.resolved ?? node.key;
     const encoded = /::(?:.*&)?locator=([^&,"]+)/.exec(ref)?.[1];
@@ -104,12 +104,13 @@ function outsideFromEvery(folders: readonly string[] | undefined, root: string, 
 }
 
 /** The local path an entry is installed from, as its lockfile writes it. */
-function localPathOf(node: PackageNode, kind: DependencyGraph['kind']): string | undefined {
+export function localPathOf(node: PackageNode, kind: DependencyGraph['kind']): string | undefined {
   const resolved = node.resolved;
   if (resolved !== undefined && resolved !== '') {
     const spec = stripProtocol(resolved);
     if (spec !== undefined) return spec;
-    if (kind === 'npm' && !/^[a-z][a-z0-9+.-]*:/i.test(resolved)) return resolved;
+    // npm v1 and Bun (`Resolution.local_tarball`) write a bare path.
+    if ((kind === 'npm' || kind === 'bun') && !/^[a-z][a-z0-9+.-]*:/i.test(resolved)) return resolved;
   }
   // npm v2/v3: a folder entry's key is its location; yarn/pnpm: the descriptor's range names the path.
   if (kind === 'npm') return node.key.includes('node_modules/') ? undefined : node.key;

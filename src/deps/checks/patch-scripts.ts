@@ -69,6 +69,8 @@ export interface PatchUse {
   readonly line: number;
   /** The lockfile's packages the patch applies to. */
   readonly nodes: readonly PackageNode[];
+  /** pnpm: the hash the lockfile records for the file. */
+  readonly hash?: string;
 }
 
 /** The patch files inside the repository that a yarn berry or pnpm lockfile applies at install. */
@@ -91,7 +93,13 @@ export function patchUsesOf(graph: DependencyGraph, parsed: ParsedLockfile): Pat
     // pnpm keys `patchedDependencies` by `name@version` or, since pnpm 9.?, by name (every version).
     const [name, version] = splitDescriptor(ref.name);
     const nodes = graph.packages.filter((n) => n.name === name && (version === '' || n.version === version));
-    out.push({ path: p, target: ref.name, line: ref.line, nodes });
+    out.push({
+      path: p,
+      target: ref.name,
+      line: ref.line,
+      nodes,
+      ...(ref.hash !== undefined ? { hash: ref.hash } : {}),
+    });
   }
   return out;
 }

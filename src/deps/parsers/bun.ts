@@ -63,7 +63,8 @@ export function parseBun(file: string, text: string, options: ParseOptions = {})
   const trusted = trustedOf(options.manifests?.[''], data);
   const nodes: DraftNode[] = keys.map((key) => {
     const node = toNode(key, pk[key], lines.get(`packages\0${key}`) ?? 1, index);
-    if (node.source !== 'registry') return node;
+    // Registry packages and local (`file:`) ones are built by the same name test (`Lockfile.hasTrustedDependency`).
+    if (node.source !== 'registry' && node.source !== 'file') return node;
     if (trusted !== undefined) return trusted.has(node.name) ? node : { ...node, buildDisabled: 'trustedDependencies' };
     return BUN_DEFAULT_TRUSTED.has(node.name) ? node : { ...node, buildDisabled: 'bunDefaultTrusted' };
   });
@@ -92,8 +93,9 @@ export function parseBun(file: string, text: string, options: ParseOptions = {})
 /**
  * Bun runs a dependency's lifecycle scripts only when it is trusted (`Lockfile.hasTrustedDependency`): with a
  * `trustedDependencies` list (the root package.json's; bun.lock repeats it at the top level) only the listed names,
- * `[]` none; without one, only registry packages on Bun's built-in list (bun-default-trusted.ts). Packages from
- * git or a tarball are left as they are (not assumed unbuilt).
+ * `[]` none; without one, only names on Bun's built-in list (bun-default-trusted.ts), tested by name for registry
+ * and local (`file:`) packages alike. Packages from git or a remote tarball are left as they are (not assumed
+ * unbuilt).
  */
 function trustedOf(
   root: { trustedDependencies?: unknown } | undefined,
@@ -115,8 +117,21 @@ function toNode(key: string, raw: unknown, line: number, index: ReadonlyMap<stri
   const info = kind === 'npm' ? tuple[2] : tuple[1];
   const integrity = str(kind === 'npm' ? tuple[3] : kind === 'git' ? tuple[3] : kind === 'tarball' ? tuple[2] : '');
   const registry = kind === 'npm' ? str(tuple[1]) : undefined;
-  const resolved = kind === 'npm' ? (registry !== '' ? registry : undefined) : resolution;
-  const source = kind === 'npm' ? (classifyResolved(registry) ?? 'registry') : classifySpec(resolution);
+  const resolved =
+    kind === 'npm'
+      ? registry !== ''
+        ? registry
+        : undefined
+      : kind === 'git'
+        ? gitFetched(resolution, str(tuple[2]))
+        : resolution;
+  // A local tarball is written as its bare path (`x@vendor/x.tgz`, Resolution.local_tarball): not a GitHub shorthand.
+  const source =
+    kind === 'npm'
+      ? (classifyResolved(registry) ?? 'registry')
+      : kind === 'tarball' && !/^[a-z][a-z0-9+.-]*:\/\//i.test(resolution)
+        ? 'file'
+        : classifySpec(resolution);
   const path = keyPath(key);
   const at = path[path.length - 1] ?? key;
   const meta = isRecord(info) ? info : {};
@@ -141,6 +156,21 @@ function toNode(key: string, raw: unknown, line: number, index: ReadonlyMap<stri
 }
 
 type ResolutionKind = 'npm' | 'git' | 'tarball' | 'local';
+
+/**
+ * What Bun fetches for a git or github entry, as a location whose `#` names the ref. A `git+` repository is cloned
+ * and the tuple's third element (the `.bun-tag`, read into `Repository.resolved`) is checked out
+ * (`enqueueGitForCheckout`), whatever the first element's `#` says. A `github:` one is downloaded from
+ * `api.github.com/repos/<owner>/<repo>/tarball/<committish>` with the committish of the first element
+ * (`allocGitHubURL`); Bun's own writer puts the commit there (`Repository.Formatter`: the `.bun-tag` after its last
+ * `-`, a short hex id for GitHub's `owner-repo-<sha>`).
+ */
+function gitFetched(resolution: string, bunTag: string | undefined): string {
+  if (!/^git\+/i.test(resolution)) return resolution;
+  const hash = resolution.lastIndexOf('#');
+  const repo = hash < 0 ? resolution : resolution.slice(0, hash);
+  return bunTag === undefined || bunTag === '' ? repo : `${repo}#${bunTag}`;
+}
 
 function resolutionKind(resolution: string): ResolutionKind {
   if (/^(git\+|github:|gitlab:|bitbucket:|git:)/i.test(resolution)) return 'git';

@@ -17,7 +17,10 @@ export function parseNpmLock(file: string, text: string, options: ParseOptions):
   // Any other truthy `packages` also stops the migration and leaves arborist with nothing it can read.
   if (data.packages) throw new LockfileError('LOCKFILE_SHAPE', file, '"packages" is not an object', 1);
   if (isRecord(data.dependencies) || data.lockfileVersion === 1) return parseNpmV1(data, text, options.manifests?.['']);
-  throw new LockfileError('LOCKFILE_SHAPE', file, 'JSON without "packages" or "dependencies": not an npm lockfile', 1);
+  // Any other object (`{}`, `{"lockfileVersion": 3}`) loads as a lockfile with no packages (`packages: data.packages
+  // || {}`): `npm ci` stops because package.json is not in sync with it, `npm install` resolves every dependency
+  // afresh. An empty lockfile, so the sync check reports what package.json declares and it does not lock.
+  return parseNpmPackages(file, { ...data, packages: {} }, text);
 }
 
 function parseJson(file: string, text: string): Record<string, unknown> {

@@ -268,12 +268,15 @@ function patchFiles(text: string, data: Record<string, unknown>, configured: Rec
   const out: DraftLocalRef[] = [];
   for (const [name, v] of Object.entries(data.patchedDependencies)) {
     const path = isRecord(v) ? str(v.path) : undefined;
-    if (path !== undefined) out.push({ kind: 'patch', name, path, line: lineOfText(text, path) });
+    const locked = isRecord(v) ? str(v.hash) : str(v);
+    const hash = locked !== undefined ? { hash: locked } : {};
+    if (path !== undefined) out.push({ kind: 'patch', name, path, line: lineOfText(text, path), ...hash });
     else {
       // pnpm 10 locks the hash only; the file is where the config names it (pnpm-workspace.yaml, else the root
       // package.json's `pnpm.patchedDependencies`), relative to the same folder.
       const from = str(configured[name]);
-      if (from !== undefined) out.push({ kind: 'patch', name, path: from, line: lineOfText(text, `${name}:`, name) });
+      if (from !== undefined)
+        out.push({ kind: 'patch', name, path: from, line: lineOfText(text, `${name}:`, name), ...hash });
     }
   }
   return out;

@@ -1,0 +1,98 @@
+import path from 'node:path';
+import type { Finding } from '../../core/finding.js';
+import type { DependencyGraph, PackageNode } from '../../core/records.js';
+import type { TarballFacts } from '../../registry/tarball.js';
+import { compareSri, parseSri } from '../../verify/npm/sri.js';
+import type { CheckPolicy } from './context.js';
+import { packageFinding } from './finding.js';
+import { declaringFolders, localPathOf } from './local-paths.js';
+
+/** A `file:` tarball a lockfile installs from inside the repository. */
+export interface LocalTarball {
+  readonly node: PackageNode;
+  /** Repository-relative paths it may be read from, most likely first (yarn 1 does not say which workspace). */
+  readonly candidates: readonly string[];
+}
+
+const TARBALL = /\.(tgz|tar\.gz|tar)$/i;
+
+/**
+ * The `file:` tarballs of a lockfile that lie inside the repository, resolved as each package manager does (npm and
+ * pnpm against the lockfile's folder, yarn against the declaring workspace: local-paths.ts `declaringFolders`).
+ * Folders and outside paths are not here (CPD017 reports the latter).
+ */
+export function localTarballsOf(graph: DependencyGraph): LocalTarball[] {
+  const root = path.posix.dirname(graph.lockfile);
+  const out: LocalTarball[] = [];
+  for (const node of graph.packages) {
+    if (node.source !== 'file') continue;
+    const local = localPathOf(node, graph.kind)?.replace(/\\/g, '/');
+    if (local === undefined || !TARBALL.test(local) || local.startsWith('/') || /^[a-z]:\//i.test(local)) continue;
+    const candidates = (declaringFolders(node, graph) ?? [])
+      .map((folder) => path.posix.normalize(path.posix.join(root, folder, local)))
+      .filter((p) => p !== '..' && !p.startsWith('../'));
+    if (candidates.length > 0) out.push({ node, candidates: [...new Set(candidates)] });
+  }
+  return out;
+}
+
+/** What reading a local tarball found: the file read and its facts (inspectTarball, never extracted or run). */
+export interface LocalTarballFacts {
+  readonly path: string;
+  readonly facts: TarballFacts;
+}
+
+/**
+ * CPD161: the tarball in the repository is not the one the lockfile pins. npm (pacote's FileFetcher), yarn 1, pnpm
+ * and Bun check a `file:` tarball against the lockfile's integrity when it has one, so the install stops
+ * (EINTEGRITY): the tarball was replaced after the lockfile was written, and what the repository ships is not what
+ * was locked. yarn berry's checksum is of its cache zip, not of the tarball, and is not compared.
+ *
+ * CPD012: the tarball's own package.json has an install script that the package manager runs and nothing else
+ * shows. yarn 1 runs every package's scripts, yarn berry builds from the fetched manifest, pnpm builds what its
+ * settings allow, Bun what `trustedDependencies` lists (the parsers set `buildDisabled` for the rest); npm runs
+ * them only when the lockfile entry says `hasInstallScript` (arborist rebuild reads the package's scripts only
+ * then), which the lockfile check already reports, so npm is not judged from the tarball. A tarball the install
+ * refuses (CPD161) runs nothing, so its scripts are not reported beside it.
+ */
+export function checkLocalTarballs(
+  graph: DependencyGraph,
+  read: ReadonlyMap<PackageNode, LocalTarballFacts>,
+  policy: CheckPolicy,
+): Finding[] {
+  const out: Finding[] = [];
+  for (const [node, { path: file, facts }] of read) {
+    const cmp =
+      graph.kind !== 'yarn-berry' ? compareSri(parseSri(node.integrity), parseSri(facts.integrity)) : undefined;
+    if (cmp?.kind === 'mismatch')
+      out.push(
+        packageFinding(
+          'CPD161',
+          node,
+          `is installed from ${file}, whose ${cmp.algorithm} is not the integrity the lockfile records (${cmp.expected.slice(0, 120)})`,
+          'Find out who replaced the tarball or the lockfile entry; the package manager refuses the install (EINTEGRITY). Restore the tarball the lockfile pins, or reinstall to record the new one after reviewing it.',
+          { tarball: file, expected: cmp.expected.slice(0, 200), actual: cmp.actual.slice(0, 200) },
+        ),
+      );
+    const scripts = facts.installScripts;
+    // A refused tarball runs nothing: its scripts are reported once the lockfile pins it.
+    if (
+      cmp?.kind !== 'mismatch' &&
+      scripts.length > 0 &&
+      graph.kind !== 'npm' &&
+      node.hasInstallScript !== true &&
+      node.buildDisabled === undefined &&
+      !policy.installScriptsAllowed(node.name)
+    )
+      out.push(
+        packageFinding(
+          'CPD012',
+          node,
+          `runs install scripts (${scripts.join(', ')}) from its tarball ${file} and is not on the allowlist`,
+          'Review the scripts in the tarball; add the package to dependencies.allowInstallScripts if they are needed, or install with --ignore-scripts.',
+          { tarball: file, scripts: scripts.join(', ') },
+        ),
+      );
+  }
+  return out;
+}

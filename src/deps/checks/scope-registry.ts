@@ -1,0 +1,60 @@
+import type { Finding } from '../../core/finding.js';
+import type { DependencyGraph, PackageNode } from '../../core/records.js';
+import { npmFetchUrl } from '../../registry/resolved-url.js';
+import { hostOf } from '../source.js';
+import type { CheckPolicy } from './context.js';
+import { isUnder, normalizePrefix } from './context.js';
+import { redactUrls } from './finding.js';
+
+/**
+ * CPD162: a scoped package the repository's .npmrc maps to its own registry (`@corp:registry=…`) is locked to a
+ * tarball elsewhere, and npm installs it from there. arborist fetches a lockfile's `resolved` as written
+ * (`#registryResolved`), except that a URL on the `replace-registry-host` (registry.npmjs.org by default) is moved
+ * to the *default* registry, never to the scope's: the scope mapping only decides where a package is resolved when
+ * the lockfile has no URL. So a private-scope package locked to registry.npmjs.org installs whatever the public
+ * registry serves under that name: the dependency-confusion shape, which a reviewer reading the .npmrc takes as
+ * covered. npm only (pnpm and Bun derive the tarball URL from the scope's registry; yarn berry reads no .npmrc).
+ * Not reported where another rule already says it: a host the policy does not allow (CPD005), a scope the policy
+ * marks private (CPD011). One finding per scope and place npm fetches from, with the count.
+ */
+export function checkScopeRegistries(graph: DependencyGraph, policy: CheckPolicy): Finding[] {
+  if (graph.kind !== 'npm') return [];
+  const groups = new Map<string, { scope: string; registry: string; fetched: string; nodes: PackageNode[] }>();
+  for (const node of graph.packages) {
+    const resolved = node.resolved;
+    if (node.source !== 'registry' || resolved === undefined || !/^https?:/i.test(resolved)) continue;
+    const registry = policy.scopeRegistry(node.name);
+    if (registry === undefined) continue;
+    const scope = node.name.slice(0, node.name.indexOf('/'));
+    if (policy.privateScopes.has(scope.toLowerCase()) || !isUnder(resolved, policy.allowedRegistries)) continue;
+    const fetched = npmFetchUrl(resolved, policy.defaultRegistry, policy.replaceRegistryHost);
+    if (fetched === undefined || isUnder(fetched, [normalizePrefix(registry)])) continue;
+    const base = `${new URL(fetched).origin}/`;
+    const key = `${scope}\0${base}`;
+    const g = groups.get(key) ?? { scope, registry, fetched: base, nodes: [] };
+    g.nodes.push(node);
+    groups.set(key, g);
+  }
+  return [...groups.values()].map(({ scope, registry, fetched, nodes }) => {
+    const first = nodes[0]!;
+    const names = nodes.map((n) => `${n.name}@${n.version}`);
+    return {
+      ruleId: 'CPD162',
+      message: redactUrls(
+        `${graph.lockfile} locks ${nodes.length} ${scope} package${nodes.length === 1 ? '' : 's'} (${names.slice(0, 10).join(', ')}${nodes.length > 10 ? ', …' : ''}) to tarballs that npm fetches from ${hostOf(fetched) ?? fetched}, not from ${registry}, the registry .npmrc names for ${scope}: npm installs a lockfile's URL as written (only registry.npmjs.org URLs are moved, to the default registry), so the scope mapping does not apply. Regenerate the entries with the scope registry configured (\`npm install --package-lock-only\`) and check what the other registry serves under these names.`,
+      ),
+      location: { path: graph.lockfile, line: first.line },
+      artifact: { kind: 'package', name: first.name, version: first.version },
+      evidence: {
+        count: nodes.length,
+        scope,
+        scopeRegistry: redactUrls(registry),
+        fetchedFrom: redactUrls(fetched),
+        packages: names.join(', ').slice(0, 1000),
+      },
+      ...(nodes.length > 1
+        ? { related: nodes.slice(1, 1000).map((n) => ({ path: graph.lockfile, line: n.line })) }
+        : {}),
+    };
+  });
+}
