@@ -311,9 +311,9 @@ describe('offline Python rules over case fixtures', () => {
   // Comfy-Org/comfy-cli's main moved pyproject.toml ahead of its exported pylock.toml: gitpython>=3.1.50 (3.1.45
   // locked), posthog, uv>=0.11.15 (0.8.5 locked) and imageio-ffmpeg are not in it — true positives.
   it.each([
-    // nanochat locks torch from download.pytorch.org (cpu and cu128): one CPP070 for the host under the default
-    // policy, which allows PyPI only.
-    ['karpathy-nanochat', 'uv.lock', ['CPP070@uv.lock:2189']],
+    // nanochat locks torch from download.pytorch.org (cpu and cu128), which the default policy's Python indexes
+    // allow (the project-run index of PyTorch); its files come from download-r2.pytorch.org, the same site.
+    ['karpathy-nanochat', 'uv.lock', []],
     ['google-deepmind-alphafold3', 'uv.lock', []],
     // Packages that publish no wheel are built from their sdist on install (CPP074): true, one per package.
     [
@@ -344,6 +344,15 @@ describe('offline Python rules over case fixtures', () => {
     await copyFile(corpusPath('python', 'lockfiles', `${prefix}.pyproject.toml`), path.join(dir, 'pyproject.toml'));
     const r = await scanPython(dir);
     expect(ids(r)).toEqual(want);
+  });
+
+  it('download.pytorch.org is allowed through dependencies.python.indexes, so a policy can take it back', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'cp-py-torch-'));
+    await copyFile(corpusPath('python', 'lockfiles', 'karpathy-nanochat.uv.lock'), path.join(dir, 'uv.lock'));
+    expect(DEFAULT_POLICY.dependencies.python?.indexes).toContain('https://download.pytorch.org/whl/');
+    const r = await scanPython(dir, { policy: policyWith({ indexes: [] }) });
+    expect(ids(r)).toEqual(['CPP070@uv.lock:2189']);
+    expect(r.findings[0]!.evidence).toMatchObject({ host: 'download.pytorch.org', count: 3 });
   });
 
   it('the CI environment (PIP_INDEX_URL, UV_INDEX) allows an index; the tree never does', async () => {
