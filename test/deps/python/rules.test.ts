@@ -208,6 +208,14 @@ const cases: Case[] = [
     ],
   },
   {
+    // uv `Package::to_dist`: the best wheel for the running platform, else the sdist. Markers on the edges into a
+    // package (and the lock's supported-markers) say where it is installed at all; a pure wheel fits everywhere; a
+    // package without an sdist fails where no wheel fits, running nothing.
+    name: 'wheels for some platforms only: the sdist builds on the others where the package is installed',
+    dir: 'partial-wheels',
+    want: ['CPP074@uv-environments/uv.lock:26', 'CPP074@uv/uv.lock:17'],
+  },
+  {
     name: 'dependencies.allowInstallScripts allows a build by the name as written or normalised',
     dir: 'sdist-builds',
     policy: {
@@ -316,10 +324,19 @@ describe('offline Python rules over case fixtures', () => {
     ['karpathy-nanochat', 'uv.lock', []],
     ['google-deepmind-alphafold3', 'uv.lock', []],
     // Packages that publish no wheel are built from their sdist on install (CPP074): true, one per package.
+    // openai-harmony 0.0.8 has wheels for every platform but macOS x86_64, where uv builds its sdist (maturin);
+    // sspilib and pywin32 have Windows wheels only and are locked for sys_platform == 'win32' only: not reported.
     [
       'zylon-ai-private-gpt',
       'uv.lock',
-      ['CPP074@uv.lock:1238', 'CPP074@uv.lock:1710', 'CPP074@uv.lock:3070', 'CPP074@uv.lock:963', 'CPP074@uv.lock:969'],
+      [
+        'CPP074@uv.lock:1238',
+        'CPP074@uv.lock:1710',
+        'CPP074@uv.lock:2646',
+        'CPP074@uv.lock:3070',
+        'CPP074@uv.lock:963',
+        'CPP074@uv.lock:969',
+      ],
     ],
     [
       'sktime-pytorch-forecasting',
@@ -344,6 +361,14 @@ describe('offline Python rules over case fixtures', () => {
     await copyFile(corpusPath('python', 'lockfiles', `${prefix}.pyproject.toml`), path.join(dir, 'pyproject.toml'));
     const r = await scanPython(dir);
     expect(ids(r)).toEqual(want);
+  });
+
+  it('partial wheels: the evidence names the platforms that build', async () => {
+    const r = await scanPython(path.join(CASES, 'partial-wheels'));
+    expect(r.findings.map((f) => [f.location.path, f.evidence?.['buildsOn']]).sort()).toEqual([
+      ['uv-environments/uv.lock', 'linux-x86_64'],
+      ['uv/uv.lock', 'linux-x86_64 linux-aarch64 macos-x86_64 windows-x86_64'],
+    ]);
   });
 
   it('download.pytorch.org is allowed through dependencies.python.indexes, so a policy can take it back', async () => {
