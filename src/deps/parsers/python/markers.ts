@@ -39,26 +39,25 @@ export function evaluateMarker(text: string, env: MarkerEnv): Tri {
   const toks = tokenize(text);
   if (!toks || toks.length > 10_000) return undefined;
   let i = 0;
-  const orExpr = (depth: number): Tri | null => {
-    let acc = andExpr(depth);
-    while (acc !== null && toks[i]?.k === 'word' && (toks[i] as { v: string }).v === 'or') {
-      i++;
-      const next = andExpr(depth);
-      if (next === null) return null;
-      acc = acc === true || next === true ? true : acc === false && next === false ? false : undefined;
-    }
-    return acc;
-  };
-  const andExpr = (depth: number): Tri | null => {
-    let acc = atom(depth);
-    while (acc !== null && toks[i]?.k === 'word' && (toks[i] as { v: string }).v === 'and') {
-      i++;
-      const next = atom(depth);
-      if (next === null) return null;
-      acc = acc === false || next === false ? false : acc === true && next === true ? true : undefined;
-    }
-    return acc;
-  };
+  const or3 = (a: Tri, b: Tri): Tri =>
+    a === true || b === true ? true : a === false && b === false ? false : undefined;
+  const and3 = (a: Tri, b: Tri): Tri =>
+    a === false || b === false ? false : a === true && b === true ? true : undefined;
+  /** `operand (word operand)*`, folded with `combine`; null when the text does not parse. */
+  const joined =
+    (word: string, operand: (depth: number) => Tri | null, combine: (a: Tri, b: Tri) => Tri) =>
+    (depth: number): Tri | null => {
+      let acc = operand(depth);
+      while (acc !== null && toks[i]?.k === 'word' && (toks[i] as { v: string }).v === word) {
+        i++;
+        const next = operand(depth);
+        if (next === null) return null;
+        acc = combine(acc, next);
+      }
+      return acc;
+    };
+  const andExpr = joined('and', (depth) => atom(depth), and3);
+  const orExpr = joined('or', andExpr, or3);
   const value = (): { known: boolean; v: string } | null => {
     const t = toks[i++];
     if (t?.k === 'str') return { known: true, v: t.v };
