@@ -60,6 +60,8 @@ export interface PythonPublisherRequirement {
 export interface PythonDependencyPolicy {
   /** Every Python package must carry a hash (pip `--require-hashes` for the whole repository). */
   readonly requireHashes?: boolean;
+  /** Index URL prefixes (trailing slash) Python packages may come from besides PyPI; npm never reads them. */
+  readonly indexes?: readonly string[];
   readonly requireProvenance?: readonly PythonPublisherRequirement[];
 }
 

@@ -9,6 +9,7 @@ export const DEFAULT_POLICY_DOCUMENT: Readonly<Record<string, unknown>> = {
     allowInstallScripts: [],
     sources: { git: 'warning', tarball: 'warning', file: 'note' },
     requireProvenance: [],
+    python: { indexes: ['https://download.pytorch.org/whl/', 'https://pypi.nvidia.com/'] },
     verifySignatures: true,
     failClosed: false,
   },

@@ -24,6 +24,12 @@ dependencies:
     tarball: warning
     file: note
   requireProvenance: []
+  python:
+    # Python indexes a repository may name besides PyPI: project-run public indexes whose files are the project's own
+    # builds (PyTorch's CUDA / CPU wheels, NVIDIA's). Lists replace: set \`indexes: []\` to allow PyPI only.
+    indexes:
+      - https://download.pytorch.org/whl/
+      - https://pypi.nvidia.com/
   verifySignatures: true
   # Packages that cannot be verified (e.g. registry unreachable) are findings but do not fail the run.
   failClosed: false

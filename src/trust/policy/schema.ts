@@ -39,6 +39,10 @@ const pythonDependencies = {
   description: 'Python (PyPI) dependencies.',
   properties: {
     requireHashes: { type: 'boolean', description: 'Every Python package must carry a hash (pip --require-hashes).' },
+    indexes: stringListOf(
+      'Python package indexes (URL prefixes) a repository may install from besides PyPI, e.g. a project-run index such as download.pytorch.org. Not used for npm.',
+      { pattern: '^https?://\\S+$', patternErrorMessage: 'expected an http(s) URL' },
+    ),
     requireProvenance: {
       type: 'array',
       description: 'PyPI projects that must carry PEP 740 attestations, optionally from given Trusted Publishers.',

@@ -30,7 +30,7 @@ export function toPolicy(
       })),
       verifySignatures: deps.verifySignatures ?? true,
       failClosed: deps.failClosed ?? false,
-      ...(deps.python !== undefined ? { python: toPythonPolicy(deps.python) } : {}),
+      python: toPythonPolicy(deps.python ?? {}),
       trustedMirrors: (deps.trustedMirrors ?? []).map(withTrailingSlash),
     },
     models: {
@@ -82,10 +82,14 @@ export function toPolicy(
 /** The public npm registry and its yarn alias, as DEFAULT_POLICY_YAML lists them. */
 const DEFAULT_REGISTRIES = ['https://registry.npmjs.org/', 'https://registry.yarnpkg.com/'];
 
+/** Project-run public Python indexes, as DEFAULT_POLICY_YAML lists them. */
+const DEFAULT_PYTHON_INDEXES = ['https://download.pytorch.org/whl/', 'https://pypi.nvidia.com/'];
+
 /** `publishers` left out means any verified attestation, the same as an empty list. */
 function toPythonPolicy(python: PythonDocument): PythonDependencyPolicy {
   return {
     ...(python.requireHashes !== undefined ? { requireHashes: python.requireHashes } : {}),
+    indexes: (python.indexes ?? DEFAULT_PYTHON_INDEXES).map(withTrailingSlash),
     ...(python.requireProvenance !== undefined
       ? {
           requireProvenance: python.requireProvenance.map((r) => ({

@@ -25,6 +25,24 @@ describe('the manifest hash a lockfile records against the manifest beside it (C
       name: 'a dependency added after locking: CPP020 names it, the stale hash is the same cause',
       want: ['CPP020@pyproject.toml:8'],
     },
+    // Poetry 2 with a PEP 621 [project] table (fixtures/python/generate/poetry2_content_hash.py).
+    { dir: 'pep621-fresh', name: 'Poetry 2 hashes [project] beside [tool.poetry]: fresh', want: [] },
+    { dir: 'pep621-groups-fresh', name: 'Poetry 2.3 also hashes [dependency-groups]: fresh', want: [] },
+    {
+      dir: 'pep621-groups-poetry22',
+      name: 'a Poetry 2.2 lock hashed without [dependency-groups] is still fresh (2.3 accepts it)',
+      want: [],
+    },
+    {
+      dir: 'pep621-stale',
+      name: '[project] requires-python raised after locking: only the hash tells',
+      want: ['CPP077@poetry.lock:62'],
+    },
+    {
+      dir: 'pep621-groups-stale',
+      name: 'a [dependency-groups] requirement narrowed after a Poetry 2.3 lock',
+      want: ['CPP077@poetry.lock:62'],
+    },
   ])('$name ($dir)', async (c) => {
     const r = await scanWith(path.join(CASES, c.dir), [pythonDepsStage]);
     expect(r.findings.map((f) => `${f.ruleId}@${f.location.path}:${f.location.line ?? 0}`).sort()).toEqual(c.want);

@@ -9,6 +9,7 @@ describe('dependencies.python in the policy', () => {
       'dependencies:',
       '  python:',
       '    requireHashes: true',
+      "    indexes: ['https://download.pytorch.org/whl/', 'https://pypi.corp.example/simple/']",
       '    requireProvenance:',
       "      - packages: ['sigstore', 'pypi-attestations']",
       '        publishers:',
@@ -18,6 +19,7 @@ describe('dependencies.python in the policy', () => {
     const { policy } = await parsePolicy(text, 'chainproof.yml', '/tmp');
     expect(policy.dependencies.python).toEqual({
       requireHashes: true,
+      indexes: ['https://download.pytorch.org/whl/', 'https://pypi.corp.example/simple/'],
       requireProvenance: [
         {
           packages: ['sigstore', 'pypi-attestations'],
@@ -40,8 +42,17 @@ describe('dependencies.python in the policy', () => {
     expect(String((err as Error).message)).toMatch(/chainproof\.yml:\d+/);
   });
 
-  it('the default policy has no python section (defaults apply)', async () => {
+  it('the default python section allows the project-run indexes and nothing else', async () => {
     const { policy } = await parsePolicy('version: 1\n', 'chainproof.yml', '/tmp');
-    expect(policy.dependencies.python).toBeUndefined();
+    expect(policy.dependencies.python).toEqual({
+      indexes: ['https://download.pytorch.org/whl/', 'https://pypi.nvidia.com/'],
+    });
+    // A policy's own python settings merge key by key: requireHashes alone keeps the default indexes.
+    const merged = await parsePolicy(
+      'version: 1\ndependencies:\n  python:\n    requireHashes: true\n',
+      'c.yml',
+      '/tmp',
+    );
+    expect(merged.policy.dependencies.python?.indexes).toHaveLength(2);
   });
 });

@@ -208,6 +208,14 @@ const cases: Case[] = [
     ],
   },
   {
+    // uv `Package::to_dist`: the best wheel for the running platform, else the sdist. Markers on the edges into a
+    // package (and the lock's supported-markers) say where it is installed at all; a pure wheel fits everywhere; a
+    // package without an sdist fails where no wheel fits, running nothing.
+    name: 'wheels for some platforms only: the sdist builds on the others where the package is installed',
+    dir: 'partial-wheels',
+    want: ['CPP074@uv-environments/uv.lock:26', 'CPP074@uv/uv.lock:17'],
+  },
+  {
     name: 'dependencies.allowInstallScripts allows a build by the name as written or normalised',
     dir: 'sdist-builds',
     policy: {
@@ -311,15 +319,24 @@ describe('offline Python rules over case fixtures', () => {
   // Comfy-Org/comfy-cli's main moved pyproject.toml ahead of its exported pylock.toml: gitpython>=3.1.50 (3.1.45
   // locked), posthog, uv>=0.11.15 (0.8.5 locked) and imageio-ffmpeg are not in it — true positives.
   it.each([
-    // nanochat locks torch from download.pytorch.org (cpu and cu128): one CPP070 for the host under the default
-    // policy, which allows PyPI only.
-    ['karpathy-nanochat', 'uv.lock', ['CPP070@uv.lock:2189']],
+    // nanochat locks torch from download.pytorch.org (cpu and cu128), which the default policy's Python indexes
+    // allow (the project-run index of PyTorch); its files come from download-r2.pytorch.org, the same site.
+    ['karpathy-nanochat', 'uv.lock', []],
     ['google-deepmind-alphafold3', 'uv.lock', []],
     // Packages that publish no wheel are built from their sdist on install (CPP074): true, one per package.
+    // openai-harmony 0.0.8 has wheels for every platform but macOS x86_64, where uv builds its sdist (maturin);
+    // sspilib and pywin32 have Windows wheels only and are locked for sys_platform == 'win32' only: not reported.
     [
       'zylon-ai-private-gpt',
       'uv.lock',
-      ['CPP074@uv.lock:1238', 'CPP074@uv.lock:1710', 'CPP074@uv.lock:3070', 'CPP074@uv.lock:963', 'CPP074@uv.lock:969'],
+      [
+        'CPP074@uv.lock:1238',
+        'CPP074@uv.lock:1710',
+        'CPP074@uv.lock:2646',
+        'CPP074@uv.lock:3070',
+        'CPP074@uv.lock:963',
+        'CPP074@uv.lock:969',
+      ],
     ],
     [
       'sktime-pytorch-forecasting',
@@ -344,6 +361,23 @@ describe('offline Python rules over case fixtures', () => {
     await copyFile(corpusPath('python', 'lockfiles', `${prefix}.pyproject.toml`), path.join(dir, 'pyproject.toml'));
     const r = await scanPython(dir);
     expect(ids(r)).toEqual(want);
+  });
+
+  it('partial wheels: the evidence names the platforms that build', async () => {
+    const r = await scanPython(path.join(CASES, 'partial-wheels'));
+    expect(r.findings.map((f) => [f.location.path, f.evidence?.['buildsOn']]).sort()).toEqual([
+      ['uv-environments/uv.lock', 'linux-x86_64'],
+      ['uv/uv.lock', 'linux-x86_64 linux-aarch64 macos-x86_64 windows-x86_64'],
+    ]);
+  });
+
+  it('download.pytorch.org is allowed through dependencies.python.indexes, so a policy can take it back', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'cp-py-torch-'));
+    await copyFile(corpusPath('python', 'lockfiles', 'karpathy-nanochat.uv.lock'), path.join(dir, 'uv.lock'));
+    expect(DEFAULT_POLICY.dependencies.python?.indexes).toContain('https://download.pytorch.org/whl/');
+    const r = await scanPython(dir, { policy: policyWith({ indexes: [] }) });
+    expect(ids(r)).toEqual(['CPP070@uv.lock:2189']);
+    expect(r.findings[0]!.evidence).toMatchObject({ host: 'download.pytorch.org', count: 3 });
   });
 
   it('the CI environment (PIP_INDEX_URL, UV_INDEX) allows an index; the tree never does', async () => {

@@ -29,6 +29,7 @@ const FULL: Full<PolicyDocument> = {
     failClosed: true,
     python: {
       requireHashes: true,
+      indexes: ['https://pypi.acme.example/simple'],
       requireProvenance: [
         { packages: ['acme-*'], publishers: [{ kind: 'GitHub', repository: 'acme/x', workflow: 'r.yml', email: 'e' }] },
       ],

@@ -37,10 +37,12 @@ export function parsePoetryLock(file: string, text: string): PythonLock {
     const commit = source === 'vcs' ? fullCommit(strOf(src?.resolved_reference)) : undefined;
     const groups = Array.isArray(entry.groups) ? entry.groups.filter((g) => typeof g === 'string') : undefined;
     const indexName = source === 'index' ? strOf(src?.reference) : undefined;
+    const markers = poetryMarkers(entry.markers, groups);
     return {
       ...lockedEntry({ name, version: strOf(entry.version), file, line, source, url, commit }),
       ...(indexName !== undefined ? { indexName } : {}),
       distributions: toDistributions(files),
+      ...(markers !== undefined ? { markers } : {}),
       dev: entry.category === 'dev' || (groups !== undefined && groups.length > 0 && !groups.includes('main')),
       optional: entry.optional === true,
     };
@@ -59,6 +61,17 @@ export function parsePoetryLock(file: string, text: string): PythonLock {
     requireHashes: false,
     problems: [],
   };
+}
+
+/**
+ * When a Poetry 2 lock installs the package (`Locker._dump_package`): `markers` is one marker for every group, or a
+ * table of the groups whose marker is not "any"; a group of `groups` missing from the table installs it always.
+ */
+function poetryMarkers(markers: unknown, groups: readonly string[] | undefined): string | undefined {
+  if (typeof markers === 'string') return markers;
+  if (!isTable(markers) || !groups || groups.length === 0) return undefined;
+  const each = groups.map((g) => strOf(markers[g]));
+  return each.every((m) => m !== undefined) ? each.map((m) => `(${m})`).join(' or ') : undefined;
 }
 
 function sourceOf(src: Record<string, unknown> | undefined): [PySource, string | undefined] {

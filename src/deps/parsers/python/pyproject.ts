@@ -1,7 +1,8 @@
 import { normalizeName, parseRequirement } from './pep508.js';
 import type { IndexConfig } from './pyproject-indexes.js';
 import { readIndexConfig } from './pyproject-indexes.js';
-import { poetryContentHash } from './poetry-content-hash.js';
+import type { PoetryContentHashes } from './poetry-content-hash.js';
+import { poetryContentHashes } from './poetry-content-hash.js';
 import { isTable, parseToml, strOf } from './toml.js';
 
 /** A dependency `pyproject.toml` declares, at its line. */
@@ -20,7 +21,7 @@ export interface PyProject {
   /** The indexes Poetry / PDM / uv are told to use, and how they combine. */
   readonly indexConfig: IndexConfig;
   /** The poetry.lock `content-hash` Poetry would write for this file; absent when it cannot be reproduced. */
-  readonly poetryContentHash?: string;
+  readonly poetryContentHashes?: PoetryContentHashes;
 }
 
 /**
@@ -64,13 +65,13 @@ export function parsePyproject(file: string, text: string): PyProject {
   if (isTable(poetry.group)) {
     for (const g of Object.values(poetry.group)) if (isTable(g)) addPoetry(g.dependencies, 'group');
   }
-  const contentHash = poetryContentHash(doc);
+  const contentHashes = poetryContentHashes(doc);
   return {
     file,
     name,
     dependencies: out,
     indexConfig: readIndexConfig(doc, text),
-    ...(contentHash !== undefined ? { poetryContentHash: contentHash } : {}),
+    ...(contentHashes !== undefined ? { poetryContentHashes: contentHashes } : {}),
   };
 }
 

@@ -26,7 +26,12 @@ export function parseUvLock(file: string, text: string): PythonLock {
   }
   const packages: PyPackage[] = [];
   const projects: string[] = [];
-  namedTables(file, text, doc, 'package').forEach(({ entry, name, line }) => {
+  const tables = namedTables(file, text, doc, 'package');
+  const installedWhen = edgeMarkers(
+    tables.map((t) => t.entry),
+    doc['supported-markers'],
+  );
+  tables.forEach(({ entry, name, line }) => {
     const src = isTable(entry.source) ? entry.source : {};
     const [source, url] = sourceOf(src);
     // `virtual` (never built) and `editable` workspace members are the project. An editable path that leaves
@@ -39,10 +44,12 @@ export function parseUvLock(file: string, text: string): PythonLock {
     }
     const dists = toDistributions([entry.sdist, ...(Array.isArray(entry.wheels) ? (entry.wheels as unknown[]) : [])]);
     const commit = source === 'vcs' ? gitCommitOf(url) : undefined;
+    const markers = installedWhen(normalizeName(name), strOf(entry.version));
     packages.push({
       ...lockedEntry({ name, version: strOf(entry.version), file, line, source, url, commit }),
       distributions: dists,
       ...(editable !== undefined ? { editable: true } : {}),
+      ...(markers !== undefined ? { markers } : {}),
       dev: false,
       optional: false,
     });
@@ -56,6 +63,44 @@ export function parseUvLock(file: string, text: string): PythonLock {
     indexes: [],
     requireHashes: false,
     problems: [],
+  };
+}
+
+/**
+ * When each locked package is installed at all, as a PEP 508 marker: the `marker`s of the dependency edges that lead
+ * to it (uv writes `{ name, version?, marker? }` in `dependencies`, `optional-dependencies` and `dev-dependencies`;
+ * `version` only where the name is locked more than once), or'ed, and'ed with the lock's `supported-markers` (from
+ * `tool.uv.environments`: uv resolves for those platforms only). Undefined when some edge has no marker.
+ */
+function edgeMarkers(
+  entries: readonly Record<string, unknown>[],
+  supported: unknown,
+): (name: string, version: string | undefined) => string | undefined {
+  const edges = new Map<string, (string | undefined)[]>();
+  const add = (dep: unknown) => {
+    if (!isTable(dep) || strOf(dep.name) === undefined) return;
+    const key = `${normalizeName(strOf(dep.name)!)}@${strOf(dep.version) ?? ''}`;
+    edges.set(key, [...(edges.get(key) ?? []), strOf(dep.marker)]);
+  };
+  const lists = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+  for (const e of entries) {
+    lists(e.dependencies).forEach(add);
+    for (const key of ['optional-dependencies', 'dev-dependencies']) {
+      const t = e[key];
+      if (isTable(t)) for (const list of Object.values(t)) lists(list).forEach(add);
+    }
+  }
+  const envs = lists(supported).filter((m): m is string => typeof m === 'string');
+  return (name, version) => {
+    const into = [
+      ...(edges.get(`${name}@`) ?? []),
+      ...(version !== undefined ? (edges.get(`${name}@${version}`) ?? []) : []),
+    ];
+    if (into.length === 0 || into.some((m) => m === undefined)) {
+      return envs.length > 0 ? envs.map((m) => `(${m})`).join(' or ') : undefined;
+    }
+    const own = into.map((m) => `(${m!})`).join(' or ');
+    return envs.length > 0 ? `(${own}) and (${envs.map((m) => `(${m})`).join(' or ')})` : own;
   };
 }
 

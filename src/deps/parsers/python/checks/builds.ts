@@ -1,7 +1,9 @@
 import type { Finding } from '../../../../core/finding.js';
-import type { PyPackage, PythonLock } from '../types.js';
+import type { PythonLock } from '../types.js';
 import type { PythonCheckPolicy } from './context.js';
 import { pyPackageFinding } from './finding.js';
+import type { MarkerEnv } from '../markers.js';
+import { evaluateMarker } from '../markers.js';
 
 /**
  * Lockfiles that name each locked file, so "no wheel" can be told from "no file names recorded". Pipfile.lock and
@@ -23,22 +25,116 @@ const SDIST = /\.(tar\.gz|zip|tar\.bz2|tar\.xz|tgz|tar)$/i;
  */
 export function checkSourceBuilds(lock: PythonLock, policy: PythonCheckPolicy): Finding[] {
   if (!NAMES_FILES.has(lock.kind)) return [];
-  return lock.packages
-    .filter((p) => p.source === 'index' && buildsFromSource(p) && !policy.buildAllowed(p.name, p.displayName))
-    .map((p) => {
-      const sdists = p.distributions.map((d) => d.filename ?? '').filter((f) => SDIST.test(f));
-      return pyPackageFinding(
+  const out: Finding[] = [];
+  for (const p of lock.packages) {
+    if (p.source !== 'index' || policy.buildAllowed(p.name, p.displayName)) continue;
+    const names = p.distributions.map((d) => d.filename ?? '');
+    const sdists = names.filter((f) => SDIST.test(f));
+    if (sdists.length === 0) continue;
+    const wheels = names.filter((n) => WHEEL.test(n));
+    if (wheels.length === 0) {
+      out.push(
+        pyPackageFinding(
+          'CPP074',
+          p,
+          `is locked with only a source distribution (${sdists.slice(0, 2).join(', ')}), so installing it runs the package's build backend (setup.py)`,
+          FIX,
+          { sdist: sdists.join(' '), wheels: 0 },
+        ),
+      );
+      continue;
+    }
+    // Which platforms a package is installed on is only known where the lock records it (markers); Poetry 1 locks
+    // do not, and a Windows-only package there would look like a build everywhere else.
+    if (lock.kind === 'poetry' && !/^2\.[1-9]/.test(lock.formatVersion)) continue;
+    const { covered, missing } = platformsWithoutWheel(wheels, p.markers);
+    if (missing.length === 0) continue;
+    const has = covered.map((pl) => pl.label);
+    out.push(
+      pyPackageFinding(
         'CPP074',
         p,
-        `is locked with only a source distribution (${sdists.slice(0, 2).join(', ')}), so installing it runs the package's build backend (setup.py)`,
-        'Review what its build runs and add it to dependencies.allowInstallScripts, move to a release that publishes wheels, or install with --only-binary :all: / uv --no-build to refuse the build.',
-        { sdist: sdists.join(' '), wheels: 0 },
-      );
-    });
+        `has wheels only for ${has.length > 0 ? has.join(', ') : 'other platforms'}; on ${missing.map((pl) => pl.label).join(', ')} the installer builds it from its source distribution (${sdists[0]!}), running the package's build backend (setup.py)`,
+        FIX,
+        { sdist: sdists.join(' '), wheels: wheels.length, buildsOn: missing.map((pl) => pl.id).join(' ') },
+      ),
+    );
+  }
+  return out;
 }
 
-/** Files are recorded, at least one is an sdist, and none is a wheel. */
-function buildsFromSource(p: PyPackage): boolean {
-  const names = p.distributions.map((d) => d.filename ?? '');
-  return names.some((n) => SDIST.test(n)) && !names.some((n) => WHEEL.test(n));
+const FIX =
+  'Review what its build runs and add it to dependencies.allowInstallScripts, move to a release that publishes wheels for your platforms, or install with --only-binary :all: / uv --no-build to refuse the build.';
+
+/** A platform installers commonly run on, the marker variables it sets, and the wheel platform tags it accepts. */
+interface Platform {
+  readonly id: string;
+  readonly label: string;
+  readonly env: MarkerEnv;
+  readonly tag: RegExp;
+}
+
+const LINUX = { sys_platform: 'linux', platform_system: 'Linux', os_name: 'posix' };
+const MACOS = { sys_platform: 'darwin', platform_system: 'Darwin', os_name: 'posix' };
+/**
+ * The platforms CI runners, containers and developer machines run, with the wheel tags `packaging.tags` lists as
+ * compatible there: glibc Linux takes `manylinux*` / `linux` (not `musllinux`), macOS its arch or `universal2`.
+ */
+const PLATFORMS: readonly Platform[] = [
+  {
+    id: 'linux-x86_64',
+    label: 'Linux x86_64',
+    env: { ...LINUX, platform_machine: 'x86_64' },
+    tag: /^(many)?linux[0-9_]*_x86_64$/,
+  },
+  {
+    id: 'linux-aarch64',
+    label: 'Linux aarch64',
+    env: { ...LINUX, platform_machine: 'aarch64' },
+    tag: /^(many)?linux[0-9_]*_aarch64$/,
+  },
+  {
+    id: 'macos-arm64',
+    label: 'macOS arm64',
+    env: { ...MACOS, platform_machine: 'arm64' },
+    tag: /^macosx_\d+_\d+_(arm64|universal2)$/,
+  },
+  {
+    id: 'macos-x86_64',
+    label: 'macOS x86_64',
+    env: { ...MACOS, platform_machine: 'x86_64' },
+    tag: /^macosx_\d+_\d+_(x86_64|intel|universal2?|fat64|fat3)$/,
+  },
+  {
+    id: 'windows-x86_64',
+    label: 'Windows x86_64',
+    env: { sys_platform: 'win32', platform_system: 'Windows', os_name: 'nt', platform_machine: 'AMD64' },
+    tag: /^win_amd64$/,
+  },
+];
+
+/**
+ * The platforms where an installer finds no wheel among the locked ones and so builds the locked sdist: uv's
+ * `lock::Package::to_dist` takes the best wheel compatible with the running platform's tags and otherwise the
+ * sdist (with no sdist either the install fails, which runs nothing). A pure wheel (`…-none-any`) fits everywhere;
+ * a platform the package is never installed on (its dependency edges' markers, the lock's `supported-markers`) is
+ * left out. Python versions are not compared: a wheel of any CPython counts.
+ */
+function platformsWithoutWheel(
+  wheels: readonly string[],
+  markers: string | undefined,
+): { covered: Platform[]; missing: Platform[] } {
+  // The platform tag is the last dash-separated field of a wheel name; compressed tag sets join with dots.
+  const tags = wheels.flatMap((w) => platformTags(w));
+  if (tags.includes('any')) return { covered: [...PLATFORMS], missing: [] };
+  const covered = PLATFORMS.filter((pl) => tags.some((t) => pl.tag.test(t)));
+  const missing = PLATFORMS.filter(
+    (pl) => !covered.includes(pl) && (markers === undefined || evaluateMarker(markers, pl.env) !== false),
+  );
+  return { covered, missing };
+}
+
+function platformTags(wheel: string): string[] {
+  const fields = wheel.replace(/\.whl$/i, '').split('-');
+  return (fields[fields.length - 1] ?? '').toLowerCase().split('.');
 }

@@ -48,7 +48,8 @@ export function toPythonCheckPolicy(
 
 /**
  * The one list of index URL prefixes (normalised, trailing slash, no userinfo) Python packages may come from:
- * PyPI, the policy's registries and mirrors, and the CI's own pip / uv index settings from the environment. The
+ * PyPI, the policy's Python indexes (the default names project-run public ones such as download.pytorch.org), its
+ * registries and mirrors, and the CI's own pip / uv index settings from the environment. The
  * offline index rule (CPP070) and the online verification (which index a lockfile's own URL may send it to) both
  * read it, so a host one accepts the other follows.
  */
@@ -62,6 +63,7 @@ export function allowedPythonIndexes(
   ].filter((u) => /^https?:\/\//i.test(u));
   const all = [
     ...PYPI_INDEXES,
+    ...(policy.dependencies.python?.indexes ?? []),
     ...policy.dependencies.allowedRegistries,
     ...(policy.dependencies.trustedMirrors ?? []),
     ...fromEnv,

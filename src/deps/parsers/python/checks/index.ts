@@ -41,12 +41,23 @@ export function checkPythonLock(
     ...checkMalicious(lock, policy),
     ...checkSourceBuilds(lock, policy),
     ...sync,
-    ...checkLockHash(lock, lock.kind === 'pipenv' ? pipfile : poetryManifest(project), sync.length),
+    ...checkLockHash(lock, lock.kind === 'pipenv' ? pipfile : poetryManifest(lock, project), sync.length),
     ...checkIndexPriority(lock, project),
     ...checkPinnedIndexes(lock, project),
   ];
 }
 
-function poetryManifest(project: PyProject | undefined): ManifestHash | undefined {
-  return project?.poetryContentHash !== undefined ? { file: project.file, hash: project.poetryContentHash } : undefined;
+/**
+ * The hash Poetry would record for the pyproject.toml beside poetry.lock, by the Poetry line that wrote the lock:
+ * lock-version 2.1 is Poetry 2's (2.3 also accepts the hash without `[dependency-groups]` that 2.0–2.2 wrote), older
+ * ones Poetry 1's, which never reads `[project]`.
+ */
+function poetryManifest(lock: PythonLock, project: PyProject | undefined): ManifestHash | undefined {
+  const h = project?.poetryContentHashes;
+  if (!project || !h) return undefined;
+  const [major = 0, minor = 0] = lock.formatVersion.split('.').map(Number);
+  const poetry2 = major > 2 || (major === 2 && minor >= 1);
+  return poetry2
+    ? { file: project.file, hash: h.poetry23, accepted: [h.poetry23, h.poetry2] }
+    : { file: project.file, hash: h.poetry1 };
 }

@@ -6,6 +6,8 @@ import { pyFileFinding } from './finding.js';
 export interface ManifestHash {
   readonly file: string;
   readonly hash: string;
+  /** Other hashes a version of the tool accepts as fresh for the same manifest (default: `hash` alone). */
+  readonly accepted?: readonly string[];
 }
 
 const RELOCK: Partial<Record<PythonLock['kind'], string>> = {
@@ -23,8 +25,8 @@ const RELOCK: Partial<Record<PythonLock['kind'], string>> = {
 export function checkLockHash(lock: PythonLock, manifest: ManifestHash | undefined, syncFindings: number): Finding[] {
   const relock = RELOCK[lock.kind];
   const got = lock.contentHash;
-  if (relock === undefined || !manifest || syncFindings > 0 || got === undefined || got.value === manifest.hash)
-    return [];
+  if (relock === undefined || !manifest || syncFindings > 0 || got === undefined) return [];
+  if ((manifest.accepted ?? [manifest.hash]).includes(got.value)) return [];
   return [
     pyFileFinding(
       'CPP077',
