@@ -96,6 +96,30 @@ export function judgeReference(
 }
 
 export function dynamicFinding(d: DynamicReference): Finding {
+  const location = { path: d.path, line: d.line, column: d.column };
+  if (d.ollama !== undefined)
+    return {
+      ruleId: 'CPR016',
+      message: `${d.via} fetches ${d.ollama} from the ollama registry by tag: whatever its publisher pushed under that tag last, never a reviewed commit. Build the model from a reviewed GGUF file instead (FROM ./model.gguf).`,
+      location,
+      evidence: { via: d.via, model: d.ollama },
+    };
+  if (d.hubSetting !== undefined) {
+    const { variable, value } = d.hubSetting;
+    return variable === 'HF_ENDPOINT'
+      ? {
+          ruleId: 'CPR017',
+          message: `HF_ENDPOINT=${value} sends every Hugging Face download of this run to that server instead of huggingface.co: it answers for every repo id and commit, so the pins in the code are only as good as it is.`,
+          location,
+          evidence: { variable, value },
+        }
+      : {
+          ruleId: 'CPR018',
+          message: `${variable}=${value}: models load from the local hub cache, never the hub; what is there is whatever an earlier step, image layer or volume put there.`,
+          location,
+          evidence: { variable, value },
+        };
+  }
   if (d.table !== undefined)
     return {
       ruleId: 'CPR015',

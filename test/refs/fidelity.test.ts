@@ -34,7 +34,13 @@ function findings(file: string, finder = pickFinder(file)) {
     ),
     ...r.dynamic.map((d) => {
       const f = dynamicFinding(d);
-      const what = d.dataset ?? d.task ?? d.table ?? (d.localModel !== undefined ? `local:${d.localModel}` : 'dynamic');
+      const what =
+        d.dataset ??
+        d.task ??
+        d.table ??
+        d.ollama ??
+        (d.hubSetting ? `${d.hubSetting.variable}=${d.hubSetting.value}` : undefined) ??
+        (d.localModel !== undefined ? `local:${d.localModel}` : 'dynamic');
       return `${f.ruleId}:${f.location.line}:${f.location.column} ${what}`;
     }),
   ];
@@ -281,6 +287,22 @@ describe('notebooks in a scan', () => {
   });
 });
 
+describe('ollama Modelfiles in a scan', () => {
+  it('the walk keeps a Modelfile and the refs stage reads its FROM (CPR016), but not a Dockerfile FROM', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'chainproof-modelfile-'));
+    try {
+      writeFileSync(path.join(dir, 'Modelfile'), readFileSync(path.join(DIR, 'shell/ollama/Modelfile')));
+      writeFileSync(path.join(dir, 'Dockerfile'), 'FROM python:3.12-slim\nRUN pip install ollama\n');
+      const r = await scanWith(dir, [refsStage], { registry: EMPTY_REGISTRY });
+      expect(r.findings.map((f) => `${f.ruleId}:${f.location.path}:${f.location.line}`)).toEqual([
+        'CPR016:Modelfile:1',
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('model downloads in shell scripts and Dockerfiles (fixtures/refs/fidelity/shell)', () => {
   const shell = (file: string) => findings(`shell/${file}`, findShellReferences);
 
@@ -315,6 +337,51 @@ describe('model downloads in shell scripts and Dockerfiles (fixtures/refs/fideli
       file: '.github/workflows/eval.yml',
       want: ['CPR001:11:36 acme/eval-model@-', 'CPR003:11:36 acme/eval-model@-', `CPR003:12:26 acme/judge-model@${C}`],
     },
+    {
+      // ollama types/model/name.go ParseName fills registry.ollama.ai/library/<model>:latest; `hf.co/<org>/<repo>:<quant>`
+      // is a hub repo at its default branch; a model `ollama create` builds here is not pulled.
+      file: 'ollama/serve.sh',
+      want: [
+        'CPR001:10:28 acme/chat-GGUF@-',
+        'CPR003:10:28 acme/chat-GGUF@-',
+        'CPR016:6:13 registry.ollama.ai/library/llama3.2:3b',
+        'CPR016:7:13 registry.ollama.ai/library/nomic-embed-text:latest',
+        'CPR016:8:13 registry.ollama.ai/acme/support-bot:v1.2',
+        'CPR010:9:13 dynamic',
+        'CPR016:13:32 registry.ollama.ai/library/qwen2.5-coder:7b',
+      ],
+    },
+    { file: 'ollama/Modelfile', want: ['CPR016:1:6 registry.ollama.ai/library/mistral:7b-instruct'] },
+    // FROM a GGUF file beside the Modelfile: local weights, nothing pulled.
+    { file: 'ollama/Modelfile.local', want: [] },
+    { file: 'ollama/hf.modelfile', want: ['CPR001:1:6 acme/support-GGUF@-', 'CPR003:1:6 acme/support-GGUF@-'] },
+    {
+      // llama.cpp common/arg.cpp -hf <user>/<model>[:quant]: the quant is not a revision; the default branch loads.
+      file: 'llama-server.sh',
+      want: ['CPR001:4:7 acme/chat-GGUF@-', 'CPR003:4:7 acme/chat-GGUF@-'],
+    },
+    {
+      file: 'Dockerfile.llamacpp',
+      want: [
+        'CPR001:6:25 acme/tiny-GGUF@- tiny-q8_0.gguf',
+        'CPR003:6:25 acme/tiny-GGUF@- tiny-q8_0.gguf',
+        'CPR001:7:29 acme/draft-host-GGUF@-',
+        'CPR003:7:29 acme/draft-host-GGUF@-',
+        'CPR001:7:61 acme/draft-GGUF@-',
+        'CPR003:7:61 acme/draft-GGUF@-',
+        // huggingface_hub constants.py: ENDPOINT from HF_ENDPOINT; HF_HUB_OFFLINE through _is_true ("0" is not).
+        'CPR017:2:5 HF_ENDPOINT=https://hf-mirror.example.com',
+        'CPR018:4:5 HF_HUB_OFFLINE=1',
+      ],
+    },
+    {
+      file: '.github/workflows/offline-tests.yml',
+      want: [
+        'CPR018:4:3 HF_HUB_OFFLINE=1',
+        'CPR018:5:3 TRANSFORMERS_OFFLINE=1',
+        'CPR017:10:7 HF_ENDPOINT=${{ vars.HF_MIRROR }}',
+      ],
+    },
   ])('$file', ({ file, want }) => {
     expect(shell(file)).toEqual(want);
   });
@@ -327,6 +394,9 @@ describe('model downloads in shell scripts and Dockerfiles (fixtures/refs/fideli
     ['notebooks/a.ipynb', 'notebook'],
     ['.github/workflows/eval.yml', 'shell'],
     ['configs/eval.yml', 'config'],
+    ['deploy/Modelfile', 'shell'],
+    ['Modelfile.local', 'shell'],
+    ['models/support.modelfile', 'shell'],
   ])('%s is read as %s', (file, language) => {
     expect(languageOf(file)).toBe(language);
   });
