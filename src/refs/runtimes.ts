@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 import { looksLikeRepoId } from './ids.js';
-import { tokens, type Token, type Where } from './shell-words.js';
+import { tokens, type ShellLine, type Token, type Where } from './shell-words.js';
 import type { FileReferences } from './types.js';
 
 /**
@@ -88,14 +88,8 @@ function pulledByOllama(
 /** ollama cmd.go: `run` and `pull` fetch a model that is not present; the options that take a value. */
 const OLLAMA_VALUE_OPTIONS = new Set(['--format', '--keepalive', '--think', '--dimensions']);
 
-export function readOllamaCommands(
-  command: string,
-  where: Where,
-  path: string,
-  existsLocally: (p: string) => boolean,
-  created: ReadonlySet<string>,
-  out: FileReferences,
-): void {
+export function readOllamaCommands(line: ShellLine, created: ReadonlySet<string>): void {
+  const { command, where, path, existsLocally, out } = line;
   for (const m of command.matchAll(/(?:^|[\s;&|(`"'])ollama\s+(pull|run)\s/g)) {
     const args = argsAfter(command, m.index + m[0].length);
     let name: Token | undefined;
@@ -115,13 +109,8 @@ export function readOllamaCommands(
  * directory beside it is local (cmd.go CreateHandler reads what exists on disk); any other value is a model name that
  * `ollama create` pulls.
  */
-export function readModelfileFrom(
-  command: string,
-  where: Where,
-  path: string,
-  existsLocally: (p: string) => boolean,
-  out: FileReferences,
-): void {
+export function readModelfileFrom(line: ShellLine): void {
+  const { command, where, path, existsLocally, out } = line;
   const m = /^(\s*from\s+)(\S.*?)\s*$/i.exec(command);
   if (!m) return;
   const [name] = tokens(m[2]!, m[1]!.length);
@@ -151,13 +140,8 @@ const LLAMA_REPO_FLAGS = new Set([
 ]);
 const LLAMA_FILE_FLAGS = new Set(['-hff', '--hf-file']);
 
-export function readLlamaCpp(
-  command: string,
-  where: Where,
-  path: string,
-  existsLocally: (p: string) => boolean,
-  out: FileReferences,
-): void {
+export function readLlamaCpp(line: ShellLine): void {
+  const { command, where, path, existsLocally, out } = line;
   for (const segment of command.matchAll(/[^;&|`]+/g)) {
     if (!/llama/.test(segment[0]) || !/[\s"']--?hf/.test(segment[0])) continue;
     // An exec-form `CMD ["llama-server", "-hf", "org/repo"]`: the brackets and commas are not words.
@@ -205,7 +189,7 @@ const DEFAULT_ENDPOINTS = new Set(['https://huggingface.co', 'https://huggingfac
  * `HF_ENDPOINT`, `HF_HUB_OFFLINE` and `TRANSFORMERS_OFFLINE` set where a run's environment is made: `export X=…`,
  * `X=… command`, a Dockerfile's `ENV`/`ARG`, a workflow's `env:` map (`X: value`).
  */
-export function readHubSettings(command: string, where: Where, path: string, out: FileReferences): void {
+export function readHubSettings({ command, where, path, out }: ShellLine): void {
   const re =
     /(?:^|[\s;&|(])(?:(?:ENV|ARG)\s+)?(HF_ENDPOINT|HF_HUB_OFFLINE|TRANSFORMERS_OFFLINE)(=|:[ \t]+|[ \t]+(?=\S))("[^"]*"|'[^']*'|\$\{\{[^}\n]*\}\}|[^\s;&|)#]*)/g;
   for (const m of command.matchAll(re)) {

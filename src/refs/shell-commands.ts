@@ -43,10 +43,11 @@ export function findShellReferences(path: string, text: string, existsLocally: (
       const argsAt = m.index + m[0].length - m[1]!.length;
       readClone(tokens(m[1]!, argsAt), where, path, out);
     }
-    readOllamaCommands(command, where, path, existsLocally, created, out);
-    readLlamaCpp(command, where, path, existsLocally, out);
-    readHubSettings(command, where, path, out);
-    if (modelfile) readModelfileFrom(command, where, path, existsLocally, out);
+    const line = { command, where, path, existsLocally, out };
+    readOllamaCommands(line, created);
+    readLlamaCpp(line);
+    readHubSettings(line);
+    if (modelfile) readModelfileFrom(line);
   }
   return out;
 }

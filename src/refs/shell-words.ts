@@ -1,7 +1,18 @@
+import type { FileReferences } from './types.js';
+
 /** Shell words as the line readers (shell-commands.ts, runtimes.ts) see them. Never run. */
 
 /** A command's offset → its line and column in the file (continued lines counted). */
 export type Where = (offset: number) => { line: number; column: number };
+
+/** One shell command (continued lines joined) and where its findings go. */
+export interface ShellLine {
+  readonly command: string;
+  readonly where: Where;
+  readonly path: string;
+  readonly existsLocally: (p: string) => boolean;
+  readonly out: FileReferences;
+}
 
 export interface Token {
   readonly text: string;
