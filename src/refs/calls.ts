@@ -1,5 +1,6 @@
 import { looksLikeRepoId, parseModelUrl, revisionKind } from './ids.js';
 import type { FileReferences, ModelHub } from './types.js';
+import type { EnvRead } from './python-env.js';
 import { PYTHON_LIBRARY_WORDS, pythonLibraryShape } from './python-loaders.js';
 import { isTransformersJs, underTransformersJsEnv, type TransformersJsEnv } from './transformersjs-env.js';
 
@@ -14,6 +15,8 @@ export interface Resolved {
    * call's own reference is reported where it is made.
    */
   readonly built?: boolean;
+  /** Read from the environment (`os.environ.get("X", "main")`): the variable and the file's default. */
+  readonly env?: EnvRead;
 }
 
 /** A call as the language front ends see it: the callee as written and with import aliases resolved. */
@@ -249,7 +252,11 @@ export function collectReference(
     if (looksLikeRepoId(value, existsLocally)) out.dynamic.push({ ...where, runsRemoteCode: true, dataset: value });
     return;
   }
-  const revision = shape.revision?.value;
+  // An env read (`revision=os.environ.get("X", "main")`): the default is what loads when X is unset — a branch or
+  // no default is unpinned, a commit is the pin — and the variable is named in the finding.
+  const fromEnv = shape.revision?.env;
+  const revision = shape.revision?.value ?? fromEnv?.fallback;
+  const revisionFrom = fromEnv ? { revisionFrom: fromEnv.variable } : {};
   const file = shape.file?.value;
   if (shape.hub === 'github') {
     const [repo, ref] = value.split(':', 2);
@@ -275,6 +282,7 @@ export function collectReference(
       ...(rev !== undefined ? { revision: rev } : {}),
       // A plain URL names whatever its server returns today: never pinned.
       revisionKind: url.hub === 'url' ? 'none' : revisionKind(rev),
+      ...revisionFrom,
       ...(url.file !== undefined ? { file: url.file } : file !== undefined ? { file } : {}),
       runsRemoteCode: shape.runsRemoteCode,
     });
@@ -286,7 +294,8 @@ export function collectReference(
     hub: 'huggingface',
     repoId: value,
     ...(revision !== undefined ? { revision } : {}),
-    revisionKind: shape.revision !== undefined && revision === undefined ? 'ref' : revisionKind(revision),
+    revisionKind: shape.revision !== undefined && revision === undefined && !fromEnv ? 'ref' : revisionKind(revision),
+    ...revisionFrom,
     ...(file !== undefined ? { file } : {}),
     runsRemoteCode: shape.runsRemoteCode,
   });

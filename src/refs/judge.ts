@@ -36,6 +36,7 @@ export function judgeReference(
     ...(ref.repoId !== undefined ? { repoId: ref.repoId } : {}),
     ...(ref.url !== undefined ? { url: ref.url } : {}),
     ...(ref.revision !== undefined ? { revision: ref.revision } : {}),
+    ...(ref.revisionFrom !== undefined ? { revisionFrom: ref.revisionFrom } : {}),
   };
   if (ref.runsRemoteCode) {
     out.push({
@@ -57,16 +58,7 @@ export function judgeReference(
   } else if (ref.revisionKind !== 'commit') {
     out.push({
       ruleId: 'CPR001',
-      message:
-        ref.hub === 'url'
-          ? // A plain URL has no revision to pin: what loads is whatever that server answers at run time.
-            `${ref.via} loads ${name}, a URL whose bytes nothing pins: whatever that server returns at run time. Ship the reviewed file with the app (and record its digest in the trusted registry), or load it from a hub at a reviewed commit.`
-          : ref.revision === undefined
-            ? `${ref.via} loads ${name} with no revision: whatever its default branch holds at run time. Pin the reviewed commit (revision="<40-hex>").`
-            : looksLikeAbbreviatedCommit(ref.revision)
-              ? // huggingface_hub's REGEX_COMMIT_HASH: anything but 40 lowercase hex goes to the hub as a ref name.
-                `${ref.via} loads ${name} at "${ref.revision}", which is not a full commit: huggingface_hub sends anything but 40 lowercase hex digits to the hub as a ref name to resolve, and a short prefix can be matched by a new commit or a branch. Pin the full reviewed commit (revision="<40-hex>").`
-              : `${ref.via} loads ${name} at "${ref.revision}", a name that can move. Pin the reviewed commit (revision="<40-hex>").`,
+      message: unpinnedMessage(ref, name),
       location: where,
       ...(policy.models.requirePinnedRevision === true ? { level: 'error' as const } : {}),
       evidence,
@@ -93,6 +85,25 @@ export function judgeReference(
     });
   }
   return out;
+}
+
+/** CPR001's message: why what loads can change, by how the revision is (not) given. */
+function unpinnedMessage(ref: ModelReference, name: string): string {
+  const pin = 'Pin the reviewed commit (revision="<40-hex>").';
+  // A plain URL has no revision to pin: what loads is whatever that server answers at run time.
+  if (ref.hub === 'url')
+    return `${ref.via} loads ${name}, a URL whose bytes nothing pins: whatever that server returns at run time. Ship the reviewed file with the app (and record its digest in the trusted registry), or load it from a hub at a reviewed commit.`;
+  // os.environ.get(X, default): the default is what loads when X is unset (None: the default branch).
+  if (ref.revisionFrom !== undefined)
+    return `${ref.via} loads ${name} at the revision in environment variable ${ref.revisionFrom}, and when it is unset ${ref.revision === undefined ? 'with none: whatever the default branch holds' : `at "${ref.revision}", a name that can move`}. Pin the reviewed commit (revision="<40-hex>", or a 40-hex default: os.environ.get("${ref.revisionFrom}", "<40-hex>")).`;
+  if (ref.revision === undefined)
+    return ref.revisionKind === 'ref'
+      ? `${ref.via} loads ${name} at a revision chosen at run time (not a constant in this file): nothing shows it is a commit. ${pin}`
+      : `${ref.via} loads ${name} with no revision: whatever its default branch holds at run time. ${pin}`;
+  // huggingface_hub's REGEX_COMMIT_HASH: anything but 40 lowercase hex goes to the hub as a ref name.
+  if (looksLikeAbbreviatedCommit(ref.revision))
+    return `${ref.via} loads ${name} at "${ref.revision}", which is not a full commit: huggingface_hub sends anything but 40 lowercase hex digits to the hub as a ref name to resolve, and a short prefix can be matched by a new commit or a branch. Pin the full reviewed commit (revision="<40-hex>").`;
+  return `${ref.via} loads ${name} at "${ref.revision}", a name that can move. ${pin}`;
 }
 
 export function dynamicFinding(d: DynamicReference): Finding {

@@ -13,6 +13,7 @@ import {
   type DictValue,
 } from './syntax.js';
 import { lineIndex } from './text.js';
+import { EnvConstants, envRead, type EnvRead } from './python-env.js';
 import type { FileReferences } from './types.js';
 
 /**
@@ -46,12 +47,14 @@ export function findPythonReferencesFast(
   const constants = new Constants();
   const dicts = new DictConstants(dictUseCheck(text));
   const built = new BuiltNames();
-  const values = new Values(constants, dicts, built, imports);
+  const envs = new EnvConstants();
+  const values = new Values(constants, dicts, built, imports, envs);
   // lezer's walk records each assignment when it meets it: a constant built from another sees its value so far.
   for (const a of reader.assignments) {
     constants.set(a.name, values.evaluate(a.value));
     dicts.set(a.name, values.dict(a.value));
     built.set(a.name, values.isLoaderCall(a.value));
+    envs.set(a.name, values.env(a.value));
   }
   for (const a of reader.attributeAssignments) {
     const dotted = calleeName(a.target);
@@ -108,16 +111,29 @@ class Values {
     private readonly dicts: DictConstants,
     private readonly built: BuiltNames,
     private readonly imports: ReadonlyMap<string, string>,
+    private readonly envs: EnvConstants,
   ) {}
+
+  /** python.ts `envOf`: `os.environ.get("X", "main")`, or a name only ever assigned that. */
+  env(n: Node): EnvRead | undefined {
+    if (n.k === 'name') return this.envs.get(n.name);
+    if (n.k !== 'call') return undefined;
+    const written = calleeName(n.callee);
+    if (written === undefined) return undefined;
+    const values = n.args.every((a) => a.k === 'positional') ? n.args.map((a) => this.evaluate(a.value)) : undefined;
+    return envRead(resolveCallee(this.imports, written), values);
+  }
 
   /** An argument's value; a positional one carries no dict entries (python.ts reads those for keywords only). */
   resolve(n: Node, withEntries = true): Resolved {
     const entries = withEntries ? this.dict(n)?.entries : undefined;
+    const env = this.env(n);
     return {
       value: this.evaluate(n),
       isString: stringish(n),
       ...(entries ? { entries } : {}),
       ...(this.isBuilt(n) ? { built: true } : {}),
+      ...(env ? { env } : {}),
     };
   }
 

@@ -29,7 +29,7 @@ function findings(file: string, finder = pickFinder(file)) {
     ...r.references.flatMap((ref) =>
       judgeReference(ref, new Map(), DEFAULT_POLICY).map(
         (f) =>
-          `${f.ruleId}:${f.location.line}:${f.location.column} ${ref.repoId ?? ref.url}@${ref.revision ?? '-'}${ref.file !== undefined ? ` ${ref.file}` : ''}`,
+          `${f.ruleId}:${f.location.line}:${f.location.column} ${ref.repoId ?? ref.url}@${ref.revision ?? '-'}${ref.revisionFrom !== undefined ? ` env:${ref.revisionFrom}` : ''}${ref.file !== undefined ? ` ${ref.file}` : ''}`,
       ),
     ),
     ...r.dynamic.map((d) => {
@@ -118,6 +118,23 @@ const CASES: { file: string; want: string[] }[] = [
       `CPR003:21:5 acme/untouched@${C}`,
       `CPR002:27:5 acme/embed@${C}`,
       `CPR003:27:5 acme/embed@${C}`,
+    ],
+  },
+  {
+    // CPython os.getenv(key, default=None) is environ.get: the default loads when the variable is unset (None: the
+    // default branch); a commit default pins, a branch default does not; os.environ[…] is a run-time choice.
+    file: 'revision-from-env.py',
+    want: [
+      `CPR003:10:13 acme/chat-7b@${C} env:TOKENIZER_REVISION`,
+      'CPR001:11:9 acme/chat-7b@main env:MODEL_REVISION',
+      'CPR003:11:9 acme/chat-7b@main env:MODEL_REVISION',
+      'CPR001:12:9 acme/draft-1b@- env:DRAFT_REVISION',
+      'CPR003:12:9 acme/draft-1b@- env:DRAFT_REVISION',
+      'CPR001:13:9 acme/judge-3b@-',
+      'CPR003:13:9 acme/judge-3b@-',
+      'CPR001:14:9 acme/other-3b@-',
+      'CPR003:14:9 acme/other-3b@-',
+      'CPR010:16:10 dynamic',
     ],
   },
   {
@@ -259,6 +276,27 @@ describe('model references agree with what the libraries load (fixtures/refs/fid
 
   it.each(CASES.filter((c) => c.file.endsWith('.py')))('$file: lezer over the whole file agrees', ({ file }) => {
     expect(findings(file, findPythonReferencesInWholeFile)).toEqual(findings(file));
+  });
+});
+
+describe('an unpinned revision says where it comes from', () => {
+  it('an env variable and its default, or a run-time value: never "no revision" when one is passed', () => {
+    const r = findPythonReferences(
+      'revision-from-env.py',
+      readFileSync(path.join(DIR, 'revision-from-env.py'), 'utf8'),
+      local,
+    );
+    const message = (line: number) =>
+      r.references
+        .filter((x) => x.line === line)
+        .flatMap((x) => judgeReference(x, new Map(), DEFAULT_POLICY))
+        .find((f) => f.ruleId === 'CPR001')?.message;
+    expect(message(11)).toMatch(
+      /environment variable MODEL_REVISION, and when it is unset at "main", a name that can move/,
+    );
+    expect(message(12)).toMatch(/environment variable DRAFT_REVISION, and when it is unset with none/);
+    expect(message(13)).toMatch(/a revision chosen at run time/);
+    expect(message(13)).not.toMatch(/no revision/);
   });
 });
 
