@@ -15,6 +15,11 @@ export interface Resolved {
    * call's own reference is reported where it is made.
    */
   readonly built?: boolean;
+  /**
+   * JavaScript: a value the file shows is no model name — `null`/`undefined` (`absent`: the loader's default, as if
+   * not given) or a number, array or object literal (`value`: names no model at all).
+   */
+  readonly notString?: 'absent' | 'value';
   /** Read from the environment (`os.environ.get("X", "main")`): the variable and the file's default. */
   readonly env?: EnvRead;
 }
@@ -218,8 +223,12 @@ export function collectReference(
   out: FileReferences,
   env?: TransformersJsEnv,
 ): void {
-  const shape = shapeOf(f);
-  if (!shape) return;
+  const found = shapeOf(f);
+  if (!found) return;
+  // transformers.js pipelines.js `pipeline(task, model = null)`: a null or undefined model is the task's default; a
+  // number, array or object is no model name (from_pretrained reads a string), so nothing is claimed for it.
+  if (found.name?.notString === 'value') return;
+  const shape = found.name?.notString === 'absent' ? { ...found, name: undefined } : found;
   // transformers `pipeline()` (pipelines/__init__.py): a `model` that is not a str is used as is, and its config and
   // tokenizer come from that object; transformers.js hands its `model` to `from_pretrained` the same way. A model
   // object the file built downloads nothing more here: the call that built it is reported where it is.

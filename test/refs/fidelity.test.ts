@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY } from '../../src/trust/policy/default.js';
 import { findConfigReferences } from '../../src/refs/config.js';
 import { findJavaScriptReferences } from '../../src/refs/javascript.js';
+import { findJavaScriptReferencesFast } from '../../src/refs/javascript-fast.js';
 import { dynamicFinding, judgeReference } from '../../src/refs/judge.js';
 import { findPythonReferences, findPythonReferencesInWholeFile } from '../../src/refs/python.js';
 import { findNotebookReferences } from '../../src/refs/python-notebook.js';
@@ -54,6 +55,8 @@ function pickFinder(file: string) {
 }
 
 const C = '0123456789abcdef0123456789abcdef01234567';
+/** Stands for a file the fast reader declined: never equal to a real result. */
+const UNREAD = { path: 'unread', line: 0, column: 0, via: 'unread', runsRemoteCode: false };
 
 const CASES: { file: string; want: string[] }[] = [
   {
@@ -226,6 +229,18 @@ const CASES: { file: string; want: string[] }[] = [
     want: ['CPR001:5:21 acme/embedder@-', 'CPR003:5:21 acme/embedder@-', 'CPR013:4:19 automatic-speech-recognition'],
   },
   {
+    // transformers.js pipeline(task, model = null): null/undefined is the task's default (CPR013); a number, array or
+    // object names no model (nothing claimed); a value from a parameter is a run-time choice.
+    file: 'pipeline-non-string.js',
+    want: [
+      'CPR001:24:10 acme/summarizer@-',
+      'CPR003:24:10 acme/summarizer@-',
+      'CPR013:6:10 text-classification',
+      'CPR013:9:10 feature-extraction',
+      'CPR010:21:10 dynamic',
+    ],
+  },
+  {
     // transformers.js env.allowRemoteModels = false: local directories (CPR014), not unpinned hub downloads.
     file: 'transformersjs-env-local.js',
     want: ['CPR014:7:24 local:acme/local-classifier', 'CPR014:8:21 local:acme/local-encoder', 'CPR014:9:24 local:'],
@@ -276,6 +291,13 @@ describe('model references agree with what the libraries load (fixtures/refs/fid
 
   it.each(CASES.filter((c) => c.file.endsWith('.py')))('$file: lezer over the whole file agrees', ({ file }) => {
     expect(findings(file, findPythonReferencesInWholeFile)).toEqual(findings(file));
+  });
+
+  it('pipeline-non-string.js: the parser-free JavaScript reader agrees', () => {
+    const file = 'pipeline-non-string.js';
+    const fast = (p: string, text: string, exists: (p: string) => boolean) =>
+      findJavaScriptReferencesFast(p, text, exists) ?? { references: [], dynamic: [{ ...UNREAD }] };
+    expect(findings(file, fast)).toEqual(findings(file));
   });
 });
 
