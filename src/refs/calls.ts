@@ -65,6 +65,9 @@ export const PYTHON_LOADER_WORDS: readonly string[] = [
   'torch',
   'timm',
   'sentence_transformers',
+  // refs4: `api.snapshot_download(…)` on an `HfApi()` names no module (syntax.ts `resolveMethod`).
+  'hf_hub_download',
+  'snapshot_download',
   ...PYTHON_LIBRARY_WORDS,
 ];
 

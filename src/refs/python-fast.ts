@@ -8,7 +8,9 @@ import {
   Constants,
   DictBuilder,
   DictConstants,
+  loaderClassOf,
   resolveCallee,
+  resolveMethod,
   spreadKeywords,
   type DictValue,
 } from './syntax.js';
@@ -48,6 +50,7 @@ export function findPythonReferencesFast(
   const dicts = new DictConstants(dictUseCheck(text));
   const built = new BuiltNames();
   const envs = new EnvConstants();
+  const instances = new Constants();
   const values = new Values(constants, dicts, built, imports, envs);
   // lezer's walk records each assignment when it meets it: a constant built from another sees its value so far.
   for (const a of reader.assignments) {
@@ -55,6 +58,7 @@ export function findPythonReferencesFast(
     dicts.set(a.name, values.dict(a.value));
     built.set(a.name, values.isLoaderCall(a.value));
     envs.set(a.name, values.env(a.value));
+    instances.set(a.name, a.value.k === 'call' ? loaderClassOf(calledName(a.value, imports)) : undefined);
   }
   for (const a of reader.attributeAssignments) {
     const dotted = calleeName(a.target);
@@ -80,7 +84,9 @@ export function findPythonReferencesFast(
     }
     for (const d of spreads) if (spreadKeywords(keywords, d)) splat = true;
     const { line, column } = at(call.from);
-    const resolved = resolveCallee(imports, written);
+    const object = call.callee.k === 'attribute' ? call.callee.object : undefined;
+    const called = object?.k === 'call' ? loaderClassOf(calledName(object, imports)) : undefined;
+    const resolved = resolveMethod(imports, instances, written, called);
     collectReference(
       path,
       { written, resolved, positional, keywords, splat, line, column, lang: 'python' },
@@ -97,6 +103,12 @@ function calleeName(n: Node): string | undefined {
   if (n.k !== 'attribute') return undefined;
   const left = n.object.k === 'call' ? '()' : calleeName(n.object);
   return left === undefined ? undefined : `${left}.${n.property}`;
+}
+
+/** python.ts `calledName`: a call's callee with imports resolved. */
+function calledName(call: Node & { k: 'call' }, imports: ReadonlyMap<string, string>): string | undefined {
+  const written = calleeName(call.callee);
+  return written === undefined ? undefined : resolveCallee(imports, written);
 }
 
 /** python.ts `isStringish`, near enough: `collectReference` never reads it (any binary operator counts there). */

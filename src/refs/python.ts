@@ -10,6 +10,8 @@ import {
   childrenOf,
   evaluateShared,
   importBindings,
+  loaderClassOf,
+  resolveMethod,
   resolveCallee,
   spreadKeywords,
   walkTree,
@@ -88,6 +90,7 @@ function referencesInTree(
   const assigned: [string, SyntaxNode][] = [];
   const built = new BuiltNames();
   const envs = new EnvConstants();
+  const instances = new Constants();
   let broken = false;
   walkTree(tree, {
     AssignStatement: recordConstant,
@@ -101,7 +104,17 @@ function referencesInTree(
   for (const [name, value] of assigned) {
     built.set(name, isLoaderCall(value));
     // A dotted target (`self.x = …`) is never a constant (`recordConstant`).
-    if (!name.includes('.')) envs.set(name, envOf(value));
+    if (!name.includes('.')) {
+      envs.set(name, envOf(value));
+      instances.set(name, value.name === 'CallExpression' ? loaderClassOf(calledName(value)) : undefined);
+    }
+  }
+
+  /** The callee of a call, with imports resolved. */
+  function calledName(call: SyntaxNode): string | undefined {
+    const callee = childrenOf(call)[0];
+    const written = callee && calleeName(callee);
+    return written === undefined ? undefined : resolveCallee(imports, written);
   }
 
   /** python-env.ts: `os.environ.get("X", "main")`, or a name only ever assigned that. */
@@ -246,7 +259,9 @@ function referencesInTree(
     if (!callee || !args || args.name !== 'ArgList') return undefined;
     const dotted = calleeName(callee);
     if (dotted === undefined) return undefined;
-    const resolved = resolveCallee(imports, dotted);
+    const object = callee.name === 'MemberExpression' ? childrenOf(callee)[0] : undefined;
+    const called = object?.name === 'CallExpression' ? loaderClassOf(calledName(object)) : undefined;
+    const resolved = resolveMethod(imports, instances, dotted, called);
     const positional: Resolved[] = [];
     const keywords = new Map<string, Resolved>();
     let splat = false;

@@ -141,6 +141,20 @@ const CASES: { file: string; want: string[] }[] = [
     ],
   },
   {
+    // huggingface_hub hf_api.py: HfApi.hf_hub_download / snapshot_download take the functions' arguments; other
+    // methods and other classes' snapshot_download are not loaders.
+    file: 'hfapi-methods.py',
+    want: [
+      `CPR003:7:11 acme/detector@${C} model.safetensors`,
+      'CPR001:8:10 acme/detector-assets@-',
+      'CPR003:8:10 acme/detector-assets@-',
+      'CPR001:9:10 acme/inline-snapshot@v1.0',
+      'CPR003:9:10 acme/inline-snapshot@v1.0',
+      'CPR001:10:10 acme/module-file@- config.json',
+      'CPR003:10:10 acme/module-file@- config.json',
+    ],
+  },
+  {
     // timm / open_clip pretrained tags resolve through the library's own table: a note, never a guessed repo.
     file: 'pretrained-tables.py',
     want: [
