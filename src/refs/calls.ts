@@ -264,6 +264,9 @@ export function collectReference(
     if (looksLikeRepoId(value, existsLocally)) out.dynamic.push({ ...where, runsRemoteCode: true, dataset: value });
     return;
   }
+  // A revision passed but not decided by the file — a run-time value, or `**kwargs` the file cannot read (a dict
+  // changed in place, a parameter) for a loader that takes one — is 'ref' with no revision: unpinned, never a
+  // guessed pin and never "no revision".
   // An env read (`revision=os.environ.get("X", "main")`): the default is what loads when X is unset — a branch or
   // no default is unpinned, a commit is the pin — and the variable is named in the finding.
   const fromEnv = shape.revision?.env;
@@ -306,7 +309,10 @@ export function collectReference(
     hub: 'huggingface',
     repoId: value,
     ...(revision !== undefined ? { revision } : {}),
-    revisionKind: shape.revision !== undefined && revision === undefined && !fromEnv ? 'ref' : revisionKind(revision),
+    revisionKind:
+      revision === undefined && !fromEnv && (shape.revision !== undefined || (f.splat && 'revision' in shape))
+        ? 'ref'
+        : revisionKind(revision),
     ...revisionFrom,
     ...(file !== undefined ? { file } : {}),
     runsRemoteCode: shape.runsRemoteCode,

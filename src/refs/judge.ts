@@ -98,7 +98,7 @@ function unpinnedMessage(ref: ModelReference, name: string): string {
     return `${ref.via} loads ${name} at the revision in environment variable ${ref.revisionFrom}, and when it is unset ${ref.revision === undefined ? 'with none: whatever the default branch holds' : `at "${ref.revision}", a name that can move`}. Pin the reviewed commit (revision="<40-hex>", or a 40-hex default: os.environ.get("${ref.revisionFrom}", "<40-hex>")).`;
   if (ref.revision === undefined)
     return ref.revisionKind === 'ref'
-      ? `${ref.via} loads ${name} at a revision chosen at run time (not a constant in this file): nothing shows it is a commit. ${pin}`
+      ? `${ref.via} loads ${name} at a revision this file does not decide (a value chosen at run time, or **kwargs it cannot read): nothing shows it is a commit. ${pin}`
       : `${ref.via} loads ${name} with no revision: whatever its default branch holds at run time. ${pin}`;
   // huggingface_hub's REGEX_COMMIT_HASH: anything but 40 lowercase hex goes to the hub as a ref name.
   if (looksLikeAbbreviatedCommit(ref.revision))

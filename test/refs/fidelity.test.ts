@@ -331,8 +331,25 @@ describe('an unpinned revision says where it comes from', () => {
       /environment variable MODEL_REVISION, and when it is unset at "main", a name that can move/,
     );
     expect(message(12)).toMatch(/environment variable DRAFT_REVISION, and when it is unset with none/);
-    expect(message(13)).toMatch(/a revision chosen at run time/);
+    expect(message(13)).toMatch(/a revision this file does not decide/);
     expect(message(13)).not.toMatch(/no revision/);
+  });
+
+  it('a dict changed in place (kw["revision"] = …, .update) and spread: unpinned, neither guessed nor "no revision"', () => {
+    const r = findPythonReferences(
+      'kwargs-dict-changed.py',
+      readFileSync(path.join(DIR, 'kwargs-dict-changed.py'), 'utf8'),
+      local,
+    );
+    const unpinned = r.references
+      .filter((x) => x.repoId === 'acme/subscript' || x.repoId === 'acme/updated' || x.repoId === 'acme/escaped')
+      .flatMap((x) => judgeReference(x, new Map(), DEFAULT_POLICY))
+      .filter((f) => f.ruleId === 'CPR001');
+    expect(unpinned.map((f) => f.location.line)).toEqual([8, 12, 17]);
+    for (const f of unpinned) {
+      expect(f.message).toMatch(/\*\*kwargs it cannot read/);
+      expect(f.evidence).not.toHaveProperty('revision');
+    }
   });
 });
 
