@@ -113,7 +113,8 @@ function read(
   );
   for (const d of declarators) constants.set(d.name, values.range(d.from, d.to).value);
 
-  const env = transformersJsEnv(toks, imports);
+  const envReader = transformersJsEnv(toks, imports);
+  const env = envReader.result();
   const at = lineIndex(text);
   const out: FileReferences = { references: [], dynamic: [] };
   calls.forEach((call, i) => {
@@ -127,6 +128,7 @@ function read(
       env,
     );
   });
+  envReader.settings(path, at, out);
   return out;
 }
 
@@ -159,9 +161,9 @@ function transformersJsEnv(toks: readonly Token[], imports: ReadonlyMap<string, 
     if (op.text === '=' && ends && value?.t === 'string') literal = unquote(value.text);
     else if (op.text === '=' && ends && value?.t === 'name' && (value.text === 'true' || value.text === 'false'))
       literal = value.text;
-    reader.assign(resolveCallee(imports, written), literal);
+    reader.assign(resolveCallee(imports, written), literal, toks[head]!.from);
   });
-  return reader.result();
+  return reader;
 }
 
 /**

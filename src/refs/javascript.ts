@@ -162,7 +162,7 @@ export function findJavaScriptReferences(
         : op?.name === 'Equals' && value.name === 'BooleanLiteral'
           ? src(value)
           : undefined;
-    envReader.assign(resolveCallee(imports, written), literal);
+    envReader.assign(resolveCallee(imports, written), literal, a.from);
   }
   const env = envReader.result();
 
@@ -196,5 +196,6 @@ export function findJavaScriptReferences(
     const facts: CallFacts = { written, resolved, positional, keywords, splat, line, column, lang: 'javascript' };
     collectReference(path, facts, existsLocally, out, env);
   }
+  envReader.settings(path, at, out);
   return out;
 }

@@ -117,16 +117,19 @@ export function dynamicFinding(d: DynamicReference): Finding {
     };
   if (d.hubSetting !== undefined) {
     const { variable, value } = d.hubSetting;
-    return variable === 'HF_ENDPOINT'
+    const js = variable.startsWith('env.');
+    return variable === 'HF_ENDPOINT' || variable === 'env.remoteHost'
       ? {
           ruleId: 'CPR017',
-          message: `HF_ENDPOINT=${value} sends every Hugging Face download of this run to that server instead of huggingface.co: it answers for every repo id and commit, so the pins in the code are only as good as it is.`,
+          message: `${variable}${js ? ' = ' : '='}${value} sends every ${js ? 'transformers.js model download in the process (once this module has run)' : 'Hugging Face download of this run'} to that server instead of huggingface.co: it answers for every repo id and commit, so the pins in the code are only as good as it is.`,
           location,
           evidence: { variable, value },
         }
       : {
           ruleId: 'CPR018',
-          message: `${variable}=${value}: models load from the local hub cache, never the hub; what is there is whatever an earlier step, image layer or volume put there.`,
+          message: js
+            ? `${variable} = ${value}: transformers.js in this process (once this module has run) loads models from env.localModelPath only, never the hub; what is there is whatever the build or deployment put there.`
+            : `${variable}=${value}: models load from the local hub cache, never the hub; what is there is whatever an earlier step, image layer or volume put there.`,
           location,
           evidence: { variable, value },
         };

@@ -73,6 +73,10 @@ export const LOADER_NEEDLES: readonly (readonly [words: readonly string[], modul
   [['from_preset'], 'keras_hub'],
   [['from_preset'], 'keras_nlp'],
   [['trust_remote_code'], 'datasets'],
+  // refs4: transformers.js `env` settings in a module of their own (transformersjs-env.ts `settings`). The scanner
+  // holds 31 needles at most and has none to spare: `mot` is in both `remoteHost` and `allowRemoteModels`, short, so
+  // looked up natively only in a file that holds `transformers` (MIN_SCANNED).
+  [['mot'], 'transformers'],
 ];
 
 /**

@@ -257,12 +257,22 @@ const CASES: { file: string; want: string[] }[] = [
   {
     // transformers.js env.allowRemoteModels = false: local directories (CPR014), not unpinned hub downloads.
     file: 'transformersjs-env-local.js',
-    want: ['CPR014:7:24 local:acme/local-classifier', 'CPR014:8:21 local:acme/local-encoder', 'CPR014:9:24 local:'],
+    want: [
+      'CPR014:7:24 local:acme/local-classifier',
+      'CPR014:8:21 local:acme/local-encoder',
+      'CPR014:9:24 local:',
+      // The setting itself, where it is made: it holds for loads in other modules too.
+      'CPR018:4:1 env.allowRemoteModels=false',
+    ],
   },
   {
     // env.remoteHost: the mirror serves the files, whatever the revision in the path says.
     file: 'transformersjs-env-mirror.ts',
-    want: ['CPR001:7:21 https://models.internal.example/acme/embedder@main', 'CPR013:8:24 feature-extraction'],
+    want: [
+      'CPR001:7:21 https://models.internal.example/acme/embedder@main',
+      'CPR013:8:24 feature-extraction',
+      'CPR017:5:1 env.remoteHost=https://models.internal.example/',
+    ],
   },
   {
     file: 'tokenizer-config.yaml',
@@ -375,6 +385,17 @@ describe('notebooks in a scan', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('transformers.js env set up in a module of its own', () => {
+  it('the setup module is searched and its mirror reported where it is set (CPR017); the worker reads as a hub load', async () => {
+    const r = await scanWith(path.join(DIR, 'transformersjs-setup'), [refsStage], { registry: EMPTY_REGISTRY });
+    expect(r.findings.map((f) => `${f.ruleId}:${f.location.path}:${f.location.line}:${f.location.column}`)).toEqual([
+      'CPR017:setup.js:4:1',
+      'CPR001:worker.js:5:28',
+      'CPR003:worker.js:5:28',
+    ]);
   });
 });
 
