@@ -126,6 +126,8 @@ export interface ModelReference {
   readonly url?: string;
   readonly revision?: string;
   readonly revisionKind: 'commit' | 'ref' | 'none';
+  /** The environment variable the revision is read from at run time (`revision` is then the file's default). */
+  readonly revisionFrom?: string;
   readonly file?: string;
   /** The loader runs code from the model repository (`trust_remote_code=True`, `torch.hub.load`). */
   readonly runsRemoteCode: boolean;

@@ -1,5 +1,6 @@
 import { looksLikeRepoId, parseModelUrl, revisionKind } from './ids.js';
 import type { FileReferences, ModelHub } from './types.js';
+import type { EnvRead } from './python-env.js';
 import { PYTHON_LIBRARY_WORDS, pythonLibraryShape } from './python-loaders.js';
 import { isTransformersJs, underTransformersJsEnv, type TransformersJsEnv } from './transformersjs-env.js';
 
@@ -14,6 +15,13 @@ export interface Resolved {
    * call's own reference is reported where it is made.
    */
   readonly built?: boolean;
+  /**
+   * JavaScript: a value the file shows is no model name — `null`/`undefined` (`absent`: the loader's default, as if
+   * not given) or a number, array or object literal (`value`: names no model at all).
+   */
+  readonly notString?: 'absent' | 'value';
+  /** Read from the environment (`os.environ.get("X", "main")`): the variable and the file's default. */
+  readonly env?: EnvRead;
 }
 
 /** A call as the language front ends see it: the callee as written and with import aliases resolved. */
@@ -57,6 +65,9 @@ export const PYTHON_LOADER_WORDS: readonly string[] = [
   'torch',
   'timm',
   'sentence_transformers',
+  // refs4: `api.snapshot_download(…)` on an `HfApi()` names no module (syntax.ts `resolveMethod`).
+  'hf_hub_download',
+  'snapshot_download',
   ...PYTHON_LIBRARY_WORDS,
 ];
 
@@ -215,8 +226,12 @@ export function collectReference(
   out: FileReferences,
   env?: TransformersJsEnv,
 ): void {
-  const shape = shapeOf(f);
-  if (!shape) return;
+  const found = shapeOf(f);
+  if (!found) return;
+  // transformers.js pipelines.js `pipeline(task, model = null)`: a null or undefined model is the task's default; a
+  // number, array or object is no model name (from_pretrained reads a string), so nothing is claimed for it.
+  if (found.name?.notString === 'value') return;
+  const shape = found.name?.notString === 'absent' ? { ...found, name: undefined } : found;
   // transformers `pipeline()` (pipelines/__init__.py): a `model` that is not a str is used as is, and its config and
   // tokenizer come from that object; transformers.js hands its `model` to `from_pretrained` the same way. A model
   // object the file built downloads nothing more here: the call that built it is reported where it is.
@@ -249,7 +264,14 @@ export function collectReference(
     if (looksLikeRepoId(value, existsLocally)) out.dynamic.push({ ...where, runsRemoteCode: true, dataset: value });
     return;
   }
-  const revision = shape.revision?.value;
+  // A revision passed but not decided by the file — a run-time value, or `**kwargs` the file cannot read (a dict
+  // changed in place, a parameter) for a loader that takes one — is 'ref' with no revision: unpinned, never a
+  // guessed pin and never "no revision".
+  // An env read (`revision=os.environ.get("X", "main")`): the default is what loads when X is unset — a branch or
+  // no default is unpinned, a commit is the pin — and the variable is named in the finding.
+  const fromEnv = shape.revision?.env;
+  const revision = shape.revision?.value ?? fromEnv?.fallback;
+  const revisionFrom = fromEnv ? { revisionFrom: fromEnv.variable } : {};
   const file = shape.file?.value;
   if (shape.hub === 'github') {
     const [repo, ref] = value.split(':', 2);
@@ -275,6 +297,7 @@ export function collectReference(
       ...(rev !== undefined ? { revision: rev } : {}),
       // A plain URL names whatever its server returns today: never pinned.
       revisionKind: url.hub === 'url' ? 'none' : revisionKind(rev),
+      ...revisionFrom,
       ...(url.file !== undefined ? { file: url.file } : file !== undefined ? { file } : {}),
       runsRemoteCode: shape.runsRemoteCode,
     });
@@ -286,7 +309,11 @@ export function collectReference(
     hub: 'huggingface',
     repoId: value,
     ...(revision !== undefined ? { revision } : {}),
-    revisionKind: shape.revision !== undefined && revision === undefined ? 'ref' : revisionKind(revision),
+    revisionKind:
+      revision === undefined && !fromEnv && (shape.revision !== undefined || (f.splat && 'revision' in shape))
+        ? 'ref'
+        : revisionKind(revision),
+    ...revisionFrom,
     ...(file !== undefined ? { file } : {}),
     runsRemoteCode: shape.runsRemoteCode,
   });

@@ -22,13 +22,14 @@ export function argumentsOf(toks: readonly Token[], open: number, values: Values
       const props = objectProps(toks, a, '', values, reads);
       steps.push((p, kw) => {
         for (const [name, read] of props) kw.set(name, read());
-        p.push({ value: undefined, isString: false });
+        p.push({ value: undefined, isString: false, notString: 'value' });
         return false;
       });
     } else {
       reads.push(...values.range(a, b).reads);
+      const notString = nonString(toks, a, b);
       steps.push((p) => {
-        p.push(values.range(a, b));
+        p.push(notString ? { ...values.range(a, b), notString } : values.range(a, b));
         return false;
       });
     }
@@ -43,6 +44,14 @@ export function argumentsOf(toks: readonly Token[], open: number, values: Values
       return { positional, keywords, splat };
     },
   };
+}
+
+/** javascript.ts `nonString`: `null`/`undefined`, or a number or array literal (objects are read above). */
+function nonString(toks: readonly Token[], a: number, b: number): Resolved['notString'] {
+  const first = toks[a]!;
+  if (b === a + 1 && first.t === 'name' && (first.text === 'null' || first.text === 'undefined')) return 'absent';
+  if (b === a + 1 && first.t === 'number') return 'value';
+  return first.t === 'op' && first.text === '[' && first.match === b - 1 ? 'value' : undefined;
 }
 
 /**

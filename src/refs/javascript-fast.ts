@@ -116,7 +116,8 @@ function read(
   );
   for (const d of declarators) constants.set(d.name, values.range(d.from, d.to).value);
 
-  const env = transformersJsEnv(toks, imports);
+  const envReader = transformersJsEnv(toks, imports);
+  const env = envReader.result();
   const at = lineIndex(text);
   const out: FileReferences = { references: [], dynamic: [] };
   calls.forEach((call, i) => {
@@ -130,6 +131,7 @@ function read(
       env,
     );
   });
+  envReader.settings(path, at, out);
   return out;
 }
 
@@ -164,9 +166,9 @@ function transformersJsEnv(toks: readonly Token[], imports: ReadonlyMap<string, 
     if (op.text === '=' && ends && value?.t === 'string') literal = unquote(value.text);
     else if (op.text === '=' && ends && value?.t === 'name' && (value.text === 'true' || value.text === 'false'))
       literal = value.text;
-    reader.assign(resolveCallee(imports, written), literal);
+    reader.assign(resolveCallee(imports, written), literal, toks[head]!.from);
   });
-  return reader.result();
+  return reader;
 }
 
 /**

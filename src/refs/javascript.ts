@@ -162,9 +162,15 @@ export function findJavaScriptReferences(
         : op?.name === 'Equals' && value.name === 'BooleanLiteral'
           ? src(value)
           : undefined;
-    envReader.assign(resolveCallee(imports, written), literal);
+    envReader.assign(resolveCallee(imports, written), literal, a.from);
   }
   const env = envReader.result();
+
+  /** calls.ts `Resolved.notString` (javascript-arguments.ts reads the same tokens). */
+  function nonString(a: SyntaxNode): Resolved['notString'] {
+    if (a.name === 'null' || (a.name === 'VariableName' && src(a) === 'undefined')) return 'absent';
+    return a.name === 'Number' || a.name === 'ArrayExpression' || a.name === 'ObjectExpression' ? 'value' : undefined;
+  }
 
   const out: FileReferences = { references: [], dynamic: [] };
   for (const call of calls) {
@@ -179,11 +185,17 @@ export function findJavaScriptReferences(
     for (const a of childrenOf(args).filter((c) => !['(', ')', ','].includes(c.name))) {
       if (a.name === 'Spread') splat = true;
       else if (a.name === 'ObjectExpression') objectProps(a, '', keywords);
-      positional.push({ value: evaluate(a), isString: a.name === 'String' || a.name === 'TemplateString' });
+      const notString = nonString(a);
+      positional.push({
+        value: evaluate(a),
+        isString: a.name === 'String' || a.name === 'TemplateString',
+        ...(notString ? { notString } : {}),
+      });
     }
     const { line, column } = at(call.from);
     const facts: CallFacts = { written, resolved, positional, keywords, splat, line, column, lang: 'javascript' };
     collectReference(path, facts, existsLocally, out, env);
   }
+  envReader.settings(path, at, out);
   return out;
 }

@@ -36,6 +36,7 @@ export function judgeReference(
     ...(ref.repoId !== undefined ? { repoId: ref.repoId } : {}),
     ...(ref.url !== undefined ? { url: ref.url } : {}),
     ...(ref.revision !== undefined ? { revision: ref.revision } : {}),
+    ...(ref.revisionFrom !== undefined ? { revisionFrom: ref.revisionFrom } : {}),
   };
   if (ref.runsRemoteCode) {
     out.push({
@@ -57,16 +58,7 @@ export function judgeReference(
   } else if (ref.revisionKind !== 'commit') {
     out.push({
       ruleId: 'CPR001',
-      message:
-        ref.hub === 'url'
-          ? // A plain URL has no revision to pin: what loads is whatever that server answers at run time.
-            `${ref.via} loads ${name}, a URL whose bytes nothing pins: whatever that server returns at run time. Ship the reviewed file with the app (and record its digest in the trusted registry), or load it from a hub at a reviewed commit.`
-          : ref.revision === undefined
-            ? `${ref.via} loads ${name} with no revision: whatever its default branch holds at run time. Pin the reviewed commit (revision="<40-hex>").`
-            : looksLikeAbbreviatedCommit(ref.revision)
-              ? // huggingface_hub's REGEX_COMMIT_HASH: anything but 40 lowercase hex goes to the hub as a ref name.
-                `${ref.via} loads ${name} at "${ref.revision}", which is not a full commit: huggingface_hub sends anything but 40 lowercase hex digits to the hub as a ref name to resolve, and a short prefix can be matched by a new commit or a branch. Pin the full reviewed commit (revision="<40-hex>").`
-              : `${ref.via} loads ${name} at "${ref.revision}", a name that can move. Pin the reviewed commit (revision="<40-hex>").`,
+      message: unpinnedMessage(ref, name),
       location: where,
       ...(policy.models.requirePinnedRevision === true ? { level: 'error' as const } : {}),
       evidence,
@@ -95,7 +87,53 @@ export function judgeReference(
   return out;
 }
 
+/** CPR001's message: why what loads can change, by how the revision is (not) given. */
+function unpinnedMessage(ref: ModelReference, name: string): string {
+  const pin = 'Pin the reviewed commit (revision="<40-hex>").';
+  // A plain URL has no revision to pin: what loads is whatever that server answers at run time.
+  if (ref.hub === 'url')
+    return `${ref.via} loads ${name}, a URL whose bytes nothing pins: whatever that server returns at run time. Ship the reviewed file with the app (and record its digest in the trusted registry), or load it from a hub at a reviewed commit.`;
+  // os.environ.get(X, default): the default is what loads when X is unset (None: the default branch).
+  if (ref.revisionFrom !== undefined)
+    return `${ref.via} loads ${name} at the revision in environment variable ${ref.revisionFrom}, and when it is unset ${ref.revision === undefined ? 'with none: whatever the default branch holds' : `at "${ref.revision}", a name that can move`}. Pin the reviewed commit (revision="<40-hex>", or a 40-hex default: os.environ.get("${ref.revisionFrom}", "<40-hex>")).`;
+  if (ref.revision === undefined)
+    return ref.revisionKind === 'ref'
+      ? `${ref.via} loads ${name} at a revision this file does not decide (a value chosen at run time, or **kwargs it cannot read): nothing shows it is a commit. ${pin}`
+      : `${ref.via} loads ${name} with no revision: whatever its default branch holds at run time. ${pin}`;
+  // huggingface_hub's REGEX_COMMIT_HASH: anything but 40 lowercase hex goes to the hub as a ref name.
+  if (looksLikeAbbreviatedCommit(ref.revision))
+    return `${ref.via} loads ${name} at "${ref.revision}", which is not a full commit: huggingface_hub sends anything but 40 lowercase hex digits to the hub as a ref name to resolve, and a short prefix can be matched by a new commit or a branch. Pin the full reviewed commit (revision="<40-hex>").`;
+  return `${ref.via} loads ${name} at "${ref.revision}", a name that can move. ${pin}`;
+}
+
 export function dynamicFinding(d: DynamicReference): Finding {
+  const location = { path: d.path, line: d.line, column: d.column };
+  if (d.ollama !== undefined)
+    return {
+      ruleId: 'CPR016',
+      message: `${d.via} fetches ${d.ollama} from the ollama registry by tag: whatever its publisher pushed under that tag last, never a reviewed commit. Build the model from a reviewed GGUF file instead (FROM ./model.gguf).`,
+      location,
+      evidence: { via: d.via, model: d.ollama },
+    };
+  if (d.hubSetting !== undefined) {
+    const { variable, value } = d.hubSetting;
+    const js = variable.startsWith('env.');
+    return variable === 'HF_ENDPOINT' || variable === 'env.remoteHost'
+      ? {
+          ruleId: 'CPR017',
+          message: `${variable}${js ? ' = ' : '='}${value} sends every ${js ? 'transformers.js model download in the process (once this module has run)' : 'Hugging Face download of this run'} to that server instead of huggingface.co: it answers for every repo id and commit, so the pins in the code are only as good as it is.`,
+          location,
+          evidence: { variable, value },
+        }
+      : {
+          ruleId: 'CPR018',
+          message: js
+            ? `${variable} = ${value}: transformers.js in this process (once this module has run) loads models from env.localModelPath only, never the hub; what is there is whatever the build or deployment put there.`
+            : `${variable}=${value}: models load from the local hub cache, never the hub; what is there is whatever an earlier step, image layer or volume put there.`,
+          location,
+          evidence: { variable, value },
+        };
+  }
   if (d.table !== undefined)
     return {
       ruleId: 'CPR015',

@@ -104,6 +104,10 @@ export const LOADER_NEEDLES: readonly (readonly [words: readonly string[], modul
   [['from_preset'], 'keras_hub'],
   [['from_preset'], 'keras_nlp'],
   [['trust_remote_code'], 'datasets'],
+  // refs4: transformers.js `env` settings in a module of their own (transformersjs-env.ts `settings`). The scanner
+  // holds 31 needles at most and has none to spare: `mot` is in both `remoteHost` and `allowRemoteModels`, short, so
+  // looked up natively only in a file that holds `transformers` (MIN_SCANNED).
+  [['mot'], 'transformers'],
 ];
 
 /**
@@ -177,7 +181,14 @@ export function mayNameModelBytes(language: Language, bytes: Buffer): boolean {
   return language === 'config' ? mentionsModelKeyBytes(bytes) : mayCallLoaderBytes(bytes, language);
 }
 
-/** redrefs: a shell script or Dockerfile may download a model (shell-commands.ts): the CLI's name or a hub URL. */
+/**
+ * redrefs: a shell script or Dockerfile may download a model (shell-commands.ts): the CLI's name or a hub URL.
+ * refs4 (runtimes.ts): ollama, llama.cpp's `-hf` flags, a Modelfile's `FROM`, the hub's endpoint and offline settings.
+ */
 export function mentionsShellDownload(text: string): boolean {
-  return /huggingface-cli|\bhf\s+download|huggingface\.co|hf\.co/.test(text);
+  return (
+    /huggingface-cli|\bhf\s+download|huggingface\.co|hf\.co|ollama|[\s"']--?hf|HF_ENDPOINT|HF_HUB_OFFLINE|TRANSFORMERS_OFFLINE/.test(
+      text,
+    ) || /^\s*from\s/im.test(text)
+  );
 }

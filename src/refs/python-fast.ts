@@ -8,11 +8,14 @@ import {
   Constants,
   DictBuilder,
   DictConstants,
+  loaderClassOf,
   resolveCallee,
+  resolveMethod,
   spreadKeywords,
   type DictValue,
 } from './syntax.js';
 import { lineIndex } from './text.js';
+import { EnvConstants, envRead, type EnvRead } from './python-env.js';
 import type { FileReferences } from './types.js';
 
 /**
@@ -46,12 +49,16 @@ export function findPythonReferencesFast(
   const constants = new Constants();
   const dicts = new DictConstants(dictUseCheck(text));
   const built = new BuiltNames();
-  const values = new Values(constants, dicts, built, imports);
+  const envs = new EnvConstants();
+  const instances = new Constants();
+  const values = new Values(constants, dicts, built, imports, envs);
   // lezer's walk records each assignment when it meets it: a constant built from another sees its value so far.
   for (const a of reader.assignments) {
     constants.set(a.name, values.evaluate(a.value));
     dicts.set(a.name, values.dict(a.value));
     built.set(a.name, values.isLoaderCall(a.value));
+    envs.set(a.name, values.env(a.value));
+    instances.set(a.name, a.value.k === 'call' ? loaderClassOf(calledName(a.value, imports)) : undefined);
   }
   for (const a of reader.attributeAssignments) {
     const dotted = calleeName(a.target);
@@ -77,7 +84,9 @@ export function findPythonReferencesFast(
     }
     for (const d of spreads) if (spreadKeywords(keywords, d)) splat = true;
     const { line, column } = at(call.from);
-    const resolved = resolveCallee(imports, written);
+    const object = call.callee.k === 'attribute' ? call.callee.object : undefined;
+    const called = object?.k === 'call' ? loaderClassOf(calledName(object, imports)) : undefined;
+    const resolved = resolveMethod(imports, instances, written, called);
     collectReference(
       path,
       { written, resolved, positional, keywords, splat, line, column, lang: 'python' },
@@ -96,6 +105,12 @@ function calleeName(n: Node): string | undefined {
   return left === undefined ? undefined : `${left}.${n.property}`;
 }
 
+/** python.ts `calledName`: a call's callee with imports resolved. */
+function calledName(call: Node & { k: 'call' }, imports: ReadonlyMap<string, string>): string | undefined {
+  const written = calleeName(call.callee);
+  return written === undefined ? undefined : resolveCallee(imports, written);
+}
+
 /** python.ts `isStringish`, near enough: `collectReference` never reads it (any binary operator counts there). */
 function stringish(n: Node): boolean {
   return n.k === 'string' || n.k === 'strings' || n.k === 'plus' || n.k === 'name';
@@ -108,16 +123,29 @@ class Values {
     private readonly dicts: DictConstants,
     private readonly built: BuiltNames,
     private readonly imports: ReadonlyMap<string, string>,
+    private readonly envs: EnvConstants,
   ) {}
+
+  /** python.ts `envOf`: `os.environ.get("X", "main")`, or a name only ever assigned that. */
+  env(n: Node): EnvRead | undefined {
+    if (n.k === 'name') return this.envs.get(n.name);
+    if (n.k !== 'call') return undefined;
+    const written = calleeName(n.callee);
+    if (written === undefined) return undefined;
+    const values = n.args.every((a) => a.k === 'positional') ? n.args.map((a) => this.evaluate(a.value)) : undefined;
+    return envRead(resolveCallee(this.imports, written), values);
+  }
 
   /** An argument's value; a positional one carries no dict entries (python.ts reads those for keywords only). */
   resolve(n: Node, withEntries = true): Resolved {
     const entries = withEntries ? this.dict(n)?.entries : undefined;
+    const env = this.env(n);
     return {
       value: this.evaluate(n),
       isString: stringish(n),
       ...(entries ? { entries } : {}),
       ...(this.isBuilt(n) ? { built: true } : {}),
+      ...(env ? { env } : {}),
     };
   }
 

@@ -10,6 +10,8 @@ import {
   childrenOf,
   evaluateShared,
   importBindings,
+  loaderClassOf,
+  resolveMethod,
   resolveCallee,
   spreadKeywords,
   walkTree,
@@ -21,6 +23,7 @@ import { dictUseCheck } from './python-dict-uses.js';
 import { pythonSnippet } from './python-snippet.js';
 import { unquote } from './python-literals.js';
 import { findPythonReferencesFast } from './python-fast.js';
+import { EnvConstants, envRead, type EnvRead } from './python-env.js';
 
 type Position = (offset: number) => { line: number; column: number };
 
@@ -86,6 +89,8 @@ function referencesInTree(
   const calls: SyntaxNode[] = [];
   const assigned: [string, SyntaxNode][] = [];
   const built = new BuiltNames();
+  const envs = new EnvConstants();
+  const instances = new Constants();
   let broken = false;
   walkTree(tree, {
     AssignStatement: recordConstant,
@@ -96,7 +101,33 @@ function referencesInTree(
   });
   if (strict && broken) return undefined;
   // After the walk, with every import known (python-fast.ts reads them all first too).
-  for (const [name, value] of assigned) built.set(name, isLoaderCall(value));
+  for (const [name, value] of assigned) {
+    built.set(name, isLoaderCall(value));
+    // A dotted target (`self.x = …`) is never a constant (`recordConstant`).
+    if (!name.includes('.')) {
+      envs.set(name, envOf(value));
+      instances.set(name, value.name === 'CallExpression' ? loaderClassOf(calledName(value)) : undefined);
+    }
+  }
+
+  /** The callee of a call, with imports resolved. */
+  function calledName(call: SyntaxNode): string | undefined {
+    const callee = childrenOf(call)[0];
+    const written = callee && calleeName(callee);
+    return written === undefined ? undefined : resolveCallee(imports, written);
+  }
+
+  /** python-env.ts: `os.environ.get("X", "main")`, or a name only ever assigned that. */
+  function envOf(n: SyntaxNode): EnvRead | undefined {
+    if (n.name === 'VariableName') return envs.get(src(n));
+    if (n.name !== 'CallExpression') return undefined;
+    const [callee, args] = childrenOf(n);
+    const dotted = callee && calleeName(callee);
+    if (dotted === undefined || args?.name !== 'ArgList') return undefined;
+    const groups = argGroups(args);
+    const values = groups.every((g) => g.length === 1) ? groups.map((g) => evaluate(g[0]!)) : undefined;
+    return envRead(resolveCallee(imports, dotted), values);
+  }
 
   function recordConstant(n: SyntaxNode): void {
     const kids = childrenOf(n);
@@ -166,11 +197,13 @@ function referencesInTree(
 
   function resolve(n: SyntaxNode, withEntries = true): Resolved {
     const entries = withEntries ? evaluateDict(n)?.entries : undefined;
+    const env = envOf(n);
     return {
       value: evaluate(n),
       isString: isStringish(n),
       ...(entries ? { entries } : {}),
       ...(isBuilt(n) ? { built: true } : {}),
+      ...(env ? { env } : {}),
     };
   }
 
@@ -226,7 +259,9 @@ function referencesInTree(
     if (!callee || !args || args.name !== 'ArgList') return undefined;
     const dotted = calleeName(callee);
     if (dotted === undefined) return undefined;
-    const resolved = resolveCallee(imports, dotted);
+    const object = callee.name === 'MemberExpression' ? childrenOf(callee)[0] : undefined;
+    const called = object?.name === 'CallExpression' ? loaderClassOf(calledName(object)) : undefined;
+    const resolved = resolveMethod(imports, instances, dotted, called);
     const positional: Resolved[] = [];
     const keywords = new Map<string, Resolved>();
     let splat = false;

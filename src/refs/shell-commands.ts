@@ -1,9 +1,13 @@
 import { looksLikeRepoId, revisionKind } from './ids.js';
 import type { FileReferences } from './types.js';
+import { tokens, type Token, type Where } from './shell-words.js';
+import { ollamaName, readHubSettings, readLlamaCpp, readModelfileFrom, readOllamaCommands } from './runtimes.js';
+import { isModelfile } from './sources.js';
 
 /**
  * Model downloads in shell scripts and Dockerfiles (`RUN` lines are shell): the Hugging Face CLI
- * (`huggingface-cli download`, and `hf download` since huggingface_hub 0.34) and `git clone` of a hub repository.
+ * (`huggingface-cli download`, and `hf download` since huggingface_hub 0.34) and `git clone` of a hub repository;
+ * ollama, llama.cpp and the hub's endpoint settings (runtimes.ts), and ollama Modelfiles' `FROM`.
  * Read as huggingface_hub/commands/download.py's argparse reads them: the first positional is the repo id, the rest
  * file names; `--revision`, `--repo-type` (only `model` is a model), and `--include`/`--exclude`, which take every
  * value up to the next option. Never run.
@@ -11,6 +15,10 @@ import type { FileReferences } from './types.js';
 export function findShellReferences(path: string, text: string, existsLocally: (p: string) => boolean): FileReferences {
   const out: FileReferences = { references: [], dynamic: [] };
   const lines = text.split('\n');
+  const modelfile = isModelfile(path);
+  // `ollama create NAME -f Modelfile`: NAME is a model built here, not pulled (its Modelfile's FROM is what pulls).
+  const created = new Set<string>();
+  for (const m of text.matchAll(/(?:^|[\s;&|(`])ollama\s+create\s+([\w.:/-]+)/g)) created.add(ollamaName(m[1]!));
   for (let i = 0; i < lines.length; i++) {
     // A backslash at the end continues the command on the next line.
     let command = lines[i]!;
@@ -35,23 +43,11 @@ export function findShellReferences(path: string, text: string, existsLocally: (
       const argsAt = m.index + m[0].length - m[1]!.length;
       readClone(tokens(m[1]!, argsAt), where, path, out);
     }
-  }
-  return out;
-}
-
-interface Token {
-  readonly text: string;
-  readonly at: number;
-  /** Holds a shell expansion (`$VAR`, `${VAR}`, `$(…)`): its value is chosen at run time. */
-  readonly expands: boolean;
-}
-
-/** Words split on blanks, quotes removed (single quotes expand nothing). */
-function tokens(args: string, offset: number): Token[] {
-  const out: Token[] = [];
-  for (const m of args.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)) {
-    const text = m[1] ?? m[2] ?? m[3]!;
-    out.push({ text, at: offset + m.index, expands: m[2] === undefined && text.includes('$') });
+    const line = { command, where, path, existsLocally, out };
+    readOllamaCommands(line, created);
+    readLlamaCpp(line);
+    readHubSettings(line);
+    if (modelfile) readModelfileFrom(line);
   }
   return out;
 }
@@ -62,7 +58,7 @@ const LIST_OPTIONS = new Set(['--include', '--exclude']);
 function readDownload(
   cli: string,
   args: Token[],
-  where: (offset: number) => { line: number; column: number },
+  where: Where,
   path: string,
   existsLocally: (p: string) => boolean,
   out: FileReferences,
@@ -105,12 +101,7 @@ function readDownload(
 }
 
 /** `git clone [--branch X] https://huggingface.co/<org>/<name>`: the repository at that branch, or its default. */
-function readClone(
-  args: Token[],
-  where: (offset: number) => { line: number; column: number },
-  path: string,
-  out: FileReferences,
-): void {
+function readClone(args: Token[], where: Where, path: string, out: FileReferences): void {
   let branch: string | undefined;
   let url: Token | undefined;
   for (let i = 0; i < args.length; i++) {

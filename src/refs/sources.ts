@@ -58,7 +58,14 @@ export function languageOf(path: string): Language | undefined {
     /(^|\/)(Dockerfile|Containerfile)(\.[\w-]+)?$|(^|\/)\.github\/workflows\/[^/]+\.ya?ml$/.test(path)
   )
     return 'shell';
+  // refs4: ollama Modelfiles (`FROM <model>`), read by the shell line reader (runtimes.ts).
+  if (isModelfile(path)) return 'shell';
   return Object.hasOwn(LANGUAGE_BY_EXTENSION, ext) ? LANGUAGE_BY_EXTENSION[ext] : undefined;
+}
+
+/** An ollama Modelfile (`ollama create NAME -f Modelfile`): `Modelfile`, `Modelfile.x` or `x.Modelfile`. */
+export function isModelfile(path: string): boolean {
+  return /(^|\/)(Modelfile(\.[\w-]+)?|[\w.-]+\.modelfile)$/i.test(path);
 }
 
 /** A YAML or JSON config (model keys), not source (loader calls). */

@@ -60,6 +60,33 @@ export function resolveCallee(imports: ReadonlyMap<string, string>, written: str
   return target !== undefined ? target + written.slice(head.length) : written;
 }
 
+/**
+ * Classes whose methods are loaders (calls.ts `shapeOf` reads them as the module's functions): huggingface_hub
+ * hf_api.py `HfApi.hf_hub_download` / `HfApi.snapshot_download` take the same arguments as the functions.
+ */
+const LOADER_CLASSES: ReadonlySet<string> = new Set(['huggingface_hub.HfApi', 'huggingface_hub.hf_api.HfApi']);
+
+/** The loader class a call constructs (`HfApi(token=…)`, through the file's imports), or undefined. */
+export function loaderClassOf(resolvedCallee: string | undefined): string | undefined {
+  return resolvedCallee !== undefined && LOADER_CLASSES.has(resolvedCallee) ? resolvedCallee : undefined;
+}
+
+/**
+ * A method called on a loader class's instance: `HfApi().snapshot_download` (`called` is the class the call in the
+ * callee constructs) or `api.snapshot_download` with `api` only ever bound to one → `huggingface_hub.HfApi.…`.
+ */
+export function resolveMethod(
+  imports: ReadonlyMap<string, string>,
+  instances: Constants,
+  written: string,
+  called: string | undefined,
+): string {
+  if (written.startsWith('().')) return called !== undefined ? called + written.slice(2) : written;
+  const head = written.split('.')[0]!;
+  const cls = head !== written ? instances.get(head) : undefined;
+  return cls !== undefined ? cls + written.slice(head.length) : resolveCallee(imports, written);
+}
+
 /** `a + b` over two known strings, and `( x )`; anything else is unknown. */
 export function evaluateShared(
   n: SyntaxNode,

@@ -28,6 +28,10 @@ export interface DynamicReference {
   readonly localModel?: string;
   /** timm / open_clip: the model (and tag) the library resolves through its own pretrained table. */
   readonly table?: string;
+  /** ollama: the registry name it pulls (`registry.ollama.ai/library/llama3.2:latest`), a tag the publisher moves. */
+  readonly ollama?: string;
+  /** `HF_ENDPOINT` / `HF_HUB_OFFLINE` / `TRANSFORMERS_OFFLINE` set for the run: where hub models come from. */
+  readonly hubSetting?: { readonly variable: string; readonly value: string };
 }
 
 export interface FileReferences {

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY } from '../../src/trust/policy/default.js';
 import { findConfigReferences } from '../../src/refs/config.js';
 import { findJavaScriptReferences } from '../../src/refs/javascript.js';
+import { findJavaScriptReferencesFast } from '../../src/refs/javascript-fast.js';
 import { dynamicFinding, judgeReference } from '../../src/refs/judge.js';
 import { findPythonReferences, findPythonReferencesInWholeFile } from '../../src/refs/python.js';
 import { findNotebookReferences } from '../../src/refs/python-notebook.js';
@@ -29,12 +30,18 @@ function findings(file: string, finder = pickFinder(file)) {
     ...r.references.flatMap((ref) =>
       judgeReference(ref, new Map(), DEFAULT_POLICY).map(
         (f) =>
-          `${f.ruleId}:${f.location.line}:${f.location.column} ${ref.repoId ?? ref.url}@${ref.revision ?? '-'}${ref.file !== undefined ? ` ${ref.file}` : ''}`,
+          `${f.ruleId}:${f.location.line}:${f.location.column} ${ref.repoId ?? ref.url}@${ref.revision ?? '-'}${ref.revisionFrom !== undefined ? ` env:${ref.revisionFrom}` : ''}${ref.file !== undefined ? ` ${ref.file}` : ''}`,
       ),
     ),
     ...r.dynamic.map((d) => {
       const f = dynamicFinding(d);
-      const what = d.dataset ?? d.task ?? d.table ?? (d.localModel !== undefined ? `local:${d.localModel}` : 'dynamic');
+      const what =
+        d.dataset ??
+        d.task ??
+        d.table ??
+        d.ollama ??
+        (d.hubSetting ? `${d.hubSetting.variable}=${d.hubSetting.value}` : undefined) ??
+        (d.localModel !== undefined ? `local:${d.localModel}` : 'dynamic');
       return `${f.ruleId}:${f.location.line}:${f.location.column} ${what}`;
     }),
   ];
@@ -48,6 +55,8 @@ function pickFinder(file: string) {
 }
 
 const C = '0123456789abcdef0123456789abcdef01234567';
+/** Stands for a file the fast reader declined: never equal to a real result. */
+const UNREAD = { path: 'unread', line: 0, column: 0, via: 'unread', runsRemoteCode: false };
 
 const CASES: { file: string; want: string[] }[] = [
   {
@@ -112,6 +121,37 @@ const CASES: { file: string; want: string[] }[] = [
       `CPR003:21:5 acme/untouched@${C}`,
       `CPR002:27:5 acme/embed@${C}`,
       `CPR003:27:5 acme/embed@${C}`,
+    ],
+  },
+  {
+    // CPython os.getenv(key, default=None) is environ.get: the default loads when the variable is unset (None: the
+    // default branch); a commit default pins, a branch default does not; os.environ[…] is a run-time choice.
+    file: 'revision-from-env.py',
+    want: [
+      `CPR003:10:13 acme/chat-7b@${C} env:TOKENIZER_REVISION`,
+      'CPR001:11:9 acme/chat-7b@main env:MODEL_REVISION',
+      'CPR003:11:9 acme/chat-7b@main env:MODEL_REVISION',
+      'CPR001:12:9 acme/draft-1b@- env:DRAFT_REVISION',
+      'CPR003:12:9 acme/draft-1b@- env:DRAFT_REVISION',
+      'CPR001:13:9 acme/judge-3b@-',
+      'CPR003:13:9 acme/judge-3b@-',
+      'CPR001:14:9 acme/other-3b@-',
+      'CPR003:14:9 acme/other-3b@-',
+      'CPR010:16:10 dynamic',
+    ],
+  },
+  {
+    // huggingface_hub hf_api.py: HfApi.hf_hub_download / snapshot_download take the functions' arguments; other
+    // methods and other classes' snapshot_download are not loaders.
+    file: 'hfapi-methods.py',
+    want: [
+      `CPR003:7:11 acme/detector@${C} model.safetensors`,
+      'CPR001:8:10 acme/detector-assets@-',
+      'CPR003:8:10 acme/detector-assets@-',
+      'CPR001:9:10 acme/inline-snapshot@v1.0',
+      'CPR003:9:10 acme/inline-snapshot@v1.0',
+      'CPR001:10:10 acme/module-file@- config.json',
+      'CPR003:10:10 acme/module-file@- config.json',
     ],
   },
   {
@@ -203,14 +243,36 @@ const CASES: { file: string; want: string[] }[] = [
     want: ['CPR001:5:21 acme/embedder@-', 'CPR003:5:21 acme/embedder@-', 'CPR013:4:19 automatic-speech-recognition'],
   },
   {
+    // transformers.js pipeline(task, model = null): null/undefined is the task's default (CPR013); a number, array or
+    // object names no model (nothing claimed); a value from a parameter is a run-time choice.
+    file: 'pipeline-non-string.js',
+    want: [
+      'CPR001:24:10 acme/summarizer@-',
+      'CPR003:24:10 acme/summarizer@-',
+      'CPR013:6:10 text-classification',
+      'CPR013:9:10 feature-extraction',
+      'CPR010:21:10 dynamic',
+    ],
+  },
+  {
     // transformers.js env.allowRemoteModels = false: local directories (CPR014), not unpinned hub downloads.
     file: 'transformersjs-env-local.js',
-    want: ['CPR014:7:24 local:acme/local-classifier', 'CPR014:8:21 local:acme/local-encoder', 'CPR014:9:24 local:'],
+    want: [
+      'CPR014:7:24 local:acme/local-classifier',
+      'CPR014:8:21 local:acme/local-encoder',
+      'CPR014:9:24 local:',
+      // The setting itself, where it is made: it holds for loads in other modules too.
+      'CPR018:4:1 env.allowRemoteModels=false',
+    ],
   },
   {
     // env.remoteHost: the mirror serves the files, whatever the revision in the path says.
     file: 'transformersjs-env-mirror.ts',
-    want: ['CPR001:7:21 https://models.internal.example/acme/embedder@main', 'CPR013:8:24 feature-extraction'],
+    want: [
+      'CPR001:7:21 https://models.internal.example/acme/embedder@main',
+      'CPR013:8:24 feature-extraction',
+      'CPR017:5:1 env.remoteHost=https://models.internal.example/',
+    ],
   },
   {
     file: 'tokenizer-config.yaml',
@@ -254,6 +316,51 @@ describe('model references agree with what the libraries load (fixtures/refs/fid
   it.each(CASES.filter((c) => c.file.endsWith('.py')))('$file: lezer over the whole file agrees', ({ file }) => {
     expect(findings(file, findPythonReferencesInWholeFile)).toEqual(findings(file));
   });
+
+  it('pipeline-non-string.js: the parser-free JavaScript reader agrees', () => {
+    const file = 'pipeline-non-string.js';
+    const fast = (p: string, text: string, exists: (p: string) => boolean) =>
+      findJavaScriptReferencesFast(p, text, exists) ?? { references: [], dynamic: [{ ...UNREAD }] };
+    expect(findings(file, fast)).toEqual(findings(file));
+  });
+});
+
+describe('an unpinned revision says where it comes from', () => {
+  it('an env variable and its default, or a run-time value: never "no revision" when one is passed', () => {
+    const r = findPythonReferences(
+      'revision-from-env.py',
+      readFileSync(path.join(DIR, 'revision-from-env.py'), 'utf8'),
+      local,
+    );
+    const message = (line: number) =>
+      r.references
+        .filter((x) => x.line === line)
+        .flatMap((x) => judgeReference(x, new Map(), DEFAULT_POLICY))
+        .find((f) => f.ruleId === 'CPR001')?.message;
+    expect(message(11)).toMatch(
+      /environment variable MODEL_REVISION, and when it is unset at "main", a name that can move/,
+    );
+    expect(message(12)).toMatch(/environment variable DRAFT_REVISION, and when it is unset with none/);
+    expect(message(13)).toMatch(/a revision this file does not decide/);
+    expect(message(13)).not.toMatch(/no revision/);
+  });
+
+  it('a dict changed in place (kw["revision"] = …, .update) and spread: unpinned, neither guessed nor "no revision"', () => {
+    const r = findPythonReferences(
+      'kwargs-dict-changed.py',
+      readFileSync(path.join(DIR, 'kwargs-dict-changed.py'), 'utf8'),
+      local,
+    );
+    const unpinned = r.references
+      .filter((x) => x.repoId === 'acme/subscript' || x.repoId === 'acme/updated' || x.repoId === 'acme/escaped')
+      .flatMap((x) => judgeReference(x, new Map(), DEFAULT_POLICY))
+      .filter((f) => f.ruleId === 'CPR001');
+    expect(unpinned.map((f) => f.location.line)).toEqual([8, 12, 17]);
+    for (const f of unpinned) {
+      expect(f.message).toMatch(/\*\*kwargs it cannot read/);
+      expect(f.evidence).not.toHaveProperty('revision');
+    }
+  });
 });
 
 describe('notebooks in a scan', () => {
@@ -274,6 +381,33 @@ describe('notebooks in a scan', () => {
         `CPR001:${tokenizerLine + 1}`,
         `CPR003:${tokenizerLine}`,
         `CPR003:${tokenizerLine + 1}`,
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('transformers.js env set up in a module of its own', () => {
+  it('the setup module is searched and its mirror reported where it is set (CPR017); the worker reads as a hub load', async () => {
+    const r = await scanWith(path.join(DIR, 'transformersjs-setup'), [refsStage], { registry: EMPTY_REGISTRY });
+    expect(r.findings.map((f) => `${f.ruleId}:${f.location.path}:${f.location.line}:${f.location.column}`)).toEqual([
+      'CPR017:setup.js:4:1',
+      'CPR001:worker.js:5:28',
+      'CPR003:worker.js:5:28',
+    ]);
+  });
+});
+
+describe('ollama Modelfiles in a scan', () => {
+  it('the walk keeps a Modelfile and the refs stage reads its FROM (CPR016), but not a Dockerfile FROM', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'chainproof-modelfile-'));
+    try {
+      writeFileSync(path.join(dir, 'Modelfile'), readFileSync(path.join(DIR, 'shell/ollama/Modelfile')));
+      writeFileSync(path.join(dir, 'Dockerfile'), 'FROM python:3.12-slim\nRUN pip install ollama\n');
+      const r = await scanWith(dir, [refsStage], { registry: EMPTY_REGISTRY });
+      expect(r.findings.map((f) => `${f.ruleId}:${f.location.path}:${f.location.line}`)).toEqual([
+        'CPR016:Modelfile:1',
       ]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -315,6 +449,51 @@ describe('model downloads in shell scripts and Dockerfiles (fixtures/refs/fideli
       file: '.github/workflows/eval.yml',
       want: ['CPR001:11:36 acme/eval-model@-', 'CPR003:11:36 acme/eval-model@-', `CPR003:12:26 acme/judge-model@${C}`],
     },
+    {
+      // ollama types/model/name.go ParseName fills registry.ollama.ai/library/<model>:latest; `hf.co/<org>/<repo>:<quant>`
+      // is a hub repo at its default branch; a model `ollama create` builds here is not pulled.
+      file: 'ollama/serve.sh',
+      want: [
+        'CPR001:10:28 acme/chat-GGUF@-',
+        'CPR003:10:28 acme/chat-GGUF@-',
+        'CPR016:6:13 registry.ollama.ai/library/llama3.2:3b',
+        'CPR016:7:13 registry.ollama.ai/library/nomic-embed-text:latest',
+        'CPR016:8:13 registry.ollama.ai/acme/support-bot:v1.2',
+        'CPR010:9:13 dynamic',
+        'CPR016:13:32 registry.ollama.ai/library/qwen2.5-coder:7b',
+      ],
+    },
+    { file: 'ollama/Modelfile', want: ['CPR016:1:6 registry.ollama.ai/library/mistral:7b-instruct'] },
+    // FROM a GGUF file beside the Modelfile: local weights, nothing pulled.
+    { file: 'ollama/Modelfile.local', want: [] },
+    { file: 'ollama/hf.modelfile', want: ['CPR001:1:6 acme/support-GGUF@-', 'CPR003:1:6 acme/support-GGUF@-'] },
+    {
+      // llama.cpp common/arg.cpp -hf <user>/<model>[:quant]: the quant is not a revision; the default branch loads.
+      file: 'llama-server.sh',
+      want: ['CPR001:4:7 acme/chat-GGUF@-', 'CPR003:4:7 acme/chat-GGUF@-'],
+    },
+    {
+      file: 'Dockerfile.llamacpp',
+      want: [
+        'CPR001:6:25 acme/tiny-GGUF@- tiny-q8_0.gguf',
+        'CPR003:6:25 acme/tiny-GGUF@- tiny-q8_0.gguf',
+        'CPR001:7:29 acme/draft-host-GGUF@-',
+        'CPR003:7:29 acme/draft-host-GGUF@-',
+        'CPR001:7:61 acme/draft-GGUF@-',
+        'CPR003:7:61 acme/draft-GGUF@-',
+        // huggingface_hub constants.py: ENDPOINT from HF_ENDPOINT; HF_HUB_OFFLINE through _is_true ("0" is not).
+        'CPR017:2:5 HF_ENDPOINT=https://hf-mirror.example.com',
+        'CPR018:4:5 HF_HUB_OFFLINE=1',
+      ],
+    },
+    {
+      file: '.github/workflows/offline-tests.yml',
+      want: [
+        'CPR018:4:3 HF_HUB_OFFLINE=1',
+        'CPR018:5:3 TRANSFORMERS_OFFLINE=1',
+        'CPR017:10:7 HF_ENDPOINT=${{ vars.HF_MIRROR }}',
+      ],
+    },
   ])('$file', ({ file, want }) => {
     expect(shell(file)).toEqual(want);
   });
@@ -327,6 +506,9 @@ describe('model downloads in shell scripts and Dockerfiles (fixtures/refs/fideli
     ['notebooks/a.ipynb', 'notebook'],
     ['.github/workflows/eval.yml', 'shell'],
     ['configs/eval.yml', 'config'],
+    ['deploy/Modelfile', 'shell'],
+    ['Modelfile.local', 'shell'],
+    ['models/support.modelfile', 'shell'],
   ])('%s is read as %s', (file, language) => {
     expect(languageOf(file)).toBe(language);
   });

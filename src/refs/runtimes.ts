@@ -1,0 +1,212 @@
+import { posix } from 'node:path';
+import { looksLikeRepoId } from './ids.js';
+import { tokens, type ShellLine, type Token, type Where } from './shell-words.js';
+import type { FileReferences } from './types.js';
+
+/**
+ * Models that local runtimes pull by name, read from shell lines (scripts, Dockerfile `RUN`, workflow `run:`) and
+ * ollama Modelfiles — never run: `ollama pull|run NAME`, a Modelfile's `FROM NAME`, llama.cpp's `-hf org/repo[:quant]`;
+ * and the environment settings that change where huggingface_hub downloads from (`HF_ENDPOINT`) or whether it
+ * downloads at all (`HF_HUB_OFFLINE`, `TRANSFORMERS_OFFLINE`).
+ */
+
+const SEGMENT_END = /[;&|`)\n#]/;
+
+/** The words after a command's name, up to the end of its shell segment. */
+function argsAfter(command: string, end: number): Token[] {
+  const rest = command.slice(end);
+  const stop = rest.search(SEGMENT_END);
+  return tokens(stop < 0 ? rest : rest.slice(0, stop), end);
+}
+
+/** A hub repo pulled through ollama: `hf.co/<org>/<name>[:<quant>]` (also huggingface.co, with or without https). */
+const OLLAMA_HF = /^(?:https?:\/\/)?(?:hf\.co|huggingface\.co)\/([\w.-]+\/[\w.-]+?)(?::[\w.-]+)?$/;
+
+/**
+ * An ollama model name as ollama's types/model/name.go `ParseName` fills it: `[host/][namespace/]model[:tag]`,
+ * the host defaulting to registry.ollama.ai, the namespace to `library`, the tag to `latest`. Undefined for a name
+ * ParseName rejects (a part with other characters than letters, digits, `_`, `.` and `-`; a namespace with a dot).
+ */
+export function ollamaName(written: string): string {
+  const s = written.replace(/^https?:\/\//, '');
+  const colon = s.lastIndexOf(':');
+  const slash = s.lastIndexOf('/');
+  const [path, tag] = colon > slash ? [s.slice(0, colon), s.slice(colon + 1)] : [s, 'latest'];
+  const parts = path.split('/');
+  const [host, namespace, model] =
+    parts.length === 1
+      ? ['registry.ollama.ai', 'library', parts[0]!]
+      : parts.length === 2
+        ? ['registry.ollama.ai', parts[0]!, parts[1]!]
+        : [parts[0]!, parts[1]!, parts.slice(2).join('/')];
+  return `${host}/${namespace}/${model}:${tag}`;
+}
+
+const OLLAMA_PART = /^[\w.-]+$/;
+function isOllamaName(written: string): boolean {
+  const full = ollamaName(written);
+  const [host, namespace, rest] = full.split('/', 3) as [string, string, string];
+  const [model, tag] = rest.split(':') as [string, string | undefined];
+  return (
+    [host, namespace, model, tag ?? ''].every((p) => OLLAMA_PART.test(p)) &&
+    !namespace.includes('.') &&
+    full.split('/').length === 3
+  );
+}
+
+/** One model name ollama pulls (ollama pull/run, a Modelfile's FROM): a hub repo, a registry tag, or run-time. */
+function pulledByOllama(
+  via: string,
+  name: Token,
+  where: Where,
+  path: string,
+  existsLocally: (p: string) => boolean,
+  out: FileReferences,
+): void {
+  const place = { path, ...where(name.at), via };
+  if (name.expands) {
+    out.dynamic.push({ ...place, runsRemoteCode: false });
+    return;
+  }
+  const hf = OLLAMA_HF.exec(name.text);
+  if (hf) {
+    // hub-docs ollama.md: `hf.co/<org>/<repo>[:<quant>]` — the tag picks a quantization, not a revision: ollama asks
+    // the hub for the repository's default branch.
+    if (looksLikeRepoId(hf[1]!, existsLocally))
+      out.references.push({
+        ...place,
+        hub: 'huggingface',
+        repoId: hf[1]!,
+        revisionKind: 'none',
+        runsRemoteCode: false,
+      });
+    return;
+  }
+  if (isOllamaName(name.text)) out.dynamic.push({ ...place, runsRemoteCode: false, ollama: ollamaName(name.text) });
+}
+
+/** ollama cmd.go: `run` and `pull` fetch a model that is not present; the options that take a value. */
+const OLLAMA_VALUE_OPTIONS = new Set(['--format', '--keepalive', '--think', '--dimensions']);
+
+export function readOllamaCommands(line: ShellLine, created: ReadonlySet<string>): void {
+  const { command, where, path, existsLocally, out } = line;
+  for (const m of command.matchAll(/(?:^|[\s;&|(`"'])ollama\s+(pull|run)\s/g)) {
+    const args = argsAfter(command, m.index + m[0].length);
+    let name: Token | undefined;
+    for (let i = 0; i < args.length && !name; i++) {
+      const t = args[i]!;
+      if (OLLAMA_VALUE_OPTIONS.has(t.text)) i++;
+      else if (!t.text.startsWith('-')) name = t;
+    }
+    // A model this file builds with `ollama create` is local: its Modelfile's FROM is the pull.
+    if (!name || (!name.expands && created.has(ollamaName(name.text)))) continue;
+    pulledByOllama(`ollama ${m[1]!}`, name, where, path, existsLocally, out);
+  }
+}
+
+/**
+ * A Modelfile's `FROM` (ollama parser/parser.go; instructions are case-insensitive): a GGUF or safetensors file or
+ * directory beside it is local (cmd.go CreateHandler reads what exists on disk); any other value is a model name that
+ * `ollama create` pulls.
+ */
+export function readModelfileFrom(line: ShellLine): void {
+  const { command, where, path, existsLocally, out } = line;
+  const m = /^(\s*from\s+)(\S.*?)\s*$/i.exec(command);
+  if (!m) return;
+  const [name] = tokens(m[2]!, m[1]!.length);
+  if (!name) return;
+  const dir = posix.dirname(path);
+  const relative = posix.normalize(posix.join(dir, name.text));
+  if (/^(\.{1,2}\/|\/|~)/.test(name.text) || /\.(gguf|bin|safetensors)$/i.test(name.text) || existsLocally(relative))
+    return;
+  pulledByOllama('Modelfile FROM', name, where, path, existsLocally, out);
+}
+
+/**
+ * llama.cpp common/arg.cpp: `-hf`/`-hfr`/`--hf-repo <user>/<model>[:quant]` (and the draft and vocoder variants)
+ * download a GGUF from the hub; `-hff`/`--hf-file` names the file. llama.cpp has no revision option: common.cpp asks
+ * the hub's manifest for the quant tag and downloads from the default branch, so these are never pinned.
+ */
+const LLAMA_REPO_FLAGS = new Set([
+  '-hf',
+  '-hfr',
+  '--hf-repo',
+  '-hfd',
+  '-hfrd',
+  '--hf-repo-draft',
+  '-hfv',
+  '-hfrv',
+  '--hf-repo-v',
+]);
+const LLAMA_FILE_FLAGS = new Set(['-hff', '--hf-file']);
+
+export function readLlamaCpp(line: ShellLine): void {
+  const { command, where, path, existsLocally, out } = line;
+  for (const segment of command.matchAll(/[^;&|`]+/g)) {
+    if (!/llama/.test(segment[0]) || !/[\s"']--?hf/.test(segment[0])) continue;
+    // An exec-form `CMD ["llama-server", "-hf", "org/repo"]`: the brackets and commas are not words.
+    const args = tokens(segment[0], segment.index).filter((t) => !/^[[\],]+$/.test(t.text));
+    let file: string | undefined;
+    const repos: Token[] = [];
+    for (let i = 0; i < args.length; i++) {
+      const t = args[i]!;
+      const eq = t.text.startsWith('--') ? t.text.indexOf('=') : -1;
+      const flag = eq > 0 ? t.text.slice(0, eq) : t.text.replace(/,$/, '');
+      const value = eq > 0 ? { ...t, text: t.text.slice(eq + 1), at: t.at + eq + 1 } : args[i + 1];
+      if (!LLAMA_REPO_FLAGS.has(flag) && !LLAMA_FILE_FLAGS.has(flag)) continue;
+      if (eq < 0) i++;
+      if (!value) continue;
+      const text = value.text.replace(/,$/, '');
+      if (LLAMA_FILE_FLAGS.has(flag)) file = text;
+      else repos.push({ ...value, text });
+    }
+    repos.forEach((repo, k) => {
+      const place = { path, ...where(repo.at), via: 'llama.cpp -hf' };
+      if (repo.expands) {
+        out.dynamic.push({ ...place, runsRemoteCode: false });
+        return;
+      }
+      const id = repo.text.replace(/:[\w.-]+$/, '');
+      if (!id.includes('/') || !looksLikeRepoId(id, existsLocally)) return;
+      out.references.push({
+        ...place,
+        hub: 'huggingface',
+        repoId: id,
+        revisionKind: 'none',
+        // `--hf-file` goes with the main model's repository.
+        ...(k === 0 && file !== undefined ? { file } : {}),
+        runsRemoteCode: false,
+      });
+    });
+  }
+}
+
+/** huggingface_hub constants.py `_is_true` (and transformers' ENV_VARS_TRUE_VALUES): what turns offline mode on. */
+const TRUE_VALUES = new Set(['1', 'ON', 'YES', 'TRUE']);
+const DEFAULT_ENDPOINTS = new Set(['https://huggingface.co', 'https://huggingface.co/']);
+
+/**
+ * `HF_ENDPOINT`, `HF_HUB_OFFLINE` and `TRANSFORMERS_OFFLINE` set where a run's environment is made: `export X=…`,
+ * `X=… command`, a Dockerfile's `ENV`/`ARG`, a workflow's `env:` map (`X: value`).
+ */
+export function readHubSettings({ command, where, path, out }: ShellLine): void {
+  const re =
+    /(?:^|[\s;&|(])(?:(?:ENV|ARG)\s+)?(HF_ENDPOINT|HF_HUB_OFFLINE|TRANSFORMERS_OFFLINE)(=|:[ \t]+|[ \t]+(?=\S))("[^"]*"|'[^']*'|\$\{\{[^}\n]*\}\}|[^\s;&|)#]*)/g;
+  for (const m of command.matchAll(re)) {
+    const [, variable, sep, raw] = m as unknown as [string, string, string, string];
+    // `X value` (no `=`) is a Dockerfile ENV's old form only.
+    if (sep.trim() === '' && !/(?:^|\s)ENV\s+$/.test(command.slice(0, m.index + m[0].indexOf(variable)))) continue;
+    const value = raw.replace(/^(["'])(.*)\1$/, '$2');
+    const expands = raw[0] !== "'" && value.includes('$');
+    if (value === '' || (!expands && variable === 'HF_ENDPOINT' && DEFAULT_ENDPOINTS.has(value))) continue;
+    if (variable !== 'HF_ENDPOINT' && (expands || !TRUE_VALUES.has(value.toUpperCase()))) continue;
+    const at = m.index + m[0].indexOf(variable);
+    out.dynamic.push({
+      path,
+      ...where(at),
+      via: variable,
+      runsRemoteCode: false,
+      hubSetting: { variable, value },
+    });
+  }
+}
