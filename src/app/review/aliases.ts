@@ -1,20 +1,35 @@
 import type { Finding } from '../../core/finding.js';
 import type { DependencyGraph, PackageNode } from '../../core/records.js';
+import { splitDescriptor } from '../../deps/types.js';
 
 /** The name code imports (`require('x')`) → the packages installed under it, per real name (lowest line first). */
 function byImportName(g: DependencyGraph): Map<string, Map<string, PackageNode>> {
   const out = new Map<string, Map<string, PackageNode>>();
   for (const p of g.packages) {
     if (p.source === 'link' || p.source === 'workspace') continue;
-    // npm installs an entry into the folder its key names and takes the package from the entry's own name
-    // (arborist's Node: `name` from the path, `packageName` from package.json): the folder name is what is imported.
-    const imported = p.alias ?? p.name;
-    const real = out.get(imported) ?? new Map<string, PackageNode>();
-    const old = real.get(p.name);
-    if (!old || p.line < old.line) real.set(p.name, p);
-    out.set(imported, real);
+    for (const imported of importNames(g.kind, p)) {
+      const real = out.get(imported) ?? new Map<string, PackageNode>();
+      const old = real.get(p.name);
+      if (!old || p.line < old.line) real.set(p.name, p);
+      out.set(imported, real);
+    }
   }
   return out;
+}
+
+/**
+ * The names a package is installed under. npm and bun install an entry into the folder its key names and take the
+ * package from the entry's own name (arborist's Node: `name` from the path, `packageName` from package.json); pnpm
+ * links it under the name its edge uses (the parser's `alias`). A yarn entry serves every descriptor of its key
+ * (`"good@npm:1.0.0, x@npm:good@1.0.0"`: yarn 2+ merges the descriptors that resolve alike; yarn 1 those of one
+ * package), and yarn installs it under each descriptor's name (berry's `structUtils.parseDescriptor`, the name
+ * before the range), so each is an import name.
+ */
+function importNames(kind: DependencyGraph['kind'], p: PackageNode): string[] {
+  if (kind !== 'yarn-berry' && kind !== 'yarn-classic') return [p.alias ?? p.name];
+  const names = new Set(p.key.split(',').map((d) => splitDescriptor(d.trim().replace(/^"|"$/g, ''))[0]));
+  names.delete('');
+  return names.size > 0 ? [...names] : [p.alias ?? p.name];
 }
 
 const label = (nodes: readonly PackageNode[]) => [...new Set(nodes.map((n) => `${n.name}@${n.version}`))].sort();

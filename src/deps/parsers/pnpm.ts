@@ -142,6 +142,7 @@ export function parsePnpm(file: string, text: string, options: ParseOptions = {}
     recorded.set(path, refs);
     importers.push({ path, declared, edges });
   }
+  nameAliases(nodes, importers);
 
   const localRefs = [
     ...importerLinks(text, importers, recorded),
@@ -168,6 +169,23 @@ export function parsePnpm(file: string, text: string, options: ParseOptions = {}
       return ref.startsWith('link:') ? 'unknown' : (lookup(name, ref) ?? 'unknown');
     },
   };
+}
+
+/**
+ * pnpm records an alias only on the edge (`x: { specifier: npm:real@1, version: real@1.0.0 }`; 5.x `x: /real/1.0.0`,
+ * and the same in a package's dependencies) and keys the package by its real name; it links the package into
+ * `node_modules/x` (`@pnpm/headless` symlinks each direct dependency under its alias). One package may be reached
+ * under several names; the first edge naming it otherwise than its own name (importers first) sets its `alias`.
+ */
+function nameAliases(nodes: DraftNode[], importers: readonly DraftImporter[]): void {
+  const aliasOf = new Map<number, string>();
+  const note = (e: DraftEdge) => {
+    if (e.target !== undefined && !aliasOf.has(e.target) && e.name !== nodes[e.target]?.name)
+      aliasOf.set(e.target, e.name);
+  };
+  for (const imp of importers) imp.edges.forEach(note);
+  for (const n of nodes) n.edges.forEach(note);
+  for (const [i, alias] of aliasOf) nodes[i] = { ...nodes[i]!, alias };
 }
 
 /**

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReviewResult } from '../../../src/app/review/index.js';
 import { makeRepo, type Tree, reviewHead } from './repo.js';
 import { type Entry, manifest, npmLock, sri } from './npm-lock.js';
+import { type AliasFormat, aliasProject, berryEntries } from './alias-formats.js';
 
 /**
  * An npm alias pointed at another package: `"x": "npm:good@1.0.0"` becoming `"x": "npm:evil@1.0.0"` (manifest and
@@ -25,8 +26,11 @@ interface Case {
   dir: string;
   base: Tree;
   head: Tree;
-  /** `ruleId x: before → after` of the alias findings at `<dir>/package-lock.json`. */
+  /** `ruleId x: before → after` of the alias findings at `<dir>/<lockfile>`. */
   want: string[];
+  /** The head lockfile (default package-lock.json) and the text its entry for x starts with. */
+  lockfile?: string;
+  entry?: string;
 }
 const project = (deps: Record<string, string>, pkgs: Record<string, Entry>): Tree => ({
   'package.json': manifest(deps),
@@ -68,6 +72,75 @@ const cases: Case[] = [
   },
 ];
 
+/**
+ * The same attacks in the other package managers' lockfiles, each recording the alias its own way: pnpm in the
+ * importer (`version: evil@1.0.0` under `x`), yarn 1 and yarn 2+ in the entry's descriptor (`x@npm:evil@1.0.0`) with
+ * the package in `resolved` / `resolution`, bun in the `packages` key (the folder) and the tuple (the package).
+ */
+function formatCases(format: AliasFormat): Case[] {
+  const at = (spec: string, real: string, fill: number) => aliasProject(format, spec, real, fill);
+  const retarget = at('npm:evil@1.0.0', 'evil', 2);
+  const list: Case[] = [
+    {
+      name: `${format}: alias retargeted in manifest and lockfile → one CPU024`,
+      dir: `${format}-retarget`,
+      base: at('npm:good@1.0.0', 'good', 1).tree,
+      head: retarget.tree,
+      want: ['CPU024 x: good@1.0.0 → evil@1.0.0'],
+      lockfile: retarget.lockfile,
+      entry: retarget.entry,
+    },
+    {
+      name: `${format}: the same alias at both revisions → no CPU024`,
+      dir: `${format}-same`,
+      base: at('npm:good@1.0.0', 'good', 1).tree,
+      head: at('npm:good@1.0.0', 'good', 1).tree,
+      want: [],
+      lockfile: retarget.lockfile,
+    },
+  ];
+  // yarn 1 takes the package's name from the descriptor, not the tarball: a swap there keeps the name `x`.
+  if (format !== 'yarn-classic') {
+    const swap = at('^1.0.0', 'evil', 2);
+    list.push({
+      name: `${format}: lockfile-only swap, package.json unchanged → one CPU024`,
+      dir: `${format}-lockonly`,
+      base: at('^1.0.0', 'x', 3).tree,
+      head: swap.tree,
+      want: ['CPU024 x: x@1.0.0 → evil@1.0.0'],
+      lockfile: swap.lockfile,
+      entry: swap.entry,
+    });
+  }
+  return list;
+}
+cases.push(...(['pnpm', 'yarn-classic', 'yarn-berry', 'bun'] as const).flatMap(formatCases));
+const BERRY_DEPS = { good: 'npm:1.0.0' };
+cases.push({
+  name: 'yarn-berry: the alias shared an entry with the direct dependency (second descriptor) → one CPU024',
+  dir: 'berry-merged',
+  base: {
+    'package.json': manifest({ good: '1.0.0', x: 'npm:good@1.0.0' }),
+    'yarn.lock': berryEntries([{ key: 'good@npm:1.0.0, x@npm:good@1.0.0', real: 'good', fill: 1 }], {
+      ...BERRY_DEPS,
+      x: 'npm:good@1.0.0',
+    }),
+  },
+  head: {
+    'package.json': manifest({ good: '1.0.0', x: 'npm:evil@1.0.0' }),
+    'yarn.lock': berryEntries(
+      [
+        { key: 'good@npm:1.0.0', real: 'good', fill: 1 },
+        { key: 'x@npm:evil@1.0.0', real: 'evil', fill: 2 },
+      ],
+      { ...BERRY_DEPS, x: 'npm:evil@1.0.0' },
+    ),
+  },
+  want: ['CPU024 x: good@1.0.0 → evil@1.0.0'],
+  lockfile: 'yarn.lock',
+  entry: '"x@npm:evil@1.0.0":',
+});
+
 let repo: { dir: string; cleanup: () => void };
 let r: ReviewResult;
 beforeAll(async () => {
@@ -78,16 +151,16 @@ beforeAll(async () => {
 afterAll(() => repo.cleanup());
 
 describe('review names an alias pointed at another package', () => {
-  it.each(cases)('$name', ({ dir, want }) => {
-    const found = r.findings.filter((f) => f.ruleId === 'CPU024' && f.location.path === `${dir}/package-lock.json`);
+  it.each(cases)('$name', ({ dir, want, lockfile = 'package-lock.json', entry = '"node_modules/x": {' }) => {
+    const found = r.findings.filter((f) => f.ruleId === 'CPU024' && f.location.path === `${dir}/${lockfile}`);
     expect(
       found.map(
         (f) =>
           `${f.ruleId} ${String(f.evidence?.['alias'])}: ${String(f.evidence?.['before'])} → ${String(f.evidence?.['after'])}`,
       ),
     ).toEqual(want);
-    const lock = String(cases.find((c) => c.dir === dir)?.head['package-lock.json'] ?? '');
-    const line = lock.split('\n').findIndex((l) => l.includes('"node_modules/x": {')) + 1;
+    const lock = String(cases.find((c) => c.dir === dir)?.head[lockfile] ?? '');
+    const line = lock.split('\n').findIndex((l) => l.startsWith(entry) || l.includes(entry)) + 1;
     for (const f of found) expect([f.level, f.location.line]).toEqual(['error', line]);
   });
 });

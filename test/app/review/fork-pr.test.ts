@@ -1,12 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReviewRequest } from '../../../src/app/review/index.js';
 import type { RegistryLookup } from '../../../src/app/review/online.js';
 import { testOptions } from '../../helpers/scan.js';
-import { git, reviewHead, reviewWorkTree } from './repo.js';
+import { git, makeRepo, reviewHead, reviewWorkTree } from './repo.js';
 
 /**
  * A pull request from a fork, as the Action sees it. `origin` is the base repository (a bare repo on disk, reached by
@@ -66,12 +66,23 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(top, { recursive: true, force: true }));
 
-/** A fresh copy of the Action's clone; `v0` makes it speak protocol v0, where a server refuses unadvertised SHAs. */
-function checkout(name: string, v0 = false): string {
+/**
+ * A fresh copy of the Action's clone; `v0` makes it speak protocol v0, where a server refuses unadvertised SHAs.
+ * `target` drops the pull request's ref, as a `pull_request_target` run checks out the head SHA it was given.
+ */
+function checkout(name: string, v0 = false, target = false): string {
   const dir = path.join(top, name);
   cpSync(template, dir, { recursive: true });
   if (v0) appendFileSync(path.join(dir, '.git', 'config'), '[protocol]\n\tversion = 0\n');
+  if (target) git(dir, 'update-ref', '-d', 'refs/remotes/pull/1/merge');
   return dir;
+}
+
+/** The event payload file of a `pull_request_target` run for pull request 1 (GITHUB_REF is the base branch's). */
+function targetEnv(): Record<string, string> {
+  const file = path.join(top, 'event.json');
+  writeFileSync(file, JSON.stringify({ action: 'opened', number: 1, pull_request: { number: 1, head: { sha: H } } }));
+  return { GITHUB_REF: 'refs/heads/main', GITHUB_EVENT_PATH: file };
 }
 
 const NO_REGISTRY: RegistryLookup = {
@@ -83,6 +94,8 @@ const ONLINE: Partial<ReviewRequest> = { options: testOptions({ offline: false }
 interface Case {
   name: string;
   v0?: boolean;
+  /** A `pull_request_target` checkout: no pull request ref in the clone. */
+  target?: boolean;
   request: () => Partial<ReviewRequest>;
   /** Review the work tree (the Action), not `head`. */
   workTree?: true;
@@ -116,6 +129,37 @@ const cases: Case[] = [
     want: ['CPI001:error@models/clf.pkl'],
   },
   {
+    name: '--head <short SHA of the fork head> (no server takes one) → found in refs/pull/1/* → reported',
+    request: () => ({ ...ONLINE, base: B, head: H.slice(0, 10) }),
+    want: ['CPI001:error@models/clf.pkl'],
+  },
+  {
+    name: 'the Action with a short base SHA → found through refs/pull/1/merge → reported',
+    request: () => ({ ...ONLINE, base: B.slice(0, 8).toUpperCase() }),
+    workTree: true,
+    want: ['CPI001:error@models/clf.pkl'],
+  },
+  {
+    name: 'pull_request_target: no pull ref in the clone, GITHUB_REF on main, the number from the event payload → reported',
+    v0: true,
+    target: true,
+    request: () => ({ ...ONLINE, options: testOptions({ offline: false, env: targetEnv() }), base: B, head: H }),
+    want: ['CPI001:error@models/clf.pkl'],
+  },
+  {
+    name: 'a short SHA nothing has → one CPU022 naming the head',
+    request: () => ({ ...ONLINE, base: B, head: 'deadbee' }),
+    want: ['CPU022:error@.'],
+    missing: 'head',
+  },
+  {
+    name: 'the null commit (github.event.before of a new branch) as the base → one CPU022 naming the base',
+    request: () => ({ ...ONLINE, base: '0'.repeat(40) }),
+    workTree: true,
+    want: ['CPU022:error@.'],
+    missing: 'base',
+  },
+  {
     name: 'a --head SHA origin does not have at all → one CPU022 naming the head, nothing compared',
     request: () => ({ ...ONLINE, base: B, head: 'f'.repeat(40) }),
     want: ['CPU022:error@.'],
@@ -130,8 +174,8 @@ const cases: Case[] = [
 ];
 
 describe('review of a pull request from a fork (actions/checkout clone)', () => {
-  it.each(cases)('$name', async ({ name, v0, request, workTree, want, missing }) => {
-    const dir = checkout(name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60), v0);
+  it.each(cases)('$name', async ({ name, v0, target, request, workTree, want, missing }) => {
+    const dir = checkout(name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60), v0, target);
     const r = workTree ? await reviewWorkTree(dir, request()) : await reviewHead(dir, request());
     const got = r.findings
       .filter((f) => f.ruleId === 'CPI001' || f.ruleId === 'CPU022')
@@ -143,5 +187,20 @@ describe('review of a pull request from a fork (actions/checkout clone)', () => 
       expect(r.findings[0]?.evidence?.[missing]).toBe(request()[missing]);
       expect(r.scan.complete).toBe(false);
     } else expect(r.base.commit).toBe(B);
+  });
+});
+
+describe('a short SHA in a full clone', () => {
+  it('one that does not resolve is CPU022 (one finding), not a usage error', async () => {
+    const repo = makeRepo({ 'README.md': 'a\n' }, { 'README.md': 'b\n' });
+    try {
+      const r = await reviewHead(repo.dir, { base: 'cafe1234', gate: 'any' });
+      expect(r.findings.map((f) => `${f.ruleId}:${String(f.evidence?.['base'])}`)).toEqual(['CPU022:cafe1234']);
+      expect(r.gate?.passed).toBe(false);
+      const ok = await reviewHead(repo.dir, { base: git(repo.dir, 'rev-parse', '--short=7', 'HEAD~1').trim() });
+      expect(ok.findings).toEqual([]);
+    } finally {
+      repo.cleanup();
+    }
   });
 });
