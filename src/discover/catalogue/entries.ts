@@ -422,6 +422,15 @@ export const ENTRIES = [
     readBy: ['repo-code'],
   },
   {
+    id: 'diffusers-index',
+    kind: 'model-manifest',
+    summary:
+      'diffusers pipeline index (model_index.json): a `[module, Class]` pipeline and custom components name Python files in the folder',
+    names: { basenames: ['model_index.json'] },
+    nameOnly: true,
+    readBy: ['repo-code'],
+  },
+  {
     id: 'mlflow-model',
     kind: 'model-manifest',
     summary: "MLflow MLmodel: the python_function flavour's loader_module, code and model_code_path",
