@@ -287,10 +287,24 @@ const EXACT_SET: ReadonlySet<string> = new Set([...EXACT, ...KNOWN_EXACT]);
 
 /**
  * Module families whose *classes* (CapWords names, private `_CapWords` ones too, e.g. `_BinMapper`) are data containers restored by `__setstate__`: model
- * classes of torch.nn, scikit-learn estimators and trees, numpy dtype classes, scipy sparse matrices.
+ * classes of torch.nn and its weight-norm hooks, torch optimizers, schedulers and distributions, scikit-learn
+ * estimators and trees, numpy dtype classes, scipy sparse matrices.
  * Functions in these modules are not covered: a function global is reported.
  */
-const CLASS_MODULES: readonly string[] = ['torch.nn.modules', 'sklearn', 'numpy.dtypes', ...KNOWN_CLASS_FAMILIES];
+const CLASS_MODULES: readonly string[] = [
+  'torch.nn.modules',
+  // Hooks `nn.utils.weight_norm`/`spectral_norm` register on a module (`WeightNorm`, `SpectralNorm*`): plain state.
+  'torch.nn.utils.weight_norm',
+  'torch.nn.utils.spectral_norm',
+  // Optimizers (`Optimizer.__setstate__` updates its dict) and LR schedulers (plain `__dict__`), as whole objects or
+  // in a scheduler state_dict that keeps a bound method (OneCycleLR before torch 2.2, the Trainer's scheduler.pt).
+  'torch.optim',
+  // Distributions: tensors and flags in `__dict__`, no `__setstate__`.
+  'torch.distributions',
+  'sklearn',
+  'numpy.dtypes',
+  ...KNOWN_CLASS_FAMILIES,
+];
 
 /** TorchScript archives are read by torch.jit's own unpickler, which only resolves these besides the above. */
 const TORCHSCRIPT_EXTRA: readonly string[] = ['__torch__', 'torch.jit._pickle', 'torch.classes'];
