@@ -137,6 +137,16 @@ export const INSPECT_FORMATS_RULES = defineRules([
     tags: [...CODE, 'huggingface'],
   },
   {
+    id: 'CPI125',
+    name: 'DiffusersPipelineRunsFolderCode',
+    short: 'A diffusers model_index.json makes DiffusionPipeline.from_pretrained import Python code of the model.',
+    full: 'diffusers reads `model_index.json` to build a pipeline. A `_class_name` written as `[module, Class]` loads `<module>.py` from the folder (`_resolve_custom_pipeline_and_cls`), and a component `[library, Class]` whose `<component>/<library>.py` exists is a custom component (`get_class_obj_and_candidates`); both go through `get_class_from_dynamic_module`, which imports and runs the file. Loading a local folder asks for no opt-in (only the Hub download path checks `trust_remote_code`), so code in the folder is an error; a `[module, Class]` pipeline whose file is not in the folder is fetched from the Hub repository with `trust_remote_code=True` (warning).',
+    help: 'Review the named Python files before loading and pin them, or use pipeline and component classes diffusers implements.',
+    level: 'warning',
+    severity: '8.0',
+    tags: [...CODE, 'huggingface', 'diffusers'],
+  },
+  {
     id: 'CPI116',
     name: 'MlflowModelRunsCode',
     short: "An MLflow MLmodel makes `mlflow.pyfunc.load_model` import the model's own Python code.",

@@ -416,8 +416,25 @@ export const ENTRIES = [
     id: 'hf-config',
     kind: 'model-manifest',
     summary:
-      'Hugging Face model / processor config (config.json, preprocessor_config.json, processor_config.json) and sentence-transformers modules.json: `auto_map`, `custom_pipelines` and module `type`s name repository code',
-    names: { basenames: ['config.json', 'preprocessor_config.json', 'processor_config.json', 'modules.json'] },
+      'Hugging Face model / processor config (config.json, preprocessor_config.json, video_preprocessor_config.json, processor_config.json) and sentence-transformers modules.json: `auto_map`, `custom_pipelines` and module `type`s name repository code',
+    names: {
+      basenames: [
+        'config.json',
+        'preprocessor_config.json',
+        'video_preprocessor_config.json',
+        'processor_config.json',
+        'modules.json',
+      ],
+    },
+    nameOnly: true,
+    readBy: ['repo-code'],
+  },
+  {
+    id: 'diffusers-index',
+    kind: 'model-manifest',
+    summary:
+      'diffusers pipeline index (model_index.json): a `[module, Class]` pipeline and custom components name Python files in the folder',
+    names: { basenames: ['model_index.json'] },
     nameOnly: true,
     readBy: ['repo-code'],
   },

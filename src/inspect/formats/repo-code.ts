@@ -1,6 +1,8 @@
 import { formatsReadBy } from '../../discover/catalogue/index.js';
 import type { ModelAnalyser } from '../analyser.js';
-import { isObject, parseJson } from './json.js';
+import { configOf, lineOfKey } from './config-json.js';
+import { analyseDiffusersIndex } from './diffusers-index.js';
+import { isObject } from './json.js';
 import type { JsonValue } from './json.js';
 import { mlflowFindings } from './mlflow-model.js';
 import type { Findings } from './report.js';
@@ -54,26 +56,6 @@ function referencesOf(config: JsonValue | undefined): CodeReference[] {
       if (typeof impl === 'string' && impl.length > 0) out.push(toReference(`custom_pipelines.${task}.impl`, impl));
     }
   return out;
-}
-
-/**
- * The parsed config, or undefined when it is not JSON: `PretrainedConfig._dict_from_json_file` (json.loads) then
- * raises, so the loader imports nothing, and a `config.json` of some other tool is no model's concern.
- */
-function configOf(text: string): JsonValue | undefined {
-  try {
-    // Attacker-controlled JSON: bounded depth, prototype-free objects (json.ts).
-    return parseJson(text, { maxDepth: 512, allowNonFinite: true }).value;
-  } catch (err) {
-    if (err instanceof FormatError && err.kind !== 'limit') return undefined;
-    throw err;
-  }
-}
-
-/** 1-based line of the first `"key":` in the text (JSON configs are pretty-printed by `save_pretrained`). */
-export function lineOfKey(text: string, key: string): number | undefined {
-  const m = new RegExp(`"${key}"\\s*:`).exec(text);
-  return m === null ? undefined : text.slice(0, m.index).split('\n').length;
 }
 
 function* hfConfigSteps(src: RandomAccess, out: Findings): ParseSteps<void> {
@@ -140,6 +122,7 @@ export const repoCodeAnalyser: ModelAnalyser = {
   name: 'repo-code',
   formats: formatsReadBy('repo-code'),
   analyze(file, ctx) {
+    if (file.format === 'diffusers-index') return analyseDiffusersIndex(file, ctx);
     if (file.format === 'mlflow-model')
       return analyseWith(file, 'the MLmodel file', (src, out) => mlflowFindings(src, out), ctx.files);
     // chat_template.jinja files share the tokenizer config's catalogue entry; only JSON configs have an auto_map.

@@ -137,6 +137,58 @@ const BUILTIN_SAFE = [
   'NotImplemented',
 ];
 
+/**
+ * Activation functions torch.nn modules keep as attributes: `TransformerEncoderLayer`/`DecoderLayer` store
+ * `_get_activation_fn(activation)` — `F.relu`, or `F.gelu`, a builtin that pickles as `torch._C._nn.gelu` — or the
+ * callable the user passed (`activation=F.silu`). Tensor math only: referenced by the pickle, never given anything
+ * but tensors. (torch.load's weights_only=True still refuses them: CPI119 says so.)
+ */
+const TORCH_FUNCTIONAL_ACTIVATIONS = [
+  'relu',
+  'relu6',
+  'elu',
+  'selu',
+  'celu',
+  'gelu',
+  'silu',
+  'mish',
+  'leaky_relu',
+  'hardtanh',
+  'hardswish',
+  'hardsigmoid',
+  'sigmoid',
+  'tanh',
+  'softmax',
+  'softmin',
+  'log_softmax',
+  'softplus',
+  'softsign',
+  'tanhshrink',
+  'softshrink',
+  'hardshrink',
+  'logsigmoid',
+  'glu',
+  'rrelu',
+  'prelu',
+  'threshold',
+  '_threshold',
+];
+/** The builtins behind some of them (`F.gelu is torch._C._nn.gelu`), as pickle names them. */
+const TORCH_NN_BUILTIN_ACTIVATIONS = [
+  'gelu',
+  'softplus',
+  'log_sigmoid',
+  'softshrink',
+  'silu',
+  'mish',
+  'hardswish',
+  'hardsigmoid',
+  'elu',
+  'leaky_relu',
+  'hardtanh',
+  'relu6',
+];
+
 const FUTURE_FEATURES = [
   'nested_scopes',
   'generators',
@@ -177,6 +229,9 @@ const EXACT: readonly string[] = [
   'torch.storage.UntypedStorage',
   'torch.serialization._get_layout',
   'torch.torch_version.TorchVersion',
+  ...TORCH_FUNCTIONAL_ACTIVATIONS.map((f) => `torch.nn.functional.${f}`),
+  // Exact names win over the danger list's `torch._C` family (isAllowedExactly is checked first).
+  ...TORCH_NN_BUILTIN_ACTIVATIONS.map((f) => `torch._C._nn.${f}`),
   'collections.OrderedDict',
   'collections.defaultdict',
   'collections.deque',
@@ -232,10 +287,24 @@ const EXACT_SET: ReadonlySet<string> = new Set([...EXACT, ...KNOWN_EXACT]);
 
 /**
  * Module families whose *classes* (CapWords names, private `_CapWords` ones too, e.g. `_BinMapper`) are data containers restored by `__setstate__`: model
- * classes of torch.nn, scikit-learn estimators and trees, numpy dtype classes, scipy sparse matrices.
+ * classes of torch.nn and its weight-norm hooks, torch optimizers, schedulers and distributions, scikit-learn
+ * estimators and trees, numpy dtype classes, scipy sparse matrices.
  * Functions in these modules are not covered: a function global is reported.
  */
-const CLASS_MODULES: readonly string[] = ['torch.nn.modules', 'sklearn', 'numpy.dtypes', ...KNOWN_CLASS_FAMILIES];
+const CLASS_MODULES: readonly string[] = [
+  'torch.nn.modules',
+  // Hooks `nn.utils.weight_norm`/`spectral_norm` register on a module (`WeightNorm`, `SpectralNorm*`): plain state.
+  'torch.nn.utils.weight_norm',
+  'torch.nn.utils.spectral_norm',
+  // Optimizers (`Optimizer.__setstate__` updates its dict) and LR schedulers (plain `__dict__`), as whole objects or
+  // in a scheduler state_dict that keeps a bound method (OneCycleLR before torch 2.2, the Trainer's scheduler.pt).
+  'torch.optim',
+  // Distributions: tensors and flags in `__dict__`, no `__setstate__`.
+  'torch.distributions',
+  'sklearn',
+  'numpy.dtypes',
+  ...KNOWN_CLASS_FAMILIES,
+];
 
 /** TorchScript archives are read by torch.jit's own unpickler, which only resolves these besides the above. */
 const TORCHSCRIPT_EXTRA: readonly string[] = ['__torch__', 'torch.jit._pickle', 'torch.classes'];

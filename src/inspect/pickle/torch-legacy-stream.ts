@@ -20,6 +20,19 @@ export function isLegacyMagic(v: Value | undefined): boolean {
 }
 
 /**
+ * `torch.save(model)` in the legacy format pickles each `nn.Module` class as the persistent id
+ * `('module', <class>, <source file>, <source>)`; `serialization._legacy_load`'s `persistent_load` returns the class
+ * itself (`data[0]`, after `_check_container_source` compares sources, which only warns), and NEWOBJ instantiates
+ * it. So the value is the global the id names, judged as that global, not a value computed at load time.
+ */
+function legacyModuleClass(pid: Value): Value | undefined {
+  if (pid.k !== 'tuple' || pid.items.length < 2) return undefined;
+  // A Python 2 file's tag is a py2 str, which torch unpickles as text (`encoding='utf-8'`).
+  const tag = pid.items[0]!;
+  return tag.k === 'str' && tag.s === 'module' ? pid.items[1] : undefined;
+}
+
+/**
  * The rest of a legacy (non-zip) `torch.save` file after its magic-number pickle, as torch `serialization._legacy_load`
  * reads it: protocol, sys_info, the model pickle (whose persistent ids name each storage's type), the storage
  * keys; then, per key in that order, an int64 element count and the raw bytes (`_set_from_file`). Anything after the
@@ -36,7 +49,10 @@ export function* legacyTorchRestSteps(src: ByteSource, first: PickleRun, opts: V
     if (size !== undefined) storageType.set(key.s, size);
   };
   for (let i = 0; i < 4; i++) {
-    const run = yield* pickleSteps(src, i === 2 ? { ...opts, onPersistent } : opts);
+    const run = yield* pickleSteps(
+      src,
+      i === 2 ? { ...opts, onPersistent, resolvePersistent: legacyModuleClass } : opts,
+    );
     runs.push(run);
     if (!run.stopped) return runs;
   }

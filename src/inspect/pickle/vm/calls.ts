@@ -156,6 +156,6 @@ export function addCallOps(t: HandlerTable): void {
     // BINPERSID
     const pid = vm.pop();
     vm.opts.onPersistent?.(pid);
-    vm.push({ k: 'persistent', pid });
+    vm.push(vm.opts.resolvePersistent?.(pid) ?? { k: 'persistent', pid });
   };
 }

@@ -13,6 +13,11 @@ export interface VmOptions {
   readonly afterBuild?: (obj: Value, src: ByteSource, run: PickleRun) => NestedPickle | void;
   /** Sees every BINPERSID id: a legacy torch file sizes its raw storages from them. */
   readonly onPersistent?: (pid: Value) => void;
+  /**
+   * What the loader's `persistent_load` returns for an id, when it returns a value the pickle itself named (a
+   * legacy torch file's module class); undefined keeps the opaque persistent value.
+   */
+  readonly resolvePersistent?: (pid: Value) => Value | undefined;
 }
 
 /**
