@@ -1,3 +1,4 @@
+import { constants, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 import { getHeapStatistics } from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import { stageHeapTrimmer } from '../../src/io/heap.js';
@@ -6,7 +7,7 @@ const used = () => getHeapStatistics().used_heap_size;
 
 describe('stageHeapTrimmer: garbage of a huge input is collected at a stage boundary', () => {
   it('collects once the heap passes the threshold, then only when it grew by half again', () => {
-    const trim = stageHeapTrimmer(1024 * 1024);
+    const trim = stageHeapTrimmer(1024 * 1024, 0);
     // Unreachable as soon as it is built: what a parsed lockfile leaves behind.
     let garbage: string[] | undefined = Array.from({ length: 200_000 }, (_, i) => `package-${i}-${'x'.repeat(64)}`);
     expect(garbage.length).toBe(200_000);
@@ -21,7 +22,7 @@ describe('stageHeapTrimmer: garbage of a huge input is collected at a stage boun
   });
 
   it('before the reports it collects past the threshold even when the heap grew by less than half', () => {
-    const trim = stageHeapTrimmer(1024 * 1024);
+    const trim = stageHeapTrimmer(1024 * 1024, 0);
     // Live for the whole test, so the heap after the first collection is large and 1.5x it is out of reach.
     const live = Array.from({ length: 200_000 }, (_, i) => `live-${i}-${'y'.repeat(64)}`);
     trim();
@@ -39,12 +40,44 @@ describe('stageHeapTrimmer: garbage of a huge input is collected at a stage boun
   });
 
   it('a small heap is left alone', () => {
-    const trim = stageHeapTrimmer(Number.MAX_SAFE_INTEGER);
+    const trim = stageHeapTrimmer(Number.MAX_SAFE_INTEGER, 0);
     let garbage: number[][] | undefined = Array.from({ length: 50_000 }, (_, i) => [i, i]);
     garbage = undefined;
     expect(garbage).toBeUndefined();
     const before = used();
     trim();
     expect(used()).toBeGreaterThanOrEqual(before - 1024 * 1024);
+  });
+
+  it('a scan started from a large heap leaves that heap alone until the scan grew it by half', async () => {
+    // Every collection `gc()` forces, as V8 reports it (a collection V8 starts itself is not flagged forced).
+    let forced = 0;
+    const observer = new PerformanceObserver((list) => {
+      for (const e of list.getEntries() as (PerformanceEntry & { detail?: { flags?: number } })[])
+        if ((e.detail?.flags ?? 0) & constants.NODE_PERFORMANCE_GC_FLAGS_FORCED) forced++;
+    });
+    observer.observe({ entryTypes: ['gc'] });
+    const settle = () => new Promise((r) => setTimeout(r, 20)); // gc entries are delivered asynchronously
+    try {
+      // This process's heap (modules, the test runner) is far past a 1 MiB threshold before the scan starts.
+      const start = used();
+      const trim = stageHeapTrimmer(1024 * 1024);
+      let garbage: string[] | undefined = Array.from({ length: 2_000 }, (_, i) => `small-${i}-${'x'.repeat(64)}`);
+      expect(garbage.length).toBe(2_000);
+      garbage = undefined;
+      trim();
+      trim(true);
+      await settle();
+      expect(forced).toBe(0);
+      // Grown by more than half since the start: now the scan's own garbage is collected.
+      const grown: string[][] = [];
+      while (used() < start * 1.6) grown.push(Array.from({ length: 10_000 }, (_, i) => `big-${i}-${'y'.repeat(64)}`));
+      grown.length = 0;
+      trim();
+      await settle();
+      expect(forced).toBe(1);
+    } finally {
+      observer.disconnect();
+    }
   });
 });
