@@ -65,6 +65,8 @@ export function languageOf(path: string): Language | undefined {
 
 /** An ollama Modelfile (`ollama create NAME -f Modelfile`): `Modelfile`, `Modelfile.x` or `x.Modelfile`. */
 export function isModelfile(path: string): boolean {
+  // The walk asks this of every file: the pattern runs only on paths that hold the name in a usual case.
+  if (!path.includes('odelfile') && !path.includes('ODELFILE')) return false;
   return /(^|\/)(Modelfile(\.[\w-]+)?|[\w.-]+\.modelfile)$/i.test(path);
 }
 
