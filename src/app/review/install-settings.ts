@@ -35,7 +35,8 @@ const WATCHES: Readonly<Record<string, readonly Watch[]>> = {
     source(/^@[^:]+:registry$/),
     guard(/^ignore-scripts$/, notTrue),
     guard(/^strict-ssl$/, isFalse),
-    guard(/^(ca|cafile|ca\[\])$/, isSet),
+    // `ca[]=…` lines are read by ini as an array: `ca.0`, `ca.1`.
+    guard(/^(ca|cafile)(\.\d+)?$/, isSet),
     guard(/^package-lock$/, isFalse),
     guard(/^frozen-lockfile$/, isFalse),
     guard(/^verify-store-integrity$/, isFalse),
@@ -130,7 +131,7 @@ function lineOf(text: string, key: string): number {
       .filter((s) => !/^\d+$/.test(s))
       .pop() ?? key;
   const esc = leaf.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const re = new RegExp(`^\\s*(-\\s*)?["']?${esc}["']?\\s*[=:]`);
+  const re = new RegExp(`^\\s*(-\\s*)?["']?${esc}(\\[\\])?["']?\\s*[=:]`);
   const i = text.split('\n').findIndex((l) => re.test(l));
   return i < 0 ? 1 : i + 1;
 }

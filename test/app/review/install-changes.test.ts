@@ -71,6 +71,12 @@ const cases: Case[] = [
     sides: ['ignore-scripts=true strict-ssl=(unset)', 'ignore-scripts=(unset) strict-ssl=false'],
   },
   {
+    name: '.npmrc brings its own CA (ca[] lines) → CPU026',
+    base: { '.npmrc': 'save-exact=true\n' },
+    head: { '.npmrc': 'save-exact=true\nca[]="-----BEGIN CERTIFICATE-----"\n' },
+    want: ['CPU026@.npmrc:2'],
+  },
+  {
     name: '.npmrc names a script shell → CPU026',
     base: { '.npmrc': 'save-exact=true\n' },
     head: { '.npmrc': 'save-exact=true\nscript-shell=./tools/sh\n' },
