@@ -20,6 +20,7 @@ import { judgeGate } from './gate.js';
 import { repoPrefix, submodulesAt } from './git.js';
 import { addedToGroups, introducedAlone } from './grouped.js';
 import { injectionQuestions } from './injection.js';
+import { installChangeFindings } from './install-changes.js';
 import { pickJudges } from './judges.js';
 import { inspectChangedContent } from './model-content.js';
 import type { ModelChange } from './models.js';
@@ -130,6 +131,7 @@ export async function reviewChange(req: ReviewRequest): Promise<ReviewResult> {
         diffSubmodules(baseSnap.submodules, headSnap?.submodules ?? (await submodulesAt(dir, 'HEAD', prefix))),
       ),
       ...trustChangeFindings(judges.trustChanges, judges.judgedBy),
+      ...(await installChangeFindings(dir, baseSnap, headSnap, policy)),
     ];
 
     const content = await inspectChangedContent({

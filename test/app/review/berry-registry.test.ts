@@ -43,14 +43,15 @@ describe('review: a yarn 2+ package is asked where yarn fetches it', () => {
       name: 'an allowed repository .yarnrc.yml, .npmrc elsewhere → the .yarnrc.yml registry',
       yarnrc: 'npmRegistryServer: "${tree}"\n',
       allowed: ['npmrc', 'tree'],
-      want: { askedOf: 'tree', rules: [] },
+      // The change adds the .yarnrc.yml registry: reviewed as a repoint (CPU025), a warning as the policy allows it.
+      want: { askedOf: 'tree', rules: ['CPU025'] },
     },
     {
       name: 'YARN_NPM_REGISTRY_SERVER over the repository .yarnrc.yml',
       yarnrc: 'npmRegistryServer: "${tree}"\n',
       env: { YARN_NPM_REGISTRY_SERVER: 'user' },
       allowed: ['tree'],
-      want: { askedOf: 'user', rules: [] },
+      want: { askedOf: 'user', rules: ['CPU025'] },
     },
     {
       name: "the user's ~/.yarnrc.yml when the tree sets none",
@@ -62,7 +63,7 @@ describe('review: a yarn 2+ package is asked where yarn fetches it', () => {
       name: 'a repository .yarnrc.yml registry the policy does not allow → CPD154, nobody asked',
       yarnrc: 'npmRegistryServer: "${tree}"\n',
       allowed: ['npmrc'],
-      want: { rules: ['CPD150', 'CPD154'] },
+      want: { rules: ['CPD150', 'CPD154', 'CPU025'] },
     },
   ];
 

@@ -1,0 +1,28 @@
+import type { Finding } from '../../core/finding.js';
+import type { Policy } from '../../core/policy.js';
+import { changedInstallFiles } from './install-files.js';
+import { installSettingFindings, unreadableConfig } from './install-settings.js';
+import { manifestFindings } from './manifest-changes.js';
+import type { Snapshot } from './snapshot.js';
+import { workflowInstallFindings } from './workflow-installs.js';
+
+/**
+ * What the change makes the next install on CI do besides the lockfile: package-manager configuration (CPU025,
+ * CPU026), the project's own install scripts and overrides (CPU027, CPU028), workflows that stop installing from the
+ * lockfile (CPU029); an input that could not be read is CPU030.
+ */
+export async function installChangeFindings(
+  dir: string,
+  base: Snapshot,
+  head: Snapshot | undefined,
+  policy: Policy,
+): Promise<Finding[]> {
+  const allowed = [...policy.dependencies.allowedRegistries, ...(policy.dependencies.trustedMirrors ?? [])];
+  const changes = await changedInstallFiles(dir, base, head);
+  return [
+    ...changes.flatMap((c) => (c.unread !== undefined ? [unreadableConfig(c.path, c.unread)] : [])),
+    ...installSettingFindings(changes, allowed),
+    ...manifestFindings(changes),
+    ...workflowInstallFindings(changes),
+  ];
+}

@@ -1,0 +1,199 @@
+import { parse as parseIni } from 'ini';
+import { parse as parseToml } from 'smol-toml';
+import { parse as parseYaml } from 'yaml';
+import type { Finding } from '../../core/finding.js';
+import { redactUrls } from '../../deps/checks/finding.js';
+import { isAllowed } from '../../deps/npmrc-trust.js';
+import type { InstallFileChange } from './install-files.js';
+
+/**
+ * CPU025 / CPU026: a change to a package manager's configuration that the install on CI obeys. Each file is read as
+ * its package manager reads it — `.npmrc` and pip.conf as ini (@npmcli/config, pip's `configparser`), `.yarnrc.yml`
+ * as YAML (berry's `parseSyml`), `bunfig.toml`, `uv.toml` and pyproject's `[tool.uv]` as TOML — and flattened to
+ * dotted keys. One finding per file and rule, every setting with its value at both revisions.
+ */
+type Flat = Map<string, string>;
+
+interface Watch {
+  readonly key: RegExp;
+  /** CPU025: where packages come from; CPU026: a safeguard. */
+  readonly rule: 'CPU025' | 'CPU026';
+  /** CPU026: whether a value (undefined = unset: the package manager's default) leaves the safeguard off. */
+  readonly unsafe?: (v: string | undefined) => boolean;
+}
+
+const isFalse = (v: string | undefined) => v !== undefined && /^(false|0|no|off)$/i.test(v.trim());
+const isSet = (v: string | undefined) => v !== undefined && v.trim() !== '';
+const notTrue = (v: string | undefined) => v === undefined || !/^(true|1|yes|on)$/i.test(v.trim());
+const source = (key: RegExp): Watch => ({ key, rule: 'CPU025' });
+const guard = (key: RegExp, unsafe: (v: string | undefined) => boolean): Watch => ({ key, rule: 'CPU026', unsafe });
+
+const WATCHES: Readonly<Record<string, readonly Watch[]>> = {
+  // @npmcli/config definitions; pnpm reads the same file (config/config's npmrc keys).
+  '.npmrc': [
+    source(/^registry$/),
+    source(/^@[^:]+:registry$/),
+    guard(/^ignore-scripts$/, notTrue),
+    guard(/^strict-ssl$/, isFalse),
+    // `ca[]=…` lines are read by ini as an array: `ca.0`, `ca.1`.
+    guard(/^(ca|cafile)(\.\d+)?$/, isSet),
+    guard(/^package-lock$/, isFalse),
+    guard(/^frozen-lockfile$/, isFalse),
+    guard(/^verify-store-integrity$/, isFalse),
+    guard(/^dangerously-allow-all-builds$/, (v) => !notTrue(v)),
+    // Programs npm and pnpm run themselves: a script shell, the git binary for git dependencies, NODE_OPTIONS.
+    guard(/^(script-shell|shell|git|node-options|onload-script)$/, isSet),
+  ],
+  // berry's core settings (Configuration.ts) and plugin-npm's.
+  '.yarnrc.yml': [
+    source(/^npmRegistryServer$/),
+    source(/^npmScopes\.[^.]+\.npmRegistryServer$/),
+    source(/^unsafeHttpWhitelist(\.\d+)?$/),
+    guard(/^enableStrictSsl$/, isFalse),
+    guard(/^(caFilePath|httpsCaFilePath)$/, isSet),
+    guard(/^checksumBehavior$/, (v) => v !== undefined && /^(ignore|update|reset)$/.test(v.trim())),
+    guard(/^enableScripts$/, (v) => !isFalse(v)),
+    guard(/^enableImmutableInstalls$/, isFalse),
+    guard(/^enableHardenedMode$/, isFalse),
+    // Code yarn loads and runs: its own release, plugins.
+    guard(/^yarnPath$/, isSet),
+    guard(/^plugins(\.\d+)?(\.path)?$/, isSet),
+  ],
+  // bun's bunfig.toml `[install]` (docs: runtime/bunfig).
+  'bunfig.toml': [
+    source(/^install\.registry(\.url)?$/),
+    source(/^install\.scopes\.[^.]+(\.url)?$/),
+    guard(/^install\.(cafile|ca)$/, isSet),
+    guard(/^install\.frozenLockfile$/, isFalse),
+  ],
+  // pip's configuration (`pip config`: [global] and [install] sections).
+  'pip.conf': [
+    source(/^(global|install)\.(index-url|extra-index-url|find-links)$/),
+    guard(/^(global|install)\.trusted-host$/, isSet),
+    guard(/^(global|install)\.cert$/, isSet),
+  ],
+  // uv's settings (`uv.toml`, or `[tool.uv]` in pyproject.toml).
+  'uv.toml': [
+    source(/^(index-url|extra-index-url|find-links(\.\d+)?|index\.\d+\.url)$/),
+    guard(/^allow-insecure-host(\.\d+)?$/, isSet),
+    guard(/^index-strategy$/, (v) => v !== undefined && v.startsWith('unsafe')),
+    guard(/^(no-verify-hashes)$/, (v) => !notTrue(v)),
+    guard(/^verify-hashes$/, isFalse),
+  ],
+};
+
+function kindOf(p: string): string | undefined {
+  const base = p.slice(p.lastIndexOf('/') + 1);
+  if (base === 'pip.ini') return 'pip.conf';
+  if (base === 'pyproject.toml') return 'uv.toml';
+  return base in WATCHES ? base : undefined;
+}
+
+/** The settings of one side, flattened; `undefined` for a file that is not there, an Error for one that will not parse. */
+function flatten(p: string, text: string | undefined): Flat | Error | undefined {
+  if (text === undefined) return undefined;
+  const kind = kindOf(p)!;
+  const base = p.slice(p.lastIndexOf('/') + 1);
+  try {
+    let data: unknown;
+    if (kind === '.npmrc' || kind === 'pip.conf') data = parseIni(text);
+    else if (kind === '.yarnrc.yml') data = parseYaml(text, { schema: 'failsafe', maxAliasCount: 100 });
+    else data = parseToml(text, { maxDepth: 32 });
+    if (base === 'pyproject.toml') data = at(at(data, 'tool'), 'uv');
+    const out: Flat = new Map();
+    flattenInto(out, '', data, 0);
+    return out;
+  } catch (err) {
+    return err instanceof Error ? err : new Error(String(err));
+  }
+}
+
+const at = (o: unknown, k: string): unknown =>
+  o !== null && typeof o === 'object' && !Array.isArray(o) ? (o as Record<string, unknown>)[k] : undefined;
+
+function flattenInto(out: Flat, prefix: string, v: unknown, depth: number): void {
+  if (depth > 16 || out.size > 10_000) return;
+  if (v === null || v === undefined) return;
+  if (typeof v === 'object') {
+    const entries = Array.isArray(v) ? v.map((x, i) => [String(i), x] as const) : Object.entries(v);
+    for (const [k, x] of entries) flattenInto(out, prefix === '' ? k : `${prefix}.${k}`, x, depth + 1);
+    return;
+  }
+  if (prefix !== '' && (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean'))
+    out.set(prefix, String(v));
+}
+
+/** The 1-based line that sets `key` (its last segment) in `text`, or 1. */
+function lineOf(text: string, key: string): number {
+  const leaf =
+    key
+      .split('.')
+      .filter((s) => !/^\d+$/.test(s))
+      .pop() ?? key;
+  const esc = leaf.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const re = new RegExp(`^\\s*(-\\s*)?["']?${esc}(\\[\\])?["']?\\s*[=:]`);
+  const i = text.split('\n').findIndex((l) => re.test(l));
+  return i < 0 ? 1 : i + 1;
+}
+
+const shown = (v: string | undefined) => (v === undefined ? '(unset)' : redactUrls(v).slice(0, 200));
+
+/**
+ * `allowed`: the policy's registries (and trusted mirrors). A repoint to one of them is still a change to review, but
+ * one the policy already accepts: a warning (the `patch` gate still stops it), an error otherwise.
+ */
+export function installSettingFindings(changes: readonly InstallFileChange[], allowed: readonly string[]): Finding[] {
+  const out: Finding[] = [];
+  for (const c of changes) {
+    const kind = kindOf(c.path);
+    if (kind === undefined || c.unread !== undefined) continue;
+    const before = flatten(c.path, c.base);
+    const after = flatten(c.path, c.head);
+    if (after instanceof Error) {
+      out.push(unreadableConfig(c.path, after.message));
+      continue;
+    }
+    const was = before instanceof Map ? before : new Map<string, string>();
+    const now = after ?? new Map<string, string>();
+    const byRule = new Map<'CPU025' | 'CPU026', string[]>();
+    for (const key of [...new Set([...was.keys(), ...now.keys()])].sort()) {
+      const w = WATCHES[kind]!.find((x) => x.key.test(key));
+      if (!w) continue;
+      const b = was.get(key);
+      const h = now.get(key);
+      const hit = w.rule === 'CPU025' ? h !== undefined && h !== b : w.unsafe!(h) && !w.unsafe!(b);
+      if (hit) byRule.set(w.rule, [...(byRule.get(w.rule) ?? []), key]);
+    }
+    for (const [rule, keys] of byRule) {
+      const pairs = keys.map((k) => `${k}: ${shown(was.get(k))} → ${shown(now.get(k))}`);
+      const what =
+        rule === 'CPU025'
+          ? 'points the install at another registry or index'
+          : 'turns off a safeguard of the install (TLS, integrity, lockfile, install scripts) or makes it run another program';
+      const vetted = rule === 'CPU025' && keys.every((k) => isAllowed(now.get(k) ?? '', allowed));
+      out.push({
+        ruleId: rule,
+        ...(vetted ? { level: 'warning' as const } : {}),
+        message: `${c.path} ${what}: ${pairs.join('; ')}${vetted ? ' (a registry the policy allows)' : ''}. The package manager obeys it on the next install in CI. Land configuration changes in a pull request of their own and approve them by hand.`,
+        location: { path: c.path, line: c.head !== undefined ? lineOf(c.head, keys[0]!) : 1 },
+        artifact: { kind: 'file', path: c.path },
+        evidence: {
+          settings: keys.join(' '),
+          before: keys.map((k) => `${k}=${shown(was.get(k))}`).join(' '),
+          after: keys.map((k) => `${k}=${shown(now.get(k))}`).join(' '),
+        },
+      });
+    }
+  }
+  return out;
+}
+
+/** CPU030: an install input the change touched that could not be read or parsed at the head; not compared. */
+export function unreadableConfig(p: string, why: string): Finding {
+  return {
+    ruleId: 'CPU030',
+    message: `${p} could not be read at the head revision (${why.split('\n')[0]!.slice(0, 200)}); the install settings it changes were not compared.`,
+    location: { path: p },
+    evidence: { file: p, reason: why.split('\n')[0]!.slice(0, 200) },
+  };
+}

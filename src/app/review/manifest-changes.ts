@@ -1,0 +1,154 @@
+import { parse as parseYaml } from 'yaml';
+import type { Finding } from '../../core/finding.js';
+import { redactUrls } from '../../deps/checks/finding.js';
+import { parseAlias } from '../../deps/parsers/npm-common.js';
+import { classifySpec } from '../../deps/source.js';
+import type { InstallFileChange } from './install-files.js';
+import { unreadableConfig } from './install-settings.js';
+
+/**
+ * What a project's own package.json (and pnpm-workspace.yaml) makes every install do:
+ * - CPU027: lifecycle scripts of the project itself. npm runs the root's and each workspace's `preinstall`,
+ *   `install`, `postinstall`, `prepare` on a plain `npm install` / `npm ci` (arborist `reify` → `runScript` for the
+ *   root node, `--ignore-scripts` aside); yarn and pnpm do the same, pnpm also `pnpm:devPreinstall`.
+ * - CPU028: overrides that force a package to a URL, git or file spec, or to another package (`npm:evil@1`): npm
+ *   `overrides` (nested), yarn `resolutions`, pnpm `pnpm.overrides` / pnpm-workspace.yaml `overrides`, bun both.
+ */
+const LIFECYCLE = [
+  'preinstall',
+  'install',
+  'postinstall',
+  'preprepare',
+  'prepare',
+  'postprepare',
+  'pnpm:devPreinstall',
+];
+
+type Json = Record<string, unknown>;
+const isObj = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+export function manifestFindings(changes: readonly InstallFileChange[]): Finding[] {
+  const out: Finding[] = [];
+  for (const c of changes) {
+    const name = c.path.slice(c.path.lastIndexOf('/') + 1);
+    if ((name !== 'package.json' && name !== 'pnpm-workspace.yaml') || c.unread !== undefined) continue;
+    const read = (text: string | undefined): Json | Error | undefined => {
+      if (text === undefined) return undefined;
+      try {
+        const v: unknown = name === 'package.json' ? JSON.parse(text) : parseYaml(text, { maxAliasCount: 100 });
+        return isObj(v) ? v : {};
+      } catch (err) {
+        return err instanceof Error ? err : new Error(String(err));
+      }
+    };
+    const before = read(c.base);
+    const after = read(c.head);
+    if (after instanceof Error) {
+      out.push(unreadableConfig(c.path, after.message));
+      continue;
+    }
+    const was = isObj(before) ? before : {};
+    const now = after ?? {};
+    if (name === 'package.json') {
+      const scripts = (o: Json) => (isObj(o['scripts']) ? o['scripts'] : {});
+      const changed = LIFECYCLE.filter(
+        (s) => typeof scripts(now)[s] === 'string' && scripts(now)[s] !== scripts(was)[s],
+      );
+      if (changed.length > 0) out.push(scriptFinding(c, changed, scripts(was), scripts(now)));
+    }
+    const ob = overridesOf(name, was);
+    const oh = overridesOf(name, now);
+    const forced = [...oh].filter(([k, v]) => v !== ob.get(k) && offRegistry(k, v)).map(([k]) => k);
+    if (forced.length > 0) out.push(overrideFinding(c, forced.sort(), ob, oh));
+  }
+  return out;
+}
+
+/** Every override as `path > name` → spec, from each field the package managers read. */
+function overridesOf(file: string, o: Json): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (field: string, prefix: string, v: unknown, depth: number) => {
+    if (depth > 16 || out.size > 10_000) return;
+    if (typeof v === 'string') out.set(`${field}: ${prefix}`, v);
+    else if (isObj(v))
+      for (const [k, x] of Object.entries(v))
+        walk(field, prefix === '' ? k : k === '.' ? prefix : `${prefix} > ${k}`, x, depth + 1);
+  };
+  if (file === 'pnpm-workspace.yaml') walk('overrides', '', o['overrides'], 0);
+  else {
+    walk('overrides', '', o['overrides'], 0);
+    walk('resolutions', '', o['resolutions'], 0);
+    walk('pnpm.overrides', '', isObj(o['pnpm']) ? o['pnpm']['overrides'] : undefined, 0);
+  }
+  return out;
+}
+
+/** The name an override key forces: npm `a > b`, pnpm `a@1>b@2`, yarn `**\/b` or `a/@s/b@^1` → `b` / `@s/b`. */
+function forcedName(key: string): string {
+  const seg =
+    key
+      .slice(key.indexOf(': ') + 2)
+      .split(/\s*>\s*/)
+      .pop() ?? '';
+  return /((?:@[^/@]+\/)?[^/@]+)(?:@[^/]*)?$/.exec(seg)?.[1] ?? seg;
+}
+
+/** A spec that installs from outside the registry, or another package under the name (`npm:other@…`). */
+function offRegistry(key: string, spec: string): boolean {
+  if (spec.startsWith('$') || spec === '-' || spec === '') return false;
+  const alias = parseAlias(spec);
+  if (alias) return alias[0] !== forcedName(key);
+  const kind = classifySpec(spec);
+  return kind !== 'registry' && kind !== 'workspace';
+}
+
+const shown = (v: unknown) => (typeof v === 'string' ? redactUrls(v).slice(0, 200) : '(none)');
+
+function scriptFinding(c: InstallFileChange, names: readonly string[], was: Json, now: Json): Finding {
+  return {
+    ruleId: 'CPU027',
+    message: `${c.path} ${names.map((n) => `${n}: ${shown(was[n])} → ${shown(now[n])}`).join('; ')}. The project's own install scripts run on every install, in CI with its secrets; review the command and what it fetches before merging.`,
+    location: { path: c.path, line: lineOfKey(c.head!, names[0]!) },
+    artifact: { kind: 'file', path: c.path },
+    evidence: {
+      scripts: names.join(' '),
+      before: names.map((n) => `${n}=${shown(was[n])}`).join('\n'),
+      after: names.map((n) => `${n}=${shown(now[n])}`).join('\n'),
+    },
+  };
+}
+
+function overrideFinding(
+  c: InstallFileChange,
+  keys: readonly string[],
+  was: ReadonlyMap<string, string>,
+  now: ReadonlyMap<string, string>,
+): Finding {
+  const pairs = keys.map((k) => `${k}: ${shown(was.get(k))} → ${shown(now.get(k))}`);
+  const first = keys[0]!;
+  return {
+    ruleId: 'CPU028',
+    message: `${c.path} forces ${keys.length === 1 ? 'a package' : `${keys.length} packages`} off the registry: ${pairs.join('; ')}. Every resolution of the name, deep in the tree too, installs that instead. Restore the override from the base revision unless the new source was reviewed.`,
+    location: { path: c.path, line: lineOfKey(c.head!, forcedKeyText(first)) },
+    artifact: { kind: 'file', path: c.path },
+    evidence: {
+      overrides: keys.join('\n'),
+      before: keys.map((k) => `${k}=${shown(was.get(k))}`).join('\n'),
+      after: keys.map((k) => `${k}=${shown(now.get(k))}`).join('\n'),
+    },
+  };
+}
+
+const forcedKeyText = (k: string) =>
+  k
+    .slice(k.indexOf(': ') + 2)
+    .split(' > ')
+    .pop() ?? k;
+
+/** The 1-based line where `"key":` (JSON) or `key:` (YAML) is written, or 1. */
+function lineOfKey(text: string, key: string): number {
+  const i = text
+    .split('\n')
+    .findIndex((l) => l.includes(`"${key}"`) || l.trimStart().startsWith(`${key}:`) || l.includes(`'${key}'`));
+  return i < 0 ? 1 : i + 1;
+}

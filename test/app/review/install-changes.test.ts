@@ -1,0 +1,205 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import type { ReviewResult } from '../../../src/app/review/index.js';
+import { makeRepo, type Tree, reviewHead, reviewWorkTree } from './repo.js';
+import { manifest } from './npm-lock.js';
+
+/**
+ * What a change makes the next install on CI do besides the lockfile: package-manager configuration pointing at
+ * another registry (CPU025) or turning a safeguard off (CPU026), the project's own install scripts (CPU027),
+ * overrides to URL/git/alias specs (CPU028), a workflow that stops installing from the lockfile (CPU029), and a
+ * touched input that does not parse (CPU030). One finding per file and rule, both sides in the evidence.
+ */
+const cleanups: (() => void)[] = [];
+afterAll(() => cleanups.forEach((c) => c()));
+
+const WATCH = /^CPU0(2[5-9]|30)$/;
+const pkg = (extra: Record<string, unknown>) =>
+  JSON.stringify({ name: 'app', version: '1.0.0', dependencies: { a: '^1.0.0' }, ...extra }, null, 2) + '\n';
+const workflow = (install: string) =>
+  [
+    'name: ci',
+    'on: [push]',
+    'jobs:',
+    '  test:',
+    '    runs-on: ubuntu-latest',
+    '    steps:',
+    '      - uses: actions/checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8 # v5',
+    `      - run: ${install}`,
+    '      - run: npm test',
+    '',
+  ].join('\n');
+
+interface Case {
+  name: string;
+  base: Tree;
+  head: Tree;
+  /** `rule@path:line` of the findings among CPU025–CPU030. */
+  want: string[];
+  /** Evidence `before` / `after` of the first finding, when given. */
+  sides?: [string, string];
+  workTree?: true;
+  /** The level of every finding, when not error; a warning passes the `any` gate. */
+  level?: 'warning';
+}
+
+const cases: Case[] = [
+  {
+    name: '.npmrc registry repointed → CPU025 with both registries',
+    base: { '.npmrc': 'registry=https://registry.npmjs.org/\n' },
+    head: { '.npmrc': '# mirror\nregistry=https://npm.evil.example/\n' },
+    want: ['CPU025@.npmrc:2'],
+    sides: ['registry=https://registry.npmjs.org/', 'registry=https://npm.evil.example/'],
+  },
+  {
+    name: '.npmrc repointed to a registry the policy allows → CPU025 as a warning (the any gate passes)',
+    base: { '.npmrc': 'registry=https://registry.npmjs.org/\n' },
+    head: { '.npmrc': 'registry=https://registry.yarnpkg.com/\n' },
+    want: ['CPU025@.npmrc:1'],
+    level: 'warning',
+  },
+  {
+    name: 'a new .npmrc with a scope registry in a workspace → CPU025',
+    base: { 'packages/web/package.json': manifest({}) },
+    head: { 'packages/web/.npmrc': '@acme:registry=https://npm.evil.example/\n' },
+    want: ['CPU025@packages/web/.npmrc:1'],
+  },
+  {
+    name: '.npmrc drops ignore-scripts and turns strict-ssl off → one CPU026 naming both',
+    base: { '.npmrc': 'ignore-scripts=true\n' },
+    head: { '.npmrc': 'strict-ssl=false\n' },
+    want: ['CPU026@.npmrc:1'],
+    sides: ['ignore-scripts=true strict-ssl=(unset)', 'ignore-scripts=(unset) strict-ssl=false'],
+  },
+  {
+    name: '.npmrc brings its own CA (ca[] lines) → CPU026',
+    base: { '.npmrc': 'save-exact=true\n' },
+    head: { '.npmrc': 'save-exact=true\nca[]="-----BEGIN CERTIFICATE-----"\n' },
+    want: ['CPU026@.npmrc:2'],
+  },
+  {
+    name: '.npmrc names a script shell → CPU026',
+    base: { '.npmrc': 'save-exact=true\n' },
+    head: { '.npmrc': 'save-exact=true\nscript-shell=./tools/sh\n' },
+    want: ['CPU026@.npmrc:2'],
+  },
+  {
+    name: '.npmrc edited without touching a watched setting → nothing',
+    base: { '.npmrc': 'registry=https://registry.npmjs.org/\nsave-exact=true\n' },
+    head: { '.npmrc': '; pinned\nregistry=https://registry.npmjs.org/\nsave-exact=false\n' },
+    want: [],
+  },
+  {
+    name: '.yarnrc.yml repoints a scope and ignores checksums → CPU025 and CPU026',
+    base: { '.yarnrc.yml': 'nodeLinker: node-modules\n' },
+    head: {
+      '.yarnrc.yml':
+        'nodeLinker: node-modules\nnpmScopes:\n  acme:\n    npmRegistryServer: "https://npm.evil.example"\nchecksumBehavior: ignore\n',
+    },
+    want: ['CPU025@.yarnrc.yml:4', 'CPU026@.yarnrc.yml:5'],
+  },
+  {
+    name: 'bunfig.toml gains an [install] registry → CPU025',
+    base: { 'bunfig.toml': '[install]\nexact = true\n' },
+    head: { 'bunfig.toml': '[install]\nexact = true\nregistry = "https://npm.evil.example/"\n' },
+    want: ['CPU025@bunfig.toml:3'],
+  },
+  {
+    name: 'pip.conf adds an extra index and a trusted host → CPU025 and CPU026',
+    base: { 'pip.conf': '[global]\ntimeout = 60\n' },
+    head: {
+      'pip.conf':
+        '[global]\ntimeout = 60\nextra-index-url = https://pypi.evil.example/simple\ntrusted-host = pypi.evil.example\n',
+    },
+    want: ['CPU025@pip.conf:3', 'CPU026@pip.conf:4'],
+  },
+  {
+    name: 'pyproject [tool.uv] gains an index → CPU025; uv.toml allows an insecure host → CPU026',
+    base: { 'pyproject.toml': '[project]\nname = "app"\nversion = "1"\n', 'uv.toml': 'native-tls = true\n' },
+    head: {
+      'pyproject.toml':
+        '[project]\nname = "app"\nversion = "1"\n\n[[tool.uv.index]]\nname = "mirror"\nurl = "https://pypi.evil.example/simple"\n',
+      'uv.toml': 'native-tls = true\nallow-insecure-host = ["pypi.evil.example"]\n',
+    },
+    want: ['CPU025@pyproject.toml:7', 'CPU026@uv.toml:2'],
+  },
+  {
+    name: 'the root package.json gains a postinstall, a workspace a prepare → one CPU027 each',
+    base: { 'package.json': pkg({ scripts: { test: 'vitest' } }), 'packages/lib/package.json': pkg({}) },
+    head: {
+      'package.json': pkg({ scripts: { test: 'vitest', postinstall: "node -e \"require('https').get('x')\"" } }),
+      'packages/lib/package.json': pkg({ scripts: { prepare: 'sh ./setup.sh' } }),
+    },
+    want: ['CPU027@package.json:9', 'CPU027@packages/lib/package.json:8'],
+  },
+  {
+    name: 'a non-install script changed → nothing',
+    base: { 'package.json': pkg({ scripts: { test: 'vitest' } }) },
+    head: { 'package.json': pkg({ scripts: { test: 'vitest run', build: 'tsc' } }) },
+    want: [],
+  },
+  {
+    name: 'overrides to a tarball URL, a git repo and another package → one CPU028 naming all three',
+    base: { 'package.json': pkg({ overrides: { semver: '7.6.0' } }) },
+    head: {
+      'package.json': pkg({
+        overrides: { semver: '7.6.0', foo: 'https://evil.example/foo-1.0.0.tgz' },
+        resolutions: { '**/bar': 'github:evil/bar' },
+        pnpm: { overrides: { baz: 'npm:evil@1.0.0' } },
+      }),
+    },
+    want: ['CPU028@package.json:9'],
+  },
+  {
+    name: 'an override to a registry version, or to an alias of the same package → nothing',
+    base: { 'package.json': pkg({}) },
+    head: { 'package.json': pkg({ overrides: { semver: '7.6.2', qs: 'npm:qs@6.13.0' } }) },
+    want: [],
+  },
+  {
+    name: 'pnpm-workspace.yaml overrides a package to git → CPU028',
+    base: { 'pnpm-workspace.yaml': 'packages:\n  - packages/*\n' },
+    head: { 'pnpm-workspace.yaml': 'packages:\n  - packages/*\noverrides:\n  lodash: github:evil/lodash\n' },
+    want: ['CPU028@pnpm-workspace.yaml:4'],
+  },
+  {
+    name: 'a workflow moves from npm ci to npm install → CPU029 with both commands',
+    base: { '.github/workflows/ci.yml': workflow('npm ci') },
+    head: { '.github/workflows/ci.yml': workflow('npm install') },
+    want: ['CPU029@.github/workflows/ci.yml:8'],
+    sides: ['npm ci', 'npm install'],
+  },
+  {
+    name: 'a workflow adds a global tool install and a frozen bun install → nothing',
+    base: { '.github/workflows/ci.yml': workflow('npm ci') },
+    head: { '.github/workflows/ci.yml': workflow('npm install -g pnpm && bun install --frozen-lockfile') },
+    want: [],
+  },
+  {
+    name: 'a .yarnrc.yml that no longer parses → CPU030',
+    base: { '.yarnrc.yml': 'nodeLinker: node-modules\n' },
+    head: { '.yarnrc.yml': 'nodeLinker: [node-modules\n' },
+    want: ['CPU030@.yarnrc.yml:1'],
+  },
+  {
+    name: 'the work tree (the Action) repoints .npmrc → CPU025',
+    base: { '.npmrc': 'registry=https://registry.npmjs.org/\n' },
+    head: { '.npmrc': 'registry=https://npm.evil.example/\n' },
+    want: ['CPU025@.npmrc:1'],
+    workTree: true,
+  },
+];
+
+describe('review reports what the change makes the install do', () => {
+  it.each(cases)('$name', async ({ base, head, want, sides, workTree, level = 'error' }) => {
+    const repo = makeRepo({ 'README.md': 'x\n', ...base }, head);
+    cleanups.push(repo.cleanup);
+    const r: ReviewResult = workTree
+      ? await reviewWorkTree(repo.dir, { gate: 'any' })
+      : await reviewHead(repo.dir, { gate: 'any' });
+    const found = r.findings.filter((f) => WATCH.test(f.ruleId));
+    expect(found.map((f) => `${f.ruleId}@${f.location.path}:${f.location.line ?? 1}`).sort()).toEqual(want);
+    expect(found.map((f) => f.level)).toEqual(want.map(() => level));
+    expect(r.gate?.passed).toBe(want.length === 0 || level === 'warning');
+    if (sides) expect([found[0]?.evidence?.['before'], found[0]?.evidence?.['after']]).toEqual(sides);
+  });
+});
