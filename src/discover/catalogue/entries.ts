@@ -161,9 +161,10 @@ export const ENTRIES = [
     id: 'pyproject-toml',
     kind: 'manifest',
     ecosystem: 'pypi',
-    summary: 'pyproject.toml, read beside a Python lockfile to check they agree',
+    summary: 'pyproject.toml, read beside a Python lockfile to check they agree, and for its index settings',
     names: { basenames: ['pyproject.toml'] },
     nameOnly: true,
+    readBy: ['python-index-settings'],
   },
   {
     id: 'pipfile',
@@ -180,6 +181,16 @@ export const ENTRIES = [
     summary: 'pip.conf / pip.ini index configuration',
     names: { basenames: ['pip.conf', 'pip.ini'] },
     nameOnly: true,
+    readBy: ['python-index-settings'],
+  },
+  {
+    id: 'uv-config',
+    kind: 'config',
+    ecosystem: 'pypi',
+    summary: 'uv.toml, uv settings (indexes, find-links, insecure hosts)',
+    names: { basenames: ['uv.toml'] },
+    nameOnly: true,
+    readBy: ['python-index-settings'],
   },
   // model formats, in the order their content tests run
   {

@@ -216,6 +216,24 @@ const cases: Case[] = [
     want: ['CPP074@uv-environments/uv.lock:26', 'CPP074@uv/uv.lock:17'],
   },
   {
+    // Index settings outside a lockfile: pip.conf (configparser, continuation lines, trusted_host spelt with _),
+    // uv.toml ([[index]], allow-insecure-host), a pyproject.toml [tool.uv] with no lockfile beside it. The
+    // pyproject.toml beside locked/uv.lock is covered by the lock's own CPP070; download.pytorch.org is allowed.
+    name: 'pip.conf, uv.toml and a lockfile-less pyproject.toml choose indexes too',
+    dir: 'index-config',
+    want: [
+      'CPP013@pip.conf:5',
+      'CPP070@locked/uv.lock:5',
+      'CPP070@pip.conf:2',
+      'CPP070@pip.conf:5',
+      'CPP070@sub/pyproject.toml:7',
+      'CPP070@sub/pyproject.toml:8',
+      'CPP070@uv.toml:3',
+      'CPP071@pip.conf:6',
+      'CPP071@uv.toml:1',
+    ],
+  },
+  {
     name: 'dependencies.allowInstallScripts allows a build by the name as written or normalised',
     dir: 'sdist-builds',
     policy: {

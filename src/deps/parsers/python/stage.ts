@@ -10,6 +10,7 @@ import type { PythonCheckPolicy } from './checks/index.js';
 import { pyFileFinding } from './checks/finding.js';
 import type { PythonFileFormat } from './formats.js';
 import { PYTHON_LOCKFILE_FORMATS } from './formats.js';
+import { formatsReadBy } from '../../../discover/catalogue/index.js';
 import { toPythonGraph } from './graph.js';
 import { parsePythonLock } from './index.js';
 import type { PyProject } from './pyproject.js';
@@ -17,6 +18,8 @@ import { parsePyproject } from './pyproject.js';
 import { pipfileHash } from './pipfile-hash.js';
 import type { ManifestHash } from './checks/lock-hash.js';
 import { PyLockError } from './types.js';
+import { pipConfSettings, tomlIndexSettings } from './config-indexes.js';
+import { checkIndexSettings } from './checks/config-indexes.js';
 import type { FileOpener } from '../../../core/file-source.js';
 
 interface FileResult {
@@ -49,8 +52,26 @@ export const pythonDepsStage: Stage = {
         ),
       ),
     );
+    const lockFindings = results.flatMap((r) => r.findings);
+    // Index settings outside any lockfile (pip.conf, uv.toml, pyproject.toml): a host a lockfile already locks
+    // packages from is reported there.
+    const lockedHosts = new Set(
+      lockFindings.filter((f) => f.ruleId === 'CPP070').map((f) => String(f.evidence?.['host'] ?? '')),
+    );
+    // A pyproject.toml beside a lockfile is installed through that lock, whose own index check (CPP070 per locked
+    // host) is the finding; alone (or beside requirements files, which `uv pip` installs with its settings) its
+    // indexes are what the next install resolves from.
+    const lockDirs = new Set(
+      lockfiles.filter((f) => (f.claimed ?? f.format) !== 'pip-requirements').map((f) => dirOf(f.path)),
+    );
+    const configs = input.files.filter(
+      (f) => CONFIG_FORMATS.has(f.format) && !(f.format === 'pyproject-toml' && lockDirs.has(dirOf(f.path))),
+    );
+    const configFindings = await Promise.all(
+      configs.map((file) => ctx.limit(() => scanIndexSettings(file, policy, lockedHosts, ctx.files))),
+    );
     return {
-      findings: dedupe(results.flatMap((r) => r.findings)),
+      findings: dedupe([...lockFindings, ...configFindings.flat()]),
       graphs: results.flatMap((r) => r.graphs),
       notifications: results.flatMap((r) => r.notifications),
     };
@@ -86,6 +107,29 @@ async function scanPythonFile(
   const project = await loadPyproject(joinRel(dirOf(file.path), 'pyproject.toml'), byPath, notifications, files);
   const pipfile = lock.kind === 'pipenv' ? await loadPipfileHash(dirOf(file.path), byPath, files) : undefined;
   return { findings: checkPythonLock(lock, policy, project, pipfile), graphs: [toPythonGraph(lock)], notifications };
+}
+
+/** Configuration files whose index settings pip / uv / Poetry / PDM read (the catalogue routes them here). */
+const CONFIG_FORMATS: ReadonlySet<string> = new Set(formatsReadBy('python-index-settings'));
+
+async function scanIndexSettings(
+  file: DiscoveredFile,
+  policy: PythonCheckPolicy,
+  lockedHosts: ReadonlySet<string>,
+  files: FileOpener,
+): Promise<Finding[]> {
+  const text = await readBounded(files, file, MAX_MANIFEST_BYTES).catch(() => undefined);
+  if (text === undefined) return [];
+  try {
+    const settings =
+      file.format === 'pip-config'
+        ? pipConfSettings(file.path, text)
+        : tomlIndexSettings(file.path, text, file.format === 'uv-config' ? 'uv.toml' : 'pyproject');
+    return checkIndexSettings(settings, policy, lockedHosts);
+  } catch {
+    // A pyproject.toml that is not TOML is reported beside its lockfile (notification); uv refuses a broken uv.toml.
+    return [];
+  }
 }
 
 async function loadPyproject(

@@ -134,7 +134,7 @@ function belongsTo(fileUrl: string, indexUrl: string): boolean {
   return file === index || siteOf(file) === siteOf(index);
 }
 
-function hostOf(url: string): string {
+export function hostOf(url: string): string {
   try {
     return new URL(url).hostname.toLowerCase();
   } catch {

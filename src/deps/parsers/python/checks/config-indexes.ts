@@ -1,0 +1,67 @@
+import type { Finding } from '../../../../core/finding.js';
+import { isUnder, normalizePrefix } from '../../../checks/context.js';
+import type { IndexSettings } from '../config-indexes.js';
+import type { PythonCheckPolicy } from './context.js';
+import { pyFileFinding } from './finding.js';
+import { hostOf } from './indexes.js';
+
+const WEB_URL = /^https?:\/\//i;
+
+/**
+ * The indexes a configuration file in the repository gives pip / uv / Poetry / PDM (pip.conf, uv.toml, pyproject.toml)
+ * apply to every install that reads it, with or without a lockfile: one CPP070 per file and host the policy does not
+ * allow, one CPP013 per plain-http location, one CPP071 per host exempted from TLS checks. A host some lockfile
+ * already locks packages from (its own CPP070, in `lockedHosts`) is that finding's cause and not repeated.
+ */
+export function checkIndexSettings(
+  s: IndexSettings,
+  policy: PythonCheckPolicy,
+  lockedHosts: ReadonlySet<string>,
+): Finding[] {
+  const out: Finding[] = [];
+  const byHost = new Map<string, { line: number; keys: string[]; urls: string[] }>();
+  for (const ix of s.indexes) {
+    if (!WEB_URL.test(ix.value)) continue;
+    if (/^http:/i.test(ix.value)) {
+      out.push(
+        pyFileFinding(
+          'CPP013',
+          s.file,
+          ix.line,
+          `${s.file}:${ix.line} sets ${ix.key} to ${hostOf(ix.value)} over plain http: anything on the network path can replace what ${s.tool} downloads from it. Use https.`,
+          { host: hostOf(ix.value), setting: ix.key },
+        ),
+      );
+    }
+    if (isUnder(normalizePrefix(ix.value), policy.allowedIndexes)) continue;
+    const host = hostOf(ix.value);
+    const g = byHost.get(host) ?? { line: ix.line, keys: [], urls: [] };
+    if (!g.keys.includes(ix.key)) g.keys.push(ix.key);
+    if (!g.urls.includes(ix.value)) g.urls.push(ix.value);
+    byHost.set(host, g);
+  }
+  for (const [host, g] of byHost) {
+    if (lockedHosts.has(host)) continue;
+    out.push(
+      pyFileFinding(
+        'CPP070',
+        s.file,
+        g.line,
+        `${s.file}:${g.line} configures ${s.tool} to download from ${host} (${g.keys.join(', ')}), an index the policy does not allow: every install that reads this file may take packages from it. A file in the repository cannot widen the allowed indexes: add it to dependencies.python.indexes in the policy if it is yours, or remove the setting.`,
+        { host, urls: g.urls.slice(0, 10).join(' '), settings: g.keys.join(' ') },
+      ),
+    );
+  }
+  for (const h of s.insecureHosts) {
+    out.push(
+      pyFileFinding(
+        'CPP071',
+        s.file,
+        h.line,
+        `${s.file}:${h.line} tells ${s.tool} not to verify TLS for ${h.value} (${h.key}): anything on the network path can serve the packages it downloads from there. Remove it and use https with a valid certificate.`,
+        { host: h.value },
+      ),
+    );
+  }
+  return out;
+}
