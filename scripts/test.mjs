@@ -89,10 +89,14 @@ const rulesDoc = job('rules doc', [[process.execPath, 'scripts/gen-rules-doc.mjs
 // of tsc and eslint's type-aware rules each building and checking their own (scripts/typecheck-lint.mjs).
 // The eslint cache keys on file content; a clean checkout (CI) has none and lints everything.
 const typecheckLint = job('typecheck + eslint', [[process.execPath, 'scripts/typecheck-lint.mjs', '--cache']]);
-// Prettier's cache likewise keys on content and options; only a rerun with unchanged files gains.
+// Prettier's cache likewise keys on content and options; only a rerun with unchanged files gains. A larger young
+// generation: prettier's allocation-heavy printing spent about a tenth of its CPU in scavenges (22-23 s CPU → 20 s
+// on a clean checkout, two runs each; the same flag did not help typecheck + eslint).
 const prettier = job('prettier', [
   [
-    BIN('prettier'),
+    process.execPath,
+    '--max-semi-space-size=32',
+    path.join(REPO, 'node_modules', 'prettier', 'bin', 'prettier.cjs'),
     '--check',
     '.',
     '--log-level',

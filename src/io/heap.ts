@@ -16,18 +16,19 @@ const MiB = 1024 * 1024;
  *
  * The heap the process already held when the trimmer was made (the scan's start) is not this scan's garbage: nothing
  * is collected until the scan grew it by half (the rule after a collection), where that is above the threshold (an
- * embedder or test runner scanning from a large process). A CLI scan starts far below, so for it nothing changes; a vitest worker that had made a few hundred scans (a 140 MB heap) spent 90 % of its CPU
- * in the two full collections this forced on every small scan. `startHeap` is that heap (tests pass 0).
+ * embedder or test runner scanning from a large process). A CLI scan starts far below, so for it nothing changes; a
+ * vitest worker that had made a few hundred scans (a 140 MB heap) spent 90 % of its CPU in the two full collections
+ * this forced on every small scan. `startHeap` is that heap (tests pass 0). The trimmer returns whether it collected.
  */
 export function stageHeapTrimmer(
   threshold = 128 * MiB,
   startHeap = getHeapStatistics().used_heap_size,
-): (beforeReports?: boolean) => void {
+): (beforeReports?: boolean) => boolean {
   let gc: (() => void) | undefined;
   const atStart = Math.max(threshold, startHeap * 1.5);
   let floor = atStart;
   return (beforeReports = false) => {
-    if (getHeapStatistics().used_heap_size < (beforeReports ? atStart : floor)) return;
+    if (getHeapStatistics().used_heap_size < (beforeReports ? atStart : floor)) return false;
     // `gc` is V8's own function, made visible to this process by the flag (as `node --expose-gc` would).
     if (gc === undefined) {
       setFlagsFromString('--expose-gc');
@@ -35,5 +36,6 @@ export function stageHeapTrimmer(
     }
     gc();
     floor = Math.max(threshold, getHeapStatistics().used_heap_size * 1.5);
+    return true;
   };
 }
