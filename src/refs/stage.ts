@@ -40,9 +40,9 @@ export const refsStage: Stage = {
     const candidates = installed.length > 0 ? sources.filter((f) => !isInstalledPackage(f.path)) : sources;
     // transformers' from_pretrained prefers a local folder of the same name (os.path.isdir): so do we. The set of
     // paths is built on the first question (few files name a model; most scans never ask).
-    let known: Set<string> | undefined;
+    let known: LocalPaths | undefined;
     const existsLocally = (p: string) =>
-      (known ??= localPaths(input.files)).has(path.posix.normalize(p.replace(/^\.\//, '')));
+      (known ??= new LocalPaths(input.files)).has(path.posix.normalize(p.replace(/^\.\//, '')));
     const references: ModelReference[] = [];
     const findings: Finding[] = [];
     const skipped: string[] = [];
@@ -99,14 +99,35 @@ export const refsStage: Stage = {
   },
 };
 
-/** Every file's path and the folders above it, for `existsLocally`. */
-function localPaths(files: readonly DiscoveredFile[]): Set<string> {
-  const known = new Set<string>();
-  for (const f of files) {
-    known.add(f.path);
-    for (let d = path.posix.dirname(f.path); d !== '.' && !known.has(d); d = path.posix.dirname(d)) known.add(d);
+/**
+ * Every file's path and the folders above it, for `existsLocally`: the paths sorted once (a native sort) and searched
+ * by halves. A set of every folder took a loop over every file and its folders, which V8 compiled on a second thread
+ * at more CPU than the loop itself.
+ */
+class LocalPaths {
+  private readonly sorted: readonly string[];
+
+  constructor(files: readonly DiscoveredFile[]) {
+    this.sorted = files.map((f) => f.path).sort();
   }
-  return known;
+
+  /** A file at `p`, or a folder that holds one (`p/…`; `p-x` and `p.x` sort between the two). */
+  has(p: string): boolean {
+    const at = this.lowerBound(p);
+    if (this.sorted[at] === p) return true;
+    return this.sorted[this.lowerBound(`${p}/`)]?.startsWith(`${p}/`) ?? false;
+  }
+
+  private lowerBound(key: string): number {
+    let lo = 0;
+    let hi = this.sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.sorted[mid]! < key) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
 }
 
 /** Through the scan's I/O edge (counted, regular files only), bounded. */
