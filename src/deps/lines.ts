@@ -117,6 +117,12 @@ export function lineAt(text: string, offset: number): number {
   return line;
 }
 
+/** 1-based line of the first occurrence of the first of `needles` the text holds; 1 when it holds none. */
+export function lineOfFirst(text: string, ...needles: string[]): number {
+  const at = needles.map((n) => text.indexOf(n)).find((i) => i >= 0);
+  return at === undefined ? 1 : lineAt(text, at);
+}
+
 /**
  * Lines of yarn.lock entry headers (both yarn 1 and berry): unindented, non-comment lines ending in `:`.
  * Maps each descriptor of the header (`"a@^1", a@^2:` / `"a@npm:^1, a@npm:^2":`) to the header's line. A descriptor

@@ -1,5 +1,6 @@
 import type { ParseOptions, PnpmSettingMismatch } from '../types.js';
 import { isRecord, str } from '../types.js';
+import { lineAt } from '../lines.js';
 
 /**
  * Where a pnpm lockfile's recorded settings differ from the configuration pnpm would read now, as pnpm's
@@ -88,11 +89,8 @@ function symmetricDifference(a: readonly string[], b: readonly string[]): string
   return [...a.filter((k) => !sb.has(k)), ...b.filter((k) => !sa.has(k))].sort();
 }
 
-/** 1-based line of a top-level key; 1 when the lockfile does not have it. */
+/** 1-based line of a top-level key (`needle` starts with the line break before it); 1 when the lockfile does not have it. */
 function lineOf(text: string, needle: string): number {
   const i = text.indexOf(needle);
-  if (i < 0) return 1;
-  let n = 2;
-  for (let j = 0; j < i; j++) if (text.charCodeAt(j) === 10) n++;
-  return n;
+  return i < 0 ? 1 : lineAt(text, i + 1);
 }

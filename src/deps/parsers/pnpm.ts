@@ -10,7 +10,7 @@ import type {
   ParsedLockfile,
 } from '../types.js';
 import { LockfileError, isRecord, str } from '../types.js';
-import { yamlSectionKeyLines } from '../lines.js';
+import { lineOfFirst, yamlSectionKeyLines } from '../lines.js';
 import { classifyResolved } from '../source.js';
 import type { Source } from '../source.js';
 import { pushAll } from '../../core/push-all.js';
@@ -271,7 +271,7 @@ function importerLinks(
       if (!ref.startsWith('link:')) continue;
       const target = ref.slice(5);
       const path = /^([a-z]:)?[\\/]/i.test(target) ? target : posix.join(imp.path === '' ? '.' : imp.path, target);
-      out.push({ kind: 'link', name, path, line: lineOfText(text, `version: ${ref}`, `${name}: ${ref}`, ref) });
+      out.push({ kind: 'link', name, path, line: lineOfFirst(text, `version: ${ref}`, `${name}: ${ref}`, ref) });
     }
   }
   return out;
@@ -288,13 +288,13 @@ function patchFiles(text: string, data: Record<string, unknown>, configured: Rec
     const path = isRecord(v) ? str(v.path) : undefined;
     const locked = isRecord(v) ? str(v.hash) : str(v);
     const hash = locked !== undefined ? { hash: locked } : {};
-    if (path !== undefined) out.push({ kind: 'patch', name, path, line: lineOfText(text, path), ...hash });
+    if (path !== undefined) out.push({ kind: 'patch', name, path, line: lineOfFirst(text, path), ...hash });
     else {
       // pnpm 10 locks the hash only; the file is where the config names it (pnpm-workspace.yaml, else the root
       // package.json's `pnpm.patchedDependencies`), relative to the same folder.
       const from = str(configured[name]);
       if (from !== undefined)
-        out.push({ kind: 'patch', name, path: from, line: lineOfText(text, `${name}:`, name), ...hash });
+        out.push({ kind: 'patch', name, path: from, line: lineOfFirst(text, `${name}:`, name), ...hash });
     }
   }
   return out;
@@ -306,15 +306,6 @@ function configuredPatches(options: ParseOptions): Record<string, unknown> {
   if (isRecord(ws)) return ws;
   const pnpm = options.manifests?.['']?.pnpm;
   return isRecord(pnpm) && isRecord(pnpm.patchedDependencies) ? pnpm.patchedDependencies : {};
-}
-
-/** 1-based line of the first occurrence of the first of `needles` found; 1 when none is. */
-function lineOfText(text: string, ...needles: string[]): number {
-  const at = needles.map((n) => text.indexOf(n)).find((i) => i >= 0) ?? -1;
-  if (at < 0) return 1;
-  let line = 1;
-  for (let i = 0; i < at; i++) if (text.charCodeAt(i) === 10) line++;
-  return line;
 }
 
 /** `name@1.0.0(peer@1)(x@2)` → `name@1.0.0`. */

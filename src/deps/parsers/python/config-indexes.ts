@@ -1,4 +1,4 @@
-import { readIndexConfig } from './pyproject-indexes.js';
+import { keyLine, readIndexConfig } from './pyproject-indexes.js';
 import { isTable, parseToml } from './toml.js';
 
 /** An index, find-links location or TLS exemption a configuration file in the repository sets, at its line. */
@@ -73,9 +73,4 @@ export function tomlIndexSettings(file: string, text: string, kind: 'uv.toml' | 
     line: keyLine(text, 'allow-insecure-host'),
   }));
   return { file, tool: kind === 'uv.toml' ? 'uv' : 'the installer', indexes, insecureHosts };
-}
-
-function keyLine(text: string, key: string): number {
-  const i = text.split(/\r?\n/).findIndex((l) => new RegExp(`^\\s*${key}\\s*=`).test(l));
-  return i < 0 ? 1 : i + 1;
 }

@@ -1,4 +1,4 @@
-import { jsonPropertyLines, jsonErrorAt } from '../../lines.js';
+import { jsonPropertyLines, jsonErrorAt, lineOfFirst } from '../../lines.js';
 import { normalizeName, pinnedVersion } from './pep508.js';
 import { urlSource } from './requirements.js';
 import { fullCommit } from './dist.js';
@@ -136,13 +136,4 @@ function urlLines(text: string): number[] {
     if (/"url"\s*:/.test(l)) out.push(i + 1);
   }
   return out;
-}
-
-/** 1-based line of the first occurrence of `needle` (pipenv writes `_meta` first); 1 when absent. */
-function lineOfFirst(text: string, needle: string): number {
-  const at = text.indexOf(needle);
-  if (at < 0) return 1;
-  let line = 1;
-  for (let i = 0; i < at; i++) if (text.charCodeAt(i) === 10) line++;
-  return line;
 }

@@ -151,7 +151,7 @@ function pinnedDependencies(
 }
 
 /** The first line assigning `key` (a line for the finding, not a parse); 1 when not found. */
-function keyLine(text: string, key: string): number {
+export function keyLine(text: string, key: string): number {
   const lines = text.split('\n');
   const re = new RegExp(`^\\s*["']?${key}["']?\\s*=`);
   const i = lines.findIndex((l) => re.test(l));
