@@ -82,7 +82,10 @@ export function isConfigSource(path: string): boolean {
  * the stage would find nothing in, so they are neither held in memory nor read again.
  */
 export function isOwnReferenceSource(path: string, bytes?: Buffer): boolean {
-  const language = languageOf(path);
-  if (language === undefined || isInstalledPackage(path)) return false;
+  // The walk asks twice per file, by path and then with the bytes: the second question reuses the first's answer.
+  if (path !== lastAsked.path) lastAsked = { path, language: isInstalledPackage(path) ? undefined : languageOf(path) };
+  const { language } = lastAsked;
+  if (language === undefined) return false;
   return bytes === undefined || mayNameModelBytes(language, bytes);
 }
+let lastAsked: { path: string; language: Language | undefined } = { path: '', language: undefined };
