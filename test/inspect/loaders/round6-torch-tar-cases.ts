@@ -59,6 +59,22 @@ function legacyTarMembers(o: LegacyTar): TarMember[] {
 }
 const legacyTar = (o: LegacyTar = {}) => buildTar(legacyTarMembers(o));
 
+/** The same archive with v7 headers: no `ustar` magic or version, the checksum recomputed (tarfile reads it). */
+function v7(tar: Buffer): Buffer {
+  const out = Buffer.from(tar);
+  for (let off = 0; off + 512 <= out.length && out[off] !== 0;) {
+    const h = out.subarray(off, off + 512);
+    h.fill(0, 257, 265);
+    h.fill(0x20, 148, 156);
+    let sum = 0;
+    for (const b of h) sum += b;
+    h.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'latin1');
+    const size = parseInt(h.toString('latin1', 124, 135), 8);
+    off += 512 + Math.ceil(size / 512) * 512;
+  }
+  return out;
+}
+
 const LOADER = 'torch/serialization.py _legacy_load.legacy_load (tarfile.open mode "r:")';
 
 /**
@@ -89,6 +105,18 @@ export const ROUND6_TORCH_TAR_CASES: readonly UnseenCase[] = [
     name: 'legacy tar checkpoint without sys_info: os.system in storage_views',
     loader: LOADER,
     files: { 'model.pt': legacyTar({ views: EVIL, sysInfo: false, two: true }) },
+    want: ['CPI001:error'],
+  },
+  {
+    name: 'legacy tar checkpoint with v7 headers: benign',
+    loader: LOADER,
+    files: { 'model.pt': v7(legacyTar()) },
+    want: [],
+  },
+  {
+    name: 'legacy tar checkpoint with v7 headers: os.system in the model pickle',
+    loader: LOADER,
+    files: { 'model.pt': v7(legacyTar({ model: EVIL })) },
     want: ['CPI001:error'],
   },
 ];
