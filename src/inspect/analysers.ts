@@ -23,7 +23,12 @@ function lazy(name: string, load: () => Promise<ModelAnalyser>): ModelAnalyser {
  * and one line here.
  */
 export const ANALYSERS: readonly ModelAnalyser[] = [
-  lazy('pickle', async () => (await import('./content/analyser.js')).pickleAnalyser),
+  // A pickled Keras model is judged by its embedded .keras archive, through the judge formats/keras.ts registers
+  // when it loads (pickle/keras-object.ts): without it a scan of pickles alone failed every such model closed.
+  lazy(
+    'pickle',
+    async () => (await Promise.all([import('./content/analyser.js'), import('./formats/keras.js')]))[0].pickleAnalyser,
+  ),
   lazy('safetensors', async () => (await import('./formats/safetensors.js')).safetensorsAnalyser),
   lazy('gguf', async () => (await import('./formats/gguf.js')).ggufAnalyser),
   lazy('keras', async () => (await import('./formats/keras.js')).kerasAnalyser),

@@ -137,6 +137,16 @@ export const INSPECT_FORMATS_RULES = defineRules([
     tags: [...CODE, 'huggingface'],
   },
   {
+    id: 'CPI126',
+    name: 'PeftAdapterImportsModule',
+    short: 'A PEFT adapter_config.json makes AutoPeftModel import a module outside the model libraries.',
+    full: '`AutoPeftModel*.from_pretrained` (peft/auto.py) reads `auto_mapping` when the adapter has no `task_type`: it runs `importlib.import_module(parent_library)` on whatever module is named and calls `<base_model_class>.from_pretrained(base_model_name_or_path)` on the class it finds there. PEFT writes the base model class’s own module (`transformers.models.…`, `timm.models.…`); any other module, including the `transformers_modules` cache of fetched repository code, lets the adapter choose what is imported and which loader reads which model.',
+    help: 'Load the base model yourself and attach the adapter with `PeftModel.from_pretrained(base_model, adapter_path)`, which ignores `auto_mapping`; or check the named module and fix the config.',
+    level: 'warning',
+    severity: '6.5',
+    tags: [...CODE, 'huggingface', 'peft'],
+  },
+  {
     id: 'CPI125',
     name: 'DiffusersPipelineRunsFolderCode',
     short: 'A diffusers model_index.json makes DiffusionPipeline.from_pretrained import Python code of the model.',

@@ -427,7 +427,7 @@ export const ENTRIES = [
     id: 'hf-config',
     kind: 'model-manifest',
     summary:
-      'Hugging Face model / processor config (config.json, preprocessor_config.json, video_preprocessor_config.json, processor_config.json) and sentence-transformers modules.json: `auto_map`, `custom_pipelines` and module `type`s name repository code',
+      'Hugging Face model / processor config (config.json, preprocessor_config.json, video_preprocessor_config.json, processor_config.json), sentence-transformers modules.json and PEFT adapter_config.json: `auto_map`, `custom_pipelines`, module `type`s and `auto_mapping` name code the loader imports',
     names: {
       basenames: [
         'config.json',
@@ -435,6 +435,7 @@ export const ENTRIES = [
         'video_preprocessor_config.json',
         'processor_config.json',
         'modules.json',
+        'adapter_config.json',
       ],
     },
     nameOnly: true,

@@ -1,6 +1,7 @@
 import { inflatesToPickle, sniffCompression } from '../formats/compressed-head.js';
 import { looksLikeOnnx } from '../formats/onnx-head.js';
 import { looksLikeHeaderlessPickle } from '../formats/pickle-head.js';
+import { looksLikeTar } from '../formats/tar-head.js';
 
 /** What a content sniffer sees: the first bytes, the file size, and what the name alone claims. */
 export interface SniffInput {
@@ -54,7 +55,7 @@ export const isSafetensors = ({ head, size }: SniffInput) => {
   return n > 1n && n + 8n <= BigInt(size) && head[8] === 0x7b; /* { */
 };
 
-export const isTar = ({ head }: SniffInput) => head.length >= 262 && latin(head, 257, 262) === 'ustar';
+export const isTar = ({ head }: SniffInput) => looksLikeTar(head);
 /** Members of the pre-1.0 torch.save tar format. */
 const TORCH_TAR_MEMBERS = new Set(['sys_info', 'pickle', 'storages', 'tensors']);
 export const isTorchLegacyTar = (input: SniffInput) =>

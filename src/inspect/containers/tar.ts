@@ -1,3 +1,4 @@
+import { checksumOk, looksLikeTar, parseOctal } from '../../discover/formats/tar-head.js';
 import { ContainerLimitError } from './errors.js';
 import { unsafeMemberName } from './names.js';
 import { escapingLinkTarget } from './tar-links.js';
@@ -28,29 +29,10 @@ export interface TarArchive {
 
 /** Whether a buffer looks like a tar archive (ustar magic, or a v7 header whose checksum adds up). */
 export function isTar(data: Buffer): boolean {
-  if (data.length < 512) return false;
-  if (data.toString('latin1', 257, 262) === 'ustar') return true;
-  return checksumOk(data.subarray(0, 512));
+  return data.length >= 512 && looksLikeTar(data);
 }
 
-export function checksumOk(h: Buffer): boolean {
-  const want = parseOctal(h.subarray(148, 156));
-  if (want === undefined) return false;
-  let sum = 0;
-  for (let i = 0; i < 512; i++) sum += i >= 148 && i < 156 ? 0x20 : h[i]!;
-  return sum === want && h[0] !== 0;
-}
-
-export function parseOctal(b: Buffer): number | undefined {
-  if (b[0]! & 0x80) {
-    // base-256 (GNU) for sizes past 8 GiB
-    let v = 0;
-    for (let i = 1; i < b.length; i++) v = v * 256 + b[i]!;
-    return v;
-  }
-  const s = b.toString('latin1').replace(/\0.*$/s, '').trim();
-  return /^[0-7]+$/.test(s) ? parseInt(s, 8) : undefined;
-}
+export { checksumOk, parseOctal };
 
 /** Read a tar archive from memory: ustar, GNU long names and PAX `path`/`size` records. */
 export function readTar(data: Buffer, maxEntries = 100_000): TarArchive {

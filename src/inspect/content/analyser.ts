@@ -230,7 +230,7 @@ async function analyseNpyFile(
 function isContainerHead(h: Buffer): boolean {
   if (h.length >= 4 && (h.readUInt32LE(0) === 0x04034b50 || h.readUInt32LE(0) === 0x06054b50)) return true;
   if (h.toString('latin1', 0, 6) === '\x93NUMPY') return true;
-  if (h.length >= 262 && h.toString('latin1', 257, 262) === 'ustar') return true;
+  if (isTar(h)) return true;
   const c = sniffCompression(h);
   // zlib alone is too weak a signal here (a pickle can start with 0x78); LZMA_Alone's 0x5d is EMPTY_LIST.
   return c === 'gzip' || c === 'bzip2' || c === 'xz' || c === 'lzma' || c === 'zf';

@@ -481,19 +481,23 @@ function inspectTar(
         kind: l.kind,
       },
     );
-  const legacyTorch = ['sys_info', 'pickle', 'storages', 'tensors'].every((n) => tar.entries.some((e) => e.name === n));
+  // torch/serialization.py `_legacy_load.legacy_load` extracts exactly `storages`, `tensors` and `pickle` (tarfile
+  // `getmember`, names normalised); `sys_info` is written by old torch.save but never read back.
+  const legacyName = (n: string): string => n.replace(/^(\.\/)+/, '');
+  const legacyTorch = ['pickle', 'storages', 'tensors'].every((n) => tar.entries.some((e) => legacyName(e.name) === n));
   for (const e of tar.entries) {
     if (e.type !== '0' && e.type !== '\0' && e.type !== '7') continue;
     const body = e.read();
-    if (legacyTorch && (e.name === 'storages' || e.name === 'tensors')) {
-      pushAll(ctx.findings, analyseLegacyTarRecords(body, e.name, target(ctx, child(e.name), 'legacy PyTorch record')));
+    const record = legacyName(e.name);
+    if (legacyTorch && (record === 'storages' || record === 'tensors')) {
+      pushAll(ctx.findings, analyseLegacyTarRecords(body, record, target(ctx, child(e.name), 'legacy PyTorch record')));
       continue;
     }
     if (isNemoConfig(e.name)) {
       pushAll(ctx.findings, nemoConfigFindings(body, ctx.path, child(e.name), ctx.allow));
       continue;
     }
-    const claimed = legacyTorch && (e.name === 'sys_info' || e.name === 'pickle');
+    const claimed = legacyTorch && (record === 'sys_info' || record === 'pickle');
     inspectContent(
       body,
       e.name,

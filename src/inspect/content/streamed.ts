@@ -101,7 +101,7 @@ export async function analyseCompressedStream(
 function isContainerHead(h: Buffer): boolean {
   if (h.length >= 4 && (h.readUInt32LE(0) === 0x04034b50 || h.readUInt32LE(0) === 0x06054b50)) return true;
   if (h.toString('latin1', 0, 6) === '\x93NUMPY') return true;
-  if (h.length >= 262 && h.toString('latin1', 257, 262) === 'ustar') return true;
+  if (isTar(h)) return true;
   const magic = h.toString('latin1', 0, 6);
   return magic === '7z\xbc\xaf\x27\x1c' || magic === 'Rar!\x1a\x07';
 }

@@ -1,6 +1,6 @@
 import type { Finding } from '../../core/finding.js';
 import type { FileSource } from '../../core/file-source.js';
-import { checksumOk, parseOctal, parsePax } from '../containers/tar.js';
+import { checksumOk, isTar, parseOctal, parsePax } from '../containers/tar.js';
 import type { AllowContext } from '../pickle/allowlist.js';
 import { analysePickleFile, looksLikePickleStream } from '../pickle/pickles.js';
 
@@ -123,7 +123,7 @@ function listedOnly(h: Buffer): Buffer {
 function unrecognised(h: Buffer): boolean {
   if (h.length >= 4 && (h.readUInt32LE(0) === 0x04034b50 || h.readUInt32LE(0) === 0x06054b50)) return false;
   if (h.toString('latin1', 0, 6) === '\x93NUMPY') return false;
-  if (h.length >= 262 && h.toString('latin1', 257, 262) === 'ustar') return false;
+  if (isTar(h)) return false;
   if (h[0] === 0x1f && h[1] === 0x8b) return false;
   if (h.toString('latin1', 0, 3) === 'BZh' || h.toString('latin1', 1, 5) === '7zXZ') return false;
   if (h.toString('latin1', 0, 2) === '7z' || h.toString('latin1', 0, 4) === 'Rar!') return false;

@@ -5,6 +5,7 @@ import { analyseDiffusersIndex } from './diffusers-index.js';
 import { isObject } from './json.js';
 import type { JsonValue } from './json.js';
 import { mlflowFindings } from './mlflow-model.js';
+import { peftAdapterFindings } from './peft-adapter.js';
 import type { Findings } from './report.js';
 import { analyseWith } from './report.js';
 import type { ParseSteps, RandomAccess } from './source.js';
@@ -58,11 +59,12 @@ function referencesOf(config: JsonValue | undefined): CodeReference[] {
   return out;
 }
 
-function* hfConfigSteps(src: RandomAccess, out: Findings): ParseSteps<void> {
+function* hfConfigSteps(src: RandomAccess, out: Findings, isAdapterConfig = false): ParseSteps<void> {
   if (src.size > MAX_FILE) throw new FormatError(`file of ${src.size} bytes is past the limit`, 0, 'limit');
   const text = (yield* readAt(src, 0, src.size)).toString('utf8').replace(/^\uFEFF/, '');
   const config = configOf(text);
   if (Array.isArray(config)) return sentenceTransformerModules(config, text, out);
+  if (isAdapterConfig) return peftAdapterFindings(config, text, out);
   const refs = referencesOf(config);
   if (refs.length === 0) return;
   const remote = refs.filter((r) => r.repo !== undefined);
@@ -127,6 +129,7 @@ export const repoCodeAnalyser: ModelAnalyser = {
       return analyseWith(file, 'the MLmodel file', (src, out) => mlflowFindings(src, out), ctx.files);
     // chat_template.jinja files share the tokenizer config's catalogue entry; only JSON configs have an auto_map.
     if (!/\.json$/i.test(file.path)) return Promise.resolve({ status: 'ok', findings: [] });
-    return analyseWith(file, 'the model config', hfConfigSteps, ctx.files);
+    const adapter = /(^|\/)adapter_config\.json$/.test(file.path);
+    return analyseWith(file, 'the model config', (src, out) => hfConfigSteps(src, out, adapter), ctx.files);
   },
 };

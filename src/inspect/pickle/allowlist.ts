@@ -30,6 +30,28 @@ const TORCH_STORAGES = [
   'Float8_e5m2Storage',
 ];
 
+/**
+ * The legacy tensor type classes (`torch._tensor_classes`, CPU and CUDA): the oldest torch.save tar names
+ * `type(tensor)` in each `tensors` record, and `_weights_only_unpickler._get_allowed_globals` admits every one of
+ * them, as it admits the CUDA storage classes (`torch._storage_classes`). Class references, never given a file.
+ */
+const TORCH_TENSOR_TYPES = [
+  'DoubleTensor',
+  'FloatTensor',
+  'HalfTensor',
+  'BFloat16Tensor',
+  'LongTensor',
+  'IntTensor',
+  'ShortTensor',
+  'CharTensor',
+  'ByteTensor',
+  'BoolTensor',
+];
+const TORCH_LEGACY_CLASSES = [
+  ...TORCH_TENSOR_TYPES.flatMap((t) => [`torch.${t}`, `torch.cuda.${t}`]),
+  ...TORCH_STORAGES.filter((s) => s !== 'UntypedStorage' && !s.startsWith('Float8')).map((s) => `torch.cuda.${s}`),
+];
+
 const TORCH_DTYPES = [
   'float32',
   'float',
@@ -206,6 +228,8 @@ const EXACT: readonly string[] = [
   ...TORCH_STORAGES.map((s) => `torch.${s}`),
   ...TORCH_DTYPES.map((s) => `torch.${s}`),
   ...TORCH_REBUILD.map((s) => `torch._utils.${s}`),
+  // Exact names win over the danger list's `torch.cuda` family (isAllowedExactly is checked first).
+  ...TORCH_LEGACY_CLASSES,
   'torch.Size',
   'torch.device',
   'torch.Tensor',

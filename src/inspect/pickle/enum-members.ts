@@ -2,6 +2,7 @@ import { toPython3 } from './compat.js';
 import type { KerasExplained } from './keras-object-verdict.js';
 import type { PickleRun } from './result.js';
 import type { GlobalRef } from './values.js';
+import { isTorchFunctionAccess } from './torch-functions.js';
 
 /** A public attribute name: enum members are identifiers; `_`-prefixed names reach internals. */
 const MEMBER_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
@@ -35,7 +36,8 @@ export function isBenignGetattr(
   if (accesses.length === 0 || calls !== accesses.length) return false;
   return accesses.every((a) => {
     if (a.attr === undefined) return false;
-    if (a.owner !== undefined) return MEMBER_NAME.test(a.attr) && isSafe(a.owner);
+    if (a.owner !== undefined)
+      return MEMBER_NAME.test(a.attr) && (isSafe(a.owner) || isTorchFunctionAccess(a.owner, a.attr));
     return a.instanceOf !== undefined && METHOD_NAME.test(a.attr) && isSafe(a.instanceOf);
   });
 }

@@ -27,9 +27,12 @@ export const ELEMENT_SIZE: Readonly<Record<string, number>> = {
 };
 
 /**
- * The `storages` and `tensors` members of the oldest torch.save format (a tar): a pickled count, then for each
- * record a pickle followed by raw bytes. torch unpickles every record pickle, so each is analysed; the raw bytes
- * are skipped by the sizes the records give.
+ * The `storages` and `tensors` members of the oldest torch.save format (a tar), as torch/serialization.py
+ * `_legacy_load.legacy_load` reads them: a pickled count, then for each record a pickle followed by raw bytes, and
+ * in `storages` one more pickle after the last storage (the `storage_views` list). torch unpickles every one of
+ * these pickles, so each is analysed; the raw bytes are skipped by the sizes the records give (a storage: an int64
+ * element count, then its elements; a tensor: int32 ndim, 4 unused bytes, ndim int64 sizes and strides, an int64
+ * offset).
  */
 export function analyseLegacyTarRecords(body: Buffer, kind: string, target: PickleTarget): Finding[] {
   const src = ByteSource.fromBuffer(body);
@@ -66,9 +69,10 @@ export function analyseLegacyTarRecords(body: Buffer, kind: string, target: Pick
           rec.problems.push({ kind: 'malformed', message: `tensor record with ${ndim} dimensions`, offset: rec.start });
           break;
         }
-        src.skip(ndim * 16 + 8);
+        src.skip(4 + ndim * 16 + 8);
       }
     }
+    if (kind === 'storages' && head.stopped && runs.length === n + 1 && runs.every((r) => r.stopped)) next();
   } catch (err) {
     if (!(err instanceof TruncatedError)) throw err;
     const last = runs[runs.length - 1];

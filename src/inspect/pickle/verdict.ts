@@ -11,6 +11,7 @@ import { nestedFindings } from './nested-verdict.js';
 import { isLoadFromBytes, torchBytesExplained, torchBytesFindings } from './torch-bytes.js';
 import { dillExplained } from './dill-calls.js';
 import { singletonTypeExplained } from './singleton-types.js';
+import { torchFunctionOwnerExplained } from './torch-functions.js';
 import { isWeightsOnlyAllowed } from './weights-only.js';
 import type { CallSite, PickleRun, ProblemKind } from './result.js';
 import type { GlobalRef } from './values.js';
@@ -102,6 +103,7 @@ export function toFindings(runs: readonly PickleRun[], ctx: VerdictContext): Fin
         (keras !== undefined && isKerasPart(run, g, keras)) ||
         (torchBytes && isLoadFromBytes(g)) ||
         singletonTypeExplained(run, g) ||
+        torchFunctionOwnerExplained(run, g) ||
         dillExplained(run, g, (f) => judgeGlobal(f.module, f.name, ctx.allow).kind === 'safe')
           ? SAFE
           : judgeGlobal(g.module, g.name, ctx.allow);
