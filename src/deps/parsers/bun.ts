@@ -6,8 +6,13 @@ import { classifyResolved, classifySpec } from '../source.js';
 import { DEP_FIELDS, declaredOf } from './npm-common.js';
 import { BUN_DEFAULT_TRUSTED } from './bun-default-trusted.js';
 
-/** `lockfileVersion` values Bun's text lockfile has used (bun.lock.zig `Version`: 0 = v1.1.39–1.1.x, 1 = 1.2+). */
-const KNOWN_VERSIONS = new Set([0, 1]);
+/**
+ * `lockfileVersion` values Bun's text lockfile has used (bun.lock.rs `Version::from_int`): 0 = v1.1.39–1.1.x, 1 = 1.2+
+ * (workspace tuples lose their dependency object), 2 = the same content parsed more strictly (an off-registry npm
+ * tarball must carry an integrity; a git `.bun-tag` must be a safe path), 3 = `overrides` values may be objects
+ * (scoped rules). The `packages` tuples read here are the same in all four.
+ */
+const KNOWN_VERSIONS = new Set([0, 1, 2, 3]);
 
 /**
  * Bun's text lockfile `bun.lock` (JSONC: comments and trailing commas). Follows Bun's own writer
@@ -35,7 +40,7 @@ export function parseBun(file: string, text: string, options: ParseOptions = {})
     throw new LockfileError(
       'LOCKFILE_UNSUPPORTED',
       file,
-      `lockfileVersion ${JSON.stringify(version) ?? 'missing'} is not one Bun's text lockfile has used (0 or 1)`,
+      `lockfileVersion ${JSON.stringify(version) ?? 'missing'} is not one Bun's text lockfile has used (0 to 3)`,
       topLevelLine(text, 'lockfileVersion'),
     );
   }
