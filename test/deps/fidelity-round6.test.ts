@@ -12,6 +12,11 @@ const cases: FidelityCase[] = [
     dir: 'version3.bun',
     want: ['CPD005:error@bun.lock:12'],
   },
+  {
+    name: 'bun: of two top-level packages sections Bun reads the first (Expr.get), so its evil left-pad installs',
+    dir: 'dup-section.bun',
+    want: ['CPD005:error@bun.lock:12', 'CPD025:error@bun.lock:14'],
+  },
 ];
 
 describeFidelity('dependency verdicts agree with the package manager (round 6)', cases, ['CPD131', 'CPD137']);

@@ -5,6 +5,7 @@ import { jsonPropertyLines, lineAt } from '../lines.js';
 import { classifyResolved, classifySpec } from '../source.js';
 import { DEP_FIELDS, declaredOf } from './npm-common.js';
 import { BUN_DEFAULT_TRUSTED } from './bun-default-trusted.js';
+import { readBunFirstWins } from './bun-first-wins.js';
 
 /**
  * `lockfileVersion` values Bun's text lockfile has used (bun.lock.rs `Version::from_int`): 0 = v1.1.39–1.1.x, 1 = 1.2+
@@ -34,20 +35,9 @@ export function parseBun(file: string, text: string, options: ParseOptions = {})
       1,
     );
   }
-  const data = parseLockJsonc(file, text);
-  const version = data.lockfileVersion;
-  if (typeof version !== 'number' || !KNOWN_VERSIONS.has(version)) {
-    throw new LockfileError(
-      'LOCKFILE_UNSUPPORTED',
-      file,
-      `lockfileVersion ${JSON.stringify(version) ?? 'missing'} is not one Bun's text lockfile has used (0 to 3)`,
-      topLevelLine(text, 'lockfileVersion'),
-    );
-  }
-  const pk = isRecord(data.packages) ? data.packages : {};
-  const ws = isRecord(data.workspaces) ? data.workspaces : {};
-  const duplicateKeys: { key: string; line: number }[] = [];
-  const lines = jsonPropertyLines(
+  let data = parseLockJsonc(file, text);
+  let duplicateKeys: { key: string; line: number }[] = [];
+  let lines = jsonPropertyLines(
     text,
     (path, prop) =>
       path.length === 1 && (path[0] === 'packages' || path[0] === 'workspaces')
@@ -55,12 +45,21 @@ export function parseBun(file: string, text: string, options: ParseOptions = {})
         : path.length === 0
           ? `\0${prop}`
           : undefined,
-    (key, line) =>
-      duplicateKeys.push({
-        key: key.startsWith('\0') ? `top-level "${key.slice(1)}"` : `"${key.replace('\0', '" ')}`,
-        line,
-      }),
+    (key) => duplicateKeys.push({ key, line: 0 }),
   );
+  // A repeated key: read it as Bun does (the first copy, or a refusal), not as JSON.parse does (the last).
+  if (duplicateKeys.length > 0) ({ data, lines, duplicateKeys } = readBunFirstWins(file, text));
+  const version = data.lockfileVersion;
+  if (typeof version !== 'number' || !KNOWN_VERSIONS.has(version)) {
+    throw new LockfileError(
+      'LOCKFILE_UNSUPPORTED',
+      file,
+      `lockfileVersion ${JSON.stringify(version) ?? 'missing'} is not one Bun's text lockfile has used (0 to 3)`,
+      lines.get('\0lockfileVersion') ?? 1,
+    );
+  }
+  const pk = isRecord(data.packages) ? data.packages : {};
+  const ws = isRecord(data.workspaces) ? data.workspaces : {};
 
   // Workspace tuples name projects: keep name → folder for resolving `workspace:` specs, but they are not packages.
   const keys = Object.keys(pk).filter((k) => !isProject(pk[k]));
@@ -91,7 +90,7 @@ export function parseBun(file: string, text: string, options: ParseOptions = {})
     importers,
     resolveDeclared: (_importer, name, spec) =>
       /^(workspace|link|file):/.test(spec) ? 'unknown' : resolve([], name, index),
-    ...(duplicateKeys.length > 0 ? { duplicateKeys } : {}),
+    ...(duplicateKeys.length > 0 ? { duplicateKeys, duplicateKept: 'first' as const } : {}),
   };
 }
 
@@ -224,12 +223,4 @@ function parseLockJsonc(file: string, text: string): Record<string, unknown> {
   }
   if (!isRecord(data)) throw new LockfileError('LOCKFILE_SHAPE', file, 'the top level is not a JSON object', 1);
   return data;
-}
-
-function topLevelLine(text: string, property: string): number {
-  return (
-    jsonPropertyLines(text, (path, prop) => (path.length === 0 && prop === property ? prop : undefined)).get(
-      property,
-    ) ?? 1
-  );
 }
