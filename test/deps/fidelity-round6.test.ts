@@ -17,6 +17,24 @@ const cases: FidelityCase[] = [
     dir: 'dup-section.bun',
     want: ['CPD005:error@bun.lock:12', 'CPD025:error@bun.lock:14'],
   },
+  {
+    name: 'pnpm: an @corp tarball locked on registry.npmjs.org is fetched there (pkgSnapshotToResolution), not from the .npmrc scope registry',
+    dir: 'scope-registry.pnpm9',
+    want: ['CPD134:error@.npmrc:1', 'CPD162:error@pnpm-lock.yaml:20'],
+    counts: { CPD162: 1 },
+  },
+  {
+    name: 'bun: an @corp tuple recording a registry.npmjs.org URL is downloaded from it; an empty one uses the scope registry',
+    dir: 'scope-registry.bun',
+    want: ['CPD134:error@.npmrc:1', 'CPD162:error@bun.lock:13'],
+    counts: { CPD162: 1 },
+  },
+  {
+    name: 'yarn 1: an @corp resolved URL on registry.yarnpkg.com is requested as written (NpmRegistry.getRequestUrl)',
+    dir: 'scope-registry.yarn-v1',
+    want: ['CPD134:error@.npmrc:1', 'CPD162:error@yarn.lock:5'],
+    counts: { CPD162: 1 },
+  },
 ];
 
 describeFidelity('dependency verdicts agree with the package manager (round 6)', cases, ['CPD131', 'CPD137']);
