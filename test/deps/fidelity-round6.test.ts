@@ -35,6 +35,11 @@ const cases: FidelityCase[] = [
     want: ['CPD134:error@.npmrc:1', 'CPD162:error@yarn.lock:5'],
     counts: { CPD162: 1 },
   },
+  {
+    name: 'yarn berry: a descriptor whose resolution names another package is one CPD010, not also CPD015 for the same entry',
+    dir: 'alias-swap.berry',
+    want: ['CPD010:error@yarn.lock:18', 'CPD010:error@yarn.lock:32'],
+  },
 ];
 
 describeFidelity('dependency verdicts agree with the package manager (round 6)', cases, ['CPD131', 'CPD137']);

@@ -55,11 +55,18 @@ export function checkDependencies(
   // A root dependency swapped for another package is the sync check's CPD015 at the same entry: one finding.
   // A version outside an override the lockfile was not resolved with is CPD026's cause (stale settings), not a
   // separate CPD015 per package.
+  // A yarn descriptor locked to another package is CPD010 (injection); the sync check's CPD015 for the same root
+  // entry is that cause again.
+  const injectedNameAt = new Set(
+    sources.filter((f) => f.ruleId === 'CPD010').map((f) => `${f.location.path}:${f.location.line}`),
+  );
   const staleOverrides = new Set(
     (parsed.pnpmSettingMismatches ?? []).flatMap((m) => (m.keys ?? []).map((k) => targetName(k) ?? k)),
   );
   const sync = checkSync(graph, parsed, manifests).filter(
-    (f) => !(f.ruleId === 'CPD015' && f.artifact?.kind === 'package' && staleOverrides.has(f.artifact.name)),
+    (f) =>
+      !(f.ruleId === 'CPD015' && f.artifact?.kind === 'package' && staleOverrides.has(f.artifact.name)) &&
+      !(f.ruleId === 'CPD015' && injectedNameAt.has(`${f.location.path}:${f.location.line}`)),
   );
   const syncAt = new Set(sync.filter((f) => f.ruleId === 'CPD015').map((f) => `${f.location.path}:${f.location.line}`));
   const swaps = checkAliasSwaps(graph, parsed, manifests).filter(
