@@ -36,6 +36,12 @@ const cases: FidelityCase[] = [
     counts: { CPD162: 1 },
   },
   {
+    name: 'yarn berry: an @corp resolution whose __archiveUrl is on registry.npmjs.org is fetched there, not from the npmScopes registry',
+    dir: 'scope-registry.berry',
+    want: ['CPD150:error@.yarnrc.yml:3', 'CPD162:error@yarn.lock:8'],
+    counts: { CPD162: 1 },
+  },
+  {
     name: 'yarn berry: a descriptor whose resolution names another package is one CPD010, not also CPD015 for the same entry',
     dir: 'alias-swap.berry',
     want: ['CPD010:error@yarn.lock:18', 'CPD010:error@yarn.lock:32'],

@@ -7,7 +7,9 @@ import { isUnder, normalizePrefix } from './context.js';
 import { redactUrls } from './finding.js';
 
 /** The package managers that read .npmrc scopes and fetch a lockfile's tarball URL as written. */
-const MANAGERS: Partial<Record<DependencyGraph['kind'], { name: string; why: string; relock: string }>> = {
+const MANAGERS: Partial<
+  Record<DependencyGraph['kind'], { name: string; why: string; relock: string; config?: string }>
+> = {
   npm: {
     name: 'npm',
     why: "npm installs a lockfile's URL as written (only registry.npmjs.org URLs are moved, to the default registry)",
@@ -22,6 +24,12 @@ const MANAGERS: Partial<Record<DependencyGraph['kind'], { name: string; why: str
     name: 'Bun',
     why: 'Bun downloads the URL a package tuple records and uses the scope registry only for an empty one',
     relock: 'bun install --lockfile-only',
+  },
+  'yarn-berry': {
+    name: 'yarn',
+    why: "yarn 2+ fetches a resolution's `__archiveUrl` as written (NpmHttpFetcher) and builds the URL from the scope registry only without one",
+    relock: 'yarn install --mode=update-lockfile',
+    config: '.yarnrc.yml (npmScopes)',
   },
   'yarn-classic': {
     name: 'yarn',
@@ -40,7 +48,7 @@ const MANAGERS: Partial<Record<DependencyGraph['kind'], { name: string; why: str
  * `resolved` unchanged) fetch it as written; each derives the URL from the scope registry only when the lockfile
  * records none. So a private-scope package locked to registry.npmjs.org installs whatever the public registry serves
  * under that name: the dependency-confusion shape, which a reviewer reading the .npmrc takes as covered. yarn 2+
- * reads no .npmrc. Not reported where another rule already says it: a host the policy does not allow (CPD005), a
+ * reads its scopes from .yarnrc.yml (`npmScopes`) and fetches a resolution's `::__archiveUrl=` as written. Not reported where another rule already says it: a host the policy does not allow (CPD005), a
  * scope the policy marks private (CPD011). One finding per scope and place fetched from, with the count.
  */
 export function checkScopeRegistries(graph: DependencyGraph, policy: CheckPolicy): Finding[] {
@@ -69,7 +77,7 @@ export function checkScopeRegistries(graph: DependencyGraph, policy: CheckPolicy
     return {
       ruleId: 'CPD162',
       message: redactUrls(
-        `${graph.lockfile} locks ${nodes.length} ${scope} package${nodes.length === 1 ? '' : 's'} (${names.slice(0, 10).join(', ')}${nodes.length > 10 ? ', …' : ''}) to tarballs that ${manager.name} fetches from ${hostOf(fetched) ?? fetched}, not from ${registry}, the registry .npmrc names for ${scope}: ${manager.why}, so the scope mapping does not apply. Regenerate the entries with the scope registry configured (\`${manager.relock}\`) and check what the other registry serves under these names.`,
+        `${graph.lockfile} locks ${nodes.length} ${scope} package${nodes.length === 1 ? '' : 's'} (${names.slice(0, 10).join(', ')}${nodes.length > 10 ? ', …' : ''}) to tarballs that ${manager.name} fetches from ${hostOf(fetched) ?? fetched}, not from ${registry}, the registry ${manager.config ?? '.npmrc'} names for ${scope}: ${manager.why}, so the scope mapping does not apply. Regenerate the entries with the scope registry configured (\`${manager.relock}\`) and check what the other registry serves under these names.`,
       ),
       location: { path: graph.lockfile, line: first.line },
       artifact: { kind: 'package', name: first.name, version: first.version },
