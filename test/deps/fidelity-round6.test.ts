@@ -42,6 +42,11 @@ const cases: FidelityCase[] = [
     counts: { CPD162: 1 },
   },
   {
+    name: 'pnpm: an importer whose version names another package installs it under the declared name (frozen install compares specifiers only)',
+    dir: 'alias-swap.pnpm9',
+    want: ['CPD021:error@pnpm-lock.yaml:23', 'CPD021:error@pnpm-lock.yaml:26'],
+  },
+  {
     name: 'yarn berry: a descriptor whose resolution names another package is one CPD010, not also CPD015 for the same entry',
     dir: 'alias-swap.berry',
     want: ['CPD010:error@yarn.lock:18', 'CPD010:error@yarn.lock:32'],
