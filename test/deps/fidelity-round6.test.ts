@@ -18,6 +18,11 @@ const cases: FidelityCase[] = [
     want: ['CPD005:error@bun.lock:12', 'CPD025:error@bun.lock:14'],
   },
   {
+    name: 'bun: a lockfile without the root workspace ("") is refused by Bun (Expected root package): unread, not checked as if installed',
+    dir: 'no-root.bun',
+    want: ['CPD001:error@bun.lock:3'],
+  },
+  {
     name: 'pnpm: an @corp tarball locked on registry.npmjs.org is fetched there (pkgSnapshotToResolution), not from the .npmrc scope registry',
     dir: 'scope-registry.pnpm9',
     want: ['CPD134:error@.npmrc:1', 'CPD162:error@pnpm-lock.yaml:20'],

@@ -59,7 +59,18 @@ export function parseBun(file: string, text: string, options: ParseOptions = {})
     );
   }
   const pk = isRecord(data.packages) ? data.packages : {};
-  const ws = isRecord(data.workspaces) ? data.workspaces : {};
+  // Bun builds the root package from `workspaces[""]` and refuses a lockfile without it (parseIntoBinaryLockfile:
+  // "Missing a workspaces object property", "Expected root package"): a frozen install stops, a plain one resolves
+  // everything afresh, so nothing in the file is what installs.
+  const ws = data.workspaces;
+  if (!isRecord(ws) || !isRecord(ws[''])) {
+    throw new LockfileError(
+      'LOCKFILE_SHAPE',
+      file,
+      `${isRecord(ws) ? 'no root package ("") in workspaces' : 'no workspaces object'}: Bun refuses such a lockfile, so a frozen install stops and a plain one resolves every dependency afresh`,
+      lines.get(isRecord(ws) ? '\0workspaces' : '\0lockfileVersion') ?? 1,
+    );
+  }
 
   // Workspace tuples name projects: keep name → folder for resolving `workspace:` specs, but they are not packages.
   const keys = Object.keys(pk).filter((k) => !isProject(pk[k]));
