@@ -23,6 +23,11 @@ const cases: FidelityCase[] = [
     want: ['CPD001:error@bun.lock:3'],
   },
   {
+    name: 'bun: an integrity holding two hashes is no integrity to Bun (Integrity.parse decodes one), so left-pad installs unchecked',
+    dir: 'several-hashes.bun',
+    want: ['CPD016:error@bun.lock:13'],
+  },
+  {
     name: 'pnpm: an @corp tarball locked on registry.npmjs.org is fetched there (pkgSnapshotToResolution), not from the .npmrc scope registry',
     dir: 'scope-registry.pnpm9',
     want: ['CPD134:error@.npmrc:1', 'CPD162:error@pnpm-lock.yaml:20'],

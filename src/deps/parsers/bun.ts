@@ -164,11 +164,20 @@ function toNode(key: string, raw: unknown, line: number, index: ReadonlyMap<stri
     line,
     ...(resolved !== undefined ? { resolved } : {}),
     ...(integrity !== undefined && integrity !== '' ? { integrity } : {}),
+    ...(integrity !== undefined && /\S\s+\S/.test(integrity.trim()) ? { integrityNotEnforced: SEVERAL_HASHES } : {}),
     source: source === 'unknown' && kind === 'npm' ? 'registry' : source,
     ...(at !== name ? { alias: at } : {}),
     edges,
   };
 }
+
+/**
+ * Bun reads one `sha…-<base64>` value (integrity.zig `Integrity.parse`: the algorithm before the first `-`, then the
+ * rest base64-decoded), and a value it cannot decode — several space-separated hashes, as SRI allows and npm's ssri
+ * reads — is no integrity at all (`Tag.unknown`; newer Bun: "Unsupported or malformed integrity hash; ignoring").
+ */
+const SEVERAL_HASHES =
+  'Bun reads a single hash and ignores a value holding several (Integrity.parse), so the tarball is installed unchecked';
 
 type ResolutionKind = 'npm' | 'git' | 'tarball' | 'local';
 
