@@ -82,9 +82,11 @@ export interface ParsedLockfile {
   readonly legacyDisagreements?: readonly LegacyDisagreement[];
   /**
    * npm, bun and yarn lockfiles: keys written more than once where it matters (a package entry, a top-level section),
-   * each at the line of a later copy. The parsers, like the package managers, keep the last copy.
+   * each at the line of a later copy. The parsers, like the package managers, keep the last copy, except where
+   * `duplicateKept` says the first (Bun's top-level sections).
    */
   readonly duplicateKeys?: readonly { readonly key: string; readonly line: number }[];
+  readonly duplicateKept?: 'first';
   /** pnpm: settings the lockfile records that differ from the configuration (parsers/pnpm-settings.ts). */
   readonly pnpmSettingMismatches?: readonly PnpmSettingMismatch[];
 }

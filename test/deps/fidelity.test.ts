@@ -64,7 +64,7 @@ const cases: Case[] = [
   {
     name: 'bun: the folder `a` holds evil@1.0.0 although package.json asks for a@^1.0.0; a declared npm: alias is fine',
     dir: 'name-swap.bun',
-    want: ['CPD015:warning@bun.lock:13'],
+    want: ['CPD021:error@bun.lock:13'],
   },
   {
     name: 'bun: a binary bun.lockb is reported as not read, never a silent pass',

@@ -4,9 +4,10 @@ import type { ParsedLockfile } from '../types.js';
 
 /**
  * CPD025: a lockfile writes a package entry or a top-level section twice. JSON.parse, which npm reads lockfiles
- * with, Bun's JSONC reader and both yarns' lockfile readers keep the last copy; no package manager writes a second. A diff
- * that shows a harmless first copy hides the one that installs. One cause per file: one finding, at the first key
- * written again (its later copy, the one installed), with the count.
+ * with, and both yarns' lockfile readers keep the last copy; Bun reads the first copy of a top-level section (and
+ * refuses a repeated package: parsers/bun-first-wins.ts); no package manager writes a second. A diff that shows a
+ * harmless copy hides the one that installs. One cause per file: one finding, at the first key written again (its
+ * later copy), with the count.
  */
 export function checkDuplicateKeys(graph: DependencyGraph, parsed: ParsedLockfile): Finding[] {
   const list = parsed.duplicateKeys ?? [];
@@ -14,10 +15,11 @@ export function checkDuplicateKeys(graph: DependencyGraph, parsed: ParsedLockfil
   if (first === undefined) return [];
   const n = list.length;
   const names = list.slice(0, 5).map((d) => d.key.slice(0, 200));
+  const kept = parsed.duplicateKept ?? 'last';
   return [
     {
       ruleId: 'CPD025',
-      message: `${graph.lockfile} writes ${n === 1 ? 'a key' : `${n} keys`} twice (first: ${names[0]!}, again at line ${first.line}); the package manager keeps the last copy, which is what was checked, and a reviewer may read the first. Regenerate the lockfile with the package manager and find who edited it.`,
+      message: `${graph.lockfile} writes ${n === 1 ? 'a key' : `${n} keys`} twice (first: ${names[0]!}, again at line ${first.line}); the package manager keeps the ${kept} copy, which is what was checked, and a reviewer may read the ${kept === 'last' ? 'first' : 'later one'}. Regenerate the lockfile with the package manager and find who edited it.`,
       location: { path: graph.lockfile, line: first.line },
       artifact: { kind: 'file', path: graph.lockfile },
       evidence: { count: n, keys: names.join('; ') },

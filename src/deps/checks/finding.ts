@@ -15,9 +15,10 @@ export function via(node: PackageNode): string {
   return node.path.join(' > ');
 }
 
-/** `name@version` (with the alias the code imports, when it differs). */
+/** `name@version` (with the alias the code imports, when it differs); the name alone when no version is locked (a Bun git tuple). */
 export function label(node: PackageNode): string {
-  return `${node.alias !== undefined ? `${node.alias} (npm:${node.name})` : node.name}@${node.version}`;
+  const name = node.alias !== undefined ? `${node.alias} (npm:${node.name})` : node.name;
+  return node.version === '' ? name : `${name}@${node.version}`;
 }
 
 /** A rule's own evidence for a package: fixed values, or read from the node when the finding is reported. */

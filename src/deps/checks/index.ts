@@ -52,18 +52,21 @@ export function checkDependencies(
       !((f.ruleId === 'CPD007' || f.ruleId === 'CPD008') && injectedAt.has(f.location.line)) &&
       !(f.ruleId === 'CPD007' && unpinnedAt.has(f.location.line)),
   );
-  // A root dependency swapped for another package is the sync check's CPD015 at the same entry: one finding.
   // A version outside an override the lockfile was not resolved with is CPD026's cause (stale settings), not a
-  // separate CPD015 per package.
+  // separate CPD015 per package. A root dependency swapped for another package is injection the package manager
+  // accepts (CPD021; for yarn, a descriptor naming another package, CPD010), not drift: the sync check's CPD015 for
+  // the same entry is that cause again.
+  const swaps = checkAliasSwaps(graph, parsed, manifests);
+  const swappedAt = new Set(
+    [...sources.filter((f) => f.ruleId === 'CPD010'), ...swaps].map((f) => `${f.location.path}:${f.location.line}`),
+  );
   const staleOverrides = new Set(
     (parsed.pnpmSettingMismatches ?? []).flatMap((m) => (m.keys ?? []).map((k) => targetName(k) ?? k)),
   );
   const sync = checkSync(graph, parsed, manifests).filter(
-    (f) => !(f.ruleId === 'CPD015' && f.artifact?.kind === 'package' && staleOverrides.has(f.artifact.name)),
-  );
-  const syncAt = new Set(sync.filter((f) => f.ruleId === 'CPD015').map((f) => `${f.location.path}:${f.location.line}`));
-  const swaps = checkAliasSwaps(graph, parsed, manifests).filter(
-    (f) => !syncAt.has(`${f.location.path}:${f.location.line}`),
+    (f) =>
+      !(f.ruleId === 'CPD015' && f.artifact?.kind === 'package' && staleOverrides.has(f.artifact.name)) &&
+      !(f.ruleId === 'CPD015' && swappedAt.has(`${f.location.path}:${f.location.line}`)),
   );
   return [
     ...collapseSystemic(checkIntegrity(graph, parsed), graph),

@@ -26,7 +26,7 @@ export function checkIntegrity(graph: DependencyGraph, parsed: ParsedLockfile): 
           'CPD016',
           node,
           `records an integrity the package manager does not check: ${notEnforced}`,
-          'Delete the entry and reinstall so a checksum under the current cache key is written; review who edited the lockfile.',
+          'Delete the entry and reinstall so the package manager writes a value it checks; review who edited the lockfile.',
           { actual: (node.integrity ?? '').slice(0, 200) },
         ),
       );

@@ -6,19 +6,54 @@ import type { CheckPolicy } from './context.js';
 import { isUnder, normalizePrefix } from './context.js';
 import { redactUrls } from './finding.js';
 
+/** The package managers that read .npmrc scopes and fetch a lockfile's tarball URL as written. */
+const MANAGERS: Partial<
+  Record<DependencyGraph['kind'], { name: string; why: string; relock: string; config?: string }>
+> = {
+  npm: {
+    name: 'npm',
+    why: "npm installs a lockfile's URL as written (only registry.npmjs.org URLs are moved, to the default registry)",
+    relock: 'npm install --package-lock-only',
+  },
+  pnpm: {
+    name: 'pnpm',
+    why: "pnpm fetches a lockfile's `tarball` as written and uses the scope registry only for entries without one",
+    relock: 'pnpm install --lockfile-only',
+  },
+  bun: {
+    name: 'Bun',
+    why: 'Bun downloads the URL a package tuple records and uses the scope registry only for an empty one',
+    relock: 'bun install --lockfile-only',
+  },
+  'yarn-berry': {
+    name: 'yarn',
+    why: "yarn 2+ fetches a resolution's `__archiveUrl` as written (NpmHttpFetcher) and builds the URL from the scope registry only without one",
+    relock: 'yarn install --mode=update-lockfile',
+    config: '.yarnrc.yml (npmScopes)',
+  },
+  'yarn-classic': {
+    name: 'yarn',
+    why: "yarn 1 requests a lockfile's `resolved` URL as written",
+    relock: 'yarn install --force',
+  },
+};
+
 /**
  * CPD162: a scoped package the repository's .npmrc maps to its own registry (`@corp:registry=…`) is locked to a
- * tarball elsewhere, and npm installs it from there. arborist fetches a lockfile's `resolved` as written
- * (`#registryResolved`), except that a URL on the `replace-registry-host` (registry.npmjs.org by default) is moved
- * to the *default* registry, never to the scope's: the scope mapping only decides where a package is resolved when
- * the lockfile has no URL. So a private-scope package locked to registry.npmjs.org installs whatever the public
- * registry serves under that name: the dependency-confusion shape, which a reviewer reading the .npmrc takes as
- * covered. npm only (pnpm and Bun derive the tarball URL from the scope's registry; yarn berry reads no .npmrc).
- * Not reported where another rule already says it: a host the policy does not allow (CPD005), a scope the policy
- * marks private (CPD011). One finding per scope and place npm fetches from, with the count.
+ * tarball elsewhere, and the package manager installs it from there. arborist fetches a lockfile's `resolved` as
+ * written (`#registryResolved`), except that a URL on the `replace-registry-host` (registry.npmjs.org by default) is
+ * moved to the *default* registry, never to the scope's. pnpm (9/10: `pkgSnapshotToResolution` resolves a
+ * `resolution.tarball` against the scope registry, so an absolute URL stays), Bun (a tuple's non-empty registry
+ * string is the tarball URL, `bun.lock` `res.npm.url`) and yarn 1 (`NpmRegistry.getRequestUrl` returns a URL
+ * `resolved` unchanged) fetch it as written; each derives the URL from the scope registry only when the lockfile
+ * records none. So a private-scope package locked to registry.npmjs.org installs whatever the public registry serves
+ * under that name: the dependency-confusion shape, which a reviewer reading the .npmrc takes as covered. yarn 2+
+ * reads its scopes from .yarnrc.yml (`npmScopes`) and fetches a resolution's `::__archiveUrl=` as written. Not reported where another rule already says it: a host the policy does not allow (CPD005), a
+ * scope the policy marks private (CPD011). One finding per scope and place fetched from, with the count.
  */
 export function checkScopeRegistries(graph: DependencyGraph, policy: CheckPolicy): Finding[] {
-  if (graph.kind !== 'npm') return [];
+  const manager = MANAGERS[graph.kind];
+  if (manager === undefined) return [];
   const groups = new Map<string, { scope: string; registry: string; fetched: string; nodes: PackageNode[] }>();
   for (const node of graph.packages) {
     const resolved = node.resolved;
@@ -27,7 +62,8 @@ export function checkScopeRegistries(graph: DependencyGraph, policy: CheckPolicy
     if (registry === undefined) continue;
     const scope = node.name.slice(0, node.name.indexOf('/'));
     if (policy.privateScopes.has(scope.toLowerCase()) || !isUnder(resolved, policy.allowedRegistries)) continue;
-    const fetched = npmFetchUrl(resolved, policy.defaultRegistry, policy.replaceRegistryHost);
+    const fetched =
+      graph.kind === 'npm' ? npmFetchUrl(resolved, policy.defaultRegistry, policy.replaceRegistryHost) : resolved;
     if (fetched === undefined || isUnder(fetched, [normalizePrefix(registry)])) continue;
     const base = `${new URL(fetched).origin}/`;
     const key = `${scope}\0${base}`;
@@ -41,7 +77,7 @@ export function checkScopeRegistries(graph: DependencyGraph, policy: CheckPolicy
     return {
       ruleId: 'CPD162',
       message: redactUrls(
-        `${graph.lockfile} locks ${nodes.length} ${scope} package${nodes.length === 1 ? '' : 's'} (${names.slice(0, 10).join(', ')}${nodes.length > 10 ? ', …' : ''}) to tarballs that npm fetches from ${hostOf(fetched) ?? fetched}, not from ${registry}, the registry .npmrc names for ${scope}: npm installs a lockfile's URL as written (only registry.npmjs.org URLs are moved, to the default registry), so the scope mapping does not apply. Regenerate the entries with the scope registry configured (\`npm install --package-lock-only\`) and check what the other registry serves under these names.`,
+        `${graph.lockfile} locks ${nodes.length} ${scope} package${nodes.length === 1 ? '' : 's'} (${names.slice(0, 10).join(', ')}${nodes.length > 10 ? ', …' : ''}) to tarballs that ${manager.name} fetches from ${hostOf(fetched) ?? fetched}, not from ${registry}, the registry ${manager.config ?? '.npmrc'} names for ${scope}: ${manager.why}, so the scope mapping does not apply. Regenerate the entries with the scope registry configured (\`${manager.relock}\`) and check what the other registry serves under these names.`,
       ),
       location: { path: graph.lockfile, line: first.line },
       artifact: { kind: 'package', name: first.name, version: first.version },

@@ -5,9 +5,15 @@ import { jsonPropertyLines, lineAt } from '../lines.js';
 import { classifyResolved, classifySpec } from '../source.js';
 import { DEP_FIELDS, declaredOf } from './npm-common.js';
 import { BUN_DEFAULT_TRUSTED } from './bun-default-trusted.js';
+import { readBunFirstWins } from './bun-first-wins.js';
 
-/** `lockfileVersion` values Bun's text lockfile has used (bun.lock.zig `Version`: 0 = v1.1.39–1.1.x, 1 = 1.2+). */
-const KNOWN_VERSIONS = new Set([0, 1]);
+/**
+ * `lockfileVersion` values Bun's text lockfile has used (bun.lock.rs `Version::from_int`): 0 = v1.1.39–1.1.x, 1 = 1.2+
+ * (workspace tuples lose their dependency object), 2 = the same content parsed more strictly (an off-registry npm
+ * tarball must carry an integrity; a git `.bun-tag` must be a safe path), 3 = `overrides` values may be objects
+ * (scoped rules). The `packages` tuples read here are the same in all four.
+ */
+const KNOWN_VERSIONS = new Set([0, 1, 2, 3]);
 
 /**
  * Bun's text lockfile `bun.lock` (JSONC: comments and trailing commas). Follows Bun's own writer
@@ -29,20 +35,9 @@ export function parseBun(file: string, text: string, options: ParseOptions = {})
       1,
     );
   }
-  const data = parseLockJsonc(file, text);
-  const version = data.lockfileVersion;
-  if (typeof version !== 'number' || !KNOWN_VERSIONS.has(version)) {
-    throw new LockfileError(
-      'LOCKFILE_UNSUPPORTED',
-      file,
-      `lockfileVersion ${JSON.stringify(version) ?? 'missing'} is not one Bun's text lockfile has used (0 or 1)`,
-      topLevelLine(text, 'lockfileVersion'),
-    );
-  }
-  const pk = isRecord(data.packages) ? data.packages : {};
-  const ws = isRecord(data.workspaces) ? data.workspaces : {};
-  const duplicateKeys: { key: string; line: number }[] = [];
-  const lines = jsonPropertyLines(
+  let data = parseLockJsonc(file, text);
+  let duplicateKeys: { key: string; line: number }[] = [];
+  let lines = jsonPropertyLines(
     text,
     (path, prop) =>
       path.length === 1 && (path[0] === 'packages' || path[0] === 'workspaces')
@@ -50,12 +45,32 @@ export function parseBun(file: string, text: string, options: ParseOptions = {})
         : path.length === 0
           ? `\0${prop}`
           : undefined,
-    (key, line) =>
-      duplicateKeys.push({
-        key: key.startsWith('\0') ? `top-level "${key.slice(1)}"` : `"${key.replace('\0', '" ')}`,
-        line,
-      }),
+    (key) => duplicateKeys.push({ key, line: 0 }),
   );
+  // A repeated key: read it as Bun does (the first copy, or a refusal), not as JSON.parse does (the last).
+  if (duplicateKeys.length > 0) ({ data, lines, duplicateKeys } = readBunFirstWins(file, text));
+  const version = data.lockfileVersion;
+  if (typeof version !== 'number' || !KNOWN_VERSIONS.has(version)) {
+    throw new LockfileError(
+      'LOCKFILE_UNSUPPORTED',
+      file,
+      `lockfileVersion ${JSON.stringify(version) ?? 'missing'} is not one Bun's text lockfile has used (0 to 3)`,
+      lines.get('\0lockfileVersion') ?? 1,
+    );
+  }
+  const pk = isRecord(data.packages) ? data.packages : {};
+  // Bun builds the root package from `workspaces[""]` and refuses a lockfile without it (parseIntoBinaryLockfile:
+  // "Missing a workspaces object property", "Expected root package"): a frozen install stops, a plain one resolves
+  // everything afresh, so nothing in the file is what installs.
+  const ws = data.workspaces;
+  if (!isRecord(ws) || !isRecord(ws[''])) {
+    throw new LockfileError(
+      'LOCKFILE_SHAPE',
+      file,
+      `${isRecord(ws) ? 'no root package ("") in workspaces' : 'no workspaces object'}: Bun refuses such a lockfile, so a frozen install stops and a plain one resolves every dependency afresh`,
+      lines.get(isRecord(ws) ? '\0workspaces' : '\0lockfileVersion') ?? 1,
+    );
+  }
 
   // Workspace tuples name projects: keep name → folder for resolving `workspace:` specs, but they are not packages.
   const keys = Object.keys(pk).filter((k) => !isProject(pk[k]));
@@ -86,7 +101,7 @@ export function parseBun(file: string, text: string, options: ParseOptions = {})
     importers,
     resolveDeclared: (_importer, name, spec) =>
       /^(workspace|link|file):/.test(spec) ? 'unknown' : resolve([], name, index),
-    ...(duplicateKeys.length > 0 ? { duplicateKeys } : {}),
+    ...(duplicateKeys.length > 0 ? { duplicateKeys, duplicateKept: 'first' as const } : {}),
   };
 }
 
@@ -149,11 +164,20 @@ function toNode(key: string, raw: unknown, line: number, index: ReadonlyMap<stri
     line,
     ...(resolved !== undefined ? { resolved } : {}),
     ...(integrity !== undefined && integrity !== '' ? { integrity } : {}),
+    ...(integrity !== undefined && /\S\s+\S/.test(integrity.trim()) ? { integrityNotEnforced: SEVERAL_HASHES } : {}),
     source: source === 'unknown' && kind === 'npm' ? 'registry' : source,
     ...(at !== name ? { alias: at } : {}),
     edges,
   };
 }
+
+/**
+ * Bun reads one `sha…-<base64>` value (integrity.zig `Integrity.parse`: the algorithm before the first `-`, then the
+ * rest base64-decoded), and a value it cannot decode — several space-separated hashes, as SRI allows and npm's ssri
+ * reads — is no integrity at all (`Tag.unknown`; newer Bun: "Unsupported or malformed integrity hash; ignoring").
+ */
+const SEVERAL_HASHES =
+  'Bun reads a single hash and ignores a value holding several (Integrity.parse), so the tarball is installed unchecked';
 
 type ResolutionKind = 'npm' | 'git' | 'tarball' | 'local';
 
@@ -219,12 +243,4 @@ function parseLockJsonc(file: string, text: string): Record<string, unknown> {
   }
   if (!isRecord(data)) throw new LockfileError('LOCKFILE_SHAPE', file, 'the top level is not a JSON object', 1);
   return data;
-}
-
-function topLevelLine(text: string, property: string): number {
-  return (
-    jsonPropertyLines(text, (path, prop) => (path.length === 0 && prop === property ? prop : undefined)).get(
-      property,
-    ) ?? 1
-  );
 }

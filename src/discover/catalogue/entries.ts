@@ -73,7 +73,7 @@ export const ENTRIES = [
     id: 'bun-lockfile',
     kind: 'lockfile',
     summary:
-      'bun.lock, the JSONC text lockfile of Bun ≥ 1.2 (lockfileVersion 0–1); binary bun.lockb is reported unread',
+      'bun.lock, the JSONC text lockfile of Bun ≥ 1.2 (lockfileVersion 0–3); binary bun.lockb is reported unread',
     names: { basenames: ['bun.lock', 'bun.lockb'] },
     nameOnly: true,
     readBy: ['bun'],

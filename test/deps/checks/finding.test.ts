@@ -21,7 +21,8 @@ function plainPackageFinding(
       .replace(/(\b[a-z][a-z0-9+.-]*:\/\/)[^/\s@]+@/gi, '$1***@')
       .replace(/([?&][^=&#\s]*(?:token|auth|key|secret|password|sig)[^=&#\s]*=)[^&#\s]+/gi, '$1***');
   const path = node.path.join(' > ');
-  const label = `${node.alias !== undefined ? `${node.alias} (npm:${node.name})` : node.name}@${node.version}`;
+  const name = node.alias !== undefined ? `${node.alias} (npm:${node.name})` : node.name;
+  const label = node.version === '' ? name : `${name}@${node.version}`;
   return {
     ruleId,
     message: redact(`${label} ${what} at ${node.lockfile}:${node.line} (pulled in by ${path}). ${todo}`),
@@ -82,6 +83,11 @@ describe('packageFinding', () => {
       own: (n) => ({ source: n.source, resolved: n.resolved! }),
     },
     {
+      name: 'a package locked without a version (a Bun git tuple) reads as its name alone',
+      node: pkg({ name: 'g', version: '', source: 'git' }),
+      evidence: {},
+    },
+    {
       name: 'words read from the node, redacted',
       node: pkg({ name: 'f', version: '1.0.0', resolved: secretUrl }),
       evidence: {},
@@ -112,6 +118,17 @@ describe('packageFinding', () => {
       fingerprint: 'fp',
     });
   });
+});
+
+it('names a versionless package without a dangling @', () => {
+  const got = packageFinding(
+    'CPD007',
+    pkg({ name: 'g', version: '', source: 'git' }),
+    'is installed from git',
+    'Pin it.',
+    {},
+  );
+  expect(got.message).toMatch(/^g is installed from git at /);
 });
 
 describe('applyPolicy over deferred findings', () => {
