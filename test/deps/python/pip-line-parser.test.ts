@@ -60,6 +60,12 @@ const cases = [
     want: ['CPP012@requirements.txt:1', 'CPP070@requirements.txt:1'],
     hosts: { CPP070: ['pypi.org.evil.example'] },
   },
+  {
+    name: 'a --hash in a constraints file turns on hash-checking mode (get_requirements); the requirement needs its own',
+    dir: 'pip-constraint-hash-mode',
+    want: ['CPP011@all/requirements.txt:2', 'CPP011@one/requirements.txt:2'],
+    hosts: {},
+  },
 ];
 
 describe('requirements files read as pip reads them', () => {
