@@ -66,6 +66,20 @@ const cases = [
     want: ['CPP011@all/requirements.txt:2', 'CPP011@one/requirements.txt:2'],
     hosts: {},
   },
+  {
+    name: 'decoded as pip decodes (BOM, PEP 263 coding line): UTF-16, UTF-7, latin-1 NEL; an unknown codec is CPP001',
+    dir: 'pip-encodings',
+    want: [
+      'CPP001@undecodable/requirements.txt:1',
+      'CPP012@latin1-nel/requirements.txt:2',
+      'CPP012@utf16-bom/requirements.txt:1',
+      'CPP012@utf7-declared/requirements.txt:3',
+      'CPP070@latin1-nel/requirements.txt:2',
+      'CPP070@utf16-bom/requirements.txt:1',
+      'CPP070@utf7-declared/requirements.txt:3',
+    ],
+    hosts: { CPP070: ['nel.example', 'u16.example', 'u7.example'] },
+  },
 ];
 
 describe('requirements files read as pip reads them', () => {

@@ -4,7 +4,8 @@ import type { DiscoveredFile } from '../../../core/files.js';
 import type { Finding } from '../../../core/finding.js';
 import type { DependencyGraph } from '../../../core/records.js';
 import type { Notification, Stage, StageInput, StageOutput } from '../../../core/stage.js';
-import { MAX_LOCKFILE_BYTES, MAX_MANIFEST_BYTES, dirOf, joinRel, readBounded } from '../../read.js';
+import { MAX_LOCKFILE_BYTES, MAX_MANIFEST_BYTES, dirOf, joinRel, readBounded, readBoundedBytes } from '../../read.js';
+import { decodeRequirementsFile } from './requirements-decode.js';
 import { checkPythonLock, toPythonCheckPolicy } from './checks/index.js';
 import type { PythonCheckPolicy } from './checks/index.js';
 import { pyFileFinding } from './checks/finding.js';
@@ -84,18 +85,24 @@ async function scanPythonFile(
   policy: PythonCheckPolicy,
   files: FileOpener,
 ): Promise<FileResult> {
-  const text = await readBounded(files, file, MAX_LOCKFILE_BYTES);
-  if (text === undefined) {
-    return failed(file, 'CPP001', `is ${file.size} bytes, over the ${MAX_LOCKFILE_BYTES}-byte limit`, undefined);
-  }
-  // Includes resolve only to files the walk took in: inside the scan root, symlinks already vetted.
-  const load = async (path: string) => {
-    const f = byPath.get(path);
-    return f ? readBounded(files, f, MAX_LOCKFILE_BYTES).catch(() => undefined) : undefined;
-  };
   const format = (PYTHON_LOCKFILE_FORMATS.has(file.format) ? file.format : file.claimed) as PythonFileFormat;
+  // A requirements file is decoded as pip decodes it (byte-order mark, PEP 263 declaration); the rest are UTF-8.
+  const read = async (f: DiscoveredFile): Promise<string | undefined> => {
+    if (format !== 'pip-requirements') return readBounded(files, f, MAX_LOCKFILE_BYTES);
+    const bytes = await readBoundedBytes(files, f, MAX_LOCKFILE_BYTES);
+    return bytes && decodeRequirementsFile(f.path, bytes);
+  };
   let lock;
   try {
+    const text = await read(file);
+    if (text === undefined) {
+      return failed(file, 'CPP001', `is ${file.size} bytes, over the ${MAX_LOCKFILE_BYTES}-byte limit`, undefined);
+    }
+    // Includes resolve only to files the walk took in: inside the scan root, symlinks already vetted.
+    const load = async (path: string) => {
+      const f = byPath.get(path);
+      return f ? read(f).catch(() => undefined) : undefined;
+    };
     lock = await parsePythonLock(format, file.path, text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, load);
   } catch (err) {
     if (err instanceof PyLockError) {
