@@ -10,7 +10,9 @@ describe('CPP074 compares wheel tags with the Python versions the lock is for', 
   it('a package whose wheels are all for Pythons below requires-python builds from its sdist; abi3 and py310 fit', async () => {
     const r = await scanWith(path.join(CASES, 'wheel-python-versions'), [pythonDepsStage]);
     const builds = r.findings.filter((f) => f.ruleId === 'CPP074');
-    expect(builds.map((f) => `${f.artifact?.name ?? ''}@${f.location.line ?? 0}`)).toEqual(['old-wheels@10']);
+    expect(
+      builds.map((f) => `${f.artifact && 'name' in f.artifact ? f.artifact.name : ''}@${f.location.line ?? 0}`),
+    ).toEqual(['old-wheels@10']);
     expect(builds[0]?.evidence?.['otherPythonWheels']).toBe(3);
   });
 
