@@ -21,6 +21,7 @@ import type { ManifestHash } from './checks/lock-hash.js';
 import { PyLockError } from './types.js';
 import { pipConfSettings, tomlIndexSettings } from './config-indexes.js';
 import { checkIndexSettings } from './checks/config-indexes.js';
+import { envIndexSettings, isInstallEnvFile } from './env-indexes.js';
 import type { FileOpener } from '../../../core/file-source.js';
 
 interface FileResult {
@@ -54,7 +55,8 @@ export const pythonDepsStage: Stage = {
       ),
     );
     const lockFindings = results.flatMap((r) => r.findings);
-    // Index settings outside any lockfile (pip.conf, uv.toml, pyproject.toml): a host a lockfile already locks
+    // Index settings outside any lockfile (pip.conf, uv.toml, pyproject.toml, PIP_*/UV_* variables set by a
+    // Dockerfile, workflow or script): a host a lockfile already locks
     // packages from is reported there.
     const lockedHosts = new Set(
       lockFindings.filter((f) => f.ruleId === 'CPP070').map((f) => String(f.evidence?.['host'] ?? '')),
@@ -66,7 +68,9 @@ export const pythonDepsStage: Stage = {
       lockfiles.filter((f) => (f.claimed ?? f.format) !== 'pip-requirements').map((f) => dirOf(f.path)),
     );
     const configs = input.files.filter(
-      (f) => CONFIG_FORMATS.has(f.format) && !(f.format === 'pyproject-toml' && lockDirs.has(dirOf(f.path))),
+      (f) =>
+        (CONFIG_FORMATS.has(f.format) && !(f.format === 'pyproject-toml' && lockDirs.has(dirOf(f.path)))) ||
+        (f.format === 'other' && isInstallEnvFile(f.path)),
     );
     const configFindings = await Promise.all(
       configs.map((file) => ctx.limit(() => scanIndexSettings(file, policy, lockedHosts, ctx.files))),
@@ -128,6 +132,11 @@ async function scanIndexSettings(
   const text = await readBounded(files, file, MAX_MANIFEST_BYTES).catch(() => undefined);
   if (text === undefined) return [];
   try {
+    // PIP_* / UV_* variables a Dockerfile, workflow or script sets reach every pip / uv it runs.
+    if (file.format === 'other') {
+      const env = envIndexSettings(file.path, text);
+      return env ? checkIndexSettings(env, policy, lockedHosts) : [];
+    }
     const settings =
       file.format === 'pip-config'
         ? pipConfSettings(file.path, text)
