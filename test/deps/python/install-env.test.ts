@@ -21,4 +21,18 @@ describe('PIP_* / UV_* index variables a Dockerfile, workflow or script sets', (
       'CPP071@Dockerfile:3=docker-extra.example',
     ]);
   });
+
+  it('install-command-options: --extra-index-url / --trusted-host / -i / uv --index on install command lines', async () => {
+    const r = await scanWith(path.join(CASES, 'install-command-options'), [pythonDepsStage]);
+    const got = r.findings
+      .filter((f) => f.ruleId !== 'CPP050')
+      .map((f) => `${f.ruleId}@${f.location.path}:${f.location.line ?? 0}=${String(f.evidence?.['host'])}`)
+      .sort();
+    expect(got).toEqual([
+      'CPP070@.github/workflows/ci.yml:8=uv-cli.example',
+      'CPP070@Dockerfile:3=run-extra.example',
+      'CPP070@Dockerfile:6=glued.example',
+      'CPP071@Dockerfile:4=run-extra.example',
+    ]);
+  });
 });
