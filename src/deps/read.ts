@@ -15,12 +15,21 @@ export const MAX_NPMRC_BYTES = 256 * 1024;
 
 /** Read a discovered file as UTF-8 if it is within `max` bytes; undefined when larger. */
 export async function readBounded(files: FileOpener, file: DiscoveredFile, max: number): Promise<string | undefined> {
+  return (await readBoundedBytes(files, file, max))?.toString('utf8');
+}
+
+/** The bytes of a discovered file if it is within `max` bytes (for formats with their own decoding rules). */
+export async function readBoundedBytes(
+  files: FileOpener,
+  file: DiscoveredFile,
+  max: number,
+): Promise<Buffer | undefined> {
   if (file.size > max) return undefined;
   const src = await files.open(file.abs, file.path);
   try {
     // One byte past the limit tells a file that grew since the walk from one that is exactly `max` bytes.
     const buf = await src.read(0, max + 1);
-    return buf.length > max ? undefined : buf.toString('utf8');
+    return buf.length > max ? undefined : buf;
   } finally {
     await src.close();
   }

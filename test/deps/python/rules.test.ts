@@ -356,10 +356,17 @@ describe('offline Python rules over case fixtures', () => {
         'CPP074@uv.lock:969',
       ],
     ],
+    // subprocess32 3.5.4 (line 2171, required by cpflows) has only cp27 wheels: Python 3 builds its sdist.
     [
       'sktime-pytorch-forecasting',
       'poetry.lock',
-      ['CPP074@poetry.lock:1632', 'CPP074@poetry.lock:2218', 'CPP074@poetry.lock:384', 'CPP074@poetry.lock:600'],
+      [
+        'CPP074@poetry.lock:1632',
+        'CPP074@poetry.lock:2171',
+        'CPP074@poetry.lock:2218',
+        'CPP074@poetry.lock:384',
+        'CPP074@poetry.lock:600',
+      ],
     ],
     [
       'zylon-ai-private-gpt-5851b02',

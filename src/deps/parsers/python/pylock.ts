@@ -55,6 +55,7 @@ export function parsePylock(file: string, text: string): PythonLock {
     indexes: [],
     requireHashes: false,
     problems: [],
+    ...(strOf(doc['requires-python']) !== undefined ? { requiresPython: strOf(doc['requires-python'])! } : {}),
   };
 }
 

@@ -4,47 +4,112 @@ export interface LogicalLine {
   readonly text: string;
 }
 
-/** pip's `COMMENT_RE`: a `#` at the start or after whitespace starts a comment (a `#` inside a URL does not). */
-const COMMENT = /(^|\s+)#.*$/;
+/** Python's whitespace (`str.isspace`, the `\s` of a `str` regex): JS `\s` lacks U+001C–U+001F and U+0085. */
+const PY_WS = '\\s\\x1c-\\x1f\\x85';
+/** Python's `str.splitlines` boundaries: besides \n, \r and \r\n also \v, \f, U+001C–U+001E, U+0085, U+2028/9. */
+// eslint-disable-next-line no-control-regex -- U+001C–U+001E are line separators to Python, so they must be here
+const PY_LINE_BREAK = /\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]/;
+/** pip's `COMMENT_RE` (`(^|\s+)#.*$`): a `#` at the start or after whitespace starts a comment. */
+const COMMENT = new RegExp(`(^|[${PY_WS}]+)#.*$`);
+const COMMENT_LINE = new RegExp(`^[${PY_WS}]*#`);
+const STRIP = new RegExp(`^[${PY_WS}]+|[${PY_WS}]+$`, 'g');
 
 /**
- * The logical lines of a requirements file as pip's `req_file.preprocess` makes them: `join_lines` joins a line
- * ending in a backslash with the next (a comment line ends the run), then `ignore_comments` strips comments and
- * drops blank lines. Linear in the text.
+ * The logical lines of a requirements file as pip's `req_file.preprocess` makes them: `content.splitlines()` (a
+ * form feed or U+2028 ends a line for pip, so it must here: what follows it is a line of its own), `join_lines`
+ * (a line ending in a backslash is joined to the next with its backslashes stripped and nothing put between; a
+ * comment line ends the run), then `ignore_comments` (comments stripped, Python-whitespace trimmed, blanks dropped).
+ * Linear in the text.
  */
 export function logicalLines(text: string): LogicalLine[] {
   const out: LogicalLine[] = [];
-  const raw = text.split(/\r?\n/);
+  const raw = physicalLines(text);
   let parts: string[] = [];
   let start = 0;
   const flush = () => {
-    const joined = parts.join('').replace(COMMENT, '').trim();
+    const joined = parts.join('').replace(COMMENT, '').replace(STRIP, '');
     if (joined !== '') out.push({ line: start, text: joined });
     parts = [];
   };
-  for (let i = 0; i < raw.length; i++) {
-    const line = raw[i]!;
-    if (parts.length === 0) start = i + 1;
-    const isComment = /^\s*#/.test(line);
-    if (parts.length > 0 && isComment) {
-      flush();
+  for (const { line, text: physical } of raw) {
+    if (parts.length === 0) start = line;
+    const isComment = COMMENT_LINE.test(physical);
+    if (!isComment && physical.endsWith('\\')) {
+      // Python's `line.strip("\\")`: every backslash at either end goes.
+      parts.push(physical.replace(/^\\+|\\+$/g, ''));
       continue;
     }
-    if (!isComment && line.endsWith('\\')) {
-      parts.push(`${line.slice(0, -1)} `);
-      continue;
-    }
-    parts.push(line);
+    // A comment line ends a continuation; pip prefixes it with a space so the comment is stripped from there.
+    parts.push(isComment && parts.length > 0 ? ` ${physical}` : physical);
     flush();
   }
   if (parts.length > 0) flush();
   return out;
 }
 
-/** Split a logical line into whitespace-separated tokens (pip uses shlex; quotes are rare and kept simple here). */
-export function tokens(text: string): string[] {
+/**
+ * The lines of `str.splitlines`, each numbered as an editor (and a SARIF viewer) numbers it: by the `\n` before it.
+ * `splitlines` yields no empty last line for a text that ends with a line break.
+ */
+function physicalLines(text: string): LogicalLine[] {
+  const out: LogicalLine[] = [];
+  const re = new RegExp(PY_LINE_BREAK.source, 'g');
+  let from = 0;
+  let line = 1;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    out.push({ line, text: text.slice(from, m.index) });
+    if (m[0].endsWith('\n')) line++;
+    from = m.index + m[0].length;
+  }
+  if (from < text.length) out.push({ line, text: text.slice(from) });
+  return out;
+}
+
+/**
+ * pip's `break_args_options`: the line split on single spaces (not tabs), the requirement being the tokens before
+ * the first one starting with `-`, the options string the rest.
+ */
+export function breakArgsOptions(line: string): { args: string; options: string } {
+  const words = line.split(' ');
+  const cut = words.findIndex((w) => w.startsWith('-'));
+  return cut < 0
+    ? { args: line, options: '' }
+    : { args: words.slice(0, cut).join(' '), options: words.slice(cut).join(' ') };
+}
+
+/**
+ * `shlex.split` in POSIX mode, as pip splits the options string: whitespace is space, tab, CR and LF; quotes group;
+ * a backslash escapes the next character (inside double quotes only `\`, `"`). Undefined for an unclosed quote or
+ * a trailing backslash, which pip reports as "Could not split options".
+ */
+export function shlexSplit(text: string): string[] | undefined {
   const out: string[] = [];
-  const re = /"([^"]*)"|'([^']*)'|(\S+)/g;
-  for (let m = re.exec(text); m; m = re.exec(text)) out.push(m[1] ?? m[2] ?? m[3]!);
+  let word = '';
+  let inWord = false;
+  let quote: '"' | "'" | undefined;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quote === "'") {
+      if (c === "'") quote = undefined;
+      else word += c;
+    } else if (quote === '"') {
+      if (c === '"') quote = undefined;
+      else if (c === '\\' && (text[i + 1] === '"' || text[i + 1] === '\\')) word += text[++i];
+      else word += c;
+    } else if (c === ' ' || c === '\t' || c === '\r' || c === '\n') {
+      if (inWord) out.push(word);
+      word = '';
+      inWord = false;
+    } else {
+      inWord = true;
+      if (c === "'" || c === '"') quote = c;
+      else if (c === '\\') {
+        if (i + 1 >= text.length) return undefined;
+        word += text[++i];
+      } else word += c;
+    }
+  }
+  if (quote !== undefined) return undefined;
+  if (inWord) out.push(word);
   return out;
 }

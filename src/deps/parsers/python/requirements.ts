@@ -1,6 +1,8 @@
 import { posix } from 'node:path';
 import { normalizeName, parseRequirement, pinnedVersion } from './pep508.js';
-import { logicalLines, tokens } from './requirements-lines.js';
+import { breakArgsOptions, logicalLines, shlexSplit } from './requirements-lines.js';
+import { parseOptions } from './requirements-options.js';
+import type { ReqOption, ReqOptionKind } from './requirements-options.js';
 import type {
   PyDistribution,
   PyIndexOption,
@@ -17,28 +19,6 @@ export type IncludeLoader = (path: string) => Promise<string | undefined>;
 /** Bounds on `-r` / `-c` chains: pip has none, a hostile repository must not get an unbounded walk. */
 export const MAX_INCLUDE_DEPTH = 16;
 export const MAX_INCLUDED_FILES = 64;
-
-// Options that take a value, by every spelling pip's `req_file` option parser accepts.
-const VALUE_OPTIONS: Record<string, string> = {
-  '-r': 'requirement',
-  '--requirement': 'requirement',
-  '-c': 'constraint',
-  '--constraint': 'constraint',
-  '-e': 'editable',
-  '--editable': 'editable',
-  '-i': 'index-url',
-  '--index-url': 'index-url',
-  '--extra-index-url': 'extra-index-url',
-  '-f': 'find-links',
-  '--find-links': 'find-links',
-  '--trusted-host': 'trusted-host',
-  '--only-binary': 'ignored',
-  '--no-binary': 'ignored',
-  '--use-feature': 'ignored',
-  '--config-settings': 'ignored',
-  '--global-option': 'ignored',
-};
-const FLAG_OPTIONS = new Set(['--no-index', '--require-hashes', '--pre', '--prefer-binary']);
 
 interface ParseState {
   readonly root: string;
@@ -91,63 +71,73 @@ async function parseInto(
   chain: readonly string[],
 ): Promise<void> {
   for (const { line, text: logical } of logicalLines(text)) {
-    const words = tokens(logical);
-    const first = words[0] ?? '';
-    if (first.startsWith('-')) {
-      const { option, value } = splitOption(words);
-      if (option === undefined) {
-        state.problems.push({ file, line, kind: 'syntax', message: `unknown pip option ${first.slice(0, 60)}` });
-        continue;
-      }
-      switch (option) {
-        case 'requirement':
-        case 'constraint':
-          await include(state, file, line, value, option === 'constraint' || constraint, chain);
-          break;
-        case 'editable':
-          addRequirement(state, file, line, value, [], constraint, true);
-          break;
-        case 'index-url':
-        case 'extra-index-url':
-        case 'find-links':
-          state.indexes.push({ kind: option, url: value, file, line });
-          break;
-        case 'trusted-host':
-          // pip's `--trusted-host host[:port]`: that host is reached without checking its TLS certificate.
-          if (value !== '') state.trustedHosts.push({ host: value.toLowerCase(), file, line });
-          break;
-        case 'no-index':
-          state.indexes.push({ kind: 'no-index', url: '', file, line });
-          break;
-        case 'require-hashes':
-          state.requireHashes = true;
-          break;
-        default:
-          break;
-      }
+    // pip's `get_line_parser`: the requirement part as written, the options part through shlex and optparse.
+    const { args, options: optionText } = breakArgsOptions(logical);
+    const words = shlexSplit(optionText);
+    const parsed = words === undefined ? { error: `could not split options: ${optionText}` } : parseOptions(words);
+    if ('error' in parsed) {
+      state.problems.push({ file, line, kind: 'syntax', message: `pip option error: ${parsed.error.slice(0, 120)}` });
+    }
+    const options = 'error' in parsed ? [] : parsed.options;
+    const valuesOf = (kind: ReqOptionKind) => options.filter((o) => o.kind === kind).map((o) => o.value);
+    // `ParsedLine`: a line with a requirement (or, failing that, `-e`) is a requirement line; on it only `--hash`
+    // (and build settings) apply, every other option is ignored.
+    if (args !== '') {
+      addRequirement(state, file, line, args, valuesOf('hash'), constraint, false);
       continue;
     }
-    // pip's break_args_options: the requirement is everything before the first `-`-prefixed token.
-    const cut = words.findIndex((w) => w.startsWith('-'));
-    const req = (cut < 0 ? words : words.slice(0, cut)).join(' ');
-    const hashes = (cut < 0 ? [] : words.slice(cut))
-      .flatMap((w, i, all) => (w === '--hash' ? [all[i + 1] ?? ''] : w.startsWith('--hash=') ? [w.slice(7)] : []))
-      .filter((h) => h !== '');
-    addRequirement(state, file, line, req, hashes, constraint, false);
+    const [editable] = valuesOf('editable');
+    if (editable !== undefined) {
+      addRequirement(state, file, line, editable, [], constraint, true);
+      continue;
+    }
+    // `_parse_and_recurse`: a line naming `-r` (else `-c`) is replaced by the first file it names.
+    const [requirement] = valuesOf('requirement');
+    const [constraintFile] = valuesOf('constraint');
+    if (requirement !== undefined || constraintFile !== undefined) {
+      const isConstraint = requirement === undefined;
+      await include(state, file, line, requirement ?? constraintFile!, isConstraint || constraint, chain);
+      continue;
+    }
+    applyOptionLine(state, file, line, options);
   }
 }
 
-function splitOption(words: readonly string[]): { option: string | undefined; value: string } {
-  const first = words[0]!;
-  const eq = first.indexOf('=');
-  const flag = eq > 0 ? first.slice(0, eq) : first;
-  if (FLAG_OPTIONS.has(flag)) return { option: flag.slice(2), value: '' };
-  const known = VALUE_OPTIONS[flag];
-  if (known !== undefined) return { option: known, value: eq > 0 ? first.slice(eq + 1) : (words[1] ?? '') };
-  // Short options glued to their value: `-rbase.txt`, `-e.`
-  const short = VALUE_OPTIONS[first.slice(0, 2)];
-  if (short !== undefined && !first.startsWith('--')) return { option: short, value: first.slice(2) };
-  return { option: undefined, value: '' };
+/**
+ * pip's `handle_option_line`: every option of the line applies — `--index-url` (its last value), each
+ * `--extra-index-url`, the first `--find-links`, each `--trusted-host`, `--no-index`, `--require-hashes`. A
+ * `--hash` on a line without a requirement is ignored (pip warns).
+ */
+function applyOptionLine(state: ParseState, file: string, line: number, options: readonly ReqOption[]): void {
+  const index = options.filter((o) => o.kind === 'index-url').at(-1);
+  const findLinks = options.find((o) => o.kind === 'find-links');
+  for (const o of options) {
+    switch (o.kind) {
+      case 'index-url':
+      case 'find-links':
+      case 'extra-index-url':
+        if (o.value !== '' && (o.kind === 'extra-index-url' || o === index || o === findLinks))
+          state.indexes.push({ kind: o.kind, url: o.value, file, line });
+        break;
+      case 'trusted-host':
+        // pip's `--trusted-host host[:port]`: that host is reached without checking its TLS certificate.
+        if (o.value !== '') state.trustedHosts.push({ host: o.value.toLowerCase(), file, line });
+        break;
+      case 'no-index':
+        state.indexes.push({ kind: 'no-index', url: '', file, line });
+        break;
+      case 'require-hashes':
+        state.requireHashes = true;
+        break;
+      // Handled before this line was known to be an option line, or without effect on where packages come from.
+      case 'requirement':
+      case 'constraint':
+      case 'editable':
+      case 'hash':
+      case 'ignored':
+        break;
+    }
+  }
 }
 
 async function include(

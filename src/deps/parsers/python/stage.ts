@@ -4,7 +4,8 @@ import type { DiscoveredFile } from '../../../core/files.js';
 import type { Finding } from '../../../core/finding.js';
 import type { DependencyGraph } from '../../../core/records.js';
 import type { Notification, Stage, StageInput, StageOutput } from '../../../core/stage.js';
-import { MAX_LOCKFILE_BYTES, MAX_MANIFEST_BYTES, dirOf, joinRel, readBounded } from '../../read.js';
+import { MAX_LOCKFILE_BYTES, MAX_MANIFEST_BYTES, dirOf, joinRel, readBounded, readBoundedBytes } from '../../read.js';
+import { decodeRequirementsFile } from './requirements-decode.js';
 import { checkPythonLock, toPythonCheckPolicy } from './checks/index.js';
 import type { PythonCheckPolicy } from './checks/index.js';
 import { pyFileFinding } from './checks/finding.js';
@@ -20,6 +21,7 @@ import type { ManifestHash } from './checks/lock-hash.js';
 import { PyLockError } from './types.js';
 import { pipConfSettings, tomlIndexSettings } from './config-indexes.js';
 import { checkIndexSettings } from './checks/config-indexes.js';
+import { envIndexSettings, isInstallEnvFile } from './env-indexes.js';
 import type { FileOpener } from '../../../core/file-source.js';
 
 interface FileResult {
@@ -53,7 +55,8 @@ export const pythonDepsStage: Stage = {
       ),
     );
     const lockFindings = results.flatMap((r) => r.findings);
-    // Index settings outside any lockfile (pip.conf, uv.toml, pyproject.toml): a host a lockfile already locks
+    // Index settings outside any lockfile (pip.conf, uv.toml, pyproject.toml, PIP_*/UV_* variables set by a
+    // Dockerfile, workflow or script): a host a lockfile already locks
     // packages from is reported there.
     const lockedHosts = new Set(
       lockFindings.filter((f) => f.ruleId === 'CPP070').map((f) => String(f.evidence?.['host'] ?? '')),
@@ -65,7 +68,9 @@ export const pythonDepsStage: Stage = {
       lockfiles.filter((f) => (f.claimed ?? f.format) !== 'pip-requirements').map((f) => dirOf(f.path)),
     );
     const configs = input.files.filter(
-      (f) => CONFIG_FORMATS.has(f.format) && !(f.format === 'pyproject-toml' && lockDirs.has(dirOf(f.path))),
+      (f) =>
+        (CONFIG_FORMATS.has(f.format) && !(f.format === 'pyproject-toml' && lockDirs.has(dirOf(f.path)))) ||
+        (f.format === 'other' && isInstallEnvFile(f.path)),
     );
     const configFindings = await Promise.all(
       configs.map((file) => ctx.limit(() => scanIndexSettings(file, policy, lockedHosts, ctx.files))),
@@ -84,18 +89,24 @@ async function scanPythonFile(
   policy: PythonCheckPolicy,
   files: FileOpener,
 ): Promise<FileResult> {
-  const text = await readBounded(files, file, MAX_LOCKFILE_BYTES);
-  if (text === undefined) {
-    return failed(file, 'CPP001', `is ${file.size} bytes, over the ${MAX_LOCKFILE_BYTES}-byte limit`, undefined);
-  }
-  // Includes resolve only to files the walk took in: inside the scan root, symlinks already vetted.
-  const load = async (path: string) => {
-    const f = byPath.get(path);
-    return f ? readBounded(files, f, MAX_LOCKFILE_BYTES).catch(() => undefined) : undefined;
-  };
   const format = (PYTHON_LOCKFILE_FORMATS.has(file.format) ? file.format : file.claimed) as PythonFileFormat;
+  // A requirements file is decoded as pip decodes it (byte-order mark, PEP 263 declaration); the rest are UTF-8.
+  const read = async (f: DiscoveredFile): Promise<string | undefined> => {
+    if (format !== 'pip-requirements') return readBounded(files, f, MAX_LOCKFILE_BYTES);
+    const bytes = await readBoundedBytes(files, f, MAX_LOCKFILE_BYTES);
+    return bytes && decodeRequirementsFile(f.path, bytes);
+  };
   let lock;
   try {
+    const text = await read(file);
+    if (text === undefined) {
+      return failed(file, 'CPP001', `is ${file.size} bytes, over the ${MAX_LOCKFILE_BYTES}-byte limit`, undefined);
+    }
+    // Includes resolve only to files the walk took in: inside the scan root, symlinks already vetted.
+    const load = async (path: string) => {
+      const f = byPath.get(path);
+      return f ? read(f).catch(() => undefined) : undefined;
+    };
     lock = await parsePythonLock(format, file.path, text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, load);
   } catch (err) {
     if (err instanceof PyLockError) {
@@ -121,6 +132,11 @@ async function scanIndexSettings(
   const text = await readBounded(files, file, MAX_MANIFEST_BYTES).catch(() => undefined);
   if (text === undefined) return [];
   try {
+    // PIP_* / UV_* variables a Dockerfile, workflow or script sets reach every pip / uv it runs.
+    if (file.format === 'other') {
+      const env = envIndexSettings(file.path, text);
+      return env ? checkIndexSettings(env, policy, lockedHosts) : [];
+    }
     const settings =
       file.format === 'pip-config'
         ? pipConfSettings(file.path, text)

@@ -77,6 +77,8 @@ export interface PythonLock {
   /** `--require-hashes` given in the file (pip then demands a hash on every requirement). */
   readonly requireHashes: boolean;
   readonly problems: readonly PyProblem[];
+  /** The Python versions the lock is for (uv.lock / pylock.toml `requires-python`), a PEP 440 specifier. */
+  readonly requiresPython?: string;
   /** The manifest hash the lockfile records (poetry.lock `[metadata] content-hash`), at its line. */
   readonly contentHash?: { readonly value: string; readonly line: number };
 }

@@ -63,6 +63,7 @@ export function parseUvLock(file: string, text: string): PythonLock {
     indexes: [],
     requireHashes: false,
     problems: [],
+    ...(strOf(doc['requires-python']) !== undefined ? { requiresPython: strOf(doc['requires-python'])! } : {}),
   };
 }
 

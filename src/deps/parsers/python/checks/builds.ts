@@ -4,6 +4,7 @@ import type { PythonCheckPolicy } from './context.js';
 import { pyPackageFinding } from './finding.js';
 import type { MarkerEnv } from '../markers.js';
 import { evaluateMarker } from '../markers.js';
+import { pythonMinors, wheelFitsPython } from './wheel-python.js';
 
 /**
  * Lockfiles that name each locked file, so "no wheel" can be told from "no file names recorded". Pipfile.lock and
@@ -26,20 +27,33 @@ const SDIST = /\.(tar\.gz|zip|tar\.bz2|tar\.xz|tgz|tar)$/i;
 export function checkSourceBuilds(lock: PythonLock, policy: PythonCheckPolicy): Finding[] {
   if (!NAMES_FILES.has(lock.kind)) return [];
   const out: Finding[] = [];
+  // A wheel only for Pythons the lock never runs on is as good as none (uv picks among wheels compatible with the
+  // interpreter's tags); with no Python left in range (a future requires-python), versions are not compared.
+  const minors = pythonMinors(lock.requiresPython);
+  const fits = (w: string) => minors.length === 0 || wheelFitsPython(w, minors);
   for (const p of lock.packages) {
     if (p.source !== 'index' || policy.buildAllowed(p.name, p.displayName)) continue;
     const names = p.distributions.map((d) => d.filename ?? '');
     const sdists = names.filter((f) => SDIST.test(f));
     if (sdists.length === 0) continue;
-    const wheels = names.filter((n) => WHEEL.test(n));
+    const allWheels = names.filter((n) => WHEEL.test(n));
+    const wheels = allWheels.filter(fits);
     if (wheels.length === 0) {
+      const why =
+        allWheels.length === 0
+          ? 'only a source distribution'
+          : `wheels only for other Python versions than ${lock.requiresPython ?? 'CPython 3'} (${allWheels.slice(0, 2).join(', ')}) and a source distribution`;
       out.push(
         pyPackageFinding(
           'CPP074',
           p,
-          `is locked with only a source distribution (${sdists.slice(0, 2).join(', ')}), so installing it runs the package's build backend (setup.py)`,
+          `is locked with ${why} (${sdists.slice(0, 2).join(', ')}), so installing it runs the package's build backend (setup.py)`,
           FIX,
-          { sdist: sdists.join(' '), wheels: 0 },
+          {
+            sdist: sdists.join(' '),
+            wheels: 0,
+            ...(allWheels.length > 0 ? { otherPythonWheels: allWheels.length } : {}),
+          },
         ),
       );
       continue;
@@ -118,7 +132,7 @@ const PLATFORMS: readonly Platform[] = [
  * `lock::Package::to_dist` takes the best wheel compatible with the running platform's tags and otherwise the
  * sdist (with no sdist either the install fails, which runs nothing). A pure wheel (`…-none-any`) fits everywhere;
  * a platform the package is never installed on (its dependency edges' markers, the lock's `supported-markers`) is
- * left out. Python versions are not compared: a wheel of any CPython counts.
+ * left out. Wheels for Pythons outside the lock's range were dropped before (`wheelFitsPython`).
  */
 function platformsWithoutWheel(
   wheels: readonly string[],

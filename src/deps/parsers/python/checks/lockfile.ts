@@ -97,7 +97,13 @@ export function checkHashes(lock: PythonLock, policy: PythonCheckPolicy): Findin
       );
     }
   }
-  const fileUsesHashes = hashed.length > 0 || lock.requireHashes;
+  // pip's `RequirementCommand.get_requirements` turns hash-checking mode on when any parsed line has `--hash`,
+  // constraint lines (`-c`) included; a constraint's hash still does not stand in for the requirement's own.
+  const constraintHash =
+    lock.kind === 'requirements' &&
+    lock.packages.some((p) => p.constraint === true && p.distributions.some((d) => Object.keys(d.hashes).length > 0));
+  const hashMode = lock.requireHashes || constraintHash;
+  const fileUsesHashes = hashed.length > 0 || hashMode;
   // pip cannot hash a VCS checkout, a directory or an editable: in hash-checking mode it refuses the install
   // whatever their `--hash` (VcsHashUnsupported, DirectoryUrlHashUnsupported; `prepare_editable_requirement`).
   const unhashable =
@@ -127,11 +133,12 @@ export function checkHashes(lock: PythonLock, policy: PythonCheckPolicy): Findin
         .slice(0, 50)
         .join(' '),
     });
-  // `--require-hashes` over a file with no hash at all: one cause, one finding with the count.
-  if (lock.kind === 'requirements' && lock.requireHashes && hashed.length === 0 && missing.length > 1) {
+  // `--require-hashes` (or a hashed constraint) over a file with no hash at all: one cause, one finding with the count.
+  if (lock.kind === 'requirements' && hashMode && hashed.length === 0 && missing.length > 1) {
+    const how = lock.requireHashes ? '--require-hashes' : 'a --hash in a constraints file';
     out.push(
       wholeFileWithoutHashes(
-        `${lock.file} turns on hash-checking mode (--require-hashes) but pins no hash for any of its ${missing.length} requirements: pip refuses the whole install. Regenerate it with pip-compile --generate-hashes or uv pip compile --generate-hashes.`,
+        `${lock.file} turns on hash-checking mode (${how}) but pins no hash for any of its ${missing.length} requirements: pip refuses the whole install. Regenerate it with pip-compile --generate-hashes or uv pip compile --generate-hashes.`,
       ),
     );
     return out;

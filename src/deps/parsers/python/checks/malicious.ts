@@ -28,13 +28,17 @@ export function checkMalicious(lock: PythonLock, policy: PythonCheckPolicy): Fin
 
 /**
  * The version or range of `adv` covering `version`, if any. OSV ECOSYSTEM ranges for PyPI are ordered by PEP 440
- * (so `1.0rc1 < 1.0 < 1.0.post1`); pre-releases are inside a range like any other version. An unpinned requirement
- * (version '') cannot be matched offline. A version PEP 440 cannot parse matches only an exact listed version.
+ * (so `1.0rc1 < 1.0 < 1.0.post1`); pre-releases are inside a range like any other version, and listed versions match
+ * by PEP 440 equality. An unpinned requirement (version '') cannot be matched offline. A version PEP 440 cannot parse
+ * matches only an exact listed version.
  */
 export function matchPypiAdvisory(version: string, adv: PypiMaliciousPackage): string | undefined {
   if (version === '') return undefined;
   if (adv.versions.includes(version)) return version;
   if (valid(version) === null) return undefined;
+  // A listed version is the release pip installs for any PEP 440-equal spelling (`==1.0.0` installs `1.0`,
+  // `==1.0-alpha1` installs `1.0a1`): packaging's `Version.__eq__`, not string equality.
+  if (adv.versions.some((v) => valid(v) !== null && compare(v, version) === 0)) return version;
   for (const r of adv.ranges) {
     const lowerOk = r.introduced === '0' || (valid(r.introduced) !== null && compare(version, r.introduced) >= 0);
     if (!lowerOk) continue;

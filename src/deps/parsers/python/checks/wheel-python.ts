@@ -1,0 +1,46 @@
+import { satisfies } from '@renovatebot/pep440';
+
+/** The CPython 3 minors an installer may run today; a lock's `requires-python` narrows them. */
+const MINORS = [8, 9, 10, 11, 12, 13, 14];
+
+/** The CPython minors (3.x) a `requires-python` specifier admits; all of them when the lock records none. */
+export function pythonMinors(requiresPython: string | undefined): number[] {
+  if (requiresPython === undefined) return MINORS;
+  // A minor is in range when any of its patch releases is (`>=3.10.2` admits 3.10).
+  const inRange = MINORS.filter((m) =>
+    [`3.${m}.0`, `3.${m}.99`].some((v) => {
+      try {
+        return satisfies(v, requiresPython);
+      } catch {
+        return true;
+      }
+    }),
+  );
+  return inRange;
+}
+
+/**
+ * Whether a wheel installs on one of these CPython minors, by the tags `packaging.tags.sys_tags` lists there:
+ * `cp3M-cp3M` (that minor only; the free-threaded `cp3Mt` ABI is another interpreter), `cp3K-abi3` for K ≤ M,
+ * `cp3M-none`, and the generic `py3`, `py3K` (K ≤ M) with ABI `none`. A `py2`-only or PyPy wheel fits none.
+ */
+export function wheelFitsPython(wheel: string, minors: readonly number[]): boolean {
+  const fields = wheel.replace(/\.whl$/i, '').split('-');
+  if (fields.length < 5) return true;
+  const pys = fields[fields.length - 3]!.toLowerCase().split('.');
+  const abis = fields[fields.length - 2]!.toLowerCase().split('.');
+  return minors.some((m) =>
+    pys.some((py) =>
+      abis.some((abi) => {
+        const cp = /^cp3(\d+)$/.exec(py);
+        const generic = /^py3(\d*)$/.exec(py);
+        if (abi === 'none')
+          return (
+            (cp !== null && Number(cp[1]) === m) || (generic !== null && (generic[1] === '' || Number(generic[1]) <= m))
+          );
+        if (abi === 'abi3') return cp !== null && Number(cp[1]) <= m;
+        return cp !== null && Number(cp[1]) === m && new RegExp(`^cp3${m}[dm]*$`).test(abi);
+      }),
+    ),
+  );
+}

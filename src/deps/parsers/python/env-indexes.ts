@@ -1,0 +1,114 @@
+import type { ConfigSetting, IndexSettings } from './config-indexes.js';
+
+/**
+ * Files that set environment variables for the installs they run: Dockerfiles / Containerfiles (`ENV`, `ARG`),
+ * GitHub workflows (`env:` maps) and shell scripts (`export X=…`, `X=… pip install`).
+ */
+export function isInstallEnvFile(path: string): boolean {
+  return (
+    /(^|\/)(Dockerfile|Containerfile)(\.[\w-]+)?$|(^|\/)[\w.-]+\.(Dockerfile|Containerfile)$/.test(path) ||
+    /(^|\/)\.github\/workflows\/[^/]+\.ya?ml$/.test(path) ||
+    /\.(sh|bash)$/.test(path)
+  );
+}
+
+/**
+ * The environment variables pip and uv read for where to download from (pip's `ConfigOptionParser` maps
+ * `PIP_<OPTION>` onto each option; uv's `EnvVars`), and what each sets. Lists are whitespace-separated for pip
+ * and for uv's index variables; `UV_INDEX` entries may be `name=url`.
+ */
+const VARS: Record<string, { key: string; tool: string; insecure?: true }> = {
+  PIP_INDEX_URL: { key: 'index-url', tool: 'pip' },
+  PIP_EXTRA_INDEX_URL: { key: 'extra-index-url', tool: 'pip' },
+  PIP_FIND_LINKS: { key: 'find-links', tool: 'pip' },
+  PIP_TRUSTED_HOST: { key: 'trusted-host', tool: 'pip', insecure: true },
+  UV_INDEX_URL: { key: 'index-url', tool: 'uv' },
+  UV_DEFAULT_INDEX: { key: 'default-index', tool: 'uv' },
+  UV_EXTRA_INDEX_URL: { key: 'extra-index-url', tool: 'uv' },
+  UV_INDEX: { key: 'index', tool: 'uv' },
+  UV_FIND_LINKS: { key: 'find-links', tool: 'uv' },
+  UV_INSECURE_HOST: { key: 'allow-insecure-host', tool: 'uv', insecure: true },
+};
+const NAMES = Object.keys(VARS).join('|');
+/** `ENV X=v` / `ARG X=v` / `export X=v` / `X=v cmd` / `X: v` (YAML), and Dockerfile's old `ENV X v`. */
+const ASSIGN = new RegExp(
+  `(?:^|[\\s;&|(])(?:export\\s+)?(${NAMES})\\s*(?:=|:\\s)\\s*("[^"]*"|'[^']*'|[^\\s;&|#]*)`,
+  'g',
+);
+const OLD_ENV = new RegExp(`^\\s*ENV\\s+(${NAMES})\\s+(\\S.*)$`);
+
+/**
+ * The index settings a Dockerfile, workflow or script gives pip / uv through their environment variables or on an
+ * install's command line, each at its line; undefined when it sets none. A value that is itself a variable (`${{ secrets.X }}`, `$X`) says nothing
+ * here and is skipped, as is one that is not a URL (the checks read http(s) values only).
+ */
+export function envIndexSettings(file: string, text: string): IndexSettings | undefined {
+  const indexes: ConfigSetting[] = [];
+  const insecureHosts: ConfigSetting[] = [];
+  const tools = new Set<string>();
+  text.split(/\r?\n/).forEach((raw, i) => {
+    if (/^\s*#/.test(raw)) return;
+    for (const o of commandLineOptions(raw)) {
+      tools.add(o.tool);
+      (o.insecure ? insecureHosts : indexes).push({ key: o.key, value: o.value, line: i + 1 });
+    }
+    if (!/(PIP|UV)_/.test(raw)) return;
+    const hits: [string, string][] = [];
+    const old = OLD_ENV.exec(raw);
+    if (old && !/^\S*=/.test(old[2]!)) hits.push([old[1]!, old[2]!]);
+    else for (const m of raw.matchAll(ASSIGN)) hits.push([m[1]!, m[2]!.replace(/^(["'])(.*)\1$/, '$2')]);
+    for (const [name, value] of hits) {
+      const v = VARS[name]!;
+      tools.add(v.tool);
+      for (const item of value.split(/[\s,]+/).filter((x) => x !== '')) {
+        const url = v.key === 'index' ? item.replace(/^[\w.-]+=(?=[a-z][a-z0-9+.-]*:)/i, '') : item;
+        const setting = { key: `${name} (${v.key})`, value: v.insecure ? url.toLowerCase() : url, line: i + 1 };
+        (v.insecure ? insecureHosts : indexes).push(setting);
+      }
+    }
+  });
+  if (indexes.length === 0 && insecureHosts.length === 0) return undefined;
+  return { file, tool: [...tools].sort().join(' and '), indexes, insecureHosts };
+}
+
+/**
+ * Index options on a `pip install` / `uv pip install` / `uv add|sync|lock` command line (a `RUN`, a workflow `run:`,
+ * a script; continuation lines of one command are read on their own): `--index-url`, `--extra-index-url`,
+ * `--find-links`, `--trusted-host`, uv's `--index`, `--default-index`, `--allow-insecure-host`, as `--opt value` or
+ * `--opt=value`. The short `-i` / `-f` count only on a line that names pip or uv (`-f` is `rm -f` elsewhere).
+ */
+function commandLineOptions(line: string): { key: string; value: string; tool: string; insecure: boolean }[] {
+  if (!line.includes('--') && !/\s-[if]\S*/.test(line)) return [];
+  const names = /\b(pip3?|uv)\b/.test(line);
+  const words = line.split(/\s+/).map((w) => w.replace(/^(["'])(.*)\1$/, '$2'));
+  const out: { key: string; value: string; tool: string; insecure: boolean }[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    let opt;
+    let value;
+    if (w.startsWith('--')) {
+      const eq = w.indexOf('=');
+      opt = CLI_OPTIONS[eq > 0 ? w.slice(0, eq) : w];
+      value = opt && (eq > 0 ? w.slice(eq + 1) : words[++i]);
+    } else if (names && /^-[if]/.test(w)) {
+      opt = CLI_OPTIONS[w.slice(0, 2)];
+      value = w.length > 2 ? w.slice(2) : words[++i];
+    }
+    if (opt === undefined || value === undefined || value === '') continue;
+    const item = opt.key === '--index' ? value.replace(/^[\w.-]+=(?=[a-z][a-z0-9+.-]*:)/i, '') : value;
+    out.push({ key: opt.key, value: opt.insecure ? item.toLowerCase() : item, tool: opt.tool, insecure: opt.insecure });
+  }
+  return out;
+}
+
+const CLI_OPTIONS: Record<string, { key: string; tool: string; insecure: boolean }> = {
+  '--index-url': { key: '--index-url', tool: 'pip', insecure: false },
+  '-i': { key: '--index-url', tool: 'pip', insecure: false },
+  '--extra-index-url': { key: '--extra-index-url', tool: 'pip', insecure: false },
+  '--find-links': { key: '--find-links', tool: 'pip', insecure: false },
+  '-f': { key: '--find-links', tool: 'pip', insecure: false },
+  '--trusted-host': { key: '--trusted-host', tool: 'pip', insecure: true },
+  '--index': { key: '--index', tool: 'uv', insecure: false },
+  '--default-index': { key: '--default-index', tool: 'uv', insecure: false },
+  '--allow-insecure-host': { key: '--allow-insecure-host', tool: 'uv', insecure: true },
+};

@@ -1,0 +1,110 @@
+/** What an option of a requirements file line does for chainproof (pip's option `dest`, or `ignored`). */
+export type ReqOptionKind =
+  | 'index-url'
+  | 'extra-index-url'
+  | 'find-links'
+  | 'no-index'
+  | 'trusted-host'
+  | 'requirement'
+  | 'constraint'
+  | 'editable'
+  | 'require-hashes'
+  | 'hash'
+  | 'ignored';
+
+interface OptionSpec {
+  readonly kind: ReqOptionKind;
+  readonly takesValue: boolean;
+}
+
+/**
+ * Every option of pip's requirements-file line parser (`req_file.build_parser`: SUPPORTED_OPTIONS plus
+ * SUPPORTED_OPTIONS_REQ, by their `cmdoptions` spellings; `--pypi-url` is an old alias of `--index-url` pip still
+ * accepts).
+ */
+const LONG: ReadonlyMap<string, OptionSpec> = new Map([
+  ['--index-url', { kind: 'index-url', takesValue: true }],
+  ['--pypi-url', { kind: 'index-url', takesValue: true }],
+  ['--extra-index-url', { kind: 'extra-index-url', takesValue: true }],
+  ['--no-index', { kind: 'no-index', takesValue: false }],
+  ['--constraint', { kind: 'constraint', takesValue: true }],
+  ['--requirement', { kind: 'requirement', takesValue: true }],
+  ['--editable', { kind: 'editable', takesValue: true }],
+  ['--find-links', { kind: 'find-links', takesValue: true }],
+  ['--no-binary', { kind: 'ignored', takesValue: true }],
+  ['--only-binary', { kind: 'ignored', takesValue: true }],
+  ['--prefer-binary', { kind: 'ignored', takesValue: false }],
+  ['--require-hashes', { kind: 'require-hashes', takesValue: false }],
+  ['--pre', { kind: 'ignored', takesValue: false }],
+  ['--trusted-host', { kind: 'trusted-host', takesValue: true }],
+  ['--use-feature', { kind: 'ignored', takesValue: true }],
+  ['--global-option', { kind: 'ignored', takesValue: true }],
+  ['--hash', { kind: 'hash', takesValue: true }],
+  ['--config-settings', { kind: 'ignored', takesValue: true }],
+]);
+const SHORT: ReadonlyMap<string, string> = new Map([
+  ['-i', '--index-url'],
+  ['-c', '--constraint'],
+  ['-r', '--requirement'],
+  ['-e', '--editable'],
+  ['-f', '--find-links'],
+  ['-C', '--config-settings'],
+]);
+
+export interface ReqOption {
+  readonly kind: ReqOptionKind;
+  readonly value: string;
+}
+
+export type ParsedOptions = { readonly options: ReqOption[] } | { readonly error: string };
+
+/**
+ * The options of one line as optparse's `OptionParser.parse_args` reads them for pip: every option on the line
+ * (pip applies them all), a long option by any unambiguous prefix (`--extra` is `--extra-index-url`, optparse's
+ * `_match_abbrev`), `--opt=value` or `--opt value`, a short option glued to its value (`-ihttps://…`), words that
+ * are not options skipped, `--` ending the options. An unknown, ambiguous or valueless option is an error, as it is
+ * for pip.
+ */
+export function parseOptions(words: readonly string[]): ParsedOptions {
+  const options: ReqOption[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const arg = words[i]!;
+    if (arg === '--') break;
+    if (arg.startsWith('--')) {
+      const eq = arg.indexOf('=');
+      const typed = eq < 0 ? arg : arg.slice(0, eq);
+      const name = matchLong(typed);
+      if (typeof name !== 'string') return { error: name.error };
+      const spec = LONG.get(name)!;
+      if (!spec.takesValue) {
+        if (eq >= 0) return { error: `${name} option does not take a value` };
+        options.push({ kind: spec.kind, value: '' });
+        continue;
+      }
+      const value = eq >= 0 ? arg.slice(eq + 1) : words[++i];
+      if (value === undefined) return { error: `${name} option requires 1 argument` };
+      options.push({ kind: spec.kind, value });
+    } else if (arg.startsWith('-') && arg.length > 1) {
+      // Every short option of the parser takes a value: the rest of the word, or the next word.
+      const name = SHORT.get(arg.slice(0, 2));
+      if (name === undefined) return { error: `no such option: ${arg.slice(0, 2)}` };
+      const value = arg.length > 2 ? arg.slice(2) : words[++i];
+      if (value === undefined) return { error: `${arg} option requires 1 argument` };
+      options.push({ kind: LONG.get(name)!.kind, value });
+    }
+  }
+  return { options };
+}
+
+/** optparse's `_match_abbrev`: an exact name, else the only long option the text is a prefix of. */
+function matchLong(typed: string): string | { error: string } {
+  if (LONG.has(typed)) return typed;
+  const hits = [...LONG.keys()].filter((k) => k.startsWith(typed));
+  if (hits.length === 1) return hits[0]!;
+  return {
+    error:
+      hits.length === 0
+        ? `no such option: ${typed.slice(0, 60)}`
+        : `ambiguous option: ${typed.slice(0, 60)} (${hits.join(', ')}?)`,
+  };
+}

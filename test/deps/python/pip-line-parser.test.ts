@@ -1,0 +1,91 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { ScanResult } from '../../../src/core/result.js';
+import { pythonDepsStage } from '../../../src/deps/parsers/python/stage.js';
+import { scanWith } from '../../helpers/scan.js';
+
+const CASES = path.resolve(import.meta.dirname, '../../../fixtures/python/cases');
+
+const ids = (r: ScanResult) =>
+  r.findings
+    .filter((f) => f.ruleId !== 'CPP050')
+    .map((f) => `${f.ruleId}@${f.location.path}:${f.location.line ?? 0}`)
+    .sort();
+const hosts = (r: ScanResult, ruleId: string) =>
+  r.findings
+    .filter((f) => f.ruleId === ruleId)
+    .map((f) => String(f.evidence?.['host']))
+    .sort();
+
+// What pip's own `req_file.parse_requirements` (pip 23.2.1, index_urls / find_links / trusted origins of the
+// finder it fills) makes of each hand-made file: every index and host below is one pip would use.
+const cases = [
+  {
+    name: 'two options on one line both apply (handle_option_line reads every option)',
+    dir: 'pip-two-options-one-line',
+    want: [
+      'CPP012@requirements.txt:1',
+      'CPP070@requirements.txt:1',
+      'CPP071@requirements.txt:2',
+      'CPP071@requirements.txt:2',
+    ],
+    hosts: { CPP070: ['evil.example'], CPP071: ['a.example', 'b.example'] },
+  },
+  {
+    name: 'optparse abbreviations: --extra, --trusted=, --find=, --ha= are the full options',
+    dir: 'pip-option-abbreviations',
+    want: [
+      'CPP011@requirements.txt:5',
+      'CPP012@requirements.txt:1',
+      'CPP070@requirements.txt:1',
+      'CPP070@requirements.txt:3',
+      'CPP071@requirements.txt:2',
+    ],
+    hosts: { CPP070: ['evil.example', 'links.example'], CPP071: ['tls-off.example'] },
+  },
+  {
+    name: 'form feed, U+2028 and a lone CR end a line for pip (str.splitlines)',
+    dir: 'pip-line-breaks',
+    want: [
+      'CPP012@requirements.txt:1',
+      'CPP070@requirements.txt:1',
+      'CPP070@requirements.txt:3',
+      'CPP071@requirements.txt:2',
+    ],
+    hosts: { CPP070: ['cr.example', 'ff.example'], CPP071: ['ls.example'] },
+  },
+  {
+    name: 'a backslash continuation glues the next line on without a space',
+    dir: 'pip-continuation-glue',
+    want: ['CPP012@requirements.txt:1', 'CPP070@requirements.txt:1'],
+    hosts: { CPP070: ['pypi.org.evil.example'] },
+  },
+  {
+    name: 'a --hash in a constraints file turns on hash-checking mode (get_requirements); the requirement needs its own',
+    dir: 'pip-constraint-hash-mode',
+    want: ['CPP011@all/requirements.txt:2', 'CPP011@one/requirements.txt:2'],
+    hosts: {},
+  },
+  {
+    name: 'decoded as pip decodes (BOM, PEP 263 coding line): UTF-16, UTF-7, latin-1 NEL; an unknown codec is CPP001',
+    dir: 'pip-encodings',
+    want: [
+      'CPP001@undecodable/requirements.txt:1',
+      'CPP012@latin1-nel/requirements.txt:2',
+      'CPP012@utf16-bom/requirements.txt:1',
+      'CPP012@utf7-declared/requirements.txt:3',
+      'CPP070@latin1-nel/requirements.txt:2',
+      'CPP070@utf16-bom/requirements.txt:1',
+      'CPP070@utf7-declared/requirements.txt:3',
+    ],
+    hosts: { CPP070: ['nel.example', 'u16.example', 'u7.example'] },
+  },
+];
+
+describe('requirements files read as pip reads them', () => {
+  it.each(cases)('$name ($dir)', async ({ dir, want, hosts: wantHosts }) => {
+    const r = await scanWith(path.join(CASES, dir), [pythonDepsStage]);
+    expect(ids(r)).toEqual(want);
+    for (const [rule, h] of Object.entries(wantHosts)) expect(hosts(r, rule)).toEqual(h);
+  });
+});
