@@ -292,7 +292,7 @@ export const PYTHON_RULES = defineRules([
     name: 'PypiIndexUnreachable',
     short: 'A Python package index could not be queried; its packages were not verified.',
     full: 'Requests to the index failed (network error, timeout, server error, or no PEP 691 JSON support). One finding per index counts every package it left unverified.',
-    help: 'Check connectivity and the index URL (PIP_INDEX_URL / UV_INDEX_URL / pip.conf); a mirror must support the PEP 691 JSON simple API.',
+    help: 'Check connectivity and the index URL (PIP_INDEX_URL / UV_INDEX_URL / pip.conf); a mirror must serve the simple API, as PEP 503 HTML or PEP 691 JSON.',
     level: 'warning',
     severity: '4.0',
     tags: [...TAGS, 'scanner-health'],

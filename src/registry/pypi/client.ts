@@ -3,6 +3,7 @@ import { DEFAULT_FRESH_MS } from '../client.js';
 import { HttpCache, type CachedAnswer } from '../http-cache.js';
 import type { PypiIndexConfig } from './config.js';
 import { apiBase } from './config.js';
+import { parseSimpleHtml } from './simple-html.js';
 
 export interface PypiClientOptions {
   readonly index: PypiIndexConfig;
@@ -23,8 +24,12 @@ export type Fetched =
   | { readonly kind: 'not-found' }
   | { readonly kind: 'error'; readonly reason: string };
 
-/** PEP 691: ask for the JSON form of the simple API. */
-const SIMPLE_JSON = 'application/vnd.pypi.simple.v1+json';
+/**
+ * PEP 691 content negotiation as pip sends it (`index/collector.py` `_get_simple_response`): JSON preferred, the
+ * PEP 503 HTML forms accepted, since many mirrors (devpi, Nexus, Artifactory) serve only HTML.
+ */
+const SIMPLE_ACCEPT =
+  'application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html; q=0.1, text/html; q=0.01';
 
 /**
  * A small PyPI client: the PEP 691 JSON simple page of a project and the Integrity API provenance of a file.
@@ -46,7 +51,7 @@ export class PypiClient {
 
   /** `<index>/<name>/` as JSON: `{ files: [{ filename, url, hashes, provenance?, yanked }] }`. */
   project(name: string): Promise<Fetched> {
-    return this.get(`${this.opts.index.indexUrl}${encodeURIComponent(name)}/`, SIMPLE_JSON);
+    return this.get(`${this.opts.index.indexUrl}${encodeURIComponent(name)}/`, SIMPLE_ACCEPT);
   }
 
   /** PyPI's Integrity API: `/integrity/<project>/<version>/<filename>/provenance`. */
@@ -104,8 +109,10 @@ export class PypiClient {
       }
       if (res.status === 404) return { kind: 'not-found' };
       if (!res.ok) return { kind: 'error', reason: `HTTP ${res.status} from ${redactUrls(url)}` };
-      const body = await readBounded(res, this.opts.maxBytes);
-      if (body === undefined) return { kind: 'error', reason: `response over ${this.opts.maxBytes} bytes` };
+      const text = await readBounded(res, this.opts.maxBytes);
+      if (text === undefined) return { kind: 'error', reason: `response over ${this.opts.maxBytes} bytes` };
+      // A PEP 503 HTML page is kept (and cached) in its PEP 691 JSON form, so every reader sees one shape.
+      const body = isHtml(res.headers.get('content-type')) ? JSON.stringify(parseSimpleHtml(text, url)) : text;
       const parsed = parseJson(body);
       if (parsed.kind === 'ok' && this.disk) {
         const etag = res.headers.get('etag');
@@ -139,6 +146,12 @@ async function readBounded(res: Response, max: number): Promise<string | undefin
     chunks.push(chunk);
   }
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/** pip's `_ensure_api_header`: `text/html` and `application/vnd.pypi.simple.v1+html` are the HTML forms. */
+function isHtml(contentType: string | null): boolean {
+  const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  return type === 'text/html' || type === 'application/vnd.pypi.simple.v1+html';
 }
 
 function sleep(ms: number): Promise<void> {

@@ -26,7 +26,7 @@ const DEFAULTS: PypiStageOptions = { timeoutMs: 15_000, retries: 2, minRetryDela
 const MAX_CONFIG_BYTES = 256 * 1024;
 
 /**
- * Online verification of Python packages against their index (PEP 691 JSON simple API, PyPI Integrity API).
+ * Online verification of Python packages against their index (the PEP 503 HTML / PEP 691 JSON simple API, PyPI Integrity API).
  * Each package is checked against the index its lockfile names (uv `source.registry`, pylock `index`), else the
  * configured one. Offline, and for an index that cannot be asked, it is one finding per cause with the count.
  */
@@ -141,7 +141,7 @@ function unreachableFinding(index: string, pkgs: readonly PackageNode[], reason:
   return {
     ruleId: 'CPP056',
     message: redactUrls(
-      `${pkgs.length} Python package${pkgs.length === 1 ? '' : 's'} could not be verified: the index ${index} did not answer usably (${reason}). Check the index URL and connectivity; a mirror must support the PEP 691 JSON simple API.`,
+      `${pkgs.length} Python package${pkgs.length === 1 ? '' : 's'} could not be verified: the index ${index} did not answer usably (${reason}). Check the index URL and connectivity; a mirror must serve the simple API (PEP 503 HTML or PEP 691 JSON).`,
     ),
     location: { path: first.lockfile, line: first.line },
     artifact: { kind: 'file', path: first.lockfile },

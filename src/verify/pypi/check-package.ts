@@ -48,7 +48,7 @@ export async function checkPypiPackage(pkg: PackageNode, check: PackageCheck): P
   }
   const files = parseProjectPage(page.json);
   if (!files) {
-    const reason = 'the project page is not PEP 691 JSON';
+    const reason = 'the project page is not a simple API page (PEP 503 HTML or PEP 691 JSON)';
     return { findings: [], status: 'unverifiable', detail: reason, unreachable: reason };
   }
   const release = files.filter((f) => sameVersion(f.version, pkg.version));

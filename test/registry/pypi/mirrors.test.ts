@@ -1,0 +1,76 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCliAsync } from '../../helpers/cli.js';
+import { mirrorServers, simpleHtml } from './mirror-server.js';
+
+const start = mirrorServers();
+const SHA = 'a'.repeat(64);
+const OTHER = 'b'.repeat(64);
+const WHEEL = 'django-4.2.1-py3-none-any.whl';
+
+interface Report {
+  summary: { verified: number; failed: number; unverifiable: number };
+  findings: { ruleId: string; message: string; evidence?: Record<string, unknown> }[];
+  verifications: { key: string; status: string; detail?: string }[];
+}
+
+/** A requirements file pinning each `name==version` to `sha256:<hash>`. */
+async function project(pins: readonly { name: string; version: string; sha256: string }[]): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'cp-mirror-'));
+  const lines = pins.map((p) => `${p.name}==${p.version} --hash=sha256:${p.sha256}`);
+  await writeFile(path.join(dir, 'requirements.txt'), `${lines.join('\n')}\n`);
+  return dir;
+}
+
+/** `chainproof scan` through the built CLI, online, with pip's index variable pointing at the loopback index. */
+async function scan(dir: string, indexUrl: string, env: Record<string, string> = {}): Promise<Report> {
+  const run = await runCliAsync(['scan', dir, '--format', 'json', '--no-cache', '--fail-on', 'none'], {
+    env: { PIP_INDEX_URL: indexUrl, ...env },
+  });
+  expect(run.code, run.stderr).toBe(0);
+  return JSON.parse(run.stdout) as Report;
+}
+
+const rules = (r: Report) => r.findings.map((f) => f.ruleId).sort();
+
+describe('an index that serves only the PEP 503 HTML simple API (pip index/collector.py parse_links)', () => {
+  it.each([
+    { name: 'text/html', type: 'text/html; charset=utf-8' },
+    { name: 'application/vnd.pypi.simple.v1+html', type: 'application/vnd.pypi.simple.v1+html' },
+  ])('$name page with #sha256= fragments: verified, as pip reads it', async ({ type }) => {
+    const { base, seen } = await start((_req, res, url) => {
+      if (url.pathname !== '/simple/django/') return res.writeHead(404).end('not found');
+      res.writeHead(200, { 'content-type': type });
+      res.end(
+        simpleHtml([`<a href="../../packages/ab/${WHEEL}#sha256=${SHA}" data-requires-python="&gt;=3.8">${WHEEL}</a>`]),
+      );
+    });
+    const r = await scan(await project([{ name: 'Django', version: '4.2.1', sha256: SHA }]), `${base}/simple/`);
+    expect(rules(r)).toEqual([]);
+    expect(r.summary).toMatchObject({ verified: 1, failed: 0, unverifiable: 0 });
+    // Asked as pip asks: JSON preferred, HTML accepted.
+    expect(seen[0]!.accept).toContain('text/html');
+  });
+
+  it('a locked hash the HTML page does not list is CPP054', async () => {
+    const { base } = await start((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end(simpleHtml([`<a href="/packages/${WHEEL}#sha256=${OTHER}">${WHEEL}</a>`]));
+    });
+    const r = await scan(await project([{ name: 'django', version: '4.2.1', sha256: SHA }]), `${base}/simple/`);
+    expect(rules(r)).toEqual(['CPP054']);
+    expect(r.summary.failed).toBe(1);
+  });
+
+  it('a yanked file (data-yanked) is CPP076', async () => {
+    const { base } = await start((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end(simpleHtml([`<a href="/p/${WHEEL}#sha256=${SHA}" data-yanked="broken &amp; insecure">${WHEEL}</a>`]));
+    });
+    const r = await scan(await project([{ name: 'django', version: '4.2.1', sha256: SHA }]), `${base}/simple/`);
+    expect(rules(r)).toEqual(['CPP076']);
+    expect(r.findings[0]!.evidence?.reason).toBe('broken & insecure');
+  });
+});
