@@ -102,6 +102,7 @@ async function runPypiStage(input: StageInput, ctx: ScanContext, opts: PypiStage
   }
   for (const [index, e] of [...unreachable].sort(([a], [b]) => (a < b ? -1 : 1)))
     findings.push(unreachableFinding(index, e.pkgs, e.reason));
+  findings.push(...unhashedFindings(outcomes));
   const verifications: VerificationRecord[] = outcomes.map((o) => ({
     key: `pkg:${o.pkg.name}@${o.pkg.version}`,
     status: o.out.status,
@@ -153,6 +154,34 @@ function unreachableFinding(index: string, pkgs: readonly PackageNode[], reason:
       reason: redactUrls(reason).slice(0, 300),
     },
   };
+}
+
+/** CPP090: one finding per index whose pages gave no digest for the locked files, with the count. */
+function unhashedFindings(
+  outcomes: readonly { pkg: PackageNode; client: PypiClient; out: { unhashed?: readonly string[] } }[],
+): Finding[] {
+  const byIndex = new Map<string, PackageNode[]>();
+  for (const o of outcomes) {
+    if (o.out.unhashed === undefined) continue;
+    const list = byIndex.get(o.client.indexUrl) ?? [];
+    list.push(o.pkg);
+    byIndex.set(o.client.indexUrl, list);
+  }
+  return [...byIndex]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([index, pkgs]) => {
+      const first = pkgs[0]!;
+      const n = pkgs.length;
+      return {
+        ruleId: 'CPP090',
+        message: redactUrls(
+          `${n} Python package${n === 1 ? ' was' : 's were'} not checked: the index ${index} lists their locked files without a hash in an algorithm the lockfile pins, so nothing says the pinned hashes are what it serves. Use an index that publishes sha256 digests on its simple pages.`,
+        ),
+        location: { path: first.lockfile, line: first.line },
+        artifact: { kind: 'file', path: first.lockfile },
+        evidence: { ecosystem: 'pypi', index: redactUrls(index), count: n, packages: names(pkgs) },
+      };
+    });
 }
 
 function names(pkgs: readonly PackageNode[]): string {

@@ -16,6 +16,30 @@ interface Report {
   verifications: { key: string; status: string; detail?: string }[];
 }
 
+/** A pylock.toml of wheels from `index`, each pinned by file name and sha256. */
+async function pylock(
+  index: string,
+  pins: readonly { name: string; version: string; sha256: string }[],
+): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'cp-mirror-'));
+  const lines = ['lock-version = "1.0"', 'created-by = "test"', ''];
+  for (const p of pins) {
+    const file = `${p.name}-${p.version}-py3-none-any.whl`;
+    lines.push('[[packages]]', `name = "${p.name}"`, `version = "${p.version}"`, `index = "${index}"`);
+    lines.push(`wheels = [{ url = "${index}../files/${file}", hashes = { sha256 = "${p.sha256}" } }]`, '');
+  }
+  await writeFile(path.join(dir, 'pylock.toml'), lines.join('\n'));
+  return dir;
+}
+
+/** A PEP 691 page listing each file with the given `hashes`. */
+function jsonPage(files: readonly { filename: string; hashes: Record<string, string> }[]): string {
+  return JSON.stringify({
+    meta: { 'api-version': '1.1' },
+    files: files.map((f) => ({ ...f, url: `/files/${f.filename}`, yanked: false })),
+  });
+}
+
 /** A requirements file pinning each `name==version` to `sha256:<hash>`. */
 async function project(pins: readonly { name: string; version: string; sha256: string }[]): Promise<string> {
   const dir = await mkdtemp(path.join(tmpdir(), 'cp-mirror-'));
@@ -33,7 +57,12 @@ async function scan(dir: string, indexUrl: string, env: Record<string, string> =
   return JSON.parse(run.stdout) as Report;
 }
 
-const rules = (r: Report) => r.findings.map((f) => f.ruleId).sort();
+/** The index's answers only: a loopback index is plain http, which the offline rule CPP013 reports. */
+const rules = (r: Report) =>
+  r.findings
+    .map((f) => f.ruleId)
+    .filter((id) => id !== 'CPP013')
+    .sort();
 
 describe('an index that serves only the PEP 503 HTML simple API (pip index/collector.py parse_links)', () => {
   it.each([
@@ -41,7 +70,10 @@ describe('an index that serves only the PEP 503 HTML simple API (pip index/colle
     { name: 'application/vnd.pypi.simple.v1+html', type: 'application/vnd.pypi.simple.v1+html' },
   ])('$name page with #sha256= fragments: verified, as pip reads it', async ({ type }) => {
     const { base, seen } = await start((_req, res, url) => {
-      if (url.pathname !== '/simple/django/') return res.writeHead(404).end('not found');
+      if (url.pathname !== '/simple/django/') {
+        res.writeHead(404).end('not found');
+        return;
+      }
       res.writeHead(200, { 'content-type': type });
       res.end(
         simpleHtml([`<a href="../../packages/ab/${WHEEL}#sha256=${SHA}" data-requires-python="&gt;=3.8">${WHEEL}</a>`]),
@@ -71,6 +103,48 @@ describe('an index that serves only the PEP 503 HTML simple API (pip index/colle
     });
     const r = await scan(await project([{ name: 'django', version: '4.2.1', sha256: SHA }]), `${base}/simple/`);
     expect(rules(r)).toEqual(['CPP076']);
-    expect(r.findings[0]!.evidence?.reason).toBe('broken & insecure');
+    expect(r.findings.find((f) => f.ruleId === 'CPP076')!.evidence?.reason).toBe('broken & insecure');
+  });
+});
+
+describe('an index that lists the locked files without a digest to compare (never a pass, one cause per index)', () => {
+  const PINS = ['alpha', 'beta', 'gamma'].map((name) => ({ name, version: '1.0', sha256: SHA }));
+  const files = (url: URL) => {
+    const name = url.pathname.split('/')[2]!;
+    return [`${name}-1.0-py3-none-any.whl`];
+  };
+  it.each([
+    {
+      name: 'PEP 691 JSON with empty hashes, pins by file name (pylock)',
+      lock: 'pylock' as const,
+      page: (url: URL) => jsonPage(files(url).map((filename) => ({ filename, hashes: {} }))),
+      type: 'application/vnd.pypi.simple.v1+json',
+    },
+    {
+      name: 'PEP 691 JSON with md5 only, --hash=sha256 pins (requirements)',
+      lock: 'requirements' as const,
+      page: (url: URL) => jsonPage(files(url).map((filename) => ({ filename, hashes: { md5: 'c'.repeat(32) } }))),
+      type: 'application/vnd.pypi.simple.v1+json',
+    },
+    {
+      name: 'PEP 503 HTML links without a #sha256= fragment (requirements)',
+      lock: 'requirements' as const,
+      page: (url: URL) => simpleHtml(files(url).map((f) => `<a href="/files/${f}">${f}</a>`)),
+      type: 'text/html',
+    },
+  ])('$name: one CPP090 with the count, every package unverifiable', async ({ lock, page, type }) => {
+    const { base } = await start((_req, res, url) => {
+      res.writeHead(200, { 'content-type': type });
+      res.end(page(url));
+    });
+    const index = `${base}/simple/`;
+    const dir = lock === 'pylock' ? await pylock(index, PINS) : await project(PINS);
+    const r = await scan(dir, index);
+    expect(rules(r)).toEqual(['CPP090']);
+    expect(r.findings.find((f) => f.ruleId === 'CPP090')!.evidence).toMatchObject({
+      count: 3,
+      packages: 'alpha==1.0 beta==1.0 gamma==1.0',
+    });
+    expect(r.summary).toMatchObject({ verified: 0, failed: 0, unverifiable: 3 });
   });
 });
