@@ -17,6 +17,10 @@ export interface PypiClientOptions {
   readonly cacheDir?: string;
   /** Within this age a cached answer is used without asking; after it, a conditional request. */
   readonly freshMs?: number;
+  /** Consecutive index-level failures (network, timeout, 5xx, 429) after which the index is not asked again. */
+  readonly breakerThreshold?: number;
+  /** The scan's budget for all index requests, shared by every client: aborted when spent. */
+  readonly budget?: { readonly signal: AbortSignal; readonly ms: number };
 }
 
 export type Fetched =
@@ -41,6 +45,9 @@ export class PypiClient {
   private readonly disk: HttpCache | undefined;
   /** Requests sent (not answered from the cache); tests use it to prove a warm scan asks nothing. */
   requests = 0;
+  private failures = 0;
+  /** Set when the breaker opened: the failure that opened it. */
+  private open: string | undefined;
   constructor(private readonly opts: PypiClientOptions) {
     this.disk = opts.cacheDir !== undefined ? new HttpCache(opts.cacheDir) : undefined;
   }
@@ -82,37 +89,71 @@ export class PypiClient {
   }
 
   private async fetchWithRetries(url: string, accept: string, hit?: CachedAnswer): Promise<Fetched> {
-    let last: Fetched = { kind: 'error', reason: 'not attempted' };
+    let last: Attempt = { kind: 'error', reason: 'not attempted' };
     for (let attempt = 0; attempt <= this.opts.retries; attempt++) {
+      const refused = this.refusal();
+      if (refused) return refused;
       if (attempt > 0) await sleep(this.opts.minRetryDelayMs * 2 ** (attempt - 1));
       last = await this.fetchOnce(url, accept, hit);
-      if (last.kind !== 'error' || /^HTTP 4\d\d/.test(last.reason)) return last;
+      this.record(last);
+      if (last.kind !== 'error' || last.trouble === undefined || last.trouble === 'rate-limited') break;
     }
-    return last;
+    // The budget, not the index, ended it: say so (one cause for every package it left).
+    return this.refusal() ?? toFetched(last);
   }
 
-  private async fetchOnce(url: string, accept: string, hit?: CachedAnswer): Promise<Fetched> {
+  /** Without asking: the scan's index budget is spent, or this index failed `breakerThreshold` times in a row. */
+  private refusal(): Fetched | undefined {
+    const budget = this.opts.budget;
+    if (budget?.signal.aborted === true)
+      return { kind: 'error', reason: `the index budget of this scan (${Math.round(budget.ms / 1000)} s) was spent` };
+    if (this.open !== undefined)
+      return {
+        kind: 'error',
+        reason: `the index failed ${this.threshold()} times in a row (${this.open}), so it was not asked again`,
+      };
+    return undefined;
+  }
+
+  /** The circuit breaker (as npm's, breaker.ts): consecutive index-level failures open it; an answer resets it. */
+  private record(out: Attempt): void {
+    if (out.kind !== 'error') this.failures = 0;
+    else if (out.trouble !== undefined && ++this.failures >= this.threshold()) this.open ??= out.reason;
+  }
+
+  private threshold(): number {
+    return this.opts.breakerThreshold ?? DEFAULT_BREAKER_THRESHOLD;
+  }
+
+  private async fetchOnce(url: string, accept: string, hit?: CachedAnswer): Promise<Attempt> {
     const timeout = AbortSignal.timeout(this.opts.timeoutMs);
-    const signal = this.opts.signal ? AbortSignal.any([this.opts.signal, timeout]) : timeout;
+    const signals = [
+      timeout,
+      ...(this.opts.signal ? [this.opts.signal] : []),
+      ...(this.opts.budget ? [this.opts.budget.signal] : []),
+    ];
+    const signal = AbortSignal.any(signals);
     this.requests++;
     try {
       const headers: Record<string, string> = { accept };
       if (hit?.etag !== undefined) headers['if-none-match'] = hit.etag;
       if (hit?.lastModified !== undefined) headers['if-modified-since'] = hit.lastModified;
-      if (this.opts.index.authorization !== undefined) headers.authorization = this.opts.index.authorization;
-      // Credentials go to the index's own host only.
-      if (new URL(url).host !== new URL(this.opts.index.indexUrl).host) delete headers.authorization;
-      const res = await fetch(url, { headers, signal, redirect: 'error' });
+      const res = await this.follow(url, headers, signal);
       if (res.status === 304 && hit) {
         await this.disk?.put(url, accept, { ...hit, storedAt: Date.now() }).catch(() => undefined);
         return parseJson(hit.body.toString('utf8'));
       }
-      if (res.status === 404) return { kind: 'not-found' };
-      if (!res.ok) return { kind: 'error', reason: `HTTP ${res.status} from ${redactUrls(url)}` };
+      if (res.status === 404 || res.status === 410) return { kind: 'not-found' };
+      if (!res.ok) {
+        const trouble = res.status === 429 ? 'rate-limited' : res.status >= 500 ? 'http-error' : undefined;
+        return { kind: 'error', reason: `HTTP ${res.status} from ${redactUrls(url)}`, ...(trouble ? { trouble } : {}) };
+      }
       const text = await readBounded(res, this.opts.maxBytes);
       if (text === undefined) return { kind: 'error', reason: `response over ${this.opts.maxBytes} bytes` };
       // A PEP 503 HTML page is kept (and cached) in its PEP 691 JSON form, so every reader sees one shape.
-      const body = isHtml(res.headers.get('content-type')) ? JSON.stringify(parseSimpleHtml(text, url)) : text;
+      const body = isHtml(res.headers.get('content-type'))
+        ? JSON.stringify(parseSimpleHtml(text, res.url || url))
+        : text;
       const parsed = parseJson(body);
       if (parsed.kind === 'ok' && this.disk) {
         const etag = res.headers.get('etag');
@@ -130,10 +171,32 @@ export class PypiClient {
       return parsed;
     } catch (err) {
       const reason = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-      return { kind: 'error', reason: redactUrls(reason).slice(0, 300) };
+      return { kind: 'error', reason: redactUrls(reason).slice(0, 300), trouble: 'unreachable' };
     }
   }
+
+  /** GET with the index's credentials only on its own host; a redirect is an error (not followed). */
+  private follow(url: string, headers: Record<string, string>, signal: AbortSignal): Promise<Response> {
+    const auth = this.opts.index.authorization;
+    const same = new URL(url).host === new URL(this.opts.index.indexUrl).host;
+    const sent = auth !== undefined && same ? { ...headers, authorization: auth } : headers;
+    return fetch(url, { headers: sent, signal, redirect: 'error' });
+  }
 }
+
+type Trouble = 'unreachable' | 'http-error' | 'rate-limited';
+
+/** One attempt's outcome; `trouble` marks an index-level failure (the breaker counts it; retried but 429). */
+type Attempt =
+  | { readonly kind: 'ok'; readonly json: unknown }
+  | { readonly kind: 'not-found' }
+  | { readonly kind: 'error'; readonly reason: string; readonly trouble?: Trouble };
+
+function toFetched(a: Attempt): Fetched {
+  return a.kind === 'error' ? { kind: 'error', reason: a.reason } : a;
+}
+
+const DEFAULT_BREAKER_THRESHOLD = 3;
 
 async function readBounded(res: Response, max: number): Promise<string | undefined> {
   if (!res.body) return '';

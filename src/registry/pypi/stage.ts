@@ -20,9 +20,20 @@ export interface PypiStageOptions {
   readonly retries: number;
   readonly minRetryDelayMs: number;
   readonly maxBytes: number;
+  /** Wall-clock budget for every index request of a scan; what is not answered by then is unverifiable. */
+  readonly budgetMs: number;
+  /** Consecutive index-level failures after which an index is not asked again in this scan. */
+  readonly breakerThreshold: number;
 }
 
-const DEFAULTS: PypiStageOptions = { timeoutMs: 15_000, retries: 2, minRetryDelayMs: 500, maxBytes: 32 * 1024 * 1024 };
+const DEFAULTS: PypiStageOptions = {
+  timeoutMs: 15_000,
+  retries: 2,
+  minRetryDelayMs: 500,
+  maxBytes: 32 * 1024 * 1024,
+  budgetMs: 120_000,
+  breakerThreshold: 3,
+};
 const MAX_CONFIG_BYTES = 256 * 1024;
 
 /**
@@ -53,6 +64,8 @@ async function runPypiStage(input: StageInput, ctx: ScanContext, opts: PypiStage
   const root = ctx.trust.sigstore.root;
   const verifier = new Verifier(toTrustMaterial(root), { tlogThreshold: 1, ctlogThreshold: 1, timestampThreshold: 1 });
   const clients = new Map<string, PypiClient>();
+  // One budget for every index: a hostile or dead index costs at most this, never a timeout per package.
+  const budget = { signal: AbortSignal.timeout(opts.budgetMs), ms: opts.budgetMs };
   // A lockfile's own index URL is followed only when it is the configured index or one the offline index rule
   // (CPP070) accepts: PyPI, the policy's registries and mirrors, the CI's pip / uv index variables.
   const trusted = [normalizePrefix(configured.indexUrl), ...allowedPythonIndexes(ctx.policy, ctx.options.env)];
@@ -69,6 +82,7 @@ async function runPypiStage(input: StageInput, ctx: ScanContext, opts: PypiStage
       c = new PypiClient({
         index,
         ...opts,
+        budget,
         signal: ctx.signal,
         ...(ctx.options.cacheDir !== undefined ? { cacheDir: ctx.options.cacheDir } : {}),
       });
