@@ -175,12 +175,27 @@ export class PypiClient {
     }
   }
 
-  /** GET with the index's credentials only on its own host; a redirect is an error (not followed). */
-  private follow(url: string, headers: Record<string, string>, signal: AbortSignal): Promise<Response> {
-    const auth = this.opts.index.authorization;
-    const same = new URL(url).host === new URL(this.opts.index.indexUrl).host;
-    const sent = auth !== undefined && same ? { ...headers, authorization: auth } : headers;
-    return fetch(url, { headers: sent, signal, redirect: 'error' });
+  /**
+   * GET, following redirects as pip's requests session does (`SessionRedirectMixin.rebuild_auth`): the credentials
+   * go only to the index's own origin, and are dropped at the first hop to any other one (a mirror that redirects
+   * to a CDN or an attacker's host never receives them). At most MAX_REDIRECTS hops.
+   */
+  private async follow(url: string, headers: Record<string, string>, signal: AbortSignal): Promise<Response> {
+    const home = new URL(this.opts.index.indexUrl).origin;
+    let at = url;
+    for (let hop = 0; ; hop++) {
+      const auth = this.opts.index.authorization;
+      const sent = auth !== undefined && new URL(at).origin === home ? { ...headers, authorization: auth } : headers;
+      const res = await fetch(at, { headers: sent, signal, redirect: 'manual' });
+      const location = res.headers.get('location');
+      if (res.status < 300 || res.status >= 400 || res.status === 304 || location === null) return res;
+      await res.body?.cancel().catch(() => undefined);
+      if (hop >= MAX_REDIRECTS) throw new Error(`more than ${MAX_REDIRECTS} redirects from ${redactUrls(url)}`);
+      const next = new URL(location, at);
+      if (next.protocol !== 'https:' && next.protocol !== 'http:')
+        throw new Error(`redirected to a ${next.protocol} URL`);
+      at = next.href;
+    }
   }
 }
 
@@ -196,6 +211,7 @@ function toFetched(a: Attempt): Fetched {
   return a.kind === 'error' ? { kind: 'error', reason: a.reason } : a;
 }
 
+const MAX_REDIRECTS = 5;
 const DEFAULT_BREAKER_THRESHOLD = 3;
 
 async function readBounded(res: Response, max: number): Promise<string | undefined> {

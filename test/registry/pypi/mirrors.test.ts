@@ -148,3 +148,49 @@ describe('an index that lists the locked files without a digest to compare (neve
     expect(r.summary).toMatchObject({ verified: 0, failed: 0, unverifiable: 3 });
   });
 });
+
+describe('an index that redirects (requests SessionRedirectMixin: credentials stay on the index origin)', () => {
+  const page = (res: import('node:http').ServerResponse) => {
+    res.writeHead(200, { 'content-type': 'text/html' });
+    res.end(simpleHtml([`<a href="/files/${WHEEL}#sha256=${SHA}">${WHEEL}</a>`]));
+  };
+  const TOKEN = 'hunter2-index-secret';
+
+  it('to a path of its own origin (devpi /+simple/ → /simple/): followed with the credentials; verified', async () => {
+    const { base, seen } = await start((_req, res, url) => {
+      if (url.pathname.startsWith('/root/+simple/')) {
+        res.writeHead(301, { location: url.pathname.replace('/root/+simple/', '/simple/') }).end();
+        return;
+      }
+      page(res);
+    });
+    const index = `${base.replace('//', `//ci:${TOKEN}@`)}/root/+simple/`;
+    const r = await scan(await project([{ name: 'django', version: '4.2.1', sha256: SHA }]), index);
+    expect(r.summary).toMatchObject({ verified: 1, unverifiable: 0 });
+    expect(seen.map((s) => s.path)).toEqual(['/root/+simple/django/', '/simple/django/']);
+    expect(seen.every((s) => s.authorization === `Basic ${Buffer.from(`ci:${TOKEN}`).toString('base64')}`)).toBe(true);
+    expect(JSON.stringify(r)).not.toContain(TOKEN);
+  });
+
+  it('to another host: followed without the credentials, which never reach it; verified', async () => {
+    const cdn = await start((_req, res) => page(res));
+    const { base } = await start((_req, res, url) => {
+      res.writeHead(302, { location: `${cdn.base}/pages${url.pathname}` }).end();
+    });
+    const index = `${base.replace('//', `//ci:${TOKEN}@`)}/simple/`;
+    const r = await scan(await project([{ name: 'django', version: '4.2.1', sha256: SHA }]), index);
+    expect(r.summary).toMatchObject({ verified: 1, unverifiable: 0 });
+    expect(cdn.seen.map((s) => [s.path, s.authorization])).toEqual([['/pages/simple/django/', undefined]]);
+    expect(JSON.stringify(r)).not.toContain(TOKEN);
+  });
+
+  it('in a loop: unverifiable, one CPP056, no endless requests', async () => {
+    const { base, seen } = await start((_req, res, url) => {
+      res.writeHead(307, { location: url.pathname }).end();
+    });
+    const r = await scan(await project([{ name: 'django', version: '4.2.1', sha256: SHA }]), `${base}/simple/`);
+    expect(rules(r)).toEqual(['CPP056']);
+    expect(r.summary.unverifiable).toBe(1);
+    expect(seen.length).toBeLessThan(30);
+  });
+});
