@@ -377,4 +377,14 @@ export const PYTHON_RULES = defineRules([
     severity: '5.0',
     tags: [...TAGS, 'scanner-health'],
   },
+  {
+    id: 'CPP091',
+    name: 'PypiIndexHasNoneOfThePackages',
+    short: 'The index answered "no such project" for every Python package it was asked about.',
+    full: 'Every locked package sent to this index came back 404: the index URL is wrong (a simple index ends in `/simple/`; devpi in `/+simple/`), or the index hides its projects from these credentials, as Nexus and Artifactory do. One finding per lockfile and index with the count, instead of one CPP051 per package.',
+    help: 'Fix `PIP_INDEX_URL` / `UV_INDEX_URL` / the lockfile index, or give the scan read access to the index.',
+    level: 'error',
+    severity: '7.0',
+    tags: [...TAGS, 'registry'],
+  },
 ]);

@@ -9,6 +9,7 @@ import type { DependencyGraph, PackageNode, VerificationRecord } from '../../cor
 import type { Stage, StageInput, StageOutput } from '../../core/stage.js';
 import { redactUrls } from '../../deps/checks/finding.js';
 import { checkPypiPackage } from '../../verify/pypi/check-package.js';
+import { groupMissingProjects, names, unhashedFindings } from './causes.js';
 import { PypiClient } from './client.js';
 import type { PypiIndexConfig } from './config.js';
 import { resolvePypiIndex, toIndexConfig } from './config.js';
@@ -117,12 +118,13 @@ async function runPypiStage(input: StageInput, ctx: ScanContext, opts: PypiStage
   for (const [index, e] of [...unreachable].sort(([a], [b]) => (a < b ? -1 : 1)))
     findings.push(unreachableFinding(index, e.pkgs, e.reason));
   findings.push(...unhashedFindings(outcomes));
+  const grouped = groupMissingProjects(findings, outcomes);
   const verifications: VerificationRecord[] = outcomes.map((o) => ({
     key: `pkg:${o.pkg.name}@${o.pkg.version}`,
     status: o.out.status,
     detail: o.out.detail,
   }));
-  return { findings, verifications };
+  return { findings: grouped, verifications };
 }
 
 /** Index packages pinned to a version, once per lockfile entry. */
@@ -168,38 +170,6 @@ function unreachableFinding(index: string, pkgs: readonly PackageNode[], reason:
       reason: redactUrls(reason).slice(0, 300),
     },
   };
-}
-
-/** CPP090: one finding per index whose pages gave no digest for the locked files, with the count. */
-function unhashedFindings(
-  outcomes: readonly { pkg: PackageNode; client: PypiClient; out: { unhashed?: readonly string[] } }[],
-): Finding[] {
-  const byIndex = new Map<string, PackageNode[]>();
-  for (const o of outcomes) {
-    if (o.out.unhashed === undefined) continue;
-    const list = byIndex.get(o.client.indexUrl) ?? [];
-    list.push(o.pkg);
-    byIndex.set(o.client.indexUrl, list);
-  }
-  return [...byIndex]
-    .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([index, pkgs]) => {
-      const first = pkgs[0]!;
-      const n = pkgs.length;
-      return {
-        ruleId: 'CPP090',
-        message: redactUrls(
-          `${n} Python package${n === 1 ? ' was' : 's were'} not checked: the index ${index} lists their locked files without a hash in an algorithm the lockfile pins, so nothing says the pinned hashes are what it serves. Use an index that publishes sha256 digests on its simple pages.`,
-        ),
-        location: { path: first.lockfile, line: first.line },
-        artifact: { kind: 'file', path: first.lockfile },
-        evidence: { ecosystem: 'pypi', index: redactUrls(index), count: n, packages: names(pkgs) },
-      };
-    });
-}
-
-function names(pkgs: readonly PackageNode[]): string {
-  return [...new Set(pkgs.map((p) => `${p.name}==${p.version}`))].sort().slice(0, 100).join(' ');
 }
 
 function unverifiable(pkg: PackageNode, detail: string): VerificationRecord {

@@ -45,6 +45,7 @@ export async function checkPypiPackage(pkg: PackageNode, check: PackageCheck): P
       pkg,
       `is not a project on ${check.client.indexUrl}`,
       'Check where it comes from and re-lock against the right index.',
+      { index: check.client.indexUrl },
     );
     return { findings: [f], status: 'failed', detail: 'project not on the index' };
   }

@@ -194,3 +194,33 @@ describe('an index that redirects (requests SessionRedirectMixin: credentials st
     expect(seen.length).toBeLessThan(30);
   });
 });
+
+describe('an index that has none of the packages (wrong URL, or hidden from these credentials)', () => {
+  const PINS = ['alpha', 'beta', 'gamma'].map((name) => ({ name, version: '1.0', sha256: SHA }));
+  const serveOnly = (names: readonly string[]) =>
+    start((_req, res, url) => {
+      const name = url.pathname.split('/')[2] ?? '';
+      if (!names.includes(name)) {
+        res.writeHead(404, { 'content-type': 'text/html' }).end('<h1>Not Found</h1>');
+        return;
+      }
+      const file = `${name}-1.0-py3-none-any.whl`;
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end(simpleHtml([`<a href="/f/${file}#sha256=${SHA}">${file}</a>`]));
+    });
+
+  it('404 for every project: one CPP091 with the count, not one CPP051 per package', async () => {
+    const { base } = await serveOnly([]);
+    const r = await scan(await project(PINS), `${base}/simple/`);
+    expect(rules(r)).toEqual(['CPP091']);
+    expect(r.findings.find((f) => f.ruleId === 'CPP091')!.evidence).toMatchObject({ count: 3 });
+    expect(r.summary).toMatchObject({ verified: 0, failed: 3 });
+  });
+
+  it('an index that has the others: the missing one stays its own CPP051', async () => {
+    const { base } = await serveOnly(['alpha', 'gamma']);
+    const r = await scan(await project(PINS), `${base}/simple/`);
+    expect(rules(r)).toEqual(['CPP051']);
+    expect(r.summary).toMatchObject({ verified: 2, failed: 1 });
+  });
+});
