@@ -387,4 +387,14 @@ export const PYTHON_RULES = defineRules([
     severity: '7.0',
     tags: [...TAGS, 'registry'],
   },
+  {
+    id: 'CPP092',
+    name: 'PypiIndexServesNoAttestations',
+    short: 'The index lists PEP 740 provenance for the locked files but does not serve it.',
+    full: "The simple page gives the locked files a `provenance` URL (PEP 740), but the Integrity API of the index did not answer with the attestations (a mirror that passes PyPI's pages through without proxying `/integrity/`): whether the files were published by their Trusted Publisher was not checked. One finding per index counts the packages; each is unverifiable, never verified.",
+    help: 'Verify against an index that serves the attestations it lists (PyPI does), or make the mirror proxy `/integrity/<project>/<version>/<file>/provenance`.',
+    level: 'warning',
+    severity: '5.0',
+    tags: [...TAGS, 'scanner-health', 'provenance'],
+  },
 ]);

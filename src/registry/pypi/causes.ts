@@ -11,30 +11,48 @@ export interface AskedPackage {
   readonly out: PackageOutcome;
 }
 
-/** CPP090: one finding per index whose pages gave no digest for the locked files, with the count. */
-export function unhashedFindings(outcomes: readonly AskedPackage[]): Finding[] {
-  const byIndex = new Map<string, PackageNode[]>();
-  for (const o of outcomes) {
-    if (o.out.unhashed === undefined) continue;
-    const list = byIndex.get(o.client.indexUrl) ?? [];
-    list.push(o.pkg);
-    byIndex.set(o.client.indexUrl, list);
-  }
-  return [...byIndex]
-    .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([index, pkgs]) => {
-      const first = pkgs[0]!;
-      const n = pkgs.length;
-      return {
-        ruleId: 'CPP090',
-        message: redactUrls(
-          `${n} Python package${n === 1 ? ' was' : 's were'} not checked: the index ${index} lists their locked files without a hash in an algorithm the lockfile pins, so nothing says the pinned hashes are what it serves. Use an index that publishes sha256 digests on its simple pages.`,
-        ),
-        location: { path: first.lockfile, line: first.line },
-        artifact: { kind: 'file', path: first.lockfile },
-        evidence: { ecosystem: 'pypi', index: redactUrls(index), count: n, packages: names(pkgs) },
-      };
-    });
+/** The per-index causes that leave packages unchecked, each one finding per index with the count. */
+const PER_INDEX: readonly { ruleId: string; has: (o: PackageOutcome) => boolean; says: string; todo: string }[] = [
+  {
+    ruleId: 'CPP090',
+    has: (o) => o.unhashed !== undefined,
+    says: 'lists their locked files without a hash in an algorithm the lockfile pins, so nothing says the pinned hashes are what it serves',
+    todo: 'Use an index that publishes sha256 digests on its simple pages.',
+  },
+  {
+    ruleId: 'CPP092',
+    has: (o) => o.unattested !== undefined,
+    says: 'lists PEP 740 provenance for their locked files but does not serve it from its Integrity API (/integrity/…/provenance), so the attestations were not checked',
+    todo: 'Verify against an index that serves the attestations it lists (PyPI does), or ask the mirror to proxy /integrity/.',
+  },
+];
+
+/** CPP090 / CPP092: one finding per cause and index, with the count. */
+export function perIndexFindings(outcomes: readonly AskedPackage[]): Finding[] {
+  return PER_INDEX.flatMap((cause) => {
+    const byIndex = new Map<string, PackageNode[]>();
+    for (const o of outcomes) {
+      if (!cause.has(o.out)) continue;
+      const list = byIndex.get(o.client.indexUrl) ?? [];
+      list.push(o.pkg);
+      byIndex.set(o.client.indexUrl, list);
+    }
+    return [...byIndex]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([index, pkgs]): Finding => {
+        const first = pkgs[0]!;
+        const n = pkgs.length;
+        return {
+          ruleId: cause.ruleId,
+          message: redactUrls(
+            `${n} Python package${n === 1 ? ' was' : 's were'} not checked: the index ${index} ${cause.says}. ${cause.todo}`,
+          ),
+          location: { path: first.lockfile, line: first.line },
+          artifact: { kind: 'file', path: first.lockfile },
+          evidence: { ecosystem: 'pypi', index: redactUrls(index), count: n, packages: names(pkgs) },
+        };
+      });
+  });
 }
 
 /**

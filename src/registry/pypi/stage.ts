@@ -9,7 +9,7 @@ import type { DependencyGraph, PackageNode, VerificationRecord } from '../../cor
 import type { Stage, StageInput, StageOutput } from '../../core/stage.js';
 import { redactUrls } from '../../deps/checks/finding.js';
 import { checkPypiPackage } from '../../verify/pypi/check-package.js';
-import { groupMissingProjects, names, unhashedFindings } from './causes.js';
+import { groupMissingProjects, names, perIndexFindings } from './causes.js';
 import { PypiClient } from './client.js';
 import type { PypiIndexConfig } from './config.js';
 import { resolvePypiIndex, toIndexConfig } from './config.js';
@@ -117,7 +117,7 @@ async function runPypiStage(input: StageInput, ctx: ScanContext, opts: PypiStage
   }
   for (const [index, e] of [...unreachable].sort(([a], [b]) => (a < b ? -1 : 1)))
     findings.push(unreachableFinding(index, e.pkgs, e.reason));
-  findings.push(...unhashedFindings(outcomes));
+  findings.push(...perIndexFindings(outcomes));
   const grouped = groupMissingProjects(findings, outcomes);
   const verifications: VerificationRecord[] = outcomes.map((o) => ({
     key: `pkg:${o.pkg.name}@${o.pkg.version}`,

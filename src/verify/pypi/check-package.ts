@@ -19,6 +19,8 @@ export interface PackageOutcome {
   readonly unreachable?: string;
   /** Locked files (or `alg:hash` pins) the index lists without a digest to compare: one cause per index (CPP090). */
   readonly unhashed?: readonly string[];
+  /** Locked files the index lists as attested whose attestations it did not serve: one cause per index (CPP092). */
+  readonly unattested?: readonly string[];
 }
 
 export interface PackageCheck {
@@ -144,6 +146,13 @@ export async function checkPypiPackage(pkg: PackageNode, check: PackageCheck): P
   if (failed) return { findings, status: 'failed', detail: findings.map((f) => f.ruleId).join(' ') };
   if (unhashed.length > 0)
     return { findings, status: 'unverifiable', detail: 'the index publishes no hash to compare', unhashed };
+  if (prov.unfetched.length > 0)
+    return {
+      findings,
+      status: 'unverifiable',
+      detail: 'the index lists attestations it does not serve',
+      unattested: prov.unfetched,
+    };
   return { findings, status: 'verified', detail: prov.summary };
 }
 

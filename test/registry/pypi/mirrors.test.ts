@@ -224,3 +224,38 @@ describe('an index that has none of the packages (wrong URL, or hidden from thes
     expect(r.summary).toMatchObject({ verified: 2, failed: 1 });
   });
 });
+
+describe('a mirror that passes PEP 740 provenance URLs through but serves no Integrity API', () => {
+  it('every attestation 404: one CPP092 with the count, the packages unverifiable, never verified', async () => {
+    const { base, seen } = await start((_req, res, url) => {
+      const name = url.pathname.split('/')[2] ?? '';
+      if (!url.pathname.startsWith('/simple/')) {
+        res.writeHead(404, { 'content-type': 'application/json' }).end('{"message":"Not Found"}');
+        return;
+      }
+      const filename = `${name}-1.0-py3-none-any.whl`;
+      res.writeHead(200, { 'content-type': 'application/vnd.pypi.simple.v1+json' });
+      res.end(
+        JSON.stringify({
+          meta: { 'api-version': '1.3' },
+          files: [
+            {
+              filename,
+              url: `/files/${filename}`,
+              hashes: { sha256: SHA },
+              yanked: false,
+              provenance: `https://pypi.org/integrity/${name}/1.0/${filename}/provenance`,
+            },
+          ],
+        }),
+      );
+    });
+    const PINS = ['alpha', 'beta'].map((name) => ({ name, version: '1.0', sha256: SHA }));
+    const r = await scan(await pylock(`${base}/simple/`, PINS), `${base}/simple/`);
+    expect(rules(r)).toEqual(['CPP092']);
+    expect(r.findings.find((f) => f.ruleId === 'CPP092')!.evidence).toMatchObject({ count: 2 });
+    expect(r.summary).toMatchObject({ verified: 0, failed: 0, unverifiable: 2 });
+    // Asked of the index itself, never of the host the page names.
+    expect(seen.filter((s) => s.path.startsWith('/integrity/'))).toHaveLength(2);
+  });
+});
