@@ -117,7 +117,10 @@ export async function checkPypiPackage(pkg: PackageNode, check: PackageCheck): P
           unhashed.push(`${alg}:${hex}`);
           continue;
         }
-        if (!release.some((f) => f.hashes[alg] === hex.toLowerCase())) {
+        const matching = release.filter((f) => f.hashes[alg] === hex.toLowerCase());
+        // pip installs the file whose digest is the pinned one (--require-hashes): that file's attestations count.
+        for (const f of matching) if (!attestable.includes(f)) attestable.push(f);
+        if (matching.length === 0) {
           findings.push(
             pyFinding(
               'CPP054',
