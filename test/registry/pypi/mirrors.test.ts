@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -150,7 +151,7 @@ describe('an index that lists the locked files without a digest to compare (neve
 });
 
 describe('an index that redirects (requests SessionRedirectMixin: credentials stay on the index origin)', () => {
-  const page = (res: import('node:http').ServerResponse) => {
+  const page = (res: ServerResponse) => {
     res.writeHead(200, { 'content-type': 'text/html' });
     res.end(simpleHtml([`<a href="/files/${WHEEL}#sha256=${SHA}">${WHEEL}</a>`]));
   };
