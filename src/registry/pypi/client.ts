@@ -98,6 +98,7 @@ export class PypiClient {
       this.record(last);
       if (last.kind !== 'error' || last.trouble === undefined || last.trouble === 'rate-limited') break;
     }
+    if (last.kind !== 'error') return last;
     // The budget, not the index, ended it: say so (one cause for every package it left).
     return this.refusal() ?? toFetched(last);
   }
