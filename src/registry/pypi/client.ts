@@ -3,6 +3,7 @@ import { DEFAULT_FRESH_MS } from '../client.js';
 import { HttpCache, type CachedAnswer } from '../http-cache.js';
 import type { PypiIndexConfig } from './config.js';
 import { apiBase } from './config.js';
+import { parseSimpleHtml } from './simple-html.js';
 
 export interface PypiClientOptions {
   readonly index: PypiIndexConfig;
@@ -16,6 +17,10 @@ export interface PypiClientOptions {
   readonly cacheDir?: string;
   /** Within this age a cached answer is used without asking; after it, a conditional request. */
   readonly freshMs?: number;
+  /** Consecutive index-level failures (network, timeout, 5xx, 429) after which the index is not asked again. */
+  readonly breakerThreshold?: number;
+  /** The scan's budget for all index requests, shared by every client: aborted when spent. */
+  readonly budget?: { readonly signal: AbortSignal; readonly ms: number };
 }
 
 export type Fetched =
@@ -23,8 +28,12 @@ export type Fetched =
   | { readonly kind: 'not-found' }
   | { readonly kind: 'error'; readonly reason: string };
 
-/** PEP 691: ask for the JSON form of the simple API. */
-const SIMPLE_JSON = 'application/vnd.pypi.simple.v1+json';
+/**
+ * PEP 691 content negotiation as pip sends it (`index/collector.py` `_get_simple_response`): JSON preferred, the
+ * PEP 503 HTML forms accepted, since many mirrors (devpi, Nexus, Artifactory) serve only HTML.
+ */
+const SIMPLE_ACCEPT =
+  'application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html; q=0.1, text/html; q=0.01';
 
 /**
  * A small PyPI client: the PEP 691 JSON simple page of a project and the Integrity API provenance of a file.
@@ -36,6 +45,9 @@ export class PypiClient {
   private readonly disk: HttpCache | undefined;
   /** Requests sent (not answered from the cache); tests use it to prove a warm scan asks nothing. */
   requests = 0;
+  private failures = 0;
+  /** Set when the breaker opened: the failure that opened it. */
+  private open: string | undefined;
   constructor(private readonly opts: PypiClientOptions) {
     this.disk = opts.cacheDir !== undefined ? new HttpCache(opts.cacheDir) : undefined;
   }
@@ -46,7 +58,7 @@ export class PypiClient {
 
   /** `<index>/<name>/` as JSON: `{ files: [{ filename, url, hashes, provenance?, yanked }] }`. */
   project(name: string): Promise<Fetched> {
-    return this.get(`${this.opts.index.indexUrl}${encodeURIComponent(name)}/`, SIMPLE_JSON);
+    return this.get(`${this.opts.index.indexUrl}${encodeURIComponent(name)}/`, SIMPLE_ACCEPT);
   }
 
   /** PyPI's Integrity API: `/integrity/<project>/<version>/<filename>/provenance`. */
@@ -77,35 +89,72 @@ export class PypiClient {
   }
 
   private async fetchWithRetries(url: string, accept: string, hit?: CachedAnswer): Promise<Fetched> {
-    let last: Fetched = { kind: 'error', reason: 'not attempted' };
+    let last: Attempt = { kind: 'error', reason: 'not attempted' };
     for (let attempt = 0; attempt <= this.opts.retries; attempt++) {
+      const refused = this.refusal();
+      if (refused) return refused;
       if (attempt > 0) await sleep(this.opts.minRetryDelayMs * 2 ** (attempt - 1));
       last = await this.fetchOnce(url, accept, hit);
-      if (last.kind !== 'error' || /^HTTP 4\d\d/.test(last.reason)) return last;
+      this.record(last);
+      if (last.kind !== 'error' || last.trouble === undefined || last.trouble === 'rate-limited') break;
     }
-    return last;
+    if (last.kind !== 'error') return last;
+    // The budget, not the index, ended it: say so (one cause for every package it left).
+    return this.refusal() ?? toFetched(last);
   }
 
-  private async fetchOnce(url: string, accept: string, hit?: CachedAnswer): Promise<Fetched> {
+  /** Without asking: the scan's index budget is spent, or this index failed `breakerThreshold` times in a row. */
+  private refusal(): Fetched | undefined {
+    const budget = this.opts.budget;
+    if (budget?.signal.aborted === true)
+      return { kind: 'error', reason: `the index budget of this scan (${Math.round(budget.ms / 1000)} s) was spent` };
+    if (this.open !== undefined)
+      return {
+        kind: 'error',
+        reason: `the index failed ${this.threshold()} times in a row (${this.open}), so it was not asked again`,
+      };
+    return undefined;
+  }
+
+  /** The circuit breaker (as npm's, breaker.ts): consecutive index-level failures open it; an answer resets it. */
+  private record(out: Attempt): void {
+    if (out.kind !== 'error') this.failures = 0;
+    else if (out.trouble !== undefined && ++this.failures >= this.threshold()) this.open ??= out.reason;
+  }
+
+  private threshold(): number {
+    return this.opts.breakerThreshold ?? DEFAULT_BREAKER_THRESHOLD;
+  }
+
+  private async fetchOnce(url: string, accept: string, hit?: CachedAnswer): Promise<Attempt> {
     const timeout = AbortSignal.timeout(this.opts.timeoutMs);
-    const signal = this.opts.signal ? AbortSignal.any([this.opts.signal, timeout]) : timeout;
+    const signals = [
+      timeout,
+      ...(this.opts.signal ? [this.opts.signal] : []),
+      ...(this.opts.budget ? [this.opts.budget.signal] : []),
+    ];
+    const signal = AbortSignal.any(signals);
     this.requests++;
     try {
       const headers: Record<string, string> = { accept };
       if (hit?.etag !== undefined) headers['if-none-match'] = hit.etag;
       if (hit?.lastModified !== undefined) headers['if-modified-since'] = hit.lastModified;
-      if (this.opts.index.authorization !== undefined) headers.authorization = this.opts.index.authorization;
-      // Credentials go to the index's own host only.
-      if (new URL(url).host !== new URL(this.opts.index.indexUrl).host) delete headers.authorization;
-      const res = await fetch(url, { headers, signal, redirect: 'error' });
+      const res = await this.follow(url, headers, signal);
       if (res.status === 304 && hit) {
         await this.disk?.put(url, accept, { ...hit, storedAt: Date.now() }).catch(() => undefined);
         return parseJson(hit.body.toString('utf8'));
       }
-      if (res.status === 404) return { kind: 'not-found' };
-      if (!res.ok) return { kind: 'error', reason: `HTTP ${res.status} from ${redactUrls(url)}` };
-      const body = await readBounded(res, this.opts.maxBytes);
-      if (body === undefined) return { kind: 'error', reason: `response over ${this.opts.maxBytes} bytes` };
+      if (res.status === 404 || res.status === 410) return { kind: 'not-found' };
+      if (!res.ok) {
+        const trouble = res.status === 429 ? 'rate-limited' : res.status >= 500 ? 'http-error' : undefined;
+        return { kind: 'error', reason: `HTTP ${res.status} from ${redactUrls(url)}`, ...(trouble ? { trouble } : {}) };
+      }
+      const text = await readBounded(res, this.opts.maxBytes);
+      if (text === undefined) return { kind: 'error', reason: `response over ${this.opts.maxBytes} bytes` };
+      // A PEP 503 HTML page is kept (and cached) in its PEP 691 JSON form, so every reader sees one shape.
+      const body = isHtml(res.headers.get('content-type'))
+        ? JSON.stringify(parseSimpleHtml(text, res.url || url))
+        : text;
       const parsed = parseJson(body);
       if (parsed.kind === 'ok' && this.disk) {
         const etag = res.headers.get('etag');
@@ -123,10 +172,48 @@ export class PypiClient {
       return parsed;
     } catch (err) {
       const reason = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-      return { kind: 'error', reason: redactUrls(reason).slice(0, 300) };
+      return { kind: 'error', reason: redactUrls(reason).slice(0, 300), trouble: 'unreachable' };
+    }
+  }
+
+  /**
+   * GET, following redirects as pip's requests session does (`SessionRedirectMixin.rebuild_auth`): the credentials
+   * go only to the index's own origin, and are dropped at the first hop to any other one (a mirror that redirects
+   * to a CDN or an attacker's host never receives them). At most MAX_REDIRECTS hops.
+   */
+  private async follow(url: string, headers: Record<string, string>, signal: AbortSignal): Promise<Response> {
+    const home = new URL(this.opts.index.indexUrl).origin;
+    let at = url;
+    for (let hop = 0; ; hop++) {
+      const auth = this.opts.index.authorization;
+      const sent = auth !== undefined && new URL(at).origin === home ? { ...headers, authorization: auth } : headers;
+      const res = await fetch(at, { headers: sent, signal, redirect: 'manual' });
+      const location = res.headers.get('location');
+      if (res.status < 300 || res.status >= 400 || res.status === 304 || location === null) return res;
+      await res.body?.cancel().catch(() => undefined);
+      if (hop >= MAX_REDIRECTS) throw new Error(`more than ${MAX_REDIRECTS} redirects from ${redactUrls(url)}`);
+      const next = new URL(location, at);
+      if (next.protocol !== 'https:' && next.protocol !== 'http:')
+        throw new Error(`redirected to a ${next.protocol} URL`);
+      at = next.href;
     }
   }
 }
+
+type Trouble = 'unreachable' | 'http-error' | 'rate-limited';
+
+/** One attempt's outcome; `trouble` marks an index-level failure (the breaker counts it; retried but 429). */
+type Attempt =
+  | { readonly kind: 'ok'; readonly json: unknown }
+  | { readonly kind: 'not-found' }
+  | { readonly kind: 'error'; readonly reason: string; readonly trouble?: Trouble };
+
+function toFetched(a: Attempt): Fetched {
+  return a.kind === 'error' ? { kind: 'error', reason: a.reason } : a;
+}
+
+const MAX_REDIRECTS = 5;
+const DEFAULT_BREAKER_THRESHOLD = 3;
 
 async function readBounded(res: Response, max: number): Promise<string | undefined> {
   if (!res.body) return '';
@@ -139,6 +226,12 @@ async function readBounded(res: Response, max: number): Promise<string | undefin
     chunks.push(chunk);
   }
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/** pip's `_ensure_api_header`: `text/html` and `application/vnd.pypi.simple.v1+html` are the HTML forms. */
+function isHtml(contentType: string | null): boolean {
+  const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  return type === 'text/html' || type === 'application/vnd.pypi.simple.v1+html';
 }
 
 function sleep(ms: number): Promise<void> {

@@ -9,6 +9,7 @@ import type { DependencyGraph, PackageNode, VerificationRecord } from '../../cor
 import type { Stage, StageInput, StageOutput } from '../../core/stage.js';
 import { redactUrls } from '../../deps/checks/finding.js';
 import { checkPypiPackage } from '../../verify/pypi/check-package.js';
+import { groupMissingProjects, names, perIndexFindings } from './causes.js';
 import { PypiClient } from './client.js';
 import type { PypiIndexConfig } from './config.js';
 import { resolvePypiIndex, toIndexConfig } from './config.js';
@@ -20,13 +21,24 @@ export interface PypiStageOptions {
   readonly retries: number;
   readonly minRetryDelayMs: number;
   readonly maxBytes: number;
+  /** Wall-clock budget for every index request of a scan; what is not answered by then is unverifiable. */
+  readonly budgetMs: number;
+  /** Consecutive index-level failures after which an index is not asked again in this scan. */
+  readonly breakerThreshold: number;
 }
 
-const DEFAULTS: PypiStageOptions = { timeoutMs: 15_000, retries: 2, minRetryDelayMs: 500, maxBytes: 32 * 1024 * 1024 };
+const DEFAULTS: PypiStageOptions = {
+  timeoutMs: 15_000,
+  retries: 2,
+  minRetryDelayMs: 500,
+  maxBytes: 32 * 1024 * 1024,
+  budgetMs: 120_000,
+  breakerThreshold: 3,
+};
 const MAX_CONFIG_BYTES = 256 * 1024;
 
 /**
- * Online verification of Python packages against their index (PEP 691 JSON simple API, PyPI Integrity API).
+ * Online verification of Python packages against their index (the PEP 503 HTML / PEP 691 JSON simple API, PyPI Integrity API).
  * Each package is checked against the index its lockfile names (uv `source.registry`, pylock `index`), else the
  * configured one. Offline, and for an index that cannot be asked, it is one finding per cause with the count.
  */
@@ -53,6 +65,8 @@ async function runPypiStage(input: StageInput, ctx: ScanContext, opts: PypiStage
   const root = ctx.trust.sigstore.root;
   const verifier = new Verifier(toTrustMaterial(root), { tlogThreshold: 1, ctlogThreshold: 1, timestampThreshold: 1 });
   const clients = new Map<string, PypiClient>();
+  // One budget for every index: a hostile or dead index costs at most this, never a timeout per package.
+  const budget = { signal: AbortSignal.timeout(opts.budgetMs), ms: opts.budgetMs };
   // A lockfile's own index URL is followed only when it is the configured index or one the offline index rule
   // (CPP070) accepts: PyPI, the policy's registries and mirrors, the CI's pip / uv index variables.
   const trusted = [normalizePrefix(configured.indexUrl), ...allowedPythonIndexes(ctx.policy, ctx.options.env)];
@@ -69,6 +83,7 @@ async function runPypiStage(input: StageInput, ctx: ScanContext, opts: PypiStage
       c = new PypiClient({
         index,
         ...opts,
+        budget,
         signal: ctx.signal,
         ...(ctx.options.cacheDir !== undefined ? { cacheDir: ctx.options.cacheDir } : {}),
       });
@@ -102,12 +117,14 @@ async function runPypiStage(input: StageInput, ctx: ScanContext, opts: PypiStage
   }
   for (const [index, e] of [...unreachable].sort(([a], [b]) => (a < b ? -1 : 1)))
     findings.push(unreachableFinding(index, e.pkgs, e.reason));
+  findings.push(...perIndexFindings(outcomes));
+  const grouped = groupMissingProjects(findings, outcomes);
   const verifications: VerificationRecord[] = outcomes.map((o) => ({
     key: `pkg:${o.pkg.name}@${o.pkg.version}`,
     status: o.out.status,
     detail: o.out.detail,
   }));
-  return { findings, verifications };
+  return { findings: grouped, verifications };
 }
 
 /** Index packages pinned to a version, once per lockfile entry. */
@@ -141,7 +158,7 @@ function unreachableFinding(index: string, pkgs: readonly PackageNode[], reason:
   return {
     ruleId: 'CPP056',
     message: redactUrls(
-      `${pkgs.length} Python package${pkgs.length === 1 ? '' : 's'} could not be verified: the index ${index} did not answer usably (${reason}). Check the index URL and connectivity; a mirror must support the PEP 691 JSON simple API.`,
+      `${pkgs.length} Python package${pkgs.length === 1 ? '' : 's'} could not be verified: the index ${index} did not answer usably (${reason}). Check the index URL and connectivity; a mirror must serve the simple API (PEP 503 HTML or PEP 691 JSON).`,
     ),
     location: { path: first.lockfile, line: first.line },
     artifact: { kind: 'file', path: first.lockfile },
@@ -153,10 +170,6 @@ function unreachableFinding(index: string, pkgs: readonly PackageNode[], reason:
       reason: redactUrls(reason).slice(0, 300),
     },
   };
-}
-
-function names(pkgs: readonly PackageNode[]): string {
-  return [...new Set(pkgs.map((p) => `${p.name}==${p.version}`))].sort().slice(0, 100).join(' ');
 }
 
 function unverifiable(pkg: PackageNode, detail: string): VerificationRecord {

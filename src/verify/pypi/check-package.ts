@@ -17,6 +17,10 @@ export interface PackageOutcome {
   readonly detail: string;
   /** Set when the index could not be asked: a systemic cause, reported once per index. */
   readonly unreachable?: string;
+  /** Locked files (or `alg:hash` pins) the index lists without a digest to compare: one cause per index (CPP090). */
+  readonly unhashed?: readonly string[];
+  /** Locked files the index lists as attested whose attestations it did not serve: one cause per index (CPP092). */
+  readonly unattested?: readonly string[];
 }
 
 export interface PackageCheck {
@@ -43,12 +47,13 @@ export async function checkPypiPackage(pkg: PackageNode, check: PackageCheck): P
       pkg,
       `is not a project on ${check.client.indexUrl}`,
       'Check where it comes from and re-lock against the right index.',
+      { index: check.client.indexUrl },
     );
     return { findings: [f], status: 'failed', detail: 'project not on the index' };
   }
   const files = parseProjectPage(page.json);
   if (!files) {
-    const reason = 'the project page is not PEP 691 JSON';
+    const reason = 'the project page is not a simple API page (PEP 503 HTML or PEP 691 JSON)';
     return { findings: [], status: 'unverifiable', detail: reason, unreachable: reason };
   }
   const release = files.filter((f) => sameVersion(f.version, pkg.version));
@@ -66,6 +71,9 @@ export async function checkPypiPackage(pkg: PackageNode, check: PackageCheck): P
   }
   const findings: Finding[] = [];
   const attestable: IndexFile[] = [];
+  // What the index gives nothing to compare with: neither verified nor failed (pip --require-hashes would hash the
+  // download itself; chainproof downloads nothing, so it can only say it did not check).
+  const unhashed: string[] = [];
   for (const dist of pkg.distributions ?? []) {
     if (dist.filename !== undefined) {
       const published = release.find((f) => f.filename === dist.filename);
@@ -79,6 +87,10 @@ export async function checkPypiPackage(pkg: PackageNode, check: PackageCheck): P
             { filename: dist.filename },
           ),
         );
+        continue;
+      }
+      if (!comparable(dist.hashes, published.hashes)) {
+        unhashed.push(dist.filename);
         continue;
       }
       const bad = mismatchedHash(dist.hashes, published.hashes);
@@ -101,7 +113,14 @@ export async function checkPypiPackage(pkg: PackageNode, check: PackageCheck): P
       attestable.push(published);
     } else {
       for (const [alg, hex] of Object.entries(dist.hashes)) {
-        if (!release.some((f) => f.hashes[alg] === hex)) {
+        if (!release.some((f) => f.hashes[alg] !== undefined)) {
+          unhashed.push(`${alg}:${hex}`);
+          continue;
+        }
+        const matching = release.filter((f) => f.hashes[alg] === hex.toLowerCase());
+        // pip installs the file whose digest is the pinned one (--require-hashes): that file's attestations count.
+        for (const f of matching) if (!attestable.includes(f)) attestable.push(f);
+        if (matching.length === 0) {
           findings.push(
             pyFinding(
               'CPP054',
@@ -127,11 +146,23 @@ export async function checkPypiPackage(pkg: PackageNode, check: PackageCheck): P
   if (builds) findings.push(builds);
   // A downgrade, a yank or a source build is a warning about the release; the locked files still match the index.
   const failed = findings.some((f) => !WARNINGS_ONLY.has(f.ruleId));
-  return {
-    findings,
-    status: failed ? 'failed' : 'verified',
-    detail: failed ? findings.map((f) => f.ruleId).join(' ') : prov.summary,
-  };
+  if (failed) return { findings, status: 'failed', detail: findings.map((f) => f.ruleId).join(' ') };
+  if (unhashed.length > 0)
+    return { findings, status: 'unverifiable', detail: 'the index publishes no hash to compare', unhashed };
+  if (prov.unfetched.length > 0)
+    return {
+      findings,
+      status: 'unverifiable',
+      detail: 'the index lists attestations it does not serve',
+      unattested: prov.unfetched,
+    };
+  return { findings, status: 'verified', detail: prov.summary };
+}
+
+/** The index publishes a digest in at least one algorithm the lockfile pins. */
+function comparable(locked: Readonly<Record<string, string>>, published: Readonly<Record<string, string>>): boolean {
+  const algs = Object.keys(locked);
+  return algs.length === 0 || algs.some((alg) => published[alg.toLowerCase()] !== undefined);
 }
 
 const WARNINGS_ONLY = new Set(['CPP066', 'CPP074', 'CPP076']);

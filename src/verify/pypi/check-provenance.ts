@@ -26,15 +26,20 @@ export async function verifyProvenance(
   pkg: PackageNode,
   files: readonly IndexFile[],
   check: PackageCheck,
-): Promise<{ findings: Finding[]; summary: string }> {
+): Promise<{ findings: Finding[]; summary: string; unfetched: string[] }> {
   const findings: Finding[] = [];
+  // Files the index says are attested (a PEP 740 provenance URL) whose attestations it did not serve.
+  const unfetched: string[] = [];
   const publishers = new Set<string>();
   for (const file of files) {
     const sha256 = file.hashes.sha256;
     // The index says the file has no provenance (PEP 740 `provenance: null`), or there is no digest to bind to.
     if (file.provenance === null || sha256 === undefined) continue;
     const res = await check.client.provenance(pkg.name, pkg.version, file.filename);
-    if (res.kind !== 'ok') continue;
+    if (res.kind !== 'ok') {
+      if (typeof file.provenance === 'string') unfetched.push(file.filename);
+      continue;
+    }
     const bundles =
       isRecord(res.json) && Array.isArray(res.json.attestation_bundles)
         ? (res.json.attestation_bundles as unknown[])
@@ -96,6 +101,7 @@ export async function verifyProvenance(
   }
   return {
     findings,
+    unfetched,
     summary:
       publishers.size > 0
         ? `hashes match the index; attested by ${[...publishers].sort().join(', ')}`

@@ -73,11 +73,16 @@ async function scanOnline(
     fault?: 'http-500';
     cacheDir?: string;
     trustedMirrors?: string[];
+    /** Lock as a requirements file of `--hash` pins (no file names) instead of a pylock.toml. */
+    requirements?: boolean;
   } = {},
 ): Promise<ScanResult> {
   index.serve(projects, opts.fault ? { fault: opts.fault } : {});
   const dir = await mkdtemp(path.join(tmpdir(), 'cp-pypi-'));
-  await writeFile(path.join(dir, 'pylock.toml'), pylock(locked));
+  if (opts.requirements === true) {
+    const pins = locked.map((p) => `${p.name}==${p.version} --hash=sha256:${p.sha256}`);
+    await writeFile(path.join(dir, 'requirements.txt'), `${pins.join('\n')}\n`);
+  } else await writeFile(path.join(dir, 'pylock.toml'), pylock(locked));
   const policy: Policy = {
     ...DEFAULT_POLICY,
     dependencies: {
@@ -162,6 +167,37 @@ describe('PyPI verification through a loopback index (PEP 691 + Integrity API, r
         'hashes match the index; attested by GitHub trailofbits/pypi-attestations (release.yml)',
       ],
     ]);
+  });
+
+  it('requirements --hash pins: the file pip would install (its digest pinned) is the one whose attestation counts', async () => {
+    const github = {
+      name: 'pypi-attestations',
+      version: '0.0.19',
+      file: GITHUB_SDIST,
+      sha256: await sha(GITHUB_SDIST),
+    };
+    const served = {
+      'pypi-attestations': [
+        { filename: GITHUB_SDIST, sha256: github.sha256, provenance: await json(`${GITHUB_SDIST}.provenance`) },
+      ],
+    };
+    const require = (repository: string) => ({
+      requirements: true,
+      python: {
+        requireProvenance: [{ packages: ['pypi-attestations'], publishers: [{ kind: 'GitHub' as const, repository }] }],
+      },
+    });
+    const ok = await scanOnline(served, [github], require('trailofbits/pypi-attestations'));
+    expect(online(ok)).toEqual([]);
+    expect(ok.verifications.map((v) => [v.key, v.status, v.detail])).toEqual([
+      [
+        'pkg:pypi-attestations@0.0.19',
+        'verified',
+        'hashes match the index; attested by GitHub trailofbits/pypi-attestations (release.yml)',
+      ],
+    ]);
+    const other = await scanOnline(served, [github], require('someone/else'));
+    expect(online(other)).toEqual(['CPP064@1']);
   });
 
   it('a wrong publisher in policy is CPP064', async () => {
