@@ -6,6 +6,7 @@ import type { Policy } from '../../core/policy.js';
 import { pushAll } from '../../core/push-all.js';
 import type { ScanResult } from '../../core/result.js';
 import type { TrustedRegistry } from '../../core/trusted-registry.js';
+import { pythonDepsStage } from '../../deps/parsers/python/stage.js';
 import { depsStage } from '../../deps/stage.js';
 import { scanRepository } from '../scan.js';
 import { aliasRetargets } from './aliases.js';
@@ -103,7 +104,8 @@ export async function reviewChange(req: ReviewRequest): Promise<ReviewResult> {
         include: [],
         exclude: [],
         logger: req.logger,
-        stages: [depsStage],
+        // The Python lockfiles are lockfiles too: a uv.lock or requirements update is compared like a package-lock.
+        stages: [depsStage, pythonDepsStage],
         ...(req.today !== undefined ? { today: req.today } : {}),
       });
     const [baseScan, headScan] = await Promise.all([
