@@ -30,6 +30,7 @@ import { notCompared } from './not-compared.js';
 import type { RegistryLookup } from './online.js';
 import { lockfileQuestions } from './questions.js';
 import { blobReader, fileReader, referenceChanges, workingTreeSources, type ReferenceChange } from './references.js';
+import { removedLockfiles } from './removed-lockfiles.js';
 import { atHeadPaths, findingsAtHeadPaths, movedLockfiles } from './renames.js';
 import { snapshotCommit, type Snapshot } from './snapshot.js';
 import { diffSubmodules, submoduleFindings } from './submodules.js';
@@ -127,6 +128,7 @@ export async function reviewChange(req: ReviewRequest): Promise<ReviewResult> {
         ...injectionQuestions(lockfiles, baseGraphs, headScan.graphs),
       ]),
       ...aliasRetargets(baseGraphs, headScan.graphs),
+      ...removedLockfiles(baseScan.files, headScan.files, baseScan.graphs, moves),
       ...unreadable(baseScan, 'base'),
       ...unreadable(headScan, 'head'),
       ...submoduleFindings(

@@ -295,4 +295,14 @@ export const REVIEW_RULES = defineRules([
     severity: '6.0',
     tags: [...TAGS, 'scanner-health'],
   },
+  {
+    id: 'CPU031',
+    name: 'LockfileRemoved',
+    short: 'The change removes a lockfile (or moves it away) while the manifest it locked stays.',
+    full: 'Package managers read the lockfile beside the manifest: package-lock.json, yarn.lock, pnpm-lock.yaml or bun.lock beside package.json; uv.lock, poetry.lock, pdm.lock or pylock.toml beside pyproject.toml; Pipfile.lock beside the Pipfile. Without it the next install resolves every version afresh, from whatever the registry serves that day, so nothing the review compared is what CI installs. A lockfile moved to another folder counts as removed for the manifest it leaves behind.',
+    help: 'Restore the lockfile from the base revision, or regenerate it with the package manager and commit it with the change so the review can compare it.',
+    level: 'error',
+    severity: '7.0',
+    tags: [...TAGS],
+  },
 ]);
