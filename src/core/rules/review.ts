@@ -305,4 +305,14 @@ export const REVIEW_RULES = defineRules([
     severity: '7.0',
     tags: [...TAGS],
   },
+  {
+    id: 'CPU032',
+    name: 'ModelReferenceRetargeted',
+    short: 'A call that loaded one hub model now loads another repository.',
+    full: 'The change replaces the model id a loader call names (the same call, the old id gone from the file): another repository, another owner, other weights and possibly other code. A look-alike id — the same model name under another owner, or an id a letter or two away — is how a typosquatted repository gets in and is an error; any other swap is a warning.',
+    help: 'Check the new id letter by letter and who publishes it; review the repository at a pinned commit and record it in the trusted registry (`chainproof registry add --ref hf:org/model@<commit>`).',
+    level: 'error',
+    severity: '7.0',
+    tags: [...TAGS],
+  },
 ]);
