@@ -4,12 +4,13 @@ import { changedInstallFiles } from './install-files.js';
 import { installSettingFindings, unreadableConfig } from './install-settings.js';
 import { manifestFindings } from './manifest-changes.js';
 import type { Snapshot } from './snapshot.js';
+import { workflowGateFindings } from './workflow-gates.js';
 import { workflowInstallFindings } from './workflow-installs.js';
 
 /**
  * What the change makes the next install on CI do besides the lockfile: package-manager configuration (CPU025,
  * CPU026), the project's own install scripts and overrides (CPU027, CPU028), workflows that stop installing from the
- * lockfile (CPU029); an input that could not be read is CPU030.
+ * lockfile (CPU029) or stop chainproof gating the change (CPU033); an input that could not be read is CPU030.
  */
 export async function installChangeFindings(
   dir: string,
@@ -24,5 +25,6 @@ export async function installChangeFindings(
     ...installSettingFindings(changes, allowed),
     ...manifestFindings(changes),
     ...workflowInstallFindings(changes),
+    ...workflowGateFindings(changes),
   ];
 }

@@ -315,4 +315,14 @@ export const REVIEW_RULES = defineRules([
     severity: '7.0',
     tags: [...TAGS],
   },
+  {
+    id: 'CPU033',
+    name: 'ReviewGateWeakened',
+    short: 'A workflow change stops chainproof from gating the pull request.',
+    full: "On `pull_request` the workflow that runs is the head's own, so a change can decide whether it is reviewed at all: drop the chainproof step or the workflow, let it fail quietly (`continue-on-error`, `|| true`), run it under another `if:`, lower `fail-on`, drop the `gate`, stop the pull-request trigger or add path filters to it, or let a job that waited for `gate-passed` run without it. Each is compared with the base workflow; the finding lists every weakening.",
+    help: "Restore the base revision's workflow. Land changes to the workflow that runs chainproof in a pull request of their own, reviewed by hand; protect the check with a required status check or a ruleset.",
+    level: 'error',
+    severity: '8.0',
+    tags: [...TAGS],
+  },
 ]);
