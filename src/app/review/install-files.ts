@@ -7,6 +7,7 @@ import type { Snapshot } from './snapshot.js';
 /** Files that decide what an install on CI does besides the lockfiles: read at both revisions to compare. */
 const INSTALL_INPUTS: ReadonlySet<string> = new Set([
   '.npmrc',
+  '.yarnrc',
   '.yarnrc.yml',
   'bunfig.toml',
   'pip.conf',

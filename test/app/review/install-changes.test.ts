@@ -181,6 +181,53 @@ const cases: Case[] = [
     want: ['CPU030@.yarnrc.yml:1'],
   },
   {
+    name: 'yarn 1 .yarnrc repoints the registry and a quoted scope → one CPU025 naming both',
+    base: { '.yarnrc': '# yarn lockfile v1\nregistry "https://registry.npmjs.org/"\n' },
+    head: {
+      '.yarnrc':
+        '# yarn lockfile v1\nregistry "https://npm.evil.example/"\n"@acme:registry" "https://npm.evil.example/"\n',
+    },
+    want: ['CPU025@.yarnrc:3'],
+    sides: [
+      '@acme:registry=(unset) registry=https://registry.npmjs.org/',
+      '@acme:registry=https://npm.evil.example/ registry=https://npm.evil.example/',
+    ],
+  },
+  {
+    name: 'yarn 1 .yarnrc drops --install.ignore-scripts and names a yarn-path → CPU026',
+    base: { '.yarnrc': '--install.ignore-scripts true\n' },
+    head: { '.yarnrc': 'yarn-path "./tools/yarn.js"\n' },
+    want: ['CPU026@.yarnrc:1'],
+    sides: [
+      '--install.ignore-scripts=true yarn-path=(unset)',
+      '--install.ignore-scripts=(unset) yarn-path=./tools/yarn.js',
+    ],
+  },
+  {
+    name: 'yarn 1 .yarnrc edited without a watched setting → nothing',
+    base: { '.yarnrc': '--install.ignore-scripts true\n' },
+    head: { '.yarnrc': '--install.ignore-scripts true\nnetwork-timeout 600000\n' },
+    want: [],
+  },
+  {
+    name: 'pyproject gains a [[tool.poetry.source]] → CPU025',
+    base: { 'pyproject.toml': '[tool.poetry]\nname = "app"\nversion = "1"\n' },
+    head: {
+      'pyproject.toml':
+        '[tool.poetry]\nname = "app"\nversion = "1"\n\n[[tool.poetry.source]]\nname = "mirror"\nurl = "https://pypi.evil.example/simple"\npriority = "primary"\n',
+    },
+    want: ['CPU025@pyproject.toml:7'],
+  },
+  {
+    name: 'a [[tool.pdm.source]] repointed with verify_ssl off → CPU025 and CPU026',
+    base: { 'pyproject.toml': '[[tool.pdm.source]]\nname = "corp"\nurl = "https://pypi.corp.example/simple"\n' },
+    head: {
+      'pyproject.toml':
+        '[[tool.pdm.source]]\nname = "corp"\nurl = "https://pypi.evil.example/simple"\nverify_ssl = false\n',
+    },
+    want: ['CPU025@pyproject.toml:3', 'CPU026@pyproject.toml:4'],
+  },
+  {
     name: 'the work tree (the Action) repoints .npmrc → CPU025',
     base: { '.npmrc': 'registry=https://registry.npmjs.org/\n' },
     head: { '.npmrc': 'registry=https://npm.evil.example/\n' },
