@@ -3,6 +3,7 @@ import type { Policy } from '../../core/policy.js';
 import { changedInstallFiles } from './install-files.js';
 import { installSettingFindings, unreadableConfig } from './install-settings.js';
 import { manifestFindings } from './manifest-changes.js';
+import { projectManifests } from './project-manifests.js';
 import type { Snapshot } from './snapshot.js';
 import { workflowGateFindings } from './workflow-gates.js';
 import { workflowInstallFindings } from './workflow-installs.js';
@@ -19,11 +20,12 @@ export async function installChangeFindings(
   policy: Policy,
 ): Promise<Finding[]> {
   const allowed = [...policy.dependencies.allowedRegistries, ...(policy.dependencies.trustedMirrors ?? [])];
-  const changes = await changedInstallFiles(dir, base, head);
+  const { changes, headPaths, headText } = await changedInstallFiles(dir, base, head);
+  const projects = projectManifests(headPaths, headText);
   return [
     ...changes.flatMap((c) => (c.unread !== undefined ? [unreadableConfig(c.path, c.unread)] : [])),
     ...installSettingFindings(changes, allowed),
-    ...manifestFindings(changes),
+    ...manifestFindings(changes, projects),
     ...workflowInstallFindings(changes),
     ...workflowGateFindings(changes),
   ];

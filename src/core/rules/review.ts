@@ -259,7 +259,7 @@ export const REVIEW_RULES = defineRules([
     id: 'CPU027',
     name: 'ProjectInstallScriptChanged',
     short: "The project's own package.json adds or changes a script that runs on every install.",
-    full: "npm, yarn, pnpm and bun run the root package's and each workspace's `preinstall`, `install`, `postinstall` and `prepare` scripts on a plain install (`npm ci` too), in CI with its secrets and tokens, unless scripts are turned off. A change that adds or edits one runs its command on the next install; a dependency update never needs to. Both the old and the new command are in the evidence.",
+    full: "npm, yarn, pnpm and bun run the root package's and each workspace's `preinstall`, `install`, `postinstall` and `prepare` scripts on a plain install (`npm ci` too), in CI with its secrets and tokens, unless scripts are turned off. A change that adds or edits one runs its command on the next install; a dependency update never needs to. Both the old and the new command are in the evidence. A package.json that is neither a project root (the repository root, or a folder with a lockfile) nor a workspace — a test fixture, an example — runs its scripts only if someone installs in that folder: it is reported as a note.",
     help: 'Read the command and anything it downloads or runs. If it belongs in the project, land it in a pull request of its own; otherwise restore the scripts from the base revision.',
     level: 'error',
     severity: '8.0',

