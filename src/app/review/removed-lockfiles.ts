@@ -18,10 +18,11 @@ export function removedLockfiles(
   baseGraphs: readonly DependencyGraph[],
   moves: ReadonlyMap<string, string>,
 ): Finding[] {
-  // An emptied lockfile is no lockfile (arborist `Shrinkwrap.load` reads `'' || '{}'`): discovery lists no empty file.
-  const headPaths = new Set(headFiles.map((f) => f.path));
+  // An emptied lockfile is no lockfile: arborist `Shrinkwrap.load` reads `'' || '{}'`, and the others find no entries.
+  const present = headFiles.filter((f) => f.size > 0 || manifestOf(f.format) === undefined);
+  const headPaths = new Set(present.map((f) => f.path));
   const lockedDirs = new Set(
-    headFiles.flatMap((f) => {
+    present.flatMap((f) => {
       const m = manifestOf(f.format);
       return m ? [joinRel(dirOf(f.path), m.kind)] : [];
     }),

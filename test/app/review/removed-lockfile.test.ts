@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { git, makeRepo, reviewHead, type Tree, writeTree } from './repo.js';
+import { commitHead, makeRepo, reviewHead, type Tree } from './repo.js';
 import { manifest, npmLock, sri } from './npm-lock.js';
 
 /**
@@ -86,11 +86,7 @@ describe('review of a change that removes a lockfile', () => {
   it.each(cases)('$name', async ({ base, remove = [], head = {}, want }) => {
     const repo = makeRepo(base);
     cleanups.push(repo.cleanup);
-    git(repo.dir, 'read-tree', 'HEAD'); // makeRepo leaves the index empty
-    if (remove.length > 0) git(repo.dir, 'rm', '-q', ...remove);
-    writeTree(repo.dir, head);
-    git(repo.dir, 'add', '-A');
-    git(repo.dir, 'commit', '-q', '-m', 'head');
+    commitHead(repo.dir, remove, head);
     const r = await reviewHead(repo.dir, { gate: 'patch' });
     expect(r.findings.filter((f) => f.ruleId === 'CPU031').map((f) => `${f.ruleId}@${f.location.path}`)).toEqual(want);
     if (want.length > 0) expect(r.gate?.passed).toBe(false);

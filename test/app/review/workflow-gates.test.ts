@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { git, makeRepo, reviewHead, writeTree } from './repo.js';
+import { commitHead, makeRepo, reviewHead } from './repo.js';
 
 /**
  * CPU033: the head's own workflow runs on its pull request, so a change can switch off the chainproof check that
@@ -93,11 +93,7 @@ describe('review of a workflow change that weakens the chainproof check', () => 
   it.each(cases)('$name', async ({ head, want }) => {
     const repo = makeRepo({ [PATH]: workflow() });
     cleanups.push(repo.cleanup);
-    git(repo.dir, 'read-tree', 'HEAD'); // makeRepo leaves the index empty
-    if (head === undefined) git(repo.dir, 'rm', '-q', PATH);
-    else writeTree(repo.dir, { [PATH]: head });
-    git(repo.dir, 'add', '-A');
-    git(repo.dir, 'commit', '-q', '-m', 'head');
+    commitHead(repo.dir, head === undefined ? [PATH] : [], head === undefined ? {} : { [PATH]: head });
     const r = await reviewHead(repo.dir);
     const got = r.findings.filter((f) => f.ruleId === 'CPU033');
     if (want === undefined) expect(got).toEqual([]);
