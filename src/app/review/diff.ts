@@ -89,7 +89,8 @@ function diffPackages(lockfile: string, base: readonly PackageNode[], head: read
     for (let i = 0; i < pairs; i++) {
       const from = bv.get(gone[i]!)!;
       const to = hv.get(fresh[i]!)!;
-      const up = compareVersions(to.version, from.version) >= 0;
+      // A pin moved to a URL or VCS spec has no version to order: a change of source (CPU002), not a downgrade.
+      const up = to.version === '' || from.version === '' || compareVersions(to.version, from.version) >= 0;
       out.push({
         kind: up ? 'upgraded' : 'downgraded',
         lockfile,

@@ -6,6 +6,7 @@ import type { Policy } from '../../core/policy.js';
 import { pushAll } from '../../core/push-all.js';
 import type { ScanResult } from '../../core/result.js';
 import type { TrustedRegistry } from '../../core/trusted-registry.js';
+import { pythonDepsStage } from '../../deps/parsers/python/stage.js';
 import { depsStage } from '../../deps/stage.js';
 import { scanRepository } from '../scan.js';
 import { aliasRetargets } from './aliases.js';
@@ -29,6 +30,7 @@ import { notCompared } from './not-compared.js';
 import type { RegistryLookup } from './online.js';
 import { lockfileQuestions } from './questions.js';
 import { blobReader, fileReader, referenceChanges, workingTreeSources, type ReferenceChange } from './references.js';
+import { removedLockfiles } from './removed-lockfiles.js';
 import { atHeadPaths, findingsAtHeadPaths, movedLockfiles } from './renames.js';
 import { snapshotCommit, type Snapshot } from './snapshot.js';
 import { diffSubmodules, submoduleFindings } from './submodules.js';
@@ -103,7 +105,8 @@ export async function reviewChange(req: ReviewRequest): Promise<ReviewResult> {
         include: [],
         exclude: [],
         logger: req.logger,
-        stages: [depsStage],
+        // The Python lockfiles are lockfiles too: a uv.lock or requirements update is compared like a package-lock.
+        stages: [depsStage, pythonDepsStage],
         ...(req.today !== undefined ? { today: req.today } : {}),
       });
     const [baseScan, headScan] = await Promise.all([
@@ -125,6 +128,7 @@ export async function reviewChange(req: ReviewRequest): Promise<ReviewResult> {
         ...injectionQuestions(lockfiles, baseGraphs, headScan.graphs),
       ]),
       ...aliasRetargets(baseGraphs, headScan.graphs),
+      ...removedLockfiles(baseScan.files, headScan.files, baseScan.graphs, moves),
       ...unreadable(baseScan, 'base'),
       ...unreadable(headScan, 'head'),
       ...submoduleFindings(

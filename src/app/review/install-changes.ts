@@ -3,13 +3,15 @@ import type { Policy } from '../../core/policy.js';
 import { changedInstallFiles } from './install-files.js';
 import { installSettingFindings, unreadableConfig } from './install-settings.js';
 import { manifestFindings } from './manifest-changes.js';
+import { projectManifests } from './project-manifests.js';
 import type { Snapshot } from './snapshot.js';
+import { workflowGateFindings } from './workflow-gates.js';
 import { workflowInstallFindings } from './workflow-installs.js';
 
 /**
  * What the change makes the next install on CI do besides the lockfile: package-manager configuration (CPU025,
  * CPU026), the project's own install scripts and overrides (CPU027, CPU028), workflows that stop installing from the
- * lockfile (CPU029); an input that could not be read is CPU030.
+ * lockfile (CPU029) or stop chainproof gating the change (CPU033); an input that could not be read is CPU030.
  */
 export async function installChangeFindings(
   dir: string,
@@ -18,11 +20,13 @@ export async function installChangeFindings(
   policy: Policy,
 ): Promise<Finding[]> {
   const allowed = [...policy.dependencies.allowedRegistries, ...(policy.dependencies.trustedMirrors ?? [])];
-  const changes = await changedInstallFiles(dir, base, head);
+  const { changes, headPaths, headText } = await changedInstallFiles(dir, base, head);
+  const projects = projectManifests(headPaths, headText);
   return [
     ...changes.flatMap((c) => (c.unread !== undefined ? [unreadableConfig(c.path, c.unread)] : [])),
     ...installSettingFindings(changes, allowed),
-    ...manifestFindings(changes),
+    ...manifestFindings(changes, projects),
     ...workflowInstallFindings(changes),
+    ...workflowGateFindings(changes),
   ];
 }

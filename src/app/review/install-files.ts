@@ -3,10 +3,12 @@ import path from 'node:path';
 import type { TreeEntry } from './git.js';
 import { readBlobs, run } from './git.js';
 import type { Snapshot } from './snapshot.js';
+import { isBuildScript } from './workflow-installs.js';
 
 /** Files that decide what an install on CI does besides the lockfiles: read at both revisions to compare. */
 const INSTALL_INPUTS: ReadonlySet<string> = new Set([
   '.npmrc',
+  '.yarnrc',
   '.yarnrc.yml',
   'bunfig.toml',
   'pip.conf',
@@ -21,7 +23,7 @@ const WORKFLOW = /^\.github\/workflows\/[^/]+\.ya?ml$/;
 export const MAX_INSTALL_FILE_BYTES = 1024 * 1024;
 
 export function isInstallInput(p: string): boolean {
-  if (WORKFLOW.test(p)) return true;
+  if (WORKFLOW.test(p) || (isBuildScript(p) && !p.split('/').includes('node_modules'))) return true;
   const parts = p.split('/');
   return INSTALL_INPUTS.has(parts[parts.length - 1]!) && !parts.includes('node_modules');
 }
@@ -34,6 +36,13 @@ export interface InstallFileChange {
   readonly unread?: string;
 }
 
+/** The install inputs a change touched, with every path at the head and a reader of any install input's head text. */
+export interface InstallFiles {
+  readonly changes: InstallFileChange[];
+  readonly headPaths: readonly string[];
+  readonly headText: (p: string) => string | undefined;
+}
+
 /**
  * The install inputs whose text differs between the revisions. Both sides come from git objects, or the head from the
  * work tree (regular files only: a symlink is never followed out of the scan root).
@@ -42,9 +51,24 @@ export async function changedInstallFiles(
   dir: string,
   base: Snapshot,
   head: Snapshot | undefined,
-): Promise<InstallFileChange[]> {
+): Promise<InstallFiles> {
   const baseTexts = await blobTexts(dir, base.entries);
-  const headTexts = head ? await blobTexts(dir, head.entries, base.entries) : await workTreeTexts(dir);
+  const tree = head ? undefined : await workTreeTexts(dir);
+  const headTexts = head ? await blobTexts(dir, head.entries, base.entries) : tree!.texts;
+  const headPaths = head ? [...head.entries.keys()] : tree!.paths;
+  // At a commit head an unchanged input is not read again: its base text is its head text.
+  const headText = (p: string) =>
+    headTexts.get(p)?.text ??
+    (head && head.entries.get(p)?.oid === base.entries.get(p)?.oid ? baseTexts.get(p)?.text : undefined);
+  return { changes: changedOf(baseTexts, headTexts, base, head), headPaths, headText };
+}
+
+function changedOf(
+  baseTexts: ReadonlyMap<string, Read>,
+  headTexts: ReadonlyMap<string, Read>,
+  base: Snapshot,
+  head: Snapshot | undefined,
+): InstallFileChange[] {
   const out: InstallFileChange[] = [];
   for (const p of [...new Set([...baseTexts.keys(), ...headTexts.keys()])].sort()) {
     const b = baseTexts.get(p);
@@ -80,20 +104,24 @@ async function blobTexts(
   );
 }
 
-async function workTreeTexts(dir: string): Promise<Map<string, Read>> {
-  const listed = (await run(dir, ['ls-files', '-z', '--cached', '--others', '--exclude-standard']))
-    .toString('utf8')
-    .split('\0')
-    .filter((p) => p !== '' && isInstallInput(p));
+async function workTreeTexts(dir: string): Promise<{ texts: Map<string, Read>; paths: string[] }> {
+  const paths = [
+    ...new Set(
+      (await run(dir, ['ls-files', '-z', '--cached', '--others', '--exclude-standard']))
+        .toString('utf8')
+        .split('\0')
+        .filter((p) => p !== ''),
+    ),
+  ];
   const out = new Map<string, Read>();
-  for (const p of [...new Set(listed)]) {
+  for (const p of paths.filter(isInstallInput)) {
     const abs = path.join(dir, ...p.split('/'));
     const st = await lstat(abs).catch(() => undefined);
     if (!st?.isFile()) continue;
     if (st.size > MAX_INSTALL_FILE_BYTES) out.set(p, { unread: tooLarge(st.size) });
     else out.set(p, { text: await readFile(abs, 'utf8') });
   }
-  return out;
+  return { texts: out, paths };
 }
 
 const tooLarge = (size: number) => `${size} bytes, over the ${MAX_INSTALL_FILE_BYTES}-byte bound for this kind of file`;

@@ -9,7 +9,8 @@ import type { InstallFileChange } from './install-files.js';
 /**
  * CPU025 / CPU026: a change to a package manager's configuration that the install on CI obeys. Each file is read as
  * its package manager reads it — `.npmrc` and pip.conf as ini (@npmcli/config, pip's `configparser`), `.yarnrc.yml`
- * as YAML (berry's `parseSyml`), `bunfig.toml`, `uv.toml` and pyproject's `[tool.uv]` as TOML — and flattened to
+ * as YAML (berry's `parseSyml`), yarn 1's `.yarnrc` as `key value` lines, `bunfig.toml`, `uv.toml` and pyproject's
+ * `[tool.uv]`, `[[tool.poetry.source]]` and `[[tool.pdm.source]]` as TOML — and flattened to
  * dotted keys. One finding per file and rule, every setting with its value at both revisions.
  */
 type Flat = Map<string, string>;
@@ -28,7 +29,7 @@ const notTrue = (v: string | undefined) => v === undefined || !/^(true|1|yes|on)
 const source = (key: RegExp): Watch => ({ key, rule: 'CPU025' });
 const guard = (key: RegExp, unsafe: (v: string | undefined) => boolean): Watch => ({ key, rule: 'CPU026', unsafe });
 
-const WATCHES: Readonly<Record<string, readonly Watch[]>> = {
+const FILE_WATCHES: Readonly<Record<string, readonly Watch[]>> = {
   // @npmcli/config definitions; pnpm reads the same file (config/config's npmrc keys).
   '.npmrc': [
     source(/^registry$/),
@@ -59,6 +60,19 @@ const WATCHES: Readonly<Record<string, readonly Watch[]>> = {
     guard(/^yarnPath$/, isSet),
     guard(/^plugins(\.\d+)?(\.path)?$/, isSet),
   ],
+  // yarn 1's `.yarnrc` (src/rc.js `getRcConfigForCwd`, read with its lockfile parser): config keys, and `--cmd.flag` /
+  // `--*.flag` keys that `getRcArgs` adds to every `yarn install` (or every command).
+  '.yarnrc': [
+    source(/^(--(\*|install|add)\.)?registry$/),
+    source(/^@[^:]+:registry$/),
+    guard(/^(--(\*|install|add)\.)?ignore-scripts$/, notTrue),
+    guard(/^strict-ssl$/, isFalse),
+    guard(/^(ca|cafile)$/, isSet),
+    // yarn runs the file `yarn-path` names instead of itself (`yarn-path` is one of rc.js's PATH_KEYS).
+    guard(/^yarn-path$/, isSet),
+    guard(/^(--(\*|install)\.)?(no-lockfile|update-checksums|skip-integrity-check)$/, (v) => !notTrue(v)),
+    guard(/^(--(\*|install)\.)?frozen-lockfile$/, isFalse),
+  ],
   // bun's bunfig.toml `[install]` (docs: runtime/bunfig).
   'bunfig.toml': [
     source(/^install\.registry(\.url)?$/),
@@ -81,11 +95,20 @@ const WATCHES: Readonly<Record<string, readonly Watch[]>> = {
     guard(/^verify-hashes$/, isFalse),
   ],
 };
+// pyproject.toml: uv's settings under `[tool.uv]`, Poetry's `[[tool.poetry.source]]` and PDM's `[[tool.pdm.source]]`
+// (each a package index the resolver asks; PDM's `verify_ssl = false` drops TLS for it).
+const WATCHES: Readonly<Record<string, readonly Watch[]>> = {
+  ...FILE_WATCHES,
+  'pyproject.toml': [
+    ...FILE_WATCHES['uv.toml']!.map((w) => ({ ...w, key: new RegExp(`^tool\\.uv\\.${w.key.source.slice(1)}`) })),
+    source(/^tool\.(poetry|pdm)\.source\.\d+\.url$/),
+    guard(/^tool\.pdm\.source\.\d+\.verify_ssl$/, isFalse),
+  ],
+};
 
 function kindOf(p: string): string | undefined {
   const base = p.slice(p.lastIndexOf('/') + 1);
   if (base === 'pip.ini') return 'pip.conf';
-  if (base === 'pyproject.toml') return 'uv.toml';
   return base in WATCHES ? base : undefined;
 }
 
@@ -93,19 +116,44 @@ function kindOf(p: string): string | undefined {
 function flatten(p: string, text: string | undefined): Flat | Error | undefined {
   if (text === undefined) return undefined;
   const kind = kindOf(p)!;
-  const base = p.slice(p.lastIndexOf('/') + 1);
   try {
     let data: unknown;
+    if (kind === '.yarnrc') return parseYarnrc(text);
     if (kind === '.npmrc' || kind === 'pip.conf') data = parseIni(text);
     else if (kind === '.yarnrc.yml') data = parseYaml(text, { schema: 'failsafe', maxAliasCount: 100 });
     else data = parseToml(text, { maxDepth: 32 });
-    if (base === 'pyproject.toml') data = at(at(data, 'tool'), 'uv');
+    if (kind === 'pyproject.toml') {
+      const tool = at(data, 'tool');
+      data = {
+        tool: {
+          uv: at(tool, 'uv'),
+          poetry: { source: at(at(tool, 'poetry'), 'source') },
+          pdm: { source: at(at(tool, 'pdm'), 'source') },
+        },
+      };
+    }
     const out: Flat = new Map();
     flattenInto(out, '', data, 0);
     return out;
   } catch (err) {
     return err instanceof Error ? err : new Error(String(err));
   }
+}
+
+/**
+ * yarn 1's `.yarnrc`: one `key value` a line, either side optionally a JSON-quoted string, `#` comments (the
+ * tokenizer of yarn's lockfile `parse`, which rc.js reads it with). The last line for a key wins, as in its object.
+ */
+function parseYarnrc(text: string): Flat {
+  const out: Flat = new Map();
+  const unquote = (t: string) => (t.startsWith('"') ? String(JSON.parse(t)) : t);
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) continue;
+    const m = /^("(?:[^"\\]|\\.)*"|[^\s:"]+):?\s+("(?:[^"\\]|\\.)*"|\S+)/.exec(line);
+    if (m) out.set(unquote(m[1]!), unquote(m[2]!));
+  }
+  return out;
 }
 
 const at = (o: unknown, k: string): unknown =>
@@ -131,7 +179,8 @@ function lineOf(text: string, key: string): number {
       .filter((s) => !/^\d+$/.test(s))
       .pop() ?? key;
   const esc = leaf.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const re = new RegExp(`^\\s*(-\\s*)?["']?${esc}(\\[\\])?["']?\\s*[=:]`);
+  // `key = v` (ini, TOML), `key: v` (YAML), `key v` (yarn 1's .yarnrc).
+  const re = new RegExp(`^\\s*(-\\s*)?["']?${esc}(\\[\\])?["']?(\\s*[=:]|\\s)`);
   const i = text.split('\n').findIndex((l) => re.test(l));
   return i < 0 ? 1 : i + 1;
 }

@@ -27,7 +27,8 @@ const LIFECYCLE = [
 type Json = Record<string, unknown>;
 const isObj = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
 
-export function manifestFindings(changes: readonly InstallFileChange[]): Finding[] {
+/** `projects`: the package.json files an install runs the scripts of (project-manifests.ts); others are notes. */
+export function manifestFindings(changes: readonly InstallFileChange[], projects: ReadonlySet<string>): Finding[] {
   const out: Finding[] = [];
   for (const c of changes) {
     const name = c.path.slice(c.path.lastIndexOf('/') + 1);
@@ -54,7 +55,7 @@ export function manifestFindings(changes: readonly InstallFileChange[]): Finding
       const changed = LIFECYCLE.filter(
         (s) => typeof scripts(now)[s] === 'string' && scripts(now)[s] !== scripts(was)[s],
       );
-      if (changed.length > 0) out.push(scriptFinding(c, changed, scripts(was), scripts(now)));
+      if (changed.length > 0) out.push(scriptFinding(c, changed, scripts(was), scripts(now), projects.has(c.path)));
     }
     const ob = overridesOf(name, was);
     const oh = overridesOf(name, now);
@@ -104,10 +105,22 @@ function offRegistry(key: string, spec: string): boolean {
 
 const shown = (v: unknown) => (typeof v === 'string' ? redactUrls(v).slice(0, 200) : '(none)');
 
-function scriptFinding(c: InstallFileChange, names: readonly string[], was: Json, now: Json): Finding {
+function scriptFinding(
+  c: InstallFileChange,
+  names: readonly string[],
+  was: Json,
+  now: Json,
+  project: boolean,
+): Finding {
+  const pairs = names.map((n) => `${n}: ${shown(was[n])} → ${shown(now[n])}`).join('; ');
   return {
     ruleId: 'CPU027',
-    message: `${c.path} ${names.map((n) => `${n}: ${shown(was[n])} → ${shown(now[n])}`).join('; ')}. The project's own install scripts run on every install, in CI with its secrets; review the command and what it fetches before merging.`,
+    // A package.json that is neither a project root (lockfile beside it, or the repository root) nor a workspace —
+    // a fixture, an example — runs its scripts only when someone installs in that folder: said, not alarmed.
+    ...(project ? {} : { level: 'note' as const }),
+    message: project
+      ? `${c.path} ${pairs}. The project's own install scripts run on every install, in CI with its secrets; review the command and what it fetches before merging.`
+      : `${c.path} ${pairs}. No install of this repository runs it (the folder is neither a project with a lockfile nor a workspace); it runs only if someone installs in that folder.`,
     location: { path: c.path, line: lineOfKey(c.head!, names[0]!) },
     artifact: { kind: 'file', path: c.path },
     evidence: {

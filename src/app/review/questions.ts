@@ -2,6 +2,7 @@ import type { Finding } from '../../core/finding.js';
 import type { DependencyGraph, PackageNode } from '../../core/records.js';
 import type { LockfileChanges, PackageChange, VersionMove } from './diff.js';
 import { pushAll } from '../../core/push-all.js';
+import { republishedDistributions } from './republished-dists.js';
 import type { SriAlgorithm } from '../../core/sri.js';
 import { SRI_DIGEST_BYTES, isSriAlgorithm, parseSri } from '../../core/sri.js';
 
@@ -19,7 +20,7 @@ export function lockfileQuestions(
   const baseByPath = new Map(base.map((g) => [g.lockfile, g]));
   for (const g of head) {
     const before = baseByPath.get(g.lockfile);
-    if (before) pushAll(out, republished(before, g));
+    if (before) pushAll(out, [...republished(before, g), ...republishedDistributions(before, g)]);
   }
   for (const lf of changes) {
     for (const c of lf.changes) pushAll(out, perChange(c));
@@ -137,7 +138,7 @@ function hostOf(url: string | undefined): string | undefined {
 function perChange(c: PackageChange): Finding[] {
   if (c.kind !== 'upgraded' && c.kind !== 'downgraded') return [];
   const out: Finding[] = [];
-  const label = `${c.name} ${c.base.version} → ${c.head.version}`;
+  const label = `${c.name} ${c.base.version || '(no version)'} → ${c.head.version || '(no version)'}`;
   const fromHost = hostOf(c.base.resolved);
   const toHost = hostOf(c.head.resolved);
   if (c.base.source !== c.head.source || (fromHost !== undefined && toHost !== undefined && fromHost !== toHost)) {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Finding } from '../../core/finding.js';
 import type { ModelReference } from '../../core/records.js';
 import { MAX_SOURCE_BYTES, isReferenceSource, searchText } from '../../refs/find.js';
+import { didYouMean } from '../../trust/policy/suggest.js';
 import { hashWorkingFiles, readBlob } from './git.js';
 
 /** A model reference the change added, or whose pinned revision it moved. */
@@ -48,7 +49,8 @@ export function fileReader(dir: string): (p: string) => Promise<string | undefin
 
 /**
  * Model references in the files the change touched, at both revisions, compared by file and model: a pinned
- * revision that moved (CPU011) and a new reference that pins nothing (CPU012). Only changed files are parsed.
+ * revision that moved (CPU011, an error when it drops a commit pin), a call now loading another model (CPU032) and a
+ * new reference that pins nothing (CPU012). Only changed files are parsed.
  */
 export async function referenceChanges(
   s: ReferenceSides,
@@ -60,6 +62,7 @@ export async function referenceChanges(
   const findings: Finding[] = [];
   for (const p of touched) {
     const [before, after] = await Promise.all([refsIn(p, await s.readBase(p), s), refsIn(p, await s.readHead(p), s)]);
+    const retargets = pairRetargets(before, after);
     for (const r of after) {
       const name = r.repoId ?? r.url;
       const olds = before.filter((b) => (b.repoId ?? b.url) === name);
@@ -79,6 +82,8 @@ export async function referenceChanges(
         });
       if (olds.length === 0) {
         changes.push({ kind: 'added', reference: r });
+        const was = retargets.get(r);
+        if (was) findings.push(retargeted(was, r));
         if (r.revisionKind !== 'commit')
           findings.push({
             ruleId: 'CPU012',
@@ -89,9 +94,12 @@ export async function referenceChanges(
       } else if (!olds.some((b) => b.revision === r.revision)) {
         const from = olds[0]!.revision;
         changes.push({ kind: 'moved', reference: r, ...(from !== undefined ? { from } : {}) });
+        // A commit pin traded for a branch, a tag or nothing: whatever the name points at on the day it loads.
+        const unpinned = olds.some((b) => b.revisionKind === 'commit') && r.revisionKind !== 'commit';
         findings.push({
           ruleId: 'CPU011',
-          message: `The change moves ${name ?? '?'} from ${from ?? 'no revision'} to ${r.revision ?? 'no revision'} (${r.via}): other weights — and, with remote code, other code — will load. Review the new revision and record it in the trusted registry.`,
+          ...(unpinned ? { level: 'error' as const } : {}),
+          message: `The change moves ${name ?? '?'} from ${from ?? 'no revision'} to ${r.revision ?? 'no revision'} (${r.via})${unpinned ? ', dropping its commit pin' : ''}: other weights — and, with remote code, other code — will load. ${unpinned ? 'Pin the reviewed commit again.' : 'Review the new revision and record it in the trusted registry.'}`,
           location: where,
           evidence: { ...evidence, from: from ?? '' },
         });
@@ -99,6 +107,56 @@ export async function referenceChanges(
     }
   }
   return { changes, findings };
+}
+
+/**
+ * A reference the change points at another model in place: the base model is gone from the file and a new one is
+ * loaded by the same call (nearest line). Pairs head reference → the base reference it replaced.
+ */
+function pairRetargets(
+  before: readonly ModelReference[],
+  after: readonly ModelReference[],
+): Map<ModelReference, ModelReference> {
+  const id = (r: ModelReference) => r.repoId ?? r.url;
+  const gone = before.filter((b) => id(b) !== undefined && !after.some((a) => id(a) === id(b)));
+  const out = new Map<ModelReference, ModelReference>();
+  const used = new Set<ModelReference>();
+  for (const r of after) {
+    if (id(r) === undefined || before.some((b) => id(b) === id(r))) continue;
+    const near = gone
+      .filter((b) => b.via === r.via && !used.has(b))
+      .sort((x, y) => Math.abs(x.line - r.line) - Math.abs(y.line - r.line))[0];
+    if (near) {
+      out.set(r, near);
+      used.add(near);
+    }
+  }
+  return out;
+}
+
+/**
+ * CPU032: the call now loads another model. A look-alike id (the same model name under another owner, or an id a
+ * couple of letters away) is how a typosquatted repository gets in: an error; any other swap is a warning to review.
+ */
+function retargeted(was: ModelReference, r: ModelReference): Finding {
+  const from = was.repoId ?? was.url ?? '?';
+  const to = r.repoId ?? r.url ?? '?';
+  const leaf = (x: string) => x.slice(x.lastIndexOf('/') + 1).toLowerCase();
+  const lookalike = leaf(from) === leaf(to) || didYouMean(to, [from], 2) !== undefined;
+  return {
+    ruleId: 'CPU032',
+    ...(lookalike ? {} : { level: 'warning' as const }),
+    message: `The change points ${r.via} at ${to} instead of ${from}${lookalike ? ', a look-alike of the name it replaces' : ''}: another repository, so other weights and possibly other code from another owner. Check the new id letter by letter and who publishes it, then review it and record it in the trusted registry.`,
+    location: { path: r.path, line: r.line, column: r.column },
+    evidence: {
+      from,
+      to,
+      via: r.via,
+      lookalike,
+      ...(was.revision !== undefined ? { fromRevision: was.revision } : {}),
+      ...(r.revision !== undefined ? { toRevision: r.revision } : {}),
+    },
+  };
 }
 
 async function refsIn(p: string, text: string | undefined, s: ReferenceSides): Promise<ModelReference[]> {

@@ -1,4 +1,6 @@
 import type { Finding } from '../../core/finding.js';
+import { pushAll } from '../../core/push-all.js';
+import { redactUrls } from '../../deps/checks/finding.js';
 import type { InstallFileChange } from './install-files.js';
 
 /**
@@ -6,9 +8,11 @@ import type { InstallFileChange } from './install-files.js';
  * installs exactly the lockfile and fails when package.json disagrees; `npm install` re-resolves and rewrites it
  * (arborist `buildIdealTree`). The same for `pnpm install --no-frozen-lockfile` (pnpm freezes by default in CI),
  * `yarn install --no-immutable` / `--no-frozen-lockfile`, `bun install` without `--frozen-lockfile` (bun does not
- * freeze by default) and `uv sync` without `--locked` / `--frozen`. The install commands each revision
+ * freeze by default), `uv sync` without `--locked` / `--frozen`, and `pip install` of names rather than a
+ * requirements file or hash-pinned set, in workflows and Dockerfiles alike. The install commands each revision
  * runs are compared as text (comments dropped); one finding per workflow with both sides.
  */
+const PIP = /\b(pip3?|-m\s+pip|uv\s+pip)\s+install\b/;
 const UNLOCKED: readonly { readonly re: RegExp; readonly unless?: RegExp }[] = [
   // A global tool install (`npm i -g x`) does not read the project's lockfile at all.
   { re: /\bnpm\s+(install|i|isntall|add|update|up)\b/, unless: /\s(-g|--global|--package-lock-only)\b/ },
@@ -16,9 +20,16 @@ const UNLOCKED: readonly { readonly re: RegExp; readonly unless?: RegExp }[] = [
   { re: /\byarn(\s+install)?\b.*--(no-immutable|no-frozen-lockfile)/ },
   { re: /\bbun\s+(install|i)\b/, unless: /--frozen-lockfile|--production\b.*--frozen-lockfile/ },
   { re: /\buv\s+sync\b/, unless: /--(locked|frozen)\b/ },
+  // pip resolves whatever it is named afresh unless it installs a requirements file or pins with hashes; upgrading
+  // pip's own tooling reads no project file at all.
+  {
+    re: PIP,
+    unless:
+      /\s(-r|--requirement|-c|--constraint)[\s=]|--require-hashes|--upgrade\s+(pip|setuptools|wheel)(\s|$)|-U\s+(pip|setuptools|wheel)(\s|$)/,
+  },
 ];
 const INSTALL =
-  /\b(npm\s+(ci|install|i|isntall|add|update|up)|pnpm\s+(install|i)|yarn(\s+install)?(?=\s+-|\s*$)|bun\s+(install|i)|uv\s+sync)\b/;
+  /\b(npm\s+(ci|install|i|isntall|add|update|up)|pnpm\s+(install|i)|yarn(\s+install)?(?=\s+-|\s*$)|bun\s+(install|i)|uv\s+sync|(pip3?|-m\s+pip|uv\s+pip)\s+install)\b/;
 
 /** Install commands of a workflow, one per line that runs one, whitespace normalised. */
 function installs(text: string | undefined): string[] {
@@ -26,7 +37,7 @@ function installs(text: string | undefined): string[] {
   const out: string[] = [];
   for (const raw of text.split('\n')) {
     const line = raw.replace(/(^|\s)#.*$/, '').trim();
-    if (INSTALL.test(line)) out.push(line.replace(/^(-\s*)?(run:\s*[|>]?-?\s*)?/, '').replace(/\s+/g, ' '));
+    if (INSTALL.test(line)) out.push(line.replace(/^(-\s*)?(run:\s*[|>]?-?\s*|RUN\s+)?/, '').replace(/\s+/g, ' '));
   }
   return out;
 }
@@ -35,24 +46,68 @@ function unlocked(cmd: string): boolean {
   return UNLOCKED.some((u) => u.re.test(cmd) && !(u.unless?.test(cmd) ?? false));
 }
 
+/** Workflows and Dockerfiles: both run install commands on every build. */
+export const isBuildScript = (p: string) =>
+  p.startsWith('.github/workflows/') || /(^|\/)(Dockerfile|Containerfile)([.-][^/]*)?$|\.[Dd]ockerfile$/.test(p);
+
 export function workflowInstallFindings(changes: readonly InstallFileChange[]): Finding[] {
   const out: Finding[] = [];
   for (const c of changes) {
-    if (!c.path.startsWith('.github/workflows/') || c.unread !== undefined || c.head === undefined) continue;
+    if (!isBuildScript(c.path) || c.unread !== undefined || c.head === undefined) continue;
     const before = installs(c.base);
     const after = installs(c.head);
     const had = new Set(before);
-    const fresh = [...new Set(after.filter((cmd) => unlocked(cmd) && !had.has(cmd)))];
-    if (fresh.length === 0) continue;
+    const added = after.filter((cmd) => !had.has(cmd));
     const lines = c.head.split('\n');
-    const line = lines.findIndex((l) => l.replace(/\s+/g, ' ').includes(fresh[0]!)) + 1;
+    const lineOf = (cmd: string) => Math.max(1, lines.findIndex((l) => l.replace(/\s+/g, ' ').includes(cmd)) + 1);
     const was = before.length > 0 ? before.join('; ') : '(no install)';
+    pushAll(out, sourceFlags(c, added, before, lineOf));
+    const fresh = [...new Set(added.filter(unlocked))];
+    if (fresh.length === 0) continue;
+    const line = lineOf(fresh[0]!);
     out.push({
       ruleId: 'CPU029',
-      message: `${c.path} now installs without holding to the lockfile: ${fresh.join('; ')} (the base ran: ${was}). That install resolves versions afresh on CI, so what runs is not what the lockfile and this review saw. Use npm ci, pnpm/yarn install with a frozen lockfile, bun install --frozen-lockfile or uv sync --locked.`,
-      location: { path: c.path, line: line > 0 ? line : 1 },
+      message: `${c.path} now installs without holding to the lockfile: ${fresh.join('; ')} (the base ran: ${was}). That install resolves versions afresh on CI, so what runs is not what the lockfile and this review saw. Use npm ci, pnpm/yarn install with a frozen lockfile, bun install --frozen-lockfile, uv sync --locked or pip install -r with --require-hashes.`,
+      location: { path: c.path, line },
       artifact: { kind: 'file', path: c.path },
       evidence: { before: was, after: after.join('; '), commands: fresh.join('\n') },
+    });
+  }
+  return out;
+}
+
+/** Flags of an install command that choose where packages come from, or drop TLS checks for a host. */
+const SOURCE_FLAG = /(?:^|\s)(--index-url|--extra-index-url|-i|--find-links|-f|--registry)[=\s]+(\S+)/g;
+const TRUST_FLAG = /(?:^|\s)(--trusted-host|--allow-insecure-host|--strict-ssl[=\s]+false)(?:[=\s]+(\S+))?/g;
+
+/**
+ * CPU025 / CPU026 for install commands the change adds to a workflow or Dockerfile: the same settings a pip.conf or
+ * .npmrc holds (`pip install --extra-index-url`, `npm ci --registry`, `--trusted-host`) given on the command line,
+ * which the package manager obeys over its files. A flag the base already passed is not new.
+ */
+function sourceFlags(
+  c: InstallFileChange,
+  added: readonly string[],
+  before: readonly string[],
+  lineOf: (cmd: string) => number,
+): Finding[] {
+  const flags = (cmds: readonly string[], re: RegExp) =>
+    cmds.flatMap((cmd) => [...cmd.matchAll(re)].map((m) => ({ cmd, flag: m[0].trim() })));
+  const out: Finding[] = [];
+  for (const [rule, re] of [
+    ['CPU025', SOURCE_FLAG],
+    ['CPU026', TRUST_FLAG],
+  ] as const) {
+    const had = new Set(flags(before, re).map((f) => f.flag));
+    const fresh = flags(added, re).filter((f) => !had.has(f.flag));
+    if (fresh.length === 0) continue;
+    const shown = [...new Set(fresh.map((f) => redactUrls(f.flag).slice(0, 200)))];
+    out.push({
+      ruleId: rule,
+      message: `${c.path} now runs an install ${rule === 'CPU025' ? 'pointed at another registry or index' : 'with TLS checks off for a host'}: ${shown.join('; ')}. The package manager obeys the command line over its configuration files on every build. Land it in a pull request of its own and approve it by hand.`,
+      location: { path: c.path, line: lineOf(fresh[0]!.cmd) },
+      artifact: { kind: 'file', path: c.path },
+      evidence: { flags: shown.join('\n'), commands: [...new Set(fresh.map((f) => redactUrls(f.cmd)))].join('\n') },
     });
   }
   return out;

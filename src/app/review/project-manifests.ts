@@ -1,0 +1,71 @@
+import picomatch from 'picomatch';
+import { parse as parseYaml } from 'yaml';
+import { LOCKFILE_FORMATS, formatFromName } from '../../discover/catalogue/index.js';
+import { dirOf, joinRel } from '../../deps/read.js';
+
+/**
+ * The package.json files whose lifecycle scripts an install runs: the root of a project (the repository root, or a
+ * folder with a lockfile beside its package.json) and its workspaces (`workspaces` of the root package.json, or
+ * pnpm-workspace.yaml `packages`). npm runs `preinstall` / `postinstall` / `prepare` for the root node and each
+ * workspace link (arborist `reify` → `[_runScripts]`), never for a package.json that merely sits in the tree — a test
+ * fixture or an example — unless someone installs in that folder.
+ */
+export function projectManifests(paths: readonly string[], read: (p: string) => string | undefined): Set<string> {
+  const isManifest = (p: string) => p === 'package.json' || p.endsWith('/package.json');
+  const locked = new Set(
+    paths
+      .filter((p) => {
+        const f = formatFromName(p);
+        return f !== undefined && LOCKFILE_FORMATS.has(f);
+      })
+      .map(dirOf),
+  );
+  const manifests = paths.filter(isManifest);
+  const roots = manifests.filter((p) => dirOf(p) === '' || locked.has(dirOf(p)));
+  const out = new Set(roots);
+  const pnpmRoots = paths.filter((p) => p === 'pnpm-workspace.yaml' || p.endsWith('/pnpm-workspace.yaml')).map(dirOf);
+  for (const base of new Set([...roots.map(dirOf), ...pnpmRoots])) {
+    const globs = [
+      ...workspacesOf(read(joinRel(base, 'package.json'))),
+      ...pnpmPackagesOf(read(joinRel(base, 'pnpm-workspace.yaml'))),
+    ];
+    const yes = globs.filter((g) => !g.startsWith('!')).map((g) => g.replace(/^\.\//, '').replace(/\/$/, ''));
+    const no = globs.filter((g) => g.startsWith('!')).map((g) => g.slice(1).replace(/^\.\//, '').replace(/\/$/, ''));
+    if (yes.length === 0) continue;
+    const match = picomatch(yes, { dot: false });
+    const skip = no.length > 0 ? picomatch(no) : () => false;
+    for (const m of manifests) {
+      const d = dirOf(m);
+      const rel = base === '' ? d : d.startsWith(base + '/') ? d.slice(base.length + 1) : undefined;
+      if (rel !== undefined && rel !== '' && match(rel) && !skip(rel)) out.add(m);
+    }
+  }
+  return out;
+}
+
+function workspacesOf(text: string | undefined): string[] {
+  if (text === undefined) return [];
+  try {
+    const v: unknown = JSON.parse(text);
+    const ws = v !== null && typeof v === 'object' ? (v as Record<string, unknown>)['workspaces'] : undefined;
+    const list = Array.isArray(ws)
+      ? ws
+      : ws !== null && typeof ws === 'object'
+        ? (ws as Record<string, unknown>)['packages']
+        : [];
+    return Array.isArray(list) ? list.filter((x): x is string => typeof x === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+function pnpmPackagesOf(text: string | undefined): string[] {
+  if (text === undefined) return [];
+  try {
+    const v: unknown = parseYaml(text, { maxAliasCount: 100 });
+    const list = v !== null && typeof v === 'object' ? (v as Record<string, unknown>)['packages'] : undefined;
+    return Array.isArray(list) ? list.filter((x): x is string => typeof x === 'string') : [];
+  } catch {
+    return [];
+  }
+}

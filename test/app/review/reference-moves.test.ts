@@ -1,0 +1,68 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { makeRepo, reviewHead } from './repo.js';
+
+/**
+ * A model reference in code that the change re-points: from a commit pin to a branch (CPU011, now an error: the pin
+ * is gone), or to another repository at the same call (CPU032; an error for a look-alike id, a typosquat's shape).
+ * Before, a commit → branch move was the same warning as commit → commit, and another repo id read as a new pinned
+ * reference with no finding at all.
+ */
+const cleanups: (() => void)[] = [];
+afterAll(() => cleanups.forEach((c) => c()));
+
+const A = 'a'.repeat(40);
+const B = 'b'.repeat(40);
+const load = (model: string, rev: string) =>
+  `from transformers import AutoModel\n\nmodel = AutoModel.from_pretrained("${model}", revision="${rev}")\n`;
+const yaml = (model: string, rev: string) => `model_name_or_path: ${model}\nrevision: ${rev}\n`;
+
+const cases = [
+  {
+    name: 'a commit pin moved to a branch → CPU011 as an error',
+    file: 'train.py',
+    base: load('acme/encoder', A),
+    head: load('acme/encoder', 'main'),
+    want: ['CPU011@train.py:3:error'],
+  },
+  {
+    name: 'a commit pin moved to another commit → CPU011 stays a warning',
+    file: 'train.py',
+    base: load('acme/encoder', A),
+    head: load('acme/encoder', B),
+    want: ['CPU011@train.py:3:warning'],
+  },
+  {
+    name: 'the same model name under another owner, same commit → CPU032 as an error',
+    file: 'train.py',
+    base: load('acme/encoder', A),
+    head: load('acme-ai/encoder', A),
+    want: ['CPU032@train.py:3:error'],
+  },
+  {
+    name: 'an id two letters away (typosquat) → CPU032 as an error',
+    file: 'train.py',
+    base: load('acme/encoder', A),
+    head: load('acme/encodre', A),
+    want: ['CPU032@train.py:3:error'],
+  },
+  {
+    name: 'another model altogether in a YAML config → CPU032 as a warning',
+    file: 'config.yaml',
+    base: yaml('acme/encoder', A),
+    head: yaml('bigco/sentence-model', A),
+    want: ['CPU032@config.yaml:1:warning'],
+  },
+];
+
+describe('review of a model reference the change re-points', () => {
+  it.each(cases)('$name', async ({ file, base, head, want }) => {
+    const repo = makeRepo({ [file]: base }, { [file]: head });
+    cleanups.push(repo.cleanup);
+    const r = await reviewHead(repo.dir, { gate: 'any' });
+    const got = r.findings
+      .filter((f) => /^CPU0(11|12|32)$/.test(f.ruleId))
+      .map((f) => `${f.ruleId}@${f.location.path}:${f.location.line}:${f.level}`);
+    expect(got).toEqual(want);
+    expect(r.gate?.passed).toBe(want[0]!.endsWith(':warning'));
+  });
+});
