@@ -97,14 +97,17 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
-const cleanups: (() => void)[] = [];
-afterAll(() => cleanups.forEach((c) => c()));
+// Every case reviews the same commits (only the registry's answers differ), and a review only reads the repository:
+// one repository for the file.
+let repo: ReturnType<typeof makeRepo>;
+beforeAll(() => {
+  repo = makeRepo({ [F]: lock('before') }, { [F]: lock('after') });
+});
+afterAll(() => repo.cleanup());
 
 async function review(s: Scenario, registry = url) {
   scenario = s;
   requests = [];
-  const repo = makeRepo({ [F]: lock('before') }, { [F]: lock('after') });
-  cleanups.push(repo.cleanup);
   return reviewHead(repo.dir, {
     options: testOptions({ offline: false, registry: `${registry}/` }),
     now: NOW,

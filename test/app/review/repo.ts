@@ -1,11 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { silentLogger } from '../../../src/core/context.js';
 import { EMPTY_REGISTRY } from '../../../src/core/trusted-registry.js';
 import { reviewChange, type ReviewRequest, type ReviewResult } from '../../../src/app/review/index.js';
 import { DEFAULT_POLICY } from '../../../src/trust/policy/default.js';
+import { REPO } from '../../helpers/cli.js';
 import { testOptions } from '../../helpers/scan.js';
 
 const GIT_ENV = {
@@ -35,15 +36,20 @@ export function writeTree(dir: string, files: Tree): void {
 /**
  * A temp git repository with one commit per tree: `base` first, then `head` (if given) on top; the work tree holds
  * both, head's files over base's. The commits are written by one `git fast-import` rather than `add` + `commit` per
- * tree (two git processes instead of five: the review tests build about forty repositories). The index is left
- * empty: a review reads commits (`ls-tree`, `cat-file`) and work-tree files (`hash-object`), never the index.
+ * tree, and the empty repository is a copy of one `git init` made once per worker process: one git process per
+ * repository (each process started from a test worker costs about 20-30 ms of CPU; the review tests build about a
+ * hundred and fifty repositories). The index is left empty: a review reads commits (`ls-tree`, `cat-file`) and
+ * work-tree files (`hash-object`), never the index.
  */
 export function makeRepo(base: Tree, head?: Tree): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(path.join(tmpdir(), 'chainproof-review-test-'));
-  git(dir, 'init', '-q', '-b', 'main');
+  cpSync(emptyGitDir(), path.join(dir, '.git'), { recursive: true });
   // A second commit to the same branch in one import has the first as its parent.
   const stream = [commitRecord('base', base), ...(head ? [commitRecord('head', head)] : [])];
-  execFileSync('git', ['fast-import', '--quiet', '--done'], {
+  // fastimport.unpackLimit=0 keeps the import's pack as it is: with fewer than 100 objects (the default limit)
+  // fast-import starts `git unpack-objects` to turn it into loose objects (fast-import.c, end_packfile), a second
+  // process that cost more CPU than the import. Packed or loose, `ls-tree` and `cat-file` read the same objects.
+  execFileSync('git', ['-c', 'fastimport.unpackLimit=0', 'fast-import', '--quiet', '--done'], {
     cwd: dir,
     env: { ...process.env, ...GIT_ENV },
     input: Buffer.concat([...stream, Buffer.from('done\n')]),
@@ -60,6 +66,26 @@ export function commitHead(dir: string, remove: readonly string[], files: Tree =
   writeTree(dir, files);
   git(dir, 'add', '-A');
   git(dir, 'commit', '-q', '-m', 'head');
+}
+
+/**
+ * The `.git` of `git init -b main --template=` (no sample hooks: HEAD, config and the empty object and ref folders),
+ * made once into the test cache folder and copied by makeRepo. Made aside and renamed into place, so two workers
+ * starting at once both end with a whole one.
+ */
+function emptyGitDir(): string {
+  const target = path.join(REPO, 'node_modules', '.cache', 'chainproof-test', 'empty-git-repo');
+  if (!existsSync(target)) {
+    mkdirSync(path.dirname(target), { recursive: true });
+    const aside = mkdtempSync(`${target}-`);
+    git(aside, 'init', '-q', '-b', 'main', '--template=');
+    try {
+      renameSync(aside, target);
+    } catch {
+      rmSync(aside, { recursive: true, force: true }); // another worker's is in place
+    }
+  }
+  return path.join(target, '.git');
 }
 
 /** One commit on main in fast-import's format, its files inline (modified or added; others stay as they were). */
