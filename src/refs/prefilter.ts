@@ -184,10 +184,11 @@ export function mayNameModelBytes(language: Language, bytes: Buffer): boolean {
 /**
  * redrefs: a shell script or Dockerfile may download a model (shell-commands.ts): the CLI's name or a hub URL.
  * refs4 (runtimes.ts): ollama, llama.cpp's `-hf` flags, a Modelfile's `FROM`, the hub's endpoint and offline settings.
+ * refs5 (servers.ts): vLLM and text-generation-inference command lines, llama.cpp's `LLAMA_ARG_HF_REPO`.
  */
 export function mentionsShellDownload(text: string): boolean {
   return (
-    /huggingface-cli|\bhf\s+download|huggingface\.co|hf\.co|ollama|[\s"']--?hf|HF_ENDPOINT|HF_HUB_OFFLINE|TRANSFORMERS_OFFLINE/.test(
+    /huggingface-cli|\bhf\s+download|huggingface\.co|hf\.co|ollama|vllm|text-generation-|LLAMA_ARG_HF_REPO|[\s"']--?hf|HF_ENDPOINT|HF_HUB_OFFLINE|TRANSFORMERS_OFFLINE/.test(
       text,
     ) || /^\s*from\s/im.test(text)
   );

@@ -415,6 +415,25 @@ describe('ollama Modelfiles in a scan', () => {
   });
 });
 
+describe('model servers in a scan', () => {
+  it('the walk keeps a Dockerfile that only starts vLLM or TGI, or sets LLAMA_ARG_HF_REPO', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'chainproof-servers-'));
+    try {
+      writeFileSync(path.join(dir, 'Dockerfile'), 'FROM vllm/vllm-openai\nCMD ["vllm", "serve", "acme/served"]\n');
+      writeFileSync(path.join(dir, 'tgi.sh'), 'text-generation-launcher --model-id acme/tgi\n');
+      writeFileSync(path.join(dir, 'llama.sh'), 'export LLAMA_ARG_HF_REPO=acme/x-GGUF\nllama-server\n');
+      const r = await scanWith(dir, [refsStage], { registry: EMPTY_REGISTRY });
+      expect((r.references ?? []).map((x) => `${x.path}:${x.line} ${x.repoId}`).sort()).toEqual([
+        'Dockerfile:2 acme/served',
+        'llama.sh:1 acme/x-GGUF',
+        'tgi.sh:1 acme/tgi',
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('model downloads in shell scripts and Dockerfiles (fixtures/refs/fidelity/shell)', () => {
   const shell = (file: string) => findings(`shell/${file}`, findShellReferences);
 
@@ -485,6 +504,28 @@ describe('model downloads in shell scripts and Dockerfiles (fixtures/refs/fideli
         'CPR017:2:5 HF_ENDPOINT=https://hf-mirror.example.com',
         'CPR018:4:5 HF_HUB_OFFLINE=1',
       ],
+    },
+    {
+      // vllm/entrypoints/cli/serve.py ServeSubcommand.cmd (positional tag, else --model), EngineArgs --revision and
+      // --trust-remote-code; TGI launcher/src/main.rs --model-id / --revision. A local folder and a comment: nothing.
+      file: 'serve-models.sh',
+      want: [
+        'CPR001:4:12 acme/chat-8b@main',
+        'CPR003:4:12 acme/chat-8b@main',
+        'CPR002:5:12 acme/pinned-8b@0123456789abcdef0123456789abcdef01234567',
+        `CPR003:5:12 acme/pinned-8b@${C}`,
+        'CPR001:6:54 acme/api-8b@-',
+        'CPR003:6:54 acme/api-8b@-',
+        `CPR003:10:14 acme/tgi-7b@${C}`,
+        'CPR001:11:37 acme/launcher-7b@-',
+        'CPR003:11:37 acme/launcher-7b@-',
+        'CPR010:8:12 dynamic',
+      ],
+    },
+    {
+      // llama.cpp common/arg.cpp: --hf-repo's set_env("LLAMA_ARG_HF_REPO"); a Dockerfile's exec-form CMD.
+      file: 'Dockerfile.vllm',
+      want: ['CPR001:2:23 acme/env-GGUF@-', 'CPR003:2:23 acme/env-GGUF@-', `CPR003:4:23 acme/exec-form-1.5b@${C}`],
     },
     {
       file: '.github/workflows/offline-tests.yml',
