@@ -255,6 +255,24 @@ const CASES: { file: string; want: string[] }[] = [
     ],
   },
   {
+    // An object constant's member and a class field read through `this` in a method of the same staticness (the
+    // transformers.js singleton); a member assigned in the file, an instance method reading a static field, a class
+    // a subclass overrides and a field the constructor may replace are run-time choices.
+    file: 'members-object-and-class.ts',
+    want: [
+      'CPR001:8:26 acme/asr-base@main',
+      'CPR003:8:26 acme/asr-base@main',
+      'CPR001:9:28 acme/embed@-',
+      'CPR003:9:28 acme/embed@-',
+      'CPR001:18:23 acme/sentiment@-',
+      'CPR003:18:23 acme/sentiment@-',
+      'CPR010:10:27 dynamic',
+      'CPR010:24:12 dynamic',
+      'CPR010:31:12 dynamic',
+      'CPR010:44:12 dynamic',
+    ],
+  },
+  {
     // transformers.js env.allowRemoteModels = false: local directories (CPR014), not unpinned hub downloads.
     file: 'transformersjs-env-local.js',
     want: [
