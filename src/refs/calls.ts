@@ -3,6 +3,7 @@ import type { FileReferences, ModelHub } from './types.js';
 import type { EnvRead } from './python-env.js';
 import { PYTHON_LIBRARY_WORDS, pythonLibraryShape } from './python-loaders.js';
 import { isTransformersJs, underTransformersJsEnv, type TransformersJsEnv } from './transformersjs-env.js';
+import { reportOllamaName } from './runtimes.js';
 
 /** An argument as far as the file alone can tell: its string value, or undefined when computed at run time. */
 export interface Resolved {
@@ -51,6 +52,8 @@ export interface LoaderShape {
   readonly task?: Resolved | undefined;
   /** timm / open_clip: the name the library looks up in its own pretrained table (not resolved here). */
   readonly table?: string;
+  /** ollama-python `pull`: an ollama model name (runtimes.ts `reportOllamaName`). */
+  readonly ollama?: boolean;
 }
 
 /**
@@ -257,6 +260,10 @@ export function collectReference(
         runsRemoteCode: shape.runsRemoteCode,
         ...(shape.datasetCode ? { dataset: '' } : {}),
       });
+    return;
+  }
+  if (shape.ollama) {
+    reportOllamaName(where, value, existsLocally, out);
     return;
   }
   if (shape.datasetCode) {

@@ -68,7 +68,17 @@ function pulledByOllama(
     out.dynamic.push({ ...place, runsRemoteCode: false });
     return;
   }
-  const hf = OLLAMA_HF.exec(name.text);
+  reportOllamaName(place, name.text, existsLocally, out);
+}
+
+/** A model name ollama pulls, written out: a hub repo at its default branch, a registry tag, or nothing it accepts. */
+export function reportOllamaName(
+  place: { path: string; line: number; column: number; via: string },
+  text: string,
+  existsLocally: (p: string) => boolean,
+  out: FileReferences,
+): void {
+  const hf = OLLAMA_HF.exec(text);
   if (hf) {
     // hub-docs ollama.md: `hf.co/<org>/<repo>[:<quant>]` — the tag picks a quantization, not a revision: ollama asks
     // the hub for the repository's default branch.
@@ -82,7 +92,7 @@ function pulledByOllama(
       });
     return;
   }
-  if (isOllamaName(name.text)) out.dynamic.push({ ...place, runsRemoteCode: false, ollama: ollamaName(name.text) });
+  if (isOllamaName(text)) out.dynamic.push({ ...place, runsRemoteCode: false, ollama: ollamaName(text) });
 }
 
 /** ollama cmd.go: `run` and `pull` fetch a model that is not present; the options that take a value. */

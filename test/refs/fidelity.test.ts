@@ -255,6 +255,26 @@ const CASES: { file: string; want: string[] }[] = [
     ],
   },
   {
+    // langchain huggingface_pipeline.py from_model_id (model_kwargs reach from_pretrained), LlamaIndex
+    // HuggingFaceEmbedding (revision; its default model without model_name) and HuggingFaceLLM, ollama-python
+    // _client.py pull on the module and on a Client; chat/generate fetch nothing.
+    file: 'python-llm-apps.py',
+    want: [
+      `CPR002:8:7 acme/phi-mini@${C}`,
+      `CPR003:8:7 acme/phi-mini@${C}`,
+      'CPR001:13:9 acme/bge-small@main',
+      'CPR003:13:9 acme/bge-small@main',
+      'CPR001:14:17 BAAI/bge-small-en@-',
+      'CPR003:14:17 BAAI/bge-small-en@-',
+      'CPR001:15:12 acme/zephyr@-',
+      'CPR003:15:12 acme/zephyr@-',
+      'CPR001:20:1 acme/chat-GGUF@-',
+      'CPR003:20:1 acme/chat-GGUF@-',
+      'CPR016:17:1 registry.ollama.ai/library/llama3.2:latest',
+      'CPR016:22:1 registry.ollama.ai/library/qwen2.5:7b',
+    ],
+  },
+  {
     // An object constant's member and a class field read through `this` in a method of the same staticness (the
     // transformers.js singleton); a member assigned in the file, an instance method reading a static field, a class
     // a subclass overrides and a field the constructor may replace are run-time choices.
