@@ -244,7 +244,9 @@ export function collectReference(
     out.dynamic.push({ ...where, runsRemoteCode: false, table: shape.table });
     return;
   }
-  const value = shape.name?.value;
+  // `os.environ.get("MODEL_ID", "org/x")`: the default is what loads when the variable is unset, named with it.
+  const nameEnv = shape.name?.value === undefined ? shape.name?.env : undefined;
+  const value = shape.name?.value ?? nameEnv?.fallback;
   if (env && f.lang === 'javascript' && isTransformersJs(f.resolved) && !(shape.name === undefined && f.splat))
     if (underTransformersJsEnv(env, where, value, shape.revision?.value, out)) return;
   if (value === undefined) {
@@ -278,7 +280,10 @@ export function collectReference(
   // no default is unpinned, a commit is the pin — and the variable is named in the finding.
   const fromEnv = shape.revision?.env;
   const revision = shape.revision?.value ?? fromEnv?.fallback;
-  const revisionFrom = fromEnv ? { revisionFrom: fromEnv.variable } : {};
+  const revisionFrom = {
+    ...(fromEnv ? { revisionFrom: fromEnv.variable } : {}),
+    ...(nameEnv ? { nameFrom: nameEnv.variable } : {}),
+  };
   const file = shape.file?.value;
   if (shape.hub === 'github') {
     const [repo, ref] = value.split(':', 2);

@@ -30,7 +30,7 @@ function findings(file: string, finder = pickFinder(file)) {
     ...r.references.flatMap((ref) =>
       judgeReference(ref, new Map(), DEFAULT_POLICY).map(
         (f) =>
-          `${f.ruleId}:${f.location.line}:${f.location.column} ${ref.repoId ?? ref.url}@${ref.revision ?? '-'}${ref.revisionFrom !== undefined ? ` env:${ref.revisionFrom}` : ''}${ref.file !== undefined ? ` ${ref.file}` : ''}`,
+          `${f.ruleId}:${f.location.line}:${f.location.column} ${ref.repoId ?? ref.url}@${ref.revision ?? '-'}${ref.revisionFrom !== undefined ? ` env:${ref.revisionFrom}` : ''}${ref.nameFrom !== undefined ? ` name-env:${ref.nameFrom}` : ''}${ref.file !== undefined ? ` ${ref.file}` : ''}`,
       ),
     ),
     ...r.dynamic.map((d) => {
@@ -137,7 +137,8 @@ const CASES: { file: string; want: string[] }[] = [
       'CPR003:13:9 acme/judge-3b@-',
       'CPR001:14:9 acme/other-3b@-',
       'CPR003:14:9 acme/other-3b@-',
-      'CPR010:16:10 dynamic',
+      'CPR001:16:10 acme/chat-7b@- name-env:MODEL_ID',
+      'CPR003:16:10 acme/chat-7b@- name-env:MODEL_ID',
     ],
   },
   {
@@ -252,6 +253,17 @@ const CASES: { file: string; want: string[] }[] = [
       'CPR013:6:10 text-classification',
       'CPR013:9:10 feature-extraction',
       'CPR010:21:10 dynamic',
+    ],
+  },
+  {
+    // os.getenv / os.environ.get with a default (CPython os.py): the default is the model that loads when the variable
+    // is unset, reported with the variable's name; without a default the name is chosen at run time.
+    file: 'name-from-env.py',
+    want: [
+      'CPR001:9:14 acme/vit-base@- name-env:MODEL_ID',
+      'CPR003:9:14 acme/vit-base@- name-env:MODEL_ID',
+      `CPR003:10:10 acme/encoder@${C} env:MODEL_REVISION name-env:ENCODER`,
+      'CPR010:11:14 dynamic',
     ],
   },
   {
