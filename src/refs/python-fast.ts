@@ -15,7 +15,7 @@ import {
   type DictValue,
 } from './syntax.js';
 import { lineIndex } from './text.js';
-import { EnvConstants, envRead, type EnvRead } from './python-env.js';
+import { EnvConstants, envRead, readPythonHubSettings, type EnvRead } from './python-env.js';
 import type { FileReferences } from './types.js';
 
 /**
@@ -94,6 +94,7 @@ export function findPythonReferencesFast(
       out,
     );
   }
+  readPythonHubSettings(path, text, at, out);
   return out;
 }
 

@@ -23,7 +23,7 @@ import { dictUseCheck } from './python-dict-uses.js';
 import { pythonSnippet } from './python-snippet.js';
 import { unquote } from './python-literals.js';
 import { findPythonReferencesFast } from './python-fast.js';
-import { EnvConstants, envRead, type EnvRead } from './python-env.js';
+import { EnvConstants, envRead, readPythonHubSettings, type EnvRead } from './python-env.js';
 
 type Position = (offset: number) => { line: number; column: number };
 
@@ -57,7 +57,10 @@ export function findPythonReferencesWithParser(
     const lines = lineIndex(text);
     const at: Position = (offset) => lines(snippet.original(offset));
     const got = referencesInTree(parser.parse(snippet.text), snippet.text, text, at, path, existsLocally, true);
-    if (got) return got;
+    if (got) {
+      readPythonHubSettings(path, text, lines, got);
+      return got;
+    }
   }
   return findPythonReferencesInWholeFile(path, text, existsLocally);
 }
@@ -68,7 +71,10 @@ export function findPythonReferencesInWholeFile(
   text: string,
   existsLocally: (p: string) => boolean,
 ): FileReferences {
-  return referencesInTree(parser.parse(text), text, text, lineIndex(text), path, existsLocally, false)!;
+  const at = lineIndex(text);
+  const got = referencesInTree(parser.parse(text), text, text, at, path, existsLocally, false)!;
+  readPythonHubSettings(path, text, at, got);
+  return got;
 }
 
 /** References in a parsed text (a snippet of `wholeFile`, or all of it); undefined when `strict` and the text has a syntax error. */

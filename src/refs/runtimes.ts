@@ -208,15 +208,23 @@ export function readHubSettings({ command, where, path, out }: ShellLine): void 
     if (sep.trim() === '' && !/(?:^|\s)ENV\s+$/.test(command.slice(0, m.index + m[0].indexOf(variable)))) continue;
     const value = raw.replace(/^(["'])(.*)\1$/, '$2');
     const expands = raw[0] !== "'" && value.includes('$');
-    if (value === '' || (!expands && variable === 'HF_ENDPOINT' && DEFAULT_ENDPOINTS.has(value))) continue;
-    if (variable !== 'HF_ENDPOINT' && (expands || !TRUE_VALUES.has(value.toUpperCase()))) continue;
     const at = m.index + m[0].indexOf(variable);
-    out.dynamic.push({
-      path,
-      ...where(at),
-      via: variable,
-      runsRemoteCode: false,
-      hubSetting: { variable, value },
-    });
+    reportHubSetting({ path, ...where(at) }, variable, value, expands, out);
   }
+}
+
+/**
+ * One hub setting, if it changes anything: a mirror endpoint (not huggingface.co itself), or offline mode turned on.
+ * `expands`: the value is chosen at run time (a shell expansion, a value Python computes).
+ */
+export function reportHubSetting(
+  place: { path: string; line: number; column: number },
+  variable: string,
+  value: string,
+  expands: boolean,
+  out: FileReferences,
+): void {
+  if (value === '' || (!expands && variable === 'HF_ENDPOINT' && DEFAULT_ENDPOINTS.has(value))) return;
+  if (variable !== 'HF_ENDPOINT' && (expands || !TRUE_VALUES.has(value.toUpperCase()))) return;
+  out.dynamic.push({ ...place, via: variable, runsRemoteCode: false, hubSetting: { variable, value } });
 }

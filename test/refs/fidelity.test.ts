@@ -256,6 +256,17 @@ const CASES: { file: string; want: string[] }[] = [
     ],
   },
   {
+    // huggingface_hub constants.py reads HF_ENDPOINT / HF_HUB_OFFLINE at import: set through os.environ in Python
+    // they redirect or stop every download of the run, as in shell; a docstring or comment showing one is nothing.
+    file: 'python-hub-settings.py',
+    want: [
+      `CPR003:17:9 acme/behind-mirror@${C}`,
+      'CPR017:8:1 HF_ENDPOINT=https://hf-mirror.example.com',
+      'CPR018:10:1 HF_HUB_OFFLINE=1',
+      'CPR017:13:5 HF_ENDPOINT=MIRROR',
+    ],
+  },
+  {
     // os.getenv / os.environ.get with a default (CPython os.py): the default is the model that loads when the variable
     // is unset, reported with the variable's name; without a default the name is chosen at run time.
     file: 'name-from-env.py',
