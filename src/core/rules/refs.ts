@@ -109,7 +109,7 @@ export const REFS_RULES = defineRules([
     id: 'CPR016',
     name: 'ModelFromOllamaRegistry',
     short: 'ollama pulls a model from its registry by tag, which the publisher can move.',
-    full: "`ollama pull NAME[:tag]`, `ollama run NAME[:tag]` and a Modelfile's `FROM NAME[:tag]` fetch whatever manifest the ollama registry holds for that tag now (the tag defaults to `latest`): the publisher can push new weights under the same tag, and the name cannot be checked against the trusted registry's reviewed commits.",
+    full: "`ollama pull NAME[:tag]`, `ollama run NAME[:tag]`, ollama-python's `ollama.pull(\"NAME[:tag]\")` and a Modelfile's `FROM NAME[:tag]` fetch whatever manifest the ollama registry holds for that tag now (the tag defaults to `latest`): the publisher can push new weights under the same tag, and the name cannot be checked against the trusted registry's reviewed commits.",
     help: 'Build the model from reviewed weights: download a GGUF from a hub repository at a reviewed commit (or ship it), record its digest, and name that file in the Modelfile (`FROM ./model.gguf`).',
     level: 'warning',
     severity: '5.0',
