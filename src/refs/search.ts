@@ -1,6 +1,6 @@
 import type { Language } from './languages.js';
 import { mentionsModelKey, usesEscapedModuleWord, mentionsShellDownload } from './prefilter.js';
-import { isConfigSource as isConfig, languageOf, sourceExtension } from './sources.js';
+import { isConfigSource as isConfig, isTestData, languageOf, sourceExtension } from './sources.js';
 import { MAX_NESTING, looksGenerated, nestingDepth } from './text.js';
 import type { FileReferences } from './types.js';
 
@@ -91,6 +91,7 @@ export function searchTextWith(
 export function screenText(path: string, text: string): Searched | undefined {
   if (languageOf(path) === 'shell') return mentionsShellDownload(text) ? undefined : { kind: 'none' };
   const config = isConfig(path);
+  if (config && isTestData(path)) return { kind: 'none' };
   if (config ? !mentionsModelKey(text) : !mayCallLoader(text, isPython(path) ? 'python' : 'javascript'))
     return { kind: 'none' };
   // Minified or generated code, and nesting deeper than hand-written code (the parsers' tree building recurses).

@@ -495,6 +495,30 @@ describe('model servers in a scan', () => {
   });
 });
 
+describe('test data is not configuration', () => {
+  it('a JSON/YAML file in a test folder that names a model key is counted (CPR011), not a reference', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'chainproof-testdata-'));
+    try {
+      const { mkdirSync } = await import('node:fs');
+      for (const d of ['tests/data', 'src/fixtures', 'configs']) mkdirSync(path.join(dir, d), { recursive: true });
+      writeFileSync(path.join(dir, 'tests/data/request.json'), '{"model_name": "acme/in-a-request", "inputs": "hi"}\n');
+      writeFileSync(path.join(dir, 'src/fixtures/run.yaml'), 'model_name_or_path: acme/fixture-model\n');
+      writeFileSync(path.join(dir, 'tests/data/plain.json'), '{"inputs": "no model here"}\n');
+      writeFileSync(path.join(dir, 'configs/train.yaml'), 'model_name_or_path: acme/trained\n');
+      const r = await scanWith(dir, [refsStage], { registry: EMPTY_REGISTRY });
+      expect((r.references ?? []).map((x) => `${x.path} ${x.repoId}`)).toEqual(['configs/train.yaml acme/trained']);
+      const counted = r.findings.filter((f) => f.ruleId === 'CPR011');
+      expect(counted.map((f) => [f.evidence?.reason, f.evidence?.files])).toEqual([
+        ['test-data', 'src/fixtures/run.yaml tests/data/request.json'],
+      ]);
+      const { searchText } = await import('../../src/refs/find.js');
+      expect(searchText('tests/data/request.json', '{"model_name": "acme/x"}', () => false)).toEqual({ kind: 'none' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('model downloads in shell scripts and Dockerfiles (fixtures/refs/fidelity/shell)', () => {
   const shell = (file: string) => findings(`shell/${file}`, findShellReferences);
 
