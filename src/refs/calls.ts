@@ -23,6 +23,8 @@ export interface Resolved {
   readonly notString?: 'absent' | 'value';
   /** Read from the environment (`os.environ.get("X", "main")`): the variable and the file's default. */
   readonly env?: EnvRead;
+  /** Python: a path built on the file system (`os.path.join(…)`, `Path(…)`; python-loaders.ts `LOCAL_PATH_CALLS`). */
+  readonly localPath?: boolean;
 }
 
 /** A call as the language front ends see it: the callee as written and with import aliases resolved. */
@@ -249,6 +251,8 @@ export function collectReference(
   const value = shape.name?.value ?? nameEnv?.fallback;
   if (env && f.lang === 'javascript' && isTransformersJs(f.resolved) && !(shape.name === undefined && f.splat))
     if (underTransformersJsEnv(env, where, value, shape.revision?.value, out)) return;
+  // A folder the code builds on disk (`os.path.join(output_dir, "checkpoint")`): no hub name, no run-time choice.
+  if (value === undefined && shape.name?.localPath === true) return;
   if (value === undefined) {
     // No argument at all (a splat supplies it) or one computed at run time: say so, never guess.
     // transformers `pipeline(task)` (pipelines/__init__.py get_default_model_and_revision) and transformers.js

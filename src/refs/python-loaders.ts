@@ -22,6 +22,20 @@ export const PYTHON_LIBRARY_WORDS: readonly string[] = [
   'ollama',
 ];
 
+/**
+ * Calls that build a file-system path (CPython posixpath.join / abspath…, pathlib.Path): a loader given one reads a
+ * local folder the code computes, the way transformers' from_pretrained reads any existing directory first.
+ */
+export const LOCAL_PATH_CALLS: ReadonlySet<string> = new Set([
+  'os.path.join',
+  'os.path.abspath',
+  'os.path.realpath',
+  'os.path.expanduser',
+  'os.path.dirname',
+  'pathlib.Path',
+  'pathlib.PurePath',
+]);
+
 const isTrue = (r: Resolved | undefined) => r?.value === 'True';
 const lastName = (s: string) => s.slice(s.lastIndexOf('.') + 1);
 const inModule = (resolved: string, modules: readonly string[]) => modules.some((m) => resolved.startsWith(`${m}.`));

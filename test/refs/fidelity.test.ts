@@ -256,6 +256,11 @@ const CASES: { file: string; want: string[] }[] = [
     ],
   },
   {
+    // os.path.join / Path(…) / str(Path(…)), directly or through a name: a folder on disk, nothing to report.
+    file: 'local-path-calls.py',
+    want: ['CPR010:15:16 dynamic', 'CPR010:17:48 dynamic'],
+  },
+  {
     // huggingface_hub constants.py reads HF_ENDPOINT / HF_HUB_OFFLINE at import: set through os.environ in Python
     // they redirect or stop every download of the run, as in shell; a docstring or comment showing one is nothing.
     file: 'python-hub-settings.py',
