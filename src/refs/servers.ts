@@ -1,5 +1,5 @@
-import { looksLikeRepoId, revisionKind } from './ids.js';
-import { tokens, type ShellLine, type Token } from './shell-words.js';
+import { looksLikeRepoId } from './ids.js';
+import { commandDownload, tokens, type ShellLine, type Token } from './shell-words.js';
 
 /**
  * Model servers started from shell lines (scripts, Dockerfile `RUN`/`CMD`, workflow `run:`), which download the hub
@@ -72,22 +72,9 @@ export function readModelServers(line: ShellLine): void {
     if (!found?.model) continue;
     const { via, model, options } = found;
     const place = { path, ...where(model.at), via };
-    const runsRemoteCode = options.has('--trust-remote-code');
-    if (model.expands) {
-      out.dynamic.push({ ...place, runsRemoteCode });
-      continue;
-    }
     // A local folder (`--model ./model/checkpoint`, `/data/llama`) is no download.
-    if (!looksLikeRepoId(model.text, existsLocally)) continue;
-    const rev = options.get('--revision');
-    const revision = rev?.expands ? undefined : rev?.text;
-    out.references.push({
-      ...place,
-      hub: 'huggingface',
-      repoId: model.text,
-      ...(revision !== undefined ? { revision } : {}),
-      revisionKind: rev?.expands ? 'ref' : revisionKind(revision),
-      runsRemoteCode,
+    commandDownload(place, model, options.get('--revision'), existsLocally, out, {
+      runsRemoteCode: options.has('--trust-remote-code'),
     });
   }
 }

@@ -1,6 +1,5 @@
-import { looksLikeRepoId, revisionKind } from './ids.js';
 import type { FileReferences } from './types.js';
-import { tokens, type Token, type Where } from './shell-words.js';
+import { commandDownload, tokens, type Token, type Where } from './shell-words.js';
 import { ollamaName, readHubSettings, readLlamaCpp, readModelfileFrom, readOllamaCommands } from './runtimes.js';
 import { isModelfile } from './sources.js';
 import { readLlamaEnv, readModelServers } from './servers.js';
@@ -85,22 +84,9 @@ function readDownload(
   if (!repo || repoType !== 'model') return;
   const via = `${cli} download`;
   const place = { path, ...where(repo.at), via };
-  if (repo.expands) {
-    out.dynamic.push({ ...place, runsRemoteCode: false });
-    return;
-  }
-  if (!looksLikeRepoId(repo.text, existsLocally)) return;
-  const rev = options.get('--revision');
-  // `--revision "$REV"`: some revision, which one is decided at run time: not a pin the file shows.
-  const revision = rev?.expands ? undefined : rev?.text;
-  out.references.push({
-    ...place,
-    hub: 'huggingface',
-    repoId: repo.text,
-    ...(revision !== undefined ? { revision } : {}),
-    revisionKind: rev?.expands ? 'ref' : revisionKind(revision),
-    ...(positional.length === 2 ? { file: positional[1]!.text } : {}),
+  commandDownload(place, repo, options.get('--revision'), existsLocally, out, {
     runsRemoteCode: false,
+    ...(positional.length === 2 ? { file: positional[1]!.text } : {}),
   });
 }
 
