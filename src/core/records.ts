@@ -128,6 +128,8 @@ export interface ModelReference {
   readonly revisionKind: 'commit' | 'ref' | 'none';
   /** The environment variable the revision is read from at run time (`revision` is then the file's default). */
   readonly revisionFrom?: string;
+  /** The environment variable the model name is read from at run time (`repoId`/`url` is then the file's default). */
+  readonly nameFrom?: string;
   readonly file?: string;
   /** The loader runs code from the model repository (`trust_remote_code=True`, `torch.hub.load`). */
   readonly runsRemoteCode: boolean;

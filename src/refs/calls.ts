@@ -3,6 +3,7 @@ import type { FileReferences, ModelHub } from './types.js';
 import type { EnvRead } from './python-env.js';
 import { PYTHON_LIBRARY_WORDS, pythonLibraryShape } from './python-loaders.js';
 import { isTransformersJs, underTransformersJsEnv, type TransformersJsEnv } from './transformersjs-env.js';
+import { reportOllamaName } from './runtimes.js';
 
 /** An argument as far as the file alone can tell: its string value, or undefined when computed at run time. */
 export interface Resolved {
@@ -22,6 +23,8 @@ export interface Resolved {
   readonly notString?: 'absent' | 'value';
   /** Read from the environment (`os.environ.get("X", "main")`): the variable and the file's default. */
   readonly env?: EnvRead;
+  /** Python: a path built on the file system (`os.path.join(…)`, `Path(…)`; python-loaders.ts `LOCAL_PATH_CALLS`). */
+  readonly localPath?: boolean;
 }
 
 /** A call as the language front ends see it: the callee as written and with import aliases resolved. */
@@ -51,6 +54,8 @@ export interface LoaderShape {
   readonly task?: Resolved | undefined;
   /** timm / open_clip: the name the library looks up in its own pretrained table (not resolved here). */
   readonly table?: string;
+  /** ollama-python `pull`: an ollama model name (runtimes.ts `reportOllamaName`). */
+  readonly ollama?: boolean;
 }
 
 /**
@@ -241,9 +246,13 @@ export function collectReference(
     out.dynamic.push({ ...where, runsRemoteCode: false, table: shape.table });
     return;
   }
-  const value = shape.name?.value;
+  // `os.environ.get("MODEL_ID", "org/x")`: the default is what loads when the variable is unset, named with it.
+  const nameEnv = shape.name?.value === undefined ? shape.name?.env : undefined;
+  const value = shape.name?.value ?? nameEnv?.fallback;
   if (env && f.lang === 'javascript' && isTransformersJs(f.resolved) && !(shape.name === undefined && f.splat))
     if (underTransformersJsEnv(env, where, value, shape.revision?.value, out)) return;
+  // A folder the code builds on disk (`os.path.join(output_dir, "checkpoint")`): no hub name, no run-time choice.
+  if (value === undefined && shape.name?.localPath === true) return;
   if (value === undefined) {
     // No argument at all (a splat supplies it) or one computed at run time: say so, never guess.
     // transformers `pipeline(task)` (pipelines/__init__.py get_default_model_and_revision) and transformers.js
@@ -259,6 +268,10 @@ export function collectReference(
       });
     return;
   }
+  if (shape.ollama) {
+    reportOllamaName(where, value, existsLocally, out);
+    return;
+  }
   if (shape.datasetCode) {
     // A dataset's loading script runs from the hub; a local script is this repository's own code.
     if (looksLikeRepoId(value, existsLocally)) out.dynamic.push({ ...where, runsRemoteCode: true, dataset: value });
@@ -271,7 +284,10 @@ export function collectReference(
   // no default is unpinned, a commit is the pin — and the variable is named in the finding.
   const fromEnv = shape.revision?.env;
   const revision = shape.revision?.value ?? fromEnv?.fallback;
-  const revisionFrom = fromEnv ? { revisionFrom: fromEnv.variable } : {};
+  const revisionFrom = {
+    ...(fromEnv ? { revisionFrom: fromEnv.variable } : {}),
+    ...(nameEnv ? { nameFrom: nameEnv.variable } : {}),
+  };
   const file = shape.file?.value;
   if (shape.hub === 'github') {
     const [repo, ref] = value.split(':', 2);

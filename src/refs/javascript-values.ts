@@ -21,6 +21,9 @@ const CONTEXTUAL = new Set(
   ).split(' '),
 );
 
+/** Words before a name the file binds to an object or a class (javascript-members.ts). */
+const DECLARES_MEMBERS = new Set(['const', 'let', 'var', 'class']);
+
 /** A value over a token range: what javascript.ts `evaluate` gives for the one node those tokens make. */
 export interface RangeValue extends Resolved {
   /** Every name the value reads, constants it depends on (only when the range is one evaluable node). */
@@ -47,6 +50,21 @@ export class Values {
     /** A constant's value so far (javascript.ts `Constants`). */
     readonly constant: (name: string) => string | undefined,
   ) {}
+
+  private membered: Set<string> | undefined;
+
+  /** `this`, or a name the file declares (`const X`, `class X`): an object literal's or a class's members it may decide. */
+  private holdsMembers(name: string): boolean {
+    if (name === 'this') return true;
+    if (!this.membered) {
+      this.membered = new Set();
+      this.toks.forEach((t, k) => {
+        const next = this.toks[k + 1];
+        if (t.t === 'name' && next?.t === 'name' && DECLARES_MEMBERS.has(t.text)) this.membered!.add(next.text);
+      });
+    }
+    return this.membered.has(name);
+  }
 
   /** A word lezer never reads as a name. */
   static isKeyword(word: string): boolean {
@@ -122,6 +140,10 @@ export class Values {
         }
       }
       case 'name':
+        // A member (`MODELS.asr`, `this.model`): javascript.ts reads object constants and class fields
+        // (javascript-members.ts); this reader leaves them to it.
+        if (this.toks[at + 1]?.t === 'op' && this.toks[at + 1]!.text === '.' && this.holdsMembers(tok.text))
+          throw new Unsure();
         if (tok.text === 'true' || tok.text === 'false') return { value: tok.text, next: at + 1 };
         if (CONTEXTUAL.has(tok.text)) throw new Unsure();
         if (KEYWORDS.has(tok.text)) return undefined;

@@ -6,6 +6,7 @@ import { Constants, childrenOf, evaluateShared, resolveCallee, walkTree } from '
 import { TransformersJsEnvReader } from './transformersjs-env.js';
 import { collectReference, type CallFacts, type Resolved } from './calls.js';
 import { unquote } from './javascript-tokens.js';
+import { ClassMembers, objectLiteral, objectMembers } from './javascript-members.js';
 
 const TS = parser.configure({ dialect: 'ts jsx' });
 
@@ -25,12 +26,26 @@ export function findJavaScriptReferences(
   const imports = new Map<string, string>();
   const calls: SyntaxNode[] = [];
   const assignments: SyntaxNode[] = [];
+  // Declarations and classes are read after the walk, in file order, once every member assignment is known
+  // (javascript-members.ts: a member written anywhere is no constant).
+  const declared: SyntaxNode[] = [];
+  const members = new ClassMembers(src, (n) => evaluate(n));
   walkTree(tree, {
     ImportDeclaration: recordImport,
-    VariableDeclaration: recordDeclaration,
+    VariableDeclaration: (n) => declared.push(n),
+    ClassDeclaration: (n) => declared.push(n),
+    ClassExpression: (n) => declared.push(n),
     CallExpression: (n) => calls.push(n),
     AssignmentExpression: (n) => assignments.push(n),
   });
+  for (const a of assignments) {
+    const target = childrenOf(a)[0];
+    if (target) members.addAssignment(target, a);
+  }
+  for (const n of declared) {
+    if (n.name === 'VariableDeclaration') recordDeclaration(n);
+    else members.addClass(n);
+  }
 
   function recordImport(n: SyntaxNode): void {
     const kids = childrenOf(n);
@@ -65,6 +80,8 @@ export function findJavaScriptReferences(
         if (required !== undefined) imports.set(src(target), required);
         else {
           constants.set(src(target), evaluate(value));
+          const obj = objectLiteral(value);
+          if (obj) for (const [k, v] of objectMembers(obj, src(target), src, evaluate)) constants.set(k, v);
         }
       } else if (target.name === 'ObjectPattern' && required !== undefined) {
         for (const p of childrenOf(target).filter((c) => c.name === 'PatternProperty')) {
@@ -115,6 +132,11 @@ export function findJavaScriptReferences(
         return constants.get(src(n));
       case 'BooleanLiteral':
         return src(n);
+      case 'MemberExpression': {
+        const dotted = calleeName(n);
+        if (dotted !== undefined && members.isAssigned(dotted)) return undefined;
+        return (dotted !== undefined ? constants.get(dotted) : undefined) ?? members.value(n);
+      }
       default:
         return evaluateShared(n, src, evaluate);
     }

@@ -28,8 +28,11 @@ export function judgeReference(
 ): Finding[] {
   const out: Finding[] = [];
   const where = { path: ref.path, line: ref.line, column: ref.column };
-  const name = ref.repoId ?? ref.url ?? '?';
-  const shown = `${name}${ref.revision !== undefined ? `@${ref.revision}` : ''}`;
+  // A name read from the environment: what the file shows is its default.
+  const unset = ref.nameFrom !== undefined ? ` (the default when ${ref.nameFrom} is unset)` : '';
+  const id = ref.repoId ?? ref.url ?? '?';
+  const name = `${id}${unset}`;
+  const shown = `${id}${ref.revision !== undefined ? `@${ref.revision}` : ''}${unset}`;
   const evidence = {
     via: ref.via,
     hub: ref.hub,
@@ -37,6 +40,7 @@ export function judgeReference(
     ...(ref.url !== undefined ? { url: ref.url } : {}),
     ...(ref.revision !== undefined ? { revision: ref.revision } : {}),
     ...(ref.revisionFrom !== undefined ? { revisionFrom: ref.revisionFrom } : {}),
+    ...(ref.nameFrom !== undefined ? { nameFrom: ref.nameFrom } : {}),
   };
   if (ref.runsRemoteCode) {
     out.push({

@@ -99,15 +99,20 @@ export const LOADER_NEEDLES: readonly (readonly [words: readonly string[], modul
   // redrefs: python-loaders.ts (diffusers single files, vLLM, langchain, open_clip, keras_hub, datasets scripts).
   [['from_single_file'], undefined],
   [['LLM', 'EngineArgs'], 'vllm'],
-  [['HuggingFaceEmbeddings', 'HuggingFaceBgeEmbeddings'], 'langchain'],
+  // refs5: `HuggingFace` covers langchain's HuggingFaceEmbeddings / HuggingFaceBgeEmbeddings / HuggingFacePipeline
+  // and LlamaIndex's HuggingFaceEmbedding / HuggingFaceLLM, one needle for four.
+  [['HuggingFace'], 'langchain'],
+  [['HuggingFace'], 'llama_index'],
   [['create_model'], 'open_clip'],
-  [['from_preset'], 'keras_hub'],
-  [['from_preset'], 'keras_nlp'],
+  // `keras_` for keras_hub and keras_nlp: one needle where there were two (room for llama_index and ollama).
+  [['from_preset'], 'keras_'],
   [['trust_remote_code'], 'datasets'],
   // refs4: transformers.js `env` settings in a module of their own (transformersjs-env.ts `settings`). The scanner
   // holds 31 needles at most and has none to spare: `mot` is in both `remoteHost` and `allowRemoteModels`, short, so
   // looked up natively only in a file that holds `transformers` (MIN_SCANNED).
   [['mot'], 'transformers'],
+  // refs5: ollama-python's `pull` (python-loaders.ts): the module's name alone, a word few files hold.
+  [['ollama'], undefined],
 ];
 
 /**
@@ -188,10 +193,11 @@ export function mayNameModelBytes(language: Language, bytes: Buffer): boolean {
 /**
  * redrefs: a shell script or Dockerfile may download a model (shell-commands.ts): the CLI's name or a hub URL.
  * refs4 (runtimes.ts): ollama, llama.cpp's `-hf` flags, a Modelfile's `FROM`, the hub's endpoint and offline settings.
+ * refs5 (servers.ts): vLLM and text-generation-inference command lines, llama.cpp's `LLAMA_ARG_HF_REPO`.
  */
 export function mentionsShellDownload(text: string): boolean {
   return (
-    /huggingface-cli|\bhf\s+download|huggingface\.co|hf\.co|ollama|[\s"']--?hf|HF_ENDPOINT|HF_HUB_OFFLINE|TRANSFORMERS_OFFLINE/.test(
+    /huggingface-cli|\bhf\s+download|huggingface\.co|hf\.co|ollama|vllm|text-generation-|LLAMA_ARG_HF_REPO|[\s"']--?hf|HF_ENDPOINT|HF_HUB_OFFLINE|TRANSFORMERS_OFFLINE/.test(
       text,
     ) || /^\s*from\s/im.test(text)
   );

@@ -1,4 +1,7 @@
 import { Constants } from './syntax.js';
+import { logicalLines } from './python-lines.js';
+import { reportHubSetting } from './runtimes.js';
+import type { FileReferences } from './types.js';
 
 /**
  * `os.environ.get("X", "main")` / `os.getenv("X")`: a value read from the environment at run time, with the default
@@ -38,5 +41,33 @@ export class EnvConstants {
     if (v === undefined) return undefined;
     const [variable, fallback] = JSON.parse(v) as [string, string | null];
     return fallback === null ? { variable } : { variable, fallback };
+  }
+}
+
+/**
+ * `os.environ["HF_ENDPOINT"] = "…"` / `os.environ.setdefault("HF_HUB_OFFLINE", "1")` in Python, the hub settings
+ * runtimes.ts reads in shell: set before huggingface_hub is imported (constants.py reads them at import), they send
+ * every download of the run to a mirror or turn downloads off. Each is a statement of its own: the match must start a
+ * logical line (python-lines.ts), so a docstring or a comment that shows one is not read. A value that is not a
+ * plain string literal is chosen at run time.
+ */
+const PYTHON_HUB_SETTING =
+  /^[ \t]*(?:os\.)?environ(?:\[\s*(["'])(HF_ENDPOINT|HF_HUB_OFFLINE|TRANSFORMERS_OFFLINE)\1\s*\]\s*=(?!=)\s*|\.setdefault\(\s*(["'])(HF_ENDPOINT|HF_HUB_OFFLINE|TRANSFORMERS_OFFLINE)\3\s*,\s*)(?:"([^"\\\n]*)"|'([^'\\\n]*)'|([^\s#)][^#\n]*))/gm;
+
+export function readPythonHubSettings(
+  path: string,
+  text: string,
+  at: (offset: number) => { line: number; column: number },
+  out: FileReferences,
+): void {
+  if (!text.includes('HF_ENDPOINT') && !text.includes('OFFLINE')) return;
+  let starts: Set<number> | undefined;
+  for (const m of text.matchAll(PYTHON_HUB_SETTING)) {
+    const first = m.index + m[0].length - m[0].trimStart().length;
+    starts ??= new Set((logicalLines(text) ?? []).map((l) => l.start));
+    if (!starts.has(first)) continue;
+    const variable = (m[2] ?? m[4])!;
+    const literal = m[5] ?? m[6];
+    reportHubSetting({ path, ...at(first) }, variable, literal ?? m[7]!.trim(), literal === undefined, out);
   }
 }

@@ -15,8 +15,9 @@ import {
   type DictValue,
 } from './syntax.js';
 import { lineIndex } from './text.js';
-import { EnvConstants, envRead, type EnvRead } from './python-env.js';
+import { EnvConstants, envRead, readPythonHubSettings, type EnvRead } from './python-env.js';
 import type { FileReferences } from './types.js';
+import { LOCAL_PATH_CALLS } from './python-loaders.js';
 
 /**
  * Model references in Python without a parser, when every statement that matters (python-snippet.ts) has one of the
@@ -49,14 +50,16 @@ export function findPythonReferencesFast(
   const constants = new Constants();
   const dicts = new DictConstants(dictUseCheck(text));
   const built = new BuiltNames();
+  const paths = new BuiltNames();
   const envs = new EnvConstants();
   const instances = new Constants();
-  const values = new Values(constants, dicts, built, imports, envs);
+  const values = new Values(constants, dicts, built, imports, envs, paths);
   // lezer's walk records each assignment when it meets it: a constant built from another sees its value so far.
   for (const a of reader.assignments) {
     constants.set(a.name, values.evaluate(a.value));
     dicts.set(a.name, values.dict(a.value));
     built.set(a.name, values.isLoaderCall(a.value));
+    paths.set(a.name, values.isPathCall(a.value));
     envs.set(a.name, values.env(a.value));
     instances.set(a.name, a.value.k === 'call' ? loaderClassOf(calledName(a.value, imports)) : undefined);
   }
@@ -94,6 +97,7 @@ export function findPythonReferencesFast(
       out,
     );
   }
+  readPythonHubSettings(path, text, at, out);
   return out;
 }
 
@@ -124,7 +128,20 @@ class Values {
     private readonly built: BuiltNames,
     private readonly imports: ReadonlyMap<string, string>,
     private readonly envs: EnvConstants,
+    private readonly paths: BuiltNames,
   ) {}
+
+  /** python.ts `isPathCall`: a call that builds a path, or a name only ever bound to one. */
+  isPathCall(n: Node): boolean {
+    if (n.k === 'name') return this.paths.has(n.name);
+    if (n.k !== 'call') return false;
+    const written = calleeName(n.callee);
+    const called = written === undefined ? undefined : resolveCallee(this.imports, written);
+    // `str(Path(…))`: the same path as text.
+    if (called === 'str')
+      return n.args.length === 1 && n.args[0]!.k === 'positional' && this.isPathCall(n.args[0]!.value);
+    return called !== undefined && LOCAL_PATH_CALLS.has(called);
+  }
 
   /** python.ts `envOf`: `os.environ.get("X", "main")`, or a name only ever assigned that. */
   env(n: Node): EnvRead | undefined {
@@ -146,6 +163,7 @@ class Values {
       ...(entries ? { entries } : {}),
       ...(this.isBuilt(n) ? { built: true } : {}),
       ...(env ? { env } : {}),
+      ...(this.isPathCall(n) ? { localPath: true } : {}),
     };
   }
 

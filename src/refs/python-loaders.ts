@@ -15,7 +15,26 @@ export const PYTHON_LIBRARY_WORDS: readonly string[] = [
   'datasets',
   'from_single_file',
   'HuggingFaceEmbeddings',
+  // refs5: langchain's HuggingFacePipeline.from_model_id, LlamaIndex's HuggingFaceEmbedding / HuggingFaceLLM, ollama.
+  'HuggingFacePipeline',
+  'HuggingFaceEmbedding',
+  'HuggingFaceLLM',
+  'ollama',
 ];
+
+/**
+ * Calls that build a file-system path (CPython posixpath.join / abspath…, pathlib.Path): a loader given one reads a
+ * local folder the code computes, the way transformers' from_pretrained reads any existing directory first.
+ */
+export const LOCAL_PATH_CALLS: ReadonlySet<string> = new Set([
+  'os.path.join',
+  'os.path.abspath',
+  'os.path.realpath',
+  'os.path.expanduser',
+  'os.path.dirname',
+  'pathlib.Path',
+  'pathlib.PurePath',
+]);
 
 const isTrue = (r: Resolved | undefined) => r?.value === 'True';
 const lastName = (s: string) => s.slice(s.lastIndexOf('.') + 1);
@@ -27,6 +46,9 @@ const literal = (value: string): Resolved => ({ value, isString: true });
  * (langchain_huggingface/embeddings/huggingface.py `DEFAULT_MODEL_NAME`), through SentenceTransformer.
  */
 const LANGCHAIN_DEFAULT_EMBEDDINGS = 'sentence-transformers/all-mpnet-base-v2';
+/** LlamaIndex's defaults (llama_index/embeddings/huggingface/utils.py, llama_index/llms/huggingface/base.py). */
+const LLAMA_INDEX_DEFAULT_EMBEDDING = 'BAAI/bge-small-en';
+const LLAMA_INDEX_DEFAULT_LLM = 'StabilityAI/stablelm-tuned-alpha-3b';
 
 /**
  * diffusers `from_single_file`: single_file_utils `_extract_repo_id_and_weights_name` strips the huggingface.co
@@ -97,6 +119,41 @@ export function pythonLibraryShape(f: CallFacts): LoaderShape | undefined {
       runsRemoteCode: isTrue(options?.get('trust_remote_code')),
     };
   }
+  // langchain HuggingFacePipeline.from_model_id(model_id, task, …, model_kwargs) (langchain_huggingface/llms/
+  // huggingface_pipeline.py): `AutoTokenizer/AutoModel….from_pretrained(model_id, **model_kwargs)`.
+  if (
+    name === 'from_model_id' &&
+    inModule(f.resolved, ['langchain_huggingface', 'langchain_community', 'langchain']) &&
+    /(^|\.)HuggingFacePipeline\.from_model_id$/.test(f.resolved)
+  ) {
+    const options = kw('model_kwargs')?.entries;
+    return {
+      via: 'HuggingFacePipeline.from_model_id',
+      name: kw('model_id') ?? pos(0),
+      revision: options?.get('revision'),
+      runsRemoteCode: isTrue(options?.get('trust_remote_code')),
+    };
+  }
+  // LlamaIndex HuggingFaceEmbedding(model_name=DEFAULT, …, trust_remote_code, revision) → SentenceTransformer
+  // (llama_index/embeddings/huggingface/base.py); HuggingFaceLLM(model_name=…, model_kwargs=…) →
+  // AutoModelForCausalLM.from_pretrained(model_name, **model_kwargs) (llama_index/llms/huggingface/base.py).
+  if ((name === 'HuggingFaceEmbedding' || name === 'HuggingFaceLLM') && inModule(f.resolved, ['llama_index'])) {
+    const llm = name === 'HuggingFaceLLM';
+    const options = llm ? kw('model_kwargs')?.entries : undefined;
+    const n =
+      kw('model_name') ??
+      (f.splat ? undefined : literal(llm ? LLAMA_INDEX_DEFAULT_LLM : LLAMA_INDEX_DEFAULT_EMBEDDING));
+    return {
+      via: name,
+      name: n,
+      revision: llm ? options?.get('revision') : kw('revision'),
+      runsRemoteCode: isTrue(llm ? options?.get('trust_remote_code') : kw('trust_remote_code')),
+    };
+  }
+  // ollama-python `pull(model)` (ollama/_client.py; the module's functions are a default Client's): asks the server
+  // to fetch the tag. chat/generate/embed fetch nothing: the server answers 404 for a model it has not pulled.
+  if (f.resolved === 'ollama.pull' || f.resolved === 'ollama.Client.pull' || f.resolved === 'ollama.AsyncClient.pull')
+    return { via: 'ollama.pull', name: kw('model') ?? pos(0), runsRemoteCode: false, ollama: true };
   // open_clip `create_model*(model_name, pretrained=…)`: a name with the `hf-hub:` prefix is a hub repo
   // (open_clip/factory.py HF_HUB_PREFIX); other names come from open_clip's own pretrained table (a note).
   if (

@@ -23,7 +23,8 @@ import { dictUseCheck } from './python-dict-uses.js';
 import { pythonSnippet } from './python-snippet.js';
 import { unquote } from './python-literals.js';
 import { findPythonReferencesFast } from './python-fast.js';
-import { EnvConstants, envRead, type EnvRead } from './python-env.js';
+import { LOCAL_PATH_CALLS } from './python-loaders.js';
+import { EnvConstants, envRead, readPythonHubSettings, type EnvRead } from './python-env.js';
 
 type Position = (offset: number) => { line: number; column: number };
 
@@ -57,7 +58,10 @@ export function findPythonReferencesWithParser(
     const lines = lineIndex(text);
     const at: Position = (offset) => lines(snippet.original(offset));
     const got = referencesInTree(parser.parse(snippet.text), snippet.text, text, at, path, existsLocally, true);
-    if (got) return got;
+    if (got) {
+      readPythonHubSettings(path, text, lines, got);
+      return got;
+    }
   }
   return findPythonReferencesInWholeFile(path, text, existsLocally);
 }
@@ -68,7 +72,10 @@ export function findPythonReferencesInWholeFile(
   text: string,
   existsLocally: (p: string) => boolean,
 ): FileReferences {
-  return referencesInTree(parser.parse(text), text, text, lineIndex(text), path, existsLocally, false)!;
+  const at = lineIndex(text);
+  const got = referencesInTree(parser.parse(text), text, text, at, path, existsLocally, false)!;
+  readPythonHubSettings(path, text, at, got);
+  return got;
 }
 
 /** References in a parsed text (a snippet of `wholeFile`, or all of it); undefined when `strict` and the text has a syntax error. */
@@ -89,6 +96,7 @@ function referencesInTree(
   const calls: SyntaxNode[] = [];
   const assigned: [string, SyntaxNode][] = [];
   const built = new BuiltNames();
+  const paths = new BuiltNames();
   const envs = new EnvConstants();
   const instances = new Constants();
   let broken = false;
@@ -103,6 +111,7 @@ function referencesInTree(
   // After the walk, with every import known (python-fast.ts reads them all first too).
   for (const [name, value] of assigned) {
     built.set(name, isLoaderCall(value));
+    paths.set(name, isPathCall(value));
     // A dotted target (`self.x = …`) is never a constant (`recordConstant`).
     if (!name.includes('.')) {
       envs.set(name, envOf(value));
@@ -155,6 +164,19 @@ function referencesInTree(
     return written !== undefined && buildsModel(written, resolveCallee(imports, written), 'python');
   }
 
+  /** A call that builds a path (python-loaders.ts `LOCAL_PATH_CALLS`), or a name only ever bound to one. */
+  function isPathCall(n: SyntaxNode): boolean {
+    if (n.name === 'VariableName') return paths.has(src(n));
+    const called = n.name === 'CallExpression' ? calledName(n) : undefined;
+    if (called === 'str') {
+      // `str(Path(…))`: the same path as text.
+      const args = childrenOf(n)[1];
+      const groups = args?.name === 'ArgList' ? argGroups(args) : [];
+      return groups.length === 1 && groups[0]!.length === 1 && isPathCall(groups[0]![0]!);
+    }
+    return called !== undefined && LOCAL_PATH_CALLS.has(called);
+  }
+
   /** A loader call, or a name (or dotted attribute) only ever bound to one (calls.ts `Resolved.built`). */
   function isBuilt(n: SyntaxNode): boolean {
     if (n.name === 'VariableName') return built.has(src(n));
@@ -204,6 +226,7 @@ function referencesInTree(
       ...(entries ? { entries } : {}),
       ...(isBuilt(n) ? { built: true } : {}),
       ...(env ? { env } : {}),
+      ...(isPathCall(n) ? { localPath: true } : {}),
     };
   }
 

@@ -68,7 +68,17 @@ function pulledByOllama(
     out.dynamic.push({ ...place, runsRemoteCode: false });
     return;
   }
-  const hf = OLLAMA_HF.exec(name.text);
+  reportOllamaName(place, name.text, existsLocally, out);
+}
+
+/** A model name ollama pulls, written out: a hub repo at its default branch, a registry tag, or nothing it accepts. */
+export function reportOllamaName(
+  place: { path: string; line: number; column: number; via: string },
+  text: string,
+  existsLocally: (p: string) => boolean,
+  out: FileReferences,
+): void {
+  const hf = OLLAMA_HF.exec(text);
   if (hf) {
     // hub-docs ollama.md: `hf.co/<org>/<repo>[:<quant>]` — the tag picks a quantization, not a revision: ollama asks
     // the hub for the repository's default branch.
@@ -82,7 +92,7 @@ function pulledByOllama(
       });
     return;
   }
-  if (isOllamaName(name.text)) out.dynamic.push({ ...place, runsRemoteCode: false, ollama: ollamaName(name.text) });
+  if (isOllamaName(text)) out.dynamic.push({ ...place, runsRemoteCode: false, ollama: ollamaName(text) });
 }
 
 /** ollama cmd.go: `run` and `pull` fetch a model that is not present; the options that take a value. */
@@ -198,15 +208,23 @@ export function readHubSettings({ command, where, path, out }: ShellLine): void 
     if (sep.trim() === '' && !/(?:^|\s)ENV\s+$/.test(command.slice(0, m.index + m[0].indexOf(variable)))) continue;
     const value = raw.replace(/^(["'])(.*)\1$/, '$2');
     const expands = raw[0] !== "'" && value.includes('$');
-    if (value === '' || (!expands && variable === 'HF_ENDPOINT' && DEFAULT_ENDPOINTS.has(value))) continue;
-    if (variable !== 'HF_ENDPOINT' && (expands || !TRUE_VALUES.has(value.toUpperCase()))) continue;
     const at = m.index + m[0].indexOf(variable);
-    out.dynamic.push({
-      path,
-      ...where(at),
-      via: variable,
-      runsRemoteCode: false,
-      hubSetting: { variable, value },
-    });
+    reportHubSetting({ path, ...where(at) }, variable, value, expands, out);
   }
+}
+
+/**
+ * One hub setting, if it changes anything: a mirror endpoint (not huggingface.co itself), or offline mode turned on.
+ * `expands`: the value is chosen at run time (a shell expansion, a value Python computes).
+ */
+export function reportHubSetting(
+  place: { path: string; line: number; column: number },
+  variable: string,
+  value: string,
+  expands: boolean,
+  out: FileReferences,
+): void {
+  if (value === '' || (!expands && variable === 'HF_ENDPOINT' && DEFAULT_ENDPOINTS.has(value))) return;
+  if (variable !== 'HF_ENDPOINT' && (expands || !TRUE_VALUES.has(value.toUpperCase()))) return;
+  out.dynamic.push({ ...place, via: variable, runsRemoteCode: false, hubSetting: { variable, value } });
 }

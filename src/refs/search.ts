@@ -1,6 +1,6 @@
 import type { Language } from './languages.js';
 import { mentionsModelKey, usesEscapedModuleWord, mentionsShellDownload } from './prefilter.js';
-import { isConfigSource as isConfig, languageOf, sourceExtension } from './sources.js';
+import { isConfigSource as isConfig, isTestData, languageOf, sourceExtension } from './sources.js';
 import { MAX_NESTING, looksGenerated, nestingDepth } from './text.js';
 import type { FileReferences } from './types.js';
 
@@ -9,7 +9,7 @@ export type Finder = (path: string, text: string, existsLocally: (p: string) => 
 
 /** Cheap text tests before parsing: a file that names no loader is not parsed (most of a repository). */
 const LOADER_WORDS =
-  /from_pretrained|pipeline|hf_hub_download|snapshot_download|hub|create_model|SentenceTransformer|CrossEncoder|InferenceSession|loadGraphModel|loadLayersModel|downloadFile|snapshotDownload|huggingface\.co|from_single_file|LLM|EngineArgs|HuggingFace\w*Embeddings|from_preset|trust_remote_code|remoteHost|allowRemoteModels/;
+  /from_pretrained|pipeline|hf_hub_download|snapshot_download|hub|create_model|SentenceTransformer|CrossEncoder|InferenceSession|loadGraphModel|loadLayersModel|downloadFile|snapshotDownload|huggingface\.co|from_single_file|LLM|EngineArgs|HuggingFace(?:\w*Embeddings?|Pipeline|LLM)|from_preset|trust_remote_code|remoteHost|allowRemoteModels|ollama/;
 
 /**
  * Parsing is what costs (lezer, a few MB/s), and words such as `pipeline` or `hub` are everywhere in ML code. The
@@ -28,7 +28,10 @@ const LOADER_TESTS: readonly (readonly [word: RegExp, module: RegExp | undefined
   // redrefs: python-loaders.ts.
   [/from_single_file/, undefined],
   [/LLM|EngineArgs/, /vllm/],
-  [/HuggingFaceEmbeddings|HuggingFaceBgeEmbeddings/, /langchain/],
+  [/HuggingFace(?:\w*Embeddings|Pipeline)/, /langchain/],
+  // refs5: LlamaIndex's HuggingFaceEmbedding / HuggingFaceLLM; ollama-python's pull.
+  [/HuggingFace(?:Embedding|LLM)/, /llama_index/],
+  [/ollama/, undefined],
   [/create_model/, /open_clip/],
   [/from_preset/, /keras_hub|keras_nlp/],
   [/trust_remote_code/, /datasets/],
@@ -88,6 +91,7 @@ export function searchTextWith(
 export function screenText(path: string, text: string): Searched | undefined {
   if (languageOf(path) === 'shell') return mentionsShellDownload(text) ? undefined : { kind: 'none' };
   const config = isConfig(path);
+  if (config && isTestData(path)) return { kind: 'none' };
   if (config ? !mentionsModelKey(text) : !mayCallLoader(text, isPython(path) ? 'python' : 'javascript'))
     return { kind: 'none' };
   // Minified or generated code, and nesting deeper than hand-written code (the parsers' tree building recurses).

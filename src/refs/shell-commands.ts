@@ -1,13 +1,14 @@
-import { looksLikeRepoId, revisionKind } from './ids.js';
 import type { FileReferences } from './types.js';
-import { tokens, type Token, type Where } from './shell-words.js';
+import { commandDownload, tokens, type Token, type Where } from './shell-words.js';
 import { ollamaName, readHubSettings, readLlamaCpp, readModelfileFrom, readOllamaCommands } from './runtimes.js';
 import { isModelfile } from './sources.js';
+import { readLlamaEnv, readModelServers } from './servers.js';
 
 /**
  * Model downloads in shell scripts and Dockerfiles (`RUN` lines are shell): the Hugging Face CLI
  * (`huggingface-cli download`, and `hf download` since huggingface_hub 0.34) and `git clone` of a hub repository;
- * ollama, llama.cpp and the hub's endpoint settings (runtimes.ts), and ollama Modelfiles' `FROM`.
+ * ollama, llama.cpp and the hub's endpoint settings (runtimes.ts), model servers (servers.ts: vLLM, TGI,
+ * `LLAMA_ARG_HF_REPO`), and ollama Modelfiles' `FROM`.
  * Read as huggingface_hub/commands/download.py's argparse reads them: the first positional is the repo id, the rest
  * file names; `--revision`, `--repo-type` (only `model` is a model), and `--include`/`--exclude`, which take every
  * value up to the next option. Never run.
@@ -47,6 +48,8 @@ export function findShellReferences(path: string, text: string, existsLocally: (
     readOllamaCommands(line, created);
     readLlamaCpp(line);
     readHubSettings(line);
+    readModelServers(line);
+    readLlamaEnv(line);
     if (modelfile) readModelfileFrom(line);
   }
   return out;
@@ -81,22 +84,9 @@ function readDownload(
   if (!repo || repoType !== 'model') return;
   const via = `${cli} download`;
   const place = { path, ...where(repo.at), via };
-  if (repo.expands) {
-    out.dynamic.push({ ...place, runsRemoteCode: false });
-    return;
-  }
-  if (!looksLikeRepoId(repo.text, existsLocally)) return;
-  const rev = options.get('--revision');
-  // `--revision "$REV"`: some revision, which one is decided at run time: not a pin the file shows.
-  const revision = rev?.expands ? undefined : rev?.text;
-  out.references.push({
-    ...place,
-    hub: 'huggingface',
-    repoId: repo.text,
-    ...(revision !== undefined ? { revision } : {}),
-    revisionKind: rev?.expands ? 'ref' : revisionKind(revision),
-    ...(positional.length === 2 ? { file: positional[1]!.text } : {}),
+  commandDownload(place, repo, options.get('--revision'), existsLocally, out, {
     runsRemoteCode: false,
+    ...(positional.length === 2 ? { file: positional[1]!.text } : {}),
   });
 }
 

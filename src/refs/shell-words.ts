@@ -1,3 +1,4 @@
+import { looksLikeRepoId, revisionKind } from './ids.js';
 import type { FileReferences } from './types.js';
 
 /** Shell words as the line readers (shell-commands.ts, runtimes.ts) see them. Never run. */
@@ -29,4 +30,34 @@ export function tokens(args: string, offset: number): Token[] {
     out.push({ text, at: offset + m.index, expands: m[2] === undefined && text.includes('$') });
   }
   return out;
+}
+
+/**
+ * A hub repo a command line downloads (`hf download`, `vllm serve`…) at its `--revision` token: an expanded one
+ * (`--revision "$REV"`) is some revision decided at run time, not a pin the file shows. An expanded repo is a run-time
+ * choice; a local folder is nothing.
+ */
+export function commandDownload(
+  place: { path: string; line: number; column: number; via: string },
+  repo: Token,
+  rev: Token | undefined,
+  existsLocally: (p: string) => boolean,
+  out: FileReferences,
+  more: { runsRemoteCode: boolean; file?: string },
+): void {
+  if (repo.expands) {
+    out.dynamic.push({ ...place, runsRemoteCode: more.runsRemoteCode });
+    return;
+  }
+  if (!looksLikeRepoId(repo.text, existsLocally)) return;
+  const revision = rev?.expands ? undefined : rev?.text;
+  out.references.push({
+    ...place,
+    hub: 'huggingface',
+    repoId: repo.text,
+    ...(revision !== undefined ? { revision } : {}),
+    revisionKind: rev?.expands ? 'ref' : revisionKind(revision),
+    ...(more.file !== undefined ? { file: more.file } : {}),
+    runsRemoteCode: more.runsRemoteCode,
+  });
 }

@@ -48,6 +48,20 @@ export function isInstalledPackage(path: string): boolean {
   return path.includes('-packages/') && /(^|\/)(site|dist)-packages\//.test(path);
 }
 
+/**
+ * A YAML or JSON file in a test folder (`tests/`, `test/`, `testdata/`, `fixtures/`, `__tests__/`…) is test data: a
+ * request body, a recorded result, a fixture config. Its `model_name` keys name what a test checks, not what the
+ * application loads: not read as a config, and counted when its bytes name a model key (the refs stage's CPR011).
+ * Source files there are read.
+ */
+export function isTestData(path: string): boolean {
+  return (
+    (path.includes('test') || path.includes('fixtures')) &&
+    isConfigSource(path) &&
+    /(^|\/)(tests?|testdata|test_data|testing|fixtures|__tests__|__fixtures__)\//.test(path)
+  );
+}
+
 /** The language front end a source file goes to (the finders by extension, `sourceExtension`); none for others. */
 export function languageOf(path: string): Language | undefined {
   const ext = sourceExtension(path);

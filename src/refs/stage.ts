@@ -8,7 +8,7 @@ import { dynamicFinding, judgeReference, reviewedCommits } from './judge.js';
 import { loadFinder, loadQuickFinder, type Language } from './languages.js';
 import { mayNameModelBytes } from './prefilter.js';
 import type { Finder, QuickFinder } from './search.js';
-import { isInstalledPackage, isReferenceSource, languageOf } from './sources.js';
+import { isInstalledPackage, isReferenceSource, isTestData, languageOf } from './sources.js';
 import { MAX_NESTING } from './text.js';
 import { pushAll } from '../core/push-all.js';
 
@@ -46,6 +46,8 @@ export const refsStage: Stage = {
     const references: ModelReference[] = [];
     const findings: Finding[] = [];
     const skipped: string[] = [];
+    // Test data that names a model key (sources.ts `isTestData`): counted, not read.
+    const testData: string[] = [];
     const reviewed = reviewedCommits(ctx.registry);
     // The walk read most source files whole and its byte pre-filter turned them away (`contentDeclined`): they get
     // no task at all (a p-limit task costs a handful of promises, thousands of them per repository).
@@ -64,6 +66,10 @@ export const refsStage: Stage = {
           const language = languageOf(file.path);
           // Bytes the walk kept have passed this same test (`isOwnReferenceSource`); skipping it never loses a reference.
           if (!language || (file.content === undefined && !mayNameModelBytes(language, bytes))) return;
+          if (language === 'config' && isTestData(file.path)) {
+            testData.push(file.path);
+            return;
+          }
           const text = bytes.toString('utf8');
           const quick = await quickFinderFor(language);
           const got =
@@ -93,6 +99,15 @@ export const refsStage: Stage = {
         message: `${installed.length} source file(s) of installed Python packages (site-packages, dist-packages) were not searched for model references: they are third-party code, not this repository's. Scan the environment separately if it is yours.`,
         location: { path: installed[0]! },
         evidence: { count: installed.length, reason: 'installed-packages', files: installed.slice(0, 200).join(' ') },
+      });
+    }
+    if (testData.length > 0) {
+      testData.sort();
+      findings.push({
+        ruleId: 'CPR011',
+        message: `${testData.length} YAML/JSON file(s) in test folders (tests/, fixtures/, testdata/…) name a model key but were not read as configs for model references: they are test data, whose model keys name what a test checks, not what the application loads.`,
+        location: { path: testData[0]! },
+        evidence: { count: testData.length, reason: 'test-data', files: testData.slice(0, 200).join(' ') },
       });
     }
     return { references, findings };

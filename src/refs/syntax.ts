@@ -64,7 +64,13 @@ export function resolveCallee(imports: ReadonlyMap<string, string>, written: str
  * Classes whose methods are loaders (calls.ts `shapeOf` reads them as the module's functions): huggingface_hub
  * hf_api.py `HfApi.hf_hub_download` / `HfApi.snapshot_download` take the same arguments as the functions.
  */
-const LOADER_CLASSES: ReadonlySet<string> = new Set(['huggingface_hub.HfApi', 'huggingface_hub.hf_api.HfApi']);
+const LOADER_CLASSES: ReadonlySet<string> = new Set([
+  'huggingface_hub.HfApi',
+  'huggingface_hub.hf_api.HfApi',
+  // ollama-python _client.py: the module's functions are a default Client's methods.
+  'ollama.Client',
+  'ollama.AsyncClient',
+]);
 
 /** The loader class a call constructs (`HfApi(token=…)`, through the file's imports), or undefined. */
 export function loaderClassOf(resolvedCallee: string | undefined): string | undefined {

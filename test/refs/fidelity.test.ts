@@ -30,7 +30,7 @@ function findings(file: string, finder = pickFinder(file)) {
     ...r.references.flatMap((ref) =>
       judgeReference(ref, new Map(), DEFAULT_POLICY).map(
         (f) =>
-          `${f.ruleId}:${f.location.line}:${f.location.column} ${ref.repoId ?? ref.url}@${ref.revision ?? '-'}${ref.revisionFrom !== undefined ? ` env:${ref.revisionFrom}` : ''}${ref.file !== undefined ? ` ${ref.file}` : ''}`,
+          `${f.ruleId}:${f.location.line}:${f.location.column} ${ref.repoId ?? ref.url}@${ref.revision ?? '-'}${ref.revisionFrom !== undefined ? ` env:${ref.revisionFrom}` : ''}${ref.nameFrom !== undefined ? ` name-env:${ref.nameFrom}` : ''}${ref.file !== undefined ? ` ${ref.file}` : ''}`,
       ),
     ),
     ...r.dynamic.map((d) => {
@@ -137,7 +137,8 @@ const CASES: { file: string; want: string[] }[] = [
       'CPR003:13:9 acme/judge-3b@-',
       'CPR001:14:9 acme/other-3b@-',
       'CPR003:14:9 acme/other-3b@-',
-      'CPR010:16:10 dynamic',
+      'CPR001:16:10 acme/chat-7b@- name-env:MODEL_ID',
+      'CPR003:16:10 acme/chat-7b@- name-env:MODEL_ID',
     ],
   },
   {
@@ -252,6 +253,71 @@ const CASES: { file: string; want: string[] }[] = [
       'CPR013:6:10 text-classification',
       'CPR013:9:10 feature-extraction',
       'CPR010:21:10 dynamic',
+    ],
+  },
+  {
+    // os.path.join / Path(…) / str(Path(…)), directly or through a name: a folder on disk, nothing to report.
+    file: 'local-path-calls.py',
+    want: ['CPR010:15:16 dynamic', 'CPR010:17:48 dynamic'],
+  },
+  {
+    // huggingface_hub constants.py reads HF_ENDPOINT / HF_HUB_OFFLINE at import: set through os.environ in Python
+    // they redirect or stop every download of the run, as in shell; a docstring or comment showing one is nothing.
+    file: 'python-hub-settings.py',
+    want: [
+      `CPR003:17:9 acme/behind-mirror@${C}`,
+      'CPR017:8:1 HF_ENDPOINT=https://hf-mirror.example.com',
+      'CPR018:10:1 HF_HUB_OFFLINE=1',
+      'CPR017:13:5 HF_ENDPOINT=MIRROR',
+    ],
+  },
+  {
+    // os.getenv / os.environ.get with a default (CPython os.py): the default is the model that loads when the variable
+    // is unset, reported with the variable's name; without a default the name is chosen at run time.
+    file: 'name-from-env.py',
+    want: [
+      'CPR001:9:14 acme/vit-base@- name-env:MODEL_ID',
+      'CPR003:9:14 acme/vit-base@- name-env:MODEL_ID',
+      `CPR003:10:10 acme/encoder@${C} env:MODEL_REVISION name-env:ENCODER`,
+      'CPR010:11:14 dynamic',
+    ],
+  },
+  {
+    // langchain huggingface_pipeline.py from_model_id (model_kwargs reach from_pretrained), LlamaIndex
+    // HuggingFaceEmbedding (revision; its default model without model_name) and HuggingFaceLLM, ollama-python
+    // _client.py pull on the module and on a Client; chat/generate fetch nothing.
+    file: 'python-llm-apps.py',
+    want: [
+      `CPR002:8:7 acme/phi-mini@${C}`,
+      `CPR003:8:7 acme/phi-mini@${C}`,
+      'CPR001:13:9 acme/bge-small@main',
+      'CPR003:13:9 acme/bge-small@main',
+      'CPR001:14:17 BAAI/bge-small-en@-',
+      'CPR003:14:17 BAAI/bge-small-en@-',
+      'CPR001:15:12 acme/zephyr@-',
+      'CPR003:15:12 acme/zephyr@-',
+      'CPR001:20:1 acme/chat-GGUF@-',
+      'CPR003:20:1 acme/chat-GGUF@-',
+      'CPR016:17:1 registry.ollama.ai/library/llama3.2:latest',
+      'CPR016:22:1 registry.ollama.ai/library/qwen2.5:7b',
+    ],
+  },
+  {
+    // An object constant's member and a class field read through `this` in a method of the same staticness (the
+    // transformers.js singleton); a member assigned in the file, an instance method reading a static field, a class
+    // a subclass overrides and a field the constructor may replace are run-time choices.
+    file: 'members-object-and-class.ts',
+    want: [
+      'CPR001:8:26 acme/asr-base@main',
+      'CPR003:8:26 acme/asr-base@main',
+      'CPR001:9:28 acme/embed@-',
+      'CPR003:9:28 acme/embed@-',
+      'CPR001:18:23 acme/sentiment@-',
+      'CPR003:18:23 acme/sentiment@-',
+      'CPR010:10:27 dynamic',
+      'CPR010:24:12 dynamic',
+      'CPR010:31:12 dynamic',
+      'CPR010:44:12 dynamic',
     ],
   },
   {
@@ -415,6 +481,49 @@ describe('ollama Modelfiles in a scan', () => {
   });
 });
 
+describe('model servers in a scan', () => {
+  it('the walk keeps a Dockerfile that only starts vLLM or TGI, or sets LLAMA_ARG_HF_REPO', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'chainproof-servers-'));
+    try {
+      writeFileSync(path.join(dir, 'Dockerfile'), 'FROM vllm/vllm-openai\nCMD ["vllm", "serve", "acme/served"]\n');
+      writeFileSync(path.join(dir, 'tgi.sh'), 'text-generation-launcher --model-id acme/tgi\n');
+      writeFileSync(path.join(dir, 'llama.sh'), 'export LLAMA_ARG_HF_REPO=acme/x-GGUF\nllama-server\n');
+      const r = await scanWith(dir, [refsStage], { registry: EMPTY_REGISTRY });
+      expect((r.references ?? []).map((x) => `${x.path}:${x.line} ${x.repoId}`).sort()).toEqual([
+        'Dockerfile:2 acme/served',
+        'llama.sh:1 acme/x-GGUF',
+        'tgi.sh:1 acme/tgi',
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('test data is not configuration', () => {
+  it('a JSON/YAML file in a test folder that names a model key is counted (CPR011), not a reference', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'chainproof-testdata-'));
+    try {
+      const { mkdirSync } = await import('node:fs');
+      for (const d of ['tests/data', 'src/fixtures', 'configs']) mkdirSync(path.join(dir, d), { recursive: true });
+      writeFileSync(path.join(dir, 'tests/data/request.json'), '{"model_name": "acme/in-a-request", "inputs": "hi"}\n');
+      writeFileSync(path.join(dir, 'src/fixtures/run.yaml'), 'model_name_or_path: acme/fixture-model\n');
+      writeFileSync(path.join(dir, 'tests/data/plain.json'), '{"inputs": "no model here"}\n');
+      writeFileSync(path.join(dir, 'configs/train.yaml'), 'model_name_or_path: acme/trained\n');
+      const r = await scanWith(dir, [refsStage], { registry: EMPTY_REGISTRY });
+      expect((r.references ?? []).map((x) => `${x.path} ${x.repoId}`)).toEqual(['configs/train.yaml acme/trained']);
+      const counted = r.findings.filter((f) => f.ruleId === 'CPR011');
+      expect(counted.map((f) => [f.evidence?.reason, f.evidence?.files])).toEqual([
+        ['test-data', 'src/fixtures/run.yaml tests/data/request.json'],
+      ]);
+      const { searchText } = await import('../../src/refs/find.js');
+      expect(searchText('tests/data/request.json', '{"model_name": "acme/x"}', () => false)).toEqual({ kind: 'none' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('model downloads in shell scripts and Dockerfiles (fixtures/refs/fidelity/shell)', () => {
   const shell = (file: string) => findings(`shell/${file}`, findShellReferences);
 
@@ -485,6 +594,28 @@ describe('model downloads in shell scripts and Dockerfiles (fixtures/refs/fideli
         'CPR017:2:5 HF_ENDPOINT=https://hf-mirror.example.com',
         'CPR018:4:5 HF_HUB_OFFLINE=1',
       ],
+    },
+    {
+      // vllm/entrypoints/cli/serve.py ServeSubcommand.cmd (positional tag, else --model), EngineArgs --revision and
+      // --trust-remote-code; TGI launcher/src/main.rs --model-id / --revision. A local folder and a comment: nothing.
+      file: 'serve-models.sh',
+      want: [
+        'CPR001:4:12 acme/chat-8b@main',
+        'CPR003:4:12 acme/chat-8b@main',
+        'CPR002:5:12 acme/pinned-8b@0123456789abcdef0123456789abcdef01234567',
+        `CPR003:5:12 acme/pinned-8b@${C}`,
+        'CPR001:6:54 acme/api-8b@-',
+        'CPR003:6:54 acme/api-8b@-',
+        `CPR003:10:14 acme/tgi-7b@${C}`,
+        'CPR001:11:37 acme/launcher-7b@-',
+        'CPR003:11:37 acme/launcher-7b@-',
+        'CPR010:8:12 dynamic',
+      ],
+    },
+    {
+      // llama.cpp common/arg.cpp: --hf-repo's set_env("LLAMA_ARG_HF_REPO"); a Dockerfile's exec-form CMD.
+      file: 'Dockerfile.vllm',
+      want: ['CPR001:2:23 acme/env-GGUF@-', 'CPR003:2:23 acme/env-GGUF@-', `CPR003:4:23 acme/exec-form-1.5b@${C}`],
     },
     {
       file: '.github/workflows/offline-tests.yml',

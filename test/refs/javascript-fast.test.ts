@@ -17,6 +17,7 @@ const agrees = (name: string, text: string) => {
   return fast !== undefined;
 };
 const REV = '0123456789abcdef0123456789abcdef01234567';
+const IMPORT = `import { pipeline } from '@huggingface/transformers';\n`;
 
 describe('findJavaScriptReferencesFast', () => {
   it.each([
@@ -82,6 +83,16 @@ describe('findJavaScriptReferencesFast', () => {
     { name: 'optional-chain', text: `const m = T?.AutoModel.from_pretrained('org/a');\n` },
     { name: 'declaration-list-after-call', text: `const a = f(), M = 'org/a';\nAutoModel.from_pretrained(M);\n` },
     { name: 'regex-after-paren', text: `if (x) /from_pretrained/.test(s);\nAutoModel.from_pretrained('org/a');\n` },
+    // javascript-members.ts: an object constant's member and a class field are the parser's to read.
+    { name: 'object-member', text: `${IMPORT}const M = { asr: 'org/a' };\npipeline('asr', M.asr);\n` },
+    {
+      name: 'object-member-constant',
+      text: `${IMPORT}const M = { asr: 'org/a' };\nconst N = M.asr;\npipeline('asr', N);\n`,
+    },
+    {
+      name: 'class-field',
+      text: `${IMPORT}class S {\n  static model = 'org/a';\n  static get() {\n    return pipeline('x', this.model);\n  }\n}\n`,
+    },
   ])('leaves $name to the parser', ({ name, text }) => {
     expect(findJavaScriptReferencesFast(`${name}.tsx`, text, local)).toBeUndefined();
   });
@@ -134,6 +145,10 @@ describe('findJavaScriptReferencesFast', () => {
     `await make('text-classification', BASE)`,
     `p2('asr', 'org/' + NAME + '-asr', { ...opts, revision: 'v2' })`,
     `await T.pipeline('x', NAME)`,
+    `const CFG = { model: 'org/cfg', nested: { id: MODEL } } as const`,
+    `CFG.model = NAME`,
+    `await pipeline('x', CFG.model, { revision: CFG.nested.id })`,
+    `await pipeline('x', opts.model)`,
     `await ort.InferenceSession.create('https://huggingface.co/org/m/resolve/main/model.onnx')`,
     `await tf.loadGraphModel(\`https://storage.example.com/\${NAME}/model.json\`)`,
     `await dl({ repo: MODEL, path: 'w.bin' })`,

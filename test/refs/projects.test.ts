@@ -131,6 +131,33 @@ describe('model references in realistic projects', () => {
   });
 });
 
+describe('llm-app: the shapes LLM applications take (refs5)', () => {
+  it('11 references by hand count, each at its line; settings, pulls and run-time choices as notes; the rest nothing', async () => {
+    const r = await scan('llm-app');
+    expect([...r.refs].sort()).toEqual([
+      'app/gradio_app.py:11 google/vit-base-patch16-224@none',
+      'app/gradio_app.py:12 Salesforce/blip-image-captioning-base@ref',
+      'app/rag.py:10 BAAI/bge-base-en-v1.5@none',
+      'app/rag.py:16 microsoft/Phi-3-mini-4k-instruct@none',
+      'app/rag.py:22 BAAI/bge-small-en-v1.5@none',
+      'app/rag.py:23 HuggingFaceH4/zephyr-7b-beta@none',
+      'scripts/serve.sh:4 acme/chat-8b@ref',
+      'scripts/serve.sh:6 acme/tgi-7b@commit',
+      'web/src/models.ts:13 Xenova/all-MiniLM-L6-v2@ref',
+      'web/src/models.ts:9 onnx-community/whisper-base@none',
+      'web/src/worker.js:11 Xenova/distilbert-base-uncased-finetuned-sst-2-english@none',
+    ]);
+    // The mirror set in Python, the ollama pull, the tokenizer named by a parameter, the test data counted; OpenAI's
+    // and scikit-learn's model arguments, ollama.chat, docstrings, comments and os.path.join folders are nothing.
+    expect(r.findings.filter((f) => !/^CPR00[13]@/.test(f)).sort()).toEqual([
+      'CPR010@web/src/models.ts:17',
+      'CPR011@tests/data/sample_request.json:-',
+      'CPR016@app/local_llm.py:3',
+      'CPR017@app/gradio_app.py:7',
+    ]);
+  });
+});
+
 describe('policy models.requirePinnedRevision', () => {
   it('makes an unpinned reference an error', async () => {
     const { DEFAULT_POLICY } = await import('../../src/trust/policy/default.js');
