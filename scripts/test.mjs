@@ -3,8 +3,8 @@
 //   build ─── vitest            (tests spawn the built CLI: the esbuild bundle, a few seconds); the CLI run held on
 //                               registry timeouts in a second vitest process beside it (APART below)
 //   rules doc check             (bundles src/core/rules itself)
-//   typecheck + eslint          (TypeScript 7's native `tsc --noEmit` beside eslint, whose type-aware rules get
-//                                one TypeScript 5 program; tsc's emit into build/ is for `npm run build` and the
+//   typecheck + eslint          (one TypeScript program over src and test, fully type-checked, then handed to
+//                                eslint's type-aware rules; tsc's emit into build/ is for `npm run build` and the
 //                                benches, nothing in the suite reads it)
 //   prettier                    (prettier --check with its cache)
 // Each job's output is buffered and printed whole when it ends, vitest's last so its summary closes the log.
@@ -85,8 +85,8 @@ const wallStart = performance.now();
 
 const built = job('build', [[process.execPath, 'scripts/bundle-cli.mjs']]);
 const rulesDoc = job('rules doc', [[process.execPath, 'scripts/gen-rules-doc.mjs', '--check']]);
-// TypeScript 7's native type check runs beside eslint, which lints with one TypeScript 5 program for its type-aware
-// rules (scripts/typecheck-lint.mjs).
+// One process type-checks (what `tsc --noEmit` reports) and then lints with that same TypeScript program, instead
+// of tsc and eslint's type-aware rules each building and checking their own (scripts/typecheck-lint.mjs).
 // The eslint cache keys on file content; a clean checkout (CI) has none and lints everything.
 const typecheckLint = job('typecheck + eslint', [[process.execPath, 'scripts/typecheck-lint.mjs', '--cache']]);
 // Prettier's cache likewise keys on content and options; only a rerun with unchanged files gains. A larger young
