@@ -185,3 +185,62 @@ export async function submodulesAt(dir: string, commit: string, prefix: string):
   }
   return found;
 }
+
+/** Bytes one review keeps of the blobs it has read, to serve a later reader without another `git` process. */
+const CACHE_BYTES = 64 * 1024 * 1024;
+
+/**
+ * The blobs one review has read, by object id (an id names its content: a hit is the same bytes). Readers ask it
+ * first and only what is missing goes to one `git cat-file --batch`; what is kept is bounded by CACHE_BYTES (a blob
+ * past it is returned, not kept) and every size cap of the reader still applies to a hit.
+ */
+export class BlobCache {
+  private readonly kept = new Map<string, Buffer>();
+  private bytes = 0;
+
+  constructor(readonly dir: string) {}
+
+  /** As readBlobs, serving the ids already read from memory. */
+  async read(entries: readonly Pick<TreeEntry, 'oid' | 'size'>[], max: number): Promise<Map<string, Buffer>> {
+    const out = new Map<string, Buffer>();
+    const missing: Pick<TreeEntry, 'oid' | 'size'>[] = [];
+    for (const e of entries) {
+      if (e.size > max) throw new UsageError(`git object ${e.oid} is over ${max} bytes`);
+      const hit = this.kept.get(e.oid);
+      if (hit !== undefined) out.set(e.oid, hit);
+      else missing.push(e);
+    }
+    for (const [oid, bytes] of await readBlobs(this.dir, missing, max)) {
+      out.set(oid, bytes);
+      this.keep(oid, bytes);
+    }
+    return out;
+  }
+
+  /** As readBlob, from memory when this review read the id already. */
+  async one(oid: string, max: number): Promise<Buffer> {
+    const hit = this.kept.get(checkOid(oid));
+    if (hit === undefined) return readBlob(this.dir, oid, max);
+    if (hit.length > max) throw new UsageError(`git object ${oid} is over ${max} bytes`);
+    return hit;
+  }
+
+  /** Read ahead what later readers will ask for, while it fits in what the cache keeps. */
+  async prefetch(entries: readonly Pick<TreeEntry, 'oid' | 'size'>[], max: number): Promise<void> {
+    const wanted = new Map<string, Pick<TreeEntry, 'oid' | 'size'>>();
+    let room = CACHE_BYTES - this.bytes;
+    for (const e of entries) {
+      if (e.size > max || e.size > room || this.kept.has(e.oid) || wanted.has(e.oid)) continue;
+      wanted.set(e.oid, e);
+      room -= e.size;
+    }
+    await this.read([...wanted.values()], max);
+  }
+
+  private keep(oid: string, bytes: Buffer): void {
+    if (this.kept.has(oid) || this.bytes + bytes.length > CACHE_BYTES) return;
+    // A copy: the batch output the subarray points into is freed rather than pinned by one small blob.
+    this.kept.set(oid, Buffer.from(bytes));
+    this.bytes += bytes.length;
+  }
+}

@@ -18,7 +18,8 @@ import { findCommit } from './fetch.js';
 import { dedupeSorted, unreadable, workingTreeModels } from './finish.js';
 import type { GateKind, GateVerdict } from './gate.js';
 import { judgeGate } from './gate.js';
-import { repoPrefix, submodulesAt } from './git.js';
+import { BlobCache, repoPrefix, submodulesAt, type TreeEntry } from './git.js';
+import { MAX_SOURCE_BYTES } from '../../refs/find.js';
 import { addedToGroups, introducedAlone } from './grouped.js';
 import { injectionQuestions } from './injection.js';
 import { installChangeFindings } from './install-changes.js';
@@ -89,9 +90,10 @@ export async function reviewChange(req: ReviewRequest): Promise<ReviewResult> {
   const snaps: Snapshot[] = [];
   try {
     const prefix = await repoPrefix(dir);
-    const baseSnap = await snapshotCommit(dir, baseCommit, prefix);
+    const blobs = new BlobCache(dir);
+    const baseSnap = await snapshotCommit(blobs, baseCommit, prefix);
     snaps.push(baseSnap);
-    const headSnap = headCommit !== undefined ? await snapshotCommit(dir, headCommit, prefix) : undefined;
+    const headSnap = headCommit !== undefined ? await snapshotCommit(blobs, headCommit, prefix) : undefined;
     if (headSnap) snaps.push(headSnap);
     const offlineParse = { ...req.options, offline: true, cacheDir: undefined, shard: undefined };
     const judges = await pickJudges(dir, baseSnap, headSnap, req);
@@ -138,8 +140,10 @@ export async function reviewChange(req: ReviewRequest): Promise<ReviewResult> {
       ...(await installChangeFindings(dir, baseSnap, headSnap, policy)),
     ];
 
+    if (headSnap) await blobs.prefetch(changedSources(baseSnap, headSnap), MAX_SOURCE_BYTES);
     const content = await inspectChangedContent({
       dir,
+      blobs,
       base: baseSnap.entries,
       head: headSnap?.entries,
       headFiles: headScan.files,
@@ -171,8 +175,8 @@ export async function reviewChange(req: ReviewRequest): Promise<ReviewResult> {
     const refs = await referenceChanges({
       base: baseSnap.sources,
       head: headSources,
-      readBase: blobReader(dir, baseSnap.sources),
-      readHead: headSnap ? blobReader(dir, headSnap.sources) : fileReader(dir),
+      readBase: blobReader(blobs, baseSnap.sources),
+      readHead: headSnap ? blobReader(blobs, headSnap.sources) : fileReader(dir),
       existsLocally: (p) => known.has(p.replace(/^\.\//, '')),
     });
     pushAll(raw, refs.findings);
@@ -220,4 +224,24 @@ export async function reviewChange(req: ReviewRequest): Promise<ReviewResult> {
   } finally {
     await Promise.all(snaps.map((s) => s.dispose()));
   }
+}
+
+/**
+ * The reference sources a commit-to-commit change touched, at both revisions: the head's are sniffed for models and
+ * both are searched for references — read ahead in one `git cat-file --batch` rather than one `git` per file.
+ */
+function changedSources(base: Snapshot, head: Snapshot): TreeEntry[] {
+  const out: TreeEntry[] = [];
+  for (const [p, oid] of head.sources) {
+    if (base.sources.get(p) === oid) continue;
+    const at = head.entries.get(p);
+    const before = base.entries.get(p);
+    if (at) out.push(at);
+    if (before && base.sources.has(p)) out.push(before);
+  }
+  for (const [p, oid] of base.sources) {
+    const at = base.entries.get(p);
+    if (!head.sources.has(p) && at?.oid === oid) out.push(at);
+  }
+  return out;
 }
