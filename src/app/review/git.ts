@@ -1,5 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
+import { realpath } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { UsageError } from '../../core/errors.js';
 
@@ -58,6 +59,31 @@ export function checkRef(ref: string): string {
 export async function resolveCommit(dir: string, ref: string): Promise<string> {
   const out = await run(dir, ['rev-parse', '--verify', '--end-of-options', `${checkRef(ref)}^{commit}`]);
   return out.toString('utf8').trim();
+}
+
+/**
+ * Where the scan root sits (as repoPrefix) and the commits `refs` name (as resolveCommit), from one `git rev-parse`:
+ * `--verify` takes a single revision, so this runs without it and checks what came back instead — one line per
+ * argument in order (cmd_rev_parse prints `--show-prefix` and each revision as it meets them), each commit a full
+ * object id. A git whose rev-parse does not take `--end-of-options` outside `--verify` (2.39) prints it back as a line of
+ * its own: that line is expected and skipped (the refs still cannot start with `-`: checkRef). Undefined when any
+ * ref does not resolve so (a missing commit, an ambiguous name, `^x` printed as a negation) or the scan root's path
+ * holds a line break (the prefix would not be one line): the caller then asks for each as before.
+ */
+export async function prefixAndCommits(
+  dir: string,
+  refs: readonly string[],
+): Promise<{ prefix: string; commits: string[] } | undefined> {
+  const revs = refs.map((r) => `${checkRef(r)}^{commit}`);
+  if ((await realpath(dir).catch(() => '\n')).includes('\n')) return undefined;
+  const out = await run(dir, ['rev-parse', '--show-prefix', '--end-of-options', ...revs]).catch(() => undefined);
+  const lines = out?.toString('utf8').split('\n');
+  if (lines === undefined || lines.pop() !== '') return undefined;
+  if (lines.length === refs.length + 2 && lines[1] === '--end-of-options') lines.splice(1, 1);
+  if (lines.length !== refs.length + 1) return undefined;
+  const [prefix = '', ...commits] = lines;
+  if (!commits.every((c) => /^[0-9a-f]{40}([0-9a-f]{24})?$/.test(c))) return undefined;
+  return { prefix: prefix.trim(), commits };
 }
 
 /** Where the scan root sits inside the repository (`''` at the top, else `sub/dir/`). */

@@ -14,11 +14,11 @@ import { askRegistry } from './ask-registry.js';
 import { groupByCause } from './causes.js';
 import type { LockfileChanges } from './diff.js';
 import { diffGraphs } from './diff.js';
-import { findCommit } from './fetch.js';
+import { findCommit, revisionOf } from './fetch.js';
 import { dedupeSorted, unreadable, workingTreeModels } from './finish.js';
 import type { GateKind, GateVerdict } from './gate.js';
 import { judgeGate } from './gate.js';
-import { BlobCache, repoPrefix, submodulesAt, type TreeEntry } from './git.js';
+import { BlobCache, prefixAndCommits, repoPrefix, submodulesAt, type TreeEntry } from './git.js';
 import { MAX_SOURCE_BYTES } from '../../refs/find.js';
 import { addedToGroups, introducedAlone } from './grouped.js';
 import { injectionQuestions } from './injection.js';
@@ -80,16 +80,24 @@ export interface ReviewResult {
 export async function reviewChange(req: ReviewRequest): Promise<ReviewResult> {
   const dir = path.resolve(req.dir);
   const mayFetch = !req.options.offline;
-  const base = await findCommit(dir, req.base, mayFetch, req.options.env);
+  // Both commits and the prefix from one `git rev-parse` when they are all there; else each is looked up (and fetched).
+  const quick = await prefixAndCommits(dir, [req.base, ...(req.head !== undefined ? [req.head] : [])].map(revisionOf));
+  const found = (commit: string | undefined) => ({ kind: 'found' as const, commit: commit! });
+  const base = quick ? found(quick.commits[0]) : await findCommit(dir, req.base, mayFetch, req.options.env);
   if (base.kind === 'missing') return notCompared(req, 'base', base.why);
   const baseCommit = base.commit;
   // A `--head` commit of a pull request from a fork may be missing too: fetched the same way.
-  const head = req.head !== undefined ? await findCommit(dir, req.head, mayFetch, req.options.env) : undefined;
+  const head =
+    req.head === undefined
+      ? undefined
+      : quick
+        ? found(quick.commits[1])
+        : await findCommit(dir, req.head, mayFetch, req.options.env);
   if (head?.kind === 'missing') return notCompared(req, 'head', head.why);
   const headCommit = head?.commit;
   const snaps: Snapshot[] = [];
   try {
-    const prefix = await repoPrefix(dir);
+    const prefix = quick?.prefix ?? (await repoPrefix(dir));
     const blobs = new BlobCache(dir);
     const baseSnap = await snapshotCommit(blobs, baseCommit, prefix);
     snaps.push(baseSnap);
