@@ -19,7 +19,8 @@ import { dedupeSorted, unreadable, workingTreeModels } from './finish.js';
 import type { GateKind, GateVerdict } from './gate.js';
 import { judgeGate } from './gate.js';
 import { BlobCache, prefixAndCommits, repoPrefix, submodulesAt, type TreeEntry } from './git.js';
-import { MAX_SOURCE_BYTES } from '../../refs/find.js';
+import { isReferenceSource, MAX_SOURCE_BYTES } from '../../refs/find.js';
+import { MAX_LOCKFILE_BYTES } from '../../deps/read.js';
 import { addedToGroups, introducedAlone } from './grouped.js';
 import { injectionQuestions } from './injection.js';
 import { installChangeFindings } from './install-changes.js';
@@ -33,7 +34,7 @@ import { lockfileQuestions } from './questions.js';
 import { blobReader, fileReader, referenceChanges, workingTreeSources, type ReferenceChange } from './references.js';
 import { removedLockfiles } from './removed-lockfiles.js';
 import { atHeadPaths, findingsAtHeadPaths, movedLockfiles } from './renames.js';
-import { snapshotCommit, type Snapshot } from './snapshot.js';
+import { listCommit, snapshotCommit, snapshotReads, type Listing, type Snapshot } from './snapshot.js';
 import { diffSubmodules, submoduleFindings } from './submodules.js';
 import { trustChangeFindings } from './trust-changes.js';
 
@@ -99,9 +100,19 @@ export async function reviewChange(req: ReviewRequest): Promise<ReviewResult> {
   try {
     const prefix = quick?.prefix ?? (await repoPrefix(dir));
     const blobs = new BlobCache(dir);
-    const baseSnap = await snapshotCommit(blobs, baseCommit, prefix);
+    const baseList = await listCommit(dir, baseCommit, prefix);
+    const headList = headCommit !== undefined ? await listCommit(dir, headCommit, prefix) : undefined;
+    // What both snapshots and the later readers take, in one `git cat-file --batch` (within the cache's bound).
+    await blobs.prefetch(
+      [
+        ...snapshotReads(baseList),
+        ...(headList ? [...snapshotReads(headList), ...changedSources(baseList, headList)] : []),
+      ],
+      MAX_LOCKFILE_BYTES,
+    );
+    const baseSnap = await snapshotCommit(blobs, baseList);
     snaps.push(baseSnap);
-    const headSnap = headCommit !== undefined ? await snapshotCommit(blobs, headCommit, prefix) : undefined;
+    const headSnap = headList ? await snapshotCommit(blobs, headList) : undefined;
     if (headSnap) snaps.push(headSnap);
     const offlineParse = { ...req.options, offline: true, cacheDir: undefined, shard: undefined };
     const judges = await pickJudges(dir, baseSnap, headSnap, req);
@@ -148,7 +159,6 @@ export async function reviewChange(req: ReviewRequest): Promise<ReviewResult> {
       ...(await installChangeFindings(dir, baseSnap, headSnap, policy)),
     ];
 
-    if (headSnap) await blobs.prefetch(changedSources(baseSnap, headSnap), MAX_SOURCE_BYTES);
     const content = await inspectChangedContent({
       dir,
       blobs,
@@ -238,18 +248,12 @@ export async function reviewChange(req: ReviewRequest): Promise<ReviewResult> {
  * The reference sources a commit-to-commit change touched, at both revisions: the head's are sniffed for models and
  * both are searched for references — read ahead in one `git cat-file --batch` rather than one `git` per file.
  */
-function changedSources(base: Snapshot, head: Snapshot): TreeEntry[] {
+function changedSources(base: Listing, head: Listing): TreeEntry[] {
+  const sources = (l: Listing) =>
+    new Map(l.entries.filter((e) => isReferenceSource(e.path) && e.size <= MAX_SOURCE_BYTES).map((e) => [e.path, e]));
+  const [before, after] = [sources(base), sources(head)];
   const out: TreeEntry[] = [];
-  for (const [p, oid] of head.sources) {
-    if (base.sources.get(p) === oid) continue;
-    const at = head.entries.get(p);
-    const before = base.entries.get(p);
-    if (at) out.push(at);
-    if (before && base.sources.has(p)) out.push(before);
-  }
-  for (const [p, oid] of base.sources) {
-    const at = base.entries.get(p);
-    if (!head.sources.has(p) && at?.oid === oid) out.push(at);
-  }
+  for (const [p, e] of after) if (before.get(p)?.oid !== e.oid) out.push(e);
+  for (const [p, e] of before) if (after.get(p)?.oid !== e.oid) out.push(e);
   return out;
 }

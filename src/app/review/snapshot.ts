@@ -46,20 +46,30 @@ export interface Snapshot {
   dispose(): Promise<void>;
 }
 
+/** A commit's blobs under the scan root and its submodules, before anything is read. */
+export interface Listing {
+  readonly entries: readonly TreeEntry[];
+  readonly submodules: ReadonlyMap<string, string>;
+}
+
+export async function listCommit(dir: string, commit: string, prefix: string): Promise<Listing> {
+  const submodules = new Map<string, string>();
+  return { entries: await listTree(dir, commit, prefix, submodules), submodules };
+}
+
+/** The blobs snapshotCommit reads: review inputs within the lockfile bound (a caller may read them ahead). */
+export function snapshotReads(listing: Listing): TreeEntry[] {
+  return listing.entries.filter((x) => isReviewInput(x.path) && x.size <= MAX_LOCKFILE_BYTES);
+}
+
 /**
  * Write a commit's review inputs into a temp folder so the ordinary parsers read them exactly as `scan` does.
  * Paths come from git and are re-checked: nothing is written outside the folder (`..`, absolute paths).
  */
-export async function snapshotCommit(blobs: BlobCache, commit: string, prefix: string): Promise<Snapshot> {
-  const dir = blobs.dir;
-  const submodules = new Map<string, string>();
-  const entries = await listTree(dir, commit, prefix, submodules);
+export async function snapshotCommit(blobs: BlobCache, { entries, submodules }: Listing): Promise<Snapshot> {
   const inputs = entries.filter((x) => isReviewInput(x.path));
   // An oversized input is still laid out (empty) so the parser reports it rather than the review skipping it.
-  const read = await blobs.read(
-    inputs.filter((e) => e.size <= MAX_LOCKFILE_BYTES),
-    MAX_LOCKFILE_BYTES,
-  );
+  const read = await blobs.read(snapshotReads({ entries, submodules }), MAX_LOCKFILE_BYTES);
   const root = await mkdtemp(path.join(tmpdir(), 'chainproof-review-'));
   try {
     for (const e of inputs) await writeEntry(root, e, read.get(e.oid) ?? Buffer.alloc(0));
