@@ -251,7 +251,10 @@ export class BlobCache {
     return hit;
   }
 
-  /** Read ahead what later readers will ask for, while it fits in what the cache keeps. */
+  /**
+   * Read ahead what later readers will ask for, while it fits in what the cache keeps. Best effort: when the batch
+   * fails (an object missing from the clone), each reader reads and reports for itself as it did before.
+   */
   async prefetch(entries: readonly Pick<TreeEntry, 'oid' | 'size'>[], max: number): Promise<void> {
     const wanted = new Map<string, Pick<TreeEntry, 'oid' | 'size'>>();
     let room = CACHE_BYTES - this.bytes;
@@ -260,7 +263,7 @@ export class BlobCache {
       wanted.set(e.oid, e);
       room -= e.size;
     }
-    await this.read([...wanted.values()], max);
+    await this.read([...wanted.values()], max).catch(() => undefined);
   }
 
   private keep(oid: string, bytes: Buffer): void {
