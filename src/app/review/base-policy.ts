@@ -2,7 +2,6 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Policy } from '../../core/policy.js';
 import { DEFAULT_POLICY, EMBEDDED_DEFAULT_SOURCE } from '../../trust/policy/default.js';
-import { readBlob } from './git.js';
 import type { Snapshot } from './snapshot.js';
 
 const MAX_POLICY_BYTES = 1024 * 1024;
@@ -13,7 +12,6 @@ const MAX_POLICY_BYTES = 1024 * 1024;
  * Undefined when the base file does not load — the caller then says the head's policy judged instead.
  */
 export async function policyAt(
-  dir: string,
   base: Snapshot,
   head: Policy,
   candidates: readonly string[],
@@ -30,7 +28,7 @@ export async function policyAt(
   try {
     // The snapshot lays out the policy names and `.chainproof/`; a policy elsewhere in the tree is written here.
     await mkdir(path.dirname(target), { recursive: true });
-    await writeFile(target, await readBlob(dir, entry.oid, MAX_POLICY_BYTES), { mode: 0o600 });
+    await writeFile(target, await base.blobs.one(entry.oid, MAX_POLICY_BYTES), { mode: 0o600 });
     const { readPolicy } = await import('../../trust/policy/load.js');
     const loaded = await readPolicy(target, base.root);
     return { policy: loaded.policy, judgedBy: `${file} at the base revision` };

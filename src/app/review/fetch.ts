@@ -37,9 +37,7 @@ export async function findCommit(
   mayFetch: boolean,
   env: Readonly<Record<string, string | undefined>> = {},
 ): Promise<CommitLookup> {
-  checkRef(ref);
-  // Object names are hex in either case to git; a server's want line takes lowercase.
-  if (/^[0-9A-Fa-f]{4,64}$/.test(ref)) ref = ref.toLowerCase();
+  ref = revisionOf(ref);
   if (NULL_SHA.test(ref))
     return { kind: 'missing', why: `${ref} is the null commit (a push that created its branch has no base)` };
   const first = await resolveCommit(dir, ref).catch((err: unknown) => err as Error);
@@ -83,6 +81,13 @@ export async function findCommit(
     kind: 'missing',
     why: `${ref} is not in ${clone}${ambiguous} and could not be fetched from origin (${what})${why}`,
   };
+}
+
+/** A revision as the review asks git for it: refused when git could read it as an option (checkRef), hex lowercased. */
+export function revisionOf(ref: string): string {
+  checkRef(ref);
+  // Object names are hex in either case to git; a server's want line takes lowercase.
+  return /^[0-9A-Fa-f]{4,64}$/.test(ref) ? ref.toLowerCase() : ref;
 }
 
 /** One `git fetch` of `spec` from origin, `depth` commits deep, no local ref written; the error when it fails. */

@@ -1,5 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
+import { realpath } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { UsageError } from '../../core/errors.js';
 
@@ -58,6 +59,31 @@ export function checkRef(ref: string): string {
 export async function resolveCommit(dir: string, ref: string): Promise<string> {
   const out = await run(dir, ['rev-parse', '--verify', '--end-of-options', `${checkRef(ref)}^{commit}`]);
   return out.toString('utf8').trim();
+}
+
+/**
+ * Where the scan root sits (as repoPrefix) and the commits `refs` name (as resolveCommit), from one `git rev-parse`:
+ * `--verify` takes a single revision, so this runs without it and checks what came back instead — one line per
+ * argument in order (cmd_rev_parse prints `--show-prefix` and each revision as it meets them), each commit a full
+ * object id. A git whose rev-parse does not take `--end-of-options` outside `--verify` (2.39) prints it back as a line of
+ * its own: that line is expected and skipped (the refs still cannot start with `-`: checkRef). Undefined when any
+ * ref does not resolve so (a missing commit, an ambiguous name, `^x` printed as a negation) or the scan root's path
+ * holds a line break (the prefix would not be one line): the caller then asks for each as before.
+ */
+export async function prefixAndCommits(
+  dir: string,
+  refs: readonly string[],
+): Promise<{ prefix: string; commits: string[] } | undefined> {
+  const revs = refs.map((r) => `${checkRef(r)}^{commit}`);
+  if ((await realpath(dir).catch(() => '\n')).includes('\n')) return undefined;
+  const out = await run(dir, ['rev-parse', '--show-prefix', '--end-of-options', ...revs]).catch(() => undefined);
+  const lines = out?.toString('utf8').split('\n');
+  if (lines === undefined || lines.pop() !== '') return undefined;
+  if (lines.length === refs.length + 2 && lines[1] === '--end-of-options') lines.splice(1, 1);
+  if (lines.length !== refs.length + 1) return undefined;
+  const [prefix = '', ...commits] = lines;
+  if (!commits.every((c) => /^[0-9a-f]{40}([0-9a-f]{24})?$/.test(c))) return undefined;
+  return { prefix: prefix.trim(), commits };
 }
 
 /** Where the scan root sits inside the repository (`''` at the top, else `sub/dir/`). */
@@ -184,4 +210,66 @@ export async function submodulesAt(dir: string, commit: string, prefix: string):
       found.set(full.slice(prefix.length), oid);
   }
   return found;
+}
+
+/** Bytes one review keeps of the blobs it has read, to serve a later reader without another `git` process. */
+const CACHE_BYTES = 64 * 1024 * 1024;
+
+/**
+ * The blobs one review has read, by object id (an id names its content: a hit is the same bytes). Readers ask it
+ * first and only what is missing goes to one `git cat-file --batch`; what is kept is bounded by CACHE_BYTES (a blob
+ * past it is returned, not kept) and every size cap of the reader still applies to a hit.
+ */
+export class BlobCache {
+  private readonly kept = new Map<string, Buffer>();
+  private bytes = 0;
+
+  constructor(readonly dir: string) {}
+
+  /** As readBlobs, serving the ids already read from memory. */
+  async read(entries: readonly Pick<TreeEntry, 'oid' | 'size'>[], max: number): Promise<Map<string, Buffer>> {
+    const out = new Map<string, Buffer>();
+    const missing: Pick<TreeEntry, 'oid' | 'size'>[] = [];
+    for (const e of entries) {
+      if (e.size > max) throw new UsageError(`git object ${e.oid} is over ${max} bytes`);
+      const hit = this.kept.get(e.oid);
+      if (hit !== undefined) out.set(e.oid, hit);
+      else missing.push(e);
+    }
+    for (const [oid, bytes] of await readBlobs(this.dir, missing, max)) {
+      out.set(oid, bytes);
+      this.keep(oid, bytes);
+    }
+    return out;
+  }
+
+  /** As readBlob, from memory when this review read the id already. */
+  async one(oid: string, max: number): Promise<Buffer> {
+    const hit = this.kept.get(checkOid(oid));
+    if (hit === undefined) return readBlob(this.dir, oid, max);
+    if (hit.length > max) throw new UsageError(`git object ${oid} is over ${max} bytes`);
+    return hit;
+  }
+
+  /**
+   * Read ahead what later readers will ask for, while it fits in what the cache keeps. Best effort: when the batch
+   * fails (an object missing from the clone), each reader reads and reports for itself as it did before.
+   */
+  async prefetch(entries: readonly Pick<TreeEntry, 'oid' | 'size'>[], max: number): Promise<void> {
+    const wanted = new Map<string, Pick<TreeEntry, 'oid' | 'size'>>();
+    let room = CACHE_BYTES - this.bytes;
+    for (const e of entries) {
+      if (e.size > max || e.size > room || this.kept.has(e.oid) || wanted.has(e.oid)) continue;
+      wanted.set(e.oid, e);
+      room -= e.size;
+    }
+    await this.read([...wanted.values()], max).catch(() => undefined);
+  }
+
+  private keep(oid: string, bytes: Buffer): void {
+    if (this.kept.has(oid) || this.bytes + bytes.length > CACHE_BYTES) return;
+    // A copy: the batch output the subarray points into is freed rather than pinned by one small blob.
+    this.kept.set(oid, Buffer.from(bytes));
+    this.bytes += bytes.length;
+  }
 }

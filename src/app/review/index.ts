@@ -14,11 +14,13 @@ import { askRegistry } from './ask-registry.js';
 import { groupByCause } from './causes.js';
 import type { LockfileChanges } from './diff.js';
 import { diffGraphs } from './diff.js';
-import { findCommit } from './fetch.js';
+import { findCommit, revisionOf } from './fetch.js';
 import { dedupeSorted, unreadable, workingTreeModels } from './finish.js';
 import type { GateKind, GateVerdict } from './gate.js';
 import { judgeGate } from './gate.js';
-import { repoPrefix, submodulesAt } from './git.js';
+import { BlobCache, prefixAndCommits, repoPrefix, submodulesAt, type TreeEntry } from './git.js';
+import { isReferenceSource, MAX_SOURCE_BYTES } from '../../refs/find.js';
+import { MAX_LOCKFILE_BYTES } from '../../deps/read.js';
 import { addedToGroups, introducedAlone } from './grouped.js';
 import { injectionQuestions } from './injection.js';
 import { installChangeFindings } from './install-changes.js';
@@ -32,7 +34,7 @@ import { lockfileQuestions } from './questions.js';
 import { blobReader, fileReader, referenceChanges, workingTreeSources, type ReferenceChange } from './references.js';
 import { removedLockfiles } from './removed-lockfiles.js';
 import { atHeadPaths, findingsAtHeadPaths, movedLockfiles } from './renames.js';
-import { snapshotCommit, type Snapshot } from './snapshot.js';
+import { listCommit, snapshotCommit, snapshotReads, type Listing, type Snapshot } from './snapshot.js';
 import { diffSubmodules, submoduleFindings } from './submodules.js';
 import { trustChangeFindings } from './trust-changes.js';
 
@@ -79,19 +81,38 @@ export interface ReviewResult {
 export async function reviewChange(req: ReviewRequest): Promise<ReviewResult> {
   const dir = path.resolve(req.dir);
   const mayFetch = !req.options.offline;
-  const base = await findCommit(dir, req.base, mayFetch, req.options.env);
+  // Both commits and the prefix from one `git rev-parse` when they are all there; else each is looked up (and fetched).
+  const quick = await prefixAndCommits(dir, [req.base, ...(req.head !== undefined ? [req.head] : [])].map(revisionOf));
+  const found = (commit: string | undefined) => ({ kind: 'found' as const, commit: commit! });
+  const base = quick ? found(quick.commits[0]) : await findCommit(dir, req.base, mayFetch, req.options.env);
   if (base.kind === 'missing') return notCompared(req, 'base', base.why);
   const baseCommit = base.commit;
   // A `--head` commit of a pull request from a fork may be missing too: fetched the same way.
-  const head = req.head !== undefined ? await findCommit(dir, req.head, mayFetch, req.options.env) : undefined;
+  const head =
+    req.head === undefined
+      ? undefined
+      : quick
+        ? found(quick.commits[1])
+        : await findCommit(dir, req.head, mayFetch, req.options.env);
   if (head?.kind === 'missing') return notCompared(req, 'head', head.why);
   const headCommit = head?.commit;
   const snaps: Snapshot[] = [];
   try {
-    const prefix = await repoPrefix(dir);
-    const baseSnap = await snapshotCommit(dir, baseCommit, prefix);
+    const prefix = quick?.prefix ?? (await repoPrefix(dir));
+    const blobs = new BlobCache(dir);
+    const baseList = await listCommit(dir, baseCommit, prefix);
+    const headList = headCommit !== undefined ? await listCommit(dir, headCommit, prefix) : undefined;
+    // What both snapshots and the later readers take, in one `git cat-file --batch` (within the cache's bound).
+    await blobs.prefetch(
+      [
+        ...snapshotReads(baseList),
+        ...(headList ? [...snapshotReads(headList), ...changedSources(baseList, headList)] : []),
+      ],
+      MAX_LOCKFILE_BYTES,
+    );
+    const baseSnap = await snapshotCommit(blobs, baseList);
     snaps.push(baseSnap);
-    const headSnap = headCommit !== undefined ? await snapshotCommit(dir, headCommit, prefix) : undefined;
+    const headSnap = headList ? await snapshotCommit(blobs, headList) : undefined;
     if (headSnap) snaps.push(headSnap);
     const offlineParse = { ...req.options, offline: true, cacheDir: undefined, shard: undefined };
     const judges = await pickJudges(dir, baseSnap, headSnap, req);
@@ -140,6 +161,7 @@ export async function reviewChange(req: ReviewRequest): Promise<ReviewResult> {
 
     const content = await inspectChangedContent({
       dir,
+      blobs,
       base: baseSnap.entries,
       head: headSnap?.entries,
       headFiles: headScan.files,
@@ -171,8 +193,8 @@ export async function reviewChange(req: ReviewRequest): Promise<ReviewResult> {
     const refs = await referenceChanges({
       base: baseSnap.sources,
       head: headSources,
-      readBase: blobReader(dir, baseSnap.sources),
-      readHead: headSnap ? blobReader(dir, headSnap.sources) : fileReader(dir),
+      readBase: blobReader(blobs, baseSnap.sources),
+      readHead: headSnap ? blobReader(blobs, headSnap.sources) : fileReader(dir),
       existsLocally: (p) => known.has(p.replace(/^\.\//, '')),
     });
     pushAll(raw, refs.findings);
@@ -220,4 +242,18 @@ export async function reviewChange(req: ReviewRequest): Promise<ReviewResult> {
   } finally {
     await Promise.all(snaps.map((s) => s.dispose()));
   }
+}
+
+/**
+ * The reference sources a commit-to-commit change touched, at both revisions: the head's are sniffed for models and
+ * both are searched for references — read ahead in one `git cat-file --batch` rather than one `git` per file.
+ */
+function changedSources(base: Listing, head: Listing): TreeEntry[] {
+  const sources = (l: Listing) =>
+    new Map(l.entries.filter((e) => isReferenceSource(e.path) && e.size <= MAX_SOURCE_BYTES).map((e) => [e.path, e]));
+  const [before, after] = [sources(base), sources(head)];
+  const out: TreeEntry[] = [];
+  for (const [p, e] of after) if (before.get(p)?.oid !== e.oid) out.push(e);
+  for (const [p, e] of before) if (after.get(p)?.oid !== e.oid) out.push(e);
+  return out;
 }

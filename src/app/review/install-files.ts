@@ -1,7 +1,7 @@
 import { lstat, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { TreeEntry } from './git.js';
-import { readBlobs, run } from './git.js';
+import { run, type BlobCache } from './git.js';
 import type { Snapshot } from './snapshot.js';
 import { isBuildScript } from './workflow-installs.js';
 
@@ -52,9 +52,9 @@ export async function changedInstallFiles(
   base: Snapshot,
   head: Snapshot | undefined,
 ): Promise<InstallFiles> {
-  const baseTexts = await blobTexts(dir, base.entries);
+  const baseTexts = await blobTexts(base.blobs, base.entries);
   const tree = head ? undefined : await workTreeTexts(dir);
-  const headTexts = head ? await blobTexts(dir, head.entries, base.entries) : tree!.texts;
+  const headTexts = head ? await blobTexts(head.blobs, head.entries, base.entries) : tree!.texts;
   const headPaths = head ? [...head.entries.keys()] : tree!.paths;
   // At a commit head an unchanged input is not read again: its base text is its head text.
   const headText = (p: string) =>
@@ -89,16 +89,16 @@ function changedOf(
 type Read = { readonly text?: string; readonly unread?: string };
 
 async function blobTexts(
-  dir: string,
+  blobs: BlobCache,
   entries: ReadonlyMap<string, TreeEntry>,
   same?: ReadonlyMap<string, TreeEntry>,
 ): Promise<Map<string, Read>> {
   const wanted = [...entries.values()].filter((e) => isInstallInput(e.path) && same?.get(e.path)?.oid !== e.oid);
   const small = wanted.filter((e) => e.size <= MAX_INSTALL_FILE_BYTES);
-  const blobs = await readBlobs(dir, small, MAX_INSTALL_FILE_BYTES);
+  const read = await blobs.read(small, MAX_INSTALL_FILE_BYTES);
   return new Map(
     wanted.map((e) => {
-      const bytes = blobs.get(e.oid);
+      const bytes = read.get(e.oid);
       return [e.path, bytes ? { text: bytes.toString('utf8') } : { unread: tooLarge(e.size) }];
     }),
   );

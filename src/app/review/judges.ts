@@ -38,7 +38,7 @@ export async function pickJudges(
   const trustChanges = trustFileChanges(base.entries, headTrustIds, policyFiles);
   const policyChanged = trustChanges.some((c) => c.kind === 'policy');
   const registryChanged = trustChanges.some((c) => c.kind === 'registry');
-  const basePolicy = policyChanged ? await policyAt(dir, base, requested.policy, policyFiles) : undefined;
+  const basePolicy = policyChanged ? await policyAt(base, requested.policy, policyFiles) : undefined;
   const baseRegistry = await loadTrustedRegistry(base.root).catch(() => EMPTY_REGISTRY);
   const writtenRegistry = head ? await loadTrustedRegistry(head.root).catch(() => EMPTY_REGISTRY) : requested.registry;
   return {

@@ -13,7 +13,7 @@ import { isReferenceSource } from '../../refs/find.js';
 import { scanRepository } from '../scan.js';
 import { STAGES } from '../stages.js';
 import type { TreeEntry } from './git.js';
-import { hashWorkingFiles, readBlob, writeBlobTo } from './git.js';
+import { hashWorkingFiles, writeBlobTo, type BlobCache } from './git.js';
 import { MAX_POINTER_BYTES, parseLfsPointer } from '../../discover/lfs.js';
 import { isModelPath, isReviewInput } from './snapshot.js';
 import { disguisedModels } from './sniff-blobs.js';
@@ -38,6 +38,8 @@ export interface ModelContent {
 
 export interface ModelContentRequest {
   readonly dir: string;
+  /** The review's blob cache (the snapshots' reads): blobs it holds are not read again. */
+  readonly blobs: BlobCache;
   readonly base: ReadonlyMap<string, TreeEntry>;
   /** Head blobs of a commit; undefined = the working tree, whose files the head scan walked. */
   readonly head: ReadonlyMap<string, TreeEntry> | undefined;
@@ -67,7 +69,7 @@ function looksLikeModel(f: DiscoveredFile): boolean {
  */
 export async function inspectChangedContent(req: ModelContentRequest): Promise<ModelContent> {
   const changed =
-    req.head !== undefined ? await changedCommitBlobs(req.dir, req.base, req.head) : await changedWorkingFiles(req);
+    req.head !== undefined ? await changedCommitBlobs(req.blobs, req.base, req.head) : await changedWorkingFiles(req);
   const { take, skipped } = bounded(changed);
   const notInspected = skipped.length > 0 ? [notInspectedFinding(skipped)] : [];
   if (take.length === 0) return { findings: [], models: new Map(), vouched: new Set(), notInspected };
@@ -112,7 +114,7 @@ export async function inspectChangedContent(req: ModelContentRequest): Promise<M
  * when their first bytes are a model: a pickle named `train.py` must be inspected as the working-tree walk would.
  */
 async function changedCommitBlobs(
-  dir: string,
+  blobs: BlobCache,
   base: ReadonlyMap<string, TreeEntry>,
   head: ReadonlyMap<string, TreeEntry>,
 ): Promise<TreeEntry[]> {
@@ -123,7 +125,7 @@ async function changedCommitBlobs(
     if (!isModelPath(e.path) && (isReviewInput(e.path) || isReferenceSource(e.path))) textual.push(e);
     else out.push(e);
   }
-  for (const e of await disguisedModels(dir, textual)) out.push(e);
+  for (const e of await disguisedModels(blobs, textual)) out.push(e);
   return out;
 }
 
@@ -186,7 +188,7 @@ async function unreviewedPointers(
     const before = req.base.get(m.path);
     const old =
       before !== undefined && before.size <= MAX_POINTER_BYTES
-        ? parseLfsPointer(await readBlob(req.dir, before.oid, MAX_POINTER_BYTES).catch(() => ''))
+        ? parseLfsPointer(await req.blobs.one(before.oid, MAX_POINTER_BYTES).catch(() => ''))
         : undefined;
     const from =
       old?.ok === true ? `sha256:${old.oid}` : before !== undefined ? 'a file that is not an LFS pointer' : 'nothing';

@@ -4,7 +4,7 @@ import type { Finding } from '../../core/finding.js';
 import type { ModelReference } from '../../core/records.js';
 import { MAX_SOURCE_BYTES, isReferenceSource, searchText } from '../../refs/find.js';
 import { didYouMean } from '../../trust/policy/suggest.js';
-import { hashWorkingFiles, readBlob } from './git.js';
+import { hashWorkingFiles, type BlobCache } from './git.js';
 
 /** A model reference the change added, or whose pinned revision it moved. */
 export interface ReferenceChange {
@@ -31,12 +31,15 @@ export async function workingTreeSources(dir: string, paths: readonly string[]):
   return sources.length > 0 ? hashWorkingFiles(dir, sources) : new Map();
 }
 
-export function blobReader(dir: string, ids: ReadonlyMap<string, string>): (p: string) => Promise<string | undefined> {
+export function blobReader(
+  blobs: BlobCache,
+  ids: ReadonlyMap<string, string>,
+): (p: string) => Promise<string | undefined> {
   return async (p) => {
     const id = ids.get(p);
     return id === undefined
       ? undefined
-      : (await readBlob(dir, id, MAX_SOURCE_BYTES).catch(() => undefined))?.toString('utf8');
+      : (await blobs.one(id, MAX_SOURCE_BYTES).catch(() => undefined))?.toString('utf8');
   };
 }
 

@@ -6,7 +6,7 @@ import { MAX_LOCKFILE_BYTES } from '../../deps/read.js';
 import { isReferenceSource } from '../../refs/find.js';
 import { POLICY_FILE_CANDIDATES } from '../../trust/policy/find.js';
 import type { TreeEntry } from './git.js';
-import { listTree, readBlobs } from './git.js';
+import { listTree, type BlobCache } from './git.js';
 
 /** The kinds of file a review reads at a revision: what the package managers read. */
 const REVIEW_KINDS: ReadonlySet<string> = new Set(['lockfile', 'manifest', 'config']);
@@ -41,26 +41,38 @@ export interface Snapshot {
   readonly entries: ReadonlyMap<string, TreeEntry>;
   /** Source and config files the model-reference finders read, with their git object ids. */
   readonly sources: ReadonlyMap<string, string>;
+  /** The review's blob cache: what the snapshot read is served from it, not read again by another `git`. */
+  readonly blobs: BlobCache;
   dispose(): Promise<void>;
+}
+
+/** A commit's blobs under the scan root and its submodules, before anything is read. */
+export interface Listing {
+  readonly entries: readonly TreeEntry[];
+  readonly submodules: ReadonlyMap<string, string>;
+}
+
+export async function listCommit(dir: string, commit: string, prefix: string): Promise<Listing> {
+  const submodules = new Map<string, string>();
+  return { entries: await listTree(dir, commit, prefix, submodules), submodules };
+}
+
+/** The blobs snapshotCommit reads: review inputs within the lockfile bound (a caller may read them ahead). */
+export function snapshotReads(listing: Listing): TreeEntry[] {
+  return listing.entries.filter((x) => isReviewInput(x.path) && x.size <= MAX_LOCKFILE_BYTES);
 }
 
 /**
  * Write a commit's review inputs into a temp folder so the ordinary parsers read them exactly as `scan` does.
  * Paths come from git and are re-checked: nothing is written outside the folder (`..`, absolute paths).
  */
-export async function snapshotCommit(dir: string, commit: string, prefix: string): Promise<Snapshot> {
-  const submodules = new Map<string, string>();
-  const entries = await listTree(dir, commit, prefix, submodules);
+export async function snapshotCommit(blobs: BlobCache, { entries, submodules }: Listing): Promise<Snapshot> {
   const inputs = entries.filter((x) => isReviewInput(x.path));
   // An oversized input is still laid out (empty) so the parser reports it rather than the review skipping it.
-  const blobs = await readBlobs(
-    dir,
-    inputs.filter((e) => e.size <= MAX_LOCKFILE_BYTES),
-    MAX_LOCKFILE_BYTES,
-  );
+  const read = await blobs.read(snapshotReads({ entries, submodules }), MAX_LOCKFILE_BYTES);
   const root = await mkdtemp(path.join(tmpdir(), 'chainproof-review-'));
   try {
-    for (const e of inputs) await writeEntry(root, e, blobs.get(e.oid) ?? Buffer.alloc(0));
+    for (const e of inputs) await writeEntry(root, e, read.get(e.oid) ?? Buffer.alloc(0));
   } catch (err) {
     await rm(root, { recursive: true, force: true });
     throw err;
@@ -70,6 +82,7 @@ export async function snapshotCommit(dir: string, commit: string, prefix: string
     models: new Map(entries.filter((e) => isModelPath(e.path)).map((e) => [e.path, e.oid])),
     entries: new Map(entries.map((e) => [e.path, e])),
     submodules,
+    blobs,
     sources: new Map(entries.filter((e) => isReferenceSource(e.path)).map((e) => [e.path, e.oid])),
     dispose: () => rm(root, { recursive: true, force: true }),
   };

@@ -1,7 +1,7 @@
 import { detectFormat, SNIFF_BYTES } from '../../discover/detect.js';
 import { MODEL_FORMATS } from '../../discover/catalogue/index.js';
 import type { TreeEntry } from './git.js';
-import { readBlobs } from './git.js';
+import type { BlobCache } from './git.js';
 
 /** Blobs up to this size are read whole to sniff their first bytes; a larger source or lockfile is inspected anyway. */
 const READ_WHOLE_BYTES = 4 * 1024 * 1024;
@@ -14,11 +14,11 @@ const BATCH_BYTES = 64 * 1024 * 1024;
  * The scan of the copied blobs then decides, as for any changed file. Oversized blobs are not sniffed here: they are
  * returned, so the scan reads them in full rather than the review passing them unread.
  */
-export async function disguisedModels(dir: string, entries: readonly TreeEntry[]): Promise<TreeEntry[]> {
+export async function disguisedModels(reader: BlobCache, entries: readonly TreeEntry[]): Promise<TreeEntry[]> {
   const out: TreeEntry[] = entries.filter((e) => e.size > READ_WHOLE_BYTES);
   const small = entries.filter((e) => e.size <= READ_WHOLE_BYTES && e.size > 0);
   for (const batch of batches(small)) {
-    const blobs = await readBlobs(dir, batch, READ_WHOLE_BYTES);
+    const blobs = await reader.read(batch, READ_WHOLE_BYTES);
     for (const e of batch) {
       const bytes = blobs.get(e.oid);
       if (bytes !== undefined && mayBeModel(bytes.subarray(0, SNIFF_BYTES), e)) out.push(e);
