@@ -84,35 +84,39 @@ export const refsStage: Stage = {
         }),
       ),
     );
-    if (skipped.length > 0) {
-      skipped.sort();
-      findings.push({
-        ruleId: 'CPR011',
-        message: `${skipped.length} source file(s) were not searched for model references: minified, generated, nested deeper than ${MAX_NESTING} brackets, or over ${MAX_SOURCE_BYTES} bytes.`,
-        location: { path: skipped[0]! },
-        evidence: { count: skipped.length, files: skipped.slice(0, 200).join(' ') },
-      });
-    }
-    if (installed.length > 0) {
-      findings.push({
-        ruleId: 'CPR011',
-        message: `${installed.length} source file(s) of installed Python packages (site-packages, dist-packages) were not searched for model references: they are third-party code, not this repository's. Scan the environment separately if it is yours.`,
-        location: { path: installed[0]! },
-        evidence: { count: installed.length, reason: 'installed-packages', files: installed.slice(0, 200).join(' ') },
-      });
-    }
-    if (testData.length > 0) {
-      testData.sort();
-      findings.push({
-        ruleId: 'CPR011',
-        message: `${testData.length} YAML/JSON file(s) in test folders (tests/, fixtures/, testdata/…) name a model key but were not read as configs for model references: they are test data, whose model keys name what a test checks, not what the application loads.`,
-        location: { path: testData[0]! },
-        evidence: { count: testData.length, reason: 'test-data', files: testData.slice(0, 200).join(' ') },
-      });
-    }
+    findings.push(
+      ...notSearched(
+        skipped.sort(),
+        undefined,
+        `source file(s) were not searched for model references: minified, generated, nested deeper than ${MAX_NESTING} brackets, or over ${MAX_SOURCE_BYTES} bytes.`,
+      ),
+      ...notSearched(
+        installed,
+        'installed-packages',
+        "source file(s) of installed Python packages (site-packages, dist-packages) were not searched for model references: they are third-party code, not this repository's. Scan the environment separately if it is yours.",
+      ),
+      ...notSearched(
+        testData.sort(),
+        'test-data',
+        'YAML/JSON file(s) in test folders (tests/, fixtures/, testdata/…) name a model key but were not read as configs for model references: they are test data, whose model keys name what a test checks, not what the application loads.',
+      ),
+    );
     return { references, findings };
   },
 };
+
+/** One CPR011 for files left unsearched for one reason, with their count (none when there are none). */
+function notSearched(files: readonly string[], reason: string | undefined, message: string): Finding[] {
+  if (files.length === 0) return [];
+  return [
+    {
+      ruleId: 'CPR011',
+      message: `${files.length} ${message}`,
+      location: { path: files[0]! },
+      evidence: { count: files.length, ...(reason ? { reason } : {}), files: files.slice(0, 200).join(' ') },
+    },
+  ];
+}
 
 /**
  * Every file's path and the folders above it, for `existsLocally`: the paths sorted once (a native sort) and searched
