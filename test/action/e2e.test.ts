@@ -1,12 +1,12 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- untyped JSON and YAML documents under test */
 import { execFile, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { REPO } from '../helpers/cli.js';
 import { sarifValidator } from './helpers.js';
+import { node24 as findNode24 } from './node24.js';
 import { makeWorkspace, parseAnnotations, runActionInProcess, runDist, type DistRun } from './run-dist.js';
 import { corpusPath } from '../helpers/corpus.js';
 
@@ -216,34 +216,13 @@ describe('the bundled Action (dist/index.js) run as the runner runs it', () => {
   );
 });
 
-/**
- * The Node 24 an earlier `npx -y node@24` left in npm's cache (`<cache>/_npx/<hash>/node_modules/node`), if any.
- * Asking npx again costs about 2.4 s of CPU for npm itself and a registry round trip (minutes when the registry is
- * slow); the binary it would hand back is this one. The test still checks that it reports v24.
- */
-function cachedNode24(): string | undefined {
-  const npx = path.join(process.env['npm_config_cache'] ?? path.join(homedir(), '.npm'), '_npx');
-  const dirs = existsSync(npx) ? readdirSync(npx).sort() : [];
-  for (const dir of dirs) {
-    const pkg = path.join(npx, dir, 'node_modules', 'node');
-    const bin = path.join(pkg, 'bin', 'node');
-    try {
-      const { name, version } = JSON.parse(readFileSync(path.join(pkg, 'package.json'), 'utf8'));
-      if (name === 'node' && /^24\./.test(version) && existsSync(bin)) return bin;
-    } catch {
-      // not an npx install of node: look further
-    }
-  }
-  return undefined;
-}
-
 describe('the bundled Action on Node 24 (the runtime action.yml declares)', () => {
   let node24: string[] | undefined;
   let why = '';
   beforeAll(async () => {
-    const cached = cachedNode24();
-    if (cached) {
-      node24 = [cached];
+    const found = await findNode24();
+    if (found) {
+      node24 = [found];
       return;
     }
     // npx runs its command through a shell, and shells drop variables whose names hold a hyphen

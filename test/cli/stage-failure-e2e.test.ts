@@ -2,13 +2,14 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCliAsync } from '../helpers/cli.js';
+import { runCliAsync, runMain } from '../helpers/cli.js';
 
 /**
  * A failed stage through the built binary (issue #18): exit 4 under every --fail-on, with every report written and
  * the lost items listed (CPX020). No input we know of still crashes a stage, so the test-only
  * CHAINPROOF_TEST_FAIL_STAGE (src/cli/test-hooks.ts) makes one throw; test/hostile/stage-failure.test.ts covers
- * the error kinds in-process.
+ * the error kinds in-process. One run goes through the built binary; the others call main() in-process (runMain sets
+ * the variable for the call), the same exit codes without a process each.
  */
 const work = mkdtempSync(path.join(tmpdir(), 'chainproof-stage-failure-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -21,13 +22,16 @@ interface Sarif {
 }
 
 describe('a failed stage through the built CLI', () => {
-  it.each(['error', 'none'])('--fail-on %s: reports written, then exit 4', async (failOn) => {
+  it.each([
+    { failOn: 'error', run: runCliAsync },
+    { failOn: 'none', run: runMain },
+  ])('--fail-on $failOn: reports written, then exit 4', async ({ failOn, run }) => {
     const root = mkdtempSync(path.join(work, 'repo-'));
     // A tiny protocol-4 pickle (`K\x01.`, the int 1): something the inspect stage would have covered.
     writeFileSync(path.join(root, 'model.pkl'), Buffer.from('80044b012e', 'hex'));
     const sarif = path.join(work, `${failOn}.sarif`);
     const json = path.join(work, `${failOn}.json`);
-    const r = await runCliAsync(
+    const r = await run(
       ['scan', root, '--offline', '--fail-on', failOn, '-f', 'sarif', '-o', sarif, '-f', 'json', '-o', json],
       { env: { CHAINPROOF_TEST_FAIL_STAGE: 'inspect' } },
     );
@@ -49,7 +53,7 @@ describe('a failed stage through the built CLI', () => {
   });
 
   it('a name that is no stage is a usage error (exit 2), not a silent full scan', async () => {
-    const r = await runCliAsync(['scan', work, '--offline'], { env: { CHAINPROOF_TEST_FAIL_STAGE: 'nope' } });
+    const r = await runMain(['scan', work, '--offline'], { env: { CHAINPROOF_TEST_FAIL_STAGE: 'nope' } });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('CHAINPROOF_TEST_FAIL_STAGE');
   });

@@ -38,10 +38,14 @@ export function runCli(args: readonly string[], opts: { cwd?: string; env?: Reco
 
 /**
  * Run the CLI in-process through `main()` — the same argument parsing, commands and exit codes as `bin/`, without
- * starting a process per call. stdout and stderr are captured; `cwd` is entered for the call (the vitest pool is
- * `forks`, so chdir is allowed). Calls must not overlap: run them one after another.
+ * starting a process per call. stdout and stderr are captured; `cwd` is entered and `env` set on `process.env` for
+ * the call, then both are restored (the vitest pool is `forks`, so chdir is allowed; the CLI reads `process.env` when
+ * a command runs, not when its module loads). Calls must not overlap: run them one after another.
  */
-export async function runMain(args: readonly string[], opts: { cwd?: string } = {}): Promise<CliRun> {
+export async function runMain(
+  args: readonly string[],
+  opts: { cwd?: string; env?: Record<string, string> } = {},
+): Promise<CliRun> {
   const { main } = await import('../../src/cli/main.js');
   let stdout = '';
   let stderr = '';
@@ -50,10 +54,15 @@ export async function runMain(args: readonly string[], opts: { cwd?: string } = 
   process.stdout.write = (chunk: string | Uint8Array) => ((stdout += String(chunk)), true);
   process.stderr.write = (chunk: string | Uint8Array) => ((stderr += String(chunk)), true);
   const before = process.cwd();
-  // The same environment runCli gives the process: no colour, a cache under node_modules rather than ~/.cache.
-  const saved = { NO_COLOR: process.env['NO_COLOR'], CHAINPROOF_CACHE_DIR: process.env['CHAINPROOF_CACHE_DIR'] };
-  process.env['NO_COLOR'] = '1';
-  process.env['CHAINPROOF_CACHE_DIR'] = path.join(REPO, 'node_modules', '.cache', 'chainproof-test');
+  // The same environment runCli gives the process: no colour, a cache under node_modules rather than ~/.cache, the
+  // caller's variables on top.
+  const env: Record<string, string> = {
+    NO_COLOR: '1',
+    CHAINPROOF_CACHE_DIR: path.join(REPO, 'node_modules', '.cache', 'chainproof-test'),
+    ...opts.env,
+  };
+  const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, env);
   try {
     if (opts.cwd) process.chdir(opts.cwd);
     const code = await main(args);

@@ -3,7 +3,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCliAsync } from '../../helpers/cli.js';
+import { runMain } from '../../helpers/cli.js';
 import { mirrorServers, simpleHtml } from './mirror-server.js';
 
 const start = mirrorServers();
@@ -49,9 +49,12 @@ async function project(pins: readonly { name: string; version: string; sha256: s
   return dir;
 }
 
-/** `chainproof scan` through the built CLI, online, with pip's index variable pointing at the loopback index. */
+/**
+ * `chainproof scan`, online, with pip's index variable pointing at the loopback index: in-process (runMain sets the
+ * variable for the call); test/cli/e2e.test.ts runs the built CLI end to end.
+ */
 async function scan(dir: string, indexUrl: string, env: Record<string, string> = {}): Promise<Report> {
-  const run = await runCliAsync(['scan', dir, '--format', 'json', '--no-cache', '--fail-on', 'none'], {
+  const run = await runMain(['scan', dir, '--format', 'json', '--no-cache', '--fail-on', 'none'], {
     env: { PIP_INDEX_URL: indexUrl, ...env },
   });
   expect(run.code, run.stderr).toBe(0);
