@@ -46,9 +46,15 @@ export function needleScanner(needles: readonly string[]): NeedleScan {
       for (let k = first[pair]!; k >= 0; k = next[k]!) {
         const p = patterns[k]!;
         if ((found & (1 << k)) !== 0 || start + p.length > n) continue;
+        // The needle's bytes after its first `m`, then its first `m` (the pair at the window's end matched only a
+        // table entry). Compared here, not in a function: a call first made after the JIT compiled this loop
+        // (a needle's first hit) sent it back to the interpreter, to be compiled again.
         let j = m;
         while (j < p.length && bytes[start + j] === p[j]) j++;
-        if (j === p.length && startsWith(bytes, start, p, m)) {
+        if (j < p.length) continue;
+        j = 0;
+        while (j < m && bytes[start + j] === p[j]) j++;
+        if (j === m) {
           found |= 1 << k;
           if (found === all) return found;
         }
@@ -57,10 +63,4 @@ export function needleScanner(needles: readonly string[]): NeedleScan {
     }
     return found;
   };
-}
-
-/** The needle's first `m` bytes at `start` (the pair at the window's end matched only a table entry). */
-function startsWith(bytes: Uint8Array, start: number, p: Uint8Array, m: number): boolean {
-  for (let j = 0; j < m; j++) if (bytes[start + j] !== p[j]) return false;
-  return true;
 }

@@ -34,14 +34,14 @@ const NUMBER =
   /0[bB][_01]+|0[oO][_0-7]+|0[xX][_0-9a-fA-F]+|(?:\d[_\d]*(?:\.\d[_\d]*)?|\.\d[_\d]*)(?:[eE][+-]?\d[_\d]*)?[jJ]?/y;
 
 /**
- * A run of tokens that change nothing here, in one regular-expression step (most of a file; a character loop costs
- * ten times more CPU before the JIT has compiled it): words not followed by a quote (else they may be a string
- * prefix), `.` not before a digit, and single characters that are no bracket, quote, digit, `#`, `\\` or newline,
- * with spaces between them. It ends on a token, so `lastCode` is the run's last character. Digits are left to
- * `token` (a number may end just before a string prefix: `0b1r"…"`).
+ * Code between the characters the line loop stops at (a newline, a bracket, a quote, `#` or `\\`): words, numbers,
+ * operators and blanks, which decide nothing about where a logical line ends.
  */
-const QUIET_TOKEN = String.raw`(?:[A-Za-z_\u00a1-\uffff][\w\u00a1-\uffff]*(?![\w\u00a1-\uffff'"])|\.(?![0-9])|[^\n\r\\#'"()[\]{}\w\u00a1-\uffff. \t\f])`;
-const QUIET = new RegExp(`${QUIET_TOKEN}(?:[ \\t\\f]*${QUIET_TOKEN})*`, 'y');
+const CODE_RUN = /[^\n()[\]{}'"#\\]+/y;
+const isBlank = (c: number) => c === 32 || c === 9 || c === 12 || c === CR;
+
+/** Characters a string's body goes past without a look: no quote, backslash, newline or `{` (an f-string field). */
+const STRING_RUN = /[^'"\\\n{]+/y;
 
 const isIdentifierStart = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c >= 0xa1;
 const isIdentifierPart = (c: number) => isIdentifierStart(c) || (c >= 48 && c <= 57);
@@ -73,6 +73,13 @@ class Lexer {
     return i < this.n ? this.text.charCodeAt(i) : -1;
   }
 
+  /**
+   * The loop stops only at the characters that end or open something — a newline, a bracket, a quote, `#`, `\\` —
+   * and goes past the code between them in one regular-expression step (`CODE_RUN`): a step per token cost most of
+   * the refs stage's CPU before the JIT had compiled it (bench `refs`). What the skipped code decides is read back
+   * from its ends: the line's first code character, its last one (`lastCode`), and the word before a quote (a
+   * string prefix, `prefixAt`).
+   */
   lines(): LogicalLine[] {
     const out: LogicalLine[] = [];
     let start = -1;
@@ -80,35 +87,43 @@ class Lexer {
     let depth = 0;
     let i = 0;
     while (i < this.n) {
-      const c = this.at(i);
+      CODE_RUN.lastIndex = i;
+      const q = CODE_RUN.test(this.text) ? CODE_RUN.lastIndex : i;
+      if (q > i) {
+        // Code and blanks only (no comment, string or bracket): the first and last code characters, if any.
+        let first = i;
+        while (first < q && isBlank(this.at(first))) first++;
+        if (first < q) {
+          if (start < 0) start = first;
+          let last = q - 1;
+          while (isBlank(this.at(last))) last--;
+          lastCode = last;
+        }
+      }
+      if (q >= this.n) break;
+      const c = this.at(q);
       if (c === NL) {
         if (depth === 0 && start >= 0) {
-          out.push({ start, end: i, header: this.at(lastCode) === COLON });
+          out.push({ start, end: q, header: this.at(lastCode) === COLON });
           start = -1;
         }
-        i++;
+        i = q + 1;
         continue;
       }
-      const skipped = this.skipSpace(i);
-      if (skipped !== i) {
+      const skipped = this.skipSpace(q);
+      if (skipped !== q) {
         i = skipped;
         continue;
       }
-      if (start < 0) start = i;
-      QUIET.lastIndex = i;
-      if (QUIET.test(this.text)) {
-        i = QUIET.lastIndex;
-        lastCode = i - 1;
-        continue;
-      }
+      if (start < 0) start = q;
       if (c === 40 || c === 91 || c === LBRACE) {
         depth++;
-        i++;
+        i = q + 1;
       } else if (c === 41 || c === 93 || c === RBRACE) {
         if (depth === 0) throw new Unsure();
         depth--;
-        i++;
-      } else i = this.token(i);
+        i = q + 1;
+      } else i = this.string(q, this.prefixAt(i, q));
       lastCode = i - 1;
     }
     if (depth > 0) throw new Unsure();
@@ -116,14 +131,40 @@ class Lexer {
     return out;
   }
 
-  /** Past spaces, a comment (to LF or CR, python.grammar `Comment`) or a backslash continuation (`space`). */
+  /**
+   * The string prefix of the quote at `q` (lowercase; '' for none), as `token` reads the word characters before it
+   * from where they start (after `from`, where the last stop left off): a word is a prefix when it is one of
+   * STRING_PREFIX; a number first (`0b1r"…"`) is read as one (NUMBER), then what follows it.
+   */
+  private prefixAt(from: number, q: number): string {
+    let j = q;
+    while (j > from && isIdentifierPart(this.at(j - 1))) j--;
+    while (j < q && isDigit(this.at(j))) {
+      NUMBER.lastIndex = j;
+      j = NUMBER.exec(this.text) ? NUMBER.lastIndex : j + 1;
+    }
+    if (j >= q) return '';
+    const word = this.text.slice(j, q);
+    return STRING_PREFIX.test(word) ? word.toLowerCase() : '';
+  }
+
+  /**
+   * Past spaces, a comment (to LF or CR, python.grammar `Comment`) or a backslash continuation (`space`). A run of
+   * spaces in one step (indentation: a step per space was most of the loop's turns).
+   */
   private skipSpace(i: number): number {
-    const c = this.at(i);
-    if (c === 32 || c === 9 || c === 12 || c === CR) return i + 1;
-    if (c === HASH) {
-      let j = i + 1;
-      while (j < this.n && this.at(j) !== NL && this.at(j) !== CR) j++;
+    let c = this.at(i);
+    if (c === 32 || c === 9 || c === 12 || c === CR) {
+      let j = i;
+      do c = this.at(++j);
+      while (c === 32 || c === 9 || c === 12 || c === CR);
       return j;
+    }
+    if (c === HASH) {
+      // To the line's end: `logicalLines` let in no CR but a CRLF's, so a CR before it can only be the one before it.
+      const nl = this.text.indexOf('\n', i + 1);
+      if (nl < 0) return this.n;
+      return this.at(nl - 1) === CR ? nl - 1 : nl;
     }
     if (c === BACKSLASH) {
       const next = this.at(i + 1);
@@ -178,7 +219,11 @@ class Lexer {
       } else if (c === NL && !long) {
         // lezer ends an unterminated short string at the newline, without an error.
         return i;
-      } else i++;
+      } else {
+        // Past the characters none of the tests above stop at, in one step (a docstring's words).
+        STRING_RUN.lastIndex = i + 1;
+        i = STRING_RUN.test(this.text) ? STRING_RUN.lastIndex : i + 1;
+      }
     }
   }
 
