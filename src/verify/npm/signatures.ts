@@ -50,21 +50,11 @@ export function verifyRegistrySignatures(v: SignedVersion, keys: readonly Regist
   for (const s of v.signatures) {
     const key = findKeys(keys, s.keyid, 'signatures')[0];
     if (key === undefined) return { kind: 'untrusted-key', keyid: s.keyid, reason: 'unknown' };
-    if (!signedBeforeExpiry(key, v.publishedAt))
+    if (!keyValidAt(key, v.publishedAt))
       return { kind: 'untrusted-key', keyid: s.keyid, reason: 'not-valid-at-publish-time' };
     if (!safeVerify(message, key, Buffer.from(s.sig, 'base64'))) return { kind: 'invalid', keyid: s.keyid };
   }
   return { kind: 'verified', keyid: v.signatures[0]!.keyid };
-}
-
-/**
- * pacote (lib/registry.js `manifest`) holds a registry signing key to its expiry only: `!expires || published <
- * expires`. A key's start (the TUF target's `validFor.start`) is not checked: a registry that rotates its key may
- * sign versions published before the rotation with the new one, and npm accepts those signatures. No publish time: as `keyValidAt`.
- */
-function signedBeforeExpiry(key: RegistryKey, at: Date | undefined): boolean {
-  if (at === undefined) return keyValidAt(key, at);
-  return key.end === undefined || at < key.end;
 }
 
 function safeVerify(message: Buffer, key: RegistryKey, sig: Buffer): boolean {
