@@ -119,6 +119,24 @@ describe('registry signatures (ECDSA P-256 over name@version:integrity)', () => 
     }
   });
 
+  // pacote signs over `${mani._id}:${mani._integrity}`, `_integrity` being String(ssri.parse(dist.integrity)).
+  it.each([
+    { name: 'padded with whitespace', integrity: `  ${first.integrity}\n` },
+    { name: 'followed by a token ssri drops', integrity: `${first.integrity} not-an-algorithm!-x junk` },
+  ])('verifies over the integrity as ssri re-serialises it: $name', ({ integrity }) => {
+    const v = verifyRegistrySignatures(
+      {
+        name: first.name,
+        version: first.version,
+        integrity,
+        signatures: [{ keyid: first.keyid, sig: first.sig }],
+        publishedAt: IN_WINDOW,
+      },
+      REGISTRY_KEYS,
+    );
+    expect(v.kind).toBe('verified');
+  });
+
   it('reports a missing signature', () => {
     expect(
       verifyRegistrySignatures({ name: 'a', version: '1.0.0', integrity: first.integrity, signatures: [] }, TUF_KEYS)

@@ -1,4 +1,5 @@
 import { verify } from 'node:crypto';
+import { parseSri, toSriString } from '../../core/sri.js';
 import { findKeys, isRecord, keyValidAt, type RegistryKey } from './keys.js';
 
 export interface RegistrySignature {
@@ -9,7 +10,7 @@ export interface RegistrySignature {
 export interface SignedVersion {
   readonly name: string;
   readonly version: string;
-  /** The registry's `dist.integrity`, exactly as served: it is what was signed. */
+  /** The registry's `dist.integrity` as served; what is signed is ssri's serialisation of it. */
   readonly integrity: string;
   readonly signatures: readonly RegistrySignature[];
   readonly publishedAt?: Date;
@@ -46,7 +47,9 @@ export function parseSignatures(value: unknown): RegistrySignature[] {
  */
 export function verifyRegistrySignatures(v: SignedVersion, keys: readonly RegistryKey[]): SignatureVerdict {
   if (v.signatures.length === 0) return { kind: 'missing' };
-  const message = Buffer.from(`${v.name}@${v.version}:${v.integrity}`, 'utf8');
+  // pacote's message is `${mani._id}:${mani._integrity}`, the integrity as ssri re-serialises it.
+  const integrity = toSriString(parseSri(v.integrity, 'lenient'));
+  const message = Buffer.from(`${v.name}@${v.version}:${integrity}`, 'utf8');
   for (const s of v.signatures) {
     const key = findKeys(keys, s.keyid, 'signatures')[0];
     if (key === undefined) return { kind: 'untrusted-key', keyid: s.keyid, reason: 'unknown' };
