@@ -107,3 +107,17 @@ export function digestBytes(algorithm: string, digest: string): Buffer | undefin
   const bytes = Buffer.from(digest, 'base64');
   return bytes.length === SRI_DIGEST_BYTES[algorithm] ? bytes : undefined;
 }
+
+/**
+ * ssri's `Integrity.toString()` of a lenient parse: hashes grouped by algorithm in the order each algorithm first
+ * appears, `alg-digest[?opt…]`, one space between. pacote signs and verifies `String(ssri.parse(dist.integrity))`,
+ * not the text as served: whitespace and tokens ssri drops are not part of it.
+ */
+export function toSriString(parsed: ParsedSri): string {
+  const groups = new Map<string, SriHash[]>();
+  for (const h of parsed.hashes) groups.set(h.algorithm, [...(groups.get(h.algorithm) ?? []), h]);
+  return [...groups.values()]
+    .flat()
+    .map((h) => `${h.algorithm}-${h.digest}${h.options.length > 0 ? `?${h.options.join('?')}` : ''}`)
+    .join(' ');
+}

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import ssri from 'ssri';
 import { describe, expect, it } from 'vitest';
-import { digestBytes, parseSri, type ParsedSri, type SriMode } from '../../src/core/sri.js';
+import { digestBytes, parseSri, toSriString, type ParsedSri, type SriMode } from '../../src/core/sri.js';
 import { checkSri } from '../../src/deps/checks/integrity.js';
 import { sriToHashes } from '../../src/report/cyclonedx.js';
 import { parseSri as comparableSri } from '../../src/verify/npm/sri.js';
@@ -30,6 +30,18 @@ function ssriGrouped(text: string, strict: boolean): Record<string, { digest: st
   }
   return out;
 }
+
+describe('toSriString agrees with String(ssri.parse(text)), what pacote signs over', () => {
+  it.each([
+    { name: 'one hash', text: SHA512 },
+    { name: 'padded with whitespace', text: `  ${SHA512}\n` },
+    { name: 'algorithms interleaved', text: `${SHA1} ${SHA512} ${SHA1.replace('sha1-', 'sha1-A')}?opt` },
+    { name: 'options kept', text: `${SHA512}?a?b` },
+    { name: 'tokens ssri drops', text: `junk ${SHA256} nope-x?` },
+  ])('$name', ({ text }) => {
+    expect(toSriString(parseSri(text, 'lenient'))).toBe(String(ssri.parse(text)));
+  });
+});
 
 describe('parseSri: malformed and edge cases', () => {
   it.each<{ name: string; text: string; mode: SriMode; hashes: string[]; rejected: string[] }>([

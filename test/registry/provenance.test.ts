@@ -107,6 +107,30 @@ describe('npm attestations (real responses from slsa-verifier testdata)', () => 
     expect(report.checks.find((c) => c.kind === 'provenance')?.ok).toBe(true);
   });
 
+  // pacote tests an attestation key by `!expires || integratedTime < expires`; validFor.start is not read.
+  it.each([
+    {
+      name: "a key whose validity starts after the attestation's log time",
+      start: '2024-01-01T00:00:00.000Z',
+      ok: true,
+    },
+    { name: "a key that expired before the attestation's log time", end: '2023-01-01T00:00:00.000Z', ok: false },
+  ])('judges the publish attestation key as pacote does: $name', ({ start, end, ok }) => {
+    const tuf = readFixtureJson('sigstore/public-good/npm-registry-keys.json') as {
+      keys: { keyUsage: string; publicKey: { validFor: Record<string, string> } }[];
+    };
+    for (const k of tuf.keys)
+      if (k.keyUsage === 'npm:attestations')
+        k.publicKey.validFor = { ...k.publicKey.validFor, ...(start ? { start } : {}), ...(end ? { end } : {}) };
+    const keys = parseRegistryKeys(tuf);
+    const report = verifyAttestations(
+      good.attestations,
+      { name: good.name, version: good.version, integrity: parseSri(good.integrity) },
+      createAttestationVerifier(ROOTS[0]!.trusted, keys, THRESHOLDS),
+    );
+    expect(report.checks.find((c) => c.kind === 'publish')?.ok).toBe(ok);
+  });
+
   it('extracts the builder identity and matches policy patterns anchored', () => {
     const report = verifyAttestations(
       good.attestations,

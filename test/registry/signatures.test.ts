@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { embeddedNpmKeys, parseRegistryKeys } from '../../src/verify/npm/keys.js';
-import { verifyRegistrySignatures } from '../../src/verify/npm/signatures.js';
+import { parseSignatures, verifyRegistrySignatures } from '../../src/verify/npm/signatures.js';
 import { readFixtureJson, registryKeysFromTuf } from '../helpers/npm-endpoints-server.js';
 
 interface RealSignature {
@@ -86,6 +86,55 @@ describe('registry signatures (ECDSA P-256 over name@version:integrity)', () => 
     );
     expect(v.kind).toBe(want);
     if (v.kind === 'untrusted-key') expect(v.reason).toBe('not-valid-at-publish-time');
+  });
+
+  // pacote (lib/registry.js `manifest`) checks every entry of dist.signatures and throws at the first that fails.
+  it.each([
+    {
+      name: 'a valid signature next to one by an unknown key',
+      extra: { keyid: 'SHA256:unknown', sig: first.sig },
+      want: 'untrusted-key',
+    },
+    {
+      name: 'a valid signature next to a bad one by the same key',
+      extra: { keyid: first.keyid, sig: other.sig },
+      want: 'invalid',
+    },
+    { name: 'a valid signature next to an entry with no keyid', extra: { sig: first.sig }, want: 'untrusted-key' },
+  ])('every signature must verify, as pacote checks them: $name', ({ extra, want }) => {
+    for (const order of ['valid first', 'valid last']) {
+      const valid = { keyid: first.keyid, sig: first.sig };
+      const listed = order === 'valid first' ? [valid, extra] : [extra, valid];
+      const v = verifyRegistrySignatures(
+        {
+          name: first.name,
+          version: first.version,
+          integrity: first.integrity,
+          signatures: parseSignatures(listed),
+          publishedAt: IN_WINDOW,
+        },
+        REGISTRY_KEYS,
+      );
+      expect(`${order}: ${v.kind}`).toBe(`${order}: ${want}`);
+    }
+  });
+
+  // pacote signs over `${mani._id}:${mani._integrity}`, `_integrity` being String(ssri.parse(dist.integrity)).
+  it.each([
+    { name: 'padded with whitespace', integrity: `  ${first.integrity}\n` },
+    { name: 'followed by a token ssri drops', integrity: `${first.integrity} not-an-algorithm!-x junk` },
+  ])('verifies over the integrity as ssri re-serialises it: $name', ({ integrity }) => {
+    const v = verifyRegistrySignatures(
+      {
+        name: first.name,
+        version: first.version,
+        integrity,
+        signatures: [{ keyid: first.keyid, sig: first.sig }],
+        publishedAt: IN_WINDOW,
+      },
+      REGISTRY_KEYS,
+    );
+    expect(v.kind).toBe('verified');
   });
 
   it('reports a missing signature', () => {

@@ -59,14 +59,14 @@ export function embeddedNpmKeys(): RegistryKey[] {
 }
 
 /**
- * A key may be used for a version published at `at` if `at` lies in its validity period. With no publish time a key
- * that has an end date cannot be shown valid, so it is not (as npm does).
+ * pacote's test of a registry key (lib/registry.js `manifest`): `!expires || time < expires`, at the publish time for
+ * registry signatures and at the log's integrated time for publish attestations. A key's start (the TUF target's
+ * `validFor.start`) is not read: a registry that rotates keys may sign with the new one what was published before the
+ * rotation, and npm accepts it. With no time, only a key that never expires.
  */
 export function keyValidAt(key: RegistryKey, at: Date | undefined): boolean {
   if (!at) return key.end === undefined;
-  if (key.start && at < key.start) return false;
-  if (key.end && at >= key.end) return false;
-  return true;
+  return key.end === undefined || at < key.end;
 }
 
 /** Keys with this id and usage (the TUF shape lists one id once per usage). */

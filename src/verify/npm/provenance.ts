@@ -98,25 +98,25 @@ function checkOne(a: unknown, target: AttestedVersion, verifier: Verifier): Atte
   return { ok: true, kind, predicateType, ...(identity ? { identity } : {}) };
 }
 
-/** The statement's predicate type and subject, compared with the attestation label and the package. */
+/**
+ * The statement's predicate type and subject, compared with the attestation label and the package. The subject is
+ * judged as pacote does (lib/registry.js `manifest`, `verifyAttestations`): only the FIRST subject counts, its name
+ * must be exactly npm-package-arg's `toPurl` of the version and its sha512 exactly the integrity's hex digest. A
+ * statement listing this package second, under an unescaped scope or with upper-case hex fails there
+ * (EATTESTATIONSUBJECT), so it fails here.
+ */
 function checkStatement(statement: unknown, predicateType: string, target: AttestedVersion): string | undefined {
   if (!isRecord(statement)) return 'statement is not an object';
   if (statement.predicateType !== predicateType)
     return `statement predicate ${String(statement.predicateType)} differs from the attestation label ${predicateType}`;
-  const subjects = Array.isArray(statement.subject) ? (statement.subject as unknown[]).slice(0, 64) : [];
   const want = sha512Hex(target.integrity);
   if (want === undefined) return 'the version has no sha512 integrity to bind the attestation to';
-  const names = new Set([purl(target.name, target.version), purl(target.name, target.version).replace('%40', '@')]);
-  const named = subjects.filter((s) => isRecord(s) && typeof s.name === 'string' && names.has(s.name));
-  if (named.length === 0) {
-    const seen = subjects.map((s) => (isRecord(s) && typeof s.name === 'string' ? s.name : '?')).join(', ');
-    return `subject is ${seen || 'absent'}, not ${purl(target.name, target.version)}`;
-  }
-  const digestOk = named.some((s) => {
-    const d = isRecord(s) && isRecord(s.digest) ? s.digest.sha512 : undefined;
-    return typeof d === 'string' && d.toLowerCase() === want;
-  });
-  return digestOk ? undefined : `subject sha512 differs from the integrity of ${target.name}@${target.version}`;
+  const first: unknown = Array.isArray(statement.subject) ? (statement.subject as unknown[])[0] : undefined;
+  const name = isRecord(first) && typeof first.name === 'string' ? first.name : undefined;
+  const expected = purl(target.name, target.version);
+  if (name !== expected) return `the first subject is ${name?.slice(0, 200) ?? 'absent'}, not ${expected}`;
+  const digest = isRecord(first) && isRecord(first.digest) ? first.digest.sha512 : undefined;
+  return digest === want ? undefined : `subject sha512 differs from the integrity of ${target.name}@${target.version}`;
 }
 
 /** npm-package-arg's `toPurl`: the leading `@` of a scope is percent-encoded. */

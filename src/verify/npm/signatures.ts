@@ -1,4 +1,5 @@
 import { verify } from 'node:crypto';
+import { parseSri, toSriString } from '../../core/sri.js';
 import { findKeys, isRecord, keyValidAt, type RegistryKey } from './keys.js';
 
 export interface RegistrySignature {
@@ -9,7 +10,7 @@ export interface RegistrySignature {
 export interface SignedVersion {
   readonly name: string;
   readonly version: string;
-  /** The registry's `dist.integrity`, exactly as served: it is what was signed. */
+  /** The registry's `dist.integrity` as served; what is signed is ssri's serialisation of it. */
   readonly integrity: string;
   readonly signatures: readonly RegistrySignature[];
   readonly publishedAt?: Date;
@@ -25,52 +26,38 @@ export type SignatureVerdict =
       readonly reason: 'unknown' | 'not-valid-at-publish-time';
     };
 
-/** `dist.signatures` from a packument; malformed entries are dropped (registry data). */
+/**
+ * `dist.signatures` from a packument (registry data). An entry without a string `keyid` is kept with an empty one:
+ * pacote looks its key up all the same and fails (no key has that id), so dropping it would pass what npm refuses.
+ */
 export function parseSignatures(value: unknown): RegistrySignature[] {
   if (!Array.isArray(value)) return [];
-  return value
-    .slice(0, 16)
-    .filter(isRecord)
-    .filter((s) => typeof s.keyid === 'string' && typeof s.sig === 'string')
-    .map((s) => ({ keyid: s.keyid as string, sig: s.sig as string }));
+  return value.slice(0, 16).map((s) => ({
+    keyid: isRecord(s) && typeof s.keyid === 'string' ? s.keyid : '',
+    sig: isRecord(s) && typeof s.sig === 'string' ? s.sig : '',
+  }));
 }
 
 /**
- * Verify npm registry signatures: ECDSA P-256 / SHA-256 over `name@version:integrity` with a registry key valid at
- * the version's publish time. One valid signature suffices; otherwise the worst reason is reported
- * (a bad signature over a trusted key outranks an unknown key).
+ * Verify npm registry signatures as pacote does (lib/registry.js `manifest` with `verifySignatures`): EVERY entry of
+ * `dist.signatures` must verify, ECDSA P-256 / SHA-256 over `name@version:integrity`, with the first registry key of
+ * its keyid, valid at the version's publish time. The first entry that fails decides, in pacote's order: unknown key
+ * (EMISSINGSIGNATUREKEY), expired key (EEXPIREDSIGNATUREKEY), bad signature (EINTEGRITYSIGNATURE). A valid
+ * signature next to a bad or unknown one is not "verified": `npm audit signatures` stops at the bad one.
  */
 export function verifyRegistrySignatures(v: SignedVersion, keys: readonly RegistryKey[]): SignatureVerdict {
   if (v.signatures.length === 0) return { kind: 'missing' };
-  const message = Buffer.from(`${v.name}@${v.version}:${v.integrity}`, 'utf8');
-  let worst: SignatureVerdict | undefined;
+  // pacote's message is `${mani._id}:${mani._integrity}`, the integrity as ssri re-serialises it.
+  const integrity = toSriString(parseSri(v.integrity, 'lenient'));
+  const message = Buffer.from(`${v.name}@${v.version}:${integrity}`, 'utf8');
   for (const s of v.signatures) {
-    const candidates = findKeys(keys, s.keyid, 'signatures');
-    if (candidates.length === 0) {
-      worst ??= { kind: 'untrusted-key', keyid: s.keyid, reason: 'unknown' };
-      continue;
-    }
-    const valid = candidates.filter((k) => signedBeforeExpiry(k, v.publishedAt));
-    if (valid.length === 0) {
-      if (worst?.kind !== 'invalid')
-        worst = { kind: 'untrusted-key', keyid: s.keyid, reason: 'not-valid-at-publish-time' };
-      continue;
-    }
-    const sig = Buffer.from(s.sig, 'base64');
-    if (valid.some((k) => safeVerify(message, k, sig))) return { kind: 'verified', keyid: s.keyid };
-    worst = { kind: 'invalid', keyid: s.keyid };
+    const key = findKeys(keys, s.keyid, 'signatures')[0];
+    if (key === undefined) return { kind: 'untrusted-key', keyid: s.keyid, reason: 'unknown' };
+    if (!keyValidAt(key, v.publishedAt))
+      return { kind: 'untrusted-key', keyid: s.keyid, reason: 'not-valid-at-publish-time' };
+    if (!safeVerify(message, key, Buffer.from(s.sig, 'base64'))) return { kind: 'invalid', keyid: s.keyid };
   }
-  return worst ?? { kind: 'missing' };
-}
-
-/**
- * pacote (lib/registry.js `manifest`) holds a registry signing key to its expiry only: `!expires || published <
- * expires`. A key's start (the TUF target's `validFor.start`) is not checked: a registry that rotates its key may
- * sign versions published before the rotation with the new one, and npm accepts those signatures. No publish time: as `keyValidAt`.
- */
-function signedBeforeExpiry(key: RegistryKey, at: Date | undefined): boolean {
-  if (at === undefined) return keyValidAt(key, at);
-  return key.end === undefined || at < key.end;
+  return { kind: 'verified', keyid: v.signatures[0]!.keyid };
 }
 
 function safeVerify(message: Buffer, key: RegistryKey, sig: Buffer): boolean {

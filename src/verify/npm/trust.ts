@@ -22,11 +22,12 @@ export function createAttestationVerifier(
 ): Verifier {
   const material = toTrustMaterial(root, (hint: string) => {
     const found = findKeys(keys, hint, 'attestations');
+    // pacote uses the first key of that id (lib/registry.js `manifest`, `attestationRegistryKeys.find`).
     const key = found[0];
     if (!key) throw new Error(`the registry publishes no attestation key ${hint}`);
     return {
       publicKey: sigcrypto.createPublicKey(key.publicKey.export({ format: 'der', type: 'spki' }), 'spki'),
-      validFor: (date: Date) => found.some((k) => keyValidAt(k, date)),
+      validFor: (date: Date) => keyValidAt(key, date),
     };
   });
   return new Verifier(material, {

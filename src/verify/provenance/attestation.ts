@@ -69,22 +69,40 @@ export function verifyAttestation(bundle: Buffer | string, check: TrustCheck): A
   const verdict = verifyParsedBundle(parsed, { ...check, signers: [] });
   if (!verdict.ok) return { ok: false, reason: verdict.reason };
   if (!verdict.statement) return { ok: false, reason: 'the bundle carries no in-toto statement' };
-  const cert = parsed.material.kind === 'certificate' ? readCertificateSource(parsed.material.certificates[0]!) : {};
-  const stated = readStatementSource(verdict.statement);
+  const leaf = parsed.material.kind === 'certificate' ? parsed.material.certificates[0] : undefined;
+  return attestedSource(verdict.statement, leaf);
+}
+
+/**
+ * The build facts of a verified statement. The source repository is the signing certificate's (Source Repository
+ * URI, from the CI's OIDC token Fulcio checked), as `gh attestation verify` takes it (cli/cli
+ * verification.VerifyCertExtensions matches --owner/--repo against the certificate only): a person or a service
+ * account can sign an SLSA statement whose resolvedDependencies name any repository and commit. The statement's
+ * account is used to corroborate (a disagreement is a conflict) and, under a CI certificate, to fill in a ref or a
+ * commit the certificate lacks.
+ */
+export function attestedSource(statement: Statement, leaf: Buffer | undefined): AttestationResult {
+  const cert = leaf ? readCertificateSource(leaf) : {};
+  const stated = readStatementSource(statement);
   if (!cert.repository && !stated.repository)
     return { ok: false, reason: 'the provenance and its certificate name no source repository' };
+  if (!cert.repository)
+    return {
+      ok: false,
+      reason: `the signing certificate names no source repository (signer ${cert.subject ?? 'unknown'}); the statement's ${stated.repository ?? ''} is only its signer's word`,
+    };
   const conflict = contradiction(stated, cert);
   if (conflict) return { ok: false, sourceConflict: true, reason: conflict };
-  const repository = cert.repository ?? stated.repository;
+  const repository = cert.repository;
   const commit = cert.commit ?? stated.commit;
   const builder = cert.builder ?? cert.subject;
   if (!repository || !commit || !builder)
     return {
       ok: false,
-      reason: `the attestation names no ${!commit ? 'source commit' : 'builder identity'} (predicate ${verdict.statement.predicateType})`,
+      reason: `the attestation names no ${!commit ? 'source commit' : 'builder identity'} (predicate ${statement.predicateType})`,
     };
   const ref = cert.ref ?? stated.ref;
-  return { ok: true, statement: verdict.statement, repository, commit, ...(ref ? { ref } : {}), builder };
+  return { ok: true, statement, repository, commit, ...(ref ? { ref } : {}), builder };
 }
 
 export type SubjectMatch =

@@ -7,6 +7,8 @@ import type { PypiPublisher } from './publisher.js';
 import { publisherFromIdentity } from './publisher.js';
 
 export const PYPI_PUBLISH_PREDICATE = 'https://docs.pypi.org/attestations/publish/v1';
+/** pypi-attestations' `AttestationType`: the only predicates `Attestation.verify` accepts. */
+const ATTESTATION_TYPES = new Set([PYPI_PUBLISH_PREDICATE, 'https://slsa.dev/provenance/v1']);
 
 /** The distribution an attestation must be about: its file name and sha256 (PEP 740 subject). */
 export interface AttestedFile {
@@ -78,10 +80,13 @@ export function verifyPypiAttestation(att: unknown, file: AttestedFile, verifier
   const subject = subjects[0];
   if (subject.name !== file.filename)
     return bad('subject-name', `the subject is ${String(subject.name).slice(0, 200)}, not ${file.filename}`);
+  // `digest != dist.digest` in `Attestation.verify`: the subject's hex as written, the file's as hashlib writes it.
   const digest = isRecord(subject.digest) ? subject.digest.sha256 : undefined;
-  if (typeof digest !== 'string' || digest.toLowerCase() !== file.sha256.toLowerCase())
+  if (typeof digest !== 'string' || digest !== file.sha256.toLowerCase())
     return bad('subject-digest', `the subject sha256 is ${String(digest)}, the file is ${file.sha256}`);
   const predicateType = typeof statement.predicateType === 'string' ? statement.predicateType : '';
+  if (!ATTESTATION_TYPES.has(predicateType))
+    return bad('malformed', `unknown attestation type ${predicateType.slice(0, 200) || '(none)'}`);
   return { ok: true, predicateType, identity, publisher: publisherFromIdentity(identity) };
 }
 

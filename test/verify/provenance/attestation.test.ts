@@ -1,8 +1,15 @@
+import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY } from '../../../src/trust/policy/default.js';
-import { matchSubject, verifyAttestation, type TrustCheck } from '../../../src/verify/provenance/attestation.js';
+import {
+  attestedSource,
+  matchSubject,
+  verifyAttestation,
+  type TrustCheck,
+} from '../../../src/verify/provenance/attestation.js';
+import { parseStatement } from '../../../src/verify/bundle/intoto.js';
 import { loadTrustedRoot } from '../../../src/verify/trust/root.js';
 import { corpusPath } from '../../helpers/corpus.js';
 import { npmProvenanceBundle } from './helpers.js';
@@ -65,6 +72,45 @@ describe('verifyAttestation over real attestations', () => {
       check,
     );
     expect(r).toMatchObject({ ok: false, notProvenance: true });
+  });
+});
+
+/*
+ * Where the source comes from: `gh attestation verify` matches --owner/--repo against the signing certificate's
+ * Source Repository (Owner) URI extensions only (cli/cli verification.VerifyCertExtensions); a statement's
+ * resolvedDependencies are whatever its signer wrote. A person or a service account can sign an SLSA statement naming
+ * any repository and commit.
+ */
+describe('attestedSource: the source repository and commit come from the certificate', () => {
+  const npm = JSON.parse(npmProvenanceBundle('provenance-npm-test-cli-v1-prega')) as {
+    dsseEnvelope: { payload: string; payloadType: string };
+    verificationMaterial: { x509CertificateChain: { certificates: { rawBytes: string }[] } };
+  };
+  const statement = parseStatement(npm.dsseEnvelope.payloadType, Buffer.from(npm.dsseEnvelope.payload, 'base64'));
+  const der = (b64: string) => Buffer.from(b64, 'base64');
+  const emailLeaf = () =>
+    der(
+      (
+        JSON.parse(
+          readFileSync(corpusPath('sigstore', 'sigstore-js', 'tests', 'bundles', 'bundleV03-intoto.sigstore'), 'utf8'),
+        ) as { verificationMaterial: { certificate: { rawBytes: string } } }
+      ).verificationMaterial.certificate.rawBytes,
+    );
+  const pemLeaf = (name: string) =>
+    new X509Certificate(readFileSync(corpusPath('pypi', 'pypi-attestations', name))).raw;
+
+  it('the GitHub Actions certificate that signed the statement backs its source', () => {
+    const r = attestedSource(statement, der(npm.verificationMaterial.x509CertificateChain.certificates[0]!.rawBytes));
+    expect(r).toMatchObject({ ok: true, ...SIGSTORE_JS });
+  });
+
+  it.each([
+    { name: 'a person (email identity, GitHub OAuth)', leaf: emailLeaf },
+    { name: 'a Google service account', leaf: () => pemLeaf('200170367.pem') },
+  ])("an SLSA statement signed by $name does not give the model the statement's source", ({ leaf }) => {
+    const r = attestedSource(statement, leaf());
+    expect(r.ok).toBe(false);
+    expect(r.ok ? '' : r.reason).toMatch(/certificate names no source repository/);
   });
 });
 

@@ -104,3 +104,64 @@ describe('PEP 740 attestations from ../shared/corpora/pypi (public-good root)', 
     expect(v.ok ? 'ok' : v.problem).toBe('signature');
   });
 });
+
+/*
+ * pypi-attestations' `Attestation.verify` checks the statement after the signature: exactly one subject, its name,
+ * `digest != dist.digest` (exact hex), then `AttestationType(predicate_type)`. To reach those checks with a statement
+ * no one signed, the verifier below answers as the real one answered for the original statement (same certificate,
+ * same identity); the checks after it are the code under test.
+ */
+describe('PEP 740 statement checks after the signature, as pypi-attestations makes them', () => {
+  const file = 'gitlab_oidc_project-0.0.3.tar.gz';
+  const dist = () => ({ filename: file, sha256: sha256(file) });
+  type Att = { envelope: { statement: string } };
+  const original = () => json(`${file}.publish.attestation`) as Att;
+  const statementOf = (a: Att) =>
+    JSON.parse(Buffer.from(a.envelope.statement, 'base64').toString('utf8')) as Record<string, unknown> & {
+      subject: { name: string; digest: Record<string, string> }[];
+    };
+  let signed: Verifier | undefined;
+  async function asSigned(): Promise<Verifier> {
+    const real = await publicGood();
+    let signer: unknown;
+    const spy = { verify: (e: unknown) => (signer = real.verify(e as never)) } as unknown as Verifier;
+    const v = verifyPypiAttestation(original(), dist(), spy);
+    if (!v.ok) throw new Error(v.reason);
+    return { verify: () => signer } as unknown as Verifier;
+  }
+  const restated = (edit: (s: ReturnType<typeof statementOf>) => void): Att => {
+    const a = original();
+    const s = statementOf(a);
+    edit(s);
+    return { ...a, envelope: { ...a.envelope, statement: Buffer.from(JSON.stringify(s)).toString('base64') } };
+  };
+
+  it.each([
+    { name: 'the statement unchanged', edit: () => undefined, want: 'ok' },
+    {
+      name: 'SLSA provenance v1 (a known AttestationType)',
+      edit: (s: Record<string, unknown>) => (s.predicateType = 'https://slsa.dev/provenance/v1'),
+      want: 'ok',
+    },
+    {
+      name: 'an unknown predicate type',
+      edit: (s: Record<string, unknown>) => (s.predicateType = 'https://example.com/anything/v1'),
+      want: 'malformed',
+    },
+    {
+      name: 'SLSA provenance v0.2 (not an AttestationType)',
+      edit: (s: Record<string, unknown>) => (s.predicateType = 'https://slsa.dev/provenance/v0.2'),
+      want: 'malformed',
+    },
+    {
+      name: 'the subject sha256 in upper-case hex',
+      edit: (s: ReturnType<typeof statementOf>) =>
+        (s.subject[0]!.digest['sha256'] = s.subject[0]!.digest['sha256']!.toUpperCase()),
+      want: 'subject-digest',
+    },
+  ])('$name → $want', async ({ edit, want }) => {
+    signed ??= await asSigned();
+    const v = verifyPypiAttestation(restated(edit), dist(), signed);
+    expect(v.ok ? 'ok' : v.problem).toBe(want);
+  });
+});
