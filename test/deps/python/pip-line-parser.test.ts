@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { Policy } from '../../../src/core/policy.js';
 import type { ScanResult } from '../../../src/core/result.js';
 import { pythonDepsStage } from '../../../src/deps/parsers/python/stage.js';
 import { scanWith } from '../../helpers/scan.js';
@@ -80,12 +81,29 @@ const cases = [
     ],
     hosts: { CPP070: ['nel.example', 'u16.example', 'u7.example'] },
   },
+  {
+    name: '--hash values as cmdoptions._handle_merge_hash takes them: SHA256:, md5:, a bare name refuse the file; a URL #md5= counts, #SHA256= does not',
+    dir: 'pip-hash-values',
+    want: [
+      'CPP004@requirements.txt:2',
+      'CPP004@requirements.txt:3',
+      'CPP004@requirements.txt:4',
+      'CPP011@requirements.txt:6',
+      'CPP015@requirements.txt:5',
+      'CPP015@requirements.txt:6',
+      'CPP017@requirements.txt:5',
+    ],
+    hosts: {},
+  },
 ];
 
 describe('requirements files read as pip reads them', () => {
-  it.each(cases)('$name ($dir)', async ({ dir, want, hosts: wantHosts }) => {
-    const r = await scanWith(path.join(CASES, dir), [pythonDepsStage]);
-    expect(ids(r)).toEqual(want);
-    for (const [rule, h] of Object.entries(wantHosts)) expect(hosts(r, rule)).toEqual(h);
-  });
+  it.each<(typeof cases)[number] & { policy?: Policy }>(cases)(
+    '$name ($dir)',
+    async ({ dir, want, hosts: wantHosts, policy }) => {
+      const r = await scanWith(path.join(CASES, dir), [pythonDepsStage], policy ? { policy } : {});
+      expect(ids(r)).toEqual(want);
+      for (const [rule, h] of Object.entries(wantHosts)) expect(hosts(r, rule)).toEqual(h);
+    },
+  );
 });

@@ -1,10 +1,11 @@
 import type { Finding } from '../../../../core/finding.js';
-import type { PythonLock } from '../types.js';
+import type { PyDistribution, PythonLock } from '../types.js';
+import { STRONG_HASHES } from '../requirements-options.js';
 import { pyFileFinding, pyPackageFinding } from './finding.js';
 import type { PythonCheckPolicy } from './context.js';
 
-/** pip's `STRONG_HASHES` (pip/_internal/utils/hashes.py): the only algorithms hash-checking mode accepts. */
-const STRONG = new Set(['sha256', 'sha384', 'sha512']);
+/** pip's `STRONG_HASHES`: the only algorithms `--hash` takes (a URL's `#md5=` fragment still counts for pip). */
+const STRONG = new Set(STRONG_HASHES);
 
 /** CPP003/CPP004: what in the file could not be followed or understood. */
 export function checkProblems(lock: PythonLock): Finding[] {
@@ -78,8 +79,12 @@ export function checkPinning(lock: PythonLock): Finding[] {
  * with the count, not one per package.
  */
 export function checkHashes(lock: PythonLock, policy: PythonCheckPolicy): Finding[] {
-  const candidates = lock.packages.filter((p) => p.constraint !== true && hashable(lock, p.source));
-  const hashed = candidates.filter((p) => p.distributions.some((d) => Object.keys(d.hashes).length > 0));
+  // A line pip refuses to parse (a bad `--hash`, CPP004) fails the whole install: that is its finding, not CPP011.
+  const refused = new Set(lock.problems.filter((p) => p.kind === 'syntax').map((p) => `${p.file}:${p.line}`));
+  const candidates = lock.packages.filter(
+    (p) => p.constraint !== true && hashable(lock, p.source) && !refused.has(`${p.file}:${p.line}`),
+  );
+  const hashed = candidates.filter((p) => p.distributions.some(hasHash));
   const out: Finding[] = [];
   for (const p of hashed) {
     const algs = new Set(p.distributions.flatMap((d) => Object.keys(d.hashes)));
@@ -100,8 +105,7 @@ export function checkHashes(lock: PythonLock, policy: PythonCheckPolicy): Findin
   // pip's `RequirementCommand.get_requirements` turns hash-checking mode on when any parsed line has `--hash`,
   // constraint lines (`-c`) included; a constraint's hash still does not stand in for the requirement's own.
   const constraintHash =
-    lock.kind === 'requirements' &&
-    lock.packages.some((p) => p.constraint === true && p.distributions.some((d) => Object.keys(d.hashes).length > 0));
+    lock.kind === 'requirements' && lock.packages.some((p) => p.constraint === true && p.distributions.some(hasHash));
   const hashMode = lock.requireHashes || constraintHash;
   const fileUsesHashes = hashed.length > 0 || hashMode;
   // pip cannot hash a VCS checkout, a directory or an editable: in hash-checking mode it refuses the install
@@ -168,6 +172,10 @@ export function checkHashes(lock: PythonLock, policy: PythonCheckPolicy): Findin
     );
   }
   return out;
+}
+
+function hasHash(d: PyDistribution): boolean {
+  return Object.keys(d.hashes).length > 0;
 }
 
 /** A local file pip can hash (a wheel or sdist archive), as opposed to a directory it would build. */
