@@ -2,6 +2,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Policy } from '../../../src/core/policy.js';
 import type { ScanResult } from '../../../src/core/result.js';
+import { DEFAULT_POLICY } from '../../../src/trust/policy/default.js';
 import { pythonDepsStage } from '../../../src/deps/parsers/python/stage.js';
 import { scanWith } from '../../helpers/scan.js';
 
@@ -93,6 +94,19 @@ const cases = [
       'CPP015@requirements.txt:6',
       'CPP017@requirements.txt:5',
     ],
+    hosts: {},
+  },
+  {
+    name: "a URL's #sha256= does not turn on hash-checking mode (has_hash_options): the other lines install unchecked",
+    dir: 'pip-url-hash-only',
+    want: ['CPP015@requirements.txt:1'],
+    hosts: {},
+  },
+  {
+    name: 'a URL hash alone, under a policy that requires hashes: one CPP011 for the file',
+    dir: 'pip-url-hash-only',
+    policy: { ...DEFAULT_POLICY, dependencies: { ...DEFAULT_POLICY.dependencies, python: { requireHashes: true } } },
+    want: ['CPP011@requirements.txt:2', 'CPP015@requirements.txt:1'],
     hosts: {},
   },
 ];

@@ -183,7 +183,10 @@ function addRequirement(
   const common = {
     file,
     line,
-    distributions: toDistributions([...hashList, ...urlFragmentHashes(text)]),
+    distributions: [
+      ...toDistributions(hashList),
+      ...toDistributions(urlFragmentHashes(text)).map((d) => ({ ...d, fromUrl: true as const })),
+    ],
     dev: false,
     optional: false,
     ...(constraint ? { constraint: true } : {}),

@@ -7,6 +7,11 @@ export interface PyDistribution {
   readonly url?: string;
   /** Algorithm (lower-case, e.g. `sha256`) → lower-case hex digest. */
   readonly hashes: Readonly<Record<string, string>>;
+  /**
+   * A requirements-file hash from the requirement's URL (`#sha256=…`, pip's `Link.hash`) rather than `--hash`: pip
+   * checks the file against it, but it does not turn on hash-checking mode (`InstallRequirement.has_hash_options`).
+   */
+  readonly fromUrl?: true;
 }
 
 /** A package entry of a Python lockfile or requirements file, at its line. */

@@ -1,5 +1,5 @@
 import type { Finding } from '../../../../core/finding.js';
-import type { PyDistribution, PythonLock } from '../types.js';
+import type { PyDistribution, PyPackage, PythonLock } from '../types.js';
 import { STRONG_HASHES } from '../requirements-options.js';
 import { pyFileFinding, pyPackageFinding } from './finding.js';
 import type { PythonCheckPolicy } from './context.js';
@@ -104,10 +104,12 @@ export function checkHashes(lock: PythonLock, policy: PythonCheckPolicy): Findin
   }
   // pip's `RequirementCommand.get_requirements` turns hash-checking mode on when any parsed line has `--hash`,
   // constraint lines (`-c`) included; a constraint's hash still does not stand in for the requirement's own.
+  // A URL's `#sha256=` checks that file but turns nothing on (`has_hash_options` counts `--hash` only).
+  const optionHash = (p: PyPackage) => p.distributions.some((d) => d.fromUrl !== true && hasHash(d));
   const constraintHash =
-    lock.kind === 'requirements' && lock.packages.some((p) => p.constraint === true && p.distributions.some(hasHash));
+    lock.kind === 'requirements' && lock.packages.some((p) => p.constraint === true && optionHash(p));
   const hashMode = lock.requireHashes || constraintHash;
-  const fileUsesHashes = hashed.length > 0 || hashMode;
+  const fileUsesHashes = hashMode || (lock.kind === 'requirements' ? hashed.some(optionHash) : hashed.length > 0);
   // pip cannot hash a VCS checkout, a directory or an editable: in hash-checking mode it refuses the install
   // whatever their `--hash` (VcsHashUnsupported, DirectoryUrlHashUnsupported; `prepare_editable_requirement`).
   const unhashable =
@@ -150,9 +152,13 @@ export function checkHashes(lock: PythonLock, policy: PythonCheckPolicy): Findin
   if (lock.kind === 'requirements' && !fileUsesHashes) {
     // A pip-compile input (`*.in`) never carries hashes; its compiled output is what the policy holds to them.
     if (!policy.requireHashes || /\.in$/i.test(lock.file)) return out;
+    const what =
+      hashed.length === 0
+        ? `pins no hashes for any of its ${missing.length} requirement${missing.length === 1 ? '' : 's'}`
+        : `pins no hash for ${missing.length} of its requirements (a URL's #sha256= checks only that file and does not turn on pip's hash-checking mode: the others install unchecked)`;
     out.push(
       wholeFileWithoutHashes(
-        `${lock.file} pins no hashes for any of its ${missing.length} requirement${missing.length === 1 ? '' : 's'}, and the policy requires hashes (dependencies.python.requireHashes). Regenerate it with pip-compile --generate-hashes or uv pip compile --generate-hashes.`,
+        `${lock.file} ${what}, and the policy requires hashes (dependencies.python.requireHashes). Regenerate it with pip-compile --generate-hashes or uv pip compile --generate-hashes.`,
       ),
     );
     return out;
