@@ -188,6 +188,11 @@ const cases: Case[] = [
   },
   { name: 'pylock: project directory skipped, VCS reported', dir: 'pylock-vcs', want: ['CPP014@pylock.toml:8'] },
   {
+    name: 'pylock: a wheel read from a path outside the repository (uv to_registry_wheel: url, else the lock folder joined with path)',
+    dir: 'pylock-local-files',
+    want: ['CPP073@pylock.toml:10', 'CPP073@pylock.toml:4'],
+  },
+  {
     // The file names come from [metadata.files]: six is locked as an sdist only, pytest has its wheel.
     name: 'poetry lock-version 1.1 with [metadata.files] hashes: only the sdist-only package is reported',
     dir: 'poetry-v1-clean',

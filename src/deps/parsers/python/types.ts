@@ -5,6 +5,8 @@ export type PySource = 'index' | 'vcs' | 'url' | 'path' | 'directory' | 'virtual
 export interface PyDistribution {
   readonly filename?: string;
   readonly url?: string;
+  /** A local file the installer reads instead of downloading (pylock.toml `path`, relative to the lock's folder). */
+  readonly path?: string;
   /** Algorithm (lower-case, e.g. `sha256`) → lower-case hex digest. */
   readonly hashes: Readonly<Record<string, string>>;
   /**

@@ -13,12 +13,16 @@ export function checkLocalPaths(lock: PythonLock): Finding[] {
   const out: Finding[] = [];
   const seen = new Set<string>();
   for (const p of lock.packages) {
-    if (p.source !== 'path' && p.source !== 'directory') continue;
-    const local = localPathOf(p);
-    if (local === undefined || seen.has(local)) continue;
     const dir = posix.dirname(p.file) === '.' ? '' : posix.dirname(p.file);
     const bases = lock.kind === 'requirements' ? [dir, ''] : [dir];
-    if (!bases.every((base) => leavesRoot(base, local))) continue;
+    const outside = (path: string) => bases.every((base) => leavesRoot(base, path));
+    // A pylock.toml sdist / wheel with a `path` and no `url` is read from disk, whatever `index` says.
+    const local =
+      p.source === 'path' || p.source === 'directory'
+        ? localPathOf(p)
+        : p.distributions.map((d) => d.path).find((path) => path !== undefined && outside(path));
+    if (local === undefined || seen.has(local)) continue;
+    if (!outside(local)) continue;
     seen.add(local);
     out.push(
       pyPackageFinding(
