@@ -109,6 +109,12 @@ const cases = [
     want: ['CPP011@requirements.txt:2', 'CPP015@requirements.txt:1'],
     hosts: {},
   },
+  {
+    name: 'in hash-checking mode a --hash pins a line pip takes as pinned (is_pinned: one == / === clause, ==1.* too); other clauses are HashUnpinned',
+    dir: 'pip-hash-pinning',
+    want: ['CPP010@hashed/requirements.txt:2', 'CPP010@hashed/requirements.txt:4', 'CPP010@plain/requirements.txt:1'],
+    hosts: {},
+  },
 ];
 
 describe('requirements files read as pip reads them', () => {
@@ -120,4 +126,11 @@ describe('requirements files read as pip reads them', () => {
       for (const [rule, h] of Object.entries(wantHosts)) expect(hosts(r, rule)).toEqual(h);
     },
   );
+});
+
+it('a range beside a --hash says pip refuses it (HashUnpinned), a range in a file without hashes does not', async () => {
+  const r = await scanWith(path.join(CASES, 'pip-hash-pinning'), [pythonDepsStage]);
+  const said = (file: string) => r.findings.find((f) => f.location.path === file)?.message ?? '';
+  expect(said('hashed/requirements.txt')).toMatch(/HashUnpinned/);
+  expect(said('plain/requirements.txt')).not.toMatch(/HashUnpinned/);
 });

@@ -27,13 +27,17 @@ export function checkProblems(lock: PythonLock): Finding[] {
  */
 export function checkPinning(lock: PythonLock): Finding[] {
   if (lock.kind !== 'requirements') return [];
+  // In hash-checking mode a `--hash` pins the file whatever the version clause, once pip takes the line as pinned
+  // (`==1.*` is); any other clause makes pip refuse the whole install (`_get_linked_req_hashes`: HashUnpinned).
+  const hashMode = pipHashMode(lock);
+  const hashPinned = (p: PyPackage) => hashMode && pipPinned(p.specifier) && p.distributions.some(hasHash);
   const fromIndex = lock.packages.filter(
     (p) => p.source === 'index' && p.constraint !== true && !/\.in$/i.test(p.file),
   );
   const out: Finding[] = [];
   for (const file of [...new Set(fromIndex.map((p) => p.file))]) {
     const inFile = fromIndex.filter((p) => p.file === file);
-    const loose = inFile.filter((p) => p.version === '');
+    const loose = inFile.filter((p) => p.version === '' && !hashPinned(p));
     if (loose.length > 1 && loose.length === inFile.length) {
       out.push(
         pyFileFinding(
@@ -62,7 +66,7 @@ export function checkPinning(lock: PythonLock): Finding[] {
         pyPackageFinding(
           'CPP010',
           p,
-          p.specifier === '' ? 'has no version specifier' : `allows a range of versions (${p.specifier})`,
+          `${p.specifier === '' ? 'has no version specifier' : `allows a range of versions (${p.specifier})`}${hashMode && !pipPinned(p.specifier) ? ' in a file that uses hash-checking mode, where pip refuses the whole install (HashUnpinned)' : ''}`,
           'Pin it with == (pip-compile / uv pip compile), or install from a lockfile.',
           { specifier: p.specifier },
         ),
@@ -104,12 +108,10 @@ export function checkHashes(lock: PythonLock, policy: PythonCheckPolicy): Findin
   }
   // pip's `RequirementCommand.get_requirements` turns hash-checking mode on when any parsed line has `--hash`,
   // constraint lines (`-c`) included; a constraint's hash still does not stand in for the requirement's own.
-  // A URL's `#sha256=` checks that file but turns nothing on (`has_hash_options` counts `--hash` only).
-  const optionHash = (p: PyPackage) => p.distributions.some((d) => d.fromUrl !== true && hasHash(d));
   const constraintHash =
     lock.kind === 'requirements' && lock.packages.some((p) => p.constraint === true && optionHash(p));
   const hashMode = lock.requireHashes || constraintHash;
-  const fileUsesHashes = hashMode || (lock.kind === 'requirements' ? hashed.some(optionHash) : hashed.length > 0);
+  const fileUsesHashes = lock.kind === 'requirements' ? pipHashMode(lock) : hashed.length > 0 || hashMode;
   // pip cannot hash a VCS checkout, a directory or an editable: in hash-checking mode it refuses the install
   // whatever their `--hash` (VcsHashUnsupported, DirectoryUrlHashUnsupported; `prepare_editable_requirement`).
   const unhashable =
@@ -178,6 +180,24 @@ export function checkHashes(lock: PythonLock, policy: PythonCheckPolicy): Findin
     );
   }
   return out;
+}
+
+/** A URL's `#sha256=` checks that file but turns nothing on (`has_hash_options` counts `--hash` only). */
+function optionHash(p: PyPackage): boolean {
+  return p.distributions.some((d) => d.fromUrl !== true && hasHash(d));
+}
+
+/**
+ * pip's hash-checking mode for a requirements file: `--require-hashes`, or any parsed line (a constraint's included)
+ * with a `--hash` (`RequirementCommand.get_requirements`).
+ */
+function pipHashMode(lock: PythonLock): boolean {
+  return lock.kind === 'requirements' && (lock.requireHashes || lock.packages.some(optionHash));
+}
+
+/** pip's `InstallRequirement.is_pinned`: exactly one specifier clause, and its operator `==` or `===` (`==1.*` too). */
+function pipPinned(specifier: string): boolean {
+  return specifier !== '' && !specifier.includes(',') && /^===?[^=]/.test(specifier);
 }
 
 function hasHash(d: PyDistribution): boolean {
