@@ -193,6 +193,11 @@ const cases: Case[] = [
     want: ['CPP073@pylock.toml:10', 'CPP073@pylock.toml:4'],
   },
   {
+    name: 'uv.lock: a local flat index outside the repository (source = { registry = "<path>" }, RegistrySource::Path)',
+    dir: 'uv-local-registry',
+    want: ['CPP073@uv.lock:4'],
+  },
+  {
     // The file names come from [metadata.files]: six is locked as an sdist only, pytest has its wheel.
     name: 'poetry lock-version 1.1 with [metadata.files] hashes: only the sdist-only package is reported',
     dir: 'poetry-v1-clean',
