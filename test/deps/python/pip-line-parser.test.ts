@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { Policy } from '../../../src/core/policy.js';
 import type { ScanResult } from '../../../src/core/result.js';
+import { DEFAULT_POLICY } from '../../../src/trust/policy/default.js';
 import { pythonDepsStage } from '../../../src/deps/parsers/python/stage.js';
 import { scanWith } from '../../helpers/scan.js';
 
@@ -80,12 +82,55 @@ const cases = [
     ],
     hosts: { CPP070: ['nel.example', 'u16.example', 'u7.example'] },
   },
+  {
+    name: '--hash values as cmdoptions._handle_merge_hash takes them: SHA256:, md5:, a bare name refuse the file; a URL #md5= counts, #SHA256= does not',
+    dir: 'pip-hash-values',
+    want: [
+      'CPP004@requirements.txt:2',
+      'CPP004@requirements.txt:3',
+      'CPP004@requirements.txt:4',
+      'CPP011@requirements.txt:6',
+      'CPP015@requirements.txt:5',
+      'CPP015@requirements.txt:6',
+      'CPP017@requirements.txt:5',
+    ],
+    hosts: {},
+  },
+  {
+    name: "a URL's #sha256= does not turn on hash-checking mode (has_hash_options): the other lines install unchecked",
+    dir: 'pip-url-hash-only',
+    want: ['CPP015@requirements.txt:1'],
+    hosts: {},
+  },
+  {
+    name: 'a URL hash alone, under a policy that requires hashes: one CPP011 for the file',
+    dir: 'pip-url-hash-only',
+    policy: { ...DEFAULT_POLICY, dependencies: { ...DEFAULT_POLICY.dependencies, python: { requireHashes: true } } },
+    want: ['CPP011@requirements.txt:2', 'CPP015@requirements.txt:1'],
+    hosts: {},
+  },
+  {
+    name: 'in hash-checking mode a --hash pins a line pip takes as pinned (is_pinned: one == / === clause, ==1.* too); other clauses are HashUnpinned',
+    dir: 'pip-hash-pinning',
+    want: ['CPP010@hashed/requirements.txt:2', 'CPP010@hashed/requirements.txt:4', 'CPP010@plain/requirements.txt:1'],
+    hosts: {},
+  },
 ];
 
 describe('requirements files read as pip reads them', () => {
-  it.each(cases)('$name ($dir)', async ({ dir, want, hosts: wantHosts }) => {
-    const r = await scanWith(path.join(CASES, dir), [pythonDepsStage]);
-    expect(ids(r)).toEqual(want);
-    for (const [rule, h] of Object.entries(wantHosts)) expect(hosts(r, rule)).toEqual(h);
-  });
+  it.each<(typeof cases)[number] & { policy?: Policy }>(cases)(
+    '$name ($dir)',
+    async ({ dir, want, hosts: wantHosts, policy }) => {
+      const r = await scanWith(path.join(CASES, dir), [pythonDepsStage], policy ? { policy } : {});
+      expect(ids(r)).toEqual(want);
+      for (const [rule, h] of Object.entries(wantHosts)) expect(hosts(r, rule)).toEqual(h);
+    },
+  );
+});
+
+it('a range beside a --hash says pip refuses it (HashUnpinned), a range in a file without hashes does not', async () => {
+  const r = await scanWith(path.join(CASES, 'pip-hash-pinning'), [pythonDepsStage]);
+  const said = (file: string) => r.findings.find((f) => f.location.path === file)?.message ?? '';
+  expect(said('hashed/requirements.txt')).toMatch(/HashUnpinned/);
+  expect(said('plain/requirements.txt')).not.toMatch(/HashUnpinned/);
 });

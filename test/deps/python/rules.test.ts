@@ -52,9 +52,9 @@ const cases: Case[] = [
     want: ['CPP010@requirements.txt:2', 'CPP010@requirements.txt:3', 'CPP010@requirements.txt:5'],
   },
   {
-    name: 'hash mode is all or nothing; md5 alone is weak',
+    name: 'hash mode is all or nothing; --hash=md5: is a line pip refuses to parse',
     dir: 'partial-hashes',
-    want: ['CPP011@requirements.txt:2', 'CPP017@requirements.txt:3'],
+    want: ['CPP004@requirements.txt:3', 'CPP011@requirements.txt:2'],
   },
   {
     name: 'extra index beside the default (one finding, the cause), find-links over http, both not allowed',
@@ -187,6 +187,16 @@ const cases: Case[] = [
     want: ['CPP010@requirements.txt:1'],
   },
   { name: 'pylock: project directory skipped, VCS reported', dir: 'pylock-vcs', want: ['CPP014@pylock.toml:8'] },
+  {
+    name: 'pylock: a wheel read from a path outside the repository (uv to_registry_wheel: url, else the lock folder joined with path)',
+    dir: 'pylock-local-files',
+    want: ['CPP073@pylock.toml:10', 'CPP073@pylock.toml:4'],
+  },
+  {
+    name: 'uv.lock: a local flat index outside the repository (source = { registry = "<path>" }, RegistrySource::Path)',
+    dir: 'uv-local-registry',
+    want: ['CPP073@uv.lock:4'],
+  },
   {
     // The file names come from [metadata.files]: six is locked as an sdist only, pytest has its wheel.
     name: 'poetry lock-version 1.1 with [metadata.files] hashes: only the sdist-only package is reported',

@@ -25,7 +25,10 @@ export function splitHash(h: string | undefined): Record<string, string> | undef
 export function toDistribution(v: unknown): PyDistribution | undefined {
   if (!isTable(v)) return undefined;
   const url = strOf(v.url);
-  const filename = strOf(v.file) ?? strOf(v.filename) ?? strOf(v.name) ?? fileNameOf(url);
+  // PEP 751 `path` when there is no `url` (uv's `PylockTomlWheel::to_registry_wheel` / `PylockTomlSdist::to_sdist`
+  // take the url first, else `install_path.join(path)`).
+  const path = url === undefined ? strOf(v.path) : undefined;
+  const filename = strOf(v.file) ?? strOf(v.filename) ?? strOf(v.name) ?? fileNameOf(url) ?? path?.split(/[\\/]/).pop();
   const hashes: Record<string, string> = { ...splitHash(strOf(v.hash)) };
   if (isTable(v.hashes)) {
     for (const [alg, hex] of Object.entries(v.hashes))
@@ -34,6 +37,7 @@ export function toDistribution(v: unknown): PyDistribution | undefined {
   return {
     ...(filename !== undefined ? { filename } : {}),
     ...(url !== undefined ? { url } : {}),
+    ...(path !== undefined ? { path } : {}),
     hashes,
   };
 }

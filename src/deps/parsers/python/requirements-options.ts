@@ -83,6 +83,8 @@ export function parseOptions(words: readonly string[]): ParsedOptions {
       }
       const value = eq >= 0 ? arg.slice(eq + 1) : words[++i];
       if (value === undefined) return { error: `${name} option requires 1 argument` };
+      const bad = spec.kind === 'hash' ? hashValueError(value) : undefined;
+      if (bad !== undefined) return { error: bad };
       options.push({ kind: spec.kind, value });
     } else if (arg.startsWith('-') && arg.length > 1) {
       // Every short option of the parser takes a value: the rest of the word, or the next word.
@@ -107,4 +109,20 @@ function matchLong(typed: string): string | { error: string } {
         ? `no such option: ${typed.slice(0, 60)}`
         : `ambiguous option: ${typed.slice(0, 60)} (${hits.join(', ')}?)`,
   };
+}
+
+/** pip's `STRONG_HASHES` (pip/_internal/utils/hashes.py), spelt as pip compares them: lower case only. */
+export const STRONG_HASHES: readonly string[] = ['sha256', 'sha384', 'sha512'];
+
+/**
+ * pip's `cmdoptions._handle_merge_hash`, the callback of `--hash`: the value must be `name:digest`, and the name one of
+ * `STRONG_HASHES` exactly (`SHA256`, `md5`, `sha1` are refused). Its `parser.error` makes the whole requirements file
+ * a `RequirementsFileParseError`: pip installs nothing from it (checked with pip 23.0.1).
+ */
+function hashValueError(value: string): string | undefined {
+  const colon = value.indexOf(':');
+  if (colon < 0) return 'Arguments to --hash must be a hash name followed by a value, like --hash=sha256:abcde...';
+  if (!STRONG_HASHES.includes(value.slice(0, colon)))
+    return `Allowed hash algorithms for --hash are ${STRONG_HASHES.join(', ')}.`;
+  return undefined;
 }

@@ -183,7 +183,10 @@ function addRequirement(
   const common = {
     file,
     line,
-    distributions: toDistributions([...hashList, ...urlFragmentHashes(text)]),
+    distributions: [
+      ...toDistributions(hashList),
+      ...toDistributions(urlFragmentHashes(text)).map((d) => ({ ...d, fromUrl: true as const })),
+    ],
     dev: false,
     optional: false,
     ...(constraint ? { constraint: true } : {}),
@@ -249,7 +252,8 @@ export function urlSource(url: string): PySource {
 function urlFragmentHashes(text: string): string[] {
   const hash = text.indexOf('#');
   if (hash < 0 || !/^[^\s;]*:\/\//.test(text.replace(/^[^@]*@\s*/, ''))) return [];
-  const m = /[#&](sha1|sha224|sha384|sha256|sha512|md5)=([0-9a-f]+)/i.exec(text.slice(hash));
+  // `_SUPPORTED_HASHES` names are matched as written (`#SHA256=` is no hash to pip).
+  const m = /[#&](sha1|sha224|sha384|sha256|sha512|md5)=([0-9a-fA-F]+)/.exec(text.slice(hash));
   return m ? [`${m[1]}:${m[2]}`] : [];
 }
 

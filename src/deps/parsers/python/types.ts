@@ -5,8 +5,15 @@ export type PySource = 'index' | 'vcs' | 'url' | 'path' | 'directory' | 'virtual
 export interface PyDistribution {
   readonly filename?: string;
   readonly url?: string;
+  /** A local file the installer reads instead of downloading (pylock.toml `path`, relative to the lock's folder). */
+  readonly path?: string;
   /** Algorithm (lower-case, e.g. `sha256`) → lower-case hex digest. */
   readonly hashes: Readonly<Record<string, string>>;
+  /**
+   * A requirements-file hash from the requirement's URL (`#sha256=…`, pip's `Link.hash`) rather than `--hash`: pip
+   * checks the file against it, but it does not turn on hash-checking mode (`InstallRequirement.has_hash_options`).
+   */
+  readonly fromUrl?: true;
 }
 
 /** A package entry of a Python lockfile or requirements file, at its line. */

@@ -13,12 +13,12 @@ export function checkLocalPaths(lock: PythonLock): Finding[] {
   const out: Finding[] = [];
   const seen = new Set<string>();
   for (const p of lock.packages) {
-    if (p.source !== 'path' && p.source !== 'directory') continue;
-    const local = localPathOf(p);
-    if (local === undefined || seen.has(local)) continue;
     const dir = posix.dirname(p.file) === '.' ? '' : posix.dirname(p.file);
     const bases = lock.kind === 'requirements' ? [dir, ''] : [dir];
-    if (!bases.every((base) => leavesRoot(base, local))) continue;
+    const outside = (path: string) => bases.every((base) => leavesRoot(base, path));
+    const local = p.source === 'path' || p.source === 'directory' ? localPathOf(p) : localIndexFiles(lock, p, outside);
+    if (local === undefined || seen.has(local)) continue;
+    if (!outside(local)) continue;
     seen.add(local);
     out.push(
       pyPackageFinding(
@@ -31,6 +31,18 @@ export function checkLocalPaths(lock: PythonLock): Finding[] {
     );
   }
   return out;
+}
+
+/**
+ * Where an index package's files are read from disk: a pylock.toml sdist / wheel with a `path` and no `url`, whatever
+ * `index` says (uv's `PylockTomlWheel::to_registry_wheel` / `PylockTomlSdist::to_sdist`: `install_path.join(path)`);
+ * a uv.lock `source = { registry = "<path>" }`, a local flat index (`RegistrySource::Path`, relative to the lock).
+ */
+function localIndexFiles(lock: PythonLock, p: PyPackage, outside: (path: string) => boolean): string | undefined {
+  if (lock.kind === 'pylock')
+    return p.distributions.map((d) => d.path).find((path) => path !== undefined && outside(path));
+  if (lock.kind === 'uv' && p.url !== undefined && !/^[a-z][a-z0-9+.-]*:\/\//i.test(p.url)) return p.url;
+  return undefined;
 }
 
 /** The filesystem path of a local source: `file://` URLs decoded, `file:` stripped, `#egg=` / query dropped. */

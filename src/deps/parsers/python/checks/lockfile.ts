@@ -1,10 +1,11 @@
 import type { Finding } from '../../../../core/finding.js';
-import type { PythonLock } from '../types.js';
+import type { PyDistribution, PyPackage, PythonLock } from '../types.js';
+import { STRONG_HASHES } from '../requirements-options.js';
 import { pyFileFinding, pyPackageFinding } from './finding.js';
 import type { PythonCheckPolicy } from './context.js';
 
-/** pip's `STRONG_HASHES` (pip/_internal/utils/hashes.py): the only algorithms hash-checking mode accepts. */
-const STRONG = new Set(['sha256', 'sha384', 'sha512']);
+/** pip's `STRONG_HASHES`: the only algorithms `--hash` takes (a URL's `#md5=` fragment still counts for pip). */
+const STRONG = new Set(STRONG_HASHES);
 
 /** CPP003/CPP004: what in the file could not be followed or understood. */
 export function checkProblems(lock: PythonLock): Finding[] {
@@ -26,13 +27,17 @@ export function checkProblems(lock: PythonLock): Finding[] {
  */
 export function checkPinning(lock: PythonLock): Finding[] {
   if (lock.kind !== 'requirements') return [];
+  // In hash-checking mode a `--hash` pins the file whatever the version clause, once pip takes the line as pinned
+  // (`==1.*` is); any other clause makes pip refuse the whole install (`_get_linked_req_hashes`: HashUnpinned).
+  const hashMode = pipHashMode(lock);
+  const hashPinned = (p: PyPackage) => hashMode && pipPinned(p.specifier) && p.distributions.some(hasHash);
   const fromIndex = lock.packages.filter(
     (p) => p.source === 'index' && p.constraint !== true && !/\.in$/i.test(p.file),
   );
   const out: Finding[] = [];
   for (const file of [...new Set(fromIndex.map((p) => p.file))]) {
     const inFile = fromIndex.filter((p) => p.file === file);
-    const loose = inFile.filter((p) => p.version === '');
+    const loose = inFile.filter((p) => p.version === '' && !hashPinned(p));
     if (loose.length > 1 && loose.length === inFile.length) {
       out.push(
         pyFileFinding(
@@ -61,7 +66,7 @@ export function checkPinning(lock: PythonLock): Finding[] {
         pyPackageFinding(
           'CPP010',
           p,
-          p.specifier === '' ? 'has no version specifier' : `allows a range of versions (${p.specifier})`,
+          `${p.specifier === '' ? 'has no version specifier' : `allows a range of versions (${p.specifier})`}${hashMode && !pipPinned(p.specifier) ? ' in a file that uses hash-checking mode, where pip refuses the whole install (HashUnpinned)' : ''}`,
           'Pin it with == (pip-compile / uv pip compile), or install from a lockfile.',
           { specifier: p.specifier },
         ),
@@ -78,8 +83,12 @@ export function checkPinning(lock: PythonLock): Finding[] {
  * with the count, not one per package.
  */
 export function checkHashes(lock: PythonLock, policy: PythonCheckPolicy): Finding[] {
-  const candidates = lock.packages.filter((p) => p.constraint !== true && hashable(lock, p.source));
-  const hashed = candidates.filter((p) => p.distributions.some((d) => Object.keys(d.hashes).length > 0));
+  // A line pip refuses to parse (a bad `--hash`, CPP004) fails the whole install: that is its finding, not CPP011.
+  const refused = new Set(lock.problems.filter((p) => p.kind === 'syntax').map((p) => `${p.file}:${p.line}`));
+  const candidates = lock.packages.filter(
+    (p) => p.constraint !== true && hashable(lock, p.source) && !refused.has(`${p.file}:${p.line}`),
+  );
+  const hashed = candidates.filter((p) => p.distributions.some(hasHash));
   const out: Finding[] = [];
   for (const p of hashed) {
     const algs = new Set(p.distributions.flatMap((d) => Object.keys(d.hashes)));
@@ -100,10 +109,9 @@ export function checkHashes(lock: PythonLock, policy: PythonCheckPolicy): Findin
   // pip's `RequirementCommand.get_requirements` turns hash-checking mode on when any parsed line has `--hash`,
   // constraint lines (`-c`) included; a constraint's hash still does not stand in for the requirement's own.
   const constraintHash =
-    lock.kind === 'requirements' &&
-    lock.packages.some((p) => p.constraint === true && p.distributions.some((d) => Object.keys(d.hashes).length > 0));
+    lock.kind === 'requirements' && lock.packages.some((p) => p.constraint === true && optionHash(p));
   const hashMode = lock.requireHashes || constraintHash;
-  const fileUsesHashes = hashed.length > 0 || hashMode;
+  const fileUsesHashes = lock.kind === 'requirements' ? pipHashMode(lock) : hashed.length > 0 || hashMode;
   // pip cannot hash a VCS checkout, a directory or an editable: in hash-checking mode it refuses the install
   // whatever their `--hash` (VcsHashUnsupported, DirectoryUrlHashUnsupported; `prepare_editable_requirement`).
   const unhashable =
@@ -146,9 +154,13 @@ export function checkHashes(lock: PythonLock, policy: PythonCheckPolicy): Findin
   if (lock.kind === 'requirements' && !fileUsesHashes) {
     // A pip-compile input (`*.in`) never carries hashes; its compiled output is what the policy holds to them.
     if (!policy.requireHashes || /\.in$/i.test(lock.file)) return out;
+    const what =
+      hashed.length === 0
+        ? `pins no hashes for any of its ${missing.length} requirement${missing.length === 1 ? '' : 's'}`
+        : `pins no hash for ${missing.length} of its requirements (a URL's #sha256= checks only that file and does not turn on pip's hash-checking mode: the others install unchecked)`;
     out.push(
       wholeFileWithoutHashes(
-        `${lock.file} pins no hashes for any of its ${missing.length} requirement${missing.length === 1 ? '' : 's'}, and the policy requires hashes (dependencies.python.requireHashes). Regenerate it with pip-compile --generate-hashes or uv pip compile --generate-hashes.`,
+        `${lock.file} ${what}, and the policy requires hashes (dependencies.python.requireHashes). Regenerate it with pip-compile --generate-hashes or uv pip compile --generate-hashes.`,
       ),
     );
     return out;
@@ -168,6 +180,28 @@ export function checkHashes(lock: PythonLock, policy: PythonCheckPolicy): Findin
     );
   }
   return out;
+}
+
+/** A URL's `#sha256=` checks that file but turns nothing on (`has_hash_options` counts `--hash` only). */
+function optionHash(p: PyPackage): boolean {
+  return p.distributions.some((d) => d.fromUrl !== true && hasHash(d));
+}
+
+/**
+ * pip's hash-checking mode for a requirements file: `--require-hashes`, or any parsed line (a constraint's included)
+ * with a `--hash` (`RequirementCommand.get_requirements`).
+ */
+function pipHashMode(lock: PythonLock): boolean {
+  return lock.kind === 'requirements' && (lock.requireHashes || lock.packages.some(optionHash));
+}
+
+/** pip's `InstallRequirement.is_pinned`: exactly one specifier clause, and its operator `==` or `===` (`==1.*` too). */
+function pipPinned(specifier: string): boolean {
+  return specifier !== '' && !specifier.includes(',') && /^===?[^=]/.test(specifier);
+}
+
+function hasHash(d: PyDistribution): boolean {
+  return Object.keys(d.hashes).length > 0;
 }
 
 /** A local file pip can hash (a wheel or sdist archive), as opposed to a directory it would build. */
