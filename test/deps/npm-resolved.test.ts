@@ -18,6 +18,7 @@ const CASES: { name: string; resolved: string; want: string }[] = [
   { name: 'GitHub shorthand', resolved: 'evil/left-pad#0123456789abcdef', want: 'git' },
   { name: 'GitHub shorthand that looks like a file', resolved: 'evil/left-pad-1.3.0.tgz', want: 'git' },
   { name: 'scp-like ssh remote', resolved: 'git@evil.example:x/left-pad.git', want: 'git' },
+  { name: 'alias of another package', resolved: 'npm:evil@1.0.0', want: 'registry' },
   { name: 'a version (npm drops the entry)', resolved: '1.3.0', want: 'unknown' },
   { name: 'registry tarball URL as before', resolved: 'https://registry.npmjs.org/a/-/a-1.0.0.tgz', want: 'registry' },
   { name: 'file: URL as before', resolved: 'file:../a.tgz', want: 'file' },
@@ -28,7 +29,7 @@ describe('npm resolved values read as npm-package-arg reads them', () => {
     expect(npmResolvedSource(resolved)).toBe(want);
   });
 
-  it('a bare path outside the repository for a registry range is CPD017 and CPD020 (v3), git forms CPD020 (v1)', async () => {
+  it('a bare path outside the repository is CPD017 and CPD020, an alias of another package CPD010 (v3); git forms CPD020 (v1)', async () => {
     const integrity = 'sha512-XI5MPzVNApjAyhQzphX8BkmKsKUxD4LdyK24iZeQEuc4HgtHyg7RHuGtDoSJu7kE2nGibyAurvsMAgc3BOV1gA==';
     const v3 = {
       name: 'x',
@@ -36,7 +37,9 @@ describe('npm resolved values read as npm-package-arg reads them', () => {
       lockfileVersion: 3,
       requires: true,
       packages: {
-        '': { name: 'x', version: '1.0.0', dependencies: { 'left-pad': '^1.3.0' } },
+        '': { name: 'x', version: '1.0.0', dependencies: { 'left-pad': '^1.3.0', c: '^2.0.0', d: '^1.0.0' } },
+        'node_modules/c': { version: '2.0.0', resolved: 'npm:evil@1.0.0', integrity },
+        'node_modules/d': { name: 'real', version: '1.0.0', resolved: 'npm:real@1.0.0', integrity },
         'node_modules/left-pad': { version: '1.3.0', resolved: '../../evil/left-pad-1.3.0.tgz', integrity },
       },
     };
@@ -51,24 +54,31 @@ describe('npm resolved values read as npm-package-arg reads them', () => {
       },
     };
     const root = await repoWith({
-      'v3/package.json': JSON.stringify({ name: 'x', version: '1.0.0', dependencies: { 'left-pad': '^1.3.0' } }),
+      'v3/package.json': JSON.stringify({
+        name: 'x',
+        version: '1.0.0',
+        dependencies: { 'left-pad': '^1.3.0', c: '^2.0.0', d: '^1.0.0' },
+      }),
       'v3/package-lock.json': JSON.stringify(v3, null, 2),
       'v1/package.json': JSON.stringify({ name: 'y', version: '1.0.0', dependencies: { a: '^1.0.0', b: '^1.0.0' } }),
       'v1/package-lock.json': JSON.stringify(v1, null, 2),
     });
     const r = await scanDeps(root);
     const got = r.findings
-      .filter((f) => ['CPD017', 'CPD020'].includes(f.ruleId))
+      .filter((f) => ['CPD010', 'CPD017', 'CPD020'].includes(f.ruleId))
       .map(
         (f) =>
           `${f.ruleId} ${f.location.path}:${f.location.line ?? ''} ${f.artifact?.kind === 'package' ? f.artifact.name : ''}`,
       )
       .sort();
+    // c: `npm:evil@1.0.0` installs evil (npm 11.19, loopback registry); d: an alias resolving to itself is the
+    // registry fetch npm would make anyway.
     expect(got).toEqual([
-      'CPD017 v3/package-lock.json:14 left-pad',
+      'CPD010 v3/package-lock.json:16 c',
+      'CPD017 v3/package-lock.json:27 left-pad',
       'CPD020 v1/package-lock.json:12 b',
       'CPD020 v1/package-lock.json:7 a',
-      'CPD020 v3/package-lock.json:14 left-pad',
+      'CPD020 v3/package-lock.json:27 left-pad',
     ]);
   });
 });

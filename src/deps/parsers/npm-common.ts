@@ -116,14 +116,17 @@ export function parseAlias(spec: string): [string, string] | undefined {
  * fetches what that names. So a value without a URL scheme is still installed: a path (`../x.tgz`, `/x`, `~/x`) is a
  * local file or folder relative to the project (npa isFileSpec / hasSlashes / isFileType → fromFile), `user/repo` a
  * GitHub shorthand (hosted-git-info isGitHubShorthand, tried before the path test) and `git@host:path` an ssh git
- * remote (npa isGit). Anything else npa calls a registry spec, which reify cannot fetch (#registryResolved finds no
+ * remote (npa isGit), `npm:other@1.0.0` an alias fetched from the registry (checks/sources.ts nameMismatch compares
+ * it with the entry). Anything else npa calls a registry spec, which reify cannot fetch (#registryResolved finds no
  * URL) and drops from the tree: 'unknown', as before.
  */
 export function npmResolvedSource(resolved: string | undefined): Source | undefined {
   const source = classifyResolved(resolved);
   if (source !== 'unknown' || resolved === undefined) return source;
-  // npa: isURL comes first; a one-letter scheme is a Windows drive (isPosixFile's `[a-zA-Z]:`).
+  // npa: isURL comes first; a one-letter scheme is a Windows drive (isPosixFile's `[a-zA-Z]:`), `npm:` an alias
+  // (isAliasSpec): pacote's RegistryFetcher installs the version it names of another package from the registry.
   if (/^[a-z]:/i.test(resolved)) return 'file';
+  if (/^npm:/i.test(resolved)) return 'registry';
   if (/^(?:git\+)?[a-z]+:/i.test(resolved)) return 'unknown';
   if (/^[^@]+@[^:.]+\.[^:]+:.+$/i.test(resolved)) return 'git';
   if (/^(?:\.|~\/|\/)/.test(resolved)) return 'file';
