@@ -82,3 +82,34 @@ describe('npm resolved values read as npm-package-arg reads them', () => {
     ]);
   });
 });
+
+describe('an npm dependency with its own npm-shrinkwrap.json', () => {
+  it('is CPD027 at its entry, counting the lockfile entries below it that npm does not install', async () => {
+    const integrity = 'sha512-XI5MPzVNApjAyhQzphX8BkmKsKUxD4LdyK24iZeQEuc4HgtHyg7RHuGtDoSJu7kE2nGibyAurvsMAgc3BOV1gA==';
+    const reg = (name: string) => ({
+      version: '1.0.0',
+      resolved: `https://registry.npmjs.org/${name}/-/${name}-1.0.0.tgz`,
+      integrity,
+    });
+    const lock = {
+      name: 'x',
+      version: '1.0.0',
+      lockfileVersion: 3,
+      requires: true,
+      packages: {
+        '': { name: 'x', version: '1.0.0', dependencies: { shr: '^1.0.0', plain: '^1.0.0' } },
+        'node_modules/plain': reg('plain'),
+        'node_modules/shr': { ...reg('shr'), hasShrinkwrap: true, dependencies: { inner: '^1.0.0' } },
+        'node_modules/shr/node_modules/inner': reg('inner'),
+        'node_modules/shr/node_modules/inner/node_modules/deep': reg('deep'),
+      },
+    };
+    const root = await repoWith({ 'package-lock.json': JSON.stringify(lock, null, 2) });
+    const r = await scanDeps(root);
+    const f = r.findings.filter((x) => x.ruleId === 'CPD027');
+    expect(f.map((x) => `${x.location.line ?? ''} ${x.artifact?.kind === 'package' ? x.artifact.name : ''}`)).toEqual([
+      '20 shr',
+    ]);
+    expect(f[0]?.evidence?.ignoredEntries).toBe(2);
+  });
+});

@@ -267,6 +267,17 @@ export const DEPS_RULES = defineRules([
     tags: [...TAGS, 'lockfile-sync'],
   },
   {
+    id: 'CPD027',
+    name: 'NpmShrinkwrapSubtree',
+    short:
+      'An npm dependency ships its own npm-shrinkwrap.json, which decides its dependencies instead of the lockfile.',
+    full: "A package-lock.json entry with `hasShrinkwrap: true` is a package published with an npm-shrinkwrap.json. npm installs that package's dependencies from the file inside its tarball, not from the lockfile: reify extracts the package and replaces its subtree with the shrinkwrap's (`[_loadShrinkwrapsAndUpdateTrees]`, `loadVirtual({ root, subtreeOnly })`), so lockfile entries below it are ignored and what does install (any source, any install script) was never in the reviewed lockfile. It is pinned only through the package's own integrity. yarn, pnpm and Bun ignore a dependency's shrinkwrap.",
+    help: "Review the package's npm-shrinkwrap.json (sources, integrity, install scripts) at the locked version, or depend on a version published without one.",
+    level: 'warning',
+    severity: '5.0',
+    tags: [...TAGS, 'lockfile-sync'],
+  },
+  {
     id: 'CPD161',
     name: 'LocalTarballIntegrityMismatch',
     short: 'A `file:` tarball in the repository is not the one the lockfile pins.',

@@ -72,6 +72,7 @@ export function parseNpmPackages(file: string, data: Record<string, unknown>, te
       ...(integrity !== undefined ? { integrity } : {}),
       source,
       ...(entry.hasInstallScript === true ? { hasInstallScript: true } : {}),
+      ...(entry.hasShrinkwrap === true && !link && !folder ? { shrinkwrapped: true as const } : {}),
       ...(keyName !== undefined && str(entry.name) !== undefined && entry.name !== keyName ? { alias: keyName } : {}),
       flags: flagsOf(entry.dev === true || devOptional, entry.optional === true || devOptional, entry.peer === true),
       edges,
