@@ -113,3 +113,27 @@ describe('an npm dependency with its own npm-shrinkwrap.json', () => {
     expect(f[0]?.evidence?.ignoredEntries).toBe(2);
   });
 });
+
+describe('yarn 1 resolved values without a protocol', () => {
+  it('a path is a local tarball (TarballFetcher fetchFromLocal): CPD017 outside the repository, CPD020 for a range', async () => {
+    const root = await repoWith({
+      'package.json': JSON.stringify({ name: 'x', version: '1.0.0', dependencies: { 'left-pad': '^1.3.0' } }),
+      'yarn.lock': [
+        '# yarn lockfile v1',
+        '',
+        'left-pad@^1.3.0:',
+        '  version "1.3.0"',
+        '  resolved "../../evil/left-pad-1.3.0.tgz#abc"',
+        '  integrity sha512-XI5MPzVNApjAyhQzphX8BkmKsKUxD4LdyK24iZeQEuc4HgtHyg7RHuGtDoSJu7kE2nGibyAurvsMAgc3BOV1gA==',
+        '',
+      ].join('\n'),
+    });
+    const r = await scanDeps(root);
+    const got = r.findings
+      .filter((f) => ['CPD017', 'CPD020'].includes(f.ruleId))
+      .map((f) => `${f.ruleId} ${f.location.path}:${f.location.line ?? ''}`)
+      .sort();
+    expect(got).toEqual(['CPD017 yarn.lock:3', 'CPD020 yarn.lock:3']);
+    expect(r.findings.find((f) => f.ruleId === 'CPD017')?.evidence?.path).toBe('../../evil/left-pad-1.3.0.tgz');
+  });
+});
