@@ -7,6 +7,14 @@ import { repoWith, scanDeps } from './helpers.js';
  * a value without a scheme is still installed. Checked with npm 11.19: `npm ci` installed `"resolved":
  * "../evil/left-pad-1.3.0.tgz"` for `left-pad@^1.3.0` from the folder beside the project and ran its postinstall.
  */
+const integrity = 'sha512-XI5MPzVNApjAyhQzphX8BkmKsKUxD4LdyK24iZeQEuc4HgtHyg7RHuGtDoSJu7kE2nGibyAurvsMAgc3BOV1gA==';
+
+/** A lockfileVersion 3 package-lock.json of project `x` declaring `deps`, with `packages` below the root. */
+function lockV3(deps: Record<string, string>, packages: Record<string, unknown>): unknown {
+  const root = { name: 'x', version: '1.0.0', dependencies: deps };
+  return { name: 'x', version: '1.0.0', lockfileVersion: 3, requires: true, packages: { '': root, ...packages } };
+}
+
 const CASES: { name: string; resolved: string; want: string }[] = [
   { name: 'relative tarball path', resolved: '../evil/left-pad-1.3.0.tgz', want: 'file' },
   { name: 'relative folder', resolved: './vendor/left-pad', want: 'file' },
@@ -30,19 +38,14 @@ describe('npm resolved values read as npm-package-arg reads them', () => {
   });
 
   it('a bare path outside the repository is CPD017 and CPD020, an alias of another package CPD010 (v3); git forms CPD020 (v1)', async () => {
-    const integrity = 'sha512-XI5MPzVNApjAyhQzphX8BkmKsKUxD4LdyK24iZeQEuc4HgtHyg7RHuGtDoSJu7kE2nGibyAurvsMAgc3BOV1gA==';
-    const v3 = {
-      name: 'x',
-      version: '1.0.0',
-      lockfileVersion: 3,
-      requires: true,
-      packages: {
-        '': { name: 'x', version: '1.0.0', dependencies: { 'left-pad': '^1.3.0', c: '^2.0.0', d: '^1.0.0' } },
+    const v3 = lockV3(
+      { 'left-pad': '^1.3.0', c: '^2.0.0', d: '^1.0.0' },
+      {
         'node_modules/c': { version: '2.0.0', resolved: 'npm:evil@1.0.0', integrity },
         'node_modules/d': { name: 'real', version: '1.0.0', resolved: 'npm:real@1.0.0', integrity },
         'node_modules/left-pad': { version: '1.3.0', resolved: '../../evil/left-pad-1.3.0.tgz', integrity },
       },
-    };
+    );
     const v1 = {
       name: 'y',
       version: '1.0.0',
@@ -85,25 +88,20 @@ describe('npm resolved values read as npm-package-arg reads them', () => {
 
 describe('an npm dependency with its own npm-shrinkwrap.json', () => {
   it('is CPD027 at its entry, counting the lockfile entries below it that npm does not install', async () => {
-    const integrity = 'sha512-XI5MPzVNApjAyhQzphX8BkmKsKUxD4LdyK24iZeQEuc4HgtHyg7RHuGtDoSJu7kE2nGibyAurvsMAgc3BOV1gA==';
     const reg = (name: string) => ({
       version: '1.0.0',
       resolved: `https://registry.npmjs.org/${name}/-/${name}-1.0.0.tgz`,
       integrity,
     });
-    const lock = {
-      name: 'x',
-      version: '1.0.0',
-      lockfileVersion: 3,
-      requires: true,
-      packages: {
-        '': { name: 'x', version: '1.0.0', dependencies: { shr: '^1.0.0', plain: '^1.0.0' } },
+    const lock = lockV3(
+      { shr: '^1.0.0', plain: '^1.0.0' },
+      {
         'node_modules/plain': reg('plain'),
         'node_modules/shr': { ...reg('shr'), hasShrinkwrap: true, dependencies: { inner: '^1.0.0' } },
         'node_modules/shr/node_modules/inner': reg('inner'),
         'node_modules/shr/node_modules/inner/node_modules/deep': reg('deep'),
       },
-    };
+    );
     const root = await repoWith({ 'package-lock.json': JSON.stringify(lock, null, 2) });
     const r = await scanDeps(root);
     const f = r.findings.filter((x) => x.ruleId === 'CPD027');
