@@ -79,6 +79,7 @@ type NotHandedOn = Exclude<
   | 'edges'
   | 'noIntegrityReason'
   | 'integrityNotEnforced'
+  | 'shrinkwrapped'
   | OptionalField
 >;
 const everyFieldHandedOn: [NotHandedOn] extends [never] ? true : NotHandedOn = true;

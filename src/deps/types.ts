@@ -20,6 +20,11 @@ export type DraftNode = Omit<PackageNode, 'dev' | 'optional' | 'peer' | 'workspa
   readonly noIntegrityReason?: string;
   /** Why the package manager will not enforce the integrity the entry records (CPD016), e.g. a berry cache key. */
   readonly integrityNotEnforced?: string;
+  /**
+   * npm: the entry says `hasShrinkwrap`, so npm installs its dependencies from the npm-shrinkwrap.json in its
+   * tarball, not from the lockfile's entries below it (checks/npm-shrinkwrap.ts).
+   */
+  readonly shrinkwrapped?: true;
 };
 
 /** A project root in the lockfile (the root package or a workspace). */

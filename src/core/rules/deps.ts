@@ -197,8 +197,9 @@ export const DEPS_RULES = defineRules([
   {
     id: 'CPD020',
     name: 'RegistryRangeLockedElsewhere',
-    short: 'package.json asks for a registry version, but the lockfile installs it from git or a tarball URL.',
-    full: "The manifest declares a semver range, which the package manager resolves on the registry; the lockfile entry for it points at a git repository or a tarball URL with a version inside the range. npm accepts it (arborist's `depValid` only checks that the version satisfies the range), as do yarn 1, pnpm and bun, but none writes such an entry without an override: someone edited the lockfile and kept the version so nothing looks out of sync.",
+    short:
+      'package.json asks for a registry version, but the lockfile installs it from git, a tarball URL or a local path.',
+    full: "The manifest declares a semver range, which the package manager resolves on the registry; the lockfile entry for it points at a git repository, a tarball URL or a local path (for npm also a `resolved` without a scheme, which npm-package-arg reads as a path or a GitHub shorthand) with a version inside the range. npm accepts it (arborist's `depValid` only checks that the version satisfies the range), as do yarn 1, pnpm and bun, but none writes such an entry without an override: someone edited the lockfile and kept the version so nothing looks out of sync.",
     help: 'Treat as lockfile injection: find the commit that changed the entry, delete it and reinstall so it resolves from the registry. If the git or tarball source is intended, declare it in package.json (or an override).',
     level: 'error',
     severity: '8.5',
@@ -261,6 +262,17 @@ export const DEPS_RULES = defineRules([
       'A pnpm lockfile was resolved with other overrides, patches or package extensions than the project configures.',
     full: 'pnpm records the `overrides`, `patchedDependencies` (the path and hash of each patch file) and `packageExtensionsChecksum` it resolved with in pnpm-lock.yaml and compares them with the configuration (package.json `resolutions` and `pnpm`, pnpm-workspace.yaml) before installing (`getOutdatedLockfileSetting`); a patch file edited since the lockfile was written no longer hashes to the recorded value (`calcPatchHashes`: sha256 hex since pnpm 10, base32 md5 before). When they differ, `pnpm install --frozen-lockfile` stops with ERR_PNPM_LOCKFILE_CONFIG_MISMATCH and a plain `pnpm install` resolves the whole tree again: the packages the lockfile pins, which chainproof checked, are not the ones that install. Changing both sides together is no mismatch; the lockfile then shows what the override forces and the other rules judge it.',
     help: 'Run `pnpm install`, review the lockfile diff (new versions and sources the override or patch brings) and commit the lockfile with the configuration change.',
+    level: 'warning',
+    severity: '5.0',
+    tags: [...TAGS, 'lockfile-sync'],
+  },
+  {
+    id: 'CPD027',
+    name: 'NpmShrinkwrapSubtree',
+    short:
+      'An npm dependency ships its own npm-shrinkwrap.json, which decides its dependencies instead of the lockfile.',
+    full: "A package-lock.json entry with `hasShrinkwrap: true` is a package published with an npm-shrinkwrap.json. npm installs that package's dependencies from the file inside its tarball, not from the lockfile: reify extracts the package and replaces its subtree with the shrinkwrap's (`[_loadShrinkwrapsAndUpdateTrees]`, `loadVirtual({ root, subtreeOnly })`), so lockfile entries below it are ignored and what does install (any source, any install script) was never in the reviewed lockfile. It is pinned only through the package's own integrity. yarn, pnpm and Bun ignore a dependency's shrinkwrap.",
+    help: "Review the package's npm-shrinkwrap.json (sources, integrity, install scripts) at the locked version, or depend on a version published without one.",
     level: 'warning',
     severity: '5.0',
     tags: [...TAGS, 'lockfile-sync'],

@@ -9,6 +9,7 @@ import { checkIntegrity } from './integrity.js';
 import { checkLegacySection } from './legacy-section.js';
 import { checkLocalPaths } from './local-paths.js';
 import { checkLocalRefs } from './local-refs.js';
+import { checkNpmShrinkwraps } from './npm-shrinkwrap.js';
 import { checkPackages } from './packages.js';
 import { checkPatchScripts, patchUsesOf } from './patch-scripts.js';
 import { checkPnpmSettings, patchHashMismatches } from './pnpm-settings.js';
@@ -83,6 +84,7 @@ export function checkDependencies(
     ...gitPins,
     ...checkPatchScripts(graph, uses, patches, policy),
     ...checkLegacySection(graph, parsed),
+    ...checkNpmShrinkwraps(graph, parsed),
     ...checkDuplicateKeys(graph, parsed),
     ...checkPnpmSettings(graph, parsed, graph.kind === 'pnpm' ? patchHashMismatches(uses, patches) : []),
   ];

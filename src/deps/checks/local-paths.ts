@@ -109,8 +109,9 @@ export function localPathOf(node: PackageNode, kind: DependencyGraph['kind']): s
   if (resolved !== undefined && resolved !== '') {
     const spec = stripProtocol(resolved);
     if (spec !== undefined) return spec;
-    // npm v1 and Bun (`Resolution.local_tarball`) write a bare path.
+    // npm v1 and Bun (`Resolution.local_tarball`) write a bare path; yarn 1 reads one too (its `#hash` cut off).
     if ((kind === 'npm' || kind === 'bun') && !/^[a-z][a-z0-9+.-]*:/i.test(resolved)) return resolved;
+    if (kind === 'yarn-classic' && !/^[a-z][a-z0-9+.-]*:/i.test(resolved)) return resolved.replace(/#.*$/, '');
   }
   // npm v2/v3: a folder entry's key is its location; yarn/pnpm: the descriptor's range names the path.
   if (kind === 'npm') return node.key.includes('node_modules/') ? undefined : node.key;

@@ -10,8 +10,15 @@ import type { LoadedManifest } from './sync.js';
 const FIELDS = ['dependencies', 'devDependencies', 'optionalDependencies'] as const;
 
 /**
+ * The sources a range never resolves to, in the message's words. A local path counts too: npm ci installs a range's
+ * entry whose `resolved` is a bare path or `file:` URL (checked with npm 11: depValid passes, pacote extracts the
+ * file), but `npm install` resolves a range from the registry only.
+ */
+const FROM = { git: 'git', tarball: 'a tarball URL', file: 'a local path' } as const;
+
+/**
  * CPD020: package.json asks for a registry version range (`^1.0.0`) and the lockfile installs that name from git or a
- * tarball URL. npm accepts it — arborist's `depValid` checks only that the entry's version satisfies the range, not
+ * tarball URL or a local path. npm accepts it — arborist's `depValid` checks only that the entry's version satisfies the range, not
  * where it comes from — and yarn 1 / pnpm / bun install whatever the entry resolves to; but none of them writes such
  * an entry for a range without an override. It is an edited lockfile that keeps the version so nothing looks out of
  * sync. Workspaces (a range satisfied by a linked workspace) are normal and not reported.
@@ -31,12 +38,12 @@ export function checkRangeSources(
         const target = parsed.resolveDeclared(m.importer, name, spec);
         if (typeof target !== 'number' || seen.has(target)) continue;
         const node = graph.packages[target];
-        if (node === undefined || (node.source !== 'git' && node.source !== 'tarball')) continue;
+        if (node === undefined || !Object.hasOwn(FROM, node.source)) continue;
         seen.add(target);
         const line = m.lines.get(`${field}\0${name}`);
         out.push({
           ruleId: 'CPD020',
-          message: `${m.file}${line !== undefined ? `:${line}` : ''} asks for ${name}@${spec} from the registry, but ${graph.lockfile}:${node.line} installs it from ${node.source === 'git' ? 'git' : 'a tarball URL'} (${redactUrls((node.resolved ?? '').slice(0, 200))}). The package manager accepts the entry because its version fits the range; it never writes one like it. Treat it as lockfile injection: delete the entry and reinstall from the registry.`,
+          message: `${m.file}${line !== undefined ? `:${line}` : ''} asks for ${name}@${spec} from the registry, but ${graph.lockfile}:${node.line} installs it from ${FROM[node.source as keyof typeof FROM]} (${redactUrls((node.resolved ?? '').slice(0, 200))}). The package manager accepts the entry because its version fits the range; it never writes one like it. Treat it as lockfile injection: delete the entry and reinstall from the registry.`,
           location: { path: graph.lockfile, line: node.line },
           artifact: { kind: 'package', name: node.name, version: node.version },
           evidence: {

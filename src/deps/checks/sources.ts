@@ -5,6 +5,7 @@ import { PUBLIC_REGISTRIES, isUnder, levelOf, normalizePrefix } from './context.
 import { packageFinding } from './finding.js';
 import { hostOf, parseRegistryTarball } from '../source.js';
 import { splitDescriptor } from '../types.js';
+import { parseAlias } from '../parsers/npm-common.js';
 import { pushAll } from '../../core/push-all.js';
 
 /** Where packages come from: hosts, transport, non-registry sources, name/URL agreement, private scopes. */
@@ -143,6 +144,16 @@ function nameMismatch(node: PackageNode, kind: DependencyGraph['kind']): Finding
       );
     }
   }
+  const alias = kind === 'npm' ? npmResolvedAlias(node) : undefined;
+  if (alias !== undefined) {
+    return packageFinding(
+      'CPD010',
+      node,
+      `has a resolved value (${alias.written.slice(0, 200)}) that downloads ${alias.name}@${alias.range}`,
+      'Treat as lockfile injection: npm never writes an alias as `resolved`. Delete the entry and regenerate it from the registry.',
+      { expected: `${node.name}@${node.version}`, actual: `${alias.name}@${alias.range}`, resolved: alias.written },
+    );
+  }
   if (kind === 'yarn-classic' || kind === 'yarn-berry') {
     // Every descriptor of the entry must name the resolved package, or alias it explicitly (`x@npm:real@…`).
     for (const d of node.key.split(', ')) {
@@ -180,4 +191,18 @@ function dependencyConfusion(node: PackageNode, policy: CheckPolicy): Finding | 
       scope,
     },
   );
+}
+
+/**
+ * An npm `resolved` of the form `npm:real@spec` naming another package or version than the entry. npm-package-arg
+ * reads it as an alias (arborist loadVirtual → consistentResolve keeps it, reify #extractOrLink passes
+ * `<folder>@npm:real@spec` to pacote), and RegistryFetcher installs `real` at the version `spec` picks under the
+ * entry's folder: with npm 11.19 and a loopback registry, `"resolved": "npm:evil@1.0.0"` on a left-pad entry installed
+ * evil and ran its postinstall.
+ */
+function npmResolvedAlias(node: PackageNode): { name: string; range: string; written: string } | undefined {
+  const written = node.resolved;
+  if (written === undefined || !/^npm:/i.test(written)) return undefined;
+  const [name, range] = parseAlias(`npm:${written.slice(4)}`) ?? ['', ''];
+  return name === node.name && range === node.version ? undefined : { name, range: range || '*', written };
 }

@@ -1,5 +1,6 @@
 import type { DraftEdge, EdgeKind } from '../types.js';
 import { forEachStr, isRecord, str } from '../types.js';
+import { classifyResolved, type Source } from '../source.js';
 
 /** Dependency maps of a package.json-like object and the edge kind each gives. */
 export const DEP_FIELDS: readonly (readonly [string, EdgeKind])[] = [
@@ -107,4 +108,39 @@ export function parseAlias(spec: string): [string, string] | undefined {
   const rest = spec.slice(4);
   const at = rest.indexOf('@', 1);
   return at < 0 ? [rest, ''] : [rest.slice(0, at), rest.slice(at + 1)];
+}
+
+/**
+ * The source of an npm lockfile's `resolved` as npm reads it. Arborist does not take the value as a URL: loadVirtual
+ * passes it through consistentResolve, which parses it with npm-package-arg (`npa(resolved, root)`), and reify
+ * fetches what that names. So a value without a URL scheme is still installed: a path (`../x.tgz`, `/x`, `~/x`) is a
+ * local file or folder relative to the project (npa isFileSpec / hasSlashes / isFileType → fromFile), `user/repo` a
+ * GitHub shorthand (hosted-git-info isGitHubShorthand, tried before the path test) and `git@host:path` an ssh git
+ * remote (npa isGit), `npm:other@1.0.0` an alias fetched from the registry (checks/sources.ts nameMismatch compares
+ * it with the entry). Anything else npa calls a registry spec, which reify cannot fetch (#registryResolved finds no
+ * URL) and drops from the tree: 'unknown', as before.
+ */
+export function npmResolvedSource(resolved: string | undefined): Source | undefined {
+  const source = classifyResolved(resolved);
+  if (source !== 'unknown' || resolved === undefined) return source;
+  // npa: isURL comes first; a one-letter scheme is a Windows drive (isPosixFile's `[a-zA-Z]:`), `npm:` an alias
+  // (isAliasSpec): pacote's RegistryFetcher installs the version it names of another package from the registry.
+  if (/^[a-z]:/i.test(resolved)) return 'file';
+  if (/^npm:/i.test(resolved)) return 'registry';
+  if (/^(?:git\+)?[a-z]+:/i.test(resolved)) return 'unknown';
+  if (/^[^@]+@[^:.]+\.[^:]+:.+$/i.test(resolved)) return 'git';
+  if (/^(?:\.|~\/|\/)/.test(resolved)) return 'file';
+  if (isGitHubShorthand(resolved)) return 'git';
+  if (resolved.includes('/') || /\.(?:tgz|tar\.gz|tar)$/i.test(resolved)) return 'file';
+  return 'unknown';
+}
+
+/** hosted-git-info's isGitHubShorthand (from-url.js): `user/repo[#committish]`, nothing before `#` that says otherwise. */
+function isGitHubShorthand(arg: string): boolean {
+  const hash = arg.indexOf('#');
+  const head = hash < 0 ? arg : arg.slice(0, hash);
+  const slash = head.indexOf('/');
+  return (
+    slash > 0 && head.indexOf('/', slash + 1) < 0 && !/[\s@:]/.test(head) && !head.endsWith('/') && !arg.startsWith('.')
+  );
 }

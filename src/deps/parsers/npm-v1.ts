@@ -1,8 +1,8 @@
 import type { DraftEdge, DraftImporter, DraftNode, Manifest, ParsedLockfile } from '../types.js';
 import { isRecord, str, strMap } from '../types.js';
 import { strictJsonPropertyLines } from '../lines.js';
-import { classifyResolved, classifySpec } from '../source.js';
-import { NodeModulesIndex, declaredOf, edgesOf, parseAlias } from './npm-common.js';
+import { classifySpec } from '../source.js';
+import { NodeModulesIndex, declaredOf, edgesOf, npmResolvedSource, parseAlias } from './npm-common.js';
 import { pushAll } from '../../core/push-all.js';
 import { TOP_LEVEL_PREFIX, readableKey } from './npm-legacy.js';
 
@@ -68,7 +68,7 @@ export function parseNpmV1(
       ...(resolved !== undefined ? { resolved } : {}),
       ...(integrity !== undefined ? { integrity } : {}),
       source:
-        classifyResolved(resolved) ?? (/^\d+\.\d+\.\d+/.test(written) || alias ? 'registry' : classifySpec(written)),
+        npmResolvedSource(resolved) ?? (/^\d+\.\d+\.\d+/.test(written) || alias ? 'registry' : classifySpec(written)),
       ...(alias ? { alias: name } : {}),
       ...(entry.bundled === true ? { bundled: true } : {}),
       flags: { dev: entry.dev === true, optional: entry.optional === true, peer: false },

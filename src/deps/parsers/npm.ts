@@ -2,8 +2,8 @@ import picomatch from 'picomatch';
 import type { DraftImporter, DraftNode, ParsedLockfile } from '../types.js';
 import { LockfileError, isRecord, str } from '../types.js';
 import { strictJsonPropertyLines } from '../lines.js';
-import { classifyResolved, classifySpec } from '../source.js';
-import { NodeModulesIndex, declaredOf, edgesOf, nameFromKey } from './npm-common.js';
+import { classifySpec } from '../source.js';
+import { NodeModulesIndex, declaredOf, edgesOf, nameFromKey, npmResolvedSource } from './npm-common.js';
 import type { BundleFacts } from './npm-bundles.js';
 import { bundleFactsOf, findBundled } from './npm-bundles.js';
 import { compareLegacySection, legacyLineKey, readableKey, TOP_LEVEL_PREFIX } from './npm-legacy.js';
@@ -59,7 +59,7 @@ export function parseNpmPackages(file: string, data: Record<string, unknown>, te
         ? isWorkspace(key)
           ? 'workspace'
           : 'file'
-        : (classifyResolved(resolved) ?? (version !== undefined ? versionSource(version) : 'unknown'));
+        : (npmResolvedSource(resolved) ?? (version !== undefined ? versionSource(version) : 'unknown'));
     const edges = link
       ? [{ name, spec: `file:${resolved ?? ''}`, kind: 'prod' as const, target: index.get(resolved ?? '') }]
       : edgesOf(entry, ['prod', 'optional', 'peer'], key, index);
@@ -72,6 +72,7 @@ export function parseNpmPackages(file: string, data: Record<string, unknown>, te
       ...(integrity !== undefined ? { integrity } : {}),
       source,
       ...(entry.hasInstallScript === true ? { hasInstallScript: true } : {}),
+      ...(entry.hasShrinkwrap === true && !link && !folder ? { shrinkwrapped: true as const } : {}),
       ...(keyName !== undefined && str(entry.name) !== undefined && entry.name !== keyName ? { alias: keyName } : {}),
       flags: flagsOf(entry.dev === true || devOptional, entry.optional === true || devOptional, entry.peer === true),
       edges,

@@ -95,7 +95,7 @@ function toDraftNode(
   const rawResolved = str(entry.resolved);
   // Classified once: it parses the URL, and a 50 MB lockfile has 175k entries.
   const resolvedSource =
-    rawResolved !== undefined && isPlainRegistryTarball(rawResolved) ? 'registry' : classifyResolved(rawResolved);
+    rawResolved !== undefined && isPlainRegistryTarball(rawResolved) ? 'registry' : yarnResolvedSource(rawResolved);
   const gitLike = resolvedSource === 'git';
   const { resolved, sha1 } = splitFragment(rawResolved, gitLike);
   const rawIntegrity = str(entry.integrity);
@@ -161,6 +161,19 @@ function importersFrom(
 const PLAIN_REGISTRY_TARBALL =
   /^https:\/\/registry\.(yarnpkg\.com|npmjs\.org)\/(@[\w~-][\w.~-]*\/)?[\w~-][\w.~-]*\/-\/[\w~-][\w.~-]*\.tgz(#[0-9a-f]*)?$/;
 const isPlainRegistryTarball = (resolved: string): boolean => PLAIN_REGISTRY_TARBALL.test(resolved);
+
+/**
+ * yarn 1's TarballFetcher `_fetch` ("legacy support for local paths in yarn.lock entries"): a `resolved` without a
+ * protocol whose path starts with `/`, `./`, `../` or `\`, or whose protocol is one letter (a drive), is read from the
+ * disk with `fetchFromLocal`, relative to the project, and only checked against the entry's integrity. Such an entry
+ * installs a local tarball, not a registry package: 'file', which local-paths.ts follows out of the repository.
+ */
+function yarnResolvedSource(resolved: string | undefined): ReturnType<typeof classifyResolved> {
+  const source = classifyResolved(resolved);
+  return source === 'unknown' && resolved !== undefined && /^(?:\.{1,2})?[\\/]|^[a-z]:/i.test(resolved)
+    ? 'file'
+    : source;
+}
 
 /**
  * yarn 1 appends the tarball's sha1 as a URL fragment: `…/a-1.0.0.tgz#<40 hex>`. For git sources the fragment is

@@ -1,0 +1,137 @@
+import { describe, expect, it } from 'vitest';
+import { npmResolvedSource } from '../../src/deps/parsers/npm-common.js';
+import { repoWith, scanDeps } from './helpers.js';
+
+/**
+ * npm reads a lockfile's `resolved` with npm-package-arg (arborist loadVirtual → consistentResolve), not as a URL:
+ * a value without a scheme is still installed. Checked with npm 11.19: `npm ci` installed `"resolved":
+ * "../evil/left-pad-1.3.0.tgz"` for `left-pad@^1.3.0` from the folder beside the project and ran its postinstall.
+ */
+const integrity = 'sha512-XI5MPzVNApjAyhQzphX8BkmKsKUxD4LdyK24iZeQEuc4HgtHyg7RHuGtDoSJu7kE2nGibyAurvsMAgc3BOV1gA==';
+
+/** A lockfileVersion 3 package-lock.json of project `x` declaring `deps`, with `packages` below the root. */
+function lockV3(deps: Record<string, string>, packages: Record<string, unknown>): unknown {
+  const root = { name: 'x', version: '1.0.0', dependencies: deps };
+  return { name: 'x', version: '1.0.0', lockfileVersion: 3, requires: true, packages: { '': root, ...packages } };
+}
+
+const CASES: { name: string; resolved: string; want: string }[] = [
+  { name: 'relative tarball path', resolved: '../evil/left-pad-1.3.0.tgz', want: 'file' },
+  { name: 'relative folder', resolved: './vendor/left-pad', want: 'file' },
+  { name: 'absolute path', resolved: '/tmp/left-pad.tgz', want: 'file' },
+  { name: 'home folder', resolved: '~/left-pad.tgz', want: 'file' },
+  { name: 'Windows drive', resolved: 'C:\\evil\\left-pad.tgz', want: 'file' },
+  { name: 'bare tarball name', resolved: 'left-pad-1.3.0.tgz', want: 'file' },
+  { name: 'path with two slashes', resolved: 'vendor/npm/left-pad.tgz', want: 'file' },
+  { name: 'GitHub shorthand', resolved: 'evil/left-pad#0123456789abcdef', want: 'git' },
+  { name: 'GitHub shorthand that looks like a file', resolved: 'evil/left-pad-1.3.0.tgz', want: 'git' },
+  { name: 'scp-like ssh remote', resolved: 'git@evil.example:x/left-pad.git', want: 'git' },
+  { name: 'alias of another package', resolved: 'npm:evil@1.0.0', want: 'registry' },
+  { name: 'a version (npm drops the entry)', resolved: '1.3.0', want: 'unknown' },
+  { name: 'registry tarball URL as before', resolved: 'https://registry.npmjs.org/a/-/a-1.0.0.tgz', want: 'registry' },
+  { name: 'file: URL as before', resolved: 'file:../a.tgz', want: 'file' },
+];
+
+describe('npm resolved values read as npm-package-arg reads them', () => {
+  it.each(CASES)('$name: $resolved', ({ resolved, want }) => {
+    expect(npmResolvedSource(resolved)).toBe(want);
+  });
+
+  it('a bare path outside the repository is CPD017 and CPD020, an alias of another package CPD010 (v3); git forms CPD020 (v1)', async () => {
+    const v3 = lockV3(
+      { 'left-pad': '^1.3.0', c: '^2.0.0', d: '^1.0.0' },
+      {
+        'node_modules/c': { version: '2.0.0', resolved: 'npm:evil@1.0.0', integrity },
+        'node_modules/d': { name: 'real', version: '1.0.0', resolved: 'npm:real@1.0.0', integrity },
+        'node_modules/left-pad': { version: '1.3.0', resolved: '../../evil/left-pad-1.3.0.tgz', integrity },
+      },
+    );
+    const v1 = {
+      name: 'y',
+      version: '1.0.0',
+      lockfileVersion: 1,
+      requires: true,
+      dependencies: {
+        a: { version: '1.0.0', resolved: 'evil/a#0123456789abcdef0123456789abcdef01234567', integrity },
+        b: { version: '1.0.0', resolved: 'git@evil.example:x/b.git', integrity },
+      },
+    };
+    const root = await repoWith({
+      'v3/package.json': JSON.stringify({
+        name: 'x',
+        version: '1.0.0',
+        dependencies: { 'left-pad': '^1.3.0', c: '^2.0.0', d: '^1.0.0' },
+      }),
+      'v3/package-lock.json': JSON.stringify(v3, null, 2),
+      'v1/package.json': JSON.stringify({ name: 'y', version: '1.0.0', dependencies: { a: '^1.0.0', b: '^1.0.0' } }),
+      'v1/package-lock.json': JSON.stringify(v1, null, 2),
+    });
+    const r = await scanDeps(root);
+    const got = r.findings
+      .filter((f) => ['CPD010', 'CPD017', 'CPD020'].includes(f.ruleId))
+      .map(
+        (f) =>
+          `${f.ruleId} ${f.location.path}:${f.location.line ?? ''} ${f.artifact?.kind === 'package' ? f.artifact.name : ''}`,
+      )
+      .sort();
+    // c: `npm:evil@1.0.0` installs evil (npm 11.19, loopback registry); d: an alias resolving to itself is the
+    // registry fetch npm would make anyway.
+    expect(got).toEqual([
+      'CPD010 v3/package-lock.json:16 c',
+      'CPD017 v3/package-lock.json:27 left-pad',
+      'CPD020 v1/package-lock.json:12 b',
+      'CPD020 v1/package-lock.json:7 a',
+      'CPD020 v3/package-lock.json:27 left-pad',
+    ]);
+  });
+});
+
+describe('an npm dependency with its own npm-shrinkwrap.json', () => {
+  it('is CPD027 at its entry, counting the lockfile entries below it that npm does not install', async () => {
+    const reg = (name: string) => ({
+      version: '1.0.0',
+      resolved: `https://registry.npmjs.org/${name}/-/${name}-1.0.0.tgz`,
+      integrity,
+    });
+    const lock = lockV3(
+      { shr: '^1.0.0', plain: '^1.0.0' },
+      {
+        'node_modules/plain': reg('plain'),
+        'node_modules/shr': { ...reg('shr'), hasShrinkwrap: true, dependencies: { inner: '^1.0.0' } },
+        'node_modules/shr/node_modules/inner': reg('inner'),
+        'node_modules/shr/node_modules/inner/node_modules/deep': reg('deep'),
+      },
+    );
+    const root = await repoWith({ 'package-lock.json': JSON.stringify(lock, null, 2) });
+    const r = await scanDeps(root);
+    const f = r.findings.filter((x) => x.ruleId === 'CPD027');
+    expect(f.map((x) => `${x.location.line ?? ''} ${x.artifact?.kind === 'package' ? x.artifact.name : ''}`)).toEqual([
+      '20 shr',
+    ]);
+    expect(f[0]?.evidence?.ignoredEntries).toBe(2);
+  });
+});
+
+describe('yarn 1 resolved values without a protocol', () => {
+  it('a path is a local tarball (TarballFetcher fetchFromLocal): CPD017 outside the repository, CPD020 for a range', async () => {
+    const root = await repoWith({
+      'package.json': JSON.stringify({ name: 'x', version: '1.0.0', dependencies: { 'left-pad': '^1.3.0' } }),
+      'yarn.lock': [
+        '# yarn lockfile v1',
+        '',
+        'left-pad@^1.3.0:',
+        '  version "1.3.0"',
+        '  resolved "../../evil/left-pad-1.3.0.tgz#abc"',
+        '  integrity sha512-XI5MPzVNApjAyhQzphX8BkmKsKUxD4LdyK24iZeQEuc4HgtHyg7RHuGtDoSJu7kE2nGibyAurvsMAgc3BOV1gA==',
+        '',
+      ].join('\n'),
+    });
+    const r = await scanDeps(root);
+    const got = r.findings
+      .filter((f) => ['CPD017', 'CPD020'].includes(f.ruleId))
+      .map((f) => `${f.ruleId} ${f.location.path}:${f.location.line ?? ''}`)
+      .sort();
+    expect(got).toEqual(['CPD017 yarn.lock:3', 'CPD020 yarn.lock:3']);
+    expect(r.findings.find((f) => f.ruleId === 'CPD017')?.evidence?.path).toBe('../../evil/left-pad-1.3.0.tgz');
+  });
+});
