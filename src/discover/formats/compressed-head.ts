@@ -1,4 +1,5 @@
 import { constants, gunzipSync, inflateSync } from 'node:zlib';
+import { sniffPickleStream } from './pickle-head.js';
 
 /**
  * THE compression-header reader. Discovery and the content inspector both call `sniffCompression`; the prefixes
@@ -40,11 +41,15 @@ const INFLATE_INPUT = 1024;
 
 /**
  * joblib compresses the whole pickle stream (zlib by default, or gzip, or the old 'ZF' format). A head that
- * inflates to a pickle PROTO opcode is a compressed joblib/pickle whatever its name. Partial inflate of the head.
+ * inflates to a pickle is a compressed joblib/pickle whatever its name: `joblib.load`
+ * (`numpy_pickle_utils._detect_compressor`, then `_read_fileobject`) picks the decompressor by the magic alone and
+ * unpickles what comes out, a protocol 0/1 stream without PROTO as readily as a PROTO one — so the inflated bytes
+ * are sniffed as `pickle.load` reads them (pickle-head.ts). Partial inflate of the head.
  */
 export function inflatesToPickle(head: Buffer): boolean {
   const out = tryInflate(head);
-  return out !== undefined && out.length >= 2 && out[0] === 0x80 && out[1]! >= 2 && out[1]! <= 5;
+  if (out === undefined || out.length < 2) return false;
+  return (out[0] === 0x80 && out[1]! >= 2 && out[1]! <= 5) || sniffPickleStream(out, false) === 'pickle';
 }
 
 function tryInflate(whole: Buffer): Buffer | undefined {
