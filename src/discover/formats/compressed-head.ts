@@ -6,7 +6,10 @@ import { sniffPickleStream } from './pickle-head.js';
  * are joblib's (`joblib/compressor.py` `_COMPRESSORS` prefixes and `numpy_pickle_utils._detect_compressor`), which
  * are also the stream magics of gzip, bz2, xz, LZMA_Alone and zlib.
  */
-export type Compression = 'gzip' | 'zlib' | 'bzip2' | 'xz' | 'lzma' | 'zf';
+export type Compression = 'gzip' | 'zlib' | 'bzip2' | 'xz' | 'lzma' | 'zf' | 'lz4';
+
+/** joblib's `_LZ4_PREFIX` b'\\x04\\x22\\x4D\\x18', the LZ4 frame magic (an LZ4 frame written by python-lz4). */
+export const LZ4_PREFIX = Buffer.from([0x04, 0x22, 0x4d, 0x18]);
 
 /** joblib's pre-0.10 'ZF' format (`numpy_pickle_compat.read_zfile`): 'ZF', a 19-byte hex length, then zlib. */
 export const ZF_HEADER = 2 + 19;
@@ -16,6 +19,7 @@ export function sniffCompression(head: Buffer): Compression | undefined {
   if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
   if (head.length >= 3 && head.toString('latin1', 0, 3) === 'BZh') return 'bzip2';
   if (head.length >= 6 && head.subarray(0, 6).equals(Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]))) return 'xz';
+  if (head.length >= 4 && head.subarray(0, 4).equals(LZ4_PREFIX)) return 'lz4';
   if (isZlibHeader(head)) return 'zlib';
   if (
     head.length > ZF_HEADER + 2 &&

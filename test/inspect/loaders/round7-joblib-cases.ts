@@ -10,10 +10,20 @@ const SYSTEM_P1 = latin1('cos\nsystem\nq\x00(X\x04\x00\x00\x00truetR.');
 const DICT_P0 = latin1('(dp0\nVw\np1\n(lp2\nF1.0\nas.');
 
 const LOADER = 'joblib numpy_pickle.load (_detect_compressor picks zlib by the magic, whatever the name)';
+const LZ4_LOADER = 'joblib numpy_pickle.load (_detect_compressor: _LZ4_PREFIX, then lz4.frame.LZ4FrameFile)';
+
+/** One LZ4 frame holding `data` as a single stored block (python-lz4 reads any valid frame). */
+function lz4Frame(data: Buffer): Buffer {
+  const size = Buffer.alloc(4);
+  size.writeUInt32LE((data.length | 0x80000000) >>> 0);
+  return Buffer.concat([Buffer.from([0x04, 0x22, 0x4d, 0x18, 0x60, 0x40, 0x82]), size, data, Buffer.alloc(4)]);
+}
+const SYSTEM_P2 = Buffer.concat([latin1('\x80\x02'), SYSTEM_P0]);
 
 /**
- * zlib-compressed pickles without a PROTO opcode (protocols 0 and 1) under names that claim nothing: joblib.load
- * decompresses any file starting with a zlib header and unpickles it; discovery only knew compressed PROTO streams.
+ * Compressed pickles joblib.load reads by their magic and chainproof did not: zlib-compressed pickles without a PROTO opcode (protocols 0 and 1) under names that claim nothing: joblib.load
+ * decompresses any file starting with a zlib header and unpickles it; discovery only knew compressed PROTO streams. LZ4 frames (joblib `compress='lz4'`, `.lz4`) were not decoded at all:
+ * a warning or nothing.
  */
 export const ROUND7_JOBLIB_CASES: readonly UnseenCase[] = [
   {
@@ -38,6 +48,30 @@ export const ROUND7_JOBLIB_CASES: readonly UnseenCase[] = [
     name: 'zlib-compressed protocol-0 dict named model.sav',
     loader: LOADER,
     files: { 'model.sav': deflateSync(DICT_P0) },
+    want: [],
+  },
+  {
+    name: 'LZ4 frame of an os.system pickle named model.pkl',
+    loader: LZ4_LOADER,
+    files: { 'model.pkl': lz4Frame(SYSTEM_P2) },
+    want: ['CPI001:error'],
+  },
+  {
+    name: 'LZ4 frame of an os.system pickle named model.joblib',
+    loader: LZ4_LOADER,
+    files: { 'model.joblib': lz4Frame(SYSTEM_P2) },
+    want: ['CPI001:error'],
+  },
+  {
+    name: 'LZ4 frame of an os.system pickle named weights.bin',
+    loader: LZ4_LOADER,
+    files: { 'weights.bin': lz4Frame(SYSTEM_P0) },
+    want: ['CPI001:error'],
+  },
+  {
+    name: 'LZ4 frame of a dict pickle named model.joblib.lz4',
+    loader: LZ4_LOADER,
+    files: { 'model.joblib.lz4': lz4Frame(DICT_P0) },
     want: [],
   },
 ];
