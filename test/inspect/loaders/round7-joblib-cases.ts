@@ -25,53 +25,21 @@ const SYSTEM_P2 = Buffer.concat([latin1('\x80\x02'), SYSTEM_P0]);
  * decompresses any file starting with a zlib header and unpickles it; discovery only knew compressed PROTO streams. LZ4 frames (joblib `compress='lz4'`, `.lz4`) were not decoded at all:
  * a warning or nothing.
  */
-export const ROUND7_JOBLIB_CASES: readonly UnseenCase[] = [
-  {
-    name: 'zlib-compressed protocol-0 os.system pickle named model.sav',
-    loader: LOADER,
-    files: { 'model.sav': deflateSync(SYSTEM_P0) },
-    want: ['CPI001:error'],
-  },
-  {
-    name: 'zlib-compressed protocol-1 os.system pickle named weights.dat',
-    loader: LOADER,
-    files: { 'weights.dat': deflateSync(SYSTEM_P1) },
-    want: ['CPI001:error'],
-  },
-  {
-    name: 'zlib-compressed protocol-0 os.system pickle named model.pkl.z',
-    loader: LOADER,
-    files: { 'model.pkl.z': deflateSync(SYSTEM_P0) },
-    want: ['CPI001:error'],
-  },
-  {
-    name: 'zlib-compressed protocol-0 dict named model.sav',
-    loader: LOADER,
-    files: { 'model.sav': deflateSync(DICT_P0) },
-    want: [],
-  },
-  {
-    name: 'LZ4 frame of an os.system pickle named model.pkl',
-    loader: LZ4_LOADER,
-    files: { 'model.pkl': lz4Frame(SYSTEM_P2) },
-    want: ['CPI001:error'],
-  },
-  {
-    name: 'LZ4 frame of an os.system pickle named model.joblib',
-    loader: LZ4_LOADER,
-    files: { 'model.joblib': lz4Frame(SYSTEM_P2) },
-    want: ['CPI001:error'],
-  },
-  {
-    name: 'LZ4 frame of an os.system pickle named weights.bin',
-    loader: LZ4_LOADER,
-    files: { 'weights.bin': lz4Frame(SYSTEM_P0) },
-    want: ['CPI001:error'],
-  },
-  {
-    name: 'LZ4 frame of a dict pickle named model.joblib.lz4',
-    loader: LZ4_LOADER,
-    files: { 'model.joblib.lz4': lz4Frame(DICT_P0) },
-    want: [],
-  },
+/** One compressed file per case: `[what it holds, file name, compress, payload, want]`. */
+const ROWS: readonly [string, string, 'zlib' | 'LZ4', Buffer, string[]][] = [
+  ['protocol-0 os.system pickle', 'model.sav', 'zlib', SYSTEM_P0, ['CPI001:error']],
+  ['protocol-1 os.system pickle', 'weights.dat', 'zlib', SYSTEM_P1, ['CPI001:error']],
+  ['protocol-0 os.system pickle', 'model.pkl.z', 'zlib', SYSTEM_P0, ['CPI001:error']],
+  ['protocol-0 dict', 'model.sav', 'zlib', DICT_P0, []],
+  ['os.system pickle', 'model.pkl', 'LZ4', SYSTEM_P2, ['CPI001:error']],
+  ['os.system pickle', 'model.joblib', 'LZ4', SYSTEM_P2, ['CPI001:error']],
+  ['protocol-0 os.system pickle', 'weights.bin', 'LZ4', SYSTEM_P0, ['CPI001:error']],
+  ['dict pickle', 'model.joblib.lz4', 'LZ4', DICT_P0, []],
 ];
+
+export const ROUND7_JOBLIB_CASES: readonly UnseenCase[] = ROWS.map(([what, file, codec, payload, want]) => ({
+  name: `${codec}-compressed ${what} named ${file}`,
+  loader: codec === 'zlib' ? LOADER : LZ4_LOADER,
+  files: { [file]: codec === 'zlib' ? deflateSync(payload) : lz4Frame(payload) },
+  want,
+}));
