@@ -302,7 +302,7 @@ export const ENTRIES = [
   {
     id: 'joblib',
     kind: 'model',
-    summary: 'joblib.dump pickle, raw or zlib/gzip/bz2/xz-compressed',
+    summary: 'joblib.dump pickle, raw or zlib/gzip/bz2/xz/lz4-compressed',
     names: { extensions: ['joblib'] },
     sniff: [
       { order: 80, test: (i) => s.hasPickleProto(i) && s.namesJoblib(i) },
@@ -310,6 +310,7 @@ export const ENTRIES = [
       { order: 120, test: s.inflatesToAPickle },
       { order: 130, test: (i) => s.isBzip2(i) && i.claimed === 'joblib' },
       { order: 140, test: (i) => s.isXz(i) && i.claimed === 'joblib' },
+      { order: 142, test: (i) => s.isLz4(i) && i.claimed === 'joblib' },
       { order: 160, test: (i) => s.isHeaderlessPickle(i) && i.claimed === 'joblib' },
       // A name that promises a pickle is loaded as one: keep it, so the inspector reads it and reports what it finds.
       { order: 170, test: (i) => i.claimed === 'joblib' },
@@ -371,6 +372,15 @@ export const ENTRIES = [
     summary: 'xz stream',
     names: { extensions: ['xz'] },
     sniff: [{ order: 141, test: s.isXz }],
+    compatible: ['joblib'],
+    readBy: PICKLE_READERS,
+  },
+  {
+    id: 'lz4',
+    kind: 'container',
+    summary: 'LZ4 frame stream (joblib compress="lz4")',
+    names: { extensions: ['lz4'] },
+    sniff: [{ order: 143, test: s.isLz4 }],
     compatible: ['joblib'],
     readBy: PICKLE_READERS,
   },

@@ -63,6 +63,8 @@ export const isTorchLegacyTar = (input: SniffInput) =>
 
 export const isGzip = ({ head }: SniffInput) => head[0] === 0x1f && head[1] === 0x8b;
 export const inflatesToAPickle = ({ head }: SniffInput) => inflatesToPickle(head);
+/** An LZ4 frame (joblib's 'lz4' compressor: `joblib.load` reads it whatever the name, with python-lz4 installed). */
+export const isLz4 = ({ head }: SniffInput) => sniffCompression(head) === 'lz4';
 export const isBzip2 = ({ head }: SniffInput) => latin(head, 0, 3) === 'BZh';
 /** xz, and LZMA_Alone (joblib's 'lzma' compressor, which joblib.load reads whatever the name): the xz family. */
 export const isXz = ({ head }: SniffInput) =>

@@ -1,11 +1,15 @@
 import { constants, gunzipSync, inflateSync } from 'node:zlib';
+import { sniffPickleStream } from './pickle-head.js';
 
 /**
  * THE compression-header reader. Discovery and the content inspector both call `sniffCompression`; the prefixes
  * are joblib's (`joblib/compressor.py` `_COMPRESSORS` prefixes and `numpy_pickle_utils._detect_compressor`), which
  * are also the stream magics of gzip, bz2, xz, LZMA_Alone and zlib.
  */
-export type Compression = 'gzip' | 'zlib' | 'bzip2' | 'xz' | 'lzma' | 'zf';
+export type Compression = 'gzip' | 'zlib' | 'bzip2' | 'xz' | 'lzma' | 'zf' | 'lz4';
+
+/** joblib's `_LZ4_PREFIX` b'\\x04\\x22\\x4D\\x18', the LZ4 frame magic (an LZ4 frame written by python-lz4). */
+export const LZ4_PREFIX = Buffer.from([0x04, 0x22, 0x4d, 0x18]);
 
 /** joblib's pre-0.10 'ZF' format (`numpy_pickle_compat.read_zfile`): 'ZF', a 19-byte hex length, then zlib. */
 export const ZF_HEADER = 2 + 19;
@@ -15,6 +19,7 @@ export function sniffCompression(head: Buffer): Compression | undefined {
   if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
   if (head.length >= 3 && head.toString('latin1', 0, 3) === 'BZh') return 'bzip2';
   if (head.length >= 6 && head.subarray(0, 6).equals(Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]))) return 'xz';
+  if (head.length >= 4 && head.subarray(0, 4).equals(LZ4_PREFIX)) return 'lz4';
   if (isZlibHeader(head)) return 'zlib';
   if (
     head.length > ZF_HEADER + 2 &&
@@ -40,11 +45,15 @@ const INFLATE_INPUT = 1024;
 
 /**
  * joblib compresses the whole pickle stream (zlib by default, or gzip, or the old 'ZF' format). A head that
- * inflates to a pickle PROTO opcode is a compressed joblib/pickle whatever its name. Partial inflate of the head.
+ * inflates to a pickle is a compressed joblib/pickle whatever its name: `joblib.load`
+ * (`numpy_pickle_utils._detect_compressor`, then `_read_fileobject`) picks the decompressor by the magic alone and
+ * unpickles what comes out, a protocol 0/1 stream without PROTO as readily as a PROTO one — so the inflated bytes
+ * are sniffed as `pickle.load` reads them (pickle-head.ts). Partial inflate of the head.
  */
 export function inflatesToPickle(head: Buffer): boolean {
   const out = tryInflate(head);
-  return out !== undefined && out.length >= 2 && out[0] === 0x80 && out[1]! >= 2 && out[1]! <= 5;
+  if (out === undefined || out.length < 2) return false;
+  return (out[0] === 0x80 && out[1]! >= 2 && out[1]! <= 5) || sniffPickleStream(out, false) === 'pickle';
 }
 
 function tryInflate(whole: Buffer): Buffer | undefined {

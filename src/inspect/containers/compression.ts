@@ -4,6 +4,7 @@ import { ZF_HEADER } from '../../discover/formats/compressed-head.js';
 import { bunzip2Capped } from './bzip2.js';
 import { ContainerLimitError } from './errors.js';
 import { unlzmaCapped } from './lzma.js';
+import { unlz4Capped } from './lz4.js';
 
 export type { Compression } from '../../discover/formats/compressed-head.js';
 /** Call (and await) once before `decompress` meets xz or LZMA_Alone. */
@@ -32,6 +33,8 @@ export function decompress(kind: Compression, data: Buffer, lim: DecompressLimit
       case 'xz':
       case 'lzma':
         return unlzmaCapped(data, cap, () => limitError(kind, cap));
+      case 'lz4':
+        return unlz4Capped(data, cap, () => limitError(kind, cap));
     }
   } catch (err) {
     if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw limitError(kind, cap);

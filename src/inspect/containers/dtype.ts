@@ -39,6 +39,67 @@ function names(typestr: string, list: string): Record<string, string> {
   return Object.fromEntries(list.split(' ').map((n) => [n, typestr]));
 }
 
+/** One-letter type codes whose size the letter alone gives (`np.dtype('f')` is float32, `'g'` float128, `'c'` S1). */
+const CODE_SIZES: Readonly<Record<string, number>> = { f: 4, i: 4, I: 4, c: 1, g: 16, F: 8, D: 16, G: 32, p: 8, P: 8 };
+
+/**
+ * A dtype string as `numpy.dtype(str)` reads it, which is what np.load's `descr_to_dtype` hands it: a field list or
+ * a shaped type (`'i4,O'`, `'(2,)O'`, `'3i4'`) when descriptor.c `_check_for_commastring` says so — a leading count,
+ * a leading `()`, or a comma outside `[]` — split as numpy/core/_internal.py `_commastring` splits it; else one type.
+ * An object anywhere makes the array a pickle.
+ */
+export function parseDtypeString(s: string): DtypeInfo | undefined {
+  if (!isCommaString(s)) return parseTypestr(s);
+  let itemsize = 0;
+  let hasObject = false;
+  for (let at = 0; at < s.length;) {
+    FORMAT.lastIndex = at;
+    const m = FORMAT.exec(s)!;
+    at = FORMAT.lastIndex;
+    if (at < s.length) {
+      if (/^\s+$/.test(s.slice(at))) at = s.length;
+      else {
+        SEP.lastIndex = at;
+        if (!SEP.test(s)) return undefined;
+        at = SEP.lastIndex;
+      }
+    }
+    const info = parseTypestr(`${m[1] || m[3]}${m[4]}`);
+    const count = repeats(m[2]!);
+    if (info === undefined || count === undefined) return undefined;
+    itemsize += info.itemsize * count;
+    hasObject ||= info.hasObject;
+  }
+  return { itemsize, hasObject };
+}
+
+/** `_commastring`'s `format_re` (order, repeats, order, type) and `sep_re`, as sticky regular expressions. */
+const FORMAT = /([<>|=]?)( *[(]?[ ,0-9]*[)]? *)([<>|=]?)([A-Za-z0-9.?]*(?:\[[a-zA-Z0-9,.]+\])?)/y;
+const SEP = /\s*,\s*/y;
+
+function isCommaString(s: string): boolean {
+  const order = /^[<>|=]/.test(s) ? 1 : 0;
+  if (/^\d/.test(s.slice(order)) || (s.length > 1 + order * 2 && s.startsWith('()', order))) return true;
+  let depth = 0;
+  for (const c of s) {
+    if (c === ',' && depth === 0) return true;
+    if (c === '[') depth++;
+    if (c === ']') depth--;
+  }
+  return false;
+}
+
+/** The element count of a `repeats` group (`ast.literal_eval` of `''`, `'2'`, `'(2, 3)'`, `'()'`). */
+function repeats(r: string): number | undefined {
+  const t = r.trim();
+  if (t === '') return 1;
+  const inner = /^\((.*)\)$/.exec(t)?.[1] ?? t;
+  const dims = inner.split(',').map((d) => d.trim());
+  if (dims.at(-1) === '') dims.pop();
+  if (dims.some((d) => !/^\d+$/.test(d)) || (inner === t && dims.length !== 1)) return undefined;
+  return dims.reduce((n, d) => n * Number(d), 1);
+}
+
 /** `<f4`, `|O`, `i8`, `U10`, `S5`, `V16`, `?`, `M8[ns]`, or a type name (`float32`, `object`)… */
 export function parseTypestr(s: string): DtypeInfo | undefined {
   const named = Object.hasOwn(TYPE_NAMES, s) ? TYPE_NAMES[s] : undefined;
@@ -46,6 +107,7 @@ export function parseTypestr(s: string): DtypeInfo | undefined {
   if (!m) return undefined;
   const kind = m[1]!;
   const n = m[2] ? Number(m[2]) : undefined;
+  if (n === undefined && Object.hasOwn(CODE_SIZES, kind)) return { itemsize: CODE_SIZES[kind]!, hasObject: false };
   switch (kind) {
     case 'O':
       return { itemsize: 8, hasObject: true };

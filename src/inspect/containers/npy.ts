@@ -1,6 +1,6 @@
 import type { PyLiteral } from '../../discover/formats/npy-header.js';
 import { parseNpyHeaderFields } from '../../discover/formats/npy-header.js';
-import { parseTypestr } from './dtype.js';
+import { parseDtypeString } from './dtype.js';
 
 export type { PyLiteral } from '../../discover/formats/npy-header.js';
 
@@ -24,7 +24,7 @@ export function parseNpyHeader(data: Buffer): NpyHeader | string {
   const count = h.shape.reduce((n, d) => n * d, 1);
   const dup = { duplicateKeys: h.duplicateKeys };
   if (h.descr.k === 'str') {
-    const info = parseTypestr(h.descr.v);
+    const info = parseDtypeString(h.descr.v);
     if (!info) return `unknown dtype ${JSON.stringify(h.descr.v)}`;
     return {
       dataOffset: h.dataOffset,
@@ -46,7 +46,7 @@ export function parseNpyHeader(data: Buffer): NpyHeader | string {
 function anyObjectField(descr: PyLiteral): boolean {
   const todo: PyLiteral[] = [descr];
   for (let v = todo.pop(); v !== undefined; v = todo.pop()) {
-    if (v.k === 'str' && parseTypestr(v.v)?.hasObject) return true;
+    if (v.k === 'str' && parseDtypeString(v.v)?.hasObject) return true;
     if (v.k === 'tuple' && v.items[0] !== undefined) todo.push(v.items[0]);
     if (v.k === 'list') {
       for (const field of v.items) {

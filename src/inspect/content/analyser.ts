@@ -106,6 +106,7 @@ async function analyseFile(
     compressed === 'bzip2' ||
     compressed === 'xz' ||
     compressed === 'lzma' ||
+    compressed === 'lz4' ||
     (compressed === 'zlib' && claims && file.format === 'joblib')
   ) {
     const found = await analyseCompressedStream(src, compressed, { path: file.path, allow, limits, onSidecar });
@@ -118,7 +119,7 @@ async function analyseFile(
         findings: found.findings,
         extracted: found.decompressed,
       };
-      const inner = file.path.replace(/\.(tgz|gz|z|bz2|xz|lzma)$/i, '');
+      const inner = file.path.replace(/\.(tgz|gz|z|bz2|xz|lzma|lz4)$/i, '');
       inspectContent(found.tar, inner, found.member, found.depth, 'sniff', ctx);
       return ctx.findings;
     }
@@ -233,7 +234,7 @@ function isContainerHead(h: Buffer): boolean {
   if (isTar(h)) return true;
   const c = sniffCompression(h);
   // zlib alone is too weak a signal here (a pickle can start with 0x78); LZMA_Alone's 0x5d is EMPTY_LIST.
-  return c === 'gzip' || c === 'bzip2' || c === 'xz' || c === 'lzma' || c === 'zf';
+  return c === 'gzip' || c === 'bzip2' || c === 'xz' || c === 'lzma' || c === 'zf' || c === 'lz4';
 }
 
 function describeHead(h: Buffer): string {

@@ -131,7 +131,7 @@ export function inspectContent(
       return true;
     }
     ctx.extracted += inner.length;
-    const innerName = name.replace(/\.(gz|tgz|bz2|xz|lzma|z)$/i, '');
+    const innerName = name.replace(/\.(gz|tgz|bz2|xz|lzma|lz4|z)$/i, '');
     inspectContent(inner, innerName, child(`<${compression}>`), depth + 1, 'claimed', ctx);
     return true;
   }

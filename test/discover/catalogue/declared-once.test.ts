@@ -14,8 +14,8 @@ const CATALOGUE_DIR = 'discover/catalogue/';
 const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   // compression algorithm names, not file formats
   'inspect/containers/compression.ts': ['bzip2,gzip,xz', 'bzip2,xz'],
-  'discover/formats/compressed-head.ts': ['bzip2,gzip,xz'],
-  'inspect/containers/inflate-source.ts': ['bzip2,gzip,xz'],
+  'discover/formats/compressed-head.ts': ['bzip2,gzip,lz4,xz'],
+  'inspect/containers/inflate-source.ts': ['bzip2,gzip,lz4,xz'],
   // Python module names of the model libraries the pickle judge knows
   'inspect/pickle/known-libraries.ts': ['joblib,keras,numpy'],
   // DependencyGraph kinds (the parser that produced a graph), named like the files they come from

@@ -23,6 +23,8 @@ describe('compressed joblib files and zip members, as the real libraries write t
     { file: 'logreg_lzma.joblib', want: [], exit: 0 },
     { file: 'evil_xz.joblib', want: ['CPI001:error'], exit: 1 },
     { file: 'evil_lzma.joblib', want: ['CPI001:error'], exit: 1 },
+    { file: 'logreg_lz4.joblib', want: [], exit: 0 },
+    { file: 'evil_lz4.joblib', want: ['CPI001:error'], exit: 1 },
     { file: 'bzip2_benign.zip', want: [], exit: 0 },
     { file: 'bzip2_members.zip', want: ['CPI001:error'], exit: 1 },
     { file: 'lzma_benign.zip', want: [], exit: 0 },

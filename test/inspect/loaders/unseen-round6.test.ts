@@ -1,9 +1,20 @@
 import { ROUND6_PEFT_CASES } from './round6-peft-cases.js';
 import { ROUND6_TORCH_FUNCTION_CASES } from './round6-torch-function-cases.js';
 import { ROUND6_TORCH_TAR_CASES } from './round6-torch-tar-cases.js';
+import { ROUND7_JOBLIB_CASES } from './round7-joblib-cases.js';
+import { ROUND7_NPY_CASES } from './round7-npy-cases.js';
 import { describeUnseenCases, type UnseenCase } from './unseen-runner.js';
 
-/** Round 6 of cases nobody showed us, each judged by the real loader named in `loader` (see unseen-attacks.test.ts). */
-const CASES: readonly UnseenCase[] = [...ROUND6_TORCH_TAR_CASES, ...ROUND6_TORCH_FUNCTION_CASES, ...ROUND6_PEFT_CASES];
+/**
+ * Rounds 6 and 7 of cases nobody showed us, each judged by the real loader named in `loader` (see
+ * unseen-attacks.test.ts). One file for both: each test file pays the inspect stage's cold load once.
+ */
+const CASES: readonly UnseenCase[] = [
+  ...ROUND6_TORCH_TAR_CASES,
+  ...ROUND6_TORCH_FUNCTION_CASES,
+  ...ROUND6_PEFT_CASES,
+  ...ROUND7_JOBLIB_CASES,
+  ...ROUND7_NPY_CASES,
+];
 
-describeUnseenCases('round 6: verdicts on unseen model files agree with the real loader', CASES);
+describeUnseenCases('rounds 6 and 7: verdicts on unseen model files agree with the real loader', CASES);
