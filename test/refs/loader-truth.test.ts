@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_POLICY } from '../../src/trust/policy/default.js';
+import { judgeReference } from '../../src/refs/judge.js';
+import { findPythonReferences, findPythonReferencesInWholeFile } from '../../src/refs/python.js';
+
+/**
+ * refs6: what the library would download, read from its source, against what chainproof reports. Each case is a
+ * small Python file written for the test; every finding as `RULE:line repo@revision`, through the finder the scan
+ * uses and through lezer over the whole file (they must agree).
+ */
+const C = '0123456789abcdef0123456789abcdef01234567';
+const noLocal = () => false;
+
+function findings(text: string, finder = findPythonReferences): string[] {
+  const r = finder('app.py', text, noLocal);
+  return [
+    ...r.references.flatMap((ref) =>
+      judgeReference(ref, new Map(), DEFAULT_POLICY).map(
+        (f) => `${f.ruleId}:${f.location.line} ${ref.repoId ?? ref.url}@${ref.revision ?? '-'}`,
+      ),
+    ),
+    ...r.dynamic.map((d) => `dynamic:${d.line} ${d.via}`),
+  ].sort();
+}
+
+const CASES: { name: string; text: string; want: string[] }[] = [
+  {
+    // timm _hub.py `hf_split`: `hf-hub:<id>@<rev>` (or `hf_hub:`) loads <id> at <rev>; it used to be dropped whole
+    // (the `@` made the name no repo id).
+    name: 'timm hf-hub name with @revision',
+    text: `import timm\na = timm.create_model("hf-hub:timm/vit_b.in21k@${C}", pretrained=True)\nb = timm.create_model("hf_hub:timm/vit_s@main", pretrained=True)\n`,
+    want: ['CPR001:3 timm/vit_s@main', 'CPR003:2 timm/vit_b.in21k@' + C, 'CPR003:3 timm/vit_s@main'],
+  },
+  {
+    // SentenceTransformer.__init__: a name with no `/` that is not a legacy transformers model is the
+    // sentence-transformers organisation's; langchain's and LlamaIndex's embeddings hand their name to it.
+    name: 'sentence-transformers bare name',
+    text: [
+      'from sentence_transformers import SentenceTransformer, CrossEncoder',
+      'from langchain_huggingface import HuggingFaceEmbeddings',
+      'a = SentenceTransformer("all-MiniLM-L6-v2")',
+      'b = SentenceTransformer("Bert-Base-Uncased")',
+      'c = CrossEncoder("ms-marco-MiniLM-L-6-v2")',
+      'd = HuggingFaceEmbeddings(model_name="all-mpnet-base-v2")',
+      '',
+    ].join('\n'),
+    want: [
+      'CPR001:3 sentence-transformers/all-MiniLM-L6-v2@-',
+      'CPR001:4 Bert-Base-Uncased@-',
+      'CPR001:5 ms-marco-MiniLM-L-6-v2@-',
+      'CPR001:6 sentence-transformers/all-mpnet-base-v2@-',
+      'CPR003:3 sentence-transformers/all-MiniLM-L6-v2@-',
+      'CPR003:4 Bert-Base-Uncased@-',
+      'CPR003:5 ms-marco-MiniLM-L-6-v2@-',
+      'CPR003:6 sentence-transformers/all-mpnet-base-v2@-',
+    ],
+  },
+  {
+    // pipelines/__init__.py `pipeline`: a str tokenizer / image_processor / config is loaded with
+    // Auto….from_pretrained(identifier, **hub_kwargs): the call's revision and trust_remote_code apply to it too.
+    name: 'pipeline tokenizer and processors given by name',
+    text: [
+      'from transformers import pipeline, AutoTokenizer',
+      'tok = AutoTokenizer.from_pretrained("acme/tok-a", revision="' + C + '")',
+      `p = pipeline("text-generation", model="acme/gen", tokenizer="acme/tok-b", revision="${C}", trust_remote_code=True)`,
+      'q = pipeline("image-classification", model="acme/vit", image_processor="acme/proc", config="acme/vit")',
+      'r = pipeline("text-generation", model="acme/gen2", tokenizer=tok)',
+      '',
+    ].join('\n'),
+    want: [
+      'CPR001:4 acme/proc@-',
+      'CPR001:4 acme/vit@-',
+      'CPR001:5 acme/gen2@-',
+      'CPR002:3 acme/gen@' + C,
+      'CPR002:3 acme/tok-b@' + C,
+      'CPR003:2 acme/tok-a@' + C,
+      'CPR003:3 acme/gen@' + C,
+      'CPR003:3 acme/tok-b@' + C,
+      'CPR003:4 acme/proc@-',
+      'CPR003:4 acme/vit@-',
+      'CPR003:5 acme/gen2@-',
+    ],
+  },
+  {
+    // transformers dynamic_module_utils.py `resolve_trust_remote_code` tests the value's truth: "False" (a
+    // non-empty string) runs the repository's code; "" does not.
+    name: 'trust_remote_code given a truthy non-bool',
+    text: [
+      'from transformers import AutoModel',
+      `a = AutoModel.from_pretrained("acme/s", revision="${C}", trust_remote_code="False")`,
+      `c = AutoModel.from_pretrained("acme/e", revision="${C}", trust_remote_code="")`,
+      '',
+    ].join('\n'),
+    want: ['CPR002:2 acme/s@' + C, 'CPR003:2 acme/s@' + C, 'CPR003:3 acme/e@' + C],
+  },
+];
+
+describe('refs6: references as the loading library reads them', () => {
+  it.each(CASES)('$name', ({ text, want }) => {
+    expect(findings(text)).toEqual(want);
+    expect(findings(text, findPythonReferencesInWholeFile)).toEqual(want);
+  });
+});
