@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY } from '../../src/trust/policy/default.js';
 import { judgeReference } from '../../src/refs/judge.js';
+import { searchBytes } from '../../src/refs/find.js';
 import { findPythonReferences, findPythonReferencesInWholeFile } from '../../src/refs/python.js';
 
 /**
@@ -99,5 +100,40 @@ describe('refs6: references as the loading library reads them', () => {
   it.each(CASES)('$name', ({ text, want }) => {
     expect(findings(text)).toEqual(want);
     expect(findings(text, findPythonReferencesInWholeFile)).toEqual(want);
+  });
+});
+
+describe('refs6: a notebook shell escape is a shell command', () => {
+  // IPython runs `!cmd` / `!!cmd` and `%%bash` cells in a shell, and `%env X=v` sets the process environment: read as
+  // shell-commands.ts reads a script. A markdown cell is not run. Through searchBytes: the byte prefilter too.
+  const cell = (cell_type: string, source: string[]) => ({ cell_type, metadata: {}, source, outputs: [] });
+  const notebook = JSON.stringify(
+    {
+      cells: [
+        cell('code', ['!huggingface-cli download acme/nb-shell --revision main\n', '%pip install torch\n']),
+        cell('code', ['%%bash\n', `hf download acme/nb-bash --revision ${C}\n`]),
+        cell('code', ['%env HF_ENDPOINT=https://mirror.example\n']),
+        cell('markdown', ['!huggingface-cli download acme/in-markdown\n']),
+      ],
+      metadata: {},
+      nbformat: 4,
+      nbformat_minor: 5,
+    },
+    null,
+    1,
+  );
+  it('!huggingface-cli, %%bash and %env lines, each at its place in the JSON text', () => {
+    const got = searchBytes('explore.ipynb', Buffer.from(notebook), noLocal);
+    expect(got.kind).toBe('found');
+    const refs = got.kind === 'found' ? got.refs : { references: [], dynamic: [] };
+    const lines = notebook.split('\n');
+    const at = (line: number, column: number) => lines[line - 1]!.slice(column - 1, column + 13);
+    expect(refs.references.map((r) => `${r.repoId}@${r.revision ?? '-'} ${at(r.line, r.column)}`)).toEqual([
+      'acme/nb-shell@main acme/nb-shell ',
+      `acme/nb-bash@${C} acme/nb-bash -`,
+    ]);
+    expect(refs.dynamic.map((d) => `${d.hubSetting?.variable}=${d.hubSetting?.value} ${at(d.line, d.column)}`)).toEqual(
+      ['HF_ENDPOINT=https://mirror.example HF_ENDPOINT=ht'],
+    );
   });
 });
