@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY } from '../../src/trust/policy/default.js';
 import { judgeReference } from '../../src/refs/judge.js';
+import { findConfigReferences } from '../../src/refs/config.js';
 import { searchBytes } from '../../src/refs/find.js';
 import { findPythonReferences, findPythonReferencesInWholeFile } from '../../src/refs/python.js';
 
@@ -135,5 +136,41 @@ describe('refs6: a notebook shell escape is a shell command', () => {
     expect(refs.dynamic.map((d) => `${d.hubSetting?.variable}=${d.hubSetting?.value} ${at(d.line, d.column)}`)).toEqual(
       ['HF_ENDPOINT=https://mirror.example HF_ENDPOINT=ht'],
     );
+  });
+});
+
+describe('refs6: YAML merge keys', () => {
+  // PyYAML SafeLoader `flatten_mapping` (what training code and OmegaConf load configs with): `<<: *anchor` merges
+  // the anchored mapping, the mapping's own keys winning. A stage that keeps the model and moves the revision loads
+  // that model at the new revision; one that overrides nothing is what its anchor names.
+  const yaml = [
+    'defaults: &defaults',
+    '  model_name_or_path: acme/anchored',
+    `  revision: ${C}`,
+    'remote: &remote',
+    '  trust_remote_code: true',
+    'stage1:',
+    '  <<: *defaults',
+    '  learning_rate: 0.1',
+    'stage2:',
+    '  <<: *defaults',
+    '  revision: main',
+    'stage3:',
+    '  <<: [*remote, *defaults]',
+    '  tokenizer_name: acme/tok',
+    '',
+  ].join('\n');
+  it('a merged mapping that moves the revision or adds a model is read with what it merges', () => {
+    const r = findConfigReferences('train.yaml', yaml, noLocal);
+    expect(
+      r.references.map(
+        (x) => `${x.line}:${x.column} ${x.repoId}@${x.revision ?? '-'}${x.runsRemoteCode ? ' remote-code' : ''}`,
+      ),
+    ).toEqual([
+      `14:19 acme/tok@${C} remote-code`,
+      `13:3 acme/anchored@${C} remote-code`,
+      '10:3 acme/anchored@main',
+      `2:23 acme/anchored@${C}`,
+    ]);
   });
 });
