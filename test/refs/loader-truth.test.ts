@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY } from '../../src/trust/policy/default.js';
-import { judgeReference } from '../../src/refs/judge.js';
+import type { TrustedRegistry } from '../../src/core/trusted-registry.js';
+import { judgeReference, reviewedCommits } from '../../src/refs/judge.js';
 import { findConfigReferences } from '../../src/refs/config.js';
 import { searchBytes } from '../../src/refs/find.js';
 import { findPythonReferences, findPythonReferencesInWholeFile } from '../../src/refs/python.js';
@@ -18,7 +19,7 @@ function findings(text: string, finder = findPythonReferences): string[] {
   return [
     ...r.references.flatMap((ref) =>
       judgeReference(ref, new Map(), DEFAULT_POLICY).map(
-        (f) => `${f.ruleId}:${f.location.line} ${ref.repoId ?? ref.url}@${ref.revision ?? '-'}`,
+        (f) => `${f.ruleId}:${f.location.line} ${ref.url ?? ref.repoId}@${ref.revision ?? '-'}`,
       ),
     ),
     ...r.dynamic.map((d) => `dynamic:${d.line} ${d.via}`),
@@ -94,6 +95,22 @@ const CASES: { name: string; text: string; want: string[] }[] = [
       '',
     ].join('\n'),
     want: ['CPR002:2 acme/s@' + C, 'CPR003:2 acme/s@' + C, 'CPR003:3 acme/e@' + C],
+  },
+  {
+    // huggingface_hub `hf_hub_url`: a dataset's file is `datasets/<org>/<name>/resolve/<rev>/<file>` — the repo was
+    // read as "datasets/<org>" with no revision, so a commit-pinned URL was "no revision".
+    name: 'weights in a dataset repo by URL',
+    text: [
+      'import torch',
+      `a = torch.hub.load_state_dict_from_url("https://huggingface.co/datasets/acme/w/resolve/${C}/model.pt")`,
+      'b = torch.hub.load_state_dict_from_url("https://huggingface.co/spaces/acme/demo/resolve/main/model.pt")',
+      '',
+    ].join('\n'),
+    want: [
+      'CPR001:3 https://huggingface.co/spaces/acme/demo/resolve/main/model.pt@main',
+      `CPR003:2 https://huggingface.co/datasets/acme/w/resolve/${C}/model.pt@${C}`,
+      'CPR003:3 https://huggingface.co/spaces/acme/demo/resolve/main/model.pt@main',
+    ],
   },
 ];
 
@@ -172,5 +189,16 @@ describe('refs6: YAML merge keys', () => {
       '10:3 acme/anchored@main',
       `2:23 acme/anchored@${C}`,
     ]);
+  });
+});
+
+describe('refs6: a dataset repo reviewed in the trusted registry', () => {
+  it('a registry entry whose source is the dataset URL covers the pinned dataset URL (same datasets/ id)', () => {
+    const text = `import torch\nw = torch.hub.load_state_dict_from_url("https://huggingface.co/datasets/acme/w/resolve/${C}/model.pt")\n`;
+    const [ref] = findPythonReferences('app.py', text, noLocal).references;
+    expect(ref?.repoId).toBe('datasets/acme/w');
+    const registry = { models: [{ name: 'w-weights', source: 'https://huggingface.co/datasets/acme/w', revision: C }] };
+    const reviewed = reviewedCommits(registry as unknown as TrustedRegistry);
+    expect(judgeReference(ref!, reviewed, DEFAULT_POLICY).map((f) => f.ruleId)).toEqual([]);
   });
 });
