@@ -1,9 +1,10 @@
 import { looksLikeRepoId, parseModelUrl, revisionKind } from './ids.js';
 import type { FileReferences, ModelHub } from './types.js';
 import type { EnvRead } from './python-env.js';
-import { PYTHON_LIBRARY_WORDS, pythonLibraryShape } from './python-loaders.js';
+import { PYTHON_LIBRARY_WORDS, pythonLibraryShape, pythonTruthy } from './python-loaders.js';
 import { isTransformersJs, underTransformersJsEnv, type TransformersJsEnv } from './transformersjs-env.js';
 import { reportOllamaName } from './runtimes.js';
+import { sentenceTransformersRepo } from './sentence-transformers.js';
 
 /** An argument as far as the file alone can tell: its string value, or undefined when computed at run time. */
 export interface Resolved {
@@ -56,6 +57,16 @@ export interface LoaderShape {
   readonly table?: string;
   /** ollama-python `pull`: an ollama model name (runtimes.ts `reportOllamaName`). */
   readonly ollama?: boolean;
+  /**
+   * Other hub repos the same call downloads at the same revision and remote-code setting (transformers `pipeline`'s
+   * `tokenizer=` / `image_processor=`… given as names): each string is a reference of its own.
+   */
+  readonly also?: readonly (Resolved | undefined)[];
+  /**
+   * sentence-transformers: the organisation a bare name loads from (`all-MiniLM-L6-v2` is
+   * `sentence-transformers/all-MiniLM-L6-v2`; sentence-transformers.ts `sentenceTransformersRepo`).
+   */
+  readonly bareNames?: 'sentence-transformers';
 }
 
 /**
@@ -76,7 +87,9 @@ export const PYTHON_LOADER_WORDS: readonly string[] = [
   ...PYTHON_LIBRARY_WORDS,
 ];
 
-const TRUE = (r: Resolved | undefined, lang: CallFacts['lang']) => r?.value === (lang === 'python' ? 'True' : 'true');
+/** A flag such as `trust_remote_code` turned on (Python: python-loaders.ts `pythonTruthy`). */
+const TRUE = (r: Resolved | undefined, lang: CallFacts['lang']) =>
+  lang === 'python' ? pythonTruthy(r) : r?.value === 'true';
 const last = (s: string) => s.slice(s.lastIndexOf('.') + 1);
 const fromModule = (resolved: string, modules: readonly string[]) => modules.some((m) => resolved.startsWith(`${m}.`));
 
@@ -114,6 +127,10 @@ function shapeOf(f: CallFacts): LoaderShape | undefined {
         revision: kw('revision'),
         runsRemoteCode: TRUE(kw('trust_remote_code'), f.lang),
         task: kw('task') ?? pos(0),
+        // pipelines/__init__.py `pipeline`: a `config`, `tokenizer`, `feature_extractor`, `image_processor` or
+        // `processor` given as a str is loaded with `Auto….from_pretrained(identifier, **hub_kwargs)`, hub_kwargs
+        // holding the call's revision and trust_remote_code: another repo, downloaded like the model.
+        also: PIPELINE_PARTS.map(kw),
       };
     if (fromModule(f.resolved, ['huggingface_hub']) && (name === 'hf_hub_download' || name === 'snapshot_download'))
       return {
@@ -134,9 +151,14 @@ function shapeOf(f: CallFacts): LoaderShape | undefined {
       const hubbed = v?.replace(/^hf[-_]hub:/, '');
       if (v !== undefined && hubbed === v)
         return { via: 'timm.create_model', name: n, runsRemoteCode: false, table: v };
+      if (hubbed === undefined) return { via: 'timm.create_model', name: n, runsRemoteCode: false };
+      // timm _hub.py `hf_split`: `hf-hub:<org>/<name>@<revision>` loads that revision (split at the `@`).
+      const [repo, revision, ...more] = hubbed.split('@');
+      if (more.length > 0) return undefined; // timm asserts a single `@`: nothing loads
       return {
         via: 'timm.create_model',
-        name: v === undefined ? n : { value: hubbed, isString: true },
+        name: { value: repo, isString: true },
+        ...(revision !== undefined ? { revision: { value: revision, isString: true } } : {}),
         runsRemoteCode: false,
       };
     }
@@ -149,6 +171,7 @@ function shapeOf(f: CallFacts): LoaderShape | undefined {
         name: kw('model_name_or_path') ?? kw('model_name') ?? pos(0),
         revision: kw('revision'),
         runsRemoteCode: TRUE(kw('trust_remote_code'), f.lang),
+        ...(name === 'SentenceTransformer' ? { bareNames: 'sentence-transformers' as const } : {}),
       };
     return undefined;
   }
@@ -180,6 +203,9 @@ function shapeOf(f: CallFacts): LoaderShape | undefined {
     return { via: name, name: pos(0), runsRemoteCode: false };
   return undefined;
 }
+
+/** transformers `pipeline()` arguments that name a repo of their own when given as a str. */
+const PIPELINE_PARTS = ['config', 'tokenizer', 'feature_extractor', 'image_processor', 'processor'];
 
 /**
  * Whether a call is one `shapeOf` follows, by its callee alone (what javascript-fast.ts needs to know before it reads
@@ -233,6 +259,25 @@ export function collectReference(
 ): void {
   const found = shapeOf(f);
   if (!found) return;
+  collectShape(path, f, found, existsLocally, out, env);
+  // The other repos the call names (pipeline's tokenizer=…): only a string the file shows is followed; anything else
+  // is an object the code built or passes along (its own load, if any, is reported where it is made).
+  const seen = new Set([found.name?.value]);
+  for (const part of found.also ?? []) {
+    if (part?.isString !== true || part.value === undefined || seen.has(part.value)) continue;
+    seen.add(part.value);
+    collectShape(path, f, { ...found, name: part, task: undefined, also: [] }, existsLocally, out, env);
+  }
+}
+
+function collectShape(
+  path: string,
+  f: CallFacts,
+  found: LoaderShape,
+  existsLocally: (p: string) => boolean,
+  out: FileReferences,
+  env?: TransformersJsEnv,
+): void {
   // transformers.js pipelines.js `pipeline(task, model = null)`: a null or undefined model is the task's default; a
   // number, array or object is no model name (from_pretrained reads a string), so nothing is claimed for it.
   if (found.name?.notString === 'value') return;
@@ -323,7 +368,7 @@ export function collectReference(
   out.references.push({
     ...where,
     hub: 'huggingface',
-    repoId: value,
+    repoId: shape.bareNames === 'sentence-transformers' ? sentenceTransformersRepo(value) : value,
     ...(revision !== undefined ? { revision } : {}),
     revisionKind:
       revision === undefined && !fromEnv && (shape.revision !== undefined || (f.splat && 'revision' in shape))

@@ -1,5 +1,6 @@
-import { LineCounter, isMap, isPair, isScalar, parseDocument } from 'yaml';
+import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type YAMLMap } from 'yaml';
 import { findConfigReferencesFast, mappingReferences } from './config-fast.js';
+import { MODEL_KEYS } from './prefilter.js';
 import type { FileReferences } from './types.js';
 
 /** A config deeper or larger than this is not a hand-written config: stop walking (bounded, never recursive). */
@@ -35,22 +36,33 @@ export function findConfigReferencesWithYaml(
     const node = stack.pop();
     if (isMap(node)) {
       const scalars = new Map<string, { value: string; at: number }>();
+      // trust_remote_code: the mapping's own value, else the first merged mapping's (a bool, never in `scalars`).
+      let trust: boolean | undefined;
       for (const item of node.items) {
         if (!isPair(item) || !isScalar(item.key)) continue;
         const key = String(item.key.value);
+        if (key === 'trust_remote_code' && isScalar(item.value)) trust = item.value.value === true;
         if (isScalar(item.value) && typeof item.value.value === 'string')
           scalars.set(key, { value: item.value.value, at: item.value.range?.[0] ?? 0 });
-        else stack.push(item.value);
+        else if (key !== '<<') stack.push(item.value);
       }
-      const trust = node.items.some(
-        (i) =>
-          isPair(i) &&
-          isScalar(i.key) &&
-          i.key.value === 'trust_remote_code' &&
-          isScalar(i.value) &&
-          i.value.value === true,
-      );
-      mappingReferences(out, path, scalars, trust, existsLocally, (at) => {
+      // PyYAML's SafeLoader (`flatten_mapping`), which training code and OmegaConf load configs with, merges `<<:
+      // *anchor` (or a list of them) into the mapping: its own keys win, then the merged mappings in order. A merged
+      // value is placed at the `<<` key, where this mapping's combination of model and revision is made.
+      // A mapping that sets nothing of its own that matters (model, revision, remote code) loads what the mapping
+      // it merges does, reported there.
+      const own = [...scalars.keys()].some((k) => MODEL_KEYS.has(k) || k.endsWith('revision')) || trust !== undefined;
+      for (const item of own ? node.items : []) {
+        if (!isPair(item) || !isScalar(item.key) || item.key.value !== '<<') continue;
+        const at = item.key.range?.[0] ?? 0;
+        for (const m of mergedMaps(doc, item.value).flatMap((merged) => merged.items)) {
+          if (!isPair(m) || !isScalar(m.key) || !isScalar(m.value)) continue;
+          const key = String(m.key.value);
+          if (key === 'trust_remote_code' && trust === undefined) trust = m.value.value === true;
+          if (typeof m.value.value === 'string' && !scalars.has(key)) scalars.set(key, { value: m.value.value, at });
+        }
+      }
+      mappingReferences(out, path, scalars, trust === true, existsLocally, (at) => {
         const pos = lines.linePos(at);
         return { line: pos.line, column: pos.col };
       });
@@ -59,4 +71,14 @@ export function findConfigReferencesWithYaml(
     }
   }
   return out;
+}
+
+/** The mappings a `<<` value merges: an alias to a mapping, or a list of such aliases (PyYAML `flatten_mapping`). */
+function mergedMaps(doc: Document, value: unknown): YAMLMap[] {
+  const one = (v: unknown): YAMLMap | undefined => {
+    const node = isAlias(v) ? v.resolve(doc) : v;
+    return isMap(node) ? node : undefined;
+  };
+  const list = isSeq(value) ? value.items : [value];
+  return list.map(one).filter((m): m is YAMLMap => m !== undefined);
 }

@@ -59,6 +59,9 @@ export function parseModelUrl(value: string): ParsedModelUrl | undefined {
   const host = u.hostname.toLowerCase();
   if (host === 'huggingface.co' || host === 'hf.co' || host.endsWith('.huggingface.co')) {
     const parts = u.pathname.split('/').filter((p) => p !== '');
+    // huggingface_hub `hf_hub_url`: a dataset's or Space's file is under `datasets/` or `spaces/`
+    // (constants.REPO_TYPES_URL_PREFIXES) before `<org>/<name>`; kept in the id, so it is never taken for a model's.
+    const type = (parts[0] === 'datasets' || parts[0] === 'spaces') && parts.length >= 3 ? `${parts.shift()!}/` : '';
     const [org, name, verb, rev0, ...rest0] = parts;
     if (org && name && (verb === 'resolve' || verb === 'blob' || verb === 'raw') && rev0) {
       // hf_hub_url quotes the revision (`refs%2Fpr%2F3`), but the hub also serves the special refs unquoted
@@ -69,12 +72,12 @@ export function parseModelUrl(value: string): ParsedModelUrl | undefined {
       return {
         hub: 'huggingface',
         url: value,
-        repoId: `${org}/${name}`,
+        repoId: `${type}${org}/${name}`,
         revision: rev,
         ...(rest.length > 0 ? { file: rest.join('/') } : {}),
       };
     }
-    if (org && name) return { hub: 'huggingface', url: value, repoId: `${org}/${name}` };
+    if (org && name) return { hub: 'huggingface', url: value, repoId: `${type}${org}/${name}` };
   }
   return { hub: 'url', url: value };
 }

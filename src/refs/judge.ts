@@ -9,7 +9,10 @@ export function reviewedCommits(registry: TrustedRegistry): Map<string, Set<stri
   const out = new Map<string, Set<string>>();
   for (const m of registry.models) {
     const ids = new Set([m.name]);
-    const hf = /^https?:\/\/(?:www\.)?(?:huggingface\.co|hf\.co)\/([^/]+\/[^/?#]+)/.exec(m.source);
+    // A dataset's or Space's source keeps its `datasets/` / `spaces/` prefix, as ids.ts `parseModelUrl` does.
+    const hf = /^https?:\/\/(?:www\.)?(?:huggingface\.co|hf\.co)\/((?:(?:datasets|spaces)\/)?[^/]+\/[^/?#]+)/.exec(
+      m.source,
+    );
     if (hf) ids.add(hf[1]!);
     for (const id of ids) {
       const set = out.get(id) ?? new Set<string>();

@@ -187,7 +187,11 @@ export function mayCallLoaderBytes(bytes: Buffer, language: Language = 'python')
 /** The byte test for a config (a model key) or for source (a loader word). */
 export function mayNameModelBytes(language: Language, bytes: Buffer): boolean {
   if (language === 'shell') return mentionsShellDownload(bytes.toString('latin1'));
-  return language === 'config' ? mentionsModelKeyBytes(bytes) : mayCallLoaderBytes(bytes, language);
+  if (language === 'config') return mentionsModelKeyBytes(bytes);
+  // refs6: a notebook's `!cmd` shell escapes are read as a shell script (python-notebook.ts).
+  return (
+    mayCallLoaderBytes(bytes, language) || (language === 'notebook' && mentionsShellDownload(bytes.toString('latin1')))
+  );
 }
 
 /**

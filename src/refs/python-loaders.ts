@@ -36,7 +36,15 @@ export const LOCAL_PATH_CALLS: ReadonlySet<string> = new Set([
   'pathlib.PurePath',
 ]);
 
-const isTrue = (r: Resolved | undefined) => r?.value === 'True';
+/**
+ * Whether a Python flag such as `trust_remote_code` is on. transformers' `resolve_trust_remote_code`
+ * (dynamic_module_utils.py), sentence-transformers and vLLM test the value's truth (`if … and not trust_remote_code`),
+ * so any non-empty string — `"False"` included — turns it on, the same as `True`.
+ */
+export function pythonTruthy(r: Resolved | undefined): boolean {
+  return r?.value === 'True' || (r?.isString === true && r.value !== '');
+}
+const isTrue = pythonTruthy;
 const lastName = (s: string) => s.slice(s.lastIndexOf('.') + 1);
 const inModule = (resolved: string, modules: readonly string[]) => modules.some((m) => resolved.startsWith(`${m}.`));
 const literal = (value: string): Resolved => ({ value, isString: true });
@@ -103,7 +111,8 @@ export function pythonLibraryShape(f: CallFacts): LoaderShape | undefined {
       revision: kw('revision'),
       runsRemoteCode: isTrue(kw('trust_remote_code')),
     };
-  // langchain HuggingFaceEmbeddings(model_name=…, model_kwargs={…}): model_kwargs go to SentenceTransformer.
+  // langchain HuggingFaceEmbeddings(model_name=…, model_kwargs={…}): `SentenceTransformer(model_name, **model_kwargs)`,
+  // so a bare name is the sentence-transformers organisation's too.
   if (
     (name === 'HuggingFaceEmbeddings' || name === 'HuggingFaceBgeEmbeddings') &&
     inModule(f.resolved, ['langchain_huggingface', 'langchain_community', 'langchain'])
@@ -117,6 +126,7 @@ export function pythonLibraryShape(f: CallFacts): LoaderShape | undefined {
       name: n,
       revision: options?.get('revision'),
       runsRemoteCode: isTrue(options?.get('trust_remote_code')),
+      bareNames: 'sentence-transformers',
     };
   }
   // langchain HuggingFacePipeline.from_model_id(model_id, task, …, model_kwargs) (langchain_huggingface/llms/
@@ -148,6 +158,7 @@ export function pythonLibraryShape(f: CallFacts): LoaderShape | undefined {
       name: n,
       revision: llm ? options?.get('revision') : kw('revision'),
       runsRemoteCode: isTrue(llm ? options?.get('trust_remote_code') : kw('trust_remote_code')),
+      ...(llm ? {} : { bareNames: 'sentence-transformers' as const }),
     };
   }
   // ollama-python `pull(model)` (ollama/_client.py; the module's functions are a default Client's): asks the server

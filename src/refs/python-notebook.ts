@@ -1,4 +1,5 @@
 import { findPythonReferences } from './python.js';
+import { findShellReferences } from './shell-commands.js';
 import { lineIndex } from './text.js';
 import type { FileReferences } from './types.js';
 
@@ -6,7 +7,10 @@ import type { FileReferences } from './types.js';
  * Model references in a Jupyter notebook (`.ipynb`, nbformat 4): the code cells, in order, read as one Python file —
  * the kernel runs them in one namespace, so a constant set in one cell names the model another cell loads. Markdown
  * and raw cells, and outputs, are not code. IPython magics and shell escapes (`%pip`, `!cmd`, `%%bash` cells) are
- * not Python: blanked, keeping the line count. Each reference is reported at its line and column in the notebook's
+ * not Python: blanked, keeping the line count. The shell escapes run their command in a shell (IPython
+ * `InteractiveShell.system` for `!cmd` / `!!cmd`, the script magics for `%%bash`, `%%sh`, `%%script bash|sh`), so
+ * they are read as a shell script is (shell-commands.ts: `!huggingface-cli download org/x` downloads), and so are
+ * `%env X=v` settings. Each reference is reported at its line and column in the notebook's
  * JSON text, where the cell's source string holds it.
  */
 export function findNotebookReferences(
@@ -17,12 +21,19 @@ export function findNotebookReferences(
   const none: FileReferences = { references: [], dynamic: [] };
   const lines = codeLines(text);
   if (!lines) return none;
-  const found = findPythonReferences(path, lines.map((l) => l.code).join('\n'), existsLocally);
+  const python = findPythonReferences(path, lines.map((l) => l.code).join('\n'), existsLocally);
+  const shell = lines.some((l) => l.shell !== '')
+    ? findShellReferences(path, lines.map((l) => l.shell).join('\n'), existsLocally)
+    : undefined;
+  const found = {
+    references: [...python.references, ...(shell?.references ?? [])],
+    dynamic: [...python.dynamic, ...(shell?.dynamic ?? [])],
+  };
   const place = (line: number, column: number) => {
     const l = lines[line - 1];
     if (!l) return { line, column };
     // The column in the JSON text: past the string's opening quote and the escaped form of what precedes it.
-    const before = JSON.stringify(l.code.slice(0, column - 1)).length - 2;
+    const before = JSON.stringify(l.raw.slice(0, column - 1)).length - 2;
     return { line: l.line, column: l.column + 1 + before };
   };
   return {
@@ -32,8 +43,12 @@ export function findNotebookReferences(
 }
 
 interface CodeLine {
-  /** The Python line (without its newline). */
+  /** The Python line (without its newline); '' for a magic or shell line. */
   readonly code: string;
+  /** The line as the cell holds it. */
+  readonly raw: string;
+  /** The shell command a shell escape runs, at the same columns (the `!` blanked); '' for any other line. */
+  readonly shell: string;
   /** Where the JSON string holding it starts (its quote), 1-based. */
   readonly line: number;
   readonly column: number;
@@ -58,6 +73,8 @@ function codeLines(text: string): CodeLine[] | undefined {
     if (c?.cell_type !== 'code') continue;
     const source = Array.isArray(c.source) ? c.source : typeof c.source === 'string' ? [c.source] : [];
     const cellMagic = typeof source[0] === 'string' && source[0].startsWith('%%');
+    const shellCell = typeof source[0] === 'string' && /^%%(?:bash|sh|script\s+(?:ba)?sh)\b/.test(source[0]);
+    let first = true;
     for (const piece of source) {
       if (typeof piece !== 'string') continue;
       // nbformat writes each line as one JSON string; found in order, so two equal lines map to their own places.
@@ -65,8 +82,18 @@ function codeLines(text: string): CodeLine[] | undefined {
       if (at >= 0) cursor = at + 1;
       const where = at0(at >= 0 ? at : cursor);
       // A string may itself hold several lines (a cell's source as one string): each gets the string's place.
-      for (const code of piece.replace(/\n$/, '').split('\n'))
-        out.push({ code: cellMagic || /^\s*[%!]/.test(code) ? '' : code, ...where });
+      for (const code of piece.replace(/\n$/, '').split('\n')) {
+        // `%env X=v` / `%set_env X=v` set the process environment (IPython's `env` magic): HF_ENDPOINT and the
+        // offline switches are read from it as from a shell's assignment.
+        const escape = /^(\s*)(!!?|%(?:set_)?env\b)/.exec(code);
+        const shell = escape
+          ? escape[1]! + ' '.repeat(escape[2]!.length) + code.slice(escape[0].length)
+          : shellCell && !first
+            ? code
+            : '';
+        first = false;
+        out.push({ code: cellMagic || /^\s*[%!]/.test(code) ? '' : code, raw: code, shell, ...where });
+      }
     }
   }
   return out;

@@ -92,11 +92,16 @@ export function screenText(path: string, text: string): Searched | undefined {
   if (languageOf(path) === 'shell') return mentionsShellDownload(text) ? undefined : { kind: 'none' };
   const config = isConfig(path);
   if (config && isTestData(path)) return { kind: 'none' };
-  if (config ? !mentionsModelKey(text) : !mayCallLoader(text, isPython(path) ? 'python' : 'javascript'))
+  // A notebook's outputs (base64 images) are long lines by nature: python-notebook.ts reads only its code cells,
+  // and its `!cmd` shell escapes as a shell script.
+  const notebook = sourceExtension(path) === 'ipynb';
+  if (
+    config
+      ? !mentionsModelKey(text)
+      : !mayCallLoader(text, isPython(path) ? 'python' : 'javascript') && !(notebook && mentionsShellDownload(text))
+  )
     return { kind: 'none' };
   // Minified or generated code, and nesting deeper than hand-written code (the parsers' tree building recurses).
-  // A notebook's outputs (base64 images) are long lines by nature: python-notebook.ts reads only its code cells.
-  const notebook = sourceExtension(path) === 'ipynb';
   if ((!config && !notebook && looksGenerated(text)) || nestingDepth(text) > MAX_NESTING) return { kind: 'skipped' };
   return undefined;
 }

@@ -68,7 +68,11 @@ export async function referenceChanges(
     const retargets = pairRetargets(before, after);
     for (const r of after) {
       const name = r.repoId ?? r.url;
-      const olds = before.filter((b) => (b.repoId ?? b.url) === name);
+      const sameModel = before.filter((b) => (b.repoId ?? b.url) === name);
+      // Compared with the base's calls of the same loader when there are any: a file that also fetches a file of
+      // the repo at a branch (`hf_hub_download(…, revision="main")`) must not hide the model's own pin moving there.
+      const sameVia = sameModel.filter((b) => b.via === r.via);
+      const olds = sameVia.length > 0 ? sameVia : sameModel;
       const where = { path: r.path, line: r.line, column: r.column };
       const evidence = {
         model: name ?? '?',

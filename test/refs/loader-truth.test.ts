@@ -1,0 +1,204 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_POLICY } from '../../src/trust/policy/default.js';
+import type { TrustedRegistry } from '../../src/core/trusted-registry.js';
+import { judgeReference, reviewedCommits } from '../../src/refs/judge.js';
+import { findConfigReferences } from '../../src/refs/config.js';
+import { searchBytes } from '../../src/refs/find.js';
+import { findPythonReferences, findPythonReferencesInWholeFile } from '../../src/refs/python.js';
+
+/**
+ * refs6: what the library would download, read from its source, against what chainproof reports. Each case is a
+ * small Python file written for the test; every finding as `RULE:line repo@revision`, through the finder the scan
+ * uses and through lezer over the whole file (they must agree).
+ */
+const C = '0123456789abcdef0123456789abcdef01234567';
+const noLocal = () => false;
+
+function findings(text: string, finder = findPythonReferences): string[] {
+  const r = finder('app.py', text, noLocal);
+  return [
+    ...r.references.flatMap((ref) =>
+      judgeReference(ref, new Map(), DEFAULT_POLICY).map(
+        (f) => `${f.ruleId}:${f.location.line} ${ref.url ?? ref.repoId}@${ref.revision ?? '-'}`,
+      ),
+    ),
+    ...r.dynamic.map((d) => `dynamic:${d.line} ${d.via}`),
+  ].sort();
+}
+
+const CASES: { name: string; text: string; want: string[] }[] = [
+  {
+    // timm _hub.py `hf_split`: `hf-hub:<id>@<rev>` (or `hf_hub:`) loads <id> at <rev>; it used to be dropped whole
+    // (the `@` made the name no repo id).
+    name: 'timm hf-hub name with @revision',
+    text: `import timm\na = timm.create_model("hf-hub:timm/vit_b.in21k@${C}", pretrained=True)\nb = timm.create_model("hf_hub:timm/vit_s@main", pretrained=True)\n`,
+    want: ['CPR001:3 timm/vit_s@main', 'CPR003:2 timm/vit_b.in21k@' + C, 'CPR003:3 timm/vit_s@main'],
+  },
+  {
+    // SentenceTransformer.__init__: a name with no `/` that is not a legacy transformers model is the
+    // sentence-transformers organisation's; langchain's and LlamaIndex's embeddings hand their name to it.
+    name: 'sentence-transformers bare name',
+    text: [
+      'from sentence_transformers import SentenceTransformer, CrossEncoder',
+      'from langchain_huggingface import HuggingFaceEmbeddings',
+      'a = SentenceTransformer("all-MiniLM-L6-v2")',
+      'b = SentenceTransformer("Bert-Base-Uncased")',
+      'c = CrossEncoder("ms-marco-MiniLM-L-6-v2")',
+      'd = HuggingFaceEmbeddings(model_name="all-mpnet-base-v2")',
+      '',
+    ].join('\n'),
+    want: [
+      'CPR001:3 sentence-transformers/all-MiniLM-L6-v2@-',
+      'CPR001:4 Bert-Base-Uncased@-',
+      'CPR001:5 ms-marco-MiniLM-L-6-v2@-',
+      'CPR001:6 sentence-transformers/all-mpnet-base-v2@-',
+      'CPR003:3 sentence-transformers/all-MiniLM-L6-v2@-',
+      'CPR003:4 Bert-Base-Uncased@-',
+      'CPR003:5 ms-marco-MiniLM-L-6-v2@-',
+      'CPR003:6 sentence-transformers/all-mpnet-base-v2@-',
+    ],
+  },
+  {
+    // pipelines/__init__.py `pipeline`: a str tokenizer / image_processor / config is loaded with
+    // Auto….from_pretrained(identifier, **hub_kwargs): the call's revision and trust_remote_code apply to it too.
+    name: 'pipeline tokenizer and processors given by name',
+    text: [
+      'from transformers import pipeline, AutoTokenizer',
+      'tok = AutoTokenizer.from_pretrained("acme/tok-a", revision="' + C + '")',
+      `p = pipeline("text-generation", model="acme/gen", tokenizer="acme/tok-b", revision="${C}", trust_remote_code=True)`,
+      'q = pipeline("image-classification", model="acme/vit", image_processor="acme/proc", config="acme/vit")',
+      'r = pipeline("text-generation", model="acme/gen2", tokenizer=tok)',
+      '',
+    ].join('\n'),
+    want: [
+      'CPR001:4 acme/proc@-',
+      'CPR001:4 acme/vit@-',
+      'CPR001:5 acme/gen2@-',
+      'CPR002:3 acme/gen@' + C,
+      'CPR002:3 acme/tok-b@' + C,
+      'CPR003:2 acme/tok-a@' + C,
+      'CPR003:3 acme/gen@' + C,
+      'CPR003:3 acme/tok-b@' + C,
+      'CPR003:4 acme/proc@-',
+      'CPR003:4 acme/vit@-',
+      'CPR003:5 acme/gen2@-',
+    ],
+  },
+  {
+    // transformers dynamic_module_utils.py `resolve_trust_remote_code` tests the value's truth: "False" (a
+    // non-empty string) runs the repository's code; "" does not.
+    name: 'trust_remote_code given a truthy non-bool',
+    text: [
+      'from transformers import AutoModel',
+      `a = AutoModel.from_pretrained("acme/s", revision="${C}", trust_remote_code="False")`,
+      `c = AutoModel.from_pretrained("acme/e", revision="${C}", trust_remote_code="")`,
+      '',
+    ].join('\n'),
+    want: ['CPR002:2 acme/s@' + C, 'CPR003:2 acme/s@' + C, 'CPR003:3 acme/e@' + C],
+  },
+  {
+    // huggingface_hub `hf_hub_url`: a dataset's file is `datasets/<org>/<name>/resolve/<rev>/<file>` — the repo was
+    // read as "datasets/<org>" with no revision, so a commit-pinned URL was "no revision".
+    name: 'weights in a dataset repo by URL',
+    text: [
+      'import torch',
+      `a = torch.hub.load_state_dict_from_url("https://huggingface.co/datasets/acme/w/resolve/${C}/model.pt")`,
+      'b = torch.hub.load_state_dict_from_url("https://huggingface.co/spaces/acme/demo/resolve/main/model.pt")',
+      '',
+    ].join('\n'),
+    want: [
+      'CPR001:3 https://huggingface.co/spaces/acme/demo/resolve/main/model.pt@main',
+      `CPR003:2 https://huggingface.co/datasets/acme/w/resolve/${C}/model.pt@${C}`,
+      'CPR003:3 https://huggingface.co/spaces/acme/demo/resolve/main/model.pt@main',
+    ],
+  },
+];
+
+describe('refs6: references as the loading library reads them', () => {
+  it.each(CASES)('$name', ({ text, want }) => {
+    expect(findings(text)).toEqual(want);
+    expect(findings(text, findPythonReferencesInWholeFile)).toEqual(want);
+  });
+});
+
+describe('refs6: a notebook shell escape is a shell command', () => {
+  // IPython runs `!cmd` / `!!cmd` and `%%bash` cells in a shell, and `%env X=v` sets the process environment: read as
+  // shell-commands.ts reads a script. A markdown cell is not run. Through searchBytes: the byte prefilter too.
+  const cell = (cell_type: string, source: string[]) => ({ cell_type, metadata: {}, source, outputs: [] });
+  const notebook = JSON.stringify(
+    {
+      cells: [
+        cell('code', ['!huggingface-cli download acme/nb-shell --revision main\n', '%pip install torch\n']),
+        cell('code', ['%%bash\n', `hf download acme/nb-bash --revision ${C}\n`]),
+        cell('code', ['%env HF_ENDPOINT=https://mirror.example\n']),
+        cell('markdown', ['!huggingface-cli download acme/in-markdown\n']),
+      ],
+      metadata: {},
+      nbformat: 4,
+      nbformat_minor: 5,
+    },
+    null,
+    1,
+  );
+  it('!huggingface-cli, %%bash and %env lines, each at its place in the JSON text', () => {
+    const got = searchBytes('explore.ipynb', Buffer.from(notebook), noLocal);
+    expect(got.kind).toBe('found');
+    const refs = got.kind === 'found' ? got.refs : { references: [], dynamic: [] };
+    const lines = notebook.split('\n');
+    const at = (line: number, column: number) => lines[line - 1]!.slice(column - 1, column + 13);
+    expect(refs.references.map((r) => `${r.repoId}@${r.revision ?? '-'} ${at(r.line, r.column)}`)).toEqual([
+      'acme/nb-shell@main acme/nb-shell ',
+      `acme/nb-bash@${C} acme/nb-bash -`,
+    ]);
+    expect(refs.dynamic.map((d) => `${d.hubSetting?.variable}=${d.hubSetting?.value} ${at(d.line, d.column)}`)).toEqual(
+      ['HF_ENDPOINT=https://mirror.example HF_ENDPOINT=ht'],
+    );
+  });
+});
+
+describe('refs6: YAML merge keys', () => {
+  // PyYAML SafeLoader `flatten_mapping` (what training code and OmegaConf load configs with): `<<: *anchor` merges
+  // the anchored mapping, the mapping's own keys winning. A stage that keeps the model and moves the revision loads
+  // that model at the new revision; one that overrides nothing is what its anchor names.
+  const yaml = [
+    'defaults: &defaults',
+    '  model_name_or_path: acme/anchored',
+    `  revision: ${C}`,
+    'remote: &remote',
+    '  trust_remote_code: true',
+    'stage1:',
+    '  <<: *defaults',
+    '  learning_rate: 0.1',
+    'stage2:',
+    '  <<: *defaults',
+    '  revision: main',
+    'stage3:',
+    '  <<: [*remote, *defaults]',
+    '  tokenizer_name: acme/tok',
+    '',
+  ].join('\n');
+  it('a merged mapping that moves the revision or adds a model is read with what it merges', () => {
+    const r = findConfigReferences('train.yaml', yaml, noLocal);
+    expect(
+      r.references.map(
+        (x) => `${x.line}:${x.column} ${x.repoId}@${x.revision ?? '-'}${x.runsRemoteCode ? ' remote-code' : ''}`,
+      ),
+    ).toEqual([
+      `14:19 acme/tok@${C} remote-code`,
+      `13:3 acme/anchored@${C} remote-code`,
+      '10:3 acme/anchored@main',
+      `2:23 acme/anchored@${C}`,
+    ]);
+  });
+});
+
+describe('refs6: a dataset repo reviewed in the trusted registry', () => {
+  it('a registry entry whose source is the dataset URL covers the pinned dataset URL (same datasets/ id)', () => {
+    const text = `import torch\nw = torch.hub.load_state_dict_from_url("https://huggingface.co/datasets/acme/w/resolve/${C}/model.pt")\n`;
+    const [ref] = findPythonReferences('app.py', text, noLocal).references;
+    expect(ref?.repoId).toBe('datasets/acme/w');
+    const registry = { models: [{ name: 'w-weights', source: 'https://huggingface.co/datasets/acme/w', revision: C }] };
+    const reviewed = reviewedCommits(registry as unknown as TrustedRegistry);
+    expect(judgeReference(ref!, reviewed, DEFAULT_POLICY).map((f) => f.ruleId)).toEqual([]);
+  });
+});
