@@ -71,7 +71,7 @@ export async function listTree(
   // A gitlink (mode 160000) records the submodule's commit: compared, never entered.
   for (const e of all) if (e.type === 'commit') submodules?.set(e.path, e.oid);
   const blobs = all.filter((e) => e.type === 'blob' && e.mode !== '120000');
-  const sizes = await Promise.all(blobs.map((e) => git.size(e.oid)));
+  const sizes = await git.sizes(blobs.map((e) => e.oid));
   const entries = blobs.map((e, i) => ({ path: e.path, mode: e.mode, oid: e.oid, size: sizes[i]! }));
   return entries.sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0));
 }
