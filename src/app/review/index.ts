@@ -18,7 +18,8 @@ import { findCommit, revisionOf } from './fetch.js';
 import { dedupeSorted, unreadable, workingTreeModels } from './finish.js';
 import type { GateKind, GateVerdict } from './gate.js';
 import { judgeGate } from './gate.js';
-import { BlobCache, prefixAndCommits, repoPrefix, submodulesAt, type TreeEntry } from './git.js';
+import { BlobCache, submodulesAt, type TreeEntry } from './git.js';
+import { GitObjects } from './objects.js';
 import { isReferenceSource, MAX_SOURCE_BYTES } from '../../refs/find.js';
 import { MAX_LOCKFILE_BYTES } from '../../deps/read.js';
 import { addedToGroups, introducedAlone } from './grouped.js';
@@ -81,10 +82,20 @@ export interface ReviewResult {
 export async function reviewChange(req: ReviewRequest): Promise<ReviewResult> {
   const dir = path.resolve(req.dir);
   const mayFetch = !req.options.offline;
-  // Both commits and the prefix from one `git rev-parse` when they are all there; else each is looked up (and fetched).
-  const quick = await prefixAndCommits(dir, [req.base, ...(req.head !== undefined ? [req.head] : [])].map(revisionOf));
+  // Every object of the review comes from one long-lived `git cat-file` (objects.ts), closed when the review ends.
+  const git = new GitObjects(dir);
+  try {
+    return await reviewWith(req, dir, git, mayFetch);
+  } finally {
+    await git.close();
+  }
+}
+
+async function reviewWith(req: ReviewRequest, dir: string, git: GitObjects, mayFetch: boolean): Promise<ReviewResult> {
+  // Both commits from the one cat-file when they are all there; else each is looked up (and fetched).
+  const quick = await git.commits([req.base, ...(req.head !== undefined ? [req.head] : [])].map(revisionOf));
   const found = (commit: string | undefined) => ({ kind: 'found' as const, commit: commit! });
-  const base = quick ? found(quick.commits[0]) : await findCommit(dir, req.base, mayFetch, req.options.env);
+  const base = quick ? found(quick[0]) : await findCommit(dir, req.base, mayFetch, req.options.env);
   if (base.kind === 'missing') return notCompared(req, 'base', base.why);
   const baseCommit = base.commit;
   // A `--head` commit of a pull request from a fork may be missing too: fetched the same way.
@@ -92,16 +103,17 @@ export async function reviewChange(req: ReviewRequest): Promise<ReviewResult> {
     req.head === undefined
       ? undefined
       : quick
-        ? found(quick.commits[1])
+        ? found(quick[1])
         : await findCommit(dir, req.head, mayFetch, req.options.env);
   if (head?.kind === 'missing') return notCompared(req, 'head', head.why);
   const headCommit = head?.commit;
   const snaps: Snapshot[] = [];
   try {
-    const prefix = quick?.prefix ?? (await repoPrefix(dir));
-    const blobs = new BlobCache(dir);
-    const baseList = await listCommit(dir, baseCommit, prefix);
-    const headList = headCommit !== undefined ? await listCommit(dir, headCommit, prefix) : undefined;
+    const blobs = new BlobCache(git);
+    const [baseList, headList] = await Promise.all([
+      listCommit(git, baseCommit),
+      headCommit !== undefined ? listCommit(git, headCommit) : undefined,
+    ]);
     // What both snapshots and the later readers take, in one `git cat-file --batch` (within the cache's bound).
     await blobs.prefetch(
       [
@@ -153,7 +165,7 @@ export async function reviewChange(req: ReviewRequest): Promise<ReviewResult> {
       ...unreadable(baseScan, 'base'),
       ...unreadable(headScan, 'head'),
       ...submoduleFindings(
-        diffSubmodules(baseSnap.submodules, headSnap?.submodules ?? (await submodulesAt(dir, 'HEAD', prefix))),
+        diffSubmodules(baseSnap.submodules, headSnap?.submodules ?? (await submodulesAt(git, 'HEAD'))),
       ),
       ...trustChangeFindings(judges.trustChanges, judges.judgedBy),
       ...(await installChangeFindings(dir, baseSnap, headSnap, policy)),

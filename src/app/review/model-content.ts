@@ -13,7 +13,7 @@ import { isReferenceSource } from '../../refs/find.js';
 import { scanRepository } from '../scan.js';
 import { STAGES } from '../stages.js';
 import type { TreeEntry } from './git.js';
-import { hashWorkingFiles, writeBlobTo, type BlobCache } from './git.js';
+import { hashWorkingFiles, type BlobCache } from './git.js';
 import { MAX_POINTER_BYTES, parseLfsPointer } from '../../discover/lfs.js';
 import { isModelPath, isReviewInput } from './snapshot.js';
 import { disguisedModels } from './sniff-blobs.js';
@@ -80,7 +80,7 @@ export async function inspectChangedContent(req: ModelContentRequest): Promise<M
         const target = path.resolve(tmp, ...e.path.split('/'));
         if (!target.startsWith(tmp + path.sep)) continue;
         await mkdir(path.dirname(target), { recursive: true });
-        await writeBlobTo(req.dir, e.oid, target);
+        await req.blobs.git.writeBlob(e.oid, target);
       }
     }
     const paths = new Set(take.map((e) => e.path));

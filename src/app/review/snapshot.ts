@@ -7,6 +7,7 @@ import { isReferenceSource } from '../../refs/find.js';
 import { POLICY_FILE_CANDIDATES } from '../../trust/policy/find.js';
 import type { TreeEntry } from './git.js';
 import { listTree, type BlobCache } from './git.js';
+import type { GitObjects } from './objects.js';
 
 /** The kinds of file a review reads at a revision: what the package managers read. */
 const REVIEW_KINDS: ReadonlySet<string> = new Set(['lockfile', 'manifest', 'config']);
@@ -52,9 +53,9 @@ export interface Listing {
   readonly submodules: ReadonlyMap<string, string>;
 }
 
-export async function listCommit(dir: string, commit: string, prefix: string): Promise<Listing> {
+export async function listCommit(git: GitObjects, commit: string): Promise<Listing> {
   const submodules = new Map<string, string>();
-  return { entries: await listTree(dir, commit, prefix, submodules), submodules };
+  return { entries: await listTree(git, commit, submodules), submodules };
 }
 
 /** The blobs snapshotCommit reads: review inputs within the lockfile bound (a caller may read them ahead). */

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { commitHead, makeRepo, reviewHead, type Tree } from './repo.js';
+import { makeRepo, reviewHead, type Tree } from './repo.js';
 import { manifest, npmLock, sri } from './npm-lock.js';
 
 /**
@@ -84,9 +84,8 @@ const cases: Case[] = [
 
 describe('review of a change that removes a lockfile', () => {
   it.each(cases)('$name', async ({ base, remove = [], head = {}, want }) => {
-    const repo = makeRepo(base);
+    const repo = makeRepo(base, head, remove);
     cleanups.push(repo.cleanup);
-    commitHead(repo.dir, remove, head);
     const r = await reviewHead(repo.dir, { gate: 'patch' });
     expect(r.findings.filter((f) => f.ruleId === 'CPU031').map((f) => `${f.ruleId}@${f.location.path}`)).toEqual(want);
     if (want.length > 0) expect(r.gate?.passed).toBe(false);

@@ -34,38 +34,47 @@ export function writeTree(dir: string, files: Tree): void {
 }
 
 /**
- * A temp git repository with one commit per tree: `base` first, then `head` (if given) on top; the work tree holds
- * both, head's files over base's. The commits are written by one `git fast-import` rather than `add` + `commit` per
- * tree, and the empty repository is a copy of one `git init` made once per worker process: one git process per
- * repository (each process started from a test worker costs about 20-30 ms of CPU; the review tests build about a
- * hundred and fifty repositories). The index is left empty: a review reads commits (`ls-tree`, `cat-file`) and
- * work-tree files (`hash-object`), never the index.
+ * A temp git repository with one commit per tree: `base` first, then `head` (if given) on top, which also deletes the
+ * paths in `remove`; the work tree holds both, head's files over base's, without the removed ones. The commits are
+ * written by one `git fast-import` rather than `add` + `commit` per tree, and the empty repository is a copy of one
+ * `git init` made once per worker process: one git process per repository (each process started from a test worker
+ * costs about 20-30 ms of CPU; the review tests build about a hundred and fifty repositories). The index is left
+ * empty: a review reads commits (`git cat-file`) and work-tree files (`hash-object`), never the index.
  */
-export function makeRepo(base: Tree, head?: Tree): { dir: string; cleanup: () => void } {
+export function makeRepo(
+  base: Tree,
+  head?: Tree,
+  remove: readonly string[] = [],
+): { dir: string; cleanup: () => void } {
+  return makeHistory([{ files: base }, ...(head ? [{ files: head, remove }] : [])]);
+}
+
+/** One commit of makeHistory: files added or changed, paths deleted, gitlinks (path → a submodule's commit). */
+export interface CommitSpec {
+  readonly files?: Tree;
+  readonly remove?: readonly string[];
+  readonly gitlinks?: Readonly<Record<string, string>>;
+}
+
+/** A temp repository with these commits on main, in order, by one `git fast-import` (as makeRepo). */
+export function makeHistory(commits: readonly CommitSpec[]): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(path.join(tmpdir(), 'chainproof-review-test-'));
   cpSync(emptyGitDir(), path.join(dir, '.git'), { recursive: true });
-  // A second commit to the same branch in one import has the first as its parent.
-  const stream = [commitRecord('base', base), ...(head ? [commitRecord('head', head)] : [])];
+  // A later commit to the same branch in one import has the one before as its parent.
+  const stream = commits.map((c, i) => commitRecord(['base', 'head'][i] ?? `commit ${i}`, c));
   // fastimport.unpackLimit=0 keeps the import's pack as it is: with fewer than 100 objects (the default limit)
   // fast-import starts `git unpack-objects` to turn it into loose objects (fast-import.c, end_packfile), a second
-  // process that cost more CPU than the import. Packed or loose, `ls-tree` and `cat-file` read the same objects.
+  // process that cost more CPU than the import. Packed or loose, `cat-file` reads the same objects.
   execFileSync('git', ['-c', 'fastimport.unpackLimit=0', 'fast-import', '--quiet', '--done'], {
     cwd: dir,
     env: { ...process.env, ...GIT_ENV },
     input: Buffer.concat([...stream, Buffer.from('done\n')]),
   });
-  writeTree(dir, base);
-  if (head) writeTree(dir, head);
+  for (const c of commits) {
+    writeTree(dir, c.files ?? {});
+    for (const rel of c.remove ?? []) rmSync(path.join(dir, ...rel.split('/')), { force: true });
+  }
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
-}
-
-/** Commit a head on top of `makeRepo(base)` that can also delete files (fast-import's trees only add them). */
-export function commitHead(dir: string, remove: readonly string[], files: Tree = {}): void {
-  git(dir, 'read-tree', 'HEAD'); // makeRepo leaves the index empty
-  if (remove.length > 0) git(dir, 'rm', '-q', ...remove);
-  writeTree(dir, files);
-  git(dir, 'add', '-A');
-  git(dir, 'commit', '-q', '-m', 'head');
 }
 
 /**
@@ -89,18 +98,23 @@ function emptyGitDir(): string {
 }
 
 /** One commit on main in fast-import's format, its files inline (modified or added; others stay as they were). */
-function commitRecord(message: string, files: Tree): Buffer {
+function commitRecord(message: string, { files = {}, remove = [], gitlinks = {} }: CommitSpec): Buffer {
   const who = `${GIT_ENV.GIT_COMMITTER_NAME} <${GIT_ENV.GIT_COMMITTER_EMAIL}> 1767225600 +0000`;
   const parts: Buffer[] = [
     Buffer.from(
       `commit refs/heads/main\nauthor ${who}\ncommitter ${who}\ndata ${Buffer.byteLength(message)}\n${message}\n`,
     ),
   ];
-  for (const [rel, content] of Object.entries(files)) {
+  const plain = (rel: string) => {
     if (/^"|\n/.test(rel)) throw new Error(`makeRepo: a path fast-import would need quoted: ${JSON.stringify(rel)}`);
+    return rel;
+  };
+  for (const rel of remove) parts.push(Buffer.from(`D ${plain(rel)}\n`));
+  for (const [rel, content] of Object.entries(files)) {
     const bytes = Buffer.from(content);
-    parts.push(Buffer.from(`M 100644 inline ${rel}\ndata ${bytes.length}\n`), bytes, Buffer.from('\n'));
+    parts.push(Buffer.from(`M 100644 inline ${plain(rel)}\ndata ${bytes.length}\n`), bytes, Buffer.from('\n'));
   }
+  for (const [rel, commit] of Object.entries(gitlinks)) parts.push(Buffer.from(`M 160000 ${commit} ${plain(rel)}\n`));
   parts.push(Buffer.from('\n'));
   return Buffer.concat(parts);
 }

@@ -1,30 +1,24 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { git, reviewHead } from './repo.js';
+import { makeHistory, reviewHead } from './repo.js';
 
 /**
  * Submodules: a gitlink records another repository's commit. Before, review listed blobs only, so a change that
  * added a submodule or moved it to another commit reported nothing. One repository, three commits: README, then a
- * submodule at A, then the submodule at B (gitlinks written straight into the index; no submodule is cloned).
+ * submodule at A, then the submodule at B (gitlinks written by fast-import; no submodule is cloned).
  */
 const A = 'a'.repeat(40);
 const B = 'b'.repeat(40);
 let dir: string;
+let cleanup: () => void;
 
 beforeAll(() => {
-  dir = mkdtempSync(path.join(tmpdir(), 'chainproof-review-submodule-'));
-  git(dir, 'init', '-q', '-b', 'main');
-  writeFileSync(path.join(dir, 'README.md'), 'x\n');
-  git(dir, 'add', 'README.md');
-  git(dir, 'commit', '-q', '-m', 'readme');
-  git(dir, 'update-index', '--add', '--cacheinfo', `160000,${A},vendor/lib`);
-  git(dir, 'commit', '-q', '-m', 'add submodule');
-  git(dir, 'update-index', '--cacheinfo', `160000,${B},vendor/lib`);
-  git(dir, 'commit', '-q', '-m', 'move submodule');
+  ({ dir, cleanup } = makeHistory([
+    { files: { 'README.md': 'x\n' } },
+    { gitlinks: { 'vendor/lib': A } },
+    { gitlinks: { 'vendor/lib': B } },
+  ]));
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => cleanup());
 
 describe('review reports submodules the change adds or moves', () => {
   it.each([

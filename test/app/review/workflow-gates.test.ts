@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { commitHead, makeRepo, reviewHead } from './repo.js';
+import { makeRepo, reviewHead } from './repo.js';
 
 /**
  * CPU033: the head's own workflow runs on its pull request, so a change can switch off the chainproof check that
@@ -91,9 +91,12 @@ const cases: { name: string; head?: string; want: RegExp | undefined }[] = [
 
 describe('review of a workflow change that weakens the chainproof check', () => {
   it.each(cases)('$name', async ({ head, want }) => {
-    const repo = makeRepo({ [PATH]: workflow() });
+    const repo = makeRepo(
+      { [PATH]: workflow() },
+      head === undefined ? {} : { [PATH]: head },
+      head === undefined ? [PATH] : [],
+    );
     cleanups.push(repo.cleanup);
-    commitHead(repo.dir, head === undefined ? [PATH] : [], head === undefined ? {} : { [PATH]: head });
     const r = await reviewHead(repo.dir);
     const got = r.findings.filter((f) => f.ruleId === 'CPU033');
     if (want === undefined) expect(got).toEqual([]);
