@@ -1,5 +1,21 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
+
+/**
+ * Files that wait on the wall clock, not the CPU (the CLI held on a never-answering registry's default 10 s request
+ * timeouts): run first, while typecheck, eslint and prettier (scripts/test.mjs) still keep both cores busy, so the
+ * worker they hold costs no wall time. Last in the order they would leave one core idle at the end.
+ */
+const WAIT_FIRST = ['test/registry/deadline-cli.test.ts'];
+
+class WaitFirstSequencer extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const sorted = await super.sort(files);
+    const waits = (f: TestSpecification) => WAIT_FIRST.some((w) => f.moduleId.replaceAll('\\', '/').endsWith(w));
+    return [...sorted.filter(waits), ...sorted.filter((f) => !waits(f))];
+  }
+}
 
 export default defineConfig({
   test: {
@@ -15,5 +31,6 @@ export default defineConfig({
     // vitest's default is cores - 1, i.e. ONE worker on the 2-core CI machine. Many files wait on loopback servers
     // (Verdaccio, the npm-endpoints server) and child processes rather than the CPU, so use every core.
     maxWorkers: Math.max(2, availableParallelism()),
+    sequence: { sequencer: WaitFirstSequencer },
   },
 });

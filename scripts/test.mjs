@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 // `npm test`: build, typecheck, lint and the vitest suite, with the independent ones at the same time.
-//   build ─── vitest            (tests spawn the built CLI: the esbuild bundle, a few seconds); the CLI run held on
-//                               registry timeouts in a second vitest process beside it (APART below)
+//   build ─── vitest            (tests spawn the built CLI: the esbuild bundle, a few seconds)
 //   rules doc check             (bundles src/core/rules itself)
 //   typecheck + eslint          (one TypeScript program over src and test, fully type-checked, then handed to
 //                                eslint's type-aware rules; tsc's emit into build/ is for `npm run build` and the
@@ -108,20 +107,12 @@ const prettier = job('prettier', [
     PRETTIER_CACHE,
   ],
 ]);
-// The CLI run that waits on a never-answering registry with the default 10 s request timeouts runs in a vitest
-// process of its own beside the rest: it is wall time, not CPU, so it overlaps the main run instead of holding one of
-// its workers. (The files that streamed hundreds of MiB to GiBs ran here too, each in a fresh fork; their real-size
-// runs are now in `npm run bench`, scripts/bench/large-streams.mjs, and their small twins run with the rest.)
-// A narrowed run (`npm test -- test/deps`) is one vitest process.
-const APART = ['test/registry/deadline-cli.test.ts'];
-const afterBuild = built.then(async (b) => {
-  if (b.code !== 0) return [];
-  if (vitestArgs.length > 0) return [await job('vitest', [[BIN('vitest'), 'run', ...vitestArgs]])];
-  return Promise.all([
-    job('vitest, registry deadline', [[BIN('vitest'), 'run', '--isolate', '--maxWorkers', '1', ...APART]]),
-    job('vitest', [[BIN('vitest'), 'run', ...APART.flatMap((f) => ['--exclude', f])]]),
-  ]);
-});
+// The CLI run that waits on a never-answering registry with the default 10 s request timeouts is wall time, not CPU:
+// vitest.config.ts's sequencer starts it first, while the jobs above still keep both cores busy. (It ran in a vitest
+// process of its own before: ~5 s of CPU for a second vitest start-up and module graph.)
+const afterBuild = built.then(async (b) =>
+  b.code !== 0 ? [] : [await job('vitest', [[BIN('vitest'), 'run', ...vitestArgs]])],
+);
 
 // Print the quick jobs as they finish; vitest waits for last so its summary ends the output.
 const printed = [built, rulesDoc, typecheckLint, prettier].map((p) => p.then((r) => (print(r), r)));
