@@ -5,6 +5,8 @@ import { regexError } from '../../src/trust/policy/patterns.js';
 import { PolicyError } from '../../src/trust/policy/problems.js';
 import { toNamedSigner } from '../../src/trust/sigstore/signers.js';
 import { matchesSigner } from '../../src/verify/policy/signers.js';
+import { identityAllowed, matchesAnchored } from '../../src/verify/npm/identity.js';
+import { publisherAllowed } from '../../src/verify/pypi/publisher.js';
 
 const signer = (pattern: string) =>
   `version: 1\nsignatures:\n  signers:\n    ci: {kind: sigstore, issuer: https://x.example, subjectPattern: '${pattern}'}\n`;
@@ -83,4 +85,38 @@ describe('identity patterns the star-height check passes still match in linear t
     );
     expect(matchesSigner({ kind: 'sigstore', issuer: ISSUER, subject }, signer)).toBe(want);
   });
+});
+
+describe('provenance builders, identities and PyPI publishers match in linear time too', () => {
+  // The value comes from a certificate or attestation whoever made it chose (Build Signer URI, Source Repository
+  // URI, a PyPI publisher's repository); each call would not return on V8's backtracking engine.
+  const CRAFTED = `${'a'.repeat(100_000)}b`;
+  const PATTERN = '(a|aa)+';
+
+  it('npm provenance identities (identityAllowed) and model builders (matchesAnchored)', () => {
+    expect(regexError(PATTERN)).toBeUndefined();
+    expect(identityAllowed({ sourceRepository: CRAFTED }, [{ sourceRepository: PATTERN }])).toBe(false);
+    expect(matchesAnchored(PATTERN, CRAFTED)).toBe(false);
+    // Anchored as before: the whole value must match.
+    expect(matchesAnchored('https://github\\.com/acme/app', 'https://github.com/acme/app')).toBe(true);
+    expect(matchesAnchored('https://github\\.com/acme/app', 'https://github.com/acme/app-evil')).toBe(false);
+  });
+
+  it('PyPI Trusted Publishers (publisherAllowed)', () => {
+    expect(publisherAllowed({ kind: 'GitHub', repository: CRAFTED }, [{ repository: PATTERN }])).toBe(false);
+    expect(publisherAllowed({ kind: 'GitHub', repository: 'acme/app' }, [{ repository: 'acme/.+' }])).toBe(true);
+  });
+
+  it.each(['repository', 'workflow', 'email'])(
+    'a PyPI publisher %s pattern the linear-time matcher cannot run is refused at load (exit 2, its line)',
+    async (field) => {
+      const text =
+        'version: 1\ndependencies:\n  python:\n    requireProvenance:\n      - packages: [acme]\n' +
+        `        publishers:\n          - ${field}: '(?=.*acme).+'\n`;
+      const err = (await parsePolicy(text, 'policy.yml', '.').catch((e: unknown) => e)) as PolicyError;
+      expect(err).toBeInstanceOf(PolicyError);
+      expect(err.problems).toMatchObject([{ code: 'bad-regex', line: 7 }]);
+      expect(exitCodeForError(err)).toBe(EXIT.usage);
+    },
+  );
 });

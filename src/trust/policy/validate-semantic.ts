@@ -34,6 +34,15 @@ export function validateSemantics(doc: SourceDocument, inheritedSigners: readonl
     });
   });
 
+  const python = asRecord(deps?.['python']);
+  eachItem(python?.['requireProvenance'], ['dependencies', 'python', 'requireProvenance'], (item, path) => {
+    eachItem(asRecord(item)?.['publishers'], [...path, 'publishers'], (publisher, ppath) => {
+      for (const field of ['repository', 'workflow', 'email']) {
+        checkRegex(asRecord(publisher)?.[field], [...ppath, field], add);
+      }
+    });
+  });
+
   const sig = asRecord(root['signatures']);
   const signers = asRecord(sig?.['signers']) ?? {};
   const names = [...new Set([...inheritedSigners, ...Object.keys(signers)])];

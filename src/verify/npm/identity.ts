@@ -1,6 +1,8 @@
 import { ASN1Obj } from '@sigstore/core';
 import type { Signer } from '@sigstore/verify';
 import type { ProvenanceRequirement } from '../../core/policy.js';
+import { anchoredRegExp } from '../../trust/policy/patterns.js';
+import { matchesLinear } from '../../trust/policy/identity-pattern.js';
 
 /** Who built and signed a provenance attestation, from the Fulcio certificate's extensions. */
 export interface BuilderIdentity {
@@ -60,16 +62,22 @@ export function identityAllowed(identity: BuilderIdentity, allowed: readonly All
 function matches(pattern: string | undefined, value: string | undefined): boolean {
   if (pattern === undefined) return true;
   if (value === undefined) return false;
-  return anchored(pattern).test(value);
+  return matchesAnchored(pattern, value);
 }
 
 const compiled = new Map<string, RegExp>();
 
-export function anchored(pattern: string): RegExp {
+/**
+ * Does the whole value match a policy identity pattern (`^(?:p)$` implied)? On the linear-time engine, as signer
+ * subjects are (trust/policy/identity-pattern.ts): the value comes from a certificate or attestation whoever made it
+ * chose, and a backtracking engine would let it stall the scan on a pattern safe-regex2 passes (`(a|aa)+`). Policy
+ * loading (validate-semantic.ts checkRegex) has already refused what the engine cannot compile.
+ */
+export function matchesAnchored(pattern: string, value: string): boolean {
   let re = compiled.get(pattern);
   if (!re) {
-    re = new RegExp(`^(?:${pattern})$`, 'u');
+    re = anchoredRegExp(pattern);
     compiled.set(pattern, re);
   }
-  return re;
+  return matchesLinear(re, value);
 }

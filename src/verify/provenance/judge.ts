@@ -2,7 +2,7 @@ import type { Finding } from '../../core/finding.js';
 import type { ModelProvenanceRequirement } from '../../core/policy.js';
 import type { ModelProvenance, ModelRecord } from '../../core/records.js';
 import type { TrustedRegistry } from '../../core/trusted-registry.js';
-import { anchored } from '../npm/identity.js';
+import { matchesAnchored } from '../npm/identity.js';
 import { requirementPathMatcher } from '../stage/setup.js';
 import { sameRepository } from './source.js';
 
@@ -47,7 +47,7 @@ export function judgeProvenance(
   const ev = { attestation: p.attestation, builder: p.builder, repository: p.repository, commit: p.commit };
   for (const r of reqs) {
     const { builders, sourceRepository } = r.requirement;
-    if (builders.length > 0 && !builders.some((b) => anchored(b).test(p.builder)))
+    if (builders.length > 0 && !builders.some((b) => matchesAnchored(b, p.builder)))
       out.push({
         ...base,
         ruleId: 'CPM022',

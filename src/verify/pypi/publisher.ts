@@ -1,6 +1,6 @@
 import type { PythonPublisherRequirement } from '../../core/policy.js';
 import type { BuilderIdentity } from '../npm/identity.js';
-import { anchored } from '../npm/identity.js';
+import { matchesAnchored } from '../npm/identity.js';
 
 /** A PEP 740 Trusted Publisher as the signing certificate proves it. */
 export interface PypiPublisher {
@@ -58,7 +58,7 @@ export function publisherAllowed(p: PypiPublisher, allowed: PythonPublisherRequi
 
 function matches(pattern: string | undefined, value: string | undefined): boolean {
   if (pattern === undefined) return true;
-  return value !== undefined && anchored(pattern).test(value);
+  return value !== undefined && matchesAnchored(pattern, value);
 }
 
 /**
