@@ -8,6 +8,7 @@ import {
   Constants,
   DictBuilder,
   DictConstants,
+  bindAliases,
   loaderClassOf,
   resolveCallee,
   resolveMethod,
@@ -47,6 +48,13 @@ export function findPythonReferencesFast(
     throw err;
   }
   const imports = new Map(reader.imports);
+  bindAliases(
+    imports,
+    reader.assignments.map((a) => [
+      a.name,
+      a.value.k === 'name' || a.value.k === 'attribute' ? calleeName(a.value) : undefined,
+    ]),
+  );
   const constants = new Constants();
   const dicts = new DictConstants(dictUseCheck(text));
   const built = new BuiltNames();

@@ -29,6 +29,8 @@ const WORD = new RegExp(ID, 'g');
  * of the word so a failed match gives up at once instead of retrying every shorter prefix.
  */
 const ASSIGNED = new RegExp(`${NOT_ID_BEFORE}(${ID})${NOT_ID_AFTER}[ \\t\\f\\\\\\r\\n]*=(?!=)`, 'g');
+/** `name = a.b.c` alone on its line: the assignments `bindAliases` (syntax.ts) reads as aliases. */
+const ALIAS = new RegExp(`^\\s*(${ID})\\s*=\\s*(${ID}(?:\\s*\\.\\s*${ID})*)\\s*$`);
 const IMPORT = new RegExp(`${NOT_ID_BEFORE}import${NOT_ID_AFTER}`, 'g');
 /** Keywords in an import statement: never a bound name. */
 const IMPORT_KEYWORDS = new Set(['from', 'import', 'as']);
@@ -81,6 +83,20 @@ export function keptStatements(text: string): LogicalLine[] | undefined {
     if (!list) assigners.set(name, [i]);
     else if (list[list.length - 1] !== i) list.push(i);
   });
+  // `load = AutoModel.from_pretrained`: a name bound once to a loader (syntax.ts `bindAliases`) calls it, so the
+  // statements naming it may call a loader too. Repeated for chains (`a = M.from_pretrained`, `b = a`).
+  for (let added = true; added;) {
+    added = false;
+    for (const [name, at] of assigners) {
+      if (at.length !== 1 || triggers.has(name)) continue;
+      const line = text.slice(lines[at[0]!]!.start, lines[at[0]!]!.end);
+      const m = line.includes('(') ? null : ALIAS.exec(line);
+      if (m?.[1] === name && m[2]!.split('.').some((part) => triggers.has(part.trim()))) {
+        triggers.add(name);
+        added = true;
+      }
+    }
+  }
   const names = new Set<string>();
   const work: number[] = [];
   const take = (i: number) => {

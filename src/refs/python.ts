@@ -9,6 +9,7 @@ import {
   DictConstants,
   childrenOf,
   evaluateShared,
+  bindAliases,
   importBindings,
   loaderClassOf,
   resolveMethod,
@@ -109,6 +110,13 @@ function referencesInTree(
   });
   if (strict && broken) return undefined;
   // After the walk, with every import known (python-fast.ts reads them all first too).
+  bindAliases(
+    imports,
+    assigned.map(([name, value]) => [
+      name,
+      value.name === 'VariableName' || value.name === 'MemberExpression' ? calleeName(value) : undefined,
+    ]),
+  );
   for (const [name, value] of assigned) {
     built.set(name, isLoaderCall(value));
     paths.set(name, isPathCall(value));

@@ -112,6 +112,38 @@ const CASES: { name: string; text: string; want: string[] }[] = [
       'CPR003:3 https://huggingface.co/spaces/acme/demo/resolve/main/model.pt@main',
     ],
   },
+  {
+    // Python binds the function object: `load = AutoModel.from_pretrained; load("org/x")` is
+    // `AutoModel.from_pretrained("org/x")`, with its revision and trust_remote_code; it used to be missed whole.
+    // A name bound twice is left alone (which binding a call sees is run time), as for constants.
+    name: 'a loader bound to a name',
+    text: [
+      'from transformers import AutoModel, AutoTokenizer',
+      'from huggingface_hub import hf_hub_download',
+      'load = AutoModel.from_pretrained',
+      'tok = AutoTokenizer.from_pretrained',
+      'fetch = hf_hub_download',
+      'again = load',
+      'm = load("acme/aliased")',
+      `t = tok("acme/tok", revision="${C}", trust_remote_code=True)`,
+      'f = fetch("acme/files", "w.bin")',
+      'g = again("acme/chained")',
+      'twice = AutoModel.from_pretrained',
+      'twice = print',
+      'x = twice("acme/not-a-reference")',
+      '',
+    ].join('\n'),
+    want: [
+      'CPR001:10 acme/chained@-',
+      'CPR001:7 acme/aliased@-',
+      'CPR001:9 acme/files@-',
+      'CPR002:8 acme/tok@' + C,
+      'CPR003:10 acme/chained@-',
+      'CPR003:7 acme/aliased@-',
+      'CPR003:8 acme/tok@' + C,
+      'CPR003:9 acme/files@-',
+    ],
+  },
 ];
 
 describe('refs6: references as the loading library reads them', () => {
