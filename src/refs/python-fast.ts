@@ -1,5 +1,5 @@
 import { MODULE_RETURNS_SELF, buildsModel, collectReference, type Resolved } from './calls.js';
-import { StatementReader, type Node } from './python-reader.js';
+import { StatementReader, type Arg, type Node } from './python-reader.js';
 import { dictUseCheck } from './python-dict-uses.js';
 import { keptStatements } from './python-snippet.js';
 import { tokenize, Unsure, type StringValue } from './python-tokens.js';
@@ -8,7 +8,10 @@ import {
   Constants,
   DictBuilder,
   DictConstants,
+  PARTIAL,
   bindAliases,
+  throughPartial,
+  type PartialBinding,
   loaderClassOf,
   resolveCallee,
   resolveMethod,
@@ -79,14 +82,12 @@ export function findPythonReferencesFast(
   const out: FileReferences = { references: [], dynamic: [] };
   // The tree's pre-order: a call before the calls inside its callee and arguments.
   const calls = [...reader.calls].sort((a, b) => a.from - b.from || b.to - a.to);
-  for (const call of calls) {
-    const written = calleeName(call.callee);
-    if (written === undefined) continue;
+  const argFacts = (args: readonly Arg[]) => {
     const positional: Resolved[] = [];
     const keywords = new Map<string, Resolved>();
     let splat = false;
     const spreads: (DictValue | undefined)[] = [];
-    for (const a of call.args) {
+    for (const a of args) {
       if (a.k === 'keyword') keywords.set(a.name, values.resolve(a.value));
       else if (a.k === 'splat') {
         if (a.double) spreads.push(values.dict(a.value));
@@ -94,16 +95,30 @@ export function findPythonReferencesFast(
       } else positional.push(values.resolve(a.value, false));
     }
     for (const d of spreads) if (spreadKeywords(keywords, d)) splat = true;
+    return { positional, keywords, splat };
+  };
+  // python.ts: a name bound once to `functools.partial(loader, …)` calls the loader with the bound arguments.
+  const partials = new Map<string, PartialBinding>();
+  const bindings = new Map<string, number>();
+  for (const a of reader.assignments) bindings.set(a.name, (bindings.get(a.name) ?? 0) + 1);
+  for (const a of reader.assignments) {
+    if (bindings.get(a.name) !== 1 || a.value.k !== 'call' || calledName(a.value, imports) !== PARTIAL) continue;
+    const first = a.value.args[0];
+    const target = first?.k === 'positional' ? calleeName(first.value) : undefined;
+    if (target === undefined) continue;
+    const f = argFacts(a.value.args);
+    partials.set(a.name, { ...f, target, positional: f.positional.slice(1) });
+  }
+  for (const call of calls) {
+    const written = calleeName(call.callee);
+    if (written === undefined) continue;
     const { line, column } = at(call.from);
     const object = call.callee.k === 'attribute' ? call.callee.object : undefined;
     const called = object?.k === 'call' ? loaderClassOf(calledName(object, imports)) : undefined;
-    const resolved = resolveMethod(imports, instances, written, called);
-    collectReference(
-      path,
-      { written, resolved, positional, keywords, splat, line, column, lang: 'python' },
-      existsLocally,
-      out,
-    );
+    const bound = partials.get(written);
+    const facts = { written, ...argFacts(call.args), line, column, lang: 'python' as const };
+    const resolved = bound ? resolveCallee(imports, bound.target) : resolveMethod(imports, instances, written, called);
+    collectReference(path, { ...(bound ? throughPartial(facts, bound) : facts), resolved }, existsLocally, out);
   }
   readPythonHubSettings(path, text, at, out);
   return out;

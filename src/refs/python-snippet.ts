@@ -31,6 +31,8 @@ const WORD = new RegExp(ID, 'g');
 const ASSIGNED = new RegExp(`${NOT_ID_BEFORE}(${ID})${NOT_ID_AFTER}[ \\t\\f\\\\\\r\\n]*=(?!=)`, 'g');
 /** `name = a.b.c` alone on its line: the assignments `bindAliases` (syntax.ts) reads as aliases. */
 const ALIAS = new RegExp(`^\\s*(${ID})\\s*=\\s*(${ID}(?:\\s*\\.\\s*${ID})*)\\s*$`);
+/** `name = functools.partial(…` (syntax.ts `throughPartial`): the name calls the loader the line names. */
+const BOUND_PARTIAL = new RegExp(`^\\s*(${ID})\\s*=\\s*(?:functools\\s*\\.\\s*)?partial\\s*\\(`);
 const IMPORT = new RegExp(`${NOT_ID_BEFORE}import${NOT_ID_AFTER}`, 'g');
 /** Keywords in an import statement: never a bound name. */
 const IMPORT_KEYWORDS = new Set(['from', 'import', 'as']);
@@ -83,15 +85,17 @@ export function keptStatements(text: string): LogicalLine[] | undefined {
     if (!list) assigners.set(name, [i]);
     else if (list[list.length - 1] !== i) list.push(i);
   });
-  // `load = AutoModel.from_pretrained`: a name bound once to a loader (syntax.ts `bindAliases`) calls it, so the
-  // statements naming it may call a loader too. Repeated for chains (`a = M.from_pretrained`, `b = a`).
+  // `load = AutoModel.from_pretrained` or `load = partial(AutoModel.from_pretrained, …)`: a name bound once to a
+  // loader (syntax.ts `bindAliases`, `throughPartial`) calls it, so the statements naming it may call a loader too. Repeated for chains (`a = M.from_pretrained`, `b = a`).
   for (let added = true; added;) {
     added = false;
     for (const [name, at] of assigners) {
       if (at.length !== 1 || triggers.has(name)) continue;
       const line = text.slice(lines[at[0]!]!.start, lines[at[0]!]!.end);
-      const m = line.includes('(') ? null : ALIAS.exec(line);
-      if (m?.[1] === name && m[2]!.split('.').some((part) => triggers.has(part.trim()))) {
+      const alias = line.includes('(') ? null : ALIAS.exec(line);
+      const partial = alias ? null : BOUND_PARTIAL.exec(line);
+      const read = alias?.[1] === name ? alias[2]!.split('.') : partial?.[1] === name ? (line.match(WORD) ?? []) : [];
+      if (read.some((part) => triggers.has(part.trim()))) {
         triggers.add(name);
         added = true;
       }

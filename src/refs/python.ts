@@ -9,8 +9,11 @@ import {
   DictConstants,
   childrenOf,
   evaluateShared,
+  PARTIAL,
   bindAliases,
   importBindings,
+  throughPartial,
+  type PartialBinding,
   loaderClassOf,
   resolveMethod,
   resolveCallee,
@@ -320,10 +323,30 @@ function referencesInTree(
     return left === undefined ? undefined : `${left}.${src(prop)}`;
   }
 
+  // `loader = functools.partial(AutoModel.from_pretrained, revision=…)`, bound once: calls of `loader` are calls of
+  // the loader with the bound arguments (syntax.ts throughPartial).
+  const partials = new Map<string, PartialBinding>();
+  const bindings = new Map<string, number>();
+  for (const [name] of assigned) bindings.set(name, (bindings.get(name) ?? 0) + 1);
+  for (const [name, value] of assigned) {
+    if (bindings.get(name) !== 1 || name.includes('.') || value.name !== 'CallExpression') continue;
+    if (calledName(value) !== PARTIAL) continue;
+    const f = facts(value);
+    const first = argGroups(childrenOf(value)[1]!)[0];
+    const target = first?.length === 1 ? calleeName(first[0]!) : undefined;
+    if (f && target !== undefined) {
+      partials.set(name, { target, positional: f.positional.slice(1), keywords: f.keywords, splat: f.splat });
+    }
+  }
+
   const out: FileReferences = { references: [], dynamic: [] };
   for (const call of calls) {
     const f = facts(call);
-    if (f) collectReference(path, f, existsLocally, out);
+    const bound = f && partials.get(f.written);
+    if (f && bound) {
+      const resolved = resolveCallee(imports, bound.target);
+      collectReference(path, { ...throughPartial(f, bound), resolved }, existsLocally, out);
+    } else if (f) collectReference(path, f, existsLocally, out);
   }
   return out;
 }

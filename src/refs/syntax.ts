@@ -247,3 +247,28 @@ export function bindAliases(
     imports.set(name, resolveCallee(imports, dotted));
   }
 }
+
+/** What `functools.partial(loader, *args, **keywords)` bound: the loader's dotted name as written and its arguments. */
+export interface PartialBinding {
+  readonly target: string;
+  readonly positional: readonly Resolved[];
+  readonly keywords: ReadonlyMap<string, Resolved>;
+  readonly splat: boolean;
+}
+
+export const PARTIAL = 'functools.partial';
+
+/**
+ * A call through a name bound once to `functools.partial(f, *a, **k)`: CPython's `partial.__call__` calls
+ * `f(*a, *args, **{**k, **keywords})` — the bound positionals first, the call's keywords over the bound ones.
+ */
+export function throughPartial<
+  T extends { positional: readonly Resolved[]; keywords: ReadonlyMap<string, Resolved>; splat: boolean },
+>(call: T, bound: PartialBinding): T {
+  return {
+    ...call,
+    positional: [...bound.positional, ...call.positional],
+    keywords: new Map([...bound.keywords, ...call.keywords]),
+    splat: call.splat || bound.splat,
+  };
+}

@@ -144,6 +144,30 @@ const CASES: { name: string; text: string; want: string[] }[] = [
       'CPR003:9 acme/files@-',
     ],
   },
+  {
+    // functools.partial: CPython's partial.__call__ calls f(*bound, *args, **{**bound_kw, **kw}); the call's keywords
+    // win. It used to be missed whole, not even a note.
+    name: 'a loader bound by functools.partial',
+    text: [
+      'import functools',
+      'from functools import partial',
+      'from transformers import AutoModel',
+      `pinned = functools.partial(AutoModel.from_pretrained, revision="${C}")`,
+      'remote = partial(AutoModel.from_pretrained, "acme/bound", trust_remote_code=True)',
+      'a = pinned("acme/pinned")',
+      'b = pinned("acme/moved", revision="main")',
+      'c = remote()',
+      '',
+    ].join('\n'),
+    want: [
+      'CPR001:7 acme/moved@main',
+      'CPR001:8 acme/bound@-',
+      'CPR002:8 acme/bound@-',
+      'CPR003:6 acme/pinned@' + C,
+      'CPR003:7 acme/moved@main',
+      'CPR003:8 acme/bound@-',
+    ],
+  },
 ];
 
 describe('refs6: references as the loading library reads them', () => {
