@@ -10,6 +10,7 @@ import {
   DictConstants,
   PARTIAL,
   bindAliases,
+  boundOnce,
   throughPartial,
   type PartialBinding,
   loaderClassOf,
@@ -51,12 +52,14 @@ export function findPythonReferencesFast(
     throw err;
   }
   const imports = new Map(reader.imports);
+  const once = boundOnce(reader.assignments.map((a) => a.name));
   bindAliases(
     imports,
     reader.assignments.map((a) => [
       a.name,
       a.value.k === 'name' || a.value.k === 'attribute' ? calleeName(a.value) : undefined,
     ]),
+    once,
   );
   const constants = new Constants();
   const dicts = new DictConstants(dictUseCheck(text));
@@ -99,10 +102,8 @@ export function findPythonReferencesFast(
   };
   // python.ts: a name bound once to `functools.partial(loader, …)` calls the loader with the bound arguments.
   const partials = new Map<string, PartialBinding>();
-  const bindings = new Map<string, number>();
-  for (const a of reader.assignments) bindings.set(a.name, (bindings.get(a.name) ?? 0) + 1);
   for (const a of reader.assignments) {
-    if (bindings.get(a.name) !== 1 || a.value.k !== 'call' || calledName(a.value, imports) !== PARTIAL) continue;
+    if (!once.has(a.name) || a.value.k !== 'call' || calledName(a.value, imports) !== PARTIAL) continue;
     const first = a.value.args[0];
     const target = first?.k === 'positional' ? calleeName(first.value) : undefined;
     if (target === undefined) continue;

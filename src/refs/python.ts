@@ -11,6 +11,7 @@ import {
   evaluateShared,
   PARTIAL,
   bindAliases,
+  boundOnce,
   importBindings,
   throughPartial,
   type PartialBinding,
@@ -113,12 +114,14 @@ function referencesInTree(
   });
   if (strict && broken) return undefined;
   // After the walk, with every import known (python-fast.ts reads them all first too).
+  const once = boundOnce(assigned.map(([name]) => name));
   bindAliases(
     imports,
     assigned.map(([name, value]) => [
       name,
       value.name === 'VariableName' || value.name === 'MemberExpression' ? calleeName(value) : undefined,
     ]),
+    once,
   );
   for (const [name, value] of assigned) {
     built.set(name, isLoaderCall(value));
@@ -326,10 +329,8 @@ function referencesInTree(
   // `loader = functools.partial(AutoModel.from_pretrained, revision=…)`, bound once: calls of `loader` are calls of
   // the loader with the bound arguments (syntax.ts throughPartial).
   const partials = new Map<string, PartialBinding>();
-  const bindings = new Map<string, number>();
-  for (const [name] of assigned) bindings.set(name, (bindings.get(name) ?? 0) + 1);
   for (const [name, value] of assigned) {
-    if (bindings.get(name) !== 1 || name.includes('.') || value.name !== 'CallExpression') continue;
+    if (!once.has(name) || value.name !== 'CallExpression') continue;
     if (calledName(value) !== PARTIAL) continue;
     const f = facts(value);
     const first = argGroups(childrenOf(value)[1]!)[0];

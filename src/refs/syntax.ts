@@ -226,20 +226,29 @@ export function importBindings(parts: readonly ImportPart[]): [string, string][]
 }
 
 /**
+ * The plain names (not `self.x`) a file assigns exactly once: only those are aliases or partial bindings, as for
+ * constants — which of several bindings a call sees is decided at run time.
+ */
+export function boundOnce(names: Iterable<string>): Set<string> {
+  const seen = new Set<string>();
+  const again = new Set<string>();
+  for (const n of names) (seen.has(n) ? again : seen).add(n);
+  return new Set([...seen].filter((n) => !again.has(n) && !n.includes('.')));
+}
+
+/**
  * `load = AutoModel.from_pretrained` (or `dl = hf_hub_download`): calling the name calls what the dotted name
  * resolves to, as an import alias does (Python binds the function object; `load("org/x")` is
  * `AutoModel.from_pretrained("org/x")`). `bindings` are the file's plain `name = value` assignments in order, each
- * value's dotted text when it is a bare name or attribute chain. A name bound more than once is left alone: which
- * binding a call sees is decided at run time.
+ * value's dotted text when it is a bare name or attribute chain; only the names in `once` (boundOnce) are aliased.
  */
 export function bindAliases(
   imports: Map<string, string>,
   bindings: readonly (readonly [name: string, dotted: string | undefined])[],
+  once: ReadonlySet<string>,
 ): void {
-  const count = new Map<string, number>();
-  for (const [name] of bindings) count.set(name, (count.get(name) ?? 0) + 1);
   for (const [name, dotted] of bindings) {
-    if (dotted === undefined || count.get(name) !== 1 || name.includes('.')) continue;
+    if (dotted === undefined || !once.has(name)) continue;
     const head = dotted.split('.')[0]!;
     // Only names that lead somewhere else: an import-bound head or an attribute chain (`x = y` of a plain local is
     // no loader either way).

@@ -2,7 +2,8 @@ import { ASN1Obj } from '@sigstore/core';
 import type { Signer } from '@sigstore/verify';
 import type { ProvenanceRequirement } from '../../core/policy.js';
 import { anchoredRegExp } from '../../trust/policy/patterns.js';
-import { matchesLinear } from '../../trust/policy/identity-pattern.js';
+import { compileLinear } from '../../trust/policy/identity-pattern.js';
+import type { RE2JS } from 're2js';
 
 /** Who built and signed a provenance attestation, from the Fulcio certificate's extensions. */
 export interface BuilderIdentity {
@@ -65,7 +66,7 @@ function matches(pattern: string | undefined, value: string | undefined): boolea
   return matchesAnchored(pattern, value);
 }
 
-const compiled = new Map<string, RegExp>();
+const compiled = new Map<string, RE2JS>();
 
 /**
  * Does the whole value match a policy identity pattern (`^(?:p)$` implied)? On the linear-time engine, as signer
@@ -76,8 +77,8 @@ const compiled = new Map<string, RegExp>();
 export function matchesAnchored(pattern: string, value: string): boolean {
   let re = compiled.get(pattern);
   if (!re) {
-    re = anchoredRegExp(pattern);
+    re = compileLinear(anchoredRegExp(pattern).source);
     compiled.set(pattern, re);
   }
-  return matchesLinear(re, value);
+  return re.matches(value);
 }
