@@ -8,10 +8,15 @@
 //
 // Exit 1 when there is any type error or any eslint error or warning (`--max-warnings 0`); the type check runs to the
 // end before lint, so both reports print. Flags: --cache (eslint's content-keyed result cache, as `npm test` uses).
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ESLint } from 'eslint';
-import ts from 'typescript';
+
+// require, not `import ts from 'typescript'`: importing a CommonJS module from ESM first scans its source for named
+// exports (Node's cjs-module-lexer), which for typescript.js (9 MB) cost 0.65 s of CPU for nothing (0.27-0.38 s
+// required against 0.89-1.07 s imported, three runs each); typescript-eslint requires the same instance.
+const ts = createRequire(import.meta.url)('typescript');
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const ESLINT_CACHE = path.join(REPO, 'node_modules', '.cache', 'eslint', '');
