@@ -90,9 +90,13 @@ function runnerEnv(workspace: string, inputs: Record<string, string>, extra: Rec
  * The same step in-process: `runAction` (what dist/index.js runs) with the runner's environment, its log captured.
  * For cases that test the Action's logic, not its bundling (each bundle run is a process and ~0.5 s of CPU).
  */
-export async function runActionInProcess(workspace: string, inputs: Record<string, string>): Promise<DistRun> {
+export async function runActionInProcess(
+  workspace: string,
+  inputs: Record<string, string>,
+  opts: { env?: Record<string, string> } = {},
+): Promise<DistRun> {
   const { runAction } = await import('../../src/action/run.js');
-  const { env, outputFile, summaryFile } = runnerEnv(workspace, inputs);
+  const { env, outputFile, summaryFile } = runnerEnv(workspace, inputs, opts.env);
   let stdout = '';
   const code = await runAction({ env, write: (text) => void (stdout += text) });
   return {

@@ -137,16 +137,17 @@ describe('through the deps stage', () => {
   // Past the ~125k arguments a push(...spread) takes: this threw a RangeError inside the stage before.
   it('a 130,000-package package-lock.json is parsed and counted', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'chainproof-lock-'));
-    const packages: Record<string, unknown> = { '': { name: 'root', version: '1.0.0' } };
-    for (let i = 0; i < 130_000; i++)
-      packages[`node_modules/p${i}`] = {
-        version: '1.0.0',
-        resolved: `https://registry.npmjs.org/p${i}/-/p${i}-1.0.0.tgz`,
-        integrity: `sha512-${'A'.repeat(86)}==`,
-      };
     // Unindented: the count is what overflowed, not the layout; npm's two-space indent made this 25 MB and its
-    // writing and line-mapping cost ~2 s CPU more for the same 130,000 packages.
-    writeFileSync(path.join(dir, 'package-lock.json'), JSON.stringify({ lockfileVersion: 3, packages }));
+    // writing and line-mapping cost ~2 s CPU more for the same 130,000 packages. The text is joined directly (what
+    // JSON.stringify of the same object gives): building and stringifying 130,000 objects was ~0.9 s of the test.
+    const integrity = `sha512-${'A'.repeat(86)}==`;
+    const entries = Array.from(
+      { length: 130_000 },
+      (_, i) =>
+        `"node_modules/p${i}":{"version":"1.0.0","resolved":"https://registry.npmjs.org/p${i}/-/p${i}-1.0.0.tgz","integrity":"${integrity}"}`,
+    );
+    const text = `{"lockfileVersion":3,"packages":{"":{"name":"root","version":"1.0.0"},${entries.join(',')}}}`;
+    writeFileSync(path.join(dir, 'package-lock.json'), text);
     const result = await scanWith(dir, [depsStage]);
     expect(result.complete).toBe(true);
     expect(result.summary.packages).toBe(130_000);
