@@ -166,6 +166,19 @@ const cases: Case[] = [
     ],
   },
   {
+    name: 'lines pip reads as paths (parse_req_from_line, parse_editable): folders, bare archives, editables',
+    dir: 'pip-path-lines',
+    want: [
+      'CPP015@requirements.txt:8',
+      'CPP016@requirements.txt:1',
+      'CPP016@requirements.txt:2',
+      'CPP016@requirements.txt:3',
+      'CPP016@requirements.txt:4',
+      'CPP016@requirements.txt:5',
+      'CPP073@requirements.txt:6',
+    ],
+  },
+  {
     name: '--no-index: index URLs are ignored by pip, find-links still count',
     dir: 'no-index-find-links',
     want: ['CPP070@requirements.txt:3'],
