@@ -179,6 +179,11 @@ const cases: Case[] = [
     ],
   },
   {
+    name: 'pdm.lock static URLs are what PDM downloads (_find_best_match_link): one off every allowed index is CPP072',
+    dir: 'pdm-static-urls',
+    want: ['CPP072@pdm.lock:21'],
+  },
+  {
     name: '--no-index: index URLs are ignored by pip, find-links still count',
     dir: 'no-index-find-links',
     want: ['CPP070@requirements.txt:3'],
