@@ -184,6 +184,11 @@ const cases: Case[] = [
     want: ['CPP072@pdm.lock:21'],
   },
   {
+    name: '--find-links folders outside the repository (req_file.handle_option_line: the file folder, else as written)',
+    dir: 'pip-find-links-outside',
+    want: ['CPP073@requirements.txt:1', 'CPP073@requirements.txt:2'],
+  },
+  {
     name: '--no-index: index URLs are ignored by pip, find-links still count',
     dir: 'no-index-find-links',
     want: ['CPP070@requirements.txt:3'],
