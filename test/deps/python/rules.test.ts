@@ -189,6 +189,11 @@ const cases: Case[] = [
     want: ['CPP073@requirements.txt:1', 'CPP073@requirements.txt:2'],
   },
   {
+    name: 'an --index-url replaces the index URLs before it, included files too (handle_option_line)',
+    dir: 'pip-index-url-replaces',
+    want: ['CPP012@requirements.txt:4', 'CPP070@requirements.txt:4'],
+  },
+  {
     name: '--no-index: index URLs are ignored by pip, find-links still count',
     dir: 'no-index-find-links',
     want: ['CPP070@requirements.txt:3'],

@@ -104,13 +104,19 @@ async function parseInto(
 }
 
 /**
- * pip's `handle_option_line`: every option of the line applies — `--index-url` (its last value), each
- * `--extra-index-url`, the first `--find-links`, each `--trusted-host`, `--no-index`, `--require-hashes`. A
- * `--hash` on a line without a requirement is ignored (pip warns).
+ * pip's `handle_option_line`: every option of the line applies — `--index-url` (its last value, replacing the index
+ * URLs before it), each `--extra-index-url`, the first `--find-links`, each `--trusted-host`, `--no-index`,
+ * `--require-hashes`. A `--hash` on a line without a requirement is ignored (pip warns).
  */
 function applyOptionLine(state: ParseState, file: string, line: number, options: readonly ReqOption[]): void {
   const index = options.filter((o) => o.kind === 'index-url').at(-1);
   const findLinks = options.find((o) => o.kind === 'find-links');
+  // `index_urls = [opts.index_url]`: an --index-url replaces every index URL before it, earlier lines' and included
+  // files' extra indexes too (checked with pip 23.0.1: an --extra-index-url above a later -i is never asked).
+  if (index !== undefined && index.value !== '') {
+    const kept = state.indexes.filter((o) => o.kind !== 'index-url' && o.kind !== 'extra-index-url');
+    state.indexes.splice(0, state.indexes.length, ...kept);
+  }
   for (const o of options) {
     switch (o.kind) {
       case 'index-url':
