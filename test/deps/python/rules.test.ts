@@ -169,6 +169,7 @@ const cases: Case[] = [
     name: 'lines pip reads as paths (parse_req_from_line, parse_editable): folders, bare archives, editables',
     dir: 'pip-path-lines',
     want: [
+      'CPP004@invalid/requirements.txt:1',
       'CPP015@requirements.txt:8',
       'CPP016@requirements.txt:1',
       'CPP016@requirements.txt:2',

@@ -198,7 +198,13 @@ function addRequirement(
     ...(constraint ? { constraint: true } : {}),
     ...(editable ? { editable: true } : {}),
   };
-  const req = pipLocation(text, editable) === undefined ? parseRequirement(text) : undefined;
+  const location = pipLocation(text, editable);
+  const req = location === undefined ? parseRequirement(text) : undefined;
+  if (location === undefined && req === undefined) {
+    // Neither a location nor PEP 508: `_parse_req_string` raises InvalidRequirement and pip refuses the whole file.
+    state.problems.push({ file, line, kind: 'syntax', message: `invalid requirement: ${text.slice(0, 80)}` });
+    return;
+  }
   if (req) {
     const source: PySource = req.url !== undefined ? urlSource(req.url) : 'index';
     state.packages.push({
@@ -216,12 +222,12 @@ function addRequirement(
   // A bare URL or path (pip's install_req_from_line / _from_editable): the name is the `#egg=` fragment, if any.
   const [written, markers] = splitMarkers(text);
   // pip's `_strip_extras`: a path's trailing `[extras]` are not part of it.
-  const location = urlSource(written) === 'path' ? written.replace(/\[[^\]]+\]$/, '') : written;
-  const egg = /[#&]egg=([A-Za-z0-9._-]+)/.exec(location)?.[1];
+  const where = location === 'path' ? written.replace(/\[[^\]]+\]$/, '') : written;
+  const egg = /[#&]egg=([A-Za-z0-9._-]+)/.exec(where)?.[1];
   // pip's `Wheel` file-name pattern: a wheel, remote or local, is `name==version`.
-  const wheel = /(?:^|\/)([^\s/-]+)-([^\s/-]+)-[^/]*\.whl$/.exec(location.replace(/[#?].*$/, ''));
-  const display = egg ?? wheel?.[1] ?? location;
-  if (location === '') {
+  const wheel = /(?:^|\/)([^\s/-]+)-([^\s/-]+)-[^/]*\.whl$/.exec(where.replace(/[#?].*$/, ''));
+  const display = egg ?? wheel?.[1] ?? where;
+  if (where === '') {
     state.problems.push({ file, line, kind: 'syntax', message: `not a requirement: ${text.slice(0, 80)}` });
     return;
   }
@@ -230,8 +236,8 @@ function addRequirement(
     displayName: display,
     version: wheel?.[2] ?? '',
     specifier: '',
-    source: urlSource(location),
-    url: location,
+    source: urlSource(where),
+    url: where,
     ...(markers !== undefined ? { markers } : {}),
     ...common,
   });
