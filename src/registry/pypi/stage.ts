@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import picomatch from 'picomatch';
 import { Verifier, toTrustMaterial } from '@sigstore/verify';
 import type { ScanContext } from '../../core/context.js';
 import { inShard } from '../../core/shard.js';
@@ -15,6 +14,7 @@ import type { PypiIndexConfig } from './config.js';
 import { resolvePypiIndex, toIndexConfig } from './config.js';
 import { normalizePrefix } from '../../deps/checks/context.js';
 import { allowedPythonIndexes } from '../../deps/parsers/python/checks/context.js';
+import { projectMatcher } from '../../deps/parsers/python/pep508.js';
 
 export interface PypiStageOptions {
   readonly timeoutMs: number;
@@ -93,8 +93,7 @@ async function runPypiStage(input: StageInput, ctx: ScanContext, opts: PypiStage
   };
   const rules = ctx.policy.dependencies.python?.requireProvenance ?? [];
   // The one allowlist of packages that may run code on install (npm scripts, Python sdist builds).
-  const allowBuild = picomatch([...ctx.policy.dependencies.allowInstallScripts]);
-  const buildAllowed = (name: string) => ctx.policy.dependencies.allowInstallScripts.length > 0 && allowBuild(name);
+  const buildAllowed = projectMatcher(ctx.policy.dependencies.allowInstallScripts);
   const outcomes = await Promise.all(
     work.map((pkg) =>
       ctx.limit(async () => {
@@ -138,7 +137,7 @@ function requiredFor(
   name: string,
   rules: readonly PythonPublisherRequirement[],
 ): PythonPublisherRequirement['publishers'] | undefined {
-  const rule = rules.find((r) => picomatch([...r.packages])(name));
+  const rule = rules.find((r) => projectMatcher(r.packages)(name));
   return rule?.publishers;
 }
 

@@ -166,6 +166,35 @@ const cases: Case[] = [
     ],
   },
   {
+    name: 'lines pip reads as paths (parse_req_from_line, parse_editable): folders, bare archives, editables',
+    dir: 'pip-path-lines',
+    want: [
+      'CPP004@invalid/requirements.txt:1',
+      'CPP015@requirements.txt:8',
+      'CPP016@requirements.txt:1',
+      'CPP016@requirements.txt:2',
+      'CPP016@requirements.txt:3',
+      'CPP016@requirements.txt:4',
+      'CPP016@requirements.txt:5',
+      'CPP073@requirements.txt:6',
+    ],
+  },
+  {
+    name: 'pdm.lock static URLs are what PDM downloads (_find_best_match_link): one off every allowed index is CPP072',
+    dir: 'pdm-static-urls',
+    want: ['CPP072@pdm.lock:21'],
+  },
+  {
+    name: '--find-links folders outside the repository (req_file.handle_option_line: the file folder, else as written)',
+    dir: 'pip-find-links-outside',
+    want: ['CPP073@requirements.txt:1', 'CPP073@requirements.txt:2'],
+  },
+  {
+    name: 'an --index-url replaces the index URLs before it, included files too (handle_option_line)',
+    dir: 'pip-index-url-replaces',
+    want: ['CPP012@requirements.txt:4', 'CPP070@requirements.txt:4'],
+  },
+  {
     name: '--no-index: index URLs are ignored by pip, find-links still count',
     dir: 'no-index-find-links',
     want: ['CPP070@requirements.txt:3'],
@@ -244,7 +273,8 @@ const cases: Case[] = [
     ],
   },
   {
-    name: 'dependencies.allowInstallScripts allows a build by the name as written or normalised',
+    // canonicalize_name on both sides: `Allowed_Build` is the project `allowed-build`, as uv's PackageName reads it.
+    name: 'dependencies.allowInstallScripts allows a build by the project name however either side spells it',
     dir: 'sdist-builds',
     policy: {
       ...DEFAULT_POLICY,
@@ -253,13 +283,7 @@ const cases: Case[] = [
         allowInstallScripts: ['builds-here', 'Allowed_Build', 'chess-*'],
       },
     },
-    want: [
-      'CPP011@pdm/pdm.lock:17',
-      'CPP014@uv/uv.lock:25',
-      'CPP074@pdm/pdm.lock:9',
-      'CPP074@poetry/poetry.lock:1',
-      'CPP074@uv/uv.lock:30',
-    ],
+    want: ['CPP011@pdm/pdm.lock:17', 'CPP014@uv/uv.lock:25', 'CPP074@pdm/pdm.lock:9', 'CPP074@poetry/poetry.lock:1'],
   },
   {
     // pip: a URL's #sha256= is a hash (InstallRequirement.hashes); an editable, a VCS checkout and a directory

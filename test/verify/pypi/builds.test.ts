@@ -42,6 +42,9 @@ describe('online: a requirements pin that can only be built from its sdist (CPP0
       allow: ['nat*'],
       want: 0,
     },
+    // canonicalize_name on both sides: the policy may spell the project as its authors do.
+    { name: 'allowed as NATIVE', served: [SDIST], line: 'native==1.0', allow: ['NATIVE'], want: 0 },
+    { name: 'allowed as the line spells it', served: [SDIST], line: 'Native==1.0', allow: ['Native'], want: 0 },
   ])('$name', async (c) => {
     index.serve({ native: c.served } satisfies ServedProjects);
     const dir = await mkdtemp(path.join(tmpdir(), 'cp-pypi-build-'));

@@ -315,14 +315,18 @@ describe('PyPI verification through a loopback index (PEP 691 + Integrity API, r
     expect(online(r)).toEqual(['CPP066@4']);
   });
 
-  it('policy requires provenance and the release has none: CPP065', async () => {
-    const r = await scanOnline(
-      { plain: [{ filename: 'plain-1.0.tar.gz', sha256: 'a'.repeat(64) }] },
-      [{ name: 'plain', version: '1.0', file: 'plain-1.0.tar.gz', sha256: 'a'.repeat(64) }],
-      { python: { requireProvenance: [{ packages: ['plain'], publishers: [] }] } },
-    );
-    expect(online(r)).toEqual(['CPP065@4']);
-  });
+  // The policy names the project as PyPI does (canonicalize_name on both sides): as written, by case or separator.
+  it.each(['plain-pkg', 'Plain_Pkg', 'PLAIN.pkg', 'plain.*'])(
+    'policy requires provenance of %s and the release has none: CPP065',
+    async (pattern) => {
+      const r = await scanOnline(
+        { 'plain-pkg': [{ filename: 'plain_pkg-1.0.tar.gz', sha256: 'a'.repeat(64) }] },
+        [{ name: 'plain-pkg', version: '1.0', file: 'plain_pkg-1.0.tar.gz', sha256: 'a'.repeat(64) }],
+        { python: { requireProvenance: [{ packages: [pattern], publishers: [] }] } },
+      );
+      expect(online(r)).toEqual(['CPP065@4']);
+    },
+  );
 
   it('offline is one finding with the count, and no request', async () => {
     const before = index.authSeen.length;

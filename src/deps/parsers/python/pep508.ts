@@ -1,6 +1,19 @@
+import picomatch from 'picomatch';
+
 /** PEP 503: runs of `-`, `_`, `.` become one `-`, lower-cased — the name an index and pip compare. */
 export function normalizeName(name: string): string {
   return name.replace(/[-_.]+/g, '-').toLowerCase();
+}
+
+/**
+ * Policy project names or globs matched as PyPI and pip tell projects apart (`packaging.utils.canonicalize_name` on
+ * both sides): `PyYAML`, `pyyaml` and `Py_YAML` are one project, and `my.*` covers `my-plugin`. A name matched as
+ * written would let `requireProvenance: [PyYAML]` require nothing of the locked `pyyaml`.
+ */
+export function projectMatcher(patterns: readonly string[]): (name: string) => boolean {
+  if (patterns.length === 0) return () => false;
+  const match = picomatch(patterns.map(normalizeName));
+  return (name) => match(normalizeName(name));
 }
 
 /** A PEP 508 requirement, split as `packaging.requirements.Requirement` splits it. */

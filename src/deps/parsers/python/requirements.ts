@@ -104,13 +104,19 @@ async function parseInto(
 }
 
 /**
- * pip's `handle_option_line`: every option of the line applies — `--index-url` (its last value), each
- * `--extra-index-url`, the first `--find-links`, each `--trusted-host`, `--no-index`, `--require-hashes`. A
- * `--hash` on a line without a requirement is ignored (pip warns).
+ * pip's `handle_option_line`: every option of the line applies — `--index-url` (its last value, replacing the index
+ * URLs before it), each `--extra-index-url`, the first `--find-links`, each `--trusted-host`, `--no-index`,
+ * `--require-hashes`. A `--hash` on a line without a requirement is ignored (pip warns).
  */
 function applyOptionLine(state: ParseState, file: string, line: number, options: readonly ReqOption[]): void {
   const index = options.filter((o) => o.kind === 'index-url').at(-1);
   const findLinks = options.find((o) => o.kind === 'find-links');
+  // `index_urls = [opts.index_url]`: an --index-url replaces every index URL before it, earlier lines' and included
+  // files' extra indexes too (checked with pip 23.0.1: an --extra-index-url above a later -i is never asked).
+  if (index !== undefined && index.value !== '') {
+    const kept = state.indexes.filter((o) => o.kind !== 'index-url' && o.kind !== 'extra-index-url');
+    state.indexes.splice(0, state.indexes.length, ...kept);
+  }
   for (const o of options) {
     switch (o.kind) {
       case 'index-url':
@@ -192,8 +198,14 @@ function addRequirement(
     ...(constraint ? { constraint: true } : {}),
     ...(editable ? { editable: true } : {}),
   };
-  const req = parseRequirement(text);
-  if (req && !looksLikeLocation(text)) {
+  const location = pipLocation(text, editable);
+  const req = location === undefined ? parseRequirement(text) : undefined;
+  if (location === undefined && req === undefined) {
+    // Neither a location nor PEP 508: `_parse_req_string` raises InvalidRequirement and pip refuses the whole file.
+    state.problems.push({ file, line, kind: 'syntax', message: `invalid requirement: ${text.slice(0, 80)}` });
+    return;
+  }
+  if (req) {
     const source: PySource = req.url !== undefined ? urlSource(req.url) : 'index';
     state.packages.push({
       name: normalizeName(req.name),
@@ -208,11 +220,14 @@ function addRequirement(
     return;
   }
   // A bare URL or path (pip's install_req_from_line / _from_editable): the name is the `#egg=` fragment, if any.
-  const [location, markers] = splitUrlMarkers(text);
-  const egg = /[#&]egg=([A-Za-z0-9._-]+)/.exec(location)?.[1];
-  const wheel = /\/([A-Za-z0-9._]+)-([^-/]+)-[^/]*\.whl$/.exec(location.replace(/[#?].*$/, ''));
-  const display = egg ?? wheel?.[1] ?? location;
-  if (location === '') {
+  const [written, markers] = splitMarkers(text);
+  // pip's `_strip_extras`: a path's trailing `[extras]` are not part of it.
+  const where = location === 'path' ? written.replace(/\[[^\]]+\]$/, '') : written;
+  const egg = /[#&]egg=([A-Za-z0-9._-]+)/.exec(where)?.[1];
+  // pip's `Wheel` file-name pattern: a wheel, remote or local, is `name==version`.
+  const wheel = /(?:^|\/)([^\s/-]+)-([^\s/-]+)-[^/]*\.whl$/.exec(where.replace(/[#?].*$/, ''));
+  const display = egg ?? wheel?.[1] ?? where;
+  if (where === '') {
     state.problems.push({ file, line, kind: 'syntax', message: `not a requirement: ${text.slice(0, 80)}` });
     return;
   }
@@ -221,26 +236,51 @@ function addRequirement(
     displayName: display,
     version: wheel?.[2] ?? '',
     specifier: '',
-    source: urlSource(location),
-    url: location,
+    source: urlSource(where),
+    url: where,
     ...(markers !== undefined ? { markers } : {}),
     ...common,
   });
 }
 
-function looksLikeLocation(text: string): boolean {
-  return /^[a-z][a-z0-9+.-]*:/i.test(text) || /^(\.|\/|~)/.test(text);
+/** pip's `ARCHIVE_EXTENSIONS` (utils/filetypes.py), `.tar` joined to the extension before it as its `splitext` does. */
+const ARCHIVE = /\.(zip|whl|tar\.bz2|tbz|tar\.gz|tgz|tar|tar\.xz|txz|tlz|tar\.lz|tar\.lzma)$/i;
+
+/**
+ * Whether pip reads the line as a location rather than a PEP 508 requirement, and which kind: `'url'` for a URL
+ * (any `scheme:`), `'path'` for a file or folder. pip's `parse_req_from_line` takes a line that is no URL as a path
+ * when `_get_url_from_path` says so: it `_looks_like_path` (a `/` or `\\`, or a leading `.`) and names a folder — a
+ * valid requirement never does, so a line that is no requirement and looks like a path is that folder or refused —
+ * or it is an archive by name (`is_archive_file`: `evil-1.0.tar.gz`, `wheels/x.whl`), unless an `@` follows a part
+ * that does not look like a path (`name @ https://…/x.tar.gz`). An editable is a path or a URL, never an index
+ * name (`parse_editable`: an existing folder, `file:`, or a VCS URL; anything else is refused). `~` stays a path.
+ */
+function pipLocation(text: string, editable: boolean): 'url' | 'path' | undefined {
+  if (/^[a-z][a-z0-9+.-]*:/i.test(text)) return 'url';
+  if (editable || text.startsWith('~')) return 'path';
+  const [name] = splitMarkers(text);
+  const looksLikePath = (s: string) => /[/\\]/.test(s) || s.startsWith('.');
+  if (looksLikePath(name) && parseRequirement(text) === undefined) return 'path';
+  const at = name.indexOf('@');
+  if (ARCHIVE.test(name.replace(/\[[^\]]+\]$/, '')) && (at < 0 || looksLikePath(name.slice(0, at)))) return 'path';
+  return undefined;
 }
 
-function splitUrlMarkers(text: string): [string, string | undefined] {
-  const m = /\s;\s*/.exec(text);
-  return m ? [text.slice(0, m.index).trim(), text.slice(m.index + m[0].length).trim()] : [text.trim(), undefined];
+/**
+ * pip's `parse_req_from_line` marker split: at the first `"; "` of a URL, at the first `;` of anything else.
+ */
+function splitMarkers(text: string): [string, string | undefined] {
+  const sep = /^[a-z][a-z0-9+.-]*:/i.test(text) ? '; ' : ';';
+  const at = text.indexOf(sep);
+  if (at < 0) return [text.trim(), undefined];
+  const markers = text.slice(at + sep.length).trim();
+  return [text.slice(0, at).trim(), markers === '' ? undefined : markers];
 }
 
-/** `git+https://…`, `hg+…`, `svn+…`, `bzr+…` are VCS (pip's `vcs` schemes); `file:` and paths are local. */
+/** `git+https://…`, `hg+…`, `svn+…`, `bzr+…` are VCS (pip's `vcs` schemes); `file:` and anything without a scheme is local. */
 export function urlSource(url: string): PySource {
   if (/^(git|hg|svn|bzr)\+/i.test(url) || /^git:\/\//i.test(url)) return 'vcs';
-  if (/^file:/i.test(url) || /^(\.|\/|~)/.test(url)) return 'path';
+  if (/^file:/i.test(url) || !/^[a-z][a-z0-9+.-]*:/i.test(url)) return 'path';
   return 'url';
 }
 

@@ -32,7 +32,7 @@ export function checkSourceBuilds(lock: PythonLock, policy: PythonCheckPolicy): 
   const minors = pythonMinors(lock.requiresPython);
   const fits = (w: string) => minors.length === 0 || wheelFitsPython(w, minors);
   for (const p of lock.packages) {
-    if (p.source !== 'index' || policy.buildAllowed(p.name, p.displayName)) continue;
+    if (p.source !== 'index' || policy.buildAllowed(p.name)) continue;
     const names = p.distributions.map((d) => d.filename ?? '');
     const sdists = names.filter((f) => SDIST.test(f));
     if (sdists.length === 0) continue;

@@ -1,4 +1,4 @@
-import picomatch from 'picomatch';
+import { projectMatcher } from '../pep508.js';
 import type { Level } from '../../../../core/finding.js';
 import type { Policy, RuleSetting } from '../../../../core/policy.js';
 import type { PypiMaliciousPackage, TrustedRegistry } from '../../../../core/trusted-registry.js';
@@ -16,8 +16,8 @@ export interface PythonCheckPolicy {
   readonly allowedIndexes: readonly string[];
   /** Known-malicious PyPI releases by PEP 503 name. */
   readonly malicious: ReadonlyMap<string, readonly PypiMaliciousPackage[]>;
-  /** A package `dependencies.allowInstallScripts` names (as written or PEP 503 normalised): it may build on install. */
-  readonly buildAllowed: (name: string, displayName: string) => boolean;
+  /** A package `dependencies.allowInstallScripts` names (compared PEP 503 normalised): it may build on install. */
+  readonly buildAllowed: (name: string) => boolean;
 }
 
 /** PyPI's simple index under both of its names; its files are served from files.pythonhosted.org. */
@@ -35,10 +35,9 @@ export function toPythonCheckPolicy(
   const malicious = new Map<string, PypiMaliciousPackage[]>();
   for (const m of registry.pypiMalicious ?? []) malicious.set(m.name, [...(malicious.get(m.name) ?? []), m]);
   const allowedIndexes = allowedPythonIndexes(policy, env);
-  const allowList = policy.dependencies.allowInstallScripts;
-  const allowBuild = allowList.length > 0 ? picomatch([...allowList]) : () => false;
+  const buildAllowed = projectMatcher(policy.dependencies.allowInstallScripts);
   return {
-    buildAllowed: (name, displayName) => allowBuild(name) || allowBuild(displayName),
+    buildAllowed,
     sources: policy.dependencies.sources,
     allowedIndexes,
     requireHashes: policy.dependencies.python?.requireHashes === true,

@@ -15,7 +15,7 @@ const PYPI_FILES_HOST = 'files.pythonhosted.org';
  * away from its index CPP072. One finding per cause: per file and index host (or file host), with the count.
  */
 export function checkIndexTrust(lock: PythonLock, policy: PythonCheckPolicy): Finding[] {
-  return [...untrustedIndexes(lock, policy), ...tlsExemptions(lock), ...filesOffIndex(lock)];
+  return [...untrustedIndexes(lock, policy), ...tlsExemptions(lock), ...filesOffIndex(lock, policy)];
 }
 
 interface Group {
@@ -91,16 +91,23 @@ function tlsExemptions(lock: PythonLock): Finding[] {
  * CPP072: uv installs a registry package from the sdist / wheel URLs in uv.lock (`RegistrySourceDist` /
  * `RegistryBuiltDist` built from the locked `url`), not from what its index lists now; a pylock installer does the
  * same. A file on a host that is not its index's (PyPI: files.pythonhosted.org) was put there by hand. Hosts under
- * one registrable domain (download.pytorch.org → download-r2.pytorch.org) belong together.
+ * one registrable domain (download.pytorch.org → download-r2.pytorch.org) belong together. PDM records no index, but
+ * a `static_urls` lock's `files` carry a `url` and PDM downloads those, not what its sources list
+ * (`candidates._find_best_match_link`: `links = [Link(f["url"]) for f in files if "url" in f]`, the sources asked only
+ * when there are none): each must be on PyPI's file host or an index the policy allows.
  */
-function filesOffIndex(lock: PythonLock): Finding[] {
-  if (lock.kind !== 'uv' && lock.kind !== 'pylock') return [];
+function filesOffIndex(lock: PythonLock, policy: PythonCheckPolicy): Finding[] {
+  if (lock.kind !== 'uv' && lock.kind !== 'pylock' && lock.kind !== 'pdm') return [];
   const groups = new Map<string, Group & { readonly index: string }>();
   for (const p of lock.packages) {
     if (p.source !== 'index') continue;
-    const index = p.url !== undefined && WEB_URL.test(p.url) ? p.url : PYPI_INDEXES[0]!;
+    const indexes =
+      lock.kind === 'pdm'
+        ? policy.allowedIndexes
+        : [p.url !== undefined && WEB_URL.test(p.url) ? p.url : PYPI_INDEXES[0]!];
+    const index = indexes[0] ?? PYPI_INDEXES[0]!;
     for (const d of p.distributions) {
-      if (d.url === undefined || !WEB_URL.test(d.url) || belongsTo(d.url, index)) continue;
+      if (d.url === undefined || !WEB_URL.test(d.url) || indexes.some((i) => belongsTo(d.url!, i))) continue;
       const key = `${hostOf(index)}\0${hostOf(d.url)}`;
       const g = groups.get(key) ?? { line: p.line, urls: new Set<string>(), packages: [], index };
       g.urls.add(d.url);

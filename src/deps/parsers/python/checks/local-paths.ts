@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import type { Finding } from '../../../../core/finding.js';
 import type { PyPackage, PythonLock } from '../types.js';
-import { pyPackageFinding } from './finding.js';
+import { pyFileFinding, pyPackageFinding } from './finding.js';
 
 /**
  * CPP073, Python's CPD017: a path / directory / `file:` dependency outside the repository. pip resolves a relative
@@ -16,7 +16,8 @@ export function checkLocalPaths(lock: PythonLock): Finding[] {
     const dir = posix.dirname(p.file) === '.' ? '' : posix.dirname(p.file);
     const bases = lock.kind === 'requirements' ? [dir, ''] : [dir];
     const outside = (path: string) => bases.every((base) => leavesRoot(base, path));
-    const local = p.source === 'path' || p.source === 'directory' ? localPathOf(p) : localIndexFiles(lock, p, outside);
+    const local =
+      p.source === 'path' || p.source === 'directory' ? localPathOf(p.url) : localIndexFiles(lock, p, outside);
     if (local === undefined || seen.has(local)) continue;
     if (!outside(local)) continue;
     seen.add(local);
@@ -27,6 +28,32 @@ export function checkLocalPaths(lock: PythonLock): Finding[] {
         `is installed from ${local}, outside the repository`,
         'Move the package into the repository (a workspace member) or depend on a published version: what is installed from outside the tree is not reviewed and differs from machine to machine.',
         { path: local },
+      ),
+    );
+  }
+  return [...out, ...findLinksOutside(lock)];
+}
+
+/**
+ * A requirements file's `--find-links` folder outside the repository: pip lists the wheels and sdists in it beside
+ * the index's and installs the best version from either (checked with pip 23.0.1). `req_file.handle_option_line`
+ * takes the path relative to the requirements file when that exists, else as written (the working directory), so it
+ * is outside only when it leaves the root from both, as for a path requirement.
+ */
+function findLinksOutside(lock: PythonLock): Finding[] {
+  const out: Finding[] = [];
+  for (const o of lock.indexes) {
+    if (o.kind !== 'find-links' || (/^[a-z][a-z0-9+.-]*:/i.test(o.url) && !/^file:/i.test(o.url))) continue;
+    const local = localPathOf(o.url);
+    const dir = posix.dirname(o.file) === '.' ? '' : posix.dirname(o.file);
+    if (local === undefined || !leavesRoot(dir, local) || !leavesRoot('', local)) continue;
+    out.push(
+      pyFileFinding(
+        'CPP073',
+        o.file,
+        o.line,
+        `${o.file}:${o.line}: --find-links ${o.url} reads packages from ${local}, outside the repository; pip installs the best version it finds there or on the index. Serve them from an allowed index, or keep the folder in the repository.`,
+        { path: local, option: 'find-links' },
       ),
     );
   }
@@ -46,8 +73,7 @@ function localIndexFiles(lock: PythonLock, p: PyPackage, outside: (path: string)
 }
 
 /** The filesystem path of a local source: `file://` URLs decoded, `file:` stripped, `#egg=` / query dropped. */
-function localPathOf(p: PyPackage): string | undefined {
-  const raw = p.url;
+function localPathOf(raw: string | undefined): string | undefined {
   if (raw === undefined || raw === '') return undefined;
   if (/^file:\/\//i.test(raw)) {
     try {
