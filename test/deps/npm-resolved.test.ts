@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { npmResolvedSource } from '../../src/deps/parsers/npm-common.js';
-import { repoWith, scanDeps } from './helpers.js';
+import { policyWith, repoWith, scanDeps } from './helpers.js';
 
 /**
  * npm reads a lockfile's `resolved` with npm-package-arg (arborist loadVirtual → consistentResolve), not as a URL:
@@ -192,5 +192,45 @@ describe('yarn 1 resolved values without a protocol', () => {
       .map((f) => `${f.ruleId} ${f.location.path}:${f.location.line ?? ''} ${String(f.evidence?.actual)}`)
       .sort();
     expect(got).toEqual(['CPD010 yarn.lock:13 c@2.0.0', 'CPD010 yarn.lock:3 evil@1.0.0']);
+  });
+});
+
+describe('a pnpm resolution tarball without a scheme', () => {
+  it('is fetched from the registry at that path (pkgSnapshotToResolution): CPD010 for another package, CPD011 for a private scope', async () => {
+    // pnpm 9.15.9, loopback registry: `tarball: evil/-/evil-1.0.0.tgz` on left-pad installed evil as left-pad.
+    const pkg = (key: string, tarball: string) => [
+      `  ${key}:`,
+      `    resolution: {integrity: ${integrity}, tarball: '${tarball}'}`,
+      '',
+    ];
+    const root = await repoWith({
+      'pnpm-lock.yaml': [
+        "lockfileVersion: '9.0'",
+        '',
+        'importers:',
+        '  .:',
+        '    dependencies:',
+        '      left-pad: {specifier: ^1.3.0, version: 1.3.0}',
+        "      '@corp/x': {specifier: ^1.0.0, version: 1.0.0}",
+        '      ok: {specifier: ^1.0.0, version: 1.0.0}',
+        '',
+        'packages:',
+        '',
+        ...pkg("'@corp/x@1.0.0'", '@corp/x/-/x-1.0.0.tgz'),
+        ...pkg('left-pad@1.3.0', 'evil/-/evil-1.0.0.tgz'),
+        ...pkg('ok@1.0.0', 'ok/-/ok-1.0.0.tgz'),
+        'snapshots:',
+        "  '@corp/x@1.0.0': {}",
+        '  left-pad@1.3.0: {}',
+        '  ok@1.0.0: {}',
+        '',
+      ].join('\n'),
+    });
+    const r = await scanDeps(root, { policy: policyWith({ privateScopes: ['@corp'] }) });
+    const got = r.findings
+      .filter((f) => !['CPD131', 'CPD137'].includes(f.ruleId))
+      .map((f) => `${f.ruleId} ${f.location.line ?? ''} ${f.artifact?.kind === 'package' ? f.artifact.name : ''}`)
+      .sort();
+    expect(got).toEqual(['CPD010 15 left-pad', 'CPD011 12 @corp/x']);
   });
 });

@@ -120,7 +120,9 @@ function sourceKind(node: PackageNode, policy: CheckPolicy): Finding[] {
 function nameMismatch(node: PackageNode, kind: DependencyGraph['kind'], policy: CheckPolicy): Finding | undefined {
   if (node.resolved !== undefined && node.source === 'registry') {
     const url = parseRegistryTarball(
-      kind === 'yarn-classic' ? onRegistry(node.resolved, policy.registryFor(node.name)) : node.resolved,
+      kind === 'yarn-classic' || kind === 'pnpm'
+        ? onRegistry(node.resolved, policy.registryFor(node.name))
+        : node.resolved,
     );
     if (url && node.version === '' && url.name === node.name) {
       // An entry with no version is incomplete, not a swap: nothing says which release was meant.
@@ -189,8 +191,9 @@ function nameMismatch(node: PackageNode, kind: DependencyGraph['kind'], policy: 
 }
 
 /**
- * A yarn 1 `resolved` without a protocol as yarn requests it: `NpmRegistry.getRequestUrl` resolves it against the
- * package's registry (`url.resolve(registry + '/', path)`); a URL stays as it is.
+ * A registry package's `resolved` without a protocol as the package manager requests it, against the package's
+ * registry: yarn 1's `NpmRegistry.getRequestUrl` (`url.resolve(registry + '/', path)`), pnpm's
+ * `pkgSnapshotToResolution` (`new URL(tarball, registry + '/')`); npm fetches a registry spec there too. A URL stays.
  */
 function onRegistry(resolved: string, registry: string): string {
   if (/^[a-z][a-z0-9+.-]*:/i.test(resolved)) return resolved;
@@ -205,7 +208,10 @@ function dependencyConfusion(node: PackageNode, policy: CheckPolicy): Finding | 
   if (!node.name.startsWith('@') || node.source !== 'registry') return undefined;
   const scope = node.name.slice(0, node.name.indexOf('/')).toLowerCase();
   if (!policy.privateScopes.has(scope)) return undefined;
-  const from = node.resolved ?? policy.registryFor(node.name);
+  const from =
+    node.resolved !== undefined
+      ? onRegistry(node.resolved, policy.registryFor(node.name))
+      : policy.registryFor(node.name);
   if (!isUnder(from, PUBLIC_REGISTRIES.map(normalizePrefix))) return undefined;
   return packageFinding(
     'CPD011',

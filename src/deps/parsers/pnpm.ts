@@ -330,6 +330,13 @@ function parseKey(key: string, major: number): { name: string; version: string }
   return at > 0 ? { name: plain.slice(0, at), version: plain.slice(at + 1) } : { name: plain, version: '' };
 }
 
+/**
+ * What pnpm fetches for a `resolution` (`pkgSnapshotToResolution`, @pnpm/lockfile.utils): a `type`d, `file:` or
+ * git-hosted one as written; any other `tarball` through `new URL(tarball, registry + '/')` against the package's
+ * registry, so a tarball without a scheme is a download from the registry at that path ('registry';
+ * checks/sources.ts reads the package it names there). With pnpm 9.15.9 and a loopback registry, `tarball:
+ * evil/-/evil-1.0.0.tgz` on left-pad installed evil as left-pad.
+ */
 function resolutionSource(res: Record<string, unknown>): { source: Source; resolved?: string } {
   const type = str(res.type);
   if (type === 'directory') return { source: 'file', resolved: `file:${str(res.directory) ?? ''}` };
@@ -337,7 +344,11 @@ function resolutionSource(res: Record<string, unknown>): { source: Source; resol
     return { source: 'git', resolved: `git+${str(res.repo) ?? ''}#${str(res.commit) ?? ''}` };
   }
   const tarball = str(res.tarball);
-  if (tarball !== undefined) return { source: classifyResolved(tarball) ?? 'tarball', resolved: tarball };
+  if (tarball !== undefined) {
+    const source = classifyResolved(tarball) ?? 'tarball';
+    const onRegistry = source === 'unknown' && !/^[a-z][a-z0-9+.-]*:/i.test(tarball);
+    return { source: onRegistry ? 'registry' : source, resolved: tarball };
+  }
   return { source: 'registry' };
 }
 
