@@ -234,3 +234,43 @@ describe('a pnpm resolution tarball without a scheme', () => {
     expect(got).toEqual(['CPD010 15 left-pad', 'CPD011 12 @corp/x']);
   });
 });
+
+describe('a yarn berry __archiveUrl without a scheme', () => {
+  it('is fetched from the registry at that path (npmHttpUtils.get: registry + path): CPD010 for another package', async () => {
+    // yarn 4 (@yarnpkg/cli-dist), loopback registry: `__archiveUrl=%2Fevil%2F-%2Fevil-1.0.0.tgz` on left-pad
+    // installed evil as left-pad.
+    const entry = (name: string, archive: string) => [
+      `"${name}@npm:^1.0.0":`,
+      '  version: 1.0.0',
+      `  resolution: "${name}@npm:1.0.0::__archiveUrl=${archive}"`,
+      '  languageName: node',
+      '  linkType: hard',
+      '',
+    ];
+    const root = await repoWith({
+      'package.json': JSON.stringify({ name: 'app', version: '1.0.0', dependencies: { a: '^1.0.0', b: '^1.0.0' } }),
+      'yarn.lock': [
+        '__metadata:',
+        '  version: 8',
+        '  cacheKey: 10c0',
+        '',
+        ...entry('a', '%2Fevil%2F-%2Fevil-1.0.0.tgz'),
+        ...entry('b', '%2Fb%2F-%2Fb-1.0.0.tgz'),
+        '"app@workspace:.":',
+        '  version: 0.0.0-use.local',
+        '  resolution: "app@workspace:."',
+        '  dependencies:',
+        '    a: "npm:^1.0.0"',
+        '    b: "npm:^1.0.0"',
+        '  languageName: unknown',
+        '  linkType: soft',
+        '',
+      ].join('\n'),
+    });
+    const r = await scanDeps(root);
+    const got = r.findings
+      .filter((f) => f.ruleId === 'CPD010')
+      .map((f) => `${f.ruleId} ${f.location.line ?? ''} ${String(f.evidence?.actual)}`);
+    expect(got).toEqual(['CPD010 5 evil@1.0.0']);
+  });
+});

@@ -47,7 +47,7 @@ export function checkSources(graph: DependencyGraph, policy: CheckPolicy): Findi
     pushAll(out, sourceKind(node, policy));
     const mismatch = nameMismatch(node, graph.kind, policy);
     if (mismatch) out.push(mismatch);
-    const confusion = dependencyConfusion(node, policy);
+    const confusion = dependencyConfusion(node, policy, graph.kind);
     if (confusion) out.push(confusion);
   }
   return out;
@@ -120,9 +120,7 @@ function sourceKind(node: PackageNode, policy: CheckPolicy): Finding[] {
 function nameMismatch(node: PackageNode, kind: DependencyGraph['kind'], policy: CheckPolicy): Finding | undefined {
   if (node.resolved !== undefined && node.source === 'registry') {
     const url = parseRegistryTarball(
-      kind === 'yarn-classic' || kind === 'pnpm'
-        ? onRegistry(node.resolved, policy.registryFor(node.name))
-        : node.resolved,
+      kind === 'npm' || kind === 'bun' ? node.resolved : onRegistry(node.resolved, policy.registryFor(node.name), kind),
     );
     if (url && node.version === '' && url.name === node.name) {
       // An entry with no version is incomplete, not a swap: nothing says which release was meant.
@@ -193,24 +191,31 @@ function nameMismatch(node: PackageNode, kind: DependencyGraph['kind'], policy: 
 /**
  * A registry package's `resolved` without a protocol as the package manager requests it, against the package's
  * registry: yarn 1's `NpmRegistry.getRequestUrl` (`url.resolve(registry + '/', path)`), pnpm's
- * `pkgSnapshotToResolution` (`new URL(tarball, registry + '/')`); npm fetches a registry spec there too. A URL stays.
+ * `pkgSnapshotToResolution` (`new URL(tarball, registry + '/')`), yarn berry's `npmHttpUtils.get` for an
+ * `__archiveUrl` that is no URL (`new URL(registry + path)`, the registry without its trailing slash); npm fetches a
+ * registry spec there too. A URL stays as it is.
  */
-function onRegistry(resolved: string, registry: string): string {
+function onRegistry(resolved: string, registry: string, kind?: DependencyGraph['kind']): string {
   if (/^[a-z][a-z0-9+.-]*:/i.test(resolved)) return resolved;
   try {
+    if (kind === 'yarn-berry') return new URL(registry.replace(/\/+$/, '') + resolved).toString();
     return new URL(resolved, registry.endsWith('/') ? registry : `${registry}/`).toString();
   } catch {
     return resolved;
   }
 }
 
-function dependencyConfusion(node: PackageNode, policy: CheckPolicy): Finding | undefined {
+function dependencyConfusion(
+  node: PackageNode,
+  policy: CheckPolicy,
+  kind: DependencyGraph['kind'],
+): Finding | undefined {
   if (!node.name.startsWith('@') || node.source !== 'registry') return undefined;
   const scope = node.name.slice(0, node.name.indexOf('/')).toLowerCase();
   if (!policy.privateScopes.has(scope)) return undefined;
   const from =
     node.resolved !== undefined
-      ? onRegistry(node.resolved, policy.registryFor(node.name))
+      ? onRegistry(node.resolved, policy.registryFor(node.name), kind)
       : policy.registryFor(node.name);
   if (!isUnder(from, PUBLIC_REGISTRIES.map(normalizePrefix))) return undefined;
   return packageFinding(
