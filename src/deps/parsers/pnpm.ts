@@ -97,7 +97,11 @@ export function parsePnpm(file: string, text: string, options: ParseOptions = {}
   const nodes: DraftNode[] = keys.map((key, i) => {
     const entry = isRecord(packages[key]) ? packages[key] : {};
     const parsedKey = parseKey(key, major);
-    const name = str(entry.name) ?? parsedKey.name;
+    // pnpm 9 names a package by its dependency path (lockfile.utils nameVerFromPkgSnapshot: `dp.parse(depPath).name`;
+    // the entry's `name` only for a path that names none) and takes its `version` first. With pnpm 9.15.9, a
+    // `left-pad@1.3.1` entry saying `name: evil` installed left-pad 1.3.1. Older pnpm (lockfile ≤ 6, not checked
+    // here) read the entry's `name` first.
+    const name = (major >= 9 && parsedKey.named ? parsedKey.name : undefined) ?? str(entry.name) ?? parsedKey.name;
     const version = str(entry.version) ?? parsedKey.version;
     const res = isRecord(entry.resolution) ? entry.resolution : {};
     const { source, resolved } = resolutionSource(res);
@@ -314,20 +318,24 @@ function stripPeers(key: string): string {
   return p < 0 ? key : key.slice(0, p);
 }
 
-function parseKey(key: string, major: number): { name: string; version: string } {
+/** The name and version a key spells; `named` when pnpm's dependency-path `parse` reads a name from it (6+: a
+ * `name@` before the version). */
+function parseKey(key: string, major: number): { name: string; version: string; named: boolean } {
   const k = key.startsWith('/') ? key.slice(1) : key;
   if (major < 6) {
     const parts = k.split('/');
     const scoped = parts[0]?.startsWith('@') === true;
     const name = scoped ? `${parts[0]}/${parts[1] ?? ''}` : (parts[0] ?? k);
     const rest = parts[scoped ? 2 : 1] ?? '';
-    return { name, version: rest.split('_')[0] ?? rest };
+    return { name, version: rest.split('_')[0] ?? rest, named: false };
   }
   const plain = stripPeers(k);
   // The first `@` after a scope's leading one ends the name, as pnpm's dependency-path `parse` reads it: a git or
   // tarball version (`git+ssh://git@github.com/…`) holds more `@`s, and a package name never does.
   const at = plain.indexOf('@', 1);
-  return at > 0 ? { name: plain.slice(0, at), version: plain.slice(at + 1) } : { name: plain, version: '' };
+  return at > 0
+    ? { name: plain.slice(0, at), version: plain.slice(at + 1), named: true }
+    : { name: plain, version: '', named: false };
 }
 
 /**
