@@ -196,7 +196,7 @@ describe('yarn 1 resolved values without a protocol', () => {
 });
 
 describe('a pnpm resolution tarball without a scheme', () => {
-  it('is fetched from the registry at that path (pkgSnapshotToResolution): CPD010 for another package, CPD011 for a private scope', async () => {
+  it('is fetched from the registry at that path (pkgSnapshotToResolution): CPD010 for another package, CPD011 for a private scope, CPD005 for a scheme-relative host', async () => {
     // pnpm 9.15.9, loopback registry: `tarball: evil/-/evil-1.0.0.tgz` on left-pad installed evil as left-pad.
     const pkg = (key: string, tarball: string) => [
       `  ${key}:`,
@@ -213,16 +213,19 @@ describe('a pnpm resolution tarball without a scheme', () => {
         '      left-pad: {specifier: ^1.3.0, version: 1.3.0}',
         "      '@corp/x': {specifier: ^1.0.0, version: 1.0.0}",
         '      ok: {specifier: ^1.0.0, version: 1.0.0}',
+        '      other: {specifier: ^1.0.0, version: 1.0.0}',
         '',
         'packages:',
         '',
         ...pkg("'@corp/x@1.0.0'", '@corp/x/-/x-1.0.0.tgz'),
         ...pkg('left-pad@1.3.0', 'evil/-/evil-1.0.0.tgz'),
         ...pkg('ok@1.0.0', 'ok/-/ok-1.0.0.tgz'),
+        ...pkg('other@1.0.0', '//evil.example/other/-/other-1.0.0.tgz'),
         'snapshots:',
         "  '@corp/x@1.0.0': {}",
         '  left-pad@1.3.0: {}',
         '  ok@1.0.0: {}',
+        '  other@1.0.0: {}',
         '',
       ].join('\n'),
     });
@@ -231,7 +234,8 @@ describe('a pnpm resolution tarball without a scheme', () => {
       .filter((f) => !['CPD131', 'CPD137'].includes(f.ruleId))
       .map((f) => `${f.ruleId} ${f.location.line ?? ''} ${f.artifact?.kind === 'package' ? f.artifact.name : ''}`)
       .sort();
-    expect(got).toEqual(['CPD010 15 left-pad', 'CPD011 12 @corp/x']);
+    // other: a scheme-relative tarball is fetched from that host (pnpm 9.15.9 fetched `//127.0.0.1:4874/…`).
+    expect(got).toEqual(['CPD005 22 other', 'CPD010 16 left-pad', 'CPD011 13 @corp/x']);
   });
 });
 

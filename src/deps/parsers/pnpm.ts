@@ -353,6 +353,10 @@ function resolutionSource(res: Record<string, unknown>): { source: Source; resol
   }
   const tarball = str(res.tarball);
   if (tarball !== undefined) {
+    // A scheme-relative `//host/path` resolves to that host with the registry's scheme: another host, read as the
+    // https URL it is on an https registry (with pnpm 9.15.9, `tarball: //127.0.0.1:4874/…` was fetched from that
+    // port, not the registry's). An http registry is the finding of the configuration that names it.
+    if (tarball.startsWith('//')) return resolutionSource({ ...res, tarball: `https:${tarball}` });
     const source = classifyResolved(tarball) ?? 'tarball';
     const onRegistry = source === 'unknown' && !/^[a-z][a-z0-9+.-]*:/i.test(tarball);
     return { source: onRegistry ? 'registry' : source, resolved: tarball };
