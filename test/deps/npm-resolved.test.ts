@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { npmResolvedSource } from '../../src/deps/parsers/npm-common.js';
+import { berryLock, pnpmLock9 } from '../helpers/lockfile-text.js';
 import { policyWith, repoWith, scanDeps } from './helpers.js';
 
 /**
@@ -204,30 +205,12 @@ describe('a pnpm resolution tarball without a scheme', () => {
       '',
     ];
     const root = await repoWith({
-      'pnpm-lock.yaml': [
-        "lockfileVersion: '9.0'",
-        '',
-        'importers:',
-        '  .:',
-        '    dependencies:',
-        '      left-pad: {specifier: ^1.3.0, version: 1.3.0}',
-        "      '@corp/x': {specifier: ^1.0.0, version: 1.0.0}",
-        '      ok: {specifier: ^1.0.0, version: 1.0.0}',
-        '      other: {specifier: ^1.0.0, version: 1.0.0}',
-        '',
-        'packages:',
-        '',
+      'pnpm-lock.yaml': pnpmLock9({ 'left-pad': '1.3.0', '@corp/x': '1.0.0', ok: '1.0.0', other: '1.0.0' }, [
         ...pkg("'@corp/x@1.0.0'", '@corp/x/-/x-1.0.0.tgz'),
         ...pkg('left-pad@1.3.0', 'evil/-/evil-1.0.0.tgz'),
         ...pkg('ok@1.0.0', 'ok/-/ok-1.0.0.tgz'),
         ...pkg('other@1.0.0', '//evil.example/other/-/other-1.0.0.tgz'),
-        'snapshots:',
-        "  '@corp/x@1.0.0': {}",
-        '  left-pad@1.3.0: {}',
-        '  ok@1.0.0: {}',
-        '  other@1.0.0: {}',
-        '',
-      ].join('\n'),
+      ]),
     });
     const r = await scanDeps(root, { policy: policyWith({ privateScopes: ['@corp'] }) });
     const got = r.findings
@@ -253,28 +236,15 @@ describe('a yarn berry __archiveUrl without a scheme', () => {
     ];
     const root = await repoWith({
       'package.json': JSON.stringify({ name: 'app', version: '1.0.0', dependencies: { a: '^1.0.0', b: '^1.0.0' } }),
-      'yarn.lock': [
-        '__metadata:',
-        '  version: 8',
-        '  cacheKey: 10c0',
-        '',
+      'yarn.lock': berryLock({ a: 'npm:^1.0.0', b: 'npm:^1.0.0' }, [
         ...entry('a', '%2Fevil%2F-%2Fevil-1.0.0.tgz'),
         ...entry('b', '%2Fb%2F-%2Fb-1.0.0.tgz'),
-        '"app@workspace:.":',
-        '  version: 0.0.0-use.local',
-        '  resolution: "app@workspace:."',
-        '  dependencies:',
-        '    a: "npm:^1.0.0"',
-        '    b: "npm:^1.0.0"',
-        '  languageName: unknown',
-        '  linkType: soft',
-        '',
-      ].join('\n'),
+      ]),
     });
     const r = await scanDeps(root);
     const got = r.findings
       .filter((f) => f.ruleId === 'CPD010')
       .map((f) => `${f.ruleId} ${f.location.line ?? ''} ${String(f.evidence?.actual)}`);
-    expect(got).toEqual(['CPD010 5 evil@1.0.0']);
+    expect(got).toEqual(['CPD010 14 evil@1.0.0']);
   });
 });

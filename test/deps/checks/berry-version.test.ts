@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { berryLock } from '../../helpers/lockfile-text.js';
 import { registryWith, repoWith, scanDeps } from '../helpers.js';
 
 /**
@@ -6,20 +7,8 @@ import { registryWith, repoWith, scanDeps } from '../helpers.js';
  * NpmSemverFetcher.getLocatorUrl): with yarn 4 and a loopback registry, `version: 1.3.0` beside
  * `resolution: "left-pad@npm:1.3.1"` installed left-pad 1.3.1.
  */
-function berryLock(version: string, resolution: string): string {
-  return [
-    '__metadata:',
-    '  version: 8',
-    '  cacheKey: 10c0',
-    '',
-    '"app@workspace:.":',
-    '  version: 0.0.0-use.local',
-    '  resolution: "app@workspace:."',
-    '  dependencies:',
-    '    left-pad: "npm:^1.3.0"',
-    '  languageName: unknown',
-    '  linkType: soft',
-    '',
+const lock = (version: string, resolution: string): string =>
+  berryLock({ 'left-pad': 'npm:^1.3.0' }, [
     '"left-pad@npm:^1.3.0":',
     `  version: ${version}`,
     `  resolution: "${resolution}"`,
@@ -27,8 +16,7 @@ function berryLock(version: string, resolution: string): string {
     '  languageName: node',
     '  linkType: hard',
     '',
-  ].join('\n');
-}
+  ]);
 
 const MALICIOUS = registryWith([{ id: 'MAL-TEST-1', name: 'left-pad', ranges: [], versions: ['1.3.1'] }]);
 
@@ -52,7 +40,7 @@ describe('a yarn berry entry whose version is not its resolution', () => {
   ])('$name → $want (the malicious 1.3.1 is what installs)', async ({ version, resolution, want }) => {
     const root = await repoWith({
       'package.json': JSON.stringify({ name: 'app', version: '1.0.0', dependencies: { 'left-pad': '^1.3.0' } }),
-      'yarn.lock': berryLock(version, resolution),
+      'yarn.lock': lock(version, resolution),
     });
     const r = await scanDeps(root, { registry: MALICIOUS });
     const got = r.findings

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { pnpmLock9 } from '../../helpers/lockfile-text.js';
 import { registryWith, repoWith, scanDeps } from '../helpers.js';
 
 /**
@@ -10,31 +11,16 @@ const INTEGRITY = 'sha512-CpaNbkMJrSIrixyZDRxzShMj1s5MhZcoVdEs8t0gfnejS4lyqiyaYU
 
 describe('a pnpm 9 entry whose name field is not its key', () => {
   it.each([
-    { name: 'name field of another package', field: '    name: evil', want: ['CPD013@12 left-pad'] },
-    { name: 'name field agreeing', field: '    name: left-pad', want: ['CPD013@12 left-pad'] },
-    { name: 'no name field', field: '', want: ['CPD013@12 left-pad'] },
+    { name: 'name field of another package', field: '    name: evil', want: ['CPD013@10 left-pad'] },
+    { name: 'name field agreeing', field: '    name: left-pad', want: ['CPD013@10 left-pad'] },
+    { name: 'no name field', field: '', want: ['CPD013@10 left-pad'] },
   ])('$name → the key names what installs', async ({ field, want }) => {
     const root = await repoWith({
-      'pnpm-lock.yaml': [
-        "lockfileVersion: '9.0'",
-        '',
-        'importers:',
-        '  .:',
-        '    dependencies:',
-        '      left-pad: {specifier: ^1.3.0, version: 1.3.1}',
-        '',
-        'packages:',
-        '',
-        '',
-        '',
+      'pnpm-lock.yaml': pnpmLock9({ 'left-pad': '1.3.1' }, [
         '  left-pad@1.3.1:',
         `    resolution: {integrity: ${INTEGRITY}}`,
         ...(field === '' ? [] : [field]),
-        '',
-        'snapshots:',
-        '  left-pad@1.3.1: {}',
-        '',
-      ].join('\n'),
+      ]),
     });
     const r = await scanDeps(root, { registry: MALICIOUS });
     const got = r.findings
