@@ -97,11 +97,11 @@ export function parsePnpm(file: string, text: string, options: ParseOptions = {}
   const nodes: DraftNode[] = keys.map((key, i) => {
     const entry = isRecord(packages[key]) ? packages[key] : {};
     const parsedKey = parseKey(key, major);
-    // pnpm 9 names a package by its dependency path (lockfile.utils nameVerFromPkgSnapshot: `dp.parse(depPath).name`;
-    // the entry's `name` only for a path that names none) and takes its `version` first. With pnpm 9.15.9, a
-    // `left-pad@1.3.1` entry saying `name: evil` installed left-pad 1.3.1. Older pnpm (lockfile ≤ 6, not checked
-    // here) read the entry's `name` first.
-    const name = (major >= 9 && parsedKey.named ? parsedKey.name : undefined) ?? str(entry.name) ?? parsedKey.name;
+    // pnpm fetches a package by its dependency path's name (lockfile.utils nameVerFromPkgSnapshot:
+    // `dp.parse(depPath).name`; the entry's `name` only for a path that names none) and takes its `version` first.
+    // A `left-pad@1.3.1` entry saying `name: evil` installed left-pad 1.3.1 with pnpm 9.15.9 (lockfile 9) and pnpm
+    // 8 (lockfile 6, `/left-pad@1.3.1`). Lockfile 5 keys (not checked here) keep the entry's name first.
+    const name = (major >= 6 && parsedKey.named ? parsedKey.name : undefined) ?? str(entry.name) ?? parsedKey.name;
     const version = str(entry.version) ?? parsedKey.version;
     const res = isRecord(entry.resolution) ? entry.resolution : {};
     const { source, resolved } = resolutionSource(res);

@@ -9,6 +9,32 @@ import { registryWith, repoWith, scanDeps } from '../helpers.js';
 const MALICIOUS = registryWith([{ id: 'MAL-TEST-1', name: 'left-pad', ranges: [], versions: ['1.3.1'] }]);
 const INTEGRITY = 'sha512-CpaNbkMJrSIrixyZDRxzShMj1s5MhZcoVdEs8t0gfnejS4lyqiyaYUFS8+1bOSErGJtay0xWkH6EnqwlU8Ua/g==';
 
+describe('a pnpm 6 entry whose name field is not its key', () => {
+  it('is the package its key names (pnpm 8 installed left-pad 1.3.1 for `/left-pad@1.3.1` saying `name: evil`)', async () => {
+    const root = await repoWith({
+      'pnpm-lock.yaml': [
+        "lockfileVersion: '6.0'",
+        '',
+        'dependencies:',
+        '  left-pad: {specifier: ^1.3.0, version: 1.3.1}',
+        '',
+        'packages:',
+        '',
+        '  /left-pad@1.3.1:',
+        `    resolution: {integrity: ${INTEGRITY}}`,
+        '    name: evil',
+        '    dev: false',
+        '',
+      ].join('\n'),
+    });
+    const r = await scanDeps(root, { registry: MALICIOUS });
+    const got = r.findings
+      .filter((f) => !['CPD131', 'CPD137'].includes(f.ruleId))
+      .map((f) => `${f.ruleId}@${f.location.line ?? ''} ${f.artifact?.kind === 'package' ? f.artifact.name : ''}`);
+    expect(got).toEqual(['CPD013@8 left-pad']);
+  });
+});
+
 describe('a pnpm 9 entry whose name field is not its key', () => {
   it.each([
     { name: 'name field of another package', field: '    name: evil', want: ['CPD013@10 left-pad'] },
