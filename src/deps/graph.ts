@@ -80,6 +80,7 @@ type NotHandedOn = Exclude<
   | 'noIntegrityReason'
   | 'integrityNotEnforced'
   | 'shrinkwrapped'
+  | 'versionField'
   | OptionalField
 >;
 const everyFieldHandedOn: [NotHandedOn] extends [never] ? true : NotHandedOn = true;

@@ -25,6 +25,11 @@ export type DraftNode = Omit<PackageNode, 'dev' | 'optional' | 'peer' | 'workspa
    * tarball, not from the lockfile's entries below it (checks/npm-shrinkwrap.ts).
    */
   readonly shrinkwrapped?: true;
+  /**
+   * yarn berry: the entry's `version` field when it names another version than its `resolution`, which is what yarn
+   * fetches (checks/berry-version.ts); `version` then holds the resolution's.
+   */
+  readonly versionField?: string;
 };
 
 /** A project root in the lockfile (the root package or a workspace). */

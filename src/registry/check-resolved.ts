@@ -11,6 +11,10 @@ const PUBLIC_HOSTS = new Set(['registry.npmjs.org', 'registry.yarnpkg.com', 'reg
 export function checkResolved(state: CheckState, meta: VersionMeta, config: RegistryConfig): void {
   const { pkg, registry } = state;
   if (pkg.resolved === undefined || meta.tarball === undefined) return;
+  // A `resolved` without a URL scheme names no download URL: npm reads it as a registry spec (consistentResolve;
+  // reify fetches the version it names through the packument) and yarn 1 as a path on the package's registry
+  // (NpmRegistry.getRequestUrl). Which package and version that installs is CPD010's business, the bytes CPD100's.
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(pkg.resolved) && !/^npm:/i.test(pkg.resolved)) return;
   // What npm fetches is the lockfile's URL after its registry-host rewrite (onto the default registry, as arborist
   // does): the very URL the registry publishes agrees, wherever it is hosted (a blob host, a proxy's base URL).
   const fetched = npmFetchUrl(pkg.resolved, config.defaultRegistry, config.replaceRegistryHost);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { npmResolvedSource } from '../../src/deps/parsers/npm-common.js';
-import { repoWith, scanDeps } from './helpers.js';
+import { berryLock, pnpmLock9 } from '../helpers/lockfile-text.js';
+import { policyWith, repoWith, scanDeps } from './helpers.js';
 
 /**
  * npm reads a lockfile's `resolved` with npm-package-arg (arborist loadVirtual → consistentResolve), not as a URL:
@@ -27,7 +28,9 @@ const CASES: { name: string; resolved: string; want: string }[] = [
   { name: 'GitHub shorthand that looks like a file', resolved: 'evil/left-pad-1.3.0.tgz', want: 'git' },
   { name: 'scp-like ssh remote', resolved: 'git@evil.example:x/left-pad.git', want: 'git' },
   { name: 'alias of another package', resolved: 'npm:evil@1.0.0', want: 'registry' },
-  { name: 'a version (npm drops the entry)', resolved: '1.3.0', want: 'unknown' },
+  { name: 'a version (a registry spec: npm fetches it)', resolved: '1.3.0', want: 'registry' },
+  { name: 'a dist-tag', resolved: 'latest', want: 'registry' },
+  { name: 'name@version (npm drops the name)', resolved: 'evil@1.0.0', want: 'registry' },
   { name: 'registry tarball URL as before', resolved: 'https://registry.npmjs.org/a/-/a-1.0.0.tgz', want: 'registry' },
   { name: 'file: URL as before', resolved: 'file:../a.tgz', want: 'file' },
 ];
@@ -86,6 +89,32 @@ describe('npm resolved values read as npm-package-arg reads them', () => {
   });
 });
 
+describe('an npm resolved that is a registry spec', () => {
+  // npm 11.19, loopback registry: for a `b` entry of version 1.0.0, `npm ci` installed b@2.0.0 from resolved `2.0.0`,
+  // `latest` and `b@2.0.0`, and a@1.0.0 (not evil) from `evil@1.0.0` (consistentResolve keeps the rawSpec only).
+  it.each([
+    { resolved: '2.0.0', want: ['CPD010'], spec: '2.0.0' },
+    { resolved: 'latest', want: ['CPD010'], spec: 'latest' },
+    { resolved: 'b@2.0.0', want: ['CPD010'], spec: '2.0.0' },
+    { resolved: 'evil@', want: ['CPD010'], spec: '*' },
+    { resolved: 'evil@1.0.0', want: [], spec: undefined },
+    { resolved: '1.0.0', want: [], spec: undefined },
+  ])('$resolved on version 1.0.0 → $want', async ({ resolved, want, spec }) => {
+    const root = await repoWith({
+      'package-lock.json': JSON.stringify(
+        lockV3({ b: '^1.0.0' }, { 'node_modules/b': { version: '1.0.0', resolved, integrity } }),
+        null,
+        2,
+      ),
+    });
+    const r = await scanDeps(root);
+    const got = r.findings.filter((f) => f.ruleId === 'CPD010');
+    expect(got.map((f) => `${f.ruleId}@${f.location.line ?? ''}`)).toEqual(want.map((id) => `${id}@14`));
+    expect(got[0]?.evidence?.actual).toBe(spec === undefined ? undefined : `b@${spec}`);
+    expect(r.findings.filter((f) => ['CPD002', 'CPD008', 'CPD009', 'CPD017'].includes(f.ruleId))).toEqual([]);
+  });
+});
+
 describe('an npm dependency with its own npm-shrinkwrap.json', () => {
   it('is CPD027 at its entry, counting the lockfile entries below it that npm does not install', async () => {
     const reg = (name: string) => ({
@@ -133,5 +162,89 @@ describe('yarn 1 resolved values without a protocol', () => {
       .sort();
     expect(got).toEqual(['CPD017 yarn.lock:3', 'CPD020 yarn.lock:3']);
     expect(r.findings.find((f) => f.ruleId === 'CPD017')?.evidence?.path).toBe('../../evil/left-pad-1.3.0.tgz');
+  });
+
+  it('any other value is a path on the registry (NpmRegistry.getRequestUrl): CPD010 when it names another package', async () => {
+    // yarn 1.22.22, loopback registry: `resolved "evil/-/evil-1.0.0.tgz"` installed evil as left-pad.
+    const entry = (name: string, resolved: string) => [
+      `${name}@^1.0.0:`,
+      '  version "1.0.0"',
+      `  resolved "${resolved}"`,
+      `  integrity ${integrity}`,
+      '',
+    ];
+    const root = await repoWith({
+      'package.json': JSON.stringify({
+        name: 'x',
+        version: '1.0.0',
+        dependencies: { a: '^1.0.0', b: '^1.0.0', c: '^1.0.0' },
+      }),
+      'yarn.lock': [
+        '# yarn lockfile v1',
+        '',
+        ...entry('a', 'evil/-/evil-1.0.0.tgz#0123456789abcdef0123456789abcdef01234567'),
+        ...entry('b', 'b/-/b-1.0.0.tgz'),
+        ...entry('c', 'c/-/c-2.0.0.tgz'),
+      ].join('\n'),
+    });
+    const r = await scanDeps(root);
+    const got = r.findings
+      .filter((f) => !['CPD131', 'CPD137'].includes(f.ruleId))
+      .map((f) => `${f.ruleId} ${f.location.path}:${f.location.line ?? ''} ${String(f.evidence?.actual)}`)
+      .sort();
+    expect(got).toEqual(['CPD010 yarn.lock:13 c@2.0.0', 'CPD010 yarn.lock:3 evil@1.0.0']);
+  });
+});
+
+describe('a pnpm resolution tarball without a scheme', () => {
+  it('is fetched from the registry at that path (pkgSnapshotToResolution): CPD010 for another package, CPD011 for a private scope, CPD005 for a scheme-relative host', async () => {
+    // pnpm 9.15.9, loopback registry: `tarball: evil/-/evil-1.0.0.tgz` on left-pad installed evil as left-pad.
+    const pkg = (key: string, tarball: string) => [
+      `  ${key}:`,
+      `    resolution: {integrity: ${integrity}, tarball: '${tarball}'}`,
+      '',
+    ];
+    const root = await repoWith({
+      'pnpm-lock.yaml': pnpmLock9({ 'left-pad': '1.3.0', '@corp/x': '1.0.0', ok: '1.0.0', other: '1.0.0' }, [
+        ...pkg("'@corp/x@1.0.0'", '@corp/x/-/x-1.0.0.tgz'),
+        ...pkg('left-pad@1.3.0', 'evil/-/evil-1.0.0.tgz'),
+        ...pkg('ok@1.0.0', 'ok/-/ok-1.0.0.tgz'),
+        ...pkg('other@1.0.0', '//evil.example/other/-/other-1.0.0.tgz'),
+      ]),
+    });
+    const r = await scanDeps(root, { policy: policyWith({ privateScopes: ['@corp'] }) });
+    const got = r.findings
+      .filter((f) => !['CPD131', 'CPD137'].includes(f.ruleId))
+      .map((f) => `${f.ruleId} ${f.location.line ?? ''} ${f.artifact?.kind === 'package' ? f.artifact.name : ''}`)
+      .sort();
+    // other: a scheme-relative tarball is fetched from that host (pnpm 9.15.9 fetched `//127.0.0.1:4874/…`).
+    expect(got).toEqual(['CPD005 22 other', 'CPD010 16 left-pad', 'CPD011 13 @corp/x']);
+  });
+});
+
+describe('a yarn berry __archiveUrl without a scheme', () => {
+  it('is fetched from the registry at that path (npmHttpUtils.get: registry + path): CPD010 for another package', async () => {
+    // yarn 4 (@yarnpkg/cli-dist), loopback registry: `__archiveUrl=%2Fevil%2F-%2Fevil-1.0.0.tgz` on left-pad
+    // installed evil as left-pad.
+    const entry = (name: string, archive: string) => [
+      `"${name}@npm:^1.0.0":`,
+      '  version: 1.0.0',
+      `  resolution: "${name}@npm:1.0.0::__archiveUrl=${archive}"`,
+      '  languageName: node',
+      '  linkType: hard',
+      '',
+    ];
+    const root = await repoWith({
+      'package.json': JSON.stringify({ name: 'app', version: '1.0.0', dependencies: { a: '^1.0.0', b: '^1.0.0' } }),
+      'yarn.lock': berryLock({ a: 'npm:^1.0.0', b: 'npm:^1.0.0' }, [
+        ...entry('a', '%2Fevil%2F-%2Fevil-1.0.0.tgz'),
+        ...entry('b', '%2Fb%2F-%2Fb-1.0.0.tgz'),
+      ]),
+    });
+    const r = await scanDeps(root);
+    const got = r.findings
+      .filter((f) => f.ruleId === 'CPD010')
+      .map((f) => `${f.ruleId} ${f.location.line ?? ''} ${String(f.evidence?.actual)}`);
+    expect(got).toEqual(['CPD010 14 evil@1.0.0']);
   });
 });

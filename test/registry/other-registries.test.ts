@@ -91,6 +91,30 @@ describe('a registry that publishes tarballs on another origin than its packumen
   });
 });
 
+describe('a resolved that is no URL (npm reads a registry spec; yarn 1 a path on the registry)', () => {
+  // npm 11.19 fetched `b@<spec>` through the packument for `"resolved": "<spec>"`: no download URL to compare, so no
+  // CPD107; the version it names is CPD010's (offline) and the bytes CPD100's.
+  it.each([
+    { resolved: '1.0.0', integrity: 'one', want: [], status: 'verified' },
+    { resolved: '2.0.0', integrity: 'two', want: ['CPD100'], status: 'failed' },
+  ])('$resolved → $want', async ({ resolved, integrity, want, status }) => {
+    const reg = await startRegistry();
+    const one = fakeIntegrity('b1');
+    reg.route('/b', {
+      body: packument('b', {
+        '1.0.0': { integrity: one, tarball: `${reg.url}b/-/b-1.0.0.tgz` },
+        '2.0.0': { integrity: fakeIntegrity('b2'), tarball: `${reg.url}b/-/b-2.0.0.tgz` },
+      }),
+    });
+    const result = await scan(
+      [{ name: 'b', version: '1.0.0', resolved, integrity: integrity === 'one' ? one : fakeIntegrity('b2') }],
+      { registry: reg.url, policy: { verifySignatures: false } },
+    );
+    expect(rules(result)).toEqual(want);
+    expect(statuses(result)).toEqual([status]);
+  });
+});
+
 describe('keys endpoint conventions (npm lib/utils/verify-signatures.js setKeys)', () => {
   it.each([
     { name: '404', status: 404, want: ['CPD133'] },

@@ -3,6 +3,7 @@ import type { DependencyGraph } from '../../core/records.js';
 import type { ParsedLockfile } from '../types.js';
 import type { CheckPolicy } from './context.js';
 import { checkAliasSwaps } from './alias-swap.js';
+import { checkBerryVersions } from './berry-version.js';
 import { checkDuplicateKeys } from './duplicate-keys.js';
 import { checkGitPins } from './git-pin.js';
 import { checkIntegrity } from './integrity.js';
@@ -85,6 +86,7 @@ export function checkDependencies(
     ...checkPatchScripts(graph, uses, patches, policy),
     ...checkLegacySection(graph, parsed),
     ...checkNpmShrinkwraps(graph, parsed),
+    ...checkBerryVersions(graph, parsed),
     ...checkDuplicateKeys(graph, parsed),
     ...checkPnpmSettings(graph, parsed, graph.kind === 'pnpm' ? patchHashMismatches(uses, patches) : []),
   ];

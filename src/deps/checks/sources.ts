@@ -5,7 +5,7 @@ import { PUBLIC_REGISTRIES, isUnder, levelOf, normalizePrefix } from './context.
 import { packageFinding } from './finding.js';
 import { hostOf, parseRegistryTarball } from '../source.js';
 import { splitDescriptor } from '../types.js';
-import { parseAlias } from '../parsers/npm-common.js';
+import { npmResolvedRegistrySpec, parseAlias } from '../parsers/npm-common.js';
 import { pushAll } from '../../core/push-all.js';
 
 /** Where packages come from: hosts, transport, non-registry sources, name/URL agreement, private scopes. */
@@ -45,9 +45,9 @@ export function checkSources(graph: DependencyGraph, policy: CheckPolicy): Findi
       }
     }
     pushAll(out, sourceKind(node, policy));
-    const mismatch = nameMismatch(node, graph.kind);
+    const mismatch = nameMismatch(node, graph.kind, policy);
     if (mismatch) out.push(mismatch);
-    const confusion = dependencyConfusion(node, policy);
+    const confusion = dependencyConfusion(node, policy, graph.kind);
     if (confusion) out.push(confusion);
   }
   return out;
@@ -117,9 +117,11 @@ function sourceKind(node: PackageNode, policy: CheckPolicy): Finding[] {
 }
 
 /** Lockfile injection: the registry URL (or yarn descriptor) names another package or version than the entry. */
-function nameMismatch(node: PackageNode, kind: DependencyGraph['kind']): Finding | undefined {
+function nameMismatch(node: PackageNode, kind: DependencyGraph['kind'], policy: CheckPolicy): Finding | undefined {
   if (node.resolved !== undefined && node.source === 'registry') {
-    const url = parseRegistryTarball(node.resolved);
+    const url = parseRegistryTarball(
+      kind === 'npm' || kind === 'bun' ? node.resolved : onRegistry(node.resolved, policy.registryFor(node.name), kind),
+    );
     if (url && node.version === '' && url.name === node.name) {
       // An entry with no version is incomplete, not a swap: nothing says which release was meant.
       return packageFinding(
@@ -143,6 +145,17 @@ function nameMismatch(node: PackageNode, kind: DependencyGraph['kind']): Finding
         },
       );
     }
+  }
+  // A link's or a folder's `resolved` is the path of its target, never fetched.
+  const spec = kind === 'npm' && node.source === 'registry' ? npmResolvedRegistrySpec(node.resolved) : undefined;
+  if (spec !== undefined && spec !== node.version) {
+    return packageFinding(
+      'CPD010',
+      node,
+      `has a resolved value (${(node.resolved ?? '').slice(0, 200)}) that npm reads as a registry spec: it installs ${node.name}@${spec.slice(0, 200)} from the registry, not version ${node.version || '(none)'}`,
+      'Treat as lockfile injection: npm never writes a bare version or tag as `resolved`. Delete the entry and regenerate it from the registry.',
+      { expected: `${node.name}@${node.version}`, actual: `${node.name}@${spec}`, resolved: node.resolved ?? '' },
+    );
   }
   const alias = kind === 'npm' ? npmResolvedAlias(node) : undefined;
   if (alias !== undefined) {
@@ -175,11 +188,35 @@ function nameMismatch(node: PackageNode, kind: DependencyGraph['kind']): Finding
   return undefined;
 }
 
-function dependencyConfusion(node: PackageNode, policy: CheckPolicy): Finding | undefined {
+/**
+ * A registry package's `resolved` without a protocol as the package manager requests it, against the package's
+ * registry: yarn 1's `NpmRegistry.getRequestUrl` (`url.resolve(registry + '/', path)`), pnpm's
+ * `pkgSnapshotToResolution` (`new URL(tarball, registry + '/')`), yarn berry's `npmHttpUtils.get` for an
+ * `__archiveUrl` that is no URL (`new URL(registry + path)`, the registry without its trailing slash); npm fetches a
+ * registry spec there too. A URL stays as it is.
+ */
+function onRegistry(resolved: string, registry: string, kind?: DependencyGraph['kind']): string {
+  if (/^[a-z][a-z0-9+.-]*:/i.test(resolved)) return resolved;
+  try {
+    if (kind === 'yarn-berry') return new URL(registry.replace(/\/+$/, '') + resolved).toString();
+    return new URL(resolved, registry.endsWith('/') ? registry : `${registry}/`).toString();
+  } catch {
+    return resolved;
+  }
+}
+
+function dependencyConfusion(
+  node: PackageNode,
+  policy: CheckPolicy,
+  kind: DependencyGraph['kind'],
+): Finding | undefined {
   if (!node.name.startsWith('@') || node.source !== 'registry') return undefined;
   const scope = node.name.slice(0, node.name.indexOf('/')).toLowerCase();
   if (!policy.privateScopes.has(scope)) return undefined;
-  const from = node.resolved ?? policy.registryFor(node.name);
+  const from =
+    node.resolved !== undefined
+      ? onRegistry(node.resolved, policy.registryFor(node.name), kind)
+      : policy.registryFor(node.name);
   if (!isUnder(from, PUBLIC_REGISTRIES.map(normalizePrefix))) return undefined;
   return packageFinding(
     'CPD011',

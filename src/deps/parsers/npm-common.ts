@@ -117,8 +117,10 @@ export function parseAlias(spec: string): [string, string] | undefined {
  * local file or folder relative to the project (npa isFileSpec / hasSlashes / isFileType → fromFile), `user/repo` a
  * GitHub shorthand (hosted-git-info isGitHubShorthand, tried before the path test) and `git@host:path` an ssh git
  * remote (npa isGit), `npm:other@1.0.0` an alias fetched from the registry (checks/sources.ts nameMismatch compares
- * it with the entry). Anything else npa calls a registry spec, which reify cannot fetch (#registryResolved finds no
- * URL) and drops from the tree: 'unknown', as before.
+ * it with the entry). Anything else npa calls a registry spec (`2.0.0`, `latest`, `evil@1.0.0`): consistentResolve
+ * keeps its rawSpec and reify's #extractOrLink fetches `<entry name>@<that spec>` from the registry, whatever the
+ * entry's `version` says (npmResolvedRegistrySpec). With npm 11.19 and a loopback registry, `npm ci` installed b@2.0.0
+ * for a `b` entry of version 1.0.0 resolved to `2.0.0` or `latest`: 'registry'.
  */
 export function npmResolvedSource(resolved: string | undefined): Source | undefined {
   const source = classifyResolved(resolved);
@@ -132,7 +134,20 @@ export function npmResolvedSource(resolved: string | undefined): Source | undefi
   if (/^(?:\.|~\/|\/)/.test(resolved)) return 'file';
   if (isGitHubShorthand(resolved)) return 'git';
   if (resolved.includes('/') || /\.(?:tgz|tar\.gz|tar)$/i.test(resolved)) return 'file';
-  return 'unknown';
+  return 'registry';
+}
+
+/**
+ * The spec npm installs the entry at when its `resolved` is a registry spec, not a URL, path or git remote: what
+ * arborist's consistentResolve keeps of `npa(resolved)` — the rawSpec after a `name@` (the name is dropped; `*` when
+ * empty), else the whole value (npa reads `2.0.0`, `latest` as a package name with spec `*`, and consistentResolve
+ * then returns the raw value; `^1.0.0` is no valid name, so it is the spec itself). Undefined for any other value.
+ */
+export function npmResolvedRegistrySpec(resolved: string | undefined): string | undefined {
+  if (resolved === undefined || resolved === '' || /^npm:/i.test(resolved)) return undefined;
+  if (npmResolvedSource(resolved) !== 'registry' || classifyResolved(resolved) === 'registry') return undefined;
+  const at = resolved.indexOf('@', 1);
+  return at < 0 ? resolved : resolved.slice(at + 1) || '*';
 }
 
 /** hosted-git-info's isGitHubShorthand (from-url.js): `user/repo[#committish]`, nothing before `#` that says otherwise. */

@@ -97,7 +97,11 @@ export function parsePnpm(file: string, text: string, options: ParseOptions = {}
   const nodes: DraftNode[] = keys.map((key, i) => {
     const entry = isRecord(packages[key]) ? packages[key] : {};
     const parsedKey = parseKey(key, major);
-    const name = str(entry.name) ?? parsedKey.name;
+    // pnpm fetches a package by its dependency path's name (lockfile.utils nameVerFromPkgSnapshot:
+    // `dp.parse(depPath).name`; the entry's `name` only for a path that names none) and takes its `version` first.
+    // A `left-pad@1.3.1` entry saying `name: evil` installed left-pad 1.3.1 with pnpm 9.15.9 (lockfile 9) and pnpm
+    // 8 (lockfile 6, `/left-pad@1.3.1`). Lockfile 5 keys (not checked here) keep the entry's name first.
+    const name = (major >= 6 && parsedKey.named ? parsedKey.name : undefined) ?? str(entry.name) ?? parsedKey.name;
     const version = str(entry.version) ?? parsedKey.version;
     const res = isRecord(entry.resolution) ? entry.resolution : {};
     const { source, resolved } = resolutionSource(res);
@@ -314,22 +318,33 @@ function stripPeers(key: string): string {
   return p < 0 ? key : key.slice(0, p);
 }
 
-function parseKey(key: string, major: number): { name: string; version: string } {
+/** The name and version a key spells; `named` when pnpm's dependency-path `parse` reads a name from it (6+: a
+ * `name@` before the version). */
+function parseKey(key: string, major: number): { name: string; version: string; named: boolean } {
   const k = key.startsWith('/') ? key.slice(1) : key;
   if (major < 6) {
     const parts = k.split('/');
     const scoped = parts[0]?.startsWith('@') === true;
     const name = scoped ? `${parts[0]}/${parts[1] ?? ''}` : (parts[0] ?? k);
     const rest = parts[scoped ? 2 : 1] ?? '';
-    return { name, version: rest.split('_')[0] ?? rest };
+    return { name, version: rest.split('_')[0] ?? rest, named: false };
   }
   const plain = stripPeers(k);
   // The first `@` after a scope's leading one ends the name, as pnpm's dependency-path `parse` reads it: a git or
   // tarball version (`git+ssh://git@github.com/…`) holds more `@`s, and a package name never does.
   const at = plain.indexOf('@', 1);
-  return at > 0 ? { name: plain.slice(0, at), version: plain.slice(at + 1) } : { name: plain, version: '' };
+  return at > 0
+    ? { name: plain.slice(0, at), version: plain.slice(at + 1), named: true }
+    : { name: plain, version: '', named: false };
 }
 
+/**
+ * What pnpm fetches for a `resolution` (`pkgSnapshotToResolution`, @pnpm/lockfile.utils): a `type`d, `file:` or
+ * git-hosted one as written; any other `tarball` through `new URL(tarball, registry + '/')` against the package's
+ * registry, so a tarball without a scheme is a download from the registry at that path ('registry';
+ * checks/sources.ts reads the package it names there). With pnpm 9.15.9 and a loopback registry, `tarball:
+ * evil/-/evil-1.0.0.tgz` on left-pad installed evil as left-pad.
+ */
 function resolutionSource(res: Record<string, unknown>): { source: Source; resolved?: string } {
   const type = str(res.type);
   if (type === 'directory') return { source: 'file', resolved: `file:${str(res.directory) ?? ''}` };
@@ -337,7 +352,15 @@ function resolutionSource(res: Record<string, unknown>): { source: Source; resol
     return { source: 'git', resolved: `git+${str(res.repo) ?? ''}#${str(res.commit) ?? ''}` };
   }
   const tarball = str(res.tarball);
-  if (tarball !== undefined) return { source: classifyResolved(tarball) ?? 'tarball', resolved: tarball };
+  if (tarball !== undefined) {
+    // A scheme-relative `//host/path` resolves to that host with the registry's scheme: another host, read as the
+    // https URL it is on an https registry (with pnpm 9.15.9, `tarball: //127.0.0.1:4874/…` was fetched from that
+    // port, not the registry's). An http registry is the finding of the configuration that names it.
+    if (tarball.startsWith('//')) return resolutionSource({ ...res, tarball: `https:${tarball}` });
+    const source = classifyResolved(tarball) ?? 'tarball';
+    const onRegistry = source === 'unknown' && !/^[a-z][a-z0-9+.-]*:/i.test(tarball);
+    return { source: onRegistry ? 'registry' : source, resolved: tarball };
+  }
   return { source: 'registry' };
 }
 

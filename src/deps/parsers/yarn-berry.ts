@@ -56,11 +56,16 @@ export function parseYarnBerry(
     const source = berrySource(reference);
     const archiveUrl = /::(?:.*&)?__archiveUrl=([^&]+)/.exec(reference)?.[1];
     const resolved = archiveUrl !== undefined ? safeDecode(archiveUrl) : urlOf(reference);
+    // Project.setupResolutions builds the package from `parseLocator(resolution)`; `version` is only read into the
+    // manifest. NpmSemverFetcher.getLocatorUrl downloads `semver.clean(reference)`: with yarn 4 and a loopback
+    // registry, `version: 1.3.0` beside `resolution: "left-pad@npm:1.3.1"` installed left-pad 1.3.1.
+    const field = str(entry.version) ?? '';
+    const fetched = source === 'registry' ? npmReferenceVersion(reference) : undefined;
+    const version = fetched ?? field;
     const checksum = str(entry.checksum);
     const notEnforced = checksum !== undefined ? checksumNotEnforced(checksum, cacheKey) : undefined;
     // A patched package is built like the one it patches (enableScripts and dependenciesMeta apply to both).
-    const disabled =
-      source === 'registry' || source === 'patch' ? buildDisabled(name, str(entry.version) ?? '') : undefined;
+    const disabled = source === 'registry' || source === 'patch' ? buildDisabled(name, version) : undefined;
     const edges: DraftEdge[] = Object.entries(strMap(entry.dependencies)).map(([dep, spec]) => ({
       name: dep,
       spec,
@@ -77,7 +82,8 @@ export function parseYarnBerry(
     }
     return {
       name,
-      version: str(entry.version) ?? '',
+      version,
+      ...(fetched !== undefined && fetched !== field ? { versionField: field } : {}),
       key,
       line: headerLines.get(first) ?? headerLines.get(key) ?? 1,
       ...(resolved !== undefined ? { resolved } : {}),
@@ -121,6 +127,15 @@ function checksumNotEnforced(checksum: string, cacheKey: string | undefined): st
   if (slash < 0 || cacheKey === undefined) return undefined;
   const key = checksum.slice(0, slash);
   return key === cacheKey ? undefined : `its checksum's cache key ${key} is not the lockfile's cacheKey ${cacheKey}`;
+}
+
+/** `npm:1.3.1::__archiveUrl=…` → `1.3.1` (the version NpmSemverFetcher / NpmHttpFetcher fetch); undefined if none. */
+function npmReferenceVersion(reference: string): string | undefined {
+  const v = /^npm:([^:]+)/i
+    .exec(reference)?.[1]
+    ?.trim()
+    .replace(/^[=v]+/, '');
+  return v === undefined || v === '' ? undefined : v;
 }
 
 /** Workspace entries merge dev and prod dependencies; package.json tells them apart when available. */

@@ -167,12 +167,16 @@ const isPlainRegistryTarball = (resolved: string): boolean => PLAIN_REGISTRY_TAR
  * protocol whose path starts with `/`, `./`, `../` or `\`, or whose protocol is one letter (a drive), is read from the
  * disk with `fetchFromLocal`, relative to the project, and only checked against the entry's integrity. Such an entry
  * installs a local tarball, not a registry package: 'file', which local-paths.ts follows out of the repository.
+ * Any other value without a protocol goes to `fetchFromExternal`, whose `NpmRegistry.request` → `getRequestUrl`
+ * resolves it against the package's registry (`url.resolve(registry + '/', path)`): a download from the registry at
+ * that path, 'registry' — checks/sources.ts reads the package it names there. With yarn 1.22.22 and a loopback
+ * registry, `resolved "evil/-/evil-1.0.0.tgz"` on a left-pad entry installed evil as left-pad.
  */
 function yarnResolvedSource(resolved: string | undefined): ReturnType<typeof classifyResolved> {
   const source = classifyResolved(resolved);
-  return source === 'unknown' && resolved !== undefined && /^(?:\.{1,2})?[\\/]|^[a-z]:/i.test(resolved)
-    ? 'file'
-    : source;
+  if (source !== 'unknown' || resolved === undefined) return source;
+  if (/^(?:\.{1,2})?[\\/]|^[a-z]:/i.test(resolved)) return 'file';
+  return /^[a-z][a-z0-9+.-]*:/i.test(resolved) ? source : 'registry';
 }
 
 /**

@@ -1,0 +1,46 @@
+// Lockfile texts built for tests, in the shape the package manager writes.
+
+/**
+ * A pnpm lockfile 9: the root importer depending on `deps` (name → locked version, specifier `^version`), the
+ * `packages` section's lines as given, and an empty snapshot for each dependency.
+ */
+export function pnpmLock9(deps: Record<string, string>, packages: readonly string[]): string {
+  const key = (name: string) => (name.startsWith('@') ? `'${name}@${deps[name]}'` : `${name}@${deps[name]}`);
+  return [
+    "lockfileVersion: '9.0'",
+    '',
+    'importers:',
+    '  .:',
+    '    dependencies:',
+    ...Object.entries(deps).map(
+      ([n, v]) => `      ${n.startsWith('@') ? `'${n}'` : n}: {specifier: ^${v}, version: ${v}}`,
+    ),
+    '',
+    'packages:',
+    '',
+    ...packages,
+    '',
+    'snapshots:',
+    ...Object.keys(deps).map((n) => `  ${key(n)}: {}`),
+    '',
+  ].join('\n');
+}
+
+/** A yarn berry lockfile: the workspace `app` depending on `deps` (name → descriptor range), then `entries`' lines. */
+export function berryLock(deps: Record<string, string>, entries: readonly string[]): string {
+  return [
+    '__metadata:',
+    '  version: 8',
+    '  cacheKey: 10c0',
+    '',
+    '"app@workspace:.":',
+    '  version: 0.0.0-use.local',
+    '  resolution: "app@workspace:."',
+    '  dependencies:',
+    ...Object.entries(deps).map(([n, r]) => `    ${n}: "${r}"`),
+    '  languageName: unknown',
+    '  linkType: soft',
+    '',
+    ...entries,
+  ].join('\n');
+}
