@@ -18,7 +18,7 @@ import { findCommit, revisionOf } from './fetch.js';
 import { dedupeSorted, unreadable, workingTreeModels } from './finish.js';
 import type { GateKind, GateVerdict } from './gate.js';
 import { judgeGate } from './gate.js';
-import { BlobCache, submodulesAt, type TreeEntry } from './git.js';
+import { BlobCache, submodulesAt, type SizedEntry, type TreeEntry } from './git.js';
 import { GitObjects } from './objects.js';
 import { isReferenceSource, MAX_SOURCE_BYTES } from '../../refs/find.js';
 import { MAX_LOCKFILE_BYTES } from '../../deps/read.js';
@@ -117,8 +117,10 @@ async function reviewWith(req: ReviewRequest, dir: string, git: GitObjects, mayF
     // What both snapshots and the later readers take, in one `git cat-file --batch` (within the cache's bound).
     await blobs.prefetch(
       [
-        ...snapshotReads(baseList),
-        ...(headList ? [...snapshotReads(headList), ...changedSources(baseList, headList)] : []),
+        ...(await snapshotReads(blobs, baseList)),
+        ...(headList
+          ? [...(await snapshotReads(blobs, headList)), ...(await changedSources(blobs, baseList, headList))]
+          : []),
       ],
       MAX_LOCKFILE_BYTES,
     );
@@ -260,12 +262,11 @@ async function reviewWith(req: ReviewRequest, dir: string, git: GitObjects, mayF
  * The reference sources a commit-to-commit change touched, at both revisions: the head's are sniffed for models and
  * both are searched for references — read ahead in one `git cat-file --batch` rather than one `git` per file.
  */
-function changedSources(base: Listing, head: Listing): TreeEntry[] {
-  const sources = (l: Listing) =>
-    new Map(l.entries.filter((e) => isReferenceSource(e.path) && e.size <= MAX_SOURCE_BYTES).map((e) => [e.path, e]));
+async function changedSources(blobs: BlobCache, base: Listing, head: Listing): Promise<SizedEntry[]> {
+  const sources = (l: Listing) => new Map(l.entries.filter((e) => isReferenceSource(e.path)).map((e) => [e.path, e]));
   const [before, after] = [sources(base), sources(head)];
   const out: TreeEntry[] = [];
   for (const [p, e] of after) if (before.get(p)?.oid !== e.oid) out.push(e);
   for (const [p, e] of before) if (after.get(p)?.oid !== e.oid) out.push(e);
-  return out;
+  return (await blobs.sized(out)).filter((e) => e.size <= MAX_SOURCE_BYTES);
 }

@@ -93,7 +93,9 @@ async function blobTexts(
   entries: ReadonlyMap<string, TreeEntry>,
   same?: ReadonlyMap<string, TreeEntry>,
 ): Promise<Map<string, Read>> {
-  const wanted = [...entries.values()].filter((e) => isInstallInput(e.path) && same?.get(e.path)?.oid !== e.oid);
+  const wanted = await blobs.sized(
+    [...entries.values()].filter((e) => isInstallInput(e.path) && same?.get(e.path)?.oid !== e.oid),
+  );
   const small = wanted.filter((e) => e.size <= MAX_INSTALL_FILE_BYTES);
   const read = await blobs.read(small, MAX_INSTALL_FILE_BYTES);
   return new Map(
