@@ -325,4 +325,14 @@ export const REVIEW_RULES = defineRules([
     severity: '8.0',
     tags: [...TAGS],
   },
+  {
+    id: 'CPU034',
+    name: 'IntegrityWeakened',
+    short: "An updated package's lockfile integrity uses a weaker hash than the version it replaces.",
+    full: 'npm (ssri `pickAlgorithm`), pnpm, yarn and bun verify a download against the strongest hash its entry records. An update whose entry drops from sha512 to sha1 lets any tarball with a matching SHA-1 through, and SHA-1 collisions are practical (SHAttered, chosen-prefix): a hand-edited or poisoned lockfile hides that way. The registry serves sha512 for every package published since 2017.',
+    help: 'Regenerate the entry with the package manager (`npm install <name>@<version>`, which records sha512), or restore the strong hash from the registry (`npm view <name>@<version> dist.integrity`).',
+    level: 'error',
+    severity: '7.0',
+    tags: [...TAGS],
+  },
 ]);
