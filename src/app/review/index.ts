@@ -234,7 +234,7 @@ async function reviewWith(req: ReviewRequest, dir: string, git: GitObjects, bare
       readHead: headSnap ? blobReader(blobs, headSnap.sources) : fileReader(dir),
       existsLocally: (p) => known.has(p.replace(/^\.\//, '')),
     });
-    pushAll(raw, refs.findings);
+    pushAll(raw, groupByCause(refs.findings));
 
     const online = !req.options.offline;
     if (online) {
