@@ -1,5 +1,6 @@
 import type { Finding } from '../../core/finding.js';
 import type { Policy } from '../../core/policy.js';
+import { hiddenDiffFindings } from './hidden-diffs.js';
 import { changedInstallFiles } from './install-files.js';
 import { installSettingFindings, unreadableConfig } from './install-settings.js';
 import { manifestFindings } from './manifest-changes.js';
@@ -11,7 +12,7 @@ import { workflowInstallFindings } from './workflow-installs.js';
 /**
  * What the change makes the next install on CI do besides the lockfile: package-manager configuration (CPU025,
  * CPU026), the project's own install scripts and overrides (CPU027, CPU028), workflows that stop installing from the
- * lockfile (CPU029) or stop chainproof gating the change (CPU033); an input that could not be read is CPU030.
+ * lockfile (CPU029) or stop chainproof gating the change (CPU033), attributes hiding their diffs (CPU035); an input that could not be read is CPU030.
  */
 export async function installChangeFindings(
   dir: string,
@@ -28,5 +29,6 @@ export async function installChangeFindings(
     ...manifestFindings(changes, projects),
     ...workflowInstallFindings(changes),
     ...workflowGateFindings(changes),
+    ...hiddenDiffFindings(changes, headPaths),
   ];
 }

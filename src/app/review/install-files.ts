@@ -17,6 +17,8 @@ const INSTALL_INPUTS: ReadonlySet<string> = new Set([
   'pyproject.toml',
   'package.json',
   'pnpm-workspace.yaml',
+  // Not an install input: what hides a lockfile's diff from the reviewer (hidden-diffs.ts).
+  '.gitattributes',
 ]);
 const WORKFLOW = /^\.github\/workflows\/[^/]+\.ya?ml$/;
 /** No real configuration file, manifest or workflow comes near this; a larger one is reported, not read. */

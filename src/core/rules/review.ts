@@ -335,4 +335,14 @@ export const REVIEW_RULES = defineRules([
     severity: '7.0',
     tags: [...TAGS],
   },
+  {
+    id: 'CPU035',
+    name: 'ReviewDiffHidden',
+    short: 'The change makes git or GitHub hide the diff of a lockfile, manifest, configuration or workflow.',
+    full: 'A `.gitattributes` line the change adds marks files a reviewer must read as `-diff`, `binary`, `diff=<driver>` or `linguist-generated`: git prints "Binary files differ" (or runs a driver from the reader\'s own configuration) and GitHub collapses the file in the pull request. chainproof reads the blobs either way and still compares them; the person skimming the pull request no longer sees the edit.',
+    help: 'Read the hidden files with `git diff --text <base> <head> -- <file>`. Land `.gitattributes` changes in a pull request of their own; marking a lockfile `linguist-generated` on purpose is fine once, reviewed by itself.',
+    level: 'warning',
+    severity: '5.0',
+    tags: [...TAGS],
+  },
 ]);
