@@ -65,16 +65,20 @@ export async function resolveCommit(dir: string, ref: string): Promise<string> {
  * Every blob of a commit under the scan root (as `ls-tree -r`, by the review's one cat-file: objects.ts), without
  * sizes: a 20,000-file tree's sizes cost a third of a second of CPU, and a review reads a handful of its blobs
  * (`BlobCache.sized` asks for those). Symlinks and submodules are left out (never followed) — a submodule's recorded
- * commit goes into `submodules` when given.
+ * commit goes into `submodules`, a symlink's blob (its target) into `symlinks`, when given.
  */
 export async function listTree(
   git: GitObjects,
   commit: string,
   submodules?: Map<string, string>,
+  symlinks?: Map<string, string>,
 ): Promise<TreeEntry[]> {
   const all = await git.listCommit(commit);
-  // A gitlink (mode 160000) records the submodule's commit: compared, never entered.
-  for (const e of all) if (e.type === 'commit') submodules?.set(e.path, e.oid);
+  // A gitlink (mode 160000) records the submodule's commit: compared, never entered; a symlink's blob is its target.
+  for (const e of all) {
+    if (e.type === 'commit') submodules?.set(e.path, e.oid);
+    else if (e.mode === '120000') symlinks?.set(e.path, e.oid);
+  }
   const entries = all
     .filter((e) => e.type === 'blob' && e.mode !== '120000')
     .map((e) => ({ path: e.path, mode: e.mode, oid: e.oid }));

@@ -5,6 +5,7 @@ import { changedInstallFiles } from './install-files.js';
 import { installSettingFindings, unreadableConfig } from './install-settings.js';
 import { manifestFindings } from './manifest-changes.js';
 import { projectManifests } from './project-manifests.js';
+import { symlinkedInputs } from './symlinked-inputs.js';
 import type { Snapshot } from './snapshot.js';
 import { workflowGateFindings } from './workflow-gates.js';
 import { workflowInstallFindings } from './workflow-installs.js';
@@ -12,7 +13,8 @@ import { workflowInstallFindings } from './workflow-installs.js';
 /**
  * What the change makes the next install on CI do besides the lockfile: package-manager configuration (CPU025,
  * CPU026), the project's own install scripts and overrides (CPU027, CPU028), workflows that stop installing from the
- * lockfile (CPU029) or stop chainproof gating the change (CPU033), attributes hiding their diffs (CPU035); an input that could not be read is CPU030.
+ * lockfile (CPU029) or stop chainproof gating the change (CPU033), attributes hiding their diffs (CPU035); an input
+ * that could not be read is CPU030, one turned into a symlink CPU013 (a lockfile) or CPU030.
  */
 export async function installChangeFindings(
   dir: string,
@@ -30,5 +32,6 @@ export async function installChangeFindings(
     ...workflowInstallFindings(changes),
     ...workflowGateFindings(changes),
     ...hiddenDiffFindings(changes, headPaths),
+    ...(await symlinkedInputs(dir, base, head, headPaths)),
   ];
 }
