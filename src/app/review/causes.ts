@@ -15,7 +15,13 @@ interface Cause {
   readonly keyOf: (f: Finding) => string;
   readonly what: (key: string) => string;
   readonly todo: string;
+  /** A cause spread over many files (a model reference pasted into each): grouped across files, not per lockfile. */
+  readonly acrossFiles?: true;
 }
+
+/** A model reference finding's model, revision and loader (references.ts evidence). */
+const referenceKey = (f: Finding) =>
+  `${String(f.evidence?.['model'] ?? '?')} at ${String(f.evidence?.['revision'] ?? 'no revision')}`;
 
 const CAUSES: Readonly<Record<string, Cause>> = {
   CPU002: {
@@ -33,27 +39,59 @@ const CAUSES: Readonly<Record<string, Cause>> = {
     what: (key) => `keep their version but resolve to another ${key} location without integrity`,
     todo: 'Compare the old and new commits or URLs named in each related entry.',
   },
+  CPU011: {
+    keyOf: (f) => `${referenceKey(f)} from ${String(f.evidence?.['from'] ?? '')} (${f.level ?? ''})`,
+    what: (key) => `move a model reference to ${key}`,
+    todo: 'Review the new revision once and record it in the trusted registry.',
+    acrossFiles: true,
+  },
+  CPU012: {
+    keyOf: referenceKey,
+    what: (key) => `add code loading ${key}, which can move`,
+    todo: 'Pin the reviewed commit in each, or load it through one pinned helper.',
+    acrossFiles: true,
+  },
+  CPU021: {
+    keyOf: referenceKey,
+    what: (key) => `let a loader run code from ${key}`,
+    todo: 'Read that code at a pinned commit, or load without remote code.',
+    acrossFiles: true,
+  },
 };
 
 export function groupByCause(findings: readonly Finding[]): Finding[] {
   const causeOf = (f: Finding) => {
     const cause = CAUSES[f.ruleId];
-    return cause === undefined ? undefined : `${f.ruleId}\0${f.location.path}\0${cause.keyOf(f)}`;
+    if (cause === undefined) return undefined;
+    return `${f.ruleId}\0${cause.acrossFiles ? '' : f.location.path}\0${cause.keyOf(f)}`;
   };
   return groupCauses(findings, causeOf, () => GROUP_MIN, summarise) ?? [...findings];
 }
 
 function summarise(list: readonly Finding[]): Finding {
   const first = list[0]!;
-  const { keyOf, what, todo } = CAUSES[first.ruleId]!;
+  const { keyOf, what, todo, acrossFiles } = CAUSES[first.ruleId]!;
   const key = keyOf(first);
+  const at = `${first.location.path}:${first.location.line ?? 1}`;
+  if (acrossFiles)
+    return {
+      ...first,
+      message: `${list.length} places ${what(key)} (first: ${at}). ${todo}`,
+      evidence: {
+        ...first.evidence,
+        count: list.length,
+        files: [...new Set(list.map((f) => f.location.path))].slice(0, 50).join(' '),
+      },
+      related: list.slice(1, MAX_RELATED + 1).map((f) => f.location),
+      members: list,
+    };
   const names = list.map((f) =>
     f.artifact?.kind === 'package' ? `${f.artifact.name}@${f.artifact.version}` : f.location.path,
   );
   const related: Location[] = list.slice(1, MAX_RELATED + 1).map((f) => f.location);
   return {
     ruleId: first.ruleId,
-    message: `${list.length} packages in ${first.location.path} ${what(key)} (first: ${names.slice(0, 3).join(', ')} at ${first.location.path}:${first.location.line ?? 1}). ${todo}`,
+    message: `${list.length} packages in ${first.location.path} ${what(key)} (first: ${names.slice(0, 3).join(', ')} at ${at}). ${todo}`,
     location: first.location,
     artifact: { kind: 'file', path: first.location.path },
     evidence: { count: list.length, packages: names.slice(0, 50).join(' '), ...(key !== '' ? { cause: key } : {}) },

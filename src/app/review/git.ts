@@ -12,6 +12,10 @@ export interface TreeEntry {
   readonly path: string;
   readonly mode: string;
   readonly oid: string;
+}
+
+/** A tree entry with its blob's size: asked of git only for the blobs a review reads (`BlobCache.sized`). */
+export interface SizedEntry extends TreeEntry {
   readonly size: number;
 }
 
@@ -58,21 +62,26 @@ export async function resolveCommit(dir: string, ref: string): Promise<string> {
 }
 
 /**
- * Every blob of a commit under the scan root, with sizes (as `ls-tree -r -l`, by the review's one cat-file: objects.ts);
- * symlinks and submodules are left out (never followed) — a submodule's recorded commit goes into `submodules` when
- * given.
+ * Every blob of a commit under the scan root (as `ls-tree -r`, by the review's one cat-file: objects.ts), without
+ * sizes: a 20,000-file tree's sizes cost a third of a second of CPU, and a review reads a handful of its blobs
+ * (`BlobCache.sized` asks for those). Symlinks and submodules are left out (never followed) — a submodule's recorded
+ * commit goes into `submodules`, a symlink's blob (its target) into `symlinks`, when given.
  */
 export async function listTree(
   git: GitObjects,
   commit: string,
   submodules?: Map<string, string>,
+  symlinks?: Map<string, string>,
 ): Promise<TreeEntry[]> {
   const all = await git.listCommit(commit);
-  // A gitlink (mode 160000) records the submodule's commit: compared, never entered.
-  for (const e of all) if (e.type === 'commit') submodules?.set(e.path, e.oid);
-  const blobs = all.filter((e) => e.type === 'blob' && e.mode !== '120000');
-  const sizes = await git.sizes(blobs.map((e) => e.oid));
-  const entries = blobs.map((e, i) => ({ path: e.path, mode: e.mode, oid: e.oid, size: sizes[i]! }));
+  // A gitlink (mode 160000) records the submodule's commit: compared, never entered; a symlink's blob is its target.
+  for (const e of all) {
+    if (e.type === 'commit') submodules?.set(e.path, e.oid);
+    else if (e.mode === '120000') symlinks?.set(e.path, e.oid);
+  }
+  const entries = all
+    .filter((e) => e.type === 'blob' && e.mode !== '120000')
+    .map((e) => ({ path: e.path, mode: e.mode, oid: e.oid }));
   return entries.sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0));
 }
 
@@ -114,13 +123,19 @@ export class BlobCache {
 
   constructor(readonly git: GitObjects) {}
 
+  /** These entries with their blob sizes (NaN when git cannot tell), each id asked of git once per review. */
+  async sized(entries: readonly TreeEntry[]): Promise<SizedEntry[]> {
+    const sizes = await this.git.sizes(entries.map((e) => e.oid));
+    return entries.map((e, i) => ({ ...e, size: sizes[i]! }));
+  }
+
   /**
    * Several blobs' bytes, each entry's size from the tree listing: only entries of at most `max` bytes may be asked
    * for, every blob is checked again as it is read, the ids already read served from memory.
    */
-  async read(entries: readonly Pick<TreeEntry, 'oid' | 'size'>[], max: number): Promise<Map<string, Buffer>> {
+  async read(entries: readonly Pick<SizedEntry, 'oid' | 'size'>[], max: number): Promise<Map<string, Buffer>> {
     const out = new Map<string, Buffer>();
-    const missing: Pick<TreeEntry, 'oid' | 'size'>[] = [];
+    const missing: Pick<SizedEntry, 'oid' | 'size'>[] = [];
     for (const e of entries) {
       if (e.size > max) throw new UsageError(`git object ${e.oid} is over ${max} bytes`);
       const hit = this.kept.get(e.oid);
@@ -147,8 +162,8 @@ export class BlobCache {
    * Read ahead what later readers will ask for, while it fits in what the cache keeps (pipelined in the one cat-file).
    * Best effort: when a read fails (an object missing from the clone), each reader reads and reports for itself.
    */
-  async prefetch(entries: readonly Pick<TreeEntry, 'oid' | 'size'>[], max: number): Promise<void> {
-    const wanted = new Map<string, Pick<TreeEntry, 'oid' | 'size'>>();
+  async prefetch(entries: readonly Pick<SizedEntry, 'oid' | 'size'>[], max: number): Promise<void> {
+    const wanted = new Map<string, Pick<SizedEntry, 'oid' | 'size'>>();
     let room = CACHE_BYTES - this.bytes;
     for (const e of entries) {
       if (e.size > max || e.size > room || this.kept.has(e.oid) || wanted.has(e.oid)) continue;

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Logger, ScanOptions } from '../../core/context.js';
 import type { Finding, ResolvedFinding } from '../../core/finding.js';
 import { applyPolicy } from '../../core/apply-policy.js';
+import { UsageError } from '../../core/errors.js';
 import type { Policy } from '../../core/policy.js';
 import { pushAll } from '../../core/push-all.js';
 import type { ScanResult } from '../../core/result.js';
@@ -18,7 +19,7 @@ import { findCommit, revisionOf } from './fetch.js';
 import { dedupeSorted, unreadable, workingTreeModels } from './finish.js';
 import type { GateKind, GateVerdict } from './gate.js';
 import { judgeGate } from './gate.js';
-import { BlobCache, submodulesAt, type TreeEntry } from './git.js';
+import { BlobCache, run, submodulesAt, type SizedEntry, type TreeEntry } from './git.js';
 import { GitObjects } from './objects.js';
 import { isReferenceSource, MAX_SOURCE_BYTES } from '../../refs/find.js';
 import { MAX_LOCKFILE_BYTES } from '../../deps/read.js';
@@ -81,17 +82,39 @@ export interface ReviewResult {
  */
 export async function reviewChange(req: ReviewRequest): Promise<ReviewResult> {
   const dir = path.resolve(req.dir);
-  const mayFetch = !req.options.offline;
-  // Every object of the review comes from one long-lived `git cat-file` (objects.ts), closed when the review ends.
-  const git = new GitObjects(dir);
   try {
-    return await reviewWith(req, dir, git, mayFetch);
+    return await reviewIn(req, dir, false);
+  } catch (err) {
+    // A bare repository, or a folder inside `.git`, has no work tree: git refuses the scan root's `<commit>:./`. Two
+    // commits compare as `git diff A B` does there, whole trees; the work tree as head does not exist.
+    if (!(err instanceof UsageError) || (await hasWorkTree(dir))) throw err;
+    if (req.head === undefined)
+      throw new UsageError(
+        `${req.dir} is a git repository without a work tree (bare, or inside .git): there is no working tree to review. Give --head <revision> to compare two commits, or run review in the work tree.`,
+        { cause: err },
+      );
+    return reviewIn(req, dir, true);
+  }
+}
+
+async function reviewIn(req: ReviewRequest, dir: string, bare: boolean): Promise<ReviewResult> {
+  // Every object of the review comes from one long-lived `git cat-file` (objects.ts), closed when the review ends.
+  const git = new GitObjects(dir, true, bare);
+  try {
+    return await reviewWith(req, dir, git, bare);
   } finally {
     await git.close();
   }
 }
 
-async function reviewWith(req: ReviewRequest, dir: string, git: GitObjects, mayFetch: boolean): Promise<ReviewResult> {
+/** Whether `dir` is in a git work tree; true when git cannot tell (the caller's own error then stands). */
+async function hasWorkTree(dir: string): Promise<boolean> {
+  const out = await run(dir, ['rev-parse', '--is-inside-work-tree']).catch(() => undefined);
+  return out?.toString('utf8').trim() !== 'false';
+}
+
+async function reviewWith(req: ReviewRequest, dir: string, git: GitObjects, bare: boolean): Promise<ReviewResult> {
+  const mayFetch = !req.options.offline;
   // Both commits from the one cat-file when they are all there; else each is looked up (and fetched).
   const quick = await git.commits([req.base, ...(req.head !== undefined ? [req.head] : [])].map(revisionOf));
   const found = (commit: string | undefined) => ({ kind: 'found' as const, commit: commit! });
@@ -117,8 +140,10 @@ async function reviewWith(req: ReviewRequest, dir: string, git: GitObjects, mayF
     // What both snapshots and the later readers take, in one `git cat-file --batch` (within the cache's bound).
     await blobs.prefetch(
       [
-        ...snapshotReads(baseList),
-        ...(headList ? [...snapshotReads(headList), ...changedSources(baseList, headList)] : []),
+        ...(await snapshotReads(blobs, baseList)),
+        ...(headList
+          ? [...(await snapshotReads(blobs, headList)), ...(await changedSources(blobs, baseList, headList))]
+          : []),
       ],
       MAX_LOCKFILE_BYTES,
     );
@@ -127,7 +152,7 @@ async function reviewWith(req: ReviewRequest, dir: string, git: GitObjects, mayF
     const headSnap = headList ? await snapshotCommit(blobs, headList) : undefined;
     if (headSnap) snaps.push(headSnap);
     const offlineParse = { ...req.options, offline: true, cacheDir: undefined, shard: undefined };
-    const judges = await pickJudges(dir, baseSnap, headSnap, req);
+    const judges = await pickJudges(dir, baseSnap, headSnap, req, bare);
     const { policy, headRegistry } = judges;
     const scanAt = (root: string, registry: TrustedRegistry) =>
       scanRepository({
@@ -209,7 +234,7 @@ async function reviewWith(req: ReviewRequest, dir: string, git: GitObjects, mayF
       readHead: headSnap ? blobReader(blobs, headSnap.sources) : fileReader(dir),
       existsLocally: (p) => known.has(p.replace(/^\.\//, '')),
     });
-    pushAll(raw, refs.findings);
+    pushAll(raw, groupByCause(refs.findings));
 
     const online = !req.options.offline;
     if (online) {
@@ -260,12 +285,11 @@ async function reviewWith(req: ReviewRequest, dir: string, git: GitObjects, mayF
  * The reference sources a commit-to-commit change touched, at both revisions: the head's are sniffed for models and
  * both are searched for references — read ahead in one `git cat-file --batch` rather than one `git` per file.
  */
-function changedSources(base: Listing, head: Listing): TreeEntry[] {
-  const sources = (l: Listing) =>
-    new Map(l.entries.filter((e) => isReferenceSource(e.path) && e.size <= MAX_SOURCE_BYTES).map((e) => [e.path, e]));
+async function changedSources(blobs: BlobCache, base: Listing, head: Listing): Promise<SizedEntry[]> {
+  const sources = (l: Listing) => new Map(l.entries.filter((e) => isReferenceSource(e.path)).map((e) => [e.path, e]));
   const [before, after] = [sources(base), sources(head)];
   const out: TreeEntry[] = [];
   for (const [p, e] of after) if (before.get(p)?.oid !== e.oid) out.push(e);
   for (const [p, e] of before) if (after.get(p)?.oid !== e.oid) out.push(e);
-  return out;
+  return (await blobs.sized(out)).filter((e) => e.size <= MAX_SOURCE_BYTES);
 }

@@ -1,9 +1,11 @@
 import type { Finding } from '../../core/finding.js';
 import type { Policy } from '../../core/policy.js';
+import { hiddenDiffFindings } from './hidden-diffs.js';
 import { changedInstallFiles } from './install-files.js';
 import { installSettingFindings, unreadableConfig } from './install-settings.js';
 import { manifestFindings } from './manifest-changes.js';
 import { projectManifests } from './project-manifests.js';
+import { symlinkedInputs } from './symlinked-inputs.js';
 import type { Snapshot } from './snapshot.js';
 import { workflowGateFindings } from './workflow-gates.js';
 import { workflowInstallFindings } from './workflow-installs.js';
@@ -11,7 +13,8 @@ import { workflowInstallFindings } from './workflow-installs.js';
 /**
  * What the change makes the next install on CI do besides the lockfile: package-manager configuration (CPU025,
  * CPU026), the project's own install scripts and overrides (CPU027, CPU028), workflows that stop installing from the
- * lockfile (CPU029) or stop chainproof gating the change (CPU033); an input that could not be read is CPU030.
+ * lockfile (CPU029) or stop chainproof gating the change (CPU033), attributes hiding their diffs (CPU035); an input
+ * that could not be read is CPU030, one turned into a symlink CPU013 (a lockfile) or CPU030.
  */
 export async function installChangeFindings(
   dir: string,
@@ -28,5 +31,7 @@ export async function installChangeFindings(
     ...manifestFindings(changes, projects),
     ...workflowInstallFindings(changes),
     ...workflowGateFindings(changes),
+    ...hiddenDiffFindings(changes, headPaths),
+    ...(await symlinkedInputs(dir, base, head, headPaths)),
   ];
 }

@@ -17,6 +17,8 @@ const INSTALL_INPUTS: ReadonlySet<string> = new Set([
   'pyproject.toml',
   'package.json',
   'pnpm-workspace.yaml',
+  // Not an install input: what hides a lockfile's diff from the reviewer (hidden-diffs.ts).
+  '.gitattributes',
 ]);
 const WORKFLOW = /^\.github\/workflows\/[^/]+\.ya?ml$/;
 /** No real configuration file, manifest or workflow comes near this; a larger one is reported, not read. */
@@ -93,7 +95,9 @@ async function blobTexts(
   entries: ReadonlyMap<string, TreeEntry>,
   same?: ReadonlyMap<string, TreeEntry>,
 ): Promise<Map<string, Read>> {
-  const wanted = [...entries.values()].filter((e) => isInstallInput(e.path) && same?.get(e.path)?.oid !== e.oid);
+  const wanted = await blobs.sized(
+    [...entries.values()].filter((e) => isInstallInput(e.path) && same?.get(e.path)?.oid !== e.oid),
+  );
   const small = wanted.filter((e) => e.size <= MAX_INSTALL_FILE_BYTES);
   const read = await blobs.read(small, MAX_INSTALL_FILE_BYTES);
   return new Map(

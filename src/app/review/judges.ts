@@ -1,6 +1,7 @@
 import type { Policy } from '../../core/policy.js';
 import type { TrustedRegistry } from '../../core/trusted-registry.js';
 import { EMPTY_REGISTRY } from '../../core/trusted-registry.js';
+import { EMBEDDED_DEFAULT_SOURCE } from '../../trust/policy/default.js';
 import { listRegistryFiles } from '../../trust/registry/files.js';
 import { loadTrustedRegistry } from '../../trust/registry/load.js';
 import { policyAt } from './base-policy.js';
@@ -30,6 +31,7 @@ export async function pickJudges(
   base: Snapshot,
   head: Snapshot | undefined,
   requested: { readonly policy: Policy; readonly registry: TrustedRegistry },
+  bare = false,
 ): Promise<Judges> {
   const policyFiles = policyPaths(requested.policy);
   const headTrustIds = head
@@ -38,7 +40,9 @@ export async function pickJudges(
   const trustChanges = trustFileChanges(base.entries, headTrustIds, policyFiles);
   const policyChanged = trustChanges.some((c) => c.kind === 'policy');
   const registryChanged = trustChanges.some((c) => c.kind === 'registry');
-  const basePolicy = policyChanged ? await policyAt(base, requested.policy, policyFiles) : undefined;
+  // Without a work tree no policy file was found beside the repository: the base revision's own policy judges.
+  const fromBase = policyChanged || (bare && requested.policy.source === EMBEDDED_DEFAULT_SOURCE);
+  const basePolicy = fromBase ? await policyAt(base, requested.policy, policyFiles) : undefined;
   const baseRegistry = await loadTrustedRegistry(base.root).catch(() => EMPTY_REGISTRY);
   const writtenRegistry = head ? await loadTrustedRegistry(head.root).catch(() => EMPTY_REGISTRY) : requested.registry;
   return {

@@ -12,8 +12,7 @@ import { extensionMismatch } from '../../models/mismatch.js';
 import { isReferenceSource } from '../../refs/find.js';
 import { scanRepository } from '../scan.js';
 import { STAGES } from '../stages.js';
-import type { TreeEntry } from './git.js';
-import { hashWorkingFiles, type BlobCache } from './git.js';
+import { hashWorkingFiles, type BlobCache, type SizedEntry, type TreeEntry } from './git.js';
 import { MAX_POINTER_BYTES, parseLfsPointer } from '../../discover/lfs.js';
 import { isModelPath, isReviewInput } from './snapshot.js';
 import { disguisedModels } from './sniff-blobs.js';
@@ -117,11 +116,11 @@ async function changedCommitBlobs(
   blobs: BlobCache,
   base: ReadonlyMap<string, TreeEntry>,
   head: ReadonlyMap<string, TreeEntry>,
-): Promise<TreeEntry[]> {
-  const out: TreeEntry[] = [];
-  const textual: TreeEntry[] = [];
-  for (const e of head.values()) {
-    if (base.get(e.path)?.oid === e.oid) continue;
+): Promise<SizedEntry[]> {
+  const changed = await blobs.sized([...head.values()].filter((e) => base.get(e.path)?.oid !== e.oid));
+  const out: SizedEntry[] = [];
+  const textual: SizedEntry[] = [];
+  for (const e of changed) {
     if (!isModelPath(e.path) && (isReviewInput(e.path) || isReferenceSource(e.path))) textual.push(e);
     else out.push(e);
   }
@@ -130,7 +129,7 @@ async function changedCommitBlobs(
 }
 
 /** Working tree: the files the head walk already sniffed as models, whose would-be object id differs from base. */
-async function changedWorkingFiles(req: ModelContentRequest): Promise<TreeEntry[]> {
+async function changedWorkingFiles(req: ModelContentRequest): Promise<SizedEntry[]> {
   const files = req.headFiles.filter(looksLikeModel);
   if (files.length === 0) return [];
   const ids = await hashWorkingFiles(
@@ -142,10 +141,10 @@ async function changedWorkingFiles(req: ModelContentRequest): Promise<TreeEntry[
     .map((f) => ({ path: f.path, mode: '100644', oid: ids.get(f.path) ?? '', size: f.size }));
 }
 
-function bounded(entries: readonly TreeEntry[]): { take: TreeEntry[]; skipped: TreeEntry[] } {
+function bounded(entries: readonly SizedEntry[]): { take: SizedEntry[]; skipped: SizedEntry[] } {
   const sorted = [...entries].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  const take: TreeEntry[] = [];
-  const skipped: TreeEntry[] = [];
+  const take: SizedEntry[] = [];
+  const skipped: SizedEntry[] = [];
   let bytes = 0;
   for (const e of sorted) {
     if (take.length >= MAX_INSPECT_FILES || bytes + e.size > MAX_INSPECT_BYTES) skipped.push(e);
@@ -185,7 +184,8 @@ async function unreviewedPointers(
   const out: Finding[] = [];
   for (const m of records) {
     if (m.lfs === undefined || !paths.has(m.path) || m.registryEntry !== undefined) continue;
-    const before = req.base.get(m.path);
+    const at = req.base.get(m.path);
+    const [before] = at !== undefined ? await req.blobs.sized([at]) : [];
     const old =
       before !== undefined && before.size <= MAX_POINTER_BYTES
         ? parseLfsPointer(await req.blobs.one(before.oid, MAX_POINTER_BYTES).catch(() => ''))

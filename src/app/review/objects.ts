@@ -275,10 +275,15 @@ export class GitObjects {
   private readonly sized = new Map<string, number>();
   private treeBytes = 0;
 
-  /** `batchCommand: false` uses the two processes an older git needs (tests prove both give the same). */
+  /**
+   * `batchCommand: false` uses the two processes an older git needs (tests prove both give the same). `wholeTree`:
+   * list each commit from its top, for a repository without a work tree (bare, or `dir` inside `.git`), where git
+   * refuses `<commit>:./` ("relative path syntax can't be used outside working tree").
+   */
   constructor(
     readonly dir: string,
     batchCommand = true,
+    private readonly wholeTree = false,
   ) {
     if (batchCommand)
       this.command = new CatFile(dir, ['cat-file', '--batch-command', '--buffer'], (k) => `${k} `, true);
@@ -338,7 +343,7 @@ export class GitObjects {
   async listCommit(commit: string): Promise<RawEntry[]> {
     const top = await this.info(`${checkOid(commit)}^{tree}`);
     if (top?.type !== 'tree') throw new UsageError(`git cat-file: commit ${commit} has no tree`);
-    const root = await this.info(`${commit}:./`);
+    const root = this.wholeTree ? top : await this.info(`${commit}:./`);
     const out: RawEntry[] = [];
     if (root?.type === 'tree') await this.walk(root.oid, '', out, { bytes: 0 });
     return out;

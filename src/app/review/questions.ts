@@ -159,6 +159,15 @@ function perChange(c: PackageChange): Finding[] {
       evidence: { from: c.base.version, to: c.head.version, source: 'lockfile' },
     });
   }
+  const weaker = weakerIntegrity(c.base.integrity, c.head.integrity);
+  if (weaker)
+    out.push({
+      ruleId: 'CPU034',
+      message: `${label}: the lockfile now checks the download against ${weaker.now} where ${c.base.version} had ${weaker.was}: the package manager verifies only the strongest hash an entry records, so a ${weaker.now} match is all it asks. Regenerate the entry so it records sha512.`,
+      location: at(c.head),
+      artifact: pkg(c.head),
+      evidence: { from: c.base.version, to: c.head.version, before: weaker.was, after: weaker.now },
+    });
   if (c.kind === 'downgraded') {
     out.push({
       ruleId: 'CPU014',
@@ -169,6 +178,22 @@ function perChange(c: PackageChange): Finding[] {
     });
   }
   return out;
+}
+
+/**
+ * CPU034: the strongest algorithm of the head entry is weaker than the base entry's — what ssri's `pickAlgorithm`
+ * (used by `checkData` / `integrityStream`) verifies. No integrity at all is CPD002's, an unknown token not compared.
+ */
+function weakerIntegrity(
+  before: string | undefined,
+  after: string | undefined,
+): { was: SriAlgorithm; now: SriAlgorithm } | undefined {
+  const best = (i: string | undefined) =>
+    i === undefined ? undefined : strongest(parseSri(i, 'lenient').hashes.map((h) => h.algorithm));
+  const [was, now] = [best(before), best(after)];
+  return was !== undefined && now !== undefined && SRI_DIGEST_BYTES[now] < SRI_DIGEST_BYTES[was]
+    ? { was, now }
+    : undefined;
 }
 
 function describeSource(n: PackageNode): string {

@@ -53,7 +53,9 @@ export function fileReader(dir: string): (p: string) => Promise<string | undefin
 /**
  * Model references in the files the change touched, at both revisions, compared by file and model: a pinned
  * revision that moved (CPU011, an error when it drops a commit pin), a call now loading another model (CPU032) and a
- * new reference that pins nothing (CPU012). Only changed files are parsed.
+ * new reference that pins nothing (CPU012). Only changed files are parsed. A reference whose model left another
+ * touched file (a rename across folders, code moved to a helper) is compared with the one it came from: a rename
+ * must not turn a dropped commit pin into a mere new reference, nor hide a look-alike swap.
  */
 export async function referenceChanges(
   s: ReferenceSides,
@@ -61,23 +63,34 @@ export async function referenceChanges(
   const touched = [...new Set([...s.base.keys(), ...s.head.keys()])]
     .filter((p) => s.base.get(p) !== s.head.get(p))
     .sort();
+  const files = await Promise.all(
+    touched.map(async (p) => ({
+      p,
+      before: await refsIn(p, await s.readBase(p), s),
+      after: await refsIn(p, await s.readHead(p), s),
+    })),
+  );
+  const left = movedAway(files, s.head);
   const changes: ReferenceChange[] = [];
   const findings: Finding[] = [];
-  for (const p of touched) {
-    const [before, after] = await Promise.all([refsIn(p, await s.readBase(p), s), refsIn(p, await s.readHead(p), s)]);
-    const retargets = pairRetargets(before, after);
+  for (const { p, before, after } of files) {
+    // A file new at the head may be a renamed one: its calls are paired with those of the files the change deleted.
+    const retargets = pairRetargets(before.length > 0 || s.base.has(p) ? before : left.deleted, after, left.used);
     for (const r of after) {
       const name = r.repoId ?? r.url;
-      const sameModel = before.filter((b) => (b.repoId ?? b.url) === name);
+      const here = before.filter((b) => (b.repoId ?? b.url) === name);
+      const sameModel = here.length > 0 ? here : takeMoved(left, r);
       // Compared with the base's calls of the same loader when there are any: a file that also fetches a file of
       // the repo at a branch (`hf_hub_download(…, revision="main")`) must not hide the model's own pin moving there.
       const sameVia = sameModel.filter((b) => b.via === r.via);
       const olds = sameVia.length > 0 ? sameVia : sameModel;
       const where = { path: r.path, line: r.line, column: r.column };
+      const moved = olds[0] !== undefined && olds[0].path !== r.path ? olds[0].path : undefined;
       const evidence = {
         model: name ?? '?',
         via: r.via,
         ...(r.revision !== undefined ? { revision: r.revision } : {}),
+        ...(moved !== undefined ? { movedFrom: moved } : {}),
       };
       // Remote code newly allowed for this model in this file: the loader will import Python from the model repository.
       if (r.runsRemoteCode && !olds.some((b) => b.runsRemoteCode))
@@ -106,7 +119,7 @@ export async function referenceChanges(
         findings.push({
           ruleId: 'CPU011',
           ...(unpinned ? { level: 'error' as const } : {}),
-          message: `The change moves ${name ?? '?'} from ${from ?? 'no revision'} to ${r.revision ?? 'no revision'} (${r.via})${unpinned ? ', dropping its commit pin' : ''}: other weights — and, with remote code, other code — will load. ${unpinned ? 'Pin the reviewed commit again.' : 'Review the new revision and record it in the trusted registry.'}`,
+          message: `The change moves ${name ?? '?'} from ${from ?? 'no revision'} to ${r.revision ?? 'no revision'} (${r.via}${moved !== undefined ? `, code moved from ${moved}` : ''})${unpinned ? ', dropping its commit pin' : ''}: other weights — and, with remote code, other code — will load. ${unpinned ? 'Pin the reviewed commit again.' : 'Review the new revision and record it in the trusted registry.'}`,
           location: where,
           evidence: { ...evidence, from: from ?? '' },
         });
@@ -116,6 +129,36 @@ export async function referenceChanges(
   return { changes, findings };
 }
 
+/** Base references whose model their own file no longer loads at the head: where a moved call may have come from. */
+interface MovedAway {
+  readonly refs: readonly ModelReference[];
+  /** Those of files the change deleted whose model no touched head file loads (a rename's retarget candidates). */
+  readonly deleted: readonly ModelReference[];
+  /** Base references already paired with a head reference (each pairs once). */
+  readonly used: Set<ModelReference>;
+}
+
+function movedAway(
+  files: readonly { p: string; before: readonly ModelReference[]; after: readonly ModelReference[] }[],
+  head: ReadonlyMap<string, string>,
+): MovedAway {
+  const id = (r: ModelReference) => r.repoId ?? r.url;
+  const loaded = new Set(files.flatMap((f) => f.after.map(id)));
+  const refs = files.flatMap((f) => f.before.filter((b) => !f.after.some((a) => id(a) === id(b))));
+  const deleted = refs.filter((b) => !head.has(b.path) && !loaded.has(id(b)));
+  return { refs, deleted, used: new Set() };
+}
+
+/** The base references of `r`'s model that left other files (the same loader first), taken so none pairs twice. */
+function takeMoved(left: MovedAway, r: ModelReference): ModelReference[] {
+  const id = (x: ModelReference) => x.repoId ?? x.url;
+  const same = left.refs.filter((b) => !left.used.has(b) && id(b) === id(r));
+  const pick = same.find((b) => b.via === r.via) ?? same[0];
+  if (pick === undefined) return [];
+  left.used.add(pick);
+  return [pick];
+}
+
 /**
  * A reference the change points at another model in place: the base model is gone from the file and a new one is
  * loaded by the same call (nearest line). Pairs head reference → the base reference it replaced.
@@ -123,11 +166,11 @@ export async function referenceChanges(
 function pairRetargets(
   before: readonly ModelReference[],
   after: readonly ModelReference[],
+  used: Set<ModelReference>,
 ): Map<ModelReference, ModelReference> {
   const id = (r: ModelReference) => r.repoId ?? r.url;
   const gone = before.filter((b) => id(b) !== undefined && !after.some((a) => id(a) === id(b)));
   const out = new Map<ModelReference, ModelReference>();
-  const used = new Set<ModelReference>();
   for (const r of after) {
     if (id(r) === undefined || before.some((b) => id(b) === id(r))) continue;
     const near = gone

@@ -5,8 +5,7 @@ import { MODEL_FORMATS, entryOf, formatFromName } from '../../discover/catalogue
 import { MAX_LOCKFILE_BYTES } from '../../deps/read.js';
 import { isReferenceSource } from '../../refs/find.js';
 import { POLICY_FILE_CANDIDATES } from '../../trust/policy/find.js';
-import type { TreeEntry } from './git.js';
-import { listTree, type BlobCache } from './git.js';
+import { listTree, type BlobCache, type SizedEntry, type TreeEntry } from './git.js';
 import type { GitObjects } from './objects.js';
 
 /** The kinds of file a review reads at a revision: what the package managers read. */
@@ -38,7 +37,9 @@ export interface Snapshot {
   readonly models: ReadonlyMap<string, string>;
   /** Submodule paths at this revision with the commit each records. */
   readonly submodules: ReadonlyMap<string, string>;
-  /** Every blob under the scan root at this revision, by path (its id and size: to copy what a change touched). */
+  /** Symbolic links at this revision with the blob (their target text) each records. */
+  readonly symlinks: ReadonlyMap<string, string>;
+  /** Every blob under the scan root at this revision, by path (its id: to copy what a change touched). */
   readonly entries: ReadonlyMap<string, TreeEntry>;
   /** Source and config files the model-reference finders read, with their git object ids. */
   readonly sources: ReadonlyMap<string, string>;
@@ -51,26 +52,30 @@ export interface Snapshot {
 export interface Listing {
   readonly entries: readonly TreeEntry[];
   readonly submodules: ReadonlyMap<string, string>;
+  readonly symlinks: ReadonlyMap<string, string>;
 }
 
 export async function listCommit(git: GitObjects, commit: string): Promise<Listing> {
   const submodules = new Map<string, string>();
-  return { entries: await listTree(git, commit, submodules), submodules };
+  const symlinks = new Map<string, string>();
+  return { entries: await listTree(git, commit, submodules, symlinks), submodules, symlinks };
 }
 
 /** The blobs snapshotCommit reads: review inputs within the lockfile bound (a caller may read them ahead). */
-export function snapshotReads(listing: Listing): TreeEntry[] {
-  return listing.entries.filter((x) => isReviewInput(x.path) && x.size <= MAX_LOCKFILE_BYTES);
+export async function snapshotReads(blobs: BlobCache, listing: Listing): Promise<SizedEntry[]> {
+  const inputs = await blobs.sized(listing.entries.filter((x) => isReviewInput(x.path)));
+  return inputs.filter((x) => x.size <= MAX_LOCKFILE_BYTES);
 }
 
 /**
  * Write a commit's review inputs into a temp folder so the ordinary parsers read them exactly as `scan` does.
  * Paths come from git and are re-checked: nothing is written outside the folder (`..`, absolute paths).
  */
-export async function snapshotCommit(blobs: BlobCache, { entries, submodules }: Listing): Promise<Snapshot> {
+export async function snapshotCommit(blobs: BlobCache, listing: Listing): Promise<Snapshot> {
+  const { entries, submodules, symlinks } = listing;
   const inputs = entries.filter((x) => isReviewInput(x.path));
   // An oversized input is still laid out (empty) so the parser reports it rather than the review skipping it.
-  const read = await blobs.read(snapshotReads({ entries, submodules }), MAX_LOCKFILE_BYTES);
+  const read = await blobs.read(await snapshotReads(blobs, listing), MAX_LOCKFILE_BYTES);
   const root = await mkdtemp(path.join(tmpdir(), 'chainproof-review-'));
   try {
     for (const e of inputs) await writeEntry(root, e, read.get(e.oid) ?? Buffer.alloc(0));
@@ -83,6 +88,7 @@ export async function snapshotCommit(blobs: BlobCache, { entries, submodules }: 
     models: new Map(entries.filter((e) => isModelPath(e.path)).map((e) => [e.path, e.oid])),
     entries: new Map(entries.map((e) => [e.path, e])),
     submodules,
+    symlinks,
     blobs,
     sources: new Map(entries.filter((e) => isReferenceSource(e.path)).map((e) => [e.path, e.oid])),
     dispose: () => rm(root, { recursive: true, force: true }),

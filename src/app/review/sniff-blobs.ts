@@ -1,6 +1,6 @@
 import { detectFormat, SNIFF_BYTES } from '../../discover/detect.js';
 import { MODEL_FORMATS } from '../../discover/catalogue/index.js';
-import type { TreeEntry } from './git.js';
+import type { SizedEntry } from './git.js';
 import type { BlobCache } from './git.js';
 
 /** Blobs up to this size are read whole to sniff their first bytes; a larger source or lockfile is inspected anyway. */
@@ -14,8 +14,8 @@ const BATCH_BYTES = 64 * 1024 * 1024;
  * The scan of the copied blobs then decides, as for any changed file. Oversized blobs are not sniffed here: they are
  * returned, so the scan reads them in full rather than the review passing them unread.
  */
-export async function disguisedModels(reader: BlobCache, entries: readonly TreeEntry[]): Promise<TreeEntry[]> {
-  const out: TreeEntry[] = entries.filter((e) => e.size > READ_WHOLE_BYTES);
+export async function disguisedModels(reader: BlobCache, entries: readonly SizedEntry[]): Promise<SizedEntry[]> {
+  const out: SizedEntry[] = entries.filter((e) => e.size > READ_WHOLE_BYTES);
   const small = entries.filter((e) => e.size <= READ_WHOLE_BYTES && e.size > 0);
   for (const batch of batches(small)) {
     const blobs = await reader.read(batch, READ_WHOLE_BYTES);
@@ -27,14 +27,14 @@ export async function disguisedModels(reader: BlobCache, entries: readonly TreeE
   return out;
 }
 
-function mayBeModel(head: Buffer, e: TreeEntry): boolean {
+function mayBeModel(head: Buffer, e: SizedEntry): boolean {
   const { format } = detectFormat(head, e.path, e.size);
   // A zip is classified by its member names only when read whole (the scan does it); any zip may be a checkpoint.
   return MODEL_FORMATS.has(format) || format === 'lfs-pointer' || format === 'zip';
 }
 
-function* batches(entries: readonly TreeEntry[]): Generator<TreeEntry[]> {
-  let batch: TreeEntry[] = [];
+function* batches(entries: readonly SizedEntry[]): Generator<SizedEntry[]> {
+  let batch: SizedEntry[] = [];
   let bytes = 0;
   for (const e of entries) {
     if (batch.length > 0 && bytes + e.size > BATCH_BYTES) {

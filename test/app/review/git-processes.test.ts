@@ -54,13 +54,13 @@ describe.each([true, false])('GitObjects (batch-command: %s)', (batchCommand) =>
     }
   });
 
-  it('lists what ls-tree -r -l lists, at the top, in a sub folder and in one the commit lacks', async () => {
+  it('lists what ls-tree -r -l lists (sizes asked after), at the top, in a sub folder and in one the commit lacks', async () => {
     for (const dir of [repo.dir, path.join(repo.dir, 'sub'), path.join(repo.dir, 'sub', 'deep')]) {
       const git = new GitObjects(dir, batchCommand);
       try {
         for (const rev of ['HEAD~1', 'HEAD']) {
           const commit = await resolveCommit(dir, rev);
-          expect(await listTree(git, commit)).toEqual(await lsTree(dir, commit));
+          expect(await new BlobCache(git).sized(await listTree(git, commit))).toEqual(await lsTree(dir, commit));
         }
       } finally {
         await git.close();
@@ -73,9 +73,9 @@ describe('BlobCache', () => {
   it('serves a blob read once from memory, still under the reader size cap', async () => {
     const git = new GitObjects(repo.dir);
     const head = await resolveCommit(repo.dir, 'HEAD');
-    const entries = await listTree(git, head);
-    const a = entries.find((e) => e.path === 'sub/a.py')!;
     const cache = new BlobCache(git);
+    const entries = await cache.sized(await listTree(git, head));
+    const a = entries.find((e) => e.path === 'sub/a.py')!;
     expect((await cache.read([a], 1024)).get(a.oid)?.toString()).toBe('x = 2\n');
     // Every object removed from the repository: only the cache can answer now (a fresh cache cannot).
     const own = makeRepo({ 'sub/a.py': 'x = 2\n' });

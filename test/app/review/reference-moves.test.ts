@@ -54,15 +54,53 @@ const cases = [
   },
 ];
 
+/**
+ * The same re-pointing while the change also moves the file (a rename across folders, base file deleted): the head
+ * file is new, so it used to be compared with nothing — a dropped commit pin read as a new unpinned reference
+ * (CPU012, a warning the `any` gate passes) and a look-alike swap at a pinned commit as no finding at all. The
+ * reference is now followed to the file it came from.
+ */
+const renamed = [
+  {
+    name: 'renamed across folders, commit pin moved to a branch → CPU011 as an error',
+    base: load('acme/encoder', A),
+    head: load('acme/encoder', 'main'),
+    want: ['CPU011@src/train/run.py:3:error'],
+  },
+  {
+    name: 'renamed across folders, commit pin dropped → CPU011 as an error',
+    base: load('acme/encoder', A),
+    head: 'from transformers import AutoModel\n\nmodel = AutoModel.from_pretrained("acme/encoder")\n',
+    want: ['CPU011@src/train/run.py:3:error'],
+  },
+  {
+    name: 'renamed across folders, look-alike id at the same commit → CPU032 as an error',
+    base: load('acme/encoder', A),
+    head: load('acme-ai/encoder', A),
+    want: ['CPU032@src/train/run.py:3:error'],
+  },
+  {
+    name: 'renamed across folders, same pin → nothing (not a new reference)',
+    base: load('acme/encoder', A),
+    head: load('acme/encoder', A),
+    want: [],
+  },
+];
+
 describe('review of a model reference the change re-points', () => {
-  it.each(cases)('$name', async ({ file, base, head, want }) => {
-    const repo = makeRepo({ [file]: base }, { [file]: head });
+  const rows = [
+    ...cases.map((c) => ({ ...c, to: c.file, remove: [] as string[] })),
+    ...renamed.map((c) => ({ ...c, file: 'train.py', to: 'src/train/run.py', remove: ['train.py'] })),
+  ];
+  it.each(rows)('$name', async ({ file, to, remove, base, head, want }) => {
+    const repo = makeRepo({ [file]: base }, { [to]: head }, remove);
     cleanups.push(repo.cleanup);
     const r = await reviewHead(repo.dir, { gate: 'any' });
     const got = r.findings
       .filter((f) => /^CPU0(11|12|32)$/.test(f.ruleId))
       .map((f) => `${f.ruleId}@${f.location.path}:${f.location.line}:${f.level}`);
     expect(got).toEqual(want);
-    expect(r.gate?.passed).toBe(want[0]!.endsWith(':warning'));
+    expect(r.gate?.passed).toBe(want.every((w) => w.endsWith(':warning')));
+    if (want.length === 0) expect(r.references).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { silentLogger } from '../../../src/core/context.js';
@@ -49,11 +49,15 @@ export function makeRepo(
   return makeHistory([{ files: base }, ...(head ? [{ files: head, remove }] : [])]);
 }
 
-/** One commit of makeHistory: files added or changed, paths deleted, gitlinks (path → a submodule's commit). */
+/**
+ * One commit of makeHistory: files added or changed, paths deleted, gitlinks (path → a submodule's commit), symbolic
+ * links (path → target, also made in the work tree).
+ */
 export interface CommitSpec {
   readonly files?: Tree;
   readonly remove?: readonly string[];
   readonly gitlinks?: Readonly<Record<string, string>>;
+  readonly symlinks?: Readonly<Record<string, string>>;
 }
 
 /** A temp repository with these commits on main, in order, by one `git fast-import` (as makeRepo). */
@@ -73,6 +77,12 @@ export function makeHistory(commits: readonly CommitSpec[]): { dir: string; clea
   for (const c of commits) {
     writeTree(dir, c.files ?? {});
     for (const rel of c.remove ?? []) rmSync(path.join(dir, ...rel.split('/')), { force: true });
+    for (const [rel, target] of Object.entries(c.symlinks ?? {})) {
+      const abs = path.join(dir, ...rel.split('/'));
+      rmSync(abs, { force: true });
+      mkdirSync(path.dirname(abs), { recursive: true });
+      symlinkSync(target, abs);
+    }
   }
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
@@ -98,7 +108,7 @@ function emptyGitDir(): string {
 }
 
 /** One commit on main in fast-import's format, its files inline (modified or added; others stay as they were). */
-function commitRecord(message: string, { files = {}, remove = [], gitlinks = {} }: CommitSpec): Buffer {
+function commitRecord(message: string, { files = {}, remove = [], gitlinks = {}, symlinks = {} }: CommitSpec): Buffer {
   const who = `${GIT_ENV.GIT_COMMITTER_NAME} <${GIT_ENV.GIT_COMMITTER_EMAIL}> 1767225600 +0000`;
   const parts: Buffer[] = [
     Buffer.from(
@@ -115,6 +125,8 @@ function commitRecord(message: string, { files = {}, remove = [], gitlinks = {} 
     parts.push(Buffer.from(`M 100644 inline ${plain(rel)}\ndata ${bytes.length}\n`), bytes, Buffer.from('\n'));
   }
   for (const [rel, commit] of Object.entries(gitlinks)) parts.push(Buffer.from(`M 160000 ${commit} ${plain(rel)}\n`));
+  for (const [rel, target] of Object.entries(symlinks))
+    parts.push(Buffer.from(`M 120000 inline ${plain(rel)}\ndata ${Buffer.byteLength(target)}\n${target}\n`));
   parts.push(Buffer.from('\n'));
   return Buffer.concat(parts);
 }
