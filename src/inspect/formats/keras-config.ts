@@ -32,6 +32,11 @@ const KERAS_GADGET_NAMES = new Set([
   'load_model',
   'load_weights',
   'load_img',
+  // Written files: `keras.preprocessing.image.save_img` and `keras.models.save_model` are the aliases outside
+  // keras.utils / keras.saving (`functional_from_config.process_node` calls a function-valued layer with the
+  // node's own args and kwargs).
+  'save_img',
+  'save_model',
   'TorchModuleWrapper',
   'enable_unsafe_deserialization',
   'load_serialized_object',

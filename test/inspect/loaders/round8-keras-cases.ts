@@ -64,4 +64,32 @@ export const ROUND8_KERAS_CASES: readonly UnseenCase[] = [
     },
     want: ['CPI061:error'],
   },
+  {
+    name: 'Functional layer keras.preprocessing.image.save_img called with a path in its inbound node',
+    loader:
+      'keras functional_from_config: process_layer → deserialize_keras_object returns the function, process_node calls layer(*args, **kwargs)',
+    files: {
+      'm.keras': kerasArchive({
+        module: 'keras',
+        class_name: 'Functional',
+        config: {
+          name: 'f',
+          layers: [
+            {
+              module: 'keras.preprocessing.image',
+              class_name: 'save_img',
+              config: {},
+              registered_name: null,
+              name: 'w',
+              inbound_nodes: [{ args: ['/home/user/.bashrc', [[[0, 0, 0]]]], kwargs: { file_format: 'png' } }],
+            },
+          ],
+          input_layers: [],
+          output_layers: [],
+        },
+        registered_name: null,
+      }),
+    },
+    want: ['CPI061:error'],
+  },
 ];
