@@ -278,7 +278,7 @@ export const ENTRIES = [
     summary: 'zip archive (members are inspected)',
     names: { extensions: ['zip'] },
     sniff: [{ order: 50, test: s.isZip }],
-    readBy: ['pickle', 'keras', 'skops', 'torchserve'],
+    readBy: ['pickle', 'keras', 'skops', 'torchserve', 'aoti-package'],
   },
   {
     id: 'lfs-pointer',
