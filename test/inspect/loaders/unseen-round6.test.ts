@@ -5,6 +5,7 @@ import { ROUND7_JOBLIB_CASES } from './round7-joblib-cases.js';
 import { ROUND7_NPY_CASES } from './round7-npy-cases.js';
 import { ROUND8_GGUF_CASES } from './round8-gguf-cases.js';
 import { ROUND8_KERAS_CASES } from './round8-keras-cases.js';
+import { ROUND8_KERAS_METADATA_CASES } from './round8-keras-metadata-cases.js';
 import { ROUND8_PT2_CASES } from './round8-pt2-cases.js';
 import { describeUnseenCases, type UnseenCase } from './unseen-runner.js';
 
@@ -20,6 +21,7 @@ const CASES: readonly UnseenCase[] = [
   ...ROUND7_NPY_CASES,
   ...ROUND8_GGUF_CASES,
   ...ROUND8_KERAS_CASES,
+  ...ROUND8_KERAS_METADATA_CASES,
   ...ROUND8_PT2_CASES,
 ];
 
