@@ -7,6 +7,7 @@ import { ROUND8_GGUF_CASES } from './round8-gguf-cases.js';
 import { ROUND8_KERAS_CASES } from './round8-keras-cases.js';
 import { ROUND8_KERAS_METADATA_CASES } from './round8-keras-metadata-cases.js';
 import { ROUND8_PT2_CASES } from './round8-pt2-cases.js';
+import { ROUND8_SAFETENSORS_CASES } from './round8-safetensors-cases.js';
 import { describeUnseenCases, type UnseenCase } from './unseen-runner.js';
 
 /**
@@ -23,6 +24,7 @@ const CASES: readonly UnseenCase[] = [
   ...ROUND8_KERAS_CASES,
   ...ROUND8_KERAS_METADATA_CASES,
   ...ROUND8_PT2_CASES,
+  ...ROUND8_SAFETENSORS_CASES,
 ];
 
 describeUnseenCases('rounds 6 to 8: verdicts on unseen model files agree with the real loader', CASES);
