@@ -1,4 +1,4 @@
-import { kerasArchive, sequential } from '../formats/build.js';
+import { kerasArchive, sequential, zip } from '../formats/build.js';
 import type { UnseenCase } from './unseen-runner.js';
 
 /** A Keras 3 Lambda layer whose `function` (and optional extra config) is as given. */
@@ -91,5 +91,31 @@ export const ROUND8_KERAS_CASES: readonly UnseenCase[] = [
       }),
     },
     want: ['CPI061:error'],
+  },
+  {
+    name: '.keras whose second config.json is stored as "config.json\\0x" and holds a __lambda__',
+    loader:
+      'keras saving_lib._load_model_from_fileobj: zipfile.ZipFile.open("config.json") — ZipInfo cuts the name at NUL, the last entry wins',
+    files: {
+      'm.keras': zip([
+        { name: 'metadata.json', data: '{"keras_version": "3.5.0"}' },
+        { name: 'config.json', data: JSON.stringify(sequential([])) },
+        {
+          name: 'config.json\0x',
+          data: JSON.stringify(
+            sequential([
+              {
+                module: 'keras.layers',
+                class_name: 'Lambda',
+                config: { name: 'l', function: { class_name: '__lambda__', config: { code: '4wAAAA==' } } },
+                registered_name: null,
+              },
+            ]),
+          ),
+        },
+        { name: 'model.weights.h5', data: Buffer.alloc(16) },
+      ]),
+    },
+    want: ['CPI050:warning', 'CPI060:error'],
   },
 ];

@@ -8,6 +8,7 @@ import { ROUND8_KERAS_CASES } from './round8-keras-cases.js';
 import { ROUND8_KERAS_METADATA_CASES } from './round8-keras-metadata-cases.js';
 import { ROUND8_PT2_CASES } from './round8-pt2-cases.js';
 import { ROUND8_SAFETENSORS_CASES } from './round8-safetensors-cases.js';
+import { ROUND8_ZIP_NAME_CASES } from './round8-zip-name-cases.js';
 import { describeUnseenCases, type UnseenCase } from './unseen-runner.js';
 
 /**
@@ -25,6 +26,7 @@ const CASES: readonly UnseenCase[] = [
   ...ROUND8_KERAS_METADATA_CASES,
   ...ROUND8_PT2_CASES,
   ...ROUND8_SAFETENSORS_CASES,
+  ...ROUND8_ZIP_NAME_CASES,
 ];
 
 describeUnseenCases('rounds 6 to 8: verdicts on unseen model files agree with the real loader', CASES);
