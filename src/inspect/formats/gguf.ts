@@ -3,7 +3,7 @@ import { checkChatTemplate } from './chat-template.js';
 import type { Findings } from './report.js';
 import { analyseWith } from './report.js';
 import type { ParseSteps, RandomAccess } from './source.js';
-import { checkedCount, Cursor, driveSync, FormatError, need } from './source.js';
+import { checkedCount, Cursor, cutAtNul, driveSync, FormatError, need } from './source.js';
 
 /** Hard caps on what a GGUF header may claim (llama.cpp's own are similar or looser). */
 export const GGUF_LIMITS = {
@@ -153,7 +153,7 @@ export function* ggufSteps(src: RandomAccess, out: Findings): ParseSteps<void> {
     // string: gguf_get_key returns `key.c_str()`, gguf_find_key compares with strcmp, and llama_model::load_hparams
     // puts each value into `gguf_kv` (what llama_model_chat_template and llama-cpp-python's metadata read) under that
     // C string, the first key winning. So "tokenizer.chat_template\0x" is the chat template llama.cpp renders.
-    const name = cString(key);
+    const name = cutAtNul(key);
     const typeAt = c.pos;
     const type = c.u32();
     if (name === 'general.alignment' && !alignmentSet) {
@@ -271,12 +271,6 @@ export function* ggufSteps(src: RandomAccess, out: Findings): ParseSteps<void> {
   const dataStart = BigInt(Math.ceil(c.pos / alignment) * alignment);
   const dataLen = BigInt(src.size) > dataStart ? BigInt(src.size) - dataStart : 0n;
   checkTensorLayout(tensors, dataLen, alignment, out);
-}
-
-/** What C code sees of a string: the bytes before its first NUL. */
-function cString(s: string): string {
-  const nul = s.indexOf('\0');
-  return nul < 0 ? s : s.slice(0, nul);
 }
 
 /** `ggufSteps` over bytes in memory. */

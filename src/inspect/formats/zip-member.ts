@@ -10,7 +10,7 @@ import {
   ZIP_LIMITS,
 } from '../../discover/formats/zip-directory.js';
 import type { ParseSteps, RandomAccess } from './source.js';
-import { driveSync, FormatError, readAt } from './source.js';
+import { cutAtNul, driveSync, FormatError, readAt } from './source.js';
 
 export type { CentralEntry } from '../../discover/formats/zip-directory.js';
 
@@ -88,7 +88,4 @@ export function entriesNamed(entries: readonly CentralEntry[], name: string): Ce
 }
 
 /** A stored member name as CPython's `zipfile.ZipInfo` keeps it: up to its first NUL. */
-export function pythonZipName(name: string): string {
-  const nul = name.indexOf('\0');
-  return nul < 0 ? name : name.slice(0, nul);
-}
+export const pythonZipName = cutAtNul;
