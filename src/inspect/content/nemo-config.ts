@@ -15,9 +15,19 @@ const MAX_NODES = 200_000;
 const NEMO_TARGET_LIBRARIES =
   /^(nemo|torch|torchaudio|torchvision|lightning|pytorch_lightning|megatron|transformers|omegaconf|sentencepiece|apex|transformer_engine)\./;
 
-/** Whether a member of a tar is the config `SaveRestoreConnector.restore_from` reads from an unpacked .nemo. */
+/**
+ * Whether a member of a tar is the config `SaveRestoreConnector.restore_from` reads from an unpacked .nemo:
+ * `_unpack_nemo_file` extracts with `tarfile.extractall` (`os.path.join(out_folder, member.name)`), then the
+ * connector opens `<out_folder>/model_config.yaml` — so every spelling of that path counts (`./`, `.//`,
+ * `sub/../`), as `posixpath.normpath` resolves it.
+ */
 export function isNemoConfig(member: string): boolean {
-  return member.replace(/^(\.\/)+/, '') === 'model_config.yaml';
+  const parts: string[] = [];
+  for (const p of member.split('/')) {
+    if (p === '..') parts.pop();
+    else if (p !== '' && p !== '.') parts.push(p);
+  }
+  return parts.length === 1 && parts[0] === 'model_config.yaml';
 }
 
 interface Target {

@@ -6,6 +6,7 @@ import { ROUND7_NPY_CASES } from './round7-npy-cases.js';
 import { ROUND8_GGUF_CASES } from './round8-gguf-cases.js';
 import { ROUND8_KERAS_CASES } from './round8-keras-cases.js';
 import { ROUND8_KERAS_METADATA_CASES } from './round8-keras-metadata-cases.js';
+import { ROUND8_NEMO_CASES } from './round8-nemo-cases.js';
 import { ROUND8_PT2_CASES } from './round8-pt2-cases.js';
 import { ROUND8_SAFETENSORS_CASES } from './round8-safetensors-cases.js';
 import { ROUND8_ZIP_NAME_CASES } from './round8-zip-name-cases.js';
@@ -24,6 +25,7 @@ const CASES: readonly UnseenCase[] = [
   ...ROUND8_GGUF_CASES,
   ...ROUND8_KERAS_CASES,
   ...ROUND8_KERAS_METADATA_CASES,
+  ...ROUND8_NEMO_CASES,
   ...ROUND8_PT2_CASES,
   ...ROUND8_SAFETENSORS_CASES,
   ...ROUND8_ZIP_NAME_CASES,
