@@ -2,6 +2,7 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'y
 import type { Finding } from '../../core/finding.js';
 import type { AllowContext } from '../pickle/allowlist.js';
 import { judgeGlobal } from '../pickle/verdict.js';
+import { extractedPath } from '../formats/source.js';
 
 /** A .nemo model config is KiB to a few MiB of YAML. */
 const MAX_CONFIG = 16 * 1024 * 1024;
@@ -22,12 +23,7 @@ const NEMO_TARGET_LIBRARIES =
  * `sub/../`), as `posixpath.normpath` resolves it.
  */
 export function isNemoConfig(member: string): boolean {
-  const parts: string[] = [];
-  for (const p of member.split('/')) {
-    if (p === '..') parts.pop();
-    else if (p !== '' && p !== '.') parts.push(p);
-  }
-  return parts.length === 1 && parts[0] === 'model_config.yaml';
+  return extractedPath(member) === 'model_config.yaml';
 }
 
 interface Target {

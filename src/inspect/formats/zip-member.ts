@@ -81,7 +81,7 @@ export function* readMember(src: RandomAccess, e: CentralEntry, maxSize: number)
 /**
  * The entries CPython's `zipfile` opens under `name`, in directory order (`ZipFile.open` takes the last):
  * `ZipInfo.__init__` cuts a stored name at its first NUL, so "config.json\0x" is read as "config.json" by every
- * Python loader of a zip (Keras `saving_lib`, skops, TorchServe's extraction).
+ * Python loader of a zip (Keras `saving_lib`, skops `io.load`).
  */
 export function entriesNamed(entries: readonly CentralEntry[], name: string): CentralEntry[] {
   return entries.filter((e) => pythonZipName(e.name) === name);

@@ -4,15 +4,19 @@ import type { UnseenCase } from './unseen-runner.js';
 const LOADER =
   'CPython zipfile.ZipInfo.__init__ cuts a stored name at its first NUL; ZipFile.open/extractall use that name';
 
-/** Python loaders of zips read "name\0x" as "name": the member chainproof looked up by its stored name was missed. */
+/**
+ * Members looked up by their stored name, where the loader reads another: Python's zipfile cuts "name\0x" to "name",
+ * and TorchServe's Java extraction resolves "./name" to "name".
+ */
 export const ROUND8_ZIP_NAME_CASES: readonly UnseenCase[] = [
   {
-    name: 'TorchServe .mar whose manifest is stored as "MAR-INF/MANIFEST.json\\0"',
-    loader: `${LOADER}; TsModelLoader.load imports model.handler from the extracted archive`,
+    name: 'TorchServe .mar whose manifest and handler are stored as "./MAR-INF/MANIFEST.json" and "./my_handler.py"',
+    loader:
+      'TorchServe frontend ZipUtils.unzip: new File(dest, entry.getName()) — "./" resolves away; TsModelLoader.load then imports the handler',
     files: {
       'm.mar': zip([
-        { name: 'MAR-INF/MANIFEST.json\0', data: JSON.stringify({ model: { handler: 'my_handler.py' } }) },
-        { name: 'my_handler.py', data: 'import os\n' },
+        { name: './MAR-INF/MANIFEST.json', data: JSON.stringify({ model: { handler: 'my_handler.py' } }) },
+        { name: './my_handler.py', data: 'import os\n' },
       ]),
     },
     want: ['CPI121:warning'],
