@@ -2,7 +2,7 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'y
 import type { Finding } from '../../core/finding.js';
 import type { AllowContext } from '../pickle/allowlist.js';
 import { judgeGlobal } from '../pickle/verdict.js';
-import { extractedPath } from '../formats/source.js';
+import { extractedPath } from './member-path.js';
 
 /** A .nemo model config is KiB to a few MiB of YAML. */
 const MAX_CONFIG = 16 * 1024 * 1024;

@@ -4,7 +4,8 @@ import { isObject, parseJson } from './json.js';
 import type { Findings } from './report.js';
 import { analyseWith } from './report.js';
 import type { ParseSteps, RandomAccess } from './source.js';
-import { extractedPath, FormatError } from './source.js';
+import { FormatError } from './source.js';
+import { extractedPath } from '../content/member-path.js';
 import type { CentralEntry } from './zip-member.js';
 import { centralDirectorySteps, readMember } from './zip-member.js';
 
