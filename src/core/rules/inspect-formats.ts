@@ -217,6 +217,16 @@ export const INSPECT_FORMATS_RULES = defineRules([
     tags: [...CODE, 'torchserve'],
   },
   {
+    id: 'CPI127',
+    name: 'AotInductorPackageRunsNativeCode',
+    short: 'A zip is an AOTInductor (.pt2) package whose loader runs the machine code inside it.',
+    full: "`torch._inductor.aoti_load_package` (C++ `AOTIModelPackageLoader`) extracts `data/aotinductor/<model>/` from the archive and dlopens the shared library there, or compiles the `.cpp` there with the host's compiler and dlopens the result: native code from the file runs in the loading process, with no opt-in and nothing a pickle or config scan can judge. Genuine AOTInductor packages always carry it, so this is a warning to review, not proof of an attack.",
+    help: 'Load AOTInductor packages only from builds you control or trust, pinned by digest (a trusted-registry entry, or a Sigstore signature over the file). To share weights alone, export them as safetensors and compile on the target.',
+    level: 'warning',
+    severity: '8.0',
+    tags: [...CODE, 'pytorch'],
+  },
+  {
     id: 'CPI122',
     name: 'NemoConfigInstantiatesCode',
     short:

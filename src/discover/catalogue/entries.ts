@@ -278,7 +278,7 @@ export const ENTRIES = [
     summary: 'zip archive (members are inspected)',
     names: { extensions: ['zip'] },
     sniff: [{ order: 50, test: s.isZip }],
-    readBy: ['pickle', 'keras', 'skops', 'torchserve'],
+    readBy: ['pickle', 'keras', 'skops', 'torchserve', 'aoti-package'],
   },
   {
     id: 'lfs-pointer',
@@ -403,9 +403,9 @@ export const ENTRIES = [
   {
     id: 'savedmodel',
     kind: 'model',
-    summary: 'TensorFlow SavedModel (saved_model.pb and variables/)',
+    summary: 'TensorFlow SavedModel (saved_model.pb and variables/; keras_metadata.pb holds a Keras 2 model config)',
     names: {
-      basenames: ['saved_model.pb', 'saved_model.pbtxt'],
+      basenames: ['saved_model.pb', 'saved_model.pbtxt', 'keras_metadata.pb'],
       pathPatterns: [/(^|\/)variables\/variables\.(index|data-\d+-of-\d+)$/],
     },
     nameOnly: true,

@@ -2,6 +2,7 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'y
 import type { Finding } from '../../core/finding.js';
 import type { AllowContext } from '../pickle/allowlist.js';
 import { judgeGlobal } from '../pickle/verdict.js';
+import { extractedPath } from './member-path.js';
 
 /** A .nemo model config is KiB to a few MiB of YAML. */
 const MAX_CONFIG = 16 * 1024 * 1024;
@@ -15,9 +16,14 @@ const MAX_NODES = 200_000;
 const NEMO_TARGET_LIBRARIES =
   /^(nemo|torch|torchaudio|torchvision|lightning|pytorch_lightning|megatron|transformers|omegaconf|sentencepiece|apex|transformer_engine)\./;
 
-/** Whether a member of a tar is the config `SaveRestoreConnector.restore_from` reads from an unpacked .nemo. */
+/**
+ * Whether a member of a tar is the config `SaveRestoreConnector.restore_from` reads from an unpacked .nemo:
+ * `_unpack_nemo_file` extracts with `tarfile.extractall` (`os.path.join(out_folder, member.name)`), then the
+ * connector opens `<out_folder>/model_config.yaml` — so every spelling of that path counts (`./`, `.//`,
+ * `sub/../`), as `posixpath.normpath` resolves it.
+ */
 export function isNemoConfig(member: string): boolean {
-  return member.replace(/^(\.\/)+/, '') === 'model_config.yaml';
+  return extractedPath(member) === 'model_config.yaml';
 }
 
 interface Target {

@@ -3,7 +3,7 @@ import { checkChatTemplate } from './chat-template.js';
 import type { Findings } from './report.js';
 import { analyseWith } from './report.js';
 import type { ParseSteps, RandomAccess } from './source.js';
-import { checkedCount, Cursor, driveSync, FormatError, need } from './source.js';
+import { checkedCount, Cursor, cutAtNul, driveSync, FormatError, need } from './source.js';
 
 /** Hard caps on what a GGUF header may claim (llama.cpp's own are similar or looser). */
 export const GGUF_LIMITS = {
@@ -131,6 +131,7 @@ export function* ggufSteps(src: RandomAccess, out: Findings): ParseSteps<void> {
 
   const keys = new Set<string>();
   let alignment = 32;
+  let alignmentSet = false;
   let templateBytes = 0;
   let currentKey = '';
   let nestedReported = false;
@@ -148,16 +149,22 @@ export function* ggufSteps(src: RandomAccess, out: Findings): ParseSteps<void> {
         offset: keyRef.at,
       });
     keys.add(key);
+    // gguf.cpp keeps the key's bytes whole (its duplicate check compares them all), but every lookup reads it as a C
+    // string: gguf_get_key returns `key.c_str()`, gguf_find_key compares with strcmp, and llama_model::load_hparams
+    // puts each value into `gguf_kv` (what llama_model_chat_template and llama-cpp-python's metadata read) under that
+    // C string, the first key winning. So "tokenizer.chat_template\0x" is the chat template llama.cpp renders.
+    const name = cutAtNul(key);
     const typeAt = c.pos;
     const type = c.u32();
-    if (key === 'general.alignment') {
+    if (name === 'general.alignment' && !alignmentSet) {
       if (type !== T.U32) throw new FormatError('general.alignment is not a u32', typeAt);
       alignment = c.u32();
+      alignmentSet = true;
       if (alignment === 0 || (alignment & (alignment - 1)) !== 0)
         throw new FormatError(`general.alignment ${alignment} is not a power of two`, typeAt + 4);
       continue;
     }
-    if (type === T.STRING && (key === 'tokenizer.chat_template' || key.startsWith('tokenizer.chat_template.'))) {
+    if (type === T.STRING && (name === 'tokenizer.chat_template' || name.startsWith('tokenizer.chat_template.'))) {
       const s = readString(GGUF_LIMITS.maxStringBytes, `value of ${key}`);
       templateBytes += s.len;
       if (s.len > GGUF_LIMITS.maxTemplateBytes || templateBytes > GGUF_LIMITS.maxTemplateTotal) {

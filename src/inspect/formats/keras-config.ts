@@ -23,15 +23,20 @@ const PYTHON_BUILTIN_GADGETS = new Set(
 /** Modules whose callables reach processes, files, the network or code loading. */
 const DANGEROUS_MODULES =
   /^(builtins|__builtin__|os|posix|nt|subprocess|sys|importlib|runpy|pickle|_pickle|cPickle|marshal|dill|cloudpickle|joblib|shutil|socket|code|codeop|ctypes|pty|webbrowser|io|tempfile|urllib|urllib2|requests|http|httplib|ftplib|smtplib|telnetlib|asyncio|multiprocessing|threading|signal|operator|functools|types|inspect|torch|numpy|tensorflow\.io|tensorflow\.python\.ops\.script_ops)(\.|$)/;
-/** Keras modules that hold helpers, not layers: loading must never call into them. */
+/** Keras modules that hold helpers, not layers (`datasets` download to a path they are given): loading must never call into them. */
 const KERAS_GADGET_MODULES =
-  /^((keras|tf_keras)(\.src)?\.(utils|config|saving|backend\.config|src\.utils)|(keras_hub|keras_nlp|keras_cv)\.src\.utils\.preset_utils)(\.|$)/;
+  /^((keras|tf_keras)(\.src)?\.(utils|config|saving|datasets|backend\.config|src\.utils)|(keras_hub|keras_nlp|keras_cv)\.src\.utils\.preset_utils)(\.|$)/;
 /** Keras callables that download, load other models or unpickle. */
 const KERAS_GADGET_NAMES = new Set([
   'get_file',
   'load_model',
   'load_weights',
   'load_img',
+  // Written files: `keras.preprocessing.image.save_img` and `keras.models.save_model` are the aliases outside
+  // keras.utils / keras.saving (`functional_from_config.process_node` calls a function-valued layer with the
+  // node's own args and kwargs).
+  'save_img',
+  'save_model',
   'TorchModuleWrapper',
   'enable_unsafe_deserialization',
   'load_serialized_object',
@@ -81,6 +86,10 @@ export function checkKerasConfig(config: JsonValue, out: Findings, member?: stri
       // No bytecode: the loader only looks the name up, so what runs is that function — judged as a reference.
       checkReference({ config: named.name }, named.module, 'function', `${path}.config.function`, add);
       lambda = true;
+    } else if (cls === 'Lambda' && !inLambda && referencedLambdaFunction(v.config)) {
+      // Keras 3 `Lambda.from_config` passes a `function` that is not a `__lambda__` dict to
+      // `deserialize_keras_object`: no bytecode, a lookup by module and name — judged by the walk below like any
+      // other reference (a `__lambda__` output_shape or mask is still bytecode and reported there).
     } else if (cls === 'Lambda' && !inLambda) {
       add(
         'CPI060',
@@ -198,6 +207,17 @@ function namedLambdaFunction(config: JsonValue | undefined): { name: string; mod
     name: config.function,
     module: typeof config.module === 'string' && config.module !== '' ? config.module : 'keras',
   };
+}
+
+/**
+ * A Lambda whose `function` is a serialized reference, as Keras 3 `Lambda._serialize_function_to_config` writes a
+ * named callable (`serialize_keras_object(fn)`: `{"module": "keras.ops", "class_name": "function", "config":
+ * "relu"}`), with nothing marshalled beside it (tf_keras `function_type`/`output_shape_type` "lambda").
+ */
+function referencedLambdaFunction(config: JsonValue | undefined): boolean {
+  if (!isObject(config) || config.function_type === 'lambda' || config.output_shape_type === 'lambda') return false;
+  const f = config.function;
+  return isObject(f) && typeof f.class_name === 'string' && f.class_name !== '__lambda__';
 }
 
 function lambdaKind(config: JsonValue | undefined): string {

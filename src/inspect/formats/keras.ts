@@ -10,7 +10,7 @@ import { Findings, analyseWith, runParser } from './report.js';
 import type { ParseSteps, RandomAccess } from './source.js';
 import { bufferSource, driveSync, FormatError } from './source.js';
 import type { CentralEntry } from './zip-member.js';
-import { centralDirectorySteps, readMember } from './zip-member.js';
+import { centralDirectorySteps, entriesNamed, pythonZipName, readMember } from './zip-member.js';
 
 /** Largest config.json read; real ones are kilobytes to a few megabytes. */
 export const MAX_KERAS_CONFIG = 64 * 1024 * 1024;
@@ -38,9 +38,9 @@ export function* kerasArchiveSteps(
     if (!claimAll && err instanceof FormatError) return; // not ours: the zip/pickle analyser reports broken zips
     throw err;
   }
-  if (!claimAll && !isKerasArchive(entries.map((e) => e.name))) return;
+  if (!claimAll && !isKerasArchive(entries.map((e) => pythonZipName(e.name)))) return;
   // Python's zipfile resolves a duplicated name to the last entry in the directory.
-  const configs = entries.filter((e) => e.name === 'config.json');
+  const configs = entriesNamed(entries, 'config.json');
   const config = configs[configs.length - 1];
   if (!config) throw new FormatError('the archive has no config.json, so Keras cannot load it', 0);
   if (configs.length > 1)
@@ -78,9 +78,9 @@ function* checkKerasWeights(
   out: Findings,
   allowedGlobals: readonly string[],
 ): ParseSteps<void> {
-  const h5 = entries.filter((e) => e.name === 'model.weights.h5').at(-1);
+  const h5 = entriesNamed(entries, 'model.weights.h5').at(-1);
   if (h5) return yield* checkH5Weights(src, h5, out);
-  const npz = entries.filter((e) => e.name === 'model.weights.npz').at(-1);
+  const npz = entriesNamed(entries, 'model.weights.npz').at(-1);
   if (!npz) return;
   let data: Buffer;
   try {

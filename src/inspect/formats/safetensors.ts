@@ -58,15 +58,20 @@ export function* safetensorsSteps(src: RandomAccess, out: Findings): ParseSteps<
   const raw = c.bytes(Number(n));
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(raw);
+    // ignoreBOM keeps a leading U+FEFF: core::str::from_utf8 keeps it too, and serde_json refuses it.
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(raw);
   } catch {
     return void out.add('CPI052', 'the header is not valid UTF-8; the file cannot be loaded. Re-save it.', {
       check: 'utf8',
     });
   }
-  if (!text.startsWith('{')) throw new FormatError('header does not start with "{"', 8);
+  // `SafeTensors::read_metadata` leaves its `starts_with('{')` check commented out ("Add when we move to 0.4.0"):
+  // serde_json::from_str skips JSON whitespace (space, tab, LF, CR) before the object, so that header loads.
+  const lead = /^[ \t\n\r]*/.exec(text)![0].length;
+  if (text[lead] !== '{') throw new FormatError('header does not start with "{"', 8 + lead);
   // The writer pads the header with spaces to an 8-byte boundary.
-  const { value, duplicates, floats } = parseJson(text.replace(/ +$/, ''), { baseOffset: 8, maxDepth: 16 });
+  const body = text.slice(lead).replace(/ +$/, '');
+  const { value, duplicates, floats } = parseJson(body, { baseOffset: 8 + lead, maxDepth: 16 });
   if (!isObject(value)) throw new FormatError('header is not a JSON object', 8);
   for (const d of duplicates)
     out.add('CPI052', `the header names ${d.slice(2)} twice; readers disagree on which entry wins. Re-save it.`, {

@@ -1,4 +1,5 @@
 import type { ModelAnalyser } from '../analyser.js';
+import { kerasMetadataSteps } from './keras-metadata.js';
 import type { PbField } from './protobuf.js';
 import { asMessage, checkDepth, isNeed, pbFields, pbString } from './protobuf.js';
 import type { Findings } from './report.js';
@@ -224,6 +225,8 @@ export const savedModelAnalyser: ModelAnalyser = {
   analyze: (file, ctx) => {
     const base = file.path.slice(file.path.lastIndexOf('/') + 1).toLowerCase();
     if (base === 'saved_model.pbtxt') return analyseWith(file, 'the SavedModel', savedModelPbtxtSteps, ctx.files);
+    if (base === 'keras_metadata.pb')
+      return analyseWith(file, 'the Keras SavedModel metadata', kerasMetadataSteps, ctx.files);
     if (base.endsWith('.pb')) return analyseWith(file, 'the SavedModel', savedModelPbSteps, ctx.files);
     // variables/ shards and index are tensor data and a table of them: nothing there runs.
     return Promise.resolve({ status: 'ok', findings: [] });

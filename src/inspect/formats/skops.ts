@@ -9,7 +9,7 @@ import { analyseWith } from './report.js';
 import type { ParseSteps, RandomAccess } from './source.js';
 import { FormatError } from './source.js';
 import type { CentralEntry } from './zip-member.js';
-import { centralDirectorySteps, readMember } from './zip-member.js';
+import { centralDirectorySteps, entriesNamed, readMember } from './zip-member.js';
 
 /** Largest schema.json read; skops writes kilobytes to a few megabytes (arrays go to .npy members). */
 export const MAX_SKOPS_SCHEMA = 64 * 1024 * 1024;
@@ -52,7 +52,7 @@ export function* skopsArchiveSteps(src: RandomAccess, out: Findings, claimAll: b
     throw err;
   }
   // `ZipFile.read("schema.json")` resolves a repeated name to the last entry in the directory.
-  const schema = entries.filter((e) => e.name === 'schema.json').at(-1);
+  const schema = entriesNamed(entries, 'schema.json').at(-1);
   if (!schema) {
     if (claimAll) throw new FormatError('the archive has no schema.json, so skops.io.load cannot read it', 0);
     return;

@@ -211,3 +211,12 @@ export function checkedCount(
     throw new FormatError(`${what} is ${v} but only ${opts.left} bytes are left in the file`, offset);
   return Number(v);
 }
+
+/**
+ * A string as C code and CPython's `zipfile.ZipInfo` read it: the characters before its first NUL (ggml's
+ * `gguf_get_key` returns `c_str()`; ZipInfo cuts a stored member name there).
+ */
+export function cutAtNul(s: string): string {
+  const nul = s.indexOf('\0');
+  return nul < 0 ? s : s.slice(0, nul);
+}

@@ -5,6 +5,7 @@ import type { Findings } from './report.js';
 import { analyseWith } from './report.js';
 import type { ParseSteps, RandomAccess } from './source.js';
 import { FormatError } from './source.js';
+import { extractedPath } from '../content/member-path.js';
 import type { CentralEntry } from './zip-member.js';
 import { centralDirectorySteps, readMember } from './zip-member.js';
 
@@ -63,13 +64,13 @@ export function* torchServeArchiveSteps(src: RandomAccess, out: Findings): Parse
     if (err instanceof FormatError) return; // a broken zip is the zip analyser's finding
     throw err;
   }
-  const manifest = entries.filter((e) => e.name === MANIFEST).at(-1);
+  const manifest = entries.filter((e) => extractedPath(e.name) === MANIFEST).at(-1);
   if (!manifest) return;
   const text = (yield* readMember(src, manifest, MAX_MANIFEST)).toString('utf8');
   const { value } = parseJson(text, { maxDepth: 64 });
   const model = isObject(value) ? value.model : undefined;
   if (!isObject(model)) throw new FormatError(`${MANIFEST} has no "model" object, so TorchServe cannot load it`, 0);
-  const names = new Set(entries.map((e) => e.name));
+  const names = new Set(entries.map((e) => extractedPath(e.name)));
   const requirements = typeof model.requirementsFile === 'string' ? model.requirementsFile : undefined;
   for (const m of importedModules(model, names)) {
     const shadows = m.field === 'handler' && BUILT_IN_HANDLERS.has(m.module);

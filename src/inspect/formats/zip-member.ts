@@ -10,7 +10,7 @@ import {
   ZIP_LIMITS,
 } from '../../discover/formats/zip-directory.js';
 import type { ParseSteps, RandomAccess } from './source.js';
-import { driveSync, FormatError, readAt } from './source.js';
+import { cutAtNul, driveSync, FormatError, readAt } from './source.js';
 
 export type { CentralEntry } from '../../discover/formats/zip-directory.js';
 
@@ -77,3 +77,15 @@ export function* readMember(src: RandomAccess, e: CentralEntry, maxSize: number)
     throw new FormatError(`${e.name} does not inflate (${(err as Error).message})`, e.offset);
   }
 }
+
+/**
+ * The entries CPython's `zipfile` opens under `name`, in directory order (`ZipFile.open` takes the last):
+ * `ZipInfo.__init__` cuts a stored name at its first NUL, so "config.json\0x" is read as "config.json" by every
+ * Python loader of a zip (Keras `saving_lib`, skops `io.load`).
+ */
+export function entriesNamed(entries: readonly CentralEntry[], name: string): CentralEntry[] {
+  return entries.filter((e) => pythonZipName(e.name) === name);
+}
+
+/** A stored member name as CPython's `zipfile.ZipInfo` keeps it: up to its first NUL. */
+export const pythonZipName = cutAtNul;

@@ -3,13 +3,13 @@ import { buildTar } from '../containers/build.js';
 import type { UnseenCase } from './unseen-runner.js';
 
 /** A ustar archive of several files, as `tarfile` writes a .nemo (`./model_config.yaml`, `./model_weights.ckpt`). */
-const tar = (files: Record<string, string | Buffer>) =>
+export const tar = (files: Record<string, string | Buffer>) =>
   Buffer.concat([
     ...Object.entries(files).map(([n, d]) => buildTar(n, Buffer.from(d)).subarray(0, -1024)),
     Buffer.alloc(1024),
   ]);
 /** `torch.save({'w': 1})`-like weights: a plain dict pickle. */
-const WEIGHTS = Buffer.from('\x80\x02}q\x00X\x01\x00\x00\x00wq\x01K\x01s.', 'latin1');
+export const WEIGHTS = Buffer.from('\x80\x02}q\x00X\x01\x00\x00\x00wq\x01K\x01s.', 'latin1');
 const nemo = (config: string) => tar({ './model_config.yaml': config, './model_weights.ckpt': WEIGHTS });
 
 const GENUINE = `target: nemo.collections.asr.models.ctc_models.EncDecCTCModel

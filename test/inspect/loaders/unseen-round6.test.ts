@@ -3,10 +3,17 @@ import { ROUND6_TORCH_FUNCTION_CASES } from './round6-torch-function-cases.js';
 import { ROUND6_TORCH_TAR_CASES } from './round6-torch-tar-cases.js';
 import { ROUND7_JOBLIB_CASES } from './round7-joblib-cases.js';
 import { ROUND7_NPY_CASES } from './round7-npy-cases.js';
+import { ROUND8_GGUF_CASES } from './round8-gguf-cases.js';
+import { ROUND8_KERAS_CASES } from './round8-keras-cases.js';
+import { ROUND8_KERAS_METADATA_CASES } from './round8-keras-metadata-cases.js';
+import { ROUND8_NEMO_CASES } from './round8-nemo-cases.js';
+import { ROUND8_PT2_CASES } from './round8-pt2-cases.js';
+import { ROUND8_SAFETENSORS_CASES } from './round8-safetensors-cases.js';
+import { ROUND8_ZIP_NAME_CASES } from './round8-zip-name-cases.js';
 import { describeUnseenCases, type UnseenCase } from './unseen-runner.js';
 
 /**
- * Rounds 6 and 7 of cases nobody showed us, each judged by the real loader named in `loader` (see
+ * Rounds 6 to 8 of cases nobody showed us, each judged by the real loader named in `loader` (see
  * unseen-attacks.test.ts). One file for both: each test file pays the inspect stage's cold load once.
  */
 const CASES: readonly UnseenCase[] = [
@@ -15,6 +22,13 @@ const CASES: readonly UnseenCase[] = [
   ...ROUND6_PEFT_CASES,
   ...ROUND7_JOBLIB_CASES,
   ...ROUND7_NPY_CASES,
+  ...ROUND8_GGUF_CASES,
+  ...ROUND8_KERAS_CASES,
+  ...ROUND8_KERAS_METADATA_CASES,
+  ...ROUND8_NEMO_CASES,
+  ...ROUND8_PT2_CASES,
+  ...ROUND8_SAFETENSORS_CASES,
+  ...ROUND8_ZIP_NAME_CASES,
 ];
 
-describeUnseenCases('rounds 6 and 7: verdicts on unseen model files agree with the real loader', CASES);
+describeUnseenCases('rounds 6 to 8: verdicts on unseen model files agree with the real loader', CASES);
