@@ -24,11 +24,6 @@ const ID = '[A-Za-z_\\u00a1-\\uffff][\\w\\u00a1-\\uffff]*';
 const NOT_ID_BEFORE = '(?<![A-Za-z_\\u00a1-\\uffff])';
 const NOT_ID_AFTER = '(?![\\w\\u00a1-\\uffff])';
 const WORD = new RegExp(ID, 'g');
-/**
- * A word followed by `=` (not `==`): a superset of the plain assignments `Constants` records. Anchored at both ends
- * of the word so a failed match gives up at once instead of retrying every shorter prefix.
- */
-const ASSIGNED = new RegExp(`${NOT_ID_BEFORE}(${ID})${NOT_ID_AFTER}[ \\t\\f\\\\\\r\\n]*=(?!=)`, 'g');
 /** `name = a.b.c` alone on its line: the assignments `bindAliases` (syntax.ts) reads as aliases. */
 const ALIAS = new RegExp(`^\\s*(${ID})\\s*=\\s*(${ID}(?:\\s*\\.\\s*${ID})*)\\s*$`);
 /** `name = functools.partial(…` (syntax.ts `throughPartial`): the name calls the loader the line names. */
@@ -80,7 +75,7 @@ export function keptStatements(text: string): LogicalLine[] | undefined {
     if (w.some((x) => PYTHON_LOADER_WORDS.includes(x))) for (const x of w) if (!IMPORT_KEYWORDS.has(x)) triggers.add(x);
   });
   const assigners = new Map<string, number[]>();
-  lineHits(ASSIGNED, text, lines, (i, name) => {
+  assignmentHits(text, lines, (i, name) => {
     const list = assigners.get(name);
     if (!list) assigners.set(name, [i]);
     else if (list[list.length - 1] !== i) list.push(i);
@@ -132,12 +127,64 @@ function lineHits(
   lines: readonly LogicalLine[],
   hit: (line: number, name: string) => void,
 ): void {
-  let i = 0;
+  const at = lineCursor(lines);
   re.lastIndex = 0;
   for (let m = re.exec(text); m; m = re.exec(text)) {
-    while (i < lines.length && lines[i]!.end < m.index) i++;
-    if (i === lines.length) return;
-    if (lines[i]!.start <= m.index) hit(i, m[1] ?? m[0]);
+    const line = at(m.index);
+    if (line === DONE) return;
+    if (line >= 0) hit(line, m[1] ?? m[0]);
+  }
+}
+
+/** Past the last logical line: no later match can be in one. */
+const DONE = -2;
+
+/**
+ * The logical line an offset is in, for ascending offsets: its index, -1 when the offset is between lines (a comment
+ * or a blank line), DONE past the last.
+ */
+function lineCursor(lines: readonly LogicalLine[]): (offset: number) => number {
+  let i = 0;
+  return (offset) => {
+    while (i < lines.length && lines[i]!.end < offset) i++;
+    if (i === lines.length) return DONE;
+    return lines[i]!.start <= offset ? i : -1;
+  };
+}
+
+const EQUALS = 61;
+/** The blanks the assignment test allows between a name and its `=`: space, tab, form feed, `\\`, CR, LF. */
+const isGap = (c: number) => c === 32 || c === 9 || c === 12 || c === 92 || c === 13 || c === 10;
+const isDigit = (c: number) => c >= 48 && c <= 57;
+/** `[\w\u00a1-\uffff]`, what ID continues with. */
+const isWordPart = (c: number) =>
+  (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || isDigit(c) || (c >= 0xa1 && c <= 0xffff);
+
+/**
+ * Every word followed by `=` (not `==`), past blanks, backslashes and line breaks: a superset of the plain
+ * assignments `Constants` records, each with its logical line, in file order (`lineHits` of the regular expression
+ * `(?<!letter)(ID)(?!word)[ \t\f\\\r\n]*=(?!=)`, whose matches these are). Found from each `=` back to the name
+ * before it: a file holds far fewer `=` than words, and that expression tried a match at every word (the most CPU of
+ * the Python quick finder, bench `refs`). The name is the word's run of `[\w\u00a1-\uffff]` without its leading
+ * digits, where the expression's match starts (a digit may end a number just before it: `1if`).
+ */
+export function assignmentHits(
+  text: string,
+  lines: readonly LogicalLine[],
+  hit: (line: number, name: string) => void,
+): void {
+  const at = lineCursor(lines);
+  for (let eq = text.indexOf('='); eq >= 0; eq = text.indexOf('=', eq + 1)) {
+    if (text.charCodeAt(eq + 1) === EQUALS) continue;
+    let end = eq;
+    while (end > 0 && isGap(text.charCodeAt(end - 1))) end--;
+    let start = end;
+    while (start > 0 && isWordPart(text.charCodeAt(start - 1))) start--;
+    while (start < end && isDigit(text.charCodeAt(start))) start++;
+    if (start === end) continue;
+    const line = at(start);
+    if (line === DONE) return;
+    if (line >= 0) hit(line, text.slice(start, end));
   }
 }
 

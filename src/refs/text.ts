@@ -40,6 +40,9 @@ export function nestingDepth(text: string): number {
   for (let i = 0; i < text.length; i++) {
     NO_BRACKETS.lastIndex = i;
     if (NO_BRACKETS.test(text)) i = NO_BRACKETS.lastIndex;
+    // Past the end, `charCodeAt` reads out of bounds: V8 threw the compiled loop away at the first file whose text
+    // ends after its last bracket, to compile it again.
+    if (i === text.length) break;
     const c = text.charCodeAt(i);
     if (c === 40 || c === 91 || c === 123) {
       if (++depth > max) max = depth;

@@ -30,6 +30,11 @@ describe('needleScanner', () => {
       ['torch', 'transformers', 'hf_hub_download'],
     ],
     ['every-needle', NEEDLES.join(' '), NEEDLES],
+    // Two windows scan side by side, from the start and from the middle: a needle across the middle, or after it.
+    ['across-the-middle', `${'x'.repeat(40)}from_pretrained${'x'.repeat(40)}`, ['from_pretrained']],
+    ['just-after-the-middle', `${'x'.repeat(30)}torch${'x'.repeat(25)}`, ['torch']],
+    ['first-half-only', `torch${'x'.repeat(200)}`, ['torch']],
+    ['second-half-only', `${'x'.repeat(200)}torch`, ['torch']],
   ])('%s', (_case, text, want) => {
     const b = Buffer.from(text, 'latin1');
     const bits = want.reduce((acc, n) => acc | (1 << NEEDLES.indexOf(n)), 0);
@@ -52,6 +57,21 @@ describe('needleScanner', () => {
         expect(scan(b)).toBe(byIncludes(NEEDLES, b));
       }),
       { numRuns: 3000 },
+    );
+  });
+
+  it('answers the same on long text, where the two windows meet anywhere (fast-check)', () => {
+    const piece = fc.oneof(
+      fc.constantFrom(...NEEDLES),
+      fc.constantFrom(...NEEDLES).map((n) => n.slice(0, -1)),
+      fc.string({ maxLength: 40 }),
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 30 }), (pieces) => {
+        const b = Buffer.from(pieces.join(''));
+        expect(scan(b)).toBe(byIncludes(NEEDLES, b));
+      }),
+      { numRuns: 1000 },
     );
   });
 

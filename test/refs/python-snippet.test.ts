@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { pythonPrograms } from './programs.js';
 import { describe, expect, it } from 'vitest';
 import { logicalLines } from '../../src/refs/python-lines.js';
-import { pythonSnippet } from '../../src/refs/python-snippet.js';
+import { assignmentHits, pythonSnippet } from '../../src/refs/python-snippet.js';
 import { findPythonReferences, findPythonReferencesInWholeFile } from '../../src/refs/python.js';
 import { REPO } from '../helpers/cli.js';
 import { differentialRuns } from './differential-runs.js';
@@ -46,6 +46,71 @@ describe('logicalLines', () => {
   ])('$name', ({ text, want }) => {
     const got = logicalLines(text)?.map((l) => `${text.slice(l.start, l.end)}|${l.header ? 'header' : ''}`);
     expect(got).toEqual(want);
+  });
+});
+
+describe('assignmentHits', () => {
+  // The regular expression it replaced (a word, blanks, `=` not `==`): the same names at the same offsets, in order.
+  const ID = '[A-Za-z_\\u00a1-\\uffff][\\w\\u00a1-\\uffff]*';
+  const ASSIGNED = new RegExp(
+    `(?<![A-Za-z_\\u00a1-\\uffff])(${ID})(?![\\w\\u00a1-\\uffff])[ \\t\\f\\\\\\r\\n]*=(?!=)`,
+    'g',
+  );
+  const byRegex = (text: string) => [...text.matchAll(ASSIGNED)].map((m) => m[1]!);
+  const byHits = (text: string) => {
+    const names: string[] = [];
+    assignmentHits(text, [{ start: 0, end: text.length, header: false }], (_line, name) => names.push(name));
+    return names;
+  };
+
+  it.each([
+    ['plain', 'a = 1', ['a']],
+    ['comparison', 'a == 1', []],
+    ['augmented', 'a += 1', []],
+    ['keyword-argument', 'f(x=1, y =2)', ['x', 'y']],
+    ['number-before-word', '1if=2', ['if']],
+    ['digits-only', '12 = 3', []],
+    ['continued', 'a \\\n  = 1', ['a']],
+    ['non-ascii-name', '\u00e9t\u00e9 = 1', ['\u00e9t\u00e9']],
+    ['no-break-space-is-no-word', 'a\u00a0= 1', []],
+    ['three-equals', 'a === b', []],
+    ['attribute', 'self.x = 1', ['x']],
+  ])('%s', (_case, text, want) => {
+    expect(byHits(text)).toEqual(want);
+    expect(byRegex(text)).toEqual(want);
+  });
+
+  it('finds what the regular expression finds on text made of words, blanks and operators (fast-check)', () => {
+    const piece = fc.constantFrom(
+      'a',
+      'b1',
+      '_',
+      '9',
+      ' ',
+      '\t',
+      '\f',
+      '\\',
+      '\r',
+      '\n',
+      '=',
+      '==',
+      '+',
+      '!',
+      '<',
+      '.',
+      '(',
+      '\u00e9',
+      '\u00a0',
+      '\u0080',
+      '\ud83d',
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 24 }), (pieces) => {
+        const text = pieces.join('');
+        expect(byHits(text)).toEqual(byRegex(text));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
 
