@@ -188,6 +188,7 @@ class Values {
       ...(this.isBuilt(n) ? { built: true } : {}),
       ...(env ? { env } : {}),
       ...(this.isPathCall(n) ? { localPath: true } : {}),
+      ...(n.k === 'other' && n.none === true ? { notString: 'absent' as const } : {}),
     };
   }
 

@@ -241,6 +241,8 @@ function referencesInTree(
       ...(isBuilt(n) ? { built: true } : {}),
       ...(env ? { env } : {}),
       ...(isPathCall(n) ? { localPath: true } : {}),
+      // `None`: the loader's default, as if not given (calls.ts `Resolved.notString`).
+      ...(n.name === 'None' ? { notString: 'absent' as const } : {}),
     };
   }
 

@@ -372,6 +372,40 @@ const CASES: { file: string; want: string[] }[] = [
       'CPR003:12:13 acme/segmenter-code@v1',
     ],
   },
+  {
+    // diffusers get_cached_module_file: custom_pipeline "org/x" runs that repo's pipeline.py at custom_revision; a
+    // bare name runs the community mirror's `<version>/<name>.py`; a `.py` path is local; None is no custom code.
+    // transformers get_class_from_dynamic_module: code_revision decides the code that runs, whatever revision pins.
+    file: 'diffusers-custom-code.py',
+    want: [
+      `CPR003:6:5 acme/sd@${C}`,
+      'CPR002:6:5 acme/fancy-pipe@- pipeline.py',
+      'CPR001:6:5 acme/fancy-pipe@- pipeline.py',
+      'CPR003:6:5 acme/fancy-pipe@- pipeline.py',
+      `CPR003:7:5 acme/sd@${C}`,
+      `CPR002:7:5 acme/fancy-pipe@${C} pipeline.py`,
+      `CPR003:7:5 acme/fancy-pipe@${C} pipeline.py`,
+      `CPR003:8:5 acme/sd@${C}`,
+      'CPR002:8:5 datasets/diffusers/community-pipelines-mirror@- <diffusers version>/lpw_stable_diffusion.py',
+      'CPR001:8:5 datasets/diffusers/community-pipelines-mirror@- <diffusers version>/lpw_stable_diffusion.py',
+      'CPR003:8:5 datasets/diffusers/community-pipelines-mirror@- <diffusers version>/lpw_stable_diffusion.py',
+      `CPR003:9:5 acme/sd@${C}`,
+      'CPR002:9:5 datasets/diffusers/community-pipelines-mirror@- v0.30.0/lpw_sd.py',
+      'CPR001:9:5 datasets/diffusers/community-pipelines-mirror@- v0.30.0/lpw_sd.py',
+      'CPR003:9:5 datasets/diffusers/community-pipelines-mirror@- v0.30.0/lpw_sd.py',
+      `CPR003:10:5 acme/sd@${C}`,
+      `CPR003:11:5 acme/sd@${C}`,
+      `CPR003:12:5 acme/sd@${C}`,
+      `CPR003:13:5 acme/arch@${C}`,
+      'CPR002:13:5 acme/arch@main',
+      'CPR001:13:5 acme/arch@main',
+      'CPR003:13:5 acme/arch@main',
+      `CPR002:14:5 acme/arch@${C}`,
+      `CPR003:14:5 acme/arch@${C}`,
+      `CPR003:15:5 acme/arch@${C}`,
+      'CPR002:11:5 dynamic',
+    ],
+  },
 ];
 
 describe('model references agree with what the libraries load (fixtures/refs/fidelity)', () => {
