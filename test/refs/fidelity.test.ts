@@ -406,6 +406,25 @@ const CASES: { file: string; want: string[] }[] = [
       'CPR002:11:5 dynamic',
     ],
   },
+  {
+    // diffusers load_lora_weights / load_textual_inversion / load_ip_adapter, transformers and peft load_adapter:
+    // hf_hub_download of the adapter at the `revision` keyword (weight_name the file); a state dict passed in is a
+    // run-time value; a local folder is none. The file calls no from_pretrained (the byte test must let it through).
+    file: 'adapter-loaders.py',
+    want: [
+      'CPR001:7:5 acme/pixel-lora@- pixel.safetensors',
+      'CPR003:7:5 acme/pixel-lora@- pixel.safetensors',
+      `CPR003:8:5 acme/ink-lora@${C} ink.safetensors`,
+      'CPR001:10:5 acme/cat-toy@-',
+      'CPR003:10:5 acme/cat-toy@-',
+      `CPR003:11:5 acme/ip-adapter@${C} ip-adapter_sd15.bin`,
+      'CPR001:12:5 acme/support-lora@v2',
+      'CPR003:12:5 acme/support-lora@v2',
+      'CPR001:13:5 acme/billing-lora@-',
+      'CPR003:13:5 acme/billing-lora@-',
+      'CPR010:9:5 dynamic',
+    ],
+  },
 ];
 
 describe('model references agree with what the libraries load (fixtures/refs/fidelity)', () => {
