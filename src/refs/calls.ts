@@ -312,6 +312,22 @@ export const JAVASCRIPT_LOADER_NAMES: ReadonlySet<string> = new Set([
   'loadLayersModel',
 ]);
 
+/**
+ * A loader handed to another function as a value (`load(AutoModel.from_pretrained, "org/x")`,
+ * `pool.submit(hf_hub_download, …)`): whatever calls it picks its arguments at run time, as far as this file shows.
+ * A run-time note at the argument, never silence (`functools.partial` is read through: syntax.ts `throughPartial`).
+ */
+export function notePassedLoader(
+  path: string,
+  written: string,
+  resolved: string,
+  where: { line: number; column: number },
+  out: FileReferences,
+): void {
+  if (buildsModel(written, resolved, 'python'))
+    out.dynamic.push({ path, ...where, via: written, runsRemoteCode: false });
+}
+
 /** Turn one call into a reference, a run-time note, or nothing (not a loader, or a local path). */
 export function collectReference(
   path: string,

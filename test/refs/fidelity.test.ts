@@ -425,6 +425,19 @@ const CASES: { file: string; want: string[] }[] = [
       'CPR010:9:5 dynamic',
     ],
   },
+  {
+    // functools.partial under another name (`from functools import partial as bind`, `ft.partial`) is read through
+    // as partial.__call__ does; a loader handed to another function as a value is a run-time choice, never silence.
+    file: 'partial-and-passed-loaders.py',
+    want: [
+      'CPR001:10:9 acme/encoder@main',
+      'CPR003:10:9 acme/encoder@main',
+      'CPR001:11:13 acme/tokenizer@-',
+      'CPR003:11:13 acme/tokenizer@-',
+      'CPR010:18:17 dynamic',
+      'CPR010:20:27 dynamic',
+    ],
+  },
 ];
 
 describe('model references agree with what the libraries load (fixtures/refs/fidelity)', () => {
