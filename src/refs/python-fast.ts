@@ -120,7 +120,7 @@ export function findPythonReferencesFast(
     const facts = { written, ...argFacts(call.args), line, column, lang: 'python' as const };
     const resolved = bound ? resolveCallee(imports, bound.target) : resolveMethod(imports, instances, written, called);
     collectReference(path, { ...(bound ? throughPartial(facts, bound) : facts), resolved }, existsLocally, out);
-    if (calledName(call, imports) !== PARTIAL)
+    if (resolveCallee(imports, written) !== PARTIAL)
       for (const a of call.args) {
         if (a.k === 'splat' || (a.value.k !== 'name' && a.value.k !== 'attribute')) continue;
         const passed = calleeName(a.value);

@@ -84,7 +84,7 @@ export function keptStatements(text: string): LogicalLine[] | undefined {
     keep[i] = 1;
     const w = words(i);
     if (w.some((x) => PYTHON_LOADER_WORDS.includes(x))) for (const x of w) if (!IMPORT_KEYWORDS.has(x)) triggers.add(x);
-    if (w.includes('functools')) for (const x of w) if (!IMPORT_KEYWORDS.has(x)) partialCallees.add(x);
+    if (w.some((x) => x === 'functools')) for (const x of w) if (!IMPORT_KEYWORDS.has(x)) partialCallees.add(x);
   });
   const assigners = new Map<string, number[]>();
   lineHits(ASSIGNED, text, lines, (i, name) => {
