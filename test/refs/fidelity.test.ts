@@ -438,6 +438,19 @@ const CASES: { file: string; want: string[] }[] = [
       'CPR010:20:27 dynamic',
     ],
   },
+  {
+    // `process.env.X ?? 'org/x'` / `|| 'org/x'` / `process.env['X'] ?? …`: the fallback loads when X is unset, named
+    // with X (as Python's os.environ.get default); a bare env read stays a run-time choice.
+    file: 'env-fallback.ts',
+    want: [
+      'CPR001:6:31 acme/nullish-default@- name-env:MODEL_ID',
+      'CPR003:6:31 acme/nullish-default@- name-env:MODEL_ID',
+      `CPR003:7:28 acme/or-default@${C} name-env:EMBED_MODEL`,
+      'CPR001:8:26 acme/bracket-default@main env:TOKENIZER_REVISION name-env:TOKENIZER',
+      'CPR003:8:26 acme/bracket-default@main env:TOKENIZER_REVISION name-env:TOKENIZER',
+      'CPR010:11:26 dynamic',
+    ],
+  },
 ];
 
 describe('model references agree with what the libraries load (fixtures/refs/fidelity)', () => {
@@ -447,6 +460,11 @@ describe('model references agree with what the libraries load (fixtures/refs/fid
 
   it.each(CASES.filter((c) => c.file.endsWith('.py')))('$file: lezer over the whole file agrees', ({ file }) => {
     expect(findings(file, findPythonReferencesInWholeFile)).toEqual(findings(file));
+  });
+
+  it('env-fallback.ts: the parser-free JavaScript reader leaves env fallbacks to lezer', () => {
+    const text = readFileSync(path.join(DIR, 'env-fallback.ts'), 'utf8');
+    expect(findJavaScriptReferencesFast('env-fallback.ts', text, local)).toBeUndefined();
   });
 
   it('pipeline-non-string.js: the parser-free JavaScript reader agrees', () => {
