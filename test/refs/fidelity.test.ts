@@ -451,6 +451,19 @@ const CASES: { file: string; want: string[] }[] = [
       'CPR010:11:26 dynamic',
     ],
   },
+  {
+    // OmegaConf's oc.env resolver (Hydra configs): `${oc.env:VAR,default}` loads the default when VAR is unset, for a
+    // model or a revision; `${oc.env:VAR}` (or a null default) is a run-time choice. Other interpolations name a key
+    // whose own value is reported where it is written.
+    file: 'hydra-env.yaml',
+    want: [
+      `CPR003:7:31 acme/quoted-teacher@${C} env:TEACHER_REVISION name-env:TEACHER`,
+      'CPR001:2:23 acme/hydra-default@main env:MODEL_REVISION name-env:MODEL_NAME',
+      'CPR003:2:23 acme/hydra-default@main env:MODEL_REVISION name-env:MODEL_NAME',
+      'CPR010:10:22 dynamic',
+      'CPR010:5:19 dynamic',
+    ],
+  },
 ];
 
 describe('model references agree with what the libraries load (fixtures/refs/fidelity)', () => {
