@@ -132,9 +132,10 @@ const KEY = /^[A-Za-z_][\w.-]*$/;
 const TYPED_KEY = /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE|[Nn]ull|NULL)$/;
 /**
  * A plain scalar of ordinary characters (words, paths, URLs, numbers, single spaces between words), a `'…'` without
- * quotes inside, or a `"…"` without escapes; then an optional comment.
+ * quotes inside, a `"…"` without escapes, or an OmegaConf interpolation (`${oc.env:VAR,default}`: a plain scalar
+ * starting with `$`, no `: `, ` #` or nested braces); then an optional comment.
  */
-const SCALAR = String.raw`[\w./+~](?:[\w./@+=~-]|:(?=[\w./@+=~-])| (?=[\w./@+=~-]))*|'[^'\n]*'|"[^"\\\n]*"`;
+const SCALAR = String.raw`[\w./+~](?:[\w./@+=~-]|:(?=[\w./@+=~-])| (?=[\w./@+=~-]))*|'[^'\n]*'|"[^"\\\n]*"|\$\{(?:[^{}\n#:\s]|:(?=\S)| (?=[^\s#]))*\}`;
 const PAIR = new RegExp(String.raw`^( *)([^\s:#][^\s:]*):(?: +(${SCALAR}))? *(?: #.*)?$`);
 const ITEM = new RegExp(String.raw`^( *)- +(${SCALAR}) *(?: #.*)?$`);
 
