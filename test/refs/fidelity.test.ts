@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -14,7 +14,7 @@ import { languageOf } from '../../src/refs/sources.js';
 import { EMPTY_REGISTRY } from '../../src/core/trusted-registry.js';
 import { refsStage } from '../../src/refs/stage.js';
 import { REPO } from '../helpers/cli.js';
-import { scanWith } from '../helpers/scan.js';
+import { scanAsCli, scanWith } from '../helpers/scan.js';
 
 /**
  * Fidelity cases: what chainproof reports for a reference must be what the library would download or run (each
@@ -544,6 +544,33 @@ describe('notebooks in a scan', () => {
         `CPR001:${tokenizerLine + 1}`,
         `CPR003:${tokenizerLine}`,
         `CPR003:${tokenizerLine + 1}`,
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('PEFT adapter folders in a scan', () => {
+  it('adapter_config.json names the base model AutoPeftModel downloads at its revision, even alone in the repo', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'chainproof-adapter-'));
+    try {
+      const adapter = (base: string, revision: string | null) =>
+        JSON.stringify({ base_model_name_or_path: base, peft_type: 'LORA', r: 8, revision }, null, 2);
+      mkdirSync(path.join(dir, 'adapters', 'support'), { recursive: true });
+      mkdirSync(path.join(dir, 'adapters', 'billing'), { recursive: true });
+      writeFileSync(path.join(dir, 'adapters', 'support', 'adapter_config.json'), adapter('acme/base-7b', null));
+      writeFileSync(path.join(dir, 'adapters', 'billing', 'adapter_config.json'), adapter('acme/base-7b', C));
+      const r = await scanAsCli(dir);
+      expect(
+        r.findings
+          .filter((f) => f.ruleId.startsWith('CPR'))
+          .map((f) => `${f.ruleId}:${f.location.path}:${f.location.line}`)
+          .sort(),
+      ).toEqual([
+        'CPR001:adapters/support/adapter_config.json:2',
+        'CPR003:adapters/billing/adapter_config.json:2',
+        'CPR003:adapters/support/adapter_config.json:2',
       ]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
