@@ -90,7 +90,7 @@ export const refsStage: Stage = {
       ...notSearched(
         skipped.sort(),
         undefined,
-        `source file(s) were not searched for model references: minified, generated, nested deeper than ${MAX_NESTING} brackets, or over ${MAX_SOURCE_BYTES} bytes.`,
+        `source file(s) were not searched for model references: minified, generated, nested deeper than ${MAX_NESTING} brackets, over ${MAX_SOURCE_BYTES} bytes, or a config that names a model key but does not parse as YAML or JSON (comments in JSON, a template).`,
       ),
       ...notSearched(
         installed,

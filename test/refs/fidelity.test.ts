@@ -578,6 +578,25 @@ describe('PEFT adapter folders in a scan', () => {
   });
 });
 
+describe('configs that do not parse', () => {
+  it('JSON with comments and a YAML template that name a model key are counted as not searched (CPR011)', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'chainproof-badconf-'));
+    try {
+      writeFileSync(path.join(dir, 'train.json'), '{\n  // base model\n  "model_name_or_path": "acme/jsonc"\n}\n');
+      writeFileSync(path.join(dir, 'values.yaml'), 'model_name: {{ .Values.model }}\n  bad: [\n');
+      writeFileSync(path.join(dir, 'ok.json'), '{"model_name_or_path": "acme/plain"}\n');
+      const r = await scanWith(dir, [refsStage], { registry: EMPTY_REGISTRY });
+      expect(r.findings.map((f) => `${f.ruleId}:${f.location.path}:${f.evidence?.files ?? ''}`).sort()).toEqual([
+        'CPR001:ok.json:',
+        'CPR003:ok.json:',
+        'CPR011:train.json:train.json values.yaml',
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('transformers.js env set up in a module of its own', () => {
   it('the setup module is searched and its mirror reported where it is set (CPR017); the worker reads as a hub load', async () => {
     const r = await scanWith(path.join(DIR, 'transformersjs-setup'), [refsStage], { registry: EMPTY_REGISTRY });
