@@ -551,16 +551,29 @@ describe('notebooks in a scan', () => {
   });
 });
 
+/** Run `fn` over a temporary folder holding `files` (path → text), removed afterwards. */
+async function inFolder(files: Record<string, string>, fn: (dir: string) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'chainproof-refs-'));
+  try {
+    for (const [rel, text] of Object.entries(files)) {
+      mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+      writeFileSync(path.join(dir, rel), text);
+    }
+    await fn(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 describe('PEFT adapter folders in a scan', () => {
   it('adapter_config.json names the base model AutoPeftModel downloads at its revision, even alone in the repo', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'chainproof-adapter-'));
-    try {
-      const adapter = (base: string, revision: string | null) =>
-        JSON.stringify({ base_model_name_or_path: base, peft_type: 'LORA', r: 8, revision }, null, 2);
-      mkdirSync(path.join(dir, 'adapters', 'support'), { recursive: true });
-      mkdirSync(path.join(dir, 'adapters', 'billing'), { recursive: true });
-      writeFileSync(path.join(dir, 'adapters', 'support', 'adapter_config.json'), adapter('acme/base-7b', null));
-      writeFileSync(path.join(dir, 'adapters', 'billing', 'adapter_config.json'), adapter('acme/base-7b', C));
+    const adapter = (base: string, revision: string | null) =>
+      JSON.stringify({ base_model_name_or_path: base, peft_type: 'LORA', r: 8, revision }, null, 2);
+    const files = {
+      'adapters/support/adapter_config.json': adapter('acme/base-7b', null),
+      'adapters/billing/adapter_config.json': adapter('acme/base-7b', C),
+    };
+    await inFolder(files, async (dir) => {
       const r = await scanAsCli(dir);
       expect(
         r.findings
@@ -572,28 +585,25 @@ describe('PEFT adapter folders in a scan', () => {
         'CPR003:adapters/billing/adapter_config.json:2',
         'CPR003:adapters/support/adapter_config.json:2',
       ]);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 });
 
 describe('configs that do not parse', () => {
   it('JSON with comments and a YAML template that name a model key are counted as not searched (CPR011)', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'chainproof-badconf-'));
-    try {
-      writeFileSync(path.join(dir, 'train.json'), '{\n  // base model\n  "model_name_or_path": "acme/jsonc"\n}\n');
-      writeFileSync(path.join(dir, 'values.yaml'), 'model_name: {{ .Values.model }}\n  bad: [\n');
-      writeFileSync(path.join(dir, 'ok.json'), '{"model_name_or_path": "acme/plain"}\n');
+    const files = {
+      'train.json': '{\n  // base model\n  "model_name_or_path": "acme/jsonc"\n}\n',
+      'values.yaml': 'model_name: {{ .Values.model }}\n  bad: [\n',
+      'ok.json': '{"model_name_or_path": "acme/plain"}\n',
+    };
+    await inFolder(files, async (dir) => {
       const r = await scanWith(dir, [refsStage], { registry: EMPTY_REGISTRY });
       expect(r.findings.map((f) => `${f.ruleId}:${f.location.path}:${f.evidence?.files ?? ''}`).sort()).toEqual([
         'CPR001:ok.json:',
         'CPR003:ok.json:',
         'CPR011:train.json:train.json values.yaml',
       ]);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 });
 
