@@ -12,6 +12,7 @@ import { extensionMismatch } from '../models/mismatch.js';
 import { mayBeAttestation } from '../verify/provenance/names.js';
 import { signaturesApply } from '../verify/stage/applies.js';
 import { lazyStage } from './lazy-stage.js';
+import { isAdapterConfig } from '../refs/sources.js';
 
 /**
  * The model analysers by name (src/inspect/analysers.ts lists the analysers themselves; a test keeps the two equal),
@@ -105,8 +106,10 @@ export const STAGES: readonly Stage[] = [
   }),
   lazyStage({
     name: 'refs',
-    // Source and config files are `other` to the catalogue; the stage picks the languages it parses.
-    hasWork: (input, ctx) => ctx.options.references !== false && input.files.some((f) => f.format === 'other'),
+    // Source and config files are `other` to the catalogue (and a PEFT adapter_config.json, a model manifest that names
+    // its base model); the stage picks the languages it parses.
+    hasWork: (input, ctx) =>
+      ctx.options.references !== false && input.files.some((f) => f.format === 'other' || isAdapterConfig(f)),
     load: async () => (await import('../refs/stage.js')).refsStage,
   }),
   lazyStage({

@@ -67,6 +67,11 @@ export interface LoaderShape {
    * `sentence-transformers/all-MiniLM-L6-v2`; sentence-transformers.ts `sentenceTransformersRepo`).
    */
   readonly bareNames?: 'sentence-transformers';
+  /**
+   * Other downloads the same call makes with a revision or remote-code setting of their own (diffusers
+   * `custom_pipeline=`, transformers `code_revision=`): each is judged as a reference of its own.
+   */
+  readonly extra?: readonly LoaderShape[];
 }
 
 /**
@@ -117,7 +122,13 @@ function shapeOf(f: CallFacts): LoaderShape | undefined {
       : f.lang === 'python'
         ? (kw('pretrained_model_name_or_path') ?? pos(0))
         : pos(0);
-    return { via: f.written, name: n, revision: kw('revision'), runsRemoteCode: TRUE(kw('trust_remote_code'), f.lang) };
+    const shape = {
+      via: f.written,
+      name: n,
+      revision: kw('revision'),
+      runsRemoteCode: TRUE(kw('trust_remote_code'), f.lang),
+    };
+    return f.lang === 'python' ? withCodeDownloads(shape, kw) : shape;
   }
   if (f.lang === 'python') {
     if (f.resolved === 'transformers.pipeline' || f.resolved.startsWith('transformers.pipelines.'))
@@ -204,6 +215,58 @@ function shapeOf(f: CallFacts): LoaderShape | undefined {
   return undefined;
 }
 
+/**
+ * The code a Python `from_pretrained` runs from a revision (or a repository) other than the weights'.
+ * - transformers dynamic_module_utils.py `get_class_from_dynamic_module`: `if code_revision is None and
+ *   pretrained_model_name_or_path == repo_id: code_revision = revision`, then `get_cached_module_file(repo_id, …,
+ *   revision=code_revision)`: with trust_remote_code, `code_revision=` decides the code that runs, whatever
+ *   `revision=` pins. The weights stay at `revision` (a reference without remote code); the code is one of its own.
+ * - diffusers pipeline_utils.py `DiffusionPipeline.from_pretrained(…, custom_pipeline=, custom_revision=)` →
+ *   `_get_custom_pipeline_class` → dynamic_modules_utils.py `get_cached_module_file`: a name ending in `.py` is a
+ *   local file (this repository's code); a name with a `/` is a hub repo whose `pipeline.py` runs, downloaded at
+ *   `custom_revision` (default: the default branch), with no trust_remote_code asked; a bare name is a community
+ *   pipeline, `hf_hub_download("diffusers/community-pipelines-mirror", "<version>/<name>.py", repo_type="dataset")`
+ *   — the mirror's default branch, the folder named by the diffusers version (or `custom_revision`: `main`,
+ *   `v<version>`). A bare name can also be a `<name>.py` in the model repository itself, which diffusers runs only
+ *   with trust_remote_code=True (the model reference then says so).
+ */
+function withCodeDownloads(shape: LoaderShape, kw: (k: string) => Resolved | undefined): LoaderShape {
+  const extra: LoaderShape[] = [];
+  const codeRevision = kw('code_revision');
+  if (shape.runsRemoteCode && codeRevision !== undefined && codeRevision.value !== shape.revision?.value) {
+    extra.push({ ...shape, via: `${shape.via} (code_revision)`, revision: codeRevision });
+    shape = { ...shape, runsRemoteCode: false };
+  }
+  const custom = kw('custom_pipeline');
+  const customRevision = kw('custom_revision');
+  const via = `${shape.via} (custom_pipeline)`;
+  const name = custom?.value;
+  if (custom !== undefined && custom.notString === undefined && !name?.endsWith('.py')) {
+    if (name === undefined) extra.push({ via, name: custom, runsRemoteCode: true });
+    else if (name.includes('/'))
+      extra.push({ via, name: custom, revision: customRevision, file: literalOf('pipeline.py'), runsRemoteCode: true });
+    else {
+      const folder =
+        customRevision === undefined
+          ? '<diffusers version>'
+          : customRevision.value === 'main'
+            ? 'main'
+            : `v${customRevision.value ?? '<version>'}`;
+      extra.push({
+        via,
+        name: literalOf(COMMUNITY_PIPELINES_MIRROR),
+        file: literalOf(`${folder}/${name}.py`),
+        runsRemoteCode: true,
+      });
+    }
+  }
+  return extra.length > 0 ? { ...shape, extra } : shape;
+}
+
+/** diffusers dynamic_modules_utils.py `COMMUNITY_PIPELINES_MIRROR_ID`, a dataset repository. */
+const COMMUNITY_PIPELINES_MIRROR = 'datasets/diffusers/community-pipelines-mirror';
+const literalOf = (value: string): Resolved => ({ value, isString: true });
+
 /** transformers `pipeline()` arguments that name a repo of their own when given as a str. */
 const PIPELINE_PARTS = ['config', 'tokenizer', 'feature_extractor', 'image_processor', 'processor'];
 
@@ -249,6 +312,22 @@ export const JAVASCRIPT_LOADER_NAMES: ReadonlySet<string> = new Set([
   'loadLayersModel',
 ]);
 
+/**
+ * A loader handed to another function as a value (`load(AutoModel.from_pretrained, "org/x")`,
+ * `pool.submit(hf_hub_download, …)`): whatever calls it picks its arguments at run time, as far as this file shows.
+ * A run-time note at the argument, never silence (`functools.partial` is read through: syntax.ts `throughPartial`).
+ */
+export function notePassedLoader(
+  path: string,
+  written: string,
+  resolved: string,
+  where: { line: number; column: number },
+  out: FileReferences,
+): void {
+  if (buildsModel(written, resolved, 'python'))
+    out.dynamic.push({ path, ...where, via: written, runsRemoteCode: false });
+}
+
 /** Turn one call into a reference, a run-time note, or nothing (not a loader, or a local path). */
 export function collectReference(
   path: string,
@@ -262,6 +341,7 @@ export function collectReference(
   collectShape(path, f, found, existsLocally, out, env);
   // The other repos the call names (pipeline's tokenizer=…): only a string the file shows is followed; anything else
   // is an object the code built or passes along (its own load, if any, is reported where it is made).
+  for (const more of found.extra ?? []) collectShape(path, f, more, existsLocally, out, env);
   const seen = new Set([found.name?.value]);
   for (const part of found.also ?? []) {
     if (part?.isString !== true || part.value === undefined || seen.has(part.value)) continue;
@@ -364,14 +444,16 @@ function collectShape(
     });
     return;
   }
-  if (!looksLikeRepoId(value, existsLocally)) return;
+  if (!looksLikeRepoId(value, existsLocally) && value !== COMMUNITY_PIPELINES_MIRROR) return;
   out.references.push({
     ...where,
     hub: 'huggingface',
     repoId: shape.bareNames === 'sentence-transformers' ? sentenceTransformersRepo(value) : value,
     ...(revision !== undefined ? { revision } : {}),
     revisionKind:
-      revision === undefined && !fromEnv && (shape.revision !== undefined || (f.splat && 'revision' in shape))
+      revision === undefined &&
+      !fromEnv &&
+      ((shape.revision !== undefined && shape.revision.notString !== 'absent') || (f.splat && 'revision' in shape))
         ? 'ref'
         : revisionKind(revision),
     ...revisionFrom,

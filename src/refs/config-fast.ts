@@ -28,12 +28,21 @@ export function mappingReferences(
   existsLocally: (p: string) => boolean,
   position: (offset: number) => { line: number; column: number },
 ): void {
-  for (const [key, { value, at }] of scalars) {
+  for (const [key, { value: written, at }] of scalars) {
     if (!MODEL_KEYS.has(key)) continue;
-    const revision = revisionFor(key, scalars);
+    const nameEnv = omegaConfEnv(written);
+    const revisionWritten = revisionFor(key, scalars);
+    const revisionEnv = revisionWritten === undefined ? undefined : omegaConfEnv(revisionWritten);
+    const revision = revisionEnv ? revisionEnv.fallback : revisionWritten;
+    const pos = position(at);
+    if (nameEnv?.fallback === undefined && nameEnv !== undefined) {
+      // `${oc.env:MODEL}` with no default: the model is whatever the run's environment names.
+      out.dynamic.push({ path, line: pos.line, column: pos.column, via: key, runsRemoteCode: trust });
+      continue;
+    }
+    const value = nameEnv?.fallback ?? written;
     const url = parseModelUrl(value);
     if (!url && !looksLikeRepoId(value, existsLocally)) continue;
-    const pos = position(at);
     const rev = revision ?? url?.revision;
     out.references.push({
       path,
@@ -45,9 +54,24 @@ export function mappingReferences(
       ...(url ? { url: url.url } : {}),
       ...(rev !== undefined ? { revision: rev } : {}),
       revisionKind: url?.hub === 'url' ? 'none' : revisionKind(rev),
+      ...(revisionEnv ? { revisionFrom: revisionEnv.variable } : {}),
+      ...(nameEnv ? { nameFrom: nameEnv.variable } : {}),
       runsRemoteCode: trust,
     });
   }
+}
+
+/**
+ * OmegaConf's `oc.env` resolver, which Hydra configs use: `${oc.env:VAR}` is the variable's value (an error when it
+ * is unset), `${oc.env:VAR,default}` the default when it is unset (omegaconf/resolvers/oc/__init__.py `env`;
+ * the default is a grammar value: quotes stripped, `null` is None). Anything else is not an env read.
+ */
+function omegaConfEnv(value: string): { readonly variable: string; readonly fallback?: string } | undefined {
+  const m = /^\$\{oc\.env:\s*([A-Za-z_]\w*)\s*(?:,(.*))?\}$/.exec(value);
+  if (!m) return undefined;
+  const raw = m[2]?.trim();
+  const fallback = raw === undefined || raw === 'null' ? undefined : raw.replace(/^(['"])(.*)\1$/, '$2');
+  return fallback === undefined ? { variable: m[1]! } : { variable: m[1]!, fallback };
 }
 
 export function findConfigReferencesFast(
@@ -108,9 +132,10 @@ const KEY = /^[A-Za-z_][\w.-]*$/;
 const TYPED_KEY = /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE|[Nn]ull|NULL)$/;
 /**
  * A plain scalar of ordinary characters (words, paths, URLs, numbers, single spaces between words), a `'…'` without
- * quotes inside, or a `"…"` without escapes; then an optional comment.
+ * quotes inside, a `"…"` without escapes, or an OmegaConf interpolation (`${oc.env:VAR,default}`: a plain scalar
+ * starting with `$`, no `: `, ` #` or nested braces); then an optional comment.
  */
-const SCALAR = String.raw`[\w./+~](?:[\w./@+=~-]|:(?=[\w./@+=~-])| (?=[\w./@+=~-]))*|'[^'\n]*'|"[^"\\\n]*"`;
+const SCALAR = String.raw`[\w./+~](?:[\w./@+=~-]|:(?=[\w./@+=~-])| (?=[\w./@+=~-]))*|'[^'\n]*'|"[^"\\\n]*"|\$\{(?:[^{}\n#:\s]|:(?=\S)| (?=[^\s#]))*\}`;
 const PAIR = new RegExp(String.raw`^( *)([^\s:#][^\s:]*):(?: +(${SCALAR}))? *(?: #.*)?$`);
 const ITEM = new RegExp(String.raw`^( *)- +(${SCALAR}) *(?: #.*)?$`);
 

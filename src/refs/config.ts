@@ -1,6 +1,7 @@
 import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type YAMLMap } from 'yaml';
 import { findConfigReferencesFast, mappingReferences } from './config-fast.js';
 import { MODEL_KEYS } from './prefilter.js';
+import { sourceExtension } from './sources.js';
 import type { FileReferences } from './types.js';
 
 /** A config deeper or larger than this is not a hand-written config: stop walking (bounded, never recursive). */
@@ -27,9 +28,14 @@ export function findConfigReferencesWithYaml(
   existsLocally: (p: string) => boolean,
 ): FileReferences {
   const out: FileReferences = { references: [], dynamic: [] };
+  // A `.json` that JSON.parse (and Python's json.load) refuses — comments, a template — is not read as YAML either:
+  // YAML takes `// note\n"model_name_or_path"` for one long key. Counted as not searched (CPR011).
+  if (sourceExtension(path) === 'json') JSON.parse(text);
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: false, prettyErrors: false });
-  if (doc.errors.length > 0) return out;
+  // A config that names a model key (search.ts screened it) but is not YAML or JSON — JSON with comments, a template
+  // — could not be checked: search.ts `runFinder` counts it as not searched (CPR011), never a silent pass.
+  if (doc.errors.length > 0) throw new SyntaxError(`${path}: not YAML or JSON`);
   const stack: unknown[] = [doc.contents];
   let budget = MAX_NODES;
   while (stack.length > 0 && budget-- > 0) {

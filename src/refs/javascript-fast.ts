@@ -28,6 +28,8 @@ export function findJavaScriptReferencesFast(
   text: string,
   existsLocally: (p: string) => boolean,
 ): FileReferences | undefined {
+  // refs8: a fallback for an env read (`process.env.MODEL ?? 'org/x'`) is read by javascript.ts `envOf` only.
+  if (ENV_FALLBACK.test(text)) return undefined;
   try {
     return read(path, text, tokenize(text), existsLocally);
   } catch (err) {
@@ -35,6 +37,9 @@ export function findJavaScriptReferencesFast(
     throw err;
   }
 }
+
+/** `process.env.X ??` / `process.env['X'] ||` (spaced or not, `?.` or not): loosely, never missing one. */
+const ENV_FALLBACK = /process\s*(?:\?\.|\.)\s*env\b[^;]*?(?:\?\?|\|\|)/;
 
 /** A loader call: where its callee starts, how it is written and resolved, its argument list's brackets. */
 interface LoaderCall {

@@ -7,6 +7,7 @@ import { TransformersJsEnvReader } from './transformersjs-env.js';
 import { collectReference, type CallFacts, type Resolved } from './calls.js';
 import { unquote } from './javascript-tokens.js';
 import { ClassMembers, objectLiteral, objectMembers } from './javascript-members.js';
+import { EnvConstants, type EnvRead } from './python-env.js';
 
 const TS = parser.configure({ dialect: 'ts jsx' });
 
@@ -23,6 +24,7 @@ export function findJavaScriptReferences(
   const at = lineIndex(text);
   const src = (n: SyntaxNode) => text.slice(n.from, n.to);
   const constants = new Constants();
+  const envs = new EnvConstants();
   const imports = new Map<string, string>();
   const calls: SyntaxNode[] = [];
   const assignments: SyntaxNode[] = [];
@@ -80,6 +82,7 @@ export function findJavaScriptReferences(
         if (required !== undefined) imports.set(src(target), required);
         else {
           constants.set(src(target), evaluate(value));
+          envs.set(src(target), envOf(value));
           const obj = objectLiteral(value);
           if (obj) for (const [k, v] of objectMembers(obj, src(target), src, evaluate)) constants.set(k, v);
         }
@@ -142,6 +145,37 @@ export function findJavaScriptReferences(
     }
   }
 
+  /**
+   * `process.env.MODEL ?? 'org/x'` (or `||`, or `process.env['MODEL']`), or a name only ever bound to one: the
+   * fallback is what loads when the variable is unset (python-env.ts `EnvRead`). javascript-fast.ts leaves such a
+   * file to this reader.
+   */
+  function envOf(n: SyntaxNode): EnvRead | undefined {
+    if (n.name === 'VariableName') return envs.get(src(n));
+    if (n.name === 'ParenthesizedExpression') {
+      const inner = childrenOf(n).filter((c) => c.name !== '(' && c.name !== ')');
+      return inner.length === 1 ? envOf(inner[0]!) : undefined;
+    }
+    if (n.name !== 'BinaryExpression') return undefined;
+    const [left, op, right] = childrenOf(n);
+    if (!left || !op || !right || (src(op) !== '??' && src(op) !== '||')) return undefined;
+    const variable = envVariable(left);
+    const fallback = evaluate(right);
+    return variable !== undefined && fallback !== undefined ? { variable, fallback } : undefined;
+  }
+
+  /** The variable `process.env.X` / `process.env['X']` reads. */
+  function envVariable(n: SyntaxNode): string | undefined {
+    if (n.name !== 'MemberExpression') return undefined;
+    const kids = childrenOf(n);
+    const obj = kids[0];
+    if (!obj || calleeName(obj) !== 'process.env') return undefined;
+    const prop = kids[kids.length - 1]!;
+    if (prop.name === 'PropertyName') return src(prop);
+    const key = kids.find((k) => k.name === 'String');
+    return kids.length === 4 && key ? unquote(src(key)) : undefined;
+  }
+
   function calleeName(n: SyntaxNode): string | undefined {
     if (n.name === 'VariableName') return src(n);
     if (n.name !== 'MemberExpression') return undefined;
@@ -164,11 +198,14 @@ export function findJavaScriptReferences(
       if (!value) {
         into.set(name, { value: constants.get(src(key)), isString: true });
       } else if (value.name === 'ObjectExpression') objectProps(value, `${name}.`, into);
-      else
+      else {
+        const env = envOf(value);
         into.set(name, {
           value: evaluate(value),
           isString: value.name === 'String' || value.name === 'TemplateString',
+          ...(env ? { env } : {}),
         });
+      }
     }
   }
 
@@ -208,10 +245,12 @@ export function findJavaScriptReferences(
       if (a.name === 'Spread') splat = true;
       else if (a.name === 'ObjectExpression') objectProps(a, '', keywords);
       const notString = nonString(a);
+      const env = envOf(a);
       positional.push({
         value: evaluate(a),
         isString: a.name === 'String' || a.name === 'TemplateString',
         ...(notString ? { notString } : {}),
+        ...(env ? { env } : {}),
       });
     }
     const { line, column } = at(call.from);

@@ -4,6 +4,9 @@ import type { TrustedRegistry } from '../core/trusted-registry.js';
 import { isPullRequestRef, looksLikeAbbreviatedCommit } from './ids.js';
 import type { DynamicReference, ModelReference } from './types.js';
 
+/** calls.ts `withCodeDownloads`: the `via` of the pipeline code diffusers' `custom_pipeline=` runs. */
+const CUSTOM_PIPELINE = '(custom_pipeline)';
+
 /** The commits the trusted registry reviewed for each hub repo id (entry name, or a huggingface.co source URL). */
 export function reviewedCommits(registry: TrustedRegistry): Map<string, Set<string>> {
   const out = new Map<string, Set<string>>();
@@ -48,7 +51,7 @@ export function judgeReference(
   if (ref.runsRemoteCode) {
     out.push({
       ruleId: 'CPR002',
-      message: `${ref.via} loads ${shown} and runs the Python code in that repository (${ref.via === 'torch.hub.load' ? 'its hubconf.py' : 'trust_remote_code=True'}). Vendor the reviewed code or use a model the library implements.`,
+      message: `${ref.via} loads ${shown} and runs the Python code in that repository (${ref.via === 'torch.hub.load' ? 'its hubconf.py' : ref.via.endsWith(CUSTOM_PIPELINE) ? 'diffusers custom_pipeline' : 'trust_remote_code=True'}). Vendor the reviewed code or use a model the library implements.`,
       location: where,
       evidence,
     });
@@ -172,7 +175,7 @@ export function dynamicFinding(d: DynamicReference): Finding {
   return {
     ruleId: d.runsRemoteCode ? 'CPR002' : 'CPR010',
     message: d.runsRemoteCode
-      ? `${d.via} runs code from a model repository chosen at run time (trust_remote_code=True). Vendor the reviewed code or use a model the library implements.`
+      ? `${d.via} runs code from a model repository chosen at run time (${d.via.endsWith(CUSTOM_PIPELINE) ? 'diffusers custom_pipeline' : 'trust_remote_code=True'}). Vendor the reviewed code or use a model the library implements.`
       : `${d.via} loads a model whose name is chosen at run time; it cannot be checked against the trusted registry. Make sure the configuration that names it pins a commit.`,
     location: { path: d.path, line: d.line, column: d.column },
     evidence: { via: d.via },

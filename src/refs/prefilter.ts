@@ -91,10 +91,12 @@ export function usesEscapedModuleWord(
 export const LOADER_NEEDLES: readonly (readonly [words: readonly string[], module: string | undefined])[] = [
   [['from_pretrained', 'InferenceSession', 'loadGraphModel', 'loadLayersModel', 'huggingface.co'], undefined],
   [['pipeline'], 'transformers'],
-  [['hf_hub_download', 'snapshot_download'], 'huggingface_hub'],
+  // refs8: `_download` for hf_hub_download and snapshot_download, and the module's name for SentenceTransformer and
+  // CrossEncoder (a file that holds it nearly always calls one): three needles freed for the adapter loaders below.
+  [['_download'], 'huggingface_hub'],
   [['hub'], 'torch'],
   [['create_model'], 'timm'],
-  [['SentenceTransformer', 'CrossEncoder'], 'sentence_transformers'],
+  [['sentence_transformers'], 'sentence_transformers'],
   [['downloadFile', 'snapshotDownload'], '@huggingface/hub'],
   // redrefs: python-loaders.ts (diffusers single files, vLLM, langchain, open_clip, keras_hub, datasets scripts).
   [['from_single_file'], undefined],
@@ -113,6 +115,9 @@ export const LOADER_NEEDLES: readonly (readonly [words: readonly string[], modul
   [['mot'], 'transformers'],
   // refs5: ollama-python's `pull` (python-loaders.ts): the module's name alone, a word few files hold.
   [['ollama'], undefined],
+  // refs8: adapters a model or pipeline loads onto itself (python-loaders.ts `ADAPTER_LOADERS`): load_lora_weights,
+  // load_textual_inversion, load_ip_adapter and load_adapter.
+  [['lora_weights', 'textual_inversion', '_adapter'], undefined],
 ];
 
 /**

@@ -16,7 +16,7 @@ export type Node =
   | { readonly k: 'call'; readonly from: number; readonly callee: Node; readonly args: readonly Arg[] }
   | { readonly k: 'dict'; readonly from: number; readonly items: readonly DictItem[] }
   | { readonly k: 'attribute'; readonly from: number; readonly object: Node; readonly property: string }
-  | { readonly k: 'other'; readonly from: number };
+  | { readonly k: 'other'; readonly from: number; readonly none?: true };
 
 export type Arg =
   | { readonly k: 'keyword'; readonly name: string; readonly value: Node }
@@ -207,7 +207,7 @@ export class ExpressionReader {
     if (t.t === 'name') {
       this.p++;
       if (t.text === 'True' || t.text === 'False') return { k: 'bool', from, text: t.text };
-      if (t.text === 'None') return { k: 'other', from };
+      if (t.text === 'None') return { k: 'other', from, none: true };
       if (KEYWORDS.has(t.text)) throw new Unsure();
       return { k: 'name', from, name: t.text };
     }

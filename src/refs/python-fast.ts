@@ -1,4 +1,4 @@
-import { MODULE_RETURNS_SELF, buildsModel, collectReference, type Resolved } from './calls.js';
+import { MODULE_RETURNS_SELF, buildsModel, collectReference, notePassedLoader, type Resolved } from './calls.js';
 import { StatementReader, type Arg, type Node } from './python-reader.js';
 import { dictUseCheck } from './python-dict-uses.js';
 import { keptStatements } from './python-snippet.js';
@@ -120,6 +120,12 @@ export function findPythonReferencesFast(
     const facts = { written, ...argFacts(call.args), line, column, lang: 'python' as const };
     const resolved = bound ? resolveCallee(imports, bound.target) : resolveMethod(imports, instances, written, called);
     collectReference(path, { ...(bound ? throughPartial(facts, bound) : facts), resolved }, existsLocally, out);
+    if (resolveCallee(imports, written) !== PARTIAL)
+      for (const a of call.args) {
+        if (a.k === 'splat' || (a.value.k !== 'name' && a.value.k !== 'attribute')) continue;
+        const passed = calleeName(a.value);
+        if (passed !== undefined) notePassedLoader(path, passed, resolveCallee(imports, passed), at(a.value.from), out);
+      }
   }
   readPythonHubSettings(path, text, at, out);
   return out;
@@ -188,6 +194,7 @@ class Values {
       ...(this.isBuilt(n) ? { built: true } : {}),
       ...(env ? { env } : {}),
       ...(this.isPathCall(n) ? { localPath: true } : {}),
+      ...(n.k === 'other' && n.none === true ? { notString: 'absent' as const } : {}),
     };
   }
 

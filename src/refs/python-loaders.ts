@@ -20,6 +20,11 @@ export const PYTHON_LIBRARY_WORDS: readonly string[] = [
   'HuggingFaceEmbedding',
   'HuggingFaceLLM',
   'ollama',
+  // refs8: adapters loaded onto a model or pipeline the file holds (`ADAPTER_LOADERS`).
+  'load_lora_weights',
+  'load_textual_inversion',
+  'load_ip_adapter',
+  'load_adapter',
 ];
 
 /**
@@ -83,11 +88,45 @@ function singleFileShape(f: CallFacts, kw: (k: string) => Resolved | undefined):
   };
 }
 
+/**
+ * Adapter weights a model or pipeline object downloads onto itself, matched by method name (the object's class is
+ * not known here, as for `from_pretrained`): `[repo argument keywords, position of weight_name]`.
+ * - diffusers lora_pipeline.py `load_lora_weights(pretrained_model_name_or_path_or_dict, adapter_name=None,
+ *   **kwargs)` → `lora_state_dict` → `_fetch_state_dict(…, weight_name, …, revision, subfolder)` → `_get_model_file`
+ *   (hf_hub_download at `revision`);
+ * - diffusers textual_inversion.py `load_textual_inversion(pretrained_model_name_or_path, token=None, …, **kwargs)`
+ *   (its `token` is the prompt word the embedding binds, not a credential), `revision` and `weight_name` in kwargs;
+ * - diffusers ip_adapter.py `load_ip_adapter(pretrained_model_name_or_path_or_dict, subfolder, weight_name,
+ *   image_encoder_folder="image_encoder", **kwargs)`: the adapter and its image encoder from the same repo at
+ *   `revision`;
+ * - transformers integrations/peft.py `load_adapter(peft_model_id=None, adapter_name=None, revision=None, …)` and
+ *   peft `PeftModel.load_adapter(model_id, adapter_name, …, **kwargs)` (hf_hub_download at kwargs' `revision`).
+ */
+const ADAPTER_LOADERS: ReadonlyMap<string, readonly [keys: readonly string[], weightAt: number | undefined]> = new Map([
+  ['load_lora_weights', [['pretrained_model_name_or_path_or_dict'], undefined]],
+  ['load_textual_inversion', [['pretrained_model_name_or_path'], undefined]],
+  ['load_ip_adapter', [['pretrained_model_name_or_path_or_dict'], 2]],
+  ['load_adapter', [['peft_model_id', 'model_id'], undefined]],
+]);
+
 export function pythonLibraryShape(f: CallFacts): LoaderShape | undefined {
   const kw = (k: string) => f.keywords.get(k);
   const pos = (i: number) => f.positional[i];
   const name = lastName(f.resolved);
   if (name === 'from_single_file') return singleFileShape(f, kw);
+  const adapter = ADAPTER_LOADERS.get(name);
+  if (adapter) {
+    const [keys, weightAt] = adapter;
+    const repo = keys.map(kw).find((r) => r !== undefined) ?? pos(0);
+    return {
+      via: f.written,
+      name: repo,
+      // Only as a keyword: peft's load_adapter takes `is_trainable` where transformers' takes `revision` (third).
+      revision: kw('revision'),
+      file: kw('weight_name') ?? (weightAt !== undefined ? pos(weightAt) : undefined),
+      runsRemoteCode: false,
+    };
+  }
   // torch.hub.load_state_dict_from_url / download_url_to_file (and torch.utils.model_zoo.load_url): weights by URL.
   // check_hash only compares a sha256 prefix taken from the file name (hub.py HASH_REGEX), usually 8 hex digits:
   // not a pin a reviewer can rely on, so the URL is reported like any other.

@@ -26,8 +26,11 @@ const NOT_ID_AFTER = '(?![\\w\\u00a1-\\uffff])';
 const WORD = new RegExp(ID, 'g');
 /** `name = a.b.c` alone on its line: the assignments `bindAliases` (syntax.ts) reads as aliases. */
 const ALIAS = new RegExp(`^\\s*(${ID})\\s*=\\s*(${ID}(?:\\s*\\.\\s*${ID})*)\\s*$`);
-/** `name = functools.partial(…` (syntax.ts `throughPartial`): the name calls the loader the line names. */
-const BOUND_PARTIAL = new RegExp(`^\\s*(${ID})\\s*=\\s*(?:functools\\s*\\.\\s*)?partial\\s*\\(`);
+/**
+ * `name = functools.partial(…` (syntax.ts `throughPartial`): the name calls the loader the line names. The callee is
+ * any dotted name here (`ft.partial`, `bind` from `from functools import partial as bind`): `PARTIAL_CALLEES` decides.
+ */
+const BOUND_PARTIAL = new RegExp(`^\\s*(${ID})\\s*=\\s*(${ID}(?:\\s*\\.\\s*${ID})*)\\s*\\(`);
 const IMPORT = new RegExp(`${NOT_ID_BEFORE}import${NOT_ID_AFTER}`, 'g');
 /** Keywords in an import statement: never a bound name. */
 const IMPORT_KEYWORDS = new Set(['from', 'import', 'as']);
@@ -68,11 +71,15 @@ export function keptStatements(text: string): LogicalLine[] | undefined {
   const keep = new Uint8Array(lines.length);
   // Names bound by imports of a loader's module (or of a `from_pretrained`): calls through them may be loaders.
   const triggers = new Set<string>(PYTHON_LOADER_WORDS);
+  // Names an import of functools binds (`import functools as ft`, `from functools import partial as bind`): a call
+  // through one may be `functools.partial`. Over-approximate: the finder resolves the import exactly.
+  const partialCallees = new Set(['partial']);
   lineHits(IMPORT, text, lines, (i) => {
     if (keep[i]) return;
     keep[i] = 1;
     const w = words(i);
     if (w.some((x) => PYTHON_LOADER_WORDS.includes(x))) for (const x of w) if (!IMPORT_KEYWORDS.has(x)) triggers.add(x);
+    if (w.some((x) => x === 'functools')) for (const x of w) if (!IMPORT_KEYWORDS.has(x)) partialCallees.add(x);
   });
   const assigners = new Map<string, number[]>();
   assignmentHits(text, lines, (i, name) => {
@@ -88,7 +95,8 @@ export function keptStatements(text: string): LogicalLine[] | undefined {
       if (at.length !== 1 || triggers.has(name)) continue;
       const line = text.slice(lines[at[0]!]!.start, lines[at[0]!]!.end);
       const alias = line.includes('(') ? null : ALIAS.exec(line);
-      const partial = alias ? null : BOUND_PARTIAL.exec(line);
+      const bound = alias ? null : BOUND_PARTIAL.exec(line);
+      const partial = bound && bound[2]!.split('.').some((part) => partialCallees.has(part.trim())) ? bound : null;
       const read = alias?.[1] === name ? alias[2]!.split('.') : partial?.[1] === name ? (line.match(WORD) ?? []) : [];
       if (read.some((part) => triggers.has(part.trim()))) {
         triggers.add(name);

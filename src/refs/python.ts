@@ -23,7 +23,14 @@ import {
   type DictValue,
   type ImportPart,
 } from './syntax.js';
-import { MODULE_RETURNS_SELF, buildsModel, collectReference, type CallFacts, type Resolved } from './calls.js';
+import {
+  MODULE_RETURNS_SELF,
+  buildsModel,
+  collectReference,
+  notePassedLoader,
+  type CallFacts,
+  type Resolved,
+} from './calls.js';
 import { dictUseCheck } from './python-dict-uses.js';
 import { pythonSnippet } from './python-snippet.js';
 import { unquote } from './python-literals.js';
@@ -241,6 +248,8 @@ function referencesInTree(
       ...(isBuilt(n) ? { built: true } : {}),
       ...(env ? { env } : {}),
       ...(isPathCall(n) ? { localPath: true } : {}),
+      // `None`: the loader's default, as if not given (calls.ts `Resolved.notString`).
+      ...(n.name === 'None' ? { notString: 'absent' as const } : {}),
     };
   }
 
@@ -348,6 +357,14 @@ function referencesInTree(
       const resolved = resolveCallee(imports, bound.target);
       collectReference(path, { ...throughPartial(f, bound), resolved }, existsLocally, out);
     } else if (f) collectReference(path, f, existsLocally, out);
+    if (f && calledName(call) !== PARTIAL)
+      for (const group of argGroups(childrenOf(call)[1]!)) {
+        const value = group.length === 1 ? group[0] : group[1]?.name === 'AssignOp' ? group[2] : undefined;
+        if (value?.name !== 'VariableName' && value?.name !== 'MemberExpression') continue;
+        const written = calleeName(value);
+        if (written !== undefined)
+          notePassedLoader(path, written, resolveCallee(imports, written), at(value.from), out);
+      }
   }
   return out;
 }

@@ -103,3 +103,13 @@ export function isOwnReferenceSource(path: string, bytes?: Buffer): boolean {
   return bytes === undefined || mayNameModelBytes(language, bytes);
 }
 let lastAsked: { path: string; language: Language | undefined } = { path: '', language: undefined };
+
+/**
+ * A PEFT adapter's adapter_config.json (catalogued as a model manifest, `hf-config`, and read for its code too): peft
+ * auto.py `AutoPeftModel….from_pretrained(adapter)` loads `PeftConfig.from_pretrained(adapter)` and then
+ * `from_pretrained(peft_config.base_model_name_or_path, revision=peft_config.revision)`: the base model is a hub
+ * download the adapter folder names, read as a config (prefilter.ts `MODEL_KEYS`).
+ */
+export function isAdapterConfig(f: { readonly path: string; readonly format: string }): boolean {
+  return f.format === 'hf-config' && (f.path === 'adapter_config.json' || f.path.endsWith('/adapter_config.json'));
+}

@@ -8,7 +8,7 @@ import { dynamicFinding, judgeReference, reviewedCommits } from './judge.js';
 import { loadFinder, loadQuickFinder, type Language } from './languages.js';
 import { mayNameModelBytes } from './prefilter.js';
 import type { Finder, QuickFinder } from './search.js';
-import { isInstalledPackage, isReferenceSource, isTestData, languageOf } from './sources.js';
+import { isInstalledPackage, isReferenceSource, isTestData, languageOf, isAdapterConfig } from './sources.js';
 import { MAX_NESTING } from './text.js';
 import { pushAll } from '../core/push-all.js';
 
@@ -35,7 +35,9 @@ export const refsStage: Stage = {
       if (!finder) quickFinders.set(language, (finder = loadQuickFinder(language)));
       return finder;
     };
-    const sources = input.files.filter((f) => f.format === 'other' && isReferenceSource(f.path));
+    const sources = input.files.filter(
+      (f) => (f.format === 'other' || isAdapterConfig(f)) && isReferenceSource(f.path),
+    );
     const installed = sources.filter((f) => isInstalledPackage(f.path)).map((f) => f.path);
     const candidates = installed.length > 0 ? sources.filter((f) => !isInstalledPackage(f.path)) : sources;
     // transformers' from_pretrained prefers a local folder of the same name (os.path.isdir): so do we. The set of
@@ -88,7 +90,7 @@ export const refsStage: Stage = {
       ...notSearched(
         skipped.sort(),
         undefined,
-        `source file(s) were not searched for model references: minified, generated, nested deeper than ${MAX_NESTING} brackets, or over ${MAX_SOURCE_BYTES} bytes.`,
+        `source file(s) were not searched for model references: minified, generated, nested deeper than ${MAX_NESTING} brackets, over ${MAX_SOURCE_BYTES} bytes, or a config that names a model key but does not parse as YAML or JSON (comments in JSON, a template).`,
       ),
       ...notSearched(
         installed,

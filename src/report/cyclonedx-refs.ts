@@ -37,6 +37,9 @@ export function referenceComponents(refs: readonly ModelReference[]): CdxCompone
 
 function purlOf(r: ModelReference): string | undefined {
   if (r.repoId === undefined || r.hub === 'url') return undefined;
+  // A dataset's or Space's repo (`datasets/<org>/<name>`: diffusers' community-pipelines mirror, a URL under
+  // `/datasets/`) has no purl: the huggingface purl type names models only. Its name and URL still say what it is.
+  if (r.repoId.split('/').length > 2) return undefined;
   const [ns, name] = r.repoId.includes('/') ? r.repoId.split('/', 2) : [undefined, r.repoId];
   const path = [ns, name]
     .filter((x): x is string => x !== undefined)

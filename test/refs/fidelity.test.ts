@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -14,7 +14,7 @@ import { languageOf } from '../../src/refs/sources.js';
 import { EMPTY_REGISTRY } from '../../src/core/trusted-registry.js';
 import { refsStage } from '../../src/refs/stage.js';
 import { REPO } from '../helpers/cli.js';
-import { scanWith } from '../helpers/scan.js';
+import { scanAsCli, scanWith } from '../helpers/scan.js';
 
 /**
  * Fidelity cases: what chainproof reports for a reference must be what the library would download or run (each
@@ -372,6 +372,98 @@ const CASES: { file: string; want: string[] }[] = [
       'CPR003:12:13 acme/segmenter-code@v1',
     ],
   },
+  {
+    // diffusers get_cached_module_file: custom_pipeline "org/x" runs that repo's pipeline.py at custom_revision; a
+    // bare name runs the community mirror's `<version>/<name>.py`; a `.py` path is local; None is no custom code.
+    // transformers get_class_from_dynamic_module: code_revision decides the code that runs, whatever revision pins.
+    file: 'diffusers-custom-code.py',
+    want: [
+      `CPR003:6:5 acme/sd@${C}`,
+      'CPR002:6:5 acme/fancy-pipe@- pipeline.py',
+      'CPR001:6:5 acme/fancy-pipe@- pipeline.py',
+      'CPR003:6:5 acme/fancy-pipe@- pipeline.py',
+      `CPR003:7:5 acme/sd@${C}`,
+      `CPR002:7:5 acme/fancy-pipe@${C} pipeline.py`,
+      `CPR003:7:5 acme/fancy-pipe@${C} pipeline.py`,
+      `CPR003:8:5 acme/sd@${C}`,
+      'CPR002:8:5 datasets/diffusers/community-pipelines-mirror@- <diffusers version>/lpw_stable_diffusion.py',
+      'CPR001:8:5 datasets/diffusers/community-pipelines-mirror@- <diffusers version>/lpw_stable_diffusion.py',
+      'CPR003:8:5 datasets/diffusers/community-pipelines-mirror@- <diffusers version>/lpw_stable_diffusion.py',
+      `CPR003:9:5 acme/sd@${C}`,
+      'CPR002:9:5 datasets/diffusers/community-pipelines-mirror@- v0.30.0/lpw_sd.py',
+      'CPR001:9:5 datasets/diffusers/community-pipelines-mirror@- v0.30.0/lpw_sd.py',
+      'CPR003:9:5 datasets/diffusers/community-pipelines-mirror@- v0.30.0/lpw_sd.py',
+      `CPR003:10:5 acme/sd@${C}`,
+      `CPR003:11:5 acme/sd@${C}`,
+      `CPR003:12:5 acme/sd@${C}`,
+      `CPR003:13:5 acme/arch@${C}`,
+      'CPR002:13:5 acme/arch@main',
+      'CPR001:13:5 acme/arch@main',
+      'CPR003:13:5 acme/arch@main',
+      `CPR002:14:5 acme/arch@${C}`,
+      `CPR003:14:5 acme/arch@${C}`,
+      `CPR003:15:5 acme/arch@${C}`,
+      'CPR002:11:5 dynamic',
+    ],
+  },
+  {
+    // diffusers load_lora_weights / load_textual_inversion / load_ip_adapter, transformers and peft load_adapter:
+    // hf_hub_download of the adapter at the `revision` keyword (weight_name the file); a state dict passed in is a
+    // run-time value; a local folder is none. The file calls no from_pretrained (the byte test must let it through).
+    file: 'adapter-loaders.py',
+    want: [
+      'CPR001:7:5 acme/pixel-lora@- pixel.safetensors',
+      'CPR003:7:5 acme/pixel-lora@- pixel.safetensors',
+      `CPR003:8:5 acme/ink-lora@${C} ink.safetensors`,
+      'CPR001:10:5 acme/cat-toy@-',
+      'CPR003:10:5 acme/cat-toy@-',
+      `CPR003:11:5 acme/ip-adapter@${C} ip-adapter_sd15.bin`,
+      'CPR001:12:5 acme/support-lora@v2',
+      'CPR003:12:5 acme/support-lora@v2',
+      'CPR001:13:5 acme/billing-lora@-',
+      'CPR003:13:5 acme/billing-lora@-',
+      'CPR010:9:5 dynamic',
+    ],
+  },
+  {
+    // functools.partial under another name (`from functools import partial as bind`, `ft.partial`) is read through
+    // as partial.__call__ does; a loader handed to another function as a value is a run-time choice, never silence.
+    file: 'partial-and-passed-loaders.py',
+    want: [
+      'CPR001:10:9 acme/encoder@main',
+      'CPR003:10:9 acme/encoder@main',
+      'CPR001:11:13 acme/tokenizer@-',
+      'CPR003:11:13 acme/tokenizer@-',
+      'CPR010:18:17 dynamic',
+      'CPR010:20:27 dynamic',
+    ],
+  },
+  {
+    // `process.env.X ?? 'org/x'` / `|| 'org/x'` / `process.env['X'] ?? …`: the fallback loads when X is unset, named
+    // with X (as Python's os.environ.get default); a bare env read stays a run-time choice.
+    file: 'env-fallback.ts',
+    want: [
+      'CPR001:6:31 acme/nullish-default@- name-env:MODEL_ID',
+      'CPR003:6:31 acme/nullish-default@- name-env:MODEL_ID',
+      `CPR003:7:28 acme/or-default@${C} name-env:EMBED_MODEL`,
+      'CPR001:8:26 acme/bracket-default@main env:TOKENIZER_REVISION name-env:TOKENIZER',
+      'CPR003:8:26 acme/bracket-default@main env:TOKENIZER_REVISION name-env:TOKENIZER',
+      'CPR010:11:26 dynamic',
+    ],
+  },
+  {
+    // OmegaConf's oc.env resolver (Hydra configs): `${oc.env:VAR,default}` loads the default when VAR is unset, for a
+    // model or a revision; `${oc.env:VAR}` (or a null default) is a run-time choice. Other interpolations name a key
+    // whose own value is reported where it is written.
+    file: 'hydra-env.yaml',
+    want: [
+      `CPR003:7:31 acme/quoted-teacher@${C} env:TEACHER_REVISION name-env:TEACHER`,
+      'CPR001:2:23 acme/hydra-default@main env:MODEL_REVISION name-env:MODEL_NAME',
+      'CPR003:2:23 acme/hydra-default@main env:MODEL_REVISION name-env:MODEL_NAME',
+      'CPR010:10:22 dynamic',
+      'CPR010:5:19 dynamic',
+    ],
+  },
 ];
 
 describe('model references agree with what the libraries load (fixtures/refs/fidelity)', () => {
@@ -381,6 +473,11 @@ describe('model references agree with what the libraries load (fixtures/refs/fid
 
   it.each(CASES.filter((c) => c.file.endsWith('.py')))('$file: lezer over the whole file agrees', ({ file }) => {
     expect(findings(file, findPythonReferencesInWholeFile)).toEqual(findings(file));
+  });
+
+  it('env-fallback.ts: the parser-free JavaScript reader leaves env fallbacks to lezer', () => {
+    const text = readFileSync(path.join(DIR, 'env-fallback.ts'), 'utf8');
+    expect(findJavaScriptReferencesFast('env-fallback.ts', text, local)).toBeUndefined();
   });
 
   it('pipeline-non-string.js: the parser-free JavaScript reader agrees', () => {
@@ -451,6 +548,62 @@ describe('notebooks in a scan', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+/** Run `fn` over a temporary folder holding `files` (path → text), removed afterwards. */
+async function inFolder(files: Record<string, string>, fn: (dir: string) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'chainproof-refs-'));
+  try {
+    for (const [rel, text] of Object.entries(files)) {
+      mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+      writeFileSync(path.join(dir, rel), text);
+    }
+    await fn(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('PEFT adapter folders in a scan', () => {
+  it('adapter_config.json names the base model AutoPeftModel downloads at its revision, even alone in the repo', async () => {
+    const adapter = (base: string, revision: string | null) =>
+      JSON.stringify({ base_model_name_or_path: base, peft_type: 'LORA', r: 8, revision }, null, 2);
+    const files = {
+      'adapters/support/adapter_config.json': adapter('acme/base-7b', null),
+      'adapters/billing/adapter_config.json': adapter('acme/base-7b', C),
+    };
+    await inFolder(files, async (dir) => {
+      const r = await scanAsCli(dir);
+      expect(
+        r.findings
+          .filter((f) => f.ruleId.startsWith('CPR'))
+          .map((f) => `${f.ruleId}:${f.location.path}:${f.location.line}`)
+          .sort(),
+      ).toEqual([
+        'CPR001:adapters/support/adapter_config.json:2',
+        'CPR003:adapters/billing/adapter_config.json:2',
+        'CPR003:adapters/support/adapter_config.json:2',
+      ]);
+    });
+  });
+});
+
+describe('configs that do not parse', () => {
+  it('JSON with comments and a YAML template that name a model key are counted as not searched (CPR011)', async () => {
+    const files = {
+      'train.json': '{\n  // base model\n  "model_name_or_path": "acme/jsonc"\n}\n',
+      'values.yaml': 'model_name: {{ .Values.model }}\n  bad: [\n',
+      'ok.json': '{"model_name_or_path": "acme/plain"}\n',
+    };
+    await inFolder(files, async (dir) => {
+      const r = await scanWith(dir, [refsStage], { registry: EMPTY_REGISTRY });
+      expect(r.findings.map((f) => `${f.ruleId}:${f.location.path}:${f.evidence?.files ?? ''}`).sort()).toEqual([
+        'CPR001:ok.json:',
+        'CPR003:ok.json:',
+        'CPR011:train.json:train.json values.yaml',
+      ]);
+    });
   });
 });
 

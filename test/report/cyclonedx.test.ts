@@ -5,6 +5,7 @@ import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { npmPurl, sriToHashes, toCycloneDx, uuidV5 } from '../../src/report/cyclonedx.js';
 import { makeResult, sampleResult } from '../action/helpers.js';
+import { referenceComponents } from '../../src/report/cyclonedx-refs.js';
 import { REPO } from '../helpers/cli.js';
 
 /** The CycloneDX project's own schema copies, from the npm package (dev dependency), read where npm installed them. */
@@ -128,5 +129,25 @@ describe('CycloneDX 1.6', () => {
     { name: 'build metadata', input: ['x', '1.0.0+build.1'], want: 'pkg:npm/x@1.0.0%2Bbuild.1' },
   ])('npmPurl: $name', ({ input, want }) => {
     expect(npmPurl(input[0]!, input[1]!)).toBe(want);
+  });
+});
+
+describe('CycloneDX references', () => {
+  it('a dataset repo loaded by name (diffusers community pipelines) gets no model purl; a model repo does', () => {
+    const ref = (repoId: string) => ({
+      path: 'p.py',
+      line: 1,
+      column: 1,
+      via: 'x',
+      hub: 'huggingface' as const,
+      repoId,
+      revisionKind: 'none' as const,
+      runsRemoteCode: true,
+    });
+    const got = referenceComponents([ref('datasets/diffusers/community-pipelines-mirror'), ref('acme/pipe')]);
+    expect(got.map((c) => `${c.name} ${c.purl ?? '-'}`)).toEqual([
+      'acme/pipe pkg:huggingface/acme/pipe',
+      'datasets/diffusers/community-pipelines-mirror -',
+    ]);
   });
 });

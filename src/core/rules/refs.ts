@@ -59,7 +59,7 @@ export const REFS_RULES = defineRules([
     name: 'SourceNotSearched',
     short:
       'Source files were not searched for model references (minified, generated, too large, installed packages, test data).',
-    full: "Files that look minified or generated, or are over the size limit, are not parsed for model references; neither is Python under site-packages or dist-packages (installed packages, such as a workspace .venv), whose references are not the repository's own, nor a YAML/JSON file in a test folder that names a model key (test data: a request body or a fixture, not the application's config). They are counted here so that the gap is visible.",
+    full: "Files that look minified or generated, or are over the size limit, are not parsed for model references; neither is Python under site-packages or dist-packages (installed packages, such as a workspace .venv), whose references are not the repository's own, nor a YAML/JSON file in a test folder that names a model key (test data: a request body or a fixture, not the application's config), nor a config that names a model key but does not parse (JSON with comments, which JSON.parse and Python's json.load refuse; a template). They are counted here so that the gap is visible.",
     help: 'Nothing to do for bundles and vendored code. If a skipped file loads models, split the loading code into a normal source file.',
     level: 'note',
     severity: '1.0',
