@@ -25,6 +25,7 @@ export const ANALYSER_NAMES: readonly string[] = [
   'keras',
   'skops',
   'torchserve',
+  'aoti-package',
   'keras-h5',
   'onnx',
   'savedmodel',
