@@ -1,4 +1,5 @@
-import { lstat, readdir, readlink, realpath, stat, type FileHandle } from 'node:fs/promises';
+import { lstat } from 'node:fs/promises';
+import { closeSync, readdirSync, readlinkSync, readSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import picomatch from 'picomatch';
 import { MODEL_FORMATS, type DiscoveredFile, type SkippedFile } from '../core/files.js';
@@ -6,7 +7,7 @@ import type { Finding } from '../core/finding.js';
 import { errorMessage } from '../core/errors.js';
 import { detectFormat, SNIFF_BYTES } from './detect.js';
 import { readZipNames } from './formats/zip-names.js';
-import { NotRegularFileError, openRegularFile } from '../io/open-regular.js';
+import { NotRegularFileError, openRegularFileSync } from '../io/open-regular.js';
 import { unreachable } from './walk-findings.js';
 
 export interface WalkOptions {
@@ -44,9 +45,15 @@ export interface WalkResult {
 /**
  * Walk the scan root. `.gitignore` is deliberately not honoured: weights fetched during a build sit in ignored
  * folders and they are what loads. Symlinks are resolved and followed only while they stay inside the root.
+ *
+ * The file system calls are synchronous. The walk goes one entry at a time (output order is the sorted tree), so
+ * through fs/promises every open, fstat, read and close was a thread-pool round trip and a FileHandle: about 0.1 ms
+ * of CPU per call, 1.1-1.8 s for a 5,000-file repository where the same calls made directly take 50-80 ms. Nothing
+ * here can block on file contents: opens are O_NONBLOCK and only regular files are read (openRegularFileSync), at
+ * most KEEP_FILE_MAX bytes and a zip's bounded central directory. The event loop gets a turn after every directory.
  */
 export async function walkTree(root: string, opts: WalkOptions): Promise<WalkResult> {
-  const realRoot = await realpath(root);
+  const realRoot = realpathSync(root);
   const include = opts.include.length > 0 ? picomatch([...opts.include], { dot: true }) : undefined;
   const exclude = opts.exclude.length > 0 ? picomatch([...opts.exclude], { dot: true }) : undefined;
   const out: WalkResult = { files: [], skipped: [], findings: [] };
@@ -64,12 +71,14 @@ export async function walkTree(root: string, opts: WalkOptions): Promise<WalkRes
   };
 
   async function visitDir(absDir: string, relDir: string): Promise<void> {
+    // A turn for the event loop (timers, signals, the progress line) between directories.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     let entries;
     try {
-      const real = await realpath(absDir);
+      const real = realpathSync(absDir);
       if (visitedDirs.has(real)) return;
       visitedDirs.add(real);
-      entries = await readdir(absDir, { withFileTypes: true });
+      entries = readdirSync(absDir, { withFileTypes: true });
     } catch (err) {
       const rel = relDir || '.';
       // The root itself must be readable (the caller checked); below it, a failure is a finding, never an abort.
@@ -86,7 +95,7 @@ export async function walkTree(root: string, opts: WalkOptions): Promise<WalkRes
       let isDir = entry.isDirectory();
       let isFile = entry.isFile();
       if (entry.isSymbolicLink()) {
-        const target = await resolveInside(abs, realRoot);
+        const target = resolveInside(abs, realRoot);
         if (target.kind === 'outside') {
           skip(
             rel,
@@ -119,7 +128,7 @@ export async function walkTree(root: string, opts: WalkOptions): Promise<WalkRes
         await visitDir(abs, rel);
       } else if (isFile) {
         if (include && !include(rel)) continue;
-        const file = await describeFile(abs, rel, !entry.isSymbolicLink(), keeps, opts.keepContent, scratch);
+        const file = describeFile(abs, rel, !entry.isSymbolicLink(), keeps, opts.keepContent, scratch);
         if ('reason' in file) {
           const u = unreachable(rel, 'File', file.detail, 'it was not checked');
           skip(rel, u.reason, u.detail, u.ruleId, u.message);
@@ -136,7 +145,7 @@ export async function walkTree(root: string, opts: WalkOptions): Promise<WalkRes
             });
         }
       } else if (!(include && !include(rel))) {
-        const u = unreachable(rel, 'Path', await specialKind(abs), 'it was not read');
+        const u = unreachable(rel, 'Path', specialKind(abs), 'it was not read');
         skip(rel, u.reason, u.detail, u.ruleId, u.message);
       }
     }
@@ -154,13 +163,13 @@ type Resolved =
   | { kind: 'outside'; detail: string }
   | { kind: 'broken'; detail: string };
 
-async function resolveInside(abs: string, realRoot: string): Promise<Resolved> {
+function resolveInside(abs: string, realRoot: string): Resolved {
   let target: string;
   try {
-    target = await realpath(abs);
+    target = realpathSync(abs);
   } catch (err) {
     // An unresolvable link whose own target already leaves the root (`/dev/stdin` → a pipe) is "outside".
-    const literal = await readlink(abs).catch(() => undefined);
+    const literal = readlinkOrUndefined(abs);
     const first = literal !== undefined ? path.relative(realRoot, path.resolve(path.dirname(abs), literal)) : '';
     if (first.startsWith('..') || path.isAbsolute(first)) return { kind: 'outside', detail: 'target outside root' };
     return { kind: 'broken', detail: codeOf(err) };
@@ -168,21 +177,38 @@ async function resolveInside(abs: string, realRoot: string): Promise<Resolved> {
   const relToRoot = path.relative(realRoot, target);
   if (relToRoot.startsWith('..') || path.isAbsolute(relToRoot))
     return { kind: 'outside', detail: 'target outside root' };
-  const st = await stat(target);
+  const st = statSync(target);
   return { kind: 'inside', isDir: st.isDirectory(), isFile: st.isFile() };
 }
 
-async function describeFile(
+/** A zip's member names, or undefined when its directory cannot be read (the file stays a plain `zip`). */
+function zipNamesOrUndefined(fd: number, size: number): ReturnType<typeof readZipNames> | undefined {
+  try {
+    return readZipNames(fd, size);
+  } catch {
+    return undefined;
+  }
+}
+
+function readlinkOrUndefined(abs: string): string | undefined {
+  try {
+    return readlinkSync(abs);
+  } catch {
+    return undefined;
+  }
+}
+
+function describeFile(
   abs: string,
   rel: string,
   noFollow: boolean,
   keeps: (rel: string, size: number) => boolean,
   accepts: WalkOptions['keepContent'],
   scratch: ScratchBuffer,
-): Promise<DiscoveredFile | { reason: 'unreadable'; detail: string }> {
+): DiscoveredFile | { reason: 'unreadable'; detail: string } {
   try {
-    // Non-blocking and re-checked on the handle: the entry may have become a FIFO or a symlink since readdir.
-    const { fh, stats: st } = await openRegularFile(abs, { noFollow });
+    // Non-blocking and re-checked on the descriptor: the entry may have become a FIFO or a symlink since readdir.
+    const { fd, stats: st } = openRegularFileSync(abs, { noFollow });
     let detected: ReturnType<typeof detectFormat>;
     let content: Buffer | undefined;
     let declined = false;
@@ -190,7 +216,7 @@ async function describeFile(
       const whole = keeps(rel, st.size);
       // Only the bytes read are ever looked at: the scratch buffer's tail holds an earlier file's.
       const buf = scratch.get(whole ? st.size : Math.min(SNIFF_BYTES, st.size));
-      const bytesRead = whole ? await readFull(fh, buf) : (await fh.read(buf, 0, buf.length, 0)).bytesRead;
+      const bytesRead = whole ? readFull(fd, buf) : readSync(fd, buf, 0, buf.length, 0);
       const head = buf.subarray(0, Math.min(bytesRead, SNIFF_BYTES));
       detected = detectFormat(head, rel, st.size);
       // Kept only when read whole and nothing else claims it (the refs stage reads only `other` files).
@@ -200,11 +226,11 @@ async function describeFile(
       }
       // A zip is told apart (torch.save, TorchScript, .keras, .npz) by its central directory, as loaders do.
       if (detected.format === 'zip') {
-        const zip = await readZipNames(fh, st.size).catch(() => undefined);
+        const zip = zipNamesOrUndefined(fd, st.size);
         if (zip?.ok) detected = detectFormat(head, rel, st.size, { zipNames: zip.names });
       }
     } finally {
-      await fh.close();
+      closeSync(fd);
     }
     const { format, claimed } = detected;
     return {
@@ -237,10 +263,10 @@ class ScratchBuffer {
 }
 
 /** Fill `buf` from the start of the file; fewer bytes only when the file shrank since fstat. */
-async function readFull(fh: FileHandle, buf: Buffer): Promise<number> {
+function readFull(fd: number, buf: Buffer): number {
   let n = 0;
   while (n < buf.length) {
-    const { bytesRead } = await fh.read(buf, n, buf.length - n, n);
+    const bytesRead = readSync(fd, buf, n, buf.length - n, n);
     if (bytesRead === 0) break;
     n += bytesRead;
   }
@@ -248,9 +274,9 @@ async function readFull(fh: FileHandle, buf: Buffer): Promise<number> {
 }
 
 /** What a non-regular, non-directory entry is, for the finding (lstat never blocks, even on a FIFO). */
-async function specialKind(abs: string): Promise<string> {
+function specialKind(abs: string): string {
   try {
-    const st = await stat(abs);
+    const st = statSync(abs);
     return st.isFIFO()
       ? 'FIFO'
       : st.isSocket()

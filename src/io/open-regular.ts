@@ -1,4 +1,4 @@
-import { constants } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync } from 'node:fs';
 import { lstat, open, realpath, stat, type FileHandle } from 'node:fs/promises';
 import { isAbsolute, relative } from 'node:path';
 import type { Stats } from 'node:fs';
@@ -30,6 +30,23 @@ export async function openRegularFile(
     return { fh, stats };
   } catch (err) {
     await fh.close();
+    throw err;
+  }
+}
+
+/**
+ * openRegularFile without the thread pool, for the walk: the same flags and the same check on the open descriptor.
+ * The caller closes the descriptor.
+ */
+export function openRegularFileSync(abs: string, opts: { noFollow?: boolean } = {}): { fd: number; stats: Stats } {
+  const flags = constants.O_RDONLY | constants.O_NONBLOCK | (opts.noFollow ? constants.O_NOFOLLOW : 0);
+  const fd = openSync(abs, flags);
+  try {
+    const stats = fstatSync(fd);
+    if (!stats.isFile()) throw new NotRegularFileError(kindOf(stats));
+    return { fd, stats };
+  } catch (err) {
+    closeSync(fd);
     throw err;
   }
 }

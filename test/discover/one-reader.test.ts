@@ -1,5 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -36,17 +35,17 @@ function corpusZips(): string[] {
 }
 
 let n = 0;
-/** What each reader lists for the same bytes: discovery (file handle), inspection (buffer), Keras (ByteSource). */
-async function listings(data: Buffer): Promise<{ discovery?: string[]; inspection?: string[]; keras?: string[] }> {
+/** What each reader lists for the same bytes: discovery (file descriptor), inspection (buffer), Keras (ByteSource). */
+function listings(data: Buffer): { discovery?: string[]; inspection?: string[]; keras?: string[] } {
   const path = join(tmp, `z${n++}.zip`);
   writeFileSync(path, data);
-  const fh = await open(path, 'r');
+  const fd = openSync(path, 'r');
   let discovery: string[] | undefined;
   try {
-    const r = await readZipNames(fh, data.length);
+    const r = readZipNames(fd, data.length);
     if (r.ok && !r.truncated) discovery = [...r.names];
   } finally {
-    await fh.close();
+    closeSync(fd);
   }
   let inspection: string[] | undefined;
   try {
@@ -69,13 +68,13 @@ describe('one zip reader: discovery and inspection list the same members', () =>
   it('finds zip fixtures to compare', () => {
     expect(files.length).toBeGreaterThanOrEqual(10);
   });
-  it.each(files.map((f) => ({ name: f.slice(f.lastIndexOf('/') + 1), f })))('$name', async ({ f }) => {
-    const l = await listings(readFileSync(f));
+  it.each(files.map((f) => ({ name: f.slice(f.lastIndexOf('/') + 1), f })))('$name', ({ f }) => {
+    const l = listings(readFileSync(f));
     if (l.discovery) expect(l.keras).toEqual(l.discovery);
     if (l.inspection && l.discovery) expect(l.inspection).toEqual(l.discovery);
   });
 
-  it('agrees on generated and mutated zips (fast-check)', async () => {
+  it('agrees on generated and mutated zips (fast-check)', () => {
     const entry = fc.record({
       name: fc.stringMatching(/^[a-z]{1,8}(\/[a-z]{1,8})?(\.pkl|\.txt|)$/),
       data: fc.uint8Array({ maxLength: 64 }).map((a) => Buffer.from(a)),
@@ -87,14 +86,14 @@ describe('one zip reader: discovery and inspection list the same members', () =>
       comment: fc.uint8Array({ maxLength: 40 }),
       mutations: fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 3 }),
     });
-    await fc.assert(
-      fc.asyncProperty(zipArb, async ({ entries, prefix, comment, mutations }) => {
+    fc.assert(
+      fc.property(zipArb, ({ entries, prefix, comment, mutations }) => {
         const zip = buildZip(entries);
         // An archive comment (the end record's comment length set to match) and bytes before the archive.
         zip.writeUInt16LE(comment.length, zip.length - 2);
         const data = Buffer.concat([Buffer.from(prefix), zip, Buffer.from(comment)]);
         for (const [at, byte] of mutations) data[at % data.length] = byte;
-        const l = await listings(data);
+        const l = listings(data);
         // Whenever discovery lists members, every reader lists exactly those.
         if (l.discovery) {
           expect(l.keras).toEqual(l.discovery);

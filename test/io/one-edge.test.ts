@@ -11,6 +11,11 @@ const ALLOWED = new Map([
   ['src/io/', 'the one I/O edge (async today; a bounded blocking helper would belong here)'],
   ['src/hash/worker-source.ts', 'runs in a hash worker thread, where a blocking read blocks only that thread'],
   [
+    'src/discover/walk.ts',
+    'the walk runs before any stage, one entry at a time: direct calls cost a tenth of thread-pool round trips',
+  ],
+  ['src/discover/formats/zip-names.ts', "the walk's zip sniff, on the descriptor the walk holds open"],
+  [
     'src/inspect/containers/lzma-wasm.ts',
     "reads node-liblzma's own wasm binary once, when the decoder loads (the Action bundle inlines it)",
   ],

@@ -1,4 +1,4 @@
-import type { FileHandle } from 'node:fs/promises';
+import { readSync } from 'node:fs';
 
 import { directoryReadLength, EOCD_SEARCH, locateDirectory, parseDirectory } from './zip-directory.js';
 
@@ -9,23 +9,24 @@ export type ZipNames =
 /**
  * Entry names from a zip's central directory, found with the one shared reader (`zip-directory.ts`, which follows
  * CPython's `zipfile`). Only the tail and the directory are read; local headers are checked by the inspector.
+ * Synchronous, for the walk (which reads a file's head the same way): a read that throws is caught there.
  */
-export async function readZipNames(fh: FileHandle, size: number): Promise<ZipNames> {
+export function readZipNames(fd: number, size: number): ZipNames {
   const tail = Buffer.alloc(Math.min(size, EOCD_SEARCH));
-  await readFully(fh, tail, size - tail.length);
+  readFully(fd, tail, size - tail.length);
   const found = locateDirectory(tail, size);
   if (!found.ok) return found;
   const cd = Buffer.alloc(directoryReadLength(found.at));
-  await readFully(fh, cd, found.at.cdOffset);
+  readFully(fd, cd, found.at.cdOffset);
   const dir = parseDirectory(cd, found.at);
   if (dir.entries.length === 0 && dir.problems.length > 0) return { ok: false, reason: dir.problems[0]! };
   return { ok: true, names: dir.entries.map((e) => e.name), truncated: dir.truncated || dir.problems.length > 0 };
 }
 
-async function readFully(fh: FileHandle, buf: Buffer, position: number): Promise<void> {
+function readFully(fd: number, buf: Buffer, position: number): void {
   let off = 0;
   while (off < buf.length) {
-    const { bytesRead } = await fh.read(buf, off, buf.length - off, position + off);
+    const bytesRead = readSync(fd, buf, off, buf.length - off, position + off);
     if (bytesRead === 0) throw Object.assign(new Error('unexpected end of file'), { code: 'ESHORTREAD' });
     off += bytesRead;
   }
