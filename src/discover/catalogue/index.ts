@@ -56,6 +56,12 @@ export const PICKLE_CLAIMS: ReadonlySet<FileFormat> = idsWhere(
   (e) => e.kind === 'model' && (e.families ?? [e.id]).includes('pickle'),
 );
 
+/** Whether a name alone promises a file its loader unpickles (`model.pkl`, `clf.joblib`): `model.pkl` inside `.gz`. */
+export function namePromisesPickle(name: string): boolean {
+  const format = formatFromName(name);
+  return format !== undefined && PICKLE_CLAIMS.has(format);
+}
+
 /** Every name `models.allowedFormats`/`forbiddenFormats` accepts: the model-format ids and their families. */
 export const POLICY_FORMAT_NAMES: readonly string[] = [
   ...new Set([...MODEL_FORMATS, ...CATALOGUE.flatMap((e) => e.families ?? [])]),

@@ -1,6 +1,6 @@
 import type { ScanContext } from '../../core/context.js';
 import type { DiscoveredFile } from '../../core/files.js';
-import { PICKLE_CLAIMS, PICKLE_FORMATS } from '../../discover/catalogue/index.js';
+import { namePromisesPickle, PICKLE_CLAIMS, PICKLE_FORMATS } from '../../discover/catalogue/index.js';
 import type { Finding } from '../../core/finding.js';
 import type { AnalysisReport, ModelAnalyser } from '../analyser.js';
 import type { ContentContext, ContentLimits } from './content.js';
@@ -109,7 +109,15 @@ async function analyseFile(
     compressed === 'lz4' ||
     (compressed === 'zlib' && claims && file.format === 'joblib')
   ) {
-    const found = await analyseCompressedStream(src, compressed, { path: file.path, allow, limits, onSidecar });
+    const inner = file.path.replace(/\.(tgz|gz|z|bz2|xz|lzma|lz4)$/i, '');
+    const claimed = claims || namePromisesPickle(inner);
+    const found = await analyseCompressedStream(src, compressed, {
+      path: file.path,
+      allow,
+      limits,
+      onSidecar,
+      claimed,
+    });
     if (Array.isArray(found)) return found;
     if (found !== undefined) {
       const ctx: ContentContext = {
@@ -119,7 +127,6 @@ async function analyseFile(
         findings: found.findings,
         extracted: found.decompressed,
       };
-      const inner = file.path.replace(/\.(tgz|gz|z|bz2|xz|lzma|lz4)$/i, '');
       inspectContent(found.tar, inner, found.member, found.depth, 'sniff', ctx);
       return ctx.findings;
     }

@@ -1,4 +1,5 @@
 import type { Finding } from '../../core/finding.js';
+import { namePromisesPickle } from '../../discover/catalogue/index.js';
 import type { AllowContext } from '../pickle/allowlist.js';
 import { decompress, sniffCompression } from '../containers/compression.js';
 import { ContainerLimitError, UnsupportedContentError } from '../containers/errors.js';
@@ -132,7 +133,10 @@ export function inspectContent(
     }
     ctx.extracted += inner.length;
     const innerName = name.replace(/\.(gz|tgz|bz2|xz|lzma|lz4|z)$/i, '');
-    inspectContent(inner, innerName, child(`<${compression}>`), depth + 1, 'claimed', ctx);
+    // What the stream holds is a pickle to judge when the file or the inner name promises one; otherwise it is
+    // sniffed like any file (a gzipped CSV is data, as in streamed.ts).
+    const innerExpect = expect === 'claimed' || namePromisesPickle(innerName) ? 'claimed' : 'sniff';
+    inspectContent(inner, innerName, child(`<${compression}>`), depth + 1, innerExpect, ctx);
     return true;
   }
   if (isTar(data)) {

@@ -5,7 +5,7 @@ import type { DecompressBudget, StreamedCompression } from '../containers/inflat
 import { InflateSource } from '../containers/inflate-source.js';
 import type { AllowContext } from '../pickle/allowlist.js';
 import type { SidecarRef } from '../pickle/joblib.js';
-import { analysePickleFile } from '../pickle/pickles.js';
+import { analysePickleFile, looksLikePickleStream } from '../pickle/pickles.js';
 import type { ContentLimits } from './content.js';
 import { walkTarStream } from './tar-stream.js';
 import { isTar } from '../containers/tar.js';
@@ -30,6 +30,11 @@ export interface StreamTarget {
   readonly allow: AllowContext;
   readonly limits: ContentLimits;
   readonly onSidecar?: (ref: SidecarRef) => void;
+  /**
+   * The file's format or its name (inside the compression) promises a pickle: its content is judged as one whatever
+   * it looks like, as the loader would unpickle it. Otherwise content that does not start as a pickle is plain data.
+   */
+  readonly claimed: boolean;
 }
 
 /**
@@ -76,6 +81,11 @@ export async function analyseCompressedStream(
         return { tar, member, depth, findings, decompressed };
       }
       if (inner !== undefined || isContainerHead(head)) return undefined;
+      // A gzipped CSV, JSON or yarn's .yarn/install-state.gz is data, not a pickle: joblib.load or
+      // pickle.load(gzip.open(...)) would stop at its first bytes with "invalid load key" (_pickle.c load()) before
+      // running anything. Unless something promises a pickle, the decompressed head must look like one, the same
+      // test an uncompressed file of unknown kind passes (analyser.ts).
+      if (!t.claimed && !looksLikePickleStream(head, head.length < HEAD)) return [];
       const findings = await analysePickleFile(s, {
         path: t.path,
         allow: t.allow,

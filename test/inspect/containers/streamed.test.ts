@@ -102,7 +102,7 @@ describe('compressed pickles are decompressed as the pickle reader goes', () => 
   it('a stream past the budget while the reader still wants more → CPI012 at error, decompression stops at the budget', async () => {
     const limits = { ...DEFAULT_CONTENT_LIMITS, maxTotalBytes: 4 * MiB };
     const src = bufferFileSource('state.pkl.gz', gzipSync(skipThenEval(sparse(12 * MiB))));
-    const out = await analyseCompressedStream(src, 'gzip', { path: 'state.pkl.gz', allow: {}, limits });
+    const out = await analyseCompressedStream(src, 'gzip', { path: 'state.pkl.gz', allow: {}, limits, claimed: true });
     const findings = Array.isArray(out) ? out : [];
     const hit = findings?.find((f) => f.ruleId === 'CPI012');
     expect(hit?.level).toBe('error');
@@ -115,7 +115,7 @@ describe('compressed pickles are decompressed as the pickle reader goes', () => 
     const evil = Buffer.concat([EVAL_PICKLE, Buffer.alloc(9 * MiB)]);
     const tar = Buffer.concat([buildTar('pad.bin', sparse(10 * MiB)).subarray(0, -1024), buildTar('model.pkl', evil)]);
     const src = bufferFileSource('bundle.tar.gz', gzipSync(tar));
-    const out = await analyseCompressedStream(src, 'gzip', { path: 'bundle.tar.gz', allow: {}, limits });
+    const out = await analyseCompressedStream(src, 'gzip', { path: 'bundle.tar.gz', allow: {}, limits, claimed: false });
     if (out === undefined || Array.isArray(out)) throw new Error('expected the tar image back');
     // Only the two headers are kept; both bodies were read by the stream walk, not stored.
     expect(out.tar.length).toBeLessThan(4096);
