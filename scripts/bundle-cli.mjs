@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
-import { inlineLzmaWasm, inlineRequires, REPO, SHARED_BUILD_OPTIONS } from './bundle.mjs';
+import { inlineLzmaWasm, inlineRequires, REPO, SHARED_BUILD_OPTIONS, legacyBufferCalls } from './bundle.mjs';
 
 /**
  * cliui's ESM entry (what yargs imports) swaps wrap-ansi for a stand-in that cuts lines at the column width, so
@@ -37,7 +37,7 @@ export async function bundleCli(outdir = CLI_BUNDLE_DIR) {
     ...SHARED_BUILD_OPTIONS,
     splitting: true,
     metafile: true,
-    plugins: [cliuiWordWrap, inlineRequires, inlineLzmaWasm],
+    plugins: [cliuiWordWrap, inlineRequires, inlineLzmaWasm, legacyBufferCalls],
   });
   return Object.keys(result.metafile.outputs)
     .map((f) => path.relative(outdir, path.resolve(REPO, f)))

@@ -54,6 +54,24 @@ export const inlineLzmaWasm = {
 export const REQUIRE_BANNER =
   "import { createRequire as __chainproofCreateRequire } from 'node:module';\nconst require = __chainproofCreateRequire(import.meta.url);";
 
+/**
+ * seek-bzip (bzip2) and jsonparse (npm-registry-fetch's streamed JSON) call the deprecated `Buffer()` constructor.
+ * Node warns about it (DEP0005, on stderr, in the middle of a scan's output) only for callers outside node_modules,
+ * which bundled code is. The replacement does what `new Buffer(x, …)` does since Node 8: a zero-filled buffer for a
+ * size, `Buffer.from` for anything else.
+ */
+export const legacyBufferCalls = {
+  name: 'legacy-buffer-calls',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]node_modules[\\/](seek-bzip|jsonparse)[\\/].*\.js$/ }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      const shim =
+        "var __legacyBuffer = (a, b, c) => (typeof a === 'number' ? Buffer.alloc(a) : Buffer.from(a, b, c));\n";
+      return { contents: shim + source.replaceAll('new Buffer(', '__legacyBuffer('), loader: 'js' };
+    });
+  },
+};
+
 /** esbuild options the Action bundle and the CLI bundle (scripts/bundle-cli.mjs) share. */
 export const SHARED_BUILD_OPTIONS = {
   bundle: true,
@@ -84,7 +102,7 @@ export async function bundle(outdir = path.join(REPO, 'dist')) {
     entryPoints: ['src/action/main.ts'],
     outfile: path.join(outdir, 'index.js'),
     ...SHARED_BUILD_OPTIONS,
-    plugins: [inlineRequires, inlineLzmaWasm],
+    plugins: [inlineRequires, inlineLzmaWasm, legacyBufferCalls],
   });
   // dist/ must be ESM whatever package.json says next to it (an action is run from its checkout).
   await writeFile(path.join(outdir, 'package.json'), '{ "type": "module" }\n');
