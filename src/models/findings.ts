@@ -29,6 +29,23 @@ export function unknownModel(s: Subject, level: Level): Finding {
   };
 }
 
+/**
+ * Unknown model files that share a folder, as one finding: the cause is the folder's (a sharded checkpoint, a
+ * model's weights in several formats, a folder of pickles nobody recorded), and `registry add` records a folder.
+ */
+export function unknownModelsInFolder(folder: string, files: readonly Subject[], level: Level): Finding {
+  const formats = [...new Set(files.map((f) => f.format))].sort().join(', ');
+  const first = files[0]!.path;
+  return {
+    ruleId: 'CPM001',
+    level,
+    message: `${folder}/ holds ${files.length} model files (${formats}) that match no trusted-registry entry by path or content, so their origin is unreviewed (${first} and ${files.length - 1} more). Record the folder as one artifact (\`chainproof registry add ${folder} --name … --revision … --source …\`) if it is one model, each file on its own otherwise, or remove them.`,
+    location: { path: folder },
+    artifact: { kind: 'file', path: folder },
+    evidence: { expected: 'a trusted-registry entry', count: files.length, formats, first },
+  };
+}
+
 export function digestMismatch(
   s: Subject,
   a: ModelArtifact,

@@ -1,8 +1,10 @@
 import type { FileOpener } from '../core/file-source.js';
 import { createHash } from 'node:crypto';
+import path from 'node:path';
+import { pushAll } from '../core/push-all.js';
 import type { ScanContext } from '../core/context.js';
 import { MODEL_FORMATS, type DiscoveredFile, type FileFormat } from '../core/files.js';
-import type { Finding } from '../core/finding.js';
+import type { Finding, Level } from '../core/finding.js';
 import type { ModelRecord, VerificationRecord } from '../core/records.js';
 import type { Stage, StageInput, StageOutput } from '../core/stage.js';
 import { parseHfCachePath, type HfCachePath } from '../discover/hf-cache.js';
@@ -32,6 +34,8 @@ interface Collected {
   findings: Finding[];
   records: ModelRecord[];
   verifications: VerificationRecord[];
+  /** Model files no registry entry matches, reported together per folder once every file is checked. */
+  unknown: F.Subject[];
 }
 
 /**
@@ -89,7 +93,7 @@ async function prefetchModelDigests(input: StageInput, ctx: ScanContext): Promis
 }
 
 export async function runModelsStage(input: StageInput, ctx: ScanContext): Promise<StageOutput> {
-  const out: Collected = { findings: [], records: [], verifications: [] };
+  const out: Collected = { findings: [], records: [], verifications: [], unknown: [] };
   for (const f of input.files) {
     const m = extensionMismatch(f);
     if (m) out.findings.push(m);
@@ -110,6 +114,8 @@ export async function runModelsStage(input: StageInput, ctx: ScanContext): Promi
   } finally {
     ctx.progress.done();
   }
+  const level = ctx.policy.models.unknownModel;
+  if (level !== 'off') pushAll(out.findings, unknownModelFindings(out.unknown, level));
   const snapshotDirs = new Map<string, string[]>();
   for (const f of input.files) {
     const hf = parseHfCachePath(f.path);
@@ -176,7 +182,7 @@ async function checkModel(m: ModelFile, index: RegistryIndex, ctx: ScanContext, 
     ...(m.snapshot ? { snapshot: m.snapshot } : {}),
   });
   const digests: Record<string, string> = { ...res.digests };
-  record(verdict, s, file.size, digests, undefined, ctx, out, false);
+  record(verdict, s, file.size, digests, undefined, out, false);
 }
 
 async function checkPointer(m: ModelFile, index: RegistryIndex, ctx: ScanContext, out: Collected): Promise<void> {
@@ -207,7 +213,7 @@ async function checkPointer(m: ModelFile, index: RegistryIndex, ctx: ScanContext
     sha256: ptr.oid,
     ...(m.snapshot ? { snapshot: m.snapshot } : {}),
   });
-  record(verdict, { ...s, sha256: ptr.oid }, file.size, { sha256 }, { oid: ptr.oid, size: ptr.size }, ctx, out, true);
+  record(verdict, { ...s, sha256: ptr.oid }, file.size, { sha256 }, { oid: ptr.oid, size: ptr.size }, out, true);
 }
 
 function record(
@@ -216,7 +222,6 @@ function record(
   size: number,
   digests: Record<string, string>,
   lfs: { oid: string; size: number } | undefined,
-  ctx: ScanContext,
   out: Collected,
   isPointer: boolean,
 ): void {
@@ -247,8 +252,7 @@ function record(
       out.verifications.push({ key, status: 'failed', detail: `${verdict.field} mismatch` });
       break;
     case 'unknown': {
-      const level = ctx.policy.models.unknownModel;
-      if (level !== 'off') out.findings.push(F.unknownModel(s, level));
+      out.unknown.push(s);
       out.verifications.push({ key, status: 'unverifiable', detail: 'no trusted-registry entry' });
       break;
     }
@@ -261,6 +265,26 @@ function record(
     ...(registryEntry !== undefined ? { registryEntry } : {}),
     ...(lfs ? { lfs } : {}),
   });
+}
+
+/**
+ * CPM001 once per cause: unknown model files that share a folder are one finding at the folder (a 300-shard
+ * checkpoint gave 300 notes, 1,200 lines of text output around the one finding that mattered); a file alone in its
+ * folder, or at the repository root, keeps its own.
+ */
+function unknownModelFindings(unknown: readonly F.Subject[], level: Level): Finding[] {
+  const byFolder = new Map<string, F.Subject[]>();
+  for (const s of [...unknown].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
+    const folder = path.posix.dirname(s.path);
+    const list = byFolder.get(folder);
+    if (list) list.push(s);
+    else byFolder.set(folder, [s]);
+  }
+  return [...byFolder].flatMap(([folder, files]) =>
+    folder === '.' || files.length < 2
+      ? files.map((s) => F.unknownModel(s, level))
+      : [F.unknownModelsInFolder(folder, files, level)],
+  );
 }
 
 function judgePolicy(s: F.Subject, families: readonly string[], ctx: ScanContext, out: Collected): void {

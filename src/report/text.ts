@@ -56,7 +56,10 @@ export function* textChunks(result: ScanResult, opts: TextOptions): Generator<st
     for (const f of result.findings) withFindings.add(f.location.path);
     for (const m of result.models) {
       const sha = m.digests['sha256'];
-      const mark = withFindings.has(m.path) ? paint('yellow', '!') : paint('green', '✓');
+      // A finding at the file's folder concerns it too (unknown models are reported once per folder).
+      const folder = m.path.includes('/') ? m.path.slice(0, m.path.lastIndexOf('/')) : undefined;
+      const flagged = withFindings.has(m.path) || (folder !== undefined && withFindings.has(folder));
+      const mark = flagged ? paint('yellow', '!') : paint('green', '✓');
       lines.push(
         `  ${mark} ${esc(m.path)}  ${paint('dim', `${m.format}, ${formatSize(m.size)}${sha ? `, sha256:${esc(sha.slice(0, 16))}…` : ''}${m.registryEntry ? `, registry: ${esc(m.registryEntry)}` : ''}${m.provenance ? `, built from ${esc(m.provenance.repository)}@${esc(m.provenance.commit)}` : ''}`)}`,
       );

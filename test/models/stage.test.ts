@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createFileOpener } from '../../src/io/file-source.js';
+import { toText } from '../../src/report/text.js';
 import { upsertModelEntry } from '../../src/trust/registry/add.js';
 import { corpusPath } from '../helpers/corpus.js';
 import { policyWith, repoWith, ruleIds, scanModels, REPO } from './helpers.js';
@@ -248,6 +249,35 @@ describe('models stage against the trusted registry', () => {
       format: 'pickle',
       registryEntry: 'acme/bundle@1',
     });
+  });
+});
+
+describe('unknown model files: one CPM001 per folder they share (one finding per cause)', () => {
+  it('a folder of unknown files is one finding with a count; a file alone in its folder, or at the root, its own', async () => {
+    const dir = await repoWith({
+      'ckpt/shard-0.pkl': 'sklearn_logreg_p4.pkl',
+      'ckpt/shard-1.safetensors': 'real-safetensors/model2vec-test-model-int8.safetensors',
+      'ckpt/shard-2.onnx': 'onnx_tiny_matmul.onnx',
+      'ckpt/sub/inner.gguf': 'real-gguf/llama-2-tiny-random.gguf',
+      'root.onnx': 'onnx_tiny_matmul.onnx',
+      'root2.pkl': 'sklearn_logreg_p4.pkl',
+    });
+    const r = await scanModels(dir, { policy: policyWith({ unknownModel: 'error' }) });
+    expect(ruleIds(r)).toEqual(['CPM001 ckpt', 'CPM001 ckpt/sub/inner.gguf', 'CPM001 root.onnx', 'CPM001 root2.pkl']);
+    const folder = r.findings.find((f) => f.location.path === 'ckpt')!;
+    expect(folder.level).toBe('error');
+    expect(folder.evidence).toMatchObject({
+      count: 3,
+      formats: 'onnx, pickle, safetensors',
+      first: 'ckpt/shard-0.pkl',
+    });
+    expect(folder.message).toContain('chainproof registry add ckpt ');
+    // Every file is still listed and unverifiable on its own.
+    expect(r.verifications.filter((v) => v.status === 'unverifiable')).toHaveLength(6);
+    const text = toText(r, { color: false });
+    expect(text).toMatch(/! ckpt\/shard-1\.safetensors/);
+    expect(text).not.toMatch(/✓ ckpt\//);
+    await rm(dir, { recursive: true, force: true });
   });
 });
 
