@@ -17,6 +17,24 @@ const walk = (root: string, include: string[] = [], exclude: string[] = []) =>
   walkTree(root, { include, exclude, skipDirs: DEFAULT_SKIP_DIRS });
 
 describe('walkTree', () => {
+  it('gives the event loop turns inside a large folder, not only between folders (its fs calls are synchronous)', async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 2048; i++) files[`big/f${String(i).padStart(4, '0')}.txt`] = 'x';
+    const root = tree(files);
+    // One immediate callback runs per turn the walk gives: without turns inside big/ it would count about two.
+    let turns = 0;
+    let walking = true;
+    const tick = () => {
+      turns++;
+      if (walking) setImmediate(tick);
+    };
+    setImmediate(tick);
+    const r = await walk(root);
+    walking = false;
+    expect(r.files).toHaveLength(2048);
+    expect(turns).toBeGreaterThanOrEqual(4);
+  });
+
   it('skips .git and node_modules, keeps git-ignored folders, sorts POSIX paths', async () => {
     const root = tree({
       '.git/config': 'x',
