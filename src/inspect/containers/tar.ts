@@ -27,6 +27,27 @@ export interface TarArchive {
   readonly unsafeLinks: UnsafeLink[];
 }
 
+/**
+ * Header types CPython's tarfile knows (`tarfile.SUPPORTED_TYPES`) and does not hand out as a file: links, devices,
+ * directories, FIFOs, and the GNU long-name records. PAX (`x`, `g`, Solaris `X`) records are read as headers.
+ */
+const TARFILE_NOT_A_FILE = new Set(['1', '2', '3', '4', '5', '6', 'L', 'K', 'x', 'g', 'X']);
+
+/**
+ * Whether Python's tarfile reads a member of this type as a regular file. `TarFile.extractfile` returns a file for
+ * `tarinfo.isreg() or tarinfo.type not in SUPPORTED_TYPES`, and `extract` writes an unknown type as a regular file
+ * (`makeunknown`): so a member typed '9' or 'V' is a file to torch's `_legacy_load` and to anyone extracting.
+ * GNU sparse ('S') is a file too, but its bytes are a sparse map's chunks: see `isSparseMember`.
+ */
+export function tarfileReadsAsFile(type: string): boolean {
+  return !TARFILE_NOT_A_FILE.has(type);
+}
+
+/** An old-GNU sparse member ('S'): tarfile rebuilds it from a sparse map (`_proc_sparse`), holes as zeros. */
+export function isSparseMember(type: string): boolean {
+  return type === 'S';
+}
+
 /** Whether a buffer looks like a tar archive (ustar magic, or a v7 header whose checksum adds up). */
 export function isTar(data: Buffer): boolean {
   return data.length >= 512 && looksLikeTar(data);
@@ -64,7 +85,8 @@ export function readTar(data: Buffer, maxEntries = 100_000): TarArchive {
       longLink = body.toString('utf8').replace(/\0+$/, '');
       continue;
     }
-    if (type === 'x') {
+    // tarfile reads a Solaris 'X' header as PAX too (`_proc_member`: XHDTYPE, XGLTYPE, SOLARIS_XHDTYPE).
+    if (type === 'x' || type === 'X') {
       pax = parsePax(body);
       continue;
     }

@@ -6,7 +6,7 @@ import { ContainerLimitError, UnsupportedContentError } from '../containers/erro
 import { parseNpyHeader } from '../containers/npy.js';
 import { analysePickleBuffer, looksLikePickle, looksLikePickleStream, type PickleTarget } from '../pickle/pickles.js';
 import type { SidecarRef } from '../pickle/joblib.js';
-import { isTar, readTar } from '../containers/tar.js';
+import { isSparseMember, isTar, readTar, tarfileReadsAsFile } from '../containers/tar.js';
 import { analyseLegacyTarRecords } from '../pickle/torch-legacy.js';
 import { isNemoConfig, nemoConfigFindings } from './nemo-config.js';
 import { scanTorchScriptCode } from '../containers/torchscript.js';
@@ -490,7 +490,19 @@ function inspectTar(
   const legacyName = (n: string): string => n.replace(/^(\.\/)+/, '');
   const legacyTorch = ['pickle', 'storages', 'tensors'].every((n) => tar.entries.some((e) => legacyName(e.name) === n));
   for (const e of tar.entries) {
-    if (e.type !== '0' && e.type !== '\0' && e.type !== '7') continue;
+    if (!tarfileReadsAsFile(e.type)) continue;
+    if (isSparseMember(e.type)) {
+      // tarfile serves the rebuilt file (chunks at their offsets, zeros between); the stored bytes are not it. A
+      // pickle could hide there as well as in any member we cannot decode: fail the gate, as inspectMember does.
+      ctx.findings.push({
+        ruleId: 'CPI015',
+        level: 'error',
+        message: `${where}: member ${JSON.stringify(e.name)} is a GNU sparse file, which Python's tarfile rebuilds from a sparse map chainproof does not read; it was not checked.`,
+        location: { path: ctx.path, member: child(e.name) },
+        evidence: { member: e.name },
+      });
+      continue;
+    }
     const body = e.read();
     const record = legacyName(e.name);
     if (legacyTorch && (record === 'storages' || record === 'tensors')) {

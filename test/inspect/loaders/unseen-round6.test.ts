@@ -10,10 +10,11 @@ import { ROUND8_NEMO_CASES } from './round8-nemo-cases.js';
 import { ROUND8_PT2_CASES } from './round8-pt2-cases.js';
 import { ROUND8_SAFETENSORS_CASES } from './round8-safetensors-cases.js';
 import { ROUND8_ZIP_NAME_CASES } from './round8-zip-name-cases.js';
+import { ROUND9_TAR_TYPE_CASES } from './round9-tar-type-cases.js';
 import { describeUnseenCases, type UnseenCase } from './unseen-runner.js';
 
 /**
- * Rounds 6 to 8 of cases nobody showed us, each judged by the real loader named in `loader` (see
+ * Rounds 6 to 9 of cases nobody showed us, each judged by the real loader named in `loader` (see
  * unseen-attacks.test.ts). One file for both: each test file pays the inspect stage's cold load once.
  */
 const CASES: readonly UnseenCase[] = [
@@ -29,6 +30,7 @@ const CASES: readonly UnseenCase[] = [
   ...ROUND8_PT2_CASES,
   ...ROUND8_SAFETENSORS_CASES,
   ...ROUND8_ZIP_NAME_CASES,
+  ...ROUND9_TAR_TYPE_CASES,
 ];
 
-describeUnseenCases('rounds 6 to 8: verdicts on unseen model files agree with the real loader', CASES);
+describeUnseenCases('rounds 6 to 9: verdicts on unseen model files agree with the real loader', CASES);
