@@ -6,7 +6,8 @@ import { ContainerLimitError, UnsupportedContentError } from '../containers/erro
 import { parseNpyHeader } from '../containers/npy.js';
 import { analysePickleBuffer, looksLikePickle, looksLikePickleStream, type PickleTarget } from '../pickle/pickles.js';
 import type { SidecarRef } from '../pickle/joblib.js';
-import { isSparseMember, isTar, readTar, tarfileReadsAsFile } from '../containers/tar.js';
+import { isSparseMember, isTar, readTar, tarfileReadsAsFile, type TarEntry } from '../containers/tar.js';
+import { hardLinkTarget } from '../containers/tar-links.js';
 import { analyseLegacyTarRecords } from '../pickle/torch-legacy.js';
 import { isNemoConfig, nemoConfigFindings } from './nemo-config.js';
 import { scanTorchScriptCode } from '../containers/torchscript.js';
@@ -489,6 +490,14 @@ function inspectTar(
   // `getmember`, names normalised); `sys_info` is written by old torch.save but never read back.
   const legacyName = (n: string): string => n.replace(/^(\.\/)+/, '');
   const legacyTorch = ['pickle', 'storages', 'tensors'].every((n) => tar.entries.some((e) => legacyName(e.name) === n));
+  // `tar.extract('storages')` of a hard link writes its target's bytes there (tarfile `makelink` → `_extract_member`
+  // of `_find_link_target`): that member is the record torch reads. (A symlink is left dangling: open() fails.)
+  const recordOf = new Map<TarEntry, string>();
+  tar.entries.forEach((e, i) => {
+    const record = legacyName(e.name);
+    const linked = e.type === '1' ? hardLinkTarget(tar.entries, i) : undefined;
+    if (legacyTorch && linked && (record === 'storages' || record === 'tensors')) recordOf.set(linked, record);
+  });
   for (const e of tar.entries) {
     if (!tarfileReadsAsFile(e.type)) continue;
     if (isSparseMember(e.type)) {
@@ -504,7 +513,7 @@ function inspectTar(
       continue;
     }
     const body = e.read();
-    const record = legacyName(e.name);
+    const record = recordOf.get(e) ?? legacyName(e.name);
     if (legacyTorch && (record === 'storages' || record === 'tensors')) {
       pushAll(ctx.findings, analyseLegacyTarRecords(body, record, target(ctx, child(e.name), 'legacy PyTorch record')));
       continue;

@@ -1,5 +1,5 @@
 import { gzipSync } from 'node:zlib';
-import { buildTar } from '../../hostile/helpers/tar.js';
+import { buildTar, type TarMember } from '../../hostile/helpers/tar.js';
 import { EVIL, legacyTarMembers } from './round6-torch-tar-cases.js';
 import type { UnseenCase } from './unseen-runner.js';
 
@@ -10,6 +10,14 @@ const EXTRACTFILE =
 /** A pickle larger than the tar walk keeps in memory (8 MiB): a 9 MiB string, then `tail` (after a POP). */
 const large = (tail: Buffer) =>
   Buffer.concat([Buffer.from([0x80, 0x02, 0x58, 0, 0, 0x90, 0]), Buffer.alloc(9 << 20, 0x61), Buffer.from('0'), tail]);
+
+/** A legacy torch tar whose `record` member is a link (`type`) to an earlier member `blob` holding its bytes. */
+const linkedRecord = (record: string, type: '1' | '2', members: readonly TarMember[]) =>
+  buildTar([
+    ...members.map((m) => (m.name === record ? { ...m, name: 'blob' } : m)),
+    { name: record, type, linkName: 'blob' },
+  ]);
+const TENSORS_EVIL = Buffer.concat([Buffer.from('\x80\x02K\x01.', 'latin1'), EVIL]);
 
 /** A one-member tar whose member has the header type flag `type`. */
 const typed = (type: string, data: Buffer, name = 'model.pkl') => buildTar([{ name, type, data }]);
@@ -60,6 +68,39 @@ export const ROUND9_TAR_TYPE_CASES: readonly UnseenCase[] = [
       ),
     },
     want: ['CPI001:error'],
+  },
+  {
+    name: "legacy torch tar whose 'storages' is a hard link to a member with os.system in storage_views",
+    loader: `torch/serialization.py _legacy_load: tar.extract('storages'); tarfile makelink extracts _find_link_target`,
+    files: { 'model.pt': linkedRecord('storages', '1', legacyTarMembers({ views: EVIL })) },
+    want: ['CPI001:error'],
+  },
+  {
+    name: "legacy torch tar whose 'tensors' is a hard link to a member whose first record is os.system",
+    loader: `torch/serialization.py _legacy_load: tar.extract('tensors'); tarfile makelink extracts _find_link_target`,
+    files: {
+      'model.pt': linkedRecord(
+        'tensors',
+        '1',
+        legacyTarMembers({}).map((m) => (m.name === 'tensors' ? { ...m, data: TENSORS_EVIL } : m)),
+      ),
+    },
+    // The record is no (key, storage_id, type) tuple, so the walk of `tensors` stops there: CPI003 beside it.
+    want: ['CPI001:error', 'CPI003:warning'],
+  },
+  {
+    name: "legacy torch tar whose 'storages' is a hard link: benign",
+    loader: `torch/serialization.py _legacy_load (run on this shape with Debian's torch 1.13: loads)`,
+    files: { 'model.pt': linkedRecord('storages', '1', legacyTarMembers({})) },
+    want: [],
+  },
+  {
+    // extract makes a symlink to a file never extracted: torch's open() raises FileNotFoundError (run with torch
+    // 1.13 on the benign twin). The target is still a member anyone extracting the tar gets: judged as content.
+    name: "legacy torch tar whose 'storages' is a symlink (dangling once extracted), os.system in the target",
+    loader: 'torch/serialization.py _legacy_load: tar.extract makes the symlink, open() fails',
+    files: { 'model.pt': linkedRecord('storages', '2', legacyTarMembers({ views: EVIL })) },
+    want: ['CPI003:warning'],
   },
   {
     name: 'GNU sparse tar member (type S): rebuilt by tarfile from a map, not checked',
