@@ -6,7 +6,7 @@ import { ContainerLimitError, UnsupportedContentError } from '../containers/erro
 import { parseNpyHeader } from '../containers/npy.js';
 import { analysePickleBuffer, looksLikePickle, looksLikePickleStream, type PickleTarget } from '../pickle/pickles.js';
 import type { SidecarRef } from '../pickle/joblib.js';
-import { isSparseMember, isTar, readTar, tarfileReadsAsFile, type TarEntry } from '../containers/tar.js';
+import { isTar, readTar, tarfileReadsAsFile, type TarEntry } from '../containers/tar.js';
 import { hardLinkTarget } from '../containers/tar-links.js';
 import { analyseLegacyTarRecords } from '../pickle/torch-legacy.js';
 import { isNemoConfig, nemoConfigFindings } from './nemo-config.js';
@@ -500,19 +500,23 @@ function inspectTar(
   });
   for (const e of tar.entries) {
     if (!tarfileReadsAsFile(e.type)) continue;
-    if (isSparseMember(e.type)) {
-      // tarfile serves the rebuilt file (chunks at their offsets, zeros between); the stored bytes are not it. A
-      // pickle could hide there as well as in any member we cannot decode: fail the gate, as inspectMember does.
-      ctx.findings.push({
-        ruleId: 'CPI015',
-        level: 'error',
-        message: `${where}: member ${JSON.stringify(e.name)} is a GNU sparse file, which Python's tarfile rebuilds from a sparse map chainproof does not read; it was not checked.`,
-        location: { path: ctx.path, member: child(e.name) },
-        evidence: { member: e.name },
-      });
+    let body: Buffer;
+    try {
+      body = e.read();
+    } catch (err) {
+      // A sparse member whose map we cannot read or rebuild: a pickle could hide there as well as in any member we
+      // cannot decode, so fail the gate, as inspectMember does.
+      const addError: Add = (ruleId, message, evidence = {}) =>
+        ctx.findings.push({
+          ruleId,
+          message,
+          level: 'error',
+          location: { path: ctx.path, member: child(e.name) },
+          evidence,
+        });
+      reportReadError(err, `${where} member ${JSON.stringify(e.name)}`, 'member', addError);
       continue;
     }
-    const body = e.read();
     const record = recordOf.get(e) ?? legacyName(e.name);
     if (legacyTorch && (record === 'storages' || record === 'tensors')) {
       pushAll(ctx.findings, analyseLegacyTarRecords(body, record, target(ctx, child(e.name), 'legacy PyTorch record')));

@@ -60,7 +60,10 @@ export async function walkTarStream(
     const size = paxSize ? Number(pax['size']) : (parseOctal(h.subarray(124, 136)) ?? 0);
     const start = p + 512;
     const next = start + Math.ceil(size / 512) * 512;
-    const regular = tarfileReadsAsFile(type) && !isSparseMember(type);
+    // An old-GNU sparse header may be followed by extension blocks its size does not count: the in-memory reader
+    // (tar-sparse.ts) walks them and rebuilds the member.
+    if (isSparseMember(type)) return undefined;
+    const regular = tarfileReadsAsFile(type);
     if (!regular && size > MAX_RECORD) return undefined;
     if (!regular || size <= KEEP) {
       const body = await s.read(start, next - start);
@@ -78,7 +81,9 @@ export async function walkTarStream(
     const prefix = h.toString('latin1', 345, 500).replace(/\0.*$/s, '');
     const base = h.toString('utf8', 0, 100).replace(/\0.*$/s, '');
     const name = pax['path'] ?? longName ?? (prefix ? `${prefix}/${base}` : base);
-    if (paxSize || LEGACY_TORCH.has(name)) return undefined;
+    // A PAX sparse member is rebuilt from its map by the in-memory reader (tar-sparse.ts), never read raw here.
+    const paxSparse = Object.keys(pax).some((k) => k.startsWith('GNU.sparse.'));
+    if (paxSize || paxSparse || LEGACY_TORCH.has(name)) return undefined;
     pax = {};
     longName = undefined;
     const head = await s.read(start, Math.min(size, 1 << 16));

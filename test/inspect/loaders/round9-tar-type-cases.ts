@@ -19,6 +19,58 @@ const linkedRecord = (record: string, type: '1' | '2', members: readonly TarMemb
   ]);
 const TENSORS_EVIL = Buffer.concat([Buffer.from('\x80\x02K\x01.', 'latin1'), EVIL]);
 
+/**
+ * A pickle with a 4 KiB hole: BINBYTES of 4096 zero bytes, POP, then posix.system('id') by STACK_GLOBAL (`tail`
+ * after the hole). Stored sparsely, the bytes in the archive are `head` + `tail`: read raw, BINBYTES swallows the
+ * call and the stream ends short (CPI003 at most); rebuilt as tarfile rebuilds it, the call runs.
+ */
+const HOLE = 4096;
+const SPARSE_HEAD = Buffer.from([0x80, 0x04, 0x42, 0x00, 0x10, 0x00, 0x00]);
+const sparseTail = (evil: boolean) =>
+  Buffer.from(evil ? '0\x8c\x05posix\x8c\x06system\x93\x8c\x02id\x85R.' : '0N.', 'latin1');
+const octal = (n: number, width: number) => `${n.toString(8).padStart(width - 1, '0')}\0`;
+
+/** `tar --sparse --format=gnu`: an old-GNU 'S' header whose map (byte 386) and real size (483) tarfile reads. */
+function gnuSparse(evil: boolean): Buffer {
+  const tail = sparseTail(evil);
+  const tar = buildTar([{ name: 'model.pkl', type: 'S', data: Buffer.concat([SPARSE_HEAD, tail]) }]);
+  const h = tar.subarray(0, 512);
+  h.write(octal(0, 12) + octal(SPARSE_HEAD.length, 12), 386, 'latin1');
+  h.write(octal(SPARSE_HEAD.length + HOLE, 12) + octal(tail.length, 12), 410, 'latin1');
+  h.write(octal(SPARSE_HEAD.length + HOLE + tail.length, 12), 483, 'latin1');
+  h.fill(0x20, 148, 156);
+  let sum = 0;
+  for (const b of h) sum += b;
+  h.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'latin1');
+  return tar;
+}
+
+/** `tar --sparse --format=pax` (sparse 1.0): PAX records, then the map as decimal lines padded to 512 bytes. */
+function paxSparse(evil: boolean): Buffer {
+  const tail = sparseTail(evil);
+  const real = SPARSE_HEAD.length + HOLE + tail.length;
+  const rec = (k: string, v: string) => {
+    const body = ` ${k}=${v}\n`;
+    let n = body.length + 1;
+    while (String(n).length + body.length !== n) n++;
+    return `${n}${body}`;
+  };
+  const records = [
+    'GNU.sparse.major=1',
+    'GNU.sparse.minor=0',
+    'GNU.sparse.name=model.pkl',
+    `GNU.sparse.realsize=${real}`,
+  ]
+    .map((kv) => rec(kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)))
+    .join('');
+  const map = Buffer.alloc(512);
+  map.write(`2\n0\n${SPARSE_HEAD.length}\n${SPARSE_HEAD.length + HOLE}\n${tail.length}\n`, 'latin1');
+  return buildTar([
+    { name: 'PaxHeaders/model.pkl', type: 'x', data: Buffer.from(records, 'latin1') },
+    { name: 'GNUSparseFile.0/model.pkl', data: Buffer.concat([map, SPARSE_HEAD, tail]) },
+  ]);
+}
+
 /** A one-member tar whose member has the header type flag `type`. */
 const typed = (type: string, data: Buffer, name = 'model.pkl') => buildTar([{ name, type, data }]);
 
@@ -102,10 +154,27 @@ export const ROUND9_TAR_TYPE_CASES: readonly UnseenCase[] = [
     files: { 'model.pt': linkedRecord('storages', '2', legacyTarMembers({ views: EVIL })) },
     want: ['CPI003:warning'],
   },
+  ...[
+    { shape: 'old-GNU (type S)', make: gnuSparse, fn: '_proc_sparse' },
+    { shape: 'PAX 1.0', make: paxSparse, fn: '_proc_gnusparse_10' },
+  ].flatMap(({ shape, make, fn }): UnseenCase[] => [
+    {
+      name: `${shape} sparse tar member: os.system after a 4 KiB hole`,
+      loader: `CPython tarfile.TarInfo.${fn}: extractfile serves the file rebuilt from the sparse map`,
+      files: { 'm.tar': make(true) },
+      want: ['CPI001:error'],
+    },
+    {
+      name: `${shape} sparse tar member: a plain pickle with a 4 KiB hole`,
+      loader: `CPython tarfile.TarInfo.${fn} (GNU tar --sparse wrote this shape; Debian python3 rebuilt it)`,
+      files: { 'm.tar': make(false) },
+      want: [],
+    },
+  ]),
   {
-    name: 'GNU sparse tar member (type S): rebuilt by tarfile from a map, not checked',
-    loader: 'CPython tarfile.TarInfo._proc_sparse: GNUTYPE_SPARSE is in REGULAR_TYPES, its bytes rebuilt from the map',
-    files: { 'm.tar': typed('S', EVIL) },
-    want: ['CPI015:error'],
+    name: 'gzipped old-GNU (type S) sparse tar member: os.system after a 4 KiB hole',
+    loader: 'CPython tarfile.TarInfo._proc_sparse under tarfile.open mode "r:gz"',
+    files: { 'm.tar.gz': gzipSync(gnuSparse(true)) },
+    want: ['CPI001:error'],
   },
 ];
