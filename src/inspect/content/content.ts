@@ -268,6 +268,17 @@ function reportReadError(err: unknown, where: string, what: string, add: Add): v
 /** Members a loader never unpickles: tensor storages and small metadata records of torch archives. */
 export const STORAGE_MEMBER =
   /(^|\/)(data\/\d+|version|byteorder|\.data\/serialization_id|\.data\/version|\.format_version|\.storage_alignment)$/;
+
+/**
+ * Which members of a zip are torch storages and records, left unread: only in a torch archive (a `data.pkl` or
+ * `constants.pkl` beside them), which `PyTorchStreamReader` reads by name. In any other zip such a name is an
+ * ordinary member: `np.load` of an .npz serves `f['version']` or `f['data/0']` like any key
+ * (`NpzFile.__getitem__` → `format.read_array`, which unpickles an object array), so it is inspected.
+ */
+export function storageMembers(names: readonly { readonly name: string }[]): (name: string) => boolean {
+  const torch = names.some((e) => /(^|\/)(data|constants)\.pkl$/.test(e.name));
+  return (name) => torch && STORAGE_MEMBER.test(name);
+}
 export const PICKLE_NAME = /\.(pkl|pickle|debug_pkl|pt|pth|bin|ckpt|joblib|dill)$/i;
 
 function inspectZip(
@@ -326,8 +337,9 @@ export function inspectZipArchive(
       { limit: 'overlap', members: overlaps.size },
     );
   }
+  const storage = storageMembers(zip.entries);
   for (const e of zip.entries) {
-    if (e.name.endsWith('/') || STORAGE_MEMBER.test(e.name) || overlaps.has(e) || e.readElsewhere === true) continue;
+    if (e.name.endsWith('/') || storage(e.name) || overlaps.has(e) || e.readElsewhere === true) continue;
     inspectMember(e, where, child, depth, sub);
   }
   ctx.extracted = sub.extracted;
