@@ -365,6 +365,12 @@ export function overlapping<T extends Pick<ZipEntry, 'offset' | 'compressedSize'
   return out;
 }
 
+/** Findings on one archive member at error level: a member that cannot be read is where a pickle could hide. */
+function memberErrorAdder(ctx: ContentContext, member: string): Add {
+  return (ruleId, message, evidence = {}) =>
+    ctx.findings.push({ ruleId, message, level: 'error', location: { path: ctx.path, member }, evidence });
+}
+
 function inspectMember(
   e: ZipEntry,
   where: string,
@@ -372,15 +378,7 @@ function inspectMember(
   depth: number,
   ctx: ContentContext,
 ): void {
-  const addError: Add = (ruleId, message, evidence = {}) => {
-    ctx.findings.push({
-      ruleId,
-      message,
-      level: 'error',
-      location: { path: ctx.path, member: child(e.name) },
-      evidence,
-    });
-  };
+  const addError = memberErrorAdder(ctx, child(e.name));
   const claimed = PICKLE_NAME.test(e.name);
   // Stored members are views of bytes already in memory; only decompressing costs work and memory.
   // A compressed member that declares more than the budget has left spends it too (it would be cut off anyway).
@@ -518,15 +516,7 @@ function inspectTar(
     } catch (err) {
       // A sparse member whose map we cannot read or rebuild: a pickle could hide there as well as in any member we
       // cannot decode, so fail the gate, as inspectMember does.
-      const addError: Add = (ruleId, message, evidence = {}) =>
-        ctx.findings.push({
-          ruleId,
-          message,
-          level: 'error',
-          location: { path: ctx.path, member: child(e.name) },
-          evidence,
-        });
-      reportReadError(err, `${where} member ${JSON.stringify(e.name)}`, 'member', addError);
+      reportReadError(err, `${where} member ${JSON.stringify(e.name)}`, 'member', memberErrorAdder(ctx, child(e.name)));
       continue;
     }
     const record = recordOf.get(e) ?? legacyName(e.name);
