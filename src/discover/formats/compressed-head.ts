@@ -20,7 +20,9 @@ export function sniffCompression(head: Buffer): Compression | undefined {
   if (head.length >= 3 && head.toString('latin1', 0, 3) === 'BZh') return 'bzip2';
   if (head.length >= 6 && head.subarray(0, 6).equals(Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]))) return 'xz';
   if (head.length >= 4 && head.subarray(0, 4).equals(LZ4_PREFIX)) return 'lz4';
-  if (isZlibHeader(head)) return 'zlib';
+  // joblib's `_ZLIB_PREFIX` is b'\x78' (`_detect_compressor` matches prefixes): another valid RFC 1950 header, such as
+  // "(S" (0x28 0x53), is a protocol 0 pickle's MARK and STRING to `pickle.load`, and joblib unpickles it as such.
+  if (head.length >= 2 && head[0] === 0x78 && isZlibHeader(head)) return 'zlib';
   if (
     head.length > ZF_HEADER + 2 &&
     head.toString('latin1', 0, 2) === 'ZF' &&

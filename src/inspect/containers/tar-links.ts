@@ -29,3 +29,31 @@ function climbsOut(base: readonly string[], segs: readonly string[]): boolean {
   }
   return false;
 }
+
+/** `os.path.normpath` for POSIX names: no empty or `.` segments, `..` folded where it can be (kept at the start). */
+export function normPath(p: string): string {
+  const out: string[] = [];
+  for (const seg of p.split('/')) {
+    if (seg === '' || seg === '.') continue;
+    if (seg === '..' && out.length > 0 && out[out.length - 1] !== '..') out.pop();
+    else if (seg !== '..' || !p.startsWith('/')) out.push(seg);
+  }
+  const body = out.join('/');
+  return p.startsWith('/') ? `/${body}` : body || '.';
+}
+
+/**
+ * The member a hard link at `index` stands for, as `tarfile.TarFile._find_link_target` finds it: the last member
+ * before the link whose normalised name is the link's normalised target (`_getmember(linkname, tarinfo=link,
+ * normalize=True)`). `extract` writes that member's bytes in the link's place when the target was not extracted.
+ */
+export function hardLinkTarget<T extends { readonly name: string; readonly linkName?: string }>(
+  entries: readonly T[],
+  index: number,
+): T | undefined {
+  const link = entries[index];
+  if (link?.linkName === undefined) return undefined;
+  const want = normPath(link.linkName);
+  for (let i = index - 1; i >= 0; i--) if (normPath(entries[i]!.name) === want) return entries[i];
+  return undefined;
+}

@@ -2,6 +2,7 @@ import { checksumOk, looksLikeTar, parseOctal } from '../../discover/formats/tar
 import { ContainerLimitError } from './errors.js';
 import { unsafeMemberName } from './names.js';
 import { escapingLinkTarget } from './tar-links.js';
+import { oldGnuSparse, paxSparse, rebuildSparse, type SparseMap } from './tar-sparse.js';
 
 export interface TarEntry {
   readonly name: string;
@@ -25,6 +26,27 @@ export interface TarArchive {
   readonly problems: string[];
   readonly unsafeNames: string[];
   readonly unsafeLinks: UnsafeLink[];
+}
+
+/**
+ * Header types CPython's tarfile knows (`tarfile.SUPPORTED_TYPES`) and does not hand out as a file: links, devices,
+ * directories, FIFOs, and the GNU long-name records. PAX (`x`, `g`, Solaris `X`) records are read as headers.
+ */
+const TARFILE_NOT_A_FILE = new Set(['1', '2', '3', '4', '5', '6', 'L', 'K', 'x', 'g', 'X']);
+
+/**
+ * Whether Python's tarfile reads a member of this type as a regular file. `TarFile.extractfile` returns a file for
+ * `tarinfo.isreg() or tarinfo.type not in SUPPORTED_TYPES`, and `extract` writes an unknown type as a regular file
+ * (`makeunknown`): so a member typed '9' or 'V' is a file to torch's `_legacy_load` and to anyone extracting.
+ * GNU sparse ('S') is a file too, rebuilt from its sparse map (tar-sparse.ts).
+ */
+export function tarfileReadsAsFile(type: string): boolean {
+  return !TARFILE_NOT_A_FILE.has(type);
+}
+
+/** An old-GNU sparse member ('S'): tarfile rebuilds it from a sparse map (`_proc_sparse`), holes as zeros. */
+export function isSparseMember(type: string): boolean {
+  return type === 'S';
 }
 
 /** Whether a buffer looks like a tar archive (ustar magic, or a v7 header whose checksum adds up). */
@@ -51,7 +73,18 @@ export function readTar(data: Buffer, maxEntries = 100_000): TarArchive {
     const type = String.fromCharCode(h[156] || 0x30);
     let size = parseOctal(h.subarray(124, 136)) ?? 0;
     if (pax.size !== undefined && /^\d+$/.test(pax.size)) size = Number(pax.size);
-    const start = p + 512;
+    // An old-GNU sparse header is followed by its extension blocks, then the data (tarfile `_proc_sparse`).
+    let sparse: SparseMap | Error | undefined;
+    let start = p + 512;
+    if (isSparseMember(type)) {
+      try {
+        const s = oldGnuSparse(data, p);
+        sparse = s.map;
+        start += 512 * s.extBlocks;
+      } catch (err) {
+        sparse = err as Error;
+      }
+    }
     if (start + size > data.length) problems.push(`tar member at byte ${p} is truncated`);
     const end = Math.min(data.length, start + size);
     const body = data.subarray(start, end);
@@ -64,21 +97,44 @@ export function readTar(data: Buffer, maxEntries = 100_000): TarArchive {
       longLink = body.toString('utf8').replace(/\0+$/, '');
       continue;
     }
-    if (type === 'x') {
+    // tarfile reads a Solaris 'X' header as PAX too (`_proc_member`: XHDTYPE, XGLTYPE, SOLARIS_XHDTYPE).
+    if (type === 'x' || type === 'X') {
       pax = parsePax(body);
       continue;
     }
     if (type === 'g') continue;
     const prefix = h.toString('latin1', 345, 500).replace(/\0.*$/s, '');
     const base = h.toString('utf8', 0, 100).replace(/\0.*$/s, '');
-    const name = pax.path ?? longName ?? (prefix ? `${prefix}/${base}` : base);
+    let name = pax.path ?? longName ?? (prefix ? `${prefix}/${base}` : base);
+    let stored = body;
+    if (sparse === undefined && tarfileReadsAsFile(type)) {
+      try {
+        const px = paxSparse(pax, body);
+        if (px) {
+          sparse = px.map;
+          stored = body.subarray(px.dataStart);
+          name = pax['GNU.sparse.name'] ?? name;
+        }
+      } catch (err) {
+        sparse = err as Error;
+      }
+    }
     // GNU tar and Python's tarfile take the link target from PAX `linkpath`, then a GNU 'K' record, then the header.
     const linkName = pax.linkpath ?? longLink ?? h.toString('utf8', 157, 257).replace(/\0.*$/s, '');
     longName = undefined;
     longLink = undefined;
     pax = {};
     if (entries.length >= maxEntries) throw new ContainerLimitError(`tar has more than ${maxEntries} entries`);
-    entries.push({ name, size, type, ...(type === '1' || type === '2' ? { linkName } : {}), read: () => body });
+    // A sparse member is the file tarfile rebuilds (chunks at their offsets, zeros between), not its stored bytes.
+    const read =
+      sparse === undefined
+        ? () => body
+        : () => {
+            if (sparse instanceof Error) throw sparse;
+            return rebuildSparse(sparse, stored);
+          };
+    const fullSize = sparse === undefined || sparse instanceof Error ? size : sparse.realSize;
+    entries.push({ name, size: fullSize, type, ...(type === '1' || type === '2' ? { linkName } : {}), read });
   }
   return {
     entries,

@@ -6,7 +6,8 @@ import { ContainerLimitError, UnsupportedContentError } from '../containers/erro
 import { parseNpyHeader } from '../containers/npy.js';
 import { analysePickleBuffer, looksLikePickle, looksLikePickleStream, type PickleTarget } from '../pickle/pickles.js';
 import type { SidecarRef } from '../pickle/joblib.js';
-import { isTar, readTar } from '../containers/tar.js';
+import { isTar, readTar, tarfileReadsAsFile, type TarEntry } from '../containers/tar.js';
+import { hardLinkTarget } from '../containers/tar-links.js';
 import { analyseLegacyTarRecords } from '../pickle/torch-legacy.js';
 import { isNemoConfig, nemoConfigFindings } from './nemo-config.js';
 import { scanTorchScriptCode } from '../containers/torchscript.js';
@@ -267,6 +268,17 @@ function reportReadError(err: unknown, where: string, what: string, add: Add): v
 /** Members a loader never unpickles: tensor storages and small metadata records of torch archives. */
 export const STORAGE_MEMBER =
   /(^|\/)(data\/\d+|version|byteorder|\.data\/serialization_id|\.data\/version|\.format_version|\.storage_alignment)$/;
+
+/**
+ * Which members of a zip are torch storages and records, left unread: only in a torch archive (a `data.pkl` or
+ * `constants.pkl` beside them), which `PyTorchStreamReader` reads by name. In any other zip such a name is an
+ * ordinary member: `np.load` of an .npz serves `f['version']` or `f['data/0']` like any key
+ * (`NpzFile.__getitem__` → `format.read_array`, which unpickles an object array), so it is inspected.
+ */
+export function storageMembers(names: readonly { readonly name: string }[]): (name: string) => boolean {
+  const torch = names.some((e) => /(^|\/)(data|constants)\.pkl$/.test(e.name));
+  return (name) => torch && STORAGE_MEMBER.test(name);
+}
 export const PICKLE_NAME = /\.(pkl|pickle|debug_pkl|pt|pth|bin|ckpt|joblib|dill)$/i;
 
 function inspectZip(
@@ -325,8 +337,9 @@ export function inspectZipArchive(
       { limit: 'overlap', members: overlaps.size },
     );
   }
+  const storage = storageMembers(zip.entries);
   for (const e of zip.entries) {
-    if (e.name.endsWith('/') || STORAGE_MEMBER.test(e.name) || overlaps.has(e) || e.readElsewhere === true) continue;
+    if (e.name.endsWith('/') || storage(e.name) || overlaps.has(e) || e.readElsewhere === true) continue;
     inspectMember(e, where, child, depth, sub);
   }
   ctx.extracted = sub.extracted;
@@ -352,6 +365,12 @@ export function overlapping<T extends Pick<ZipEntry, 'offset' | 'compressedSize'
   return out;
 }
 
+/** Findings on one archive member at error level: a member that cannot be read is where a pickle could hide. */
+function memberErrorAdder(ctx: ContentContext, member: string): Add {
+  return (ruleId, message, evidence = {}) =>
+    ctx.findings.push({ ruleId, message, level: 'error', location: { path: ctx.path, member }, evidence });
+}
+
 function inspectMember(
   e: ZipEntry,
   where: string,
@@ -359,15 +378,7 @@ function inspectMember(
   depth: number,
   ctx: ContentContext,
 ): void {
-  const addError: Add = (ruleId, message, evidence = {}) => {
-    ctx.findings.push({
-      ruleId,
-      message,
-      level: 'error',
-      location: { path: ctx.path, member: child(e.name) },
-      evidence,
-    });
-  };
+  const addError = memberErrorAdder(ctx, child(e.name));
   const claimed = PICKLE_NAME.test(e.name);
   // Stored members are views of bytes already in memory; only decompressing costs work and memory.
   // A compressed member that declares more than the budget has left spends it too (it would be cut off anyway).
@@ -489,10 +500,26 @@ function inspectTar(
   // `getmember`, names normalised); `sys_info` is written by old torch.save but never read back.
   const legacyName = (n: string): string => n.replace(/^(\.\/)+/, '');
   const legacyTorch = ['pickle', 'storages', 'tensors'].every((n) => tar.entries.some((e) => legacyName(e.name) === n));
-  for (const e of tar.entries) {
-    if (e.type !== '0' && e.type !== '\0' && e.type !== '7') continue;
-    const body = e.read();
+  // `tar.extract('storages')` of a hard link writes its target's bytes there (tarfile `makelink` → `_extract_member`
+  // of `_find_link_target`): that member is the record torch reads. (A symlink is left dangling: open() fails.)
+  const recordOf = new Map<TarEntry, string>();
+  tar.entries.forEach((e, i) => {
     const record = legacyName(e.name);
+    const linked = e.type === '1' ? hardLinkTarget(tar.entries, i) : undefined;
+    if (legacyTorch && linked && (record === 'storages' || record === 'tensors')) recordOf.set(linked, record);
+  });
+  for (const e of tar.entries) {
+    if (!tarfileReadsAsFile(e.type)) continue;
+    let body: Buffer;
+    try {
+      body = e.read();
+    } catch (err) {
+      // A sparse member whose map we cannot read or rebuild: a pickle could hide there as well as in any member we
+      // cannot decode, so fail the gate, as inspectMember does.
+      reportReadError(err, `${where} member ${JSON.stringify(e.name)}`, 'member', memberErrorAdder(ctx, child(e.name)));
+      continue;
+    }
+    const record = recordOf.get(e) ?? legacyName(e.name);
     if (legacyTorch && (record === 'storages' || record === 'tensors')) {
       pushAll(ctx.findings, analyseLegacyTarRecords(body, record, target(ctx, child(e.name), 'legacy PyTorch record')));
       continue;

@@ -1,6 +1,6 @@
 import type { Finding } from '../../core/finding.js';
 import type { FileSource } from '../../core/file-source.js';
-import { checksumOk, isTar, parseOctal, parsePax } from '../containers/tar.js';
+import { checksumOk, isSparseMember, isTar, parseOctal, parsePax, tarfileReadsAsFile } from '../containers/tar.js';
 import type { AllowContext } from '../pickle/allowlist.js';
 import { analysePickleFile, looksLikePickleStream } from '../pickle/pickles.js';
 
@@ -10,8 +10,11 @@ const KEEP = 8 << 20;
 const MAX_RECORD = 1 << 20;
 /** A legacy PyTorch tar is judged from these members together (inspectTar): never taken out of the image. */
 const LEGACY_TORCH = new Set(['sys_info', 'pickle', 'storages', 'tensors']);
-/** Type of a member whose body was read here: readTar lists it (names, links), inspectTar does not open it. */
-const READ_HERE = 'V';
+/**
+ * Type of a member whose body was read here: readTar lists it (names, links), inspectTar does not open it. A FIFO:
+ * tarfile never hands one out as a file, while an unknown type such as 'V' it does (`tarfileReadsAsFile`).
+ */
+const READ_HERE = '6';
 
 export interface TarStreamTarget {
   readonly path: string;
@@ -57,13 +60,16 @@ export async function walkTarStream(
     const size = paxSize ? Number(pax['size']) : (parseOctal(h.subarray(124, 136)) ?? 0);
     const start = p + 512;
     const next = start + Math.ceil(size / 512) * 512;
-    const regular = type === '0' || type === '\0' || type === '7';
+    // An old-GNU sparse header may be followed by extension blocks its size does not count: the in-memory reader
+    // (tar-sparse.ts) walks them and rebuilds the member.
+    if (isSparseMember(type)) return undefined;
+    const regular = tarfileReadsAsFile(type);
     if (!regular && size > MAX_RECORD) return undefined;
     if (!regular || size <= KEEP) {
       const body = await s.read(start, next - start);
       if (!keep(h) || !keep(body)) return undefined;
       if (body.length < next - start) return Buffer.concat(image);
-      if (type === 'x') pax = parsePax(body.subarray(0, size));
+      if (type === 'x' || type === 'X') pax = parsePax(body.subarray(0, size));
       else if (type === 'L') longName = body.toString('utf8', 0, size).replace(/\0+$/, '');
       else if (type !== 'g') {
         pax = {};
@@ -75,7 +81,9 @@ export async function walkTarStream(
     const prefix = h.toString('latin1', 345, 500).replace(/\0.*$/s, '');
     const base = h.toString('utf8', 0, 100).replace(/\0.*$/s, '');
     const name = pax['path'] ?? longName ?? (prefix ? `${prefix}/${base}` : base);
-    if (paxSize || LEGACY_TORCH.has(name)) return undefined;
+    // A PAX sparse member is rebuilt from its map by the in-memory reader (tar-sparse.ts), never read raw here.
+    const paxSparse = Object.keys(pax).some((k) => k.startsWith('GNU.sparse.'));
+    if (paxSize || paxSparse || LEGACY_TORCH.has(name)) return undefined;
     pax = {};
     longName = undefined;
     const head = await s.read(start, Math.min(size, 1 << 16));

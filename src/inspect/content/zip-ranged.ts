@@ -16,7 +16,7 @@ import {
   overlapping,
   PICKLE_NAME,
   plainNpyHeader,
-  STORAGE_MEMBER,
+  storageMembers,
 } from './content.js';
 import { analyseDeflatedMember } from './member-stream.js';
 import { looksLikePickleStream } from '../pickle/pickles.js';
@@ -55,8 +55,9 @@ export async function inspectZipByRanges(src: FileSource, ctx: ContentContext): 
   const entries: ZipEntry[] = [];
   // Members sharing compressed bytes are refused unread (inspectZipArchive): never streamed either.
   const overlaps = overlapping(dir.entries);
+  const storage = storageMembers(dir.entries);
   for (const e of dir.entries) {
-    if (e.name.endsWith('/') || STORAGE_MEMBER.test(e.name)) continue;
+    if (e.name.endsWith('/') || storage(e.name)) continue;
     entries.push(await readEntry(src, e, ctx, problems, mismatches, overlaps));
   }
   const unsafeNames = dir.entries.map((e) => e.name).filter((n) => unsafeMemberName(n));

@@ -1,7 +1,8 @@
 /** A minimal ustar writer for hostile-input tests: regular files and link members with any target. */
 export interface TarMember {
   readonly name: string;
-  readonly type?: '0' | '1' | '2' | '5';
+  /** A header type flag: '0' file, '1' hard link, '2' symlink, '5' directory, or any other byte tarfile meets. */
+  readonly type?: string;
   readonly linkName?: string;
   readonly data?: Buffer;
 }

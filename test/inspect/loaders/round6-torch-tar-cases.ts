@@ -32,7 +32,7 @@ const tensor = (key: number, storageId: number) =>
     i64(0),
   ]);
 const EMPTY_VIEWS = latin1('\x80\x02].');
-const EVIL = latin1('\x80\x02cos\nsystem\nX\x02\x00\x00\x00id\x85R.');
+export const EVIL = latin1('\x80\x02cos\nsystem\nX\x02\x00\x00\x00id\x85R.');
 /** `{'w': <persistent id '1'>}`, the model pickle. */
 const MODEL = latin1('\x80\x02}q\x00X\x01\x00\x00\x00wq\x01X\x01\x00\x00\x001q\x02Qs.');
 const SYS_INFO = latin1('\x80\x02}X\x0d\x00\x00\x00little_endian\x88s.');
@@ -45,7 +45,7 @@ interface LegacyTar {
 }
 
 /** A torch < 0.4 tar checkpoint with one storage and tensor (or two, the second a view of a second storage). */
-function legacyTarMembers(o: LegacyTar): TarMember[] {
+export function legacyTarMembers(o: LegacyTar): TarMember[] {
   const storages = o.two
     ? [count(2), storage(0, 2), storage(5, 3), o.views ?? latin1('\x80\x02](K\x06K\x05K\x01K\x02ta.')]
     : [count(1), storage(0, 2), o.views ?? EMPTY_VIEWS];

@@ -10,10 +10,13 @@ import { ROUND8_NEMO_CASES } from './round8-nemo-cases.js';
 import { ROUND8_PT2_CASES } from './round8-pt2-cases.js';
 import { ROUND8_SAFETENSORS_CASES } from './round8-safetensors-cases.js';
 import { ROUND8_ZIP_NAME_CASES } from './round8-zip-name-cases.js';
+import { ROUND9_NPZ_KEY_CASES } from './round9-npz-key-cases.js';
+import { ROUND9_TAR_TYPE_CASES } from './round9-tar-type-cases.js';
+import { ROUND9_ZLIB_PREFIX_CASES } from './round9-zlib-prefix-cases.js';
 import { describeUnseenCases, type UnseenCase } from './unseen-runner.js';
 
 /**
- * Rounds 6 to 8 of cases nobody showed us, each judged by the real loader named in `loader` (see
+ * Rounds 6 to 9 of cases nobody showed us, each judged by the real loader named in `loader` (see
  * unseen-attacks.test.ts). One file for both: each test file pays the inspect stage's cold load once.
  */
 const CASES: readonly UnseenCase[] = [
@@ -29,6 +32,9 @@ const CASES: readonly UnseenCase[] = [
   ...ROUND8_PT2_CASES,
   ...ROUND8_SAFETENSORS_CASES,
   ...ROUND8_ZIP_NAME_CASES,
+  ...ROUND9_TAR_TYPE_CASES,
+  ...ROUND9_ZLIB_PREFIX_CASES,
+  ...ROUND9_NPZ_KEY_CASES,
 ];
 
-describeUnseenCases('rounds 6 to 8: verdicts on unseen model files agree with the real loader', CASES);
+describeUnseenCases('rounds 6 to 9: verdicts on unseen model files agree with the real loader', CASES);
