@@ -116,9 +116,15 @@ const cases: Case[] = [
     ],
   },
   {
-    name: 'Pipfile.lock: second source and a package without hashes',
+    // pipenv's batch_install runs one pip per source, each with that index alone: no --extra-index-url, no CPP012.
+    name: 'Pipfile.lock: second source (each package installed from its own index) and a package without hashes',
     dir: 'pipfile-two-sources',
-    want: ['CPP011@Pipfile.lock:17', 'CPP012@Pipfile.lock:8', 'CPP070@Pipfile.lock:8'],
+    want: ['CPP011@Pipfile.lock:17', 'CPP070@Pipfile.lock:8'],
+  },
+  {
+    name: 'Pipfile.lock beside a Pipfile with install_search_all_sources = true: every index for every package',
+    dir: 'pipfile-search-all-sources',
+    want: ['CPP012@Pipfile.lock:8', 'CPP070@Pipfile.lock:8'],
   },
   {
     name: 'requirements file chooses its own index and find-links, and exempts a host from TLS',

@@ -84,6 +84,11 @@ export interface PythonLock {
   /** `--require-hashes` given in the file (pip then demands a hash on every requirement). */
   readonly requireHashes: boolean;
   readonly problems: readonly PyProblem[];
+  /**
+   * pipenv only: the Pipfile beside sets `[pipenv] install_search_all_sources`, so every package is installed with
+   * every `_meta.sources` index (pip `--extra-index-url`), not only the one its entry names.
+   */
+  readonly searchAllSources?: boolean;
   /** The Python versions the lock is for (uv.lock / pylock.toml `requires-python`), a PEP 440 specifier. */
   readonly requiresPython?: string;
   /** The manifest hash the lockfile records (poetry.lock `[metadata] content-hash`), at its line. */
