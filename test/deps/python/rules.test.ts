@@ -127,6 +127,29 @@ const cases: Case[] = [
     want: ['CPP012@Pipfile.lock:8', 'CPP070@Pipfile.lock:8'],
   },
   {
+    // pip's req_file.expand_env_variables (${NAME}, [A-Z0-9_]+ only): credentials and a URL path after a written
+    // host are fine; a host, a version, a whole line or an include path is the install environment's choice.
+    name: 'requirements ${VARS}: index host, versions, package URL host, a whole line and an include are CPP079',
+    dir: 'pip-env-variables',
+    want: [
+      'CPP004@requirements.txt:10',
+      'CPP012@requirements.txt:2',
+      'CPP015@requirements.txt:7',
+      'CPP070@requirements.txt:3',
+      'CPP079@requirements.txt:2',
+      'CPP079@requirements.txt:5',
+      'CPP079@requirements.txt:7',
+      'CPP079@requirements.txt:8',
+      'CPP079@requirements.txt:9',
+    ],
+  },
+  {
+    // pipenv's Project.load_lockfile: os.path.expandvars over each _meta.sources URL ($NAME and ${NAME}).
+    name: 'Pipfile.lock source URLs: variables in the credentials pass, a variable host is CPP079',
+    dir: 'pipfile-env-sources',
+    want: ['CPP079@Pipfile.lock:8'],
+  },
+  {
     name: 'requirements file chooses its own index and find-links, and exempts a host from TLS',
     dir: 'requirements-own-index',
     want: ['CPP070@requirements.txt:1', 'CPP070@requirements.txt:2', 'CPP071@requirements.txt:3'],
@@ -340,6 +363,20 @@ describe('offline Python rules over case fixtures', () => {
       .filter((f) => f.ruleId === 'CPP011' && f.evidence?.['hashMode'] === 'unsupported')
       .map((f) => f.location.line);
     expect(unsupported).toEqual([3, 4]);
+  });
+
+  it('one CPP079 per variable and file, with the count and the lines', async () => {
+    const r = await scanPython(path.join(CASES, 'pip-env-variables'));
+    const got = r.findings
+      .filter((f) => f.ruleId === 'CPP079')
+      .map((f) => [f.evidence?.['variable'], f.evidence?.['what'], f.evidence?.['count'], f.evidence?.['lines']]);
+    expect(got).toEqual([
+      ['EXTRA_HOST', 'index', 1, '2'],
+      ['DAGSTER_VERSION', 'requirement', 2, '5 6'],
+      ['PKG_HOST', 'requirement', 1, '7'],
+      ['EXTRA_LINE', 'line', 1, '8'],
+      ['REQ_DIR', 'include', 1, '9'],
+    ]);
   });
 
   it('include chains and fan-out are bounded (depth 16, 64 files) and each bound is a CPP003', async () => {

@@ -44,6 +44,8 @@ function untrustedIndexes(lock: PythonLock, policy: PythonCheckPolicy): Finding[
   const noIndex = lock.indexes.some((o) => o.kind === 'no-index');
   for (const opt of lock.indexes) {
     if (opt.kind === 'no-index' || (noIndex && opt.kind !== 'find-links')) continue;
+    // A host an environment variable supplies is CPP079's: it is not this host, nor any the policy could allow.
+    if (opt.fromEnvironment === true) continue;
     if (!WEB_URL.test(opt.url) || allowed(opt.url)) continue;
     addTo(groups, `${opt.file}\0${hostOf(opt.url)}`, opt.line, `--${opt.kind} ${opt.url}`);
   }

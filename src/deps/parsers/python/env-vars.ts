@@ -1,0 +1,51 @@
+/**
+ * Environment variables an installer substitutes into the text it reads, and which of them choose what is installed.
+ *
+ * pip's `req_file.expand_env_variables` (run by `preprocess` on every logical line, after comments are stripped and
+ * before the line is split into a requirement and options) replaces `${NAME}` — `ENV_VAR_RE`, `[A-Z0-9_]+` only —
+ * with `os.getenv(NAME)` when that is set and not empty, and leaves it as written otherwise. pipenv's
+ * `Project.load_lockfile` runs `os.path.expandvars` (posixpath: `$name` or `${…}`) over each `_meta.sources` URL.
+ */
+export const PIP_ENV_VAR = /\$\{([A-Z0-9_]+)\}/g;
+export const EXPANDVARS_VAR = /\$(\w+|\{[^}]*\})/g;
+
+/** `scheme://` — where a URL starts inside a line. */
+const URL_START = /[a-z][a-z0-9+.-]*:\/\//gi;
+
+/**
+ * The variables of `text` whose value chooses where from or what is installed: every one except those inside a
+ * URL's userinfo (`https://${USER}:${TOKEN}@host/…`, credentials — pip's documented use) and those in the path,
+ * query or fragment of a URL whose host is written out (the host, which the policy judges, is known). A variable in
+ * a host or port, a version, a name, an option, an include path or a whole line is chosen by whoever runs the
+ * install. The names come back in order of first use, each once; `[]` when the text has none.
+ */
+export function choosingVariables(text: string, pattern: RegExp = PIP_ENV_VAR): string[] {
+  if (!text.includes('$')) return [];
+  const known = knownRanges(text, pattern);
+  const names: string[] = [];
+  for (const m of text.matchAll(new RegExp(pattern.source, 'g'))) {
+    if (known.some(([from, to]) => m.index >= from && m.index < to)) continue;
+    const name = m[1]!.replace(/^\{|\}$/g, '');
+    if (!names.includes(name)) names.push(name);
+  }
+  return names;
+}
+
+/** Where in `text` a variable does not choose the source: URL userinfo, and the path of a URL with a literal host. */
+function knownRanges(text: string, pattern: RegExp): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  for (const m of text.matchAll(URL_START)) {
+    const start = m.index + m[0].length;
+    const end = text.slice(start).search(/\s/);
+    const url = text.slice(start, end < 0 ? text.length : start + end);
+    const authorityEnd = url.search(/[/?#]/);
+    const authority = authorityEnd < 0 ? url : url.slice(0, authorityEnd);
+    const at = authority.lastIndexOf('@');
+    if (at >= 0) out.push([start, start + at]);
+    const host = authority.slice(at + 1);
+    if (authorityEnd >= 0 && host !== '' && !new RegExp(pattern.source).test(host)) {
+      out.push([start + authorityEnd, start + url.length]);
+    }
+  }
+  return out;
+}
