@@ -365,6 +365,18 @@ describe('offline Python rules over case fixtures', () => {
     expect(unsupported).toEqual([3, 4]);
   });
 
+  it.each([
+    ['pipfile-two-sources', { count: 1, packages: 'acme-internal' }],
+    ['pipfile-search-all-sources', { count: 2 }],
+  ])('%s: CPP070 counts the packages pipenv installs from the source (batch_install)', async (dir, want) => {
+    const r = await scanPython(path.join(CASES, dir));
+    const f = r.findings.find((x) => x.ruleId === 'CPP070');
+    expect({ count: f?.evidence?.['count'], packages: f?.evidence?.['packages'] }).toEqual({
+      packages: undefined,
+      ...want,
+    });
+  });
+
   it('one CPP079 per variable and file, with the count and the lines', async () => {
     const r = await scanPython(path.join(CASES, 'pip-env-variables'));
     const got = r.findings
