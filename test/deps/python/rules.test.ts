@@ -122,6 +122,13 @@ const cases: Case[] = [
     want: ['CPP011@Pipfile.lock:17', 'CPP070@Pipfile.lock:8'],
   },
   {
+    // pipenv prepare_pip_source_args: `if not source.get("verify_ssl", True)` (pipenv 2022.12.19: null, 0 and ""
+    // each give --trusted-host; "false" and a missing key do not).
+    name: 'Pipfile.lock verify_ssl is read by Python truth: null, 0 and "" turn TLS checks off',
+    dir: 'pipfile-verify-ssl-falsy',
+    want: ['CPP071@Pipfile.lock:7', 'CPP071@Pipfile.lock:8', 'CPP071@Pipfile.lock:9'],
+  },
+  {
     name: 'Pipfile.lock beside a Pipfile with install_search_all_sources = true: every index for every package',
     dir: 'pipfile-search-all-sources',
     want: ['CPP012@Pipfile.lock:8', 'CPP070@Pipfile.lock:8'],

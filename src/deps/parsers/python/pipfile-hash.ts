@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { pythonJsonDumps } from './poetry-content-hash.js';
+import { pythonTruth } from './python-truth.js';
 import { isTable, parseToml } from './toml.js';
 
 /** Pipfile sections that are not hashed as themselves (plette `PIPFILE_SECTIONS` and the names pipenv reserves). */
@@ -48,13 +49,6 @@ function parsePipfile(file: string, text: string): Record<string, unknown> | und
   } catch {
     return undefined;
   }
-}
-
-/** Python's `bool(value)` for a TOML value: a non-empty string ("false" too) or array, a non-zero number, true. */
-function pythonTruth(v: unknown): boolean {
-  if (typeof v === 'string' || Array.isArray(v)) return v.length > 0;
-  if (isTable(v)) return Object.keys(v).length > 0;
-  return v !== undefined && v !== null && v !== false && v !== 0 && v !== 0n;
 }
 
 function hashOf(doc: Record<string, unknown>): string | undefined {

@@ -3,6 +3,7 @@ import { normalizeName, pinnedVersion } from './pep508.js';
 import { urlSource } from './requirements.js';
 import { fullCommit } from './dist.js';
 import { EXPANDVARS_VAR, choosingVariables } from './env-vars.js';
+import { pythonTruth } from './python-truth.js';
 import type { PyEnvChoice, PyIndexOption, PyPackage, PySource, PythonLock, PyTrustedHost } from './types.js';
 import { PyLockError } from './types.js';
 
@@ -51,9 +52,11 @@ export function parsePipfileLock(file: string, text: string): PythonLock {
       ...(names.length > 0 ? { fromEnvironment: true as const } : {}),
     };
   });
-  // pipenv turns a source with `verify_ssl = false` into pip's `--trusted-host <host>` (`prepare_pip_source_args`).
+  // pipenv turns a source with `verify_ssl = false` into pip's `--trusted-host <host>` (`prepare_pip_source_args`:
+  // `if not source.get("verify_ssl", True)`, so `null`, `0` and `""` turn TLS checks off too; only a missing key
+  // keeps the default).
   const trustedHosts: PyTrustedHost[] = sources.flatMap((s, i) =>
-    s.verify_ssl === false && typeof s.url === 'string' && hostOf(s.url) !== undefined
+    'verify_ssl' in s && !pythonTruth(s.verify_ssl) && typeof s.url === 'string' && hostOf(s.url) !== undefined
       ? [{ host: hostOf(s.url)!, file, line: sourceLines[i] ?? 1 }]
       : [],
   );
