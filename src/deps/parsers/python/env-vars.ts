@@ -9,9 +9,6 @@
 export const PIP_ENV_VAR = /\$\{([A-Z0-9_]+)\}/g;
 export const EXPANDVARS_VAR = /\$(\w+|\{[^}]*\})/g;
 
-/** `scheme://` — where a URL starts inside a line. */
-const URL_START = /[a-z][a-z0-9+.-]*:\/\//gi;
-
 /**
  * The variables of `text` whose value chooses where from or what is installed: every one except those inside a
  * URL's userinfo (`https://${USER}:${TOKEN}@host/…`, credentials — pip's documented use) and those in the path,
@@ -21,31 +18,37 @@ const URL_START = /[a-z][a-z0-9+.-]*:\/\//gi;
  */
 export function choosingVariables(text: string, pattern: RegExp = PIP_ENV_VAR): string[] {
   if (!text.includes('$')) return [];
+  // Ranges come in increasing order and variables are met in increasing order: one pass over both (linear in a
+  // hostile line of many URLs and variables).
   const known = knownRanges(text, pattern);
+  let k = 0;
   const names: string[] = [];
   for (const m of text.matchAll(new RegExp(pattern.source, 'g'))) {
-    if (known.some(([from, to]) => m.index >= from && m.index < to)) continue;
+    while (k < known.length && known[k]![1] <= m.index) k++;
+    if (k < known.length && known[k]![0] <= m.index) continue;
     const name = m[1]!.replace(/^\{|\}$/g, '');
-    if (!names.includes(name)) names.push(name);
+    if (!names.includes(name) && names.length < 16) names.push(name);
   }
   return names;
 }
 
-/** Where in `text` a variable does not choose the source: URL userinfo, and the path of a URL with a literal host. */
+/**
+ * Where in `text` a variable does not choose the source, in increasing order: URL userinfo, and the path of a URL
+ * with a literal host. A URL runs from `scheme://` to the next whitespace.
+ */
 function knownRanges(text: string, pattern: RegExp): Array<[number, number]> {
   const out: Array<[number, number]> = [];
-  for (const m of text.matchAll(URL_START)) {
-    const start = m.index + m[0].length;
-    const end = text.slice(start).search(/\s/);
-    const url = text.slice(start, end < 0 ? text.length : start + end);
-    const authorityEnd = url.search(/[/?#]/);
-    const authority = authorityEnd < 0 ? url : url.slice(0, authorityEnd);
+  const hasVar = new RegExp(pattern.source);
+  const url = /[a-z][a-z0-9+.-]*:\/\/(\S*)/gi;
+  for (let m = url.exec(text); m; m = url.exec(text)) {
+    const start = m.index + m[0].length - m[1]!.length;
+    const rest = m[1]!;
+    const authorityEnd = rest.search(/[/?#]/);
+    const authority = authorityEnd < 0 ? rest : rest.slice(0, authorityEnd);
     const at = authority.lastIndexOf('@');
     if (at >= 0) out.push([start, start + at]);
     const host = authority.slice(at + 1);
-    if (authorityEnd >= 0 && host !== '' && !new RegExp(pattern.source).test(host)) {
-      out.push([start + authorityEnd, start + url.length]);
-    }
+    if (authorityEnd >= 0 && host !== '' && !hasVar.test(host)) out.push([start + authorityEnd, start + rest.length]);
   }
   return out;
 }

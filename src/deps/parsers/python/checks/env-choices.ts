@@ -4,7 +4,7 @@ import { pyFileFinding } from './finding.js';
 
 const WHAT: Readonly<Record<PyEnvChoice['what'], string>> = {
   index: 'chooses the host of an index',
-  requirement: 'chooses what a requirement installs (its name, version or URL host)',
+  requirement: 'chooses what a requirement installs (its name, version, URL host or --hash)',
   include: 'chooses the file a -r / -c include reads (not read)',
   option: 'chooses an option value',
   line: 'is the whole line, which may hold any requirement or options',
