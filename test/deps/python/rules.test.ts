@@ -384,6 +384,22 @@ describe('offline Python rules over case fixtures', () => {
     });
   });
 
+  it('a written token beside a variable host is never printed (messages and evidence)', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'cp-py-env-'));
+    await writeFile(
+      path.join(dir, 'requirements.txt'),
+      '--extra-index-url https://user:s3cret@${HOST}/simple\npkg @ https://tok3n@${PKG_HOST}/p-1.0-py3-none-any.whl\n',
+    );
+    const r = await scanPython(dir);
+    expect(ids(r)).toEqual([
+      'CPP012@requirements.txt:1',
+      'CPP015@requirements.txt:2',
+      'CPP079@requirements.txt:1',
+      'CPP079@requirements.txt:2',
+    ]);
+    expect(JSON.stringify(r.findings)).not.toMatch(/s3cret|tok3n/);
+  });
+
   it('one CPP079 per variable and file, with the count and the lines', async () => {
     const r = await scanPython(path.join(CASES, 'pip-env-variables'));
     const got = r.findings
