@@ -140,9 +140,12 @@ const cases: Case[] = [
     dir: 'pip-env-variables',
     want: [
       'CPP004@requirements.txt:10',
+      'CPP012@requirements.txt:11',
       'CPP012@requirements.txt:2',
       'CPP015@requirements.txt:7',
       'CPP070@requirements.txt:3',
+      'CPP071@requirements.txt:11',
+      'CPP079@requirements.txt:11',
       'CPP079@requirements.txt:2',
       'CPP079@requirements.txt:5',
       'CPP079@requirements.txt:7',
@@ -411,6 +414,7 @@ describe('offline Python rules over case fixtures', () => {
       ['PKG_HOST', 'requirement', 1, '7'],
       ['EXTRA_LINE', 'line', 1, '8'],
       ['REQ_DIR', 'include', 1, '9'],
+      ['TLS_HOST', 'option', 1, '11'],
     ]);
   });
 

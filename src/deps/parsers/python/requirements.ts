@@ -131,9 +131,9 @@ async function parseLine(
     return 'include';
   }
   applyOptionLine(state, file, line, options);
-  return options.some((o) => o.kind === 'index-url' || o.kind === 'extra-index-url' || o.kind === 'find-links')
-    ? 'index'
-    : 'option';
+  const index = (o: ReqOption) => o.kind === 'index-url' || o.kind === 'extra-index-url' || o.kind === 'find-links';
+  // The variable of `--index-url https://pypi.org/simple --trusted-host ${HOST}` chooses an option, not an index.
+  return options.some((o) => index(o) && choosingVariables(o.value).length > 0) ? 'index' : 'option';
 }
 
 /**
