@@ -27,7 +27,7 @@ describe('choosingVariables: which variables choose the source', () => {
 
   it('a hostile line of many URLs and variables is one linear pass, names capped', () => {
     const line =
-      'https://${A}@h/${B} a://${C}${D} '.repeat(5000) + Array.from({ length: 40 }, (_, i) => `\${V${i}}`).join('');
+      'https://${A}@h/${B} a://${C}${D} '.repeat(1000) + Array.from({ length: 40 }, (_, i) => `\${V${i}}`).join('');
     const got = choosingVariables(line);
     expect(got.slice(0, 2)).toEqual(['C', 'D']);
     expect(got).toHaveLength(16);
