@@ -238,6 +238,16 @@ export const PYTHON_RULES = defineRules([
     tags: [...TAGS, 'dependency-confusion'],
   },
   {
+    id: 'CPP079',
+    name: 'PythonSourceFromEnvironment',
+    short: 'An environment variable chooses an index host, a package, a version or an included file at install time.',
+    full: "pip replaces `${NAME}` (upper-case letters, digits, `_`) in every requirements-file line with that variable from the environment of the install, before it reads the line (`req_file.expand_env_variables`); pipenv expands `$NAME` and `${NAME}` in the `_meta.sources` URLs of Pipfile.lock (`Project.load_lockfile`). In a URL's credentials (`https://${USER}:${TOKEN}@host/…`) that is how tokens stay out of the repository, and the host is still known. Anywhere else — the host of an index or of a package URL, a version, a name, a `-r` file, a whole line, which can even hold options — the variable decides where packages come from or which ones are installed, so the repository no longer says it and no scan of it can check it against the policy.",
+    help: "Write the index host, the versions and the included files into the file; keep only credentials in variables (`--index-url https://${PYPI_USER}:${PYPI_TOKEN}@pypi.example.com/simple`). A host that really differs per environment belongs in the CI's own pip configuration (`PIP_INDEX_URL`), which the policy can allow.",
+    level: 'error',
+    severity: '7.0',
+    tags: [...TAGS],
+  },
+  {
     id: 'CPP050',
     name: 'PypiNotVerifiedOffline',
     short: 'Python packages were not checked against their index (offline).',

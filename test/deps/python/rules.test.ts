@@ -116,9 +116,48 @@ const cases: Case[] = [
     ],
   },
   {
-    name: 'Pipfile.lock: second source and a package without hashes',
+    // pipenv's batch_install runs one pip per source, each with that index alone: no --extra-index-url, no CPP012.
+    name: 'Pipfile.lock: second source (each package installed from its own index) and a package without hashes',
     dir: 'pipfile-two-sources',
-    want: ['CPP011@Pipfile.lock:17', 'CPP012@Pipfile.lock:8', 'CPP070@Pipfile.lock:8'],
+    want: ['CPP011@Pipfile.lock:17', 'CPP070@Pipfile.lock:8'],
+  },
+  {
+    // pipenv prepare_pip_source_args: `if not source.get("verify_ssl", True)` (pipenv 2022.12.19: null, 0 and ""
+    // each give --trusted-host; "false" and a missing key do not).
+    name: 'Pipfile.lock verify_ssl is read by Python truth: null, 0 and "" turn TLS checks off',
+    dir: 'pipfile-verify-ssl-falsy',
+    want: ['CPP071@Pipfile.lock:7', 'CPP071@Pipfile.lock:8', 'CPP071@Pipfile.lock:9'],
+  },
+  {
+    name: 'Pipfile.lock beside a Pipfile with install_search_all_sources = true: every index for every package',
+    dir: 'pipfile-search-all-sources',
+    want: ['CPP012@Pipfile.lock:8', 'CPP070@Pipfile.lock:8'],
+  },
+  {
+    // pip's req_file.expand_env_variables (${NAME}, [A-Z0-9_]+ only): credentials and a URL path after a written
+    // host are fine; a host, a version, a whole line or an include path is the install environment's choice.
+    name: 'requirements ${VARS}: index host, versions, package URL host, a whole line and an include are CPP079',
+    dir: 'pip-env-variables',
+    want: [
+      'CPP004@requirements.txt:10',
+      'CPP012@requirements.txt:11',
+      'CPP012@requirements.txt:2',
+      'CPP015@requirements.txt:7',
+      'CPP070@requirements.txt:3',
+      'CPP071@requirements.txt:11',
+      'CPP079@requirements.txt:11',
+      'CPP079@requirements.txt:2',
+      'CPP079@requirements.txt:5',
+      'CPP079@requirements.txt:7',
+      'CPP079@requirements.txt:8',
+      'CPP079@requirements.txt:9',
+    ],
+  },
+  {
+    // pipenv's Project.load_lockfile: os.path.expandvars over each _meta.sources URL ($NAME and ${NAME}).
+    name: 'Pipfile.lock source URLs: variables in the credentials pass, a variable host is CPP079',
+    dir: 'pipfile-env-sources',
+    want: ['CPP079@Pipfile.lock:8'],
   },
   {
     name: 'requirements file chooses its own index and find-links, and exempts a host from TLS',
@@ -334,6 +373,49 @@ describe('offline Python rules over case fixtures', () => {
       .filter((f) => f.ruleId === 'CPP011' && f.evidence?.['hashMode'] === 'unsupported')
       .map((f) => f.location.line);
     expect(unsupported).toEqual([3, 4]);
+  });
+
+  it.each([
+    ['pipfile-two-sources', { count: 1, packages: 'acme-internal' }],
+    ['pipfile-search-all-sources', { count: 2 }],
+  ])('%s: CPP070 counts the packages pipenv installs from the source (batch_install)', async (dir, want) => {
+    const r = await scanPython(path.join(CASES, dir));
+    const f = r.findings.find((x) => x.ruleId === 'CPP070');
+    expect({ count: f?.evidence?.['count'], packages: f?.evidence?.['packages'] }).toEqual({
+      packages: undefined,
+      ...want,
+    });
+  });
+
+  it('a written token beside a variable host is never printed (messages and evidence)', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'cp-py-env-'));
+    await writeFile(
+      path.join(dir, 'requirements.txt'),
+      '--extra-index-url https://user:s3cret@${HOST}/simple\npkg @ https://tok3n@${PKG_HOST}/p-1.0-py3-none-any.whl\n',
+    );
+    const r = await scanPython(dir);
+    expect(ids(r)).toEqual([
+      'CPP012@requirements.txt:1',
+      'CPP015@requirements.txt:2',
+      'CPP079@requirements.txt:1',
+      'CPP079@requirements.txt:2',
+    ]);
+    expect(JSON.stringify(r.findings)).not.toMatch(/s3cret|tok3n/);
+  });
+
+  it('one CPP079 per variable and file, with the count and the lines', async () => {
+    const r = await scanPython(path.join(CASES, 'pip-env-variables'));
+    const got = r.findings
+      .filter((f) => f.ruleId === 'CPP079')
+      .map((f) => [f.evidence?.['variable'], f.evidence?.['what'], f.evidence?.['count'], f.evidence?.['lines']]);
+    expect(got).toEqual([
+      ['EXTRA_HOST', 'index', 1, '2'],
+      ['DAGSTER_VERSION', 'requirement', 2, '5 6'],
+      ['PKG_HOST', 'requirement', 1, '7'],
+      ['EXTRA_LINE', 'line', 1, '8'],
+      ['REQ_DIR', 'include', 1, '9'],
+      ['TLS_HOST', 'option', 1, '11'],
+    ]);
   });
 
   it('include chains and fan-out are bounded (depth 16, 64 files) and each bound is a CPP003', async () => {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { pythonJsonDumps } from './poetry-content-hash.js';
+import { pythonTruth } from './python-truth.js';
 import { isTable, parseToml } from './toml.js';
 
 /** Pipfile sections that are not hashed as themselves (plette `PIPFILE_SECTIONS` and the names pipenv reserves). */
@@ -21,12 +22,36 @@ const NOT_HASHED_AS_IS = new Set([
  * spell as Python does. Reproduces the lock of the corpus' real Pipfile.
  */
 export function pipfileHash(file: string, text: string): string | undefined {
-  let doc: Record<string, unknown>;
+  const doc = parsePipfile(file, text);
+  return doc === undefined ? undefined : hashOf(doc);
+}
+
+/** What chainproof reads from a Pipfile beside Pipfile.lock; undefined when it is not TOML. */
+export interface PipfileFacts {
+  readonly hash: string | undefined;
+  /**
+   * `[pipenv] install_search_all_sources`, as pipenv's `batch_install` reads `project.settings.get(…, False)`: by
+   * Python truth. False (the default) installs each package from the one source its lock entry names, else the first.
+   */
+  readonly searchAllSources: boolean;
+}
+
+export function readPipfile(file: string, text: string): PipfileFacts | undefined {
+  const doc = parsePipfile(file, text);
+  if (doc === undefined) return undefined;
+  const settings = isTable(doc.pipenv) ? doc.pipenv : {};
+  return { hash: hashOf(doc), searchAllSources: pythonTruth(settings.install_search_all_sources) };
+}
+
+function parsePipfile(file: string, text: string): Record<string, unknown> | undefined {
   try {
-    doc = parseToml(file, text);
+    return parseToml(file, text);
   } catch {
     return undefined;
   }
+}
+
+function hashOf(doc: Record<string, unknown>): string | undefined {
   // pipenv fills in a default source when the Pipfile names none; that case is not reproduced here.
   if (!Array.isArray(doc.source)) return undefined;
   const data: Record<string, unknown> = {

@@ -2,7 +2,9 @@ import { jsonPropertyLines, jsonErrorAt, lineOfFirst } from '../../lines.js';
 import { normalizeName, pinnedVersion } from './pep508.js';
 import { urlSource } from './requirements.js';
 import { fullCommit } from './dist.js';
-import type { PyIndexOption, PyPackage, PySource, PythonLock, PyTrustedHost } from './types.js';
+import { EXPANDVARS_VAR, choosingVariables } from './env-vars.js';
+import { pythonTruth } from './python-truth.js';
+import type { PyEnvChoice, PyIndexOption, PyPackage, PySource, PythonLock, PyTrustedHost } from './types.js';
 import { PyLockError } from './types.js';
 
 const SECTIONS = ['default', 'develop'] as const;
@@ -35,15 +37,26 @@ export function parsePipfileLock(file: string, text: string): PythonLock {
   );
   const sourceLines = urlLines(text);
   const sources = Array.isArray(meta.sources) ? meta.sources.filter(isRecord) : [];
-  const indexes: PyIndexOption[] = sources.map((s, i) => ({
-    kind: i === 0 ? 'index-url' : 'extra-index-url',
-    url: typeof s.url === 'string' ? s.url : '',
-    file,
-    line: sourceLines[i] ?? 1,
-  }));
-  // pipenv turns a source with `verify_ssl = false` into pip's `--trusted-host <host>` (`prepare_pip_source_args`).
+  // pipenv's `Project.load_lockfile` runs `os.path.expandvars` over each source URL before pip sees it.
+  const envChoices: PyEnvChoice[] = [];
+  const indexes: PyIndexOption[] = sources.map((s, i) => {
+    const url = typeof s.url === 'string' ? s.url : '';
+    const line = sourceLines[i] ?? 1;
+    const names = choosingVariables(url, EXPANDVARS_VAR);
+    if (names.length > 0) envChoices.push({ file, line, names, what: 'index' });
+    return {
+      kind: i === 0 ? 'index-url' : 'extra-index-url',
+      url,
+      file,
+      line,
+      ...(names.length > 0 ? { fromEnvironment: true as const } : {}),
+    };
+  });
+  // pipenv turns a source with `verify_ssl = false` into pip's `--trusted-host <host>` (`prepare_pip_source_args`:
+  // `if not source.get("verify_ssl", True)`, so `null`, `0` and `""` turn TLS checks off too; only a missing key
+  // keeps the default).
   const trustedHosts: PyTrustedHost[] = sources.flatMap((s, i) =>
-    s.verify_ssl === false && typeof s.url === 'string' && hostOf(s.url) !== undefined
+    'verify_ssl' in s && !pythonTruth(s.verify_ssl) && typeof s.url === 'string' && hostOf(s.url) !== undefined
       ? [{ host: hostOf(s.url)!, file, line: sourceLines[i] ?? 1 }]
       : [],
   );
@@ -94,6 +107,7 @@ export function parsePipfileLock(file: string, text: string): PythonLock {
     ...(trustedHosts.length > 0 ? { trustedHosts } : {}),
     requireHashes: false,
     problems: [],
+    ...(envChoices.length > 0 ? { envChoices } : {}),
   };
 }
 

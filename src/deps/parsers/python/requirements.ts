@@ -3,8 +3,10 @@ import { normalizeName, parseRequirement, pinnedVersion } from './pep508.js';
 import { breakArgsOptions, logicalLines, shlexSplit } from './requirements-lines.js';
 import { parseOptions } from './requirements-options.js';
 import type { ReqOption, ReqOptionKind } from './requirements-options.js';
+import { choosingVariables } from './env-vars.js';
 import type {
   PyDistribution,
+  PyEnvChoice,
   PyIndexOption,
   PyPackage,
   PyProblem,
@@ -28,6 +30,7 @@ interface ParseState {
   readonly trustedHosts: PyTrustedHost[];
   readonly problems: PyProblem[];
   readonly visited: Set<string>;
+  readonly envChoices: PyEnvChoice[];
   requireHashes: boolean;
 }
 
@@ -46,6 +49,7 @@ export async function parseRequirementsFile(file: string, text: string, load: In
     problems: [],
     visited: new Set([file]),
     requireHashes: false,
+    envChoices: [],
   };
   // A constraints file scanned on its own still only narrows versions (pip `-c`): it installs nothing.
   const isConstraints = /^constraints([-_.].*)?\.txt$/i.test(posix.basename(file));
@@ -60,6 +64,7 @@ export async function parseRequirementsFile(file: string, text: string, load: In
     ...(state.trustedHosts.length > 0 ? { trustedHosts: state.trustedHosts } : {}),
     requireHashes: state.requireHashes,
     problems: state.problems,
+    ...(state.envChoices.length > 0 ? { envChoices: state.envChoices } : {}),
   };
 }
 
@@ -71,36 +76,64 @@ async function parseInto(
   chain: readonly string[],
 ): Promise<void> {
   for (const { line, text: logical } of logicalLines(text)) {
-    // pip's `get_line_parser`: the requirement part as written, the options part through shlex and optparse.
-    const { args, options: optionText } = breakArgsOptions(logical);
-    const words = shlexSplit(optionText);
-    const parsed = words === undefined ? { error: `could not split options: ${optionText}` } : parseOptions(words);
-    if ('error' in parsed) {
-      state.problems.push({ file, line, kind: 'syntax', message: `pip option error: ${parsed.error.slice(0, 120)}` });
-    }
-    const options = 'error' in parsed ? [] : parsed.options;
-    const valuesOf = (kind: ReqOptionKind) => options.filter((o) => o.kind === kind).map((o) => o.value);
-    // `ParsedLine`: a line with a requirement (or, failing that, `-e`) is a requirement line; on it only `--hash`
-    // (and build settings) apply, every other option is ignored.
-    if (args !== '') {
-      addRequirement(state, file, line, args, valuesOf('hash'), constraint, false);
+    // pip's `expand_env_variables`: a `${NAME}` is the install environment's. Outside a URL's credentials (and the
+    // path of a URL whose host is written out) it chooses what the line means: CPP079 says so, and what pip would
+    // make of the unexpanded text (a refused requirement, a missing include) is no second finding.
+    const chosen = choosingVariables(logical);
+    if (chosen.length === 0) {
+      await parseLine(state, file, line, logical, constraint, chain, false);
       continue;
     }
-    const [editable] = valuesOf('editable');
-    if (editable !== undefined) {
-      addRequirement(state, file, line, editable, [], constraint, true);
-      continue;
-    }
-    // `_parse_and_recurse`: a line naming `-r` (else `-c`) is replaced by the first file it names.
-    const [requirement] = valuesOf('requirement');
-    const [constraintFile] = valuesOf('constraint');
-    if (requirement !== undefined || constraintFile !== undefined) {
-      const isConstraint = requirement === undefined;
-      await include(state, file, line, requirement ?? constraintFile!, isConstraint || constraint, chain);
-      continue;
-    }
-    applyOptionLine(state, file, line, options);
+    const before = state.problems.length;
+    const what = await parseLine(state, file, line, logical, constraint, chain, true);
+    const kept = state.problems.slice(before).filter((p) => p.file !== file || p.line !== line);
+    state.problems.splice(before, Infinity, ...kept);
+    state.envChoices.push({ file, line, names: chosen, what: logical.startsWith('${') ? 'line' : what });
   }
+}
+
+/** One logical line, as pip's `handle_line` reads it; says what kind of line it was. */
+async function parseLine(
+  state: ParseState,
+  file: string,
+  line: number,
+  logical: string,
+  constraint: boolean,
+  chain: readonly string[],
+  fromEnv: boolean,
+): Promise<PyEnvChoice['what']> {
+  // pip's `get_line_parser`: the requirement part as written, the options part through shlex and optparse.
+  const { args, options: optionText } = breakArgsOptions(logical);
+  const words = shlexSplit(optionText);
+  const parsed = words === undefined ? { error: `could not split options: ${optionText}` } : parseOptions(words);
+  if ('error' in parsed) {
+    state.problems.push({ file, line, kind: 'syntax', message: `pip option error: ${parsed.error.slice(0, 120)}` });
+  }
+  const options = 'error' in parsed ? [] : parsed.options;
+  const valuesOf = (kind: ReqOptionKind) => options.filter((o) => o.kind === kind).map((o) => o.value);
+  // `ParsedLine`: a line with a requirement (or, failing that, `-e`) is a requirement line; on it only `--hash`
+  // (and build settings) apply, every other option is ignored.
+  const requirement = args !== '' ? args : valuesOf('editable')[0];
+  if (requirement !== undefined) {
+    const env = fromEnv && choosingVariables(requirement).length > 0;
+    addRequirement(state, file, line, requirement, args !== '' ? valuesOf('hash') : [], constraint, args === '', env);
+    return 'requirement';
+  }
+  // `_parse_and_recurse`: a line naming `-r` (else `-c`) is replaced by the first file it names.
+  const [included] = valuesOf('requirement');
+  const [constraintFile] = valuesOf('constraint');
+  if (included !== undefined || constraintFile !== undefined) {
+    const target = included ?? constraintFile!;
+    // A file the environment names is not one the repository holds: not read (CPP079 reports it).
+    if (!fromEnv || choosingVariables(target).length === 0) {
+      await include(state, file, line, target, included === undefined || constraint, chain);
+    }
+    return 'include';
+  }
+  applyOptionLine(state, file, line, options);
+  const index = (o: ReqOption) => o.kind === 'index-url' || o.kind === 'extra-index-url' || o.kind === 'find-links';
+  // The variable of `--index-url https://pypi.org/simple --trusted-host ${HOST}` chooses an option, not an index.
+  return options.some((o) => index(o) && choosingVariables(o.value).length > 0) ? 'index' : 'option';
 }
 
 /**
@@ -122,8 +155,10 @@ function applyOptionLine(state: ParseState, file: string, line: number, options:
       case 'index-url':
       case 'find-links':
       case 'extra-index-url':
-        if (o.value !== '' && (o.kind === 'extra-index-url' || o === index || o === findLinks))
-          state.indexes.push({ kind: o.kind, url: o.value, file, line });
+        if (o.value !== '' && (o.kind === 'extra-index-url' || o === index || o === findLinks)) {
+          const env = choosingVariables(o.value).length > 0;
+          state.indexes.push({ kind: o.kind, url: o.value, file, line, ...(env ? { fromEnvironment: true } : {}) });
+        }
         break;
       case 'trusted-host':
         // pip's `--trusted-host host[:port]`: that host is reached without checking its TLS certificate.
@@ -185,6 +220,7 @@ function addRequirement(
   hashList: readonly string[],
   constraint: boolean,
   editable: boolean,
+  fromEnv: boolean,
 ): void {
   const common = {
     file,
@@ -197,6 +233,7 @@ function addRequirement(
     optional: false,
     ...(constraint ? { constraint: true } : {}),
     ...(editable ? { editable: true } : {}),
+    ...(fromEnv ? { fromEnvironment: true as const } : {}),
   };
   const location = pipLocation(text, editable);
   const req = location === undefined ? parseRequirement(text) : undefined;
@@ -210,7 +247,7 @@ function addRequirement(
     state.packages.push({
       name: normalizeName(req.name),
       displayName: req.name,
-      version: req.url === undefined ? pinnedVersion(req.specifier) : '',
+      version: req.url === undefined && !fromEnv ? pinnedVersion(req.specifier) : '',
       specifier: req.specifier,
       source,
       ...(req.url !== undefined ? { url: req.url } : {}),

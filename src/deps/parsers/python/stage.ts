@@ -16,8 +16,8 @@ import { toPythonGraph } from './graph.js';
 import { parsePythonLock } from './index.js';
 import type { PyProject } from './pyproject.js';
 import { parsePyproject } from './pyproject.js';
-import { pipfileHash } from './pipfile-hash.js';
-import type { ManifestHash } from './checks/lock-hash.js';
+import { readPipfile } from './pipfile-hash.js';
+import type { PipfileFacts } from './pipfile-hash.js';
 import { PyLockError } from './types.js';
 import { pipConfSettings, tomlIndexSettings } from './config-indexes.js';
 import { checkIndexSettings } from './checks/config-indexes.js';
@@ -116,8 +116,14 @@ async function scanPythonFile(
   }
   const notifications: Notification[] = [];
   const project = await loadPyproject(joinRel(dirOf(file.path), 'pyproject.toml'), byPath, notifications, files);
-  const pipfile = lock.kind === 'pipenv' ? await loadPipfileHash(dirOf(file.path), byPath, files) : undefined;
-  return { findings: checkPythonLock(lock, policy, project, pipfile), graphs: [toPythonGraph(lock)], notifications };
+  if (lock.kind === 'pipenv') {
+    const pipfile = await loadPipfile(dirOf(file.path), byPath, files);
+    const hash = pipfile?.facts.hash;
+    const read = { ...lock, searchAllSources: pipfile?.facts.searchAllSources === true };
+    const manifest = hash !== undefined ? { file: pipfile!.file, hash } : undefined;
+    return { findings: checkPythonLock(read, policy, project, manifest), graphs: [toPythonGraph(lock)], notifications };
+  }
+  return { findings: checkPythonLock(lock, policy, project), graphs: [toPythonGraph(lock)], notifications };
 }
 
 /** Configuration files whose index settings pip / uv / Poetry / PDM read (the catalogue routes them here). */
@@ -170,17 +176,17 @@ async function loadPyproject(
   return undefined;
 }
 
-/** The Pipfile beside a Pipfile.lock (pipenv looks for `Pipfile`) and the hash pipenv would lock it with. */
-async function loadPipfileHash(
+/** The Pipfile beside a Pipfile.lock (pipenv looks for `Pipfile`): its lock hash and its `[pipenv]` settings. */
+async function loadPipfile(
   dir: string,
   byPath: ReadonlyMap<string, DiscoveredFile>,
   files: FileOpener,
-): Promise<ManifestHash | undefined> {
+): Promise<{ file: string; facts: PipfileFacts } | undefined> {
   const path = joinRel(dir, 'Pipfile');
   const f = byPath.get(path);
   const text = f ? await readBounded(files, f, MAX_MANIFEST_BYTES).catch(() => undefined) : undefined;
-  const hash = text !== undefined ? pipfileHash(path, text) : undefined;
-  return hash !== undefined ? { file: path, hash } : undefined;
+  const facts = text !== undefined ? readPipfile(path, text) : undefined;
+  return facts !== undefined ? { file: path, facts } : undefined;
 }
 
 function failed(

@@ -43,6 +43,8 @@ export interface PyPackage {
   readonly optional: boolean;
   /** A constraints-file entry (`-c`): limits versions, installs nothing. */
   readonly constraint?: boolean;
+  /** Its line takes its name, version or host from an environment variable (CPP079 says so; no pin is claimed). */
+  readonly fromEnvironment?: true;
 }
 
 /** An index or link source a requirements file (or lockfile) declares, at its line. */
@@ -51,6 +53,18 @@ export interface PyIndexOption {
   readonly url: string;
   readonly file: string;
   readonly line: number;
+  /** Its host comes from an environment variable at install time: the policy cannot judge it (CPP079 does). */
+  readonly fromEnvironment?: true;
+}
+
+/** A line whose meaning the install's environment chooses (`${NAME}` outside a URL's credentials). */
+export interface PyEnvChoice {
+  readonly file: string;
+  readonly line: number;
+  /** The variables, in order of use. */
+  readonly names: readonly string[];
+  /** What the line is: an index option, a requirement, an include, another option line, or a variable alone. */
+  readonly what: 'index' | 'requirement' | 'include' | 'option' | 'line';
 }
 
 /** A host whose TLS certificate pip / pipenv will not check (`--trusted-host`, a Pipfile source's `verify_ssl = false`). */
@@ -84,6 +98,13 @@ export interface PythonLock {
   /** `--require-hashes` given in the file (pip then demands a hash on every requirement). */
   readonly requireHashes: boolean;
   readonly problems: readonly PyProblem[];
+  /**
+   * pipenv only: the Pipfile beside sets `[pipenv] install_search_all_sources`, so every package is installed with
+   * every `_meta.sources` index (pip `--extra-index-url`), not only the one its entry names.
+   */
+  readonly searchAllSources?: boolean;
+  /** Lines whose source or pin an environment variable chooses at install time; absent when none. */
+  readonly envChoices?: readonly PyEnvChoice[];
   /** The Python versions the lock is for (uv.lock / pylock.toml `requires-python`), a PEP 440 specifier. */
   readonly requiresPython?: string;
   /** The manifest hash the lockfile records (poetry.lock `[metadata] content-hash`), at its line. */

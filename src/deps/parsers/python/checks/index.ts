@@ -12,6 +12,7 @@ import { checkMalicious } from './malicious.js';
 import { checkSources } from './sources.js';
 import { checkSync } from './sync.js';
 import { checkLockHash } from './lock-hash.js';
+import { checkEnvChoices } from './env-choices.js';
 import type { ManifestHash } from './lock-hash.js';
 
 export type { PythonCheckPolicy } from './context.js';
@@ -33,6 +34,7 @@ export function checkPythonLock(
   const sync = checkSync(lock, project);
   return [
     ...checkProblems(lock),
+    ...checkEnvChoices(lock),
     ...checkPinning(lock),
     ...checkHashes(lock, policy),
     ...sources,

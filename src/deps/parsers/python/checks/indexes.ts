@@ -22,12 +22,17 @@ interface Group {
   readonly line: number;
   readonly urls: Set<string>;
   readonly packages: string[];
+  /** The packages are known to be those the index serves (none is none, not "every index requirement"). */
+  counted?: boolean;
 }
 
-function addTo(groups: Map<string, Group>, key: string, line: number, url: string, pkg?: string): void {
+function addTo(groups: Map<string, Group>, key: string, line: number, url: string, pkgs?: readonly string[]): void {
   const g = groups.get(key) ?? { line, urls: new Set<string>(), packages: [] };
   g.urls.add(url);
-  if (pkg !== undefined) g.packages.push(pkg);
+  if (pkgs !== undefined) {
+    g.packages.push(...pkgs);
+    g.counted = true;
+  }
   groups.set(key, g);
 }
 
@@ -42,23 +47,31 @@ function untrustedIndexes(lock: PythonLock, policy: PythonCheckPolicy): Finding[
   const groups = new Map<string, Group>();
   // pip's `--no-index` ignores every index URL (only find-links are read: `PackageFinder` gets no index_urls).
   const noIndex = lock.indexes.some((o) => o.kind === 'no-index');
+  const fromIndex = lock.packages.filter((p) => p.source === 'index' && p.constraint !== true);
+  // pipenv's `batch_install` (unless the Pipfile sets install_search_all_sources) installs a package from the source
+  // its lock entry names, else the first: a source serves those packages only.
+  const perSource = lock.kind === 'pipenv' && lock.searchAllSources !== true;
+  const served = (url: string) =>
+    fromIndex.filter((p) => (p.url ?? lock.indexes[0]?.url) === url).map((p) => p.displayName);
   for (const opt of lock.indexes) {
     if (opt.kind === 'no-index' || (noIndex && opt.kind !== 'find-links')) continue;
+    // A host an environment variable supplies is CPP079's: it is not this host, nor any the policy could allow.
+    if (opt.fromEnvironment === true) continue;
     if (!WEB_URL.test(opt.url) || allowed(opt.url)) continue;
-    addTo(groups, `${opt.file}\0${hostOf(opt.url)}`, opt.line, `--${opt.kind} ${opt.url}`);
+    const key = `${opt.file}\0${hostOf(opt.url)}`;
+    addTo(groups, key, opt.line, `--${opt.kind} ${opt.url}`, perSource ? served(opt.url) : undefined);
   }
-  const fromIndex = lock.packages.filter((p) => p.source === 'index' && p.constraint !== true);
   if (lock.indexes.length === 0) {
     for (const p of fromIndex) {
       if (p.url === undefined || !WEB_URL.test(p.url) || allowed(p.url)) continue;
-      addTo(groups, `${p.file}\0${hostOf(p.url)}`, p.line, p.url, p.displayName);
+      addTo(groups, `${p.file}\0${hostOf(p.url)}`, p.line, p.url, [p.displayName]);
     }
   }
   return [...groups.entries()].map(([key, g]) => {
     const file = key.slice(0, key.indexOf('\0'));
     const host = key.slice(key.indexOf('\0') + 1);
     const urls = [...g.urls].sort();
-    const count = g.packages.length > 0 ? g.packages.length : fromIndex.length;
+    const count = g.counted === true ? g.packages.length : fromIndex.length;
     return pyFileFinding(
       'CPP070',
       file,

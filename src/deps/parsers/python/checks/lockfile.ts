@@ -32,7 +32,8 @@ export function checkPinning(lock: PythonLock): Finding[] {
   const hashMode = pipHashMode(lock);
   const hashPinned = (p: PyPackage) => hashMode && pipPinned(p.specifier) && p.distributions.some(hasHash);
   const fromIndex = lock.packages.filter(
-    (p) => p.source === 'index' && p.constraint !== true && !/\.in$/i.test(p.file),
+    // A version an environment variable supplies is CPP079's finding, not a range's.
+    (p) => p.source === 'index' && p.constraint !== true && p.fromEnvironment !== true && !/\.in$/i.test(p.file),
   );
   const out: Finding[] = [];
   for (const file of [...new Set(fromIndex.map((p) => p.file))]) {

@@ -24,8 +24,12 @@ export function checkSources(lock: PythonLock, policy: PythonCheckPolicy): Findi
         ),
       );
     }
-    // One cause, one finding: the extra index exposes every name the file installs from an index.
-    if (opt.kind === 'extra-index-url' && !noIndex) {
+    // One cause, one finding: the extra index exposes every name the file installs from an index. pipenv (unless
+    // the Pipfile sets install_search_all_sources) runs one pip install per source, each with that index alone
+    // (`batch_install`: packages grouped by their lock entry's `index`, else the first source): no name is
+    // looked up on two indexes.
+    const onePerIndex = lock.kind === 'pipenv' && lock.searchAllSources !== true;
+    if (opt.kind === 'extra-index-url' && !noIndex && !onePerIndex) {
       out.push(
         pyFileFinding(
           'CPP012',
