@@ -66,6 +66,8 @@ export interface ParseOptions {
   readonly enableScripts?: boolean;
   /** pnpm: the pnpm-workspace.yaml beside the lockfile, parsed (its build settings and catalogs). */
   readonly pnpmWorkspace?: Readonly<Record<string, unknown>>;
+  /** npm: `dangerously-allow-all-scripts` is set (repository `.npmrc` or environment), so `allowScripts` denies nothing. */
+  readonly npmAllScriptsRun?: boolean;
 }
 
 export interface ParsedLockfile {
