@@ -307,4 +307,14 @@ export const DEPS_RULES = defineRules([
     severity: '7.5',
     tags: [...TAGS, 'secrets'],
   },
+  {
+    id: 'CPD164',
+    name: 'RegistryFromUnknownEnvironment',
+    short: 'A repository .npmrc or .yarnrc.yml takes its registry from an environment variable the scan does not have.',
+    full: "npm expands `${NAME}` in `.npmrc` values (@npmcli/config `env-replace`: left as written when unset, `${NAME?}` empty) and yarn 2+ expands `${NAME}`, `${NAME:-default}` and `${NAME-default}` in `.yarnrc.yml` (`replaceEnvVariables`: an unset name without a default stops yarn). A `registry`, `@scope:registry` or `npmRegistryServer` built from a variable the scan's environment lacks is chosen where the package manager runs: chainproof cannot know which registry serves the packages, nor whether the policy allows it. Reported once per file with the settings and variable names (never values), instead of judging the unexpanded text as a registry. A default yarn can resolve is used as the registry.",
+    help: 'Run the scan with the same variables as the install job (the registry URL is not a secret), or write the registry into the file and keep only the token in a variable (`//host/:_authToken=${NPM_TOKEN}`).',
+    level: 'warning',
+    severity: '5.0',
+    tags: [...TAGS, 'registry', 'scanner-health'],
+  },
 ]);
