@@ -1,8 +1,10 @@
 import { describeFidelity, type FidelityCase } from './fidelity-cases.js';
 
 /**
- * Round 7: verdicts that follow npm 11.19's `allowScripts` policy in package.json. Fixtures and where each came
- * from: fixtures/lockfiles/fidelity/README.md. The offline-only note (CPD131 not verified) is left out.
+ * Round 7: verdicts that follow npm 11.19's `allowScripts` policy in package.json, and pnpm 9's reading of
+ * `snapshots` and `packages` as one table. Fixtures and where each came
+ * from: fixtures/lockfiles/fidelity/README.md. The offline-only notes (CPD131 not verified, CPD137 install scripts
+ * unknown) are left out.
  */
 const cases: FidelityCase[] = [
   {
@@ -19,6 +21,21 @@ const cases: FidelityCase[] = [
     dir: 'allow-scripts-bypass.v3',
     want: ['CPD012:warning@package-lock.json:12'],
   },
+  {
+    name: 'pnpm 9: a snapshot without its packages entry stops a frozen install (no resolution): CPD165, not a silent pass',
+    dir: 'snapshot-no-package.pnpm9',
+    want: ['CPD165:error@pnpm-lock.yaml:19'],
+  },
+  {
+    name: 'pnpm 9: a snapshot dependency no snapshot has is ERR_PNPM_LOCKFILE_MISSING_DEPENDENCY: CPD165 at the snapshot',
+    dir: 'snapshot-dep-missing.pnpm9',
+    want: ['CPD165:error@pnpm-lock.yaml:22'],
+  },
+  {
+    name: 'pnpm 9: a packages entry no snapshot names is never installed, so its tarball URL is no CPD008',
+    dir: 'package-no-snapshot.pnpm9',
+    want: [],
+  },
 ];
 
-describeFidelity('dependency verdicts agree with the package manager (round 7)', cases, ['CPD131']);
+describeFidelity('dependency verdicts agree with the package manager (round 7)', cases, ['CPD131', 'CPD137']);

@@ -317,4 +317,14 @@ export const DEPS_RULES = defineRules([
     severity: '5.0',
     tags: [...TAGS, 'registry', 'scanner-health'],
   },
+  {
+    id: 'CPD165',
+    name: 'PnpmLockfileEntryMissing',
+    short: 'A pnpm lockfile names packages in `snapshots` that it has no entry for.',
+    full: 'pnpm 9 reads `snapshots` and `packages` as one table (`convertLockfileV9ToLockfileObject`: each snapshot gets the `packages` entry of its id). A snapshot without its `packages` entry has no resolution, and a snapshot dependency whose path no snapshot has is `ERR_PNPM_LOCKFILE_MISSING_DEPENDENCY` ("Broken lockfile"): `pnpm install --frozen-lockfile` stops, and a plain `pnpm install` resolves the missing packages afresh, so what installs was never in the checked lockfile. pnpm never writes such a file; a bad merge or a hand edit does. A `packages` entry that no snapshot names is never installed, and is not judged.',
+    help: 'Regenerate the lockfile with `pnpm install`, review the diff (new versions and sources) and find the commit that edited it.',
+    level: 'error',
+    severity: '6.0',
+    tags: [...TAGS, 'lockfile-sync'],
+  },
 ]);
