@@ -32,6 +32,11 @@ const cases: FidelityCase[] = [
     want: ['CPD165:error@pnpm-lock.yaml:22'],
   },
   {
+    name: 'pnpm 9: an importer dependency no snapshot has is ERR_PNPM_LOCKFILE_MISSING_DEPENDENCY: CPD165 at the importer',
+    dir: 'importer-dep-missing.pnpm9',
+    want: ['CPD165:error@pnpm-lock.yaml:9'],
+  },
+  {
     name: 'pnpm 9: a packages entry no snapshot names is never installed, so its tarball URL is no CPD008',
     dir: 'package-no-snapshot.pnpm9',
     want: [],

@@ -152,7 +152,9 @@ export function parsePnpm(file: string, text: string, options: ParseOptions = {}
   }
   nameAliases(nodes, importers);
 
-  const missing = v9 ? missingEntries(snapshots, snapIndex, lines.get('snapshots')!) : [];
+  const missing = v9
+    ? missingEntries(snapshots, snapIndex, lines.get('snapshots')!, importerData, lines.get('importers')!)
+    : [];
   const localRefs = [
     ...importerLinks(text, importers, recorded),
     ...patchFiles(text, data, configuredPatches(options)),
@@ -185,14 +187,28 @@ export function parsePnpm(file: string, text: string, options: ParseOptions = {}
  * What a pnpm 9 frozen install stops on, as pnpm 9.15.9 did on hand-made lockfiles: a snapshot whose package entry
  * is missing has no resolution (headless `lockfileToDepGraph` throws a TypeError), and a snapshot `dependencies`
  * entry whose dependency path (`dp.refToRelative`) no snapshot has is ERR_PNPM_LOCKFILE_MISSING_DEPENDENCY ("Broken
- * lockfile"). `optionalDependencies` are left out: pnpm may skip those. One entry per missing dependency path.
+ * lockfile"), as is an importer dependency no snapshot has. `optionalDependencies` are left out: pnpm may skip
+ * those. One entry per missing dependency path.
  */
 function missingEntries(
   snapshots: Record<string, unknown>,
   snapIndex: ReadonlyMap<string, number>,
   snapLines: ReadonlyMap<string, number>,
+  importers: Record<string, unknown>,
+  importerLines: ReadonlyMap<string, number>,
 ): { key: string; line: number }[] {
   const out = new Map<string, number>();
+  // An importer's dependency with no snapshot: the same "Broken lockfile" (pnpm 9.15.9, hand-made lockfile).
+  for (const [path, imp] of Object.entries(importers)) {
+    for (const field of ['dependencies', 'devDependencies'] as const) {
+      const deps = isRecord(imp) && isRecord(imp[field]) ? imp[field] : {};
+      for (const [name, v] of Object.entries(deps)) {
+        const ref = isRecord(v) ? str(v.version) : undefined;
+        const dep = ref !== undefined ? refToRelative(ref, name) : undefined;
+        if (dep !== undefined && !(dep in snapshots) && !out.has(dep)) out.set(dep, importerLines.get(path) ?? 1);
+      }
+    }
+  }
   for (const s of Object.keys(snapshots)) {
     const line = snapLines.get(s) ?? 1;
     if (!snapIndex.has(s) && !out.has(s)) out.set(s, line);
