@@ -157,6 +157,14 @@ async function scanLockfile(
   text = undefined;
   for (const imp of parsed.importers) await loadManifest(imp.path);
   const graph = toDependencyGraph(file.path, parsed);
+  const denied = graph.packages.filter((n) => n.buildDisabled === 'npmAllowScripts').length;
+  // Said once: only npm ≥ 11.19 reads allowScripts; an older npm runs these scripts.
+  if (denied > 0)
+    notifications.push({
+      level: 'note',
+      message: `${file.path}: ${denied} package(s) with install scripts are denied by package.json allowScripts, so npm 11.19+ does not run them and they are not reported (CPD012); an older npm ignores allowScripts and runs them`,
+      path: file.path,
+    });
   // yarn 2+ never reads .npmrc: its registries come from .yarnrc.yml (plugin-npm npmConfigUtils.getScopeRegistry).
   // The user's YARN_* and ~/.yarnrc.yml count as the registry stage counts them (deps/yarnrc-registries.ts).
   const registrySources =

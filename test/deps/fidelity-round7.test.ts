@@ -1,4 +1,7 @@
-import { describeFidelity, type FidelityCase } from './fidelity-cases.js';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { FIDELITY, describeFidelity, type FidelityCase } from './fidelity-cases.js';
+import { scanDeps } from './helpers.js';
 
 /**
  * Round 7: verdicts that follow npm 11.19's `allowScripts` policy in package.json, and pnpm 9's reading of
@@ -44,3 +47,12 @@ const cases: FidelityCase[] = [
 ];
 
 describeFidelity('dependency verdicts agree with the package manager (round 7)', cases, ['CPD131', 'CPD137']);
+
+describe('allowScripts denials are said once per lockfile', () => {
+  it('names the count and that an older npm still runs them (allow-scripts.v3)', async () => {
+    const r = await scanDeps(path.join(FIDELITY, 'allow-scripts.v3'));
+    const notes = r.notifications.filter((n) => n.message.includes('allowScripts'));
+    expect(notes.map((n) => [n.level, n.path])).toEqual([['note', 'package-lock.json']]);
+    expect(notes[0]?.message).toContain('2 package(s)');
+  });
+});
