@@ -26,7 +26,8 @@ export interface PackageNode {
    * 7/8's `onlyBuiltDependencies` (not listed) or `neverBuiltDependencies` (listed), as the lockfile records them;
    * pnpm 10+ (package.json `pnpm`, pnpm-workspace.yaml: deps/parsers/pnpm-builds.ts), where `pnpmDefault` is pnpm
    * 10/11 building no dependency that no setting allows; bun's `trustedDependencies` (not listed), or without one
-   * `bunDefaultTrusted`: not on bun's built-in list of trusted packages.
+   * `bunDefaultTrusted`: not on bun's built-in list of trusted packages; npm ≥ 11.19's root package.json
+   * `allowScripts` entry set to `false` (`npmAllowScripts`, deps/parsers/npm-allow-scripts.ts).
    */
   readonly buildDisabled?:
     | 'dependenciesMeta'
@@ -36,7 +37,8 @@ export interface PackageNode {
     | 'allowBuilds'
     | 'pnpmDefault'
     | 'trustedDependencies'
-    | 'bunDefaultTrusted';
+    | 'bunDefaultTrusted'
+    | 'npmAllowScripts';
   /** For aliases (`npm:`), the name the code imports. */
   readonly alias?: string;
   readonly bundled?: boolean;

@@ -6,7 +6,8 @@ import type { NpmrcConfig } from './npmrc.js';
  * settings are trusted only from the policy and the user's own `.npmrc` outside the tree.
  */
 export interface UntrustedSetting {
-  readonly kind: 'registry' | 'certificate';
+  /** `unknown-registry`: a registry built from environment variables the scan lacks (`value`: their names). */
+  readonly kind: 'registry' | 'certificate' | 'unknown-registry';
   /** The `.npmrc` key, e.g. `registry`, `@acme:registry`, `cafile`, `strict-ssl`. */
   readonly key: string;
   /** The value when it is a URL or path (never a credential or certificate body). */
@@ -16,11 +17,19 @@ export interface UntrustedSetting {
 /** Settings of a repository `.npmrc` that would widen trust beyond `allowed` (URL prefixes with trailing slash). */
 export function untrustedSettings(config: NpmrcConfig, allowed: readonly string[]): UntrustedSetting[] {
   const out: UntrustedSetting[] = [];
-  if (config.registry !== undefined && !registryAllowed(config, 'registry', config.registry, allowed))
+  // What npm makes of `${NAME}` the scan's environment lacks is decided where npm runs: said as unknown, not judged.
+  const unknown = Object.entries(config.unresolved ?? {}).filter(([key]) => isRegistryKey(key));
+  for (const [key, names] of unknown) out.push({ kind: 'unknown-registry', key, value: names.join(', ') });
+  const known = (key: string) => config.unresolved?.[key] === undefined;
+  if (
+    config.registry !== undefined &&
+    known('registry') &&
+    !registryAllowed(config, 'registry', config.registry, allowed)
+  )
     out.push({ kind: 'registry', key: 'registry', value: config.written['registry'] ?? config.registry });
   for (const [scope, url] of Object.entries(config.scopes)) {
     const key = `${scope}:registry`;
-    if (!registryAllowed(config, key, url, allowed))
+    if (known(key) && !registryAllowed(config, key, url, allowed))
       out.push({ kind: 'registry', key, value: config.written[key] ?? url });
   }
   if (config.cafile !== undefined)
@@ -28,6 +37,11 @@ export function untrustedSettings(config: NpmrcConfig, allowed: readonly string[
   if (config.ca.length > 0) out.push({ kind: 'certificate', key: 'ca', value: `${config.ca.length} certificate(s)` });
   if (config.strictSsl === false) out.push({ kind: 'certificate', key: 'strict-ssl', value: 'false' });
   return out;
+}
+
+/** `registry` or `@scope:registry`: the keys that say where npm installs from. */
+export function isRegistryKey(key: string): boolean {
+  return key === 'registry' || /^@[^/:]+:registry$/.test(key);
 }
 
 /**

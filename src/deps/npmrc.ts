@@ -28,6 +28,11 @@ export interface NpmrcConfig {
    * text, never by its expansion: the environment may hold secrets (see `npmrc-trust.ts`).
    */
   written: Record<string, string>;
+  /**
+   * Keys whose value names environment variables the given environment lacks (npm's env-replace leaves `${NAME}` as
+   * written and makes `${NAME?}` empty): what they are is chosen where npm runs, unknown to the scan.
+   */
+  unresolved?: Record<string, string[]>;
 }
 
 export const DEFAULT_NPM_REGISTRY = 'https://registry.npmjs.org/';
@@ -41,6 +46,7 @@ export function parseNpmrc(text: string, env: Record<string, string | undefined>
   const parsed = parseIni(text) as Record<string, unknown>;
   const raw: Record<string, string> = Object.create(null) as Record<string, string>;
   const written: Record<string, string> = {};
+  const unresolved: Record<string, string[]> = {};
   const ca: string[] = [];
   for (const [rawKey, rawValue] of Object.entries(parsed)) {
     const key = expandEnv(rawKey, env);
@@ -54,15 +60,29 @@ export function parseNpmrc(text: string, env: Record<string, string | undefined>
     // ini turns "true"/"false" into booleans and a bare key into `true`; sections into objects (ignored by npm).
     if (typeof rawValue === 'boolean') raw[key] = String(rawValue);
     else if (typeof rawValue === 'string') {
-      raw[key] = expandEnv(rawValue, env);
+      const missing: string[] = [];
+      raw[key] = expandEnv(rawValue, env, missing);
       if (raw[key] !== rawValue) written[key] = rawValue;
+      if (missing.length > 0) {
+        unresolved[key] = missing;
+        written[key] = rawValue;
+      }
     }
   }
 
-  const config: NpmrcConfig = { scopes: {}, auth: {}, ca, raw, written };
+  const config: NpmrcConfig = {
+    scopes: {},
+    auth: {},
+    ca,
+    raw,
+    written,
+    ...(Object.keys(unresolved).length > 0 ? { unresolved } : {}),
+  };
   const auth: Record<string, NpmrcAuth> = Object.create(null) as Record<string, NpmrcAuth>;
   const scopes: Record<string, string> = Object.create(null) as Record<string, string>;
-  for (const [key, value] of Object.entries(raw)) {
+  for (const [key, expanded] of Object.entries(raw)) {
+    // A registry the environment decides stays as written (`${NAME}`, never a value): checks name it, never use it.
+    const value = unresolved[key] !== undefined && key.endsWith('registry') ? (written[key] ?? expanded) : expanded;
     if (key === 'registry' && value !== '') config.registry = withSlash(value);
     else if (key === 'ca' && ca.length === 0 && value !== '' && value !== 'null') ca.push(value);
     else if (key === 'cafile' && value !== '') config.cafile = value;
@@ -110,12 +130,13 @@ function setAuth(auth: Record<string, NpmrcAuth>, dart: string, field: string, v
 }
 
 /**
- * npm's env-replace: `${NAME}` → env value (left as written when unset), `${NAME?}` → value or '' ; a backslash
- * escapes the expression.
+ * npm's env-replace (@npmcli/config lib/env-replace.js): `${NAME}` → env value (left as written when unset),
+ * `${NAME?}` → value or '' ; a backslash escapes the expression. Unset names are added to `missing`.
  */
-export function expandEnv(text: string, env: Record<string, string | undefined>): string {
+export function expandEnv(text: string, env: Record<string, string | undefined>, missing?: string[]): string {
   return text.replace(/(?<!\\)(\\*)\$\{([^${}?]+)(\?)?\}/g, (orig, esc: string, name: string, mod?: string) => {
     if (esc.length % 2 === 1) return orig.slice((esc.length + 1) / 2);
+    if (env[name] === undefined) missing?.push(name);
     const val = env[name] ?? (mod === '?' ? '' : `\${${name}}`);
     return esc.slice(esc.length / 2) + val;
   });

@@ -138,12 +138,14 @@ async function scanLockfile(
   const isPnpm = file.format === 'pnpm-lockfile' || file.claimed === 'pnpm-lockfile';
   const pnpmWorkspace = isPnpm ? await loadPnpmWorkspace(dir, byPath, ctx, notifications) : undefined;
 
+  const repoNpmrcs = await loadNpmrcs(dir, byPath, ctx, notifications);
   let parsed;
   try {
     const given: Record<string, Manifest> = {};
     for (const [k, m] of manifests) given[k] = m.data;
     parsed = await parseLockfileOnDemand(file.path, text, {
       manifests: given,
+      ...(npmAllScriptsRun(repoNpmrcs, ctx.options.env) ? { npmAllScriptsRun: true } : {}),
       ...(enableScripts !== undefined ? { enableScripts } : {}),
       ...(pnpmWorkspace !== undefined ? { pnpmWorkspace } : {}),
     });
@@ -155,7 +157,14 @@ async function scanLockfile(
   text = undefined;
   for (const imp of parsed.importers) await loadManifest(imp.path);
   const graph = toDependencyGraph(file.path, parsed);
-  const repoNpmrcs = await loadNpmrcs(dir, byPath, ctx, notifications);
+  const denied = graph.packages.filter((n) => n.buildDisabled === 'npmAllowScripts').length;
+  // Said once: only npm ≥ 11.19 reads allowScripts; an older npm runs these scripts.
+  if (denied > 0)
+    notifications.push({
+      level: 'note',
+      message: `${file.path}: ${denied} package(s) with install scripts are denied by package.json allowScripts, so npm 11.19+ does not run them and they are not reported (CPD012); an older npm ignores allowScripts and runs them`,
+      path: file.path,
+    });
   // yarn 2+ never reads .npmrc: its registries come from .yarnrc.yml (plugin-npm npmConfigUtils.getScopeRegistry).
   // The user's YARN_* and ~/.yarnrc.yml count as the registry stage counts them (deps/yarnrc-registries.ts).
   const registrySources =
@@ -307,6 +316,17 @@ async function loadNpmrcs(
     out.push({ path: f.path, text, config: parseNpmrc(text, ctx.options.env) });
   }
   return out;
+}
+
+/**
+ * npm's `dangerously-allow-all-scripts` (@npmcli/config definitions; arborist rebuild then skips the `allowScripts`
+ * gate), from the repository's `.npmrc` files or the environment (`npm_config_*`, any case). Any value but `false`
+ * counts: assuming scripts run is the safe side.
+ */
+function npmAllScriptsRun(npmrcs: readonly RepoNpmrc[], env: Readonly<Record<string, string | undefined>>): boolean {
+  const on = (v: string | undefined) => v !== undefined && v !== 'false';
+  if (npmrcs.some((n) => on(n.config.raw['dangerously-allow-all-scripts']))) return true;
+  return Object.entries(env).some(([k, v]) => k.toLowerCase() === 'npm_config_dangerously_allow_all_scripts' && on(v));
 }
 
 function fail(file: DiscoveredFile, reason: string, line: number | undefined): LockfileResult {

@@ -66,6 +66,8 @@ export interface ParseOptions {
   readonly enableScripts?: boolean;
   /** pnpm: the pnpm-workspace.yaml beside the lockfile, parsed (its build settings and catalogs). */
   readonly pnpmWorkspace?: Readonly<Record<string, unknown>>;
+  /** npm: `dangerously-allow-all-scripts` is set (repository `.npmrc` or environment), so `allowScripts` denies nothing. */
+  readonly npmAllScriptsRun?: boolean;
 }
 
 export interface ParsedLockfile {
@@ -99,6 +101,8 @@ export interface ParsedLockfile {
   readonly duplicateKept?: 'first';
   /** pnpm: settings the lockfile records that differ from the configuration (parsers/pnpm-settings.ts). */
   readonly pnpmSettingMismatches?: readonly PnpmSettingMismatch[];
+  /** pnpm 9: dependency paths a snapshot needs that the lockfile has no entry for, at the snapshot's line. */
+  readonly missingEntries?: readonly { readonly key: string; readonly line: number }[];
 }
 
 /** A setting pnpm compares between its lockfile and its configuration before a frozen install. */

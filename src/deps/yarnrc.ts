@@ -23,6 +23,8 @@ export interface YarnrcSetting {
   readonly value: string;
   /** A registry's URL after yarn's `${VAR}` expansion, without credentials: what the checks compare. */
   readonly target?: string;
+  /** Variables the value names that the environment lacks, with no default: yarn decides them where it runs. */
+  readonly unresolved?: readonly string[];
   /** 1-based line of the value. */
   readonly line: number;
   /** `@acme` for a scope's registry. */
@@ -88,9 +90,19 @@ export function parseYarnrc(text: string, env: Readonly<Record<string, string | 
     const raw = stringOf(node);
     if (raw === undefined || raw === '') return;
     const value = displayUrl(raw);
-    const target = displayUrl(expandYarnEnv(raw, env));
+    const missing: string[] = [];
+    const target = displayUrl(expandYarnEnv(raw, env, missing));
     const line = lineAt(node);
-    settings.push({ kind: 'registry', key, value, target, line, slot, ...(scope !== undefined ? { scope } : {}) });
+    settings.push({
+      kind: 'registry',
+      key,
+      value,
+      target,
+      line,
+      slot,
+      ...(scope !== undefined ? { scope } : {}),
+      ...(missing.length > 0 ? { unresolved: missing } : {}),
+    });
   };
   const addCa = (node: Node | undefined, key: string, slot: string): void => {
     const raw = stringOf(node);
@@ -179,13 +191,19 @@ function toBoolean(raw: string | undefined, env: Readonly<Record<string, string 
 
 /**
  * yarn's `replaceEnvVariables`: `${NAME}`, `${NAME:-fallback}` (fallback when unset or empty) and
- * `${NAME-fallback}` (when unset). An unset name without fallback makes yarn fail; it is left as written.
+ * `${NAME-fallback}` (when unset). An unset name without fallback makes yarn fail; it is left as written and
+ * added to `missing`.
  */
-export function expandYarnEnv(value: string, env: Readonly<Record<string, string | undefined>>): string {
+export function expandYarnEnv(
+  value: string,
+  env: Readonly<Record<string, string | undefined>>,
+  missing?: string[],
+): string {
   return value.replace(/\$\{([\w]+)(:)?-?([^}]+)?\}/g, (orig, name: string, colon?: string, fallback?: string) => {
     const v = env[name];
     if (v !== undefined && v !== '') return v;
     if (v !== undefined && colon === undefined) return v;
+    if (fallback === undefined) missing?.push(name);
     return fallback ?? orig;
   });
 }

@@ -13,6 +13,7 @@ import { checkLocalRefs } from './local-refs.js';
 import { checkNpmShrinkwraps } from './npm-shrinkwrap.js';
 import { checkPackages } from './packages.js';
 import { checkPatchScripts, patchUsesOf } from './patch-scripts.js';
+import { checkPnpmMissingEntries } from './pnpm-missing.js';
 import { checkPnpmSettings, patchHashMismatches } from './pnpm-settings.js';
 import { targetName } from './overrides.js';
 import { checkRangeSources } from './range-source.js';
@@ -88,6 +89,7 @@ export function checkDependencies(
     ...checkNpmShrinkwraps(graph, parsed),
     ...checkBerryVersions(graph, parsed),
     ...checkDuplicateKeys(graph, parsed),
+    ...checkPnpmMissingEntries(graph, parsed),
     ...checkPnpmSettings(graph, parsed, graph.kind === 'pnpm' ? patchHashMismatches(uses, patches) : []),
   ];
 }

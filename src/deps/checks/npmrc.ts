@@ -1,6 +1,7 @@
 import type { Finding } from '../../core/finding.js';
 import { lineOfKey, untrustedSettings } from '../npmrc-trust.js';
 import type { NpmrcConfig } from '../npmrc.js';
+import { unknownRegistryFinding } from './unknown-registry.js';
 
 export interface RepoNpmrc {
   /** Repo-relative path. */
@@ -16,7 +17,17 @@ export interface RepoNpmrc {
 export function checkRepoNpmrc(files: readonly RepoNpmrc[], allowed: readonly string[]): Finding[] {
   const out: Finding[] = [];
   for (const f of files) {
-    for (const s of untrustedSettings(f.config, allowed)) {
+    const settings = untrustedSettings(f.config, allowed);
+    const unknown = settings.filter((s) => s.kind === 'unknown-registry');
+    if (unknown.length > 0)
+      out.push(
+        unknownRegistryFinding(
+          f.path,
+          unknown.map((s) => ({ key: s.key, line: lineOfKey(f.text, s.key), variables: s.value.split(', ') })),
+        ),
+      );
+    for (const s of settings) {
+      if (s.kind === 'unknown-registry') continue;
       const line = lineOfKey(f.text, s.key);
       out.push({
         ruleId: s.kind === 'registry' ? 'CPD134' : 'CPD135',

@@ -9,7 +9,12 @@ import { packageFinding } from './finding.js';
 export function checkPackages(graph: DependencyGraph, policy: CheckPolicy): Finding[] {
   const out: Finding[] = [];
   for (const node of graph.packages) {
-    if (node.hasInstallScript === true && !policy.installScriptsAllowed(node.name)) {
+    // A build the package manager will not run (npm: denied by package.json allowScripts) runs no install script.
+    if (
+      node.hasInstallScript === true &&
+      node.buildDisabled === undefined &&
+      !policy.installScriptsAllowed(node.name)
+    ) {
       out.push(
         packageFinding(
           'CPD012',

@@ -1,6 +1,7 @@
 import type { Finding } from '../../core/finding.js';
 import { isAllowed } from '../npmrc-trust.js';
 import type { YarnrcConfig, YarnrcSetting } from '../yarnrc.js';
+import { unknownRegistryFinding } from './unknown-registry.js';
 
 /** A repository `.yarnrc.yml` as the deps stage read it: its settings, or why it could not be read. */
 export type RepoYarnrc =
@@ -26,7 +27,17 @@ export function checkRepoYarnrc(files: readonly RepoYarnrc[], allowed: readonly 
       });
       continue;
     }
+    const unknown = f.config.settings.filter((s) => s.unresolved !== undefined);
+    if (unknown.length > 0)
+      out.push(
+        unknownRegistryFinding(
+          f.path,
+          unknown.map((s) => ({ key: s.key, line: s.line, variables: s.unresolved ?? [] })),
+        ),
+      );
     for (const s of f.config.settings) {
+      // Chosen by the environment where yarn runs: CPD164 above, not judged by its unexpanded text.
+      if (s.unresolved !== undefined) continue;
       if (s.kind === 'registry' && isAllowed(s.target ?? s.value, allowed)) continue;
       out.push({
         ruleId: RULE[s.kind],

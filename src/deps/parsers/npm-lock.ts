@@ -2,6 +2,7 @@ import type { ParseOptions, ParsedLockfile } from '../types.js';
 import { LockfileError, isRecord } from '../types.js';
 import { jsonErrorAt } from '../lines.js';
 import { parseNpmPackages } from './npm.js';
+import { applyNpmAllowScripts } from './npm-allow-scripts.js';
 import { parseNpmV1 } from './npm-v1.js';
 import { jsonNestingDepth } from '../../core/json-depth.js';
 
@@ -13,7 +14,12 @@ export function parseNpmLock(file: string, text: string, options: ParseOptions):
   const data = parseJson(file, text);
   // As arborist's `Shrinkwrap.load`: a `packages` section, whatever `lockfileVersion` says, is what npm ≥ 7 installs;
   // the nested `dependencies` tree is migrated only when there is none (`data.dependencies && !data.packages`).
-  if (isRecord(data.packages)) return parseNpmPackages(file, data, text);
+  if (isRecord(data.packages)) {
+    const parsed = parseNpmPackages(file, data, text);
+    // Only `packages` entries record `hasInstallScript`; npm ≥ 11.19 skips the scripts package.json denies.
+    const root = options.manifests?.[''] as Record<string, unknown> | undefined;
+    return options.npmAllScriptsRun === true ? parsed : applyNpmAllowScripts(parsed, root?.allowScripts);
+  }
   // Any other truthy `packages` also stops the migration and leaves arborist with nothing it can read.
   if (data.packages) throw new LockfileError('LOCKFILE_SHAPE', file, '"packages" is not an object', 1);
   if (isRecord(data.dependencies) || data.lockfileVersion === 1) return parseNpmV1(data, text, options.manifests?.['']);

@@ -44,7 +44,11 @@ export function parsePnpm(file: string, text: string, options: ParseOptions = {}
   const pkgLines = lines.get('packages')!;
   const packages = isRecord(data.packages) ? data.packages : {};
   const snapshots = isRecord(data.snapshots) ? data.snapshots : {};
-  const keys = Object.keys(packages);
+  // pnpm 9 reads the two sections as one (lockfile.fs `convertLockfileV9ToLockfileObject`: each `snapshots` key with
+  // the `packages` entry of its peer-less id merged in), so a package no snapshot names is never installed.
+  const v9 = major >= 9 && isRecord(data.snapshots);
+  const snapshotted = v9 ? new Set(Object.keys(snapshots).map(stripPeers)) : undefined;
+  const keys = Object.keys(packages).filter((k) => snapshotted === undefined || snapshotted.has(k));
   const index = new Map(keys.map((k, i) => [k, i]));
   // v9: snapshot key → package key by dropping the peer suffix.
   const snapIndex = new Map<string, number>();
@@ -148,6 +152,9 @@ export function parsePnpm(file: string, text: string, options: ParseOptions = {}
   }
   nameAliases(nodes, importers);
 
+  const missing = v9
+    ? missingEntries(snapshots, snapIndex, lines.get('snapshots')!, importerData, lines.get('importers')!)
+    : [];
   const localRefs = [
     ...importerLinks(text, importers, recorded),
     ...patchFiles(text, data, configuredPatches(options)),
@@ -160,6 +167,7 @@ export function parsePnpm(file: string, text: string, options: ParseOptions = {}
     importers,
     ...(localRefs.length > 0 ? { localRefs } : {}),
     ...(mismatches !== undefined && mismatches.length > 0 ? { pnpmSettingMismatches: mismatches } : {}),
+    ...(missing.length > 0 ? { missingEntries: missing } : {}),
     catalogRange: (name, spec) => {
       // `catalog:` is the default catalog (`catalogs.default`), `catalog:x` the one named x (@pnpm/catalogs.protocol-parser).
       const catalogs = isRecord(data.catalogs) ? data.catalogs : {};
@@ -173,6 +181,56 @@ export function parsePnpm(file: string, text: string, options: ParseOptions = {}
       return ref.startsWith('link:') ? 'unknown' : (lookup(name, ref) ?? 'unknown');
     },
   };
+}
+
+/**
+ * What a pnpm 9 frozen install stops on, as pnpm 9.15.9 did on hand-made lockfiles: a snapshot whose package entry
+ * is missing has no resolution (headless `lockfileToDepGraph` throws a TypeError), and a snapshot `dependencies`
+ * entry whose dependency path (`dp.refToRelative`) no snapshot has is ERR_PNPM_LOCKFILE_MISSING_DEPENDENCY ("Broken
+ * lockfile"), as is an importer dependency no snapshot has. `optionalDependencies` are left out: pnpm may skip
+ * those. One entry per missing dependency path.
+ */
+function missingEntries(
+  snapshots: Record<string, unknown>,
+  snapIndex: ReadonlyMap<string, number>,
+  snapLines: ReadonlyMap<string, number>,
+  importers: Record<string, unknown>,
+  importerLines: ReadonlyMap<string, number>,
+): { key: string; line: number }[] {
+  const out = new Map<string, number>();
+  // An importer's dependency with no snapshot: the same "Broken lockfile" (pnpm 9.15.9, hand-made lockfile).
+  for (const [path, imp] of Object.entries(importers)) {
+    for (const field of ['dependencies', 'devDependencies'] as const) {
+      const deps = isRecord(imp) && isRecord(imp[field]) ? imp[field] : {};
+      for (const [name, v] of Object.entries(deps)) {
+        const ref = isRecord(v) ? str(v.version) : undefined;
+        const dep = ref !== undefined ? refToRelative(ref, name) : undefined;
+        if (dep !== undefined && !(dep in snapshots) && !out.has(dep)) out.set(dep, importerLines.get(path) ?? 1);
+      }
+    }
+  }
+  for (const s of Object.keys(snapshots)) {
+    const line = snapLines.get(s) ?? 1;
+    if (!snapIndex.has(s) && !out.has(s)) out.set(s, line);
+    const snap = snapshots[s];
+    const deps = isRecord(snap) && isRecord(snap.dependencies) ? snap.dependencies : {};
+    for (const [name, ref] of Object.entries(deps)) {
+      const path = typeof ref === 'string' ? refToRelative(ref, name) : undefined;
+      if (path !== undefined && !(path in snapshots) && !out.has(path)) out.set(path, line);
+    }
+  }
+  return [...out].map(([key, line]) => ({ key, line }));
+}
+
+/** @pnpm/dependency-path `refToRelative` (lockfile 9): the dependency path a `name: ref` entry points at. */
+function refToRelative(ref: string, name: string): string | undefined {
+  if (ref.startsWith('link:')) return undefined;
+  if (ref.startsWith('@')) return ref;
+  const at = ref.indexOf('@');
+  if (at === -1) return `${name}@${ref}`;
+  const colon = ref.indexOf(':');
+  const bracket = ref.indexOf('(');
+  return (colon === -1 || at < colon) && (bracket === -1 || at < bracket) ? ref : `${name}@${ref}`;
 }
 
 /**

@@ -1,0 +1,58 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { FIDELITY, describeFidelity, type FidelityCase } from './fidelity-cases.js';
+import { scanDeps } from './helpers.js';
+
+/**
+ * Round 7: verdicts that follow npm 11.19's `allowScripts` policy in package.json, and pnpm 9's reading of
+ * `snapshots` and `packages` as one table. Fixtures and where each came
+ * from: fixtures/lockfiles/fidelity/README.md. The offline-only notes (CPD131 not verified, CPD137 install scripts
+ * unknown) are left out.
+ */
+const cases: FidelityCase[] = [
+  {
+    name: 'npm: a package.json allowScripts deny (name, or the alias target from resolved) stops its scripts; ranges, other versions and allows do not',
+    dir: 'allow-scripts.v3',
+    want: [
+      'CPD012:warning@package-lock.json:19',
+      'CPD012:warning@package-lock.json:25',
+      'CPD012:warning@package-lock.json:37',
+    ],
+  },
+  {
+    name: 'npm: dangerously-allow-all-scripts in the project .npmrc bypasses allowScripts, so a denied package still runs its scripts',
+    dir: 'allow-scripts-bypass.v3',
+    want: ['CPD012:warning@package-lock.json:12'],
+  },
+  {
+    name: 'pnpm 9: a snapshot without its packages entry stops a frozen install (no resolution): CPD165, not a silent pass',
+    dir: 'snapshot-no-package.pnpm9',
+    want: ['CPD165:error@pnpm-lock.yaml:19'],
+  },
+  {
+    name: 'pnpm 9: a snapshot dependency no snapshot has is ERR_PNPM_LOCKFILE_MISSING_DEPENDENCY: CPD165 at the snapshot',
+    dir: 'snapshot-dep-missing.pnpm9',
+    want: ['CPD165:error@pnpm-lock.yaml:22'],
+  },
+  {
+    name: 'pnpm 9: an importer dependency no snapshot has is ERR_PNPM_LOCKFILE_MISSING_DEPENDENCY: CPD165 at the importer',
+    dir: 'importer-dep-missing.pnpm9',
+    want: ['CPD165:error@pnpm-lock.yaml:9'],
+  },
+  {
+    name: 'pnpm 9: a packages entry no snapshot names is never installed, so its tarball URL is no CPD008',
+    dir: 'package-no-snapshot.pnpm9',
+    want: [],
+  },
+];
+
+describeFidelity('dependency verdicts agree with the package manager (round 7)', cases, ['CPD131', 'CPD137']);
+
+describe('allowScripts denials are said once per lockfile', () => {
+  it('names the count and that an older npm still runs them (allow-scripts.v3)', async () => {
+    const r = await scanDeps(path.join(FIDELITY, 'allow-scripts.v3'));
+    const notes = r.notifications.filter((n) => n.message.includes('allowScripts'));
+    expect(notes.map((n) => [n.level, n.path])).toEqual([['note', 'package-lock.json']]);
+    expect(notes[0]?.message).toContain('2 package(s)');
+  });
+});
