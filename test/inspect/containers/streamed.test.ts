@@ -115,7 +115,12 @@ describe('compressed pickles are decompressed as the pickle reader goes', () => 
     const evil = Buffer.concat([EVAL_PICKLE, Buffer.alloc(9 * MiB)]);
     const tar = Buffer.concat([buildTar('pad.bin', sparse(10 * MiB)).subarray(0, -1024), buildTar('model.pkl', evil)]);
     const src = bufferFileSource('bundle.tar.gz', gzipSync(tar));
-    const out = await analyseCompressedStream(src, 'gzip', { path: 'bundle.tar.gz', allow: {}, limits, claimed: false });
+    const out = await analyseCompressedStream(src, 'gzip', {
+      path: 'bundle.tar.gz',
+      allow: {},
+      limits,
+      claimed: false,
+    });
     if (out === undefined || Array.isArray(out)) throw new Error('expected the tar image back');
     // Only the two headers are kept; both bodies were read by the stream walk, not stored.
     expect(out.tar.length).toBeLessThan(4096);

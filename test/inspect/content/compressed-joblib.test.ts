@@ -74,7 +74,12 @@ describe('genuine large compressed joblib files: array bytes are skipped, not ch
 
   const limits = SMALL_LIMITS;
   const run = async (name: string, bytes: Buffer, kind: 'zlib' | 'gzip' = 'zlib') => {
-    const out = await analyseCompressedStream(bufferFileSource(name, bytes), kind, { path: name, allow: {}, limits, claimed: true });
+    const out = await analyseCompressedStream(bufferFileSource(name, bytes), kind, {
+      path: name,
+      allow: {},
+      limits,
+      claimed: true,
+    });
     if (!Array.isArray(out)) throw new Error('expected findings');
     return out;
   };
