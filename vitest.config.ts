@@ -24,10 +24,6 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
-    // A larger young generation for the worker processes, as scripts/test.mjs gives prettier: the suite allocates
-    // heavily (lockfiles, pickles, fixtures) and a CPU profile of a full run spent 12.7 s of the workers' time in GC
-    // with V8's default semi-space, 10.2 s with 64 MiB.
-    poolOptions: { forks: { execArgv: ['--max-semi-space-size=64'] } },
     // One worker process runs many files instead of a fresh process per file: importing src/ (sigstore, yargs, ajv…)
     // anew for every file was about half of the suite's CPU (test/verify: 38 s CPU isolated, 18 s not). Files that
     // change process-wide state undo it themselves (runMain restores cwd/env/stdout; blockNetwork returns a teardown).
