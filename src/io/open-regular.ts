@@ -22,8 +22,7 @@ export async function openRegularFile(
   abs: string,
   opts: { noFollow?: boolean } = {},
 ): Promise<{ fh: FileHandle; stats: Stats }> {
-  const flags = constants.O_RDONLY | constants.O_NONBLOCK | (opts.noFollow ? constants.O_NOFOLLOW : 0);
-  const fh = await open(abs, flags);
+  const fh = await open(abs, openFlags(opts.noFollow));
   try {
     const stats = await fh.stat();
     if (!stats.isFile()) throw new NotRegularFileError(kindOf(stats));
@@ -39,8 +38,7 @@ export async function openRegularFile(
  * The caller closes the descriptor.
  */
 export function openRegularFileSync(abs: string, opts: { noFollow?: boolean } = {}): { fd: number; stats: Stats } {
-  const flags = constants.O_RDONLY | constants.O_NONBLOCK | (opts.noFollow ? constants.O_NOFOLLOW : 0);
-  const fd = openSync(abs, flags);
+  const fd = openSync(abs, openFlags(opts.noFollow));
   try {
     const stats = fstatSync(fd);
     if (!stats.isFile()) throw new NotRegularFileError(kindOf(stats));
@@ -50,6 +48,9 @@ export function openRegularFileSync(abs: string, opts: { noFollow?: boolean } = 
     throw err;
   }
 }
+
+const openFlags = (noFollow?: boolean): number =>
+  constants.O_RDONLY | constants.O_NONBLOCK | (noFollow ? constants.O_NOFOLLOW : 0);
 
 export function kindOf(st: Stats): string {
   if (st.isFIFO()) return 'FIFO';

@@ -1,10 +1,10 @@
 import type { ScanContext } from '../../core/context.js';
 import type { DiscoveredFile } from '../../core/files.js';
-import { namePromisesPickle, PICKLE_CLAIMS, PICKLE_FORMATS } from '../../discover/catalogue/index.js';
+import { PICKLE_CLAIMS, PICKLE_FORMATS } from '../../discover/catalogue/index.js';
 import type { Finding } from '../../core/finding.js';
 import type { AnalysisReport, ModelAnalyser } from '../analyser.js';
 import type { ContentContext, ContentLimits } from './content.js';
-import { addDuplicateKeys, DEFAULT_CONTENT_LIMITS, inspectContent } from './content.js';
+import { addDuplicateKeys, DEFAULT_CONTENT_LIMITS, insideCompression, inspectContent } from './content.js';
 import { sniffCompression } from '../containers/compression.js';
 import { parseNpyHeader } from '../containers/npy.js';
 import { analysePickleFile, isLegacyTorch, looksLikePickleStream } from '../pickle/pickles.js';
@@ -109,14 +109,13 @@ async function analyseFile(
     compressed === 'lz4' ||
     (compressed === 'zlib' && claims && file.format === 'joblib')
   ) {
-    const inner = file.path.replace(/\.(tgz|gz|z|bz2|xz|lzma|lz4)$/i, '');
-    const claimed = claims || namePromisesPickle(inner);
+    const behind = insideCompression(file.path, claims);
     const found = await analyseCompressedStream(src, compressed, {
       path: file.path,
       allow,
       limits,
       onSidecar,
-      claimed,
+      claimed: behind.claimed,
     });
     if (Array.isArray(found)) return found;
     if (found !== undefined) {
@@ -127,7 +126,7 @@ async function analyseFile(
         findings: found.findings,
         extracted: found.decompressed,
       };
-      inspectContent(found.tar, inner, found.member, found.depth, 'sniff', ctx);
+      inspectContent(found.tar, behind.name, found.member, found.depth, 'sniff', ctx);
       return ctx.findings;
     }
   }

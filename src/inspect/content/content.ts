@@ -133,11 +133,8 @@ export function inspectContent(
       return true;
     }
     ctx.extracted += inner.length;
-    const innerName = name.replace(/\.(gz|tgz|bz2|xz|lzma|lz4|z)$/i, '');
-    // What the stream holds is a pickle to judge when the file or the inner name promises one; otherwise it is
-    // sniffed like any file (a gzipped CSV is data, as in streamed.ts).
-    const innerExpect = expect === 'claimed' || namePromisesPickle(innerName) ? 'claimed' : 'sniff';
-    inspectContent(inner, innerName, child(`<${compression}>`), depth + 1, innerExpect, ctx);
+    const behind = insideCompression(name, expect === 'claimed');
+    inspectContent(inner, behind.name, child(`<${compression}>`), depth + 1, behind.claimed ? 'claimed' : 'sniff', ctx);
     return true;
   }
   if (isTar(data)) {
@@ -174,6 +171,16 @@ export function inspectContent(
     return true;
   }
   return inspectAsPickle(data, member, expect, ctx);
+}
+
+/**
+ * What a compressed stream named `name` holds: the name inside the compression (`model.pkl.gz` → `model.pkl`) and
+ * whether its content is a pickle to judge as one — when the file itself was claimed or the inner name promises a
+ * pickle; otherwise it is sniffed like any file (a gzipped CSV is data). The in-memory and streamed readers share it.
+ */
+export function insideCompression(name: string, outerClaimed: boolean): { name: string; claimed: boolean } {
+  const inner = name.replace(/\.(gz|tgz|bz2|xz|lzma|lz4|z)$/i, '');
+  return { name: inner, claimed: outerClaimed || namePromisesPickle(inner) };
 }
 
 function inspectAsPickle(data: Buffer, member: string | undefined, expect: Expectation, ctx: ContentContext): boolean {
