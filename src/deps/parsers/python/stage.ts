@@ -19,6 +19,7 @@ import { parsePyproject } from './pyproject.js';
 import { readPipfile } from './pipfile-hash.js';
 import type { PipfileFacts } from './pipfile-hash.js';
 import { PyLockError } from './types.js';
+import { poetryInstallIndexes } from './poetry-pool.js';
 import { pipConfSettings, tomlIndexSettings } from './config-indexes.js';
 import { checkIndexSettings } from './checks/config-indexes.js';
 import { envIndexSettings, isInstallEnvFile } from './env-indexes.js';
@@ -116,6 +117,8 @@ async function scanPythonFile(
   }
   const notifications: Notification[] = [];
   const project = await loadPyproject(joinRel(dirOf(file.path), 'pyproject.toml'), byPath, notifications, files);
+  // `poetry install` downloads from pyproject.toml's source of the locked name, not the URL poetry.lock records.
+  lock = poetryInstallIndexes(lock, project);
   if (lock.kind === 'pipenv') {
     const pipfile = await loadPipfile(dirOf(file.path), byPath, files);
     const hash = pipfile?.facts.hash;

@@ -7,8 +7,8 @@ import { pyPackageFinding } from './finding.js';
 /**
  * CPP078: pyproject.toml pins a package to a named index (Poetry `source = "corp"`, uv `[tool.uv.sources] pkg =
  * { index = "corp" }`) but the lockfile beside it resolves the package from elsewhere. The installer follows the
- * lock, not the manifest: `poetry install` downloads from the lock's `[package.source]` (no source = PyPI) once the
- * content-hash matches, and `uv sync --frozen` from the locked registry URL. A lock edited this way sends an
+ * lock, not the manifest: `poetry install` downloads from the source the lock's `[package.source]` names (no source =
+ * PyPI, or the first source when PyPI is off: `poetry-pool.ts`) once the content-hash matches, and `uv sync --frozen` from the locked registry URL. A lock edited this way sends an
  * internal package to a public index while the reviewed manifest still reads right.
  */
 export function checkPinnedIndexes(lock: PythonLock, project: PyProject | undefined): Finding[] {
