@@ -42,12 +42,18 @@ const cases: { dir: string; name: string; want: string[]; packages?: string }[] 
   {
     dir: 'pdm-merged',
     name: 'PDM source without include_packages: candidates of all sources merged',
-    want: ['CPP075@pyproject.toml:7'],
+    want: ['CPP070@pyproject.toml:7', 'CPP075@pyproject.toml:7'],
   },
   {
     dir: 'pdm-include-packages',
     name: 'PDM source with include_packages: the only source asked for those names',
-    want: [],
+    want: ['CPP070@pyproject.toml:7'],
+  },
+  {
+    // pdm.lock records no index: `pdm sync` asks pyproject.toml's sources, so they are the install's (CPP070).
+    dir: 'pdm-pypi-renamed',
+    name: 'PDM source named pypi: it replaces PyPI for every name',
+    want: ['CPP070@pyproject.toml:8'],
   },
 ];
 

@@ -64,17 +64,21 @@ export const pythonDepsStage: Stage = {
     );
     // A pyproject.toml beside a lockfile is installed through that lock, whose own index check (CPP070 per locked
     // host) is the finding; alone (or beside requirements files, which `uv pip` installs with its settings) its
-    // indexes are what the next install resolves from.
-    const lockDirs = new Set(
-      lockfiles.filter((f) => (f.claimed ?? f.format) !== 'pip-requirements').map((f) => dirOf(f.path)),
-    );
+    // indexes are what the next install resolves from. pdm.lock records no index: `pdm sync` asks the
+    // `[[tool.pdm.source]]` indexes for the locked files (`Candidate._find_best_match_link` → `get_finder(sources)`),
+    // so beside it the PDM sources stay the install's.
+    const kindOf = (f: DiscoveredFile) => f.claimed ?? f.format;
+    const lockDirs = new Set(lockfiles.filter((f) => kindOf(f) !== 'pip-requirements').map((f) => dirOf(f.path)));
+    const pdmDirs = new Set(lockfiles.filter((f) => kindOf(f) === 'pdm-lockfile').map((f) => dirOf(f.path)));
     const configs = input.files.filter(
-      (f) =>
-        (CONFIG_FORMATS.has(f.format) && !(f.format === 'pyproject-toml' && lockDirs.has(dirOf(f.path)))) ||
-        (f.format === 'other' && isInstallEnvFile(f.path)),
+      (f) => CONFIG_FORMATS.has(f.format) || (f.format === 'other' && isInstallEnvFile(f.path)),
     );
     const configFindings = await Promise.all(
-      configs.map((file) => ctx.limit(() => scanIndexSettings(file, policy, lockedHosts, ctx.files))),
+      configs.map((file) => {
+        const beside = file.format === 'pyproject-toml' && lockDirs.has(dirOf(file.path));
+        const only = beside ? (pdmDirs.has(dirOf(file.path)) ? 'pdm' : 'none') : 'all';
+        return ctx.limit(() => scanIndexSettings(file, policy, lockedHosts, ctx.files, only));
+      }),
     );
     return {
       findings: dedupe([...lockFindings, ...configFindings.flat()]),
@@ -137,7 +141,9 @@ async function scanIndexSettings(
   policy: PythonCheckPolicy,
   lockedHosts: ReadonlySet<string>,
   files: FileOpener,
+  only: 'all' | 'pdm' | 'none',
 ): Promise<Finding[]> {
+  if (only === 'none') return [];
   const text = await readBounded(files, file, MAX_MANIFEST_BYTES).catch(() => undefined);
   if (text === undefined) return [];
   try {
@@ -150,7 +156,8 @@ async function scanIndexSettings(
       file.format === 'pip-config'
         ? pipConfSettings(file.path, text)
         : tomlIndexSettings(file.path, text, file.format === 'uv-config' ? 'uv.toml' : 'pyproject');
-    return checkIndexSettings(settings, policy, lockedHosts);
+    const pdmOnly = { ...settings, tool: 'PDM', indexes: settings.indexes.filter((i) => i.key.startsWith('pdm ')) };
+    return checkIndexSettings(only === 'pdm' ? { ...pdmOnly, insecureHosts: [] } : settings, policy, lockedHosts);
   } catch {
     // A pyproject.toml that is not TOML is reported beside its lockfile (notification); uv refuses a broken uv.toml.
     return [];
