@@ -69,6 +69,12 @@ const cases = [
     hosts: {},
   },
   {
+    name: 'a -r inside a constraints file names requirements pip installs (_parse_and_recurse: nested_constraint = False)',
+    dir: 'pip-requirement-in-constraints',
+    want: ['CPP010@shared.txt:2'],
+    hosts: {},
+  },
+  {
     name: 'decoded as pip decodes (BOM, PEP 263 coding line): UTF-16, UTF-7, latin-1 NEL; an unknown codec is CPP001',
     dir: 'pip-encodings',
     want: [
