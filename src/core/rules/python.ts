@@ -248,6 +248,16 @@ export const PYTHON_RULES = defineRules([
     tags: [...TAGS],
   },
   {
+    id: 'CPP080',
+    name: 'PythonLockIgnoresPinnedSource',
+    short: 'pyproject.toml ties a package to a git repository or URL, but the lockfile installs it from another.',
+    full: "A dependency pyproject.toml takes from one git repository (and maybe one commit) or one archive URL (Poetry `{ git = …, rev = … }` / `{ url = … }`, uv `[tool.uv.sources]` `{ git = … }` / `{ url = … }`) is locked from a different repository, commit, URL or from an index. Installers follow the lockfile: `poetry install` clones the lock's `[package.source]` at its `resolved_reference` once the content-hash (which an edit of poetry.lock alone does not change) matches, and `uv sync --frozen` builds the lock's source without reading the manifest. A look-alike repository edited into the lock is installed while the reviewed manifest still reads right.",
+    help: 'Treat the lockfile as tampered with until the change is explained; re-lock (`poetry lock`, `uv lock`) from pyproject.toml and review the diff.',
+    level: 'error',
+    severity: '8.0',
+    tags: [...TAGS, 'source'],
+  },
+  {
     id: 'CPP050',
     name: 'PypiNotVerifiedOffline',
     short: 'Python packages were not checked against their index (offline).',

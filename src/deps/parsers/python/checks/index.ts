@@ -6,7 +6,7 @@ import { checkSourceBuilds } from './builds.js';
 import { checkHashes, checkPinning, checkProblems } from './lockfile.js';
 import { checkIndexTrust } from './indexes.js';
 import { checkIndexPriority } from './index-priority.js';
-import { checkPinnedIndexes } from './pinned-index.js';
+import { checkPinnedIndexes, checkPinnedSources } from './pinned-index.js';
 import { checkLocalPaths } from './local-paths.js';
 import { checkMalicious } from './malicious.js';
 import { checkSources } from './sources.js';
@@ -46,6 +46,7 @@ export function checkPythonLock(
     ...checkLockHash(lock, lock.kind === 'pipenv' ? pipfile : poetryManifest(lock, project), sync.length),
     ...checkIndexPriority(lock, project),
     ...checkPinnedIndexes(lock, project),
+    ...checkPinnedSources(lock, project),
   ];
 }
 
