@@ -25,6 +25,12 @@ describe('a lockfile that swaps the git repository or URL pyproject.toml names (
     ['uv-git-swapped', 'uv: the lock builds a look-alike repository', ['CPP014@uv.lock:14', 'CPP080@uv.lock:14']],
     ['uv-url-swapped', 'uv: the lock downloads another archive URL', ['CPP015@uv.lock:14', 'CPP080@uv.lock:14']],
     ['uv-git-same', 'uv: the lock is what the manifest names', ['CPP014@uv.lock:14']],
+    [
+      'pipenv-git-swapped',
+      'pipenv: the lock clones a look-alike repository',
+      ['CPP014@Pipfile.lock:19', 'CPP080@Pipfile.lock:19'],
+    ],
+    ['pipenv-git-same', 'pipenv: the lock is what the Pipfile names', ['CPP014@Pipfile.lock:19']],
   ])('%s: %s', async (dir, _what, want) => {
     const r = await scanWith(path.join(CASES, dir), [pythonDepsStage]);
     expect(r.findings.map((f) => `${f.ruleId}@${f.location.path}:${f.location.line ?? 0}`).sort()).toEqual(want);

@@ -40,3 +40,24 @@ export function directPins(doc: Record<string, unknown>): Map<string, DirectPin>
   if (isTable(uv.sources)) for (const [name, spec] of Object.entries(uv.sources)) add(name, spec, UV_CONDITIONS);
   return out;
 }
+
+/**
+ * A Pipfile's `{ git = …, ref = … }` and `{ file = "https://…" }` entries of `[packages]` / `[dev-packages]` (pipenv
+ * installs `git+<git>@<ref>` and the file URL as written). Normalised name → pin.
+ */
+export function pipfileDirectPins(doc: Record<string, unknown>): Map<string, DirectPin> {
+  const out = new Map<string, DirectPin>();
+  for (const section of [doc.packages, doc['dev-packages']]) {
+    if (!isTable(section)) continue;
+    for (const [name, spec] of Object.entries(section)) {
+      if (!isTable(spec)) continue;
+      const git = strOf(spec.git);
+      const file = strOf(spec.file);
+      const commit = fullCommit(strOf(spec.ref));
+      if (git !== undefined) out.set(normalizeName(name), { kind: 'git', url: git, ...(commit ? { commit } : {}) });
+      else if (file !== undefined && /^https?:\/\//i.test(file))
+        out.set(normalizeName(name), { kind: 'url', url: file });
+    }
+  }
+  return out;
+}

@@ -128,7 +128,9 @@ async function scanPythonFile(
     const hash = pipfile?.facts.hash;
     const read = { ...lock, searchAllSources: pipfile?.facts.searchAllSources === true };
     const manifest = hash !== undefined ? { file: pipfile!.file, hash } : undefined;
-    return { findings: checkPythonLock(read, policy, project, manifest), graphs: [toPythonGraph(lock)], notifications };
+    const pins = pipfile ? { file: pipfile.file, pins: pipfile.facts.directPins } : undefined;
+    const findings = checkPythonLock(read, policy, project, manifest, pins);
+    return { findings, graphs: [toPythonGraph(lock)], notifications };
   }
   return { findings: checkPythonLock(lock, policy, project), graphs: [toPythonGraph(lock)], notifications };
 }

@@ -49,19 +49,26 @@ function sameUrl(a: string, b: string | undefined): boolean {
   return b !== undefined && a !== '' && normalizePrefix(a) === normalizePrefix(b);
 }
 
+/** The packages a manifest (pyproject.toml, Pipfile) ties to one git repository or URL. */
+export interface ManifestPins {
+  readonly file: string;
+  readonly pins: ReadonlyMap<string, DirectPin>;
+}
+
 /**
- * CPP080: pyproject.toml ties a package to one git repository (and maybe a commit) or one archive URL, and the
+ * CPP080: pyproject.toml (or a Pipfile) ties a package to one git repository (and maybe a commit) or one archive URL, and the
  * lockfile installs it from another repository, commit, URL or an index. Both installers take the lock's source:
  * Poetry's `Executor._install_git` clones the lock's `[package.source] url` at `resolved_reference` once the
  * content-hash (which an edit of poetry.lock alone keeps) matches, and `uv sync --frozen` builds the lock's
- * `source = { git = … }` / `{ url = … }` without reading the manifest. A repository swapped in the lock alone reads
+ * `source = { git = … }` / `{ url = … }` without reading the manifest; `pipenv sync` (and `install --deploy`,
+ * whose `_meta.hash` a lock-only edit keeps) installs the Pipfile.lock entry's `git` at its `ref`. A repository swapped in the lock alone reads
  * right in the reviewed manifest.
  */
-export function checkPinnedSources(lock: PythonLock, project: PyProject | undefined): Finding[] {
-  if (!project || (lock.kind !== 'poetry' && lock.kind !== 'uv')) return [];
+export function checkPinnedSources(lock: PythonLock, manifest: ManifestPins | undefined): Finding[] {
+  if (!manifest) return [];
   const out: Finding[] = [];
   for (const p of lock.packages) {
-    const pin = project.directPins.get(p.name);
+    const pin = manifest.pins.get(p.name);
     if (!pin || agrees(pin, p)) continue;
     const locked =
       p.source === 'index' ? `the index ${p.url ?? 'PyPI'}` : `${p.url ?? p.source}${p.commit ? ` (${p.commit})` : ''}`;
@@ -70,9 +77,9 @@ export function checkPinnedSources(lock: PythonLock, project: PyProject | undefi
       pyPackageFinding(
         'CPP080',
         p,
-        `is tied to ${pin.kind === 'git' ? 'the git repository' : 'the URL'} ${wanted} in ${project.file}, but the lockfile installs it from ${locked}`,
+        `is tied to ${pin.kind === 'git' ? 'the git repository' : 'the URL'} ${wanted} in ${manifest.file}, but the lockfile installs it from ${locked}`,
         'The installer follows the lockfile: treat the lock as tampered with until explained, and re-lock from the manifest.',
-        { pinnedTo: wanted, locked, manifest: project.file },
+        { pinnedTo: wanted, locked, manifest: manifest.file },
       ),
     );
   }
@@ -88,11 +95,15 @@ function agrees(pin: DirectPin, p: PyPackage): boolean {
 
 const withoutFragment = (url: string) => url.replace(/#.*$/, '');
 
-/** A git URL as the repository it names: no `git+`, query (uv's `?rev=`), fragment, trailing `/` or `.git`; any case. */
+/**
+ * A git URL as the repository it names: no `git+`, query (uv's `?rev=`), fragment, `@<ref>` after the last `/`
+ * (pipenv's and pip's), trailing `/` or `.git`; any case.
+ */
 function repoOf(url: string): string {
   return url
     .replace(/^git\+/i, '')
     .replace(/[?#].*$/, '')
+    .replace(/@[^/]*$/, '')
     .replace(/\/+$/, '')
     .replace(/\.git$/i, '')
     .toLowerCase();
