@@ -223,13 +223,29 @@ function failed(
   };
 }
 
-/** A requirements file included by two scanned files is checked twice; its findings are reported once. */
+/**
+ * A requirements file included by two scanned files (or scanned itself and included) is checked twice; each cause
+ * is reported once. The views differ only in how many packages the cause reaches (an `--extra-index-url` in an
+ * included file exposes the includer's requirements too): the finding with the largest count is kept.
+ */
 function dedupe(findings: readonly Finding[]): Finding[] {
-  const seen = new Set<string>();
-  return findings.filter((f) => {
-    const key = `${f.ruleId}\0${f.location.path}\0${f.location.line ?? 0}\0${f.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+  const out: Finding[] = [];
+  const at = new Map<string, number>();
+  for (const f of findings) {
+    const { count: _count, packages: _packages, ...cause } = f.evidence ?? {};
+    const artifact = f.artifact?.kind === 'package' ? f.artifact.name : '';
+    const key = [f.ruleId, f.location.path, f.location.line ?? 0, artifact, JSON.stringify(cause)].join('\0');
+    const i = at.get(key);
+    if (i === undefined) {
+      at.set(key, out.push(f) - 1);
+    } else if (countOf(f) > countOf(out[i]!)) {
+      out[i] = f;
+    }
+  }
+  return out;
+}
+
+function countOf(f: Finding): number {
+  const n = f.evidence?.['count'];
+  return typeof n === 'number' ? n : 0;
 }
