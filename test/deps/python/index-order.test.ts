@@ -42,12 +42,18 @@ const cases: { dir: string; name: string; want: string[]; packages?: string }[] 
   {
     dir: 'pdm-merged',
     name: 'PDM source without include_packages: candidates of all sources merged',
-    want: ['CPP075@pyproject.toml:7'],
+    want: ['CPP070@pyproject.toml:7', 'CPP075@pyproject.toml:7'],
   },
   {
     dir: 'pdm-include-packages',
     name: 'PDM source with include_packages: the only source asked for those names',
-    want: [],
+    want: ['CPP070@pyproject.toml:7'],
+  },
+  {
+    // pdm.lock records no index: `pdm sync` asks pyproject.toml's sources, so they are the install's (CPP070).
+    dir: 'pdm-pypi-renamed',
+    name: 'PDM source named pypi: it replaces PyPI for every name',
+    want: ['CPP070@pyproject.toml:8'],
   },
 ];
 
@@ -73,5 +79,27 @@ describe('a lockfile that ignores the index pyproject.toml pins a package to (CP
   ])('%s', async (dir, want) => {
     const r = await scanWith(path.join(CASES, '..', 'pinned-index', dir), [pythonDepsStage]);
     expect(r.findings.map((f) => `${f.ruleId}@${f.location.path}:${f.location.line ?? 0}`).sort()).toEqual(want);
+  });
+});
+
+/**
+ * `poetry install` downloads a locked package from the pyproject.toml source its lock entry names, by name, or (no
+ * source) from PyPI if the pool has it, else the first source (Poetry's `Chooser._get_links`): never from the URL
+ * poetry.lock writes. A lock that reads PyPI installs from whatever host the manifest's source names (CPP070).
+ */
+describe('poetry.lock packages install from the pyproject.toml source (Chooser._get_links)', () => {
+  it.each([
+    ['lock-url-reads-pypi', 'the lock records pypi.org for source "mirror"', ['CPP070@poetry.lock:1']],
+    [
+      'no-source-primary-mirror',
+      'no [package.source], the only source is primary: PyPI is off',
+      ['CPP070@poetry.lock:1'],
+    ],
+    ['no-source-supplemental', 'no [package.source], a supplemental source: PyPI stays', []],
+    ['no-source-declared-pypi', 'no [package.source], PyPI declared beside a primary mirror', []],
+  ])('%s: %s', async (dir, _what, want) => {
+    const r = await scanWith(path.join(CASES, '..', 'poetry-install-index', dir), [pythonDepsStage]);
+    expect(r.findings.map((f) => `${f.ruleId}@${f.location.path}:${f.location.line ?? 0}`).sort()).toEqual(want);
+    for (const f of r.findings) expect(f.evidence?.['host']).toBe('pypi-mirror.example.net');
   });
 });

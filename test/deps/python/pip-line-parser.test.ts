@@ -69,6 +69,18 @@ const cases = [
     hosts: {},
   },
   {
+    name: "an --extra-index-url in a file both scanned and included is one cause: one finding each, with the includer's count",
+    dir: 'pip-included-extra-index',
+    want: ['CPP010@requirements-base.txt:3', 'CPP012@requirements-base.txt:1', 'CPP070@requirements-base.txt:1'],
+    hosts: { CPP070: ['evil.example'] },
+  },
+  {
+    name: 'a -r inside a constraints file names requirements pip installs (_parse_and_recurse: nested_constraint = False)',
+    dir: 'pip-requirement-in-constraints',
+    want: ['CPP010@shared.txt:2'],
+    hosts: {},
+  },
+  {
     name: 'decoded as pip decodes (BOM, PEP 263 coding line): UTF-16, UTF-7, latin-1 NEL; an unknown codec is CPP001',
     dir: 'pip-encodings',
     want: [
@@ -133,4 +145,9 @@ it('a range beside a --hash says pip refuses it (HashUnpinned), a range in a fil
   const said = (file: string) => r.findings.find((f) => f.location.path === file)?.message ?? '';
   expect(said('hashed/requirements.txt')).toMatch(/HashUnpinned/);
   expect(said('plain/requirements.txt')).not.toMatch(/HashUnpinned/);
+});
+
+it('the kept finding of a file both scanned and included counts the includer’s requirements too', async () => {
+  const r = await scanWith(path.join(CASES, 'pip-included-extra-index'), [pythonDepsStage]);
+  expect(r.findings.find((f) => f.ruleId === 'CPP070')?.evidence?.['count']).toBe(3);
 });

@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { pythonJsonDumps } from './poetry-content-hash.js';
 import { pythonTruth } from './python-truth.js';
 import { isTable, parseToml } from './toml.js';
+import type { DirectPin } from './pyproject-direct-pins.js';
+import { pipfileDirectPins } from './pyproject-direct-pins.js';
 
 /** Pipfile sections that are not hashed as themselves (plette `PIPFILE_SECTIONS` and the names pipenv reserves). */
 const NOT_HASHED_AS_IS = new Set([
@@ -34,13 +36,19 @@ export interface PipfileFacts {
    * Python truth. False (the default) installs each package from the one source its lock entry names, else the first.
    */
   readonly searchAllSources: boolean;
+  /** Packages the Pipfile takes from one git repository or file URL (`pipfileDirectPins`). */
+  readonly directPins: ReadonlyMap<string, DirectPin>;
 }
 
 export function readPipfile(file: string, text: string): PipfileFacts | undefined {
   const doc = parsePipfile(file, text);
   if (doc === undefined) return undefined;
   const settings = isTable(doc.pipenv) ? doc.pipenv : {};
-  return { hash: hashOf(doc), searchAllSources: pythonTruth(settings.install_search_all_sources) };
+  return {
+    hash: hashOf(doc),
+    searchAllSources: pythonTruth(settings.install_search_all_sources),
+    directPins: pipfileDirectPins(doc),
+  };
 }
 
 function parsePipfile(file: string, text: string): Record<string, unknown> | undefined {

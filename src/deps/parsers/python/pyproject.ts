@@ -4,6 +4,8 @@ import { readIndexConfig } from './pyproject-indexes.js';
 import type { PoetryContentHashes } from './poetry-content-hash.js';
 import { poetryContentHashes } from './poetry-content-hash.js';
 import { isTable, parseToml, strOf } from './toml.js';
+import type { DirectPin } from './pyproject-direct-pins.js';
+import { directPins } from './pyproject-direct-pins.js';
 
 /** A dependency `pyproject.toml` declares, at its line. */
 export interface DeclaredDependency {
@@ -20,6 +22,8 @@ export interface PyProject {
   readonly dependencies: readonly DeclaredDependency[];
   /** The indexes Poetry / PDM / uv are told to use, and how they combine. */
   readonly indexConfig: IndexConfig;
+  /** Dependencies tied to one git repository or archive URL (Poetry `git` / `url`, uv `[tool.uv.sources]`). */
+  readonly directPins: ReadonlyMap<string, DirectPin>;
   /** The poetry.lock `content-hash` Poetry would write for this file; absent when it cannot be reproduced. */
   readonly poetryContentHashes?: PoetryContentHashes;
 }
@@ -71,6 +75,7 @@ export function parsePyproject(file: string, text: string): PyProject {
     name,
     dependencies: out,
     indexConfig: readIndexConfig(doc, text),
+    directPins: directPins(doc),
     ...(contentHashes !== undefined ? { poetryContentHashes: contentHashes } : {}),
   };
 }

@@ -119,14 +119,16 @@ async function parseLine(
     addRequirement(state, file, line, requirement, args !== '' ? valuesOf('hash') : [], constraint, args === '', env);
     return 'requirement';
   }
-  // `_parse_and_recurse`: a line naming `-r` (else `-c`) is replaced by the first file it names.
+  // `_parse_and_recurse`: a line naming `-r` (else `-c`) is replaced by the first file it names, read as requirements
+  // for `-r` and as constraints for `-c` whatever the including file is (`nested_constraint`): a `-r` in a
+  // constraints file names packages pip installs.
   const [included] = valuesOf('requirement');
   const [constraintFile] = valuesOf('constraint');
   if (included !== undefined || constraintFile !== undefined) {
     const target = included ?? constraintFile!;
     // A file the environment names is not one the repository holds: not read (CPP079 reports it).
     if (!fromEnv || choosingVariables(target).length === 0) {
-      await include(state, file, line, target, included === undefined || constraint, chain);
+      await include(state, file, line, target, included === undefined, chain);
     }
     return 'include';
   }

@@ -19,6 +19,7 @@ import { parsePyproject } from './pyproject.js';
 import { readPipfile } from './pipfile-hash.js';
 import type { PipfileFacts } from './pipfile-hash.js';
 import { PyLockError } from './types.js';
+import { poetryInstallIndexes } from './poetry-pool.js';
 import { pipConfSettings, tomlIndexSettings } from './config-indexes.js';
 import { checkIndexSettings } from './checks/config-indexes.js';
 import { envIndexSettings, isInstallEnvFile } from './env-indexes.js';
@@ -63,17 +64,21 @@ export const pythonDepsStage: Stage = {
     );
     // A pyproject.toml beside a lockfile is installed through that lock, whose own index check (CPP070 per locked
     // host) is the finding; alone (or beside requirements files, which `uv pip` installs with its settings) its
-    // indexes are what the next install resolves from.
-    const lockDirs = new Set(
-      lockfiles.filter((f) => (f.claimed ?? f.format) !== 'pip-requirements').map((f) => dirOf(f.path)),
-    );
+    // indexes are what the next install resolves from. pdm.lock records no index: `pdm sync` asks the
+    // `[[tool.pdm.source]]` indexes for the locked files (`Candidate._find_best_match_link` → `get_finder(sources)`),
+    // so beside it the PDM sources stay the install's.
+    const kindOf = (f: DiscoveredFile) => f.claimed ?? f.format;
+    const lockDirs = new Set(lockfiles.filter((f) => kindOf(f) !== 'pip-requirements').map((f) => dirOf(f.path)));
+    const pdmDirs = new Set(lockfiles.filter((f) => kindOf(f) === 'pdm-lockfile').map((f) => dirOf(f.path)));
     const configs = input.files.filter(
-      (f) =>
-        (CONFIG_FORMATS.has(f.format) && !(f.format === 'pyproject-toml' && lockDirs.has(dirOf(f.path)))) ||
-        (f.format === 'other' && isInstallEnvFile(f.path)),
+      (f) => CONFIG_FORMATS.has(f.format) || (f.format === 'other' && isInstallEnvFile(f.path)),
     );
     const configFindings = await Promise.all(
-      configs.map((file) => ctx.limit(() => scanIndexSettings(file, policy, lockedHosts, ctx.files))),
+      configs.map((file) => {
+        const beside = file.format === 'pyproject-toml' && lockDirs.has(dirOf(file.path));
+        const only = beside ? (pdmDirs.has(dirOf(file.path)) ? 'pdm' : 'none') : 'all';
+        return ctx.limit(() => scanIndexSettings(file, policy, lockedHosts, ctx.files, only));
+      }),
     );
     return {
       findings: dedupe([...lockFindings, ...configFindings.flat()]),
@@ -116,12 +121,16 @@ async function scanPythonFile(
   }
   const notifications: Notification[] = [];
   const project = await loadPyproject(joinRel(dirOf(file.path), 'pyproject.toml'), byPath, notifications, files);
+  // `poetry install` downloads from pyproject.toml's source of the locked name, not the URL poetry.lock records.
+  lock = poetryInstallIndexes(lock, project);
   if (lock.kind === 'pipenv') {
     const pipfile = await loadPipfile(dirOf(file.path), byPath, files);
     const hash = pipfile?.facts.hash;
     const read = { ...lock, searchAllSources: pipfile?.facts.searchAllSources === true };
     const manifest = hash !== undefined ? { file: pipfile!.file, hash } : undefined;
-    return { findings: checkPythonLock(read, policy, project, manifest), graphs: [toPythonGraph(lock)], notifications };
+    const pins = pipfile ? { file: pipfile.file, pins: pipfile.facts.directPins } : undefined;
+    const findings = checkPythonLock(read, policy, project, manifest, pins);
+    return { findings, graphs: [toPythonGraph(lock)], notifications };
   }
   return { findings: checkPythonLock(lock, policy, project), graphs: [toPythonGraph(lock)], notifications };
 }
@@ -134,7 +143,9 @@ async function scanIndexSettings(
   policy: PythonCheckPolicy,
   lockedHosts: ReadonlySet<string>,
   files: FileOpener,
+  only: 'all' | 'pdm' | 'none',
 ): Promise<Finding[]> {
+  if (only === 'none') return [];
   const text = await readBounded(files, file, MAX_MANIFEST_BYTES).catch(() => undefined);
   if (text === undefined) return [];
   try {
@@ -147,7 +158,8 @@ async function scanIndexSettings(
       file.format === 'pip-config'
         ? pipConfSettings(file.path, text)
         : tomlIndexSettings(file.path, text, file.format === 'uv-config' ? 'uv.toml' : 'pyproject');
-    return checkIndexSettings(settings, policy, lockedHosts);
+    const pdmOnly = { ...settings, tool: 'PDM', indexes: settings.indexes.filter((i) => i.key.startsWith('pdm ')) };
+    return checkIndexSettings(only === 'pdm' ? { ...pdmOnly, insecureHosts: [] } : settings, policy, lockedHosts);
   } catch {
     // A pyproject.toml that is not TOML is reported beside its lockfile (notification); uv refuses a broken uv.toml.
     return [];
@@ -211,13 +223,29 @@ function failed(
   };
 }
 
-/** A requirements file included by two scanned files is checked twice; its findings are reported once. */
+/**
+ * A requirements file included by two scanned files (or scanned itself and included) is checked twice; each cause
+ * is reported once. The views differ only in how many packages the cause reaches (an `--extra-index-url` in an
+ * included file exposes the includer's requirements too): the finding with the largest count is kept.
+ */
 function dedupe(findings: readonly Finding[]): Finding[] {
-  const seen = new Set<string>();
-  return findings.filter((f) => {
-    const key = `${f.ruleId}\0${f.location.path}\0${f.location.line ?? 0}\0${f.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+  const out: Finding[] = [];
+  const at = new Map<string, number>();
+  for (const f of findings) {
+    const { count: _count, packages: _packages, ...cause } = f.evidence ?? {};
+    const artifact = f.artifact?.kind === 'package' ? f.artifact.name : '';
+    const key = [f.ruleId, f.location.path, f.location.line ?? 0, artifact, JSON.stringify(cause)].join('\0');
+    const i = at.get(key);
+    if (i === undefined) {
+      at.set(key, out.push(f) - 1);
+    } else if (countOf(f) > countOf(out[i]!)) {
+      out[i] = f;
+    }
+  }
+  return out;
+}
+
+function countOf(f: Finding): number {
+  const n = f.evidence?.['count'];
+  return typeof n === 'number' ? n : 0;
 }

@@ -34,6 +34,8 @@ export interface PyPackage {
   readonly url?: string;
   /** The name of the index a lockfile says the package came from (poetry.lock `[package.source] reference`). */
   readonly indexName?: string;
+  /** The manifest `url` (the index URL) was read from, when the installer takes it from there, not the lockfile. */
+  readonly indexFrom?: string;
   /** The commit a VCS source is locked to, when the lockfile records it apart from the URL (poetry, Pipfile, uv, pylock). */
   readonly commit?: string;
   readonly distributions: readonly PyDistribution[];

@@ -6,7 +6,8 @@ import { checkSourceBuilds } from './builds.js';
 import { checkHashes, checkPinning, checkProblems } from './lockfile.js';
 import { checkIndexTrust } from './indexes.js';
 import { checkIndexPriority } from './index-priority.js';
-import { checkPinnedIndexes } from './pinned-index.js';
+import { checkPinnedIndexes, checkPinnedSources } from './pinned-index.js';
+import type { ManifestPins } from './pinned-index.js';
 import { checkLocalPaths } from './local-paths.js';
 import { checkMalicious } from './malicious.js';
 import { checkSources } from './sources.js';
@@ -24,6 +25,7 @@ export function checkPythonLock(
   policy: PythonCheckPolicy,
   project: PyProject | undefined,
   pipfile?: ManifestHash,
+  pipfilePins?: ManifestPins,
 ): Finding[] {
   // A path outside the repository (CPP073) says everything the local-path note (CPP016) says: one cause, one finding.
   const outside = checkLocalPaths(lock);
@@ -46,6 +48,14 @@ export function checkPythonLock(
     ...checkLockHash(lock, lock.kind === 'pipenv' ? pipfile : poetryManifest(lock, project), sync.length),
     ...checkIndexPriority(lock, project),
     ...checkPinnedIndexes(lock, project),
+    ...checkPinnedSources(
+      lock,
+      lock.kind === 'pipenv'
+        ? pipfilePins
+        : project && (lock.kind === 'poetry' || lock.kind === 'uv')
+          ? { file: project.file, pins: project.directPins }
+          : undefined,
+    ),
   ];
 }
 

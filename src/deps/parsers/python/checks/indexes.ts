@@ -64,7 +64,9 @@ function untrustedIndexes(lock: PythonLock, policy: PythonCheckPolicy): Finding[
   if (lock.indexes.length === 0) {
     for (const p of fromIndex) {
       if (p.url === undefined || !WEB_URL.test(p.url) || allowed(p.url)) continue;
-      addTo(groups, `${p.file}\0${hostOf(p.url)}`, p.line, p.url, [p.displayName]);
+      // A poetry.lock package installs from the pyproject.toml source of its name (`poetry-pool.ts`): say where.
+      const url = p.indexFrom !== undefined ? `${p.url} (source "${p.indexName ?? ''}" of ${p.indexFrom})` : p.url;
+      addTo(groups, `${p.file}\0${hostOf(p.url)}`, p.line, url, [p.displayName]);
     }
   }
   return [...groups.entries()].map(([key, g]) => {

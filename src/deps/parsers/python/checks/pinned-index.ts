@@ -1,14 +1,15 @@
 import type { Finding } from '../../../../core/finding.js';
 import { normalizePrefix } from '../../../checks/context.js';
 import type { PyProject } from '../pyproject.js';
-import type { PythonLock } from '../types.js';
+import type { DirectPin } from '../pyproject-direct-pins.js';
+import type { PyPackage, PythonLock } from '../types.js';
 import { pyPackageFinding } from './finding.js';
 
 /**
  * CPP078: pyproject.toml pins a package to a named index (Poetry `source = "corp"`, uv `[tool.uv.sources] pkg =
  * { index = "corp" }`) but the lockfile beside it resolves the package from elsewhere. The installer follows the
- * lock, not the manifest: `poetry install` downloads from the lock's `[package.source]` (no source = PyPI) once the
- * content-hash matches, and `uv sync --frozen` from the locked registry URL. A lock edited this way sends an
+ * lock, not the manifest: `poetry install` downloads from the source the lock's `[package.source]` names (no source =
+ * PyPI, or the first source when PyPI is off: `poetry-pool.ts`) once the content-hash matches, and `uv sync --frozen` from the locked registry URL. A lock edited this way sends an
  * internal package to a public index while the reviewed manifest still reads right.
  */
 export function checkPinnedIndexes(lock: PythonLock, project: PyProject | undefined): Finding[] {
@@ -46,4 +47,64 @@ export function checkPinnedIndexes(lock: PythonLock, project: PyProject | undefi
 
 function sameUrl(a: string, b: string | undefined): boolean {
   return b !== undefined && a !== '' && normalizePrefix(a) === normalizePrefix(b);
+}
+
+/** The packages a manifest (pyproject.toml, Pipfile) ties to one git repository or URL. */
+export interface ManifestPins {
+  readonly file: string;
+  readonly pins: ReadonlyMap<string, DirectPin>;
+}
+
+/**
+ * CPP080: pyproject.toml (or a Pipfile) ties a package to one git repository (and maybe a commit) or one archive URL, and the
+ * lockfile installs it from another repository, commit, URL or an index. Both installers take the lock's source:
+ * Poetry's `Executor._install_git` clones the lock's `[package.source] url` at `resolved_reference` once the
+ * content-hash (which an edit of poetry.lock alone keeps) matches, and `uv sync --frozen` builds the lock's
+ * `source = { git = … }` / `{ url = … }` without reading the manifest; `pipenv sync` (and `install --deploy`,
+ * whose `_meta.hash` a lock-only edit keeps) installs the Pipfile.lock entry's `git` at its `ref`. A repository swapped in the lock alone reads
+ * right in the reviewed manifest.
+ */
+export function checkPinnedSources(lock: PythonLock, manifest: ManifestPins | undefined): Finding[] {
+  if (!manifest) return [];
+  const out: Finding[] = [];
+  for (const p of lock.packages) {
+    const pin = manifest.pins.get(p.name);
+    if (!pin || agrees(pin, p)) continue;
+    const locked =
+      p.source === 'index' ? `the index ${p.url ?? 'PyPI'}` : `${p.url ?? p.source}${p.commit ? ` (${p.commit})` : ''}`;
+    const wanted = `${pin.url}${pin.commit ? ` at ${pin.commit}` : ''}`;
+    out.push(
+      pyPackageFinding(
+        'CPP080',
+        p,
+        `is tied to ${pin.kind === 'git' ? 'the git repository' : 'the URL'} ${wanted} in ${manifest.file}, but the lockfile installs it from ${locked}`,
+        'The installer follows the lockfile: treat the lock as tampered with until explained, and re-lock from the manifest.',
+        { pinnedTo: wanted, locked, manifest: manifest.file },
+      ),
+    );
+  }
+  return out;
+}
+
+function agrees(pin: DirectPin, p: PyPackage): boolean {
+  if (p.url === undefined) return false;
+  if (pin.kind === 'url') return p.source === 'url' && withoutFragment(p.url) === withoutFragment(pin.url);
+  if (p.source !== 'vcs' || repoOf(p.url) !== repoOf(pin.url)) return false;
+  return pin.commit === undefined || p.commit === undefined || p.commit === pin.commit;
+}
+
+const withoutFragment = (url: string) => url.replace(/#.*$/, '');
+
+/**
+ * A git URL as the repository it names: no `git+`, query (uv's `?rev=`), fragment, `@<ref>` after the last `/`
+ * (pipenv's and pip's), trailing `/` or `.git`; any case.
+ */
+function repoOf(url: string): string {
+  return url
+    .replace(/^git\+/i, '')
+    .replace(/[?#].*$/, '')
+    .replace(/@[^/]*$/, '')
+    .replace(/\/+$/, '')
+    .replace(/\.git$/i, '')
+    .toLowerCase();
 }
