@@ -4898,6 +4898,13 @@ function pythonLibraryShape(f) {
     if (v === void 0 || !v.startsWith("hf://")) return void 0;
     return { via: f.written, name: literal2(v.slice("hf://".length)), runsRemoteCode: false };
   }
+  if (MLX_LOADS.has(f.resolved))
+    return { via: f.resolved, name: kw("path_or_hf_repo") ?? pos(0), revision: kw("revision"), runsRemoteCode: false };
+  if (name2 === "load_model" && KERAS_LOAD_MODEL.test(f.resolved)) {
+    const v = (kw("filepath") ?? pos(0))?.value;
+    if (v === void 0 || !v.startsWith("hf://")) return void 0;
+    return { via: f.written, name: literal2(v.slice("hf://".length)), runsRemoteCode: false };
+  }
   if (name2 === "load_dataset" && inModule(f.resolved, ["datasets"]) && isTrue(kw("trust_remote_code")))
     return {
       via: "load_dataset",
@@ -4908,7 +4915,7 @@ function pythonLibraryShape(f) {
     };
   return void 0;
 }
-var PYTHON_LIBRARY_WORDS, LOCAL_PATH_CALLS, isTrue, lastName, inModule, literal2, LANGCHAIN_DEFAULT_EMBEDDINGS, LLAMA_INDEX_DEFAULT_EMBEDDING, LLAMA_INDEX_DEFAULT_LLM, ADAPTER_LOADERS;
+var PYTHON_LIBRARY_WORDS, LOCAL_PATH_CALLS, isTrue, lastName, inModule, literal2, LANGCHAIN_DEFAULT_EMBEDDINGS, LLAMA_INDEX_DEFAULT_EMBEDDING, LLAMA_INDEX_DEFAULT_LLM, ADAPTER_LOADERS, MLX_LOADS, KERAS_LOAD_MODEL;
 var init_python_loaders = __esm({
   "src/refs/python-loaders.ts"() {
     "use strict";
@@ -4926,6 +4933,11 @@ var init_python_loaders = __esm({
       "HuggingFaceEmbedding",
       "HuggingFaceLLM",
       "ollama",
+      // mlx-lm / mlx-vlm `load(repo)`; Keras 3 `load_model("hf://…")` (`keras`, and `tf.keras` from TensorFlow 2.16).
+      "mlx_lm",
+      "mlx_vlm",
+      "keras",
+      "tensorflow",
       // refs8: adapters loaded onto a model or pipeline the file holds (`ADAPTER_LOADERS`).
       "load_lora_weights",
       "load_textual_inversion",
@@ -4956,6 +4968,13 @@ var init_python_loaders = __esm({
       ["load_ip_adapter", [["pretrained_model_name_or_path_or_dict"], 2]],
       ["load_adapter", [["peft_model_id", "model_id"], void 0]]
     ]);
+    MLX_LOADS = /* @__PURE__ */ new Set([
+      "mlx_lm.load",
+      "mlx_lm.utils.load",
+      "mlx_vlm.load",
+      "mlx_vlm.utils.load"
+    ]);
+    KERAS_LOAD_MODEL = /^(?:tensorflow\.)?keras\.(?:saving|models)\.load_model$|^keras\.src\.saving\.saving_api\.load_model$/;
     __name(pythonLibraryShape, "pythonLibraryShape");
   }
 });
@@ -15662,7 +15681,7 @@ function mentionsShellDownload(text) {
     text
   ) || /^\s*from\s/im.test(text);
 }
-var MODEL_KEYS, CONFIG_ESCAPES, CONFIG_ESCAPE_BYTES, MODEL_KEY_BYTES, ESCAPED_WORDS, BACKSLASH2, NOT_CALLED, isBlank2, LOADER_NEEDLES, MIN_SCANNED, NEEDLES, SCANNED, scanner, scanNeedles, bitOf, ESCAPED_BITS, ENTRY_MASKS;
+var MODEL_KEYS, CONFIG_ESCAPES, CONFIG_ESCAPE_BYTES, MODEL_KEY_BYTES, ESCAPED_WORDS, BACKSLASH2, NOT_CALLED, isBlank2, LOADER_NEEDLES, LOOKED_UP, MIN_SCANNED, NEEDLES, SCANNED, scanner, scanNeedles, bitOf, ESCAPED_BITS, ENTRY_MASKS;
 var init_prefilter = __esm({
   "src/refs/prefilter.ts"() {
     "use strict";
@@ -15720,13 +15739,17 @@ var init_prefilter = __esm({
       [["ollama"], void 0],
       // refs8: adapters a model or pipeline loads onto itself (python-loaders.ts `ADAPTER_LOADERS`): load_lora_weights,
       // load_textual_inversion, load_ip_adapter and load_adapter.
-      [["lora_weights", "textual_inversion", "_adapter"], void 0]
+      [["lora_weights", "textual_inversion", "_adapter"], void 0],
+      // mlx-lm / mlx-vlm `load(repo)` and Keras 3 `load_model("hf://org/name")` (python-loaders.ts): the module, the prefix.
+      [["mlx_lm", "mlx_vlm"], void 0],
+      [["hf://"], void 0]
     ];
+    LOOKED_UP = /* @__PURE__ */ new Set(["huggingface_hub", "@huggingface/hub", "langchain", "llama_index", "datasets"]);
     MIN_SCANNED = 4;
     NEEDLES = [
       .../* @__PURE__ */ new Set([...LOADER_NEEDLES.flatMap(([words, module]) => module ? [...words, module] : words), ...ESCAPED_WORDS])
     ];
-    SCANNED = NEEDLES.filter((w) => w.length >= MIN_SCANNED);
+    SCANNED = NEEDLES.filter((w) => w.length >= MIN_SCANNED && !LOOKED_UP.has(w));
     scanNeedles = /* @__PURE__ */ __name((bytes) => (scanner ??= needleScanner(SCANNED))(bytes), "scanNeedles");
     bitOf = /* @__PURE__ */ __name((w) => {
       const k = SCANNED.indexOf(w);
@@ -16965,11 +16988,11 @@ var init_javascript_fast = __esm({
 });
 
 // src/refs/worker.ts
-import { closeSync as closeSync2, readSync } from "node:fs";
+import { closeSync as closeSync2 } from "node:fs";
 import { parentPort, workerData } from "node:worker_threads";
 
 // src/io/open-regular.ts
-import { closeSync, constants, fstatSync, openSync } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
 var NotRegularFileError = class extends Error {
   constructor(kind) {
     super(`not a regular file (${kind})`);
@@ -16994,6 +17017,16 @@ function openRegularFileSync(abs, opts = {}) {
   }
 }
 __name(openRegularFileSync, "openRegularFileSync");
+function readFullSync(fd, buf) {
+  let n = 0;
+  while (n < buf.length) {
+    const bytesRead = readSync(fd, buf, n, buf.length - n, n);
+    if (bytesRead === 0) break;
+    n += bytesRead;
+  }
+  return n;
+}
+__name(readFullSync, "readFullSync");
 var openFlags = /* @__PURE__ */ __name((noFollow) => constants.O_RDONLY | constants.O_NONBLOCK | (noFollow ? constants.O_NOFOLLOW : 0), "openFlags");
 function kindOf(st) {
   if (st.isFIFO()) return "FIFO";
@@ -17049,7 +17082,7 @@ init_prefilter();
 init_sources();
 init_text();
 init_sources();
-var LOADER_WORDS = /from_pretrained|pipeline|hf_hub_download|snapshot_download|hub|create_model|SentenceTransformer|CrossEncoder|InferenceSession|loadGraphModel|loadLayersModel|downloadFile|snapshotDownload|huggingface\.co|from_single_file|LLM|EngineArgs|HuggingFace(?:\w*Embeddings?|Pipeline|LLM)|from_preset|trust_remote_code|remoteHost|allowRemoteModels|ollama|load_lora_weights|load_textual_inversion|load_ip_adapter|load_adapter/;
+var LOADER_WORDS = /from_pretrained|pipeline|hf_hub_download|snapshot_download|hub|create_model|SentenceTransformer|CrossEncoder|InferenceSession|loadGraphModel|loadLayersModel|downloadFile|snapshotDownload|huggingface\.co|from_single_file|LLM|EngineArgs|HuggingFace(?:\w*Embeddings?|Pipeline|LLM)|from_preset|trust_remote_code|remoteHost|allowRemoteModels|ollama|load_lora_weights|load_textual_inversion|load_ip_adapter|load_adapter|mlx_lm|mlx_vlm|hf:\/\//;
 var LOADER_TESTS = [
   [/from_pretrained|InferenceSession|loadGraphModel|loadLayersModel|huggingface\.co/, void 0],
   [/\bpipeline\b/, /transformers/],
@@ -17071,7 +17104,10 @@ var LOADER_TESTS = [
   // refs4: transformers.js `env` settings in a module of their own (transformersjs-env.ts `settings`).
   [/remoteHost|allowRemoteModels/, /transformers/],
   // refs8: adapters a model or pipeline loads onto itself (python-loaders.ts `ADAPTER_LOADERS`), any module.
-  [/load_lora_weights|load_textual_inversion|load_ip_adapter|load_adapter/, void 0]
+  [/load_lora_weights|load_textual_inversion|load_ip_adapter|load_adapter/, void 0],
+  // mlx-lm / mlx-vlm `load(repo)`; Keras 3 `load_model("hf://org/name")`.
+  [/mlx_lm|mlx_vlm/, void 0],
+  [/hf:\/\//, void 0]
 ];
 function mayCallLoader(text, language = "python") {
   if (language === "javascript" && text.includes("\\") && usesEscapedModuleWord(
@@ -17192,12 +17228,7 @@ async function main(input) {
       try {
         const want = Math.min(stats.size, file.size, input.maxBytes);
         if (want > buf.length) buf = Buffer.allocUnsafe(Math.max(want, 2 * buf.length));
-        let n = 0;
-        while (n < want) {
-          const got = readSync(fd, buf, n, want - n, n);
-          if (got === 0) break;
-          n += got;
-        }
+        const n = readFullSync(fd, buf.subarray(0, want));
         bytesRead += n;
         bytes = buf.subarray(0, n);
       } finally {

@@ -1,6 +1,6 @@
-import { closeSync, readSync } from 'node:fs';
+import { closeSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { openRegularFileSync } from '../io/open-regular.js';
+import { openRegularFileSync, readFullSync } from '../io/open-regular.js';
 import { LocalPaths, SourceSearcher } from './search-file.js';
 import type { WorkerInput, WorkerOutput, WorkerResult } from './worker-protocol.js';
 
@@ -25,12 +25,7 @@ async function main(input: WorkerInput): Promise<WorkerOutput> {
       try {
         const want = Math.min(stats.size, file.size, input.maxBytes);
         if (want > buf.length) buf = Buffer.allocUnsafe(Math.max(want, 2 * buf.length));
-        let n = 0;
-        while (n < want) {
-          const got = readSync(fd, buf, n, want - n, n);
-          if (got === 0) break;
-          n += got;
-        }
+        const n = readFullSync(fd, buf.subarray(0, want));
         bytesRead += n;
         bytes = buf.subarray(0, n);
       } finally {
