@@ -8,6 +8,7 @@ import { IN_WALK_FILES } from '../../src/refs/sources.js';
 import { WORKER_MIN_FILES } from '../../src/refs/remote.js';
 import type { WorkerInput, WorkerOutput } from '../../src/refs/worker-protocol.js';
 import { REPO, runCli } from '../helpers/cli.js';
+import { runDist } from '../action/run-dist.js';
 
 /**
  * The refs worker (src/refs/worker.ts): a large repository's source files past the walk's first IN_WALK_FILES are
@@ -89,6 +90,26 @@ describe('the built CLI with the refs worker', () => {
     expect(counted.some((m) => m.startsWith('1 YAML/JSON file(s) in test folders'))).toBe(true);
     expect(counted.some((m) => m.startsWith('1 source file(s) were not searched'))).toBe(true);
   });
+});
+
+describe('the Action with the refs worker', () => {
+  it('searches the same repository on its own worker (dist/refs-worker.mjs) and finds what the CLI finds', async () => {
+    const report = path.join(root, 'action-report.json');
+    try {
+      const run = await runDist(root, {
+        path: '.',
+        offline: 'true',
+        'fail-on': 'none',
+        formats: 'json=action-report.json',
+      });
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stdout).toMatch(/::debug::refs: \d+ source files searched on a worker thread/);
+      const json = JSON.parse(readFileSync(report, 'utf8')) as { references: unknown[] };
+      expect(json.references).toHaveLength(Object.values(SOURCES).reduce((n, [, refs]) => n + refs, 0));
+    } finally {
+      rmSync(report, { force: true });
+    }
+  }, 120_000);
 });
 
 describe('each bundle’s refs worker entry', () => {
