@@ -118,7 +118,16 @@ export const LOADER_NEEDLES: readonly (readonly [words: readonly string[], modul
   // refs8: adapters a model or pipeline loads onto itself (python-loaders.ts `ADAPTER_LOADERS`): load_lora_weights,
   // load_textual_inversion, load_ip_adapter and load_adapter.
   [['lora_weights', 'textual_inversion', '_adapter'], undefined],
+  // mlx-lm / mlx-vlm `load(repo)` and Keras 3 `load_model("hf://org/name")` (python-loaders.ts): the module, the prefix.
+  [['mlx_lm', 'mlx_vlm'], undefined],
+  [['hf://'], undefined],
 ];
+
+/**
+ * Modules looked up natively (in a file that holds one of their entry's words) rather than scanned for: their words
+ * are rare, and the scanner has room for 31 needles (needle-scan.ts MAX_NEEDLES).
+ */
+const LOOKED_UP = new Set(['huggingface_hub', '@huggingface/hub', 'langchain', 'llama_index', 'datasets']);
 
 /**
  * Needles shorter than this are not scanned for: each pairs with a longer one an entry also needs (`hub` with
@@ -131,7 +140,7 @@ const MIN_SCANNED = 4;
 const NEEDLES = [
   ...new Set([...LOADER_NEEDLES.flatMap(([words, module]) => (module ? [...words, module] : words)), ...ESCAPED_WORDS]),
 ];
-const SCANNED = NEEDLES.filter((w) => w.length >= MIN_SCANNED);
+const SCANNED = NEEDLES.filter((w) => w.length >= MIN_SCANNED && !LOOKED_UP.has(w));
 // Built at the first file (two 64 Ki tables): a scan with no source file never pays for them.
 let scanner: ReturnType<typeof needleScanner> | undefined;
 const scanNeedles = (bytes: Buffer) => (scanner ??= needleScanner(SCANNED))(bytes);

@@ -20,6 +20,11 @@ export const PYTHON_LIBRARY_WORDS: readonly string[] = [
   'HuggingFaceEmbedding',
   'HuggingFaceLLM',
   'ollama',
+  // mlx-lm / mlx-vlm `load(repo)`; Keras 3 `load_model("hf://…")` (`keras`, and `tf.keras` from TensorFlow 2.16).
+  'mlx_lm',
+  'mlx_vlm',
+  'keras',
+  'tensorflow',
   // refs8: adapters loaded onto a model or pipeline the file holds (`ADAPTER_LOADERS`).
   'load_lora_weights',
   'load_textual_inversion',
@@ -108,6 +113,15 @@ const ADAPTER_LOADERS: ReadonlyMap<string, readonly [keys: readonly string[], we
   ['load_ip_adapter', [['pretrained_model_name_or_path_or_dict'], 2]],
   ['load_adapter', [['peft_model_id', 'model_id'], undefined]],
 ]);
+
+const MLX_LOADS: ReadonlySet<string> = new Set([
+  'mlx_lm.load',
+  'mlx_lm.utils.load',
+  'mlx_vlm.load',
+  'mlx_vlm.utils.load',
+]);
+const KERAS_LOAD_MODEL =
+  /^(?:tensorflow\.)?keras\.(?:saving|models)\.load_model$|^keras\.src\.saving\.saving_api\.load_model$/;
 
 export function pythonLibraryShape(f: CallFacts): LoaderShape | undefined {
   const kw = (k: string) => f.keywords.get(k);
@@ -223,6 +237,19 @@ export function pythonLibraryShape(f: CallFacts): LoaderShape | undefined {
   // repo at its default branch. Built-in preset names and `kaggle://` handles carry a version number: not followed.
   if (name === 'from_preset' && inModule(f.resolved, ['keras_hub', 'keras_nlp'])) {
     const v = (kw('preset') ?? pos(0))?.value;
+    if (v === undefined || !v.startsWith('hf://')) return undefined;
+    return { via: f.written, name: literal(v.slice('hf://'.length)), runsRemoteCode: false };
+  }
+  // mlx-lm `load(path_or_hf_repo, tokenizer_config, model_config, adapter_path, lazy, …, revision)` (mlx_lm/utils.py):
+  // `get_model_path` takes a path that exists as a local folder, anything else is `snapshot_download(repo_id,
+  // revision=revision)`; mlx-vlm's `load` (mlx_vlm/utils.py) the same way.
+  if (MLX_LOADS.has(f.resolved))
+    return { via: f.resolved, name: kw('path_or_hf_repo') ?? pos(0), revision: kw('revision'), runsRemoteCode: false };
+  // Keras 3 `saving.load_model(filepath)` (keras/src/saving/saving_api.py): an `hf://org/name` filepath is
+  // huggingface_hub's snapshot_download of the repo's default branch (load_model takes no revision); anything else
+  // is a local file. `tf.keras` is Keras 3 from TensorFlow 2.16.
+  if (name === 'load_model' && KERAS_LOAD_MODEL.test(f.resolved)) {
+    const v = (kw('filepath') ?? pos(0))?.value;
     if (v === undefined || !v.startsWith('hf://')) return undefined;
     return { via: f.written, name: literal(v.slice('hf://'.length)), runsRemoteCode: false };
   }

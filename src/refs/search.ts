@@ -9,7 +9,7 @@ export type Finder = (path: string, text: string, existsLocally: (p: string) => 
 
 /** Cheap text tests before parsing: a file that names no loader is not parsed (most of a repository). */
 const LOADER_WORDS =
-  /from_pretrained|pipeline|hf_hub_download|snapshot_download|hub|create_model|SentenceTransformer|CrossEncoder|InferenceSession|loadGraphModel|loadLayersModel|downloadFile|snapshotDownload|huggingface\.co|from_single_file|LLM|EngineArgs|HuggingFace(?:\w*Embeddings?|Pipeline|LLM)|from_preset|trust_remote_code|remoteHost|allowRemoteModels|ollama|load_lora_weights|load_textual_inversion|load_ip_adapter|load_adapter/;
+  /from_pretrained|pipeline|hf_hub_download|snapshot_download|hub|create_model|SentenceTransformer|CrossEncoder|InferenceSession|loadGraphModel|loadLayersModel|downloadFile|snapshotDownload|huggingface\.co|from_single_file|LLM|EngineArgs|HuggingFace(?:\w*Embeddings?|Pipeline|LLM)|from_preset|trust_remote_code|remoteHost|allowRemoteModels|ollama|load_lora_weights|load_textual_inversion|load_ip_adapter|load_adapter|mlx_lm|mlx_vlm|hf:\/\//;
 
 /**
  * Parsing is what costs (lezer, a few MB/s), and words such as `pipeline` or `hub` are everywhere in ML code. The
@@ -39,6 +39,9 @@ const LOADER_TESTS: readonly (readonly [word: RegExp, module: RegExp | undefined
   [/remoteHost|allowRemoteModels/, /transformers/],
   // refs8: adapters a model or pipeline loads onto itself (python-loaders.ts `ADAPTER_LOADERS`), any module.
   [/load_lora_weights|load_textual_inversion|load_ip_adapter|load_adapter/, undefined],
+  // mlx-lm / mlx-vlm `load(repo)`; Keras 3 `load_model("hf://org/name")`.
+  [/mlx_lm|mlx_vlm/, undefined],
+  [/hf:\/\//, undefined],
 ];
 
 /**
@@ -60,7 +63,7 @@ export function mayCallLoader(text: string, language: Language = 'python'): bool
     LOADER_WORDS.test(text) && LOADER_TESTS.some(([word, module]) => word.test(text) && (!module || module.test(text)))
   );
 }
-export const MAX_SOURCE_BYTES = 2 * 1024 * 1024;
+export { MAX_SOURCE_BYTES } from './sources.js';
 
 /** The outcome of searching one file: references found, nothing to find, or skipped (counted by the caller). */
 export type Searched =

@@ -200,6 +200,24 @@ const CASES: { file: string; want: string[] }[] = [
     ],
   },
   {
+    // mlx-lm / mlx-vlm `load`: a path that exists is a local folder, anything else snapshot_download at `revision`;
+    // Keras 3 `load_model("hf://…")` (also `tf.keras`): the repo's default branch, no revision to give.
+    file: 'mlx-and-keras.py',
+    want: [
+      'CPR001:7:20 acme/chat-4bit@-',
+      'CPR003:7:20 acme/chat-4bit@-',
+      `CPR003:8:15 acme/chat-4bit@${C}`,
+      'CPR001:9:18 acme/vision-4bit@main',
+      'CPR003:9:18 acme/vision-4bit@main',
+      'CPR001:11:7 acme/keras-classifier@-',
+      'CPR003:11:7 acme/keras-classifier@-',
+      'CPR001:12:10 acme/tf-classifier@-',
+      'CPR003:12:10 acme/tf-classifier@-',
+      'CPR001:13:9 acme/bound@-',
+      'CPR003:13:9 acme/bound@-',
+    ],
+  },
+  {
     // Code cells only (not markdown, raw cells or outputs), one namespace across cells, magics blanked; each at
     // its line and column in the notebook's JSON.
     file: 'notebook-cells.ipynb',
