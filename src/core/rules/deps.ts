@@ -27,8 +27,8 @@ export const DEPS_RULES = defineRules([
   {
     id: 'CPD003',
     name: 'WeakIntegrity',
-    short: 'A locked package is pinned by SHA-1 only.',
-    full: 'The only integrity hash for this package is SHA-1, for which chosen-prefix collisions are practical. A tarball can be crafted that matches the lockfile and carries different code.',
+    short: 'A locked package is pinned by SHA-1 (or MD5) only.',
+    full: 'The strongest integrity hash for this package is SHA-1 (or, in an npm or yarn 1 lockfile, MD5, which their ssri checks too), for which chosen-prefix collisions are practical. A tarball can be crafted that matches the lockfile and carries different code.',
     help: 'Refresh the entry so a sha512 integrity is recorded: `npm install <pkg>@<version>` (or delete the entry and reinstall). yarn 1 writes sha512 `integrity` fields since 1.10.',
     level: 'warning',
     severity: '5.0',
@@ -326,5 +326,15 @@ export const DEPS_RULES = defineRules([
     level: 'error',
     severity: '6.0',
     tags: [...TAGS, 'lockfile-sync'],
+  },
+  {
+    id: 'CPD166',
+    name: 'IntegrityAcceptsSeveralTarballs',
+    short: 'A locked integrity lists several different digests of the algorithm the package manager checks.',
+    full: "npm and yarn 1 verify a download with ssri: `Integrity.pickAlgorithm` takes the strongest algorithm in the `integrity` value and `Integrity.match` accepts the download when its digest equals ANY digest of that algorithm (tokens of weaker or unknown algorithms are ignored). Two different sha512 digests therefore let two different tarballs install, and a review that finds the registry's digest in the value sees nothing wrong. A package manager writes one digest per algorithm; an extra one is a hand edit, the shape of a lockfile injection that keeps the genuine digest in view.",
+    help: 'Delete the entry and regenerate it from the registry (`npm install --package-lock-only`, `yarn install`), then find the commit that added the second digest and what tarball it matches.',
+    level: 'error',
+    severity: '7.0',
+    tags: [...TAGS, 'integrity'],
   },
 ]);

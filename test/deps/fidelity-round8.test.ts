@@ -1,0 +1,26 @@
+import { describeFidelity, type FidelityCase } from './fidelity-cases.js';
+
+/**
+ * Round 8: integrity values read the way ssri reads them (npm, yarn 1), and registry tarball URLs in the shapes
+ * private registries serve. Fixtures and where each came from: fixtures/lockfiles/fidelity/README.md. The
+ * offline-only notes (CPD131 not verified, CPD137 install scripts unknown) are left out.
+ */
+const cases: FidelityCase[] = [
+  {
+    name: 'npm: ssri checks only the strongest algorithm, so a valid sha512 beside a malformed, weaker or unknown token installs; a sha1 beside a bad sha512 never does',
+    dir: 'integrity-extra-tokens.v3',
+    want: ['CPD004:error@package-lock.json:38'],
+  },
+  {
+    name: 'npm: two different sha512 digests accept either tarball (CPD166); a repeated digest is one; md5 alone is checked, weakly (CPD003)',
+    dir: 'integrity-two-digests.v3',
+    want: ['CPD003:warning@package-lock.json:26', 'CPD166:error@package-lock.json:16'],
+  },
+  {
+    name: 'yarn 1: the same ssri reading of a quoted integrity with several hashes',
+    dir: 'integrity-two-digests.yarn-v1',
+    want: ['CPD166:error@yarn.lock:5'],
+  },
+];
+
+describeFidelity('dependency verdicts agree with the package manager (round 8)', cases, ['CPD131', 'CPD137']);
