@@ -1,4 +1,8 @@
-import { describeFidelity, type FidelityCase } from './fidelity-cases.js';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_POLICY } from '../../src/trust/policy/default.js';
+import { FIDELITY, describeFidelity, type FidelityCase } from './fidelity-cases.js';
+import { policyWith, scanDeps } from './helpers.js';
 
 /**
  * Round 8: integrity values read the way ssri reads them (npm, yarn 1), and registry tarball URLs in the shapes
@@ -24,3 +28,16 @@ const cases: FidelityCase[] = [
 ];
 
 describeFidelity('dependency verdicts agree with the package manager (round 8)', cases, ['CPD131', 'CPD137']);
+
+describe('GitLab-style scoped tarball file names are registry tarballs (gitlab-scoped-tarball.v3)', () => {
+  it('with the registry allowed, only the swapped version (29) and the other-package file (34) are CPD010', async () => {
+    const policy = policyWith({
+      allowedRegistries: [...DEFAULT_POLICY.dependencies.allowedRegistries, 'https://gitlab.example.com/'],
+    });
+    const r = await scanDeps(path.join(FIDELITY, 'gitlab-scoped-tarball.v3'), { policy });
+    expect(r.findings.map((f) => `${f.ruleId}@${f.location.path}:${f.location.line ?? ''}`).sort()).toEqual([
+      'CPD010@package-lock.json:29',
+      'CPD010@package-lock.json:34',
+    ]);
+  });
+});
