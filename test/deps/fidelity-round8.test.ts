@@ -25,6 +25,11 @@ const cases: FidelityCase[] = [
     dir: 'integrity-two-digests.yarn-v1',
     want: ['CPD166:error@yarn.lock:5'],
   },
+  {
+    name: 'pnpm 9: a catalog entry whose specifier pnpm-workspace.yaml has changed is ERR_PNPM_LOCKFILE_CONFIG_MISMATCH (catalogs): CPD026',
+    dir: 'catalog-changed.pnpm9',
+    want: ['CPD026:warning@pnpm-lock.yaml:7'],
+  },
 ];
 
 describeFidelity('dependency verdicts agree with the package manager (round 8)', cases, ['CPD131', 'CPD137']);
