@@ -30,6 +30,21 @@ const cases: FidelityCase[] = [
     dir: 'catalog-changed.pnpm9',
     want: ['CPD026:warning@pnpm-lock.yaml:7'],
   },
+  {
+    name: 'npm: an http URL on registry.npmjs.org is moved to the configured https registry (replace-registry-host); registry.yarnpkg.com is fetched as written',
+    dir: 'http-registry-host.v3',
+    want: ['CPD006:error@package-lock.json:20'],
+  },
+  {
+    name: 'npm: replace-registry-host=never fetches both http URLs as written',
+    dir: 'http-registry-host-never.v3',
+    want: ['CPD006:error@package-lock.json:15', 'CPD006:error@package-lock.json:20'],
+  },
+  {
+    name: 'yarn 1: http on npmjs and yarnpkg hosts is upgraded to https; another host stays http',
+    dir: 'http-registry-host.yarn-v1',
+    want: ['CPD005:error@yarn.lock:15', 'CPD006:error@yarn.lock:15'],
+  },
 ];
 
 describeFidelity('dependency verdicts agree with the package manager (round 8)', cases, ['CPD131', 'CPD137']);
