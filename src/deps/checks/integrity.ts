@@ -17,7 +17,7 @@ function missingEvidence(node: PackageNode): Evidence {
 }
 
 /**
- * CPD002 missing, CPD003 SHA-1 only, CPD004 not valid SRI (yarn berry: not a valid checksum), CPD016 not enforced,
+ * CPD002 missing, CPD003 SHA-1 (npm, yarn 1: or MD5) only, CPD004 not valid SRI (yarn berry: not a valid checksum), CPD016 not enforced,
  * CPD166 several digests of the algorithm npm checks.
  */
 export function checkIntegrity(graph: DependencyGraph, parsed: ParsedLockfile): Finding[] {
@@ -94,8 +94,8 @@ export function checkIntegrity(graph: DependencyGraph, parsed: ParsedLockfile): 
 
 /**
  * npm and yarn 1 read `integrity` with ssri (ssri-verdict.ts): only the strongest algorithm is checked. pnpm
- * (`parseIntegrity`: one `algo-base64` token, else ERR_PNPM_INVALID_INTEGRITY) and Bun (checks.ts CPD016 for what it
- * cannot decode) keep the strict reading; yarn berry has its own checksum.
+ * (`parseIntegrity`: one `algo-base64` token, else ERR_PNPM_INVALID_INTEGRITY) and Bun (parsers/bun.ts: several
+ * hashes are CPD016, not enforced) keep the strict reading; yarn berry has its own checksum.
  */
 function integrityVerdict(kind: DependencyGraph['kind'], value: string): SsriVerdict {
   if (kind === 'npm' || kind === 'yarn-classic') return ssriVerdict(value);
