@@ -31,6 +31,11 @@ const cases: FidelityCase[] = [
     want: ['CPD026:warning@pnpm-lock.yaml:7'],
   },
   {
+    name: 'pnpm 9: ignoredOptionalDependencies configured but not in the lockfile is ERR_PNPM_LOCKFILE_CONFIG_MISMATCH: CPD026',
+    dir: 'ignored-optional.pnpm9',
+    want: ['CPD026:warning@pnpm-lock.yaml:1'],
+  },
+  {
     name: 'npm: an http URL on registry.npmjs.org is moved to the configured https registry (replace-registry-host); registry.yarnpkg.com is fetched as written',
     dir: 'http-registry-host.v3',
     want: ['CPD006:error@package-lock.json:20'],

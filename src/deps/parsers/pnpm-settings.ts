@@ -6,8 +6,9 @@ import { lineAt } from '../lines.js';
  * Where a pnpm lockfile's recorded settings differ from the configuration pnpm would read now, as pnpm's
  * `getOutdatedLockfileSetting` compares them: `overrides` (root package.json `resolutions` then `pnpm.overrides`,
  * as `getOptionsFromRootManifest` merges them; pnpm-workspace.yaml `overrides` when it has them),
- * `patchedDependencies` (which packages are patched), `packageExtensionsChecksum` (whether extensions exist) and
- * `catalogs` (`allCatalogsAreUpToDate`: each locked catalog entry's specifier against pnpm-workspace.yaml's).
+ * `patchedDependencies` (which packages are patched), `packageExtensionsChecksum` (whether extensions exist),
+ * `ignoredOptionalDependencies` (as sets) and `catalogs` (`allCatalogsAreUpToDate`: each locked catalog entry's
+ * specifier against pnpm-workspace.yaml's).
  * With `--frozen-lockfile` (CI's default) pnpm then stops with ERR_PNPM_LOCKFILE_CONFIG_MISMATCH; a plain
  * `pnpm install` re-resolves the whole tree, so what installs is not the lockfile that was checked.
  *
@@ -62,6 +63,21 @@ export function pnpmSettingMismatches(
         .join('; '),
     });
 
+  const ignoredConfig = stringList(
+    Array.isArray(ws.ignoredOptionalDependencies) ? ws.ignoredOptionalDependencies : pnpm.ignoredOptionalDependencies,
+  );
+  const ignoredDiff = symmetricDifference(ignoredConfig, stringList(data.ignoredOptionalDependencies));
+  if (ignoredDiff.length > 0)
+    out.push({
+      field: 'ignoredOptionalDependencies',
+      line: at('ignoredOptionalDependencies'),
+      detail: ignoredDiff
+        .map(
+          (k) => `${k}: ${ignoredConfig.includes(k) ? 'ignored in the config only' : 'ignored in the lockfile only'}`,
+        )
+        .join('; '),
+    });
+
   const extensions = isRecord(ws.packageExtensions) ? ws.packageExtensions : pnpm.packageExtensions;
   const hasExtensions = isRecord(extensions) && Object.keys(extensions).length > 0;
   const hasChecksum = str(data.packageExtensionsChecksum) !== undefined;
@@ -98,6 +114,10 @@ function catalogMismatch(data: Record<string, unknown>, ws: Readonly<Record<stri
     }
   }
   return differing.length > 0 ? differing.sort().join('; ') : undefined;
+}
+
+function stringList(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
 }
 
 function stringMap(v: unknown): Record<string, string> {
