@@ -34,7 +34,7 @@ export interface RegistryTarball {
   readonly name: string;
   /** Version from the file name, when the file name starts with the unscoped name. */
   readonly version: string | undefined;
-  /** Unscoped name prefix of the file name as written (`foo` in `foo-1.0.0.tgz`). */
+  /** The file name without `.tgz`, decoded (`foo-1.0.0`, or `@scope/foo-1.0.0` in GitLab's form). */
   readonly fileName: string;
 }
 
@@ -49,13 +49,24 @@ function tarballLayout(url: string): { pathname: string; dash: number; fileName:
   const dash = pathname.lastIndexOf('/-/');
   if (dash < 0) return undefined;
   const fileName = pathname.slice(dash + 3);
-  if (fileName.includes('/') || !fileName.endsWith('.tgz')) return undefined;
+  if (!fileName.endsWith('.tgz') || !isFileName(safeDecode(fileName))) return undefined;
   return { pathname, dash, fileName };
 }
 
 /**
+ * A tarball's file name: no folder, or the one folder of a scope. GitLab's npm registry serves
+ * `…/packages/npm/@scope/name/-/@scope/name-1.0.0.tgz` (`tarball_url` with the package file's `"#{name}-#{version}.tgz"`),
+ * and registry.npmjs.org and Artifactory answer that form too; npm fetches `resolved` as written either way.
+ */
+function isFileName(decoded: string): boolean {
+  const slash = decoded.indexOf('/');
+  return slash < 0 || (decoded.startsWith('@') && slash > 1 && !decoded.includes('/', slash + 1));
+}
+
+/**
  * Parse the registry tarball layout `<registry>/<name>/-/<unscoped>-<version>.tgz` (npm, Yarn, Verdaccio,
- * Artifactory, GitHub Packages all use it). Returns undefined for other URLs.
+ * Artifactory, GitHub Packages all use it), or with the scoped name in the file name (`<name>-<version>.tgz`,
+ * GitLab). Returns undefined for other URLs.
  */
 export function parseRegistryTarball(url: string): RegistryTarball | undefined {
   const layout = tarballLayout(url);
@@ -68,7 +79,9 @@ export function parseRegistryTarball(url: string): RegistryTarball | undefined {
   if (name === '') return undefined;
   const unscoped = name.startsWith('@') ? name.slice(name.indexOf('/') + 1) : name;
   const base = safeDecode(fileName.slice(0, -4));
-  const version = base.startsWith(`${unscoped}-`) ? base.slice(unscoped.length + 1) : undefined;
+  // A scoped file name must be the path's own full name; `@other/x-1.0.0.tgz` under `@scope/x` names no version.
+  const prefix = base.startsWith('@') ? name : unscoped;
+  const version = base.startsWith(`${prefix}-`) ? base.slice(prefix.length + 1) : undefined;
   return { name, version, fileName: base };
 }
 

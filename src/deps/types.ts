@@ -107,7 +107,8 @@ export interface ParsedLockfile {
 
 /** A setting pnpm compares between its lockfile and its configuration before a frozen install. */
 export interface PnpmSettingMismatch {
-  readonly field: 'overrides' | 'patchedDependencies' | 'packageExtensionsChecksum';
+  readonly field:
+    'catalogs' | 'overrides' | 'patchedDependencies' | 'packageExtensionsChecksum' | 'ignoredOptionalDependencies';
   /** Line of the lockfile's key (1 when the lockfile has none). */
   readonly line: number;
   readonly detail: string;

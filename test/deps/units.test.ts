@@ -30,6 +30,8 @@ describe('sources', () => {
     { input: 'https://registry.npmjs.org/a/-/a-1.0.0.tgz', want: 'registry' },
     { input: 'https://registry.npmjs.org/@s/a/-/a-1.0.0.tgz', want: 'registry' },
     { input: 'https://example.com/a.tgz', want: 'tarball' },
+    { input: 'https://gl.example/npm/@s/a/-/@s/a-1.0.0.tgz', want: 'registry' },
+    { input: 'https://r.example/a/-/sub/a-1.0.0.tgz', want: 'tarball' },
     { input: 'git+ssh://git@github.com/a/b.git#abc', want: 'git' },
     { input: 'github:a/b#abc', want: 'git' },
     { input: 'https://codeload.github.com/a/b/tar.gz/abc', want: 'git' },
@@ -43,6 +45,17 @@ describe('sources', () => {
     },
     { input: 'https://r.example/npm/repo/lodash/-/lodash-4.17.21.tgz', want: { name: 'lodash', version: '4.17.21' } },
     { input: 'https://registry.npmjs.org/lodash/-/evil-1.0.0.tgz', want: { name: 'lodash', version: undefined } },
+    // GitLab (and registry.npmjs.org, Artifactory) serve the scoped name in the file name.
+    {
+      input: 'https://gl.example/api/v4/projects/1/packages/npm/@s/a/-/@s/a-1.2.0.tgz',
+      want: { name: '@s/a', version: '1.2.0' },
+    },
+    {
+      input: 'https://gl.example/api/v4/packages/npm/@s%2Fa/-/@s%2Fa-1.2.0.tgz',
+      want: { name: '@s/a', version: '1.2.0' },
+    },
+    { input: 'https://gl.example/npm/@s/a/-/@t/a-1.2.0.tgz', want: { name: '@s/a', version: undefined } },
+    { input: 'https://gl.example/npm/a/-/@s/a-1.2.0.tgz', want: { name: 'a', version: undefined } },
   ])('registry tarball $input', ({ input, want }) => expect(parseRegistryTarball(input)).toMatchObject(want));
 
   it('redacts URL credentials', () => {

@@ -27,8 +27,8 @@ export const DEPS_RULES = defineRules([
   {
     id: 'CPD003',
     name: 'WeakIntegrity',
-    short: 'A locked package is pinned by SHA-1 only.',
-    full: 'The only integrity hash for this package is SHA-1, for which chosen-prefix collisions are practical. A tarball can be crafted that matches the lockfile and carries different code.',
+    short: 'A locked package is pinned by SHA-1 (or MD5) only.',
+    full: 'The strongest integrity hash for this package is SHA-1 (or, in an npm or yarn 1 lockfile, MD5, which their ssri checks too), for which chosen-prefix collisions are practical. A tarball can be crafted that matches the lockfile and carries different code.',
     help: 'Refresh the entry so a sha512 integrity is recorded: `npm install <pkg>@<version>` (or delete the entry and reinstall). yarn 1 writes sha512 `integrity` fields since 1.10.',
     level: 'warning',
     severity: '5.0',
@@ -259,8 +259,8 @@ export const DEPS_RULES = defineRules([
     id: 'CPD026',
     name: 'PnpmLockfileSettingsMismatch',
     short:
-      'A pnpm lockfile was resolved with other overrides, patches or package extensions than the project configures.',
-    full: 'pnpm records the `overrides`, `patchedDependencies` (the path and hash of each patch file) and `packageExtensionsChecksum` it resolved with in pnpm-lock.yaml and compares them with the configuration (package.json `resolutions` and `pnpm`, pnpm-workspace.yaml) before installing (`getOutdatedLockfileSetting`); a patch file edited since the lockfile was written no longer hashes to the recorded value (`calcPatchHashes`: sha256 hex since pnpm 10, base32 md5 before). When they differ, `pnpm install --frozen-lockfile` stops with ERR_PNPM_LOCKFILE_CONFIG_MISMATCH and a plain `pnpm install` resolves the whole tree again: the packages the lockfile pins, which chainproof checked, are not the ones that install. Changing both sides together is no mismatch; the lockfile then shows what the override forces and the other rules judge it.',
+      'A pnpm lockfile was resolved with other overrides, patches, package extensions or catalogs than the project configures.',
+    full: "pnpm records the `overrides`, `patchedDependencies` (the path and hash of each patch file), `packageExtensionsChecksum`, `ignoredOptionalDependencies` and `catalogs` (each catalog entry's specifier) it resolved with in pnpm-lock.yaml and compares them with the configuration (package.json `resolutions` and `pnpm`, pnpm-workspace.yaml) before installing (`getOutdatedLockfileSetting`, `allCatalogsAreUpToDate`); a patch file edited since the lockfile was written no longer hashes to the recorded value (`calcPatchHashes`: sha256 hex since pnpm 10, base32 md5 before). When they differ, `pnpm install --frozen-lockfile` stops with ERR_PNPM_LOCKFILE_CONFIG_MISMATCH and a plain `pnpm install` resolves the whole tree again: the packages the lockfile pins, which chainproof checked, are not the ones that install. Changing both sides together is no mismatch; the lockfile then shows what the override forces and the other rules judge it.",
     help: 'Run `pnpm install`, review the lockfile diff (new versions and sources the override or patch brings) and commit the lockfile with the configuration change.',
     level: 'warning',
     severity: '5.0',
@@ -326,5 +326,15 @@ export const DEPS_RULES = defineRules([
     level: 'error',
     severity: '6.0',
     tags: [...TAGS, 'lockfile-sync'],
+  },
+  {
+    id: 'CPD166',
+    name: 'IntegrityAcceptsSeveralTarballs',
+    short: 'A locked integrity lists several different digests of the algorithm the package manager checks.',
+    full: "npm and yarn 1 verify a download with ssri: `Integrity.pickAlgorithm` takes the strongest algorithm in the `integrity` value and `Integrity.match` accepts the download when its digest equals ANY digest of that algorithm (tokens of weaker or unknown algorithms are ignored). Two different sha512 digests therefore let two different tarballs install, and a review that finds the registry's digest in the value sees nothing wrong. A package manager writes one digest per algorithm; an extra one is a hand edit, the shape of a lockfile injection that keeps the genuine digest in view.",
+    help: 'Delete the entry and regenerate it from the registry (`npm install --package-lock-only`, `yarn install`), then find the commit that added the second digest and what tarball it matches.',
+    level: 'error',
+    severity: '7.0',
+    tags: [...TAGS, 'integrity'],
   },
 ]);

@@ -3,6 +3,7 @@ import { isSriAlgorithm, parseSri, SRI_DIGEST_BYTES } from '../../core/sri.js';
 import type { DependencyGraph, PackageNode } from '../../core/records.js';
 import type { ParsedLockfile } from '../types.js';
 import { packageFinding } from './finding.js';
+import { ssriVerdict, type SsriVerdict } from './ssri-verdict.js';
 
 /** Sources whose bytes are downloaded as an archive and must be pinned by a hash. */
 function needsIntegrity(node: PackageNode): boolean {
@@ -15,7 +16,10 @@ function missingEvidence(node: PackageNode): Evidence {
   return { source: node.source, ...(node.resolved !== undefined ? { resolved: node.resolved } : {}) };
 }
 
-/** CPD002 missing, CPD003 SHA-1 only, CPD004 not valid SRI (yarn berry: not a valid checksum), CPD016 not enforced. */
+/**
+ * CPD002 missing, CPD003 SHA-1 (npm, yarn 1: or MD5) only, CPD004 not valid SRI (yarn berry: not a valid checksum), CPD016 not enforced,
+ * CPD166 several digests of the algorithm npm checks.
+ */
 export function checkIntegrity(graph: DependencyGraph, parsed: ParsedLockfile): Finding[] {
   const out: Finding[] = [];
   for (const [i, node] of graph.packages.entries()) {
@@ -46,8 +50,8 @@ export function checkIntegrity(graph: DependencyGraph, parsed: ParsedLockfile): 
       );
       continue;
     }
-    const verdict = graph.kind === 'yarn-berry' ? checkBerryChecksum(value) : checkSri(value);
-    if (verdict === 'invalid') {
+    const verdict = integrityVerdict(graph.kind, value);
+    if (verdict.kind === 'invalid') {
       out.push(
         packageFinding(
           'CPD004',
@@ -60,12 +64,12 @@ export function checkIntegrity(graph: DependencyGraph, parsed: ParsedLockfile): 
           },
         ),
       );
-    } else if (verdict === 'weak') {
+    } else if (verdict.kind === 'weak') {
       out.push(
         packageFinding(
           'CPD003',
           node,
-          'is pinned by a SHA-1 hash only',
+          `is pinned by a ${verdict.algorithm === 'sha1' ? 'SHA-1' : verdict.algorithm} hash only`,
           'Refresh the entry so a sha512 integrity is recorded.',
           {
             actual: value.slice(0, 200),
@@ -73,9 +77,30 @@ export function checkIntegrity(graph: DependencyGraph, parsed: ParsedLockfile): 
           },
         ),
       );
+    } else if (verdict.kind === 'several') {
+      out.push(
+        packageFinding(
+          'CPD166',
+          node,
+          `has an integrity with ${verdict.count} different ${verdict.algorithm} digests: the package manager installs a download matching any one of them`,
+          'A package manager writes one digest per algorithm. Treat the extra digest as lockfile injection: delete the entry, regenerate it from the registry and review who edited it.',
+          { actual: value.slice(0, 200), count: verdict.count },
+        ),
+      );
     }
   }
   return out;
+}
+
+/**
+ * npm and yarn 1 read `integrity` with ssri (ssri-verdict.ts): only the strongest algorithm is checked. pnpm
+ * (`parseIntegrity`: one `algo-base64` token, else ERR_PNPM_INVALID_INTEGRITY) and Bun (parsers/bun.ts: several
+ * hashes are CPD016, not enforced) keep the strict reading; yarn berry has its own checksum.
+ */
+function integrityVerdict(kind: DependencyGraph['kind'], value: string): SsriVerdict {
+  if (kind === 'npm' || kind === 'yarn-classic') return ssriVerdict(value);
+  const verdict = kind === 'yarn-berry' ? checkBerryChecksum(value) : checkSri(value);
+  return verdict === 'weak' ? { kind: 'weak', algorithm: 'sha1' } : { kind: verdict };
 }
 
 /**

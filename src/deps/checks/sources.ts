@@ -7,6 +7,7 @@ import { hostOf, parseRegistryTarball } from '../source.js';
 import { splitDescriptor } from '../types.js';
 import { npmResolvedRegistrySpec, parseAlias } from '../parsers/npm-common.js';
 import { pushAll } from '../../core/push-all.js';
+import { npmFetchUrl } from '../../registry/resolved-url.js';
 
 /** Where packages come from: hosts, transport, non-registry sources, name/URL agreement, private scopes. */
 export function checkSources(graph: DependencyGraph, policy: CheckPolicy): Finding[] {
@@ -16,7 +17,7 @@ export function checkSources(graph: DependencyGraph, policy: CheckPolicy): Findi
   const notAllowedEvidence = (n: PackageNode) => ({ resolved: n.resolved ?? '', allowed });
   for (const node of graph.packages) {
     const resolved = node.resolved;
-    if (resolved !== undefined && /^(http|git|git\+http|ftp|svn):/i.test(resolved)) {
+    if (resolved !== undefined && INSECURE.test(resolved) && INSECURE.test(fetchedUrl(resolved, graph.kind, policy))) {
       out.push(
         packageFinding(
           'CPD006',
@@ -51,6 +52,22 @@ export function checkSources(graph: DependencyGraph, policy: CheckPolicy): Findi
     if (confusion) out.push(confusion);
   }
   return out;
+}
+
+const INSECURE = /^(http|git|git\+http|ftp|svn):/i;
+// yarn 1 NpmRegistry.getRequestUrl: REGEX_REGISTRY_ENFORCED_HTTPS.
+const YARN_ENFORCED_HTTPS = /^https?:\/\/([^/]+\.)?(yarnpkg\.com|npmjs\.(org|com))(\/|$)/i;
+
+/**
+ * The URL the package manager requests for a written `resolved`: npm moves a URL on `replace-registry-host`
+ * (registry.npmjs.org by default) to the configured registry (arborist `#registryResolved`, registry/resolved-url.ts),
+ * and yarn 1 upgrades http to https for npmjs and yarnpkg hosts (`NpmRegistry.getRequestUrl`). An `http:` URL on
+ * registry.npmjs.org is therefore fetched over https from an https registry, and is no insecure download.
+ */
+function fetchedUrl(resolved: string, kind: DependencyGraph['kind'], policy: CheckPolicy): string {
+  if (kind === 'npm') return npmFetchUrl(resolved, policy.defaultRegistry, policy.replaceRegistryHost) ?? resolved;
+  if (kind === 'yarn-classic' && YARN_ENFORCED_HTTPS.test(resolved)) return resolved.replace(/^http:/i, 'https:');
+  return resolved;
 }
 
 /** CPD005's words, formatted when the message is read (the node has a `resolved` URL, or it would not be here). */

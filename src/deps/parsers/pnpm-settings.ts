@@ -6,7 +6,9 @@ import { lineAt } from '../lines.js';
  * Where a pnpm lockfile's recorded settings differ from the configuration pnpm would read now, as pnpm's
  * `getOutdatedLockfileSetting` compares them: `overrides` (root package.json `resolutions` then `pnpm.overrides`,
  * as `getOptionsFromRootManifest` merges them; pnpm-workspace.yaml `overrides` when it has them),
- * `patchedDependencies` (which packages are patched) and `packageExtensionsChecksum` (whether extensions exist).
+ * `patchedDependencies` (which packages are patched), `packageExtensionsChecksum` (whether extensions exist),
+ * `ignoredOptionalDependencies` (as sets) and `catalogs` (`allCatalogsAreUpToDate`: each locked catalog entry's
+ * specifier against pnpm-workspace.yaml's).
  * With `--frozen-lockfile` (CI's default) pnpm then stops with ERR_PNPM_LOCKFILE_CONFIG_MISMATCH; a plain
  * `pnpm install` re-resolves the whole tree, so what installs is not the lockfile that was checked.
  *
@@ -46,6 +48,9 @@ export function pnpmSettingMismatches(
         .join('; '),
     });
 
+  const catalogs = catalogMismatch(data, ws);
+  if (catalogs !== undefined) out.push({ field: 'catalogs', line: at('catalogs'), detail: catalogs });
+
   const wantPatches = Object.keys(isRecord(ws.patchedDependencies) ? ws.patchedDependencies : stringMapKeys(pnpm));
   const havePatches = isRecord(data.patchedDependencies) ? Object.keys(data.patchedDependencies) : [];
   const patchDiff = symmetricDifference(wantPatches, havePatches);
@@ -55,6 +60,21 @@ export function pnpmSettingMismatches(
       line: at('patchedDependencies'),
       detail: patchDiff
         .map((k) => `${k}: ${havePatches.includes(k) ? 'patched in the lockfile only' : 'patched in the config only'}`)
+        .join('; '),
+    });
+
+  const ignoredConfig = stringList(
+    Array.isArray(ws.ignoredOptionalDependencies) ? ws.ignoredOptionalDependencies : pnpm.ignoredOptionalDependencies,
+  );
+  const ignoredDiff = symmetricDifference(ignoredConfig, stringList(data.ignoredOptionalDependencies));
+  if (ignoredDiff.length > 0)
+    out.push({
+      field: 'ignoredOptionalDependencies',
+      line: at('ignoredOptionalDependencies'),
+      detail: ignoredDiff
+        .map(
+          (k) => `${k}: ${ignoredConfig.includes(k) ? 'ignored in the config only' : 'ignored in the lockfile only'}`,
+        )
         .join('; '),
     });
 
@@ -70,6 +90,34 @@ export function pnpmSettingMismatches(
         : 'the config has packageExtensions the lockfile was not resolved with',
     });
   return out;
+}
+
+/**
+ * pnpm's `allCatalogsAreUpToDate`: every entry of the lockfile's `catalogs` must have the specifier that
+ * pnpm-workspace.yaml's `catalog` (the `default` catalog) or `catalogs.<name>` gives it now; config entries the lockfile
+ * lacks are no mismatch. pnpm 9 compares only when the workspace configures a catalog, later pnpm always: the former
+ * is followed, so an unconfigured workspace is never judged.
+ */
+function catalogMismatch(data: Record<string, unknown>, ws: Readonly<Record<string, unknown>>): string | undefined {
+  const config: Record<string, Record<string, string>> = {};
+  if (isRecord(ws.catalogs)) for (const [name, c] of Object.entries(ws.catalogs)) config[name] = stringMap(c);
+  // `catalog` is the default catalog; pnpm refuses a workspace that also has `catalogs.default`.
+  if (isRecord(ws.catalog)) config.default = stringMap(ws.catalog);
+  if (!Object.values(config).some((c) => Object.keys(c).length > 0) || !isRecord(data.catalogs)) return undefined;
+  const differing: string[] = [];
+  for (const [name, locked] of Object.entries(data.catalogs)) {
+    if (!isRecord(locked)) continue;
+    for (const [alias, entry] of Object.entries(locked)) {
+      const have = isRecord(entry) ? str(entry.specifier) : undefined;
+      const want = config[name]?.[alias];
+      if (have !== want) differing.push(`${name}.${alias}: lockfile ${have ?? '(none)'}, config ${want ?? '(none)'}`);
+    }
+  }
+  return differing.length > 0 ? differing.sort().join('; ') : undefined;
+}
+
+function stringList(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
 }
 
 function stringMap(v: unknown): Record<string, string> {
