@@ -94,7 +94,7 @@ describe('chainproof init', () => {
       'https://registry.yarnpkg.com/',
     ]);
     expect(text).toMatch(/# {3}- "https:\/\/npm\.evil-mirror\.example\/"/);
-    expect(text).toMatch(/# {3}- "http:\/\/registry\.npmjs\.org\/"/);
+    expect(text).toMatch(/# {3}- "http:\/\/registry\.yarnpkg\.com\/"/);
     expect(registry.models).toEqual([]);
     expect(registryText).toContain('#   models/legacy/classifier.pkl (pickle,');
     expect(r.stdout).toMatch(/^Found 1 lockfile\(s\), 0 \.npmrc registries, \d+ model file\(s\), \d+ pickle-based\.\n/);
