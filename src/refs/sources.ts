@@ -145,11 +145,21 @@ export function isAdapterConfig(f: { readonly path: string; readonly format: str
  * (`contentDeclined`): they get no task at all (a p-limit task costs a handful of promises, thousands of them per
  * repository). `unread`: those to read from disk, at most MAX_SOURCE_BYTES (the refs worker's, remote.ts).
  */
-export function referenceSources(files: readonly DiscoveredFile[]): {
-  installed: string[];
-  toSearch: DiscoveredFile[];
-  unread: DiscoveredFile[];
-} {
+export function referenceSources(files: readonly DiscoveredFile[]): ReferenceSources {
+  // Asked twice per scan, by the stage's `start` and its `run`, of the same list: worked out once.
+  let got = sourcesOf.get(files);
+  if (!got) sourcesOf.set(files, (got = classify(files)));
+  return got;
+}
+
+interface ReferenceSources {
+  readonly installed: readonly string[];
+  readonly toSearch: readonly DiscoveredFile[];
+  readonly unread: readonly DiscoveredFile[];
+}
+const sourcesOf = new WeakMap<readonly DiscoveredFile[], ReferenceSources>();
+
+function classify(files: readonly DiscoveredFile[]): ReferenceSources {
   const sources = files.filter((f) => (f.format === 'other' || isAdapterConfig(f)) && isReferenceSource(f.path));
   const installed = sources.filter((f) => isInstalledPackage(f.path)).map((f) => f.path);
   const candidates = installed.length > 0 ? sources.filter((f) => !isInstalledPackage(f.path)) : sources;
