@@ -50,7 +50,7 @@ export interface PickleTarget {
  * pickles followed by raw storages, which torch.load never unpickles; any other stream must be pickles to its end.
  */
 function* analyseSteps(src: ByteSource, target: PickleTarget): Steps<Analysed> {
-  const opts = { afterBuild: joblibHook(0, target.onSidecar) };
+  const opts = { afterBuild: joblibHook(target.onSidecar) };
   const first = src.atEnd() ? undefined : yield* pickleSteps(src, opts);
   // `torch.load` (`_legacy_load`) recognises a legacy file by the VALUE of its first pickle, under any protocol.
   const legacy = first !== undefined && first.stopped && isLegacyMagic(first.result);

@@ -1,0 +1,101 @@
+import type { UnseenCase } from './unseen-runner.js';
+
+const b = (s: string): Buffer => Buffer.from(s, 'latin1');
+const short = (s: string): Buffer => Buffer.concat([b('\x8c'), Buffer.from([s.length]), b(s)]);
+
+/** `os.system('id')` as protocol-2 opcodes that leave nothing on the stack (the result is POPped). */
+const SYSTEM_OPS = b('cos\nsystem\nX\x02\x00\x00\x00id\x85R0');
+
+/** The state dict items of a NumpyArrayWrapper: `shape` (one dimension of `n`) and a dtype spelled `typestr`. */
+function wrapperState(typestr: string, n: number, alignment: boolean): Buffer {
+  return Buffer.concat([
+    short('subclass'),
+    short('numpy'),
+    short('ndarray'),
+    b('\x93'),
+    short('shape'),
+    b('K'),
+    Buffer.from([n]),
+    b('\x85'),
+    short('order'),
+    short('C'),
+    short('dtype'),
+    short('numpy'),
+    short('dtype'),
+    b('\x93'),
+    short(typestr),
+    b('\x89\x88\x87R(K\x03'),
+    short(typestr === 'O8' ? '|' : '<'),
+    b('NNNJ\xff\xff\xff\xffJ\xff\xff\xff\xffK'),
+    Buffer.from([typestr === 'O8' ? 0x3f : 0]),
+    b('tb'),
+    short('allow_mmap'),
+    b(typestr === 'O8' ? '\x89' : '\x88'),
+    ...(alignment ? [short('numpy_array_alignment_bytes'), b('K\x10')] : []),
+  ]);
+}
+
+/** A NumpyArrayWrapper built in place (GLOBAL, NEWOBJ, BUILD) for an array of `n` elements of `typestr`. */
+function wrapper(typestr: string, n: number, alignment: boolean): Buffer {
+  return Buffer.concat([
+    short('joblib.numpy_pickle'),
+    short('NumpyArrayWrapper'),
+    b('\x93)\x81}('),
+    wrapperState(typestr, n, alignment),
+    b('ub'),
+  ]);
+}
+
+/**
+ * A joblib stream `{'b': <object array>}` whose object array is the pickle `inner`: joblib writes an object
+ * array as a second, whole pickle right after its wrapper (`NumpyArrayWrapper.write_array`).
+ */
+function joblibObjectArray(inner: Buffer): Buffer {
+  return Buffer.concat([b('\x80\x04}'), short('b'), wrapper('O8', 2, false), inner, b('s.')]);
+}
+
+/**
+ * Inside an object array's pickle, a uint8 NumpyArrayWrapper "followed by its data": `os.system` opcodes. joblib
+ * reads that pickle with a plain `pickle.load`, which builds the wrapper as an ordinary object and then runs the
+ * opcodes after it; only NumpyUnpickler's `load_build` would have read them as array bytes.
+ */
+const HIDDEN = Buffer.concat([b('\x80\x02'), wrapper('u1', SYSTEM_OPS.length, false), SYSTEM_OPS, b('0N.')]);
+
+/** The same wrapper with joblib's alignment field: NumpyUnpickler would read a padding byte first. */
+const HIDDEN_ALIGNED = Buffer.concat([b('\x80\x02'), wrapper('u1', SYSTEM_OPS.length, true), SYSTEM_OPS, b('0N.')]);
+
+/** A plain object array pickle of `[1, 'x']` as `pickle.dump(array, protocol=2)` writes it, no wrapper inside. */
+const PLAIN_OBJECTS = Buffer.concat([
+  b('\x80\x02cnumpy.core.multiarray\n_reconstruct\ncnumpy\nndarray\nK\x00\x85C\x01b\x87R(K\x01K\x02\x85'),
+  b('cnumpy\ndtype\nX\x02\x00\x00\x00O8\x89\x88\x87R(K\x03X\x01\x00\x00\x00|NNNJ\xff\xff\xff\xffJ\xff\xff\xff\xffK?tb'),
+  b('\x89]K\x01X\x01\x00\x00\x00x\x86tb.'),
+]);
+
+const LOADER =
+  'joblib numpy_pickle.NumpyArrayWrapper.read_array: an object array is `pickle.load(unpickler.file_handle)`, a plain unpickler';
+
+/**
+ * An object array inside a joblib file is a nested pickle that joblib reads with plain `pickle.load`. chainproof
+ * gave it joblib's NumpyUnpickler hook, so a NumpyArrayWrapper inside it made the bytes after it "array data" and
+ * skipped them: an `os.system` call hidden there passed silently, though pickle.load runs it.
+ */
+export const ROUND14_JOBLIB_OBJECT_CASES: readonly UnseenCase[] = [
+  {
+    name: 'joblib object array whose pickle hides os.system after a uint8 NumpyArrayWrapper',
+    loader: LOADER,
+    files: { 'model.joblib': joblibObjectArray(HIDDEN) },
+    want: ['CPI001:error'],
+  },
+  {
+    name: 'joblib object array whose pickle hides os.system after an aligned NumpyArrayWrapper',
+    loader: LOADER,
+    files: { 'model.joblib': joblibObjectArray(HIDDEN_ALIGNED) },
+    want: ['CPI001:error'],
+  },
+  {
+    name: 'joblib object array of an int and a string',
+    loader: LOADER,
+    files: { 'model.joblib': joblibObjectArray(PLAIN_OBJECTS) },
+    want: [],
+  },
+];
