@@ -15,12 +15,14 @@ export const DTENSOR_CLASSES: readonly string[] = [
 ];
 
 /**
- * Globals torch.load accepts with its default `weights_only=True` (torch >= 2.6): torch/_weights_only_unpickler.py
- * `_get_allowed_globals` (containers, Parameter, Size, Tensor, device, `_codecs.encode`, dtypes and qschemes,
- * tensor and storage classes, the `torch._utils._rebuild_*` functions, `_rebuild_from_type_v2`) plus the DTensor
- * classes `Unpickler.load` accepts once torch.distributed.tensor is imported. Deliberately generous (every
- * `torch._utils._rebuild_*`, every lower-case `torch.<name>`, every `builtins` and numpy name, which some torch
- * versions allow): a name outside it is refused by every torch version, so a claim made from it is never wrong.
+ * Globals torch.load accepts with its default `weights_only=True` (torch >= 2.6, the versions where it is the
+ * default): torch/_weights_only_unpickler.py `_get_allowed_globals` (containers, Parameter, Size, Tensor, device,
+ * `_codecs.encode`, `builtins.bytearray`/`set`/`complex`, dtypes and qschemes, tensor and storage classes, the
+ * `torch._utils._rebuild_*` functions, `_rebuild_from_type_v2`) plus the DTensor classes `Unpickler.load` accepts
+ * once torch.distributed.tensor is imported. No numpy name is on it ("not allowlisting the numpy functions by
+ * default"): an array, dtype or numpy scalar in a checkpoint is "Unsupported global" until the user calls
+ * `add_safe_globals`. Generous only where torch's own names vary by version (every `torch._utils._rebuild_*`, every
+ * lower-case `torch.<name>`), so a name outside it is refused by every torch that defaults to weights_only.
  */
 const EXACT: ReadonlySet<string> = new Set([
   'collections.OrderedDict',
@@ -31,6 +33,9 @@ const EXACT: ReadonlySet<string> = new Set([
   'torch.Tensor',
   'torch.device',
   '_codecs.encode',
+  'builtins.bytearray',
+  'builtins.set',
+  'builtins.complex',
   'torch._tensor._rebuild_from_type_v2',
   'torch.storage.TypedStorage',
   'torch.storage.UntypedStorage',
@@ -42,7 +47,6 @@ export function isWeightsOnlyAllowed(module: string, name: string): boolean {
   const m = py3.module;
   const n = py3.name;
   if (EXACT.has(`${m}.${n}`)) return true;
-  if (m === 'builtins' || m === 'numpy' || m.startsWith('numpy.')) return true;
   if (m === 'torch._utils' && n.startsWith('_rebuild_')) return true;
   // dtypes and qschemes (`str(torch.float32)` is "torch.float32"), tensor and storage classes
   if ((m === 'torch' || m === 'torch.cuda') && (/^[a-z]/.test(n) || /(Tensor|Storage)$/.test(n))) return true;
