@@ -21,6 +21,8 @@ export interface SidecarRef {
 /** Where joblib has defined the wrapper classes (old pickles name `joblib.numpy_pickle`, new ones `_compat`). */
 const WRAPPER_MODULE = /^(sklearn\.externals\.)?joblib\.numpy_pickle(_compat)?$/;
 const MAX_SIDECARS = 100_000;
+/** Bytes kept from where a plain `pickle.load` would read the first array's data as opcodes. */
+const ARRAY_OPCODES_PEEK = 64 * 1024;
 
 /**
  * The BUILD hook of a plain `pickle.load`: only state that a `__setstate__` executes is checked. A
@@ -79,6 +81,8 @@ export function joblibHook(onSidecar?: (ref: SidecarRef) => void): NonNullable<V
         throw new Error('NumpyArrayWrapper shape is not integers');
       count *= d.v;
     }
+    // Already buffered (the driver keeps LOOKAHEAD bytes ahead): no read of its own.
+    run.arrayData ??= { at: src.pos, bytes: src.peekBytes(ARRAY_OPCODES_PEEK) };
     const align = dictGet(state, 'numpy_array_alignment_bytes');
     if (align !== undefined && !(align.k === 'scalar' && align.v === null)) src.skip(src.u8());
     const bytes = count * dtype.itemsize;

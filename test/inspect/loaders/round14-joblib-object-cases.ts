@@ -71,6 +71,31 @@ const PLAIN_OBJECTS = Buffer.concat([
   b('\x89]K\x01X\x01\x00\x00\x00x\x86tb.'),
 ]);
 
+/**
+ * A top-level stream `{'w': <uint8 array>}` whose "array data" is `os.system` opcodes: joblib.load copies them
+ * into the array, a plain `pickle.load` (NumpyArrayWrapper builds as an ordinary object) runs them.
+ */
+const TOP_HIDDEN = Buffer.concat([
+  b('\x80\x04}'),
+  short('w'),
+  wrapper('u1', SYSTEM_OPS.length, false),
+  SYSTEM_OPS,
+  b('s.'),
+]);
+
+/** The same layout with real array data: 32 bytes that start like opcodes but name no Python module. */
+const TOP_DATA = Buffer.concat([
+  b('\x80\x04}'),
+  short('w'),
+  wrapper('u1', 32, false),
+  b('c\x01\xff\n\x02\n(\x00'),
+  Buffer.alloc(24, 0x3f),
+  b('s.'),
+]);
+
+const PLAIN_LOADER =
+  'pickle.load (Lib/pickle.py _Unpickler.load_build: BUILD only sets state, the next bytes are opcodes)';
+
 const LOADER =
   'joblib numpy_pickle.NumpyArrayWrapper.read_array: an object array is `pickle.load(unpickler.file_handle)`, a plain unpickler';
 
@@ -96,6 +121,18 @@ export const ROUND14_JOBLIB_OBJECT_CASES: readonly UnseenCase[] = [
     name: 'joblib object array of an int and a string',
     loader: LOADER,
     files: { 'model.joblib': joblibObjectArray(PLAIN_OBJECTS) },
+    want: [],
+  },
+  {
+    name: 'pickle whose uint8 NumpyArrayWrapper data is os.system opcodes, named model.pkl',
+    loader: PLAIN_LOADER,
+    files: { 'model.pkl': TOP_HIDDEN },
+    want: ['CPI001:error'],
+  },
+  {
+    name: 'joblib file whose uint8 array data starts like opcodes but names no module',
+    loader: PLAIN_LOADER,
+    files: { 'model.pkl': TOP_DATA },
     want: [],
   },
 ];
