@@ -117,4 +117,6 @@ export interface PickleRun {
    * plain `pickle.load` reads them as opcodes (joblib.ts, pickles.ts `addPlainLoadImports`).
    */
   arrayData?: { readonly at: number; readonly bytes: Buffer };
+  /** The first opcode torch's weights-only unpickler does not implement (weights-only.ts `WEIGHTS_ONLY_OPCODES`). */
+  notWeightsOnly?: { readonly op: number; readonly offset: number };
 }

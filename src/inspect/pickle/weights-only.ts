@@ -52,3 +52,16 @@ export function isWeightsOnlyAllowed(module: string, name: string): boolean {
   if ((m === 'torch' || m === 'torch.cuda') && (/^[a-z]/.test(n) || /(Tensor|Storage)$/.test(n))) return true;
   return false;
 }
+
+/**
+ * The opcodes torch/_weights_only_unpickler.py `Unpickler._load` implements; any other raises "Unsupported operand".
+ * They are protocol 2's, as torch.save writes by default: a checkpoint saved with `pickle_protocol=4` (FRAME,
+ * SHORT_BINUNICODE, MEMOIZE, STACK_GLOBAL) or with text opcodes loads only with weights_only=False.
+ */
+export const WEIGHTS_ONLY_OPCODES: Uint8Array = (() => {
+  const ops = new Uint8Array(256);
+  for (const c of 'cRb' + 'aesu(t' + 'N)]}' + 'JKMGXU' + 'Qhjqr' + '.') ops[c.charCodeAt(0)] = 1;
+  // NEWOBJ, TUPLE1-3, NEWTRUE, NEWFALSE, EMPTY_SET, LONG1, PROTO
+  for (const op of [0x81, 0x85, 0x86, 0x87, 0x88, 0x89, 0x8f, 0x8a, 0x80]) ops[op] = 1;
+  return ops;
+})();

@@ -29,7 +29,8 @@ const LOADER =
  * torch >= 2.6 loads with weights_only=True, whose allowlist holds no numpy name and of builtins only set,
  * bytearray and complex. chainproof treated every numpy and builtins name as allowed, so a state dict carrying a
  * numpy scalar (an epoch count, a best score) or a frozenset got no CPI119, though the default torch.load raises
- * "Unsupported global" on it and users then reach for weights_only=False.
+ * "Unsupported global" on it and users then reach for weights_only=False. Its unpickler also implements only
+ * protocol 2's opcodes: a SHORT_BINUNICODE or LIST is "Unsupported operand", which chainproof did not say either.
  */
 export const ROUND14_WEIGHTS_ONLY_CASES: readonly UnseenCase[] = [
   {
@@ -55,6 +56,18 @@ export const ROUND14_WEIGHTS_ONLY_CASES: readonly UnseenCase[] = [
     loader: LOADER,
     files: { 'model.pt': checkpoint('ids', `c__builtin__\nset\n]K\x01a\x85R`) },
     want: [],
+  },
+  {
+    name: 'state dict with a SHORT_BINUNICODE string (torch.save pickle_protocol=4)',
+    loader: `${LOADER}; Unpickler._load raises "Unsupported operand" on opcodes past protocol 2`,
+    files: { 'model.pt': checkpoint('name', '\x8c\x03mlp') },
+    want: ['CPI119:note'],
+  },
+  {
+    name: 'state dict with a protocol-0 LIST opcode',
+    loader: `${LOADER}; Unpickler._load raises "Unsupported operand" on opcodes past protocol 2`,
+    files: { 'model.pt': checkpoint('sizes', '(K\x01l') },
+    want: ['CPI119:note'],
   },
   {
     name: 'state dict of tensors only',
