@@ -1,3 +1,4 @@
+import { numpyArrayWrapper } from '../pickle/joblib-wrapper.js';
 import type { UnseenCase } from './unseen-runner.js';
 
 const b = (s: string): Buffer => Buffer.from(s, 'latin1');
@@ -6,52 +7,12 @@ const short = (s: string): Buffer => Buffer.concat([b('\x8c'), Buffer.from([s.le
 /** `os.system('id')` as protocol-2 opcodes that leave nothing on the stack (the result is POPped). */
 const SYSTEM_OPS = b('cos\nsystem\nX\x02\x00\x00\x00id\x85R0');
 
-/** The state dict items of a NumpyArrayWrapper: `shape` (one dimension of `n`) and a dtype spelled `typestr`. */
-function wrapperState(typestr: string, n: number, alignment: boolean): Buffer {
-  return Buffer.concat([
-    short('subclass'),
-    short('numpy'),
-    short('ndarray'),
-    b('\x93'),
-    short('shape'),
-    b('K'),
-    Buffer.from([n]),
-    b('\x85'),
-    short('order'),
-    short('C'),
-    short('dtype'),
-    short('numpy'),
-    short('dtype'),
-    b('\x93'),
-    short(typestr),
-    b('\x89\x88\x87R(K\x03'),
-    short(typestr === 'O8' ? '|' : '<'),
-    b('NNNJ\xff\xff\xff\xffJ\xff\xff\xff\xffK'),
-    Buffer.from([typestr === 'O8' ? 0x3f : 0]),
-    b('tb'),
-    short('allow_mmap'),
-    b(typestr === 'O8' ? '\x89' : '\x88'),
-    ...(alignment ? [short('numpy_array_alignment_bytes'), b('K\x10')] : []),
-  ]);
-}
-
-/** A NumpyArrayWrapper built in place (GLOBAL, NEWOBJ, BUILD) for an array of `n` elements of `typestr`. */
-function wrapper(typestr: string, n: number, alignment: boolean): Buffer {
-  return Buffer.concat([
-    short('joblib.numpy_pickle'),
-    short('NumpyArrayWrapper'),
-    b('\x93)\x81}('),
-    wrapperState(typestr, n, alignment),
-    b('ub'),
-  ]);
-}
-
 /**
  * A joblib stream `{'b': <object array>}` whose object array is the pickle `inner`: joblib writes an object
  * array as a second, whole pickle right after its wrapper (`NumpyArrayWrapper.write_array`).
  */
 function joblibObjectArray(inner: Buffer): Buffer {
-  return Buffer.concat([b('\x80\x04}'), short('b'), wrapper('O8', 2, false), inner, b('s.')]);
+  return Buffer.concat([b('\x80\x04}'), short('b'), numpyArrayWrapper('O8', 2, false), inner, b('s.')]);
 }
 
 /**
@@ -59,10 +20,15 @@ function joblibObjectArray(inner: Buffer): Buffer {
  * reads that pickle with a plain `pickle.load`, which builds the wrapper as an ordinary object and then runs the
  * opcodes after it; only NumpyUnpickler's `load_build` would have read them as array bytes.
  */
-const HIDDEN = Buffer.concat([b('\x80\x02'), wrapper('u1', SYSTEM_OPS.length, false), SYSTEM_OPS, b('0N.')]);
+const HIDDEN = Buffer.concat([b('\x80\x02'), numpyArrayWrapper('u1', SYSTEM_OPS.length, false), SYSTEM_OPS, b('0N.')]);
 
 /** The same wrapper with joblib's alignment field: NumpyUnpickler would read a padding byte first. */
-const HIDDEN_ALIGNED = Buffer.concat([b('\x80\x02'), wrapper('u1', SYSTEM_OPS.length, true), SYSTEM_OPS, b('0N.')]);
+const HIDDEN_ALIGNED = Buffer.concat([
+  b('\x80\x02'),
+  numpyArrayWrapper('u1', SYSTEM_OPS.length, true),
+  SYSTEM_OPS,
+  b('0N.'),
+]);
 
 /** A plain object array pickle of `[1, 'x']` as `pickle.dump(array, protocol=2)` writes it, no wrapper inside. */
 const PLAIN_OBJECTS = Buffer.concat([
@@ -78,7 +44,7 @@ const PLAIN_OBJECTS = Buffer.concat([
 const TOP_HIDDEN = Buffer.concat([
   b('\x80\x04}'),
   short('w'),
-  wrapper('u1', SYSTEM_OPS.length, false),
+  numpyArrayWrapper('u1', SYSTEM_OPS.length, false),
   SYSTEM_OPS,
   b('s.'),
 ]);
@@ -87,7 +53,7 @@ const TOP_HIDDEN = Buffer.concat([
 const TOP_DATA = Buffer.concat([
   b('\x80\x04}'),
   short('w'),
-  wrapper('u1', 32, false),
+  numpyArrayWrapper('u1', 32, false),
   b('c\x01\xff\n\x02\n(\x00'),
   Buffer.alloc(24, 0x3f),
   b('s.'),
