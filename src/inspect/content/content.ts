@@ -507,6 +507,19 @@ function inspectTar(
   // `getmember`, names normalised); `sys_info` is written by old torch.save but never read back.
   const legacyName = (n: string): string => n.replace(/^(\.\/)+/, '');
   const legacyTorch = ['pickle', 'storages', 'tensors'].every((n) => tar.entries.some((e) => legacyName(e.name) === n));
+  // Whatever its pickles hold, torch >= 2.6's default `torch.load(weights_only=True)` refuses the whole file:
+  // `_legacy_load.legacy_load` raises "Cannot use ``weights_only=True`` with files saved in the legacy .tar format"
+  // before it extracts a member, so every such checkpoint only loads with weights_only=False.
+  if (legacyTorch)
+    add(
+      'CPI119',
+      `${where}: torch.load with its default weights_only=True (torch >= 2.6) refuses this checkpoint: it is in torch's legacy .tar format, which the weights-only unpickler never reads. Loading it needs weights_only=False, which would also run anything its pickles import: re-save it with a current torch.save (a zip) from a trusted copy, and load that.`,
+      {
+        format: 'legacy-tar',
+        torchLoad:
+          'refused by the default weights_only=True (torch >= 2.6); runs with weights_only=False or torch < 2.6',
+      },
+    );
   // `tar.extract('storages')` of a hard link writes its target's bytes there (tarfile `makelink` → `_extract_member`
   // of `_find_link_target`): that member is the record torch reads. (A symlink is left dangling: open() fails.)
   const recordOf = new Map<TarEntry, string>();

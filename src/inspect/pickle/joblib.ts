@@ -21,13 +21,24 @@ export interface SidecarRef {
 /** Where joblib has defined the wrapper classes (old pickles name `joblib.numpy_pickle`, new ones `_compat`). */
 const WRAPPER_MODULE = /^(sklearn\.externals\.)?joblib\.numpy_pickle(_compat)?$/;
 const MAX_SIDECARS = 100_000;
+/** Bytes kept from where a plain `pickle.load` would read the first array's data as opcodes. */
+const ARRAY_OPCODES_PEEK = 64 * 1024;
+
+/**
+ * The BUILD hook of a plain `pickle.load`: only state that a `__setstate__` executes is checked. A
+ * NumpyArrayWrapper built here is an ordinary object, and the bytes after it are read as opcodes.
+ */
+const plainBuild: NonNullable<VmOptions['afterBuild']> = (obj, src, run) => {
+  checkExecState(obj, run, src.pos);
+  return undefined;
+};
 
 /**
  * joblib's NumpyUnpickler: after BUILD of a NumpyArrayWrapper, the array's bytes follow in the stream — raw data
  * (after an alignment padding byte) or, for object arrays, a whole nested pickle. Returns a BUILD hook that
  * skips or analyses them exactly as joblib reads them, so the pickle after the array is still analysed.
  */
-export function joblibHook(depth = 0, onSidecar?: (ref: SidecarRef) => void): NonNullable<VmOptions['afterBuild']> {
+export function joblibHook(onSidecar?: (ref: SidecarRef) => void): NonNullable<VmOptions['afterBuild']> {
   let sidecars = 0;
   return (obj: Value, src: ByteSource, run: PickleRun): NestedPickle | undefined => {
     if (obj.k !== 'obj') return undefined;
@@ -51,9 +62,11 @@ export function joblibHook(depth = 0, onSidecar?: (ref: SidecarRef) => void): No
     const dtype = dtypeFromPickle(dictGet(state, 'dtype'));
     if (!dtype) throw new Error('NumpyArrayWrapper with a dtype chainproof cannot size');
     if (dtype.hasObject) {
-      if (depth >= 8) throw new Error('object arrays nested too deeply');
+      // `NumpyArrayWrapper.read_array` reads an object array with a plain `pickle.load(unpickler.file_handle)`,
+      // not with NumpyUnpickler: a wrapper inside that pickle is just an object, and the bytes after it are
+      // opcodes that pickle.load runs, never array data to skip.
       return {
-        opts: { afterBuild: joblibHook(depth + 1) },
+        opts: { afterBuild: plainBuild },
         done: (nested) => {
           merge(run, nested);
           if (!nested.stopped) throw new Error('the object array pickle inside the joblib stream is malformed');
@@ -68,6 +81,8 @@ export function joblibHook(depth = 0, onSidecar?: (ref: SidecarRef) => void): No
         throw new Error('NumpyArrayWrapper shape is not integers');
       count *= d.v;
     }
+    // Already buffered (the driver keeps LOOKAHEAD bytes ahead): no read of its own.
+    run.arrayData ??= { at: src.pos, bytes: src.peekBytes(ARRAY_OPCODES_PEEK) };
     const align = dictGet(state, 'numpy_array_alignment_bytes');
     if (align !== undefined && !(align.k === 'scalar' && align.v === null)) src.skip(src.u8());
     const bytes = count * dtype.itemsize;

@@ -50,7 +50,7 @@ export interface PickleTarget {
  * pickles followed by raw storages, which torch.load never unpickles; any other stream must be pickles to its end.
  */
 function* analyseSteps(src: ByteSource, target: PickleTarget): Steps<Analysed> {
-  const opts = { afterBuild: joblibHook(0, target.onSidecar) };
+  const opts = { afterBuild: joblibHook(target.onSidecar) };
   const first = src.atEnd() ? undefined : yield* pickleSteps(src, opts);
   // `torch.load` (`_legacy_load`) recognises a legacy file by the VALUE of its first pickle, under any protocol.
   const legacy = first !== undefined && first.stopped && isLegacyMagic(first.result);
@@ -97,11 +97,33 @@ function addTailImports(runs: readonly PickleRun[], tail: Buffer | undefined, at
   }
 }
 
+/** A module or attribute path as Python spells one; random array bytes practically never form two in a row. */
+const PY_PATH = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
+
+/**
+ * A file holding a joblib NumpyArrayWrapper is read two ways: `joblib.load` (NumpyUnpickler.load_build) copies
+ * the bytes after the wrapper's BUILD as array data, but a plain `pickle.load` — what many load a `.pkl` with —
+ * builds the wrapper as an ordinary object and goes on reading those bytes as opcodes. The imports a lexical
+ * read finds there (tail-scan.ts) join the pickle's, when they are Python names: real array data stops the
+ * read within a few bytes and does not spell `module\nname\n`, a payload hidden for pickle.load does. Only the
+ * first 64 KiB are kept (joblib.ts `ARRAY_OPCODES_PEEK`): a payload pushed further out by padding opcodes is not seen.
+ */
+function addPlainLoadImports(runs: readonly PickleRun[]): void {
+  const run = runs.find((r) => r.arrayData !== undefined);
+  if (run?.arrayData === undefined) return;
+  for (const t of scanTail(run.arrayData.bytes, run.arrayData.at)) {
+    if (!PY_PATH.test(t.module) || !PY_PATH.test(t.name)) continue;
+    const key = `${t.module}\u0000${t.name}`;
+    if (!run.globals.has(key)) run.globals.set(key, { ...t, count: 1 });
+  }
+}
+
 /** Pickles in a source that never needs refilling (a buffer). */
 export function analysePickleSource(src: ByteSource, target: PickleTarget): Finding[] {
   const analysed = driveSync(analyseSteps(src, target));
   const at = stoppedAt(analysed.runs);
   if (at !== undefined) addTailImports(analysed.runs, src.region(at, Math.min(src.end - at, MAX_TAIL)), at);
+  addPlainLoadImports(analysed.runs);
   judgeKerasArchivesSync(analysed.runs, (at, len) => src.region(at, len));
   judgeTorchBytesSync(analysed.runs, target.member, (at, len) => src.region(at, len), embeddedJudge(target));
   return findingsOf(analysed, target);
@@ -128,6 +150,7 @@ export async function analysePickleFile(
   const analysed = await driveAsync(analyseSteps(src, target), src);
   const at = stoppedAt(analysed.runs);
   if (at !== undefined) addTailImports(analysed.runs, await file.read(at, Math.min(end - at, MAX_TAIL)), at);
+  addPlainLoadImports(analysed.runs);
   // A pickled Keras model's archive is re-read from the file by range, once the stream is done.
   await judgeKerasArchives(analysed.runs, (at, len) =>
     at + len <= end ? file.read(at, len) : Promise.resolve(undefined),

@@ -112,4 +112,11 @@ export interface PickleRun {
   dillCalls?: DillCall[];
   /** Calls of `builtins.type`: on a singleton (`type(None)`, as CPython writes it) or anything else (singleton-types.ts). */
   typeCalls?: { singleton: number; other: number };
+  /**
+   * The first bytes after the first joblib NumpyArrayWrapper's BUILD, where its data begins: joblib skips them, a
+   * plain `pickle.load` reads them as opcodes (joblib.ts, pickles.ts `addPlainLoadImports`).
+   */
+  arrayData?: { readonly at: number; readonly bytes: Buffer };
+  /** The first opcode torch's weights-only unpickler does not implement (weights-only.ts `WEIGHTS_ONLY_OPCODES`). */
+  notWeightsOnly?: { readonly op: number; readonly offset: number };
 }

@@ -1,3 +1,4 @@
+import { opcodeName } from '../../discover/formats/pickle-opcodes.js';
 import type { Artifact, Finding, Location } from '../../core/finding.js';
 import type { AllowContext } from './allowlist.js';
 import { isAllowed, isAllowedExactly, matchesPolicy, matchesPolicyExactly } from './allowlist.js';
@@ -156,6 +157,8 @@ export function toFindings(runs: readonly PickleRun[], ctx: VerdictContext): Fin
     }
     if (refusedSafe.size > 0 && !refusedReported)
       out.push(weightsOnlyNote([...refusedSafe].sort(), index, where, base));
+    else if (torchLoaded && !refusedReported && run.notWeightsOnly !== undefined)
+      out.push(weightsOnlyOpcodeNote(run.notWeightsOnly, index, where, base));
     for (const c of run.calls.values()) {
       if (keras !== undefined && isKerasCall(c, keras)) continue;
       pushAll(out, callFindings(c, index, where, base, seen));
@@ -236,6 +239,26 @@ function weightsOnlyNote(
     ruleId: 'CPI119',
     message: `${where}: torch.load with its default weights_only=True (torch >= 2.6) refuses this checkpoint: it imports ${shown.join(', ')}${more}, outside torch's weights-only allowlist (all on chainproof's safe list). Loading it needs weights_only=False, which would also run anything else such a file imports: save and load a state_dict instead, or allow exactly these with torch.serialization.add_safe_globals.`,
     evidence: { globals: names.join(','), count: names.length, pickle: index, ...WEIGHTS_ONLY },
+  };
+}
+
+/**
+ * A checkpoint whose globals torch allows can still be refused: `_weights_only_unpickler.Unpickler._load` raises
+ * "Unsupported operand" on any opcode outside protocol 2's (weights-only.ts `WEIGHTS_ONLY_OPCODES`), which
+ * `torch.save(..., pickle_protocol=4)` writes.
+ */
+function weightsOnlyOpcodeNote(
+  first: { readonly op: number; readonly offset: number },
+  index: number,
+  where: string,
+  base: Pick<Finding, 'location' | 'artifact'>,
+): Finding {
+  const name = opcodeName(first.op);
+  return {
+    ...base,
+    ruleId: 'CPI119',
+    message: `${where}: torch.load with its default weights_only=True (torch >= 2.6) refuses this checkpoint: its pickle uses ${name} (byte ${first.offset}), an opcode the weights-only unpickler does not implement ("Unsupported operand ${first.op}"; torch.save writes protocol 2). Loading it needs weights_only=False, which would also run anything such a file imports: re-save it with torch.save's default protocol.`,
+    evidence: { opcode: name, offset: first.offset, pickle: index, ...WEIGHTS_ONLY },
   };
 }
 

@@ -1,3 +1,4 @@
+import { WEIGHTS_ONLY_OPCODES } from './weights-only.js';
 import { isPickleOpcode, opcodeName } from '../../discover/formats/pickle-opcodes.js';
 import type { ByteSource } from './source.js';
 import { TruncatedError } from './source.js';
@@ -79,6 +80,7 @@ function steps(vm: VmState): Outcome {
       if (++run.opcodes > budget.maxOpcodes) throw new Stop('budget', `more than ${budget.maxOpcodes} opcodes`);
       if (src.atEnd()) vm.fail('pickle ended without STOP');
       const op = (vm.op = src.u8());
+      if (WEIGHTS_ONLY_OPCODES[op] === 0) run.notWeightsOnly ??= { op, offset: at };
       vm.unframed = vm.framed && vm.frameEnd < 0 && op !== FRAME;
       if (op === STOP) {
         if (vm.unframed) checkLoose(vm);

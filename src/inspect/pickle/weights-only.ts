@@ -15,12 +15,14 @@ export const DTENSOR_CLASSES: readonly string[] = [
 ];
 
 /**
- * Globals torch.load accepts with its default `weights_only=True` (torch >= 2.6): torch/_weights_only_unpickler.py
- * `_get_allowed_globals` (containers, Parameter, Size, Tensor, device, `_codecs.encode`, dtypes and qschemes,
- * tensor and storage classes, the `torch._utils._rebuild_*` functions, `_rebuild_from_type_v2`) plus the DTensor
- * classes `Unpickler.load` accepts once torch.distributed.tensor is imported. Deliberately generous (every
- * `torch._utils._rebuild_*`, every lower-case `torch.<name>`, every `builtins` and numpy name, which some torch
- * versions allow): a name outside it is refused by every torch version, so a claim made from it is never wrong.
+ * Globals torch.load accepts with its default `weights_only=True` (torch >= 2.6, the versions where it is the
+ * default): torch/_weights_only_unpickler.py `_get_allowed_globals` (containers, Parameter, Size, Tensor, device,
+ * `_codecs.encode`, `builtins.bytearray`/`set`/`complex`, dtypes and qschemes, tensor and storage classes, the
+ * `torch._utils._rebuild_*` functions, `_rebuild_from_type_v2`) plus the DTensor classes `Unpickler.load` accepts
+ * once torch.distributed.tensor is imported. No numpy name is on it ("not allowlisting the numpy functions by
+ * default"): an array, dtype or numpy scalar in a checkpoint is "Unsupported global" until the user calls
+ * `add_safe_globals`. Generous only where torch's own names vary by version (every `torch._utils._rebuild_*`, every
+ * lower-case `torch.<name>`), so a name outside it is refused by every torch that defaults to weights_only.
  */
 const EXACT: ReadonlySet<string> = new Set([
   'collections.OrderedDict',
@@ -31,6 +33,9 @@ const EXACT: ReadonlySet<string> = new Set([
   'torch.Tensor',
   'torch.device',
   '_codecs.encode',
+  'builtins.bytearray',
+  'builtins.set',
+  'builtins.complex',
   'torch._tensor._rebuild_from_type_v2',
   'torch.storage.TypedStorage',
   'torch.storage.UntypedStorage',
@@ -42,9 +47,21 @@ export function isWeightsOnlyAllowed(module: string, name: string): boolean {
   const m = py3.module;
   const n = py3.name;
   if (EXACT.has(`${m}.${n}`)) return true;
-  if (m === 'builtins' || m === 'numpy' || m.startsWith('numpy.')) return true;
   if (m === 'torch._utils' && n.startsWith('_rebuild_')) return true;
   // dtypes and qschemes (`str(torch.float32)` is "torch.float32"), tensor and storage classes
   if ((m === 'torch' || m === 'torch.cuda') && (/^[a-z]/.test(n) || /(Tensor|Storage)$/.test(n))) return true;
   return false;
 }
+
+/**
+ * The opcodes torch/_weights_only_unpickler.py `Unpickler._load` implements; any other raises "Unsupported operand".
+ * They are protocol 2's, as torch.save writes by default: a checkpoint saved with `pickle_protocol=4` (FRAME,
+ * SHORT_BINUNICODE, MEMOIZE, STACK_GLOBAL) or with text opcodes loads only with weights_only=False.
+ */
+export const WEIGHTS_ONLY_OPCODES: Uint8Array = (() => {
+  const ops = new Uint8Array(256);
+  for (const c of 'cRb' + 'aesu(t' + 'N)]}' + 'JKMGXU' + 'Qhjqr' + '.') ops[c.charCodeAt(0)] = 1;
+  // NEWOBJ, TUPLE1-3, NEWTRUE, NEWFALSE, EMPTY_SET, LONG1, PROTO
+  for (const op of [0x81, 0x85, 0x86, 0x87, 0x88, 0x89, 0x8f, 0x8a, 0x80]) ops[op] = 1;
+  return ops;
+})();

@@ -76,7 +76,7 @@ export const ROUND3_PICKLE_CASES: readonly UnseenCase[] = [
     files: {
       'm.pt': torchZip(
         latin1(
-          `\x80\x02(` +
+          `\x80\x02](` +
             [
               ['torch.distributed.device_mesh', 'DeviceMesh'],
               ['torch.distributed.tensor._dtensor_spec', 'DTensorSpec'],
@@ -88,7 +88,7 @@ export const ROUND3_PICKLE_CASES: readonly UnseenCase[] = [
             ]
               .map(([m, n]) => newobj2(m!, n!))
               .join('') +
-            `l.`,
+            `e.`,
         ),
       ),
     },
@@ -137,8 +137,8 @@ export const ROUND3_PICKLE_CASES: readonly UnseenCase[] = [
     files: {
       'm.pt': torchZip(
         latin1(
-          `\x80\x02(${newobj2('torch.distributed.tensor', 'DTensor')}` +
-            `${global2('torch.distributed.rpc', 'rpc_sync')}X\x01\x00\x00\x00x\x85Rl.`,
+          `\x80\x02](${newobj2('torch.distributed.tensor', 'DTensor')}` +
+            `${global2('torch.distributed.rpc', 'rpc_sync')}X\x01\x00\x00\x00x\x85Re.`,
         ),
       ),
     },

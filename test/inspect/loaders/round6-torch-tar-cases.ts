@@ -80,43 +80,44 @@ const LOADER = 'torch/serialization.py _legacy_load.legacy_load (tarfile.open mo
 /**
  * The pre-0.4 torch.save tar, as `legacy_load` reads it: `storages` (count, records with raw elements, then the
  * `storage_views` pickle), `tensors` (count, records with 4 + 16·ndim + 8 raw bytes), `pickle`; `sys_info` unread.
+ * Every one is CPI119 too: torch >= 2.6's default weights_only=True refuses the legacy .tar format outright.
  */
 export const ROUND6_TORCH_TAR_CASES: readonly UnseenCase[] = [
-  { name: 'legacy tar checkpoint: benign', loader: LOADER, files: { 'model.pt': legacyTar() }, want: [] },
+  { name: 'legacy tar checkpoint: benign', loader: LOADER, files: { 'model.pt': legacyTar() }, want: ['CPI119:note'] },
   {
     name: 'legacy tar checkpoint: two tensors, a storage view',
     loader: LOADER,
     files: { 'model.pt': legacyTar({ two: true }) },
-    want: [],
+    want: ['CPI119:note'],
   },
   {
     name: 'legacy tar checkpoint without sys_info: benign',
     loader: LOADER,
     files: { 'model.pt': legacyTar({ sysInfo: false }) },
-    want: [],
+    want: ['CPI119:note'],
   },
   {
     name: 'legacy tar checkpoint: os.system in the storage_views pickle after the storages',
     loader: LOADER,
     files: { 'model.pt': legacyTar({ views: EVIL }) },
-    want: ['CPI001:error'],
+    want: ['CPI001:error', 'CPI119:note'],
   },
   {
     name: 'legacy tar checkpoint without sys_info: os.system in storage_views',
     loader: LOADER,
     files: { 'model.pt': legacyTar({ views: EVIL, sysInfo: false, two: true }) },
-    want: ['CPI001:error'],
+    want: ['CPI001:error', 'CPI119:note'],
   },
   {
     name: 'legacy tar checkpoint with v7 headers: benign',
     loader: LOADER,
     files: { 'model.pt': v7(legacyTar()) },
-    want: [],
+    want: ['CPI119:note'],
   },
   {
     name: 'legacy tar checkpoint with v7 headers: os.system in the model pickle',
     loader: LOADER,
     files: { 'model.pt': v7(legacyTar({ model: EVIL })) },
-    want: ['CPI001:error'],
+    want: ['CPI001:error', 'CPI119:note'],
   },
 ];

@@ -13,6 +13,8 @@ import { ROUND8_ZIP_NAME_CASES } from './round8-zip-name-cases.js';
 import { ROUND9_NPZ_KEY_CASES } from './round9-npz-key-cases.js';
 import { ROUND9_TAR_TYPE_CASES } from './round9-tar-type-cases.js';
 import { ROUND9_ZLIB_PREFIX_CASES } from './round9-zlib-prefix-cases.js';
+import { ROUND14_JOBLIB_OBJECT_CASES } from './round14-joblib-object-cases.js';
+import { ROUND14_WEIGHTS_ONLY_CASES } from './round14-weights-only-cases.js';
 import { describeUnseenCases, type UnseenCase } from './unseen-runner.js';
 
 /**
@@ -35,6 +37,8 @@ const CASES: readonly UnseenCase[] = [
   ...ROUND9_TAR_TYPE_CASES,
   ...ROUND9_ZLIB_PREFIX_CASES,
   ...ROUND9_NPZ_KEY_CASES,
+  ...ROUND14_JOBLIB_OBJECT_CASES,
+  ...ROUND14_WEIGHTS_ONLY_CASES,
 ];
 
 describeUnseenCases('rounds 6 to 9: verdicts on unseen model files agree with the real loader', CASES);

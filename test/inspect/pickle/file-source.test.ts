@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { analysePickleBuffer, analysePickleFile } from '../../../src/inspect/pickle/pickles.js';
 import { createFileOpener } from '../../../src/io/file-source.js';
+import { numpyArrayWrapper } from './joblib-wrapper.js';
 
 // Raw and legacy pickles are read through the async FileSource in bounded windows (4 MiB): the cases cross window
 // edges inside opcodes' neighbourhoods, nested pickles and skipped payloads, and must judge exactly as the
@@ -25,36 +26,12 @@ const u64 = (n: number): Buffer => {
   x.writeBigUInt64LE(BigInt(n));
   return x;
 };
-const short = (s: string): Buffer => Buffer.concat([b('\x8c'), Buffer.from([s.length]), b(s)]);
 
 /** A joblib stream: `n` float64 arrays of `bytes` each (NumpyArrayWrapper, raw data after BUILD). */
 function joblib(n: number, bytes: number): Buffer {
   const one = Buffer.concat([
-    short('joblib.numpy_pickle'),
-    short('NumpyArrayWrapper'),
-    b('\x93)\x81}('),
-    short('subclass'),
-    short('numpy'),
-    short('ndarray'),
-    b('\x93'),
-    short('shape'),
-    b('J'),
-    u32(bytes / 8),
-    b('\x85'),
-    short('order'),
-    short('C'),
-    short('dtype'),
-    short('numpy'),
-    short('dtype'),
-    b('\x93'),
-    short('f8'),
-    b('\x89\x88\x87R(K\x03'),
-    short('<'),
-    b('NNNJ\xff\xff\xff\xffJ\xff\xff\xff\xffK\x00tb'),
-    short('allow_mmap'),
-    b('\x88'),
-    short('numpy_array_alignment_bytes'),
-    b('K\x10ub\x00'),
+    numpyArrayWrapper('f8', bytes / 8, true),
+    b('\x00'),
     Buffer.alloc(bytes, 0x80), // array data that looks like PROTO bytes: skipped, never read as opcodes
   ]);
   return Buffer.concat([b('\x80\x04]\x94('), ...Array.from({ length: n }, () => one), b('e.')]);

@@ -1,0 +1,104 @@
+import { numpyArrayWrapper } from '../pickle/joblib-wrapper.js';
+import type { UnseenCase } from './unseen-runner.js';
+
+const b = (s: string): Buffer => Buffer.from(s, 'latin1');
+const short = (s: string): Buffer => Buffer.concat([b('\x8c'), Buffer.from([s.length]), b(s)]);
+
+/** `os.system('id')` as protocol-2 opcodes that leave nothing on the stack (the result is POPped). */
+const SYSTEM_OPS = b('cos\nsystem\nX\x02\x00\x00\x00id\x85R0');
+
+/**
+ * A joblib stream `{'b': <object array>}` whose object array is the pickle `inner`: joblib writes an object
+ * array as a second, whole pickle right after its wrapper (`NumpyArrayWrapper.write_array`).
+ */
+function joblibObjectArray(inner: Buffer): Buffer {
+  return Buffer.concat([b('\x80\x04}'), short('b'), numpyArrayWrapper('O8', 2, false), inner, b('s.')]);
+}
+
+/**
+ * Inside an object array's pickle, a uint8 NumpyArrayWrapper "followed by its data": `os.system` opcodes. joblib
+ * reads that pickle with a plain `pickle.load`, which builds the wrapper as an ordinary object and then runs the
+ * opcodes after it; only NumpyUnpickler's `load_build` would have read them as array bytes.
+ */
+const HIDDEN = Buffer.concat([b('\x80\x02'), numpyArrayWrapper('u1', SYSTEM_OPS.length, false), SYSTEM_OPS, b('0N.')]);
+
+/** The same wrapper with joblib's alignment field: NumpyUnpickler would read a padding byte first. */
+const HIDDEN_ALIGNED = Buffer.concat([
+  b('\x80\x02'),
+  numpyArrayWrapper('u1', SYSTEM_OPS.length, true),
+  SYSTEM_OPS,
+  b('0N.'),
+]);
+
+/** A plain object array pickle of `[1, 'x']` as `pickle.dump(array, protocol=2)` writes it, no wrapper inside. */
+const PLAIN_OBJECTS = Buffer.concat([
+  b('\x80\x02cnumpy.core.multiarray\n_reconstruct\ncnumpy\nndarray\nK\x00\x85C\x01b\x87R(K\x01K\x02\x85'),
+  b('cnumpy\ndtype\nX\x02\x00\x00\x00O8\x89\x88\x87R(K\x03X\x01\x00\x00\x00|NNNJ\xff\xff\xff\xffJ\xff\xff\xff\xffK?tb'),
+  b('\x89]K\x01X\x01\x00\x00\x00x\x86tb.'),
+]);
+
+/**
+ * A top-level stream `{'w': <uint8 array>}` whose "array data" is `os.system` opcodes: joblib.load copies them
+ * into the array, a plain `pickle.load` (NumpyArrayWrapper builds as an ordinary object) runs them.
+ */
+const TOP_HIDDEN = Buffer.concat([
+  b('\x80\x04}'),
+  short('w'),
+  numpyArrayWrapper('u1', SYSTEM_OPS.length, false),
+  SYSTEM_OPS,
+  b('s.'),
+]);
+
+/** The same layout with real array data: 32 bytes that start like opcodes but name no Python module. */
+const TOP_DATA = Buffer.concat([
+  b('\x80\x04}'),
+  short('w'),
+  numpyArrayWrapper('u1', 32, false),
+  b('c\x01\xff\n\x02\n(\x00'),
+  Buffer.alloc(24, 0x3f),
+  b('s.'),
+]);
+
+const PLAIN_LOADER =
+  'pickle.load (Lib/pickle.py _Unpickler.load_build: BUILD only sets state, the next bytes are opcodes)';
+
+const LOADER =
+  'joblib numpy_pickle.NumpyArrayWrapper.read_array: an object array is `pickle.load(unpickler.file_handle)`, a plain unpickler';
+
+/**
+ * An object array inside a joblib file is a nested pickle that joblib reads with plain `pickle.load`. chainproof
+ * gave it joblib's NumpyUnpickler hook, so a NumpyArrayWrapper inside it made the bytes after it "array data" and
+ * skipped them: an `os.system` call hidden there passed silently, though pickle.load runs it.
+ */
+export const ROUND14_JOBLIB_OBJECT_CASES: readonly UnseenCase[] = [
+  {
+    name: 'joblib object array whose pickle hides os.system after a uint8 NumpyArrayWrapper',
+    loader: LOADER,
+    files: { 'model.joblib': joblibObjectArray(HIDDEN) },
+    want: ['CPI001:error'],
+  },
+  {
+    name: 'joblib object array whose pickle hides os.system after an aligned NumpyArrayWrapper',
+    loader: LOADER,
+    files: { 'model.joblib': joblibObjectArray(HIDDEN_ALIGNED) },
+    want: ['CPI001:error'],
+  },
+  {
+    name: 'joblib object array of an int and a string',
+    loader: LOADER,
+    files: { 'model.joblib': joblibObjectArray(PLAIN_OBJECTS) },
+    want: [],
+  },
+  {
+    name: 'pickle whose uint8 NumpyArrayWrapper data is os.system opcodes, named model.pkl',
+    loader: PLAIN_LOADER,
+    files: { 'model.pkl': TOP_HIDDEN },
+    want: ['CPI001:error'],
+  },
+  {
+    name: 'joblib file whose uint8 array data starts like opcodes but names no module',
+    loader: PLAIN_LOADER,
+    files: { 'model.pkl': TOP_DATA },
+    want: [],
+  },
+];
