@@ -29,7 +29,7 @@ export async function bundleCli(outdir = CLI_BUNDLE_DIR) {
   await rm(outdir, { recursive: true, force: true });
   const result = await esbuild.build({
     absWorkingDir: REPO,
-    entryPoints: { chainproof: 'src/cli/main.ts', 'refs-worker': 'src/refs/worker.ts' },
+    entryPoints: { chainproof: 'src/cli/main.ts' },
     outdir,
     outExtension: { '.js': '.mjs' },
     chunkNames: 'chunks/[name]-[hash]',

@@ -104,18 +104,9 @@ export async function bundle(outdir = path.join(REPO, 'dist')) {
     ...SHARED_BUILD_OPTIONS,
     plugins: [inlineRequires, inlineLzmaWasm, legacyBufferCalls],
   });
-  // The refs worker (src/refs/worker-entry.ts finds it beside index.js): the Action searches a large repository's
-  // source on a thread of its own, as the CLI does. Self-contained: the refs code is in both files.
-  await esbuild.build({
-    absWorkingDir: REPO,
-    entryPoints: ['src/refs/worker.ts'],
-    outfile: path.join(outdir, 'refs-worker.mjs'),
-    ...SHARED_BUILD_OPTIONS,
-    plugins: [inlineRequires, legacyBufferCalls],
-  });
   // dist/ must be ESM whatever package.json says next to it (an action is run from its checkout).
   await writeFile(path.join(outdir, 'package.json'), '{ "type": "module" }\n');
-  return ['index.js', 'package.json', 'refs-worker.mjs'];
+  return ['index.js', 'package.json'];
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

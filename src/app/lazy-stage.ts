@@ -12,8 +12,6 @@ export interface LazyStageSpec {
   readonly load: () => Promise<Stage>;
   /** The stage reads `ctx.trust.sigstore`: its code is loaded (`prepareSigstore`) before the stage runs. */
   readonly readsSigstore?: boolean;
-  /** The stage's `start`, light enough to run without loading the stage (called only when it has work). */
-  readonly start?: (input: StageInput, ctx: ScanContext) => void;
 }
 
 /**
@@ -30,9 +28,6 @@ export function lazyStage(spec: LazyStageSpec): Stage {
       if (!spec.hasWork(input, ctx)) return;
       loading ??= spec.load();
       await (await loading).prefetch?.(input, ctx);
-    },
-    start(input: StageInput, ctx: ScanContext): void {
-      if (spec.start && spec.hasWork(input, ctx)) spec.start(input, ctx);
     },
     async run(input: StageInput, ctx: ScanContext): Promise<StageOutput> {
       if (!spec.hasWork(input, ctx)) return {};

@@ -12,7 +12,6 @@ import { extensionMismatch } from '../models/mismatch.js';
 import { mayBeAttestation } from '../verify/provenance/names.js';
 import { signaturesApply } from '../verify/stage/applies.js';
 import { lazyStage } from './lazy-stage.js';
-import { startRefsWorker } from '../refs/remote.js';
 import { isAdapterConfig } from '../refs/sources.js';
 
 /**
@@ -113,7 +112,6 @@ export const STAGES: readonly Stage[] = [
     hasWork: (input, ctx) =>
       ctx.options.references !== false && input.files.some((f) => f.format === 'other' || isAdapterConfig(f)),
     load: async () => (await import('../refs/stage.js')).refsStage,
-    start: startRefsWorker,
   }),
   lazyStage({
     name: 'inspect',

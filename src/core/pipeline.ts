@@ -45,10 +45,7 @@ export async function runPipeline(
   let complete = true;
   const failClosed: string[] = [];
 
-  // Work for other threads starts first (the refs worker), then model files start into the hasher and later
-  // stages' code loads while the first stages run.
-  for (const stage of stages)
-    stage.start?.({ files: start.files, skipped: start.skipped, graphs: [], models: [] }, ctx);
+  // Model files start into the hasher and later stages' code loads while the first stages run.
   const prefetched = prefetchStages(
     stages,
     { files: start.files, skipped: start.skipped, graphs: [], models: [] },

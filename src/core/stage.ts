@@ -50,12 +50,6 @@ export interface Stage {
    * pipeline calls it once, in stage order, before the first stage; a failure here is ignored (`run` reports it).
    */
   prefetch?(input: StageInput, ctx: ScanContext): Promise<void>;
-  /**
-   * Hand work that needs only the walk's files to another thread, right after the walk: the pipeline calls it for
-   * every stage, synchronously, before any prefetch or run. Cheap on the scan's thread; changes no result (`run`
-   * takes what was started, or does the work itself).
-   */
-  start?(input: StageInput, ctx: ScanContext): void;
 }
 
 /**

@@ -7,7 +7,7 @@ import type { Finding } from '../core/finding.js';
 import { errorMessage } from '../core/errors.js';
 import { detectFormat, SNIFF_BYTES } from './detect.js';
 import { readZipNames } from './formats/zip-names.js';
-import { NotRegularFileError, openRegularFileSync, readFullSync } from '../io/open-regular.js';
+import { NotRegularFileError, openRegularFileSync } from '../io/open-regular.js';
 import { unreachable } from './walk-findings.js';
 
 export interface WalkOptions {
@@ -223,7 +223,7 @@ function describeFile(
       const whole = keeps(rel, st.size);
       // Only the bytes read are ever looked at: the scratch buffer's tail holds an earlier file's.
       const buf = scratch.get(whole ? st.size : Math.min(SNIFF_BYTES, st.size));
-      const bytesRead = whole ? readFullSync(fd, buf) : readSync(fd, buf, 0, buf.length, 0);
+      const bytesRead = whole ? readFull(fd, buf) : readSync(fd, buf, 0, buf.length, 0);
       const head = buf.subarray(0, Math.min(bytesRead, SNIFF_BYTES));
       detected = detectFormat(head, rel, st.size);
       // Kept only when read whole and nothing else claims it (the refs stage reads only `other` files).
@@ -267,6 +267,17 @@ class ScratchBuffer {
       this.buf = Buffer.allocUnsafe(Math.max(size, Math.min(2 * this.buf.length, KEEP_FILE_MAX)));
     return this.buf.subarray(0, size);
   }
+}
+
+/** Fill `buf` from the start of the file; fewer bytes only when the file shrank since fstat. */
+function readFull(fd: number, buf: Buffer): number {
+  let n = 0;
+  while (n < buf.length) {
+    const bytesRead = readSync(fd, buf, n, buf.length - n, n);
+    if (bytesRead === 0) break;
+    n += bytesRead;
+  }
+  return n;
 }
 
 /** What a non-regular, non-directory entry is, for the finding (lstat never blocks, even on a FIFO). */

@@ -1,4 +1,4 @@
-import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync } from 'node:fs';
 import { lstat, open, realpath, stat, type FileHandle } from 'node:fs/promises';
 import { isAbsolute, relative } from 'node:path';
 import type { Stats } from 'node:fs';
@@ -47,17 +47,6 @@ export function openRegularFileSync(abs: string, opts: { noFollow?: boolean } = 
     closeSync(fd);
     throw err;
   }
-}
-
-/** Fill `buf` from the start of the file; fewer bytes only when the file shrank since it was opened. */
-export function readFullSync(fd: number, buf: Buffer): number {
-  let n = 0;
-  while (n < buf.length) {
-    const bytesRead = readSync(fd, buf, n, buf.length - n, n);
-    if (bytesRead === 0) break;
-    n += bytesRead;
-  }
-  return n;
 }
 
 const openFlags = (noFollow?: boolean): number =>

@@ -63,7 +63,7 @@ export function mayCallLoader(text: string, language: Language = 'python'): bool
     LOADER_WORDS.test(text) && LOADER_TESTS.some(([word, module]) => word.test(text) && (!module || module.test(text)))
   );
 }
-export { MAX_SOURCE_BYTES } from './sources.js';
+export const MAX_SOURCE_BYTES = 2 * 1024 * 1024;
 
 /** The outcome of searching one file: references found, nothing to find, or skipped (counted by the caller). */
 export type Searched =

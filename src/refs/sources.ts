@@ -1,7 +1,5 @@
-import type { DiscoveredFile } from '../core/files.js';
 import type { Language } from './languages.js';
 import { mayNameModelBytes } from './prefilter.js';
-import { refsWorkerEntry } from './worker-entry.js';
 
 /**
  * Which files the reference finders read, by name alone: light enough for the walk's caller (it decides which
@@ -35,9 +33,6 @@ export function sourceExtension(p: string): string {
   const dot = base.lastIndexOf('.');
   return dot < 0 ? '' : base.slice(dot + 1).toLowerCase();
 }
-
-/** Source or config files larger than this are not read (search.ts `searchOversized`). */
-export const MAX_SOURCE_BYTES = 2 * 1024 * 1024;
 
 /** Whether a path is a source or config file the reference finders read. */
 export function isReferenceSource(path: string): boolean {
@@ -110,26 +105,6 @@ export function isOwnReferenceSource(path: string, bytes?: Buffer): boolean {
 let lastAsked: { path: string; language: Language | undefined } = { path: '', language: undefined };
 
 /**
- * Source files the walk reads whole and pre-filters itself when a worker can search the rest: enough for most
- * repositories never to start one (remote.ts `WORKER_MIN_FILES`).
- */
-export const IN_WALK_FILES = 512;
-
-/**
- * The walk's `keepContent` for a scan: `isOwnReferenceSource`, for the first IN_WALK_FILES source files only when
- * the refs worker can take the rest (`refsWorkerEntry`). Past them the walk reads a file's head as for any other file,
- * and the worker reads it whole and searches it on its own thread, while the scan's thread runs the other stages.
- */
-export function walkKeeper(): (path: string, bytes?: Buffer) => boolean {
-  const worker = refsWorkerEntry() !== undefined;
-  let kept = 0;
-  return (path, bytes) => {
-    if (bytes !== undefined) return isOwnReferenceSource(path, bytes);
-    return isOwnReferenceSource(path) && (!worker || ++kept <= IN_WALK_FILES);
-  };
-}
-
-/**
  * A PEFT adapter's adapter_config.json (catalogued as a model manifest, `hf-config`, and read for its code too): peft
  * auto.py `AutoPeftModel….from_pretrained(adapter)` loads `PeftConfig.from_pretrained(adapter)` and then
  * `from_pretrained(peft_config.base_model_name_or_path, revision=peft_config.revision)`: the base model is a hub
@@ -137,33 +112,4 @@ export function walkKeeper(): (path: string, bytes?: Buffer) => boolean {
  */
 export function isAdapterConfig(f: { readonly path: string; readonly format: string }): boolean {
   return f.format === 'hf-config' && (f.path === 'adapter_config.json' || f.path.endsWith('/adapter_config.json'));
-}
-
-/**
- * The files the refs stage searches of a scan's: source and config files (`isReferenceSource`), those of installed
- * packages apart (counted, not read). The walk read most source files whole and its byte pre-filter turned them away
- * (`contentDeclined`): they get no task at all (a p-limit task costs a handful of promises, thousands of them per
- * repository). `unread`: those to read from disk, at most MAX_SOURCE_BYTES (the refs worker's, remote.ts).
- */
-export function referenceSources(files: readonly DiscoveredFile[]): ReferenceSources {
-  // Asked twice per scan, by the stage's `start` and its `run`, of the same list: worked out once.
-  let got = sourcesOf.get(files);
-  if (!got) sourcesOf.set(files, (got = classify(files)));
-  return got;
-}
-
-interface ReferenceSources {
-  readonly installed: readonly string[];
-  readonly toSearch: readonly DiscoveredFile[];
-  readonly unread: readonly DiscoveredFile[];
-}
-const sourcesOf = new WeakMap<readonly DiscoveredFile[], ReferenceSources>();
-
-function classify(files: readonly DiscoveredFile[]): ReferenceSources {
-  const sources = files.filter((f) => (f.format === 'other' || isAdapterConfig(f)) && isReferenceSource(f.path));
-  const installed = sources.filter((f) => isInstalledPackage(f.path)).map((f) => f.path);
-  const candidates = installed.length > 0 ? sources.filter((f) => !isInstalledPackage(f.path)) : sources;
-  const toSearch = candidates.filter((f) => !f.contentDeclined);
-  const unread = toSearch.filter((f) => f.content === undefined && f.size <= MAX_SOURCE_BYTES);
-  return { installed, toSearch, unread };
 }

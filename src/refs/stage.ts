@@ -1,13 +1,14 @@
+import path from 'node:path';
 import type { ScanContext } from '../core/context.js';
 import type { DiscoveredFile } from '../core/files.js';
 import type { Finding } from '../core/finding.js';
 import type { ModelReference } from '../core/records.js';
 import type { Stage, StageInput, StageOutput } from '../core/stage.js';
 import { dynamicFinding, judgeReference, reviewedCommits } from './judge.js';
-import { takeRefsWorker } from './remote.js';
-import { searchOversized } from './search.js';
-import { LocalPaths, SourceSearcher, type FileOutcome } from './search-file.js';
-import { MAX_SOURCE_BYTES, referenceSources } from './sources.js';
+import { loadFinder, loadQuickFinder, type Language } from './languages.js';
+import { mayNameModelBytes } from './prefilter.js';
+import type { Finder, QuickFinder } from './search.js';
+import { isInstalledPackage, isReferenceSource, isTestData, languageOf, isAdapterConfig } from './sources.js';
 import { MAX_NESTING } from './text.js';
 import { pushAll } from '../core/push-all.js';
 
@@ -19,61 +20,76 @@ export const refsStage: Stage = {
   name: 'refs',
   async run(input: StageInput, ctx: ScanContext): Promise<StageOutput> {
     if (ctx.options.references === false) return { references: [], findings: [] };
-    // The parsers load with the first file that needs them, not with the CLI: a scan with --no-refs never loads them.
-    const searcher = new SourceSearcher();
-    const { installed, toSearch } = referenceSources(input.files);
+    // The parsers load with the stage's first run, not with the CLI: a scan with --no-refs never loads them.
+    // Only the light search rules load here; each language's parser loads with the first file that needs it.
+    const { MAX_SOURCE_BYTES, runFinder, runQuickFinder, screenText, searchOversized } = await import('./search.js');
+    const finders = new Map<Language, Promise<Finder>>();
+    const finderFor = (language: Language) => {
+      let finder = finders.get(language);
+      if (!finder) finders.set(language, (finder = loadFinder(language)));
+      return finder;
+    };
+    const quickFinders = new Map<Language, Promise<QuickFinder | undefined>>();
+    const quickFinderFor = (language: Language) => {
+      let finder = quickFinders.get(language);
+      if (!finder) quickFinders.set(language, (finder = loadQuickFinder(language)));
+      return finder;
+    };
+    const sources = input.files.filter(
+      (f) => (f.format === 'other' || isAdapterConfig(f)) && isReferenceSource(f.path),
+    );
+    const installed = sources.filter((f) => isInstalledPackage(f.path)).map((f) => f.path);
+    const candidates = installed.length > 0 ? sources.filter((f) => !isInstalledPackage(f.path)) : sources;
     // transformers' from_pretrained prefers a local folder of the same name (os.path.isdir): so do we. The set of
     // paths is built on the first question (few files name a model; most scans never ask).
     let known: LocalPaths | undefined;
-    const existsLocally = (p: string) => (known ??= LocalPaths.of(input.files)).exists(p);
+    const existsLocally = (p: string) =>
+      (known ??= new LocalPaths(input.files)).has(path.posix.normalize(p.replace(/^\.\//, '')));
     const references: ModelReference[] = [];
     const findings: Finding[] = [];
     const skipped: string[] = [];
     // Test data that names a model key (sources.ts `isTestData`): counted, not read.
     const testData: string[] = [];
     const reviewed = reviewedCommits(ctx.registry);
-    const take = (path: string, got: FileOutcome) => {
-      if (got.kind === 'test-data') testData.push(path);
-      if (got.kind === 'skipped') skipped.push(path);
-      if (got.kind !== 'found') return;
-      pushAll(references, got.refs.references);
-      for (const r of got.refs.references) pushAll(findings, judgeReference(r, reviewed, ctx.policy));
-      for (const d of got.refs.dynamic) findings.push(dynamicFinding(d));
-    };
-    // The files the walk did not keep, searched by the refs worker since the walk ended (remote.ts).
-    const inWorker = takeRefsWorker(ctx);
-    const searchHere = (files: readonly DiscoveredFile[]) =>
-      Promise.all(
-        files.map((file) =>
-          ctx.limit(async () => {
-            if (file.size > MAX_SOURCE_BYTES) {
-              if (searchOversized(file.path).kind === 'skipped') skipped.push(file.path);
-              return;
-            }
-            // Small files come whole from the walk's read, already through the byte pre-filter (the same test
-            // `isOwnReferenceSource` runs); the rest through the scan's I/O edge.
-            const bytes = file.content ?? (await readBytes(ctx, file, MAX_SOURCE_BYTES));
-            // Opened by the walk, gone or swapped since: not searched, and counted.
-            if (bytes === undefined) skipped.push(file.path);
-            else take(file.path, await searcher.search(file.path, bytes, file.content !== undefined, existsLocally));
-          }),
-        ),
-      );
-    await searchHere(inWorker ? toSearch.filter((f) => !inWorker.files.has(f.path)) : toSearch);
-    if (inWorker) {
-      const reply = await inWorker.reply;
-      if (reply instanceof Error) {
-        ctx.logger.debug(`refs worker failed, searching its files in the scan's thread: ${reply.message}`);
-        await searchHere(toSearch.filter((f) => inWorker.files.has(f.path)));
-      } else {
-        ctx.logger.debug(`refs: ${reply.results.length} source files searched on a worker thread`);
-        ctx.files.record('plugins', reply.opens, reply.bytesRead);
-        for (const r of reply.results) {
-          if ('unreadable' in r) skipped.push(r.path);
-          else take(r.path, r.outcome);
-        }
-      }
-    }
+    // The walk read most source files whole and its byte pre-filter turned them away (`contentDeclined`): they get
+    // no task at all (a p-limit task costs a handful of promises, thousands of them per repository).
+    const toSearch = candidates.filter((f) => !f.contentDeclined);
+    await Promise.all(
+      toSearch.map((file) =>
+        ctx.limit(async () => {
+          if (file.size > MAX_SOURCE_BYTES) {
+            if (searchOversized(file.path).kind === 'skipped') skipped.push(file.path);
+            return;
+          }
+          // Small files come whole from the walk's read, already through the byte pre-filter; the rest through the
+          // scan's I/O edge.
+          const bytes = file.content ?? (await readBytes(ctx, file, MAX_SOURCE_BYTES));
+          // Opened by the walk, gone or swapped since: not searched, and counted (never a silent pass).
+          if (bytes === undefined) {
+            skipped.push(file.path);
+            return;
+          }
+          const language = languageOf(file.path);
+          // Bytes the walk kept have passed this same test (`isOwnReferenceSource`); skipping it never loses a reference.
+          if (!language || (file.content === undefined && !mayNameModelBytes(language, bytes))) return;
+          if (language === 'config' && isTestData(file.path)) {
+            testData.push(file.path);
+            return;
+          }
+          const text = bytes.toString('utf8');
+          const quick = await quickFinderFor(language);
+          const got =
+            screenText(file.path, text) ??
+            (quick && runQuickFinder(quick, file.path, text, existsLocally)) ??
+            runFinder(await finderFor(language), file.path, text, existsLocally);
+          if (got.kind === 'skipped') skipped.push(file.path);
+          if (got.kind !== 'found') return;
+          pushAll(references, got.refs.references);
+          for (const r of got.refs.references) pushAll(findings, judgeReference(r, reviewed, ctx.policy));
+          for (const d of got.refs.dynamic) findings.push(dynamicFinding(d));
+        }),
+      ),
+    );
     findings.push(
       ...notSearched(
         skipped.sort(),
@@ -106,6 +122,37 @@ function notSearched(files: readonly string[], reason: string | undefined, messa
       evidence: { count: files.length, ...(reason ? { reason } : {}), files: files.slice(0, 200).join(' ') },
     },
   ];
+}
+
+/**
+ * Every file's path and the folders above it, for `existsLocally`: the paths sorted once (a native sort) and searched
+ * by halves. A set of every folder took a loop over every file and its folders, which V8 compiled on a second thread
+ * at more CPU than the loop itself.
+ */
+class LocalPaths {
+  private readonly sorted: readonly string[];
+
+  constructor(files: readonly DiscoveredFile[]) {
+    this.sorted = files.map((f) => f.path).sort();
+  }
+
+  /** A file at `p`, or a folder that holds one (`p/…`; `p-x` and `p.x` sort between the two). */
+  has(p: string): boolean {
+    const at = this.lowerBound(p);
+    if (this.sorted[at] === p) return true;
+    return this.sorted[this.lowerBound(`${p}/`)]?.startsWith(`${p}/`) ?? false;
+  }
+
+  private lowerBound(key: string): number {
+    let lo = 0;
+    let hi = this.sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.sorted[mid]! < key) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
 }
 
 /** Through the scan's I/O edge (counted, regular files only), bounded. */

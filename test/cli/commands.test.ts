@@ -80,8 +80,6 @@ describe('the bundled CLI loads commands and heavy libraries only when used', ()
       'src/refs/sources.ts',
       'src/refs/prefilter.ts',
       'src/refs/needle-scan.ts', // the pre-filter's one-pass byte scan; its tables are built at the first file
-      'src/refs/worker-entry.ts', // where the refs worker's module is, for the walk's caller
-      'src/refs/remote.ts', // starts the refs worker right after the walk (`Stage.start`)
     ]);
     const heavy = loaded.filter(
       (m) =>

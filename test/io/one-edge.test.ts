@@ -10,8 +10,6 @@ import { describe, expect, it } from 'vitest';
 const ALLOWED = new Map([
   ['src/io/', 'the one I/O edge (async today; a bounded blocking helper would belong here)'],
   ['src/hash/worker-source.ts', 'runs in a hash worker thread, where a blocking read blocks only that thread'],
-  ['src/refs/worker.ts', 'runs in the refs worker thread, where a blocking read blocks only that thread'],
-  ['src/refs/worker-entry.ts', "one existsSync per process: whether the refs worker's module is beside the bundle"],
   [
     'src/discover/walk.ts',
     'the walk runs before any stage, one entry at a time: direct calls cost a tenth of thread-pool round trips',
