@@ -91,6 +91,13 @@ const cases: Case[] = [
   { name: 'continuations, markers before hashes, comments between', dir: 'continuation-markers', want: [] },
   { name: 'malformed TOML names its line', dir: 'bad-toml', want: ['CPP001@uv.lock:11'] },
   { name: 'unknown uv.lock version', dir: 'unknown-uv-version', want: ['CPP002@uv.lock:1'] },
+  {
+    // uv `Lock::new` keys packages by PackageId (name, version, source) and refuses the second with DuplicatePackage;
+    // one name and version from two indexes is two packages (the pytorch wheel beside the PyPI sdist).
+    name: 'uv.lock locking one package twice (names normalised) is unreadable; two sources are two packages',
+    dir: 'uv-duplicate-package',
+    want: ['CPP001@twice/uv.lock:18', 'CPP074@two-sources/uv.lock:13'],
+  },
   { name: 'unknown poetry lock-version', dir: 'unknown-poetry-version', want: ['CPP002@poetry.lock:6'] },
   {
     name: 'malicious release by PEP 440 range (a pre-release inside it); locked as an sdist only, it also builds',
