@@ -136,6 +136,13 @@ const cases: Case[] = [
     want: ['CPP071@Pipfile.lock:7', 'CPP071@Pipfile.lock:8', 'CPP071@Pipfile.lock:9'],
   },
   {
+    // PDM `get_trusted_hosts` / `PDMPyPIClient._transport_for`: a source with `verify_ssl = false` is fetched with
+    // verify=False, as pipenv's --trusted-host. Beside pdm.lock the sources are still what `pdm sync` downloads from.
+    name: 'pyproject.toml [[tool.pdm.source]] verify_ssl = false turns TLS checks off, alone and beside pdm.lock',
+    dir: 'pdm-verify-ssl-off',
+    want: ['CPP070@alone/pyproject.toml:12', 'CPP071@alone/pyproject.toml:12', 'CPP071@locked/pyproject.toml:7'],
+  },
+  {
     name: 'Pipfile.lock beside a Pipfile with install_search_all_sources = true: every index for every package',
     dir: 'pipfile-search-all-sources',
     want: ['CPP012@Pipfile.lock:8', 'CPP070@Pipfile.lock:8'],
