@@ -91,6 +91,13 @@ const cases: Case[] = [
   { name: 'continuations, markers before hashes, comments between', dir: 'continuation-markers', want: [] },
   { name: 'malformed TOML names its line', dir: 'bad-toml', want: ['CPP001@uv.lock:11'] },
   { name: 'unknown uv.lock version', dir: 'unknown-uv-version', want: ['CPP002@uv.lock:1'] },
+  {
+    // uv `Lock::new` keys packages by PackageId (name, version, source) and refuses the second with DuplicatePackage;
+    // one name and version from two indexes is two packages (the pytorch wheel beside the PyPI sdist).
+    name: 'uv.lock locking one package twice (names normalised) is unreadable; two sources are two packages',
+    dir: 'uv-duplicate-package',
+    want: ['CPP001@twice/uv.lock:18', 'CPP074@two-sources/uv.lock:13'],
+  },
   { name: 'unknown poetry lock-version', dir: 'unknown-poetry-version', want: ['CPP002@poetry.lock:6'] },
   {
     name: 'malicious release by PEP 440 range (a pre-release inside it); locked as an sdist only, it also builds',
@@ -127,6 +134,13 @@ const cases: Case[] = [
     name: 'Pipfile.lock verify_ssl is read by Python truth: null, 0 and "" turn TLS checks off',
     dir: 'pipfile-verify-ssl-falsy',
     want: ['CPP071@Pipfile.lock:7', 'CPP071@Pipfile.lock:8', 'CPP071@Pipfile.lock:9'],
+  },
+  {
+    // PDM `get_trusted_hosts` / `PDMPyPIClient._transport_for`: a source with `verify_ssl = false` is fetched with
+    // verify=False, as pipenv's --trusted-host. Beside pdm.lock the sources are still what `pdm sync` downloads from.
+    name: 'pyproject.toml [[tool.pdm.source]] verify_ssl = false turns TLS checks off, alone and beside pdm.lock',
+    dir: 'pdm-verify-ssl-off',
+    want: ['CPP070@alone/pyproject.toml:12', 'CPP071@alone/pyproject.toml:12', 'CPP071@locked/pyproject.toml:7'],
   },
   {
     name: 'Pipfile.lock beside a Pipfile with install_search_all_sources = true: every index for every package',

@@ -14,7 +14,7 @@ export interface IndexSettings {
   readonly tool: string;
   /** index-url, extra-index-url, find-links, and declared sources / `[[index]]` tables (key `index`). */
   readonly indexes: readonly ConfigSetting[];
-  /** Hosts whose TLS certificate is not checked (pip `trusted-host`, uv `allow-insecure-host`). */
+  /** Hosts whose TLS certificate is not checked (pip `trusted-host`, uv `allow-insecure-host`, PDM `verify_ssl`). */
   readonly insecureHosts: readonly ConfigSetting[];
 }
 
@@ -60,9 +60,12 @@ export function tomlIndexSettings(file: string, text: string, kind: 'uv.toml' | 
   const asPyproject = kind === 'uv.toml' ? { tool: { uv: doc } } : doc;
   const lineText = kind === 'uv.toml' ? text.replace(/^(\s*)\[\[\s*index\s*\]\]/gm, '$1[[tool.uv.index]]') : text;
   const uv = kind === 'uv.toml' ? doc : isTable(doc.tool) && isTable(doc.tool.uv) ? doc.tool.uv : {};
-  const indexes: ConfigSetting[] = readIndexConfig(asPyproject, lineText)
-    .indexes.filter((d) => d.url !== '')
-    .map((d) => ({ key: `${d.tool} index ${d.name}`, value: d.url, line: d.line }));
+  const declared = readIndexConfig(asPyproject, lineText).indexes.filter((d) => d.url !== '');
+  const indexes: ConfigSetting[] = declared.map((d) => ({
+    key: `${d.tool} index ${d.name}`,
+    value: d.url,
+    line: d.line,
+  }));
   const list = (v: unknown) =>
     (Array.isArray(v) ? v : typeof v === 'string' ? [v] : []).filter((x) => typeof x === 'string');
   for (const url of list(uv['find-links']))
@@ -72,5 +75,18 @@ export function tomlIndexSettings(file: string, text: string, kind: 'uv.toml' | 
     value: h.toLowerCase(),
     line: keyLine(text, 'allow-insecure-host'),
   }));
+  // PDM hands a source with `verify_ssl = false` to its client unverified, as pipenv does: `get_trusted_hosts` (the
+  // `trusted_hosts` of `BaseEnvironment._build_session`) and `PDMPyPIClient._transport_for` (`verify=False`).
+  for (const d of declared.filter((x) => x.verifySsl === false)) {
+    insecureHosts.push({ key: `pdm source ${d.name} verify_ssl = false`, value: hostnameOf(d.url), line: d.line });
+  }
   return { file, tool: kind === 'uv.toml' ? 'uv' : 'the installer', indexes, insecureHosts };
+}
+
+function hostnameOf(url: string): string {
+  try {
+    return new URL(url).hostname.toLowerCase();
+  } catch {
+    return url.toLowerCase();
+  }
 }

@@ -17,6 +17,8 @@ export interface DeclaredIndex {
   readonly priority: 'primary' | 'supplemental' | 'explicit' | 'default' | 'secondary' | 'find-links';
   /** PDM `include_packages`: the only names this source serves, and which no other source may serve. */
   readonly only?: readonly string[];
+  /** PDM `verify_ssl = false`: the source's host is not TLS-checked. */
+  readonly verifySsl?: false;
 }
 
 /** The index configuration of a pyproject.toml: declared indexes and the settings that change how they combine. */
@@ -96,6 +98,7 @@ function pdmSource(s: Record<string, unknown>, line: number): DeclaredIndex | un
     line,
     priority: strOf(s.type) === 'find_links' ? 'find-links' : 'primary',
     ...(only.length > 0 ? { only } : {}),
+    ...(s.verify_ssl === false ? { verifySsl: false as const } : {}),
   };
 }
 

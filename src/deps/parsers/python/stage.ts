@@ -159,7 +159,12 @@ async function scanIndexSettings(
         ? pipConfSettings(file.path, text)
         : tomlIndexSettings(file.path, text, file.format === 'uv-config' ? 'uv.toml' : 'pyproject');
     const pdmOnly = { ...settings, tool: 'PDM', indexes: settings.indexes.filter((i) => i.key.startsWith('pdm ')) };
-    return checkIndexSettings(only === 'pdm' ? { ...pdmOnly, insecureHosts: [] } : settings, policy, lockedHosts);
+    const pdmInsecure = settings.insecureHosts.filter((h) => h.key.startsWith('pdm '));
+    return checkIndexSettings(
+      only === 'pdm' ? { ...pdmOnly, insecureHosts: pdmInsecure } : settings,
+      policy,
+      lockedHosts,
+    );
   } catch {
     // A pyproject.toml that is not TOML is reported beside its lockfile (notification); uv refuses a broken uv.toml.
     return [];

@@ -27,6 +27,7 @@ export function parseUvLock(file: string, text: string): PythonLock {
   const packages: PyPackage[] = [];
   const projects: string[] = [];
   const tables = namedTables(file, text, doc, 'package');
+  assertUniquePackages(file, tables);
   const installedWhen = edgeMarkers(
     tables.map((t) => t.entry),
     doc['supported-markers'],
@@ -103,6 +104,34 @@ function edgeMarkers(
     const own = into.map((m) => `(${m!})`).join(' or ');
     return envs.length > 0 ? `(${own}) and (${envs.map((m) => `(${m})`).join(' or ')})` : own;
   };
+}
+
+/**
+ * uv refuses a lock that holds one package twice: `Lock::new` (reached from `LockWire` → `Lock` when it reads
+ * uv.lock) keys every package by its `PackageId` (name, version, source) and fails with `DuplicatePackage` on the
+ * second. Nothing installs; the same name and version from two sources is two packages (a torch from two indexes).
+ */
+function assertUniquePackages(
+  file: string,
+  tables: readonly { entry: Record<string, unknown>; name: string; line: number }[],
+): void {
+  const seen = new Map<string, number>();
+  for (const { entry, name, line } of tables) {
+    const src = isTable(entry.source) ? entry.source : {};
+    const source = JSON.stringify(Object.entries(src).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    const key = `${normalizeName(name)}\0${strOf(entry.version) ?? ''}\0${source}`;
+    const first = seen.get(key);
+    if (first !== undefined) {
+      const version = strOf(entry.version) !== undefined ? ` ${strOf(entry.version)!}` : '';
+      throw new PyLockError(
+        'LOCKFILE_SHAPE',
+        file,
+        `[[package]] ${name}${version} from the same source is locked twice (first at line ${first}): uv refuses a lock with a duplicate package`,
+        line,
+      );
+    }
+    seen.set(key, line);
+  }
 }
 
 function sourceOf(src: Record<string, unknown>): [PySource, string | undefined] {
