@@ -160,7 +160,7 @@ export const PYTHON_RULES = defineRules([
   {
     id: 'CPP071',
     name: 'PythonTlsVerificationOff',
-    short: 'A requirements file or Pipfile.lock turns TLS certificate checks off for a host.',
+    short: 'A requirements file, Pipfile.lock or PDM source turns TLS certificate checks off for a host.',
     full: "pip's `--trusted-host` (also as `trusted-host` in a pip.conf; a Pipfile source with `verify_ssl = false`, which pipenv passes to pip as `--trusted-host`; a PDM `[[tool.pdm.source]]` with `verify_ssl = false`, which PDM adds to its trusted hosts; uv's `allow-insecure-host`) makes pip accept any certificate, or plain http, from that host: whoever is on the network path can serve the packages.",
     help: "Remove the option (or set `verify_ssl = true`) and serve the index over https with a valid certificate; a corporate CA belongs in the runner's pip configuration (`PIP_CERT`), not in the repository.",
     level: 'error',
