@@ -162,7 +162,13 @@ async function scanLockfile(
   if (denied > 0)
     notifications.push({
       level: 'note',
-      message: `${file.path}: ${denied} package(s) with install scripts are denied by package.json allowScripts, so npm 11.19+ does not run them and they are not reported (CPD012); an older npm ignores allowScripts and runs them`,
+      message: `${file.path}: ${denied} package(s) with install scripts are denied by package.json allowScripts, and package.json pins an npm that reads it (11.19+), so they do not run and are not reported (CPD012)`,
+      path: file.path,
+    });
+  if ((parsed.allowScriptsUnpinned ?? 0) > 0)
+    notifications.push({
+      level: 'note',
+      message: `${file.path}: package.json allowScripts denies the install scripts of ${parsed.allowScriptsUnpinned} package(s), but nothing pins an npm that reads it (packageManager npm@11.19+ or devEngines.packageManager): npm 10 (Node 20's and 22's) ignores allowScripts and runs them, so they are reported (CPD012)`,
       path: file.path,
     });
   // yarn 2+ never reads .npmrc: its registries come from .yarnrc.yml (plugin-npm npmConfigUtils.getScopeRegistry).

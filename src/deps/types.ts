@@ -99,6 +99,11 @@ export interface ParsedLockfile {
    */
   readonly duplicateKeys?: readonly { readonly key: string; readonly line: number }[];
   readonly duplicateKept?: 'first';
+  /**
+   * npm: packages with install scripts that package.json `allowScripts` denies, left to run because nothing pins an
+   * npm that reads `allowScripts` (parsers/npm-allow-scripts.ts `pinsAllowScriptsNpm`).
+   */
+  readonly allowScriptsUnpinned?: number;
   /** pnpm: settings the lockfile records that differ from the configuration (parsers/pnpm-settings.ts). */
   readonly pnpmSettingMismatches?: readonly PnpmSettingMismatch[];
   /** pnpm 9: dependency paths a snapshot needs that the lockfile has no entry for, at the snapshot's line. */

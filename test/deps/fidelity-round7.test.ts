@@ -9,6 +9,9 @@ import { scanDeps } from './helpers.js';
  * from: fixtures/lockfiles/fidelity/README.md. The offline-only notes (CPD131 not verified, CPD137 install scripts
  * unknown) are left out.
  */
+/** Every package of allow-scripts.v3 with an install script, denied or not. */
+const ALL_FIVE = [12, 19, 25, 31, 37].map((l) => `CPD012:warning@package-lock.json:${l}`);
+
 const cases: FidelityCase[] = [
   {
     name: 'npm: a package.json allowScripts deny (name, or the alias target from resolved) stops its scripts; ranges, other versions and allows do not',
@@ -23,6 +26,30 @@ const cases: FidelityCase[] = [
     name: 'npm: dangerously-allow-all-scripts in the project .npmrc bypasses allowScripts, so a denied package still runs its scripts',
     dir: 'allow-scripts-bypass.v3',
     want: ['CPD012:warning@package-lock.json:12'],
+  },
+  {
+    name: 'npm: allowScripts with no npm pinned (the runner’s npm 10 ignores it): every install script is reported',
+    dir: 'allow-scripts-unpinned.v3',
+    want: ALL_FIVE,
+  },
+  {
+    name: 'npm: allowScripts under packageManager npm@10.9.2, which ignores it: every install script is reported',
+    dir: 'allow-scripts-old-npm.v3',
+    want: ALL_FIVE,
+  },
+  {
+    name: 'npm: allowScripts with devEngines.packageManager npm >=11.19.0 (npm 10.9+ refuses another): denials hold',
+    dir: 'allow-scripts-devengines.v3',
+    want: [
+      'CPD012:warning@package-lock.json:19',
+      'CPD012:warning@package-lock.json:25',
+      'CPD012:warning@package-lock.json:37',
+    ],
+  },
+  {
+    name: 'npm: allowScripts with devEngines onFail "warn" (another npm installs anyway): every install script is reported',
+    dir: 'allow-scripts-devengines-warn.v3',
+    want: ALL_FIVE,
   },
   {
     name: 'pnpm 9: a snapshot without its packages entry stops a frozen install (no resolution): CPD165, not a silent pass',
@@ -54,5 +81,12 @@ describe('allowScripts denials are said once per lockfile', () => {
     const notes = r.notifications.filter((n) => n.message.includes('allowScripts'));
     expect(notes.map((n) => [n.level, n.path])).toEqual([['note', 'package-lock.json']]);
     expect(notes[0]?.message).toContain('2 package(s)');
+  });
+
+  it('says when the denials are not applied because no npm that reads them is pinned (allow-scripts-unpinned.v3)', async () => {
+    const r = await scanDeps(path.join(FIDELITY, 'allow-scripts-unpinned.v3'));
+    const notes = r.notifications.filter((n) => n.message.includes('allowScripts'));
+    expect(notes.map((n) => [n.level, n.path])).toEqual([['note', 'package-lock.json']]);
+    expect(notes[0]?.message).toMatch(/denies the install scripts of 2 package\(s\), but nothing pins an npm/);
   });
 });

@@ -35,6 +35,34 @@ export function applyNpmAllowScripts(parsed: ParsedLockfile, allowScripts: unkno
   return { ...parsed, nodes };
 }
 
+/** The first npm that reads `allowScripts` (npm/cli 11.19.0, RFC npm/rfcs#868). */
+const ALLOW_SCRIPTS_NPM = '11.19.0';
+
+/**
+ * Whether the root package.json pins an npm that reads `allowScripts`, so that denials hold for whoever installs:
+ * `packageManager: "npm@<version>"` (corepack runs exactly that npm), or `devEngines.packageManager` naming npm with
+ * a range no older npm satisfies and `onFail` left at `error` (npm ≥ 10.9 `checkDevEngines` refuses to install with
+ * another; `warn` and `ignore` let it go on). Anything else installs with the runner's npm, which on Node 20 and 22
+ * is npm 10: it ignores `allowScripts` and runs every script, so a denial there must not hide a package's scripts
+ * (an attacker's `"evil": false` would otherwise make chainproof look away while npm 10 runs them).
+ */
+export function pinsAllowScriptsNpm(root: Record<string, unknown> | undefined): boolean {
+  const pm = typeof root?.['packageManager'] === 'string' ? /^npm@([^+\s]+)/.exec(root['packageManager'].trim()) : null;
+  if (pm) return semver.valid(pm[1]) !== null && semver.gte(pm[1]!, ALLOW_SCRIPTS_NPM);
+  const devEngines = root?.['devEngines'];
+  const declared = isRecord(devEngines) ? devEngines['packageManager'] : undefined;
+  const entries = (Array.isArray(declared) ? declared : [declared]).filter(isRecord).filter((e) => e['name'] === 'npm');
+  return (
+    entries.length > 0 &&
+    entries.every((e) => {
+      if (e['onFail'] === 'warn' || e['onFail'] === 'ignore') return false;
+      const range = typeof e['version'] === 'string' ? semver.validRange(e['version']) : null;
+      const min = range === null ? null : semver.minVersion(range);
+      return min !== null && semver.gte(min, ALLOW_SCRIPTS_NPM);
+    })
+  );
+}
+
 type Entry =
   | { readonly type: 'registry'; readonly name: string; readonly versions: readonly string[] | undefined }
   | { readonly type: 'resolved'; readonly spec: string };
