@@ -30,15 +30,19 @@ const PRIORITY = [
 ];
 const WEAK = new Set(['md5', 'sha1']);
 
-let ranked: readonly string[] | undefined;
+let rankedCache: readonly string[] | undefined;
+/** PRIORITY's algorithms that node:crypto has, weakest first (worked out once). */
+const ranked = (): readonly string[] => {
+  if (rankedCache === undefined) {
+    const node = new Set(getHashes());
+    rankedCache = PRIORITY.filter((a) => node.has(a));
+  }
+  return rankedCache;
+};
 
 /** ssri `Integrity.pickAlgorithm` with `getPrioritizedHash`: the highest-ranked algorithm, the first written on ties. */
 function pickAlgorithm(algorithms: readonly string[]): string {
-  if (ranked === undefined) {
-    const node = new Set(getHashes());
-    ranked = PRIORITY.filter((a) => node.has(a));
-  }
-  const rank = ranked;
+  const rank = ranked();
   return algorithms.reduce((acc, a) => (rank.indexOf(acc) >= rank.indexOf(a) ? acc : a));
 }
 
@@ -63,7 +67,7 @@ export function ssriVerdict(value: string): SsriVerdict {
   }
   if (digests.size === 0) return { kind: 'invalid' };
   if (digests.size > 1) return { kind: 'several', algorithm, count: digests.size };
-  if (WEAK.has(algorithm) || !ranked!.includes(algorithm)) return { kind: 'weak', algorithm };
+  if (WEAK.has(algorithm) || !ranked().includes(algorithm)) return { kind: 'weak', algorithm };
   return { kind: 'ok' };
 }
 

@@ -51,32 +51,38 @@ export function pnpmSettingMismatches(
   const catalogs = catalogMismatch(data, ws);
   if (catalogs !== undefined) out.push({ field: 'catalogs', line: at('catalogs'), detail: catalogs });
 
-  const wantPatches = Object.keys(isRecord(ws.patchedDependencies) ? ws.patchedDependencies : stringMapKeys(pnpm));
-  const havePatches = isRecord(data.patchedDependencies) ? Object.keys(data.patchedDependencies) : [];
-  const patchDiff = symmetricDifference(wantPatches, havePatches);
-  if (patchDiff.length > 0)
-    out.push({
-      field: 'patchedDependencies',
-      line: at('patchedDependencies'),
-      detail: patchDiff
-        .map((k) => `${k}: ${havePatches.includes(k) ? 'patched in the lockfile only' : 'patched in the config only'}`)
-        .join('; '),
-    });
+  /** A setting that is a set of names: each name on one side only, said with `word` ("patched", "ignored"). */
+  const setMismatch = (
+    field: PnpmSettingMismatch['field'],
+    configured: readonly string[],
+    locked: readonly string[],
+    word: string,
+  ) => {
+    const diff = symmetricDifference(configured, locked);
+    if (diff.length > 0)
+      out.push({
+        field,
+        line: at(field),
+        detail: diff
+          .map((k) => `${k}: ${word} in the ${configured.includes(k) ? 'config' : 'lockfile'} only`)
+          .join('; '),
+      });
+  };
 
-  const ignoredConfig = stringList(
-    Array.isArray(ws.ignoredOptionalDependencies) ? ws.ignoredOptionalDependencies : pnpm.ignoredOptionalDependencies,
+  setMismatch(
+    'patchedDependencies',
+    Object.keys(isRecord(ws.patchedDependencies) ? ws.patchedDependencies : stringMapKeys(pnpm)),
+    isRecord(data.patchedDependencies) ? Object.keys(data.patchedDependencies) : [],
+    'patched',
   );
-  const ignoredDiff = symmetricDifference(ignoredConfig, stringList(data.ignoredOptionalDependencies));
-  if (ignoredDiff.length > 0)
-    out.push({
-      field: 'ignoredOptionalDependencies',
-      line: at('ignoredOptionalDependencies'),
-      detail: ignoredDiff
-        .map(
-          (k) => `${k}: ${ignoredConfig.includes(k) ? 'ignored in the config only' : 'ignored in the lockfile only'}`,
-        )
-        .join('; '),
-    });
+  setMismatch(
+    'ignoredOptionalDependencies',
+    stringList(
+      Array.isArray(ws.ignoredOptionalDependencies) ? ws.ignoredOptionalDependencies : pnpm.ignoredOptionalDependencies,
+    ),
+    stringList(data.ignoredOptionalDependencies),
+    'ignored',
+  );
 
   const extensions = isRecord(ws.packageExtensions) ? ws.packageExtensions : pnpm.packageExtensions;
   const hasExtensions = isRecord(extensions) && Object.keys(extensions).length > 0;

@@ -9,6 +9,7 @@ import type { SidecarRef } from '../pickle/joblib.js';
 import { isTar, readTar, tarfileReadsAsFile, type TarEntry } from '../containers/tar.js';
 import { hardLinkTarget } from '../containers/tar-links.js';
 import { analyseLegacyTarRecords } from '../pickle/torch-legacy.js';
+import { WEIGHTS_ONLY_REFUSED } from '../pickle/weights-only.js';
 import { isNemoConfig, nemoConfigFindings } from './nemo-config.js';
 import { scanTorchScriptCode } from '../containers/torchscript.js';
 import type { ZipArchive, ZipEntry } from '../containers/zip.js';
@@ -514,11 +515,7 @@ function inspectTar(
     add(
       'CPI119',
       `${where}: torch.load with its default weights_only=True (torch >= 2.6) refuses this checkpoint: it is in torch's legacy .tar format, which the weights-only unpickler never reads. Loading it needs weights_only=False, which would also run anything its pickles import: re-save it with a current torch.save (a zip) from a trusted copy, and load that.`,
-      {
-        format: 'legacy-tar',
-        torchLoad:
-          'refused by the default weights_only=True (torch >= 2.6); runs with weights_only=False or torch < 2.6',
-      },
+      { format: 'legacy-tar', ...WEIGHTS_ONLY_REFUSED },
     );
   // `tar.extract('storages')` of a hard link writes its target's bytes there (tarfile `makelink` → `_extract_member`
   // of `_find_link_target`): that member is the record torch reads. (A symlink is left dangling: open() fails.)

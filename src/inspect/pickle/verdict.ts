@@ -1,4 +1,5 @@
 import { opcodeName } from '../../discover/formats/pickle-opcodes.js';
+import { WEIGHTS_ONLY_REFUSED } from './weights-only.js';
 import type { Artifact, Finding, Location } from '../../core/finding.js';
 import type { AllowContext } from './allowlist.js';
 import { isAllowed, isAllowedExactly, matchesPolicy, matchesPolicyExactly } from './allowlist.js';
@@ -126,7 +127,7 @@ export function toFindings(runs: readonly PickleRun[], ctx: VerdictContext): Fin
         pickle: index,
         ...(calls ? { calls } : {}),
         ...(v.kind === 'dangerous' ? { resolvesTo: v.why } : {}),
-        ...(weightsOnly ? WEIGHTS_ONLY : {}),
+        ...(weightsOnly ? WEIGHTS_ONLY_REFUSED : {}),
       };
       const refused = weightsOnly ? ` ${WEIGHTS_ONLY_TEXT}` : '';
       if (weightsOnly) refusedReported = true;
@@ -215,9 +216,6 @@ function isTorchLoaded(ctx: VerdictContext): boolean {
  * before anything calls it, and every global reported here is outside that set (torch.distributed's DTensor
  * classes excepted, which it allows: no claim is made for them).
  */
-const WEIGHTS_ONLY = {
-  torchLoad: 'refused by the default weights_only=True (torch >= 2.6); runs with weights_only=False or torch < 2.6',
-};
 const WEIGHTS_ONLY_TEXT =
   'torch.load refuses this global by default since torch 2.6 (weights_only=True); it runs with weights_only=False or an older torch.';
 
@@ -238,7 +236,7 @@ function weightsOnlyNote(
     ...base,
     ruleId: 'CPI119',
     message: `${where}: torch.load with its default weights_only=True (torch >= 2.6) refuses this checkpoint: it imports ${shown.join(', ')}${more}, outside torch's weights-only allowlist (all on chainproof's safe list). Loading it needs weights_only=False, which would also run anything else such a file imports: save and load a state_dict instead, or allow exactly these with torch.serialization.add_safe_globals.`,
-    evidence: { globals: names.join(','), count: names.length, pickle: index, ...WEIGHTS_ONLY },
+    evidence: { globals: names.join(','), count: names.length, pickle: index, ...WEIGHTS_ONLY_REFUSED },
   };
 }
 
@@ -258,7 +256,7 @@ function weightsOnlyOpcodeNote(
     ...base,
     ruleId: 'CPI119',
     message: `${where}: torch.load with its default weights_only=True (torch >= 2.6) refuses this checkpoint: its pickle uses ${name} (byte ${first.offset}), an opcode the weights-only unpickler does not implement ("Unsupported operand ${first.op}"; torch.save writes protocol 2). Loading it needs weights_only=False, which would also run anything such a file imports: re-save it with torch.save's default protocol.`,
-    evidence: { opcode: name, offset: first.offset, pickle: index, ...WEIGHTS_ONLY },
+    evidence: { opcode: name, offset: first.offset, pickle: index, ...WEIGHTS_ONLY_REFUSED },
   };
 }
 

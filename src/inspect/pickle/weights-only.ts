@@ -53,6 +53,11 @@ export function isWeightsOnlyAllowed(module: string, name: string): boolean {
   return false;
 }
 
+/** Evidence of every "torch.load refuses this by default" finding (CPI119). */
+export const WEIGHTS_ONLY_REFUSED = {
+  torchLoad: 'refused by the default weights_only=True (torch >= 2.6); runs with weights_only=False or torch < 2.6',
+} as const;
+
 /**
  * The opcodes torch/_weights_only_unpickler.py `Unpickler._load` implements; any other raises "Unsupported operand".
  * They are protocol 2's, as torch.save writes by default: a checkpoint saved with `pickle_protocol=4` (FRAME,

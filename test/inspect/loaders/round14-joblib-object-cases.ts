@@ -18,17 +18,13 @@ function joblibObjectArray(inner: Buffer): Buffer {
 /**
  * Inside an object array's pickle, a uint8 NumpyArrayWrapper "followed by its data": `os.system` opcodes. joblib
  * reads that pickle with a plain `pickle.load`, which builds the wrapper as an ordinary object and then runs the
- * opcodes after it; only NumpyUnpickler's `load_build` would have read them as array bytes.
+ * opcodes after it; only NumpyUnpickler's `load_build` would have read them as array bytes. `aligned`: with joblib's
+ * alignment field, for which NumpyUnpickler would read a padding byte first.
  */
-const HIDDEN = Buffer.concat([b('\x80\x02'), numpyArrayWrapper('u1', SYSTEM_OPS.length, false), SYSTEM_OPS, b('0N.')]);
-
-/** The same wrapper with joblib's alignment field: NumpyUnpickler would read a padding byte first. */
-const HIDDEN_ALIGNED = Buffer.concat([
-  b('\x80\x02'),
-  numpyArrayWrapper('u1', SYSTEM_OPS.length, true),
-  SYSTEM_OPS,
-  b('0N.'),
-]);
+const hidden = (aligned: boolean): Buffer =>
+  Buffer.concat([b('\x80\x02'), numpyArrayWrapper('u1', SYSTEM_OPS.length, aligned), SYSTEM_OPS, b('0N.')]);
+const HIDDEN = hidden(false);
+const HIDDEN_ALIGNED = hidden(true);
 
 /** A plain object array pickle of `[1, 'x']` as `pickle.dump(array, protocol=2)` writes it, no wrapper inside. */
 const PLAIN_OBJECTS = Buffer.concat([
@@ -37,27 +33,18 @@ const PLAIN_OBJECTS = Buffer.concat([
   b('\x89]K\x01X\x01\x00\x00\x00x\x86tb.'),
 ]);
 
+/** A top-level stream `{'w': <uint8 array>}` whose array data is `data`. */
+const topArray = (data: Buffer): Buffer =>
+  Buffer.concat([b('\x80\x04}'), short('w'), numpyArrayWrapper('u1', data.length, false), data, b('s.')]);
+
 /**
- * A top-level stream `{'w': <uint8 array>}` whose "array data" is `os.system` opcodes: joblib.load copies them
- * into the array, a plain `pickle.load` (NumpyArrayWrapper builds as an ordinary object) runs them.
+ * "Array data" that is `os.system` opcodes: joblib.load copies them into the array, a plain `pickle.load`
+ * (NumpyArrayWrapper builds as an ordinary object) runs them.
  */
-const TOP_HIDDEN = Buffer.concat([
-  b('\x80\x04}'),
-  short('w'),
-  numpyArrayWrapper('u1', SYSTEM_OPS.length, false),
-  SYSTEM_OPS,
-  b('s.'),
-]);
+const TOP_HIDDEN = topArray(SYSTEM_OPS);
 
 /** The same layout with real array data: 32 bytes that start like opcodes but name no Python module. */
-const TOP_DATA = Buffer.concat([
-  b('\x80\x04}'),
-  short('w'),
-  numpyArrayWrapper('u1', 32, false),
-  b('c\x01\xff\n\x02\n(\x00'),
-  Buffer.alloc(24, 0x3f),
-  b('s.'),
-]);
+const TOP_DATA = topArray(Buffer.concat([b('c\x01\xff\n\x02\n(\x00'), Buffer.alloc(24, 0x3f)]));
 
 const PLAIN_LOADER =
   'pickle.load (Lib/pickle.py _Unpickler.load_build: BUILD only sets state, the next bytes are opcodes)';

@@ -1,5 +1,6 @@
 import { keyLine, readIndexConfig } from './pyproject-indexes.js';
 import { isTable, parseToml } from './toml.js';
+import { hostOf } from './checks/indexes.js';
 
 /** An index, find-links location or TLS exemption a configuration file in the repository sets, at its line. */
 export interface ConfigSetting {
@@ -78,15 +79,7 @@ export function tomlIndexSettings(file: string, text: string, kind: 'uv.toml' | 
   // PDM hands a source with `verify_ssl = false` to its client unverified, as pipenv does: `get_trusted_hosts` (the
   // `trusted_hosts` of `BaseEnvironment._build_session`) and `PDMPyPIClient._transport_for` (`verify=False`).
   for (const d of declared.filter((x) => x.verifySsl === false)) {
-    insecureHosts.push({ key: `pdm source ${d.name} verify_ssl = false`, value: hostnameOf(d.url), line: d.line });
+    insecureHosts.push({ key: `pdm source ${d.name} verify_ssl = false`, value: hostOf(d.url), line: d.line });
   }
   return { file, tool: kind === 'uv.toml' ? 'uv' : 'the installer', indexes, insecureHosts };
-}
-
-function hostnameOf(url: string): string {
-  try {
-    return new URL(url).hostname.toLowerCase();
-  } catch {
-    return url.toLowerCase();
-  }
 }

@@ -25,11 +25,8 @@ export function directPins(doc: Record<string, unknown>): Map<string, DirectPin>
   const out = new Map<string, DirectPin>();
   const add = (name: string, spec: unknown, conditions: readonly string[]) => {
     if (!isTable(spec) || conditions.some((c) => spec[c] !== undefined)) return;
-    const git = strOf(spec.git);
-    const url = strOf(spec.url);
-    const commit = fullCommit(strOf(spec.rev));
-    if (git !== undefined) out.set(normalizeName(name), { kind: 'git', url: git, ...(commit ? { commit } : {}) });
-    else if (url !== undefined) out.set(normalizeName(name), { kind: 'url', url });
+    const pin = pinOf(strOf(spec.git), strOf(spec.rev), strOf(spec.url));
+    if (pin) out.set(normalizeName(name), pin);
   };
   const fromPoetry = (table: unknown) => {
     if (isTable(table)) for (const [name, spec] of Object.entries(table)) add(name, spec, []);
@@ -51,13 +48,23 @@ export function pipfileDirectPins(doc: Record<string, unknown>): Map<string, Dir
     if (!isTable(section)) continue;
     for (const [name, spec] of Object.entries(section)) {
       if (!isTable(spec)) continue;
-      const git = strOf(spec.git);
       const file = strOf(spec.file);
-      const commit = fullCommit(strOf(spec.ref));
-      if (git !== undefined) out.set(normalizeName(name), { kind: 'git', url: git, ...(commit ? { commit } : {}) });
-      else if (file !== undefined && /^https?:\/\//i.test(file))
-        out.set(normalizeName(name), { kind: 'url', url: file });
+      const pin = pinOf(
+        strOf(spec.git),
+        strOf(spec.ref),
+        file !== undefined && /^https?:\/\//i.test(file) ? file : undefined,
+      );
+      if (pin) out.set(normalizeName(name), pin);
     }
   }
   return out;
+}
+
+/** A git repository (at a full commit, when `ref` is one) before an archive URL; none without either. */
+function pinOf(git: string | undefined, ref: string | undefined, url: string | undefined): DirectPin | undefined {
+  if (git !== undefined) {
+    const commit = fullCommit(ref);
+    return { kind: 'git', url: git, ...(commit ? { commit } : {}) };
+  }
+  return url !== undefined ? { kind: 'url', url } : undefined;
 }

@@ -70,15 +70,16 @@ export const pythonDepsStage: Stage = {
     const kindOf = (f: DiscoveredFile) => f.claimed ?? f.format;
     const lockDirs = new Set(lockfiles.filter((f) => kindOf(f) !== 'pip-requirements').map((f) => dirOf(f.path)));
     const pdmDirs = new Set(lockfiles.filter((f) => kindOf(f) === 'pdm-lockfile').map((f) => dirOf(f.path)));
+    const beside = (f: DiscoveredFile) => f.format === 'pyproject-toml' && lockDirs.has(dirOf(f.path));
     const configs = input.files.filter(
-      (f) => CONFIG_FORMATS.has(f.format) || (f.format === 'other' && isInstallEnvFile(f.path)),
+      (f) =>
+        (CONFIG_FORMATS.has(f.format) && (!beside(f) || pdmDirs.has(dirOf(f.path)))) ||
+        (f.format === 'other' && isInstallEnvFile(f.path)),
     );
     const configFindings = await Promise.all(
-      configs.map((file) => {
-        const beside = file.format === 'pyproject-toml' && lockDirs.has(dirOf(file.path));
-        const only = beside ? (pdmDirs.has(dirOf(file.path)) ? 'pdm' : 'none') : 'all';
-        return ctx.limit(() => scanIndexSettings(file, policy, lockedHosts, ctx.files, only));
-      }),
+      configs.map((file) =>
+        ctx.limit(() => scanIndexSettings(file, policy, lockedHosts, ctx.files, beside(file) ? 'pdm' : 'all')),
+      ),
     );
     return {
       findings: dedupe([...lockFindings, ...configFindings.flat()]),
@@ -143,9 +144,8 @@ async function scanIndexSettings(
   policy: PythonCheckPolicy,
   lockedHosts: ReadonlySet<string>,
   files: FileOpener,
-  only: 'all' | 'pdm' | 'none',
+  only: 'all' | 'pdm',
 ): Promise<Finding[]> {
-  if (only === 'none') return [];
   const text = await readBounded(files, file, MAX_MANIFEST_BYTES).catch(() => undefined);
   if (text === undefined) return [];
   try {
@@ -158,13 +158,18 @@ async function scanIndexSettings(
       file.format === 'pip-config'
         ? pipConfSettings(file.path, text)
         : tomlIndexSettings(file.path, text, file.format === 'uv-config' ? 'uv.toml' : 'pyproject');
-    const pdmOnly = { ...settings, tool: 'PDM', indexes: settings.indexes.filter((i) => i.key.startsWith('pdm ')) };
-    const pdmInsecure = settings.insecureHosts.filter((h) => h.key.startsWith('pdm '));
-    return checkIndexSettings(
-      only === 'pdm' ? { ...pdmOnly, insecureHosts: pdmInsecure } : settings,
-      policy,
-      lockedHosts,
-    );
+    // Beside a pdm.lock only PDM's own sources are the install's (the lock's index check covers the rest).
+    const pdm = (c: { readonly key: string }) => c.key.startsWith('pdm ');
+    const read =
+      only === 'pdm'
+        ? {
+            ...settings,
+            tool: 'PDM',
+            indexes: settings.indexes.filter(pdm),
+            insecureHosts: settings.insecureHosts.filter(pdm),
+          }
+        : settings;
+    return checkIndexSettings(read, policy, lockedHosts);
   } catch {
     // A pyproject.toml that is not TOML is reported beside its lockfile (notification); uv refuses a broken uv.toml.
     return [];

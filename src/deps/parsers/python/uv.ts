@@ -119,14 +119,14 @@ function assertUniquePackages(
   for (const { entry, name, line } of tables) {
     const src = isTable(entry.source) ? entry.source : {};
     const source = JSON.stringify(Object.entries(src).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-    const key = `${normalizeName(name)}\0${strOf(entry.version) ?? ''}\0${source}`;
+    const version = strOf(entry.version);
+    const key = `${normalizeName(name)}\0${version ?? ''}\0${source}`;
     const first = seen.get(key);
     if (first !== undefined) {
-      const version = strOf(entry.version) !== undefined ? ` ${strOf(entry.version)!}` : '';
       throw new PyLockError(
         'LOCKFILE_SHAPE',
         file,
-        `[[package]] ${name}${version} from the same source is locked twice (first at line ${first}): uv refuses a lock with a duplicate package`,
+        `[[package]] ${name}${version !== undefined ? ` ${version}` : ''} from the same source is locked twice (first at line ${first}): uv refuses a lock with a duplicate package`,
         line,
       );
     }
