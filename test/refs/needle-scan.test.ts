@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MAX_NEEDLES, needleScanner } from '../../src/refs/needle-scan.js';
@@ -88,5 +89,9 @@ describe('needleScanner', () => {
     ['too-many', Array.from({ length: MAX_NEEDLES + 1 }, (_, i) => `needle${i}`)],
   ])('refuses needles it cannot search: %s', (_case, needles) => {
     expect(() => needleScanner(needles)).toThrow(/needleScanner/);
+  });
+
+  it('runs the module scripts/gen-wasm.mjs assembles from needle-scan.wat (the committed bytes have not drifted)', () => {
+    expect(() => execFileSync(process.execPath, ['scripts/gen-wasm.mjs', '--check'], { stdio: 'pipe' })).not.toThrow();
   });
 });

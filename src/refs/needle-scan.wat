@@ -1,0 +1,96 @@
+;; The needle scan of needle-scan.ts, in WebAssembly: Wu–Manber over byte pairs. scripts/gen-wasm.mjs assembles it
+;; (wabt) into needle-scan-wasm.ts; test/refs/needle-scan.test.ts fails when the two drift.
+;;
+;; Memory, laid out by needle-scan.ts (`LAYOUT` there):
+;;   SHIFT   0       u8 per byte pair: how far no needle can start (the pair read little-endian: b[i-1] | b[i] << 8)
+;;   FIRST   65536   i32 per byte pair: the first needle whose leading pair it is, -1 for none
+;;   NEXT    327680  i32 per needle: the next needle with the same leading pair, -1 at the end
+;;   START   327808  i32 per needle: where its bytes are
+;;   LENGTH  327936  i32 per needle: its length
+;;   (the needles' bytes from 328064)
+;;   INPUT   393216  the bytes to scan
+(module
+  (import "env" "memory" (memory 6))
+  ;; The shortest needle's length (`m`, at least 2) and the answer when every needle is found.
+  (global $m (mut i32) (i32.const 2))
+  (global $all (mut i32) (i32.const 0))
+
+  (func (export "setup") (param $m i32) (param $all i32)
+    (global.set $m (local.get $m))
+    (global.set $all (local.get $all)))
+
+  ;; The needles whose leading pair ends the window at $i (its shift is 0), added to $found when there.
+  (func $verify (param $i i32) (param $n i32) (param $found i32) (result i32)
+    (local $k i32) (local $start i32) (local $length i32) (local $at i32) (local $j i32)
+    (local.set $start (i32.sub (i32.add (local.get $i) (i32.const 1)) (global.get $m)))
+    (local.set $k (i32.load offset=65536 (i32.shl (i32.load16_u offset=393215 (local.get $i)) (i32.const 2))))
+    (block $chained
+      (loop $chain
+        (br_if $chained (i32.lt_s (local.get $k) (i32.const 0)))
+        (block $next
+          (br_if $next (i32.and (local.get $found) (i32.shl (i32.const 1) (local.get $k))))
+          (local.set $length (i32.load offset=327936 (i32.shl (local.get $k) (i32.const 2))))
+          (br_if $next (i32.gt_u (i32.add (local.get $start) (local.get $length)) (local.get $n)))
+          (local.set $at (i32.load offset=327808 (i32.shl (local.get $k) (i32.const 2))))
+          (local.set $j (i32.const 0))
+          (block $differ
+            (loop $compare
+              (br_if $differ (i32.ge_u (local.get $j) (local.get $length)))
+              (br_if $differ
+                (i32.ne
+                  (i32.load8_u offset=393216 (i32.add (local.get $start) (local.get $j)))
+                  (i32.load8_u (i32.add (local.get $at) (local.get $j)))))
+              (local.set $j (i32.add (local.get $j) (i32.const 1)))
+              (br $compare)))
+          (br_if $next (i32.ne (local.get $j) (local.get $length)))
+          (local.set $found (i32.or (local.get $found) (i32.shl (i32.const 1) (local.get $k)))))
+        (local.set $k (i32.load offset=327680 (i32.shl (local.get $k) (i32.const 2))))
+        (br $chain)))
+    (local.get $found))
+
+  ;; Window ends from $i up to $end (exclusive), one window at a time.
+  (func $tail (param $i i32) (param $end i32) (param $n i32) (param $found i32) (result i32)
+    (local $s i32)
+    (block $done
+      (loop $window
+        (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
+        (br_if $done (i32.eq (local.get $found) (global.get $all)))
+        (local.set $s (i32.load8_u (i32.load16_u offset=393215 (local.get $i))))
+        (if (local.get $s)
+          (then (local.set $i (i32.add (local.get $i) (local.get $s))))
+          (else
+            (local.set $found (call $verify (local.get $i) (local.get $n) (local.get $found)))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))))
+        (br $window)))
+    (local.get $found))
+
+  ;; The needles found in INPUT's first $n bytes, bit k for needle k. Two windows move side by side, one from the
+  ;; start and one from the middle: where a window goes next depends on the pair it has just read (a load, a table
+  ;; load, an add), and two independent chains overlap. `half` splits the window ends, not the bytes: a needle is
+  ;; found by the window that ends where its leading pair does, wherever it then runs to.
+  (func (export "scan") (param $n i32) (result i32)
+    (local $i i32) (local $j i32) (local $half i32) (local $s i32) (local $t i32) (local $found i32)
+    (if (i32.lt_u (local.get $n) (global.get $m)) (then (return (i32.const 0))))
+    (local.set $i (i32.sub (global.get $m) (i32.const 1)))
+    (local.set $half (i32.add (local.get $i) (i32.shr_u (i32.sub (local.get $n) (local.get $i)) (i32.const 1))))
+    (local.set $j (local.get $half))
+    (block $done
+      (loop $window
+        (br_if $done (i32.ge_u (local.get $i) (local.get $half)))
+        (br_if $done (i32.ge_u (local.get $j) (local.get $n)))
+        (local.set $s (i32.load8_u (i32.load16_u offset=393215 (local.get $i))))
+        (local.set $t (i32.load8_u (i32.load16_u offset=393215 (local.get $j))))
+        (if (i32.eqz (local.get $s))
+          (then
+            (local.set $found (call $verify (local.get $i) (local.get $n) (local.get $found)))
+            (local.set $s (i32.const 1))))
+        (if (i32.eqz (local.get $t))
+          (then
+            (local.set $found (call $verify (local.get $j) (local.get $n) (local.get $found)))
+            (local.set $t (i32.const 1))))
+        (local.set $i (i32.add (local.get $i) (local.get $s)))
+        (local.set $j (i32.add (local.get $j) (local.get $t)))
+        (br_if $window (i32.ne (local.get $found) (global.get $all)))
+        (return (local.get $found))))
+    (call $tail (local.get $i) (local.get $half) (local.get $n)
+      (call $tail (local.get $j) (local.get $n) (local.get $n) (local.get $found)))))
