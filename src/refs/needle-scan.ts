@@ -15,13 +15,23 @@ import { NEEDLE_SCAN_WASM } from './needle-scan-wasm.js';
  * three times the CPU of the compiled loop over bench `refs`'s 23 MB of source. WebAssembly is compiled before it
  * first runs, in a few hundred microseconds.
  */
-export type NeedleScan = (bytes: Uint8Array) => number;
+export interface NeedleScan {
+  /** The needles `bytes` holds, bit `k` for `needles[k]`; the bytes `has` looks in until the next scan. */
+  (bytes: Uint8Array): number;
+  /**
+   * Whether the bytes last scanned hold `words[k]`: the words too short to scan for (each would cut every skip of
+   * the scan short) or needed only beside a needle, looked up in a file the scan has let through.
+   */
+  has(k: number): boolean;
+}
 
 /** At most this many needles: the answer is a bit set, bit `k` for `needles[k]`. */
 export const MAX_NEEDLES = 31;
+/** Needles and looked-up words together, at most (the module's START and LENGTH tables). */
+const MAX_ENTRIES = 64;
 
 /** Offsets in the module's memory: needle-scan.wat's header says what each holds. */
-const LAYOUT = { shift: 0, first: 65536, next: 327680, start: 327808, length: 327936, needles: 328064, input: 393216 };
+const LAYOUT = { shift: 0, first: 65536, next: 327680, start: 327936, length: 328192, needles: 328448, input: 393216 };
 const PAGE = 65536;
 
 /** The part of the WebAssembly JavaScript API used here (the project's type libraries do not declare it). */
@@ -35,21 +45,32 @@ const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 // Compiled at the first scanner (a scan with no source file never compiles it); each scanner has its own instance.
 let compiled: object | undefined;
 
-export function needleScanner(needles: readonly string[]): NeedleScan {
+export function needleScanner(needles: readonly string[], words: readonly string[] = []): NeedleScan {
   const patterns = needles.map((n) => Buffer.from(n, 'latin1'));
   const m = Math.min(...patterns.map((p) => p.length));
-  if (!(m >= 2) || needles.length > MAX_NEEDLES || patterns.some((p, i) => p.toString('latin1') !== needles[i]))
-    throw new Error(`needleScanner: 1 to ${MAX_NEEDLES} needles, one-byte strings of at least two characters`);
+  const lookups = words.map((w) => Buffer.from(w, 'latin1'));
+  const bytesOf = (p: Buffer, i: number, all: readonly string[]) => p.length > 0 && p.toString('latin1') === all[i];
+  if (
+    !(m >= 2) ||
+    needles.length > MAX_NEEDLES ||
+    needles.length + words.length > MAX_ENTRIES ||
+    !patterns.every((p, i) => bytesOf(p, i, needles)) ||
+    !lookups.every((p, i) => bytesOf(p, i, words))
+  )
+    throw new Error(
+      `needleScanner: 1 to ${MAX_NEEDLES} needles of at least two characters and words of at least one, ${MAX_ENTRIES} in all, one-byte strings`,
+    );
   const memory = new wasm.Memory({ initial: LAYOUT.input / PAGE });
   compiled ??= new wasm.Module(Buffer.from(NEEDLE_SCAN_WASM, 'base64'));
   const exports = new wasm.Instance(compiled, { env: { memory } }).exports as {
     setup(m: number, all: number): void;
     scan(n: number): number;
+    has(k: number, n: number): number;
   };
   const bytes = new Uint8Array(memory.buffer);
-  const words = new Int32Array(memory.buffer);
+  const table = new Int32Array(memory.buffer);
   bytes.fill(m - 1, LAYOUT.shift, LAYOUT.shift + 65536);
-  words.fill(-1, LAYOUT.first / 4, LAYOUT.first / 4 + 65536);
+  table.fill(-1, LAYOUT.first / 4, LAYOUT.first / 4 + 65536);
   // A pair as WebAssembly's i32.load16_u reads it at the window's end: the earlier byte low.
   const pairAt = (p: Buffer, j: number) => p[j - 1]! | (p[j]! << 8);
   let at = LAYOUT.needles;
@@ -57,21 +78,32 @@ export function needleScanner(needles: readonly string[]): NeedleScan {
     for (let j = 1; j < m; j++)
       bytes[LAYOUT.shift + pairAt(p, j)] = Math.min(bytes[LAYOUT.shift + pairAt(p, j)]!, m - 1 - j);
     const end = pairAt(p, m - 1);
-    words[LAYOUT.next / 4 + k] = words[LAYOUT.first / 4 + end]!;
-    words[LAYOUT.first / 4 + end] = k;
-    words[LAYOUT.start / 4 + k] = at;
-    words[LAYOUT.length / 4 + k] = p.length;
+    table[LAYOUT.next / 4 + k] = table[LAYOUT.first / 4 + end]!;
+    table[LAYOUT.first / 4 + end] = k;
+  });
+  [...patterns, ...lookups].forEach((p, k) => {
+    table[LAYOUT.start / 4 + k] = at;
+    table[LAYOUT.length / 4 + k] = p.length;
     bytes.set(p, at);
     at += p.length;
   });
+  if (at > LAYOUT.input) throw new Error('needleScanner: the needles and words are too long together');
   exports.setup(m, 2 ** patterns.length - 1);
   let input = new Uint8Array(memory.buffer, LAYOUT.input);
-  return (data) => {
+  let scanned = 0;
+  const scan = (data: Uint8Array) => {
     if (data.length > input.length) {
       memory.grow(Math.ceil((data.length - input.length) / PAGE));
       input = new Uint8Array(memory.buffer, LAYOUT.input);
     }
     input.set(data);
-    return exports.scan(data.length);
+    scanned = data.length;
+    return exports.scan(scanned);
   };
+  return Object.assign(scan, {
+    has: (k: number) => {
+      if (!(k >= 0 && k < lookups.length)) throw new RangeError(`needleScanner: no word ${k}`);
+      return exports.has(patterns.length + k, scanned) === 1;
+    },
+  });
 }

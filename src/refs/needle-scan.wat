@@ -5,9 +5,9 @@
 ;;   SHIFT   0       u8 per byte pair: how far no needle can start (the pair read little-endian: b[i-1] | b[i] << 8)
 ;;   FIRST   65536   i32 per byte pair: the first needle whose leading pair it is, -1 for none
 ;;   NEXT    327680  i32 per needle: the next needle with the same leading pair, -1 at the end
-;;   START   327808  i32 per needle: where its bytes are
-;;   LENGTH  327936  i32 per needle: its length
-;;   (the needles' bytes from 328064)
+;;   START   327936  i32 per needle, then per looked-up word (64 in all): where its bytes are
+;;   LENGTH  328192  i32 per needle and word: its length
+;;   (the needles' and words' bytes from 328448)
 ;;   INPUT   393216  the bytes to scan
 (module
   (import "env" "memory" (memory 6))
@@ -29,9 +29,9 @@
         (br_if $chained (i32.lt_s (local.get $k) (i32.const 0)))
         (block $next
           (br_if $next (i32.and (local.get $found) (i32.shl (i32.const 1) (local.get $k))))
-          (local.set $length (i32.load offset=327936 (i32.shl (local.get $k) (i32.const 2))))
+          (local.set $length (i32.load offset=328192 (i32.shl (local.get $k) (i32.const 2))))
           (br_if $next (i32.gt_u (i32.add (local.get $start) (local.get $length)) (local.get $n)))
-          (local.set $at (i32.load offset=327808 (i32.shl (local.get $k) (i32.const 2))))
+          (local.set $at (i32.load offset=327936 (i32.shl (local.get $k) (i32.const 2))))
           (local.set $j (i32.const 0))
           (block $differ
             (loop $compare
@@ -93,4 +93,33 @@
         (br_if $window (i32.ne (local.get $found) (global.get $all)))
         (return (local.get $found))))
     (call $tail (local.get $i) (local.get $half) (local.get $n)
-      (call $tail (local.get $j) (local.get $n) (local.get $n) (local.get $found)))))
+      (call $tail (local.get $j) (local.get $n) (local.get $n) (local.get $found))))
+
+  ;; Whether INPUT's first $n bytes hold entry $k of START/LENGTH (a looked-up word, any length from 1): a byte
+  ;; compare at each place its first byte is, for the few words too short or too rare to scan for.
+  (func (export "has") (param $k i32) (param $n i32) (result i32)
+    (local $at i32) (local $length i32) (local $first i32) (local $i i32) (local $last i32) (local $j i32)
+    (local.set $at (i32.load offset=327936 (i32.shl (local.get $k) (i32.const 2))))
+    (local.set $length (i32.load offset=328192 (i32.shl (local.get $k) (i32.const 2))))
+    (if (i32.gt_u (local.get $length) (local.get $n)) (then (return (i32.const 0))))
+    (local.set $first (i32.load8_u (local.get $at)))
+    (local.set $last (i32.sub (local.get $n) (local.get $length)))
+    (block $absent
+      (loop $place
+        (br_if $absent (i32.gt_u (local.get $i) (local.get $last)))
+        (if (i32.eq (i32.load8_u offset=393216 (local.get $i)) (local.get $first))
+          (then
+            (local.set $j (i32.const 1))
+            (block $differ
+              (loop $compare
+                (br_if $differ (i32.ge_u (local.get $j) (local.get $length)))
+                (br_if $differ
+                  (i32.ne
+                    (i32.load8_u offset=393216 (i32.add (local.get $i) (local.get $j)))
+                    (i32.load8_u (i32.add (local.get $at) (local.get $j)))))
+                (local.set $j (i32.add (local.get $j) (i32.const 1)))
+                (br $compare)))
+            (if (i32.eq (local.get $j) (local.get $length)) (then (return (i32.const 1))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $place)))
+    (i32.const 0)))

@@ -1,5 +1,5 @@
 import type { Language } from './languages.js';
-import { needleScanner } from './needle-scan.js';
+import { needleScanner, type NeedleScan } from './needle-scan.js';
 
 /**
  * The refs stage's byte tests, run before any text is decoded or parsed: most source files fail them and are never
@@ -29,7 +29,6 @@ export const MODEL_KEYS: ReadonlySet<string> = new Set([
  * line break, which YAML joins). YAML's other escapes (`\_`, `\N`, `\t`…) and JSON's give no letter or underscore.
  */
 const CONFIG_ESCAPES = ['\\u', '\\x', '\\U', '\\\n', '\\\r'];
-const CONFIG_ESCAPE_BYTES = CONFIG_ESCAPES.map((e) => Buffer.from(e));
 
 /** Whether a config's text may name a model key: the finder runs only when it does. */
 export function mentionsModelKey(text: string): boolean {
@@ -37,11 +36,15 @@ export function mentionsModelKey(text: string): boolean {
   return CONFIG_ESCAPES.some((e) => text.includes(e));
 }
 
-const MODEL_KEY_BYTES = [...MODEL_KEYS].map((k) => Buffer.from(k));
+/** The keys scanned for in one pass (needle-scan.ts), then the backslash and the escapes looked up where none is. */
+const CONFIG_LOOKUPS = ['\\', ...CONFIG_ESCAPES];
+let configScanner: NeedleScan | undefined;
 
 /** Whether a config's bytes may name a model key (the keys are ASCII, which UTF-8 keeps byte for byte). */
 export function mentionsModelKeyBytes(bytes: Buffer): boolean {
-  return MODEL_KEY_BYTES.some((k) => bytes.includes(k)) || CONFIG_ESCAPE_BYTES.some((e) => bytes.includes(e));
+  const scan = (configScanner ??= needleScanner([...MODEL_KEYS], CONFIG_LOOKUPS));
+  if (scan(bytes) !== 0) return true;
+  return scan.has(0) && CONFIG_ESCAPES.some((_, k) => scan.has(k + 1));
 }
 
 /**
@@ -50,7 +53,6 @@ export function mentionsModelKeyBytes(bytes: Buffer): boolean {
  * themselves are identifiers, read as written. In a file with a backslash these count without their module.
  */
 const ESCAPED_WORDS = ['pipeline', 'downloadFile', 'snapshotDownload'];
-const BACKSLASH = 0x5c;
 
 /**
  * Characters after which (past white space) a loader word is neither called nor bound by an import: `.` (a member:
@@ -141,9 +143,14 @@ const NEEDLES = [
   ...new Set([...LOADER_NEEDLES.flatMap(([words, module]) => (module ? [...words, module] : words)), ...ESCAPED_WORDS]),
 ];
 const SCANNED = NEEDLES.filter((w) => w.length >= MIN_SCANNED && !LOOKED_UP.has(w));
+/** Words looked up (needle-scan.ts `has`) in a file the scan let through: the rest of NEEDLES, and the backslash. */
+const LOOKUPS = [...NEEDLES.filter((w) => !SCANNED.includes(w)), '\\'];
+const BACKSLASH = LOOKUPS.length - 1;
 // Built at the first file (two 64 Ki tables): a scan with no source file never pays for them.
-let scanner: ReturnType<typeof needleScanner> | undefined;
-const scanNeedles = (bytes: Buffer) => (scanner ??= needleScanner(SCANNED))(bytes);
+let scanner: NeedleScan | undefined;
+const scanNeedles = (bytes: Buffer) => (scanner ??= needleScanner(SCANNED, LOOKUPS))(bytes);
+/** Whether the bytes `scanNeedles` last read hold `LOOKUPS[k]`. */
+const holds = (k: number) => scanner!.has(k);
 const bitOf = (w: string) => {
   const k = SCANNED.indexOf(w);
   return k < 0 ? 0 : 1 << k;
@@ -155,23 +162,23 @@ if (!LOADER_NEEDLES.every(([words, module]) => (module && bitOf(module)) || word
 
 /**
  * Each entry's test as bit masks over the scan's answer, built once: the entry's module must be there (its bit), then
- * one of its scanned words (any bit of `words`), else one of its short words, looked up natively — only in a file
- * that holds the module, so `hub` is searched for only where `torch` is. A closure per entry that looked each needle
- * up by name on every file cost more CPU than the scan itself on an ML repository (4 in 10 Python files name torch).
+ * one of its scanned words (any bit of `words`), else one of its short words, looked up — only in a file that holds
+ * the module, so `hub` is looked for only where `torch` is. A closure per entry that looked each needle up by name on
+ * every file cost more CPU than the scan itself on an ML repository (4 in 10 Python files name torch).
  */
 const ENTRY_MASKS = LOADER_NEEDLES.map(([words, module]) => ({
   module: module === undefined ? 0 : bitOf(module),
-  // A module too short to scan for (none today) is looked up natively once a word is there.
-  shortModule: module !== undefined && bitOf(module) === 0 ? Buffer.from(module, 'latin1') : undefined,
+  // A module too rare to scan for (LOOKED_UP) is looked up once a word is there.
+  lookedUpModule: module !== undefined && bitOf(module) === 0 ? LOOKUPS.indexOf(module) : -1,
   words: words.reduce((bits, w) => bits | bitOf(w), 0),
-  shortWords: words.filter((w) => bitOf(w) === 0).map((w) => Buffer.from(w, 'latin1')),
+  lookedUpWords: words.filter((w) => bitOf(w) === 0).map((w) => LOOKUPS.indexOf(w)),
 }));
 
-function passesAnEntry(bytes: Buffer, found: number): boolean {
+function passesAnEntry(found: number): boolean {
   for (const entry of ENTRY_MASKS) {
     if ((found & entry.module) !== entry.module) continue;
-    const word = (found & entry.words) !== 0 || entry.shortWords.some((w) => bytes.includes(w));
-    if (word && (entry.shortModule === undefined || bytes.includes(entry.shortModule))) return true;
+    const word = (found & entry.words) !== 0 || entry.lookedUpWords.some(holds);
+    if (word && (entry.lookedUpModule < 0 || holds(entry.lookedUpModule))) return true;
   }
   return false;
 }
@@ -187,7 +194,7 @@ export function mayCallLoaderBytes(bytes: Buffer, language: Language = 'python')
   if (
     language === 'javascript' &&
     (found & ESCAPED_BITS) !== 0 &&
-    bytes.includes(BACKSLASH) &&
+    holds(BACKSLASH) &&
     usesEscapedModuleWord(
       (w, from) => bytes.indexOf(w, from, 'latin1'),
       (i) => bytes[i]!,
@@ -195,7 +202,7 @@ export function mayCallLoaderBytes(bytes: Buffer, language: Language = 'python')
     )
   )
     return true;
-  return passesAnEntry(bytes, found);
+  return passesAnEntry(found);
 }
 
 /** The byte test for a config (a model key) or for source (a loader word). */

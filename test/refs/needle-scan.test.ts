@@ -83,6 +83,39 @@ describe('needleScanner', () => {
     expect([h(Buffer.from('..huby')), h(Buffer.from('hubz'))]).toEqual([2, 0]);
   });
 
+  it('looks up words in the bytes it last scanned, as Buffer.includes does (fast-check)', () => {
+    const words = ['hub', 'LLM', '\\', 'huggingface_hub', 'x'];
+    const g = needleScanner(NEEDLES, words);
+    const piece = fc.oneof(
+      fc.constantFrom(...words, ...NEEDLES),
+      fc.constantFrom(...words).map((w) => w.slice(1)),
+      fc.string({ maxLength: 4 }),
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 20 }), (pieces) => {
+        const b = Buffer.from(pieces.join(''));
+        expect(g(b)).toBe(byIncludes(NEEDLES, b));
+        expect(words.map((_, k) => g.has(k))).toEqual(words.map((w) => b.includes(w)));
+      }),
+      { numRuns: 2000 },
+    );
+    // The subject is the last scan's bytes, not an earlier (longer) one's.
+    g(Buffer.from('github hub'));
+    g(Buffer.from('gi'));
+    expect(g.has(0)).toBe(false);
+    expect(() => g.has(words.length)).toThrow(RangeError);
+  });
+
+  it('grows for a file of MB and still answers for small ones after it', () => {
+    const g = needleScanner(NEEDLES, ['hub']);
+    const big = Buffer.alloc(3 * 1024 * 1024, 'a');
+    big.write('torch.hub', big.length - 9, 'latin1');
+    expect(g(big)).toBe(1 << NEEDLES.indexOf('torch'));
+    expect(g.has(0)).toBe(true);
+    expect(g(Buffer.from('from_pretrained'))).toBe(1 << NEEDLES.indexOf('from_pretrained'));
+    expect(g.has(0)).toBe(false);
+  });
+
   it.each([
     ['one-byte', ['a']],
     ['not-latin1', ['\u2028x']],

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { LOADER_NEEDLES, mayCallLoader, mayCallLoaderBytes, searchBytes, searchText } from '../../src/refs/find.js';
 import { findJavaScriptReferences } from '../../src/refs/javascript.js';
 import { findPythonReferences } from '../../src/refs/python.js';
+import { MODEL_KEYS, mentionsModelKey, mentionsModelKeyBytes } from '../../src/refs/prefilter.js';
 import { REPO, runMain } from '../helpers/cli.js';
 
 /**
@@ -184,6 +185,23 @@ describe('mayCallLoader', () => {
       fc.property(fc.array(piece, { maxLength: 10 }), (pieces) => {
         const text = pieces.join('');
         if (mayCallLoader(text, 'javascript')) expect(mayCallLoaderBytes(Buffer.from(text), 'javascript')).toBe(true);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  // A config's byte test (one needle scan for the keys, then the escapes looked up) against the text test.
+  it('the config byte test passes exactly where the text test does (fast-check)', () => {
+    const piece = fc.oneof(
+      fc.constantFrom(...MODEL_KEYS),
+      fc.constantFrom(...MODEL_KEYS).map((k) => k.slice(0, -1)),
+      fc.constantFrom('\\u', '\\x', '\\U', '\\\n', '\\\r', '\\', '\\n', 'u', ': ', '"'),
+      fc.string({ maxLength: 4 }),
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 12 }), (pieces) => {
+        const text = pieces.join('');
+        expect(mentionsModelKeyBytes(Buffer.from(text))).toBe(mentionsModelKey(text));
       }),
       { numRuns: 2000 },
     );
