@@ -28,7 +28,7 @@ const ARRAY_OPCODES_PEEK = 64 * 1024;
  * The BUILD hook of a plain `pickle.load`: only state that a `__setstate__` executes is checked. A
  * NumpyArrayWrapper built here is an ordinary object, and the bytes after it are read as opcodes.
  */
-const plainBuild: NonNullable<VmOptions['afterBuild']> = (obj, src, run) => {
+export const plainBuild: NonNullable<VmOptions['afterBuild']> = (obj, src, run) => {
   checkExecState(obj, run, src.pos);
   return undefined;
 };

@@ -11,7 +11,7 @@ import { toFindings } from './verdict.js';
 import { judgeKerasArchives, judgeKerasArchivesSync } from './keras-object.js';
 import { pickleSteps } from './vm.js';
 import { judgeTorchBytes, judgeTorchBytesSync } from './torch-bytes.js';
-import { joblibHook, type SidecarRef } from './joblib.js';
+import { joblibHook, plainBuild, type SidecarRef } from './joblib.js';
 import { isLegacyMagic, legacyTorchRestSteps } from './torch-legacy-stream.js';
 import { scanTail } from './tail-scan.js';
 
@@ -99,31 +99,56 @@ function addTailImports(runs: readonly PickleRun[], tail: Buffer | undefined, at
 
 /** A module or attribute path as Python spells one; random array bytes practically never form two in a row. */
 const PY_PATH = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
+const isPythonName = (g: { readonly module: string; readonly name: string }) =>
+  PY_PATH.test(g.module) && PY_PATH.test(g.name);
 
 /**
- * A file holding a joblib NumpyArrayWrapper is read two ways: `joblib.load` (NumpyUnpickler.load_build) copies
- * the bytes after the wrapper's BUILD as array data, but a plain `pickle.load` — what many load a `.pkl` with —
- * builds the wrapper as an ordinary object and goes on reading those bytes as opcodes. The imports a lexical
- * read finds there (tail-scan.ts) join the pickle's, when they are Python names: real array data stops the
- * read within a few bytes and does not spell `module\nname\n`, a payload hidden for pickle.load does. Only the
- * first 64 KiB are kept (joblib.ts `ARRAY_OPCODES_PEEK`): a payload pushed further out by padding opcodes is not seen.
+ * A pickle holding a joblib NumpyArrayWrapper is read two ways. `joblib.load` (NumpyUnpickler.load_build) copies
+ * the bytes after the wrapper's BUILD as array data; a plain `pickle.load` — what many load a `.pkl` with — builds
+ * the wrapper as an ordinary object (Lib/pickle.py `load_build` only sets its state) and goes on reading those bytes
+ * as opcodes, with the same stack and memo, to STOP or its first error. The pickle is read again from its first
+ * opcode the way pickle.load reads it (`plainLoadRun`), and what that reading imports and calls joins the pickle's:
+ * only names spelled as Python names (real array data read as opcodes stops within a few bytes, and whatever else it
+ * would "import" fails to import), and a limit reached on the way is reported, never a silent pass.
+ *
+ * A decompressed stream cannot be read twice: there the first 64 KiB after the wrapper (joblib.ts
+ * `ARRAY_OPCODES_PEEK`) are read lexically instead (tail-scan.ts), which sees what they spell, not what a payload
+ * pushed further out or fetched from the memo does.
  */
-function addPlainLoadImports(runs: readonly PickleRun[]): void {
-  const run = runs.find((r) => r.arrayData !== undefined);
-  if (run?.arrayData === undefined) return;
-  for (const t of scanTail(run.arrayData.bytes, run.arrayData.at)) {
-    if (!PY_PATH.test(t.module) || !PY_PATH.test(t.name)) continue;
-    const key = `${t.module}\u0000${t.name}`;
-    if (!run.globals.has(key)) run.globals.set(key, { ...t, count: 1 });
+function addPlainLoad(run: PickleRun, plain: PickleRun | undefined): void {
+  if (plain === undefined) {
+    if (run.arrayData === undefined) return;
+    for (const t of scanTail(run.arrayData.bytes, run.arrayData.at)) {
+      const key = `${t.module}\u0000${t.name}`;
+      if (isPythonName(t) && !run.globals.has(key)) run.globals.set(key, { ...t, count: 1 });
+    }
+    return;
   }
+  for (const [key, g] of plain.globals) if (isPythonName(g) && !run.globals.has(key)) run.globals.set(key, g);
+  for (const [key, c] of plain.calls)
+    if (c.target !== undefined && isPythonName(c.target) && !run.calls.has(key)) run.calls.set(key, c);
+  for (const p of plain.problems)
+    if (p.kind === 'budget')
+      run.problems.push({
+        ...p,
+        message: `read as a plain pickle.load reads the array data after a joblib NumpyArrayWrapper: ${p.message}`,
+      });
 }
+
+/** The pickle that holds the first joblib NumpyArrayWrapper, if any. */
+const wrapperRun = (runs: readonly PickleRun[]) => runs.find((r) => r.arrayData !== undefined);
+
+/** The pickle starting at `start` as a plain `pickle.load` reads it (a NumpyArrayWrapper is an ordinary object). */
+const plainLoadRun = (src: ByteSource) => pickleSteps(src, { afterBuild: plainBuild });
 
 /** Pickles in a source that never needs refilling (a buffer). */
 export function analysePickleSource(src: ByteSource, target: PickleTarget): Finding[] {
   const analysed = driveSync(analyseSteps(src, target));
   const at = stoppedAt(analysed.runs);
   if (at !== undefined) addTailImports(analysed.runs, src.region(at, Math.min(src.end - at, MAX_TAIL)), at);
-  addPlainLoadImports(analysed.runs);
+  const wrapped = wrapperRun(analysed.runs);
+  const whole = wrapped && src.region(0, src.end);
+  if (wrapped) addPlainLoad(wrapped, whole && driveSync(plainLoadRun(ByteSource.fromBuffer(whole, wrapped.start))));
   judgeKerasArchivesSync(analysed.runs, (at, len) => src.region(at, len));
   judgeTorchBytesSync(analysed.runs, target.member, (at, len) => src.region(at, len), embeddedJudge(target));
   return findingsOf(analysed, target);
@@ -150,7 +175,14 @@ export async function analysePickleFile(
   const analysed = await driveAsync(analyseSteps(src, target), src);
   const at = stoppedAt(analysed.runs);
   if (at !== undefined) addTailImports(analysed.runs, await file.read(at, Math.min(end - at, MAX_TAIL)), at);
-  addPlainLoadImports(analysed.runs);
+  const wrapped = wrapperRun(analysed.runs);
+  if (wrapped) {
+    // A decompressed stream only reads forward: there the lexical read of addPlainLoad stands in.
+    const again = (file as { readonly openEnded?: boolean }).openEnded
+      ? undefined
+      : ByteSource.fromFile(file, wrapped.start, end);
+    addPlainLoad(wrapped, again && (await driveAsync(plainLoadRun(again), again)));
+  }
   // A pickled Keras model's archive is re-read from the file by range, once the stream is done.
   await judgeKerasArchives(analysed.runs, (at, len) =>
     at + len <= end ? file.read(at, len) : Promise.resolve(undefined),

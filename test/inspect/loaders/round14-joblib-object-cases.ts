@@ -46,6 +46,41 @@ const TOP_HIDDEN = topArray(SYSTEM_OPS);
 /** The same layout with real array data: 32 bytes that start like opcodes but name no Python module. */
 const TOP_DATA = topArray(Buffer.concat([b('c\x01\xff\n\x02\n(\x00'), Buffer.alloc(24, 0x3f)]));
 
+/**
+ * Array data that is 70 KiB of `N0` (push None, pop it: opcodes that do nothing) and then `os.system`: pickle.load
+ * reads every byte of it as opcodes, however far the payload sits.
+ */
+const TOP_PADDED = topArray(Buffer.concat([Buffer.from('N0'.repeat(35 * 1024), 'latin1'), SYSTEM_OPS]));
+
+/**
+ * `os` and `system` memoized before the wrapper (BINPUT 0 and 1, popped), and the array data only fetches them back
+ * (BINGET) for STACK_GLOBAL: no module name is spelled after the wrapper, pickle.load still imports os.system.
+ */
+const TOP_FROM_MEMO = Buffer.concat([
+  b('\x80\x04'),
+  short('os'),
+  b('q\x000'),
+  short('system'),
+  b('q\x010}'),
+  short('w'),
+  numpyArrayWrapper('u1', 12, false),
+  b('h\x00h\x01\x93'),
+  short('id'),
+  b('\x85R0'),
+  b('s.'),
+]);
+
+/** 100 KiB of seeded pseudo-random bytes as the data of a uint8 array (real weights read as opcodes). */
+const TOP_RANDOM = topArray(
+  Buffer.from(
+    Array.from({ length: 100 * 1024 }, (_, i) => {
+      let x = Math.imul(i + 1, 0x9e3779b1) >>> 0;
+      x ^= x >>> 15;
+      return Math.imul(x, 0x85ebca6b) >>> 24;
+    }),
+  ),
+);
+
 const PLAIN_LOADER =
   'pickle.load (Lib/pickle.py _Unpickler.load_build: BUILD only sets state, the next bytes are opcodes)';
 
@@ -86,6 +121,24 @@ export const ROUND14_JOBLIB_OBJECT_CASES: readonly UnseenCase[] = [
     name: 'joblib file whose uint8 array data starts like opcodes but names no module',
     loader: PLAIN_LOADER,
     files: { 'model.pkl': TOP_DATA },
+    want: [],
+  },
+  {
+    name: 'pickle whose uint8 array data pads 70 KiB of no-op opcodes before os.system, named model.pkl',
+    loader: PLAIN_LOADER,
+    files: { 'model.pkl': TOP_PADDED },
+    want: ['CPI001:error'],
+  },
+  {
+    name: 'pickle whose uint8 array data calls os.system through names memoized before the wrapper',
+    loader: PLAIN_LOADER,
+    files: { 'model.pkl': TOP_FROM_MEMO },
+    want: ['CPI001:error'],
+  },
+  {
+    name: 'joblib file whose uint8 array holds 100 KiB of random bytes',
+    loader: PLAIN_LOADER,
+    files: { 'model.pkl': TOP_RANDOM },
     want: [],
   },
 ];
