@@ -40,12 +40,17 @@ interface WasmApi {
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { readonly exports: unknown };
 }
-const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
 
 // Compiled at the first scanner (a scan with no source file never compiles it); each scanner has its own instance.
 let compiled: object | undefined;
 
-export function needleScanner(needles: readonly string[], words: readonly string[] = []): NeedleScan {
+export function needleScanner(
+  needles: readonly string[],
+  words: readonly string[] = [],
+  /** The WebAssembly API to run the loop with; null for none (what `node --jitless` has), as tests ask. */
+  webAssembly: WasmApi | null = wasm ?? null,
+): NeedleScan {
   const patterns = needles.map((n) => Buffer.from(n, 'latin1'));
   const m = Math.min(...patterns.map((p) => p.length));
   const lookups = words.map((w) => Buffer.from(w, 'latin1'));
@@ -60,9 +65,10 @@ export function needleScanner(needles: readonly string[], words: readonly string
     throw new Error(
       `needleScanner: 1 to ${MAX_NEEDLES} needles of at least two characters and words of at least one, ${MAX_ENTRIES} in all, one-byte strings`,
     );
-  const memory = new wasm.Memory({ initial: LAYOUT.input / PAGE });
-  compiled ??= new wasm.Module(Buffer.from(NEEDLE_SCAN_WASM, 'base64'));
-  const exports = new wasm.Instance(compiled, { env: { memory } }).exports as {
+  if (webAssembly === null) return includesScanner(patterns, lookups);
+  const memory = new webAssembly.Memory({ initial: LAYOUT.input / PAGE });
+  compiled ??= new webAssembly.Module(Buffer.from(NEEDLE_SCAN_WASM, 'base64'));
+  const exports = new webAssembly.Instance(compiled, { env: { memory } }).exports as {
     setup(m: number, all: number): void;
     scan(n: number): number;
     has(k: number, n: number): number;
@@ -104,6 +110,25 @@ export function needleScanner(needles: readonly string[], words: readonly string
     has: (k: number) => {
       if (!(k >= 0 && k < lookups.length)) throw new RangeError(`needleScanner: no word ${k}`);
       return exports.has(patterns.length + k, scanned) === 1;
+    },
+  });
+}
+
+/**
+ * The same answers from a `Buffer.includes` per needle, where the runtime has no WebAssembly (`node --jitless`):
+ * slower, never a different verdict.
+ */
+function includesScanner(patterns: readonly Buffer[], lookups: readonly Buffer[]): NeedleScan {
+  let last: Uint8Array = Buffer.alloc(0);
+  const scan = (data: Uint8Array) => {
+    last = data;
+    const b = Buffer.from(data.buffer, data.byteOffset, data.length);
+    return patterns.reduce((bits, p, k) => (b.includes(p) ? bits | (1 << k) : bits), 0);
+  };
+  return Object.assign(scan, {
+    has: (k: number) => {
+      if (!(k >= 0 && k < lookups.length)) throw new RangeError(`needleScanner: no word ${k}`);
+      return Buffer.from(last.buffer, last.byteOffset, last.length).includes(lookups[k]!);
     },
   });
 }

@@ -1,13 +1,18 @@
 import { execFileSync } from 'node:child_process';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MAX_NEEDLES, needleScanner } from '../../src/refs/needle-scan.js';
+import { MAX_NEEDLES, needleScanner as scanner } from '../../src/refs/needle-scan.js';
 
 /** The scan must answer exactly as one `Buffer.includes` per needle: it decides which files are never decoded. */
 const byIncludes = (needles: readonly string[], b: Buffer) =>
   needles.reduce((bits, n, k) => (b.includes(n) ? bits | (1 << k) : bits), 0);
 
-describe('needleScanner', () => {
+// Run in WebAssembly, and without it (`node --jitless` has none): the same answers either way.
+describe.each([
+  ['WebAssembly', undefined],
+  ['no WebAssembly', null],
+] as const)('needleScanner (%s)', (_runtime, api) => {
+  const needleScanner = (needles: readonly string[], words?: readonly string[]) => scanner(needles, words, api);
   const NEEDLES = ['torch', 'transformers', 'from_pretrained', 'create_model', 'huggingface', 'hf_hub_download'];
   const scan = needleScanner(NEEDLES);
 
