@@ -101,10 +101,17 @@ export function findConfigReferencesFast(
         scalars.set(key, { value: value.value, at: value.at });
       else stack.push(value);
     }
-    const trust = node.pairs.some(
-      (p) => p.key === 'trust_remote_code' && p.value.kind === 'scalar' && p.value.value === true,
+    // config.ts: the last scalar `trust_remote_code` of the mapping decides (a later key overrides an earlier one).
+    const trust = node.pairs.findLast((p) => p.key === 'trust_remote_code' && p.value.kind === 'scalar');
+
+    mappingReferences(
+      out,
+      path,
+      scalars,
+      trust?.value.kind === 'scalar' && trust.value.value === true,
+      existsLocally,
+      at,
     );
-    mappingReferences(out, path, scalars, trust, existsLocally, at);
   }
   return out;
 }

@@ -31,6 +31,9 @@ describe('findConfigReferencesFast', () => {
       text: '# run\nmodel:\n  model_name_or_path: org/a\n  revision: main\n  layers:\n    - 1\n    - q_proj\ndata:\n  name: imdb\nteacher:\n    model_name: org/b\n    trust_remote_code: true\nbase_model: org/c\n',
     },
     { name: 'duplicate-keys', text: 'model_name: org/first\nother: 1\nmodel_name: org/second\n' },
+    // fast-check's counterexample (seed 1391178104): the later trust_remote_code overrides the earlier `true`.
+    { name: 'trust-overridden', text: 'model_id: org/a\ntrust_remote_code: true\ntrust_remote_code: org/a\n' },
+    { name: 'trust-set-last', text: 'model_id: org/a\ntrust_remote_code: false\ntrust_remote_code: true\n' },
     { name: 'url', text: 'model_name_or_path: https://huggingface.co/org/u/resolve/abc/model.onnx\n' },
     {
       name: 'typed-values',
