@@ -88,40 +88,74 @@ export function keptStatements(text: string): LogicalLine[] | undefined {
     else if (list[list.length - 1] !== i) list.push(i);
   });
   // `load = AutoModel.from_pretrained` or `load = partial(AutoModel.from_pretrained, …)`: a name bound once to a
-  // loader (syntax.ts `bindAliases`, `throughPartial`) calls it, so the statements naming it may call a loader too. Repeated for chains (`a = M.from_pretrained`, `b = a`).
+  // loader (syntax.ts `bindAliases`, `throughPartial`) calls it, so the statements naming it may call a loader too.
+  // Repeated for chains (`a = M.from_pretrained`, `b = a`).
+  const reads = aliasReads(text, lines, assigners, partialCallees);
   for (let added = true; added;) {
     added = false;
-    for (const [name, at] of assigners) {
-      if (at.length !== 1 || triggers.has(name)) continue;
-      const line = text.slice(lines[at[0]!]!.start, lines[at[0]!]!.end);
-      const alias = line.includes('(') ? null : ALIAS.exec(line);
-      const bound = alias ? null : BOUND_PARTIAL.exec(line);
-      const partial = bound && bound[2]!.split('.').some((part) => partialCallees.has(part.trim())) ? bound : null;
-      const read = alias?.[1] === name ? alias[2]!.split('.') : partial?.[1] === name ? (line.match(WORD) ?? []) : [];
-      if (read.some((part) => triggers.has(part.trim()))) {
-        triggers.add(name);
-        added = true;
-      }
+    for (const [name, read] of reads) {
+      if (triggers.has(name) || !read.some((part) => triggers.has(part))) continue;
+      triggers.add(name);
+      added = true;
     }
   }
-  const names = new Set<string>();
+  const trigger = new RegExp(`${NOT_ID_BEFORE}(?:${[...triggers].join('|')})${NOT_ID_AFTER}`, 'g');
   const work: number[] = [];
-  const take = (i: number) => {
+  lineHits(trigger, text, lines, (i) => {
     if (keep[i] === 2) return;
     keep[i] = 2;
     work.push(i);
-  };
-  const trigger = new RegExp(`${NOT_ID_BEFORE}(?:${[...triggers].join('|')})${NOT_ID_AFTER}`, 'g');
-  lineHits(trigger, text, lines, take);
-  // Every name a kept statement reads brings in every statement that may assign it.
+  });
+  keepAssigners(work, keep, words, assigners);
+  return lines.filter((_, i) => keep[i]);
+}
+
+/**
+ * What each name assigned once reads when its one statement binds it to another name (`name = a.b.c`) or to a
+ * `functools.partial` call (every word of the statement): the names that make it a trigger in turn. Read once per
+ * file, not once per round of the fixpoint; names whose statement is neither shape are left out.
+ */
+function aliasReads(
+  text: string,
+  lines: readonly LogicalLine[],
+  assigners: ReadonlyMap<string, readonly number[]>,
+  partialCallees: ReadonlySet<string>,
+): [name: string, read: string[]][] {
+  const out: [string, string[]][] = [];
+  for (const [name, at] of assigners) {
+    if (at.length !== 1) continue;
+    const line = text.slice(lines[at[0]!]!.start, lines[at[0]!]!.end);
+    const alias = line.includes('(') ? null : ALIAS.exec(line);
+    const bound = alias ? null : BOUND_PARTIAL.exec(line);
+    const partial = bound && bound[2]!.split('.').some((part) => partialCallees.has(part.trim())) ? bound : null;
+    const read = alias?.[1] === name ? alias[2]!.split('.') : partial?.[1] === name ? (line.match(WORD) ?? []) : [];
+    if (read.length > 0) out.push([name, read.map((part) => part.trim())]);
+  }
+  return out;
+}
+
+/**
+ * Every name a kept statement reads brings in every statement that may assign it (`keep` 2), until no new statement
+ * comes in: the constants the kept calls resolve, and the constants those are built from.
+ */
+function keepAssigners(
+  work: number[],
+  keep: Uint8Array,
+  words: (line: number) => readonly string[],
+  assigners: ReadonlyMap<string, readonly number[]>,
+): void {
+  const names = new Set<string>();
   while (work.length > 0) {
     for (const w of words(work.pop()!)) {
       if (names.has(w)) continue;
       names.add(w);
-      for (const j of assigners.get(w) ?? []) take(j);
+      for (const j of assigners.get(w) ?? []) {
+        if (keep[j] === 2) continue;
+        keep[j] = 2;
+        work.push(j);
+      }
     }
   }
-  return lines.filter((_, i) => keep[i]);
 }
 
 /**
