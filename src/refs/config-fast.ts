@@ -108,7 +108,7 @@ export function findConfigReferencesFast(
       out,
       path,
       scalars,
-      trust?.value.kind === 'scalar' && trust.value.value === true,
+      trust?.value.kind === 'scalar' && trustsRemoteCode(trust.value.value, trust.value.plain),
       existsLocally,
       at,
     );
@@ -130,7 +130,7 @@ function revisionFor(key: string, scalars: ReadonlyMap<string, { value: string }
 }
 
 type Value =
-  | { readonly kind: 'scalar'; readonly value: unknown; readonly at: number }
+  | { readonly kind: 'scalar'; readonly value: unknown; readonly at: number; readonly plain: boolean }
   | { readonly kind: 'map'; readonly pairs: { readonly key: string; value: Value }[] }
   | { readonly kind: 'seq'; readonly items: Value[] };
 
@@ -181,7 +181,12 @@ function readBlocks(text: string): Value | undefined {
     const raw = pair ? m[3] : m[2];
     const valueAt =
       raw === undefined ? start + line.length : start + line.indexOf(raw, indent + (pair ? m[2]!.length + 1 : 1));
-    const value: Value = { kind: 'scalar', value: raw === undefined ? null : typed(raw), at: valueAt };
+    const value: Value = {
+      kind: 'scalar',
+      value: raw === undefined ? null : typed(raw),
+      at: valueAt,
+      plain: raw === undefined || !(raw.startsWith("'") || raw.startsWith('"')),
+    };
     if (top.node.kind === 'seq') top.node.items.push(value);
     else if (top.node.kind === 'map') {
       const key = m[2]!;
@@ -192,6 +197,16 @@ function readBlocks(text: string): Value | undefined {
     }
   }
   return stack[0]?.node;
+}
+
+/**
+ * Whether a YAML scalar sets `trust_remote_code` as Python reads the config: a boolean true, or a plain (unquoted)
+ * `yes`/`on` in any of its cases, which PyYAML's SafeLoader (YAML 1.1 `bool` resolver, `yaml.safe_load`, what
+ * transformers' `HfArgumentParser.parse_yaml_file` and most training scripts load configs with) reads as True,
+ * where yaml's 1.2 core schema keeps a string.
+ */
+export function trustsRemoteCode(value: unknown, plain: boolean): boolean {
+  return value === true || (plain && typeof value === 'string' && /^(?:yes|Yes|YES|on|On|ON)$/.test(value));
 }
 
 /** A scalar's value under yaml's core schema: quoted is a string; plain is null, a boolean, a number or a string. */

@@ -1,5 +1,5 @@
 import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type YAMLMap } from 'yaml';
-import { findConfigReferencesFast, mappingReferences } from './config-fast.js';
+import { findConfigReferencesFast, mappingReferences, trustsRemoteCode } from './config-fast.js';
 import { MODEL_KEYS } from './prefilter.js';
 import { sourceExtension } from './sources.js';
 import type { FileReferences } from './types.js';
@@ -47,7 +47,8 @@ export function findConfigReferencesWithYaml(
       for (const item of node.items) {
         if (!isPair(item) || !isScalar(item.key)) continue;
         const key = String(item.key.value);
-        if (key === 'trust_remote_code' && isScalar(item.value)) trust = item.value.value === true;
+        if (key === 'trust_remote_code' && isScalar(item.value))
+          trust = trustsRemoteCode(item.value.value, item.value.type === 'PLAIN');
         if (isScalar(item.value) && typeof item.value.value === 'string')
           scalars.set(key, { value: item.value.value, at: item.value.range?.[0] ?? 0 });
         else if (key !== '<<') stack.push(item.value);
@@ -64,7 +65,8 @@ export function findConfigReferencesWithYaml(
         for (const m of mergedMaps(doc, item.value).flatMap((merged) => merged.items)) {
           if (!isPair(m) || !isScalar(m.key) || !isScalar(m.value)) continue;
           const key = String(m.key.value);
-          if (key === 'trust_remote_code' && trust === undefined) trust = m.value.value === true;
+          if (key === 'trust_remote_code' && trust === undefined)
+            trust = trustsRemoteCode(m.value.value, m.value.type === 'PLAIN');
           if (typeof m.value.value === 'string' && !scalars.has(key)) scalars.set(key, { value: m.value.value, at });
         }
       }

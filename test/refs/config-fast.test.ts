@@ -33,6 +33,8 @@ describe('findConfigReferencesFast', () => {
     { name: 'duplicate-keys', text: 'model_name: org/first\nother: 1\nmodel_name: org/second\n' },
     // fast-check's counterexample (seed 1391178104): the later trust_remote_code overrides the earlier `true`.
     { name: 'trust-overridden', text: 'model_id: org/a\ntrust_remote_code: true\ntrust_remote_code: org/a\n' },
+    { name: 'trust-yes', text: 'model_id: org/a\ntrust_remote_code: yes\n' },
+    { name: 'trust-quoted-on', text: "model_id: org/a\ntrust_remote_code: 'On'\n" },
     { name: 'trust-set-last', text: 'model_id: org/a\ntrust_remote_code: false\ntrust_remote_code: true\n' },
     { name: 'url', text: 'model_name_or_path: https://huggingface.co/org/u/resolve/abc/model.onnx\n' },
     {
@@ -65,6 +67,23 @@ describe('findConfigReferencesFast', () => {
     // Workflow YAML goes to the shell reader (sources.ts languageOf), never to a config reader.
     .filter((f) => /\.ya?ml$/.test(f) && languageOf(f) === 'config')
     .sort();
+  // PyYAML's SafeLoader (YAML 1.1, `yaml.safe_load`) reads a plain yes/on as True: {'a': True, 'b': True, 'c': 'y',
+  // 'd': 'yes'} for `a: yes`, `b: On`, `c: y`, `d: "yes"` (Debian python3-yaml). transformers then runs the repo's code.
+  it.each([
+    ['yes', true],
+    ['On', true],
+    ['ON', true],
+    ['True', true],
+    ['y', false],
+    ['"yes"', false],
+    ["'on'", false],
+    ['no', false],
+  ] as const)('trust_remote_code: %s runs remote code: %s (PyYAML)', (written, runs) => {
+    const text = `model_name_or_path: org/a\ntrust_remote_code: ${written}\n`;
+    expect(findConfigReferencesWithYaml('c.yaml', text, local).references[0]?.runsRemoteCode).toBe(runs);
+    expect(agrees('c.yaml', text)).toBe(true);
+  });
+
   it.each(fixtures)('decides fixtures/refs/%s alone, as yaml does', (rel) => {
     expect(agrees(rel, readFileSync(path.join(REPO, 'fixtures', 'refs', rel), 'utf8'))).toBe(true);
   });
