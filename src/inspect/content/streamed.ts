@@ -58,10 +58,12 @@ export async function analyseCompressedStream(
   // floor is above the pickle reader's read-ahead (~4 MiB), which can pass the start of a joblib array before its
   // BUILD declares it: a 4 KB bzip2 of a GiB of zeros is a genuine joblib file.
   let cap = Math.min(t.limits.maxEntrySize, Math.max(RATIO_FLOOR, src.size * t.limits.maxRatio));
+  const levels: { readonly kind: StreamedCompression; readonly cap: number }[] = [];
   try {
     for (let depth = 1; ; depth++) {
       const s = new InflateSource(t.path, kind, input, budget, cap);
       opened.push(s);
+      levels.push({ kind, cap });
       member = member === '' ? `<${kind}>` : `${member}!<${kind}>`;
       const head = await s.read(0, HEAD);
       const inner = sniffCompression(head);
@@ -91,6 +93,7 @@ export async function analyseCompressedStream(
         allow: t.allow,
         what: 'pickle',
         member,
+        reopen: () => Promise.resolve(reopenStreams(src, levels, t)),
         ...(t.onSidecar ? { onSidecar: t.onSidecar } : {}),
       });
       const hit = opened.find((o) => o.limitHit);
@@ -106,6 +109,34 @@ export async function analyseCompressedStream(
   } finally {
     await closeAll();
   }
+}
+
+/**
+ * The same nesting of streams over `src` again, from its first byte, with a budget of its own (the limits of the
+ * first reading): a decompressed stream only reads forward, and the plain `pickle.load` reading of a joblib file
+ * (pickles.ts `addPlainLoad`) starts over. Closing it closes every level.
+ */
+function reopenStreams(
+  src: FileSource,
+  levels: readonly { readonly kind: StreamedCompression; readonly cap: number }[],
+  t: StreamTarget,
+): FileSource {
+  const budget: DecompressBudget = { left: t.limits.maxTotalBytes, dataLeft: t.limits.maxArrayBytes };
+  const chain: InflateSource[] = [];
+  let input = src;
+  for (const { kind, cap } of levels) chain.push((input = new InflateSource(t.path, kind, input, budget, cap)));
+  const last = chain[chain.length - 1]!;
+  return {
+    path: last.path,
+    size: last.size,
+    openEnded: true,
+    read: (offset, length) => last.read(offset, length),
+    readInto: (target, at, offset, length) => last.readInto(target, at, offset, length),
+    chunks: (start, end, chunkSize) => last.chunks(start, end, chunkSize),
+    close: async () => {
+      await Promise.all(chain.map((c) => c.close()));
+    },
+  } as FileSource;
 }
 
 function isContainerHead(h: Buffer): boolean {

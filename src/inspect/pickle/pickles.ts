@@ -41,6 +41,11 @@ export interface PickleTarget {
   readonly member?: string;
   readonly allow: AllowContext;
   readonly what: string;
+  /**
+   * The same content from its start again, for a source that only reads forward (a decompressed stream): the plain
+   * `pickle.load` reading of a joblib file (`addPlainLoad`) reads it a second time. Closed by the caller.
+   */
+  readonly reopen?: () => Promise<FileSource>;
   /** Told of each joblib sidecar file the pickle makes `joblib.load` open (top-level files only). */
   readonly onSidecar?: (ref: SidecarRef) => void;
 }
@@ -138,6 +143,34 @@ function addPlainLoad(run: PickleRun, plain: PickleRun | undefined): void {
 /** The pickle that holds the first joblib NumpyArrayWrapper, if any. */
 const wrapperRun = (runs: readonly PickleRun[]) => runs.find((r) => r.arrayData !== undefined);
 
+/**
+ * The pickle at `start` of a file as a plain `pickle.load` reads it. A decompressed stream only reads forward: it is
+ * decompressed again from its start (`PickleTarget.reopen`), else undefined (addPlainLoad's lexical read stands in).
+ */
+async function plainLoadFile(
+  file: FileSource,
+  target: PickleTarget,
+  start: number,
+  end: number,
+): Promise<PickleRun | undefined> {
+  const forwardOnly = (file as { readonly openEnded?: boolean }).openEnded === true;
+  if (!forwardOnly) {
+    const again = ByteSource.fromFile(file, start, end);
+    return driveAsync(plainLoadRun(again), again);
+  }
+  if (target.reopen === undefined) return undefined;
+  const fresh = await target.reopen();
+  try {
+    const again = ByteSource.fromFile(fresh, start);
+    return await driveAsync(plainLoadRun(again), again);
+  } catch {
+    // Corrupt past where the first reading stopped, or a limit of the second decompression: the lexical read stands.
+    return undefined;
+  } finally {
+    await fresh.close();
+  }
+}
+
 /** The pickle starting at `start` as a plain `pickle.load` reads it (a NumpyArrayWrapper is an ordinary object). */
 const plainLoadRun = (src: ByteSource) => pickleSteps(src, { afterBuild: plainBuild });
 
@@ -176,13 +209,7 @@ export async function analysePickleFile(
   const at = stoppedAt(analysed.runs);
   if (at !== undefined) addTailImports(analysed.runs, await file.read(at, Math.min(end - at, MAX_TAIL)), at);
   const wrapped = wrapperRun(analysed.runs);
-  if (wrapped) {
-    // A decompressed stream only reads forward: there the lexical read of addPlainLoad stands in.
-    const again = (file as { readonly openEnded?: boolean }).openEnded
-      ? undefined
-      : ByteSource.fromFile(file, wrapped.start, end);
-    addPlainLoad(wrapped, again && (await driveAsync(plainLoadRun(again), again)));
-  }
+  if (wrapped) addPlainLoad(wrapped, await plainLoadFile(file, target, wrapped.start, end));
   // A pickled Keras model's archive is re-read from the file by range, once the stream is done.
   await judgeKerasArchives(analysed.runs, (at, len) =>
     at + len <= end ? file.read(at, len) : Promise.resolve(undefined),

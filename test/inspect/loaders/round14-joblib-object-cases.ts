@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { numpyArrayWrapper } from '../pickle/joblib-wrapper.js';
 import type { UnseenCase } from './unseen-runner.js';
 
@@ -139,6 +140,24 @@ export const ROUND14_JOBLIB_OBJECT_CASES: readonly UnseenCase[] = [
     name: 'joblib file whose uint8 array holds 100 KiB of random bytes',
     loader: PLAIN_LOADER,
     files: { 'model.pkl': TOP_RANDOM },
+    want: [],
+  },
+  {
+    name: 'gzipped pickle whose uint8 array data pads 70 KiB of no-op opcodes before os.system (pickle.load(gzip.open))',
+    loader: PLAIN_LOADER,
+    files: { 'model.pkl.gz': gzipSync(TOP_PADDED) },
+    want: ['CPI001:error'],
+  },
+  {
+    name: 'gzipped pickle whose uint8 array data calls os.system through memoized names (pickle.load(gzip.open))',
+    loader: PLAIN_LOADER,
+    files: { 'model.pkl.gz': gzipSync(TOP_FROM_MEMO) },
+    want: ['CPI001:error'],
+  },
+  {
+    name: 'gzipped joblib file whose uint8 array holds 100 KiB of random bytes',
+    loader: PLAIN_LOADER,
+    files: { 'model.pkl.gz': gzipSync(TOP_RANDOM) },
     want: [],
   },
 ];
