@@ -161,7 +161,7 @@ async function plainLoadFile(
   if (target.reopen === undefined) return undefined;
   const fresh = await target.reopen();
   try {
-    const again = ByteSource.fromFile(fresh, start);
+    const again = ByteSource.fromFile(fresh, start, end);
     return await driveAsync(plainLoadRun(again), again);
   } catch {
     // Corrupt past where the first reading stopped, or a limit of the second decompression: the lexical read stands.

@@ -1,4 +1,5 @@
 import { gzipSync } from 'node:zlib';
+import { buildTar } from '../containers/build.js';
 import { numpyArrayWrapper } from '../pickle/joblib-wrapper.js';
 import type { UnseenCase } from './unseen-runner.js';
 
@@ -159,5 +160,11 @@ export const ROUND14_JOBLIB_OBJECT_CASES: readonly UnseenCase[] = [
     loader: PLAIN_LOADER,
     files: { 'model.pkl.gz': gzipSync(TOP_RANDOM) },
     want: [],
+  },
+  {
+    name: 'gzipped tar whose model.pkl pads 70 KiB of no-op opcodes before os.system (tarfile + pickle.load)',
+    loader: PLAIN_LOADER,
+    files: { 'model.tar.gz': gzipSync(buildTar('model.pkl', TOP_PADDED)) },
+    want: ['CPI001:error'],
   },
 ];
