@@ -75,7 +75,13 @@ export async function analyseCompressedStream(
       }
       if (inner === undefined && isTar(head)) {
         const findings: Finding[] = [];
-        const target = { path: t.path, allow: t.allow, member, maxImage: t.limits.maxInMemory };
+        const target = {
+          path: t.path,
+          allow: t.allow,
+          member,
+          maxImage: t.limits.maxInMemory,
+          reopen: () => Promise.resolve(reopenStreams(src, levels, t)),
+        };
         const tar = await walkTarStream(s, target, findings);
         if (tar === undefined) return undefined;
         if (opened.some((o) => o.limitHit)) findings.push(limitFinding(t, member, s.produced));

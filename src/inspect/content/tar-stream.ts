@@ -22,6 +22,8 @@ export interface TarStreamTarget {
   /** Where the tar sits (`<gzip>`); undefined for a tar file read by ranges. */
   readonly member: string | undefined;
   readonly maxImage: number;
+  /** The tar's stream again from its start, when it only reads forward (pickles.ts `PickleTarget.reopen`). */
+  readonly reopen?: () => Promise<FileSource>;
 }
 
 /** A tar's bytes: a decompressed stream (whose cap shows as `limitHit`) or a plain file read by ranges. */
@@ -99,7 +101,7 @@ export async function walkTarStream(
     if (!keep(listedOnly(h))) return undefined;
     const member = t.member === undefined ? name : `${t.member}!${name}`;
     if (pickle) {
-      const what = { path: t.path, allow: t.allow, what: 'pickle', member };
+      const what = { path: t.path, allow: t.allow, what: 'pickle', member, ...(t.reopen ? { reopen: t.reopen } : {}) };
       findings.push(...(await analysePickleFile(s, what, start, start + size)));
     } else if (!unrecognised(head)) {
       findings.push({

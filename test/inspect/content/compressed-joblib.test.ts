@@ -7,7 +7,9 @@ import { analyseCompressedStream } from '../../../src/inspect/content/streamed.j
 import { bufferFileSource } from '../../../src/io/file-source.js';
 import { compressedJoblib } from './compressed-joblib.js';
 import { joblibArrayPickle } from './sparse-checkpoints.js';
-import { exitAtError, inspectAtLimits, ruleAtMember, SMALL_LIMITS } from './small-limits.js';
+import { exitAtError, inspectAtLimits, ROOMY_LIMITS, ruleAtMember, SMALL_LIMITS } from './small-limits.js';
+import { buildTar } from '../../hostile/helpers/tar.js';
+import { numpyArrayWrapper } from '../pickle/joblib-wrapper.js';
 
 const root = mkdtempSync(path.join(tmpdir(), 'cp-joblib-big-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -20,6 +22,31 @@ function joblibBytes(arrayBytes: number, evil: boolean): Buffer {
   const { lead, after } = joblibArrayPickle(arrayBytes / 4, evil);
   return Buffer.concat([lead, Buffer.alloc(arrayBytes), after]);
 }
+
+describe('a joblib pickle in a gzipped tar, read as the stream decompresses', () => {
+  // A tar member over 8 MiB is read from the decompressing stream (tar-stream.ts), never held: pickle.load of that
+  // member runs the opcodes after its NumpyArrayWrapper however far out, so the stream is decompressed again from its
+  // start for that reading (streamed.ts reopenStreams), with a budget of its own.
+  const b = (s: string): Buffer => Buffer.from(s, 'latin1');
+  const SYSTEM_OPS = b('cos\nsystem\nX\x02\x00\x00\x00id\x85R0');
+  const member = (data: Buffer): Buffer =>
+    Buffer.concat([b('\x80\x04}\x8c\x01w'), numpyArrayWrapper('u1', data.length, false), data, b('s.')]);
+  it.each([
+    // 9 MiB of `N0` (push None, pop it) and then os.system: pickle.load runs it, joblib.load copies it as array bytes.
+    {
+      name: 'padded-payload',
+      data: Buffer.concat([b('N0'.repeat(9 << 19)), SYSTEM_OPS]),
+      want: ['CPI001:<gzip>!model.pkl'],
+    },
+    // 9 MiB of array bytes that are no opcodes: the reading stops at once.
+    { name: 'plain-array', data: Buffer.alloc(9 * MiB, 0xff), want: [] },
+  ])('$name', async ({ name, data, want }) => {
+    const dir = path.join(root, `tar-${name}`);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, 'checkpoint.pkl.gz'), gzipSync(buildTar([{ name: 'model.pkl', data: member(data) }])));
+    expect((await inspectAtLimits(dir, ROOMY_LIMITS)).map(ruleAtMember)).toEqual(want);
+  });
+});
 
 describe('genuine large compressed joblib files: array bytes are skipped, not charged as a bomb', () => {
   // joblib.load → NumpyArrayWrapper.read_array copies `count * itemsize` bytes from the decompressor into
