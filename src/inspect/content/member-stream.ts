@@ -1,6 +1,6 @@
 import type { FileSource } from '../../core/file-source.js';
 import type { Finding } from '../../core/finding.js';
-import { InflateSource } from '../containers/inflate-source.js';
+import { InflateSource, type DecompressBudget } from '../containers/inflate-source.js';
 import { analysePickleFile } from '../pickle/pickles.js';
 import type { ContentContext } from './content.js';
 
@@ -33,9 +33,18 @@ export async function analyseDeflatedMember(
   const left = ctx.limits.maxTotalBytes - ctx.extracted;
   const budget = { left, dataLeft: ctx.limits.maxArrayBytes };
   const cap = Math.min(ctx.limits.maxEntrySize, Math.max(16 << 20, e.compressedSize * ctx.limits.maxRatio));
-  const s = new InflateSource(ctx.path, 'deflate', sliceSource(src, dataAt, e.compressedSize), budget, cap);
+  const inflate = (b: DecompressBudget) =>
+    new InflateSource(ctx.path, 'deflate', sliceSource(src, dataAt, e.compressedSize), b, cap);
+  const s = inflate(budget);
   try {
-    const findings = await analysePickleFile(s, { path: ctx.path, allow: ctx.allow, what: 'pickle', member: e.name });
+    const findings = await analysePickleFile(s, {
+      path: ctx.path,
+      allow: ctx.allow,
+      what: 'pickle',
+      member: e.name,
+      // The plain pickle.load reading of a joblib wrapper (pickles.ts addPlainLoad) inflates the member again.
+      reopen: () => Promise.resolve(inflate({ left, dataLeft: ctx.limits.maxArrayBytes })),
+    });
     ctx.extracted += s.counted;
     if (s.limitHit)
       findings.push({

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
+import { numpyArrayWrapper } from '../pickle/joblib-wrapper.js';
 import { sparseZip } from './sparse-checkpoints.js';
 import { exitAtError, inspectAtLimits, ROOMY_LIMITS, ruleAtMember } from './small-limits.js';
 
@@ -27,6 +28,28 @@ function bigBytesPickle(n: number, evil: boolean): Buffer {
 }
 
 describe('deflated pickle members of a zip read by ranges are inflated as the pickle reader goes', () => {
+  // pickle.load of a member that holds a joblib NumpyArrayWrapper runs the bytes after it as opcodes, however far out:
+  // the member is inflated again from its start for that reading (pickles.ts addPlainLoad, PickleTarget.reopen).
+  it.each([
+    { name: 'os.system behind 9 MiB of no-op opcodes', evil: true, want: ['CPI001:model.pkl'] },
+    { name: '9 MiB of plain array bytes', evil: false, want: [] },
+  ])('zip, deflated model.pkl with a joblib wrapper: $name', async ({ evil, want }) => {
+    const dir = path.join(root, `joblib-${evil}`);
+    mkdirSync(dir, { recursive: true });
+    const b = (s: string) => Buffer.from(s, 'latin1');
+    const data = evil
+      ? Buffer.concat([b('N0'.repeat(9 << 19)), b('cos\nsystem\nX\x02\x00\x00\x00id\x85R0')])
+      : Buffer.alloc(9 * MiB, 0xff);
+    const pickle = Buffer.concat([b('\x80\x04}\x8c\x01w'), numpyArrayWrapper('u1', data.length, false), data, b('s.')]);
+    sparseZip(path.join(dir, 'models.zip'), [
+      { name: 'model.pkl', method: 8, data: deflateRawSync(pickle, { level: 1 }), size: pickle.length },
+      { name: 'hole.bin', size: 100 * MiB },
+    ]);
+    // The 100 MiB hole (what makes the zip read by ranges) is a member too large to hold: its own CPI012.
+    const found = (await inspectAtLimits(dir, ROOMY_LIMITS)).map(ruleAtMember);
+    expect(found.filter((r) => r !== 'CPI012:hole.bin')).toEqual(want);
+  });
+
   // Past what a member was once inflated whole into (maxInMemory: a CPI012 error, benign or not); the zip is past
   // 64 MiB (a 100 MiB storage hole), so it is read by ranges. At limits scaled to MiBs: a 12 MiB data.pkl, past the
   // 6 MiB held in memory and the 8 MiB from which a member is streamed (zip-ranged.ts), within the 16 MiB budget of
