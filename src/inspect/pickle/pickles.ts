@@ -116,9 +116,10 @@ const isPythonName = (g: { readonly module: string; readonly name: string }) =>
  * only names spelled as Python names (real array data read as opcodes stops within a few bytes, and whatever else it
  * would "import" fails to import), and a limit reached on the way is reported, never a silent pass.
  *
- * A decompressed stream cannot be read twice: there the first 64 KiB after the wrapper (joblib.ts
- * `ARRAY_OPCODES_PEEK`) are read lexically instead (tail-scan.ts), which sees what they spell, not what a payload
- * pushed further out or fetched from the memo does.
+ * A decompressed stream is read again through `PickleTarget.reopen` (streamed.ts, member-stream.ts). Where the second
+ * reading cannot be had (no reopen, or it fails on corrupt data past where the first stopped), the first 64 KiB after
+ * the wrapper (joblib.ts `ARRAY_OPCODES_PEEK`) are read lexically instead (tail-scan.ts), which sees what they spell,
+ * not what a payload pushed further out or fetched from the memo does.
  */
 function addPlainLoad(run: PickleRun, plain: PickleRun | undefined): void {
   if (plain === undefined) {

@@ -114,7 +114,7 @@ export interface PickleRun {
   typeCalls?: { singleton: number; other: number };
   /**
    * The first bytes after the first joblib NumpyArrayWrapper's BUILD, where its data begins: joblib skips them, a
-   * plain `pickle.load` reads them as opcodes (joblib.ts, pickles.ts `addPlainLoadImports`).
+   * plain `pickle.load` reads them as opcodes (joblib.ts, pickles.ts `addPlainLoad`).
    */
   arrayData?: { readonly at: number; readonly bytes: Buffer };
   /** The first opcode torch's weights-only unpickler does not implement (weights-only.ts `WEIGHTS_ONLY_OPCODES`). */
