@@ -9,7 +9,7 @@ import { compressedJoblib } from './compressed-joblib.js';
 import { joblibArrayPickle } from './sparse-checkpoints.js';
 import { exitAtError, inspectAtLimits, ROOMY_LIMITS, ruleAtMember, SMALL_LIMITS } from './small-limits.js';
 import { buildTar } from '../../hostile/helpers/tar.js';
-import { numpyArrayWrapper } from '../pickle/joblib-wrapper.js';
+import { noOpPadding, numpyArrayWrapper } from '../pickle/joblib-wrapper.js';
 
 const root = mkdtempSync(path.join(tmpdir(), 'cp-joblib-big-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -32,10 +32,10 @@ describe('a joblib pickle in a gzipped tar, read as the stream decompresses', ()
   const member = (data: Buffer): Buffer =>
     Buffer.concat([b('\x80\x04}\x8c\x01w'), numpyArrayWrapper('u1', data.length, false), data, b('s.')]);
   it.each([
-    // 9 MiB of `N0` (push None, pop it) and then os.system: pickle.load runs it, joblib.load copies it as array bytes.
+    // 9 MiB of strings pushed and popped, and then os.system: pickle.load runs it, joblib.load copies it as array bytes.
     {
       name: 'padded-payload',
-      data: Buffer.concat([b('N0'.repeat(9 << 19)), SYSTEM_OPS]),
+      data: Buffer.concat([noOpPadding(9 * MiB), SYSTEM_OPS]),
       want: ['CPI001:<gzip>!model.pkl'],
     },
     // 9 MiB of array bytes that are no opcodes: the reading stops at once.

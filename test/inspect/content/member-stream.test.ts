@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { numpyArrayWrapper } from '../pickle/joblib-wrapper.js';
+import { noOpPadding, numpyArrayWrapper } from '../pickle/joblib-wrapper.js';
 import { sparseZip } from './sparse-checkpoints.js';
 import { exitAtError, inspectAtLimits, ROOMY_LIMITS, ruleAtMember } from './small-limits.js';
 
@@ -38,7 +38,7 @@ describe('deflated pickle members of a zip read by ranges are inflated as the pi
     mkdirSync(dir, { recursive: true });
     const b = (s: string) => Buffer.from(s, 'latin1');
     const data = evil
-      ? Buffer.concat([b('N0'.repeat(9 << 19)), b('cos\nsystem\nX\x02\x00\x00\x00id\x85R0')])
+      ? Buffer.concat([noOpPadding(9 * MiB), b('cos\nsystem\nX\x02\x00\x00\x00id\x85R0')])
       : Buffer.alloc(9 * MiB, 0xff);
     const pickle = Buffer.concat([b('\x80\x04}\x8c\x01w'), numpyArrayWrapper('u1', data.length, false), data, b('s.')]);
     sparseZip(path.join(dir, 'models.zip'), [

@@ -40,3 +40,14 @@ export function numpyArrayWrapper(typestr: string, n: number, alignment: boolean
     b('ub'),
   ]);
 }
+
+/**
+ * At least `bytes` of opcodes that do nothing, in few of them: 64 KiB strings (BINUNICODE), each POPped. What a plain
+ * `pickle.load` reads past a NumpyArrayWrapper before a payload, at a few hundred opcodes per MiB.
+ */
+export function noOpPadding(bytes: number): Buffer {
+  const chunk = 64 * 1024;
+  const one = Buffer.concat([Buffer.from([0x58]), Buffer.alloc(4), Buffer.alloc(chunk, 0x61), Buffer.from('0')]);
+  one.writeUInt32LE(chunk, 1);
+  return Buffer.concat(Array.from({ length: Math.ceil(bytes / one.length) }, () => one));
+}
