@@ -133,6 +133,22 @@ const cases: Case[] = [
     dir: 'range-to-tarball.yarn-v1',
     want: ['CPD020:error@yarn.lock:5'],
   },
+  {
+    name: "npm: a package's own registry range locked to git or a tarball URL, one level down; nested override exempt",
+    dir: 'range-to-git-transitive.v3',
+    want: [
+      'CPD007:warning@package-lock.json:27',
+      'CPD007:warning@package-lock.json:37',
+      'CPD020:error@package-lock.json:18',
+      'CPD020:error@package-lock.json:22',
+    ],
+    artifacts: ['g@1.0.0', 'q@2.0.0', 'b@2.1.0', 'c@3.1.4'],
+  },
+  {
+    name: "yarn 1: a package's own registry range resolved to a tarball URL on another host",
+    dir: 'range-to-tarball-transitive.yarn-v1',
+    want: ['CPD020:error@yarn.lock:12'],
+  },
 ];
 
 const place = (f: Finding) => `${f.ruleId}:${f.level}@${f.location.path}:${f.location.line}`;

@@ -198,8 +198,8 @@ export const DEPS_RULES = defineRules([
     id: 'CPD020',
     name: 'RegistryRangeLockedElsewhere',
     short:
-      'package.json asks for a registry version, but the lockfile installs it from git, a tarball URL or a local path.',
-    full: "The manifest declares a semver range, which the package manager resolves on the registry; the lockfile entry for it points at a git repository, a tarball URL or a local path (for npm also a `resolved` without a scheme, which npm-package-arg reads as a path or a GitHub shorthand) with a version inside the range. npm accepts it (arborist's `depValid` only checks that the version satisfies the range), as do yarn 1, pnpm and bun, but none writes such an entry without an override: someone edited the lockfile and kept the version so nothing looks out of sync.",
+      'package.json, or a locked package of its own, asks for a registry version, but the lockfile installs it from git, a tarball URL or a local path.',
+    full: "The manifest, or a locked package's own dependencies (npm and yarn 1 lockfiles record them), declares a semver range, which the package manager resolves on the registry; the lockfile entry for it points at a git repository, a tarball URL or a local path (for npm also a `resolved` without a scheme, which npm-package-arg reads as a path or a GitHub shorthand) with a version inside the range. npm accepts it (arborist's `depValid` only checks that the version satisfies the range), as do yarn 1, pnpm and bun, but none writes such an entry without an override: someone edited the lockfile and kept the version so nothing looks out of sync.",
     help: 'Treat as lockfile injection: find the commit that changed the entry, delete it and reinstall so it resolves from the registry. If the git or tarball source is intended, declare it in package.json (or an override).',
     level: 'error',
     severity: '8.5',

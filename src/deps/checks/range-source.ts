@@ -3,8 +3,8 @@ import type { Finding } from '../../core/finding.js';
 import type { DependencyGraph } from '../../core/records.js';
 import type { ParsedLockfile } from '../types.js';
 import { strMap } from '../types.js';
-import { redactUrls } from './finding.js';
-import { overridesOf } from './overrides.js';
+import { label, redactUrls, via } from './finding.js';
+import { overridesOf, targetName } from './overrides.js';
 import type { LoadedManifest } from './sync.js';
 
 const FIELDS = ['dependencies', 'devDependencies', 'optionalDependencies'] as const;
@@ -56,5 +56,54 @@ export function checkRangeSources(
       }
     }
   }
+  // A package's own dependency asks for a registry range, and the lockfile installs it from git, a tarball URL or a
+  // local path: the same edit one level down (arborist's depValid checks the version only; yarn 1 installs what the
+  // entry resolves to). Not for names an override or resolution may force anywhere (npm's nested overrides too).
+  if (TRANSITIVE_KINDS.has(graph.kind)) {
+    const forced = overriddenAnywhere(manifests.find((m) => m.importer === '')?.data);
+    parsed.nodes.forEach((parent, from) => {
+      for (const e of parent.edges) {
+        if (e.target === undefined || seen.has(e.target) || forced.has(e.name)) continue;
+        if (semver.validRange(e.spec, { loose: true }) === null) continue;
+        const node = graph.packages[e.target];
+        const up = graph.packages[from];
+        if (node === undefined || up === undefined || !Object.hasOwn(FROM, node.source)) continue;
+        seen.add(e.target);
+        out.push({
+          ruleId: 'CPD020',
+          message: `${label(up)} (${graph.lockfile}:${up.line}) asks for ${e.name}@${e.spec} from the registry, but ${graph.lockfile}:${node.line} installs it from ${FROM[node.source as keyof typeof FROM]} (${redactUrls((node.resolved ?? '').slice(0, 200))}), pulled in by ${redactUrls(via(node))}. The package manager accepts the entry because its version fits the range; it never writes one like it without an override. Treat it as lockfile injection: delete the entry and reinstall from the registry.`,
+          location: { path: graph.lockfile, line: node.line },
+          artifact: { kind: 'package', name: node.name, version: node.version },
+          evidence: {
+            declared: e.spec,
+            dependent: label(up),
+            source: node.source,
+            resolved: redactUrls((node.resolved ?? '').slice(0, 300)),
+          },
+        });
+      }
+    });
+  }
   return out;
+}
+
+/** Lockfiles whose entries record each package's own dependency ranges as the edges' specs. */
+const TRANSITIVE_KINDS: ReadonlySet<DependencyGraph['kind']> = new Set(['npm', 'yarn-classic']);
+
+/**
+ * Every name an npm override, yarn resolution or pnpm override of the root package.json may force, at any depth of
+ * npm's nested override objects (`{ "a": { "b": "github:x/b" } }` forces b under a).
+ */
+function overriddenAnywhere(root: unknown): ReadonlySet<string> {
+  const names = new Set(overridesOf(root as Parameters<typeof overridesOf>[0]).keys());
+  const walk = (v: unknown, depth: number) => {
+    if (v === null || typeof v !== 'object' || depth > 32) return;
+    for (const [k, inner] of Object.entries(v)) {
+      const name = targetName(k);
+      if (name !== undefined) names.add(name);
+      walk(inner, depth + 1);
+    }
+  };
+  walk((root as Record<string, unknown> | undefined)?.['overrides'], 0);
+  return names;
 }
