@@ -136,6 +136,9 @@ function reopenStreams(
     path: last.path,
     size: last.size,
     openEnded: true,
+    get limitHit() {
+      return chain.some((c) => c.limitHit);
+    },
     read: (offset, length) => last.read(offset, length),
     readInto: (target, at, offset, length) => last.readInto(target, at, offset, length),
     chunks: (start, end, chunkSize) => last.chunks(start, end, chunkSize),

@@ -163,7 +163,15 @@ async function plainLoadFile(
   const fresh = await target.reopen();
   try {
     const again = ByteSource.fromFile(fresh, start, end);
-    return await driveAsync(plainLoadRun(again), again);
+    const run = await driveAsync(plainLoadRun(again), again);
+    // The stream stopped at a limit while the reading wanted more: what lies past it was not read (never a silent pass).
+    if ((fresh as { readonly limitHit?: boolean }).limitHit === true)
+      run.problems.push({
+        kind: 'budget',
+        message: `the stream was decompressed again to its limit (size, ratio and the file's decompression budget) before the reading ended`,
+        offset: run.end,
+      });
+    return run;
   } catch {
     // Corrupt past where the first reading stopped, or a limit of the second decompression: the lexical read stands.
     return undefined;

@@ -48,6 +48,23 @@ describe('a joblib pickle in a gzipped tar, read as the stream decompresses', ()
   });
 });
 
+describe('a gzipped joblib pickle whose array data pickle.load would read past the byte budget', () => {
+  // joblib.load skips 9 MiB of array data within the array allowance (16 MiB); pickle.load reads the same bytes as
+  // opcodes, charged to the 8 MiB byte budget of SMALL_LIMITS when the stream is decompressed again: the reading
+  // stops at the limit with the payload unread, and says so (CPI004), never a silent pass.
+  it('CPI004 where the second reading stops, nothing silent', async () => {
+    const dir = path.join(root, 'plain-past-budget');
+    mkdirSync(dir, { recursive: true });
+    const b = (s: string): Buffer => Buffer.from(s, 'latin1');
+    const data = Buffer.concat([noOpPadding(9 * MiB), b('cos\nsystem\nX\x02\x00\x00\x00id\x85R0')]);
+    const pickle = Buffer.concat([b('\x80\x04}\x8c\x01w'), numpyArrayWrapper('u1', data.length, false), data, b('s.')]);
+    writeFileSync(path.join(dir, 'model.pkl.gz'), gzipSync(pickle));
+    const found = await inspectAtLimits(dir, SMALL_LIMITS);
+    expect(found.map(ruleAtMember)).toEqual(['CPI004:<gzip>']);
+    expect(exitAtError(found)).toBe(1);
+  });
+});
+
 describe('genuine large compressed joblib files: array bytes are skipped, not charged as a bomb', () => {
   // joblib.load → NumpyArrayWrapper.read_array copies `count * itemsize` bytes from the decompressor into
   // np.empty(count): data, never unpickled. Past the 1 GiB budget these files were a CPI012 error; bzip2, xz and lzma
