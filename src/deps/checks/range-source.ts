@@ -1,7 +1,7 @@
 import semver from 'semver';
 import type { Finding } from '../../core/finding.js';
-import type { DependencyGraph } from '../../core/records.js';
-import type { ParsedLockfile } from '../types.js';
+import type { DependencyGraph, PackageNode } from '../../core/records.js';
+import type { Manifest, ParsedLockfile } from '../types.js';
 import { strMap } from '../types.js';
 import { label, redactUrls, via } from './finding.js';
 import { overridesOf, targetName } from './overrides.js';
@@ -28,7 +28,8 @@ export function checkRangeSources(
   parsed: ParsedLockfile,
   manifests: readonly LoadedManifest[],
 ): Finding[] {
-  const overrides = overridesOf(manifests.find((m) => m.importer === '')?.data);
+  const root = manifests.find((m) => m.importer === '')?.data;
+  const overrides = overridesOf(root);
   const out: Finding[] = [];
   const seen = new Set<number>();
   for (const m of manifests) {
@@ -41,18 +42,12 @@ export function checkRangeSources(
         if (node === undefined || !Object.hasOwn(FROM, node.source)) continue;
         seen.add(target);
         const line = m.lines.get(`${field}\0${name}`);
-        out.push({
-          ruleId: 'CPD020',
-          message: `${m.file}${line !== undefined ? `:${line}` : ''} asks for ${name}@${spec} from the registry, but ${graph.lockfile}:${node.line} installs it from ${FROM[node.source as keyof typeof FROM]} (${redactUrls((node.resolved ?? '').slice(0, 200))}). The package manager accepts the entry because its version fits the range; it never writes one like it. Treat it as lockfile injection: delete the entry and reinstall from the registry.`,
-          location: { path: graph.lockfile, line: node.line },
-          artifact: { kind: 'package', name: node.name, version: node.version },
-          evidence: {
+        out.push(
+          lockedElsewhere(graph, node, `${m.file}${line !== undefined ? `:${line}` : ''}`, `${name}@${spec}`, '', {
             declared: spec,
             manifest: m.file,
-            source: node.source,
-            resolved: redactUrls((node.resolved ?? '').slice(0, 300)),
-          },
-        });
+          }),
+        );
       }
     }
   }
@@ -60,7 +55,7 @@ export function checkRangeSources(
   // local path: the same edit one level down (arborist's depValid checks the version only; yarn 1 installs what the
   // entry resolves to). Not for names an override or resolution may force anywhere (npm's nested overrides too).
   if (TRANSITIVE_KINDS.has(graph.kind)) {
-    const forced = overriddenAnywhere(manifests.find((m) => m.importer === '')?.data);
+    const forced = overriddenAnywhere(root);
     parsed.nodes.forEach((parent, from) => {
       for (const e of parent.edges) {
         if (e.target === undefined || seen.has(e.target) || forced.has(e.name)) continue;
@@ -69,22 +64,41 @@ export function checkRangeSources(
         const up = graph.packages[from];
         if (node === undefined || up === undefined || !Object.hasOwn(FROM, node.source)) continue;
         seen.add(e.target);
-        out.push({
-          ruleId: 'CPD020',
-          message: `${label(up)} (${graph.lockfile}:${up.line}) asks for ${e.name}@${e.spec} from the registry, but ${graph.lockfile}:${node.line} installs it from ${FROM[node.source as keyof typeof FROM]} (${redactUrls((node.resolved ?? '').slice(0, 200))}), pulled in by ${redactUrls(via(node))}. The package manager accepts the entry because its version fits the range; it never writes one like it without an override. Treat it as lockfile injection: delete the entry and reinstall from the registry.`,
-          location: { path: graph.lockfile, line: node.line },
-          artifact: { kind: 'package', name: node.name, version: node.version },
-          evidence: {
-            declared: e.spec,
-            dependent: label(up),
-            source: node.source,
-            resolved: redactUrls((node.resolved ?? '').slice(0, 300)),
-          },
-        });
+        out.push(
+          lockedElsewhere(
+            graph,
+            node,
+            `${label(up)} (${graph.lockfile}:${up.line})`,
+            `${e.name}@${e.spec}`,
+            `, pulled in by ${redactUrls(via(node))}`,
+            { declared: e.spec, dependent: label(up) },
+            ' without an override',
+          ),
+        );
       }
     });
   }
   return out;
+}
+
+/** CPD020 for `node`, which `asker` asks for as `wanted` from the registry. */
+function lockedElsewhere(
+  graph: DependencyGraph,
+  node: PackageNode,
+  asker: string,
+  wanted: string,
+  where: string,
+  evidence: Record<string, string>,
+  unless = '',
+): Finding {
+  const resolved = node.resolved ?? '';
+  return {
+    ruleId: 'CPD020',
+    message: `${asker} asks for ${wanted} from the registry, but ${graph.lockfile}:${node.line} installs it from ${FROM[node.source as keyof typeof FROM]} (${redactUrls(resolved.slice(0, 200))})${where}. The package manager accepts the entry because its version fits the range; it never writes one like it${unless}. Treat it as lockfile injection: delete the entry and reinstall from the registry.`,
+    location: { path: graph.lockfile, line: node.line },
+    artifact: { kind: 'package', name: node.name, version: node.version },
+    evidence: { ...evidence, source: node.source, resolved: redactUrls(resolved.slice(0, 300)) },
+  };
 }
 
 /** Lockfiles whose entries record each package's own dependency ranges as the edges' specs. */
@@ -94,8 +108,8 @@ const TRANSITIVE_KINDS: ReadonlySet<DependencyGraph['kind']> = new Set(['npm', '
  * Every name an npm override, yarn resolution or pnpm override of the root package.json may force, at any depth of
  * npm's nested override objects (`{ "a": { "b": "github:x/b" } }` forces b under a).
  */
-function overriddenAnywhere(root: unknown): ReadonlySet<string> {
-  const names = new Set(overridesOf(root as Parameters<typeof overridesOf>[0]).keys());
+function overriddenAnywhere(root: Manifest | undefined): ReadonlySet<string> {
+  const names = new Set(overridesOf(root).keys());
   const walk = (v: unknown, depth: number) => {
     if (v === null || typeof v !== 'object' || depth > 32) return;
     for (const [k, inner] of Object.entries(v)) {

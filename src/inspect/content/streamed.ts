@@ -59,6 +59,8 @@ export async function analyseCompressedStream(
   // BUILD declares it: a 4 KB bzip2 of a GiB of zeros is a genuine joblib file.
   let cap = Math.min(t.limits.maxEntrySize, Math.max(RATIO_FLOOR, src.size * t.limits.maxRatio));
   const levels: { readonly kind: StreamedCompression; readonly cap: number }[] = [];
+  // The levels opened so far, again from the start: for a second reading once the loop below has found the content.
+  const reopen = () => Promise.resolve(reopenStreams(src, levels, t));
   try {
     for (let depth = 1; ; depth++) {
       const s = new InflateSource(t.path, kind, input, budget, cap);
@@ -80,7 +82,7 @@ export async function analyseCompressedStream(
           allow: t.allow,
           member,
           maxImage: t.limits.maxInMemory,
-          reopen: () => Promise.resolve(reopenStreams(src, levels, t)),
+          reopen,
         };
         const tar = await walkTarStream(s, target, findings);
         if (tar === undefined) return undefined;
@@ -99,7 +101,7 @@ export async function analyseCompressedStream(
         allow: t.allow,
         what: 'pickle',
         member,
-        reopen: () => Promise.resolve(reopenStreams(src, levels, t)),
+        reopen,
         ...(t.onSidecar ? { onSidecar: t.onSidecar } : {}),
       });
       const hit = opened.find((o) => o.limitHit);

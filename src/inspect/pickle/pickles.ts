@@ -5,7 +5,7 @@ import type { PickleRun } from './result.js';
 import type { FileSource } from '../../core/file-source.js';
 import type { Steps } from './drive.js';
 import { driveAsync, driveSync } from './drive.js';
-import { ByteSource } from './source.js';
+import { ByteSource, isOpenEnded } from './source.js';
 import { streamSteps } from './stream.js';
 import { toFindings } from './verdict.js';
 import { judgeKerasArchives, judgeKerasArchivesSync } from './keras-object.js';
@@ -154,8 +154,7 @@ async function plainLoadFile(
   start: number,
   end: number,
 ): Promise<PickleRun | undefined> {
-  const forwardOnly = (file as { readonly openEnded?: boolean }).openEnded === true;
-  if (!forwardOnly) {
+  if (!isOpenEnded(file)) {
     const again = ByteSource.fromFile(file, start, end);
     return driveAsync(plainLoadRun(again), again);
   }

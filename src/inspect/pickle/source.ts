@@ -69,8 +69,7 @@ export class ByteSource {
    * (`openEnded`, containers/inflate-source.ts) has no known size and ends at its first short read.
    */
   static fromFile(file: FileSource, start = 0, end = file.size): ByteSource {
-    const openEnded = (file as { readonly openEnded?: boolean }).openEnded === true;
-    return new ByteSource(Buffer.alloc(0), start, 0, Math.min(end, file.size), file, openEnded);
+    return new ByteSource(Buffer.alloc(0), start, 0, Math.min(end, file.size), file, isOpenEnded(file));
   }
 
   get pos(): number {
@@ -238,4 +237,9 @@ export class ByteSource {
     if (abs < this.pos) throw new RangeError('ByteSource only moves forward');
     this.skip(abs - this.pos);
   }
+}
+
+/** A decompressed stream (containers/inflate-source.ts): no known size, and it reads forward only. */
+export function isOpenEnded(file: FileSource): boolean {
+  return (file as { readonly openEnded?: boolean }).openEnded === true;
 }

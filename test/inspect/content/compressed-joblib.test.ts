@@ -9,7 +9,7 @@ import { compressedJoblib } from './compressed-joblib.js';
 import { joblibArrayPickle } from './sparse-checkpoints.js';
 import { exitAtError, inspectAtLimits, ROOMY_LIMITS, ruleAtMember, SMALL_LIMITS } from './small-limits.js';
 import { buildTar } from '../../hostile/helpers/tar.js';
-import { noOpPadding, numpyArrayWrapper } from '../pickle/joblib-wrapper.js';
+import { joblibUint8Pickle, noOpPadding, SYSTEM_OPS } from '../pickle/joblib-wrapper.js';
 
 const root = mkdtempSync(path.join(tmpdir(), 'cp-joblib-big-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -27,10 +27,6 @@ describe('a joblib pickle in a gzipped tar, read as the stream decompresses', ()
   // A tar member over 8 MiB is read from the decompressing stream (tar-stream.ts), never held: pickle.load of that
   // member runs the opcodes after its NumpyArrayWrapper however far out, so the stream is decompressed again from its
   // start for that reading (streamed.ts reopenStreams), with a budget of its own.
-  const b = (s: string): Buffer => Buffer.from(s, 'latin1');
-  const SYSTEM_OPS = b('cos\nsystem\nX\x02\x00\x00\x00id\x85R0');
-  const member = (data: Buffer): Buffer =>
-    Buffer.concat([b('\x80\x04}\x8c\x01w'), numpyArrayWrapper('u1', data.length, false), data, b('s.')]);
   it.each([
     // 9 MiB of strings pushed and popped, and then os.system: pickle.load runs it, joblib.load copies it as array bytes.
     {
@@ -43,7 +39,10 @@ describe('a joblib pickle in a gzipped tar, read as the stream decompresses', ()
   ])('$name', async ({ name, data, want }) => {
     const dir = path.join(root, `tar-${name}`);
     mkdirSync(dir, { recursive: true });
-    writeFileSync(path.join(dir, 'checkpoint.pkl.gz'), gzipSync(buildTar([{ name: 'model.pkl', data: member(data) }])));
+    writeFileSync(
+      path.join(dir, 'checkpoint.pkl.gz'),
+      gzipSync(buildTar([{ name: 'model.pkl', data: joblibUint8Pickle(data) }])),
+    );
     expect((await inspectAtLimits(dir, ROOMY_LIMITS)).map(ruleAtMember)).toEqual(want);
   });
 });
@@ -55,9 +54,8 @@ describe('a gzipped joblib pickle whose array data pickle.load would read past t
   it('CPI004 where the second reading stops, nothing silent', async () => {
     const dir = path.join(root, 'plain-past-budget');
     mkdirSync(dir, { recursive: true });
-    const b = (s: string): Buffer => Buffer.from(s, 'latin1');
-    const data = Buffer.concat([noOpPadding(9 * MiB), b('cos\nsystem\nX\x02\x00\x00\x00id\x85R0')]);
-    const pickle = Buffer.concat([b('\x80\x04}\x8c\x01w'), numpyArrayWrapper('u1', data.length, false), data, b('s.')]);
+    const data = Buffer.concat([noOpPadding(9 * MiB), SYSTEM_OPS]);
+    const pickle = joblibUint8Pickle(data);
     writeFileSync(path.join(dir, 'model.pkl.gz'), gzipSync(pickle));
     const found = await inspectAtLimits(dir, SMALL_LIMITS);
     expect(found.map(ruleAtMember)).toEqual(['CPI004:<gzip>']);

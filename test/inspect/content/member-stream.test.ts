@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { noOpPadding, numpyArrayWrapper } from '../pickle/joblib-wrapper.js';
+import { joblibUint8Pickle, noOpPadding, SYSTEM_OPS } from '../pickle/joblib-wrapper.js';
 import { sparseZip } from './sparse-checkpoints.js';
 import { exitAtError, inspectAtLimits, ROOMY_LIMITS, ruleAtMember } from './small-limits.js';
 
@@ -36,11 +36,8 @@ describe('deflated pickle members of a zip read by ranges are inflated as the pi
   ])('zip, deflated model.pkl with a joblib wrapper: $name', async ({ evil, want }) => {
     const dir = path.join(root, `joblib-${evil}`);
     mkdirSync(dir, { recursive: true });
-    const b = (s: string) => Buffer.from(s, 'latin1');
-    const data = evil
-      ? Buffer.concat([noOpPadding(9 * MiB), b('cos\nsystem\nX\x02\x00\x00\x00id\x85R0')])
-      : Buffer.alloc(9 * MiB, 0xff);
-    const pickle = Buffer.concat([b('\x80\x04}\x8c\x01w'), numpyArrayWrapper('u1', data.length, false), data, b('s.')]);
+    const data = evil ? Buffer.concat([noOpPadding(9 * MiB), SYSTEM_OPS]) : Buffer.alloc(9 * MiB, 0xff);
+    const pickle = joblibUint8Pickle(data);
     sparseZip(path.join(dir, 'models.zip'), [
       { name: 'model.pkl', method: 8, data: deflateRawSync(pickle, { level: 1 }), size: pickle.length },
       { name: 'hole.bin', size: 100 * MiB },

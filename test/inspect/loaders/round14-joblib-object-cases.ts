@@ -1,13 +1,10 @@
 import { gzipSync } from 'node:zlib';
 import { buildTar } from '../containers/build.js';
-import { numpyArrayWrapper } from '../pickle/joblib-wrapper.js';
+import { joblibUint8Pickle as topArray, numpyArrayWrapper, SYSTEM_OPS } from '../pickle/joblib-wrapper.js';
 import type { UnseenCase } from './unseen-runner.js';
 
 const b = (s: string): Buffer => Buffer.from(s, 'latin1');
 const short = (s: string): Buffer => Buffer.concat([b('\x8c'), Buffer.from([s.length]), b(s)]);
-
-/** `os.system('id')` as protocol-2 opcodes that leave nothing on the stack (the result is POPped). */
-const SYSTEM_OPS = b('cos\nsystem\nX\x02\x00\x00\x00id\x85R0');
 
 /**
  * A joblib stream `{'b': <object array>}` whose object array is the pickle `inner`: joblib writes an object
@@ -34,10 +31,6 @@ const PLAIN_OBJECTS = Buffer.concat([
   b('cnumpy\ndtype\nX\x02\x00\x00\x00O8\x89\x88\x87R(K\x03X\x01\x00\x00\x00|NNNJ\xff\xff\xff\xffJ\xff\xff\xff\xffK?tb'),
   b('\x89]K\x01X\x01\x00\x00\x00x\x86tb.'),
 ]);
-
-/** A top-level stream `{'w': <uint8 array>}` whose array data is `data`. */
-const topArray = (data: Buffer): Buffer =>
-  Buffer.concat([b('\x80\x04}'), short('w'), numpyArrayWrapper('u1', data.length, false), data, b('s.')]);
 
 /**
  * "Array data" that is `os.system` opcodes: joblib.load copies them into the array, a plain `pickle.load`
@@ -125,42 +118,26 @@ export const ROUND14_JOBLIB_OBJECT_CASES: readonly UnseenCase[] = [
     files: { 'model.pkl': TOP_DATA },
     want: [],
   },
-  {
-    name: 'pickle whose uint8 array data pads 70 KiB of no-op opcodes before os.system, named model.pkl',
-    loader: PLAIN_LOADER,
-    files: { 'model.pkl': TOP_PADDED },
-    want: ['CPI001:error'],
-  },
-  {
-    name: 'pickle whose uint8 array data calls os.system through names memoized before the wrapper',
-    loader: PLAIN_LOADER,
-    files: { 'model.pkl': TOP_FROM_MEMO },
-    want: ['CPI001:error'],
-  },
-  {
-    name: 'joblib file whose uint8 array holds 100 KiB of random bytes',
-    loader: PLAIN_LOADER,
-    files: { 'model.pkl': TOP_RANDOM },
-    want: [],
-  },
-  {
-    name: 'gzipped pickle whose uint8 array data pads 70 KiB of no-op opcodes before os.system (pickle.load(gzip.open))',
-    loader: PLAIN_LOADER,
-    files: { 'model.pkl.gz': gzipSync(TOP_PADDED) },
-    want: ['CPI001:error'],
-  },
-  {
-    name: 'gzipped pickle whose uint8 array data calls os.system through memoized names (pickle.load(gzip.open))',
-    loader: PLAIN_LOADER,
-    files: { 'model.pkl.gz': gzipSync(TOP_FROM_MEMO) },
-    want: ['CPI001:error'],
-  },
-  {
-    name: 'gzipped joblib file whose uint8 array holds 100 KiB of random bytes',
-    loader: PLAIN_LOADER,
-    files: { 'model.pkl.gz': gzipSync(TOP_RANDOM) },
-    want: [],
-  },
+  // Each the way pickle.load reads it from the file, and from gzip.open (a decompressed stream, read twice).
+  ...(
+    [
+      ['pickle whose uint8 array data pads 70 KiB of no-op opcodes before os.system', TOP_PADDED, ['CPI001:error']],
+      [
+        'pickle whose uint8 array data calls os.system through names memoized before the wrapper',
+        TOP_FROM_MEMO,
+        ['CPI001:error'],
+      ],
+      ['joblib file whose uint8 array holds 100 KiB of random bytes', TOP_RANDOM, []],
+    ] as const
+  ).flatMap(([name, bytes, want]): UnseenCase[] => [
+    { name: `${name}, named model.pkl`, loader: PLAIN_LOADER, files: { 'model.pkl': bytes }, want: [...want] },
+    {
+      name: `${name}, gzipped (pickle.load(gzip.open))`,
+      loader: PLAIN_LOADER,
+      files: { 'model.pkl.gz': gzipSync(bytes) },
+      want: [...want],
+    },
+  ]),
   {
     name: 'gzipped tar whose model.pkl pads 70 KiB of no-op opcodes before os.system (tarfile + pickle.load)',
     loader: PLAIN_LOADER,

@@ -51,3 +51,13 @@ export function noOpPadding(bytes: number): Buffer {
   one.writeUInt32LE(chunk, 1);
   return Buffer.concat(Array.from({ length: Math.ceil(bytes / one.length) }, () => one));
 }
+
+/** `os.system('id')` as protocol-2 opcodes that leave nothing on the stack (the result is POPped). */
+export const SYSTEM_OPS = b('cos\nsystem\nX\x02\x00\x00\x00id\x85R0');
+
+/**
+ * A top-level joblib stream `{'w': <uint8 array>}` whose array data is `data`: joblib.load copies those bytes into
+ * the array, a plain `pickle.load` (the wrapper built as an ordinary object) reads them as opcodes.
+ */
+export const joblibUint8Pickle = (data: Buffer): Buffer =>
+  Buffer.concat([b('\x80\x04}'), short('w'), numpyArrayWrapper('u1', data.length, false), data, b('s.')]);
