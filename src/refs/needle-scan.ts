@@ -1,4 +1,5 @@
 import { NEEDLE_SCAN_WASM } from './needle-scan-wasm.js';
+import { wasmApi, type WasmApi } from './wasm.js';
 
 /**
  * Which of a fixed set of ASCII needles some bytes hold, in one pass that allocates nothing: the byte test every
@@ -34,14 +35,6 @@ const MAX_ENTRIES = 64;
 const LAYOUT = { shift: 0, first: 65536, next: 327680, start: 327936, length: 328192, needles: 328448, input: 393216 };
 const PAGE = 65536;
 
-/** The part of the WebAssembly JavaScript API used here (the project's type libraries do not declare it). */
-interface WasmApi {
-  Memory: new (d: { initial: number }) => { readonly buffer: ArrayBuffer; grow(pages: number): number };
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { readonly exports: unknown };
-}
-const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-
 // Compiled at the first scanner (a scan with no source file never compiles it); each scanner has its own instance.
 let compiled: object | undefined;
 
@@ -49,7 +42,7 @@ export function needleScanner(
   needles: readonly string[],
   words: readonly string[] = [],
   /** The WebAssembly API to run the loop with; null for none (what `node --jitless` has), as tests ask. */
-  webAssembly: WasmApi | null = wasm ?? null,
+  webAssembly: WasmApi | null = wasmApi,
 ): NeedleScan {
   const patterns = needles.map((n) => Buffer.from(n, 'latin1'));
   const m = Math.min(...patterns.map((p) => p.length));

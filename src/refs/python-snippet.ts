@@ -1,4 +1,5 @@
 import { logicalLines, type LogicalLine } from './python-lines.js';
+import { lineEnd, lineTable, nativeLines } from './python-lines-native.js';
 import { PYTHON_LOADER_WORDS } from './calls.js';
 
 /**
@@ -65,73 +66,92 @@ export function pythonSnippet(text: string): Snippet | undefined {
  * the file must be parsed whole. python-fast.ts reads them without a parser when it can.
  */
 export function keptStatements(text: string): LogicalLine[] | undefined {
-  const lines = logicalLines(text);
-  if (!lines) return undefined;
-  const words = (i: number) => text.slice(lines[i]!.start, lines[i]!.end).match(WORD) ?? [];
-  const keep = new Uint8Array(lines.length);
+  // The lines (and the assignment hits below) from WebAssembly when it reads the file, else from python-lines.ts.
+  const native = nativeLines(text);
+  const javascript = native ? undefined : logicalLines(text);
+  const table = native?.lines ?? (javascript && lineTable(javascript));
+  if (!table) return undefined;
+  const count = table.length / 2;
+  const words = (i: number) => text.slice(table[2 * i], lineEnd(table, i)).match(WORD) ?? [];
+  const keep = new Uint8Array(count);
   // Names bound by imports of a loader's module (or of a `from_pretrained`): calls through them may be loaders.
   const triggers = new Set<string>(PYTHON_LOADER_WORDS);
   // Names an import of functools binds (`import functools as ft`, `from functools import partial as bind`): a call
   // through one may be `functools.partial`. Over-approximate: the finder resolves the import exactly.
   const partialCallees = new Set(['partial']);
-  lineHits(IMPORT, text, lines, (i) => {
+  lineHits(IMPORT, text, table, (i) => {
     if (keep[i]) return;
     keep[i] = 1;
     const w = words(i);
     if (w.some((x) => PYTHON_LOADER_WORDS.includes(x))) for (const x of w) if (!IMPORT_KEYWORDS.has(x)) triggers.add(x);
     if (w.some((x) => x === 'functools')) for (const x of w) if (!IMPORT_KEYWORDS.has(x)) partialCallees.add(x);
   });
-  const assigners = new Map<string, number[]>();
-  assignmentHits(text, lines, (i, name) => {
-    const list = assigners.get(name);
-    if (!list) assigners.set(name, [i]);
-    else if (list[list.length - 1] !== i) list.push(i);
-  });
+  const assigners = native ? assignersOf(text, native.hits) : javascriptAssigners(text, table);
   // `load = AutoModel.from_pretrained` or `load = partial(AutoModel.from_pretrained, …)`: a name bound once to a
   // loader (syntax.ts `bindAliases`, `throughPartial`) calls it, so the statements naming it may call a loader too.
-  // Repeated for chains (`a = M.from_pretrained`, `b = a`).
-  const reads = aliasReads(text, lines, assigners, partialCallees);
-  for (let added = true; added;) {
-    added = false;
-    for (const [name, read] of reads) {
-      if (triggers.has(name) || !read.some((part) => triggers.has(part))) continue;
-      triggers.add(name);
-      added = true;
-    }
-  }
-  const trigger = new RegExp(`${NOT_ID_BEFORE}(?:${[...triggers].join('|')})${NOT_ID_AFTER}`, 'g');
+  // Such a statement names a trigger itself: found among the trigger hits, and its name looked for in turn (chains:
+  // `a = M.from_pretrained`, `b = a`) until no new name turns up.
   const work: number[] = [];
-  lineHits(trigger, text, lines, (i) => {
-    if (keep[i] === 2) return;
-    keep[i] = 2;
-    work.push(i);
-  });
+  for (let fresh = [...triggers]; fresh.length > 0;) {
+    const found: string[] = [];
+    const pattern = new RegExp(`${NOT_ID_BEFORE}(?:${fresh.join('|')})${NOT_ID_AFTER}`, 'g');
+    lineHits(pattern, text, table, (i) => {
+      if (keep[i] !== 2) {
+        keep[i] = 2;
+        work.push(i);
+      }
+      const name = boundToTrigger(text.slice(table[2 * i], lineEnd(table, i)), partialCallees, triggers);
+      if (name === undefined || assigners.get(name)?.length !== 1 || assigners.get(name)![0] !== i) return;
+      triggers.add(name);
+      found.push(name);
+    });
+    fresh = found;
+  }
   keepAssigners(work, keep, words, assigners);
-  return lines.filter((_, i) => keep[i]);
+  return keptLines(table, keep);
 }
 
 /**
- * What each name assigned once reads when its one statement binds it to another name (`name = a.b.c`) or to a
- * `functools.partial` call (every word of the statement): the names that make it a trigger in turn. Read once per
- * file, not once per round of the fixpoint; names whose statement is neither shape are left out.
+ * The name a statement binds when it is `name = a.b.c` (what it reads: the dotted name's parts) or
+ * `name = functools.partial(…)` (what it reads: every word of it), and what it reads holds a trigger; else undefined.
+ * Names that are triggers already are not returned.
  */
-function aliasReads(
-  text: string,
-  lines: readonly LogicalLine[],
-  assigners: ReadonlyMap<string, readonly number[]>,
-  partialCallees: ReadonlySet<string>,
-): [name: string, read: string[]][] {
-  const out: [string, string[]][] = [];
-  for (const [name, at] of assigners) {
-    if (at.length !== 1) continue;
-    const line = text.slice(lines[at[0]!]!.start, lines[at[0]!]!.end);
-    const alias = line.includes('(') ? null : ALIAS.exec(line);
-    const bound = alias ? null : BOUND_PARTIAL.exec(line);
-    const partial = bound && bound[2]!.split('.').some((part) => partialCallees.has(part.trim())) ? bound : null;
-    const read = alias?.[1] === name ? alias[2]!.split('.') : partial?.[1] === name ? (line.match(WORD) ?? []) : [];
-    if (read.length > 0) out.push([name, read.map((part) => part.trim())]);
-  }
-  return out;
+function boundToTrigger(line: string, partialCallees: ReadonlySet<string>, triggers: ReadonlySet<string>) {
+  const alias = line.includes('(') ? null : ALIAS.exec(line);
+  const bound = alias ? null : BOUND_PARTIAL.exec(line);
+  const partial = bound && bound[2]!.split('.').some((part) => partialCallees.has(part.trim())) ? bound : null;
+  const name = alias?.[1] ?? partial?.[1];
+  if (name === undefined || triggers.has(name)) return undefined;
+  const read = alias ? alias[2]!.split('.') : (line.match(WORD) ?? []);
+  return read.some((part) => triggers.has(part.trim())) ? name : undefined;
+}
+
+/** The lines each name may be assigned in, from the module's hits (line, start, end), in file order. */
+function assignersOf(text: string, hits: Int32Array): Map<string, number[]> {
+  const assigners = new Map<string, number[]>();
+  for (let k = 0; k < hits.length; k += 3) addAssigner(assigners, hits[k]!, text.slice(hits[k + 1], hits[k + 2]));
+  return assigners;
+}
+
+/** `assignersOf` from python-snippet's own `assignmentHits`, when the module did not read the file. */
+function javascriptAssigners(text: string, table: Int32Array): Map<string, number[]> {
+  const assigners = new Map<string, number[]>();
+  assignmentHits(text, table, (i, name) => addAssigner(assigners, i, name));
+  return assigners;
+}
+
+function addAssigner(assigners: Map<string, number[]>, line: number, name: string): void {
+  const list = assigners.get(name);
+  if (!list) assigners.set(name, [line]);
+  else if (list[list.length - 1] !== line) list.push(line);
+}
+
+/** The lines `keep` marks, as the finder reads them (a small loop of its own: V8 compiles it, not its caller). */
+function keptLines(table: Int32Array, keep: Uint8Array): LogicalLine[] {
+  const kept: LogicalLine[] = [];
+  for (let i = 0; i < keep.length; i++)
+    if (keep[i]) kept.push({ start: table[2 * i]!, end: lineEnd(table, i), header: table[2 * i + 1]! < 0 });
+  return kept;
 }
 
 /**
@@ -163,13 +183,8 @@ function keepAssigners(
  * not one per line); matches in comments or blank lines between logical lines are dropped. A callback, not a
  * generator: V8 compiles a generator inlined into its caller at several times the CPU of a plain loop.
  */
-function lineHits(
-  re: RegExp,
-  text: string,
-  lines: readonly LogicalLine[],
-  hit: (line: number, name: string) => void,
-): void {
-  const at = lineCursor(lines);
+function lineHits(re: RegExp, text: string, table: Int32Array, hit: (line: number, name: string) => void): void {
+  const at = lineCursor(table);
   re.lastIndex = 0;
   for (let m = re.exec(text); m; m = re.exec(text)) {
     const line = at(m.index);
@@ -185,12 +200,13 @@ const DONE = -2;
  * The logical line an offset is in, for ascending offsets: its index, -1 when the offset is between lines (a comment
  * or a blank line), DONE past the last.
  */
-function lineCursor(lines: readonly LogicalLine[]): (offset: number) => number {
+function lineCursor(table: Int32Array): (offset: number) => number {
+  const count = table.length / 2;
   let i = 0;
   return (offset) => {
-    while (i < lines.length && lines[i]!.end < offset) i++;
-    if (i === lines.length) return DONE;
-    return lines[i]!.start <= offset ? i : -1;
+    while (i < count && lineEnd(table, i) < offset) i++;
+    if (i === count) return DONE;
+    return table[2 * i]! <= offset ? i : -1;
   };
 }
 
@@ -210,12 +226,8 @@ const isWordPart = (c: number) =>
  * the Python quick finder, bench `refs`). The name is the word's run of `[\w\u00a1-\uffff]` without its leading
  * digits, where the expression's match starts (a digit may end a number just before it: `1if`).
  */
-export function assignmentHits(
-  text: string,
-  lines: readonly LogicalLine[],
-  hit: (line: number, name: string) => void,
-): void {
-  const at = lineCursor(lines);
+export function assignmentHits(text: string, table: Int32Array, hit: (line: number, name: string) => void): void {
+  const at = lineCursor(table);
   for (let eq = text.indexOf('='); eq >= 0; eq = text.indexOf('=', eq + 1)) {
     if (text.charCodeAt(eq + 1) === EQUALS) continue;
     let end = eq;

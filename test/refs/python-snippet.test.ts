@@ -59,7 +59,7 @@ describe('assignmentHits', () => {
   const byRegex = (text: string) => [...text.matchAll(ASSIGNED)].map((m) => m[1]!);
   const byHits = (text: string) => {
     const names: string[] = [];
-    assignmentHits(text, [{ start: 0, end: text.length, header: false }], (_line, name) => names.push(name));
+    assignmentHits(text, Int32Array.of(0, text.length), (_line, name) => names.push(name));
     return names;
   };
 

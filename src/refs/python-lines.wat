@@ -1,0 +1,372 @@
+;; The logical lines of python-lines.ts (`Lexer.lines`) and the assignment hits of python-snippet.ts
+;; (`assignmentHits`), in WebAssembly, over a file's bytes: the refs stage's Python quick finder ran both over every
+;; character of each file that names a loader, interpreted while V8 compiled them on another thread (bench `refs`).
+;; scripts/gen-wasm.mjs assembles it (wabt) into python-lines-wasm.ts; test/refs/python-lines-wasm.test.ts holds it
+;; to the JavaScript, and test/refs/needle-scan.test.ts fails when the committed bytes drift from this text.
+;;
+;; It reads only the common shapes and gives up (-1) on anything else: a byte over 0x7f (offsets in bytes would not
+;; be offsets in the decoded text), a carriage return, a word starting with a digit before a quote (`1f"…"`), a named
+;; escape (`\N{…}`), an f-string field with a quote, comment, backslash, line feed, nested field or `lambda` in it,
+;; and everything the JavaScript lexer cannot vouch for either (an unclosed bracket or long string, a stray closing
+;; bracket, a backslash that continues nothing). The caller then runs the JavaScript, which decides exactly.
+;;
+;; The hot loops read a byte's class from a table (one load, no call: the module runs as V8's baseline code, which
+;; calls what it is told to). Memory, laid out by python-lines-native.ts:
+;;   CLASS   0     u8 per ASCII byte: 1 a stop of `CODE_RUN` (line feed, bracket, quote, `#`, backslash), 2 a blank
+;;                 (space, tab, form feed), 4 a word's byte, 8 a digit, 16 a gap before an assignment's `=` (blank,
+;;                 backslash, line feed), 32 a byte a string's body stops at (quote, backslash, line feed, `{`)
+;;   INPUT   128   the file's bytes, then at least 8 bytes of padding
+;;   the lines it writes from $out, two i32 each (start; end, bit 31 set for a block header); the assignment hits from
+;;   $hits, three i32 each (the line's index, the name's start and end)
+(module
+  (import "env" "memory" (memory 1))
+  (data (i32.const 0) "\00\00\00\00\00\00\00\00\00\12\31\00\12\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\12\00\21\01\00\00\00\21\01\01\00\00\00\00\00\00\0c\0c\0c\0c\0c\0c\0c\0c\0c\0c\00\00\00\00\00\00\00\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\01\31\01\00\04\00\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\21\00\01\00\00")
+  (global $n (mut i32) (i32.const 0))
+
+  ;; The byte at $i, -1 past the end.
+  (func $at (param $i i32) (result i32)
+    (if (result i32) (i32.lt_u (local.get $i) (global.get $n))
+      (then (i32.load8_u offset=128 (local.get $i)))
+      (else (i32.const -1))))
+
+  ;; Whether the byte at $i (before the end) is of class $bits.
+  (func $is (param $i i32) (param $bits i32) (result i32)
+    (i32.and (i32.load8_u (i32.load8_u offset=128 (local.get $i))) (local.get $bits)))
+
+  ;; `prefixAt`: the string prefix before the quote at $q, as flags (1 raw, 2 format; 0 for none or a word that is no
+  ;; prefix), -1 (give up) for a word that starts with a digit.
+  (func $prefixAt (param $from i32) (param $q i32) (result i32)
+    (local $j i32) (local $a i32) (local $b i32)
+    (local.set $j (local.get $q))
+    (block $done
+      (loop $back
+        (br_if $done (i32.le_s (local.get $j) (local.get $from)))
+        (br_if $done (i32.eqz (call $is (i32.sub (local.get $j) (i32.const 1)) (i32.const 4))))
+        (local.set $j (i32.sub (local.get $j) (i32.const 1)))
+        (br $back)))
+    (if (i32.ge_s (local.get $j) (local.get $q)) (then (return (i32.const 0))))
+    (if (call $is (local.get $j) (i32.const 8)) (then (return (i32.const -1))))
+    ;; STRING_PREFIX, any case: u b r f, rb br rf fr.
+    (local.set $a (i32.or (call $at (local.get $j)) (i32.const 32)))
+    (if (i32.eq (i32.sub (local.get $q) (local.get $j)) (i32.const 1))
+      (then
+        (if (i32.eq (local.get $a) (i32.const 114)) (then (return (i32.const 1))))
+        (if (i32.eq (local.get $a) (i32.const 102)) (then (return (i32.const 2))))
+        (return (i32.const 0))))
+    (if (i32.ne (i32.sub (local.get $q) (local.get $j)) (i32.const 2)) (then (return (i32.const 0))))
+    (local.set $b (i32.or (call $at (i32.add (local.get $j) (i32.const 1))) (i32.const 32)))
+    ;; rb, br
+    (if (i32.or
+          (i32.and (i32.eq (local.get $a) (i32.const 114)) (i32.eq (local.get $b) (i32.const 98)))
+          (i32.and (i32.eq (local.get $a) (i32.const 98)) (i32.eq (local.get $b) (i32.const 114))))
+      (then (return (i32.const 1))))
+    ;; rf, fr
+    (if (i32.or
+          (i32.and (i32.eq (local.get $a) (i32.const 114)) (i32.eq (local.get $b) (i32.const 102)))
+          (i32.and (i32.eq (local.get $a) (i32.const 102)) (i32.eq (local.get $b) (i32.const 114))))
+      (then (return (i32.const 3))))
+    (i32.const 0))
+
+  ;; `replacement`, for fields with none of what the header lists: brackets, a conversion, a format spec without a
+  ;; nested field, up to the field's `}`. The offset after it, or -1.
+  (func $replacement (param $from i32) (result i32)
+    (local $depth i32) (local $i i32) (local $c i32)
+    (local.set $i (i32.sub (local.get $from) (i32.const 1)))
+    (loop $next
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (local.set $c (call $at (local.get $i)))
+      (if (i32.lt_s (local.get $c) (i32.const 0)) (then (return (i32.const -1))))
+      ;; A quote, `#`, a backslash, a line feed: the JavaScript reads these.
+      (if (i32.or
+            (i32.or (i32.eq (local.get $c) (i32.const 34)) (i32.eq (local.get $c) (i32.const 39)))
+            (i32.or
+              (i32.or (i32.eq (local.get $c) (i32.const 35)) (i32.eq (local.get $c) (i32.const 92)))
+              (i32.eq (local.get $c) (i32.const 10))))
+        (then (return (i32.const -1))))
+      (if (i32.or (i32.eq (local.get $c) (i32.const 40))
+            (i32.or (i32.eq (local.get $c) (i32.const 91)) (i32.eq (local.get $c) (i32.const 123))))
+        (then
+          (local.set $depth (i32.add (local.get $depth) (i32.const 1)))
+          (br $next)))
+      (if (i32.or (i32.eq (local.get $c) (i32.const 41)) (i32.eq (local.get $c) (i32.const 93)))
+        (then
+          (if (i32.eqz (local.get $depth)) (then (return (i32.const -1))))
+          (local.set $depth (i32.sub (local.get $depth) (i32.const 1)))
+          (br $next)))
+      (if (i32.eq (local.get $c) (i32.const 125))
+        (then
+          (if (i32.eqz (local.get $depth)) (then (return (i32.add (local.get $i) (i32.const 1)))))
+          (local.set $depth (i32.sub (local.get $depth) (i32.const 1)))
+          (br $next)))
+      (br_if $next (local.get $depth))
+      (if (i32.eq (local.get $c) (i32.const 58))
+        (then (return (call $formatSpec (i32.add (local.get $i) (i32.const 1))))))
+      ;; `lambda` anywhere at depth 0 (a lambda's colon would read as a spec's): the JavaScript decides. The four bytes
+      ;; after the `l` are read whole (the padding after the input keeps that in bounds).
+      (if (i32.and (i32.eq (local.get $c) (i32.const 108))
+            (i32.and
+              (i32.eq (i32.load offset=129 (local.get $i)) (i32.const 0x64626d61))
+              (i32.eq (call $at (i32.add (local.get $i) (i32.const 5))) (i32.const 97))))
+        (then (return (i32.const -1))))
+      (br $next))
+    (i32.const -1))
+
+  ;; `formatSpec` without nested fields: any byte but braces, up to the field's `}`.
+  (func $formatSpec (param $from i32) (result i32)
+    (local $i i32) (local $c i32)
+    (local.set $i (local.get $from))
+    (loop $next
+      (local.set $c (call $at (local.get $i)))
+      (if (i32.or (i32.lt_s (local.get $c) (i32.const 0)) (i32.eq (local.get $c) (i32.const 123)))
+        (then (return (i32.const -1))))
+      (if (i32.eq (local.get $c) (i32.const 125)) (then (return (i32.add (local.get $i) (i32.const 1)))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $next))
+    (i32.const -1))
+
+  ;; `string`: from its opening quote at $open, with the prefix's flags; the offset after it, or -1.
+  (func $string (param $open i32) (param $flags i32) (result i32)
+    (local $quote i32) (local $long i32) (local $i i32) (local $c i32) (local $raw i32) (local $format i32)
+    (local $n i32)
+    (local.set $n (global.get $n))
+    (local.set $quote (call $at (local.get $open)))
+    (local.set $long
+      (i32.and
+        (i32.eq (call $at (i32.add (local.get $open) (i32.const 1))) (local.get $quote))
+        (i32.eq (call $at (i32.add (local.get $open) (i32.const 2))) (local.get $quote))))
+    (local.set $raw (i32.and (local.get $flags) (i32.const 1)))
+    (local.set $format (i32.and (local.get $flags) (i32.const 2)))
+    (local.set $i (i32.add (local.get $open) (select (i32.const 3) (i32.const 1) (local.get $long))))
+    (loop $next
+      ;; Past the bytes no test below stops at (a docstring's words), then the byte that stopped it.
+      (block $stop
+        (loop $body
+          (br_if $stop (i32.ge_u (local.get $i) (local.get $n)))
+          (br_if $stop (i32.and (i32.load8_u (i32.load8_u offset=128 (local.get $i))) (i32.const 32)))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br $body)))
+      (if (i32.ge_u (local.get $i) (local.get $n))
+        (then (return (select (i32.const -1) (local.get $i) (local.get $long)))))
+      (local.set $c (i32.load8_u offset=128 (local.get $i)))
+      (if (i32.eq (local.get $c) (i32.const 123))
+        (then
+          (if (i32.eqz (local.get $format))
+            (then (local.set $i (i32.add (local.get $i) (i32.const 1))))
+            (else
+              (if (i32.eq (call $at (i32.add (local.get $i) (i32.const 1))) (i32.const 123))
+                (then (local.set $i (i32.add (local.get $i) (i32.const 2))))
+                (else
+                  (local.set $i (call $replacement (i32.add (local.get $i) (i32.const 1))))
+                  (if (i32.lt_s (local.get $i) (i32.const 0)) (then (return (i32.const -1))))))))
+          (br $next)))
+      (if (i32.eq (local.get $c) (i32.const 92))
+        (then
+          ;; Escapes, and raw strings still skip the byte after a backslash; a named escape gives up.
+          (local.set $i
+            (i32.add (local.get $i)
+              (select (i32.const 1) (i32.const 2)
+                (i32.and (local.get $raw) (i32.ge_u (i32.add (local.get $i) (i32.const 1)) (local.get $n))))))
+          (if (i32.and (i32.eqz (local.get $raw))
+                (i32.and (i32.eq (call $at (i32.sub (local.get $i) (i32.const 1))) (i32.const 78))
+                  (i32.eq (call $at (local.get $i)) (i32.const 123))))
+            (then (return (i32.const -1))))
+          (br $next)))
+      (if (i32.eq (local.get $c) (local.get $quote))
+        (then
+          (if (i32.eqz (local.get $long)) (then (return (i32.add (local.get $i) (i32.const 1)))))
+          (if (i32.and
+                (i32.eq (call $at (i32.add (local.get $i) (i32.const 1))) (local.get $quote))
+                (i32.eq (call $at (i32.add (local.get $i) (i32.const 2))) (local.get $quote)))
+            (then (return (i32.add (local.get $i) (i32.const 3)))))))
+      (if (i32.and (i32.eq (local.get $c) (i32.const 10)) (i32.eqz (local.get $long)))
+        (then (return (local.get $i))))
+      ;; The other quote, or a line feed in a long string.
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $next))
+    (i32.const -1))
+
+  ;; Whether the $n bytes hold one over 0x7f or a carriage return, four at a time (a zero byte of `word ^ 0x0d0d0d0d`
+  ;; is a carriage return: `(x - 0x01010101) & ~x & 0x80808080` is non-zero exactly when x has a zero byte).
+  (func $unreadable (param $n i32) (result i32)
+    (local $i i32) (local $w i32) (local $x i32) (local $c i32)
+    (block $words
+      (loop $next
+        (br_if $words (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $n)))
+        (local.set $w (i32.load offset=128 (local.get $i)))
+        (if (i32.and (local.get $w) (i32.const 0x80808080)) (then (return (i32.const 1))))
+        (local.set $x (i32.xor (local.get $w) (i32.const 0x0d0d0d0d)))
+        (if (i32.and (i32.and (i32.sub (local.get $x) (i32.const 0x01010101)) (i32.xor (local.get $x) (i32.const -1)))
+              (i32.const 0x80808080))
+          (then (return (i32.const 1))))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $next)))
+    (block $bytes
+      (loop $next
+        (br_if $bytes (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $c (i32.load8_u offset=128 (local.get $i)))
+        (if (i32.or (i32.ge_u (local.get $c) (i32.const 128)) (i32.eq (local.get $c) (i32.const 13)))
+          (then (return (i32.const 1))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $next)))
+    (i32.const 0))
+
+  ;; `Lexer.lines` over $n bytes: the number of lines written from $out, or -1.
+  (func (export "lines") (param $n i32) (param $out i32) (result i32)
+    (local $i i32) (local $q i32) (local $c i32) (local $start i32) (local $lastCode i32) (local $depth i32)
+    (local $count i32) (local $first i32) (local $last i32) (local $flags i32)
+    (global.set $n (local.get $n))
+    (if (call $unreadable (local.get $n)) (then (return (i32.const -1))))
+    (local.set $start (i32.const -1))
+    (local.set $lastCode (i32.const -1))
+    (block $end
+      (loop $next
+        (br_if $end (i32.ge_u (local.get $i) (local.get $n)))
+        ;; CODE_RUN: past the bytes that are no stop; its first and last code bytes, if any.
+        (local.set $q (local.get $i))
+        (block $run
+          (loop $code
+            (br_if $run (i32.ge_u (local.get $q) (local.get $n)))
+            (br_if $run (i32.and (i32.load8_u (i32.load8_u offset=128 (local.get $q))) (i32.const 1)))
+            (local.set $q (i32.add (local.get $q) (i32.const 1)))
+            (br $code)))
+        (if (i32.gt_u (local.get $q) (local.get $i))
+          (then
+            (local.set $first (local.get $i))
+            (block $found
+              (loop $blank
+                (br_if $found (i32.ge_u (local.get $first) (local.get $q)))
+                (br_if $found (i32.eqz (call $is (local.get $first) (i32.const 2))))
+                (local.set $first (i32.add (local.get $first) (i32.const 1)))
+                (br $blank)))
+            (if (i32.lt_u (local.get $first) (local.get $q))
+              (then
+                (if (i32.lt_s (local.get $start) (i32.const 0)) (then (local.set $start (local.get $first))))
+                (local.set $last (i32.sub (local.get $q) (i32.const 1)))
+                (block $found
+                  (loop $blank
+                    (br_if $found (i32.eqz (call $is (local.get $last) (i32.const 2))))
+                    (local.set $last (i32.sub (local.get $last) (i32.const 1)))
+                    (br $blank)))
+                (local.set $lastCode (local.get $last))))))
+        (br_if $end (i32.ge_u (local.get $q) (local.get $n)))
+        (local.set $c (i32.load8_u offset=128 (local.get $q)))
+        (if (i32.eq (local.get $c) (i32.const 10))
+          (then
+            (if (i32.and (i32.eqz (local.get $depth)) (i32.ge_s (local.get $start) (i32.const 0)))
+              (then
+                (call $line (local.get $out) (local.get $count) (local.get $start) (local.get $q) (local.get $lastCode))
+                (local.set $count (i32.add (local.get $count) (i32.const 1)))
+                (local.set $start (i32.const -1))))
+            (local.set $i (i32.add (local.get $q) (i32.const 1)))
+            (br $next)))
+        ;; A comment, to the line feed that ends it (`skipSpace`).
+        (if (i32.eq (local.get $c) (i32.const 35))
+          (then
+            (local.set $i (i32.add (local.get $q) (i32.const 1)))
+            (block $eol
+              (loop $comment
+                (br_if $eol (i32.ge_u (local.get $i) (local.get $n)))
+                (br_if $eol (i32.eq (i32.load8_u offset=128 (local.get $i)) (i32.const 10)))
+                (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                (br $comment)))
+            (br $next)))
+        ;; A backslash continues the line, or gives up.
+        (if (i32.eq (local.get $c) (i32.const 92))
+          (then
+            (if (i32.ne (call $at (i32.add (local.get $q) (i32.const 1))) (i32.const 10))
+              (then (return (i32.const -1))))
+            (local.set $i (i32.add (local.get $q) (i32.const 2)))
+            (br $next)))
+        (if (i32.lt_s (local.get $start) (i32.const 0)) (then (local.set $start (local.get $q))))
+        (if (i32.or (i32.eq (local.get $c) (i32.const 40))
+              (i32.or (i32.eq (local.get $c) (i32.const 91)) (i32.eq (local.get $c) (i32.const 123))))
+          (then
+            (local.set $depth (i32.add (local.get $depth) (i32.const 1)))
+            (local.set $i (i32.add (local.get $q) (i32.const 1))))
+          (else
+            (if (i32.or (i32.eq (local.get $c) (i32.const 41))
+                  (i32.or (i32.eq (local.get $c) (i32.const 93)) (i32.eq (local.get $c) (i32.const 125))))
+              (then
+                (if (i32.eqz (local.get $depth)) (then (return (i32.const -1))))
+                (local.set $depth (i32.sub (local.get $depth) (i32.const 1)))
+                (local.set $i (i32.add (local.get $q) (i32.const 1))))
+              (else
+                ;; A quote: the string, with the prefix before it.
+                (local.set $flags (call $prefixAt (local.get $i) (local.get $q)))
+                (if (i32.lt_s (local.get $flags) (i32.const 0)) (then (return (i32.const -1))))
+                (local.set $i (call $string (local.get $q) (local.get $flags)))
+                (if (i32.lt_s (local.get $i) (i32.const 0)) (then (return (i32.const -1))))))))
+        (local.set $lastCode (i32.sub (local.get $i) (i32.const 1)))
+        (br $next)))
+    (if (local.get $depth) (then (return (i32.const -1))))
+    (if (i32.ge_s (local.get $start) (i32.const 0))
+      (then
+        (call $line (local.get $out) (local.get $count) (local.get $start) (local.get $n) (local.get $lastCode))
+        (local.set $count (i32.add (local.get $count) (i32.const 1)))))
+    (local.get $count))
+
+  ;; Line $k: its start, and its end with bit 31 set when its last code byte is `:` (a block header).
+  (func $line (param $out i32) (param $k i32) (param $start i32) (param $end i32) (param $lastCode i32)
+    (local $at i32)
+    (local.set $at (i32.add (local.get $out) (i32.shl (local.get $k) (i32.const 3))))
+    (i32.store (local.get $at) (local.get $start))
+    (i32.store offset=4 (local.get $at)
+      (i32.or (local.get $end)
+        (select (i32.const 0x80000000) (i32.const 0)
+          (i32.and (i32.ge_s (local.get $lastCode) (i32.const 0))
+            (i32.eq (call $at (local.get $lastCode)) (i32.const 58)))))))
+
+  ;; `assignmentHits` over the $lines lines `lines` wrote at $out: the hits written from $hits, their number.
+  (func (export "assignments") (param $n i32) (param $out i32) (param $lines i32) (param $hits i32) (result i32)
+    (local $eq i32) (local $end i32) (local $start i32) (local $line i32) (local $count i32) (local $at i32)
+    (global.set $n (local.get $n))
+    (local.set $eq (i32.const -1))
+    (block $done
+      (loop $next
+        (local.set $eq (i32.add (local.get $eq) (i32.const 1)))
+        (br_if $done (i32.ge_u (local.get $eq) (local.get $n)))
+        (br_if $next (i32.ne (i32.load8_u offset=128 (local.get $eq)) (i32.const 61)))
+        (br_if $next (i32.eq (call $at (i32.add (local.get $eq) (i32.const 1))) (i32.const 61)))
+        ;; Back past blanks, backslashes and line feeds, then the word; its leading digits are no part of the name.
+        (local.set $end (local.get $eq))
+        (block $gap
+          (loop $back
+            (br_if $gap (i32.eqz (local.get $end)))
+            (br_if $gap (i32.eqz (call $is (i32.sub (local.get $end) (i32.const 1)) (i32.const 16))))
+            (local.set $end (i32.sub (local.get $end) (i32.const 1)))
+            (br $back)))
+        (local.set $start (local.get $end))
+        (block $word
+          (loop $back
+            (br_if $word (i32.eqz (local.get $start)))
+            (br_if $word (i32.eqz (call $is (i32.sub (local.get $start) (i32.const 1)) (i32.const 4))))
+            (local.set $start (i32.sub (local.get $start) (i32.const 1)))
+            (br $back)))
+        (block $digits
+          (loop $forward
+            (br_if $digits (i32.ge_u (local.get $start) (local.get $end)))
+            (br_if $digits (i32.eqz (call $is (local.get $start) (i32.const 8))))
+            (local.set $start (i32.add (local.get $start) (i32.const 1)))
+            (br $forward)))
+        (br_if $next (i32.eq (local.get $start) (local.get $end)))
+        ;; `lineCursor`: the line $start is in (offsets come in ascending order); none past the last line.
+        (block $found
+          (loop $advance
+            (br_if $done (i32.ge_u (local.get $line) (local.get $lines)))
+            (br_if $found
+              (i32.ge_u
+                (i32.and
+                  (i32.load offset=4 (i32.add (local.get $out) (i32.shl (local.get $line) (i32.const 3))))
+                  (i32.const 0x7fffffff))
+                (local.get $start)))
+            (local.set $line (i32.add (local.get $line) (i32.const 1)))
+            (br $advance)))
+        (br_if $next
+          (i32.gt_u (i32.load (i32.add (local.get $out) (i32.shl (local.get $line) (i32.const 3)))) (local.get $start)))
+        (local.set $at (i32.add (local.get $hits) (i32.mul (local.get $count) (i32.const 12))))
+        (i32.store (local.get $at) (local.get $line))
+        (i32.store offset=4 (local.get $at) (local.get $start))
+        (i32.store offset=8 (local.get $at) (local.get $end))
+        (local.set $count (i32.add (local.get $count) (i32.const 1)))
+        (br $next)))
+    (local.get $count)))

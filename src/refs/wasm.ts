@@ -1,0 +1,9 @@
+/** The part of the WebAssembly JavaScript API the refs stage's modules use (the project's type libraries do not declare it). */
+export interface WasmApi {
+  Memory: new (d: { initial: number }) => { readonly buffer: ArrayBuffer; grow(pages: number): number };
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { readonly exports: unknown };
+}
+
+/** The runtime's WebAssembly, or null where it has none (`node --jitless`): the callers run JavaScript then. */
+export const wasmApi: WasmApi | null = (globalThis as { WebAssembly?: WasmApi }).WebAssembly ?? null;

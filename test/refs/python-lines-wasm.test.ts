@@ -1,0 +1,141 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { logicalLines } from '../../src/refs/python-lines.js';
+import { lineTable, nativeLines } from '../../src/refs/python-lines-native.js';
+import { assignmentHits } from '../../src/refs/python-snippet.js';
+import { CORPORA_ROOT } from '../helpers/corpus.js';
+import { REPO } from '../helpers/cli.js';
+
+/**
+ * python-lines.wat reads the common shapes of Python in WebAssembly; python-lines.ts and python-snippet.ts
+ * `assignmentHits` decide every shape. Wherever the module answers, its answer must be theirs, line for line and hit
+ * for hit; where it gives up, the JavaScript reads the file.
+ */
+/** Lines as the table `nativeLines` gives, and each assignment hit as `line:start:name`. */
+function javascript(text: string): { lines: number[]; hits: string[] } | undefined {
+  const lines = logicalLines(text);
+  if (!lines) return undefined;
+  const table = lineTable(lines);
+  const hits: string[] = [];
+  assignmentHits(text, table, (line, name) => hits.push(`${line}:${name}`));
+  return { lines: [...table], hits };
+}
+
+function native(text: string): { lines: number[]; hits: string[] } | undefined {
+  const got = nativeLines(text);
+  if (!got) return undefined;
+  const hits: string[] = [];
+  for (let k = 0; k < got.hits.length; k += 3)
+    hits.push(`${got.hits[k]}:${text.slice(got.hits[k + 1], got.hits[k + 2])}`);
+  return { lines: [...got.lines], hits };
+}
+
+/** Whether the module answered; where it did, its answer is the JavaScript's. */
+const agrees = (text: string) => {
+  const got = native(text);
+  if (got !== undefined) expect(got).toEqual(javascript(text));
+  return got !== undefined;
+};
+
+describe('nativeLines', () => {
+  it.each([
+    ['simple', 'a = 1\nb = 2\n'],
+    ['brackets-join', 'f(\n  1,\n)\nx\n'],
+    ['backslash-join', 'a = 1 + \\\n  2\n'],
+    ['comment-and-blank-skipped', '# x = (\n\n  \ny = 1  # (\n'],
+    ['header', 'if a:  # note\n    b()\n'],
+    ['long-string', 's = """\nx = (\n"""\nt\n'],
+    ['escaped-quote', "s = 'a\\'b('\nt\n"],
+    ['raw-escaped-quote', 's = r"\\"("\nt\n'],
+    ['raw-backslash-at-end', 's = r"\\'],
+    ['prefixes', 'a = rb"x(" + BR\'y[\' + u"z{" + Rf"{a}(" + fR"{b!r:>9}"\n'],
+    ['fstring-doubled-brace', 'f"{{("\nt\n'],
+    ['fstring-field-with-call', 'x = f"{a.b(c)[0]} {d!s:>10} {e[1:2]}"\n'],
+    ['fstring-spec', 'x = f"{n:>9.2f}( {{ }}"\nt\n'],
+    ['not-a-prefix', 'xf"{("\nt\n'],
+    ['unterminated-short-string-ends-at-newline', "s = '(\nt\n"],
+    ['unterminated-short-string-at-end', "s = '("],
+    ['header-inside-unterminated-string', "s = 'a:\nt\n"],
+    ['no-final-newline', 'a\nb'],
+    ['keyword-arguments', 'f(x=1,\n  y = 2)\nz == 3\n'],
+    ['assignment-continued', 'a \\\n  = 1\n'],
+    ['number-before-word', '1if=2\n'],
+    ['equals-in-string', 's = "a=b"\n'],
+    ['equals-in-comment', '# a = b\nc = 1\n'],
+    ['equals-at-end', 'a ='],
+    ['empty', ''],
+    ['only-comment', '# x'],
+    ['nul-byte', 'a = 1\0\n'],
+  ])('answers as the JavaScript: %s', (_name, text) => {
+    expect(agrees(text)).toBe(true);
+  });
+
+  it.each([
+    ['non-ascii', 'n = "\u00e9t\u00e9"\n'],
+    ['non-ascii-name', '\u00e9t\u00e9 = 1\n'],
+    ['astral', 's = "\ud83d\ude00"\n'],
+    ['crlf', 'a = 1\r\nb = 2\r\n'],
+    ['lone-carriage-return', 'a = 1\rb = 2\n'],
+    ['number-then-fstring', '1f"{x}("\nt\n'],
+    ['named-escape', 's = "\\N{DASH}("\n'],
+    ['fstring-nested-quotes', 'f"{d["k"]:>{w}}("\nt\n'],
+    ['fstring-spec-nested-field', 'f"{x:>{w}}"\n'],
+    ['fstring-comment', 'f"""{x # c\n}"""\n'],
+    ['fstring-backslash', 'f"{x}\\n{y\\n}"\n'],
+    ['fstring-newline-in-field', 'f"""{x\n}"""\n'],
+    ['lambda-in-fstring', 'f"{lambda x: 1}"\n'],
+    ['word-holding-lambda-in-fstring', 'f"{xlambda}"\n'],
+    ['unclosed-bracket', 'f(\n'],
+    ['stray-closing-bracket', 'x)\n'],
+    ['unclosed-long-string', 's = """\n'],
+    ['backslash-continuing-nothing', 'a \\ b\n'],
+    ['backslash-at-end', 'a \\'],
+  ])('leaves %s to the JavaScript', (_name, text) => {
+    expect(nativeLines(text)).toBeUndefined();
+    agrees(text);
+  });
+
+  it('answers as the JavaScript on text made of Python pieces (fast-check)', () => {
+    const piece = fc.constantFrom(
+      ...['a', 'b1', '_', '9', '1.5e3', ' ', '\t', '\f', '\n', '\\\n', '\\', '#', '=', '==', '(', ')', '[', ']'],
+      ...['{', '}', '{{', '}}', ':', '!r', "'", '"', "'''", '"""', 'f', 'r', 'b', 'u', 'rb', 'F', 'fr', 'lambda'],
+      ...['\\N{X}', '\\"', 'x = ', 'def g():', '\r', '\u00e9'],
+    );
+    let answered = 0;
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 40 }), (pieces) => {
+        if (agrees(pieces.join(''))) answered++;
+      }),
+      { numRuns: 5000 },
+    );
+    // The comparison means something only where the module answers: most such texts have no CR or non-ASCII byte.
+    expect(answered).toBeGreaterThan(1000);
+  });
+
+  /** Real Python: the project's own fixtures and the corpora's. */
+  const pythonFiles = (root: string) =>
+    readdirSync(root, { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.py'))
+      .sort()
+      .map((f) => path.join(root, f));
+  it('answers as the JavaScript on every Python file of fixtures/ and the corpora', () => {
+    const files = [...pythonFiles(path.join(REPO, 'fixtures')), ...pythonFiles(CORPORA_ROOT)];
+    let answered = 0;
+    for (const file of files) {
+      const text = readFileSync(file, 'utf8');
+      if (agrees(text)) answered++;
+    }
+    expect(files.length).toBeGreaterThan(20);
+    expect(answered).toBeGreaterThan(files.length / 2);
+  });
+
+  it('gives the JavaScript files too large for its memory budget', () => {
+    expect(nativeLines(`a = 1\n${'#'.repeat(1024 * 1024)}\n`)).toBeUndefined();
+  });
+
+  it('answers the same with no WebAssembly: not at all', () => {
+    expect(nativeLines('a = 1\n', null)).toBeUndefined();
+  });
+});
