@@ -24,6 +24,19 @@ export interface NeedleScan {
    * the scan short) or needed only beside a needle, looked up in a file the scan has let through.
    */
   has(k: number): boolean;
+  /** Whether the bytes last scanned, which hold the needles `found`, meet one of the scanner's rules. */
+  passes(found: number): boolean;
+}
+
+/**
+ * A test over a scan's answer, run in the module (no JavaScript per file): every needle of `all` (bits), then one of
+ * `any` (bits) or of the words `anyWords` (indices into the words), then the word `word` unless it is -1.
+ */
+export interface NeedleRule {
+  readonly all: number;
+  readonly any: number;
+  readonly anyWords: readonly number[];
+  readonly word: number;
 }
 
 /** At most this many needles: the answer is a bit set, bit `k` for `needles[k]`. */
@@ -32,7 +45,19 @@ export const MAX_NEEDLES = 31;
 const MAX_ENTRIES = 64;
 
 /** Offsets in the module's memory: needle-scan.wat's header says what each holds. */
-const LAYOUT = { shift: 0, first: 65536, next: 327680, start: 327936, length: 328192, needles: 328448, input: 393216 };
+const LAYOUT = {
+  shift: 0,
+  first: 65536,
+  next: 327680,
+  start: 327936,
+  length: 328192,
+  needles: 328448,
+  rules: 360448,
+  input: 393216,
+};
+/** Rules, and words per rule, at most (the module's RULES table). */
+const MAX_RULES = 64;
+const MAX_RULE_WORDS = 4;
 const PAGE = 65536;
 
 // Compiled at the first scanner (a scan with no source file never compiles it); each scanner has its own instance.
@@ -41,6 +66,7 @@ let compiled: object | undefined;
 export function needleScanner(
   needles: readonly string[],
   words: readonly string[] = [],
+  rules: readonly NeedleRule[] = [],
   /** The WebAssembly API to run the loop with; null for none (what `node --jitless` has), as tests ask. */
   webAssembly: WasmApi | null = wasmApi,
 ): NeedleScan {
@@ -58,13 +84,24 @@ export function needleScanner(
     throw new Error(
       `needleScanner: 1 to ${MAX_NEEDLES} needles of at least two characters and words of at least one, ${MAX_ENTRIES} in all, one-byte strings`,
     );
-  if (webAssembly === null) return includesScanner(patterns, lookups);
+  const isWord = (k: number) => Number.isInteger(k) && k >= 0 && k < words.length;
+  if (
+    rules.length > MAX_RULES ||
+    !rules.every(
+      (r) => r.anyWords.length <= MAX_RULE_WORDS && r.anyWords.every(isWord) && (r.word === -1 || isWord(r.word)),
+    )
+  )
+    throw new Error(
+      `needleScanner: at most ${MAX_RULES} rules of at most ${MAX_RULE_WORDS} words, each a word's index`,
+    );
+  if (webAssembly === null) return includesScanner(patterns, lookups, rules);
   const memory = new webAssembly.Memory({ initial: LAYOUT.input / PAGE });
   compiled ??= new webAssembly.Module(Buffer.from(NEEDLE_SCAN_WASM, 'base64'));
   const exports = new webAssembly.Instance(compiled, { env: { memory } }).exports as {
-    setup(m: number, all: number): void;
+    setup(m: number, all: number, rules: number): void;
     scan(n: number): number;
     has(k: number, n: number): number;
+    passes(found: number, n: number): number;
   };
   const bytes = new Uint8Array(memory.buffer);
   const table = new Int32Array(memory.buffer);
@@ -86,8 +123,17 @@ export function needleScanner(
     bytes.set(p, at);
     at += p.length;
   });
-  if (at > LAYOUT.input) throw new Error('needleScanner: the needles and words are too long together');
-  exports.setup(m, 2 ** patterns.length - 1);
+  if (at > LAYOUT.rules) throw new Error('needleScanner: the needles and words are too long together');
+  // A word's entry in START/LENGTH comes after the needles'.
+  rules.forEach((r, i) => {
+    const row = LAYOUT.rules / 4 + 8 * i;
+    table.set([r.all, r.any, r.word < 0 ? -1 : patterns.length + r.word, r.anyWords.length], row);
+    table.set(
+      r.anyWords.map((w) => patterns.length + w),
+      row + 4,
+    );
+  });
+  exports.setup(m, 2 ** patterns.length - 1, rules.length);
   let input = new Uint8Array(memory.buffer, LAYOUT.input);
   let scanned = 0;
   const scan = (data: Uint8Array) => {
@@ -104,6 +150,7 @@ export function needleScanner(
       if (!(k >= 0 && k < lookups.length)) throw new RangeError(`needleScanner: no word ${k}`);
       return exports.has(patterns.length + k, scanned) === 1;
     },
+    passes: (found: number) => exports.passes(found, scanned) === 1,
   });
 }
 
@@ -111,17 +158,25 @@ export function needleScanner(
  * The same answers from a `Buffer.includes` per needle, where the runtime has no WebAssembly (`node --jitless`):
  * slower, never a different verdict.
  */
-function includesScanner(patterns: readonly Buffer[], lookups: readonly Buffer[]): NeedleScan {
+function includesScanner(
+  patterns: readonly Buffer[],
+  lookups: readonly Buffer[],
+  rules: readonly NeedleRule[],
+): NeedleScan {
   let last: Uint8Array = Buffer.alloc(0);
   const scan = (data: Uint8Array) => {
     last = data;
     const b = Buffer.from(data.buffer, data.byteOffset, data.length);
     return patterns.reduce((bits, p, k) => (b.includes(p) ? bits | (1 << k) : bits), 0);
   };
-  return Object.assign(scan, {
-    has: (k: number) => {
-      if (!(k >= 0 && k < lookups.length)) throw new RangeError(`needleScanner: no word ${k}`);
-      return Buffer.from(last.buffer, last.byteOffset, last.length).includes(lookups[k]!);
-    },
-  });
+  const has = (k: number) => {
+    if (!(k >= 0 && k < lookups.length)) throw new RangeError(`needleScanner: no word ${k}`);
+    return Buffer.from(last.buffer, last.byteOffset, last.length).includes(lookups[k]!);
+  };
+  const passes = (found: number) =>
+    rules.some(
+      (r) =>
+        (found & r.all) === r.all && ((found & r.any) !== 0 || r.anyWords.some(has)) && (r.word < 0 || has(r.word)),
+    );
+  return Object.assign(scan, { has, passes });
 }

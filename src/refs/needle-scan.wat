@@ -8,16 +8,21 @@
 ;;   START   327936  i32 per needle, then per looked-up word (64 in all): where its bytes are
 ;;   LENGTH  328192  i32 per needle and word: its length
 ;;   (the needles' and words' bytes from 328448)
+;;   RULES   360448  8 i32 per rule (64 at most): the needles it needs all of, the needles it needs one of, the entry
+;;                   of a word it needs too (-1 for none), how many words may stand in for the one-of needles, and
+;;                   their entries (4 at most)
 ;;   INPUT   393216  the bytes to scan
 (module
   (import "env" "memory" (memory 6))
   ;; The shortest needle's length (`m`, at least 2) and the answer when every needle is found.
   (global $m (mut i32) (i32.const 2))
   (global $all (mut i32) (i32.const 0))
+  (global $rules (mut i32) (i32.const 0))
 
-  (func (export "setup") (param $m i32) (param $all i32)
+  (func (export "setup") (param $m i32) (param $all i32) (param $rules i32)
     (global.set $m (local.get $m))
-    (global.set $all (local.get $all)))
+    (global.set $all (local.get $all))
+    (global.set $rules (local.get $rules)))
 
   ;; The needles whose leading pair ends the window at $i (its shift is 0), added to $found when there.
   (func $verify (param $i i32) (param $n i32) (param $found i32) (result i32)
@@ -97,7 +102,7 @@
 
   ;; Whether INPUT's first $n bytes hold entry $k of START/LENGTH (a looked-up word, any length from 1): a byte
   ;; compare at each place its first byte is, for the few words too short or too rare to scan for.
-  (func (export "has") (param $k i32) (param $n i32) (result i32)
+  (func $has (export "has") (param $k i32) (param $n i32) (result i32)
     (local $at i32) (local $length i32) (local $first i32) (local $i i32) (local $last i32) (local $j i32)
     (local.set $at (i32.load offset=327936 (i32.shl (local.get $k) (i32.const 2))))
     (local.set $length (i32.load offset=328192 (i32.shl (local.get $k) (i32.const 2))))
@@ -122,4 +127,37 @@
             (if (i32.eq (local.get $j) (local.get $length)) (then (return (i32.const 1))))))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $place)))
+    (i32.const 0))
+
+  ;; Whether the bytes `scan` answered $found for (their first $n) meet one of the RULES: all its needles, then one
+  ;; of its one-of needles or one of its words, then its word if it needs one. Words are looked up (`has`) only for a
+  ;; rule whose needles are there.
+  (func (export "passes") (param $found i32) (param $n i32) (result i32)
+    (local $r i32) (local $at i32) (local $needs i32) (local $one i32) (local $k i32) (local $words i32)
+    (block $none
+      (loop $rule
+        (br_if $none (i32.ge_u (local.get $r) (global.get $rules)))
+        (local.set $at (i32.add (i32.const 360448) (i32.shl (local.get $r) (i32.const 5))))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (local.set $needs (i32.load (local.get $at)))
+        (br_if $rule (i32.ne (i32.and (local.get $found) (local.get $needs)) (local.get $needs)))
+        (local.set $one (i32.ne (i32.and (local.get $found) (i32.load offset=4 (local.get $at))) (i32.const 0)))
+        (local.set $words (i32.load offset=12 (local.get $at)))
+        (local.set $k (i32.const 0))
+        (block $word
+          (loop $next
+            (br_if $word (local.get $one))
+            (br_if $word (i32.ge_u (local.get $k) (local.get $words)))
+            (local.set $one
+              (call $has
+                (i32.load offset=16 (i32.add (local.get $at) (i32.shl (local.get $k) (i32.const 2))))
+                (local.get $n)))
+            (local.set $k (i32.add (local.get $k) (i32.const 1)))
+            (br $next)))
+        (br_if $rule (i32.eqz (local.get $one)))
+        (local.set $k (i32.load offset=8 (local.get $at)))
+        ;; (An `if`: `i32.and` would look the word up even when there is none.)
+        (if (i32.ge_s (local.get $k) (i32.const 0))
+          (then (br_if $rule (i32.eqz (call $has (local.get $k) (local.get $n))))))
+        (return (i32.const 1))))
     (i32.const 0)))

@@ -1,5 +1,5 @@
 import type { Language } from './languages.js';
-import { needleScanner, type NeedleScan } from './needle-scan.js';
+import { needleScanner, type NeedleRule, type NeedleScan } from './needle-scan.js';
 
 /**
  * The refs stage's byte tests, run before any text is decoded or parsed: most source files fail them and are never
@@ -146,11 +146,6 @@ const SCANNED = NEEDLES.filter((w) => w.length >= MIN_SCANNED && !LOOKED_UP.has(
 /** Words looked up (needle-scan.ts `has`) in a file the scan let through: the rest of NEEDLES, and the backslash. */
 const LOOKUPS = [...NEEDLES.filter((w) => !SCANNED.includes(w)), '\\'];
 const BACKSLASH = LOOKUPS.length - 1;
-// Built at the first file (two 64 Ki tables): a scan with no source file never pays for them.
-let scanner: NeedleScan | undefined;
-const scanNeedles = (bytes: Buffer) => (scanner ??= needleScanner(SCANNED, LOOKUPS))(bytes);
-/** Whether the bytes `scanNeedles` last read hold `LOOKUPS[k]`. */
-const holds = (k: number) => scanner!.has(k);
 const bitOf = (w: string) => {
   const k = SCANNED.indexOf(w);
   return k < 0 ? 0 : 1 << k;
@@ -161,27 +156,22 @@ if (!LOADER_NEEDLES.every(([words, module]) => (module && bitOf(module)) || word
   throw new Error('prefilter: a LOADER_NEEDLES entry can pass without a scanned needle');
 
 /**
- * Each entry's test as bit masks over the scan's answer, built once: the entry's module must be there (its bit), then
- * one of its scanned words (any bit of `words`), else one of its short words, looked up — only in a file that holds
- * the module, so `hub` is looked for only where `torch` is. A closure per entry that looked each needle up by name on
- * every file cost more CPU than the scan itself on an ML repository (4 in 10 Python files name torch).
+ * Each entry's test as a rule the scan module runs over its answer (needle-scan.ts `NeedleRule`): the entry's module
+ * (its bit), then one of its scanned words, else one of its short words, looked up — only in a file that holds the
+ * module, so `hub` is looked for only where `torch` is; a module too rare to scan for (LOOKED_UP) is looked up last.
+ * A closure per entry that looked each needle up by name on every file cost more CPU than the scan itself on an ML
+ * repository (4 in 10 Python files name torch), and the same test as a JavaScript loop over masks was compiled by V8
+ * for every scan.
  */
-const ENTRY_MASKS = LOADER_NEEDLES.map(([words, module]) => ({
-  module: module === undefined ? 0 : bitOf(module),
-  // A module too rare to scan for (LOOKED_UP) is looked up once a word is there.
-  lookedUpModule: module !== undefined && bitOf(module) === 0 ? LOOKUPS.indexOf(module) : -1,
-  words: words.reduce((bits, w) => bits | bitOf(w), 0),
-  lookedUpWords: words.filter((w) => bitOf(w) === 0).map((w) => LOOKUPS.indexOf(w)),
+const RULES: readonly NeedleRule[] = LOADER_NEEDLES.map(([words, module]) => ({
+  all: module === undefined ? 0 : bitOf(module),
+  any: words.reduce((bits, w) => bits | bitOf(w), 0),
+  anyWords: words.filter((w) => bitOf(w) === 0).map((w) => LOOKUPS.indexOf(w)),
+  word: module !== undefined && bitOf(module) === 0 ? LOOKUPS.indexOf(module) : -1,
 }));
-
-function passesAnEntry(found: number): boolean {
-  for (const entry of ENTRY_MASKS) {
-    if ((found & entry.module) !== entry.module) continue;
-    const word = (found & entry.words) !== 0 || entry.lookedUpWords.some(holds);
-    if (word && (entry.lookedUpModule < 0 || holds(entry.lookedUpModule))) return true;
-  }
-  return false;
-}
+// Built at the first file (two 64 Ki tables): a scan with no source file never pays for them.
+let scanner: NeedleScan | undefined;
+const scanNeedles = (bytes: Buffer) => (scanner ??= needleScanner(SCANNED, LOOKUPS, RULES))(bytes);
 
 /**
  * Whether source bytes may call a loader: false means `mayCallLoader` on the decoded text is false too. JavaScript
@@ -194,7 +184,7 @@ export function mayCallLoaderBytes(bytes: Buffer, language: Language = 'python')
   if (
     language === 'javascript' &&
     (found & ESCAPED_BITS) !== 0 &&
-    holds(BACKSLASH) &&
+    scanner!.has(BACKSLASH) &&
     usesEscapedModuleWord(
       (w, from) => bytes.indexOf(w, from, 'latin1'),
       (i) => bytes[i]!,
@@ -202,7 +192,7 @@ export function mayCallLoaderBytes(bytes: Buffer, language: Language = 'python')
     )
   )
     return true;
-  return passesAnEntry(found);
+  return scanner!.passes(found);
 }
 
 /** The byte test for a config (a model key) or for source (a loader word). */

@@ -12,7 +12,7 @@ describe.each([
   ['WebAssembly', undefined],
   ['no WebAssembly', null],
 ] as const)('needleScanner (%s)', (_runtime, api) => {
-  const needleScanner = (needles: readonly string[], words?: readonly string[]) => scanner(needles, words, api);
+  const needleScanner = (needles: readonly string[], words?: readonly string[]) => scanner(needles, words, [], api);
   const NEEDLES = ['torch', 'transformers', 'from_pretrained', 'create_model', 'huggingface', 'hf_hub_download'];
   const scan = needleScanner(NEEDLES);
 
@@ -109,6 +109,39 @@ describe.each([
     g(Buffer.from('gi'));
     expect(g.has(0)).toBe(false);
     expect(() => g.has(words.length)).toThrow(RangeError);
+  });
+
+  it('tests its rules over the last scan as the rules say, looking words up (fast-check)', () => {
+    const words = ['hub', 'LLM', '\\', 'x'];
+    const rule = fc.record({
+      all: fc.integer({ min: 0, max: 2 ** NEEDLES.length - 1 }),
+      any: fc.integer({ min: 0, max: 2 ** NEEDLES.length - 1 }),
+      anyWords: fc.uniqueArray(fc.integer({ min: 0, max: words.length - 1 }), { maxLength: 4 }),
+      word: fc.integer({ min: -1, max: words.length - 1 }),
+    });
+    const piece = fc.oneof(fc.constantFrom(...words, ...NEEDLES), fc.string({ maxLength: 4 }));
+    fc.assert(
+      fc.property(fc.array(rule, { maxLength: 6 }), fc.array(piece, { maxLength: 16 }), (rules, pieces) => {
+        const g = scanner(NEEDLES, words, rules, api);
+        const b = Buffer.from(pieces.join(''));
+        const found = g(b);
+        const holds = (k: number) => b.includes(words[k]!);
+        const want = rules.some(
+          (r) =>
+            (found & r.all) === r.all &&
+            ((found & r.any) !== 0 || r.anyWords.some(holds)) &&
+            (r.word < 0 || holds(r.word)),
+        );
+        expect(g.passes(found)).toBe(want);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('refuses rules it cannot hold', () => {
+    const over = { all: 0, any: 1, anyWords: [0, 0, 0, 0, 0], word: -1 };
+    expect(() => scanner(NEEDLES, ['hub'], [over], api)).toThrow(/rules/);
+    expect(() => scanner(NEEDLES, ['hub'], [{ all: 0, any: 1, anyWords: [], word: 1 }], api)).toThrow(/rules/);
   });
 
   it('grows for a file of MB and still answers for small ones after it', () => {
