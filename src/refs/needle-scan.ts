@@ -53,6 +53,7 @@ const LAYOUT = {
   length: 328192,
   needles: 328448,
   rules: 360448,
+  prefix: 364544,
   input: 393216,
 };
 /** Rules, and words per rule, at most (the module's RULES table). */
@@ -116,6 +117,11 @@ export function needleScanner(
     const end = pairAt(p, m - 1);
     table[LAYOUT.next / 4 + k] = table[LAYOUT.first / 4 + end]!;
     table[LAYOUT.first / 4 + end] = k;
+    // The module's PREFIX filter (when every needle has four bytes): the hash of its first four, read little-endian.
+    if (m >= 4) {
+      const h = Math.imul(p.readUInt32LE(0), 0x9e3779b1) >>> 19;
+      bytes[LAYOUT.prefix + (h >> 3)]! |= 1 << (h & 7);
+    }
   });
   [...patterns, ...lookups].forEach((p, k) => {
     table[LAYOUT.start / 4 + k] = at;

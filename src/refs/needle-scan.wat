@@ -11,6 +11,7 @@
 ;;   RULES   360448  8 i32 per rule (64 at most): the needles it needs all of, the needles it needs one of, the entry
 ;;                   of a word it needs too (-1 for none), how many words may stand in for the one-of needles, and
 ;;                   their entries (4 at most)
+;;   PREFIX  364544  a bit per 13-bit hash of a needle's first four bytes (1 KiB; needles of four bytes or more)
 ;;   INPUT   393216  the bytes to scan
 (module
   (import "env" "memory" (memory 6))
@@ -28,6 +29,16 @@
   (func $verify (param $i i32) (param $n i32) (param $found i32) (result i32)
     (local $k i32) (local $start i32) (local $length i32) (local $at i32) (local $j i32)
     (local.set $start (i32.sub (i32.add (local.get $i) (i32.const 1)) (global.get $m)))
+    ;; No needle starts with the window's first four bytes (their hash's bit is clear): nothing to compare. Most
+    ;; windows whose last pair ends a needle's leading pair are such (`ea`, `nt`, `en` in any English word).
+    (if (i32.ge_u (global.get $m) (i32.const 4))
+      (then
+        (local.set $j (i32.shr_u (i32.mul (i32.load offset=393216 (local.get $start)) (i32.const 0x9e3779b1))
+          (i32.const 19)))
+        (if (i32.eqz (i32.and
+              (i32.load8_u offset=364544 (i32.shr_u (local.get $j) (i32.const 3)))
+              (i32.shl (i32.const 1) (i32.and (local.get $j) (i32.const 7)))))
+          (then (return (local.get $found))))))
     (local.set $k (i32.load offset=65536 (i32.shl (i32.load16_u offset=393215 (local.get $i)) (i32.const 2))))
     (block $chained
       (loop $chain
@@ -104,14 +115,28 @@
   ;; compare at each place its first byte is, for the few words too short or too rare to scan for.
   (func $has (export "has") (param $k i32) (param $n i32) (result i32)
     (local $at i32) (local $length i32) (local $first i32) (local $i i32) (local $last i32) (local $j i32)
+    (local $firsts i32) (local $x i32)
     (local.set $at (i32.load offset=327936 (i32.shl (local.get $k) (i32.const 2))))
     (local.set $length (i32.load offset=328192 (i32.shl (local.get $k) (i32.const 2))))
     (if (i32.gt_u (local.get $length) (local.get $n)) (then (return (i32.const 0))))
     (local.set $first (i32.load8_u (local.get $at)))
+    (local.set $firsts (i32.mul (local.get $first) (i32.const 0x01010101)))
     (local.set $last (i32.sub (local.get $n) (local.get $length)))
     (block $absent
       (loop $place
         (br_if $absent (i32.gt_u (local.get $i) (local.get $last)))
+        ;; Four places at a time where none holds the first byte: a zero byte of `word ^ firsts` is one that does
+        ;; (`(x - 0x01010101) & ~x & 0x80808080` is non-zero exactly when x has a zero byte).
+        (if (i32.le_u (i32.add (local.get $i) (i32.const 3)) (local.get $last))
+          (then
+            (local.set $x (i32.xor (i32.load offset=393216 (local.get $i)) (local.get $firsts)))
+            (if (i32.eqz
+                  (i32.and
+                    (i32.and (i32.sub (local.get $x) (i32.const 0x01010101)) (i32.xor (local.get $x) (i32.const -1)))
+                    (i32.const 0x80808080)))
+              (then
+                (local.set $i (i32.add (local.get $i) (i32.const 4)))
+                (br $place)))))
         (if (i32.eq (i32.load8_u offset=393216 (local.get $i)) (local.get $first))
           (then
             (local.set $j (i32.const 1))
