@@ -47,7 +47,7 @@ export function nativeLines(text: string, api: WasmApi | null = wasmApi): Native
   const m = (instance ??= load(api));
   // A character over U+007F is more than one byte in UTF-8: the module sees such a byte and gives up.
   const n = text.length;
-  const out = align(INPUT + n + 8);
+  const out = align(INPUT + n + 16);
   const hits = out + 8 * (n + 1);
   const need = hits + 12 * n;
   if (need > m.memory.buffer.byteLength) m.memory.grow(Math.ceil((need - m.memory.buffer.byteLength) / PAGE));
