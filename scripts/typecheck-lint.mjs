@@ -8,6 +8,7 @@
 //
 // Exit 1 when there is any type error or any eslint error or warning (`--max-warnings 0`); the type check runs to the
 // end before lint, so both reports print. Flags: --cache (eslint's content-keyed result cache, as `npm test` uses).
+import { rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,7 +20,11 @@ import { ESLint } from 'eslint';
 const ts = createRequire(import.meta.url)('typescript');
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const ESLINT_CACHE = path.join(REPO, 'node_modules', '.cache', 'eslint', '');
+// A folder (the trailing separator), as `npm run lint`'s --cache-location names it: path.join drops a trailing ''
+// and eslint then wrote a file where `npm run lint` makes a folder (EEXIST after the other had run). A file left by
+// that is removed once.
+const ESLINT_CACHE = path.join(REPO, 'node_modules', '.cache', 'eslint') + path.sep;
+if (statSync(ESLINT_CACHE.slice(0, -1), { throwIfNoEntry: false })?.isFile()) rmSync(ESLINT_CACHE.slice(0, -1));
 
 const formatHost = {
   getCanonicalFileName: (f) => f,
