@@ -74,6 +74,8 @@ export function keptStatements(text: string): LogicalLine[] | undefined {
   const count = table.length / 2;
   const words = (i: number) => text.slice(table[2 * i], lineEnd(table, i)).match(WORD) ?? [];
   const keep = new Uint8Array(count);
+  // The lines marked, in the order marked: what `keptLines` returns, sorted (not a pass over every line).
+  const marked: number[] = [];
   // Names bound by imports of a loader's module (or of a `from_pretrained`): calls through them may be loaders.
   const triggers = new Set<string>(PYTHON_LOADER_WORDS);
   // Names an import of functools binds (`import functools as ft`, `from functools import partial as bind`): a call
@@ -82,6 +84,7 @@ export function keptStatements(text: string): LogicalLine[] | undefined {
   lineHits(IMPORT, text, table, (i) => {
     if (keep[i]) return;
     keep[i] = 1;
+    marked.push(i);
     const w = words(i);
     if (w.some((x) => PYTHON_LOADER_WORDS.includes(x))) for (const x of w) if (!IMPORT_KEYWORDS.has(x)) triggers.add(x);
     if (w.some((x) => x === 'functools')) for (const x of w) if (!IMPORT_KEYWORDS.has(x)) partialCallees.add(x);
@@ -97,6 +100,7 @@ export function keptStatements(text: string): LogicalLine[] | undefined {
     const pattern = new RegExp(`${NOT_ID_BEFORE}(?:${fresh.join('|')})${NOT_ID_AFTER}`, 'g');
     lineHits(pattern, text, table, (i) => {
       if (keep[i] !== 2) {
+        if (keep[i] === 0) marked.push(i);
         keep[i] = 2;
         work.push(i);
       }
@@ -107,8 +111,8 @@ export function keptStatements(text: string): LogicalLine[] | undefined {
     });
     fresh = found;
   }
-  keepAssigners(work, keep, words, assigners);
-  return keptLines(table, keep);
+  keepAssigners(work, keep, words, assigners, marked);
+  return keptLines(table, marked);
 }
 
 /**
@@ -146,12 +150,13 @@ function addAssigner(assigners: Map<string, number[]>, line: number, name: strin
   else if (list[list.length - 1] !== line) list.push(line);
 }
 
-/** The lines `keep` marks, as the finder reads them (a small loop of its own: V8 compiles it, not its caller). */
-function keptLines(table: Int32Array, keep: Uint8Array): LogicalLine[] {
-  const kept: LogicalLine[] = [];
-  for (let i = 0; i < keep.length; i++)
-    if (keep[i]) kept.push({ start: table[2 * i]!, end: lineEnd(table, i), header: table[2 * i + 1]! < 0 });
-  return kept;
+/** The lines marked (each index once), in file order, as the finder reads them: a few hundred of thousands. */
+function keptLines(table: Int32Array, marked: readonly number[]): LogicalLine[] {
+  return [...Int32Array.from(marked).sort()].map((i) => ({
+    start: table[2 * i]!,
+    end: lineEnd(table, i),
+    header: table[2 * i + 1]! < 0,
+  }));
 }
 
 /**
@@ -163,6 +168,7 @@ function keepAssigners(
   keep: Uint8Array,
   words: (line: number) => readonly string[],
   assigners: ReadonlyMap<string, readonly number[]>,
+  marked: number[],
 ): void {
   const names = new Set<string>();
   while (work.length > 0) {
@@ -171,6 +177,7 @@ function keepAssigners(
       names.add(w);
       for (const j of assigners.get(w) ?? []) {
         if (keep[j] === 2) continue;
+        if (keep[j] === 0) marked.push(j);
         keep[j] = 2;
         work.push(j);
       }

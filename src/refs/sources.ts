@@ -28,10 +28,11 @@ const LANGUAGE_BY_EXTENSION: Readonly<Record<string, Language>> = {
 
 /** The extension the finders go by; declaration files and minified bundles have none (never searched). */
 export function sourceExtension(p: string): string {
-  const base = p.slice(p.lastIndexOf('/') + 1);
-  if (base.endsWith('.d.ts') || base.endsWith('.min.js')) return '';
-  const dot = base.lastIndexOf('.');
-  return dot < 0 ? '' : base.slice(dot + 1).toLowerCase();
+  // The last dot of the file's own name (none after a slash: a dot in a folder's name is no extension). The walk asks
+  // this of every file: no copy of the name is made.
+  const dot = p.lastIndexOf('.');
+  if (dot < 0 || p.indexOf('/', dot) >= 0 || p.endsWith('.d.ts') || p.endsWith('.min.js')) return '';
+  return p.slice(dot + 1).toLowerCase();
 }
 
 /** Whether a path is a source or config file the reference finders read. */
@@ -66,16 +67,18 @@ export function isTestData(path: string): boolean {
 export function languageOf(path: string): Language | undefined {
   const ext = sourceExtension(path);
   // GitHub workflows' `run:` steps are shell: read line by line for CLI downloads (their YAML keys name no models).
-  // The walk asks this of every file: the path test runs only where one of its literal parts is.
-  if (
-    (path.includes('ontainerfile') || path.includes('ockerfile') || path.includes('.github/workflows/')) &&
-    /(^|\/)(Dockerfile|Containerfile)(\.[\w-]+)?$|(^|\/)\.github\/workflows\/[^/]+\.ya?ml$/.test(path)
-  )
-    return 'shell';
-  // refs4: ollama Modelfiles (`FROM <model>`), read by the shell line reader (runtimes.ts).
-  if (isModelfile(path)) return 'shell';
+  // The walk asks this of every file: the path tests run only where one of their literal parts is (one search).
+  if (SHELL_PARTS.test(path)) {
+    if (/(^|\/)(Dockerfile|Containerfile)(\.[\w-]+)?$|(^|\/)\.github\/workflows\/[^/]+\.ya?ml$/.test(path))
+      return 'shell';
+    // refs4: ollama Modelfiles (`FROM <model>`), read by the shell line reader (runtimes.ts).
+    if (isModelfile(path)) return 'shell';
+  }
   return Object.hasOwn(LANGUAGE_BY_EXTENSION, ext) ? LANGUAGE_BY_EXTENSION[ext] : undefined;
 }
+
+/** What every path `languageOf` reads as shell by its name holds (`isModelfile`'s usual cases among them). */
+const SHELL_PARTS = /ontainerfile|ockerfile|\.github\/workflows\/|odelfile|ODELFILE/;
 
 /** An ollama Modelfile (`ollama create NAME -f Modelfile`): `Modelfile`, `Modelfile.x` or `x.Modelfile`. */
 export function isModelfile(path: string): boolean {
