@@ -22,6 +22,11 @@ export interface WalkOptions {
    * file marked `contentDeclined`, so it is not read again either.
    */
   readonly keepContent?: (rel: string, bytes?: Buffer) => boolean;
+  /**
+   * Where to read a file `keepContent` asked for whole, its bytes shown to `keepContent` next (a buffer of `size`
+   * bytes, valid until the next call): the caller's own memory, where its test reads them without a copy.
+   */
+  readonly readBuffer?: (size: number) => Buffer;
   /** Bytes kept in all (default KEEP_BUDGET); past it files are read again by whoever needs them. */
   readonly keepBudget?: number;
 }
@@ -128,7 +133,7 @@ export async function walkTree(root: string, opts: WalkOptions): Promise<WalkRes
         await visitDir(abs, rel);
       } else if (isFile) {
         if (include && !include(rel)) continue;
-        const file = describeFile(abs, rel, !entry.isSymbolicLink(), keeps, opts.keepContent, scratch);
+        const file = describeFile(abs, rel, !entry.isSymbolicLink(), keeps, opts, scratch);
         if ('reason' in file) {
           const u = unreachable(rel, 'File', file.detail, 'it was not checked');
           skip(rel, u.reason, u.detail, u.ruleId, u.message);
@@ -210,7 +215,7 @@ function describeFile(
   rel: string,
   noFollow: boolean,
   keeps: (rel: string, size: number) => boolean,
-  accepts: WalkOptions['keepContent'],
+  { keepContent: accepts, readBuffer }: WalkOptions,
   scratch: ScratchBuffer,
 ): DiscoveredFile | { reason: 'unreadable'; detail: string } {
   try {
@@ -222,7 +227,8 @@ function describeFile(
     try {
       const whole = keeps(rel, st.size);
       // Only the bytes read are ever looked at: the scratch buffer's tail holds an earlier file's.
-      const buf = scratch.get(whole ? st.size : Math.min(SNIFF_BYTES, st.size));
+      const buf =
+        whole && readBuffer ? readBuffer(st.size) : scratch.get(whole ? st.size : Math.min(SNIFF_BYTES, st.size));
       // One read call for the sniff and the whole file alike (a second call site in a loop of its own cost V8 a
       // compile of readSync's internals, bench `refs`); a regular file reads short only when it shrank.
       const first = readSync(fd, buf, 0, buf.length, 0);

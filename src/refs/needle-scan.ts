@@ -26,6 +26,11 @@ export interface NeedleScan {
   has(k: number): boolean;
   /** Whether the bytes last scanned, which hold the needles `found`, meet one of the scanner's rules. */
   passes(found: number): boolean;
+  /**
+   * A buffer of `size` bytes to read the next bytes to scan into, valid until the next call: bytes scanned where they
+   * are (the module's own memory) are not copied first.
+   */
+  input(size: number): Buffer;
 }
 
 /**
@@ -142,12 +147,17 @@ export function needleScanner(
   exports.setup(m, 2 ** patterns.length - 1, rules.length);
   let input = new Uint8Array(memory.buffer, LAYOUT.input);
   let scanned = 0;
+  const room = (size: number) => {
+    if (size <= input.length) return;
+    memory.grow(Math.ceil((size - input.length) / PAGE));
+    input = new Uint8Array(memory.buffer, LAYOUT.input);
+  };
   const scan = (data: Uint8Array) => {
-    if (data.length > input.length) {
-      memory.grow(Math.ceil((data.length - input.length) / PAGE));
-      input = new Uint8Array(memory.buffer, LAYOUT.input);
+    // Bytes read into `input`'s buffer are in place already.
+    if (data.buffer !== memory.buffer || data.byteOffset !== LAYOUT.input) {
+      room(data.length);
+      input.set(data);
     }
-    input.set(data);
     scanned = data.length;
     return exports.scan(scanned);
   };
@@ -157,6 +167,10 @@ export function needleScanner(
       return exports.has(patterns.length + k, scanned) === 1;
     },
     passes: (found: number) => exports.passes(found, scanned) === 1,
+    input: (size: number) => {
+      room(size);
+      return Buffer.from(memory.buffer, LAYOUT.input, size);
+    },
   });
 }
 
@@ -184,5 +198,10 @@ function includesScanner(
       (r) =>
         (found & r.all) === r.all && ((found & r.any) !== 0 || r.anyWords.some(has)) && (r.word < 0 || has(r.word)),
     );
-  return Object.assign(scan, { has, passes });
+  let own = Buffer.alloc(0);
+  const input = (size: number) => {
+    if (size > own.length) own = Buffer.allocUnsafe(size);
+    return own.subarray(0, size);
+  };
+  return Object.assign(scan, { has, passes, input });
 }

@@ -171,7 +171,17 @@ const RULES: readonly NeedleRule[] = LOADER_NEEDLES.map(([words, module]) => ({
 }));
 // Built at the first file (two 64 Ki tables): a scan with no source file never pays for them.
 let scanner: NeedleScan | undefined;
-const scanNeedles = (bytes: Buffer) => (scanner ??= needleScanner(SCANNED, LOOKUPS, RULES))(bytes);
+const sourceScanner = () => (scanner ??= needleScanner(SCANNED, LOOKUPS, RULES));
+const scanNeedles = (bytes: Buffer) => sourceScanner()(bytes);
+
+/**
+ * Where the walk reads a source file whose bytes it will show `mayNameModelBytes`: the loader scan's own memory, so
+ * the bytes are scanned where they are (23 MB of source on bench `refs` were copied there one file at a time). A view
+ * valid until the next call.
+ */
+export function sourceReadBuffer(size: number): Buffer {
+  return sourceScanner().input(size);
+}
 
 /**
  * Whether source bytes may call a loader: false means `mayCallLoader` on the decoded text is false too. JavaScript

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SKIP_DIRS, KEEP_BUDGET, KEEP_FILE_MAX, walkTree } from '../../src/discover/walk.js';
+import { sourceReadBuffer } from '../../src/refs/prefilter.js';
 import { isOwnReferenceSource, isReferenceSource } from '../../src/refs/sources.js';
 
 const dirs: string[] = [];
@@ -64,9 +65,19 @@ describe('walkTree keepContent', () => {
 });
 
 /** With the refs stage's own test, the walk keeps only the bytes that may name a model and marks the rest read. */
-describe('walkTree keepContent with the byte pre-filter (isOwnReferenceSource)', () => {
+// As the scan runs it (reading into the pre-filter's own memory, `sourceReadBuffer`), and into the walk's own buffer.
+describe.each([
+  ['into the pre-filter memory', sourceReadBuffer],
+  ['into the walk buffer', undefined],
+] as const)('walkTree keepContent with the byte pre-filter (isOwnReferenceSource), read %s', (_where, readBuffer) => {
   const walkOwn = (root: string) =>
-    walkTree(root, { include: [], exclude: [], skipDirs: DEFAULT_SKIP_DIRS, keepContent: isOwnReferenceSource });
+    walkTree(root, {
+      include: [],
+      exclude: [],
+      skipDirs: DEFAULT_SKIP_DIRS,
+      keepContent: isOwnReferenceSource,
+      ...(readBuffer ? { readBuffer } : {}),
+    });
   it.each([
     ['loader-call-kept', 'app.py', 'm = AutoModel.from_pretrained("org/m")\n', 'kept'],
     ['plain-source-declined', 'util.py', 'def add(a, b):\n    return a + b\n', 'declined'],

@@ -144,6 +144,18 @@ describe.each([
     expect(() => scanner(NEEDLES, ['hub'], [{ all: 0, any: 1, anyWords: [], word: 1 }], api)).toThrow(/rules/);
   });
 
+  it('scans bytes read into its own input buffer where they are, with the same answers', () => {
+    const g = needleScanner(NEEDLES, ['hub']);
+    for (const text of ['import torch\ntorch.hub.load(x)', 'nothing here', `${'x'.repeat(200_000)}from_pretrained`]) {
+      const at = g.input(text.length);
+      expect(at.length).toBe(text.length);
+      at.write(text, 'latin1');
+      const b = Buffer.from(text, 'latin1');
+      expect(g(at)).toBe(byIncludes(NEEDLES, b));
+      expect(g.has(0)).toBe(b.includes('hub'));
+    }
+  });
+
   it('grows for a file of MB and still answers for small ones after it', () => {
     const g = needleScanner(NEEDLES, ['hub']);
     const big = Buffer.alloc(3 * 1024 * 1024, 'a');
