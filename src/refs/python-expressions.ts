@@ -43,6 +43,10 @@ const BINARY_LEVELS: readonly (readonly string[])[] = [
   ['+', '-'],
   ['*', '/', '//', '%', '@'],
 ];
+/** Each binary operator's level in BINARY_LEVELS. */
+const BINARY_LEVEL: ReadonlyMap<string, number> = new Map(
+  BINARY_LEVELS.flatMap((ops, level) => ops.map((op) => [op, level] as const)),
+);
 const COMPARISONS = new Set(['<', '>', '==', '>=', '<=', '!=', 'in', 'not', 'is']);
 export const AUGMENTED = new Set(['+=', '-=', '*=', '/=', '//=', '%=', '@=', '&=', '|=', '^=', '>>=', '<<=', '**=']);
 
@@ -121,17 +125,23 @@ export class ExpressionReader {
     return n;
   }
 
-  /** Left-associative binary operators from BINARY_LEVELS[level] down; only `+` keeps its operands. */
+  /**
+   * Left-associative binary operators of BINARY_LEVELS[level] and tighter; only `+` keeps its operands. Precedence
+   * climbing: one call per operand, not one per level (a level's call for every name and literal was most of the
+   * reader's time, run interpreted on the few statements of each file that it reads). The tree is the one a call per
+   * level builds: an operator's right operand is read from the next level up.
+   */
   protected binary(level: number): Node {
-    if (level === BINARY_LEVELS.length) return this.unary();
     const from = this.here();
-    let n = this.binary(level + 1);
-    for (let op = this.peekText(); op !== undefined && BINARY_LEVELS[level]!.includes(op); op = this.peekText()) {
+    let n = this.unary();
+    for (;;) {
+      const op = this.peekText();
+      const at = op === undefined ? undefined : BINARY_LEVEL.get(op);
+      if (at === undefined || at < level) return n;
       this.p++;
-      const right = this.binary(level + 1);
+      const right = this.binary(at + 1);
       n = op === '+' ? { k: 'plus', from, left: n, right } : { k: 'other', from };
     }
-    return n;
   }
 
   protected unary(): Node {

@@ -125,6 +125,11 @@ describe('findPythonReferencesFast', () => {
     'BASE = (MODEL + "-v3")',
     'BAD = MODEL - "x"',
     'ODD = "a" + "b" * 2',
+    // Precedence: only a `+` whose operands are both strings makes a string (python-expressions.ts `binary`).
+    'MIX = "org/" * 1 + MODEL',
+    'MIX = MODEL + "x" | "y" + "z"',
+    'MIX = "org/" + MODEL << 1 + "q"',
+    'MIX = ("org/" + MODEL) + "-" + REV % 2 - 1',
     "REV = '0123456789abcdef0123456789abcdef01234567'",
     'REV = b"main"',
     'NAME = f"{MODEL}-{REV}"',
