@@ -26,6 +26,9 @@ const INPUT = 128;
 interface Exports {
   lines(n: number, out: number): number;
   assignments(n: number, out: number, lines: number, hits: number): number;
+  shape(n: number): number;
+  long: { readonly value: number };
+  counted: { readonly value: number };
 }
 
 let instance: { exports: Exports; memory: { readonly buffer: ArrayBuffer; grow(pages: number): number } } | undefined;
@@ -43,16 +46,13 @@ function load(api: WasmApi) {
  * return, a rarer shape, a file over NATIVE_MAX_BYTES, no WebAssembly): the caller's JavaScript reads it then.
  */
 export function nativeLines(text: string, api: WasmApi | null = wasmApi): NativeLines | undefined {
-  if (api === null || text.length > NATIVE_MAX_BYTES) return undefined;
-  const m = (instance ??= load(api));
-  // A character over U+007F is more than one byte in UTF-8: the module sees such a byte and gives up.
+  const m = loaded(text, api);
+  if (!m) return undefined;
   const n = text.length;
   const out = align(INPUT + n + 16);
   const hits = out + 8 * (n + 1);
-  const need = hits + 12 * n;
-  if (need > m.memory.buffer.byteLength) m.memory.grow(Math.ceil((need - m.memory.buffer.byteLength) / PAGE));
-  const { read } = encoder.encodeInto(text, new Uint8Array(m.memory.buffer, INPUT, n));
-  if (read !== n) return undefined;
+  room(m, hits + 12 * n);
+  if (!put(m, text)) return undefined;
   const count = m.exports.lines(n, out);
   if (count < 0) return undefined;
   const found = m.exports.assignments(n, out, count, hits);
@@ -60,6 +60,57 @@ export function nativeLines(text: string, api: WasmApi | null = wasmApi): Native
     lines: new Int32Array(m.memory.buffer, out, 2 * count).slice(),
     hits: new Int32Array(m.memory.buffer, hits, 3 * found).slice(),
   };
+}
+
+/** text.ts's screen of a file, as `nativeShape` reads it. */
+export interface TextShape {
+  /** `nestingDepth`. */
+  readonly depth: number;
+  /** `looksGenerated`: lines over 1,000 characters among the first 2,000, and how many lines those are. */
+  readonly long: number;
+  readonly lines: number;
+}
+
+/**
+ * text.ts `nestingDepth` and the line count of `looksGenerated` in one pass of the module (the refs stage's screen
+ * of each Python file that names a loader), or undefined where the module does not read the text (a character over
+ * U+007F, as `nativeLines`). The text stays in the module's memory for the `nativeLines` that follows.
+ */
+export function nativeShape(text: string, api: WasmApi | null = wasmApi): TextShape | undefined {
+  const m = loaded(text, api);
+  if (!m) return undefined;
+  room(m, INPUT + text.length + 16);
+  if (!put(m, text)) return undefined;
+  const depth = m.exports.shape(text.length);
+  return { depth, long: m.exports.long.value, lines: m.exports.counted.value };
+}
+
+type Module = NonNullable<typeof instance>;
+
+function loaded(text: string, api: WasmApi | null): Module | undefined {
+  if (api === null || text.length > NATIVE_MAX_BYTES) return undefined;
+  return (instance ??= load(api));
+}
+
+function room(m: Module, need: number): void {
+  const have = m.memory.buffer.byteLength;
+  if (need > have) m.memory.grow(Math.ceil((need - have) / PAGE));
+}
+
+/** The text INPUT holds (the last one `put` there whole), so a second reader of it does not encode it again. */
+let held: string | undefined;
+
+/**
+ * Encode the text into INPUT, unless it is there already; false when it is not all ASCII (a character over U+007F
+ * is more than one byte in UTF-8: the encoder runs out of room before the end).
+ */
+function put(m: Module, text: string): boolean {
+  if (text === held) return true;
+  held = undefined;
+  const { read } = encoder.encodeInto(text, new Uint8Array(m.memory.buffer, INPUT, text.length));
+  if (read !== text.length) return false;
+  held = text;
+  return true;
 }
 
 const align = (n: number) => (n + 7) & ~7;

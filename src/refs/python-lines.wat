@@ -1,5 +1,5 @@
 ;; The logical lines of python-lines.ts (`Lexer.lines`) and the assignment hits of python-snippet.ts
-;; (`assignmentHits`), in WebAssembly, over a file's bytes: the refs stage's Python quick finder ran both over every
+;; (`assignmentHits`), and text.ts's screen of nesting and long lines (`shape`), in WebAssembly, over a file's bytes: the refs stage's Python quick finder ran both over every
 ;; character of each file that names a loader, interpreted while V8 compiled them on another thread (bench `refs`).
 ;; scripts/gen-wasm.mjs assembles it (wabt) into python-lines-wasm.ts; test/refs/python-lines-wasm.test.ts holds it
 ;; to the JavaScript, and test/refs/needle-scan.test.ts fails when the committed bytes drift from this text.
@@ -329,6 +329,50 @@
         (select (i32.const 0x80000000) (i32.const 0)
           (i32.and (i32.ge_s (local.get $lastCode) (i32.const 0))
             (i32.eq (call $at (local.get $lastCode)) (i32.const 58)))))))
+
+  ;; text.ts `nestingDepth` and `looksGenerated`'s line count over the $n bytes `load` put in INPUT (for the screen the
+  ;; refs stage runs before any reader): the deepest bracket nesting (every bracket, strings' too; a closing bracket
+  ;; at depth 0 changes nothing) returned, and in $long and $counted the lines over 1000 bytes among the first 2000
+  ;; lines (`split('\n', 2000)`'s pieces) and how many of those there are.
+  (global $long (export "long") (mut i32) (i32.const 0))
+  (global $counted (export "counted") (mut i32) (i32.const 0))
+  (func (export "shape") (param $n i32) (result i32)
+    (local $i i32) (local $c i32) (local $depth i32) (local $max i32) (local $start i32) (local $lines i32)
+    (local $long i32)
+    (global.set $n (local.get $n))
+    (block $end
+      (loop $next
+        ;; (A line feed or a bracket.)
+        (local.set $i (call $find (local.get $i) (v128.const i8x16 0 0 0 0 0 0 0 0 2 2 1 12 0 12 0 0) (v128.const i8x16 1 0 2 0 0 4 0 8 0 0 0 0 0 0 0 0)))
+        (br_if $end (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $c (i32.load8_u offset=128 (local.get $i)))
+        (if (i32.eq (local.get $c) (i32.const 10))
+          (then
+            (if (i32.lt_u (local.get $lines) (i32.const 2000))
+              (then
+                (local.set $long (i32.add (local.get $long)
+                  (i32.gt_u (i32.sub (local.get $i) (local.get $start)) (i32.const 1000))))
+                (local.set $lines (i32.add (local.get $lines) (i32.const 1)))))
+            (local.set $start (i32.add (local.get $i) (i32.const 1))))
+          (else
+            (if (i32.or (i32.eq (local.get $c) (i32.const 40))
+                  (i32.or (i32.eq (local.get $c) (i32.const 91)) (i32.eq (local.get $c) (i32.const 123))))
+              (then
+                (local.set $depth (i32.add (local.get $depth) (i32.const 1)))
+                (if (i32.gt_u (local.get $depth) (local.get $max)) (then (local.set $max (local.get $depth)))))
+              (else
+                (if (local.get $depth) (then (local.set $depth (i32.sub (local.get $depth) (i32.const 1)))))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $next)))
+    ;; The text after the last line feed is a piece of its own.
+    (if (i32.lt_u (local.get $lines) (i32.const 2000))
+      (then
+        (local.set $long (i32.add (local.get $long)
+          (i32.gt_u (i32.sub (local.get $n) (local.get $start)) (i32.const 1000))))
+        (local.set $lines (i32.add (local.get $lines) (i32.const 1)))))
+    (global.set $long (local.get $long))
+    (global.set $counted (local.get $lines))
+    (local.get $max))
 
   ;; `assignmentHits` over the $lines lines `lines` wrote at $out: the hits written from $hits, their number.
   (func (export "assignments") (param $n i32) (param $out i32) (param $lines i32) (param $hits i32) (result i32)

@@ -1,7 +1,8 @@
 import type { Language } from './languages.js';
 import { mentionsModelKey, usesEscapedModuleWord, mentionsShellDownload } from './prefilter.js';
 import { isConfigSource as isConfig, isTestData, languageOf, sourceExtension } from './sources.js';
-import { MAX_NESTING, looksGenerated, nestingDepth } from './text.js';
+import { nativeShape } from './python-lines-native.js';
+import { MAX_NESTING, generatedByLines, looksGenerated, nestingDepth } from './text.js';
 import type { FileReferences } from './types.js';
 
 /** A language front end: the references in one file's text. */
@@ -107,7 +108,10 @@ export function screenText(path: string, text: string): Searched | undefined {
   )
     return { kind: 'none' };
   // Minified or generated code, and nesting deeper than hand-written code (the parsers' tree building recurses).
-  if ((!config && !notebook && looksGenerated(text)) || nestingDepth(text) > MAX_NESTING) return { kind: 'skipped' };
+  // Python in one pass of the lines module when it reads the text (the text stays there for the quick finder).
+  const shape = sourceExtension(path) === 'py' && text.length <= 1_000_000 ? nativeShape(text) : undefined;
+  const generated = shape ? generatedByLines(shape.long, shape.lines) : !config && !notebook && looksGenerated(text);
+  if (generated || (shape ? shape.depth : nestingDepth(text)) > MAX_NESTING) return { kind: 'skipped' };
   return undefined;
 }
 

@@ -22,8 +22,12 @@ export function lineIndex(text: string): (offset: number) => { line: number; col
 export function looksGenerated(text: string): boolean {
   if (text.length > 1_000_000) return true;
   const lines = text.split('\n', 2_000);
-  const long = lines.filter((l) => l.length > 1_000).length;
-  return long > 0 && long * 20 > lines.length;
+  return generatedByLines(lines.filter((l) => l.length > 1_000).length, lines.length);
+}
+
+/** `looksGenerated` from its count of long lines among the first lines (python-lines-native.ts `nativeShape`). */
+export function generatedByLines(long: number, lines: number): boolean {
+  return long > 0 && long * 20 > lines;
 }
 
 /** Brackets nested deeper than this are not hand-written code; the parsers' tree building recurses per level. */

@@ -3,7 +3,8 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { logicalLines } from '../../src/refs/python-lines.js';
-import { lineTable, nativeLines } from '../../src/refs/python-lines-native.js';
+import { lineTable, nativeLines, nativeShape } from '../../src/refs/python-lines-native.js';
+import { generatedByLines, looksGenerated, nestingDepth } from '../../src/refs/text.js';
 import { assignmentHits } from '../../src/refs/python-snippet.js';
 import { CORPORA_ROOT } from '../helpers/corpus.js';
 import { REPO } from '../helpers/cli.js';
@@ -137,5 +138,55 @@ describe('nativeLines', () => {
 
   it('answers the same with no WebAssembly: not at all', () => {
     expect(nativeLines('a = 1\n', null)).toBeUndefined();
+  });
+});
+
+describe('nativeShape', () => {
+  /** Where the module reads the text, its screen is text.ts's: the same depth, the same generated verdict. */
+  const sameScreen = (text: string) => {
+    const shape = nativeShape(text);
+    if (shape === undefined) return false;
+    expect(shape.depth).toBe(nestingDepth(text));
+    expect(generatedByLines(shape.long, shape.lines)).toBe(looksGenerated(text));
+    const lines = text.split('\n', 2000);
+    expect([shape.long, shape.lines]).toEqual([lines.filter((l) => l.length > 1000).length, lines.length]);
+    return true;
+  };
+
+  it.each([
+    ['empty', ''],
+    ['nested', 'f(a[b{c}])\n)))(('],
+    ['closers-first', ')]} x = ([{'],
+    ['long-lines', `${'x'.repeat(1001)}\n${'y'.repeat(1000)}\n${'z'.repeat(2000)}`],
+    ['generated', `${'a'.repeat(1500)}\n`.repeat(30)],
+    ['many-lines', `${'b'.repeat(1200)}\n${'c\n'.repeat(2100)}${'d'.repeat(5000)}`],
+    ['exactly-2000-pieces', `${'e\n'.repeat(1999)}${'f'.repeat(1001)}`],
+    ['brackets-in-strings', 's = "((((" + \'[[\' # {{{\n'],
+  ])('screens as text.ts: %s', (_name, text) => {
+    expect(sameScreen(text)).toBe(true);
+  });
+
+  it('leaves text with a character over U+007F to text.ts', () => {
+    expect(nativeShape('x = "\u00e9"\n')).toBeUndefined();
+  });
+
+  it('screens as text.ts on text made of brackets, line feeds and long runs (fast-check)', () => {
+    const piece = fc.constantFrom('(', ')', '[', ']', '{', '}', '\n', 'a', 'x'.repeat(400), 'y'.repeat(1001), '\r');
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 60 }), (pieces) => {
+        expect(sameScreen(pieces.join(''))).toBe(true);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('keeps the text for the nativeLines that follows, and reads a new text anew', () => {
+    const a = 'a = 1\nb = (\n 2)\n';
+    const b = 'c = 3\n';
+    nativeShape(a);
+    expect(native(a)).toEqual(javascript(a));
+    nativeShape(b);
+    expect(native(a)).toEqual(javascript(a));
+    expect(native(b)).toEqual(javascript(b));
   });
 });
