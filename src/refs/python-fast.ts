@@ -20,6 +20,7 @@ import {
   type DictValue,
 } from './syntax.js';
 import { lineIndex } from './text.js';
+import { nativeLineIndex } from './python-lines-native.js';
 import { EnvConstants, envRead, readPythonHubSettings, type EnvRead } from './python-env.js';
 import type { FileReferences } from './types.js';
 import { LOCAL_PATH_CALLS } from './python-loaders.js';
@@ -81,7 +82,8 @@ export function findPythonReferencesFast(
     const dotted = calleeName(a.target);
     if (dotted !== undefined) built.set(dotted, values.isLoaderCall(a.value));
   }
-  const at = lineIndex(text);
+  // keptStatements left the text in the lines module when it read it there.
+  const at = nativeLineIndex(text) ?? lineIndex(text);
   const out: FileReferences = { references: [], dynamic: [] };
   // The tree's pre-order: a call before the calls inside its callee and arguments.
   const calls = [...reader.calls].sort((a, b) => a.from - b.from || b.to - a.to);

@@ -1,5 +1,6 @@
 import { PYTHON_LINES_WASM } from './python-lines-wasm.js';
 import type { LogicalLine } from './python-lines.js';
+import { lineIndex } from './text.js';
 import { wasmApi, type WasmApi } from './wasm.js';
 
 /**
@@ -27,6 +28,7 @@ interface Exports {
   lines(n: number, out: number): number;
   assignments(n: number, out: number, lines: number, hits: number): number;
   shape(n: number): number;
+  newlines(from: number, to: number): number;
   long: { readonly value: number };
   counted: { readonly value: number };
 }
@@ -83,6 +85,32 @@ export function nativeShape(text: string, api: WasmApi | null = wasmApi): TextSh
   if (!put(m, text)) return undefined;
   const depth = m.exports.shape(text.length);
   return { depth, long: m.exports.long.value, lines: m.exports.counted.value };
+}
+
+/**
+ * text.ts `lineIndex` for the text `nativeLines` or `nativeShape` last read whole (undefined for any other): the
+ * line feeds before an offset counted in the module's memory when asked, from the last offset asked when it is
+ * before, not a table of every line start built first (a loop turn per line of every file read).
+ */
+export function nativeLineIndex(text: string): ((offset: number) => { line: number; column: number }) | undefined {
+  if (text !== held || !instance) return undefined;
+  const m = instance;
+  let from = 0;
+  let lines = 0;
+  let table: ((offset: number) => { line: number; column: number }) | undefined;
+  return (offset) => {
+    // Another text read since (no reader does that between its questions): the table, as text.ts builds it.
+    if (held !== text) return (table ??= lineIndex(text))(offset);
+    const at = Math.max(0, Math.min(offset, text.length));
+    if (at < from) {
+      from = 0;
+      lines = 0;
+    }
+    lines += m.exports.newlines(from, at);
+    from = at;
+    const start = at === 0 ? 0 : text.lastIndexOf('\n', at - 1) + 1;
+    return { line: lines + 1, column: offset - start + 1 };
+  };
 }
 
 type Module = NonNullable<typeof instance>;

@@ -374,6 +374,29 @@
     (global.set $counted (local.get $lines))
     (local.get $max))
 
+  ;; The line feeds among INPUT's bytes from $from to $to (text.ts `lineIndex`'s count, for the few offsets a file's
+  ;; references are at): sixteen bytes at a time, then one at a time.
+  (func (export "newlines") (param $from i32) (param $to i32) (result i32)
+    (local $i i32) (local $count i32)
+    (local.set $i (local.get $from))
+    (block $blocks
+      (loop $block
+        (br_if $blocks (i32.gt_u (i32.add (local.get $i) (i32.const 16)) (local.get $to)))
+        (local.set $count
+          (i32.add (local.get $count)
+            (i32.popcnt
+              (i8x16.bitmask (i8x16.eq (v128.load offset=128 (local.get $i)) (i8x16.splat (i32.const 10)))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $block)))
+    (block $bytes
+      (loop $byte
+        (br_if $bytes (i32.ge_u (local.get $i) (local.get $to)))
+        (local.set $count
+          (i32.add (local.get $count) (i32.eq (i32.load8_u offset=128 (local.get $i)) (i32.const 10))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $byte)))
+    (local.get $count))
+
   ;; `assignmentHits` over the $lines lines `lines` wrote at $out: the hits written from $hits, their number.
   (func (export "assignments") (param $n i32) (param $out i32) (param $lines i32) (param $hits i32) (result i32)
     (local $eq i32) (local $end i32) (local $start i32) (local $line i32) (local $count i32) (local $at i32)

@@ -3,8 +3,8 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { logicalLines } from '../../src/refs/python-lines.js';
-import { lineTable, nativeLines, nativeShape } from '../../src/refs/python-lines-native.js';
-import { generatedByLines, looksGenerated, nestingDepth } from '../../src/refs/text.js';
+import { lineTable, nativeLineIndex, nativeLines, nativeShape } from '../../src/refs/python-lines-native.js';
+import { generatedByLines, lineIndex, looksGenerated, nestingDepth } from '../../src/refs/text.js';
 import { assignmentHits } from '../../src/refs/python-snippet.js';
 import { CORPORA_ROOT } from '../helpers/corpus.js';
 import { REPO } from '../helpers/cli.js';
@@ -188,5 +188,25 @@ describe('nativeShape', () => {
     nativeShape(b);
     expect(native(a)).toEqual(javascript(a));
     expect(native(b)).toEqual(javascript(b));
+  });
+});
+
+describe('nativeLineIndex', () => {
+  it('answers as text.ts lineIndex at every offset, in any order, and after another text was read', () => {
+    const texts = ['\nfirst\n\nthird line\n' + 'x'.repeat(40) + '\n' + 'y\n'.repeat(30) + 'end', 'a', '', '\n\n'];
+    for (const text of texts) {
+      nativeShape(text);
+      const at = nativeLineIndex(text)!;
+      const want = lineIndex(text);
+      const offsets = [...Array(text.length + 3).keys()];
+      for (const o of [...offsets, ...offsets.reverse()]) expect(at(o)).toEqual(want(o));
+      nativeShape('other = 1\n');
+      for (const o of offsets) expect(at(o)).toEqual(want(o));
+    }
+  });
+
+  it('has no answer for a text the module does not hold', () => {
+    nativeShape('held = 1\n');
+    expect(nativeLineIndex('not held\n')).toBeUndefined();
   });
 });
