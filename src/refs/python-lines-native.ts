@@ -89,26 +89,29 @@ export function nativeShape(text: string, api: WasmApi | null = wasmApi): TextSh
 
 /**
  * text.ts `lineIndex` for the text `nativeLines` or `nativeShape` last read whole (undefined for any other): the
- * line feeds before an offset counted in the module's memory when asked, from the last offset asked when it is
- * before, not a table of every line start built first (a loop turn per line of every file read).
+ * line feeds before an offset counted in the module's memory when asked, from the last offset asked, not a table of
+ * every line start built first (a loop turn per line of every file read). Offsets come in file order from the
+ * finder; the first that does not gets the table.
  */
 export function nativeLineIndex(text: string): ((offset: number) => { line: number; column: number }) | undefined {
   if (text !== held || !instance) return undefined;
   const m = instance;
   let from = 0;
   let lines = 0;
+  // Where the line holding `from` starts.
+  let start = 0;
   let table: ((offset: number) => { line: number; column: number }) | undefined;
   return (offset) => {
-    // Another text read since (no reader does that between its questions): the table, as text.ts builds it.
-    if (held !== text) return (table ??= lineIndex(text))(offset);
     const at = Math.max(0, Math.min(offset, text.length));
-    if (at < from) {
-      from = 0;
-      lines = 0;
-    }
-    lines += m.exports.newlines(from, at);
+    // An offset before the last one asked (counting again from the start each time would be quadratic in a file of
+    // nested calls), or another text read since (no reader does that between its questions): the table, as text.ts
+    // builds it, from then on.
+    if (table || at < from || held !== text) return (table ??= lineIndex(text))(offset);
+    const added = m.exports.newlines(from, at);
+    // A line feed lies between the two offsets: the search back stops there, so no byte is searched twice.
+    if (added > 0) start = text.lastIndexOf('\n', at - 1) + 1;
+    lines += added;
     from = at;
-    const start = at === 0 ? 0 : text.lastIndexOf('\n', at - 1) + 1;
     return { line: lines + 1, column: offset - start + 1 };
   };
 }
