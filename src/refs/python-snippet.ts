@@ -35,6 +35,8 @@ const BOUND_PARTIAL = new RegExp(`^\\s*(${ID})\\s*=\\s*(${ID}(?:\\s*\\.\\s*${ID}
 const IMPORT = new RegExp(`${NOT_ID_BEFORE}import${NOT_ID_AFTER}`, 'g');
 /** Keywords in an import statement: never a bound name. */
 const IMPORT_KEYWORDS = new Set(['from', 'import', 'as']);
+/** Rounds of the alias search by passes over the text (`keptStatements`). */
+const MAX_ALIAS_ROUNDS = 4;
 
 /**
  * Text a statement needs around it to parse alone: a block header gets a body, `else`/`elif` an `if` before it,
@@ -94,8 +96,13 @@ export function keptStatements(text: string): LogicalLine[] | undefined {
   // loader (syntax.ts `bindAliases`, `throughPartial`) calls it, so the statements naming it may call a loader too.
   // Such a statement names a trigger itself: found among the trigger hits, and its name looked for in turn (chains:
   // `a = M.from_pretrained`, `b = a`) until no new name turns up.
+  // Each round is a pass over the text: past MAX_ALIAS_ROUNDS (a chain that deep is no code a person writes, and a
+  // file of thousands of links would cost thousands of passes) the rest of the chain is followed over the names
+  // assigned once, and one last pass finds every statement that names one.
   const work: number[] = [];
-  for (let fresh = [...triggers]; fresh.length > 0;) {
+  for (let fresh = [...triggers], round = 1; fresh.length > 0; round++) {
+    const last = round === MAX_ALIAS_ROUNDS;
+    if (last) fresh.push(...closeAliases(text, table, assigners, partialCallees, triggers));
     const found: string[] = [];
     const pattern = new RegExp(`${NOT_ID_BEFORE}(?:${fresh.join('|')})${NOT_ID_AFTER}`, 'g');
     lineHits(pattern, text, table, (i) => {
@@ -104,6 +111,7 @@ export function keptStatements(text: string): LogicalLine[] | undefined {
         keep[i] = 2;
         work.push(i);
       }
+      if (last) return;
       const name = boundToTrigger(text.slice(table[2 * i], lineEnd(table, i)), partialCallees, triggers);
       if (name === undefined || assigners.get(name)?.length !== 1 || assigners.get(name)![0] !== i) return;
       triggers.add(name);
@@ -116,18 +124,60 @@ export function keptStatements(text: string): LogicalLine[] | undefined {
 }
 
 /**
- * The name a statement binds when it is `name = a.b.c` (what it reads: the dotted name's parts) or
- * `name = functools.partial(…)` (what it reads: every word of it), and what it reads holds a trigger; else undefined.
- * Names that are triggers already are not returned.
+ * What a statement binds and reads when it is `name = a.b.c` (the dotted name's parts) or `name =
+ * functools.partial(…)` (every word of it): the shapes syntax.ts `bindAliases` and `throughPartial` follow.
  */
-function boundToTrigger(line: string, partialCallees: ReadonlySet<string>, triggers: ReadonlySet<string>) {
+function boundReads(
+  line: string,
+  partialCallees: ReadonlySet<string>,
+): { readonly name: string; readonly read: readonly string[] } | undefined {
   const alias = line.includes('(') ? null : ALIAS.exec(line);
   const bound = alias ? null : BOUND_PARTIAL.exec(line);
   const partial = bound && bound[2]!.split('.').some((part) => partialCallees.has(part.trim())) ? bound : null;
   const name = alias?.[1] ?? partial?.[1];
-  if (name === undefined || triggers.has(name)) return undefined;
-  const read = alias ? alias[2]!.split('.') : (line.match(WORD) ?? []);
-  return read.some((part) => triggers.has(part.trim())) ? name : undefined;
+  if (name === undefined) return undefined;
+  return { name, read: (alias ? alias[2]!.split('.') : (line.match(WORD) ?? [])).map((part) => part.trim()) };
+}
+
+/** The name `boundReads` gives when it is no trigger yet and what it reads holds one. */
+function boundToTrigger(line: string, partialCallees: ReadonlySet<string>, triggers: ReadonlySet<string>) {
+  const bound = boundReads(line, partialCallees);
+  if (bound === undefined || triggers.has(bound.name)) return undefined;
+  return bound.read.some((part) => triggers.has(part)) ? bound.name : undefined;
+}
+
+/**
+ * Every name assigned once, in one of `boundReads`'s shapes, that reads a trigger or such a name, added to
+ * `triggers` and returned: the rest of the chains, followed from each trigger to the names that read it (a walk over
+ * those names, not a pass over the text per link).
+ */
+function closeAliases(
+  text: string,
+  table: Int32Array,
+  assigners: ReadonlyMap<string, readonly number[]>,
+  partialCallees: ReadonlySet<string>,
+  triggers: Set<string>,
+): string[] {
+  const readers = new Map<string, string[]>();
+  for (const [name, at] of assigners) {
+    if (at.length !== 1 || triggers.has(name)) continue;
+    const bound = boundReads(text.slice(table[2 * at[0]!], lineEnd(table, at[0]!)), partialCallees);
+    if (bound?.name !== name) continue;
+    for (const part of bound.read) {
+      const list = readers.get(part);
+      if (list) list.push(name);
+      else readers.set(part, [name]);
+    }
+  }
+  const added: string[] = [];
+  for (const queue = [...triggers]; queue.length > 0;)
+    for (const name of readers.get(queue.pop()!) ?? []) {
+      if (triggers.has(name)) continue;
+      triggers.add(name);
+      added.push(name);
+      queue.push(name);
+    }
+  return added;
 }
 
 /** The lines each name may be assigned in, from the module's hits (line, start, end), in file order. */

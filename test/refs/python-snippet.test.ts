@@ -126,6 +126,24 @@ describe('pythonSnippet', () => {
     expect(snippet.original(snippet.text.indexOf('return'))).toBe(text.indexOf('return M'));
     same('kept.py', text);
   });
+  it('follows a chain of aliases deeper than its rounds of passes, as the whole-file parse does', () => {
+    // Twelve links, then a partial, then a call: rounds of passes find the first links, the walk over names the rest.
+    const links = Array.from({ length: 12 }, (_, i) => `a${i + 1} = a${i}`).join('\n');
+    const text = `import functools\nfrom transformers import AutoModel\na0 = AutoModel.from_pretrained\n${links}\nb = functools.partial(a12, revision="main")\nunrelated = 1\nm = b("org/deep")\n`;
+    const kept = pythonSnippet(text)!.text;
+    expect(kept).toContain('a12 = a11');
+    expect(kept).toContain('m = b("org/deep")');
+    expect(kept).not.toContain('unrelated');
+    same('deep-chain.py', text);
+  });
+
+  it('reads a file of thousands of alias links (one walk over the names, not a pass per link)', () => {
+    const links = Array.from({ length: 3000 }, (_, i) => `a${i + 1} = a${i}`).join('\n');
+    const text = `from transformers import AutoModel\na0 = AutoModel.from_pretrained\n${links}\nm = a3000("org/far")\n`;
+    expect(pythonSnippet(text)!.text).toContain('m = a3000("org/far")');
+    same('long-chain.py', text);
+  });
+
   it.each([
     { name: 'case-clause', text: 'match x:\n    case torch.Tensor():\n        pass\n' },
     { name: 'unclosed-bracket', text: 'torch.hub.load(\n' },
