@@ -14,11 +14,37 @@ import { wasmApi, type WasmApi } from './wasm.js';
 export interface NativeLines {
   /** Per logical line, two numbers: its start, and its end with bit 31 set for a block header (`lineEnd`). */
   readonly lines: Int32Array;
-  /** Per assignment hit, three numbers: the logical line's index, the name's start and end. */
+  /**
+   * Per assignment hit, four numbers: the logical line's index, the name's start and end, and the hit before it whose
+   * name hashes alike (its number + 1; 0 for none): the chains `assignedIn` follows from `heads`.
+   */
   readonly hits: Int32Array;
+  /** Per hash of a name (FNV-1a, low 12 bits), its last hit's number + 1 (0 for none). */
+  readonly heads: Int32Array;
 }
 
-/** Larger files go to the JavaScript: the module's memory grows to about 21 times the file's size. */
+/** Numbers per hit in `NativeLines.hits`. */
+export const HIT = 4;
+
+/**
+ * The logical lines `name` may be assigned in (python-snippet.ts's assigners: each line once, in file order), from
+ * the hits chained under its hash: no string is made for the thousands of names a file assigns.
+ */
+export function assignedIn(native: NativeLines, text: string, name: string): number[] {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193);
+  const lines: number[] = [];
+  for (let k = native.heads[h & 4095]!; k !== 0; k = native.hits[HIT * (k - 1) + 3]!) {
+    const at = HIT * (k - 1);
+    const start = native.hits[at + 1]!;
+    if (native.hits[at + 2]! - start !== name.length || !text.startsWith(name, start)) continue;
+    // The chain runs back through the file: a line met again is the one just added.
+    if (lines[lines.length - 1] !== native.hits[at]) lines.push(native.hits[at]!);
+  }
+  return lines.reverse();
+}
+
+/** Larger files go to the JavaScript: the module's memory grows to about 25 times the file's size. */
 export const NATIVE_MAX_BYTES = 1024 * 1024;
 const PAGE = 65536;
 /** Where the module reads the input (python-lines.wat's header: its class table comes first). */
@@ -26,7 +52,7 @@ const INPUT = 128;
 
 interface Exports {
   lines(n: number, out: number): number;
-  assignments(n: number, out: number, lines: number, hits: number): number;
+  assignments(n: number, out: number, lines: number, hits: number, heads: number): number;
   shape(n: number): number;
   newlines(from: number, to: number): number;
   long: { readonly value: number };
@@ -53,14 +79,16 @@ export function nativeLines(text: string, api: WasmApi | null = wasmApi): Native
   const n = text.length;
   const out = align(INPUT + n + 16);
   const hits = out + 8 * (n + 1);
-  room(m, hits + 12 * n);
+  const heads = hits + 4 * HIT * n;
+  room(m, heads + 4 * 4096);
   if (!put(m, text)) return undefined;
   const count = m.exports.lines(n, out);
   if (count < 0) return undefined;
-  const found = m.exports.assignments(n, out, count, hits);
+  const found = m.exports.assignments(n, out, count, hits, heads);
   return {
     lines: new Int32Array(m.memory.buffer, out, 2 * count).slice(),
-    hits: new Int32Array(m.memory.buffer, hits, 3 * found).slice(),
+    hits: new Int32Array(m.memory.buffer, hits, HIT * found).slice(),
+    heads: new Int32Array(m.memory.buffer, heads, 4096).slice(),
   };
 }
 

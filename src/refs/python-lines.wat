@@ -18,7 +18,8 @@
 ;;                 backslash, line feed), 32 a byte a string's body stops at (quote, backslash, line feed, `{`)
 ;;   INPUT   128   the file's bytes, then at least 16 bytes of padding
 ;;   the lines it writes from $out, two i32 each (start; end, bit 31 set for a block header); the assignment hits from
-;;   $hits, three i32 each (the line's index, the name's start and end)
+;;   $hits, four i32 each (the line's index, the name's start and end, the hit before it with a name of the same
+;;   hash); the chains' heads from $heads (`assignments`)
 (module
   (import "env" "memory" (memory 1))
   (data (i32.const 0) "\00\00\00\00\00\00\00\00\00\12\31\00\12\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\12\00\21\01\00\00\00\21\01\01\00\00\00\00\00\00\0c\0c\0c\0c\0c\0c\0c\0c\0c\0c\00\00\00\00\00\00\00\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\01\31\01\00\04\00\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\21\00\01\00\00")
@@ -398,9 +399,14 @@
     (local.get $count))
 
   ;; `assignmentHits` over the $lines lines `lines` wrote at $out: the hits written from $hits, their number.
-  (func (export "assignments") (param $n i32) (param $out i32) (param $lines i32) (param $hits i32) (result i32)
+  ;; Each hit is also chained by its name: $heads holds 4096 i32, the last hit (its number + 1, 0 for none) whose name
+  ;; hashes there (FNV-1a over its bytes, low 12 bits); each hit's fourth i32 is the hit before it in that chain.
+  (func (export "assignments") (param $n i32) (param $out i32) (param $lines i32) (param $hits i32) (param $heads i32)
+    (result i32)
     (local $eq i32) (local $end i32) (local $start i32) (local $line i32) (local $count i32) (local $at i32)
+    (local $h i32) (local $j i32) (local $slot i32)
     (global.set $n (local.get $n))
+    (memory.fill (local.get $heads) (i32.const 0) (i32.const 16384))
     (local.set $eq (i32.const -1))
     (block $done
       (loop $next
@@ -444,10 +450,23 @@
             (br $advance)))
         (br_if $next
           (i32.gt_u (i32.load (i32.add (local.get $out) (i32.shl (local.get $line) (i32.const 3)))) (local.get $start)))
-        (local.set $at (i32.add (local.get $hits) (i32.mul (local.get $count) (i32.const 12))))
+        (local.set $at (i32.add (local.get $hits) (i32.shl (local.get $count) (i32.const 4))))
         (i32.store (local.get $at) (local.get $line))
         (i32.store offset=4 (local.get $at) (local.get $start))
         (i32.store offset=8 (local.get $at) (local.get $end))
+        ;; The name's hash, and the hit chained in front of the others with it.
+        (local.set $h (i32.const 0x811c9dc5))
+        (local.set $j (local.get $start))
+        (block $hashed
+          (loop $byte
+            (br_if $hashed (i32.ge_u (local.get $j) (local.get $end)))
+            (local.set $h
+              (i32.mul (i32.xor (local.get $h) (i32.load8_u offset=128 (local.get $j))) (i32.const 0x01000193)))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (br $byte)))
+        (local.set $slot (i32.add (local.get $heads) (i32.shl (i32.and (local.get $h) (i32.const 4095)) (i32.const 2))))
+        (i32.store offset=12 (local.get $at) (i32.load (local.get $slot)))
         (local.set $count (i32.add (local.get $count) (i32.const 1)))
+        (i32.store (local.get $slot) (local.get $count))
         (br $next)))
     (local.get $count)))

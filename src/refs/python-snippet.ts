@@ -1,5 +1,5 @@
 import { logicalLines, type LogicalLine } from './python-lines.js';
-import { lineEnd, lineTable, nativeLines } from './python-lines-native.js';
+import { HIT, assignedIn, lineEnd, lineTable, nativeLines, type NativeLines } from './python-lines-native.js';
 import { PYTHON_LOADER_WORDS } from './calls.js';
 
 /**
@@ -91,7 +91,7 @@ export function keptStatements(text: string): LogicalLine[] | undefined {
     if (w.some((x) => PYTHON_LOADER_WORDS.includes(x))) for (const x of w) if (!IMPORT_KEYWORDS.has(x)) triggers.add(x);
     if (w.some((x) => x === 'functools')) for (const x of w) if (!IMPORT_KEYWORDS.has(x)) partialCallees.add(x);
   });
-  const assigners = native ? assignersOf(text, native.hits) : javascriptAssigners(text, table);
+  const assigners: Assigners = native ? new NativeAssigners(native, text) : javascriptAssigners(text, table);
   // `load = AutoModel.from_pretrained` or `load = partial(AutoModel.from_pretrained, …)`: a name bound once to a
   // loader (syntax.ts `bindAliases`, `throughPartial`) calls it, so the statements naming it may call a loader too.
   // Such a statement names a trigger itself: found among the trigger hits, and its name looked for in turn (chains:
@@ -154,12 +154,12 @@ function boundToTrigger(line: string, partialCallees: ReadonlySet<string>, trigg
 function closeAliases(
   text: string,
   table: Int32Array,
-  assigners: ReadonlyMap<string, readonly number[]>,
+  assigners: Assigners,
   partialCallees: ReadonlySet<string>,
   triggers: Set<string>,
 ): string[] {
   const readers = new Map<string, string[]>();
-  for (const [name, at] of assigners) {
+  for (const [name, at] of assigners.all()) {
     if (at.length !== 1 || triggers.has(name)) continue;
     const bound = boundReads(text.slice(table[2 * at[0]!], lineEnd(table, at[0]!)), partialCallees);
     if (bound?.name !== name) continue;
@@ -180,18 +180,44 @@ function closeAliases(
   return added;
 }
 
-/** The lines each name may be assigned in, from the module's hits (line, start, end), in file order. */
-function assignersOf(text: string, hits: Int32Array): Map<string, number[]> {
-  const assigners = new Map<string, number[]>();
-  for (let k = 0; k < hits.length; k += 3) addAssigner(assigners, hits[k]!, text.slice(hits[k + 1], hits[k + 2]));
-  return assigners;
+/** The lines each name may be assigned in, in file order, each once (`assignmentHits`). */
+interface Assigners {
+  get(name: string): readonly number[] | undefined;
+  /** Every name assigned, with its lines (for `closeAliases`, rarely). */
+  all(): Iterable<readonly [string, readonly number[]]>;
 }
 
-/** `assignersOf` from python-snippet's own `assignmentHits`, when the module did not read the file. */
-function javascriptAssigners(text: string, table: Int32Array): Map<string, number[]> {
+/** `Assigners` over the module's hits: a name's lines looked up when asked (`assignedIn`), kept once asked. */
+class NativeAssigners implements Assigners {
+  private readonly asked = new Map<string, readonly number[] | undefined>();
+
+  constructor(
+    private readonly native: NativeLines,
+    private readonly text: string,
+  ) {}
+
+  get(name: string): readonly number[] | undefined {
+    if (this.asked.has(name)) return this.asked.get(name);
+    const lines = assignedIn(this.native, this.text, name);
+    const got = lines.length > 0 ? lines : undefined;
+    this.asked.set(name, got);
+    return got;
+  }
+
+  all(): Iterable<readonly [string, readonly number[]]> {
+    const assigners = new Map<string, number[]>();
+    const hits = this.native.hits;
+    for (let k = 0; k < hits.length; k += HIT)
+      addAssigner(assigners, hits[k]!, this.text.slice(hits[k + 1], hits[k + 2]));
+    return assigners;
+  }
+}
+
+/** `Assigners` from python-snippet's own `assignmentHits`, when the module did not read the file. */
+function javascriptAssigners(text: string, table: Int32Array): Assigners {
   const assigners = new Map<string, number[]>();
   assignmentHits(text, table, (i, name) => addAssigner(assigners, i, name));
-  return assigners;
+  return { get: (name) => assigners.get(name), all: () => assigners };
 }
 
 function addAssigner(assigners: Map<string, number[]>, line: number, name: string): void {
@@ -217,7 +243,7 @@ function keepAssigners(
   work: number[],
   keep: Uint8Array,
   words: (line: number) => readonly string[],
-  assigners: ReadonlyMap<string, readonly number[]>,
+  assigners: Assigners,
   marked: number[],
 ): void {
   const names = new Set<string>();

@@ -3,7 +3,14 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { logicalLines } from '../../src/refs/python-lines.js';
-import { lineTable, nativeLineIndex, nativeLines, nativeShape } from '../../src/refs/python-lines-native.js';
+import {
+  HIT,
+  assignedIn,
+  lineTable,
+  nativeLineIndex,
+  nativeLines,
+  nativeShape,
+} from '../../src/refs/python-lines-native.js';
 import { generatedByLines, lineIndex, looksGenerated, nestingDepth } from '../../src/refs/text.js';
 import { assignmentHits } from '../../src/refs/python-snippet.js';
 import { CORPORA_ROOT } from '../helpers/corpus.js';
@@ -28,7 +35,7 @@ function native(text: string): { lines: number[]; hits: string[] } | undefined {
   const got = nativeLines(text);
   if (!got) return undefined;
   const hits: string[] = [];
-  for (let k = 0; k < got.hits.length; k += 3)
+  for (let k = 0; k < got.hits.length; k += HIT)
     hits.push(`${got.hits[k]}:${text.slice(got.hits[k + 1], got.hits[k + 2])}`);
   return { lines: [...got.lines], hits };
 }
@@ -208,5 +215,49 @@ describe('nativeLineIndex', () => {
   it('has no answer for a text the module does not hold', () => {
     nativeShape('held = 1\n');
     expect(nativeLineIndex('not held\n')).toBeUndefined();
+  });
+});
+
+describe('assignedIn', () => {
+  /** python-snippet's assigners from `assignmentHits`: each name's lines, each once, in file order. */
+  const byJavaScript = (text: string) => {
+    const map = new Map<string, number[]>();
+    assignmentHits(text, lineTable(logicalLines(text)!), (line, name) => {
+      const list = map.get(name) ?? [];
+      if (list[list.length - 1] !== line) list.push(line);
+      map.set(name, list);
+    });
+    return map;
+  };
+
+  it('gives each name the lines the JavaScript gives it, and none to a name never assigned (fast-check)', () => {
+    const name = fc.constantFrom('a', 'b', 'ab', 'x1', '_', 'model', 'M', 'revision', 'torch');
+    const statement = fc.oneof(
+      fc.tuple(name, name).map(([l, r]) => `${l} = ${r}`),
+      fc.tuple(name, name, name).map(([f, k, v]) => `${f}(${k}=${v}, ${k} =1)`),
+      fc.tuple(name, name).map(([l, r]) => `${l} = ${r} = "s"`),
+      fc.tuple(name, name).map(([l, r]) => `if ${l} == ${r}:\n    ${l} += 1`),
+    );
+    let answered = 0;
+    fc.assert(
+      fc.property(fc.array(statement, { maxLength: 12 }), (statements) => {
+        const text = `${statements.join('\n')}\n`;
+        const native = nativeLines(text);
+        if (!native) return;
+        answered++;
+        const want = byJavaScript(text);
+        for (const n of ['a', 'b', 'ab', 'x1', '_', 'model', 'M', 'revision', 'torch', 'never'])
+          expect(assignedIn(native, text, n)).toEqual(want.get(n) ?? []);
+      }),
+      { numRuns: 500 },
+    );
+    expect(answered).toBe(500);
+  });
+
+  it('keeps names whose hashes collide apart (4,096 chains, 10,000 names)', () => {
+    const text = Array.from({ length: 10_000 }, (_, i) => `n${i} = ${i}`).join('\n');
+    const native = nativeLines(text)!;
+    for (const i of [0, 1, 4095, 4096, 9999]) expect(assignedIn(native, text, `n${i}`)).toEqual([i]);
+    expect(assignedIn(native, text, 'n10000')).toEqual([]);
   });
 });
