@@ -28,13 +28,20 @@ export const HIT = 4;
 
 /**
  * The logical lines `name` may be assigned in (python-snippet.ts's assigners: each line once, in file order), from
- * the hits chained under its hash: no string is made for the thousands of names a file assigns.
+ * the hits chained under its hash: no string is made for the thousands of names a file assigns. Each hit walked
+ * takes a step from `budget`; undefined once it runs out (names made to share a hash): the caller builds its map.
  */
-export function assignedIn(native: NativeLines, text: string, name: string): number[] {
+export function assignedIn(
+  native: NativeLines,
+  text: string,
+  name: string,
+  budget = { steps: Infinity },
+): number[] | undefined {
   let h = 0x811c9dc5;
   for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193);
   const lines: number[] = [];
   for (let k = native.heads[h & 4095]!; k !== 0; k = native.hits[HIT * (k - 1) + 3]!) {
+    if (--budget.steps < 0) return undefined;
     const at = HIT * (k - 1);
     const start = native.hits[at + 1]!;
     if (native.hits[at + 2]! - start !== name.length || !text.startsWith(name, start)) continue;

@@ -190,21 +190,31 @@ interface Assigners {
 /** `Assigners` over the module's hits: a name's lines looked up when asked (`assignedIn`), kept once asked. */
 class NativeAssigners implements Assigners {
   private readonly asked = new Map<string, readonly number[] | undefined>();
+  /**
+   * Chain steps left before the map of every name is built instead (a file whose names are made to share hashes
+   * would cost a walk of most hits per name asked): about one per hit, so the lookups never cost more than the map.
+   */
+  private readonly budget: { steps: number };
+  private map: ReadonlyMap<string, readonly number[]> | undefined;
 
   constructor(
     private readonly native: NativeLines,
     private readonly text: string,
-  ) {}
+  ) {
+    this.budget = { steps: native.hits.length + 4096 };
+  }
 
   get(name: string): readonly number[] | undefined {
+    if (this.map) return this.map.get(name);
     if (this.asked.has(name)) return this.asked.get(name);
-    const lines = assignedIn(this.native, this.text, name);
+    const lines = assignedIn(this.native, this.text, name, this.budget);
+    if (lines === undefined) return (this.map = this.all()).get(name);
     const got = lines.length > 0 ? lines : undefined;
     this.asked.set(name, got);
     return got;
   }
 
-  all(): Iterable<readonly [string, readonly number[]]> {
+  all(): ReadonlyMap<string, readonly number[]> {
     const assigners = new Map<string, number[]>();
     const hits = this.native.hits;
     for (let k = 0; k < hits.length; k += HIT)

@@ -254,6 +254,15 @@ describe('assignedIn', () => {
     expect(answered).toBe(500);
   });
 
+  it('stops at its step budget, leaving the rest to the caller', () => {
+    const text = 'a = 1\nb = 2\na = 3\n';
+    const native = nativeLines(text)!;
+    expect(assignedIn(native, text, 'a', { steps: 10 })).toEqual([0, 2]);
+    const budget = { steps: 1 };
+    expect(assignedIn(native, text, 'a', budget)).toBeUndefined();
+    expect(budget.steps).toBeLessThan(0);
+  });
+
   it('keeps names whose hashes collide apart (4,096 chains, 10,000 names)', () => {
     const text = Array.from({ length: 10_000 }, (_, i) => `n${i} = ${i}`).join('\n');
     const native = nativeLines(text)!;

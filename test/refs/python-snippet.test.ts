@@ -144,6 +144,17 @@ describe('pythonSnippet', () => {
     same('long-chain.py', text);
   });
 
+  it('reads a file whose names share one hash as the whole-file parse does (the chains give way to a map)', () => {
+    // FNV-1a's low 12 bits, as python-lines.wat chains names: 400 names in one chain, each assigned and read.
+    const fnv = (w: string) => [...w].reduce((h, c) => Math.imul(h ^ c.charCodeAt(0), 0x01000193), 0x811c9dc5) & 4095;
+    const names: string[] = [];
+    for (let i = 0; names.length < 400; i++) if (fnv(`v${i}`) === fnv('v0')) names.push(`v${i}`);
+    const text = `from transformers import AutoModel\n${names.map((n) => `${n} = "org/${n}"`).join('\n')}\nm = AutoModel.from_pretrained(${names.join(', ')})\n`;
+    expect(pythonSnippet(text)!.text).toContain(`${names[399]} = "org/${names[399]}"`);
+    expect(findPythonReferences('colliding-names.py', text, local).references.map((r) => r.repoId)).toEqual(['org/v0']);
+    same('colliding-names.py', text);
+  });
+
   it.each([
     { name: 'case-clause', text: 'match x:\n    case torch.Tensor():\n        pass\n' },
     { name: 'unclosed-bracket', text: 'torch.hub.load(\n' },
