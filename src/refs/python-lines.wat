@@ -1,6 +1,7 @@
 ;; The logical lines of python-lines.ts (`Lexer.lines`) and the assignment hits of python-snippet.ts
-;; (`assignmentHits`), and text.ts's screen of nesting and long lines (`shape`), in WebAssembly, over a file's bytes: the refs stage's Python quick finder ran both over every
-;; character of each file that names a loader, interpreted while V8 compiled them on another thread (bench `refs`).
+;; (`assignmentHits`), and text.ts's screen of nesting and long lines (`shape`), in WebAssembly, over a file's bytes:
+;; the refs stage's Python quick finder ran them over every character of each file that names a loader, interpreted
+;; while V8 compiled them on another thread (bench `refs`).
 ;; scripts/gen-wasm.mjs assembles it (wabt) into python-lines-wasm.ts; test/refs/python-lines-wasm.test.ts holds it
 ;; to the JavaScript, and test/refs/needle-scan.test.ts fails when the committed bytes drift from this text.
 ;;
@@ -15,14 +16,14 @@
 ;; to). Memory, laid out by python-lines-native.ts:
 ;;   CLASS   0     u8 per ASCII byte: 1 a stop of `CODE_RUN` (line feed, bracket, quote, `#`, backslash), 2 a blank
 ;;                 (space, tab, form feed), 4 a word's byte, 8 a digit, 16 a gap before an assignment's `=` (blank,
-;;                 backslash, line feed), 32 a byte a string's body stops at (quote, backslash, line feed, `{`)
+;;                 backslash, line feed)
 ;;   INPUT   128   the file's bytes, then at least 16 bytes of padding
 ;;   the lines it writes from $out, two i32 each (start; end, bit 31 set for a block header); the assignment hits from
 ;;   $hits, four i32 each (the line's index, the name's start and end, the hit before it with a name of the same
 ;;   hash); the chains' heads from $heads (`assignments`)
 (module
   (import "env" "memory" (memory 1))
-  (data (i32.const 0) "\00\00\00\00\00\00\00\00\00\12\31\00\12\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\12\00\21\01\00\00\00\21\01\01\00\00\00\00\00\00\0c\0c\0c\0c\0c\0c\0c\0c\0c\0c\00\00\00\00\00\00\00\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\01\31\01\00\04\00\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\21\00\01\00\00")
+  (data (i32.const 0) "\00\00\00\00\00\00\00\00\00\12\11\00\12\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\12\00\01\01\00\00\00\01\01\01\00\00\00\00\00\00\0c\0c\0c\0c\0c\0c\0c\0c\0c\0c\00\00\00\00\00\00\00\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\01\11\01\00\04\00\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\01\00\01\00\00")
   (global $n (mut i32) (i32.const 0))
 
   ;; The first offset from $i whose byte is in a set, or $n: sixteen bytes at a time. A byte is in the set when the

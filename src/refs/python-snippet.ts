@@ -100,17 +100,20 @@ export function keptStatements(text: string): LogicalLine[] | undefined {
   // file of thousands of links would cost thousands of passes) the rest of the chain is followed over the names
   // assigned once, and one last pass finds every statement that names one.
   const work: number[] = [];
+  // A statement that may call a loader or assign what one reads (`keep` 2), its words read in turn (`work`).
+  const take = (i: number) => {
+    if (keep[i] === 2) return;
+    if (keep[i] === 0) marked.push(i);
+    keep[i] = 2;
+    work.push(i);
+  };
   for (let fresh = [...triggers], round = 1; fresh.length > 0; round++) {
     const last = round === MAX_ALIAS_ROUNDS;
     if (last) fresh.push(...closeAliases(text, table, assigners, partialCallees, triggers));
     const found: string[] = [];
     const pattern = new RegExp(`${NOT_ID_BEFORE}(?:${fresh.join('|')})${NOT_ID_AFTER}`, 'g');
     lineHits(pattern, text, table, (i) => {
-      if (keep[i] !== 2) {
-        if (keep[i] === 0) marked.push(i);
-        keep[i] = 2;
-        work.push(i);
-      }
+      take(i);
       if (last) return;
       const name = boundToTrigger(text.slice(table[2 * i], lineEnd(table, i)), partialCallees, triggers);
       if (name === undefined || assigners.get(name)?.length !== 1 || assigners.get(name)![0] !== i) return;
@@ -119,7 +122,7 @@ export function keptStatements(text: string): LogicalLine[] | undefined {
     });
     fresh = found;
   }
-  keepAssigners(work, keep, words, assigners, marked);
+  keepAssigners(work, words, assigners, take);
   return keptLines(table, marked);
 }
 
@@ -208,18 +211,20 @@ class NativeAssigners implements Assigners {
     if (this.map) return this.map.get(name);
     if (this.asked.has(name)) return this.asked.get(name);
     const lines = assignedIn(this.native, this.text, name, this.budget);
-    if (lines === undefined) return (this.map = this.all()).get(name);
+    if (lines === undefined) return this.all().get(name);
     const got = lines.length > 0 ? lines : undefined;
     this.asked.set(name, got);
     return got;
   }
 
+  /** The map of every name, built once (past the budget, or for `closeAliases`). */
   all(): ReadonlyMap<string, readonly number[]> {
+    if (this.map) return this.map;
     const assigners = new Map<string, number[]>();
     const hits = this.native.hits;
     for (let k = 0; k < hits.length; k += HIT)
       addAssigner(assigners, hits[k]!, this.text.slice(hits[k + 1], hits[k + 2]));
-    return assigners;
+    return (this.map = assigners);
   }
 }
 
@@ -246,27 +251,21 @@ function keptLines(table: Int32Array, marked: readonly number[]): LogicalLine[] 
 }
 
 /**
- * Every name a kept statement reads brings in every statement that may assign it (`keep` 2), until no new statement
- * comes in: the constants the kept calls resolve, and the constants those are built from.
+ * Every name a kept statement reads brings in every statement that may assign it (`take`, which adds it to `work`),
+ * until no new statement comes in: the constants the kept calls resolve, and the constants those are built from.
  */
 function keepAssigners(
   work: number[],
-  keep: Uint8Array,
   words: (line: number) => readonly string[],
   assigners: Assigners,
-  marked: number[],
+  take: (line: number) => void,
 ): void {
   const names = new Set<string>();
   while (work.length > 0) {
     for (const w of words(work.pop()!)) {
       if (names.has(w)) continue;
       names.add(w);
-      for (const j of assigners.get(w) ?? []) {
-        if (keep[j] === 2) continue;
-        if (keep[j] === 0) marked.push(j);
-        keep[j] = 2;
-        work.push(j);
-      }
+      for (const j of assigners.get(w) ?? []) take(j);
     }
   }
 }

@@ -109,8 +109,10 @@ export function screenText(path: string, text: string): Searched | undefined {
     return { kind: 'none' };
   // Minified or generated code, and nesting deeper than hand-written code (the parsers' tree building recurses).
   // Python in one pass of the lines module when it reads the text (the text stays there for the quick finder).
-  const shape = sourceExtension(path) === 'py' && text.length <= 1_000_000 ? nativeShape(text) : undefined;
-  const generated = shape ? generatedByLines(shape.long, shape.lines) : !config && !notebook && looksGenerated(text);
+  const shape = sourceExtension(path) === 'py' ? nativeShape(text) : undefined;
+  const generated = shape
+    ? generatedByLines(text.length, shape.long, shape.lines)
+    : !config && !notebook && looksGenerated(text);
   if (generated || (shape ? shape.depth : nestingDepth(text)) > MAX_NESTING) return { kind: 'skipped' };
   return undefined;
 }

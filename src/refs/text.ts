@@ -22,12 +22,15 @@ export function lineIndex(text: string): (offset: number) => { line: number; col
 export function looksGenerated(text: string): boolean {
   if (text.length > 1_000_000) return true;
   const lines = text.split('\n', 2_000);
-  return generatedByLines(lines.filter((l) => l.length > 1_000).length, lines.length);
+  return generatedByLines(text.length, lines.filter((l) => l.length > 1_000).length, lines.length);
 }
 
-/** `looksGenerated` from its count of long lines among the first lines (python-lines-native.ts `nativeShape`). */
-export function generatedByLines(long: number, lines: number): boolean {
-  return long > 0 && long * 20 > lines;
+/**
+ * `looksGenerated` from the text's length and its count of long lines among the first lines (python-lines-native.ts
+ * `nativeShape` counts them without splitting the text).
+ */
+export function generatedByLines(length: number, long: number, lines: number): boolean {
+  return length > 1_000_000 || (long > 0 && long * 20 > lines);
 }
 
 /** Brackets nested deeper than this are not hand-written code; the parsers' tree building recurses per level. */
