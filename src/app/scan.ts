@@ -13,8 +13,7 @@ import { DEFAULT_SKIP_DIRS, walkTree } from '../discover/walk.js';
 import { ScanHasher } from './scan-digests.js';
 import { createFileOpener } from '../io/file-source.js';
 import { stageHeapTrimmer } from '../io/heap.js';
-import { sourceReadBuffer } from '../refs/prefilter.js';
-import { isOwnReferenceSource } from '../refs/sources.js';
+import { ownReferenceSources } from '../refs/sources.js';
 import { STAGES } from './stages.js';
 import { buildTrustMaterial } from './trust.js';
 
@@ -50,7 +49,7 @@ export async function scanRepository(req: ScanRequest): Promise<ScanResult> {
     include: req.include,
     exclude: req.exclude,
     skipDirs: DEFAULT_SKIP_DIRS,
-    ...(req.options.references === false ? {} : { keepContent: isOwnReferenceSource, readBuffer: sourceReadBuffer }),
+    ...(req.options.references === false ? {} : { content: ownReferenceSources }),
   };
   const walk = await walkTree(root, walkOptions).catch((err: unknown) => {
     throw new UsageError(`cannot scan ${req.root}: ${(err as { code?: string }).code ?? String(err)}`, {

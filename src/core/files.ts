@@ -23,11 +23,11 @@ export interface DiscoveredFile {
   /** What the extension alone suggests, when it suggests a format. */
   readonly claimed?: FileFormat;
   /**
-   * The whole file as the walk read it, when the walk was asked to keep it (`WalkOptions.keepContent`, small files
+   * The whole file as the walk read it, when the walk was asked to keep it (`WalkOptions.content`, small files
    * only): a reader uses it instead of opening the file a second time.
    */
   readonly content?: Buffer;
-  /** The walk read the whole file and its reader declined the bytes (`WalkOptions.keepContent`): nothing to read. */
+  /** The walk read the whole file and its reader declined the bytes (`WalkOptions.content`): nothing to read. */
   readonly contentDeclined?: true;
 }
 

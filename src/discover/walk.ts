@@ -15,20 +15,30 @@ export interface WalkOptions {
   readonly exclude: readonly string[];
   /** Folder names skipped anywhere unless an include glob names them. */
   readonly skipDirs: readonly string[];
-  /**
-   * Files whose whole bytes the caller will read anyway (the refs stage's source files): the walk, which opens every
-   * file to sniff its head, keeps them when small (`DiscoveredFile.content`) so they are not opened twice. Asked
-   * first by path (read it whole?), then with the bytes read (keep them?); bytes it declines are dropped and the
-   * file marked `contentDeclined`, so it is not read again either.
-   */
-  readonly keepContent?: (rel: string, bytes?: Buffer) => boolean;
-  /**
-   * Where to read a file `keepContent` asked for whole, its bytes shown to `keepContent` next (a buffer of `size`
-   * bytes, valid until the next call): the caller's own memory, where its test reads them without a copy.
-   */
-  readonly readBuffer?: (size: number) => Buffer;
+  /** Files whose whole bytes the caller will read anyway (the refs stage's source files): see `ContentFilter`. */
+  readonly content?: ContentFilter;
   /** Bytes kept in all (default KEEP_BUDGET); past it files are read again by whoever needs them. */
   readonly keepBudget?: number;
+}
+
+/**
+ * The files the walk reads whole for its caller (the refs stage's source files): the walk, which opens every file to
+ * sniff its head, keeps them when small (`DiscoveredFile.content`) so they are not opened twice. Three calls per
+ * file, none of them allocating: they run for thousands of files.
+ */
+export interface ContentFilter {
+  /** By path, before the read: 0 not to read the file whole, else the caller's kind of file, given back to `keeps`. */
+  kind(rel: string): number;
+  /**
+   * Whether to keep the first `n` bytes of `read` (the whole file) of a file of `kind`. Bytes declined are dropped
+   * and the file marked `contentDeclined`, so it is not read again either.
+   */
+  keeps(kind: number, read: Buffer, n: number): boolean;
+  /**
+   * Where to read such a file: at least `size` bytes, valid until the next call (the caller's own memory, where its
+   * test reads them without a copy). The walk's own buffer when absent.
+   */
+  buffer?(size: number): Buffer;
 }
 
 /**
@@ -67,8 +77,10 @@ export async function walkTree(root: string, opts: WalkOptions): Promise<WalkRes
   // One read buffer for the whole walk (it reads one file at a time): a file's bytes are copied out only when kept,
   // so the thousands of source files the caller declines allocate nothing (bench `refs`: 23 MB of source).
   const scratch = new ScratchBuffer();
-  const keeps = (rel: string, size: number): boolean =>
-    size <= KEEP_FILE_MAX && size <= keepLeft && opts.keepContent !== undefined && opts.keepContent(rel);
+  // The caller's kind of file when it is to be read whole, else 0.
+  const { content: filter } = opts;
+  const wholeKind = (rel: string, size: number): number =>
+    filter !== undefined && size <= KEEP_FILE_MAX && size <= keepLeft ? filter.kind(rel) : 0;
 
   const skip = (rel: string, reason: SkippedFile['reason'], detail: string, ruleId: string, message: string) => {
     out.skipped.push({ path: rel, reason, detail });
@@ -133,7 +145,7 @@ export async function walkTree(root: string, opts: WalkOptions): Promise<WalkRes
         await visitDir(abs, rel);
       } else if (isFile) {
         if (include && !include(rel)) continue;
-        const file = describeFile(abs, rel, !entry.isSymbolicLink(), keeps, opts, scratch);
+        const file = describeFile(abs, rel, !entry.isSymbolicLink(), wholeKind, filter, scratch);
         if ('reason' in file) {
           const u = unreachable(rel, 'File', file.detail, 'it was not checked');
           skip(rel, u.reason, u.detail, u.ruleId, u.message);
@@ -214,8 +226,8 @@ function describeFile(
   abs: string,
   rel: string,
   noFollow: boolean,
-  keeps: (rel: string, size: number) => boolean,
-  { keepContent: accepts, readBuffer }: WalkOptions,
+  wholeKind: (rel: string, size: number) => number,
+  filter: ContentFilter | undefined,
   scratch: ScratchBuffer,
 ): DiscoveredFile | { reason: 'unreadable'; detail: string } {
   try {
@@ -225,20 +237,20 @@ function describeFile(
     let content: Buffer | undefined;
     let declined = false;
     try {
-      const whole = keeps(rel, st.size);
-      // Only the bytes read are ever looked at: the scratch buffer's tail holds an earlier file's.
-      const buf =
-        whole && readBuffer ? readBuffer(st.size) : scratch.get(whole ? st.size : Math.min(SNIFF_BYTES, st.size));
+      const kind = wholeKind(rel, st.size);
+      const want = kind !== 0 ? st.size : Math.min(SNIFF_BYTES, st.size);
+      // Only the bytes read are ever looked at: the buffer's tail holds an earlier file's.
+      const buf = kind !== 0 && filter?.buffer ? filter.buffer(want) : scratch.get(want);
       // One read call for the sniff and the whole file alike (a second call site in a loop of its own cost V8 a
       // compile of readSync's internals, bench `refs`); a regular file reads short only when it shrank.
-      const first = readSync(fd, buf, 0, buf.length, 0);
-      const bytesRead = whole && first > 0 && first < buf.length ? readRest(fd, buf, first) : first;
+      const first = readSync(fd, buf, 0, want, 0);
+      const bytesRead = kind !== 0 && first > 0 && first < want ? readRest(fd, buf, first, want) : first;
       const head = buf.subarray(0, Math.min(bytesRead, SNIFF_BYTES));
       detected = detectFormat(head, rel, st.size);
       // Kept only when read whole and nothing else claims it (the refs stage reads only `other` files).
-      if (whole && bytesRead === st.size && detected.format === 'other') {
-        if (accepts?.(rel, buf) === false) declined = true;
-        else content = Buffer.from(buf);
+      if (kind !== 0 && bytesRead === st.size && detected.format === 'other') {
+        if (filter!.keeps(kind, buf, bytesRead)) content = Buffer.from(buf.subarray(0, bytesRead));
+        else declined = true;
       }
       // A zip is told apart (torch.save, TorchScript, .keras, .npz) by its central directory, as loaders do.
       if (detected.format === 'zip') {
@@ -278,10 +290,10 @@ class ScratchBuffer {
   }
 }
 
-/** Fill the rest of `buf` after the `n` bytes read; fewer bytes only when the file shrank since fstat. */
-function readRest(fd: number, buf: Buffer, n: number): number {
-  while (n < buf.length) {
-    const bytesRead = readSync(fd, buf, n, buf.length - n, n);
+/** Fill `buf` up to `want` after the `n` bytes read; fewer bytes only when the file shrank since fstat. */
+function readRest(fd: number, buf: Buffer, n: number, want: number): number {
+  while (n < want) {
+    const bytesRead = readSync(fd, buf, n, want - n, n);
     if (bytesRead === 0) break;
     n += bytesRead;
   }

@@ -27,10 +27,16 @@ export interface NeedleScan {
   /** Whether the bytes last scanned, which hold the needles `found`, meet one of the scanner's rules. */
   passes(found: number): boolean;
   /**
-   * A buffer of `size` bytes to read the next bytes to scan into, valid until the next call: bytes scanned where they
-   * are (the module's own memory) are not copied first.
+   * A buffer of at least `size` bytes to read the next bytes to scan into, valid until the next call: bytes scanned
+   * where they are (the module's own memory) are not copied first. The same buffer while it is large enough.
    */
   input(size: number): Buffer;
+  /**
+   * The scan of the first `n` bytes of `input`'s buffer and the rules over its answer, in one call: 0 when no rule
+   * passes, 1 when one does, 2 when a needle of `ask` (bits) is there and so is `words[word]` (the caller has a test
+   * of its own for that case, and scans again).
+   */
+  verdict(n: number, ask: number, word: number): 0 | 1 | 2;
 }
 
 /**
@@ -108,6 +114,7 @@ export function needleScanner(
     scan(n: number): number;
     has(k: number, n: number): number;
     passes(found: number, n: number): number;
+    verdict(n: number, ask: number, word: number): number;
   };
   const bytes = new Uint8Array(memory.buffer);
   const table = new Int32Array(memory.buffer);
@@ -145,12 +152,13 @@ export function needleScanner(
     );
   });
   exports.setup(m, 2 ** patterns.length - 1, rules.length);
-  let input = new Uint8Array(memory.buffer, LAYOUT.input);
+  // The memory past LAYOUT.input, made again only when the memory grows: no view is made per file.
+  let input = Buffer.from(memory.buffer, LAYOUT.input);
   let scanned = 0;
   const room = (size: number) => {
     if (size <= input.length) return;
     memory.grow(Math.ceil((size - input.length) / PAGE));
-    input = new Uint8Array(memory.buffer, LAYOUT.input);
+    input = Buffer.from(memory.buffer, LAYOUT.input);
   };
   const scan = (data: Uint8Array) => {
     // Bytes read into `input`'s buffer are in place already.
@@ -169,7 +177,13 @@ export function needleScanner(
     passes: (found: number) => exports.passes(found, scanned) === 1,
     input: (size: number) => {
       room(size);
-      return Buffer.from(memory.buffer, LAYOUT.input, size);
+      return input;
+    },
+    verdict: (n: number, ask: number, word: number) => {
+      if (!(n >= 0 && n <= input.length) || !isWord(word))
+        throw new RangeError(`needleScanner: no input ${n}, word ${word}`);
+      scanned = n;
+      return exports.verdict(n, ask, patterns.length + word) as 0 | 1 | 2;
     },
   });
 }
@@ -201,7 +215,14 @@ function includesScanner(
   let own = Buffer.alloc(0);
   const input = (size: number) => {
     if (size > own.length) own = Buffer.allocUnsafe(size);
-    return own.subarray(0, size);
+    return own;
   };
-  return Object.assign(scan, { has, passes, input });
+  const verdict = (n: number, ask: number, word: number): 0 | 1 | 2 => {
+    if (!(n >= 0 && n <= own.length)) throw new RangeError(`needleScanner: no input ${n}`);
+    const found = scan(own.subarray(0, n));
+    if (found === 0) return 0;
+    if ((found & ask) !== 0 && has(word)) return 2;
+    return passes(found) ? 1 : 0;
+  };
+  return Object.assign(scan, { has, passes, input, verdict });
 }

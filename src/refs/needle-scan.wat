@@ -84,7 +84,7 @@
   ;; start and one from the middle: where a window goes next depends on the pair it has just read (a load, a table
   ;; load, an add), and two independent chains overlap. `half` splits the window ends, not the bytes: a needle is
   ;; found by the window that ends where its leading pair does, wherever it then runs to.
-  (func (export "scan") (param $n i32) (result i32)
+  (func $scan (export "scan") (param $n i32) (result i32)
     (local $i i32) (local $j i32) (local $half i32) (local $s i32) (local $t i32) (local $found i32)
     (if (i32.lt_u (local.get $n) (global.get $m)) (then (return (i32.const 0))))
     (local.set $i (i32.sub (global.get $m) (i32.const 1)))
@@ -157,7 +157,7 @@
   ;; Whether the bytes `scan` answered $found for (their first $n) meet one of the RULES: all its needles, then one
   ;; of its one-of needles or one of its words, then its word if it needs one. Words are looked up (`has`) only for a
   ;; rule whose needles are there.
-  (func (export "passes") (param $found i32) (param $n i32) (result i32)
+  (func $passes (export "passes") (param $found i32) (param $n i32) (result i32)
     (local $r i32) (local $at i32) (local $needs i32) (local $one i32) (local $k i32) (local $words i32)
     (block $none
       (loop $rule
@@ -185,4 +185,15 @@
         (if (i32.ge_s (local.get $k) (i32.const 0))
           (then (br_if $rule (i32.eqz (call $has (local.get $k) (local.get $n))))))
         (return (i32.const 1))))
-    (i32.const 0)))
+    (i32.const 0))
+
+  ;; The scan of INPUT's first $n bytes and the rules over its answer, in one call (the walk's test of each source
+  ;; file): 0 when no rule passes, 1 when one does, 2 when a needle of $ask is there and so is entry $word (the
+  ;; caller has a test of its own for that case and scans again).
+  (func (export "verdict") (param $n i32) (param $ask i32) (param $word i32) (result i32)
+    (local $found i32)
+    (local.set $found (call $scan (local.get $n)))
+    (if (i32.eqz (local.get $found)) (then (return (i32.const 0))))
+    (if (i32.and (local.get $found) (local.get $ask))
+      (then (if (call $has (local.get $word) (local.get $n)) (then (return (i32.const 2))))))
+    (call $passes (local.get $found) (local.get $n))))

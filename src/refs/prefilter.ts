@@ -4,7 +4,7 @@ import { needleScanner, type NeedleRule, type NeedleScan } from './needle-scan.j
 /**
  * The refs stage's byte tests, run before any text is decoded or parsed: most source files fail them and are never
  * decoded. Light on purpose (no parser imports): the walk runs them on the bytes it has just read
- * (`isOwnReferenceSource`), so a file that names no model is neither kept in memory nor read a second time.
+ * (`ownReferenceSources`), so a file that names no model is neither kept in memory nor read a second time.
  */
 
 /** Keys that training and serving configs use for a hub model (transformers, PEFT, TRL, axolotl, LitGPT…). */
@@ -175,12 +175,26 @@ const sourceScanner = () => (scanner ??= needleScanner(SCANNED, LOOKUPS, RULES))
 const scanNeedles = (bytes: Buffer) => sourceScanner()(bytes);
 
 /**
- * Where the walk reads a source file whose bytes it will show `mayNameModelBytes`: the loader scan's own memory, so
- * the bytes are scanned where they are (23 MB of source on bench `refs` were copied there one file at a time). A view
- * valid until the next call.
+ * Where the walk reads a source file whose bytes it will show `mayNameModelRead`: the loader scan's own memory, so
+ * the bytes are scanned where they are (23 MB of source on bench `refs` were copied there one file at a time). At
+ * least `size` bytes, the same buffer while it is large enough, valid until the next call.
  */
 export function sourceReadBuffer(size: number): Buffer {
   return sourceScanner().input(size);
+}
+
+/**
+ * `mayNameModelBytes` of the first `n` bytes of `read`, the buffer `sourceReadBuffer` gave: for Python and JavaScript
+ * (nearly every file the walk asks about) one call into the scan module, which scans them where they are and runs
+ * the rules; JavaScript with a backslash and a loader word comes back for `usesEscapedModuleWord`.
+ */
+export function mayNameModelRead(language: Language, read: Buffer, n: number): boolean {
+  const scan = sourceScanner();
+  // (Any other buffer: its bytes are not where the module reads.)
+  if ((language !== 'python' && language !== 'javascript') || read !== scan.input(n))
+    return mayNameModelBytes(language, read.subarray(0, n));
+  const verdict = scan.verdict(n, language === 'javascript' ? ESCAPED_BITS : 0, BACKSLASH);
+  return verdict === 2 ? mayCallLoaderBytes(read.subarray(0, n), language) : verdict === 1;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Language } from './languages.js';
-import { mayNameModelBytes } from './prefilter.js';
+import type { ContentFilter } from '../discover/walk.js';
+import { mayNameModelRead, sourceReadBuffer } from './prefilter.js';
 
 /**
  * Which files the reference finders read, by name alone: light enough for the walk's caller (it decides which
@@ -93,19 +94,23 @@ export function isConfigSource(path: string): boolean {
   return ext === 'json' || ext === 'yaml' || ext === 'yml';
 }
 
+/** The kinds `ownReferenceSources` gives the walk: a language's index here, plus one. */
+const KINDS: readonly Language[] = ['python', 'javascript', 'config', 'notebook', 'shell'];
+
 /**
- * The files the refs stage reads whole: the walk reads these whole when small. Given the bytes it read, whether to
- * keep them: only when the byte pre-filter says they may name a model (a few in a hundred source files); the rest
- * the stage would find nothing in, so they are neither held in memory nor read again.
+ * The files the refs stage reads whole, for the walk (`ContentFilter`): it reads these whole when small, into the
+ * byte pre-filter's memory, and keeps them only when the pre-filter says they may name a model (a few in a hundred
+ * source files); the rest the stage would find nothing in, so they are neither held in memory nor read again.
+ * Installed packages' source is not the repository's own (`isInstalledPackage`): not read whole.
  */
-export function isOwnReferenceSource(path: string, bytes?: Buffer): boolean {
-  // The walk asks twice per file, by path and then with the bytes: the second question reuses the first's answer.
-  if (path !== lastAsked.path) lastAsked = { path, language: isInstalledPackage(path) ? undefined : languageOf(path) };
-  const { language } = lastAsked;
-  if (language === undefined) return false;
-  return bytes === undefined || mayNameModelBytes(language, bytes);
-}
-let lastAsked: { path: string; language: Language | undefined } = { path: '', language: undefined };
+export const ownReferenceSources: ContentFilter = {
+  kind: (path) => {
+    const language = isInstalledPackage(path) ? undefined : languageOf(path);
+    return language === undefined ? 0 : KINDS.indexOf(language) + 1;
+  },
+  keeps: (kind, read, n) => mayNameModelRead(KINDS[kind - 1]!, read, n),
+  buffer: sourceReadBuffer,
+};
 
 /**
  * A PEFT adapter's adapter_config.json (catalogued as a model manifest, `hf-config`, and read for its code too): peft

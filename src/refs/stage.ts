@@ -70,7 +70,7 @@ export const refsStage: Stage = {
             return;
           }
           const language = languageOf(file.path);
-          // Bytes the walk kept have passed this same test (`isOwnReferenceSource`); skipping it never loses a reference.
+          // Bytes the walk kept have passed this same test (`ownReferenceSources`); skipping it never loses a reference.
           if (!language || (file.content === undefined && !mayNameModelBytes(language, bytes))) return;
           if (language === 'config' && isTestData(file.path)) {
             testData.push(file.path);

@@ -2,9 +2,14 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DEFAULT_SKIP_DIRS, KEEP_BUDGET, KEEP_FILE_MAX, walkTree } from '../../src/discover/walk.js';
-import { sourceReadBuffer } from '../../src/refs/prefilter.js';
-import { isOwnReferenceSource, isReferenceSource } from '../../src/refs/sources.js';
+import {
+  DEFAULT_SKIP_DIRS,
+  KEEP_BUDGET,
+  KEEP_FILE_MAX,
+  walkTree,
+  type ContentFilter,
+} from '../../src/discover/walk.js';
+import { isReferenceSource, ownReferenceSources } from '../../src/refs/sources.js';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -19,17 +24,20 @@ function tree(files: Record<string, string | Buffer>): string {
   return dir;
 }
 
+/** Keeps every reference source whole, into the walk's own buffer. */
+const everySource: ContentFilter = { kind: (rel) => (isReferenceSource(rel) ? 1 : 0), keeps: () => true };
+
 const walk = (root: string, keep = true, keepBudget = KEEP_BUDGET) =>
   walkTree(root, {
     include: [],
     exclude: [],
     skipDirs: DEFAULT_SKIP_DIRS,
     keepBudget,
-    ...(keep ? { keepContent: isReferenceSource } : {}),
+    ...(keep ? { content: everySource } : {}),
   });
 
 /** The refs stage's source files come whole from the walk's one read when small (issue 15: read once). */
-describe('walkTree keepContent', () => {
+describe('walkTree content filter', () => {
   const big = 'x = 1\n'.repeat(Math.ceil(KEEP_FILE_MAX / 6));
   it.each([
     ['small-python-kept', 'app.py', 'import os\n', true],
@@ -65,19 +73,13 @@ describe('walkTree keepContent', () => {
 });
 
 /** With the refs stage's own test, the walk keeps only the bytes that may name a model and marks the rest read. */
-// As the scan runs it (reading into the pre-filter's own memory, `sourceReadBuffer`), and into the walk's own buffer.
+// As the scan runs it (reading into the pre-filter's own memory), and into the walk's own buffer.
+const { buffer: _ownBuffer, ...intoWalkBuffer } = ownReferenceSources;
 describe.each([
-  ['into the pre-filter memory', sourceReadBuffer],
-  ['into the walk buffer', undefined],
-] as const)('walkTree keepContent with the byte pre-filter (isOwnReferenceSource), read %s', (_where, readBuffer) => {
-  const walkOwn = (root: string) =>
-    walkTree(root, {
-      include: [],
-      exclude: [],
-      skipDirs: DEFAULT_SKIP_DIRS,
-      keepContent: isOwnReferenceSource,
-      ...(readBuffer ? { readBuffer } : {}),
-    });
+  ['into the pre-filter memory', ownReferenceSources],
+  ['into the walk buffer', intoWalkBuffer],
+] as const)('walkTree content filter of the byte pre-filter (ownReferenceSources), read %s', (_where, content) => {
+  const walkOwn = (root: string) => walkTree(root, { include: [], exclude: [], skipDirs: DEFAULT_SKIP_DIRS, content });
   it.each([
     ['loader-call-kept', 'app.py', 'm = AutoModel.from_pretrained("org/m")\n', 'kept'],
     ['plain-source-declined', 'util.py', 'def add(a, b):\n    return a + b\n', 'declined'],

@@ -133,6 +133,13 @@ describe.each([
             (r.word < 0 || holds(r.word)),
         );
         expect(g.passes(found)).toBe(want);
+        // The same test in one call over bytes read into the scanner's input (the walk's), with its `ask` case.
+        const ask = pieces.length & 3 ? found : 0;
+        const word = pieces.length % words.length;
+        const input = g.input(b.length);
+        b.copy(input);
+        const verdict = found === 0 ? 0 : (found & ask) !== 0 && holds(word) ? 2 : want ? 1 : 0;
+        expect(g.verdict(b.length, ask, word)).toBe(verdict);
       }),
       { numRuns: 300 },
     );
@@ -148,10 +155,10 @@ describe.each([
     const g = needleScanner(NEEDLES, ['hub']);
     for (const text of ['import torch\ntorch.hub.load(x)', 'nothing here', `${'x'.repeat(200_000)}from_pretrained`]) {
       const at = g.input(text.length);
-      expect(at.length).toBe(text.length);
+      expect(at.length).toBeGreaterThanOrEqual(text.length);
       at.write(text, 'latin1');
       const b = Buffer.from(text, 'latin1');
-      expect(g(at)).toBe(byIncludes(NEEDLES, b));
+      expect(g(at.subarray(0, text.length))).toBe(byIncludes(NEEDLES, b));
       expect(g.has(0)).toBe(b.includes('hub'));
     }
   });

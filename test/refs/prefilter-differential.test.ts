@@ -6,12 +6,13 @@ import { findConfigReferencesWithYaml } from '../../src/refs/config.js';
 import { searchBytes } from '../../src/refs/find.js';
 import { findJavaScriptReferences } from '../../src/refs/javascript.js';
 import { findPythonReferencesInWholeFile } from '../../src/refs/python.js';
-import { isOwnReferenceSource, isReferenceSource } from '../../src/refs/sources.js';
+import { isReferenceSource } from '../../src/refs/sources.js';
+import { keptByWalk } from '../helpers/own-sources.js';
 import { REPO } from '../helpers/cli.js';
 import { javaScriptPrograms, pythonPrograms } from './programs.js';
 
 /**
- * The byte pre-filter the walk runs (`isOwnReferenceSource`) decides which files are ever decoded: a file it turns
+ * The byte pre-filter the walk runs (`ownReferenceSources`) decides which files are ever decoded: a file it turns
  * away is never searched. It must never turn away a file in which the full readers (whole-file lezer parse, the
  * yaml library) find a reference or a run-time choice.
  */
@@ -30,7 +31,7 @@ function found(rel: string, text: string): string[] {
 
 /** The property: turned away by the bytes ⇒ nothing for the full reader. Returns whether the file was turned away. */
 function holds(rel: string, text: string): boolean {
-  const kept = isOwnReferenceSource(rel, Buffer.from(text));
+  const kept = keptByWalk(rel, Buffer.from(text));
   if (!kept) expect(found(rel, text), `${rel} turned away:\n${text}`).toEqual([]);
   return !kept;
 }
@@ -76,7 +77,7 @@ describe('byte pre-filter against the full readers', () => {
     ],
   ])('%s is kept and found', (_case, rel, text, id) => {
     expect(found(rel, text)).toEqual([id]);
-    expect(isOwnReferenceSource(rel, Buffer.from(text))).toBe(true);
+    expect(keptByWalk(rel, Buffer.from(text))).toBe(true);
     const got = searchBytes(rel, Buffer.from(text), () => false);
     expect(got.kind === 'found' ? got.refs.references.map((r) => r.repoId) : got.kind).toEqual([id]);
   });
