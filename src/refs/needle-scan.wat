@@ -1,21 +1,32 @@
-;; The needle scan of needle-scan.ts, in WebAssembly: Wu–Manber over byte pairs. scripts/gen-wasm.mjs assembles it
-;; (wabt) into needle-scan-wasm.ts; test/refs/needle-scan.test.ts fails when the two drift.
+;; The needle scan of needle-scan.ts, in WebAssembly: Teddy (Hyperscan's SIMD literal matcher) over 16 positions at a
+;; time. scripts/gen-wasm.mjs assembles it (wabt) into needle-scan-wasm.ts; test/refs/needle-scan.test.ts fails when
+;; the two drift.
+;;
+;; The needles are in eight buckets. Each of the first four bytes a needle starts with is tested by its two nibbles:
+;; for byte j of a window, MASKS holds two 16-byte tables (low nibble, high nibble) whose entries are the bits of the
+;; buckets that have a needle with such a nibble there. Sixteen windows (positions p…p+15) are tested at once: for
+;; each j, the sixteen bytes from p+j give their nibbles' bucket bits (`i8x16.swizzle`), and the four results ANDed
+;; leave, in lane i, the buckets whose needles may start at p+i. Most blocks of sixteen leave none; for the rest each
+;; needle of each bucket left is compared where it may be. A needle shorter than four bytes, or a table past its
+;; length, lets every byte through.
 ;;
 ;; Memory, laid out by needle-scan.ts (`LAYOUT` there):
-;;   SHIFT   0       u8 per byte pair: how far no needle can start (the pair read little-endian: b[i-1] | b[i] << 8)
-;;   FIRST   65536   i32 per byte pair: the first needle whose leading pair it is, -1 for none
-;;   NEXT    327680  i32 per needle: the next needle with the same leading pair, -1 at the end
-;;   START   327936  i32 per needle, then per looked-up word (64 in all): where its bytes are
-;;   LENGTH  328192  i32 per needle and word: its length
-;;   (the needles' and words' bytes from 328448)
-;;   RULES   360448  8 i32 per rule (64 at most): the needles it needs all of, the needles it needs one of, the entry
-;;                   of a word it needs too (-1 for none), how many words may stand in for the one-of needles, and
-;;                   their entries (4 at most)
-;;   PREFIX  364544  a bit per 13-bit hash of a needle's first four bytes (1 KiB; needles of four bytes or more)
-;;   INPUT   393216  the bytes to scan
+;;   MASKS   0      8 × 16 bytes: byte j's low-nibble table at 32j, its high-nibble table at 32j + 16
+;;   LANES   128    16 bytes: a block's bucket bits, stored to be read lane by lane
+;;   BUCKET  256    i32 per bucket (8): its first needle, -1 for none
+;;   NEXT    512    i32 per needle: the next needle of its bucket, -1 at the end
+;;   START   768    i32 per needle, then per looked-up word (64 in all): where its bytes are
+;;   LENGTH  1024   i32 per needle and word: its length
+;;   HEAD    1280   i32 per needle: its first four bytes read little-endian (needles of four bytes or more)
+;;   (the needles' and words' bytes from 1536)
+;;   RULES   32768  8 i32 per rule (64 at most): the needles it needs all of, the needles it needs one of, the entry
+;;                  of a word it needs too (-1 for none), how many words may stand in for the one-of needles, and
+;;                  their entries (4 at most)
+;;   INPUT   65536  the bytes to scan, then at least 32 bytes of room (the last block reads past the end: what it
+;;                  finds there is never compared, as no needle fits)
 (module
-  (import "env" "memory" (memory 6))
-  ;; The shortest needle's length (`m`, at least 2) and the answer when every needle is found.
+  (import "env" "memory" (memory 2))
+  ;; The shortest needle's length (at least 2), the answer when every needle is found, the number of rules.
   (global $m (mut i32) (i32.const 2))
   (global $all (mut i32) (i32.const 0))
   (global $rules (mut i32) (i32.const 0))
@@ -25,99 +36,113 @@
     (global.set $all (local.get $all))
     (global.set $rules (local.get $rules)))
 
-  ;; The needles whose leading pair ends the window at $i (its shift is 0), added to $found when there.
-  (func $verify (param $i i32) (param $n i32) (param $found i32) (result i32)
-    (local $k i32) (local $start i32) (local $length i32) (local $at i32) (local $j i32)
-    (local.set $start (i32.sub (i32.add (local.get $i) (i32.const 1)) (global.get $m)))
-    ;; No needle starts with the window's first four bytes (their hash's bit is clear): nothing to compare. Most
-    ;; windows whose last pair ends a needle's leading pair are such (`ea`, `nt`, `en` in any English word).
-    (if (i32.ge_u (global.get $m) (i32.const 4))
-      (then
-        (local.set $j (i32.shr_u (i32.mul (i32.load offset=393216 (local.get $start)) (i32.const 0x9e3779b1))
-          (i32.const 19)))
-        (if (i32.eqz (i32.and
-              (i32.load8_u offset=364544 (i32.shr_u (local.get $j) (i32.const 3)))
-              (i32.shl (i32.const 1) (i32.and (local.get $j) (i32.const 7)))))
-          (then (return (local.get $found))))))
-    (local.set $k (i32.load offset=65536 (i32.shl (i32.load16_u offset=393215 (local.get $i)) (i32.const 2))))
+  ;; $found with the needles of bucket $b that start at $at (and end by $n) added.
+  (func $verify (param $b i32) (param $at i32) (param $n i32) (param $found i32) (result i32)
+    (local $k i32) (local $length i32) (local $from i32) (local $j i32)
+    (local.set $k (i32.load offset=256 (i32.shl (local.get $b) (i32.const 2))))
     (block $chained
       (loop $chain
         (br_if $chained (i32.lt_s (local.get $k) (i32.const 0)))
         (block $next
           (br_if $next (i32.and (local.get $found) (i32.shl (i32.const 1) (local.get $k))))
-          (local.set $length (i32.load offset=328192 (i32.shl (local.get $k) (i32.const 2))))
-          (br_if $next (i32.gt_u (i32.add (local.get $start) (local.get $length)) (local.get $n)))
-          (local.set $at (i32.load offset=327936 (i32.shl (local.get $k) (i32.const 2))))
+          (local.set $length (i32.load offset=1024 (i32.shl (local.get $k) (i32.const 2))))
+          (br_if $next (i32.gt_u (i32.add (local.get $at) (local.get $length)) (local.get $n)))
+          (local.set $from (i32.load offset=768 (i32.shl (local.get $k) (i32.const 2))))
           (local.set $j (i32.const 0))
+          ;; Four bytes at once first: most candidates differ there.
+          (if (i32.ge_u (local.get $length) (i32.const 4))
+            (then
+              (br_if $next
+                (i32.ne (i32.load offset=65536 (local.get $at))
+                  (i32.load offset=1280 (i32.shl (local.get $k) (i32.const 2)))))
+              (local.set $j (i32.const 4))))
           (block $differ
             (loop $compare
               (br_if $differ (i32.ge_u (local.get $j) (local.get $length)))
               (br_if $differ
                 (i32.ne
-                  (i32.load8_u offset=393216 (i32.add (local.get $start) (local.get $j)))
-                  (i32.load8_u (i32.add (local.get $at) (local.get $j)))))
+                  (i32.load8_u offset=65536 (i32.add (local.get $at) (local.get $j)))
+                  (i32.load8_u (i32.add (local.get $from) (local.get $j)))))
               (local.set $j (i32.add (local.get $j) (i32.const 1)))
               (br $compare)))
           (br_if $next (i32.ne (local.get $j) (local.get $length)))
           (local.set $found (i32.or (local.get $found) (i32.shl (i32.const 1) (local.get $k)))))
-        (local.set $k (i32.load offset=327680 (i32.shl (local.get $k) (i32.const 2))))
+        (local.set $k (i32.load offset=512 (i32.shl (local.get $k) (i32.const 2))))
         (br $chain)))
     (local.get $found))
 
-  ;; Window ends from $i up to $end (exclusive), one window at a time.
-  (func $tail (param $i i32) (param $end i32) (param $n i32) (param $found i32) (result i32)
-    (local $s i32)
-    (block $done
-      (loop $window
-        (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
-        (br_if $done (i32.eq (local.get $found) (global.get $all)))
-        (local.set $s (i32.load8_u (i32.load16_u offset=393215 (local.get $i))))
-        (if (local.get $s)
-          (then (local.set $i (i32.add (local.get $i) (local.get $s))))
-          (else
-            (local.set $found (call $verify (local.get $i) (local.get $n) (local.get $found)))
-            (local.set $i (i32.add (local.get $i) (i32.const 1)))))
-        (br $window)))
-    (local.get $found))
-
-  ;; The needles found in INPUT's first $n bytes, bit k for needle k. Two windows move side by side, one from the
-  ;; start and one from the middle: where a window goes next depends on the pair it has just read (a load, a table
-  ;; load, an add), and two independent chains overlap. `half` splits the window ends, not the bytes: a needle is
-  ;; found by the window that ends where its leading pair does, wherever it then runs to.
+  ;; The needles found in INPUT's first $n bytes, bit k for needle k: blocks of sixteen start positions, up to the
+  ;; last a needle fits at. In a block, byte j's nibbles through its two tables (kept in locals: registers), ANDed
+  ;; over j, leave in lane i the buckets whose needles may start at p+i; a block with any has them compared.
   (func $scan (export "scan") (param $n i32) (result i32)
-    (local $i i32) (local $j i32) (local $half i32) (local $s i32) (local $t i32) (local $found i32)
+    (local $p i32) (local $end i32) (local $v v128) (local $m v128) (local $nibble v128)
+    (local $lo0 v128) (local $hi0 v128) (local $lo1 v128) (local $hi1 v128)
+    (local $lo2 v128) (local $hi2 v128) (local $lo3 v128) (local $hi3 v128)
+    (local $lanes i32) (local $lane i32) (local $buckets i32) (local $found i32)
     (if (i32.lt_u (local.get $n) (global.get $m)) (then (return (i32.const 0))))
-    (local.set $i (i32.sub (global.get $m) (i32.const 1)))
-    (local.set $half (i32.add (local.get $i) (i32.shr_u (i32.sub (local.get $n) (local.get $i)) (i32.const 1))))
-    (local.set $j (local.get $half))
-    (block $done
-      (loop $window
-        (br_if $done (i32.ge_u (local.get $i) (local.get $half)))
-        (br_if $done (i32.ge_u (local.get $j) (local.get $n)))
-        (local.set $s (i32.load8_u (i32.load16_u offset=393215 (local.get $i))))
-        (local.set $t (i32.load8_u (i32.load16_u offset=393215 (local.get $j))))
-        (if (i32.eqz (local.get $s))
-          (then
-            (local.set $found (call $verify (local.get $i) (local.get $n) (local.get $found)))
-            (local.set $s (i32.const 1))))
-        (if (i32.eqz (local.get $t))
-          (then
-            (local.set $found (call $verify (local.get $j) (local.get $n) (local.get $found)))
-            (local.set $t (i32.const 1))))
-        (local.set $i (i32.add (local.get $i) (local.get $s)))
-        (local.set $j (i32.add (local.get $j) (local.get $t)))
-        (br_if $window (i32.ne (local.get $found) (global.get $all)))
-        (return (local.get $found))))
-    (call $tail (local.get $i) (local.get $half) (local.get $n)
-      (call $tail (local.get $j) (local.get $n) (local.get $n) (local.get $found))))
+    ;; One past the last position a needle can start at.
+    (local.set $end (i32.sub (i32.add (local.get $n) (i32.const 1)) (global.get $m)))
+    (local.set $nibble (v128.const i8x16 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15))
+    (local.set $lo0 (v128.load (i32.const 0)))
+    (local.set $hi0 (v128.load (i32.const 16)))
+    (local.set $lo1 (v128.load (i32.const 32)))
+    (local.set $hi1 (v128.load (i32.const 48)))
+    (local.set $lo2 (v128.load (i32.const 64)))
+    (local.set $hi2 (v128.load (i32.const 80)))
+    (local.set $lo3 (v128.load (i32.const 96)))
+    (local.set $hi3 (v128.load (i32.const 112)))
+    (loop $blocks
+      (block $next
+        ;; (The high nibble by a 16-bit shift and the mask: the byte shift is the same and more instructions.)
+        (local.set $v (v128.load offset=65536 (local.get $p)))
+        (local.set $m
+          (v128.and
+            (i8x16.swizzle (local.get $lo0) (v128.and (local.get $v) (local.get $nibble)))
+            (i8x16.swizzle (local.get $hi0) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $nibble)))))
+        (local.set $v (v128.load offset=65537 (local.get $p)))
+        (local.set $m
+          (v128.and (local.get $m)
+            (v128.and
+              (i8x16.swizzle (local.get $lo1) (v128.and (local.get $v) (local.get $nibble)))
+              (i8x16.swizzle (local.get $hi1) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $nibble))))))
+        (local.set $v (v128.load offset=65538 (local.get $p)))
+        (local.set $m
+          (v128.and (local.get $m)
+            (v128.and
+              (i8x16.swizzle (local.get $lo2) (v128.and (local.get $v) (local.get $nibble)))
+              (i8x16.swizzle (local.get $hi2) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $nibble))))))
+        (local.set $v (v128.load offset=65539 (local.get $p)))
+        (local.set $m
+          (v128.and (local.get $m)
+            (v128.and
+              (i8x16.swizzle (local.get $lo3) (v128.and (local.get $v) (local.get $nibble)))
+              (i8x16.swizzle (local.get $hi3) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $nibble))))))
+        (br_if $next (i32.eqz (v128.any_true (local.get $m))))
+        (v128.store (i32.const 128) (local.get $m))
+        (local.set $lanes (i8x16.bitmask (i8x16.ne (local.get $m) (v128.const i64x2 0 0))))
+        (loop $lane
+          (local.set $lane (i32.ctz (local.get $lanes)))
+          (local.set $buckets (i32.load8_u offset=128 (local.get $lane)))
+          (loop $bucket
+            (local.set $found
+              (call $verify (i32.ctz (local.get $buckets)) (i32.add (local.get $p) (local.get $lane)) (local.get $n)
+                (local.get $found)))
+            (local.set $buckets (i32.and (local.get $buckets) (i32.sub (local.get $buckets) (i32.const 1))))
+            (br_if $bucket (local.get $buckets)))
+          (local.set $lanes (i32.and (local.get $lanes) (i32.sub (local.get $lanes) (i32.const 1))))
+          (br_if $lane (local.get $lanes)))
+        (if (i32.eq (local.get $found) (global.get $all)) (then (return (local.get $found)))))
+      (local.set $p (i32.add (local.get $p) (i32.const 16)))
+      (br_if $blocks (i32.lt_u (local.get $p) (local.get $end))))
+    (local.get $found))
 
   ;; Whether INPUT's first $n bytes hold entry $k of START/LENGTH (a looked-up word, any length from 1): a byte
   ;; compare at each place its first byte is, for the few words too short or too rare to scan for.
   (func $has (export "has") (param $k i32) (param $n i32) (result i32)
     (local $at i32) (local $length i32) (local $first i32) (local $i i32) (local $last i32) (local $j i32)
     (local $firsts i32) (local $x i32)
-    (local.set $at (i32.load offset=327936 (i32.shl (local.get $k) (i32.const 2))))
-    (local.set $length (i32.load offset=328192 (i32.shl (local.get $k) (i32.const 2))))
+    (local.set $at (i32.load offset=768 (i32.shl (local.get $k) (i32.const 2))))
+    (local.set $length (i32.load offset=1024 (i32.shl (local.get $k) (i32.const 2))))
     (if (i32.gt_u (local.get $length) (local.get $n)) (then (return (i32.const 0))))
     (local.set $first (i32.load8_u (local.get $at)))
     (local.set $firsts (i32.mul (local.get $first) (i32.const 0x01010101)))
@@ -129,7 +154,7 @@
         ;; (`(x - 0x01010101) & ~x & 0x80808080` is non-zero exactly when x has a zero byte).
         (if (i32.le_u (i32.add (local.get $i) (i32.const 3)) (local.get $last))
           (then
-            (local.set $x (i32.xor (i32.load offset=393216 (local.get $i)) (local.get $firsts)))
+            (local.set $x (i32.xor (i32.load offset=65536 (local.get $i)) (local.get $firsts)))
             (if (i32.eqz
                   (i32.and
                     (i32.and (i32.sub (local.get $x) (i32.const 0x01010101)) (i32.xor (local.get $x) (i32.const -1)))
@@ -137,7 +162,7 @@
               (then
                 (local.set $i (i32.add (local.get $i) (i32.const 4)))
                 (br $place)))))
-        (if (i32.eq (i32.load8_u offset=393216 (local.get $i)) (local.get $first))
+        (if (i32.eq (i32.load8_u offset=65536 (local.get $i)) (local.get $first))
           (then
             (local.set $j (i32.const 1))
             (block $differ
@@ -145,7 +170,7 @@
                 (br_if $differ (i32.ge_u (local.get $j) (local.get $length)))
                 (br_if $differ
                   (i32.ne
-                    (i32.load8_u offset=393216 (i32.add (local.get $i) (local.get $j)))
+                    (i32.load8_u offset=65536 (i32.add (local.get $i) (local.get $j)))
                     (i32.load8_u (i32.add (local.get $at) (local.get $j)))))
                 (local.set $j (i32.add (local.get $j) (i32.const 1)))
                 (br $compare)))
@@ -162,7 +187,7 @@
     (block $none
       (loop $rule
         (br_if $none (i32.ge_u (local.get $r) (global.get $rules)))
-        (local.set $at (i32.add (i32.const 360448) (i32.shl (local.get $r) (i32.const 5))))
+        (local.set $at (i32.add (i32.const 32768) (i32.shl (local.get $r) (i32.const 5))))
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (local.set $needs (i32.load (local.get $at)))
         (br_if $rule (i32.ne (i32.and (local.get $found) (local.get $needs)) (local.get $needs)))

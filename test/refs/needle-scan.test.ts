@@ -145,6 +145,29 @@ describe.each([
     );
   });
 
+  // More needles than the scan has buckets (eight): needles share a bucket and its tables, and each is still
+  // compared on its own. Needles of two bytes and up, the bytes drawn from a few so that they share nibbles.
+  it('answers as a Buffer.includes per needle for up to 31 needles of any bytes (fast-check)', () => {
+    const byte = fc.constantFrom(...'aeiotnr_.A\x00\n\xff\x7f'.split(''));
+    const needle = fc.array(byte, { minLength: 2, maxLength: 9 }).map((c) => c.join(''));
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(needle, { minLength: 1, maxLength: 31 }),
+        fc.array(fc.oneof(needle, byte), { maxLength: 40 }),
+        (needles, pieces) => {
+          const g = scanner(needles, [], [], api);
+          const b = Buffer.from(pieces.join(''), 'latin1');
+          const want = needles.reduce(
+            (bits, n, k) => (b.includes(Buffer.from(n, 'latin1')) ? bits | (1 << k) : bits),
+            0,
+          );
+          expect(g(b)).toBe(want);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   it('refuses rules it cannot hold', () => {
     const over = { all: 0, any: 1, anyWords: [0, 0, 0, 0, 0], word: -1 };
     expect(() => scanner(NEEDLES, ['hub'], [over], api)).toThrow(/rules/);
