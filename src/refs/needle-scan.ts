@@ -70,6 +70,11 @@ const LAYOUT = {
 };
 /** Bytes past an input the module may read (its last block of sixteen positions reads up to 19 past them). */
 const SLACK = 32;
+/**
+ * The most bytes the module scans (its memory's maximum); anything larger is scanned by `includesScanner`, with the
+ * same answers. The refs stage searches no source file over 2 MiB (search.ts MAX_SOURCE_BYTES).
+ */
+const CAPACITY = 64 * 1024 * 1024;
 /** Buckets, and the bytes of a needle each bucket's tables test. */
 const BUCKETS = 8;
 const TESTED = 4;
@@ -113,7 +118,14 @@ export function needleScanner(
       `needleScanner: at most ${MAX_RULES} rules of at most ${MAX_RULE_WORDS} words, each a word's index`,
     );
   if (webAssembly === null) return includesScanner(patterns, lookups, rules);
-  const memory = new webAssembly.Memory({ initial: LAYOUT.input / PAGE + 1 });
+  // Shared (a SharedArrayBuffer): growing it leaves the old buffer as it was. Growing an unshared memory detaches its
+  // buffer, and the first buffer detached in a process makes V8 drop every compiled function that read a typed array
+  // (its "array buffer detaching" protector): the walk's and the stages' code compiled again, mid-scan.
+  const memory = new webAssembly.Memory({
+    initial: LAYOUT.input / PAGE + 1,
+    maximum: Math.ceil((LAYOUT.input + CAPACITY + SLACK) / PAGE),
+    shared: true,
+  });
   compiled ??= new webAssembly.Module(Buffer.from(NEEDLE_SCAN_WASM, 'base64'));
   const exports = new webAssembly.Instance(compiled, { env: { memory } }).exports as {
     setup(m: number, all: number, rules: number): void;
@@ -158,13 +170,18 @@ export function needleScanner(
   // The memory past LAYOUT.input but its SLACK, made again only when the memory grows: no view is made per file.
   const inputView = () => Buffer.from(memory.buffer, LAYOUT.input, memory.buffer.byteLength - LAYOUT.input - SLACK);
   let input = inputView();
-  let scanned = 0;
   const room = (size: number) => {
     if (size <= input.length) return;
     memory.grow(Math.ceil((size - input.length) / PAGE));
     input = inputView();
   };
+  let scanned = 0;
+  // Bytes over CAPACITY go to the JavaScript scanner (made when first needed); `outside` while it holds the last.
+  let large: NeedleScan | undefined;
+  let outside = false;
   const scan = (data: Uint8Array) => {
+    outside = data.length > CAPACITY;
+    if (outside) return (large ??= includesScanner(patterns, lookups, rules))(data);
     // Bytes read into `input`'s buffer are in place already.
     if (data.buffer !== memory.buffer || data.byteOffset !== LAYOUT.input) {
       room(data.length);
@@ -176,14 +193,17 @@ export function needleScanner(
   return Object.assign(scan, {
     has: (k: number) => {
       if (!(k >= 0 && k < lookups.length)) throw new RangeError(`needleScanner: no word ${k}`);
-      return exports.has(patterns.length + k, scanned) === 1;
+      return outside ? large!.has(k) : exports.has(patterns.length + k, scanned) === 1;
     },
-    passes: (found: number) => exports.passes(found, scanned) === 1,
+    passes: (found: number) => (outside ? large!.passes(found) : exports.passes(found, scanned) === 1),
     input: (size: number) => {
+      outside = size > CAPACITY;
+      if (outside) return (large ??= includesScanner(patterns, lookups, rules)).input(size);
       room(size);
       return input;
     },
     verdict: (n: number, ask: number, word: number) => {
+      if (outside) return large!.verdict(n, ask, word);
       if (!(n >= 0 && n <= input.length) || !isWord(word))
         throw new RangeError(`needleScanner: no input ${n}, word ${word}`);
       scanned = n;

@@ -24,8 +24,10 @@
 ;;                  their entries (4 at most)
 ;;   INPUT   65536  the bytes to scan, then at least 32 bytes of room (the last block reads past the end: what it
 ;;                  finds there is never compared, as no needle fits)
+;; The memory is shared: needle-scan.ts grows it for a larger input, and a shared memory's buffer is never detached.
+;; (The first buffer detached in a process costs V8 its compiled code that reads typed arrays.)
 (module
-  (import "env" "memory" (memory 2))
+  (import "env" "memory" (memory 2 65536 shared))
   ;; The shortest needle's length (at least 2), the answer when every needle is found, the number of rules.
   (global $m (mut i32) (i32.const 2))
   (global $all (mut i32) (i32.const 0))

@@ -51,11 +51,19 @@ export function assignedIn(
   return lines.reverse();
 }
 
-/** Larger files go to the JavaScript: the module's memory grows to about 25 times the file's size. */
+/** Larger files go to the JavaScript: the module's memory is about 25 times the largest file's size. */
 export const NATIVE_MAX_BYTES = 1024 * 1024;
 const PAGE = 65536;
 /** Where the module reads the input (python-lines.wat's header: its class table comes first). */
 const INPUT = 128;
+
+/** Where `nativeLines` puts the lines, the hits and the chains' heads for a text of `n` bytes, and the bytes it needs. */
+function regions(n: number) {
+  const out = align(INPUT + n + 16);
+  const hits = out + 8 * (n + 1);
+  const heads = hits + 4 * HIT * n;
+  return { out, hits, heads, end: heads + 4 * 4096 };
+}
 
 interface Exports {
   lines(n: number, out: number): number;
@@ -66,12 +74,22 @@ interface Exports {
   counted: { readonly value: number };
 }
 
-let instance: { exports: Exports; memory: { readonly buffer: ArrayBuffer; grow(pages: number): number } } | undefined;
+let instance:
+  { exports: Exports; memory: { readonly buffer: ArrayBufferLike; grow(pages: number): number } } | undefined;
 let compiled: object | undefined;
 
-/** Built at the first Python file a scan reads without a parser. */
+/**
+ * Built at the first Python file a scan reads without a parser. The memory is shared (a SharedArrayBuffer): growing
+ * it leaves the old buffer as it was. Growing an unshared memory detaches its buffer, and the first buffer detached
+ * in a process makes V8 drop every compiled function that read a typed array (its "array buffer detaching"
+ * protector): the walk's and the stages' code compiled again, mid-scan.
+ */
 function load(api: WasmApi) {
-  const memory = new api.Memory({ initial: 16 });
+  const memory = new api.Memory({
+    initial: 16,
+    maximum: Math.ceil(regions(NATIVE_MAX_BYTES).end / PAGE),
+    shared: true,
+  });
   compiled ??= new api.Module(Buffer.from(PYTHON_LINES_WASM, 'base64'));
   return { exports: new api.Instance(compiled, { env: { memory } }).exports as Exports, memory };
 }
@@ -84,10 +102,8 @@ export function nativeLines(text: string, api: WasmApi | null = wasmApi): Native
   const m = loaded(text, api);
   if (!m) return undefined;
   const n = text.length;
-  const out = align(INPUT + n + 16);
-  const hits = out + 8 * (n + 1);
-  const heads = hits + 4 * HIT * n;
-  room(m, heads + 4 * 4096);
+  const { out, hits, heads, end } = regions(n);
+  room(m, end);
   if (!put(m, text)) return undefined;
   const count = m.exports.lines(n, out);
   if (count < 0) return undefined;
@@ -162,7 +178,6 @@ function room(m: Module, need: number): void {
   const have = m.memory.buffer.byteLength;
   if (need > have) m.memory.grow(Math.ceil((need - have) / PAGE));
 }
-
 /** The text INPUT holds (the last one `put` there whole), so a second reader of it does not encode it again. */
 let held: string | undefined;
 

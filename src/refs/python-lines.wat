@@ -18,11 +18,12 @@
 ;;                 (space, tab, form feed), 4 a word's byte, 8 a digit, 16 a gap before an assignment's `=` (blank,
 ;;                 backslash, line feed)
 ;;   INPUT   128   the file's bytes, then at least 16 bytes of padding
+;;   (shared, so that growing it never detaches a buffer: see needle-scan.wat)
 ;;   the lines it writes from $out, two i32 each (start; end, bit 31 set for a block header); the assignment hits from
 ;;   $hits, four i32 each (the line's index, the name's start and end, the hit before it with a name of the same
 ;;   hash); the chains' heads from $heads (`assignments`)
 (module
-  (import "env" "memory" (memory 1))
+  (import "env" "memory" (memory 1 65536 shared))
   (data (i32.const 0) "\00\00\00\00\00\00\00\00\00\12\11\00\12\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\12\00\01\01\00\00\00\01\01\01\00\00\00\00\00\00\0c\0c\0c\0c\0c\0c\0c\0c\0c\0c\00\00\00\00\00\00\00\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\01\11\01\00\04\00\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\01\00\01\00\00")
   (global $n (mut i32) (i32.const 0))
 

@@ -1,6 +1,9 @@
 /** The part of the WebAssembly JavaScript API the refs stage's modules use (the project's type libraries do not declare it). */
 export interface WasmApi {
-  Memory: new (d: { initial: number }) => { readonly buffer: ArrayBuffer; grow(pages: number): number };
+  Memory: new (d: { initial: number; maximum?: number; shared?: boolean }) => {
+    readonly buffer: ArrayBufferLike;
+    grow(pages: number): number;
+  };
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { readonly exports: unknown };
 }
