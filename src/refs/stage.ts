@@ -35,11 +35,14 @@ export const refsStage: Stage = {
       if (!finder) quickFinders.set(language, (finder = loadQuickFinder(language)));
       return finder;
     };
+    // The walk read most source files whole and its byte pre-filter turned them away (`contentDeclined`): they are
+    // passed over first, with no question of their paths (thousands per repository), and get no task at all (a
+    // p-limit task costs a handful of promises). A declined file is a reference source of the repository's own.
     const sources = input.files.filter(
-      (f) => (f.format === 'other' || isAdapterConfig(f)) && isReferenceSource(f.path),
+      (f) => !f.contentDeclined && (f.format === 'other' || isAdapterConfig(f)) && isReferenceSource(f.path),
     );
     const installed = sources.filter((f) => isInstalledPackage(f.path)).map((f) => f.path);
-    const candidates = installed.length > 0 ? sources.filter((f) => !isInstalledPackage(f.path)) : sources;
+    const toSearch = installed.length > 0 ? sources.filter((f) => !isInstalledPackage(f.path)) : sources;
     // transformers' from_pretrained prefers a local folder of the same name (os.path.isdir): so do we. The set of
     // paths is built on the first question (few files name a model; most scans never ask).
     let known: LocalPaths | undefined;
@@ -51,9 +54,6 @@ export const refsStage: Stage = {
     // Test data that names a model key (sources.ts `isTestData`): counted, not read.
     const testData: string[] = [];
     const reviewed = reviewedCommits(ctx.registry);
-    // The walk read most source files whole and its byte pre-filter turned them away (`contentDeclined`): they get
-    // no task at all (a p-limit task costs a handful of promises, thousands of them per repository).
-    const toSearch = candidates.filter((f) => !f.contentDeclined);
     await Promise.all(
       toSearch.map((file) =>
         ctx.limit(async () => {
