@@ -5,7 +5,11 @@
 // model references), then `chainproof scan` runs with the refs stage on and with `--no-refs`, alternating.
 // BENCH_RUNS sets measured pairs (default 5); when the pairs disagree widely (the machine is busy) more are run, up
 // to BENCH_MAX_RUNS (default 3 × BENCH_RUNS). BENCH_SOURCE_FILES sets the number of source files.
-import { spawnSync } from 'node:child_process';
+// BENCH_INSTRUCTIONS=1 also counts the instructions of one scan and one --no-refs under valgrind's cachegrind
+// (user space, every thread): a minute more, and the same answer within about half a percent run to run, where
+// CPU time on a shared two-core machine swings by tens of percent within minutes. Instructions are not time (the
+// kernel is not counted, and a SIMD loop does more per instruction), but a change that removes work shows there.
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -86,6 +90,13 @@ try {
       `  peak RSS: scan ${median(on.map((x) => x.rss)).toFixed(0)} MiB, --no-refs ${median(off.map((x) => x.rss)).toFixed(0)} MiB\n` +
       `  ${found} references found`,
   );
+  if (process.env.BENCH_INSTRUCTIONS === '1') {
+    const [a, b] = await Promise.all([instructions(base, 'on'), instructions([...base, '--no-refs'], 'off')]);
+    console.log(
+      `  instructions (cachegrind): scan ${(a / 1e6).toFixed(0)} M  --no-refs ${(b / 1e6).toFixed(0)} M  ` +
+        `refs add ${pct(a, b).toFixed(1)} %`,
+    );
+  }
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
@@ -108,4 +119,23 @@ function measure(argv) {
   const m = /cpu-us (\d+) main-us (-?\d+) rss-kb (\d+)/.exec(r.stderr);
   if (r.status !== 0 || !m) throw new Error(`${argv.join(' ')} exited ${r.status}: ${r.stderr}`);
   return { wall, cpu: Number(m[1]) / 1e6, main: Number(m[2]) / 1e6, rss: Number(m[3]) / 1024 };
+}
+
+/** Instructions of one run under cachegrind (no cache simulation), all threads, user space. */
+function instructions(argv, name) {
+  const out = path.join(work, `cachegrind.${name}`);
+  return new Promise((resolve, reject) => {
+    const child = spawn('valgrind', ['--tool=cachegrind', '--cache-sim=no', `--cachegrind-out-file=${out}`, ...argv], {
+      env: { ...process.env, NO_COLOR: '1' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let err = '';
+    child.stderr.on('data', (d) => (err += d));
+    child.on('error', (e) => reject(new Error(`BENCH_INSTRUCTIONS needs valgrind on PATH: ${e.message}`)));
+    child.on('close', (code) => {
+      const m = /I\s+refs:\s+([\d,]+)/.exec(err);
+      if (code !== 0 || !m) reject(new Error(`valgrind ${argv.join(' ')} exited ${code}: ${err.slice(-2000)}`));
+      else resolve(Number(m[1].replaceAll(',', '')));
+    });
+  });
 }
