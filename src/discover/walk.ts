@@ -249,7 +249,7 @@ function describeFile(
       detected = detectFormat(head, rel, st.size);
       // Kept only when read whole and nothing else claims it (the refs stage reads only `other` files).
       if (kind !== 0 && bytesRead === st.size && detected.format === 'other') {
-        if (filter!.keeps(kind, buf, bytesRead)) content = Buffer.from(buf.subarray(0, bytesRead));
+        if (filter!.keeps(kind, buf, bytesRead)) content = copyOf(buf, bytesRead);
         else declined = true;
       }
       // A zip is told apart (torch.save, TorchScript, .keras, .npz) by its central directory, as loaders do.
@@ -277,6 +277,16 @@ function describeFile(
   } catch (err) {
     return { reason: 'unreadable', detail: err instanceof NotRegularFileError ? err.kind : codeOf(err) };
   }
+}
+
+/**
+ * The first `n` bytes of `buf`, copied out (the walk's buffers are read into again). Not `Buffer.from` of a view:
+ * V8 compiled that path (two functions of node's buffer module) into the walk's own.
+ */
+function copyOf(buf: Buffer, n: number): Buffer {
+  const out = Buffer.allocUnsafe(n);
+  buf.copy(out, 0, 0, n);
+  return out;
 }
 
 /** A buffer reused for every read of one walk, grown to the largest read (at most KEEP_FILE_MAX). */
