@@ -30,10 +30,12 @@ export interface ContentFilter {
   /** By path, before the read: 0 not to read the file whole, else the caller's kind of file, given back to `keeps`. */
   kind(rel: string): number;
   /**
-   * Whether to keep the first `n` bytes of `read` (the whole file) of a file of `kind`. Bytes declined are dropped
-   * and the file marked `contentDeclined`, so it is not read again either.
+   * The first `n` bytes of `read` (the whole file) of a file of `kind`, copied out (`copyOf`) when the caller keeps
+   * them; undefined when it declines them: they are dropped and the file marked `contentDeclined`, so it is not read
+   * again either. The copy is the filter's: one in the walk's own function, first reached after V8 had compiled it
+   * (the first kept file comes after hundreds declined), cost that function a recompile.
    */
-  keeps(kind: number, read: Buffer, n: number): boolean;
+  keep(kind: number, read: Buffer, n: number): Buffer | undefined;
   /**
    * Where to read such a file: at least `size` bytes, valid until the next call (the caller's own memory, where its
    * test reads them without a copy). The walk's own buffer when absent.
@@ -249,8 +251,8 @@ function describeFile(
       detected = detectFormat(head, rel, st.size);
       // Kept only when read whole and nothing else claims it (the refs stage reads only `other` files).
       if (kind !== 0 && bytesRead === st.size && detected.format === 'other') {
-        if (filter!.keeps(kind, buf, bytesRead)) content = copyOf(buf, bytesRead);
-        else declined = true;
+        content = filter!.keep(kind, buf, bytesRead);
+        declined = content === undefined;
       }
       // A zip is told apart (torch.save, TorchScript, .keras, .npz) by its central directory, as loaders do.
       if (detected.format === 'zip') {
@@ -280,10 +282,10 @@ function describeFile(
 }
 
 /**
- * The first `n` bytes of `buf`, copied out (the walk's buffers are read into again). Not `Buffer.from` of a view:
- * V8 compiled that path (two functions of node's buffer module) into the walk's own.
+ * The first `n` bytes of `buf`, copied out (the walk reads into its buffers again): what a `ContentFilter` keeps. Not
+ * `Buffer.from` of a view: V8 compiled that path (two functions of node's buffer module) into the walk's own.
  */
-function copyOf(buf: Buffer, n: number): Buffer {
+export function copyOf(buf: Buffer, n: number): Buffer {
   const out = Buffer.allocUnsafe(n);
   buf.copy(out, 0, 0, n);
   return out;

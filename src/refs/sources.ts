@@ -1,5 +1,5 @@
 import type { Language } from './languages.js';
-import type { ContentFilter } from '../discover/walk.js';
+import { copyOf, type ContentFilter } from '../discover/walk.js';
 import { mayNameModelRead, sourceReadBuffer } from './prefilter.js';
 
 /**
@@ -108,7 +108,7 @@ export const ownReferenceSources: ContentFilter = {
     const language = isInstalledPackage(path) ? undefined : languageOf(path);
     return language === undefined ? 0 : KINDS.indexOf(language) + 1;
   },
-  keeps: (kind, read, n) => mayNameModelRead(KINDS[kind - 1]!, read, n),
+  keep: (kind, read, n) => (mayNameModelRead(KINDS[kind - 1]!, read, n) ? copyOf(read, n) : undefined),
   buffer: sourceReadBuffer,
 };
 

@@ -6,6 +6,7 @@ import {
   DEFAULT_SKIP_DIRS,
   KEEP_BUDGET,
   KEEP_FILE_MAX,
+  copyOf,
   walkTree,
   type ContentFilter,
 } from '../../src/discover/walk.js';
@@ -25,7 +26,10 @@ function tree(files: Record<string, string | Buffer>): string {
 }
 
 /** Keeps every reference source whole, into the walk's own buffer. */
-const everySource: ContentFilter = { kind: (rel) => (isReferenceSource(rel) ? 1 : 0), keeps: () => true };
+const everySource: ContentFilter = {
+  kind: (rel) => (isReferenceSource(rel) ? 1 : 0),
+  keep: (_kind, read, n) => copyOf(read, n),
+};
 
 const walk = (root: string, keep = true, keepBudget = KEEP_BUDGET) =>
   walkTree(root, {

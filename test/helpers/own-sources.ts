@@ -9,5 +9,5 @@ export function keptByWalk(rel: string, bytes: Buffer): boolean {
   if (kind === 0) return false;
   const read = ownReferenceSources.buffer!(bytes.length);
   bytes.copy(read);
-  return ownReferenceSources.keeps(kind, read, bytes.length);
+  return ownReferenceSources.keep(kind, read, bytes.length) !== undefined;
 }
