@@ -37,3 +37,14 @@ export interface SkippedFile {
   readonly reason: 'symlink-outside-root' | 'symlink-broken' | 'unreadable' | 'special-file' | 'path-too-long';
   readonly detail: string;
 }
+
+/**
+ * The first `n` bytes of `buf`, copied out (the walk reads into its buffers again): what a walk's `ContentFilter`
+ * keeps (`DiscoveredFile.content`). Not `Buffer.from` of a view: V8 compiled that path (two functions of node's
+ * buffer module) into the walk's own.
+ */
+export function copyOf(buf: Buffer, n: number): Buffer {
+  const out = Buffer.allocUnsafe(n);
+  buf.copy(out, 0, 0, n);
+  return out;
+}

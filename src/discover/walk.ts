@@ -30,10 +30,10 @@ export interface ContentFilter {
   /** By path, before the read: 0 not to read the file whole, else the caller's kind of file, given back to `keeps`. */
   kind(rel: string): number;
   /**
-   * The first `n` bytes of `read` (the whole file) of a file of `kind`, copied out (`copyOf`) when the caller keeps
-   * them; undefined when it declines them: they are dropped and the file marked `contentDeclined`, so it is not read
-   * again either. The copy is the filter's: one in the walk's own function, first reached after V8 had compiled it
-   * (the first kept file comes after hundreds declined), cost that function a recompile.
+   * The first `n` bytes of `read` (the whole file) of a file of `kind`, copied out (core/files.ts `copyOf`) when the
+   * caller keeps them; undefined when it declines them: they are dropped and the file marked `contentDeclined`, so
+   * it is not read again either. The copy is the filter's: one in the walk's own function, first reached after V8
+   * had compiled it (the first kept file comes after hundreds declined), cost that function a recompile.
    */
   keep(kind: number, read: Buffer, n: number): Buffer | undefined;
   /**
@@ -279,16 +279,6 @@ function describeFile(
   } catch (err) {
     return { reason: 'unreadable', detail: err instanceof NotRegularFileError ? err.kind : codeOf(err) };
   }
-}
-
-/**
- * The first `n` bytes of `buf`, copied out (the walk reads into its buffers again): what a `ContentFilter` keeps. Not
- * `Buffer.from` of a view: V8 compiled that path (two functions of node's buffer module) into the walk's own.
- */
-export function copyOf(buf: Buffer, n: number): Buffer {
-  const out = Buffer.allocUnsafe(n);
-  buf.copy(out, 0, 0, n);
-  return out;
 }
 
 /** A buffer reused for every read of one walk, grown to the largest read (at most KEEP_FILE_MAX). */

@@ -1,5 +1,6 @@
 import type { Language } from './languages.js';
-import { copyOf, type ContentFilter } from '../discover/walk.js';
+import { copyOf } from '../core/files.js';
+import type { ContentFilter } from '../discover/walk.js';
 import { mayNameModelRead, sourceReadBuffer } from './prefilter.js';
 
 /**

@@ -2,11 +2,11 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { copyOf } from '../../src/core/files.js';
 import {
   DEFAULT_SKIP_DIRS,
   KEEP_BUDGET,
   KEEP_FILE_MAX,
-  copyOf,
   walkTree,
   type ContentFilter,
 } from '../../src/discover/walk.js';
