@@ -24,10 +24,10 @@ export interface WalkOptions {
 /**
  * The files the walk reads whole for its caller (the refs stage's source files): the walk, which opens every file to
  * sniff its head, keeps them when small (`DiscoveredFile.content`) so they are not opened twice. Three calls per
- * file, none of them allocating: they run for thousands of files.
+ * file, none of them allocating for a file declined: they run for thousands of files.
  */
 export interface ContentFilter {
-  /** By path, before the read: 0 not to read the file whole, else the caller's kind of file, given back to `keeps`. */
+  /** By path, before the read: 0 not to read the file whole, else the caller's kind of file, given back to `keep`. */
   kind(rel: string): number;
   /**
    * The first `n` bytes of `read` (the whole file) of a file of `kind`, copied out (core/files.ts `copyOf`) when the

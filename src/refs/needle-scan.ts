@@ -178,10 +178,11 @@ export function needleScanner(
   let scanned = 0;
   // Bytes over CAPACITY go to the JavaScript scanner (made when first needed); `outside` while it holds the last.
   let large: NeedleScan | undefined;
+  const outsider = (): NeedleScan => (large ??= includesScanner(patterns, lookups, rules));
   let outside = false;
   const scan = (data: Uint8Array) => {
     outside = data.length > CAPACITY;
-    if (outside) return (large ??= includesScanner(patterns, lookups, rules))(data);
+    if (outside) return outsider()(data);
     // Bytes read into `input`'s buffer are in place already.
     if (data.buffer !== memory.buffer || data.byteOffset !== LAYOUT.input) {
       room(data.length);
@@ -193,17 +194,17 @@ export function needleScanner(
   return Object.assign(scan, {
     has: (k: number) => {
       if (!(k >= 0 && k < lookups.length)) throw new RangeError(`needleScanner: no word ${k}`);
-      return outside ? large!.has(k) : exports.has(patterns.length + k, scanned) === 1;
+      return outside ? outsider().has(k) : exports.has(patterns.length + k, scanned) === 1;
     },
-    passes: (found: number) => (outside ? large!.passes(found) : exports.passes(found, scanned) === 1),
+    passes: (found: number) => (outside ? outsider().passes(found) : exports.passes(found, scanned) === 1),
     input: (size: number) => {
       outside = size > CAPACITY;
-      if (outside) return (large ??= includesScanner(patterns, lookups, rules)).input(size);
+      if (outside) return outsider().input(size);
       room(size);
       return input;
     },
     verdict: (n: number, ask: number, word: number) => {
-      if (outside) return large!.verdict(n, ask, word);
+      if (outside) return outsider().verdict(n, ask, word);
       if (!(n >= 0 && n <= input.length) || !isWord(word))
         throw new RangeError(`needleScanner: no input ${n}, word ${word}`);
       scanned = n;

@@ -169,7 +169,7 @@ const RULES: readonly NeedleRule[] = LOADER_NEEDLES.map(([words, module]) => ({
   anyWords: words.filter((w) => bitOf(w) === 0).map((w) => LOOKUPS.indexOf(w)),
   word: module !== undefined && bitOf(module) === 0 ? LOOKUPS.indexOf(module) : -1,
 }));
-// Built at the first file (two 64 Ki tables): a scan with no source file never pays for them.
+// Built at the first file (a WebAssembly instance and its tables): a scan with no source file never pays for them.
 let scanner: NeedleScan | undefined;
 const sourceScanner = () => (scanner ??= needleScanner(SCANNED, LOOKUPS, RULES));
 const scanNeedles = (bytes: Buffer) => sourceScanner()(bytes);

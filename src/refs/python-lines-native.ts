@@ -51,7 +51,7 @@ export function assignedIn(
   return lines.reverse();
 }
 
-/** Larger files go to the JavaScript: the module's memory is about 25 times the largest file's size. */
+/** Larger files go to the JavaScript: the module's memory grows to about 25 times the file's size. */
 export const NATIVE_MAX_BYTES = 1024 * 1024;
 const PAGE = 65536;
 /** Where the module reads the input (python-lines.wat's header: its class table comes first). */
@@ -79,10 +79,8 @@ let instance:
 let compiled: object | undefined;
 
 /**
- * Built at the first Python file a scan reads without a parser. The memory is shared (a SharedArrayBuffer): growing
- * it leaves the old buffer as it was. Growing an unshared memory detaches its buffer, and the first buffer detached
- * in a process makes V8 drop every compiled function that read a typed array (its "array buffer detaching"
- * protector): the walk's and the stages' code compiled again, mid-scan.
+ * Built at the first Python file a scan reads without a parser. The memory is shared, so that growing it never
+ * detaches a buffer (needle-scan.ts says why that matters).
  */
 function load(api: WasmApi) {
   const memory = new api.Memory({
@@ -178,6 +176,7 @@ function room(m: Module, need: number): void {
   const have = m.memory.buffer.byteLength;
   if (need > have) m.memory.grow(Math.ceil((need - have) / PAGE));
 }
+
 /** The text INPUT holds (the last one `put` there whole), so a second reader of it does not encode it again. */
 let held: string | undefined;
 
