@@ -73,9 +73,11 @@
         (br $chain)))
     (local.get $found))
 
-  ;; The needles found in INPUT's first $n bytes, bit k for needle k: blocks of sixteen start positions, up to the
+;; The needles found in INPUT's first $n bytes, bit k for needle k: blocks of sixteen start positions, up to the
   ;; last a needle fits at. In a block, byte j's nibbles through its two tables (kept in locals: registers), ANDed
   ;; over j, leave in lane i the buckets whose needles may start at p+i; a block with any has them compared.
+  ;; The blocks that leave none (nearly all) go round a loop of their own with no call in it: with the compare's
+  ;; calls in the same loop V8 kept the tables on the stack and loaded them again for every block.
   (func $scan (export "scan") (param $n i32) (result i32)
     (local $p i32) (local $end i32) (local $v v128) (local $m v128) (local $nibble v128)
     (local $lo0 v128) (local $hi0 v128) (local $lo1 v128) (local $hi1 v128)
@@ -93,33 +95,38 @@
     (local.set $hi2 (v128.load (i32.const 80)))
     (local.set $lo3 (v128.load (i32.const 96)))
     (local.set $hi3 (v128.load (i32.const 112)))
-    (loop $blocks
-      (block $next
-        ;; (The high nibble by a 16-bit shift and the mask: the byte shift is the same and more instructions.)
-        (local.set $v (v128.load offset=65536 (local.get $p)))
-        (local.set $m
-          (v128.and
-            (i8x16.swizzle (local.get $lo0) (v128.and (local.get $v) (local.get $nibble)))
-            (i8x16.swizzle (local.get $hi0) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $nibble)))))
-        (local.set $v (v128.load offset=65537 (local.get $p)))
-        (local.set $m
-          (v128.and (local.get $m)
-            (v128.and
-              (i8x16.swizzle (local.get $lo1) (v128.and (local.get $v) (local.get $nibble)))
-              (i8x16.swizzle (local.get $hi1) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $nibble))))))
-        (local.set $v (v128.load offset=65538 (local.get $p)))
-        (local.set $m
-          (v128.and (local.get $m)
-            (v128.and
-              (i8x16.swizzle (local.get $lo2) (v128.and (local.get $v) (local.get $nibble)))
-              (i8x16.swizzle (local.get $hi2) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $nibble))))))
-        (local.set $v (v128.load offset=65539 (local.get $p)))
-        (local.set $m
-          (v128.and (local.get $m)
-            (v128.and
-              (i8x16.swizzle (local.get $lo3) (v128.and (local.get $v) (local.get $nibble)))
-              (i8x16.swizzle (local.get $hi3) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $nibble))))))
-        (br_if $next (i32.eqz (v128.any_true (local.get $m))))
+    (block $done
+      (loop $blocks
+        (block $hit
+          (loop $quiet
+            (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+            ;; (The high nibble by a 16-bit shift and the mask: the byte shift is the same and more instructions.)
+            (local.set $v (v128.load offset=65536 (local.get $p)))
+            (local.set $m
+              (v128.and
+                (i8x16.swizzle (local.get $lo0) (v128.and (local.get $v) (local.get $nibble)))
+                (i8x16.swizzle (local.get $hi0) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $nibble)))))
+            (local.set $v (v128.load offset=65537 (local.get $p)))
+            (local.set $m
+              (v128.and (local.get $m)
+                (v128.and
+                  (i8x16.swizzle (local.get $lo1) (v128.and (local.get $v) (local.get $nibble)))
+                  (i8x16.swizzle (local.get $hi1) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $nibble))))))
+            (local.set $v (v128.load offset=65538 (local.get $p)))
+            (local.set $m
+              (v128.and (local.get $m)
+                (v128.and
+                  (i8x16.swizzle (local.get $lo2) (v128.and (local.get $v) (local.get $nibble)))
+                  (i8x16.swizzle (local.get $hi2) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $nibble))))))
+            (local.set $v (v128.load offset=65539 (local.get $p)))
+            (local.set $m
+              (v128.and (local.get $m)
+                (v128.and
+                  (i8x16.swizzle (local.get $lo3) (v128.and (local.get $v) (local.get $nibble)))
+                  (i8x16.swizzle (local.get $hi3) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $nibble))))))
+            (br_if $hit (v128.any_true (local.get $m)))
+            (local.set $p (i32.add (local.get $p) (i32.const 16)))
+            (br $quiet)))
         (v128.store (i32.const 128) (local.get $m))
         (local.set $lanes (i8x16.bitmask (i8x16.ne (local.get $m) (v128.const i64x2 0 0))))
         (loop $lane
@@ -133,52 +140,52 @@
             (br_if $bucket (local.get $buckets)))
           (local.set $lanes (i32.and (local.get $lanes) (i32.sub (local.get $lanes) (i32.const 1))))
           (br_if $lane (local.get $lanes)))
-        (if (i32.eq (local.get $found) (global.get $all)) (then (return (local.get $found)))))
-      (local.set $p (i32.add (local.get $p) (i32.const 16)))
-      (br_if $blocks (i32.lt_u (local.get $p) (local.get $end))))
+        (if (i32.eq (local.get $found) (global.get $all)) (then (return (local.get $found))))
+        (local.set $p (i32.add (local.get $p) (i32.const 16)))
+        (br $blocks)))
     (local.get $found))
 
-  ;; Whether INPUT's first $n bytes hold entry $k of START/LENGTH (a looked-up word, any length from 1): a byte
-  ;; compare at each place its first byte is, for the few words too short or too rare to scan for.
+  ;; Whether INPUT's first $n bytes hold entry $k of START/LENGTH (a looked-up word, any length from 1): sixteen
+  ;; places at a time tested for its first byte, and the rest of the word compared where it is, for the few words
+  ;; too short or too rare to scan for (`hub` in every file that imports torch).
   (func $has (export "has") (param $k i32) (param $n i32) (result i32)
-    (local $at i32) (local $length i32) (local $first i32) (local $i i32) (local $last i32) (local $j i32)
-    (local $firsts i32) (local $x i32)
+    (local $at i32) (local $length i32) (local $i i32) (local $last i32) (local $j i32) (local $places i32)
+    (local $place i32) (local $first v128)
     (local.set $at (i32.load offset=768 (i32.shl (local.get $k) (i32.const 2))))
     (local.set $length (i32.load offset=1024 (i32.shl (local.get $k) (i32.const 2))))
     (if (i32.gt_u (local.get $length) (local.get $n)) (then (return (i32.const 0))))
-    (local.set $first (i32.load8_u (local.get $at)))
-    (local.set $firsts (i32.mul (local.get $first) (i32.const 0x01010101)))
+    (local.set $first (i8x16.splat (i32.load8_u (local.get $at))))
+    ;; The last place the word fits at; a block's places past it are dropped (the bytes read there are never used).
     (local.set $last (i32.sub (local.get $n) (local.get $length)))
     (block $absent
-      (loop $place
+      (loop $block
         (br_if $absent (i32.gt_u (local.get $i) (local.get $last)))
-        ;; Four places at a time where none holds the first byte: a zero byte of `word ^ firsts` is one that does
-        ;; (`(x - 0x01010101) & ~x & 0x80808080` is non-zero exactly when x has a zero byte).
-        (if (i32.le_u (i32.add (local.get $i) (i32.const 3)) (local.get $last))
+        (local.set $places
+          (i8x16.bitmask (i8x16.eq (v128.load offset=65536 (local.get $i)) (local.get $first))))
+        (if (i32.lt_u (i32.sub (local.get $last) (local.get $i)) (i32.const 15))
           (then
-            (local.set $x (i32.xor (i32.load offset=65536 (local.get $i)) (local.get $firsts)))
-            (if (i32.eqz
-                  (i32.and
-                    (i32.and (i32.sub (local.get $x) (i32.const 0x01010101)) (i32.xor (local.get $x) (i32.const -1)))
-                    (i32.const 0x80808080)))
-              (then
-                (local.set $i (i32.add (local.get $i) (i32.const 4)))
-                (br $place)))))
-        (if (i32.eq (i32.load8_u offset=65536 (local.get $i)) (local.get $first))
-          (then
+            (local.set $places
+              (i32.and (local.get $places)
+                (i32.sub (i32.shl (i32.const 2) (i32.sub (local.get $last) (local.get $i))) (i32.const 1))))))
+        (block $tested
+          (loop $place
+            (br_if $tested (i32.eqz (local.get $places)))
+            (local.set $place (i32.add (local.get $i) (i32.ctz (local.get $places))))
             (local.set $j (i32.const 1))
             (block $differ
               (loop $compare
                 (br_if $differ (i32.ge_u (local.get $j) (local.get $length)))
                 (br_if $differ
                   (i32.ne
-                    (i32.load8_u offset=65536 (i32.add (local.get $i) (local.get $j)))
+                    (i32.load8_u offset=65536 (i32.add (local.get $place) (local.get $j)))
                     (i32.load8_u (i32.add (local.get $at) (local.get $j)))))
                 (local.set $j (i32.add (local.get $j) (i32.const 1)))
                 (br $compare)))
-            (if (i32.eq (local.get $j) (local.get $length)) (then (return (i32.const 1))))))
-        (local.set $i (i32.add (local.get $i) (i32.const 1)))
-        (br $place)))
+            (if (i32.eq (local.get $j) (local.get $length)) (then (return (i32.const 1))))
+            (local.set $places (i32.and (local.get $places) (i32.sub (local.get $places) (i32.const 1))))
+            (br $place)))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $block)))
     (i32.const 0))
 
   ;; Whether the bytes `scan` answered $found for (their first $n) meet one of the RULES: all its needles, then one

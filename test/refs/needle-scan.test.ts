@@ -104,6 +104,16 @@ describe.each([
       }),
       { numRuns: 2000 },
     );
+    // Sixteen places at a time: a word at every place of every block, the last place it fits at, one past it.
+    for (let size = 3; size <= 40; size++)
+      for (let at = 0; at + 3 <= size; at++) {
+        const b = Buffer.alloc(size, 'h');
+        b.write('hub', at);
+        g(b);
+        expect(g.has(0)).toBe(true);
+        g(b.subarray(0, at + 2));
+        expect(g.has(0)).toBe(false);
+      }
     // The subject is the last scan's bytes, not an earlier (longer) one's.
     g(Buffer.from('github hub'));
     g(Buffer.from('gi'));
