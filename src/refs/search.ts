@@ -92,24 +92,19 @@ export function searchTextWith(
 
 /**
  * The cheap tests before any finder: nothing to find, or skipped (minified, generated, too deeply nested); undefined
- * when a finder must read the text. `vetted`: the text's bytes passed prefilter.ts `mayNameModelBytes` (the refs
- * stage tests every file's bytes so before it decodes them). That test is this one's words without their boundaries,
- * and the finders report only calls they resolve: the words tested again would turn away only text in which the
- * finder finds nothing, at the cost of passes over it with thirteen regular expressions.
+ * when a finder must read the text.
  */
-export function screenText(path: string, text: string, vetted = false): Searched | undefined {
-  const shell = languageOf(path) === 'shell';
-  if (shell) return vetted || mentionsShellDownload(text) ? undefined : { kind: 'none' };
+export function screenText(path: string, text: string): Searched | undefined {
+  if (languageOf(path) === 'shell') return mentionsShellDownload(text) ? undefined : { kind: 'none' };
   const config = isConfig(path);
   if (config && isTestData(path)) return { kind: 'none' };
   // A notebook's outputs (base64 images) are long lines by nature: python-notebook.ts reads only its code cells,
   // and its `!cmd` shell escapes as a shell script.
   const notebook = sourceExtension(path) === 'ipynb';
   if (
-    !vetted &&
-    (config
+    config
       ? !mentionsModelKey(text)
-      : !mayCallLoader(text, isPython(path) ? 'python' : 'javascript') && !(notebook && mentionsShellDownload(text)))
+      : !mayCallLoader(text, isPython(path) ? 'python' : 'javascript') && !(notebook && mentionsShellDownload(text))
   )
     return { kind: 'none' };
   // Minified or generated code, and nesting deeper than hand-written code (the parsers' tree building recurses).

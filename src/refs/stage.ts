@@ -78,9 +78,8 @@ export const refsStage: Stage = {
           }
           const text = bytes.toString('utf8');
           const quick = await quickFinderFor(language);
-          // Vetted: its bytes passed the byte test above (or the walk's, the same).
           const got =
-            screenText(file.path, text, true) ??
+            screenText(file.path, text) ??
             (quick && runQuickFinder(quick, file.path, text, existsLocally)) ??
             runFinder(await finderFor(language), file.path, text, existsLocally);
           if (got.kind === 'skipped') skipped.push(file.path);

@@ -7,7 +7,6 @@ import { LOADER_NEEDLES, mayCallLoader, mayCallLoaderBytes, searchBytes, searchT
 import { findJavaScriptReferences } from '../../src/refs/javascript.js';
 import { findPythonReferences } from '../../src/refs/python.js';
 import { MODEL_KEYS, mentionsModelKey, mentionsModelKeyBytes } from '../../src/refs/prefilter.js';
-import { screenText } from '../../src/refs/search.js';
 import { REPO, runMain } from '../helpers/cli.js';
 
 /**
@@ -69,21 +68,6 @@ describe('mayCallLoader', () => {
     if (got.references.length + got.dynamic.length > 0) expect(mayCallLoader(text)).toBe(true);
     if (mayCallLoader(text)) expect(mayCallLoaderBytes(Buffer.from(text))).toBe(true);
     expect(searchBytes(rel, Buffer.from(text), () => false)).toEqual(searchText(rel, text, () => false));
-  });
-
-  // The refs stage screens text whose bytes passed the byte test (`vetted`) without the words again: the looser byte
-  // test lets through text the words turn away, in which the finder then finds nothing.
-  it.each([
-    ['pipeline-inside-a-word', 'import transformers\nx = build_pipeline(steps)\n', 'a.py'],
-    ['hub-inside-a-word', 'import torch\nx = github.load(1)\n', 'a.py'],
-    ['torch-inside-a-word', 'import torchvision\nx = model.hub\n', 'b.py'],
-    ['pipeline-as-a-member', "import { x } from 'transformers-lite';\nconst p = pipelines.pipeline_x;\n", 'c.js'],
-  ])('a vetted screen lets %s through, and the finder finds nothing there', (_case, text, rel) => {
-    expect(mayCallLoaderBytes(Buffer.from(text), rel.endsWith('.js') ? 'javascript' : 'python')).toBe(true);
-    expect(screenText(rel, text)).toEqual({ kind: 'none' });
-    expect(screenText(rel, text, true)).toBeUndefined();
-    const find = rel.endsWith('.py') ? findPythonReferences : findJavaScriptReferences;
-    expect(find(rel, text, () => false)).toEqual({ references: [], dynamic: [] });
   });
 
   // Files most of a repository is made of fail the byte test and are never decoded.
