@@ -22,7 +22,8 @@ export interface NeedleScan {
   (bytes: Uint8Array): number;
   /**
    * Whether the bytes last scanned hold `words[k]`: the words too short to scan for (each would cut every skip of
-   * the scan short) or needed only beside a needle, looked up in a file the scan has let through.
+   * the scan short) or needed only beside a needle, looked up in a file the scan has let through. A `whole` word
+   * counts only standing alone (`NeedleWord`).
    */
   has(k: number): boolean;
   /** Whether the bytes last scanned, which hold the needles `found`, meet one of the scanner's rules. */
@@ -50,6 +51,15 @@ export interface NeedleRule {
   readonly anyWords: readonly number[];
   readonly word: number;
 }
+
+/**
+ * A word to look up: anywhere, or (`whole`) only where no ASCII letter, digit or `_` stands just before or after it —
+ * a regular expression's `\b` on both sides, over the decoded text too (a byte over 0x7f is part of a character that
+ * is no word character).
+ */
+export type NeedleWord = string | { readonly whole: string };
+
+const wordText = (w: NeedleWord) => (typeof w === 'string' ? w : w.whole);
 
 /** At most this many needles: the answer is a bit set, bit `k` for `needles[k]`. */
 export const MAX_NEEDLES = 31;
@@ -88,21 +98,22 @@ let compiled: object | undefined;
 
 export function needleScanner(
   needles: readonly string[],
-  words: readonly string[] = [],
+  words: readonly NeedleWord[] = [],
   rules: readonly NeedleRule[] = [],
   /** The WebAssembly API to run the loop with; null for none (what `node --jitless` has), as tests ask. */
   webAssembly: WasmApi | null = wasmApi,
 ): NeedleScan {
   const patterns = needles.map((n) => Buffer.from(n, 'latin1'));
   const m = Math.min(...patterns.map((p) => p.length));
-  const lookups = words.map((w) => Buffer.from(w, 'latin1'));
+  const lookups = words.map((w) => Buffer.from(wordText(w), 'latin1'));
+  const alone = words.map((w) => typeof w !== 'string');
   const bytesOf = (p: Buffer, i: number, all: readonly string[]) => p.length > 0 && p.toString('latin1') === all[i];
   if (
     !(m >= 2) ||
     needles.length > MAX_NEEDLES ||
     needles.length + words.length > MAX_ENTRIES ||
     !patterns.every((p, i) => bytesOf(p, i, needles)) ||
-    !lookups.every((p, i) => bytesOf(p, i, words))
+    !lookups.every((p, i) => bytesOf(p, i, words.map(wordText)))
   )
     throw new Error(
       `needleScanner: 1 to ${MAX_NEEDLES} needles of at least two characters and words of at least one, ${MAX_ENTRIES} in all, one-byte strings`,
@@ -117,7 +128,7 @@ export function needleScanner(
     throw new Error(
       `needleScanner: at most ${MAX_RULES} rules of at most ${MAX_RULE_WORDS} words, each a word's index`,
     );
-  if (webAssembly === null) return includesScanner(patterns, lookups, rules);
+  if (webAssembly === null) return includesScanner(patterns, lookups, alone, rules);
   // Shared (a SharedArrayBuffer): growing it leaves the old buffer as it was. Growing an unshared memory detaches its
   // buffer, and the first buffer detached in a process makes V8 drop every compiled function that read a typed array
   // (its "array buffer detaching" protector): the walk's and the stages' code compiled again, mid-scan.
@@ -152,7 +163,8 @@ export function needleScanner(
   });
   [...patterns, ...lookups].forEach((p, k) => {
     table[LAYOUT.start / 4 + k] = at;
-    table[LAYOUT.length / 4 + k] = p.length;
+    // A word that counts only standing alone: bit 31 (needle-scan.wat's header).
+    table[LAYOUT.length / 4 + k] = alone[k - patterns.length] === true ? p.length | (1 << 31) : p.length;
     bytes.set(p, at);
     at += p.length;
   });
@@ -178,7 +190,7 @@ export function needleScanner(
   let scanned = 0;
   // Bytes over CAPACITY go to the JavaScript scanner (made when first needed); `outside` while it holds the last.
   let large: NeedleScan | undefined;
-  const outsider = (): NeedleScan => (large ??= includesScanner(patterns, lookups, rules));
+  const outsider = (): NeedleScan => (large ??= includesScanner(patterns, lookups, alone, rules));
   let outside = false;
   const scan = (data: Uint8Array) => {
     outside = data.length > CAPACITY;
@@ -234,6 +246,7 @@ function bucketsOf(patterns: readonly Buffer[]): number[] {
 function includesScanner(
   patterns: readonly Buffer[],
   lookups: readonly Buffer[],
+  alone: readonly boolean[],
   rules: readonly NeedleRule[],
 ): NeedleScan {
   let last: Uint8Array = Buffer.alloc(0);
@@ -244,7 +257,13 @@ function includesScanner(
   };
   const has = (k: number) => {
     if (!(k >= 0 && k < lookups.length)) throw new RangeError(`needleScanner: no word ${k}`);
-    return Buffer.from(last.buffer, last.byteOffset, last.length).includes(lookups[k]!);
+    const b = Buffer.from(last.buffer, last.byteOffset, last.length);
+    const w = lookups[k]!;
+    if (!alone[k]) return b.includes(w);
+    for (let at = b.indexOf(w); at >= 0; at = b.indexOf(w, at + 1))
+      if (!(at > 0 && isWordByte(b[at - 1]!)) && !(at + w.length < b.length && isWordByte(b[at + w.length]!)))
+        return true;
+    return false;
   };
   const passes = (found: number) =>
     rules.some(
@@ -264,4 +283,9 @@ function includesScanner(
     return passes(found) ? 1 : 0;
   };
   return Object.assign(scan, { has, passes, input, verdict });
+}
+
+/** An ASCII letter, digit or `_`: a regular expression's `\w` without the u flag. */
+function isWordByte(c: number): boolean {
+  return ((c | 32) >= 97 && (c | 32) <= 122) || (c >= 48 && c <= 57) || c === 95;
 }

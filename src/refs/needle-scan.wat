@@ -16,7 +16,8 @@
 ;;   BUCKET  256    i32 per bucket (8): its first needle, -1 for none
 ;;   NEXT    512    i32 per needle: the next needle of its bucket, -1 at the end
 ;;   START   768    i32 per needle, then per looked-up word (64 in all): where its bytes are
-;;   LENGTH  1024   i32 per needle and word: its length
+;;   LENGTH  1024   i32 per needle and word: its length; bit 31 set on a word that counts only standing alone (no
+;;                  ASCII letter, digit or `_` just before or after it: a regular expression's `\b` on either side)
 ;;   HEAD    1280   i32 per needle: its first four bytes read little-endian (needles of four bytes or more)
 ;;   (the needles' and words' bytes from 1536)
 ;;   RULES   32768  8 i32 per rule (64 at most): the needles it needs all of, the needles it needs one of, the entry
@@ -147,12 +148,16 @@
 
   ;; Whether INPUT's first $n bytes hold entry $k of START/LENGTH (a looked-up word, any length from 1): sixteen
   ;; places at a time tested for its first byte, and the rest of the word compared where it is, for the few words
-  ;; too short or too rare to scan for (`hub` in every file that imports torch).
+  ;; too short or too rare to scan for (`hub` in every file that imports torch). A word that counts only standing
+  ;; alone (LENGTH's bit 31) counts where neither byte beside it is an ASCII letter, digit or `_` (`github` holds no
+  ;; such `hub`): a byte over 0x7f is part of a character that is none of those once the bytes are decoded.
   (func $has (export "has") (param $k i32) (param $n i32) (result i32)
     (local $at i32) (local $length i32) (local $i i32) (local $last i32) (local $j i32) (local $places i32)
-    (local $place i32) (local $first v128)
+    (local $place i32) (local $first v128) (local $alone i32)
     (local.set $at (i32.load offset=768 (i32.shl (local.get $k) (i32.const 2))))
     (local.set $length (i32.load offset=1024 (i32.shl (local.get $k) (i32.const 2))))
+    (local.set $alone (i32.lt_s (local.get $length) (i32.const 0)))
+    (local.set $length (i32.and (local.get $length) (i32.const 0x7fffffff)))
     (if (i32.gt_u (local.get $length) (local.get $n)) (then (return (i32.const 0))))
     (local.set $first (i8x16.splat (i32.load8_u (local.get $at))))
     ;; The last place the word fits at; a block's places past it are dropped (the bytes read there are never used).
@@ -181,12 +186,30 @@
                     (i32.load8_u (i32.add (local.get $at) (local.get $j)))))
                 (local.set $j (i32.add (local.get $j) (i32.const 1)))
                 (br $compare)))
-            (if (i32.eq (local.get $j) (local.get $length)) (then (return (i32.const 1))))
+            (if (i32.eq (local.get $j) (local.get $length))
+              (then
+                (if (i32.eqz (local.get $alone)) (then (return (i32.const 1))))
+                (if (i32.eqz
+                      (i32.or
+                        (i32.and (i32.ne (local.get $place) (i32.const 0))
+                          (call $wordByte (i32.load8_u offset=65535 (local.get $place))))
+                        (i32.and (i32.lt_u (i32.add (local.get $place) (local.get $length)) (local.get $n))
+                          (call $wordByte
+                            (i32.load8_u offset=65536 (i32.add (local.get $place) (local.get $length)))))))
+                  (then (return (i32.const 1))))))
             (local.set $places (i32.and (local.get $places) (i32.sub (local.get $places) (i32.const 1))))
             (br $place)))
         (local.set $i (i32.add (local.get $i) (i32.const 16)))
         (br $block)))
     (i32.const 0))
+
+  ;; Whether byte $c is an ASCII letter, digit or `_` (what a regular expression's `\w` is without the u flag).
+  (func $wordByte (param $c i32) (result i32)
+    (i32.or
+      (i32.lt_u (i32.sub (i32.or (local.get $c) (i32.const 32)) (i32.const 97)) (i32.const 26))
+      (i32.or
+        (i32.lt_u (i32.sub (local.get $c) (i32.const 48)) (i32.const 10))
+        (i32.eq (local.get $c) (i32.const 95)))))
 
   ;; Whether the bytes `scan` answered $found for (their first $n) meet one of the RULES: all its needles, then one
   ;; of its one-of needles or one of its words, then its word if it needs one. Words are looked up (`has`) only for a

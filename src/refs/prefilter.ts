@@ -1,5 +1,5 @@
 import type { Language } from './languages.js';
-import { needleScanner, type NeedleRule, type NeedleScan } from './needle-scan.js';
+import { needleScanner, type NeedleRule, type NeedleScan, type NeedleWord } from './needle-scan.js';
 
 /**
  * The refs stage's byte tests, run before any text is decoded or parsed: most source files fail them and are never
@@ -86,8 +86,8 @@ export function usesEscapedModuleWord(
 }
 
 /**
- * The loader tests of find.ts (`mayCallLoader`) over raw bytes, looser (no word boundaries). UTF-8 keeps ASCII
- * bytes as they are and never makes them up, so a file `mayCallLoader` accepts always passes
+ * The loader tests of find.ts (`mayCallLoader`) over raw bytes, looser (no word boundaries but `hub`'s: `ALONE`).
+ * UTF-8 keeps ASCII bytes as they are and never makes them up, so a file `mayCallLoader` accepts always passes
  * (test/refs/prefilter.test.ts holds the two together).
  */
 export const LOADER_NEEDLES: readonly (readonly [words: readonly string[], module: string | undefined])[] = [
@@ -171,7 +171,14 @@ const RULES: readonly NeedleRule[] = LOADER_NEEDLES.map(([words, module]) => ({
 }));
 // Built at the first file (a WebAssembly instance and its tables): a scan with no source file never pays for them.
 let scanner: NeedleScan | undefined;
-const sourceScanner = () => (scanner ??= needleScanner(SCANNED, LOOKUPS, RULES));
+/**
+ * Looked-up words that count only standing alone, as search.ts's text test has them (`\bhub\b`): the bytes of
+ * every file that imports torch and names github (a URL in a licence header, a docstring) would pass on `hub`
+ * otherwise, to be copied, decoded and turned away by the text test.
+ */
+const ALONE = new Set(['hub']);
+const SOURCE_WORDS: readonly NeedleWord[] = LOOKUPS.map((w) => (ALONE.has(w) ? { whole: w } : w));
+const sourceScanner = () => (scanner ??= needleScanner(SCANNED, SOURCE_WORDS, RULES));
 const scanNeedles = (bytes: Buffer) => sourceScanner()(bytes);
 
 /**

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MAX_NEEDLES, needleScanner as scanner } from '../../src/refs/needle-scan.js';
+import { MAX_NEEDLES, needleScanner as scanner, type NeedleWord } from '../../src/refs/needle-scan.js';
 
 /** The scan must answer exactly as one `Buffer.includes` per needle: it decides which files are never decoded. */
 const byIncludes = (needles: readonly string[], b: Buffer) =>
@@ -12,7 +12,7 @@ describe.each([
   ['WebAssembly', undefined],
   ['no WebAssembly', null],
 ] as const)('needleScanner (%s)', (_runtime, api) => {
-  const needleScanner = (needles: readonly string[], words?: readonly string[]) => scanner(needles, words, [], api);
+  const needleScanner = (needles: readonly string[], words?: readonly NeedleWord[]) => scanner(needles, words, [], api);
   const NEEDLES = ['torch', 'transformers', 'from_pretrained', 'create_model', 'huggingface', 'hf_hub_download'];
   const scan = needleScanner(NEEDLES);
 
@@ -119,6 +119,58 @@ describe.each([
     g(Buffer.from('gi'));
     expect(g.has(0)).toBe(false);
     expect(() => g.has(words.length)).toThrow(RangeError);
+  });
+
+  // A whole word counts where no ASCII letter, digit or `_` stands beside it: what `\bhub\b` finds in the text the
+  // bytes decode to (a byte over 0x7f is part of a character that is no word character).
+  it('looks up whole words where they stand alone, as \\b…\\b finds them (fast-check)', () => {
+    const words: NeedleWord[] = [{ whole: 'hub' }, 'hub', { whole: 'x' }, { whole: 'LLM' }];
+    const alone = (w: string) => new RegExp(`(?<![A-Za-z0-9_])${w}(?![A-Za-z0-9_])`);
+    const want = (text: string) => [
+      alone('hub').test(text),
+      text.includes('hub'),
+      alone('x').test(text),
+      alone('LLM').test(text),
+    ];
+    const g = needleScanner(NEEDLES, words);
+    const piece = fc.oneof(
+      fc.constantFrom(
+        'hub',
+        'x',
+        'LLM',
+        'github',
+        'hub_',
+        '_hub',
+        'hub9',
+        '9hub',
+        'torch',
+        'xx',
+        '.',
+        ' ',
+        '\xe9',
+        '\xff',
+      ),
+      fc.string({ maxLength: 3 }),
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 24 }), (pieces) => {
+        const text = pieces.join('');
+        g(Buffer.from(text, 'latin1'));
+        expect(words.map((_, k) => g.has(k))).toEqual(want(text));
+      }),
+      { numRuns: 2000 },
+    );
+    for (const [text, got] of [
+      ['hub', true],
+      ['github', false],
+      ['torch.hub.load', true],
+      ['hub_utils', false],
+      ['\u00e9hub\u00e9', true],
+      [`${'github '.repeat(5)}hubs hub`, true],
+    ] as const) {
+      g(Buffer.from(text));
+      expect(g.has(0)).toBe(got);
+    }
   });
 
   it('tests its rules over the last scan as the rules say, looking words up (fast-check)', () => {
