@@ -86,7 +86,7 @@ export function usesEscapedModuleWord(
 }
 
 /**
- * The loader tests of find.ts (`mayCallLoader`) over raw bytes, looser (no word boundaries but `hub`'s: `ALONE`).
+ * The loader tests of find.ts (`mayCallLoader`) over raw bytes, looser (no word boundaries but those of `ALONE`).
  * UTF-8 keeps ASCII bytes as they are and never makes them up, so a file `mayCallLoader` accepts always passes
  * (test/refs/prefilter.test.ts holds the two together).
  */
@@ -143,8 +143,16 @@ const NEEDLES = [
   ...new Set([...LOADER_NEEDLES.flatMap(([words, module]) => (module ? [...words, module] : words)), ...ESCAPED_WORDS]),
 ];
 const SCANNED = NEEDLES.filter((w) => w.length >= MIN_SCANNED && !LOOKED_UP.has(w));
+/**
+ * Words that count only standing alone, as search.ts's text test has them (`\bhub\b`, `\bpipeline\b`): looked up
+ * whole (needle-scan.ts `NeedleWord`) wherever a rule needs them, scanned or not. Otherwise the bytes of every file
+ * that imports torch and names github (a URL in a licence header, a docstring), or imports transformers and names a
+ * `data_pipeline`, would pass, to be copied, decoded and turned away by the text test. (`pipeline` is scanned for
+ * too: JavaScript beside a backslash counts it anywhere, `usesEscapedModuleWord`.)
+ */
+const ALONE = new Set(['hub', 'pipeline']);
 /** Words looked up (needle-scan.ts `has`) in a file the scan let through: the rest of NEEDLES, and the backslash. */
-const LOOKUPS = [...NEEDLES.filter((w) => !SCANNED.includes(w)), '\\'];
+const LOOKUPS = [...NEEDLES.filter((w) => !SCANNED.includes(w) || ALONE.has(w)), '\\'];
 const BACKSLASH = LOOKUPS.length - 1;
 const bitOf = (w: string) => {
   const k = SCANNED.indexOf(w);
@@ -165,18 +173,12 @@ if (!LOADER_NEEDLES.every(([words, module]) => (module && bitOf(module)) || word
  */
 const RULES: readonly NeedleRule[] = LOADER_NEEDLES.map(([words, module]) => ({
   all: module === undefined ? 0 : bitOf(module),
-  any: words.reduce((bits, w) => bits | bitOf(w), 0),
-  anyWords: words.filter((w) => bitOf(w) === 0).map((w) => LOOKUPS.indexOf(w)),
+  any: words.reduce((bits, w) => (ALONE.has(w) ? bits : bits | bitOf(w)), 0),
+  anyWords: words.filter((w) => bitOf(w) === 0 || ALONE.has(w)).map((w) => LOOKUPS.indexOf(w)),
   word: module !== undefined && bitOf(module) === 0 ? LOOKUPS.indexOf(module) : -1,
 }));
 // Built at the first file (a WebAssembly instance and its tables): a scan with no source file never pays for them.
 let scanner: NeedleScan | undefined;
-/**
- * Looked-up words that count only standing alone, as search.ts's text test has them (`\bhub\b`): the bytes of
- * every file that imports torch and names github (a URL in a licence header, a docstring) would pass on `hub`
- * otherwise, to be copied, decoded and turned away by the text test.
- */
-const ALONE = new Set(['hub']);
 const SOURCE_WORDS: readonly NeedleWord[] = LOOKUPS.map((w) => (ALONE.has(w) ? { whole: w } : w));
 const sourceScanner = () => (scanner ??= needleScanner(SCANNED, SOURCE_WORDS, RULES));
 const scanNeedles = (bytes: Buffer) => sourceScanner()(bytes);

@@ -84,11 +84,12 @@ describe('mayCallLoader', () => {
 
   // One regular-expression pass stands for one Buffer.includes per needle: the same answer on text made of needles,
   // their pieces and overlaps (`torchub`, `transformersnapshot_download`), and other bytes.
-  // `hub` counts only standing alone, as the text test's `\bhub\b` (prefilter.ts ALONE): `github` beside torch is no
-  // reason to decode a file.
-  it('the one-pass byte test answers as a Buffer.includes per needle would, hub alone (fast-check)', () => {
-    const hubAlone = /(?<![A-Za-z0-9_])hub(?![A-Za-z0-9_])/;
-    const holds = (b: Buffer, w: string) => (w === 'hub' ? hubAlone.test(b.toString('latin1')) : b.includes(w));
+  // `hub` and `pipeline` count only standing alone, as the text test's `\bhub\b` and `\bpipeline\b` (prefilter.ts
+  // ALONE): `github` beside torch, or `data_pipeline` beside transformers, is no reason to decode a file.
+  it('the one-pass byte test answers as a Buffer.includes per needle would, hub and pipeline alone (fast-check)', () => {
+    const alone = (w: string) => new RegExp(`(?<![A-Za-z0-9_])${w}(?![A-Za-z0-9_])`);
+    const holds = (b: Buffer, w: string) =>
+      w === 'hub' || w === 'pipeline' ? alone(w).test(b.toString('latin1')) : b.includes(w);
     const byIncludes = (b: Buffer) =>
       LOADER_NEEDLES.some(([words, module]) => words.some((w) => holds(b, w)) && (!module || holds(b, module)));
     const needles = LOADER_NEEDLES.flatMap(([words, module]) => (module ? [...words, module] : words));
@@ -97,7 +98,7 @@ describe('mayCallLoader', () => {
       fc.constantFrom(...needles).map((n) => n.slice(0, -1)),
       fc.constantFrom(...needles).map((n) => n.slice(1)),
       fc.string({ maxLength: 4 }),
-      fc.constantFrom('\xff', '\u00e9', '\n', 'github', 'hub_', '.hub.'),
+      fc.constantFrom('\xff', '\u00e9', '\n', 'github', 'hub_', '.hub.', 'data_pipeline', 'pipelines', ' pipeline('),
     );
     fc.assert(
       fc.property(fc.array(piece, { maxLength: 12 }), (pieces) => {
@@ -113,7 +114,15 @@ describe('mayCallLoader', () => {
   it.each([
     ['python-module-without-word', 'gate.py', 'import torch\nx = torch.zeros(3)\n', 'python', false],
     ['python-module-and-github', 'gate.py', 'import torch\n# https://github.com/org/repo\n', 'python', false],
-    ['python-module-and-hub-alone', 'gate.py', 'import torch\nm = torch.hub.load("a/b", "c")\n', 'python', true],
+    [
+      'python-transformers-and-data-pipeline',
+      'gate.py',
+      'import transformers\np = data_pipeline(x)\n',
+      'python',
+      false,
+    ],
+    ['python-transformers-and-pipeline', 'gate.py', 'from transformers import pipeline\n', 'python', true],
+    ['js-escaped-data-pipeline-call', 'gate.js', "const re = /\\d/;\nmy_pipeline('x', 'org/m')\n", 'javascript', true],
     ['python-word-without-module', 'gate.py', 'p = build_pipeline(steps)\n', 'python', false],
     ['js-escaped-word-with-backslash', 'gate.js', "const re = /\\d/; pipeline('x', 'org/m')\n", 'javascript', true],
     ['js-escaped-word-without-backslash', 'gate.js', "pipeline('x', 'org/m')\n", 'javascript', false],
