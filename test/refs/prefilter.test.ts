@@ -114,13 +114,7 @@ describe('mayCallLoader', () => {
   it.each([
     ['python-module-without-word', 'gate.py', 'import torch\nx = torch.zeros(3)\n', 'python', false],
     ['python-module-and-github', 'gate.py', 'import torch\n# https://github.com/org/repo\n', 'python', false],
-    [
-      'python-transformers-and-data-pipeline',
-      'gate.py',
-      'import transformers\np = data_pipeline(x)\n',
-      'python',
-      false,
-    ],
+    ['transformers-and-data-pipeline', 'gate.py', 'import transformers\np = data_pipeline(x)\n', 'python', false],
     ['python-transformers-and-pipeline', 'gate.py', 'from transformers import pipeline\n', 'python', true],
     ['js-escaped-data-pipeline-call', 'gate.js', "const re = /\\d/;\nmy_pipeline('x', 'org/m')\n", 'javascript', true],
     ['python-word-without-module', 'gate.py', 'p = build_pipeline(steps)\n', 'python', false],
