@@ -1,5 +1,6 @@
 import { NEEDLE_SCAN_WASM } from './needle-scan-wasm.js';
 import { wasmApi, type WasmApi } from './wasm.js';
+import { isAsciiWordChar } from '../core/ascii.js';
 
 /**
  * Which of a fixed set of ASCII needles some bytes hold, in one pass that allocates nothing: the byte test every
@@ -59,8 +60,6 @@ export interface NeedleRule {
  */
 export type NeedleWord = string | { readonly whole: string };
 
-const wordText = (w: NeedleWord) => (typeof w === 'string' ? w : w.whole);
-
 /** At most this many needles: the answer is a bit set, bit `k` for `needles[k]`. */
 export const MAX_NEEDLES = 31;
 /** Needles and looked-up words together, at most (the module's START and LENGTH tables). */
@@ -105,7 +104,8 @@ export function needleScanner(
 ): NeedleScan {
   const patterns = needles.map((n) => Buffer.from(n, 'latin1'));
   const m = Math.min(...patterns.map((p) => p.length));
-  const lookups = words.map((w) => Buffer.from(wordText(w), 'latin1'));
+  const texts = words.map((w) => (typeof w === 'string' ? w : w.whole));
+  const lookups = texts.map((w) => Buffer.from(w, 'latin1'));
   const alone = words.map((w) => typeof w !== 'string');
   const bytesOf = (p: Buffer, i: number, all: readonly string[]) => p.length > 0 && p.toString('latin1') === all[i];
   if (
@@ -113,7 +113,7 @@ export function needleScanner(
     needles.length > MAX_NEEDLES ||
     needles.length + words.length > MAX_ENTRIES ||
     !patterns.every((p, i) => bytesOf(p, i, needles)) ||
-    !lookups.every((p, i) => bytesOf(p, i, words.map(wordText)))
+    !lookups.every((p, i) => bytesOf(p, i, texts))
   )
     throw new Error(
       `needleScanner: 1 to ${MAX_NEEDLES} needles of at least two characters and words of at least one, ${MAX_ENTRIES} in all, one-byte strings`,
@@ -161,10 +161,14 @@ export function needleScanner(
     table[LAYOUT.bucket / 4 + b] = k;
     if (p.length >= 4) table[LAYOUT.head / 4 + k] = p.readInt32LE(0);
   });
+  // A word that counts only standing alone has bit 31 of its length set (needle-scan.wat's header).
+  const lengths = [
+    ...patterns.map((p) => p.length),
+    ...lookups.map((p, i) => (alone[i] ? p.length | (1 << 31) : p.length)),
+  ];
   [...patterns, ...lookups].forEach((p, k) => {
     table[LAYOUT.start / 4 + k] = at;
-    // A word that counts only standing alone: bit 31 (needle-scan.wat's header).
-    table[LAYOUT.length / 4 + k] = alone[k - patterns.length] === true ? p.length | (1 << 31) : p.length;
+    table[LAYOUT.length / 4 + k] = lengths[k]!;
     bytes.set(p, at);
     at += p.length;
   });
@@ -261,7 +265,7 @@ function includesScanner(
     const w = lookups[k]!;
     if (!alone[k]) return b.includes(w);
     for (let at = b.indexOf(w); at >= 0; at = b.indexOf(w, at + 1))
-      if (!(at > 0 && isWordByte(b[at - 1]!)) && !(at + w.length < b.length && isWordByte(b[at + w.length]!)))
+      if (!(at > 0 && isAsciiWordChar(b[at - 1]!)) && !(at + w.length < b.length && isAsciiWordChar(b[at + w.length]!)))
         return true;
     return false;
   };
@@ -283,9 +287,4 @@ function includesScanner(
     return passes(found) ? 1 : 0;
   };
   return Object.assign(scan, { has, passes, input, verdict });
-}
-
-/** An ASCII letter, digit or `_`: a regular expression's `\w` without the u flag. */
-function isWordByte(c: number): boolean {
-  return ((c | 32) >= 97 && (c | 32) <= 122) || (c >= 48 && c <= 57) || c === 95;
 }

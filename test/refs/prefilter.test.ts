@@ -82,8 +82,8 @@ describe('mayCallLoader', () => {
     expect(mayCallLoaderBytes(Buffer.from(text, 'latin1'))).toBe(want);
   });
 
-  // One regular-expression pass stands for one Buffer.includes per needle: the same answer on text made of needles,
-  // their pieces and overlaps (`torchub`, `transformersnapshot_download`), and other bytes.
+  // One scan stands for one Buffer.includes per needle: the same answer on text made of needles, their pieces and
+  // overlaps (`torchub`, `transformersnapshot_download`), and other bytes.
   // `hub` and `pipeline` count only standing alone, as the text test's `\bhub\b` and `\bpipeline\b` (prefilter.ts
   // ALONE): `github` beside torch, or `data_pipeline` beside transformers, is no reason to decode a file.
   it('the one-pass byte test answers as a Buffer.includes per needle would, hub and pipeline alone (fast-check)', () => {

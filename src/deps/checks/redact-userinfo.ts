@@ -1,3 +1,5 @@
+import { isAsciiWordChar } from '../../core/ascii.js';
+
 /**
  * `scheme://user:secret@host` → `scheme://***@host`, for every URL in `text`: exactly what
  * `text.replace(/(\b[a-z][a-z0-9+.-]*:\/\/)[^/\s@]+@/gi, '$1***@')` gives, without a regular expression. That
@@ -42,7 +44,7 @@ function schemeEndsAt(text: string, at: number): boolean {
   for (let p = at - 1; p >= 0; p--) {
     const c = text.charCodeAt(p);
     if (!isSchemeChar(c)) return false;
-    if (isLetter(c) && (p === 0 || !isWordChar(text.charCodeAt(p - 1)))) return true;
+    if (isLetter(c) && (p === 0 || !isAsciiWordChar(text.charCodeAt(p - 1)))) return true;
   }
   return false;
 }
@@ -50,8 +52,6 @@ function schemeEndsAt(text: string, at: number): boolean {
 const isLetter = (c: number): boolean => (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a);
 const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
 const isSchemeChar = (c: number): boolean => isLetter(c) || isDigit(c) || c === 0x2b || c === 0x2e || c === 0x2d;
-/** `\w` without the `u` flag. */
-const isWordChar = (c: number): boolean => isLetter(c) || isDigit(c) || c === 0x5f;
 
 /** `\s` in a JavaScript regular expression: WhiteSpace and LineTerminator (ECMA-262 CharacterClassEscape). */
 function isRegExpSpace(c: number): boolean {
