@@ -6,7 +6,8 @@
 // BENCH_RUNS sets measured pairs (default 5); when the pairs disagree widely (the machine is busy) more are run, up
 // to BENCH_MAX_RUNS (default 3 × BENCH_RUNS). BENCH_SOURCE_FILES sets the number of source files.
 // BENCH_INSTRUCTIONS=1 also counts the instructions of one scan and one --no-refs under valgrind's cachegrind
-// (user space, every thread): a minute more, and the same answer within about half a percent run to run, where
+// (user space, every thread), as run and under `node --predictable`: two minutes more, and the same answer within
+// about half a percent (a tenth of one under --predictable) run to run, where
 // CPU time on a shared two-core machine swings by tens of percent within minutes. Instructions are not time (the
 // kernel is not counted, and a SIMD loop does more per instruction), but a change that removes work shows there.
 import { spawn, spawnSync } from 'node:child_process';
@@ -91,11 +92,23 @@ try {
       `  ${found} references found`,
   );
   if (process.env.BENCH_INSTRUCTIONS === '1') {
-    const [a, b] = await Promise.all([instructions(base, 'on'), instructions([...base, '--no-refs'], 'off')]);
-    console.log(
-      `  instructions (cachegrind): scan ${(a / 1e6).toFixed(0)} M  --no-refs ${(b / 1e6).toFixed(0)} M  ` +
-        `refs add ${pct(a, b).toFixed(1)} %`,
-    );
+    // --predictable: V8 compiles on the main thread, one GC thread, a fixed seed. Not the process as users run it,
+    // but its count repeats within about 0.1 % (5 M of 4,400 M on this bench), where the other's swings by ±20 M
+    // with what the compiler and GC threads happen to do: the one to compare changes of a few million by.
+    const steady = (argv) => [argv[0], '--predictable', ...argv.slice(1)];
+    for (const [name, wrap] of [
+      ['', (argv) => argv],
+      [', node --predictable', steady],
+    ]) {
+      const [a, b] = await Promise.all([
+        instructions(wrap(base), 'on'),
+        instructions(wrap([...base, '--no-refs']), 'off'),
+      ]);
+      console.log(
+        `  instructions (cachegrind${name}): scan ${(a / 1e6).toFixed(0)} M  --no-refs ${(b / 1e6).toFixed(0)} M  ` +
+          `refs add ${((a - b) / 1e6).toFixed(0)} M, ${pct(a, b).toFixed(1)} %`,
+      );
+    }
   }
 } finally {
   rmSync(work, { recursive: true, force: true });
