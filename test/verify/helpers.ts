@@ -12,6 +12,14 @@ import { corpusPath } from '../helpers/corpus.js';
 export const MS = corpusPath('sigstore', 'model-signing');
 export const KEYS = path.join(MS, 'keys/certificate');
 
+/** The workflow that signs sigstore-conformance's bundles (its extremely-dangerous public OIDC beacon). */
+export const BEACON = {
+  kind: 'sigstore',
+  issuer: 'https://token.actions.githubusercontent.com',
+  subject:
+    'https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main',
+} as const satisfies SignerSpec;
+
 export const SPECS = {
   ibm: { kind: 'sigstore', issuer: 'https://sigstore.verify.ibm.com/oauth2', subject: 'stefanb@us.ibm.com' },
   ibmPattern: {

@@ -9,18 +9,12 @@ import { EMPTY_REGISTRY } from '../../src/core/trusted-registry.js';
 import { DEFAULT_POLICY } from '../../src/trust/policy/default.js';
 import { signaturesStage } from '../../src/verify/stage.js';
 import { scanWith } from '../helpers/scan.js';
-import { blockNetwork, KEYS, MS, SPECS } from './helpers.js';
+import { BEACON, blockNetwork, KEYS, MS, SPECS } from './helpers.js';
 import { corpusPath } from '../helpers/corpus.js';
 
 beforeAll(blockNetwork);
 
 const CONF = corpusPath('sigstore', 'conformance', 'bundle-verify');
-const BEACON = {
-  kind: 'sigstore',
-  issuer: 'https://token.actions.githubusercontent.com',
-  subject:
-    'https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main',
-} as const;
 const REGISTRY = 'trusted-registry/models.json';
 
 /** A key-signed message-signature bundle (as cosign sign-blob --key --bundle writes, without a log entry). */

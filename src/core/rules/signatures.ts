@@ -46,7 +46,7 @@ export const SIGNATURES_RULES = defineRules([
     id: 'CPS005',
     name: 'SignedFileMissing',
     short: 'A file a signature covers is not in the repository.',
-    full: 'The signature lists this file (or names this artifact), but it does not exist. The signed model is incomplete, or files were renamed after signing.',
+    full: 'The signature lists this file (or names this artifact), but it does not exist. For a detached Sigstore bundle (`<file>.sigstore.json`), no file near it has the digest it signs either: its own folder and the folders above are searched, a bounded number of files of at most 64 MiB, and a file found so is verified in its place. The signed model is incomplete, or files were renamed after signing.',
     help: 'Restore the file, or re-sign the model as it now is.',
     level: 'error',
     severity: '7.0',

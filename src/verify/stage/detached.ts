@@ -10,6 +10,7 @@ import { readBareEnvelope } from '../provenance/envelope.js';
 import { DETACHED_BUNDLE } from '../provenance/names.js';
 import { allowedSigners, type SignatureSetup } from './setup.js';
 import { emptyPart, type PartResult } from './coverage.js';
+import { MAX_CANDIDATES, MAX_FILE_BYTES, NearbyArtifacts, signedDigests } from './nearby-artifact.js';
 import { record, statusOf, verdictFinding } from './findings.js';
 
 /** Artifacts are read whole for a message signature; beyond this a detached check is reported as not done. */
@@ -30,11 +31,16 @@ export async function checkDetachedBundles(
   const byPath = new Map(input.files.map((f) => [f.path, f]));
   const skipped = new Set(input.skipped.map((s) => s.path));
   const bundles = input.files.filter((f) => f.format === 'sigstore-bundle');
+  const nearby = new NearbyArtifacts(input.files, (f) => f.format !== 'sigstore-bundle');
   // The provenance stage judges the attestations next to the models it was given, and only those.
   const models = new Set(input.models.map((m) => m.path));
   await Promise.all(
-    bundles.map((b) => ctx.limit(() => checkOne(b, byPath, skipped, ctx, setup, registryFiles, models, out))),
+    bundles.map((b) => ctx.limit(() => checkOne(b, byPath, skipped, nearby, ctx, setup, registryFiles, models, out))),
   );
+  // Several bundles may speak of one file (found by digest): the pipeline keeps the worst status, and the first of
+  // equal ones, so the order they finished in must not decide which.
+  const order = (v: { key: string; detail?: string }) => `${v.key}\0${v.detail ?? ''}`;
+  out.verifications.sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
   return out;
 }
 
@@ -42,14 +48,18 @@ async function checkOne(
   bundle: DiscoveredFile,
   byPath: ReadonlyMap<string, DiscoveredFile>,
   skipped: ReadonlySet<string>,
+  nearby: NearbyArtifacts,
   ctx: ScanContext,
   setup: SignatureSetup,
   registryFiles: ReadonlySet<string>,
   models: ReadonlySet<string>,
   out: PartResult,
 ): Promise<void> {
-  const target = artifactOf(bundle.path);
-  const artifact = byPath.get(target);
+  let target = artifactOf(bundle.path);
+  let artifact = byPath.get(target);
+  // Found by the digest the bundle signs, not by its name (nearby-artifact.ts): it vouches for the bytes, not for
+  // the file's place, so it counts as no file's signature for the policy's `signatures.require`.
+  let byDigest = false;
   const unverifiable = (message: string) => {
     out.findings.push({
       ruleId: 'CPS007',
@@ -59,6 +69,14 @@ async function checkOne(
     });
     out.verifications.push(record(target, 'unverifiable', message));
   };
+  if (!artifact && !skipped.has(target) && bundle.size <= MAX_BUNDLE_BYTES) {
+    const found = await nearby.find(bundle.path, signedDigests(await readFile(bundle.abs)));
+    if (found) {
+      artifact = found;
+      target = found.path;
+      byDigest = true;
+    }
+  }
   if (!artifact) {
     if (skipped.has(target))
       return unverifiable(
@@ -66,7 +84,7 @@ async function checkOne(
       );
     out.findings.push({
       ruleId: 'CPS005',
-      message: `${bundle.path} signs ${target}, which does not exist. Restore the artifact or delete the stale bundle.`,
+      message: `${bundle.path} signs ${target}, which does not exist, and no file near it has the digest it signs (chainproof hashed up to ${MAX_CANDIDATES} files of at most ${MAX_FILE_BYTES / 1024 / 1024} MiB in its folder and the folders above). Restore the artifact or delete the stale bundle.`,
       location: { path: bundle.path },
       artifact: { kind: 'file', path: target },
     });
@@ -82,6 +100,7 @@ async function checkOne(
       ? allowedSigners(setup, [target], registry.signers)
       : allowedSigners(setup, [target, bundle.path]);
   const bytes = await readFile(bundle.abs);
+  const how = byDigest ? `, which names no file but signs this one's digest` : '';
   const verdict = verifyArtifactBundle({
     bundle: bytes,
     artifact: await readFile(artifact.abs),
@@ -96,19 +115,21 @@ async function checkOne(
     // bundle still counts as the file's signature.
     if (verdict.code === 'untrusted-signer' || !models.has(target) || !provenanceOwns(bytes)) {
       out.findings.push(verdictFinding(verdict, 'Sigstore bundle', bundle.path, target, allowed));
-      out.verifications.push(record(target, statusOf(verdict.code), `${bundle.path}: ${verdict.reason}`));
+      out.verifications.push(record(target, statusOf(verdict.code), `${bundle.path}${how}: ${verdict.reason}`));
     }
-    out.coverage.set(target, {
-      signature: bundle.path,
-      ok: false,
-      signerName: undefined,
-      signerSeen: verdict.signer ? describeSigner(verdict.signer) : undefined,
-    });
+    if (!byDigest)
+      out.coverage.set(target, {
+        signature: bundle.path,
+        ok: false,
+        signerName: undefined,
+        signerSeen: verdict.signer ? describeSigner(verdict.signer) : undefined,
+      });
     return;
   }
   const seen = describeSigner(verdict.signer);
-  out.verifications.push(record(target, 'verified', `signed by ${seen} (${bundle.path})`));
-  out.coverage.set(target, { signature: bundle.path, ok: true, signerName: verdict.signerName, signerSeen: seen });
+  out.verifications.push(record(target, 'verified', `signed by ${seen} (${bundle.path}${how})`));
+  if (!byDigest)
+    out.coverage.set(target, { signature: bundle.path, ok: true, signerName: verdict.signerName, signerSeen: seen });
 }
 
 function provenanceOwns(bytes: Buffer): boolean {

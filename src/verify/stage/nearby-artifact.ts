@@ -1,0 +1,125 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { DiscoveredFile } from '../../core/files.js';
+import { BundleParseError, parseBundle } from '../bundle/parse.js';
+import { StatementError, parseStatement } from '../bundle/intoto.js';
+
+/**
+ * A detached bundle whose name points at no file (`<x>.sigstore.json` with no `<x>`) may still sign a file beside it:
+ * sigstore-conformance keeps each case's `bundle.sigstore.json` in a folder of its own over one shared `a.txt`, and an
+ * artifact may have been renamed since it was signed. `cosign verify-blob --bundle B FILE` and `sigstore verify
+ * --bundle B FILE` take the pairing from the user; a scanner has the bundle's own claim instead: the digest it signs
+ * (a message signature's `messageDigest`, or the subjects of its in-toto statement). The file near the bundle that
+ * has that digest is the one it signs.
+ *
+ * Near is the bundle's own folder, then each folder above it up to the scan root (never into other folders), nearest
+ * first. Hostile trees are bounded: at most MAX_CANDIDATES files are hashed for one bundle, none over MAX_FILE_BYTES,
+ * MAX_TOTAL_BYTES in all for a scan, and each file once however many bundles ask.
+ */
+export const MAX_CANDIDATES = 64;
+export const MAX_FILE_BYTES = 64 * 1024 * 1024;
+export const MAX_TOTAL_BYTES = 512 * 1024 * 1024;
+
+/** Digest algorithms by their names in a bundle's `messageDigest` and in an in-toto subject (node:crypto's names). */
+const MESSAGE_ALGORITHMS: Readonly<Record<string, string>> = {
+  SHA2_256: 'sha256',
+  SHA2_384: 'sha384',
+  SHA2_512: 'sha512',
+};
+const SUBJECT_ALGORITHMS = ['sha256', 'sha384', 'sha512'] as const;
+
+/** The digests a bundle signs, as `<algorithm>:<lowercase hex>`; none when it names none or does not parse. */
+export function signedDigests(bundle: Buffer): ReadonlySet<string> {
+  try {
+    const content = parseBundle(bundle).content;
+    if (content.kind === 'message') {
+      const algorithm = MESSAGE_ALGORITHMS[content.algorithm];
+      return new Set(algorithm ? [`${algorithm}:${content.digest.toString('hex')}`] : []);
+    }
+    const statement = parseStatement(content.payloadType, content.payload);
+    return new Set(
+      statement.subjects.flatMap((s) =>
+        SUBJECT_ALGORITHMS.flatMap((a) => (s.digest[a] !== undefined ? [`${a}:${s.digest[a]}`] : [])),
+      ),
+    );
+  } catch (err) {
+    // Unreadable: the verification that follows says why; here it only means no digest to look for.
+    if (err instanceof BundleParseError || err instanceof StatementError) return new Set();
+    throw err;
+  }
+}
+
+export class NearbyArtifacts {
+  /** Files by folder (POSIX, '' for the root), in path order; built on the first question. */
+  private byFolder: Map<string, DiscoveredFile[]> | undefined;
+  private readonly digests = new Map<string, Promise<string | undefined>>();
+  private bytesLeft = MAX_TOTAL_BYTES;
+
+  constructor(
+    private readonly files: readonly DiscoveredFile[],
+    private readonly isCandidate: (f: DiscoveredFile) => boolean,
+  ) {}
+
+  /**
+   * The file nearest `bundlePath` with one of the digests `wanted` (`signedDigests`), the first in path order;
+   * undefined when none of the files the bounds let it hash has one (larger files are not hashed).
+   */
+  async find(bundlePath: string, wanted: ReadonlySet<string>): Promise<DiscoveredFile | undefined> {
+    if (wanted.size === 0) return undefined;
+    const algorithms = [...new Set([...wanted].map((d) => d.slice(0, d.indexOf(':'))))].sort();
+    let left = MAX_CANDIDATES;
+    for (const folder of foldersUp(bundlePath)) {
+      for (const f of this.folder(folder)) {
+        if (f.path === bundlePath || !this.isCandidate(f) || f.size > MAX_FILE_BYTES) continue;
+        if (left-- === 0) return undefined;
+        for (const algorithm of algorithms) {
+          const digest = await this.digestOf(f, algorithm);
+          if (digest === null) return undefined;
+          if (digest !== undefined && wanted.has(`${algorithm}:${digest}`)) return f;
+        }
+      }
+    }
+    return undefined;
+  }
+
+  private folder(folder: string): readonly DiscoveredFile[] {
+    if (!this.byFolder) {
+      this.byFolder = new Map();
+      for (const f of [...this.files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
+        const dir = path.posix.dirname(f.path);
+        const key = dir === '.' ? '' : dir;
+        const list = this.byFolder.get(key);
+        if (list) list.push(f);
+        else this.byFolder.set(key, [f]);
+      }
+    }
+    return this.byFolder.get(folder) ?? [];
+  }
+
+  /** The file's digest; undefined when it cannot be read (gone since the walk), null past the scan's byte budget. */
+  private async digestOf(f: DiscoveredFile, algorithm: string): Promise<string | undefined | null> {
+    const key = `${algorithm}:${f.path}`;
+    let d = this.digests.get(key);
+    if (!d) {
+      if (this.bytesLeft < f.size) return null;
+      this.bytesLeft -= f.size;
+      d = readFile(f.abs).then(
+        (bytes) => createHash(algorithm).update(bytes).digest('hex'),
+        () => undefined,
+      );
+      this.digests.set(key, d);
+    }
+    return d;
+  }
+}
+
+/** The folders from a file's own up to the root (''), nearest first. */
+function foldersUp(file: string): string[] {
+  const out: string[] = [];
+  for (let dir = path.posix.dirname(file); ; dir = path.posix.dirname(dir)) {
+    out.push(dir === '.' ? '' : dir);
+    if (dir === '.' || dir === '/') break;
+  }
+  return out;
+}
