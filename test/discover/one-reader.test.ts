@@ -196,6 +196,9 @@ describe('one pickle opcode table and one compression sniffer', () => {
     { name: 'protocol 1 with EMPTY_DICT first', bytes: '}q\x00(X\x01\x00\x00\x00aK\x01u.', want: 'pickle' },
     { name: 'FRAME first (protocol 4 without PROTO)', bytes: '\x95\x05\x00\x00\x00\x00\x00\x00\x00N.', want: 'pickle' },
     { name: 'leading no-ops (MARK POP_MARK) then PROTO', bytes: '(1\x80\x02N.', want: 'pickle' },
+    // pickle.load returns the top of the stack at STOP and runs the REDUCE before it, whatever is left below.
+    { name: 'a MARK and a value left at STOP', bytes: "(S'aaaaa{'\ncos\nsystem\n(S'id'\ntR.", want: 'pickle' },
+    { name: 'STOP with nothing above the MARK (stack underflow)', bytes: "(S'a'\n(.", want: 'not-pickle' },
     { name: 'prose starting N.B.', bytes: 'N.B. this is a note\n', want: 'not-pickle' },
     { name: 'JSON', bytes: '{"a": 1}\n', want: 'not-pickle' },
     { name: 'markdown', bytes: '# Title\n\nSome text\n', want: 'not-pickle' },

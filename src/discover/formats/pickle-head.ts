@@ -53,8 +53,9 @@ export function sniffPickleStream(head: Buffer, wholeFile: boolean): PickleSniff
     }
     depth += spec.pushes;
     if (code === 0x2e) {
-      if (depth !== 0 || marks.length > 0) return 'not-pickle';
-      // `pickle.load` stops at STOP; a real pickle that ends here is one, a two-byte "N." in prose is not.
+      // `pickle.load` stops at STOP and returns what is on top, above the last MARK (the pops check above: `_pickle.c`
+      // `load_stop`, Pdata_pop's fence). Values or MARKs left below it do not stop it: a pickle that leaves them still
+      // runs every call before its STOP. A real pickle that ends here is one, a two-byte "N." in prose is not.
       return p === head.length && wholeFile ? 'pickle' : ops >= MIN_OPS_STOPPED ? 'pickle' : 'not-pickle';
     }
   }
