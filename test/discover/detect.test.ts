@@ -131,6 +131,31 @@ describe('pickles of every protocol, and text that is not a pickle', () => {
   });
 });
 
+describe('a safetensors file cut short (an interrupted download)', () => {
+  // Cut inside its JSON header (80 bytes here; a large model's runs to megabytes): the length says more bytes follow
+  // than the file holds. safetensors' loader rejects it (the inspector says why); it is damaged, not disguised.
+  const whole = readFileSync(corpusPath('models', 'real-safetensors', 'model2vec-test-model-float16.safetensors'));
+  const cut = whole.subarray(0, 50);
+  it('is safetensors when its name says so', () => {
+    expect(detectFormat(cut.subarray(0, 4096), 'model.safetensors', cut.length)).toEqual({
+      format: 'safetensors',
+      claimed: 'safetensors',
+    });
+  });
+  it('is not safetensors by content alone: without the name, `{` at byte 8 is not enough', () => {
+    expect(detectFormat(cut.subarray(0, 4096), 'blob.dat', cut.length).format).toBe('other');
+  });
+  it('is a pickle when it is one: a protocol-0 pickle named .safetensors with `{` at byte 8', () => {
+    const pickle = Buffer.from("(S'aaaaa{'\ncos\nsystem\n(S'id'\ntR.");
+    expect(pickle[8]).toBe(0x7b);
+    expect(detectFormat(pickle, 'model.safetensors', pickle.length).format).toBe('pickle');
+  });
+  it('needs the shape still: a length, then `{`', () => {
+    const other = Buffer.concat([whole.subarray(0, 8), Buffer.from('not json')]);
+    expect(detectFormat(other, 'model.safetensors', other.length).format).toBe('other');
+  });
+});
+
 describe('formatFromName', () => {
   it.each([
     { input: 'm/saved_model.pb', want: 'savedmodel' },

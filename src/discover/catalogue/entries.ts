@@ -337,7 +337,10 @@ export const ENTRIES = [
     kind: 'model',
     summary: 'safetensors',
     names: { extensions: ['safetensors'] },
-    sniff: [{ order: 90, test: s.isSafetensors }],
+    sniff: [
+      { order: 90, test: s.isSafetensors },
+      { order: 165, test: s.isDamagedSafetensors },
+    ],
     readBy: ['safetensors'],
   },
   {

@@ -55,6 +55,14 @@ export const isSafetensors = ({ head, size }: SniffInput) => {
   return n > 1n && n + 8n <= BigInt(size) && head[8] === 0x7b; /* { */
 };
 
+/**
+ * A safetensors file whose header length runs past its end, when its name says safetensors: cut short (an interrupted
+ * download) or damaged, not disguised; the inspector says what is wrong. Tried after every pickle test (a pickle
+ * named `.safetensors` with `{` at byte 8 is a pickle: torch.load would unpickle it).
+ */
+export const isDamagedSafetensors = ({ head, claimed }: SniffInput) =>
+  claimed === 'safetensors' && head.length >= 10 && head.readBigUInt64LE(0) > 1n && head[8] === 0x7b; /* { */
+
 export const isTar = ({ head }: SniffInput) => looksLikeTar(head);
 /** Members of the pre-1.0 torch.save tar format. */
 const TORCH_TAR_MEMBERS = new Set(['sys_info', 'pickle', 'storages', 'tensors']);
