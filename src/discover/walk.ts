@@ -6,6 +6,7 @@ import { MODEL_FORMATS, type DiscoveredFile, type SkippedFile } from '../core/fi
 import type { Finding } from '../core/finding.js';
 import { errorMessage } from '../core/errors.js';
 import { detectFormat, SNIFF_BYTES } from './detect.js';
+import { sniffPickleStream } from './formats/pickle-head.js';
 import { readZipNames } from './formats/zip-names.js';
 import { NotRegularFileError, openRegularFileSync } from '../io/open-regular.js';
 import { unreachable } from './walk-findings.js';
@@ -249,6 +250,8 @@ function describeFile(
       const bytesRead = kind !== 0 && first > 0 && first < want ? readRest(fd, buf, first, want) : first;
       const head = buf.subarray(0, Math.min(bytesRead, SNIFF_BYTES));
       detected = detectFormat(head, rel, st.size);
+      if (head.length < st.size && sniffPickleStream(head, false) === 'more')
+        detected = sniffFurther(fd, rel, st.size, detected);
       // Kept only when read whole and nothing else claims it (the refs stage reads only `other` files).
       if (kind !== 0 && bytesRead === st.size && detected.format === 'other') {
         content = filter!.keep(kind, buf, bytesRead);
@@ -279,6 +282,28 @@ function describeFile(
   } catch (err) {
     return { reason: 'unreadable', detail: err instanceof NotRegularFileError ? err.kind : codeOf(err) };
   }
+}
+
+/** How far `sniffFurther` reads. */
+export const SNIFF_FURTHER_BYTES = 1024 * 1024;
+
+/**
+ * A file whose head is a well-formed pickle stream cut off before it can be told from other bytes (a STRING or
+ * BINUNICODE longer than the head first: `pickle.load` reads any length, and a malicious pickle padded so was no model
+ * file at all). Its first SNIFF_FURTHER_BYTES decide; a stream still undecided past them is taken for a pickle, so the
+ * pickle inspector reads it whole and reports what it is — never a silent pass.
+ */
+function sniffFurther(
+  fd: number,
+  rel: string,
+  size: number,
+  detected: ReturnType<typeof detectFormat>,
+): ReturnType<typeof detectFormat> {
+  const more = Buffer.allocUnsafe(Math.min(size, SNIFF_FURTHER_BYTES));
+  const n = readRest(fd, more, 0, more.length);
+  const again = detectFormat(more.subarray(0, n), rel, size);
+  if (again.format !== detected.format) return again;
+  return n < size && sniffPickleStream(more.subarray(0, n), false) === 'more' ? { ...again, format: 'pickle' } : again;
 }
 
 /** A buffer reused for every read of one walk, grown to the largest read (at most KEEP_FILE_MAX). */

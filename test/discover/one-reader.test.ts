@@ -199,6 +199,11 @@ describe('one pickle opcode table and one compression sniffer', () => {
     // pickle.load returns the top of the stack at STOP and runs the REDUCE before it, whatever is left below.
     { name: 'a MARK and a value left at STOP', bytes: "(S'aaaaa{'\ncos\nsystem\n(S'id'\ntR.", want: 'pickle' },
     { name: 'STOP with nothing above the MARK (stack underflow)', bytes: "(S'a'\n(.", want: 'not-pickle' },
+    {
+      name: 'a STRING line longer than 4 KiB (readline has no limit)',
+      bytes: `S'${'a'.repeat(5000)}'\nN.`,
+      want: 'pickle',
+    },
     { name: 'prose starting N.B.', bytes: 'N.B. this is a note\n', want: 'not-pickle' },
     { name: 'JSON', bytes: '{"a": 1}\n', want: 'not-pickle' },
     { name: 'markdown', bytes: '# Title\n\nSome text\n', want: 'not-pickle' },
@@ -206,5 +211,17 @@ describe('one pickle opcode table and one compression sniffer', () => {
     { name: 'unquoted STRING', bytes: 'Some text here\n.', want: 'not-pickle' },
   ])('sniffs $name', ({ bytes, want }) => {
     expect(sniffPickleStream(Buffer.from(bytes, 'latin1'), true)).toBe(want);
+  });
+  it.each([
+    { name: 'a STRING the head ends inside', bytes: `S'${'a'.repeat(100)}`, want: 'more' },
+    { name: 'a BINUNICODE longer than the head', bytes: `X\x70\x17\x00\x00${'a'.repeat(100)}`, want: 'more' },
+    { name: 'PROTO as the last byte of the head', bytes: 'N0\x80', want: 'more' },
+    { name: 'prose the head ends inside', bytes: 'Some text here', want: 'not-pickle' },
+    { name: 'an INT line that is no number', bytes: 'Index of files', want: 'not-pickle' },
+  ])('a head that ends inside $name: $want', ({ bytes, want }) => {
+    const head = Buffer.from(bytes, 'latin1');
+    expect(sniffPickleStream(head, false)).toBe(want);
+    // All of the file: a stream cut short is no pickle.
+    expect(sniffPickleStream(head, true)).toBe('not-pickle');
   });
 });

@@ -12,14 +12,16 @@ import { OPCODES } from './pickle-opcodes.js';
 const MIN_OPS_OPEN = 16;
 /** A pickle that stops within the head with bytes after it must have at least this many opcodes. */
 const MIN_OPS_STOPPED = 4;
-/** Longest protocol-0 text argument accepted while sniffing (real ones in the head are short). */
-const MAX_LINE = 4096;
 
 export function looksLikeHeaderlessPickle(head: Buffer, wholeFile: boolean): boolean {
   return sniffPickleStream(head, wholeFile) === 'pickle';
 }
 
-export type PickleSniff = 'pickle' | 'not-pickle';
+/**
+ * `more`: every opcode in the head is well formed, but the head ends before enough of them to tell (a long STRING or
+ * BINUNICODE first: `pickle.load` has no limit on either). The caller reads further (walk.ts `sniffFurther`).
+ */
+export type PickleSniff = 'pickle' | 'not-pickle' | 'more';
 
 /** Walk `head` (the first bytes of a file or member; `wholeFile` when it is all of it). */
 export function sniffPickleStream(head: Buffer, wholeFile: boolean): PickleSniff {
@@ -27,15 +29,17 @@ export function sniffPickleStream(head: Buffer, wholeFile: boolean): PickleSniff
   let depth = 0;
   const marks: number[] = [];
   let ops = 0;
+  // The head ended inside a well-formed stream: a truncated file is no pickle, a long one may be.
+  const headEnded = (): PickleSniff => (wholeFile ? 'not-pickle' : ops >= MIN_OPS_OPEN ? 'pickle' : 'more');
   while (p < head.length) {
     const code = head[p]!;
     const spec = OPCODES.get(code);
     if (!spec) return 'not-pickle';
-    if (code === 0x80 && (p + 1 >= head.length || head[p + 1]! > 5))
-      return p + 1 >= head.length && !wholeFile && ops >= MIN_OPS_OPEN ? 'pickle' : 'not-pickle';
+    if (code === 0x80 && p + 1 >= head.length) return headEnded();
+    if (code === 0x80 && head[p + 1]! > 5) return 'not-pickle';
     const after = skipArg(head, p + 1, spec.arg);
     if (after === 'invalid') return 'not-pickle';
-    if (after === 'short') return !wholeFile && ops >= MIN_OPS_OPEN ? 'pickle' : 'not-pickle';
+    if (after === 'short') return headEnded();
     p = after;
     ops++;
     if (code === 0x28) {
@@ -59,7 +63,7 @@ export function sniffPickleStream(head: Buffer, wholeFile: boolean): PickleSniff
       return p === head.length && wholeFile ? 'pickle' : ops >= MIN_OPS_STOPPED ? 'pickle' : 'not-pickle';
     }
   }
-  return !wholeFile && ops >= MIN_OPS_OPEN ? 'pickle' : 'not-pickle';
+  return headEnded();
 }
 
 const INT_LINE = /^[-+]?\d+L?$/;
@@ -100,6 +104,10 @@ function skipArg(b: Buffer, p: number, arg: OpArg): number | 'short' | 'invalid'
     case 'float-line':
     case 'string-line':
     case 'text-line': {
+      // A STRING's quote, an INT's sign or digit, known before its line ends (text whose first line outruns the head).
+      const first = b[p];
+      if (first !== undefined && arg === 'string-line' && first !== 0x27 && first !== 0x22) return 'invalid';
+      if (first !== undefined && arg === 'int-line' && !/[-+\d]/.test(String.fromCharCode(first))) return 'invalid';
       const end = line(b, p);
       if (typeof end !== 'number') return end;
       const text = b.toString('latin1', p, end - 1);
@@ -116,9 +124,8 @@ function skipArg(b: Buffer, p: number, arg: OpArg): number | 'short' | 'invalid'
   }
 }
 
-/** Index after the next `\n` from `p`. */
-function line(b: Buffer, p: number): number | 'short' | 'invalid' {
+/** Index after the next `\n` from `p`: `_Unpickler.readline`, which sets no limit on a line's length. */
+function line(b: Buffer, p: number): number | 'short' {
   const nl = b.indexOf(0x0a, p);
-  if (nl < 0) return b.length - p > MAX_LINE ? 'invalid' : 'short';
-  return nl - p > MAX_LINE ? 'invalid' : nl + 1;
+  return nl < 0 ? 'short' : nl + 1;
 }

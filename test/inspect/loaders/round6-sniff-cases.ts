@@ -1,0 +1,45 @@
+import type { UnseenCase } from './unseen-runner.js';
+
+const latin1 = (s: string) => Buffer.from(s, 'latin1');
+const u32 = (n: number) => String.fromCharCode(n & 255, (n >> 8) & 255, (n >> 16) & 255, n >>> 24);
+/** `os.system('id')` by GLOBAL and REDUCE, after whatever precedes it. */
+const SYSTEM = "cos\nsystem\n(S'id'\ntR.";
+const LOADER = 'pickle.load (_pickle.c load): no limit on an argument, returns the top of the stack at STOP';
+
+/**
+ * Pickles that were no model file at all: recognising one without a PROTO header walks its first opcodes, and that
+ * walk was stricter than `pickle.load` (a value or MARK left under the result, a text argument longer than 4 KiB, a
+ * string longer than the bytes it saw). Named .bin or .dat, which `torch.load` and `joblib.load` read all the same.
+ */
+export const ROUND6_SNIFF_CASES: readonly UnseenCase[] = [
+  {
+    name: 'protocol 0 leaving a MARK and a value under its result',
+    loader: LOADER,
+    files: { 'weights.bin': latin1(`(S'padding'\n${SYSTEM}`) },
+    want: ['CPI001:error', 'CPI009:warning'],
+  },
+  {
+    name: 'protocol 0 with a 6,000-byte STRING first, popped',
+    loader: LOADER,
+    files: { 'weights.bin': latin1(`S'${'a'.repeat(6000)}'\n0${SYSTEM}`) },
+    want: ['CPI001:error'],
+  },
+  {
+    name: 'protocol 1 with a 6,000-byte BINUNICODE first, popped',
+    loader: LOADER,
+    files: { 'state.dat': latin1(`X${u32(6000)}${'a'.repeat(6000)}0${SYSTEM}`) },
+    want: ['CPI001:error'],
+  },
+  {
+    name: 'a STRING padded past the first MiB',
+    loader: LOADER,
+    files: { 'weights.bin': latin1(`S'${'a'.repeat(1100 * 1024)}'\n0${SYSTEM}`) },
+    want: ['CPI001:error', 'CPI004:error'],
+  },
+  {
+    name: 'text that starts like a UNICODE opcode with a long first line is no pickle',
+    loader: LOADER,
+    files: { 'notes.bin': latin1(`V${'x'.repeat(5000)}\nThis is just text.\n`) },
+    want: [],
+  },
+];
