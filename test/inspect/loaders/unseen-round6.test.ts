@@ -1,5 +1,46 @@
-import { ROUND6_SNIFF_CASES } from './round6-sniff-cases.js';
-import { describeUnseenCases } from './unseen-runner.js';
+import { ROUND6_PEFT_CASES } from './round6-peft-cases.js';
+import { ROUND6_TORCH_FUNCTION_CASES } from './round6-torch-function-cases.js';
+import { ROUND6_TORCH_TAR_CASES } from './round6-torch-tar-cases.js';
+import { ROUND7_JOBLIB_CASES } from './round7-joblib-cases.js';
+import { ROUND7_NPY_CASES } from './round7-npy-cases.js';
+import { ROUND8_GGUF_CASES } from './round8-gguf-cases.js';
+import { ROUND8_KERAS_CASES } from './round8-keras-cases.js';
+import { ROUND8_KERAS_METADATA_CASES } from './round8-keras-metadata-cases.js';
+import { ROUND8_NEMO_CASES } from './round8-nemo-cases.js';
+import { ROUND8_PT2_CASES } from './round8-pt2-cases.js';
+import { ROUND8_SAFETENSORS_CASES } from './round8-safetensors-cases.js';
+import { ROUND8_ZIP_NAME_CASES } from './round8-zip-name-cases.js';
+import { ROUND9_NPZ_KEY_CASES } from './round9-npz-key-cases.js';
+import { ROUND9_TAR_TYPE_CASES } from './round9-tar-type-cases.js';
+import { ROUND9_ZLIB_PREFIX_CASES } from './round9-zlib-prefix-cases.js';
+import { ROUND14_JOBLIB_OBJECT_CASES } from './round14-joblib-object-cases.js';
+import { ROUND14_WEIGHTS_ONLY_CASES } from './round14-weights-only-cases.js';
+import { ROUND15_PICKLE_SNIFF_CASES } from './round15-pickle-sniff-cases.js';
+import { describeUnseenCases, type UnseenCase } from './unseen-runner.js';
 
-/** Round 6: pickles the discovery sniff let pass as no model file, each judged by `pickle.load`. */
-describeUnseenCases('round 6: verdicts on unseen pickles agree with pickle.load', ROUND6_SNIFF_CASES);
+/**
+ * Rounds 6 to 15 of cases nobody showed us, each judged by the real loader named in `loader` (see
+ * unseen-attacks.test.ts). One file for both: each test file pays the inspect stage's cold load once.
+ */
+const CASES: readonly UnseenCase[] = [
+  ...ROUND6_TORCH_TAR_CASES,
+  ...ROUND6_TORCH_FUNCTION_CASES,
+  ...ROUND6_PEFT_CASES,
+  ...ROUND7_JOBLIB_CASES,
+  ...ROUND7_NPY_CASES,
+  ...ROUND8_GGUF_CASES,
+  ...ROUND8_KERAS_CASES,
+  ...ROUND8_KERAS_METADATA_CASES,
+  ...ROUND8_NEMO_CASES,
+  ...ROUND8_PT2_CASES,
+  ...ROUND8_SAFETENSORS_CASES,
+  ...ROUND8_ZIP_NAME_CASES,
+  ...ROUND9_TAR_TYPE_CASES,
+  ...ROUND9_ZLIB_PREFIX_CASES,
+  ...ROUND9_NPZ_KEY_CASES,
+  ...ROUND14_JOBLIB_OBJECT_CASES,
+  ...ROUND14_WEIGHTS_ONLY_CASES,
+  ...ROUND15_PICKLE_SNIFF_CASES,
+];
+
+describeUnseenCases('rounds 6 to 15: verdicts on unseen model files agree with the real loader', CASES);

@@ -11,7 +11,7 @@ const LOADER = 'pickle.load (_pickle.c load): no limit on an argument, returns t
  * walk was stricter than `pickle.load` (a value or MARK left under the result, a text argument longer than 4 KiB, a
  * string longer than the bytes it saw). Named .bin or .dat, which `torch.load` and `joblib.load` read all the same.
  */
-export const ROUND6_SNIFF_CASES: readonly UnseenCase[] = [
+export const ROUND15_PICKLE_SNIFF_CASES: readonly UnseenCase[] = [
   {
     name: 'protocol 0 leaving a MARK and a value under its result',
     loader: LOADER,
