@@ -9,6 +9,12 @@ export const SNIFF_BYTES = 4096;
 /** What discovery can add beyond the head: a zip's member names from its central directory. */
 export interface DetectExtra {
   readonly zipNames?: readonly string[];
+  /** Set when no format was found and the head is a well-formed pickle stream cut off too soon to tell (walk.ts). */
+  readonly probe?: SniffProbe;
+}
+
+export interface SniffProbe {
+  pickleUndecided: boolean;
 }
 
 /**
@@ -24,7 +30,9 @@ export function detectFormat(
   extra: DetectExtra = {},
 ): { format: FileFormat; claimed?: FileFormat } {
   const claimed = formatFromName(name);
-  let sniffed = sniffContent({ head, size, claimed });
+  if (extra.probe) extra.probe.pickleUndecided = false;
+  let sniffed = sniffContent({ head, size, claimed, probe: extra.probe });
+  if (sniffed !== undefined && extra.probe) extra.probe.pickleUndecided = false;
   if (sniffed === 'zip' && extra.zipNames) sniffed = classifyZip(extra.zipNames);
   const format = sniffed ?? (claimed !== undefined && NAME_ONLY_FORMATS.has(claimed) ? claimed : 'other');
   return claimed !== undefined ? { format, claimed } : { format };

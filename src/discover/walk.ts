@@ -249,9 +249,8 @@ function describeFile(
       const first = readSync(fd, buf, 0, want, 0);
       const bytesRead = kind !== 0 && first > 0 && first < want ? readRest(fd, buf, first, want) : first;
       const head = buf.subarray(0, Math.min(bytesRead, SNIFF_BYTES));
-      detected = detectFormat(head, rel, st.size);
-      if (head.length < st.size && sniffPickleStream(head, false) === 'more')
-        detected = sniffFurther(fd, rel, st.size, detected);
+      detected = detectFormat(head, rel, st.size, PROBED);
+      if (PROBED.probe.pickleUndecided) detected = sniffFurther(fd, rel, st.size, detected);
       // Kept only when read whole and nothing else claims it (the refs stage reads only `other` files).
       if (kind !== 0 && bytesRead === st.size && detected.format === 'other') {
         content = filter!.keep(kind, buf, bytesRead);
@@ -283,6 +282,9 @@ function describeFile(
     return { reason: 'unreadable', detail: err instanceof NotRegularFileError ? err.kind : codeOf(err) };
   }
 }
+
+/** The walk reads one file at a time: one probe for all (detect.ts `SniffProbe`), no object a file. */
+const PROBED = { probe: { pickleUndecided: false } };
 
 /** How far `sniffFurther` reads. */
 export const SNIFF_FURTHER_BYTES = 1024 * 1024;

@@ -1,6 +1,6 @@
 import { inflatesToPickle, sniffCompression } from '../formats/compressed-head.js';
 import { looksLikeOnnx } from '../formats/onnx-head.js';
-import { looksLikeHeaderlessPickle } from '../formats/pickle-head.js';
+import { sniffPickleStream } from '../formats/pickle-head.js';
 import { looksLikeTar } from '../formats/tar-head.js';
 
 /** What a content sniffer sees: the first bytes, the file size, and what the name alone claims. */
@@ -8,6 +8,8 @@ export interface SniffInput {
   readonly head: Buffer;
   readonly size: number;
   readonly claimed: string | undefined;
+  /** Where the headerless-pickle test notes a head it could not decide (detect.ts `SniffProbe`). */
+  readonly probe?: { pickleUndecided: boolean } | undefined;
 }
 
 /**
@@ -78,4 +80,8 @@ export const isBzip2 = ({ head }: SniffInput) => latin(head, 0, 3) === 'BZh';
 export const isXz = ({ head }: SniffInput) =>
   startsWith(head, [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]) || sniffCompression(head) === 'lzma';
 export const isOnnx = ({ head, size }: SniffInput) => looksLikeOnnx(head, size);
-export const isHeaderlessPickle = ({ head, size }: SniffInput) => looksLikeHeaderlessPickle(head, head.length >= size);
+export const isHeaderlessPickle = ({ head, size, probe }: SniffInput) => {
+  const verdict = sniffPickleStream(head, head.length >= size);
+  if (verdict === 'more' && probe) probe.pickleUndecided = true;
+  return verdict === 'pickle';
+};

@@ -13,10 +13,6 @@ const MIN_OPS_OPEN = 16;
 /** A pickle that stops within the head with bytes after it must have at least this many opcodes. */
 const MIN_OPS_STOPPED = 4;
 
-export function looksLikeHeaderlessPickle(head: Buffer, wholeFile: boolean): boolean {
-  return sniffPickleStream(head, wholeFile) === 'pickle';
-}
-
 /**
  * `more`: every opcode in the head is well formed, but the head ends before enough of them to tell (a long STRING or
  * BINUNICODE first: `pickle.load` has no limit on either). The caller reads further (walk.ts `sniffFurther`).
