@@ -7,7 +7,7 @@
 // to BENCH_MAX_RUNS (default 3 × BENCH_RUNS). BENCH_SOURCE_FILES sets the number of source files.
 // BENCH_INSTRUCTIONS=1 also counts the instructions of one scan and one --no-refs under valgrind's cachegrind
 // (user space, every thread), as run and under `node --predictable`: two minutes more, and the same answer within
-// about half a percent (a tenth of one under --predictable) run to run, where
+// about half a percent run to run (under --predictable most runs within a tenth of one), where
 // CPU time on a shared two-core machine swings by tens of percent within minutes. Instructions are not time (the
 // kernel is not counted, and a SIMD loop does more per instruction), but a change that removes work shows there.
 import { spawn, spawnSync } from 'node:child_process';
@@ -92,9 +92,9 @@ try {
       `  ${found} references found`,
   );
   if (process.env.BENCH_INSTRUCTIONS === '1') {
-    // --predictable: V8 compiles on the main thread, one GC thread, a fixed seed. Not the process as users run it,
-    // but its count repeats within about 0.1 % (5 M of 4,400 M on this bench), where the other's swings by ±20 M
-    // with what the compiler and GC threads happen to do: the one to compare changes of a few million by.
+    // --predictable: V8 compiles on the main thread, one GC thread, a fixed seed. Not the process as users run it;
+    // its count mostly repeats within about 5 M of 4,400 M on an idle machine, where the other's swings by ±20 M,
+    // but now and then a run lands some 40 M off (what V8 chose to compile twice): compare two or three runs.
     const steady = (argv) => [argv[0], '--predictable', ...argv.slice(1)];
     for (const [name, wrap] of [
       ['', (argv) => argv],
