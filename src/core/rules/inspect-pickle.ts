@@ -139,7 +139,7 @@ export const INSPECT_PICKLE_RULES = defineRules([
     id: 'CPI014',
     name: 'ArchiveDirectoryMismatch',
     short: "A zip archive's central directory and its local headers disagree.",
-    full: 'Members present in local headers but missing from the central directory, names that differ between the two, or several central directories let different readers see different files. Attackers use this to show a scanner one member and the loader another.',
+    full: 'Members present in local headers but missing from the central directory, names that differ between the two, one name listed for several members, or several central directories let different readers see different files. Attackers use this to show a scanner one member and the loader another.',
     help: 'Treat the archive as crafted. Rebuild it with a standard zip tool and re-check it.',
     level: 'warning',
     severity: '7.0',

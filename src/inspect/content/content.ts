@@ -311,6 +311,13 @@ function inspectZip(
   inspectZipArchive(zip, where, child, depth, ctx, add);
 }
 
+/** Names the central directory lists for more than one member, with how many. */
+function duplicateNames(entries: readonly ZipEntry[]): [string, number][] {
+  const count = new Map<string, number>();
+  for (const e of entries) if (!e.hidden) count.set(e.name, (count.get(e.name) ?? 0) + 1);
+  return [...count].filter(([, n]) => n > 1);
+}
+
 /** Report an archive's directory problems and inspect its members (in memory or read by range). */
 export function inspectZipArchive(
   zip: ZipArchive,
@@ -329,6 +336,14 @@ export function inspectZipArchive(
     if (refused.size > 0 && refused.has(m.slice(0, m.indexOf(' in the central directory is ') + 1))) continue;
     add('CPI014', `${where}: ${m}. Readers may load a member a scanner never saw.`, { detail: m });
   }
+  // One name for two members: Python's zipfile opens the last the directory lists (`NameToInfo` keeps it), torch's
+  // miniz whichever its sorted-name search lands on. Every copy is inspected below; the archive is crafted.
+  for (const [name, copies] of duplicateNames(zip.entries))
+    add(
+      'CPI014',
+      `${where}: member ${JSON.stringify(name)} appears ${copies} times in the directory; readers disagree on which copy they load (Python's zipfile the last, torch's miniz the one its name search finds). Every copy was inspected; treat the archive as crafted.`,
+      { member: name, copies },
+    );
   for (const n of zip.unsafeNames ?? [])
     add('CPI011', `${where}: member ${JSON.stringify(n)} would be written outside the extraction folder.`, {
       member: n,
