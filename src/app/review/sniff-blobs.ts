@@ -21,14 +21,17 @@ export async function disguisedModels(reader: BlobCache, entries: readonly Sized
     const blobs = await reader.read(batch, READ_WHOLE_BYTES);
     for (const e of batch) {
       const bytes = blobs.get(e.oid);
-      if (bytes !== undefined && mayBeModel(bytes.subarray(0, SNIFF_BYTES), e)) out.push(e);
+      if (bytes !== undefined && mayBeModel(bytes, e)) out.push(e);
     }
   }
   return out;
 }
 
-function mayBeModel(head: Buffer, e: SizedEntry): boolean {
-  const { format } = detectFormat(head, e.path, e.size);
+function mayBeModel(bytes: Buffer, e: SizedEntry): boolean {
+  const probed = { probe: { pickleUndecided: false } };
+  let { format } = detectFormat(bytes.subarray(0, SNIFF_BYTES), e.path, e.size, probed);
+  // A pickle stream whose first argument outruns the head (walk.ts `sniffFurther`): the whole blob, read here, decides.
+  if (probed.probe.pickleUndecided) ({ format } = detectFormat(bytes, e.path, e.size));
   // A zip is classified by its member names only when read whole (the scan does it); any zip may be a checkpoint.
   return MODEL_FORMATS.has(format) || format === 'lfs-pointer' || format === 'zip';
 }

@@ -10,6 +10,8 @@ import { makeRepo, reviewHead, reviewWorkTree } from './repo.js';
  * them. One repository for the file: its head commit holds every case, and its work tree holds the same files.
  */
 const EVIL_PICKLE = "cos\nsystem\n(S'id'\ntR.";
+/** The same call after a STRING longer than the 4 KiB head, popped: `pickle.load` reads any length. */
+const PADDED_PICKLE = `S'${'a'.repeat(6000)}'\n0${EVIL_PICKLE}`;
 /** A torch zip checkpoint (our own demo fixture) whose data.pkl calls a dangerous global. */
 const TORCH_ZIP = readFileSync('fixtures/demo-project/models/contrib/tokenizer_helper.pt');
 
@@ -22,12 +24,14 @@ const cases: Case[] = [
   { name: 'a pickle named config.json', path: 'config.json' },
   { name: 'a pickle named notes.txt', path: 'docs/notes.txt' },
   { name: 'a torch zip named weights.json', path: 'weights.json' },
+  { name: 'a padded pickle named data.json', path: 'data.json' },
 ];
 const HEAD = {
   'src/train.py': EVIL_PICKLE,
   'config.json': EVIL_PICKLE,
   'docs/notes.txt': EVIL_PICKLE,
   'weights.json': TORCH_ZIP,
+  'data.json': PADDED_PICKLE,
 };
 
 let repo: { dir: string; cleanup: () => void };
