@@ -6,7 +6,6 @@ import { MODEL_FORMATS, type DiscoveredFile, type SkippedFile } from '../core/fi
 import type { Finding } from '../core/finding.js';
 import { errorMessage } from '../core/errors.js';
 import { detectFormat, SNIFF_BYTES } from './detect.js';
-import { sniffPickleStream } from './formats/pickle-head.js';
 import { readZipNames } from './formats/zip-names.js';
 import { NotRegularFileError, openRegularFileSync } from '../io/open-regular.js';
 import { unreachable } from './walk-findings.js';
@@ -250,7 +249,7 @@ function describeFile(
       const bytesRead = kind !== 0 && first > 0 && first < want ? readRest(fd, buf, first, want) : first;
       const head = buf.subarray(0, Math.min(bytesRead, SNIFF_BYTES));
       detected = detectFormat(head, rel, st.size, PROBED);
-      if (PROBED.probe.pickleUndecided) detected = sniffFurther(fd, rel, st.size, detected);
+      if (PROBED.probe.pickleUndecided) detected = sniffFurther(fd, rel, st.size);
       // Kept only when read whole and nothing else claims it (the refs stage reads only `other` files).
       if (kind !== 0 && bytesRead === st.size && detected.format === 'other') {
         content = filter!.keep(kind, buf, bytesRead);
@@ -295,17 +294,12 @@ export const SNIFF_FURTHER_BYTES = 1024 * 1024;
  * file at all). Its first SNIFF_FURTHER_BYTES decide; a stream still undecided past them is taken for a pickle, so the
  * pickle inspector reads it whole and reports what it is — never a silent pass.
  */
-function sniffFurther(
-  fd: number,
-  rel: string,
-  size: number,
-  detected: ReturnType<typeof detectFormat>,
-): ReturnType<typeof detectFormat> {
+function sniffFurther(fd: number, rel: string, size: number): ReturnType<typeof detectFormat> {
   const more = Buffer.allocUnsafe(Math.min(size, SNIFF_FURTHER_BYTES));
   const n = readRest(fd, more, 0, more.length);
-  const again = detectFormat(more.subarray(0, n), rel, size);
-  if (again.format !== detected.format) return again;
-  return n < size && sniffPickleStream(more.subarray(0, n), false) === 'more' ? { ...again, format: 'pickle' } : again;
+  // The probe says again whether the stream is still undecided (never, once these bytes are all of the file).
+  const again = detectFormat(more.subarray(0, n), rel, size, PROBED);
+  return PROBED.probe.pickleUndecided ? { ...again, format: 'pickle' } : again;
 }
 
 /** A buffer reused for every read of one walk, grown to the largest read (at most KEEP_FILE_MAX). */

@@ -74,7 +74,7 @@
         (br $chain)))
     (local.get $found))
 
-;; The needles found in INPUT's first $n bytes, bit k for needle k: blocks of sixteen start positions, up to the
+  ;; The needles found in INPUT's first $n bytes, bit k for needle k: blocks of sixteen start positions, up to the
   ;; last a needle fits at. In a block, byte j's nibbles through its two tables (kept in locals: registers), ANDed
   ;; over j, leave in lane i the buckets whose needles may start at p+i; a block with any has them compared.
   ;; The blocks that leave none (nearly all) go round a loop of their own with no call in it: with the compare's

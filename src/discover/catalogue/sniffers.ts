@@ -50,11 +50,17 @@ export const hasPickleProto = ({ head }: SniffInput) =>
 export const namesJoblib = ({ head, claimed }: SniffInput) =>
   claimed === 'joblib' || latin(head, 0, head.length).includes('joblib.numpy_pickle');
 
-/** safetensors: u64 little-endian header length, then a JSON object. */
-export const isSafetensors = ({ head, size }: SniffInput) => {
-  if (head.length < 10) return false;
+/** safetensors' shape: a u64 little-endian header length over 1, then a JSON object; the length, or undefined. */
+function safetensorsLength(head: Buffer): bigint | undefined {
+  if (head.length < 10 || head[8] !== 0x7b /* { */) return undefined;
   const n = head.readBigUInt64LE(0);
-  return n > 1n && n + 8n <= BigInt(size) && head[8] === 0x7b; /* { */
+  return n > 1n ? n : undefined;
+}
+
+/** safetensors: the shape, with the header inside the file. */
+export const isSafetensors = ({ head, size }: SniffInput) => {
+  const n = safetensorsLength(head);
+  return n !== undefined && n + 8n <= BigInt(size);
 };
 
 /**
@@ -63,7 +69,7 @@ export const isSafetensors = ({ head, size }: SniffInput) => {
  * named `.safetensors` with `{` at byte 8 is a pickle: torch.load would unpickle it).
  */
 export const isDamagedSafetensors = ({ head, claimed }: SniffInput) =>
-  claimed === 'safetensors' && head.length >= 10 && head.readBigUInt64LE(0) > 1n && head[8] === 0x7b; /* { */
+  claimed === 'safetensors' && safetensorsLength(head) !== undefined;
 
 export const isTar = ({ head }: SniffInput) => looksLikeTar(head);
 /** Members of the pre-1.0 torch.save tar format. */

@@ -103,7 +103,12 @@ function skipArg(b: Buffer, p: number, arg: OpArg): number | 'short' | 'invalid'
       // A STRING's quote, an INT's sign or digit, known before its line ends (text whose first line outruns the head).
       const first = b[p];
       if (first !== undefined && arg === 'string-line' && first !== 0x27 && first !== 0x22) return 'invalid';
-      if (first !== undefined && arg === 'int-line' && !/[-+\d]/.test(String.fromCharCode(first))) return 'invalid';
+      if (
+        first !== undefined &&
+        arg === 'int-line' &&
+        !(first === 0x2b || first === 0x2d || (first >= 0x30 && first <= 0x39))
+      )
+        return 'invalid';
       const end = line(b, p);
       if (typeof end !== 'number') return end;
       const text = b.toString('latin1', p, end - 1);

@@ -31,7 +31,7 @@ export async function checkDetachedBundles(
   const byPath = new Map(input.files.map((f) => [f.path, f]));
   const skipped = new Set(input.skipped.map((s) => s.path));
   const bundles = input.files.filter((f) => f.format === 'sigstore-bundle');
-  const nearby = new NearbyArtifacts(input.files, (f) => f.format !== 'sigstore-bundle');
+  const nearby = new NearbyArtifacts(input.files, (f) => f.format !== 'sigstore-bundle', ctx.digests);
   // The provenance stage judges the attestations next to the models it was given, and only those.
   const models = new Set(input.models.map((m) => m.path));
   await Promise.all(
@@ -60,6 +60,9 @@ async function checkOne(
   // Found by the digest the bundle signs, not by its name (nearby-artifact.ts): it vouches for the bytes, not for
   // the file's place, so it counts as no file's signature for the policy's `signatures.require`.
   let byDigest = false;
+  // Read at most once: for the digest it signs when its name points at nothing, then to verify it.
+  let bundleBytes: Promise<Buffer> | undefined;
+  const readBundle = () => (bundleBytes ??= readFile(bundle.abs));
   const unverifiable = (message: string) => {
     out.findings.push({
       ruleId: 'CPS007',
@@ -70,7 +73,7 @@ async function checkOne(
     out.verifications.push(record(target, 'unverifiable', message));
   };
   if (!artifact && !skipped.has(target) && bundle.size <= MAX_BUNDLE_BYTES) {
-    const found = await nearby.find(bundle.path, signedDigests(await readFile(bundle.abs)));
+    const found = await nearby.find(bundle.path, signedDigests(await readBundle()));
     if (found) {
       artifact = found;
       target = found.path;
@@ -99,7 +102,7 @@ async function checkOne(
     registryFiles.has(target) && registry
       ? allowedSigners(setup, [target], registry.signers)
       : allowedSigners(setup, [target, bundle.path]);
-  const bytes = await readFile(bundle.abs);
+  const bytes = await readBundle();
   const how = byDigest ? `, which names no file but signs this one's digest` : '';
   const verdict = verifyArtifactBundle({
     bundle: bytes,

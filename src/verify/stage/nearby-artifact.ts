@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { ScanDigests } from '../../core/digests.js';
 import type { DiscoveredFile } from '../../core/files.js';
+import type { DigestAlgorithm } from '../../hash/algorithms.js';
 import { BundleParseError, parseBundle } from '../bundle/parse.js';
 import { StatementError, parseStatement } from '../bundle/intoto.js';
 
@@ -15,14 +15,15 @@ import { StatementError, parseStatement } from '../bundle/intoto.js';
  *
  * Near is the bundle's own folder, then each folder above it up to the scan root (never into other folders), nearest
  * first. Hostile trees are bounded: at most MAX_CANDIDATES files are hashed for one bundle, none over MAX_FILE_BYTES,
- * MAX_TOTAL_BYTES in all for a scan, and each file once however many bundles ask.
+ * MAX_TOTAL_BYTES in all for a scan. The scan's hasher reads each file once for every algorithm asked at a time, shares
+ * a read another stage started and keeps the digests in its cache.
  */
 export const MAX_CANDIDATES = 64;
 export const MAX_FILE_BYTES = 64 * 1024 * 1024;
 export const MAX_TOTAL_BYTES = 512 * 1024 * 1024;
 
 /** Digest algorithms by their names in a bundle's `messageDigest` and in an in-toto subject (node:crypto's names). */
-const MESSAGE_ALGORITHMS: Readonly<Record<string, string>> = {
+const MESSAGE_ALGORITHMS: Readonly<Record<string, DigestAlgorithm>> = {
   SHA2_256: 'sha256',
   SHA2_384: 'sha384',
   SHA2_512: 'sha512',
@@ -53,12 +54,14 @@ export function signedDigests(bundle: Buffer): ReadonlySet<string> {
 export class NearbyArtifacts {
   /** Files by folder (POSIX, '' for the root), in path order; built on the first question. */
   private byFolder: Map<string, DiscoveredFile[]> | undefined;
-  private readonly digests = new Map<string, Promise<string | undefined>>();
+  /** Files counted against MAX_TOTAL_BYTES already. */
+  private readonly charged = new Set<string>();
   private bytesLeft = MAX_TOTAL_BYTES;
 
   constructor(
     private readonly files: readonly DiscoveredFile[],
     private readonly isCandidate: (f: DiscoveredFile) => boolean,
+    private readonly digests: ScanDigests,
   ) {}
 
   /**
@@ -67,17 +70,20 @@ export class NearbyArtifacts {
    */
   async find(bundlePath: string, wanted: ReadonlySet<string>): Promise<DiscoveredFile | undefined> {
     if (wanted.size === 0) return undefined;
-    const algorithms = [...new Set([...wanted].map((d) => d.slice(0, d.indexOf(':'))))].sort();
+    const algorithms = [...new Set([...wanted].map((d) => d.slice(0, d.indexOf(':')) as DigestAlgorithm))].sort();
     let left = MAX_CANDIDATES;
     for (const folder of foldersUp(bundlePath)) {
       for (const f of this.folder(folder)) {
         if (f.path === bundlePath || !this.isCandidate(f) || f.size > MAX_FILE_BYTES) continue;
         if (left-- === 0) return undefined;
-        for (const algorithm of algorithms) {
-          const digest = await this.digestOf(f, algorithm);
-          if (digest === null) return undefined;
-          if (digest !== undefined && wanted.has(`${algorithm}:${digest}`)) return f;
+        if (!this.charged.has(f.path)) {
+          if (this.bytesLeft < f.size) return undefined;
+          this.bytesLeft -= f.size;
+          this.charged.add(f.path);
         }
+        // Gone or unreadable since the walk: no match (the bundle is then reported as signing a missing file).
+        const res = await this.digests.hash({ abs: f.abs, identity: f, algorithms });
+        if (res.ok && algorithms.some((a) => wanted.has(`${a}:${res.digests[a]}`))) return f;
       }
     }
     return undefined;
@@ -96,22 +102,6 @@ export class NearbyArtifacts {
     }
     return this.byFolder.get(folder) ?? [];
   }
-
-  /** The file's digest; undefined when it cannot be read (gone since the walk), null past the scan's byte budget. */
-  private async digestOf(f: DiscoveredFile, algorithm: string): Promise<string | undefined | null> {
-    const key = `${algorithm}:${f.path}`;
-    let d = this.digests.get(key);
-    if (!d) {
-      if (this.bytesLeft < f.size) return null;
-      this.bytesLeft -= f.size;
-      d = readFile(f.abs).then(
-        (bytes) => createHash(algorithm).update(bytes).digest('hex'),
-        () => undefined,
-      );
-      this.digests.set(key, d);
-    }
-    return d;
-  }
 }
 
 /** The folders from a file's own up to the root (''), nearest first. */
@@ -119,7 +109,7 @@ function foldersUp(file: string): string[] {
   const out: string[] = [];
   for (let dir = path.posix.dirname(file); ; dir = path.posix.dirname(dir)) {
     out.push(dir === '.' ? '' : dir);
-    if (dir === '.' || dir === '/') break;
+    if (dir === '.') break;
   }
   return out;
 }
