@@ -1,5 +1,6 @@
 import type { OpArg } from './pickle-opcodes.js';
 import { OPCODES } from './pickle-opcodes.js';
+import { isCSpace, pickleDecimalArg, pickleFloatArg, pickleIntArg, pickleLongArg } from './pickle-numbers.js';
 
 /**
  * Recognise a pickle by walking its first opcodes, as `pickle.load` would read them — whatever the file is called
@@ -62,8 +63,6 @@ export function sniffPickleStream(head: Buffer, wholeFile: boolean): PickleSniff
   return headEnded();
 }
 
-const INT_LINE = /^[-+]?\d+L?$/;
-const FLOAT_LINE = /^[-+]?(?:\d+\.?\d*(?:[eE][-+]?\d+)?|\.\d+(?:[eE][-+]?\d+)?|inf|nan)$/i;
 const NAME = /^[A-Za-z_][\w.]*$/;
 
 function skipArg(b: Buffer, p: number, arg: OpArg): number | 'short' | 'invalid' {
@@ -97,32 +96,50 @@ function skipArg(b: Buffer, p: number, arg: OpArg): number | 'short' | 'invalid'
       return NAME.test(b.toString('latin1', first, second - 1)) ? second : 'invalid';
     }
     case 'int-line':
+    case 'long-line':
+    case 'decimal-line':
     case 'float-line':
     case 'string-line':
     case 'text-line': {
-      // A STRING's quote, an INT's sign or digit, known before its line ends (text whose first line outruns the head).
-      const first = b[p];
-      if (first !== undefined && arg === 'string-line' && first !== 0x27 && first !== 0x22) return 'invalid';
-      if (
-        first !== undefined &&
-        arg === 'int-line' &&
-        !(first === 0x2b || first === 0x2d || (first >= 0x30 && first <= 0x39))
-      )
-        return 'invalid';
+      // Known before the line ends (text whose first line outruns the head is turned away at once): a STRING's quote;
+      // a number's white space, sign and first digit, or a FLOAT's first character.
+      if (arg === 'string-line' && p < b.length && b[p] !== 0x27 && b[p] !== 0x22) return 'invalid';
+      if (arg === 'float-line' && p < b.length && !FLOAT_FIRST.has(b[p]!)) return 'invalid';
+      if ((arg === 'int-line' || arg === 'long-line' || arg === 'decimal-line') && !numberStart(b, p)) return 'invalid';
       const end = line(b, p);
       if (typeof end !== 'number') return end;
-      const text = b.toString('latin1', p, end - 1);
-      // CPython: INT/LONG go through int(), FLOAT through float(), STRING must be a quoted literal.
-      if (arg === 'int-line' && !INT_LINE.test(text)) return 'invalid';
-      if (arg === 'float-line' && !FLOAT_LINE.test(text)) return 'invalid';
+      const text = b.subarray(p, end - 1);
+      // `_pickle.c` `load_int`, `load_long`, `load_get`/`load_put` (a negative index raises), `load_float`;
+      // STRING must be a quoted literal.
+      if (arg === 'int-line' && pickleIntArg(text) === undefined) return 'invalid';
+      if (arg === 'long-line' && pickleLongArg(text) === undefined) return 'invalid';
+      if (arg === 'decimal-line' && !((pickleDecimalArg(text) ?? -1) >= 0)) return 'invalid';
+      if (arg === 'float-line' && pickleFloatArg(text) === undefined) return 'invalid';
       if (
         arg === 'string-line' &&
-        !(text.length >= 2 && (text[0] === "'" || text[0] === '"') && text.at(-1) === text[0])
+        !(text.length >= 2 && (text[0] === 0x27 || text[0] === 0x22) && text[text.length - 1] === text[0])
       )
         return 'invalid';
       return end;
     }
   }
+}
+
+/**
+ * What a FLOAT's line may start with: a sign, a digit, a point, `inf`/`infinity`/`nan` in any case, or white space
+ * (pickle.py's `float(line)` skips it).
+ */
+const FLOAT_FIRST = new Set([...'+-.0123456789iInN \t\v\f\r'].map((c) => c.charCodeAt(0)));
+
+/**
+ * Whether a number's line may start at `p` as far as the head shows: white space, a sign, then a digit (every form
+ * `strtol` and `PyLong_FromString` read has one there). True when the head ends first.
+ */
+function numberStart(b: Buffer, p: number): boolean {
+  let i = p;
+  while (i < b.length && isCSpace(b[i]!) && b[i] !== 0x0a) i++;
+  if (i < b.length && (b[i] === 0x2b || b[i] === 0x2d)) i++;
+  return i >= b.length || (b[i]! >= 0x30 && b[i]! <= 0x39);
 }
 
 /** Index after the next `\n` from `p`: `_Unpickler.readline`, which sets no limit on a line's length. */

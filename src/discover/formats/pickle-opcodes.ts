@@ -17,7 +17,9 @@ export type OpArg =
   /** protocol-0 text arguments up to `\n` */
   | 'string-line' // STRING: a quoted Python string literal
   | 'text-line' // UNICODE (raw-unicode-escape), PERSID
-  | 'int-line' // INT, LONG, GET, PUT
+  | 'int-line' // INT (pickle-numbers.ts reads each kind as CPython does)
+  | 'long-line' // LONG
+  | 'decimal-line' // GET, PUT
   | 'float-line'
   | 'name-pair'; // GLOBAL, INST: module and name lines
 
@@ -44,7 +46,7 @@ export const OPCODES: ReadonlyMap<number, OpcodeSpec> = new Map<number, OpcodeSp
   [0x49, op('INT', 'int-line', 0, 1)],
   [0x4a, op('BININT', 'i4', 0, 1)],
   [0x4b, op('BININT1', 'u1', 0, 1)],
-  [0x4c, op('LONG', 'int-line', 0, 1)],
+  [0x4c, op('LONG', 'long-line', 0, 1)],
   [0x4d, op('BININT2', 'u2', 0, 1)],
   [0x4e, op('NONE', 'none', 0, 1)],
   [0x50, op('PERSID', 'text-line', 0, 1)],
@@ -61,14 +63,14 @@ export const OPCODES: ReadonlyMap<number, OpcodeSpec> = new Map<number, OpcodeSp
   [0x64, op('DICT', 'none', 'mark', 1)],
   [0x7d, op('EMPTY_DICT', 'none', 0, 1)],
   [0x65, op('APPENDS', 'none', 'mark', 0, 1)],
-  [0x67, op('GET', 'int-line', 0, 1)],
+  [0x67, op('GET', 'decimal-line', 0, 1)],
   [0x68, op('BINGET', 'u1', 0, 1)],
   [0x69, op('INST', 'name-pair', 'mark', 1)],
   [0x6a, op('LONG_BINGET', 'u4', 0, 1)],
   [0x6c, op('LIST', 'none', 'mark', 1)],
   [0x5d, op('EMPTY_LIST', 'none', 0, 1)],
   [0x6f, op('OBJ', 'none', 'mark', 1)],
-  [0x70, op('PUT', 'int-line', 1, 1)],
+  [0x70, op('PUT', 'decimal-line', 1, 1)],
   [0x71, op('BINPUT', 'u1', 1, 1)],
   [0x72, op('LONG_BINPUT', 'u4', 1, 1)],
   [0x73, op('SETITEM', 'none', 3, 1)],

@@ -1,5 +1,6 @@
 import { OPCODES } from '../../discover/formats/pickle-opcodes.js';
-import { decodeRawUnicodeEscape, decodeStringLine, decodeUtf8Lenient, parseDecimalLine } from './text.js';
+import { decodeRawUnicodeEscape, decodeStringLine, decodeUtf8Lenient } from './text.js';
+import { pickleDecimalArg } from '../../discover/formats/pickle-numbers.js';
 
 /** An import named in the bytes after the point where the VM stopped. */
 export interface TailImport {
@@ -111,5 +112,5 @@ function stringOf(code: number, data: Buffer, arg: Arg): string | undefined {
 function memoIndex(code: number, data: Buffer, arg: Arg): number | undefined {
   if (code === 0x71 || code === 0x68) return data[arg.start];
   if (code === 0x72 || code === 0x6a) return data.readUInt32LE(arg.start);
-  return parseDecimalLine(data.subarray(arg.start, arg.end - 1));
+  return pickleDecimalArg(data.subarray(arg.start, arg.end - 1));
 }

@@ -3,37 +3,6 @@
  * CPython would raise on this argument.
  */
 
-const INT_RE = /^\s*[+-]?(?:0[xX](?:_?[0-9a-fA-F])+|0[oO](?:_?[0-7])+|0[bB](?:_?[01])+|0(?:_?0)*|[1-9](?:_?\d)*)\s*$/;
-const DEC_RE = /^\s*[+-]?\d(?:_?\d)*\s*$/;
-const FLOAT_RE =
-  /^\s*[+-]?(?:(?:\d(?:_?\d)*(?:\.(?:\d(?:_?\d)*)?)?|\.\d(?:_?\d)*)(?:[eE][+-]?\d(?:_?\d)*)?|inf(?:inity)?|nan)\s*$/i;
-
-/** INT / LONG argument (`int(s, 0)`); LONG may end with `L`. */
-export function parseIntLine(line: Buffer, allowL: boolean): number | boolean | undefined {
-  let s = line.toString('latin1');
-  if (!allowL && s === '00') return false;
-  if (!allowL && s === '01') return true;
-  if (allowL && s.endsWith('L')) s = s.slice(0, -1);
-  if (INT_RE.test(s)) return Number(s.replace(/_/g, ''));
-  // What `_pickle.c` accepts beyond `int(s, 0)`: INT goes through `strtol(s, &end, 0)` first (a leading 0 is octal),
-  // LONG through `PyLong_FromString(s, NULL, 10)` (leading zeros are fine). pickle.py refuses both; C runs on.
-  const octal = /^\s*([+-]?)0([0-7]+)$/.exec(s);
-  if (!allowL && octal) return (octal[1] === '-' ? -1 : 1) * parseInt(octal[2]!, 8);
-  if (allowL && DEC_RE.test(s)) return Number(s.replace(/_/g, ''));
-  return undefined;
-}
-
-/** GET / PUT argument: a base-10 integer. */
-export function parseDecimalLine(line: Buffer): number | undefined {
-  const s = line.toString('latin1');
-  return DEC_RE.test(s) ? Number(s.replace(/_/g, '')) : undefined;
-}
-
-export function parseFloatLine(line: Buffer): number | undefined {
-  const s = line.toString('latin1');
-  return FLOAT_RE.test(s) ? Number(s.replace(/_/g, '')) : undefined;
-}
-
 /** STRING argument: a quoted Python 2 `repr`, unescaped with `codecs.escape_decode`. */
 export function decodeStringLine(line: Buffer): string | undefined {
   if (line.length < 2) return undefined;

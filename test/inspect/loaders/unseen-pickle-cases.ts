@@ -79,13 +79,20 @@ export const PICKLE_CASES: readonly UnseenCase[] = [
       prefix: 'I010\n',
       loader: '_pickle.c load_int: strtol(s, &end, 0)',
     },
-    { name: 'LONG with a leading zero', prefix: 'L010L\n', loader: '_pickle.c load_long: base 10' },
   ].map(({ name, prefix, loader }) => ({
     name: `${name}, then os.system`,
     loader,
     files: { 'm.pkl': Buffer.from(`\x80\x02${prefix}0cos\nsystem\n(S'id'\ntR.`, 'latin1') },
     want: ['CPI001:error'],
   })),
+  // Python 3.11.2 raises "invalid literal for int() with base 0: '010'" in both unpicklers: the call after it never
+  // runs. The machine stops there too (CPI003); the tail scan still names the call, as for any pickle that stops.
+  {
+    name: 'LONG with a leading zero, then os.system',
+    loader: '_pickle.c load_long: PyLong_FromString(s, NULL, 0), where 010 is no number',
+    files: { 'm.pkl': Buffer.from("\x80\x02L010L\n0cos\nsystem\n(S'id'\ntR.", 'latin1') },
+    want: ['CPI001:error', 'CPI003:warning'],
+  },
   {
     name: 'os.system after an opcode our VM stops on (lexical tail scan)',
     loader: 'pickletools.genops-style walk past the stop: defence in depth where the unpicklers may go on',

@@ -1,5 +1,6 @@
 import { noteBytes, noteText } from '../nested.js';
-import { decodeRawUnicodeEscape, decodeStringLine, parseFloatLine, parseIntLine } from '../text.js';
+import { decodeRawUnicodeEscape, decodeStringLine } from '../text.js';
+import { pickleFloatArg, pickleIntArg, pickleLongArg } from '../../../discover/formats/pickle-numbers.js';
 import type { Value } from '../values.js';
 import { KEEP_STRING, NONE } from '../values.js';
 import type { HandlerTable, VmState } from './state.js';
@@ -59,9 +60,9 @@ export function addScalarTextOps(t: HandlerTable): void {
   t[0x4d] = (vm) => vm.push(scalar(vm.src.u16())); // BININT2
   t[0x47] = (vm) => vm.push({ k: 'scalar', v: vm.src.f64be() }); // BINFLOAT
   t[0x46] = (vm) =>
-    vm.push({ k: 'scalar', v: parseFloatLine(vm.readLine()) ?? vm.fail('could not convert FLOAT argument') }); // FLOAT
-  t[0x49] = (vm) => vm.push({ k: 'scalar', v: parseIntLine(vm.readLine(), false) ?? vm.fail('invalid INT argument') }); // INT
-  t[0x4c] = (vm) => vm.push({ k: 'scalar', v: parseIntLine(vm.readLine(), true) ?? vm.fail('invalid LONG argument') }); // LONG
+    vm.push({ k: 'scalar', v: pickleFloatArg(vm.readLine()) ?? vm.fail('could not convert FLOAT argument') }); // FLOAT
+  t[0x49] = (vm) => vm.push({ k: 'scalar', v: pickleIntArg(vm.readLine()) ?? vm.fail('invalid INT argument') }); // INT
+  t[0x4c] = (vm) => vm.push({ k: 'scalar', v: pickleLongArg(vm.readLine()) ?? vm.fail('invalid LONG argument') }); // LONG
   t[0x8a] = (vm) => {
     // LONG1
     const n = vm.src.u8();

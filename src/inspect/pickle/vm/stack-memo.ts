@@ -1,4 +1,4 @@
-import { parseDecimalLine } from '../text.js';
+import { pickleDecimalArg } from '../../../discover/formats/pickle-numbers.js';
 import type { HandlerTable, VmState } from './state.js';
 import { Stop } from './state.js';
 
@@ -32,10 +32,10 @@ export function addStackMemoOps(t: HandlerTable): void {
   };
   t[0x31] = (vm) => void vm.popMark(); // POP_MARK
   t[0x32] = (vm) => vm.push(vm.top()); // DUP
-  t[0x67] = (vm) => memoGet(vm, parseDecimalLine(vm.readLine())); // GET
+  t[0x67] = (vm) => memoGet(vm, pickleDecimalArg(vm.readLine())); // GET
   t[0x68] = (vm) => memoGet(vm, vm.src.u8()); // BINGET
   t[0x6a] = (vm) => memoGet(vm, vm.src.u32()); // LONG_BINGET
-  t[0x70] = (vm) => memoPut(vm, parseDecimalLine(vm.readLine())); // PUT
+  t[0x70] = (vm) => memoPut(vm, pickleDecimalArg(vm.readLine())); // PUT
   t[0x71] = (vm) => memoPut(vm, vm.src.u8()); // BINPUT
   t[0x72] = (vm) => memoPut(vm, vm.src.u32()); // LONG_BINPUT
   t[0x94] = (vm) => memoPut(vm, vm.memo.size); // MEMOIZE
