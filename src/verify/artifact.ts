@@ -18,12 +18,7 @@ export function verifyArtifactBundle(req: ArtifactBundleRequest): BundleVerdict 
   try {
     parsed = parseBundle(req.bundle);
   } catch (err) {
-    if (err instanceof BundleParseError)
-      return {
-        ok: false,
-        code: err.tooDeep ? 'too-deep' : 'malformed',
-        reason: `cannot read the bundle: ${err.message}`,
-      };
+    if (err instanceof BundleParseError) return bundleReadFailure(err);
     throw err;
   }
   return verifyParsedBundle(parsed, {
@@ -33,4 +28,9 @@ export function verifyArtifactBundle(req: ArtifactBundleRequest): BundleVerdict 
     timestampThreshold: req.timestampThreshold ?? 1,
     ...(req.artifact !== undefined ? { artifact: req.artifact } : {}),
   });
+}
+
+/** The verdict on a bundle that does not parse: the same whether or not its artifact was found. */
+export function bundleReadFailure(err: BundleParseError): BundleVerdict & { ok: false } {
+  return { ok: false, code: err.tooDeep ? 'too-deep' : 'malformed', reason: `cannot read the bundle: ${err.message}` };
 }

@@ -112,6 +112,27 @@ describe('a detached bundle whose name points at no file', () => {
     expect(r.findings[0]!.message).toContain('no file near it has the digest it signs');
   });
 
+  it('is a malformed bundle (CPS008) when it does not parse, and says its file is missing too', async () => {
+    const r = await scan(
+      tree({
+        'conf/a.txt': A_TXT,
+        'conf/case/bundle.sigstore.json': `corpus:${bundleOf('bundle-malformed-json_fail')}`,
+      }),
+    );
+    expect(ids(r)).toEqual(['CPS008 conf/case/bundle.sigstore.json']);
+    expect(r.findings[0]!.message).toContain('cannot read the bundle');
+    expect(r.findings[0]!.message).toContain('Its file, conf/case/bundle, does not exist either.');
+    expect(status(r)).toMatchObject({ 'file:conf/case/bundle': 'failed' });
+  });
+
+  it('says so when the bundle names no digest to find its file by (a DSSE payload that is no in-toto statement)', async () => {
+    const bundle = JSON.parse(readFileSync(bundleOf('happy-path-intoto-in-dsse-v3'), 'utf8'));
+    bundle.dsseEnvelope.payloadType = 'application/vnd.example+json';
+    const r = await scan(tree({ 'conf/a.txt': A_TXT, 'conf/case/bundle.sigstore.json': JSON.stringify(bundle) }));
+    expect(ids(r)).toEqual(['CPS005 conf/case/bundle.sigstore.json']);
+    expect(r.findings[0]!.message).toContain('the bundle names no digest to find it by');
+  });
+
   it(`hashes at most ${MAX_CANDIDATES} files for one bundle`, async () => {
     const many: Record<string, string | Buffer> = {
       'conf/case/bundle.sigstore.json': `corpus:${bundleOf('happy-path-v0.3')}`,

@@ -65,6 +65,11 @@ export function parseBundle(input: string | Buffer): ParsedBundle {
   }
   if (!isObject(json)) throw new BundleParseError('not a JSON object');
   const mediaType = json['mediaType'];
+  // npm's attestations document (registry `/-/npm/v1/attestations/…`): a list of bundles, not one.
+  if (mediaType === undefined && Array.isArray(json['attestations']))
+    throw new BundleParseError(
+      'it is an npm attestations document (a list of bundles under "attestations"), not one bundle',
+    );
   if (
     typeof mediaType !== 'string' ||
     !/^application\/vnd\.dev\.sigstore\.bundle(\+json;version=0\.[123]|\.v0\.3\+json)$/.test(mediaType)

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { ScanContext } from '../../core/context.js';
 import type { DiscoveredFile } from '../../core/files.js';
 import type { StageInput } from '../../core/stage.js';
-import { verifyArtifactBundle } from '../artifact.js';
+import { bundleReadFailure, verifyArtifactBundle } from '../artifact.js';
 import { BundleParseError, MAX_BUNDLE_BYTES, parseBundle } from '../bundle/parse.js';
 import { describeSigner } from '../check/types.js';
 import { isProvenanceBundle } from '../provenance/kind.js';
@@ -10,7 +10,7 @@ import { readBareEnvelope } from '../provenance/envelope.js';
 import { DETACHED_BUNDLE } from '../provenance/names.js';
 import { allowedSigners, type SignatureSetup } from './setup.js';
 import { emptyPart, type PartResult } from './coverage.js';
-import { MAX_CANDIDATES, MAX_FILE_BYTES, NearbyArtifacts, signedDigests } from './nearby-artifact.js';
+import { MAX_CANDIDATES, MAX_FILE_BYTES, NearbyArtifacts, bundleClaim, type BundleClaim } from './nearby-artifact.js';
 import { record, statusOf, verdictFinding } from './findings.js';
 
 /** Artifacts are read whole for a message signature; beyond this a detached check is reported as not done. */
@@ -72,8 +72,10 @@ async function checkOne(
     });
     out.verifications.push(record(target, 'unverifiable', message));
   };
+  let claim: BundleClaim | undefined;
   if (!artifact && !skipped.has(target) && bundle.size <= MAX_BUNDLE_BYTES) {
-    const found = await nearby.find(bundle.path, signedDigests(await readBundle()));
+    claim = bundleClaim(await readBundle());
+    const found = await nearby.find(bundle.path, claim.digests);
     if (found) {
       artifact = found;
       target = found.path;
@@ -85,9 +87,28 @@ async function checkOne(
       return unverifiable(
         `${target}, signed by ${bundle.path}, could not be read (symlink out of the scan root or unreadable), so the signature was not checked.`,
       );
+    // A bundle that does not parse signs nothing chainproof can name: it is malformed (CPS008), as it is beside its
+    // file, and the message says the file is missing too.
+    if (claim?.unreadable) {
+      const verdict = bundleReadFailure(claim.unreadable);
+      const finding = verdictFinding(
+        verdict,
+        'Sigstore bundle',
+        bundle.path,
+        target,
+        allowedSigners(setup, [target, bundle.path]),
+      );
+      out.findings.push({ ...finding, message: `${finding.message} Its file, ${target}, does not exist either.` });
+      out.verifications.push(record(target, 'failed', `${bundle.path}: ${verdict.reason}`));
+      return;
+    }
+    const searched =
+      claim && claim.digests.size === 0
+        ? 'and the bundle names no digest to find it by elsewhere (no message digest in an algorithm chainproof knows, no in-toto subject)'
+        : `and no file near it has the digest it signs (chainproof hashed up to ${MAX_CANDIDATES} files of at most ${MAX_FILE_BYTES / 1024 / 1024} MiB in its folder and the folders above)`;
     out.findings.push({
       ruleId: 'CPS005',
-      message: `${bundle.path} signs ${target}, which does not exist, and no file near it has the digest it signs (chainproof hashed up to ${MAX_CANDIDATES} files of at most ${MAX_FILE_BYTES / 1024 / 1024} MiB in its folder and the folders above). Restore the artifact or delete the stale bundle.`,
+      message: `${bundle.path} signs ${target}, which does not exist, ${searched}. Restore the artifact or delete the stale bundle.`,
       location: { path: bundle.path },
       artifact: { kind: 'file', path: target },
     });

@@ -30,25 +30,46 @@ const MESSAGE_ALGORITHMS: Readonly<Record<string, DigestAlgorithm>> = {
 };
 const SUBJECT_ALGORITHMS = ['sha256', 'sha384', 'sha512'] as const;
 
-/** The digests a bundle signs, as `<algorithm>:<lowercase hex>`; none when it names none or does not parse. */
-export function signedDigests(bundle: Buffer): ReadonlySet<string> {
+/**
+ * What a bundle claims to sign: the digests, as `<algorithm>:<lowercase hex>` (none when it names none chainproof
+ * reads: a DSSE payload that is no in-toto statement, a digest algorithm it does not know); or, when the bundle does
+ * not parse at all, why (`unreadable`: a malformed bundle is CPS008 whether or not its file is there).
+ */
+export type BundleClaim =
+  | { readonly digests: ReadonlySet<string>; readonly unreadable?: undefined }
+  | { readonly digests: ReadonlySet<string>; readonly unreadable: BundleParseError };
+
+export function bundleClaim(bundle: Buffer): BundleClaim {
+  let content;
   try {
-    const content = parseBundle(bundle).content;
-    if (content.kind === 'message') {
-      const algorithm = MESSAGE_ALGORITHMS[content.algorithm];
-      return new Set(algorithm ? [`${algorithm}:${content.digest.toString('hex')}`] : []);
-    }
-    const statement = parseStatement(content.payloadType, content.payload);
-    return new Set(
-      statement.subjects.flatMap((s) =>
-        SUBJECT_ALGORITHMS.flatMap((a) => (s.digest[a] !== undefined ? [`${a}:${s.digest[a]}`] : [])),
-      ),
-    );
+    content = parseBundle(bundle).content;
   } catch (err) {
-    // Unreadable: the verification that follows says why; here it only means no digest to look for.
-    if (err instanceof BundleParseError || err instanceof StatementError) return new Set();
+    if (err instanceof BundleParseError) return { digests: new Set(), unreadable: err };
     throw err;
   }
+  if (content.kind === 'message') {
+    const algorithm = MESSAGE_ALGORITHMS[content.algorithm];
+    return { digests: new Set(algorithm ? [`${algorithm}:${content.digest.toString('hex')}`] : []) };
+  }
+  try {
+    const statement = parseStatement(content.payloadType, content.payload);
+    return {
+      digests: new Set(
+        statement.subjects.flatMap((s) =>
+          SUBJECT_ALGORITHMS.flatMap((a) => (s.digest[a] !== undefined ? [`${a}:${s.digest[a]}`] : [])),
+        ),
+      ),
+    };
+  } catch (err) {
+    // Not an in-toto statement: the verification that follows says why; here it only means no digest to look for.
+    if (err instanceof StatementError) return { digests: new Set() };
+    throw err;
+  }
+}
+
+/** The digests a bundle signs (`bundleClaim`), none when it does not parse. */
+export function signedDigests(bundle: Buffer): ReadonlySet<string> {
+  return bundleClaim(bundle).digests;
 }
 
 export class NearbyArtifacts {

@@ -103,6 +103,11 @@ describe('bundles sigstore-js refuses are refused, saying which field', () => {
       why: 'unsupported bundle mediaType',
     },
     { name: 'no media type', bundle: () => ({ ...v02(), mediaType: undefined }), why: 'unsupported bundle mediaType' },
+    {
+      name: "npm's attestations document, a list of bundles",
+      bundle: () => ({ attestations: [{ predicateType: 'https://slsa.dev/provenance/v1', bundle: v02() }] }),
+      why: 'an npm attestations document',
+    },
   ])('$name', ({ bundle, why }) => {
     const r = verifyAttestation(JSON.stringify(bundle()), publicGood);
     expect(r.ok).toBe(false);
