@@ -290,13 +290,23 @@ const DONE = -2;
 
 /**
  * The logical line an offset is in, for ascending offsets: its index, -1 when the offset is between lines (a comment
- * or a blank line), DONE past the last.
+ * or a blank line), DONE past the last. The first line ending at or after the offset, searched by halves from the
+ * last answer (line ends ascend): a step a line made this loop hot enough for V8 to compile (bench `refs`).
  */
 function lineCursor(table: Int32Array): (offset: number) => number {
   const count = table.length / 2;
   let i = 0;
   return (offset) => {
-    while (i < count && lineEnd(table, i) < offset) i++;
+    if (i < count && lineEnd(table, i) < offset) {
+      let lo = i + 1;
+      let hi = count;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (lineEnd(table, mid) < offset) lo = mid + 1;
+        else hi = mid;
+      }
+      i = lo;
+    }
     if (i === count) return DONE;
     return table[2 * i]! <= offset ? i : -1;
   };
