@@ -184,5 +184,15 @@ describe('protocol-0 number arguments as CPython reads them', () => {
     expect(pickleIntArg(digits)).toBe(Infinity);
     expect(pickleLongArg(digits)).toBe(Infinity);
     expect(pickleDecimalArg(digits)).toBe(Infinity);
+    expect(pickleFloatArg(digits)).toBe(Infinity);
+  });
+
+  it('turns away a megabyte of digits ending in a letter without backtracking over it', () => {
+    // A grammar with two competing runs of digits took minutes here (quadratic); this finishes in milliseconds.
+    const line = Buffer.from(`${'1'.repeat(1024 * 1024)}x`, 'latin1');
+    expect(pickleFloatArg(line)).toBeUndefined();
+    expect(pickleIntArg(line)).toBeUndefined();
+    expect(pickleLongArg(line)).toBeUndefined();
+    expect(pickleDecimalArg(line)).toBeUndefined();
   });
 });

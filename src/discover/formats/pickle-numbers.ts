@@ -126,8 +126,12 @@ export function pickleDecimalArg(line: Uint8Array): number | undefined {
   return pyLongFromString(cString(line), 10);
 }
 
-/** `PyOS_string_to_double`'s grammar (Python/pystrtod.c): a sign, digits with an optional point, an exponent. */
-const DECIMAL = /^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;
+/**
+ * `PyOS_string_to_double`'s grammar (Python/pystrtod.c): a sign, digits with an optional point, an exponent. The
+ * point opens the group of digits after it, so no two runs of digits compete for the same ones: `\d+\.?\d*` let a
+ * megabyte of digits ending in a letter backtrack for minutes (a line `pickle.load` reads to its end).
+ */
+const DECIMAL = /^[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?$/;
 const SPECIAL = /^([-+]?)(inf|infinity|nan)$/i;
 
 function special(text: string): number | undefined {
