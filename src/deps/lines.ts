@@ -1,6 +1,7 @@
 import { visit } from 'jsonc-parser';
 import { parse as parseJsonc, printParseErrorCode } from 'jsonc-parser';
 import type { ParseError } from 'jsonc-parser';
+import { cutTail } from '../core/linear-text.js';
 
 /**
  * 1-based line of every object property whose containing path `select` accepts; `select` returns the map key to
@@ -171,7 +172,7 @@ export function yamlSectionKeyLines(text: string, sections: readonly string[]): 
     const raw = text.slice(start, end < 0 ? text.length : end).replace(/\r$/, '');
     line++;
     if (/^[^\s#]/.test(raw)) {
-      current = out.get(raw.replace(/:.*$/, ''));
+      current = out.get(cutTail(raw, ':'));
     } else if (current && /^ {2}[^\s#]/.test(raw)) {
       const key = unquoteYamlKey(raw.slice(2));
       if (key !== undefined && !current.has(key)) current.set(key, line);

@@ -7,6 +7,7 @@ import type { LoadedManifest } from './checks/sync.js';
 import type { Manifest } from './types.js';
 import { isRecord } from './types.js';
 import { jsonNestingDepth } from '../core/json-depth.js';
+import { trimEndRun } from '../core/linear-text.js';
 
 /** Hostile-input bounds: a lockfile or manifest past these is a finding, not a read. */
 export const MAX_LOCKFILE_BYTES = 64 * 1024 * 1024;
@@ -50,7 +51,7 @@ export function joinRel(dir: string, rel: string): string {
 export function workspaceGlobs(m: Manifest | undefined): string[] {
   const w: unknown = m?.workspaces;
   const list: unknown[] = Array.isArray(w) ? w : isRecord(w) && Array.isArray(w.packages) ? w.packages : [];
-  return list.filter((x): x is string => typeof x === 'string').map((g) => g.replace(/^\.\//, '').replace(/\/+$/, ''));
+  return list.filter((x): x is string => typeof x === 'string').map((g) => trimEndRun(g.replace(/^\.\//, ''), '/'));
 }
 
 /** Parse a package.json defensively and index the lines of its dependency declarations. */

@@ -25,7 +25,7 @@ export function classifySpec(spec: string): Source {
   if (/^(link|portal):/.test(spec)) return 'link';
   if (/^file:/.test(spec) || /^\.{0,2}\//.test(spec)) return 'file';
   if (/^(https?):\/\//.test(spec)) return classifyResolved(spec) ?? 'tarball';
-  if (GIT_PREFIX.test(spec) || /^[^@/\s:]+\/[^/\s]+(#.*)?$/.test(spec)) return 'git';
+  if (GIT_PREFIX.test(spec) || isGitHubShorthand(spec)) return 'git';
   return 'registry';
 }
 
@@ -137,4 +137,19 @@ export function hostOf(url: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * `owner/repo` or `owner/repo#ref` (npm's GitHub shorthand): `/^[^@/\s:]+\/[^/\s]+(#.*)?$/.test(spec)`, by hand (the
+ * repository part and the fragment both take `#…`, and a long one that failed was split every way: quadratic).
+ */
+export function isGitHubShorthand(spec: string): boolean {
+  const slash = spec.indexOf('/');
+  if (slash < 1 || /[@\s:]/.test(spec.slice(0, slash))) return false;
+  const rest = spec.slice(slash + 1);
+  // The repository part: up to the first `/` or white space; all of it, or a `#` inside it starts the fragment.
+  const stop = rest.search(/[/\s]/);
+  if (stop < 0) return rest.length > 0;
+  const hash = rest.indexOf('#', 1);
+  return hash > 0 && hash < stop && !/[\n\r\u2028\u2029]/.test(rest.slice(hash));
 }

@@ -199,13 +199,33 @@ export function expandYarnEnv(
   env: Readonly<Record<string, string | undefined>>,
   missing?: string[],
 ): string {
-  return value.replace(/\$\{([\w]+)(:)?-?([^}]+)?\}/g, (orig, name: string, colon?: string, fallback?: string) => {
+  // `/\$\{(\w+)(:)?-?([^}]+)?\}/g` by hand: the name and the fallback both take word characters, and with no `}`
+  // after them the expression tried every split of a long name (quadratic).
+  let out = '';
+  let copied = 0;
+  for (let at = value.indexOf('${'); at >= 0; at = value.indexOf('${', at + 1)) {
+    let end = at + 2;
+    while (end < value.length && /\w/.test(value[end]!)) end++;
+    const close = end > at + 2 ? value.indexOf('}', end) : -1;
+    if (close < 0) continue;
+    const name = value.slice(at + 2, end);
+    const colon = value[end] === ':' && end < close;
+    const from =
+      end + (colon ? 1 : 0) + (value[end + (colon ? 1 : 0)] === '-' && end + (colon ? 1 : 0) < close ? 1 : 0);
+    const fallback = from < close ? value.slice(from, close) : undefined;
+    const orig = value.slice(at, close + 1);
     const v = env[name];
-    if (v !== undefined && v !== '') return v;
-    if (v !== undefined && colon === undefined) return v;
-    if (fallback === undefined) missing?.push(name);
-    return fallback ?? orig;
-  });
+    let replacement: string;
+    if (v !== undefined && (v !== '' || !colon)) replacement = v;
+    else {
+      if (fallback === undefined) missing?.push(name);
+      replacement = fallback ?? orig;
+    }
+    out += value.slice(copied, at) + replacement;
+    copied = close + 1;
+    at = close;
+  }
+  return copied === 0 ? value : out + value.slice(copied);
 }
 
 /** A URL as it may be printed: no user, password, query or fragment. Not a URL: shown only up to its first `@`. */

@@ -29,7 +29,7 @@ export function findJavaScriptReferencesFast(
   existsLocally: (p: string) => boolean,
 ): FileReferences | undefined {
   // refs8: a fallback for an env read (`process.env.MODEL ?? 'org/x'`) is read by javascript.ts `envOf` only.
-  if (ENV_FALLBACK.test(text)) return undefined;
+  if (hasEnvFallback(text)) return undefined;
   try {
     return read(path, text, tokenize(text), existsLocally);
   } catch (err) {
@@ -38,8 +38,37 @@ export function findJavaScriptReferencesFast(
   }
 }
 
-/** `process.env.X ??` / `process.env['X'] ||` (spaced or not, `?.` or not): loosely, never missing one. */
-const ENV_FALLBACK = /process\s*(?:\?\.|\.)\s*env\b[^;]*?(?:\?\?|\|\|)/;
+/** `process.env` (spaced or not, `?.` or not). */
+const ENV_READ = /process\s*(?:\?\.|\.)\s*env\b/g;
+
+/**
+ * `process.env.X ??` / `process.env['X'] ||`: loosely, never missing one — a `??` or `||` after a `process.env` with no
+ * `;` between (`/process\s*(?:\?\.|\.)\s*env\b[^;]*?(?:\?\?|\|\|)/`, whose lazy search ran from every
+ * `process.env` to the next `;` again: quadratic in a file of them). The next `;` and operator are found once each.
+ */
+export function hasEnvFallback(text: string): boolean {
+  let semicolon = -1;
+  let operator = -1;
+  ENV_READ.lastIndex = 0;
+  for (let m = ENV_READ.exec(text); m; m = ENV_READ.exec(text)) {
+    const from = m.index + m[0].length;
+    if (semicolon < from) {
+      const at = text.indexOf(';', from);
+      semicolon = at < 0 ? Infinity : at;
+    }
+    if (operator < from) operator = nextOperator(text, from);
+    if (operator < semicolon) return true;
+  }
+  return false;
+}
+
+/** The first `??` or `||` at or after `from`; Infinity for none. */
+function nextOperator(text: string, from: number): number {
+  const a = text.indexOf('??', from);
+  const b = text.indexOf('||', from);
+  if (a < 0) return b < 0 ? Infinity : b;
+  return b < 0 ? a : Math.min(a, b);
+}
 
 /** A loader call: where its callee starts, how it is written and resolved, its argument list's brackets. */
 interface LoaderCall {

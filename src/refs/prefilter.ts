@@ -247,6 +247,6 @@ export function mentionsShellDownload(text: string): boolean {
   return (
     /huggingface-cli|\bhf\s+download|huggingface\.co|hf\.co|ollama|vllm|text-generation-|LLAMA_ARG_HF_REPO|[\s"']--?hf|HF_ENDPOINT|HF_HUB_OFFLINE|TRANSFORMERS_OFFLINE/.test(
       text,
-    ) || /^\s*from\s/im.test(text)
+    ) || /^[^\S\n\r\u2028\u2029]*from\s/im.test(text)
   );
 }

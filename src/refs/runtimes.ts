@@ -121,9 +121,11 @@ export function readOllamaCommands(line: ShellLine, created: ReadonlySet<string>
  */
 export function readModelfileFrom(line: ShellLine): void {
   const { command, where, path, existsLocally, out } = line;
-  const m = /^(\s*from\s+)(\S.*?)\s*$/i.exec(command);
-  if (!m) return;
-  const [name] = tokens(m[2]!, m[1]!.length);
+  // `/^(\s*from\s+)(\S.*?)\s*$/i` by hand: its lazy value and the white space after it split a long tail every way.
+  const lead = /^\s*from\s+/i.exec(command)?.[0];
+  const value = lead === undefined ? '' : command.slice(lead.length).trimEnd();
+  if (lead === undefined || value === '' || /[\n\r\u2028\u2029]/.test(value)) return;
+  const [name] = tokens(value, lead.length);
   if (!name) return;
   const dir = posix.dirname(path);
   const relative = posix.normalize(posix.join(dir, name.text));

@@ -10,7 +10,7 @@ export type Finder = (path: string, text: string, existsLocally: (p: string) => 
 
 /** Cheap text tests before parsing: a file that names no loader is not parsed (most of a repository). */
 const LOADER_WORDS =
-  /from_pretrained|pipeline|hf_hub_download|snapshot_download|hub|create_model|SentenceTransformer|CrossEncoder|InferenceSession|loadGraphModel|loadLayersModel|downloadFile|snapshotDownload|huggingface\.co|from_single_file|LLM|EngineArgs|HuggingFace(?:\w*Embeddings?|Pipeline|LLM)|from_preset|trust_remote_code|remoteHost|allowRemoteModels|ollama|load_lora_weights|load_textual_inversion|load_ip_adapter|load_adapter|mlx_lm|mlx_vlm|hf:\/\//;
+  /from_pretrained|pipeline|hf_hub_download|snapshot_download|hub|create_model|SentenceTransformer|CrossEncoder|InferenceSession|loadGraphModel|loadLayersModel|downloadFile|snapshotDownload|huggingface\.co|from_single_file|LLM|EngineArgs|HuggingFace|from_preset|trust_remote_code|remoteHost|allowRemoteModels|ollama|load_lora_weights|load_textual_inversion|load_ip_adapter|load_adapter|mlx_lm|mlx_vlm|hf:\/\//;
 
 /**
  * Parsing is what costs (lezer, a few MB/s), and words such as `pipeline` or `hub` are everywhere in ML code. The
@@ -29,7 +29,9 @@ const LOADER_TESTS: readonly (readonly [word: RegExp, module: RegExp | undefined
   // redrefs: python-loaders.ts.
   [/from_single_file/, undefined],
   [/LLM|EngineArgs/, /vllm/],
-  [/HuggingFace(?:\w*Embeddings|Pipeline)/, /langchain/],
+  // Any `HuggingFace…` name (the finder knows the classes): `HuggingFace\w*Embeddings` here tried every start in a long
+  // identifier that held the word many times (quadratic in a hostile file).
+  [/HuggingFace/, /langchain/],
   // refs5: LlamaIndex's HuggingFaceEmbedding / HuggingFaceLLM; ollama-python's pull.
   [/HuggingFace(?:Embedding|LLM)/, /llama_index/],
   [/ollama/, undefined],

@@ -17,7 +17,9 @@ function execWords(segment: string, offset: number): Token[] {
   const out: Token[] = [];
   for (const t of tokens(segment, offset)) {
     const lead = /^[[\s"]*/.exec(t.text)![0].length;
-    const text = t.text.slice(lead).replace(/[\s",\]]+$/, '');
+    let end = t.text.length;
+    while (end > lead && /[\s",\]]/.test(t.text[end - 1]!)) end--;
+    const text = t.text.slice(lead, end);
     if (text !== '') out.push({ ...t, text, at: t.at + lead });
   }
   return out;

@@ -6,6 +6,7 @@ import type { RegistrySources } from './sources.js';
 import { identityAllowed, type BuilderIdentity } from '../verify/npm/identity.js';
 import { verifyAttestations } from '../verify/npm/provenance.js';
 import type { Sri } from '../verify/npm/sri.js';
+import { trimEndRun } from '../core/linear-text.js';
 
 /**
  * Attestations of a version: every bundle must verify and be about this package; the policy may require
@@ -159,7 +160,7 @@ function attestationsUrl(listed: string, registry: string): string | undefined {
     const u = new URL(listed);
     const r = new URL(registry);
     if (u.origin === r.origin) return u.toString();
-    return `${registry.replace(/\/+$/, '')}${u.pathname}`;
+    return `${trimEndRun(registry, '/')}${u.pathname}`;
   } catch {
     return undefined;
   }

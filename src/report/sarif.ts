@@ -185,8 +185,30 @@ export function encodeUri(p: string): string {
 }
 
 function stripMarkdown(md: string): string {
-  return md
-    .replace(/`([^`]*)`/g, '$1')
-    .replace(/\*\*([^*]*)\*\*/g, '$1')
-    .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1');
+  return stripLinks(md.replace(/`([^`]*)`/g, '$1').replace(/\*\*([^*]*)\*\*/g, '$1'));
+}
+
+/**
+ * `md.replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')` by hand: a link's text kept, its target dropped. The expression
+ * scanned to the end from every `[` of a run with no `]` (quadratic: messages quote hostile input).
+ */
+export function stripLinks(md: string): string {
+  let out = '';
+  let copied = 0;
+  for (let open = md.indexOf('['); open >= 0;) {
+    const close = md.indexOf(']', open + 1);
+    if (close < 0) break;
+    const end = md[close + 1] === '(' ? md.indexOf(')', close + 2) : -1;
+    if (md[close + 1] === '(' && end < 0) break;
+    if (end < 0) {
+      // No `(` after this `]`: no `[` before it can start a link either.
+      open = md.indexOf('[', close + 1);
+      continue;
+    }
+    // From the leftmost `[` (its text may hold more `[`) to the first `]`, then `(…)`.
+    out += md.slice(copied, open) + md.slice(open + 1, close);
+    copied = end + 1;
+    open = md.indexOf('[', end + 1);
+  }
+  return copied === 0 ? md : out + md.slice(copied);
 }

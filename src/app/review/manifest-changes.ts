@@ -86,11 +86,12 @@ function overridesOf(file: string, o: Json): Map<string, string> {
 
 /** The name an override key forces: npm `a > b`, pnpm `a@1>b@2`, yarn `**\/b` or `a/@s/b@^1` → `b` / `@s/b`. */
 function forcedName(key: string): string {
-  const seg =
-    key
-      .slice(key.indexOf(': ') + 2)
-      .split(/\s*>\s*/)
-      .pop() ?? '';
+  // The part after the last `>` (`split(/\s*>\s*/).pop()`, whose white-space runs backtracked on a hostile key).
+  const rest = key.slice(key.indexOf(': ') + 2);
+  const gt = rest.lastIndexOf('>');
+  const seg = gt < 0 ? rest : rest.slice(gt + 1).replace(/^\s+/, '');
+  // No package name is this long (npm allows 214 characters): past it the expression below would backtrack.
+  if (seg.length > 1024) return seg;
   return /((?:@[^/@]+\/)?[^/@]+)(?:@[^/]*)?$/.exec(seg)?.[1] ?? seg;
 }
 

@@ -2,6 +2,7 @@ import type { Finding } from '../../core/finding.js';
 import { pushAll } from '../../core/push-all.js';
 import { redactUrls } from '../../deps/checks/finding.js';
 import type { InstallFileChange } from './install-files.js';
+import { tailIndexOf } from '../../core/linear-text.js';
 
 /**
  * CPU029: a workflow that now installs dependencies without holding the package manager to the lockfile. `npm ci`
@@ -18,7 +19,7 @@ const UNLOCKED: readonly { readonly re: RegExp; readonly unless?: RegExp }[] = [
   { re: /\bnpm\s+(install|i|isntall|add|update|up)\b/, unless: /\s(-g|--global|--package-lock-only)\b/ },
   { re: /\bpnpm\s+(install|i)\b.*--no-frozen-lockfile/ },
   { re: /\byarn(\s+install)?\b.*--(no-immutable|no-frozen-lockfile)/ },
-  { re: /\bbun\s+(install|i)\b/, unless: /--frozen-lockfile|--production\b.*--frozen-lockfile/ },
+  { re: /\bbun\s+(install|i)\b/, unless: /--frozen-lockfile/ },
   { re: /\buv\s+sync\b/, unless: /--(locked|frozen)\b/ },
   // pip resolves whatever it is named afresh unless it installs a requirements file or pins with hashes; upgrading
   // pip's own tooling reads no project file at all.
@@ -36,7 +37,7 @@ function installs(text: string | undefined): string[] {
   if (text === undefined) return [];
   const out: string[] = [];
   for (const raw of text.split('\n')) {
-    const line = raw.replace(/(^|\s)#.*$/, '').trim();
+    const line = withoutComment(raw).trim();
     if (INSTALL.test(line)) out.push(line.replace(/^(-\s*)?(run:\s*[|>]?-?\s*|RUN\s+)?/, '').replace(/\s+/g, ' '));
   }
   return out;
@@ -111,4 +112,14 @@ function sourceFlags(
     });
   }
   return out;
+}
+
+/**
+ * `raw.replace(/(^|\s)#.*$/, '')`: from the first `#` that starts the text or follows white space (the white space
+ * too), on the last line. By hand: the expression scanned to the end from each such `#` of a hostile line.
+ */
+function withoutComment(raw: string): string {
+  for (let at = tailIndexOf(raw, '#'); at >= 0; at = raw.indexOf('#', at + 1))
+    if (at === 0 || /\s/.test(raw[at - 1]!)) return raw.slice(0, Math.max(0, at - 1));
+  return raw;
 }

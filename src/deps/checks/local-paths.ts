@@ -3,6 +3,7 @@ import type { Finding } from '../../core/finding.js';
 import type { DependencyGraph, PackageNode } from '../../core/records.js';
 import { packageFinding } from './finding.js';
 import { pushAll } from '../../core/push-all.js';
+import { afterTail, bindingParameter, cutTail } from '../../core/linear-text.js';
 
 /**
  * CPD017: a `file:` / `link:` / `portal:` dependency whose folder or tarball lies outside the repository. The package
@@ -75,7 +76,7 @@ function checkNpmLocations(graph: DependencyGraph): Finding[] {
 export function declaringFolders(node: PackageNode, graph: DependencyGraph): string[] | undefined {
   if (graph.kind === 'yarn-berry') {
     const ref = node.resolved ?? node.key;
-    const encoded = /::(?:.*&)?locator=([^&,"]+)/.exec(ref)?.[1];
+    const encoded = bindingParameter(ref, 'locator', '&,"');
     if (encoded === undefined) return undefined;
     let locator: string;
     try {
@@ -83,7 +84,7 @@ export function declaringFolders(node: PackageNode, graph: DependencyGraph): str
     } catch {
       return undefined;
     }
-    const ws = /@workspace:(.*)$/.exec(locator)?.[1];
+    const ws = afterTail(locator, '@workspace:');
     return ws === undefined ? undefined : [ws === '.' ? '' : ws.replace(/^\.\//, '')];
   }
   if (graph.kind === 'yarn-classic')
@@ -111,7 +112,7 @@ export function localPathOf(node: PackageNode, kind: DependencyGraph['kind']): s
     if (spec !== undefined) return spec;
     // npm v1 and Bun (`Resolution.local_tarball`) write a bare path; yarn 1 reads one too (its `#hash` cut off).
     if ((kind === 'npm' || kind === 'bun') && !/^[a-z][a-z0-9+.-]*:/i.test(resolved)) return resolved;
-    if (kind === 'yarn-classic' && !/^[a-z][a-z0-9+.-]*:/i.test(resolved)) return resolved.replace(/#.*$/, '');
+    if (kind === 'yarn-classic' && !/^[a-z][a-z0-9+.-]*:/i.test(resolved)) return cutTail(resolved, '#');
   }
   // npm v2/v3: a folder entry's key is its location; yarn/pnpm: the descriptor's range names the path.
   if (kind === 'npm') return node.key.includes('node_modules/') ? undefined : node.key;
@@ -124,7 +125,7 @@ export function localPathOf(node: PackageNode, kind: DependencyGraph['kind']): s
 function stripProtocol(spec: string): string | undefined {
   const m = /^(?:file|link|portal):(.*)$/i.exec(spec);
   if (!m) return undefined;
-  const rest = m[1]!.replace(/::.*$/, '').replace(/#.*$/, '');
+  const rest = cutTail(cutTail(m[1]!, '::'), '#');
   return rest === '' ? undefined : rest;
 }
 

@@ -8,6 +8,7 @@ import { splitDescriptor } from '../types.js';
 import { npmResolvedRegistrySpec, parseAlias } from '../parsers/npm-common.js';
 import { pushAll } from '../../core/push-all.js';
 import { npmFetchUrl } from '../../registry/resolved-url.js';
+import { trimEndRun } from '../../core/linear-text.js';
 
 /** Where packages come from: hosts, transport, non-registry sources, name/URL agreement, private scopes. */
 export function checkSources(graph: DependencyGraph, policy: CheckPolicy): Finding[] {
@@ -215,7 +216,7 @@ function nameMismatch(node: PackageNode, kind: DependencyGraph['kind'], policy: 
 function onRegistry(resolved: string, registry: string, kind?: DependencyGraph['kind']): string {
   if (/^[a-z][a-z0-9+.-]*:/i.test(resolved)) return resolved;
   try {
-    if (kind === 'yarn-berry') return new URL(registry.replace(/\/+$/, '') + resolved).toString();
+    if (kind === 'yarn-berry') return new URL(trimEndRun(registry, '/') + resolved).toString();
     return new URL(resolved, registry.endsWith('/') ? registry : `${registry}/`).toString();
   } catch {
     return resolved;

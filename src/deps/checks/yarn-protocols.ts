@@ -3,6 +3,7 @@ import type { Finding } from '../../core/finding.js';
 import type { DependencyGraph, PackageNode } from '../../core/records.js';
 import type { CheckPolicy } from './context.js';
 import { packageFinding } from './finding.js';
+import { afterTail, cutTail } from '../../core/linear-text.js';
 
 /**
  * Yarn berry protocols that bring code from somewhere other than a package:
@@ -54,7 +55,7 @@ export function checkYarnProtocols(graph: DependencyGraph, policy: CheckPolicy):
 function execScriptOf(descriptor: string): string | undefined {
   const at = descriptor.indexOf('@exec:', 1);
   if (at < 0) return undefined;
-  const script = descriptor.slice(at + 6).replace(/::.*$/, '');
+  const script = cutTail(descriptor.slice(at + 6), '::');
   return script.replace(/^.*#/, '') || script;
 }
 
@@ -84,7 +85,7 @@ function patchPathsOf(descriptor: string): PatchRef[] {
 function workspaceOf(params: string): string | undefined {
   const encoded = /(?:^|&)locator=([^&]+)/.exec(params)?.[1];
   if (encoded === undefined) return '';
-  const ws = /@workspace:(.*)$/.exec(safeDecode(encoded))?.[1];
+  const ws = afterTail(safeDecode(encoded), '@workspace:');
   return ws === undefined ? undefined : ws === '.' ? '' : ws.replace(/^\.\//, '');
 }
 

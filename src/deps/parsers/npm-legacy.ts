@@ -1,6 +1,7 @@
 import semver from 'semver';
 import type { LegacyDisagreement } from '../types.js';
 import { isRecord, str } from '../types.js';
+import { trimEndRun } from '../../core/linear-text.js';
 
 /** Line-map key of a legacy `dependencies` entry, kept apart from the `packages` keys it mirrors. */
 export const LEGACY_LINE_PREFIX = '\0legacy:';
@@ -130,10 +131,7 @@ function linkTarget(entry: Record<string, unknown>): string | undefined {
 }
 
 function normalPath(p: string): string {
-  return p
-    .replace(/\\/g, '/')
-    .replace(/^(\.\/)+/, '')
-    .replace(/\/+$/, '');
+  return trimEndRun(p.replace(/\\/g, '/').replace(/^(\.\/)+/, ''), '/');
 }
 
 function describe(entry: Record<string, unknown>): string {

@@ -5,6 +5,7 @@ import { yarnHeaderLines } from '../lines.js';
 import { buildsDisabledBy } from './yarn-berry-builds.js';
 import { classifyResolved } from '../source.js';
 import type { Source } from '../source.js';
+import { bindingParameter, cutTail } from '../../core/linear-text.js';
 
 /**
  * yarn berry (2+) lockfiles, parsed with yarn's own `parseSyml`. Every entry except `__metadata` is a node,
@@ -54,7 +55,7 @@ export function parseYarnBerry(
     const [name, reference] = splitDescriptor(resolution);
     const [keyName] = splitDescriptor(first);
     const source = berrySource(reference);
-    const archiveUrl = /::(?:.*&)?__archiveUrl=([^&]+)/.exec(reference)?.[1];
+    const archiveUrl = bindingParameter(reference, '__archiveUrl', '&');
     const resolved = archiveUrl !== undefined ? safeDecode(archiveUrl) : urlOf(reference);
     // Project.setupResolutions builds the package from `parseLocator(resolution)`; `version` is only read into the
     // manifest. NpmSemverFetcher.getLocatorUrl downloads `semver.clean(reference)`: with yarn 4 and a loopback
@@ -174,9 +175,7 @@ function berrySource(reference: string): Source {
       return 'git';
     case 'http':
     case 'https':
-      return classifyResolved(reference.replace(/::.*$/, '')) === 'git' || reference.includes('#commit=')
-        ? 'git'
-        : 'tarball';
+      return classifyResolved(cutTail(reference, '::')) === 'git' || reference.includes('#commit=') ? 'git' : 'tarball';
     case undefined:
     default:
       return 'unknown';
@@ -185,7 +184,7 @@ function berrySource(reference: string): Source {
 
 /** The URL a tarball / git reference points at, without yarn's `::` parameters. */
 function urlOf(reference: string): string | undefined {
-  return /^(https?|git\+[a-z]+|git|ssh):/i.test(reference) ? reference.replace(/::.*$/, '') : undefined;
+  return /^(https?|git\+[a-z]+|git|ssh):/i.test(reference) ? cutTail(reference, '::') : undefined;
 }
 
 function safeDecode(s: string): string {

@@ -3,6 +3,7 @@ import { ContainerLimitError } from './errors.js';
 import { unsafeMemberName } from './names.js';
 import { escapingLinkTarget } from './tar-links.js';
 import { oldGnuSparse, paxSparse, rebuildSparse, type SparseMap } from './tar-sparse.js';
+import { trimEndRun } from '../../core/linear-text.js';
 
 export interface TarEntry {
   readonly name: string;
@@ -90,11 +91,11 @@ export function readTar(data: Buffer, maxEntries = 100_000): TarArchive {
     const body = data.subarray(start, end);
     p = start + Math.ceil(size / 512) * 512;
     if (type === 'L') {
-      longName = body.toString('utf8').replace(/\0+$/, '');
+      longName = trimEndRun(body.toString('utf8'), '\0');
       continue;
     }
     if (type === 'K') {
-      longLink = body.toString('utf8').replace(/\0+$/, '');
+      longLink = trimEndRun(body.toString('utf8'), '\0');
       continue;
     }
     // tarfile reads a Solaris 'X' header as PAX too (`_proc_member`: XHDTYPE, XGLTYPE, SOLARIS_XHDTYPE).

@@ -15,6 +15,7 @@ import { scanTorchScriptCode } from '../containers/torchscript.js';
 import type { ZipArchive, ZipEntry } from '../containers/zip.js';
 import { readZip } from '../containers/zip.js';
 import { pushAll } from '../../core/push-all.js';
+import { tailIndexOf } from '../../core/linear-text.js';
 
 /** Limits for one top-level file, across all nesting. */
 export interface ContentLimits {
@@ -432,7 +433,7 @@ function inspectMember(
     return;
   }
   if (e.method !== 0) ctx.extracted += body.length;
-  if (/(^|\/)code\/.*\.py$/.test(e.name)) {
+  if (isTorchScriptCode(e.name)) {
     for (const f of scanTorchScriptCode(body.toString('utf8'), e.name))
       ctx.findings.push({ ...f, location: { path: ctx.path, member: child(e.name) } });
     return;
@@ -570,4 +571,15 @@ function inspectTar(
       ctx,
     );
   }
+}
+
+/**
+ * `/(^|\/)code\/.*\.py$/.test(name)` (a TorchScript archive's code): a `code/` folder, at the top or after a `/`, then
+ * a `.py` file — by hand, as that expression scanned to the end from every `code/` of a hostile member name.
+ */
+export function isTorchScriptCode(name: string): boolean {
+  if (!name.endsWith('.py')) return false;
+  for (let at = tailIndexOf(name, 'code/'); at >= 0 && at + 5 <= name.length - 3; at = name.indexOf('code/', at + 1))
+    if (at === 0 || name[at - 1] === '/') return true;
+  return false;
 }

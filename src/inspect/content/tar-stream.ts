@@ -3,6 +3,7 @@ import type { FileSource } from '../../core/file-source.js';
 import { checksumOk, isSparseMember, isTar, parseOctal, parsePax, tarfileReadsAsFile } from '../containers/tar.js';
 import type { AllowContext } from '../pickle/allowlist.js';
 import { analysePickleFile, looksLikePickleStream } from '../pickle/pickles.js';
+import { trimEndRun } from '../../core/linear-text.js';
 
 /** Members up to this size stay in the tar image that the in-memory reader walks; larger ones are read here. */
 const KEEP = 8 << 20;
@@ -72,7 +73,7 @@ export async function walkTarStream(
       if (!keep(h) || !keep(body)) return undefined;
       if (body.length < next - start) return Buffer.concat(image);
       if (type === 'x' || type === 'X') pax = parsePax(body.subarray(0, size));
-      else if (type === 'L') longName = body.toString('utf8', 0, size).replace(/\0+$/, '');
+      else if (type === 'L') longName = trimEndRun(body.toString('utf8', 0, size), '\0');
       else if (type !== 'g') {
         pax = {};
         longName = undefined;

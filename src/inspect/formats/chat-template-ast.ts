@@ -90,8 +90,51 @@ const ATTRIBUTE_FILTERS = new Set([
   'min',
   'max',
 ]);
-/** Python's `%c` and `{:c}` turn a number into any character, `_` included. */
-const CHAR_FORMAT = /%(?:\([^)]*\))?[-#0 +]*\d*(?:\.\d+)?c|\{[^{}]*:[^{}]*c\}/;
+/**
+ * Python's `%c` and `{:c}` turn a number into any character, `_` included:
+ * `/%(?:\([^)]*\))?[-#0 +]*\d*(?:\.\d+)?c|\{[^{}]*:[^{}]*c\}/.test(s)`, by hand (that expression looked for a `)`
+ * from every `%(` again: quadratic in a hostile template).
+ */
+export function hasCharFormat(s: string): boolean {
+  let close = -1;
+  for (let p = s.indexOf('%'); p >= 0; p = s.indexOf('%', p + 1)) {
+    if (s[p + 1] === '(') {
+      if (close !== Infinity && close < p + 2) {
+        const at = s.indexOf(')', p + 2);
+        close = at < 0 ? Infinity : at;
+      }
+      if (close !== Infinity && conversionC(s, close + 1)) return true;
+    }
+    if (conversionC(s, p + 1)) return true;
+  }
+  return braceGroups(s, (content) => {
+    const colon = content.indexOf(':');
+    return colon >= 0 && colon < content.length - 1 && content.endsWith('c');
+  });
+}
+
+/** `[-#0 +]*\d*(?:\.\d+)?c` at `i` (greedy is exact here: what follows each part is none of its characters). */
+function conversionC(s: string, i: number): boolean {
+  while (i < s.length && '-#0 +'.includes(s[i]!)) i++;
+  while (i < s.length && s[i]! >= '0' && s[i]! <= '9') i++;
+  if (s[i] === '.' && s[i + 1]! >= '0' && s[i + 1]! <= '9') {
+    i++;
+    while (i < s.length && s[i]! >= '0' && s[i]! <= '9') i++;
+  }
+  return s[i] === 'c';
+}
+
+/** Whether some `{…}` of `s` with no brace inside meets `test` (each `{` with the first brace after it). */
+export function braceGroups(s: string, test: (content: string) => boolean): boolean {
+  for (let open = s.indexOf('{'); open >= 0;) {
+    let next = open + 1;
+    while (next < s.length && s[next] !== '{' && s[next] !== '}') next++;
+    if (next >= s.length) return false;
+    if (s[next] === '}' && test(s.slice(open + 1, next))) return true;
+    open = s[next] === '{' ? next : s.indexOf('{', next + 1);
+  }
+  return false;
+}
 const privateName = (s: string) => s.split('.').some((part) => part.startsWith('_'));
 const isLiteralKey = (k: Node): boolean =>
   k.type === 'StringLiteral' ||
@@ -134,7 +177,7 @@ function indicators(program: Node): AstHit[] {
     } else if (n.type === 'StringLiteral') {
       const s = n.value as string;
       if (/^_+$|^__/.test(s)) hits.add('underscore string');
-      if (CHAR_FORMAT.test(s)) hits.add('character formatting');
+      if (hasCharFormat(s)) hits.add('character formatting');
     } else if (n.type === 'KeywordArgumentExpression') {
       // `dict(_=1)|first` is an underscore with no underscore string in sight.
       if (((n.key as Node).value as string).startsWith('_')) hits.add('underscore keyword');
@@ -172,7 +215,8 @@ function callOn(n: Node, value: (e: Node) => Val, hits: Set<string>): void {
   if (!callee.computed && key.value === 'format') {
     const recv = callee.object as Node;
     if (recv.type === 'StringLiteral') {
-      if (/\{[^{}]*[.[][^{}]*\}/.test(recv.value as string)) hits.add('attribute lookup in a format string');
+      if (braceGroups(recv.value as string, (c) => c.includes('.') || c.includes('[')))
+        hits.add('attribute lookup in a format string');
     } else judgeFormat(value(recv), hits);
   }
 }

@@ -5,6 +5,7 @@ import type { Findings } from './report.js';
 import { analyseWith } from './report.js';
 import type { ParseSteps, RandomAccess } from './source.js';
 import { Cursor, driveSync, FormatError } from './source.js';
+import { trimEndRun } from '../../core/linear-text.js';
 
 /** The reference loader's cap on the header (safetensors `MAX_HEADER_SIZE`). */
 export const MAX_SAFETENSORS_HEADER = 100_000_000;
@@ -70,7 +71,7 @@ export function* safetensorsSteps(src: RandomAccess, out: Findings): ParseSteps<
   const lead = /^[ \t\n\r]*/.exec(text)![0].length;
   if (text[lead] !== '{') throw new FormatError('header does not start with "{"', 8 + lead);
   // The writer pads the header with spaces to an 8-byte boundary.
-  const body = text.slice(lead).replace(/ +$/, '');
+  const body = trimEndRun(text.slice(lead), ' ');
   const { value, duplicates, floats } = parseJson(body, { baseOffset: 8 + lead, maxDepth: 16 });
   if (!isObject(value)) throw new FormatError('header is not a JSON object', 8);
   for (const d of duplicates)

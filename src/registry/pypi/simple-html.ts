@@ -1,3 +1,4 @@
+import { trimEndRun } from '../../core/linear-text.js';
 /**
  * PEP 503 HTML project pages, as pip reads them, turned into the PEP 691 JSON shape the checks read: many mirrors
  * (devpi, Nexus, Artifactory, a plain `python -m http.server` over a folder) serve only HTML.
@@ -58,7 +59,7 @@ export function parseSimpleHtml(
 
 /** `Link.filename`: the last path segment, percent-decoded. */
 function fileNameOf(url: string): string {
-  const path = new URL(url).pathname.replace(/\/+$/, '');
+  const path = trimEndRun(new URL(url).pathname, '/');
   const last = path.slice(path.lastIndexOf('/') + 1);
   try {
     return decodeURIComponent(last);

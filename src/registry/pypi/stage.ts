@@ -15,6 +15,7 @@ import { resolvePypiIndex, toIndexConfig } from './config.js';
 import { normalizePrefix } from '../../deps/checks/context.js';
 import { allowedPythonIndexes } from '../../deps/parsers/python/checks/context.js';
 import { projectMatcher } from '../../deps/parsers/python/pep508.js';
+import { trimEndRun } from '../../core/linear-text.js';
 
 export interface PypiStageOptions {
   readonly timeoutMs: number;
@@ -185,5 +186,5 @@ async function readSmall(file: string): Promise<string | undefined> {
 }
 
 function prefix(url: string): string {
-  return url.toLowerCase().replace(/\/+$/, '');
+  return trimEndRun(url.toLowerCase(), '/');
 }

@@ -1,6 +1,7 @@
 import { createHash, createPublicKey, verify as cryptoVerify, type KeyObject } from 'node:crypto';
 import { InputError } from '../../core/errors.js';
 import type { PublicKeyInfo } from '../../core/trust-material.js';
+import { trimEndRun } from '../../core/linear-text.js';
 
 export type { PublicKeyInfo } from '../../core/trust-material.js';
 
@@ -64,7 +65,7 @@ export function describeKey(key: KeyObject): PublicKeyInfo {
     key,
     algorithm,
     hash,
-    fingerprint: `SHA256:${derSha.toString('base64').replace(/=+$/, '')}`,
+    fingerprint: `SHA256:${trimEndRun(derSha.toString('base64'), '=')}`,
     hints: [createHash('sha256').update(pemText).digest('hex'), derSha.toString('base64'), derSha.toString('hex')],
   });
 }

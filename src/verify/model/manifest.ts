@@ -1,6 +1,7 @@
 import { InputError } from '../../core/errors.js';
 import { createHash } from 'node:crypto';
 import type { Statement } from '../bundle/intoto.js';
+import { trimEndRun } from '../../core/linear-text.js';
 
 /** One signed item: a whole file, or a shard `[start, end)` of it. Paths are relative to the model root. */
 export interface ManifestItem {
@@ -161,7 +162,7 @@ function safePath(p: string, i: number): string {
 }
 
 function normalizePath(p: string): string {
-  return p.replace(/^\.\/+/, '').replace(/\/+$/, '') || '.';
+  return trimEndRun(p.replace(/^\.\/+/, ''), '/') || '.';
 }
 
 /** `sha256-sharded-1000000` → `sha256`. */

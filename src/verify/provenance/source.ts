@@ -1,5 +1,6 @@
 import { ASN1Obj, X509Certificate } from '@sigstore/core';
 import type { Statement } from '../bundle/intoto.js';
+import { trimEndRun } from '../../core/linear-text.js';
 
 /** Where a build came from, as one witness (the statement or the certificate) states it. */
 export interface SourceClaim {
@@ -49,7 +50,7 @@ export function normaliseRepository(uri: string): string {
   let u = uri.trim().replace(/^git\+/, '');
   const at = u.indexOf('@', u.indexOf('://') + 3);
   if (at > 0) u = u.slice(0, at);
-  return u.replace(/\/+$/, '').replace(/\.git$/, '');
+  return trimEndRun(u, '/').replace(/\.git$/, '');
 }
 
 export const sameRepository = (a: string, b: string): boolean =>

@@ -2,6 +2,7 @@ import picomatch from 'picomatch';
 import type { ScanContext } from '../../core/context.js';
 import type { SignatureRequirement } from '../../core/policy.js';
 import type { NamedSigner, TrustRoot } from '../../core/trust-material.js';
+import { trimEndRun } from '../../core/linear-text.js';
 
 /** Trust material and signers for one scan, taken from the context (loaded once, before the scan). */
 export interface SignatureSetup {
@@ -37,7 +38,7 @@ export function signatureSetup(ctx: ScanContext): SignatureSetup {
 export function requirementPathMatcher(paths: readonly string[]): (path: string) => boolean {
   const globs = paths.map((p) => p.replace(/^\.\//, ''));
   const m = picomatch(globs, { dot: true });
-  return (p: string) => m(p) || globs.some((g) => p.startsWith(`${g.replace(/\/+$/, '')}/`));
+  return (p: string) => m(p) || globs.some((g) => p.startsWith(`${trimEndRun(g, '/')}/`));
 }
 
 export function compileRequirements(reqs: readonly SignatureRequirement[]): CompiledRequirement[] {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EXPANDVARS_VAR, choosingVariables } from '../../../src/deps/parsers/python/env-vars.js';
+import { choosingVariables } from '../../../src/deps/parsers/python/env-vars.js';
 
 // pip's req_file.ENV_VAR_RE (`${NAME}`, [A-Z0-9_]+) and posixpath.expandvars (pipenv: `$name`, `${…}`).
 describe('choosingVariables: which variables choose the source', () => {
@@ -22,7 +22,7 @@ describe('choosingVariables: which variables choose the source', () => {
     ['$NAME in credentials', 'https://$NEXUS_USER:${NEXUS_PASSWORD}@pypi.org/simple', []],
     ['$name host', 'https://$nexus_host/simple', ['nexus_host']],
   ])('pipenv expandvars: %s', (_name, url, want) => {
-    expect(choosingVariables(url, EXPANDVARS_VAR)).toEqual(want);
+    expect(choosingVariables(url, 'expandvars')).toEqual(want);
   });
 
   it('a hostile line of many URLs and variables is one linear pass, names capped', () => {

@@ -42,10 +42,10 @@ export function pipConfSettings(file: string, text: string): IndexSettings {
     if (/^\s*([#;]|$)/.test(raw)) return;
     if (/^\s/.test(raw) && current) return add(current.key, raw.trim(), line);
     if (/^\[.*\]\s*$/.test(raw)) return void (current = undefined);
-    const m = /^([^=:]+?)\s*[=:]\s*(.*)$/.exec(raw);
+    const m = keyValue(raw);
     if (!m) return void (current = undefined);
-    current = { key: m[1]!.trim().toLowerCase().replace(/_/g, '-'), line };
-    add(current.key, m[2]!, line);
+    current = { key: m.key.trim().toLowerCase().replace(/_/g, '-'), line };
+    add(current.key, m.value, line);
   });
   return { file, tool: 'pip', indexes, insecureHosts };
 }
@@ -59,7 +59,7 @@ export function tomlIndexSettings(file: string, text: string, kind: 'uv.toml' | 
   const doc = parseToml(file, text);
   // readIndexConfig reads `[tool.uv]`; uv.toml holds the same keys at the top (`[[index]]` for `[[tool.uv.index]]`).
   const asPyproject = kind === 'uv.toml' ? { tool: { uv: doc } } : doc;
-  const lineText = kind === 'uv.toml' ? text.replace(/^(\s*)\[\[\s*index\s*\]\]/gm, '$1[[tool.uv.index]]') : text;
+  const lineText = kind === 'uv.toml' ? asToolIndex(text) : text;
   const uv = kind === 'uv.toml' ? doc : isTable(doc.tool) && isTable(doc.tool.uv) ? doc.tool.uv : {};
   const declared = readIndexConfig(asPyproject, lineText).indexes.filter((d) => d.url !== '');
   const indexes: ConfigSetting[] = declared.map((d) => ({
@@ -82,4 +82,41 @@ export function tomlIndexSettings(file: string, text: string, kind: 'uv.toml' | 
     insecureHosts.push({ key: `pdm source ${d.name} verify_ssl = false`, value: hostOf(d.url), line: d.line });
   }
   return { file, tool: kind === 'uv.toml' ? 'uv' : 'the installer', indexes, insecureHosts };
+}
+
+/**
+ * `/^([^=:]+?)\s*[=:]\s*(.*)$/.exec(raw)` as a key (untrimmed: its caller trims it) and a value: the text before the
+ * first `=` or `:` (at least one character), and what follows it past white space, which must hold no line
+ * terminator. By hand: the lazy key and the white space beside it could split a run of tabs every way (cubic).
+ */
+export function keyValue(raw: string): { key: string; value: string } | undefined {
+  const at = raw.search(/[=:]/);
+  if (at < 1) return undefined;
+  const value = raw.slice(at + 1).replace(/^\s+/, '');
+  if (/[\n\r\u2028\u2029]/.test(value)) return undefined;
+  return { key: raw.slice(0, at), value };
+}
+
+/**
+ * `text.replace(/^(\s*)\[\[\s*index\s*\]\]/gm, '$1[[tool.uv.index]]')`: uv.toml's `[[index]]` written as pyproject's
+ * table. From each `[[` by hand (the expression tried every line start of a run of blank lines against it).
+ */
+const INDEX_TABLE = /\[\[\s*index\s*\]\]/y;
+
+export function asToolIndex(text: string): string {
+  const isLineStart = (i: number) => i === 0 || /[\n\r\u2028\u2029]/.test(text[i - 1]!);
+  let out = '';
+  let copied = 0;
+  for (let at = text.indexOf('[['); at >= 0; at = text.indexOf('[[', at + 1)) {
+    let before = at;
+    while (before > 0 && !isLineStart(before) && /\s/.test(text[before - 1]!)) before--;
+    if (!isLineStart(before)) continue;
+    INDEX_TABLE.lastIndex = at;
+    const m = INDEX_TABLE.exec(text);
+    if (!m) continue;
+    out += `${text.slice(copied, at)}[[tool.uv.index]]`;
+    copied = at + m[0].length;
+    at = copied - 1;
+  }
+  return copied === 0 ? text : out + text.slice(copied);
 }

@@ -2,7 +2,7 @@ import { jsonPropertyLines, jsonErrorAt, lineOfFirst } from '../../lines.js';
 import { normalizeName, pinnedVersion } from './pep508.js';
 import { urlSource } from './requirements.js';
 import { fullCommit } from './dist.js';
-import { EXPANDVARS_VAR, choosingVariables } from './env-vars.js';
+import { choosingVariables } from './env-vars.js';
 import { pythonTruth } from './python-truth.js';
 import type { PyEnvChoice, PyIndexOption, PyPackage, PySource, PythonLock, PyTrustedHost } from './types.js';
 import { PyLockError } from './types.js';
@@ -42,7 +42,7 @@ export function parsePipfileLock(file: string, text: string): PythonLock {
   const indexes: PyIndexOption[] = sources.map((s, i) => {
     const url = typeof s.url === 'string' ? s.url : '';
     const line = sourceLines[i] ?? 1;
-    const names = choosingVariables(url, EXPANDVARS_VAR);
+    const names = choosingVariables(url, 'expandvars');
     if (names.length > 0) envChoices.push({ file, line, names, what: 'index' });
     return {
       kind: i === 0 ? 'index-url' : 'extra-index-url',

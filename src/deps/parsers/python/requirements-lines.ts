@@ -1,3 +1,4 @@
+import { trimRun } from '../../../core/linear-text.js';
 /** One logical line of a requirements file: continuations joined, comments removed, with its first line number. */
 export interface LogicalLine {
   readonly line: number;
@@ -36,7 +37,7 @@ export function logicalLines(text: string): LogicalLine[] {
     const isComment = COMMENT_LINE.test(physical);
     if (!isComment && physical.endsWith('\\')) {
       // Python's `line.strip("\\")`: every backslash at either end goes.
-      parts.push(physical.replace(/^\\+|\\+$/g, ''));
+      parts.push(trimRun(physical, '\\'));
       continue;
     }
     // A comment line ends a continuation; pip prefixes it with a space so the comment is stripped from there.

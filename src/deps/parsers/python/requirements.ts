@@ -14,6 +14,7 @@ import type {
   PythonLock,
   PyTrustedHost,
 } from './types.js';
+import { cutTailAny } from '../../../core/linear-text.js';
 
 /** Reads an included file by repo-relative path; undefined when it is not a readable file inside the scan root. */
 export type IncludeLoader = (path: string) => Promise<string | undefined>;
@@ -261,10 +262,10 @@ function addRequirement(
   // A bare URL or path (pip's install_req_from_line / _from_editable): the name is the `#egg=` fragment, if any.
   const [written, markers] = splitMarkers(text);
   // pip's `_strip_extras`: a path's trailing `[extras]` are not part of it.
-  const where = location === 'path' ? written.replace(/\[[^\]]+\]$/, '') : written;
+  const where = location === 'path' ? withoutExtras(written) : written;
   const egg = /[#&]egg=([A-Za-z0-9._-]+)/.exec(where)?.[1];
   // pip's `Wheel` file-name pattern: a wheel, remote or local, is `name==version`.
-  const wheel = /(?:^|\/)([^\s/-]+)-([^\s/-]+)-[^/]*\.whl$/.exec(where.replace(/[#?].*$/, ''));
+  const wheel = /(?:^|\/)([^\s/-]+)-([^\s/-]+)-[^/]*\.whl$/.exec(cutTailAny(where, '#?'));
   const display = egg ?? wheel?.[1] ?? where;
   if (where === '') {
     state.problems.push({ file, line, kind: 'syntax', message: `not a requirement: ${text.slice(0, 80)}` });
@@ -301,7 +302,7 @@ function pipLocation(text: string, editable: boolean): 'url' | 'path' | undefine
   const looksLikePath = (s: string) => /[/\\]/.test(s) || s.startsWith('.');
   if (looksLikePath(name) && parseRequirement(text) === undefined) return 'path';
   const at = name.indexOf('@');
-  if (ARCHIVE.test(name.replace(/\[[^\]]+\]$/, '')) && (at < 0 || looksLikePath(name.slice(0, at)))) return 'path';
+  if (ARCHIVE.test(withoutExtras(name)) && (at < 0 || looksLikePath(name.slice(0, at)))) return 'path';
   return undefined;
 }
 
@@ -344,4 +345,14 @@ function toDistributions(hashList: readonly string[]): PyDistribution[] {
     if (colon > 0) out.push({ hashes: { [h.slice(0, colon).toLowerCase()]: h.slice(colon + 1).toLowerCase() } });
   }
   return out;
+}
+
+/**
+ * `s.replace(/\[[^\]]+\]$/, '')`: a trailing `[extras]` cut off (pip's `_strip_extras`), from the first `[` after the
+ * last `]` but the final one — by hand, as the expression tried every `[` of a hostile run of them.
+ */
+export function withoutExtras(s: string): string {
+  if (!s.endsWith(']')) return s;
+  const open = s.indexOf('[', s.lastIndexOf(']', s.length - 2) + 1);
+  return open >= 0 && open < s.length - 2 ? s.slice(0, open) : s;
 }

@@ -2,6 +2,7 @@ import { posix } from 'node:path';
 import type { Finding } from '../../../../core/finding.js';
 import type { PyPackage, PythonLock } from '../types.js';
 import { pyFileFinding, pyPackageFinding } from './finding.js';
+import { cutTailAny } from '../../../../core/linear-text.js';
 
 /**
  * CPP073, Python's CPD017: a path / directory / `file:` dependency outside the repository. pip resolves a relative
@@ -84,7 +85,7 @@ function localPathOf(raw: string | undefined): string | undefined {
       return raw.slice(7);
     }
   }
-  return raw.replace(/^file:/i, '').replace(/[#?].*$/, '');
+  return cutTailAny(raw.replace(/^file:/i, ''), '#?');
 }
 
 function leavesRoot(base: string, local: string): boolean {

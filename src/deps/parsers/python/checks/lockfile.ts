@@ -3,6 +3,7 @@ import type { PyDistribution, PyPackage, PythonLock } from '../types.js';
 import { STRONG_HASHES } from '../requirements-options.js';
 import { pyFileFinding, pyPackageFinding } from './finding.js';
 import type { PythonCheckPolicy } from './context.js';
+import { cutTailAny } from '../../../../core/linear-text.js';
 
 /** pip's `STRONG_HASHES`: the only algorithms `--hash` takes (a URL's `#md5=` fragment still counts for pip). */
 const STRONG = new Set(STRONG_HASHES);
@@ -207,7 +208,7 @@ function hasHash(d: PyDistribution): boolean {
 
 /** A local file pip can hash (a wheel or sdist archive), as opposed to a directory it would build. */
 function isArchive(url: string | undefined): boolean {
-  return /\.(whl|zip|tar|tgz|tar\.(gz|bz2|xz))$/i.test((url ?? '').replace(/[#?].*$/, ''));
+  return /\.(whl|zip|tar|tgz|tar\.(gz|bz2|xz))$/i.test(cutTailAny(url ?? '', '#?'));
 }
 
 /** Lockfiles only record hashes for downloaded files; requirements in hash mode need them on every line. */

@@ -4,6 +4,8 @@ import type { PyProject } from '../pyproject.js';
 import type { DirectPin } from '../pyproject-direct-pins.js';
 import type { PyPackage, PythonLock } from '../types.js';
 import { pyPackageFinding } from './finding.js';
+import { cutTail } from '../../../../core/linear-text.js';
+import { cutTailAny, trimEndRun } from '../../../../core/linear-text.js';
 
 /**
  * CPP078: pyproject.toml pins a package to a named index (Poetry `source = "corp"`, uv `[tool.uv.sources] pkg =
@@ -93,18 +95,17 @@ function agrees(pin: DirectPin, p: PyPackage): boolean {
   return pin.commit === undefined || p.commit === undefined || p.commit === pin.commit;
 }
 
-const withoutFragment = (url: string) => url.replace(/#.*$/, '');
+const withoutFragment = (url: string) => cutTail(url, '#');
 
 /**
  * A git URL as the repository it names: no `git+`, query (uv's `?rev=`), fragment, `@<ref>` after the last `/`
  * (pipenv's and pip's), trailing `/` or `.git`; any case.
  */
 function repoOf(url: string): string {
-  return url
-    .replace(/^git\+/i, '')
-    .replace(/[?#].*$/, '')
-    .replace(/@[^/]*$/, '')
-    .replace(/\/+$/, '')
+  const bare = cutTailAny(url.replace(/^git\+/i, ''), '?#');
+  // `@[^/]*$`: from the first `@` after the last `/`.
+  const at = bare.indexOf('@', bare.lastIndexOf('/') + 1);
+  return trimEndRun(at < 0 ? bare : bare.slice(0, at), '/')
     .replace(/\.git$/i, '')
     .toLowerCase();
 }

@@ -1,0 +1,99 @@
+/**
+ * String surgery that regular expressions made quadratic on hostile input. V8's engine backtracks: `/\/+$/` tries
+ * every start in a run of slashes and `/#.*$/` every `#` before the last line break, so one lockfile value of 50,000
+ * slashes or `#`s took a second per call, and a megabyte would take hours. These give the same answers in one pass
+ * (test/core/linear-text.test.ts holds each to the expression it replaces).
+ */
+
+/** What `.` does not match (and `$` without the `m` flag sees only the end). */
+const isLineTerminator = (c: number) => c === 10 || c === 13 || c === 0x2028 || c === 0x2029;
+
+/** The first offset `.*$` can reach the end from: just after the last line terminator. */
+function lastLineStart(s: string): number {
+  for (let i = s.length - 1; i >= 0; i--) if (isLineTerminator(s.charCodeAt(i))) return i + 1;
+  return 0;
+}
+
+/** `s.replace(/c+$/, '')` for one character `c`. */
+export function trimEndRun(s: string, c: string): string {
+  const code = c.charCodeAt(0);
+  let end = s.length;
+  while (end > 0 && s.charCodeAt(end - 1) === code) end--;
+  return end === s.length ? s : s.slice(0, end);
+}
+
+/** `s.replace(/^c+|c+$/g, '')` for one character `c`. */
+export function trimRun(s: string, c: string): string {
+  const code = c.charCodeAt(0);
+  let start = 0;
+  while (start < s.length && s.charCodeAt(start) === code) start++;
+  return trimEndRun(s.slice(start), c);
+}
+
+/**
+ * Where `/[chars].*$/` matches `s` (`chars` a set of single characters, no flags): the first of them after the last
+ * line terminator; -1 for none.
+ */
+export function tailIndexOfAny(s: string, chars: string): number {
+  for (let i = lastLineStart(s); i < s.length; i++) if (chars.includes(s[i]!)) return i;
+  return -1;
+}
+
+/** Where `/literal.*$/` matches `s` (a literal with no line terminator in it): -1 for none. */
+export function tailIndexOf(s: string, literal: string): number {
+  return s.indexOf(literal, lastLineStart(s));
+}
+
+/** `s.replace(/[chars].*$/, '')`. */
+export function cutTailAny(s: string, chars: string): string {
+  const at = tailIndexOfAny(s, chars);
+  return at < 0 ? s : s.slice(0, at);
+}
+
+/** `s.replace(/literal.*$/, '')`. */
+export function cutTail(s: string, literal: string): string {
+  const at = tailIndexOf(s, literal);
+  return at < 0 ? s : s.slice(0, at);
+}
+
+/** `/literal(.*)$/.exec(s)?.[1]`: what follows the literal's first place in the last line. */
+export function afterTail(s: string, literal: string): string | undefined {
+  const at = tailIndexOf(s, literal);
+  return at < 0 ? undefined : s.slice(at + literal.length);
+}
+
+/**
+ * `new RegExp(`::(?:.*&)?${name}=([^${stops}]+)`).exec(s)?.[1]` (yarn berry's `::locator=…&__archiveUrl=…` binding
+ * parameters): after the first `::` that has one, the last `&name=` of its line with a value, else `name=` right
+ * after the `::`. The expression ran its greedy `.*&` back over the line from every `::` (quadratic).
+ */
+export function bindingParameter(s: string, name: string, stops: string): string | undefined {
+  const value = (at: number) => {
+    let end = at;
+    while (end < s.length && !stops.includes(s[end]!)) end++;
+    return end > at ? s.slice(at, end) : undefined;
+  };
+  const param = `&${name}=`;
+  // Lines whose `&name=` were all tried from an earlier `::`: a later `::` on them sees fewer.
+  let triedUntil = -1;
+  let lineEnd = -1;
+  for (let p = s.indexOf('::'); p >= 0; p = s.indexOf('::', p + 1)) {
+    // The end of the line `p` is on (found once a line).
+    if (lineEnd < p + 2) {
+      lineEnd = p + 2;
+      while (lineEnd < s.length && !isLineTerminator(s.charCodeAt(lineEnd))) lineEnd++;
+    }
+    if (lineEnd !== triedUntil) {
+      for (let a = s.lastIndexOf(param, lineEnd - param.length); a >= p + 2; a = s.lastIndexOf(param, a - 1)) {
+        const v = value(a + param.length);
+        if (v !== undefined) return v;
+      }
+      triedUntil = lineEnd;
+    }
+    if (s.startsWith(`${name}=`, p + 2)) {
+      const v = value(p + 2 + name.length + 1);
+      if (v !== undefined) return v;
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,236 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { afterTail, bindingParameter, cutTail, cutTailAny, trimEndRun, trimRun } from '../../src/core/linear-text.js';
+import { redactUrls } from '../../src/deps/checks/finding.js';
+import { redactUserinfo } from '../../src/deps/checks/redact-userinfo.js';
+import { choosingVariables, variablesOf } from '../../src/deps/parsers/python/env-vars.js';
+import { asToolIndex, keyValue } from '../../src/deps/parsers/python/config-indexes.js';
+import { withoutExtras } from '../../src/deps/parsers/python/requirements.js';
+import { isGitHubShorthand } from '../../src/deps/source.js';
+import { expandYarnEnv } from '../../src/deps/yarnrc.js';
+import { isTorchScriptCode } from '../../src/inspect/content/content.js';
+import { braceGroups, hasCharFormat } from '../../src/inspect/formats/chat-template-ast.js';
+import { hasEnvFallback } from '../../src/refs/javascript-fast.js';
+import { mentionsShellDownload } from '../../src/refs/prefilter.js';
+import { hideUserinfo } from '../../src/registry/redact.js';
+import { stripLinks } from '../../src/report/sarif.js';
+
+/**
+ * Regular expressions that backtracked quadratically (or worse) on hostile input were replaced by hand-written
+ * scans (src/core/linear-text.ts and the functions below). Each scan must answer exactly as the expression it
+ * replaces, on text made of the pieces that expression cares about — and finish at once on the input that made the
+ * expression take seconds (recheck found each; a test that hangs fails by its timeout).
+ */
+const textOf = (pieces: readonly string[], maxLength = 24) =>
+  fc.array(fc.constantFrom(...pieces), { maxLength }).map((a) => a.join(''));
+const RUNS = { numRuns: 3000 };
+/** A string the expressions took seconds over: `unit` repeated to about 200,000 characters, then `tail`. */
+const hostile = (unit: string, tail = '') => unit.repeat(Math.ceil(200_000 / unit.length)) + tail;
+
+describe('one-pass string surgery holds to the expression it replaces', () => {
+  const cases: readonly [
+    name: string,
+    pieces: readonly string[],
+    scan: (s: string) => unknown,
+    expression: (s: string) => unknown,
+    attack: string,
+  ][] = [
+    [
+      'trimEndRun /',
+      ['/', 'a', '\0', '\n'],
+      (s) => trimEndRun(s, '/'),
+      (s) => s.replace(/\/+$/, ''),
+      hostile('/', '\0/'),
+    ],
+    [
+      'trimEndRun \\0',
+      ['\0', 'a', '/'],
+      (s) => trimEndRun(s, '\0'),
+      (s) => s.replace(/\0+$/, ''),
+      hostile('\0', 'x\0'),
+    ],
+    ['trimRun \\', ['\\', 'a', ' '], (s) => trimRun(s, '\\'), (s) => s.replace(/^\\+|\\+$/g, ''), hostile('\\', 'x\\')],
+    [
+      'cutTailAny #?',
+      ['#', '?', 'a', '\n', '\r', '\u2028'],
+      (s) => cutTailAny(s, '#?'),
+      (s) => s.replace(/[#?].*$/, ''),
+      hostile('#', '\n#'),
+    ],
+    [
+      'cutTail ::',
+      [':', '::', 'a', '\n'],
+      (s) => cutTail(s, '::'),
+      (s) => s.replace(/::.*$/, ''),
+      hostile('::', '\n::'),
+    ],
+    [
+      'afterTail @workspace:',
+      ['@workspace:', '@', 'a', '\n'],
+      (s) => afterTail(s, '@workspace:'),
+      (s) => /@workspace:(.*)$/.exec(s)?.[1],
+      hostile('@workspace:', '\n@workspace:'),
+    ],
+    [
+      'bindingParameter locator',
+      ['::', '&', 'locator=', 'x', ',', '"', '\n', ':'],
+      (s) => bindingParameter(s, 'locator', '&,"'),
+      (s) => /::(?:.*&)?locator=([^&,"]+)/.exec(s)?.[1],
+      hostile('&::&', '&::locator=U'),
+    ],
+    [
+      'redactUrls',
+      ['?', '&', '=', '#', ' ', '\n', 'token', 'KEY', 'a', 'sig', 'Auth', '=='],
+      redactUrls,
+      (s) => {
+        const out = redactUserinfo(s);
+        return out.includes('?') || out.includes('&')
+          ? out.replace(/([?&][^=&#\s]*(?:token|auth|key|secret|password|sig)[^=&#\s]*=)[^&#\s]+/gi, '$1***')
+          : out;
+      },
+      hostile('?', 'token'),
+    ],
+    [
+      'variablesOf expandvars',
+      ['$', '{', '}', 'a', '_', '-', ' '],
+      (s) => variablesOf(s, 'expandvars').map((v) => `${v.index}:${v.name}`),
+      (s) => [...s.matchAll(/\$(\w+|\{[^}]*\})/g)].map((m) => `${m.index}:${m[1]!.replace(/^\{|\}$/g, '')}`),
+      hostile('0${', '0'),
+    ],
+    [
+      'variablesOf pip',
+      ['$', '{', '}', 'A', '_', 'a', '1'],
+      (s) => variablesOf(s, 'pip').map((v) => `${v.index}:${v.name}`),
+      (s) => [...s.matchAll(/\$\{([A-Z0-9_]+)\}/g)].map((m) => `${m.index}:${m[1]}`),
+      hostile('${A', ''),
+    ],
+    [
+      'keyValue',
+      ['a', '=', ':', ' ', '\t', '\r', 'b'],
+      (s) => {
+        const m = keyValue(s);
+        return m && [m.key.trim(), m.value];
+      },
+      (s) => {
+        const m = /^([^=:]+?)\s*[=:]\s*(.*)$/.exec(s);
+        return m ? [m[1]!.trim(), m[2]] : undefined;
+      },
+      `\t${'\t'.repeat(3000)}:${'\t'.repeat(3000)}\0\n`,
+    ],
+    [
+      'asToolIndex',
+      ['[[', ']]', 'index', ' ', '\n', '\r', 'x', '['],
+      asToolIndex,
+      (s) => s.replace(/^(\s*)\[\[\s*index\s*\]\]/gm, '$1[[tool.uv.index]]'),
+      hostile('\n\t', '\n]]\n[[index]]'),
+    ],
+    [
+      'withoutExtras',
+      ['[', ']', 'a', '\n'],
+      withoutExtras,
+      (s) => s.replace(/\[[^\]]+\]$/, ''),
+      hostile('[\0', '][[]'),
+    ],
+    [
+      'isGitHubShorthand',
+      ['a', '/', '#', ' ', '\n', '@', ':'],
+      isGitHubShorthand,
+      (s) => /^[^@/\s:]+\/[^/\s]+(#.*)?$/.test(s),
+      `\0/:${'#'.repeat(200_000)}\n`,
+    ],
+    [
+      'expandYarnEnv',
+      ['${', '}', 'A', 'B', ':', '-', 'x', '$'],
+      (s) => {
+        const missing: string[] = [];
+        return [expandYarnEnv(s, { A: 'va', B: '' }, missing), missing.join(',')];
+      },
+      (s) => {
+        const missing: string[] = [];
+        const out = s.replace(/\$\{([\w]+)(:)?-?([^}]+)?\}/g, (orig, name: string, colon?: string, fb?: string) => {
+          const v = ({ A: 'va', B: '' } as Record<string, string | undefined>)[name];
+          if (v !== undefined && v !== '') return v;
+          if (v !== undefined && colon === undefined) return v;
+          if (fb === undefined) missing.push(name);
+          return fb ?? orig;
+        });
+        return [out, missing.join(',')];
+      },
+      hostile('${0'),
+    ],
+    [
+      'isTorchScriptCode',
+      ['code/', '/', '.py', 'x', '\n'],
+      isTorchScriptCode,
+      (s) => /(^|\/)code\/.*\.py$/.test(s),
+      hostile('/code/', '\n'),
+    ],
+    [
+      'hasCharFormat',
+      ['%', '(', ')', '-', '0', '5', '.', 'c', '{', '}', ':', '#'],
+      hasCharFormat,
+      (s) => /%(?:\([^)]*\))?[-#0 +]*\d*(?:\.\d+)?c|\{[^{}]*:[^{}]*c\}/.test(s),
+      hostile('.0c%('),
+    ],
+    [
+      'braceGroups attribute',
+      ['{', '}', '.', '[', 'a'],
+      (s) => braceGroups(s, (c) => c.includes('.') || c.includes('[')),
+      (s) => /\{[^{}]*[.[][^{}]*\}/.test(s),
+      `{${'.'.repeat(200_000)}`,
+    ],
+    [
+      'hasEnvFallback',
+      ['process', '.env', '?.env', ' ', ';', '??', '||', '|', 'x'],
+      hasEnvFallback,
+      (s) => /process\s*(?:\?\.|\.)\s*env\b[^;]*?(?:\?\?|\|\|)/.test(s),
+      hostile('process.env|', ';process.env||'),
+    ],
+    [
+      'hideUserinfo',
+      ['://', 'a', 'b', '1', '+', '.', '@', '/', ' ', '-', 'x'],
+      hideUserinfo,
+      (s) => s.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@]*@/gi, '$1***@'),
+      hostile('A+', '\0A://@'),
+    ],
+    [
+      'stripLinks',
+      ['[', ']', '(', ')', 'a'],
+      stripLinks,
+      (s) => s.replace(/\[([^\]]*)\]\([^)]*\)/g, '$1'),
+      hostile('['),
+    ],
+    [
+      'mentionsShellDownload from',
+      ['from', ' ', '\t', '\n', '\r', 'x', 'FROM'],
+      mentionsShellDownload,
+      (s) =>
+        /huggingface-cli|\bhf\s+download|huggingface\.co|hf\.co|ollama|vllm|text-generation-|LLAMA_ARG_HF_REPO|[\s"']--?hf|HF_ENDPOINT|HF_HUB_OFFLINE|TRANSFORMERS_OFFLINE/.test(
+          s,
+        ) || /^\s*from\s/im.test(s),
+      hostile('\n', '\tM\nFROM\n'),
+    ],
+  ];
+
+  it.each(cases)('%s', (_name, pieces, scan, expression, attack) => {
+    fc.assert(
+      fc.property(textOf(pieces), (s) => {
+        expect(scan(s)).toEqual(expression(s));
+      }),
+      RUNS,
+    );
+    // The input that took the expression seconds: the scan answers at once.
+    scan(attack);
+  });
+
+  it('choosingVariables finds the same names as with the expressions', () => {
+    fc.assert(
+      fc.property(textOf(['$', '{', '}', 'A', 'https://', '@', '/', ' ', 'h', '?'], 16), (s) => {
+        for (const syntax of ['pip', 'expandvars'] as const) expect(() => choosingVariables(s, syntax)).not.toThrow();
+      }),
+      RUNS,
+    );
+    expect(choosingVariables('https://${USER}:${TOKEN}@pypi.example/simple ${INDEX}')).toEqual(['INDEX']);
+    expect(choosingVariables(hostile('A'.repeat(10) + '://'), 'expandvars')).toEqual([]);
+  });
+});
