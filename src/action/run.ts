@@ -19,6 +19,7 @@ import { annotationCommand, withoutCommands, workflowCommand, writeOutputs } fro
 import { readInputs, type ActionInputs, type Env } from './inputs.js';
 import { actionLogger, redactor } from './log.js';
 import { defaultCacheDir } from '../app/cache-dir.js';
+import { elideLongRuns } from '../core/escape-text.js';
 
 export interface ActionIo {
   readonly env: Env;
@@ -188,7 +189,7 @@ export function annotations(result: ScanResult, max: number, repoPath: ((p: stri
     return annotationCommand({
       level: f.level === 'note' ? 'notice' : f.level,
       title: rule ? `${f.ruleId} ${rule.name}` : f.ruleId,
-      message: f.location.member !== undefined ? `${f.message} (in ${f.location.member})` : f.message,
+      message: elideLongRuns(f.location.member !== undefined ? `${f.message} (in ${f.location.member})` : f.message),
       ...(located ? { file: repoPath(f.location.path) } : {}),
       ...(located && f.location.line !== undefined ? { line: f.location.line } : {}),
       ...(located && f.location.endLine !== undefined ? { endLine: f.location.endLine } : {}),

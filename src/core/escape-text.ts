@@ -34,3 +34,22 @@ export function escapeControlButNewlines(s: string): string {
 export function guardLineStart(s: string): string {
   return s.startsWith('::') ? ` ${s}` : s;
 }
+
+/** A run of non-space characters longer than this is shown shortened (`elideLongRuns`). */
+const MAX_RUN = 240;
+const LONG_RUN = new RegExp(`\\S{${MAX_RUN + 1},}`, 'g');
+/** Cut at `i`, moved off the middle of a surrogate pair. */
+const at = (s: string, i: number) => (/[\udc00-\udfff]/.test(s[i] ?? '') ? i + 1 : i);
+
+/**
+ * Messages quote scanned strings, and a hostile one may be a megabyte long (a lockfile URL of 100,000 `?`): the
+ * reader of text, Markdown and SARIF output gets its start and end and how much was left out. JSON keeps it whole.
+ */
+export function elideLongRuns(s: string): string {
+  if (s.length <= MAX_RUN) return s;
+  return s.replace(LONG_RUN, (run) => {
+    const head = at(run, 160);
+    const tail = at(run, run.length - 60);
+    return `${run.slice(0, head)}…(${tail - head} characters left out)…${run.slice(tail)}`;
+  });
+}

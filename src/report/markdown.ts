@@ -1,7 +1,7 @@
 import type { Level, ResolvedFinding } from '../core/finding.js';
 import type { ScanResult } from '../core/result.js';
 import { findRule } from '../core/rules/index.js';
-import { escapeControl } from '../core/escape-text.js';
+import { elideLongRuns, escapeControl } from '../core/escape-text.js';
 
 export interface MarkdownOptions {
   readonly toolVersion: string;
@@ -173,7 +173,7 @@ function cell(text: string): string {
  */
 export function escapeMd(text: string): string {
   // Control characters first (ESC, BEL, C1, bidi): the summary is also read raw, in a terminal or a log.
-  return escapeControl(text).replace(/[\\`*_{}[\]()#!|<>~&:@]/g, '\\$&');
+  return escapeControl(elideLongRuns(text)).replace(/[\\`*_{}[\]()#!|<>~&:@]/g, '\\$&');
 }
 
 /** Rule IDs go in code spans; only our own IDs should, but never let a backtick close one. */

@@ -3,7 +3,7 @@ import type { ResolvedFinding } from '../core/finding.js';
 import type { ScanResult } from '../core/result.js';
 import type { Rule } from '../core/rule.js';
 import { RULES } from '../core/rules/index.js';
-import { escapeControl } from '../core/escape-text.js';
+import { elideLongRuns, escapeControl } from '../core/escape-text.js';
 import { MappedItems } from './json-chunks.js';
 import { rebaseResult, rebaseSarif } from './sarif-rebase.js';
 
@@ -57,7 +57,7 @@ function sarifLog(result: ScanResult, opts: SarifOptions, list: ResultList): Log
   const truncated = result.findings.length - kept.length;
   const notifications: SarifNotification[] = result.notifications.map((n) => ({
     level: n.level,
-    message: { text: escapeControl(n.message) },
+    message: { text: escapeControl(elideLongRuns(n.message)) },
     ...(n.path !== undefined
       ? { locations: [{ physicalLocation: { artifactLocation: { uri: encodeUri(n.path), uriBaseId: '%SRCROOT%' } } }] }
       : {}),
@@ -144,7 +144,9 @@ function toResult(f: ResolvedFinding, index: Map<string, number>): Result {
     level: f.level,
     // Scanned names reach code-scanning alerts and PR annotations: control characters shown, not obeyed.
     message: {
-      text: escapeControl(f.location.member !== undefined ? `${f.message} (in ${f.location.member})` : f.message),
+      text: escapeControl(
+        elideLongRuns(f.location.member !== undefined ? `${f.message} (in ${f.location.member})` : f.message),
+      ),
     },
     locations: [
       {

@@ -1,6 +1,6 @@
 import type { Level } from '../core/finding.js';
 import type { ScanResult } from '../core/result.js';
-import { escapeControl as esc, guardLineStart } from '../core/escape-text.js';
+import { elideLongRuns, escapeControl as esc, guardLineStart } from '../core/escape-text.js';
 import { pushAll } from '../core/push-all.js';
 
 export interface TextOptions {
@@ -40,7 +40,7 @@ export function* textChunks(result: ScanResult, opts: TextOptions): Generator<st
         : '-';
     const member = f.location.member !== undefined ? paint('dim', ` [${esc(f.location.member)}]`) : '';
     lines.push(
-      `  ${where.padEnd(6)} ${paint(levelStyle[f.level], f.level.padEnd(7))} ${paint('dim', esc(f.ruleId))}  ${esc(f.message)}${member}`,
+      `  ${where.padEnd(6)} ${paint(levelStyle[f.level], f.level.padEnd(7))} ${paint('dim', esc(f.ruleId))}  ${esc(elideLongRuns(f.message))}${member}`,
     );
     if (opts.verbose === true) pushAll(lines, relatedLines(f.related, f.evidence?.['packages'], paint));
     if (lines.length >= LINES_PER_PIECE) {

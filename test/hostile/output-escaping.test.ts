@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { annotationCommand, escapeData, escapeProperty, withoutCommands } from '../../src/action/commands.js';
 import { actionLogger } from '../../src/action/log.js';
 import { annotations } from '../../src/action/run.js';
-import { escapeControl, guardLineStart } from '../../src/core/escape-text.js';
+import { elideLongRuns, escapeControl, guardLineStart } from '../../src/core/escape-text.js';
 import type { ResolvedFinding } from '../../src/core/finding.js';
 import type { ScanResult } from '../../src/core/result.js';
 import { toMarkdown } from '../../src/report/markdown.js';
@@ -144,5 +144,38 @@ describe('hostile file names in every text output', () => {
     );
     expect(guardLineStart('::x')).toBe(' ::x');
     expect(guardLineStart('a::x')).toBe('a::x');
+  });
+});
+
+describe('a megabyte-long scanned string in a message', () => {
+  // A lockfile URL of 100,000 `?` and `/` reached a message whole: 400 KB of text output for one finding.
+  const long = `https://evil.example/x.tgz${'?'.repeat(100_000)}token`;
+  const base = resultWith('package-lock.json');
+  const result: ScanResult = {
+    ...base,
+    findings: [{ ...base.findings[0]!, message: `installs it from ${long} instead` }],
+  };
+
+  it('is shortened in text, Markdown and SARIF, saying how much was left out; JSON keeps it whole', () => {
+    for (const out of [
+      toText(result, { color: false }),
+      toMarkdown(result, { toolVersion: '0.0.0' }),
+      JSON.stringify(toSarif(result, { toolVersion: '0.0.0' })),
+    ]) {
+      expect(out).not.toContain('?'.repeat(1000));
+    }
+    expect(toText(result, { color: false }).length).toBeLessThan(2_000);
+    expect(toText(result, { color: false })).toMatch(/…\(\d+ characters left out\)….* instead/);
+    expect(JSON.stringify(result)).toContain(long);
+  });
+
+  it('keeps short words as they are and counts what it leaves out', () => {
+    expect(elideLongRuns('a short message')).toBe('a short message');
+    const run = 'x'.repeat(1000);
+    const shown = elideLongRuns(`before ${run} after`);
+    expect(shown).toBe(`before ${'x'.repeat(160)}…(780 characters left out)…${'x'.repeat(60)} after`);
+    // Never half a surrogate pair at a cut.
+    const emoji = '😀'.repeat(300);
+    expect(elideLongRuns(emoji)).not.toMatch(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/);
   });
 });
