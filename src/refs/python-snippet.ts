@@ -25,13 +25,18 @@ const ID = '[A-Za-z_\\u00a1-\\uffff][\\w\\u00a1-\\uffff]*';
 const NOT_ID_BEFORE = '(?<![A-Za-z_\\u00a1-\\uffff])';
 const NOT_ID_AFTER = '(?![\\w\\u00a1-\\uffff])';
 const WORD = new RegExp(ID, 'g');
+/**
+ * White space between tokens: ASCII only, as lezer's (`space`). A JavaScript `\s` here matched U+1680, U+3000 and the
+ * like, which ID takes too: a line of them between dots backtracked exponentially (150 characters, minutes).
+ */
+const WS = '[ \\t\\n\\v\\f\\r]';
 /** `name = a.b.c` alone on its line: the assignments `bindAliases` (syntax.ts) reads as aliases. */
-const ALIAS = new RegExp(`^\\s*(${ID})\\s*=\\s*(${ID}(?:\\s*\\.\\s*${ID})*)\\s*$`);
+const ALIAS = new RegExp(`^${WS}*(${ID})${WS}*=${WS}*(${ID}(?:${WS}*\\.${WS}*${ID})*)${WS}*$`);
 /**
  * `name = functools.partial(…` (syntax.ts `throughPartial`): the name calls the loader the line names. The callee is
  * any dotted name here (`ft.partial`, `bind` from `from functools import partial as bind`): `PARTIAL_CALLEES` decides.
  */
-const BOUND_PARTIAL = new RegExp(`^\\s*(${ID})\\s*=\\s*(${ID}(?:\\s*\\.\\s*${ID})*)\\s*\\(`);
+const BOUND_PARTIAL = new RegExp(`^${WS}*(${ID})${WS}*=${WS}*(${ID}(?:${WS}*\\.${WS}*${ID})*)${WS}*\\(`);
 const IMPORT = new RegExp(`${NOT_ID_BEFORE}import${NOT_ID_AFTER}`, 'g');
 /** Keywords in an import statement: never a bound name. */
 const IMPORT_KEYWORDS = new Set(['from', 'import', 'as']);

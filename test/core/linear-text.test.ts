@@ -6,6 +6,7 @@ import { redactUserinfo } from '../../src/deps/checks/redact-userinfo.js';
 import { choosingVariables, variablesOf } from '../../src/deps/parsers/python/env-vars.js';
 import { asToolIndex, keyValue } from '../../src/deps/parsers/python/config-indexes.js';
 import { withoutExtras } from '../../src/deps/parsers/python/requirements.js';
+import { withoutComment } from '../../src/deps/parsers/python/requirements-lines.js';
 import { isGitHubShorthand } from '../../src/deps/source.js';
 import { expandYarnEnv } from '../../src/deps/yarnrc.js';
 import { isTorchScriptCode } from '../../src/inspect/content/content.js';
@@ -132,6 +133,16 @@ describe('one-pass string surgery holds to the expression it replaces', () => {
       hostile('[\0', '][[]'),
     ],
     [
+      'requirement line comment and strip',
+      ['#', ' ', '\t', 'x', '\x1c', '\x85', '\u00a0', 'a'],
+      withoutComment,
+      (s) => {
+        const ws = '\\s\\x1c-\\x1f\\x85';
+        return s.replace(new RegExp(`(^|[${ws}]+)#.*$`), '').replace(new RegExp(`^[${ws}]+|[${ws}]+$`, 'g'), '');
+      },
+      `pkg${' '.repeat(200_000)}x`,
+    ],
+    [
       'isGitHubShorthand',
       ['a', '/', '#', ' ', '\n', '@', ':'],
       isGitHubShorthand,
@@ -232,5 +243,15 @@ describe('one-pass string surgery holds to the expression it replaces', () => {
     );
     expect(choosingVariables('https://${USER}:${TOKEN}@pypi.example/simple ${INDEX}')).toEqual(['INDEX']);
     expect(choosingVariables(hostile('A'.repeat(10) + '://'), 'expandvars')).toEqual([]);
+  });
+});
+
+describe('a Python line of Unicode spaces between dots', () => {
+  it('is read at once by the statement selection (its alias test backtracked exponentially)', async () => {
+    const { keptStatements } = await import('../../src/refs/python-snippet.js');
+    // U+1680 is white space to JavaScript and an identifier character to lezer: 200 characters took hours.
+    const line = `model = AutoModel ${'. \u1680\t\u1680\t'.repeat(40)}.`;
+    const text = `from transformers import AutoModel\n${line}\nAutoModel.from_pretrained(model)\n`;
+    expect(keptStatements(text)).toBeDefined();
   });
 });
