@@ -7,6 +7,7 @@ import { choosingVariables, variablesOf } from '../../src/deps/parsers/python/en
 import { asToolIndex, keyValue } from '../../src/deps/parsers/python/config-indexes.js';
 import { withoutExtras } from '../../src/deps/parsers/python/requirements.js';
 import { withoutComment } from '../../src/deps/parsers/python/requirements-lines.js';
+import { unlocked } from '../../src/app/review/workflow-installs.js';
 import { isGitHubShorthand } from '../../src/deps/source.js';
 import { expandYarnEnv } from '../../src/deps/yarnrc.js';
 import { isTorchScriptCode } from '../../src/inspect/content/content.js';
@@ -141,6 +142,38 @@ describe('one-pass string surgery holds to the expression it replaces', () => {
         return s.replace(new RegExp(`(^|[${ws}]+)#.*$`), '').replace(new RegExp(`^[${ws}]+|[${ws}]+$`, 'g'), '');
       },
       `pkg${' '.repeat(200_000)}x`,
+    ],
+    [
+      'workflow install without its lockfile',
+      [
+        'pnpm',
+        'yarn',
+        ' ',
+        'install',
+        'i',
+        '--no-frozen-lockfile',
+        '--no-immutable',
+        'x',
+        'npm',
+        '-g',
+        'bun',
+        '--frozen-lockfile',
+      ],
+      unlocked,
+      (cmd) =>
+        [
+          { re: /\bnpm\s+(install|i|isntall|add|update|up)\b/, unless: /\s(-g|--global|--package-lock-only)\b/ },
+          { re: /\bpnpm\s+(install|i)\b.*--no-frozen-lockfile/ },
+          { re: /\byarn(\s+install)?\b.*--(no-immutable|no-frozen-lockfile)/ },
+          { re: /\bbun\s+(install|i)\b/, unless: /--frozen-lockfile|--production\b.*--frozen-lockfile/ },
+          { re: /\buv\s+sync\b/, unless: /--(locked|frozen)\b/ },
+          {
+            re: /\b(pip3?|-m\s+pip|uv\s+pip)\s+install\b/,
+            unless:
+              /\s(-r|--requirement|-c|--constraint)[\s=]|--require-hashes|--upgrade\s+(pip|setuptools|wheel)(\s|$)|-U\s+(pip|setuptools|wheel)(\s|$)/,
+          },
+        ].some((u: { re: RegExp; unless?: RegExp }) => u.re.test(cmd) && !(u.unless?.test(cmd) ?? false)),
+      hostile('pnpm i ', 'x'),
     ],
     [
       'isGitHubShorthand',

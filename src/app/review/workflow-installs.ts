@@ -14,11 +14,16 @@ import { tailIndexOf } from '../../core/linear-text.js';
  * runs are compared as text (comments dropped); one finding per workflow with both sides.
  */
 const PIP = /\b(pip3?|-m\s+pip|uv\s+pip)\s+install\b/;
-const UNLOCKED: readonly { readonly re: RegExp; readonly unless?: RegExp }[] = [
+/**
+ * An install command that does not keep to the lockfile: `re` matches, and when `then` is given one of its flags
+ * follows `re`'s first match (`re` then `.*flag`, without an expression that ran to the end of the line from every
+ * occurrence of `re`), unless `unless` matches.
+ */
+const UNLOCKED: readonly { readonly re: RegExp; readonly then?: readonly string[]; readonly unless?: RegExp }[] = [
   // A global tool install (`npm i -g x`) does not read the project's lockfile at all.
   { re: /\bnpm\s+(install|i|isntall|add|update|up)\b/, unless: /\s(-g|--global|--package-lock-only)\b/ },
-  { re: /\bpnpm\s+(install|i)\b.*--no-frozen-lockfile/ },
-  { re: /\byarn(\s+install)?\b.*--(no-immutable|no-frozen-lockfile)/ },
+  { re: /\bpnpm\s+(install|i)\b/, then: ['--no-frozen-lockfile'] },
+  { re: /\byarn\b/, then: ['--no-immutable', '--no-frozen-lockfile'] },
   { re: /\bbun\s+(install|i)\b/, unless: /--frozen-lockfile/ },
   { re: /\buv\s+sync\b/, unless: /--(locked|frozen)\b/ },
   // pip resolves whatever it is named afresh unless it installs a requirements file or pins with hashes; upgrading
@@ -43,8 +48,15 @@ function installs(text: string | undefined): string[] {
   return out;
 }
 
-function unlocked(cmd: string): boolean {
-  return UNLOCKED.some((u) => u.re.test(cmd) && !(u.unless?.test(cmd) ?? false));
+export function unlocked(cmd: string): boolean {
+  return UNLOCKED.some((u) => {
+    const m = u.re.exec(cmd);
+    if (!m) return false;
+    // A command line has no line break (white space is normalised), so `.*` reached its end.
+    const end = m.index + m[0].length;
+    if (u.then && !u.then.some((flag) => cmd.includes(flag, end))) return false;
+    return !(u.unless?.test(cmd) ?? false);
+  });
 }
 
 /** Workflows and Dockerfiles: both run install commands on every build. */
