@@ -6,7 +6,13 @@
  */
 
 /** What `.` does not match (and `$` without the `m` flag sees only the end). */
-const isLineTerminator = (c: number) => c === 10 || c === 13 || c === 0x2028 || c === 0x2029;
+export const isLineTerminator = (c: number) => c === 10 || c === 13 || c === 0x2028 || c === 0x2029;
+
+/** Whether `s` holds a line terminator (`.` would stop at it). */
+export function hasLineTerminator(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (isLineTerminator(s.charCodeAt(i))) return true;
+  return false;
+}
 
 /** The first offset `.*$` can reach the end from: just after the last line terminator. */
 function lastLineStart(s: string): number {

@@ -1,4 +1,5 @@
 import type { PackageNode } from '../core/records.js';
+import { hasLineTerminator } from '../core/linear-text.js';
 
 export type Source = PackageNode['source'];
 
@@ -151,5 +152,5 @@ export function isGitHubShorthand(spec: string): boolean {
   const stop = rest.search(/[/\s]/);
   if (stop < 0) return rest.length > 0;
   const hash = rest.indexOf('#', 1);
-  return hash > 0 && hash < stop && !/[\n\r\u2028\u2029]/.test(rest.slice(hash));
+  return hash > 0 && hash < stop && !hasLineTerminator(rest.slice(hash));
 }

@@ -2,6 +2,7 @@ import { posix } from 'node:path';
 import { looksLikeRepoId } from './ids.js';
 import { tokens, type ShellLine, type Token, type Where } from './shell-words.js';
 import type { FileReferences } from './types.js';
+import { hasLineTerminator } from '../core/linear-text.js';
 
 /**
  * Models that local runtimes pull by name, read from shell lines (scripts, Dockerfile `RUN`, workflow `run:`) and
@@ -124,7 +125,7 @@ export function readModelfileFrom(line: ShellLine): void {
   // `/^(\s*from\s+)(\S.*?)\s*$/i` by hand: its lazy value and the white space after it split a long tail every way.
   const lead = /^\s*from\s+/i.exec(command)?.[0];
   const value = lead === undefined ? '' : command.slice(lead.length).trimEnd();
-  if (lead === undefined || value === '' || /[\n\r\u2028\u2029]/.test(value)) return;
+  if (lead === undefined || value === '' || hasLineTerminator(value)) return;
   const [name] = tokens(value, lead.length);
   if (!name) return;
   const dir = posix.dirname(path);

@@ -14,7 +14,6 @@ import { isTorchScriptCode } from '../../src/inspect/content/content.js';
 import { braceGroups, hasCharFormat } from '../../src/inspect/formats/chat-template-ast.js';
 import { hasEnvFallback } from '../../src/refs/javascript-fast.js';
 import { mentionsShellDownload } from '../../src/refs/prefilter.js';
-import { hideUserinfo } from '../../src/registry/redact.js';
 import { stripLinks } from '../../src/report/sarif.js';
 
 /**
@@ -231,9 +230,9 @@ describe('one-pass string surgery holds to the expression it replaces', () => {
       hostile('process.env|', ';process.env||'),
     ],
     [
-      'hideUserinfo',
+      'redactUserinfo, empty userinfo too (the registry redactor)',
       ['://', 'a', 'b', '1', '+', '.', '@', '/', ' ', '-', 'x'],
-      hideUserinfo,
+      (s) => redactUserinfo(s, { emptyToo: true }),
       (s) => s.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@]*@/gi, '$1***@'),
       hostile('A+', '\0A://@'),
     ],

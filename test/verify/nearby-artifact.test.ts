@@ -8,7 +8,10 @@ import type { ScanResult } from '../../src/core/result.js';
 import { EMPTY_REGISTRY } from '../../src/core/trusted-registry.js';
 import { DEFAULT_POLICY } from '../../src/trust/policy/default.js';
 import { signaturesStage } from '../../src/verify/stage.js';
-import { MAX_CANDIDATES, signedDigests } from '../../src/verify/stage/nearby-artifact.js';
+import { MAX_CANDIDATES, bundleClaim } from '../../src/verify/stage/nearby-artifact.js';
+import { tryParseBundle } from '../../src/verify/bundle/parse.js';
+
+const signedDigests = (bundle: Buffer) => bundleClaim(tryParseBundle(bundle)).digests;
 import { corpusPath } from '../helpers/corpus.js';
 import { scanWith } from '../helpers/scan.js';
 import { BEACON, blockNetwork } from './helpers.js';
@@ -44,7 +47,7 @@ function tree(files: Record<string, string | Buffer>): string {
   return dir;
 }
 
-describe('signedDigests', () => {
+describe('bundleClaim: the digests a bundle signs', () => {
   it("reads a message signature's digest and an in-toto statement's subjects", () => {
     const sha256 = createHash('sha256').update(A_TXT).digest('hex');
     expect([...signedDigests(readFileSync(bundleOf('happy-path-v0.3')))]).toEqual([`sha256:${sha256}`]);

@@ -8,7 +8,7 @@ import type {
   ResolvedFinding,
 } from '../../core/finding.js';
 import type { PackageNode } from '../../core/records.js';
-import { redactUserinfo } from './redact-userinfo.js';
+import { isRegExpSpace, redactUserinfo } from './redact-userinfo.js';
 
 /** "root > a > b": how the build reaches a package, for messages. */
 export function via(node: PackageNode): string {
@@ -164,8 +164,8 @@ export function redactUrls(text: string): string {
 
 /** Names of query parameters whose values are secrets, any case. */
 const SECRET_NAMES = ['token', 'auth', 'key', 'secret', 'password', 'sig'];
-const isParameterStop = (c: string) => c === '=' || c === '&' || c === '#' || /\s/.test(c);
-const isValueStop = (c: string) => c === '&' || c === '#' || /\s/.test(c);
+const isValueStop = (c: number) => c === 0x26 || c === 0x23 || isRegExpSpace(c); // & # \s
+const isParameterStop = (c: number) => c === 0x3d || isValueStop(c); // = & # \s
 
 /**
  * `text.replace(/([?&][^=&#\s]*(?:token|auth|…)[^=&#\s]*=)[^&#\s]+/gi, '$1***')` in one pass: that expression
@@ -183,7 +183,7 @@ function redactSecretParameters(text: string): string {
       continue;
     }
     let stop = i + 1;
-    while (stop < text.length && !isParameterStop(text[stop]!)) stop++;
+    while (stop < text.length && !isParameterStop(text.charCodeAt(stop))) stop++;
     const name = text.slice(i + 1, stop).toLowerCase();
     if (text[stop] !== '=' || !SECRET_NAMES.some((n) => name.includes(n))) {
       // A `&` at the stop may open the next parameter; anything else cannot.
@@ -191,7 +191,7 @@ function redactSecretParameters(text: string): string {
       continue;
     }
     let end = stop + 1;
-    while (end < text.length && !isValueStop(text[end]!)) end++;
+    while (end < text.length && !isValueStop(text.charCodeAt(end))) end++;
     if (end === stop + 1) {
       i = end;
       continue;

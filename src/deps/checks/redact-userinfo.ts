@@ -1,4 +1,4 @@
-import { isAsciiWordChar } from '../../core/ascii.js';
+import { isAsciiLetter as isLetter, isAsciiWordChar, isSchemeChar } from '../../core/ascii.js';
 
 /**
  * `scheme://user:secret@host` → `scheme://***@host`, for every URL in `text`: exactly what
@@ -6,9 +6,10 @@ import { isAsciiWordChar } from '../../core/ascii.js';
  * expression has no literal to anchor on before the `://`, so V8 tries it at every character; a 300k-finding scan
  * redacted each finding's message and evidence three times (fingerprint, JSON, SARIF) and spent about a second of
  * its ten in it (issue 18). Here each `://` is found by string search and only its neighbours are looked at. The
- * test holds the two equal on generated text (test/deps/redact-userinfo.test.ts).
+ * test holds the two equal on generated text (test/deps/redact-userinfo.test.ts). With `emptyToo`, an empty userinfo
+ * (`scheme://@host`) is replaced too: `[^/\s@]*@`, the registry redactor's expression (src/registry/redact.ts).
  */
-export function redactUserinfo(text: string): string {
+export function redactUserinfo(text: string, { emptyToo = false } = {}): string {
   let at = text.indexOf('://');
   if (at === -1) return text;
   let out = '';
@@ -21,7 +22,7 @@ export function redactUserinfo(text: string): string {
       if (c === SLASH || c === AT || isRegExpSpace(c)) break;
       end++;
     }
-    if (end > userinfo && text.charCodeAt(end) === AT && schemeEndsAt(text, at)) {
+    if ((emptyToo || end > userinfo) && text.charCodeAt(end) === AT && schemeEndsAt(text, at)) {
       out += `${text.slice(copied, userinfo)}***@`;
       copied = end + 1;
       at = text.indexOf('://', copied);
@@ -49,12 +50,8 @@ function schemeEndsAt(text: string, at: number): boolean {
   return false;
 }
 
-const isLetter = (c: number): boolean => (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a);
-const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
-const isSchemeChar = (c: number): boolean => isLetter(c) || isDigit(c) || c === 0x2b || c === 0x2e || c === 0x2d;
-
 /** `\s` in a JavaScript regular expression: WhiteSpace and LineTerminator (ECMA-262 CharacterClassEscape). */
-function isRegExpSpace(c: number): boolean {
+export function isRegExpSpace(c: number): boolean {
   if (c <= 0x20) return c === 0x20 || (c >= 0x09 && c <= 0x0d);
   if (c < 0xa0) return false;
   return (

@@ -171,3 +171,13 @@ function readMaterial(vm: Json): BundleMaterial {
   }
   throw new BundleParseError('verificationMaterial has no certificate, certificate chain or public key');
 }
+
+/** `parseBundle`, with why it does not parse as the answer instead of a throw (a caller that asks it several things). */
+export function tryParseBundle(input: string | Buffer): ParsedBundle | BundleParseError {
+  try {
+    return parseBundle(input);
+  } catch (err) {
+    if (err instanceof BundleParseError) return err;
+    throw err;
+  }
+}

@@ -2,8 +2,9 @@ import { readFile } from 'node:fs/promises';
 import type { ScanContext } from '../../core/context.js';
 import type { DiscoveredFile } from '../../core/files.js';
 import type { StageInput } from '../../core/stage.js';
-import { bundleReadFailure, verifyArtifactBundle } from '../artifact.js';
-import { BundleParseError, MAX_BUNDLE_BYTES, parseBundle } from '../bundle/parse.js';
+import { bundleReadFailure } from '../artifact.js';
+import { BundleParseError, MAX_BUNDLE_BYTES, tryParseBundle, type ParsedBundle } from '../bundle/parse.js';
+import { verifyParsedBundle } from '../check/verify-bundle.js';
 import { describeSigner } from '../check/types.js';
 import { isProvenanceBundle } from '../provenance/kind.js';
 import { readBareEnvelope } from '../provenance/envelope.js';
@@ -60,9 +61,12 @@ async function checkOne(
   // Found by the digest the bundle signs, not by its name (nearby-artifact.ts): it vouches for the bytes, not for
   // the file's place, so it counts as no file's signature for the policy's `signatures.require`.
   let byDigest = false;
-  // Read at most once: for the digest it signs when its name points at nothing, then to verify it.
+  // Read and parsed at most once: for the digest it signs when its name points at nothing, to verify it, and to tell
+  // build provenance (the provenance stage's) from a signature.
   let bundleBytes: Promise<Buffer> | undefined;
   const readBundle = () => (bundleBytes ??= readFile(bundle.abs));
+  let parsed: Promise<ParsedBundle | BundleParseError> | undefined;
+  const parseBundleOnce = () => (parsed ??= readBundle().then(tryParseBundle));
   const unverifiable = (message: string) => {
     out.findings.push({
       ruleId: 'CPS007',
@@ -74,7 +78,7 @@ async function checkOne(
   };
   let claim: BundleClaim | undefined;
   if (!artifact && !skipped.has(target) && bundle.size <= MAX_BUNDLE_BYTES) {
-    claim = bundleClaim(await readBundle());
+    claim = bundleClaim(await parseBundleOnce());
     const found = await nearby.find(bundle.path, claim.digests);
     if (found) {
       artifact = found;
@@ -124,20 +128,24 @@ async function checkOne(
       ? allowedSigners(setup, [target], registry.signers)
       : allowedSigners(setup, [target, bundle.path]);
   const bytes = await readBundle();
+  const parsedBundle = await parseBundleOnce();
   const how = byDigest ? `, which names no file but signs this one's digest` : '';
-  const verdict = verifyArtifactBundle({
-    bundle: bytes,
-    artifact: await readFile(artifact.abs),
-    trust: setup.trust,
-    signers: allowed,
-    tlogThreshold: setup.tlogThreshold,
-    timestampThreshold: setup.timestampThreshold,
-  });
+  // verify/artifact.ts `verifyArtifactBundle`, over the bundle parsed once.
+  const verdict =
+    parsedBundle instanceof BundleParseError
+      ? bundleReadFailure(parsedBundle)
+      : verifyParsedBundle(parsedBundle, {
+          artifact: await readFile(artifact.abs),
+          trust: setup.trust,
+          signers: allowed,
+          tlogThreshold: setup.tlogThreshold,
+          timestampThreshold: setup.timestampThreshold,
+        });
   if (!verdict.ok) {
     // Build provenance next to a model is judged by the provenance stage (CPM021 changed file, CPM025 bad bundle):
     // one finding per cause. Only whom the policy allows to sign stays here, and every other file's bundle; the
     // bundle still counts as the file's signature.
-    if (verdict.code === 'untrusted-signer' || !models.has(target) || !provenanceOwns(bytes)) {
+    if (verdict.code === 'untrusted-signer' || !models.has(target) || !provenanceOwns(parsedBundle, bytes)) {
       out.findings.push(verdictFinding(verdict, 'Sigstore bundle', bundle.path, target, allowed));
       out.verifications.push(record(target, statusOf(verdict.code), `${bundle.path}${how}: ${verdict.reason}`));
     }
@@ -156,13 +164,9 @@ async function checkOne(
     out.coverage.set(target, { signature: bundle.path, ok: true, signerName: verdict.signerName, signerSeen: seen });
 }
 
-function provenanceOwns(bytes: Buffer): boolean {
-  try {
-    return isProvenanceBundle(parseBundle(bytes));
-  } catch (err) {
-    // Unreadable as a bundle: not provenance, the verdict already says why; except a bare DSSE envelope, which the
-    // provenance stage reports as provenance in a format not verified (CPM026).
-    if (err instanceof BundleParseError) return readBareEnvelope(bytes.toString('utf8')) !== undefined;
-    throw err;
-  }
+function provenanceOwns(parsed: ParsedBundle | BundleParseError, bytes: Buffer): boolean {
+  // Unreadable as a bundle: not provenance, the verdict already says why; except a bare DSSE envelope, which the
+  // provenance stage reports as provenance in a format not verified (CPM026).
+  if (parsed instanceof BundleParseError) return readBareEnvelope(bytes.toString('utf8')) !== undefined;
+  return isProvenanceBundle(parsed);
 }

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { ScanDigests } from '../../core/digests.js';
 import type { DiscoveredFile } from '../../core/files.js';
 import type { DigestAlgorithm } from '../../hash/algorithms.js';
-import { BundleParseError, parseBundle } from '../bundle/parse.js';
+import { BundleParseError, type ParsedBundle } from '../bundle/parse.js';
 import { StatementError, parseStatement } from '../bundle/intoto.js';
 
 /**
@@ -39,14 +39,9 @@ export type BundleClaim =
   | { readonly digests: ReadonlySet<string>; readonly unreadable?: undefined }
   | { readonly digests: ReadonlySet<string>; readonly unreadable: BundleParseError };
 
-export function bundleClaim(bundle: Buffer): BundleClaim {
-  let content;
-  try {
-    content = parseBundle(bundle).content;
-  } catch (err) {
-    if (err instanceof BundleParseError) return { digests: new Set(), unreadable: err };
-    throw err;
-  }
+export function bundleClaim(bundle: ParsedBundle | BundleParseError): BundleClaim {
+  if (bundle instanceof BundleParseError) return { digests: new Set(), unreadable: bundle };
+  const { content } = bundle;
   if (content.kind === 'message') {
     const algorithm = MESSAGE_ALGORITHMS[content.algorithm];
     return { digests: new Set(algorithm ? [`${algorithm}:${content.digest.toString('hex')}`] : []) };
@@ -67,11 +62,6 @@ export function bundleClaim(bundle: Buffer): BundleClaim {
   }
 }
 
-/** The digests a bundle signs (`bundleClaim`), none when it does not parse. */
-export function signedDigests(bundle: Buffer): ReadonlySet<string> {
-  return bundleClaim(bundle).digests;
-}
-
 export class NearbyArtifacts {
   /** Files by folder (POSIX, '' for the root), in path order; built on the first question. */
   private byFolder: Map<string, DiscoveredFile[]> | undefined;
@@ -86,7 +76,7 @@ export class NearbyArtifacts {
   ) {}
 
   /**
-   * The file nearest `bundlePath` with one of the digests `wanted` (`signedDigests`), the first in path order;
+   * The file nearest `bundlePath` with one of the digests `wanted` (`bundleClaim`), the first in path order;
    * undefined when none of the files the bounds let it hash has one (larger files are not hashed).
    */
   async find(bundlePath: string, wanted: ReadonlySet<string>): Promise<DiscoveredFile | undefined> {

@@ -1,6 +1,7 @@
 import { keyLine, readIndexConfig } from './pyproject-indexes.js';
 import { isTable, parseToml } from './toml.js';
 import { hostOf } from './checks/indexes.js';
+import { hasLineTerminator, isLineTerminator } from '../../../core/linear-text.js';
 
 /** An index, find-links location or TLS exemption a configuration file in the repository sets, at its line. */
 export interface ConfigSetting {
@@ -93,7 +94,7 @@ export function keyValue(raw: string): { key: string; value: string } | undefine
   const at = raw.search(/[=:]/);
   if (at < 1) return undefined;
   const value = raw.slice(at + 1).replace(/^\s+/, '');
-  if (/[\n\r\u2028\u2029]/.test(value)) return undefined;
+  if (hasLineTerminator(value)) return undefined;
   return { key: raw.slice(0, at), value };
 }
 
@@ -104,7 +105,7 @@ export function keyValue(raw: string): { key: string; value: string } | undefine
 const INDEX_TABLE = /\[\[\s*index\s*\]\]/y;
 
 export function asToolIndex(text: string): string {
-  const isLineStart = (i: number) => i === 0 || /[\n\r\u2028\u2029]/.test(text[i - 1]!);
+  const isLineStart = (i: number) => i === 0 || isLineTerminator(text.charCodeAt(i - 1));
   let out = '';
   let copied = 0;
   for (let at = text.indexOf('[['); at >= 0; at = text.indexOf('[[', at + 1)) {

@@ -1,3 +1,4 @@
+import { isAsciiLetter, isAsciiWordChar, isSchemeChar } from '../../../core/ascii.js';
 /**
  * Environment variables an installer substitutes into the text it reads, and which of them choose what is installed.
  *
@@ -9,7 +10,6 @@
 /** Which installer's variables: pip's `${NAME}` (`ENV_VAR_RE`), or `os.path.expandvars`'s `$name` and `${…}`. */
 export type VariableSyntax = 'pip' | 'expandvars';
 
-const isWordChar = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 const isPipNameChar = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || c === 95;
 
 /**
@@ -38,9 +38,9 @@ export function variablesOf(text: string, syntax: VariableSyntax): { index: numb
       if (!ok) continue;
       out.push({ index: i, name });
       i = close;
-    } else if (syntax === 'expandvars' && isWordChar(text.charCodeAt(i + 1))) {
+    } else if (syntax === 'expandvars' && isAsciiWordChar(text.charCodeAt(i + 1))) {
       let end = i + 1;
-      while (end < text.length && isWordChar(text.charCodeAt(end))) end++;
+      while (end < text.length && isAsciiWordChar(text.charCodeAt(end))) end++;
       out.push({ index: i, name: text.slice(i + 1, end) });
       i = end - 1;
     }
@@ -89,10 +89,6 @@ function knownRanges(text: string, syntax: VariableSyntax): Array<[number, numbe
   return out;
 }
 
-const isSchemeChar = (c: number) =>
-  (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 43 || c === 45 || c === 46;
-const isLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
-
 /**
  * The matches of `/[a-z][a-z0-9+.-]*:\/\/(\S*)/gi`, by hand from each `://` (that expression tried every letter of a
  * long run of them): where the part after `://` starts, and that part up to the next white space.
@@ -105,7 +101,7 @@ function urlsOf(text: string): { start: number; rest: string }[] {
     // The scheme: the run of scheme characters before `://`, from its first letter, not before the last match's end.
     let p = q;
     while (p > from && isSchemeChar(text.charCodeAt(p - 1))) p--;
-    while (p < q && !isLetter(text.charCodeAt(p))) p++;
+    while (p < q && !isAsciiLetter(text.charCodeAt(p))) p++;
     if (p === q) continue;
     const start = q + 3;
     const space = text.slice(start).search(/\s/);
