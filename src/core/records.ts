@@ -135,4 +135,10 @@ export interface ModelReference {
   readonly file?: string;
   /** The loader runs code from the model repository (`trust_remote_code=True`, `torch.hub.load`). */
   readonly runsRemoteCode: boolean;
+  /**
+   * The loader takes no revision for this download and always fetches the default branch (Keras `hf://`, keras_hub
+   * presets, open_clip `hf-hub:`, llama-cpp-python, ollama's `hf.co/…`, llama.cpp `-hf`): the only pin is to download
+   * the reviewed commit first and load that copy.
+   */
+  readonly takesNoRevision?: true;
 }

@@ -72,6 +72,8 @@ export interface LoaderShape {
    * `custom_pipeline=`, transformers `code_revision=`): each is judged as a reference of its own.
    */
   readonly extra?: readonly LoaderShape[];
+  /** The loader passes no revision on (records.ts `ModelReference.takesNoRevision`). */
+  readonly takesNoRevision?: true;
 }
 
 /**
@@ -459,5 +461,6 @@ function collectShape(
     ...revisionFrom,
     ...(file !== undefined ? { file } : {}),
     runsRemoteCode: shape.runsRemoteCode,
+    ...(shape.takesNoRevision ? { takesNoRevision: true as const } : {}),
   });
 }

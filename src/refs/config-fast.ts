@@ -1,4 +1,4 @@
-import { looksLikeRepoId, parseModelUrl, revisionKind } from './ids.js';
+import { looksLikeRepoId, ownRevisionKey, parseModelUrl, revisionKind } from './ids.js';
 import { MODEL_KEYS } from './prefilter.js';
 import { sourceExtension } from './sources.js';
 import { lineIndex } from './text.js';
@@ -123,9 +123,8 @@ export function findConfigReferencesFast(
  * `base_model_revision` says nothing of the tokenizer).
  */
 function revisionFor(key: string, scalars: ReadonlyMap<string, { value: string }>): string | undefined {
-  const stem = key.replace(/_(?:name_or_path|name|path|id)$/, '');
   return (
-    scalars.get(`${stem}_revision`)?.value ?? scalars.get('revision')?.value ?? scalars.get('model_revision')?.value
+    scalars.get(ownRevisionKey(key))?.value ?? scalars.get('revision')?.value ?? scalars.get('model_revision')?.value
   );
 }
 

@@ -89,3 +89,8 @@ function safeDecode(segment: string): string {
     return segment;
   }
 }
+
+/** A config's model key's own revision key: `base_model` → `base_model_revision`, `model_name_or_path` → `model_revision`. */
+export function ownRevisionKey(key: string): string {
+  return `${key.replace(/_(?:name_or_path|name|path|id)$/, '')}_revision`;
+}

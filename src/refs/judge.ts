@@ -1,8 +1,9 @@
 import type { Finding } from '../core/finding.js';
 import type { Policy } from '../core/policy.js';
 import type { TrustedRegistry } from '../core/trusted-registry.js';
-import { isPullRequestRef, looksLikeAbbreviatedCommit } from './ids.js';
+import { isPullRequestRef, looksLikeAbbreviatedCommit, ownRevisionKey } from './ids.js';
 import type { DynamicReference, ModelReference } from './types.js';
+import { languageOf } from './sources.js';
 
 /** calls.ts `withCodeDownloads`: the `via` of the pipeline code diffusers' `custom_pipeline=` runs. */
 const CUSTOM_PIPELINE = '(custom_pipeline)';
@@ -61,7 +62,7 @@ export function judgeReference(
     // says so in place of CPR001.
     out.push({
       ruleId: 'CPR012',
-      message: `${ref.via} loads ${name} at "${ref.revision}", a pull request's ref on the hub: whoever opened that pull request decides what it holds, not the repository's owners. Pin the reviewed, merged commit (revision="<40-hex>").`,
+      message: `${ref.via} loads ${name} at "${ref.revision}", a pull request's ref on the hub: whoever opened that pull request decides what it holds, not the repository's owners. ${pinAdvice(ref).replace('the reviewed commit', 'the reviewed, merged commit')}`,
       location: where,
       evidence,
     });
@@ -99,21 +100,53 @@ export function judgeReference(
 
 /** CPR001's message: why what loads can change, by how the revision is (not) given. */
 function unpinnedMessage(ref: ModelReference, name: string): string {
-  const pin = 'Pin the reviewed commit (revision="<40-hex>").';
+  const pin = pinAdvice(ref);
   // A plain URL has no revision to pin: what loads is whatever that server answers at run time.
   if (ref.hub === 'url')
     return `${ref.via} loads ${name}, a URL whose bytes nothing pins: whatever that server returns at run time. Ship the reviewed file with the app (and record its digest in the trusted registry), or load it from a hub at a reviewed commit.`;
+  // A loader that passes no revision on loads the default branch whatever the call says.
+  if (ref.takesNoRevision)
+    return `${ref.via} loads ${name} from its default branch: this loader takes no revision, so whatever that branch holds at run time loads. ${pin}`;
   // os.environ.get(X, default): the default is what loads when X is unset (None: the default branch).
   if (ref.revisionFrom !== undefined)
-    return `${ref.via} loads ${name} at the revision in environment variable ${ref.revisionFrom}, and when it is unset ${ref.revision === undefined ? 'with none: whatever the default branch holds' : `at "${ref.revision}", a name that can move`}. Pin the reviewed commit (revision="<40-hex>", or a 40-hex default: os.environ.get("${ref.revisionFrom}", "<40-hex>")).`;
+    return `${ref.via} loads ${name} at the revision in environment variable ${ref.revisionFrom}, and when it is unset ${ref.revision === undefined ? 'with none: whatever the default branch holds' : `at "${ref.revision}", a name that can move`}. ${pin} With the variable unset its default loads: make that a 40-hex commit too${languageOf(ref.path) === 'python' ? ` (os.environ.get("${ref.revisionFrom}", "<40-hex>"))` : ''}.`;
   if (ref.revision === undefined)
     return ref.revisionKind === 'ref'
       ? `${ref.via} loads ${name} at a revision this file does not decide (a value chosen at run time, or **kwargs it cannot read): nothing shows it is a commit. ${pin}`
       : `${ref.via} loads ${name} with no revision: whatever its default branch holds at run time. ${pin}`;
   // huggingface_hub's REGEX_COMMIT_HASH: anything but 40 lowercase hex goes to the hub as a ref name.
   if (looksLikeAbbreviatedCommit(ref.revision))
-    return `${ref.via} loads ${name} at "${ref.revision}", which is not a full commit: huggingface_hub sends anything but 40 lowercase hex digits to the hub as a ref name to resolve, and a short prefix can be matched by a new commit or a branch. Pin the full reviewed commit (revision="<40-hex>").`;
+    return `${ref.via} loads ${name} at "${ref.revision}", which is not a full commit: huggingface_hub sends anything but 40 lowercase hex digits to the hub as a ref name to resolve, and a short prefix can be matched by a new commit or a branch. ${pin.replace('the reviewed commit', 'the full reviewed commit')}`;
   return `${ref.via} loads ${name} at "${ref.revision}", a name that can move. ${pin}`;
+}
+
+/**
+ * How to pin what `ref` loads, in the form its loader takes: each library reads the commit from its own place (a
+ * keyword, the name, the URL, a flag), and a loader that takes none is pinned only by downloading the commit first.
+ */
+export function pinAdvice(ref: ModelReference): string {
+  const repo = ref.repoId ?? '<org>/<name>';
+  const language = languageOf(ref.path);
+  // torch/hub.py `_parse_repo_info`: `owner/repo[:ref]`, the ref checked out from GitHub.
+  if (ref.hub === 'github') return `Pin the reviewed commit in the repository string ("${repo}:<40-hex>").`;
+  if (ref.takesNoRevision)
+    return `Download the reviewed commit first (huggingface_hub.snapshot_download("${repo}", revision="<40-hex>"), or hf download ${repo} --revision <40-hex>) and load that local copy.`;
+  // git clone --branch takes a branch or a tag, never a commit.
+  if (ref.via === 'git clone') return 'Check out the reviewed commit after cloning (git checkout <40-hex>).';
+  // timm _hub.py `hf_split`: `hf-hub:<org>/<name>@<revision>`.
+  if (ref.via === 'timm.create_model') return `Pin the reviewed commit in the name ("hf-hub:${repo}@<40-hex>").`;
+  // A hub URL fetched as written (onnxruntime, tfjs, torch.hub's load_state_dict_from_url): the commit is a segment.
+  if (ref.url !== undefined && ref.hub === 'huggingface')
+    return `Pin the reviewed commit in the URL (https://huggingface.co/${repo}/resolve/<40-hex>/${ref.file ?? '<file>'}).`;
+  if (language === 'javascript') return 'Pin the reviewed commit ({ revision: "<40-hex>" } in the options).';
+  if (language === 'shell') return 'Pin the reviewed commit (--revision <40-hex>).';
+  if (language === 'config') {
+    // PEFT's adapter_config.json: PeftConfig `revision`; other configs: the keys config-fast.ts `revisionFor` reads.
+    if (ref.path === 'adapter_config.json' || ref.path.endsWith('/adapter_config.json'))
+      return 'Pin the reviewed commit ("revision": "<40-hex>" in adapter_config.json).';
+    return `Pin the reviewed commit beside it (${ownRevisionKey(ref.via)}: <40-hex>).`;
+  }
+  return 'Pin the reviewed commit (revision="<40-hex>").';
 }
 
 export function dynamicFinding(d: DynamicReference): Finding {

@@ -154,7 +154,13 @@ export function pythonLibraryShape(f: CallFacts): LoaderShape | undefined {
   // llama-cpp-python `Llama.from_pretrained(repo_id, filename, …)`: calls hf_hub_download without a revision (any
   // `revision=` goes on to `Llama(**kwargs)`), so it always loads the default branch.
   if (name === 'from_pretrained' && inModule(f.resolved, ['llama_cpp']))
-    return { via: f.written, name: kw('repo_id') ?? pos(0), file: kw('filename') ?? pos(1), runsRemoteCode: false };
+    return {
+      via: f.written,
+      name: kw('repo_id') ?? pos(0),
+      file: kw('filename') ?? pos(1),
+      runsRemoteCode: false,
+      takesNoRevision: true,
+    };
   // vLLM `LLM(model, tokenizer, …, trust_remote_code, …, revision)` (vllm/entrypoints/llm.py): the engine downloads
   // `model` from the hub at `revision` (vllm/transformers_utils/config.py get_config → transformers' cached_file).
   if ((name === 'LLM' || name === 'AsyncEngineArgs' || name === 'EngineArgs') && inModule(f.resolved, ['vllm']))
@@ -226,7 +232,9 @@ export function pythonLibraryShape(f: CallFacts): LoaderShape | undefined {
   ) {
     const v = (kw('model_name') ?? pos(0))?.value;
     const via = `open_clip.${name}`;
-    if (v?.startsWith('hf-hub:')) return { via, name: literal(v.slice('hf-hub:'.length)), runsRemoteCode: false };
+    // factory.py: `download_pretrained_from_hf(model_id, …)` with no revision: the default branch.
+    if (v?.startsWith('hf-hub:'))
+      return { via, name: literal(v.slice('hf-hub:'.length)), runsRemoteCode: false, takesNoRevision: true };
     // factory.py: `pretrained=<tag>` is looked up in pretrained.py's table (a hub repo at its default branch, or a
     // URL) — not embedded here — or is a local file; without it the weights start random and nothing loads.
     const tag = kw('pretrained') ?? (name === 'create_model_from_pretrained' ? undefined : pos(1));
@@ -238,7 +246,7 @@ export function pythonLibraryShape(f: CallFacts): LoaderShape | undefined {
   if (name === 'from_preset' && inModule(f.resolved, ['keras_hub', 'keras_nlp'])) {
     const v = (kw('preset') ?? pos(0))?.value;
     if (v === undefined || !v.startsWith('hf://')) return undefined;
-    return { via: f.written, name: literal(v.slice('hf://'.length)), runsRemoteCode: false };
+    return { via: f.written, name: literal(v.slice('hf://'.length)), runsRemoteCode: false, takesNoRevision: true };
   }
   // mlx-lm `load(path_or_hf_repo, tokenizer_config, model_config, adapter_path, lazy, …, revision)` (mlx_lm/utils.py):
   // `get_model_path` takes a path that exists as a local folder, anything else is `snapshot_download(repo_id,
@@ -251,7 +259,7 @@ export function pythonLibraryShape(f: CallFacts): LoaderShape | undefined {
   if (name === 'load_model' && KERAS_LOAD_MODEL.test(f.resolved)) {
     const v = (kw('filepath') ?? pos(0))?.value;
     if (v === undefined || !v.startsWith('hf://')) return undefined;
-    return { via: f.written, name: literal(v.slice('hf://'.length)), runsRemoteCode: false };
+    return { via: f.written, name: literal(v.slice('hf://'.length)), runsRemoteCode: false, takesNoRevision: true };
   }
   // datasets `load_dataset(path, …, trust_remote_code=True)` (datasets/load.py, before 4.0): runs the dataset
   // repository's loading script. A dataset is not a model reference; the code it runs is reported.

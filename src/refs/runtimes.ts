@@ -90,6 +90,7 @@ export function reportOllamaName(
         repoId: hf[1]!,
         revisionKind: 'none',
         runsRemoteCode: false,
+        takesNoRevision: true,
       });
     return;
   }
@@ -189,6 +190,8 @@ export function readLlamaCpp(line: ShellLine): void {
         // `--hf-file` goes with the main model's repository.
         ...(k === 0 && file !== undefined ? { file } : {}),
         runsRemoteCode: false,
+        // common/arg.cpp `-hf <user>/<model>[:quant]`: the tag picks a quantization; files come from the default branch.
+        takesNoRevision: true,
       });
     });
   }

@@ -107,6 +107,7 @@ export function readLlamaEnv(line: ShellLine): void {
       revisionKind: 'none',
       ...(file !== undefined ? { file } : {}),
       runsRemoteCode: false,
+      takesNoRevision: true,
     });
   }
 }

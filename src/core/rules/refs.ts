@@ -9,7 +9,7 @@ export const REFS_RULES = defineRules([
     name: 'ModelRevisionNotPinned',
     short: 'Code loads a hub model without pinning it to a commit.',
     full: 'The code downloads a model by name at run time with no revision, or with a branch or tag name. Branches and tags on a model hub move: the next run can load different weights (or different code, with trust_remote_code) than the ones that were reviewed. A model loaded from a plain URL (onnxruntime-web, tfjs) has no revision at all: it is whatever that server answers.',
-    help: 'Pass the commit you reviewed: `from_pretrained("org/name", revision="<40-hex commit>")` (transformers.js: `{ revision: "<commit>" }`), and record it in the trusted registry. For a plain URL, ship the reviewed file with the app or load it from a hub URL with a commit in its path (`…/resolve/<40-hex>/model.onnx`). Make it an error with policy `rules: { CPR001: error }`.',
+    help: 'Pass the commit you reviewed, where the loader reads it (the finding says where): `from_pretrained("org/name", revision="<40-hex commit>")` (transformers.js: `{ revision: "<commit>" }`; torch.hub: `"owner/repo:<commit>"`; timm: `"hf-hub:org/name@<commit>"`; a config: `model_revision`), and record it in the trusted registry. A loader that takes no revision (Keras `hf://`, open_clip `hf-hub:`, llama-cpp-python, ollama, llama.cpp `-hf`) loads its default branch: download the reviewed commit first and load that copy. For a plain URL, ship the reviewed file with the app or load it from a hub URL with a commit in its path (`…/resolve/<40-hex>/model.onnx`). Make it an error with policy `rules: { CPR001: error }`.',
     level: 'warning',
     severity: '6.0',
     tags: [...TAGS],

@@ -1,0 +1,150 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_POLICY } from '../../src/trust/policy/default.js';
+import { searchText } from '../../src/refs/find.js';
+import { judgeReference } from '../../src/refs/judge.js';
+
+/**
+ * An unpinned reference's finding says how to pin it in the form its loader takes: a `revision=` keyword is no pin
+ * for torch.hub (the ref goes in the repository string), timm (in the name), a URL fetched as written (in its path),
+ * JavaScript (an options object), a config (a key beside it), a shell command (a flag) — and a loader that passes no
+ * revision on (Keras `hf://`, open_clip `hf-hub:`, llama-cpp-python, ollama, llama.cpp `-hf`) loads its default
+ * branch whatever the call says, so the only pin is a reviewed download. Each case: a file written for the test,
+ * the repo its first CPR001 names, and what that finding's advice must hold.
+ */
+const CASES: { name: string; path: string; text: string; repo: string; advice: string; noRevision?: true }[] = [
+  {
+    name: 'transformers keyword',
+    path: 'train.py',
+    text: 'from transformers import AutoModel\nm = AutoModel.from_pretrained("acme/base")\n',
+    repo: 'acme/base',
+    advice: 'Pin the reviewed commit (revision="<40-hex>").',
+  },
+  {
+    // torch/hub.py `_parse_repo_info`: `owner/repo[:ref]`; torch.hub.load has no revision keyword.
+    name: 'torch.hub repository string',
+    path: 'hub.py',
+    text: 'import torch\nm = torch.hub.load("acme/vision:v1", "net")\n',
+    repo: 'acme/vision',
+    advice: 'Pin the reviewed commit in the repository string ("acme/vision:<40-hex>").',
+  },
+  {
+    // timm _hub.py `hf_split`: the revision after the `@` of the name.
+    name: 'timm hf-hub name',
+    path: 'timm_model.py',
+    text: 'import timm\nm = timm.create_model("hf-hub:acme/vit", pretrained=True)\n',
+    repo: 'acme/vit',
+    advice: 'Pin the reviewed commit in the name ("hf-hub:acme/vit@<40-hex>").',
+  },
+  {
+    // torch.hub.load_state_dict_from_url fetches the URL as written: the branch in it is what moves.
+    name: 'hub URL fetched as written',
+    path: 'weights.py',
+    text: 'import torch\nsd = torch.hub.load_state_dict_from_url("https://huggingface.co/acme/w/resolve/main/w.pth")\n',
+    repo: 'acme/w',
+    advice: 'Pin the reviewed commit in the URL (https://huggingface.co/acme/w/resolve/<40-hex>/w.pth).',
+  },
+  {
+    // transformers.js `pipeline(task, model, { revision })`.
+    name: 'transformers.js options object',
+    path: 'app.js',
+    text: "import { pipeline } from '@huggingface/transformers';\nconst p = await pipeline('sentiment-analysis', 'acme/sst2');\n",
+    repo: 'acme/sst2',
+    advice: 'Pin the reviewed commit ({ revision: "<40-hex>" } in the options).',
+  },
+  {
+    // config-fast.ts `revisionFor`: `<stem>_revision` first (transformers' example scripts' `model_revision`).
+    name: 'training config key',
+    path: 'configs/train.yaml',
+    text: 'model_name_or_path: acme/llm\n',
+    repo: 'acme/llm',
+    advice: 'Pin the reviewed commit beside it (model_revision: <40-hex>).',
+  },
+  {
+    // peft PeftConfig `revision`: the base model's revision in the adapter's own config.
+    name: 'PEFT adapter config',
+    path: 'adapter/adapter_config.json',
+    text: '{"base_model_name_or_path": "acme/base", "peft_type": "LORA"}\n',
+    repo: 'acme/base',
+    advice: 'Pin the reviewed commit ("revision": "<40-hex>" in adapter_config.json).',
+  },
+  {
+    name: 'hub CLI flag',
+    path: 'Dockerfile',
+    text: 'FROM python:3.12\nRUN huggingface-cli download acme/served\n',
+    repo: 'acme/served',
+    advice: 'Pin the reviewed commit (--revision <40-hex>).',
+  },
+  {
+    // git clone --branch takes a branch or a tag, never a commit.
+    name: 'git clone',
+    path: 'Dockerfile',
+    text: 'FROM python:3.12\nRUN git clone https://huggingface.co/acme/cloned\n',
+    repo: 'acme/cloned',
+    advice: 'Check out the reviewed commit after cloning (git checkout <40-hex>).',
+  },
+  {
+    // keras/src/saving/saving_api.py: `hf://` is snapshot_download of the default branch; load_model takes no revision.
+    name: 'Keras hf:// takes no revision',
+    path: 'keras_app.py',
+    text: 'import keras\nm = keras.saving.load_model("hf://acme/classifier")\n',
+    repo: 'acme/classifier',
+    advice:
+      'Download the reviewed commit first (huggingface_hub.snapshot_download("acme/classifier", revision="<40-hex>")',
+    noRevision: true,
+  },
+  {
+    // open_clip factory.py: `download_pretrained_from_hf(model_id, …)` with no revision.
+    name: 'open_clip hf-hub takes no revision',
+    path: 'clip.py',
+    text: 'import open_clip\nm = open_clip.create_model("hf-hub:acme/clip")\n',
+    repo: 'acme/clip',
+    advice: 'this loader takes no revision',
+    noRevision: true,
+  },
+  {
+    // llama-cpp-python `Llama.from_pretrained`: hf_hub_download without a revision; `revision=` goes to Llama(**kwargs).
+    name: 'llama-cpp-python ignores revision=',
+    path: 'gguf.py',
+    text: 'from llama_cpp import Llama\nm = Llama.from_pretrained(repo_id="acme/chat-GGUF", filename="*q4.gguf", revision="v1")\n',
+    repo: 'acme/chat-GGUF',
+    advice: 'Download the reviewed commit first',
+    noRevision: true,
+  },
+  {
+    // llama.cpp `-hf <user>/<model>[:quant]`: the tag picks a quantization.
+    name: 'llama.cpp -hf',
+    path: 'Dockerfile',
+    text: 'FROM ghcr.io/ggml-org/llama.cpp:server\nCMD ["llama-server", "-hf", "acme/chat-GGUF:Q4_K_M"]\n',
+    repo: 'acme/chat-GGUF',
+    advice: 'this loader takes no revision',
+    noRevision: true,
+  },
+];
+
+describe('pin advice follows the loader', () => {
+  it.each(CASES)('$name', ({ path, text, repo, advice, noRevision }) => {
+    const got = searchText(path, text, () => false);
+    expect(got.kind).toBe('found');
+    const refs = got.kind === 'found' ? got.refs.references : [];
+    const ref = refs.find((r) => r.repoId === repo);
+    expect(ref, `a reference to ${repo}`).toBeDefined();
+    expect(ref!.takesNoRevision).toBe(noRevision);
+    const unpinned = judgeReference(ref!, new Map(), DEFAULT_POLICY).find((f) => f.ruleId === 'CPR001');
+    expect(unpinned?.message).toContain(advice);
+    // The keyword advice only where a keyword is what the loader reads.
+    if (!advice.includes('revision="<40-hex>")') && !noRevision)
+      expect(unpinned?.message).not.toContain('(revision="<40-hex>")');
+  });
+
+  it('an environment-read revision names the variable and, in Python, the default to give', () => {
+    const got = searchText(
+      'env.py',
+      'import os\nfrom transformers import AutoModel\nm = AutoModel.from_pretrained("acme/base", revision=os.environ.get("REV", "main"))\n',
+      () => false,
+    );
+    const ref = got.kind === 'found' ? got.refs.references[0] : undefined;
+    const msg = judgeReference(ref!, new Map(), DEFAULT_POLICY).find((f) => f.ruleId === 'CPR001')?.message;
+    expect(msg).toContain('environment variable REV');
+    expect(msg).toContain('os.environ.get("REV", "<40-hex>")');
+  });
+});
