@@ -128,9 +128,12 @@ export interface ModelReference {
   readonly url?: string;
   readonly revision?: string;
   readonly revisionKind: 'commit' | 'ref' | 'none';
-  /** The environment variable the revision is read from at run time (`revision` is then the file's default). */
+  /**
+   * The environment variable the revision is read from at run time (`revision` is then the file's default), or the
+   * command-line argument (`--revision`, `<name>` for a positional one) whose argparse default it is.
+   */
   readonly revisionFrom?: string;
-  /** The environment variable the model name is read from at run time (`repoId`/`url` is then the file's default). */
+  /** As `revisionFrom`, for the model name (`repoId`/`url` is then the file's default). */
   readonly nameFrom?: string;
   readonly file?: string;
   /** The loader runs code from the model repository (`trust_remote_code=True`, `torch.hub.load`). */

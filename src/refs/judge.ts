@@ -36,7 +36,7 @@ export function judgeReference(
   const out: Finding[] = [];
   const where = { path: ref.path, line: ref.line, column: ref.column };
   // A name read from the environment: what the file shows is its default.
-  const unset = ref.nameFrom !== undefined ? ` (the default when ${ref.nameFrom} is unset)` : '';
+  const unset = ref.nameFrom !== undefined ? ` (the default when ${ref.nameFrom} ${absent(ref.nameFrom)})` : '';
   const id = ref.repoId ?? ref.url ?? '?';
   const name = `${id}${unset}`;
   const shown = `${id}${ref.revision !== undefined ? `@${ref.revision}` : ''}${unset}`;
@@ -108,8 +108,20 @@ function unpinnedMessage(ref: ModelReference, name: string): string {
   if (ref.takesNoRevision)
     return `${ref.via} loads ${name} from its default branch: this loader takes no revision, so whatever that branch holds at run time loads. ${pin}`;
   // os.environ.get(X, default): the default is what loads when X is unset (None: the default branch).
-  if (ref.revisionFrom !== undefined)
-    return `${ref.via} loads ${name} at the revision in environment variable ${ref.revisionFrom}, and when it is unset ${ref.revision === undefined ? 'with none: whatever the default branch holds' : `at "${ref.revision}", a name that can move`}. ${pin} With the variable unset its default loads: make that a 40-hex commit too${languageOf(ref.path) === 'python' ? ` (os.environ.get("${ref.revisionFrom}", "<40-hex>"))` : ''}.`;
+  if (ref.revisionFrom !== undefined) {
+    const from = ref.revisionFrom;
+    const flag = isCommandLine(from);
+    const fallback =
+      ref.revision === undefined
+        ? 'with none: whatever the default branch holds'
+        : `at "${ref.revision}", a name that can move`;
+    const hint = flag
+      ? ' (default="<40-hex>" in its add_argument)'
+      : languageOf(ref.path) === 'python'
+        ? ` (os.environ.get("${from}", "<40-hex>"))`
+        : '';
+    return `${ref.via} loads ${name} at the revision ${flag ? 'given as' : 'in environment variable'} ${from}, and when it ${absent(from)} ${fallback}. ${pin} When ${flag ? 'it is not given' : 'the variable is unset'} its default loads: make that a 40-hex commit too${hint}.`;
+  }
   if (ref.revision === undefined)
     return ref.revisionKind === 'ref'
       ? `${ref.via} loads ${name} at a revision this file does not decide (a value chosen at run time, or **kwargs it cannot read): nothing shows it is a commit. ${pin}`
@@ -119,6 +131,13 @@ function unpinnedMessage(ref: ModelReference, name: string): string {
     return `${ref.via} loads ${name} at "${ref.revision}", which is not a full commit: huggingface_hub sends anything but 40 lowercase hex digits to the hub as a ref name to resolve, and a short prefix can be matched by a new commit or a branch. ${pin.replace('the reviewed commit', 'the full reviewed commit')}`;
   return `${ref.via} loads ${name} at "${ref.revision}", a name that can move. ${pin}`;
 }
+
+/**
+ * A command-line argument (python-argparse.ts: `--flag`, or `<name>` for a positional one) rather than an environment
+ * variable, where a name or revision is read at run time.
+ */
+const isCommandLine = (from: string) => from.startsWith('-') || from.startsWith('<');
+const absent = (from: string) => (isCommandLine(from) ? 'is not given' : 'is unset');
 
 /**
  * How to pin what `ref` loads, in the form its loader takes: each library reads the commit from its own place (a

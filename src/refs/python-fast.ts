@@ -24,6 +24,7 @@ import { nativeLineIndex } from './python-lines-native.js';
 import { EnvConstants, envRead, readPythonHubSettings, type EnvRead } from './python-env.js';
 import type { FileReferences } from './types.js';
 import { LOCAL_PATH_CALLS } from './python-loaders.js';
+import { COMMAND_LINE_METHOD, CommandLineDefaults } from './python-argparse.js';
 
 /**
  * Model references in Python without a parser, when every statement that matters (python-snippet.ts) has one of the
@@ -68,7 +69,9 @@ export function findPythonReferencesFast(
   const paths = new BuiltNames();
   const envs = new EnvConstants();
   const instances = new Constants();
-  const values = new Values(constants, dicts, built, imports, envs, paths);
+  // python-argparse.ts: filled after the names below are bound, as python.ts does.
+  const cli = new CommandLineDefaults();
+  const values = new Values(constants, dicts, built, imports, envs, paths, cli);
   // lezer's walk records each assignment when it meets it: a constant built from another sees its value so far.
   for (const a of reader.assignments) {
     constants.set(a.name, values.evaluate(a.value));
@@ -102,6 +105,15 @@ export function findPythonReferencesFast(
     for (const d of spreads) if (spreadKeywords(keywords, d)) splat = true;
     return { positional, keywords, splat };
   };
+  for (const a of reader.assignments)
+    if (once.has(a.name) && a.value.k === 'call')
+      cli.bind(a.name, calledName(a.value, imports), calleeName(a.value.callee));
+  for (const call of reader.calls) {
+    const written = calleeName(call.callee);
+    if (written === undefined || !COMMAND_LINE_METHOD.test(written)) continue;
+    const f = argFacts(call.args);
+    cli.call(written, f.positional, f.keywords, f.splat);
+  }
   // python.ts: a name bound once to `functools.partial(loader, …)` calls the loader with the bound arguments.
   const partials = new Map<string, PartialBinding>();
   for (const a of reader.assignments) {
@@ -161,6 +173,7 @@ class Values {
     private readonly imports: ReadonlyMap<string, string>,
     private readonly envs: EnvConstants,
     private readonly paths: BuiltNames,
+    private readonly cli: CommandLineDefaults,
   ) {}
 
   /** python.ts `isPathCall`: a call that builds a path, or a name only ever bound to one. */
@@ -178,6 +191,8 @@ class Values {
   /** python.ts `envOf`: `os.environ.get("X", "main")`, or a name only ever assigned that. */
   env(n: Node): EnvRead | undefined {
     if (n.k === 'name') return this.envs.get(n.name);
+    // python.ts `envOf`: `args.model_name` on a namespace argparse returns.
+    if (n.k === 'attribute') return n.object.k === 'name' ? this.cli.read(n.object.name, n.property) : undefined;
     if (n.k !== 'call') return undefined;
     const written = calleeName(n.callee);
     if (written === undefined) return undefined;

@@ -11,6 +11,8 @@ import { PYTHON_LOADER_WORDS } from './calls.js';
  *   an import of such a module binds (`from transformers import pipeline as make`);
  * - every statement that may assign a name those statements read, and so on until no new name turns up (constants
  *   and the constants they are built from).
+ * - every `add_argument` / `set_defaults` call: argparse's defaults are what `args.<dest>` holds when the command line
+ *   does not give it (python-argparse.ts).
  * Each is the finder's input exactly as in the whole file, so it finds the same references; a statement that does
  * not parse on its own here sends the caller back to the whole file.
  */
@@ -38,6 +40,8 @@ const ALIAS = new RegExp(`^${WS}*(${ID})${WS}*=${WS}*(${ID}(?:${WS}*\\.${WS}*${I
  */
 const BOUND_PARTIAL = new RegExp(`^${WS}*(${ID})${WS}*=${WS}*(${ID}(?:${WS}*\\.${WS}*${ID})*)${WS}*\\(`);
 const IMPORT = new RegExp(`${NOT_ID_BEFORE}import${NOT_ID_AFTER}`, 'g');
+/** The argparse calls python-argparse.ts reads (a statement that names one is kept). */
+const COMMAND_LINE = new RegExp(`${NOT_ID_BEFORE}(?:add_argument|set_defaults)${NOT_ID_AFTER}`, 'g');
 /** Keywords in an import statement: never a bound name. */
 const IMPORT_KEYWORDS = new Set(['from', 'import', 'as']);
 /** Rounds of the alias search by passes over the text (`keptStatements`). */
@@ -127,6 +131,8 @@ export function keptStatements(text: string): LogicalLine[] | undefined {
     });
     fresh = found;
   }
+  // python-argparse.ts: the arguments a parser adds give `args.<dest>` its default.
+  if (text.includes('add_argument') || text.includes('set_defaults')) lineHits(COMMAND_LINE, text, table, take);
   keepAssigners(work, words, assigners, take);
   return keptLines(table, marked);
 }

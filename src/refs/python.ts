@@ -37,6 +37,7 @@ import { unquote } from './python-literals.js';
 import { findPythonReferencesFast } from './python-fast.js';
 import { LOCAL_PATH_CALLS } from './python-loaders.js';
 import { EnvConstants, envRead, readPythonHubSettings, type EnvRead } from './python-env.js';
+import { COMMAND_LINE_METHOD, CommandLineDefaults } from './python-argparse.js';
 
 type Position = (offset: number) => { line: number; column: number };
 
@@ -111,6 +112,8 @@ function referencesInTree(
   const paths = new BuiltNames();
   const envs = new EnvConstants();
   const instances = new Constants();
+  // python-argparse.ts: filled after the names above are bound, as python-fast.ts does.
+  const cli = new CommandLineDefaults();
   let broken = false;
   walkTree(tree, {
     AssignStatement: recordConstant,
@@ -150,6 +153,11 @@ function referencesInTree(
   /** python-env.ts: `os.environ.get("X", "main")`, or a name only ever assigned that. */
   function envOf(n: SyntaxNode): EnvRead | undefined {
     if (n.name === 'VariableName') return envs.get(src(n));
+    if (n.name === 'MemberExpression') {
+      // `args.model_name` on a namespace argparse returns: the flag and its default.
+      const [obj, , prop] = childrenOf(n);
+      return obj?.name === 'VariableName' && prop?.name === 'PropertyName' ? cli.read(src(obj), src(prop)) : undefined;
+    }
     if (n.name !== 'CallExpression') return undefined;
     const [callee, args] = childrenOf(n);
     const dotted = callee && calleeName(callee);
@@ -326,6 +334,12 @@ function referencesInTree(
     return { written: dotted, resolved, positional, keywords, splat, line, column, lang: 'python' };
   };
 
+  /** A call's callee as written ('' for none). */
+  function calleeOf(call: SyntaxNode): string {
+    const callee = childrenOf(call)[0];
+    return (callee && calleeName(callee)) ?? '';
+  }
+
   function calleeName(n: SyntaxNode): string | undefined {
     if (n.name === 'VariableName') return src(n);
     if (n.name !== 'MemberExpression') return undefined;
@@ -333,6 +347,16 @@ function referencesInTree(
     if (!obj || !prop || prop.name !== 'PropertyName') return undefined;
     const left = obj.name === 'CallExpression' ? '()' : calleeName(obj);
     return left === undefined ? undefined : `${left}.${src(prop)}`;
+  }
+
+  for (const [name, value] of assigned)
+    if (once.has(name) && !name.includes('.') && value.name === 'CallExpression') {
+      const callee = childrenOf(value)[0];
+      cli.bind(name, calledName(value), callee && calleeName(callee));
+    }
+  for (const call of calls) {
+    const f = COMMAND_LINE_METHOD.test(calleeOf(call)) ? facts(call) : undefined;
+    if (f) cli.call(f.written, f.positional, f.keywords, f.splat);
   }
 
   // `loader = functools.partial(AutoModel.from_pretrained, revision=…)`, bound once: calls of `loader` are calls of

@@ -34,6 +34,15 @@ describe('findPythonReferencesFast', () => {
     },
     { name: 'reassigned-constant', text: 'import torch\nM = "a/b"\nM = "c/d"\ntorch.hub.load(M, "x")\n' },
     {
+      // python-argparse.ts: `args.<dest>` reads the argument's default; groups add to their parser.
+      name: 'argparse-defaults',
+      text: 'import argparse\nfrom transformers import AutoModel\nD = "org/d"\np = argparse.ArgumentParser()\np.add_argument("--model-name", "-m", default=D)\ng = p.add_argument_group("x")\ng.add_argument("--revision", default="main")\np.add_argument("--other", required=True)\nargs = p.parse_args()\nm = AutoModel.from_pretrained(args.model_name, revision=args.revision)\nn = AutoModel.from_pretrained(args.other)\n',
+    },
+    {
+      name: 'argparse-set-defaults',
+      text: 'from argparse import ArgumentParser\nfrom transformers import AutoModel\np = ArgumentParser()\np.add_argument("--model", default="org/a")\np.set_defaults(model="org/b")\nargs = p.parse_args()\nm = AutoModel.from_pretrained(args.model)\n',
+    },
+    {
       name: 'dynamic-join',
       text: 'import os\n\ndef load(d, n=None):\n    x = AutoModel.from_pretrained(os.path.join(d, "checkpoint"))\n    return x\n',
     },

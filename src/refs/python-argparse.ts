@@ -1,0 +1,116 @@
+import type { Resolved } from './calls.js';
+import type { EnvRead } from './python-env.js';
+
+/**
+ * Command-line defaults: `args = parser.parse_args()` after `parser = argparse.ArgumentParser(…)` and
+ * `parser.add_argument("--model-name", default="org/x")` — `args.model_name` is "org/x" unless the command line gives
+ * the flag. It is read as an environment read is (python-env.ts `EnvRead`), the flag standing for the variable: the
+ * default is what loads when the flag is not given, and the finding names the flag. Both Python readers (python.ts
+ * over lezer, python-fast.ts without a parser) feed this the same facts.
+ *
+ * argparse.py, followed here:
+ * - `_get_optional_kwargs`: `dest=` if given, else the first long option string (two prefix characters), else the
+ *   first short one, without its leading `-`s and with `-` made `_`;
+ * - `_get_positional_kwargs`: a positional's dest is its name; its default is used only when `nargs` is `?` or `*`
+ *   (otherwise the argument is required);
+ * - `required=True`: the default is never used; an `action` other than `store` stores no given string; a default
+ *   the file does not decide, a dest added twice, a `**kwargs` call or `set_defaults` on the parser: chosen at run
+ *   time (no read);
+ * - `add_argument_group` / `add_mutually_exclusive_group` add to their parser's namespace.
+ */
+/** The calls `CommandLineDefaults.call` reads, by their callee as written. */
+export const COMMAND_LINE_METHOD = /\.(?:add_argument|set_defaults)$/;
+
+export class CommandLineDefaults {
+  /** Names bound once to `argparse.ArgumentParser(…)`, or to a group of one (the parser's name). */
+  private readonly parsers = new Map<string, string>();
+  /** Names bound once to `<parser>.parse_args(…)`: the parser's name. */
+  private readonly namespaces = new Map<string, string>();
+  /** `<parser>:<dest>` → its read (undefined: not decided by the file). */
+  private readonly defaults = new Map<string, EnvRead | undefined>();
+  /** Parsers whose defaults change where this does not follow (`set_defaults`). */
+  private readonly unsure = new Set<string>();
+
+  /**
+   * An assignment `name = <call>` bound once, given the call's callee with imports resolved (`argparse.ArgumentParser`)
+   * or as written (`parser.parse_args`). Call in file order, parsers before what is built from them.
+   */
+  bind(name: string, called: string | undefined, written: string | undefined): void {
+    if (called === 'argparse.ArgumentParser') {
+      this.parsers.set(name, name);
+      return;
+    }
+    const dot = written?.lastIndexOf('.') ?? -1;
+    if (written === undefined || dot < 0) return;
+    const parser = this.parsers.get(written.slice(0, dot));
+    const method = written.slice(dot + 1);
+    if (parser === undefined) return;
+    if (method === 'add_argument_group' || method === 'add_mutually_exclusive_group') this.parsers.set(name, parser);
+    else if (method === 'parse_args') this.namespaces.set(name, parser);
+  }
+
+  /** A call as written (`parser.add_argument`, `group.add_argument`, `parser.set_defaults`) with its arguments. */
+  call(
+    written: string,
+    positional: readonly Resolved[],
+    keywords: ReadonlyMap<string, Resolved>,
+    splat: boolean,
+  ): void {
+    const dot = written.lastIndexOf('.');
+    const parser = dot > 0 ? this.parsers.get(written.slice(0, dot)) : undefined;
+    if (parser === undefined) return;
+    const method = written.slice(dot + 1);
+    if (method === 'set_defaults') this.unsure.add(parser);
+    if (method !== 'add_argument') return;
+    const names = positional.map((p) => (p.isString ? p.value : undefined));
+    const flags = names.filter((n) => n?.startsWith('-'));
+    const dest = keywordString(keywords, 'dest') ?? destOf(names);
+    if (dest === undefined) return;
+    const key = `${parser}:${dest}`;
+    // The flag as the command line gives it; a positional argument as `<name>` (judge.ts tells the two from a variable).
+    const shown = flags.find((n) => n!.startsWith('--')) ?? flags[0] ?? `<${dest}>`;
+    const read = splat ? undefined : defaultRead(keywords, flags.length > 0, shown);
+    this.defaults.set(key, this.defaults.has(key) ? undefined : read);
+  }
+
+  /** `args.<attr>` on a name bound to a parser's namespace: the flag and its default. */
+  read(object: string, attr: string): EnvRead | undefined {
+    const parser = this.namespaces.get(object);
+    if (parser === undefined || this.unsure.has(parser)) return undefined;
+    return this.defaults.get(`${parser}:${attr}`);
+  }
+}
+
+/** A keyword's string value, when the file decides it. */
+function keywordString(keywords: ReadonlyMap<string, Resolved>, k: string): string | undefined {
+  const r = keywords.get(k);
+  return r?.isString ? r.value : undefined;
+}
+
+/** argparse.py `_get_optional_kwargs` / `_get_positional_kwargs`: the dest of an argument's names. */
+function destOf(names: readonly (string | undefined)[]): string | undefined {
+  if (names.length === 0 || names.some((n) => n === undefined || n === '')) return undefined;
+  const strings = names as string[];
+  if (!strings[0]!.startsWith('-')) return strings.length === 1 ? strings[0] : undefined;
+  const chosen = strings.find((n) => n.startsWith('--') && n.length > 2) ?? strings[0]!;
+  const dest = chosen.replace(/^-+/, '').replace(/-/g, '_');
+  return dest === '' ? undefined : dest;
+}
+
+/**
+ * The read of an argument whose flag is `flag`: its string default (or none for `None` and no default), unless the
+ * default cannot be what the attribute holds when the flag is not given.
+ */
+function defaultRead(keywords: ReadonlyMap<string, Resolved>, optional: boolean, flag: string): EnvRead | undefined {
+  const required = keywords.get('required');
+  if (required !== undefined && !(required.value === 'False' && !required.isString)) return undefined;
+  const action = keywords.get('action');
+  if (action !== undefined && !(action.isString && action.value === 'store')) return undefined;
+  if (!optional) {
+    const nargs = keywordString(keywords, 'nargs');
+    if (nargs !== '?' && nargs !== '*') return undefined;
+  }
+  const given = keywords.get('default');
+  if (given === undefined || given.notString === 'absent') return { variable: flag };
+  return given.isString && given.value !== undefined ? { variable: flag, fallback: given.value } : undefined;
+}
