@@ -116,7 +116,7 @@ function unpinnedMessage(ref: ModelReference, name: string): string {
         ? 'with none: whatever the default branch holds'
         : `at "${ref.revision}", a name that can move`;
     const hint = flag
-      ? ' (default="<40-hex>" in its add_argument)'
+      ? ' (default="<40-hex>" where the argument is declared)'
       : languageOf(ref.path) === 'python'
         ? ` (os.environ.get("${from}", "<40-hex>"))`
         : '';

@@ -17,6 +17,13 @@ import type { EnvRead } from './python-env.js';
  *   the file does not decide, a dest added twice, a `**kwargs` call or `set_defaults` on the parser: chosen at run
  *   time (no read);
  * - `add_argument_group` / `add_mutually_exclusive_group` add to their parser's namespace.
+ *
+ * transformers' `HfArgumentParser((ModelArguments, …))` (and TRL's `TrlParser`) the same way, over dataclasses
+ * (hf_argparser.py `_parse_dataclass_field`): each field is `--<field name>` with the field's default — `x: T = v`,
+ * or `field(default=v)`; a `default_factory` or no default (required) is chosen at run time — and
+ * `a, b = parser.parse_args_into_dataclasses()` (or `parse_json_file` / `parse_yaml_file` / `parse_dict`, which leave
+ * a key the file does not set at its default; TRL's `parse_args_and_config`) binds each name to one dataclass's
+ * instance, in the order the parser was given them.
  */
 /** The calls `CommandLineDefaults.call` reads, by their callee as written. */
 export const COMMAND_LINE_METHOD = /\.(?:add_argument|set_defaults)$/;
@@ -30,6 +37,55 @@ export class CommandLineDefaults {
   private readonly defaults = new Map<string, EnvRead | undefined>();
   /** Parsers whose defaults change where this does not follow (`set_defaults`). */
   private readonly unsure = new Set<string>();
+  /** `<class>:<field>` → its read (undefined: not decided by the file). */
+  private readonly fields = new Map<string, EnvRead | undefined>();
+  /** Names bound to a dataclass parser: its dataclasses, in order (undefined: one the file does not name). */
+  private readonly dataclassParsers = new Map<string, readonly (string | undefined)[]>();
+  /** Names bound to a dataclass's instance (null: bound to two different ones, or otherwise too). */
+  private readonly instances = new Map<string, string | null>();
+
+  /**
+   * A dataclass field `name: T = value` in class `cls`: `value` the default's node as the reader resolved it, `field`
+   * when it is a `field(…)` call (its keywords), undefined for no value.
+   */
+  dataclassField(
+    cls: string,
+    name: string,
+    value: Resolved | undefined,
+    field: ReadonlyMap<string, Resolved> | undefined,
+  ): void {
+    const key = `${cls}:${name}`;
+    const given = field ? (field.has('default_factory') ? null : (field.get('default') ?? null)) : (value ?? null);
+    // No default (required), or one a factory makes: chosen at run time.
+    const read = given === null ? undefined : stringOrNone(`--${name}`, given);
+    this.fields.set(key, this.fields.has(key) ? undefined : read);
+  }
+
+  /** `name = HfArgumentParser(<classes>)`, bound once: the dataclasses' names in order. */
+  bindDataclassParser(name: string, classes: readonly (string | undefined)[]): void {
+    this.dataclassParsers.set(name, classes);
+  }
+
+  /**
+   * `targets = <parser>.<method>(…)` (`targets` a tuple's names, undefined for a target that is not a plain name), or
+   * `target = <parser>.<method>(…)[index]` as a single target at `index`.
+   */
+  bindDataclasses(targets: readonly (string | undefined)[], written: string, at = 0): void {
+    const dot = written.lastIndexOf('.');
+    const classes = dot > 0 ? this.dataclassParsers.get(written.slice(0, dot)) : undefined;
+    const parses = classes !== undefined && DATACLASS_PARSES.has(written.slice(dot + 1));
+    targets.forEach((t, i) => {
+      if (t === undefined) return;
+      const cls = parses ? classes[at + i] : undefined;
+      const before = this.instances.get(t);
+      this.instances.set(t, cls === undefined || (before !== undefined && before !== cls) ? null : cls);
+    });
+  }
+
+  /** A name assigned some other way too: no dataclass instance the file decides. */
+  assignedOtherwise(name: string): void {
+    if (this.instances.has(name)) this.instances.set(name, null);
+  }
 
   /**
    * An assignment `name = <call>` bound once, given the call's callee with imports resolved (`argparse.ArgumentParser`)
@@ -75,10 +131,35 @@ export class CommandLineDefaults {
 
   /** `args.<attr>` on a name bound to a parser's namespace: the flag and its default. */
   read(object: string, attr: string): EnvRead | undefined {
+    const cls = this.instances.get(object);
+    if (cls) return this.fields.get(`${cls}:${attr}`);
     const parser = this.namespaces.get(object);
     if (parser === undefined || this.unsure.has(parser)) return undefined;
     return this.defaults.get(`${parser}:${attr}`);
   }
+}
+
+/** The parser classes of dataclasses, with imports resolved. */
+export const DATACLASS_PARSERS: ReadonlySet<string> = new Set([
+  'transformers.HfArgumentParser',
+  'transformers.hf_argparser.HfArgumentParser',
+  'trl.TrlParser',
+  'trl.scripts.utils.TrlParser',
+]);
+
+/** The parser methods that return its dataclasses' instances, in order. */
+const DATACLASS_PARSES: ReadonlySet<string> = new Set([
+  'parse_args_into_dataclasses',
+  'parse_json_file',
+  'parse_yaml_file',
+  'parse_dict',
+  'parse_args_and_config',
+]);
+
+/** A default as read: a string, or none for `None`; anything else is not decided by the file. */
+function stringOrNone(variable: string, given: Resolved): EnvRead | undefined {
+  if (given.notString === 'absent') return { variable };
+  return given.isString && given.value !== undefined ? { variable, fallback: given.value } : undefined;
 }
 
 /** A keyword's string value, when the file decides it. */
@@ -111,6 +192,5 @@ function defaultRead(keywords: ReadonlyMap<string, Resolved>, optional: boolean,
     if (nargs !== '?' && nargs !== '*') return undefined;
   }
   const given = keywords.get('default');
-  if (given === undefined || given.notString === 'absent') return { variable: flag };
-  return given.isString && given.value !== undefined ? { variable: flag, fallback: given.value } : undefined;
+  return given === undefined ? { variable: flag } : stringOrNone(flag, given);
 }

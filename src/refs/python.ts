@@ -37,7 +37,7 @@ import { unquote } from './python-literals.js';
 import { findPythonReferencesFast } from './python-fast.js';
 import { LOCAL_PATH_CALLS } from './python-loaders.js';
 import { EnvConstants, envRead, readPythonHubSettings, type EnvRead } from './python-env.js';
-import { COMMAND_LINE_METHOD, CommandLineDefaults } from './python-argparse.js';
+import { COMMAND_LINE_METHOD, CommandLineDefaults, DATACLASS_PARSERS } from './python-argparse.js';
 
 type Position = (offset: number) => { line: number; column: number };
 
@@ -114,6 +114,10 @@ function referencesInTree(
   const instances = new Constants();
   // python-argparse.ts: filled after the names above are bound, as python-fast.ts does.
   const cli = new CommandLineDefaults();
+  // Dataclass fields `name: T = value` ([class, field, value]) and tuple assignments `a, b = value`, for
+  // python-argparse.ts's HfArgumentParser reading.
+  const fieldDefs: [string, string, SyntaxNode | undefined][] = [];
+  const tupleBinds: [(string | undefined)[], SyntaxNode][] = [];
   let broken = false;
   walkTree(tree, {
     AssignStatement: recordConstant,
@@ -169,6 +173,17 @@ function referencesInTree(
 
   function recordConstant(n: SyntaxNode): void {
     const kids = childrenOf(n);
+    if (kids[1]?.name === 'TypeDef' && kids[0]!.name === 'VariableName') {
+      const cls = n.parent?.name === 'Body' ? n.parent.parent : undefined;
+      const name = cls?.name === 'ClassDefinition' ? childrenOf(cls).find((c) => c.name === 'VariableName') : undefined;
+      if (name) fieldDefs.push([src(name), src(kids[0]!), kids[2]?.name === 'AssignOp' ? kids[3] : undefined]);
+      return;
+    }
+    const targets = tupleTargets(kids, src);
+    if (targets) {
+      tupleBinds.push([targets, kids[kids.length - 1]!]);
+      return;
+    }
     if (kids.length === 3 && kids[0]!.name === 'MemberExpression' && kids[1]!.name === 'AssignOp') {
       const dotted = calleeName(kids[0]!);
       if (dotted !== undefined) assigned.push([dotted, kids[2]!]);
@@ -358,6 +373,46 @@ function referencesInTree(
     const f = COMMAND_LINE_METHOD.test(calleeOf(call)) ? facts(call) : undefined;
     if (f) cli.call(f.written, f.positional, f.keywords, f.splat);
   }
+  readDataclassParsers();
+
+  /** python-argparse.ts: HfArgumentParser's dataclasses, their fields' defaults, and the names bound to instances. */
+  function readDataclassParsers(): void {
+    if (fieldDefs.length === 0) return;
+    for (const [name, value] of assigned) {
+      if (!once.has(name) || value.name !== 'CallExpression' || !DATACLASS_PARSERS.has(calledName(value) ?? ''))
+        continue;
+      const first = argGroups(childrenOf(value)[1]!)[0];
+      const only = first?.length === 1 ? first[0]! : undefined;
+      const items =
+        only?.name === 'TupleExpression' || only?.name === 'ArrayExpression'
+          ? childrenOf(only).filter((c) => !['(', ')', '[', ']', ','].includes(c.name))
+          : only
+            ? [only]
+            : [];
+      cli.bindDataclassParser(
+        name,
+        items.map((c) => (c.name === 'VariableName' ? src(c) : undefined)),
+      );
+    }
+    for (const [targets, value] of tupleBinds)
+      if (value.name === 'CallExpression') cli.bindDataclasses(targets, calleeOf(value));
+    const picked = new Set<string>();
+    for (const [name, value] of assigned) {
+      // `args = parser.parse_args_into_dataclasses()[0]`.
+      const [call, open, index, close] = value.name === 'MemberExpression' ? childrenOf(value) : [];
+      if (call?.name !== 'CallExpression' || open?.name !== '[' || index?.name !== 'Number' || close?.name !== ']')
+        continue;
+      if (!/^\d+$/.test(src(index))) continue;
+      cli.bindDataclasses([name], calleeOf(call), Number(src(index)));
+      picked.add(name);
+    }
+    for (const [name] of assigned) if (!picked.has(name)) cli.assignedOtherwise(name);
+    for (const [cls, name, value] of fieldDefs) {
+      const field =
+        value?.name === 'CallExpression' && calledName(value) === 'dataclasses.field' ? facts(value) : undefined;
+      cli.dataclassField(cls, name, value && !field ? resolve(value) : undefined, field?.keywords);
+    }
+  }
 
   // `loader = functools.partial(AutoModel.from_pretrained, revision=…)`, bound once: calls of `loader` are calls of
   // the loader with the bound arguments (syntax.ts throughPartial).
@@ -391,6 +446,20 @@ function referencesInTree(
       }
   }
   return out;
+}
+
+/**
+ * The names of a tuple assignment's targets (`a, b = …`, `(a,) = …`, `[a, b] = …`; undefined for a target that is
+ * no plain name), or undefined for any other assignment.
+ */
+function tupleTargets(kids: readonly SyntaxNode[], src: (n: SyntaxNode) => string): (string | undefined)[] | undefined {
+  if (kids.length < 3 || kids[kids.length - 2]!.name !== 'AssignOp') return undefined;
+  let targets = kids.slice(0, -2);
+  const only = targets.length === 1 ? targets[0]! : undefined;
+  if (only?.name === 'TupleExpression' || only?.name === 'ArrayExpression') targets = childrenOf(only).slice(1, -1);
+  else if (!targets.some((t) => t.name === ',')) return undefined;
+  if (targets.some((t) => t.name === 'AssignOp')) return undefined;
+  return targets.filter((t) => t.name !== ',').map((t) => (t.name === 'VariableName' ? src(t) : undefined));
 }
 
 function argGroups(args: SyntaxNode): SyntaxNode[][] {

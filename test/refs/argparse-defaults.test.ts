@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { findPythonReferences, findPythonReferencesInWholeFile } from '../../src/refs/python.js';
+import { findPythonReferencesFast } from '../../src/refs/python-fast.js';
 import { DEFAULT_POLICY } from '../../src/trust/policy/default.js';
 import { judgeReference } from '../../src/refs/judge.js';
 
@@ -90,6 +91,79 @@ describe('argparse defaults', () => {
     const msg = judgeReference(ref!, new Map(), DEFAULT_POLICY).find((f) => f.ruleId === 'CPR001')?.message;
     expect(msg).toContain('acme/a (the default when --model is not given)');
     expect(msg).toContain('at the revision given as --revision, and when it is not given at "main"');
-    expect(msg).toContain('default="<40-hex>" in its add_argument');
+    expect(msg).toContain('default="<40-hex>" where the argument is declared');
+  });
+});
+
+const hf = (body: string, parse = 'model_args, data_args = parser.parse_args_into_dataclasses()') =>
+  [
+    'from dataclasses import dataclass, field',
+    'from typing import Optional',
+    'from transformers import AutoModel, HfArgumentParser',
+    '@dataclass',
+    'class ModelArguments:',
+    '    model_name_or_path: str = field(default="acme/base", metadata={"help": "the model"})',
+    '    model_revision: str = field(default="main")',
+    '    tokenizer_name: Optional[str] = None',
+    '    plain: str = "acme/plain"',
+    '    needed: str = field(metadata={"help": "required"})',
+    '    made: str = field(default_factory=lambda: "acme/made")',
+    '@dataclass',
+    'class DataArguments:',
+    '    model_name_or_path: str = "acme/data-side"',
+    'parser = HfArgumentParser((ModelArguments, DataArguments))',
+    parse,
+    body,
+    '',
+  ].join('\n');
+
+describe('HfArgumentParser dataclass defaults', () => {
+  it.each([
+    {
+      // hf_argparser.py `_parse_dataclass_field`: `--<field>` with the field's default; instances in the given order.
+      name: 'field(default=…) and the revision beside it',
+      text: hf('AutoModel.from_pretrained(model_args.model_name_or_path, revision=model_args.model_revision)'),
+      want: ['17 acme/base@main name:--model_name_or_path rev:--model_revision'],
+    },
+    {
+      name: 'the second dataclass is the second name',
+      text: hf('AutoModel.from_pretrained(data_args.model_name_or_path)\nAutoModel.from_pretrained(model_args.plain)'),
+      want: ['17 acme/data-side@- name:--model_name_or_path', '18 acme/plain@- name:--plain'],
+    },
+    {
+      // None, no default (required), a default_factory: chosen at run time.
+      name: 'no default the file decides',
+      text: hf(
+        'AutoModel.from_pretrained(model_args.tokenizer_name)\nAutoModel.from_pretrained(model_args.needed)\nAutoModel.from_pretrained(model_args.made)',
+      ),
+      want: ['17 dynamic', '18 dynamic', '19 dynamic'],
+    },
+    {
+      // run_glue.py: a JSON file or the command line; a key the JSON does not set keeps its default either way.
+      name: 'parse_json_file or parse_args_into_dataclasses',
+      text: hf(
+        'AutoModel.from_pretrained(model_args.model_name_or_path)',
+        'import sys\nif sys.argv[1].endswith(".json"):\n    model_args, data_args = parser.parse_json_file(json_file=sys.argv[1])\nelse:\n    model_args, data_args = parser.parse_args_into_dataclasses()',
+      ),
+      want: ['21 acme/base@- name:--model_name_or_path'],
+    },
+    {
+      // TRL scripts: `script_args = parser.parse_args_into_dataclasses()[0]`.
+      name: 'an index into the instances',
+      text: hf(
+        'AutoModel.from_pretrained(second.model_name_or_path)',
+        'second = parser.parse_args_into_dataclasses()[1]',
+      ),
+      want: ['17 acme/data-side@- name:--model_name_or_path'],
+    },
+    {
+      name: 'a name bound another way too',
+      text: hf('model_args = load()\nAutoModel.from_pretrained(model_args.model_name_or_path)'),
+      want: ['18 dynamic'],
+    },
+  ])('$name', ({ text, want }) => {
+    expect(refs(text)).toEqual(want);
+    // The reader without a parser leaves these files to lezer (python-snippet.ts).
+    expect(findPythonReferencesFast('train.py', text, noLocal)).toBeUndefined();
   });
 });
