@@ -392,6 +392,7 @@ function collectShape(
         ...where,
         runsRemoteCode: shape.runsRemoteCode,
         ...(shape.datasetCode ? { dataset: '' } : {}),
+        ...(nameEnv ? { nameFrom: nameEnv.variable } : {}),
       });
     return;
   }

@@ -228,8 +228,8 @@ export function dynamicFinding(d: DynamicReference): Finding {
     ruleId: d.runsRemoteCode ? 'CPR002' : 'CPR010',
     message: d.runsRemoteCode
       ? `${d.via} runs code from a model repository chosen at run time (${d.via.endsWith(CUSTOM_PIPELINE) ? 'diffusers custom_pipeline' : 'trust_remote_code=True'}). Vendor the reviewed code or use a model the library implements.`
-      : `${d.via} loads a model whose name is chosen at run time; it cannot be checked against the trusted registry. Make sure the configuration that names it pins a commit.`,
+      : `${d.via} loads a model whose name is chosen at run time${d.nameFrom === undefined ? '' : ` (${isCommandLine(d.nameFrom) ? 'given as' : 'environment variable'} ${d.nameFrom}, with no default in the file)`}; it cannot be checked against the trusted registry. Make sure the configuration that names it pins a commit.`,
     location: { path: d.path, line: d.line, column: d.column },
-    evidence: { via: d.via },
+    evidence: { via: d.via, ...(d.nameFrom !== undefined ? { nameFrom: d.nameFrom } : {}) },
   };
 }

@@ -30,6 +30,11 @@ export interface DynamicReference {
   readonly table?: string;
   /** ollama: the registry name it pulls (`registry.ollama.ai/library/llama3.2:latest`), a tag the publisher moves. */
   readonly ollama?: string;
+  /**
+   * The environment variable or command-line argument (python-argparse.ts) the name is read from, where the file
+   * gives no default.
+   */
+  readonly nameFrom?: string;
   /** `HF_ENDPOINT` / `HF_HUB_OFFLINE` / `TRANSFORMERS_OFFLINE` set for the run: where hub models come from. */
   readonly hubSetting?: { readonly variable: string; readonly value: string };
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { findPythonReferences, findPythonReferencesInWholeFile } from '../../src/refs/python.js';
 import { findPythonReferencesFast } from '../../src/refs/python-fast.js';
 import { DEFAULT_POLICY } from '../../src/trust/policy/default.js';
-import { judgeReference } from '../../src/refs/judge.js';
+import { dynamicFinding, judgeReference } from '../../src/refs/judge.js';
 
 /**
  * python-argparse.ts: a model or revision read from `args.<dest>` after `args = parser.parse_args()` loads the
@@ -83,6 +83,13 @@ describe('argparse defaults', () => {
     },
   ])('$name', ({ text, want }) => {
     expect(refs(text)).toEqual(want);
+  });
+
+  it('a flag with no default is named in the run-time note', () => {
+    const text = `${head}parser.add_argument("--model")\nargs = parser.parse_args()\nAutoModel.from_pretrained(args.model)\n`;
+    const [d] = findPythonReferences('train.py', text, noLocal).dynamic;
+    expect(d?.nameFrom).toBe('--model');
+    expect(dynamicFinding(d!).message).toContain('chosen at run time (given as --model, with no default in the file)');
   });
 
   it('the finding names the flag, and how to pin its default', () => {
