@@ -41,6 +41,8 @@ export class CommandLineDefaults {
   private readonly fields = new Map<string, EnvRead | undefined>();
   /** Names bound to a dataclass parser: its dataclasses, in order (undefined: one the file does not name). */
   private readonly dataclassParsers = new Map<string, readonly (string | undefined)[]>();
+  /** `X.attr` assigned in the file. */
+  private readonly reassigned = new Set<string>();
   /** Names bound to a dataclass's instance (null: bound to two different ones, or otherwise too). */
   private readonly instances = new Map<string, string | null>();
 
@@ -80,6 +82,11 @@ export class CommandLineDefaults {
       const before = this.instances.get(t);
       this.instances.set(t, cls === undefined || (before !== undefined && before !== cls) ? null : cls);
     });
+  }
+
+  /** `X.attr = …` somewhere in the file: the attribute holds what the run assigns, whatever its default. */
+  attributeAssigned(dotted: string): void {
+    this.reassigned.add(dotted);
   }
 
   /** A name assigned some other way too: no dataclass instance the file decides. */
@@ -131,6 +138,7 @@ export class CommandLineDefaults {
 
   /** `args.<attr>` on a name bound to a parser's namespace: the flag and its default. */
   read(object: string, attr: string): EnvRead | undefined {
+    if (this.reassigned.has(`${object}.${attr}`)) return undefined;
     const cls = this.instances.get(object);
     if (cls) return this.fields.get(`${cls}:${attr}`);
     const parser = this.namespaces.get(object);

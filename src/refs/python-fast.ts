@@ -105,6 +105,10 @@ export function findPythonReferencesFast(
     for (const d of spreads) if (spreadKeywords(keywords, d)) splat = true;
     return { positional, keywords, splat };
   };
+  for (const a of reader.attributeAssignments) {
+    const dotted = calleeName(a.target);
+    if (dotted !== undefined) cli.attributeAssigned(dotted);
+  }
   for (const a of reader.assignments)
     if (once.has(a.name) && a.value.k === 'call')
       cli.bind(a.name, calledName(a.value, imports), calleeName(a.value.callee));

@@ -364,6 +364,7 @@ function referencesInTree(
     return left === undefined ? undefined : `${left}.${src(prop)}`;
   }
 
+  for (const [name] of assigned) if (name.includes('.')) cli.attributeAssigned(name);
   for (const [name, value] of assigned)
     if (once.has(name) && !name.includes('.') && value.name === 'CallExpression') {
       const callee = childrenOf(value)[0];

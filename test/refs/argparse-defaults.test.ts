@@ -76,6 +76,12 @@ describe('argparse defaults', () => {
       want: ['7 dynamic'],
     },
     {
+      // The run assigns the attribute itself: whatever the default, that is what loads.
+      name: 'an attribute assigned in the file',
+      text: `${head}parser.add_argument("--model", default="acme/a")\nargs = parser.parse_args()\nargs.model = pick(args.model)\nAutoModel.from_pretrained(args.model)\n`,
+      want: ['7 dynamic'],
+    },
+    {
       // Added twice (a second parser's dest of the same name is its own).
       name: 'a dest added twice',
       text: `${head}parser.add_argument("--model", default="acme/a")\nparser.add_argument("--model", default="acme/b")\nargs = parser.parse_args()\nAutoModel.from_pretrained(args.model)\n`,
