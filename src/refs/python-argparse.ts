@@ -31,8 +31,10 @@ export const COMMAND_LINE_METHOD = /\.(?:add_argument|set_defaults)$/;
 export class CommandLineDefaults {
   /** Names bound once to `argparse.ArgumentParser(…)`, or to a group of one (the parser's name). */
   private readonly parsers = new Map<string, string>();
-  /** Names bound once to `<parser>.parse_args(…)`: the parser's name. */
-  private readonly namespaces = new Map<string, string>();
+  /** Names every binding of which is a parser's namespace: the parser's name (null: not all, or not one parser). */
+  private readonly namespaces = new Map<string, string | null>();
+  /** Functions of the file that return a parser's namespace (null: defined twice, or returning another). */
+  private readonly functions = new Map<string, string | null>();
   /** `<parser>:<dest>` → its read (undefined: not decided by the file). */
   private readonly defaults = new Map<string, EnvRead | undefined>();
   /** Parsers whose defaults change where this does not follow (`set_defaults`). */
@@ -95,21 +97,43 @@ export class CommandLineDefaults {
   }
 
   /**
-   * An assignment `name = <call>` bound once, given the call's callee with imports resolved (`argparse.ArgumentParser`)
-   * or as written (`parser.parse_args`). Call in file order, parsers before what is built from them.
+   * `name = <call>` bound once (before `assign`): `argparse.ArgumentParser(…)` by its callee with imports resolved,
+   * or a group of a parser (`parser.add_argument_group(…)`) as written.
    */
-  bind(name: string, called: string | undefined, written: string | undefined): void {
-    if (called === 'argparse.ArgumentParser') {
-      this.parsers.set(name, name);
-      return;
+  parser(name: string, called: string | undefined, written: string | undefined): void {
+    if (called === 'argparse.ArgumentParser') this.parsers.set(name, name);
+    else if (written !== undefined && GROUP.test(written)) {
+      const parser = this.parsers.get(written.slice(0, written.lastIndexOf('.')));
+      if (parser !== undefined) this.parsers.set(name, parser);
     }
-    const dot = written?.lastIndexOf('.') ?? -1;
-    if (written === undefined || dot < 0) return;
-    const parser = this.parsers.get(written.slice(0, dot));
-    const method = written.slice(dot + 1);
-    if (parser === undefined) return;
-    if (method === 'add_argument_group' || method === 'add_mutually_exclusive_group') this.parsers.set(name, parser);
-    else if (method === 'parse_args') this.namespaces.set(name, parser);
+  }
+
+  /**
+   * A function of the file (before `assign`) whose every `return` gives `<parser>.parse_args(…)` (each return's
+   * callee as written), so a call of it is that parser's namespace (`def parse_args(): …; return parser.parse_args()`).
+   */
+  returnsNamespace(fn: string, returned: readonly string[]): void {
+    const parsers = new Set(returned.map((w) => this.namespaceOf(w)));
+    const [parser] = parsers;
+    this.functions.set(fn, this.functions.has(fn) || parsers.size !== 1 || parser === undefined ? null : parser);
+  }
+
+  /**
+   * Every assignment `name = value` (`written`: the callee of a call as written, undefined for any other value): a
+   * name is a parser's namespace when each of its bindings is (`args = parser.parse_args()` in one function and
+   * `args = parse_args()` in another).
+   */
+  assign(name: string, written: string | undefined): void {
+    const parser = written === undefined ? undefined : this.namespaceOf(written);
+    const before = this.namespaces.get(name);
+    this.namespaces.set(name, parser === undefined || (before !== undefined && before !== parser) ? null : parser);
+  }
+
+  /** The parser whose namespace a call as written returns: `<parser>.parse_args`, or a function that returns one. */
+  private namespaceOf(written: string): string | undefined {
+    const dot = written.lastIndexOf('.');
+    if (dot < 0) return this.functions.get(written) ?? undefined;
+    return written.slice(dot + 1) === 'parse_args' ? this.parsers.get(written.slice(0, dot)) : undefined;
   }
 
   /** A call as written (`parser.add_argument`, `group.add_argument`, `parser.set_defaults`) with its arguments. */
@@ -142,10 +166,13 @@ export class CommandLineDefaults {
     const cls = this.instances.get(object);
     if (cls) return this.fields.get(`${cls}:${attr}`);
     const parser = this.namespaces.get(object);
-    if (parser === undefined || this.unsure.has(parser)) return undefined;
+    if (!parser || this.unsure.has(parser)) return undefined;
     return this.defaults.get(`${parser}:${attr}`);
   }
 }
+
+/** A group a parser makes: its arguments are the parser's. */
+const GROUP = /\.(?:add_argument_group|add_mutually_exclusive_group)$/;
 
 /** The parser classes of dataclasses, with imports resolved. */
 export const DATACLASS_PARSERS: ReadonlySet<string> = new Set([

@@ -111,7 +111,9 @@ export function findPythonReferencesFast(
   }
   for (const a of reader.assignments)
     if (once.has(a.name) && a.value.k === 'call')
-      cli.bind(a.name, calledName(a.value, imports), calleeName(a.value.callee));
+      cli.parser(a.name, calledName(a.value, imports), calleeName(a.value.callee));
+  // (python.ts also reads functions that return a namespace: python-snippet.ts leaves such files to it.)
+  for (const a of reader.assignments) cli.assign(a.name, a.value.k === 'call' ? calleeName(a.value.callee) : undefined);
   for (const call of reader.calls) {
     const written = calleeName(call.callee);
     if (written === undefined || !COMMAND_LINE_METHOD.test(written)) continue;

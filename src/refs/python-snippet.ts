@@ -86,6 +86,7 @@ export function keptStatements(text: string): LogicalLine[] | undefined {
   const javascript = native ? undefined : logicalLines(text);
   const table = native?.lines ?? (javascript && lineTable(javascript));
   if (!table) return undefined;
+  if (mayReturnNamespace(text, table)) return undefined;
   const count = table.length / 2;
   const words = (i: number) => text.slice(table[2 * i], lineEnd(table, i)).match(WORD) ?? [];
   const keep = new Uint8Array(count);
@@ -139,6 +140,37 @@ export function keptStatements(text: string): LogicalLine[] | undefined {
   if (text.includes('add_argument') || text.includes('set_defaults')) lineHits(COMMAND_LINE, text, table, take);
   keepAssigners(work, words, assigners, take);
   return keptLines(table, marked);
+}
+
+/** `return parser.parse_args()` / `return args` (each anchored at its logical line's start: linear). */
+const RETURN_NAME = /^return[ \t]+([A-Za-z_]\w*)[ \t]*$/;
+const ASSIGNED_NAME = /^([A-Za-z_]\w*)[ \t]*=(?!=)/;
+
+/**
+ * Whether a function may return an argparse namespace — `return parser.parse_args()`, or `return args` in a file that
+ * assigns `args = ….parse_args(…)`: python.ts reads what a file's functions return (python-argparse.ts), the reader
+ * without a parser does not, so such a file is read whole by lezer.
+ */
+function mayReturnNamespace(text: string, table: Int32Array): boolean {
+  if (!text.includes('parse_args')) return false;
+  const lineOf = (i: number) => text.slice(table[2 * i], lineEnd(table, i));
+  // The names assigned on lines that call parse_args (each occurrence found once, its line by `lineCursor`).
+  const parsed = new Set<string>();
+  const at = lineCursor(table);
+  for (let k = text.indexOf('parse_args'); k >= 0; k = text.indexOf('parse_args', k + 1)) {
+    const i = at(k);
+    if (i === DONE) break;
+    const bound = i >= 0 ? ASSIGNED_NAME.exec(lineOf(i))?.[1] : undefined;
+    if (bound !== undefined) parsed.add(bound);
+  }
+  for (let i = 0; i < table.length / 2; i++) {
+    if (!text.startsWith('return', table[2 * i])) continue;
+    const line = lineOf(i);
+    if (line.includes('parse_args')) return true;
+    const name = RETURN_NAME.exec(line)?.[1];
+    if (name !== undefined && parsed.has(name)) return true;
+  }
+  return false;
 }
 
 /**

@@ -118,11 +118,13 @@ function referencesInTree(
   // python-argparse.ts's HfArgumentParser reading.
   const fieldDefs: [string, string, SyntaxNode | undefined][] = [];
   const tupleBinds: [(string | undefined)[], SyntaxNode][] = [];
+  const functions: SyntaxNode[] = [];
   let broken = false;
   walkTree(tree, {
     AssignStatement: recordConstant,
     ImportStatement: recordImport,
     CallExpression: (n) => calls.push(n),
+    FunctionDefinition: (n) => functions.push(n),
     // lezer's error recovery node: a snippet statement that does not parse alone.
     '\u26a0': () => (broken = true),
   });
@@ -349,6 +351,40 @@ function referencesInTree(
     return { written: dotted, resolved, positional, keywords, splat, line, column, lang: 'python' };
   };
 
+  /**
+   * What each `return` of a function gives, as the callee of a call written there or bound to the name returned in
+   * the function ('' for anything else); undefined when it has no `return`. Nested functions and classes are their own.
+   */
+  function returnedCalls(fn: SyntaxNode): string[] | undefined {
+    const body = childrenOf(fn).find((c) => c.name === 'Body');
+    if (!body) return undefined;
+    const returns: SyntaxNode[] = [];
+    const bound = new Map<string, string[]>();
+    // An explicit stack: an expression can nest deeper than the call stack.
+    for (const stack = [body]; stack.length > 0;) {
+      for (const c of childrenOf(stack.pop()!)) {
+        if (c.name === 'FunctionDefinition' || c.name === 'ClassDefinition' || c.name === 'LambdaExpression') continue;
+        if (c.name === 'ReturnStatement') returns.push(c);
+        if (c.name === 'AssignStatement') {
+          const kids = childrenOf(c);
+          if (kids.length === 3 && kids[0]!.name === 'VariableName' && kids[1]!.name === 'AssignOp') {
+            const list = bound.get(src(kids[0]!)) ?? [];
+            list.push(kids[2]!.name === 'CallExpression' ? calleeOf(kids[2]!) : '');
+            bound.set(src(kids[0]!), list);
+          }
+        }
+        stack.push(c);
+      }
+    }
+    if (returns.length === 0) return undefined;
+    return returns.flatMap((r) => {
+      const value = childrenOf(r)[1];
+      if (value?.name === 'CallExpression') return [calleeOf(value)];
+      if (value?.name === 'VariableName') return bound.get(src(value)) ?? [''];
+      return [''];
+    });
+  }
+
   /** A call's callee as written ('' for none). */
   function calleeOf(call: SyntaxNode): string {
     const callee = childrenOf(call)[0];
@@ -368,8 +404,15 @@ function referencesInTree(
   for (const [name, value] of assigned)
     if (once.has(name) && !name.includes('.') && value.name === 'CallExpression') {
       const callee = childrenOf(value)[0];
-      cli.bind(name, calledName(value), callee && calleeName(callee));
+      cli.parser(name, calledName(value), callee && calleeName(callee));
     }
+  for (const fn of functions) {
+    const name = childrenOf(fn).find((c) => c.name === 'VariableName');
+    const returned = name && returnedCalls(fn);
+    if (returned) cli.returnsNamespace(src(name), returned);
+  }
+  for (const [name, value] of assigned)
+    if (!name.includes('.')) cli.assign(name, value.name === 'CallExpression' ? calleeOf(value) : undefined);
   for (const call of calls) {
     const f = COMMAND_LINE_METHOD.test(calleeOf(call)) ? facts(call) : undefined;
     if (f) cli.call(f.written, f.positional, f.keywords, f.splat);

@@ -180,3 +180,43 @@ describe('HfArgumentParser dataclass defaults', () => {
     expect(findPythonReferencesFast('train.py', text, noLocal)).toBeUndefined();
   });
 });
+
+describe('argparse set up in a function', () => {
+  const fn = (ret: string, call = 'args = parse_args()') =>
+    [
+      'import argparse',
+      'from transformers import AutoModel',
+      'def parse_args():',
+      '    parser = argparse.ArgumentParser()',
+      '    parser.add_argument("--model", default="acme/fn")',
+      ret,
+      'def main():',
+      `    ${call}`,
+      '    AutoModel.from_pretrained(args.model)',
+      '',
+    ].join('\n');
+  it.each([
+    {
+      // run_*_no_trainer.py: `args = parser.parse_args()` in the function, `args = parse_args()` in main — every
+      // binding of `args` is the parser's namespace.
+      name: 'returns a name bound to parse_args',
+      text: fn('    args = parser.parse_args()\n    return args'),
+      want: ['10 acme/fn@- name:--model'],
+    },
+    { name: 'returns parse_args()', text: fn('    return parser.parse_args()'), want: ['9 acme/fn@- name:--model'] },
+    {
+      name: 'returns something else too',
+      text: fn('    if parser.prog:\n        return None\n    return parser.parse_args()'),
+      want: ['11 dynamic'],
+    },
+    {
+      name: 'a name bound to another value too',
+      text: fn('    return parser.parse_args()', 'args = parse_args() or load_config()'),
+      want: ['9 dynamic'],
+    },
+  ])('$name', ({ text, want }) => {
+    expect(refs(text)).toEqual(want);
+    // The reader without a parser leaves functions that return a namespace to lezer (python-snippet.ts).
+    expect(findPythonReferencesFast('train.py', text, noLocal)).toBeUndefined();
+  });
+});
