@@ -119,7 +119,9 @@ function unpinnedMessage(ref: ModelReference, name: string): string {
       ? ' (default="<40-hex>" where the argument is declared)'
       : languageOf(ref.path) === 'python'
         ? ` (os.environ.get("${from}", "<40-hex>"))`
-        : '';
+        : languageOf(ref.path) === 'javascript'
+          ? ` (process.env.${from} ?? "<40-hex>")`
+          : '';
     return `${ref.via} loads ${name} at the revision ${flag ? 'given as' : 'in environment variable'} ${from}, and when it ${absent(from)} ${fallback}. ${pin} When ${flag ? 'it is not given' : 'the variable is unset'} its default loads: make that a 40-hex commit too${hint}.`;
   }
   if (ref.revision === undefined)

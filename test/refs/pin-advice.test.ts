@@ -136,6 +136,18 @@ describe('pin advice follows the loader', () => {
       expect(unpinned?.message).not.toContain('(revision="<40-hex>")');
   });
 
+  it('an environment-read revision in JavaScript shows the default to give there', () => {
+    const got = searchText(
+      'app.mjs',
+      "import { pipeline } from '@huggingface/transformers';\nconst p = await pipeline('fill-mask', 'acme/m', { revision: process.env.REV ?? 'main' });\n",
+      () => false,
+    );
+    const ref = got.kind === 'found' ? got.refs.references[0] : undefined;
+    const msg = judgeReference(ref!, new Map(), DEFAULT_POLICY).find((f) => f.ruleId === 'CPR001')?.message;
+    expect(msg).toContain('environment variable REV');
+    expect(msg).toContain('(process.env.REV ?? "<40-hex>")');
+  });
+
   it('an environment-read revision names the variable and, in Python, the default to give', () => {
     const got = searchText(
       'env.py',
