@@ -17,6 +17,7 @@ import {
   resolveCallee,
   resolveMethod,
   spreadKeywords,
+  readsFreeAttribute,
   type DictValue,
 } from './syntax.js';
 import { lineIndex } from './text.js';
@@ -147,6 +148,15 @@ export function findPythonReferencesFast(
         if (passed !== undefined) notePassedLoader(path, passed, resolveCallee(imports, passed), at(a.value.from), out);
       }
   }
+  // `X.attr` of a name no statement read here binds may be a class attribute, which python.ts reads over the whole file.
+  if (
+    readsFreeAttribute(
+      values.attributeReads,
+      imports,
+      reader.assignments.map((a) => [a.name, a.value]),
+    )
+  )
+    return undefined;
   readPythonHubSettings(path, text, at, out);
   return out;
 }
@@ -181,6 +191,9 @@ class Values {
     private readonly paths: BuiltNames,
     private readonly cli: CommandLineDefaults,
   ) {}
+
+  /** Names whose attribute a value read (`X.attr`). */
+  readonly attributeReads = new Set<string>();
 
   /** python.ts `isPathCall`: a call that builds a path, or a name only ever bound to one. */
   isPathCall(n: Node): boolean {
@@ -284,9 +297,12 @@ class Values {
       }
       case 'paren':
         return this.evaluate(n.inner);
+      case 'attribute':
+        // python.ts reads `Class.attr` through the class body over the whole file: see `readsFreeAttribute`.
+        if (n.object.k === 'name') this.attributeReads.add(n.object.name);
+        return undefined;
       case 'call':
       case 'dict':
-      case 'attribute':
       case 'other':
         return undefined;
     }

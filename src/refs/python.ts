@@ -19,6 +19,7 @@ import {
   resolveMethod,
   resolveCallee,
   spreadKeywords,
+  readsFreeAttribute,
   walkTree,
   type DictValue,
   type ImportPart,
@@ -91,7 +92,10 @@ export function findPythonReferencesInWholeFile(
   return got;
 }
 
-/** References in a parsed text (a snippet of `wholeFile`, or all of it); undefined when `strict` and the text has a syntax error. */
+/**
+ * References in a parsed text (a snippet of `wholeFile`, or all of it); undefined when `strict` and the text has a
+ * syntax error or reads what only the whole file decides. `classAttributes`: `Class.attr` read through the class body.
+ */
 function referencesInTree(
   tree: Tree,
   text: string,
@@ -100,6 +104,7 @@ function referencesInTree(
   path: string,
   existsLocally: (p: string) => boolean,
   strict: boolean,
+  classAttributes = !strict,
 ): FileReferences | undefined {
   const src = (n: SyntaxNode) => text.slice(n.from, n.to);
   const constants = new Constants();
@@ -119,12 +124,25 @@ function referencesInTree(
   const fieldDefs: [string, string, SyntaxNode | undefined][] = [];
   const tupleBinds: [(string | undefined)[], SyntaxNode][] = [];
   const functions: SyntaxNode[] = [];
+  // Class attributes read as `Class.attr` (the `CFG.model_name` of notebooks): `Class.attr` → its value so far (null:
+  // bound twice), and how many classes of each name the file defines.
+  const classAttrs = new Map<string, string | undefined | null>();
+  const classNames = new Map<string, number>();
+  const dottedAssigned = new Set<string>();
+  // Names whose attribute a value reads (`X.attr`): read through a class body only over the whole file.
+  const attributeReads = new Set<string>();
+  // Class names a value was read through.
+  const throughClasses = new Set<string>();
   let broken = false;
   walkTree(tree, {
     AssignStatement: recordConstant,
     ImportStatement: recordImport,
     CallExpression: (n) => calls.push(n),
     FunctionDefinition: (n) => functions.push(n),
+    ClassDefinition: (n) => {
+      const name = childrenOf(n).find((c) => c.name === 'VariableName');
+      if (name) classNames.set(src(name), (classNames.get(src(name)) ?? 0) + 1);
+    },
     // lezer's error recovery node: a snippet statement that does not parse alone.
     '\u26a0': () => (broken = true),
   });
@@ -175,12 +193,19 @@ function referencesInTree(
 
   function recordConstant(n: SyntaxNode): void {
     const kids = childrenOf(n);
+    const cls = n.parent?.name === 'Body' ? n.parent.parent : undefined;
+    const className =
+      cls?.name === 'ClassDefinition' ? childrenOf(cls).find((c) => c.name === 'VariableName') : undefined;
     if (kids[1]?.name === 'TypeDef' && kids[0]!.name === 'VariableName') {
-      const cls = n.parent?.name === 'Body' ? n.parent.parent : undefined;
-      const name = cls?.name === 'ClassDefinition' ? childrenOf(cls).find((c) => c.name === 'VariableName') : undefined;
-      if (name) fieldDefs.push([src(name), src(kids[0]!), kids[2]?.name === 'AssignOp' ? kids[3] : undefined]);
+      const value = kids[2]?.name === 'AssignOp' ? kids[3] : undefined;
+      if (className) {
+        fieldDefs.push([src(className), src(kids[0]!), value]);
+        if (value) recordClassAttr(`${src(className)}.${src(kids[0]!)}`, value);
+      }
       return;
     }
+    if (className && kids.length === 3 && kids[0]!.name === 'VariableName' && kids[1]!.name === 'AssignOp')
+      recordClassAttr(`${src(className)}.${src(kids[0]!)}`, kids[2]!);
     const targets = tupleTargets(kids, src);
     if (targets) {
       tupleBinds.push([targets, kids[kids.length - 1]!]);
@@ -188,7 +213,10 @@ function referencesInTree(
     }
     if (kids.length === 3 && kids[0]!.name === 'MemberExpression' && kids[1]!.name === 'AssignOp') {
       const dotted = calleeName(kids[0]!);
-      if (dotted !== undefined) assigned.push([dotted, kids[2]!]);
+      if (dotted !== undefined) {
+        assigned.push([dotted, kids[2]!]);
+        dottedAssigned.add(dotted);
+      }
       return;
     }
     if (kids.length !== 3 || kids[0]!.name !== 'VariableName' || kids[1]!.name !== 'AssignOp') return;
@@ -197,6 +225,25 @@ function referencesInTree(
     constants.set(name, evaluate(kids[2]!));
     dicts.set(name, evaluateDict(kids[2]!));
     assigned.push([name, kids[2]!]);
+  }
+
+  function recordClassAttr(key: string, value: SyntaxNode): void {
+    classAttrs.set(key, classAttrs.has(key) ? null : evaluate(value));
+  }
+
+  /**
+   * `Class.attr` for a class the file defines once, whose body binds `attr` once (plainly or annotated) and which no
+   * statement of the file assigns (`Class.attr = …`): the value bound there, as far as the file decides it.
+   */
+  function classAttribute(n: SyntaxNode): string | undefined {
+    const [obj, dot, prop] = childrenOf(n);
+    if (obj?.name !== 'VariableName' || dot?.name !== '.' || prop?.name !== 'PropertyName') return undefined;
+    attributeReads.add(src(obj));
+    const key = `${src(obj)}.${src(prop)}`;
+    if (!classAttributes || classNames.get(src(obj)) !== 1 || dottedAssigned.has(key)) return undefined;
+    const value = classAttrs.get(key) ?? undefined;
+    if (value !== undefined) throughClasses.add(src(obj));
+    return value;
   }
 
   function isLoaderCall(n: SyntaxNode): boolean {
@@ -300,6 +347,8 @@ function referencesInTree(
         return constants.get(src(n));
       case 'Boolean':
         return src(n);
+      case 'MemberExpression':
+        return classAttribute(n);
       default:
         return evaluateShared(n, src, evaluate);
     }
@@ -489,6 +538,13 @@ function referencesInTree(
           notePassedLoader(path, written, resolveCallee(imports, written), at(value.from), out);
       }
   }
+  // A snippet does not hold class bodies: `X.attr` of a name no statement here binds may be a class attribute
+  // (`CFG.model_name`), which the whole file decides (python-fast.ts `readsFreeAttribute` asks the same).
+  if (strict && readsFreeAttribute(attributeReads, imports, assigned)) return undefined;
+  // A class name the file also imports or assigns is no class the value is read through (known only now): again
+  // without class attributes, as python-fast.ts reads it.
+  if ([...throughClasses].some((x) => imports.has(x) || assigned.some(([name]) => name === x)))
+    return referencesInTree(tree, text, wholeFile, at, path, existsLocally, strict, false);
   return out;
 }
 

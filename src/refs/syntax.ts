@@ -281,3 +281,15 @@ export function throughPartial<
     splat: call.splat || bound.splat,
   };
 }
+
+/** Whether a value reads `X.attr` of a name neither imported nor assigned in the statements read (not `self`/`cls`). */
+export function readsFreeAttribute(
+  reads: ReadonlySet<string>,
+  imports: ReadonlyMap<string, string>,
+  assigned: readonly (readonly [string, unknown])[],
+): boolean {
+  if (reads.size === 0) return false;
+  const bound = new Set(assigned.map(([name]) => name));
+  for (const x of reads) if (x !== 'self' && x !== 'cls' && !imports.has(x) && !bound.has(x)) return true;
+  return false;
+}

@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { findPythonReferences, findPythonReferencesInWholeFile } from '../../src/refs/python.js';
+import { findPythonReferencesFast } from '../../src/refs/python-fast.js';
+import { findNotebookReferences } from '../../src/refs/python-notebook.js';
+
+/**
+ * A model name kept as a class attribute and read through the class — the `CFG.model_name` of notebooks and
+ * competition code — is the value the class body binds, when the file defines the class once, binds the attribute
+ * once in its body and assigns `Class.attr` nowhere. The finder the scan uses must agree with lezer over the whole
+ * file; the reader without a parser leaves such files to lezer (python-snippet.ts `readsClassAttribute`).
+ */
+const noLocal = () => false;
+
+function refs(text: string): string[] {
+  const got = findPythonReferences('train.py', text, noLocal);
+  expect(got).toEqual(findPythonReferencesInWholeFile('train.py', text, noLocal));
+  return [
+    ...got.references.map((r) => `${r.line} ${r.repoId}@${r.revision ?? '-'}`),
+    ...got.dynamic.map((d) => `${d.line} dynamic`),
+  ];
+}
+
+const cfg = (body: string, more = '') =>
+  `from transformers import AutoModel\nclass CFG:\n${body}\n${more}m = AutoModel.from_pretrained(CFG.model_name)\n`;
+
+describe('class attributes read through the class', () => {
+  it.each([
+    { name: 'plain', text: cfg('    model_name = "acme/deberta"'), want: ['4 acme/deberta@-'] },
+    { name: 'annotated', text: cfg('    model_name: str = "acme/deberta"'), want: ['4 acme/deberta@-'] },
+    {
+      name: 'built from another attribute read the same way',
+      text: cfg('    org = "acme"\n    model_name = "acme/" + "x"', 'NAME = CFG.org\n'),
+      want: ['6 acme/x@-'],
+    },
+    {
+      // Bound twice in the body: which one holds depends on order, not decided here.
+      name: 'bound twice',
+      text: cfg('    model_name = "acme/a"\n    model_name = "acme/b"'),
+      want: ['5 dynamic'],
+    },
+    {
+      name: 'assigned elsewhere',
+      text: cfg('    model_name = "acme/a"', 'CFG.model_name = pick()\n'),
+      want: ['5 dynamic'],
+    },
+    {
+      name: 'the class defined twice',
+      text: cfg('    model_name = "acme/a"', 'class CFG:\n    model_name = "acme/b"\n'),
+      want: ['6 dynamic'],
+    },
+    {
+      // An instance may have its own attribute (`__init__`, a later assignment): not followed.
+      name: 'read through an instance',
+      text: 'from transformers import AutoModel\nclass CFG:\n    model_name = "acme/a"\ncfg = CFG()\nm = AutoModel.from_pretrained(cfg.model_name)\n',
+      want: ['5 dynamic'],
+      fast: true,
+    },
+  ])('$name', ({ text, want, fast }) => {
+    expect(refs(text)).toEqual(want);
+    // No class attribute read: the reader without a parser answers (the same, `refs` checked).
+    expect(findPythonReferencesFast('train.py', text, noLocal) !== undefined).toBe(fast === true);
+  });
+
+  it('a method called on a class of the file still goes through the fast reader', () => {
+    const text =
+      'from transformers import PreTrainedModel\nclass MyModel(PreTrainedModel):\n    pass\nm = MyModel.from_pretrained("acme/custom")\n';
+    expect(refs(text)).toEqual(['4 acme/custom@-']);
+    expect(findPythonReferencesFast('train.py', text, noLocal)).toBeDefined();
+  });
+
+  it('a notebook reads the class in one cell and the call in another', () => {
+    const cell = (lines: string[]) => ({ cell_type: 'code', metadata: {}, outputs: [], source: lines });
+    const nb = JSON.stringify({
+      cells: [
+        cell(['class CFG:\n', '    model_name = "acme/kaggle"\n']),
+        cell(['from transformers import AutoModel\n', 'm = AutoModel.from_pretrained(CFG.model_name)\n']),
+      ],
+      metadata: {},
+      nbformat: 4,
+      nbformat_minor: 5,
+    });
+    const got = findNotebookReferences('nb.ipynb', nb, noLocal);
+    expect(got.references.map((r) => r.repoId)).toEqual(['acme/kaggle']);
+  });
+});
