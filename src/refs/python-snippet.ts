@@ -144,7 +144,7 @@ export function keptStatements(text: string): LogicalLine[] | undefined {
 
 /** `return parser.parse_args()` / `return args` (each anchored at its logical line's start: linear). */
 const RETURN_NAME = /^return[ \t]+([A-Za-z_]\w*)[ \t]*$/;
-const ASSIGNED_NAME = /^([A-Za-z_]\w*)[ \t]*=(?!=)/;
+const ASSIGNED_NAME = /([A-Za-z_]\w*)[ \t]*=(?!=)/y;
 
 /**
  * Whether a function may return an argparse namespace — `return parser.parse_args()`, or `return args` in a file that
@@ -157,10 +157,15 @@ function mayReturnNamespace(text: string, table: Int32Array): boolean {
   // The names assigned on lines that call parse_args (each occurrence found once, its line by `lineCursor`).
   const parsed = new Set<string>();
   const at = lineCursor(table);
+  // Each line once, read where it starts (sticky): a logical line holding many calls is not copied for each.
+  let last = -1;
   for (let k = text.indexOf('parse_args'); k >= 0; k = text.indexOf('parse_args', k + 1)) {
     const i = at(k);
     if (i === DONE) break;
-    const bound = i >= 0 ? ASSIGNED_NAME.exec(lineOf(i))?.[1] : undefined;
+    if (i < 0 || i === last) continue;
+    last = i;
+    ASSIGNED_NAME.lastIndex = table[2 * i]!;
+    const bound = ASSIGNED_NAME.exec(text)?.[1];
     if (bound !== undefined) parsed.add(bound);
   }
   for (let i = 0; i < table.length / 2; i++) {

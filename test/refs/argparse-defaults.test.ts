@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { findPythonReferences, findPythonReferencesInWholeFile } from '../../src/refs/python.js';
 import { findPythonReferencesFast } from '../../src/refs/python-fast.js';
+import { keptStatements } from '../../src/refs/python-snippet.js';
 import { DEFAULT_POLICY } from '../../src/trust/policy/default.js';
 import { dynamicFinding, judgeReference } from '../../src/refs/judge.js';
 
@@ -218,5 +219,13 @@ describe('argparse set up in a function', () => {
     expect(refs(text)).toEqual(want);
     // The reader without a parser leaves functions that return a namespace to lezer (python-snippet.ts).
     expect(findPythonReferencesFast('train.py', text, noLocal)).toBeUndefined();
+  });
+});
+
+describe('hostile input', () => {
+  it('a logical line holding a hundred thousand parse_args is read once', () => {
+    // Each occurrence once, its line once: a copy of the line per occurrence was quadratic (minutes here).
+    const text = `args = parser.parse_args()\nx = [\n${'parse_args,\n'.repeat(100_000)}]\ndef f():\n    return args\n`;
+    expect(keptStatements(text)).toBeUndefined();
   });
 });
