@@ -543,8 +543,11 @@ function referencesInTree(
   if (strict && readsFreeAttribute(attributeReads, imports, assigned)) return undefined;
   // A class name the file also imports or assigns is no class the value is read through (known only now): again
   // without class attributes, as python-fast.ts reads it.
-  if ([...throughClasses].some((x) => imports.has(x) || assigned.some(([name]) => name === x)))
-    return referencesInTree(tree, text, wholeFile, at, path, existsLocally, strict, false);
+  if (throughClasses.size > 0) {
+    const bound = new Set(assigned.map(([name]) => name));
+    if ([...throughClasses].some((x) => imports.has(x) || bound.has(x)))
+      return referencesInTree(tree, text, wholeFile, at, path, existsLocally, strict, false);
+  }
   return out;
 }
 
