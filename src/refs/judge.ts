@@ -122,7 +122,8 @@ function unpinnedMessage(ref: ModelReference, name: string): string {
         : languageOf(ref.path) === 'javascript'
           ? ` (process.env.${from} ?? "<40-hex>")`
           : '';
-    return `${ref.via} loads ${name} at the revision ${flag ? 'given as' : 'in environment variable'} ${from}, and when it ${absent(from)} ${fallback}. ${pin} When ${flag ? 'it is not given' : 'the variable is unset'} its default loads: make that a 40-hex commit too${hint}.`;
+    // The call already reads the revision from there: the pin is the default, and what the run passes.
+    return `${ref.via} loads ${name} at the revision ${flag ? 'given as' : 'in environment variable'} ${from}, and when it ${absent(from)} ${fallback}. Make that default the reviewed commit${hint}, and ${flag ? 'pass' : 'set'} only reviewed commits ${flag ? 'as' : 'in'} ${from}.`;
   }
   if (ref.revision === undefined)
     return ref.revisionKind === 'ref'
