@@ -1,6 +1,9 @@
 import type { Resolved } from './calls.js';
 import type { EnvRead } from './python-env.js';
 
+/** The calls `CommandLineDefaults.call` reads, by their callee as written. */
+export const COMMAND_LINE_METHOD = /\.(?:add_argument|set_defaults)$/;
+
 /**
  * Command-line defaults: `args = parser.parse_args()` after `parser = argparse.ArgumentParser(…)` and
  * `parser.add_argument("--model-name", default="org/x")` — `args.model_name` is "org/x" unless the command line gives
@@ -16,7 +19,9 @@ import type { EnvRead } from './python-env.js';
  * - `required=True`: the default is never used; an `action` other than `store` stores no given string; a default
  *   the file does not decide, a dest added twice, a `**kwargs` call or `set_defaults` on the parser: chosen at run
  *   time (no read);
- * - `add_argument_group` / `add_mutually_exclusive_group` add to their parser's namespace.
+ * - `add_argument_group` / `add_mutually_exclusive_group` add to their parser's namespace;
+ * - the namespace is `parser.parse_args(…)`, or a call of a function of the file whose every `return` gives one; a
+ *   name is a namespace when each of its bindings is the same parser's.
  *
  * transformers' `HfArgumentParser((ModelArguments, …))` (and TRL's `TrlParser`) the same way, over dataclasses
  * (hf_argparser.py `_parse_dataclass_field`): each field is `--<field name>` with the field's default — `x: T = v`,
@@ -25,9 +30,6 @@ import type { EnvRead } from './python-env.js';
  * a key the file does not set at its default; TRL's `parse_args_and_config`) binds each name to one dataclass's
  * instance, in the order the parser was given them.
  */
-/** The calls `CommandLineDefaults.call` reads, by their callee as written. */
-export const COMMAND_LINE_METHOD = /\.(?:add_argument|set_defaults)$/;
-
 export class CommandLineDefaults {
   /** Names bound once to `argparse.ArgumentParser(…)`, or to a group of one (the parser's name). */
   private readonly parsers = new Map<string, string>();
