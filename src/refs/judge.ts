@@ -146,7 +146,7 @@ const absent = (from: string) => (isCommandLine(from) ? 'is not given' : 'is uns
  * How to pin what `ref` loads, in the form its loader takes: each library reads the commit from its own place (a
  * keyword, the name, the URL, a flag), and a loader that takes none is pinned only by downloading the commit first.
  */
-export function pinAdvice(ref: ModelReference): string {
+function pinAdvice(ref: ModelReference): string {
   const repo = ref.repoId ?? '<org>/<name>';
   const language = languageOf(ref.path);
   // torch/hub.py `_parse_repo_info`: `owner/repo[:ref]`, the ref checked out from GitHub.

@@ -1,5 +1,6 @@
 import type { Resolved } from './calls.js';
 import type { EnvRead } from './python-env.js';
+import { Constants } from './syntax.js';
 
 /** The calls `CommandLineDefaults.call` reads, by their callee as written. */
 export const COMMAND_LINE_METHOD = /\.(?:add_argument|set_defaults)$/;
@@ -33,8 +34,8 @@ export const COMMAND_LINE_METHOD = /\.(?:add_argument|set_defaults)$/;
 export class CommandLineDefaults {
   /** Names bound once to `argparse.ArgumentParser(…)`, or to a group of one (the parser's name). */
   private readonly parsers = new Map<string, string>();
-  /** Names every binding of which is a parser's namespace: the parser's name (null: not all, or not one parser). */
-  private readonly namespaces = new Map<string, string | null>();
+  /** Names every binding of which is one parser's namespace: the parser's name. */
+  private readonly namespaces = new Constants();
   /** Functions of the file that return a parser's namespace (null: defined twice, or returning another). */
   private readonly functions = new Map<string, string | null>();
   /** `<parser>:<dest>` → its read (undefined: not decided by the file). */
@@ -47,8 +48,8 @@ export class CommandLineDefaults {
   private readonly dataclassParsers = new Map<string, readonly (string | undefined)[]>();
   /** `X.attr` assigned in the file. */
   private readonly reassigned = new Set<string>();
-  /** Names bound to a dataclass's instance (null: bound to two different ones, or otherwise too). */
-  private readonly instances = new Map<string, string | null>();
+  /** Names every binding of which is one dataclass's instance: the class's name. */
+  private readonly instances = new Constants();
 
   /**
    * A dataclass field `name: T = value` in class `cls`: `value` the default's node as the reader resolved it, `field`
@@ -81,10 +82,7 @@ export class CommandLineDefaults {
     const classes = dot > 0 ? this.dataclassParsers.get(written.slice(0, dot)) : undefined;
     const parses = classes !== undefined && DATACLASS_PARSES.has(written.slice(dot + 1));
     targets.forEach((t, i) => {
-      if (t === undefined) return;
-      const cls = parses ? classes[at + i] : undefined;
-      const before = this.instances.get(t);
-      this.instances.set(t, cls === undefined || (before !== undefined && before !== cls) ? null : cls);
+      if (t !== undefined) this.instances.set(t, parses ? classes[at + i] : undefined);
     });
   }
 
@@ -93,9 +91,9 @@ export class CommandLineDefaults {
     this.reassigned.add(dotted);
   }
 
-  /** A name assigned some other way too: no dataclass instance the file decides. */
+  /** A name assigned some other way too (in any order): no dataclass instance the file decides. */
   assignedOtherwise(name: string): void {
-    if (this.instances.has(name)) this.instances.set(name, null);
+    this.instances.set(name, undefined);
   }
 
   /**
@@ -126,9 +124,7 @@ export class CommandLineDefaults {
    * `args = parse_args()` in another).
    */
   assign(name: string, written: string | undefined): void {
-    const parser = written === undefined ? undefined : this.namespaceOf(written);
-    const before = this.namespaces.get(name);
-    this.namespaces.set(name, parser === undefined || (before !== undefined && before !== parser) ? null : parser);
+    this.namespaces.set(name, written === undefined ? undefined : this.namespaceOf(written));
   }
 
   /** The parser whose namespace a call as written returns: `<parser>.parse_args`, or a function that returns one. */
@@ -168,7 +164,7 @@ export class CommandLineDefaults {
     const cls = this.instances.get(object);
     if (cls) return this.fields.get(`${cls}:${attr}`);
     const parser = this.namespaces.get(object);
-    if (!parser || this.unsure.has(parser)) return undefined;
+    if (parser === undefined || this.unsure.has(parser)) return undefined;
     return this.defaults.get(`${parser}:${attr}`);
   }
 }

@@ -84,7 +84,9 @@ export function findPythonReferencesFast(
   }
   for (const a of reader.attributeAssignments) {
     const dotted = calleeName(a.target);
-    if (dotted !== undefined) built.set(dotted, values.isLoaderCall(a.value));
+    if (dotted === undefined) continue;
+    built.set(dotted, values.isLoaderCall(a.value));
+    cli.attributeAssigned(dotted);
   }
   // keptStatements left the text in the lines module when it read it there.
   const at = nativeLineIndex(text) ?? lineIndex(text);
@@ -106,10 +108,6 @@ export function findPythonReferencesFast(
     for (const d of spreads) if (spreadKeywords(keywords, d)) splat = true;
     return { positional, keywords, splat };
   };
-  for (const a of reader.attributeAssignments) {
-    const dotted = calleeName(a.target);
-    if (dotted !== undefined) cli.attributeAssigned(dotted);
-  }
   for (const a of reader.assignments)
     if (once.has(a.name) && a.value.k === 'call')
       cli.parser(a.name, calledName(a.value, imports), calleeName(a.value.callee));

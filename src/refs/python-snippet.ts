@@ -42,8 +42,6 @@ const BOUND_PARTIAL = new RegExp(`^${WS}*(${ID})${WS}*=${WS}*(${ID}(?:${WS}*\\.$
 const IMPORT = new RegExp(`${NOT_ID_BEFORE}import${NOT_ID_AFTER}`, 'g');
 /** The argparse calls python-argparse.ts reads (a statement that names one is kept). */
 const COMMAND_LINE = new RegExp(`${NOT_ID_BEFORE}(?:add_argument|set_defaults)${NOT_ID_AFTER}`, 'g');
-/** What sends a file to the whole-file reader: a parser of dataclasses (python-argparse.ts). */
-const DATACLASS_PARSING = /HfArgumentParser|TrlParser/;
 /** Keywords in an import statement: never a bound name. */
 const IMPORT_KEYWORDS = new Set(['from', 'import', 'as']);
 /** Rounds of the alias search by passes over the text (`keptStatements`). */
@@ -80,7 +78,7 @@ export function pythonSnippet(text: string): Snippet | undefined {
  */
 export function keptStatements(text: string): LogicalLine[] | undefined {
   // python-argparse.ts: HfArgumentParser's dataclass fields and tuple-bound instances are read over the whole file.
-  if (DATACLASS_PARSING.test(text)) return undefined;
+  if (text.includes('HfArgumentParser') || text.includes('TrlParser')) return undefined;
   // The lines (and the assignment hits below) from WebAssembly when it reads the file, else from python-lines.ts.
   const native = nativeLines(text);
   const javascript = native ? undefined : logicalLines(text);

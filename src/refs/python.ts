@@ -216,6 +216,7 @@ function referencesInTree(
       if (dotted !== undefined) {
         assigned.push([dotted, kids[2]!]);
         dottedAssigned.add(dotted);
+        cli.attributeAssigned(dotted);
       }
       return;
     }
@@ -449,7 +450,6 @@ function referencesInTree(
     return left === undefined ? undefined : `${left}.${src(prop)}`;
   }
 
-  for (const [name] of assigned) if (name.includes('.')) cli.attributeAssigned(name);
   for (const [name, value] of assigned)
     if (once.has(name) && !name.includes('.') && value.name === 'CallExpression') {
       const callee = childrenOf(value)[0];
@@ -489,17 +489,19 @@ function referencesInTree(
     }
     for (const [targets, value] of tupleBinds)
       if (value.name === 'CallExpression') cli.bindDataclasses(targets, calleeOf(value));
-    const picked = new Set<string>();
     for (const [name, value] of assigned) {
       // `args = parser.parse_args_into_dataclasses()[0]`.
       const [call, open, index, close] = value.name === 'MemberExpression' ? childrenOf(value) : [];
-      if (call?.name !== 'CallExpression' || open?.name !== '[' || index?.name !== 'Number' || close?.name !== ']')
-        continue;
-      if (!/^\d+$/.test(src(index))) continue;
-      cli.bindDataclasses([name], calleeOf(call), Number(src(index)));
-      picked.add(name);
+      if (
+        call?.name === 'CallExpression' &&
+        open?.name === '[' &&
+        index?.name === 'Number' &&
+        close?.name === ']' &&
+        /^\d+$/.test(src(index))
+      )
+        cli.bindDataclasses([name], calleeOf(call), Number(src(index)));
+      else cli.assignedOtherwise(name);
     }
-    for (const [name] of assigned) if (!picked.has(name)) cli.assignedOtherwise(name);
     for (const [cls, name, value] of fieldDefs) {
       const field =
         value?.name === 'CallExpression' && calledName(value) === 'dataclasses.field' ? facts(value) : undefined;

@@ -136,27 +136,26 @@ describe('pin advice follows the loader', () => {
       expect(unpinned?.message).not.toContain('(revision="<40-hex>")');
   });
 
-  it('an environment-read revision in JavaScript shows the default to give there', () => {
-    const got = searchText(
-      'app.mjs',
-      "import { pipeline } from '@huggingface/transformers';\nconst p = await pipeline('fill-mask', 'acme/m', { revision: process.env.REV ?? 'main' });\n",
-      () => false,
-    );
+  // The call reads its revision from the environment: the finding names the variable and the default to write, in
+  // the file's own language.
+  it.each([
+    {
+      name: 'JavaScript',
+      path: 'app.mjs',
+      text: "import { pipeline } from '@huggingface/transformers';\nconst p = await pipeline('fill-mask', 'acme/m', { revision: process.env.REV ?? 'main' });\n",
+      hint: '(process.env.REV ?? "<40-hex>")',
+    },
+    {
+      name: 'Python',
+      path: 'env.py',
+      text: 'import os\nfrom transformers import AutoModel\nm = AutoModel.from_pretrained("acme/base", revision=os.environ.get("REV", "main"))\n',
+      hint: 'os.environ.get("REV", "<40-hex>")',
+    },
+  ])('an environment-read revision in $name', ({ path, text, hint }) => {
+    const got = searchText(path, text, () => false);
     const ref = got.kind === 'found' ? got.refs.references[0] : undefined;
     const msg = judgeReference(ref!, new Map(), DEFAULT_POLICY).find((f) => f.ruleId === 'CPR001')?.message;
     expect(msg).toContain('environment variable REV');
-    expect(msg).toContain('(process.env.REV ?? "<40-hex>")');
-  });
-
-  it('an environment-read revision names the variable and, in Python, the default to give', () => {
-    const got = searchText(
-      'env.py',
-      'import os\nfrom transformers import AutoModel\nm = AutoModel.from_pretrained("acme/base", revision=os.environ.get("REV", "main"))\n',
-      () => false,
-    );
-    const ref = got.kind === 'found' ? got.refs.references[0] : undefined;
-    const msg = judgeReference(ref!, new Map(), DEFAULT_POLICY).find((f) => f.ruleId === 'CPR001')?.message;
-    expect(msg).toContain('environment variable REV');
-    expect(msg).toContain('os.environ.get("REV", "<40-hex>")');
+    expect(msg).toContain(hint);
   });
 });
