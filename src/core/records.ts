@@ -144,4 +144,9 @@ export interface ModelReference {
    * the reviewed commit first and load that copy.
    */
   readonly takesNoRevision?: true;
+  /**
+   * The module(s) of the repository the name or revision is imported from (`from .config import MODEL_ID`), where the
+   * value to review and to pin is written.
+   */
+  readonly definedIn?: string;
 }

@@ -36,7 +36,9 @@ export function judgeReference(
   const out: Finding[] = [];
   const where = { path: ref.path, line: ref.line, column: ref.column };
   // A name read from the environment: what the file shows is its default.
-  const unset = ref.nameFrom !== undefined ? ` (the default when ${ref.nameFrom} ${absent(ref.nameFrom)})` : '';
+  const unset =
+    (ref.nameFrom !== undefined ? ` (the default when ${ref.nameFrom} ${absent(ref.nameFrom)})` : '') +
+    (ref.definedIn !== undefined ? ` (as imported from ${ref.definedIn})` : '');
   const id = ref.repoId ?? ref.url ?? '?';
   const name = `${id}${unset}`;
   const shown = `${id}${ref.revision !== undefined ? `@${ref.revision}` : ''}${unset}`;
@@ -48,6 +50,7 @@ export function judgeReference(
     ...(ref.revision !== undefined ? { revision: ref.revision } : {}),
     ...(ref.revisionFrom !== undefined ? { revisionFrom: ref.revisionFrom } : {}),
     ...(ref.nameFrom !== undefined ? { nameFrom: ref.nameFrom } : {}),
+    ...(ref.definedIn !== undefined ? { definedIn: ref.definedIn } : {}),
   };
   if (ref.runsRemoteCode) {
     out.push({

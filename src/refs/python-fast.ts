@@ -26,6 +26,7 @@ import { EnvConstants, envRead, readPythonHubSettings, type EnvRead } from './py
 import type { FileReferences } from './types.js';
 import { LOCAL_PATH_CALLS } from './python-loaders.js';
 import { COMMAND_LINE_METHOD, CommandLineDefaults } from './python-argparse.js';
+import type { ImportedValue, ImportedValues } from './python-imports.js';
 
 /**
  * Model references in Python without a parser, when every statement that matters (python-snippet.ts) has one of the
@@ -43,6 +44,7 @@ export function findPythonReferencesFast(
   path: string,
   text: string,
   existsLocally: (p: string) => boolean,
+  imported?: ImportedValues,
 ): FileReferences | undefined {
   const kept = keptStatements(text);
   if (!kept) return undefined;
@@ -72,7 +74,12 @@ export function findPythonReferencesFast(
   const instances = new Constants();
   // python-argparse.ts: filled after the names below are bound, as python.ts does.
   const cli = new CommandLineDefaults();
-  const values = new Values(constants, dicts, built, imports, envs, paths, cli);
+  const values = new Values(constants, dicts, built, imports, envs, paths, cli, imported);
+  // python.ts: names imported from a module of the repository are bound before the statements that use them.
+  for (const [name, v] of imported ?? []) {
+    constants.set(name, v.value);
+    envs.set(name, v.env);
+  }
   // lezer's walk records each assignment when it meets it: a constant built from another sees its value so far.
   for (const a of reader.assignments) {
     constants.set(a.name, values.evaluate(a.value));
@@ -188,7 +195,15 @@ class Values {
     private readonly envs: EnvConstants,
     private readonly paths: BuiltNames,
     private readonly cli: CommandLineDefaults,
+    /** python.ts `importedAttribute`: `config.MODEL_ID` of a module the file imports. */
+    private readonly imported: ImportedValues | undefined,
   ) {}
+
+  private importedAttribute(n: Node): ImportedValue | undefined {
+    if (!this.imported) return undefined;
+    const dotted = calleeName(n);
+    return dotted === undefined ? undefined : this.imported.get(dotted);
+  }
 
   /** Names whose attribute a value read (`X.attr`). */
   readonly attributeReads = new Set<string>();
@@ -209,7 +224,11 @@ class Values {
   env(n: Node): EnvRead | undefined {
     if (n.k === 'name') return this.envs.get(n.name);
     // python.ts `envOf`: `args.model_name` on a namespace argparse returns.
-    if (n.k === 'attribute') return n.object.k === 'name' ? this.cli.read(n.object.name, n.property) : undefined;
+    if (n.k === 'attribute') {
+      const env = this.importedAttribute(n)?.env;
+      if (env) return env;
+      return n.object.k === 'name' ? this.cli.read(n.object.name, n.property) : undefined;
+    }
     if (n.k !== 'call') return undefined;
     const written = calleeName(n.callee);
     if (written === undefined) return undefined;
@@ -295,10 +314,13 @@ class Values {
       }
       case 'paren':
         return this.evaluate(n.inner);
-      case 'attribute':
+      case 'attribute': {
+        const value = this.importedAttribute(n)?.value;
+        if (value !== undefined) return value;
         // python.ts reads `Class.attr` through the class body over the whole file: see `readsFreeAttribute`.
         if (n.object.k === 'name') this.attributeReads.add(n.object.name);
         return undefined;
+      }
       case 'call':
       case 'dict':
       case 'other':

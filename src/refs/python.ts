@@ -39,6 +39,7 @@ import { findPythonReferencesFast } from './python-fast.js';
 import { LOCAL_PATH_CALLS } from './python-loaders.js';
 import { EnvConstants, envRead, readPythonHubSettings, type EnvRead } from './python-env.js';
 import { COMMAND_LINE_METHOD, CommandLineDefaults, DATACLASS_PARSERS } from './python-argparse.js';
+import type { ImportedValue, ImportedValues } from './python-imports.js';
 
 type Position = (offset: number) => { line: number; column: number };
 
@@ -55,9 +56,11 @@ export function findPythonReferences(
   path: string,
   text: string,
   existsLocally: (p: string) => boolean,
+  imported?: ImportedValues,
 ): FileReferences {
   return (
-    findPythonReferencesFast(path, text, existsLocally) ?? findPythonReferencesWithParser(path, text, existsLocally)
+    findPythonReferencesFast(path, text, existsLocally, imported) ??
+    findPythonReferencesWithParser(path, text, existsLocally, imported)
   );
 }
 
@@ -66,12 +69,16 @@ export function findPythonReferencesWithParser(
   path: string,
   text: string,
   existsLocally: (p: string) => boolean,
+  imported?: ImportedValues,
 ): FileReferences {
   const snippet = pythonSnippet(text);
   if (snippet) {
     const lines = lineIndex(text);
     const at: Position = (offset) => lines(snippet.original(offset));
-    const got = referencesInTree(parser.parse(snippet.text), snippet.text, text, at, path, existsLocally, true);
+    const got = referencesInTree(parser.parse(snippet.text), snippet.text, text, at, path, existsLocally, {
+      strict: true,
+      imported,
+    });
     if (got) {
       readPythonHubSettings(path, text, lines, got);
       return got;
@@ -85,16 +92,27 @@ export function findPythonReferencesInWholeFile(
   path: string,
   text: string,
   existsLocally: (p: string) => boolean,
+  imported?: ImportedValues,
 ): FileReferences {
   const at = lineIndex(text);
-  const got = referencesInTree(parser.parse(text), text, text, at, path, existsLocally, false)!;
+  const got = referencesInTree(parser.parse(text), text, text, at, path, existsLocally, { strict: false, imported })!;
   readPythonHubSettings(path, text, at, got);
   return got;
 }
 
+interface TreeOptions {
+  /** A snippet: undefined when it has a syntax error or reads what only the whole file decides. */
+  readonly strict: boolean;
+  /** `Class.attr` read through the class body (default: over the whole file). */
+  readonly classAttributes?: boolean;
+  readonly imported?: ImportedValues | undefined;
+  /** Filled with the values of the names the module binds at its top level (`pythonModuleValues`). */
+  readonly moduleValues?: Map<string, ImportedValue>;
+}
+
 /**
  * References in a parsed text (a snippet of `wholeFile`, or all of it); undefined when `strict` and the text has a
- * syntax error or reads what only the whole file decides. `classAttributes`: `Class.attr` read through the class body.
+ * syntax error or reads what only the whole file decides.
  */
 function referencesInTree(
   tree: Tree,
@@ -103,9 +121,10 @@ function referencesInTree(
   at: Position,
   path: string,
   existsLocally: (p: string) => boolean,
-  strict: boolean,
-  classAttributes = !strict,
+  options: TreeOptions,
 ): FileReferences | undefined {
+  const { strict, imported, moduleValues } = options;
+  const classAttributes = options.classAttributes ?? !strict;
   const src = (n: SyntaxNode) => text.slice(n.from, n.to);
   const constants = new Constants();
   // Uses of a dict name are read over the whole file: the statements that change a dict are not in the snippet.
@@ -134,6 +153,9 @@ function referencesInTree(
   // Class names a value was read through.
   const throughClasses = new Set<string>();
   let broken = false;
+  // Names imported from a module of the repository (python-imports.ts): bound where the file imports them, before
+  // the statements that use them.
+  for (const [name, v] of imported ?? []) constants.set(name, v.value);
   walkTree(tree, {
     AssignStatement: recordConstant,
     ImportStatement: recordImport,
@@ -157,6 +179,7 @@ function referencesInTree(
     ]),
     once,
   );
+  for (const [name, v] of imported ?? []) envs.set(name, v.env);
   for (const [name, value] of assigned) {
     built.set(name, isLoaderCall(value));
     paths.set(name, isPathCall(value));
@@ -178,6 +201,8 @@ function referencesInTree(
   function envOf(n: SyntaxNode): EnvRead | undefined {
     if (n.name === 'VariableName') return envs.get(src(n));
     if (n.name === 'MemberExpression') {
+      const env = importedAttribute(n)?.env;
+      if (env) return env;
       // `args.model_name` on a namespace argparse returns: the flag and its default.
       const [obj, , prop] = childrenOf(n);
       return obj?.name === 'VariableName' && prop?.name === 'PropertyName' ? cli.read(src(obj), src(prop)) : undefined;
@@ -226,6 +251,13 @@ function referencesInTree(
     constants.set(name, evaluate(kids[2]!));
     dicts.set(name, evaluateDict(kids[2]!));
     assigned.push([name, kids[2]!]);
+  }
+
+  /** `config.MODEL_ID` of a module the file imports (`import config`): what that module binds (imported-values.ts). */
+  function importedAttribute(n: SyntaxNode): ImportedValue | undefined {
+    if (!imported) return undefined;
+    const dotted = calleeName(n);
+    return dotted === undefined ? undefined : imported.get(dotted);
   }
 
   function recordClassAttr(key: string, value: SyntaxNode): void {
@@ -327,11 +359,7 @@ function referencesInTree(
   }
 
   function recordImport(n: SyntaxNode): void {
-    const parts = childrenOf(n).map((k) => ({
-      kind: k.name === 'VariableName' || k.name === 'from' || k.name === 'import' || k.name === 'as' ? 'name' : 'punct',
-      text: src(k),
-    }));
-    for (const [bound, full] of importBindings(parts as ImportPart[])) imports.set(bound, full);
+    for (const [bound, full] of statementImports(n, src)) imports.set(bound, full);
   }
 
   function evaluate(n: SyntaxNode): string | undefined {
@@ -349,7 +377,7 @@ function referencesInTree(
       case 'Boolean':
         return src(n);
       case 'MemberExpression':
-        return classAttribute(n);
+        return importedAttribute(n)?.value ?? classAttribute(n);
       default:
         return evaluateShared(n, src, evaluate);
     }
@@ -540,6 +568,27 @@ function referencesInTree(
           notePassedLoader(path, written, resolveCallee(imports, written), at(value.from), out);
       }
   }
+  if (moduleValues) readModuleValues(moduleValues);
+
+  /** `pythonModuleValues`: the top-level bindings of names the module binds once, with what the file decides of them. */
+  function readModuleValues(into: Map<string, ImportedValue>): void {
+    const bindings = bindingCounts(tree, src);
+    const top: [string, SyntaxNode][] = [];
+    for (const statement of childrenOf(tree.topNode)) {
+      const kids = statement.name === 'AssignStatement' ? childrenOf(statement) : [];
+      if (kids[0]?.name !== 'VariableName') continue;
+      if (kids.length === 3 && kids[1]!.name === 'AssignOp') top.push([src(kids[0]), kids[2]!]);
+      else if (kids.length === 4 && kids[1]!.name === 'TypeDef' && kids[2]!.name === 'AssignOp')
+        top.push([src(kids[0]), kids[3]!]);
+    }
+    for (const [name, value] of top) {
+      if (bindings.get(name) !== 1) continue;
+      const v = evaluate(value);
+      const env = envOf(value);
+      if (v !== undefined || env) into.set(name, { ...(v !== undefined ? { value: v } : {}), ...(env ? { env } : {}) });
+    }
+  }
+
   // A snippet does not hold class bodies: `X.attr` of a name no statement here binds may be a class attribute
   // (`CFG.model_name`), which the whole file decides (python-fast.ts `readsFreeAttribute` asks the same).
   if (strict && readsFreeAttribute(attributeReads, imports, assigned)) return undefined;
@@ -548,9 +597,116 @@ function referencesInTree(
   if (throughClasses.size > 0) {
     const bound = new Set(assigned.map(([name]) => name));
     if ([...throughClasses].some((x) => imports.has(x) || bound.has(x)))
-      return referencesInTree(tree, text, wholeFile, at, path, existsLocally, strict, false);
+      return referencesInTree(tree, text, wholeFile, at, path, existsLocally, { ...options, classAttributes: false });
   }
   return out;
+}
+
+/**
+ * How many times each name is bound anywhere in a file (a count of 2 for `+=`, which reads it first): assignment
+ * targets (tuples and chains included), `:=`, `for` targets, `as` names, imports, `def` and `class` names. Nested
+ * scopes count too: a function's `global X` makes its assignment the module's, and a module constant needs none.
+ */
+function bindingCounts(tree: Tree, src: (n: SyntaxNode) => string): Map<string, number> {
+  const counts = new Map<string, number>();
+  const count = (name: string, n = 1) => counts.set(name, (counts.get(name) ?? 0) + n);
+  // Explicit stacks: a target can nest deeper than the call stack.
+  const targets = (first: SyntaxNode) => {
+    for (const stack = [first]; stack.length > 0;) {
+      const t = stack.pop()!;
+      if (t.name === 'VariableName') count(src(t));
+      else if (TARGET_GROUPS.has(t.name)) stack.push(...childrenOf(t));
+    }
+  };
+  walkTree(tree, {
+    AssignStatement: (n) => {
+      const kids = childrenOf(n);
+      const last = kids.map((k) => k.name).lastIndexOf('AssignOp');
+      for (const k of kids.slice(0, Math.max(last, 0))) targets(k);
+    },
+    NamedExpression: (n) => targets(childrenOf(n)[0]!),
+    UpdateStatement: (n) => {
+      const target = childrenOf(n)[0];
+      if (target?.name === 'VariableName') count(src(target), 2);
+    },
+    ForStatement: (n) => {
+      const kids = childrenOf(n);
+      for (const k of kids.slice(
+        1,
+        kids.findIndex((k) => k.name === 'in'),
+      ))
+        targets(k);
+    },
+    WithStatement: (n) => asNames(n),
+    TryStatement: (n) => asNames(n),
+    ImportStatement: (n) => statementImports(n, src).forEach(([name]) => count(name)),
+    FunctionDefinition: (n) => defined(n),
+    ClassDefinition: (n) => defined(n),
+  });
+  function asNames(n: SyntaxNode): void {
+    const kids = childrenOf(n);
+    kids.forEach((k, i) => i > 0 && kids[i - 1]!.name === 'as' && targets(k));
+  }
+  function defined(n: SyntaxNode): void {
+    const name = childrenOf(n).find((c) => c.name === 'VariableName');
+    if (name) count(src(name));
+  }
+  return counts;
+}
+
+const TARGET_GROUPS: ReadonlySet<string> = new Set([
+  'TupleExpression',
+  'ArrayExpression',
+  'ParenthesizedExpression',
+  'StarExpression',
+]);
+
+/** syntax.ts `importBindings` of an ImportStatement node. */
+function statementImports(n: SyntaxNode, src: (n: SyntaxNode) => string): [string, string][] {
+  const parts: ImportPart[] = childrenOf(n).map((k) => ({
+    kind: k.name === 'VariableName' || k.name === 'from' || k.name === 'import' || k.name === 'as' ? 'name' : 'punct',
+    text: src(k),
+  }));
+  return importBindings(parts);
+}
+
+/**
+ * Every name a file's import statements bind, with what it is bound to (`from .config import MODEL_ID as M` →
+ * `['M', '.config.MODEL_ID']`), in file order; and the dotted names the file assigns (`config.MODEL_ID = …`,
+ * `+=` too). The refs stage asks it of a file whose references a value defined in another module of the repository
+ * may decide (imported-values.ts).
+ */
+export function pythonImports(text: string): { bindings: [string, string][]; assignedAttributes: Set<string> } {
+  const bindings: [string, string][] = [];
+  const assignedAttributes = new Set<string>();
+  const src = (n: SyntaxNode) => text.slice(n.from, n.to);
+  const assigned = (n: SyntaxNode) => {
+    for (const target of childrenOf(n)) {
+      if (target.name === 'AssignOp' || target.name === 'UpdateOp') break;
+      if (target.name === 'MemberExpression') assignedAttributes.add(src(target).replace(/\s+/g, ''));
+    }
+  };
+  walkTree(parser.parse(text), {
+    ImportStatement: (n) => bindings.push(...statementImports(n, src)),
+    AssignStatement: assigned,
+    UpdateStatement: assigned,
+  });
+  return { bindings, assignedAttributes };
+}
+
+/**
+ * The values a module binds at its top level, as another file that imports them sees them: string constants
+ * (`MODEL_ID = "org/x"`, annotated `MODEL_ID: str = "org/x"`, f-strings and `+` over such constants) and env reads
+ * with their defaults (`os.environ.get("MODEL_ID", "org/x")`). A name the module binds more than once, anywhere
+ * (in a branch, a loop, a function with `global`, by `+=`, by an import), is decided at run time and left out.
+ */
+export function pythonModuleValues(path: string, text: string): Map<string, ImportedValue> {
+  const values = new Map<string, ImportedValue>();
+  referencesInTree(parser.parse(text), text, text, lineIndex(text), path, () => false, {
+    strict: false,
+    moduleValues: values,
+  });
+  return values;
 }
 
 /**

@@ -8,6 +8,8 @@ import { dynamicFinding, judgeReference, reviewedCommits } from './judge.js';
 import { loadFinder, loadQuickFinder, type Language } from './languages.js';
 import { mayNameModelBytes } from './prefilter.js';
 import type { Finder, QuickFinder } from './search.js';
+import type { FileReferences } from './types.js';
+import { RepositoryModules } from './imported-values.js';
 import { isInstalledPackage, isReferenceSource, isTestData, languageOf, isAdapterConfig } from './sources.js';
 import { MAX_NESTING } from './text.js';
 import { pushAll } from '../core/push-all.js';
@@ -54,6 +56,7 @@ export const refsStage: Stage = {
     // Test data that names a model key (sources.ts `isTestData`): counted, not read.
     const testData: string[] = [];
     const reviewed = reviewedCommits(ctx.registry);
+    const modules = new RepositoryModules(input.files, (f) => readBytes(ctx, f, MAX_SOURCE_BYTES), MAX_SOURCE_BYTES);
     await Promise.all(
       toSearch.map((file) =>
         ctx.limit(async () => {
@@ -78,10 +81,27 @@ export const refsStage: Stage = {
           }
           const text = bytes.toString('utf8');
           const quick = await quickFinderFor(language);
-          const got =
+          let got =
             screenText(file.path, text) ??
             (quick && runQuickFinder(quick, file.path, text, existsLocally)) ??
             runFinder(await finderFor(language), file.path, text, existsLocally);
+          // A name the file imports from a module of the repository may decide what it left open: read again with
+          // the module's values bound (imported-values.ts).
+          if (got.kind === 'found' && language === 'python' && leftOpen(got.refs)) {
+            const imported = await modules.importedBy(file.path, text);
+            if (imported.values.size > 0) {
+              const { findPythonReferences } = await import('./python.js');
+              const before = got.refs;
+              got = runFinder(
+                (p, t, e) => findPythonReferences(p, t, e, imported.values),
+                file.path,
+                text,
+                existsLocally,
+              );
+              if (got.kind === 'found')
+                got = { kind: 'found', refs: namingModules(before, got.refs, imported.modules) };
+            }
+          }
           if (got.kind === 'skipped') skipped.push(file.path);
           if (got.kind !== 'found') return;
           pushAll(references, got.refs.references);
@@ -110,6 +130,24 @@ export const refsStage: Stage = {
     return { references, findings };
   },
 };
+
+/** A model name chosen at run time, or a revision passed but not decided by the file. */
+function leftOpen(refs: FileReferences): boolean {
+  return refs.dynamic.length > 0 || refs.references.some((r) => r.revisionKind === 'ref' && r.revision === undefined);
+}
+
+/**
+ * `after` (the file read with the values it imports bound), each reference the imports decided — one the first
+ * reading did not find, or found otherwise — naming the modules they come from (`ModelReference.definedIn`).
+ */
+function namingModules(before: FileReferences, after: FileReferences, modules: readonly string[]): FileReferences {
+  const seen = new Set(before.references.map((r) => JSON.stringify(r)));
+  const definedIn = modules.join(', ');
+  return {
+    ...after,
+    references: after.references.map((r) => (seen.has(JSON.stringify(r)) ? r : { ...r, definedIn })),
+  };
+}
 
 /** One CPR011 for files left unsearched for one reason, with their count (none when there are none). */
 function notSearched(files: readonly string[], reason: string | undefined, message: string): Finding[] {

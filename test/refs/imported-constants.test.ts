@@ -1,0 +1,249 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { findPythonReferencesInWholeFile, pythonImports, pythonModuleValues } from '../../src/refs/python.js';
+import { findPythonReferencesFast } from '../../src/refs/python-fast.js';
+import { importedModuleFile, type ImportedValues } from '../../src/refs/python-imports.js';
+import { refsStage } from '../../src/refs/stage.js';
+import { scanWith } from '../helpers/scan.js';
+
+/**
+ * A model name or revision a file imports from a module of the repository (`from .config import MODEL_ID`) is the
+ * value that module binds, found the way Python's import system finds the module (python-imports.ts), read from
+ * its top-level bindings only (python.ts `pythonModuleValues`), and bound in the importing file before its
+ * statements — by both Python readers alike.
+ */
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+function repo(files: Record<string, string>): string {
+  const root = mkdtempSync(path.join(tmpdir(), 'cp-refs-imported-'));
+  dirs.push(root);
+  for (const [rel, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+    writeFileSync(path.join(root, rel), text);
+  }
+  return root;
+}
+
+describe('where an imported name is defined (python-imports.ts)', () => {
+  const files = new Set([
+    'src/app/__init__.py',
+    'src/app/config.py',
+    'src/app/train.py',
+    'src/app/models/__init__.py',
+    'src/app/models/load.py',
+    'src/app/models/names.py',
+    'src/settings/__init__.py',
+    'src/settings.py',
+    'src/common.py',
+    'common.py',
+    'tools/only.py',
+  ]);
+  const exists = (p: string) => files.has(p);
+  it.each([
+    ['sibling module', 'src/app/train.py', '.config.MODEL_ID', 'src/app/config.py MODEL_ID'],
+    ['parent package', 'src/app/models/load.py', '..config.MODEL_ID', 'src/app/config.py MODEL_ID'],
+    [
+      'the package __init__ (from . import X)',
+      'src/app/models/load.py',
+      '..MODEL_ID',
+      'src/app/models/__init__.py MODEL_ID',
+    ],
+    // `from . import names` imports the submodule, not a constant.
+    ['a submodule is no constant', 'src/app/models/load.py', '..names', undefined],
+    ['above the root', 'src/app/train.py', '....config.X', undefined],
+    ['missing module', 'src/app/train.py', '.nope.X', undefined],
+    // FileFinder: a package folder wins over a module file of the same name.
+    ['package over module', 'src/app/train.py', '..settings.X', 'src/settings/__init__.py X'],
+    ['absolute, one candidate', 'src/app/models/load.py', 'app.config.MODEL_ID', 'src/app/config.py MODEL_ID'],
+    ['absolute from the root', 'tools/only.py', 'src.app.config.MODEL_ID', 'src/app/config.py MODEL_ID'],
+    // src/common.py and common.py: which loads depends on how the program starts.
+    ['absolute, two candidates', 'src/app/train.py', 'common.X', undefined],
+    ['a library', 'src/app/train.py', 'transformers.AutoModel', undefined],
+    ['a module itself (import config)', 'src/app/train.py', 'config', undefined],
+  ])('%s', (_name, importer, target, want) => {
+    const got = importedModuleFile(importer, target, exists);
+    expect(got && `${got.file} ${got.name}`).toBe(want);
+  });
+});
+
+describe('what a module binds at its top level (pythonModuleValues)', () => {
+  const values = (text: string) =>
+    Object.fromEntries([...pythonModuleValues('config.py', text)].map(([k, v]) => [k, v]));
+  it('constants, f-strings, annotated names and env reads; names bound more than once are left out', () => {
+    const text = [
+      'import os',
+      'from .base import ROOT',
+      'ORG = "acme"',
+      'MODEL_ID = f"{ORG}/classifier"',
+      'REVISION: str = "0123456789abcdef0123456789abcdef01234567"',
+      'ENCODER = os.environ.get("ENCODER_ID", "org/encoder")',
+      'TWICE = "a/b"',
+      'TWICE = "c/d"',
+      'COUNTED = "a/b"',
+      'COUNTED += "-v2"',
+      'BRANCHED = "a/b"',
+      'if os.environ.get("X"):',
+      '    BRANCHED = "c/d"',
+      'PAIR_A, PAIR_B = "a/b", "c/d"',
+      'PAIR_A2 = "a/b"',
+      'PAIR_A2, OTHER = "x", "y"',
+      'ROOT = "shadowed/import"',
+      'def f():',
+      '    LOCAL = "org/local"',
+      'class C:',
+      '    ATTR = "org/attr"',
+      // The import of ROOT is rebound before this line: its value here is the file's.
+      'DERIVED = ROOT + "/x"',
+      'for LOOPED in ("a/b",):',
+      '    pass',
+      'LOOPED = "a/b"',
+      'with open("p") as OPENED:',
+      '    pass',
+      'OPENED = "a/b"',
+      'CHAINED = FIRST = "a/b"',
+      'FIRST = "c/d"',
+      'if (WALRUS := "a/b"):',
+      '    pass',
+      'WALRUS = "a/b"',
+      'def ANNOTATED_AND_DEF(): pass',
+      'ANNOTATED_AND_DEF: str = "a/b"',
+    ].join('\n');
+    expect(values(text)).toEqual({
+      ORG: { value: 'acme' },
+      MODEL_ID: { value: 'acme/classifier' },
+      REVISION: { value: '0123456789abcdef0123456789abcdef01234567' },
+      ENCODER: { env: { variable: 'ENCODER_ID', fallback: 'org/encoder' } },
+      DERIVED: { value: 'shadowed/import/x' },
+    });
+  });
+});
+
+describe('both readers bind imported values alike', () => {
+  const imported: ImportedValues = new Map([
+    ['MODEL_ID', { value: 'acme/classifier' }],
+    ['config.MODEL_ID', { value: 'acme/through-module' }],
+    ['config.ENC', { env: { variable: 'ENC_ID', fallback: 'org/enc' } }],
+    ['REV', { value: '0123456789abcdef0123456789abcdef01234567' }],
+    ['ENC', { env: { variable: 'ENCODER_ID', fallback: 'org/encoder' } }],
+  ]);
+  const show = (r: ReturnType<typeof findPythonReferencesInWholeFile>) => [
+    ...r.references.map((x) => `${x.line} ${x.repoId}@${x.revision ?? '-'}${x.nameFrom ? ` from ${x.nameFrom}` : ''}`),
+    ...r.dynamic.map((d) => `${d.line} dynamic`),
+  ];
+  it.each([
+    {
+      name: 'name and revision',
+      text: 'from transformers import AutoModel\nfrom .config import MODEL_ID, REV\nm = AutoModel.from_pretrained(MODEL_ID, revision=REV)\n',
+      want: ['3 acme/classifier@0123456789abcdef0123456789abcdef01234567'],
+    },
+    {
+      name: 'an env read with its default',
+      text: 'from sentence_transformers import SentenceTransformer\nfrom .config import ENC\ne = SentenceTransformer(ENC)\n',
+      want: ['3 org/encoder@- from ENCODER_ID'],
+    },
+    {
+      name: 'built on in the file',
+      text: 'from transformers import AutoModel\nfrom .config import MODEL_ID\nNAME = MODEL_ID + "-large"\nm = AutoModel.from_pretrained(NAME)\n',
+      want: ['4 acme/classifier-large@-'],
+    },
+    {
+      name: 'attributes of a module imported whole',
+      text: 'import config\nfrom transformers import AutoModel\nfrom sentence_transformers import SentenceTransformer\nm = AutoModel.from_pretrained(config.MODEL_ID)\ne = SentenceTransformer(config.ENC)\n',
+      want: ['4 acme/through-module@-', '5 org/enc@- from ENC_ID'],
+    },
+    {
+      // Rebound in the file to another value: which one the call sees is decided at run time.
+      name: 'rebound in the file',
+      text: 'from transformers import AutoModel\nfrom .config import MODEL_ID\nMODEL_ID = "org/other"\nm = AutoModel.from_pretrained(MODEL_ID)\n',
+      want: ['4 dynamic'],
+    },
+  ])('$name', ({ text, want }) => {
+    const whole = findPythonReferencesInWholeFile('src/app/train.py', text, () => false, imported);
+    const fast = findPythonReferencesFast('src/app/train.py', text, () => false, imported);
+    expect(fast).toEqual(whole);
+    expect(show(whole)).toEqual(want);
+  });
+
+  it('pythonImports lists every binding with its target, and the attributes the file assigns', () => {
+    const text =
+      'import os\nfrom .config import A, B as C\nfrom . import D\nimport x.y as z\nz.K = 1\nD.N += "x"\nz.L == 2\n';
+    expect(pythonImports(text)).toEqual({
+      bindings: [
+        ['os', 'os'],
+        ['A', '.config.A'],
+        ['C', '.config.B'],
+        ['D', '..D'],
+        ['z', 'x.y'],
+      ],
+      assignedAttributes: new Set(['z.K', 'D.N']),
+    });
+  });
+});
+
+describe('a scan reads the module an import names', () => {
+  const LOAD = 'from transformers import AutoModel\n';
+  const COMMIT = '0123456789abcdef0123456789abcdef01234567';
+
+  it('relative and absolute imports; a module minified, two candidates or a name bound twice stay run-time notes', async () => {
+    const root = repo({
+      'src/app/__init__.py': '',
+      'src/app/config.py': `MODEL_ID = "acme/classifier"\nREVISION = "${COMMIT}"\nTWICE = "a/b"\nTWICE = "c/d"\n`,
+      'src/app/train.py': `${LOAD}from .config import MODEL_ID, REVISION, TWICE\nm = AutoModel.from_pretrained(MODEL_ID, revision=REVISION)\nt = AutoModel.from_pretrained(TWICE)\n`,
+      'pkg/settings/__init__.py': 'BASE_MODEL = "google/flan-t5-base"\n',
+      'pkg/run.py': `${LOAD}from pkg.settings import BASE_MODEL\nm = AutoModel.from_pretrained(BASE_MODEL)\n`,
+      // Two modules named `common`: which one `from common import X` loads depends on how the program starts.
+      'common.py': 'X = "org/root"\n',
+      'svc/common.py': 'X = "org/svc"\n',
+      'svc/serve.py': `${LOAD}from common import X\nm = AutoModel.from_pretrained(X)\n`,
+      'gen/names.py': `NAME = "org/generated"; ${'x = 1; '.repeat(400)}\n`,
+      'gen/use.py': `${LOAD}from .names import NAME\nm = AutoModel.from_pretrained(NAME)\n`,
+    });
+    const r = await scanWith(root, [refsStage]);
+    expect((r.references ?? []).map((x) => `${x.path}:${x.line} ${x.repoId}@${x.revision ?? '-'}`)).toEqual([
+      'pkg/run.py:3 google/flan-t5-base@-',
+      `src/app/train.py:3 acme/classifier@${COMMIT}`,
+    ]);
+    expect(
+      r.findings
+        .filter((f) => f.ruleId === 'CPR010')
+        .map((f) => `${f.location.path}:${f.location.line}`)
+        .sort(),
+    ).toEqual(['gen/use.py:3', 'src/app/train.py:4', 'svc/serve.py:3']);
+  });
+});
+
+describe('a module imported whole is read through its attributes', () => {
+  const COMMIT = 'fedcba9876543210fedcba9876543210fedcba98';
+
+  it('import config / import pkg.config as cfg / from . import config; an attribute the file assigns is run time', async () => {
+    const root = repo({
+      'config.py': `MODEL_NAME = "acme/base"\nREVISION = "${COMMIT}"\nENCODER = __import__("os").environ.get("ENC", "org/enc")\n`,
+      'train.py':
+        'import config\nfrom transformers import AutoModel\n' +
+        'm = AutoModel.from_pretrained(config.MODEL_NAME, revision=config.REVISION)\n',
+      'pkg/__init__.py': '',
+      'pkg/settings.py': 'import os\nENCODER = os.getenv("ENCODER_ID", "org/encoder")\nLARGE = "acme/large"\n',
+      'pkg/serve.py':
+        'from . import settings\nfrom sentence_transformers import SentenceTransformer\n' +
+        'e = SentenceTransformer(settings.ENCODER)\n',
+      'tools/eval.py':
+        'import pkg.settings as cfg\nfrom transformers import AutoModel\n' +
+        'cfg.LARGE = "acme/other"\nm = AutoModel.from_pretrained(cfg.LARGE)\n',
+    });
+    const r = await scanWith(root, [refsStage]);
+    expect(
+      (r.references ?? []).map(
+        (x) =>
+          `${x.path}:${x.line} ${x.repoId}@${x.revision ?? '-'}${x.nameFrom ? ` ${x.nameFrom}` : ''} ${x.definedIn}`,
+      ),
+    ).toEqual(['pkg/serve.py:3 org/encoder@- ENCODER_ID pkg/settings.py', `train.py:3 acme/base@${COMMIT} config.py`]);
+    expect(r.findings.filter((f) => f.ruleId === 'CPR010').map((f) => `${f.location.path}:${f.location.line}`)).toEqual(
+      ['tools/eval.py:4'],
+    );
+    const cpr001 = r.findings.find((f) => f.ruleId === 'CPR001' && f.location.path === 'pkg/serve.py');
+    expect(cpr001?.message).toContain('(as imported from pkg/settings.py)');
+  });
+});
