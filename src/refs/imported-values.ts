@@ -1,27 +1,26 @@
-import type { DiscoveredFile } from '../core/files.js';
 import { importedModule, importedModuleFile, type ImportedValue, type ImportedValues } from './python-imports.js';
 import { MAX_NESTING, looksGenerated, nestingDepth } from './text.js';
+import type { FileReferences } from './types.js';
 
 /**
- * The values Python files import from modules of the repository (`from .config import MODEL_ID`): the commonest
- * reason a real reference was still a run-time note. Each module is read and parsed once per scan, only when a file
- * whose references it may decide asks for it. Only the module's own top-level bindings count (python.ts
- * `pythonModuleValues`); a value it imports in turn is not followed.
+ * The values Python files import from modules of the repository (`from .config import MODEL_ID`, `import config`
+ * then `config.MODEL_ID`): the commonest reason a real reference was still a run-time note. Each module is read and
+ * parsed once, only when a file whose references it may decide asks for it. Only the module's own top-level bindings
+ * count (python.ts `pythonModuleValues`); a value it imports in turn is not followed.
  */
 export class RepositoryModules {
-  private readonly byPath = new Map<string, DiscoveredFile>();
+  private readonly paths: ReadonlySet<string>;
   private readonly modules = new Map<string, Promise<ReadonlyMap<string, ImportedValue> | undefined>>();
 
   /**
-   * `read`: a file's bytes through the scan's I/O edge (undefined when gone or unreadable, bounded by `maxBytes`).
-   * A module larger than that, minified or nested deeper than the finders read, gives nothing.
+   * `paths`: the repository's files (Python ones count); `read`: a file's text, undefined when it cannot be read or
+   * is over the size the finders read.
    */
   constructor(
-    files: readonly DiscoveredFile[],
-    private readonly read: (file: DiscoveredFile) => Promise<Buffer | undefined>,
-    private readonly maxBytes: number,
+    paths: Iterable<string>,
+    private readonly read: (path: string) => Promise<string | undefined>,
   ) {
-    for (const f of files) if (f.path.endsWith('.py')) this.byPath.set(f.path, f);
+    this.paths = new Set([...paths].filter((p) => p.endsWith('.py')));
   }
 
   /**
@@ -35,7 +34,7 @@ export class RepositoryModules {
     // A name imported twice from different places (`try: from .a import X` / `except: from .b import X`): run time.
     for (const [local, target] of bindings)
       targets.set(local, targets.has(local) && targets.get(local) !== target ? null : target);
-    const exists = (p: string) => this.byPath.has(p);
+    const exists = (p: string) => this.paths.has(p);
     const values = new Map<string, ImportedValue>();
     const modules = new Set<string>();
     for (const [local, target] of targets) {
@@ -62,19 +61,54 @@ export class RepositoryModules {
     return { values, modules: [...modules].sort() };
   }
 
-  private valuesOf(modulePath: string): Promise<ReadonlyMap<string, ImportedValue> | undefined> {
-    let got = this.modules.get(modulePath);
-    if (!got) this.modules.set(modulePath, (got = this.load(this.byPath.get(modulePath)!)));
+  /** What the module at `path` binds at its top level; undefined when it is not read (unreadable, generated). */
+  valuesOf(path: string): Promise<ReadonlyMap<string, ImportedValue> | undefined> {
+    let got = this.modules.get(path);
+    if (!got) this.modules.set(path, (got = this.load(path)));
     return got;
   }
 
-  private async load(file: DiscoveredFile): Promise<ReadonlyMap<string, ImportedValue> | undefined> {
-    if (file.size > this.maxBytes) return undefined;
-    const bytes = file.content ?? (await this.read(file));
-    if (!bytes) return undefined;
-    const text = bytes.toString('utf8');
-    if (looksGenerated(text) || nestingDepth(text) > MAX_NESTING) return undefined;
+  private async load(path: string): Promise<ReadonlyMap<string, ImportedValue> | undefined> {
+    if (!this.paths.has(path)) return undefined;
+    const text = await this.read(path);
+    if (text === undefined || looksGenerated(text) || nestingDepth(text) > MAX_NESTING) return undefined;
     const { pythonModuleValues } = await import('./python.js');
-    return pythonModuleValues(file.path, text);
+    return pythonModuleValues(path, text);
   }
+}
+
+/**
+ * A Python file's references with the names it imports from the repository's modules bound: when the first reading
+ * left something open (a name chosen at run time, a revision the file does not decide), the file is read again with
+ * those values. A reference the imports decided names the modules (`ModelReference.definedIn`).
+ */
+export async function withImportedValues(
+  path: string,
+  text: string,
+  refs: FileReferences,
+  modules: RepositoryModules,
+  existsLocally: (p: string) => boolean,
+): Promise<FileReferences> {
+  if (!leftOpen(refs)) return refs;
+  const imported = await modules.importedBy(path, text);
+  if (imported.values.size === 0) return refs;
+  const { findPythonReferences } = await import('./python.js');
+  let after: FileReferences;
+  try {
+    after = findPythonReferences(path, text, existsLocally, imported.values);
+  } catch {
+    // As search.ts `runFinder`: what the first reading found stands.
+    return refs;
+  }
+  const seen = new Set(refs.references.map((r) => JSON.stringify(r)));
+  const definedIn = imported.modules.join(', ');
+  return {
+    ...after,
+    references: after.references.map((r) => (seen.has(JSON.stringify(r)) ? r : { ...r, definedIn })),
+  };
+}
+
+/** A model name chosen at run time, or a revision passed but not decided by the file. */
+function leftOpen(refs: FileReferences): boolean {
+  return refs.dynamic.length > 0 || refs.references.some((r) => r.revisionKind === 'ref' && r.revision === undefined);
 }

@@ -8,8 +8,7 @@ import { dynamicFinding, judgeReference, reviewedCommits } from './judge.js';
 import { loadFinder, loadQuickFinder, type Language } from './languages.js';
 import { mayNameModelBytes } from './prefilter.js';
 import type { Finder, QuickFinder } from './search.js';
-import type { FileReferences } from './types.js';
-import { RepositoryModules } from './imported-values.js';
+import { RepositoryModules, withImportedValues } from './imported-values.js';
 import { isInstalledPackage, isReferenceSource, isTestData, languageOf, isAdapterConfig } from './sources.js';
 import { MAX_NESTING } from './text.js';
 import { pushAll } from '../core/push-all.js';
@@ -56,7 +55,13 @@ export const refsStage: Stage = {
     // Test data that names a model key (sources.ts `isTestData`): counted, not read.
     const testData: string[] = [];
     const reviewed = reviewedCommits(ctx.registry);
-    const modules = new RepositoryModules(input.files, (f) => readBytes(ctx, f, MAX_SOURCE_BYTES), MAX_SOURCE_BYTES);
+    const byPath = new Map(input.files.map((f) => [f.path, f]));
+    // imported-values.ts: the modules Python files import values from, read on first need.
+    const modules = new RepositoryModules(byPath.keys(), async (p) => {
+      const file = byPath.get(p)!;
+      if (file.size > MAX_SOURCE_BYTES) return undefined;
+      return (file.content ?? (await readBytes(ctx, file, MAX_SOURCE_BYTES)))?.toString('utf8');
+    });
     await Promise.all(
       toSearch.map((file) =>
         ctx.limit(async () => {
@@ -81,32 +86,20 @@ export const refsStage: Stage = {
           }
           const text = bytes.toString('utf8');
           const quick = await quickFinderFor(language);
-          let got =
+          const got =
             screenText(file.path, text) ??
             (quick && runQuickFinder(quick, file.path, text, existsLocally)) ??
             runFinder(await finderFor(language), file.path, text, existsLocally);
-          // A name the file imports from a module of the repository may decide what it left open: read again with
-          // the module's values bound (imported-values.ts).
-          if (got.kind === 'found' && language === 'python' && leftOpen(got.refs)) {
-            const imported = await modules.importedBy(file.path, text);
-            if (imported.values.size > 0) {
-              const { findPythonReferences } = await import('./python.js');
-              const before = got.refs;
-              got = runFinder(
-                (p, t, e) => findPythonReferences(p, t, e, imported.values),
-                file.path,
-                text,
-                existsLocally,
-              );
-              if (got.kind === 'found')
-                got = { kind: 'found', refs: namingModules(before, got.refs, imported.modules) };
-            }
-          }
           if (got.kind === 'skipped') skipped.push(file.path);
           if (got.kind !== 'found') return;
-          pushAll(references, got.refs.references);
-          for (const r of got.refs.references) pushAll(findings, judgeReference(r, reviewed, ctx.policy));
-          for (const d of got.refs.dynamic) findings.push(dynamicFinding(d));
+          // A name the file imports from a module of the repository may decide what it left open.
+          const refs =
+            language === 'python'
+              ? await withImportedValues(file.path, text, got.refs, modules, existsLocally)
+              : got.refs;
+          pushAll(references, refs.references);
+          for (const r of refs.references) pushAll(findings, judgeReference(r, reviewed, ctx.policy));
+          for (const d of refs.dynamic) findings.push(dynamicFinding(d));
         }),
       ),
     );
@@ -130,24 +123,6 @@ export const refsStage: Stage = {
     return { references, findings };
   },
 };
-
-/** A model name chosen at run time, or a revision passed but not decided by the file. */
-function leftOpen(refs: FileReferences): boolean {
-  return refs.dynamic.length > 0 || refs.references.some((r) => r.revisionKind === 'ref' && r.revision === undefined);
-}
-
-/**
- * `after` (the file read with the values it imports bound), each reference the imports decided — one the first
- * reading did not find, or found otherwise — naming the modules they come from (`ModelReference.definedIn`).
- */
-function namingModules(before: FileReferences, after: FileReferences, modules: readonly string[]): FileReferences {
-  const seen = new Set(before.references.map((r) => JSON.stringify(r)));
-  const definedIn = modules.join(', ');
-  return {
-    ...after,
-    references: after.references.map((r) => (seen.has(JSON.stringify(r)) ? r : { ...r, definedIn })),
-  };
-}
 
 /** One CPR011 for files left unsearched for one reason, with their count (none when there are none). */
 function notSearched(files: readonly string[], reason: string | undefined, message: string): Finding[] {

@@ -3,6 +3,10 @@ import path from 'node:path';
 import type { Finding } from '../../core/finding.js';
 import type { ModelReference } from '../../core/records.js';
 import { MAX_SOURCE_BYTES, isReferenceSource, searchText } from '../../refs/find.js';
+import { RepositoryModules, withImportedValues } from '../../refs/imported-values.js';
+import type { ImportedValue } from '../../refs/python-imports.js';
+import { mayCallLoader } from '../../refs/search.js';
+import { languageOf } from '../../refs/sources.js';
 import { didYouMean } from '../../trust/policy/suggest.js';
 import { hashWorkingFiles, type BlobCache } from './git.js';
 
@@ -63,11 +67,17 @@ export async function referenceChanges(
   const touched = [...new Set([...s.base.keys(), ...s.head.keys()])]
     .filter((p) => s.base.get(p) !== s.head.get(p))
     .sort();
+  // Each side's Python modules, for the values files import from them (imported-values.ts).
+  const sides = {
+    base: { read: s.readBase, modules: new RepositoryModules(s.base.keys(), s.readBase) },
+    head: { read: s.readHead, modules: new RepositoryModules(s.head.keys(), s.readHead) },
+  };
+  const compared = [...touched, ...(await importersOfChangedValues(touched, sides, s))].sort();
   const files = await Promise.all(
-    touched.map(async (p) => ({
+    compared.map(async (p) => ({
       p,
-      before: await refsIn(p, await s.readBase(p), s),
-      after: await refsIn(p, await s.readHead(p), s),
+      before: await refsIn(p, await s.readBase(p), sides.base.modules, s),
+      after: await refsIn(p, await s.readHead(p), sides.head.modules, s),
     })),
   );
   const left = movedAway(files, s.head);
@@ -119,7 +129,7 @@ export async function referenceChanges(
         findings.push({
           ruleId: 'CPU011',
           ...(unpinned ? { level: 'error' as const } : {}),
-          message: `The change moves ${name ?? '?'} from ${from ?? 'no revision'} to ${r.revision ?? 'no revision'} (${r.via}${moved !== undefined ? `, code moved from ${moved}` : ''})${unpinned ? ', dropping its commit pin' : ''}: other weights — and, with remote code, other code — will load. ${unpinned ? 'Pin the reviewed commit again.' : 'Review the new revision and record it in the trusted registry.'}`,
+          message: `The change moves ${name ?? '?'} from ${from ?? 'no revision'} to ${r.revision ?? 'no revision'} (${r.via}${moved !== undefined ? `, code moved from ${moved}` : ''}${r.definedIn !== undefined ? `, as imported from ${r.definedIn}` : ''})${unpinned ? ', dropping its commit pin' : ''}: other weights — and, with remote code, other code — will load. ${unpinned ? 'Pin the reviewed commit again.' : 'Review the new revision and record it in the trusted registry.'}`,
           location: where,
           evidence: { ...evidence, from: from ?? '' },
         });
@@ -209,8 +219,61 @@ function retargeted(was: ModelReference, r: ModelReference): Finding {
   };
 }
 
-async function refsIn(p: string, text: string | undefined, s: ReferenceSides): Promise<ModelReference[]> {
+async function refsIn(
+  p: string,
+  text: string | undefined,
+  modules: RepositoryModules,
+  s: ReferenceSides,
+): Promise<ModelReference[]> {
   if (text === undefined) return [];
   const got = searchText(p, text, s.existsLocally);
-  return Promise.resolve(got.kind === 'found' ? got.refs.references : []);
+  if (got.kind !== 'found') return [];
+  if (languageOf(p) !== 'python') return got.refs.references;
+  return (await withImportedValues(p, text, got.refs, modules, s.existsLocally)).references;
+}
+
+interface Side {
+  readonly read: (p: string) => Promise<string | undefined>;
+  readonly modules: RepositoryModules;
+}
+
+/**
+ * Python files the change did not touch whose references it may still move: they import a value (a model name, a
+ * revision) from a module whose top-level values differ between the sides (`REVISION = "<commit>"` → `"main"` in
+ * config.py moves the pin of every call that imports it). Only files that name the module and may call a loader are
+ * read at all, and only when some module's values changed.
+ */
+async function importersOfChangedValues(
+  touched: readonly string[],
+  sides: { readonly base: Side; readonly head: Side },
+  s: ReferenceSides,
+): Promise<string[]> {
+  const changed: string[] = [];
+  for (const p of touched.filter((x) => x.endsWith('.py'))) {
+    const [before, after] = await Promise.all([sides.base.modules.valuesOf(p), sides.head.modules.valuesOf(p)]);
+    if (!sameValues(before, after)) changed.push(p);
+  }
+  if (changed.length === 0) return [];
+  // The word an import of each changed module writes: the file's stem, or its package's folder for `__init__.py`.
+  const stems = changed.map((p) => /([^/]+)\/__init__\.py$/.exec(p)?.[1] ?? path.posix.basename(p, '.py'));
+  const candidates = [...s.head.keys()].filter(
+    (p) => p.endsWith('.py') && s.base.get(p) === s.head.get(p) && s.base.has(p),
+  );
+  const out: string[] = [];
+  for (const p of candidates) {
+    const text = await sides.head.read(p);
+    if (text === undefined || !stems.some((w) => text.includes(w)) || !mayCallLoader(text)) continue;
+    const { modules } = await sides.head.modules.importedBy(p, text);
+    const before = await sides.base.modules.importedBy(p, text);
+    if ([...modules, ...before.modules].some((m) => changed.includes(m))) out.push(p);
+  }
+  return out;
+}
+
+function sameValues(
+  a: ReadonlyMap<string, ImportedValue> | undefined,
+  b: ReadonlyMap<string, ImportedValue> | undefined,
+): boolean {
+  const key = (m: ReadonlyMap<string, ImportedValue> | undefined) => JSON.stringify([...(m ?? [])].sort());
+  return key(a) === key(b);
 }
