@@ -1,12 +1,13 @@
-import { importedModule, importedModuleFile, type ImportedValue, type ImportedValues } from './python-imports.js';
+import { importedJavaScriptModule, importedModule, importedModuleFile } from './module-paths.js';
+import type { FileReferences, ImportedValue, ImportedValues } from './types.js';
 import { MAX_NESTING, looksGenerated, nestingDepth } from './text.js';
-import type { FileReferences } from './types.js';
 
 /**
- * The values Python files import from modules of the repository (`from .config import MODEL_ID`, `import config`
- * then `config.MODEL_ID`): the commonest reason a real reference was still a run-time note. Each module is read and
- * parsed once, only when a file whose references it may decide asks for it. Only the module's own top-level bindings
- * count (python.ts `pythonModuleValues`); a value it imports in turn is not followed.
+ * The values source files import from modules of the repository (Python `from .config import MODEL_ID`, `import
+ * config` then `config.MODEL_ID`; JavaScript/TypeScript `import { MODEL_ID } from './config'`): the commonest reason
+ * a real reference was still a run-time note. Each module is read and parsed once, only when a file whose
+ * references it may decide asks for it. Only the module's own top-level bindings count (python.ts
+ * `pythonModuleValues`, javascript.ts `javaScriptModuleValues`); a value it imports in turn is not followed.
  */
 export class RepositoryModules {
   private readonly paths: ReadonlySet<string>;
@@ -20,7 +21,7 @@ export class RepositoryModules {
     paths: Iterable<string>,
     private readonly read: (path: string) => Promise<string | undefined>,
   ) {
-    this.paths = new Set([...paths].filter((p) => p.endsWith('.py')));
+    this.paths = new Set([...paths].filter((p) => isPython(p) || isJavaScript(p)));
   }
 
   /**
@@ -28,6 +29,43 @@ export class RepositoryModules {
    * modules' paths (sorted).
    */
   async importedBy(importer: string, text: string): Promise<{ values: ImportedValues; modules: string[] }> {
+    return isPython(importer) ? this.importedByPython(importer, text) : this.importedByJavaScript(importer, text);
+  }
+
+  /**
+   * `import { MODEL_ID } from './config'` (a `const` the module exports), `import * as C` (`C.MODEL_ID`), `import
+   * cfg` (the default export, `cfg.asr` its members), relative specifiers only (module-paths.ts).
+   */
+  private async importedByJavaScript(
+    importer: string,
+    text: string,
+  ): Promise<{ values: ImportedValues; modules: string[] }> {
+    const { javaScriptImportBindings } = await import('./javascript.js');
+    const exists = (p: string) => this.paths.has(p);
+    const values = new Map<string, ImportedValue>();
+    const modules = new Set<string>();
+    for (const { local, module, name } of javaScriptImportBindings(text)) {
+      const file = importedJavaScriptModule(importer, module, exists);
+      const exported = file !== undefined && file !== importer ? await this.valuesOf(file) : undefined;
+      for (const [key, v] of exported ?? []) {
+        // The binding itself (`name`: the export it names; `default`), and what the file reads through it.
+        const head = name === '*' ? '' : name;
+        const rest =
+          head === '' ? `.${key}` : key === head ? '' : key.startsWith(`${head}.`) ? key.slice(head.length) : undefined;
+        if (rest === undefined) continue;
+        const bound = local + rest;
+        if (rest !== '' && !text.includes(bound)) continue;
+        values.set(bound, v);
+        modules.add(file!);
+      }
+    }
+    return { values, modules: [...modules].sort() };
+  }
+
+  private async importedByPython(
+    importer: string,
+    text: string,
+  ): Promise<{ values: ImportedValues; modules: string[] }> {
     const { pythonImports } = await import('./python.js');
     const { bindings, assignedAttributes } = pythonImports(text);
     const targets = new Map<string, string | null>();
@@ -72,8 +110,8 @@ export class RepositoryModules {
     if (!this.paths.has(path)) return undefined;
     const text = await this.read(path);
     if (text === undefined || looksGenerated(text) || nestingDepth(text) > MAX_NESTING) return undefined;
-    const { pythonModuleValues } = await import('./python.js');
-    return pythonModuleValues(path, text);
+    if (isPython(path)) return (await import('./python.js')).pythonModuleValues(path, text);
+    return (await import('./javascript.js')).javaScriptModuleValues(path, text);
   }
 }
 
@@ -92,10 +130,11 @@ export async function withImportedValues(
   if (!leftOpen(refs)) return refs;
   const imported = await modules.importedBy(path, text);
   if (imported.values.size === 0) return refs;
-  const { findPythonReferences } = await import('./python.js');
   let after: FileReferences;
   try {
-    after = findPythonReferences(path, text, existsLocally, imported.values);
+    after = isPython(path)
+      ? (await import('./python.js')).findPythonReferences(path, text, existsLocally, imported.values)
+      : (await import('./javascript.js')).findJavaScriptReferences(path, text, existsLocally, imported.values);
   } catch {
     // As search.ts `runFinder`: what the first reading found stands.
     return refs;
@@ -112,3 +151,7 @@ export async function withImportedValues(
 function leftOpen(refs: FileReferences): boolean {
   return refs.dynamic.length > 0 || refs.references.some((r) => r.revisionKind === 'ref' && r.revision === undefined);
 }
+
+const isPython = (p: string) => p.endsWith('.py');
+/** sources.ts's JavaScript/TypeScript extensions (declaration files are no modules with values). */
+const isJavaScript = (p: string) => /\.(?:[mc]?[jt]s|[jt]sx)$/.test(p) && !p.endsWith('.d.ts');

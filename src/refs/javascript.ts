@@ -1,6 +1,5 @@
 import type { SyntaxNode } from '@lezer/common';
 import { parser } from '@lezer/javascript';
-import type { FileReferences } from './types.js';
 import { lineIndex } from './text.js';
 import { Constants, childrenOf, evaluateShared, resolveCallee, walkTree } from './syntax.js';
 import { TransformersJsEnvReader } from './transformersjs-env.js';
@@ -8,6 +7,7 @@ import { collectReference, type CallFacts, type Resolved } from './calls.js';
 import { unquote } from './javascript-tokens.js';
 import { ClassMembers, objectLiteral, objectMembers } from './javascript-members.js';
 import { EnvConstants, type EnvRead } from './python-env.js';
+import type { FileReferences, ImportedValue, ImportedValues } from './types.js';
 
 const TS = parser.configure({ dialect: 'ts jsx' });
 
@@ -19,12 +19,85 @@ export function findJavaScriptReferences(
   path: string,
   text: string,
   existsLocally: (p: string) => boolean,
+  imported?: ImportedValues,
+): FileReferences {
+  return referencesIn(path, text, existsLocally, imported);
+}
+
+/**
+ * What a module exports, as another file that imports it sees it: `export const X = …` (a `const` at the top
+ * level), `export { x as X }`, `export default …`, each with the string constant and env read the file decides, and
+ * an object constant's members (`MODELS.asr`; the default export's as `default.asr`). A member the file assigns is
+ * left out; so is anything re-exported from elsewhere.
+ */
+export function javaScriptModuleValues(path: string, text: string): Map<string, ImportedValue> {
+  const values = new Map<string, ImportedValue>();
+  referencesIn(path, text, () => false, undefined, values);
+  return values;
+}
+
+/**
+ * The names a file's ES imports bind to the modules of the repository it names (`./…`, `../…`): `import { a as b }`
+ * (b → export a), `import * as ns` (ns.X → export X), `import d` (d → the default export, d.X → its members).
+ */
+export function javaScriptImportBindings(text: string): ImportBinding[] {
+  const out: ImportBinding[] = [];
+  const src = (n: SyntaxNode) => text.slice(n.from, n.to);
+  walkTree(TS.parse(text), {
+    ImportDeclaration: (n) => {
+      if (!childrenOf(n).some((k) => k.name === '\u26a0')) out.push(...importBindings(n, src));
+    },
+  });
+  return out;
+}
+
+interface ImportBinding {
+  readonly local: string;
+  readonly module: string;
+  /** The export it binds: a name, `default`, or `*` for the namespace. */
+  readonly name: string;
+}
+
+/** One ImportDeclaration's bindings: `import d, * as ns, { a, b as c } from 'm'`. */
+function importBindings(n: SyntaxNode, src: (n: SyntaxNode) => string): ImportBinding[] {
+  const kids = childrenOf(n);
+  const modNode = kids.find((k) => k.name === 'String');
+  const module = modNode ? unquote(src(modNode)) : undefined;
+  if (module === undefined) return [];
+  const out: ImportBinding[] = [];
+  kids.forEach((k, i) => {
+    if (k.name === 'VariableDefinition')
+      out.push({ local: src(k), module, name: kids[i - 1]?.name === 'as' ? '*' : 'default' });
+    if (k.name !== 'ImportGroup') return;
+    const g = childrenOf(k);
+    for (let j = 0; j < g.length; j++) {
+      const e = g[j]!;
+      if (e.name !== 'VariableName' && e.name !== 'VariableDefinition') continue;
+      const alias = g[j + 1]?.name === 'as' ? g[j + 2] : undefined;
+      out.push({ local: alias ? src(alias) : src(e), module, name: src(e) });
+      if (alias) j += 2;
+    }
+  });
+  return out;
+}
+
+function referencesIn(
+  path: string,
+  text: string,
+  existsLocally: (p: string) => boolean,
+  imported: ImportedValues | undefined,
+  moduleValues?: Map<string, ImportedValue>,
 ): FileReferences {
   const tree = TS.parse(text);
   const at = lineIndex(text);
   const src = (n: SyntaxNode) => text.slice(n.from, n.to);
   const constants = new Constants();
   const envs = new EnvConstants();
+  // Names imported from a module of the repository (imported-values.ts): bound before the declarations.
+  for (const [name, v] of imported ?? []) {
+    constants.set(name, v.value);
+    envs.set(name, v.env);
+  }
   const imports = new Map<string, string>();
   const calls: SyntaxNode[] = [];
   const assignments: SyntaxNode[] = [];
@@ -50,24 +123,9 @@ export function findJavaScriptReferences(
   }
 
   function recordImport(n: SyntaxNode): void {
-    const kids = childrenOf(n);
-    const modNode = kids.find((k) => k.name === 'String');
-    const mod = modNode ? unquote(src(modNode)) : undefined;
-    if (mod === undefined) return;
-    for (let i = 0; i < kids.length; i++) {
-      const k = kids[i]!;
-      if (k.name === 'VariableDefinition') imports.set(src(k), mod); // default or `* as x`
-      if (k.name === 'ImportGroup') {
-        const g = childrenOf(k);
-        for (let j = 0; j < g.length; j++) {
-          const e = g[j]!;
-          if (e.name !== 'VariableName' && e.name !== 'VariableDefinition') continue;
-          const alias = g[j + 1]?.name === 'as' ? g[j + 2] : undefined;
-          imports.set(alias ? src(alias) : src(e), `${mod}.${src(e)}`);
-          if (alias) j += 2;
-        }
-      }
-    }
+    // A default or namespace import is bound to the module itself.
+    for (const b of importBindings(n, src))
+      imports.set(b.local, b.name === 'default' || b.name === '*' ? b.module : `${b.module}.${b.name}`);
   }
 
   function recordDeclaration(n: SyntaxNode): void {
@@ -258,5 +316,54 @@ export function findJavaScriptReferences(
     collectReference(path, facts, existsLocally, out, env);
   }
   envReader.settings(path, at, out);
+  if (moduleValues) readExports(moduleValues);
   return out;
+
+  /** `javaScriptModuleValues`: the module's exports, read once its constants are known. */
+  function readExports(into: Map<string, ImportedValue>): void {
+    const topConst = new Set<string>();
+    const exported: [local: string, as: string][] = [];
+    for (const statement of childrenOf(tree.topNode)) {
+      const kids = childrenOf(statement);
+      const declaration = statement.name === 'ExportDeclaration' ? kids[1] : statement;
+      if (declaration?.name === 'VariableDeclaration' && childrenOf(declaration)[0]?.name === 'const') {
+        const names = childrenOf(declaration).filter((k) => k.name === 'VariableDefinition');
+        for (const d of names) topConst.add(src(d));
+        if (declaration !== statement) for (const d of names) exported.push([src(d), src(d)]);
+      }
+      if (statement.name !== 'ExportDeclaration' || kids.some((k) => k.name === 'from')) continue;
+      const group = kids.find((k) => k.name === 'ExportGroup');
+      if (group) {
+        const g = childrenOf(group).filter((k) => k.name === 'VariableName' || k.name === 'as');
+        for (let j = 0; j < g.length; j++) {
+          if (g[j]!.name !== 'VariableName') continue;
+          const alias = g[j + 1]?.name === 'as' ? g[j + 2] : undefined;
+          exported.push([src(g[j]!), alias ? src(alias) : src(g[j]!)]);
+          if (alias) j += 2;
+        }
+      }
+      if (kids[1]?.name === 'default' && kids[2]) {
+        const value = kids[2];
+        if (value.name === 'VariableName') exported.push([src(value), 'default']);
+        else {
+          const v = evaluate(value);
+          if (v !== undefined) into.set('default', { value: v });
+          const obj = objectLiteral(value);
+          if (obj) for (const [k, mv] of objectMembers(obj, 'default', src, evaluate)) add(k, mv, undefined);
+        }
+      }
+    }
+    const names = [...constants.names()];
+    for (const [local, as] of exported) {
+      if (!topConst.has(local)) continue;
+      add(as, constants.get(local), envs.get(local));
+      for (const n of names)
+        if (n.startsWith(`${local}.`) && !members.isAssigned(n))
+          add(as + n.slice(local.length), constants.get(n), undefined);
+    }
+    function add(name: string, value: string | undefined, env: EnvRead | undefined): void {
+      if (value !== undefined || env)
+        into.set(name, { ...(value !== undefined ? { value } : {}), ...(env ? { env } : {}) });
+    }
+  }
 }

@@ -23,10 +23,9 @@ import {
 import { lineIndex } from './text.js';
 import { nativeLineIndex } from './python-lines-native.js';
 import { EnvConstants, envRead, readPythonHubSettings, type EnvRead } from './python-env.js';
-import type { FileReferences } from './types.js';
 import { LOCAL_PATH_CALLS } from './python-loaders.js';
 import { COMMAND_LINE_METHOD, CommandLineDefaults } from './python-argparse.js';
-import type { ImportedValue, ImportedValues } from './python-imports.js';
+import type { FileReferences, ImportedValue, ImportedValues } from './types.js';
 
 /**
  * Model references in Python without a parser, when every statement that matters (python-snippet.ts) has one of the

@@ -1,6 +1,5 @@
 import type { SyntaxNode, Tree } from '@lezer/common';
 import { parser } from '@lezer/python';
-import type { FileReferences } from './types.js';
 import { lineIndex } from './text.js';
 import {
   BuiltNames,
@@ -39,7 +38,7 @@ import { findPythonReferencesFast } from './python-fast.js';
 import { LOCAL_PATH_CALLS } from './python-loaders.js';
 import { EnvConstants, envRead, readPythonHubSettings, type EnvRead } from './python-env.js';
 import { COMMAND_LINE_METHOD, CommandLineDefaults, DATACLASS_PARSERS } from './python-argparse.js';
-import type { ImportedValue, ImportedValues } from './python-imports.js';
+import type { FileReferences, ImportedValue, ImportedValues } from './types.js';
 
 type Position = (offset: number) => { line: number; column: number };
 
@@ -153,7 +152,7 @@ function referencesInTree(
   // Class names a value was read through.
   const throughClasses = new Set<string>();
   let broken = false;
-  // Names imported from a module of the repository (python-imports.ts): bound where the file imports them, before
+  // Names imported from a module of the repository (module-paths.ts): bound where the file imports them, before
   // the statements that use them.
   for (const [name, v] of imported ?? []) constants.set(name, v.value);
   walkTree(tree, {

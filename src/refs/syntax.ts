@@ -35,6 +35,11 @@ export class Constants {
   get(name: string): string | undefined {
     return this.values.get(name) ?? undefined;
   }
+
+  /** Every name set, in the order first set. */
+  names(): IterableIterator<string> {
+    return this.values.keys();
+  }
 }
 
 /**

@@ -1,5 +1,6 @@
 export type { ModelReference } from '../core/records.js';
 import type { ModelReference } from '../core/records.js';
+import type { EnvRead } from './python-env.js';
 
 /** Where a model is fetched from at run time. */
 export type ModelHub = ModelReference['hub'];
@@ -43,3 +44,12 @@ export interface FileReferences {
   readonly references: ModelReference[];
   readonly dynamic: DynamicReference[];
 }
+
+/** What a name imported from a module of the repository is bound to, as far as that module decides it. */
+export interface ImportedValue {
+  readonly value?: string;
+  readonly env?: EnvRead;
+}
+
+/** Imported names (as the importing file binds them, aliases included; `ns.X` for a module's members) and their values. */
+export type ImportedValues = ReadonlyMap<string, ImportedValue>;

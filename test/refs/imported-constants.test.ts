@@ -4,13 +4,15 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { findPythonReferencesInWholeFile, pythonImports, pythonModuleValues } from '../../src/refs/python.js';
 import { findPythonReferencesFast } from '../../src/refs/python-fast.js';
-import { importedModuleFile, type ImportedValues } from '../../src/refs/python-imports.js';
+import { importedJavaScriptModule, importedModuleFile } from '../../src/refs/module-paths.js';
+import { javaScriptModuleValues } from '../../src/refs/javascript.js';
+import type { ImportedValues } from '../../src/refs/types.js';
 import { refsStage } from '../../src/refs/stage.js';
 import { scanWith } from '../helpers/scan.js';
 
 /**
  * A model name or revision a file imports from a module of the repository (`from .config import MODEL_ID`) is the
- * value that module binds, found the way Python's import system finds the module (python-imports.ts), read from
+ * value that module binds, found the way Python's import system finds the module (module-paths.ts), read from
  * its top-level bindings only (python.ts `pythonModuleValues`), and bound in the importing file before its
  * statements — by both Python readers alike.
  */
@@ -27,7 +29,7 @@ function repo(files: Record<string, string>): string {
   return root;
 }
 
-describe('where an imported name is defined (python-imports.ts)', () => {
+describe('where an imported name is defined (module-paths.ts)', () => {
   const files = new Set([
     'src/app/__init__.py',
     'src/app/config.py',
@@ -245,5 +247,83 @@ describe('a module imported whole is read through its attributes', () => {
     );
     const cpr001 = r.findings.find((f) => f.ruleId === 'CPR001' && f.location.path === 'pkg/serve.py');
     expect(cpr001?.message).toContain('(as imported from pkg/settings.py)');
+  });
+});
+
+describe('JavaScript and TypeScript: values a relative import names', () => {
+  const files = new Set([
+    'app/constants.ts',
+    'app/models/index.ts',
+    'app/twin.ts',
+    'app/both.ts',
+    'app/both.js',
+    'app/plain.js',
+  ]);
+  const exists = (p: string) => files.has(p);
+  it.each([
+    ['no extension, one file', 'app/worker.ts', './constants', 'app/constants.ts'],
+    ["TypeScript's twin of .js", 'app/worker.ts', './twin.js', 'app/twin.ts'],
+    ['as written', 'app/worker.ts', './plain.js', 'app/plain.js'],
+    ['a folder index', 'app/worker.ts', './models', 'app/models/index.ts'],
+    ['from a subfolder', 'app/models/index.ts', '../constants', 'app/constants.ts'],
+    ['two candidates', 'app/worker.ts', './both', undefined],
+    ['a package', 'app/worker.ts', 'constants', undefined],
+    ['above the root', 'app/worker.ts', '../../constants', undefined],
+  ])('%s', (_name, importer, specifier, want) => {
+    expect(importedJavaScriptModule(importer, specifier, exists)).toBe(want);
+  });
+
+  it('what a module exports: top-level consts, export lists, the default object, env fallbacks', () => {
+    const text = [
+      "export const DEFAULT_MODEL = 'Xenova/whisper-tiny';",
+      "const ORG = 'acme';",
+      'const NAME = `${ORG}/encoder`;',
+      'export { NAME, NAME as ENCODER };',
+      "export const MODELS = { asr: 'onnx-community/whisper-base', nested: { tts: 'acme/tts' } };",
+      "MODELS.nested.tts = 'other/tts';",
+      "export let MOVABLE = 'acme/let';",
+      "export const FROM_ENV = process.env.MODEL_ID ?? 'acme/env-default';",
+      "export { ELSEWHERE } from './other';",
+      "export default { asr: 'acme/default-asr', revision: '0123456789abcdef0123456789abcdef01234567' };",
+    ].join('\n');
+    expect(Object.fromEntries(javaScriptModuleValues('app/constants.ts', text))).toEqual({
+      DEFAULT_MODEL: { value: 'Xenova/whisper-tiny' },
+      NAME: { value: 'acme/encoder' },
+      ENCODER: { value: 'acme/encoder' },
+      'MODELS.asr': { value: 'onnx-community/whisper-base' },
+      FROM_ENV: { env: { variable: 'MODEL_ID', fallback: 'acme/env-default' } },
+      'default.asr': { value: 'acme/default-asr' },
+      'default.revision': { value: '0123456789abcdef0123456789abcdef01234567' },
+    });
+  });
+
+  it('a scan resolves named, namespace and default imports', async () => {
+    const COMMIT = '0123456789abcdef0123456789abcdef01234567';
+    const root = repo({
+      'app/constants.ts': [
+        "export const DEFAULT_MODEL = 'Xenova/whisper-tiny';",
+        "export const MODELS = { tts: 'Xenova/speecht5_tts' };",
+        `export default { ASR: 'onnx-community/whisper-base', REVISION: '${COMMIT}' };`,
+      ].join('\n'),
+      'app/worker.ts': [
+        "import { pipeline } from '@huggingface/transformers';",
+        "import C, { DEFAULT_MODEL as M, MODELS } from './constants';",
+        "import * as K from './constants.js';",
+        "const a = await pipeline('automatic-speech-recognition', M);",
+        "const b = await pipeline('automatic-speech-recognition', C.ASR, { revision: C.REVISION });",
+        "const c = await pipeline('text-to-speech', MODELS.tts);",
+        "const d = await pipeline('automatic-speech-recognition', K.DEFAULT_MODEL);",
+      ].join('\n'),
+    });
+    const r = await scanWith(root, [refsStage]);
+    expect(
+      (r.references ?? []).map((x) => `${x.path}:${x.line} ${x.repoId}@${x.revision ?? '-'} ${x.definedIn}`),
+    ).toEqual([
+      'app/worker.ts:4 Xenova/whisper-tiny@- app/constants.ts',
+      `app/worker.ts:5 onnx-community/whisper-base@${COMMIT} app/constants.ts`,
+      'app/worker.ts:6 Xenova/speecht5_tts@- app/constants.ts',
+      'app/worker.ts:7 Xenova/whisper-tiny@- app/constants.ts',
+    ]);
+    expect(r.findings.filter((f) => f.ruleId === 'CPR010')).toEqual([]);
   });
 });

@@ -4,7 +4,7 @@ import type { Finding } from '../../core/finding.js';
 import type { ModelReference } from '../../core/records.js';
 import { MAX_SOURCE_BYTES, isReferenceSource, searchText } from '../../refs/find.js';
 import { RepositoryModules, withImportedValues } from '../../refs/imported-values.js';
-import type { ImportedValue } from '../../refs/python-imports.js';
+import type { ImportedValue } from '../../refs/types.js';
 import { mayCallLoader } from '../../refs/search.js';
 import { languageOf } from '../../refs/sources.js';
 import { didYouMean } from '../../trust/policy/suggest.js';
@@ -228,7 +228,7 @@ async function refsIn(
   if (text === undefined) return [];
   const got = searchText(p, text, s.existsLocally);
   if (got.kind !== 'found') return [];
-  if (languageOf(p) !== 'python') return got.refs.references;
+  if (languageOf(p) !== 'python' && languageOf(p) !== 'javascript') return got.refs.references;
   return (await withImportedValues(p, text, got.refs, modules, s.existsLocally)).references;
 }
 
@@ -238,34 +238,38 @@ interface Side {
 }
 
 /**
- * Python files the change did not touch whose references it may still move: they import a value (a model name, a
+ * Source files the change did not touch whose references it may still move: they import a value (a model name, a
  * revision) from a module whose top-level values differ between the sides (`REVISION = "<commit>"` → `"main"` in
- * config.py moves the pin of every call that imports it). Only files that name the module and may call a loader are
- * read at all, and only when some module's values changed.
+ * config.py moves the pin of every call that imports it; the same for a TypeScript `constants.ts`). Only files that
+ * name the module and may call a loader are read at all, and only when some module's values changed.
  */
 async function importersOfChangedValues(
   touched: readonly string[],
   sides: { readonly base: Side; readonly head: Side },
   s: ReferenceSides,
 ): Promise<string[]> {
+  const modular = (p: string) => languageOf(p) === 'python' || languageOf(p) === 'javascript';
   const changed: string[] = [];
-  for (const p of touched.filter((x) => x.endsWith('.py'))) {
+  for (const p of touched.filter(modular)) {
     const [before, after] = await Promise.all([sides.base.modules.valuesOf(p), sides.head.modules.valuesOf(p)]);
     if (!sameValues(before, after)) changed.push(p);
   }
   if (changed.length === 0) return [];
-  // The word an import of each changed module writes: the file's stem, or its package's folder for `__init__.py`.
-  const stems = changed.map((p) => /([^/]+)\/__init__\.py$/.exec(p)?.[1] ?? path.posix.basename(p, '.py'));
-  const candidates = [...s.head.keys()].filter(
-    (p) => p.endsWith('.py') && s.base.get(p) === s.head.get(p) && s.base.has(p),
-  );
+  // The word an import of each changed module writes: the file's stem, or its folder for a package's `__init__.py`
+  // or an `index` file.
+  const stems = changed.map((p) => {
+    const stem = path.posix.basename(p).replace(/\.[^.]*$/, '');
+    return stem === '__init__' || stem === 'index' ? path.posix.basename(path.posix.dirname(p)) : stem;
+  });
+  const candidates = [...s.head.keys()].filter((p) => modular(p) && s.base.get(p) === s.head.get(p) && s.base.has(p));
   const out: string[] = [];
   for (const p of candidates) {
     const text = await sides.head.read(p);
-    if (text === undefined || !stems.some((w) => text.includes(w)) || !mayCallLoader(text)) continue;
-    const { modules } = await sides.head.modules.importedBy(p, text);
+    const language = languageOf(p) === 'python' ? 'python' : 'javascript';
+    if (text === undefined || !stems.some((w) => text.includes(w)) || !mayCallLoader(text, language)) continue;
+    const after = await sides.head.modules.importedBy(p, text);
     const before = await sides.base.modules.importedBy(p, text);
-    if ([...modules, ...before.modules].some((m) => changed.includes(m))) out.push(p);
+    if ([...after.modules, ...before.modules].some((m) => changed.includes(m))) out.push(p);
   }
   return out;
 }

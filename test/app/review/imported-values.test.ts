@@ -78,4 +78,23 @@ describe('review of a change to the module a call imports its model from', () =>
     const r = await reviewHead(repo.dir, { gate: 'any' });
     expect(r.findings.find((x) => x.ruleId === 'CPU011')?.message).toContain('as imported from app/config.py');
   });
+
+  it('a TypeScript constants module: its pin dropped → CPU011 as an error at the pipeline call', async () => {
+    const constants = (rev: string) =>
+      `export const ASR = 'onnx-community/whisper-base';\nexport const REV = '${rev}';\n`;
+    const worker =
+      "import { pipeline } from '@huggingface/transformers';\nimport { ASR, REV } from './constants';\n" +
+      "export const asr = await pipeline('automatic-speech-recognition', ASR, { revision: REV });\n";
+    const repo = makeRepo(
+      { 'web/constants.ts': constants(A), 'web/worker.ts': worker },
+      { 'web/constants.ts': constants('main') },
+    );
+    cleanups.push(repo.cleanup);
+    const r = await reviewHead(repo.dir, { gate: 'any' });
+    expect(
+      r.findings
+        .filter((f) => /^CPU0(11|12|32)$/.test(f.ruleId))
+        .map((f) => `${f.ruleId}@${f.location.path}:${f.location.line}:${f.level}`),
+    ).toEqual(['CPU011@web/worker.ts:3:error']);
+  });
 });

@@ -1,15 +1,4 @@
 import path from 'node:path';
-import type { EnvRead } from './python-env.js';
-
-/** What a name imported from a module of the repository is bound to, as far as that module decides it. */
-export interface ImportedValue {
-  readonly value?: string;
-  readonly env?: EnvRead;
-}
-
-/** Imported names (as the importing file binds them, aliases included) and their values. */
-export type ImportedValues = ReadonlyMap<string, ImportedValue>;
-
 /**
  * Where a name a Python file imports is defined in the repository: `from .config import MODEL_ID` in
  * `src/app/train.py` is `MODEL_ID` of `src/app/config.py` (or of `src/app/config/__init__.py`). The import system
@@ -97,3 +86,41 @@ function moduleFile(modulePath: string, exists: (p: string) => boolean): string 
   const file = `${modulePath}.py`;
   return exists(file) ? file : undefined;
 }
+
+/** What a JavaScript/TypeScript specifier without an extension may be, in TypeScript's order of extensions. */
+const JS_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
+/** TypeScript's twins of a JavaScript extension: `import './x.js'` in TypeScript source is `x.ts`. */
+const TS_TWINS: Readonly<Record<string, readonly string[]>> = {
+  '.js': ['.ts', '.tsx'],
+  '.jsx': ['.tsx'],
+  '.mjs': ['.mts'],
+  '.cjs': ['.cts'],
+};
+
+/**
+ * The file of a module a JavaScript/TypeScript file imports by a relative specifier (`./config`, `../lib/models.js`),
+ * as Node and TypeScript's resolution find it: the file as written, else its TypeScript twin (`x.js` → `x.ts`); with
+ * no extension, the one file of a known extension, else the folder's one `index` file. A bare specifier (a
+ * package, a path alias) or several candidates is no answer.
+ */
+export function importedJavaScriptModule(
+  importer: string,
+  specifier: string,
+  exists: (p: string) => boolean,
+): string | undefined {
+  if (!specifier.startsWith('./') && !specifier.startsWith('../')) return undefined;
+  const joined = path.posix.normalize(path.posix.join(path.posix.dirname(importer), specifier));
+  if (joined.startsWith('../') || joined === '..') return undefined;
+  const ext = path.posix.extname(joined);
+  if (JS_EXTENSIONS.includes(ext)) {
+    if (exists(joined)) return joined;
+    const stem = joined.slice(0, -ext.length);
+    return one((TS_TWINS[ext] ?? []).map((e) => stem + e).filter(exists));
+  }
+  return (
+    one(JS_EXTENSIONS.map((e) => joined + e).filter(exists)) ??
+    one(JS_EXTENSIONS.map((e) => `${joined}/index${e}`).filter(exists))
+  );
+}
+
+const one = (xs: readonly string[]) => (xs.length === 1 ? xs[0] : undefined);
