@@ -10,18 +10,20 @@ import { MAX_NESTING, looksGenerated, nestingDepth } from './text.js';
  * `pythonModuleValues`, javascript.ts `javaScriptModuleValues`); a value it imports in turn is not followed.
  */
 export class RepositoryModules {
-  private readonly paths: ReadonlySet<string>;
+  private known: ReadonlySet<string> | undefined;
   private readonly modules = new Map<string, Promise<ReadonlyMap<string, ImportedValue> | undefined>>();
 
   /**
-   * `paths`: the repository's files (Python ones count); `read`: a file's text, undefined when it cannot be read or
-   * is over the size the finders read.
+   * `paths`: the repository's files (Python and JavaScript ones count), asked for on first need (most scans never
+   * ask); `read`: a file's text, undefined when it cannot be read or is over the size the finders read.
    */
   constructor(
-    paths: Iterable<string>,
+    private readonly listed: () => Iterable<string>,
     private readonly read: (path: string) => Promise<string | undefined>,
-  ) {
-    this.paths = new Set([...paths].filter((p) => isPython(p) || isJavaScript(p)));
+  ) {}
+
+  private get paths(): ReadonlySet<string> {
+    return (this.known ??= new Set([...this.listed()].filter((p) => isPython(p) || isJavaScript(p))));
   }
 
   /**

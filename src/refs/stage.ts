@@ -55,13 +55,16 @@ export const refsStage: Stage = {
     // Test data that names a model key (sources.ts `isTestData`): counted, not read.
     const testData: string[] = [];
     const reviewed = reviewedCommits(ctx.registry);
-    const byPath = new Map(input.files.map((f) => [f.path, f]));
-    // imported-values.ts: the modules Python files import values from, read on first need.
-    const modules = new RepositoryModules(byPath.keys(), async (p) => {
-      const file = byPath.get(p)!;
-      if (file.size > MAX_SOURCE_BYTES) return undefined;
-      return (file.content ?? (await readBytes(ctx, file, MAX_SOURCE_BYTES)))?.toString('utf8');
-    });
+    let byPath: Map<string, DiscoveredFile> | undefined;
+    // imported-values.ts: the modules source files import values from, read on first need.
+    const modules = new RepositoryModules(
+      () => (byPath ??= new Map(input.files.map((f) => [f.path, f]))).keys(),
+      async (p) => {
+        const file = byPath!.get(p)!;
+        if (file.size > MAX_SOURCE_BYTES) return undefined;
+        return (file.content ?? (await readBytes(ctx, file, MAX_SOURCE_BYTES)))?.toString('utf8');
+      },
+    );
     await Promise.all(
       toSearch.map((file) =>
         ctx.limit(async () => {

@@ -69,8 +69,8 @@ export async function referenceChanges(
     .sort();
   // Each side's Python modules, for the values files import from them (imported-values.ts).
   const sides = {
-    base: { read: s.readBase, modules: new RepositoryModules(s.base.keys(), s.readBase) },
-    head: { read: s.readHead, modules: new RepositoryModules(s.head.keys(), s.readHead) },
+    base: { read: s.readBase, modules: new RepositoryModules(() => s.base.keys(), s.readBase) },
+    head: { read: s.readHead, modules: new RepositoryModules(() => s.head.keys(), s.readHead) },
   };
   const compared = [...touched, ...(await importersOfChangedValues(touched, sides, s))].sort();
   const files = await Promise.all(
