@@ -37,7 +37,7 @@ export function judgeReference(
   const where = { path: ref.path, line: ref.line, column: ref.column };
   // A name read from the environment: what the file shows is its default.
   const unset =
-    (ref.nameFrom !== undefined ? ` (the default when ${ref.nameFrom} ${absent(ref.nameFrom)})` : '') +
+    (ref.nameFrom !== undefined ? ` (${defaultWhen(ref.nameFrom)})` : '') +
     (ref.definedIn !== undefined ? ` (as imported from ${ref.definedIn})` : '');
   const id = ref.repoId ?? ref.url ?? '?';
   const name = `${id}${unset}`;
@@ -111,6 +111,11 @@ function unpinnedMessage(ref: ModelReference, name: string): string {
   if (ref.takesNoRevision)
     return `${ref.via} loads ${name} from its default branch: this loader takes no revision, so whatever that branch holds at run time loads. ${pin}`;
   // os.environ.get(X, default): the default is what loads when X is unset (None: the default branch).
+  if (ref.revisionFrom !== undefined && isParameter(ref.revisionFrom)) {
+    const { fn, param } = parameterOf(ref.revisionFrom);
+    const fallback = ref.revision === undefined ? 'with none' : `at "${ref.revision}", a name that can move`;
+    return `${ref.via} loads ${name} at the revision passed to ${fn}() as ${param}, and when none is passed ${fallback}. Make that default the reviewed commit (${param}="<40-hex>" in the def of ${fn}), and pass only reviewed commits.`;
+  }
   if (ref.revisionFrom !== undefined) {
     const from = ref.revisionFrom;
     const flag = isCommandLine(from);
@@ -144,6 +149,18 @@ function unpinnedMessage(ref: ModelReference, name: string): string {
  */
 const isCommandLine = (from: string) => from.startsWith('-') || from.startsWith('<');
 const absent = (from: string) => (isCommandLine(from) ? 'is not given' : 'is unset');
+/** A function's parameter (python-env.ts `parameterDefault`: `load(model_id)`). */
+const isParameter = (from: string) => from.endsWith(')');
+const parameterOf = (from: string) => {
+  const open = from.indexOf('(');
+  return { fn: from.slice(0, open), param: from.slice(open + 1, -1) };
+};
+/** Where a name's default applies: an unset variable, a flag not given, a parameter not passed. */
+function defaultWhen(from: string): string {
+  if (!isParameter(from)) return `the default when ${from} ${absent(from)}`;
+  const { fn, param } = parameterOf(from);
+  return `the default when ${fn}() is called without ${param}`;
+}
 
 /**
  * How to pin what `ref` loads, in the form its loader takes: each library reads the commit from its own place (a

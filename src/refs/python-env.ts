@@ -28,6 +28,15 @@ export function envRead(resolved: string, args: readonly (string | undefined)[] 
   return fallback === undefined ? { variable } : { variable, fallback };
 }
 
+/**
+ * A function parameter's default (`def load(model_id="org/x")`), read as an env read is: what loads when a caller
+ * does not pass it, named `load(model_id)` (judge.ts words it so). A parameter with no default the file decides
+ * binds the name to nothing known.
+ */
+export function parameterDefault(fn: string, name: string, value: string | undefined): EnvRead | undefined {
+  return value === undefined ? undefined : { variable: `${fn}(${name})`, fallback: value };
+}
+
 /** Names assigned an env read (`REVISION = os.getenv("MODEL_REVISION", "main")`); assigned twice differently: unknown. */
 export class EnvConstants {
   private readonly values = new Constants();

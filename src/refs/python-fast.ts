@@ -22,7 +22,7 @@ import {
 } from './syntax.js';
 import { lineIndex } from './text.js';
 import { nativeLineIndex } from './python-lines-native.js';
-import { EnvConstants, envRead, readPythonHubSettings, type EnvRead } from './python-env.js';
+import { EnvConstants, envRead, parameterDefault, readPythonHubSettings, type EnvRead } from './python-env.js';
 import { LOCAL_PATH_CALLS } from './python-loaders.js';
 import { COMMAND_LINE_METHOD, CommandLineDefaults } from './python-argparse.js';
 import type { FileReferences, ImportedValue, ImportedValues } from './types.js';
@@ -85,9 +85,12 @@ export function findPythonReferencesFast(
     dicts.set(a.name, values.dict(a.value));
     built.set(a.name, values.isLoaderCall(a.value));
     paths.set(a.name, values.isPathCall(a.value));
-    envs.set(a.name, values.env(a.value));
     instances.set(a.name, a.value.k === 'call' ? loaderClassOf(calledName(a.value, imports)) : undefined);
   }
+  // python.ts reads env reads after its walk, parameters' defaults first.
+  for (const p of reader.parameters)
+    envs.set(p.name, parameterDefault(p.fn, p.name, p.value && values.evaluate(p.value)));
+  for (const a of reader.assignments) envs.set(a.name, values.env(a.value));
   for (const a of reader.attributeAssignments) {
     const dotted = calleeName(a.target);
     if (dotted === undefined) continue;

@@ -23,6 +23,8 @@ export class StatementReader extends ExpressionReader {
   readonly assignments: { readonly name: string; readonly value: Node }[] = [];
   /** `a.b = <one expression>` statements (lezer's AssignStatement with a MemberExpression target), in file order. */
   readonly attributeAssignments: { readonly target: Node; readonly value: Node }[] = [];
+  /** Each `def`'s parameters in file order (lezer's ParamList children), with their defaults. */
+  readonly parameters: { readonly fn: string; readonly name: string; readonly value: Node | undefined }[] = [];
 
   /** One kept logical line: an import, a block header, a decorator, or simple statements separated by `;`. */
   statementLine(toks: Token[], header: boolean): void {
@@ -102,8 +104,7 @@ export class StatementReader extends ExpressionReader {
     const word = this.nameWord();
     switch (word) {
       case 'def':
-        this.nameToken();
-        this.params();
+        this.params(this.nameToken());
         if (this.eat('->')) this.expression();
         break;
       case 'class':
@@ -142,22 +143,23 @@ export class StatementReader extends ExpressionReader {
     this.expect(':');
   }
 
-  private params(): void {
+  private params(fn: string): void {
     this.expect('(');
     while (!this.eat(')')) {
       if (this.eat('/')) {
         /* positional-only marker */
       } else if (this.eat('**') || this.eat('*')) {
-        if (this.peek()?.t === 'name') this.param(false);
-      } else this.param(true);
+        if (this.peek()?.t === 'name') this.param(fn, false);
+      } else this.param(fn, true);
       if (!this.eat(',')) this.expectNext(')');
     }
   }
 
-  private param(withDefault: boolean): void {
-    this.nameToken();
+  private param(fn: string, withDefault: boolean): void {
+    const name = this.nameToken();
     if (this.eat(':')) this.expression();
-    if (withDefault && this.eat('=')) this.expression();
+    const value = withDefault && this.eat('=') ? this.expression() : undefined;
+    this.parameters.push({ fn, name, value });
   }
 
   private simpleStatement(): void {

@@ -1,6 +1,7 @@
 import { logicalLines, type LogicalLine } from './python-lines.js';
 import { HIT, assignedIn, lineEnd, lineTable, nativeLines, type NativeLines } from './python-lines-native.js';
 import { PYTHON_LOADER_WORDS } from './calls.js';
+import { tokenize } from './python-tokens.js';
 
 /**
  * The statements of a Python file that can change what the reference finder reports, copied into a small text for
@@ -136,10 +137,85 @@ export function keptStatements(text: string): LogicalLine[] | undefined {
   }
   // python-argparse.ts: the arguments a parser adds give `args.<dest>` its default.
   if (text.includes('add_argument') || text.includes('set_defaults')) lineHits(COMMAND_LINE, text, table, take);
-  keepAssigners(work, words, assigners, take);
+  // A `def` header is read for what its defaults read, not for its name, parameters and annotations: a header kept
+  // for a parameter would otherwise bring in every other parameter's bindings, and theirs (`self` alone is in
+  // every method).
+  const reads = (i: number) =>
+    table[2 * i + 1]! < 0 && isDef(text, table[2 * i]!)
+      ? defaultWords(text, table[2 * i]!, lineEnd(table, i), words(i))
+      : words(i);
+  keepAssigners(work, reads, withParameters(text, table, words, assigners), take);
   return keptLines(table, marked);
 }
 
+const isDef = (text: string, at: number) =>
+  text.startsWith('def', at) || (text.startsWith('async', at) && /^async[ \t]+def\b/.test(text.slice(at, at + 16)));
+
+/**
+ * The names a `def` header's defaults read (python.ts evaluates only those), f-string fields included: the words
+ * after a parameter's `=` up to its end. Every word of the header when the tokens are not sure.
+ */
+function defaultWords(text: string, from: number, to: number, all: readonly string[]): readonly string[] {
+  let toks;
+  try {
+    toks = tokenize(text, from, to);
+  } catch {
+    return all;
+  }
+  const out: string[] = [];
+  let depth = 0;
+  let inDefault = false;
+  for (const t of toks) {
+    if (t.t === 'op') {
+      if (t.text === '(' || t.text === '[' || t.text === '{') depth++;
+      else if (t.text === ')' || t.text === ']' || t.text === '}') {
+        if (--depth === 0) inDefault = false;
+      } else if (depth === 1 && t.text === ',') inDefault = false;
+      else if (depth === 1 && t.text === '=') inDefault = true;
+    } else if (!inDefault) continue;
+    else if (t.t === 'name') out.push(t.text);
+    else if (t.t === 'string' && t.value.kind === 'format')
+      for (const part of t.value.parts) if (typeof part !== 'string') out.push(part.name);
+  }
+  return out;
+}
+
+/** A `def` header's first physical line (`async def` too): the logical line is checked to be a header. */
+const DEF_HEADER = /^[ \t]*(?:async[ \t]+)?def[ \t]/gm;
+
+/**
+ * `assigners` with the `def` headers that may bind each name as a parameter (python.ts reads parameters' defaults,
+ * and a parameter of the name makes any other binding of it unknown): over-approximate, every word of a header. The
+ * headers and their words are read once, when first asked.
+ */
+function withParameters(
+  text: string,
+  table: Int32Array,
+  words: (i: number) => readonly string[],
+  assigners: Assigners,
+): Assigners {
+  let byWord: Map<string, number[]> | undefined;
+  const inHeaders = (name: string): readonly number[] | undefined => {
+    if (!byWord) {
+      const found = new Map<string, number[]>();
+      if (text.includes('def'))
+        lineHits(DEF_HEADER, text, table, (i) => {
+          if (table[2 * i + 1]! < 0) for (const w of words(i)) addAssigner(found, i, w);
+        });
+      byWord = found;
+    }
+    return byWord.get(name);
+  };
+  return {
+    get: (name) => {
+      const lines = assigners.get(name);
+      const params = inHeaders(name);
+      if (!params) return lines;
+      return lines ? [...lines, ...params] : params;
+    },
+    all: () => assigners.all(),
+  };
+}
 /** `return parser.parse_args()` / `return args` (each anchored at its logical line's start: linear). */
 const RETURN_NAME = /^return[ \t]+([A-Za-z_]\w*)[ \t]*$/;
 const ASSIGNED_NAME = /([A-Za-z_]\w*)[ \t]*=(?!=)/y;

@@ -36,7 +36,7 @@ import { pythonSnippet } from './python-snippet.js';
 import { unquote } from './python-literals.js';
 import { findPythonReferencesFast } from './python-fast.js';
 import { LOCAL_PATH_CALLS } from './python-loaders.js';
-import { EnvConstants, envRead, readPythonHubSettings, type EnvRead } from './python-env.js';
+import { EnvConstants, envRead, parameterDefault, readPythonHubSettings, type EnvRead } from './python-env.js';
 import { COMMAND_LINE_METHOD, CommandLineDefaults, DATACLASS_PARSERS } from './python-argparse.js';
 import type { FileReferences, ImportedValue, ImportedValues } from './types.js';
 
@@ -142,6 +142,7 @@ function referencesInTree(
   const fieldDefs: [string, string, SyntaxNode | undefined][] = [];
   const tupleBinds: [(string | undefined)[], SyntaxNode][] = [];
   const functions: SyntaxNode[] = [];
+  const lambdas: SyntaxNode[] = [];
   // Class attributes read as `Class.attr` (the `CFG.model_name` of notebooks): `Class.attr` → its value so far (null:
   // bound twice), and how many classes of each name the file defines.
   const classAttrs = new Map<string, string | undefined | null>();
@@ -160,6 +161,7 @@ function referencesInTree(
     ImportStatement: recordImport,
     CallExpression: (n) => calls.push(n),
     FunctionDefinition: (n) => functions.push(n),
+    LambdaExpression: (n) => lambdas.push(n),
     ClassDefinition: (n) => {
       const name = childrenOf(n).find((c) => c.name === 'VariableName');
       if (name) classNames.set(src(name), (classNames.get(src(name)) ?? 0) + 1);
@@ -179,6 +181,18 @@ function referencesInTree(
     once,
   );
   for (const [name, v] of imported ?? []) envs.set(name, v.env);
+  // Parameters bind their names: a default is what loads when a caller passes none (python-env.ts `parameterDefault`).
+  for (const fn of functions) {
+    const fnName = childrenOf(fn).find((c) => c.name === 'VariableName');
+    const params = childrenOf(fn).find((c) => c.name === 'ParamList');
+    if (!params) continue;
+    for (const [name, value] of parameters(params))
+      envs.set(name, fnName ? parameterDefault(src(fnName), name, value && evaluate(value)) : undefined);
+  }
+  for (const lambda of lambdas) {
+    const params = childrenOf(lambda).find((c) => c.name === 'ParamList');
+    if (params) for (const [name] of parameters(params)) envs.set(name, undefined);
+  }
   for (const [name, value] of assigned) {
     built.set(name, isLoaderCall(value));
     paths.set(name, isPathCall(value));
@@ -194,6 +208,19 @@ function referencesInTree(
     const callee = childrenOf(call)[0];
     const written = callee && calleeName(callee);
     return written === undefined ? undefined : resolveCallee(imports, written);
+  }
+
+  /** A ParamList's names, each with its default (`name: T = value`, `*args`, `**kw`). */
+  function parameters(list: SyntaxNode): [string, SyntaxNode | undefined][] {
+    const out: [string, SyntaxNode | undefined][] = [];
+    // One group per parameter, between commas: `*`/`**`, the name, a TypeDef, `=` and the default.
+    for (const group of argGroups(list)) {
+      const at = group.findIndex((k) => k.name === 'VariableName');
+      if (at < 0) continue;
+      const op = group.findIndex((k) => k.name === 'AssignOp');
+      out.push([src(group[at]!), op > at ? group[op + 1] : undefined]);
+    }
+    return out;
   }
 
   /** python-env.ts: `os.environ.get("X", "main")`, or a name only ever assigned that. */

@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import { findPythonReferences, findPythonReferencesInWholeFile } from '../../src/refs/python.js';
+import { findPythonReferencesFast } from '../../src/refs/python-fast.js';
+import { judgeReference } from '../../src/refs/judge.js';
+import { DEFAULT_POLICY } from '../../src/trust/policy/default.js';
+
+/**
+ * A model name or revision taken as a function's parameter (`def load_model(model_id: str = "org/x")`) loads its
+ * default whenever a caller passes none: it is judged by that default, named with the function and the parameter,
+ * as an env read is by its default. Any other binding of the name in the file — a parameter of another function with
+ * no default or another one, an assignment in the body — leaves it to run time. Both readers alike.
+ */
+const noLocal = () => false;
+
+function refs(text: string): string[] {
+  const got = findPythonReferences('app.py', text, noLocal);
+  expect(got).toEqual(findPythonReferencesInWholeFile('app.py', text, noLocal));
+  return [
+    ...got.references.map(
+      (r) =>
+        `${r.line} ${r.repoId}@${r.revision ?? '-'}${r.nameFrom ? ` name:${r.nameFrom}` : ''}${r.revisionFrom ? ` rev:${r.revisionFrom}` : ''}`,
+    ),
+    ...got.dynamic.map((d) => `${d.line} dynamic`),
+  ];
+}
+
+const HEAD = 'from transformers import AutoModel\n';
+
+describe('parameter defaults', () => {
+  it.each([
+    {
+      name: 'annotated defaults, name and revision',
+      text: `${HEAD}def load_model(model_id: str = "org/x", revision: str = "main"):\n    return AutoModel.from_pretrained(model_id, revision=revision)\n`,
+      want: ['3 org/x@main name:load_model(model_id) rev:load_model(revision)'],
+      fast: true,
+    },
+    {
+      name: 'a default read from a module constant',
+      text: `${HEAD}DEFAULT = "org/y"\n\ndef load(name=DEFAULT):\n    return AutoModel.from_pretrained(name)\n`,
+      want: ['5 org/y@- name:load(name)'],
+      fast: true,
+    },
+    {
+      name: 'a method',
+      text: `${HEAD}class Encoder:\n    def __init__(self, checkpoint="org/enc", *args, **kwargs):\n        self.model = AutoModel.from_pretrained(checkpoint)\n`,
+      want: ['4 org/enc@- name:__init__(checkpoint)'],
+      fast: true,
+    },
+    {
+      // The same name is another function's parameter with no default: which call sees which is the caller's.
+      name: 'another function binds the name without a default',
+      text: `${HEAD}def a(model_id):\n    return AutoModel.from_pretrained(model_id)\n\ndef b(model_id="org/x"):\n    return AutoModel.from_pretrained(model_id)\n`,
+      want: ['3 dynamic', '6 dynamic'],
+      fast: true,
+    },
+    {
+      name: 'None as the default',
+      text: `${HEAD}def load(model_id=None):\n    return AutoModel.from_pretrained(model_id)\n`,
+      want: ['3 dynamic'],
+      fast: true,
+    },
+    {
+      name: 'rebound in the body',
+      text: `${HEAD}def load(model_id="org/x"):\n    model_id = model_id.lower()\n    return AutoModel.from_pretrained(model_id)\n`,
+      want: ['4 dynamic'],
+      fast: true,
+    },
+    {
+      // A module constant of the same name decides the value (as before), the parameter stays its own binding.
+      name: 'a module constant of the same name',
+      text: `${HEAD}model_id = "org/const"\n\ndef load(model_id):\n    return AutoModel.from_pretrained(model_id)\n\nload(model_id)\n`,
+      want: ['5 org/const@-'],
+      fast: true,
+    },
+    {
+      name: 'a lambda binds it too',
+      text: `${HEAD}g = lambda model_id: AutoModel.from_pretrained(model_id)\n\ndef load(model_id="org/x"):\n    return AutoModel.from_pretrained(model_id)\n`,
+      want: ['2 dynamic', '5 dynamic'],
+      fast: false,
+    },
+    {
+      name: 'a default far from the call, the header on several lines',
+      text: `${HEAD}def load(\n    model_id: str = (\n        "org/"\n        "multi"\n    ),\n):\n    x = 1\n    y = 2\n    return AutoModel.from_pretrained(model_id)\n`,
+      want: ['10 org/multi@- name:load(model_id)'],
+      fast: true,
+    },
+  ])('$name', ({ text, want, fast }) => {
+    expect(refs(text)).toEqual(want);
+    expect(findPythonReferencesFast('app.py', text, noLocal) !== undefined).toBe(fast);
+  });
+
+  it('the findings say which call passes no value', () => {
+    const text = `${HEAD}def load_model(model_id: str = "org/x", revision: str = "main"):\n    return AutoModel.from_pretrained(model_id, revision=revision)\n`;
+    const [ref] = findPythonReferences('app.py', text, noLocal).references;
+    const messages = judgeReference(ref!, new Map(), DEFAULT_POLICY).map((f) => `${f.ruleId} ${f.message}`);
+    expect(messages[0]).toBe(
+      'CPR001 AutoModel.from_pretrained loads org/x (the default when load_model() is called without model_id) at the revision passed to load_model() as revision, and when none is passed at "main", a name that can move. Make that default the reviewed commit (revision="<40-hex>" in the def of load_model), and pass only reviewed commits.',
+    );
+  });
+});
