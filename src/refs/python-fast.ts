@@ -18,6 +18,7 @@ import {
   resolveMethod,
   spreadKeywords,
   readsFreeAttribute,
+  isSelfAttribute,
   type DictValue,
 } from './syntax.js';
 import { lineIndex } from './text.js';
@@ -96,6 +97,11 @@ export function findPythonReferencesFast(
     if (dotted === undefined) continue;
     built.set(dotted, values.isLoaderCall(a.value));
     cli.attributeAssigned(dotted);
+    // python.ts: `self.model_name = model_name` binds the instance attribute, read back as `self.model_name`.
+    if (isSelfAttribute(dotted)) {
+      constants.set(dotted, values.evaluate(a.value));
+      envs.set(dotted, values.env(a.value));
+    }
   }
   // keptStatements left the text in the lines module when it read it there.
   const at = nativeLineIndex(text) ?? lineIndex(text);
@@ -201,6 +207,12 @@ class Values {
     private readonly imported: ImportedValues | undefined,
   ) {}
 
+  /** python.ts `selfAttribute`: what the file binds `self.<attr>` to. */
+  private selfAttribute<T>(n: Node, read: (dotted: string) => T | undefined): T | undefined {
+    const dotted = calleeName(n);
+    return dotted !== undefined && isSelfAttribute(dotted) ? read(dotted) : undefined;
+  }
+
   private importedAttribute(n: Node): ImportedValue | undefined {
     if (!this.imported) return undefined;
     const dotted = calleeName(n);
@@ -227,7 +239,7 @@ class Values {
     if (n.k === 'name') return this.envs.get(n.name);
     // python.ts `envOf`: `args.model_name` on a namespace argparse returns.
     if (n.k === 'attribute') {
-      const env = this.importedAttribute(n)?.env;
+      const env = this.importedAttribute(n)?.env ?? this.selfAttribute(n, (d) => this.envs.get(d));
       if (env) return env;
       return n.object.k === 'name' ? this.cli.read(n.object.name, n.property) : undefined;
     }
@@ -317,7 +329,7 @@ class Values {
       case 'paren':
         return this.evaluate(n.inner);
       case 'attribute': {
-        const value = this.importedAttribute(n)?.value;
+        const value = this.importedAttribute(n)?.value ?? this.selfAttribute(n, (d) => this.constants.get(d));
         if (value !== undefined) return value;
         // python.ts reads `Class.attr` through the class body over the whole file: see `readsFreeAttribute`.
         if (n.object.k === 'name') this.attributeReads.add(n.object.name);

@@ -180,8 +180,11 @@ function defaultWords(text: string, from: number, to: number, all: readonly stri
   return out;
 }
 
-/** A `def` header's first physical line (`async def` too): the logical line is checked to be a header. */
-const DEF_HEADER = /^[ \t]*(?:async[ \t]+)?def[ \t]/gm;
+/**
+ * The word `def` where a header may start (lineHits keeps the logical line it is in; a match in the indentation
+ * before it would be between lines): `isDef` then checks the line is a `def` header.
+ */
+const DEF_HEADER = /\bdef[ \t]/g;
 
 /**
  * `assigners` with the `def` headers that may bind each name as a parameter (python.ts reads parameters' defaults,
@@ -200,7 +203,9 @@ function withParameters(
       const found = new Map<string, number[]>();
       if (text.includes('def'))
         lineHits(DEF_HEADER, text, table, (i) => {
-          if (table[2 * i + 1]! < 0) for (const w of words(i)) addAssigner(found, i, w);
+          // `self` and `cls` are in every method: their bindings are never read as values.
+          if (table[2 * i + 1]! < 0 && isDef(text, table[2 * i]!))
+            for (const w of words(i)) if (w !== 'self' && w !== 'cls') addAssigner(found, i, w);
         });
       byWord = found;
     }

@@ -19,6 +19,7 @@ import {
   resolveCallee,
   spreadKeywords,
   readsFreeAttribute,
+  isSelfAttribute,
   walkTree,
   type DictValue,
   type ImportPart,
@@ -196,12 +197,18 @@ function referencesInTree(
   for (const [name, value] of assigned) {
     built.set(name, isLoaderCall(value));
     paths.set(name, isPathCall(value));
-    // A dotted target (`self.x = …`) is never a constant (`recordConstant`).
+    // A dotted target (`self.x = …`) is no constant as the walk records them (`recordConstant`).
     if (!name.includes('.')) {
       envs.set(name, envOf(value));
       instances.set(name, value.name === 'CallExpression' ? loaderClassOf(calledName(value)) : undefined);
     }
   }
+  // `self.model_name = model_name` binds the instance attribute (python-fast.ts reads it after the names too).
+  for (const [name, value] of assigned)
+    if (isSelfAttribute(name)) {
+      constants.set(name, evaluate(value));
+      envs.set(name, envOf(value));
+    }
 
   /** The callee of a call, with imports resolved. */
   function calledName(call: SyntaxNode): string | undefined {
@@ -227,7 +234,7 @@ function referencesInTree(
   function envOf(n: SyntaxNode): EnvRead | undefined {
     if (n.name === 'VariableName') return envs.get(src(n));
     if (n.name === 'MemberExpression') {
-      const env = importedAttribute(n)?.env;
+      const env = importedAttribute(n)?.env ?? selfAttribute(n, (d) => envs.get(d));
       if (env) return env;
       // `args.model_name` on a namespace argparse returns: the flag and its default.
       const [obj, , prop] = childrenOf(n);
@@ -277,6 +284,12 @@ function referencesInTree(
     constants.set(name, evaluate(kids[2]!));
     dicts.set(name, evaluateDict(kids[2]!));
     assigned.push([name, kids[2]!]);
+  }
+
+  /** syntax.ts `isSelfAttribute`: what the file binds `self.<attr>` to. */
+  function selfAttribute<T>(n: SyntaxNode, read: (dotted: string) => T | undefined): T | undefined {
+    const dotted = calleeName(n);
+    return dotted !== undefined && isSelfAttribute(dotted) ? read(dotted) : undefined;
   }
 
   /** `config.MODEL_ID` of a module the file imports (`import config`): what that module binds (imported-values.ts). */
@@ -403,7 +416,7 @@ function referencesInTree(
       case 'Boolean':
         return src(n);
       case 'MemberExpression':
-        return importedAttribute(n)?.value ?? classAttribute(n);
+        return importedAttribute(n)?.value ?? selfAttribute(n, (d) => constants.get(d)) ?? classAttribute(n);
       default:
         return evaluateShared(n, src, evaluate);
     }

@@ -298,3 +298,9 @@ export function readsFreeAttribute(
   for (const x of reads) if (x !== 'self' && x !== 'cls' && !imports.has(x) && !bound.has(x)) return true;
   return false;
 }
+
+/**
+ * An instance attribute as the class's methods read it (`self.model_name`): both Python readers bind it from the
+ * file's `self.<attr> = …` statements, every class's alike — two classes binding it differently leave it unknown.
+ */
+export const isSelfAttribute = (dotted: string): boolean => /^self\.[A-Za-z_]\w*$/.test(dotted);

@@ -84,6 +84,25 @@ describe('parameter defaults', () => {
       want: ['10 org/multi@- name:load(model_id)'],
       fast: true,
     },
+    {
+      // The wrapper classes of ML code: the constructor keeps the name, a method loads it.
+      name: 'an instance attribute set from a parameter',
+      text: `${HEAD}class Embedder:\n    def __init__(self, model_name: str = "org/emb"):\n        self.model_name = model_name\n\n    def load(self):\n        return AutoModel.from_pretrained(self.model_name)\n`,
+      want: ['7 org/emb@- name:__init__(model_name)'],
+      fast: true,
+    },
+    {
+      name: 'an instance attribute set to a literal',
+      text: `${HEAD}class Embedder:\n    def __init__(self):\n        self.model_id = "org/lit"\n        self.model = AutoModel.from_pretrained(self.model_id)\n`,
+      want: ['5 org/lit@-'],
+      fast: true,
+    },
+    {
+      name: 'an instance attribute set twice',
+      text: `${HEAD}class A:\n    def __init__(self, name="org/a"):\n        self.name = name\n    def swap(self, other):\n        self.name = other\n    def load(self):\n        return AutoModel.from_pretrained(self.name)\n`,
+      want: ['8 dynamic'],
+      fast: true,
+    },
   ])('$name', ({ text, want, fast }) => {
     expect(refs(text)).toEqual(want);
     expect(findPythonReferencesFast('app.py', text, noLocal) !== undefined).toBe(fast);

@@ -204,6 +204,11 @@ describe('findPythonReferencesFast', () => {
     'match = re.match(MODEL, s)',
     'type(MODEL).from_pretrained("org/type")',
     'async def k():\n    async with torch.x() as t:\n        await T.hub.load(MODEL)',
+    // Parameters bind their names, a default is what loads (python-env.ts `parameterDefault`); `self.<attr>` too.
+    'def load(MODEL: str = "org/param", REV="main", *rest, **kw):\n    return M.from_pretrained(MODEL, revision=REV)',
+    'def other(MODEL, name=f"{BASE}/x"):\n    return AutoModel.from_pretrained(name)',
+    'class W:\n    def __init__(self, NAME=MODEL):\n        self.NAME = NAME\n    def go(self):\n        return ST(self.NAME)',
+    'def go2(self):\n    self.NAME = "org/attr2"\n    return ST(self.NAME)',
   ];
   const program = pythonPrograms(STATEMENTS, 12);
   // 100 programs in the suite (it ran 400: a second of CPU); the bench runs thousands.
