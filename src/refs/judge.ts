@@ -159,7 +159,9 @@ const parameterOf = (from: string) => {
 function defaultWhen(from: string): string {
   if (!isParameter(from)) return `the default when ${from} ${absent(from)}`;
   const { fn, param } = parameterOf(from);
-  return `the default when ${fn}() is called without ${param}`;
+  return fn === '__init__'
+    ? `the default when its class is constructed without ${param}`
+    : `the default when ${fn}() is called without ${param}`;
 }
 
 /**

@@ -116,4 +116,12 @@ describe('parameter defaults', () => {
       'CPR001 AutoModel.from_pretrained loads org/x (the default when load_model() is called without model_id) at the revision passed to load_model() as revision, and when none is passed at "main", a name that can move. Make that default the reviewed commit (revision="<40-hex>" in the def of load_model), and pass only reviewed commits.',
     );
   });
+
+  it('a constructor parameter is worded as the class being constructed', () => {
+    const text = `${HEAD}class Embedder:\n    def __init__(self, model_name="org/emb"):\n        self.model = AutoModel.from_pretrained(model_name)\n`;
+    const [ref] = findPythonReferences('app.py', text, noLocal).references;
+    expect(judgeReference(ref!, new Map(), DEFAULT_POLICY)[0]?.message).toContain(
+      'org/emb (the default when its class is constructed without model_name)',
+    );
+  });
 });
