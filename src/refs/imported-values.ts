@@ -31,6 +31,11 @@ export class RepositoryModules {
    * modules' paths (sorted).
    */
   async importedBy(importer: string, text: string): Promise<{ values: ImportedValues; modules: string[] }> {
+    if (isNotebook(importer)) {
+      // A notebook's code cells, run by a kernel started in its folder (absolute imports from there up).
+      const code = (await import('./python-notebook.js')).notebookPython(text);
+      return code === undefined ? { values: new Map(), modules: [] } : this.importedByPython(importer, code);
+    }
     return isPython(importer) ? this.importedByPython(importer, text) : this.importedByJavaScript(importer, text);
   }
 
@@ -134,9 +139,11 @@ export async function withImportedValues(
   if (imported.values.size === 0) return refs;
   let after: FileReferences;
   try {
-    after = isPython(path)
-      ? (await import('./python.js')).findPythonReferences(path, text, existsLocally, imported.values)
-      : (await import('./javascript.js')).findJavaScriptReferences(path, text, existsLocally, imported.values);
+    after = isNotebook(path)
+      ? (await import('./python-notebook.js')).findNotebookReferences(path, text, existsLocally, imported.values)
+      : isPython(path)
+        ? (await import('./python.js')).findPythonReferences(path, text, existsLocally, imported.values)
+        : (await import('./javascript.js')).findJavaScriptReferences(path, text, existsLocally, imported.values);
   } catch {
     // As search.ts `runFinder`: what the first reading found stands.
     return refs;
@@ -155,5 +162,6 @@ function leftOpen(refs: FileReferences): boolean {
 }
 
 const isPython = (p: string) => p.endsWith('.py');
+const isNotebook = (p: string) => p.toLowerCase().endsWith('.ipynb');
 /** sources.ts's JavaScript/TypeScript extensions (declaration files are no modules with values). */
 const isJavaScript = (p: string) => /\.(?:[mc]?[jt]s|[jt]sx)$/.test(p) && !p.endsWith('.d.ts');

@@ -1,7 +1,7 @@
 import { findPythonReferences } from './python.js';
 import { findShellReferences } from './shell-commands.js';
 import { lineIndex } from './text.js';
-import type { FileReferences } from './types.js';
+import type { FileReferences, ImportedValues } from './types.js';
 
 /**
  * Model references in a Jupyter notebook (`.ipynb`, nbformat 4): the code cells, in order, read as one Python file —
@@ -17,11 +17,12 @@ export function findNotebookReferences(
   path: string,
   text: string,
   existsLocally: (p: string) => boolean,
+  imported?: ImportedValues,
 ): FileReferences {
   const none: FileReferences = { references: [], dynamic: [] };
   const lines = codeLines(text);
   if (!lines) return none;
-  const python = findPythonReferences(path, lines.map((l) => l.code).join('\n'), existsLocally);
+  const python = findPythonReferences(path, lines.map((l) => l.code).join('\n'), existsLocally, imported);
   const shell = lines.some((l) => l.shell !== '')
     ? findShellReferences(path, lines.map((l) => l.shell).join('\n'), existsLocally)
     : undefined;
@@ -40,6 +41,13 @@ export function findNotebookReferences(
     references: found.references.map((r) => ({ ...r, ...place(r.line, r.column) })),
     dynamic: found.dynamic.map((d) => ({ ...d, ...place(d.line, d.column) })),
   };
+}
+
+/** The Python a notebook's code cells hold, as `findNotebookReferences` reads it; undefined for no notebook. */
+export function notebookPython(text: string): string | undefined {
+  return codeLines(text)
+    ?.map((l) => l.code)
+    .join('\n');
 }
 
 interface CodeLine {

@@ -97,7 +97,7 @@ export const refsStage: Stage = {
           if (got.kind !== 'found') return;
           // A name the file imports from a module of the repository may decide what it left open.
           const refs =
-            language === 'python' || language === 'javascript'
+            language === 'python' || language === 'javascript' || language === 'notebook'
               ? await withImportedValues(file.path, text, got.refs, modules, existsLocally)
               : got.refs;
           pushAll(references, refs.references);

@@ -327,3 +327,38 @@ describe('JavaScript and TypeScript: values a relative import names', () => {
     expect(r.findings.filter((f) => f.ruleId === 'CPR010')).toEqual([]);
   });
 });
+
+describe('a notebook imports from the repository too', () => {
+  it('from config import MODEL in a code cell: the kernel starts in the notebook folder', async () => {
+    const notebook = {
+      nbformat: 4,
+      nbformat_minor: 5,
+      metadata: {},
+      cells: [
+        { cell_type: 'markdown', metadata: {}, source: ['# Fine-tune'] },
+        {
+          cell_type: 'code',
+          metadata: {},
+          execution_count: null,
+          outputs: [],
+          source: ['from transformers import AutoModel\n', 'from config import MODEL\n'],
+        },
+        {
+          cell_type: 'code',
+          metadata: {},
+          execution_count: null,
+          outputs: [],
+          source: ['model = AutoModel.from_pretrained(MODEL)\n'],
+        },
+      ],
+    };
+    const root = repo({
+      'notebooks/config.py': 'MODEL = "acme/notebook-model"\n',
+      'notebooks/train.ipynb': JSON.stringify(notebook, null, 1),
+    });
+    const r = await scanWith(root, [refsStage]);
+    expect((r.references ?? []).map((x) => `${x.path} ${x.repoId} ${x.definedIn}`)).toEqual([
+      'notebooks/train.ipynb acme/notebook-model notebooks/config.py',
+    ]);
+  });
+});

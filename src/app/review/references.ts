@@ -228,7 +228,7 @@ async function refsIn(
   if (text === undefined) return [];
   const got = searchText(p, text, s.existsLocally);
   if (got.kind !== 'found') return [];
-  if (languageOf(p) !== 'python' && languageOf(p) !== 'javascript') return got.refs.references;
+  if (!importsValues(p)) return got.refs.references;
   return (await withImportedValues(p, text, got.refs, modules, s.existsLocally)).references;
 }
 
@@ -248,7 +248,7 @@ async function importersOfChangedValues(
   sides: { readonly base: Side; readonly head: Side },
   s: ReferenceSides,
 ): Promise<string[]> {
-  const modular = (p: string) => languageOf(p) === 'python' || languageOf(p) === 'javascript';
+  const modular = importsValues;
   const changed: string[] = [];
   for (const p of touched.filter(modular)) {
     const [before, after] = await Promise.all([sides.base.modules.valuesOf(p), sides.head.modules.valuesOf(p)]);
@@ -265,7 +265,7 @@ async function importersOfChangedValues(
   const out: string[] = [];
   for (const p of candidates) {
     const text = await sides.head.read(p);
-    const language = languageOf(p) === 'python' ? 'python' : 'javascript';
+    const language = languageOf(p) === 'javascript' ? 'javascript' : 'python';
     if (text === undefined || !stems.some((w) => text.includes(w)) || !mayCallLoader(text, language)) continue;
     const after = await sides.head.modules.importedBy(p, text);
     const before = await sides.base.modules.importedBy(p, text);
@@ -273,6 +273,9 @@ async function importersOfChangedValues(
   }
   return out;
 }
+
+/** A file whose references may read values it imports from the repository's modules (imported-values.ts). */
+const importsValues = (p: string) => ['python', 'javascript', 'notebook'].includes(languageOf(p) ?? '');
 
 function sameValues(
   a: ReadonlyMap<string, ImportedValue> | undefined,
