@@ -149,4 +149,9 @@ export interface ModelReference {
    * value to review and to pin is written.
    */
   readonly definedIn?: string;
+  /**
+   * The call loads one of this many models, chosen at run time among values the file names (`"org/a" if big else
+   * "org/b"`, `MODELS[size]` of a dict constant): each is reported, this one among them.
+   */
+  readonly oneOf?: number;
 }

@@ -22,6 +22,11 @@ export interface Resolved {
    * not given) or a number, array or object literal (`value`: names no model at all).
    */
   readonly notString?: 'absent' | 'value';
+  /**
+   * Python: one of a known set of strings, no single value (`"org/a" if big else "org/b"`, `MODELS[size]` of a dict
+   * constant): each is a model the call may load.
+   */
+  readonly candidates?: readonly string[];
   /** Read from the environment (`os.environ.get("X", "main")`): the variable and the file's default. */
   readonly env?: EnvRead;
   /** Python: a path built on the file system (`os.path.join(…)`, `Path(…)`; python-loaders.ts `LOCAL_PATH_CALLS`). */
@@ -380,6 +385,16 @@ function collectShape(
     if (underTransformersJsEnv(env, where, value, shape.revision?.value, out)) return;
   // A folder the code builds on disk (`os.path.join(output_dir, "checkpoint")`): no hub name, no run-time choice.
   if (value === undefined && shape.name?.localPath === true) return;
+  // One of a known set (`"org/a" if big else "org/b"`, `MODELS[size]`): each is a model the call may load.
+  const candidates = value === undefined ? shape.name?.candidates : undefined;
+  if (candidates) {
+    const at = out.references.length;
+    for (const c of candidates)
+      collectShape(path, f, { ...shape, name: { value: c, isString: true } }, existsLocally, out, env);
+    for (let i = at; i < out.references.length; i++)
+      out.references[i] = { ...out.references[i]!, oneOf: candidates.length };
+    return;
+  }
   if (value === undefined) {
     // No argument at all (a splat supplies it) or one computed at run time: say so, never guess.
     // transformers `pipeline(task)` (pipelines/__init__.py get_default_model_and_revision) and transformers.js

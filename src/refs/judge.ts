@@ -38,7 +38,8 @@ export function judgeReference(
   // A name read from the environment: what the file shows is its default.
   const unset =
     (ref.nameFrom !== undefined ? ` (${defaultWhen(ref.nameFrom)})` : '') +
-    (ref.definedIn !== undefined ? ` (as imported from ${ref.definedIn})` : '');
+    (ref.definedIn !== undefined ? ` (as imported from ${ref.definedIn})` : '') +
+    (ref.oneOf !== undefined ? ` (one of ${ref.oneOf} models the call chooses among at run time)` : '');
   const id = ref.repoId ?? ref.url ?? '?';
   const name = `${id}${unset}`;
   const shown = `${id}${ref.revision !== undefined ? `@${ref.revision}` : ''}${unset}`;
@@ -51,6 +52,7 @@ export function judgeReference(
     ...(ref.revisionFrom !== undefined ? { revisionFrom: ref.revisionFrom } : {}),
     ...(ref.nameFrom !== undefined ? { nameFrom: ref.nameFrom } : {}),
     ...(ref.definedIn !== undefined ? { definedIn: ref.definedIn } : {}),
+    ...(ref.oneOf !== undefined ? { oneOf: ref.oneOf } : {}),
   };
   if (ref.runsRemoteCode) {
     out.push({

@@ -2,6 +2,8 @@
  * Which names a Python file uses other than to bind them (`name = …`, or a keyword argument `f(name=…)`), to spread
  * them (`**name`) or to pass them as a keyword argument's whole value (`model_kwargs=name` — how langchain's
  * HuggingFaceEmbeddings and the like are handed their options; what the callee does with them is not followed).
+ * Reading an item (`name[key]`, not assigned, deleted or updated in place) or calling a method that does not change
+ * it (`name.get(…)`, `.keys()`, `.values()`, `.items()`) is no change either.
  * A dict constant used any other way may be changed before a call reads it — `kw["revision"] = "main"`,
  * `kw.update(…)`, `del kw[…]`, handing it to a function that does — so its keys as first written are not what the
  * call sees, and a pin read from them could be one the call never gets. Read over the whole text, comments and
@@ -40,7 +42,14 @@ function usedOtherwise(text: string, only?: string): Set<string> {
     const name = m[0];
     if (out.has(name)) continue;
     const end = m.index + name.length;
-    if (spreadBefore(text, m.index) || bindsAfter(text, end) || keywordValue(text, m.index, end)) continue;
+    if (
+      spreadBefore(text, m.index) ||
+      bindsAfter(text, end) ||
+      keywordValue(text, m.index, end) ||
+      readsItem(text, m.index, end) ||
+      readOnlyMethod(text, end)
+    )
+      continue;
     out.add(name);
     if (only !== undefined) break;
   }
@@ -70,4 +79,42 @@ function keywordValue(text: string, from: number, to: number): boolean {
   let j = to;
   while (j < text.length && (text[j] === ' ' || text[j] === '\t' || text[j] === '\n' || text[j] === '\r')) j++;
   return text[j] === ',' || text[j] === ')';
+}
+
+/**
+ * `name[key]` read: a bracket right after the name, its match (strings skipped; a backslash or the end of the text
+ * is no answer), then neither `=` nor an augmented assignment nor another `[`, and no `del` before the name.
+ */
+function readsItem(text: string, from: number, to: number): boolean {
+  let i = to;
+  while (text[i] === ' ' || text[i] === '\t') i++;
+  if (text[i] !== '[') return false;
+  let depth = 0;
+  for (; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '\\') return false;
+    if (c === '"' || c === "'") {
+      const close = text.indexOf(c, i + 1);
+      const newline = text.indexOf('\n', i + 1);
+      if (close < 0 || (newline >= 0 && newline < close)) return false;
+      i = close;
+    } else if (c === '[' || c === '(' || c === '{') depth++;
+    else if (c === ']' || c === ')' || c === '}') {
+      if (--depth === 0) break;
+    }
+  }
+  if (i >= text.length) return false;
+  let j = i + 1;
+  while (text[j] === ' ' || text[j] === '\t') j++;
+  if (text[j] === '[' || (text[j] === '=' && text[j + 1] !== '=')) return false;
+  if (AUGMENTED_AFTER.test(text.slice(j, j + 3))) return false;
+  return !/(?:^|[^\w.])del[ \t(]+$/.test(text.slice(Math.max(0, from - 16), from));
+}
+
+/** An augmented assignment's operator: `+=`, `//=`, `**=`, `<<=`, `>>=`… (not `<=`, `>=`, `==`, `!=`). */
+const AUGMENTED_AFTER = /^(?:[-+*/%&|^@]=|\/\/=|\*\*=|<<=|>>=)/;
+
+/** `name.get(…)`, `.keys()`, `.values()`, `.items()`: methods that read a dict. */
+function readOnlyMethod(text: string, at: number): boolean {
+  return /^\s*\.\s*(?:get|keys|values|items)\s*\(/.test(text.slice(at, at + 24));
 }

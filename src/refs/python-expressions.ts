@@ -16,6 +16,8 @@ export type Node =
   | { readonly k: 'call'; readonly from: number; readonly callee: Node; readonly args: readonly Arg[] }
   | { readonly k: 'dict'; readonly from: number; readonly items: readonly DictItem[] }
   | { readonly k: 'attribute'; readonly from: number; readonly object: Node; readonly property: string }
+  | { readonly k: 'choice'; readonly from: number; readonly options: readonly [Node, Node] }
+  | { readonly k: 'index'; readonly from: number; readonly object: Node; readonly key: Node }
   | { readonly k: 'other'; readonly from: number; readonly none?: true };
 
 export type Arg =
@@ -82,8 +84,8 @@ export class ExpressionReader {
     if (this.eatWord('if')) {
       this.or();
       if (!this.eatWord('else')) throw new Unsure();
-      this.expression();
-      return { k: 'other', from };
+      // `a if c else b`: one of the two (python.ts `candidatesOf`).
+      return { k: 'choice', from, options: [n, this.expression()] };
     }
     return n;
   }
@@ -169,8 +171,11 @@ export class ExpressionReader {
         this.calls.push({ from: n.from, to: this.toks[this.p - 1]!.to, callee: n, args });
         n = { k: 'call', from: n.from, callee: n, args };
       } else if (this.eat('[')) {
+        // `X[key]`, one expression: an item of a dict constant (python.ts `evaluate`, `candidatesOf`).
+        const start = this.p;
         this.subscript();
-        n = { k: 'other', from: n.from };
+        const one = this.p - start >= 2 ? this.single(start, this.p - 1) : undefined;
+        n = one ? { k: 'index', from: n.from, object: n, key: one } : { k: 'other', from: n.from };
       } else return n;
     }
   }
@@ -191,6 +196,21 @@ export class ExpressionReader {
       if (!this.eat(',')) this.expectNext(')');
     }
     return call ? out : [];
+  }
+
+  /** The one expression the tokens [from, to) hold (no slice, no tuple), read again; undefined for anything else. */
+  private single(from: number, to: number): Node | undefined {
+    const end = this.p;
+    const calls = this.calls.length;
+    this.p = from;
+    try {
+      const n = this.expression();
+      return this.p === to ? n : undefined;
+    } finally {
+      // The calls in it were recorded on the first reading.
+      this.calls.length = calls;
+      this.p = end;
+    }
   }
 
   protected subscript(): void {

@@ -19,6 +19,9 @@ import {
   spreadKeywords,
   readsFreeAttribute,
   isSelfAttribute,
+  CandidateConstants,
+  choiceCandidates,
+  dictCandidates,
   type DictValue,
 } from './syntax.js';
 import { lineIndex } from './text.js';
@@ -74,7 +77,8 @@ export function findPythonReferencesFast(
   const instances = new Constants();
   // python-argparse.ts: filled after the names below are bound, as python.ts does.
   const cli = new CommandLineDefaults();
-  const values = new Values(constants, dicts, built, imports, envs, paths, cli, imported);
+  const choices = new CandidateConstants();
+  const values = new Values(constants, dicts, built, imports, envs, paths, cli, imported, choices);
   // python.ts: names imported from a module of the repository are bound before the statements that use them.
   for (const [name, v] of imported ?? []) {
     constants.set(name, v.value);
@@ -91,7 +95,10 @@ export function findPythonReferencesFast(
   // python.ts reads env reads after its walk, parameters' defaults first.
   for (const p of reader.parameters)
     envs.set(p.name, parameterDefault(p.fn, p.name, p.value && values.evaluate(p.value)));
-  for (const a of reader.assignments) envs.set(a.name, values.env(a.value));
+  for (const a of reader.assignments) {
+    envs.set(a.name, values.env(a.value));
+    choices.set(a.name, values.candidates(a.value));
+  }
   for (const a of reader.attributeAssignments) {
     const dotted = calleeName(a.target);
     if (dotted === undefined) continue;
@@ -205,7 +212,32 @@ class Values {
     private readonly cli: CommandLineDefaults,
     /** python.ts `importedAttribute`: `config.MODEL_ID` of a module the file imports. */
     private readonly imported: ImportedValues | undefined,
+    private readonly choices: CandidateConstants,
   ) {}
+
+  /** python.ts `candidatesOf`: one of a known set of strings, where no single value is known. */
+  candidates(n: Node): string[] | undefined {
+    switch (n.k) {
+      case 'name':
+        return this.choices.get(n.name);
+      case 'paren':
+        return this.candidates(n.inner);
+      case 'choice':
+        return choiceCandidates(n.options.map((o) => this.evaluate(o) ?? this.candidates(o)));
+      case 'index':
+        if (this.evaluate(n) !== undefined || this.evaluate(n.key) !== undefined) return undefined;
+        return dictCandidates(n.object.k === 'name' ? this.dicts.get(n.object.name) : undefined);
+      case 'string':
+      case 'strings':
+      case 'bool':
+      case 'plus':
+      case 'attribute':
+      case 'call':
+      case 'dict':
+      case 'other':
+        return undefined;
+    }
+  }
 
   /** python.ts `selfAttribute`: what the file binds `self.<attr>` to. */
   private selfAttribute<T>(n: Node, read: (dotted: string) => T | undefined): T | undefined {
@@ -254,9 +286,12 @@ class Values {
   resolve(n: Node, withEntries = true): Resolved {
     const entries = withEntries ? this.dict(n)?.entries : undefined;
     const env = this.env(n);
+    const value = this.evaluate(n);
+    const candidates = value === undefined ? this.candidates(n) : undefined;
     return {
-      value: this.evaluate(n),
+      value,
       isString: stringish(n),
+      ...(candidates ? { candidates } : {}),
       ...(entries ? { entries } : {}),
       ...(this.isBuilt(n) ? { built: true } : {}),
       ...(env ? { env } : {}),
@@ -335,6 +370,13 @@ class Values {
         if (n.object.k === 'name') this.attributeReads.add(n.object.name);
         return undefined;
       }
+      case 'index': {
+        // python.ts `evaluate`: an item of a dict constant by a key the file decides.
+        const key = this.evaluate(n.key);
+        const d = n.object.k === 'name' ? this.dicts.get(n.object.name) : undefined;
+        return key === undefined ? undefined : d?.entries.get(key)?.value;
+      }
+      case 'choice':
       case 'call':
       case 'dict':
       case 'other':

@@ -20,6 +20,9 @@ import {
   spreadKeywords,
   readsFreeAttribute,
   isSelfAttribute,
+  CandidateConstants,
+  choiceCandidates,
+  dictCandidates,
   walkTree,
   type DictValue,
   type ImportPart,
@@ -136,6 +139,7 @@ function referencesInTree(
   const paths = new BuiltNames();
   const envs = new EnvConstants();
   const instances = new Constants();
+  const choices = new CandidateConstants();
   // python-argparse.ts: filled after the names above are bound, as python-fast.ts does.
   const cli = new CommandLineDefaults();
   // Dataclass fields `name: T = value` ([class, field, value]) and tuple assignments `a, b = value`, for
@@ -200,6 +204,7 @@ function referencesInTree(
     // A dotted target (`self.x = …`) is no constant as the walk records them (`recordConstant`).
     if (!name.includes('.')) {
       envs.set(name, envOf(value));
+      choices.set(name, candidatesOf(value));
       instances.set(name, value.name === 'CallExpression' ? loaderClassOf(calledName(value)) : undefined);
     }
   }
@@ -284,6 +289,29 @@ function referencesInTree(
     constants.set(name, evaluate(kids[2]!));
     dicts.set(name, evaluateDict(kids[2]!));
     assigned.push([name, kids[2]!]);
+  }
+
+  /** `X[key]` with one expression between the brackets (no slice, no tuple). */
+  function subscriptOf(n: SyntaxNode): { object: SyntaxNode; key: SyntaxNode } | undefined {
+    const [object, open, key, close, ...rest] = childrenOf(n);
+    return object && open?.name === '[' && key && close?.name === ']' && rest.length === 0
+      ? { object, key }
+      : undefined;
+  }
+
+  /**
+   * One of a known set of strings where no single value is known: `"org/a" if big else "org/b"`, an item of a dict
+   * constant by a key chosen at run time (`MODELS[size]`: every value), a name bound to either.
+   */
+  function candidatesOf(n: SyntaxNode): string[] | undefined {
+    if (n.name === 'VariableName') return choices.get(src(n));
+    const kids = childrenOf(n);
+    if (n.name === 'ParenthesizedExpression' && kids.length === 3) return candidatesOf(kids[1]!);
+    if (n.name === 'ConditionalExpression' && kids.length === 5)
+      return choiceCandidates([kids[0]!, kids[4]!].map((o) => evaluate(o) ?? candidatesOf(o)));
+    const item = n.name === 'MemberExpression' ? subscriptOf(n) : undefined;
+    if (!item || evaluate(n) !== undefined || evaluate(item.key) !== undefined) return undefined;
+    return dictCandidates(item.object.name === 'VariableName' ? dicts.get(src(item.object)) : undefined);
   }
 
   /** syntax.ts `isSelfAttribute`: what the file binds `self.<attr>` to. */
@@ -385,9 +413,12 @@ function referencesInTree(
   function resolve(n: SyntaxNode, withEntries = true): Resolved {
     const entries = withEntries ? evaluateDict(n)?.entries : undefined;
     const env = envOf(n);
+    const value = evaluate(n);
+    const candidates = value === undefined ? candidatesOf(n) : undefined;
     return {
-      value: evaluate(n),
+      value,
       isString: isStringish(n),
+      ...(candidates ? { candidates } : {}),
       ...(entries ? { entries } : {}),
       ...(isBuilt(n) ? { built: true } : {}),
       ...(env ? { env } : {}),
@@ -415,8 +446,16 @@ function referencesInTree(
         return constants.get(src(n));
       case 'Boolean':
         return src(n);
-      case 'MemberExpression':
+      case 'MemberExpression': {
+        const item = subscriptOf(n);
+        if (item) {
+          // An item of a dict constant by a key the file decides (python-fast.ts reads the same).
+          const key = evaluate(item.key);
+          const d = item.object.name === 'VariableName' ? dicts.get(src(item.object)) : undefined;
+          return key === undefined ? undefined : d?.entries.get(key)?.value;
+        }
         return importedAttribute(n)?.value ?? selfAttribute(n, (d) => constants.get(d)) ?? classAttribute(n);
+      }
       default:
         return evaluateShared(n, src, evaluate);
     }

@@ -146,6 +146,44 @@ export class DictConstants {
 }
 
 /**
+ * Names bound to one of a known set of strings (`name = "org/a" if big else "org/b"`); bound twice differently:
+ * unknown (as `Constants`).
+ */
+export class CandidateConstants {
+  private readonly values = new Constants();
+
+  set(name: string, candidates: readonly string[] | undefined): void {
+    this.values.set(name, candidates && JSON.stringify(candidates));
+  }
+
+  get(name: string): string[] | undefined {
+    const v = this.values.get(name);
+    return v === undefined ? undefined : (JSON.parse(v) as string[]);
+  }
+}
+
+/** Every value a dict constant may give for a key chosen at run time: undefined when any is unknown. */
+export function dictCandidates(d: DictValue | undefined): string[] | undefined {
+  if (!d || d.open || d.entries.size === 0) return undefined;
+  const values = [...d.entries.values()].map((r) => r.value);
+  const known = values.filter((v) => v !== undefined);
+  return known.length === values.length ? unique(known) : undefined;
+}
+
+/** The options of `a if c else b`, each a value or a set of candidates; undefined when any is unknown. */
+export function choiceCandidates(options: readonly (string | readonly string[] | undefined)[]): string[] | undefined {
+  const out: string[] = [];
+  for (const o of options) {
+    if (o === undefined) return undefined;
+    if (typeof o === 'string') out.push(o);
+    else out.push(...o);
+  }
+  return unique(out);
+}
+
+const unique = (xs: readonly string[]) => [...new Set(xs)];
+
+/**
  * `f(a, **options)`: the keywords a known dict adds to a call (Python refuses a keyword given twice, so none
  * overrides another). Returns whether keywords the file cannot name may still come in.
  */

@@ -209,6 +209,13 @@ describe('findPythonReferencesFast', () => {
     'def other(MODEL, name=f"{BASE}/x"):\n    return AutoModel.from_pretrained(name)',
     'class W:\n    def __init__(self, NAME=MODEL):\n        self.NAME = NAME\n    def go(self):\n        return ST(self.NAME)',
     'def go2(self):\n    self.NAME = "org/attr2"\n    return ST(self.NAME)',
+    // One of a set the file names (calls.ts `Resolved.candidates`).
+    'SIZES = {"base": MODEL, "large": "org/large"}',
+    'SIZES["base"] = BASE',
+    'm = M.from_pretrained(SIZES[size])',
+    'm = M.from_pretrained(SIZES["large"], revision=REV if ok else "main")',
+    'PICK = MODEL if big else SIZES[k]',
+    'e = ST(PICK)',
   ];
   const program = pythonPrograms(STATEMENTS, 12);
   // 100 programs in the suite (it ran 400: a second of CPU); the bench runs thousands.

@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { findPythonReferences, findPythonReferencesInWholeFile } from '../../src/refs/python.js';
+import { findPythonReferencesFast } from '../../src/refs/python-fast.js';
+import { judgeReference } from '../../src/refs/judge.js';
+import { DEFAULT_POLICY } from '../../src/trust/policy/default.js';
+
+/**
+ * A call that loads one of a set of models the file names — `"org/a" if big else "org/b"`, `MODELS[size]` of a dict
+ * constant — was a run-time note that named none of them. Each is now a reference (`oneOf`: how many), to pin and
+ * review; an item by a key the file decides is that one value. A dict the file may change (an item assigned,
+ * updated or deleted, `**other` in it) names no set. Both readers alike.
+ */
+const noLocal = () => false;
+const HEAD = 'from transformers import AutoModel\n';
+
+function refs(text: string): string[] {
+  const got = findPythonReferences('app.py', text, noLocal);
+  expect(got).toEqual(findPythonReferencesInWholeFile('app.py', text, noLocal));
+  expect(findPythonReferencesFast('app.py', text, noLocal)).toBeDefined();
+  return [
+    ...got.references.map((r) => `${r.line} ${r.repoId}@${r.revision ?? '-'}${r.oneOf ? ` oneOf:${r.oneOf}` : ''}`),
+    ...got.dynamic.map((d) => `${d.line} dynamic`),
+  ];
+}
+
+describe('a call choosing among models the file names', () => {
+  it.each([
+    {
+      name: 'a conditional expression, through a name',
+      text: `${HEAD}name = "org/a" if big else "org/b"\nm = AutoModel.from_pretrained(name, revision="main")\n`,
+      want: ['3 org/a@main oneOf:2', '3 org/b@main oneOf:2'],
+    },
+    {
+      name: 'a dict constant by a run-time key',
+      text: `${HEAD}MODELS = {\n    "base": "org/base",\n    "large": "org/large",\n}\nm = AutoModel.from_pretrained(MODELS[size])\n`,
+      want: ['6 org/base@- oneOf:2', '6 org/large@- oneOf:2'],
+    },
+    {
+      name: 'a dict constant by a literal key',
+      text: `${HEAD}CONFIG = {"model": "org/dict", "revision": "0123456789abcdef0123456789abcdef01234567"}\nm = AutoModel.from_pretrained(CONFIG["model"], revision=CONFIG["revision"])\n`,
+      want: ['3 org/dict@0123456789abcdef0123456789abcdef01234567'],
+    },
+    {
+      name: 'nested: a conditional over an item',
+      text: `${HEAD}MODELS = {"x": "org/x", "y": "org/x"}\nm = AutoModel.from_pretrained("org/a" if big else MODELS[k])\n`,
+      want: ['3 org/a@- oneOf:2', '3 org/x@- oneOf:2'],
+    },
+    {
+      name: 'a dict with **other in it',
+      text: `${HEAD}MODELS = {"base": "org/base", **other}\nm = AutoModel.from_pretrained(MODELS[size])\n`,
+      want: ['3 dynamic'],
+    },
+    {
+      name: 'an item assigned',
+      text: `${HEAD}MODELS = {"base": "org/base"}\nMODELS["base"] = "org/other"\nm = AutoModel.from_pretrained(MODELS["base"])\n`,
+      want: ['4 dynamic'],
+    },
+    {
+      name: 'an item updated in place',
+      text: `${HEAD}MODELS = {"base": "org/base"}\nMODELS["base"] += "-v2"\nm = AutoModel.from_pretrained(MODELS[k])\n`,
+      want: ['4 dynamic'],
+    },
+    {
+      name: 'an item deleted',
+      text: `${HEAD}MODELS = {"base": "org/base", "x": "org/x"}\ndel MODELS["x"]\nm = AutoModel.from_pretrained(MODELS[k])\n`,
+      want: ['4 dynamic'],
+    },
+    {
+      name: 'one option unknown',
+      text: `${HEAD}m = AutoModel.from_pretrained("org/a" if big else other)\n`,
+      want: ['2 dynamic'],
+    },
+    {
+      name: 'a dict read with .get elsewhere still names its set',
+      text: `${HEAD}MODELS = {"base": "org/base", "large": "org/large"}\nprint(MODELS.get("base"))\nm = AutoModel.from_pretrained(MODELS[size])\n`,
+      want: ['4 org/base@- oneOf:2', '4 org/large@- oneOf:2'],
+    },
+  ])('$name', ({ text, want }) => {
+    expect(refs(text)).toEqual(want);
+  });
+
+  it('the finding says the call chooses among them', () => {
+    const text = `${HEAD}name = "org/a" if big else "org/b"\nm = AutoModel.from_pretrained(name)\n`;
+    const [ref] = findPythonReferences('app.py', text, noLocal).references;
+    expect(judgeReference(ref!, new Map(), DEFAULT_POLICY)[0]?.message).toContain(
+      'loads org/a (one of 2 models the call chooses among at run time) with no revision',
+    );
+  });
+});
