@@ -37,6 +37,16 @@ export function parameterDefault(fn: string, name: string, value: string | undef
   return value === undefined ? undefined : { variable: `${fn}(${name})`, fallback: value };
 }
 
+/**
+ * `X or Y` with X read at run time (an env read, a flag, a parameter) and Y a string the file decides: Python's `or`
+ * gives the first truthy operand, so Y is what loads when X is unset, None or empty; a non-empty default of X's own
+ * is what loads then instead.
+ */
+export function orDefault(left: EnvRead | undefined, right: string | undefined): EnvRead | undefined {
+  if (!left || right === undefined) return undefined;
+  return left.fallback !== undefined && left.fallback !== '' ? left : { variable: left.variable, fallback: right };
+}
+
 /** Names assigned an env read (`REVISION = os.getenv("MODEL_REVISION", "main")`); assigned twice differently: unknown. */
 export class EnvConstants {
   private readonly values = new Constants();

@@ -17,6 +17,7 @@ export type Node =
   | { readonly k: 'dict'; readonly from: number; readonly items: readonly DictItem[] }
   | { readonly k: 'attribute'; readonly from: number; readonly object: Node; readonly property: string }
   | { readonly k: 'choice'; readonly from: number; readonly options: readonly [Node, Node] }
+  | { readonly k: 'or'; readonly from: number; readonly left: Node; readonly right: Node }
   | { readonly k: 'index'; readonly from: number; readonly object: Node; readonly key: Node }
   | { readonly k: 'other'; readonly from: number; readonly none?: true };
 
@@ -93,10 +94,8 @@ export class ExpressionReader {
   protected or(): Node {
     const from = this.here();
     let n = this.and();
-    while (this.eatWord('or')) {
-      this.and();
-      n = { k: 'other', from };
-    }
+    // Left to right, as lezer nests BinaryExpression (python-env.ts `orDefault` reads it).
+    while (this.eatWord('or')) n = { k: 'or', from, left: n, right: this.and() };
     return n;
   }
 

@@ -26,7 +26,14 @@ import {
 } from './syntax.js';
 import { lineIndex } from './text.js';
 import { nativeLineIndex } from './python-lines-native.js';
-import { EnvConstants, envRead, parameterDefault, readPythonHubSettings, type EnvRead } from './python-env.js';
+import {
+  EnvConstants,
+  envRead,
+  orDefault,
+  parameterDefault,
+  readPythonHubSettings,
+  type EnvRead,
+} from './python-env.js';
 import { LOCAL_PATH_CALLS } from './python-loaders.js';
 import { COMMAND_LINE_METHOD, CommandLineDefaults } from './python-argparse.js';
 import type { FileReferences, ImportedValue, ImportedValues } from './types.js';
@@ -234,6 +241,7 @@ class Values {
       case 'attribute':
       case 'call':
       case 'dict':
+      case 'or':
       case 'other':
         return undefined;
     }
@@ -275,6 +283,7 @@ class Values {
       if (env) return env;
       return n.object.k === 'name' ? this.cli.read(n.object.name, n.property) : undefined;
     }
+    if (n.k === 'or') return orDefault(this.env(n.left), this.evaluate(n.right));
     if (n.k !== 'call') return undefined;
     const written = calleeName(n.callee);
     if (written === undefined) return undefined;
@@ -377,6 +386,7 @@ class Values {
         return key === undefined ? undefined : d?.entries.get(key)?.value;
       }
       case 'choice':
+      case 'or':
       case 'call':
       case 'dict':
       case 'other':

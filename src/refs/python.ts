@@ -40,7 +40,14 @@ import { pythonSnippet } from './python-snippet.js';
 import { unquote } from './python-literals.js';
 import { findPythonReferencesFast } from './python-fast.js';
 import { LOCAL_PATH_CALLS } from './python-loaders.js';
-import { EnvConstants, envRead, parameterDefault, readPythonHubSettings, type EnvRead } from './python-env.js';
+import {
+  EnvConstants,
+  envRead,
+  orDefault,
+  parameterDefault,
+  readPythonHubSettings,
+  type EnvRead,
+} from './python-env.js';
 import { COMMAND_LINE_METHOD, CommandLineDefaults, DATACLASS_PARSERS } from './python-argparse.js';
 import type { FileReferences, ImportedValue, ImportedValues } from './types.js';
 
@@ -244,6 +251,10 @@ function referencesInTree(
       // `args.model_name` on a namespace argparse returns: the flag and its default.
       const [obj, , prop] = childrenOf(n);
       return obj?.name === 'VariableName' && prop?.name === 'PropertyName' ? cli.read(src(obj), src(prop)) : undefined;
+    }
+    if (n.name === 'BinaryExpression') {
+      const [left, op, right] = childrenOf(n);
+      return left && op?.name === 'or' && right ? orDefault(envOf(left), evaluate(right)) : undefined;
     }
     if (n.name !== 'CallExpression') return undefined;
     const [callee, args] = childrenOf(n);

@@ -125,3 +125,32 @@ describe('parameter defaults', () => {
     );
   });
 });
+
+describe('`X or "org/x"`: the string is what loads when X is unset, None or empty', () => {
+  it.each([
+    {
+      name: 'env reads with no default of their own',
+      text: `import os\n${HEAD}name = os.getenv("MODEL") or "org/or"\nm = AutoModel.from_pretrained(name, revision=os.environ.get("REV") or "main")\n`,
+      want: ['4 org/or@main name:MODEL rev:REV'],
+    },
+    {
+      // The variable's own default is truthy: the right side never loads.
+      name: 'an env read with a default of its own',
+      text: `import os\n${HEAD}m = AutoModel.from_pretrained(os.getenv("MODEL", "org/first") or "org/second")\n`,
+      want: ['3 org/first@- name:MODEL'],
+    },
+    {
+      name: 'a flag with no default',
+      text: `import argparse\n${HEAD}p = argparse.ArgumentParser()\np.add_argument("--model")\nargs = p.parse_args()\nm = AutoModel.from_pretrained(args.model or "org/fallback")\n`,
+      want: ['6 org/fallback@- name:--model'],
+    },
+    {
+      name: 'a name the file does not decide',
+      text: `${HEAD}m = AutoModel.from_pretrained(x or "org/x")\n`,
+      want: ['2 dynamic'],
+    },
+  ])('$name', ({ text, want }) => {
+    expect(refs(text)).toEqual(want);
+    expect(findPythonReferencesFast('app.py', text, noLocal)).toBeDefined();
+  });
+});

@@ -216,6 +216,9 @@ describe('findPythonReferencesFast', () => {
     'm = M.from_pretrained(SIZES["large"], revision=REV if ok else "main")',
     'PICK = MODEL if big else SIZES[k]',
     'e = ST(PICK)',
+    // python-env.ts `orDefault`.
+    'MODEL = os.environ.get("M") or "org/or"',
+    'm = M.from_pretrained(os.getenv("N") or BASE, revision=os.getenv("R", "") or REV)',
   ];
   const program = pythonPrograms(STATEMENTS, 12);
   // 100 programs in the suite (it ran 400: a second of CPU); the bench runs thousands.
