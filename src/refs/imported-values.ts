@@ -12,6 +12,7 @@ import { MAX_NESTING, looksGenerated, nestingDepth } from './text.js';
 export class RepositoryModules {
   private known: ReadonlySet<string> | undefined;
   private readonly modules = new Map<string, Promise<ReadonlyMap<string, ImportedValue> | undefined>>();
+  private readonly own = new Map<string, Promise<ReadonlyMap<string, ImportedValue> | undefined>>();
 
   /**
    * `paths`: the repository's files (Python and JavaScript ones count), asked for on first need (most scans never
@@ -31,29 +32,33 @@ export class RepositoryModules {
    * modules' paths (sorted).
    */
   async importedBy(importer: string, text: string): Promise<{ values: ImportedValues; modules: string[] }> {
+    return this.imports(importer, text, (p) => this.valuesOf(p));
+  }
+
+  /** `importedBy` with the modules' values from `valuesOf` (a source file) or `ownValues` (a module's own imports). */
+  private async imports(importer: string, text: string, values: ModuleValues): Promise<Imported> {
     if (isNotebook(importer)) {
       // A notebook's code cells, run by a kernel started in its folder (absolute imports from there up).
       const code = (await import('./python-notebook.js')).notebookPython(text);
-      return code === undefined ? { values: new Map(), modules: [] } : this.importedByPython(importer, code);
+      return code === undefined ? { values: new Map(), modules: [] } : this.importedByPython(importer, code, values);
     }
-    return isPython(importer) ? this.importedByPython(importer, text) : this.importedByJavaScript(importer, text);
+    return isPython(importer)
+      ? this.importedByPython(importer, text, values)
+      : this.importedByJavaScript(importer, text, values);
   }
 
   /**
    * `import { MODEL_ID } from './config'` (a `const` the module exports), `import * as C` (`C.MODEL_ID`), `import
    * cfg` (the default export, `cfg.asr` its members), relative specifiers only (module-paths.ts).
    */
-  private async importedByJavaScript(
-    importer: string,
-    text: string,
-  ): Promise<{ values: ImportedValues; modules: string[] }> {
+  private async importedByJavaScript(importer: string, text: string, valuesOf: ModuleValues): Promise<Imported> {
     const { javaScriptImportBindings } = await import('./javascript.js');
     const exists = (p: string) => this.paths.has(p);
     const values = new Map<string, ImportedValue>();
     const modules = new Set<string>();
     for (const { local, module, name } of javaScriptImportBindings(text)) {
       const file = importedJavaScriptModule(importer, module, exists);
-      const exported = file !== undefined && file !== importer ? await this.valuesOf(file) : undefined;
+      const exported = file !== undefined && file !== importer ? await valuesOf(file) : undefined;
       for (const [key, v] of exported ?? []) {
         // The binding itself (`name`: the export it names; `default`), and what the file reads through it.
         const head = name === '*' ? '' : name;
@@ -69,10 +74,7 @@ export class RepositoryModules {
     return { values, modules: [...modules].sort() };
   }
 
-  private async importedByPython(
-    importer: string,
-    text: string,
-  ): Promise<{ values: ImportedValues; modules: string[] }> {
+  private async importedByPython(importer: string, text: string, valuesOf: ModuleValues): Promise<Imported> {
     const { pythonImports } = await import('./python.js');
     const { bindings, assignedAttributes } = pythonImports(text);
     const targets = new Map<string, string | null>();
@@ -86,7 +88,7 @@ export class RepositoryModules {
       if (target === null) continue;
       // `from .config import MODEL_ID`: a name the module binds.
       const at = importedModuleFile(importer, target, exists);
-      const value = at && at.file !== importer ? (await this.valuesOf(at.file))?.get(at.name) : undefined;
+      const value = at && at.file !== importer ? (await valuesOf(at.file))?.get(at.name) : undefined;
       if (at && value) {
         values.set(local, value);
         modules.add(at.file);
@@ -94,7 +96,7 @@ export class RepositoryModules {
       // `import config` / `from . import config`: the module itself, read as `config.MODEL_ID` — unless the file
       // assigns that attribute.
       const file = importedModule(importer, target, exists);
-      const all = file !== undefined && file !== importer ? await this.valuesOf(file) : undefined;
+      const all = file !== undefined && file !== importer ? await valuesOf(file) : undefined;
       for (const [name, v] of all ?? []) {
         const dotted = `${local}.${name}`;
         // Only what the text reads (`config.MODEL_ID` as written; spaced out around the dot it is not followed).
@@ -106,21 +108,36 @@ export class RepositoryModules {
     return { values, modules: [...modules].sort() };
   }
 
-  /** What the module at `path` binds at its top level; undefined when it is not read (unreadable, generated). */
+  /**
+   * What the module at `path` binds at its top level, with the values it imports in turn from modules of the
+   * repository (those modules' own values: one step, so a cycle of imports ends and every file sees the same
+   * answer whatever order the scan reads them in); undefined when it is not read (unreadable, generated).
+   */
   valuesOf(path: string): Promise<ReadonlyMap<string, ImportedValue> | undefined> {
     let got = this.modules.get(path);
-    if (!got) this.modules.set(path, (got = this.load(path)));
+    if (!got) this.modules.set(path, (got = this.load(path, true)));
     return got;
   }
 
-  private async load(path: string): Promise<ReadonlyMap<string, ImportedValue> | undefined> {
+  /** The module's values from its own text alone. */
+  private ownValues(path: string): Promise<ReadonlyMap<string, ImportedValue> | undefined> {
+    let got = this.own.get(path);
+    if (!got) this.own.set(path, (got = this.load(path, false)));
+    return got;
+  }
+
+  private async load(path: string, chained: boolean): Promise<ReadonlyMap<string, ImportedValue> | undefined> {
     if (!this.paths.has(path)) return undefined;
     const text = await this.read(path);
     if (text === undefined || looksGenerated(text) || nestingDepth(text) > MAX_NESTING) return undefined;
-    if (isPython(path)) return (await import('./python.js')).pythonModuleValues(path, text);
-    return (await import('./javascript.js')).javaScriptModuleValues(path, text);
+    const imported = chained ? (await this.imports(path, text, (p) => this.ownValues(p))).values : undefined;
+    if (isPython(path)) return (await import('./python.js')).pythonModuleValues(path, text, imported);
+    return (await import('./javascript.js')).javaScriptModuleValues(path, text, imported);
   }
 }
+
+type ModuleValues = (path: string) => Promise<ReadonlyMap<string, ImportedValue> | undefined>;
+type Imported = { values: ImportedValues; modules: string[] };
 
 /**
  * A Python file's references with the names it imports from the repository's modules bound: when the first reading

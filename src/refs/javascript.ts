@@ -30,9 +30,13 @@ export function findJavaScriptReferences(
  * an object constant's members (`MODELS.asr`; the default export's as `default.asr`). A member the file assigns is
  * left out; so is anything re-exported from elsewhere.
  */
-export function javaScriptModuleValues(path: string, text: string): Map<string, ImportedValue> {
+export function javaScriptModuleValues(
+  path: string,
+  text: string,
+  imported?: ImportedValues,
+): Map<string, ImportedValue> {
   const values = new Map<string, ImportedValue>();
-  referencesIn(path, text, () => false, undefined, values);
+  referencesIn(path, text, () => false, imported, values);
   return values;
 }
 

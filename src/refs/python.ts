@@ -670,6 +670,8 @@ function referencesInTree(
       else if (kids.length === 4 && kids[1]!.name === 'TypeDef' && kids[2]!.name === 'AssignOp')
         top.push([src(kids[0]), kids[3]!]);
     }
+    // A name the module imports from another module of the repository, bound only by that import: it passes on.
+    for (const [name, v] of imported ?? []) if (!name.includes('.') && bindings.get(name) === 1) into.set(name, v);
     for (const [name, value] of top) {
       if (bindings.get(name) !== 1) continue;
       const v = evaluate(value);
@@ -789,10 +791,11 @@ export function pythonImports(text: string): { bindings: [string, string][]; ass
  * with their defaults (`os.environ.get("MODEL_ID", "org/x")`). A name the module binds more than once, anywhere
  * (in a branch, a loop, a function with `global`, by `+=`, by an import), is decided at run time and left out.
  */
-export function pythonModuleValues(path: string, text: string): Map<string, ImportedValue> {
+export function pythonModuleValues(path: string, text: string, imported?: ImportedValues): Map<string, ImportedValue> {
   const values = new Map<string, ImportedValue>();
   referencesInTree(parser.parse(text), text, text, lineIndex(text), path, () => false, {
     strict: false,
+    imported,
     moduleValues: values,
   });
   return values;

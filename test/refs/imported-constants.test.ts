@@ -362,3 +362,39 @@ describe('a notebook imports from the repository too', () => {
     ]);
   });
 });
+
+describe('a module builds its values from another module of the repository', () => {
+  it('one step: settings → config → train, a re-exported name, and a cycle that ends', async () => {
+    const root = repo({
+      'app/__init__.py': '',
+      'app/settings.py': 'ORG = "acme"\nREVISION = "0123456789abcdef0123456789abcdef01234567"\n',
+      'app/config.py': 'from .settings import ORG, REVISION\nMODEL = f"{ORG}/classifier"\n',
+      'app/train.py':
+        'from transformers import AutoModel\nfrom .config import MODEL, REVISION\n' +
+        'm = AutoModel.from_pretrained(MODEL, revision=REVISION)\n',
+      // a imports b and b imports a: each sees the other's own values, and the scan ends.
+      'loop/__init__.py': '',
+      'loop/a.py': 'from .b import B\nA = "acme/" + B\n',
+      'loop/b.py': 'from .a import A\nB = "loop"\nC = A\n',
+      'loop/use.py':
+        'from transformers import AutoModel\nfrom .a import A\nfrom .b import C\nAutoModel.from_pretrained(A)\nAutoModel.from_pretrained(C)\n',
+      'web/settings.ts': "export const ORG = 'Xenova';\n",
+      'web/models.ts': "import { ORG } from './settings';\nexport const ASR = `${ORG}/whisper-tiny`;\n",
+      'web/worker.ts':
+        "import { pipeline } from '@huggingface/transformers';\nimport { ASR } from './models';\n" +
+        "export const asr = await pipeline('automatic-speech-recognition', ASR);\n",
+    });
+    const r = await scanWith(root, [refsStage]);
+    expect(
+      (r.references ?? []).map((x) => `${x.path}:${x.line} ${x.repoId}@${x.revision ?? '-'} ${x.definedIn}`),
+    ).toEqual([
+      'app/train.py:3 acme/classifier@0123456789abcdef0123456789abcdef01234567 app/config.py',
+      'loop/use.py:4 acme/loop@- loop/a.py',
+      // b's C is a's own A, which a builds from b's B: two steps, not followed.
+      'web/worker.ts:3 Xenova/whisper-tiny@- web/models.ts',
+    ]);
+    expect(r.findings.filter((f) => f.ruleId === 'CPR010').map((f) => `${f.location.path}:${f.location.line}`)).toEqual(
+      ['loop/use.py:5'],
+    );
+  });
+});
