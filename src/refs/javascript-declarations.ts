@@ -50,6 +50,9 @@ export function declaratorsOf(toks: readonly Token[], read: readonly string[], v
       const end = required === undefined ? values.nodeEnd(k + 2) : undefined;
       const ends = end === undefined ? 'continues' : endsValue(toks[end]);
       if (ends === 'unsure') throw new Unsure();
+      // `gpu ? 'org/a' : 'org/b'`, `MODELS[key]`: one of a set, which javascript.ts reads (`candidatesOf`).
+      const next = end === undefined ? undefined : toks[end];
+      if (next?.t === 'op' && (next.text === '?' || next.text === '[')) throw new Unsure();
       const to = ends === 'end' ? end! : k + 2;
       found.push({ name, from: k + 2, to, declaration });
       if (ends === 'end') work.push(...values.range(k + 2, to).reads);

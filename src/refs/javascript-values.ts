@@ -81,10 +81,17 @@ export class Values {
     if (from >= to) return UNKNOWN;
     const reads: string[] = [];
     const got = this.sum(from, reads);
+    // `gpu ? 'org/a' : 'org/b'`, `MODELS[key]`: javascript.ts reads one of a set there (`candidatesOf`).
+    if (got && got.next < to && (this.isOp(got.next, '?') || this.isOp(got.next, '['))) throw new Unsure();
     if (!got || got.next !== to) return UNKNOWN;
     const first = this.toks[from]!;
     const isString = first.t === 'string' || (first.t === 'template' && to === from + 1) || this.isTemplate(from, to);
     return { value: got.value, isString, reads };
+  }
+
+  private isOp(k: number, op: string): boolean {
+    const t = this.toks[k];
+    return t?.t === 'op' && t.text === op;
   }
 
   /** Where a whole-range evaluable node ends, or undefined; for declarations, whose end is the statement's. */

@@ -1,7 +1,15 @@
 import type { SyntaxNode } from '@lezer/common';
 import { parser } from '@lezer/javascript';
 import { lineIndex } from './text.js';
-import { Constants, childrenOf, evaluateShared, resolveCallee, walkTree } from './syntax.js';
+import {
+  CandidateConstants,
+  Constants,
+  childrenOf,
+  choiceCandidates,
+  evaluateShared,
+  resolveCallee,
+  walkTree,
+} from './syntax.js';
 import { TransformersJsEnvReader } from './transformersjs-env.js';
 import { collectReference, type CallFacts, type Resolved } from './calls.js';
 import { unquote } from './javascript-tokens.js';
@@ -97,6 +105,10 @@ function referencesIn(
   const src = (n: SyntaxNode) => text.slice(n.from, n.to);
   const constants = new Constants();
   const envs = new EnvConstants();
+  // One of a set of strings (`gpu ? 'org/a' : 'org/b'`), and each object constant's values when they are all
+  // strings the file decides (`MODELS[key]` by a run-time key); python.ts `candidatesOf` reads Python alike.
+  const choices = new CandidateConstants();
+  const objects = new CandidateConstants();
   // Names imported from a module of the repository (imported-values.ts): bound before the declarations.
   for (const [name, v] of imported ?? []) {
     constants.set(name, v.value);
@@ -145,8 +157,10 @@ function referencesIn(
         else {
           constants.set(src(target), evaluate(value));
           envs.set(src(target), envOf(value));
+          choices.set(src(target), candidatesOf(value));
           const obj = objectLiteral(value);
           if (obj) for (const [k, v] of objectMembers(obj, src(target), src, evaluate)) constants.set(k, v);
+          objects.set(src(target), obj && objectValues(obj));
         }
       } else if (target.name === 'ObjectPattern' && required !== undefined) {
         for (const p of childrenOf(target).filter((c) => c.name === 'PatternProperty')) {
@@ -198,6 +212,15 @@ function referencesIn(
       case 'BooleanLiteral':
         return src(n);
       case 'MemberExpression': {
+        const item = subscriptOf(n);
+        if (item) {
+          // `MODELS["asr"]`: the member by a key the file decides (javascript-fast.ts leaves such files here).
+          const key = evaluate(item.key);
+          const member = `${src(item.object)}.${key}`;
+          return key === undefined || members.isAssigned(member) || members.isAssigned(`${src(item.object)}[]`)
+            ? undefined
+            : constants.get(member);
+        }
         const dotted = calleeName(n);
         if (dotted !== undefined && members.isAssigned(dotted)) return undefined;
         return (dotted !== undefined ? constants.get(dotted) : undefined) ?? members.value(n);
@@ -205,6 +228,48 @@ function referencesIn(
       default:
         return evaluateShared(n, src, evaluate);
     }
+  }
+
+  /** `X[key]` of a name, one expression between the brackets. */
+  function subscriptOf(n: SyntaxNode): { object: SyntaxNode; key: SyntaxNode } | undefined {
+    const [object, open, key, close, ...rest] = childrenOf(n);
+    return object?.name === 'VariableName' && open?.name === '[' && key && close?.name === ']' && rest.length === 0
+      ? { object, key }
+      : undefined;
+  }
+
+  /** Every value of an object literal whose properties are all `key: <string the file decides>`. */
+  function objectValues(obj: SyntaxNode): string[] | undefined {
+    const props = childrenOf(obj).filter((c) => c.name !== '{' && c.name !== '}' && c.name !== ',');
+    const out: string[] = [];
+    for (const p of props) {
+      const [key, colon, value, ...rest] = childrenOf(p);
+      const v =
+        p.name === 'Property' && key?.name === 'PropertyDefinition' && colon?.name === ':' && value && rest.length === 0
+          ? evaluate(value)
+          : undefined;
+      if (v === undefined) return undefined;
+      out.push(v);
+    }
+    return out.length > 0 ? out : undefined;
+  }
+
+  /**
+   * One of a known set of strings where no single value is known: `gpu ? 'org/a' : 'org/b'`, a member of an object
+   * constant by a run-time key (`MODELS[size]`: every value, unless a member is assigned), a name bound to either.
+   */
+  function candidatesOf(n: SyntaxNode): string[] | undefined {
+    if (n.name === 'VariableName') return choices.get(src(n));
+    const kids = childrenOf(n);
+    if (n.name === 'ParenthesizedExpression' && kids.length === 3) return candidatesOf(kids[1]!);
+    if (n.name === 'ConditionalExpression' && kids.length === 5)
+      return choiceCandidates([kids[2]!, kids[4]!].map((o) => evaluate(o) ?? candidatesOf(o)));
+    const item = n.name === 'MemberExpression' ? subscriptOf(n) : undefined;
+    if (!item || evaluate(item.key) !== undefined) return undefined;
+    const name = src(item.object);
+    const values = objects.get(name);
+    const assigned = [...constants.names()].some((k) => k.startsWith(`${name}.`) && members.isAssigned(k));
+    return values && !assigned && !members.isAssigned(`${name}[]`) ? [...new Set(values)] : undefined;
   }
 
   /**
@@ -262,9 +327,12 @@ function referencesIn(
       } else if (value.name === 'ObjectExpression') objectProps(value, `${name}.`, into);
       else {
         const env = envOf(value);
+        const v = evaluate(value);
+        const candidates = v === undefined ? candidatesOf(value) : undefined;
         into.set(name, {
-          value: evaluate(value),
+          value: v,
           isString: value.name === 'String' || value.name === 'TemplateString',
+          ...(candidates ? { candidates } : {}),
           ...(env ? { env } : {}),
         });
       }
@@ -308,9 +376,12 @@ function referencesIn(
       else if (a.name === 'ObjectExpression') objectProps(a, '', keywords);
       const notString = nonString(a);
       const env = envOf(a);
+      const value = evaluate(a);
+      const candidates = value === undefined ? candidatesOf(a) : undefined;
       positional.push({
-        value: evaluate(a),
+        value,
         isString: a.name === 'String' || a.name === 'TemplateString',
+        ...(candidates ? { candidates } : {}),
         ...(notString ? { notString } : {}),
         ...(env ? { env } : {}),
       });

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { findPythonReferences, findPythonReferencesInWholeFile } from '../../src/refs/python.js';
 import { findPythonReferencesFast } from '../../src/refs/python-fast.js';
 import { judgeReference } from '../../src/refs/judge.js';
+import { findJavaScriptReferences } from '../../src/refs/javascript.js';
+import { findJavaScriptReferencesFast } from '../../src/refs/javascript-fast.js';
 import { DEFAULT_POLICY } from '../../src/trust/policy/default.js';
 
 /**
@@ -85,5 +87,53 @@ describe('a call choosing among models the file names', () => {
     expect(judgeReference(ref!, new Map(), DEFAULT_POLICY)[0]?.message).toContain(
       'loads org/a (one of 2 models the call chooses among at run time) with no revision',
     );
+  });
+});
+
+describe('JavaScript: a call choosing among models the file names', () => {
+  const H = "import { pipeline } from '@huggingface/transformers';\n";
+  const js = (text: string) => {
+    const got = findJavaScriptReferences('app.ts', text, noLocal);
+    // The reader without a parser leaves these shapes to lezer, or answers the same.
+    const fast = findJavaScriptReferencesFast('app.ts', text, noLocal);
+    if (fast) expect(fast).toEqual(got);
+    return [
+      ...got.references.map((r) => `${r.line} ${r.repoId}@${r.revision ?? '-'}${r.oneOf ? ` oneOf:${r.oneOf}` : ''}`),
+      ...got.dynamic.map((d) => `${d.line} dynamic`),
+    ];
+  };
+  it.each([
+    {
+      name: 'a conditional through a const',
+      text: `${H}const model = gpu ? 'onnx-community/a-webgpu' : 'onnx-community/a';\nconst p = await pipeline('asr', model);\n`,
+      want: ['3 onnx-community/a-webgpu@- oneOf:2', '3 onnx-community/a@- oneOf:2'],
+    },
+    {
+      name: 'a conditional in the call, with a revision',
+      text: `${H}const p = await pipeline('asr', gpu ? 'org/a' : 'org/b', { revision: 'main' });\n`,
+      want: ['2 org/a@main oneOf:2', '2 org/b@main oneOf:2'],
+    },
+    {
+      name: 'an object constant by a run-time key',
+      text: `${H}const MODELS = { tiny: 'Xenova/whisper-tiny', base: 'Xenova/whisper-base' };\nconst p = await pipeline('asr', MODELS[size]);\n`,
+      want: ['3 Xenova/whisper-tiny@- oneOf:2', '3 Xenova/whisper-base@- oneOf:2'],
+    },
+    {
+      name: 'an object constant by a literal key',
+      text: `${H}const MODELS = { tiny: 'Xenova/whisper-tiny' };\nconst p = await pipeline('asr', MODELS['tiny']);\n`,
+      want: ['3 Xenova/whisper-tiny@-'],
+    },
+    {
+      name: 'a member assigned by a computed key',
+      text: `${H}const MODELS = { tiny: 'Xenova/whisper-tiny' };\nMODELS[k] = x;\nconst p = await pipeline('asr', MODELS[size]);\n`,
+      want: ['4 dynamic'],
+    },
+    {
+      name: 'an object with a spread',
+      text: `${H}const MODELS = { tiny: 'Xenova/whisper-tiny', ...more };\nconst p = await pipeline('asr', MODELS[size]);\n`,
+      want: ['3 dynamic'],
+    },
+  ])('$name', ({ text, want }) => {
+    expect(js(text)).toEqual(want);
   });
 });

@@ -170,6 +170,13 @@ describe('findJavaScriptReferencesFast', () => {
     `const q = a?.b.from_pretrained(MODEL)`,
     `this.model = M.from_pretrained(BASE)`,
     `new M.from_pretrained('org/new')`,
+    // One of a set (javascript.ts `candidatesOf`): the reader without a parser leaves these to lezer.
+    `const PICK = gpu ? 'org/a' : "org/b"`,
+    `const SIZES = { tiny: 'org/tiny', base: MODEL }`,
+    `SIZES[k] = 'org/other'`,
+    `await pipeline('asr', SIZES[size])`,
+    `await pipeline('asr', SIZES['tiny'], { device: gpu ? 'webgpu' : 'wasm' })`,
+    `await make('asr', PICK)`,
   ];
   const program = javaScriptPrograms(STATEMENTS, 12);
   // 100 programs in the suite (it ran 400: a second of CPU); the bench runs thousands.
