@@ -33,8 +33,9 @@ export function judgeReference(
   reviewed: ReadonlyMap<string, ReadonlySet<string>>,
   policy: Policy,
 ): Finding[] {
-  const out: Finding[] = [];
+  const found: Finding[] = [];
   const where = { path: ref.path, line: ref.line, column: ref.column };
+  const related = relatedModules(ref);
   // A name read from the environment: what the file shows is its default.
   const unset =
     (ref.nameFrom !== undefined ? ` (${defaultWhen(ref.nameFrom)})` : '') +
@@ -55,7 +56,7 @@ export function judgeReference(
     ...(ref.oneOf !== undefined ? { oneOf: ref.oneOf } : {}),
   };
   if (ref.runsRemoteCode) {
-    out.push({
+    found.push({
       ruleId: 'CPR002',
       message: `${ref.via} loads ${shown} and runs the Python code in that repository (${ref.via === 'torch.hub.load' ? 'its hubconf.py' : ref.via.endsWith(CUSTOM_PIPELINE) ? 'diffusers custom_pipeline' : 'trust_remote_code=True'}). Vendor the reviewed code or use a model the library implements.`,
       location: where,
@@ -65,14 +66,14 @@ export function judgeReference(
   if (ref.hub === 'huggingface' && isPullRequestRef(ref.revision)) {
     // One finding per cause: a pull request's ref is worse than an unpinned branch (anyone can push to it), and
     // says so in place of CPR001.
-    out.push({
+    found.push({
       ruleId: 'CPR012',
       message: `${ref.via} loads ${name} at "${ref.revision}", a pull request's ref on the hub: whoever opened that pull request decides what it holds, not the repository's owners. ${pinAdvice(ref).replace('the reviewed commit', 'the reviewed, merged commit')}`,
       location: where,
       evidence,
     });
   } else if (ref.revisionKind !== 'commit') {
-    out.push({
+    found.push({
       ruleId: 'CPR001',
       message: unpinnedMessage(ref, name),
       location: where,
@@ -80,12 +81,12 @@ export function judgeReference(
       evidence,
     });
   }
-  if (ref.repoId === undefined || ref.hub === 'url') return out;
+  if (ref.repoId === undefined || ref.hub === 'url') return found.map((f) => ({ ...f, ...related }));
   const commits = reviewed.get(ref.repoId);
   if (!commits) {
     const level = policy.models.unknownModel;
-    if (level === 'off') return out;
-    out.push({
+    if (level === 'off') return found.map((f) => ({ ...f, ...related }));
+    found.push({
       ruleId: 'CPR003',
       message: `${ref.via} loads ${shown}, which the trusted registry does not list: nobody recorded which revision was reviewed. Review it and record it (chainproof registry add).`,
       location: where,
@@ -93,14 +94,22 @@ export function judgeReference(
       evidence,
     });
   } else if (ref.revisionKind === 'commit' && ref.revision !== undefined && !commits.has(ref.revision)) {
-    out.push({
+    found.push({
       ruleId: 'CPR004',
       message: `${ref.via} loads ${ref.repoId} at commit ${ref.revision}; the trusted registry reviewed ${[...commits].sort().join(', ')}. Load the reviewed commit or record the new one.`,
       location: where,
       evidence: { ...evidence, reviewed: [...commits].sort().join(' ') },
     });
   }
-  return out;
+  return found.map((f) => ({ ...f, ...related }));
+}
+
+/**
+ * A reference whose name or revision comes from modules of the repository (`definedIn`): each finding points there
+ * too, where the value to pin is written (SARIF `relatedLocations`).
+ */
+function relatedModules(ref: ModelReference): Pick<Finding, 'related'> {
+  return ref.definedIn === undefined ? {} : { related: ref.definedIn.split(', ').map((path) => ({ path })) };
 }
 
 /** CPR001's message: why what loads can change, by how the revision is (not) given. */

@@ -247,6 +247,8 @@ describe('a module imported whole is read through its attributes', () => {
     );
     const cpr001 = r.findings.find((f) => f.ruleId === 'CPR001' && f.location.path === 'pkg/serve.py');
     expect(cpr001?.message).toContain('(as imported from pkg/settings.py)');
+    // SARIF's relatedLocations: where the value to pin is written.
+    expect(cpr001?.related).toEqual([{ path: 'pkg/settings.py' }]);
   });
 });
 
