@@ -6,8 +6,8 @@ import { MAX_NESTING, looksGenerated, nestingDepth } from './text.js';
  * The values source files import from modules of the repository (Python `from .config import MODEL_ID`, `import
  * config` then `config.MODEL_ID`; JavaScript/TypeScript `import { MODEL_ID } from './config'`): the commonest reason
  * a real reference was still a run-time note. Each module is read and parsed once, only when a file whose
- * references it may decide asks for it. Only the module's own top-level bindings count (python.ts
- * `pythonModuleValues`, javascript.ts `javaScriptModuleValues`); a value it imports in turn is not followed.
+ * references it may decide asks for it. The module's top-level bindings count (python.ts `pythonModuleValues`,
+ * javascript.ts `javaScriptModuleValues`), built on the values it imports from other modules one step deep.
  */
 export class RepositoryModules {
   private known: ReadonlySet<string> | undefined;
@@ -15,7 +15,7 @@ export class RepositoryModules {
   private readonly own = new Map<string, Promise<ReadonlyMap<string, ImportedValue> | undefined>>();
 
   /**
-   * `paths`: the repository's files (Python and JavaScript ones count), asked for on first need (most scans never
+   * `listed`: the repository's files (Python and JavaScript ones count), asked for on first need (most scans never
    * ask); `read`: a file's text, undefined when it cannot be read or is over the size the finders read.
    */
   constructor(
@@ -31,7 +31,7 @@ export class RepositoryModules {
    * The names `text` (the file at `importer`) imports whose value a module of the repository decides, and those
    * modules' paths (sorted).
    */
-  async importedBy(importer: string, text: string): Promise<{ values: ImportedValues; modules: string[] }> {
+  async importedBy(importer: string, text: string): Promise<Imported> {
     return this.imports(importer, text, (p) => this.valuesOf(p));
   }
 
