@@ -166,6 +166,14 @@ const parameterOf = (from: string) => {
   const open = from.indexOf('(');
   return { fn: from.slice(0, open), param: from.slice(open + 1, -1) };
 };
+/** Where a name with no default comes from (CPR010). */
+function chosenBy(from: string): string {
+  if (!isParameter(from))
+    return `${isCommandLine(from) ? 'given as' : 'environment variable'} ${from}, with no default in the file`;
+  const { fn, param } = parameterOf(from);
+  return `passed to ${fn}() as ${param}, None by default`;
+}
+
 /** Where a name's default applies: an unset variable, a flag not given, a parameter not passed. */
 function defaultWhen(from: string): string {
   if (!isParameter(from)) return `the default when ${from} ${absent(from)}`;
@@ -264,7 +272,7 @@ export function dynamicFinding(d: DynamicReference): Finding {
     ruleId: d.runsRemoteCode ? 'CPR002' : 'CPR010',
     message: d.runsRemoteCode
       ? `${d.via} runs code from a model repository chosen at run time (${d.via.endsWith(CUSTOM_PIPELINE) ? 'diffusers custom_pipeline' : 'trust_remote_code=True'}). Vendor the reviewed code or use a model the library implements.`
-      : `${d.via} loads a model whose name is chosen at run time${d.nameFrom === undefined ? '' : ` (${isCommandLine(d.nameFrom) ? 'given as' : 'environment variable'} ${d.nameFrom}, with no default in the file)`}; it cannot be checked against the trusted registry. Make sure the configuration that names it pins a commit.`,
+      : `${d.via} loads a model whose name is chosen at run time${d.nameFrom === undefined ? '' : ` (${chosenBy(d.nameFrom)})`}; it cannot be checked against the trusted registry. Make sure the configuration that names it pins a commit.`,
     location: { path: d.path, line: d.line, column: d.column },
     evidence: { via: d.via, ...(d.nameFrom !== undefined ? { nameFrom: d.nameFrom } : {}) },
   };

@@ -30,11 +30,18 @@ export function envRead(resolved: string, args: readonly (string | undefined)[] 
 
 /**
  * A function parameter's default (`def load(model_id="org/x")`), read as an env read is: what loads when a caller
- * does not pass it, named `load(model_id)` (judge.ts words it so). A parameter with no default the file decides
- * binds the name to nothing known.
+ * does not pass it, named `load(model_id)` (judge.ts words it so). `None` reads as an unset variable does (no
+ * fallback: `model_id or "org/x"` then gives the string). A parameter with no default, or one the file does not
+ * decide, binds the name to nothing known.
  */
-export function parameterDefault(fn: string, name: string, value: string | undefined): EnvRead | undefined {
-  return value === undefined ? undefined : { variable: `${fn}(${name})`, fallback: value };
+export function parameterDefault(
+  fn: string,
+  name: string,
+  value: string | undefined,
+  none: boolean,
+): EnvRead | undefined {
+  const variable = `${fn}(${name})`;
+  return value !== undefined ? { variable, fallback: value } : none ? { variable } : undefined;
 }
 
 /**
@@ -53,6 +60,17 @@ export class EnvConstants {
 
   set(name: string, read: EnvRead | undefined): void {
     this.values.set(name, read && JSON.stringify([read.variable, read.fallback ?? null]));
+  }
+
+  /**
+   * `x = x or "org/x"`: the statement reads the one binding `x` has so far (a parameter, an env read) and gives its
+   * default, as `orDefault` reads it; the name then holds that instead of a second, different binding. With no
+   * binding known it is an ordinary one.
+   */
+  refine(name: string, read: EnvRead | undefined): void {
+    if (this.get(name) !== undefined)
+      this.values.replace(name, read && JSON.stringify([read.variable, read.fallback ?? null]));
+    else this.set(name, read);
   }
 
   get(name: string): EnvRead | undefined {

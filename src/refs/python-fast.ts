@@ -101,9 +101,20 @@ export function findPythonReferencesFast(
   }
   // python.ts reads env reads after its walk, parameters' defaults first.
   for (const p of reader.parameters)
-    envs.set(p.name, parameterDefault(p.fn, p.name, p.value && values.evaluate(p.value)));
+    envs.set(
+      p.name,
+      parameterDefault(
+        p.fn,
+        p.name,
+        p.value && values.evaluate(p.value),
+        p.value?.k === 'other' && p.value.none === true,
+      ),
+    );
   for (const a of reader.assignments) {
-    envs.set(a.name, values.env(a.value));
+    // python.ts: `x = x or "org/x"` refines x's binding so far.
+    if (a.value.k === 'or' && a.value.left.k === 'name' && a.value.left.name === a.name)
+      envs.refine(a.name, values.env(a.value));
+    else envs.set(a.name, values.env(a.value));
     choices.set(a.name, values.candidates(a.value));
   }
   for (const a of reader.attributeAssignments) {

@@ -199,7 +199,10 @@ function referencesInTree(
     const params = childrenOf(fn).find((c) => c.name === 'ParamList');
     if (!params) continue;
     for (const [name, value] of parameters(params))
-      envs.set(name, fnName ? parameterDefault(src(fnName), name, value && evaluate(value)) : undefined);
+      envs.set(
+        name,
+        fnName ? parameterDefault(src(fnName), name, value && evaluate(value), value?.name === 'None') : undefined,
+      );
   }
   for (const lambda of lambdas) {
     const params = childrenOf(lambda).find((c) => c.name === 'ParamList');
@@ -210,7 +213,10 @@ function referencesInTree(
     paths.set(name, isPathCall(value));
     // A dotted target (`self.x = …`) is no constant as the walk records them (`recordConstant`).
     if (!name.includes('.')) {
-      envs.set(name, envOf(value));
+      // `x = x or "org/x"` refines x's binding so far (python-env.ts `EnvConstants.refine`).
+      const [left, op] = value.name === 'BinaryExpression' ? childrenOf(value) : [];
+      if (op?.name === 'or' && left?.name === 'VariableName' && src(left) === name) envs.refine(name, envOf(value));
+      else envs.set(name, envOf(value));
       choices.set(name, candidatesOf(value));
       instances.set(name, value.name === 'CallExpression' ? loaderClassOf(calledName(value)) : undefined);
     }

@@ -36,6 +36,11 @@ export class Constants {
     return this.values.get(name) ?? undefined;
   }
 
+  /** The name's value from now on, whatever it was (a binding that reads and refines the one before it). */
+  replace(name: string, value: string | undefined): void {
+    this.values.set(name, value ?? null);
+  }
+
   /** Every name set, in the order first set. */
   names(): IterableIterator<string> {
     return this.values.keys();

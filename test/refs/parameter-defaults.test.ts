@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { findPythonReferences, findPythonReferencesInWholeFile } from '../../src/refs/python.js';
 import { findPythonReferencesFast } from '../../src/refs/python-fast.js';
-import { judgeReference } from '../../src/refs/judge.js';
+import { dynamicFinding, judgeReference } from '../../src/refs/judge.js';
 import { DEFAULT_POLICY } from '../../src/trust/policy/default.js';
 
 /**
@@ -152,5 +152,43 @@ describe('`X or "org/x"`: the string is what loads when X is unset, None or empt
   ])('$name', ({ text, want }) => {
     expect(refs(text)).toEqual(want);
     expect(findPythonReferencesFast('app.py', text, noLocal)).toBeDefined();
+  });
+});
+
+describe('`x = x or DEFAULT` in the function that takes x', () => {
+  const D = `${HEAD}DEFAULT = "org/default"\n`;
+  it.each([
+    {
+      name: 'a None default refined by `or`, name and revision',
+      text: `${D}def load(model_name=None, revision=None):\n    model_name = model_name or DEFAULT\n    revision = revision or "main"\n    return AutoModel.from_pretrained(model_name, revision=revision)\n`,
+      want: ['6 org/default@main name:load(model_name) rev:load(revision)'],
+    },
+    {
+      name: 'None used as it is',
+      text: `${D}def load(model_name=None):\n    return AutoModel.from_pretrained(model_name)\n`,
+      want: ['4 dynamic'],
+    },
+    {
+      name: 'rebound again after the `or`',
+      text: `${D}def load(model_name=None):\n    model_name = model_name or DEFAULT\n    model_name = model_name.strip()\n    return AutoModel.from_pretrained(model_name)\n`,
+      want: ['6 dynamic'],
+    },
+    {
+      // Another function's parameter of the name: which binding a call sees is the caller's.
+      name: 'two functions take the name',
+      text: `${D}def a(model_name=None):\n    model_name = model_name or DEFAULT\n    return AutoModel.from_pretrained(model_name)\n\ndef b(model_name=None):\n    return AutoModel.from_pretrained(model_name)\n`,
+      want: ['5 dynamic', '8 dynamic'],
+    },
+  ])('$name', ({ text, want }) => {
+    expect(refs(text)).toEqual(want);
+    expect(findPythonReferencesFast('app.py', text, noLocal)).toBeDefined();
+  });
+
+  it('the note for a None default names the parameter', () => {
+    const text = `${D}def load(model_name=None):\n    return AutoModel.from_pretrained(model_name)\n`;
+    const [d] = findPythonReferences('app.py', text, noLocal).dynamic;
+    expect(dynamicFinding(d!).message).toContain(
+      'chosen at run time (passed to load() as model_name, None by default)',
+    );
   });
 });

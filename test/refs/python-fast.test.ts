@@ -219,6 +219,8 @@ describe('findPythonReferencesFast', () => {
     // python-env.ts `orDefault`.
     'MODEL = os.environ.get("M") or "org/or"',
     'm = M.from_pretrained(os.getenv("N") or BASE, revision=os.getenv("R", "") or REV)',
+    'def opt(MODEL=None, REV=None):\n    MODEL = MODEL or BASE\n    return M.from_pretrained(MODEL, revision=REV)',
+    'NAME = NAME or "org/self-or"',
   ];
   const program = pythonPrograms(STATEMENTS, 12);
   // 100 programs in the suite (it ran 400: a second of CPU); the bench runs thousands.
