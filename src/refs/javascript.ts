@@ -5,6 +5,7 @@ import {
   CandidateConstants,
   Constants,
   childrenOf,
+  subscriptOf,
   choiceCandidates,
   evaluateShared,
   resolveCallee,
@@ -213,7 +214,7 @@ function referencesIn(
         return src(n);
       case 'MemberExpression': {
         const item = subscriptOf(n);
-        if (item) {
+        if (item?.object.name === 'VariableName') {
           // `MODELS["asr"]`: the member by a key the file decides (javascript-fast.ts leaves such files here).
           const key = evaluate(item.key);
           const member = `${src(item.object)}.${key}`;
@@ -228,14 +229,6 @@ function referencesIn(
       default:
         return evaluateShared(n, src, evaluate);
     }
-  }
-
-  /** `X[key]` of a name, one expression between the brackets. */
-  function subscriptOf(n: SyntaxNode): { object: SyntaxNode; key: SyntaxNode } | undefined {
-    const [object, open, key, close, ...rest] = childrenOf(n);
-    return object?.name === 'VariableName' && open?.name === '[' && key && close?.name === ']' && rest.length === 0
-      ? { object, key }
-      : undefined;
   }
 
   /** Every value of an object literal whose properties are all `key: <string the file decides>`. */
@@ -264,8 +257,8 @@ function referencesIn(
     if (n.name === 'ParenthesizedExpression' && kids.length === 3) return candidatesOf(kids[1]!);
     if (n.name === 'ConditionalExpression' && kids.length === 5)
       return choiceCandidates([kids[2]!, kids[4]!].map((o) => evaluate(o) ?? candidatesOf(o)));
-    const item = n.name === 'MemberExpression' ? subscriptOf(n) : undefined;
-    if (!item || evaluate(item.key) !== undefined) return undefined;
+    const item = subscriptOf(n);
+    if (item?.object.name !== 'VariableName' || evaluate(item.key) !== undefined) return undefined;
     const name = src(item.object);
     const values = objects.get(name);
     const assigned = [...constants.names()].some((k) => k.startsWith(`${name}.`) && members.isAssigned(k));

@@ -20,6 +20,7 @@ import {
   spreadKeywords,
   readsFreeAttribute,
   isSelfAttribute,
+  subscriptOf,
   CandidateConstants,
   choiceCandidates,
   dictCandidates,
@@ -308,14 +309,6 @@ function referencesInTree(
     assigned.push([name, kids[2]!]);
   }
 
-  /** `X[key]` with one expression between the brackets (no slice, no tuple). */
-  function subscriptOf(n: SyntaxNode): { object: SyntaxNode; key: SyntaxNode } | undefined {
-    const [object, open, key, close, ...rest] = childrenOf(n);
-    return object && open?.name === '[' && key && close?.name === ']' && rest.length === 0
-      ? { object, key }
-      : undefined;
-  }
-
   /**
    * One of a known set of strings where no single value is known: `"org/a" if big else "org/b"`, an item of a dict
    * constant by a key chosen at run time (`MODELS[size]`: every value), a name bound to either.
@@ -326,7 +319,7 @@ function referencesInTree(
     if (n.name === 'ParenthesizedExpression' && kids.length === 3) return candidatesOf(kids[1]!);
     if (n.name === 'ConditionalExpression' && kids.length === 5)
       return choiceCandidates([kids[0]!, kids[4]!].map((o) => evaluate(o) ?? candidatesOf(o)));
-    const item = n.name === 'MemberExpression' ? subscriptOf(n) : undefined;
+    const item = subscriptOf(n);
     if (!item || evaluate(n) !== undefined || evaluate(item.key) !== undefined) return undefined;
     return dictCandidates(item.object.name === 'VariableName' ? dicts.get(src(item.object)) : undefined);
   }

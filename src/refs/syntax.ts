@@ -17,6 +17,13 @@ export function walkTree(tree: Tree, visit: Readonly<Record<string, (n: SyntaxNo
 
 const COMMENTS = new Set(['Comment', 'LineComment', 'BlockComment']);
 
+/** `X[key]` (lezer's MemberExpression with brackets) with one expression between them: no slice, no tuple. */
+export function subscriptOf(n: SyntaxNode): { object: SyntaxNode; key: SyntaxNode } | undefined {
+  if (n.name !== 'MemberExpression') return undefined;
+  const [object, open, key, close, ...rest] = childrenOf(n);
+  return object && open?.name === '[' && key && close?.name === ']' && rest.length === 0 ? { object, key } : undefined;
+}
+
 export function childrenOf(n: SyntaxNode): SyntaxNode[] {
   const out: SyntaxNode[] = [];
   for (let c = n.firstChild; c; c = c.nextSibling) if (!COMMENTS.has(c.name)) out.push(c);
