@@ -31,17 +31,19 @@ export function envRead(resolved: string, args: readonly (string | undefined)[] 
 /**
  * A function parameter's default (`def load(model_id="org/x")`), read as an env read is: what loads when a caller
  * does not pass it, named `load(model_id)` (judge.ts words it so). `None` reads as an unset variable does (no
- * fallback: `model_id or "org/x"` then gives the string). A parameter with no default, or one the file does not
- * decide, binds the name to nothing known.
+ * fallback: `model_id or "org/x"` then gives the string); an env read, that read. A parameter with no default, or one
+ * the file does not decide, binds the name to nothing known.
  */
 export function parameterDefault(
   fn: string,
   name: string,
   value: string | undefined,
   none: boolean,
+  env: EnvRead | undefined,
 ): EnvRead | undefined {
   const variable = `${fn}(${name})`;
-  return value !== undefined ? { variable, fallback: value } : none ? { variable } : undefined;
+  // A default that is itself read at run time (`revision=os.getenv("REV", "main")`, an imported env read): that read.
+  return value !== undefined ? { variable, fallback: value } : (env ?? (none ? { variable } : undefined));
 }
 
 /**

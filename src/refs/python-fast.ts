@@ -108,6 +108,7 @@ export function findPythonReferencesFast(
         p.name,
         p.value && values.evaluate(p.value),
         p.value?.k === 'other' && p.value.none === true,
+        p.value && values.env(p.value),
       ),
     );
   for (const a of reader.assignments) {

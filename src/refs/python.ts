@@ -202,7 +202,9 @@ function referencesInTree(
     for (const [name, value] of parameters(params))
       envs.set(
         name,
-        fnName ? parameterDefault(src(fnName), name, value && evaluate(value), value?.name === 'None') : undefined,
+        fnName
+          ? parameterDefault(src(fnName), name, value && evaluate(value), value?.name === 'None', value && envOf(value))
+          : undefined,
       );
   }
   for (const lambda of lambdas) {

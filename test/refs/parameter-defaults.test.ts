@@ -54,6 +54,13 @@ describe('parameter defaults', () => {
       fast: true,
     },
     {
+      // A default read at run time is that read: the variable named, its default judged.
+      name: 'an env read as the default',
+      text: `import os\n${HEAD}def load(model_id="org/x", revision=os.getenv("MODEL_REVISION", "main")):\n    return AutoModel.from_pretrained(model_id, revision=revision)\n`,
+      want: ['4 org/x@main name:load(model_id) rev:MODEL_REVISION'],
+      fast: true,
+    },
+    {
       name: 'None as the default',
       text: `${HEAD}def load(model_id=None):\n    return AutoModel.from_pretrained(model_id)\n`,
       want: ['3 dynamic'],

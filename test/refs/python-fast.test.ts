@@ -221,6 +221,7 @@ describe('findPythonReferencesFast', () => {
     'm = M.from_pretrained(os.getenv("N") or BASE, revision=os.getenv("R", "") or REV)',
     'def opt(MODEL=None, REV=None):\n    MODEL = MODEL or BASE\n    return M.from_pretrained(MODEL, revision=REV)',
     'NAME = NAME or "org/self-or"',
+    'def env_default(REV=os.getenv("R", "main"), NAME=BASE):\n    return M.from_pretrained(NAME, revision=REV)',
   ];
   const program = pythonPrograms(STATEMENTS, 12);
   // 100 programs in the suite (it ran 400: a second of CPU); the bench runs thousands.
