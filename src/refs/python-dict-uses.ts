@@ -2,8 +2,9 @@
  * Which names a Python file uses other than to bind them (`name = …`, or a keyword argument `f(name=…)`), to spread
  * them (`**name`) or to pass them as a keyword argument's whole value (`model_kwargs=name` — how langchain's
  * HuggingFaceEmbeddings and the like are handed their options; what the callee does with them is not followed).
- * Reading an item (`name[key]`, not assigned, deleted or updated in place) or calling a method that does not change
- * it (`name.get(…)`, `.keys()`, `.values()`, `.items()`) is no change either.
+ * Reading an item (`name[key]`, not assigned, deleted or updated in place), calling a method that does not change
+ * it (`name.get(…)`, `.keys()`, `.values()`, `.items()`) or importing it (`from .settings import name`, on one line) is
+ * no change either.
  * A dict constant used any other way may be changed before a call reads it — `kw["revision"] = "main"`,
  * `kw.update(…)`, `del kw[…]`, handing it to a function that does — so its keys as first written are not what the
  * call sees, and a pin read from them could be one the call never gets. Read over the whole text, comments and
@@ -47,7 +48,8 @@ function usedOtherwise(text: string, only?: string): Set<string> {
       bindsAfter(text, end) ||
       keywordValue(text, m.index, end) ||
       readsItem(text, m.index, end) ||
-      readOnlyMethod(text, end)
+      readOnlyMethod(text, end) ||
+      imported(text, m.index)
     )
       continue;
     out.add(name);
@@ -117,4 +119,10 @@ const AUGMENTED_AFTER = /^(?:[-+*/%&|^@]=|\/\/=|\*\*=|<<=|>>=)/;
 /** `name.get(…)`, `.keys()`, `.values()`, `.items()`: methods that read a dict. */
 function readOnlyMethod(text: string, at: number): boolean {
   return /^\s*\.\s*(?:get|keys|values|items)\s*\(/.test(text.slice(at, at + 24));
+}
+
+/** The name is on a line that starts `from …` or `import …`: bound by an import (imported-values.ts gives its items). */
+function imported(text: string, at: number): boolean {
+  const start = text.lastIndexOf('\n', at - 1) + 1;
+  return /^[ \t]*(?:from|import)[ \t]/.test(text.slice(start, at));
 }

@@ -19,6 +19,7 @@ import {
   spreadKeywords,
   readsFreeAttribute,
   isSelfAttribute,
+  importedDict,
   CandidateConstants,
   choiceCandidates,
   dictCandidates,
@@ -90,6 +91,7 @@ export function findPythonReferencesFast(
   for (const [name, v] of imported ?? []) {
     constants.set(name, v.value);
     envs.set(name, v.env);
+    if (v.dict) dicts.set(name, importedDict(v.dict));
   }
   // lezer's walk records each assignment when it meets it: a constant built from another sees its value so far.
   for (const a of reader.assignments) {

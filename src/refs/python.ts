@@ -20,6 +20,8 @@ import {
   spreadKeywords,
   readsFreeAttribute,
   isSelfAttribute,
+  importedDict,
+  exportedDict,
   subscriptOf,
   CandidateConstants,
   choiceCandidates,
@@ -168,7 +170,10 @@ function referencesInTree(
   let broken = false;
   // Names imported from a module of the repository (module-paths.ts): bound where the file imports them, before
   // the statements that use them.
-  for (const [name, v] of imported ?? []) constants.set(name, v.value);
+  for (const [name, v] of imported ?? []) {
+    constants.set(name, v.value);
+    if (v.dict) dicts.set(name, importedDict(v.dict));
+  }
   walkTree(tree, {
     AssignStatement: recordConstant,
     ImportStatement: recordImport,
@@ -677,7 +682,13 @@ function referencesInTree(
       if (bindings.get(name) !== 1) continue;
       const v = evaluate(value);
       const env = envOf(value);
-      if (v !== undefined || env) into.set(name, { ...(v !== undefined ? { value: v } : {}), ...(env ? { env } : {}) });
+      const dict = exportedDict(dicts.get(name));
+      if (v !== undefined || env || dict)
+        into.set(name, {
+          ...(v !== undefined ? { value: v } : {}),
+          ...(env ? { env } : {}),
+          ...(dict ? { dict } : {}),
+        });
     }
   }
 

@@ -1,5 +1,6 @@
 import type { SyntaxNode, Tree } from '@lezer/common';
 import type { Resolved } from './calls.js';
+import type { ImportedValue } from './types.js';
 
 /**
  * What both language front ends share over a lezer tree: one iterative walk (no recursion over attacker-controlled
@@ -203,6 +204,28 @@ export function spreadKeywords(keywords: Map<string, Resolved>, dict: DictValue 
   if (!dict) return true;
   for (const [k, v] of dict.entries) if (!keywords.has(k)) keywords.set(k, v);
   return dict.open;
+}
+
+/**
+ * A dict constant another module of the repository binds, as python-fast.ts and python.ts bind an imported one
+ * (`ImportedValue.dict`): its string items.
+ */
+export function importedDict(dict: {
+  readonly items: readonly (readonly [string, string])[];
+  readonly open: boolean;
+}): DictValue {
+  return { entries: new Map(dict.items.map(([k, v]) => [k, { value: v, isString: true }])), open: dict.open };
+}
+
+/** A dict constant's items as `ImportedValue.dict` keeps them; undefined when any item is no string the file decides. */
+export function exportedDict(d: DictValue | undefined): ImportedValue['dict'] {
+  if (!d) return undefined;
+  const items: [string, string][] = [];
+  for (const [k, r] of d.entries) {
+    if (r.value === undefined || !r.isString) return undefined;
+    items.push([k, r.value]);
+  }
+  return { items, open: d.open };
 }
 
 /** Builds a DictValue in source order: `key: value` items, `**other` merges. */

@@ -400,3 +400,30 @@ describe('a module builds its values from another module of the repository', () 
     );
   });
 });
+
+describe('a dict constant imported from a module of the repository', () => {
+  it('SIZES[size] is one of its items, SIZES["small"] that one; a dict the importer changes is no set', async () => {
+    const root = repo({
+      'app/__init__.py': '',
+      'app/settings.py':
+        'SIZES = {"small": "distilbert/distilbert-base-uncased", "large": "FacebookAI/roberta-large"}\n',
+      'app/train.py':
+        'from transformers import AutoModel\nfrom .settings import SIZES\n' +
+        'a = AutoModel.from_pretrained(SIZES[size])\nb = AutoModel.from_pretrained(SIZES["small"])\n',
+      'app/tune.py':
+        'from transformers import AutoModel\nfrom .settings import SIZES\nSIZES["small"] = "org/other"\n' +
+        'c = AutoModel.from_pretrained(SIZES[size])\n',
+    });
+    const r = await scanWith(root, [refsStage]);
+    expect(
+      (r.references ?? []).map((x) => `${x.path}:${x.line} ${x.repoId}${x.oneOf ? ` oneOf:${x.oneOf}` : ''}`),
+    ).toEqual([
+      'app/train.py:3 distilbert/distilbert-base-uncased oneOf:2',
+      'app/train.py:3 FacebookAI/roberta-large oneOf:2',
+      'app/train.py:4 distilbert/distilbert-base-uncased',
+    ]);
+    expect(r.findings.filter((f) => f.ruleId === 'CPR010').map((f) => `${f.location.path}:${f.location.line}`)).toEqual(
+      ['app/tune.py:4'],
+    );
+  });
+});
