@@ -181,6 +181,12 @@ describe('`x = x or DEFAULT` in the function that takes x', () => {
       want: ['6 dynamic'],
     },
     {
+      // The assignment is the name's one constant binding: its value, as for any constant (not named as a default).
+      name: '`if x is None: x = DEFAULT`',
+      text: `${D}def load(model_name=None):\n    if model_name is None:\n        model_name = DEFAULT\n    return AutoModel.from_pretrained(model_name)\n`,
+      want: ['6 org/default@-'],
+    },
+    {
       // Another function's parameter of the name: which binding a call sees is the caller's.
       name: 'two functions take the name',
       text: `${D}def a(model_name=None):\n    model_name = model_name or DEFAULT\n    return AutoModel.from_pretrained(model_name)\n\ndef b(model_name=None):\n    return AutoModel.from_pretrained(model_name)\n`,
