@@ -1,5 +1,5 @@
 import { importedJavaScriptModule, importedModule, importedModuleFile } from './module-paths.js';
-import type { FileReferences, ImportedValue, ImportedValues } from './types.js';
+import type { FileReferences, ImportedValue, ImportedValues, ModelReference } from './types.js';
 import { MAX_NESTING, looksGenerated, nestingDepth } from './text.js';
 
 /**
@@ -40,7 +40,9 @@ export class RepositoryModules {
     if (isNotebook(importer)) {
       // A notebook's code cells, run by a kernel started in its folder (absolute imports from there up).
       const code = (await import('./python-notebook.js')).notebookPython(text);
-      return code === undefined ? { values: new Map(), modules: [] } : this.importedByPython(importer, code, values);
+      return code === undefined
+        ? { values: new Map(), modules: [], origin: new Map() }
+        : this.importedByPython(importer, code, values);
     }
     return isPython(importer)
       ? this.importedByPython(importer, text, values)
@@ -55,6 +57,7 @@ export class RepositoryModules {
     const { javaScriptImportBindings } = await import('./javascript.js');
     const exists = (p: string) => this.paths.has(p);
     const values = new Map<string, ImportedValue>();
+    const origin = new Map<string, string>();
     const modules = new Set<string>();
     for (const { local, module, name } of javaScriptImportBindings(text)) {
       const file = importedJavaScriptModule(importer, module, exists);
@@ -68,10 +71,11 @@ export class RepositoryModules {
         const bound = local + rest;
         if (rest !== '' && !text.includes(bound)) continue;
         values.set(bound, v);
+        origin.set(bound, file!);
         modules.add(file!);
       }
     }
-    return { values, modules: [...modules].sort() };
+    return { values, modules: [...modules].sort(), origin };
   }
 
   private async importedByPython(importer: string, text: string, valuesOf: ModuleValues): Promise<Imported> {
@@ -83,6 +87,7 @@ export class RepositoryModules {
       targets.set(local, targets.has(local) && targets.get(local) !== target ? null : target);
     const exists = (p: string) => this.paths.has(p);
     const values = new Map<string, ImportedValue>();
+    const origin = new Map<string, string>();
     const modules = new Set<string>();
     for (const [local, target] of targets) {
       if (target === null) continue;
@@ -91,6 +96,7 @@ export class RepositoryModules {
       const value = at && at.file !== importer ? (await valuesOf(at.file))?.get(at.name) : undefined;
       if (at && value) {
         values.set(local, value);
+        origin.set(local, at.file);
         modules.add(at.file);
       }
       // `import config` / `from . import config`: the module itself, read as `config.MODEL_ID` — unless the file
@@ -102,10 +108,11 @@ export class RepositoryModules {
         // Only what the text reads (`config.MODEL_ID` as written; spaced out around the dot it is not followed).
         if (assignedAttributes.has(dotted) || !text.includes(dotted)) continue;
         values.set(dotted, v);
+        origin.set(dotted, file!);
         modules.add(file!);
       }
     }
-    return { values, modules: [...modules].sort() };
+    return { values, modules: [...modules].sort(), origin };
   }
 
   /**
@@ -137,7 +144,8 @@ export class RepositoryModules {
 }
 
 type ModuleValues = (path: string) => Promise<ReadonlyMap<string, ImportedValue> | undefined>;
-type Imported = { values: ImportedValues; modules: string[] };
+/** Imported values, the modules they come from (sorted), and each value's module. */
+type Imported = { values: ImportedValues; modules: string[]; origin: ReadonlyMap<string, string> };
 
 /**
  * A Python file's references with the names it imports from the repository's modules bound: when the first reading
@@ -154,22 +162,38 @@ export async function withImportedValues(
   if (!leftOpen(refs)) return refs;
   const imported = await modules.importedBy(path, text);
   if (imported.values.size === 0) return refs;
-  let after: FileReferences;
-  try {
-    after = isNotebook(path)
-      ? (await import('./python-notebook.js')).findNotebookReferences(path, text, existsLocally, imported.values)
-      : isPython(path)
-        ? (await import('./python.js')).findPythonReferences(path, text, existsLocally, imported.values)
-        : (await import('./javascript.js')).findJavaScriptReferences(path, text, existsLocally, imported.values);
-  } catch {
-    // As search.ts `runFinder`: what the first reading found stands.
-    return refs;
-  }
-  const seen = new Set(refs.references.map((r) => JSON.stringify(r)));
-  const definedIn = imported.modules.join(', ');
+  const read = async (values: ImportedValues): Promise<FileReferences | undefined> => {
+    try {
+      return isNotebook(path)
+        ? (await import('./python-notebook.js')).findNotebookReferences(path, text, existsLocally, values)
+        : isPython(path)
+          ? (await import('./python.js')).findPythonReferences(path, text, existsLocally, values)
+          : (await import('./javascript.js')).findJavaScriptReferences(path, text, existsLocally, values);
+    } catch {
+      // As search.ts `runFinder`: what the first reading found stands.
+      return undefined;
+    }
+  };
+  const after = await read(imported.values);
+  if (!after) return refs;
+  const key = (r: ModelReference) => JSON.stringify(r);
+  const seen = new Set(refs.references.map(key));
+  // Which modules decided each reference: with values from several, the file is read once per module with that
+  // module's values alone; a reference that reading gives as it is now is that module's. One that no single
+  // module gives (a name from one, a revision from another) names them all.
+  const decided = new Map<string, Set<string>>();
+  if (imported.modules.length > 1 && after.references.some((r) => !seen.has(key(r))))
+    for (const m of imported.modules) {
+      const only = new Map([...imported.values].filter(([k]) => imported.origin.get(k) === m));
+      for (const r of (await read(only))?.references ?? []) {
+        const k = key(r);
+        if (!seen.has(k)) decided.set(k, (decided.get(k) ?? new Set()).add(m));
+      }
+    }
+  const definedIn = (r: ModelReference) => [...(decided.get(key(r)) ?? imported.modules)].sort().join(', ');
   return {
     ...after,
-    references: after.references.map((r) => (seen.has(JSON.stringify(r)) ? r : { ...r, definedIn })),
+    references: after.references.map((r) => (seen.has(key(r)) ? r : { ...r, definedIn: definedIn(r) })),
   };
 }
 

@@ -427,3 +427,22 @@ describe('a dict constant imported from a module of the repository', () => {
     );
   });
 });
+
+describe('each reference names the modules that decided it', () => {
+  it('a name from one module, a revision from another', async () => {
+    const COMMIT = '0123456789abcdef0123456789abcdef01234567';
+    const root = repo({
+      'app/__init__.py': '',
+      'app/names.py': 'MODEL = "acme/encoder"\n',
+      'app/revs.py': `REV = "${COMMIT}"\n`,
+      'app/train.py':
+        'from transformers import AutoModel\nfrom .names import MODEL\nfrom .revs import REV\n' +
+        'a = AutoModel.from_pretrained(MODEL)\nb = AutoModel.from_pretrained(MODEL, revision=REV)\n',
+    });
+    const r = await scanWith(root, [refsStage]);
+    expect((r.references ?? []).map((x) => `${x.line} ${x.repoId}@${x.revision ?? '-'} ${x.definedIn}`)).toEqual([
+      '4 acme/encoder@- app/names.py',
+      `5 acme/encoder@${COMMIT} app/names.py, app/revs.py`,
+    ]);
+  });
+});
