@@ -1,6 +1,7 @@
 import { importedJavaScriptModule, importedModule, importedModuleFile } from './module-paths.js';
 import type { FileReferences, ImportedValue, ImportedValues, ModelReference } from './types.js';
 import { MAX_NESTING, looksGenerated, nestingDepth } from './text.js';
+import { languageOf } from './sources.js';
 
 /**
  * The values source files import from modules of the repository (Python `from .config import MODEL_ID`, `import
@@ -13,6 +14,7 @@ export class RepositoryModules {
   private known: ReadonlySet<string> | undefined;
   private readonly modules = new Map<string, Promise<ReadonlyMap<string, ImportedValue> | undefined>>();
   private readonly own = new Map<string, Promise<ReadonlyMap<string, ImportedValue> | undefined>>();
+  private readonly texts = new Map<string, Promise<string | undefined>>();
 
   /**
    * `listed`: the repository's files (Python and JavaScript ones count), asked for on first need (most scans never
@@ -24,7 +26,7 @@ export class RepositoryModules {
   ) {}
 
   private get paths(): ReadonlySet<string> {
-    return (this.known ??= new Set([...this.listed()].filter((p) => isPython(p) || isJavaScript(p))));
+    return (this.known ??= new Set([...this.listed()].filter(isModule)));
   }
 
   /**
@@ -40,9 +42,7 @@ export class RepositoryModules {
     if (isNotebook(importer)) {
       // A notebook's code cells, run by a kernel started in its folder (absolute imports from there up).
       const code = (await import('./python-notebook.js')).notebookPython(text);
-      return code === undefined
-        ? { values: new Map(), modules: [], origin: new Map() }
-        : this.importedByPython(importer, code, values);
+      return code === undefined ? imported(new Map(), new Map()) : this.importedByPython(importer, code, values);
     }
     return isPython(importer)
       ? this.importedByPython(importer, text, values)
@@ -58,7 +58,6 @@ export class RepositoryModules {
     const exists = (p: string) => this.paths.has(p);
     const values = new Map<string, ImportedValue>();
     const origin = new Map<string, string>();
-    const modules = new Set<string>();
     for (const { local, module, name } of javaScriptImportBindings(text)) {
       const file = importedJavaScriptModule(importer, module, exists);
       const exported = file !== undefined && file !== importer ? await valuesOf(file) : undefined;
@@ -72,10 +71,9 @@ export class RepositoryModules {
         if (rest !== '' && !text.includes(bound)) continue;
         values.set(bound, v);
         origin.set(bound, file!);
-        modules.add(file!);
       }
     }
-    return { values, modules: [...modules].sort(), origin };
+    return imported(values, origin);
   }
 
   private async importedByPython(importer: string, text: string, valuesOf: ModuleValues): Promise<Imported> {
@@ -88,7 +86,6 @@ export class RepositoryModules {
     const exists = (p: string) => this.paths.has(p);
     const values = new Map<string, ImportedValue>();
     const origin = new Map<string, string>();
-    const modules = new Set<string>();
     for (const [local, target] of targets) {
       if (target === null) continue;
       // `from .config import MODEL_ID`: a name the module binds.
@@ -97,7 +94,6 @@ export class RepositoryModules {
       if (at && value) {
         values.set(local, value);
         origin.set(local, at.file);
-        modules.add(at.file);
       }
       // `import config` / `from . import config`: the module itself, read as `config.MODEL_ID` — unless the file
       // assigns that attribute.
@@ -109,10 +105,9 @@ export class RepositoryModules {
         if (assignedAttributes.has(dotted) || !text.includes(dotted)) continue;
         values.set(dotted, v);
         origin.set(dotted, file!);
-        modules.add(file!);
       }
     }
-    return { values, modules: [...modules].sort(), origin };
+    return imported(values, origin);
   }
 
   /**
@@ -134,18 +129,35 @@ export class RepositoryModules {
   }
 
   private async load(path: string, chained: boolean): Promise<ReadonlyMap<string, ImportedValue> | undefined> {
-    if (!this.paths.has(path)) return undefined;
-    const text = await this.read(path);
-    if (text === undefined || looksGenerated(text) || nestingDepth(text) > MAX_NESTING) return undefined;
-    const imported = chained ? (await this.imports(path, text, (p) => this.ownValues(p))).values : undefined;
-    if (isPython(path)) return (await import('./python.js')).pythonModuleValues(path, text, imported);
-    return (await import('./javascript.js')).javaScriptModuleValues(path, text, imported);
+    const text = await this.textOf(path);
+    if (text === undefined) return undefined;
+    const values = chained ? (await this.imports(path, text, (p) => this.ownValues(p))).values : undefined;
+    // Importing nothing from the repository, its values are its own (parsed once for both askers).
+    if (chained && values!.size === 0) return this.ownValues(path);
+    if (isPython(path)) return (await import('./python.js')).pythonModuleValues(path, text, values);
+    return (await import('./javascript.js')).javaScriptModuleValues(path, text, values);
+  }
+
+  /** A module's text, read once (`valuesOf` and `ownValues` both ask); undefined when it is not read. */
+  private textOf(path: string): Promise<string | undefined> {
+    let got = this.texts.get(path);
+    if (!got) {
+      got = this.paths.has(path) ? this.read(path) : Promise.resolve(undefined);
+      got = got.then((t) => (t === undefined || looksGenerated(t) || nestingDepth(t) > MAX_NESTING ? undefined : t));
+      this.texts.set(path, got);
+    }
+    return got;
   }
 }
 
 type ModuleValues = (path: string) => Promise<ReadonlyMap<string, ImportedValue> | undefined>;
 /** Imported values, the modules they come from (sorted), and each value's module. */
 type Imported = { values: ImportedValues; modules: string[]; origin: ReadonlyMap<string, string> };
+
+/** The values and each one's module, with the modules named (sorted, each once). */
+function imported(values: ImportedValues, origin: ReadonlyMap<string, string>): Imported {
+  return { values, modules: [...new Set(origin.values())].sort(), origin };
+}
 
 /**
  * A Python file's references with the names it imports from the repository's modules bound: when the first reading
@@ -202,7 +214,7 @@ function leftOpen(refs: FileReferences): boolean {
   return refs.dynamic.length > 0 || refs.references.some((r) => r.revisionKind === 'ref' && r.revision === undefined);
 }
 
-const isPython = (p: string) => p.endsWith('.py');
-const isNotebook = (p: string) => p.toLowerCase().endsWith('.ipynb');
-/** sources.ts's JavaScript/TypeScript extensions (declaration files are no modules with values). */
-const isJavaScript = (p: string) => /\.(?:[mc]?[jt]s|[jt]sx)$/.test(p) && !p.endsWith('.d.ts');
+/** sources.ts's languages: a Python or JavaScript/TypeScript file is a module with values; a notebook imports only. */
+const isPython = (p: string) => languageOf(p) === 'python';
+const isNotebook = (p: string) => languageOf(p) === 'notebook';
+const isModule = (p: string) => isPython(p) || languageOf(p) === 'javascript';

@@ -6,7 +6,8 @@ import {
   Constants,
   childrenOf,
   subscriptOf,
-  choiceCandidates,
+  importedValue,
+  candidatesIn,
   evaluateShared,
   resolveCallee,
   walkTree,
@@ -81,16 +82,22 @@ function importBindings(n: SyntaxNode, src: (n: SyntaxNode) => string): ImportBi
   kids.forEach((k, i) => {
     if (k.name === 'VariableDefinition')
       out.push({ local: src(k), module, name: kids[i - 1]?.name === 'as' ? '*' : 'default' });
-    if (k.name !== 'ImportGroup') return;
-    const g = childrenOf(k);
-    for (let j = 0; j < g.length; j++) {
-      const e = g[j]!;
-      if (e.name !== 'VariableName' && e.name !== 'VariableDefinition') continue;
-      const alias = g[j + 1]?.name === 'as' ? g[j + 2] : undefined;
-      out.push({ local: alias ? src(alias) : src(e), module, name: src(e) });
-      if (alias) j += 2;
-    }
+    if (k.name === 'ImportGroup') for (const [name, local] of groupNames(k, src)) out.push({ local, module, name });
   });
+  return out;
+}
+
+/** `{ a, b as c }` of an import or export: each name with what it is called on the other side (`[a, a]`, `[b, c]`). */
+function groupNames(group: SyntaxNode, src: (n: SyntaxNode) => string): [string, string][] {
+  const g = childrenOf(group);
+  const out: [string, string][] = [];
+  for (let j = 0; j < g.length; j++) {
+    const e = g[j]!;
+    if (e.name !== 'VariableName' && e.name !== 'VariableDefinition') continue;
+    const alias = g[j + 1]?.name === 'as' ? g[j + 2] : undefined;
+    out.push([src(e), alias ? src(alias) : src(e)]);
+    if (alias) j += 2;
+  }
   return out;
 }
 
@@ -248,18 +255,14 @@ function referencesIn(
   }
 
   /**
-   * One of a known set of strings where no single value is known: `gpu ? 'org/a' : 'org/b'`, a member of an object
-   * constant by a run-time key (`MODELS[size]`: every value, unless a member is assigned), a name bound to either.
+   * syntax.ts `candidatesIn`: `gpu ? 'org/a' : 'org/b'`, a member of an object constant by a run-time key
+   * (`MODELS[size]`: every value, unless a member is assigned).
    */
-  function candidatesOf(n: SyntaxNode): string[] | undefined {
-    if (n.name === 'VariableName') return choices.get(src(n));
-    const kids = childrenOf(n);
-    if (n.name === 'ParenthesizedExpression' && kids.length === 3) return candidatesOf(kids[1]!);
-    if (n.name === 'ConditionalExpression' && kids.length === 5)
-      return choiceCandidates([kids[2]!, kids[4]!].map((o) => evaluate(o) ?? candidatesOf(o)));
-    const item = subscriptOf(n);
-    if (item?.object.name !== 'VariableName' || evaluate(item.key) !== undefined) return undefined;
-    const name = src(item.object);
+  function candidatesOf(n: SyntaxNode): readonly string[] | undefined {
+    return candidatesIn(n, { src, evaluate, choices, branches: [2, 4], containerValues: objectCandidates });
+  }
+
+  function objectCandidates(name: string): readonly string[] | undefined {
     const values = objects.get(name);
     const assigned = [...constants.names()].some((k) => k.startsWith(`${name}.`) && members.isAssigned(k));
     return values && !assigned && !members.isAssigned(`${name}[]`) ? [...new Set(values)] : undefined;
@@ -401,21 +404,12 @@ function referencesIn(
       }
       if (statement.name !== 'ExportDeclaration' || kids.some((k) => k.name === 'from')) continue;
       const group = kids.find((k) => k.name === 'ExportGroup');
-      if (group) {
-        const g = childrenOf(group).filter((k) => k.name === 'VariableName' || k.name === 'as');
-        for (let j = 0; j < g.length; j++) {
-          if (g[j]!.name !== 'VariableName') continue;
-          const alias = g[j + 1]?.name === 'as' ? g[j + 2] : undefined;
-          exported.push([src(g[j]!), alias ? src(alias) : src(g[j]!)]);
-          if (alias) j += 2;
-        }
-      }
+      if (group) exported.push(...groupNames(group, src));
       if (kids[1]?.name === 'default' && kids[2]) {
         const value = kids[2];
         if (value.name === 'VariableName') exported.push([src(value), 'default']);
         else {
-          const v = evaluate(value);
-          if (v !== undefined) into.set('default', { value: v });
+          add('default', evaluate(value), undefined);
           const obj = objectLiteral(value);
           if (obj) for (const [k, mv] of objectMembers(obj, 'default', src, evaluate)) add(k, mv, undefined);
         }
@@ -430,8 +424,8 @@ function referencesIn(
           add(as + n.slice(local.length), constants.get(n), undefined);
     }
     function add(name: string, value: string | undefined, env: EnvRead | undefined): void {
-      if (value !== undefined || env)
-        into.set(name, { ...(value !== undefined ? { value } : {}), ...(env ? { env } : {}) });
+      const got = importedValue(value, env);
+      if (got) into.set(name, got);
     }
   }
 }

@@ -24,14 +24,14 @@ export function importedModuleFile(
   const t = parseTarget(target);
   if (!t) return undefined;
   const name = t.parts.pop()!;
-  if (t.dots > 0 && t.parts.length === 0) {
+  if (t.level > 0 && t.parts.length === 0) {
     // `from . import X`: a submodule X is a module, not a name the package's __init__ binds.
-    const prefix = relativeBase(importer, t.dots - 1);
+    const prefix = relativeBase(importer, t.level);
     if (prefix === undefined || moduleFile(`${prefix}${name}`, exists) !== undefined) return undefined;
     const init = `${prefix}__init__.py`;
     return exists(init) ? { file: init, name } : undefined;
   }
-  const file = t.parts.length > 0 ? findModule(importer, t.dots, t.parts, exists) : undefined;
+  const file = t.parts.length > 0 ? findModule(importer, t.level, t.parts, exists) : undefined;
   return file === undefined ? undefined : { file, name };
 }
 
@@ -41,14 +41,18 @@ export function importedModuleFile(
  */
 export function importedModule(importer: string, target: string, exists: (p: string) => boolean): string | undefined {
   const t = parseTarget(target);
-  // importBindings writes `from . import m` as `..m`: one dot is the separator.
-  return t && findModule(importer, t.dots > 0 && t.parts.length === 1 ? t.dots - 1 : t.dots, t.parts, exists);
+  return t && findModule(importer, t.level, t.parts, exists);
 }
 
-function parseTarget(target: string): { dots: number; parts: string[] } | undefined {
+/**
+ * A binding's target as the relative level (0: absolute) and the dotted parts after it. importBindings writes
+ * `from . import x` as `..x` (the module `.`, then `.x`): with one part after the dots, one dot is the separator.
+ */
+function parseTarget(target: string): { level: number; parts: string[] } | undefined {
   const dots = /^\.*/.exec(target)![0].length;
   const parts = target.slice(dots).split('.');
-  return parts.every((p) => /^[A-Za-z_]\w*$/.test(p)) ? { dots, parts } : undefined;
+  if (!parts.every((p) => /^[A-Za-z_]\w*$/.test(p))) return undefined;
+  return { level: dots > 0 && parts.length === 1 ? dots - 1 : dots, parts };
 }
 
 /** The module `parts` at relative `level` (0: absolute, from every candidate root; see `importedModuleFile`). */

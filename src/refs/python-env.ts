@@ -1,4 +1,4 @@
-import { Constants } from './syntax.js';
+import { KeyedConstants } from './syntax.js';
 import { logicalLines } from './python-lines.js';
 import { reportHubSetting } from './runtimes.js';
 import type { FileReferences } from './types.js';
@@ -57,11 +57,9 @@ export function orDefault(left: EnvRead | undefined, right: string | undefined):
 }
 
 /** Names assigned an env read (`REVISION = os.getenv("MODEL_REVISION", "main")`); assigned twice differently: unknown. */
-export class EnvConstants {
-  private readonly values = new Constants();
-
-  set(name: string, read: EnvRead | undefined): void {
-    this.values.set(name, read && JSON.stringify([read.variable, read.fallback ?? null]));
+export class EnvConstants extends KeyedConstants<EnvRead> {
+  constructor() {
+    super((read) => JSON.stringify([read.variable, read.fallback ?? null]));
   }
 
   /**
@@ -70,16 +68,8 @@ export class EnvConstants {
    * binding known it is an ordinary one.
    */
   refine(name: string, read: EnvRead | undefined): void {
-    if (this.get(name) !== undefined)
-      this.values.replace(name, read && JSON.stringify([read.variable, read.fallback ?? null]));
+    if (this.get(name) !== undefined) this.replace(name, read);
     else this.set(name, read);
-  }
-
-  get(name: string): EnvRead | undefined {
-    const v = this.values.get(name);
-    if (v === undefined) return undefined;
-    const [variable, fallback] = JSON.parse(v) as [string, string | null];
-    return fallback === null ? { variable } : { variable, fallback };
   }
 }
 

@@ -237,7 +237,7 @@ class Values {
   ) {}
 
   /** python.ts `candidatesOf`: one of a known set of strings, where no single value is known. */
-  candidates(n: Node): string[] | undefined {
+  candidates(n: Node): readonly string[] | undefined {
     switch (n.k) {
       case 'name':
         return this.choices.get(n.name);

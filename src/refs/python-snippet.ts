@@ -141,15 +141,19 @@ export function keptStatements(text: string): LogicalLine[] | undefined {
   // for a parameter would otherwise bring in every other parameter's bindings, and theirs (`self` alone is in
   // every method).
   const reads = (i: number) =>
-    table[2 * i + 1]! < 0 && isDef(text, table[2 * i]!)
-      ? defaultWords(text, table[2 * i]!, lineEnd(table, i), words(i))
-      : words(i);
+    isDefHeader(text, table, i) ? defaultWords(text, table[2 * i]!, lineEnd(table, i), words(i)) : words(i);
   keepAssigners(work, reads, withParameters(text, table, words, assigners), take);
   return keptLines(table, marked);
 }
 
-const isDef = (text: string, at: number) =>
-  text.startsWith('def', at) || (text.startsWith('async', at) && /^async[ \t]+def\b/.test(text.slice(at, at + 16)));
+/** Whether logical line `i` is a `def` header (`async def` too). */
+function isDefHeader(text: string, table: Int32Array, i: number): boolean {
+  const at = table[2 * i]!;
+  if (table[2 * i + 1]! >= 0) return false;
+  return (
+    text.startsWith('def', at) || (text.startsWith('async', at) && /^async[ \t]+def\b/.test(text.slice(at, at + 16)))
+  );
+}
 
 /**
  * The names a `def` header's defaults read (python.ts evaluates only those), f-string fields included: the words
@@ -182,7 +186,7 @@ function defaultWords(text: string, from: number, to: number, all: readonly stri
 
 /**
  * The word `def` where a header may start (lineHits keeps the logical line it is in; a match in the indentation
- * before it would be between lines): `isDef` then checks the line is a `def` header.
+ * before it would be between lines): `isDefHeader` then checks the line is one.
  */
 const DEF_HEADER = /\bdef[ \t]/g;
 
@@ -204,7 +208,7 @@ function withParameters(
       if (text.includes('def'))
         lineHits(DEF_HEADER, text, table, (i) => {
           // `self` and `cls` are in every method: their bindings are never read as values.
-          if (table[2 * i + 1]! < 0 && isDef(text, table[2 * i]!))
+          if (isDefHeader(text, table, i))
             for (const w of words(i)) if (w !== 'self' && w !== 'cls') addAssigner(found, i, w);
         });
       byWord = found;
@@ -221,6 +225,7 @@ function withParameters(
     all: () => assigners.all(),
   };
 }
+
 /** `return parser.parse_args()` / `return args` (each anchored at its logical line's start: linear). */
 const RETURN_NAME = /^return[ \t]+([A-Za-z_]\w*)[ \t]*$/;
 const ASSIGNED_NAME = /([A-Za-z_]\w*)[ \t]*=(?!=)/y;

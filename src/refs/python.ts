@@ -22,9 +22,10 @@ import {
   isSelfAttribute,
   importedDict,
   exportedDict,
+  importedValue,
   subscriptOf,
   CandidateConstants,
-  choiceCandidates,
+  candidatesIn,
   dictCandidates,
   walkTree,
   type DictValue,
@@ -316,19 +317,15 @@ function referencesInTree(
     assigned.push([name, kids[2]!]);
   }
 
-  /**
-   * One of a known set of strings where no single value is known: `"org/a" if big else "org/b"`, an item of a dict
-   * constant by a key chosen at run time (`MODELS[size]`: every value), a name bound to either.
-   */
-  function candidatesOf(n: SyntaxNode): string[] | undefined {
-    if (n.name === 'VariableName') return choices.get(src(n));
-    const kids = childrenOf(n);
-    if (n.name === 'ParenthesizedExpression' && kids.length === 3) return candidatesOf(kids[1]!);
-    if (n.name === 'ConditionalExpression' && kids.length === 5)
-      return choiceCandidates([kids[0]!, kids[4]!].map((o) => evaluate(o) ?? candidatesOf(o)));
-    const item = subscriptOf(n);
-    if (!item || evaluate(n) !== undefined || evaluate(item.key) !== undefined) return undefined;
-    return dictCandidates(item.object.name === 'VariableName' ? dicts.get(src(item.object)) : undefined);
+  /** syntax.ts `candidatesIn`: `"org/a" if big else "org/b"`, `MODELS[size]` of a dict constant (every value). */
+  function candidatesOf(n: SyntaxNode): readonly string[] | undefined {
+    return candidatesIn(n, {
+      src,
+      evaluate,
+      choices,
+      branches: [0, 4],
+      containerValues: (name) => dictCandidates(dicts.get(name)),
+    });
   }
 
   /** syntax.ts `isSelfAttribute`: what the file binds `self.<attr>` to. */
@@ -680,15 +677,8 @@ function referencesInTree(
     for (const [name, v] of imported ?? []) if (!name.includes('.') && bindings.get(name) === 1) into.set(name, v);
     for (const [name, value] of top) {
       if (bindings.get(name) !== 1) continue;
-      const v = evaluate(value);
-      const env = envOf(value);
-      const dict = exportedDict(dicts.get(name));
-      if (v !== undefined || env || dict)
-        into.set(name, {
-          ...(v !== undefined ? { value: v } : {}),
-          ...(env ? { env } : {}),
-          ...(dict ? { dict } : {}),
-        });
+      const got = importedValue(evaluate(value), envOf(value), exportedDict(dicts.get(name)));
+      if (got) into.set(name, got);
     }
   }
 

@@ -1,6 +1,7 @@
 import type { SyntaxNode, Tree } from '@lezer/common';
 import type { Resolved } from './calls.js';
 import type { ImportedValue } from './types.js';
+import type { EnvRead } from './python-env.js';
 
 /**
  * What both language front ends share over a lezer tree: one iterative walk (no recursion over attacker-controlled
@@ -159,20 +160,72 @@ export class DictConstants {
 }
 
 /**
+ * `Constants` of any value, told apart by a key: a name bound twice to values of different keys is unknown. Each
+ * value is kept by its key, so `get` gives back what was bound.
+ */
+export class KeyedConstants<T> {
+  private readonly keys = new Constants();
+  private readonly byKey = new Map<string, T>();
+
+  constructor(private readonly keyOf: (value: T) => string) {}
+
+  set(name: string, value: T | undefined): void {
+    this.keys.set(name, this.key(value));
+  }
+
+  /** `Constants.replace`: the name's value from now on. */
+  replace(name: string, value: T | undefined): void {
+    this.keys.replace(name, this.key(value));
+  }
+
+  get(name: string): T | undefined {
+    const k = this.keys.get(name);
+    return k === undefined ? undefined : this.byKey.get(k);
+  }
+
+  private key(value: T | undefined): string | undefined {
+    if (value === undefined) return undefined;
+    const k = this.keyOf(value);
+    if (!this.byKey.has(k)) this.byKey.set(k, value);
+    return k;
+  }
+}
+
+/**
  * Names bound to one of a known set of strings (`name = "org/a" if big else "org/b"`); bound twice differently:
  * unknown (as `Constants`).
  */
-export class CandidateConstants {
-  private readonly values = new Constants();
-
-  set(name: string, candidates: readonly string[] | undefined): void {
-    this.values.set(name, candidates && JSON.stringify(candidates));
+export class CandidateConstants extends KeyedConstants<readonly string[]> {
+  constructor() {
+    super((candidates) => JSON.stringify(candidates));
   }
+}
 
-  get(name: string): string[] | undefined {
-    const v = this.values.get(name);
-    return v === undefined ? undefined : (JSON.parse(v) as string[]);
-  }
+/**
+ * One of a known set of strings where no single value is known, over either lezer tree: a name bound to one
+ * (`choices`), parentheses around one, a conditional expression whose two values are each a string or a set, an item
+ * of a container constant by a key the file does not decide (`containerValues` of the container's name: every
+ * value, or undefined when the container may give others).
+ */
+export function candidatesIn(
+  n: SyntaxNode,
+  the: {
+    readonly src: (n: SyntaxNode) => string;
+    readonly evaluate: (n: SyntaxNode) => string | undefined;
+    readonly choices: CandidateConstants;
+    /** Where a ConditionalExpression's two values are among its children: Python `a if c else b`, JS `c ? a : b`. */
+    readonly branches: readonly [number, number];
+    readonly containerValues: (name: string) => readonly string[] | undefined;
+  },
+): readonly string[] | undefined {
+  if (n.name === 'VariableName') return the.choices.get(the.src(n));
+  const kids = childrenOf(n);
+  if (n.name === 'ParenthesizedExpression' && kids.length === 3) return candidatesIn(kids[1]!, the);
+  if (n.name === 'ConditionalExpression' && kids.length === 5)
+    return choiceCandidates(the.branches.map((i) => the.evaluate(kids[i]!) ?? candidatesIn(kids[i]!, the)));
+  const item = subscriptOf(n);
+  if (item?.object.name !== 'VariableName' || the.evaluate(item.key) !== undefined) return undefined;
+  return the.containerValues(the.src(item.object));
 }
 
 /** Every value a dict constant may give for a key chosen at run time: undefined when any is unknown. */
@@ -215,6 +268,16 @@ export function importedDict(dict: {
   readonly open: boolean;
 }): DictValue {
   return { entries: new Map(dict.items.map(([k, v]) => [k, { value: v, isString: true }])), open: dict.open };
+}
+
+/** What a module's file decides of a name it binds, as another file imports it; undefined when it decides nothing. */
+export function importedValue(
+  value: string | undefined,
+  env: EnvRead | undefined,
+  dict?: ImportedValue['dict'],
+): ImportedValue | undefined {
+  if (value === undefined && !env && !dict) return undefined;
+  return { ...(value !== undefined ? { value } : {}), ...(env ? { env } : {}), ...(dict ? { dict } : {}) };
 }
 
 /** A dict constant's items as `ImportedValue.dict` keeps them; undefined when any item is no string the file decides. */

@@ -1,7 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { copyOf } from '../../src/core/files.js';
 import {
   DEFAULT_SKIP_DIRS,
@@ -11,19 +8,9 @@ import {
   type ContentFilter,
 } from '../../src/discover/walk.js';
 import { isReferenceSource, ownReferenceSources } from '../../src/refs/sources.js';
+import { tempTrees } from '../helpers/temp-tree.js';
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
-
-function tree(files: Record<string, string | Buffer>): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'chainproof-walk-content-'));
-  dirs.push(dir);
-  for (const [rel, content] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-    writeFileSync(path.join(dir, rel), content);
-  }
-  return dir;
-}
+const tree = tempTrees('chainproof-walk-content-');
 
 /** Keeps every reference source whole, into the walk's own buffer. */
 const everySource: ContentFilter = {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { findPythonReferences, findPythonReferencesInWholeFile } from '../../src/refs/python.js';
+import { pythonReferenceLines } from './python-readers.js';
+import { findPythonReferences } from '../../src/refs/python.js';
 import { findPythonReferencesFast } from '../../src/refs/python-fast.js';
 import { keptStatements } from '../../src/refs/python-snippet.js';
 import { DEFAULT_POLICY } from '../../src/trust/policy/default.js';
@@ -14,17 +15,7 @@ import { dynamicFinding, judgeReference } from '../../src/refs/judge.js';
 const noLocal = () => false;
 const C = '0123456789abcdef0123456789abcdef01234567';
 
-function refs(text: string): string[] {
-  const got = findPythonReferences('train.py', text, noLocal);
-  expect(got).toEqual(findPythonReferencesInWholeFile('train.py', text, noLocal));
-  return [
-    ...got.references.map(
-      (r) =>
-        `${r.line} ${r.repoId}@${r.revision ?? '-'}${r.nameFrom ? ` name:${r.nameFrom}` : ''}${r.revisionFrom ? ` rev:${r.revisionFrom}` : ''}`,
-    ),
-    ...got.dynamic.map((d) => `${d.line} dynamic`),
-  ];
-}
+const refs = (text: string) => pythonReferenceLines(text, 'train.py');
 
 const head = 'import argparse\nfrom transformers import AutoModel\nparser = argparse.ArgumentParser()\n';
 

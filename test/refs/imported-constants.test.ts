@@ -1,7 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { findPythonReferencesInWholeFile, pythonImports, pythonModuleValues } from '../../src/refs/python.js';
 import { findPythonReferencesFast } from '../../src/refs/python-fast.js';
 import { importedJavaScriptModule, importedModuleFile } from '../../src/refs/module-paths.js';
@@ -9,6 +6,7 @@ import { javaScriptModuleValues } from '../../src/refs/javascript.js';
 import type { ImportedValues } from '../../src/refs/types.js';
 import { refsStage } from '../../src/refs/stage.js';
 import { scanWith } from '../helpers/scan.js';
+import { tempTrees } from '../helpers/temp-tree.js';
 
 /**
  * A model name or revision a file imports from a module of the repository (`from .config import MODEL_ID`) is the
@@ -16,18 +14,7 @@ import { scanWith } from '../helpers/scan.js';
  * its top-level bindings only (python.ts `pythonModuleValues`), and bound in the importing file before its
  * statements — by both Python readers alike.
  */
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
-
-function repo(files: Record<string, string>): string {
-  const root = mkdtempSync(path.join(tmpdir(), 'cp-refs-imported-'));
-  dirs.push(root);
-  for (const [rel, text] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
-    writeFileSync(path.join(root, rel), text);
-  }
-  return root;
-}
+const repo = tempTrees('cp-refs-imported-');
 
 describe('where an imported name is defined (module-paths.ts)', () => {
   const files = new Set([

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { findPythonReferences, findPythonReferencesInWholeFile } from '../../src/refs/python.js';
+import { pythonReferenceLines } from './python-readers.js';
+import { findPythonReferences } from '../../src/refs/python.js';
 import { findPythonReferencesFast } from '../../src/refs/python-fast.js';
 import { dynamicFinding, judgeReference } from '../../src/refs/judge.js';
 import { DEFAULT_POLICY } from '../../src/trust/policy/default.js';
@@ -12,17 +13,7 @@ import { DEFAULT_POLICY } from '../../src/trust/policy/default.js';
  */
 const noLocal = () => false;
 
-function refs(text: string): string[] {
-  const got = findPythonReferences('app.py', text, noLocal);
-  expect(got).toEqual(findPythonReferencesInWholeFile('app.py', text, noLocal));
-  return [
-    ...got.references.map(
-      (r) =>
-        `${r.line} ${r.repoId}@${r.revision ?? '-'}${r.nameFrom ? ` name:${r.nameFrom}` : ''}${r.revisionFrom ? ` rev:${r.revisionFrom}` : ''}`,
-    ),
-    ...got.dynamic.map((d) => `${d.line} dynamic`),
-  ];
-}
+const refs = (text: string) => pythonReferenceLines(text);
 
 const HEAD = 'from transformers import AutoModel\n';
 

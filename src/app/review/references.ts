@@ -67,17 +67,21 @@ export async function referenceChanges(
   const touched = [...new Set([...s.base.keys(), ...s.head.keys()])]
     .filter((p) => s.base.get(p) !== s.head.get(p))
     .sort();
-  // Each side's Python modules, for the values files import from them (imported-values.ts).
-  const sides = {
-    base: { read: s.readBase, modules: new RepositoryModules(() => s.base.keys(), s.readBase) },
-    head: { read: s.readHead, modules: new RepositoryModules(() => s.head.keys(), s.readHead) },
+  // Each side's modules, for the values files import from them (imported-values.ts).
+  const modules = {
+    base: new RepositoryModules(() => s.base.keys(), s.readBase),
+    head: new RepositoryModules(() => s.head.keys(), s.readHead),
   };
-  const compared = [...touched, ...(await importersOfChangedValues(touched, sides, s))].sort();
+  // Untouched importers of a module the change gives other values, with their text (the same on both sides).
+  const importers = await importersOfChangedValues(touched, modules, s);
+  const compared = [...touched, ...importers.keys()].sort();
+  const textOf = (p: string, read: (p: string) => Promise<string | undefined>) =>
+    importers.has(p) ? Promise.resolve(importers.get(p)) : read(p);
   const files = await Promise.all(
     compared.map(async (p) => ({
       p,
-      before: await refsIn(p, await s.readBase(p), sides.base.modules, s),
-      after: await refsIn(p, await s.readHead(p), sides.head.modules, s),
+      before: await refsIn(p, await textOf(p, s.readBase), modules.base, s),
+      after: await refsIn(p, await textOf(p, s.readHead), modules.head, s),
     })),
   );
   const left = movedAway(files, s.head);
@@ -232,44 +236,41 @@ async function refsIn(
   return (await withImportedValues(p, text, got.refs, modules, s.existsLocally)).references;
 }
 
-interface Side {
-  readonly read: (p: string) => Promise<string | undefined>;
-  readonly modules: RepositoryModules;
-}
-
 /**
  * Source files the change did not touch whose references it may still move: they import a value (a model name, a
  * revision) from a module whose top-level values differ between the sides (`REVISION = "<commit>"` → `"main"` in
  * config.py moves the pin of every call that imports it; the same for a TypeScript `constants.ts`). Only files that
- * name the module and may call a loader are read at all, and only when some module's values changed.
+ * name the module and may call a loader are read at all, and only when some module's values changed. Each with its
+ * text.
  */
 async function importersOfChangedValues(
   touched: readonly string[],
-  sides: { readonly base: Side; readonly head: Side },
+  modules: { readonly base: RepositoryModules; readonly head: RepositoryModules },
   s: ReferenceSides,
-): Promise<string[]> {
-  const modular = importsValues;
+): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
   const changed: string[] = [];
-  for (const p of touched.filter(modular)) {
-    const [before, after] = await Promise.all([sides.base.modules.valuesOf(p), sides.head.modules.valuesOf(p)]);
+  for (const p of touched.filter(importsValues)) {
+    const [before, after] = await Promise.all([modules.base.valuesOf(p), modules.head.valuesOf(p)]);
     if (!sameValues(before, after)) changed.push(p);
   }
-  if (changed.length === 0) return [];
+  if (changed.length === 0) return out;
   // The word an import of each changed module writes: the file's stem, or its folder for a package's `__init__.py`
   // or an `index` file.
   const stems = changed.map((p) => {
     const stem = path.posix.basename(p).replace(/\.[^.]*$/, '');
     return stem === '__init__' || stem === 'index' ? path.posix.basename(path.posix.dirname(p)) : stem;
   });
-  const candidates = [...s.head.keys()].filter((p) => modular(p) && s.base.get(p) === s.head.get(p) && s.base.has(p));
-  const out: string[] = [];
+  const candidates = [...s.head.keys()].filter(
+    (p) => importsValues(p) && s.base.get(p) === s.head.get(p) && s.base.has(p),
+  );
   for (const p of candidates) {
-    const text = await sides.head.read(p);
+    const text = await s.readHead(p);
     const language = languageOf(p) === 'javascript' ? 'javascript' : 'python';
     if (text === undefined || !stems.some((w) => text.includes(w)) || !mayCallLoader(text, language)) continue;
-    const after = await sides.head.modules.importedBy(p, text);
-    const before = await sides.base.modules.importedBy(p, text);
-    if ([...after.modules, ...before.modules].some((m) => changed.includes(m))) out.push(p);
+    const after = await modules.head.importedBy(p, text);
+    const before = await modules.base.importedBy(p, text);
+    if ([...after.modules, ...before.modules].some((m) => changed.includes(m))) out.set(p, text);
   }
   return out;
 }

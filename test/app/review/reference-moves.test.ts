@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { makeRepo, reviewHead } from './repo.js';
+import { makeRepo, referenceFindings, reviewHead } from './repo.js';
 
 /**
  * A model reference in code that the change re-points: from a commit pin to a branch (CPU011, now an error: the pin
@@ -96,9 +96,7 @@ describe('review of a model reference the change re-points', () => {
     const repo = makeRepo({ [file]: base }, { [to]: head }, remove);
     cleanups.push(repo.cleanup);
     const r = await reviewHead(repo.dir, { gate: 'any' });
-    const got = r.findings
-      .filter((f) => /^CPU0(11|12|32)$/.test(f.ruleId))
-      .map((f) => `${f.ruleId}@${f.location.path}:${f.location.line}:${f.level}`);
+    const got = referenceFindings(r);
     expect(got).toEqual(want);
     expect(r.gate?.passed).toBe(want.every((w) => w.endsWith(':warning')));
     if (want.length === 0) expect(r.references).toEqual([]);

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { silentLogger } from '../../../src/core/context.js';
@@ -22,16 +22,9 @@ export function git(dir: string, ...args: string[]): string {
   return execFileSync('git', args, { cwd: dir, env: { ...process.env, ...GIT_ENV }, encoding: 'utf8' });
 }
 
-export type Tree = Readonly<Record<string, string | Buffer>>;
+import { writeTree, type Tree } from '../../helpers/temp-tree.js';
 
-/** Write files (relative POSIX paths) into `dir`. */
-export function writeTree(dir: string, files: Tree): void {
-  for (const [rel, content] of Object.entries(files)) {
-    const abs = path.join(dir, ...rel.split('/'));
-    mkdirSync(path.dirname(abs), { recursive: true });
-    writeFileSync(abs, content);
-  }
-}
+export { writeTree, type Tree };
 
 /**
  * A temp git repository with one commit per tree: `base` first, then `head` (if given) on top, which also deletes the
@@ -152,4 +145,11 @@ function testRequest() {
     logger: silentLogger,
     today: '2026-01-01',
   };
+}
+
+/** A review's model-reference findings (CPU011 moved, CPU012 new unpinned, CPU032 retargeted), `rule@path:line:level`. */
+export function referenceFindings(r: ReviewResult): string[] {
+  return r.findings
+    .filter((f) => /^CPU0(11|12|32)$/.test(f.ruleId))
+    .map((f) => `${f.ruleId}@${f.location.path}:${f.location.line}:${f.level}`);
 }
