@@ -1,7 +1,7 @@
 import { looksLikeRepoId, parseModelUrl, revisionKind } from './ids.js';
 import type { FileReferences, ModelHub } from './types.js';
 import type { EnvRead } from './python-env.js';
-import { PYTHON_LIBRARY_WORDS, pythonLibraryShape, pythonTruthy } from './python-loaders.js';
+import { PYTHON_LIBRARY_WORDS, TORCH_HUB_LOAD, pythonLibraryShape, pythonTruthy } from './python-loaders.js';
 import { isTransformersJs, underTransformersJsEnv, type TransformersJsEnv } from './transformersjs-env.js';
 import { reportOllamaName } from './runtimes.js';
 import { sentenceTransformersRepo } from './sentence-transformers.js';
@@ -158,7 +158,7 @@ function shapeOf(f: CallFacts): LoaderShape | undefined {
         file: name === 'hf_hub_download' ? (kw('filename') ?? pos(1)) : undefined,
         runsRemoteCode: false,
       };
-    if (f.resolved === 'torch.hub.load' && kw('source')?.value !== 'local')
+    if (f.resolved === TORCH_HUB_LOAD && kw('source')?.value !== 'local')
       return { via: 'torch.hub.load', name: kw('repo_or_dir') ?? pos(0), runsRemoteCode: true, hub: 'github' };
     if (f.resolved === 'timm.create_model' && TRUE(kw('pretrained'), f.lang)) {
       // timm _builder.py: an `hf-hub:` name is a hub repo (load_model_config_from_hf); any other name goes through

@@ -114,6 +114,25 @@ const ADAPTER_LOADERS: ReadonlyMap<string, readonly [keys: readonly string[], we
   ['load_adapter', [['peft_model_id', 'model_id'], undefined]],
 ]);
 
+/** torch.hub.load (calls.ts `shapeOf`): a GitHub repository's hubconf.py, run. */
+export const TORCH_HUB_LOAD = 'torch.hub.load';
+/** torch.hub's downloads by URL (`pythonLibraryShape`), beside `torch.hub.load` (calls.ts `shapeOf`). */
+const TORCH_URL_LOADERS: ReadonlySet<string> = new Set([
+  'torch.hub.load_state_dict_from_url',
+  'torch.hub.download_url_to_file',
+  'torch.utils.model_zoo.load_url',
+]);
+
+/**
+ * Modules of PYTHON_LOADER_WORDS whose loaders sit at a few paths: every call through the module that a finder
+ * follows resolves to one of these (or names a loader word of its own, `from_pretrained`). python-snippet.ts keeps a
+ * statement that names such a module only where it reaches one of them: `torch.nn.Linear(…)`, `nn.Conv2d(…)` after
+ * `import torch.nn as nn` and `F.relu(…)` are most of an ML file's lines, and none of them loads a model.
+ */
+export const NARROW_LOADER_MODULES: ReadonlyMap<string, readonly string[]> = new Map([
+  ['torch', [TORCH_HUB_LOAD, ...TORCH_URL_LOADERS]],
+]);
+
 const MLX_LOADS: ReadonlySet<string> = new Set([
   'mlx_lm.load',
   'mlx_lm.utils.load',
@@ -144,12 +163,7 @@ export function pythonLibraryShape(f: CallFacts): LoaderShape | undefined {
   // torch.hub.load_state_dict_from_url / download_url_to_file (and torch.utils.model_zoo.load_url): weights by URL.
   // check_hash only compares a sha256 prefix taken from the file name (hub.py HASH_REGEX), usually 8 hex digits:
   // not a pin a reviewer can rely on, so the URL is reported like any other.
-  if (
-    (f.resolved === 'torch.hub.load_state_dict_from_url' ||
-      f.resolved === 'torch.hub.download_url_to_file' ||
-      f.resolved === 'torch.utils.model_zoo.load_url') &&
-    (kw('url') ?? pos(0))?.value?.match(/^https?:\/\//)
-  )
+  if (TORCH_URL_LOADERS.has(f.resolved) && (kw('url') ?? pos(0))?.value?.match(/^https?:\/\//))
     return { via: f.resolved, name: kw('url') ?? pos(0), runsRemoteCode: false };
   // llama-cpp-python `Llama.from_pretrained(repo_id, filename, …)`: calls hf_hub_download without a revision (any
   // `revision=` goes on to `Llama(**kwargs)`), so it always loads the default branch.

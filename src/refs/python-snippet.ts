@@ -1,7 +1,8 @@
 import { logicalLines, type LogicalLine } from './python-lines.js';
 import { HIT, assignedIn, lineEnd, lineTable, nativeLines, type NativeLines } from './python-lines-native.js';
 import { PYTHON_LOADER_WORDS } from './calls.js';
-import { tokenize } from './python-tokens.js';
+import { KEYWORDS, tokenize, type Token } from './python-tokens.js';
+import { NARROW_LOADER_MODULES } from './python-loaders.js';
 
 /**
  * The statements of a Python file that can change what the reference finder reports, copied into a small text for
@@ -9,7 +10,9 @@ import { tokenize } from './python-tokens.js';
  * cost (bench `refs`). Kept, in file order:
  * - every import (they bind the names calls resolve through);
  * - every statement that may call a loader: it names a loader word (`from_pretrained`, a loader's module) or a name
- *   an import of such a module binds (`from transformers import pipeline as make`);
+ *   an import of such a module binds (`from transformers import pipeline as make`) — for a module whose loaders sit
+ *   at a few paths (python-loaders.ts NARROW_LOADER_MODULES: torch), only where it may reach one (`torch.hub`, not
+ *   `torch.nn`, and not `nn` after `import torch.nn as nn`);
  * - every statement that may assign a name those statements read, and so on until no new name turns up (constants
  *   and the constants they are built from).
  * - every `add_argument` / `set_defaults` call: argparse's defaults are what `args.<dest>` holds when the command line
@@ -96,15 +99,41 @@ export function keptStatements(text: string): LogicalLine[] | undefined {
   // Names an import of functools binds (`import functools as ft`, `from functools import partial as bind`): a call
   // through one may be `functools.partial`. Over-approximate: the finder resolves the import exactly.
   const partialCallees = new Set(['partial']);
+  // Names an import binds to a module of NARROW_LOADER_MODULES itself (`import torch`, `import torch as T`): true
+  // while every import of the name binds it so; false once one binds it to anything else or cannot be read.
+  const narrowImports = new Map<string, boolean>();
   lineHits(IMPORT, text, table, (i) => {
     if (keep[i]) return;
     keep[i] = 1;
     marked.push(i);
     const w = words(i);
-    if (w.some((x) => PYTHON_LOADER_WORDS.includes(x))) for (const x of w) if (!IMPORT_KEYWORDS.has(x)) triggers.add(x);
+    if (w.some((x) => PYTHON_LOADER_WORDS.includes(x))) {
+      // A line that names a module of narrow loaders is read for what each name it binds is bound to: `import
+      // torch.nn as nn` binds no name a loader call goes through.
+      const bound = w.some((x) => NARROW_LOADER_MODULES.has(x))
+        ? importBindings(text, table[2 * i]!, lineEnd(table, i))
+        : undefined;
+      if (bound) {
+        for (const [name, target] of bound) {
+          if (mayReachLoader(target)) triggers.add(name);
+          narrowImports.set(name, NARROW_LOADER_MODULES.has(target) && narrowImports.get(name) !== false);
+        }
+      } else
+        for (const x of w) {
+          if (!IMPORT_KEYWORDS.has(x)) triggers.add(x);
+          narrowImports.set(x, false);
+        }
+    }
     if (w.some((x) => x === 'functools')) for (const x of w) if (!IMPORT_KEYWORDS.has(x)) partialCallees.add(x);
   });
   const assigners: Assigners = native ? new NativeAssigners(native, text) : javascriptAssigners(text, table);
+  // A name that can only be such a module (its own name unless an import binds it otherwise, or a name only imports
+  // bind to it; never assigned, which syntax.ts `bindAliases` would follow): a statement that names it is kept only
+  // where it may reach a loader (`narrowMatch`).
+  const narrowed = (name: string) => {
+    const imported = narrowImports.get(name);
+    return (imported ?? NARROW_LOADER_MODULES.has(name)) && assigners.get(name) === undefined;
+  };
   // `load = AutoModel.from_pretrained` or `load = partial(AutoModel.from_pretrained, …)`: a name bound once to a
   // loader (syntax.ts `bindAliases`, `throughPartial`) calls it, so the statements naming it may call a loader too.
   // Such a statement names a trigger itself: found among the trigger hits, and its name looked for in turn (chains:
@@ -124,7 +153,10 @@ export function keptStatements(text: string): LogicalLine[] | undefined {
     const last = round === MAX_ALIAS_ROUNDS;
     if (last) fresh.push(...closeAliases(text, table, assigners, partialCallees, triggers));
     const found: string[] = [];
-    const pattern = new RegExp(`${NOT_ID_BEFORE}(?:${fresh.join('|')})${NOT_ID_AFTER}`, 'g');
+    const pattern = new RegExp(
+      `${NOT_ID_BEFORE}(?:${fresh.map((n) => (round === 1 && narrowed(n) ? narrowMatch(n, narrowImports) : n)).join('|')})${NOT_ID_AFTER}`,
+      'g',
+    );
     lineHits(pattern, text, table, (i) => {
       take(i);
       if (last) return;
@@ -144,6 +176,104 @@ export function keptStatements(text: string): LogicalLine[] | undefined {
     isDefHeader(text, table, i) ? defaultWords(text, table[2 * i]!, lineEnd(table, i), words(i)) : words(i);
   keepAssigners(work, reads, withParameters(text, table, words, assigners), take);
   return keptLines(table, marked);
+}
+
+/**
+ * Whether a name bound to `target` (a dotted path) may reach a loader a call follows: for a module of
+ * NARROW_LOADER_MODULES, a path on the way to one of its loaders (`torch`, `torch.hub`) or below one; for any other
+ * module, a path that names a loader word (calls.ts PYTHON_LOADER_WORDS), as every import of such a module binds.
+ */
+function mayReachLoader(target: string): boolean {
+  const parts = target.split('.');
+  const loaders = NARROW_LOADER_MODULES.get(parts[0]!);
+  if (!loaders) return parts.some((p) => PYTHON_LOADER_WORDS.includes(p));
+  return loaders.some((l) => l === target || l.startsWith(`${target}.`) || target.startsWith(`${l}.`));
+}
+
+/**
+ * The pattern for `name`, bound to a module of NARROW_LOADER_MODULES: the name, unless `.` and an attribute no loader
+ * of the module is under follow it on the line (`torch.nn`, `torch . cuda`). Anything else after it — an attribute on
+ * the way to a loader (`torch.hub`), a line break, a comment, nothing — keeps the statement.
+ */
+function narrowMatch(name: string, narrowImports: ReadonlyMap<string, boolean>): string {
+  const module = narrowImports.has(name) ? undefined : name;
+  // A name only imports bind to such a module: one of them (narrowImports knows which not; the union is safe).
+  const roots = module !== undefined ? [module] : [...NARROW_LOADER_MODULES.keys()];
+  const next = new Set(
+    roots.flatMap((r) => NARROW_LOADER_MODULES.get(r)!.map((l) => l.slice(r.length + 1).split('.')[0]!)),
+  );
+  return `${name}(?![ \\t]*\\.[ \\t]*(?!(?:${[...next].join('|')})${NOT_ID_AFTER})[A-Za-z_\\u00a1-\\uffff])`;
+}
+
+/**
+ * The names a line of plain import statements binds, each with the dotted path it is bound to: `import a.b as c` →
+ * c: a.b; `import a.b` → a: a; `from a.b import c as d` → d: a.b.c. Undefined when the line holds anything else (a
+ * relative import, `*`, a compound statement, a token the reader is not sure of): the caller then counts every word.
+ */
+function importBindings(text: string, from: number, to: number): [name: string, target: string][] | undefined {
+  let toks: Token[];
+  try {
+    toks = tokenize(text, from, to);
+  } catch {
+    return undefined;
+  }
+  let k = 0;
+  const name = () => {
+    const t = toks[k];
+    if (t?.t !== 'name') return undefined;
+    k++;
+    return t.text;
+  };
+  const op = (s: string) => {
+    const t = toks[k];
+    if (t?.t !== 'op' || t.text !== s) return false;
+    k++;
+    return true;
+  };
+  const dotted = () => {
+    let path = name();
+    while (path !== undefined && op('.')) {
+      const part = name();
+      path = part === undefined ? undefined : `${path}.${part}`;
+    }
+    return path;
+  };
+  const alias = () => {
+    const t = toks[k];
+    if (t?.t !== 'name' || t.text !== 'as') return undefined;
+    k++;
+    return name() ?? '';
+  };
+  const out: [string, string][] = [];
+  while (k < toks.length) {
+    const head = name();
+    if (head === 'import')
+      do {
+        const path = dotted();
+        if (path === undefined) return undefined;
+        const as = alias();
+        if (as === '') return undefined;
+        const top = path.split('.')[0]!;
+        out.push(as !== undefined ? [as, path] : [top, top]);
+      } while (op(','));
+    else if (head === 'from') {
+      const path = dotted();
+      if (path === undefined || name() !== 'import') return undefined;
+      const paren = op('(');
+      do {
+        const t = toks[k];
+        if (paren && t?.t === 'op' && t.text === ')') break;
+        const member = name();
+        if (member === undefined) return undefined;
+        const as = alias();
+        if (as === '') return undefined;
+        out.push([as ?? member, `${path}.${member}`]);
+      } while (op(','));
+      if (paren && !op(')')) return undefined;
+    } else return undefined;
+    if (k < toks.length && !op(';')) return undefined;
+  }
+  return out;
 }
 
 /** Whether logical line `i` is a `def` header (`async def` too). */
@@ -192,8 +322,11 @@ const DEF_HEADER = /\bdef[ \t]/g;
 
 /**
  * `assigners` with the `def` headers that may bind each name as a parameter (python.ts reads parameters' defaults,
- * and a parameter of the name makes any other binding of it unknown): over-approximate, every word of a header. The
- * headers and their words are read once, when first asked.
+ * and a parameter of the name makes any other binding of it unknown): over-approximate, every header the name stands
+ * in as a word. The headers are copied out once, when first asked, and each name looked for in them by a native
+ * search: an ML file has hundreds of headers, and the words of every one of them (a map) cost more than the handful
+ * of names a kept statement reads. Past HEADER_LOOKUPS names the map is built after all (a file made to ask for
+ * thousands).
  */
 function withParameters(
   text: string,
@@ -201,19 +334,43 @@ function withParameters(
   words: (i: number) => readonly string[],
   assigners: Assigners,
 ): Assigners {
+  let headers:
+    { readonly text: string; readonly lines: readonly number[]; readonly starts: readonly number[] } | undefined;
   let byWord: Map<string, number[]> | undefined;
+  let lookups = 0;
+  const copyHeaders = () => {
+    let copied = '';
+    const lines: number[] = [];
+    const starts: number[] = [];
+    if (text.includes('def'))
+      lineHits(DEF_HEADER, text, table, (i) => {
+        if (lines[lines.length - 1] === i || !isDefHeader(text, table, i)) return;
+        lines.push(i);
+        starts.push(copied.length);
+        copied += `${text.slice(table[2 * i], lineEnd(table, i))}\n`;
+      });
+    return { text: copied, lines, starts };
+  };
+  const everyHeader = (h: NonNullable<typeof headers>) => {
+    const found = new Map<string, number[]>();
+    // `self` and `cls` are in every method: their bindings are never read as values.
+    for (const i of h.lines) for (const w of words(i)) if (w !== 'self' && w !== 'cls') addAssigner(found, i, w);
+    return found;
+  };
   const inHeaders = (name: string): readonly number[] | undefined => {
-    if (!byWord) {
-      const found = new Map<string, number[]>();
-      if (text.includes('def'))
-        lineHits(DEF_HEADER, text, table, (i) => {
-          // `self` and `cls` are in every method: their bindings are never read as values.
-          if (isDefHeader(text, table, i))
-            for (const w of words(i)) if (w !== 'self' && w !== 'cls') addAssigner(found, i, w);
-        });
-      byWord = found;
+    if (name === 'self' || name === 'cls') return undefined;
+    const h = (headers ??= copyHeaders());
+    if (h.lines.length === 0) return undefined;
+    if (byWord || ++lookups > HEADER_LOOKUPS) return (byWord ??= everyHeader(h)).get(name);
+    let out: number[] | undefined;
+    let at = 0;
+    for (let k = h.text.indexOf(name); k >= 0; k = h.text.indexOf(name, k + name.length)) {
+      if (isWordPart(h.text.charCodeAt(k - 1)) || isWordPart(h.text.charCodeAt(k + name.length))) continue;
+      while (at + 1 < h.starts.length && h.starts[at + 1]! <= k) at++;
+      const line = h.lines[at]!;
+      if (out?.[out.length - 1] !== line) (out ??= []).push(line);
     }
-    return byWord.get(name);
+    return out;
   };
   return {
     get: (name) => {
@@ -225,6 +382,9 @@ function withParameters(
     all: () => assigners.all(),
   };
 }
+
+/** Names `withParameters` looks for one by one before it reads every header's words instead. */
+const HEADER_LOOKUPS = 256;
 
 /** `return parser.parse_args()` / `return args` (each anchored at its logical line's start: linear). */
 const RETURN_NAME = /^return[ \t]+([A-Za-z_]\w*)[ \t]*$/;
@@ -399,7 +559,8 @@ function keepAssigners(
   const names = new Set<string>();
   while (work.length > 0) {
     for (const w of words(work.pop()!)) {
-      if (names.has(w)) continue;
+      // A keyword is never bound (`None` is in every `=None` default, and would bring in every header with one).
+      if (names.has(w) || KEYWORDS.has(w)) continue;
       names.add(w);
       for (const j of assigners.get(w) ?? []) take(j);
     }

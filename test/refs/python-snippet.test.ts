@@ -126,6 +126,40 @@ describe('pythonSnippet', () => {
     expect(snippet.original(snippet.text.indexOf('return'))).toBe(text.indexOf('return M'));
     same('kept.py', text);
   });
+  it("keeps no statement for torch's layers, only where torch may reach a loader (torch.hub, model_zoo)", () => {
+    // An ML file: most lines use torch, nn and F, and none of them loads a model.
+    const text = [
+      'import torch',
+      'import torch.nn as nn',
+      'import torch.nn.functional as F',
+      'from torch.utils import model_zoo',
+      'W = "https://example.com/w-0123abcd.pth"',
+      'SIZE = 4',
+      'class Net(nn.Module):',
+      '    def __init__(self, width=None):',
+      '        super().__init__()',
+      '        self.fc = nn.Linear(SIZE, SIZE)',
+      '    def forward(self, x, scale=None):',
+      '        return F.relu(self.fc(torch.flatten(x)))',
+      'net = torch.hub.load("pytorch/vision:v0.10.0", "resnet18")',
+      'state = model_zoo.load_url(W)',
+      '',
+    ].join('\n');
+    expect(pythonSnippet(text)!.text).toBe(
+      'import torch\nimport torch.nn as nn\nimport torch.nn.functional as F\nfrom torch.utils import model_zoo\n' +
+        'W = "https://example.com/w-0123abcd.pth"\n' +
+        'net = torch.hub.load("pytorch/vision:v0.10.0", "resnet18")\nstate = model_zoo.load_url(W)\n',
+    );
+    same('layers.py', text);
+  });
+
+  it('keeps every statement through a name an import binds to another module (`import transformers as torch`)', () => {
+    const text = 'import transformers as torch\nMODEL = "org/m"\np = torch.pipeline("fill-mask", model=MODEL)\n';
+    expect(pythonSnippet(text)!.text).toBe(text);
+    expect(findPythonReferences('aliased.py', text, local).references.map((r) => r.repoId)).toEqual(['org/m']);
+    same('aliased.py', text);
+  });
+
   it('follows a chain of aliases deeper than its rounds of passes, as the whole-file parse does', () => {
     // Twelve links, then a partial, then a call: rounds of passes find the first links, the walk over names the rest.
     const links = Array.from({ length: 12 }, (_, i) => `a${i + 1} = a${i}`).join('\n');
@@ -156,7 +190,7 @@ describe('pythonSnippet', () => {
   });
 
   it.each([
-    { name: 'case-clause', text: 'match x:\n    case torch.Tensor():\n        pass\n' },
+    { name: 'case-clause', text: 'match x:\n    case torch.hub.Repo():\n        pass\n' },
     { name: 'unclosed-bracket', text: 'torch.hub.load(\n' },
   ])('leaves $name to the whole-file parse', ({ name, text }) => {
     expect(pythonSnippet(text)).toBeUndefined();
@@ -178,6 +212,29 @@ describe('pythonSnippet', () => {
     'import torch',
     'import torch as T',
     'from torch import hub',
+    'import torch.nn as nn, torch.nn.functional as F',
+    'from torch.utils import model_zoo',
+    'from torch.hub import load_state_dict_from_url as fetch',
+    'import torch.hub',
+    'from torch import nn, hub as th',
+    'import transformers as torch',
+    'from torch import *',
+    'nn = torch.hub',
+    'F = T',
+    't = torch',
+    'torch = hub',
+    'w = fetch("https://example.com/w-0123abcd.pth")',
+    'w = model_zoo.load_url(MODEL)',
+    'h = nn.load(MODEL)',
+    'g = th.load(MODEL)',
+    'x = F.hub.load(MODEL, "m")',
+    'y = t.hub.load(BASE)',
+    'z = torch . hub . load(NAME)',
+    'q = torch.nn.Linear(MODEL)',
+    'p = torch.pipeline("task", model=MODEL)',
+    'u = (torch\n    .hub.load(MODEL))',
+    'v = torch.\\\n    hub.load(MODEL)',
+    'def run(torch=MODEL):\n    return torch.hub.load(torch)',
     'from huggingface_hub import hf_hub_download as dl, snapshot_download',
     'import timm',
     'from sentence_transformers import SentenceTransformer as ST',
