@@ -114,6 +114,15 @@ const ADAPTER_LOADERS: ReadonlyMap<string, readonly [keys: readonly string[], we
   ['load_adapter', [['peft_model_id', 'model_id'], undefined]],
 ]);
 
+/** Keras 3 `load_model` (`pythonLibraryShape`), as Keras and TensorFlow 2.16+ export it. */
+const KERAS_LOAD_MODEL: ReadonlySet<string> = new Set([
+  'keras.saving.load_model',
+  'keras.models.load_model',
+  'keras.src.saving.saving_api.load_model',
+  'tensorflow.keras.saving.load_model',
+  'tensorflow.keras.models.load_model',
+]);
+
 /** torch.hub.load (calls.ts `shapeOf`): a GitHub repository's hubconf.py, run. */
 export const TORCH_HUB_LOAD = 'torch.hub.load';
 /** torch.hub's downloads by URL (`pythonLibraryShape`), beside `torch.hub.load` (calls.ts `shapeOf`). */
@@ -131,6 +140,8 @@ const TORCH_URL_LOADERS: ReadonlySet<string> = new Set([
  */
 export const NARROW_LOADER_MODULES: ReadonlyMap<string, readonly string[]> = new Map([
   ['torch', [TORCH_HUB_LOAD, ...TORCH_URL_LOADERS]],
+  ['keras', [...KERAS_LOAD_MODEL].filter((l) => l.startsWith('keras.'))],
+  ['tensorflow', [...KERAS_LOAD_MODEL].filter((l) => l.startsWith('tensorflow.'))],
 ]);
 
 const MLX_LOADS: ReadonlySet<string> = new Set([
@@ -139,8 +150,6 @@ const MLX_LOADS: ReadonlySet<string> = new Set([
   'mlx_vlm.load',
   'mlx_vlm.utils.load',
 ]);
-const KERAS_LOAD_MODEL =
-  /^(?:tensorflow\.)?keras\.(?:saving|models)\.load_model$|^keras\.src\.saving\.saving_api\.load_model$/;
 
 export function pythonLibraryShape(f: CallFacts): LoaderShape | undefined {
   const kw = (k: string) => f.keywords.get(k);
@@ -270,7 +279,7 @@ export function pythonLibraryShape(f: CallFacts): LoaderShape | undefined {
   // Keras 3 `saving.load_model(filepath)` (keras/src/saving/saving_api.py): an `hf://org/name` filepath is
   // huggingface_hub's snapshot_download of the repo's default branch (load_model takes no revision); anything else
   // is a local file. `tf.keras` is Keras 3 from TensorFlow 2.16.
-  if (name === 'load_model' && KERAS_LOAD_MODEL.test(f.resolved)) {
+  if (KERAS_LOAD_MODEL.has(f.resolved)) {
     const v = (kw('filepath') ?? pos(0))?.value;
     if (v === undefined || !v.startsWith('hf://')) return undefined;
     return { via: f.written, name: literal(v.slice('hf://'.length)), runsRemoteCode: false, takesNoRevision: true };

@@ -99,9 +99,10 @@ export function keptStatements(text: string): LogicalLine[] | undefined {
   // Names an import of functools binds (`import functools as ft`, `from functools import partial as bind`): a call
   // through one may be `functools.partial`. Over-approximate: the finder resolves the import exactly.
   const partialCallees = new Set(['partial']);
-  // Names an import binds to a module of NARROW_LOADER_MODULES itself (`import torch`, `import torch as T`): true
-  // while every import of the name binds it so; false once one binds it to anything else or cannot be read.
-  const narrowImports = new Map<string, boolean>();
+  // Names an import binds on the way to a loader of NARROW_LOADER_MODULES (`import torch as T`, `from tensorflow
+  // import keras`): the path, while every import of the name binds it to that path; false once one binds it to
+  // anything else or cannot be read.
+  const narrowImports = new Map<string, string | false>();
   lineHits(IMPORT, text, table, (i) => {
     if (keep[i]) return;
     keep[i] = 1;
@@ -116,7 +117,8 @@ export function keptStatements(text: string): LogicalLine[] | undefined {
       if (bound) {
         for (const [name, target] of bound) {
           if (mayReachLoader(target)) triggers.add(name);
-          narrowImports.set(name, NARROW_LOADER_MODULES.has(target) && narrowImports.get(name) !== false);
+          const before = narrowImports.get(name);
+          narrowImports.set(name, (before === undefined || before === target) && narrowsTo(target) ? target : false);
         }
       } else
         for (const x of w) {
@@ -127,12 +129,12 @@ export function keptStatements(text: string): LogicalLine[] | undefined {
     if (w.some((x) => x === 'functools')) for (const x of w) if (!IMPORT_KEYWORDS.has(x)) partialCallees.add(x);
   });
   const assigners: Assigners = native ? new NativeAssigners(native, text) : javascriptAssigners(text, table);
-  // A name that can only be such a module (its own name unless an import binds it otherwise, or a name only imports
-  // bind to it; never assigned, which syntax.ts `bindAliases` would follow): a statement that names it is kept only
-  // where it may reach a loader (`narrowMatch`).
-  const narrowed = (name: string) => {
-    const imported = narrowImports.get(name);
-    return (imported ?? NARROW_LOADER_MODULES.has(name)) && assigners.get(name) === undefined;
+  // The path a name can only be (a module of NARROW_LOADER_MODULES by its own name unless an import binds the name, or
+  // the one path imports bind it to; never assigned, which syntax.ts `bindAliases` would follow): a statement that
+  // names it is kept only where it may reach a loader (`narrowMatch`).
+  const narrowedTo = (name: string): string | undefined => {
+    const target = narrowImports.get(name) ?? (NARROW_LOADER_MODULES.has(name) ? name : false);
+    return target !== false && assigners.get(name) === undefined ? target : undefined;
   };
   // `load = AutoModel.from_pretrained` or `load = partial(AutoModel.from_pretrained, …)`: a name bound once to a
   // loader (syntax.ts `bindAliases`, `throughPartial`) calls it, so the statements naming it may call a loader too.
@@ -154,7 +156,7 @@ export function keptStatements(text: string): LogicalLine[] | undefined {
     if (last) fresh.push(...closeAliases(text, table, assigners, partialCallees, triggers));
     const found: string[] = [];
     const pattern = new RegExp(
-      `${NOT_ID_BEFORE}(?:${fresh.map((n) => (round === 1 && narrowed(n) ? narrowMatch(n, narrowImports) : n)).join('|')})${NOT_ID_AFTER}`,
+      `${NOT_ID_BEFORE}(?:${fresh.map((n) => narrowMatch(n, round === 1 ? narrowedTo(n) : undefined)).join('|')})${NOT_ID_AFTER}`,
       'g',
     );
     lineHits(pattern, text, table, (i) => {
@@ -190,18 +192,23 @@ function mayReachLoader(target: string): boolean {
   return loaders.some((l) => l === target || l.startsWith(`${target}.`) || target.startsWith(`${l}.`));
 }
 
+/** The loaders of NARROW_LOADER_MODULES under a path (`torch` → torch.hub.load, …). */
+function loadersUnder(target: string): readonly string[] {
+  return (NARROW_LOADER_MODULES.get(target.split('.')[0]!) ?? []).filter((l) => l.startsWith(`${target}.`));
+}
+
+/** Whether a name bound to `target` can be narrowed: loaders of NARROW_LOADER_MODULES sit below it. */
+const narrowsTo = (target: string) => loadersUnder(target).length > 0;
+
 /**
- * The pattern for `name`, bound to a module of NARROW_LOADER_MODULES: the name, unless `.` and an attribute no loader
- * of the module is under follow it on the line (`torch.nn`, `torch . cuda`). Anything else after it — an attribute on
- * the way to a loader (`torch.hub`), a line break, a comment, nothing — keeps the statement.
+ * The pattern for `name`: as it is, or when it can only be `target`, a path with loaders of NARROW_LOADER_MODULES
+ * below it, the name unless `.` and an attribute no such loader is under follow it on the line (`torch.nn`, `torch .
+ * cuda`, `tf.constant`). Anything else after it — an attribute on the way to a loader (`torch.hub`), a line break, a
+ * comment, nothing — keeps the statement.
  */
-function narrowMatch(name: string, narrowImports: ReadonlyMap<string, boolean>): string {
-  const module = narrowImports.has(name) ? undefined : name;
-  // A name only imports bind to such a module: one of them (narrowImports knows which not; the union is safe).
-  const roots = module !== undefined ? [module] : [...NARROW_LOADER_MODULES.keys()];
-  const next = new Set(
-    roots.flatMap((r) => NARROW_LOADER_MODULES.get(r)!.map((l) => l.slice(r.length + 1).split('.')[0]!)),
-  );
+function narrowMatch(name: string, target: string | undefined): string {
+  if (target === undefined) return name;
+  const next = new Set(loadersUnder(target).map((l) => l.slice(target.length + 1).split('.')[0]!));
   return `${name}(?![ \\t]*\\.[ \\t]*(?!(?:${[...next].join('|')})${NOT_ID_AFTER})[A-Za-z_\\u00a1-\\uffff])`;
 }
 
