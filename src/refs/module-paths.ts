@@ -112,7 +112,9 @@ export function importedJavaScriptModule(
   specifier: string,
   exists: (p: string) => boolean,
 ): string | undefined {
-  if (!specifier.startsWith('./') && !specifier.startsWith('../')) return undefined;
+  // `.` and `..` are relative too (TypeScript's and bundlers' resolution, Node's require): the folder's index.
+  if (specifier !== '.' && specifier !== '..' && !specifier.startsWith('./') && !specifier.startsWith('../'))
+    return undefined;
   const joined = path.posix.normalize(path.posix.join(path.posix.dirname(importer), specifier));
   if (joined.startsWith('../') || joined === '..') return undefined;
   const ext = path.posix.extname(joined);

@@ -267,13 +267,24 @@ async function importersOfChangedValues(
   for (const p of candidates) {
     const text = await s.readHead(p);
     const language = languageOf(p) === 'javascript' ? 'javascript' : 'python';
-    if (text === undefined || !stems.some((w) => text.includes(w)) || !mayCallLoader(text, language)) continue;
+    if (
+      text === undefined ||
+      !(stems.some((w) => text.includes(w)) || namesNoModule(text)) ||
+      !mayCallLoader(text, language)
+    )
+      continue;
     const after = await modules.head.importedBy(p, text);
     const before = await modules.base.importedBy(p, text);
     if ([...after.modules, ...before.modules].some((m) => changed.includes(m))) out.set(p, text);
   }
   return out;
 }
+
+/**
+ * An import that writes no module's name: Python's `from . import X` / `from .. import X` (the package's
+ * `__init__.py`), JavaScript's `'.'`, `'..'`, `'./'` specifiers (the folder's `index`). module-paths.ts resolves them.
+ */
+const namesNoModule = (text: string) => /\bfrom[ \t]+\.+[ \t]*import\b|(['"])\.\.?\/?\1/.test(text);
 
 /** A file whose references may read values it imports from the repository's modules (imported-values.ts). */
 const importsValues = (p: string) => ['python', 'javascript', 'notebook'].includes(languageOf(p) ?? '');

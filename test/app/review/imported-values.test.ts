@@ -67,6 +67,20 @@ describe('review of a change to the module a call imports its model from', () =>
     ).toEqual(['serve.py:3 acme/encoder → acme/encodre']);
   });
 
+  it.each([
+    ['from . import (the package beside the file)', 'app/train.py', 'from . import MODEL_ID, REVISION'],
+    ['from .. import (the package above)', 'app/jobs/train.py', 'from .. import MODEL_ID, REVISION'],
+  ])("a pin in a package's __init__.py, imported %s → CPU011 at the call", async (_case, file, line) => {
+    const train = `from transformers import AutoModel\n${line}\n\nmodel = AutoModel.from_pretrained(MODEL_ID, revision=REVISION)\n`;
+    const repo = makeRepo(
+      { 'app/__init__.py': config('acme/encoder', A), 'app/jobs/__init__.py': '', [file]: train },
+      { 'app/__init__.py': config('acme/encoder', 'main') },
+    );
+    cleanups.push(repo.cleanup);
+    const r = await reviewHead(repo.dir, { gate: 'any' });
+    expect(referenceFindings(r)).toEqual([`CPU011@${file}:4:error`]);
+  });
+
   it('names the module in CPU011', async () => {
     const repo = makeRepo(
       { 'app/__init__.py': '', 'app/config.py': config('acme/encoder', A), 'app/train.py': TRAIN },
@@ -90,5 +104,19 @@ describe('review of a change to the module a call imports its model from', () =>
     cleanups.push(repo.cleanup);
     const r = await reviewHead(repo.dir, { gate: 'any' });
     expect(referenceFindings(r)).toEqual(['CPU011@web/worker.ts:3:error']);
+  });
+
+  it("a TypeScript folder's index, imported as '..' → CPU011 at the call", async () => {
+    const index = (rev: string) => `export const ASR = 'onnx-community/whisper-base';\nexport const REV = '${rev}';\n`;
+    const worker =
+      "import { pipeline } from '@huggingface/transformers';\nimport { ASR, REV } from '..';\n" +
+      "export const asr = await pipeline('automatic-speech-recognition', ASR, { revision: REV });\n";
+    const repo = makeRepo(
+      { 'web/index.ts': index(A), 'web/workers/asr.ts': worker },
+      { 'web/index.ts': index('main') },
+    );
+    cleanups.push(repo.cleanup);
+    const r = await reviewHead(repo.dir, { gate: 'any' });
+    expect(referenceFindings(r)).toEqual(['CPU011@web/workers/asr.ts:3:error']);
   });
 });
