@@ -19,6 +19,7 @@ import {
   spreadKeywords,
   readsFreeAttribute,
   isSelfAttribute,
+  mayBindInClassBody,
   importedDict,
   CandidateConstants,
   choiceCandidates,
@@ -195,7 +196,8 @@ export function findPythonReferencesFast(
       values.attributeReads,
       imports,
       reader.assignments.map((a) => [a.name, a.value]),
-    )
+    ) ||
+    [...values.selfReads].some((attr) => mayBindInClassBody(text, attr))
   )
     return undefined;
   readPythonHubSettings(path, text, at, out);
@@ -275,6 +277,8 @@ class Values {
 
   /** Names whose attribute a value read (`X.attr`). */
   readonly attributeReads = new Set<string>();
+  /** Attributes read as `self.attr` / `cls.attr` with no instance binding here. */
+  readonly selfReads = new Set<string>();
 
   /** python.ts `isPathCall`: a call that builds a path, or a name only ever bound to one. */
   isPathCall(n: Node): boolean {
@@ -389,8 +393,11 @@ class Values {
       case 'attribute': {
         const value = this.importedAttribute(n)?.value ?? this.selfAttribute(n, (d) => this.constants.get(d));
         if (value !== undefined) return value;
-        // python.ts reads `Class.attr` through the class body over the whole file: see `readsFreeAttribute`.
-        if (n.object.k === 'name') this.attributeReads.add(n.object.name);
+        // python.ts reads `Class.attr` through the class body over the whole file: see `readsFreeAttribute`; and
+        // `self.attr` with no instance binding (`inheritedAttribute`).
+        if (n.object.k === 'name')
+          if (n.object.name === 'self' || n.object.name === 'cls') this.selfReads.add(n.property);
+          else this.attributeReads.add(n.object.name);
         return undefined;
       }
       case 'index': {

@@ -20,6 +20,7 @@ import {
   spreadKeywords,
   readsFreeAttribute,
   isSelfAttribute,
+  mayBindInClassBody,
   importedDict,
   exportedDict,
   importedValue,
@@ -168,6 +169,8 @@ function referencesInTree(
   const attributeReads = new Set<string>();
   // Class names a value was read through.
   const throughClasses = new Set<string>();
+  // `self.attr` read where no statement read binds it on the instance (`inheritedAttribute`).
+  const selfReads = new Set<string>();
   let broken = false;
   // Names imported from a module of the repository (module-paths.ts): bound where the file imports them, before
   // the statements that use them.
@@ -352,11 +355,35 @@ function referencesInTree(
   function classAttribute(n: SyntaxNode): string | undefined {
     const [obj, dot, prop] = childrenOf(n);
     if (obj?.name !== 'VariableName' || dot?.name !== '.' || prop?.name !== 'PropertyName') return undefined;
+    if (src(obj) === 'self' || src(obj) === 'cls') return inheritedAttribute(src(prop));
     attributeReads.add(src(obj));
     const key = `${src(obj)}.${src(prop)}`;
     if (!classAttributes || classNames.get(src(obj)) !== 1 || dottedAssigned.has(key)) return undefined;
     const value = classAttrs.get(key) ?? undefined;
     if (value !== undefined) throughClasses.add(src(obj));
+    return value;
+  }
+
+  /**
+   * `self.attr` / `cls.attr` that no statement binds on the instance: the class attribute — Python's attribute lookup
+   * finds the class's when the instance has none — when every class of the file whose body binds `attr` binds it
+   * once, all to one value the file decides, and no statement assigns `X.attr` (a subclass in another file may still
+   * override it, as a caller may pass another value for a parameter's default). A snippet holds no class bodies: the
+   * read is noted (`selfReads`) and the whole file decides.
+   */
+  function inheritedAttribute(attr: string): string | undefined {
+    if (!classAttributes) {
+      selfReads.add(attr);
+      return undefined;
+    }
+    let value: string | undefined;
+    for (const [key, v] of classAttrs) {
+      if (key.slice(key.indexOf('.') + 1) !== attr) continue;
+      if (v === null || v === undefined || (value !== undefined && v !== value)) return undefined;
+      value = v;
+    }
+    if (value === undefined) return undefined;
+    for (const d of dottedAssigned) if (d.slice(d.lastIndexOf('.') + 1) === attr) return undefined;
     return value;
   }
 
@@ -684,7 +711,12 @@ function referencesInTree(
 
   // A snippet does not hold class bodies: `X.attr` of a name no statement here binds may be a class attribute
   // (`CFG.model_name`), which the whole file decides (python-fast.ts `readsFreeAttribute` asks the same).
-  if (strict && readsFreeAttribute(attributeReads, imports, assigned)) return undefined;
+  if (
+    strict &&
+    (readsFreeAttribute(attributeReads, imports, assigned) ||
+      [...selfReads].some((attr) => mayBindInClassBody(wholeFile, attr)))
+  )
+    return undefined;
   // A class name the file also imports or assigns is no class the value is read through (known only now): again
   // without class attributes, as python-fast.ts reads it.
   if (throughClasses.size > 0) {

@@ -436,6 +436,15 @@ export function readsFreeAttribute(
 }
 
 /**
+ * Whether a Python text may bind `attr` in a class body: an indented `attr = …` or `attr: T = …` (a superset: a
+ * function's local too). A read of `self.attr` with no instance binding may then be the class attribute, which only
+ * the whole file decides (python.ts `inheritedAttribute`).
+ */
+export function mayBindInClassBody(text: string, attr: string): boolean {
+  return text.includes(attr) && new RegExp(`^[ \\t]+${attr}[ \\t]*(?::[^=\\n]*)?=(?!=)`, 'm').test(text);
+}
+
+/**
  * An instance attribute as the class's methods read it (`self.model_name`): both Python readers bind it from the
  * file's `self.<attr> = …` statements, every class's alike — two classes binding it differently leave it unknown.
  */

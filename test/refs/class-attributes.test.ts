@@ -83,3 +83,64 @@ describe('class attributes read through the class', () => {
     expect(got.references.map((r) => r.repoId)).toEqual(['acme/kaggle']);
   });
 });
+
+describe('class attributes read through the instance (self.attr, cls.attr)', () => {
+  const klass = (body: string, more = '') =>
+    'from transformers import AutoModel, pipeline\n' +
+    `class Classifier:\n${body}\n` +
+    '    def __init__(self):\n' +
+    '        self.pipe = pipeline("text-classification", model=self.model_id, revision=self.revision)\n' +
+    more;
+  const A = 'a'.repeat(40);
+  it.each([
+    {
+      // Python's attribute lookup: the instance has no model_id, the class has.
+      name: 'plain',
+      text: klass(`    model_id = "acme/sst2"\n    revision = "${A}"`),
+      want: [`6 acme/sst2@${A}`],
+    },
+    {
+      name: 'annotated',
+      text: klass('    model_id: str = "acme/sst2"\n    revision: str = "main"'),
+      want: ['6 acme/sst2@main'],
+    },
+    {
+      name: 'two classes that agree',
+      text: klass('    model_id = "acme/sst2"', 'class Other:\n    model_id = "acme/sst2"\n'),
+      want: ['5 acme/sst2@-'],
+    },
+    {
+      // Which class `self` is depends on the instance: not decided here.
+      name: 'two classes that differ',
+      text: klass('    model_id = "acme/a"', 'class Other(Classifier):\n    model_id = "acme/b"\n'),
+      want: ['5 dynamic'],
+    },
+    {
+      name: 'set on an instance somewhere',
+      text: klass('    model_id = "acme/a"', 'c = Classifier()\nc.model_id = pick()\n'),
+      want: ['5 dynamic'],
+    },
+    {
+      name: 'bound on self elsewhere in the class',
+      text: klass('    model_id = "acme/a"\n    def use(self, m):\n        self.model_id = m'),
+      want: ['7 dynamic'],
+    },
+    { name: 'no class binds it', text: klass('    pass'), want: ['5 dynamic'] },
+    {
+      name: 'cls in a classmethod',
+      text:
+        'from transformers import AutoModel\nclass Loader:\n    model_id = "acme/cls"\n' +
+        '    @classmethod\n    def load(cls):\n        return AutoModel.from_pretrained(cls.model_id)\n',
+      want: ['6 acme/cls@-'],
+    },
+  ])('$name', ({ text, want }) => {
+    expect(refs(text)).toEqual(want);
+  });
+
+  it('a file whose self.attr no class body may bind stays with the reader without a parser', () => {
+    const text =
+      'from transformers import AutoModel\nclass M:\n    def __init__(self, model_id):\n        self.model_id = model_id\n' +
+      '    def load(self):\n        return AutoModel.from_pretrained(self.model_id)\n';
+    expect(findPythonReferencesFast('train.py', text, noLocal)).toBeDefined();
+  });
+});

@@ -222,6 +222,12 @@ describe('findPythonReferencesFast', () => {
     'def opt(MODEL=None, REV=None):\n    MODEL = MODEL or BASE\n    return M.from_pretrained(MODEL, revision=REV)',
     'NAME = NAME or "org/self-or"',
     'def env_default(REV=os.getenv("R", "main"), NAME=BASE):\n    return M.from_pretrained(NAME, revision=REV)',
+    'class Cfg:\n    model_id = "org/class-attr"\n    def load(self):\n        return M.from_pretrained(self.model_id)',
+    'class Sub(Cfg):\n    model_id: str = BASE',
+    'self.model_id = MODEL',
+    'm = M.from_pretrained(self.model_id, revision=self.rev)',
+    'import torch.nn as nn',
+    'x = nn.Linear(MODEL)',
   ];
   const program = pythonPrograms(STATEMENTS, 12);
   // 100 programs in the suite (it ran 400: a second of CPU); the bench runs thousands.
