@@ -75,8 +75,10 @@ export class ExpressionReader {
   }
 
   protected atListEnd(): boolean {
+    // Past the last token, or before a closing token; a string or a number (no `peekText`) starts another item.
+    if (this.p >= this.toks.length) return true;
     const t = this.peekText();
-    return t === undefined || [';', '=', ')', ']', '}', ':'].includes(t) || (t !== undefined && AUGMENTED.has(t));
+    return t !== undefined && ([';', '=', ')', ']', '}', ':'].includes(t) || AUGMENTED.has(t));
   }
 
   protected expression(): Node {

@@ -20,6 +20,7 @@ import {
   readsFreeAttribute,
   isSelfAttribute,
   mayBindInClassBody,
+  unbind,
   importedDict,
   CandidateConstants,
   choiceCandidates,
@@ -69,7 +70,7 @@ export function findPythonReferencesFast(
     throw err;
   }
   const imports = new Map(reader.imports);
-  const once = boundOnce(reader.assignments.map((a) => a.name));
+  const once = boundOnce([...reader.assignments.map((a) => a.name), ...reader.rebound]);
   bindAliases(
     imports,
     reader.assignments.map((a) => [
@@ -132,6 +133,9 @@ export function findPythonReferencesFast(
       envs.set(dotted, values.env(a.value));
     }
   }
+  // python.ts: `name, rev = pick()`, `for name in names:`, `with … as name`, `name += …` leave the value to run time.
+  for (const name of reader.rebound)
+    unbind(name, { values: [constants, dicts, envs, choices, instances], flags: [built, paths] });
   // keptStatements left the text in the lines module when it read it there.
   const at = nativeLineIndex(text) ?? lineIndex(text);
   const out: FileReferences = { references: [], dynamic: [] };

@@ -25,6 +25,11 @@ export class StatementReader extends ExpressionReader {
   readonly attributeAssignments: { readonly target: Node; readonly value: Node }[] = [];
   /** Each `def`'s parameters in file order (lezer's ParamList children), with their defaults. */
   readonly parameters: { readonly fn: string; readonly name: string; readonly value: Node | undefined }[] = [];
+  /**
+   * Names bound otherwise than `name = value`, `name: T = value` or `a = b = value` — tuple and list targets, `for`
+   * targets, `as` names, `+=` — as python.ts `reboundNames` reads them: their value is the run time's.
+   */
+  readonly rebound: string[] = [];
 
   /** One kept logical line: an import, a block header, a decorator, or simple statements separated by `;`. */
   statementLine(toks: Token[], header: boolean): void {
@@ -123,18 +128,25 @@ export class StatementReader extends ExpressionReader {
       case 'except':
         if (this.peekText() !== ':') {
           this.expression();
-          if (this.eatWord('as')) this.nameToken();
+          if (this.eatWord('as')) this.rebound.push(this.nameToken());
         }
         break;
-      case 'for':
+      case 'for': {
+        const from = this.p;
         this.list(() => this.binary(0));
+        this.rebind(from, this.p);
         if (!this.eatWord('in')) throw new Unsure();
         this.list(() => this.expression());
         break;
+      }
       case 'with':
         do {
           this.expression();
-          if (this.eatWord('as')) this.binary(0);
+          if (this.eatWord('as')) {
+            const from = this.p;
+            this.binary(0);
+            this.rebind(from, this.p);
+          }
         } while (this.eat(','));
         break;
       default:
@@ -200,24 +212,47 @@ export class StatementReader extends ExpressionReader {
     const targets = this.list(() => this.expression());
     if (this.atStatementEnd()) return;
     const op = this.peekText();
+    const only = targets.items.length === 1 && !targets.comma ? targets.items[0]! : undefined;
     if (op === ':') {
       this.p++;
       this.expression();
-      if (this.eat('=')) this.list(() => this.expression());
+      if (this.eat('=')) {
+        const value = this.list(() => this.expression());
+        // `NAME: str = "org/x"`: bound as `NAME = "org/x"` is (python.ts `bindName`); `NAME: T = a, b` is rebound.
+        if (only?.k === 'name')
+          if (value.items.length === 1 && !value.comma)
+            this.assignments.push({ name: only.name, value: value.items[0]! });
+          else this.rebound.push(only.name);
+      }
       return;
     }
     if (op !== undefined && AUGMENTED.has(op)) {
       this.p++;
       this.list(() => this.expression());
+      if (only?.k === 'name') this.rebound.push(only.name);
       return;
     }
     let count = 0;
     let value: { items: Node[]; comma: boolean } | undefined;
+    // Every list before the last `=` is a target list (`a = b = value`), each with its tokens' range.
+    const lists = [{ list: targets, from: start, to: this.p }];
     while (this.eat('=')) {
       count++;
+      const from = this.p;
       value = this.list(() => this.expression());
+      lists.push({ list: value, from, to: this.p });
     }
     if (count === 0 || !this.atStatementEnd()) throw new Unsure();
+    const single = (l: { items: Node[]; comma: boolean }) => l.items.length === 1 && !l.comma;
+    const names = lists.slice(0, -1);
+    if (count > 1 && single(value!) && names.every((l) => single(l.list) && l.list.items[0]!.k === 'name')) {
+      // `a = b = value`: each name bound to the value (python.ts `chainedNames`).
+      for (const l of names)
+        this.assignments.push({ name: (l.list.items[0] as { name: string }).name, value: value!.items[0]! });
+      return;
+    }
+    if (!(count === 1 && single(targets) && single(value!) && (only?.k === 'name' || only?.k === 'attribute')))
+      for (const l of names) this.rebind(l.from, l.to);
     // lezer's AssignStatement with exactly three children: `name = <one expression>`.
     const target = targets.items[0]!;
     if (
@@ -239,6 +274,38 @@ export class StatementReader extends ExpressionReader {
       !value!.comma
     )
       this.attributeAssignments.push({ target, value: value!.items[0]! });
+  }
+
+  /**
+   * The names a target list binds, as python.ts's `visitBindings` reads them: names standing alone or in brackets
+   * that group targets (`a, (b, *c)`), not those of an attribute, a subscript or a call (`x.y`, `a[i]`, `f(a)`).
+   */
+  private rebind(from: number, to: number): void {
+    // Per open bracket: whether it applies to what stands before it (a call or a subscript), not a group.
+    const applied: boolean[] = [];
+    for (let i = from; i < to; i++) {
+      const t = this.toks[i]!;
+      const before = i > from ? this.toks[i - 1] : undefined;
+      if (t.t === 'op' && (t.text === '(' || t.text === '[' || t.text === '{')) {
+        const onValue =
+          t.text === '{' ||
+          (before !== undefined &&
+            ((before.t === 'name' && !KEYWORDS.has(before.text)) ||
+              before.t === 'string' ||
+              (before.t === 'op' && (before.text === ')' || before.text === ']'))));
+        applied.push(onValue);
+        continue;
+      }
+      if (t.t === 'op' && (t.text === ')' || t.text === ']' || t.text === '}')) {
+        applied.pop();
+        continue;
+      }
+      if (t.t !== 'name' || KEYWORDS.has(t.text) || applied.some((a) => a)) continue;
+      const after = i + 1 < to ? this.toks[i + 1] : undefined;
+      if (before?.t === 'op' && before.text === '.') continue;
+      if (after?.t === 'op' && (after.text === '.' || after.text === '[' || after.text === '(')) continue;
+      this.rebound.push(t.text);
+    }
   }
 
   private atStatementEnd(): boolean {

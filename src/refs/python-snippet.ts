@@ -176,7 +176,7 @@ export function keptStatements(text: string): LogicalLine[] | undefined {
   // every method).
   const reads = (i: number) =>
     isDefHeader(text, table, i) ? defaultWords(text, table[2 * i]!, lineEnd(table, i), words(i)) : words(i);
-  keepAssigners(work, reads, withParameters(text, table, words, assigners), take);
+  keepAssigners(work, reads, withOtherBindings(text, table, words, assigners), take);
   return keptLines(table, marked);
 }
 
@@ -322,76 +322,103 @@ function defaultWords(text: string, from: number, to: number, all: readonly stri
 }
 
 /**
- * The word `def` where a header may start (lineHits keeps the logical line it is in; a match in the indentation
- * before it would be between lines): `isDefHeader` then checks the line is one.
+ * `assigners` with the other statements that may bind each name (python.ts `visitBindings`): a `def` header that
+ * may take it as a parameter (python.ts reads parameters' defaults, and a parameter of the name makes any other
+ * binding of it unknown), a `for` header, an `as` name, `+=` and `:=`, an annotated assignment, a tuple or list
+ * target. Over-approximate, by the text around each place the name stands as a word, looked for by a native search
+ * when first asked: a kept statement reads a handful of names. Past BINDING_LOOKUPS names, every line that names a
+ * name counts (a file made to ask for thousands).
  */
-const DEF_HEADER = /\bdef[ \t]/g;
-
-/**
- * `assigners` with the `def` headers that may bind each name as a parameter (python.ts reads parameters' defaults,
- * and a parameter of the name makes any other binding of it unknown): over-approximate, every header the name stands
- * in as a word. The headers are copied out once, when first asked, and each name looked for in them by a native
- * search: an ML file has hundreds of headers, and the words of every one of them (a map) cost more than the handful
- * of names a kept statement reads. Past HEADER_LOOKUPS names the map is built after all (a file made to ask for
- * thousands).
- */
-function withParameters(
+function withOtherBindings(
   text: string,
   table: Int32Array,
   words: (i: number) => readonly string[],
   assigners: Assigners,
 ): Assigners {
-  let headers:
-    { readonly text: string; readonly lines: readonly number[]; readonly starts: readonly number[] } | undefined;
   let byWord: Map<string, number[]> | undefined;
   let lookups = 0;
-  const copyHeaders = () => {
-    let copied = '';
-    const lines: number[] = [];
-    const starts: number[] = [];
-    if (text.includes('def'))
-      lineHits(DEF_HEADER, text, table, (i) => {
-        if (lines[lines.length - 1] === i || !isDefHeader(text, table, i)) return;
-        lines.push(i);
-        starts.push(copied.length);
-        copied += `${text.slice(table[2 * i], lineEnd(table, i))}\n`;
-      });
-    return { text: copied, lines, starts };
-  };
-  const everyHeader = (h: NonNullable<typeof headers>) => {
+  const everyLine = () => {
     const found = new Map<string, number[]>();
-    // `self` and `cls` are in every method: their bindings are never read as values.
-    for (const i of h.lines) for (const w of words(i)) if (w !== 'self' && w !== 'cls') addAssigner(found, i, w);
+    for (let i = 0; i < table.length / 2; i++) for (const w of words(i)) addAssigner(found, i, w);
     return found;
   };
-  const inHeaders = (name: string): readonly number[] | undefined => {
+  const bindings = (name: string): readonly number[] | undefined => {
+    // `self` and `cls` are in every method: their bindings are never read as values.
     if (name === 'self' || name === 'cls') return undefined;
-    const h = (headers ??= copyHeaders());
-    if (h.lines.length === 0) return undefined;
-    if (byWord || ++lookups > HEADER_LOOKUPS) return (byWord ??= everyHeader(h)).get(name);
+    if (byWord || ++lookups > BINDING_LOOKUPS) return (byWord ??= everyLine()).get(name);
+    const at = lineCursor(table);
     let out: number[] | undefined;
-    let at = 0;
-    for (let k = h.text.indexOf(name); k >= 0; k = h.text.indexOf(name, k + name.length)) {
-      if (isWordPart(h.text.charCodeAt(k - 1)) || isWordPart(h.text.charCodeAt(k + name.length))) continue;
-      while (at + 1 < h.starts.length && h.starts[at + 1]! <= k) at++;
-      const line = h.lines[at]!;
-      if (out?.[out.length - 1] !== line) (out ??= []).push(line);
+    for (let k = text.indexOf(name); k >= 0; k = text.indexOf(name, k + name.length)) {
+      if (isWordPart(text.charCodeAt(k - 1)) || isWordPart(text.charCodeAt(k + name.length))) continue;
+      const i = at(k);
+      if (i === DONE) break;
+      if (i < 0 || out?.[out.length - 1] === i || !mayBindAt(text, table, i, k, k + name.length)) continue;
+      (out ??= []).push(i);
     }
     return out;
   };
   return {
     get: (name) => {
       const lines = assigners.get(name);
-      const params = inHeaders(name);
-      if (!params) return lines;
-      return lines ? [...lines, ...params] : params;
+      const more = bindings(name);
+      if (!more) return lines;
+      return lines ? [...new Set([...lines, ...more])].sort((a, b) => a - b) : more;
     },
     all: () => assigners.all(),
   };
 }
 
-/** Names `withParameters` looks for one by one before it reads every header's words instead. */
-const HEADER_LOOKUPS = 256;
+/** Names `withOtherBindings` looks for one by one before it takes every line that names them instead. */
+const BINDING_LOOKUPS = 256;
+
+/** After a statement's first name: an augmented operator (`+=`), or `:` and a type (an annotated assignment). */
+const FIRST_NAME_BOUND = /^[ \t]*(?:(?:\*\*|\/\/|>>|<<|[-+*/%@&|^])=|:(?!=))/;
+/** Targets only: names, dots, commas, brackets, `*` — no call, string or operator (a call's keyword `=` is no target). */
+const TARGETS_ONLY = /^[\s\w\u00a1-\uffff,*()[\].\\]*$/;
+
+/**
+ * Whether the word at `from`-`to` of logical line `i` may be bound there otherwise than by `name = value` (which
+ * `assignmentHits` finds): a `def` header, a `for` header's targets, after `as`, before `:=`, a statement's first
+ * name before `+=` or an annotation, or a name in tuple or list targets. A superset of python.ts `visitBindings`,
+ * tight enough that a kept line's words do not bring in every line that names them.
+ */
+function mayBindAt(text: string, table: Int32Array, i: number, from: number, to: number): boolean {
+  const start = table[2 * i]!;
+  const end = lineEnd(table, i);
+  if (table[2 * i + 1]! < 0) {
+    if (isDefHeader(text, table, i)) return true;
+    const head = /^(?:async[ \t]+)?for\b/.exec(text.slice(start, start + 16));
+    if (head) {
+      const rest = text.slice(start, end);
+      const inAt = / in\b|\bin[ \t([]/.exec(rest.slice(head[0].length));
+      return inAt !== null && from - start < head[0].length + inAt.index;
+    }
+  }
+  if (/\bas[ \t]+$/.test(text.slice(Math.max(start, from - 16), from))) return true;
+  if (/^[ \t]*:=/.test(text.slice(to, Math.min(end, to + 8)))) return true;
+  // First in its statement: at the line's start, or after `;` or a one-line block's `:`.
+  if (/(?:^|[;:])[ \t]*$/.test(text.slice(start, from)) && FIRST_NAME_BOUND.test(text.slice(to, Math.min(end, to + 8))))
+    return true;
+  // The statement the word is in (`x = 1; a, b = pair()`): from the `;` before it.
+  const statement = Math.max(start, text.lastIndexOf(';', from) + 1);
+  const eq = assignmentAt(text, statement, end);
+  if (eq < to) return false;
+  const targets = text.slice(statement, eq);
+  return /[,([*]/.test(targets) && TARGETS_ONLY.test(targets) && !/[\w\u00a1-\uffff\])][ \t]*[([]/.test(targets);
+}
+
+/** The offset of a logical line's first `=` that assigns (not `==`, `!=`, `<=`, `>=`, `:=`, `+=`…), or -1. */
+function assignmentAt(text: string, start: number, end: number): number {
+  for (let k = text.indexOf('=', start); k >= 0 && k < end; k = text.indexOf('=', k + 2)) {
+    const before = text.charCodeAt(k - 1);
+    const next = text.charCodeAt(k + 1);
+    if (next === EQUALS) continue;
+    // `==` `!=` `<=` `>=` `:=` and the augmented operators.
+    if ('=!<>:+-*/%@&|^'.includes(String.fromCharCode(before))) continue;
+    return k;
+  }
+  return -1;
+}
 
 /** `return parser.parse_args()` / `return args` (each anchored at its logical line's start: linear). */
 const RETURN_NAME = /^return[ \t]+([A-Za-z_]\w*)[ \t]*$/;

@@ -21,6 +21,7 @@ import {
   readsFreeAttribute,
   isSelfAttribute,
   mayBindInClassBody,
+  unbind,
   importedDict,
   exportedDict,
   importedValue,
@@ -193,7 +194,8 @@ function referencesInTree(
   });
   if (strict && broken) return undefined;
   // After the walk, with every import known (python-fast.ts reads them all first too).
-  const once = boundOnce(assigned.map(([name]) => name));
+  const rebound = reboundNames(tree, src);
+  const once = boundOnce([...assigned.map(([name]) => name), ...rebound]);
   bindAliases(
     imports,
     assigned.map(([name, value]) => [
@@ -239,6 +241,9 @@ function referencesInTree(
       constants.set(name, evaluate(value));
       envs.set(name, envOf(value));
     }
+  // `name, rev = pick()`, `for name in names:`, `with … as name`, `name += …`: the value is the run time's.
+  for (const name of rebound)
+    unbind(name, { values: [constants, dicts, envs, choices, instances], flags: [built, paths] });
 
   /** The callee of a call, with imports resolved. */
   function calledName(call: SyntaxNode): string | undefined {
@@ -294,6 +299,8 @@ function referencesInTree(
         fieldDefs.push([src(className), src(kids[0]!), value]);
         if (value) recordClassAttr(`${src(className)}.${src(kids[0]!)}`, value);
       }
+      // `NAME: str = "org/x"` binds NAME as `NAME = "org/x"` does (a tuple after `=` is `rebound`).
+      if (value && kids.length === 4) bindName(src(kids[0]!), value);
       return;
     }
     if (className && kids.length === 3 && kids[0]!.name === 'VariableName' && kids[1]!.name === 'AssignOp')
@@ -312,12 +319,16 @@ function referencesInTree(
       }
       return;
     }
-    if (kids.length !== 3 || kids[0]!.name !== 'VariableName' || kids[1]!.name !== 'AssignOp') return;
-    const name = src(kids[0]!);
+    // `a = b = value`: each name bound to the value, as a plain assignment binds one.
+    const chain = chainedNames(kids, src);
+    if (chain) for (const name of chain) bindName(name, kids[kids.length - 1]!);
+  }
+
+  function bindName(name: string, value: SyntaxNode): void {
     // Assigned twice with different values: which one the call sees depends on run time.
-    constants.set(name, evaluate(kids[2]!));
-    dicts.set(name, evaluateDict(kids[2]!));
-    assigned.push([name, kids[2]!]);
+    constants.set(name, evaluate(value));
+    dicts.set(name, evaluateDict(value));
+    assigned.push([name, value]);
   }
 
   /** syntax.ts `candidatesIn`: `"org/a" if big else "org/b"`, `MODELS[size]` of a dict constant (every value). */
@@ -734,25 +745,55 @@ function referencesInTree(
  */
 function bindingCounts(tree: Tree, src: (n: SyntaxNode) => string): Map<string, number> {
   const counts = new Map<string, number>();
-  const count = (name: string, n = 1) => counts.set(name, (counts.get(name) ?? 0) + n);
+  visitBindings(tree, src, (name, _plain, n = 1) => counts.set(name, (counts.get(name) ?? 0) + n));
+  return counts;
+}
+
+/**
+ * The names a tree binds otherwise than `name = value`, `name: T = value` or `a = b = value` (python-reader.ts
+ * `rebound` reads the same statements): tuple and list targets, `for` targets, `as` names, `+=`, `:=`. Whatever
+ * value a plain assignment gave such a name, the call may see another: it is unknown (syntax.ts `unbind`). Imports,
+ * `def` and `class` are left out: imported values are bound apart, and a snippet keeps no class header.
+ */
+function reboundNames(tree: Tree, src: (n: SyntaxNode) => string): Set<string> {
+  const out = new Set<string>();
+  visitBindings(tree, src, (name, plain, _n, kind) => {
+    if (!plain && kind === 'target') out.add(name);
+  });
+  return out;
+}
+
+/**
+ * Every binding in a tree: assignment targets (tuples and chains included), `:=`, `for` targets, `as` names (weight
+ * 1), `+=` (2: it reads the name first), imports, `def` and `class` names. `plain` for the targets of a plain, an
+ * annotated or a chained assignment of names.
+ */
+function visitBindings(
+  tree: Tree,
+  src: (n: SyntaxNode) => string,
+  visit: (name: string, plain: boolean, weight?: number, kind?: 'target' | 'import' | 'definition') => void,
+): void {
   // Explicit stacks: a target can nest deeper than the call stack.
-  const targets = (first: SyntaxNode) => {
+  const targets = (first: SyntaxNode, plain = false) => {
     for (const stack = [first]; stack.length > 0;) {
       const t = stack.pop()!;
-      if (t.name === 'VariableName') count(src(t));
+      if (t.name === 'VariableName') visit(src(t), plain, 1, 'target');
       else if (TARGET_GROUPS.has(t.name)) stack.push(...childrenOf(t));
     }
   };
   walkTree(tree, {
     AssignStatement: (n) => {
       const kids = childrenOf(n);
+      const plain =
+        (kids[1]?.name === 'TypeDef' && kids[0]!.name === 'VariableName' && kids.length === 4) ||
+        chainedNames(kids, src) !== undefined;
       const last = kids.map((k) => k.name).lastIndexOf('AssignOp');
-      for (const k of kids.slice(0, Math.max(last, 0))) targets(k);
+      for (const k of kids.slice(0, Math.max(last, 0))) targets(k, plain);
     },
     NamedExpression: (n) => targets(childrenOf(n)[0]!),
     UpdateStatement: (n) => {
       const target = childrenOf(n)[0];
-      if (target?.name === 'VariableName') count(src(target), 2);
+      if (target?.name === 'VariableName') visit(src(target), false, 2, 'target');
     },
     ForStatement: (n) => {
       const kids = childrenOf(n);
@@ -764,7 +805,7 @@ function bindingCounts(tree: Tree, src: (n: SyntaxNode) => string): Map<string, 
     },
     WithStatement: (n) => asNames(n),
     TryStatement: (n) => asNames(n),
-    ImportStatement: (n) => statementImports(n, src).forEach(([name]) => count(name)),
+    ImportStatement: (n) => statementImports(n, src).forEach(([name]) => visit(name, false, 1, 'import')),
     FunctionDefinition: (n) => defined(n),
     ClassDefinition: (n) => defined(n),
   });
@@ -774,10 +815,26 @@ function bindingCounts(tree: Tree, src: (n: SyntaxNode) => string): Map<string, 
   }
   function defined(n: SyntaxNode): void {
     const name = childrenOf(n).find((c) => c.name === 'VariableName');
-    if (name) count(src(name));
+    if (name) visit(src(name), false, 1, 'definition');
   }
-  return counts;
 }
+
+/**
+ * The names of `a = value` or `a = b = value` (names only, one value, no tuple): an AssignStatement's children
+ * `VariableName AssignOp (VariableName AssignOp)* value`. Undefined for any other shape.
+ */
+function chainedNames(kids: readonly SyntaxNode[], src: (n: SyntaxNode) => string): string[] | undefined {
+  if (kids.length < 3 || kids.length % 2 === 0) return undefined;
+  const names: string[] = [];
+  for (let i = 0; i < kids.length - 1; i += 2) {
+    if (kids[i]!.name !== 'VariableName' || kids[i + 1]!.name !== 'AssignOp') return undefined;
+    names.push(src(kids[i]!));
+  }
+  return isValueNode(kids[kids.length - 1]!) ? names : undefined;
+}
+
+/** Not a target group's punctuation: a value lezer puts last in an AssignStatement. */
+const isValueNode = (n: SyntaxNode) => n.name !== ',' && n.name !== 'AssignOp';
 
 const TARGET_GROUPS: ReadonlySet<string> = new Set([
   'TupleExpression',

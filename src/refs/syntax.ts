@@ -436,6 +436,21 @@ export function readsFreeAttribute(
 }
 
 /**
+ * A name some statement binds otherwise than a plain assignment (python.ts `reboundNames`, python-reader.ts
+ * `rebound`): unknown in every table a reader keeps, whatever a plain assignment gave it.
+ */
+export function unbind(
+  name: string,
+  tables: {
+    readonly values: readonly { set(name: string, value: undefined): void }[];
+    readonly flags: readonly BuiltNames[];
+  },
+): void {
+  for (const t of tables.values) t.set(name, undefined);
+  for (const t of tables.flags) t.set(name, false);
+}
+
+/**
  * Whether a Python text may bind `attr` in a class body: an indented `attr = …` or `attr: T = …` (a superset: a
  * function's local too). A read of `self.attr` with no instance binding may then be the class attribute, which only
  * the whole file decides (python.ts `inheritedAttribute`).

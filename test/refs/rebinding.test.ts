@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { findPythonReferences, findPythonReferencesInWholeFile } from '../../src/refs/python.js';
+import { findPythonReferencesFast } from '../../src/refs/python-fast.js';
+
+/**
+ * A name's value is what a plain assignment gives it only while no other statement binds it: a tuple target, a
+ * `for` target, an `as` name, `+=`, `:=` rebind it at run time (python.ts `reboundNames`, python-reader.ts
+ * `rebound`). An annotated assignment and a chain of names are plain. The three readers — lezer over the whole file,
+ * lezer over the snippet, the reader without a parser — must agree.
+ */
+const noLocal = () => false;
+const HEAD = 'from transformers import AutoModel\n';
+
+function refs(body: string): string[] {
+  const text = HEAD + body;
+  const show = (r: ReturnType<typeof findPythonReferencesInWholeFile>) => [
+    ...r.references.map((x) => `${x.line} ${x.repoId}`),
+    ...r.dynamic.map((d) => `${d.line} dynamic`),
+  ];
+  const whole = show(findPythonReferencesInWholeFile('a.py', text, noLocal));
+  expect(show(findPythonReferences('a.py', text, noLocal))).toEqual(whole);
+  const fast = findPythonReferencesFast('a.py', text, noLocal);
+  if (fast) expect(show(fast)).toEqual(whole);
+  return whole;
+}
+
+describe('bindings other than a plain assignment', () => {
+  it.each([
+    ['annotated', 'MODEL_ID: str = "acme/typed"\nAutoModel.from_pretrained(MODEL_ID)\n', ['3 acme/typed']],
+    ['a chain of names', 'A = B = "acme/chain"\nAutoModel.from_pretrained(B)\n', ['3 acme/chain']],
+    ['a chain that rebinds', 'A = "acme/a"\nA = B = "acme/b"\nAutoModel.from_pretrained(A)\n', ['4 dynamic']],
+    ['a tuple target', 'name = "acme/first"\nname, rev = pick()\nAutoModel.from_pretrained(name)\n', ['4 dynamic']],
+    ['a for target', 'name = "acme/first"\nfor name in names():\n    AutoModel.from_pretrained(name)\n', ['4 dynamic']],
+    [
+      'an as name',
+      'name = "acme/first"\nwith open_model() as name:\n    pass\nAutoModel.from_pretrained(name)\n',
+      ['5 dynamic'],
+    ],
+    ['+=', 'name = "acme/first"\nname += suffix()\nAutoModel.from_pretrained(name)\n', ['4 dynamic']],
+    ['a value tuple', 'name = "acme/a", "acme/b"\nAutoModel.from_pretrained(name)\n', ['3 dynamic']],
+    [
+      'a subscript target rebinds nothing',
+      'name = "acme/kept"\ncfg[name] = 1\nAutoModel.from_pretrained(name)\n',
+      ['4 acme/kept'],
+    ],
+  ])('%s', (_case, body, want) => {
+    expect(refs(body)).toEqual(want);
+  });
+});
