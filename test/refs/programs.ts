@@ -30,3 +30,23 @@ export function javaScriptPrograms(statements: readonly string[], maxLength: num
     .array(block, { minLength: 1, maxLength })
     .map((blocks) => blocks.map(([s, [open, close], end]) => `${open}${s}${end}${close}\n`).join(''));
 }
+
+/**
+ * Statements that bind MODEL, NAME, BASE or REV otherwise than `name = value` (python.ts `reboundNames`): annotated,
+ * chained, tuple and list targets, `for`, `as`, `+=`, `:=`, a subscript target. Both Python differential pools hold them.
+ */
+export const BINDING_STATEMENTS: readonly string[] = [
+  'MODEL: str = "org/annotated-2"',
+  'MODEL, REV = pick()',
+  'NAME, (REV, *rest) = "org/t", ("main", 1)',
+  'for MODEL in NAMES:\n    m = M.from_pretrained(MODEL)',
+  'for i, (BASE, REV) in enumerate(pairs()):\n    pass',
+  'with open(p) as NAME:\n    pass',
+  'try:\n    pass\nexcept ValueError as MODEL:\n    pass',
+  'REV += "-x"',
+  'MODEL = NAME = "org/chain-2"',
+  'MODEL = self.x = "org/chain-3"',
+  'BASE = "org/a", "org/b"',
+  'cfg[MODEL] = 1',
+  'if (MODEL := os.getenv("M")):\n    pass',
+];

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { pythonPrograms } from './programs.js';
+import { BINDING_STATEMENTS, pythonPrograms } from './programs.js';
 import { describe, expect, it } from 'vitest';
 import { findPythonReferencesFast } from '../../src/refs/python-fast.js';
 import { findPythonReferencesInWholeFile, findPythonReferencesWithParser } from '../../src/refs/python.js';
@@ -226,19 +226,7 @@ describe('findPythonReferencesFast', () => {
     'class Sub(Cfg):\n    model_id: str = BASE',
     'self.model_id = MODEL',
     'm = M.from_pretrained(self.model_id, revision=self.rev)',
-    'MODEL: str = "org/annotated-2"',
-    'MODEL, REV = pick()',
-    'NAME, (REV, *rest) = "org/t", ("main", 1)',
-    'for MODEL in NAMES:\n    m = M.from_pretrained(MODEL)',
-    'for i, (BASE, REV) in enumerate(pairs()):\n    pass',
-    'with open(p) as NAME:\n    pass',
-    'try:\n    pass\nexcept ValueError as MODEL:\n    pass',
-    'REV += "-x"',
-    'MODEL = NAME = "org/chain-2"',
-    'MODEL = self.x = "org/chain-3"',
-    'BASE = "org/a", "org/b"',
-    'cfg[MODEL] = 1',
-    'if (MODEL := os.getenv("M")):\n    pass',
+    ...BINDING_STATEMENTS,
     'import torch.nn as nn',
     'x = nn.Linear(MODEL)',
   ];

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
-import { pythonPrograms } from './programs.js';
+import { BINDING_STATEMENTS, pythonPrograms } from './programs.js';
 import { describe, expect, it } from 'vitest';
 import { logicalLines } from '../../src/refs/python-lines.js';
 import { assignmentHits, pythonSnippet } from '../../src/refs/python-snippet.js';
@@ -239,19 +239,7 @@ describe('pythonSnippet', () => {
     'class K3(K2):\n    model_id: str = MODEL',
     'self.model_id = BASE',
     'm = ST(self.model_id)',
-    'MODEL: str = "org/annotated-2"',
-    'MODEL, REV = pick()',
-    'NAME, (REV, *rest) = "org/t", ("main", 1)',
-    'for MODEL in NAMES:\n    m = M.from_pretrained(MODEL)',
-    'for i, (BASE, REV) in enumerate(pairs()):\n    pass',
-    'with open(p) as NAME:\n    pass',
-    'try:\n    pass\nexcept ValueError as MODEL:\n    pass',
-    'REV += "-x"',
-    'MODEL = NAME = "org/chain-2"',
-    'MODEL = self.x = "org/chain-3"',
-    'BASE = "org/a", "org/b"',
-    'cfg[MODEL] = 1',
-    'if (MODEL := os.getenv("M")):\n    pass',
+    ...BINDING_STATEMENTS,
     'for (MODEL) in NAMES:\n    pass',
     '[MODEL, REV] = pair()',
     'NAME, = pick()',
