@@ -251,6 +251,19 @@ export class StatementReader extends ExpressionReader {
         this.assignments.push({ name: (l.list.items[0] as { name: string }).name, value: value!.items[0]! });
       return;
     }
+    if (
+      count === 1 &&
+      targets.comma &&
+      value!.comma &&
+      value!.items.length === targets.items.length &&
+      targets.items.every((t) => t.k === 'name')
+    ) {
+      // `a, b = x, y`: each name bound to its value (python.ts `pairedNames`).
+      targets.items.forEach((t, i) =>
+        this.assignments.push({ name: (t as { name: string }).name, value: value!.items[i]! }),
+      );
+      return;
+    }
     if (!(count === 1 && single(targets) && single(value!) && (only?.k === 'name' || only?.k === 'attribute')))
       for (const l of names) this.rebind(l.from, l.to);
     // lezer's AssignStatement with exactly three children: `name = <one expression>`.

@@ -305,6 +305,12 @@ function referencesInTree(
     }
     if (className && kids.length === 3 && kids[0]!.name === 'VariableName' && kids[1]!.name === 'AssignOp')
       recordClassAttr(`${src(className)}.${src(kids[0]!)}`, kids[2]!);
+    // `model_name, revision = "acme/x", "main"`: each name bound to its value.
+    const pairs = pairedNames(kids, src);
+    if (pairs) {
+      for (const [name, value] of pairs) bindName(name, value);
+      return;
+    }
     const targets = tupleTargets(kids, src);
     if (targets) {
       tupleBinds.push([targets, kids[kids.length - 1]!]);
@@ -786,7 +792,8 @@ function visitBindings(
       const kids = childrenOf(n);
       const plain =
         (kids[1]?.name === 'TypeDef' && kids[0]!.name === 'VariableName' && kids.length === 4) ||
-        chainedNames(kids, src) !== undefined;
+        chainedNames(kids, src) !== undefined ||
+        pairedNames(kids, src) !== undefined;
       const last = kids.map((k) => k.name).lastIndexOf('AssignOp');
       for (const k of kids.slice(0, Math.max(last, 0))) targets(k, plain);
     },
@@ -831,6 +838,23 @@ function chainedNames(kids: readonly SyntaxNode[], src: (n: SyntaxNode) => strin
     names.push(src(kids[i]!));
   }
   return isValueNode(kids[kids.length - 1]!) ? names : undefined;
+}
+
+/**
+ * `a, b = x, y` (python-reader.ts reads the same): names only on the left, as many values on the right, both sides
+ * tuples without brackets — each name and its value. Undefined for any other shape (`a, b = pair()`, `a, = "xy"`).
+ */
+function pairedNames(kids: readonly SyntaxNode[], src: (n: SyntaxNode) => string): [string, SyntaxNode][] | undefined {
+  const at = kids.findIndex((k) => k.name === 'AssignOp');
+  if (at < 0 || kids.slice(at + 1).some((k) => k.name === 'AssignOp')) return undefined;
+  const left = kids.slice(0, at);
+  const right = kids.slice(at + 1);
+  if (!left.some((k) => k.name === ',') || !right.some((k) => k.name === ',')) return undefined;
+  const names = left.filter((k) => k.name !== ',');
+  const values = right.filter((k) => k.name !== ',');
+  if (names.length !== values.length || !names.every((k) => k.name === 'VariableName')) return undefined;
+  if (values.some((k) => k.name === 'StarExpression' || k.name === '\u26a0')) return undefined;
+  return names.map((k, i) => [src(k), values[i]!]);
 }
 
 /** Not a target group's punctuation: a value lezer puts last in an AssignStatement. */

@@ -38,6 +38,9 @@ export function javaScriptPrograms(statements: readonly string[], maxLength: num
 export const BINDING_STATEMENTS: readonly string[] = [
   'MODEL: str = "org/annotated-2"',
   'MODEL, REV = pick()',
+  'MODEL, REV = "org/pair", "0123456789abcdef0123456789abcdef01234567"',
+  'BASE, = "org/one",',
+  'NAME, REV = REV, NAME',
   'NAME, (REV, *rest) = "org/t", ("main", 1)',
   'for MODEL in NAMES:\n    m = M.from_pretrained(MODEL)',
   'for i, (BASE, REV) in enumerate(pairs()):\n    pass',

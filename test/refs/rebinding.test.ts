@@ -37,6 +37,11 @@ describe('bindings other than a plain assignment', () => {
       ['5 dynamic'],
     ],
     ['+=', 'name = "acme/first"\nname += suffix()\nAutoModel.from_pretrained(name)\n', ['4 dynamic']],
+    [
+      'paired names and values',
+      'name, rev = "acme/pair", "main"\nAutoModel.from_pretrained(name, revision=rev)\n',
+      ['3 acme/pair'],
+    ],
     ['a value tuple', 'name = "acme/a", "acme/b"\nAutoModel.from_pretrained(name)\n', ['3 dynamic']],
     [
       'a subscript target rebinds nothing',
