@@ -19,7 +19,8 @@ export type Node =
   | { readonly k: 'choice'; readonly from: number; readonly options: readonly [Node, Node] }
   | { readonly k: 'or'; readonly from: number; readonly left: Node; readonly right: Node }
   | { readonly k: 'index'; readonly from: number; readonly object: Node; readonly key: Node }
-  | { readonly k: 'other'; readonly from: number; readonly none?: true };
+  /** `items`: a list or tuple display's items (a `for` over them, python-reader.ts `loops`). */
+  | { readonly k: 'other'; readonly from: number; readonly none?: true; readonly items?: readonly Node[] };
 
 export type Arg =
   | { readonly k: 'keyword'; readonly name: string; readonly value: Node }
@@ -250,14 +251,14 @@ export class ExpressionReader {
         this.expect(')');
         return inner.items.length === 1 && !inner.comma
           ? { k: 'paren', from, inner: inner.items[0]! }
-          : { k: 'other', from };
+          : { k: 'other', from, items: inner.items };
       }
-      case '[':
-        if (!this.eat(']')) {
-          this.list(() => this.expression());
-          this.expect(']');
-        }
-        return { k: 'other', from };
+      case '[': {
+        if (this.eat(']')) return { k: 'other', from, items: [] };
+        const inner = this.list(() => this.expression());
+        this.expect(']');
+        return { k: 'other', from, items: inner.items };
+      }
       case '{': {
         // A dict display keeps its items (python.ts `evaluateDict`); a set is `other`.
         const items: DictItem[] = [];

@@ -21,6 +21,7 @@ import {
   isSelfAttribute,
   mayBindInClassBody,
   unbind,
+  loopChoices,
   importedDict,
   CandidateConstants,
   choiceCandidates,
@@ -136,6 +137,11 @@ export function findPythonReferencesFast(
   // python.ts: `name, rev = pick()`, `for name in names:`, `with … as name`, `name += …` leave the value to run time.
   for (const name of reader.rebound)
     unbind(name, { values: [constants, dicts, envs, choices, instances], flags: [built, paths] });
+  // python.ts: a name only a `for` over a display of strings binds is one of them.
+  const plain = new Set(reader.assignments.map((a) => a.name));
+  for (const loop of reader.loops)
+    if (!plain.has(loop.name) && reader.rebound.filter((n) => n === loop.name).length === 1)
+      choices.replace(loop.name, loopChoices(loop.items.map((i) => values.evaluate(i) ?? values.candidates(i))));
   // keptStatements left the text in the lines module when it read it there.
   const at = nativeLineIndex(text) ?? lineIndex(text);
   const out: FileReferences = { references: [], dynamic: [] };

@@ -30,6 +30,8 @@ export class StatementReader extends ExpressionReader {
    * targets, `as` names, `+=` — as python.ts `reboundNames` reads them: their value is the run time's.
    */
   readonly rebound: string[] = [];
+  /** `for name in ["org/a", "org/b"]:` — a single name over a list or tuple display: its items (python.ts `loopItems`). */
+  readonly loops: { readonly name: string; readonly items: readonly Node[] }[] = [];
 
   /** One kept logical line: an import, a block header, a decorator, or simple statements separated by `;`. */
   statementLine(toks: Token[], header: boolean): void {
@@ -133,10 +135,14 @@ export class StatementReader extends ExpressionReader {
         break;
       case 'for': {
         const from = this.p;
-        this.list(() => this.binary(0));
+        const targets = this.list(() => this.binary(0));
         this.rebind(from, this.p);
         if (!this.eatWord('in')) throw new Unsure();
-        this.list(() => this.expression());
+        const iterable = this.list(() => this.expression());
+        const target = targets.items.length === 1 && !targets.comma ? targets.items[0] : undefined;
+        const display = iterable.items.length === 1 && !iterable.comma ? iterable.items[0] : undefined;
+        const items = iterable.comma ? iterable.items : display?.k === 'other' ? display.items : undefined;
+        if (target?.k === 'name' && items !== undefined) this.loops.push({ name: target.name, items });
         break;
       }
       case 'with':
@@ -218,8 +224,10 @@ export class StatementReader extends ExpressionReader {
       this.expression();
       if (this.eat('=')) {
         const value = this.list(() => this.expression());
-        // `NAME: str = "org/x"`: bound as `NAME = "org/x"` is (python.ts `bindName`); `NAME: T = a, b` is rebound.
-        if (only?.k === 'name')
+        // `NAME: str = "org/x"`: bound as `NAME = "org/x"` is (python.ts `bindName`), at the left margin only;
+        // `NAME: T = a, b` is rebound.
+        const margin = this.text.lastIndexOf('\n', only?.from ?? 0) + 1 === only?.from;
+        if (only?.k === 'name' && (margin || value.items.length !== 1 || value.comma))
           if (value.items.length === 1 && !value.comma)
             this.assignments.push({ name: only.name, value: value.items[0]! });
           else this.rebound.push(only.name);

@@ -22,6 +22,7 @@ import {
   isSelfAttribute,
   mayBindInClassBody,
   unbind,
+  loopChoices,
   importedDict,
   exportedDict,
   importedValue,
@@ -195,7 +196,10 @@ function referencesInTree(
   if (strict && broken) return undefined;
   // After the walk, with every import known (python-fast.ts reads them all first too).
   const rebound = reboundNames(tree, src);
-  const once = boundOnce([...assigned.map(([name]) => name), ...rebound]);
+  const once = boundOnce([
+    ...assigned.map(([name]) => name),
+    ...[...rebound].flatMap(([name, { count }]) => Array<string>(count).fill(name)),
+  ]);
   bindAliases(
     imports,
     assigned.map(([name, value]) => [
@@ -242,8 +246,13 @@ function referencesInTree(
       envs.set(name, envOf(value));
     }
   // `name, rev = pick()`, `for name in names:`, `with … as name`, `name += …`: the value is the run time's.
-  for (const name of rebound)
+  for (const name of rebound.keys())
     unbind(name, { values: [constants, dicts, envs, choices, instances], flags: [built, paths] });
+  // A name only a `for` over a display of strings binds is one of them (python-fast.ts reads the same).
+  const plainNames = new Set(assigned.map(([name]) => name));
+  for (const [name, { count, items }] of rebound)
+    if (count === 1 && items !== undefined && !plainNames.has(name))
+      choices.replace(name, loopChoices(items.map((i) => evaluate(i) ?? candidatesOf(i))));
 
   /** The callee of a call, with imports resolved. */
   function calledName(call: SyntaxNode): string | undefined {
@@ -299,8 +308,9 @@ function referencesInTree(
         fieldDefs.push([src(className), src(kids[0]!), value]);
         if (value) recordClassAttr(`${src(className)}.${src(kids[0]!)}`, value);
       }
-      // `NAME: str = "org/x"` binds NAME as `NAME = "org/x"` does (a tuple after `=` is `rebound`).
-      if (value && kids.length === 4) bindName(src(kids[0]!), value);
+      // `NAME: str = "org/x"` binds NAME as `NAME = "org/x"` does (a tuple after `=` is `rebound`) — at the left margin
+      // only: an indented one is most often a dataclass field (python-argparse.ts), which binds no module name.
+      if (value && kids.length === 4 && at(n.from).column === 1) bindName(src(kids[0]!), value);
       return;
     }
     if (className && kids.length === 3 && kids[0]!.name === 'VariableName' && kids[1]!.name === 'AssignOp')
@@ -761,12 +771,37 @@ function bindingCounts(tree: Tree, src: (n: SyntaxNode) => string): Map<string, 
  * value a plain assignment gave such a name, the call may see another: it is unknown (syntax.ts `unbind`). Imports,
  * `def` and `class` are left out: imported values are bound apart, and a snippet keeps no class header.
  */
-function reboundNames(tree: Tree, src: (n: SyntaxNode) => string): Set<string> {
-  const out = new Set<string>();
+function reboundNames(
+  tree: Tree,
+  src: (n: SyntaxNode) => string,
+): Map<string, { count: number; items?: readonly SyntaxNode[] }> {
+  const out = new Map<string, { count: number; items?: readonly SyntaxNode[] }>();
   visitBindings(tree, src, (name, plain, _n, kind) => {
-    if (!plain && kind === 'target') out.add(name);
+    if (!plain && kind === 'target') out.set(name, { count: (out.get(name)?.count ?? 0) + 1 });
+  });
+  // `for name in ["org/a", "org/b"]:` (python-reader.ts `loops`): a single name over a list or tuple display.
+  walkTree(tree, {
+    ForStatement: (n) => {
+      const kids = childrenOf(n);
+      const at = kids.findIndex((k) => k.name === 'in');
+      const end = kids.findIndex((k) => k.name === 'Body');
+      const target = at === 2 && kids[1]!.name === 'VariableName' ? src(kids[1]!) : undefined;
+      const iterable = kids.slice(at + 1, end < 0 ? kids.length : end);
+      const items = loopItems(iterable);
+      const entry = target === undefined ? undefined : out.get(target);
+      if (entry && items) entry.items = items;
+    },
   });
   return out;
+}
+
+/** The items of a `for`'s iterable when it is a list or tuple display (`[…]`, `(…, …)`, `a, b`), else undefined. */
+function loopItems(iterable: readonly SyntaxNode[]): readonly SyntaxNode[] | undefined {
+  const PUNCT = ['[', ']', '(', ')', ','];
+  if (iterable.some((k) => k.name === ',')) return iterable.filter((k) => k.name !== ',');
+  const only = iterable.length === 1 ? iterable[0]! : undefined;
+  if (only?.name !== 'ArrayExpression' && only?.name !== 'TupleExpression') return undefined;
+  return childrenOf(only).filter((k) => !PUNCT.includes(k.name));
 }
 
 /**

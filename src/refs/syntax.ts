@@ -250,6 +250,14 @@ export function choiceCandidates(options: readonly (string | readonly string[] |
 const unique = (xs: readonly string[]) => [...new Set(xs)];
 
 /**
+ * `for name in ["org/a", "org/b"]:` — the models a loop's name takes, one per turn (`choiceCandidates` of the items),
+ * when every item is a string the file decides; undefined otherwise (an empty display included).
+ */
+export function loopChoices(items: readonly (string | readonly string[] | undefined)[]): string[] | undefined {
+  return items.length === 0 ? undefined : choiceCandidates(items);
+}
+
+/**
  * `f(a, **options)`: the keywords a known dict adds to a call (Python refuses a keyword given twice, so none
  * overrides another). Returns whether keywords the file cannot name may still come in.
  */

@@ -38,6 +38,11 @@ export function javaScriptPrograms(statements: readonly string[], maxLength: num
 export const BINDING_STATEMENTS: readonly string[] = [
   'MODEL: str = "org/annotated-2"',
   'MODEL, REV = pick()',
+  '@dataclass\nclass Args:\n    MODEL: str = "org/field"\n    REV: str = field(default="main")',
+  'for MODEL in ["org/loop-a", "org/loop-b"]:\n    m = M.from_pretrained(MODEL)',
+  'for NAME in ("org/t1", BASE):\n    pass',
+  'for REV in "main", "dev":\n    pass',
+  'for MODEL in []:\n    pass',
   'MODEL, REV = "org/pair", "0123456789abcdef0123456789abcdef01234567"',
   'BASE, = "org/one",',
   'NAME, REV = REV, NAME',

@@ -38,6 +38,21 @@ describe('bindings other than a plain assignment', () => {
     ],
     ['+=', 'name = "acme/first"\nname += suffix()\nAutoModel.from_pretrained(name)\n', ['4 dynamic']],
     [
+      'a for over a list of strings',
+      'for name in ["acme/a", "acme/b"]:\n    AutoModel.from_pretrained(name)\n',
+      ['3 acme/a', '3 acme/b'],
+    ],
+    [
+      'a for over a list of strings, the name also assigned',
+      'name = "acme/x"\nfor name in ["acme/a", "acme/b"]:\n    AutoModel.from_pretrained(name)\n',
+      ['4 dynamic'],
+    ],
+    [
+      'a dataclass field of the same name binds no module name',
+      'name = "acme/module"\nclass Args:\n    name: str = "acme/field"\nAutoModel.from_pretrained(name)\n',
+      ['5 acme/module'],
+    ],
+    [
       'paired names and values',
       'name, rev = "acme/pair", "main"\nAutoModel.from_pretrained(name, revision=rev)\n',
       ['3 acme/pair'],
