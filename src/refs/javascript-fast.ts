@@ -148,6 +148,9 @@ function read(
     args.flatMap((a) => a.reads),
     values,
   );
+  // javascript.ts leaves a name assigned after its declaration to run time (`rebound`): such files are its to read.
+  const rebindable = mayRebind(toks);
+  if (declarators.some((d) => rebindable.has(d.name))) throw new Unsure();
   for (const d of declarators) constants.set(d.name, values.range(d.from, d.to).value);
 
   const envReader = transformersJsEnv(toks, imports);
@@ -170,6 +173,54 @@ function read(
 }
 
 const lastOf = (dotted: string) => dotted.slice(dotted.lastIndexOf('.') + 1);
+
+/**
+ * Names the tokens may assign after a declaration — a superset of javascript.ts `rebound`: a name before an
+ * assignment operator (not right after `let`/`const`/`var`), next to `++`/`--`, in a `for (… of|in` head with no
+ * declaration keyword, or inside brackets an `=` follows that no declaration keyword precedes (`[a, b] = pair()`).
+ */
+function mayRebind(toks: readonly Token[]): Set<string> {
+  const out = new Set<string>();
+  const isOp = (k: number, ...ops: string[]) => toks[k]?.t === 'op' && ops.includes(toks[k].text);
+  const declares = (k: number) => (toks[k]?.t === 'name' && DECLARES.has(toks[k].text)) || inDeclarationList(k);
+  // `const a = 1, b = 2`: a `,` of a declaration list — back over the statement, brackets skipped, to its keyword.
+  const inDeclarationList = (k: number) => {
+    if (!isOp(k, ',')) return false;
+    for (let j = k - 1; j >= 0; j--) {
+      const t = toks[j]!;
+      if (t.t === 'op' && t.match >= 0 && t.match < j) j = t.match;
+      else if ((t.t === 'op' && (t.text === ';' || t.match > j)) || (t.t === 'name' && t.text === 'for')) return false;
+      else if (t.t === 'name' && DECLARES.has(t.text)) return true;
+    }
+    return false;
+  };
+  const namesIn = (from: number, to: number) => {
+    for (let k = from; k < to; k++) if (toks[k]!.t === 'name' && !isOp(k - 1, '.', '?.')) out.add(toks[k]!.text);
+  };
+  toks.forEach((t, k) => {
+    if (t.t === 'name') {
+      if (isOp(k - 1, '.', '?.')) return;
+      const next = toks[k + 1];
+      if (
+        (next?.t === 'op' && ASSIGNS.test(next.text) && !declares(k - 1)) ||
+        isOp(k + 1, '++', '--') ||
+        isOp(k - 1, '++', '--')
+      )
+        out.add(t.text);
+      if (t.text === 'for' && isOp(k + 1, '(') && !declares(k + 2)) {
+        const close = toks[k + 1]!.match < 0 ? toks.length : toks[k + 1]!.match;
+        let end = k + 2;
+        while (end < close && !(toks[end]!.t === 'name' && (toks[end]!.text === 'of' || toks[end]!.text === 'in')))
+          end++;
+        namesIn(k + 2, end);
+      }
+    } else if (t.t === 'op' && (t.text === '[' || t.text === '{') && t.match >= 0) {
+      const after = toks[t.match + 1];
+      if (after?.t === 'op' && after.text === '=' && !declares(k - 1)) namesIn(k + 1, t.match);
+    }
+  });
+  return out;
+}
 
 /** Assignment operators: javascript.ts reads the target of every `AssignmentExpression`. */
 const ASSIGNS = /^(?:=|[-+*/%&|^]=|\*\*=|<<=|>>>?=|&&=|\|\|=|\?\?=)$/;

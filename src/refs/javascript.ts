@@ -11,6 +11,7 @@ import {
   evaluateShared,
   resolveCallee,
   walkTree,
+  unbind,
 } from './syntax.js';
 import { TransformersJsEnvReader } from './transformersjs-env.js';
 import { collectReference, type CallFacts, type Resolved } from './calls.js';
@@ -129,14 +130,38 @@ function referencesIn(
   // (javascript-members.ts: a member written anywhere is no constant).
   const declared: SyntaxNode[] = [];
   const members = new ClassMembers(src, (n) => evaluate(n));
+  // Names assigned after their declaration (`model = pick()`, `model += …`, `model++`, `for (model of …)`, `[model]
+  // = …`): the value is the run time's (javascript-fast.ts leaves every file that may do this here).
+  const rebound = new Set<string>();
+  const reboundIn = (n: SyntaxNode | undefined) => {
+    if (n?.name === 'VariableName') rebound.add(src(n));
+    else if (n?.name === 'ArrayPattern' || n?.name === 'ObjectPattern')
+      for (const stack = [n]; stack.length > 0;) {
+        const c = stack.pop()!;
+        if (c.name === 'VariableDefinition') rebound.add(src(c));
+        else stack.push(...childrenOf(c));
+      }
+  };
   walkTree(tree, {
     ImportDeclaration: recordImport,
     VariableDeclaration: (n) => declared.push(n),
     ClassDeclaration: (n) => declared.push(n),
     ClassExpression: (n) => declared.push(n),
     CallExpression: (n) => calls.push(n),
-    AssignmentExpression: (n) => assignments.push(n),
+    AssignmentExpression: (n) => {
+      assignments.push(n);
+      reboundIn(childrenOf(n)[0]);
+    },
+    PostfixExpression: (n) => updated(n),
+    UnaryExpression: (n) => updated(n),
+    ForOfSpec: (n) => reboundIn(childrenOf(n)[1]),
+    ForInSpec: (n) => reboundIn(childrenOf(n)[1]),
   });
+  function updated(n: SyntaxNode): void {
+    const kids = childrenOf(n);
+    if (kids.some((k) => k.name === 'ArithOp' && (src(k) === '++' || src(k) === '--')))
+      reboundIn(kids.find((k) => k.name === 'VariableName'));
+  }
   for (const a of assignments) {
     const target = childrenOf(a)[0];
     if (target) members.addAssignment(target, a);
@@ -145,6 +170,7 @@ function referencesIn(
     if (n.name === 'VariableDeclaration') recordDeclaration(n);
     else members.addClass(n);
   }
+  for (const name of rebound) unbind(name, { values: [constants, envs, choices, objects], flags: [] });
 
   function recordImport(n: SyntaxNode): void {
     // A default or namespace import is bound to the module itself.

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { findPythonReferences, findPythonReferencesInWholeFile } from '../../src/refs/python.js';
 import { findPythonReferencesFast } from '../../src/refs/python-fast.js';
+import { findJavaScriptReferences } from '../../src/refs/javascript.js';
+import { findJavaScriptReferencesFast } from '../../src/refs/javascript-fast.js';
 
 /**
  * A name's value is what a plain assignment gives it only while no other statement binds it: a tuple target, a
@@ -65,5 +67,47 @@ describe('bindings other than a plain assignment', () => {
     ],
   ])('%s', (_case, body, want) => {
     expect(refs(body)).toEqual(want);
+  });
+});
+
+describe('JavaScript: a name assigned after its declaration', () => {
+  const JS_HEAD = "import { pipeline } from '@huggingface/transformers';\n";
+  function jsRefs(body: string): string[] {
+    const text = JS_HEAD + body;
+    const show = (r: ReturnType<typeof findJavaScriptReferences>) => [
+      ...r.references.map((x) => `${x.line} ${x.repoId}`),
+      ...r.dynamic.map((d) => `${d.line} dynamic`),
+    ];
+    const lezer = show(findJavaScriptReferences('a.ts', text, noLocal));
+    const fast = findJavaScriptReferencesFast('a.ts', text, noLocal);
+    if (fast) expect(show(fast)).toEqual(lezer);
+    return lezer;
+  }
+  it.each([
+    ['reassigned', "let m = 'acme/first';\nm = pick();\nawait pipeline('fill-mask', m);\n", ['4 dynamic']],
+    ['+=', "let m = 'acme/first';\nm += '-x';\nawait pipeline('fill-mask', m);\n", ['4 dynamic']],
+    ['++', "let m = 'acme/first';\nm++;\nawait pipeline('fill-mask', m);\n", ['4 dynamic']],
+    [
+      'a for…of target',
+      "let m = 'acme/first';\nfor (m of names()) {}\nawait pipeline('fill-mask', m);\n",
+      ['4 dynamic'],
+    ],
+    [
+      'a destructuring target',
+      "let m = 'acme/first';\n[m] = pick();\nawait pipeline('fill-mask', m);\n",
+      ['4 dynamic'],
+    ],
+    [
+      'a declaration list',
+      "const org = 'acme', m = `${org}/list`;\nawait pipeline('fill-mask', m);\n",
+      ['3 acme/list'],
+    ],
+    [
+      'a member assigned',
+      "const m = 'acme/kept';\nobj.m = pick();\nawait pipeline('fill-mask', m);\n",
+      ['4 acme/kept'],
+    ],
+  ])('%s', (_case, body, want) => {
+    expect(jsRefs(body)).toEqual(want);
   });
 });
