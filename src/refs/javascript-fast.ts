@@ -151,6 +151,9 @@ function read(
   // javascript.ts leaves a name assigned after its declaration to run time (`rebound`): such files are its to read.
   const rebindable = mayRebind(toks);
   if (declarators.some((d) => rebindable.has(d.name))) throw new Unsure();
+  // javascript.ts reads `for (const m of […])`'s items: a name a loop head declares is its to read.
+  const looped = loopDeclared(toks);
+  if (args.some((a) => a.reads.some((r) => looped.has(r)))) throw new Unsure();
   for (const d of declarators) constants.set(d.name, values.range(d.from, d.to).value);
 
   const envReader = transformersJsEnv(toks, imports);
@@ -305,6 +308,24 @@ function checkStatements(toks: readonly Token[]): void {
 }
 
 const DECLARES = new Set(['const', 'let', 'var']);
+
+/** Names a `for (const|let|var … of|in …)` head declares (every name before `of`/`in`). */
+function loopDeclared(toks: readonly Token[]): Set<string> {
+  const out = new Set<string>();
+  toks.forEach((t, k) => {
+    const open = toks[k + 1];
+    const keyword = toks[k + 2];
+    if (t.t !== 'name' || t.text !== 'for' || open?.t !== 'op' || open.text !== '(') return;
+    if (keyword?.t !== 'name' || !DECLARES.has(keyword.text)) return;
+    const close = open.match < 0 ? toks.length : open.match;
+    for (let j = k + 3; j < close; j++) {
+      const x = toks[j]!;
+      if (x.t === 'name' && (x.text === 'of' || x.text === 'in')) break;
+      if (x.t === 'name') out.add(x.text);
+    }
+  });
+  return out;
+}
 
 function definesBefore(t: Token): boolean {
   return (t.t === 'name' && DEFINES.has(t.text)) || (t.t === 'op' && (t.text === '*' || t.text === '@'));

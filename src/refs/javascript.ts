@@ -12,6 +12,7 @@ import {
   resolveCallee,
   walkTree,
   unbind,
+  loopChoices,
 } from './syntax.js';
 import { TransformersJsEnvReader } from './transformersjs-env.js';
 import { collectReference, type CallFacts, type Resolved } from './calls.js';
@@ -133,6 +134,8 @@ function referencesIn(
   // Names assigned after their declaration (`model = pick()`, `model += …`, `model++`, `for (model of …)`, `[model]
   // = …`): the value is the run time's (javascript-fast.ts leaves every file that may do this here).
   const rebound = new Set<string>();
+  const loops: [string, SyntaxNode | undefined][] = [];
+  const declaredNames: string[] = [];
   const reboundIn = (n: SyntaxNode | undefined) => {
     if (n?.name === 'VariableName') rebound.add(src(n));
     else if (n?.name === 'ArrayPattern' || n?.name === 'ObjectPattern')
@@ -154,9 +157,23 @@ function referencesIn(
     },
     PostfixExpression: (n) => updated(n),
     UnaryExpression: (n) => updated(n),
-    ForOfSpec: (n) => reboundIn(childrenOf(n)[1]),
-    ForInSpec: (n) => reboundIn(childrenOf(n)[1]),
+    ForOfSpec: (n) => loopHead(n),
+    ForInSpec: (n) => loopHead(n),
   });
+  /**
+   * A `for (… of|in …)` head: a name without a declaration keyword is rebound; one it declares (`const m`, `let [a]`)
+   * is the loop's, and over an array display (`for (const m of ['org/a', 'org/b'])`) takes each item (python.ts
+   * `loopItems`).
+   */
+  function loopHead(n: SyntaxNode): void {
+    const kids = childrenOf(n);
+    if (kids[2] && ['const', 'let', 'var'].includes(kids[1]?.name ?? '')) {
+      const array = kids[3]?.name === 'of' && kids[4]?.name === 'ArrayExpression' ? kids[4] : undefined;
+      if (kids[2].name === 'VariableDefinition') loops.push([src(kids[2]), array]);
+      else reboundIn(kids[2].name === 'ArrayPattern' || kids[2].name === 'ObjectPattern' ? kids[2] : undefined);
+    } else reboundIn(kids[1]);
+  }
+
   function updated(n: SyntaxNode): void {
     const kids = childrenOf(n);
     if (kids.some((k) => k.name === 'ArithOp' && (src(k) === '++' || src(k) === '--')))
@@ -171,6 +188,17 @@ function referencesIn(
     else members.addClass(n);
   }
   for (const name of rebound) unbind(name, { values: [constants, envs, choices, objects], flags: [] });
+  // A name only one such loop binds (no declaration elsewhere: this reader has no scopes) is one of its items.
+  for (const [name, array] of loops)
+    if (
+      array !== undefined &&
+      !rebound.has(name) &&
+      !declaredNames.includes(name) &&
+      loops.filter(([n]) => n === name).length === 1
+    ) {
+      const items = childrenOf(array).filter((k) => !['[', ']', ','].includes(k.name));
+      choices.set(name, loopChoices(items.map((i) => evaluate(i) ?? candidatesOf(i))));
+    } else unbind(name, { values: [constants, envs, choices, objects], flags: [] });
 
   function recordImport(n: SyntaxNode): void {
     // A default or namespace import is bound to the module itself.
@@ -187,6 +215,7 @@ function referencesIn(
       if (!value) continue;
       const required = requiredModule(value);
       if (target.name === 'VariableDefinition') {
+        declaredNames.push(src(target));
         if (required !== undefined) imports.set(src(target), required);
         else {
           constants.set(src(target), evaluate(value));

@@ -113,6 +113,7 @@ describe('findJavaScriptReferencesFast', () => {
     `MODEL++`,
     `for (MODEL of names()) {}`,
     `for (const MODEL of ['org/a', 'org/b']) {}`,
+    `for (const NAME of ['org/loop-a', \`org/\${REV}\`]) { await pipeline('fill-mask', NAME) }`,
     `;[MODEL, REV] = pair()`,
     `;({ MODEL } = cfg)`,
     `const [NAME] = list`,

@@ -98,6 +98,16 @@ describe('JavaScript: a name assigned after its declaration', () => {
       ['4 dynamic'],
     ],
     [
+      'a for…of over an array of strings',
+      "for (const m of ['acme/a', 'acme/b']) {\n  await pipeline('fill-mask', m);\n}\n",
+      ['3 acme/a', '3 acme/b'],
+    ],
+    [
+      'a for…of whose name is declared elsewhere too',
+      "const m = 'acme/x';\nfor (const m of ['acme/a', 'acme/b']) {\n  await pipeline('fill-mask', m);\n}\n",
+      ['4 dynamic'],
+    ],
+    [
       'a declaration list',
       "const org = 'acme', m = `${org}/list`;\nawait pipeline('fill-mask', m);\n",
       ['3 acme/list'],
