@@ -30,8 +30,24 @@ export function dictUseCheck(text: string): (name: string) => boolean {
   };
 }
 
-/** The names (only `only`, when given) with a use other than those allowed. */
-function usedOtherwise(text: string, only?: string): Set<string> {
+/**
+ * Which names a file may change as lists: used other than to bind them (`name = …`), to loop over them or test
+ * membership (`in name`), to read an item (`name[i]`, not assigned) or to import them. A list constant a `for`
+ * goes over (`MODELS = ["org/a", "org/b"]` … `for m in MODELS:`) is one of its items only while nothing else can
+ * add to it: `MODELS.append(…)`, `MODELS[0] = …`, handing it to a function, `MODELS += […]`. Over the whole text, as
+ * `dictUseCheck`: the snippet holds none of those statements.
+ */
+export function listUseCheck(text: string): (name: string) => boolean {
+  const checked = new Map<string, boolean>();
+  return (name) => {
+    let got = checked.get(name);
+    if (got === undefined) checked.set(name, (got = usedOtherwise(text, name, 'list').has(name)));
+    return got;
+  };
+}
+
+/** The names (only `only`, when given) with a use other than those allowed for a dict (or, `list`, a loop's list). */
+function usedOtherwise(text: string, only?: string, as: 'dict' | 'list' = 'dict'): Set<string> {
   const out = new Set<string>();
   const escaped = only?.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const re =
@@ -43,15 +59,16 @@ function usedOtherwise(text: string, only?: string): Set<string> {
     const name = m[0];
     if (out.has(name)) continue;
     const end = m.index + name.length;
-    if (
-      spreadBefore(text, m.index) ||
-      bindsAfter(text, end) ||
-      keywordValue(text, m.index, end) ||
-      readsItem(text, m.index, end) ||
-      readOnlyMethod(text, end) ||
-      imported(text, m.index)
-    )
-      continue;
+    const allowed =
+      as === 'list'
+        ? bindsAfter(text, end) || afterIn(text, m.index) || readsItem(text, m.index, end) || imported(text, m.index)
+        : spreadBefore(text, m.index) ||
+          bindsAfter(text, end) ||
+          keywordValue(text, m.index, end) ||
+          readsItem(text, m.index, end) ||
+          readOnlyMethod(text, end) ||
+          imported(text, m.index);
+    if (allowed) continue;
     out.add(name);
     if (only !== undefined) break;
   }
@@ -62,6 +79,13 @@ function spreadBefore(text: string, at: number): boolean {
   let i = at - 1;
   while (i >= 0 && (text[i] === ' ' || text[i] === '\t')) i--;
   return text[i] === '*' && text[i - 1] === '*';
+}
+
+/** `… in name`: a `for` over it, or a membership test (`not in` too): neither changes it. */
+function afterIn(text: string, at: number): boolean {
+  let i = at - 1;
+  while (i >= 0 && (text[i] === ' ' || text[i] === '\t')) i--;
+  return i < at - 1 && text[i] === 'n' && text[i - 1] === 'i' && !/[\w.\u00a1-\uffff]/.test(text[i - 2] ?? ' ');
 }
 
 function bindsAfter(text: string, at: number): boolean {

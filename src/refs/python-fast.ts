@@ -1,6 +1,6 @@
 import { MODULE_RETURNS_SELF, buildsModel, collectReference, notePassedLoader, type Resolved } from './calls.js';
 import { StatementReader, type Arg, type Node } from './python-reader.js';
-import { dictUseCheck } from './python-dict-uses.js';
+import { dictUseCheck, listUseCheck } from './python-dict-uses.js';
 import { keptStatements } from './python-snippet.js';
 import { tokenize, Unsure, type StringValue } from './python-tokens.js';
 import {
@@ -139,9 +139,21 @@ export function findPythonReferencesFast(
     unbind(name, { values: [constants, dicts, envs, choices, instances], flags: [built, paths] });
   // python.ts: a name only a `for` over a display of strings binds is one of them.
   const plain = new Set(reader.assignments.map((a) => a.name));
-  for (const loop of reader.loops)
-    if (!plain.has(loop.name) && reader.rebound.filter((n) => n === loop.name).length === 1)
-      choices.replace(loop.name, loopChoices(loop.items.map((i) => values.evaluate(i) ?? values.candidates(i))));
+  // python.ts `listItems`: `for name in MODELS:` over a list constant the file binds once and changes nowhere.
+  let changedList: ((name: string) => boolean) | undefined;
+  const listItems = (list: string): readonly Node[] | undefined => {
+    if (!once.has(list) || reader.rebound.includes(list) || (changedList ??= listUseCheck(text))(list))
+      return undefined;
+    const value = reader.assignments.find((a) => a.name === list)?.value;
+    const display =
+      value?.k === 'other' && value.items !== undefined && (text[value.from] === '[' || text[value.from] === '(');
+    return display ? value.items : undefined;
+  };
+  for (const loop of reader.loops) {
+    const items = loop.items ?? (loop.iterates === undefined ? undefined : listItems(loop.iterates));
+    if (items !== undefined && !plain.has(loop.name) && reader.rebound.filter((n) => n === loop.name).length === 1)
+      choices.replace(loop.name, loopChoices(items.map((i) => values.evaluate(i) ?? values.candidates(i))));
+  }
   // keptStatements left the text in the lines module when it read it there.
   const at = nativeLineIndex(text) ?? lineIndex(text);
   const out: FileReferences = { references: [], dynamic: [] };

@@ -30,8 +30,11 @@ export class StatementReader extends ExpressionReader {
    * targets, `as` names, `+=` — as python.ts `reboundNames` reads them: their value is the run time's.
    */
   readonly rebound: string[] = [];
-  /** `for name in ["org/a", "org/b"]:` — a single name over a list or tuple display: its items (python.ts `loopItems`). */
-  readonly loops: { readonly name: string; readonly items: readonly Node[] }[] = [];
+  /**
+   * `for name in ["org/a", "org/b"]:` — a single name over a list or tuple display: its items (python.ts
+   * `loopItems`); or over a name (`for name in MODELS:`), which python-fast.ts reads as a list constant.
+   */
+  readonly loops: { readonly name: string; readonly items?: readonly Node[]; readonly iterates?: string }[] = [];
 
   /** One kept logical line: an import, a block header, a decorator, or simple statements separated by `;`. */
   statementLine(toks: Token[], header: boolean): void {
@@ -143,6 +146,8 @@ export class StatementReader extends ExpressionReader {
         const display = iterable.items.length === 1 && !iterable.comma ? iterable.items[0] : undefined;
         const items = iterable.comma ? iterable.items : display?.k === 'other' ? display.items : undefined;
         if (target?.k === 'name' && items !== undefined) this.loops.push({ name: target.name, items });
+        else if (target?.k === 'name' && display?.k === 'name')
+          this.loops.push({ name: target.name, iterates: display.name });
         break;
       }
       case 'with':

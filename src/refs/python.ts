@@ -42,7 +42,7 @@ import {
   type CallFacts,
   type Resolved,
 } from './calls.js';
-import { dictUseCheck } from './python-dict-uses.js';
+import { dictUseCheck, listUseCheck } from './python-dict-uses.js';
 import { pythonSnippet } from './python-snippet.js';
 import { unquote } from './python-literals.js';
 import { findPythonReferencesFast } from './python-fast.js';
@@ -250,9 +250,20 @@ function referencesInTree(
     unbind(name, { values: [constants, dicts, envs, choices, instances], flags: [built, paths] });
   // A name only a `for` over a display of strings binds is one of them (python-fast.ts reads the same).
   const plainNames = new Set(assigned.map(([name]) => name));
-  for (const [name, { count, items }] of rebound)
-    if (count === 1 && items !== undefined && !plainNames.has(name))
-      choices.replace(name, loopChoices(items.map((i) => evaluate(i) ?? candidatesOf(i))));
+  // `for name in MODELS:` over a list constant nothing else changes: the same (python-fast.ts `listItems`).
+  const changedList = listUseCheck(wholeFile);
+  const listItems = (list: string): readonly SyntaxNode[] | undefined => {
+    if (!once.has(list) || rebound.has(list) || changedList(list)) return undefined;
+    const value = assigned.find(([n]) => n === list)?.[1];
+    const display =
+      value && (value.name === 'ArrayExpression' || (value.name === 'TupleExpression' && src(value).startsWith('(')));
+    return display ? loopItems([value]) : undefined;
+  };
+  for (const [name, { count, items, iterates }] of rebound) {
+    const shown = items ?? (iterates === undefined ? undefined : listItems(iterates));
+    if (count === 1 && shown !== undefined && !plainNames.has(name))
+      choices.replace(name, loopChoices(shown.map((i) => evaluate(i) ?? candidatesOf(i))));
+  }
 
   /** The callee of a call, with imports resolved. */
   function calledName(call: SyntaxNode): string | undefined {
@@ -774,12 +785,13 @@ function bindingCounts(tree: Tree, src: (n: SyntaxNode) => string): Map<string, 
 function reboundNames(
   tree: Tree,
   src: (n: SyntaxNode) => string,
-): Map<string, { count: number; items?: readonly SyntaxNode[] }> {
-  const out = new Map<string, { count: number; items?: readonly SyntaxNode[] }>();
+): Map<string, { count: number; items?: readonly SyntaxNode[]; iterates?: string }> {
+  const out = new Map<string, { count: number; items?: readonly SyntaxNode[]; iterates?: string }>();
   visitBindings(tree, src, (name, plain, _n, kind) => {
     if (!plain && kind === 'target') out.set(name, { count: (out.get(name)?.count ?? 0) + 1 });
   });
-  // `for name in ["org/a", "org/b"]:` (python-reader.ts `loops`): a single name over a list or tuple display.
+  // `for name in ["org/a", "org/b"]:` (python-reader.ts `loops`): a single name over a list or tuple display, or
+  // over a name.
   walkTree(tree, {
     ForStatement: (n) => {
       const kids = childrenOf(n);
@@ -790,6 +802,9 @@ function reboundNames(
       const items = loopItems(iterable);
       const entry = target === undefined ? undefined : out.get(target);
       if (entry && items) entry.items = items;
+      // `for name in MODELS:`: a name, read as a list constant where the file has one (`listItems`).
+      else if (entry && iterable.length === 1 && iterable[0]!.name === 'VariableName')
+        entry.iterates = src(iterable[0]!);
     },
   });
   return out;

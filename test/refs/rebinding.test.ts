@@ -1,4 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { pythonPrograms } from './programs.js';
+import { differentialRuns } from './differential-runs.js';
 import { findPythonReferences, findPythonReferencesInWholeFile } from '../../src/refs/python.js';
 import { findPythonReferencesFast } from '../../src/refs/python-fast.js';
 import { findJavaScriptReferences } from '../../src/refs/javascript.js';
@@ -61,12 +64,84 @@ describe('bindings other than a plain assignment', () => {
     ],
     ['a value tuple', 'name = "acme/a", "acme/b"\nAutoModel.from_pretrained(name)\n', ['3 dynamic']],
     [
+      'a for over a list constant',
+      'MODELS = ["acme/a", "acme/b"]\nfor name in MODELS:\n    AutoModel.from_pretrained(name)\n',
+      ['4 acme/a', '4 acme/b'],
+    ],
+    [
+      'a for over a tuple constant, a membership test beside it',
+      'MODELS = (\n    "acme/a",\n    "acme/b",\n)\nif "x" not in MODELS:\n    pass\nfor name in MODELS:\n    AutoModel.from_pretrained(name)\n',
+      ['9 acme/a', '9 acme/b'],
+    ],
+    [
+      'a for over a list constant something appends to',
+      'MODELS = ["acme/a"]\nMODELS.append(extra())\nfor name in MODELS:\n    AutoModel.from_pretrained(name)\n',
+      ['5 dynamic'],
+    ],
+    [
+      'a for over a list constant an item is assigned in',
+      'MODELS = ["acme/a"]\nMODELS[0] = pick()\nfor name in MODELS:\n    AutoModel.from_pretrained(name)\n',
+      ['5 dynamic'],
+    ],
+    [
+      'a for over a list constant handed to a function',
+      'MODELS = ["acme/a"]\nregister(MODELS)\nfor name in MODELS:\n    AutoModel.from_pretrained(name)\n',
+      ['5 dynamic'],
+    ],
+    [
+      'a for over a list bound twice',
+      'MODELS = ["acme/a"]\nMODELS = ["acme/b"]\nfor name in MODELS:\n    AutoModel.from_pretrained(name)\n',
+      ['5 dynamic'],
+    ],
+    [
+      'a for over a list extended in place',
+      'MODELS = ["acme/a"]\nMODELS += more()\nfor name in MODELS:\n    AutoModel.from_pretrained(name)\n',
+      ['5 dynamic'],
+    ],
+    [
+      'a for over a name that is no list display',
+      'MODELS = load_list()\nfor name in MODELS:\n    AutoModel.from_pretrained(name)\n',
+      ['4 dynamic'],
+    ],
+    [
       'a subscript target rebinds nothing',
       'name = "acme/kept"\ncfg[name] = 1\nAutoModel.from_pretrained(name)\n',
       ['4 acme/kept'],
     ],
   ])('%s', (_case, body, want) => {
     expect(refs(body)).toEqual(want);
+  });
+});
+
+describe('a for over a list constant', () => {
+  // The three readers agree on programs of the statements that bind, change, read and loop over a list (`refs`
+  // checks them against each other); the pool is small so that a loop, its list and what changes it meet often.
+  const STATEMENTS = [
+    'NAMES = ["acme/a", "acme/b"]',
+    'NAMES = ("acme/t", BASE)',
+    'NAMES = [BASE]',
+    'NAMES.append("acme/c")',
+    'NAMES[0] = "acme/d"',
+    'NAMES += ["acme/e"]',
+    'NAMES, X = pick()',
+    'register(NAMES)',
+    'print(NAMES[1])',
+    'if X in NAMES:\n    pass',
+    'x = [n for n in NAMES]',
+    '# NAMES.append(more)',
+    'BASE = "acme/base"',
+    'MODEL = "acme/m"',
+    'for MODEL in NAMES:\n    m = AutoModel.from_pretrained(MODEL)',
+    'for NAMES in batches():\n    pass',
+    'AutoModel.from_pretrained(MODEL)',
+  ];
+  it('reads the same in all three readers (fast-check)', () => {
+    fc.assert(
+      fc.property(pythonPrograms(STATEMENTS, 6), (body) => {
+        refs(body);
+      }),
+      { numRuns: differentialRuns(100) },
+    );
   });
 });
 
