@@ -134,8 +134,11 @@ function referencesIn(
   // Names assigned after their declaration (`model = pick()`, `model += …`, `model++`, `for (model of …)`, `[model]
   // = …`): the value is the run time's (javascript-fast.ts leaves every file that may do this here).
   const rebound = new Set<string>();
-  const loops: [string, SyntaxNode | undefined][] = [];
+  // A loop's name and what it goes over: an array display, or a name (`for (const m of MODELS)`).
+  const loops: [string, SyntaxNode | string | undefined][] = [];
   const declaredNames: string[] = [];
+  // Names declared with an array display (`const MODELS = ['org/a', 'org/b']`), for loops over them.
+  const arrays = new Map<string, SyntaxNode>();
   const reboundIn = (n: SyntaxNode | undefined) => {
     if (n?.name === 'VariableName') rebound.add(src(n));
     else if (n?.name === 'ArrayPattern' || n?.name === 'ObjectPattern')
@@ -168,7 +171,8 @@ function referencesIn(
   function loopHead(n: SyntaxNode): void {
     const kids = childrenOf(n);
     if (kids[2] && ['const', 'let', 'var'].includes(kids[1]?.name ?? '')) {
-      const array = kids[3]?.name === 'of' && kids[4]?.name === 'ArrayExpression' ? kids[4] : undefined;
+      const over = kids[3]?.name === 'of' && kids.length === 6 ? kids[4] : undefined;
+      const array = over?.name === 'ArrayExpression' ? over : over?.name === 'VariableName' ? src(over) : undefined;
       if (kids[2].name === 'VariableDefinition') loops.push([src(kids[2]), array]);
       else reboundIn(kids[2].name === 'ArrayPattern' || kids[2].name === 'ObjectPattern' ? kids[2] : undefined);
     } else reboundIn(kids[1]);
@@ -188,8 +192,14 @@ function referencesIn(
     else members.addClass(n);
   }
   for (const name of rebound) unbind(name, { values: [constants, envs, choices, objects], flags: [] });
-  // A name only one such loop binds (no declaration elsewhere: this reader has no scopes) is one of its items.
-  for (const [name, array] of loops)
+  // A name only one such loop binds (no declaration elsewhere: this reader has no scopes) is one of its items; over a
+  // name, the items of the one array display it is declared with, while nothing else can change it (`arrayUses`).
+  const arrayOf = (name: string): SyntaxNode | undefined =>
+    declaredNames.filter((n) => n === name).length === 1 && !rebound.has(name) && onlyLooped(text, name)
+      ? arrays.get(name)
+      : undefined;
+  for (const [name, over] of loops) {
+    const array = typeof over === 'string' ? arrayOf(over) : over;
     if (
       array !== undefined &&
       !rebound.has(name) &&
@@ -199,6 +209,7 @@ function referencesIn(
       const items = childrenOf(array).filter((k) => !['[', ']', ','].includes(k.name));
       choices.set(name, loopChoices(items.map((i) => evaluate(i) ?? candidatesOf(i))));
     } else unbind(name, { values: [constants, envs, choices, objects], flags: [] });
+  }
 
   function recordImport(n: SyntaxNode): void {
     // A default or namespace import is bound to the module itself.
@@ -216,6 +227,7 @@ function referencesIn(
       const required = requiredModule(value);
       if (target.name === 'VariableDefinition') {
         declaredNames.push(src(target));
+        if (value.name === 'ArrayExpression') arrays.set(src(target), value);
         if (required !== undefined) imports.set(src(target), required);
         else {
           constants.set(src(target), evaluate(value));
@@ -483,4 +495,21 @@ function referencesIn(
       if (got) into.set(name, got);
     }
   }
+}
+
+/**
+ * Whether every place `name` stands in the text (comments and strings too: a mention there only makes the reader
+ * claim less) is its declaration (`const name =`) or a loop over it (`of name`): an array anything else touches —
+ * `name.push(…)`, `name[0] = …`, handing it to a function — may hold other items when the loop runs.
+ */
+function onlyLooped(text: string, name: string): boolean {
+  const word = /[\w$\u00a1-\uffff]/;
+  for (let k = text.indexOf(name); k >= 0; k = text.indexOf(name, k + name.length)) {
+    if (word.test(text[k - 1] ?? '') || word.test(text[k + name.length] ?? '')) continue;
+    const before = text.slice(Math.max(0, k - 8), k);
+    const after = text.slice(k + name.length, k + name.length + 4);
+    const declares = /(?:^|[^\w$.])(?:const|let|var)\s+$/.test(before) && /^\s*=(?!=)/.test(after);
+    if (!declares && !/(?:^|[^\w$.])of\s+$/.test(before)) return false;
+  }
+  return true;
 }

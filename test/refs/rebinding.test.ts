@@ -183,6 +183,26 @@ describe('JavaScript: a name assigned after its declaration', () => {
       ['4 dynamic'],
     ],
     [
+      'a for…of over an array constant',
+      "const MODELS = ['acme/a', 'acme/b'];\nfor (const m of MODELS) {\n  await pipeline('fill-mask', m);\n}\n",
+      ['4 acme/a', '4 acme/b'],
+    ],
+    [
+      'a for…of over an array constant something pushes to',
+      "const MODELS = ['acme/a'];\nMODELS.push(extra());\nfor (const m of MODELS) {\n  await pipeline('fill-mask', m);\n}\n",
+      ['5 dynamic'],
+    ],
+    [
+      'a for…of over an array constant handed to a function',
+      "const MODELS = ['acme/a'];\nregister(MODELS);\nfor (const m of MODELS) {\n  await pipeline('fill-mask', m);\n}\n",
+      ['5 dynamic'],
+    ],
+    [
+      'a for…of over a name that is no array display',
+      "const MODELS = load();\nfor (const m of MODELS) {\n  await pipeline('fill-mask', m);\n}\n",
+      ['4 dynamic'],
+    ],
+    [
       'a declaration list',
       "const org = 'acme', m = `${org}/list`;\nawait pipeline('fill-mask', m);\n",
       ['3 acme/list'],
