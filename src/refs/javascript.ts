@@ -195,7 +195,10 @@ function referencesIn(
   // A name only one such loop binds (no declaration elsewhere: this reader has no scopes) is one of its items; over a
   // name, the items of the one array display it is declared with, while nothing else can change it (`arrayUses`).
   const arrayOf = (name: string): SyntaxNode | undefined =>
-    declaredNames.filter((n) => n === name).length === 1 && !rebound.has(name) && onlyLooped(text, name)
+    arrays.has(name) &&
+    declaredNames.filter((n) => n === name).length === 1 &&
+    !rebound.has(name) &&
+    onlyLooped(text, name)
       ? arrays.get(name)
       : undefined;
   for (const [name, over] of loops) {

@@ -139,19 +139,19 @@ export function findPythonReferencesFast(
     unbind(name, { values: [constants, dicts, envs, choices, instances], flags: [built, paths] });
   // python.ts: a name only a `for` over a display of strings binds is one of them.
   const plain = new Set(reader.assignments.map((a) => a.name));
-  // python.ts `listItems`: `for name in MODELS:` over a list constant the file binds once and changes nowhere.
-  let changedList: ((name: string) => boolean) | undefined;
+  // python.ts `listItems`: `for name in MODELS:` over a list constant the file binds once and changes nowhere (the
+  // text searched for its uses last: most loops go over no such list).
   const listItems = (list: string): readonly Node[] | undefined => {
-    if (!once.has(list) || reader.rebound.includes(list) || (changedList ??= listUseCheck(text))(list))
-      return undefined;
+    if (!once.has(list) || reader.rebound.includes(list)) return undefined;
     const value = reader.assignments.find((a) => a.name === list)?.value;
-    const display =
-      value?.k === 'other' && value.items !== undefined && (text[value.from] === '[' || text[value.from] === '(');
-    return display ? value.items : undefined;
+    if (value?.k !== 'other' || value.items === undefined || (text[value.from] !== '[' && text[value.from] !== '('))
+      return undefined;
+    return listUseCheck(text)(list) ? undefined : value.items;
   };
   for (const loop of reader.loops) {
+    if (plain.has(loop.name) || reader.rebound.filter((n) => n === loop.name).length !== 1) continue;
     const items = loop.items ?? (loop.iterates === undefined ? undefined : listItems(loop.iterates));
-    if (items !== undefined && !plain.has(loop.name) && reader.rebound.filter((n) => n === loop.name).length === 1)
+    if (items !== undefined)
       choices.replace(loop.name, loopChoices(items.map((i) => values.evaluate(i) ?? values.candidates(i))));
   }
   // keptStatements left the text in the lines module when it read it there.

@@ -250,19 +250,19 @@ function referencesInTree(
     unbind(name, { values: [constants, dicts, envs, choices, instances], flags: [built, paths] });
   // A name only a `for` over a display of strings binds is one of them (python-fast.ts reads the same).
   const plainNames = new Set(assigned.map(([name]) => name));
-  // `for name in MODELS:` over a list constant nothing else changes: the same (python-fast.ts `listItems`).
-  const changedList = listUseCheck(wholeFile);
+  // `for name in MODELS:` over a list constant nothing else changes: the same (python-fast.ts `listItems`), its uses
+  // searched for last.
   const listItems = (list: string): readonly SyntaxNode[] | undefined => {
-    if (!once.has(list) || rebound.has(list) || changedList(list)) return undefined;
+    if (!once.has(list) || rebound.has(list)) return undefined;
     const value = assigned.find(([n]) => n === list)?.[1];
     const display =
       value && (value.name === 'ArrayExpression' || (value.name === 'TupleExpression' && src(value).startsWith('(')));
-    return display ? loopItems([value]) : undefined;
+    return display && !listUseCheck(wholeFile)(list) ? loopItems([value]) : undefined;
   };
   for (const [name, { count, items, iterates }] of rebound) {
+    if (count !== 1 || plainNames.has(name)) continue;
     const shown = items ?? (iterates === undefined ? undefined : listItems(iterates));
-    if (count === 1 && shown !== undefined && !plainNames.has(name))
-      choices.replace(name, loopChoices(shown.map((i) => evaluate(i) ?? candidatesOf(i))));
+    if (shown !== undefined) choices.replace(name, loopChoices(shown.map((i) => evaluate(i) ?? candidatesOf(i))));
   }
 
   /** The callee of a call, with imports resolved. */
