@@ -394,31 +394,64 @@ function mayBindAt(text: string, table: Int32Array, i: number, from: number, to:
       return inAt !== null && from - start < head[0].length + inAt.index;
     }
   }
-  if (/\bas[ \t]+$/.test(text.slice(Math.max(start, from - 16), from))) return true;
-  if (/^[ \t]*:=/.test(text.slice(to, Math.min(end, to + 8)))) return true;
-  // First in its statement: at the line's start, or after `;` or a one-line block's `:`.
-  if (/(?:^|[;:])[ \t]*$/.test(text.slice(start, from)) && FIRST_NAME_BOUND.test(text.slice(to, Math.min(end, to + 8))))
+  // The characters either side of the word past blanks, line breaks and backslashes (a logical line goes on over
+  // them: `a, \` at a line's end, then `b = pair()`), -1 at the line's ends: most words are read, and tell so here
+  // without a copy or a search (every place an asked name stands is tested).
+  let b = from - 1;
+  while (b >= start && isBlank(text.charCodeAt(b))) b--;
+  const prev = b >= start ? text.charCodeAt(b) : -1;
+  let a = to;
+  while (a < end && isBlank(text.charCodeAt(a))) a++;
+  const next = a < end ? text.charCodeAt(a) : -1;
+  // `… as name`.
+  if (b < from - 1 && b - 1 >= start && text.startsWith('as', b - 1) && !isWordPart(text.charCodeAt(b - 2)))
     return true;
-  // The statement the word is in (`x = 1; a, b = pair()`): from the `;` before it.
-  const statement = Math.max(start, text.lastIndexOf(';', from) + 1);
+  // `name :=`.
+  if (next === COLON && text.charCodeAt(a + 1) === EQUALS) return true;
+  // First in its statement (the line's start, after `;` or a one-line block's `:`): `name += …`, `name: T = …`.
+  if (
+    (prev === -1 || prev === SEMICOLON || prev === COLON) &&
+    FIRST_NAME_BOUND.test(text.slice(to, Math.min(end, to + 8)))
+  )
+    return true;
+  // In tuple or list targets a name stands beside a comma or a bracket.
+  if (!TARGET_NEIGHBOURS.has(prev) && !TARGET_NEIGHBOURS.has(next)) return false;
+  // The statement the word is in (`x = 1; a, b = pair()`): from the `;` before it on the line.
+  let statement = start;
+  for (let k = from - 1; k >= start; k--)
+    if (text.charCodeAt(k) === SEMICOLON) {
+      statement = k + 1;
+      break;
+    }
   const eq = assignmentAt(text, statement, end);
   if (eq < to) return false;
   const targets = text.slice(statement, eq);
   return /[,([*]/.test(targets) && TARGETS_ONLY.test(targets) && !/[\w\u00a1-\uffff\])][ \t]*[([]/.test(targets);
 }
 
+const COLON = 58;
+const SEMICOLON = 59;
+/** What `mayBindAt` passes over beside a word: `isGap`'s characters and a vertical tab (lezer's white space). */
+const isBlank = (c: number) => isGap(c) || c === 11;
+/** `,` `(` `)` `[` `]` `*`: what stands beside a name in tuple or list targets. */
+const TARGET_NEIGHBOURS: ReadonlySet<number> = new Set([44, 40, 41, 91, 93, 42]);
+
 /** The offset of a logical line's first `=` that assigns (not `==`, `!=`, `<=`, `>=`, `:=`, `+=`…), or -1. */
 function assignmentAt(text: string, start: number, end: number): number {
-  for (let k = text.indexOf('=', start); k >= 0 && k < end; k = text.indexOf('=', k + 2)) {
-    const before = text.charCodeAt(k - 1);
-    const next = text.charCodeAt(k + 1);
-    if (next === EQUALS) continue;
+  for (let k = start; k < end; k++) {
+    if (text.charCodeAt(k) !== EQUALS) continue;
+    if (text.charCodeAt(k + 1) === EQUALS) {
+      k++;
+      continue;
+    }
     // `==` `!=` `<=` `>=` `:=` and the augmented operators.
-    if ('=!<>:+-*/%@&|^'.includes(String.fromCharCode(before))) continue;
-    return k;
+    if (!ASSIGN_PRECEDERS.has(text.charCodeAt(k - 1))) return k;
   }
   return -1;
 }
+
+/** Characters before an `=` that make it no assignment: `=!<>:+-*\/%@&|^`. */
+const ASSIGN_PRECEDERS: ReadonlySet<number> = new Set([...'=!<>:+-*/%@&|^'].map((c) => c.charCodeAt(0)));
 
 /** `return parser.parse_args()` / `return args` (each anchored at its logical line's start: linear). */
 const RETURN_NAME = /^return[ \t]+([A-Za-z_]\w*)[ \t]*$/;

@@ -48,6 +48,8 @@ export const BINDING_STATEMENTS: readonly string[] = [
   'NAME, REV = REV, NAME',
   'NAME, (REV, *rest) = "org/t", ("main", 1)',
   'for MODEL in NAMES:\n    m = M.from_pretrained(MODEL)',
+  'NAME, \\\n    REV = pick()',
+  '(\n    BASE,\n    NAME\n) = pair()',
   'NAMES = ["org/list-a", "org/list-b"]',
   'NAMES = ("org/list-t", BASE)',
   'NAMES.append("org/list-c")',

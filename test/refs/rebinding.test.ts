@@ -64,6 +64,16 @@ describe('bindings other than a plain assignment', () => {
     ],
     ['a value tuple', 'name = "acme/a", "acme/b"\nAutoModel.from_pretrained(name)\n', ['3 dynamic']],
     [
+      'a tuple target continued over a backslash',
+      'name = "acme/first"\nother, \\\n    name = pick()\nAutoModel.from_pretrained(name)\n',
+      ['5 dynamic'],
+    ],
+    [
+      'a tuple target over lines in parentheses',
+      'name = "acme/first"\n(\n    other,\n    name\n) = pick()\nAutoModel.from_pretrained(name)\n',
+      ['7 dynamic'],
+    ],
+    [
       'a for over a list constant',
       'MODELS = ["acme/a", "acme/b"]\nfor name in MODELS:\n    AutoModel.from_pretrained(name)\n',
       ['4 acme/a', '4 acme/b'],
