@@ -33,9 +33,17 @@ export function declaratorsOf(toks: readonly Token[], read: readonly string[], v
     if (wanted.has(name)) continue;
     wanted.add(name);
     for (const k of byName.get(name) ?? []) {
-      const eq = toks[k + 1];
-      if (eq?.t !== 'op' || eq.text !== '=') continue;
       const before = toks[k - 1];
+      // TypeScript's `const name: T = value`: javascript.ts reads past the annotation, and so does this where the type
+      // is a plain one (`typeEnd`); in a declaration list, the parser decides.
+      const colon = toks[k + 1]?.t === 'op' && toks[k + 1]!.text === ':';
+      const annotated = colon && before?.t === 'name' && DECLARES.has(before.text);
+      if (colon && before?.t === 'op' && before.text === ',') throw new Unsure();
+      const at = annotated ? typeEnd(toks, k + 2) : k + 1;
+      const eq = toks[at];
+      if (eq?.t !== 'op' || eq.text !== '=') continue;
+      // Where the value starts.
+      const v = at + 1;
       let declaration: number;
       if (before?.t === 'name' && DECLARES.has(before.text)) declaration = k - 1;
       else if (before?.t === 'op' && before.text === ',') {
@@ -44,18 +52,18 @@ export function declaratorsOf(toks: readonly Token[], read: readonly string[], v
         if (d === undefined) throw new Unsure();
         declaration = d;
       } else continue;
-      const required = requireAt(toks, k + 2);
+      const required = requireAt(toks, v);
       // An import (javascript-imports.ts), or a call whose value the walk records as unknown.
       if (required !== undefined && typeof requiredModule(toks, required) === 'object') continue;
-      const end = required === undefined ? values.nodeEnd(k + 2) : undefined;
+      const end = required === undefined ? values.nodeEnd(v) : undefined;
       const ends = end === undefined ? 'continues' : endsValue(toks[end]);
       if (ends === 'unsure') throw new Unsure();
       // `gpu ? 'org/a' : 'org/b'`, `MODELS[key]`: one of a set, which javascript.ts reads (`candidatesOf`).
       const next = end === undefined ? undefined : toks[end];
       if (next?.t === 'op' && (next.text === '?' || next.text === '[')) throw new Unsure();
-      const to = ends === 'end' ? end! : k + 2;
-      found.push({ name, from: k + 2, to, declaration });
-      if (ends === 'end') work.push(...values.range(k + 2, to).reads);
+      const to = ends === 'end' ? end! : v;
+      found.push({ name, from: v, to, declaration });
+      if (ends === 'end') work.push(...values.range(v, to).reads);
     }
   }
   // The walk records a declaration's declarators when it meets the declaration, in order.
@@ -86,6 +94,27 @@ function declarationLists(toks: readonly Token[], values: Values): Map<number, n
     }
   });
   return out;
+}
+
+/**
+ * The index of the `=` that ends a plain type annotation starting at `k` (names, dotted names, `|`, `&`, `[]`,
+ * `<…>`, string and number literal types, `readonly`): anything else — an object or function type, a conditional —
+ * is the parser's to read (Unsure).
+ */
+function typeEnd(toks: readonly Token[], k: number): number {
+  let depth = 0;
+  for (let i = k; i < toks.length; i++) {
+    const t = toks[i]!;
+    if (t.t === 'name' || t.t === 'string' || t.t === 'number') continue;
+    if (t.t !== 'op') break;
+    if (t.text === '=' && depth === 0 && i > k) return i;
+    if (t.text === '<' || t.text === '[') depth++;
+    else if (t.text === '>' || t.text === ']') depth--;
+    else if (t.text === '>>') depth -= 2;
+    else if (t.text !== '.' && t.text !== '|' && t.text !== '&' && !(t.text === ',' && depth > 0)) break;
+    if (depth < 0) break;
+  }
+  throw new Unsure();
 }
 
 /** `require(…)`, `import(…)`, `await` either, at `k`: javascript.ts `requiredModule`'s shape; its name's index. */

@@ -17,9 +17,14 @@ type Source = (n: SyntaxNode) => string;
 
 /** `{…}`, `{…} as const` or `{…} satisfies T`: the object literal itself. */
 export function objectLiteral(n: SyntaxNode): SyntaxNode | undefined {
-  if (n.name === 'ObjectExpression') return n;
+  return displayOf(n, 'ObjectExpression');
+}
+
+/** A display of the kind, as it is or under TypeScript's `as const` / `as T` / `satisfies T`. */
+export function displayOf(n: SyntaxNode, kind: 'ObjectExpression' | 'ArrayExpression'): SyntaxNode | undefined {
+  if (n.name === kind) return n;
   const [inner, op] = childrenOf(n);
-  if ((n.name === 'BinaryExpression' || n.name === 'SatisfiesExpression') && inner?.name === 'ObjectExpression')
+  if ((n.name === 'BinaryExpression' || n.name === 'SatisfiesExpression') && inner?.name === kind)
     return op?.name === 'as' || op?.name === 'satisfies' ? inner : undefined;
   return undefined;
 }

@@ -17,7 +17,7 @@ import {
 import { TransformersJsEnvReader } from './transformersjs-env.js';
 import { collectReference, type CallFacts, type Resolved } from './calls.js';
 import { unquote } from './javascript-tokens.js';
-import { ClassMembers, objectLiteral, objectMembers } from './javascript-members.js';
+import { ClassMembers, displayOf, objectLiteral, objectMembers } from './javascript-members.js';
 import { EnvConstants, type EnvRead } from './python-env.js';
 import type { FileReferences, ImportedValue, ImportedValues } from './types.js';
 
@@ -224,13 +224,16 @@ function referencesIn(
     const kids = childrenOf(n);
     for (let i = 0; i < kids.length; i++) {
       const target = kids[i]!;
-      if (kids[i + 1]?.name !== 'Equals') continue;
-      const value = kids[i + 2];
+      // TypeScript's `const name: T = value`: the annotation says nothing of the value.
+      const equals = kids[i + 1]?.name === 'TypeAnnotation' ? i + 2 : i + 1;
+      if (kids[equals]?.name !== 'Equals') continue;
+      const value = kids[equals + 1];
       if (!value) continue;
       const required = requiredModule(value);
       if (target.name === 'VariableDefinition') {
         declaredNames.push(src(target));
-        if (value.name === 'ArrayExpression') arrays.set(src(target), value);
+        const array = displayOf(value, 'ArrayExpression');
+        if (array) arrays.set(src(target), array);
         if (required !== undefined) imports.set(src(target), required);
         else {
           constants.set(src(target), evaluate(value));
@@ -248,7 +251,7 @@ function referencesIn(
           if (local && imported) imports.set(src(local), `${required}.${src(imported)}`);
         }
       }
-      i += 2;
+      i = equals + 1;
     }
   }
 
@@ -510,8 +513,10 @@ function onlyLooped(text: string, name: string): boolean {
   for (let k = text.indexOf(name); k >= 0; k = text.indexOf(name, k + name.length)) {
     if (word.test(text[k - 1] ?? '') || word.test(text[k + name.length] ?? '')) continue;
     const before = text.slice(Math.max(0, k - 8), k);
-    const after = text.slice(k + name.length, k + name.length + 4);
-    const declares = /(?:^|[^\w$.])(?:const|let|var)\s+$/.test(before) && /^\s*=(?!=)/.test(after);
+    const after = text.slice(k + name.length, k + name.length + 64);
+    // `const name =`, or with a plain type (`: string[]`, `: readonly string[]`, `: Array<string>`).
+    const declares =
+      /(?:^|[^\w$.])(?:const|let|var)\s+$/.test(before) && /^\s*(?::[\s\w$.<>[\],|'"]*)?=(?!=)/.test(after);
     if (!declares && !/(?:^|[^\w$.])of\s+$/.test(before)) return false;
   }
   return true;

@@ -189,6 +189,13 @@ describe('findJavaScriptReferencesFast', () => {
     `await pipeline('asr', SIZES[size])`,
     `await pipeline('asr', SIZES['tiny'], { device: gpu ? 'webgpu' : 'wasm' })`,
     `await make('asr', PICK)`,
+    // TypeScript annotations and `as const` (javascript.ts reads past them; the reader without a parser leaves them).
+    `const MODEL: string = 'org/typed'`,
+    `let REV: string | undefined = 'main'`,
+    `const NAMES = ['org/n1', 'org/n2'] as const`,
+    `const NAMES: readonly string[] = ['org/n3', BASE]`,
+    `NAMES.push('org/n4')`,
+    `for (const NAME of NAMES) { await pipeline('fill-mask', NAME) }`,
   ];
   const program = javaScriptPrograms(STATEMENTS, 12);
   // 100 programs in the suite (it ran 400: a second of CPU); the bench runs thousands.

@@ -212,6 +212,22 @@ describe('JavaScript: a name assigned after its declaration', () => {
       "const MODELS = load();\nfor (const m of MODELS) {\n  await pipeline('fill-mask', m);\n}\n",
       ['4 dynamic'],
     ],
+    ['a TypeScript annotation', "const m: string = 'acme/typed';\nawait pipeline('fill-mask', m);\n", ['3 acme/typed']],
+    [
+      'a TypeScript annotation in a declaration list',
+      "const a = 1, m: string | undefined = 'acme/listed';\nawait pipeline('fill-mask', m);\n",
+      ['3 acme/listed'],
+    ],
+    [
+      'a for…of over an array constant `as const`',
+      "const MODELS = ['acme/a', 'acme/b'] as const;\nfor (const m of MODELS) {\n  await pipeline('fill-mask', m);\n}\n",
+      ['4 acme/a', '4 acme/b'],
+    ],
+    [
+      'a for…of over an annotated array constant',
+      "const MODELS: readonly string[] = ['acme/a'];\nfor (const m of MODELS) {\n  await pipeline('fill-mask', m);\n}\n",
+      ['4 acme/a'],
+    ],
     [
       'a declaration list',
       "const org = 'acme', m = `${org}/list`;\nawait pipeline('fill-mask', m);\n",
