@@ -61,7 +61,11 @@ function usedOtherwise(text: string, only?: string, as: 'dict' | 'list' = 'dict'
     const end = m.index + name.length;
     const allowed =
       as === 'list'
-        ? bindsAfter(text, end) || afterIn(text, m.index) || readsItem(text, m.index, end) || imported(text, m.index)
+        ? bindsAfter(text, end) ||
+          annotatedAfter(text, end) ||
+          afterIn(text, m.index) ||
+          readsItem(text, m.index, end) ||
+          imported(text, m.index)
         : spreadBefore(text, m.index) ||
           bindsAfter(text, end) ||
           keywordValue(text, m.index, end) ||
@@ -79,6 +83,11 @@ function spreadBefore(text: string, at: number): boolean {
   let i = at - 1;
   while (i >= 0 && (text[i] === ' ' || text[i] === '\t')) i--;
   return text[i] === '*' && text[i - 1] === '*';
+}
+
+/** `name: T = …`: an annotated assignment binds it (the type on the same line, as written at a statement's start). */
+function annotatedAfter(text: string, at: number): boolean {
+  return /^[ \t]*:(?!=)[^=\n]*=(?!=)/.test(text.slice(at, at + 120));
 }
 
 /** `… in name`: a `for` over it, or a membership test (`not in` too): neither changes it. */

@@ -84,6 +84,11 @@ describe('bindings other than a plain assignment', () => {
       ['9 acme/a', '9 acme/b'],
     ],
     [
+      'a for over an annotated list constant',
+      'MODELS: list[str] = ["acme/a", "acme/b"]\nfor name in MODELS:\n    AutoModel.from_pretrained(name)\n',
+      ['4 acme/a', '4 acme/b'],
+    ],
+    [
       'a for over a list constant something appends to',
       'MODELS = ["acme/a"]\nMODELS.append(extra())\nfor name in MODELS:\n    AutoModel.from_pretrained(name)\n',
       ['5 dynamic'],
@@ -130,6 +135,7 @@ describe('a for over a list constant', () => {
     'NAMES = ["acme/a", "acme/b"]',
     'NAMES = ("acme/t", BASE)',
     'NAMES = [BASE]',
+    'NAMES: list[str] = ["acme/ann"]',
     'NAMES.append("acme/c")',
     'NAMES[0] = "acme/d"',
     'NAMES += ["acme/e"]',
