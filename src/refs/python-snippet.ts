@@ -403,6 +403,8 @@ function mayBindAt(text: string, table: Int32Array, i: number, from: number, to:
   let a = to;
   while (a < end && isBlank(text.charCodeAt(a))) a++;
   const next = a < end ? text.charCodeAt(a) : -1;
+  // A comprehension's target (`[f(m) for m in …]`, `for a, b in …`): a `for` before it with only targets between.
+  if (comprehensionTarget(text, start, from)) return true;
   // `… as name`.
   if (b < from - 1 && b - 1 >= start && text.startsWith('as', b - 1) && !isWordPart(text.charCodeAt(b - 2)))
     return true;
@@ -428,6 +430,18 @@ function mayBindAt(text: string, table: Int32Array, i: number, from: number, to:
   const targets = text.slice(statement, eq);
   return /[,([*]/.test(targets) && TARGETS_ONLY.test(targets) && !/[\w\u00a1-\uffff\])][ \t]*[([]/.test(targets);
 }
+
+/** A `for` keyword before `from` on its logical line with nothing but target characters between (python.ts binds those). */
+function comprehensionTarget(text: string, start: number, from: number): boolean {
+  const f = text.lastIndexOf('for', from - 1);
+  if (f < start || (f > start && isWordPart(text.charCodeAt(f - 1))) || isWordPart(text.charCodeAt(f + 3)))
+    return false;
+  const between = text.slice(f + 3, from);
+  return FOR_TARGETS.test(between) && !/\bin\b/.test(between);
+}
+
+/** Between `for` and a target name: white space, names, commas, brackets, `*`, line continuations. */
+const FOR_TARGETS = /^[\s\w\u00a1-\uffff,*()[\]\\]*$/;
 
 const COLON = 58;
 const SEMICOLON = 59;

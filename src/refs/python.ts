@@ -195,7 +195,7 @@ function referencesInTree(
   });
   if (strict && broken) return undefined;
   // After the walk, with every import known (python-fast.ts reads them all first too).
-  const rebound = reboundNames(tree, src);
+  const rebound = reboundNames(tree, src, new Set(assigned.map(([name]) => name)));
   const once = boundOnce([
     ...assigned.map(([name]) => name),
     ...[...rebound].flatMap(([name, { count }]) => Array<string>(count).fill(name)),
@@ -785,6 +785,7 @@ function bindingCounts(tree: Tree, src: (n: SyntaxNode) => string): Map<string, 
 function reboundNames(
   tree: Tree,
   src: (n: SyntaxNode) => string,
+  assignedNames: ReadonlySet<string>,
 ): Map<string, { count: number; items?: readonly SyntaxNode[]; iterates?: string }> {
   const out = new Map<string, { count: number; items?: readonly SyntaxNode[]; iterates?: string }>();
   visitBindings(tree, src, (name, plain, _n, kind) => {
@@ -806,6 +807,41 @@ function reboundNames(
       else if (entry && iterable.length === 1 && iterable[0]!.name === 'VariableName')
         entry.iterates = src(iterable[0]!);
     },
+  });
+  // A comprehension's `for name in …` clauses (`[pipeline(m) for m in MODELS]`): its names are the comprehension's
+  // own, so a name a plain assignment binds keeps that value (this reader has no scopes); any other is counted like a
+  // loop's, and takes the items of a display or list constant when one clause alone binds it. python-fast.ts leaves
+  // every comprehension to this reader.
+  const comprehension = (n: SyntaxNode) => {
+    const kids = childrenOf(n);
+    kids.forEach((k, i) => {
+      if (k.name !== 'for') return;
+      const at = kids.findIndex((x, j) => j > i && x.name === 'in');
+      if (at < 0) return;
+      const targets = kids.slice(i + 1, at).filter((x) => x.name === 'VariableName');
+      const iterable = kids[at + 1];
+      for (const t of targets) {
+        const name = src(t);
+        if (assignedNames.has(name)) continue;
+        const entry = out.get(name);
+        if (entry) {
+          entry.count++;
+          continue;
+        }
+        const single = targets.length === 1 && at === i + 2;
+        const items = single && iterable ? loopItems([iterable]) : undefined;
+        const iterates = single && !items && iterable?.name === 'VariableName' ? src(iterable) : undefined;
+        out.set(name, { count: 1, ...(items ? { items } : {}), ...(iterates ? { iterates } : {}) });
+      }
+    });
+  };
+  walkTree(tree, {
+    ArrayComprehensionExpression: comprehension,
+    DictionaryComprehensionExpression: comprehension,
+    SetComprehensionExpression: comprehension,
+    ComprehensionExpression: comprehension,
+    // A generator as a call's only argument: `list(load(m) for m in MODELS)`.
+    ArgList: comprehension,
   });
   return out;
 }

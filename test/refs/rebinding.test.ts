@@ -89,6 +89,27 @@ describe('bindings other than a plain assignment', () => {
       ['4 acme/a', '4 acme/b'],
     ],
     [
+      'a comprehension over a list display',
+      'models = [AutoModel.from_pretrained(m) for m in ["acme/a", "acme/b"]]\n',
+      ['2 acme/a', '2 acme/b'],
+    ],
+    [
+      'a generator over a list constant',
+      'MODELS = ("acme/a", "acme/b")\nmodels = list(AutoModel.from_pretrained(m) for m in MODELS)\n',
+      ['3 acme/a', '3 acme/b'],
+    ],
+    [
+      'a comprehension whose name a plain assignment binds too',
+      'm = "acme/plain"\nmodels = [AutoModel.from_pretrained(m) for m in ["acme/a"]]\n',
+      ['3 acme/plain'],
+    ],
+    [
+      'two comprehensions over the same name',
+      'a = [AutoModel.from_pretrained(m) for m in ["acme/a"]]\nb = [f(m) for m in pick()]\n',
+      ['2 dynamic'],
+    ],
+    ['a comprehension over pairs', 'models = {k: AutoModel.from_pretrained(v) for k, v in PAIRS}\n', ['2 dynamic']],
+    [
       'a for over a list constant something appends to',
       'MODELS = ["acme/a"]\nMODELS.append(extra())\nfor name in MODELS:\n    AutoModel.from_pretrained(name)\n',
       ['5 dynamic'],
@@ -144,6 +165,10 @@ describe('a for over a list constant', () => {
     'print(NAMES[1])',
     'if X in NAMES:\n    pass',
     'x = [n for n in NAMES]',
+    'ms = [AutoModel.from_pretrained(MODEL) for MODEL in NAMES]',
+    'ms = {k: AutoModel.from_pretrained(MODEL) for k, MODEL in pairs()}',
+    'ms = list(AutoModel.from_pretrained(X) for X in ["acme/g1", "acme/g2"])',
+    'ys = [X for X in NAMES if X]',
     '# NAMES.append(more)',
     'BASE = "acme/base"',
     'MODEL = "acme/m"',
