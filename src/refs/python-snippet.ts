@@ -431,17 +431,29 @@ function mayBindAt(text: string, table: Int32Array, i: number, from: number, to:
   return /[,([*]/.test(targets) && TARGETS_ONLY.test(targets) && !/[\w\u00a1-\uffff\])][ \t]*[([]/.test(targets);
 }
 
-/** A `for` keyword before `from` on its logical line with nothing but target characters between (python.ts binds those). */
+/**
+ * Whether the word at `from` is a `for` target of its logical line (a comprehension's: `[f(m) for m in …]`, `for a,
+ * m in …`): back from it over target characters only — names, dots, commas, brackets, `*`, blanks — to the keyword
+ * `for` (true), or to `in` or anything else first (false). python.ts binds a comprehension's names.
+ */
 function comprehensionTarget(text: string, start: number, from: number): boolean {
-  const f = text.lastIndexOf('for', from - 1);
-  if (f < start || (f > start && isWordPart(text.charCodeAt(f - 1))) || isWordPart(text.charCodeAt(f + 3)))
-    return false;
-  const between = text.slice(f + 3, from);
-  return FOR_TARGETS.test(between) && !/\bin\b/.test(between);
+  let k = from - 1;
+  while (k >= start) {
+    const c = text.charCodeAt(k);
+    if (isWordPart(c)) {
+      let w = k;
+      while (w > start && isWordPart(text.charCodeAt(w - 1))) w--;
+      if (k - w === 2 && text.startsWith('for', w)) return true;
+      if (k - w === 1 && text.startsWith('in', w)) return false;
+      k = w - 1;
+    } else if (FOR_TARGET_CHARS.has(c) || isGap(c)) k--;
+    else return false;
+  }
+  return false;
 }
 
-/** Between `for` and a target name: white space, names, commas, brackets, `*`, line continuations. */
-const FOR_TARGETS = /^[\s\w\u00a1-\uffff,*()[\]\\]*$/;
+/** `,` `*` `.` `(` `)` `[` `]`: what stands between `for` and a target name beside names and blanks. */
+const FOR_TARGET_CHARS: ReadonlySet<number> = new Set([44, 42, 46, 40, 41, 91, 93]);
 
 const COLON = 58;
 const SEMICOLON = 59;

@@ -169,6 +169,8 @@ describe('a for over a list constant', () => {
     'ms = {k: AutoModel.from_pretrained(MODEL) for k, MODEL in pairs()}',
     'ms = list(AutoModel.from_pretrained(X) for X in ["acme/g1", "acme/g2"])',
     'ys = [X for X in NAMES if X]',
+    'zs = [X for before_X, X in pairs()]',
+    'ws = [X for o.attr, X in pairs()]',
     '# NAMES.append(more)',
     'BASE = "acme/base"',
     'MODEL = "acme/m"',
