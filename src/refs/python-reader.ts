@@ -1,6 +1,7 @@
 import { AUGMENTED, ExpressionReader, type Node } from './python-expressions.js';
 import { KEYWORDS, Unsure, type Token } from './python-tokens.js';
 import { importBindings } from './syntax.js';
+import { inFunctionBody } from './python-lines.js';
 
 export type { Arg, Call, Node } from './python-expressions.js';
 
@@ -229,9 +230,11 @@ export class StatementReader extends ExpressionReader {
       this.expression();
       if (this.eat('=')) {
         const value = this.list(() => this.expression());
-        // `NAME: str = "org/x"`: bound as `NAME = "org/x"` is (python.ts `bindName`), at the left margin only;
-        // `NAME: T = a, b` is rebound.
-        const margin = this.text.lastIndexOf('\n', only?.from ?? 0) + 1 === only?.from;
+        // `NAME: str = "org/x"`: bound as `NAME = "org/x"` is (python.ts `bindName`), at the left margin or in a
+        // function's body (not a class's: a field); `NAME: T = a, b` is rebound.
+        const margin =
+          only !== undefined &&
+          (this.text.lastIndexOf('\n', only.from - 1) + 1 === only.from || inFunctionBody(this.text, only.from));
         if (only?.k === 'name' && (margin || value.items.length !== 1 || value.comma))
           if (value.items.length === 1 && !value.comma)
             this.assignments.push({ name: only.name, value: value.items[0]! });

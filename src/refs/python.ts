@@ -44,6 +44,7 @@ import {
 } from './calls.js';
 import { dictUseCheck, listUseCheck } from './python-dict-uses.js';
 import { pythonSnippet } from './python-snippet.js';
+import { inFunctionBody } from './python-lines.js';
 import { unquote } from './python-literals.js';
 import { findPythonReferencesFast } from './python-fast.js';
 import { LOCAL_PATH_CALLS } from './python-loaders.js';
@@ -143,6 +144,13 @@ function referencesInTree(
   const { strict, imported, moduleValues } = options;
   const classAttributes = options.classAttributes ?? !strict;
   const src = (n: SyntaxNode) => text.slice(n.from, n.to);
+  // An offset of the tree's text in the whole file (the tree may be a snippet's), by its line and column.
+  let lineStarts: number[] | undefined;
+  const wholeOffset = (offset: number) => {
+    const { line, column } = at(offset);
+    lineStarts ??= [0, ...[...wholeFile.matchAll(/\n/g)].map((m) => m.index + 1)];
+    return lineStarts[line - 1]! + column - 1;
+  };
   const constants = new Constants();
   // Uses of a dict name are read over the whole file: the statements that change a dict are not in the snippet.
   const dicts = new DictConstants(dictUseCheck(wholeFile));
@@ -320,8 +328,9 @@ function referencesInTree(
         if (value) recordClassAttr(`${src(className)}.${src(kids[0]!)}`, value);
       }
       // `NAME: str = "org/x"` binds NAME as `NAME = "org/x"` does (a tuple after `=` is `rebound`) — at the left margin
-      // only: an indented one is most often a dataclass field (python-argparse.ts), which binds no module name.
-      if (value && kids.length === 4 && at(n.from).column === 1) bindName(src(kids[0]!), value);
+      // or in a function's body: one in a class body is a field (a dataclass's, python-argparse.ts), no name.
+      if (value && kids.length === 4 && (at(n.from).column === 1 || inFunctionBody(wholeFile, wholeOffset(n.from))))
+        bindName(src(kids[0]!), value);
       return;
     }
     if (className && kids.length === 3 && kids[0]!.name === 'VariableName' && kids[1]!.name === 'AssignOp')

@@ -53,6 +53,16 @@ describe('bindings other than a plain assignment', () => {
       ['4 dynamic'],
     ],
     [
+      'annotated in a function body',
+      'def main(\n    a: int,\n) -> None:\n    model_id: str = "acme/local"\n    AutoModel.from_pretrained(model_id)\n',
+      ['6 acme/local'],
+    ],
+    [
+      'annotated in a method, inside a block',
+      'class C:\n    def go(self):\n        if ok:\n            model_id: str = "acme/method"\n            AutoModel.from_pretrained(model_id)\n',
+      ['6 acme/method'],
+    ],
+    [
       'a dataclass field of the same name binds no module name',
       'name = "acme/module"\nclass Args:\n    name: str = "acme/field"\nAutoModel.from_pretrained(name)\n',
       ['5 acme/module'],
