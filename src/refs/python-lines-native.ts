@@ -1,5 +1,5 @@
 import { PYTHON_LINES_WASM } from './python-lines-wasm.js';
-import type { LogicalLine } from './python-lines.js';
+import { logicalLines, type LogicalLine } from './python-lines.js';
 import { lineIndex } from './text.js';
 import { wasmApi, type WasmApi } from './wasm.js';
 
@@ -207,4 +207,55 @@ export function lineTable(lines: readonly LogicalLine[]): Int32Array {
     table[2 * i + 1] = l.header ? l.end | 0x80000000 : l.end;
   });
   return table;
+}
+
+/** The logical-line table (`lineTable`'s layout) of the last text `inFunctionBody` read. */
+let tableOf: { readonly text: string; readonly lines: Int32Array | undefined } | undefined;
+
+/**
+ * Whether the statement starting at `offset`, indented and first on its line, sits in a function's body: the nearest
+ * logical line above it with less indentation, and so on out through the blocks that hold it, reaches a `def` before
+ * a `class` or the left margin. An annotated assignment there (`model_id: str = "org/x"` in `main()`) binds a local
+ * name; in a class body it declares a field (a dataclass's), which binds none. False whenever the lines cannot be
+ * read or the text is not laid out as Python requires (a less-indented line that opens no block). The lines come
+ * from the module when it reads the text, else from python-lines.ts.
+ */
+export function inFunctionBody(text: string, offset: number): boolean {
+  const margin = text.lastIndexOf('\n', offset - 1) + 1;
+  let indent = offset - margin;
+  if (indent === 0 || !/^[ \t]*$/.test(text.slice(margin, offset))) return false;
+  if (tableOf?.text !== text) {
+    const js = () => {
+      const lines = logicalLines(text);
+      return lines && lineTable(lines);
+    };
+    tableOf = { text, lines: nativeLineTable(text) ?? js() };
+  }
+  const table = tableOf.lines;
+  if (!table) return false;
+  const count = table.length / 2;
+  let i = 0;
+  while (i < count && table[2 * i]! !== offset) i++;
+  for (i--; i >= 0 && i < count; i--) {
+    const start = table[2 * i]!;
+    const own = start - (text.lastIndexOf('\n', start - 1) + 1);
+    if (own >= indent) continue;
+    if (table[2 * i + 1]! >= 0) return false;
+    if (/^(?:async[ \t]+)?def\b/.test(text.slice(start, start + 16))) return true;
+    if (own === 0 || /^class\b/.test(text.slice(start, start + 8))) return false;
+    indent = own;
+  }
+  return false;
+}
+
+/** The logical lines of `text` alone (no assignment hits), from the module; undefined where it does not read it. */
+function nativeLineTable(text: string, api: WasmApi | null = wasmApi): Int32Array | undefined {
+  const m = loaded(text, api);
+  if (!m) return undefined;
+  const n = text.length;
+  const { out, end } = regions(n);
+  room(m, end);
+  if (!put(m, text)) return undefined;
+  const count = m.exports.lines(n, out);
+  return count < 0 ? undefined : new Int32Array(m.memory.buffer, out, 2 * count).slice();
 }

@@ -291,34 +291,3 @@ class Lexer {
     throw new Unsure();
   }
 }
-
-/** The logical lines of the last text `inFunctionBody` read. */
-let linesOf: { readonly text: string; readonly lines: LogicalLine[] | undefined } | undefined;
-
-/**
- * Whether the statement starting at `offset`, indented and first on its line, sits in a function's body: the nearest
- * logical line above it with less indentation, and so on out through the blocks that hold it, reaches a `def` before
- * a `class` or the left margin. An annotated assignment there (`model_id: str = "org/x"` in `main()`) binds a local
- * name; in a class body it declares a field (a dataclass's), which binds none. False whenever the lines cannot be
- * read or the text is not laid out as Python requires (a less-indented line that opens no block).
- */
-export function inFunctionBody(text: string, offset: number): boolean {
-  const margin = text.lastIndexOf('\n', offset - 1) + 1;
-  let indent = offset - margin;
-  if (indent === 0 || !/^[ \t]*$/.test(text.slice(margin, offset))) return false;
-  // The lines of the last text asked about: a file's annotated statements ask one after another.
-  if (linesOf?.text !== text) linesOf = { text, lines: logicalLines(text) };
-  const lines = linesOf.lines;
-  if (!lines) return false;
-  let i = lines.findIndex((l) => l.start === offset);
-  for (i--; i >= 0 && i < lines.length; i--) {
-    const line = lines[i]!;
-    const own = line.start - (text.lastIndexOf('\n', line.start - 1) + 1);
-    if (own >= indent) continue;
-    if (!line.header) return false;
-    if (/^(?:async[ \t]+)?def\b/.test(text.slice(line.start, line.start + 16))) return true;
-    if (own === 0 || /^class\b/.test(text.slice(line.start, line.start + 8))) return false;
-    indent = own;
-  }
-  return false;
-}

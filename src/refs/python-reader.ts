@@ -1,7 +1,7 @@
 import { AUGMENTED, ExpressionReader, type Node } from './python-expressions.js';
 import { KEYWORDS, Unsure, type Token } from './python-tokens.js';
 import { importBindings } from './syntax.js';
-import { inFunctionBody } from './python-lines.js';
+import { inFunctionBody } from './python-lines-native.js';
 
 export type { Arg, Call, Node } from './python-expressions.js';
 

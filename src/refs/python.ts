@@ -44,7 +44,7 @@ import {
 } from './calls.js';
 import { dictUseCheck, listUseCheck } from './python-dict-uses.js';
 import { pythonSnippet } from './python-snippet.js';
-import { inFunctionBody } from './python-lines.js';
+import { inFunctionBody } from './python-lines-native.js';
 import { unquote } from './python-literals.js';
 import { findPythonReferencesFast } from './python-fast.js';
 import { LOCAL_PATH_CALLS } from './python-loaders.js';
