@@ -64,6 +64,7 @@ function usedOtherwise(text: string, only?: string, as: 'dict' | 'list' = 'dict'
         ? bindsAfter(text, end) ||
           annotatedAfter(text, end) ||
           afterIn(text, m.index) ||
+          readOnlyArgument(text, m.index, end) ||
           readsItem(text, m.index, end) ||
           imported(text, m.index)
         : spreadBefore(text, m.index) ||
@@ -89,6 +90,17 @@ function spreadBefore(text: string, at: number): boolean {
 function annotatedAfter(text: string, at: number): boolean {
   return /^[ \t]*:(?!=)[^=\n]*=(?!=)/.test(text.slice(at, at + 120));
 }
+
+/**
+ * `len(name)`, `print(name, …)`, `sorted(name)`, `", ".join(name)`…: the first argument of a builtin that reads a list
+ * and never changes it (a builtin by its bare name; `obj.len(…)` is anything).
+ */
+function readOnlyArgument(text: string, from: number, to: number): boolean {
+  return READ_ONLY_CALL.test(text.slice(Math.max(0, from - 16), from)) && /^[ \t]*[,)]/.test(text.slice(to, to + 8));
+}
+
+const READ_ONLY_CALL =
+  /(?:(?:^|[^\w.\u00a1-\uffff])(?:len|print|sorted|enumerate|list|tuple|set|frozenset|reversed|any|all|min|max|str|repr)|\.join)\([ \t]*$/;
 
 /** `… in name`: a `for` over it, or a membership test (`not in` too): neither changes it. */
 function afterIn(text: string, at: number): boolean {

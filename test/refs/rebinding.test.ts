@@ -120,6 +120,11 @@ describe('bindings other than a plain assignment', () => {
     ],
     ['a comprehension over pairs', 'models = {k: AutoModel.from_pretrained(v) for k, v in PAIRS}\n', ['2 dynamic']],
     [
+      'a for over a list constant also printed and measured',
+      'MODELS = ["acme/a", "acme/b"]\nprint(len(MODELS), ", ".join(MODELS))\nfor name in MODELS:\n    AutoModel.from_pretrained(name)\n',
+      ['5 acme/a', '5 acme/b'],
+    ],
+    [
       'a for over a list constant something appends to',
       'MODELS = ["acme/a"]\nMODELS.append(extra())\nfor name in MODELS:\n    AutoModel.from_pretrained(name)\n',
       ['5 dynamic'],
@@ -172,6 +177,8 @@ describe('a for over a list constant', () => {
     'NAMES += ["acme/e"]',
     'NAMES, X = pick()',
     'register(NAMES)',
+    'print(len(NAMES), sorted(NAMES))',
+    'obj.len(NAMES)',
     'print(NAMES[1])',
     'if X in NAMES:\n    pass',
     'x = [n for n in NAMES]',
