@@ -35,7 +35,13 @@ export class StatementReader extends ExpressionReader {
    * `for name in ["org/a", "org/b"]:` — a single name over a list or tuple display: its items (python.ts
    * `loopItems`); or over a name (`for name in MODELS:`), which python-fast.ts reads as a list constant.
    */
-  readonly loops: { readonly name: string; readonly items?: readonly Node[]; readonly iterates?: string }[] = [];
+  readonly loops: {
+    readonly name: string;
+    readonly items?: readonly Node[];
+    readonly iterates?: string;
+    /** Through `enumerate(…)` (the builtin only: python-fast.ts checks no import binds the name). */
+    readonly enumerated?: true;
+  }[] = [];
 
   /** One kept logical line: an import, a block header, a decorator, or simple statements separated by `;`. */
   statementLine(toks: Token[], header: boolean): void {
@@ -146,7 +152,15 @@ export class StatementReader extends ExpressionReader {
         const target = targets.items.length === 1 && !targets.comma ? targets.items[0] : undefined;
         const display = iterable.items.length === 1 && !iterable.comma ? iterable.items[0] : undefined;
         const items = iterable.comma ? iterable.items : display?.k === 'other' ? display.items : undefined;
-        if (target?.k === 'name' && items !== undefined) this.loops.push({ name: target.name, items });
+        // `for i, name in enumerate(…)`: the second name takes the items (python.ts `reboundNames`).
+        const pair = targets.items.length === 2 ? targets.items : undefined;
+        const counted = pair?.[0]!.k === 'name' && pair[1]!.k === 'name' ? enumerated(display) : undefined;
+        if (counted && pair?.[1]!.k === 'name') {
+          const over = counted.k === 'other' ? counted.items : undefined;
+          if (over) this.loops.push({ name: pair[1].name, items: over, enumerated: true });
+          else if (counted.k === 'name')
+            this.loops.push({ name: pair[1].name, iterates: counted.name, enumerated: true });
+        } else if (target?.k === 'name' && items !== undefined) this.loops.push({ name: target.name, items });
         else if (target?.k === 'name' && display?.k === 'name')
           this.loops.push({ name: target.name, iterates: display.name });
         break;
@@ -340,4 +354,12 @@ export class StatementReader extends ExpressionReader {
   private atStatementEnd(): boolean {
     return this.p === this.toks.length || this.peekText() === ';';
   }
+}
+
+/** The iterable `enumerate(x)`, `enumerate(x, 1)` or `enumerate(x, start=1)` goes over: `x` (python.ts `enumerated`). */
+function enumerated(n: Node | undefined): Node | undefined {
+  if (n?.k !== 'call' || n.callee.k !== 'name' || n.callee.name !== 'enumerate') return undefined;
+  const [first, second, ...rest] = n.args;
+  if (first?.k !== 'positional' || rest.length > 0 || second?.k === 'splat') return undefined;
+  return first.value;
 }

@@ -203,7 +203,7 @@ function referencesInTree(
   });
   if (strict && broken) return undefined;
   // After the walk, with every import known (python-fast.ts reads them all first too).
-  const rebound = reboundNames(tree, src, new Set(assigned.map(([name]) => name)));
+  const rebound = reboundNames(tree, src, new Set(assigned.map(([name]) => name)), !imports.has('enumerate'));
   const once = boundOnce([
     ...assigned.map(([name]) => name),
     ...[...rebound].flatMap(([name, { count }]) => Array<string>(count).fill(name)),
@@ -795,6 +795,8 @@ function reboundNames(
   tree: Tree,
   src: (n: SyntaxNode) => string,
   assignedNames: ReadonlySet<string>,
+  /** `enumerate` is the builtin (no import binds the name). */
+  builtinEnumerate: boolean,
 ): Map<string, { count: number; items?: readonly SyntaxNode[]; iterates?: string }> {
   const out = new Map<string, { count: number; items?: readonly SyntaxNode[]; iterates?: string }>();
   visitBindings(tree, src, (name, plain, _n, kind) => {
@@ -807,8 +809,24 @@ function reboundNames(
       const kids = childrenOf(n);
       const at = kids.findIndex((k) => k.name === 'in');
       const end = kids.findIndex((k) => k.name === 'Body');
-      const target = at === 2 && kids[1]!.name === 'VariableName' ? src(kids[1]!) : undefined;
+      const targets = kids.slice(1, at < 0 ? 1 : at).filter((k) => k.name !== ',');
       const iterable = kids.slice(at + 1, end < 0 ? kids.length : end);
+      // `for i, name in enumerate(…)` (python-reader.ts `enumerated`): the second name takes the items.
+      const counted =
+        builtinEnumerate &&
+        targets.length === 2 &&
+        targets.every((k) => k.name === 'VariableName') &&
+        iterable.length === 1
+          ? enumerated(iterable[0]!)
+          : undefined;
+      if (counted) {
+        const entry = out.get(src(targets[1]!));
+        const items = loopItems([counted]);
+        if (entry && items) entry.items = items;
+        else if (entry && counted.name === 'VariableName') entry.iterates = src(counted);
+        return;
+      }
+      const target = at === 2 && kids[1]!.name === 'VariableName' ? src(kids[1]!) : undefined;
       const items = loopItems(iterable);
       const entry = target === undefined ? undefined : out.get(target);
       if (entry && items) entry.items = items;
@@ -853,6 +871,25 @@ function reboundNames(
     ArgList: comprehension,
   });
   return out;
+}
+
+/**
+ * The iterable `enumerate(x)`, `enumerate(x, 1)` or `enumerate(x, start=1)` goes over: `x` (python-reader.ts
+ * `enumerated`: no splat, no third argument). lezer lays the arguments out flat: `start=1` is three nodes.
+ */
+function enumerated(n: SyntaxNode): SyntaxNode | undefined {
+  const [callee, args] = childrenOf(n);
+  if (n.name !== 'CallExpression' || callee?.name !== 'VariableName' || args?.name !== 'ArgList') return undefined;
+  const raw = childrenOf(args).filter((k) => k.name !== '(' && k.name !== ')');
+  if (raw[raw.length - 1]?.name === ',') raw.pop();
+  const [first, comma, ...rest] = raw;
+  const value = (k: SyntaxNode | undefined) => k !== undefined && k.name !== '*' && k.name !== '**' && k.name !== ',';
+  if (!value(first) || (comma !== undefined && comma.name !== ',')) return undefined;
+  const second =
+    rest.length === 0 ||
+    (rest.length === 1 && value(rest[0])) ||
+    (rest.length === 3 && rest[0]!.name === 'VariableName' && rest[1]!.name === 'AssignOp' && value(rest[2]));
+  return second ? first : undefined;
 }
 
 /** The items of a `for`'s iterable when it is a list or tuple display (`[…]`, `(…, …)`, `a, b`), else undefined. */

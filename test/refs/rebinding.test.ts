@@ -125,6 +125,21 @@ describe('bindings other than a plain assignment', () => {
       ['5 acme/a', '5 acme/b'],
     ],
     [
+      'a for over enumerate of a list constant',
+      'MODELS = ["acme/a", "acme/b"]\nfor i, name in enumerate(MODELS, start=1):\n    AutoModel.from_pretrained(name)\n',
+      ['4 acme/a', '4 acme/b'],
+    ],
+    [
+      'a for over enumerate of a display',
+      'for i, name in enumerate(["acme/a", "acme/b"]):\n    AutoModel.from_pretrained(name)\n',
+      ['3 acme/a', '3 acme/b'],
+    ],
+    [
+      'a for over an enumerate the file imports',
+      'from tools import enumerate\nfor i, name in enumerate(["acme/a"]):\n    AutoModel.from_pretrained(name)\n',
+      ['4 dynamic'],
+    ],
+    [
       'a for over a list constant something appends to',
       'MODELS = ["acme/a"]\nMODELS.append(extra())\nfor name in MODELS:\n    AutoModel.from_pretrained(name)\n',
       ['5 dynamic'],
@@ -178,6 +193,10 @@ describe('a for over a list constant', () => {
     'NAMES, X = pick()',
     'register(NAMES)',
     'print(len(NAMES), sorted(NAMES))',
+    'for i, MODEL in enumerate(NAMES):\n    m = AutoModel.from_pretrained(MODEL)',
+    'for i, MODEL in enumerate(["acme/e1", "acme/e2"], start=1):\n    pass',
+    'for i, MODEL in enumerate(NAMES, *more):\n    pass',
+    'from tools import enumerate',
     'obj.len(NAMES)',
     'print(NAMES[1])',
     'if X in NAMES:\n    pass',
