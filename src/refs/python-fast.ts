@@ -151,6 +151,10 @@ export function findPythonReferencesFast(
   for (const loop of reader.loops) {
     if (plain.has(loop.name) || reader.rebound.filter((n) => n === loop.name).length !== 1) continue;
     if (loop.enumerated && imports.has('enumerate')) continue;
+    if (loop.valuesOf !== undefined) {
+      choices.replace(loop.name, dictCandidates(dicts.get(loop.valuesOf)));
+      continue;
+    }
     const items = loop.items ?? (loop.iterates === undefined ? undefined : listItems(loop.iterates));
     if (items !== undefined)
       choices.replace(loop.name, loopChoices(items.map((i) => values.evaluate(i) ?? values.candidates(i))));

@@ -41,6 +41,8 @@ export class StatementReader extends ExpressionReader {
     readonly iterates?: string;
     /** Through `enumerate(…)` (the builtin only: python-fast.ts checks no import binds the name). */
     readonly enumerated?: true;
+    /** The dict constant whose values the name takes (`for k, name in D.items()`, `for name in D.values()`). */
+    readonly valuesOf?: string;
   }[] = [];
 
   /** One kept logical line: an import, a block header, a decorator, or simple statements separated by `;`. */
@@ -155,7 +157,12 @@ export class StatementReader extends ExpressionReader {
         // `for i, name in enumerate(…)`: the second name takes the items (python.ts `reboundNames`).
         const pair = targets.items.length === 2 ? targets.items : undefined;
         const counted = pair?.[0]!.k === 'name' && pair[1]!.k === 'name' ? enumerated(display) : undefined;
-        if (counted && pair?.[1]!.k === 'name') {
+        // `for key, name in D.items():` / `for name in D.values():`: the dict constant's values (python.ts the same).
+        const dict = pair?.[0]!.k === 'name' && pair[1]!.k === 'name' ? dictWalked(display, 'items') : undefined;
+        const values = target?.k === 'name' ? dictWalked(display, 'values') : undefined;
+        if (dict !== undefined && pair?.[1]!.k === 'name') this.loops.push({ name: pair[1].name, valuesOf: dict });
+        else if (values !== undefined && target?.k === 'name') this.loops.push({ name: target.name, valuesOf: values });
+        else if (counted && pair?.[1]!.k === 'name') {
           const over = counted.k === 'other' ? counted.items : undefined;
           if (over) this.loops.push({ name: pair[1].name, items: over, enumerated: true });
           else if (counted.k === 'name')
@@ -362,4 +369,11 @@ function enumerated(n: Node | undefined): Node | undefined {
   const [first, second, ...rest] = n.args;
   if (first?.k !== 'positional' || rest.length > 0 || second?.k === 'splat') return undefined;
   return first.value;
+}
+
+/** `D.items()` / `D.values()` with no arguments, `D` a name: the name. */
+function dictWalked(n: Node | undefined, method: 'items' | 'values'): string | undefined {
+  if (n?.k !== 'call' || n.args.length > 0 || n.callee.k !== 'attribute' || n.callee.property !== method)
+    return undefined;
+  return n.callee.object.k === 'name' ? n.callee.object.name : undefined;
 }

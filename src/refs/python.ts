@@ -267,8 +267,12 @@ function referencesInTree(
       value && (value.name === 'ArrayExpression' || (value.name === 'TupleExpression' && src(value).startsWith('(')));
     return display && !listUseCheck(wholeFile)(list) ? loopItems([value]) : undefined;
   };
-  for (const [name, { count, items, iterates }] of rebound) {
+  for (const [name, { count, items, iterates, valuesOf }] of rebound) {
     if (count !== 1 || plainNames.has(name)) continue;
+    if (valuesOf !== undefined) {
+      choices.replace(name, dictCandidates(dicts.get(valuesOf)));
+      continue;
+    }
     const shown = items ?? (iterates === undefined ? undefined : listItems(iterates));
     if (shown !== undefined) choices.replace(name, loopChoices(shown.map((i) => evaluate(i) ?? candidatesOf(i))));
   }
@@ -797,8 +801,8 @@ function reboundNames(
   assignedNames: ReadonlySet<string>,
   /** `enumerate` is the builtin (no import binds the name). */
   builtinEnumerate: boolean,
-): Map<string, { count: number; items?: readonly SyntaxNode[]; iterates?: string }> {
-  const out = new Map<string, { count: number; items?: readonly SyntaxNode[]; iterates?: string }>();
+): Map<string, { count: number; items?: readonly SyntaxNode[]; iterates?: string; valuesOf?: string }> {
+  const out = new Map<string, { count: number; items?: readonly SyntaxNode[]; iterates?: string; valuesOf?: string }>();
   visitBindings(tree, src, (name, plain, _n, kind) => {
     if (!plain && kind === 'target') out.set(name, { count: (out.get(name)?.count ?? 0) + 1 });
   });
@@ -819,6 +823,17 @@ function reboundNames(
         iterable.length === 1
           ? enumerated(iterable[0]!)
           : undefined;
+      // `for key, name in D.items():` / `for name in D.values():` (python-reader.ts `dictWalked`).
+      const walked = (method: string) => (iterable.length === 1 ? dictWalked(iterable[0]!, method, src) : undefined);
+      const pairNames = targets.length === 2 && targets.every((k) => k.name === 'VariableName');
+      const dict = pairNames ? walked('items') : undefined;
+      const values = targets.length === 1 && targets[0]!.name === 'VariableName' ? walked('values') : undefined;
+      if (dict !== undefined || values !== undefined) {
+        const entry = out.get(src(dict !== undefined ? targets[1]! : targets[0]!));
+        const valuesOf = dict ?? values;
+        if (entry && valuesOf !== undefined) entry.valuesOf = valuesOf;
+        return;
+      }
       if (counted) {
         const entry = out.get(src(targets[1]!));
         const items = loopItems([counted]);
@@ -871,6 +886,16 @@ function reboundNames(
     ArgList: comprehension,
   });
   return out;
+}
+
+/** `D.items()` / `D.values()` with no arguments, `D` a name: the name (python-reader.ts `dictWalked`). */
+function dictWalked(n: SyntaxNode, method: string, src: (n: SyntaxNode) => string): string | undefined {
+  const [callee, args] = childrenOf(n);
+  if (n.name !== 'CallExpression' || callee?.name !== 'MemberExpression' || args?.name !== 'ArgList') return undefined;
+  if (childrenOf(args).some((k) => k.name !== '(' && k.name !== ')')) return undefined;
+  const [object, dot, property] = childrenOf(callee);
+  if (object?.name !== 'VariableName' || dot?.name !== '.' || property?.name !== 'PropertyName') return undefined;
+  return src(property) === method ? src(object) : undefined;
 }
 
 /**

@@ -140,6 +140,16 @@ describe('bindings other than a plain assignment', () => {
       ['4 dynamic'],
     ],
     [
+      "a for over a dict constant's items",
+      'MODELS = {"small": "acme/s", "large": "acme/l"}\nfor size, name in MODELS.items():\n    AutoModel.from_pretrained(name)\n',
+      ['4 acme/s', '4 acme/l'],
+    ],
+    [
+      "a for over a dict constant's values, the dict changed",
+      'MODELS = {"small": "acme/s"}\nMODELS["x"] = pick()\nfor name in MODELS.values():\n    AutoModel.from_pretrained(name)\n',
+      ['5 dynamic'],
+    ],
+    [
       'a for over a list constant something appends to',
       'MODELS = ["acme/a"]\nMODELS.append(extra())\nfor name in MODELS:\n    AutoModel.from_pretrained(name)\n',
       ['5 dynamic'],
@@ -197,6 +207,10 @@ describe('a for over a list constant', () => {
     'for i, MODEL in enumerate(["acme/e1", "acme/e2"], start=1):\n    pass',
     'for i, MODEL in enumerate(NAMES, *more):\n    pass',
     'from tools import enumerate',
+    'SIZES = {"s": "acme/s", "l": BASE}',
+    'SIZES["x"] = "acme/x"',
+    'for k, MODEL in SIZES.items():\n    m = AutoModel.from_pretrained(MODEL)',
+    'for MODEL in SIZES.values():\n    pass',
     'obj.len(NAMES)',
     'print(NAMES[1])',
     'if X in NAMES:\n    pass',
