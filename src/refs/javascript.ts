@@ -134,8 +134,9 @@ function referencesIn(
   // Names assigned after their declaration (`model = pick()`, `model += …`, `model++`, `for (model of …)`, `[model]
   // = …`): the value is the run time's (javascript-fast.ts leaves every file that may do this here).
   const rebound = new Set<string>();
-  // A loop's name and what it goes over: an array display, or a name (`for (const m of MODELS)`).
-  const loops: [string, SyntaxNode | string | undefined][] = [];
+  // A loop's name and what it goes over: an array display, a name (`for (const m of MODELS)`), or an object
+  // constant's values (`Object.values(MODELS)`, the second name of `Object.entries(MODELS)`'s pairs).
+  const loops: [string, SyntaxNode | string | { readonly valuesOf: string } | undefined][] = [];
   const declaredNames: string[] = [];
   // Names declared with an array display (`const MODELS = ['org/a', 'org/b']`), for loops over them.
   const arrays = new Map<string, SyntaxNode>();
@@ -173,8 +174,18 @@ function referencesIn(
     if (kids[2] && ['const', 'let', 'var'].includes(kids[1]?.name ?? '')) {
       const over = kids[3]?.name === 'of' && kids.length === 6 ? kids[4] : undefined;
       const array = over?.name === 'ArrayExpression' ? over : over?.name === 'VariableName' ? src(over) : undefined;
-      if (kids[2].name === 'VariableDefinition') loops.push([src(kids[2]), array]);
-      else reboundIn(kids[2].name === 'ArrayPattern' || kids[2].name === 'ObjectPattern' ? kids[2] : undefined);
+      const pair = kids[2].name === 'ArrayPattern' ? childrenOf(kids[2]).filter((k) => k.name !== ',') : undefined;
+      const entries =
+        over && pair?.length === 4 && pair[1]!.name === 'VariableDefinition'
+          ? objectWalked(over, 'entries', src)
+          : undefined;
+      if (kids[2].name === 'VariableDefinition') {
+        const values = over && objectWalked(over, 'values', src);
+        loops.push([src(kids[2]), values !== undefined ? { valuesOf: values } : array]);
+      } else if (entries !== undefined && pair?.[2]!.name === 'VariableDefinition') {
+        loops.push([src(pair[2]), { valuesOf: entries }]);
+        loops.push([src(pair[1]!), undefined]);
+      } else reboundIn(kids[2].name === 'ArrayPattern' || kids[2].name === 'ObjectPattern' ? kids[2] : undefined);
     } else reboundIn(kids[1]);
   }
 
@@ -193,7 +204,8 @@ function referencesIn(
   }
   for (const name of rebound) unbind(name, { values: [constants, envs, choices, objects], flags: [] });
   // A name only one such loop binds (no declaration elsewhere: this reader has no scopes) is one of its items; over a
-  // name, the items of the one array display it is declared with, while nothing else can change it (`arrayUses`).
+  // name, the items of the one array display it is declared with, while nothing else can change it (`onlyLooped`);
+  // over an object constant's values, each value (as `MODELS[key]`: `objectCandidates`).
   const arrayOf = (name: string): SyntaxNode | undefined =>
     arrays.has(name) &&
     declaredNames.filter((n) => n === name).length === 1 &&
@@ -201,7 +213,15 @@ function referencesIn(
     onlyLooped(text, name)
       ? arrays.get(name)
       : undefined;
+  const globalObject = !imports.has('Object') && !declaredNames.includes('Object');
   for (const [name, over] of loops) {
+    const only = !rebound.has(name) && !declaredNames.includes(name) && loops.filter(([n]) => n === name).length === 1;
+    if (over !== undefined && typeof over === 'object' && 'valuesOf' in over) {
+      const values = only && globalObject ? objectCandidates(over.valuesOf) : undefined;
+      if (values) choices.set(name, values);
+      else unbind(name, { values: [constants, envs, choices, objects], flags: [] });
+      continue;
+    }
     const array = typeof over === 'string' ? arrayOf(over) : over;
     if (
       array !== undefined &&
@@ -520,4 +540,15 @@ function onlyLooped(text: string, name: string): boolean {
     if (!declares && !/(?:^|[^\w$.])of\s+$/.test(before)) return false;
   }
   return true;
+}
+
+/** `Object.values(NAME)` / `Object.entries(NAME)` (the method given): NAME. */
+function objectWalked(n: SyntaxNode, method: 'values' | 'entries', src: (n: SyntaxNode) => string): string | undefined {
+  const [callee, args] = childrenOf(n);
+  if (n.name !== 'CallExpression' || callee?.name !== 'MemberExpression' || args?.name !== 'ArgList') return undefined;
+  const [object, dot, property] = childrenOf(callee);
+  const inner = childrenOf(args).filter((k) => k.name !== '(' && k.name !== ')');
+  if (object?.name !== 'VariableName' || src(object) !== 'Object' || dot?.name !== '.') return undefined;
+  if (property?.name !== 'PropertyName' || src(property) !== method) return undefined;
+  return inner.length === 1 && inner[0]!.name === 'VariableName' ? src(inner[0]!) : undefined;
 }

@@ -196,6 +196,8 @@ describe('findJavaScriptReferencesFast', () => {
     `const NAMES: readonly string[] = ['org/n3', BASE]`,
     `NAMES.push('org/n4')`,
     `for (const NAME of NAMES) { await pipeline('fill-mask', NAME) }`,
+    `for (const NAME of Object.values(SIZES)) { await pipeline('asr', NAME) }`,
+    `for (const [k, NAME] of Object.entries(SIZES)) { await pipeline(k, NAME) }`,
   ];
   const program = javaScriptPrograms(STATEMENTS, 12);
   // 100 programs in the suite (it ran 400: a second of CPU); the bench runs thousands.

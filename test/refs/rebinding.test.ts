@@ -295,6 +295,21 @@ describe('JavaScript: a name assigned after its declaration', () => {
       "const MODELS = load();\nfor (const m of MODELS) {\n  await pipeline('fill-mask', m);\n}\n",
       ['4 dynamic'],
     ],
+    [
+      "a for…of over an object constant's values",
+      "const MODELS = { asr: 'acme/asr', mask: 'acme/mask' };\nfor (const m of Object.values(MODELS)) {\n  await pipeline('x', m);\n}\n",
+      ['4 acme/asr', '4 acme/mask'],
+    ],
+    [
+      "a for…of over an object constant's entries",
+      "const MODELS = { asr: 'acme/asr' };\nfor (const [task, m] of Object.entries(MODELS)) {\n  await pipeline(task, m);\n}\n",
+      ['4 acme/asr'],
+    ],
+    [
+      'a for…of over the values of an object something writes to',
+      "const MODELS = { asr: 'acme/asr' };\nMODELS.asr = pick();\nfor (const m of Object.values(MODELS)) {\n  await pipeline('x', m);\n}\n",
+      ['5 dynamic'],
+    ],
     ['a TypeScript annotation', "const m: string = 'acme/typed';\nawait pipeline('fill-mask', m);\n", ['3 acme/typed']],
     [
       'a TypeScript annotation in a declaration list',
