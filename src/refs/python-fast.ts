@@ -148,8 +148,11 @@ export function findPythonReferencesFast(
       return undefined;
     return listUseCheck(text)(list) ? undefined : value.items;
   };
+  // python.ts: a parameter of the same name is another binding.
+  const parameterNames = new Set(reader.parameters.map((p) => p.name));
   for (const loop of reader.loops) {
-    if (plain.has(loop.name) || reader.rebound.filter((n) => n === loop.name).length !== 1) continue;
+    if (plain.has(loop.name) || parameterNames.has(loop.name)) continue;
+    if (reader.rebound.filter((n) => n === loop.name).length !== 1) continue;
     if (loop.enumerated && imports.has('enumerate')) continue;
     if (loop.valuesOf !== undefined) {
       choices.replace(loop.name, dictCandidates(dicts.get(loop.valuesOf)));

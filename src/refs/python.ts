@@ -267,8 +267,15 @@ function referencesInTree(
       value && (value.name === 'ArrayExpression' || (value.name === 'TupleExpression' && src(value).startsWith('(')));
     return display && !listUseCheck(wholeFile)(list) ? loopItems([value]) : undefined;
   };
+  // A parameter of the same name is another binding (this reader has no scopes): its value is the caller's.
+  const parameterNames = new Set(
+    [...functions, ...lambdas].flatMap((fn) => {
+      const params = childrenOf(fn).find((c) => c.name === 'ParamList');
+      return params ? parameters(params).map(([name]) => name) : [];
+    }),
+  );
   for (const [name, { count, items, iterates, valuesOf }] of rebound) {
-    if (count !== 1 || plainNames.has(name)) continue;
+    if (count !== 1 || plainNames.has(name) || parameterNames.has(name)) continue;
     if (valuesOf !== undefined) {
       choices.replace(name, dictCandidates(dicts.get(valuesOf)));
       continue;

@@ -150,6 +150,11 @@ describe('bindings other than a plain assignment', () => {
       ['5 dynamic'],
     ],
     [
+      'a loop name a function also takes as a parameter',
+      'def load(name):\n    return AutoModel.from_pretrained(name)\nfor name in ["acme/a", "acme/b"]:\n    print(name)\n',
+      ['3 dynamic'],
+    ],
+    [
       'a for over a list constant something appends to',
       'MODELS = ["acme/a"]\nMODELS.append(extra())\nfor name in MODELS:\n    AutoModel.from_pretrained(name)\n',
       ['5 dynamic'],
@@ -207,6 +212,7 @@ describe('a for over a list constant', () => {
     'for i, MODEL in enumerate(["acme/e1", "acme/e2"], start=1):\n    pass',
     'for i, MODEL in enumerate(NAMES, *more):\n    pass',
     'from tools import enumerate',
+    'def take(MODEL):\n    return AutoModel.from_pretrained(MODEL)',
     'SIZES = {"s": "acme/s", "l": BASE}',
     'SIZES["x"] = "acme/x"',
     'for k, MODEL in SIZES.items():\n    m = AutoModel.from_pretrained(MODEL)',
