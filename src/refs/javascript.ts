@@ -138,6 +138,7 @@ function referencesIn(
   // constant's values (`Object.values(MODELS)`, the second name of `Object.entries(MODELS)`'s pairs).
   const loops: [string, SyntaxNode | string | { readonly valuesOf: string } | undefined][] = [];
   const declaredNames: string[] = [];
+  const definitions = new Map<string, number>();
   // Names declared with an array display (`const MODELS = ['org/a', 'org/b']`), for loops over them.
   const arrays = new Map<string, SyntaxNode>();
   const reboundIn = (n: SyntaxNode | undefined) => {
@@ -163,6 +164,9 @@ function referencesIn(
     UnaryExpression: (n) => updated(n),
     ForOfSpec: (n) => loopHead(n),
     ForInSpec: (n) => loopHead(n),
+    // Every name a declaration, parameter, function or catch clause defines: a loop's name defined anywhere else is
+    // no longer only the loop's (this reader has no scopes).
+    VariableDefinition: (n) => definitions.set(src(n), (definitions.get(src(n)) ?? 0) + 1),
   });
   /**
    * A `for (… of|in …)` head: a name without a declaration keyword is rebound; one it declares (`const m`, `let [a]`)
@@ -215,7 +219,12 @@ function referencesIn(
       : undefined;
   const globalObject = !imports.has('Object') && !declaredNames.includes('Object');
   for (const [name, over] of loops) {
-    const only = !rebound.has(name) && !declaredNames.includes(name) && loops.filter(([n]) => n === name).length === 1;
+    // The loop head's own definition only: no declaration, parameter or second loop of the name.
+    const only =
+      !rebound.has(name) &&
+      !declaredNames.includes(name) &&
+      definitions.get(name) === 1 &&
+      loops.filter(([n]) => n === name).length === 1;
     if (over !== undefined && typeof over === 'object' && 'valuesOf' in over) {
       const values = only && globalObject ? objectCandidates(over.valuesOf) : undefined;
       if (values) choices.set(name, values);
@@ -223,12 +232,7 @@ function referencesIn(
       continue;
     }
     const array = typeof over === 'string' ? arrayOf(over) : over;
-    if (
-      array !== undefined &&
-      !rebound.has(name) &&
-      !declaredNames.includes(name) &&
-      loops.filter(([n]) => n === name).length === 1
-    ) {
+    if (array !== undefined && only) {
       const items = childrenOf(array).filter((k) => !['[', ']', ','].includes(k.name));
       choices.set(name, loopChoices(items.map((i) => evaluate(i) ?? candidatesOf(i))));
     } else unbind(name, { values: [constants, envs, choices, objects], flags: [] });

@@ -316,6 +316,16 @@ describe('JavaScript: a name assigned after its declaration', () => {
       "const MODELS = { asr: 'acme/asr' };\nMODELS.asr = pick();\nfor (const m of Object.values(MODELS)) {\n  await pipeline('x', m);\n}\n",
       ['5 dynamic'],
     ],
+    [
+      'a loop name a function also takes as a parameter',
+      "function load(m) {\n  return pipeline('x', m);\n}\nfor (const m of ['acme/a', 'acme/b']) {}\n",
+      ['3 dynamic'],
+    ],
+    [
+      'a loop name an arrow function takes as a parameter',
+      "const load = (m) => pipeline('x', m);\nfor (const m of ['acme/a']) {}\n",
+      ['2 dynamic'],
+    ],
     ['a TypeScript annotation', "const m: string = 'acme/typed';\nawait pipeline('fill-mask', m);\n", ['3 acme/typed']],
     [
       'a TypeScript annotation in a declaration list',
