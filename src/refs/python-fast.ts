@@ -137,31 +137,8 @@ export function findPythonReferencesFast(
   // python.ts: `name, rev = pick()`, `for name in names:`, `with … as name`, `name += …` leave the value to run time.
   for (const name of reader.rebound)
     unbind(name, { values: [constants, dicts, envs, choices, instances], flags: [built, paths] });
-  // python.ts: a name only a `for` over a display of strings binds is one of them.
-  const plain = new Set(reader.assignments.map((a) => a.name));
-  // python.ts `listItems`: `for name in MODELS:` over a list constant the file binds once and changes nowhere (the
-  // text searched for its uses last: most loops go over no such list).
-  const listItems = (list: string): readonly Node[] | undefined => {
-    if (!once.has(list) || reader.rebound.includes(list)) return undefined;
-    const value = reader.assignments.find((a) => a.name === list)?.value;
-    if (value?.k !== 'other' || value.items === undefined || (text[value.from] !== '[' && text[value.from] !== '('))
-      return undefined;
-    return listUseCheck(text)(list) ? undefined : value.items;
-  };
-  // python.ts: a parameter of the same name is another binding.
-  const parameterNames = new Set(reader.parameters.map((p) => p.name));
-  for (const loop of reader.loops) {
-    if (plain.has(loop.name) || parameterNames.has(loop.name)) continue;
-    if (reader.rebound.filter((n) => n === loop.name).length !== 1) continue;
-    if (loop.enumerated && imports.has('enumerate')) continue;
-    if (loop.valuesOf !== undefined) {
-      choices.replace(loop.name, dictCandidates(dicts.get(loop.valuesOf)));
-      continue;
-    }
-    const items = loop.items ?? (loop.iterates === undefined ? undefined : listItems(loop.iterates));
-    if (items !== undefined)
-      choices.replace(loop.name, loopChoices(items.map((i) => values.evaluate(i) ?? values.candidates(i))));
-  }
+  // python.ts: a name only a `for` over a display, a list or dict constant binds is one of its items.
+  if (reader.loops.length > 0) loopItems(reader, text, imports, once, dicts, choices, values);
   // keptStatements left the text in the lines module when it read it there.
   const at = nativeLineIndex(text) ?? lineIndex(text);
   const out: FileReferences = { references: [], dynamic: [] };
@@ -232,6 +209,43 @@ export function findPythonReferencesFast(
     return undefined;
   readPythonHubSettings(path, text, at, out);
   return out;
+}
+
+/**
+ * python.ts's loop names: a name only one `for` binds, over a list or tuple display, a list constant the file binds
+ * once and changes nowhere (`listUseCheck`, the text searched last: most loops go over no such list), `enumerate` of
+ * either, or a dict constant's values, is one of those items; a name also assigned, or a parameter's, is not.
+ */
+function loopItems(
+  reader: StatementReader,
+  text: string,
+  imports: ReadonlyMap<string, string>,
+  once: ReadonlySet<string>,
+  dicts: DictConstants,
+  choices: CandidateConstants,
+  values: Values,
+): void {
+  const plain = new Set(reader.assignments.map((a) => a.name));
+  const parameterNames = new Set(reader.parameters.map((p) => p.name));
+  const listItems = (list: string): readonly Node[] | undefined => {
+    if (!once.has(list) || reader.rebound.includes(list)) return undefined;
+    const value = reader.assignments.find((a) => a.name === list)?.value;
+    if (value?.k !== 'other' || value.items === undefined || (text[value.from] !== '[' && text[value.from] !== '('))
+      return undefined;
+    return listUseCheck(text)(list) ? undefined : value.items;
+  };
+  for (const loop of reader.loops) {
+    if (plain.has(loop.name) || parameterNames.has(loop.name)) continue;
+    if (reader.rebound.filter((n) => n === loop.name).length !== 1) continue;
+    if (loop.enumerated && imports.has('enumerate')) continue;
+    if (loop.valuesOf !== undefined) {
+      choices.replace(loop.name, dictCandidates(dicts.get(loop.valuesOf)));
+      continue;
+    }
+    const items = loop.items ?? (loop.iterates === undefined ? undefined : listItems(loop.iterates));
+    if (items !== undefined)
+      choices.replace(loop.name, loopChoices(items.map((i) => values.evaluate(i) ?? values.candidates(i))));
+  }
 }
 
 /** python.ts `calleeName`: a dotted name, `()` standing for a call in it; undefined for anything else. */
