@@ -144,42 +144,8 @@ export function findPythonReferencesFast(
   const out: FileReferences = { references: [], dynamic: [] };
   // The tree's pre-order: a call before the calls inside its callee and arguments.
   const calls = [...reader.calls].sort((a, b) => a.from - b.from || b.to - a.to);
-  const argFacts = (args: readonly Arg[]) => {
-    const positional: Resolved[] = [];
-    const keywords = new Map<string, Resolved>();
-    let splat = false;
-    const spreads: (DictValue | undefined)[] = [];
-    for (const a of args) {
-      if (a.k === 'keyword') keywords.set(a.name, values.resolve(a.value));
-      else if (a.k === 'splat') {
-        if (a.double) spreads.push(values.dict(a.value));
-        else splat = true;
-      } else positional.push(values.resolve(a.value, false));
-    }
-    for (const d of spreads) if (spreadKeywords(keywords, d)) splat = true;
-    return { positional, keywords, splat };
-  };
-  for (const a of reader.assignments)
-    if (once.has(a.name) && a.value.k === 'call')
-      cli.parser(a.name, calledName(a.value, imports), calleeName(a.value.callee));
-  // (python.ts also reads functions that return a namespace: python-snippet.ts leaves such files to it.)
-  for (const a of reader.assignments) cli.assign(a.name, a.value.k === 'call' ? calleeName(a.value.callee) : undefined);
-  for (const call of reader.calls) {
-    const written = calleeName(call.callee);
-    if (written === undefined || !COMMAND_LINE_METHOD.test(written)) continue;
-    const f = argFacts(call.args);
-    cli.call(written, f.positional, f.keywords, f.splat);
-  }
-  // python.ts: a name bound once to `functools.partial(loader, …)` calls the loader with the bound arguments.
-  const partials = new Map<string, PartialBinding>();
-  for (const a of reader.assignments) {
-    if (!once.has(a.name) || a.value.k !== 'call' || calledName(a.value, imports) !== PARTIAL) continue;
-    const first = a.value.args[0];
-    const target = first?.k === 'positional' ? calleeName(first.value) : undefined;
-    if (target === undefined) continue;
-    const f = argFacts(a.value.args);
-    partials.set(a.name, { ...f, target, positional: f.positional.slice(1) });
-  }
+  readCommandLine(reader, imports, once, cli, values);
+  const partials = partialsOf(reader, imports, once, values);
   for (const call of calls) {
     const written = calleeName(call.callee);
     if (written === undefined) continue;
@@ -187,7 +153,7 @@ export function findPythonReferencesFast(
     const object = call.callee.k === 'attribute' ? call.callee.object : undefined;
     const called = object?.k === 'call' ? loaderClassOf(calledName(object, imports)) : undefined;
     const bound = partials.get(written);
-    const facts = { written, ...argFacts(call.args), line, column, lang: 'python' as const };
+    const facts = { written, ...argumentFacts(values, call.args), line, column, lang: 'python' as const };
     const resolved = bound ? resolveCallee(imports, bound.target) : resolveMethod(imports, instances, written, called);
     collectReference(path, { ...(bound ? throughPartial(facts, bound) : facts), resolved }, existsLocally, out);
     if (resolveCallee(imports, written) !== PARTIAL)
@@ -209,6 +175,63 @@ export function findPythonReferencesFast(
     return undefined;
   readPythonHubSettings(path, text, at, out);
   return out;
+}
+
+/** A call's arguments as calls.ts reads them: positional values, keywords (with `**dict` spread in), a splat. */
+function argumentFacts(values: Values, args: readonly Arg[]) {
+  const positional: Resolved[] = [];
+  const keywords = new Map<string, Resolved>();
+  let splat = false;
+  const spreads: (DictValue | undefined)[] = [];
+  for (const a of args) {
+    if (a.k === 'keyword') keywords.set(a.name, values.resolve(a.value));
+    else if (a.k === 'splat') {
+      if (a.double) spreads.push(values.dict(a.value));
+      else splat = true;
+    } else positional.push(values.resolve(a.value, false));
+  }
+  for (const d of spreads) if (spreadKeywords(keywords, d)) splat = true;
+  return { positional, keywords, splat };
+}
+
+/** python-argparse.ts: the parsers, the namespaces they return and the arguments they add, as python.ts reads them. */
+function readCommandLine(
+  reader: StatementReader,
+  imports: ReadonlyMap<string, string>,
+  once: ReadonlySet<string>,
+  cli: CommandLineDefaults,
+  values: Values,
+): void {
+  for (const a of reader.assignments)
+    if (once.has(a.name) && a.value.k === 'call')
+      cli.parser(a.name, calledName(a.value, imports), calleeName(a.value.callee));
+  // (python.ts also reads functions that return a namespace: python-snippet.ts leaves such files to it.)
+  for (const a of reader.assignments) cli.assign(a.name, a.value.k === 'call' ? calleeName(a.value.callee) : undefined);
+  for (const call of reader.calls) {
+    const written = calleeName(call.callee);
+    if (written === undefined || !COMMAND_LINE_METHOD.test(written)) continue;
+    const f = argumentFacts(values, call.args);
+    cli.call(written, f.positional, f.keywords, f.splat);
+  }
+}
+
+/** python.ts: a name bound once to `functools.partial(loader, …)` calls the loader with the bound arguments. */
+function partialsOf(
+  reader: StatementReader,
+  imports: ReadonlyMap<string, string>,
+  once: ReadonlySet<string>,
+  values: Values,
+): Map<string, PartialBinding> {
+  const partials = new Map<string, PartialBinding>();
+  for (const a of reader.assignments) {
+    if (!once.has(a.name) || a.value.k !== 'call' || calledName(a.value, imports) !== PARTIAL) continue;
+    const first = a.value.args[0];
+    const target = first?.k === 'positional' ? calleeName(first.value) : undefined;
+    if (target === undefined) continue;
+    const f = argumentFacts(values, a.value.args);
+    partials.set(a.name, { ...f, target, positional: f.positional.slice(1) });
+  }
+  return partials;
 }
 
 /**
