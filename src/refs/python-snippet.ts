@@ -385,6 +385,10 @@ const TARGETS_ONLY = /^[\s\w\u00a1-\uffff,*()[\].\\]*$/;
 function mayBindAt(text: string, table: Int32Array, i: number, from: number, to: number): boolean {
   const start = table[2 * i]!;
   const end = lineEnd(table, i);
+  // A statement longer than this may bind anything in it: the tests below read the statement around each place a name
+  // stands, and a list of 100,000 names over as many lines asked each of them (minutes). `bindings` takes the line
+  // at its first such place and passes over the rest of it, so a long line costs one answer.
+  if (end - start > LONG_STATEMENT) return true;
   if (table[2 * i + 1]! < 0) {
     if (isDefHeader(text, table, i)) return true;
     const head = /^(?:async[ \t]+)?for\b/.exec(text.slice(start, start + 16));
@@ -454,6 +458,9 @@ function comprehensionTarget(text: string, start: number, from: number): boolean
 
 /** `,` `*` `.` `(` `)` `[` `]`: what stands between `for` and a target name beside names and blanks. */
 const FOR_TARGET_CHARS: ReadonlySet<number> = new Set([44, 42, 46, 40, 41, 91, 93]);
+
+/** Characters of a logical line past which `mayBindAt` answers yes without reading it (a superset stays one). */
+const LONG_STATEMENT = 2000;
 
 const COLON = 58;
 const SEMICOLON = 59;

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { BINDING_STATEMENTS, pythonPrograms } from './programs.js';
 import { describe, expect, it } from 'vitest';
 import { logicalLines } from '../../src/refs/python-lines.js';
-import { assignmentHits, pythonSnippet } from '../../src/refs/python-snippet.js';
+import { assignmentHits, keptStatements, pythonSnippet } from '../../src/refs/python-snippet.js';
 import { findPythonReferences, findPythonReferencesInWholeFile } from '../../src/refs/python.js';
 import { REPO } from '../helpers/cli.js';
 import { differentialRuns } from './differential-runs.js';
@@ -176,6 +176,23 @@ describe('pythonSnippet', () => {
     const text = `from transformers import AutoModel\na0 = AutoModel.from_pretrained\n${links}\nm = a3000("org/far")\n`;
     expect(pythonSnippet(text)!.text).toContain('m = a3000("org/far")');
     same('long-chain.py', text);
+  });
+
+  it('answers a name standing thousands of times in one long statement once for the statement', () => {
+    // A list of 50,000 names over as many lines, the name asked: each place read its statement around it (minutes
+    // at 100,000). Work per place must not grow with the statement.
+    const items = 'a,\n'.repeat(50000);
+    const text = `from transformers import AutoModel\nX = [\n${items}]\nY = [m for m in [\n${items}]]\nAutoModel.from_pretrained(a)\n`;
+    const kept = keptStatements(text)!;
+    expect(kept.length).toBeGreaterThan(0);
+    const callLine = text.split('\n').indexOf('AutoModel.from_pretrained(a)') + 1;
+    expect(findPythonReferences('long-statement.py', text, local).dynamic.map((d) => d.line)).toEqual([callLine]);
+  });
+
+  it('tells a function body from a class body in one pass over a file of thousands of annotated statements', () => {
+    const body = '    a: int = 1\n'.repeat(80000);
+    const text = `from transformers import AutoModel\ndef f():\n${body}    AutoModel.from_pretrained(a)\n`;
+    expect(findPythonReferences('many-annotated.py', text, local).dynamic.map((d) => d.line)).toEqual([80003]);
   });
 
   it('reads a file whose names share one hash as the whole-file parse does (the chains give way to a map)', () => {
