@@ -210,21 +210,27 @@ function referencesIn(
   // A name only one such loop binds (no declaration elsewhere: this reader has no scopes) is one of its items; over a
   // name, the items of the one array display it is declared with, while nothing else can change it (`onlyLooped`);
   // over an object constant's values, each value (as `MODELS[key]`: `objectCandidates`).
-  const arrayOf = (name: string): SyntaxNode | undefined =>
-    arrays.has(name) &&
-    declaredNames.filter((n) => n === name).length === 1 &&
-    !rebound.has(name) &&
-    onlyLooped(text, name)
-      ? arrays.get(name)
-      : undefined;
+  // Each name's answer once (one search of the text), however many loops go over it.
+  const looped = new Map<string, SyntaxNode | undefined>();
+  const arrayOf = (name: string): SyntaxNode | undefined => {
+    if (!looped.has(name))
+      looped.set(
+        name,
+        arrays.has(name) && declaredCounts.get(name) === 1 && !rebound.has(name) && onlyLooped(text, name)
+          ? arrays.get(name)
+          : undefined,
+      );
+    return looped.get(name);
+  };
+  const loopCounts = new Map<string, number>();
+  for (const [n] of loops) loopCounts.set(n, (loopCounts.get(n) ?? 0) + 1);
+  const declaredCounts = new Map<string, number>();
+  for (const n of declaredNames) declaredCounts.set(n, (declaredCounts.get(n) ?? 0) + 1);
   const globalObject = !imports.has('Object') && !declaredNames.includes('Object');
   for (const [name, over] of loops) {
     // The loop head's own definition only: no declaration, parameter or second loop of the name.
     const only =
-      !rebound.has(name) &&
-      !declaredNames.includes(name) &&
-      definitions.get(name) === 1 &&
-      loops.filter(([n]) => n === name).length === 1;
+      !rebound.has(name) && !declaredCounts.has(name) && definitions.get(name) === 1 && loopCounts.get(name) === 1;
     if (over !== undefined && typeof over === 'object' && 'valuesOf' in over) {
       const values = only && globalObject ? objectCandidates(over.valuesOf) : undefined;
       if (values) choices.set(name, values);

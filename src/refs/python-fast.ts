@@ -250,16 +250,20 @@ function loopItems(
 ): void {
   const plain = new Set(reader.assignments.map((a) => a.name));
   const parameterNames = new Set(reader.parameters.map((p) => p.name));
+  const bindings = new Map<string, number>();
+  for (const n of reader.rebound) bindings.set(n, (bindings.get(n) ?? 0) + 1);
+  // One search of the text per list asked about, however many loops go over it.
+  let changed: ((name: string) => boolean) | undefined;
   const listItems = (list: string): readonly Node[] | undefined => {
     if (!once.has(list) || reader.rebound.includes(list)) return undefined;
     const value = reader.assignments.find((a) => a.name === list)?.value;
     if (value?.k !== 'other' || value.items === undefined || (text[value.from] !== '[' && text[value.from] !== '('))
       return undefined;
-    return listUseCheck(text)(list) ? undefined : value.items;
+    return (changed ??= listUseCheck(text))(list) ? undefined : value.items;
   };
   for (const loop of reader.loops) {
     if (plain.has(loop.name) || parameterNames.has(loop.name)) continue;
-    if (reader.rebound.filter((n) => n === loop.name).length !== 1) continue;
+    if (bindings.get(loop.name) !== 1) continue;
     if (loop.enumerated && imports.has('enumerate')) continue;
     if (loop.valuesOf !== undefined) {
       choices.replace(loop.name, dictCandidates(dicts.get(loop.valuesOf)));

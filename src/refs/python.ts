@@ -260,12 +260,14 @@ function referencesInTree(
   const plainNames = new Set(assigned.map(([name]) => name));
   // `for name in MODELS:` over a list constant nothing else changes: the same (python-fast.ts `listItems`), its uses
   // searched for last.
+  // One search of the text per list asked about, however many loops go over it.
+  let changedList: ((name: string) => boolean) | undefined;
   const listItems = (list: string): readonly SyntaxNode[] | undefined => {
     if (!once.has(list) || rebound.has(list)) return undefined;
     const value = assigned.find(([n]) => n === list)?.[1];
     const display =
       value && (value.name === 'ArrayExpression' || (value.name === 'TupleExpression' && src(value).startsWith('(')));
-    return display && !listUseCheck(wholeFile)(list) ? loopItems([value]) : undefined;
+    return display && !(changedList ??= listUseCheck(wholeFile))(list) ? loopItems([value]) : undefined;
   };
   // A parameter of the same name is another binding (this reader has no scopes): its value is the caller's.
   const parameterNames = new Set(

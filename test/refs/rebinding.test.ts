@@ -244,6 +244,27 @@ describe('a for over a list constant', () => {
   });
 });
 
+describe('many loops over one list constant', () => {
+  // Each loop asked about the list's uses over the whole text (8,000 loops: 8 s); now once per list. Every loop's
+  // reference is found.
+  it('Python', () => {
+    const loops = Array.from(
+      { length: 2000 },
+      (_, i) => `for m${i} in MODELS:\n    AutoModel.from_pretrained(m${i})\n`,
+    );
+    const text = `${HEAD}MODELS = ["acme/a"]\n${loops.join('')}`;
+    expect(findPythonReferences('loops.py', text, noLocal).references).toHaveLength(2000);
+  });
+  it('JavaScript', () => {
+    const loops = Array.from(
+      { length: 2000 },
+      (_, i) => `for (const m${i} of MODELS) { await pipeline('x', m${i}); }\n`,
+    );
+    const text = `import { pipeline } from '@huggingface/transformers';\nconst MODELS = ['acme/a'];\n${loops.join('')}`;
+    expect(findJavaScriptReferences('loops.ts', text, noLocal).references).toHaveLength(2000);
+  });
+});
+
 describe('JavaScript: a name assigned after its declaration', () => {
   const JS_HEAD = "import { pipeline } from '@huggingface/transformers';\n";
   function jsRefs(body: string): string[] {
