@@ -830,7 +830,7 @@ function reboundNames(
         targets.length === 2 &&
         targets.every((k) => k.name === 'VariableName') &&
         iterable.length === 1
-          ? enumerated(iterable[0]!)
+          ? enumerated(iterable[0]!, src)
           : undefined;
       // `for key, name in D.items():` / `for name in D.values():` (python-reader.ts `dictWalked`).
       const walked = (method: string) => (iterable.length === 1 ? dictWalked(iterable[0]!, method, src) : undefined);
@@ -911,9 +911,10 @@ function dictWalked(n: SyntaxNode, method: string, src: (n: SyntaxNode) => strin
  * The iterable `enumerate(x)`, `enumerate(x, 1)` or `enumerate(x, start=1)` goes over: `x` (python-reader.ts
  * `enumerated`: no splat, no third argument). lezer lays the arguments out flat: `start=1` is three nodes.
  */
-function enumerated(n: SyntaxNode): SyntaxNode | undefined {
+function enumerated(n: SyntaxNode, src: (n: SyntaxNode) => string): SyntaxNode | undefined {
   const [callee, args] = childrenOf(n);
   if (n.name !== 'CallExpression' || callee?.name !== 'VariableName' || args?.name !== 'ArgList') return undefined;
+  if (src(callee) !== 'enumerate') return undefined;
   const raw = childrenOf(args).filter((k) => k.name !== '(' && k.name !== ')');
   if (raw[raw.length - 1]?.name === ',') raw.pop();
   const [first, comma, ...rest] = raw;

@@ -135,6 +135,11 @@ describe('bindings other than a plain assignment', () => {
       ['3 acme/a', '3 acme/b'],
     ],
     [
+      'a for over zip is no enumerate',
+      'for i, name in zip(["acme/a"], ["acme/b"]):\n    AutoModel.from_pretrained(name)\n',
+      ['3 dynamic'],
+    ],
+    [
       'a for over an enumerate the file imports',
       'from tools import enumerate\nfor i, name in enumerate(["acme/a"]):\n    AutoModel.from_pretrained(name)\n',
       ['4 dynamic'],
@@ -211,6 +216,7 @@ describe('a for over a list constant', () => {
     'for i, MODEL in enumerate(NAMES):\n    m = AutoModel.from_pretrained(MODEL)',
     'for i, MODEL in enumerate(["acme/e1", "acme/e2"], start=1):\n    pass',
     'for i, MODEL in enumerate(NAMES, *more):\n    pass',
+    'for i, MODEL in zip(NAMES, NAMES):\n    pass',
     'from tools import enumerate',
     'def take(MODEL):\n    return AutoModel.from_pretrained(MODEL)',
     'SIZES = {"s": "acme/s", "l": BASE}',
