@@ -210,6 +210,8 @@ function referencesIn(
   // A name only one such loop binds (no declaration elsewhere: this reader has no scopes) is one of its items; over a
   // name, the items of the one array display it is declared with, while nothing else can change it (`onlyLooped`);
   // over an object constant's values, each value (as `MODELS[key]`: `objectCandidates`).
+  const declaredCounts = new Map<string, number>();
+  for (const n of declaredNames) declaredCounts.set(n, (declaredCounts.get(n) ?? 0) + 1);
   // Each name's answer once (one search of the text), however many loops go over it.
   const looped = new Map<string, SyntaxNode | undefined>();
   const arrayOf = (name: string): SyntaxNode | undefined => {
@@ -222,15 +224,10 @@ function referencesIn(
       );
     return looped.get(name);
   };
-  const loopCounts = new Map<string, number>();
-  for (const [n] of loops) loopCounts.set(n, (loopCounts.get(n) ?? 0) + 1);
-  const declaredCounts = new Map<string, number>();
-  for (const n of declaredNames) declaredCounts.set(n, (declaredCounts.get(n) ?? 0) + 1);
   const globalObject = !imports.has('Object') && !declaredNames.includes('Object');
   for (const [name, over] of loops) {
-    // The loop head's own definition only: no declaration, parameter or second loop of the name.
-    const only =
-      !rebound.has(name) && !declaredCounts.has(name) && definitions.get(name) === 1 && loopCounts.get(name) === 1;
+    // The loop head's own definition only (every loop name is one): no declaration, parameter or second loop of it.
+    const only = !rebound.has(name) && definitions.get(name) === 1;
     if (over !== undefined && typeof over === 'object' && 'valuesOf' in over) {
       const values = only && globalObject ? objectCandidates(over.valuesOf) : undefined;
       if (values) choices.set(name, values);

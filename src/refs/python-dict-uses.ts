@@ -16,18 +16,7 @@ const IDENTIFIER = /(?<![\w.\u00a1-\uffff])[A-Za-z_\u00a1-\uffff][\w\u00a1-\ufff
 const SEPARATE_SEARCHES = 8;
 
 export function dictUseCheck(text: string): (name: string) => boolean {
-  const checked = new Map<string, boolean>();
-  let everyName: Set<string> | undefined;
-  return (name) => {
-    if (everyName) return everyName.has(name);
-    let got = checked.get(name);
-    if (got === undefined) {
-      if (checked.size >= SEPARATE_SEARCHES) return (everyName = usedOtherwise(text)).has(name);
-      got = usedOtherwise(text, name).has(name);
-      checked.set(name, got);
-    }
-    return got;
-  };
+  return useCheck(text, 'dict');
 }
 
 /**
@@ -38,10 +27,21 @@ export function dictUseCheck(text: string): (name: string) => boolean {
  * `dictUseCheck`: the snippet holds none of those statements.
  */
 export function listUseCheck(text: string): (name: string) => boolean {
+  return useCheck(text, 'list');
+}
+
+/** Whether each name asked is used otherwise: a search per name, then one pass over every identifier. */
+function useCheck(text: string, as: 'dict' | 'list'): (name: string) => boolean {
   const checked = new Map<string, boolean>();
+  let everyName: Set<string> | undefined;
   return (name) => {
+    if (everyName) return everyName.has(name);
     let got = checked.get(name);
-    if (got === undefined) checked.set(name, (got = usedOtherwise(text, name, 'list').has(name)));
+    if (got === undefined) {
+      if (checked.size >= SEPARATE_SEARCHES) return (everyName = usedOtherwise(text, undefined, as)).has(name);
+      got = usedOtherwise(text, name, as).has(name);
+      checked.set(name, got);
+    }
     return got;
   };
 }

@@ -138,7 +138,7 @@ export function findPythonReferencesFast(
   for (const name of reader.rebound)
     unbind(name, { values: [constants, dicts, envs, choices, instances], flags: [built, paths] });
   // python.ts: a name only a `for` over a display, a list or dict constant binds is one of its items.
-  if (reader.loops.length > 0) loopItems(reader, text, imports, once, dicts, choices, values);
+  if (reader.loops.length > 0) bindLoopNames(reader, text, imports, once, dicts, choices, values);
   // keptStatements left the text in the lines module when it read it there.
   const at = nativeLineIndex(text) ?? lineIndex(text);
   const out: FileReferences = { references: [], dynamic: [] };
@@ -239,7 +239,7 @@ function partialsOf(
  * once and changes nowhere (`listUseCheck`, the text searched last: most loops go over no such list), `enumerate` of
  * either, or a dict constant's values, is one of those items; a name also assigned, or a parameter's, is not.
  */
-function loopItems(
+function bindLoopNames(
   reader: StatementReader,
   text: string,
   imports: ReadonlyMap<string, string>,
@@ -254,9 +254,10 @@ function loopItems(
   for (const n of reader.rebound) bindings.set(n, (bindings.get(n) ?? 0) + 1);
   // One search of the text per list asked about, however many loops go over it.
   let changed: ((name: string) => boolean) | undefined;
+  let assignedValues: Map<string, Node> | undefined;
   const listItems = (list: string): readonly Node[] | undefined => {
     if (!once.has(list) || reader.rebound.includes(list)) return undefined;
-    const value = reader.assignments.find((a) => a.name === list)?.value;
+    const value = (assignedValues ??= new Map(reader.assignments.map((a) => [a.name, a.value]))).get(list);
     if (value?.k !== 'other' || value.items === undefined || (text[value.from] !== '[' && text[value.from] !== '('))
       return undefined;
     return (changed ??= listUseCheck(text))(list) ? undefined : value.items;

@@ -97,15 +97,11 @@ function load(api: WasmApi) {
  * return, a rarer shape, a file over NATIVE_MAX_BYTES, no WebAssembly): the caller's JavaScript reads it then.
  */
 export function nativeLines(text: string, api: WasmApi | null = wasmApi): NativeLines | undefined {
-  const m = loaded(text, api);
-  if (!m) return undefined;
-  const n = text.length;
-  const { out, hits, heads, end } = regions(n);
-  room(m, end);
-  if (!put(m, text)) return undefined;
-  const count = m.exports.lines(n, out);
-  if (count < 0) return undefined;
-  const found = m.exports.assignments(n, out, count, hits, heads);
+  const read = linesRead(text, api);
+  if (!read) return undefined;
+  const { m, count } = read;
+  const { out, hits, heads } = regions(text.length);
+  const found = m.exports.assignments(text.length, out, count, hits, heads);
   return {
     lines: new Int32Array(m.memory.buffer, out, 2 * count).slice(),
     hits: new Int32Array(m.memory.buffer, hits, HIT * found).slice(),
@@ -267,13 +263,21 @@ function functionBodies(text: string): { text: string; starts: Int32Array; inFun
 }
 
 /** The logical lines of `text` alone (no assignment hits), from the module; undefined where it does not read it. */
-function nativeLineTable(text: string, api: WasmApi | null = wasmApi): Int32Array | undefined {
+function nativeLineTable(text: string): Int32Array | undefined {
+  const read = linesRead(text, wasmApi);
+  return read && new Int32Array(read.m.memory.buffer, regions(text.length).out, 2 * read.count).slice();
+}
+
+/**
+ * The module's logical lines of `text`, written at `regions(…).out` (room made for the assignment hits too): how
+ * many, or undefined where the module does not read the text.
+ */
+function linesRead(text: string, api: WasmApi | null): { m: Module; count: number } | undefined {
   const m = loaded(text, api);
   if (!m) return undefined;
-  const n = text.length;
-  const { out, end } = regions(n);
+  const { out, end } = regions(text.length);
   room(m, end);
   if (!put(m, text)) return undefined;
-  const count = m.exports.lines(n, out);
-  return count < 0 ? undefined : new Int32Array(m.memory.buffer, out, 2 * count).slice();
+  const count = m.exports.lines(text.length, out);
+  return count < 0 ? undefined : { m, count };
 }

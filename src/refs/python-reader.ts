@@ -154,19 +154,21 @@ export class StatementReader extends ExpressionReader {
         const target = targets.items.length === 1 && !targets.comma ? targets.items[0] : undefined;
         const display = iterable.items.length === 1 && !iterable.comma ? iterable.items[0] : undefined;
         const items = iterable.comma ? iterable.items : display?.k === 'other' ? display.items : undefined;
+        // `for i, name in …`: the second name, when both are plain names.
+        const [first, second] = targets.items;
+        const paired = targets.items.length === 2 && first?.k === 'name' && second?.k === 'name' ? second : undefined;
         // `for i, name in enumerate(…)`: the second name takes the items (python.ts `reboundNames`).
-        const pair = targets.items.length === 2 ? targets.items : undefined;
-        const counted = pair?.[0]!.k === 'name' && pair[1]!.k === 'name' ? enumerated(display) : undefined;
+        const counted = paired && enumerated(display);
         // `for key, name in D.items():` / `for name in D.values():`: the dict constant's values (python.ts the same).
-        const dict = pair?.[0]!.k === 'name' && pair[1]!.k === 'name' ? dictWalked(display, 'items') : undefined;
+        const dict = paired && dictWalked(display, 'items');
         const values = target?.k === 'name' ? dictWalked(display, 'values') : undefined;
-        if (dict !== undefined && pair?.[1]!.k === 'name') this.loops.push({ name: pair[1].name, valuesOf: dict });
+        if (dict !== undefined && paired) this.loops.push({ name: paired.name, valuesOf: dict });
         else if (values !== undefined && target?.k === 'name') this.loops.push({ name: target.name, valuesOf: values });
-        else if (counted && pair?.[1]!.k === 'name') {
+        else if (counted && paired) {
           const over = counted.k === 'other' ? counted.items : undefined;
-          if (over) this.loops.push({ name: pair[1].name, items: over, enumerated: true });
+          if (over) this.loops.push({ name: paired.name, items: over, enumerated: true });
           else if (counted.k === 'name')
-            this.loops.push({ name: pair[1].name, iterates: counted.name, enumerated: true });
+            this.loops.push({ name: paired.name, iterates: counted.name, enumerated: true });
         } else if (target?.k === 'name' && items !== undefined) this.loops.push({ name: target.name, items });
         else if (target?.k === 'name' && display?.k === 'name')
           this.loops.push({ name: target.name, iterates: display.name });

@@ -456,9 +456,6 @@ function comprehensionTarget(text: string, start: number, from: number): boolean
   return false;
 }
 
-/** `,` `*` `.` `(` `)` `[` `]`: what stands between `for` and a target name beside names and blanks. */
-const FOR_TARGET_CHARS: ReadonlySet<number> = new Set([44, 42, 46, 40, 41, 91, 93]);
-
 /** Characters of a logical line past which `mayBindAt` answers yes without reading it (a superset stays one). */
 const LONG_STATEMENT = 2000;
 
@@ -468,6 +465,8 @@ const SEMICOLON = 59;
 const isBlank = (c: number) => isGap(c) || c === 11;
 /** `,` `(` `)` `[` `]` `*`: what stands beside a name in tuple or list targets. */
 const TARGET_NEIGHBOURS: ReadonlySet<number> = new Set([44, 40, 41, 91, 93, 42]);
+/** Those and `.`: what stands between `for` and a target name beside names and blanks (`for o.x, m in …`). */
+const FOR_TARGET_CHARS: ReadonlySet<number> = new Set([...TARGET_NEIGHBOURS, 46]);
 
 /** The offset of a logical line's first `=` that assigns (not `==`, `!=`, `<=`, `>=`, `:=`, `+=`…), or -1. */
 function assignmentAt(text: string, start: number, end: number): number {

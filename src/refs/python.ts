@@ -218,21 +218,29 @@ function referencesInTree(
   );
   for (const [name, v] of imported ?? []) envs.set(name, v.env);
   // Parameters bind their names: a default is what loads when a caller passes none (python-env.ts `parameterDefault`).
+  // A loop's name that is also a parameter is not the loop's alone (below): this reader has no scopes.
+  const parameterNames = new Set<string>();
   for (const fn of functions) {
     const fnName = childrenOf(fn).find((c) => c.name === 'VariableName');
     const params = childrenOf(fn).find((c) => c.name === 'ParamList');
     if (!params) continue;
-    for (const [name, value] of parameters(params))
+    for (const [name, value] of parameters(params)) {
+      parameterNames.add(name);
       envs.set(
         name,
         fnName
           ? parameterDefault(src(fnName), name, value && evaluate(value), value?.name === 'None', value && envOf(value))
           : undefined,
       );
+    }
   }
   for (const lambda of lambdas) {
     const params = childrenOf(lambda).find((c) => c.name === 'ParamList');
-    if (params) for (const [name] of parameters(params)) envs.set(name, undefined);
+    if (params)
+      for (const [name] of parameters(params)) {
+        parameterNames.add(name);
+        envs.set(name, undefined);
+      }
   }
   for (const [name, value] of assigned) {
     built.set(name, isLoaderCall(value));
@@ -256,26 +264,19 @@ function referencesInTree(
   // `name, rev = pick()`, `for name in names:`, `with … as name`, `name += …`: the value is the run time's.
   for (const name of rebound.keys())
     unbind(name, { values: [constants, dicts, envs, choices, instances], flags: [built, paths] });
-  // A name only a `for` over a display of strings binds is one of them (python-fast.ts reads the same).
+  // A name only one loop binds — over a display, a list constant nothing else changes, `enumerate` of either, a dict
+  // constant's values — is one of its items (python-fast.ts `bindLoopNames` reads the same). A list's uses are
+  // searched for last, once per list however many loops go over it.
   const plainNames = new Set(assigned.map(([name]) => name));
-  // `for name in MODELS:` over a list constant nothing else changes: the same (python-fast.ts `listItems`), its uses
-  // searched for last.
-  // One search of the text per list asked about, however many loops go over it.
   let changedList: ((name: string) => boolean) | undefined;
+  let assignedValues: Map<string, SyntaxNode> | undefined;
   const listItems = (list: string): readonly SyntaxNode[] | undefined => {
     if (!once.has(list) || rebound.has(list)) return undefined;
-    const value = assigned.find(([n]) => n === list)?.[1];
+    const value = (assignedValues ??= new Map(assigned)).get(list);
     const display =
       value && (value.name === 'ArrayExpression' || (value.name === 'TupleExpression' && src(value).startsWith('(')));
     return display && !(changedList ??= listUseCheck(wholeFile))(list) ? loopItems([value]) : undefined;
   };
-  // A parameter of the same name is another binding (this reader has no scopes): its value is the caller's.
-  const parameterNames = new Set(
-    [...functions, ...lambdas].flatMap((fn) => {
-      const params = childrenOf(fn).find((c) => c.name === 'ParamList');
-      return params ? parameters(params).map(([name]) => name) : [];
-    }),
-  );
   for (const [name, { count, items, iterates, valuesOf }] of rebound) {
     if (count !== 1 || plainNames.has(name) || parameterNames.has(name)) continue;
     if (valuesOf !== undefined) {
@@ -825,16 +826,11 @@ function reboundNames(
       const targets = kids.slice(1, at < 0 ? 1 : at).filter((k) => k.name !== ',');
       const iterable = kids.slice(at + 1, end < 0 ? kids.length : end);
       // `for i, name in enumerate(…)` (python-reader.ts `enumerated`): the second name takes the items.
+      const pairNames = targets.length === 2 && targets.every((k) => k.name === 'VariableName');
       const counted =
-        builtinEnumerate &&
-        targets.length === 2 &&
-        targets.every((k) => k.name === 'VariableName') &&
-        iterable.length === 1
-          ? enumerated(iterable[0]!, src)
-          : undefined;
+        builtinEnumerate && pairNames && iterable.length === 1 ? enumerated(iterable[0]!, src) : undefined;
       // `for key, name in D.items():` / `for name in D.values():` (python-reader.ts `dictWalked`).
       const walked = (method: string) => (iterable.length === 1 ? dictWalked(iterable[0]!, method, src) : undefined);
-      const pairNames = targets.length === 2 && targets.every((k) => k.name === 'VariableName');
       const dict = pairNames ? walked('items') : undefined;
       const values = targets.length === 1 && targets[0]!.name === 'VariableName' ? walked('values') : undefined;
       if (dict !== undefined || values !== undefined) {
