@@ -1,4 +1,5 @@
 import { KEYWORDS, Unsure, type StringValue, type Token } from './python-tokens.js';
+import { pythonInteger } from './syntax.js';
 
 /**
  * Python expressions for python-reader.ts: a recursive-descent reader over one logical line's tokens that keeps
@@ -19,8 +20,17 @@ export type Node =
   | { readonly k: 'choice'; readonly from: number; readonly options: readonly [Node, Node] }
   | { readonly k: 'or'; readonly from: number; readonly left: Node; readonly right: Node }
   | { readonly k: 'index'; readonly from: number; readonly object: Node; readonly key: Node }
-  /** `items`: a list or tuple display's items (a `for` over them, python-reader.ts `loops`). */
-  | { readonly k: 'other'; readonly from: number; readonly none?: true; readonly items?: readonly Node[] };
+  /**
+   * `items`: a list or tuple display's items (a `for` over them, python-reader.ts `loops`); `integer`: an integer
+   * literal, signed or not (`0`, `-1`: an index, syntax.ts `pythonInteger`).
+   */
+  | {
+      readonly k: 'other';
+      readonly from: number;
+      readonly none?: true;
+      readonly items?: readonly Node[];
+      readonly integer?: number;
+    };
 
 export type Arg =
   | { readonly k: 'keyword'; readonly name: string; readonly value: Node }
@@ -153,8 +163,13 @@ export class ExpressionReader {
     const op = this.peekText();
     if (op === '-' || op === '+' || op === '~') {
       this.p++;
-      this.unary();
-      return { k: 'other', from };
+      // `-1`: a sign right before an integer literal (python.ts: a UnaryExpression of an ArithOp and a Number).
+      const number = this.peek()?.t === 'number';
+      const operand = this.unary();
+      const integer = op !== '~' && number && operand.k === 'other' ? operand.integer : undefined;
+      return integer === undefined
+        ? { k: 'other', from }
+        : { k: 'other', from, integer: op === '-' ? -integer : integer };
     }
     const n = this.primary();
     if (this.eat('**')) {
@@ -227,7 +242,11 @@ export class ExpressionReader {
     const t = this.peek();
     if (!t) throw new Unsure();
     const from = t.from;
-    if (t.t === 'number') return (this.p++, { k: 'other', from });
+    if (t.t === 'number') {
+      this.p++;
+      const integer = pythonInteger(this.text.slice(t.from, t.to));
+      return integer === undefined ? { k: 'other', from } : { k: 'other', from, integer };
+    }
     if (t.t === 'string') {
       const parts: StringValue[] = [];
       for (let s = this.peek(); s?.t === 'string'; s = this.peek()) {

@@ -25,6 +25,7 @@ import {
   importedDict,
   CandidateConstants,
   choiceCandidates,
+  itemAt,
   dictCandidates,
   type DictValue,
 } from './syntax.js';
@@ -138,7 +139,13 @@ export function findPythonReferencesFast(
   for (const name of reader.rebound)
     unbind(name, { values: [constants, dicts, envs, choices, instances], flags: [built, paths] });
   // python.ts: a name only a `for` over a display, a list or dict constant binds is one of its items.
-  if (reader.loops.length > 0) bindLoopNames(reader, text, imports, once, dicts, choices, values);
+  // python.ts: `LIST[0]` of a list constant, read once every binding is known: in calls, loops and `name = LIST[0]`.
+  const lists = listConstants(reader, text, once);
+  values.lists = lists;
+  for (const a of reader.assignments)
+    if (a.value.k === 'index' && once.has(a.name) && !reader.rebound.includes(a.name))
+      constants.replace(a.name, values.evaluate(a.value));
+  if (reader.loops.length > 0) bindLoopNames(reader, imports, dicts, choices, values, lists);
   // keptStatements left the text in the lines module when it read it there.
   const at = nativeLineIndex(text) ?? lineIndex(text);
   const out: FileReferences = { references: [], dynamic: [] };
@@ -241,27 +248,16 @@ function partialsOf(
  */
 function bindLoopNames(
   reader: StatementReader,
-  text: string,
   imports: ReadonlyMap<string, string>,
-  once: ReadonlySet<string>,
   dicts: DictConstants,
   choices: CandidateConstants,
   values: Values,
+  listItems: (list: string) => readonly Node[] | undefined,
 ): void {
   const plain = new Set(reader.assignments.map((a) => a.name));
   const parameterNames = new Set(reader.parameters.map((p) => p.name));
   const bindings = new Map<string, number>();
   for (const n of reader.rebound) bindings.set(n, (bindings.get(n) ?? 0) + 1);
-  // One search of the text per list asked about, however many loops go over it.
-  let changed: ((name: string) => boolean) | undefined;
-  let assignedValues: Map<string, Node> | undefined;
-  const listItems = (list: string): readonly Node[] | undefined => {
-    if (!once.has(list) || reader.rebound.includes(list)) return undefined;
-    const value = (assignedValues ??= new Map(reader.assignments.map((a) => [a.name, a.value]))).get(list);
-    if (value?.k !== 'other' || value.items === undefined || (text[value.from] !== '[' && text[value.from] !== '('))
-      return undefined;
-    return (changed ??= listUseCheck(text))(list) ? undefined : value.items;
-  };
   for (const loop of reader.loops) {
     if (plain.has(loop.name) || parameterNames.has(loop.name)) continue;
     if (bindings.get(loop.name) !== 1) continue;
@@ -274,6 +270,26 @@ function bindLoopNames(
     if (items !== undefined)
       choices.replace(loop.name, loopChoices(items.map((i) => values.evaluate(i) ?? values.candidates(i))));
   }
+}
+
+/**
+ * python.ts `listItems`: the items of a list or tuple display a name is bound to once and that nothing changes
+ * (`listUseCheck`, the text searched once, on the first list asked about: most files ask about none).
+ */
+function listConstants(
+  reader: StatementReader,
+  text: string,
+  once: ReadonlySet<string>,
+): (list: string) => readonly Node[] | undefined {
+  let changed: ((name: string) => boolean) | undefined;
+  let assignedValues: Map<string, Node> | undefined;
+  return (list) => {
+    if (!once.has(list) || reader.rebound.includes(list)) return undefined;
+    const value = (assignedValues ??= new Map(reader.assignments.map((a) => [a.name, a.value]))).get(list);
+    if (value?.k !== 'other' || value.items === undefined || (text[value.from] !== '[' && text[value.from] !== '('))
+      return undefined;
+    return (changed ??= listUseCheck(text))(list) ? undefined : value.items;
+  };
 }
 
 /** python.ts `calleeName`: a dotted name, `()` standing for a call in it; undefined for anything else. */
@@ -309,6 +325,24 @@ class Values {
     private readonly imported: ImportedValues | undefined,
     private readonly choices: CandidateConstants,
   ) {}
+
+  /** python.ts `listItems`: a list constant's items, once every binding is known (none before). */
+  lists: ((list: string) => readonly Node[] | undefined) | undefined;
+  /** The lists an item is being read from (`M = [M[0]]` reads itself). */
+  private readonly reading = new Set<string>();
+
+  /** python.ts `listItem`: `list[i]` of a list constant, by value. */
+  private listItem(list: string, i: number): string | undefined {
+    const item = this.reading.has(list) ? undefined : this.lists?.(list);
+    const n = item && itemAt(item, i);
+    if (!n) return undefined;
+    this.reading.add(list);
+    try {
+      return this.evaluate(n);
+    } finally {
+      this.reading.delete(list);
+    }
+  }
 
   /** python.ts `candidatesOf`: one of a known set of strings, where no single value is known. */
   candidates(n: Node): readonly string[] | undefined {
@@ -473,10 +507,14 @@ class Values {
         return undefined;
       }
       case 'index': {
-        // python.ts `evaluate`: an item of a dict constant by a key the file decides.
+        // python.ts `evaluate`: an item of a dict constant by a key the file decides, or of a list constant by an
+        // integer literal (once every binding is known, `lists`).
         const key = this.evaluate(n.key);
-        const d = n.object.k === 'name' ? this.dicts.get(n.object.name) : undefined;
-        return key === undefined ? undefined : d?.entries.get(key)?.value;
+        if (n.object.k !== 'name') return undefined;
+        if (key !== undefined) return this.dicts.get(n.object.name)?.entries.get(key)?.value;
+        return n.key.k === 'other' && n.key.integer !== undefined
+          ? this.listItem(n.object.name, n.key.integer)
+          : undefined;
       }
       case 'choice':
       case 'or':

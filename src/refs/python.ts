@@ -27,6 +27,8 @@ import {
   exportedDict,
   importedValue,
   subscriptOf,
+  itemAt,
+  pythonInteger,
   CandidateConstants,
   candidatesIn,
   dictCandidates,
@@ -182,6 +184,21 @@ function referencesInTree(
   // `self.attr` read where no statement read binds it on the instance (`inheritedAttribute`).
   const selfReads = new Set<string>();
   let broken = false;
+  // A list constant's items (`listItems` below), once every binding is known; the lists an item is read from.
+  let lists: ((list: string) => readonly SyntaxNode[] | undefined) | undefined = undefined;
+  const readingLists = new Set<string>();
+  /** `LIST[i]`: an item of a list constant by value; none for a list with a starred item (`[*A, "x"]`). */
+  const listItem = (list: string, i: number): string | undefined => {
+    const items = readingLists.has(list) ? undefined : lists?.(list);
+    const n = items && !items.some((k) => k.name === '*') ? itemAt(items, i) : undefined;
+    if (!n) return undefined;
+    readingLists.add(list);
+    try {
+      return evaluate(n);
+    } finally {
+      readingLists.delete(list);
+    }
+  };
   // Names imported from a module of the repository (module-paths.ts): bound where the file imports them, before
   // the statements that use them.
   for (const [name, v] of imported ?? []) {
@@ -277,6 +294,11 @@ function referencesInTree(
       value && (value.name === 'ArrayExpression' || (value.name === 'TupleExpression' && src(value).startsWith('(')));
     return display && !(changedList ??= listUseCheck(wholeFile))(list) ? loopItems([value]) : undefined;
   };
+  // `LIST[0]`: read once every binding is known (python-fast.ts sets its `lists` at the same point), in the calls and
+  // in `name = LIST[0]` bound once.
+  lists = listItems;
+  for (const [name, value] of assigned)
+    if (subscriptOf(value) && once.has(name) && !rebound.has(name)) constants.replace(name, evaluate(value));
   for (const [name, { count, items, iterates, valuesOf }] of rebound) {
     if (count !== 1 || plainNames.has(name) || parameterNames.has(name)) continue;
     if (valuesOf !== undefined) {
@@ -551,10 +573,13 @@ function referencesInTree(
       case 'MemberExpression': {
         const item = subscriptOf(n);
         if (item) {
-          // An item of a dict constant by a key the file decides (python-fast.ts reads the same).
+          // An item of a dict constant by a key the file decides, or of a list constant by an integer literal once
+          // every binding is known (`lists`; python-fast.ts reads the same).
           const key = evaluate(item.key);
-          const d = item.object.name === 'VariableName' ? dicts.get(src(item.object)) : undefined;
-          return key === undefined ? undefined : d?.entries.get(key)?.value;
+          if (item.object.name !== 'VariableName') return undefined;
+          if (key !== undefined) return dicts.get(src(item.object))?.entries.get(key)?.value;
+          const i = integerOf(item.key, src);
+          return i === undefined ? undefined : listItem(src(item.object), i);
         }
         return importedAttribute(n)?.value ?? selfAttribute(n, (d) => constants.get(d)) ?? classAttribute(n);
       }
@@ -924,6 +949,15 @@ function enumerated(n: SyntaxNode, src: (n: SyntaxNode) => string): SyntaxNode |
 }
 
 /** The items of a `for`'s iterable when it is a list or tuple display (`[…]`, `(…, …)`, `a, b`), else undefined. */
+/** `0`, `-1`, `+2`: an integer literal, signed or not (python-expressions.ts reads the same); undefined otherwise. */
+function integerOf(n: SyntaxNode, src: (n: SyntaxNode) => string): number | undefined {
+  if (n.name === 'Number') return pythonInteger(src(n));
+  const [op, number, ...rest] = n.name === 'UnaryExpression' ? childrenOf(n) : [];
+  if (rest.length > 0 || op?.name !== 'ArithOp' || number?.name !== 'Number') return undefined;
+  const i = pythonInteger(src(number));
+  return i === undefined || (src(op) !== '-' && src(op) !== '+') ? undefined : src(op) === '-' ? -i : i;
+}
+
 function loopItems(iterable: readonly SyntaxNode[]): readonly SyntaxNode[] | undefined {
   const PUNCT = ['[', ']', '(', ')', ','];
   if (iterable.some((k) => k.name === ',')) return iterable.filter((k) => k.name !== ',');

@@ -250,6 +250,23 @@ export function choiceCandidates(options: readonly (string | readonly string[] |
 const unique = (xs: readonly string[]) => [...new Set(xs)];
 
 /**
+ * A Python integer literal as an index: decimal digits, `_` between them (`1_0`), no leading zero but in `0`, `00`;
+ * undefined for anything else (hex, a float, a name). What python.ts and python-fast.ts read in `LIST[0]`.
+ */
+export function pythonInteger(text: string): number | undefined {
+  return /^(?:0(?:_?0)*|[1-9](?:_?\d)*)$/.test(text) ? Number(text.replaceAll('_', '')) : undefined;
+}
+
+/**
+ * `LIST[i]` of a list or tuple display's items, as Python indexes (`-1` the last): the item, or undefined past
+ * either end (an IndexError: nothing loads).
+ */
+export function itemAt<T>(items: readonly T[], i: number): T | undefined {
+  const at = i < 0 ? items.length + i : i;
+  return at >= 0 && at < items.length ? items[at] : undefined;
+}
+
+/**
  * `for name in ["org/a", "org/b"]:` — the models a loop's name takes, one per turn (`choiceCandidates` of the items),
  * when every item is a string the file decides; undefined otherwise (an empty display included).
  */

@@ -199,6 +199,59 @@ describe('bindings other than a plain assignment', () => {
   });
 });
 
+describe('an item of a list constant by an integer literal', () => {
+  it.each([
+    ['the first', 'MODELS = ["acme/a", "acme/b"]\nAutoModel.from_pretrained(MODELS[0])\n', ['3 acme/a']],
+    [
+      'the last, counted from the end',
+      'MODELS = ("acme/a", "acme/b")\nAutoModel.from_pretrained(MODELS[-1])\n',
+      ['3 acme/b'],
+    ],
+    [
+      'a sign, and zeros with an underscore',
+      'MODELS = ["acme/a", "acme/b"]\nAutoModel.from_pretrained(MODELS[+1])\nAutoModel.from_pretrained(MODELS[0_0])\n',
+      ['3 acme/b', '4 acme/a'],
+    ],
+    [
+      'bound to a name first',
+      'MODELS = ["acme/a", "acme/b"]\nname = MODELS[1]\nAutoModel.from_pretrained(name)\n',
+      ['4 acme/b'],
+    ],
+    [
+      'an item that is a constant',
+      'BASE = "acme/base"\nMODELS = [BASE, "acme/b"]\nAutoModel.from_pretrained(MODELS[0])\n',
+      ['4 acme/base'],
+    ],
+    ['past the end: an IndexError', 'MODELS = ["acme/a"]\nAutoModel.from_pretrained(MODELS[1])\n', ['3 dynamic']],
+    [
+      'a list changed elsewhere',
+      'MODELS = ["acme/a"]\nMODELS.insert(0, pick())\nAutoModel.from_pretrained(MODELS[0])\n',
+      ['4 dynamic'],
+    ],
+    [
+      'an item assigned',
+      'MODELS = ["acme/a"]\nMODELS[0] = pick()\nAutoModel.from_pretrained(MODELS[0])\n',
+      ['4 dynamic'],
+    ],
+    [
+      'a list bound twice',
+      'MODELS = ["acme/a"]\nMODELS = ["acme/b"]\nAutoModel.from_pretrained(MODELS[0])\n',
+      ['4 dynamic'],
+    ],
+    ['a starred item before it', 'MODELS = [*OTHER, "acme/a"]\nAutoModel.from_pretrained(MODELS[0])\n', ['3 dynamic']],
+    ['an index the program computes', 'MODELS = ["acme/a"]\nAutoModel.from_pretrained(MODELS[i])\n', ['3 dynamic']],
+    [
+      'a leading zero is no literal',
+      'MODELS = ["acme/a", "acme/b"]\nAutoModel.from_pretrained(MODELS[01])\n',
+      ['3 dynamic'],
+    ],
+    ['a float is no index', 'MODELS = ["acme/a"]\nAutoModel.from_pretrained(MODELS[0.0])\n', ['3 dynamic']],
+    ['a list that holds itself', 'MODELS = [MODELS[0]]\nAutoModel.from_pretrained(MODELS[0])\n', ['3 dynamic']],
+  ])('%s', (_case, body, want) => {
+    expect(refs(body)).toEqual(want);
+  });
+});
+
 describe('a for over a list constant', () => {
   // The three readers agree on programs of the statements that bind, change, read and loop over a list (`refs`
   // checks them against each other); the pool is small so that a loop, its list and what changes it meet often.
@@ -225,6 +278,9 @@ describe('a for over a list constant', () => {
     'for MODEL in SIZES.values():\n    pass',
     'obj.len(NAMES)',
     'print(NAMES[1])',
+    'X = NAMES[-1]',
+    'AutoModel.from_pretrained(NAMES[0])',
+    'NAMES = [*NAMES, BASE]',
     'if X in NAMES:\n    pass',
     'x = [n for n in NAMES]',
     'ms = [AutoModel.from_pretrained(MODEL) for MODEL in NAMES]',
