@@ -141,6 +141,32 @@ function referencesIn(
   const definitions = new Map<string, number>();
   // Names declared with an array display (`const MODELS = ['org/a', 'org/b']`), for loops over them.
   const arrays = new Map<string, SyntaxNode>();
+  // `const name = X[…]` declarations, read again once `arrayLookup` is set; the arrays an item is being read from.
+  const indexed: [string, SyntaxNode][] = [];
+  let arrayLookup: ((name: string) => SyntaxNode | undefined) | undefined = undefined;
+  const readingArrays = new Set<string>();
+  /**
+   * `MODELS[i]`: item i of an array constant by value (`arrayOf`: declared once with an array display, nothing else
+   * changes it), counting holes (`[, 'org/a']`); none for an array with a spread (`[...BASE, 'org/a']`).
+   */
+  const arrayItem = (name: string, i: number): string | undefined => {
+    const array = readingArrays.has(name) ? undefined : arrayLookup?.(name);
+    if (!array) return undefined;
+    let at = 0;
+    let item: SyntaxNode | undefined;
+    for (const k of childrenOf(array)) {
+      if (k.name === 'Spread') return undefined;
+      if (k.name === ',') at++;
+      else if (k.name !== '[' && k.name !== ']' && at === i) item ??= k;
+    }
+    if (!item) return undefined;
+    readingArrays.add(name);
+    try {
+      return evaluate(item);
+    } finally {
+      readingArrays.delete(name);
+    }
+  };
   const reboundIn = (n: SyntaxNode | undefined) => {
     if (n?.name === 'VariableName') rebound.add(src(n));
     else if (n?.name === 'ArrayPattern' || n?.name === 'ObjectPattern')
@@ -224,6 +250,10 @@ function referencesIn(
       );
     return looped.get(name);
   };
+  // `MODELS[0]`: from here on (python.ts `listItem`), in the calls and in `const name = MODELS[0]` declared once.
+  arrayLookup = arrayOf;
+  for (const [name, value] of indexed)
+    if (declaredCounts.get(name) === 1 && !rebound.has(name)) constants.replace(name, evaluate(value));
   const globalObject = !imports.has('Object') && !declaredNames.includes('Object');
   for (const [name, over] of loops) {
     // The loop head's own definition only (every loop name is one): no declaration, parameter or second loop of it.
@@ -261,6 +291,7 @@ function referencesIn(
         declaredNames.push(src(target));
         const array = displayOf(value, 'ArrayExpression');
         if (array) arrays.set(src(target), array);
+        if (subscriptOf(value)) indexed.push([src(target), value]);
         if (required !== undefined) imports.set(src(target), required);
         else {
           constants.set(src(target), evaluate(value));
@@ -322,6 +353,9 @@ function referencesIn(
       case 'MemberExpression': {
         const item = subscriptOf(n);
         if (item?.object.name === 'VariableName') {
+          // `MODELS[0]`: an item of an array constant (`arrayItem`, once every binding is known).
+          const index = item.key.name === 'Number' ? arrayIndex(src(item.key)) : undefined;
+          if (index !== undefined) return arrayItem(src(item.object), index);
           // `MODELS["asr"]`: the member by a key the file decides (javascript-fast.ts leaves such files here).
           const key = evaluate(item.key);
           const member = `${src(item.object)}.${key}`;
@@ -535,6 +569,11 @@ function referencesIn(
  * claim less) is its declaration (`const name =`) or a loop over it (`of name`): an array anything else touches —
  * `name.push(…)`, `name[0] = …`, handing it to a function — may hold other items when the loop runs.
  */
+/** A JavaScript array index written as a decimal integer literal (`0`, `1_0`); undefined for anything else. */
+function arrayIndex(text: string): number | undefined {
+  return /^(?:0|[1-9](?:_?\d)*)$/.test(text) ? Number(text.replaceAll('_', '')) : undefined;
+}
+
 function onlyLooped(text: string, name: string): boolean {
   const word = /[\w$\u00a1-\uffff]/;
   for (let k = text.indexOf(name); k >= 0; k = text.indexOf(name, k + name.length)) {
@@ -544,7 +583,11 @@ function onlyLooped(text: string, name: string): boolean {
     // `const name =`, or with a plain type (`: string[]`, `: readonly string[]`, `: Array<string>`).
     const declares =
       /(?:^|[^\w$.])(?:const|let|var)\s+$/.test(before) && /^\s*(?::[\s\w$.<>[\],|'"]*)?=(?!=)/.test(after);
-    if (!declares && !/(?:^|[^\w$.])of\s+$/.test(before)) return false;
+    // `MODELS[0]` read: not assigned, updated or deleted.
+    const readsItem =
+      /^\[\s*\d[\d_]*\s*\](?!\s*(?:(?:[-+*/%&|^]|\*\*|<<|>>>?|&&|\|\||\?\?)?=(?!=)|\+\+|--))/.test(after) &&
+      !/(?:\+\+|--|(?:^|[^\w$.])delete)\s*$/.test(before);
+    if (!declares && !readsItem && !/(?:^|[^\w$.])of\s+$/.test(before)) return false;
   }
   return true;
 }

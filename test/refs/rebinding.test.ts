@@ -435,6 +435,36 @@ describe('JavaScript: a name assigned after its declaration', () => {
       "const m = 'acme/kept';\nobj.m = pick();\nawait pipeline('fill-mask', m);\n",
       ['4 acme/kept'],
     ],
+    [
+      'an item of an array constant',
+      "const MODELS = ['acme/a', 'acme/b'];\nawait pipeline('x', MODELS[1]);\n",
+      ['3 acme/b'],
+    ],
+    [
+      'an item declared first, beside a loop over the array',
+      "const MODELS = ['acme/a', 'acme/b'];\nconst first = MODELS[0];\nawait pipeline('x', first);\nfor (const m of MODELS) await pipeline('y', m);\n",
+      ['4 acme/a', '5 acme/a', '5 acme/b'],
+    ],
+    ['holes count', "const MODELS = [, 'acme/b'];\nawait pipeline('x', MODELS[1]);\n", ['3 acme/b']],
+    ['past the end', "const MODELS = ['acme/a'];\nawait pipeline('x', MODELS[1]);\n", ['3 dynamic']],
+    ['a spread in the array', "const MODELS = [...BASE, 'acme/a'];\nawait pipeline('x', MODELS[0]);\n", ['3 dynamic']],
+    [
+      'an item assigned',
+      "const MODELS = ['acme/a'];\nMODELS[0] = pick();\nawait pipeline('x', MODELS[0]);\n",
+      ['4 dynamic'],
+    ],
+    [
+      'an item compared',
+      "const MODELS = ['acme/a'];\nif (MODELS[0] === x) {}\nawait pipeline('x', MODELS[0]);\n",
+      ['4 acme/a'],
+    ],
+    [
+      'the array changed',
+      "const MODELS = ['acme/a'];\nMODELS.unshift(pick());\nawait pipeline('x', MODELS[0]);\n",
+      ['4 dynamic'],
+    ],
+    ['a negative index is no item', "const MODELS = ['acme/a'];\nawait pipeline('x', MODELS[-1]);\n", ['3 dynamic']],
+    ['an array that holds itself', "const MODELS = [MODELS[0]];\nawait pipeline('x', MODELS[0]);\n", ['3 dynamic']],
   ])('%s', (_case, body, want) => {
     expect(jsRefs(body)).toEqual(want);
   });
