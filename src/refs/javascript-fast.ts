@@ -313,6 +313,16 @@ const DECLARES = new Set(['const', 'let', 'var']);
 function loopDeclared(toks: readonly Token[]): Set<string> {
   const out = new Set<string>();
   toks.forEach((t, k) => {
+    // javascript.ts `arrayCallback`: `.map((m) => …)`, `.forEach(function (m) {…})` — every parameter name, loosely.
+    if (t.t === 'name' && ITERATING.has(t.text) && toks[k - 1]?.t === 'op' && toks[k + 1]?.text === '(') {
+      const open = toks[k + 1]!;
+      const close = open.match < 0 ? toks.length : open.match;
+      for (let j = k + 2; j < close; j++) {
+        const x = toks[j]!;
+        if (x.t === 'op' && (x.text === '=>' || x.text === '{')) break;
+        if (x.t === 'name') out.add(x.text);
+      }
+    }
     const open = toks[k + 1];
     const keyword = toks[k + 2];
     if (t.t !== 'name' || t.text !== 'for' || open?.t !== 'op' || open.text !== '(') return;
@@ -326,6 +336,22 @@ function loopDeclared(toks: readonly Token[]): Set<string> {
   });
   return out;
 }
+
+/** javascript.ts `ITERATING`: array methods whose callback takes each item first. */
+const ITERATING = new Set([
+  'map',
+  'forEach',
+  'flatMap',
+  'filter',
+  'some',
+  'every',
+  'find',
+  'findIndex',
+  'findLast',
+  'findLastIndex',
+  'reduce',
+  'reduceRight',
+]);
 
 function definesBefore(t: Token): boolean {
   return (t.t === 'name' && DEFINES.has(t.text)) || (t.t === 'op' && (t.text === '*' || t.text === '@'));

@@ -254,6 +254,11 @@ function referencesIn(
   arrayLookup = arrayOf;
   for (const [name, value] of indexed)
     if (declaredCounts.get(name) === 1 && !rebound.has(name)) constants.replace(name, evaluate(value));
+  // `MODELS.map((m) => pipeline('x', m))`: the callback's first parameter takes each item, as a `for…of` name does.
+  for (const call of calls) {
+    const walked = arrayCallback(call, src);
+    if (walked) loops.push(walked);
+  }
   const globalObject = !imports.has('Object') && !declaredNames.includes('Object');
   for (const [name, over] of loops) {
     // The loop head's own definition only (every loop name is one): no declaration, parameter or second loop of it.
@@ -569,6 +574,47 @@ function referencesIn(
  * claim less) is its declaration (`const name =`) or a loop over it (`of name`): an array anything else touches —
  * `name.push(…)`, `name[0] = …`, handing it to a function — may hold other items when the loop runs.
  */
+/** After a member or an item: no assignment, compound or not, and no `++` or `--`. */
+const NOT_ASSIGNED = '\\s*(?:(?:[-+*/%&|^]|\\*\\*|<<|>>>?|&&|\\|\\||\\?\\?)?=(?!=)|\\+\\+|--)';
+const INDEX_READ = new RegExp(`^\\[\\s*\\d[\\d_]*\\s*\\](?!${NOT_ASSIGNED})`);
+
+/**
+ * Array methods that call a callback with each item first and change nothing themselves: what `arrayCallback` reads
+ * as a loop, and what `onlyLooped` lets an array be read through (with `length`, never assigned).
+ */
+const ITERATING = 'map|forEach|flatMap|filter|some|every|find|findIndex|findLast|findLastIndex|reduce|reduceRight';
+const ITERATING_METHOD = new RegExp(`^(?:${ITERATING})$`);
+const READ_ONLY_MEMBER = new RegExp(
+  `^\\s*\\??\\.\\s*(?:length\\b(?!${NOT_ASSIGNED})|(?:${ITERATING}|includes|indexOf|lastIndexOf|join|slice|at|concat|entries|keys|values|toString)\\s*\\()`,
+);
+
+/**
+ * `NAME.map((m) => …)`, `[…].forEach(function (m) {…})`, `Object.values(NAME).map(m => …)`: the callback's first
+ * parameter and what it takes each item of (javascript.ts `loops`); undefined for any other call. A parameter that
+ * is a pattern (`({ id }) => …`) is no name.
+ */
+function arrayCallback(
+  call: SyntaxNode,
+  src: (n: SyntaxNode) => string,
+): [string, SyntaxNode | string | { valuesOf: string }] | undefined {
+  const [callee, args] = childrenOf(call);
+  if (callee?.name !== 'MemberExpression' || args?.name !== 'ArgList') return undefined;
+  const [object, dot, property] = childrenOf(callee);
+  if (!object || (dot?.name !== '.' && dot?.name !== '?.') || property?.name !== 'PropertyName') return undefined;
+  if (!ITERATING_METHOD.test(src(property))) return undefined;
+  const fn = childrenOf(args).find((k) => k.name !== '(');
+  if (fn?.name !== 'ArrowFunction' && fn?.name !== 'FunctionExpression') return undefined;
+  const params = childrenOf(fn).find((k) => k.name === 'ParamList');
+  const first = params && childrenOf(params).find((k) => k.name !== '(');
+  if (first?.name !== 'VariableDefinition') return undefined;
+  // `reduce` hands the accumulator first: its callback's second parameter is the item.
+  if (src(property).startsWith('reduce')) return undefined;
+  if (object.name === 'VariableName') return [src(first), src(object)];
+  if (object.name === 'ArrayExpression') return [src(first), object];
+  const values = objectWalked(object, 'values', src);
+  return values === undefined ? undefined : [src(first), { valuesOf: values }];
+}
+
 /** A JavaScript array index written as a decimal integer literal (`0`, `1_0`); undefined for anything else. */
 function arrayIndex(text: string): number | undefined {
   return /^(?:0|[1-9](?:_?\d)*)$/.test(text) ? Number(text.replaceAll('_', '')) : undefined;
@@ -583,11 +629,9 @@ function onlyLooped(text: string, name: string): boolean {
     // `const name =`, or with a plain type (`: string[]`, `: readonly string[]`, `: Array<string>`).
     const declares =
       /(?:^|[^\w$.])(?:const|let|var)\s+$/.test(before) && /^\s*(?::[\s\w$.<>[\],|'"]*)?=(?!=)/.test(after);
-    // `MODELS[0]` read: not assigned, updated or deleted.
-    const readsItem =
-      /^\[\s*\d[\d_]*\s*\](?!\s*(?:(?:[-+*/%&|^]|\*\*|<<|>>>?|&&|\|\||\?\?)?=(?!=)|\+\+|--))/.test(after) &&
-      !/(?:\+\+|--|(?:^|[^\w$.])delete)\s*$/.test(before);
-    if (!declares && !readsItem && !/(?:^|[^\w$.])of\s+$/.test(before)) return false;
+    // `MODELS[0]` read: not assigned, updated or deleted; `MODELS.map(…)`, `MODELS.length`.
+    const readsItem = INDEX_READ.test(after) && !/(?:\+\+|--|(?:^|[^\w$.])delete)\s*$/.test(before);
+    if (!declares && !readsItem && !READ_ONLY_MEMBER.test(after) && !/(?:^|[^\w$.])of\s+$/.test(before)) return false;
   }
   return true;
 }

@@ -463,6 +463,46 @@ describe('JavaScript: a name assigned after its declaration', () => {
       "const MODELS = ['acme/a'];\nMODELS.unshift(pick());\nawait pipeline('x', MODELS[0]);\n",
       ['4 dynamic'],
     ],
+    [
+      'a map over an array constant',
+      "const MODELS = ['acme/a', 'acme/b'];\nconst ps = await Promise.all(MODELS.map((m) => pipeline('x', m)));\n",
+      ['3 acme/a', '3 acme/b'],
+    ],
+    [
+      'a forEach with a function over a display',
+      "['acme/a'].forEach(async function (m, i) {\n  await pipeline('x', m);\n});\n",
+      ['3 acme/a'],
+    ],
+    [
+      'a map over the values of an object constant',
+      "const BY_TASK = { asr: 'acme/asr' };\nObject.values(BY_TASK).map((m) => pipeline('x', m));\n",
+      ['3 acme/asr'],
+    ],
+    [
+      'a map whose array is measured and joined',
+      "const MODELS = ['acme/a'];\nconsole.log(MODELS.length, MODELS.join(', '));\nMODELS.map((m) => pipeline('x', m));\n",
+      ['4 acme/a'],
+    ],
+    [
+      'a map whose array is emptied by its length',
+      "const MODELS = ['acme/a'];\nMODELS.length = 0;\nMODELS.map((m) => pipeline('x', m));\n",
+      ['4 dynamic'],
+    ],
+    [
+      'a map whose parameter is a pattern',
+      "const MODELS = [{ id: 'acme/a' }];\nMODELS.map(({ id }) => pipeline('x', id));\n",
+      ['3 dynamic'],
+    ],
+    [
+      'a reduce hands the accumulator first',
+      "['acme/a'].reduce((acc, m) => pipeline('x', acc), null);\n",
+      ['2 dynamic'],
+    ],
+    [
+      'two callbacks with one parameter name',
+      "['acme/a'].map((m) => pipeline('x', m));\nother.map((m) => m);\n",
+      ['2 dynamic'],
+    ],
     ['a negative index is no item', "const MODELS = ['acme/a'];\nawait pipeline('x', MODELS[-1]);\n", ['3 dynamic']],
     ['an array that holds itself', "const MODELS = [MODELS[0]];\nawait pipeline('x', MODELS[0]);\n", ['3 dynamic']],
   ])('%s', (_case, body, want) => {
