@@ -63,7 +63,35 @@ export function javaScriptImportBindings(text: string): ImportBinding[] {
     ImportDeclaration: (n) => {
       if (!childrenOf(n).some((k) => k.name === '\u26a0')) out.push(...importBindings(n, src));
     },
+    VariableDeclaration: (n) => out.push(...requireBindings(n, src)),
   });
+  return out;
+}
+
+/**
+ * CommonJS: `const cfg = require('./config')` (cfg.X → its export X, as `import * as cfg`), `const { X, Y: y } =
+ * require('./config')` (X → export X, y → export Y).
+ */
+function requireBindings(n: SyntaxNode, src: (n: SyntaxNode) => string): ImportBinding[] {
+  const [keyword, target, equals, call, ...rest] = childrenOf(n);
+  if (!keyword || !target || equals?.name !== 'Equals' || call?.name !== 'CallExpression') return [];
+  if (rest.some((k) => k.name !== ';')) return [];
+  const [callee, args] = childrenOf(call);
+  const inner = args ? childrenOf(args).filter((k) => k.name !== '(' && k.name !== ')') : [];
+  if (callee?.name !== 'VariableName' || src(callee) !== 'require' || inner.length !== 1 || inner[0]!.name !== 'String')
+    return [];
+  const module = unquote(src(inner[0]!));
+  if (module === undefined) return [];
+  if (target.name === 'VariableDefinition') return [{ local: src(target), module, name: '*' }];
+  if (target.name !== 'ObjectPattern') return [];
+  const out: ImportBinding[] = [];
+  for (const p of childrenOf(target).filter((c) => c.name === 'PatternProperty')) {
+    const parts = childrenOf(p);
+    if (parts.length === 1 && parts[0]!.name === 'VariableDefinition')
+      out.push({ local: src(parts[0]!), module, name: src(parts[0]!) });
+    else if (parts.length === 3 && parts[0]!.name === 'PropertyName' && parts[2]!.name === 'VariableDefinition')
+      out.push({ local: src(parts[2]!), module, name: src(parts[0]!) });
+  }
   return out;
 }
 
@@ -554,6 +582,24 @@ function referencesIn(
         }
       }
     }
+    // CommonJS: `module.exports = { MODEL: … }`, `module.exports.MODEL = …`, `exports.MODEL = …` — what `require()`
+    // returns, its members read as named exports. A member set twice is the run time's.
+    const commonJs = new Map<string, string | undefined>();
+    for (const statement of childrenOf(tree.topNode)) {
+      const assignment = statement.name === 'ExpressionStatement' ? childrenOf(statement)[0] : undefined;
+      const [target, equals, value] = assignment?.name === 'AssignmentExpression' ? childrenOf(assignment) : [];
+      if (!target || equals?.name !== 'Equals' || !value) continue;
+      const written = calleeName(target);
+      const member = written && /^(?:module\.exports|exports)\.([\w$]+)$/.exec(written)?.[1];
+      const set = (k: string, v: string | undefined) => commonJs.set(k, commonJs.has(k) ? undefined : v);
+      if (member) set(member, evaluate(value));
+      else if (written === 'module.exports') {
+        const obj = objectLiteral(value);
+        if (obj) for (const [k, mv] of objectMembers(obj, '', src, evaluate)) set(k.slice(1), mv);
+      }
+    }
+    if (!declaredNames.includes('module') && !declaredNames.includes('exports'))
+      for (const [k, v] of commonJs) add(k, v, undefined);
     const names = [...constants.names()];
     for (const [local, as] of exported) {
       if (!topConst.has(local)) continue;
@@ -569,11 +615,6 @@ function referencesIn(
   }
 }
 
-/**
- * Whether every place `name` stands in the text (comments and strings too: a mention there only makes the reader
- * claim less) is its declaration (`const name =`) or a loop over it (`of name`): an array anything else touches —
- * `name.push(…)`, `name[0] = …`, handing it to a function — may hold other items when the loop runs.
- */
 /** After a member or an item: no assignment, compound or not, and no `++` or `--`. */
 const NOT_ASSIGNED = '\\s*(?:(?:[-+*/%&|^]|\\*\\*|<<|>>>?|&&|\\|\\||\\?\\?)?=(?!=)|\\+\\+|--)';
 const INDEX_READ = new RegExp(`^\\[\\s*\\d[\\d_]*\\s*\\](?!${NOT_ASSIGNED})`);
@@ -620,6 +661,12 @@ function arrayIndex(text: string): number | undefined {
   return /^(?:0|[1-9](?:_?\d)*)$/.test(text) ? Number(text.replaceAll('_', '')) : undefined;
 }
 
+/**
+ * Whether every place `name` stands in the text (comments and strings too: a mention there only makes the reader
+ * claim less) is its declaration (`const name =`), a loop over it (`of name`), an item read (`name[0]`) or a method
+ * that changes nothing (`READ_ONLY_MEMBER`): an array anything else touches — `name.push(…)`, `name[0] = …`,
+ * handing it to a function — may hold other items when the loop runs.
+ */
 function onlyLooped(text: string, name: string): boolean {
   const word = /[\w$\u00a1-\uffff]/;
   for (let k = text.indexOf(name); k >= 0; k = text.indexOf(name, k + name.length)) {

@@ -320,6 +320,43 @@ describe('JavaScript and TypeScript: values a relative import names', () => {
   });
 });
 
+describe('CommonJS: module.exports and require()', () => {
+  it('what a module exports: module.exports, its members, exports.X; a member set twice is the run time', () => {
+    const text = [
+      "const ORG = 'acme';",
+      "module.exports = { ASR: `${ORG}/asr`, nested: { tts: 'acme/tts' }, TWICE: 'acme/first' };",
+      "module.exports.EXTRA = 'acme/extra';",
+      "exports.ALSO = 'acme/also';",
+      "module.exports.TWICE = 'acme/second';",
+    ].join('\n');
+    expect(Object.fromEntries(javaScriptModuleValues('app/config.cjs', text))).toEqual({
+      ASR: { value: 'acme/asr' },
+      'nested.tts': { value: 'acme/tts' },
+      EXTRA: { value: 'acme/extra' },
+      ALSO: { value: 'acme/also' },
+    });
+  });
+
+  it('a scan resolves require() whole and destructured', async () => {
+    const root = repo({
+      'app/config.js': "module.exports = { MODEL: 'Xenova/distilbert-sst2', TTS: 'Xenova/speecht5_tts' };\n",
+      'app/main.js': [
+        "const { pipeline } = require('@huggingface/transformers');",
+        "const config = require('./config');",
+        "const { TTS: tts } = require('./config.js');",
+        "pipeline('sentiment-analysis', config.MODEL);",
+        "pipeline('text-to-speech', tts);",
+      ].join('\n'),
+    });
+    const r = await scanWith(root, [refsStage]);
+    expect((r.references ?? []).map((x) => `${x.path}:${x.line} ${x.repoId} ${x.definedIn}`)).toEqual([
+      'app/main.js:4 Xenova/distilbert-sst2 app/config.js',
+      'app/main.js:5 Xenova/speecht5_tts app/config.js',
+    ]);
+    expect(r.findings.filter((f) => f.ruleId === 'CPR010')).toEqual([]);
+  });
+});
+
 describe('a notebook imports from the repository too', () => {
   it('from config import MODEL in a code cell: the kernel starts in the notebook folder', async () => {
     const notebook = {
