@@ -30,6 +30,8 @@ export type Node =
       readonly none?: true;
       readonly items?: readonly Node[];
       readonly integer?: number;
+      /** A number literal, signed or not (`0.5`, `-1`): no key of a dict or list constant's candidates. */
+      readonly numeric?: true;
     };
 
 export type Arg =
@@ -166,10 +168,12 @@ export class ExpressionReader {
       // `-1`: a sign right before an integer literal (python.ts: a UnaryExpression of an ArithOp and a Number).
       const number = this.peek()?.t === 'number';
       const operand = this.unary();
-      const integer = op !== '~' && number && operand.k === 'other' ? operand.integer : undefined;
+      const numeric = op !== '~' && number && operand.k === 'other' && operand.numeric === true;
+      if (!numeric) return { k: 'other', from };
+      const integer = operand.k === 'other' ? operand.integer : undefined;
       return integer === undefined
-        ? { k: 'other', from }
-        : { k: 'other', from, integer: op === '-' ? -integer : integer };
+        ? { k: 'other', from, numeric }
+        : { k: 'other', from, numeric, integer: op === '-' ? -integer : integer };
     }
     const n = this.primary();
     if (this.eat('**')) {
@@ -245,7 +249,7 @@ export class ExpressionReader {
     if (t.t === 'number') {
       this.p++;
       const integer = pythonInteger(this.text.slice(t.from, t.to));
-      return integer === undefined ? { k: 'other', from } : { k: 'other', from, integer };
+      return integer === undefined ? { k: 'other', from, numeric: true } : { k: 'other', from, numeric: true, integer };
     }
     if (t.t === 'string') {
       const parts: StringValue[] = [];

@@ -344,6 +344,18 @@ class Values {
     }
   }
 
+  /** python.ts `listCandidates`: `LIST[i]` by an index the program computes, one of the items. */
+  private listCandidates(list: string): readonly string[] | undefined {
+    const items = this.reading.has(list) ? undefined : this.lists?.(list);
+    if (!items) return undefined;
+    this.reading.add(list);
+    try {
+      return loopChoices(items.map((i) => this.evaluate(i) ?? this.candidates(i)));
+    } finally {
+      this.reading.delete(list);
+    }
+  }
+
   /** python.ts `candidatesOf`: one of a known set of strings, where no single value is known. */
   candidates(n: Node): readonly string[] | undefined {
     switch (n.k) {
@@ -354,8 +366,10 @@ class Values {
       case 'choice':
         return choiceCandidates(n.options.map((o) => this.evaluate(o) ?? this.candidates(o)));
       case 'index':
+        // python.ts `candidatesOf`: `LIST[5]` past its end is an IndexError, `LIST[0.5]` a TypeError: no item.
         if (this.evaluate(n) !== undefined || this.evaluate(n.key) !== undefined) return undefined;
-        return dictCandidates(n.object.k === 'name' ? this.dicts.get(n.object.name) : undefined);
+        if (n.object.k !== 'name' || (n.key.k === 'other' && n.key.numeric)) return undefined;
+        return dictCandidates(this.dicts.get(n.object.name)) ?? this.listCandidates(n.object.name);
       case 'string':
       case 'strings':
       case 'bool':

@@ -405,13 +405,28 @@ function referencesInTree(
 
   /** syntax.ts `candidatesIn`: `"org/a" if big else "org/b"`, `MODELS[size]` of a dict constant (every value). */
   function candidatesOf(n: SyntaxNode): readonly string[] | undefined {
+    // `LIST[5]` past its end is an IndexError, `LIST[0.5]` a TypeError: not one of the items.
+    const item = subscriptOf(n);
+    if (item && numberLiteral(item.key, src)) return undefined;
     return candidatesIn(n, {
       src,
       evaluate,
       choices,
       branches: [0, 4],
-      containerValues: (name) => dictCandidates(dicts.get(name)),
+      containerValues: (name) => dictCandidates(dicts.get(name)) ?? listCandidates(name),
     });
+  }
+
+  /** `LIST[i]` by an index the program computes: one of a list constant's items (`listItem`'s lists). */
+  function listCandidates(list: string): readonly string[] | undefined {
+    const items = readingLists.has(list) ? undefined : lists?.(list);
+    if (!items || items.some((k) => k.name === '*')) return undefined;
+    readingLists.add(list);
+    try {
+      return loopChoices(items.map((i) => evaluate(i) ?? candidatesOf(i)));
+    } finally {
+      readingLists.delete(list);
+    }
   }
 
   /** syntax.ts `isSelfAttribute`: what the file binds `self.<attr>` to. */
@@ -949,13 +964,20 @@ function enumerated(n: SyntaxNode, src: (n: SyntaxNode) => string): SyntaxNode |
 }
 
 /** The items of a `for`'s iterable when it is a list or tuple display (`[…]`, `(…, …)`, `a, b`), else undefined. */
-/** `0`, `-1`, `+2`: an integer literal, signed or not (python-expressions.ts reads the same); undefined otherwise. */
-function integerOf(n: SyntaxNode, src: (n: SyntaxNode) => string): number | undefined {
-  if (n.name === 'Number') return pythonInteger(src(n));
+/** `0`, `-1.5`, `+2`: a number literal, signed or not (python-expressions.ts `numeric`): its sign and digits. */
+function numberLiteral(n: SyntaxNode, src: (n: SyntaxNode) => string): { sign: 1 | -1; digits: string } | undefined {
+  if (n.name === 'Number') return { sign: 1, digits: src(n) };
   const [op, number, ...rest] = n.name === 'UnaryExpression' ? childrenOf(n) : [];
   if (rest.length > 0 || op?.name !== 'ArithOp' || number?.name !== 'Number') return undefined;
-  const i = pythonInteger(src(number));
-  return i === undefined || (src(op) !== '-' && src(op) !== '+') ? undefined : src(op) === '-' ? -i : i;
+  if (src(op) !== '-' && src(op) !== '+') return undefined;
+  return { sign: src(op) === '-' ? -1 : 1, digits: src(number) };
+}
+
+/** `0`, `-1`, `+2`: an integer literal, signed or not (python-expressions.ts `integer`); undefined otherwise. */
+function integerOf(n: SyntaxNode, src: (n: SyntaxNode) => string): number | undefined {
+  const literal = numberLiteral(n, src);
+  const i = literal && pythonInteger(literal.digits);
+  return i === undefined ? undefined : literal!.sign * i;
 }
 
 function loopItems(iterable: readonly SyntaxNode[]): readonly SyntaxNode[] | undefined {

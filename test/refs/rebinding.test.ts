@@ -239,7 +239,16 @@ describe('an item of a list constant by an integer literal', () => {
       ['4 dynamic'],
     ],
     ['a starred item before it', 'MODELS = [*OTHER, "acme/a"]\nAutoModel.from_pretrained(MODELS[0])\n', ['3 dynamic']],
-    ['an index the program computes', 'MODELS = ["acme/a"]\nAutoModel.from_pretrained(MODELS[i])\n', ['3 dynamic']],
+    [
+      'an index the program computes: one of the items',
+      'MODELS = ["acme/a", "acme/b"]\nAutoModel.from_pretrained(MODELS[pick()])\n',
+      ['3 acme/a', '3 acme/b'],
+    ],
+    [
+      'an index the program computes, an item it does not decide',
+      'MODELS = ["acme/a", pick()]\nAutoModel.from_pretrained(MODELS[i])\n',
+      ['3 dynamic'],
+    ],
     [
       'a leading zero is no literal',
       'MODELS = ["acme/a", "acme/b"]\nAutoModel.from_pretrained(MODELS[01])\n',
@@ -280,6 +289,8 @@ describe('a for over a list constant', () => {
     'print(NAMES[1])',
     'X = NAMES[-1]',
     'AutoModel.from_pretrained(NAMES[0])',
+    'AutoModel.from_pretrained(NAMES[X])',
+    'Y = NAMES[X]',
     'NAMES = [*NAMES, BASE]',
     'if X in NAMES:\n    pass',
     'x = [n for n in NAMES]',
