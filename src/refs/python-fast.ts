@@ -18,6 +18,7 @@ import {
   resolveMethod,
   spreadKeywords,
   readsFreeAttribute,
+  readsInstanceAttribute,
   isSelfAttribute,
   mayBindInClassBody,
   unbind,
@@ -176,6 +177,13 @@ export function findPythonReferencesFast(
       values.attributeReads,
       imports,
       reader.assignments.map((a) => [a.name, a.value]),
+    ) ||
+    // python.ts `instanceAttribute`: `args.model_name` of `args = ModelArgs()` reads the class over the whole file.
+    readsInstanceAttribute(
+      values.attributeReads,
+      imports,
+      reader.assignments.map((a) => [a.name, a.value]),
+      (v) => (v.k === 'call' && v.callee.k === 'name' ? v.callee.name : undefined),
     ) ||
     [...values.selfReads].some((attr) => mayBindInClassBody(text, attr))
   )

@@ -19,6 +19,7 @@ import {
   resolveCallee,
   spreadKeywords,
   readsFreeAttribute,
+  readsInstanceAttribute,
   isSelfAttribute,
   mayBindInClassBody,
   unbind,
@@ -184,6 +185,10 @@ function referencesInTree(
   // `self.attr` read where no statement read binds it on the instance (`inheritedAttribute`).
   const selfReads = new Set<string>();
   let broken = false;
+  const classDefinitions = new Map<string, SyntaxNode>();
+  // `args.model_name` of `args = ModelArgs()`: the class an instance name is bound to (`instanceOf`, set once every
+  // binding is known, with class attributes read).
+  let instanceOf: ((name: string) => string | undefined) | undefined = undefined;
   // A list constant's items (`listItems` below), once every binding is known; the lists an item is read from.
   let lists: ((list: string) => readonly SyntaxNode[] | undefined) | undefined = undefined;
   const readingLists = new Set<string>();
@@ -214,6 +219,7 @@ function referencesInTree(
     ClassDefinition: (n) => {
       const name = childrenOf(n).find((c) => c.name === 'VariableName');
       if (name) classNames.set(src(name), (classNames.get(src(name)) ?? 0) + 1);
+      if (name) classDefinitions.set(src(name), n);
     },
     // lezer's error recovery node: a snippet statement that does not parse alone.
     '\u26a0': () => (broken = true),
@@ -297,6 +303,10 @@ function referencesInTree(
   // `LIST[0]`: read once every binding is known (python-fast.ts sets its `lists` at the same point), in the calls and
   // in `name = LIST[0]` bound once.
   lists = listItems;
+  if (classAttributes) {
+    const bound = new Map(assigned);
+    instanceOf = (name) => (once.has(name) && !rebound.has(name) ? instanceClass(name, bound) : undefined);
+  }
   for (const [name, value] of assigned)
     if (subscriptOf(value) && once.has(name) && !rebound.has(name)) constants.replace(name, evaluate(value));
   for (const [name, { count, items, iterates, valuesOf }] of rebound) {
@@ -443,7 +453,20 @@ function referencesInTree(
   }
 
   function recordClassAttr(key: string, value: SyntaxNode): void {
-    classAttrs.set(key, classAttrs.has(key) ? null : evaluate(value));
+    // A dataclass field's `field(default=…)`: the dataclass makes the default the class attribute.
+    const field = fieldDefault(value);
+    classAttrs.set(key, classAttrs.has(key) ? null : evaluate(field ?? value));
+  }
+
+  /** `field(default=X)` / `dataclasses.field(default=X)`: X. */
+  function fieldDefault(value: SyntaxNode): SyntaxNode | undefined {
+    const [callee, args] = value.name === 'CallExpression' ? childrenOf(value) : [];
+    const dotted = callee && calleeName(callee);
+    if (dotted === undefined || resolveCallee(imports, dotted) !== 'dataclasses.field' || args?.name !== 'ArgList')
+      return undefined;
+    const groups = argGroups(args);
+    const d = groups.find((g) => g.length === 3 && g[0]!.name === 'VariableName' && src(g[0]!) === 'default');
+    return d?.[2];
   }
 
   /**
@@ -455,6 +478,8 @@ function referencesInTree(
     if (obj?.name !== 'VariableName' || dot?.name !== '.' || prop?.name !== 'PropertyName') return undefined;
     if (src(obj) === 'self' || src(obj) === 'cls') return inheritedAttribute(src(prop));
     attributeReads.add(src(obj));
+    const cls = instanceOf?.(src(obj));
+    if (cls !== undefined) return instanceAttribute(cls, src(prop));
     const key = `${src(obj)}.${src(prop)}`;
     if (!classAttributes || classNames.get(src(obj)) !== 1 || dottedAssigned.has(key)) return undefined;
     const value = classAttrs.get(key) ?? undefined;
@@ -483,6 +508,49 @@ function referencesInTree(
     if (value === undefined) return undefined;
     for (const d of dottedAssigned) if (d.slice(d.lastIndexOf('.') + 1) === attr) return undefined;
     return value;
+  }
+
+  /**
+   * `args.model_name` of an instance made with no arguments (`args = ModelArgs()`) of a class whose instances
+   * start with nothing of their own (`plainClass`): the class attribute, a dataclass field's default among them —
+   * while no statement of the file assigns `.model_name` of anything (a method may set it on the instance).
+   */
+  function instanceAttribute(cls: string, attr: string): string | undefined {
+    for (const d of dottedAssigned) if (d.slice(d.lastIndexOf('.') + 1) === attr) return undefined;
+    const value = classAttrs.get(`${cls}.${attr}`) ?? undefined;
+    if (value !== undefined) throughClasses.add(cls);
+    return value;
+  }
+
+  /**
+   * The class a name is bound to an instance of, made with no arguments, where what the instance reads is its
+   * class's attributes: bound once (`name = C()`), C a class the file defines once, with no base class but
+   * `object`, no decorator but `@dataclass` (with or without options), and no method that makes or changes an
+   * instance's attributes (`__init__`, `__post_init__`, `__new__`, `__getattr__`, `__getattribute__`, `__setattr__`).
+   */
+  function instanceClass(name: string, bound: ReadonlyMap<string, SyntaxNode>): string | undefined {
+    const value = bound.get(name);
+    const [callee, args, ...rest] = value?.name === 'CallExpression' ? childrenOf(value) : [];
+    if (callee?.name !== 'VariableName' || args?.name !== 'ArgList' || rest.length > 0) return undefined;
+    if (childrenOf(args).some((k) => k.name !== '(' && k.name !== ')')) return undefined;
+    const cls = src(callee);
+    const def = classNames.get(cls) === 1 && !imports.has(cls) ? classDefinitions.get(cls) : undefined;
+    if (!def) return undefined;
+    const bases = childrenOf(def).find((k) => k.name === 'ArgList');
+    if (bases && childrenOf(bases).some((k) => k.name !== '(' && k.name !== ')' && src(k) !== 'object'))
+      return undefined;
+    const decorated = def.parent?.name === 'DecoratedStatement' ? childrenOf(def.parent) : [];
+    const decorators = decorated.filter((k) => k.name === 'Decorator');
+    if (decorators.some((d) => !/^@\s*(?:dataclasses\s*\.\s*)?dataclass\s*(?:\(|$)/.test(src(d)))) return undefined;
+    const body = childrenOf(def).find((k) => k.name === 'Body');
+    const methods = body ? childrenOf(body) : [];
+    for (const m of methods) {
+      const fn = m.name === 'DecoratedStatement' ? childrenOf(m).find((k) => k.name === 'FunctionDefinition') : m;
+      const fnName =
+        fn?.name === 'FunctionDefinition' ? childrenOf(fn).find((k) => k.name === 'VariableName') : undefined;
+      if (fnName && INSTANCE_MAKERS.has(src(fnName))) return undefined;
+    }
+    return cls;
   }
 
   function isLoaderCall(n: SyntaxNode): boolean {
@@ -815,6 +883,7 @@ function referencesInTree(
   if (
     strict &&
     (readsFreeAttribute(attributeReads, imports, assigned) ||
+      readsInstanceAttribute(attributeReads, imports, assigned, (v) => bareCallee(v, src)) ||
       [...selfReads].some((attr) => mayBindInClassBody(wholeFile, attr)))
   )
     return undefined;
@@ -964,6 +1033,22 @@ function enumerated(n: SyntaxNode, src: (n: SyntaxNode) => string): SyntaxNode |
 }
 
 /** The items of a `for`'s iterable when it is a list or tuple display (`[…]`, `(…, …)`, `a, b`), else undefined. */
+/** Methods that make or change an instance's attributes: an instance of a class with one is not read. */
+const INSTANCE_MAKERS = new Set([
+  '__init__',
+  '__post_init__',
+  '__new__',
+  '__getattr__',
+  '__getattribute__',
+  '__setattr__',
+]);
+
+/** `C(…)`'s callee when it is a bare name (`C`), for `readsInstanceAttribute`. */
+function bareCallee(value: SyntaxNode, src: (n: SyntaxNode) => string): string | undefined {
+  const callee = value.name === 'CallExpression' ? childrenOf(value)[0] : undefined;
+  return callee?.name === 'VariableName' ? src(callee) : undefined;
+}
+
 /** `0`, `-1.5`, `+2`: a number literal, signed or not (python-expressions.ts `numeric`): its sign and digits. */
 function numberLiteral(n: SyntaxNode, src: (n: SyntaxNode) => string): { sign: 1 | -1; digits: string } | undefined {
   if (n.name === 'Number') return { sign: 1, digits: src(n) };

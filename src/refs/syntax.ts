@@ -461,6 +461,25 @@ export function readsFreeAttribute(
 }
 
 /**
+ * `x.attr` of a name bound to a call of a bare name the file does not import (`args = ModelArgs()`): maybe an
+ * instance of a class the file defines, whose attributes python.ts reads over the whole file (`instanceAttribute`).
+ */
+export function readsInstanceAttribute<V>(
+  reads: ReadonlySet<string>,
+  imports: ReadonlyMap<string, string>,
+  assigned: readonly (readonly [string, V])[],
+  calleeOf: (value: V) => string | undefined,
+): boolean {
+  if (reads.size === 0) return false;
+  for (const [name, value] of assigned) {
+    if (!reads.has(name)) continue;
+    const callee = calleeOf(value);
+    if (callee !== undefined && !imports.has(callee)) return true;
+  }
+  return false;
+}
+
+/**
  * A name some statement binds otherwise than a plain assignment (python.ts `reboundNames`, python-reader.ts
  * `rebound`): unknown in every table a reader keeps, whatever a plain assignment gave it.
  */

@@ -261,6 +261,59 @@ describe('an item of a list constant by an integer literal', () => {
   });
 });
 
+describe('an instance made with no arguments reads its class', () => {
+  const DC = 'from dataclasses import dataclass, field\n\n@dataclass\nclass Args:\n';
+  it.each([
+    [
+      'dataclass fields: a default and field(default=…)',
+      `${DC}    model_name: str = field(default="acme/dc")\n    revision: str = "v1"\n\nargs = Args()\nAutoModel.from_pretrained(args.model_name, revision=args.revision)\n`,
+      ['10 acme/dc'],
+    ],
+    [
+      'a plain class attribute, read in a function',
+      'class CFG:\n    model_name = "acme/cfg"\n\ndef main():\n    cfg = CFG()\n    return AutoModel.from_pretrained(cfg.model_name)\n',
+      ['7 acme/cfg'],
+    ],
+    [
+      'a class with __init__',
+      'class CFG:\n    model_name = "acme/cfg"\n    def __init__(self):\n        self.model_name = pick()\n\ncfg = CFG()\nAutoModel.from_pretrained(cfg.model_name)\n',
+      ['8 dynamic'],
+    ],
+    [
+      'an instance made with arguments',
+      `${DC}    model_name: str = "acme/dc"\n\nargs = Args(model_name=pick())\nAutoModel.from_pretrained(args.model_name)\n`,
+      ['9 dynamic'],
+    ],
+    [
+      'the attribute assigned',
+      'class CFG:\n    model_name = "acme/cfg"\n\ncfg = CFG()\ncfg.model_name = pick()\nAutoModel.from_pretrained(cfg.model_name)\n',
+      ['7 dynamic'],
+    ],
+    [
+      'a base class',
+      'class CFG(Base):\n    model_name = "acme/cfg"\n\ncfg = CFG()\nAutoModel.from_pretrained(cfg.model_name)\n',
+      ['6 dynamic'],
+    ],
+    [
+      'another decorator',
+      '@register\nclass CFG:\n    model_name = "acme/cfg"\n\ncfg = CFG()\nAutoModel.from_pretrained(cfg.model_name)\n',
+      ['7 dynamic'],
+    ],
+    [
+      'a default factory',
+      `${DC}    model_name: str = field(default_factory=pick)\n\nargs = Args()\nAutoModel.from_pretrained(args.model_name)\n`,
+      ['9 dynamic'],
+    ],
+    [
+      'an instance bound twice',
+      'class CFG:\n    model_name = "acme/cfg"\n\ncfg = CFG()\ncfg = other()\nAutoModel.from_pretrained(cfg.model_name)\n',
+      ['7 dynamic'],
+    ],
+  ])('%s', (_case, body, want) => {
+    expect(refs(body)).toEqual(want);
+  });
+});
+
 describe('a for over a list constant', () => {
   // The three readers agree on programs of the statements that bind, change, read and loop over a list (`refs`
   // checks them against each other); the pool is small so that a loop, its list and what changes it meet often.
@@ -290,6 +343,10 @@ describe('a for over a list constant', () => {
     'X = NAMES[-1]',
     'AutoModel.from_pretrained(NAMES[0])',
     'AutoModel.from_pretrained(NAMES[X])',
+    'class C:\n    MODEL = "acme/class"',
+    'X = C()',
+    'X.MODEL = pick()',
+    'AutoModel.from_pretrained(X.MODEL)',
     'Y = NAMES[X]',
     'NAMES = [*NAMES, BASE]',
     'if X in NAMES:\n    pass',
