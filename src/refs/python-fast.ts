@@ -27,6 +27,7 @@ import {
   CandidateConstants,
   choiceCandidates,
   itemAt,
+  dictItemOrDefault,
   dictCandidates,
   type DictValue,
 } from './syntax.js';
@@ -538,13 +539,25 @@ class Values {
           ? this.listItem(n.object.name, n.key.integer)
           : undefined;
       }
+      case 'call':
+        return this.dictGet(n);
       case 'choice':
       case 'or':
-      case 'call':
       case 'dict':
       case 'other':
         return undefined;
     }
+  }
+
+  /** python.ts `dictGet`: `CONFIG.get("model")` / `CONFIG.get("model", "org/default")` of a dict constant. */
+  private dictGet(n: Node & { k: 'call' }): string | undefined {
+    const { callee, args } = n;
+    if (callee.k !== 'attribute' || callee.property !== 'get' || callee.object.k !== 'name') return undefined;
+    if (args.length < 1 || args.length > 2 || args.some((a) => a.k !== 'positional')) return undefined;
+    const [key, fallback] = args.map((a) => (a.k === 'positional' ? this.evaluate(a.value) : undefined));
+    return key === undefined
+      ? undefined
+      : dictItemOrDefault(this.dicts.get(callee.object.name), key, args.length === 2, fallback);
   }
 
   /** python.ts `formatString`: the text between fields as written, fields by value, then `{{`/`}}` undoubled. */

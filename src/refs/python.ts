@@ -29,6 +29,7 @@ import {
   importedValue,
   subscriptOf,
   itemAt,
+  dictItemOrDefault,
   pythonInteger,
   CandidateConstants,
   candidatesIn,
@@ -452,6 +453,18 @@ function referencesInTree(
     return dotted === undefined ? undefined : imported.get(dotted);
   }
 
+  /** `CONFIG.get("model")` / `CONFIG.get("model", "org/default")` of a dict constant (syntax.ts `dictItemOrDefault`). */
+  function dictGet(n: SyntaxNode): string | undefined {
+    const [callee, args] = childrenOf(n);
+    const [obj, dot, prop] = callee?.name === 'MemberExpression' ? childrenOf(callee) : [];
+    if (obj?.name !== 'VariableName' || dot?.name !== '.' || prop?.name !== 'PropertyName' || src(prop) !== 'get')
+      return undefined;
+    const groups = args?.name === 'ArgList' ? argGroups(args) : [];
+    if (groups.length < 1 || groups.length > 2 || groups.some((g) => g.length !== 1)) return undefined;
+    const [key, fallback] = groups.map((g) => evaluate(g[0]!));
+    return key === undefined ? undefined : dictItemOrDefault(dicts.get(src(obj)), key, groups.length === 2, fallback);
+  }
+
   function recordClassAttr(key: string, value: SyntaxNode): void {
     // A dataclass field's `field(default=…)`: the dataclass makes the default the class attribute.
     const field = fieldDefault(value);
@@ -653,6 +666,8 @@ function referencesInTree(
         return constants.get(src(n));
       case 'Boolean':
         return src(n);
+      case 'CallExpression':
+        return dictGet(n);
       case 'MemberExpression': {
         const item = subscriptOf(n);
         if (item) {

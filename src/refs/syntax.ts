@@ -250,6 +250,22 @@ export function choiceCandidates(options: readonly (string | readonly string[] |
 const unique = (xs: readonly string[]) => [...new Set(xs)];
 
 /**
+ * `d.get(key)` / `d.get(key, default)` of a dict constant (python.ts and python-fast.ts `dictGet`): the key's value
+ * when the dict has it; the default (None without one) when it cannot have it (no `**spread` or computed key);
+ * undefined when the file does not decide it.
+ */
+export function dictItemOrDefault(
+  d: DictValue | undefined,
+  key: string,
+  hasDefault: boolean,
+  fallback: string | undefined,
+): string | undefined {
+  if (!d) return undefined;
+  if (d.entries.has(key)) return d.entries.get(key)!.value;
+  return d.open || !hasDefault ? undefined : fallback;
+}
+
+/**
  * A Python integer literal as an index: decimal digits, `_` between them (`1_0`), no leading zero but in `0`, `00`;
  * undefined for anything else (hex, a float, a name). What python.ts and python-fast.ts read in `LIST[0]`.
  */

@@ -34,6 +34,21 @@ describe('a call choosing among models the file names', () => {
       want: ['6 org/base@- oneOf:2', '6 org/large@- oneOf:2'],
     },
     {
+      name: 'get on a dict constant: a key it has, a default for one it cannot have',
+      text: `${HEAD}CONFIG = {"model": "org/dict", "revision": "0123456789abcdef0123456789abcdef01234567"}\nm = AutoModel.from_pretrained(CONFIG.get("model"), revision=CONFIG.get("revision"))\nt = AutoModel.from_pretrained(CONFIG.get("tok", "org/fallback"))\n`,
+      want: ['3 org/dict@0123456789abcdef0123456789abcdef01234567', '4 org/fallback@-'],
+    },
+    {
+      name: 'get on a dict that may hold any key, or with no default',
+      text: `${HEAD}CONFIG = {**BASE, "model": "org/dict"}\nm = AutoModel.from_pretrained(CONFIG.get("tok", "org/fallback"))\nn = AutoModel.from_pretrained(CONFIG.get("tok"))\n`,
+      want: ['3 dynamic', '4 dynamic'],
+    },
+    {
+      name: 'get on a dict constant the file changes',
+      text: `${HEAD}CONFIG = {"model": "org/dict"}\nCONFIG["model"] = pick()\nm = AutoModel.from_pretrained(CONFIG.get("model"))\n`,
+      want: ['4 dynamic'],
+    },
+    {
       name: 'a dict constant by a literal key',
       text: `${HEAD}CONFIG = {"model": "org/dict", "revision": "0123456789abcdef0123456789abcdef01234567"}\nm = AutoModel.from_pretrained(CONFIG["model"], revision=CONFIG["revision"])\n`,
       want: ['3 org/dict@0123456789abcdef0123456789abcdef01234567'],

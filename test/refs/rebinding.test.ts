@@ -336,6 +336,8 @@ describe('a for over a list constant', () => {
     'def take(MODEL):\n    return AutoModel.from_pretrained(MODEL)',
     'SIZES = {"s": "acme/s", "l": BASE}',
     'SIZES["x"] = "acme/x"',
+    'AutoModel.from_pretrained(SIZES.get("s", BASE))',
+    'X = SIZES.get("l")',
     'for k, MODEL in SIZES.items():\n    m = AutoModel.from_pretrained(MODEL)',
     'for MODEL in SIZES.values():\n    pass',
     'obj.len(NAMES)',
