@@ -313,6 +313,9 @@ const DECLARES = new Set(['const', 'let', 'var']);
 function loopDeclared(toks: readonly Token[]): Set<string> {
   const out = new Set<string>();
   toks.forEach((t, k) => {
+    // javascript.ts `destructure`: `const { model } = CONFIG` — every name in the pattern, loosely.
+    if (t.t === 'op' && t.text === '{' && t.match > k && toks[k - 1]?.t === 'name' && DECLARES.has(toks[k - 1]!.text))
+      for (let j = k + 1; j < t.match; j++) if (toks[j]!.t === 'name') out.add(toks[j]!.text);
     // javascript.ts `arrayCallback`: `.map((m) => …)`, `.forEach(function (m) {…})` — every parameter name, loosely.
     if (t.t === 'name' && ITERATING.has(t.text) && toks[k - 1]?.t === 'op' && toks[k + 1]?.text === '(') {
       const open = toks[k + 1]!;

@@ -341,8 +341,33 @@ function referencesIn(
           const imported = defs[0];
           if (local && imported) imports.set(src(local), `${required}.${src(imported)}`);
         }
-      }
+      } else if (target.name === 'ObjectPattern') destructure(target, value);
       i = equals + 1;
+    }
+  }
+
+  /**
+   * `const { model, task: t } = CONFIG`: each name bound to the member of the object constant it names (`CONFIG.model`,
+   * as the file decides it); a default (`{ model = 'org/x' }`), a nested pattern or a rest element binds the run time's.
+   */
+  function destructure(pattern: SyntaxNode, value: SyntaxNode): void {
+    const from = value.name === 'VariableName' ? src(value) : undefined;
+    for (const p of childrenOf(pattern)) {
+      if (p.name !== 'PatternProperty') continue;
+      const parts = childrenOf(p);
+      const [key, colon, local] =
+        parts.length === 1
+          ? [parts[0], undefined, parts[0]]
+          : parts.length === 3
+            ? parts
+            : [undefined, undefined, undefined];
+      if (local?.name !== 'VariableDefinition') continue;
+      declaredNames.push(src(local));
+      const member =
+        from !== undefined && key && (colon === undefined || (colon.name === ':' && key.name === 'PropertyName'))
+          ? `${from}.${src(key)}`
+          : undefined;
+      constants.set(src(local), member === undefined || members.isAssigned(member) ? undefined : constants.get(member));
     }
   }
 

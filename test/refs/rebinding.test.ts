@@ -573,6 +573,17 @@ describe('JavaScript: a name assigned after its declaration', () => {
       "['acme/a'].map((m) => pipeline('x', m));\nother.map((m) => m);\n",
       ['2 dynamic'],
     ],
+    [
+      'destructured from an object constant',
+      "const CONFIG = { model: 'acme/a', task: 'x' } as const;\nconst { model, task: t } = CONFIG;\nawait pipeline(t, model);\n",
+      ['4 acme/a'],
+    ],
+    [
+      'destructured with a default, or from a member the file assigns',
+      "const CONFIG = { model: 'acme/a', tok: 'acme/t' };\nCONFIG.tok = pick();\nconst { model = 'acme/d', tok } = CONFIG;\nawait pipeline('x', model);\nawait pipeline('y', tok);\n",
+      ['5 dynamic', '6 dynamic'],
+    ],
+    ['destructured from a call', "const { model } = load();\nawait pipeline('x', model);\n", ['3 dynamic']],
     ['a negative index is no item', "const MODELS = ['acme/a'];\nawait pipeline('x', MODELS[-1]);\n", ['3 dynamic']],
     ['an array that holds itself', "const MODELS = [MODELS[0]];\nawait pipeline('x', MODELS[0]);\n", ['3 dynamic']],
   ])('%s', (_case, body, want) => {
