@@ -28,6 +28,7 @@ import {
   choiceCandidates,
   itemAt,
   dictItemOrDefault,
+  pythonFormat,
   dictCandidates,
   type DictValue,
 } from './syntax.js';
@@ -540,13 +541,26 @@ class Values {
           : undefined;
       }
       case 'call':
-        return this.dictGet(n);
+        return this.dictGet(n) ?? this.formatCall(n);
       case 'choice':
       case 'or':
       case 'dict':
       case 'other':
         return undefined;
     }
+  }
+
+  /** python.ts `formatCall`: `"org/{}".format(name)` (syntax.ts `pythonFormat`). */
+  private formatCall(n: Node & { k: 'call' }): string | undefined {
+    const { callee, args } = n;
+    if (callee.k !== 'attribute' || callee.property !== 'format' || callee.object.k !== 'string') return undefined;
+    const template = this.evaluate(callee.object);
+    if (template === undefined || args.some((a) => a.k === 'splat')) return undefined;
+    const positional = args.flatMap((a) => (a.k === 'positional' ? [this.evaluate(a.value)] : []));
+    const keywords = new Map(
+      args.flatMap((a) => (a.k === 'keyword' ? [[a.name, this.evaluate(a.value)] as const] : [])),
+    );
+    return pythonFormat(template, positional, keywords);
   }
 
   /** python.ts `dictGet`: `CONFIG.get("model")` / `CONFIG.get("model", "org/default")` of a dict constant. */

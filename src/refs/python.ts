@@ -30,6 +30,7 @@ import {
   subscriptOf,
   itemAt,
   dictItemOrDefault,
+  pythonFormat,
   pythonInteger,
   CandidateConstants,
   candidatesIn,
@@ -453,6 +454,25 @@ function referencesInTree(
     return dotted === undefined ? undefined : imported.get(dotted);
   }
 
+  /** `"org/{}".format(name)`, `"{org}/{name}".format(org=…, name=…)` of a string literal (syntax.ts `pythonFormat`). */
+  function formatCall(n: SyntaxNode): string | undefined {
+    const [callee, args] = childrenOf(n);
+    const [obj, dot, prop] = callee?.name === 'MemberExpression' ? childrenOf(callee) : [];
+    if (obj?.name !== 'String' || dot?.name !== '.' || prop?.name !== 'PropertyName' || src(prop) !== 'format')
+      return undefined;
+    const template = evaluate(obj);
+    if (template === undefined || args?.name !== 'ArgList') return undefined;
+    const positional: (string | undefined)[] = [];
+    const keywords = new Map<string, string | undefined>();
+    for (const g of argGroups(args)) {
+      if (g.length === 1) positional.push(evaluate(g[0]!));
+      else if (g.length === 3 && g[0]!.name === 'VariableName' && g[1]!.name === 'AssignOp')
+        keywords.set(src(g[0]!), evaluate(g[2]!));
+      else return undefined;
+    }
+    return pythonFormat(template, positional, keywords);
+  }
+
   /** `CONFIG.get("model")` / `CONFIG.get("model", "org/default")` of a dict constant (syntax.ts `dictItemOrDefault`). */
   function dictGet(n: SyntaxNode): string | undefined {
     const [callee, args] = childrenOf(n);
@@ -667,7 +687,7 @@ function referencesInTree(
       case 'Boolean':
         return src(n);
       case 'CallExpression':
-        return dictGet(n);
+        return dictGet(n) ?? formatCall(n);
       case 'MemberExpression': {
         const item = subscriptOf(n);
         if (item) {

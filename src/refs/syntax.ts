@@ -266,6 +266,50 @@ export function dictItemOrDefault(
 }
 
 /**
+ * Python's `"org/{}".format(name)` of a template the file decides (python.ts and python-fast.ts `formatCall`): `{}`
+ * numbered in order, `{0}`, `{name}` of a keyword argument, `{{` and `}}`; undefined for any other field (a format
+ * spec, a conversion, an attribute or an item of an argument), a mix of `{}` and `{0}` (a ValueError), a field past
+ * the arguments, or an argument the file does not decide.
+ */
+export function pythonFormat(
+  template: string,
+  positional: readonly (string | undefined)[],
+  keywords: ReadonlyMap<string, string | undefined>,
+): string | undefined {
+  let out = '';
+  let next = 0;
+  let numbering: 'auto' | 'manual' | undefined;
+  for (let i = 0; i < template.length; i++) {
+    const c = template[i]!;
+    if (c === '}') {
+      if (template[i + 1] !== '}') return undefined;
+      out += '}';
+      i++;
+    } else if (c !== '{') out += c;
+    else if (template[i + 1] === '{') {
+      out += '{';
+      i++;
+    } else {
+      const close = template.indexOf('}', i);
+      if (close < 0) return undefined;
+      const field = template.slice(i + 1, close);
+      let value: string | undefined;
+      if (field === '' || /^\d+$/.test(field)) {
+        const mode = field === '' ? 'auto' : 'manual';
+        if (numbering !== undefined && numbering !== mode) return undefined;
+        numbering = mode;
+        const k = field === '' ? next++ : Number(field);
+        value = k < positional.length ? positional[k] : undefined;
+      } else if (/^[A-Za-z_]\w*$/.test(field)) value = keywords.get(field);
+      if (value === undefined) return undefined;
+      out += value;
+      i = close;
+    }
+  }
+  return out;
+}
+
+/**
  * A Python integer literal as an index: decimal digits, `_` between them (`1_0`), no leading zero but in `0`, `00`;
  * undefined for anything else (hex, a float, a name). What python.ts and python-fast.ts read in `LIST[0]`.
  */

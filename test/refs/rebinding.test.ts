@@ -6,6 +6,7 @@ import { findPythonReferences, findPythonReferencesInWholeFile } from '../../src
 import { findPythonReferencesFast } from '../../src/refs/python-fast.js';
 import { findJavaScriptReferences } from '../../src/refs/javascript.js';
 import { findJavaScriptReferencesFast } from '../../src/refs/javascript-fast.js';
+import { pythonFormat } from '../../src/refs/syntax.js';
 
 /**
  * A name's value is what a plain assignment gives it only while no other statement binds it: a tuple target, a
@@ -261,6 +262,35 @@ describe('an item of a list constant by an integer literal', () => {
   });
 });
 
+describe('str.format of a string literal', () => {
+  it.each([
+    ['numbered in order', 'ORG = "acme"\nAutoModel.from_pretrained("{}/{}".format(ORG, "fmt"))\n', ['3 acme/fmt']],
+    [
+      'by number and by name',
+      'AutoModel.from_pretrained("{1}/{0}-{size}".format("m", "acme", size="xl"))\n',
+      ['2 acme/m-xl'],
+    ],
+    ['a format spec', 'AutoModel.from_pretrained("acme/m{:02d}".format(3))\n', ['2 dynamic']],
+    ['numbering mixed (a ValueError)', 'AutoModel.from_pretrained("{}/{0}".format("acme", "m"))\n', ['2 dynamic']],
+    ['a field past the arguments', 'AutoModel.from_pretrained("{}/{}".format("acme"))\n', ['2 dynamic']],
+    ['an argument the file does not decide', 'AutoModel.from_pretrained("acme/{}".format(pick()))\n', ['2 dynamic']],
+    ['a template that is a name', 'T = "acme/{}"\nAutoModel.from_pretrained(T.format("m"))\n', ['3 dynamic']],
+  ])('%s', (_case, body, want) => {
+    expect(refs(body)).toEqual(want);
+  });
+
+  it('doubles braces, and reads only the fields Python reads without a spec', () => {
+    const none = new Map<string, string>();
+    expect(pythonFormat('{{x}}{}', ['y'], none)).toBe('{x}y');
+    expect(pythonFormat('{a}', [], new Map([['a', 'b']]))).toBe('b');
+    expect(pythonFormat('}', [], none)).toBeUndefined();
+    expect(pythonFormat('{', [], none)).toBeUndefined();
+    expect(pythonFormat('{0.attr}', ['x'], none)).toBeUndefined();
+    expect(pythonFormat('{0!r}', ['x'], none)).toBeUndefined();
+    expect(pythonFormat('{ }', ['x'], none)).toBeUndefined();
+  });
+});
+
 describe('an instance made with no arguments reads its class', () => {
   const DC = 'from dataclasses import dataclass, field\n\n@dataclass\nclass Args:\n';
   it.each([
@@ -338,6 +368,7 @@ describe('a for over a list constant', () => {
     'SIZES["x"] = "acme/x"',
     'AutoModel.from_pretrained(SIZES.get("s", BASE))',
     'X = SIZES.get("l")',
+    'MODEL = "{}/{}".format(BASE, X)',
     'for k, MODEL in SIZES.items():\n    m = AutoModel.from_pretrained(MODEL)',
     'for MODEL in SIZES.values():\n    pass',
     'obj.len(NAMES)',
