@@ -32,6 +32,10 @@ export type Node =
       readonly integer?: number;
       /** A number literal, signed or not (`0.5`, `-1`): no key of a dict or list constant's candidates. */
       readonly numeric?: true;
+      /** A tuple display in parentheses (`items`): `%`'s values one by one. */
+      readonly tuple?: true;
+      /** `left % right`: Python's printf-style formatting when `left` is a string (syntax.ts `pythonPercent`). */
+      readonly percent?: { readonly left: Node; readonly right: Node };
     };
 
 export type Arg =
@@ -156,7 +160,12 @@ export class ExpressionReader {
       if (at === undefined || at < level) return n;
       this.p++;
       const right = this.binary(at + 1);
-      n = op === '+' ? { k: 'plus', from, left: n, right } : { k: 'other', from };
+      n =
+        op === '+'
+          ? { k: 'plus', from, left: n, right }
+          : op === '%'
+            ? { k: 'other', from, percent: { left: n, right } }
+            : { k: 'other', from };
     }
   }
 
@@ -274,7 +283,7 @@ export class ExpressionReader {
         this.expect(')');
         return inner.items.length === 1 && !inner.comma
           ? { k: 'paren', from, inner: inner.items[0]! }
-          : { k: 'other', from, items: inner.items };
+          : { k: 'other', from, items: inner.items, tuple: true };
       }
       case '[': {
         if (this.eat(']')) return { k: 'other', from, items: [] };

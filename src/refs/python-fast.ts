@@ -29,6 +29,7 @@ import {
   itemAt,
   dictItemOrDefault,
   pythonFormat,
+  pythonPercent,
   dictCandidates,
   type DictValue,
 } from './syntax.js';
@@ -542,12 +543,21 @@ class Values {
       }
       case 'call':
         return this.dictGet(n) ?? this.formatCall(n);
+      case 'other':
+        return n.percent && this.percentFormat(n.percent.left, n.percent.right);
       case 'choice':
       case 'or':
       case 'dict':
-      case 'other':
         return undefined;
     }
+  }
+
+  /** python.ts `percentFormat`: `"org/%s" % NAME`, `"%s/%s" % (ORG, NAME)` (syntax.ts `pythonPercent`). */
+  private percentFormat(left: Node, right: Node): string | undefined {
+    const template = this.evaluate(left);
+    if (template === undefined) return undefined;
+    const items = right.k === 'other' && right.tuple ? right.items : undefined;
+    return pythonPercent(template, items ? items.map((i) => this.evaluate(i)) : [this.evaluate(right)]);
   }
 
   /** python.ts `formatCall`: `"org/{}".format(name)` (syntax.ts `pythonFormat`). */

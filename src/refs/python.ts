@@ -31,6 +31,7 @@ import {
   itemAt,
   dictItemOrDefault,
   pythonFormat,
+  pythonPercent,
   pythonInteger,
   CandidateConstants,
   candidatesIn,
@@ -454,6 +455,17 @@ function referencesInTree(
     return dotted === undefined ? undefined : imported.get(dotted);
   }
 
+  /** `"org/%s" % NAME`, `"%s/%s" % (ORG, NAME)` (syntax.ts `pythonPercent`): a tuple's items one by one. */
+  function percentFormat(left: SyntaxNode, right: SyntaxNode): string | undefined {
+    const template = evaluate(left);
+    if (template === undefined) return undefined;
+    const items =
+      right.name === 'TupleExpression' && src(right).startsWith('(')
+        ? childrenOf(right).filter((k) => k.name !== '(' && k.name !== ')' && k.name !== ',')
+        : undefined;
+    return pythonPercent(template, items ? items.map(evaluate) : [evaluate(right)]);
+  }
+
   /** `"org/{}".format(name)`, `"{org}/{name}".format(org=…, name=…)` of a string literal (syntax.ts `pythonFormat`). */
   function formatCall(n: SyntaxNode): string | undefined {
     const [callee, args] = childrenOf(n);
@@ -688,6 +700,11 @@ function referencesInTree(
         return src(n);
       case 'CallExpression':
         return dictGet(n) ?? formatCall(n);
+      case 'BinaryExpression': {
+        const [left, op, right, ...rest] = childrenOf(n);
+        if (left && op && right && rest.length === 0 && src(op) === '%') return percentFormat(left, right);
+        return evaluateShared(n, src, evaluate);
+      }
       case 'MemberExpression': {
         const item = subscriptOf(n);
         if (item) {

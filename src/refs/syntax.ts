@@ -310,6 +310,30 @@ export function pythonFormat(
 }
 
 /**
+ * Python's `"org/%s" % NAME` / `"%s/%s" % (ORG, NAME)` (python.ts and python-fast.ts `percentFormat`): each `%s` takes
+ * the next value and `%%` is `%`; undefined for any other conversion, a width or a key (`%d`, `%r`, `%10s`,
+ * `%(name)s`), a count of values other than the `%s`s' (a TypeError), or a value the file does not decide.
+ */
+export function pythonPercent(template: string, values: readonly (string | undefined)[]): string | undefined {
+  let out = '';
+  let next = 0;
+  for (let i = 0; i < template.length; i++) {
+    const c = template[i]!;
+    if (c !== '%') out += c;
+    else if (template[i + 1] === '%') {
+      out += '%';
+      i++;
+    } else if (template[i + 1] === 's' && next < values.length) {
+      const v = values[next++];
+      if (v === undefined) return undefined;
+      out += v;
+      i++;
+    } else return undefined;
+  }
+  return next === values.length ? out : undefined;
+}
+
+/**
  * A Python integer literal as an index: decimal digits, `_` between them (`1_0`), no leading zero but in `0`, `00`;
  * undefined for anything else (hex, a float, a name). What python.ts and python-fast.ts read in `LIST[0]`.
  */

@@ -6,7 +6,7 @@ import { findPythonReferences, findPythonReferencesInWholeFile } from '../../src
 import { findPythonReferencesFast } from '../../src/refs/python-fast.js';
 import { findJavaScriptReferences } from '../../src/refs/javascript.js';
 import { findJavaScriptReferencesFast } from '../../src/refs/javascript-fast.js';
-import { pythonFormat } from '../../src/refs/syntax.js';
+import { pythonFormat, pythonPercent } from '../../src/refs/syntax.js';
 
 /**
  * A name's value is what a plain assignment gives it only while no other statement binds it: a tuple target, a
@@ -262,7 +262,7 @@ describe('an item of a list constant by an integer literal', () => {
   });
 });
 
-describe('str.format of a string literal', () => {
+describe('str.format and % of a string literal', () => {
   it.each([
     ['numbered in order', 'ORG = "acme"\nAutoModel.from_pretrained("{}/{}".format(ORG, "fmt"))\n', ['3 acme/fmt']],
     [
@@ -279,7 +279,18 @@ describe('str.format of a string literal', () => {
     expect(refs(body)).toEqual(want);
   });
 
-  it('doubles braces, and reads only the fields Python reads without a spec', () => {
+  it.each([
+    ['one value', 'ORG = "acme"\nAutoModel.from_pretrained("%s/pct" % ORG)\n', ['3 acme/pct']],
+    ['a tuple of values, then +', 'AutoModel.from_pretrained("%s/%s" % ("acme", "p") + "-x")\n', ['2 acme/p-x']],
+    ['a one-item tuple', 'AutoModel.from_pretrained("acme/%s" % ("one",))\n', ['2 acme/one']],
+    ['a list is one value', 'AutoModel.from_pretrained("acme/%s" % ["l"])\n', ['2 dynamic']],
+    ['another conversion', 'AutoModel.from_pretrained("acme/m%d" % 3)\n', ['2 dynamic']],
+    ['too few values (a TypeError)', 'AutoModel.from_pretrained("%s/%s" % ("acme",))\n', ['2 dynamic']],
+  ])('%% formatting: %s', (_case, body, want) => {
+    expect(refs(body)).toEqual(want);
+  });
+
+  it('doubles braces and percents, and reads only the fields Python reads without a spec', () => {
     const none = new Map<string, string>();
     expect(pythonFormat('{{x}}{}', ['y'], none)).toBe('{x}y');
     expect(pythonFormat('{a}', [], new Map([['a', 'b']]))).toBe('b');
@@ -288,6 +299,10 @@ describe('str.format of a string literal', () => {
     expect(pythonFormat('{0.attr}', ['x'], none)).toBeUndefined();
     expect(pythonFormat('{0!r}', ['x'], none)).toBeUndefined();
     expect(pythonFormat('{ }', ['x'], none)).toBeUndefined();
+    expect(pythonPercent('100%% %s', ['x'])).toBe('100% x');
+    expect(pythonPercent('%(k)s', ['x'])).toBeUndefined();
+    expect(pythonPercent('%10s', ['x'])).toBeUndefined();
+    expect(pythonPercent('%s', ['x', 'y'])).toBeUndefined();
   });
 });
 
@@ -369,6 +384,7 @@ describe('a for over a list constant', () => {
     'AutoModel.from_pretrained(SIZES.get("s", BASE))',
     'X = SIZES.get("l")',
     'MODEL = "{}/{}".format(BASE, X)',
+    'MODEL = "%s/%s" % (BASE, X)',
     'for k, MODEL in SIZES.items():\n    m = AutoModel.from_pretrained(MODEL)',
     'for MODEL in SIZES.values():\n    pass',
     'obj.len(NAMES)',
