@@ -335,6 +335,9 @@ export function notePassedLoader(
     out.dynamic.push({ path, ...where, via: written, runsRemoteCode: false });
 }
 
+/** The most references a file's choices (`oneOf`) add, all its calls together: past it a choice is a note. */
+const MAX_CHOSEN = 10_000;
+
 /** Turn one call into a reference, a run-time note, or nothing (not a loader, or a local path). */
 export function collectReference(
   path: string,
@@ -385,9 +388,11 @@ function collectShape(
     if (underTransformersJsEnv(env, where, value, shape.revision?.value, out)) return;
   // A folder the code builds on disk (`os.path.join(output_dir, "checkpoint")`): no hub name, no run-time choice.
   if (value === undefined && shape.name?.localPath === true) return;
-  // One of a known set (`"org/a" if big else "org/b"`, `MODELS[size]`): each is a model the call may load.
+  // One of a known set (`"org/a" if big else "org/b"`, `MODELS[size]`): each is a model the call may load. Past
+  // MAX_CHOSEN references in a file (thousands of calls, each a choice) the rest are run-time notes: memory stays
+  // bounded on a hostile file.
   const candidates = value === undefined ? shape.name?.candidates : undefined;
-  if (candidates) {
+  if (candidates && out.references.length + candidates.length <= MAX_CHOSEN) {
     const at = out.references.length;
     for (const c of candidates)
       collectShape(path, f, { ...shape, name: { value: c, isString: true } }, existsLocally, out, env);
@@ -396,7 +401,8 @@ function collectShape(
     return;
   }
   if (value === undefined) {
-    // No argument at all (a splat supplies it) or one computed at run time: say so, never guess.
+    // No argument at all (a splat supplies it), one computed at run time, or a choice past MAX_CHOSEN: say so, never
+    // guess.
     // transformers `pipeline(task)` (pipelines/__init__.py get_default_model_and_revision) and transformers.js
     // `pipeline(task)` (pipelines.js: `model ?? pipelineInfo.default.model`) load the library's default for the task.
     const task = shape.task?.value;

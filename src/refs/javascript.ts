@@ -6,6 +6,7 @@ import {
   Constants,
   childrenOf,
   subscriptOf,
+  MAX_ONE_OF,
   importedValue,
   candidatesIn,
   evaluateShared,
@@ -173,20 +174,28 @@ function referencesIn(
   const indexed: [string, SyntaxNode][] = [];
   let arrayLookup: ((name: string) => SyntaxNode | undefined) | undefined = undefined;
   const readingArrays = new Set<string>();
+  let objectsSettled: Map<string, readonly string[] | undefined> | undefined = undefined;
   /**
    * `MODELS[i]`: item i of an array constant by value (`arrayOf`: declared once with an array display, nothing else
    * changes it), counting holes (`[, 'org/a']`); none for an array with a spread (`[...BASE, 'org/a']`).
    */
+  // Each array's items by position once (holes undefined; null for an array with a spread), however many reads ask.
+  const positions = new Map<string, (SyntaxNode | undefined)[] | null>();
+  const itemsAt = (array: SyntaxNode): (SyntaxNode | undefined)[] | null => {
+    const out: (SyntaxNode | undefined)[] = [];
+    let at = 0;
+    for (const k of childrenOf(array)) {
+      if (k.name === 'Spread') return null;
+      if (k.name === ',') at++;
+      else if (k.name !== '[' && k.name !== ']') out[at] ??= k;
+    }
+    return out;
+  };
   const arrayItem = (name: string, i: number): string | undefined => {
     const array = readingArrays.has(name) ? undefined : arrayLookup?.(name);
     if (!array) return undefined;
-    let at = 0;
-    let item: SyntaxNode | undefined;
-    for (const k of childrenOf(array)) {
-      if (k.name === 'Spread') return undefined;
-      if (k.name === ',') at++;
-      else if (k.name !== '[' && k.name !== ']' && at === i) item ??= k;
-    }
+    if (!positions.has(name)) positions.set(name, itemsAt(array));
+    const item = positions.get(name)?.[i];
     if (!item) return undefined;
     readingArrays.add(name);
     try {
@@ -280,6 +289,8 @@ function referencesIn(
   };
   // `MODELS[0]`: from here on (python.ts `listItem`), in the calls and in `const name = MODELS[0]` declared once.
   arrayLookup = arrayOf;
+  // Every declaration is read: an object constant's candidates are kept from here on (thousands of `MODELS[key]`).
+  objectsSettled = new Map();
   for (const [name, value] of indexed)
     if (declaredCounts.get(name) === 1 && !rebound.has(name)) constants.replace(name, evaluate(value));
   // `MODELS.map((m) => pipeline('x', m))`: the callback's first parameter takes each item, as a `for…of` name does.
@@ -300,7 +311,10 @@ function referencesIn(
     const array = typeof over === 'string' ? arrayOf(over) : over;
     if (array !== undefined && only) {
       const items = childrenOf(array).filter((k) => !['[', ']', ','].includes(k.name));
-      choices.set(name, loopChoices(items.map((i) => evaluate(i) ?? candidatesOf(i))));
+      choices.set(
+        name,
+        loopChoices(items, (i) => evaluate(i) ?? candidatesOf(i)),
+      );
     } else unbind(name, { values: [constants, envs, choices, objects], flags: [] });
   }
 
@@ -455,9 +469,14 @@ function referencesIn(
   }
 
   function objectCandidates(name: string): readonly string[] | undefined {
+    if (objectsSettled?.has(name)) return objectsSettled.get(name);
     const values = objects.get(name);
-    const assigned = [...constants.names()].some((k) => k.startsWith(`${name}.`) && members.isAssigned(k));
-    return values && !assigned && !members.isAssigned(`${name}[]`) ? [...new Set(values)] : undefined;
+    // syntax.ts `MAX_ONE_OF`: a longer choice is the run time's, and is not searched for assigned members either.
+    const unique = values && new Set(values).size <= MAX_ONE_OF ? [...new Set(values)] : undefined;
+    const assigned = unique && [...constants.names()].some((k) => k.startsWith(`${name}.`) && members.isAssigned(k));
+    const got = unique && !assigned && !members.isAssigned(`${name}[]`) ? unique : undefined;
+    objectsSettled?.set(name, got);
+    return got;
   }
 
   /**

@@ -150,6 +150,7 @@ export function findPythonReferencesFast(
     if (a.value.k === 'index' && once.has(a.name) && !reader.rebound.includes(a.name))
       constants.replace(a.name, values.evaluate(a.value));
   if (reader.loops.length > 0) bindLoopNames(reader, imports, dicts, choices, values, lists);
+  values.settled = true;
   // keptStatements left the text in the lines module when it read it there.
   const at = nativeLineIndex(text) ?? lineIndex(text);
   const out: FileReferences = { references: [], dynamic: [] };
@@ -279,7 +280,10 @@ function bindLoopNames(
     }
     const items = loop.items ?? (loop.iterates === undefined ? undefined : listItems(loop.iterates));
     if (items !== undefined)
-      choices.replace(loop.name, loopChoices(items.map((i) => values.evaluate(i) ?? values.candidates(i))));
+      choices.replace(
+        loop.name,
+        loopChoices(items, (i) => values.evaluate(i) ?? values.candidates(i)),
+      );
   }
 }
 
@@ -357,15 +361,23 @@ class Values {
 
   /** python.ts `listCandidates`: `LIST[i]` by an index the program computes, one of the items. */
   private listCandidates(list: string): readonly string[] | undefined {
+    const keep = this.settled && this.reading.size === 0;
+    if (keep && this.candidatesOfList.has(list)) return this.candidatesOfList.get(list);
     const items = this.reading.has(list) ? undefined : this.lists?.(list);
     if (!items) return undefined;
     this.reading.add(list);
     try {
-      return loopChoices(items.map((i) => this.evaluate(i) ?? this.candidates(i)));
+      const got = loopChoices(items, (i) => this.evaluate(i) ?? this.candidates(i));
+      if (keep) this.candidatesOfList.set(list, got);
+      return got;
     } finally {
       this.reading.delete(list);
     }
   }
+
+  /** python.ts `settled`: once the loops' names are bound, each list's candidates are kept. */
+  settled = false;
+  private readonly candidatesOfList = new Map<string, readonly string[] | undefined>();
 
   /** python.ts `candidatesOf`: one of a known set of strings, where no single value is known. */
   candidates(n: Node): readonly string[] | undefined {

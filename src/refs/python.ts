@@ -195,6 +195,9 @@ function referencesInTree(
   // A list constant's items (`listItems` below), once every binding is known; the lists an item is read from.
   let lists: ((list: string) => readonly SyntaxNode[] | undefined) | undefined = undefined;
   const readingLists = new Set<string>();
+  // `listCandidates`' answers, kept once every binding is settled (after the loops' names).
+  const candidatesOfList = new Map<string, readonly string[] | undefined>();
+  let settled = false;
   /** `LIST[i]`: an item of a list constant by value; none for a list with a starred item (`[*A, "x"]`). */
   const listItem = (list: string, i: number): string | undefined => {
     const items = readingLists.has(list) ? undefined : lists?.(list);
@@ -296,19 +299,31 @@ function referencesInTree(
   const plainNames = new Set(assigned.map(([name]) => name));
   let changedList: ((name: string) => boolean) | undefined;
   let assignedValues: Map<string, SyntaxNode> | undefined;
+  // Each list's items once, however many loops and reads ask (a file of thousands of `MODELS[i]`).
+  const itemsOf = new Map<string, readonly SyntaxNode[] | undefined>();
   const listItems = (list: string): readonly SyntaxNode[] | undefined => {
-    if (!once.has(list) || rebound.has(list)) return undefined;
-    const value = (assignedValues ??= new Map(assigned)).get(list);
-    const display =
-      value && (value.name === 'ArrayExpression' || (value.name === 'TupleExpression' && src(value).startsWith('(')));
-    return display && !(changedList ??= listUseCheck(wholeFile))(list) ? loopItems([value]) : undefined;
+    if (itemsOf.has(list)) return itemsOf.get(list);
+    let items: readonly SyntaxNode[] | undefined;
+    if (once.has(list) && !rebound.has(list)) {
+      const value = (assignedValues ??= new Map(assigned)).get(list);
+      const display =
+        value && (value.name === 'ArrayExpression' || (value.name === 'TupleExpression' && src(value).startsWith('(')));
+      items = display && !(changedList ??= listUseCheck(wholeFile))(list) ? loopItems([value]) : undefined;
+    }
+    itemsOf.set(list, items);
+    return items;
   };
   // `LIST[0]`: read once every binding is known (python-fast.ts sets its `lists` at the same point), in the calls and
   // in `name = LIST[0]` bound once.
   lists = listItems;
   if (classAttributes) {
     const bound = new Map(assigned);
-    instanceOf = (name) => (once.has(name) && !rebound.has(name) ? instanceClass(name, bound) : undefined);
+    const classOf = new Map<string, string | undefined>();
+    instanceOf = (name) => {
+      if (!classOf.has(name))
+        classOf.set(name, once.has(name) && !rebound.has(name) ? instanceClass(name, bound) : undefined);
+      return classOf.get(name);
+    };
   }
   for (const [name, value] of assigned)
     if (subscriptOf(value) && once.has(name) && !rebound.has(name)) constants.replace(name, evaluate(value));
@@ -319,8 +334,13 @@ function referencesInTree(
       continue;
     }
     const shown = items ?? (iterates === undefined ? undefined : listItems(iterates));
-    if (shown !== undefined) choices.replace(name, loopChoices(shown.map((i) => evaluate(i) ?? candidatesOf(i))));
+    if (shown !== undefined)
+      choices.replace(
+        name,
+        loopChoices(shown, (i) => evaluate(i) ?? candidatesOf(i)),
+      );
   }
+  settled = true;
 
   /** The callee of a call, with imports resolved. */
   function calledName(call: SyntaxNode): string | undefined {
@@ -432,11 +452,16 @@ function referencesInTree(
 
   /** `LIST[i]` by an index the program computes: one of a list constant's items (`listItem`'s lists). */
   function listCandidates(list: string): readonly string[] | undefined {
+    // Once the loops' names are bound nothing an item reads changes: each list's answer is kept (python-fast.ts too).
+    const keep = settled && readingLists.size === 0;
+    if (keep && candidatesOfList.has(list)) return candidatesOfList.get(list);
     const items = readingLists.has(list) ? undefined : lists?.(list);
     if (!items || items.some((k) => k.name === '*')) return undefined;
     readingLists.add(list);
     try {
-      return loopChoices(items.map((i) => evaluate(i) ?? candidatesOf(i)));
+      const got = loopChoices(items, (i) => evaluate(i) ?? candidatesOf(i));
+      if (keep) candidatesOfList.set(list, got);
+      return got;
     } finally {
       readingLists.delete(list);
     }

@@ -228,9 +228,16 @@ export function candidatesIn(
   return the.containerValues(the.src(item.object));
 }
 
+/**
+ * The most models one call is read to choose among: a call over a longer list, dict or loop is a run-time choice (a
+ * note). A file's thousands of calls, each over a list of thousands, would otherwise be millions of references (a
+ * hostile file of a few megabytes, quadratic in time and memory); real choices are a handful.
+ */
+export const MAX_ONE_OF = 64;
+
 /** Every value a dict constant may give for a key chosen at run time: undefined when any is unknown. */
 export function dictCandidates(d: DictValue | undefined): string[] | undefined {
-  if (!d || d.open || d.entries.size === 0) return undefined;
+  if (!d || d.open || d.entries.size === 0 || d.entries.size > MAX_ONE_OF) return undefined;
   const values = [...d.entries.values()].map((r) => r.value);
   const known = values.filter((v) => v !== undefined);
   return known.length === values.length ? unique(known) : undefined;
@@ -244,7 +251,8 @@ export function choiceCandidates(options: readonly (string | readonly string[] |
     if (typeof o === 'string') out.push(o);
     else out.push(...o);
   }
-  return unique(out);
+  const got = unique(out);
+  return got.length > MAX_ONE_OF ? undefined : got;
 }
 
 const unique = (xs: readonly string[]) => [...new Set(xs)];
@@ -354,8 +362,11 @@ export function itemAt<T>(items: readonly T[], i: number): T | undefined {
  * `for name in ["org/a", "org/b"]:` — the models a loop's name takes, one per turn (`choiceCandidates` of the items),
  * when every item is a string the file decides; undefined otherwise (an empty display included).
  */
-export function loopChoices(items: readonly (string | readonly string[] | undefined)[]): string[] | undefined {
-  return items.length === 0 ? undefined : choiceCandidates(items);
+export function loopChoices<T>(
+  items: readonly T[],
+  valueOf: (item: T) => string | readonly string[] | undefined,
+): string[] | undefined {
+  return items.length === 0 || items.length > MAX_ONE_OF ? undefined : choiceCandidates(items.map(valueOf));
 }
 
 /**

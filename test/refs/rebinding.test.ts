@@ -444,6 +444,37 @@ describe('many loops over one list constant', () => {
   });
 });
 
+describe('many reads of one long list constant', () => {
+  // Each read of an item took the list's items again: thousands of reads of a list of thousands were quadratic. Now
+  // once per list. A choice among more than MAX_ONE_OF models is the run time's (a note), and a file's choices add
+  // at most 10,000 references: a hostile file stays linear in time and memory.
+  const list = (n: number) => Array.from({ length: n }, (_, i) => `"acme/m${i}"`).join(', ');
+  const lines = (n: number, line: (i: number) => string) => Array.from({ length: n }, (_, i) => line(i)).join('');
+  it('Python: by a literal, by a run-time index, and in loops', () => {
+    const text =
+      `${HEAD}MODELS = [${list(3000)}]\n` +
+      lines(3000, (i) => `AutoModel.from_pretrained(MODELS[${i}])\nAutoModel.from_pretrained(MODELS[k])\n`) +
+      lines(2000, (i) => `for m${i} in MODELS:\n    AutoModel.from_pretrained(m${i})\n`);
+    const got = findPythonReferencesInWholeFile('reads.py', text, noLocal);
+    expect(got.references).toHaveLength(3000);
+    expect(got.dynamic).toHaveLength(5000);
+  });
+  it('Python: a choice among MAX_ONE_OF models is each of them; among more, a note', () => {
+    expect(refs(`MODELS = [${list(64)}]\nAutoModel.from_pretrained(MODELS[k])\n`)).toHaveLength(64);
+    expect(refs(`MODELS = [${list(65)}]\nAutoModel.from_pretrained(MODELS[k])\n`)).toEqual(['3 dynamic']);
+  });
+  it("a file's choices add at most 10,000 references", () => {
+    const text = `${HEAD}MODELS = [${list(64)}]\n${lines(200, () => 'AutoModel.from_pretrained(MODELS[k])\n')}`;
+    const got = findPythonReferencesInWholeFile('reads.py', text, noLocal);
+    expect(got.references).toHaveLength(156 * 64);
+    expect(got.dynamic).toHaveLength(200 - 156);
+  });
+  it('JavaScript: by a literal', () => {
+    const text = `import { pipeline } from '@huggingface/transformers';\nconst MODELS = [${list(3000)}];\n${lines(3000, (i) => `await pipeline('x', MODELS[${i}]);\n`)}`;
+    expect(findJavaScriptReferences('reads.ts', text, noLocal).references).toHaveLength(3000);
+  });
+});
+
 describe('JavaScript: a name assigned after its declaration', () => {
   const JS_HEAD = "import { pipeline } from '@huggingface/transformers';\n";
   function jsRefs(body: string): string[] {
