@@ -180,22 +180,35 @@ function referencesIn(
    * changes it), counting holes (`[, 'org/a']`); none for an array with a spread (`[...BASE, 'org/a']`).
    */
   // Each array's items by position once (holes undefined; null for an array with a spread), however many reads ask.
-  const positions = new Map<string, (SyntaxNode | undefined)[] | null>();
-  const itemsAt = (array: SyntaxNode): (SyntaxNode | undefined)[] | null => {
-    const out: (SyntaxNode | undefined)[] = [];
+  const positions = new Map<string, { items: (SyntaxNode | undefined)[]; length: number } | null>();
+  const itemsAt = (array: SyntaxNode): { items: (SyntaxNode | undefined)[]; length: number } | null => {
+    const items: (SyntaxNode | undefined)[] = [];
     let at = 0;
+    // The array's length: its commas, and one more when an item follows the last (a trailing comma adds none).
+    let tail = false;
     for (const k of childrenOf(array)) {
       if (k.name === 'Spread') return null;
-      if (k.name === ',') at++;
-      else if (k.name !== '[' && k.name !== ']') out[at] ??= k;
+      if (k.name === ',') {
+        at++;
+        tail = false;
+      } else if (k.name !== '[' && k.name !== ']') {
+        items[at] ??= k;
+        tail = true;
+      }
     }
-    return out;
+    return { items, length: at + (tail ? 1 : 0) };
+  };
+  const arrayLength = (name: string): number | undefined => {
+    const array = arrayLookup?.(name);
+    if (!array) return undefined;
+    if (!positions.has(name)) positions.set(name, itemsAt(array));
+    return positions.get(name)?.length;
   };
   const arrayItem = (name: string, i: number): string | undefined => {
     const array = readingArrays.has(name) ? undefined : arrayLookup?.(name);
     if (!array) return undefined;
     if (!positions.has(name)) positions.set(name, itemsAt(array));
-    const item = positions.get(name)?.[i];
+    const item = positions.get(name)?.items[i];
     if (!item) return undefined;
     readingArrays.add(name);
     try {
@@ -439,9 +452,30 @@ function referencesIn(
         if (dotted !== undefined && members.isAssigned(dotted)) return undefined;
         return (dotted !== undefined ? constants.get(dotted) : undefined) ?? members.value(n);
       }
+      case 'CallExpression':
+        return arrayAt(n);
       default:
         return evaluateShared(n, src, evaluate);
     }
+  }
+
+  /** `MODELS.at(0)`, `MODELS.at(-1)` (counted from the end, as `Array.prototype.at` does): `arrayItem`. */
+  function arrayAt(n: SyntaxNode): string | undefined {
+    const [callee, args, ...rest] = childrenOf(n);
+    const [object, dot, property] = callee?.name === 'MemberExpression' ? childrenOf(callee) : [];
+    if (rest.length > 0 || object?.name !== 'VariableName' || dot?.name !== '.' || property?.name !== 'PropertyName')
+      return undefined;
+    if (src(property) !== 'at' || args?.name !== 'ArgList') return undefined;
+    const inner = childrenOf(args).filter((k) => k.name !== '(' && k.name !== ')');
+    const [op, number, ...more] =
+      inner.length === 1 && inner[0]!.name === 'UnaryExpression' ? childrenOf(inner[0]!) : [];
+    const negative = op?.name === 'ArithOp' && src(op) === '-' && number?.name === 'Number' && more.length === 0;
+    const written = inner.length === 1 && inner[0]!.name === 'Number' ? inner[0]! : negative ? number : undefined;
+    const index = written && arrayIndex(src(written));
+    if (index === undefined) return undefined;
+    if (!negative || index === 0) return arrayItem(src(object), index);
+    const length = arrayLength(src(object));
+    return length === undefined || length < index ? undefined : arrayItem(src(object), length - index);
   }
 
   /** Every value of an object literal whose properties are all `key: <string the file decides>`. */

@@ -662,6 +662,12 @@ describe('JavaScript: a name assigned after its declaration', () => {
       ['5 dynamic', '6 dynamic'],
     ],
     ['destructured from a call', "const { model } = load();\nawait pipeline('x', model);\n", ['3 dynamic']],
+    [
+      'at(), from either end',
+      "const MODELS = ['acme/a', , 'acme/c',];\nawait pipeline('x', MODELS.at(0));\nawait pipeline('y', MODELS.at(-1));\nawait pipeline('z', MODELS.at(-2));\n",
+      ['3 acme/a', '4 acme/c', '5 dynamic'],
+    ],
+    ['at() past the start', "const MODELS = ['acme/a'];\nawait pipeline('x', MODELS.at(-2));\n", ['3 dynamic']],
     ['a negative index is no item', "const MODELS = ['acme/a'];\nawait pipeline('x', MODELS[-1]);\n", ['3 dynamic']],
     ['an array that holds itself', "const MODELS = [MODELS[0]];\nawait pipeline('x', MODELS[0]);\n", ['3 dynamic']],
   ])('%s', (_case, body, want) => {
