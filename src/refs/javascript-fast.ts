@@ -1,7 +1,7 @@
 import { collectReference, isLoaderCall, JAVASCRIPT_LOADER_NAMES } from './calls.js';
 import { argumentsOf } from './javascript-arguments.js';
 import { declaratorsOf } from './javascript-declarations.js';
-import { tokenize, unquote, Unsure, type Token } from './javascript-tokens.js';
+import { ITERATING_METHODS, tokenize, unquote, Unsure, type Token } from './javascript-tokens.js';
 import { TransformersJsEnvReader } from './transformersjs-env.js';
 import { Values } from './javascript-values.js';
 import { javaScriptImports } from './javascript-imports.js';
@@ -340,21 +340,8 @@ function loopDeclared(toks: readonly Token[]): Set<string> {
   return out;
 }
 
-/** javascript.ts `ITERATING`: array methods whose callback takes each item first. */
-const ITERATING = new Set([
-  'map',
-  'forEach',
-  'flatMap',
-  'filter',
-  'some',
-  'every',
-  'find',
-  'findIndex',
-  'findLast',
-  'findLastIndex',
-  'reduce',
-  'reduceRight',
-]);
+/** javascript.ts `arrayCallback`'s methods. */
+const ITERATING = new Set(ITERATING_METHODS);
 
 function definesBefore(t: Token): boolean {
   return (t.t === 'name' && DEFINES.has(t.text)) || (t.t === 'op' && (t.text === '*' || t.text === '@'));

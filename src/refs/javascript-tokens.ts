@@ -1,5 +1,25 @@
 import { Unsure } from './python-tokens.js';
 
+/**
+ * Array methods that call a callback with each item first and change nothing themselves: javascript.ts reads such a
+ * callback over an array constant as a loop (`arrayCallback`), and javascript-fast.ts leaves files that read its
+ * parameter to it.
+ */
+export const ITERATING_METHODS: readonly string[] = [
+  'map',
+  'forEach',
+  'flatMap',
+  'filter',
+  'some',
+  'every',
+  'find',
+  'findIndex',
+  'findLast',
+  'findLastIndex',
+  'reduce',
+  'reduceRight',
+];
+
 export { Unsure };
 
 /**

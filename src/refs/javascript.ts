@@ -6,6 +6,7 @@ import {
   Constants,
   childrenOf,
   subscriptOf,
+  ListConstants,
   MAX_ONE_OF,
   importedValue,
   candidatesIn,
@@ -17,7 +18,7 @@ import {
 } from './syntax.js';
 import { TransformersJsEnvReader } from './transformersjs-env.js';
 import { collectReference, type CallFacts, type Resolved } from './calls.js';
-import { unquote } from './javascript-tokens.js';
+import { ITERATING_METHODS, unquote } from './javascript-tokens.js';
 import { ClassMembers, displayOf, objectLiteral, objectMembers } from './javascript-members.js';
 import { EnvConstants, type EnvRead } from './python-env.js';
 import type { FileReferences, ImportedValue, ImportedValues } from './types.js';
@@ -170,53 +171,14 @@ function referencesIn(
   const definitions = new Map<string, number>();
   // Names declared with an array display (`const MODELS = ['org/a', 'org/b']`), for loops over them.
   const arrays = new Map<string, SyntaxNode>();
-  // `const name = X[…]` declarations, read again once `arrayLookup` is set; the arrays an item is being read from.
+  // `const name = X[…]` declarations, read again once every declaration is known (`arrayItems.know`).
   const indexed: [string, SyntaxNode][] = [];
-  let arrayLookup: ((name: string) => SyntaxNode | undefined) | undefined = undefined;
-  const readingArrays = new Set<string>();
+  // `objectCandidates`' answers, kept once every declaration is known.
   let objectsSettled: Map<string, readonly string[] | undefined> | undefined = undefined;
-  /**
-   * `MODELS[i]`: item i of an array constant by value (`arrayOf`: declared once with an array display, nothing else
-   * changes it), counting holes (`[, 'org/a']`); none for an array with a spread (`[...BASE, 'org/a']`).
-   */
-  // Each array's items by position once (holes undefined; null for an array with a spread), however many reads ask.
-  const positions = new Map<string, { items: (SyntaxNode | undefined)[]; length: number } | null>();
-  const itemsAt = (array: SyntaxNode): { items: (SyntaxNode | undefined)[]; length: number } | null => {
-    const items: (SyntaxNode | undefined)[] = [];
-    let at = 0;
-    // The array's length: its commas, and one more when an item follows the last (a trailing comma adds none).
-    let tail = false;
-    for (const k of childrenOf(array)) {
-      if (k.name === 'Spread') return null;
-      if (k.name === ',') {
-        at++;
-        tail = false;
-      } else if (k.name !== '[' && k.name !== ']') {
-        items[at] ??= k;
-        tail = true;
-      }
-    }
-    return { items, length: at + (tail ? 1 : 0) };
-  };
-  const arrayLength = (name: string): number | undefined => {
-    const array = arrayLookup?.(name);
-    if (!array) return undefined;
-    if (!positions.has(name)) positions.set(name, itemsAt(array));
-    return positions.get(name)?.length;
-  };
-  const arrayItem = (name: string, i: number): string | undefined => {
-    const array = readingArrays.has(name) ? undefined : arrayLookup?.(name);
-    if (!array) return undefined;
-    if (!positions.has(name)) positions.set(name, itemsAt(array));
-    const item = positions.get(name)?.items[i];
-    if (!item) return undefined;
-    readingArrays.add(name);
-    try {
-      return evaluate(item);
-    } finally {
-      readingArrays.delete(name);
-    }
-  };
+  // `MODELS[0]`, `MODELS.at(-1)`: an array constant's items by value (`arrayOf`: declared once with an array display,
+  // nothing else changes it), once every declaration is known; holes counted (`[, 'org/a']`), none for an array with
+  // a spread (`[...BASE, 'org/a']`).
+  const arrayItems = new ListConstants<SyntaxNode>((n) => evaluate(n));
   const reboundIn = (n: SyntaxNode | undefined) => {
     if (n?.name === 'VariableName') rebound.add(src(n));
     else if (n?.name === 'ArrayPattern' || n?.name === 'ObjectPattern')
@@ -300,8 +262,17 @@ function referencesIn(
       );
     return looped.get(name);
   };
-  // `MODELS[0]`: from here on (python.ts `listItem`), in the calls and in `const name = MODELS[0]` declared once.
-  arrayLookup = arrayOf;
+  // `MODELS[0]`: from here on (syntax.ts `ListConstants`, as python.ts reads lists), in the calls and in
+  // `const name = MODELS[0]` declared once.
+  // Each array's items by position once, however many reads ask.
+  const positions = new Map<string, (SyntaxNode | undefined)[] | undefined>();
+  arrayItems.know((name) => {
+    if (!positions.has(name)) {
+      const array = arrayOf(name);
+      positions.set(name, array && itemsByPosition(array));
+    }
+    return positions.get(name);
+  });
   // Every declaration is read: an object constant's candidates are kept from here on (thousands of `MODELS[key]`).
   objectsSettled = new Map();
   for (const [name, value] of indexed)
@@ -438,9 +409,9 @@ function referencesIn(
       case 'MemberExpression': {
         const item = subscriptOf(n);
         if (item?.object.name === 'VariableName') {
-          // `MODELS[0]`: an item of an array constant (`arrayItem`, once every binding is known).
+          // `MODELS[0]`: an item of an array constant (`arrayItems`, once every declaration is known).
           const index = item.key.name === 'Number' ? arrayIndex(src(item.key)) : undefined;
-          if (index !== undefined) return arrayItem(src(item.object), index);
+          if (index !== undefined) return arrayItems.item(src(item.object), index);
           // `MODELS["asr"]`: the member by a key the file decides (javascript-fast.ts leaves such files here).
           const key = evaluate(item.key);
           const member = `${src(item.object)}.${key}`;
@@ -459,7 +430,7 @@ function referencesIn(
     }
   }
 
-  /** `MODELS.at(0)`, `MODELS.at(-1)` (counted from the end, as `Array.prototype.at` does): `arrayItem`. */
+  /** `MODELS.at(0)`, `MODELS.at(-1)` (counted from the end, as `Array.prototype.at` does): `arrayItems`. */
   function arrayAt(n: SyntaxNode): string | undefined {
     const [callee, args, ...rest] = childrenOf(n);
     const [object, dot, property] = callee?.name === 'MemberExpression' ? childrenOf(callee) : [];
@@ -473,9 +444,7 @@ function referencesIn(
     const written = inner.length === 1 && inner[0]!.name === 'Number' ? inner[0]! : negative ? number : undefined;
     const index = written && arrayIndex(src(written));
     if (index === undefined) return undefined;
-    if (!negative || index === 0) return arrayItem(src(object), index);
-    const length = arrayLength(src(object));
-    return length === undefined || length < index ? undefined : arrayItem(src(object), length - index);
+    return arrayItems.item(src(object), negative ? -index : index);
   }
 
   /** Every value of an object literal whose properties are all `key: <string the file decides>`. */
@@ -697,12 +666,8 @@ function referencesIn(
 const NOT_ASSIGNED = '\\s*(?:(?:[-+*/%&|^]|\\*\\*|<<|>>>?|&&|\\|\\||\\?\\?)?=(?!=)|\\+\\+|--)';
 const INDEX_READ = new RegExp(`^\\[\\s*\\d[\\d_]*\\s*\\](?!${NOT_ASSIGNED})`);
 
-/**
- * Array methods that call a callback with each item first and change nothing themselves: what `arrayCallback` reads
- * as a loop, and what `onlyLooped` lets an array be read through (with `length`, never assigned).
- */
-const ITERATING = 'map|forEach|flatMap|filter|some|every|find|findIndex|findLast|findLastIndex|reduce|reduceRight';
-const ITERATING_METHOD = new RegExp(`^(?:${ITERATING})$`);
+/** javascript-tokens.ts `ITERATING_METHODS`, and what else reads an array without changing it (`onlyLooped`). */
+const ITERATING = ITERATING_METHODS.join('|');
 const READ_ONLY_MEMBER = new RegExp(
   `^\\s*\\??\\.\\s*(?:length\\b(?!${NOT_ASSIGNED})|(?:${ITERATING}|includes|indexOf|lastIndexOf|join|slice|at|concat|entries|keys|values|toString)\\s*\\()`,
 );
@@ -720,7 +685,7 @@ function arrayCallback(
   if (callee?.name !== 'MemberExpression' || args?.name !== 'ArgList') return undefined;
   const [object, dot, property] = childrenOf(callee);
   if (!object || (dot?.name !== '.' && dot?.name !== '?.') || property?.name !== 'PropertyName') return undefined;
-  if (!ITERATING_METHOD.test(src(property))) return undefined;
+  if (!ITERATING_METHODS.includes(src(property))) return undefined;
   const fn = childrenOf(args).find((k) => k.name !== '(');
   if (fn?.name !== 'ArrowFunction' && fn?.name !== 'FunctionExpression') return undefined;
   const params = childrenOf(fn).find((k) => k.name === 'ParamList');
@@ -732,6 +697,28 @@ function arrayCallback(
   if (object.name === 'ArrayExpression') return [src(first), object];
   const values = objectWalked(object, 'values', src);
   return values === undefined ? undefined : [src(first), { valuesOf: values }];
+}
+
+/**
+ * An array display's items by position (`ListConstants`): holes undefined, as long as the array (its commas, and one
+ * more when an item follows the last: a trailing comma adds none); undefined for an array with a spread.
+ */
+function itemsByPosition(array: SyntaxNode): (SyntaxNode | undefined)[] | undefined {
+  const items: (SyntaxNode | undefined)[] = [];
+  let at = 0;
+  let tail = false;
+  for (const k of childrenOf(array)) {
+    if (k.name === 'Spread') return undefined;
+    if (k.name === ',') {
+      at++;
+      tail = false;
+    } else if (k.name !== '[' && k.name !== ']') {
+      items[at] ??= k;
+      tail = true;
+    }
+  }
+  items.length = at + (tail ? 1 : 0);
+  return items;
 }
 
 /** A JavaScript array index written as a decimal integer literal (`0`, `1_0`); undefined for anything else. */

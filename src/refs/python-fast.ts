@@ -26,7 +26,7 @@ import {
   importedDict,
   CandidateConstants,
   choiceCandidates,
-  itemAt,
+  ListConstants,
   dictItemOrDefault,
   pythonFormat,
   pythonPercent,
@@ -145,12 +145,12 @@ export function findPythonReferencesFast(
   // python.ts: a name only a `for` over a display, a list or dict constant binds is one of its items.
   // python.ts: `LIST[0]` of a list constant, read once every binding is known: in calls, loops and `name = LIST[0]`.
   const lists = listConstants(reader, text, once);
-  values.lists = lists;
+  values.lists.know(lists);
   for (const a of reader.assignments)
     if (a.value.k === 'index' && once.has(a.name) && !reader.rebound.includes(a.name))
       constants.replace(a.name, values.evaluate(a.value));
   if (reader.loops.length > 0) bindLoopNames(reader, imports, dicts, choices, values, lists);
-  values.settled = true;
+  values.lists.settle();
   // keptStatements left the text in the lines module when it read it there.
   const at = nativeLineIndex(text) ?? lineIndex(text);
   const out: FileReferences = { references: [], dynamic: [] };
@@ -176,18 +176,12 @@ export function findPythonReferencesFast(
       }
   }
   // `X.attr` of a name no statement read here binds may be a class attribute, which python.ts reads over the whole file.
+  const assigned = values.attributeReads.size > 0 ? reader.assignments.map((a) => [a.name, a.value] as const) : [];
   if (
-    readsFreeAttribute(
-      values.attributeReads,
-      imports,
-      reader.assignments.map((a) => [a.name, a.value]),
-    ) ||
+    readsFreeAttribute(values.attributeReads, imports, assigned) ||
     // python.ts `instanceAttribute`: `args.model_name` of `args = ModelArgs()` reads the class over the whole file.
-    readsInstanceAttribute(
-      values.attributeReads,
-      imports,
-      reader.assignments.map((a) => [a.name, a.value]),
-      (v) => (v.k === 'call' && v.callee.k === 'name' ? v.callee.name : undefined),
+    readsInstanceAttribute(values.attributeReads, imports, assigned, (v) =>
+      v.k === 'call' && v.callee.k === 'name' ? v.callee.name : undefined,
     ) ||
     [...values.selfReads].some((attr) => mayBindInClassBody(text, attr))
   )
@@ -341,43 +335,11 @@ class Values {
     private readonly choices: CandidateConstants,
   ) {}
 
-  /** python.ts `listItems`: a list constant's items, once every binding is known (none before). */
-  lists: ((list: string) => readonly Node[] | undefined) | undefined;
-  /** The lists an item is being read from (`M = [M[0]]` reads itself). */
-  private readonly reading = new Set<string>();
-
-  /** python.ts `listItem`: `list[i]` of a list constant, by value. */
-  private listItem(list: string, i: number): string | undefined {
-    const item = this.reading.has(list) ? undefined : this.lists?.(list);
-    const n = item && itemAt(item, i);
-    if (!n) return undefined;
-    this.reading.add(list);
-    try {
-      return this.evaluate(n);
-    } finally {
-      this.reading.delete(list);
-    }
-  }
-
-  /** python.ts `listCandidates`: `LIST[i]` by an index the program computes, one of the items. */
-  private listCandidates(list: string): readonly string[] | undefined {
-    const keep = this.settled && this.reading.size === 0;
-    if (keep && this.candidatesOfList.has(list)) return this.candidatesOfList.get(list);
-    const items = this.reading.has(list) ? undefined : this.lists?.(list);
-    if (!items) return undefined;
-    this.reading.add(list);
-    try {
-      const got = loopChoices(items, (i) => this.evaluate(i) ?? this.candidates(i));
-      if (keep) this.candidatesOfList.set(list, got);
-      return got;
-    } finally {
-      this.reading.delete(list);
-    }
-  }
-
-  /** python.ts `settled`: once the loops' names are bound, each list's candidates are kept. */
-  settled = false;
-  private readonly candidatesOfList = new Map<string, readonly string[] | undefined>();
+  /** python.ts `lists`: list constants' items by value, once every binding is known. */
+  readonly lists = new ListConstants<Node>(
+    (n) => this.evaluate(n),
+    (n) => this.candidates(n),
+  );
 
   /** python.ts `candidatesOf`: one of a known set of strings, where no single value is known. */
   candidates(n: Node): readonly string[] | undefined {
@@ -392,7 +354,7 @@ class Values {
         // python.ts `candidatesOf`: `LIST[5]` past its end is an IndexError, `LIST[0.5]` a TypeError: no item.
         if (this.evaluate(n) !== undefined || this.evaluate(n.key) !== undefined) return undefined;
         if (n.object.k !== 'name' || (n.key.k === 'other' && n.key.numeric)) return undefined;
-        return dictCandidates(this.dicts.get(n.object.name)) ?? this.listCandidates(n.object.name);
+        return dictCandidates(this.dicts.get(n.object.name)) ?? this.lists.candidates(n.object.name);
       case 'string':
       case 'strings':
       case 'bool':
@@ -550,7 +512,7 @@ class Values {
         if (n.object.k !== 'name') return undefined;
         if (key !== undefined) return this.dicts.get(n.object.name)?.entries.get(key)?.value;
         return n.key.k === 'other' && n.key.integer !== undefined
-          ? this.listItem(n.object.name, n.key.integer)
+          ? this.lists.item(n.object.name, n.key.integer)
           : undefined;
       }
       case 'call':

@@ -28,7 +28,7 @@ import {
   exportedDict,
   importedValue,
   subscriptOf,
-  itemAt,
+  ListConstants,
   dictItemOrDefault,
   pythonFormat,
   pythonPercent,
@@ -192,24 +192,12 @@ function referencesInTree(
   // `args.model_name` of `args = ModelArgs()`: the class an instance name is bound to (`instanceOf`, set once every
   // binding is known, with class attributes read).
   let instanceOf: ((name: string) => string | undefined) | undefined = undefined;
-  // A list constant's items (`listItems` below), once every binding is known; the lists an item is read from.
-  let lists: ((list: string) => readonly SyntaxNode[] | undefined) | undefined = undefined;
-  const readingLists = new Set<string>();
-  // `listCandidates`' answers, kept once every binding is settled (after the loops' names).
-  const candidatesOfList = new Map<string, readonly string[] | undefined>();
-  let settled = false;
-  /** `LIST[i]`: an item of a list constant by value; none for a list with a starred item (`[*A, "x"]`). */
-  const listItem = (list: string, i: number): string | undefined => {
-    const items = readingLists.has(list) ? undefined : lists?.(list);
-    const n = items && !items.some((k) => k.name === '*') ? itemAt(items, i) : undefined;
-    if (!n) return undefined;
-    readingLists.add(list);
-    try {
-      return evaluate(n);
-    } finally {
-      readingLists.delete(list);
-    }
-  };
+  // `LIST[0]`, `LIST[i]`: a list constant's items by value, once every binding is known (`listItems` below); none for
+  // a list with a starred item (`[*A, "x"]`).
+  const lists = new ListConstants<SyntaxNode>(
+    (n) => evaluate(n),
+    (n) => candidatesOf(n),
+  );
   // Names imported from a module of the repository (module-paths.ts): bound where the file imports them, before
   // the statements that use them.
   for (const [name, v] of imported ?? []) {
@@ -315,7 +303,10 @@ function referencesInTree(
   };
   // `LIST[0]`: read once every binding is known (python-fast.ts sets its `lists` at the same point), in the calls and
   // in `name = LIST[0]` bound once.
-  lists = listItems;
+  lists.know((list) => {
+    const items = listItems(list);
+    return items && !items.some((k) => k.name === '*') ? items : undefined;
+  });
   if (classAttributes) {
     const bound = new Map(assigned);
     const classOf = new Map<string, string | undefined>();
@@ -340,7 +331,7 @@ function referencesInTree(
         loopChoices(shown, (i) => evaluate(i) ?? candidatesOf(i)),
       );
   }
-  settled = true;
+  lists.settle();
 
   /** The callee of a call, with imports resolved. */
   function calledName(call: SyntaxNode): string | undefined {
@@ -446,25 +437,8 @@ function referencesInTree(
       evaluate,
       choices,
       branches: [0, 4],
-      containerValues: (name) => dictCandidates(dicts.get(name)) ?? listCandidates(name),
+      containerValues: (name) => dictCandidates(dicts.get(name)) ?? lists.candidates(name),
     });
-  }
-
-  /** `LIST[i]` by an index the program computes: one of a list constant's items (`listItem`'s lists). */
-  function listCandidates(list: string): readonly string[] | undefined {
-    // Once the loops' names are bound nothing an item reads changes: each list's answer is kept (python-fast.ts too).
-    const keep = settled && readingLists.size === 0;
-    if (keep && candidatesOfList.has(list)) return candidatesOfList.get(list);
-    const items = readingLists.has(list) ? undefined : lists?.(list);
-    if (!items || items.some((k) => k.name === '*')) return undefined;
-    readingLists.add(list);
-    try {
-      const got = loopChoices(items, (i) => evaluate(i) ?? candidatesOf(i));
-      if (keep) candidatesOfList.set(list, got);
-      return got;
-    } finally {
-      readingLists.delete(list);
-    }
   }
 
   /** syntax.ts `isSelfAttribute`: what the file binds `self.<attr>` to. */
@@ -484,10 +458,7 @@ function referencesInTree(
   function percentFormat(left: SyntaxNode, right: SyntaxNode): string | undefined {
     const template = evaluate(left);
     if (template === undefined) return undefined;
-    const items =
-      right.name === 'TupleExpression' && src(right).startsWith('(')
-        ? childrenOf(right).filter((k) => k.name !== '(' && k.name !== ')' && k.name !== ',')
-        : undefined;
+    const items = right.name === 'TupleExpression' && src(right).startsWith('(') ? loopItems([right]) : undefined;
     return pythonPercent(template, items ? items.map(evaluate) : [evaluate(right)]);
   }
 
@@ -739,7 +710,7 @@ function referencesInTree(
           if (item.object.name !== 'VariableName') return undefined;
           if (key !== undefined) return dicts.get(src(item.object))?.entries.get(key)?.value;
           const i = integerOf(item.key, src);
-          return i === undefined ? undefined : listItem(src(item.object), i);
+          return i === undefined ? undefined : lists.item(src(item.object), i);
         }
         return importedAttribute(n)?.value ?? selfAttribute(n, (d) => constants.get(d)) ?? classAttribute(n);
       }
@@ -1109,7 +1080,6 @@ function enumerated(n: SyntaxNode, src: (n: SyntaxNode) => string): SyntaxNode |
   return second ? first : undefined;
 }
 
-/** The items of a `for`'s iterable when it is a list or tuple display (`[…]`, `(…, …)`, `a, b`), else undefined. */
 /** Methods that make or change an instance's attributes: an instance of a class with one is not read. */
 const INSTANCE_MAKERS = new Set([
   '__init__',
@@ -1142,6 +1112,7 @@ function integerOf(n: SyntaxNode, src: (n: SyntaxNode) => string): number | unde
   return i === undefined ? undefined : literal!.sign * i;
 }
 
+/** The items of a `for`'s iterable when it is a list or tuple display (`[…]`, `(…, …)`, `a, b`), else undefined. */
 function loopItems(iterable: readonly SyntaxNode[]): readonly SyntaxNode[] | undefined {
   const PUNCT = ['[', ']', '(', ')', ','];
   if (iterable.some((k) => k.name === ',')) return iterable.filter((k) => k.name !== ',');

@@ -359,6 +359,64 @@ export function itemAt<T>(items: readonly T[], i: number): T | undefined {
 }
 
 /**
+ * The items of container constants (Python lists and tuples, JavaScript arrays) read by value, for each reader:
+ * `LIST[i]` (`item`, counted from the end when negative, as Python indexes and `Array.prototype.at` do) and, for an
+ * index chosen at run time, one of them (`candidates`). Nothing is read before `know` (every binding known); a list
+ * that holds itself (`M = [M[0]]`) gives nothing; once `settle`d (the loops' names bound too), each list's
+ * candidates are kept, so thousands of reads of a list of thousands stay linear.
+ */
+export class ListConstants<N> {
+  private lookup: ((list: string) => readonly (N | undefined)[] | undefined) | undefined;
+  private readonly reading = new Set<string>();
+  private readonly kept = new Map<string, readonly string[] | undefined>();
+  private settled = false;
+
+  constructor(
+    private readonly valueOf: (n: N) => string | undefined,
+    private readonly candidatesOf: (n: N) => readonly string[] | undefined = () => undefined,
+  ) {}
+
+  /** From now on lists are read: `lookup` gives a list's items (holes undefined), undefined for no such list. */
+  know(lookup: (list: string) => readonly (N | undefined)[] | undefined): void {
+    this.lookup = lookup;
+  }
+
+  /** Every binding, the loops' names among them, is known: candidates are kept from here on. */
+  settle(): void {
+    this.settled = true;
+  }
+
+  /** Item `i` of the list by value; undefined past either end, for a hole, or before `know`. */
+  item(list: string, i: number): string | undefined {
+    const items = this.reading.has(list) ? undefined : this.lookup?.(list);
+    const n = items && itemAt(items, i);
+    return n === undefined ? undefined : this.inside(list, () => this.valueOf(n));
+  }
+
+  /** One of the list's items (`loopChoices`), for an index the program computes. */
+  candidates(list: string): readonly string[] | undefined {
+    const keep = this.settled && this.reading.size === 0;
+    if (keep && this.kept.has(list)) return this.kept.get(list);
+    const items = this.reading.has(list) ? undefined : this.lookup?.(list);
+    if (!items) return undefined;
+    const got = this.inside(list, () =>
+      loopChoices(items, (n) => (n === undefined ? undefined : (this.valueOf(n) ?? this.candidatesOf(n)))),
+    );
+    if (keep) this.kept.set(list, got);
+    return got;
+  }
+
+  private inside<T>(list: string, read: () => T): T {
+    this.reading.add(list);
+    try {
+      return read();
+    } finally {
+      this.reading.delete(list);
+    }
+  }
+}
+
+/**
  * `for name in ["org/a", "org/b"]:` — the models a loop's name takes, one per turn (`choiceCandidates` of the items),
  * when every item is a string the file decides; undefined otherwise (an empty display included).
  */
