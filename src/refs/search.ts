@@ -12,6 +12,9 @@ export type Finder = (path: string, text: string, existsLocally: (p: string) => 
 const LOADER_WORDS =
   /from_pretrained|pipeline|hf_hub_download|snapshot_download|hub|create_model|SentenceTransformer|CrossEncoder|InferenceSession|loadGraphModel|loadLayersModel|downloadFile|snapshotDownload|huggingface\.co|from_single_file|LLM|EngineArgs|HuggingFace|from_preset|trust_remote_code|remoteHost|allowRemoteModels|ollama|load_lora_weights|load_textual_inversion|load_ip_adapter|load_adapter|mlx_lm|mlx_vlm|hf:\/\//;
 
+/** The words of the first test (`LOADER_TESTS`): loaders any file may call with no import (every one is in LOADER_WORDS). */
+const ALONE_WORDS = ['from_pretrained', 'InferenceSession', 'loadGraphModel', 'loadLayersModel', 'huggingface.co'];
+
 /**
  * Parsing is what costs (lezer, a few MB/s), and words such as `pipeline` or `hub` are everywhere in ML code. The
  * loaders `shapeOf` (calls.ts) finds through an import — `transformers.pipeline`, `huggingface_hub.*`,
@@ -19,7 +22,7 @@ const LOADER_WORDS =
  * file that names their module, so those words count only beside it. The rest need no import to be found.
  */
 const LOADER_TESTS: readonly (readonly [word: RegExp, module: RegExp | undefined])[] = [
-  [/from_pretrained|InferenceSession|loadGraphModel|loadLayersModel|huggingface\.co/, undefined],
+  [new RegExp(ALONE_WORDS.map((w) => w.replace('.', '\\.')).join('|')), undefined],
   [/\bpipeline\b/, /transformers/],
   [/hf_hub_download|snapshot_download/, /huggingface_hub/],
   [/\bhub\b/, /\btorch\b/],
@@ -62,6 +65,9 @@ export function mayCallLoader(text: string, language: Language = 'python'): bool
     )
   )
     return true;
+  // A word of the first test decides alone (a native search each, no pattern run over the text): in practice
+  // `from_pretrained`, which most files that reach here hold.
+  if (ALONE_WORDS.some((w) => text.includes(w))) return true;
   return (
     LOADER_WORDS.test(text) && LOADER_TESTS.some(([word, module]) => word.test(text) && (!module || module.test(text)))
   );

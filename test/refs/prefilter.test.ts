@@ -43,6 +43,10 @@ describe('mayCallLoader', () => {
     ['diffusers-lora-alone', 'def style(pipe):\n    pipe.load_lora_weights("a/b")', true],
     ['peft-adapter-alone', 'model.load_adapter("a/b", adapter_name="x")', true],
     ['diffusers-ip-adapter-alone', 'pipe.load_ip_adapter("a/b", "models", "x.bin")', true],
+    // The first test's words are looked up as written, anywhere (a native search), as its pattern matched them.
+    ['from-pretrained-inside-a-word', 'x = my_from_pretrained_helper(path)', true],
+    ['layers-model-inside-a-word', 'const m = await reloadLayersModels(u);', true],
+    ['hub-host-dot-literal', 'URL = "https://huggingfaceXco/org/model"', false],
     ['huggingface-without-library', '# Models from HuggingFace\nMODEL = load(path)', false],
     ['data-pipeline', 'def build_pipeline(steps):\n    return data.pipeline(steps)', false],
     ['js-pipeline-word', 'const stages = pipeline.map((s) => s.name);', false],
