@@ -21,6 +21,13 @@ export interface NativeLines {
   readonly hits: Int32Array;
   /** Per hash of a name (FNV-1a, low 12 bits), its last hit's number + 1 (0 for none). */
   readonly heads: Int32Array;
+  /**
+   * Per place a name stands (python-lines.wat `words`: where python-snippet.ts's patterns match it), four numbers as
+   * in `hits`: the logical line's index (-1 between lines), the name's start and end, the place before it whose name
+   * hashes alike; and their chains' heads (`namedAt`).
+   */
+  readonly words: Int32Array;
+  readonly wordHeads: Int32Array;
 }
 
 /** Numbers per hit in `NativeLines.hits`. */
@@ -37,18 +44,74 @@ export function assignedIn(
   name: string,
   budget = { steps: Infinity },
 ): number[] | undefined {
+  const lines: number[] = [];
+  const walked = walkChain(native.hits, native.heads[hashOf(name)]!, text, name, budget, (line) => {
+    // The chain runs back through the file: a line met again is the one just added.
+    if (lines[lines.length - 1] !== line) lines.push(line);
+  });
+  return walked ? lines.reverse() : undefined;
+}
+
+/**
+ * Where `name` stands in a logical line, as python-snippet.ts's patterns find it (`(?<![A-Za-z_])name(?![\\w])`: a
+ * digit may stand before it) — each place's start and its line, flat, in file order — from the places chained under
+ * its hash (python-lines.wat `words`): one pass over the file answers every name asked, where a search per name
+ * stopped at each place its letters stand inside longer words. Each place walked takes a step from `budget`;
+ * undefined once it runs out (names made to share a hash): the caller searches the text then.
+ */
+export function namedAt(
+  native: NativeLines,
+  text: string,
+  name: string,
+  budget = { steps: Infinity },
+): number[] | undefined {
+  const found: number[] = [];
+  const walked = walkChain(native.words, native.wordHeads[placeHash(name)]!, text, name, budget, (line, start) => {
+    if (line >= 0) found.push(line, start);
+  });
+  // The chain runs back through the file: pairs of (line, start), reversed into (start, line) in file order.
+  return walked ? found.reverse() : undefined;
+}
+
+/**
+ * The entries of `table` (HIT numbers each: line, start, end, the entry before in the chain) chained from entry
+ * number `k` (+ 1; 0 for none) whose text is `name`, latest first, each given to `visit`; false once `budget` runs out.
+ */
+function walkChain(
+  table: Int32Array,
+  k: number,
+  text: string,
+  name: string,
+  budget: { steps: number },
+  visit: (line: number, start: number) => void,
+): boolean {
+  for (; k !== 0; k = table[HIT * (k - 1) + 3]!) {
+    if (--budget.steps < 0) return false;
+    const at = HIT * (k - 1);
+    const start = table[at + 1]!;
+    if (table[at + 2]! - start === name.length && text.startsWith(name, start)) visit(table[at]!, start);
+  }
+  return true;
+}
+
+/** FNV-1a over a name's characters (ASCII: its bytes), low 12 bits: the module's chain of assignments to it. */
+function hashOf(name: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193);
-  const lines: number[] = [];
-  for (let k = native.heads[h & 4095]!; k !== 0; k = native.hits[HIT * (k - 1) + 3]!) {
-    if (--budget.steps < 0) return undefined;
-    const at = HIT * (k - 1);
-    const start = native.hits[at + 1]!;
-    if (native.hits[at + 2]! - start !== name.length || !text.startsWith(name, start)) continue;
-    // The chain runs back through the file: a line met again is the one just added.
-    if (lines[lines.length - 1] !== native.hits[at]) lines.push(native.hits[at]!);
-  }
-  return lines.reverse();
+  return h & 4095;
+}
+
+/**
+ * FNV-1a over a name's length and its first, middle and last characters, low 12 bits: the module's chain of places
+ * (python-lines.wat `$word`); a name has at least one character.
+ */
+function placeHash(name: string): number {
+  const n = name.length;
+  let h = Math.imul(0x811c9dc5 ^ n, 0x01000193);
+  h = Math.imul(h ^ name.charCodeAt(0), 0x01000193);
+  h = Math.imul(h ^ name.charCodeAt(n >> 1), 0x01000193);
+  h = Math.imul(h ^ name.charCodeAt(n - 1), 0x01000193);
+  return h & 4095;
 }
 
 /** Larger files go to the JavaScript: the module's memory grows to about 25 times the file's size. */
@@ -62,12 +125,16 @@ function regions(n: number) {
   const out = align(INPUT + n + 16);
   const hits = out + 8 * (n + 1);
   const heads = hits + 4 * HIT * n;
-  return { out, hits, heads, end: heads + 4 * 4096 };
+  // A name starts after a byte that is no letter: at most one place per two bytes, and one more.
+  const words = heads + 4 * 4096;
+  const wordHeads = words + 4 * HIT * (Math.ceil(n / 2) + 1);
+  return { out, hits, heads, words, wordHeads, end: wordHeads + 4 * 4096 };
 }
 
 interface Exports {
   lines(n: number, out: number): number;
   assignments(n: number, out: number, lines: number, hits: number, heads: number): number;
+  words(n: number, out: number, lines: number, words: number, heads: number): number;
   shape(n: number): number;
   newlines(from: number, to: number): number;
   long: { readonly value: number };
@@ -100,12 +167,15 @@ export function nativeLines(text: string, api: WasmApi | null = wasmApi): Native
   const read = linesRead(text, api);
   if (!read) return undefined;
   const { m, count } = read;
-  const { out, hits, heads } = regions(text.length);
+  const { out, hits, heads, words, wordHeads } = regions(text.length);
   const found = m.exports.assignments(text.length, out, count, hits, heads);
+  const named = m.exports.words(text.length, out, count, words, wordHeads);
   return {
     lines: new Int32Array(m.memory.buffer, out, 2 * count).slice(),
     hits: new Int32Array(m.memory.buffer, hits, HIT * found).slice(),
     heads: new Int32Array(m.memory.buffer, heads, 4096).slice(),
+    words: new Int32Array(m.memory.buffer, words, HIT * named).slice(),
+    wordHeads: new Int32Array(m.memory.buffer, wordHeads, 4096).slice(),
   };
 }
 

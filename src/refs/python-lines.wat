@@ -396,6 +396,126 @@
         (br $byte)))
     (local.get $count))
 
+  ;; Every place a name stands, as python-snippet.ts's patterns `(?<![A-Za-z_])NAME(?![\w])` find names, over the $n
+  ;; bytes: each letter or `_` that follows no letter or `_` (a digit may stand before it: `1torch` and `a1torch` hold
+  ;; `torch`) starts one, which runs to the next byte that is no letter, digit or `_`. Sixteen bytes at a time
+  ;; (`$wordBytes`): the starts from the block's letters, and each end from its word bytes. Written from $words, four
+  ;; i32 each: the logical line it is in among the $lines lines `lines` wrote at $out (-1 between lines: a comment, a
+  ;; blank line, past the last), its start and end, and the place before it whose name hashes alike (its number + 1,
+  ;; 0 for none); $heads holds 4096 i32, the last place per hash, as `assignments` chains its hits. The hash is FNV-1a
+  ;; over the name's length and its first, middle and last bytes (python-lines-native.ts `placeHash`), low 12 bits.
+  ;; Returns how many.
+  (func (export "words") (param $n i32) (param $out i32) (param $lines i32) (param $words i32) (param $heads i32)
+    (result i32)
+    (local $p i32) (local $w i32) (local $l i32) (local $starts i32) (local $carry i32) (local $s i32) (local $e i32)
+    (local $q i32) (local $more i32) (local $count i32) (local $line i32) (local $at i32) (local $h i32)
+    (local $length i32) (local $slot i32)
+    (memory.fill (local.get $heads) (i32.const 0) (i32.const 16384))
+    (block $done
+      (loop $block
+        (br_if $done (i32.ge_u (local.get $p) (local.get $n)))
+        ;; The block's word bytes (bit k for byte $p + k) and letters; none past the end.
+        (local.set $w (call $wordBytes (local.get $p)))
+        (local.set $l (i32.shr_u (local.get $w) (i32.const 16)))
+        (local.set $w (i32.and (local.get $w) (i32.const 0xffff)))
+        (if (i32.lt_u (i32.sub (local.get $n) (local.get $p)) (i32.const 16))
+          (then
+            (local.set $more (i32.sub (i32.shl (i32.const 1) (i32.sub (local.get $n) (local.get $p))) (i32.const 1)))
+            (local.set $w (i32.and (local.get $w) (local.get $more)))
+            (local.set $l (i32.and (local.get $l) (local.get $more)))))
+        ;; A letter after no letter ($carry: the last block's last byte was one).
+        (local.set $starts
+          (i32.and (local.get $l)
+            (i32.xor (i32.or (i32.shl (local.get $l) (i32.const 1)) (local.get $carry)) (i32.const -1))))
+        (local.set $carry (i32.shr_u (local.get $l) (i32.const 15)))
+        (block $blockDone
+          (loop $start
+            (br_if $blockDone (i32.eqz (local.get $starts)))
+            (local.set $s (i32.ctz (local.get $starts)))
+            (local.set $starts (i32.and (local.get $starts) (i32.sub (local.get $starts) (i32.const 1))))
+            ;; Its end: the first byte after it that is no word byte, in this block or the next ones, or the text's end.
+            (local.set $more
+              (i32.and (i32.xor (local.get $w) (i32.const 0xffff)) (i32.shl (i32.const -1) (local.get $s))))
+            (local.set $s (i32.add (local.get $p) (local.get $s)))
+            (if (local.get $more)
+              (then (local.set $e (i32.add (local.get $p) (i32.ctz (local.get $more)))))
+              (else
+                (local.set $q (i32.add (local.get $p) (i32.const 16)))
+                (block $ended
+                  (loop $on
+                    (local.set $e (local.get $n))
+                    (br_if $ended (i32.ge_u (local.get $q) (local.get $n)))
+                    (local.set $more
+                      (i32.xor (i32.and (call $wordBytes (local.get $q)) (i32.const 0xffff)) (i32.const 0xffff)))
+                    (local.set $e (i32.add (local.get $q) (i32.ctz (local.get $more))))
+                    (br_if $ended (local.get $more))
+                    (local.set $q (i32.add (local.get $q) (i32.const 16)))
+                    (br $on)))
+                ;; (Bytes past the end read as the padding's: the text ends the name.)
+                (local.set $e (select (local.get $n) (local.get $e) (i32.gt_u (local.get $e) (local.get $n))))))
+            ;; `lineCursor`: the first line ending at or after the start; the place is in it when it starts by then.
+            (block $found
+              (loop $advance
+                (br_if $found (i32.ge_u (local.get $line) (local.get $lines)))
+                (br_if $found
+                  (i32.ge_u
+                    (i32.and
+                      (i32.load offset=4 (i32.add (local.get $out) (i32.shl (local.get $line) (i32.const 3))))
+                      (i32.const 0x7fffffff))
+                    (local.get $s)))
+                (local.set $line (i32.add (local.get $line) (i32.const 1)))
+                (br $advance)))
+            (local.set $at (i32.add (local.get $words) (i32.shl (local.get $count) (i32.const 4))))
+            (i32.store (local.get $at) (i32.const -1))
+            (if (i32.lt_u (local.get $line) (local.get $lines))
+              (then
+                (if (i32.le_u (i32.load (i32.add (local.get $out) (i32.shl (local.get $line) (i32.const 3))))
+                      (local.get $s))
+                  (then (i32.store (local.get $at) (local.get $line))))))
+            (i32.store offset=4 (local.get $at) (local.get $s))
+            (i32.store offset=8 (local.get $at) (local.get $e))
+            (local.set $length (i32.sub (local.get $e) (local.get $s)))
+            (local.set $h (i32.mul (i32.xor (i32.const 0x811c9dc5) (local.get $length)) (i32.const 0x01000193)))
+            (local.set $h
+              (i32.mul (i32.xor (local.get $h) (i32.load8_u offset=128 (local.get $s))) (i32.const 0x01000193)))
+            (local.set $h
+              (i32.mul
+                (i32.xor (local.get $h)
+                  (i32.load8_u offset=128 (i32.add (local.get $s) (i32.shr_u (local.get $length) (i32.const 1)))))
+                (i32.const 0x01000193)))
+            (local.set $h
+              (i32.mul (i32.xor (local.get $h) (i32.load8_u offset=127 (local.get $e))) (i32.const 0x01000193)))
+            (local.set $slot
+              (i32.add (local.get $heads) (i32.shl (i32.and (local.get $h) (i32.const 4095)) (i32.const 2))))
+            (i32.store offset=12 (local.get $at) (i32.load (local.get $slot)))
+            (local.set $count (i32.add (local.get $count) (i32.const 1)))
+            (i32.store (local.get $slot) (local.get $count))
+            (br $start)))
+        (local.set $p (i32.add (local.get $p) (i32.const 16)))
+        (br $block)))
+    (local.get $count))
+
+  ;; The sixteen bytes from $p: bit k set for a letter, digit or `_` at $p + k, and bit 16 + k for a letter or `_`. A
+  ;; byte's two nibbles each give a set of groups (low nibble: 0-9 · 1-15 · 0-10 · 15; high nibble: 3 digits · 4 and 6
+  ;; A-O a-o · 5 and 7 P-Z p-z · 5 `_`): the groups both give are the byte's; the first is the digits'.
+  (func $wordBytes (param $p i32) (result i32)
+    (local $v v128) (local $c v128)
+    (local.set $v (v128.load offset=128 (local.get $p)))
+    (local.set $c
+      (v128.and
+        (i8x16.swizzle (v128.const i8x16 5 7 7 7 7 7 7 7 7 7 6 2 2 2 2 10)
+          (v128.and (local.get $v) (v128.const i8x16 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15)))
+        (i8x16.swizzle (v128.const i8x16 0 0 0 1 2 12 2 4 0 0 0 0 0 0 0 0)
+          (v128.and (i16x8.shr_u (local.get $v) (i32.const 4))
+            (v128.const i8x16 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15)))))
+    (i32.or
+      (i8x16.bitmask (i8x16.ne (local.get $c) (v128.const i64x2 0 0)))
+      (i32.shl
+        (i8x16.bitmask
+          (i8x16.ne (v128.and (local.get $c) (v128.const i8x16 14 14 14 14 14 14 14 14 14 14 14 14 14 14 14 14))
+            (v128.const i64x2 0 0)))
+        (i32.const 16))))
+
   ;; `assignmentHits` over the $lines lines `lines` wrote at $out: the hits written from $hits, their number.
   ;; Each hit is also chained by its name: $heads holds 4096 i32, the last hit (its number + 1, 0 for none) whose name
   ;; hashes there (FNV-1a over its bytes, low 12 bits); each hit's fourth i32 is the hit before it in that chain.

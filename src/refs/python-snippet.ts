@@ -1,5 +1,5 @@
 import { logicalLines, type LogicalLine } from './python-lines.js';
-import { HIT, assignedIn, lineEnd, lineTable, nativeLines, type NativeLines } from './python-lines-native.js';
+import { HIT, assignedIn, lineEnd, lineTable, namedAt, nativeLines, type NativeLines } from './python-lines-native.js';
 import { PYTHON_LOADER_WORDS } from './calls.js';
 import { KEYWORDS, tokenize, type Token } from './python-tokens.js';
 import { NARROW_LOADER_MODULES } from './python-loaders.js';
@@ -89,6 +89,7 @@ export function keptStatements(text: string): LogicalLine[] | undefined {
   const table = native?.lines ?? (javascript && lineTable(javascript));
   if (!table) return undefined;
   if (mayReturnNamespace(text, table)) return undefined;
+  const named = namePlaces(native, text, table);
   const count = table.length / 2;
   const words = (i: number) => text.slice(table[2 * i], lineEnd(table, i)).match(WORD) ?? [];
   const keep = new Uint8Array(count);
@@ -103,31 +104,35 @@ export function keptStatements(text: string): LogicalLine[] | undefined {
   // import keras`): the path, while every import of the name binds it to that path; false once one binds it to
   // anything else or cannot be read.
   const narrowImports = new Map<string, string | false>();
-  lineHits(IMPORT, text, table, (i) => {
-    if (keep[i]) return;
-    keep[i] = 1;
-    marked.push(i);
-    const w = words(i);
-    if (w.some((x) => PYTHON_LOADER_WORDS.includes(x))) {
-      // A line that names a module of narrow loaders is read for what each name it binds is bound to: `import
-      // torch.nn as nn` binds no name a loader call goes through.
-      const bound = w.some((x) => NARROW_LOADER_MODULES.has(x))
-        ? importBindings(text, table[2 * i]!, lineEnd(table, i))
-        : undefined;
-      if (bound) {
-        for (const [name, target] of bound) {
-          if (mayReachLoader(target)) triggers.add(name);
-          const before = narrowImports.get(name);
-          narrowImports.set(name, (before === undefined || before === target) && narrowsTo(target) ? target : false);
-        }
-      } else
-        for (const x of w) {
-          if (!IMPORT_KEYWORDS.has(x)) triggers.add(x);
-          narrowImports.set(x, false);
-        }
-    }
-    if (w.some((x) => x === 'functools')) for (const x of w) if (!IMPORT_KEYWORDS.has(x)) partialCallees.add(x);
-  });
+  named.hits(
+    ['import'],
+    () => IMPORT,
+    (i) => {
+      if (keep[i]) return;
+      keep[i] = 1;
+      marked.push(i);
+      const w = words(i);
+      if (w.some((x) => PYTHON_LOADER_WORDS.includes(x))) {
+        // A line that names a module of narrow loaders is read for what each name it binds is bound to: `import
+        // torch.nn as nn` binds no name a loader call goes through.
+        const bound = w.some((x) => NARROW_LOADER_MODULES.has(x))
+          ? importBindings(text, table[2 * i]!, lineEnd(table, i))
+          : undefined;
+        if (bound) {
+          for (const [name, target] of bound) {
+            if (mayReachLoader(target)) triggers.add(name);
+            const before = narrowImports.get(name);
+            narrowImports.set(name, (before === undefined || before === target) && narrowsTo(target) ? target : false);
+          }
+        } else
+          for (const x of w) {
+            if (!IMPORT_KEYWORDS.has(x)) triggers.add(x);
+            narrowImports.set(x, false);
+          }
+      }
+      if (w.some((x) => x === 'functools')) for (const x of w) if (!IMPORT_KEYWORDS.has(x)) partialCallees.add(x);
+    },
+  );
   const assigners: Assigners = native ? new NativeAssigners(native, text) : javascriptAssigners(text, table);
   // The path a name can only be (a module of NARROW_LOADER_MODULES by its own name unless an import binds the name, or
   // the one path imports bind it to; never assigned, which syntax.ts `bindAliases` would follow): a statement that
@@ -155,28 +160,45 @@ export function keptStatements(text: string): LogicalLine[] | undefined {
     const last = round === MAX_ALIAS_ROUNDS;
     if (last) fresh.push(...closeAliases(text, table, assigners, partialCallees, triggers));
     const found: string[] = [];
-    const pattern = new RegExp(
-      `${NOT_ID_BEFORE}(?:${fresh.map((n) => narrowMatch(n, round === 1 ? narrowedTo(n) : undefined)).join('|')})${NOT_ID_AFTER}`,
-      'g',
+    const narrowed = new Map<string, string>();
+    if (round === 1)
+      for (const n of fresh) {
+        const target = narrowedTo(n);
+        if (target !== undefined) narrowed.set(n, target);
+      }
+    const pattern = () =>
+      new RegExp(
+        `${NOT_ID_BEFORE}(?:${fresh.map((n) => narrowMatch(n, narrowed.get(n))).join('|')})${NOT_ID_AFTER}`,
+        'g',
+      );
+    const reaches = (name: string, end: number) => {
+      const target = narrowed.get(name);
+      return target === undefined || mayReachAfter(text, end, target);
+    };
+    named.hits(
+      fresh,
+      pattern,
+      (i) => {
+        take(i);
+        if (last) return;
+        const name = boundToTrigger(text.slice(table[2 * i], lineEnd(table, i)), partialCallees, triggers);
+        if (name === undefined || assigners.get(name)?.length !== 1 || assigners.get(name)![0] !== i) return;
+        triggers.add(name);
+        found.push(name);
+      },
+      reaches,
     );
-    lineHits(pattern, text, table, (i) => {
-      take(i);
-      if (last) return;
-      const name = boundToTrigger(text.slice(table[2 * i], lineEnd(table, i)), partialCallees, triggers);
-      if (name === undefined || assigners.get(name)?.length !== 1 || assigners.get(name)![0] !== i) return;
-      triggers.add(name);
-      found.push(name);
-    });
     fresh = found;
   }
   // python-argparse.ts: the arguments a parser adds give `args.<dest>` its default.
-  if (text.includes('add_argument') || text.includes('set_defaults')) lineHits(COMMAND_LINE, text, table, take);
+  if (text.includes('add_argument') || text.includes('set_defaults'))
+    named.hits(['add_argument', 'set_defaults'], () => COMMAND_LINE, take);
   // A `def` header is read for what its defaults read, not for its name, parameters and annotations: a header kept
   // for a parameter would otherwise bring in every other parameter's bindings, and theirs (`self` alone is in
   // every method).
   const reads = (i: number) =>
     isDefHeader(text, table, i) ? defaultWords(text, table[2 * i]!, lineEnd(table, i), words(i)) : words(i);
-  keepAssigners(work, reads, withOtherBindings(text, table, words, assigners), take);
+  keepAssigners(work, reads, withOtherBindings(text, table, words, assigners, named), take);
   return keptLines(table, marked);
 }
 
@@ -208,8 +230,27 @@ const narrowsTo = (target: string) => loadersUnder(target).length > 0;
  */
 function narrowMatch(name: string, target: string | undefined): string {
   if (target === undefined) return name;
-  const next = new Set(loadersUnder(target).map((l) => l.slice(target.length + 1).split('.')[0]!));
-  return `${name}(?![ \\t]*\\.[ \\t]*(?!(?:${[...next].join('|')})${NOT_ID_AFTER})[A-Za-z_\\u00a1-\\uffff])`;
+  return `${name}(?![ \\t]*\\.[ \\t]*(?!(?:${nextParts(target).join('|')})${NOT_ID_AFTER})[A-Za-z_\\u00a1-\\uffff])`;
+}
+
+/** The attributes after `target` on the way to its loaders of NARROW_LOADER_MODULES (`torch` → hub, utils). */
+function nextParts(target: string): string[] {
+  return [...new Set(loadersUnder(target).map((l) => l.slice(target.length + 1).split('.')[0]!))];
+}
+
+/**
+ * `narrowMatch`'s lookahead without a pattern, for a name that ends at `end`: false when `.` and an attribute no
+ * loader of `target` is under follow it on the line (blanks around the dot), true for anything else.
+ */
+function mayReachAfter(text: string, end: number, target: string): boolean {
+  let k = end;
+  while (text.charCodeAt(k) === 32 || text.charCodeAt(k) === 9) k++;
+  if (text.charCodeAt(k) !== 46) return true;
+  k++;
+  while (text.charCodeAt(k) === 32 || text.charCodeAt(k) === 9) k++;
+  const c = text.charCodeAt(k);
+  if (!isWordPart(c) || isDigit(c)) return true;
+  return nextParts(target).some((p) => text.startsWith(p, k) && !isWordPart(text.charCodeAt(k + p.length)));
 }
 
 /**
@@ -334,6 +375,7 @@ function withOtherBindings(
   table: Int32Array,
   words: (i: number) => readonly string[],
   assigners: Assigners,
+  named: NamePlaces,
 ): Assigners {
   let byWord: Map<string, number[]> | undefined;
   let lookups = 0;
@@ -346,8 +388,19 @@ function withOtherBindings(
     // `self` and `cls` are in every method: their bindings are never read as values.
     if (name === 'self' || name === 'cls') return undefined;
     if (byWord || ++lookups > BINDING_LOOKUPS) return (byWord ??= everyLine()).get(name);
-    const at = lineCursor(table);
     let out: number[] | undefined;
+    // The module's places of the name (a digit just before one makes it part of a longer word here), else a search.
+    const places = named.at(name);
+    if (places) {
+      for (let x = 0; x < places.length; x += 2) {
+        const k = places[x]!;
+        const i = places[x + 1]!;
+        if (isDigit(text.charCodeAt(k - 1)) || out?.[out.length - 1] === i) continue;
+        if (mayBindAt(text, table, i, k, k + name.length)) (out ??= []).push(i);
+      }
+      return out;
+    }
+    const at = lineCursor(table);
     for (let k = text.indexOf(name); k >= 0; k = text.indexOf(name, k + name.length)) {
       if (isWordPart(text.charCodeAt(k - 1)) || isWordPart(text.charCodeAt(k + name.length))) continue;
       const i = at(k);
@@ -679,6 +732,48 @@ function lineHits(re: RegExp, text: string, table: Int32Array, hit: (line: numbe
     if (line === DONE) return;
     if (line >= 0) hit(line, m[1] ?? m[0]);
   }
+}
+
+/**
+ * Where names stand in a file's logical lines: from the module's places when it read the file (python-lines.wat
+ * `words`, one pass for every name), else by patterns over the text (`lineHits`), a pass per question.
+ */
+interface NamePlaces {
+  /**
+   * `lineHits` of `pattern()`, a global pattern that finds the names `names` standing alone (`NOT_ID_BEFORE`,
+   * `NOT_ID_AFTER`) where `accepts` does (the pattern's lookahead, asked with the name's end): each match's line and
+   * name, in file order.
+   */
+  hits(
+    names: readonly string[],
+    pattern: () => RegExp,
+    hit: (line: number, name: string) => void,
+    accepts?: (name: string, end: number) => boolean,
+  ): void;
+  /** The module's places of a name (start and line, flat, in file order); undefined where it has none to give. */
+  at(name: string): readonly number[] | undefined;
+}
+
+function namePlaces(native: NativeLines | undefined, text: string, table: Int32Array): NamePlaces {
+  // About a step per place in the file for all the questions: past it (names made to share hashes), the patterns.
+  const budget = { steps: (native?.words.length ?? 0) / HIT + 4096 };
+  const at = (name: string) => (native && budget.steps >= 0 ? namedAt(native, text, name, budget) : undefined);
+  return {
+    at,
+    hits(names, pattern, hit, accepts) {
+      const found: { start: number; line: number; name: string }[] = [];
+      for (const name of names) {
+        const places = at(name);
+        if (!places) return lineHits(pattern(), text, table, hit);
+        for (let x = 0; x < places.length; x += 2)
+          if (!accepts || accepts(name, places[x]! + name.length))
+            found.push({ start: places[x]!, line: places[x + 1]!, name });
+      }
+      // The pattern's matches come in file order (one name at most stands at a place).
+      if (names.length > 1) found.sort((a, b) => a.start - b.start);
+      for (const f of found) hit(f.line, f.name);
+    },
+  };
 }
 
 /** Past the last logical line: no later match can be in one. */

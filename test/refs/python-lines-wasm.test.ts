@@ -6,6 +6,7 @@ import { logicalLines } from '../../src/refs/python-lines.js';
 import {
   HIT,
   assignedIn,
+  namedAt,
   lineTable,
   nativeLineIndex,
   nativeLines,
@@ -267,5 +268,62 @@ describe('assignedIn', () => {
     const native = nativeLines(text)!;
     for (const i of [0, 1, 4095, 4096, 9999]) expect(assignedIn(native, text, `n${i}`)).toEqual([i]);
     expect(assignedIn(native, text, 'n10000')).toEqual([]);
+  });
+});
+
+describe('namedAt', () => {
+  /** python-snippet.ts `lineHits` of the pattern its finders use for one name: each match's start and line. */
+  const byPattern = (text: string, table: Int32Array, name: string) => {
+    const out: number[] = [];
+    const re = new RegExp(`(?<![A-Za-z_\\u00a1-\\uffff])${name}(?![\\w\\u00a1-\\uffff])`, 'g');
+    for (let m = re.exec(text); m; m = re.exec(text)) {
+      let i = 0;
+      while (i < table.length / 2 && (table[2 * i + 1]! & 0x7fffffff) < m.index) i++;
+      if (i < table.length / 2 && table[2 * i]! <= m.index) out.push(m.index, i);
+    }
+    return out;
+  };
+  const NAMES = ['a', 'ab', 'torch', 'x1', 'if', '_', 'import', 'from_pretrained', 'averyveryverylongname_over_16'];
+
+  it('finds each name where the pattern does, line for line (fast-check)', () => {
+    const piece = fc.oneof(
+      fc.constantFrom(...NAMES, '1torch', 'a1torch', 'torch2', '_torch', 'torch_', 'x1a', '9', '1if'),
+      fc.constantFrom(' ', '.', '(', ')', ', ', ' = ', '\n', '\n    ', '# a torch\n', '"a torch"', "'x1'", '\\\n'),
+      fc.stringMatching(/^[a-z_0-9]{1,40}$/),
+    );
+    let answered = 0;
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 60 }), (pieces) => {
+        const text = pieces.join('');
+        const native = nativeLines(text);
+        if (!native) return;
+        answered++;
+        for (const name of NAMES) expect(namedAt(native, text, name)).toEqual(byPattern(text, native.lines, name));
+      }),
+      { numRuns: 1000 },
+    );
+    expect(answered).toBeGreaterThan(500);
+  });
+
+  it('ends a name at the end of the text and at a block of sixteen bytes (`$wordBytes`)', () => {
+    for (const text of [
+      'torch',
+      'x = torch',
+      `${'a'.repeat(15)} torch`,
+      `${'b'.repeat(16)}torch torch`,
+      'a'.repeat(40),
+    ]) {
+      const native = nativeLines(text)!;
+      for (const name of ['torch', 'a'.repeat(40)])
+        expect(namedAt(native, text, name)).toEqual(byPattern(text, native.lines, name));
+    }
+  });
+
+  it('stops at its step budget, leaving the rest to the caller', () => {
+    const text = 'a = a\nb = a\n';
+    const native = nativeLines(text)!;
+    expect(namedAt(native, text, 'a')).toEqual([0, 0, 4, 0, 10, 1]);
+    const budget = { steps: 2 };
+    expect(namedAt(native, text, 'a', budget)).toBeUndefined();
   });
 });
