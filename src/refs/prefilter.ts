@@ -85,13 +85,22 @@ export function usesEscapedModuleWord(
   return false;
 }
 
+/** Loader words any file may call with no import: each alone lets a file through, bytes and text alike (search.ts). */
+export const ANY_FILE_LOADER_WORDS: readonly string[] = [
+  'from_pretrained',
+  'InferenceSession',
+  'loadGraphModel',
+  'loadLayersModel',
+  'huggingface.co',
+];
+
 /**
  * The loader tests of find.ts (`mayCallLoader`) over raw bytes, looser (no word boundaries but those of `ALONE`).
  * UTF-8 keeps ASCII bytes as they are and never makes them up, so a file `mayCallLoader` accepts always passes
  * (test/refs/prefilter.test.ts holds the two together).
  */
 export const LOADER_NEEDLES: readonly (readonly [words: readonly string[], module: string | undefined])[] = [
-  [['from_pretrained', 'InferenceSession', 'loadGraphModel', 'loadLayersModel', 'huggingface.co'], undefined],
+  [ANY_FILE_LOADER_WORDS, undefined],
   [['pipeline'], 'transformers'],
   // refs8: `_download` for hf_hub_download and snapshot_download, and the module's name for SentenceTransformer and
   // CrossEncoder (a file that holds it nearly always calls one): three needles freed for the adapter loaders below.

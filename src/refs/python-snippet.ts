@@ -160,11 +160,12 @@ export function keptStatements(text: string): LogicalLine[] | undefined {
     const last = round === MAX_ALIAS_ROUNDS;
     if (last) fresh.push(...closeAliases(text, table, assigners, partialCallees, triggers));
     const found: string[] = [];
-    const narrowed = new Map<string, string>();
+    // Each narrowed name's attributes on the way to its loaders, found once for the pattern or for every place.
+    const narrowed = new Map<string, readonly string[]>();
     if (round === 1)
       for (const n of fresh) {
         const target = narrowedTo(n);
-        if (target !== undefined) narrowed.set(n, target);
+        if (target !== undefined) narrowed.set(n, nextParts(target));
       }
     const pattern = () =>
       new RegExp(
@@ -172,8 +173,8 @@ export function keptStatements(text: string): LogicalLine[] | undefined {
         'g',
       );
     const reaches = (name: string, end: number) => {
-      const target = narrowed.get(name);
-      return target === undefined || mayReachAfter(text, end, target);
+      const parts = narrowed.get(name);
+      return parts === undefined || mayReachAfter(text, end, parts);
     };
     named.hits(
       fresh,
@@ -223,14 +224,14 @@ function loadersUnder(target: string): readonly string[] {
 const narrowsTo = (target: string) => loadersUnder(target).length > 0;
 
 /**
- * The pattern for `name`: as it is, or when it can only be `target`, a path with loaders of NARROW_LOADER_MODULES
- * below it, the name unless `.` and an attribute no such loader is under follow it on the line (`torch.nn`, `torch .
- * cuda`, `tf.constant`). Anything else after it — an attribute on the way to a loader (`torch.hub`), a line break, a
- * comment, nothing — keeps the statement.
+ * The pattern for `name`: as it is, or when it can only be a path with loaders of NARROW_LOADER_MODULES below it
+ * (`parts`: the attributes on the way to them, `nextParts`), the name unless `.` and an attribute no such loader is
+ * under follow it on the line (`torch.nn`, `torch . cuda`, `tf.constant`). Anything else after it — an attribute on
+ * the way to a loader (`torch.hub`), a line break, a comment, nothing — keeps the statement.
  */
-function narrowMatch(name: string, target: string | undefined): string {
-  if (target === undefined) return name;
-  return `${name}(?![ \\t]*\\.[ \\t]*(?!(?:${nextParts(target).join('|')})${NOT_ID_AFTER})[A-Za-z_\\u00a1-\\uffff])`;
+function narrowMatch(name: string, parts: readonly string[] | undefined): string {
+  if (parts === undefined) return name;
+  return `${name}(?![ \\t]*\\.[ \\t]*(?!(?:${parts.join('|')})${NOT_ID_AFTER})[A-Za-z_\\u00a1-\\uffff])`;
 }
 
 /** The attributes after `target` on the way to its loaders of NARROW_LOADER_MODULES (`torch` → hub, utils). */
@@ -239,10 +240,10 @@ function nextParts(target: string): string[] {
 }
 
 /**
- * `narrowMatch`'s lookahead without a pattern, for a name that ends at `end`: false when `.` and an attribute no
- * loader of `target` is under follow it on the line (blanks around the dot), true for anything else.
+ * `narrowMatch`'s lookahead without a pattern, for a name that ends at `end`: false when `.` and an attribute not in
+ * `parts` follow it on the line (blanks around the dot), true for anything else.
  */
-function mayReachAfter(text: string, end: number, target: string): boolean {
+function mayReachAfter(text: string, end: number, parts: readonly string[]): boolean {
   let k = end;
   while (text.charCodeAt(k) === 32 || text.charCodeAt(k) === 9) k++;
   if (text.charCodeAt(k) !== 46) return true;
@@ -250,7 +251,7 @@ function mayReachAfter(text: string, end: number, target: string): boolean {
   while (text.charCodeAt(k) === 32 || text.charCodeAt(k) === 9) k++;
   const c = text.charCodeAt(k);
   if (!isWordPart(c) || isDigit(c)) return true;
-  return nextParts(target).some((p) => text.startsWith(p, k) && !isWordPart(text.charCodeAt(k + p.length)));
+  return parts.some((p) => text.startsWith(p, k) && !isWordPart(text.charCodeAt(k + p.length)));
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Language } from './languages.js';
-import { mentionsModelKey, usesEscapedModuleWord, mentionsShellDownload } from './prefilter.js';
+import { ANY_FILE_LOADER_WORDS, mentionsModelKey, usesEscapedModuleWord, mentionsShellDownload } from './prefilter.js';
 import { isConfigSource as isConfig, isTestData, languageOf, sourceExtension } from './sources.js';
 import { nativeShape } from './python-lines-native.js';
 import { MAX_NESTING, generatedByLines, looksGenerated, nestingDepth } from './text.js';
@@ -8,12 +8,12 @@ import type { FileReferences } from './types.js';
 /** A language front end: the references in one file's text. */
 export type Finder = (path: string, text: string, existsLocally: (p: string) => boolean) => FileReferences;
 
-/** Cheap text tests before parsing: a file that names no loader is not parsed (most of a repository). */
+/**
+ * Cheap text tests before parsing: a file that names no loader is not parsed (most of a repository). The words any
+ * file may call (prefilter.ts ANY_FILE_LOADER_WORDS) are looked up first and alone; these are the rest.
+ */
 const LOADER_WORDS =
-  /from_pretrained|pipeline|hf_hub_download|snapshot_download|hub|create_model|SentenceTransformer|CrossEncoder|InferenceSession|loadGraphModel|loadLayersModel|downloadFile|snapshotDownload|huggingface\.co|from_single_file|LLM|EngineArgs|HuggingFace|from_preset|trust_remote_code|remoteHost|allowRemoteModels|ollama|load_lora_weights|load_textual_inversion|load_ip_adapter|load_adapter|mlx_lm|mlx_vlm|hf:\/\//;
-
-/** The words of the first test (`LOADER_TESTS`): loaders any file may call with no import (every one is in LOADER_WORDS). */
-const ALONE_WORDS = ['from_pretrained', 'InferenceSession', 'loadGraphModel', 'loadLayersModel', 'huggingface.co'];
+  /pipeline|hf_hub_download|snapshot_download|hub|create_model|SentenceTransformer|CrossEncoder|downloadFile|snapshotDownload|from_single_file|LLM|EngineArgs|HuggingFace|from_preset|trust_remote_code|remoteHost|allowRemoteModels|ollama|load_lora_weights|load_textual_inversion|load_ip_adapter|load_adapter|mlx_lm|mlx_vlm|hf:\/\//;
 
 /**
  * Parsing is what costs (lezer, a few MB/s), and words such as `pipeline` or `hub` are everywhere in ML code. The
@@ -22,7 +22,6 @@ const ALONE_WORDS = ['from_pretrained', 'InferenceSession', 'loadGraphModel', 'l
  * file that names their module, so those words count only beside it. The rest need no import to be found.
  */
 const LOADER_TESTS: readonly (readonly [word: RegExp, module: RegExp | undefined])[] = [
-  [new RegExp(ALONE_WORDS.map((w) => w.replace('.', '\\.')).join('|')), undefined],
   [/\bpipeline\b/, /transformers/],
   [/hf_hub_download|snapshot_download/, /huggingface_hub/],
   [/\bhub\b/, /\btorch\b/],
@@ -65,9 +64,9 @@ export function mayCallLoader(text: string, language: Language = 'python'): bool
     )
   )
     return true;
-  // A word of the first test decides alone (a native search each, no pattern run over the text): in practice
+  // A word any file may call decides alone (a native search each, no pattern run over the text): in practice
   // `from_pretrained`, which most files that reach here hold.
-  if (ALONE_WORDS.some((w) => text.includes(w))) return true;
+  if (ANY_FILE_LOADER_WORDS.some((w) => text.includes(w))) return true;
   return (
     LOADER_WORDS.test(text) && LOADER_TESTS.some(([word, module]) => word.test(text) && (!module || module.test(text)))
   );
