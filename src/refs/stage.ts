@@ -4,6 +4,7 @@ import type { DiscoveredFile } from '../core/files.js';
 import type { Finding } from '../core/finding.js';
 import type { ModelReference } from '../core/records.js';
 import type { Stage, StageInput, StageOutput } from '../core/stage.js';
+import { groupFileCauses } from './causes.js';
 import { dynamicFinding, judgeReference, reviewedCommits } from './judge.js';
 import { loadFinder, loadQuickFinder, type Language } from './languages.js';
 import { mayNameModelBytes } from './prefilter.js';
@@ -101,8 +102,10 @@ export const refsStage: Stage = {
               ? await withImportedValues(file.path, text, got.refs, modules, existsLocally)
               : got.refs;
           pushAll(references, refs.references);
-          for (const r of refs.references) pushAll(findings, judgeReference(r, reviewed, ctx.policy));
-          for (const d of refs.dynamic) findings.push(dynamicFinding(d));
+          const own: Finding[] = [];
+          for (const r of refs.references) pushAll(own, judgeReference(r, reviewed, ctx.policy));
+          for (const d of refs.dynamic) own.push(dynamicFinding(d));
+          pushAll(findings, groupFileCauses(own));
         }),
       ),
     );

@@ -1,0 +1,61 @@
+import type { Finding, Location } from '../core/finding.js';
+import { groupCauses, MAX_RELATED } from '../core/group-causes.js';
+
+/**
+ * One finding per cause in a file. A test module that loads `bert-base-uncased` unpinned in forty tests, or a script
+ * that reads its model from the command line at a thousand call sites, has one problem per model (or one run-time
+ * choice), not forty or a thousand lines: from FILE_GROUP_MIN findings of one rule and one cause in one file, they
+ * become one finding at the first call, with the count, the lines in its message and every other call in `related`
+ * (`members` keeps each, so `review` still sees a call a change adds). Grouped within a file only: a suppression by
+ * path, a shard and a pull request's annotations all go by file, and a handful of calls stays per call.
+ */
+export const FILE_GROUP_MIN = 5;
+
+/**
+ * Evidence that says how one call reaches its model (the loader, where a name or revision is read from), not which
+ * model or revision it is: left out of the cause, so every unpinned load of one model in a file is one cause whatever
+ * the class (`AutoModel`, `AutoTokenizer`) or the variable, and every run-time choice (CPR010) of a file is one.
+ */
+const PER_CALL: ReadonlySet<string> = new Set(['via', 'nameFrom', 'revisionFrom', 'definedIn', 'oneOf']);
+
+/** Lines named in a grouped finding's message; the rest are counted (all are in `related`). */
+const LINES_SHOWN = 5;
+
+/** The refs findings of one file, with each cause met at FILE_GROUP_MIN calls or more made one finding. */
+export function groupFileCauses(findings: readonly Finding[]): readonly Finding[] {
+  if (findings.length < FILE_GROUP_MIN) return findings;
+  return groupCauses(findings, causeOf, () => FILE_GROUP_MIN, summarise) ?? findings;
+}
+
+/** What the calls of one cause share: rule, level, and the evidence that names the model, revision or setting. */
+function causeOf(f: Finding): string {
+  let key = `${f.ruleId}\0${f.level ?? ''}`;
+  for (const [k, v] of Object.entries(stableEvidence(f))) key += `\0${k}=${String(v)}`;
+  return key;
+}
+
+function stableEvidence(f: Finding): Record<string, string | number | boolean> {
+  const out: Record<string, string | number | boolean> = {};
+  for (const k of Object.keys(f.evidence ?? {}).sort()) if (!PER_CALL.has(k)) out[k] = f.evidence![k]!;
+  return out;
+}
+
+function summarise(list: readonly Finding[]): Finding {
+  const first = list[0]!;
+  const lines = list.map((f) => f.location.line ?? 1);
+  const shown = lines.slice(0, LINES_SHOWN).join(', ');
+  const more = lines.length > LINES_SHOWN ? ` and ${lines.length - LINES_SHOWN} more` : '';
+  // The modules a name or revision is imported from (judge.ts `relatedModules`) first, then the other calls.
+  const modules = new Map<string, Location>();
+  for (const f of list) for (const r of f.related ?? []) modules.set(r.path, r);
+  const related = [...modules.values(), ...list.slice(1).map((f) => f.location)].slice(0, MAX_RELATED);
+  return {
+    ruleId: first.ruleId,
+    message: `${list.length} calls in this file (lines ${shown}${more}), the first: ${first.message}`,
+    location: first.location,
+    ...(first.level !== undefined ? { level: first.level } : {}),
+    evidence: { ...stableEvidence(first), count: list.length },
+    related,
+    members: list,
+  };
+}
