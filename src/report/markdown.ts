@@ -44,10 +44,15 @@ export function toMarkdown(result: ScanResult, opts: MarkdownOptions): string {
       '',
     );
 
+  // The models the code loads by name, beside the files on disk (a column only when the refs stage found some).
+  const refs = result.references;
+  const pinned = refs?.filter((r) => r.revisionKind === 'commit').length ?? 0;
+  const [refsHead, refsRule, refsCell] =
+    refs === undefined ? ['', '', ''] : [' Model references (pinned) |', ' ---: |', ` ${refs.length} (${pinned}) |`];
   out.push(
-    '| Files | Lockfiles | Packages | Model files | Verified | Failed | Unverifiable | Suppressed |',
-    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-    `| ${s.files} | ${s.lockfiles} | ${s.packages} | ${s.models} | ${s.verified} | ${s.failed} | ${s.unverifiable} | ${s.suppressed} |`,
+    `| Files | Lockfiles | Packages | Model files |${refsHead} Verified | Failed | Unverifiable | Suppressed |`,
+    `| ---: | ---: | ---: | ---: |${refsRule} ---: | ---: | ---: | ---: |`,
+    `| ${s.files} | ${s.lockfiles} | ${s.packages} | ${s.models} |${refsCell} ${s.verified} | ${s.failed} | ${s.unverifiable} | ${s.suppressed} |`,
     '',
   );
 

@@ -76,7 +76,9 @@ export function* textChunks(result: ScanResult, opts: TextOptions): Generator<st
   const s = result.summary;
   const by = (l: Level) => paint(levelStyle[l], `${s.byLevel[l]} ${l}${s.byLevel[l] === 1 ? '' : 's'}`);
   lines.push(paint('bold', 'Summary'));
-  lines.push(`  files ${s.files}, lockfiles ${s.lockfiles}, packages ${s.packages}, model files ${s.models}`);
+  lines.push(
+    `  files ${s.files}, lockfiles ${s.lockfiles}, packages ${s.packages}, model files ${s.models}${referencesText(result)}`,
+  );
   lines.push(`  verified ${s.verified}, failed ${s.failed}, unverifiable ${s.unverifiable}`);
   lines.push(
     `  findings: ${by('error')}, ${by('warning')}, ${by('note')}${s.suppressed > 0 ? `, ${s.suppressed} suppressed` : ''}`,
@@ -84,6 +86,19 @@ export function* textChunks(result: ScanResult, opts: TextOptions): Generator<st
   if (!result.complete)
     lines.push(paint('red', '  incomplete: a stage failed; see the findings above. Nothing it covers is verified.'));
   yield lines.join('\n') + '\n';
+}
+
+/**
+ * The models the code loads by name (the refs stage's references), beside the model files on disk: a repository whose
+ * models all download at run time has "model files 0" and must not read as one that loads none. Absent when no stage
+ * looked (`--no-refs`).
+ */
+function referencesText(result: ScanResult): string {
+  const refs = result.references;
+  if (refs === undefined) return '';
+  let pinned = 0;
+  for (const r of refs) if (r.revisionKind === 'commit') pinned++;
+  return `, model references ${refs.length}${refs.length > 0 ? ` (${pinned} pinned to a commit)` : ''}`;
 }
 
 /** Lines gathered into one piece: few pieces, each small. */

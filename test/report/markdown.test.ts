@@ -30,6 +30,29 @@ describe('markdown job summary', () => {
     expect(md).toContain('| 10 | 1 | 3 | 2 | 1 | 1 | 1 | 0 |');
   });
 
+  it('adds the model references, and how many are pinned, when the refs stage found some', () => {
+    const ref = {
+      path: 'a.py',
+      line: 1,
+      column: 1,
+      via: 'pipeline',
+      hub: 'huggingface' as const,
+      runsRemoteCode: false,
+    };
+    const out = toMarkdown(
+      {
+        ...sampleResult(),
+        references: [
+          { ...ref, revisionKind: 'commit' },
+          { ...ref, revisionKind: 'none' },
+        ],
+      },
+      OPTS,
+    );
+    expect(out).toContain('| Model files | Model references (pinned) | Verified |');
+    expect(out).toContain('| 10 | 1 | 3 | 2 | 2 (1) | 1 | 1 | 1 | 0 |');
+  });
+
   it('has one row per rule, worst level first, with the count and the top files', () => {
     const rows = tableRows(md, 'Findings by rule');
     expect(rows.map((r) => [r[0], r[1], r[2]])).toEqual([

@@ -46,4 +46,26 @@ describe('text reporter', () => {
     const text = [...textChunks(result, { color: false, verbose: true })].join('');
     expect(text.split('\n').filter((l) => l.startsWith('         package-lock.json:'))).toHaveLength(150_000);
   });
+
+  it('counts the models the code loads by name beside the model files, and how many are pinned', () => {
+    const ref = (revisionKind: 'commit' | 'ref' | 'none') => ({
+      path: 'train.py',
+      line: 1,
+      column: 1,
+      via: 'AutoModel.from_pretrained',
+      hub: 'huggingface' as const,
+      repoId: 'org/a',
+      revisionKind,
+      runsRemoteCode: false,
+    });
+    const summary = (result: ReturnType<typeof makeResult>) =>
+      toText(result, { color: false })
+        .split('\n')
+        .find((l) => l.startsWith('  files '));
+    expect(summary({ ...makeResult(), references: [ref('commit'), ref('ref'), ref('none')] })).toBe(
+      '  files 10, lockfiles 0, packages 0, model files 0, model references 3 (1 pinned to a commit)',
+    );
+    // No refs stage (--no-refs): nothing said about references.
+    expect(summary(makeResult())).toBe('  files 10, lockfiles 0, packages 0, model files 0');
+  });
 });
