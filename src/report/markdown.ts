@@ -1,4 +1,5 @@
-import type { Level, ResolvedFinding } from '../core/finding.js';
+import type { ResolvedFinding } from '../core/finding.js';
+import { groupByRule, LEVEL_RANK as RANK } from './by-rule.js';
 import type { ScanResult } from '../core/result.js';
 import { findRule } from '../core/rules/index.js';
 import { elideLongRuns, escapeControl } from '../core/escape-text.js';
@@ -120,40 +121,9 @@ export function toMarkdown(result: ScanResult, opts: MarkdownOptions): string {
   return clampBytes(out.join('\n'));
 }
 
-interface Group {
-  readonly ruleId: string;
-  level: Level;
-  count: number;
-  /** Files with this rule's findings, most findings first. */
-  files: { readonly path: string; count: number }[];
-}
-
-const RANK: Record<Level, number> = { error: 3, warning: 2, note: 1 };
 const TOP_FILES = 3;
 /** Errors are listed whatever maxRows says, up to this many (the byte limit still applies). */
 const MAX_ERROR_ROWS = 2000;
-
-/** One row per rule: the worst level first, then the most findings, then the rule ID. */
-function groupByRule(findings: readonly ResolvedFinding[]): Group[] {
-  const map = new Map<string, Group & { byFile: Map<string, number> }>();
-  for (const f of findings) {
-    let g = map.get(f.ruleId);
-    if (!g) {
-      g = { ruleId: f.ruleId, level: f.level, count: 0, files: [], byFile: new Map() };
-      map.set(f.ruleId, g);
-    }
-    g.count++;
-    if (RANK[f.level] > RANK[g.level]) g.level = f.level;
-    g.byFile.set(f.location.path, (g.byFile.get(f.location.path) ?? 0) + 1);
-  }
-  const groups: Group[] = [...map.values()].map(({ byFile, ...g }) => ({
-    ...g,
-    files: [...byFile]
-      .map(([path, count]) => ({ path, count }))
-      .sort((a, b) => b.count - a.count || cmp(a.path, b.path)),
-  }));
-  return groups.sort((a, b) => RANK[b.level] - RANK[a.level] || b.count - a.count || cmp(a.ruleId, b.ruleId));
-}
 
 function fileCell(text: string, f: ResolvedFinding | undefined, opts: MarkdownOptions): string {
   const path = f ? f.location.path : text;
@@ -188,10 +158,6 @@ function safeCode(text: string): string {
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
-
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function clampBytes(md: string): string {

@@ -2,6 +2,8 @@ import type { Level } from '../core/finding.js';
 import type { ScanResult } from '../core/result.js';
 import { elideLongRuns, escapeControl as esc, guardLineStart } from '../core/escape-text.js';
 import { pushAll } from '../core/push-all.js';
+import { findRule } from '../core/rules/index.js';
+import { groupByRule } from './by-rule.js';
 
 export interface TextOptions {
   readonly color: boolean;
@@ -73,6 +75,8 @@ export function* textChunks(result: ScanResult, opts: TextOptions): Generator<st
     lines.push('');
   }
 
+  if (result.findings.length > DIGEST_FROM) pushAll(lines, digestLines(result, paint, levelStyle));
+
   const s = result.summary;
   const by = (l: Level) => paint(levelStyle[l], `${s.byLevel[l]} ${l}${s.byLevel[l] === 1 ? '' : 's'}`);
   lines.push(paint('bold', 'Summary'));
@@ -99,6 +103,39 @@ function referencesText(result: ScanResult): string {
   let pinned = 0;
   for (const r of refs) if (r.revisionKind === 'commit') pinned++;
   return `, model references ${refs.length}${refs.length > 0 ? ` (${pinned} pinned to a commit)` : ''}`;
+}
+
+/** From this many findings on, the text ends with a digest by rule: the flood above has scrolled out of sight. */
+const DIGEST_FROM = 20;
+const DIGEST_RULES = 15;
+const DIGEST_FILES = 2;
+
+/**
+ * One line per rule, errors first, then the most findings (by-rule.ts, as the Markdown summary's table): what a
+ * reviewer with ten seconds reads at the bottom of a long report, with the files that hold most of each.
+ */
+function digestLines(
+  result: ScanResult,
+  paint: (s: Style, t: string) => string,
+  levelStyle: Record<Level, Style>,
+): string[] {
+  const groups = groupByRule(result.findings);
+  const lines = [paint('bold', 'Findings by rule')];
+  for (const g of groups.slice(0, DIGEST_RULES)) {
+    const name = findRule(g.ruleId)?.name;
+    const files = g.files.length;
+    const top = g.files
+      .slice(0, DIGEST_FILES)
+      .map((f) => `${esc(f.path)} ${f.count}`)
+      .join(', ');
+    const where = `in ${files} file${files === 1 ? '' : 's'} (${top}${files > DIGEST_FILES ? ', …' : ''})`;
+    lines.push(
+      `  ${paint(levelStyle[g.level], g.level.padEnd(7))} ${paint('dim', esc(g.ruleId))}${name ? ` ${name}` : ''}: ${g.count} ${where}`,
+    );
+  }
+  if (groups.length > DIGEST_RULES) lines.push(`  … and ${groups.length - DIGEST_RULES} more rules`);
+  lines.push('');
+  return lines;
 }
 
 /** Lines gathered into one piece: few pieces, each small. */

@@ -68,4 +68,23 @@ describe('text reporter', () => {
     // No refs stage (--no-refs): nothing said about references.
     expect(summary(makeResult())).toBe('  files 10, lockfiles 0, packages 0, model files 0');
   });
+
+  it('ends a long report with a digest by rule, errors first, with the files holding most of each', () => {
+    const flood = manyFindings(1000);
+    const result = makeResult({
+      findings: [
+        ...flood.findings,
+        finding({ ruleId: 'CPM001', level: 'note', message: 'unknown', location: { path: 'm.pt' } }),
+      ],
+    });
+    const text = toText(result, { color: false });
+    const digest = text.slice(text.indexOf('Findings by rule\n'), text.indexOf('Summary\n')).split('\n');
+    expect(digest.slice(0, 3)).toEqual([
+      'Findings by rule',
+      '  error   CPD002 MissingIntegrity: 1000 in 3 files (lock0/package-lock.json 334, lock1/package-lock.json 333, …)',
+      '  note    CPM001 UnknownModel: 1 in 1 file (m.pt 1)',
+    ]);
+    // A short report has none: every finding is on screen already.
+    expect(toText(sampleResult(), { color: false })).not.toContain('Findings by rule');
+  });
 });

@@ -1,0 +1,41 @@
+import type { Level, ResolvedFinding } from '../core/finding.js';
+
+/** A rule's findings, counted: the digest the Markdown summary's table and the text report's tail show. */
+export interface RuleGroup {
+  readonly ruleId: string;
+  /** The worst level among them. */
+  level: Level;
+  count: number;
+  /** Files with this rule's findings, most findings first. */
+  files: { readonly path: string; count: number }[];
+}
+
+export const LEVEL_RANK: Readonly<Record<Level, number>> = { error: 3, warning: 2, note: 1 };
+
+/** One group per rule: the worst level first, then the most findings, then the rule ID. */
+export function groupByRule(findings: readonly ResolvedFinding[]): RuleGroup[] {
+  const map = new Map<string, RuleGroup & { byFile: Map<string, number> }>();
+  for (const f of findings) {
+    let g = map.get(f.ruleId);
+    if (!g) {
+      g = { ruleId: f.ruleId, level: f.level, count: 0, files: [], byFile: new Map() };
+      map.set(f.ruleId, g);
+    }
+    g.count++;
+    if (LEVEL_RANK[f.level] > LEVEL_RANK[g.level]) g.level = f.level;
+    g.byFile.set(f.location.path, (g.byFile.get(f.location.path) ?? 0) + 1);
+  }
+  const groups: RuleGroup[] = [...map.values()].map(({ byFile, ...g }) => ({
+    ...g,
+    files: [...byFile]
+      .map(([path, count]) => ({ path, count }))
+      .sort((a, b) => b.count - a.count || cmp(a.path, b.path)),
+  }));
+  return groups.sort(
+    (a, b) => LEVEL_RANK[b.level] - LEVEL_RANK[a.level] || b.count - a.count || cmp(a.ruleId, b.ruleId),
+  );
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
