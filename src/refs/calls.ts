@@ -60,6 +60,10 @@ export interface LoaderShape {
   readonly task?: Resolved | undefined;
   /** timm / open_clip: the name the library looks up in its own pretrained table (not resolved here). */
   readonly table?: string;
+  /** ultralytics: the GitHub release whose assets the table is (types.ts `DynamicReference.release`). */
+  readonly release?: string;
+  /** The file a table download writes and the loader reads first: a repository that holds it downloads nothing. */
+  readonly tableFile?: string;
   /** ollama-python `pull`: an ollama model name (runtimes.ts `reportOllamaName`). */
   readonly ollama?: boolean;
   /**
@@ -378,7 +382,13 @@ function collectShape(
   if (shape.via === 'pipeline' && shape.name?.built === true) return;
   const where = { path, line: f.line, column: f.column, via: shape.via };
   if (shape.table !== undefined) {
-    out.dynamic.push({ ...where, runsRemoteCode: false, table: shape.table });
+    if (shape.tableFile !== undefined && existsLocally(shape.tableFile)) return;
+    out.dynamic.push({
+      ...where,
+      runsRemoteCode: false,
+      table: shape.table,
+      ...(shape.release !== undefined ? { release: shape.release } : {}),
+    });
     return;
   }
   // `os.environ.get("MODEL_ID", "org/x")`: the default is what loads when the variable is unset, named with it.

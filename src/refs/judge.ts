@@ -240,6 +240,15 @@ export function dynamicFinding(d: DynamicReference): Finding {
           evidence: { variable, value },
         };
   }
+  if (d.table !== undefined && d.release !== undefined) {
+    const file = d.table === '<default>' ? `its default weights (which change with the library's version)` : d.table;
+    return {
+      ruleId: 'CPR015',
+      message: `${d.via}(${d.table === '<default>' ? '' : `"${d.table}"`}) downloads ${file} from the ${d.release} GitHub release when the file is not where the code runs: a release asset its maintainers can replace, fetched with no digest check and read with torch.load (a pickle, which can run code). Ship the reviewed weights with the code and record their digest in the trusted registry.`,
+      location: { path: d.path, line: d.line, column: d.column },
+      evidence: { via: d.via, model: d.table, release: d.release },
+    };
+  }
   if (d.table !== undefined)
     return {
       ruleId: 'CPR015',

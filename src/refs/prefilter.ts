@@ -132,6 +132,8 @@ export const LOADER_NEEDLES: readonly (readonly [words: readonly string[], modul
   // mlx-lm / mlx-vlm `load(repo)` and Keras 3 `load_model("hf://org/name")` (python-loaders.ts): the module, the prefix.
   [['mlx_lm', 'mlx_vlm'], undefined],
   [['hf://'], undefined],
+  // ultralytics `YOLO("yolo11n.pt")` (python-loaders.ts `ultralyticsShape`): the module's name.
+  [['ultralytics'], undefined],
 ];
 
 /**

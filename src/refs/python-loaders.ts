@@ -30,6 +30,8 @@ export const PYTHON_LIBRARY_WORDS: readonly string[] = [
   'load_textual_inversion',
   'load_ip_adapter',
   'load_adapter',
+  // ultralytics `YOLO("yolo11n.pt")` and its other model classes (`ULTRALYTICS_MODELS`).
+  'ultralytics',
 ];
 
 /**
@@ -284,6 +286,7 @@ export function pythonLibraryShape(f: CallFacts): LoaderShape | undefined {
     if (v === undefined || !v.startsWith('hf://')) return undefined;
     return { via: f.written, name: literal(v.slice('hf://'.length)), runsRemoteCode: false, takesNoRevision: true };
   }
+  if (ULTRALYTICS_MODELS.has(name) && inModule(f.resolved, ['ultralytics'])) return ultralyticsShape(f, kw, pos);
   // datasets `load_dataset(path, …, trust_remote_code=True)` (datasets/load.py, before 4.0): runs the dataset
   // repository's loading script. A dataset is not a model reference; the code it runs is reported.
   if (name === 'load_dataset' && inModule(f.resolved, ['datasets']) && isTrue(kw('trust_remote_code')))
@@ -295,4 +298,54 @@ export function pythonLibraryShape(f: CallFacts): LoaderShape | undefined {
       datasetCode: true,
     };
   return undefined;
+}
+
+/** ultralytics' model classes (ultralytics/models), each an engine/model.py `Model(model=…)`. */
+const ULTRALYTICS_MODELS: ReadonlySet<string> = new Set([
+  'YOLO',
+  'YOLOWorld',
+  'YOLOE',
+  'RTDETR',
+  'SAM',
+  'FastSAM',
+  'NAS',
+]);
+/** Where utils/downloads.py `attempt_download_asset` fetches a weights file it does not find (GITHUB_ASSETS_REPO). */
+const ULTRALYTICS_ASSETS = 'ultralytics/assets';
+/**
+ * The weights files of utils/downloads.py GITHUB_ASSETS_NAMES, by family (yolov8n.pt, yolo11s-seg.pt, yolov5su.pt,
+ * yolo_nas_s.pt, sam_b.pt, sam2.1_t.pt, mobile_sam.pt, FastSAM-s.pt, rtdetr-l.pt, yoloe-11s-seg.pt…): a file of
+ * another name (a trained `best.pt`) is not an asset, and nothing downloads it.
+ */
+const ULTRALYTICS_ASSET =
+  /^(?:yolo(?:v?\d+|_nas_|e-)[\w.-]*|sam[\w.-]*|mobile_sam|fastsam-[\w.-]+|rtdetr-[\w.-]+)\.pt$/i;
+
+/**
+ * ultralytics `YOLO(model="yolo26n.pt")` and the other model classes (engine/model.py `Model.__init__`): a `.yaml`
+ * builds a new model and loads nothing; an https URL is downloaded as it is (`_load` → checks.check_file), an
+ * `http://host/path` is a Triton server (`is_triton_model`), not a download; any other `.pt` goes to nn/tasks.py
+ * `load_checkpoint` → utils/downloads.py `attempt_download_asset`, which reads the file where it is and otherwise
+ * fetches an asset of that name from the latest ultralytics/assets GitHub release, with no digest, for torch.load.
+ * A name without a suffix gets `.pt` (checks.py `check_model_file_from_stem`). With no model the class's default
+ * asset loads, which changes with the library's version.
+ */
+function ultralyticsShape(
+  f: CallFacts,
+  kw: (k: string) => Resolved | undefined,
+  pos: (i: number) => Resolved | undefined,
+): LoaderShape | undefined {
+  const via = f.written;
+  const given = kw('model') ?? pos(0);
+  if (given === undefined) {
+    if (f.splat || f.positional.length > 0 || f.keywords.size > 0) return undefined;
+    return { via, name: undefined, runsRemoteCode: false, table: '<default>', release: ULTRALYTICS_ASSETS };
+  }
+  const v = given.value;
+  if (v === undefined || given.isString !== true) return undefined;
+  const trimmed = v.trim();
+  if (/^https:\/\//i.test(trimmed)) return { via, name: literal(trimmed), runsRemoteCode: false };
+  const file = /\.[A-Za-z0-9]+$/.test(trimmed) ? trimmed : `${trimmed}.pt`;
+  const base = file.slice(file.lastIndexOf('/') + 1);
+  if (!ULTRALYTICS_ASSET.test(base)) return undefined;
+  return { via, name: undefined, runsRemoteCode: false, table: base, release: ULTRALYTICS_ASSETS, tableFile: file };
 }

@@ -29,6 +29,11 @@ export interface DynamicReference {
   readonly localModel?: string;
   /** timm / open_clip: the model (and tag) the library resolves through its own pretrained table. */
   readonly table?: string;
+  /**
+   * ultralytics: the table is the assets of a GitHub release (`tableFile` the file the call names, fetched only when
+   * the repository does not hold it).
+   */
+  readonly release?: string;
   /** ollama: the registry name it pulls (`registry.ollama.ai/library/llama3.2:latest`), a tag the publisher moves. */
   readonly ollama?: string;
   /**

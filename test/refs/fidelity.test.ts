@@ -200,6 +200,19 @@ const CASES: { file: string; want: string[] }[] = [
     ],
   },
   {
+    // ultralytics: a weights file the repository does not hold comes from the ultralytics/assets release.
+    file: 'ultralytics-assets.py',
+    want: [
+      'CPR001:18:7 https://example.com/models/detector.pt@-',
+      'CPR015:9:7 yolov8n.pt',
+      'CPR015:10:7 yolo11n-seg.pt',
+      'CPR015:11:6 rtdetr-l.pt',
+      'CPR015:12:7 sam_b.pt',
+      'CPR015:14:8 yolo11s.pt',
+      'CPR015:16:11 <default>',
+    ],
+  },
+  {
     // mlx-lm / mlx-vlm `load`: a path that exists is a local folder, anything else snapshot_download at `revision`;
     // Keras 3 `load_model("hf://…")` (also `tf.keras`): the repo's default branch, no revision to give.
     file: 'mlx-and-keras.py',

@@ -40,6 +40,8 @@ describe('mayCallLoader', () => {
     ['mlx-lm-load', 'from mlx_lm import load\nm, t = load("a/b")', true],
     ['mlx-vlm-load', 'import mlx_vlm\nm, p = mlx_vlm.load("a/b")', true],
     ['keras-hf-load-model', 'import keras\nm = keras.saving.load_model("hf://a/b")', true],
+    ['ultralytics-yolo', 'from ultralytics import YOLO\nm = YOLO("yolov8n.pt")', true],
+    ['yolo-without-ultralytics', 'from detector import YOLO\nm = YOLO("yolov8n.pt")', false],
     ['diffusers-lora-alone', 'def style(pipe):\n    pipe.load_lora_weights("a/b")', true],
     ['peft-adapter-alone', 'model.load_adapter("a/b", adapter_name="x")', true],
     ['diffusers-ip-adapter-alone', 'pipe.load_ip_adapter("a/b", "models", "x.bin")', true],
