@@ -134,6 +134,8 @@ export const LOADER_NEEDLES: readonly (readonly [words: readonly string[], modul
   [['hf://'], undefined],
   // ultralytics `YOLO("yolo11n.pt")` (python-loaders.ts `ultralyticsShape`): the module's name.
   [['ultralytics'], undefined],
+  // faster-whisper `WhisperModel(size)`: the module's name (the 31st needle: the scanner holds no more).
+  [['faster_whisper'], undefined],
 ];
 
 /**

@@ -32,6 +32,8 @@ export const PYTHON_LIBRARY_WORDS: readonly string[] = [
   'load_adapter',
   // ultralytics `YOLO("yolo11n.pt")` and its other model classes (`ULTRALYTICS_MODELS`).
   'ultralytics',
+  // faster-whisper `WhisperModel("large-v3")` (`FASTER_WHISPER_MODELS`).
+  'faster_whisper',
 ];
 
 /**
@@ -60,6 +62,27 @@ const isTrue = pythonTruthy;
 const lastName = (s: string) => s.slice(s.lastIndexOf('.') + 1);
 const inModule = (resolved: string, modules: readonly string[]) => modules.some((m) => resolved.startsWith(`${m}.`));
 const literal = (value: string): Resolved => ({ value, isString: true });
+const literalOf = (value: string | undefined): Resolved | undefined =>
+  value === undefined ? undefined : literal(value);
+
+/** faster_whisper/utils.py `_MODELS`: the sizes `download_model` maps to hub repos. */
+const FASTER_WHISPER_MODELS: ReadonlyMap<string, string> = new Map([
+  ...['tiny', 'base', 'small', 'medium'].flatMap((s): [string, string][] => [
+    [s, `Systran/faster-whisper-${s}`],
+    [`${s}.en`, `Systran/faster-whisper-${s}.en`],
+  ]),
+  ['large-v1', 'Systran/faster-whisper-large-v1'],
+  ['large-v2', 'Systran/faster-whisper-large-v2'],
+  ['large-v3', 'Systran/faster-whisper-large-v3'],
+  ['large', 'Systran/faster-whisper-large-v3'],
+  ['distil-large-v2', 'Systran/faster-distil-whisper-large-v2'],
+  ['distil-medium.en', 'Systran/faster-distil-whisper-medium.en'],
+  ['distil-small.en', 'Systran/faster-distil-whisper-small.en'],
+  ['distil-large-v3', 'Systran/faster-distil-whisper-large-v3'],
+  ['distil-large-v3.5', 'distil-whisper/distil-large-v3.5-ct2'],
+  ['large-v3-turbo', 'mobiuslabsgmbh/faster-whisper-large-v3-turbo'],
+  ['turbo', 'mobiuslabsgmbh/faster-whisper-large-v3-turbo'],
+]);
 
 /**
  * langchain's HuggingFaceEmbeddings: with no `model_name` it loads its default
@@ -287,6 +310,27 @@ export function pythonLibraryShape(f: CallFacts): LoaderShape | undefined {
     return { via: f.written, name: literal(v.slice('hf://'.length)), runsRemoteCode: false, takesNoRevision: true };
   }
   if (ULTRALYTICS_MODELS.has(name) && inModule(f.resolved, ['ultralytics'])) return ultralyticsShape(f, kw, pos);
+  // unsloth `FastLanguageModel.from_pretrained(model_name, …, trust_remote_code, …, revision)` (and FastModel,
+  // FastVisionModel; unsloth/models/loader.py): the model is `model_name`, not transformers' keyword, and is read with
+  // AutoConfig/AutoModel….from_pretrained at `revision`.
+  if (name === 'from_pretrained' && inModule(f.resolved, ['unsloth']))
+    return {
+      via: f.written,
+      name: kw('model_name') ?? pos(0),
+      revision: kw('revision'),
+      runsRemoteCode: isTrue(kw('trust_remote_code')),
+    };
+  // faster-whisper `WhisperModel(model_size_or_path, …, files=None)` (faster_whisper/transcribe.py): an existing
+  // folder is read in place; anything else is utils.py `download_model(size_or_id)` — a name with a `/` is a hub repo,
+  // a size is looked up in `_MODELS` (an unknown size raises) — then `snapshot_download(repo_id)` with no revision.
+  // With `files=` the model comes from memory.
+  if (name === 'WhisperModel' && inModule(f.resolved, ['faster_whisper']) && kw('files') === undefined) {
+    const given = kw('model_size_or_path') ?? pos(0);
+    const v = given?.value;
+    const repo = v === undefined || v.includes('/') ? given : literalOf(FASTER_WHISPER_MODELS.get(v));
+    if (repo === undefined) return undefined;
+    return { via: f.written, name: repo, runsRemoteCode: false, takesNoRevision: true };
+  }
   // datasets `load_dataset(path, …, trust_remote_code=True)` (datasets/load.py, before 4.0): runs the dataset
   // repository's loading script. A dataset is not a model reference; the code it runs is reported.
   if (name === 'load_dataset' && inModule(f.resolved, ['datasets']) && isTrue(kw('trust_remote_code')))

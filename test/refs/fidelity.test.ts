@@ -200,6 +200,24 @@ const CASES: { file: string; want: string[] }[] = [
     ],
   },
   {
+    // faster-whisper sizes map to Systran's hub repos (no revision can be given); unsloth reads `model_name`.
+    file: 'whisper-and-unsloth.py',
+    want: [
+      'CPR001:6:9 Systran/faster-whisper-small@-',
+      'CPR003:6:9 Systran/faster-whisper-small@-',
+      'CPR001:7:9 Systran/faster-whisper-large-v3@-',
+      'CPR003:7:9 Systran/faster-whisper-large-v3@-',
+      'CPR001:8:7 acme/whisper-ct2@-',
+      'CPR003:8:7 acme/whisper-ct2@-',
+      'CPR001:14:20 unsloth/llama-3-8b-bnb-4bit@-',
+      'CPR003:14:20 unsloth/llama-3-8b-bnb-4bit@-',
+      `CPR003:15:21 acme/vision-4bit@${C}`,
+      'CPR002:16:13 acme/custom@-',
+      'CPR001:16:13 acme/custom@-',
+      'CPR003:16:13 acme/custom@-',
+    ],
+  },
+  {
     // ultralytics: a weights file the repository does not hold comes from the ultralytics/assets release.
     file: 'ultralytics-assets.py',
     want: [

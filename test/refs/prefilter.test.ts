@@ -41,6 +41,7 @@ describe('mayCallLoader', () => {
     ['mlx-vlm-load', 'import mlx_vlm\nm, p = mlx_vlm.load("a/b")', true],
     ['keras-hf-load-model', 'import keras\nm = keras.saving.load_model("hf://a/b")', true],
     ['ultralytics-yolo', 'from ultralytics import YOLO\nm = YOLO("yolov8n.pt")', true],
+    ['faster-whisper', 'from faster_whisper import WhisperModel\nm = WhisperModel("small")', true],
     ['yolo-without-ultralytics', 'from detector import YOLO\nm = YOLO("yolov8n.pt")', false],
     ['diffusers-lora-alone', 'def style(pipe):\n    pipe.load_lora_weights("a/b")', true],
     ['peft-adapter-alone', 'model.load_adapter("a/b", adapter_name="x")', true],
