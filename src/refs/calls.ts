@@ -81,6 +81,13 @@ export interface LoaderShape {
    * `custom_pipeline=`, transformers `code_revision=`): each is judged as a reference of its own.
    */
   readonly extra?: readonly LoaderShape[];
+  /** huggingface_hub `repo_type`: the id's prefix for a dataset or a Space (`repoTypeOf`). */
+  readonly repoType?: 'datasets/' | 'spaces/';
+  /**
+   * huggingface_hub's downloads take a repo id only (utils/_validators.py `validate_repo_id`): a local folder of
+   * that name is never read, unlike transformers' from_pretrained.
+   */
+  readonly hubOnly?: true;
   /** The loader passes no revision on (records.ts `ModelReference.takesNoRevision`). */
   readonly takesNoRevision?: true;
 }
@@ -102,6 +109,31 @@ export const PYTHON_LOADER_WORDS: readonly string[] = [
   'snapshot_download',
   ...PYTHON_LIBRARY_WORDS,
 ];
+
+/**
+ * huggingface_hub `repo_type="dataset"` / `"space"` (keyword-only in hf_hub_download and snapshot_download): the
+ * repo is `datasets/<org>/<name>` or `spaces/<org>/<name>`, the id a URL of it gives (ids.ts `parseModelUrl`), so a
+ * dataset is never judged as the model of the same name (constants.REPO_TYPES_URL_PREFIXES).
+ */
+const NOWHERE = (): boolean => false;
+
+/**
+ * @huggingface/hub's `repo`: `"org/name"`, `"datasets/org/name"` / `"spaces/org/name"` (lib/utils `toRepoId`), or
+ * `{ type, name }`: the id keeps a dataset's or a Space's prefix, as Python's `repo_type` does.
+ */
+function jsHubRepo(repo: Resolved | undefined, type: Resolved | undefined): Pick<LoaderShape, 'name' | 'repoType'> {
+  const v = repo?.isString === true ? repo.value : undefined;
+  const prefix = v === undefined ? undefined : /^(datasets|spaces)\//.exec(v)?.[0];
+  if (prefix !== undefined)
+    return { name: { value: v!.slice(prefix.length), isString: true }, repoType: prefix as 'datasets/' | 'spaces/' };
+  return { name: repo, ...repoTypeOf(type) };
+}
+
+function repoTypeOf(type: Resolved | undefined): Pick<LoaderShape, 'repoType'> {
+  if (type?.value === 'dataset') return { repoType: 'datasets/' };
+  if (type?.value === 'space') return { repoType: 'spaces/' };
+  return {};
+}
 
 /** A flag such as `trust_remote_code` turned on (Python: python-loaders.ts `pythonTruthy`). */
 const TRUE = (r: Resolved | undefined, lang: CallFacts['lang']) =>
@@ -158,6 +190,8 @@ function shapeOf(f: CallFacts): LoaderShape | undefined {
       return {
         via: name,
         name: kw('repo_id') ?? pos(0),
+        ...repoTypeOf(kw('repo_type')),
+        hubOnly: true,
         revision: kw('revision'),
         file: name === 'hf_hub_download' ? (kw('filename') ?? pos(1)) : undefined,
         runsRemoteCode: false,
@@ -205,10 +239,11 @@ function shapeOf(f: CallFacts): LoaderShape | undefined {
   )
     return {
       via: name,
-      name: kw('repo') ?? kw('repo.name'),
+      ...jsHubRepo(kw('repo') ?? kw('repo.name'), kw('repo.type')),
       revision: kw('revision'),
       file: kw('path'),
       runsRemoteCode: false,
+      hubOnly: true,
     };
   if (name === 'create' && f.resolved.endsWith('InferenceSession.create'))
     return { via: 'InferenceSession.create', name: pos(0), runsRemoteCode: false };
@@ -478,11 +513,12 @@ function collectShape(
     });
     return;
   }
-  if (!looksLikeRepoId(value, existsLocally) && value !== COMMUNITY_PIPELINES_MIRROR) return;
+  if (!looksLikeRepoId(value, shape.hubOnly ? NOWHERE : existsLocally) && value !== COMMUNITY_PIPELINES_MIRROR) return;
   out.references.push({
     ...where,
     hub: 'huggingface',
-    repoId: shape.bareNames === 'sentence-transformers' ? sentenceTransformersRepo(value) : value,
+    repoId:
+      (shape.repoType ?? '') + (shape.bareNames === 'sentence-transformers' ? sentenceTransformersRepo(value) : value),
     ...(revision !== undefined ? { revision } : {}),
     revisionKind:
       revision === undefined &&

@@ -200,6 +200,31 @@ const CASES: { file: string; want: string[] }[] = [
     ],
   },
   {
+    // huggingface_hub repo_type: a dataset's or a Space's id keeps its prefix, as in a URL; a local folder of the same
+    // name is never read by huggingface_hub (the fixture's model id exists locally in the second run below).
+    file: 'hub-repo-types.py',
+    want: [
+      'CPR001:5:9 datasets/acme/reviews@- train.csv',
+      'CPR003:5:9 datasets/acme/reviews@- train.csv',
+      'CPR001:6:9 spaces/acme/demo@main',
+      'CPR003:6:9 spaces/acme/demo@main',
+      'CPR001:7:9 acme/reviews@-',
+      'CPR003:7:9 acme/reviews@-',
+      `CPR003:9:10 datasets/acme/reviews@${C} test.csv`,
+    ],
+  },
+  {
+    file: 'hub-js-repo-types.js',
+    want: [
+      'CPR001:5:17 datasets/acme/reviews@- train.csv',
+      'CPR003:5:17 datasets/acme/reviews@- train.csv',
+      'CPR001:6:17 spaces/acme/demo@main app.py',
+      'CPR003:6:17 spaces/acme/demo@main app.py',
+      'CPR001:7:17 acme/reviews@-',
+      'CPR003:7:17 acme/reviews@-',
+    ],
+  },
+  {
     // faster-whisper sizes map to Systran's hub repos (no revision can be given); unsloth reads `model_name`.
     file: 'whisper-and-unsloth.py',
     want: [
@@ -529,11 +554,26 @@ describe('model references agree with what the libraries load (fixtures/refs/fid
     expect(findJavaScriptReferencesFast('env-fallback.ts', text, local)).toBeUndefined();
   });
 
+  it('hub-js-repo-types.js: the parser-free JavaScript reader agrees', () => {
+    const file = 'hub-js-repo-types.js';
+    const fast = (p: string, text: string, exists: (p: string) => boolean) =>
+      findJavaScriptReferencesFast(p, text, exists) ?? { references: [], dynamic: [{ ...UNREAD }] };
+    expect(findings(file, fast)).toEqual(findings(file));
+  });
+
   it('pipeline-non-string.js: the parser-free JavaScript reader agrees', () => {
     const file = 'pipeline-non-string.js';
     const fast = (p: string, text: string, exists: (p: string) => boolean) =>
       findJavaScriptReferencesFast(p, text, exists) ?? { references: [], dynamic: [{ ...UNREAD }] };
     expect(findings(file, fast)).toEqual(findings(file));
+  });
+});
+
+describe('huggingface_hub downloads never read a local folder', () => {
+  it('a folder named like the repo id changes nothing (utils/_validators.py validate_repo_id)', () => {
+    const file = 'hub-repo-types.py';
+    const exists = (p: string) => p === 'acme/reviews' || local(p);
+    expect(findings(file, (p, text) => findPythonReferences(p, text, exists))).toEqual(findings(file));
   });
 });
 
