@@ -101,6 +101,11 @@ export function needleScanner(
   rules: readonly NeedleRule[] = [],
   /** The WebAssembly API to run the loop with; null for none (what `node --jitless` has), as tests ask. */
   webAssembly: WasmApi | null = wasmApi,
+  /**
+   * Each needle's bucket (0 to 7), chosen offline for the scanner's needles (needle-buckets.ts); undefined, or an
+   * assignment that does not fit the needles, for runs of the sorted needles (`bucketsOf`). Only the speed changes.
+   */
+  buckets?: readonly number[],
 ): NeedleScan {
   const patterns = needles.map((n) => Buffer.from(n, 'latin1'));
   const m = Math.min(...patterns.map((p) => p.length));
@@ -149,7 +154,7 @@ export function needleScanner(
   const table = new Int32Array(memory.buffer);
   table.fill(-1, LAYOUT.bucket / 4, LAYOUT.bucket / 4 + BUCKETS);
   let at = LAYOUT.needles;
-  bucketsOf(patterns).forEach((b, k) => {
+  (fits(buckets, patterns.length) ? buckets : bucketsOf(patterns)).forEach((b, k) => {
     const p = patterns[k]!;
     for (let j = 0; j < TESTED; j++) {
       const lo = LAYOUT.masks + 32 * j;
@@ -229,12 +234,20 @@ export function needleScanner(
   });
 }
 
+/** Whether `buckets` gives each of `n` needles a bucket. */
+function fits(buckets: readonly number[] | undefined, n: number): buckets is readonly number[] {
+  return (
+    buckets !== undefined && buckets.length === n && buckets.every((b) => Number.isInteger(b) && b >= 0 && b < BUCKETS)
+  );
+}
+
 /**
- * Each needle's bucket: the needles in byte order, cut into eight runs (one needle a bucket when there are fewer).
- * A bucket's tables pass, at each tested byte, every byte whose low nibble one of its needles has there and whose
- * high nibble one has there: needles alike in their first bytes share a bucket well, and neighbours in byte order
- * are. On the loader needles and the bench repository's source, runs of the sorted needles passed 0.18 % of
- * positions, a greedy merge by a model of which bytes text holds 0.48 % (and cost V8 a compile of its loops).
+ * Each needle's bucket when none is given: the needles in byte order, cut into eight runs (one needle a bucket when
+ * there are fewer). A bucket's tables pass, at each tested byte, every byte whose low nibble one of its needles has
+ * there and whose high nibble one has there: needles alike in their first bytes share a bucket well, and neighbours
+ * in byte order are. With 29 loader needles the runs let 3.9 % of the bench repository's 16-byte blocks through to
+ * the compare; two more needles moved every run's edges and made it 11.2 %, which is why the loader needles' buckets
+ * are chosen offline (scripts/gen-needle-buckets.mjs: 2.7 %). A search at run time costs more than it saves.
  */
 function bucketsOf(patterns: readonly Buffer[]): number[] {
   const order = patterns.map((_, k) => k).sort((a, b) => Buffer.compare(patterns[a]!, patterns[b]!));

@@ -1,5 +1,7 @@
 import type { Language } from './languages.js';
+import { LOADER_NEEDLE_BUCKETS } from './needle-buckets.js';
 import { needleScanner, type NeedleRule, type NeedleScan, type NeedleWord } from './needle-scan.js';
+import { wasmApi } from './wasm.js';
 
 /**
  * The refs stage's byte tests, run before any text is decoded or parsed: most source files fail them and are never
@@ -155,7 +157,9 @@ const MIN_SCANNED = 4;
 const NEEDLES = [
   ...new Set([...LOADER_NEEDLES.flatMap(([words, module]) => (module ? [...words, module] : words)), ...ESCAPED_WORDS]),
 ];
-const SCANNED = NEEDLES.filter((w) => w.length >= MIN_SCANNED && !LOOKED_UP.has(w));
+/** The needles the scan looks for (scripts/gen-needle-buckets.mjs reads them from the build). */
+export const SCANNED_NEEDLES: readonly string[] = NEEDLES.filter((w) => w.length >= MIN_SCANNED && !LOOKED_UP.has(w));
+const SCANNED = SCANNED_NEEDLES;
 /**
  * Words that count only standing alone, as search.ts's text test has them (`\bhub\b`, `\bpipeline\b`): looked up
  * whole (needle-scan.ts `NeedleWord`) wherever a rule needs them, scanned or not. Otherwise the bytes of every file
@@ -193,7 +197,15 @@ const RULES: readonly NeedleRule[] = LOADER_NEEDLES.map(([words, module]) => ({
 // Built at the first file (a WebAssembly instance and its tables): a scan with no source file never pays for them.
 let scanner: NeedleScan | undefined;
 const SOURCE_WORDS: readonly NeedleWord[] = LOOKUPS.map((w) => (ALONE.has(w) ? { whole: w } : w));
-const sourceScanner = () => (scanner ??= needleScanner(SCANNED, SOURCE_WORDS, RULES));
+// Each needle's bucket as chosen offline (needle-buckets.ts); a needle missing there makes the scanner use its own.
+const sourceScanner = () =>
+  (scanner ??= needleScanner(
+    SCANNED,
+    SOURCE_WORDS,
+    RULES,
+    wasmApi,
+    SCANNED.map((n) => LOADER_NEEDLE_BUCKETS[n] ?? -1),
+  ));
 const scanNeedles = (bytes: Buffer) => sourceScanner()(bytes);
 
 /**

@@ -66,6 +66,22 @@ describe.each([
     );
   });
 
+  it('answers the same whatever bucket each needle is in (fast-check)', () => {
+    const piece = fc.oneof(
+      fc.constantFrom(...NEEDLES),
+      fc.constantFrom(...NEEDLES).map((n) => n.slice(0, -1)),
+      fc.string({ maxLength: 3 }),
+    );
+    const buckets = fc.array(fc.integer({ min: 0, max: 7 }), { minLength: NEEDLES.length, maxLength: NEEDLES.length });
+    fc.assert(
+      fc.property(buckets, fc.array(piece, { maxLength: 14 }), (assign, pieces) => {
+        const b = Buffer.from(pieces.join(''));
+        expect(scanner(NEEDLES, [], [], api, assign)(b)).toBe(byIncludes(NEEDLES, b));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('answers the same on long text, where the two windows meet anywhere (fast-check)', () => {
     const piece = fc.oneof(
       fc.constantFrom(...NEEDLES),

@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { LOADER_NEEDLES, mayCallLoader, mayCallLoaderBytes, searchBytes, searchText } from '../../src/refs/find.js';
 import { findJavaScriptReferences } from '../../src/refs/javascript.js';
 import { findPythonReferences } from '../../src/refs/python.js';
-import { MODEL_KEYS, mentionsModelKey, mentionsModelKeyBytes } from '../../src/refs/prefilter.js';
+import { LOADER_NEEDLE_BUCKETS } from '../../src/refs/needle-buckets.js';
+import { MODEL_KEYS, SCANNED_NEEDLES, mentionsModelKey, mentionsModelKeyBytes } from '../../src/refs/prefilter.js';
 import { REPO, runMain } from '../helpers/cli.js';
 
 /**
@@ -260,5 +261,12 @@ describe('scan --no-refs', () => {
     };
     expect(await scan()).toEqual({ refs: 1, rules: ['CPR001', 'CPR003'] });
     expect(await scan('--no-refs')).toEqual({ refs: 0, rules: [] });
+  });
+});
+
+describe('the loader needles buckets (needle-buckets.ts)', () => {
+  it('give every needle the scan looks for a bucket, and no other: rerun scripts/gen-needle-buckets.mjs if not', () => {
+    expect(Object.keys(LOADER_NEEDLE_BUCKETS).sort()).toEqual([...SCANNED_NEEDLES].sort());
+    expect(Object.values(LOADER_NEEDLE_BUCKETS).every((b) => Number.isInteger(b) && b >= 0 && b < 8)).toBe(true);
   });
 });
