@@ -81,6 +81,12 @@ export interface LoaderShape {
    * `custom_pipeline=`, transformers `code_revision=`): each is judged as a reference of its own.
    */
   readonly extra?: readonly LoaderShape[];
+  /**
+   * A plain download (`fetch`, `requests.get`: python-loaders.ts `HTTP_GETS`): a model reference only when the URL is
+   * a Hugging Face hub file's; another host, or a value computed at run time, is nothing the file shows of a model,
+   * and nothing is said (no run-time note for every HTTP call).
+   */
+  readonly hubUrlOnly?: true;
   /** huggingface_hub `repo_type`: the id's prefix for a dataset or a Space (`repoTypeOf`). */
   readonly repoType?: 'datasets/' | 'spaces/';
   /**
@@ -116,6 +122,8 @@ export const PYTHON_LOADER_WORDS: readonly string[] = [
  * dataset is never judged as the model of the same name (constants.REPO_TYPES_URL_PREFIXES).
  */
 const NOWHERE = (): boolean => false;
+/** The global fetch, as written or through the global object. */
+const FETCHES: ReadonlySet<string> = new Set(['fetch', 'window.fetch', 'globalThis.fetch', 'self.fetch']);
 
 /**
  * @huggingface/hub's `repo`: `"org/name"`, `"datasets/org/name"` / `"spaces/org/name"` (lib/utils `toRepoId`), or
@@ -245,6 +253,9 @@ function shapeOf(f: CallFacts): LoaderShape | undefined {
       runsRemoteCode: false,
       hubOnly: true,
     };
+  // WHATWG fetch(url): a hub file's URL is that file at that revision, whoever fetches it (`hubUrlOnly`).
+  if (name === 'fetch' && FETCHES.has(f.resolved))
+    return { via: 'fetch', name: pos(0), runsRemoteCode: false, hubUrlOnly: true };
   if (name === 'create' && f.resolved.endsWith('InferenceSession.create'))
     return { via: 'InferenceSession.create', name: pos(0), runsRemoteCode: false };
   if (
@@ -356,6 +367,7 @@ export const JAVASCRIPT_LOADER_NAMES: ReadonlySet<string> = new Set([
   'create',
   'loadGraphModel',
   'loadLayersModel',
+  'fetch',
 ]);
 
 /**
@@ -429,6 +441,7 @@ function collectShape(
   // `os.environ.get("MODEL_ID", "org/x")`: the default is what loads when the variable is unset, named with it.
   const nameEnv = shape.name?.value === undefined ? shape.name?.env : undefined;
   const value = shape.name?.value ?? nameEnv?.fallback;
+  if (shape.hubUrlOnly && (value === undefined || parseModelUrl(value)?.hub !== 'huggingface')) return;
   if (env && f.lang === 'javascript' && isTransformersJs(f.resolved) && !(shape.name === undefined && f.splat))
     if (underTransformersJsEnv(env, where, value, shape.revision?.value, out)) return;
   // A folder the code builds on disk (`os.path.join(output_dir, "checkpoint")`): no hub name, no run-time choice.

@@ -34,6 +34,11 @@ export const PYTHON_LIBRARY_WORDS: readonly string[] = [
   'ultralytics',
   // faster-whisper `WhisperModel("large-v3")` (`FASTER_WHISPER_MODELS`).
   'faster_whisper',
+  // HTTP downloads of a hub file's URL (`HTTP_GETS`).
+  'requests',
+  'urllib',
+  'httpx',
+  'wget',
 ];
 
 /**
@@ -158,6 +163,21 @@ const TORCH_URL_LOADERS: ReadonlySet<string> = new Set([
 ]);
 
 /**
+ * Plain HTTP downloads: `requests.get(url)`, `httpx.get(url)`, `urllib.request.urlretrieve(url, filename)` and
+ * `urlopen(url)`, `wget.download(url)`. A model reference only when the URL is a hub file's
+ * (`https://huggingface.co/<org>/<name>/resolve/<revision>/<file>`): the download is that file at that revision,
+ * whoever fetches it. Any other URL, or one computed at run time, says nothing about a model (calls.ts `hubUrlOnly`).
+ */
+const HTTP_GETS: ReadonlyMap<string, string> = new Map([
+  ['requests.get', 'url'],
+  ['httpx.get', 'url'],
+  ['urllib.request.urlretrieve', 'url'],
+  ['urllib.request.urlopen', 'url'],
+  ['wget.download', 'url'],
+]);
+const httpGetsOf = (module: string) => [...HTTP_GETS.keys()].filter((g) => g.startsWith(`${module}.`));
+
+/**
  * Modules of PYTHON_LOADER_WORDS whose loaders sit at a few paths: every call through the module that a finder
  * follows resolves to one of these (or names a loader word of its own, `from_pretrained`). python-snippet.ts keeps a
  * statement that names such a module only where it reaches one of them: `torch.nn.Linear(…)`, `nn.Conv2d(…)` after
@@ -167,6 +187,7 @@ export const NARROW_LOADER_MODULES: ReadonlyMap<string, readonly string[]> = new
   ['torch', [TORCH_HUB_LOAD, ...TORCH_URL_LOADERS]],
   ['keras', [...KERAS_LOAD_MODEL].filter((l) => l.startsWith('keras.'))],
   ['tensorflow', [...KERAS_LOAD_MODEL].filter((l) => l.startsWith('tensorflow.'))],
+  ...['requests', 'urllib', 'httpx', 'wget'].map((m): [string, string[]] => [m, httpGetsOf(m)]),
 ]);
 
 const MLX_LOADS: ReadonlySet<string> = new Set([
@@ -310,6 +331,8 @@ export function pythonLibraryShape(f: CallFacts): LoaderShape | undefined {
     return { via: f.written, name: literal(v.slice('hf://'.length)), runsRemoteCode: false, takesNoRevision: true };
   }
   if (ULTRALYTICS_MODELS.has(name) && inModule(f.resolved, ['ultralytics'])) return ultralyticsShape(f, kw, pos);
+  const http = HTTP_GETS.get(f.resolved);
+  if (http !== undefined) return { via: f.resolved, name: kw(http) ?? pos(0), runsRemoteCode: false, hubUrlOnly: true };
   // unsloth `FastLanguageModel.from_pretrained(model_name, …, trust_remote_code, …, revision)` (and FastModel,
   // FastVisionModel; unsloth/models/loader.py): the model is `model_name`, not transformers' keyword, and is read with
   // AutoConfig/AutoModel….from_pretrained at `revision`.

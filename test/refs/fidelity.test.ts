@@ -214,6 +214,27 @@ const CASES: { file: string; want: string[] }[] = [
     ],
   },
   {
+    // A hub file's URL downloaded by plain HTTP (requests, urllib, wget; fetch) is that file at that revision; any
+    // other URL, or one computed at run time, says nothing of a model.
+    file: 'http-hub-urls.py',
+    want: [
+      'CPR001:8:11 acme/detector@main model.safetensors',
+      'CPR003:8:11 acme/detector@main model.safetensors',
+      `CPR003:9:1 acme/detector@${C} config.json`,
+      'CPR001:10:1 acme/tagger@v1.0 tagger.onnx',
+      'CPR003:10:1 acme/tagger@v1.0 tagger.onnx',
+    ],
+  },
+  {
+    file: 'fetch-hub-urls.js',
+    want: [
+      'CPR001:5:24 acme/segmenter@main model.onnx',
+      'CPR003:5:24 acme/segmenter@main model.onnx',
+      `CPR003:7:22 acme/segmenter@${C} labels.json`,
+      'CPR010:6:23 dynamic',
+    ],
+  },
+  {
     file: 'hub-js-repo-types.js',
     want: [
       'CPR001:5:17 datasets/acme/reviews@- train.csv',
