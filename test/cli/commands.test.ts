@@ -81,6 +81,7 @@ describe('the bundled CLI loads commands and heavy libraries only when used', ()
       'src/refs/prefilter.ts',
       'src/refs/needle-scan.ts', // the pre-filter's one-pass byte scan; its tables are built at the first file
       'src/refs/needle-scan-wasm.ts', // its loop, under 1 KB of WebAssembly compiled at the first file
+      'src/refs/needle-buckets.ts', // the bucket of each loader needle, 31 numbers
       'src/refs/wasm.ts', // the runtime's WebAssembly API, or none
     ]);
     const heavy = loaded.filter(
