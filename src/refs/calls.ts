@@ -60,6 +60,8 @@ export interface LoaderShape {
   readonly task?: Resolved | undefined;
   /** timm / open_clip: the name the library looks up in its own pretrained table (not resolved here). */
   readonly table?: string;
+  /** @tensorflow-models: the package whose default model loads (types.ts `DynamicReference.packageDefault`). */
+  readonly packageDefault?: string;
   /** ultralytics: the GitHub release whose assets the table is (types.ts `DynamicReference.release`). */
   readonly release?: string;
   /** The file a table download writes and the loader reads first: a repository that holds it downloads nothing. */
@@ -122,6 +124,36 @@ export const PYTHON_LOADER_WORDS: readonly string[] = [
  * dataset is never judged as the model of the same name (constants.REPO_TYPES_URL_PREFIXES).
  */
 const NOWHERE = (): boolean => false;
+
+/**
+ * The @tensorflow-models packages' loaders and the argument that holds their config: coco-ssd, mobilenet, posenet,
+ * body-pix, deeplab, handpose, blazeface, toxicity, universal-sentence-encoder… `load(config)`; pose-detection,
+ * face-landmarks-detection, hand-pose-detection `createDetector(model, config)`, body-segmentation
+ * `createSegmenter`, depth-estimation `createEstimator`.
+ */
+const TFJS_MODEL_CONFIG: ReadonlyMap<string, number> = new Map([
+  ['load', 0],
+  ['createDetector', 1],
+  ['createSegmenter', 1],
+  ['createEstimator', 1],
+]);
+
+/**
+ * A @tensorflow-models loader (coco-ssd index.ts `load`: `modelUrl || \`${BASE_PATH}…/model.json\``, the others
+ * alike): a `modelUrl` option (`detectorModelUrl`, `landmarkModelUrl`… for the two-model packages) is the URL
+ * loaded; with none the package's own default, a URL on storage.googleapis.com, tfhub.dev or Kaggle that the
+ * package's version fixes (CPR015); a config the file does not show is the run time's.
+ */
+function tfjsModelShape(f: CallFacts, at: number): LoaderShape {
+  const via = f.written;
+  const config = f.positional[at];
+  const urls = [...f.keywords].filter(([k]) => /(^m|M)odelUrl$/.test(k)).map(([, v]) => v);
+  if (f.splat || (config !== undefined && config.notString !== 'value') || urls.some((u) => u.isString !== true))
+    return { via, name: { value: undefined, isString: false }, runsRemoteCode: false };
+  if (urls.length > 0) return { via, name: urls[0], also: urls.slice(1), runsRemoteCode: false };
+  const pkg = f.resolved.slice(0, f.resolved.lastIndexOf('.'));
+  return { via, name: undefined, runsRemoteCode: false, table: pkg, packageDefault: pkg };
+}
 /** The global fetch, as written or through the global object. */
 const FETCHES: ReadonlySet<string> = new Set(['fetch', 'window.fetch', 'globalThis.fetch', 'self.fetch']);
 
@@ -253,6 +285,8 @@ function shapeOf(f: CallFacts): LoaderShape | undefined {
       runsRemoteCode: false,
       hubOnly: true,
     };
+  if (f.resolved.startsWith('@tensorflow-models/') && TFJS_MODEL_CONFIG.has(name))
+    return tfjsModelShape(f, TFJS_MODEL_CONFIG.get(name)!);
   // WHATWG fetch(url): a hub file's URL is that file at that revision, whoever fetches it (`hubUrlOnly`).
   if (name === 'fetch' && FETCHES.has(f.resolved))
     return { via: 'fetch', name: pos(0), runsRemoteCode: false, hubUrlOnly: true };
@@ -368,6 +402,11 @@ export const JAVASCRIPT_LOADER_NAMES: ReadonlySet<string> = new Set([
   'loadGraphModel',
   'loadLayersModel',
   'fetch',
+  // @tensorflow-models packages (`TFJS_MODEL_CONFIG`).
+  'load',
+  'createDetector',
+  'createSegmenter',
+  'createEstimator',
 ]);
 
 /**
@@ -435,6 +474,7 @@ function collectShape(
       runsRemoteCode: false,
       table: shape.table,
       ...(shape.release !== undefined ? { release: shape.release } : {}),
+      ...(shape.packageDefault !== undefined ? { packageDefault: shape.packageDefault } : {}),
     });
     return;
   }

@@ -240,6 +240,13 @@ export function dynamicFinding(d: DynamicReference): Finding {
           evidence: { variable, value },
         };
   }
+  if (d.packageDefault !== undefined)
+    return {
+      ruleId: 'CPR015',
+      message: `${d.via}() loads the model ${d.packageDefault} names by default: a URL on storage.googleapis.com, tfhub.dev or Kaggle that the package's version fixes and whose bytes nothing here checks. Host the reviewed model yourself and pass its URL (modelUrl), with its digest recorded in the trusted registry.`,
+      location: { path: d.path, line: d.line, column: d.column },
+      evidence: { via: d.via, model: d.packageDefault },
+    };
   if (d.table !== undefined && d.release !== undefined) {
     const file = d.table === '<default>' ? `its default weights (which change with the library's version)` : d.table;
     return {

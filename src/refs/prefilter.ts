@@ -132,12 +132,15 @@ export const LOADER_NEEDLES: readonly (readonly [words: readonly string[], modul
   // load_textual_inversion, load_ip_adapter and load_adapter.
   [['lora_weights', 'textual_inversion', '_adapter'], undefined],
   // mlx-lm / mlx-vlm `load(repo)` and Keras 3 `load_model("hf://org/name")` (python-loaders.ts): the module, the prefix.
-  [['mlx_lm', 'mlx_vlm'], undefined],
+  // `mlx_` for mlx_lm and mlx_vlm: one needle where there were two (room for @tensorflow-models).
+  [['mlx_'], undefined],
   [['hf://'], undefined],
   // ultralytics `YOLO("yolo11n.pt")` (python-loaders.ts `ultralyticsShape`): the module's name.
   [['ultralytics'], undefined],
-  // faster-whisper `WhisperModel(size)`: the module's name (the 31st needle: the scanner holds no more).
+  // faster-whisper `WhisperModel(size)`: the module's name.
   [['faster_whisper'], undefined],
+  // @tensorflow-models packages' `load()` / `createDetector()` (calls.ts `tfjsModelShape`): the scope's name.
+  [['tensorflow-models'], undefined],
 ];
 
 /**

@@ -235,6 +235,19 @@ const CASES: { file: string; want: string[] }[] = [
     ],
   },
   {
+    // @tensorflow-models: a modelUrl option is the URL loaded; none is the package's own default (CPR015).
+    file: 'tfjs-models.js',
+    want: [
+      'CPR001:8:22 https://models.example.com/ssd/model.json@-',
+      'CPR001:13:20 https://models.example.com/face/detector/model.json@-',
+      'CPR001:13:20 https://models.example.com/face/landmarks/model.json@-',
+      'CPR015:7:24 @tensorflow-models/coco-ssd',
+      'CPR015:9:26 @tensorflow-models/mobilenet',
+      'CPR015:10:23 @tensorflow-models/pose-detection',
+      'CPR010:19:22 dynamic',
+    ],
+  },
+  {
     file: 'hub-js-repo-types.js',
     want: [
       'CPR001:5:17 datasets/acme/reviews@- train.csv',
@@ -575,8 +588,7 @@ describe('model references agree with what the libraries load (fixtures/refs/fid
     expect(findJavaScriptReferencesFast('env-fallback.ts', text, local)).toBeUndefined();
   });
 
-  it('hub-js-repo-types.js: the parser-free JavaScript reader agrees', () => {
-    const file = 'hub-js-repo-types.js';
+  it.each(['hub-js-repo-types.js', 'tfjs-models.js'])('%s: the parser-free JavaScript reader agrees', (file) => {
     const fast = (p: string, text: string, exists: (p: string) => boolean) =>
       findJavaScriptReferencesFast(p, text, exists) ?? { references: [], dynamic: [{ ...UNREAD }] };
     expect(findings(file, fast)).toEqual(findings(file));

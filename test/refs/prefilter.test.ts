@@ -43,6 +43,7 @@ describe('mayCallLoader', () => {
     ['keras-hf-load-model', 'import keras\nm = keras.saving.load_model("hf://a/b")', true],
     ['ultralytics-yolo', 'from ultralytics import YOLO\nm = YOLO("yolov8n.pt")', true],
     ['faster-whisper', 'from faster_whisper import WhisperModel\nm = WhisperModel("small")', true],
+    ['tfjs-models', "import * as cocoSsd from '@tensorflow-models/coco-ssd';\nconst m = await cocoSsd.load();", true],
     ['yolo-without-ultralytics', 'from detector import YOLO\nm = YOLO("yolov8n.pt")', false],
     ['diffusers-lora-alone', 'def style(pipe):\n    pipe.load_lora_weights("a/b")', true],
     ['peft-adapter-alone', 'model.load_adapter("a/b", adapter_name="x")', true],

@@ -99,8 +99,8 @@ export const REFS_RULES = defineRules([
     id: 'CPR015',
     name: 'ModelFromLibraryTable',
     short:
-      "A model is named by a library's pretrained tag or asset name (timm, open_clip, ultralytics), which chainproof does not resolve.",
-    full: "`timm.create_model('resnet50', pretrained=True)` and `open_clip.create_model_and_transforms('ViT-B-32', pretrained='laion2b_s34b_b79k')` download whatever the library's own pretrained table names for that model: a hub repository (read at its default branch) or a URL, changing with the library's version. ultralytics `YOLO('yolov8n.pt')` fetches a weights file the repository does not hold from the latest ultralytics/assets GitHub release, whose assets its maintainers can replace, with no digest check, and reads it with torch.load. The table is not embedded in chainproof, so the reference cannot be pinned or matched against the trusted registry.",
+      "A model is named by a library's pretrained tag, asset name or default (timm, open_clip, ultralytics, @tensorflow-models), which chainproof does not resolve.",
+    full: "`timm.create_model('resnet50', pretrained=True)` and `open_clip.create_model_and_transforms('ViT-B-32', pretrained='laion2b_s34b_b79k')` download whatever the library's own pretrained table names for that model: a hub repository (read at its default branch) or a URL, changing with the library's version. ultralytics `YOLO('yolov8n.pt')` fetches a weights file the repository does not hold from the latest ultralytics/assets GitHub release, whose assets its maintainers can replace, with no digest check, and reads it with torch.load. A @tensorflow-models package's `load()` with no `modelUrl` loads the URL its version names. The table is not embedded in chainproof, so the reference cannot be pinned or matched against the trusted registry.",
     help: 'Load the reviewed hub repository explicitly (`hf-hub:<org>/<name>`) and record it in the trusted registry, or ship the reviewed weights and load them from a file.',
     level: 'note',
     severity: '3.0',
