@@ -118,11 +118,7 @@ export const PYTHON_LOADER_WORDS: readonly string[] = [
   ...PYTHON_LIBRARY_WORDS,
 ];
 
-/**
- * huggingface_hub `repo_type="dataset"` / `"space"` (keyword-only in hf_hub_download and snapshot_download): the
- * repo is `datasets/<org>/<name>` or `spaces/<org>/<name>`, the id a URL of it gives (ids.ts `parseModelUrl`), so a
- * dataset is never judged as the model of the same name (constants.REPO_TYPES_URL_PREFIXES).
- */
+/** The local-folder test of a loader that reads none (`hubOnly`). */
 const NOWHERE = (): boolean => false;
 
 /**
@@ -154,6 +150,7 @@ function tfjsModelShape(f: CallFacts, at: number): LoaderShape {
   const pkg = f.resolved.slice(0, f.resolved.lastIndexOf('.'));
   return { via, name: undefined, runsRemoteCode: false, table: pkg, packageDefault: pkg };
 }
+
 /** The global fetch, as written or through the global object. */
 const FETCHES: ReadonlySet<string> = new Set(['fetch', 'window.fetch', 'globalThis.fetch', 'self.fetch']);
 
@@ -169,6 +166,11 @@ function jsHubRepo(repo: Resolved | undefined, type: Resolved | undefined): Pick
   return { name: repo, ...repoTypeOf(type) };
 }
 
+/**
+ * huggingface_hub `repo_type="dataset"` / `"space"` (keyword-only in hf_hub_download and snapshot_download): the
+ * repo is `datasets/<org>/<name>` or `spaces/<org>/<name>`, the id a URL of it gives (ids.ts `parseModelUrl`), so a
+ * dataset is never judged as the model of the same name (constants.REPO_TYPES_URL_PREFIXES).
+ */
 function repoTypeOf(type: Resolved | undefined): Pick<LoaderShape, 'repoType'> {
   if (type?.value === 'dataset') return { repoType: 'datasets/' };
   if (type?.value === 'space') return { repoType: 'spaces/' };
