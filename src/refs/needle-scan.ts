@@ -19,7 +19,10 @@ import { isAsciiWordChar } from '../core/ascii.js';
  * first runs, in a few hundred microseconds.
  */
 export interface NeedleScan {
-  /** The needles `bytes` holds, bit `k` for `needles[k]`; the bytes `has` looks in until the next scan. */
+  /**
+   * The needles `bytes` holds, bit `k` for `needles[k]` (for a group, any of its strings); the bytes `has` looks in
+   * until the next scan.
+   */
   (bytes: Uint8Array): number;
   /**
    * Whether the bytes last scanned hold `words[k]`: the words too short to scan for (each would cut every skip of
@@ -60,7 +63,7 @@ export interface NeedleRule {
  */
 export type NeedleWord = string | { readonly whole: string };
 
-/** At most this many needles: the answer is a bit set, bit `k` for `needles[k]`. */
+/** At most this many needles or groups: the answer is a bit set, bit `k` for `needles[k]`. */
 export const MAX_NEEDLES = 31;
 /** Needles and looked-up words together, at most (the module's START and LENGTH tables). */
 const MAX_ENTRIES = 64;
@@ -73,7 +76,8 @@ const LAYOUT = {
   start: 768,
   length: 1024,
   head: 1280,
-  needles: 1536,
+  bit: 1536,
+  needles: 1792,
   rules: 32768,
   input: 65536,
 };
@@ -95,19 +99,29 @@ const PAGE = 65536;
 // Compiled at the first scanner (a scan with no source file never compiles it); each scanner has its own instance.
 let compiled: object | undefined;
 
+/**
+ * A needle, or needles that stand in for each other (any one of them there sets the group's bit): a scanner answers
+ * in 31 bits, and the loader words that each let a file through alone need only one.
+ */
+export type NeedleGroup = string | readonly string[];
+
 export function needleScanner(
-  needles: readonly string[],
+  needles: readonly NeedleGroup[],
   words: readonly NeedleWord[] = [],
   rules: readonly NeedleRule[] = [],
   /** The WebAssembly API to run the loop with; null for none (what `node --jitless` has), as tests ask. */
   webAssembly: WasmApi | null = wasmApi,
   /**
-   * Each needle's bucket (0 to 7), chosen offline for the scanner's needles (needle-buckets.ts); undefined, or an
-   * assignment that does not fit the needles, for runs of the sorted needles (`bucketsOf`). Only the speed changes.
+   * Each needle string's bucket (0 to 7), in the order of `needles` with groups spread out, chosen offline for the
+   * scanner's needles (needle-buckets.ts); undefined, or an assignment that does not fit, for runs of the sorted
+   * needles (`bucketsOf`). Only the speed changes.
    */
   buckets?: readonly number[],
 ): NeedleScan {
-  const patterns = needles.map((n) => Buffer.from(n, 'latin1'));
+  // Every needle string, and the group (the bit of the answer) each belongs to.
+  const strings = needles.flatMap((g) => (typeof g === 'string' ? [g] : g));
+  const groupOf = needles.flatMap((g, k) => (typeof g === 'string' ? [k] : g.map(() => k)));
+  const patterns = strings.map((n) => Buffer.from(n, 'latin1'));
   const m = Math.min(...patterns.map((p) => p.length));
   const texts = words.map((w) => (typeof w === 'string' ? w : w.whole));
   const lookups = texts.map((w) => Buffer.from(w, 'latin1'));
@@ -116,12 +130,13 @@ export function needleScanner(
   if (
     !(m >= 2) ||
     needles.length > MAX_NEEDLES ||
-    needles.length + words.length > MAX_ENTRIES ||
-    !patterns.every((p, i) => bytesOf(p, i, needles)) ||
+    needles.some((g) => g.length === 0) ||
+    patterns.length + words.length > MAX_ENTRIES ||
+    !patterns.every((p, i) => bytesOf(p, i, strings)) ||
     !lookups.every((p, i) => bytesOf(p, i, texts))
   )
     throw new Error(
-      `needleScanner: 1 to ${MAX_NEEDLES} needles of at least two characters and words of at least one, ${MAX_ENTRIES} in all, one-byte strings`,
+      `needleScanner: 1 to ${MAX_NEEDLES} needles or groups of needles of at least two characters and words of at least one, ${MAX_ENTRIES} strings in all, one-byte strings`,
     );
   const isWord = (k: number) => Number.isInteger(k) && k >= 0 && k < words.length;
   if (
@@ -133,7 +148,7 @@ export function needleScanner(
     throw new Error(
       `needleScanner: at most ${MAX_RULES} rules of at most ${MAX_RULE_WORDS} words, each a word's index`,
     );
-  if (webAssembly === null) return includesScanner(patterns, lookups, alone, rules);
+  if (webAssembly === null) return includesScanner(patterns, groupOf, lookups, alone, rules);
   // Shared (a SharedArrayBuffer): growing it leaves the old buffer as it was. Growing an unshared memory detaches its
   // buffer, and the first buffer detached in a process makes V8 drop every compiled function that read a typed array
   // (its "array buffer detaching" protector): the walk's and the stages' code compiled again, mid-scan.
@@ -165,6 +180,7 @@ export function needleScanner(
     table[LAYOUT.next / 4 + k] = table[LAYOUT.bucket / 4 + b]!;
     table[LAYOUT.bucket / 4 + b] = k;
     if (p.length >= 4) table[LAYOUT.head / 4 + k] = p.readInt32LE(0);
+    table[LAYOUT.bit / 4 + k] = 1 << groupOf[k]!;
   });
   // A word that counts only standing alone has bit 31 of its length set (needle-scan.wat's header).
   const lengths = [
@@ -187,7 +203,7 @@ export function needleScanner(
       row + 4,
     );
   });
-  exports.setup(m, 2 ** patterns.length - 1, rules.length);
+  exports.setup(m, 2 ** needles.length - 1, rules.length);
   // The memory past LAYOUT.input but its SLACK, made again only when the memory grows: no view is made per file.
   const inputView = () => Buffer.from(memory.buffer, LAYOUT.input, memory.buffer.byteLength - LAYOUT.input - SLACK);
   let input = inputView();
@@ -199,7 +215,7 @@ export function needleScanner(
   let scanned = 0;
   // Bytes over CAPACITY go to the JavaScript scanner (made when first needed); `outside` while it holds the last.
   let large: NeedleScan | undefined;
-  const outsider = (): NeedleScan => (large ??= includesScanner(patterns, lookups, alone, rules));
+  const outsider = (): NeedleScan => (large ??= includesScanner(patterns, groupOf, lookups, alone, rules));
   let outside = false;
   const scan = (data: Uint8Array) => {
     outside = data.length > CAPACITY;
@@ -262,6 +278,7 @@ function bucketsOf(patterns: readonly Buffer[]): number[] {
  */
 function includesScanner(
   patterns: readonly Buffer[],
+  groupOf: readonly number[],
   lookups: readonly Buffer[],
   alone: readonly boolean[],
   rules: readonly NeedleRule[],
@@ -270,7 +287,7 @@ function includesScanner(
   const scan = (data: Uint8Array) => {
     last = data;
     const b = Buffer.from(data.buffer, data.byteOffset, data.length);
-    return patterns.reduce((bits, p, k) => (b.includes(p) ? bits | (1 << k) : bits), 0);
+    return patterns.reduce((bits, p, k) => (b.includes(p) ? bits | (1 << groupOf[k]!) : bits), 0);
   };
   const has = (k: number) => {
     if (!(k >= 0 && k < lookups.length)) throw new RangeError(`needleScanner: no word ${k}`);

@@ -19,7 +19,8 @@
 ;;   LENGTH  1024   i32 per needle and word: its length; bit 31 set on a word that counts only standing alone (no
 ;;                  ASCII letter, digit or `_` just before or after it: a regular expression's `\b` on either side)
 ;;   HEAD    1280   i32 per needle: its first four bytes read little-endian (needles of four bytes or more)
-;;   (the needles' and words' bytes from 1536)
+;;   BIT     1536   i32 per needle: the bit of the answer it sets (needles that stand in for each other share one)
+;;   (the needles' and words' bytes from 1792)
 ;;   RULES   32768  8 i32 per rule (64 at most): the needles it needs all of, the needles it needs one of, the entry
 ;;                  of a word it needs too (-1 for none), how many words may stand in for the one-of needles, and
 ;;                  their entries (4 at most)
@@ -39,15 +40,16 @@
     (global.set $all (local.get $all))
     (global.set $rules (local.get $rules)))
 
-  ;; $found with the needles of bucket $b that start at $at (and end by $n) added.
+  ;; $found with the bits of the needles of bucket $b that start at $at (and end by $n) added.
   (func $verify (param $b i32) (param $at i32) (param $n i32) (param $found i32) (result i32)
-    (local $k i32) (local $length i32) (local $from i32) (local $j i32)
+    (local $k i32) (local $length i32) (local $from i32) (local $j i32) (local $bit i32)
     (local.set $k (i32.load offset=256 (i32.shl (local.get $b) (i32.const 2))))
     (block $chained
       (loop $chain
         (br_if $chained (i32.lt_s (local.get $k) (i32.const 0)))
         (block $next
-          (br_if $next (i32.and (local.get $found) (i32.shl (i32.const 1) (local.get $k))))
+          (local.set $bit (i32.load offset=1536 (i32.shl (local.get $k) (i32.const 2))))
+          (br_if $next (i32.and (local.get $found) (local.get $bit)))
           (local.set $length (i32.load offset=1024 (i32.shl (local.get $k) (i32.const 2))))
           (br_if $next (i32.gt_u (i32.add (local.get $at) (local.get $length)) (local.get $n)))
           (local.set $from (i32.load offset=768 (i32.shl (local.get $k) (i32.const 2))))
@@ -69,13 +71,13 @@
               (local.set $j (i32.add (local.get $j) (i32.const 1)))
               (br $compare)))
           (br_if $next (i32.ne (local.get $j) (local.get $length)))
-          (local.set $found (i32.or (local.get $found) (i32.shl (i32.const 1) (local.get $k)))))
+          (local.set $found (i32.or (local.get $found) (local.get $bit))))
         (local.set $k (i32.load offset=512 (i32.shl (local.get $k) (i32.const 2))))
         (br $chain)))
     (local.get $found))
 
-  ;; The needles found in INPUT's first $n bytes, bit k for needle k: blocks of sixteen start positions, up to the
-  ;; last a needle fits at. In a block, byte j's nibbles through its two tables (kept in locals: registers), ANDed
+  ;; The needles found in INPUT's first $n bytes, the BIT of each one there: blocks of sixteen start positions, up to
+  ;; the last a needle fits at. In a block, byte j's nibbles through its two tables (kept in locals: registers), ANDed
   ;; over j, leave in lane i the buckets whose needles may start at p+i; a block with any has them compared.
   ;; The blocks that leave none (nearly all) go round a loop of their own with no call in it: with the compare's
   ;; calls in the same loop V8 kept the tables on the stack and loaded them again for every block.

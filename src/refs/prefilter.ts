@@ -1,6 +1,6 @@
 import type { Language } from './languages.js';
 import { LOADER_NEEDLE_BUCKETS } from './needle-buckets.js';
-import { needleScanner, type NeedleRule, type NeedleScan, type NeedleWord } from './needle-scan.js';
+import { needleScanner, type NeedleGroup, type NeedleRule, type NeedleScan, type NeedleWord } from './needle-scan.js';
 import { wasmApi } from './wasm.js';
 
 /**
@@ -174,8 +174,24 @@ const ALONE = new Set(['hub', 'pipeline']);
 /** Words looked up (needle-scan.ts `has`) in a file the scan let through: the rest of NEEDLES, and the backslash. */
 const LOOKUPS = [...NEEDLES.filter((w) => !SCANNED.includes(w) || ALONE.has(w)), '\\'];
 const BACKSLASH = LOOKUPS.length - 1;
+/**
+ * Needles that let a file through alone wherever they stand: named by entries with no module, by no other entry, and
+ * needed neither whole (ALONE) nor by the escaped-module test. Which of them a file holds decides nothing, so they
+ * share one bit of the scan's answer (needle-scan.ts `NeedleGroup`): the scanner answers in 31 bits, and each other
+ * needle keeps its own.
+ */
+const PASS_ALONE = SCANNED.filter(
+  (w) =>
+    !ESCAPED_WORDS.includes(w) &&
+    !ALONE.has(w) &&
+    LOADER_NEEDLES.every(([words, module]) => module === undefined || (module !== w && !words.includes(w))),
+);
+const GROUPS: readonly NeedleGroup[] = [
+  ...(PASS_ALONE.length > 0 ? [PASS_ALONE] : []),
+  ...SCANNED.filter((w) => !PASS_ALONE.includes(w)),
+];
 const bitOf = (w: string) => {
-  const k = SCANNED.indexOf(w);
+  const k = GROUPS.findIndex((g) => (typeof g === 'string' ? g === w : g.includes(w)));
   return k < 0 ? 0 : 1 << k;
 };
 const ESCAPED_BITS = ESCAPED_WORDS.reduce((bits, w) => bits | bitOf(w), 0);
@@ -203,11 +219,11 @@ const SOURCE_WORDS: readonly NeedleWord[] = LOOKUPS.map((w) => (ALONE.has(w) ? {
 // Each needle's bucket as chosen offline (needle-buckets.ts); a needle missing there makes the scanner use its own.
 const sourceScanner = () =>
   (scanner ??= needleScanner(
-    SCANNED,
+    GROUPS,
     SOURCE_WORDS,
     RULES,
     wasmApi,
-    SCANNED.map((n) => LOADER_NEEDLE_BUCKETS[n] ?? -1),
+    GROUPS.flat().map((n) => LOADER_NEEDLE_BUCKETS[n] ?? -1),
   ));
 const scanNeedles = (bytes: Buffer) => sourceScanner()(bytes);
 

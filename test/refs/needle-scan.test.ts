@@ -66,20 +66,25 @@ describe.each([
     );
   });
 
-  it('answers the same whatever bucket each needle is in (fast-check)', () => {
+  it('sets one bit for a group of needles, whichever is there, whatever bucket each is in (fast-check)', () => {
+    const groups = [['from_pretrained', 'hf://', 'InferenceSession'], 'torch', ['ultralytics', 'to'], 'transformers'];
+    const strings = groups.flat();
+    const byGroup = (b: Buffer) =>
+      groups.reduce((bits, g, k) => ([g].flat().some((n) => b.includes(n)) ? bits | (1 << k) : bits), 0);
     const piece = fc.oneof(
-      fc.constantFrom(...NEEDLES),
-      fc.constantFrom(...NEEDLES).map((n) => n.slice(0, -1)),
+      fc.constantFrom(...strings),
+      fc.constantFrom(...strings).map((n) => n.slice(0, -1)),
       fc.string({ maxLength: 3 }),
     );
-    const buckets = fc.array(fc.integer({ min: 0, max: 7 }), { minLength: NEEDLES.length, maxLength: NEEDLES.length });
+    const buckets = fc.array(fc.integer({ min: 0, max: 7 }), { minLength: strings.length, maxLength: strings.length });
     fc.assert(
       fc.property(buckets, fc.array(piece, { maxLength: 14 }), (assign, pieces) => {
         const b = Buffer.from(pieces.join(''));
-        expect(scanner(NEEDLES, [], [], api, assign)(b)).toBe(byIncludes(NEEDLES, b));
+        expect(scanner(groups, [], [], api, assign)(b)).toBe(byGroup(b));
       }),
-      { numRuns: 300 },
+      { numRuns: 500 },
     );
+    expect(() => scanner([[], 'torch'], [], [], api)).toThrow(/needles or groups/);
   });
 
   it('answers the same on long text, where the two windows meet anywhere (fast-check)', () => {
