@@ -94,6 +94,8 @@ export const ANY_FILE_LOADER_WORDS: readonly string[] = [
   'loadGraphModel',
   'loadLayersModel',
   'huggingface.co',
+  // The hub's short host (ids.ts `parseModelUrl`), with its slash: a URL, not `hf.config`.
+  'hf.co/',
 ];
 
 /**
