@@ -144,11 +144,28 @@ function tfjsModelShape(f: CallFacts, at: number): LoaderShape {
   const via = f.written;
   const config = f.positional[at];
   const urls = [...f.keywords].filter(([k]) => /(^m|M)odelUrl$/.test(k)).map(([, v]) => v);
-  if (f.splat || (config !== undefined && config.notString !== 'value') || urls.some((u) => u.isString !== true))
+  if (f.splat || (config !== undefined && config.notString !== 'value') || urls.some((u) => u.value === undefined))
     return { via, name: { value: undefined, isString: false }, runsRemoteCode: false };
   if (urls.length > 0) return { via, name: urls[0], also: urls.slice(1), runsRemoteCode: false };
   const pkg = f.resolved.slice(0, f.resolved.lastIndexOf('.'));
   return { via, name: undefined, runsRemoteCode: false, table: pkg, packageDefault: pkg };
+}
+
+/**
+ * MediaPipe Tasks for the web (@mediapipe/tasks-vision, -text, -audio, -genai): `X.createFromModelPath(fileset, path)`
+ * and `X.createFromOptions(fileset, { baseOptions: { modelAssetPath } })` fetch the model at that path or URL
+ * (task_runner.ts `applyOptions`: `fetch(baseOptions.modelAssetPath)`). A `modelAssetBuffer` is bytes the app already
+ * holds: nothing here; options the file does not show are the run time's.
+ */
+function mediaPipeShape(f: CallFacts, name: string): LoaderShape {
+  const via = f.written;
+  if (name === 'createFromModelPath') return { via, name: f.positional[1], runsRemoteCode: false };
+  const options = f.positional[1];
+  if (f.splat || (options !== undefined && options.notString !== 'value'))
+    return { via, name: { value: undefined, isString: false }, runsRemoteCode: false };
+  // (No path, as with no options or a buffer, is a shape with no name: nothing is said, and the readers still know
+  // the call for a loader's.)
+  return { via, name: f.keywords.get('baseOptions.modelAssetPath'), runsRemoteCode: false };
 }
 
 /** The global fetch, as written or through the global object. */
@@ -289,6 +306,8 @@ function shapeOf(f: CallFacts): LoaderShape | undefined {
     };
   if (f.resolved.startsWith('@tensorflow-models/') && TFJS_MODEL_CONFIG.has(name))
     return tfjsModelShape(f, TFJS_MODEL_CONFIG.get(name)!);
+  if (f.resolved.startsWith('@mediapipe/tasks-') && (name === 'createFromModelPath' || name === 'createFromOptions'))
+    return mediaPipeShape(f, name);
   // WHATWG fetch(url): a hub file's URL is that file at that revision, whoever fetches it (`hubUrlOnly`).
   if (name === 'fetch' && FETCHES.has(f.resolved))
     return { via: 'fetch', name: pos(0), runsRemoteCode: false, hubUrlOnly: true };
@@ -409,6 +428,9 @@ export const JAVASCRIPT_LOADER_NAMES: ReadonlySet<string> = new Set([
   'createDetector',
   'createSegmenter',
   'createEstimator',
+  // MediaPipe Tasks (`mediaPipeShape`).
+  'createFromModelPath',
+  'createFromOptions',
 ]);
 
 /**

@@ -143,6 +143,8 @@ export const LOADER_NEEDLES: readonly (readonly [words: readonly string[], modul
   [['faster_whisper'], undefined],
   // @tensorflow-models packages' `load()` / `createDetector()` (calls.ts `tfjsModelShape`): the scope's name.
   [['tensorflow-models'], undefined],
+  // MediaPipe Tasks' `createFromOptions` / `createFromModelPath` (calls.ts `mediaPipeShape`): the packages' name.
+  [['@mediapipe/'], undefined],
 ];
 
 /**

@@ -248,6 +248,16 @@ const CASES: { file: string; want: string[] }[] = [
     ],
   },
   {
+    // MediaPipe Tasks fetch baseOptions.modelAssetPath (or createFromModelPath's path): a URL like any other.
+    file: 'mediapipe-tasks.js',
+    want: [
+      'CPR001:6:24 https://storage.googleapis.com/mediapipe-models/object_detector/efficientdet_lite0/float16/1/efficientdet_lite0.tflite@-',
+      'CPR001:14:25 acme/seg@main seg.tflite',
+      'CPR003:14:25 acme/seg@main seg.tflite',
+      'CPR010:18:26 dynamic',
+    ],
+  },
+  {
     file: 'hub-js-repo-types.js',
     want: [
       'CPR001:5:17 datasets/acme/reviews@- train.csv',

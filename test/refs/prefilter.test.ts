@@ -46,6 +46,11 @@ describe('mayCallLoader', () => {
     ['hf-config-attribute', 'cfg = self.hf.config\nprint(cfg)', false],
     ['faster-whisper', 'from faster_whisper import WhisperModel\nm = WhisperModel("small")', true],
     ['tfjs-models', "import * as cocoSsd from '@tensorflow-models/coco-ssd';\nconst m = await cocoSsd.load();", true],
+    [
+      'mediapipe-tasks',
+      "import { ObjectDetector } from '@mediapipe/tasks-vision';\nObjectDetector.createFromModelPath(v, u);",
+      true,
+    ],
     ['yolo-without-ultralytics', 'from detector import YOLO\nm = YOLO("yolov8n.pt")', false],
     ['diffusers-lora-alone', 'def style(pipe):\n    pipe.load_lora_weights("a/b")', true],
     ['peft-adapter-alone', 'model.load_adapter("a/b", adapter_name="x")', true],
