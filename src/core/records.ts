@@ -144,6 +144,8 @@ export interface ModelReference {
    * the reviewed commit first and load that copy.
    */
   readonly takesNoRevision?: true;
+  /** `runsRemoteCode` because the loader turns trust_remote_code on by default (AutoAWQ), not because the call does. */
+  readonly remoteCodeByDefault?: true;
   /**
    * The module(s) of the repository the name or revision is imported from (`from .config import MODEL_ID`), where the
    * value to review and to pin is written.

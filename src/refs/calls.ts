@@ -96,6 +96,8 @@ export interface LoaderShape {
    * that name is never read, unlike transformers' from_pretrained.
    */
   readonly hubOnly?: true;
+  /** The loader trusts remote code unless told not to (records.ts `ModelReference.remoteCodeByDefault`). */
+  readonly remoteCodeByDefault?: true;
   /** The loader passes no revision on (records.ts `ModelReference.takesNoRevision`). */
   readonly takesNoRevision?: true;
 }
@@ -607,5 +609,6 @@ function collectShape(
     ...(file !== undefined ? { file } : {}),
     runsRemoteCode: shape.runsRemoteCode,
     ...(shape.takesNoRevision ? { takesNoRevision: true as const } : {}),
+    ...(shape.runsRemoteCode && shape.remoteCodeByDefault ? { remoteCodeByDefault: true as const } : {}),
   });
 }

@@ -58,7 +58,7 @@ export function judgeReference(
   if (ref.runsRemoteCode) {
     found.push({
       ruleId: 'CPR002',
-      message: `${ref.via} loads ${shown} and runs the Python code in that repository (${ref.via === 'torch.hub.load' ? 'its hubconf.py' : ref.via.endsWith(CUSTOM_PIPELINE) ? 'diffusers custom_pipeline' : 'trust_remote_code=True'}). Vendor the reviewed code or use a model the library implements.`,
+      message: `${ref.via} loads ${shown} and runs the Python code in that repository (${ref.via === 'torch.hub.load' ? 'its hubconf.py' : ref.via.endsWith(CUSTOM_PIPELINE) ? 'diffusers custom_pipeline' : ref.remoteCodeByDefault ? 'trust_remote_code, which this loader turns on unless the call passes trust_remote_code=False' : 'trust_remote_code=True'}). Vendor the reviewed code or use a model the library implements.`,
       location: where,
       evidence,
     });

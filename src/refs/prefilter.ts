@@ -145,6 +145,8 @@ export const LOADER_NEEDLES: readonly (readonly [words: readonly string[], modul
   [['tensorflow-models'], undefined],
   // MediaPipe Tasks' `createFromOptions` / `createFromModelPath` (calls.ts `mediaPipeShape`): the packages' name.
   [['@mediapipe/'], undefined],
+  // AutoAWQ / AutoGPTQ / GPTQModel `from_quantized` (python-loaders.ts `quantizedShape`).
+  [['from_quantized'], undefined],
 ];
 
 /**

@@ -34,6 +34,11 @@ export const PYTHON_LIBRARY_WORDS: readonly string[] = [
   'ultralytics',
   // faster-whisper `WhisperModel("large-v3")` (`FASTER_WHISPER_MODELS`).
   'faster_whisper',
+  // Quantized models: AutoAWQ, AutoGPTQ, GPTQModel (`quantizedShape`).
+  'from_quantized',
+  'awq',
+  'auto_gptq',
+  'gptqmodel',
   // HTTP downloads of a hub file's URL (`HTTP_GETS`).
   'requests',
   'urllib',
@@ -331,6 +336,11 @@ export function pythonLibraryShape(f: CallFacts): LoaderShape | undefined {
     return { via: f.written, name: literal(v.slice('hf://'.length)), runsRemoteCode: false, takesNoRevision: true };
   }
   if (ULTRALYTICS_MODELS.has(name) && inModule(f.resolved, ['ultralytics'])) return ultralyticsShape(f, kw, pos);
+  if (
+    (name === 'from_quantized' && inModule(f.resolved, ['awq', 'auto_gptq', 'gptqmodel'])) ||
+    (name === 'from_pretrained' && inModule(f.resolved, ['awq']))
+  )
+    return quantizedShape(f, kw, pos);
   const http = HTTP_GETS.get(f.resolved);
   if (http !== undefined) return { via: f.resolved, name: kw(http) ?? pos(0), runsRemoteCode: false, hubUrlOnly: true };
   // unsloth `FastLanguageModel.from_pretrained(model_name, …, trust_remote_code, …, revision)` (and FastModel,
@@ -415,4 +425,33 @@ function ultralyticsShape(
   const base = file.slice(file.lastIndexOf('/') + 1);
   if (!ULTRALYTICS_ASSET.test(base)) return undefined;
   return { via, name: undefined, runsRemoteCode: false, table: base, release: ULTRALYTICS_ASSETS, tableFile: file };
+}
+
+/**
+ * Loaders of quantized models. AutoAWQ `AutoAWQForCausalLM.from_quantized(quant_path, quant_filename, …,
+ * trust_remote_code=True, …, download_kwargs=None)` and `from_pretrained(model_path, trust_remote_code=True, …)`
+ * (awq/models/auto.py): the config is read with `AutoConfig.from_pretrained(…, trust_remote_code=trust_remote_code)`
+ * before anything else, and AutoAWQ turns trust_remote_code **on** unless the call turns it off; the revision goes
+ * to `snapshot_download` in `download_kwargs`. AutoGPTQ `AutoGPTQForCausalLM.from_quantized(model_name_or_path, …,
+ * trust_remote_code=False, **kwargs)` (auto_gptq/modeling/auto.py; `revision` among the hub kwargs) and GPTQModel's
+ * `from_quantized(model_id_or_path, …)` as transformers' from_pretrained.
+ */
+function quantizedShape(
+  f: CallFacts,
+  kw: (k: string) => Resolved | undefined,
+  pos: (i: number) => Resolved | undefined,
+): LoaderShape {
+  const awq = inModule(f.resolved, ['awq']);
+  const name = awq
+    ? (kw(lastName(f.resolved) === 'from_quantized' ? 'quant_path' : 'model_path') ?? pos(0))
+    : (kw('model_name_or_path') ?? kw('model_id_or_path') ?? pos(0));
+  const remote = kw('trust_remote_code');
+  return {
+    via: f.written,
+    name,
+    revision: awq ? kw('download_kwargs')?.entries?.get('revision') : kw('revision'),
+    // AutoAWQ's default is True: only an explicit falsy value turns it off (a `**kwargs` may hold one: unknown, so on).
+    runsRemoteCode: awq && remote === undefined ? true : isTrue(remote),
+    ...(awq && remote === undefined ? { remoteCodeByDefault: true as const } : {}),
+  };
 }

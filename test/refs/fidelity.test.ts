@@ -269,6 +269,21 @@ const CASES: { file: string; want: string[] }[] = [
     ],
   },
   {
+    // AutoAWQ trusts remote code unless told not to; AutoGPTQ as transformers.
+    file: 'quantized-loaders.py',
+    want: [
+      'CPR002:6:7 acme/chat-AWQ@-',
+      'CPR001:6:7 acme/chat-AWQ@-',
+      'CPR003:6:7 acme/chat-AWQ@-',
+      `CPR003:7:8 acme/chat-AWQ@${C}`,
+      'CPR002:10:8 acme/chat@-',
+      'CPR001:10:8 acme/chat@-',
+      'CPR003:10:8 acme/chat@-',
+      'CPR001:12:8 acme/chat-GPTQ@main',
+      'CPR003:12:8 acme/chat-GPTQ@main',
+    ],
+  },
+  {
     // faster-whisper sizes map to Systran's hub repos (no revision can be given); unsloth reads `model_name`.
     file: 'whisper-and-unsloth.py',
     want: [
@@ -617,6 +632,15 @@ describe('huggingface_hub downloads never read a local folder', () => {
     const file = 'hub-repo-types.py';
     const exists = (p: string) => p === 'acme/reviews' || local(p);
     expect(findings(file, (p, text) => findPythonReferences(p, text, exists))).toEqual(findings(file));
+  });
+});
+
+describe('a loader that trusts remote code by default says so', () => {
+  it('AutoAWQ: the message names the default, not a trust_remote_code=True the call never wrote', () => {
+    const text = readFileSync(path.join(DIR, 'quantized-loaders.py'), 'utf8');
+    const [ref] = findPythonReferences('quantized-loaders.py', text, local).references;
+    const cpr002 = judgeReference(ref!, new Map(), DEFAULT_POLICY).find((f) => f.ruleId === 'CPR002');
+    expect(cpr002?.message).toContain('which this loader turns on unless the call passes trust_remote_code=False');
   });
 });
 

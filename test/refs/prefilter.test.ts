@@ -51,6 +51,11 @@ describe('mayCallLoader', () => {
       "import { ObjectDetector } from '@mediapipe/tasks-vision';\nObjectDetector.createFromModelPath(v, u);",
       true,
     ],
+    [
+      'autoawq-from-quantized',
+      'from awq import AutoAWQForCausalLM\nm = AutoAWQForCausalLM.from_quantized("a/b")',
+      true,
+    ],
     ['yolo-without-ultralytics', 'from detector import YOLO\nm = YOLO("yolov8n.pt")', false],
     ['diffusers-lora-alone', 'def style(pipe):\n    pipe.load_lora_weights("a/b")', true],
     ['peft-adapter-alone', 'model.load_adapter("a/b", adapter_name="x")', true],
