@@ -60,8 +60,8 @@ export interface LoaderShape {
   readonly task?: Resolved | undefined;
   /** timm / open_clip: the name the library looks up in its own pretrained table (not resolved here). */
   readonly table?: string;
-  /** @tensorflow-models: the package whose default model loads (types.ts `DynamicReference.packageDefault`). */
-  readonly packageDefault?: string;
+  /** @tensorflow-models: `table` is the package whose own default model loads (types.ts `packageDefault`). */
+  readonly packageDefault?: true;
   /** ultralytics: the GitHub release whose assets the table is (types.ts `DynamicReference.release`). */
   readonly release?: string;
   /** The file a table download writes and the loader reads first: a repository that holds it downloads nothing. */
@@ -150,7 +150,7 @@ function tfjsModelShape(f: CallFacts, at: number): LoaderShape {
     return { via, name: { value: undefined, isString: false }, runsRemoteCode: false };
   if (urls.length > 0) return { via, name: urls[0], also: urls.slice(1), runsRemoteCode: false };
   const pkg = f.resolved.slice(0, f.resolved.lastIndexOf('.'));
-  return { via, name: undefined, runsRemoteCode: false, table: pkg, packageDefault: pkg };
+  return { via, name: undefined, runsRemoteCode: false, table: pkg, packageDefault: true };
 }
 
 /**
@@ -500,14 +500,15 @@ function collectShape(
       runsRemoteCode: false,
       table: shape.table,
       ...(shape.release !== undefined ? { release: shape.release } : {}),
-      ...(shape.packageDefault !== undefined ? { packageDefault: shape.packageDefault } : {}),
+      ...(shape.packageDefault ? { packageDefault: true as const } : {}),
     });
     return;
   }
   // `os.environ.get("MODEL_ID", "org/x")`: the default is what loads when the variable is unset, named with it.
   const nameEnv = shape.name?.value === undefined ? shape.name?.env : undefined;
   const value = shape.name?.value ?? nameEnv?.fallback;
-  if (shape.hubUrlOnly && (value === undefined || parseModelUrl(value)?.hub !== 'huggingface')) return;
+  // A plain download (`hubUrlOnly`) with no URL the file shows says nothing.
+  if (shape.hubUrlOnly && value === undefined) return;
   if (env && f.lang === 'javascript' && isTransformersJs(f.resolved) && !(shape.name === undefined && f.splat))
     if (underTransformersJsEnv(env, where, value, shape.revision?.value, out)) return;
   // A folder the code builds on disk (`os.path.join(output_dir, "checkpoint")`): no hub name, no run-time choice.
@@ -576,6 +577,8 @@ function collectShape(
     return;
   }
   const url = parseModelUrl(value);
+  // A plain download counts only for a hub file's URL.
+  if (shape.hubUrlOnly && url?.hub !== 'huggingface') return;
   if (url) {
     const rev = revision ?? url.revision;
     out.references.push({

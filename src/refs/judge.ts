@@ -240,12 +240,12 @@ export function dynamicFinding(d: DynamicReference): Finding {
           evidence: { variable, value },
         };
   }
-  if (d.packageDefault !== undefined)
+  if (d.table !== undefined && d.packageDefault)
     return {
       ruleId: 'CPR015',
-      message: `${d.via}() loads the model ${d.packageDefault} names by default: a URL on storage.googleapis.com, tfhub.dev or Kaggle that the package's version fixes and whose bytes nothing here checks. Host the reviewed model yourself and pass its URL (modelUrl), with its digest recorded in the trusted registry.`,
+      message: `${d.via}() loads the model ${d.table} names by default: a URL on storage.googleapis.com, tfhub.dev or Kaggle that the package's version fixes and whose bytes nothing here checks. Host the reviewed model yourself and pass its URL (modelUrl), with its digest recorded in the trusted registry.`,
       location: { path: d.path, line: d.line, column: d.column },
-      evidence: { via: d.via, model: d.packageDefault },
+      evidence: { via: d.via, model: d.table },
     };
   if (d.table !== undefined && d.release !== undefined) {
     const file = d.table === '<default>' ? `its default weights (which change with the library's version)` : d.table;

@@ -87,7 +87,11 @@ export function usesEscapedModuleWord(
   return false;
 }
 
-/** Loader words any file may call with no import: each alone lets a file through, bytes and text alike (search.ts). */
+/**
+ * Words that each let a file through alone, bytes and text alike (search.ts looks them up first): loader calls any
+ * file may make with no import, the hub's hosts, and the names of libraries whose loaders the finders follow (a file
+ * that names one nearly always loads with it).
+ */
 export const ANY_FILE_LOADER_WORDS: readonly string[] = [
   'from_pretrained',
   'InferenceSession',
@@ -96,6 +100,15 @@ export const ANY_FILE_LOADER_WORDS: readonly string[] = [
   'huggingface.co',
   // The hub's short host (ids.ts `parseModelUrl`), with its slash: a URL, not `hf.config`.
   'hf.co/',
+  // ultralytics `YOLO("yolo11n.pt")` (python-loaders.ts `ultralyticsShape`) and faster-whisper `WhisperModel(size)`.
+  'ultralytics',
+  'faster_whisper',
+  // @tensorflow-models packages' `load()` / `createDetector()` (calls.ts `tfjsModelShape`).
+  'tensorflow-models',
+  // MediaPipe Tasks' `createFromOptions` / `createFromModelPath` (calls.ts `mediaPipeShape`).
+  '@mediapipe/',
+  // AutoAWQ / AutoGPTQ / GPTQModel `from_quantized` (python-loaders.ts `quantizedShape`).
+  'from_quantized',
 ];
 
 /**
@@ -134,19 +147,9 @@ export const LOADER_NEEDLES: readonly (readonly [words: readonly string[], modul
   // load_textual_inversion, load_ip_adapter and load_adapter.
   [['lora_weights', 'textual_inversion', '_adapter'], undefined],
   // mlx-lm / mlx-vlm `load(repo)` and Keras 3 `load_model("hf://org/name")` (python-loaders.ts): the module, the prefix.
-  // `mlx_` for mlx_lm and mlx_vlm: one needle where there were two (room for @tensorflow-models).
+  // `mlx_` for mlx_lm and mlx_vlm: one needle where there were two (each needle costs scan time).
   [['mlx_'], undefined],
   [['hf://'], undefined],
-  // ultralytics `YOLO("yolo11n.pt")` (python-loaders.ts `ultralyticsShape`): the module's name.
-  [['ultralytics'], undefined],
-  // faster-whisper `WhisperModel(size)`: the module's name.
-  [['faster_whisper'], undefined],
-  // @tensorflow-models packages' `load()` / `createDetector()` (calls.ts `tfjsModelShape`): the scope's name.
-  [['tensorflow-models'], undefined],
-  // MediaPipe Tasks' `createFromOptions` / `createFromModelPath` (calls.ts `mediaPipeShape`): the packages' name.
-  [['@mediapipe/'], undefined],
-  // AutoAWQ / AutoGPTQ / GPTQModel `from_quantized` (python-loaders.ts `quantizedShape`).
-  [['from_quantized'], undefined],
 ];
 
 /**

@@ -173,14 +173,22 @@ const TORCH_URL_LOADERS: ReadonlySet<string> = new Set([
  * (`https://huggingface.co/<org>/<name>/resolve/<revision>/<file>`): the download is that file at that revision,
  * whoever fetches it. Any other URL, or one computed at run time, says nothing about a model (calls.ts `hubUrlOnly`).
  */
-const HTTP_GETS: ReadonlyMap<string, string> = new Map([
-  ['requests.get', 'url'],
-  ['httpx.get', 'url'],
-  ['urllib.request.urlretrieve', 'url'],
-  ['urllib.request.urlopen', 'url'],
-  ['wget.download', 'url'],
+const HTTP_GETS: ReadonlySet<string> = new Set([
+  'requests.get',
+  'httpx.get',
+  'urllib.request.urlretrieve',
+  'urllib.request.urlopen',
+  'wget.download',
 ]);
-const httpGetsOf = (module: string) => [...HTTP_GETS.keys()].filter((g) => g.startsWith(`${module}.`));
+/** HTTP_GETS by their module, for NARROW_LOADER_MODULES. */
+const httpGetsByModule = (): [string, string[]][] => {
+  const by = new Map<string, string[]>();
+  for (const g of HTTP_GETS) {
+    const m = g.slice(0, g.indexOf('.'));
+    by.set(m, [...(by.get(m) ?? []), g]);
+  }
+  return [...by];
+};
 
 /**
  * Modules of PYTHON_LOADER_WORDS whose loaders sit at a few paths: every call through the module that a finder
@@ -192,7 +200,7 @@ export const NARROW_LOADER_MODULES: ReadonlyMap<string, readonly string[]> = new
   ['torch', [TORCH_HUB_LOAD, ...TORCH_URL_LOADERS]],
   ['keras', [...KERAS_LOAD_MODEL].filter((l) => l.startsWith('keras.'))],
   ['tensorflow', [...KERAS_LOAD_MODEL].filter((l) => l.startsWith('tensorflow.'))],
-  ...['requests', 'urllib', 'httpx', 'wget'].map((m): [string, string[]] => [m, httpGetsOf(m)]),
+  ...httpGetsByModule(),
 ]);
 
 const MLX_LOADS: ReadonlySet<string> = new Set([
@@ -341,8 +349,8 @@ export function pythonLibraryShape(f: CallFacts): LoaderShape | undefined {
     (name === 'from_pretrained' && inModule(f.resolved, ['awq']))
   )
     return quantizedShape(f, kw, pos);
-  const http = HTTP_GETS.get(f.resolved);
-  if (http !== undefined) return { via: f.resolved, name: kw(http) ?? pos(0), runsRemoteCode: false, hubUrlOnly: true };
+  if (HTTP_GETS.has(f.resolved))
+    return { via: f.resolved, name: kw('url') ?? pos(0), runsRemoteCode: false, hubUrlOnly: true };
   // unsloth `FastLanguageModel.from_pretrained(model_name, …, trust_remote_code, …, revision)` (and FastModel,
   // FastVisionModel; unsloth/models/loader.py): the model is `model_name`, not transformers' keyword, and is read with
   // AutoConfig/AutoModel….from_pretrained at `revision`.

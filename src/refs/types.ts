@@ -34,8 +34,8 @@ export interface DynamicReference {
    * the repository does not hold it).
    */
   readonly release?: string;
-  /** @tensorflow-models: the package whose own default model the call loads (no `modelUrl`). */
-  readonly packageDefault?: string;
+  /** @tensorflow-models: `table` is the package whose own default model the call loads (no `modelUrl`). */
+  readonly packageDefault?: true;
   /** ollama: the registry name it pulls (`registry.ollama.ai/library/llama3.2:latest`), a tag the publisher moves. */
   readonly ollama?: string;
   /**

@@ -1,4 +1,5 @@
 import type { Level, ResolvedFinding } from '../core/finding.js';
+import type { ScanResult } from '../core/result.js';
 
 /** A rule's findings, counted: the digest the Markdown summary's table and the text report's tail show. */
 export interface RuleGroup {
@@ -38,4 +39,17 @@ export function groupByRule(findings: readonly ResolvedFinding[]): RuleGroup[] {
 
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * The models the code loads by name (the refs stage's references) and how many are pinned to a commit, for the
+ * summaries beside the model files on disk: a repository whose models all download at run time has "model files 0"
+ * and must not read as one that loads none. undefined when no stage looked (`--no-refs`).
+ */
+export function referenceTally(result: ScanResult): { readonly total: number; readonly pinned: number } | undefined {
+  const refs = result.references;
+  if (refs === undefined) return undefined;
+  let pinned = 0;
+  for (const r of refs) if (r.revisionKind === 'commit') pinned++;
+  return { total: refs.length, pinned };
 }

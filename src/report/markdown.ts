@@ -1,5 +1,5 @@
 import type { ResolvedFinding } from '../core/finding.js';
-import { groupByRule, LEVEL_RANK as RANK } from './by-rule.js';
+import { groupByRule, LEVEL_RANK as RANK, referenceTally } from './by-rule.js';
 import type { ScanResult } from '../core/result.js';
 import { findRule } from '../core/rules/index.js';
 import { elideLongRuns, escapeControl } from '../core/escape-text.js';
@@ -46,10 +46,11 @@ export function toMarkdown(result: ScanResult, opts: MarkdownOptions): string {
     );
 
   // The models the code loads by name, beside the files on disk (a column only when the refs stage found some).
-  const refs = result.references;
-  const pinned = refs?.filter((r) => r.revisionKind === 'commit').length ?? 0;
+  const refs = referenceTally(result);
   const [refsHead, refsRule, refsCell] =
-    refs === undefined ? ['', '', ''] : [' Model references (pinned) |', ' ---: |', ` ${refs.length} (${pinned}) |`];
+    refs === undefined
+      ? ['', '', '']
+      : [' Model references (pinned) |', ' ---: |', ` ${refs.total} (${refs.pinned}) |`];
   out.push(
     `| Files | Lockfiles | Packages | Model files |${refsHead} Verified | Failed | Unverifiable | Suppressed |`,
     `| ---: | ---: | ---: | ---: |${refsRule} ---: | ---: | ---: | ---: |`,

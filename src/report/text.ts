@@ -3,7 +3,7 @@ import type { ScanResult } from '../core/result.js';
 import { elideLongRuns, escapeControl as esc, guardLineStart } from '../core/escape-text.js';
 import { pushAll } from '../core/push-all.js';
 import { findRule } from '../core/rules/index.js';
-import { groupByRule } from './by-rule.js';
+import { groupByRule, referenceTally } from './by-rule.js';
 
 export interface TextOptions {
   readonly color: boolean;
@@ -92,20 +92,14 @@ export function* textChunks(result: ScanResult, opts: TextOptions): Generator<st
   yield lines.join('\n') + '\n';
 }
 
-/**
- * The models the code loads by name (the refs stage's references), beside the model files on disk: a repository whose
- * models all download at run time has "model files 0" and must not read as one that loads none. Absent when no stage
- * looked (`--no-refs`).
- */
+/** The summary's count of model references (by-rule.ts `referenceTally`); nothing when no stage looked. */
 function referencesText(result: ScanResult): string {
-  const refs = result.references;
-  if (refs === undefined) return '';
-  let pinned = 0;
-  for (const r of refs) if (r.revisionKind === 'commit') pinned++;
-  return `, model references ${refs.length}${refs.length > 0 ? ` (${pinned} pinned to a commit)` : ''}`;
+  const t = referenceTally(result);
+  if (t === undefined) return '';
+  return `, model references ${t.total}${t.total > 0 ? ` (${t.pinned} pinned to a commit)` : ''}`;
 }
 
-/** From this many findings on, the text ends with a digest by rule: the flood above has scrolled out of sight. */
+/** Past this many findings the text ends with a digest by rule: the flood above has scrolled out of sight. */
 const DIGEST_FROM = 20;
 const DIGEST_RULES = 15;
 const DIGEST_FILES = 2;
