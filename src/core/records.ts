@@ -144,6 +144,12 @@ export interface ModelReference {
    * the reviewed commit first and load that copy.
    */
   readonly takesNoRevision?: true;
+  /**
+   * The SHA-256 the loader checks the downloaded bytes against, refusing any others (openai-whisper's and OpenAI
+   * CLIP's `_download` take it from the URL's path): a pin as firm as a commit, matched against the trusted
+   * registry's files by digest.
+   */
+  readonly sha256?: string;
   /** `runsRemoteCode` because the loader turns trust_remote_code on by default (AutoAWQ), not because the call does. */
   readonly remoteCodeByDefault?: true;
   /**
@@ -156,4 +162,9 @@ export interface ModelReference {
    * "org/b"`, `MODELS[size]` of a dict constant): each is reported, this one among them.
    */
   readonly oneOf?: number;
+}
+
+/** Whether a reference names immutable bytes: a commit, or a digest the loader checks the download against. */
+export function isPinnedReference(ref: ModelReference): boolean {
+  return ref.revisionKind === 'commit' || ref.sha256 !== undefined;
 }

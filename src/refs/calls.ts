@@ -96,6 +96,8 @@ export interface LoaderShape {
    * that name is never read, unlike transformers' from_pretrained.
    */
   readonly hubOnly?: true;
+  /** The digest the loader checks the download against (records.ts `ModelReference.sha256`). */
+  readonly sha256?: string;
   /** The loader trusts remote code unless told not to (records.ts `ModelReference.remoteCodeByDefault`). */
   readonly remoteCodeByDefault?: true;
   /** The loader passes no revision on (records.ts `ModelReference.takesNoRevision`). */
@@ -592,6 +594,7 @@ function collectShape(
       ...revisionFrom,
       ...(url.file !== undefined ? { file: url.file } : file !== undefined ? { file } : {}),
       runsRemoteCode: shape.runsRemoteCode,
+      ...(shape.sha256 !== undefined ? { sha256: shape.sha256 } : {}),
     });
     return;
   }

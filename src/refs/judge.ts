@@ -1,6 +1,6 @@
 import type { Finding } from '../core/finding.js';
 import type { Policy } from '../core/policy.js';
-import type { TrustedRegistry } from '../core/trusted-registry.js';
+import type { RevokedArtifact, TrustedRegistry } from '../core/trusted-registry.js';
 import { isPullRequestRef, looksLikeAbbreviatedCommit, ownRevisionKey } from './ids.js';
 import type { DynamicReference, ModelReference } from './types.js';
 import { languageOf } from './sources.js';
@@ -27,11 +27,27 @@ export function reviewedCommits(registry: TrustedRegistry): Map<string, Set<stri
   return out;
 }
 
+/** The trusted registry's files by SHA-256 (the entry that lists each) and its revocations: what a download pinned by digest is matched against. */
+export interface RegistryDigests {
+  readonly listed: ReadonlyMap<string, string>;
+  readonly revoked: ReadonlyMap<string, RevokedArtifact>;
+}
+
+export function registryDigests(registry: TrustedRegistry): RegistryDigests {
+  const listed = new Map<string, string>();
+  for (const m of registry.models)
+    for (const f of m.files) if (f.sha256 !== undefined && !listed.has(f.sha256)) listed.set(f.sha256, m.name);
+  return { listed, revoked: new Map(registry.revoked.map((r) => [r.sha256, r])) };
+}
+
+const NO_DIGESTS: RegistryDigests = { listed: new Map(), revoked: new Map() };
+
 /** The findings of one reference: remote code, pinning, and what the trusted registry says of it. */
 export function judgeReference(
   ref: ModelReference,
   reviewed: ReadonlyMap<string, ReadonlySet<string>>,
   policy: Policy,
+  digests: RegistryDigests = NO_DIGESTS,
 ): Finding[] {
   const found: Finding[] = [];
   const where = { path: ref.path, line: ref.line, column: ref.column };
@@ -54,6 +70,7 @@ export function judgeReference(
     ...(ref.nameFrom !== undefined ? { nameFrom: ref.nameFrom } : {}),
     ...(ref.definedIn !== undefined ? { definedIn: ref.definedIn } : {}),
     ...(ref.oneOf !== undefined ? { oneOf: ref.oneOf } : {}),
+    ...(ref.sha256 !== undefined ? { sha256: ref.sha256 } : {}),
   };
   if (ref.runsRemoteCode) {
     found.push({
@@ -63,6 +80,13 @@ export function judgeReference(
       evidence,
     });
   }
+  // A download the loader checks against a SHA-256 (openai-whisper, OpenAI CLIP): pinned by that digest, so judged
+  // as a model file of those bytes would be — revoked, listed, or unknown to the trusted registry.
+  if (ref.sha256 !== undefined)
+    return [...found, ...judgeDigest(ref, ref.sha256, unset, digests, policy, evidence)].map((f) => ({
+      ...f,
+      ...related,
+    }));
   if (ref.hub === 'huggingface' && isPullRequestRef(ref.revision)) {
     // One finding per cause: a pull request's ref is worse than an unpinned branch (anyone can push to it), and
     // says so in place of CPR001.
@@ -102,6 +126,50 @@ export function judgeReference(
     });
   }
   return found.map((f) => ({ ...f, ...related }));
+}
+
+const hostOf = (url: string) => {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+};
+
+/** A download pinned by digest, against the trusted registry's files and revocations (models/stage.ts's order). */
+function judgeDigest(
+  ref: ModelReference,
+  sha256: string,
+  unset: string,
+  digests: RegistryDigests,
+  policy: Policy,
+  evidence: Readonly<Record<string, string | number>>,
+): Finding[] {
+  const where = { path: ref.path, line: ref.line, column: ref.column };
+  const url = ref.url ?? '?';
+  const what = `${ref.via} downloads ${url.slice(url.lastIndexOf('/') + 1)}${unset} from ${hostOf(url)}, pinned by the SHA-256 ${sha256} (the loader refuses other bytes)`;
+  const revoked = digests.revoked.get(sha256);
+  if (revoked)
+    return [
+      {
+        ruleId: 'CPM003',
+        message: `${what}: bytes the trusted registry revokes${revoked.name !== undefined ? ` (${revoked.name})` : ''}, ${revoked.file}${revoked.line !== undefined ? `:${revoked.line}` : ''}: ${revoked.reason}. Load the replacement the security team names.`,
+        location: where,
+        evidence: { ...evidence, reason: revoked.reason, registry: revoked.file },
+      },
+    ];
+  if (digests.listed.has(sha256)) return [];
+  const level = policy.models.unknownModel;
+  if (level === 'off') return [];
+  return [
+    {
+      ruleId: 'CPR003',
+      message: `${what}; no file of the trusted registry has that digest: nobody recorded a review of those bytes. Review the file and record it with its digest in the trusted registry.`,
+      location: where,
+      level,
+      evidence,
+    },
+  ];
 }
 
 /**

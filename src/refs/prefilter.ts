@@ -150,13 +150,17 @@ export const LOADER_NEEDLES: readonly (readonly [words: readonly string[], modul
   // `mlx_` for mlx_lm and mlx_vlm: one needle where there were two (each needle costs scan time).
   [['mlx_'], undefined],
   [['hf://'], undefined],
+  // openai-whisper `whisper.load_model(name)` and OpenAI CLIP `clip.load(name)` (python-loaders.ts `WHISPER_MODELS`):
+  // `whisper` looked up only in a file that holds `load_model`.
+  [['load_model'], 'whisper'],
+  [['clip.load'], undefined],
 ];
 
 /**
  * Modules looked up natively (in a file that holds one of their entry's words) rather than scanned for: their words
  * are rare, and the scanner has room for 31 needles (needle-scan.ts MAX_NEEDLES).
  */
-const LOOKED_UP = new Set(['huggingface_hub', '@huggingface/hub', 'langchain', 'llama_index', 'datasets']);
+const LOOKED_UP = new Set(['huggingface_hub', '@huggingface/hub', 'langchain', 'llama_index', 'datasets', 'whisper']);
 
 /**
  * Needles shorter than this are not scanned for: each pairs with a longer one an entry also needs (`hub` with

@@ -39,6 +39,9 @@ export const PYTHON_LIBRARY_WORDS: readonly string[] = [
   'awq',
   'auto_gptq',
   'gptqmodel',
+  // openai-whisper `load_model` and OpenAI CLIP `load`: downloads pinned by digest (`WHISPER_MODELS`, `CLIP_MODELS`).
+  'whisper',
+  'clip',
   // HTTP downloads of a hub file's URL (`HTTP_GETS`).
   'requests',
   'urllib',
@@ -93,6 +96,98 @@ const FASTER_WHISPER_MODELS: ReadonlyMap<string, string> = new Map([
   ['large-v3-turbo', 'mobiuslabsgmbh/faster-whisper-large-v3-turbo'],
   ['turbo', 'mobiuslabsgmbh/faster-whisper-large-v3-turbo'],
 ]);
+
+/** A library's table of downloads pinned by digest: where they are, and per name the SHA-256 and the file. */
+interface DigestTable {
+  readonly base: string;
+  readonly models: ReadonlyMap<string, readonly [sha256: string, file: string]>;
+}
+
+/** openai-whisper whisper/__init__.py `_MODELS` (`large` is large-v3, `turbo` large-v3-turbo). */
+const WHISPER_MODELS: DigestTable = {
+  base: 'https://openaipublic.azureedge.net/main/whisper/models',
+  models: new Map(
+    (
+      [
+        ['tiny.en', 'd3dd57d32accea0b295c96e26691aa14d8822fac7d9d27d5dc00b4ca2826dd03'],
+        ['tiny', '65147644a518d12f04e32d6f3b26facc3f8dd46e5390956a9424a650c0ce22b9'],
+        ['base.en', '25a8566e1d0c1e2231d1c762132cd20e0f96a85d16145c3a00adf5d1ac670ead'],
+        ['base', 'ed3a0b6b1c0edf879ad9b11b1af5a0e6ab5db9205f891f668f8b0e6c6326e34e'],
+        ['small.en', 'f953ad0fd29cacd07d5a9eda5624af0f6bcf2258be67c92b79389873d91e0872'],
+        ['small', '9ecf779972d90ba49c06d968637d720dd632c55bbf19d441fb42bf17a411e794'],
+        ['medium.en', 'd7440d1dc186f76616474e0ff0b3b6b879abc9d1a4926b7adfa41db2d497ab4f'],
+        ['medium', '345ae4da62f9b3d59415adc60127b97c714f32e89e936602e85993674d08dcb1'],
+        ['large-v1', 'e4b87e7e0bf463eb8e6956e646f1e277e901512310def2c24bf0e11bd3c28e9a'],
+        ['large-v2', '81f7c96c852ee8fc832187b0132e569d6c3065a3252ed18e56effd0b6a73e524'],
+        ['large-v3', 'e5b1a55b89c1367dacf97e3e19bfd829a01529dbfdeefa8caeb59b3f1b81dadb'],
+        ['large-v3-turbo', 'aff26ae408abcba5fbf8813c21e62b0941638c5f6eebfb145be0c9839262a19a'],
+      ] as const
+    ).flatMap(([n, sha]): [string, readonly [string, string]][] => {
+      const entry = [sha, `${n}.pt`] as const;
+      return n === 'large-v3'
+        ? [
+            [n, entry],
+            ['large', entry],
+          ]
+        : n === 'large-v3-turbo'
+          ? [
+              [n, entry],
+              ['turbo', entry],
+            ]
+          : [[n, entry]];
+    }),
+  ),
+};
+
+/** OpenAI CLIP clip/clip.py `_MODELS` (the file is the name with `/` and `@` as `-`). */
+const CLIP_MODELS: DigestTable = {
+  base: 'https://openaipublic.azureedge.net/clip/models',
+  models: new Map(
+    (
+      [
+        ['RN50', 'afeb0e10f9e5a86da6080e35cf09123aca3b358a0c3e3b6c78a7b63bc04b6762'],
+        ['RN101', '8fa8567bab74a42d41c5915025a8e4538c3bdbe8804a470a72f30b0d94fab599'],
+        ['RN50x4', '7e526bd135e493cef0776de27d5f42653e6b4c8bf9e0f653bb11773263205fdd'],
+        ['RN50x16', '52378b407f34354e150460fe41077663dd5b39c54cd0bfd2b27167a4a06ec9aa'],
+        ['RN50x64', 'be1cfb55d75a9666199fb2206c106743da0f6468c9d327f3e0d0a543a9919d9c'],
+        ['ViT-B/32', '40d365715913c9da98579312b702a82c18be219cc2a73407c4526f58eba950af'],
+        ['ViT-B/16', '5806e77cd80f8b59890b7e101eabd078d9fb84e6937f9e85e4ecb61988df416f'],
+        ['ViT-L/14', 'b8cca3fd41ae0c99ba7e8951adf17d267cdb84cd88be6f7c2e0eca1737a03836'],
+        ['ViT-L/14@336px', '3035c92b350959924f9f00213499208652fc7ea050643e8b385c2dac08641f02'],
+      ] as const
+    ).map(([n, sha]): [string, readonly [string, string]] => [n, [sha, `${n.replace(/[/@]/g, '-')}.pt`]]),
+  ),
+};
+
+/**
+ * A call of a digest table's loader with `given` as its name: the table's URL and digest for a name of the table
+ * (an environment variable's or command-line argument's default too, named with it); a name chosen at run time is a
+ * note; any other name is a local file, which downloads nothing.
+ */
+function digestTableShape(via: string, given: Resolved | undefined, table: DigestTable): LoaderShape | undefined {
+  const env = given?.value === undefined ? given?.env : undefined;
+  const v = given?.value ?? env?.fallback;
+  const entry = v === undefined ? undefined : table.models.get(v);
+  if (entry === undefined)
+    // `whisper.load_model(args.size)` with no default the file decides: one of the table's or a file, at run time.
+    return v === undefined
+      ? { via, name: given && { value: undefined, isString: false, ...(env ? { env } : {}) }, runsRemoteCode: false }
+      : undefined;
+  const [sha256, file] = entry;
+  const url = `${table.base}/${sha256}/${file}`;
+  return {
+    via,
+    name: env ? { value: undefined, isString: true, env: { ...env, fallback: url } } : literal(url),
+    runsRemoteCode: false,
+    sha256,
+  };
+}
+
+/** `whisper.load_model` (the package's own name for it), or undefined. */
+const whisperTable = (resolved: string) => (resolved === 'whisper.load_model' ? WHISPER_MODELS : undefined);
+/** `clip.load` (and `clip.clip.load`, the module the package re-exports it from), or undefined. */
+const clipTable = (resolved: string) =>
+  resolved === 'clip.load' || resolved === 'clip.clip.load' ? CLIP_MODELS : undefined;
 
 /**
  * langchain's HuggingFaceEmbeddings: with no `model_name` it loads its default
@@ -372,6 +467,13 @@ export function pythonLibraryShape(f: CallFacts): LoaderShape | undefined {
     if (repo === undefined) return undefined;
     return { via: f.written, name: repo, runsRemoteCode: false, takesNoRevision: true };
   }
+  // openai-whisper `whisper.load_model(name, …)` (whisper/__init__.py) and OpenAI CLIP `clip.load(name, …)`
+  // (clip/clip.py): a name of the module's `_MODELS` is `_download(url)`, which takes the SHA-256 from the URL's path
+  // and raises when the bytes differ — a download pinned by digest. Any other name is a local file
+  // (`os.path.isfile(name)`, else RuntimeError): nothing is downloaded.
+  const digests =
+    name === 'load_model' ? whisperTable(f.resolved) : name === 'load' ? clipTable(f.resolved) : undefined;
+  if (digests) return digestTableShape(f.resolved, kw('name') ?? pos(0), digests);
   // datasets `load_dataset(path, …, trust_remote_code=True)` (datasets/load.py, before 4.0): runs the dataset
   // repository's loading script. A dataset is not a model reference; the code it runs is reported.
   if (name === 'load_dataset' && inModule(f.resolved, ['datasets']) && isTrue(kw('trust_remote_code')))

@@ -28,6 +28,11 @@ const GITHUB_REPO = /^[\w.-]+\/[\w.-]+$/;
  */
 export function reviewedFromReference(ref: ModelReference): ReviewedReference | Refusal {
   const name = ref.repoId ?? ref.url ?? '?';
+  if (ref.sha256 !== undefined)
+    return {
+      reason: 'not-a-hub',
+      message: `${name} is a download pinned by its SHA-256, not a hub repository: record the file under an entry's files as path: ${name} with sha256: ${ref.sha256}`,
+    };
   if (ref.hub === 'url' || ref.repoId === undefined)
     return {
       reason: 'not-a-hub',

@@ -13,7 +13,7 @@ export type Finder = (path: string, text: string, existsLocally: (p: string) => 
  * file may call (prefilter.ts ANY_FILE_LOADER_WORDS) are looked up first and alone; these are the rest.
  */
 const LOADER_WORDS =
-  /pipeline|hf_hub_download|snapshot_download|hub|create_model|SentenceTransformer|CrossEncoder|downloadFile|snapshotDownload|from_single_file|LLM|EngineArgs|HuggingFace|from_preset|trust_remote_code|remoteHost|allowRemoteModels|ollama|load_lora_weights|load_textual_inversion|load_ip_adapter|load_adapter|mlx_lm|mlx_vlm|hf:\/\//;
+  /pipeline|hf_hub_download|snapshot_download|hub|create_model|SentenceTransformer|CrossEncoder|downloadFile|snapshotDownload|from_single_file|LLM|EngineArgs|HuggingFace|from_preset|trust_remote_code|remoteHost|allowRemoteModels|ollama|load_lora_weights|load_textual_inversion|load_ip_adapter|load_adapter|mlx_lm|mlx_vlm|hf:\/\/|load_model|clip\.load/;
 
 /**
  * Parsing is what costs (lezer, a few MB/s), and words such as `pipeline` or `hub` are everywhere in ML code. The
@@ -47,6 +47,9 @@ const LOADER_TESTS: readonly (readonly [word: RegExp, module: RegExp | undefined
   // mlx-lm / mlx-vlm `load(repo)`; Keras 3 `load_model("hf://org/name")`.
   [/mlx_lm|mlx_vlm/, undefined],
   [/hf:\/\//, undefined],
+  // openai-whisper `whisper.load_model(name)` and OpenAI CLIP `clip.load(name)` (python-loaders.ts `WHISPER_MODELS`).
+  [/load_model/, /\bwhisper\b/],
+  [/clip\.load/, undefined],
 ];
 
 /**

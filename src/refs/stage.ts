@@ -5,7 +5,7 @@ import type { Finding } from '../core/finding.js';
 import type { ModelReference } from '../core/records.js';
 import type { Stage, StageInput, StageOutput } from '../core/stage.js';
 import { groupFileCauses } from './causes.js';
-import { dynamicFinding, judgeReference, reviewedCommits } from './judge.js';
+import { dynamicFinding, judgeReference, registryDigests, reviewedCommits } from './judge.js';
 import { loadFinder, loadQuickFinder, type Language } from './languages.js';
 import { mayNameModelBytes } from './prefilter.js';
 import type { Finder, QuickFinder } from './search.js';
@@ -56,6 +56,7 @@ export const refsStage: Stage = {
     // Test data that names a model key (sources.ts `isTestData`): counted, not read.
     const testData: string[] = [];
     const reviewed = reviewedCommits(ctx.registry);
+    const digests = registryDigests(ctx.registry);
     let byPath: Map<string, DiscoveredFile> | undefined;
     // imported-values.ts: the modules source files import values from, read on first need.
     const modules = new RepositoryModules(
@@ -103,7 +104,7 @@ export const refsStage: Stage = {
               : got.refs;
           pushAll(references, refs.references);
           const own: Finding[] = [];
-          for (const r of refs.references) pushAll(own, judgeReference(r, reviewed, ctx.policy));
+          for (const r of refs.references) pushAll(own, judgeReference(r, reviewed, ctx.policy, digests));
           for (const d of refs.dynamic) own.push(dynamicFinding(d));
           pushAll(findings, groupFileCauses(own));
         }),

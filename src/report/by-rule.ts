@@ -1,5 +1,6 @@
 import type { Level, ResolvedFinding } from '../core/finding.js';
 import type { ScanResult } from '../core/result.js';
+import { isPinnedReference } from '../core/records.js';
 
 /** A rule's findings, counted: the digest the Markdown summary's table and the text report's tail show. */
 export interface RuleGroup {
@@ -42,7 +43,7 @@ function cmp(a: string, b: string): number {
 }
 
 /**
- * The models the code loads by name (the refs stage's references) and how many are pinned to a commit, for the
+ * The models the code loads by name (the refs stage's references) and how many are pinned (a commit or a digest), for the
  * summaries beside the model files on disk: a repository whose models all download at run time has "model files 0"
  * and must not read as one that loads none. undefined when no stage looked (`--no-refs`).
  */
@@ -50,6 +51,6 @@ export function referenceTally(result: ScanResult): { readonly total: number; re
   const refs = result.references;
   if (refs === undefined) return undefined;
   let pinned = 0;
-  for (const r of refs) if (r.revisionKind === 'commit') pinned++;
+  for (const r of refs) if (isPinnedReference(r)) pinned++;
   return { total: refs.length, pinned };
 }

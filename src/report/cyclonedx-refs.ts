@@ -24,6 +24,8 @@ export function referenceComponents(refs: readonly ModelReference[]): CdxCompone
         name: ref.repoId ?? ref.url ?? '?',
         ...(ref.revision !== undefined ? { version: ref.revision } : {}),
         ...(purl !== undefined ? { purl } : {}),
+        // The digest the loader checks the download against (openai-whisper, OpenAI CLIP): the bytes it will accept.
+        ...(ref.sha256 !== undefined ? { hashes: [{ alg: 'SHA-256' as const, content: ref.sha256 }] } : {}),
         ...(ref.url !== undefined ? { externalReferences: [{ type: 'distribution' as const, url: ref.url }] } : {}),
         properties: [
           { name: 'chainproof:reference', value: 'loaded by name at run time' },

@@ -96,7 +96,7 @@ export function* textChunks(result: ScanResult, opts: TextOptions): Generator<st
 function referencesText(result: ScanResult): string {
   const t = referenceTally(result);
   if (t === undefined) return '';
-  return `, model references ${t.total}${t.total > 0 ? ` (${t.pinned} pinned to a commit)` : ''}`;
+  return `, model references ${t.total}${t.total > 0 ? ` (${t.pinned} pinned to a commit or digest)` : ''}`;
 }
 
 /** Past this many findings the text ends with a digest by rule: the flood above has scrolled out of sight. */

@@ -194,6 +194,8 @@ const CASES: { file: string; want: string[] }[] = [
       `CPR003:20:6 acme/sd@- blob/${C}/sd.safetensors`,
       `CPR003:23:7 acme/sd@${C} sd.safetensors`,
       // open_clip's pretrained tag: its own table, not resolved here (a note, not silence).
+      // whisper's table pins base.pt by its SHA-256: no CPR001, and unknown to an empty trusted registry.
+      'CPR003:30:7 https://openaipublic.azureedge.net/main/whisper/models/ed3a0b6b1c0edf879ad9b11b1af5a0e6ab5db9205f891f668f8b0e6c6326e34e/base.pt@-',
       'CPR015:17:20 ViT-B-32 laion2b_s34b_b79k',
       // datasets runs the script of a dataset repository with trust_remote_code=True; not a model reference.
       'CPR002:27:6 acme/scripted',
@@ -299,6 +301,22 @@ const CASES: { file: string; want: string[] }[] = [
       'CPR002:16:13 acme/custom@-',
       'CPR001:16:13 acme/custom@-',
       'CPR003:16:13 acme/custom@-',
+    ],
+  },
+  {
+    // openai-whisper and OpenAI CLIP: a name of the library's table is a download pinned by its SHA-256 (no CPR001),
+    // unknown to an empty trusted registry (CPR003); any other name is a local file; a run-time name is a note.
+    file: 'digest-tables.py',
+    want: [
+      'CPR003:10:8 https://openaipublic.azureedge.net/main/whisper/models/ed3a0b6b1c0edf879ad9b11b1af5a0e6ab5db9205f891f668f8b0e6c6326e34e/base.pt@-',
+      'CPR003:11:9 https://openaipublic.azureedge.net/main/whisper/models/aff26ae408abcba5fbf8813c21e62b0941638c5f6eebfb145be0c9839262a19a/large-v3-turbo.pt@-',
+      'CPR003:12:9 https://openaipublic.azureedge.net/main/whisper/models/d7440d1dc186f76616474e0ff0b3b6b879abc9d1a4926b7adfa41db2d497ab4f/medium.en.pt@-',
+      'CPR003:20:10 https://openaipublic.azureedge.net/main/whisper/models/f953ad0fd29cacd07d5a9eda5624af0f6bcf2258be67c92b79389873d91e0872/small.en.pt@- name-env:--size',
+      'CPR003:21:12 https://openaipublic.azureedge.net/main/whisper/models/81f7c96c852ee8fc832187b0132e569d6c3065a3252ed18e56effd0b6a73e524/large-v2.pt@- name-env:WHISPER_MODEL',
+      'CPR003:25:21 https://openaipublic.azureedge.net/clip/models/40d365715913c9da98579312b702a82c18be219cc2a73407c4526f58eba950af/ViT-B-32.pt@-',
+      'CPR003:26:12 https://openaipublic.azureedge.net/clip/models/3035c92b350959924f9f00213499208652fc7ea050643e8b385c2dac08641f02/ViT-L-14-336px.pt@-',
+      'CPR003:27:13 https://openaipublic.azureedge.net/clip/models/7e526bd135e493cef0776de27d5f42653e6b4c8bf9e0f653bb11773263205fdd/RN50x4.pt@-',
+      'CPR010:22:15 dynamic',
     ],
   },
   {

@@ -63,7 +63,7 @@ describe('text reporter', () => {
         .split('\n')
         .find((l) => l.startsWith('  files '));
     expect(summary({ ...makeResult(), references: [ref('commit'), ref('ref'), ref('none')] })).toBe(
-      '  files 10, lockfiles 0, packages 0, model files 0, model references 3 (1 pinned to a commit)',
+      '  files 10, lockfiles 0, packages 0, model files 0, model references 3 (1 pinned to a commit or digest)',
     );
     // No refs stage (--no-refs): nothing said about references.
     expect(summary(makeResult())).toBe('  files 10, lockfiles 0, packages 0, model files 0');

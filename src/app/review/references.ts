@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Finding } from '../../core/finding.js';
-import type { ModelReference } from '../../core/records.js';
+import { isPinnedReference, type ModelReference } from '../../core/records.js';
 import { MAX_SOURCE_BYTES, isReferenceSource, searchText } from '../../refs/find.js';
 import { RepositoryModules, withImportedValues } from '../../refs/imported-values.js';
 import type { ImportedValue } from '../../refs/types.js';
@@ -112,13 +112,13 @@ export async function referenceChanges(
           ruleId: 'CPU021',
           message: `The change lets ${r.via} run code from ${name ?? '?'}${r.revision !== undefined ? ` at "${r.revision}"` : ''} (trust_remote_code or a hub code loader): Python from the model repository will run at load time. Read that code at a pinned commit, or load without remote code.`,
           location: where,
-          evidence: { ...evidence, pinned: r.revisionKind === 'commit' },
+          evidence: { ...evidence, pinned: isPinnedReference(r) },
         });
       if (olds.length === 0) {
         changes.push({ kind: 'added', reference: r });
         const was = retargets.get(r);
         if (was) findings.push(retargeted(was, r));
-        if (r.revisionKind !== 'commit')
+        if (!isPinnedReference(r))
           findings.push({
             ruleId: 'CPU012',
             message: `The change adds ${r.via} loading ${name ?? '?'} ${r.revision !== undefined ? `at "${r.revision}", a name that can move` : 'with no revision'}. Pin the reviewed commit before merging.`,
@@ -129,7 +129,7 @@ export async function referenceChanges(
         const from = olds[0]!.revision;
         changes.push({ kind: 'moved', reference: r, ...(from !== undefined ? { from } : {}) });
         // A commit pin traded for a branch, a tag or nothing: whatever the name points at on the day it loads.
-        const unpinned = olds.some((b) => b.revisionKind === 'commit') && r.revisionKind !== 'commit';
+        const unpinned = olds.some(isPinnedReference) && !isPinnedReference(r);
         findings.push({
           ruleId: 'CPU011',
           ...(unpinned ? { level: 'error' as const } : {}),

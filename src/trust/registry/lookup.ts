@@ -131,6 +131,9 @@ export function findMissing(
   const present = new Set(paths);
   const out: { artifact: ModelArtifact; spec: RegistryFile }[] = [];
   for (const s of index.specs) {
+    // A file the code downloads (a reference pinned by digest: judge.ts `registryDigests`), named by its URL: never
+    // one of the repository's.
+    if (isDownloadPath(s.spec.path)) continue;
     const roots = ['', ...(snapshotDirs.get(`${s.artifact.name}@${s.artifact.revision}`) ?? []).map((d) => `${d}/`)];
     const found = s.glob
       ? paths.some((p) => roots.some((r) => p.startsWith(r) && s.matches(p.slice(r.length))))
@@ -138,6 +141,11 @@ export function findMissing(
     if (!found) out.push({ artifact: s.artifact, spec: s.spec });
   }
   return out;
+}
+
+/** A registry file `path` that is an absolute URL (`https://host/…`): where a download comes from, not a repository path. */
+export function isDownloadPath(p: string): boolean {
+  return /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(p);
 }
 
 function candidates(index: RegistryIndex, path: string, snapshot: SnapshotPlace | undefined): IndexedSpec[] {

@@ -136,7 +136,7 @@ export const REGISTRY_SCHEMA = {
         path: {
           $ref: '#/$defs/relativePath',
           description:
-            'Repo-relative path, or a glob (`*` within a segment, `**` across). For a Hugging Face cache snapshot of this artifact (same name and revision), also relative to the snapshot folder.',
+            'Repo-relative path, or a glob (`*` within a segment, `**` across). For a Hugging Face cache snapshot of this artifact (same name and revision), also relative to the snapshot folder. An absolute URL (`https://…`) names a file the code downloads by digest (openai-whisper, OpenAI CLIP), matched by its sha256 and never looked for in the repository.',
         },
         size: {
           type: 'integer',
