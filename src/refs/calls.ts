@@ -62,6 +62,8 @@ export interface LoaderShape {
   readonly table?: string;
   /** @tensorflow-models: `table` is the package whose own default model loads (types.ts `packageDefault`). */
   readonly packageDefault?: true;
+  /** torchvision: the table's download is checked only against a SHA-256 prefix (types.ts `hashPrefix`). */
+  readonly hashPrefix?: true;
   /** ultralytics: the GitHub release whose assets the table is (types.ts `DynamicReference.release`). */
   readonly release?: string;
   /** The file a table download writes and the loader reads first: a repository that holds it downloads nothing. */
@@ -503,6 +505,7 @@ function collectShape(
       table: shape.table,
       ...(shape.release !== undefined ? { release: shape.release } : {}),
       ...(shape.packageDefault ? { packageDefault: true as const } : {}),
+      ...(shape.hashPrefix ? { hashPrefix: true as const } : {}),
     });
     return;
   }

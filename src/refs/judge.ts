@@ -315,6 +315,13 @@ export function dynamicFinding(d: DynamicReference): Finding {
       location: { path: d.path, line: d.line, column: d.column },
       evidence: { via: d.via, model: d.table },
     };
+  if (d.table !== undefined && d.hashPrefix)
+    return {
+      ruleId: 'CPR015',
+      message: `${d.via} downloads the weights torchvision's own table names (${d.table}) from download.pytorch.org when they are not in the torch hub cache: the version of torchvision fixes the URL, and load_state_dict_from_url checks the bytes only against the first hex digits of their SHA-256 that the file name carries (check_hash), not a pin a reviewer can rely on. Ship the reviewed weights, record their digest in the trusted registry, and load them with torch.load(…, weights_only=True).`,
+      location: { path: d.path, line: d.line, column: d.column },
+      evidence: { via: d.via, model: d.table },
+    };
   if (d.table !== undefined && d.release !== undefined) {
     const file = d.table === '<default>' ? `its default weights (which change with the library's version)` : d.table;
     return {

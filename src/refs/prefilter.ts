@@ -111,6 +111,18 @@ export const ANY_FILE_LOADER_WORDS: readonly string[] = [
   'from_quantized',
 ];
 
+/** Words of torchvision's builders (search.ts LOADER_TESTS), looked up natively in a file that names torchvision. */
+const TORCHVISION_WORDS = [
+  'weights',
+  'pretrained',
+  '_fpn',
+  'vgg16',
+  'mobilenet_v3_large',
+  'deeplabv3',
+  'fcn_resnet',
+  'lraspp',
+];
+
 /**
  * The loader tests of find.ts (`mayCallLoader`) over raw bytes, looser (no word boundaries but those of `ALONE`).
  * UTF-8 keeps ASCII bytes as they are and never makes them up, so a file `mayCallLoader` accepts always passes
@@ -154,13 +166,26 @@ export const LOADER_NEEDLES: readonly (readonly [words: readonly string[], modul
   // `whisper` looked up only in a file that holds `load_model`.
   [['load_model'], 'whisper'],
   [['clip.load'], undefined],
+  // torchvision's model builders with pretrained weights, and the detection and segmentation builders that download
+  // backbone weights by default (python-loaders.ts `torchvisionShape`): the module scanned for, the words looked up
+  // only in a file that holds it (four at most an entry).
+  [TORCHVISION_WORDS.slice(0, 4), 'torchvision'],
+  [TORCHVISION_WORDS.slice(4), 'torchvision'],
 ];
 
 /**
  * Modules looked up natively (in a file that holds one of their entry's words) rather than scanned for: their words
  * are rare, and the scanner has room for 31 needles (needle-scan.ts MAX_NEEDLES).
  */
-const LOOKED_UP = new Set(['huggingface_hub', '@huggingface/hub', 'langchain', 'llama_index', 'datasets', 'whisper']);
+const LOOKED_UP = new Set([
+  'huggingface_hub',
+  '@huggingface/hub',
+  'langchain',
+  'llama_index',
+  'datasets',
+  'whisper',
+  ...TORCHVISION_WORDS,
+]);
 
 /**
  * Needles shorter than this are not scanned for: each pairs with a longer one an entry also needs (`hub` with

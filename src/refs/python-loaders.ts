@@ -42,6 +42,8 @@ export const PYTHON_LIBRARY_WORDS: readonly string[] = [
   // openai-whisper `load_model` and OpenAI CLIP `load`: downloads pinned by digest (`WHISPER_MODELS`, `CLIP_MODELS`).
   'whisper',
   'clip',
+  // torchvision's model builders with pretrained weights (`torchvisionShape`).
+  'torchvision',
   // HTTP downloads of a hub file's URL (`HTTP_GETS`).
   'requests',
   'urllib',
@@ -181,6 +183,84 @@ function digestTableShape(via: string, given: Resolved | undefined, table: Diges
     runsRemoteCode: false,
     sha256,
   };
+}
+
+/** Functions of torchvision.models that build no model (models/_api.py). */
+const TORCHVISION_NOT_BUILDERS: ReadonlySet<string> = new Set([
+  'get_model_weights',
+  'get_weight',
+  'list_models',
+  'get_model_builder',
+]);
+
+/**
+ * The detection and segmentation builders whose `weights_backbone` defaults to ImageNet weights (their signatures in
+ * torchvision/models/detection and segmentation): called with neither `weights` nor `weights_backbone`, they
+ * download the backbone's. Each builder sets `weights_backbone = None` when `weights` is given. (The `_v2` builders
+ * default to None; `pretrained_backbone=True` still maps to ImageNet weights for them, `handle_legacy_interface`.)
+ */
+const TORCHVISION_BACKBONE_DEFAULTS: ReadonlyMap<string, string> = new Map<string, string>([
+  ['fasterrcnn_resnet50_fpn', 'ResNet50_Weights.IMAGENET1K_V1'],
+  ['fasterrcnn_mobilenet_v3_large_fpn', 'MobileNet_V3_Large_Weights.IMAGENET1K_V1'],
+  ['fasterrcnn_mobilenet_v3_large_320_fpn', 'MobileNet_V3_Large_Weights.IMAGENET1K_V1'],
+  ['fcos_resnet50_fpn', 'ResNet50_Weights.IMAGENET1K_V1'],
+  ['keypointrcnn_resnet50_fpn', 'ResNet50_Weights.IMAGENET1K_V1'],
+  ['maskrcnn_resnet50_fpn', 'ResNet50_Weights.IMAGENET1K_V1'],
+  ['retinanet_resnet50_fpn', 'ResNet50_Weights.IMAGENET1K_V1'],
+  ['ssd300_vgg16', 'VGG16_Weights.IMAGENET1K_FEATURES'],
+  ['ssdlite320_mobilenet_v3_large', 'MobileNet_V3_Large_Weights.IMAGENET1K_V1'],
+  ['deeplabv3_resnet50', 'ResNet50_Weights.IMAGENET1K_V1'],
+  ['deeplabv3_resnet101', 'ResNet101_Weights.IMAGENET1K_V1'],
+  ['deeplabv3_mobilenet_v3_large', 'MobileNet_V3_Large_Weights.IMAGENET1K_V1'],
+  ['fcn_resnet50', 'ResNet50_Weights.IMAGENET1K_V1'],
+  ['fcn_resnet101', 'ResNet101_Weights.IMAGENET1K_V1'],
+  ['lraspp_mobilenet_v3_large', 'MobileNet_V3_Large_Weights.IMAGENET1K_V1'],
+]);
+
+/**
+ * torchvision's model builders (torchvision/models/*.py, through `_api.py` `get_model` too): `weights` not None — an
+ * enum member, its name as a string (`"DEFAULT"`, `"IMAGENET1K_V2"`), or the legacy `pretrained=True`
+ * (`_utils.py` `handle_legacy_interface`; a first positional argument goes to `weights`, `_kwonly_to_pos_or_kw`) —
+ * is `weights.get_state_dict(…, check_hash=True)`: torch.hub's `load_state_dict_from_url` of the URL the table
+ * names, checked only against the SHA-256 prefix in its file name. `weights_backbone` (legacy `pretrained_backbone`)
+ * downloads the backbone's the same way, by default for the builders of `TORCHVISION_BACKBONE_DEFAULTS`.
+ */
+function torchvisionShape(
+  f: CallFacts,
+  kw: (k: string) => Resolved | undefined,
+  pos: (i: number) => Resolved | undefined,
+  name: string,
+): LoaderShape | undefined {
+  if (!/^[a-z][a-z0-9_]*$/.test(name) || TORCHVISION_NOT_BUILDERS.has(name)) return undefined;
+  const getModel = name === 'get_model';
+  const model = getModel ? ((kw('name') ?? pos(0))?.value ?? '<chosen at run time>') : name;
+  const table = (label: string): LoaderShape => ({
+    via: f.resolved,
+    name: undefined,
+    runsRemoteCode: false,
+    table: `${model} ${label}`,
+    hashPrefix: true,
+  });
+  const weights = weightsLabel('weights', kw('weights') ?? (getModel ? undefined : pos(0)));
+  if (weights !== undefined) return table(weights);
+  if (kw('weights') === undefined && pythonTruthy(kw('pretrained'))) return table('pretrained=True');
+  const backbone = kw('weights_backbone');
+  if (backbone !== undefined) {
+    const label = weightsLabel('weights_backbone', backbone);
+    return label === undefined ? undefined : table(label);
+  }
+  const legacy = kw('pretrained_backbone');
+  if (legacy !== undefined) return pythonTruthy(legacy) ? table('pretrained_backbone=True') : undefined;
+  const byDefault = TORCHVISION_BACKBONE_DEFAULTS.get(model);
+  // `**kwargs` may pass weights or weights_backbone: the file does not say which.
+  return byDefault !== undefined && !f.splat ? table(`weights_backbone=${byDefault} (its default)`) : undefined;
+}
+
+/** How a `weights` argument reads in a finding, or undefined for None / False (no download). */
+function weightsLabel(key: string, r: Resolved | undefined): string | undefined {
+  if (r === undefined || r.notString === 'absent' || r.value === 'None' || r.value === 'False') return undefined;
+  if (r.value === 'True') return `${key}=True`;
+  return r.isString && r.value !== undefined ? `${key}="${r.value}"` : `${key}=…`;
 }
 
 /** `whisper.load_model` (the package's own name for it), or undefined. */
@@ -471,6 +551,8 @@ export function pythonLibraryShape(f: CallFacts): LoaderShape | undefined {
   // (clip/clip.py): a name of the module's `_MODELS` is `_download(url)`, which takes the SHA-256 from the URL's path
   // and raises when the bytes differ — a download pinned by digest. Any other name is a local file
   // (`os.path.isfile(name)`, else RuntimeError): nothing is downloaded.
+  // torchvision model builders (`torchvision.models.resnet50(weights=…)`, `get_model(name, weights=…)`).
+  if (inModule(f.resolved, ['torchvision.models'])) return torchvisionShape(f, kw, pos, name);
   const digests =
     name === 'load_model' ? whisperTable(f.resolved) : name === 'load' ? clipTable(f.resolved) : undefined;
   if (digests) return digestTableShape(f.resolved, kw('name') ?? pos(0), digests);

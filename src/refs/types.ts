@@ -36,6 +36,11 @@ export interface DynamicReference {
   readonly release?: string;
   /** @tensorflow-models: `table` is the package whose own default model the call loads (no `modelUrl`). */
   readonly packageDefault?: true;
+  /**
+   * torchvision: the table's weights come from download.pytorch.org, checked (torch.hub `load_state_dict_from_url`,
+   * `check_hash=True`) only against the SHA-256 prefix their file name carries.
+   */
+  readonly hashPrefix?: true;
   /** ollama: the registry name it pulls (`registry.ollama.ai/library/llama3.2:latest`), a tag the publisher moves. */
   readonly ollama?: string;
   /**

@@ -320,6 +320,20 @@ const CASES: { file: string; want: string[] }[] = [
     ],
   },
   {
+    // torchvision builders: weights not None (an enum member, its name, legacy pretrained=True) downloads from
+    // torchvision's table; detection and segmentation builders download ImageNet backbone weights by default.
+    file: 'torchvision-weights.py',
+    want: [
+      'CPR015:8:8 resnet50 weights=…',
+      'CPR015:9:10 resnet18 pretrained=True',
+      'CPR015:10:9 vit_b_16 weights="IMAGENET1K_V1"',
+      'CPR015:16:12 fasterrcnn_resnet50_fpn weights_backbone=ResNet50_Weights.IMAGENET1K_V1 (its default)',
+      'CPR015:18:11 fasterrcnn_resnet50_fpn weights="DEFAULT"',
+      'CPR015:21:13 deeplabv3_resnet50 weights_backbone=ResNet50_Weights.IMAGENET1K_V1 (its default)',
+      'CPR015:30:11 convnext_tiny weights="DEFAULT"',
+    ],
+  },
+  {
     // ultralytics: a weights file the repository does not hold comes from the ultralytics/assets release.
     file: 'ultralytics-assets.py',
     want: [
