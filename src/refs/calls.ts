@@ -1,5 +1,5 @@
 import { looksLikeRepoId, parseModelUrl, revisionKind } from './ids.js';
-import type { FileReferences, ModelHub } from './types.js';
+import type { FileReferences, ModelHub, TableDownload } from './types.js';
 import type { EnvRead } from './python-env.js';
 import { PYTHON_LIBRARY_WORDS, TORCH_HUB_LOAD, pythonLibraryShape, pythonTruthy } from './python-loaders.js';
 import { isTransformersJs, underTransformersJsEnv, type TransformersJsEnv } from './transformersjs-env.js';
@@ -62,8 +62,8 @@ export interface LoaderShape {
   readonly table?: string;
   /** @tensorflow-models: `table` is the package whose own default model loads (types.ts `packageDefault`). */
   readonly packageDefault?: true;
-  /** torchvision: the table's download is checked only against a SHA-256 prefix (types.ts `hashPrefix`). */
-  readonly hashPrefix?: true;
+  /** torchvision, Keras applications: where the table's weights come from (types.ts `DynamicReference.fetched`). */
+  readonly fetched?: TableDownload;
   /** ultralytics: the GitHub release whose assets the table is (types.ts `DynamicReference.release`). */
   readonly release?: string;
   /** The file a table download writes and the loader reads first: a repository that holds it downloads nothing. */
@@ -505,7 +505,7 @@ function collectShape(
       table: shape.table,
       ...(shape.release !== undefined ? { release: shape.release } : {}),
       ...(shape.packageDefault ? { packageDefault: true as const } : {}),
-      ...(shape.hashPrefix ? { hashPrefix: true as const } : {}),
+      ...(shape.fetched ? { fetched: shape.fetched } : {}),
     });
     return;
   }

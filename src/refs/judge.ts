@@ -315,13 +315,19 @@ export function dynamicFinding(d: DynamicReference): Finding {
       location: { path: d.path, line: d.line, column: d.column },
       evidence: { via: d.via, model: d.table },
     };
-  if (d.table !== undefined && d.hashPrefix)
+  if (d.table !== undefined && d.fetched) {
+    const { library, host, check } = d.fetched;
+    const how =
+      check === 'prefix'
+        ? 'the version of the library fixes the URL, and the bytes are checked only against the first hex digits of their SHA-256 that the file name carries (check_hash), not a pin a reviewer can rely on'
+        : 'the version of the library fixes the URL and the digest the bytes are checked against (file_hash), but chainproof does not resolve that table, so the weights are neither listed nor matched against the trusted registry';
     return {
       ruleId: 'CPR015',
-      message: `${d.via} downloads the weights torchvision's own table names (${d.table}) from download.pytorch.org when they are not in the torch hub cache: the version of torchvision fixes the URL, and load_state_dict_from_url checks the bytes only against the first hex digits of their SHA-256 that the file name carries (check_hash), not a pin a reviewer can rely on. Ship the reviewed weights, record their digest in the trusted registry, and load them with torch.load(…, weights_only=True).`,
+      message: `${d.via} downloads the weights ${library}'s own table names (${d.table}) from ${host} when they are not in its cache: ${how}. Ship the reviewed weights, record their digest in the trusted registry, and load them from that file.`,
       location: { path: d.path, line: d.line, column: d.column },
-      evidence: { via: d.via, model: d.table },
+      evidence: { via: d.via, model: d.table, host },
     };
+  }
   if (d.table !== undefined && d.release !== undefined) {
     const file = d.table === '<default>' ? `its default weights (which change with the library's version)` : d.table;
     return {

@@ -171,6 +171,8 @@ export const LOADER_NEEDLES: readonly (readonly [words: readonly string[], modul
   // only in a file that holds it (four at most an entry).
   [TORCHVISION_WORDS.slice(0, 4), 'torchvision'],
   [TORCHVISION_WORDS.slice(4), 'torchvision'],
+  // Keras applications (python-loaders.ts `KERAS_APPLICATIONS`): `keras` looked up in a file that holds the word.
+  [['applications'], 'keras'],
 ];
 
 /**
@@ -184,6 +186,7 @@ const LOOKED_UP = new Set([
   'llama_index',
   'datasets',
   'whisper',
+  'keras',
   ...TORCHVISION_WORDS,
 ]);
 

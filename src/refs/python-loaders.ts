@@ -1,4 +1,5 @@
 import type { CallFacts, LoaderShape, Resolved } from './calls.js';
+import type { TableDownload } from './types.js';
 
 /**
  * Python loaders beyond transformers' own, each read the way its library reads its arguments (the function named
@@ -185,6 +186,9 @@ function digestTableShape(via: string, given: Resolved | undefined, table: Diges
   };
 }
 
+/** torchvision/models/_api.py `WeightsEnum.get_state_dict`: torch.hub's `load_state_dict_from_url(url, check_hash=True)`. */
+const TORCHVISION_DOWNLOAD: TableDownload = { library: 'torchvision', host: 'download.pytorch.org', check: 'prefix' };
+
 /** Functions of torchvision.models that build no model (models/_api.py). */
 const TORCHVISION_NOT_BUILDERS: ReadonlySet<string> = new Set([
   'get_model_weights',
@@ -239,7 +243,7 @@ function torchvisionShape(
     name: undefined,
     runsRemoteCode: false,
     table: `${model} ${label}`,
-    hashPrefix: true,
+    fetched: TORCHVISION_DOWNLOAD,
   });
   const weights = weightsLabel('weights', kw('weights') ?? (getModel ? undefined : pos(0)));
   if (weights !== undefined) return table(weights);
@@ -333,6 +337,11 @@ const KERAS_LOAD_MODEL: ReadonlySet<string> = new Set([
   'tensorflow.keras.models.load_model',
 ]);
 
+/** The modules Keras's pretrained applications are built from (`tf.keras` is Keras from TensorFlow). */
+const KERAS_APPLICATIONS = ['keras.applications', 'tensorflow.keras.applications', 'keras.src.applications'];
+/** keras/src/utils/file_utils.py `get_file` with the `file_hash` each application lists (md5 or SHA-256, whole). */
+const KERAS_DOWNLOAD: TableDownload = { library: 'Keras', host: 'storage.googleapis.com', check: 'full' };
+
 /** torch.hub.load (calls.ts `shapeOf`): a GitHub repository's hubconf.py, run. */
 export const TORCH_HUB_LOAD = 'torch.hub.load';
 /** torch.hub's downloads by URL (`pythonLibraryShape`), beside `torch.hub.load` (calls.ts `shapeOf`). */
@@ -373,8 +382,8 @@ const httpGetsByModule = (): [string, string[]][] => {
  */
 export const NARROW_LOADER_MODULES: ReadonlyMap<string, readonly string[]> = new Map([
   ['torch', [TORCH_HUB_LOAD, ...TORCH_URL_LOADERS]],
-  ['keras', [...KERAS_LOAD_MODEL].filter((l) => l.startsWith('keras.'))],
-  ['tensorflow', [...KERAS_LOAD_MODEL].filter((l) => l.startsWith('tensorflow.'))],
+  ['keras', [...KERAS_LOAD_MODEL, ...KERAS_APPLICATIONS].filter((l) => l.startsWith('keras.'))],
+  ['tensorflow', [...KERAS_LOAD_MODEL, ...KERAS_APPLICATIONS].filter((l) => l.startsWith('tensorflow.'))],
   ...httpGetsByModule(),
 ]);
 
@@ -517,6 +526,30 @@ export function pythonLibraryShape(f: CallFacts): LoaderShape | undefined {
     const v = (kw('filepath') ?? pos(0))?.value;
     if (v === undefined || !v.startsWith('hf://')) return undefined;
     return { via: f.written, name: literal(v.slice('hf://'.length)), runsRemoteCode: false, takesNoRevision: true };
+  }
+  // Keras applications `ResNet50(include_top=True, weights="imagenet", …)` (keras/src/applications/*.py): "imagenet"
+  // — the default — is `file_utils.get_file(name, BASE_WEIGHTS_PATH + name, file_hash=…)` of the URL and digest
+  // the Keras version lists; None builds untrained; any other string is a local weights file.
+  if (/^[A-Z]/.test(name) && KERAS_APPLICATIONS.some((m) => inModule(f.resolved, [m]))) {
+    const w = kw('weights') ?? pos(1);
+    const label =
+      w === undefined
+        ? f.splat
+          ? undefined
+          : 'weights="imagenet" (its default)'
+        : w.value === 'imagenet'
+          ? 'weights="imagenet"'
+          : w.value === undefined && w.notString === undefined
+            ? 'weights=…'
+            : undefined;
+    if (label === undefined) return undefined;
+    return {
+      via: f.resolved,
+      name: undefined,
+      runsRemoteCode: false,
+      table: `${name} ${label}`,
+      fetched: KERAS_DOWNLOAD,
+    };
   }
   if (ULTRALYTICS_MODELS.has(name) && inModule(f.resolved, ['ultralytics'])) return ultralyticsShape(f, kw, pos);
   if (

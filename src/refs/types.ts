@@ -8,6 +8,17 @@ export type ModelHub = ModelReference['hub'];
 /** How firmly a reference names its bytes: only a commit is immutable. */
 export type RevisionKind = ModelReference['revisionKind'];
 
+/**
+ * A library's own weights table, downloaded from `host` when not in its cache: torchvision checks the bytes only
+ * against the SHA-256 prefix in the file name (torch.hub `load_state_dict_from_url`, `check_hash=True`); Keras
+ * applications against the full digest its version lists (`get_file(…, file_hash=…)`).
+ */
+export interface TableDownload {
+  readonly library: string;
+  readonly host: string;
+  readonly check: 'prefix' | 'full';
+}
+
 /** A load call whose model name is computed at run time: reported as a note, never silently dropped. */
 export interface DynamicReference {
   readonly path: string;
@@ -36,11 +47,8 @@ export interface DynamicReference {
   readonly release?: string;
   /** @tensorflow-models: `table` is the package whose own default model the call loads (no `modelUrl`). */
   readonly packageDefault?: true;
-  /**
-   * torchvision: the table's weights come from download.pytorch.org, checked (torch.hub `load_state_dict_from_url`,
-   * `check_hash=True`) only against the SHA-256 prefix their file name carries.
-   */
-  readonly hashPrefix?: true;
+  /** torchvision, Keras applications: where the table's weights come from and how the library checks them. */
+  readonly fetched?: TableDownload;
   /** ollama: the registry name it pulls (`registry.ollama.ai/library/llama3.2:latest`), a tag the publisher moves. */
   readonly ollama?: string;
   /**

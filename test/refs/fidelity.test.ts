@@ -334,6 +334,16 @@ const CASES: { file: string; want: string[] }[] = [
     ],
   },
   {
+    // Keras applications download ImageNet weights unless weights=None or a file is given.
+    file: 'keras-applications.py',
+    want: [
+      'CPR015:9:11 ResNet50 weights="imagenet" (its default)',
+      'CPR015:10:12 MobileNetV2 weights="imagenet"',
+      'CPR015:11:8 ConvNeXtTiny weights="imagenet" (its default)',
+      'CPR015:15:10 DenseNet121 weights=…',
+    ],
+  },
+  {
     // ultralytics: a weights file the repository does not hold comes from the ultralytics/assets release.
     file: 'ultralytics-assets.py',
     want: [
