@@ -5,6 +5,11 @@ import { isPullRequestRef, looksLikeAbbreviatedCommit, ownRevisionKey } from './
 import type { DynamicReference, ModelReference } from './types.js';
 import { languageOf } from './sources.js';
 
+/** SpeechBrain's loaders (python-loaders.ts `pythonLibraryShape`), whose hyperparams YAML builds the model. */
+const isSpeechBrain = (via: string) => via.endsWith('.from_hparams') || via.endsWith('foreign_class');
+const SPEECHBRAIN_CODE =
+  'SpeechBrain reads its hyperparams.yaml with HyperPyYAML, whose !new:, !name: and !apply: tags call any Python the file names; foreign_class also imports its custom.py';
+
 /** calls.ts `withCodeDownloads`: the `via` of the pipeline code diffusers' `custom_pipeline=` runs. */
 const CUSTOM_PIPELINE = '(custom_pipeline)';
 
@@ -75,7 +80,7 @@ export function judgeReference(
   if (ref.runsRemoteCode) {
     found.push({
       ruleId: 'CPR002',
-      message: `${ref.via} loads ${shown} and runs the Python code in that repository (${ref.via === 'torch.hub.load' ? 'its hubconf.py' : ref.via.endsWith(CUSTOM_PIPELINE) ? 'diffusers custom_pipeline' : ref.remoteCodeByDefault ? 'trust_remote_code, which this loader turns on unless the call passes trust_remote_code=False' : 'trust_remote_code=True'}). Vendor the reviewed code or use a model the library implements.`,
+      message: `${ref.via} loads ${shown} and runs the Python code in that repository (${ref.via === 'torch.hub.load' ? 'its hubconf.py' : ref.via.endsWith(CUSTOM_PIPELINE) ? 'diffusers custom_pipeline' : isSpeechBrain(ref.via) ? SPEECHBRAIN_CODE : ref.remoteCodeByDefault ? 'trust_remote_code, which this loader turns on unless the call passes trust_remote_code=False' : 'trust_remote_code=True'}). Vendor the reviewed code or use a model the library implements.`,
       location: where,
       evidence,
     });
@@ -264,6 +269,9 @@ function pinAdvice(ref: ModelReference): string {
     return `Download the reviewed commit first (huggingface_hub.snapshot_download("${repo}", revision="<40-hex>"), or hf download ${repo} --revision <40-hex>) and load that local copy.`;
   // git clone --branch takes a branch or a tag, never a commit.
   if (ref.via === 'git clone') return 'Check out the reviewed commit after cloning (git checkout <40-hex>).';
+  // speechbrain/utils/fetching.py: the revision travels in a FetchConfig (a `revision=` keyword before 1.0).
+  if (isSpeechBrain(ref.via))
+    return 'Pin the reviewed commit: fetch_config=FetchConfig(revision="<40-hex>") (before SpeechBrain 1.0, revision="<40-hex>").';
   // timm _hub.py `hf_split`: `hf-hub:<org>/<name>@<revision>`.
   if (ref.via === 'timm.create_model') return `Pin the reviewed commit in the name ("hf-hub:${repo}@<40-hex>").`;
   // A hub URL fetched as written (onnxruntime, tfjs, torch.hub's load_state_dict_from_url): the commit is a segment.

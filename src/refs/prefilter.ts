@@ -109,6 +109,9 @@ export const ANY_FILE_LOADER_WORDS: readonly string[] = [
   '@mediapipe/',
   // AutoAWQ / AutoGPTQ / GPTQModel `from_quantized` (python-loaders.ts `quantizedShape`).
   'from_quantized',
+  // SpeechBrain `from_hparams` / `foreign_class` (python-loaders.ts `pythonLibraryShape`).
+  'from_hparams',
+  'foreign_class',
 ];
 
 /** Words of torchvision's builders (search.ts LOADER_TESTS), looked up natively in a file that names torchvision. */

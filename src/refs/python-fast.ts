@@ -32,6 +32,7 @@ import {
   pythonPercent,
   dictCandidates,
   type DictValue,
+  KEYWORD_RECORDS,
 } from './syntax.js';
 import { lineIndex } from './text.js';
 import { nativeLineIndex } from './python-lines-native.js';
@@ -467,7 +468,7 @@ class Values {
       }
       return d.build();
     }
-    if (n.k !== 'call' || n.callee.k !== 'name' || n.callee.name !== 'dict') return undefined;
+    if (n.k !== 'call' || n.callee.k !== 'name' || !KEYWORD_RECORDS.has(n.callee.name)) return undefined;
     for (const a of n.args) {
       if (a.k === 'keyword') d.item(a.name, this.resolve(a.value));
       else if (a.k === 'splat' && a.double) d.spread(this.dict(a.value));

@@ -45,6 +45,8 @@ export const PYTHON_LIBRARY_WORDS: readonly string[] = [
   'clip',
   // torchvision's model builders with pretrained weights (`torchvisionShape`).
   'torchvision',
+  // SpeechBrain's `from_hparams` and `foreign_class`.
+  'speechbrain',
   // HTTP downloads of a hub file's URL (`HTTP_GETS`).
   'requests',
   'urllib',
@@ -584,6 +586,22 @@ export function pythonLibraryShape(f: CallFacts): LoaderShape | undefined {
   // (clip/clip.py): a name of the module's `_MODELS` is `_download(url)`, which takes the SHA-256 from the URL's path
   // and raises when the bytes differ — a download pinned by digest. Any other name is a local file
   // (`os.path.isfile(name)`, else RuntimeError): nothing is downloaded.
+  // SpeechBrain `X.from_hparams(source, hparams_file="hyperparams.yaml", **kwargs)` and `foreign_class(source, …)`
+  // (speechbrain/inference/interfaces.py `pretrained_from_hparams`): `fetch(hparams_file, source)` — a local folder, or
+  // the hub repo through huggingface_hub at the revision of `fetch_config=FetchConfig(revision=…)` (before 1.0, a
+  // `revision=` keyword) — then `load_hyperpyyaml`, whose tags call Python the YAML names: code from the repository.
+  if ((name === 'from_hparams' || name === 'foreign_class') && inModule(f.resolved, ['speechbrain'])) {
+    const config = kw('fetch_config');
+    return {
+      via: name === 'foreign_class' ? 'foreign_class' : f.written,
+      name: kw('source') ?? pos(0),
+      // A fetch_config the file does not show, or one that names no revision: unpinned as far as the file shows.
+      revision:
+        kw('revision') ??
+        (config !== undefined ? (config.entries?.get('revision') ?? { value: undefined, isString: false }) : undefined),
+      runsRemoteCode: true,
+    };
+  }
   // torchvision model builders (`torchvision.models.resnet50(weights=…)`, `get_model(name, weights=…)`).
   if (inModule(f.resolved, ['torchvision.models'])) return torchvisionShape(f, kw, pos, name);
   const digests =

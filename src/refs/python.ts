@@ -39,6 +39,7 @@ import {
   walkTree,
   type DictValue,
   type ImportPart,
+  KEYWORD_RECORDS,
 } from './syntax.js';
 import {
   MODULE_RETURNS_SELF,
@@ -648,7 +649,8 @@ function referencesInTree(
     }
     if (n.name !== 'CallExpression') return undefined;
     const [callee, args] = childrenOf(n);
-    if (callee?.name !== 'VariableName' || src(callee) !== 'dict' || args?.name !== 'ArgList') return undefined;
+    if (callee?.name !== 'VariableName' || !KEYWORD_RECORDS.has(src(callee)) || args?.name !== 'ArgList')
+      return undefined;
     for (const group of argGroups(args)) {
       if (group.length === 3 && group[0]!.name === 'VariableName' && group[1]!.name === 'AssignOp')
         d.item(src(group[0]!), resolve(group[2]!));

@@ -459,6 +459,13 @@ export function importedValue(
 }
 
 /** A dict constant's items as `ImportedValue.dict` keeps them; undefined when any item is no string the file decides. */
+/**
+ * Calls whose keyword arguments are read as a dict's items (python.ts `evaluateDict`, python-fast.ts `dict`): `dict(…)`,
+ * and SpeechBrain's `FetchConfig(revision=…)` (speechbrain/utils/fetching.py, a dataclass of keyword fields), which
+ * its loaders take as `fetch_config`.
+ */
+export const KEYWORD_RECORDS: ReadonlySet<string> = new Set(['dict', 'FetchConfig']);
+
 export function exportedDict(d: DictValue | undefined): ImportedValue['dict'] {
   if (!d) return undefined;
   const items: [string, string][] = [];

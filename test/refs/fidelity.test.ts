@@ -344,6 +344,29 @@ const CASES: { file: string; want: string[] }[] = [
     ],
   },
   {
+    // SpeechBrain builds the model from the repository's HyperPyYAML (code it names runs): CPR002 for every hub
+    // source; the revision is `revision=` before 1.0, `fetch_config=FetchConfig(revision=…)` since.
+    file: 'speechbrain-hparams.py',
+    want: [
+      'CPR002:11:7 speechbrain/asr-crdnn-rnnlm-librispeech@-',
+      'CPR001:11:7 speechbrain/asr-crdnn-rnnlm-librispeech@-',
+      'CPR003:11:7 speechbrain/asr-crdnn-rnnlm-librispeech@-',
+      `CPR002:13:10 speechbrain/spkrec-ecapa-voxceleb@${C}`,
+      `CPR003:13:10 speechbrain/spkrec-ecapa-voxceleb@${C}`,
+      `CPR002:14:10 speechbrain/lang-id@${C}`,
+      `CPR003:14:10 speechbrain/lang-id@${C}`,
+      'CPR002:15:10 speechbrain/vad@-',
+      'CPR001:15:10 speechbrain/vad@-',
+      'CPR003:15:10 speechbrain/vad@-',
+      'CPR002:17:11 speechbrain/emotion-recognition@-',
+      'CPR001:17:11 speechbrain/emotion-recognition@-',
+      'CPR003:17:11 speechbrain/emotion-recognition@-',
+      'CPR002:19:11 speechbrain/sepformer-wsj02mix@-',
+      'CPR001:19:11 speechbrain/sepformer-wsj02mix@-',
+      'CPR003:19:11 speechbrain/sepformer-wsj02mix@-',
+    ],
+  },
+  {
     // ultralytics: a weights file the repository does not hold comes from the ultralytics/assets release.
     file: 'ultralytics-assets.py',
     want: [
