@@ -326,9 +326,11 @@ export function dynamicFinding(d: DynamicReference): Finding {
   if (d.table !== undefined && d.fetched) {
     const { library, host, check } = d.fetched;
     const how =
-      check === 'prefix'
-        ? 'the version of the library fixes the URL, and the bytes are checked only against the first hex digits of their SHA-256 that the file name carries (check_hash), not a pin a reviewer can rely on'
-        : 'the version of the library fixes the URL and the digest the bytes are checked against (file_hash), but chainproof does not resolve that table, so the weights are neither listed nor matched against the trusted registry';
+      check === 'none'
+        ? 'the version of the library fixes the URL, and nothing checks the bytes it answers'
+        : check === 'prefix'
+          ? 'the version of the library fixes the URL, and the bytes are checked only against the first hex digits of their SHA-256 that the file name carries (check_hash), not a pin a reviewer can rely on'
+          : 'the version of the library fixes the URL and the digest the bytes are checked against (file_hash), but chainproof does not resolve that table, so the weights are neither listed nor matched against the trusted registry';
     return {
       ruleId: 'CPR015',
       message: `${d.via} downloads the weights ${library}'s own table names (${d.table}) from ${host} when they are not in its cache: ${how}. Ship the reviewed weights, record their digest in the trusted registry, and load them from that file.`,

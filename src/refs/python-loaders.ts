@@ -344,6 +344,9 @@ const KERAS_APPLICATIONS = ['keras.applications', 'tensorflow.keras.applications
 /** keras/src/utils/file_utils.py `get_file` with the `file_hash` each application lists (md5 or SHA-256, whole). */
 const KERAS_DOWNLOAD: TableDownload = { library: 'Keras', host: 'storage.googleapis.com', check: 'full' };
 
+/** nemo/utils/cloud.py `maybe_download_from_cloud`: the .nemo file the model's NGC entry names, no digest. */
+const NGC_DOWNLOAD: TableDownload = { library: 'NeMo', host: 'api.ngc.nvidia.com', check: 'none' };
+
 /** torch.hub.load (calls.ts `shapeOf`): a GitHub repository's hubconf.py, run. */
 export const TORCH_HUB_LOAD = 'torch.hub.load';
 /** torch.hub's downloads by URL (`pythonLibraryShape`), beside `torch.hub.load` (calls.ts `shapeOf`). */
@@ -601,6 +604,16 @@ export function pythonLibraryShape(f: CallFacts): LoaderShape | undefined {
         (config !== undefined ? (config.entries?.get('revision') ?? { value: undefined, isString: false }) : undefined),
       runsRemoteCode: true,
     };
+  }
+  // NeMo `X.from_pretrained(model_name, …)` (nemo/core/classes/common.py `Model.from_pretrained`): a name with a `/` is
+  // a hub repo, `hf_hub_download` / `snapshot_download` with no revision (the default branch); any other is looked up
+  // in the class's `list_available_models()` and fetched from NGC by `maybe_download_from_cloud`, unchecked.
+  if (name === 'from_pretrained' && inModule(f.resolved, ['nemo'])) {
+    const given = kw('model_name') ?? pos(0);
+    const v = given?.value;
+    if (v !== undefined && !v.includes('/'))
+      return { via: f.written, name: undefined, runsRemoteCode: false, table: v, fetched: NGC_DOWNLOAD };
+    return { via: f.written, name: given, runsRemoteCode: false, takesNoRevision: true, hubOnly: true };
   }
   // torchvision model builders (`torchvision.models.resnet50(weights=…)`, `get_model(name, weights=…)`).
   if (inModule(f.resolved, ['torchvision.models'])) return torchvisionShape(f, kw, pos, name);

@@ -11,12 +11,12 @@ export type RevisionKind = ModelReference['revisionKind'];
 /**
  * A library's own weights table, downloaded from `host` when not in its cache: torchvision checks the bytes only
  * against the SHA-256 prefix in the file name (torch.hub `load_state_dict_from_url`, `check_hash=True`); Keras
- * applications against the full digest its version lists (`get_file(…, file_hash=…)`).
+ * applications against the full digest its version lists (`get_file(…, file_hash=…)`); NeMo's NGC downloads not at all.
  */
 export interface TableDownload {
   readonly library: string;
   readonly host: string;
-  readonly check: 'prefix' | 'full';
+  readonly check: 'prefix' | 'full' | 'none';
 }
 
 /** A load call whose model name is computed at run time: reported as a note, never silently dropped. */

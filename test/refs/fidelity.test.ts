@@ -367,6 +367,18 @@ const CASES: { file: string; want: string[] }[] = [
     ],
   },
   {
+    // NeMo: `model_name` with a "/" is a hub repo at its default branch; without, an NGC table entry, unchecked.
+    file: 'nemo-pretrained.py',
+    want: [
+      'CPR001:7:7 nvidia/parakeet-tdt-0.6b-v2@-',
+      'CPR003:7:7 nvidia/parakeet-tdt-0.6b-v2@-',
+      'CPR001:8:14 nvidia/stt_en_conformer_ctc_small@-',
+      'CPR003:8:14 nvidia/stt_en_conformer_ctc_small@-',
+      'CPR015:9:7 tts_en_fastpitch',
+      'CPR010:10:10 dynamic',
+    ],
+  },
+  {
     // ultralytics: a weights file the repository does not hold comes from the ultralytics/assets release.
     file: 'ultralytics-assets.py',
     want: [
