@@ -174,6 +174,34 @@ function mediaPipeShape(f: CallFacts, name: string): LoaderShape {
   return { via, name: f.keywords.get('baseOptions.modelAssetPath'), runsRemoteCode: false };
 }
 
+/** @mlc-ai/web-llm's engine factories (src/engine.ts, web_worker.ts, service_worker.ts) and where each takes the model. */
+const WEB_LLM_ENGINES: ReadonlyMap<string, number> = new Map([
+  ['CreateMLCEngine', 0],
+  ['CreateWebWorkerMLCEngine', 1],
+  ['CreateServiceWorkerMLCEngine', 0],
+]);
+
+/** web-llm's prebuilt models: `model` URLs on huggingface.co that `cleanModelUrl` reads at `resolve/main`. */
+const WEB_LLM_DOWNLOAD: TableDownload = { library: 'web-llm', host: 'huggingface.co (resolve/main)', check: 'none' };
+
+/**
+ * web-llm `CreateMLCEngine(modelId, engineConfig)` (src/engine.ts `reload` → `findModelRecord(modelId, appConfig)`):
+ * with no `appConfig` the id is looked up in the package's `prebuiltAppConfig`, whose record names a hub repo the
+ * weights are fetched from at `resolve/main` (a moving branch) and a compiled model library (WebAssembly) on GitHub,
+ * both fixed by the package's version; an `appConfig` of the app's own, or an id the file does not show, is the run
+ * time's.
+ */
+function webLlmShape(f: CallFacts, at: number): LoaderShape {
+  const via = f.written;
+  const id = f.positional[at];
+  const ownConfig = [...f.keywords.keys()].some((k) => k === 'appConfig' || k.startsWith('appConfig.'));
+  const config = f.positional[at + 1];
+  const unread = config !== undefined && config.notString !== 'value';
+  if (f.splat || ownConfig || unread || id?.value === undefined)
+    return { via, name: { value: undefined, isString: false }, runsRemoteCode: false };
+  return { via, name: undefined, runsRemoteCode: false, table: id.value, fetched: WEB_LLM_DOWNLOAD };
+}
+
 /** The global fetch, as written or through the global object. */
 const FETCHES: ReadonlySet<string> = new Set(['fetch', 'window.fetch', 'globalThis.fetch', 'self.fetch']);
 
@@ -314,6 +342,8 @@ function shapeOf(f: CallFacts): LoaderShape | undefined {
     return tfjsModelShape(f, TFJS_MODEL_CONFIG.get(name)!);
   if (f.resolved.startsWith('@mediapipe/tasks-') && (name === 'createFromModelPath' || name === 'createFromOptions'))
     return mediaPipeShape(f, name);
+  if (f.resolved.startsWith('@mlc-ai/web-llm.') && WEB_LLM_ENGINES.has(name))
+    return webLlmShape(f, WEB_LLM_ENGINES.get(name)!);
   // WHATWG fetch(url): a hub file's URL is that file at that revision, whoever fetches it (`hubUrlOnly`).
   if (name === 'fetch' && FETCHES.has(f.resolved))
     return { via: 'fetch', name: pos(0), runsRemoteCode: false, hubUrlOnly: true };
@@ -437,6 +467,8 @@ export const JAVASCRIPT_LOADER_NAMES: ReadonlySet<string> = new Set([
   // MediaPipe Tasks (`mediaPipeShape`).
   'createFromModelPath',
   'createFromOptions',
+  // web-llm engines (`webLlmShape`).
+  ...WEB_LLM_ENGINES.keys(),
 ]);
 
 /**

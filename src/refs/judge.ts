@@ -327,7 +327,7 @@ export function dynamicFinding(d: DynamicReference): Finding {
     const { library, host, check } = d.fetched;
     const how =
       check === 'none'
-        ? 'the version of the library fixes the URL, and nothing checks the bytes it answers'
+        ? 'the version of the library fixes the URL, and nothing pins or checks the bytes it answers'
         : check === 'prefix'
           ? 'the version of the library fixes the URL, and the bytes are checked only against the first hex digits of their SHA-256 that the file name carries (check_hash), not a pin a reviewer can rely on'
           : 'the version of the library fixes the URL and the digest the bytes are checked against (file_hash), but chainproof does not resolve that table, so the weights are neither listed nor matched against the trusted registry';

@@ -109,6 +109,8 @@ export const ANY_FILE_LOADER_WORDS: readonly string[] = [
   '@mediapipe/',
   // AutoAWQ / AutoGPTQ / GPTQModel `from_quantized` (python-loaders.ts `quantizedShape`).
   'from_quantized',
+  // web-llm's CreateMLCEngine / CreateWebWorkerMLCEngine / CreateServiceWorkerMLCEngine (calls.ts `webLlmShape`).
+  'MLCEngine',
   // SpeechBrain `from_hparams` / `foreign_class` (python-loaders.ts `pythonLibraryShape`).
   'from_hparams',
   'foreign_class',

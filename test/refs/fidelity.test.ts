@@ -379,6 +379,16 @@ const CASES: { file: string; want: string[] }[] = [
     ],
   },
   {
+    // web-llm: a prebuilt model id is the package's table (a hub repo at resolve/main); an own appConfig is the app's.
+    file: 'web-llm-engines.js',
+    want: [
+      'CPR015:7:22 Llama-3.1-8B-Instruct-q4f32_1-MLC',
+      'CPR015:9:24 Phi-3.5-mini-instruct-q4f16_1-MLC',
+      'CPR010:11:19 dynamic',
+      'CPR010:12:22 dynamic',
+    ],
+  },
+  {
     // ultralytics: a weights file the repository does not hold comes from the ultralytics/assets release.
     file: 'ultralytics-assets.py',
     want: [
