@@ -202,6 +202,9 @@ function webLlmShape(f: CallFacts, at: number): LoaderShape {
   return { via, name: undefined, runsRemoteCode: false, table: id.value, fetched: WEB_LLM_DOWNLOAD };
 }
 
+/** A name this file does not show. */
+const RUN_TIME: Resolved = { value: undefined, isString: false };
+
 /** The global fetch, as written or through the global object. */
 const FETCHES: ReadonlySet<string> = new Set(['fetch', 'window.fetch', 'globalThis.fetch', 'self.fetch']);
 
@@ -260,7 +263,9 @@ function shapeOf(f: CallFacts): LoaderShape | undefined {
         : pos(0);
     const shape = {
       via: f.written,
-      name: n,
+      // Another library's from_pretrained that names its model by a keyword of its own or by a default
+      // (transformers' raises TypeError with no name): the run time's as far as this file shows — a note, not silence.
+      name: n ?? (f.lang === 'python' && !f.splat ? RUN_TIME : undefined),
       revision: kw('revision'),
       runsRemoteCode: TRUE(kw('trust_remote_code'), f.lang),
     };

@@ -389,6 +389,18 @@ const CASES: { file: string; want: string[] }[] = [
     ],
   },
   {
+    // A from_pretrained with no name transformers would read is another library's: a run-time note, not silence.
+    file: 'from-pretrained-other-names.py',
+    want: [
+      'CPR001:8:9 urchade/gliner_multi-v2.1@-',
+      'CPR003:8:9 urchade/gliner_multi-v2.1@-',
+      'CPR001:9:14 urchade/gliner_small-v2.1@-',
+      'CPR003:9:14 urchade/gliner_small-v2.1@-',
+      'CPR010:6:10 dynamic',
+      'CPR010:7:11 dynamic',
+    ],
+  },
+  {
     // ultralytics: a weights file the repository does not hold comes from the ultralytics/assets release.
     file: 'ultralytics-assets.py',
     want: [
