@@ -32,20 +32,19 @@ export function reviewedCommits(registry: TrustedRegistry): Map<string, Set<stri
   return out;
 }
 
-/** The trusted registry's files by SHA-256 (the entry that lists each) and its revocations: what a download pinned by digest is matched against. */
+/** The SHA-256 of every file the trusted registry lists, and its revocations: what a download pinned by digest meets. */
 export interface RegistryDigests {
-  readonly listed: ReadonlyMap<string, string>;
+  readonly listed: ReadonlySet<string>;
   readonly revoked: ReadonlyMap<string, RevokedArtifact>;
 }
 
 export function registryDigests(registry: TrustedRegistry): RegistryDigests {
-  const listed = new Map<string, string>();
-  for (const m of registry.models)
-    for (const f of m.files) if (f.sha256 !== undefined && !listed.has(f.sha256)) listed.set(f.sha256, m.name);
+  const listed = new Set<string>();
+  for (const m of registry.models) for (const f of m.files) if (f.sha256 !== undefined) listed.add(f.sha256);
   return { listed, revoked: new Map(registry.revoked.map((r) => [r.sha256, r])) };
 }
 
-const NO_DIGESTS: RegistryDigests = { listed: new Map(), revoked: new Map() };
+const NO_DIGESTS: RegistryDigests = { listed: new Set(), revoked: new Map() };
 
 /** The findings of one reference: remote code, pinning, and what the trusted registry says of it. */
 export function judgeReference(
