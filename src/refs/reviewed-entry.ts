@@ -6,11 +6,16 @@ import type { ModelReference } from './types.js';
  * is the repo id (what `reviewedCommits` in judge.ts matches a reference by) and whose `revision` is the commit.
  */
 export interface ReviewedReference {
-  readonly hub: 'huggingface' | 'github';
+  readonly hub: 'huggingface' | 'github' | 'url';
   readonly repoId: string;
   readonly commit: string;
   /** Where the repository lives, for the entry's `source`. */
   readonly source: string;
+  /**
+   * A download pinned by digest (records.ts `ModelReference.sha256`): recorded as an entry whose one file is the URL
+   * with that sha256 (judge.ts `registryDigests` matches it; lookup.ts `isDownloadPath` never looks for it on disk).
+   */
+  readonly sha256?: string;
 }
 
 /** Why a reference cannot be recorded; the message says what to do instead. */
@@ -28,11 +33,9 @@ const GITHUB_REPO = /^[\w.-]+\/[\w.-]+$/;
  */
 export function reviewedFromReference(ref: ModelReference): ReviewedReference | Refusal {
   const name = ref.repoId ?? ref.url ?? '?';
-  if (ref.sha256 !== undefined)
-    return {
-      reason: 'not-a-hub',
-      message: `${name} is a download pinned by its SHA-256, not a hub repository: record the file under an entry's files as path: ${name} with sha256: ${ref.sha256}`,
-    };
+  // The digest is what the loader accepts, and so what was reviewed: the entry names the URL and lists it as its file.
+  if (ref.sha256 !== undefined && ref.url !== undefined)
+    return { hub: 'url', repoId: ref.url, commit: `sha256:${ref.sha256}`, source: ref.url, sha256: ref.sha256 };
   if (ref.hub === 'url' || ref.repoId === undefined)
     return {
       reason: 'not-a-hub',

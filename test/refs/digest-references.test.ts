@@ -74,6 +74,27 @@ describe('references pinned by digest, through the CLI', () => {
     expect(base?.hashes).toEqual([{ alg: 'SHA-256', content: BASE }]);
   });
 
+  it('registry add --from-refs records each download by its URL and digest; the next scan finds none unknown', async () => {
+    const fresh = mkdtempSync(path.join(tmpdir(), 'chainproof-digest-add-'));
+    try {
+      copyFileSync(path.join(REPO, 'fixtures/refs/fidelity/digest-tables.py'), path.join(fresh, 'transcribe.py'));
+      const before = await runMain(['scan', fresh, '--offline', '--no-progress', '-f', 'json', '--fail-on', 'none']);
+      const rules = (out: string) =>
+        (JSON.parse(out) as { findings: { ruleId: string }[] }).findings.map((f) => f.ruleId);
+      expect(rules(before.stdout).filter((r) => r === 'CPR003')).toHaveLength(8);
+      const add = await runMain(['registry', 'add', '--from-refs', fresh, '--root', fresh]);
+      expect(add.code).toBe(0);
+      expect(add.stdout).toContain(`added ${WHISPER}/${BASE}/base.pt (sha256:${BASE})`);
+      const after = await runMain(['scan', fresh, '--offline', '--no-progress', '-f', 'json', '--fail-on', 'none']);
+      // The run-time choice stays a note; no download is unknown, and no registry file is missing from the repository.
+      expect(rules(after.stdout)).toEqual(['CPR010']);
+      const again = await runMain(['registry', 'add', '--from-refs', fresh, '--root', fresh]);
+      expect(again.stdout).toContain(`present ${WHISPER}/${BASE}/base.pt`);
+    } finally {
+      rmSync(fresh, { recursive: true, force: true });
+    }
+  });
+
   it('the text summary counts them as pinned', async () => {
     const r = await runMain(['scan', dir, '--offline', '--no-progress', '--fail-on', 'none']);
     expect(r.stdout).toContain('model references 8 (8 pinned to a commit or digest)');

@@ -40,6 +40,8 @@ interface Refused {
  * entries with no files — the shape the refs stage matches a reference against (`reviewedCommits`), so the next
  * scan no longer reports them as unknown (CPR003). Only a 40-hex commit is recorded: a branch, a tag or no revision
  * is refused (exit 2) and never resolved to a commit here, which would record something nobody reviewed.
+ * A download pinned by digest (openai-whisper, OpenAI CLIP) is recorded as an entry whose one file is its URL with
+ * that sha256, the shape the refs stage matches it against (`registryDigests`).
  * An explicit `--ref` that is refused writes nothing; `--from-refs` records the pinned references it found, lists
  * the ones it could not record and exits 2 if there were any, so CI notices.
  */
@@ -88,6 +90,7 @@ export async function addReferences(argv: AddReferencesArgs): Promise<number> {
       source: argv.source ?? c.reviewed.source,
       ...(argv.license !== undefined ? { license: argv.license } : {}),
       ...(argv.signer !== undefined ? { signer: argv.signer } : {}),
+      ...(c.reviewed.sha256 !== undefined ? { download: { url: c.reviewed.repoId, sha256: c.reviewed.sha256 } } : {}),
     });
   }
   const { added, present } = toAdd.length > 0 ? await addHubEntries(abs, display, toAdd) : { added: [], present: [] };
@@ -170,6 +173,7 @@ function keyOf(r: ReviewedReference): string {
 }
 
 function shown(r: ReviewedReference): string {
+  if (r.hub === 'url') return `${r.repoId} (${r.commit})`;
   return `${r.hub === 'github' ? 'github' : 'hf'}:${r.repoId}@${r.commit}`;
 }
 

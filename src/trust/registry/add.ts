@@ -36,13 +36,17 @@ export async function upsertModelEntry(
   return editRegistryFile(absFile, displayPath, (doc) => ({ value: upsert(doc, entry), changed: true }));
 }
 
-/** A hub repository reviewed at a commit: an entry with no files (the code downloads it at run time). */
+/**
+ * A hub repository reviewed at a commit: an entry with no files (the code downloads it at run time); or a download
+ * pinned by digest, whose one file is its URL with that sha256.
+ */
 export interface NewHubEntry {
   readonly name: string;
   readonly revision: string;
   readonly source: string;
   readonly license?: string;
   readonly signer?: string;
+  readonly download?: { readonly url: string; readonly sha256: string };
 }
 
 /**
@@ -72,6 +76,7 @@ export async function addHubEntries(
           source: e.source,
           ...(e.license !== undefined ? { license: e.license } : {}),
           ...(e.signer !== undefined ? { signer: e.signer } : {}),
+          ...(e.download !== undefined ? { files: [{ path: e.download.url, sha256: e.download.sha256 }] } : {}),
         }),
       );
       added.push(e);
