@@ -10,6 +10,9 @@ const isSpeechBrain = (via: string) => via.endsWith('.from_hparams') || via.ends
 const SPEECHBRAIN_CODE =
   'SpeechBrain reads its hyperparams.yaml with HyperPyYAML, whose !new:, !name: and !apply: tags call any Python the file names; foreign_class also imports its custom.py';
 
+/** huggingface_hub fastai_utils.py `from_pretrained_fastai`: fastai's load_learner of the downloaded model.pkl. */
+const FASTAI_CODE = "fastai's load_learner unpickles its model.pkl, and a pickle runs whatever code it names";
+
 /** calls.ts `withCodeDownloads`: the `via` of the pipeline code diffusers' `custom_pipeline=` runs. */
 const CUSTOM_PIPELINE = '(custom_pipeline)';
 
@@ -79,7 +82,7 @@ export function judgeReference(
   if (ref.runsRemoteCode) {
     found.push({
       ruleId: 'CPR002',
-      message: `${ref.via} loads ${shown} and runs the Python code in that repository (${ref.via === 'torch.hub.load' ? 'its hubconf.py' : ref.via.endsWith(CUSTOM_PIPELINE) ? 'diffusers custom_pipeline' : isSpeechBrain(ref.via) ? SPEECHBRAIN_CODE : ref.remoteCodeByDefault ? 'trust_remote_code, which this loader turns on unless the call passes trust_remote_code=False' : 'trust_remote_code=True'}). Vendor the reviewed code or use a model the library implements.`,
+      message: `${ref.via} loads ${shown} and runs the Python code in that repository (${ref.via === 'torch.hub.load' ? 'its hubconf.py' : ref.via.endsWith(CUSTOM_PIPELINE) ? 'diffusers custom_pipeline' : isSpeechBrain(ref.via) ? SPEECHBRAIN_CODE : ref.via === 'from_pretrained_fastai' ? FASTAI_CODE : ref.remoteCodeByDefault ? 'trust_remote_code, which this loader turns on unless the call passes trust_remote_code=False' : 'trust_remote_code=True'}). Vendor the reviewed code or use a model the library implements.`,
       location: where,
       evidence,
     });

@@ -344,6 +344,14 @@ const KERAS_APPLICATIONS = ['keras.applications', 'tensorflow.keras.applications
 /** keras/src/utils/file_utils.py `get_file` with the `file_hash` each application lists (md5 or SHA-256, whole). */
 const KERAS_DOWNLOAD: TableDownload = { library: 'Keras', host: 'storage.googleapis.com', check: 'full' };
 
+/** huggingface_hub's loaders for fastai and Keras models, as the package and its modules export them. */
+const FASTAI_OR_KERAS: ReadonlySet<string> = new Set([
+  'huggingface_hub.from_pretrained_fastai',
+  'huggingface_hub.fastai_utils.from_pretrained_fastai',
+  'huggingface_hub.from_pretrained_keras',
+  'huggingface_hub.keras_mixin.from_pretrained_keras',
+]);
+
 /** nemo/utils/cloud.py `maybe_download_from_cloud`: the .nemo file the model's NGC entry names, no digest. */
 const NGC_DOWNLOAD: TableDownload = { library: 'NeMo', host: 'api.ngc.nvidia.com', check: 'none' };
 
@@ -603,6 +611,19 @@ export function pythonLibraryShape(f: CallFacts): LoaderShape | undefined {
         kw('revision') ??
         (config !== undefined ? (config.entries?.get('revision') ?? { value: undefined, isString: false }) : undefined),
       runsRemoteCode: true,
+    };
+  }
+  // huggingface_hub `from_pretrained_fastai(repo_id, revision=None)` (fastai_utils.py): `snapshot_download(repo_id,
+  // revision=revision)` then fastai's `load_learner(model.pkl)` — an unpickling of the repository's file, which runs
+  // whatever code the pickle names. `from_pretrained_keras(repo_id, …, revision=…)` (keras_mixin.py): the same
+  // download, loaded with Keras.
+  if (FASTAI_OR_KERAS.has(f.resolved)) {
+    const fastai = f.resolved.endsWith('fastai');
+    return {
+      via: fastai ? 'from_pretrained_fastai' : 'from_pretrained_keras',
+      name: kw(fastai ? 'repo_id' : 'pretrained_model_name_or_path') ?? pos(0),
+      revision: kw('revision'),
+      runsRemoteCode: fastai,
     };
   }
   // NeMo `X.from_pretrained(model_name, …)` (nemo/core/classes/common.py `Model.from_pretrained`): a name with a `/` is

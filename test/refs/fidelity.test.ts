@@ -401,6 +401,19 @@ const CASES: { file: string; want: string[] }[] = [
     ],
   },
   {
+    // huggingface_hub's fastai loader unpickles the repository's model.pkl (CPR002); its Keras loader downloads alike.
+    file: 'hub-mixin-loaders.py',
+    want: [
+      'CPR002:7:11 espejelomar/fastai-pet-breeds-classification@-',
+      'CPR001:7:11 espejelomar/fastai-pet-breeds-classification@-',
+      'CPR003:7:11 espejelomar/fastai-pet-breeds-classification@-',
+      `CPR002:8:10 acme/fastai-classifier@${C}`,
+      `CPR003:8:10 acme/fastai-classifier@${C}`,
+      'CPR001:10:15 keras-io/ocr-for-captcha@-',
+      'CPR003:10:15 keras-io/ocr-for-captcha@-',
+    ],
+  },
+  {
     // ultralytics: a weights file the repository does not hold comes from the ultralytics/assets release.
     file: 'ultralytics-assets.py',
     want: [
