@@ -226,7 +226,7 @@ const TORCHVISION_BACKBONE_DEFAULTS: ReadonlyMap<string, string> = new Map<strin
 /**
  * torchvision's model builders (torchvision/models/*.py, through `_api.py` `get_model` too): `weights` not None — an
  * enum member, its name as a string (`"DEFAULT"`, `"IMAGENET1K_V2"`), or the legacy `pretrained=True`
- * (`_utils.py` `handle_legacy_interface`; a first positional argument goes to `weights`, `_kwonly_to_pos_or_kw`) —
+ * (`_utils.py` `handle_legacy_interface`; a first positional `True`, `_kwonly_to_pos_or_kw`) —
  * is `weights.get_state_dict(…, check_hash=True)`: torch.hub's `load_state_dict_from_url` of the URL the table
  * names, checked only against the SHA-256 prefix in its file name. `weights_backbone` (legacy `pretrained_backbone`)
  * downloads the backbone's the same way, by default for the builders of `TORCHVISION_BACKBONE_DEFAULTS`.
@@ -247,7 +247,10 @@ function torchvisionShape(
     table: `${model} ${label}`,
     fetched: TORCHVISION_DOWNLOAD,
   });
-  const weights = weightsLabel('weights', kw('weights') ?? (getModel ? undefined : pos(0)));
+  // A first positional `True` is the deprecated `resnet50(True)`; any other positional belongs to a function of the
+  // package that takes a model (`create_feature_extractor(model, …)`, `quantize_model(model, …)`), not weights.
+  const first = getModel ? undefined : pos(0);
+  const weights = weightsLabel('weights', kw('weights') ?? (first?.value === 'True' ? first : undefined));
   if (weights !== undefined) return table(weights);
   if (kw('weights') === undefined && pythonTruthy(kw('pretrained'))) return table('pretrained=True');
   const backbone = kw('weights_backbone');

@@ -330,7 +330,8 @@ const CASES: { file: string; want: string[] }[] = [
       'CPR015:16:12 fasterrcnn_resnet50_fpn weights_backbone=ResNet50_Weights.IMAGENET1K_V1 (its default)',
       'CPR015:18:11 fasterrcnn_resnet50_fpn weights="DEFAULT"',
       'CPR015:21:13 deeplabv3_resnet50 weights_backbone=ResNet50_Weights.IMAGENET1K_V1 (its default)',
-      'CPR015:30:11 convnext_tiny weights="DEFAULT"',
+      'CPR015:33:14 resnet152 weights=True',
+      'CPR015:36:11 convnext_tiny weights="DEFAULT"',
     ],
   },
   {
