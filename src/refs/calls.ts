@@ -492,6 +492,37 @@ export function notePassedLoader(
     out.dynamic.push({ path, ...where, via: written, runsRemoteCode: false });
 }
 
+/**
+ * Folders a Python file writes a model to before it loads one by the same name — `X.save_pretrained(dir)`
+ * (transformers, diffusers, peft: `save_directory`), a Trainer's `save_model(dir)` (`output_dir`), and huggingface_hub's
+ * `snapshot_download` / `hf_hub_download` with `local_dir=` — so that a later `from_pretrained(dir)` reads that folder,
+ * as transformers does (`os.path.isdir` first), not a hub repo of that name. Only string literals count, and only for
+ * the calls after them in the file (the readers' order); `exists` adds them to the repository's own paths.
+ */
+export class SavedFolders {
+  private readonly saved = new Set<string>();
+  constructor(private readonly existsLocally: (p: string) => boolean) {}
+
+  readonly exists = (p: string): boolean => this.saved.has(normalFolder(p)) || this.existsLocally(p);
+
+  /** Record the folder `f` writes a model to, if it is one of the calls above with a literal folder. */
+  note(f: CallFacts): void {
+    if (f.lang !== 'python') return;
+    const method = f.written.slice(f.written.lastIndexOf('.') + 1);
+    const dir =
+      method === 'save_pretrained' && f.written.includes('.')
+        ? (f.keywords.get('save_directory') ?? f.positional[0])
+        : method === 'save_model' && f.written.includes('.')
+          ? (f.keywords.get('output_dir') ?? f.positional[0])
+          : f.resolved === 'huggingface_hub.snapshot_download' || f.resolved === 'huggingface_hub.hf_hub_download'
+            ? f.keywords.get('local_dir')
+            : undefined;
+    if (dir?.isString === true && dir.value !== undefined && dir.value !== '') this.saved.add(normalFolder(dir.value));
+  }
+}
+
+const normalFolder = (p: string) => p.replace(/^(\.\/)+/, '').replace(/\/+$/, '');
+
 /** The most references a file's choices (`oneOf`) add, all its calls together: past it a choice is a note. */
 const MAX_CHOSEN = 10_000;
 

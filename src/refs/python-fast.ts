@@ -1,4 +1,11 @@
-import { MODULE_RETURNS_SELF, buildsModel, collectReference, notePassedLoader, type Resolved } from './calls.js';
+import {
+  MODULE_RETURNS_SELF,
+  SavedFolders,
+  buildsModel,
+  collectReference,
+  notePassedLoader,
+  type Resolved,
+} from './calls.js';
 import { StatementReader, type Arg, type Node } from './python-reader.js';
 import { dictUseCheck, listUseCheck } from './python-dict-uses.js';
 import { keptStatements } from './python-snippet.js';
@@ -159,6 +166,7 @@ export function findPythonReferencesFast(
   const calls = [...reader.calls].sort((a, b) => a.from - b.from || b.to - a.to);
   readCommandLine(reader, imports, once, cli, values);
   const partials = partialsOf(reader, imports, once, values);
+  const saved = new SavedFolders(existsLocally);
   for (const call of calls) {
     const written = calleeName(call.callee);
     if (written === undefined) continue;
@@ -168,7 +176,9 @@ export function findPythonReferencesFast(
     const bound = partials.get(written);
     const facts = { written, ...argumentFacts(values, call.args), line, column, lang: 'python' as const };
     const resolved = bound ? resolveCallee(imports, bound.target) : resolveMethod(imports, instances, written, called);
-    collectReference(path, { ...(bound ? throughPartial(facts, bound) : facts), resolved }, existsLocally, out);
+    const reached = { ...(bound ? throughPartial(facts, bound) : facts), resolved };
+    collectReference(path, reached, saved.exists, out);
+    saved.note(reached);
     if (resolveCallee(imports, written) !== PARTIAL)
       for (const a of call.args) {
         if (a.k === 'splat' || (a.value.k !== 'name' && a.value.k !== 'attribute')) continue;

@@ -51,6 +51,9 @@ const IMPORT_KEYWORDS = new Set(['from', 'import', 'as']);
 /** Rounds of the alias search by passes over the text (`keptStatements`). */
 const MAX_ALIAS_ROUNDS = 4;
 
+/** calls.ts `SavedFolders`: the methods whose folder a later `from_pretrained` of the same name reads. */
+const SAVES_MODEL = ['save_pretrained', 'save_model'];
+
 /**
  * Text a statement needs around it to parse alone: a block header gets a body, `else`/`elif` an `if` before it,
  * `except`/`finally` a `try`, a decorator a function. `case` (inside `match`) is not worth it: undefined.
@@ -96,7 +99,8 @@ export function keptStatements(text: string): LogicalLine[] | undefined {
   // The lines marked, in the order marked: what `keptLines` returns, sorted (not a pass over every line).
   const marked: number[] = [];
   // Names bound by imports of a loader's module (or of a `from_pretrained`): calls through them may be loaders.
-  const triggers = new Set<string>(PYTHON_LOADER_WORDS);
+  // With the methods that save a model to a folder a later load may read (calls.ts `SavedFolders`).
+  const triggers = new Set<string>([...PYTHON_LOADER_WORDS, ...SAVES_MODEL]);
   // Names an import of functools binds (`import functools as ft`, `from functools import partial as bind`): a call
   // through one may be `functools.partial`. Over-approximate: the finder resolves the import exactly.
   const partialCallees = new Set(['partial']);

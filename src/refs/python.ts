@@ -45,6 +45,7 @@ import {
   MODULE_RETURNS_SELF,
   buildsModel,
   collectReference,
+  SavedFolders,
   notePassedLoader,
   type CallFacts,
   type Resolved,
@@ -890,13 +891,15 @@ function referencesInTree(
   }
 
   const out: FileReferences = { references: [], dynamic: [] };
+  const saved = new SavedFolders(existsLocally);
   for (const call of calls) {
     const f = facts(call);
     const bound = f && partials.get(f.written);
-    if (f && bound) {
-      const resolved = resolveCallee(imports, bound.target);
-      collectReference(path, { ...throughPartial(f, bound), resolved }, existsLocally, out);
-    } else if (f) collectReference(path, f, existsLocally, out);
+    const reached = f && bound ? { ...throughPartial(f, bound), resolved: resolveCallee(imports, bound.target) } : f;
+    if (reached) {
+      collectReference(path, reached, saved.exists, out);
+      saved.note(reached);
+    }
     if (f && calledName(call) !== PARTIAL)
       for (const group of argGroups(childrenOf(call)[1]!)) {
         const value = group.length === 1 ? group[0] : group[1]?.name === 'AssignOp' ? group[2] : undefined;

@@ -415,6 +415,20 @@ const CASES: { file: string; want: string[] }[] = [
     ],
   },
   {
+    // A folder the script writes before loading it by the same name is that folder, not a hub repo of that name.
+    file: 'saved-folders.py',
+    want: [
+      'CPR001:7:8 gpt2@-',
+      'CPR003:7:8 gpt2@-',
+      'CPR001:10:9 out/adapter@-',
+      'CPR003:10:9 out/adapter@-',
+      'CPR001:14:1 Qwen/Qwen2.5-0.5B@-',
+      'CPR003:14:1 Qwen/Qwen2.5-0.5B@-',
+      'CPR001:18:9 acme/other@-',
+      'CPR003:18:9 acme/other@-',
+    ],
+  },
+  {
     // ultralytics: a weights file the repository does not hold comes from the ultralytics/assets release.
     file: 'ultralytics-assets.py',
     want: [
