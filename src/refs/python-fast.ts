@@ -40,6 +40,7 @@ import {
   dictCandidates,
   type DictValue,
   KEYWORD_RECORDS,
+  CHOSEN_MEMBER,
 } from './syntax.js';
 import { lineIndex } from './text.js';
 import { nativeLineIndex } from './python-lines-native.js';
@@ -315,10 +316,19 @@ function listConstants(
 /** python.ts `calleeName`: a dotted name, `()` standing for a call in it; undefined for anything else. */
 function calleeName(n: Node): string | undefined {
   if (n.k === 'name') return n.name;
+  // python.ts `calleeName`: a module's member picked at run time (`m.__dict__[k]`, `getattr(m, k)`).
+  if (n.k === 'index' && n.object.k === 'attribute' && n.object.property === '__dict__')
+    return memberOf(calleeName(n.object.object));
+  if (n.k === 'call' && n.callee.k === 'name' && n.callee.name === 'getattr' && n.args.length >= 2)
+    return n.args[0]!.k === 'positional' && n.args[1]!.k === 'positional'
+      ? memberOf(calleeName(n.args[0]!.value))
+      : undefined;
   if (n.k !== 'attribute') return undefined;
   const left = n.object.k === 'call' ? '()' : calleeName(n.object);
   return left === undefined ? undefined : `${left}.${n.property}`;
 }
+
+const memberOf = (left: string | undefined) => (left === undefined ? undefined : `${left}.${CHOSEN_MEMBER}`);
 
 /** python.ts `calledName`: a call's callee with imports resolved. */
 function calledName(call: Node & { k: 'call' }, imports: ReadonlyMap<string, string>): string | undefined {

@@ -1,5 +1,6 @@
 import type { CallFacts, LoaderShape, Resolved } from './calls.js';
 import type { TableDownload } from './types.js';
+import { CHOSEN_MEMBER } from './syntax.js';
 
 /**
  * Python loaders beyond transformers' own, each read the way its library reads its arguments (the function named
@@ -237,14 +238,16 @@ function torchvisionShape(
   pos: (i: number) => Resolved | undefined,
   name: string,
 ): LoaderShape | undefined {
-  if (!/^[a-z][a-z0-9_]*$/.test(name) || TORCHVISION_NOT_BUILDERS.has(name)) return undefined;
+  // `models.__dict__[args.arch](pretrained=True)`: a builder chosen at run time (syntax.ts CHOSEN_MEMBER).
+  const chosen = name === CHOSEN_MEMBER;
+  if (!chosen && (!/^[a-z][a-z0-9_]*$/.test(name) || TORCHVISION_NOT_BUILDERS.has(name))) return undefined;
   const getModel = name === 'get_model';
   const model = getModel ? ((kw('name') ?? pos(0))?.value ?? '<chosen at run time>') : name;
   const table = (label: string): LoaderShape => ({
-    via: f.resolved,
+    via: chosen ? f.written.replace(CHOSEN_MEMBER, '<builder chosen at run time>') : f.resolved,
     name: undefined,
     runsRemoteCode: false,
-    table: `${model} ${label}`,
+    table: chosen ? label : `${model} ${label}`,
     fetched: TORCHVISION_DOWNLOAD,
   });
   // A first positional `True` is the deprecated `resnet50(True)`; any other positional belongs to a function of the

@@ -40,6 +40,7 @@ import {
   type DictValue,
   type ImportPart,
   KEYWORD_RECORDS,
+  CHOSEN_MEMBER,
 } from './syntax.js';
 import {
   MODULE_RETURNS_SELF,
@@ -810,11 +811,30 @@ function referencesInTree(
 
   function calleeName(n: SyntaxNode): string | undefined {
     if (n.name === 'VariableName') return src(n);
+    // A module's member picked at run time: `m.__dict__[k]` (one expression in the brackets), `getattr(m, k, …)`.
+    if (n.name === 'CallExpression') {
+      const [fn, args] = childrenOf(n);
+      if (fn?.name !== 'VariableName' || src(fn) !== 'getattr' || args?.name !== 'ArgList') return undefined;
+      const groups = argGroups(args);
+      if (groups.length < 2 || groups[0]!.length !== 1 || groups[1]!.length !== 1) return undefined;
+      return memberOf(calleeName(groups[0]![0]!));
+    }
     if (n.name !== 'MemberExpression') return undefined;
-    const [obj, , prop] = childrenOf(n);
+    const kids = childrenOf(n);
+    if (kids[1]?.name === '[') {
+      const [dict, , attr] = kids[0]?.name === 'MemberExpression' ? childrenOf(kids[0]) : [];
+      return kids.length === 4 && attr?.name === 'PropertyName' && src(attr) === '__dict__'
+        ? memberOf(dict && calleeName(dict))
+        : undefined;
+    }
+    const [obj, , prop] = kids;
     if (!obj || !prop || prop.name !== 'PropertyName') return undefined;
     const left = obj.name === 'CallExpression' ? '()' : calleeName(obj);
     return left === undefined ? undefined : `${left}.${src(prop)}`;
+  }
+
+  function memberOf(left: string | undefined): string | undefined {
+    return left === undefined ? undefined : `${left}.${CHOSEN_MEMBER}`;
   }
 
   for (const [name, value] of assigned)

@@ -594,6 +594,12 @@ export interface PartialBinding {
 export const PARTIAL = 'functools.partial';
 
 /**
+ * The callee's last part when a module's member is picked at run time — `models.__dict__[args.arch](…)` (the PyTorch
+ * ImageNet example's), `getattr(models, name)(…)` — as both Python readers write it: `models.<chosen>`.
+ */
+export const CHOSEN_MEMBER = '<chosen>';
+
+/**
  * A call through a name bound once to `functools.partial(f, *a, **k)`: CPython's `partial.__call__` calls
  * `f(*a, *args, **{**k, **keywords})` — the bound positionals first, the call's keywords over the bound ones.
  */

@@ -429,6 +429,11 @@ const CASES: { file: string; want: string[] }[] = [
     ],
   },
   {
+    // A torchvision builder picked at run time (`models.__dict__[arch]`, `getattr(models, arch)`) still downloads.
+    file: 'torchvision-chosen.py',
+    want: ['CPR015:13:13 pretrained=True', 'CPR015:16:12 weights="DEFAULT"'],
+  },
+  {
     // ultralytics: a weights file the repository does not hold comes from the ultralytics/assets release.
     file: 'ultralytics-assets.py',
     want: [
