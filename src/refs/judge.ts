@@ -154,7 +154,7 @@ function judgeDigest(
 ): Finding[] {
   const where = { path: ref.path, line: ref.line, column: ref.column };
   const url = ref.url ?? '?';
-  const what = `${ref.via} downloads ${url.slice(url.lastIndexOf('/') + 1)}${unset} from ${hostOf(url)}, pinned by the SHA-256 ${sha256} (the loader refuses other bytes)`;
+  const what = `${ref.via} downloads ${url.slice(url.lastIndexOf('/') + 1)}${unset} from ${hostOf(url)}, pinned by the SHA-256 the loader checks (${sha256})`;
   const revoked = digests.revoked.get(sha256);
   if (revoked)
     return [
@@ -171,7 +171,7 @@ function judgeDigest(
   return [
     {
       ruleId: 'CPR003',
-      message: `${what}; no file of the trusted registry has that digest: nobody recorded a review of those bytes. Review the file and record it with its digest in the trusted registry.`,
+      message: `${what}; no file of the trusted registry has it, so nobody recorded a review of those bytes. Review them and record them (chainproof registry add --from-refs).`,
       location: where,
       level,
       evidence,

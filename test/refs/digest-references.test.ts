@@ -57,7 +57,7 @@ describe('references pinned by digest, through the CLI', () => {
     expect(at('CPM003')).toEqual([25]);
     expect(out.findings.filter((f) => f.ruleId === 'CPM003')[0]).toMatchObject({ level: 'error' });
     expect(out.findings.filter((f) => f.ruleId === 'CPR003')[0]!.message).toContain(
-      'large-v3-turbo.pt from openaipublic.azureedge.net, pinned by the SHA-256',
+      'large-v3-turbo.pt from openaipublic.azureedge.net, pinned by the SHA-256 the loader checks',
     );
     expect(at('CPR001')).toEqual([]);
     expect(at('CPM004')).toEqual([]);
