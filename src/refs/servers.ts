@@ -1,5 +1,8 @@
+import { isMap, isScalar, isSeq, parseDocument, type Node as YamlNode } from 'yaml';
 import { looksLikeRepoId } from './ids.js';
 import { commandDownload, tokens, type ShellLine, type Token } from './shell-words.js';
+import { lineIndex } from './text.js';
+import type { FileReferences } from './types.js';
 
 /**
  * Model servers started from shell lines (scripts, Dockerfile `RUN`/`CMD`, workflow `run:`), which download the hub
@@ -110,4 +113,129 @@ export function readLlamaEnv(line: ShellLine): void {
       takesNoRevision: true,
     });
   }
+}
+
+/** The model-server images whose entrypoint is the server itself, as Compose runs them with `command:` as arguments. */
+const SERVER_IMAGES: readonly [image: RegExp, words: readonly string[]][] = [
+  // text-generation-inference's image: ENTRYPOINT ["text-generation-launcher"].
+  [/(^|\/)text-generation-inference(:|@|$)/, ['text-generation-launcher']],
+  // vLLM's OpenAI-compatible server image: `vllm serve` (api_server before), a model tag or `--model`.
+  [/(^|\/)vllm-openai(:|@|$)/, ['vllm', 'serve']],
+];
+
+/** text-generation-inference launcher/src/main.rs `Args`: `model_id`'s default, and the variables clap reads (`env`). */
+const TGI_DEFAULT_MODEL = 'bigscience/bloom-560m';
+const TGI_ENV: ReadonlyMap<string, string> = new Map([
+  ['MODEL_ID', '--model-id'],
+  ['REVISION', '--revision'],
+]);
+
+/**
+ * Model servers a Compose file starts from their images (never run): a `text-generation-inference` or `vllm-openai`
+ * service's `command:` is its server's arguments (the image's entrypoint is the server), and text-generation-inference
+ * also reads `MODEL_ID`, `REVISION` and `TRUST_REMOTE_CODE` from `environment:` — and with no model at all loads its
+ * default. A `command:` that names the server itself is a shell line, read as one (`readModelServers`).
+ */
+export function readComposeServers(
+  path: string,
+  text: string,
+  existsLocally: (p: string) => boolean,
+  out: FileReferences,
+): void {
+  if (!/vllm-openai|text-generation-inference/.test(text)) return;
+  const doc = parseDocument(text, { uniqueKeys: false, prettyErrors: false });
+  if (doc.errors.length > 0) return;
+  const services = isMap(doc.contents) ? doc.contents.get('services', true) : undefined;
+  if (!isMap(services)) return;
+  const at = lineIndex(text);
+  for (const item of services.items) {
+    const service = item.value;
+    if (!isMap(service)) continue;
+    const image = service.get('image', true);
+    if (!isScalar(image) || typeof image.value !== 'string') continue;
+    const server = SERVER_IMAGES.find(([re]) => re.test(image.value as string));
+    if (!server) continue;
+    const imageAt = image.range?.[0] ?? 0;
+    const command = wordsOf(service.get('command', true), text);
+    // The command runs the server itself (`vllm serve …`): the shell line reader reads that line.
+    if (command.some((w) => /(^|\/)(vllm|text-generation-launcher)$/.test(w.text))) continue;
+    const words = [...server[1].map((text) => ({ text, at: imageAt, expands: false })), ...command];
+    const found = serverModel(words);
+    if (!found) continue;
+    const tgi = found.via === 'text-generation-inference';
+    const env = tgi ? environmentOf(service.get('environment', true), text) : new Map<string, Token>();
+    const option = (name: string) =>
+      found.options.get(name) ?? [...TGI_ENV].map(([v, o]) => (o === name ? env.get(v) : undefined)).find(Boolean);
+    const model =
+      found.model ??
+      option('--model-id') ??
+      (tgi ? { text: TGI_DEFAULT_MODEL, at: imageAt, expands: false } : undefined);
+    if (!model) continue;
+    // The flag alone turns it on; the variable, as clap's falsey parser reads a bool (`false`, `0`, `no`… are off).
+    const trustEnv = env.get('TRUST_REMOTE_CODE');
+    const trusts =
+      found.options.has('--trust-remote-code') ||
+      (trustEnv !== undefined && !/^(n|no|f|false|off|0|)$/i.test(trustEnv.text.trim()));
+    commandDownload(
+      {
+        path,
+        ...at(model.at),
+        via: `${found.via} (Compose service ${String(isScalar(item.key) ? item.key.value : '?')})`,
+      },
+      model,
+      option('--revision'),
+      existsLocally,
+      out,
+      { runsRemoteCode: trusts },
+    );
+  }
+}
+
+/** A Compose `command:` or `entrypoint:` as words: a string split as the shell would, or a list of strings. */
+function wordsOf(node: unknown, text: string): Token[] {
+  if (isScalar(node) && typeof node.value === 'string') return tokens(node.value, valueStart(node, text));
+  if (!isSeq(node)) return [];
+  const out: Token[] = [];
+  for (const n of node.items)
+    if (isScalar(n) && (typeof n.value === 'string' || typeof n.value === 'number'))
+      out.push({ text: String(n.value), at: valueStart(n, text), expands: String(n.value).includes('$') });
+  return out;
+}
+
+/** Compose `environment:` as a map (`KEY: value`) or a list (`KEY=value`), each value with where it stands. */
+function environmentOf(node: unknown, text: string): Map<string, Token> {
+  const env = new Map<string, Token>();
+  if (isMap(node))
+    for (const item of node.items) {
+      const v = item.value;
+      // A scalar's value: a string, or a number or bool Compose passes on as its text (`REVISION: 2`, `X: true`).
+      const value = isScalar(v) ? scalarText(v.value) : undefined;
+      if (isScalar(item.key) && isScalar(v) && value !== undefined)
+        env.set(String(scalarText(item.key.value)), {
+          text: value,
+          at: valueStart(v, text),
+          expands: value.includes('$'),
+        });
+    }
+  else if (isSeq(node))
+    for (const n of node.items) {
+      if (!isScalar(n) || typeof n.value !== 'string') continue;
+      const eq = n.value.indexOf('=');
+      if (eq > 0)
+        env.set(n.value.slice(0, eq), {
+          text: n.value.slice(eq + 1),
+          at: valueStart(n, text) + eq + 1,
+          expands: n.value.includes('$'),
+        });
+    }
+  return env;
+}
+
+const scalarText = (v: unknown): string | undefined =>
+  typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined;
+
+/** Where a scalar's value starts in the text: past its opening quote. */
+function valueStart(node: YamlNode, text: string): number {
+  const start = node.range?.[0] ?? 0;
+  return text[start] === '"' || text[start] === "'" ? start + 1 : start;
 }

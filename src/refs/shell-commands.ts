@@ -1,8 +1,8 @@
 import type { FileReferences } from './types.js';
 import { commandDownload, tokens, type Token, type Where } from './shell-words.js';
 import { ollamaName, readHubSettings, readLlamaCpp, readModelfileFrom, readOllamaCommands } from './runtimes.js';
-import { isModelfile } from './sources.js';
-import { readLlamaEnv, readModelServers } from './servers.js';
+import { readComposeServers, readLlamaEnv, readModelServers } from './servers.js';
+import { isComposeFile, isModelfile } from './sources.js';
 
 /**
  * Model downloads in shell scripts and Dockerfiles (`RUN` lines are shell): the Hugging Face CLI
@@ -15,6 +15,7 @@ import { readLlamaEnv, readModelServers } from './servers.js';
  */
 export function findShellReferences(path: string, text: string, existsLocally: (p: string) => boolean): FileReferences {
   const out: FileReferences = { references: [], dynamic: [] };
+  if (isComposeFile(path)) readComposeServers(path, text, existsLocally, out);
   const lines = text.split('\n');
   const modelfile = isModelfile(path);
   // `ollama create NAME -f Modelfile`: NAME is a model built here, not pulled (its Modelfile's FROM is what pulls).

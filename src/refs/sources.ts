@@ -75,12 +75,19 @@ export function languageOf(path: string): Language | undefined {
       return 'shell';
     // refs4: ollama Modelfiles (`FROM <model>`), read by the shell line reader (runtimes.ts).
     if (isModelfile(path)) return 'shell';
+    // Docker Compose files: model-server services (servers.ts `readComposeServers`) and their command lines.
+    if (isComposeFile(path)) return 'shell';
   }
   return Object.hasOwn(LANGUAGE_BY_EXTENSION, ext) ? LANGUAGE_BY_EXTENSION[ext] : undefined;
 }
 
-/** What every path `languageOf` reads as shell by its name holds (`isModelfile`'s usual cases among them). */
-const SHELL_PARTS = /ontainerfile|ockerfile|\.github\/workflows\/|odelfile|ODELFILE/;
+/** What every path `languageOf` reads as shell by its name holds (`isModelfile`'s usual cases, Compose files). */
+const SHELL_PARTS = /ontainerfile|ockerfile|\.github\/workflows\/|odelfile|ODELFILE|compose/;
+
+/** A Docker Compose file (`docker-compose.yml`, `compose.yaml`, `docker-compose.prod.yml`…). */
+export function isComposeFile(path: string): boolean {
+  return /(^|\/)(docker-)?compose(\.[\w-]+)?\.ya?ml$/.test(path);
+}
 
 /** An ollama Modelfile (`ollama create NAME -f Modelfile`): `Modelfile`, `Modelfile.x` or `x.Modelfile`. */
 export function isModelfile(path: string): boolean {

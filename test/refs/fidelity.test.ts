@@ -1059,6 +1059,23 @@ describe('model downloads in shell scripts and Dockerfiles (fixtures/refs/fideli
       want: ['CPR001:2:23 acme/env-GGUF@-', 'CPR003:2:23 acme/env-GGUF@-', `CPR003:4:23 acme/exec-form-1.5b@${C}`],
     },
     {
+      // Compose services of the text-generation-inference and vllm-openai images: `command:` is the server's
+      // arguments; TGI reads MODEL_ID / REVISION too (clap `env`) and loads bigscience/bloom-560m with no model.
+      file: 'docker-compose.yml',
+      want: [
+        'CPR001:5:25 acme/chat-7b@-',
+        'CPR003:5:25 acme/chat-7b@-',
+        `CPR003:9:17 acme/zephyr-7b@${C}`,
+        'CPR001:12:12 bigscience/bloom-560m@-',
+        'CPR003:12:12 bigscience/bloom-560m@-',
+        'CPR002:15:27 acme/qwen-7b@-',
+        'CPR001:15:27 acme/qwen-7b@-',
+        'CPR003:15:27 acme/qwen-7b@-',
+        'CPR001:18:25 acme/llama-8b@-',
+        'CPR003:18:25 acme/llama-8b@-',
+      ],
+    },
+    {
       file: '.github/workflows/offline-tests.yml',
       want: [
         'CPR018:4:3 HF_HUB_OFFLINE=1',
@@ -1081,6 +1098,9 @@ describe('model downloads in shell scripts and Dockerfiles (fixtures/refs/fideli
     ['deploy/Modelfile', 'shell'],
     ['Modelfile.local', 'shell'],
     ['models/support.modelfile', 'shell'],
+    ['docker-compose.yml', 'shell'],
+    ['deploy/compose.prod.yaml', 'shell'],
+    ['configs/composer.yml', 'config'],
   ])('%s is read as %s', (file, language) => {
     expect(languageOf(file)).toBe(language);
   });
