@@ -1,4 +1,4 @@
-import { isMap, isScalar, isSeq, parseDocument, type Node as YamlNode } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, parseDocument, type Node as YamlNode } from 'yaml';
 import { looksLikeRepoId } from './ids.js';
 import { commandDownload, tokens, type ShellLine, type Token } from './shell-words.js';
 import { lineIndex } from './text.js';
@@ -131,45 +131,50 @@ const TGI_ENV: ReadonlyMap<string, string> = new Map([
 ]);
 
 /**
- * Model servers a Compose file starts from their images (never run): a `text-generation-inference` or `vllm-openai`
- * service's `command:` is its server's arguments (the image's entrypoint is the server), and text-generation-inference
- * also reads `MODEL_ID`, `REVISION` and `TRUST_REMOTE_CODE` from `environment:` — and with no model at all loads its
- * default. A `command:` that names the server itself is a shell line, read as one (`readModelServers`).
+ * Model servers a Compose file starts (never run): each service's `entrypoint:` and `command:` read as one command
+ * line, and for the `text-generation-inference` and `vllm-openai` images, whose entrypoint is the server, `command:`
+ * as the server's arguments. text-generation-inference also reads `MODEL_ID`, `REVISION` and `TRUST_REMOTE_CODE` from
+ * `environment:`, and with no model loads its default. False when the file is not read as YAML: the caller's line
+ * reader then reads its command lines as shell.
  */
 export function readComposeServers(
   path: string,
   text: string,
   existsLocally: (p: string) => boolean,
   out: FileReferences,
-): void {
-  if (!/vllm-openai|text-generation-inference/.test(text)) return;
+): boolean {
   const doc = parseDocument(text, { uniqueKeys: false, prettyErrors: false });
-  if (doc.errors.length > 0) return;
-  const services = isMap(doc.contents) ? doc.contents.get('services', true) : undefined;
-  if (!isMap(services)) return;
+  if (doc.errors.length > 0) return false;
+  // `command: *serve`: an anchor's node, resolved in this document (never expanded further).
+  const node = (n: unknown) => (isAlias(n) ? n.resolve(doc) : n);
+  const services = isMap(doc.contents) ? node(doc.contents.get('services', true)) : undefined;
+  if (!isMap(services)) return true;
   const at = lineIndex(text);
   for (const item of services.items) {
-    const service = item.value;
+    const service = node(item.value);
     if (!isMap(service)) continue;
-    const image = service.get('image', true);
-    if (!isScalar(image) || typeof image.value !== 'string') continue;
-    const server = SERVER_IMAGES.find(([re]) => re.test(image.value as string));
-    if (!server) continue;
-    const imageAt = image.range?.[0] ?? 0;
-    const command = wordsOf(service.get('command', true), text);
-    // The command runs the server itself (`vllm serve …`): the shell line reader reads that line.
-    if (command.some((w) => /(^|\/)(vllm|text-generation-launcher)$/.test(w.text))) continue;
-    const words = [...server[1].map((text) => ({ text, at: imageAt, expands: false })), ...command];
+    const image = node(service.get('image', true));
+    const imageName = isScalar(image) && typeof image.value === 'string' ? image.value : undefined;
+    const own = [
+      ...wordsOf(node(service.get('entrypoint', true)), text),
+      ...wordsOf(node(service.get('command', true)), text),
+    ];
+    const server = imageName === undefined ? undefined : SERVER_IMAGES.find(([re]) => re.test(imageName));
+    // A command that runs the server itself (`vllm serve …`) is read as it is; else a server image's entrypoint.
+    const named = own.some((w) => /(^|\/)(vllm|text-generation-launcher)$|^vllm\.entrypoints\./.test(w.text));
+    const imageAt = isScalar(image) ? (image.range?.[0] ?? 0) : 0;
+    const words =
+      named || !server ? own : [...server[1].map((text) => ({ text, at: imageAt, expands: false })), ...own];
     const found = serverModel(words);
     if (!found) continue;
     const tgi = found.via === 'text-generation-inference';
-    const env = tgi ? environmentOf(service.get('environment', true), text) : new Map<string, Token>();
+    const env = tgi ? environmentOf(node(service.get('environment', true)), text) : new Map<string, Token>();
     const option = (name: string) =>
       found.options.get(name) ?? [...TGI_ENV].map(([v, o]) => (o === name ? env.get(v) : undefined)).find(Boolean);
     const model =
       found.model ??
       option('--model-id') ??
-      (tgi ? { text: TGI_DEFAULT_MODEL, at: imageAt, expands: false } : undefined);
+      (tgi ? { text: TGI_DEFAULT_MODEL, at: named ? (own[0]?.at ?? imageAt) : imageAt, expands: false } : undefined);
     if (!model) continue;
     // The flag alone turns it on; the variable, as clap's falsey parser reads a bool (`false`, `0`, `no`… are off).
     const trustEnv = env.get('TRUST_REMOTE_CODE');
@@ -189,6 +194,7 @@ export function readComposeServers(
       { runsRemoteCode: trusts },
     );
   }
+  return true;
 }
 
 /** A Compose `command:` or `entrypoint:` as words: a string split as the shell would, or a list of strings. */

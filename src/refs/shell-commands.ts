@@ -15,7 +15,8 @@ import { isComposeFile, isModelfile } from './sources.js';
  */
 export function findShellReferences(path: string, text: string, existsLocally: (p: string) => boolean): FileReferences {
   const out: FileReferences = { references: [], dynamic: [] };
-  if (isComposeFile(path)) readComposeServers(path, text, existsLocally, out);
+  // A Compose file's services are read from its YAML (servers.ts), their command lines with them.
+  const compose = isComposeFile(path) && readComposeServers(path, text, existsLocally, out);
   const lines = text.split('\n');
   const modelfile = isModelfile(path);
   // `ollama create NAME -f Modelfile`: NAME is a model built here, not pulled (its Modelfile's FROM is what pulls).
@@ -49,7 +50,7 @@ export function findShellReferences(path: string, text: string, existsLocally: (
     readOllamaCommands(line, created);
     readLlamaCpp(line);
     readHubSettings(line);
-    readModelServers(line);
+    if (!compose) readModelServers(line);
     readLlamaEnv(line);
     if (modelfile) readModelfileFrom(line);
   }

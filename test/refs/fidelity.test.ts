@@ -1059,8 +1059,9 @@ describe('model downloads in shell scripts and Dockerfiles (fixtures/refs/fideli
       want: ['CPR001:2:23 acme/env-GGUF@-', 'CPR003:2:23 acme/env-GGUF@-', `CPR003:4:23 acme/exec-form-1.5b@${C}`],
     },
     {
-      // Compose services of the text-generation-inference and vllm-openai images: `command:` is the server's
-      // arguments; TGI reads MODEL_ID / REVISION too (clap `env`) and loads bigscience/bloom-560m with no model.
+      // Compose services: entrypoint and command as one command line; for the text-generation-inference and
+      // vllm-openai images `command:` is the server's arguments; TGI reads MODEL_ID / REVISION too (clap `env`) and
+      // loads bigscience/bloom-560m with no model.
       file: 'docker-compose.yml',
       want: [
         'CPR001:5:25 acme/chat-7b@-',
@@ -1073,6 +1074,13 @@ describe('model downloads in shell scripts and Dockerfiles (fixtures/refs/fideli
         'CPR003:15:27 acme/qwen-7b@-',
         'CPR001:18:25 acme/llama-8b@-',
         'CPR003:18:25 acme/llama-8b@-',
+        // A command as a YAML list, and one shared through an anchor (each service that uses it loads it).
+        'CPR001:29:9 acme/list-8b@-',
+        'CPR003:29:9 acme/list-8b@-',
+        'CPR001:32:35 acme/anchored-7b@-',
+        'CPR003:32:35 acme/anchored-7b@-',
+        'CPR001:32:35 acme/anchored-7b@-',
+        'CPR003:32:35 acme/anchored-7b@-',
       ],
     },
     {
