@@ -1,4 +1,5 @@
 import { looksLikeRepoId, parseModelUrl, revisionKind } from './ids.js';
+import { RUN_TIME } from './syntax.js';
 import type { FileReferences, ModelHub, TableDownload } from './types.js';
 import type { EnvRead } from './python-env.js';
 import { PYTHON_LIBRARY_WORDS, TORCH_HUB_LOAD, pythonLibraryShape, pythonTruthy } from './python-loaders.js';
@@ -151,7 +152,7 @@ function tfjsModelShape(f: CallFacts, at: number): LoaderShape {
   const config = f.positional[at];
   const urls = [...f.keywords].filter(([k]) => /(^m|M)odelUrl$/.test(k)).map(([, v]) => v);
   if (f.splat || (config !== undefined && config.notString !== 'value') || urls.some((u) => u.value === undefined))
-    return { via, name: { value: undefined, isString: false }, runsRemoteCode: false };
+    return { via, name: RUN_TIME, runsRemoteCode: false };
   if (urls.length > 0) return { via, name: urls[0], also: urls.slice(1), runsRemoteCode: false };
   const pkg = f.resolved.slice(0, f.resolved.lastIndexOf('.'));
   return { via, name: undefined, runsRemoteCode: false, table: pkg, packageDefault: true };
@@ -168,7 +169,7 @@ function mediaPipeShape(f: CallFacts, name: string): LoaderShape {
   if (name === 'createFromModelPath') return { via, name: f.positional[1], runsRemoteCode: false };
   const options = f.positional[1];
   if (f.splat || (options !== undefined && options.notString !== 'value'))
-    return { via, name: { value: undefined, isString: false }, runsRemoteCode: false };
+    return { via, name: RUN_TIME, runsRemoteCode: false };
   // (No path, as with no options or a buffer, is a shape with no name: nothing is said, and the readers still know
   // the call for a loader's.)
   return { via, name: f.keywords.get('baseOptions.modelAssetPath'), runsRemoteCode: false };
@@ -197,13 +198,9 @@ function webLlmShape(f: CallFacts, at: number): LoaderShape {
   const ownConfig = [...f.keywords.keys()].some((k) => k === 'appConfig' || k.startsWith('appConfig.'));
   const config = f.positional[at + 1];
   const unread = config !== undefined && config.notString !== 'value';
-  if (f.splat || ownConfig || unread || id?.value === undefined)
-    return { via, name: { value: undefined, isString: false }, runsRemoteCode: false };
+  if (f.splat || ownConfig || unread || id?.value === undefined) return { via, name: RUN_TIME, runsRemoteCode: false };
   return { via, name: undefined, runsRemoteCode: false, table: id.value, fetched: WEB_LLM_DOWNLOAD };
 }
-
-/** A name this file does not show. */
-const RUN_TIME: Resolved = { value: undefined, isString: false };
 
 /** The global fetch, as written or through the global object. */
 const FETCHES: ReadonlySet<string> = new Set(['fetch', 'window.fetch', 'globalThis.fetch', 'self.fetch']);

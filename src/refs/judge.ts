@@ -4,14 +4,24 @@ import type { RevokedArtifact, TrustedRegistry } from '../core/trusted-registry.
 import { isPullRequestRef, looksLikeAbbreviatedCommit, ownRevisionKey } from './ids.js';
 import type { DynamicReference, ModelReference } from './types.js';
 import { languageOf } from './sources.js';
+import { revokedBySha256 } from '../trust/registry/lookup.js';
 
 /** SpeechBrain's loaders (python-loaders.ts `pythonLibraryShape`), whose hyperparams YAML builds the model. */
 const isSpeechBrain = (via: string) => via.endsWith('.from_hparams') || via.endsWith('foreign_class');
-const SPEECHBRAIN_CODE =
-  'SpeechBrain reads its hyperparams.yaml with HyperPyYAML, whose !new:, !name: and !apply: tags call any Python the file names; foreign_class also imports its custom.py';
 
-/** huggingface_hub fastai_utils.py `from_pretrained_fastai`: fastai's load_learner of the downloaded model.pkl. */
-const FASTAI_CODE = "fastai's load_learner unpickles its model.pkl, and a pickle runs whatever code it names";
+/** CPR002: what of the model repository runs, by the loader that runs it (python-loaders.ts, calls.ts). */
+function whatRuns(ref: ModelReference): string {
+  if (ref.via === 'torch.hub.load') return 'its hubconf.py';
+  if (ref.via.endsWith(CUSTOM_PIPELINE)) return 'diffusers custom_pipeline';
+  if (isSpeechBrain(ref.via))
+    return 'SpeechBrain reads its hyperparams.yaml with HyperPyYAML, whose !new:, !name: and !apply: tags call any Python the file names; foreign_class also imports its custom.py';
+  // huggingface_hub fastai_utils.py `from_pretrained_fastai`: fastai's load_learner of the downloaded model.pkl.
+  if (ref.via === 'from_pretrained_fastai')
+    return "fastai's load_learner unpickles its model.pkl, and a pickle runs whatever code it names";
+  return ref.remoteCodeByDefault
+    ? 'trust_remote_code, which this loader turns on unless the call passes trust_remote_code=False'
+    : 'trust_remote_code=True';
+}
 
 /** calls.ts `withCodeDownloads`: the `via` of the pipeline code diffusers' `custom_pipeline=` runs. */
 const CUSTOM_PIPELINE = '(custom_pipeline)';
@@ -44,7 +54,7 @@ export interface RegistryDigests {
 export function registryDigests(registry: TrustedRegistry): RegistryDigests {
   const listed = new Set<string>();
   for (const m of registry.models) for (const f of m.files) if (f.sha256 !== undefined) listed.add(f.sha256);
-  return { listed, revoked: new Map(registry.revoked.map((r) => [r.sha256, r])) };
+  return { listed, revoked: revokedBySha256(registry) };
 }
 
 const NO_DIGESTS: RegistryDigests = { listed: new Set(), revoked: new Map() };
@@ -82,7 +92,7 @@ export function judgeReference(
   if (ref.runsRemoteCode) {
     found.push({
       ruleId: 'CPR002',
-      message: `${ref.via} loads ${shown} and runs the Python code in that repository (${ref.via === 'torch.hub.load' ? 'its hubconf.py' : ref.via.endsWith(CUSTOM_PIPELINE) ? 'diffusers custom_pipeline' : isSpeechBrain(ref.via) ? SPEECHBRAIN_CODE : ref.via === 'from_pretrained_fastai' ? FASTAI_CODE : ref.remoteCodeByDefault ? 'trust_remote_code, which this loader turns on unless the call passes trust_remote_code=False' : 'trust_remote_code=True'}). Vendor the reviewed code or use a model the library implements.`,
+      message: `${ref.via} loads ${shown} and runs the Python code in that repository (${whatRuns(ref)}). Vendor the reviewed code or use a model the library implements.`,
       location: where,
       evidence,
     });

@@ -1,6 +1,6 @@
 import type { CallFacts, LoaderShape, Resolved } from './calls.js';
 import type { TableDownload } from './types.js';
-import { CHOSEN_MEMBER } from './syntax.js';
+import { CHOSEN_MEMBER, RUN_TIME } from './syntax.js';
 
 /**
  * Python loaders beyond transformers' own, each read the way its library reads its arguments (the function named
@@ -109,41 +109,37 @@ interface DigestTable {
   readonly models: ReadonlyMap<string, readonly [sha256: string, file: string]>;
 }
 
-/** openai-whisper whisper/__init__.py `_MODELS` (`large` is large-v3, `turbo` large-v3-turbo). */
+/** openai-whisper whisper/__init__.py `_MODELS` (`large` is large-v3, `turbo` large-v3-turbo: the same files). */
 const WHISPER_MODELS: DigestTable = {
   base: 'https://openaipublic.azureedge.net/main/whisper/models',
-  models: new Map(
-    (
-      [
-        ['tiny.en', 'd3dd57d32accea0b295c96e26691aa14d8822fac7d9d27d5dc00b4ca2826dd03'],
-        ['tiny', '65147644a518d12f04e32d6f3b26facc3f8dd46e5390956a9424a650c0ce22b9'],
-        ['base.en', '25a8566e1d0c1e2231d1c762132cd20e0f96a85d16145c3a00adf5d1ac670ead'],
-        ['base', 'ed3a0b6b1c0edf879ad9b11b1af5a0e6ab5db9205f891f668f8b0e6c6326e34e'],
-        ['small.en', 'f953ad0fd29cacd07d5a9eda5624af0f6bcf2258be67c92b79389873d91e0872'],
-        ['small', '9ecf779972d90ba49c06d968637d720dd632c55bbf19d441fb42bf17a411e794'],
-        ['medium.en', 'd7440d1dc186f76616474e0ff0b3b6b879abc9d1a4926b7adfa41db2d497ab4f'],
-        ['medium', '345ae4da62f9b3d59415adc60127b97c714f32e89e936602e85993674d08dcb1'],
-        ['large-v1', 'e4b87e7e0bf463eb8e6956e646f1e277e901512310def2c24bf0e11bd3c28e9a'],
-        ['large-v2', '81f7c96c852ee8fc832187b0132e569d6c3065a3252ed18e56effd0b6a73e524'],
-        ['large-v3', 'e5b1a55b89c1367dacf97e3e19bfd829a01529dbfdeefa8caeb59b3f1b81dadb'],
-        ['large-v3-turbo', 'aff26ae408abcba5fbf8813c21e62b0941638c5f6eebfb145be0c9839262a19a'],
-      ] as const
-    ).flatMap(([n, sha]): [string, readonly [string, string]][] => {
-      const entry = [sha, `${n}.pt`] as const;
-      return n === 'large-v3'
-        ? [
-            [n, entry],
-            ['large', entry],
-          ]
-        : n === 'large-v3-turbo'
-          ? [
-              [n, entry],
-              ['turbo', entry],
-            ]
-          : [[n, entry]];
-    }),
+  models: withAliases(
+    new Map(
+      (
+        [
+          ['tiny.en', 'd3dd57d32accea0b295c96e26691aa14d8822fac7d9d27d5dc00b4ca2826dd03'],
+          ['tiny', '65147644a518d12f04e32d6f3b26facc3f8dd46e5390956a9424a650c0ce22b9'],
+          ['base.en', '25a8566e1d0c1e2231d1c762132cd20e0f96a85d16145c3a00adf5d1ac670ead'],
+          ['base', 'ed3a0b6b1c0edf879ad9b11b1af5a0e6ab5db9205f891f668f8b0e6c6326e34e'],
+          ['small.en', 'f953ad0fd29cacd07d5a9eda5624af0f6bcf2258be67c92b79389873d91e0872'],
+          ['small', '9ecf779972d90ba49c06d968637d720dd632c55bbf19d441fb42bf17a411e794'],
+          ['medium.en', 'd7440d1dc186f76616474e0ff0b3b6b879abc9d1a4926b7adfa41db2d497ab4f'],
+          ['medium', '345ae4da62f9b3d59415adc60127b97c714f32e89e936602e85993674d08dcb1'],
+          ['large-v1', 'e4b87e7e0bf463eb8e6956e646f1e277e901512310def2c24bf0e11bd3c28e9a'],
+          ['large-v2', '81f7c96c852ee8fc832187b0132e569d6c3065a3252ed18e56effd0b6a73e524'],
+          ['large-v3', 'e5b1a55b89c1367dacf97e3e19bfd829a01529dbfdeefa8caeb59b3f1b81dadb'],
+          ['large-v3-turbo', 'aff26ae408abcba5fbf8813c21e62b0941638c5f6eebfb145be0c9839262a19a'],
+        ] as const
+      ).map(([n, sha]): [string, readonly [string, string]] => [n, [sha, `${n}.pt`]]),
+    ),
+    { large: 'large-v3', turbo: 'large-v3-turbo' },
   ),
 };
+
+/** `table` with each alias standing for the entry it names. */
+function withAliases<V>(table: Map<string, V>, aliases: Readonly<Record<string, string>>): Map<string, V> {
+  for (const [alias, name] of Object.entries(aliases)) table.set(alias, table.get(name)!);
+  return table;
+}
 
 /** OpenAI CLIP clip/clip.py `_MODELS` (the file is the name with `/` and `@` as `-`). */
 const CLIP_MODELS: DigestTable = {
@@ -177,7 +173,7 @@ function digestTableShape(via: string, given: Resolved | undefined, table: Diges
   if (entry === undefined)
     // `whisper.load_model(args.size)` with no default the file decides: one of the table's or a file, at run time.
     return v === undefined
-      ? { via, name: given && { value: undefined, isString: false, ...(env ? { env } : {}) }, runsRemoteCode: false }
+      ? { via, name: given && (env ? { ...RUN_TIME, env } : RUN_TIME), runsRemoteCode: false }
       : undefined;
   const [sha256, file] = entry;
   const url = `${table.base}/${sha256}/${file}`;
@@ -275,11 +271,12 @@ function weightsLabel(key: string, r: Resolved | undefined): string | undefined 
   return r.isString && r.value !== undefined ? `${key}="${r.value}"` : `${key}=…`;
 }
 
-/** `whisper.load_model` (the package's own name for it), or undefined. */
-const whisperTable = (resolved: string) => (resolved === 'whisper.load_model' ? WHISPER_MODELS : undefined);
-/** `clip.load` (and `clip.clip.load`, the module the package re-exports it from), or undefined. */
-const clipTable = (resolved: string) =>
-  resolved === 'clip.load' || resolved === 'clip.clip.load' ? CLIP_MODELS : undefined;
+/** The loaders of the digest tables: `whisper.load_model`, CLIP's `load` (`clip.clip.load`, re-exported as `clip.load`). */
+const DIGEST_LOADERS: ReadonlyMap<string, DigestTable> = new Map([
+  ['whisper.load_model', WHISPER_MODELS],
+  ['clip.load', CLIP_MODELS],
+  ['clip.clip.load', CLIP_MODELS],
+]);
 
 /**
  * langchain's HuggingFaceEmbeddings: with no `model_name` it loads its default
@@ -599,10 +596,6 @@ export function pythonLibraryShape(f: CallFacts): LoaderShape | undefined {
     if (repo === undefined) return undefined;
     return { via: f.written, name: repo, runsRemoteCode: false, takesNoRevision: true };
   }
-  // openai-whisper `whisper.load_model(name, …)` (whisper/__init__.py) and OpenAI CLIP `clip.load(name, …)`
-  // (clip/clip.py): a name of the module's `_MODELS` is `_download(url)`, which takes the SHA-256 from the URL's path
-  // and raises when the bytes differ — a download pinned by digest. Any other name is a local file
-  // (`os.path.isfile(name)`, else RuntimeError): nothing is downloaded.
   // SpeechBrain `X.from_hparams(source, hparams_file="hyperparams.yaml", **kwargs)` and `foreign_class(source, …)`
   // (speechbrain/inference/interfaces.py `pretrained_from_hparams`): `fetch(hparams_file, source)` — a local folder, or
   // the hub repo through huggingface_hub at the revision of `fetch_config=FetchConfig(revision=…)` (before 1.0, a
@@ -613,9 +606,7 @@ export function pythonLibraryShape(f: CallFacts): LoaderShape | undefined {
       via: name === 'foreign_class' ? 'foreign_class' : f.written,
       name: kw('source') ?? pos(0),
       // A fetch_config the file does not show, or one that names no revision: unpinned as far as the file shows.
-      revision:
-        kw('revision') ??
-        (config !== undefined ? (config.entries?.get('revision') ?? { value: undefined, isString: false }) : undefined),
+      revision: kw('revision') ?? (config !== undefined ? (config.entries?.get('revision') ?? RUN_TIME) : undefined),
       runsRemoteCode: true,
     };
   }
@@ -644,8 +635,11 @@ export function pythonLibraryShape(f: CallFacts): LoaderShape | undefined {
   }
   // torchvision model builders (`torchvision.models.resnet50(weights=…)`, `get_model(name, weights=…)`).
   if (inModule(f.resolved, ['torchvision.models'])) return torchvisionShape(f, kw, pos, name);
-  const digests =
-    name === 'load_model' ? whisperTable(f.resolved) : name === 'load' ? clipTable(f.resolved) : undefined;
+  // openai-whisper `whisper.load_model(name, …)` (whisper/__init__.py) and OpenAI CLIP `clip.load(name, …)`
+  // (clip/clip.py): a name of the module's `_MODELS` is `_download(url)`, which takes the SHA-256 from the URL's path
+  // and raises when the bytes differ — a download pinned by digest. Any other name is a local file
+  // (`os.path.isfile(name)`, else RuntimeError): nothing is downloaded.
+  const digests = DIGEST_LOADERS.get(f.resolved);
   if (digests) return digestTableShape(f.resolved, kw('name') ?? pos(0), digests);
   // datasets `load_dataset(path, …, trust_remote_code=True)` (datasets/load.py, before 4.0): runs the dataset
   // repository's loading script. A dataset is not a model reference; the code it runs is reported.

@@ -126,8 +126,8 @@ const SERVER_IMAGES: readonly [image: RegExp, words: readonly string[]][] = [
 /** text-generation-inference launcher/src/main.rs `Args`: `model_id`'s default, and the variables clap reads (`env`). */
 const TGI_DEFAULT_MODEL = 'bigscience/bloom-560m';
 const TGI_ENV: ReadonlyMap<string, string> = new Map([
-  ['MODEL_ID', '--model-id'],
-  ['REVISION', '--revision'],
+  ['--model-id', 'MODEL_ID'],
+  ['--revision', 'REVISION'],
 ]);
 
 /**
@@ -169,8 +169,7 @@ export function readComposeServers(
     if (!found) continue;
     const tgi = found.via === 'text-generation-inference';
     const env = tgi ? environmentOf(node(service.get('environment', true)), text) : new Map<string, Token>();
-    const option = (name: string) =>
-      found.options.get(name) ?? [...TGI_ENV].map(([v, o]) => (o === name ? env.get(v) : undefined)).find(Boolean);
+    const option = (name: string) => found.options.get(name) ?? env.get(TGI_ENV.get(name) ?? '');
     const model =
       found.model ??
       option('--model-id') ??

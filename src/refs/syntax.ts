@@ -599,6 +599,9 @@ export const PARTIAL = 'functools.partial';
  */
 export const CHOSEN_MEMBER = '<chosen>';
 
+/** An argument whose value this file does not show: a run-time choice (CPR010 where it names a model). */
+export const RUN_TIME: Resolved = { value: undefined, isString: false };
+
 /**
  * A call through a name bound once to `functools.partial(f, *a, **k)`: CPython's `partial.__call__` calls
  * `f(*a, *args, **{**k, **keywords})` — the bound positionals first, the call's keywords over the bound ones.

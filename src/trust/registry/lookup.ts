@@ -66,7 +66,12 @@ export function indexRegistry(reg: TrustedRegistry): RegistryIndex {
       if (spec.sha256 !== undefined) push(bySha256, spec.sha256, s);
     }
   }
-  return { specs, byPath, globs, bySha256, revoked: new Map(reg.revoked.map((r) => [r.sha256, r])) };
+  return { specs, byPath, globs, bySha256, revoked: revokedBySha256(reg) };
+}
+
+/** The registry's revocations by digest (a model file's, or a download's the refs stage judges: refs/judge.ts). */
+export function revokedBySha256(reg: TrustedRegistry): Map<string, RevokedArtifact> {
+  return new Map(reg.revoked.map((r) => [r.sha256, r]));
 }
 
 /** Algorithms the registry asks for at this path, beyond sha256. */
