@@ -92,6 +92,11 @@ export interface LoaderShape {
    * and nothing is said (no run-time note for every HTTP call).
    */
   readonly hubUrlOnly?: true;
+  /**
+   * TensorFlow Hub: a handle that is no URL is a path that must exist (python-loaders.ts `TF_HUB_LOADERS`), never a hub
+   * id: only an http(s) or gs:// URL is a download.
+   */
+  readonly urlOnly?: true;
   /** huggingface_hub `repo_type`: the id's prefix for a dataset or a Space (`repoTypeOf`). */
   readonly repoType?: 'datasets/' | 'spaces/';
   /**
@@ -124,6 +129,10 @@ export const PYTHON_LOADER_WORDS: readonly string[] = [
   'snapshot_download',
   ...PYTHON_LIBRARY_WORDS,
 ];
+
+/** A Cloud Storage URL (`gs://bucket/…`), which TensorFlow's file system reads as it reads a path: a plain URL. */
+const storageUrl = (value: string): ReturnType<typeof parseModelUrl> =>
+  /^gs:\/\/[^/\s]+/.test(value) ? { hub: 'url', url: value } : undefined;
 
 /** The local-folder test of a loader that reads none (`hubOnly`). */
 const NOWHERE = (): boolean => false;
@@ -646,9 +655,10 @@ function collectShape(
     });
     return;
   }
-  const url = parseModelUrl(value);
+  const url = parseModelUrl(value) ?? (shape.urlOnly ? storageUrl(value) : undefined);
   // A plain download counts only for a hub file's URL.
   if (shape.hubUrlOnly && url?.hub !== 'huggingface') return;
+  if (shape.urlOnly && url === undefined) return;
   if (url) {
     const rev = revision ?? url.revision;
     out.references.push({

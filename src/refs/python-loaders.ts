@@ -48,6 +48,8 @@ export const PYTHON_LIBRARY_WORDS: readonly string[] = [
   'torchvision',
   // SpeechBrain's `from_hparams` and `foreign_class`.
   'speechbrain',
+  // TensorFlow Hub's handles (`TF_HUB_LOADERS`).
+  'tensorflow_hub',
   // HTTP downloads of a hub file's URL (`HTTP_GETS`).
   'requests',
   'urllib',
@@ -368,6 +370,22 @@ const TORCH_URL_LOADERS: ReadonlySet<string> = new Set([
 ]);
 
 /**
+ * TensorFlow Hub's calls that resolve a handle (tensorflow_hub/module_v2.py `resolve`, keras_layer.py `KerasLayer`,
+ * module.py `Module` / `load_module_spec`, feature_column.py and feature_column_v2.py), each with the keyword and the
+ * position of its handle.
+ */
+const TF_HUB_LOADERS: ReadonlyMap<string, readonly [keyword: string, position: number]> = new Map([
+  ['tensorflow_hub.load', ['handle', 0]],
+  ['tensorflow_hub.resolve', ['handle', 0]],
+  ['tensorflow_hub.KerasLayer', ['handle', 0]],
+  ['tensorflow_hub.Module', ['spec', 0]],
+  ['tensorflow_hub.load_module_spec', ['path', 0]],
+  ['tensorflow_hub.text_embedding_column', ['module_spec', 1]],
+  ['tensorflow_hub.image_embedding_column', ['module_spec', 1]],
+  ['tensorflow_hub.text_embedding_column_v2', ['module_path', 1]],
+]);
+
+/**
  * Plain HTTP downloads: `requests.get(url)`, `httpx.get(url)`, `urllib.request.urlretrieve(url, filename)` and
  * `urlopen(url)`, `wget.download(url)`. A model reference only when the URL is a hub file's
  * (`https://huggingface.co/<org>/<name>/resolve/<revision>/<file>`): the download is that file at that revision,
@@ -433,6 +451,19 @@ export function pythonLibraryShape(f: CallFacts): LoaderShape | undefined {
   // not a pin a reviewer can rely on, so the URL is reported like any other.
   if (TORCH_URL_LOADERS.has(f.resolved) && (kw('url') ?? pos(0))?.value?.match(/^https?:\/\//))
     return { via: f.resolved, name: kw('url') ?? pos(0), runsRemoteCode: false };
+  // TensorFlow Hub (config.py `_install_default_resolvers`, registry.py `MultiImplRegister`: the resolvers are asked
+  // last-registered first): an http(s) handle — tfhub.dev, Kaggle Models, any server — is downloaded
+  // (compressed_module_resolver.py `HttpCompressedFileResolver`, or uncompressed_module_resolver.py's gs:// location),
+  // a gs:// archive is fetched from Cloud Storage (`GcsCompressedFileResolver`), and anything else must be a path that
+  // exists (resolver.py `PathResolver`: a local folder, or a gs:// folder). Nothing checks the bytes of any download.
+  // A handle of the file's own (a local folder) says nothing; one chosen at run time is a note.
+  const tfHub = TF_HUB_LOADERS.get(f.resolved);
+  if (tfHub) {
+    const handle = kw(tfHub[0]) ?? pos(tfHub[1]);
+    // `hub.KerasLayer(model)` wraps a model object the file built: nothing is resolved.
+    if (handle?.built === true) return undefined;
+    return { via: f.written, name: handle, runsRemoteCode: false, urlOnly: true };
+  }
   // llama-cpp-python `Llama.from_pretrained(repo_id, filename, …)`: calls hf_hub_download without a revision (any
   // `revision=` goes on to `Llama(**kwargs)`), so it always loads the default branch.
   if (name === 'from_pretrained' && inModule(f.resolved, ['llama_cpp']))

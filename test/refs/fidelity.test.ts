@@ -623,6 +623,19 @@ const CASES: { file: string; want: string[] }[] = [
     ],
   },
   {
+    // TensorFlow Hub: an http(s) or gs:// handle is downloaded unverified (a URL's bytes, CPR001); any other handle is
+    // a path that must exist, never a hub id; a handle the caller passes is chosen at run time.
+    file: 'tf-hub-handles.py',
+    want: [
+      'CPR001:7:12 https://tfhub.dev/google/imagenet/mobilenet_v2_100_224/feature_vector/5@-',
+      'CPR001:9:11 https://www.kaggle.com/models/google/universal-sentence-encoder/TensorFlow2/large/2@-',
+      'CPR001:10:8 gs://example-models/encoder/1.tar.gz@-',
+      'CPR001:11:10 https://tfhub.dev/google/nnlm-en-dim128/2@-',
+      'CPR001:12:14 https://example.org/models/classifier.tgz@-',
+      'CPR010:21:12 dynamic',
+    ],
+  },
+  {
     // torch.hub check_hash compares only a sha256 prefix from the file name (HASH_REGEX): still a URL's bytes.
     file: 'torch-hub-urls.py',
     want: [
