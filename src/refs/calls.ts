@@ -97,6 +97,11 @@ export interface LoaderShape {
    * id: only an http(s) or gs:// URL is a download.
    */
   readonly urlOnly?: true;
+  /**
+   * kagglehub: the name is a Kaggle Models handle, downloaded from the page its `ModelHandle.to_url` names (a URL like
+   * any other); a string that is no handle is a ValueError, and loads nothing.
+   */
+  readonly kaggle?: true;
   /** huggingface_hub `repo_type`: the id's prefix for a dataset or a Space (`repoTypeOf`). */
   readonly repoType?: 'datasets/' | 'spaces/';
   /**
@@ -133,6 +138,26 @@ export const PYTHON_LOADER_WORDS: readonly string[] = [
 /** A Cloud Storage URL (`gs://bucket/…`), which TensorFlow's file system reads as it reads a path: a plain URL. */
 const storageUrl = (value: string): ReturnType<typeof parseModelUrl> =>
   /^gs:\/\/[^/\s]+/.test(value) ? { hub: 'url', url: value } : undefined;
+
+/**
+ * kagglehub handle.py `parse_model_handle` and `ModelHandle.to_url`: `<owner>/<model>/<framework>/<variation>` (the
+ * latest version) or with `/<version>` (an integer; 0 or less is unversioned too); undefined for anything else.
+ */
+function kaggleModelUrl(handle: string): string | undefined {
+  const parts = handle.split('/');
+  if (parts.length !== 4 && parts.length !== 5) return undefined;
+  const [owner, model, framework, variation, version] = parts;
+  // Python's int(): an optional sign, digits and underscores between them, blanks around.
+  const n =
+    version === undefined
+      ? undefined
+      : /^\s*[+-]?\d+(?:_\d+)*\s*$/.test(version)
+        ? Number(version.replaceAll('_', ''))
+        : NaN;
+  if (Number.isNaN(n)) return undefined;
+  const page = `https://www.kaggle.com/models/${owner}/${model}/frameworks/${framework}/variations/${variation}`;
+  return n !== undefined && n > 0 ? `${page}/versions/${n}` : page;
+}
 
 /** The local-folder test of a loader that reads none (`hubOnly`). */
 const NOWHERE = (): boolean => false;
@@ -585,7 +610,9 @@ function collectShape(
   }
   // `os.environ.get("MODEL_ID", "org/x")`: the default is what loads when the variable is unset, named with it.
   const nameEnv = shape.name?.value === undefined ? shape.name?.env : undefined;
-  const value = shape.name?.value ?? nameEnv?.fallback;
+  const named = shape.name?.value ?? nameEnv?.fallback;
+  const value = shape.kaggle && named !== undefined ? kaggleModelUrl(named) : named;
+  if (named !== undefined && value === undefined) return;
   // A plain download (`hubUrlOnly`) with no URL the file shows says nothing.
   if (shape.hubUrlOnly && value === undefined) return;
   if (env && f.lang === 'javascript' && isTransformersJs(f.resolved) && !(shape.name === undefined && f.splat))

@@ -114,8 +114,10 @@ export const ANY_FILE_LOADER_WORDS: readonly string[] = [
   // SpeechBrain `from_hparams` / `foreign_class` (python-loaders.ts `pythonLibraryShape`).
   'from_hparams',
   'foreign_class',
-  // TensorFlow Hub's `hub.load` / `hub.KerasLayer` / `hub.Module` (python-loaders.ts `TF_HUB_LOADERS`).
+  // TensorFlow Hub's `hub.load` / `hub.KerasLayer` / `hub.Module` (python-loaders.ts `TF_HUB_LOADERS`), kagglehub's
+  // `model_download`.
   'tensorflow_hub',
+  'kagglehub',
 ];
 
 /** Words of torchvision's builders (search.ts LOADER_TESTS), looked up natively in a file that names torchvision. */

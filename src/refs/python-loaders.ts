@@ -48,8 +48,9 @@ export const PYTHON_LIBRARY_WORDS: readonly string[] = [
   'torchvision',
   // SpeechBrain's `from_hparams` and `foreign_class`.
   'speechbrain',
-  // TensorFlow Hub's handles (`TF_HUB_LOADERS`).
+  // TensorFlow Hub's handles (`TF_HUB_LOADERS`) and kagglehub's `model_download`.
   'tensorflow_hub',
+  'kagglehub',
   // HTTP downloads of a hub file's URL (`HTTP_GETS`).
   'requests',
   'urllib',
@@ -464,6 +465,17 @@ export function pythonLibraryShape(f: CallFacts): LoaderShape | undefined {
     if (handle?.built === true) return undefined;
     return { via: f.written, name: handle, runsRemoteCode: false, urlOnly: true };
   }
+  // kagglehub `model_download(handle, path=None, *, force_download=False)` (kagglehub/models.py): handle.py
+  // `parse_model_handle` reads `<owner>/<model>/<framework>/<variation>[/<version>]` (no version: the latest), and the
+  // resolvers download that version's files, checked only against the MD5 the server sends with them (integrity.py).
+  if (f.resolved === 'kagglehub.model_download')
+    return {
+      via: f.written,
+      name: kw('handle') ?? pos(0),
+      file: kw('path') ?? pos(1),
+      runsRemoteCode: false,
+      kaggle: true,
+    };
   // llama-cpp-python `Llama.from_pretrained(repo_id, filename, …)`: calls hf_hub_download without a revision (any
   // `revision=` goes on to `Llama(**kwargs)`), so it always loads the default branch.
   if (name === 'from_pretrained' && inModule(f.resolved, ['llama_cpp']))

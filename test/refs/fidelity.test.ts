@@ -636,6 +636,17 @@ const CASES: { file: string; want: string[] }[] = [
     ],
   },
   {
+    // kagglehub: a model handle is the Kaggle Models page its version names (the latest when it names none), a URL's
+    // bytes (CPR001); a string that is no handle loads nothing; datasets are not models.
+    file: 'kagglehub-models.py',
+    want: [
+      'CPR001:7:10 https://www.kaggle.com/models/google/gemma/frameworks/pyTorch/variations/2b@-',
+      'CPR001:8:13 https://www.kaggle.com/models/google/gemma/frameworks/transformers/variations/2b-it/versions/3@- config.json',
+      'CPR001:10:10 https://www.kaggle.com/models/keras/gemma/frameworks/keras/variations/gemma_2b_en/versions/2@-',
+      'CPR010:17:12 dynamic',
+    ],
+  },
+  {
     // torch.hub check_hash compares only a sha256 prefix from the file name (HASH_REGEX): still a URL's bytes.
     file: 'torch-hub-urls.py',
     want: [
