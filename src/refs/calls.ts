@@ -378,6 +378,10 @@ function shapeOf(f: CallFacts): LoaderShape | undefined {
     return tfjsModelShape(f, TFJS_MODEL_CONFIG.get(name)!);
   if (f.resolved.startsWith('@mediapipe/tasks-') && (name === 'createFromModelPath' || name === 'createFromOptions'))
     return mediaPipeShape(f, name);
+  // ollama-js `pull({ model })` (src/browser.ts `Ollama.pull`; the default export is an instance, src/index.ts): asks
+  // the server to download the model, as ollama-python's `pull` does (runtimes.ts `reportOllamaName`).
+  if (name === 'pull' && OLLAMA_JS_PULLS.has(f.resolved))
+    return { via: 'ollama.pull', name: kw('model'), runsRemoteCode: false, ollama: true };
   if (f.resolved.startsWith('@mlc-ai/web-llm.') && WEB_LLM_ENGINES.has(name))
     return webLlmShape(f, WEB_LLM_ENGINES.get(name)!);
   // WHATWG fetch(url): a hub file's URL is that file at that revision, whoever fetches it (`hubUrlOnly`).
@@ -505,7 +509,17 @@ export const JAVASCRIPT_LOADER_NAMES: ReadonlySet<string> = new Set([
   'createFromOptions',
   // web-llm engines (`webLlmShape`).
   ...WEB_LLM_ENGINES.keys(),
+  // ollama-js (`OLLAMA_JS_PULLS`).
+  'pull',
 ]);
+
+/**
+ * ollama-js's pulls through the default export, of the package or its browser build (`import ollama from 'ollama'`,
+ * `require('ollama').default`). An `Ollama` instance's is not followed: the JavaScript readers track no instances.
+ */
+const OLLAMA_JS_PULLS: ReadonlySet<string> = new Set(
+  ['ollama', 'ollama/browser'].flatMap((m) => [`${m}.pull`, `${m}.default.pull`]),
+);
 
 /**
  * A loader handed to another function as a value (`load(AutoModel.from_pretrained, "org/x")`,

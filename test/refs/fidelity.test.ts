@@ -568,6 +568,16 @@ const CASES: { file: string; want: string[] }[] = [
     ],
   },
   {
+    // ollama-js pull({ model }) on the default export, of the package and its browser build; chat fetches nothing.
+    file: 'ollama-js-pull.ts',
+    want: [
+      // `hf.co/<org>/<repo>:<quant>` is the hub repo at its default branch.
+      'CPR001:8:7 acme/chat-GGUF@-',
+      'CPR003:8:7 acme/chat-GGUF@-',
+      'CPR016:7:7 registry.ollama.ai/library/llama3.2:latest',
+    ],
+  },
+  {
     // An object constant's member and a class field read through `this` in a method of the same staticness (the
     // transformers.js singleton); a member assigned in the file, an instance method reading a static field, a class
     // a subclass overrides and a field the constructor may replace are run-time choices.
@@ -769,11 +779,14 @@ describe('model references agree with what the libraries load (fixtures/refs/fid
     expect(findJavaScriptReferencesFast('env-fallback.ts', text, local)).toBeUndefined();
   });
 
-  it.each(['hub-js-repo-types.js', 'tfjs-models.js'])('%s: the parser-free JavaScript reader agrees', (file) => {
-    const fast = (p: string, text: string, exists: (p: string) => boolean) =>
-      findJavaScriptReferencesFast(p, text, exists) ?? { references: [], dynamic: [{ ...UNREAD }] };
-    expect(findings(file, fast)).toEqual(findings(file));
-  });
+  it.each(['hub-js-repo-types.js', 'tfjs-models.js', 'ollama-js-pull.ts'])(
+    '%s: the parser-free JavaScript reader agrees',
+    (file) => {
+      const fast = (p: string, text: string, exists: (p: string) => boolean) =>
+        findJavaScriptReferencesFast(p, text, exists) ?? { references: [], dynamic: [{ ...UNREAD }] };
+      expect(findings(file, fast)).toEqual(findings(file));
+    },
+  );
 
   it('pipeline-non-string.js: the parser-free JavaScript reader agrees', () => {
     const file = 'pipeline-non-string.js';
