@@ -358,6 +358,9 @@ const FASTAI_OR_KERAS: ReadonlySet<string> = new Set([
   'huggingface_hub.keras_mixin.from_pretrained_keras',
 ]);
 
+/** keras_hub's built-in presets: a versioned Kaggle Models handle each, fetched by kagglehub with no pinned digest. */
+const KERAS_HUB_PRESETS: TableDownload = { library: 'KerasHub', host: 'www.kaggle.com', check: 'none' };
+
 /** nemo/utils/cloud.py `maybe_download_from_cloud`: the .nemo file the model's NGC entry names, no digest. */
 const NGC_DOWNLOAD: TableDownload = { library: 'NeMo', host: 'api.ngc.nvidia.com', check: 'none' };
 
@@ -566,12 +569,31 @@ export function pythonLibraryShape(f: CallFacts): LoaderShape | undefined {
     if (v === undefined || tag === undefined) return undefined;
     return { via, name: literal(v), runsRemoteCode: false, table: `${v} ${tag.value ?? '<chosen at run time>'}` };
   }
-  // keras_hub / keras_nlp `X.from_preset("hf://org/name")` (keras_hub/src/utils/preset_utils.py HF_PREFIX): a hub
-  // repo at its default branch. Built-in preset names and `kaggle://` handles carry a version number: not followed.
+  // keras_hub / keras_nlp `X.from_preset(preset)` (keras_hub/src/utils/preset_utils.py `get_file`), asked in its order:
+  // a built-in preset name is its table's versioned Kaggle handle (before any local folder of that name); `kaggle://`
+  // is kagglehub's model_download of the handle; a scheme TensorFlow's file system reads (gs://) is copied from there;
+  // `hf://org/name` is hf_hub_download at the default branch; else a local folder, else ValueError.
   if (name === 'from_preset' && inModule(f.resolved, ['keras_hub', 'keras_nlp'])) {
-    const v = (kw('preset') ?? pos(0))?.value;
-    if (v === undefined || !v.startsWith('hf://')) return undefined;
-    return { via: f.written, name: literal(v.slice('hf://'.length)), runsRemoteCode: false, takesNoRevision: true };
+    const preset = kw('preset') ?? pos(0);
+    const v = preset?.value;
+    if (v === undefined) return { via: f.written, name: preset, runsRemoteCode: false };
+    if (v.startsWith('hf://'))
+      return { via: f.written, name: literal(v.slice('hf://'.length)), runsRemoteCode: false, takesNoRevision: true };
+    if (v.startsWith('kaggle://'))
+      return { via: f.written, name: literal(v.slice('kaggle://'.length)), runsRemoteCode: false, kaggle: true };
+    if (v.startsWith('gs://')) return { via: f.written, name: literal(v), runsRemoteCode: false, urlOnly: true };
+    // Built-in names are snake_case words (`gemma_2b_en`, `bert_base_en_uncased`); one that names no preset and no
+    // folder is a ValueError, so a word that is no folder here is taken for the table's.
+    if (/^[a-z][a-z0-9_]*$/.test(v))
+      return {
+        via: f.written,
+        name: literal(v),
+        runsRemoteCode: false,
+        table: v,
+        tableFile: v,
+        fetched: KERAS_HUB_PRESETS,
+      };
+    return undefined;
   }
   // mlx-lm `load(path_or_hf_repo, tokenizer_config, model_config, adapter_path, lazy, …, revision)` (mlx_lm/utils.py):
   // `get_model_path` takes a path that exists as a local folder, anything else is `snapshot_download(repo_id,

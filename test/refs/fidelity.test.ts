@@ -186,7 +186,7 @@ const CASES: { file: string; want: string[] }[] = [
       // open_clip `hf-hub:` names a hub repo; a pretrained tag comes from open_clip's own table (CPR015 below).
       'CPR001:16:16 acme/clip-vit@-',
       'CPR003:16:16 acme/clip-vit@-',
-      // keras_hub `hf://`; a built-in preset name is versioned by keras_hub.
+      // keras_hub `hf://`; a built-in preset name is the table's Kaggle download (CPR015 below).
       'CPR001:18:9 acme/gemma-keras@-',
       'CPR003:18:9 acme/gemma-keras@-',
       // diffusers from_single_file ignores a commit in the URL (only `blob/main/` is stripped): `revision=` decides.
@@ -197,6 +197,7 @@ const CASES: { file: string; want: string[] }[] = [
       // whisper's table pins base.pt by its SHA-256: no CPR001, and unknown to an empty trusted registry.
       'CPR003:30:7 https://openaipublic.azureedge.net/main/whisper/models/ed3a0b6b1c0edf879ad9b11b1af5a0e6ab5db9205f891f668f8b0e6c6326e34e/base.pt@-',
       'CPR015:17:20 ViT-B-32 laion2b_s34b_b79k',
+      'CPR015:19:10 gemma_2b_en',
       // datasets runs the script of a dataset repository with trust_remote_code=True; not a model reference.
       'CPR002:27:6 acme/scripted',
     ],
@@ -654,6 +655,18 @@ const CASES: { file: string; want: string[] }[] = [
       'CPR001:8:13 https://www.kaggle.com/models/google/gemma/frameworks/transformers/variations/2b-it/versions/3@- config.json',
       'CPR001:10:10 https://www.kaggle.com/models/keras/gemma/frameworks/keras/variations/gemma_2b_en/versions/2@-',
       'CPR010:17:12 dynamic',
+    ],
+  },
+  {
+    // keras_hub from_preset: a built-in name is its table's Kaggle download (CPR015), kaggle:// is kagglehub's, gs:// a
+    // URL's bytes; a local folder says nothing; a preset chosen at run time is a note.
+    file: 'keras-hub-presets.py',
+    want: [
+      'CPR001:9:10 https://www.kaggle.com/models/acme/bert/frameworks/keras/variations/bert_tiny_en@-',
+      'CPR001:10:10 https://www.kaggle.com/models/acme/bert/frameworks/keras/variations/bert_tiny_en/versions/3@-',
+      'CPR001:11:10 gs://acme-presets/bert_tiny_en@-',
+      'CPR015:8:11 gemma2_2b_en',
+      'CPR010:14:10 dynamic',
     ],
   },
   {
