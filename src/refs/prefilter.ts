@@ -118,6 +118,8 @@ export const ANY_FILE_LOADER_WORDS: readonly string[] = [
   // `model_download`.
   'tensorflow_hub',
   'kagglehub',
+  // flair's `SequenceTagger.load` / `Classifier.load` (python-loaders.ts `FLAIR_LOADERS`).
+  'flair',
 ];
 
 /** Words of torchvision's builders (search.ts LOADER_TESTS), looked up natively in a file that names torchvision. */

@@ -51,6 +51,8 @@ export const PYTHON_LIBRARY_WORDS: readonly string[] = [
   // TensorFlow Hub's handles (`TF_HUB_LOADERS`) and kagglehub's `model_download`.
   'tensorflow_hub',
   'kagglehub',
+  // flair's `SequenceTagger.load` / `Classifier.load` (`FLAIR_LOADERS`).
+  'flair',
   // HTTP downloads of a hub file's URL (`HTTP_GETS`).
   'requests',
   'urllib',
@@ -358,6 +360,78 @@ const FASTAI_OR_KERAS: ReadonlySet<string> = new Set([
   'huggingface_hub.keras_mixin.from_pretrained_keras',
 ]);
 
+/**
+ * flair's loads that fall back to the hub (flair/nn/model.py `Model.load` → `_fetch_model`): SequenceTagger's, and
+ * the abstract Classifier's, which asks each subclass's `_fetch_model` in turn, SequenceTagger's among them.
+ */
+const FLAIR_LOADERS: ReadonlySet<string> = new Set([
+  'flair.models.SequenceTagger.load',
+  'flair.models.sequence_tagger_model.SequenceTagger.load',
+  'flair.nn.Classifier.load',
+  'flair.nn.model.Classifier.load',
+]);
+/** flair/models/sequence_tagger_model.py `_fetch_model` `huggingface_model_map`: short names for hub repos. */
+const FLAIR_HUB_NAMES: ReadonlyMap<string, string> = new Map([
+  ['ner', 'flair/ner-english'],
+  ['ner-fast', 'flair/ner-english-fast'],
+  ['ner-ontonotes', 'flair/ner-english-ontonotes'],
+  ['ner-ontonotes-fast', 'flair/ner-english-ontonotes-fast'],
+  ['ner-large', 'flair/ner-english-large'],
+  ['ner-ontonotes-large', 'flair/ner-english-ontonotes-large'],
+  ['de-ner-large', 'flair/ner-german-large'],
+  ['nl-ner-large', 'flair/ner-dutch-large'],
+  ['es-ner-large', 'flair/ner-spanish-large'],
+  ['ner-multi', 'flair/ner-multi'],
+  ['multi-ner', 'flair/ner-multi'],
+  ['ner-multi-fast', 'flair/ner-multi-fast'],
+  ['upos', 'flair/upos-english'],
+  ['upos-fast', 'flair/upos-english-fast'],
+  ['pos', 'flair/pos-english'],
+  ['pos-fast', 'flair/pos-english-fast'],
+  ['pos-multi', 'flair/upos-multi'],
+  ['multi-pos', 'flair/upos-multi'],
+  ['pos-multi-fast', 'flair/upos-multi-fast'],
+  ['multi-pos-fast', 'flair/upos-multi-fast'],
+  ['frame', 'flair/frame-english'],
+  ['frame-fast', 'flair/frame-english-fast'],
+  ['chunk', 'flair/chunk-english'],
+  ['chunk-fast', 'flair/chunk-english-fast'],
+  ['da-ner', 'flair/ner-danish'],
+  ['de-ner', 'flair/ner-german'],
+  ['de-ler', 'flair/ner-german-legal'],
+  ['de-ner-legal', 'flair/ner-german-legal'],
+  ['fr-ner', 'flair/ner-french'],
+  ['nl-ner', 'flair/ner-dutch'],
+  ['ner-ukrainian', 'dchaplinsky/flair-uk-ner'],
+  ['pos-ukrainian', 'dchaplinsky/flair-uk-pos'],
+  ['de-historic-direct', 'aehrm/redewiedergabe-direct'],
+  ['de-historic-indirect', 'aehrm/redewiedergabe-indirect'],
+  ['de-historic-reported', 'aehrm/redewiedergabe-reported'],
+  ['de-historic-free-indirect', 'aehrm/redewiedergabe-freeindirect'],
+]);
+/** The same method's `hu_model_map`: short names fetched by URL (`cached_path`) with no digest. */
+const FLAIR_URL_NAMES: ReadonlySet<string> = new Set([
+  'ner-pooled',
+  'frame-large',
+  'da-pos',
+  'de-pos',
+  'de-pos-tweets',
+  'de-ner-germeval',
+  'ar-ner',
+  'ar-pos',
+  'nl-ner-rnn',
+  'ml-pos',
+  'ml-upos',
+  'pt-pos-clinical',
+  'negation-speculation',
+  'hunflair-cellline',
+  'hunflair-chemical',
+  'hunflair-disease',
+  'hunflair-gene',
+  'hunflair-species',
+]);
+const FLAIR_URL_MODELS: TableDownload = { library: 'flair', host: 'nlp.informatik.hu-berlin.de', check: 'none' };
+
 /** keras_hub's built-in presets: a versioned Kaggle Models handle each, fetched by kagglehub with no pinned digest. */
 const KERAS_HUB_PRESETS: TableDownload = { library: 'KerasHub', host: 'www.kaggle.com', check: 'none' };
 
@@ -479,6 +553,18 @@ export function pythonLibraryShape(f: CallFacts): LoaderShape | undefined {
       runsRemoteCode: false,
       kaggle: true,
     };
+  // flair `SequenceTagger.load(model_path)` (flair/models/sequence_tagger_model.py `_fetch_model`): a file that exists
+  // is read; a short name of `huggingface_model_map` is that hub repo, one of `hu_model_map` a URL of flair's own
+  // table; anything else is `hf_download(name)`, the repo's default branch (no revision can be given). What loads is
+  // a torch.load of the file (flair/file_utils.py `load_torch_state`).
+  if (FLAIR_LOADERS.has(f.resolved)) {
+    const arg = kw('model_path') ?? pos(0);
+    const v = arg?.value;
+    if (v !== undefined && FLAIR_URL_NAMES.has(v))
+      return { via: f.written, name: arg, runsRemoteCode: false, table: v, tableFile: v, fetched: FLAIR_URL_MODELS };
+    const hub = v === undefined ? undefined : FLAIR_HUB_NAMES.get(v);
+    return { via: f.written, name: hub ? literal(hub) : arg, runsRemoteCode: false, takesNoRevision: true };
+  }
   // llama-cpp-python `Llama.from_pretrained(repo_id, filename, …)`: calls hf_hub_download without a revision (any
   // `revision=` goes on to `Llama(**kwargs)`), so it always loads the default branch.
   if (name === 'from_pretrained' && inModule(f.resolved, ['llama_cpp']))

@@ -670,6 +670,21 @@ const CASES: { file: string; want: string[] }[] = [
     ],
   },
   {
+    // flair: short names map to hub repos or to flair's own URL table; any other name is a hub repo at its default
+    // branch; a file of the repository is read as it is.
+    file: 'flair-taggers.py',
+    want: [
+      'CPR001:7:10 flair/ner-english@-',
+      'CPR003:7:10 flair/ner-english@-',
+      'CPR001:8:10 acme/ner-biomedical@-',
+      'CPR003:8:10 acme/ner-biomedical@-',
+      'CPR001:12:13 acme/sentiment-flair@-',
+      'CPR003:12:13 acme/sentiment-flair@-',
+      'CPR015:9:10 ner-pooled',
+      'CPR010:16:12 dynamic',
+    ],
+  },
+  {
     // torch.hub check_hash compares only a sha256 prefix from the file name (HASH_REGEX): still a URL's bytes.
     file: 'torch-hub-urls.py',
     want: [
