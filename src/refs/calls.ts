@@ -93,8 +93,8 @@ export interface LoaderShape {
    */
   readonly hubUrlOnly?: true;
   /**
-   * TensorFlow Hub: a handle that is no URL is a path that must exist (python-loaders.ts `TF_HUB_LOADERS`), never a hub
-   * id: only an http(s) or gs:// URL is a download.
+   * TensorFlow Hub, Lightning checkpoints: a path that is no URL is a local one (python-loaders.ts `TF_HUB_LOADERS`),
+   * never a hub id: only an http(s) or object-storage URL is a download.
    */
   readonly urlOnly?: true;
   /**
@@ -135,9 +135,12 @@ export const PYTHON_LOADER_WORDS: readonly string[] = [
   ...PYTHON_LIBRARY_WORDS,
 ];
 
-/** A Cloud Storage URL (`gs://bucket/…`), which TensorFlow's file system reads as it reads a path: a plain URL. */
+/**
+ * An object-storage URL (`gs://bucket/…`, `s3://bucket/…`), which TensorFlow's file system and fsspec read as they
+ * read a path: a plain URL.
+ */
 const storageUrl = (value: string): ReturnType<typeof parseModelUrl> =>
-  /^gs:\/\/[^/\s]+/.test(value) ? { hub: 'url', url: value } : undefined;
+  /^(gs|s3):\/\/[^/\s]+/.test(value) ? { hub: 'url', url: value } : undefined;
 
 /**
  * kagglehub handle.py `parse_model_handle` and `ModelHandle.to_url`: `<owner>/<model>/<framework>/<variation>` (the

@@ -18,6 +18,9 @@ function whatRuns(ref: ModelReference): string {
   // huggingface_hub fastai_utils.py `from_pretrained_fastai`: fastai's load_learner of the downloaded model.pkl.
   if (ref.via === 'from_pretrained_fastai')
     return "fastai's load_learner unpickles its model.pkl, and a pickle runs whatever code it names";
+  // lightning/fabric/utilities/cloud_io.py `_load`: weights_only=False for a checkpoint URL unless the call says True.
+  if (ref.via.endsWith('load_from_checkpoint'))
+    return 'Lightning unpickles a checkpoint URL with weights_only=False unless the call passes weights_only=True, and a pickle runs whatever code it names';
   return ref.remoteCodeByDefault
     ? 'trust_remote_code, which this loader turns on unless the call passes trust_remote_code=False'
     : 'trust_remote_code=True';
@@ -92,7 +95,10 @@ export function judgeReference(
   if (ref.runsRemoteCode) {
     found.push({
       ruleId: 'CPR002',
-      message: `${ref.via} loads ${shown} and runs the Python code in that repository (${whatRuns(ref)}). Vendor the reviewed code or use a model the library implements.`,
+      message:
+        ref.hub === 'url'
+          ? `${ref.via} loads ${shown} and runs whatever code the server of that URL puts in it (${whatRuns(ref)}). Load weights only (weights_only=True), or ship the reviewed checkpoint with the app and record its digest in the trusted registry.`
+          : `${ref.via} loads ${shown} and runs the Python code in that repository (${whatRuns(ref)}). Vendor the reviewed code or use a model the library implements.`,
       location: where,
       evidence,
     });

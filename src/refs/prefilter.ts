@@ -111,15 +111,18 @@ export const ANY_FILE_LOADER_WORDS: readonly string[] = [
   'from_quantized',
   // web-llm's CreateMLCEngine / CreateWebWorkerMLCEngine / CreateServiceWorkerMLCEngine (calls.ts `webLlmShape`).
   'MLCEngine',
-  // SpeechBrain `from_hparams` / `foreign_class` (python-loaders.ts `pythonLibraryShape`).
-  'from_hparams',
-  'foreign_class',
+  // SpeechBrain `from_hparams` / `foreign_class` (python-loaders.ts `pythonLibraryShape`), followed only through an
+  // import of speechbrain: the module's name, one needle where the two method names were two (the scanner holds 64
+  // strings at most, needle-scan.ts MAX_ENTRIES).
+  'speechbrain',
   // TensorFlow Hub's `hub.load` / `hub.KerasLayer` / `hub.Module` (python-loaders.ts `TF_HUB_LOADERS`), kagglehub's
   // `model_download`.
   'tensorflow_hub',
   'kagglehub',
   // flair's `SequenceTagger.load` / `Classifier.load` (python-loaders.ts `FLAIR_LOADERS`).
   'flair',
+  // Lightning's `load_from_checkpoint(url)` (python-loaders.ts `pythonLibraryShape`).
+  'load_from_checkpoint',
 ];
 
 /** Words of torchvision's builders (search.ts LOADER_TESTS), looked up natively in a file that names torchvision. */

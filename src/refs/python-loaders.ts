@@ -53,6 +53,8 @@ export const PYTHON_LIBRARY_WORDS: readonly string[] = [
   'kagglehub',
   // flair's `SequenceTagger.load` / `Classifier.load` (`FLAIR_LOADERS`).
   'flair',
+  // Lightning's `load_from_checkpoint(url)`, on any class.
+  'load_from_checkpoint',
   // HTTP downloads of a hub file's URL (`HTTP_GETS`).
   'requests',
   'urllib',
@@ -553,6 +555,22 @@ export function pythonLibraryShape(f: CallFacts): LoaderShape | undefined {
       runsRemoteCode: false,
       kaggle: true,
     };
+  // Lightning `X.load_from_checkpoint(checkpoint_path, map_location, hparams_file, strict, weights_only)`
+  // (lightning/fabric/utilities/cloud_io.py `_load`): a path that starts with "http" is torch.hub's
+  // load_state_dict_from_url with weights_only=False unless the call passes weights_only=True — a pickle, which runs
+  // whatever it names; s3:// and gs:// are read through fsspec and torch.load's own default. A local checkpoint (or
+  // one chosen at run time, nearly always a local path) says nothing.
+  if (name === 'load_from_checkpoint') {
+    const checkpoint = kw('checkpoint_path') ?? pos(0);
+    const v = checkpoint?.value;
+    if (v === undefined || !/^(https?|s3|gs):\/\//.test(v)) return undefined;
+    return {
+      via: f.written,
+      name: checkpoint,
+      runsRemoteCode: v.startsWith('http') && !isTrue(kw('weights_only')),
+      urlOnly: true,
+    };
+  }
   // flair `SequenceTagger.load(model_path)` (flair/models/sequence_tagger_model.py `_fetch_model`): a file that exists
   // is read; a short name of `huggingface_model_map` is that hub repo, one of `hu_model_map` a URL of flair's own
   // table; anything else is `hf_download(name)`, the repo's default branch (no revision can be given). What loads is

@@ -685,6 +685,17 @@ const CASES: { file: string; want: string[] }[] = [
     ],
   },
   {
+    // Lightning load_from_checkpoint: an http(s) checkpoint is unpickled with weights_only=False unless the call says
+    // True (CPR002); object storage is a URL's bytes; a local or run-time path says nothing.
+    file: 'lightning-checkpoints.py',
+    want: [
+      'CPR002:8:10 https://models.example.org/classifier/epoch=9.ckpt@-',
+      'CPR001:8:10 https://models.example.org/classifier/epoch=9.ckpt@-',
+      'CPR001:9:11 https://models.example.org/head.ckpt@-',
+      'CPR001:10:10 s3://acme-checkpoints/classifier/last.ckpt@-',
+    ],
+  },
+  {
     // torch.hub check_hash compares only a sha256 prefix from the file name (HASH_REGEX): still a URL's bytes.
     file: 'torch-hub-urls.py',
     want: [

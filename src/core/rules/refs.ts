@@ -18,7 +18,7 @@ export const REFS_RULES = defineRules([
     id: 'CPR002',
     name: 'ModelRunsRemoteCode',
     short: "Loading this model runs Python code from the model's repository.",
-    full: "`trust_remote_code=True` makes transformers download and execute the modelling code in the model repository; `torch.hub.load` executes the repository's `hubconf.py`; SpeechBrain's `from_hparams` builds the model from the repository's hyperparams.yaml, whose HyperPyYAML tags (`!new:`, `!apply:`) call any Python it names; huggingface_hub's `from_pretrained_fastai` unpickles the repository's model.pkl. Whoever can push to that repository runs code in your build and your service.",
+    full: "`trust_remote_code=True` makes transformers download and execute the modelling code in the model repository; `torch.hub.load` executes the repository's `hubconf.py`; SpeechBrain's `from_hparams` builds the model from the repository's hyperparams.yaml, whose HyperPyYAML tags (`!new:`, `!apply:`) call any Python it names; huggingface_hub's `from_pretrained_fastai` unpickles the repository's model.pkl; Lightning's `load_from_checkpoint` unpickles a checkpoint URL with `weights_only=False` unless told otherwise. Whoever can push to that repository runs code in your build and your service.",
     help: 'Drop `trust_remote_code=True` and use a model whose architecture is in the library, or vendor the reviewed modelling code into this repository and pin the revision. For torch.hub, vendor the model code or load weights with `torch.load(..., weights_only=True)`. For SpeechBrain, review the hyperparams.yaml (and any custom.py) at a commit and load from a local copy of that folder.',
     level: 'error',
     severity: '8.5',
