@@ -277,6 +277,14 @@ describe('scan --no-refs', () => {
   });
 });
 
+describe('the loader scanner (needle-scan.ts)', () => {
+  it('holds every needle and word: past its limits every source file would be unreadable (CPX001)', () => {
+    // The scanner is built at the first file; a LOADER_NEEDLES entry past MAX_NEEDLES or MAX_ENTRIES throws there.
+    expect(() => mayCallLoaderBytes(Buffer.from('from transformers import pipeline\n'), 'python')).not.toThrow();
+    expect(mayCallLoaderBytes(Buffer.from('x = 1\n'), 'python')).toBe(false);
+  });
+});
+
 describe('the loader needles buckets (needle-buckets.ts)', () => {
   it('give every needle the scan looks for a bucket, and no other: rerun scripts/gen-needle-buckets.mjs if not', () => {
     expect(Object.keys(LOADER_NEEDLE_BUCKETS).sort()).toEqual([...SCANNED_NEEDLES].sort());
