@@ -65,19 +65,19 @@ export type NeedleWord = string | { readonly whole: string };
 
 /** At most this many needles or groups: the answer is a bit set, bit `k` for `needles[k]`. */
 export const MAX_NEEDLES = 31;
-/** Needles and looked-up words together, at most (the module's START and LENGTH tables). */
-const MAX_ENTRIES = 64;
+/** Needles and looked-up words together, at most (the module's NEXT, START, LENGTH, HEAD and BIT tables). */
+const MAX_ENTRIES = 128;
 
 /** Offsets in the module's memory: needle-scan.wat's header says what each holds. */
 const LAYOUT = {
   masks: 0,
   bucket: 256,
   next: 512,
-  start: 768,
-  length: 1024,
-  head: 1280,
-  bit: 1536,
-  needles: 1792,
+  start: 1024,
+  length: 1536,
+  head: 2048,
+  bit: 2560,
+  needles: 3072,
   rules: 32768,
   input: 65536,
 };

@@ -15,12 +15,12 @@
 ;;   LANES   128    16 bytes: a block's bucket bits, stored to be read lane by lane
 ;;   BUCKET  256    i32 per bucket (8): its first needle, -1 for none
 ;;   NEXT    512    i32 per needle: the next needle of its bucket, -1 at the end
-;;   START   768    i32 per needle, then per looked-up word (64 in all): where its bytes are
-;;   LENGTH  1024   i32 per needle and word: its length; bit 31 set on a word that counts only standing alone (no
+;;   START   1024   i32 per needle, then per looked-up word (128 in all): where its bytes are
+;;   LENGTH  1536   i32 per needle and word: its length; bit 31 set on a word that counts only standing alone (no
 ;;                  ASCII letter, digit or `_` just before or after it: a regular expression's `\b` on either side)
-;;   HEAD    1280   i32 per needle: its first four bytes read little-endian (needles of four bytes or more)
-;;   BIT     1536   i32 per needle: the bit of the answer it sets (needles that stand in for each other share one)
-;;   (the needles' and words' bytes from 1792)
+;;   HEAD    2048   i32 per needle: its first four bytes read little-endian (needles of four bytes or more)
+;;   BIT     2560   i32 per needle: the bit of the answer it sets (needles that stand in for each other share one)
+;;   (the needles' and words' bytes from 3072)
 ;;   RULES   32768  8 i32 per rule (64 at most): the needles it needs all of, the needles it needs one of, the entry
 ;;                  of a word it needs too (-1 for none), how many words may stand in for the one-of needles, and
 ;;                  their entries (4 at most)
@@ -48,18 +48,18 @@
       (loop $chain
         (br_if $chained (i32.lt_s (local.get $k) (i32.const 0)))
         (block $next
-          (local.set $bit (i32.load offset=1536 (i32.shl (local.get $k) (i32.const 2))))
+          (local.set $bit (i32.load offset=2560 (i32.shl (local.get $k) (i32.const 2))))
           (br_if $next (i32.and (local.get $found) (local.get $bit)))
-          (local.set $length (i32.load offset=1024 (i32.shl (local.get $k) (i32.const 2))))
+          (local.set $length (i32.load offset=1536 (i32.shl (local.get $k) (i32.const 2))))
           (br_if $next (i32.gt_u (i32.add (local.get $at) (local.get $length)) (local.get $n)))
-          (local.set $from (i32.load offset=768 (i32.shl (local.get $k) (i32.const 2))))
+          (local.set $from (i32.load offset=1024 (i32.shl (local.get $k) (i32.const 2))))
           (local.set $j (i32.const 0))
           ;; Four bytes at once first: most candidates differ there.
           (if (i32.ge_u (local.get $length) (i32.const 4))
             (then
               (br_if $next
                 (i32.ne (i32.load offset=65536 (local.get $at))
-                  (i32.load offset=1280 (i32.shl (local.get $k) (i32.const 2)))))
+                  (i32.load offset=2048 (i32.shl (local.get $k) (i32.const 2)))))
               (local.set $j (i32.const 4))))
           (block $differ
             (loop $compare
@@ -156,8 +156,8 @@
   (func $has (export "has") (param $k i32) (param $n i32) (result i32)
     (local $at i32) (local $length i32) (local $i i32) (local $last i32) (local $j i32) (local $places i32)
     (local $place i32) (local $first v128) (local $alone i32)
-    (local.set $at (i32.load offset=768 (i32.shl (local.get $k) (i32.const 2))))
-    (local.set $length (i32.load offset=1024 (i32.shl (local.get $k) (i32.const 2))))
+    (local.set $at (i32.load offset=1024 (i32.shl (local.get $k) (i32.const 2))))
+    (local.set $length (i32.load offset=1536 (i32.shl (local.get $k) (i32.const 2))))
     (local.set $alone (i32.lt_s (local.get $length) (i32.const 0)))
     (local.set $length (i32.and (local.get $length) (i32.const 0x7fffffff)))
     (if (i32.gt_u (local.get $length) (local.get $n)) (then (return (i32.const 0))))

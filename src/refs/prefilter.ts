@@ -112,8 +112,7 @@ export const ANY_FILE_LOADER_WORDS: readonly string[] = [
   // web-llm's CreateMLCEngine / CreateWebWorkerMLCEngine / CreateServiceWorkerMLCEngine (calls.ts `webLlmShape`).
   'MLCEngine',
   // SpeechBrain `from_hparams` / `foreign_class` (python-loaders.ts `pythonLibraryShape`), followed only through an
-  // import of speechbrain: the module's name, one needle where the two method names were two (the scanner holds 64
-  // strings at most, needle-scan.ts MAX_ENTRIES).
+  // import of speechbrain: the module's name, one needle where the two method names were two.
   'speechbrain',
   // TensorFlow Hub's `hub.load` / `hub.KerasLayer` / `hub.Module` (python-loaders.ts `TF_HUB_LOADERS`), kagglehub's
   // `model_download`.

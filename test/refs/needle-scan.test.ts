@@ -288,6 +288,19 @@ describe.each([
     expect(g.verdict(5, 1 << NEEDLES.indexOf('torch'), 0)).toBe(0);
   });
 
+  it('holds 128 strings, needles and words together, and finds the last of each; refuses one more', () => {
+    // 31 groups of 90 needles (the first group holds 60), and 38 words: 128 strings, the layout's room.
+    const first = Array.from({ length: 60 }, (_, i) => `first${i}x`);
+    const groups = [first, ...Array.from({ length: 30 }, (_, i) => `group${i}y`)];
+    const words = Array.from({ length: 38 }, (_, i) => `word${i}z`);
+    const g = scanner(groups, words, [], api);
+    const b = Buffer.from(`a ${first[59]} b group29y c ${words[37]}`);
+    expect(g(b)).toBe(1 | (1 << 30));
+    expect(g.has(37)).toBe(true);
+    expect(g.has(36)).toBe(false);
+    expect(() => scanner(groups, [...words, 'one-more'], [], api)).toThrow(/128 strings/);
+  });
+
   it.each([
     ['one-byte', ['a']],
     ['not-latin1', ['\u2028x']],
