@@ -695,7 +695,7 @@ function collectShape(
       repoId: repo,
       ...(ref ? { revision: ref } : {}),
       revisionKind: revisionKind(ref),
-      runsRemoteCode: true,
+      runsRemoteCode: shape.runsRemoteCode,
     });
     return;
   }

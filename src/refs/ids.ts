@@ -94,3 +94,6 @@ function safeDecode(segment: string): string {
 export function ownRevisionKey(key: string): string {
   return `${key.replace(/_(?:name_or_path|name|path|id)$/, '')}_revision`;
 }
+
+/** gensim/downloader.py: the GitHub repository whose releases hold each model and corpus, one release per name. */
+export const GENSIM_DATA = 'RaRe-Technologies/gensim-data';

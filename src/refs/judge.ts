@@ -9,8 +9,11 @@ import { revokedBySha256 } from '../trust/registry/lookup.js';
 /** SpeechBrain's loaders (python-loaders.ts `pythonLibraryShape`), whose hyperparams YAML builds the model. */
 const isSpeechBrain = (via: string) => via.endsWith('.from_hparams') || via.endsWith('foreign_class');
 
-/** CPR002: what of the model repository runs, by the loader that runs it (python-loaders.ts, calls.ts). */
-function whatRuns(ref: ModelReference): string {
+/**
+ * CPR002: what of the model repository runs, by the loader that runs it (python-loaders.ts, calls.ts); for a name
+ * chosen at run time too (`dynamicFinding`).
+ */
+function whatRuns(ref: Pick<ModelReference, 'via'> & Partial<Pick<ModelReference, 'remoteCodeByDefault'>>): string {
   if (ref.via === 'torch.hub.load') return 'its hubconf.py';
   if (ref.via.endsWith(CUSTOM_PIPELINE)) return 'diffusers custom_pipeline';
   if (isSpeechBrain(ref.via))
@@ -18,6 +21,9 @@ function whatRuns(ref: ModelReference): string {
   // huggingface_hub fastai_utils.py `from_pretrained_fastai`: fastai's load_learner of the downloaded model.pkl.
   if (ref.via === 'from_pretrained_fastai')
     return "fastai's load_learner unpickles its model.pkl, and a pickle runs whatever code it names";
+  // gensim/downloader.py `load`: `__import__` of the release's `__init__.py`, then its `load_data()`.
+  if (ref.via === 'gensim.downloader.load')
+    return "gensim's downloader imports the release's __init__.py, fetched with no checksum, and calls its load_data()";
   // lightning/fabric/utilities/cloud_io.py `_load`: weights_only=False for a checkpoint URL unless the call says True.
   if (ref.via.endsWith('load_from_checkpoint'))
     return 'Lightning unpickles a checkpoint URL with weights_only=False unless the call passes weights_only=True, and a pickle runs whatever code it names';
@@ -281,6 +287,9 @@ function defaultWhen(from: string): string {
 function pinAdvice(ref: ModelReference): string {
   const repo = ref.repoId ?? '<org>/<name>';
   const language = languageOf(ref.path);
+  // gensim/downloader.py: the release tag is the name; nothing takes a commit.
+  if (ref.via === 'gensim.downloader.load')
+    return "gensim's downloader takes no revision: download the release once, review its __init__.py and data, and load those files from this repository (KeyedVectors.load), their digest recorded in the trusted registry.";
   // torch/hub.py `_parse_repo_info`: `owner/repo[:ref]`, the ref checked out from GitHub.
   if (ref.hub === 'github') return `Pin the reviewed commit in the repository string ("${repo}:<40-hex>").`;
   if (ref.takesNoRevision)
@@ -396,7 +405,7 @@ export function dynamicFinding(d: DynamicReference): Finding {
   return {
     ruleId: d.runsRemoteCode ? 'CPR002' : 'CPR010',
     message: d.runsRemoteCode
-      ? `${d.via} runs code from a model repository chosen at run time (${d.via.endsWith(CUSTOM_PIPELINE) ? 'diffusers custom_pipeline' : 'trust_remote_code=True'}). Vendor the reviewed code or use a model the library implements.`
+      ? `${d.via} runs code from a model repository chosen at run time (${whatRuns(d)}). Vendor the reviewed code or use a model the library implements.`
       : `${d.via} loads a model whose name is chosen at run time${d.nameFrom === undefined ? '' : ` (${chosenBy(d.nameFrom)})`}; it cannot be checked against the trusted registry. Make sure the configuration that names it pins a commit.`,
     location: { path: d.path, line: d.line, column: d.column },
     evidence: { via: d.via, ...(d.nameFrom !== undefined ? { nameFrom: d.nameFrom } : {}) },

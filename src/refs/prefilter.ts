@@ -120,8 +120,9 @@ export const ANY_FILE_LOADER_WORDS: readonly string[] = [
   'kagglehub',
   // flair's `SequenceTagger.load` / `Classifier.load` (python-loaders.ts `FLAIR_LOADERS`).
   'flair',
-  // Lightning's `load_from_checkpoint(url)` (python-loaders.ts `pythonLibraryShape`).
+  // Lightning's `load_from_checkpoint(url)` (python-loaders.ts `pythonLibraryShape`); gensim's downloader.
   'load_from_checkpoint',
+  'gensim',
 ];
 
 /** Words of torchvision's builders (search.ts LOADER_TESTS), looked up natively in a file that names torchvision. */

@@ -1,6 +1,7 @@
 import type { CallFacts, LoaderShape, Resolved } from './calls.js';
 import type { TableDownload } from './types.js';
 import { CHOSEN_MEMBER, RUN_TIME } from './syntax.js';
+import { GENSIM_DATA } from './ids.js';
 
 /**
  * Python loaders beyond transformers' own, each read the way its library reads its arguments (the function named
@@ -55,6 +56,8 @@ export const PYTHON_LIBRARY_WORDS: readonly string[] = [
   'flair',
   // Lightning's `load_from_checkpoint(url)`, on any class.
   'load_from_checkpoint',
+  // gensim's downloader (`GENSIM_DATA`).
+  'gensim',
   // HTTP downloads of a hub file's URL (`HTTP_GETS`).
   'requests',
   'urllib',
@@ -569,6 +572,20 @@ export function pythonLibraryShape(f: CallFacts): LoaderShape | undefined {
       name: checkpoint,
       runsRemoteCode: v.startsWith('http') && !isTrue(kw('weights_only')),
       urlOnly: true,
+    };
+  }
+  // gensim `downloader.load(name, return_path=False)` (gensim/downloader.py): `_download` fetches the release `<name>` of
+  // RaRe-Technologies/gensim-data — its `__init__.py` with no checksum at all, the data against MD5s read at run time
+  // from the repository's master branch — and `load` then `__import__`s that `__init__.py` and calls its `load_data()`:
+  // Python from a release anyone with push rights can replace. With `return_path=True` it only downloads.
+  if (f.resolved === 'gensim.downloader.load') {
+    const name = kw('name') ?? pos(0);
+    const v = name?.value;
+    return {
+      via: f.resolved,
+      name: v === undefined ? name : literal(`${GENSIM_DATA}:${v}`),
+      runsRemoteCode: !isTrue(kw('return_path') ?? pos(1)),
+      hub: 'github',
     };
   }
   // flair `SequenceTagger.load(model_path)` (flair/models/sequence_tagger_model.py `_fetch_model`): a file that exists

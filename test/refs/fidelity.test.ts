@@ -696,6 +696,22 @@ const CASES: { file: string; want: string[] }[] = [
     ],
   },
   {
+    // gensim's downloader imports the __init__.py of a gensim-data release (CPR002) whose tag can move (CPR001);
+    // return_path=True only downloads; a name chosen at run time is a note.
+    file: 'gensim-downloader.py',
+    want: [
+      'CPR002:6:11 RaRe-Technologies/gensim-data@glove-twitter-25',
+      'CPR001:6:11 RaRe-Technologies/gensim-data@glove-twitter-25',
+      'CPR003:6:11 RaRe-Technologies/gensim-data@glove-twitter-25',
+      'CPR002:7:10 RaRe-Technologies/gensim-data@text8',
+      'CPR001:7:10 RaRe-Technologies/gensim-data@text8',
+      'CPR003:7:10 RaRe-Technologies/gensim-data@text8',
+      'CPR001:9:8 RaRe-Technologies/gensim-data@word2vec-google-news-300',
+      'CPR003:9:8 RaRe-Technologies/gensim-data@word2vec-google-news-300',
+      'CPR002:13:12 dynamic',
+    ],
+  },
+  {
     // torch.hub check_hash compares only a sha256 prefix from the file name (HASH_REGEX): still a URL's bytes.
     file: 'torch-hub-urls.py',
     want: [
