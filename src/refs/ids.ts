@@ -97,3 +97,6 @@ export function ownRevisionKey(key: string): string {
 
 /** gensim/downloader.py: the GitHub repository whose releases hold each model and corpus, one release per name. */
 export const GENSIM_DATA = 'RaRe-Technologies/gensim-data';
+
+/** spacy/about.py `__download_url__`: the GitHub repository whose releases hold spaCy's pipeline packages. */
+export const SPACY_MODELS = 'explosion/spacy-models';

@@ -24,6 +24,9 @@ function whatRuns(ref: Pick<ModelReference, 'via'> & Partial<Pick<ModelReference
   // gensim/downloader.py `load`: `__import__` of the release's `__init__.py`, then its `load_data()`.
   if (ref.via === 'gensim.downloader.load')
     return "gensim's downloader imports the release's __init__.py, fetched with no checksum, and calls its load_data()";
+  // spacy/cli/download.py: `pip install` of the release's wheel, then spacy.load imports the package.
+  if (ref.via === 'spacy.cli.download')
+    return "pip installs the release's package with no hash check, and spacy.load imports its Python";
   // lightning/fabric/utilities/cloud_io.py `_load`: weights_only=False for a checkpoint URL unless the call says True.
   if (ref.via.endsWith('load_from_checkpoint'))
     return 'Lightning unpickles a checkpoint URL with weights_only=False unless the call passes weights_only=True, and a pickle runs whatever code it names';
@@ -287,6 +290,9 @@ function defaultWhen(from: string): string {
 function pinAdvice(ref: ModelReference): string {
   const repo = ref.repoId ?? '<org>/<name>';
   const language = languageOf(ref.path);
+  // spacy/cli/download.py: a package name and version, never a commit.
+  if (ref.via === 'spacy.cli.download')
+    return "spaCy's download takes no commit: install the reviewed package from a requirements file with its hash (pip install --require-hashes), or vendor it.";
   // gensim/downloader.py: the release tag is the name; nothing takes a commit.
   if (ref.via === 'gensim.downloader.load')
     return "gensim's downloader takes no revision: download the release once, review its __init__.py and data, and load those files from this repository (KeyedVectors.load), their digest recorded in the trusted registry.";

@@ -180,6 +180,9 @@ export const LOADER_NEEDLES: readonly (readonly [words: readonly string[], modul
   // `whisper` looked up only in a file that holds `load_model`.
   [['load_model'], 'whisper'],
   [['clip.load'], undefined],
+  // spaCy `spacy.cli.download(name)` (python-loaders.ts `pythonLibraryShape`): the module scanned for, `download` (a
+  // common word: scanned for, it sent a fifth more blocks to the compare) looked up only in a file that holds it.
+  [['download'], 'spacy'],
   // torchvision's model builders with pretrained weights, and the detection and segmentation builders that download
   // backbone weights by default (python-loaders.ts `torchvisionShape`): the module scanned for, the words looked up
   // only in a file that holds it (four at most an entry).
@@ -201,6 +204,7 @@ const LOOKED_UP = new Set([
   'datasets',
   'whisper',
   'keras',
+  'download',
   ...TORCHVISION_WORDS,
 ]);
 

@@ -1,7 +1,7 @@
 import type { CallFacts, LoaderShape, Resolved } from './calls.js';
 import type { TableDownload } from './types.js';
 import { CHOSEN_MEMBER, RUN_TIME } from './syntax.js';
-import { GENSIM_DATA } from './ids.js';
+import { GENSIM_DATA, SPACY_MODELS } from './ids.js';
 
 /**
  * Python loaders beyond transformers' own, each read the way its library reads its arguments (the function named
@@ -56,8 +56,9 @@ export const PYTHON_LIBRARY_WORDS: readonly string[] = [
   'flair',
   // Lightning's `load_from_checkpoint(url)`, on any class.
   'load_from_checkpoint',
-  // gensim's downloader (`GENSIM_DATA`).
+  // gensim's downloader (`GENSIM_DATA`); spaCy's `cli.download` (`SPACY_MODELS`).
   'gensim',
+  'spacy',
   // HTTP downloads of a hub file's URL (`HTTP_GETS`).
   'requests',
   'urllib',
@@ -587,6 +588,26 @@ export function pythonLibraryShape(f: CallFacts): LoaderShape | undefined {
       runsRemoteCode: !isTrue(kw('return_path') ?? pos(1)),
       hub: 'github',
     };
+  }
+  // spaCy `spacy.cli.download(model, direct=False, sdist=False, custom_url=None, *pip_args)` (spacy/cli/download.py):
+  // pip installs `<name>-<version>` from the explosion/spacy-models release of that tag — the version from a
+  // compatibility table read at run time unless `direct` names it — with no hash; spacy.load then imports the
+  // package's Python. A `custom_url` base is the caller's server: where it points is the run time's, as far as the
+  // file shows.
+  if (f.resolved === 'spacy.cli.download' || f.resolved === 'spacy.cli.download.download') {
+    const model = kw('model') ?? pos(0);
+    const v = model?.value;
+    const via = 'spacy.cli.download';
+    if (v === undefined || (kw('custom_url') ?? pos(3)) !== undefined)
+      return { via, name: v === undefined ? model : RUN_TIME, runsRemoteCode: true, hub: 'github' };
+    let tag = `${v}-<compatible version>`;
+    if (isTrue(kw('direct') ?? pos(1))) {
+      // A direct name with a `/` is refused; the rest is split at its last `-` (the name's own dashes dropped).
+      if (v.includes('/')) return undefined;
+      const parts = v.split('-');
+      tag = `${parts.slice(0, -1).join('')}-${parts[parts.length - 1]}`;
+    }
+    return { via, name: literal(`${SPACY_MODELS}:${tag}`), runsRemoteCode: true, hub: 'github' };
   }
   // flair `SequenceTagger.load(model_path)` (flair/models/sequence_tagger_model.py `_fetch_model`): a file that exists
   // is read; a short name of `huggingface_model_map` is that hub repo, one of `hu_model_map` a URL of flair's own

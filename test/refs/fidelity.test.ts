@@ -712,6 +712,20 @@ const CASES: { file: string; want: string[] }[] = [
     ],
   },
   {
+    // spaCy's download pip installs a package from a release (CPR002) whose version a run-time table picks, or the
+    // one `direct` names (CPR001 either way: no commit); spacy.load of an installed package downloads nothing.
+    file: 'spacy-download.py',
+    want: [
+      'CPR002:7:1 explosion/spacy-models@en_core_web_sm-<compatible version>',
+      'CPR001:7:1 explosion/spacy-models@en_core_web_sm-<compatible version>',
+      'CPR003:7:1 explosion/spacy-models@en_core_web_sm-<compatible version>',
+      'CPR002:8:1 explosion/spacy-models@de_core_news_md-3.7.0',
+      'CPR001:8:1 explosion/spacy-models@de_core_news_md-3.7.0',
+      'CPR003:8:1 explosion/spacy-models@de_core_news_md-3.7.0',
+      'CPR002:13:5 dynamic',
+    ],
+  },
+  {
     // torch.hub check_hash compares only a sha256 prefix from the file name (HASH_REGEX): still a URL's bytes.
     file: 'torch-hub-urls.py',
     want: [
