@@ -100,3 +100,15 @@ export const GENSIM_DATA = 'RaRe-Technologies/gensim-data';
 
 /** spacy/about.py `__download_url__`: the GitHub repository whose releases hold spaCy's pipeline packages. */
 export const SPACY_MODELS = 'explosion/spacy-models';
+
+/**
+ * The explosion/spacy-models release spacy/cli/download.py `download` installs: `<name>-<version>`, the version a
+ * compatibility table read at run time picks; with `direct` the name's own, split at its last `-` (the name's other
+ * dashes dropped). Undefined for a direct name with a `/`, which it refuses.
+ */
+export function spacyReleaseTag(name: string, direct: boolean): string | undefined {
+  if (!direct) return `${name}-<compatible version>`;
+  if (name.includes('/')) return undefined;
+  const parts = name.split('-');
+  return `${parts.slice(0, -1).join('')}-${parts[parts.length - 1]}`;
+}

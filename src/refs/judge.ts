@@ -25,7 +25,7 @@ function whatRuns(ref: Pick<ModelReference, 'via'> & Partial<Pick<ModelReference
   if (ref.via === 'gensim.downloader.load')
     return "gensim's downloader imports the release's __init__.py, fetched with no checksum, and calls its load_data()";
   // spacy/cli/download.py: `pip install` of the release's wheel, then spacy.load imports the package.
-  if (ref.via === 'spacy.cli.download')
+  if (ref.via === 'spacy.cli.download' || ref.via === 'spacy download')
     return "pip installs the release's package with no hash check, and spacy.load imports its Python";
   // lightning/fabric/utilities/cloud_io.py `_load`: weights_only=False for a checkpoint URL unless the call says True.
   if (ref.via.endsWith('load_from_checkpoint'))
@@ -291,7 +291,7 @@ function pinAdvice(ref: ModelReference): string {
   const repo = ref.repoId ?? '<org>/<name>';
   const language = languageOf(ref.path);
   // spacy/cli/download.py: a package name and version, never a commit.
-  if (ref.via === 'spacy.cli.download')
+  if (ref.via === 'spacy.cli.download' || ref.via === 'spacy download')
     return "spaCy's download takes no commit: install the reviewed package from a requirements file with its hash (pip install --require-hashes), or vendor it.";
   // gensim/downloader.py: the release tag is the name; nothing takes a commit.
   if (ref.via === 'gensim.downloader.load')

@@ -1,7 +1,7 @@
 import type { CallFacts, LoaderShape, Resolved } from './calls.js';
 import type { TableDownload } from './types.js';
 import { CHOSEN_MEMBER, RUN_TIME } from './syntax.js';
-import { GENSIM_DATA, SPACY_MODELS } from './ids.js';
+import { GENSIM_DATA, SPACY_MODELS, spacyReleaseTag } from './ids.js';
 
 /**
  * Python loaders beyond transformers' own, each read the way its library reads its arguments (the function named
@@ -600,13 +600,8 @@ export function pythonLibraryShape(f: CallFacts): LoaderShape | undefined {
     const via = 'spacy.cli.download';
     if (v === undefined || (kw('custom_url') ?? pos(3)) !== undefined)
       return { via, name: v === undefined ? model : RUN_TIME, runsRemoteCode: true, hub: 'github' };
-    let tag = `${v}-<compatible version>`;
-    if (isTrue(kw('direct') ?? pos(1))) {
-      // A direct name with a `/` is refused; the rest is split at its last `-` (the name's own dashes dropped).
-      if (v.includes('/')) return undefined;
-      const parts = v.split('-');
-      tag = `${parts.slice(0, -1).join('')}-${parts[parts.length - 1]}`;
-    }
+    const tag = spacyReleaseTag(v, isTrue(kw('direct') ?? pos(1)));
+    if (tag === undefined) return undefined;
     return { via, name: literal(`${SPACY_MODELS}:${tag}`), runsRemoteCode: true, hub: 'github' };
   }
   // flair `SequenceTagger.load(model_path)` (flair/models/sequence_tagger_model.py `_fetch_model`): a file that exists

@@ -3,6 +3,7 @@ import { commandDownload, tokens, type Token, type Where } from './shell-words.j
 import { ollamaName, readHubSettings, readLlamaCpp, readModelfileFrom, readOllamaCommands } from './runtimes.js';
 import { readComposeServers, readLlamaEnv, readModelServers } from './servers.js';
 import { isComposeFile, isModelfile } from './sources.js';
+import { SPACY_MODELS, spacyReleaseTag } from './ids.js';
 
 /**
  * Model downloads in shell scripts and Dockerfiles (`RUN` lines are shell): the Hugging Face CLI
@@ -41,6 +42,10 @@ export function findShellReferences(path: string, text: string, existsLocally: (
     for (const m of command.matchAll(/(?:^|[\s;&|(`])(huggingface-cli|hf)\s+download\s+([^;&|`)\n#]*)/g)) {
       const argsAt = m.index + m[0].length - m[2]!.length;
       readDownload(m[1]!, tokens(m[2]!, argsAt), where, path, existsLocally, out);
+    }
+    for (const m of command.matchAll(/(?:^|[\s;&|(`])(?:python[\d.]*\s+-m\s+)?spacy\s+download\s+([^;&|`)\n#]*)/g)) {
+      const argsAt = m.index + m[0].length - m[1]!.length;
+      readSpacyDownload(tokens(m[1]!, argsAt), where, path, out);
     }
     for (const m of command.matchAll(/(?:^|[\s;&|(`])git\s+clone\s+([^;&|`)\n#]*)/g)) {
       const argsAt = m.index + m[0].length - m[1]!.length;
@@ -90,6 +95,26 @@ function readDownload(
     runsRemoteCode: false,
     ...(positional.length === 2 ? { file: positional[1]!.text } : {}),
   });
+}
+
+/**
+ * `spacy download <name> [--direct] [--sdist] [--url <base>] [pip args…]` (spacy/cli/download.py `download_cli`):
+ * pip installs the package from the explosion/spacy-models release `<name>-<version>`, as python-loaders.ts reads
+ * `spacy.cli.download`: the version a compatibility table read at run time picks, or with `--direct` the name's own.
+ */
+function readSpacyDownload(args: Token[], where: Where, path: string, out: FileReferences): void {
+  const flags = new Set(args.filter((t) => t.text.startsWith('-')).map((t) => t.text));
+  const model = args.find((t, i) => !t.text.startsWith('-') && !['--url', '-U'].includes(args[i - 1]?.text ?? ''));
+  if (!model) return;
+  const place = { path, ...where(model.at), via: 'spacy download', runsRemoteCode: true };
+  // A name the shell expands, or a base URL of the caller's own: where the package comes from is the run time's.
+  if (model.expands || flags.has('--url') || flags.has('-U') || [...flags].some((f) => f.startsWith('--url='))) {
+    out.dynamic.push(place);
+    return;
+  }
+  const tag = spacyReleaseTag(model.text, flags.has('--direct') || flags.has('-d') || flags.has('-D'));
+  if (tag === undefined) return;
+  out.references.push({ ...place, hub: 'github', repoId: SPACY_MODELS, revision: tag, revisionKind: 'ref' });
 }
 
 /** `git clone [--branch X] https://huggingface.co/<org>/<name>`: the repository at that branch, or its default. */

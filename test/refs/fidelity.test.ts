@@ -1102,6 +1102,19 @@ describe('model downloads in shell scripts and Dockerfiles (fixtures/refs/fideli
       ],
     },
     {
+      // spaCy's CLI download: a package pip installs from a release (CPR002), never pinned by a commit (CPR001).
+      file: 'Dockerfile.spacy',
+      want: [
+        'CPR002:5:30 explosion/spacy-models@en_core_web_sm-<compatible version>',
+        'CPR001:5:30 explosion/spacy-models@en_core_web_sm-<compatible version>',
+        'CPR003:5:30 explosion/spacy-models@en_core_web_sm-<compatible version>',
+        'CPR002:6:31 explosion/spacy-models@de_core_news_md-3.7.0',
+        'CPR001:6:31 explosion/spacy-models@de_core_news_md-3.7.0',
+        'CPR003:6:31 explosion/spacy-models@de_core_news_md-3.7.0',
+        'CPR002:7:20 dynamic',
+      ],
+    },
+    {
       file: '.github/workflows/eval.yml',
       want: ['CPR001:11:36 acme/eval-model@-', 'CPR003:11:36 acme/eval-model@-', `CPR003:12:26 acme/judge-model@${C}`],
     },
