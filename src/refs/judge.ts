@@ -13,7 +13,9 @@ const isSpeechBrain = (via: string) => via.endsWith('.from_hparams') || via.ends
  * CPR002: what of the model repository runs, by the loader that runs it (python-loaders.ts, calls.ts); for a name
  * chosen at run time too (`dynamicFinding`).
  */
-function whatRuns(ref: Pick<ModelReference, 'via'> & Partial<Pick<ModelReference, 'remoteCodeByDefault'>>): string {
+export function whatRuns(
+  ref: Pick<ModelReference, 'via'> & Partial<Pick<ModelReference, 'remoteCodeByDefault'>>,
+): string {
   if (ref.via === 'torch.hub.load') return 'its hubconf.py';
   if (ref.via.endsWith(CUSTOM_PIPELINE)) return 'diffusers custom_pipeline';
   if (isSpeechBrain(ref.via))
@@ -287,9 +289,12 @@ function defaultWhen(from: string): string {
  * How to pin what `ref` loads, in the form its loader takes: each library reads the commit from its own place (a
  * keyword, the name, the URL, a flag), and a loader that takes none is pinned only by downloading the commit first.
  */
-function pinAdvice(ref: ModelReference): string {
+export function pinAdvice(ref: ModelReference): string {
   const repo = ref.repoId ?? '<org>/<name>';
   const language = languageOf(ref.path);
+  // A plain URL has no revision: only the bytes, shipped and recorded, are fixed.
+  if (ref.hub === 'url')
+    return 'Ship the reviewed file with the app and record its digest in the trusted registry, or load it from a hub at a reviewed commit.';
   // spacy/cli/download.py: a package name and version, never a commit.
   if (ref.via === 'spacy.cli.download' || ref.via === 'spacy download')
     return "spaCy's download takes no commit: install the reviewed package from a requirements file with its hash (pip install --require-hashes), or vendor it.";

@@ -6,6 +6,7 @@ import { MAX_SOURCE_BYTES, isReferenceSource, searchText } from '../../refs/find
 import { RepositoryModules, withImportedValues } from '../../refs/imported-values.js';
 import type { ImportedValue } from '../../refs/types.js';
 import { mayCallLoader } from '../../refs/search.js';
+import { pinAdvice, whatRuns } from '../../refs/judge.js';
 import { languageOf } from '../../refs/sources.js';
 import { didYouMean } from '../../trust/policy/suggest.js';
 import { hashWorkingFiles, type BlobCache } from './git.js';
@@ -110,7 +111,7 @@ export async function referenceChanges(
       if (r.runsRemoteCode && !olds.some((b) => b.runsRemoteCode))
         findings.push({
           ruleId: 'CPU021',
-          message: `The change lets ${r.via} run code from ${name ?? '?'}${r.revision !== undefined ? ` at "${r.revision}"` : ''} (trust_remote_code or a hub code loader): Python from the model repository will run at load time. Read that code at a pinned commit, or load without remote code.`,
+          message: `The change lets ${r.via} run code from ${name ?? '?'}${r.revision !== undefined ? ` at "${r.revision}"` : ''} (${whatRuns(r)}): Python from the model repository will run at load time. Read that code at a pinned commit, or load without remote code.`,
           location: where,
           evidence: { ...evidence, pinned: isPinnedReference(r) },
         });
@@ -121,7 +122,8 @@ export async function referenceChanges(
         if (!isPinnedReference(r))
           findings.push({
             ruleId: 'CPU012',
-            message: `The change adds ${r.via} loading ${name ?? '?'} ${r.revision !== undefined ? `at "${r.revision}", a name that can move` : 'with no revision'}. Pin the reviewed commit before merging.`,
+            // The pin in the form its loader takes (judge.ts `pinAdvice`): not every loader takes a commit.
+            message: `The change adds ${r.via} loading ${name ?? '?'} ${r.revision !== undefined ? `at "${r.revision}", a name that can move` : 'with no revision'}. ${pinAdvice(r)} Do it before merging.`,
             location: where,
             evidence,
           });
