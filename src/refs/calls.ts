@@ -1,4 +1,4 @@
-import { looksLikeRepoId, parseModelUrl, revisionKind } from './ids.js';
+import { kaggleModelUrl, looksLikeRepoId, parseModelUrl, revisionKind, storageUrl } from './ids.js';
 import { RUN_TIME } from './syntax.js';
 import type { FileReferences, ModelHub, TableDownload } from './types.js';
 import type { EnvRead } from './python-env.js';
@@ -134,33 +134,6 @@ export const PYTHON_LOADER_WORDS: readonly string[] = [
   'snapshot_download',
   ...PYTHON_LIBRARY_WORDS,
 ];
-
-/**
- * An object-storage URL (`gs://bucket/…`, `s3://bucket/…`), which TensorFlow's file system and fsspec read as they
- * read a path: a plain URL.
- */
-const storageUrl = (value: string): ReturnType<typeof parseModelUrl> =>
-  /^(gs|s3):\/\/[^/\s]+/.test(value) ? { hub: 'url', url: value } : undefined;
-
-/**
- * kagglehub handle.py `parse_model_handle` and `ModelHandle.to_url`: `<owner>/<model>/<framework>/<variation>` (the
- * latest version) or with `/<version>` (an integer; 0 or less is unversioned too); undefined for anything else.
- */
-function kaggleModelUrl(handle: string): string | undefined {
-  const parts = handle.split('/');
-  if (parts.length !== 4 && parts.length !== 5) return undefined;
-  const [owner, model, framework, variation, version] = parts;
-  // Python's int(): an optional sign, digits and underscores between them, blanks around.
-  const n =
-    version === undefined
-      ? undefined
-      : /^\s*[+-]?\d+(?:_\d+)*\s*$/.test(version)
-        ? Number(version.replaceAll('_', ''))
-        : NaN;
-  if (Number.isNaN(n)) return undefined;
-  const page = `https://www.kaggle.com/models/${owner}/${model}/frameworks/${framework}/variations/${variation}`;
-  return n !== undefined && n > 0 ? `${page}/versions/${n}` : page;
-}
 
 /** The local-folder test of a loader that reads none (`hubOnly`). */
 const NOWHERE = (): boolean => false;

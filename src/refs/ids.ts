@@ -112,3 +112,30 @@ export function spacyReleaseTag(name: string, direct: boolean): string | undefin
   const parts = name.split('-');
   return `${parts.slice(0, -1).join('')}-${parts[parts.length - 1]}`;
 }
+
+/**
+ * An object-storage URL (`gs://bucket/…`, `s3://bucket/…`), which TensorFlow's file system and fsspec read as they
+ * read a path: a plain URL.
+ */
+export const storageUrl = (value: string): ReturnType<typeof parseModelUrl> =>
+  /^(gs|s3):\/\/[^/\s]+/.test(value) ? { hub: 'url', url: value } : undefined;
+
+/**
+ * kagglehub handle.py `parse_model_handle` and `ModelHandle.to_url`: `<owner>/<model>/<framework>/<variation>` (the
+ * latest version) or with `/<version>` (an integer; 0 or less is unversioned too); undefined for anything else.
+ */
+export function kaggleModelUrl(handle: string): string | undefined {
+  const parts = handle.split('/');
+  if (parts.length !== 4 && parts.length !== 5) return undefined;
+  const [owner, model, framework, variation, version] = parts;
+  // Python's int(): an optional sign, digits and underscores between them, blanks around.
+  const n =
+    version === undefined
+      ? undefined
+      : /^\s*[+-]?\d+(?:_\d+)*\s*$/.test(version)
+        ? Number(version.replaceAll('_', ''))
+        : NaN;
+  if (Number.isNaN(n)) return undefined;
+  const page = `https://www.kaggle.com/models/${owner}/${model}/frameworks/${framework}/variations/${variation}`;
+  return n !== undefined && n > 0 ? `${page}/versions/${n}` : page;
+}

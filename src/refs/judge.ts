@@ -8,6 +8,8 @@ import { revokedBySha256 } from '../trust/registry/lookup.js';
 
 /** SpeechBrain's loaders (python-loaders.ts `pythonLibraryShape`), whose hyperparams YAML builds the model. */
 const isSpeechBrain = (via: string) => via.endsWith('.from_hparams') || via.endsWith('foreign_class');
+/** spaCy's downloads: the API (python-loaders.ts) and the command line (shell-commands.ts `readSpacyDownload`). */
+const isSpacyDownload = (via: string) => via === 'spacy.cli.download' || via === 'spacy download';
 
 /**
  * CPR002: what of the model repository runs, by the loader that runs it (python-loaders.ts, calls.ts); for a name
@@ -27,7 +29,7 @@ export function whatRuns(
   if (ref.via === 'gensim.downloader.load')
     return "gensim's downloader imports the release's __init__.py, fetched with no checksum, and calls its load_data()";
   // spacy/cli/download.py: `pip install` of the release's wheel, then spacy.load imports the package.
-  if (ref.via === 'spacy.cli.download' || ref.via === 'spacy download')
+  if (isSpacyDownload(ref.via))
     return "pip installs the release's package with no hash check, and spacy.load imports its Python";
   // lightning/fabric/utilities/cloud_io.py `_load`: weights_only=False for a checkpoint URL unless the call says True.
   if (ref.via.endsWith('load_from_checkpoint'))
@@ -296,7 +298,7 @@ export function pinAdvice(ref: ModelReference): string {
   if (ref.hub === 'url')
     return 'Ship the reviewed file with the app and record its digest in the trusted registry, or load it from a hub at a reviewed commit.';
   // spacy/cli/download.py: a package name and version, never a commit.
-  if (ref.via === 'spacy.cli.download' || ref.via === 'spacy download')
+  if (isSpacyDownload(ref.via))
     return "spaCy's download takes no commit: install the reviewed package from a requirements file with its hash (pip install --require-hashes), or vendor it.";
   // gensim/downloader.py: the release tag is the name; nothing takes a commit.
   if (ref.via === 'gensim.downloader.load')

@@ -92,25 +92,16 @@ export function usesEscapedModuleWord(
  * file may make with no import, the hub's hosts, and the names of libraries whose loaders the finders follow (a file
  * that names one nearly always loads with it).
  */
-export const ANY_FILE_LOADER_WORDS: readonly string[] = [
-  'from_pretrained',
-  'InferenceSession',
-  'loadGraphModel',
-  'loadLayersModel',
-  'huggingface.co',
-  // The hub's short host (ids.ts `parseModelUrl`), with its slash: a URL, not `hf.config`.
-  'hf.co/',
+/**
+ * Python libraries a file reaches only through their names, whose loaders python-loaders.ts follows: each lets a file
+ * through alone, and python-snippet.ts keeps the statements that name one (python-loaders.ts PYTHON_LIBRARY_WORDS).
+ */
+export const PYTHON_LIBRARIES_ALONE: readonly string[] = [
   // ultralytics `YOLO("yolo11n.pt")` (python-loaders.ts `ultralyticsShape`) and faster-whisper `WhisperModel(size)`.
   'ultralytics',
   'faster_whisper',
-  // @tensorflow-models packages' `load()` / `createDetector()` (calls.ts `tfjsModelShape`).
-  'tensorflow-models',
-  // MediaPipe Tasks' `createFromOptions` / `createFromModelPath` (calls.ts `mediaPipeShape`).
-  '@mediapipe/',
   // AutoAWQ / AutoGPTQ / GPTQModel `from_quantized` (python-loaders.ts `quantizedShape`).
   'from_quantized',
-  // web-llm's CreateMLCEngine / CreateWebWorkerMLCEngine / CreateServiceWorkerMLCEngine (calls.ts `webLlmShape`).
-  'MLCEngine',
   // SpeechBrain `from_hparams` / `foreign_class` (python-loaders.ts `pythonLibraryShape`), followed only through an
   // import of speechbrain: the module's name, one needle where the two method names were two.
   'speechbrain',
@@ -123,6 +114,23 @@ export const ANY_FILE_LOADER_WORDS: readonly string[] = [
   // Lightning's `load_from_checkpoint(url)` (python-loaders.ts `pythonLibraryShape`); gensim's downloader.
   'load_from_checkpoint',
   'gensim',
+];
+
+export const ANY_FILE_LOADER_WORDS: readonly string[] = [
+  'from_pretrained',
+  'InferenceSession',
+  'loadGraphModel',
+  'loadLayersModel',
+  'huggingface.co',
+  // The hub's short host (ids.ts `parseModelUrl`), with its slash: a URL, not `hf.config`.
+  'hf.co/',
+  // @tensorflow-models packages' `load()` / `createDetector()` (calls.ts `tfjsModelShape`).
+  'tensorflow-models',
+  // MediaPipe Tasks' `createFromOptions` / `createFromModelPath` (calls.ts `mediaPipeShape`).
+  '@mediapipe/',
+  // web-llm's CreateMLCEngine / CreateWebWorkerMLCEngine / CreateServiceWorkerMLCEngine (calls.ts `webLlmShape`).
+  'MLCEngine',
+  ...PYTHON_LIBRARIES_ALONE,
 ];
 
 /** Words of torchvision's builders (search.ts LOADER_TESTS), looked up natively in a file that names torchvision. */

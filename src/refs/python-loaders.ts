@@ -2,6 +2,7 @@ import type { CallFacts, LoaderShape, Resolved } from './calls.js';
 import type { TableDownload } from './types.js';
 import { CHOSEN_MEMBER, RUN_TIME } from './syntax.js';
 import { GENSIM_DATA, SPACY_MODELS, spacyReleaseTag } from './ids.js';
+import { PYTHON_LIBRARIES_ALONE } from './prefilter.js';
 
 /**
  * Python loaders beyond transformers' own, each read the way its library reads its arguments (the function named
@@ -33,12 +34,10 @@ export const PYTHON_LIBRARY_WORDS: readonly string[] = [
   'load_textual_inversion',
   'load_ip_adapter',
   'load_adapter',
-  // ultralytics `YOLO("yolo11n.pt")` and its other model classes (`ULTRALYTICS_MODELS`).
-  'ultralytics',
-  // faster-whisper `WhisperModel("large-v3")` (`FASTER_WHISPER_MODELS`).
-  'faster_whisper',
+  // ultralytics, faster-whisper, from_quantized, SpeechBrain, TensorFlow Hub, kagglehub, flair, Lightning's
+  // load_from_checkpoint, gensim: the words that let a file through the byte pre-filter alone.
+  ...PYTHON_LIBRARIES_ALONE,
   // Quantized models: AutoAWQ, AutoGPTQ, GPTQModel (`quantizedShape`).
-  'from_quantized',
   'awq',
   'auto_gptq',
   'gptqmodel',
@@ -47,17 +46,7 @@ export const PYTHON_LIBRARY_WORDS: readonly string[] = [
   'clip',
   // torchvision's model builders with pretrained weights (`torchvisionShape`).
   'torchvision',
-  // SpeechBrain's `from_hparams` and `foreign_class`.
-  'speechbrain',
-  // TensorFlow Hub's handles (`TF_HUB_LOADERS`) and kagglehub's `model_download`.
-  'tensorflow_hub',
-  'kagglehub',
-  // flair's `SequenceTagger.load` / `Classifier.load` (`FLAIR_LOADERS`).
-  'flair',
-  // Lightning's `load_from_checkpoint(url)`, on any class.
-  'load_from_checkpoint',
-  // gensim's downloader (`GENSIM_DATA`); spaCy's `cli.download` (`SPACY_MODELS`).
-  'gensim',
+  // spaCy's `cli.download` (`SPACY_MODELS`).
   'spacy',
   // HTTP downloads of a hub file's URL (`HTTP_GETS`).
   'requests',
