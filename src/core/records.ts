@@ -150,6 +150,12 @@ export interface ModelReference {
    * registry's files by digest.
    */
   readonly sha256?: string;
+  /**
+   * The leading hex digits of the SHA-256 the loader checks the download against, fewer than all 64 (torch.hub's
+   * `hash_prefix`, or `check_hash`'s from the file name), or chosen at run time: it narrows what the server may send
+   * without fixing it, so the reference stays unpinned.
+   */
+  readonly hashPrefix?: HashPrefix;
   /** `runsRemoteCode` because the loader turns trust_remote_code on by default (AutoAWQ), not because the call does. */
   readonly remoteCodeByDefault?: true;
   /**
@@ -163,6 +169,9 @@ export interface ModelReference {
    */
   readonly oneOf?: number;
 }
+
+/** `ModelReference.hashPrefix`: the digits the call writes, or a value it computes. */
+export type HashPrefix = { readonly prefix: string } | { readonly chosenAtRunTime: true };
 
 /** Whether a reference names immutable bytes: a commit, or a digest the loader checks the download against. */
 export function isPinnedReference(ref: ModelReference): boolean {

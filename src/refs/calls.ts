@@ -2,7 +2,14 @@ import { kaggleModelUrl, looksLikeRepoId, parseModelUrl, revisionKind, storageUr
 import { RUN_TIME } from './syntax.js';
 import type { FileReferences, ModelHub, TableDownload } from './types.js';
 import type { EnvRead } from './python-env.js';
-import { PYTHON_LIBRARY_WORDS, TORCH_HUB_LOAD, pythonLibraryShape, pythonTruthy } from './python-loaders.js';
+import type { HashPrefix } from '../core/records.js';
+import {
+  PYTHON_LIBRARY_WORDS,
+  TORCH_HUB_LOAD,
+  pythonLibraryShape,
+  pythonTruthy,
+  urlFileHashCheck,
+} from './python-loaders.js';
 import { isTransformersJs, underTransformersJsEnv, type TransformersJsEnv } from './transformersjs-env.js';
 import { reportOllamaName } from './runtimes.js';
 import { sentenceTransformersRepo } from './sentence-transformers.js';
@@ -111,6 +118,13 @@ export interface LoaderShape {
   readonly hubOnly?: true;
   /** The digest the loader checks the download against (records.ts `ModelReference.sha256`). */
   readonly sha256?: string;
+  /** Fewer digits of it the loader checks (records.ts `ModelReference.hashPrefix`). */
+  readonly hashPrefix?: HashPrefix;
+  /**
+   * torch.hub `load_state_dict_from_url(…, check_hash=True)` with no `file_name`: the digits the URL's own file name
+   * carries are checked (python-loaders.ts `urlFileHashCheck`), each URL's for a call that chooses among several.
+   */
+  readonly hashFromFileName?: true;
   /** The loader trusts remote code unless told not to (records.ts `ModelReference.remoteCodeByDefault`). */
   readonly remoteCodeByDefault?: true;
   /** The loader passes no revision on (records.ts `ModelReference.takesNoRevision`). */
@@ -617,8 +631,10 @@ function collectShape(
     const at = out.references.length;
     for (const c of candidates)
       collectShape(path, f, { ...shape, name: { value: c, isString: true } }, existsLocally, out, env);
-    for (let i = at; i < out.references.length; i++)
-      out.references[i] = { ...out.references[i]!, oneOf: candidates.length };
+    // A dict of one entry looked up by a run-time key loads that entry (or raises KeyError): no choice to name.
+    if (candidates.length > 1)
+      for (let i = at; i < out.references.length; i++)
+        out.references[i] = { ...out.references[i]!, oneOf: candidates.length };
     return;
   }
   if (value === undefined) {
@@ -678,6 +694,7 @@ function collectShape(
   if (shape.urlOnly && url === undefined) return;
   if (url) {
     const rev = revision ?? url.revision;
+    const { sha256, hashPrefix } = shape.hashFromFileName ? urlFileHashCheck(url.url) : shape;
     out.references.push({
       ...where,
       hub: url.hub,
@@ -689,7 +706,8 @@ function collectShape(
       ...revisionFrom,
       ...(url.file !== undefined ? { file: url.file } : file !== undefined ? { file } : {}),
       runsRemoteCode: shape.runsRemoteCode,
-      ...(shape.sha256 !== undefined ? { sha256: shape.sha256 } : {}),
+      ...(sha256 !== undefined ? { sha256 } : {}),
+      ...(hashPrefix !== undefined ? { hashPrefix } : {}),
     });
     return;
   }

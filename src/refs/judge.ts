@@ -1,4 +1,5 @@
 import type { Finding } from '../core/finding.js';
+import { isPinnedReference } from '../core/records.js';
 import type { Policy } from '../core/policy.js';
 import type { RevokedArtifact, TrustedRegistry } from '../core/trusted-registry.js';
 import { isPullRequestRef, looksLikeAbbreviatedCommit, ownRevisionKey } from './ids.js';
@@ -31,6 +32,9 @@ export function whatRuns(
   // spacy/cli/download.py: `pip install` of the release's wheel, then spacy.load imports the package.
   if (isSpacyDownload(ref.via))
     return "pip installs the release's package with no hash check, and spacy.load imports its Python";
+  // torch/hub.py `load_state_dict_from_url` (torch.utils.model_zoo `load_url`): `torch.load(…, weights_only=False)`.
+  if (UNPICKLED_URLS.has(ref.via))
+    return "torch.hub's load_state_dict_from_url unpickles the download with weights_only=False unless the call passes weights_only=True, and a pickle runs whatever code it names";
   // lightning/fabric/utilities/cloud_io.py `_load`: weights_only=False for a checkpoint URL unless the call says True.
   if (ref.via.endsWith('load_from_checkpoint'))
     return 'Lightning unpickles a checkpoint URL with weights_only=False unless the call passes weights_only=True, and a pickle runs whatever code it names';
@@ -38,6 +42,12 @@ export function whatRuns(
     ? 'trust_remote_code, which this loader turns on unless the call passes trust_remote_code=False'
     : 'trust_remote_code=True';
 }
+
+/** torch.hub's loaders of a checkpoint by URL: `torch.load(…, weights_only=False)` unless the call says True. */
+const UNPICKLED_URLS: ReadonlySet<string> = new Set([
+  'torch.hub.load_state_dict_from_url',
+  'torch.utils.model_zoo.load_url',
+]);
 
 /** calls.ts `withCodeDownloads`: the `via` of the pipeline code diffusers' `custom_pipeline=` runs. */
 const CUSTOM_PIPELINE = '(custom_pipeline)';
@@ -104,14 +114,19 @@ export function judgeReference(
     ...(ref.definedIn !== undefined ? { definedIn: ref.definedIn } : {}),
     ...(ref.oneOf !== undefined ? { oneOf: ref.oneOf } : {}),
     ...(ref.sha256 !== undefined ? { sha256: ref.sha256 } : {}),
+    ...(ref.hashPrefix !== undefined
+      ? { hashPrefix: 'prefix' in ref.hashPrefix ? ref.hashPrefix.prefix : 'chosen at run time' }
+      : {}),
   };
   if (ref.runsRemoteCode) {
     found.push({
       ruleId: 'CPR002',
       message:
-        ref.hub === 'url'
-          ? `${ref.via} loads ${shown} and runs whatever code the server of that URL puts in it (${whatRuns(ref)}). Load weights only (weights_only=True), or ship the reviewed checkpoint with the app and record its digest in the trusted registry.`
-          : `${ref.via} loads ${shown} and runs the Python code in that repository (${whatRuns(ref)}). Vendor the reviewed code or use a model the library implements.`,
+        ref.hub !== 'url'
+          ? `${ref.via} loads ${shown} and runs the Python code in that repository (${whatRuns(ref)}). Vendor the reviewed code or use a model the library implements.`
+          : isPinnedReference(ref)
+            ? `${ref.via} loads ${shown} and runs the code its pickle names (${whatRuns(ref)}); the pin fixes the bytes, not what they run. Load weights only (weights_only=True).`
+            : `${ref.via} loads ${shown} and runs whatever code the server of that URL puts in it (${whatRuns(ref)}). Load weights only (weights_only=True), or ship the reviewed checkpoint with the app and record its digest in the trusted registry.`,
       location: where,
       evidence,
     });
@@ -164,6 +179,12 @@ export function judgeReference(
   return found.map((f) => ({ ...f, ...related }));
 }
 
+/** The last segment of a URL's path (no query or fragment), as the loaders name the file they write. */
+const fileOf = (url: string) => {
+  const path = url.replace(/[?#].*$/s, '');
+  return path.slice(path.lastIndexOf('/') + 1);
+};
+
 const hostOf = (url: string) => {
   try {
     return new URL(url).host;
@@ -183,7 +204,7 @@ function judgeDigest(
 ): Finding[] {
   const where = { path: ref.path, line: ref.line, column: ref.column };
   const url = ref.url ?? '?';
-  const what = `${ref.via} downloads ${url.slice(url.lastIndexOf('/') + 1)}${unset} from ${hostOf(url)}, pinned by the SHA-256 the loader checks (${sha256})`;
+  const what = `${ref.via} downloads ${fileOf(url)}${unset} from ${hostOf(url)}, pinned by the SHA-256 the loader checks (${sha256})`;
   const revoked = digests.revoked.get(sha256);
   if (revoked)
     return [
@@ -220,8 +241,15 @@ function relatedModules(ref: ModelReference): Pick<Finding, 'related'> {
 function unpinnedMessage(ref: ModelReference, name: string): string {
   const pin = pinAdvice(ref);
   // A plain URL has no revision to pin: what loads is whatever that server answers at run time.
-  if (ref.hub === 'url')
+  if (ref.hub === 'url') {
+    // torch/hub.py `download_url_to_file`: `digest[:len(hash_prefix)] != hash_prefix` raises; fewer than 64 digits
+    // leave every other file with those digits acceptable.
+    if (ref.hashPrefix !== undefined && 'prefix' in ref.hashPrefix)
+      return `${ref.via} loads ${name}, checked only against the first ${ref.hashPrefix.prefix.length} hex digits of its SHA-256 (${ref.hashPrefix.prefix}): other bytes with those digits pass, so whatever that server returns with them loads. Check all 64 digits (torch.hub.download_url_to_file(url, dst, hash_prefix="<sha256>")), or ship the reviewed file with the app.`;
+    if (ref.hashPrefix !== undefined)
+      return `${ref.via} loads ${name}, checked against a SHA-256 prefix the code chooses at run time: the file does not show how many digits, if any, are checked. Write the whole 64-digit digest beside the URL (hash_prefix="<sha256>"), or ship the reviewed file with the app.`;
     return `${ref.via} loads ${name}, a URL whose bytes nothing pins: whatever that server returns at run time. Ship the reviewed file with the app (and record its digest in the trusted registry), or load it from a hub at a reviewed commit.`;
+  }
   // A loader that passes no revision on loads the default branch whatever the call says.
   if (ref.takesNoRevision)
     return `${ref.via} loads ${name} from its default branch: this loader takes no revision, so whatever that branch holds at run time loads. ${pin}`;
@@ -418,7 +446,9 @@ export function dynamicFinding(d: DynamicReference): Finding {
   return {
     ruleId: d.runsRemoteCode ? 'CPR002' : 'CPR010',
     message: d.runsRemoteCode
-      ? `${d.via} runs code from a model repository chosen at run time (${whatRuns(d)}). Vendor the reviewed code or use a model the library implements.`
+      ? UNPICKLED_URLS.has(d.via)
+        ? `${d.via} loads a checkpoint from a URL chosen at run time and runs the code its pickle names (${whatRuns(d)}). Load weights only (weights_only=True).`
+        : `${d.via} runs code from a model repository chosen at run time (${whatRuns(d)}). Vendor the reviewed code or use a model the library implements.`
       : `${d.via} loads a model whose name is chosen at run time${d.nameFrom === undefined ? '' : ` (${chosenBy(d.nameFrom)})`}; it cannot be checked against the trusted registry. Make sure the configuration that names it pins a commit.`,
     location: { path: d.path, line: d.line, column: d.column },
     evidence: { via: d.via, ...(d.nameFrom !== undefined ? { nameFrom: d.nameFrom } : {}) },

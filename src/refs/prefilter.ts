@@ -143,6 +143,7 @@ const TORCHVISION_WORDS = [
   'deeplabv3',
   'fcn_resnet',
   'lraspp',
+  'load_state_dict_from_url',
 ];
 
 /**
@@ -156,7 +157,8 @@ export const LOADER_NEEDLES: readonly (readonly [words: readonly string[], modul
   // refs8: `_download` for hf_hub_download and snapshot_download, and the module's name for SentenceTransformer and
   // CrossEncoder (a file that holds it nearly always calls one): three needles freed for the adapter loaders below.
   [['_download'], 'huggingface_hub'],
-  [['hub'], 'torch'],
+  // torch.utils.model_zoo's `load_url`, torch.hub's loader by its old name: looked up in a file that holds `torch`.
+  [['hub', 'model_zoo'], 'torch'],
   [['create_model'], 'timm'],
   [['sentence_transformers'], 'sentence_transformers'],
   [['downloadFile', 'snapshotDownload'], '@huggingface/hub'],
@@ -195,7 +197,8 @@ export const LOADER_NEEDLES: readonly (readonly [words: readonly string[], modul
   // backbone weights by default (python-loaders.ts `torchvisionShape`): the module scanned for, the words looked up
   // only in a file that holds it (four at most an entry).
   [TORCHVISION_WORDS.slice(0, 4), 'torchvision'],
-  [TORCHVISION_WORDS.slice(4), 'torchvision'],
+  [TORCHVISION_WORDS.slice(4, 8), 'torchvision'],
+  [TORCHVISION_WORDS.slice(8), 'torchvision'],
   // Keras applications (python-loaders.ts `KERAS_APPLICATIONS`): `keras` looked up in a file that holds the word.
   [['applications'], 'keras'],
 ];
@@ -213,6 +216,7 @@ const LOOKED_UP = new Set([
   'whisper',
   'keras',
   'download',
+  'model_zoo',
   ...TORCHVISION_WORDS,
 ]);
 

@@ -435,12 +435,87 @@ const NGC_DOWNLOAD: TableDownload = { library: 'NeMo', host: 'api.ngc.nvidia.com
 
 /** torch.hub.load (calls.ts `shapeOf`): a GitHub repository's hubconf.py, run. */
 export const TORCH_HUB_LOAD = 'torch.hub.load';
-/** torch.hub's downloads by URL (`pythonLibraryShape`), beside `torch.hub.load` (calls.ts `shapeOf`). */
-const TORCH_URL_LOADERS: ReadonlySet<string> = new Set([
-  'torch.hub.load_state_dict_from_url',
-  'torch.hub.download_url_to_file',
-  'torch.utils.model_zoo.load_url',
+/**
+ * torch.hub's downloads by URL (`pythonLibraryShape`), beside `torch.hub.load` (calls.ts `shapeOf`), each with the name
+ * a finding gives it: torch.utils.model_zoo `load_url` is torch.hub's function under its old name, and torchvision's
+ * models/utils.py (before 0.13) re-exported it for the model code of that time.
+ */
+const TORCH_URL_LOADERS: ReadonlyMap<string, string> = new Map([
+  ['torch.hub.load_state_dict_from_url', 'torch.hub.load_state_dict_from_url'],
+  ['torch.hub.download_url_to_file', 'torch.hub.download_url_to_file'],
+  ['torch.utils.model_zoo.load_url', 'torch.utils.model_zoo.load_url'],
+  ['torchvision.models.utils.load_state_dict_from_url', 'torch.hub.load_state_dict_from_url'],
 ]);
+
+/**
+ * torch/hub.py, read as it runs. `download_url_to_file(url, dst, hash_prefix=None, progress=True)` hashes what it
+ * downloads and raises unless `sha256.hexdigest()[:len(hash_prefix)] == hash_prefix`: all 64 lowercase hex digits
+ * pin the bytes (a digest like openai-whisper's); fewer narrow them without fixing them; `""` checks nothing.
+ * `load_state_dict_from_url(url, model_dir, map_location, progress, check_hash=False, file_name=None,
+ * weights_only=False)` (torch.utils.model_zoo `load_url` is the same function) takes that prefix, when check_hash is
+ * set, from the file name — `file_name`, else the URL path's last segment — by `HASH_REGEX.search` (`-([a-f0-9]*)\.`:
+ * usually 8 digits), and returns `torch.load(…, weights_only=weights_only)`: a full unpickling unless the call passes
+ * weights_only=True, and a pickle runs whatever it names — pinned or not, as trust_remote_code runs a pinned repo's code.
+ */
+function torchHubUrlShape(
+  resolved: string,
+  url: Resolved,
+  kw: (k: string) => Resolved | undefined,
+  pos: (i: number) => Resolved | undefined,
+): LoaderShape {
+  const download = resolved === 'torch.hub.download_url_to_file';
+  return {
+    via: resolved,
+    name: url,
+    runsRemoteCode: !download && !isTrue(kw('weights_only') ?? pos(6)),
+    ...(download ? hashPrefixArgument(kw('hash_prefix') ?? pos(2)) : checkHashPrefix(kw, pos)),
+  };
+}
+
+/** What a `hash_prefix` argument checks: `HashCheck` of a literal, none for None or absent, run time otherwise. */
+function hashPrefixArgument(r: Resolved | undefined): HashCheck {
+  if (r === undefined || r.notString === 'absent' || r.value === 'None') return {};
+  if (!r.isString || r.value === undefined) return { hashPrefix: { chosenAtRunTime: true } };
+  return hashCheckOf(r.value);
+}
+
+/**
+ * `load_state_dict_from_url`'s prefix when check_hash is true: from `file_name` when the call gives one, else from
+ * each URL's own file name (`hashFromFileName`, read by `urlFileHashCheck`).
+ */
+function checkHashPrefix(kw: (k: string) => Resolved | undefined, pos: (i: number) => Resolved | undefined): HashCheck {
+  const on = kw('check_hash') ?? pos(4);
+  if (on === undefined || on.value === 'False' || on.value === 'None' || on.notString === 'absent') return {};
+  if (on.value !== 'True' && !on.isString) return { hashPrefix: { chosenAtRunTime: true } };
+  if (!isTrue(on)) return {};
+  const named = kw('file_name') ?? pos(5);
+  if (named === undefined || named.notString === 'absent' || named.value === 'None') return { hashFromFileName: true };
+  if (!named.isString || named.value === undefined) return { hashPrefix: { chosenAtRunTime: true } };
+  return fileNameHashCheck(named.value);
+}
+
+/** torch/hub.py `load_state_dict_from_url`: `os.path.basename(urlparse(url).path)`, then `HASH_REGEX.search`. */
+export function urlFileHashCheck(url: string): HashCheck {
+  const path = url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, '').replace(/[?#].*$/s, '');
+  return fileNameHashCheck(path.slice(path.lastIndexOf('/') + 1));
+}
+
+/** `HASH_REGEX = re.compile(r'-([a-f0-9]*)\.')`, searched: its first match's digits, which may be none. */
+function fileNameHashCheck(name: string): HashCheck {
+  const m = /-([a-f0-9]*)\./.exec(name);
+  return m ? hashCheckOf(m[1]!) : {};
+}
+
+/** What a literal prefix pins: the whole digest, some of its digits, or nothing (empty, or no digest ever matches). */
+function hashCheckOf(prefix: string): HashCheck {
+  if (/^[0-9a-f]{64}$/.test(prefix)) return { sha256: prefix };
+  // hexdigest() is 64 lowercase hex digits: anything else never matches, and the download always fails.
+  if (/^[0-9a-f]{1,63}$/.test(prefix)) return { hashPrefix: { prefix } };
+  return {};
+}
+
+/** How a torch.hub download is checked (records.ts `ModelReference.sha256` and `hashPrefix`). */
+type HashCheck = Pick<LoaderShape, 'sha256' | 'hashPrefix' | 'hashFromFileName'>;
 
 /**
  * TensorFlow Hub's calls that resolve a handle (tensorflow_hub/module_v2.py `resolve`, keras_layer.py `KerasLayer`,
@@ -488,7 +563,7 @@ const httpGetsByModule = (): [string, string[]][] => {
  * `import torch.nn as nn` and `F.relu(…)` are most of an ML file's lines, and none of them loads a model.
  */
 export const NARROW_LOADER_MODULES: ReadonlyMap<string, readonly string[]> = new Map([
-  ['torch', [TORCH_HUB_LOAD, ...TORCH_URL_LOADERS]],
+  ['torch', [TORCH_HUB_LOAD, ...[...TORCH_URL_LOADERS.keys()].filter((l) => l.startsWith('torch.'))]],
   ['keras', [...KERAS_LOAD_MODEL, ...KERAS_APPLICATIONS].filter((l) => l.startsWith('keras.'))],
   ['tensorflow', [...KERAS_LOAD_MODEL, ...KERAS_APPLICATIONS].filter((l) => l.startsWith('tensorflow.'))],
   ...httpGetsByModule(),
@@ -520,10 +595,15 @@ export function pythonLibraryShape(f: CallFacts): LoaderShape | undefined {
     };
   }
   // torch.hub.load_state_dict_from_url / download_url_to_file (and torch.utils.model_zoo.load_url): weights by URL.
-  // check_hash only compares a sha256 prefix taken from the file name (hub.py HASH_REGEX), usually 8 hex digits:
-  // not a pin a reviewer can rely on, so the URL is reported like any other.
-  if (TORCH_URL_LOADERS.has(f.resolved) && (kw('url') ?? pos(0))?.value?.match(/^https?:\/\//))
-    return { via: f.resolved, name: kw('url') ?? pos(0), runsRemoteCode: false };
+  const torchUrlLoader = TORCH_URL_LOADERS.get(f.resolved);
+  if (torchUrlLoader !== undefined) {
+    const url = kw('url') ?? pos(0);
+    const download = torchUrlLoader === 'torch.hub.download_url_to_file';
+    // A URL chosen at run time: load_state_dict_from_url loads a checkpoint whatever it is (a run-time note, or one
+    // of the URLs the file names); download_url_to_file fetches any file (data, archives), and says nothing then.
+    if (url !== undefined && (url.value !== undefined ? /^https?:\/\//.test(url.value) : !download))
+      return torchHubUrlShape(torchUrlLoader, url, kw, pos);
+  }
   // TensorFlow Hub (config.py `_install_default_resolvers`, registry.py `MultiImplRegister`: the resolvers are asked
   // last-registered first): an http(s) handle — tfhub.dev, Kaggle Models, any server — is downloaded
   // (compressed_module_resolver.py `HttpCompressedFileResolver`, or uncompressed_module_resolver.py's gs:// location),

@@ -13,7 +13,7 @@ export type Finder = (path: string, text: string, existsLocally: (p: string) => 
  * file may call (prefilter.ts ANY_FILE_LOADER_WORDS) are looked up first and alone; these are the rest.
  */
 const LOADER_WORDS =
-  /pipeline|hf_hub_download|snapshot_download|hub|create_model|SentenceTransformer|CrossEncoder|downloadFile|snapshotDownload|from_single_file|LLM|EngineArgs|HuggingFace|from_preset|trust_remote_code|remoteHost|allowRemoteModels|ollama|load_lora_weights|load_textual_inversion|load_ip_adapter|load_adapter|mlx_lm|mlx_vlm|hf:\/\/|load_model|clip\.load|torchvision|applications|download/;
+  /pipeline|hf_hub_download|snapshot_download|hub|model_zoo|create_model|SentenceTransformer|CrossEncoder|downloadFile|snapshotDownload|from_single_file|LLM|EngineArgs|HuggingFace|from_preset|trust_remote_code|remoteHost|allowRemoteModels|ollama|load_lora_weights|load_textual_inversion|load_ip_adapter|load_adapter|mlx_lm|mlx_vlm|hf:\/\/|load_model|clip\.load|torchvision|applications|download/;
 
 /**
  * Parsing is what costs (lezer, a few MB/s), and words such as `pipeline` or `hub` are everywhere in ML code. The
@@ -24,7 +24,8 @@ const LOADER_WORDS =
 const LOADER_TESTS: readonly (readonly [word: RegExp, module: RegExp | undefined])[] = [
   [/\bpipeline\b/, /transformers/],
   [/hf_hub_download|snapshot_download/, /huggingface_hub/],
-  [/\bhub\b/, /\btorch\b/],
+  // torch.hub's loaders, and torch.utils.model_zoo's `load_url` (the same function by its old name).
+  [/\bhub\b|model_zoo/, /\btorch\b/],
   [/create_model/, /\btimm\b/],
   [/SentenceTransformer|CrossEncoder/, /sentence_transformers/],
   [/downloadFile|snapshotDownload/, /@huggingface\/hub/],
@@ -51,8 +52,11 @@ const LOADER_TESTS: readonly (readonly [word: RegExp, module: RegExp | undefined
   [/load_model/, /\bwhisper\b/],
   [/clip\.load/, undefined],
   // torchvision's model builders with pretrained weights (python-loaders.ts `torchvisionShape`); detection and
-  // segmentation builders download backbone weights by default.
-  [/weights|pretrained|_fpn|vgg16|mobilenet_v3_large|deeplabv3|fcn_resnet|lraspp/, /torchvision/],
+  // segmentation builders download backbone weights by default; models/utils.py re-exported torch.hub's loader.
+  [
+    /weights|pretrained|_fpn|vgg16|mobilenet_v3_large|deeplabv3|fcn_resnet|lraspp|load_state_dict_from_url/,
+    /torchvision/,
+  ],
   // Keras applications (`tf.keras.applications.ResNet50()`): ImageNet weights by default.
   [/applications/, /keras/],
   // spaCy `spacy.cli.download(name)`: a model package pip installs from a GitHub release.

@@ -55,6 +55,8 @@ function pickFinder(file: string) {
 }
 
 const C = '0123456789abcdef0123456789abcdef01234567';
+/** torch-hub-digests.py's SHA-256 (of the bytes `chainproof torch hub digest fixture`). */
+const DIGEST = 'f7147ca6a04b387f99a736647b02d65b01622d911d1e585c4335402bd237b2cd';
 /** Stands for a file the fast reader declined: never equal to a real result. */
 const UNREAD = { path: 'unread', line: 0, column: 0, via: 'unread', runsRemoteCode: false };
 
@@ -729,7 +731,10 @@ const CASES: { file: string; want: string[] }[] = [
     // torch.hub check_hash compares only a sha256 prefix from the file name (HASH_REGEX): still a URL's bytes.
     file: 'torch-hub-urls.py',
     want: [
+      // torch.hub load_state_dict_from_url: torch.load(weights_only=False), and check_hash checks 8 digits only.
+      'CPR002:5:9 https://download.example.org/models/detector-5c106cde.pth@-',
       'CPR001:5:9 https://download.example.org/models/detector-5c106cde.pth@-',
+      'CPR002:6:9 https://download.example.org/models/head.pth@-',
       'CPR001:6:9 https://download.example.org/models/head.pth@-',
       // `from torch.hub import load` binds torch.hub.load (the whole dotted module), not torch.load.
       'CPR002:11:12 acme/detector-code@-',
@@ -738,6 +743,35 @@ const CASES: { file: string; want: string[] }[] = [
       'CPR002:12:13 acme/segmenter-code@v1',
       'CPR001:12:13 acme/segmenter-code@v1',
       'CPR003:12:13 acme/segmenter-code@v1',
+    ],
+  },
+  {
+    // torch/hub.py download_url_to_file: `sha256.hexdigest()[:len(hash_prefix)] != hash_prefix` raises; all 64
+    // digits pin the bytes (judged by digest), fewer narrow them, "" and None check nothing, a computed prefix is the
+    // run time's. load_state_dict_from_url takes the prefix from the file name (file_name, else the URL path's last
+    // segment) when check_hash is set (HASH_REGEX `-([a-f0-9]*)\.`: `bad` is hex), and unpickles with
+    // weights_only=False unless the call (keyword or seventh argument) says True.
+    file: 'torch-hub-digests.py',
+    want: [
+      'CPR003:9:1 https://data.example.org/corpus.tgz@-',
+      'CPR001:10:1 https://data.example.org/short.tgz@-',
+      'CPR001:11:1 https://data.example.org/chosen.tgz@-',
+      'CPR001:12:1 https://data.example.org/none.tgz@-',
+      'CPR001:13:1 https://data.example.org/empty.tgz@-',
+      'CPR001:14:1 https://data.example.org/upper.tgz@-',
+      `CPR002:15:6 https://w.example.org/m/encoder-${DIGEST}.pth@-`,
+      `CPR003:15:6 https://w.example.org/m/encoder-${DIGEST}.pth@-`,
+      'CPR001:16:6 https://w.example.org/m/encoder-5c106cde.pth@-',
+      'CPR001:17:6 https://w.example.org/m/encoder-5c106cde.pth@-',
+      'CPR003:18:6 https://w.example.org/m/weights.pth?dl=1@-',
+      'CPR002:19:6 https://w.example.org/m/decoder-5c106cde.pth@-',
+      'CPR001:19:6 https://w.example.org/m/decoder-5c106cde.pth@-',
+      'CPR001:20:6 https://w.example.org/m/head-bad.pth@-',
+      // A URL chosen at run time: a checkpoint load is a note of its own (it unpickles); a plain download says nothing.
+      // torchvision's models/utils.py (before 0.13) re-exported torch.hub's function.
+      'CPR002:25:10 https://download.pytorch.org/models/resnet18-f37072fd.pth@-',
+      'CPR001:25:10 https://download.pytorch.org/models/resnet18-f37072fd.pth@-',
+      'CPR002:23:12 dynamic',
     ],
   },
   {
@@ -1230,5 +1264,54 @@ describe('model downloads in shell scripts and Dockerfiles (fixtures/refs/fideli
     ['configs/composer.yml', 'config'],
   ])('%s is read as %s', (file, language) => {
     expect(languageOf(file)).toBe(language);
+  });
+});
+
+describe('torch.hub digest checks (torch-hub-digests.py)', () => {
+  const file = 'torch-hub-digests.py';
+  const text = readFileSync(path.join(DIR, file), 'utf8');
+  const refs = findPythonReferences(file, text, local).references;
+  const at = (line: number) => refs.filter((r) => r.line === line);
+  const messages = (line: number) =>
+    at(line).flatMap((r) => judgeReference(r, new Map(), DEFAULT_POLICY).map((f) => `${f.ruleId} ${f.message}`));
+
+  it('all 64 digits pin the bytes, whether written as hash_prefix or carried by the file name', () => {
+    for (const line of [9, 15, 18]) expect(at(line).map((r) => r.sha256)).toEqual([DIGEST]);
+    expect(messages(9)).toEqual([
+      expect.stringMatching(/^CPR003 .*downloads corpus\.tgz from data\.example\.org, pinned by the SHA-256/),
+    ]);
+    // file_name names the file whose digits are checked; the URL's query is no part of the name.
+    expect(messages(18)).toEqual([expect.stringMatching(/^CPR003 .*downloads weights\.pth from w\.example\.org/)]);
+  });
+
+  it('fewer digits narrow the bytes without pinning them, and say how many', () => {
+    expect(at(10).map((r) => r.hashPrefix)).toEqual([{ prefix: '5c106cde' }]);
+    expect(at(16).map((r) => r.hashPrefix)).toEqual([{ prefix: '5c106cde' }]);
+    expect(at(20).map((r) => r.hashPrefix)).toEqual([{ prefix: 'bad' }]);
+    expect(messages(16)).toEqual([
+      expect.stringContaining('checked only against the first 8 hex digits of its SHA-256'),
+    ]);
+    expect(messages(20)).toEqual([expect.stringContaining('the first 3 hex digits')]);
+  });
+
+  it('a computed prefix is the run time’s; None, "" and no check_hash check nothing', () => {
+    expect(at(11).map((r) => r.hashPrefix)).toEqual([{ chosenAtRunTime: true }]);
+    expect(messages(11)).toEqual([expect.stringContaining('a SHA-256 prefix the code chooses at run time')]);
+    for (const line of [12, 13, 17, 19]) {
+      expect(at(line).map((r) => [r.sha256, r.hashPrefix])).toEqual([[undefined, undefined]]);
+      expect(messages(line).filter((m) => m.startsWith('CPR001'))).toEqual([
+        expect.stringContaining('a URL whose bytes nothing pins'),
+      ]);
+    }
+  });
+
+  it('a checkpoint load unpickles unless weights_only=True, and a pin does not change what the pickle runs', () => {
+    expect(refs.filter((r) => r.runsRemoteCode).map((r) => r.line)).toEqual([15, 19, 25]);
+    expect(messages(15)[0]).toMatch(/^CPR002 .*the pin fixes the bytes, not what they run\. Load weights only/);
+    expect(messages(19)[0]).toMatch(/^CPR002 .*runs whatever code the server of that URL puts in it/);
+    const [dynamic] = findPythonReferences(file, text, local).dynamic;
+    expect(dynamicFinding(dynamic!).message).toMatch(
+      /^torch\.hub\.load_state_dict_from_url loads a checkpoint from a URL chosen at run time and runs the code its pickle names/,
+    );
   });
 });

@@ -108,6 +108,9 @@ const CASES: { name: string; text: string; want: string[] }[] = [
     ].join('\n'),
     want: [
       'CPR001:3 https://huggingface.co/spaces/acme/demo/resolve/main/model.pt@main',
+      // load_state_dict_from_url unpickles (weights_only=False) at a pinned commit too.
+      `CPR002:2 https://huggingface.co/datasets/acme/w/resolve/${C}/model.pt@${C}`,
+      'CPR002:3 https://huggingface.co/spaces/acme/demo/resolve/main/model.pt@main',
       `CPR003:2 https://huggingface.co/datasets/acme/w/resolve/${C}/model.pt@${C}`,
       'CPR003:3 https://huggingface.co/spaces/acme/demo/resolve/main/model.pt@main',
     ],
@@ -250,7 +253,7 @@ describe('refs6: YAML merge keys', () => {
 
 describe('refs6: a dataset repo reviewed in the trusted registry', () => {
   it('a registry entry whose source is the dataset URL covers the pinned dataset URL (same datasets/ id)', () => {
-    const text = `import torch\nw = torch.hub.load_state_dict_from_url("https://huggingface.co/datasets/acme/w/resolve/${C}/model.pt")\n`;
+    const text = `import torch\nw = torch.hub.load_state_dict_from_url("https://huggingface.co/datasets/acme/w/resolve/${C}/model.pt", weights_only=True)\n`;
     const [ref] = findPythonReferences('app.py', text, noLocal).references;
     expect(ref?.repoId).toBe('datasets/acme/w');
     const registry = { models: [{ name: 'w-weights', source: 'https://huggingface.co/datasets/acme/w', revision: C }] };
