@@ -218,6 +218,12 @@ describe('one pickle opcode table and one compression sniffer', () => {
     { name: 'PROTO as the last byte of the head', bytes: 'N0\x80', want: 'more' },
     { name: 'prose the head ends inside', bytes: 'Some text here', want: 'not-pickle' },
     { name: 'an INT line that is no number', bytes: 'Index of files', want: 'not-pickle' },
+    // GLOBAL's module and name lines are what find_class imports: a character no name holds decides at once, as in a
+    // one-line minified bundle of megabytes that starts `const` (kokoro-js's dist/kokoro.web.js).
+    { name: 'minified JavaScript on one line', bytes: `const e=new Map,A=[];${'x'.repeat(100)}`, want: 'not-pickle' },
+    { name: "GLOBAL's name line", bytes: `cbuiltins\neval(${'x'.repeat(100)}`, want: 'not-pickle' },
+    { name: "GLOBAL's module line", bytes: `cos.path${'_'.repeat(100)}`, want: 'more' },
+    { name: "INST's name line", bytes: `(ibuiltins\n${'e'.repeat(100)}`, want: 'more' },
   ])('a head that ends inside $name: $want', ({ bytes, want }) => {
     const head = Buffer.from(bytes, 'latin1');
     expect(sniffPickleStream(head, false)).toBe(want);

@@ -64,6 +64,8 @@ export function sniffPickleStream(head: Buffer, wholeFile: boolean): PickleSniff
 }
 
 const NAME = /^[A-Za-z_][\w.]*$/;
+/** The start of a NAME the head cuts off (possibly empty). */
+const NAME_SO_FAR = /^(?:[A-Za-z_][\w.]*)?$/;
 
 function skipArg(b: Buffer, p: number, arg: OpArg): number | 'short' | 'invalid' {
   const need = (n: number) => (p + n <= b.length ? p + n : 'short');
@@ -88,11 +90,13 @@ function skipArg(b: Buffer, p: number, arg: OpArg): number | 'short' | 'invalid'
     case 'len8':
       return p + 8 > b.length ? 'short' : need(8 + Number(b.readBigUInt64LE(p)));
     case 'name-pair': {
+      // Known before the line ends too: a character no module or attribute name holds (minified JavaScript that
+      // starts `const e=…` on one line of megabytes is GLOBAL's `c` and a module line `find_class` never imports).
       const first = line(b, p);
-      if (typeof first !== 'number') return first;
+      if (typeof first !== 'number') return NAME_SO_FAR.test(b.toString('latin1', p)) ? first : 'invalid';
       if (!NAME.test(b.toString('latin1', p, first - 1))) return 'invalid';
       const second = line(b, first);
-      if (typeof second !== 'number') return second;
+      if (typeof second !== 'number') return NAME_SO_FAR.test(b.toString('latin1', first)) ? second : 'invalid';
       return NAME.test(b.toString('latin1', first, second - 1)) ? second : 'invalid';
     }
     case 'int-line':
