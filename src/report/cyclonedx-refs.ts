@@ -48,8 +48,10 @@ function purlOf(r: ModelReference): string | undefined {
     .map(encodeURIComponent)
     .join('/');
   // purl versions are case-sensitive except where the type says otherwise; Hugging Face commits are lower-case hex.
+  // A revision the library settles at run time (spaCy's `en_core_web_sm-<compatible version>`: ids.ts
+  // `spacyReleaseTag`) names no version a purl can: the package is named alone, the component's version says the rest.
   const version =
-    r.revision !== undefined
+    r.revision !== undefined && !r.revision.includes('<')
       ? `@${encodeURIComponent(r.hub === 'huggingface' ? r.revision.toLowerCase() : r.revision)}`
       : '';
   return `pkg:${r.hub}/${path}${version}`;

@@ -150,4 +150,24 @@ describe('CycloneDX references', () => {
       'datasets/diffusers/community-pipelines-mirror -',
     ]);
   });
+
+  it('a release tag the library picks at run time (spaCy) is the version, never a purl version', () => {
+    const [got] = referenceComponents([
+      {
+        path: 'app.py',
+        line: 2,
+        column: 1,
+        via: 'spacy.cli.download',
+        hub: 'github',
+        repoId: 'explosion/spacy-models',
+        revision: 'en_core_web_sm-<compatible version>',
+        revisionKind: 'ref',
+        runsRemoteCode: true,
+      },
+    ]);
+    expect([got?.purl, got?.version]).toEqual([
+      'pkg:github/explosion/spacy-models',
+      'en_core_web_sm-<compatible version>',
+    ]);
+  });
 });
