@@ -199,6 +199,54 @@ function mediaPipeShape(f: CallFacts, name: string): LoaderShape {
   return { via, name: f.keywords.get('baseOptions.modelAssetPath'), runsRemoteCode: false };
 }
 
+/** node-llama-cpp's downloads by model URI (`nodeLlamaCppShape`), each with where it takes the URI. */
+const NODE_LLAMA_CPP_DOWNLOADS: ReadonlyMap<string, 'first' | 'options'> = new Map([
+  ['node-llama-cpp.resolveModelFile', 'first'],
+  ['node-llama-cpp.createModelDownloader', 'options'],
+]);
+
+/** node-llama-cpp's Hugging Face URI prefixes (parseModelUri.js `parseModelUri`), in the order it tries them. */
+const NODE_LLAMA_CPP_HF = /^(?:hf:\/\/|huggingface:\/\/|hf:|huggingface:|hf\.co\/|huggingface\.co\/)/;
+
+/**
+ * node-llama-cpp's `resolveModelFile(uriOrPath, directory)` and `createModelDownloader({ modelUri })` (dist/utils/
+ * parseModelUri.js `parseModelUri`, `parseHuggingFaceUriContent`): `hf:<user>/<model>[:<quant>]` — also `hf://`,
+ * `huggingface:`, `hf.co/`, or `https://huggingface.co/<user>/<model>` — is resolved through the hub's manifest to a
+ * file of the repo's `main` branch; `hf:<user>/<model>/<path>[#<branch>]` names the file at that branch or commit
+ * (`main` when none). Another URL is fetched as written; anything else is a path on disk (resolveModelFile throws
+ * when it is missing), which says nothing here.
+ */
+function nodeLlamaCppShape(f: CallFacts, takes: 'first' | 'options'): LoaderShape {
+  const via = f.resolved.slice(f.resolved.lastIndexOf('.') + 1);
+  const uri = takes === 'first' ? f.positional[0] : (f.keywords.get('modelUri') ?? f.keywords.get('modelUrl'));
+  if (takes === 'options' && uri === undefined && (f.splat || f.positional[0]?.notString !== 'value'))
+    return { via, name: RUN_TIME, runsRemoteCode: false };
+  // No URI, or a path on disk: a shape with no name says nothing, and the readers still know the call for a loader's.
+  const none: LoaderShape = { via, name: undefined, runsRemoteCode: false };
+  const v = uri?.value;
+  if (v === undefined) return uri === undefined ? none : { via, name: uri, runsRemoteCode: false };
+  const base = { via, runsRemoteCode: false, hubOnly: true as const };
+  const page = /^https?:\/\/(?:www\.)?(?:huggingface\.co|hf\.co)\/([^/?#]+)\/([^/?#]+)\/?$/.exec(v);
+  if (page) return { ...base, name: literalOf(`${page[1]!}/${page[2]!}`) };
+  const prefix = NODE_LLAMA_CPP_HF.exec(v);
+  if (!prefix) return /^https?:\/\//.test(v) ? { via, name: uri, runsRemoteCode: false } : none;
+  const [user, model, ...parts] = v.slice(prefix[0].length).split('/');
+  // parseHuggingFaceUriContent throws "Invalid Hugging Face URI": nothing downloads.
+  if (!user || !model) return none;
+  let rest = parts.join('/');
+  // `user/model:quant` (or no path): the manifest of that quant tag, at `main`.
+  if (rest === '' || model.includes(':')) return { ...base, name: literalOf(`${user}/${model.split(':')[0]!}`) };
+  const hash = rest.indexOf('#');
+  const branch = hash >= 0 ? rest.slice(hash + 1) : '';
+  if (hash >= 0) rest = rest.slice(0, hash);
+  return {
+    ...base,
+    name: literalOf(`${user}/${model}`),
+    ...(branch !== '' ? { revision: literalOf(branch) } : {}),
+    file: literalOf(rest),
+  };
+}
+
 /** @mlc-ai/web-llm's engine factories (src/engine.ts, web_worker.ts, service_worker.ts) and where each takes the model. */
 const WEB_LLM_ENGINES: ReadonlyMap<string, number> = new Map([
   ['CreateMLCEngine', 0],
@@ -372,6 +420,8 @@ function shapeOf(f: CallFacts): LoaderShape | undefined {
   // the server to download the model, as ollama-python's `pull` does (runtimes.ts `reportOllamaName`).
   if (name === 'pull' && OLLAMA_JS_PULLS.has(f.resolved))
     return { via: 'ollama.pull', name: kw('model'), runsRemoteCode: false, ollama: true };
+  const nodeLlamaCpp = NODE_LLAMA_CPP_DOWNLOADS.get(f.resolved);
+  if (nodeLlamaCpp !== undefined) return nodeLlamaCppShape(f, nodeLlamaCpp);
   if (f.resolved.startsWith('@mlc-ai/web-llm.') && WEB_LLM_ENGINES.has(name))
     return webLlmShape(f, WEB_LLM_ENGINES.get(name)!);
   // WHATWG fetch(url): a hub file's URL is that file at that revision, whoever fetches it (`hubUrlOnly`).
@@ -501,6 +551,9 @@ export const JAVASCRIPT_LOADER_NAMES: ReadonlySet<string> = new Set([
   ...WEB_LLM_ENGINES.keys(),
   // ollama-js (`OLLAMA_JS_PULLS`).
   'pull',
+  // node-llama-cpp (`NODE_LLAMA_CPP_DOWNLOADS`).
+  'resolveModelFile',
+  'createModelDownloader',
 ]);
 
 /**

@@ -345,6 +345,9 @@ export function pinAdvice(ref: ModelReference): string {
   // A hub URL fetched as written (onnxruntime, tfjs, torch.hub's load_state_dict_from_url): the commit is a segment.
   if (ref.url !== undefined && ref.hub === 'huggingface')
     return `Pin the reviewed commit in the URL (https://huggingface.co/${repo}/resolve/<40-hex>/${ref.file ?? '<file>'}).`;
+  // node-llama-cpp parseModelUri.js: `hf:<user>/<model>/<file>#<branch>` reads that ref; the `:<quant>` form, `main`.
+  if (ref.via === 'resolveModelFile' || ref.via === 'createModelDownloader')
+    return `Name the file and pin the reviewed commit in the URI ("hf:${repo}/${ref.file ?? '<file>.gguf'}#<40-hex>").`;
   if (language === 'javascript') return 'Pin the reviewed commit ({ revision: "<40-hex>" } in the options).';
   if (language === 'shell') return 'Pin the reviewed commit (--revision <40-hex>).';
   if (language === 'config') {

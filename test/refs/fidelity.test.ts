@@ -775,6 +775,31 @@ const CASES: { file: string; want: string[] }[] = [
     ],
   },
   {
+    // node-llama-cpp dist/utils/parseModelUri.js `parseModelUri`: `hf:<user>/<model>[:<quant>]` (or `hf.co/`, or a
+    // bare repo page URL) is the manifest of that quant at `main` (no ref can be given there); `hf:<user>/<model>/<path>`
+    // takes `#<branch or commit>`; another URL is fetched as written; anything else is a path (resolveModelFile.js).
+    file: 'node-llama-cpp.js',
+    want: [
+      'CPR001:4:21 acme/llama-3-gguf@-',
+      'CPR003:4:21 acme/llama-3-gguf@-',
+      `CPR003:5:22 acme/llama-3-gguf@${C} llama-3.Q8_0.gguf`,
+      'CPR001:6:20 acme/llama-3-gguf@- llama-3.Q8_0.gguf',
+      'CPR003:6:20 acme/llama-3-gguf@- llama-3.Q8_0.gguf',
+      'CPR001:7:22 acme/llama-3-gguf@dev llama-3.Q8_0.gguf',
+      'CPR003:7:22 acme/llama-3-gguf@dev llama-3.Q8_0.gguf',
+      'CPR001:8:20 acme/llama-3-gguf@-',
+      'CPR003:8:20 acme/llama-3-gguf@-',
+      `CPR003:9:19 acme/llama-3-gguf@${C} llama-3.Q8_0.gguf`,
+      'CPR001:10:21 https://models.example.org/tiny.gguf@-',
+      // models/local.gguf (line 11) is a path on disk.
+      'CPR001:12:21 acme/qwen-gguf@-',
+      'CPR003:12:21 acme/qwen-gguf@-',
+      'CPR001:13:26 acme/phi-gguf@-',
+      'CPR003:13:26 acme/phi-gguf@-',
+      'CPR010:16:45 dynamic',
+    ],
+  },
+  {
     // diffusers get_cached_module_file: custom_pipeline "org/x" runs that repo's pipeline.py at custom_revision; a
     // bare name runs the community mirror's `<version>/<name>.py`; a `.py` path is local; None is no custom code.
     // transformers get_class_from_dynamic_module: code_revision decides the code that runs, whatever revision pins.
@@ -882,7 +907,7 @@ describe('model references agree with what the libraries load (fixtures/refs/fid
     expect(findJavaScriptReferencesFast('env-fallback.ts', text, local)).toBeUndefined();
   });
 
-  it.each(['hub-js-repo-types.js', 'tfjs-models.js', 'ollama-js-pull.ts'])(
+  it.each(['hub-js-repo-types.js', 'tfjs-models.js', 'ollama-js-pull.ts', 'node-llama-cpp.js'])(
     '%s: the parser-free JavaScript reader agrees',
     (file) => {
       const fast = (p: string, text: string, exists: (p: string) => boolean) =>

@@ -44,6 +44,14 @@ const CASES: { name: string; path: string; text: string; repo: string; advice: s
     advice: 'Pin the reviewed commit in the URL (https://huggingface.co/acme/w/resolve/<40-hex>/w.pth).',
   },
   {
+    // node-llama-cpp parseModelUri.js: the `:<quant>` form reads `main`; a file path takes `#<ref>`.
+    name: 'node-llama-cpp model URI',
+    path: 'chat.js',
+    text: "import { resolveModelFile } from 'node-llama-cpp';\nconst p = await resolveModelFile('hf:acme/chat-gguf:Q4_K_M');\n",
+    repo: 'acme/chat-gguf',
+    advice: 'Name the file and pin the reviewed commit in the URI ("hf:acme/chat-gguf/<file>.gguf#<40-hex>").',
+  },
+  {
     // transformers.js `pipeline(task, model, { revision })`.
     name: 'transformers.js options object',
     path: 'app.js',
