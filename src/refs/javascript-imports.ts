@@ -4,7 +4,8 @@ import { endsValue, Values } from './javascript-values.js';
 /**
  * The names a file's imports bind, as javascript.ts `recordImport` and `recordDeclaration` read them from lezer's
  * tree: `import d, * as ns, { a, b as c } from 'm'` (d, ns → `m`; a → `m.a`; c → `m.b`), and declarations whose
- * whole value is `require('m')` or `[await] import('m')`, to a name or to `{ a, b: c }`. Set in file order, a later
+ * whole value is `require('m')` or `[await] import('m')` (or a member of one: `require('m').x`, `(await
+ * import('m')).x`), to a name or to `{ a, b: c }`. Set in file order, a later
  * binding of a name replacing an earlier one. Shapes it does not read exactly (`import x = require()`,
  * `{ default as x }`, a require in a later declarator of a list, nested patterns) throw `Unsure`.
  */
@@ -86,9 +87,10 @@ function endOfStatement(toks: readonly Token[], k: number, out: [string, string]
  * (`const x = require('m')`, `const { a, b: c } = await import('m')`), none when it is not a declaration's value.
  */
 function requireBindings(toks: readonly Token[], k: number): [string, string][] {
-  const required = requiredModule(toks, k);
+  const member = requiredMember(toks, k);
+  const required = member ?? requiredModule(toks, k);
   if (required === 'none') return [];
-  const start = toks[k - 1]?.text === 'await' ? k - 1 : k;
+  const start = member ? member.start : toks[k - 1]?.text === 'await' ? k - 1 : k;
   if (!isOp(toks[start - 1], '=')) return [];
   const target = toks[start - 2];
   const first = target && isOp(target, '}') ? target.match : start - 2;
@@ -115,6 +117,32 @@ function requireBindings(toks: readonly Token[], k: number): [string, string][] 
     else if (e !== start - 2) throw new Unsure();
   }
   return out;
+}
+
+/**
+ * `require('m').x` or `(await import('m')).x` at `k` as a whole value: the member's path (`m.x`) and the token the
+ * value starts at; undefined for any other shape (javascript.ts `requiredModule` reads the same two).
+ */
+function requiredMember(toks: readonly Token[], k: number): { module: string; start: number } | undefined {
+  const open = toks[k + 1]!;
+  const args = toks.slice(k + 2, open.match);
+  if (args.length !== 1 || args[0]!.t !== 'string') return undefined;
+  const module = unquote(args[0]!.text);
+  if (module === undefined) return undefined;
+  let start = k;
+  let after = open.match + 1;
+  if (toks[k]!.text === 'import') {
+    const paren = toks[k - 2];
+    if (toks[k - 1]?.text !== 'await' || !isOp(paren, '(') || paren!.match !== after) return undefined;
+    start = k - 2;
+    after++;
+  }
+  const property = toks[after + 1];
+  if (!isOp(toks[after], '.') || property?.t !== 'name') return undefined;
+  const ends = endsValue(toks[after + 2]);
+  if (ends === 'continues') return undefined;
+  if (ends === 'unsure') throw new Unsure();
+  return { module: `${module}.${property.text}`, start };
 }
 
 /**

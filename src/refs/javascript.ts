@@ -72,10 +72,14 @@ export function javaScriptImportBindings(text: string): ImportBinding[] {
 
 /**
  * CommonJS: `const cfg = require('./config')` (cfg.X → its export X, as `import * as cfg`), `const { X, Y: y } =
- * require('./config')` (X → export X, y → export Y).
+ * require('./config')` (X → export X, y → export Y), `const X = require('./config').X` (X → export X).
  */
 function requireBindings(n: SyntaxNode, src: (n: SyntaxNode) => string): ImportBinding[] {
-  const [keyword, target, equals, call, ...rest] = childrenOf(n);
+  const [keyword, target, equals, value, ...rest] = childrenOf(n);
+  // `require('./config').X`: the call, and the export its member names.
+  const [object, dot, property] = value?.name === 'MemberExpression' ? childrenOf(value) : [];
+  const member = dot?.name === '.' && property?.name === 'PropertyName' ? src(property) : undefined;
+  const call = member !== undefined ? object : value;
   if (!keyword || !target || equals?.name !== 'Equals' || call?.name !== 'CallExpression') return [];
   if (rest.some((k) => k.name !== ';')) return [];
   const [callee, args] = childrenOf(call);
@@ -84,8 +88,8 @@ function requireBindings(n: SyntaxNode, src: (n: SyntaxNode) => string): ImportB
     return [];
   const module = unquote(src(inner[0]!));
   if (module === undefined) return [];
-  if (target.name === 'VariableDefinition') return [{ local: src(target), module, name: '*' }];
-  if (target.name !== 'ObjectPattern') return [];
+  if (target.name === 'VariableDefinition') return [{ local: src(target), module, name: member ?? '*' }];
+  if (target.name !== 'ObjectPattern' || member !== undefined) return [];
   const out: ImportBinding[] = [];
   for (const p of childrenOf(target).filter((c) => c.name === 'PatternProperty')) {
     const parts = childrenOf(p);
@@ -371,6 +375,16 @@ function referencesIn(
 
   /** `require('mod')` and `await import('mod')` (lezer's `DynamicImport`: `import`, `(`, the argument, `)`). */
   function requiredModule(n: SyntaxNode): string | undefined {
+    // `require('m').x`, `(await import('m')).x`: that member of the module (javascript-imports.ts `requiredMember`).
+    if (n.name === 'MemberExpression') {
+      const [object, dot, property] = childrenOf(n);
+      if (!object || dot?.name !== '.' || property?.name !== 'PropertyName') return undefined;
+      const inner = object.name === 'ParenthesizedExpression' ? childrenOf(object)[1] : object;
+      const awaited = inner?.name === 'AwaitExpression' && childrenOf(inner)[1]?.name === 'DynamicImport';
+      if (!inner || (object === inner ? inner.name !== 'CallExpression' : !awaited)) return undefined;
+      const module = requiredModule(inner);
+      return module === undefined ? undefined : `${module}.${src(property)}`;
+    }
     const call = n.name === 'AwaitExpression' ? childrenOf(n)[1] : n;
     if (call?.name === 'DynamicImport') {
       const arg = childrenOf(call).find((c) => c.name === 'String');

@@ -337,21 +337,25 @@ describe('CommonJS: module.exports and require()', () => {
     });
   });
 
-  it('a scan resolves require() whole and destructured', async () => {
+  it('a scan resolves require() whole, destructured and a member of it', async () => {
     const root = repo({
-      'app/config.js': "module.exports = { MODEL: 'Xenova/distilbert-sst2', TTS: 'Xenova/speecht5_tts' };\n",
+      'app/config.js':
+        "module.exports = { MODEL: 'Xenova/distilbert-sst2', TTS: 'Xenova/speecht5_tts', ASR: 'Xenova/whisper-tiny' };\n",
       'app/main.js': [
         "const { pipeline } = require('@huggingface/transformers');",
         "const config = require('./config');",
         "const { TTS: tts } = require('./config.js');",
         "pipeline('sentiment-analysis', config.MODEL);",
         "pipeline('text-to-speech', tts);",
+        "const asr = require('./config').ASR;",
+        "pipeline('automatic-speech-recognition', asr);",
       ].join('\n'),
     });
     const r = await scanWith(root, [refsStage]);
     expect((r.references ?? []).map((x) => `${x.path}:${x.line} ${x.repoId} ${x.definedIn}`)).toEqual([
       'app/main.js:4 Xenova/distilbert-sst2 app/config.js',
       'app/main.js:5 Xenova/speecht5_tts app/config.js',
+      'app/main.js:7 Xenova/whisper-tiny app/config.js',
     ]);
     expect(r.findings.filter((f) => f.ruleId === 'CPR010')).toEqual([]);
   });

@@ -72,8 +72,20 @@ describe('findJavaScriptReferencesFast', () => {
       name: 'env-unknown-host',
       text: `import { env, pipeline } from '@huggingface/transformers';\nenv.remoteHost = 'https://a.example/'\n  + suffix;\nenv.allowRemoteModels ||= false;\nawait pipeline('x', 'org/m');\n`,
     },
+    {
+      // A module's member as a declaration's whole value binds the name to it, in both readers.
+      name: 'module-members',
+      text: `const made = require('@huggingface/transformers').pipeline;\nconst late = (await import('@xenova/transformers')).pipeline;\nawait made('x', 'org/required');\nawait late('x', 'org/imported');\n`,
+    },
   ])('decides $name alone, as the parser does', ({ name, text }) => {
     expect(agrees(`${name}.ts`, text)).toBe(true);
+  });
+
+  it("binds `require('m').x` and `(await import('m')).x` to the module's member", () => {
+    const text = `const made = require('@huggingface/transformers').pipeline;\nconst late = (await import('@xenova/transformers')).pipeline;\nawait made('x', 'org/required');\nawait late('x', 'org/imported');\n`;
+    const ids = (r: { references: { repoId?: string }[] } | undefined) => r?.references.map((x) => x.repoId);
+    expect(ids(findJavaScriptReferencesFast('m.ts', text, local))).toEqual(['org/required', 'org/imported']);
+    expect(ids(findJavaScriptReferences('m.ts', text, local))).toEqual(['org/required', 'org/imported']);
   });
 
   it.each([
@@ -125,6 +137,13 @@ describe('findJavaScriptReferencesFast', () => {
     `const hub = require('@huggingface/hub')`,
     `const T = await import('@huggingface/transformers')`,
     `const x = require('./local').pipeline`,
+    // A module's member as the whole value: a loader bound to a name (`require('m').x`, `(await import('m')).x`).
+    `const made = require('@huggingface/transformers').pipeline`,
+    `const made = (await import('@xenova/transformers')).pipeline`,
+    `const { pipeline: viaDefault } = (await import('@xenova/transformers')).default`,
+    `const notBound = (await import('@huggingface/transformers')).pipeline('x', MODEL)`,
+    `await made('fill-mask', MODEL)`,
+    `await viaDefault('fill-mask', NAME)`,
     `const MODEL = 'org/model'`,
     `const MODEL = "other/model"`,
     `let MODEL = \`org/\${NAME}\``,
