@@ -145,6 +145,11 @@ export interface ModelReference {
    */
   readonly takesNoRevision?: true;
   /**
+   * `local_files_only=True`: the hub is never asked; the revision is looked up in the local hub cache, a branch
+   * through the ref an earlier download left there. Still unpinned unless the revision is a commit.
+   */
+  readonly cacheOnly?: true;
+  /**
    * The SHA-256 the loader checks the downloaded bytes against, refusing any others (openai-whisper's and OpenAI
    * CLIP's `_download` take it from the URL's path): a pin as firm as a commit, matched against the trusted
    * registry's files by digest.

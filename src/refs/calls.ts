@@ -129,6 +129,8 @@ export interface LoaderShape {
   readonly remoteCodeByDefault?: true;
   /** The loader passes no revision on (records.ts `ModelReference.takesNoRevision`). */
   readonly takesNoRevision?: true;
+  /** `local_files_only=True`: read from the local hub cache only (records.ts `ModelReference.cacheOnly`). */
+  readonly cacheOnly?: true;
 }
 
 /**
@@ -197,6 +199,15 @@ function mediaPipeShape(f: CallFacts, name: string): LoaderShape {
   // (No path, as with no options or a buffer, is a shape with no name: nothing is said, and the readers still know
   // the call for a loader's.)
   return { via, name: f.keywords.get('baseOptions.modelAssetPath'), runsRemoteCode: false };
+}
+
+/**
+ * Python `local_files_only=True` (transformers' from_pretrained, huggingface_hub's hf_hub_download and
+ * snapshot_download, sentence-transformers): huggingface_hub never asks the hub and reads the revision from the local
+ * cache (file_download.py `try_to_load_from_cache`: a branch through `refs/<branch>`, a commit as its snapshot).
+ */
+function cacheOnly(f: CallFacts): Pick<LoaderShape, 'cacheOnly'> {
+  return f.lang === 'python' && pythonTruthy(f.keywords.get('local_files_only')) ? { cacheOnly: true } : {};
 }
 
 /** node-llama-cpp's downloads by model URI (`nodeLlamaCppShape`), each with where it takes the URI. */
@@ -337,6 +348,7 @@ function shapeOf(f: CallFacts): LoaderShape | undefined {
       name: n ?? (f.lang === 'python' && !f.splat ? RUN_TIME : undefined),
       revision: kw('revision'),
       runsRemoteCode: TRUE(kw('trust_remote_code'), f.lang),
+      ...cacheOnly(f),
     };
     return f.lang === 'python' ? withCodeDownloads(shape, kw) : shape;
   }
@@ -362,6 +374,7 @@ function shapeOf(f: CallFacts): LoaderShape | undefined {
         revision: kw('revision'),
         file: name === 'hf_hub_download' ? (kw('filename') ?? pos(1)) : undefined,
         runsRemoteCode: false,
+        ...cacheOnly(f),
       };
     if (f.resolved === TORCH_HUB_LOAD && kw('source')?.value !== 'local')
       return { via: 'torch.hub.load', name: kw('repo_or_dir') ?? pos(0), runsRemoteCode: true, hub: 'github' };
@@ -395,6 +408,7 @@ function shapeOf(f: CallFacts): LoaderShape | undefined {
         revision: kw('revision'),
         runsRemoteCode: TRUE(kw('trust_remote_code'), f.lang),
         ...(name === 'SentenceTransformer' ? { bareNames: 'sentence-transformers' as const } : {}),
+        ...cacheOnly(f),
       };
     return undefined;
   }
@@ -781,6 +795,7 @@ function collectShape(
     ...(file !== undefined ? { file } : {}),
     runsRemoteCode: shape.runsRemoteCode,
     ...(shape.takesNoRevision ? { takesNoRevision: true as const } : {}),
+    ...(shape.cacheOnly ? { cacheOnly: true as const } : {}),
     ...(shape.runsRemoteCode && shape.remoteCodeByDefault ? { remoteCodeByDefault: true as const } : {}),
   });
 }

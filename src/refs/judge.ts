@@ -250,6 +250,9 @@ function unpinnedMessage(ref: ModelReference, name: string): string {
       return `${ref.via} loads ${name}, checked against a SHA-256 prefix the code chooses at run time: the file does not show how many digits, if any, are checked. Write the whole 64-digit digest beside the URL (hash_prefix="<sha256>"), or ship the reviewed file with the app.`;
     return `${ref.via} loads ${name}, a URL whose bytes nothing pins: whatever that server returns at run time. Ship the reviewed file with the app (and record its digest in the trusted registry), or load it from a hub at a reviewed commit.`;
   }
+  // huggingface_hub `try_to_load_from_cache`: with local_files_only the branch is the cache's ref, not the hub's.
+  if (ref.cacheOnly && ref.revisionFrom === undefined)
+    return `${ref.via} loads ${name} from the local hub cache only (local_files_only=True), at ${ref.revision === undefined ? 'the default branch' : `"${ref.revision}"`} as an earlier download left it there: whatever snapshot that was, not one this code names. ${pin} The cache then serves that snapshot or nothing.`;
   // A loader that passes no revision on loads the default branch whatever the call says.
   if (ref.takesNoRevision)
     return `${ref.via} loads ${name} from its default branch: this loader takes no revision, so whatever that branch holds at run time loads. ${pin}`;

@@ -800,6 +800,25 @@ const CASES: { file: string; want: string[] }[] = [
     ],
   },
   {
+    // huggingface_hub try_to_load_from_cache: local_files_only never asks the hub; a branch is the cache's ref (still
+    // unpinned, CPR001 says so), a commit its snapshot.
+    file: 'local-files-only.py',
+    want: [
+      'CPR001:6:5 acme/cached@-',
+      'CPR003:6:5 acme/cached@-',
+      'CPR001:7:5 acme/cached@main',
+      'CPR003:7:5 acme/cached@main',
+      `CPR003:8:5 acme/cached@${C}`,
+      'CPR001:9:5 acme/cached@- config.json',
+      'CPR003:9:5 acme/cached@- config.json',
+      `CPR003:10:5 acme/cached@${C}`,
+      'CPR001:11:5 acme/embedder@-',
+      'CPR003:11:5 acme/embedder@-',
+      'CPR001:12:5 acme/fetched@-',
+      'CPR003:12:5 acme/fetched@-',
+    ],
+  },
+  {
     // diffusers get_cached_module_file: custom_pipeline "org/x" runs that repo's pipeline.py at custom_revision; a
     // bare name runs the community mirror's `<version>/<name>.py`; a `.py` path is local; None is no custom code.
     // transformers get_class_from_dynamic_module: code_revision decides the code that runs, whatever revision pins.
@@ -1338,5 +1357,21 @@ describe('torch.hub digest checks (torch-hub-digests.py)', () => {
     expect(dynamicFinding(dynamic!).message).toMatch(
       /^torch\.hub\.load_state_dict_from_url loads a checkpoint from a URL chosen at run time and runs the code its pickle names/,
     );
+  });
+});
+
+describe('local_files_only reads the hub cache (local-files-only.py)', () => {
+  it('says the cache serves the branch an earlier download left, never the hub; local_files_only=False is a download', () => {
+    const file = 'local-files-only.py';
+    const refs = findPythonReferences(file, readFileSync(path.join(DIR, file), 'utf8'), local).references;
+    expect(refs.filter((r) => r.cacheOnly).map((r) => r.line)).toEqual([6, 7, 8, 9, 10, 11]);
+    const cpr001 = (line: number) =>
+      refs
+        .filter((r) => r.line === line)
+        .flatMap((r) => judgeReference(r, new Map(), DEFAULT_POLICY))
+        .find((f) => f.ruleId === 'CPR001')?.message;
+    expect(cpr001(6)).toContain('from the local hub cache only (local_files_only=True), at the default branch');
+    expect(cpr001(7)).toContain('at "main" as an earlier download left it there');
+    expect(cpr001(12)).toContain('whatever its default branch holds at run time');
   });
 });
