@@ -230,4 +230,24 @@ describe('one pickle opcode table and one compression sniffer', () => {
     // All of the file: a stream cut short is no pickle.
     expect(sniffPickleStream(head, true)).toBe('not-pickle');
   });
+  // pickle.load raises "pickle data was truncated" at an argument longer than the rest of the file; when nothing before
+  // it imported or called, nothing ran: the float32 weights of a tfjs shard (@vladmandic/human's models/iris.bin
+  // starts `B`, a BINBYTES of 790 MB, in a file of 2.5 MB) are no pickle. After a call, the stream still is one.
+  it.each([
+    {
+      name: 'BINBYTES longer than the file',
+      bytes: `B\xd6\x29\x3f\x2f${'\x3e'.repeat(60)}`,
+      size: 2_599_092,
+      want: 'not-pickle',
+    },
+    { name: 'BINUNICODE within the file', bytes: `X\x70\x17\x00\x00${'a'.repeat(100)}`, size: 10_000, want: 'more' },
+    {
+      name: 'a call, then BINBYTES longer than the file',
+      bytes: `cos\nsystem\n(S'id'\ntRB\xff\xff\xff\x0f${'a'.repeat(20)}`,
+      size: 10_000,
+      want: 'more',
+    },
+  ])('a head whose $name: $want', ({ bytes, size, want }) => {
+    expect(sniffPickleStream(Buffer.from(bytes, 'latin1'), false, size)).toBe(want);
+  });
 });

@@ -87,7 +87,7 @@ export const isXz = ({ head }: SniffInput) =>
   startsWith(head, [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]) || sniffCompression(head) === 'lzma';
 export const isOnnx = ({ head, size }: SniffInput) => looksLikeOnnx(head, size);
 export const isHeaderlessPickle = ({ head, size, probe }: SniffInput) => {
-  const verdict = sniffPickleStream(head, head.length >= size);
+  const verdict = sniffPickleStream(head, head.length >= size, size);
   if (verdict === 'more' && probe) probe.pickleUndecided = true;
   return verdict === 'pickle';
 };

@@ -20,12 +20,22 @@ const MIN_OPS_STOPPED = 4;
  */
 export type PickleSniff = 'pickle' | 'not-pickle' | 'more';
 
-/** Walk `head` (the first bytes of a file or member; `wholeFile` when it is all of it). */
-export function sniffPickleStream(head: Buffer, wholeFile: boolean): PickleSniff {
+/**
+ * Opcodes that import or call (find_class, a callable on the stack, persistent_load, the extension registry): before
+ * one has run, `pickle.load` has done nothing but build data.
+ */
+const RUNS = new Set([0x63, 0x93, 0x69, 0x6f, 0x52, 0x62, 0x81, 0x92, 0x82, 0x83, 0x84, 0x50, 0x51]);
+
+/**
+ * Walk `head` (the first bytes of a file or member; `wholeFile` when it is all of it; `size` the bytes of the whole
+ * file, when known).
+ */
+export function sniffPickleStream(head: Buffer, wholeFile: boolean, size?: number): PickleSniff {
   let p = 0;
   let depth = 0;
   const marks: number[] = [];
   let ops = 0;
+  let ran = false;
   // The head ended inside a well-formed stream: a truncated file is no pickle, a long one may be.
   const headEnded = (): PickleSniff => (wholeFile ? 'not-pickle' : ops >= MIN_OPS_OPEN ? 'pickle' : 'more');
   while (p < head.length) {
@@ -36,7 +46,13 @@ export function sniffPickleStream(head: Buffer, wholeFile: boolean): PickleSniff
     if (code === 0x80 && head[p + 1]! > 5) return 'not-pickle';
     const after = skipArg(head, p + 1, spec.arg);
     if (after === 'invalid') return 'not-pickle';
+    // An argument longer than the rest of the file: `pickle.load` raises "pickle data was truncated" there, and when
+    // nothing before it imported or called, nothing ran (the float32 weights of a tfjs `.bin` shard that start `B`
+    // and a length of 790 MB).
+    if (after === 'short' && size !== undefined && !ran && (declaredEnd(head, p + 1, spec.arg) ?? 0) > size)
+      return 'not-pickle';
     if (after === 'short') return headEnded();
+    if (RUNS.has(code)) ran = true;
     p = after;
     ops++;
     if (code === 0x28) {
@@ -61,6 +77,14 @@ export function sniffPickleStream(head: Buffer, wholeFile: boolean): PickleSniff
     }
   }
   return headEnded();
+}
+
+/** Where a length-prefixed argument at `p` says it ends, when its length field is in the head. */
+function declaredEnd(b: Buffer, p: number, arg: OpArg): number | undefined {
+  if (arg === 'len1') return p < b.length ? p + 1 + b[p]! : undefined;
+  if (arg === 'len4') return p + 4 <= b.length ? p + 4 + b.readUInt32LE(p) : undefined;
+  if (arg === 'len8') return p + 8 <= b.length ? p + 8 + Number(b.readBigUInt64LE(p)) : undefined;
+  return undefined;
 }
 
 const NAME = /^[A-Za-z_][\w.]*$/;
