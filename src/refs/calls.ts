@@ -757,7 +757,8 @@ function collectShape(
   }
   const url = parseModelUrl(value) ?? (shape.urlOnly ? storageUrl(value) : undefined);
   // A plain download counts only for a hub file's URL.
-  if (shape.hubUrlOnly && url?.hub !== 'huggingface') return;
+  // A plain GET of a repository's page is HTML: only a file's URL (`/resolve/<rev>/<file>`) downloads a model.
+  if (shape.hubUrlOnly && (url?.hub !== 'huggingface' || url.revision === undefined)) return;
   if (shape.urlOnly && url === undefined) return;
   if (url) {
     const rev = revision ?? url.revision;

@@ -47,6 +47,26 @@ export interface ParsedModelUrl {
   readonly file?: string;
 }
 
+/** First path segments of huggingface.co that are the site's own routes, never a user or an organisation. */
+const HUB_ROUTES: ReadonlySet<string> = new Set([
+  'api',
+  'docs',
+  'blog',
+  'models',
+  'papers',
+  'collections',
+  'organizations',
+  'settings',
+  'login',
+  'join',
+  'pricing',
+  'tasks',
+  'learn',
+  'posts',
+  'search',
+  'new',
+]);
+
 /** `https://huggingface.co/<org>/<name>/resolve/<rev>/<file>` and friends; any other http(s) URL is a plain URL. */
 export function parseModelUrl(value: string): ParsedModelUrl | undefined {
   let u: URL;
@@ -59,6 +79,8 @@ export function parseModelUrl(value: string): ParsedModelUrl | undefined {
   const host = u.hostname.toLowerCase();
   if (host === 'huggingface.co' || host === 'hf.co' || host.endsWith('.huggingface.co')) {
     const parts = u.pathname.split('/').filter((p) => p !== '');
+    // The hub's own pages and API (`/api/models/<org>/<name>`, `/docs/…`): no repository, a plain URL.
+    if (HUB_ROUTES.has(parts[0] ?? '')) return { hub: 'url', url: value };
     // huggingface_hub `hf_hub_url`: a dataset's or Space's file is under `datasets/` or `spaces/`
     // (constants.REPO_TYPES_URL_PREFIXES) before `<org>/<name>`; kept in the id, so it is never taken for a model's.
     const type = (parts[0] === 'datasets' || parts[0] === 'spaces') && parts.length >= 3 ? `${parts.shift()!}/` : '';

@@ -3,11 +3,12 @@ import { commandDownload, tokens, type Token, type Where } from './shell-words.j
 import { ollamaName, readHubSettings, readLlamaCpp, readModelfileFrom, readOllamaCommands } from './runtimes.js';
 import { readComposeServers, readLlamaEnv, readModelServers } from './servers.js';
 import { isComposeFile, isModelfile } from './sources.js';
-import { SPACY_MODELS, spacyReleaseTag } from './ids.js';
+import { SPACY_MODELS, parseModelUrl, revisionKind, spacyReleaseTag } from './ids.js';
 
 /**
  * Model downloads in shell scripts and Dockerfiles (`RUN` lines are shell): the Hugging Face CLI
- * (`huggingface-cli download`, and `hf download` since huggingface_hub 0.34) and `git clone` of a hub repository;
+ * (`huggingface-cli download`, and `hf download` since huggingface_hub 0.34), `git clone` of a hub repository and
+ * `wget`/`curl` of a hub file's URL;
  * ollama, llama.cpp and the hub's endpoint settings (runtimes.ts), model servers (servers.ts: vLLM, TGI,
  * `LLAMA_ARG_HF_REPO`), and ollama Modelfiles' `FROM`.
  * Read as huggingface_hub/commands/download.py's argparse reads them: the first positional is the repo id, the rest
@@ -46,6 +47,10 @@ export function findShellReferences(path: string, text: string, existsLocally: (
     for (const m of command.matchAll(/(?:^|[\s;&|(`])(?:python[\d.]*\s+-m\s+)?spacy\s+download\s+([^;&|`)\n#]*)/g)) {
       const argsAt = m.index + m[0].length - m[1]!.length;
       readSpacyDownload(tokens(m[1]!, argsAt), where, path, out);
+    }
+    for (const m of command.matchAll(/(?:^|[\s;&|(`])(wget|curl)\s+([^;&|`)\n#]*)/g)) {
+      const argsAt = m.index + m[0].length - m[2]!.length;
+      readHttpGet(m[1]!, tokens(m[2]!, argsAt), where, path, out);
     }
     for (const m of command.matchAll(/(?:^|[\s;&|(`])git\s+clone\s+([^;&|`)\n#]*)/g)) {
       const argsAt = m.index + m[0].length - m[1]!.length;
@@ -115,6 +120,30 @@ function readSpacyDownload(args: Token[], where: Where, path: string, out: FileR
   const tag = spacyReleaseTag(model.text, flags.has('--direct') || flags.has('-d') || flags.has('-D'));
   if (tag === undefined) return;
   out.references.push({ ...place, hub: 'github', repoId: SPACY_MODELS, revision: tag, revisionKind: 'ref' });
+}
+
+/**
+ * `wget URL` / `curl -L -o FILE URL`: a hub file's URL (`/resolve/<rev>/<file>`) is that file at that revision, as
+ * a plain HTTP download in Python or JavaScript is (calls.ts `hubUrlOnly`); any other URL says nothing of a model.
+ */
+function readHttpGet(tool: string, args: Token[], where: Where, path: string, out: FileReferences): void {
+  for (const t of args) {
+    if (t.expands || t.text.startsWith('-')) continue;
+    const url = parseModelUrl(t.text);
+    if (url?.hub !== 'huggingface' || url.revision === undefined || url.repoId === undefined) continue;
+    out.references.push({
+      path,
+      ...where(t.at),
+      via: tool,
+      hub: 'huggingface',
+      url: url.url,
+      repoId: url.repoId,
+      revision: url.revision,
+      revisionKind: revisionKind(url.revision),
+      ...(url.file !== undefined ? { file: url.file } : {}),
+      runsRemoteCode: false,
+    });
+  }
 }
 
 /** `git clone [--branch X] https://huggingface.co/<org>/<name>`: the repository at that branch, or its default. */
