@@ -43,6 +43,9 @@ export function mappingReferences(
     const value = nameEnv?.fallback ?? written;
     const url = parseModelUrl(value);
     if (!url && !looksLikeRepoId(value, existsLocally)) continue;
+    // A generic key (`model_name`, `model_id`) names API models as often (`gpt-4o-mini`, `text-embedding-3-small`,
+    // `claude-3-5-sonnet-…`): there a name with no organisation is a hub repo only in the legacy canonical families.
+    if (!url && !key.endsWith('name_or_path') && !value.includes('/') && !LEGACY_CANONICAL.test(value)) continue;
     const rev = revision ?? url?.revision;
     out.references.push({
       path,
@@ -60,6 +63,13 @@ export function mappingReferences(
     });
   }
 }
+
+/**
+ * transformers' model ids from before the hub had organisations (the pytorch-transformers models, moved under
+ * `google-bert/`, `openai-community/`… and still served by their old names): `bert-base-uncased`, `gpt2`, `t5-small`.
+ */
+const LEGACY_CANONICAL =
+  /^(?:albert|bart|bert|camembert|ctrl|distilbert|distilgpt2|distilroberta|gpt2|openai-gpt|roberta|t5|transfo-xl|xlm|xlnet)(?:-[\w.-]*)?$/;
 
 /**
  * OmegaConf's `oc.env` resolver, which Hydra configs use: `${oc.env:VAR}` is the variable's value (an error when it

@@ -819,6 +819,19 @@ const CASES: { file: string; want: string[] }[] = [
     ],
   },
   {
+    // A generic key (`model_name`, `model_id`) with a name and no organisation is an API model (`gpt-4o-mini`) unless the
+    // name is of transformers' legacy canonical families (`distilbert-…`); an `…name_or_path` key is transformers'.
+    file: 'api-model-names.yaml',
+    want: [
+      'CPR001:14:23 all-mpnet-base-v2@-',
+      'CPR003:14:23 all-mpnet-base-v2@-',
+      'CPR001:12:13 BAAI/bge-reranker-base@-',
+      'CPR003:12:13 BAAI/bge-reranker-base@-',
+      'CPR001:10:15 distilbert-base-uncased-finetuned-sst-2-english@-',
+      'CPR003:10:15 distilbert-base-uncased-finetuned-sst-2-english@-',
+    ],
+  },
+  {
     // diffusers get_cached_module_file: custom_pipeline "org/x" runs that repo's pipeline.py at custom_revision; a
     // bare name runs the community mirror's `<version>/<name>.py`; a `.py` path is local; None is no custom code.
     // transformers get_class_from_dynamic_module: code_revision decides the code that runs, whatever revision pins.
