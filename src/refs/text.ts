@@ -26,6 +26,22 @@ export function looksGenerated(text: string): boolean {
 }
 
 /**
+ * Whether lines over 1,000 characters hold most of the bytes of the first 2,000 lines: a minified JavaScript bundle
+ * that keeps its template strings' line breaks (onnxruntime-web's `ort.min.mjs`: shader source in thousands of short
+ * lines between a few lines of hundreds of kilobytes), or compiled output with its source map inline. `looksGenerated`
+ * counts lines and passes those; parsing one costs the scan a second.
+ */
+export function longLinesHoldMost(text: string): boolean {
+  let bytes = 0;
+  let long = 0;
+  for (const line of text.split('\n', 2_000)) {
+    bytes += line.length + 1;
+    if (line.length > 1_000) long += line.length + 1;
+  }
+  return long * 2 > bytes;
+}
+
+/**
  * `looksGenerated` from the text's length and its count of long lines among the first lines (python-lines-native.ts
  * `nativeShape` counts them without splitting the text).
  */

@@ -1162,6 +1162,23 @@ describe('test data is not configuration', () => {
   });
 });
 
+describe('a JavaScript bundle whose long lines hold most of its bytes is not searched (counted)', () => {
+  // onnxruntime-web's ort.min.mjs: a few lines of hundreds of kilobytes between thousands of short ones (shader source
+  // in template strings), which a count of long lines per line lets through.
+  const bundle = [
+    "import * as ort from 'onnxruntime-web';",
+    ...Array.from({ length: 200 }, (_, i) => `  vec4 v${i} = texture(u, p);`),
+    `var a=${'1+'.repeat(4_000)}1;`,
+    "await ort.InferenceSession.create('https://huggingface.co/acme/m/resolve/main/model.onnx');",
+  ].join('\n');
+  it('JavaScript: skipped; the same text with its long line split is searched', async () => {
+    const { searchText } = await import('../../src/refs/find.js');
+    expect(searchText('public/vendor/ort.min.mjs', bundle, () => false)).toEqual({ kind: 'skipped' });
+    const split = bundle.replace(/(1\+){500}/g, (m) => `${m}\n`);
+    expect(searchText('public/vendor/ort.mjs', split, () => false).kind).toBe('found');
+  });
+});
+
 describe('model downloads in shell scripts and Dockerfiles (fixtures/refs/fidelity/shell)', () => {
   const shell = (file: string) => findings(`shell/${file}`, findShellReferences);
 
