@@ -285,8 +285,21 @@ function webLlmShape(f: CallFacts, at: number): LoaderShape {
   return { via, name: undefined, runsRemoteCode: false, table: id.value, fetched: WEB_LLM_DOWNLOAD };
 }
 
-/** The global fetch, as written or through the global object. */
-const FETCHES: ReadonlySet<string> = new Set(['fetch', 'window.fetch', 'globalThis.fetch', 'self.fetch']);
+/**
+ * The global fetch, as written or through the global object, and the packages that export one (node-fetch's and
+ * cross-fetch's default export, `require('node-fetch').default`, undici's `fetch`).
+ */
+const FETCHES: ReadonlySet<string> = new Set([
+  'fetch',
+  'window.fetch',
+  'globalThis.fetch',
+  'self.fetch',
+  'node-fetch',
+  'node-fetch.default',
+  'cross-fetch',
+  'cross-fetch.default',
+  'undici.fetch',
+]);
 
 /**
  * @huggingface/hub's `repo`: `"org/name"`, `"datasets/org/name"` / `"spaces/org/name"` (lib/utils `toRepoId`), or
@@ -439,8 +452,7 @@ function shapeOf(f: CallFacts): LoaderShape | undefined {
   if (f.resolved.startsWith('@mlc-ai/web-llm.') && WEB_LLM_ENGINES.has(name))
     return webLlmShape(f, WEB_LLM_ENGINES.get(name)!);
   // WHATWG fetch(url): a hub file's URL is that file at that revision, whoever fetches it (`hubUrlOnly`).
-  if (name === 'fetch' && FETCHES.has(f.resolved))
-    return { via: 'fetch', name: pos(0), runsRemoteCode: false, hubUrlOnly: true };
+  if (FETCHES.has(f.resolved)) return { via: 'fetch', name: pos(0), runsRemoteCode: false, hubUrlOnly: true };
   if (name === 'create' && f.resolved.endsWith('InferenceSession.create'))
     return { via: 'InferenceSession.create', name: pos(0), runsRemoteCode: false };
   if (
@@ -552,7 +564,11 @@ export const JAVASCRIPT_LOADER_NAMES: ReadonlySet<string> = new Set([
   'create',
   'loadGraphModel',
   'loadLayersModel',
+  // `FETCHES`: the global's name, and the packages' default exports.
   'fetch',
+  'node-fetch',
+  'cross-fetch',
+  'default',
   // @tensorflow-models packages (`TFJS_MODEL_CONFIG`).
   'load',
   'createDetector',
