@@ -1,4 +1,4 @@
-import { kaggleModelUrl, looksLikeRepoId, parseModelUrl, revisionKind, storageUrl } from './ids.js';
+import { hubFileUrl, kaggleModelUrl, looksLikeRepoId, parseModelUrl, revisionKind, storageUrl } from './ids.js';
 import { RUN_TIME } from './syntax.js';
 import type { FileReferences, ModelHub, TableDownload } from './types.js';
 import type { EnvRead } from './python-env.js';
@@ -771,10 +771,11 @@ function collectShape(
     });
     return;
   }
-  const url = parseModelUrl(value) ?? (shape.urlOnly ? storageUrl(value) : undefined);
-  // A plain download counts only for a hub file's URL.
-  // A plain GET of a repository's page is HTML: only a file's URL (`/resolve/<rev>/<file>`) downloads a model.
-  if (shape.hubUrlOnly && (url?.hub !== 'huggingface' || url.revision === undefined)) return;
+  // A plain download counts only for a hub file's URL (a repository's page is HTML).
+  const url = shape.hubUrlOnly
+    ? hubFileUrl(value)
+    : (parseModelUrl(value) ?? (shape.urlOnly ? storageUrl(value) : undefined));
+  if (shape.hubUrlOnly && url === undefined) return;
   if (shape.urlOnly && url === undefined) return;
   if (url) {
     const rev = revision ?? url.revision;

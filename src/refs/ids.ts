@@ -136,6 +136,27 @@ export function spacyReleaseTag(name: string, direct: boolean): string | undefin
 }
 
 /**
+ * A hub file's URL (`/resolve/<rev>/<file>`, `/raw/…`, `/blob/…`): what a plain HTTP download (`requests.get`, `fetch`,
+ * `wget`, `curl`) fetches as that file at that revision. A repository's page, the hub's API and other hosts are none.
+ */
+export function hubFileUrl(value: string): (ParsedModelUrl & { repoId: string; revision: string }) | undefined {
+  const url = parseModelUrl(value);
+  const { repoId, revision } = url ?? {};
+  return url?.hub === 'huggingface' && repoId !== undefined && revision !== undefined
+    ? { ...url, repoId, revision }
+    : undefined;
+}
+
+/**
+ * The last segment of a URL's path, as `os.path.basename(urlparse(url).path)` gives it: no query, no fragment, empty
+ * for a URL with no path.
+ */
+export function urlFileName(url: string): string {
+  const path = url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, '').replace(/[?#].*$/s, '');
+  return path.slice(path.lastIndexOf('/') + 1);
+}
+
+/**
  * An object-storage URL (`gs://bucket/…`, `s3://bucket/…`), which TensorFlow's file system and fsspec read as they
  * read a path: a plain URL.
  */

@@ -2,7 +2,7 @@ import type { Finding } from '../core/finding.js';
 import { isPinnedReference } from '../core/records.js';
 import type { Policy } from '../core/policy.js';
 import type { RevokedArtifact, TrustedRegistry } from '../core/trusted-registry.js';
-import { isPullRequestRef, looksLikeAbbreviatedCommit, ownRevisionKey } from './ids.js';
+import { isPullRequestRef, looksLikeAbbreviatedCommit, ownRevisionKey, urlFileName } from './ids.js';
 import type { DynamicReference, ModelReference } from './types.js';
 import { languageOf } from './sources.js';
 import { revokedBySha256 } from '../trust/registry/lookup.js';
@@ -179,12 +179,6 @@ export function judgeReference(
   return found.map((f) => ({ ...f, ...related }));
 }
 
-/** The last segment of a URL's path (no query or fragment), as the loaders name the file they write. */
-const fileOf = (url: string) => {
-  const path = url.replace(/[?#].*$/s, '');
-  return path.slice(path.lastIndexOf('/') + 1);
-};
-
 const hostOf = (url: string) => {
   try {
     return new URL(url).host;
@@ -204,7 +198,7 @@ function judgeDigest(
 ): Finding[] {
   const where = { path: ref.path, line: ref.line, column: ref.column };
   const url = ref.url ?? '?';
-  const what = `${ref.via} downloads ${fileOf(url)}${unset} from ${hostOf(url)}, pinned by the SHA-256 the loader checks (${sha256})`;
+  const what = `${ref.via} downloads ${urlFileName(url)}${unset} from ${hostOf(url)}, pinned by the SHA-256 the loader checks (${sha256})`;
   const revoked = digests.revoked.get(sha256);
   if (revoked)
     return [

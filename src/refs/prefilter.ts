@@ -88,11 +88,6 @@ export function usesEscapedModuleWord(
 }
 
 /**
- * Words that each let a file through alone, bytes and text alike (search.ts looks them up first): loader calls any
- * file may make with no import, the hub's hosts, and the names of libraries whose loaders the finders follow (a file
- * that names one nearly always loads with it).
- */
-/**
  * Python libraries a file reaches only through their names, whose loaders python-loaders.ts follows: each lets a file
  * through alone, and python-snippet.ts keeps the statements that name one (python-loaders.ts PYTHON_LIBRARY_WORDS).
  */
@@ -116,6 +111,11 @@ export const PYTHON_LIBRARIES_ALONE: readonly string[] = [
   'gensim',
 ];
 
+/**
+ * Words that each let a file through alone, bytes and text alike (search.ts looks them up first): loader calls any
+ * file may make with no import, the hub's hosts, and the names of libraries whose loaders the finders follow (a file
+ * that names one nearly always loads with it).
+ */
 export const ANY_FILE_LOADER_WORDS: readonly string[] = [
   'from_pretrained',
   'InferenceSession',

@@ -1,7 +1,7 @@
 import type { CallFacts, LoaderShape, Resolved } from './calls.js';
 import type { TableDownload } from './types.js';
 import { CHOSEN_MEMBER, RUN_TIME } from './syntax.js';
-import { GENSIM_DATA, SPACY_MODELS, spacyReleaseTag } from './ids.js';
+import { GENSIM_DATA, SPACY_MODELS, spacyReleaseTag, urlFileName } from './ids.js';
 import { PYTHON_LIBRARIES_ALONE } from './prefilter.js';
 
 /**
@@ -496,8 +496,7 @@ function checkHashPrefix(kw: (k: string) => Resolved | undefined, pos: (i: numbe
 
 /** torch/hub.py `load_state_dict_from_url`: `os.path.basename(urlparse(url).path)`, then `HASH_REGEX.search`. */
 export function urlFileHashCheck(url: string): HashCheck {
-  const path = url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, '').replace(/[?#].*$/s, '');
-  return fileNameHashCheck(path.slice(path.lastIndexOf('/') + 1));
+  return fileNameHashCheck(urlFileName(url));
 }
 
 /** `HASH_REGEX = re.compile(r'-([a-f0-9]*)\.')`, searched: its first match's digits, which may be none. */

@@ -2,7 +2,7 @@ import type { Language } from './languages.js';
 import { ANY_FILE_LOADER_WORDS, mentionsModelKey, usesEscapedModuleWord, mentionsShellDownload } from './prefilter.js';
 import { isConfigSource as isConfig, isTestData, languageOf, sourceExtension } from './sources.js';
 import { nativeShape } from './python-lines-native.js';
-import { MAX_NESTING, generatedByLines, longLinesHoldMost, looksGenerated, nestingDepth } from './text.js';
+import { MAX_NESTING, generatedByLines, looksGenerated, nestingDepth } from './text.js';
 import type { FileReferences } from './types.js';
 
 /** A language front end: the references in one file's text. */
@@ -135,7 +135,7 @@ export function screenText(path: string, text: string): Searched | undefined {
   const shape = sourceExtension(path) === 'py' ? nativeShape(text) : undefined;
   const generated = shape
     ? generatedByLines(text.length, shape.long, shape.lines)
-    : !config && !notebook && (looksGenerated(text) || (languageOf(path) === 'javascript' && longLinesHoldMost(text)));
+    : !config && !notebook && looksGenerated(text, languageOf(path) === 'javascript');
   if (generated || (shape ? shape.depth : nestingDepth(text)) > MAX_NESTING) return { kind: 'skipped' };
   return undefined;
 }

@@ -3,7 +3,7 @@ import { commandDownload, tokens, type Token, type Where } from './shell-words.j
 import { ollamaName, readHubSettings, readLlamaCpp, readModelfileFrom, readOllamaCommands } from './runtimes.js';
 import { readComposeServers, readLlamaEnv, readModelServers } from './servers.js';
 import { isComposeFile, isModelfile } from './sources.js';
-import { SPACY_MODELS, parseModelUrl, revisionKind, spacyReleaseTag } from './ids.js';
+import { SPACY_MODELS, hubFileUrl, revisionKind, spacyReleaseTag } from './ids.js';
 
 /**
  * Model downloads in shell scripts and Dockerfiles (`RUN` lines are shell): the Hugging Face CLI
@@ -129,8 +129,8 @@ function readSpacyDownload(args: Token[], where: Where, path: string, out: FileR
 function readHttpGet(tool: string, args: Token[], where: Where, path: string, out: FileReferences): void {
   for (const t of args) {
     if (t.expands || t.text.startsWith('-')) continue;
-    const url = parseModelUrl(t.text);
-    if (url?.hub !== 'huggingface' || url.revision === undefined || url.repoId === undefined) continue;
+    const url = hubFileUrl(t.text);
+    if (!url) continue;
     out.references.push({
       path,
       ...where(t.at),

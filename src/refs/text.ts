@@ -17,28 +17,24 @@ export function lineIndex(text: string): (offset: number) => { line: number; col
 
 /**
  * Minified or generated code is not where a maintainer writes a model name, and parsing megabytes of it costs the
- * scan: skipped by size and shape, and counted.
+ * scan: skipped by size and shape, and counted. `byBytes` (JavaScript) also counts the text as minified when lines
+ * over 1,000 characters hold most of the bytes of the first 2,000 lines: a bundle that keeps its template strings'
+ * line breaks (onnxruntime-web's `ort.min.mjs`: shader source in thousands of short lines between a few lines of
+ * hundreds of kilobytes), or compiled output with its source map inline, which a count of lines lets through.
  */
-export function looksGenerated(text: string): boolean {
+export function looksGenerated(text: string, byBytes = false): boolean {
   if (text.length > 1_000_000) return true;
-  const lines = text.split('\n', 2_000);
-  return generatedByLines(text.length, lines.filter((l) => l.length > 1_000).length, lines.length);
-}
-
-/**
- * Whether lines over 1,000 characters hold most of the bytes of the first 2,000 lines: a minified JavaScript bundle
- * that keeps its template strings' line breaks (onnxruntime-web's `ort.min.mjs`: shader source in thousands of short
- * lines between a few lines of hundreds of kilobytes), or compiled output with its source map inline. `looksGenerated`
- * counts lines and passes those; parsing one costs the scan a second.
- */
-export function longLinesHoldMost(text: string): boolean {
-  let bytes = 0;
   let long = 0;
-  for (const line of text.split('\n', 2_000)) {
+  let bytes = 0;
+  let longBytes = 0;
+  const lines = text.split('\n', 2_000);
+  for (const line of lines) {
     bytes += line.length + 1;
-    if (line.length > 1_000) long += line.length + 1;
+    if (line.length <= 1_000) continue;
+    long++;
+    longBytes += line.length + 1;
   }
-  return long * 2 > bytes;
+  return generatedByLines(text.length, long, lines.length) || (byBytes && longBytes * 2 > bytes);
 }
 
 /**
