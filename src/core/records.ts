@@ -161,6 +161,12 @@ export interface ModelReference {
    * without fixing it, so the reference stays unpinned.
    */
   readonly hashPrefix?: HashPrefix;
+  /**
+   * The MD5 the loader checks the download against, all 32 digits (Keras `get_file`'s `md5_hash`, or a 32-digit
+   * `file_hash`): other bytes are refused, but whoever made the file can make a second one with the same MD5, and
+   * the trusted registry matches SHA-256 — so the reference stays unpinned.
+   */
+  readonly md5?: string;
   /** `runsRemoteCode` because the loader turns trust_remote_code on by default (AutoAWQ), not because the call does. */
   readonly remoteCodeByDefault?: true;
   /**

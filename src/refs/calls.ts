@@ -120,6 +120,8 @@ export interface LoaderShape {
   readonly sha256?: string;
   /** Fewer digits of it the loader checks (records.ts `ModelReference.hashPrefix`). */
   readonly hashPrefix?: HashPrefix;
+  /** The MD5 the loader checks the download against instead (records.ts `ModelReference.md5`). */
+  readonly md5?: string;
   /**
    * torch.hub `load_state_dict_from_url(…, check_hash=True)` with no `file_name`: the digits the URL's own file name
    * carries are checked (python-loaders.ts `urlFileHashCheck`), each URL's for a call that chooses among several.
@@ -779,7 +781,7 @@ function collectShape(
   if (shape.urlOnly && url === undefined) return;
   if (url) {
     const rev = revision ?? url.revision;
-    const { sha256, hashPrefix } = shape.hashFromFileName ? urlFileHashCheck(url.url) : shape;
+    const { sha256, hashPrefix, md5 } = shape.hashFromFileName ? urlFileHashCheck(url.url) : shape;
     out.references.push({
       ...where,
       hub: url.hub,
@@ -793,6 +795,7 @@ function collectShape(
       runsRemoteCode: shape.runsRemoteCode,
       ...(sha256 !== undefined ? { sha256 } : {}),
       ...(hashPrefix !== undefined ? { hashPrefix } : {}),
+      ...(md5 !== undefined ? { md5 } : {}),
     });
     return;
   }

@@ -117,6 +117,7 @@ export function judgeReference(
     ...(ref.hashPrefix !== undefined
       ? { hashPrefix: 'prefix' in ref.hashPrefix ? ref.hashPrefix.prefix : 'chosen at run time' }
       : {}),
+    ...(ref.md5 !== undefined ? { md5: ref.md5 } : {}),
   };
   if (ref.runsRemoteCode) {
     found.push({
@@ -231,18 +232,28 @@ function relatedModules(ref: ModelReference): Pick<Finding, 'related'> {
   return ref.definedIn === undefined ? {} : { related: ref.definedIn.split(', ').map((path) => ({ path })) };
 }
 
+const KERAS_GET_FILE = 'keras.utils.get_file';
+/** Where a URL download's digest goes, in the loader's own argument. */
+const digestArgument = (via: string) =>
+  via === KERAS_GET_FILE ? 'file_hash="<sha256>"' : 'torch.hub.download_url_to_file(url, dst, hash_prefix="<sha256>")';
+
 /** CPR001's message: why what loads can change, by how the revision is (not) given. */
 function unpinnedMessage(ref: ModelReference, name: string): string {
   const pin = pinAdvice(ref);
   // A plain URL has no revision to pin: what loads is whatever that server answers at run time.
   if (ref.hub === 'url') {
     // torch/hub.py `download_url_to_file`: `digest[:len(hash_prefix)] != hash_prefix` raises; fewer than 64 digits
-    // leave every other file with those digits acceptable.
+    // leave every other file with those digits acceptable. Keras `get_file` checks a whole digest, MD5 or SHA-256.
+    const digest = digestArgument(ref.via);
     if (ref.hashPrefix !== undefined && 'prefix' in ref.hashPrefix)
       return `${ref.via} loads ${name}, checked only against the first ${ref.hashPrefix.prefix.length} hex digits of its SHA-256 (${ref.hashPrefix.prefix}): other bytes with those digits pass, so whatever that server returns with them loads. Check all 64 digits (torch.hub.download_url_to_file(url, dst, hash_prefix="<sha256>")), or ship the reviewed file with the app.`;
     if (ref.hashPrefix !== undefined)
-      return `${ref.via} loads ${name}, checked against a SHA-256 prefix the code chooses at run time: the file does not show how many digits, if any, are checked. Write the whole 64-digit digest beside the URL (hash_prefix="<sha256>"), or ship the reviewed file with the app.`;
-    return `${ref.via} loads ${name}, a URL whose bytes nothing pins: whatever that server returns at run time. Ship the reviewed file with the app (and record its digest in the trusted registry), or load it from a hub at a reviewed commit.`;
+      return ref.via === KERAS_GET_FILE
+        ? `${ref.via} loads ${name}, checked against a digest the code chooses at run time: the file does not show what, if anything, is checked. Write the whole 64-digit SHA-256 beside the URL (${digest}), or ship the reviewed file with the app.`
+        : `${ref.via} loads ${name}, checked against a SHA-256 prefix the code chooses at run time: the file does not show how many digits, if any, are checked. Write the whole 64-digit digest beside the URL (hash_prefix="<sha256>"), or ship the reviewed file with the app.`;
+    if (ref.md5 !== undefined)
+      return `${ref.via} loads ${name}, checked only against an MD5 (${ref.md5}): whoever made the file can make a second one with the same MD5, and the trusted registry cannot match it. Check its SHA-256 instead (${digest}), or ship the reviewed file with the app.`;
+    return `${ref.via} loads ${name}, a URL whose bytes nothing pins: whatever that server returns at run time. ${ref.via === KERAS_GET_FILE ? `Pass its SHA-256 (${digest}), ship` : 'Ship'} the reviewed file with the app (and record its digest in the trusted registry), or load it from a hub at a reviewed commit.`;
   }
   // huggingface_hub `try_to_load_from_cache`: with local_files_only the branch is the cache's ref, not the hub's.
   if (ref.cacheOnly && ref.revisionFrom === undefined)

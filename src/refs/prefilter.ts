@@ -201,6 +201,8 @@ export const LOADER_NEEDLES: readonly (readonly [words: readonly string[], modul
   [TORCHVISION_WORDS.slice(8), 'torchvision'],
   // Keras applications (python-loaders.ts `KERAS_APPLICATIONS`): `keras` looked up in a file that holds the word.
   [['applications'], 'keras'],
+  // Keras `utils.get_file(fname, origin, file_hash=…)` (python-loaders.ts `kerasGetFileShape`): as the applications.
+  [['get_file'], 'keras'],
   // node-llama-cpp's resolveModelFile / createModelDownloader (calls.ts `nodeLlamaCppShape`): `llama-cpp` scanned for
   // (`node` starts too many words of JavaScript: scanned for, the module sent a third more blocks to the compare),
   // the module looked up in a file that holds it; search.ts's text test names the two functions.

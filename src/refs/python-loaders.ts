@@ -3,6 +3,7 @@ import type { TableDownload } from './types.js';
 import { CHOSEN_MEMBER, RUN_TIME } from './syntax.js';
 import { GENSIM_DATA, SPACY_MODELS, spacyReleaseTag, urlFileName } from './ids.js';
 import { PYTHON_LIBRARIES_ALONE } from './prefilter.js';
+import { MODEL_FORMATS, formatFromName } from '../discover/catalogue/index.js';
 
 /**
  * Python loaders beyond transformers' own, each read the way its library reads its arguments (the function named
@@ -347,6 +348,22 @@ const KERAS_APPLICATIONS = ['keras.applications', 'tensorflow.keras.applications
 /** keras/src/utils/file_utils.py `get_file` with the `file_hash` each application lists (md5 or SHA-256, whole). */
 const KERAS_DOWNLOAD: TableDownload = { library: 'Keras', host: 'storage.googleapis.com', check: 'full' };
 
+/**
+ * Keras `utils.get_file` as Keras 3 (keras/src/utils/file_utils.py) and tf.keras 2 (keras/utils/data_utils.py,
+ * tensorflow/python/keras/utils/data_utils.py) export it: `get_file(fname=None, origin=None, untar=False,
+ * md5_hash=None, file_hash=None, cache_subdir="datasets", hash_algorithm="auto", …)`.
+ */
+const KERAS_GET_FILE: ReadonlySet<string> = new Set([
+  'keras.utils.get_file',
+  'keras.src.utils.file_utils.get_file',
+  'keras.utils.data_utils.get_file',
+  'keras.utils.file_utils.get_file',
+  'tensorflow.keras.utils.get_file',
+  'tensorflow.python.keras.utils.data_utils.get_file',
+  'tensorflow.compat.v1.keras.utils.get_file',
+  'tensorflow.compat.v2.keras.utils.get_file',
+]);
+
 /** huggingface_hub's loaders for fastai and Keras models, as the package and its modules export them. */
 const FASTAI_OR_KERAS: ReadonlySet<string> = new Set([
   'huggingface_hub.from_pretrained_fastai',
@@ -472,6 +489,60 @@ function torchHubUrlShape(
   };
 }
 
+/**
+ * Keras `get_file` (keras/src/utils/file_utils.py), read as it runs: it downloads `origin` into the Keras cache as
+ * `fname` (the URL's last path segment when None), and with a hash raises unless `validate_file` matches the whole
+ * hex digest — `md5_hash` alone sets `file_hash = md5_hash; hash_algorithm = "md5"`, and `resolve_hasher` takes
+ * SHA-256 for `hash_algorithm="sha256"`, or "auto" with 64 characters, MD5 otherwise. A download counts as a model's
+ * when its name is a model file's (the format catalogue; not NumPy arrays, which `keras.datasets` fetch this way) or
+ * it goes to `cache_subdir="models"`, as the applications' weights do; an archive, a data file or a URL the code
+ * computes says nothing of a model (like torch.hub's download_url_to_file).
+ */
+function kerasGetFileShape(
+  kw: (k: string) => Resolved | undefined,
+  pos: (i: number) => Resolved | undefined,
+): LoaderShape | undefined {
+  const origin = kw('origin') ?? pos(1);
+  const url = origin?.value;
+  if (origin === undefined || url === undefined || !/^https?:\/\//.test(url)) return undefined;
+  const fname = kw('fname') ?? pos(0);
+  const name = fname?.isString === true && fname.value !== undefined ? fname.value : urlFileName(url);
+  const format = formatFromName(name);
+  const model = format !== undefined && MODEL_FORMATS.has(format) && format !== 'numpy' && format !== 'numpy-npz';
+  if (
+    !model &&
+    (kw('cache_subdir') ?? pos(5))?.value !== 'models' &&
+    !/^https?:\/\/(hf\.co|huggingface\.co)\//.test(url)
+  )
+    return undefined;
+  return {
+    via: 'keras.utils.get_file',
+    name: origin,
+    runsRemoteCode: false,
+    urlOnly: true,
+    ...kerasHashCheck(kw, pos),
+  };
+}
+
+/** What `get_file`'s `file_hash` / `md5_hash` / `hash_algorithm` check (keras file_utils.py `validate_file`). */
+function kerasHashCheck(kw: (k: string) => Resolved | undefined, pos: (i: number) => Resolved | undefined): HashCheck {
+  const given = (r: Resolved | undefined) => r !== undefined && r.notString !== 'absent' && r.value !== 'None';
+  const fileHash = kw('file_hash') ?? pos(4);
+  const md5Hash = kw('md5_hash') ?? pos(3);
+  const hash = given(fileHash) ? fileHash : given(md5Hash) ? md5Hash : undefined;
+  if (hash === undefined) return {};
+  const algorithmArg = kw('hash_algorithm') ?? pos(6);
+  const algorithm = hash === md5Hash ? 'md5' : given(algorithmArg) ? algorithmArg!.value : 'auto';
+  if (!hash.isString || hash.value === undefined || algorithm === undefined)
+    return { hashPrefix: { chosenAtRunTime: true } };
+  const digest = hash.value;
+  const sha256 = algorithm === 'sha256' || (algorithm === 'auto' && digest.length === 64);
+  // `str(hash_file(…)) == str(file_hash)`: hexdigest() is lowercase, so anything else never matches and every
+  // download raises — nothing loads, and nothing is pinned either.
+  if (sha256) return /^[0-9a-f]{64}$/.test(digest) ? { sha256: digest } : {};
+  return /^[0-9a-f]{32}$/.test(digest) ? { md5: digest } : {};
+}
+
 /** What a `hash_prefix` argument checks: `HashCheck` of a literal, none for None or absent, run time otherwise. */
 function hashPrefixArgument(r: Resolved | undefined): HashCheck {
   if (r === undefined || r.notString === 'absent' || r.value === 'None') return {};
@@ -514,7 +585,7 @@ function hashCheckOf(prefix: string): HashCheck {
 }
 
 /** How a torch.hub download is checked (records.ts `ModelReference.sha256` and `hashPrefix`). */
-type HashCheck = Pick<LoaderShape, 'sha256' | 'hashPrefix' | 'hashFromFileName'>;
+type HashCheck = Pick<LoaderShape, 'sha256' | 'hashPrefix' | 'hashFromFileName' | 'md5'>;
 
 /**
  * TensorFlow Hub's calls that resolve a handle (tensorflow_hub/module_v2.py `resolve`, keras_layer.py `KerasLayer`,
@@ -563,8 +634,11 @@ const httpGetsByModule = (): [string, string[]][] => {
  */
 export const NARROW_LOADER_MODULES: ReadonlyMap<string, readonly string[]> = new Map([
   ['torch', [TORCH_HUB_LOAD, ...[...TORCH_URL_LOADERS.keys()].filter((l) => l.startsWith('torch.'))]],
-  ['keras', [...KERAS_LOAD_MODEL, ...KERAS_APPLICATIONS].filter((l) => l.startsWith('keras.'))],
-  ['tensorflow', [...KERAS_LOAD_MODEL, ...KERAS_APPLICATIONS].filter((l) => l.startsWith('tensorflow.'))],
+  ['keras', [...KERAS_LOAD_MODEL, ...KERAS_APPLICATIONS, ...KERAS_GET_FILE].filter((l) => l.startsWith('keras.'))],
+  [
+    'tensorflow',
+    [...KERAS_LOAD_MODEL, ...KERAS_APPLICATIONS, ...KERAS_GET_FILE].filter((l) => l.startsWith('tensorflow.')),
+  ],
   ...httpGetsByModule(),
 ]);
 
@@ -813,6 +887,7 @@ export function pythonLibraryShape(f: CallFacts): LoaderShape | undefined {
     if (v === undefined || !v.startsWith('hf://')) return undefined;
     return { via: f.written, name: literal(v.slice('hf://'.length)), runsRemoteCode: false, takesNoRevision: true };
   }
+  if (KERAS_GET_FILE.has(f.resolved)) return kerasGetFileShape(kw, pos);
   // Keras applications `ResNet50(include_top=True, weights="imagenet", …)` (keras/src/applications/*.py): "imagenet"
   // — the default — is `file_utils.get_file(name, BASE_WEIGHTS_PATH + name, file_hash=…)` of the URL and digest
   // the Keras version lists; None builds untrained; any other string is a local weights file.

@@ -13,7 +13,7 @@ export type Finder = (path: string, text: string, existsLocally: (p: string) => 
  * file may call (prefilter.ts ANY_FILE_LOADER_WORDS) are looked up first and alone; these are the rest.
  */
 const LOADER_WORDS =
-  /pipeline|hf_hub_download|snapshot_download|hub|model_zoo|create_model|SentenceTransformer|CrossEncoder|downloadFile|snapshotDownload|from_single_file|LLM|EngineArgs|HuggingFace|from_preset|trust_remote_code|remoteHost|allowRemoteModels|ollama|load_lora_weights|load_textual_inversion|load_ip_adapter|load_adapter|mlx_lm|mlx_vlm|hf:\/\/|load_model|clip\.load|torchvision|applications|download|resolveModelFile|createModelDownloader/;
+  /pipeline|hf_hub_download|snapshot_download|hub|model_zoo|create_model|SentenceTransformer|CrossEncoder|downloadFile|snapshotDownload|from_single_file|LLM|EngineArgs|HuggingFace|from_preset|trust_remote_code|remoteHost|allowRemoteModels|ollama|load_lora_weights|load_textual_inversion|load_ip_adapter|load_adapter|mlx_lm|mlx_vlm|hf:\/\/|load_model|clip\.load|torchvision|applications|get_file|download|resolveModelFile|createModelDownloader/;
 
 /**
  * Parsing is what costs (lezer, a few MB/s), and words such as `pipeline` or `hub` are everywhere in ML code. The
@@ -59,6 +59,8 @@ const LOADER_TESTS: readonly (readonly [word: RegExp, module: RegExp | undefined
   ],
   // Keras applications (`tf.keras.applications.ResNet50()`): ImageNet weights by default.
   [/applications/, /keras/],
+  // Keras `utils.get_file(fname, origin, file_hash=…)`: a model file downloaded by URL.
+  [/get_file/, /keras/],
   // spaCy `spacy.cli.download(name)`: a model package pip installs from a GitHub release.
   [/download/, /spacy/],
   // node-llama-cpp's downloads by model URI (`hf:user/model:quant`).

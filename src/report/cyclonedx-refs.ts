@@ -26,6 +26,8 @@ export function referenceComponents(refs: readonly ModelReference[]): CdxCompone
         ...(purl !== undefined ? { purl } : {}),
         // The digest the loader checks the download against (openai-whisper, OpenAI CLIP): the bytes it will accept.
         ...(ref.sha256 !== undefined ? { hashes: [{ alg: 'SHA-256' as const, content: ref.sha256 }] } : {}),
+        // Keras get_file's MD5: the bytes it accepts, too, under a weaker digest.
+        ...(ref.md5 !== undefined ? { hashes: [{ alg: 'MD5' as const, content: ref.md5 }] } : {}),
         ...(ref.url !== undefined ? { externalReferences: [{ type: 'distribution' as const, url: ref.url }] } : {}),
         properties: [
           { name: 'chainproof:reference', value: 'loaded by name at run time' },

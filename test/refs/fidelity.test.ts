@@ -779,6 +779,24 @@ const CASES: { file: string; want: string[] }[] = [
     ],
   },
   {
+    // keras/src/utils/file_utils.py get_file: `validate_file` compares the whole hexdigest after the download — SHA-256
+    // for hash_algorithm="sha256" or "auto" with 64 characters, MD5 otherwise (md5_hash alone, a 32-digit file_hash),
+    // lowercase only; a computed digest is the run time's. A model file by its name, or cache_subdir="models", counts;
+    // an archive, a NumPy dataset or a URL the code computes does not.
+    file: 'keras-get-file.py',
+    want: [
+      'CPR003:8:5 https://models.example.org/detector.h5@-',
+      'CPR001:9:5 https://models.example.org/detector.keras@-',
+      'CPR001:10:5 https://models.example.org/cls.h5@-',
+      'CPR001:11:5 https://models.example.org/enc.onnx@-',
+      'CPR001:12:5 https://models.example.org/weights.bin@-',
+      'CPR001:13:5 https://models.example.org/upper.h5@-',
+      'CPR001:14:5 https://models.example.org/md5-named.h5@-',
+      'CPR001:15:5 acme/encoder@main model.safetensors',
+      'CPR003:15:5 acme/encoder@main model.safetensors',
+    ],
+  },
+  {
     // node-llama-cpp dist/utils/parseModelUri.js `parseModelUri`: `hf:<user>/<model>[:<quant>]` (or `hf.co/`, or a
     // bare repo page URL) is the manifest of that quant at `main` (no ref can be given there); `hf:<user>/<model>/<path>`
     // takes `#<branch or commit>`; another URL is fetched as written; anything else is a path (resolveModelFile.js).
@@ -1394,6 +1412,40 @@ describe('torch.hub digest checks (torch-hub-digests.py)', () => {
     expect(dynamicFinding(dynamic!).message).toMatch(
       /^torch\.hub\.load_state_dict_from_url loads a checkpoint from a URL chosen at run time and runs the code its pickle names/,
     );
+  });
+});
+
+describe('Keras get_file checks the whole digest it is given (keras-get-file.py)', () => {
+  const file = 'keras-get-file.py';
+  const text = readFileSync(path.join(DIR, file), 'utf8');
+  const refs = findPythonReferences(file, text, local).references;
+  const at = (line: number) => refs.filter((r) => r.line === line);
+  const messages = (line: number) =>
+    at(line).flatMap((r) => judgeReference(r, new Map(), DEFAULT_POLICY).map((f) => `${f.ruleId} ${f.message}`));
+
+  it('64 digits under "auto" pin the bytes by SHA-256; 32 digits, or md5_hash, are an MD5 the registry cannot match', () => {
+    expect(at(8).map((r) => [r.sha256, r.md5])).toEqual([[DIGEST, undefined]]);
+    expect(messages(8)).toEqual([expect.stringMatching(/^CPR003 .*downloads detector\.h5 from models\.example\.org/)]);
+    for (const line of [10, 11]) {
+      expect(at(line).map((r) => [r.sha256, r.md5])).toEqual([[undefined, '5d41402abc4b2a76b9719d911017c592']]);
+      expect(messages(line)).toEqual([
+        expect.stringMatching(/^CPR001 .*checked only against an MD5 .*file_hash="<sha256>"/),
+      ]);
+    }
+  });
+
+  it('no digest, a digest the algorithm never matches, or one computed at run time: unpinned, and says which', () => {
+    for (const line of [9, 14]) {
+      expect(at(line).map((r) => [r.sha256, r.md5, r.hashPrefix])).toEqual([[undefined, undefined, undefined]]);
+      expect(messages(line)).toEqual([expect.stringContaining('a URL whose bytes nothing pins')]);
+    }
+    for (const line of [12, 13])
+      expect(messages(line)).toEqual([expect.stringContaining('a digest the code chooses at run time')]);
+  });
+
+  it('an archive, a NumPy dataset or a URL chosen at run time is nothing the file shows of a model', () => {
+    expect([...new Set(refs.map((r) => r.line))]).toEqual([8, 9, 10, 11, 12, 13, 14, 15]);
+    expect(findPythonReferences(file, text, local).dynamic).toEqual([]);
   });
 });
 
