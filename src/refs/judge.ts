@@ -367,7 +367,7 @@ export function pinAdvice(ref: ModelReference): string {
   return 'Pin the reviewed commit (revision="<40-hex>").';
 }
 
-export function dynamicFinding(d: DynamicReference): Finding {
+export function dynamicFinding(d: DynamicReference, policy?: Policy): Finding {
   const location = { path: d.path, line: d.line, column: d.column };
   if (d.ollama !== undefined)
     return {
@@ -402,6 +402,16 @@ export function dynamicFinding(d: DynamicReference): Finding {
       location: { path: d.path, line: d.line, column: d.column },
       evidence: { via: d.via, model: d.table },
     };
+  if (d.table !== undefined && d.fetched?.check === 'branch') {
+    const { library, host, local } = d.fetched;
+    return {
+      ruleId: 'CPR001',
+      message: `${d.via} downloads the hub repo ${library}'s own table names for "${d.table}" from ${host} when it is not in its cache, at the repo's default branch (the library passes no revision; where the table also gives a tarball URL, that is the fallback, checked against nothing): whatever the branch holds at run time loads. Download the reviewed commit of that repo, record it in the trusted registry, and load that copy${local !== undefined ? ` (${local}="<folder>")` : ''}.`,
+      location: { path: d.path, line: d.line, column: d.column },
+      ...(policy?.models.requirePinnedRevision === true ? { level: 'error' as const } : {}),
+      evidence: { via: d.via, model: d.table, host },
+    };
+  }
   if (d.table !== undefined && d.fetched) {
     const { library, host, check } = d.fetched;
     const how =

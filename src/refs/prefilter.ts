@@ -109,6 +109,9 @@ export const PYTHON_LIBRARIES_ALONE: readonly string[] = [
   // Lightning's `load_from_checkpoint(url)` (python-loaders.ts `pythonLibraryShape`); gensim's downloader.
   'load_from_checkpoint',
   'gensim',
+  // FastEmbed's `TextEmbedding(model_name)` and the rest (python-loaders.ts `FASTEMBED_CLASSES`), and the langchain and
+  // LlamaIndex wrappers imported from their `….fastembed` modules.
+  'fastembed',
 ];
 
 /**
@@ -169,6 +172,10 @@ export const LOADER_NEEDLES: readonly (readonly [words: readonly string[], modul
   // and LlamaIndex's HuggingFaceEmbedding / HuggingFaceLLM, one needle for four.
   [['HuggingFace'], 'langchain'],
   [['HuggingFace'], 'llama_index'],
+  // langchain's FastEmbedEmbeddings and LlamaIndex's FastEmbedEmbedding imported from a package's top
+  // (`from langchain_community.embeddings import FastEmbedEmbeddings`), with no `fastembed` module in the file.
+  [['FastEmbed'], 'langchain'],
+  [['FastEmbed'], 'llama_index'],
   [['create_model'], 'open_clip'],
   // `keras_` for keras_hub and keras_nlp: one needle where there were two (room for llama_index and ollama).
   [['from_preset'], 'keras_'],

@@ -24,6 +24,9 @@ export const PYTHON_LIBRARY_WORDS: readonly string[] = [
   'HuggingFacePipeline',
   'HuggingFaceEmbedding',
   'HuggingFaceLLM',
+  // langchain's FastEmbedEmbeddings and LlamaIndex's FastEmbedEmbedding (FastEmbed's table).
+  'FastEmbedEmbeddings',
+  'FastEmbedEmbedding',
   'ollama',
   // mlx-lm / mlx-vlm `load(repo)`; Keras 3 `load_model("hf://…")` (`keras`, and `tf.keras` from TensorFlow 2.16).
   'mlx_lm',
@@ -363,6 +366,33 @@ const KERAS_GET_FILE: ReadonlySet<string> = new Set([
   'tensorflow.compat.v1.keras.utils.get_file',
   'tensorflow.compat.v2.keras.utils.get_file',
 ]);
+
+/**
+ * FastEmbed's model classes (fastembed/__init__.py and their modules): each looks `model_name` up in its own table of
+ * supported models (an unknown name is a ValueError), whose entry names a hub repo — often not the name given
+ * (`BAAI/bge-small-en-v1.5` is `qdrant/bge-small-en-v1.5-onnx-q`) — and a tarball URL.
+ */
+const FASTEMBED_CLASSES: ReadonlySet<string> = new Set([
+  'TextEmbedding',
+  'SparseTextEmbedding',
+  'LateInteractionTextEmbedding',
+  'LateInteractionMultimodalEmbedding',
+  'ImageEmbedding',
+  'TextCrossEncoder',
+]);
+/** fastembed/text/text_embedding.py `TextEmbedding.__init__(model_name="BAAI/bge-small-en-v1.5", …)`. */
+const FASTEMBED_DEFAULT = 'BAAI/bge-small-en-v1.5';
+/**
+ * fastembed/common/model_management.py `download_model`: `snapshot_download(repo_id=<the table's hf source>, …)` with
+ * no revision — the default branch — and, when the hub fails, `retrieve_model_gcs` of the table's tarball URL with
+ * no digest check. `specific_model_path=` loads a folder instead, downloading nothing.
+ */
+const FASTEMBED_DOWNLOAD: TableDownload = {
+  library: 'FastEmbed',
+  host: 'huggingface.co',
+  check: 'branch',
+  local: 'specific_model_path',
+};
 
 /** huggingface_hub's loaders for fastai and Keras models, as the package and its modules export them. */
 const FASTAI_OR_KERAS: ReadonlySet<string> = new Set([
@@ -794,6 +824,26 @@ export function pythonLibraryShape(f: CallFacts): LoaderShape | undefined {
       runsRemoteCode: isTrue(options?.get('trust_remote_code')),
       bareNames: 'sentence-transformers',
     };
+  }
+  // FastEmbed `TextEmbedding(model_name, …, specific_model_path=None)` and its siblings; langchain's
+  // FastEmbedEmbeddings (langchain_community/embeddings/fastembed.py) and LlamaIndex's FastEmbedEmbedding
+  // (llama_index/embeddings/fastembed/base.py) build `TextEmbedding(model_name=…)` with the same default.
+  const fastembed = FASTEMBED_CLASSES.has(name) && inModule(f.resolved, ['fastembed']);
+  if (
+    fastembed ||
+    (name === 'FastEmbedEmbeddings' && inModule(f.resolved, ['langchain_community', 'langchain'])) ||
+    (name === 'FastEmbedEmbedding' && inModule(f.resolved, ['llama_index']))
+  ) {
+    if (fastembed && kw('specific_model_path') !== undefined) return undefined;
+    const model = kw('model_name') ?? (fastembed ? pos(0) : undefined);
+    if (model?.notString === 'absent' || (model?.value === 'None' && model.isString !== true)) return undefined;
+    const v = model?.isString === true ? model.value : model?.env?.fallback;
+    // Only TextEmbedding and the wrappers have a default; the others raise without a name.
+    const defaulted = model === undefined && !f.splat && (!fastembed || name === 'TextEmbedding');
+    const table = v ?? (defaulted ? FASTEMBED_DEFAULT : undefined);
+    // A name chosen at run time (or by a splat) is a run-time note, as for any loader.
+    if (table === undefined) return { via: f.written, name: model, runsRemoteCode: false };
+    return { via: f.written, name: undefined, runsRemoteCode: false, table, fetched: FASTEMBED_DOWNLOAD };
   }
   // langchain HuggingFacePipeline.from_model_id(model_id, task, …, model_kwargs) (langchain_huggingface/llms/
   // huggingface_pipeline.py): `AutoTokenizer/AutoModel….from_pretrained(model_id, **model_kwargs)`.

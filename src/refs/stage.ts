@@ -105,7 +105,7 @@ export const refsStage: Stage = {
           pushAll(references, refs.references);
           const own: Finding[] = [];
           for (const r of refs.references) pushAll(own, judgeReference(r, reviewed, ctx.policy, digests));
-          for (const d of refs.dynamic) own.push(dynamicFinding(d));
+          for (const d of refs.dynamic) own.push(dynamicFinding(d, ctx.policy));
           pushAll(findings, groupFileCauses(own));
         }),
       ),

@@ -12,11 +12,14 @@ export type RevisionKind = ModelReference['revisionKind'];
  * A library's own weights table, downloaded from `host` when not in its cache: torchvision checks the bytes only
  * against the SHA-256 prefix in the file name (torch.hub `load_state_dict_from_url`, `check_hash=True`); Keras
  * applications against the full digest its version lists (`get_file(…, file_hash=…)`); NeMo's NGC downloads not at all.
+ * FastEmbed's table names a hub repo, not a file: `branch` is that repo fetched at its default branch, unpinned
+ * (CPR001, not a note), and `local` the argument that loads a reviewed copy instead.
  */
 export interface TableDownload {
   readonly library: string;
   readonly host: string;
-  readonly check: 'prefix' | 'full' | 'none';
+  readonly check: 'prefix' | 'full' | 'none' | 'branch';
+  readonly local?: string;
 }
 
 /** A load call whose model name is computed at run time: reported as a note, never silently dropped. */

@@ -797,6 +797,23 @@ const CASES: { file: string; want: string[] }[] = [
     ],
   },
   {
+    // fastembed/common/model_management.py download_model: the hub repo FastEmbed's table names for the model,
+    // snapshot_download'ed with no revision (CPR001, not a table note); `specific_model_path` downloads nothing;
+    // TextEmbedding and the langchain / LlamaIndex wrappers default to BAAI/bge-small-en-v1.5; None names nothing.
+    file: 'fastembed-models.py',
+    want: [
+      'CPR001:8:9 BAAI/bge-small-en-v1.5',
+      'CPR001:9:9 BAAI/bge-base-en-v1.5',
+      // os.environ.get's default is what loads when the variable is unset.
+      'CPR001:10:9 nomic-ai/nomic-embed-text-v1.5',
+      'CPR001:11:10 Qdrant/bm25',
+      'CPR001:13:10 Xenova/ms-marco-MiniLM-L-6-v2',
+      'CPR001:14:6 BAAI/bge-small-en-v1.5',
+      'CPR001:15:6 BAAI/bge-small-en-v1.5',
+      'CPR010:17:12 dynamic',
+    ],
+  },
+  {
     // node-llama-cpp dist/utils/parseModelUri.js `parseModelUri`: `hf:<user>/<model>[:<quant>]` (or `hf.co/`, or a
     // bare repo page URL) is the manifest of that quant at `main` (no ref can be given there); `hf:<user>/<model>/<path>`
     // takes `#<branch or commit>`; another URL is fetched as written; anything else is a path (resolveModelFile.js).
@@ -1446,6 +1463,28 @@ describe('Keras get_file checks the whole digest it is given (keras-get-file.py)
   it('an archive, a NumPy dataset or a URL chosen at run time is nothing the file shows of a model', () => {
     expect([...new Set(refs.map((r) => r.line))]).toEqual([8, 9, 10, 11, 12, 13, 14, 15]);
     expect(findPythonReferences(file, text, local).dynamic).toEqual([]);
+  });
+});
+
+describe('FastEmbed loads its table’s hub repo at the default branch (fastembed-models.py)', () => {
+  const file = 'fastembed-models.py';
+  const { references, dynamic } = findPythonReferences(file, readFileSync(path.join(DIR, file), 'utf8'), local);
+
+  it('is unpinned (CPR001, an error under requirePinnedRevision), names the table entry, and says how to pin it', () => {
+    expect(references).toEqual([]);
+    const first = dynamic.find((d) => d.line === 8)!;
+    const finding = dynamicFinding(first, DEFAULT_POLICY);
+    expect(finding.level).toBeUndefined();
+    expect(finding.message).toMatch(
+      /^TextEmbedding downloads the hub repo FastEmbed's own table names for "BAAI\/bge-small-en-v1\.5" from huggingface\.co .*at the repo's default branch .*specific_model_path="<folder>"/,
+    );
+    const strict = { ...DEFAULT_POLICY, models: { ...DEFAULT_POLICY.models, requirePinnedRevision: true } };
+    expect(dynamicFinding(first, strict).level).toBe('error');
+  });
+
+  it('specific_model_path loads a folder and downloads nothing; model_name=None names nothing', () => {
+    expect(dynamic.map((d) => d.line)).not.toContain(12);
+    expect(dynamic.map((d) => d.line)).not.toContain(18);
   });
 });
 
