@@ -427,6 +427,21 @@ function shapeOf(f: CallFacts): LoaderShape | undefined {
       };
     return undefined;
   }
+  // langchain's HuggingFaceTransformersEmbeddings (@langchain/community embeddings/huggingface_transformers.ts):
+  // `pipeline("feature-extraction", fields?.model ?? fields?.modelName ?? "Xenova/all-MiniLM-L6-v2",
+  // fields?.pretrainedOptions)` of transformers.js, so a revision is `pretrainedOptions.revision`. Older versions read
+  // `modelName` only, with the same default.
+  if (name === 'HuggingFaceTransformersEmbeddings' && fromModule(f.resolved, LANGCHAIN_JS_TRANSFORMERS)) {
+    const fields = pos(0);
+    const unread = fields !== undefined && fields.notString !== 'value' && fields.notString !== 'absent';
+    const model = kw('model') ?? kw('modelName');
+    return {
+      via: name,
+      name: model ?? (f.splat || unread ? RUN_TIME : { value: LANGCHAIN_JS_DEFAULT_EMBEDDINGS, isString: true }),
+      revision: kw('pretrainedOptions.revision'),
+      runsRemoteCode: false,
+    };
+  }
   if (name === 'pipeline' && fromModule(f.resolved, ['@huggingface/transformers', '@xenova/transformers']))
     return { via: 'pipeline', name: pos(1), revision: kw('revision'), runsRemoteCode: false, task: pos(0) };
   if (
@@ -586,7 +601,24 @@ export const JAVASCRIPT_LOADER_NAMES: ReadonlySet<string> = new Set([
   // node-llama-cpp (`NODE_LLAMA_CPP_DOWNLOADS`).
   'resolveModelFile',
   'createModelDownloader',
+  // Classes whose constructor loads a model (`JAVASCRIPT_CONSTRUCTED_LOADERS`).
+  'HuggingFaceTransformersEmbeddings',
 ]);
+
+/**
+ * JavaScript classes whose `new X(…)` loads a model, read as a call of X (the readers follow no other `new`):
+ * langchain's HuggingFaceTransformersEmbeddings (`LANGCHAIN_JS_TRANSFORMERS`).
+ */
+export const JAVASCRIPT_CONSTRUCTED_LOADERS: ReadonlySet<string> = new Set(['HuggingFaceTransformersEmbeddings']);
+
+/** The modules langchain's transformers.js embeddings are exported from, current and older. */
+const LANGCHAIN_JS_TRANSFORMERS = [
+  '@langchain/community/embeddings/huggingface_transformers',
+  '@langchain/community/embeddings/hf_transformers',
+  'langchain/embeddings/hf_transformers',
+];
+/** langchain's HuggingFaceTransformersEmbeddings `model = "Xenova/all-MiniLM-L6-v2"`. */
+const LANGCHAIN_JS_DEFAULT_EMBEDDINGS = 'Xenova/all-MiniLM-L6-v2';
 
 /**
  * ollama-js's pulls through the default export, of the package or its browser build (`import ollama from 'ollama'`,

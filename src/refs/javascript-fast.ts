@@ -1,4 +1,4 @@
-import { collectReference, isLoaderCall, JAVASCRIPT_LOADER_NAMES } from './calls.js';
+import { collectReference, isLoaderCall, JAVASCRIPT_CONSTRUCTED_LOADERS, JAVASCRIPT_LOADER_NAMES } from './calls.js';
 import { argumentsOf } from './javascript-arguments.js';
 import { declaratorsOf } from './javascript-declarations.js';
 import { ITERATING_METHODS, tokenize, unquote, Unsure, type Token } from './javascript-tokens.js';
@@ -121,7 +121,8 @@ function read(
     if (before?.t === 'op' && before.text === '.') continue;
     // A file has thousands of calls and a few loader calls: only a callee whose resolved last name is a loader's
     // (`shapeOf` follows no other in JavaScript) is resolved and asked about.
-    if (!JAVASCRIPT_LOADER_NAMES.has(head === k - 1 ? lastOf(imports.get(last) ?? last) : last)) continue;
+    const name = head === k - 1 ? lastOf(imports.get(last) ?? last) : last;
+    if (!JAVASCRIPT_LOADER_NAMES.has(name)) continue;
     const written = toks
       .slice(head, k)
       .filter((t) => t.t === 'name')
@@ -130,7 +131,11 @@ function read(
     const resolved = resolveCallee(imports, written);
     if (!isLoaderCall(written, resolved, 'javascript')) continue;
     if (Values.isKeyword(toks[head]!.text)) continue;
-    if (before?.t === 'name' && before.text === 'new') continue;
+    // `new X(…)`: the lezer reader reads the classes that load a model (calls.ts JAVASCRIPT_CONSTRUCTED_LOADERS).
+    if (before?.t === 'name' && before.text === 'new') {
+      if (JAVASCRIPT_CONSTRUCTED_LOADERS.has(name)) throw new Unsure();
+      continue;
+    }
     if (Values.isContextual(toks[head]!.text) || (before && definesBefore(before))) throw new Unsure();
     const after = toks[toks[k]!.match + 1];
     if (after?.t === 'op' && ['{', ':', '=>'].includes(after.text)) throw new Unsure();

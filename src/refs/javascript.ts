@@ -17,7 +17,7 @@ import {
   loopChoices,
 } from './syntax.js';
 import { TransformersJsEnvReader } from './transformersjs-env.js';
-import { collectReference, type CallFacts, type Resolved } from './calls.js';
+import { JAVASCRIPT_CONSTRUCTED_LOADERS, collectReference, type CallFacts, type Resolved } from './calls.js';
 import { ITERATING_METHODS, unquote } from './javascript-tokens.js';
 import { ClassMembers, displayOf, objectLiteral, objectMembers } from './javascript-members.js';
 import { EnvConstants, type EnvRead } from './python-env.js';
@@ -160,6 +160,7 @@ function referencesIn(
   }
   const imports = new Map<string, string>();
   const calls: SyntaxNode[] = [];
+  const constructed: SyntaxNode[] = [];
   const assignments: SyntaxNode[] = [];
   // Declarations and classes are read after the walk, in file order, once every member assignment is known
   // (javascript-members.ts: a member written anywhere is no constant).
@@ -198,6 +199,8 @@ function referencesIn(
     ClassDeclaration: (n) => declared.push(n),
     ClassExpression: (n) => declared.push(n),
     CallExpression: (n) => calls.push(n),
+    // `new X(…)` of a class that loads a model (calls.ts JAVASCRIPT_CONSTRUCTED_LOADERS), read as a call of X.
+    NewExpression: (n) => constructed.push(n),
     AssignmentExpression: (n) => {
       assignments.push(n);
       reboundIn(childrenOf(n)[0]);
@@ -586,12 +589,18 @@ function referencesIn(
   }
 
   const out: FileReferences = { references: [], dynamic: [] };
-  for (const call of calls) {
-    const [callee, args] = childrenOf(call);
+  for (const call of [...calls, ...constructed].sort((a, b) => a.from - b.from)) {
+    const kids = childrenOf(call);
+    const [callee, args] = call.name === 'NewExpression' ? kids.slice(1) : kids;
     if (!callee || !args || args.name !== 'ArgList') continue;
     const written = calleeName(callee);
     if (written === undefined) continue;
     const resolved = resolveCallee(imports, written);
+    if (
+      call.name === 'NewExpression' &&
+      !JAVASCRIPT_CONSTRUCTED_LOADERS.has(resolved.slice(resolved.lastIndexOf('.') + 1))
+    )
+      continue;
     const positional: Resolved[] = [];
     const keywords = new Map<string, Resolved>();
     let splat = false;

@@ -356,6 +356,9 @@ export function pinAdvice(ref: ModelReference): string {
   // node-llama-cpp parseModelUri.js: `hf:<user>/<model>/<file>#<branch>` reads that ref; the `:<quant>` form, `main`.
   if (ref.via === 'resolveModelFile' || ref.via === 'createModelDownloader')
     return `Name the file and pin the reviewed commit in the URI ("hf:${repo}/${ref.file ?? '<file>.gguf'}#<40-hex>").`;
+  // langchain's HuggingFaceTransformersEmbeddings hands `pretrainedOptions` to transformers.js's pipeline.
+  if (ref.via === 'HuggingFaceTransformersEmbeddings')
+    return 'Pin the reviewed commit (pretrainedOptions: { revision: "<40-hex>" } in the fields).';
   if (language === 'javascript') return 'Pin the reviewed commit ({ revision: "<40-hex>" } in the options).';
   if (language === 'shell') return 'Pin the reviewed commit (--revision <40-hex>).';
   if (language === 'config') {

@@ -814,6 +814,23 @@ const CASES: { file: string; want: string[] }[] = [
     ],
   },
   {
+    // @langchain/community embeddings/huggingface_transformers.ts: `new HuggingFaceTransformersEmbeddings(fields)` is
+    // transformers.js pipeline("feature-extraction", model ?? modelName ?? "Xenova/all-MiniLM-L6-v2",
+    // pretrainedOptions) — read as the call it makes, whatever name the class is imported under; fields the file
+    // cannot read are the run time's. HuggingFaceInferenceEmbeddings calls the hosted Inference API: no weights load.
+    file: 'langchain-js-embeddings.js',
+    want: [
+      'CPR001:7:11 Xenova/all-mpnet-base-v2@-',
+      'CPR003:7:11 Xenova/all-mpnet-base-v2@-',
+      'CPR003:8:11 Xenova/bge-small-en-v1.5@0123456789abcdef0123456789abcdef01234567',
+      'CPR001:10:11 Xenova/gte-small@- name-env:EMBED_MODEL',
+      'CPR003:10:11 Xenova/gte-small@- name-env:EMBED_MODEL',
+      'CPR001:11:11 Xenova/all-MiniLM-L6-v2@-',
+      'CPR003:11:11 Xenova/all-MiniLM-L6-v2@-',
+      'CPR010:9:11 dynamic',
+    ],
+  },
+  {
     // node-llama-cpp dist/utils/parseModelUri.js `parseModelUri`: `hf:<user>/<model>[:<quant>]` (or `hf.co/`, or a
     // bare repo page URL) is the manifest of that quant at `main` (no ref can be given there); `hf:<user>/<model>/<path>`
     // takes `#<branch or commit>`; another URL is fetched as written; anything else is a path (resolveModelFile.js).
@@ -976,6 +993,14 @@ describe('model references agree with what the libraries load (fixtures/refs/fid
   it('env-fallback.ts: the parser-free JavaScript reader leaves env fallbacks to lezer', () => {
     const text = readFileSync(path.join(DIR, 'env-fallback.ts'), 'utf8');
     expect(findJavaScriptReferencesFast('env-fallback.ts', text, local)).toBeUndefined();
+  });
+
+  it('langchain-js-embeddings.js: the parser-free reader leaves `new` of a loading class to lezer, and no other', () => {
+    const text = readFileSync(path.join(DIR, 'langchain-js-embeddings.js'), 'utf8');
+    expect(findJavaScriptReferencesFast('langchain-js-embeddings.js', text, local)).toBeUndefined();
+    const other =
+      'import { pipeline } from "@huggingface/transformers";\nconst m = new Map();\nawait pipeline("x", "acme/m");\n';
+    expect(findJavaScriptReferencesFast('other.js', other, local)?.references.map((r) => r.repoId)).toEqual(['acme/m']);
   });
 
   it.each(['hub-js-repo-types.js', 'tfjs-models.js', 'ollama-js-pull.ts', 'node-llama-cpp.js'])(
