@@ -27,8 +27,13 @@ export function mappingReferences(
   trust: boolean,
   existsLocally: (p: string) => boolean,
   position: (offset: number) => { line: number; column: number },
+  mergekit = false,
 ): void {
   for (const [key, { value: written, at }] of scalars) {
+    if (mergekit && MERGEKIT_MODEL_KEYS.has(key)) {
+      mergekitReferences(out, path, key, written, position(at), existsLocally);
+      continue;
+    }
     if (!MODEL_KEYS.has(key)) continue;
     const nameEnv = omegaConfEnv(written);
     const revisionWritten = revisionFor(key, scalars);
@@ -65,6 +70,51 @@ export function mappingReferences(
 }
 
 /**
+ * Whether a config's top-level keys are a mergekit config's: `mergekit-yaml`'s MergeConfiguration (mergekit/config.py,
+ * `merge_method` required) or `mergekit-moe`'s MoEMergeConfig (mergekit/moe/config.py: `base_model` and `experts`).
+ */
+export function isMergekitConfig(keys: readonly string[]): boolean {
+  return keys.includes('merge_method') || (keys.includes('experts') && keys.includes('base_model'));
+}
+
+/**
+ * The keys whose string values mergekit validates as a ModelReference: `models[].model`, `slices[].sources[].model`,
+ * `base_model`, `tokenizer_source` (besides "base" and "union"), and mergekit-moe's `experts[].source_model`.
+ */
+const MERGEKIT_MODEL_KEYS: ReadonlySet<string> = new Set(['model', 'base_model', 'source_model', 'tokenizer_source']);
+
+/**
+ * mergekit/common.py `ModelReference.validate_string`: `<model>[+<lora>]` (a third `+` part is an error), each a
+ * `ModelPath` of `<path>[@<revision>]` (a second `@` is an error); `local_path` reads a path that exists and
+ * otherwise `snapshot_download(path, revision=…)`s it, the LoRA through `PeftModel.from_pretrained(…, revision=…)`.
+ */
+function mergekitReferences(
+  out: FileReferences,
+  path: string,
+  key: string,
+  written: string,
+  pos: { line: number; column: number },
+  existsLocally: (p: string) => boolean,
+): void {
+  if (key === 'tokenizer_source' && (written === 'base' || written === 'union')) return;
+  const parts = written.split('+').map((chunk) => chunk.split('@'));
+  if (parts.length > 2 || parts.some((p) => p.length > 2)) return;
+  parts.forEach(([repo, revision], i) => {
+    if (repo === undefined || !looksLikeRepoId(repo, existsLocally)) return;
+    out.references.push({
+      path,
+      ...pos,
+      via: `mergekit ${key}${i === 1 ? ' (LoRA)' : ''}`,
+      hub: 'huggingface',
+      repoId: repo,
+      ...(revision !== undefined && revision !== '' ? { revision } : {}),
+      revisionKind: revisionKind(revision === '' ? undefined : revision),
+      runsRemoteCode: false,
+    });
+  });
+}
+
+/**
  * transformers' model ids from before the hub had organisations (the pytorch-transformers models, moved under
  * `google-bert/`, `openai-community/`… and still served by their old names): `bert-base-uncased`, `gpt2`, `t5-small`.
  */
@@ -95,6 +145,7 @@ export function findConfigReferencesFast(
   if (!root) return undefined;
   const at = lineIndex(text);
   const out: FileReferences = { references: [], dynamic: [] };
+  const mergekit = root.kind === 'map' && isMergekitConfig(root.pairs.map((p) => p.key));
   // config.ts's walk: a stack (last pushed, first read), each mapping's string values by key (the last of a key
   // wins, in the place of its first), the values that are not strings pushed.
   const stack: Value[] = [root];
@@ -121,6 +172,7 @@ export function findConfigReferencesFast(
       trust?.value.kind === 'scalar' && trustsRemoteCode(trust.value.value, trust.value.plain),
       existsLocally,
       at,
+      mergekit,
     );
   }
   return out;

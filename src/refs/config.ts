@@ -1,5 +1,5 @@
 import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type YAMLMap } from 'yaml';
-import { findConfigReferencesFast, mappingReferences, trustsRemoteCode } from './config-fast.js';
+import { findConfigReferencesFast, isMergekitConfig, mappingReferences, trustsRemoteCode } from './config-fast.js';
 import { MODEL_KEYS } from './prefilter.js';
 import { sourceExtension } from './sources.js';
 import type { FileReferences } from './types.js';
@@ -37,6 +37,10 @@ export function findConfigReferencesWithYaml(
   // — could not be checked: search.ts `runFinder` counts it as not searched (CPR011), never a silent pass.
   if (doc.errors.length > 0) throw new SyntaxError(`${path}: not YAML or JSON`);
   const stack: unknown[] = [doc.contents];
+  const topKeys = isMap(doc.contents)
+    ? doc.contents.items.flatMap((i) => (isPair(i) && isScalar(i.key) ? [String(i.key.value)] : []))
+    : [];
+  const mergekit = isMergekitConfig(topKeys);
   let budget = MAX_NODES;
   while (stack.length > 0 && budget-- > 0) {
     const node = stack.pop();
@@ -70,10 +74,18 @@ export function findConfigReferencesWithYaml(
           if (typeof m.value.value === 'string' && !scalars.has(key)) scalars.set(key, { value: m.value.value, at });
         }
       }
-      mappingReferences(out, path, scalars, trust === true, existsLocally, (at) => {
-        const pos = lines.linePos(at);
-        return { line: pos.line, column: pos.col };
-      });
+      mappingReferences(
+        out,
+        path,
+        scalars,
+        trust === true,
+        existsLocally,
+        (at) => {
+          const pos = lines.linePos(at);
+          return { line: pos.line, column: pos.col };
+        },
+        mergekit,
+      );
     } else if (node && typeof node === 'object' && 'items' in node) {
       for (const item of (node as { items: unknown[] }).items) stack.push(isPair(item) ? item.value : item);
     }

@@ -365,6 +365,8 @@ export function pinAdvice(ref: ModelReference): string {
     // PEFT's adapter_config.json: PeftConfig `revision`; other configs: the keys config-fast.ts `revisionFor` reads.
     if (ref.path === 'adapter_config.json' || ref.path.endsWith('/adapter_config.json'))
       return 'Pin the reviewed commit ("revision": "<40-hex>" in adapter_config.json).';
+    // mergekit/common.py `ModelPath`: `<path>@<revision>`.
+    if (ref.via.startsWith('mergekit ')) return `Pin the reviewed commit in the name (${repo}@<40-hex>).`;
     return `Pin the reviewed commit beside it (${ownRevisionKey(ref.via)}: <40-hex>).`;
   }
   return 'Pin the reviewed commit (revision="<40-hex>").';

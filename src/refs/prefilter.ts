@@ -26,6 +26,12 @@ export const MODEL_KEYS: ReadonlySet<string> = new Set([
 ]);
 
 /**
+ * What lets a config through to the finder: a model key, or mergekit's `merge_method` (a merge of models listed under
+ * `models:` or `slices:`, config-fast.ts `isMergekitConfig`).
+ */
+const CONFIG_KEYS: readonly string[] = [...MODEL_KEYS, 'merge_method'];
+
+/**
  * The escapes that can spell a model key's letters in a quoted YAML or JSON key, which the yaml parser decodes before
  * config.ts compares keys (`"model\u005fid"`; YAML's `\x5f` and `\U0000005f`; a double-quoted key continued over a
  * line break, which YAML joins). YAML's other escapes (`\_`, `\N`, `\t`…) and JSON's give no letter or underscore.
@@ -34,7 +40,7 @@ const CONFIG_ESCAPES = ['\\u', '\\x', '\\U', '\\\n', '\\\r'];
 
 /** Whether a config's text may name a model key: the finder runs only when it does. */
 export function mentionsModelKey(text: string): boolean {
-  for (const k of MODEL_KEYS) if (text.includes(k)) return true;
+  for (const k of CONFIG_KEYS) if (text.includes(k)) return true;
   return CONFIG_ESCAPES.some((e) => text.includes(e));
 }
 
@@ -44,7 +50,7 @@ let configScanner: NeedleScan | undefined;
 
 /** Whether a config's bytes may name a model key (the keys are ASCII, which UTF-8 keeps byte for byte). */
 export function mentionsModelKeyBytes(bytes: Buffer): boolean {
-  const scan = (configScanner ??= needleScanner([...MODEL_KEYS], CONFIG_LOOKUPS));
+  const scan = (configScanner ??= needleScanner([...CONFIG_KEYS], CONFIG_LOOKUPS));
   if (scan(bytes) !== 0) return true;
   return scan.has(0) && CONFIG_ESCAPES.some((_, k) => scan.has(k + 1));
 }

@@ -84,8 +84,15 @@ describe('findConfigReferencesFast', () => {
     expect(agrees('c.yaml', text)).toBe(true);
   });
 
-  it.each(fixtures)('decides fixtures/refs/%s alone, as yaml does', (rel) => {
-    expect(agrees(rel, readFileSync(path.join(REPO, 'fixtures', 'refs', rel), 'utf8'))).toBe(true);
+  // A list of mappings (`- model: org/a`, as mergekit's `models:` and `experts:` are written) is not a shape this
+  // reader takes: such a config is yaml's, which the fidelity cases check.
+  const read = (rel: string) => readFileSync(path.join(REPO, 'fixtures', 'refs', rel), 'utf8');
+  const listOfMaps = (rel: string) => /^ *- +[^\s:#'"][^\s:]*:(?: |$)/m.test(read(rel));
+  it.each(fixtures.filter((f) => !listOfMaps(f)))('decides fixtures/refs/%s alone, as yaml does', (rel) => {
+    expect(agrees(rel, read(rel))).toBe(true);
+  });
+  it.each(fixtures.filter(listOfMaps))('leaves fixtures/refs/%s, a list of mappings, to yaml', (rel) => {
+    expect(findConfigReferencesFast(rel, read(rel), local)).toBeUndefined();
   });
 
   // Random configs from lines of the shapes above and some it leaves to yaml, at random indents: every answer it

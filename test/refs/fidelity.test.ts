@@ -831,6 +831,35 @@ const CASES: { file: string; want: string[] }[] = [
     ],
   },
   {
+    // mergekit/common.py ModelReference / ModelPath: `<path>[@<revision>][+<lora>]`, each part snapshot_download'ed
+    // at its revision (the LoRA through PeftModel.from_pretrained); `tokenizer_source: union` names no model.
+    file: 'mergekit-merge.yaml',
+    want: [
+      'CPR001:11:13 mistralai/Mistral-7B-v0.1@-',
+      'CPR003:11:13 mistralai/Mistral-7B-v0.1@-',
+      'CPR001:9:12 acme/base@-',
+      'CPR003:9:12 acme/base@-',
+      'CPR001:9:12 acme/lora-adapter@-',
+      'CPR003:9:12 acme/lora-adapter@-',
+      'CPR003:8:12 acme/reviewed@0123456789abcdef0123456789abcdef01234567',
+      'CPR001:4:12 WizardLM/WizardMath-7B-V1.1@-',
+      'CPR003:4:12 WizardLM/WizardMath-7B-V1.1@-',
+      'CPR001:3:12 mistralai/Mistral-7B-v0.1@-',
+      'CPR003:3:12 mistralai/Mistral-7B-v0.1@-',
+    ],
+  },
+  {
+    // mergekit/moe/config.py: base_model and experts[].source_model; a local folder is read in place; two `@` raise.
+    file: 'mergekit-moe.yml',
+    want: [
+      'CPR003:2:13 acme/base-7b@0123456789abcdef0123456789abcdef01234567',
+      'CPR001:9:19 acme/math-7b@v2',
+      'CPR003:9:19 acme/math-7b@v2',
+      'CPR001:6:19 acme/coder-7b@-',
+      'CPR003:6:19 acme/coder-7b@-',
+    ],
+  },
+  {
     // node-llama-cpp dist/utils/parseModelUri.js `parseModelUri`: `hf:<user>/<model>[:<quant>]` (or `hf.co/`, or a
     // bare repo page URL) is the manifest of that quant at `main` (no ref can be given there); `hf:<user>/<model>/<path>`
     // takes `#<branch or commit>`; another URL is fetched as written; anything else is a path (resolveModelFile.js).
@@ -1134,6 +1163,27 @@ describe('PEFT adapter folders in a scan', () => {
         'CPR003:adapters/billing/adapter_config.json:2',
         'CPR003:adapters/support/adapter_config.json:2',
       ]);
+    });
+  });
+});
+
+describe('mergekit configs in a scan', () => {
+  it('a merge that names no base_model passes the config pre-filter by merge_method; a non-mergekit `model:` is not one', async () => {
+    const files = {
+      'merges/linear.yml':
+        'models:\n  - model: acme/left-7b\n    parameters:\n      weight: 0.5\n  - model: acme/right-7b@v1\nmerge_method: linear\ndtype: float16\n',
+      'configs/serve.yml': 'model: acme/served-7b\nport: 8080\n',
+    };
+    await inFolder(files, async (dir) => {
+      const r = await scanAsCli(dir);
+      const unpinned = r.findings.filter((f) => f.ruleId === 'CPR001');
+      expect(unpinned.map((f) => `${f.location.path}:${f.location.line}`).sort()).toEqual([
+        'merges/linear.yml:2',
+        'merges/linear.yml:5',
+      ]);
+      expect(unpinned.find((f) => f.location.line === 5)?.message).toBe(
+        'mergekit model loads acme/right-7b at "v1", a name that can move. Pin the reviewed commit in the name (acme/right-7b@<40-hex>).',
+      );
     });
   });
 });
