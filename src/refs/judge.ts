@@ -417,6 +417,15 @@ export function dynamicFinding(d: DynamicReference, policy?: Policy): Finding {
       evidence: { via: d.via, model: d.table, host },
     };
   }
+  if (d.table !== undefined && d.fetched?.check === 'index') {
+    const { library, host, index, what = 'the weights', loads, local } = d.fetched;
+    return {
+      ruleId: 'CPR015',
+      message: `${d.via} downloads ${what} ${library}'s index lists as "${d.table}", from ${host}, when ${what === 'the weights' ? 'they are' : 'it is'} not already there: the URL and the MD5 ${what === 'the weights' ? 'they are' : 'it is'} checked against come from an index ${library} downloads at run time from ${index ?? host}, so whoever can change that index decides the bytes, and nothing in the code pins them.${loads !== undefined ? ` ${loads}` : ''} Ship the reviewed files, record their digest in the trusted registry, and load them from there${local !== undefined ? ` (${local})` : ''}.`,
+      location: { path: d.path, line: d.line, column: d.column },
+      evidence: { via: d.via, model: d.table, host },
+    };
+  }
   if (d.table !== undefined && d.fetched) {
     const { library, host, check } = d.fetched;
     const how =

@@ -118,6 +118,11 @@ export const PYTHON_LIBRARIES_ALONE: readonly string[] = [
   // FastEmbed's `TextEmbedding(model_name)` and the rest (python-loaders.ts `FASTEMBED_CLASSES`), and the langchain and
   // LlamaIndex wrappers imported from their `….fastembed` modules.
   'fastembed',
+  // NLTK's `download(id)`, GPT4All's `GPT4All(name)`, Stanza's `download(lang)` / `Pipeline(lang)`: each reads its
+  // download from an index fetched at run time (python-loaders.ts `indexDownloadShape`).
+  'nltk',
+  'gpt4all',
+  'stanza',
 ];
 
 /**

@@ -394,6 +394,46 @@ const FASTEMBED_DOWNLOAD: TableDownload = {
   local: 'specific_model_path',
 };
 
+/**
+ * nltk/downloader.py `Downloader.download(info_or_id)` (the module's `download` is a default Downloader's): the
+ * package's URL and MD5 come from `index.xml`, fetched at run time from the nltk_data repository's gh-pages branch.
+ * NLTK before 3.9 loads some packages (punkt, averaged_perceptron_tagger, maxent_ne_chunker…) with pickle.
+ */
+const NLTK_DOWNLOAD: TableDownload = {
+  library: 'NLTK',
+  host: 'raw.githubusercontent.com',
+  index: 'raw.githubusercontent.com/nltk/nltk_data (gh-pages)',
+  check: 'index',
+  what: 'the data package',
+  loads:
+    'NLTK before 3.9 loads several such packages (punkt, averaged_perceptron_tagger, maxent_ne_chunker) with pickle, which runs whatever code the package names (CVE-2024-39705).',
+  local: 'nltk.data.path',
+};
+/**
+ * gpt4all/gpt4all.py `GPT4All.retrieve_model`: with allow_download, the entry of `models3.json` (fetched at run time
+ * from gpt4all.io) whose filename is the name gives the URL (default `https://gpt4all.io/models/gguf/<name>`) and the
+ * `md5sum` `download_model` checks.
+ */
+const GPT4ALL_DOWNLOAD: TableDownload = {
+  library: 'GPT4All',
+  host: 'gpt4all.io',
+  index: 'gpt4all.io (models3.json)',
+  check: 'index',
+  local: 'model_path=…, allow_download=False',
+};
+/**
+ * stanza/resources/common.py `download_resources_json` then `download_models`: `resources_<version>.json` from the
+ * stanza-resources repository's main branch gives each model file's MD5; the files come from the hub repo
+ * `stanfordnlp/stanza-<lang>` at the tag `v<resources version>`. `Pipeline(…, download_method=None)` downloads nothing.
+ */
+const STANZA_DOWNLOAD: TableDownload = {
+  library: 'Stanza',
+  host: 'huggingface.co (stanfordnlp/stanza-<lang>, a version tag)',
+  index: 'raw.githubusercontent.com/stanfordnlp/stanza-resources (main)',
+  check: 'index',
+  local: 'dir=…, download_method=None',
+};
+
 /** huggingface_hub's loaders for fastai and Keras models, as the package and its modules export them. */
 const FASTAI_OR_KERAS: ReadonlySet<string> = new Set([
   'huggingface_hub.from_pretrained_fastai',
@@ -572,6 +612,56 @@ function kerasHashCheck(kw: (k: string) => Resolved | undefined, pos: (i: number
   if (sha256) return /^[0-9a-f]{64}$/.test(digest) ? { sha256: digest } : {};
   return /^[0-9a-f]{32}$/.test(digest) ? { md5: digest } : {};
 }
+
+/**
+ * Downloads whose URL and MD5 an index fetched at run time names (`TableDownload.check` 'index'): NLTK's
+ * `download(info_or_id=None, download_dir=None, …)` (no id opens the interactive downloader: nothing the file
+ * names), GPT4All's `GPT4All(model_name, model_path=None, model_type=None, allow_download=True, …)`, Stanza's
+ * `download(lang="en", model_dir=…, package="default", …)` and `Pipeline(lang="en", dir=…, package="default", …,
+ * download_method=DownloadMethod.DOWNLOAD_RESOURCES)`. A name chosen at run time is a run-time note. null: not one.
+ */
+function indexDownloadShape(
+  f: CallFacts,
+  name: string,
+  kw: (k: string) => Resolved | undefined,
+  pos: (i: number) => Resolved | undefined,
+): LoaderShape | undefined | null {
+  const none = (r: Resolved | undefined) => r?.notString === 'absent' || (r?.value === 'None' && r.isString !== true);
+  const shape = (arg: Resolved | undefined, fallback: string | undefined, fetched: TableDownload) => {
+    const table = arg?.isString === true ? arg.value : arg === undefined && !f.splat ? fallback : undefined;
+    if (table === undefined) return { via: f.written, name: arg ?? RUN_TIME, runsRemoteCode: false };
+    return { via: f.written, name: undefined, runsRemoteCode: false, table, fetched };
+  };
+  if (f.resolved === 'nltk.download' || f.resolved === 'nltk.downloader.download') {
+    const id = kw('info_or_id') ?? pos(0);
+    if (id === undefined || none(id)) return undefined;
+    return shape(id, undefined, NLTK_DOWNLOAD);
+  }
+  if (name === 'GPT4All' && inModule(f.resolved, ['gpt4all'])) {
+    const allow = kw('allow_download') ?? pos(3);
+    if (allow !== undefined && !isTrue(allow) && allow.value !== undefined) return undefined;
+    const model = kw('model_name') ?? pos(0);
+    // A name with a folder in it is a file the caller placed: retrieve_model reads it where it is.
+    if (model?.value !== undefined && /[\\/]/.test(model.value)) return undefined;
+    return shape(model, undefined, GPT4ALL_DOWNLOAD);
+  }
+  if (f.resolved === 'stanza.download' || f.resolved === 'stanza.resources.common.download') {
+    const lang = kw('lang') ?? pos(0);
+    const r = shape(lang, 'en', STANZA_DOWNLOAD);
+    return 'table' in r ? { ...r, table: stanzaTable(r.table, kw('package') ?? pos(2)) } : r;
+  }
+  if (name === 'Pipeline' && (f.resolved === 'stanza.Pipeline' || f.resolved === 'stanza.pipeline.core.Pipeline')) {
+    if (none(kw('download_method'))) return undefined;
+    const lang = kw('lang') ?? pos(0);
+    const r = shape(lang, 'en', STANZA_DOWNLOAD);
+    return 'table' in r ? { ...r, table: stanzaTable(r.table, kw('package') ?? pos(2)) } : r;
+  }
+  return null;
+}
+
+/** A Stanza language and, when the call names one, its package (`en`, `en package=mimic`). */
+const stanzaTable = (lang: string, pkg: Resolved | undefined) =>
+  pkg?.isString === true && pkg.value !== undefined && pkg.value !== 'default' ? `${lang} package=${pkg.value}` : lang;
 
 /** What a `hash_prefix` argument checks: `HashCheck` of a literal, none for None or absent, run time otherwise. */
 function hashPrefixArgument(r: Resolved | undefined): HashCheck {
@@ -825,6 +915,8 @@ export function pythonLibraryShape(f: CallFacts): LoaderShape | undefined {
       bareNames: 'sentence-transformers',
     };
   }
+  const indexed = indexDownloadShape(f, name, kw, pos);
+  if (indexed !== null) return indexed;
   // FastEmbed `TextEmbedding(model_name, …, specific_model_path=None)` and its siblings; langchain's
   // FastEmbedEmbeddings (langchain_community/embeddings/fastembed.py) and LlamaIndex's FastEmbedEmbedding
   // (llama_index/embeddings/fastembed/base.py) build `TextEmbedding(model_name=…)` with the same default.

@@ -18,8 +18,18 @@ export type RevisionKind = ModelReference['revisionKind'];
 export interface TableDownload {
   readonly library: string;
   readonly host: string;
-  readonly check: 'prefix' | 'full' | 'none' | 'branch';
+  /**
+   * `index`: the URL and the MD5 the download is checked against are read from an index the library downloads at
+   * run time (`index`), so whoever can change that index decides the bytes (NLTK, GPT4All, Stanza).
+   */
+  readonly check: 'prefix' | 'full' | 'none' | 'branch' | 'index';
   readonly local?: string;
+  /** Where a run-time index is fetched from (`check: 'index'`). */
+  readonly index?: string;
+  /** What is downloaded, where it is not weights (NLTK's data packages). */
+  readonly what?: string;
+  /** A sentence on what loading the download does, where that matters more than the download (NLTK's pickles). */
+  readonly loads?: string;
 }
 
 /** A load call whose model name is computed at run time: reported as a note, never silently dropped. */

@@ -860,6 +860,22 @@ const CASES: { file: string; want: string[] }[] = [
     ],
   },
   {
+    // nltk/downloader.py, gpt4all/gpt4all.py retrieve_model, stanza/resources/common.py download_models: URL and MD5
+    // from an index fetched at run time (a CPR015 note naming the entry). No id opens NLTK's interactive downloader;
+    // allow_download=False, a path with a folder, and download_method=None download nothing.
+    file: 'index-downloads.py',
+    want: [
+      'CPR015:7:1 punkt',
+      'CPR015:8:1 stopwords',
+      'CPR010:10:1 dynamic',
+      'CPR015:11:7 orca-mini-3b-gguf2-q4_0.gguf',
+      'CPR015:14:1 en',
+      'CPR015:15:7 en',
+      'CPR015:17:7 fr',
+      'CPR015:18:7 en',
+    ],
+  },
+  {
     // node-llama-cpp dist/utils/parseModelUri.js `parseModelUri`: `hf:<user>/<model>[:<quant>]` (or `hf.co/`, or a
     // bare repo page URL) is the manifest of that quant at `main` (no ref can be given there); `hf:<user>/<model>/<path>`
     // takes `#<branch or commit>`; another URL is fetched as written; anything else is a path (resolveModelFile.js).
