@@ -1,4 +1,5 @@
 import { hubFileUrl, kaggleModelUrl, looksLikeRepoId, parseModelUrl, revisionKind, storageUrl } from './ids.js';
+import { JAVASCRIPT_CONSTRUCTED } from './javascript-classes.js';
 import { RUN_TIME } from './syntax.js';
 import type { FileReferences, ModelHub, TableDownload } from './types.js';
 import type { EnvRead } from './python-env.js';
@@ -427,18 +428,17 @@ function shapeOf(f: CallFacts): LoaderShape | undefined {
       };
     return undefined;
   }
-  // langchain's HuggingFaceTransformersEmbeddings (@langchain/community embeddings/huggingface_transformers.ts):
-  // `pipeline("feature-extraction", fields?.model ?? fields?.modelName ?? "Xenova/all-MiniLM-L6-v2",
-  // fields?.pretrainedOptions)` of transformers.js, so a revision is `pretrainedOptions.revision`. Older versions read
-  // `modelName` only, with the same default.
-  if (name === 'HuggingFaceTransformersEmbeddings' && fromModule(f.resolved, LANGCHAIN_JS_TRANSFORMERS)) {
+  // langchain's HuggingFaceTransformersEmbeddings, LlamaIndex.TS's HuggingFaceEmbedding: transformers.js's pipeline of
+  // the model field (or the class's default), its options field's revision (javascript-classes.ts).
+  const constructed = JAVASCRIPT_CONSTRUCTED.get(name);
+  if (constructed !== undefined && fromModule(f.resolved, constructed.modules)) {
     const fields = pos(0);
     const unread = fields !== undefined && fields.notString !== 'value' && fields.notString !== 'absent';
-    const model = kw('model') ?? kw('modelName');
+    const model = constructed.model.map(kw).find((r) => r !== undefined);
     return {
       via: name,
-      name: model ?? (f.splat || unread ? RUN_TIME : { value: LANGCHAIN_JS_DEFAULT_EMBEDDINGS, isString: true }),
-      revision: kw('pretrainedOptions.revision'),
+      name: model ?? (f.splat || unread ? RUN_TIME : { value: constructed.default, isString: true }),
+      revision: kw(`${constructed.options}.revision`),
       runsRemoteCode: false,
     };
   }
@@ -602,23 +602,14 @@ export const JAVASCRIPT_LOADER_NAMES: ReadonlySet<string> = new Set([
   'resolveModelFile',
   'createModelDownloader',
   // Classes whose constructor loads a model (`JAVASCRIPT_CONSTRUCTED_LOADERS`).
-  'HuggingFaceTransformersEmbeddings',
+  ...JAVASCRIPT_CONSTRUCTED.keys(),
 ]);
 
 /**
  * JavaScript classes whose `new X(…)` loads a model, read as a call of X (the readers follow no other `new`):
- * langchain's HuggingFaceTransformersEmbeddings (`LANGCHAIN_JS_TRANSFORMERS`).
+ * javascript-classes.ts. A class of the file's own by such a name resolves to no module, and loads nothing.
  */
-export const JAVASCRIPT_CONSTRUCTED_LOADERS: ReadonlySet<string> = new Set(['HuggingFaceTransformersEmbeddings']);
-
-/** The modules langchain's transformers.js embeddings are exported from, current and older. */
-const LANGCHAIN_JS_TRANSFORMERS = [
-  '@langchain/community/embeddings/huggingface_transformers',
-  '@langchain/community/embeddings/hf_transformers',
-  'langchain/embeddings/hf_transformers',
-];
-/** langchain's HuggingFaceTransformersEmbeddings `model = "Xenova/all-MiniLM-L6-v2"`. */
-const LANGCHAIN_JS_DEFAULT_EMBEDDINGS = 'Xenova/all-MiniLM-L6-v2';
+export const JAVASCRIPT_CONSTRUCTED_LOADERS: ReadonlySet<string> = new Set(JAVASCRIPT_CONSTRUCTED.keys());
 
 /**
  * ollama-js's pulls through the default export, of the package or its browser build (`import ollama from 'ollama'`,

@@ -5,6 +5,7 @@ import type { RevokedArtifact, TrustedRegistry } from '../core/trusted-registry.
 import { isPullRequestRef, looksLikeAbbreviatedCommit, ownRevisionKey, urlFileName } from './ids.js';
 import type { DynamicReference, ModelReference } from './types.js';
 import { languageOf } from './sources.js';
+import { JAVASCRIPT_CONSTRUCTED } from './javascript-classes.js';
 import { revokedBySha256 } from '../trust/registry/lookup.js';
 
 /** SpeechBrain's loaders (python-loaders.ts `pythonLibraryShape`), whose hyperparams YAML builds the model. */
@@ -356,9 +357,11 @@ export function pinAdvice(ref: ModelReference): string {
   // node-llama-cpp parseModelUri.js: `hf:<user>/<model>/<file>#<branch>` reads that ref; the `:<quant>` form, `main`.
   if (ref.via === 'resolveModelFile' || ref.via === 'createModelDownloader')
     return `Name the file and pin the reviewed commit in the URI ("hf:${repo}/${ref.file ?? '<file>.gguf'}#<40-hex>").`;
-  // langchain's HuggingFaceTransformersEmbeddings hands `pretrainedOptions` to transformers.js's pipeline.
-  if (ref.via === 'HuggingFaceTransformersEmbeddings')
-    return 'Pin the reviewed commit (pretrainedOptions: { revision: "<40-hex>" } in the fields).';
+  // langchain's HuggingFaceTransformersEmbeddings, LlamaIndex.TS's HuggingFaceEmbedding: the options field they hand
+  // to transformers.js's pipeline.
+  const constructed = language === 'javascript' ? JAVASCRIPT_CONSTRUCTED.get(ref.via) : undefined;
+  if (constructed !== undefined)
+    return `Pin the reviewed commit (${constructed.options}: { revision: "<40-hex>" } in the fields).`;
   if (language === 'javascript') return 'Pin the reviewed commit ({ revision: "<40-hex>" } in the options).';
   if (language === 'shell') return 'Pin the reviewed commit (--revision <40-hex>).';
   if (language === 'config') {

@@ -187,6 +187,8 @@ export const LOADER_NEEDLES: readonly (readonly [words: readonly string[], modul
   // (`from langchain_community.embeddings import FastEmbedEmbeddings`), with no `fastembed` module in the file.
   [['FastEmbed'], 'langchain'],
   [['FastEmbed'], 'llama_index'],
+  // LlamaIndex.TS's `new HuggingFaceEmbedding({ modelType })` (javascript-classes.ts).
+  [['HuggingFace'], 'llamaindex'],
   [['create_model'], 'open_clip'],
   // `keras_` for keras_hub and keras_nlp: one needle where there were two (room for llama_index and ollama).
   [['from_preset'], 'keras_'],
@@ -236,6 +238,7 @@ const LOOKED_UP = new Set([
   '@huggingface/hub',
   'langchain',
   'llama_index',
+  'llamaindex',
   'datasets',
   'whisper',
   'keras',

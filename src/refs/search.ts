@@ -36,7 +36,7 @@ const LOADER_TESTS: readonly (readonly [word: RegExp, module: RegExp | undefined
   // identifier that held the word many times (quadratic in a hostile file).
   [/HuggingFace/, /langchain/],
   // refs5: LlamaIndex's HuggingFaceEmbedding / HuggingFaceLLM; ollama-python's pull.
-  [/HuggingFace(?:Embedding|LLM)/, /llama_index/],
+  [/HuggingFace(?:Embedding|LLM)/, /llama_?index/],
   [/ollama/, undefined],
   // langchain's FastEmbedEmbeddings, LlamaIndex's FastEmbedEmbedding (FastEmbed's table, at the default branch).
   [/FastEmbed/, /langchain|llama_index/],

@@ -876,6 +876,18 @@ const CASES: { file: string; want: string[] }[] = [
     ],
   },
   {
+    // @llamaindex/huggingface embedding.ts: `new HuggingFaceEmbedding(params)` is transformers.js
+    // pipeline("feature-extraction", modelType || "Xenova/all-MiniLM-L6-v2", modelOptions); other classes load nothing.
+    file: 'llamaindex-ts-embeddings.ts',
+    want: [
+      'CPR001:6:23 Xenova/all-MiniLM-L6-v2@-',
+      'CPR003:6:23 Xenova/all-MiniLM-L6-v2@-',
+      'CPR001:7:13 BAAI/bge-small-en-v1.5@-',
+      'CPR003:7:13 BAAI/bge-small-en-v1.5@-',
+      'CPR003:8:16 Xenova/all-mpnet-base-v2@0123456789abcdef0123456789abcdef01234567',
+    ],
+  },
+  {
     // node-llama-cpp dist/utils/parseModelUri.js `parseModelUri`: `hf:<user>/<model>[:<quant>]` (or `hf.co/`, or a
     // bare repo page URL) is the manifest of that quant at `main` (no ref can be given there); `hf:<user>/<model>/<path>`
     // takes `#<branch or commit>`; another URL is fetched as written; anything else is a path (resolveModelFile.js).
@@ -1046,6 +1058,9 @@ describe('model references agree with what the libraries load (fixtures/refs/fid
     const other =
       'import { pipeline } from "@huggingface/transformers";\nconst m = new Map();\nawait pipeline("x", "acme/m");\n';
     expect(findJavaScriptReferencesFast('other.js', other, local)?.references.map((r) => r.repoId)).toEqual(['acme/m']);
+    // A class of the file's own by a loading class's name is left to lezer too, and loads nothing there.
+    const own = 'class HuggingFaceEmbedding {}\nconst e = new HuggingFaceEmbedding("acme/own");\n';
+    expect(findJavaScriptReferences('own.ts', own, local)).toEqual({ references: [], dynamic: [] });
   });
 
   it.each(['hub-js-repo-types.js', 'tfjs-models.js', 'ollama-js-pull.ts', 'node-llama-cpp.js'])(
