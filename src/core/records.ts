@@ -167,6 +167,11 @@ export interface ModelReference {
    * the trusted registry matches SHA-256 — so the reference stays unpinned.
    */
   readonly md5?: string;
+  /**
+   * `runsRemoteCode` because the download is handed straight to this unpickler (`joblib.load(hf_hub_download(…))`):
+   * the file's pickle runs whatever code it names.
+   */
+  readonly unpickledBy?: string;
   /** `runsRemoteCode` because the loader turns trust_remote_code on by default (AutoAWQ), not because the call does. */
   readonly remoteCodeByDefault?: true;
   /**

@@ -53,6 +53,40 @@ export interface CallFacts {
   readonly line: number;
   readonly column: number;
   readonly lang: 'python' | 'javascript';
+  /**
+   * The call is the first argument of an unpickler (`joblib.load(hf_hub_download(…))`, or through `open(…)`): that
+   * unpickler's name (`unpicklerOf`). Whatever the call downloads is unpickled.
+   */
+  readonly unpickledBy?: string;
+}
+
+/**
+ * Python calls that unpickle the file their first argument names (or an open file of it), each as its library reads
+ * it: joblib.load (joblib/numpy_pickle.py), pickle.load, dill.load, cloudpickle.load, pandas.read_pickle; torch.load
+ * only with weights_only=False (torch >= 2.6 loads weights only by default); numpy.load only with allow_pickle=True.
+ */
+const UNPICKLERS: ReadonlySet<string> = new Set([
+  'joblib.load',
+  'sklearn.externals.joblib.load',
+  'pickle.load',
+  'dill.load',
+  'cloudpickle.load',
+  'pandas.read_pickle',
+]);
+
+/**
+ * Calls that hand their first argument's file on as it is: an unpickler given `open(hf_hub_download(…), "rb")` or
+ * `Path(hf_hub_download(…))` unpickles the download.
+ */
+export const PASSES_FILE_ON: ReadonlySet<string> = new Set(['open', 'io.open', 'str', 'pathlib.Path', 'os.fspath']);
+
+/** The unpickler a call is (`UNPICKLERS`, or torch.load / numpy.load as their arguments make them), if any. */
+export function unpicklerOf(f: CallFacts): string | undefined {
+  if (f.lang !== 'python') return undefined;
+  if (UNPICKLERS.has(f.resolved)) return f.resolved;
+  if (f.resolved === 'torch.load' && f.keywords.get('weights_only')?.value === 'False') return 'torch.load';
+  if (f.resolved === 'numpy.load' && f.keywords.get('allow_pickle')?.value === 'True') return 'numpy.load';
+  return undefined;
 }
 
 export interface LoaderShape {
@@ -94,6 +128,8 @@ export interface LoaderShape {
    * `custom_pipeline=`, transformers `code_revision=`): each is judged as a reference of its own.
    */
   readonly extra?: readonly LoaderShape[];
+  /** calls.ts `CallFacts.unpickledBy`: the unpickler the download is handed to. */
+  readonly unpickledBy?: string;
   /**
    * A plain download (`fetch`, `requests.get`: python-loaders.ts `HTTP_GETS`): a model reference only when the URL is
    * a Hugging Face hub file's; another host, or a value computed at run time, is nothing the file shows of a model,
@@ -677,8 +713,10 @@ export function collectReference(
   out: FileReferences,
   env?: TransformersJsEnv,
 ): void {
-  const found = shapeOf(f);
-  if (!found) return;
+  const shaped = shapeOf(f);
+  if (!shaped) return;
+  // A download handed straight to an unpickler: the file runs whatever code its pickle names.
+  const found = f.unpickledBy !== undefined ? { ...shaped, runsRemoteCode: true, unpickledBy: f.unpickledBy } : shaped;
   collectShape(path, f, found, existsLocally, out, env);
   // The other repos the call names (pipeline's tokenizer=…): only a string the file shows is followed; anything else
   // is an object the code built or passes along (its own load, if any, is reported where it is made).
@@ -757,6 +795,7 @@ function collectShape(
       out.dynamic.push({
         ...where,
         runsRemoteCode: shape.runsRemoteCode,
+        ...(shape.unpickledBy !== undefined ? { unpickledBy: shape.unpickledBy } : {}),
         ...(shape.datasetCode ? { dataset: '' } : {}),
         ...(nameEnv ? { nameFrom: nameEnv.variable } : {}),
       });
@@ -816,6 +855,7 @@ function collectShape(
       ...revisionFrom,
       ...(url.file !== undefined ? { file: url.file } : file !== undefined ? { file } : {}),
       runsRemoteCode: shape.runsRemoteCode,
+      ...(shape.unpickledBy !== undefined ? { unpickledBy: shape.unpickledBy } : {}),
       ...(sha256 !== undefined ? { sha256 } : {}),
       ...(hashPrefix !== undefined ? { hashPrefix } : {}),
       ...(md5 !== undefined ? { md5 } : {}),
@@ -838,6 +878,7 @@ function collectShape(
     ...revisionFrom,
     ...(file !== undefined ? { file } : {}),
     runsRemoteCode: shape.runsRemoteCode,
+    ...(shape.unpickledBy !== undefined ? { unpickledBy: shape.unpickledBy } : {}),
     ...(shape.takesNoRevision ? { takesNoRevision: true as const } : {}),
     ...(shape.cacheOnly ? { cacheOnly: true as const } : {}),
     ...(shape.runsRemoteCode && shape.remoteCodeByDefault ? { remoteCodeByDefault: true as const } : {}),

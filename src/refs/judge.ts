@@ -18,8 +18,11 @@ const isSpacyDownload = (via: string) => via === 'spacy.cli.download' || via ===
  * chosen at run time too (`dynamicFinding`).
  */
 export function whatRuns(
-  ref: Pick<ModelReference, 'via'> & Partial<Pick<ModelReference, 'remoteCodeByDefault'>>,
+  ref: Pick<ModelReference, 'via'> & Partial<Pick<ModelReference, 'remoteCodeByDefault' | 'unpickledBy'>>,
 ): string {
+  // A download handed to joblib.load, pickle.load…: the file's pickle, whatever the downloader itself does.
+  if (ref.unpickledBy !== undefined)
+    return `${ref.unpickledBy} unpickles the downloaded file, and a pickle runs whatever code it names`;
   if (ref.via === 'torch.hub.load') return 'its hubconf.py';
   if (ref.via.endsWith(CUSTOM_PIPELINE)) return 'diffusers custom_pipeline';
   if (isSpeechBrain(ref.via))
@@ -124,11 +127,13 @@ export function judgeReference(
     found.push({
       ruleId: 'CPR002',
       message:
-        ref.hub !== 'url'
-          ? `${ref.via} loads ${shown} and runs the Python code in that repository (${whatRuns(ref)}). Vendor the reviewed code or use a model the library implements.`
-          : isPinnedReference(ref)
-            ? `${ref.via} loads ${shown} and runs the code its pickle names (${whatRuns(ref)}); the pin fixes the bytes, not what they run. Load weights only (weights_only=True).`
-            : `${ref.via} loads ${shown} and runs whatever code the server of that URL puts in it (${whatRuns(ref)}). Load weights only (weights_only=True), or ship the reviewed checkpoint with the app and record its digest in the trusted registry.`,
+        ref.unpickledBy !== undefined
+          ? `${ref.via} downloads ${ref.file !== undefined ? `${ref.file} of ` : ''}${shown} and ${ref.unpickledBy} unpickles it: a pickle runs whatever code it names, so whoever can change that file runs code here. Load a format that holds no code (safetensors), or ship the reviewed file with the app and record its digest in the trusted registry.`
+          : ref.hub !== 'url'
+            ? `${ref.via} loads ${shown} and runs the Python code in that repository (${whatRuns(ref)}). Vendor the reviewed code or use a model the library implements.`
+            : isPinnedReference(ref)
+              ? `${ref.via} loads ${shown} and runs the code its pickle names (${whatRuns(ref)}); the pin fixes the bytes, not what they run. Load weights only (weights_only=True).`
+              : `${ref.via} loads ${shown} and runs whatever code the server of that URL puts in it (${whatRuns(ref)}). Load weights only (weights_only=True), or ship the reviewed checkpoint with the app and record its digest in the trusted registry.`,
       location: where,
       evidence,
     });

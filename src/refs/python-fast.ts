@@ -4,6 +4,8 @@ import {
   buildsModel,
   collectReference,
   notePassedLoader,
+  PASSES_FILE_ON,
+  unpicklerOf,
   type Resolved,
 } from './calls.js';
 import { StatementReader, type Arg, type Node } from './python-reader.js';
@@ -168,6 +170,8 @@ export function findPythonReferencesFast(
   readCommandLine(reader, imports, once, cli, values);
   const partials = partialsOf(reader, imports, once, values);
   const saved = new SavedFolders(existsLocally);
+  // python.ts: calls handed straight to an unpickler, by where they start (the unpickler comes first).
+  const unpickled = new Map<number, string>();
   for (const call of calls) {
     const written = calleeName(call.callee);
     if (written === undefined) continue;
@@ -175,9 +179,24 @@ export function findPythonReferencesFast(
     const object = call.callee.k === 'attribute' ? call.callee.object : undefined;
     const called = object?.k === 'call' ? loaderClassOf(calledName(object, imports)) : undefined;
     const bound = partials.get(written);
-    const facts = { written, ...argumentFacts(values, call.args), line, column, lang: 'python' as const };
+    const by = unpickled.get(call.from);
+    const facts = {
+      written,
+      ...argumentFacts(values, call.args),
+      line,
+      column,
+      lang: 'python' as const,
+      ...(by !== undefined ? { unpickledBy: by } : {}),
+    };
     const resolved = bound ? resolveCallee(imports, bound.target) : resolveMethod(imports, instances, written, called);
     const reached = { ...(bound ? throughPartial(facts, bound) : facts), resolved };
+    const unpickler = unpicklerOf(reached);
+    if (unpickler !== undefined) {
+      let arg = call.args[0]?.k === 'positional' ? call.args[0].value : undefined;
+      while (arg?.k === 'call' && PASSES_FILE_ON.has(calledName(arg, imports) ?? ''))
+        arg = arg.args[0]?.k === 'positional' ? arg.args[0].value : undefined;
+      if (arg?.k === 'call') unpickled.set(arg.from, unpickler);
+    }
     collectReference(path, reached, saved.exists, out);
     saved.note(reached);
     if (resolveCallee(imports, written) !== PARTIAL)

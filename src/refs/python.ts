@@ -48,6 +48,8 @@ import {
   collectReference,
   SavedFolders,
   notePassedLoader,
+  PASSES_FILE_ON,
+  unpicklerOf,
   type CallFacts,
   type Resolved,
 } from './calls.js';
@@ -912,8 +914,19 @@ function referencesInTree(
 
   const out: FileReferences = { references: [], dynamic: [] };
   const saved = new SavedFolders(existsLocally);
+  // Calls handed straight to an unpickler (calls.ts `unpicklerOf`), by where they start: the tree's pre-order meets
+  // the unpickler first.
+  const unpickled = new Map<number, string>();
   for (const call of calls) {
-    const f = facts(call);
+    const read = facts(call);
+    const f = read && unpickled.has(call.from) ? { ...read, unpickledBy: unpickled.get(call.from)! } : read;
+    const unpickler = f && unpicklerOf(f);
+    if (unpickler !== undefined) {
+      let arg: SyntaxNode | undefined = argGroups(childrenOf(call)[1]!)[0]?.[0];
+      while (arg?.name === 'CallExpression' && PASSES_FILE_ON.has(calledName(arg) ?? ''))
+        arg = argGroups(childrenOf(arg)[1]!)[0]?.[0];
+      if (arg?.name === 'CallExpression') unpickled.set(arg.from, unpickler);
+    }
     const bound = f && partials.get(f.written);
     const reached = f && bound ? { ...throughPartial(f, bound), resolved: resolveCallee(imports, bound.target) } : f;
     if (reached) {

@@ -39,6 +39,8 @@ export interface DynamicReference {
   readonly column: number;
   readonly via: string;
   readonly runsRemoteCode: boolean;
+  /** records.ts `ModelReference.unpickledBy`. */
+  readonly unpickledBy?: string;
   /**
    * `datasets.load_dataset(…, trust_remote_code=True)`: the hub dataset whose loading script runs ('' when its name
    * is chosen at run time). Not a model, so not a reference; the code it runs is the finding.

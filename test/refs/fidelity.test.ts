@@ -888,6 +888,37 @@ const CASES: { file: string; want: string[] }[] = [
     ],
   },
   {
+    // A download handed straight to an unpickler (joblib.load, pickle.load through open(), pandas.read_pickle,
+    // torch.load with weights_only=False, numpy.load with allow_pickle=True) is CPR002 whatever the download pins;
+    // torch.load's default and numpy.load's are weights or arrays only. A path kept in a variable first is not followed.
+    file: 'unpickled-downloads.py',
+    want: [
+      'CPR002:11:19 acme/sklearn-clf@- model.joblib',
+      'CPR001:11:19 acme/sklearn-clf@- model.joblib',
+      'CPR003:11:19 acme/sklearn-clf@- model.joblib',
+      // A pinned commit fixes the bytes, not what their pickle runs.
+      'CPR002:12:24 acme/vectorizer@0123456789abcdef0123456789abcdef01234567 vec.pkl',
+      'CPR003:12:24 acme/vectorizer@0123456789abcdef0123456789abcdef01234567 vec.pkl',
+      'CPR002:13:21 acme/frames@- frame.pkl',
+      'CPR001:13:21 acme/frames@- frame.pkl',
+      'CPR003:13:21 acme/frames@- frame.pkl',
+      'CPR002:14:19 acme/ckpt@- model.pt',
+      'CPR001:14:19 acme/ckpt@- model.pt',
+      'CPR003:14:19 acme/ckpt@- model.pt',
+      'CPR001:15:19 acme/ckpt@- model.pt',
+      'CPR003:15:19 acme/ckpt@- model.pt',
+      'CPR002:16:15 acme/arrays@- a.npy',
+      'CPR001:16:15 acme/arrays@- a.npy',
+      'CPR003:16:15 acme/arrays@- a.npy',
+      'CPR001:17:17 acme/arrays@- b.npy',
+      'CPR003:17:17 acme/arrays@- b.npy',
+      'CPR002:18:19 https://models.example.org/rf.joblib@-',
+      'CPR001:18:19 https://models.example.org/rf.joblib@-',
+      'CPR001:19:8 acme/later@- model.joblib',
+      'CPR003:19:8 acme/later@- model.joblib',
+    ],
+  },
+  {
     // node-llama-cpp dist/utils/parseModelUri.js `parseModelUri`: `hf:<user>/<model>[:<quant>]` (or `hf.co/`, or a
     // bare repo page URL) is the manifest of that quant at `main` (no ref can be given there); `hf:<user>/<model>/<path>`
     // takes `#<branch or commit>`; another URL is fetched as written; anything else is a path (resolveModelFile.js).
