@@ -1,4 +1,14 @@
-import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type YAMLMap } from 'yaml';
+import {
+  LineCounter,
+  isAlias,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  parseAllDocuments,
+  type Document,
+  type YAMLMap,
+} from 'yaml';
 import { findConfigReferencesFast, isMergekitConfig, mappingReferences, trustsRemoteCode } from './config-fast.js';
 import { MODEL_KEYS } from './prefilter.js';
 import { sourceExtension } from './sources.js';
@@ -32,65 +42,75 @@ export function findConfigReferencesWithYaml(
   // YAML takes `// note\n"model_name_or_path"` for one long key. Counted as not searched (CPR011).
   if (sourceExtension(path) === 'json') JSON.parse(text);
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: false, prettyErrors: false });
+  // A stream of documents (`---` between Kubernetes manifests, Helm's output) is read document by document, as
+  // PyYAML's `safe_load_all` and kubectl read it.
+  const parsed = parseAllDocuments(text, { lineCounter: lines, uniqueKeys: false, prettyErrors: false });
+  const docs = Array.isArray(parsed) ? parsed : [];
   // A config that names a model key (search.ts screened it) but is not YAML or JSON — JSON with comments, a template
   // — could not be checked: search.ts `runFinder` counts it as not searched (CPR011), never a silent pass.
-  if (doc.errors.length > 0) throw new SyntaxError(`${path}: not YAML or JSON`);
-  const stack: unknown[] = [doc.contents];
-  const topKeys = isMap(doc.contents)
-    ? doc.contents.items.flatMap((i) => (isPair(i) && isScalar(i.key) ? [String(i.key.value)] : []))
-    : [];
-  const mergekit = isMergekitConfig(topKeys);
+  if (!Array.isArray(parsed) || docs.some((d) => d.errors.length > 0))
+    throw new SyntaxError(`${path}: not YAML or JSON`);
   let budget = MAX_NODES;
-  while (stack.length > 0 && budget-- > 0) {
-    const node = stack.pop();
-    if (isMap(node)) {
-      const scalars = new Map<string, { value: string; at: number }>();
-      // trust_remote_code: the mapping's own value, else the first merged mapping's (a bool, never in `scalars`).
-      let trust: boolean | undefined;
-      for (const item of node.items) {
-        if (!isPair(item) || !isScalar(item.key)) continue;
-        const key = String(item.key.value);
-        if (key === 'trust_remote_code' && isScalar(item.value))
-          trust = trustsRemoteCode(item.value.value, item.value.type === 'PLAIN');
-        if (isScalar(item.value) && typeof item.value.value === 'string')
-          scalars.set(key, { value: item.value.value, at: item.value.range?.[0] ?? 0 });
-        else if (key !== '<<') stack.push(item.value);
-      }
-      // PyYAML's SafeLoader (`flatten_mapping`), which training code and OmegaConf load configs with, merges `<<:
-      // *anchor` (or a list of them) into the mapping: its own keys win, then the merged mappings in order. A merged
-      // value is placed at the `<<` key, where this mapping's combination of model and revision is made.
-      // A mapping that sets nothing of its own that matters (model, revision, remote code) loads what the mapping
-      // it merges does, reported there.
-      const own = [...scalars.keys()].some((k) => MODEL_KEYS.has(k) || k.endsWith('revision')) || trust !== undefined;
-      for (const item of own ? node.items : []) {
-        if (!isPair(item) || !isScalar(item.key) || item.key.value !== '<<') continue;
-        const at = item.key.range?.[0] ?? 0;
-        for (const m of mergedMaps(doc, item.value).flatMap((merged) => merged.items)) {
-          if (!isPair(m) || !isScalar(m.key) || !isScalar(m.value)) continue;
-          const key = String(m.key.value);
-          if (key === 'trust_remote_code' && trust === undefined)
-            trust = trustsRemoteCode(m.value.value, m.value.type === 'PLAIN');
-          if (typeof m.value.value === 'string' && !scalars.has(key)) scalars.set(key, { value: m.value.value, at });
-        }
-      }
-      mappingReferences(
-        out,
-        path,
-        scalars,
-        trust === true,
-        existsLocally,
-        (at) => {
-          const pos = lines.linePos(at);
-          return { line: pos.line, column: pos.col };
-        },
-        mergekit,
-      );
-    } else if (node && typeof node === 'object' && 'items' in node) {
-      for (const item of (node as { items: unknown[] }).items) stack.push(isPair(item) ? item.value : item);
-    }
-  }
+  for (const doc of docs) budget = walkDocument(doc, budget);
   return out;
+
+  /** One document's mappings, as the stack walk below reads them; what is left of the node budget. */
+  function walkDocument(doc: Document, budget: number): number {
+    const stack: unknown[] = [doc.contents];
+    const topKeys = isMap(doc.contents)
+      ? doc.contents.items.flatMap((i) => (isPair(i) && isScalar(i.key) ? [String(i.key.value)] : []))
+      : [];
+    const mergekit = isMergekitConfig(topKeys);
+    while (stack.length > 0 && budget-- > 0) {
+      const node = stack.pop();
+      if (isMap(node)) {
+        const scalars = new Map<string, { value: string; at: number }>();
+        // trust_remote_code: the mapping's own value, else the first merged mapping's (a bool, never in `scalars`).
+        let trust: boolean | undefined;
+        for (const item of node.items) {
+          if (!isPair(item) || !isScalar(item.key)) continue;
+          const key = String(item.key.value);
+          if (key === 'trust_remote_code' && isScalar(item.value))
+            trust = trustsRemoteCode(item.value.value, item.value.type === 'PLAIN');
+          if (isScalar(item.value) && typeof item.value.value === 'string')
+            scalars.set(key, { value: item.value.value, at: item.value.range?.[0] ?? 0 });
+          else if (key !== '<<') stack.push(item.value);
+        }
+        // PyYAML's SafeLoader (`flatten_mapping`), which training code and OmegaConf load configs with, merges `<<:
+        // *anchor` (or a list of them) into the mapping: its own keys win, then the merged mappings in order. A merged
+        // value is placed at the `<<` key, where this mapping's combination of model and revision is made.
+        // A mapping that sets nothing of its own that matters (model, revision, remote code) loads what the mapping
+        // it merges does, reported there.
+        const own = [...scalars.keys()].some((k) => MODEL_KEYS.has(k) || k.endsWith('revision')) || trust !== undefined;
+        for (const item of own ? node.items : []) {
+          if (!isPair(item) || !isScalar(item.key) || item.key.value !== '<<') continue;
+          const at = item.key.range?.[0] ?? 0;
+          for (const m of mergedMaps(doc, item.value).flatMap((merged) => merged.items)) {
+            if (!isPair(m) || !isScalar(m.key) || !isScalar(m.value)) continue;
+            const key = String(m.key.value);
+            if (key === 'trust_remote_code' && trust === undefined)
+              trust = trustsRemoteCode(m.value.value, m.value.type === 'PLAIN');
+            if (typeof m.value.value === 'string' && !scalars.has(key)) scalars.set(key, { value: m.value.value, at });
+          }
+        }
+        mappingReferences(
+          out,
+          path,
+          scalars,
+          trust === true,
+          existsLocally,
+          (at) => {
+            const pos = lines.linePos(at);
+            return { line: pos.line, column: pos.col };
+          },
+          mergekit,
+        );
+      } else if (node && typeof node === 'object' && 'items' in node) {
+        for (const item of (node as { items: unknown[] }).items) stack.push(isPair(item) ? item.value : item);
+      }
+    }
+    return budget;
+  }
 }
 
 /** The mappings a `<<` value merges: an alias to a mapping, or a list of such aliases (PyYAML `flatten_mapping`). */

@@ -84,14 +84,15 @@ describe('findConfigReferencesFast', () => {
     expect(agrees('c.yaml', text)).toBe(true);
   });
 
-  // A list of mappings (`- model: org/a`, as mergekit's `models:` and `experts:` are written) is not a shape this
-  // reader takes: such a config is yaml's, which the fidelity cases check.
+  // A list of mappings (`- model: org/a`, as mergekit's `models:` and `experts:` are written) and a stream of
+  // documents (`---`, Kubernetes manifests) are not shapes this reader takes: such a config is yaml's, which the
+  // fidelity cases check.
   const read = (rel: string) => readFileSync(path.join(REPO, 'fixtures', 'refs', rel), 'utf8');
-  const listOfMaps = (rel: string) => /^ *- +[^\s:#'"][^\s:]*:(?: |$)/m.test(read(rel));
-  it.each(fixtures.filter((f) => !listOfMaps(f)))('decides fixtures/refs/%s alone, as yaml does', (rel) => {
+  const yamlOnly = (rel: string) => /^ *- +[^\s:#'"][^\s:]*:(?: |$)|^---/m.test(read(rel));
+  it.each(fixtures.filter((f) => !yamlOnly(f)))('decides fixtures/refs/%s alone, as yaml does', (rel) => {
     expect(agrees(rel, read(rel))).toBe(true);
   });
-  it.each(fixtures.filter(listOfMaps))('leaves fixtures/refs/%s, a list of mappings, to yaml', (rel) => {
+  it.each(fixtures.filter(yamlOnly))('leaves fixtures/refs/%s, a list of mappings or documents, to yaml', (rel) => {
     expect(findConfigReferencesFast(rel, read(rel), local)).toBeUndefined();
   });
 

@@ -919,6 +919,15 @@ const CASES: { file: string; want: string[] }[] = [
     ],
   },
   {
+    // A stream of YAML documents (Kubernetes manifests, Helm output): each is read, none is "not searched".
+    file: 'multi-document.yaml',
+    want: [
+      'CPR001:7:15 acme/first-7b@-',
+      'CPR003:7:15 acme/first-7b@-',
+      'CPR003:14:23 acme/second-7b@0123456789abcdef0123456789abcdef01234567',
+    ],
+  },
+  {
     // node-llama-cpp dist/utils/parseModelUri.js `parseModelUri`: `hf:<user>/<model>[:<quant>]` (or `hf.co/`, or a
     // bare repo page URL) is the manifest of that quant at `main` (no ref can be given there); `hf:<user>/<model>/<path>`
     // takes `#<branch or commit>`; another URL is fetched as written; anything else is a path (resolveModelFile.js).
