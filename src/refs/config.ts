@@ -12,6 +12,7 @@ import {
 import { findConfigReferencesFast, isMergekitConfig, mappingReferences, trustsRemoteCode } from './config-fast.js';
 import { MODEL_KEYS } from './prefilter.js';
 import { sourceExtension } from './sources.js';
+import { readPodContainers } from './servers.js';
 import type { FileReferences } from './types.js';
 
 /** A config deeper or larger than this is not a hand-written config: stop walking (bounded, never recursive). */
@@ -50,6 +51,10 @@ export function findConfigReferencesWithYaml(
   // — could not be checked: search.ts `runFinder` counts it as not searched (CPR011), never a silent pass.
   if (!Array.isArray(parsed) || docs.some((d) => d.errors.length > 0))
     throw new SyntaxError(`${path}: not YAML or JSON`);
+  const position = (at: number) => {
+    const pos = lines.linePos(at);
+    return { line: pos.line, column: pos.col };
+  };
   let budget = MAX_NODES;
   for (const doc of docs) budget = walkDocument(doc, budget);
   return out;
@@ -93,18 +98,10 @@ export function findConfigReferencesWithYaml(
             if (typeof m.value.value === 'string' && !scalars.has(key)) scalars.set(key, { value: m.value.value, at });
           }
         }
-        mappingReferences(
-          out,
-          path,
-          scalars,
-          trust === true,
-          existsLocally,
-          (at) => {
-            const pos = lines.linePos(at);
-            return { line: pos.line, column: pos.col };
-          },
-          mergekit,
-        );
+        mappingReferences(out, path, scalars, trust === true, existsLocally, position, mergekit);
+        // A Kubernetes pod spec's containers: the model servers they start (servers.ts).
+        if (node.has('containers') || node.has('initContainers'))
+          readPodContainers(node, text, path, position, existsLocally, out);
       } else if (node && typeof node === 'object' && 'items' in node) {
         for (const item of (node as { items: unknown[] }).items) stack.push(isPair(item) ? item.value : item);
       }

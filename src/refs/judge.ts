@@ -369,6 +369,8 @@ export function pinAdvice(ref: ModelReference): string {
     return `Pin the reviewed commit (${constructed.options}: { revision: "<40-hex>" } in the fields).`;
   if (language === 'javascript') return 'Pin the reviewed commit ({ revision: "<40-hex>" } in the options).';
   if (language === 'shell') return 'Pin the reviewed commit (--revision <40-hex>).';
+  // A model server a Kubernetes manifest starts (servers.ts `readPodContainers`): its command line's flag.
+  if (ref.via.includes(' (Kubernetes container ')) return 'Pin the reviewed commit (--revision <40-hex>).';
   if (language === 'config') {
     // PEFT's adapter_config.json: PeftConfig `revision`; other configs: the keys config-fast.ts `revisionFor` reads.
     if (ref.path === 'adapter_config.json' || ref.path.endsWith('/adapter_config.json'))

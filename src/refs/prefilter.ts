@@ -26,10 +26,18 @@ export const MODEL_KEYS: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * What lets a config through to the finder: a model key, or mergekit's `merge_method` (a merge of models listed under
- * `models:` or `slices:`, config-fast.ts `isMergekitConfig`).
+ * What lets a config through to the finder: a model key, mergekit's `merge_method` (a merge of models listed under
+ * `models:` or `slices:`, config-fast.ts `isMergekitConfig`), or a model server's name.
  */
-const CONFIG_KEYS: readonly string[] = [...MODEL_KEYS, 'merge_method'];
+const CONFIG_KEYS: readonly string[] = [
+  ...MODEL_KEYS,
+  'merge_method',
+  // Kubernetes manifests that start a model server (servers.ts `readPodContainers`): vLLM, text-generation-inference,
+  // text-embeddings-inference, by image or command.
+  'vllm',
+  'text-generation-',
+  'text-embeddings-',
+];
 
 /**
  * The escapes that can spell a model key's letters in a quoted YAML or JSON key, which the yaml parser decodes before

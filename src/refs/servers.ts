@@ -1,4 +1,4 @@
-import { isAlias, isMap, isScalar, isSeq, parseDocument, type Node as YamlNode } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, parseDocument, type Node as YamlNode, type YAMLMap } from 'yaml';
 import { looksLikeRepoId } from './ids.js';
 import { commandDownload, tokens, type ShellLine, type Token } from './shell-words.js';
 import { lineIndex } from './text.js';
@@ -66,12 +66,19 @@ function serverModel(words: readonly Token[]): { via: string; model?: Token; opt
     const model = options.get('--model-id');
     return { via: 'text-generation-inference', ...(model ? { model } : {}), options };
   }
+  // text-embeddings-inference: `text-embeddings-router --model-id <id> --revision <rev>` (router/src/main.rs `Args`).
+  const tei = words.findIndex((w) => /(^|\/)text-embeddings-router$/.test(w.text));
+  if (tei >= 0) {
+    const options = optionsOf(words.slice(tei + 1), FLAGS);
+    const model = options.get('--model-id');
+    return { via: 'text-embeddings-inference', ...(model ? { model } : {}), options };
+  }
   return undefined;
 }
 
 export function readModelServers(line: ShellLine): void {
   const { command, where, path, existsLocally, out } = line;
-  if (!/vllm|text-generation-/.test(command)) return;
+  if (!/vllm|text-generation-|text-embeddings-router/.test(command)) return;
   for (const segment of command.matchAll(/[^;&|`]+/g)) {
     const found = serverModel(execWords(segment[0], segment.index));
     if (!found?.model) continue;
@@ -121,14 +128,75 @@ const SERVER_IMAGES: readonly [image: RegExp, words: readonly string[]][] = [
   [/(^|\/)text-generation-inference(:|@|$)/, ['text-generation-launcher']],
   // vLLM's OpenAI-compatible server image: `vllm serve` (api_server before), a model tag or `--model`.
   [/(^|\/)vllm-openai(:|@|$)/, ['vllm', 'serve']],
+  // text-embeddings-inference's images (`:cpu-1.5`, `:1.5`, `:turing-1.5`…): ENTRYPOINT ["text-embeddings-router"].
+  [/(^|\/)text-embeddings-inference(:|@|$)/, ['text-embeddings-router']],
 ];
 
 /** text-generation-inference launcher/src/main.rs `Args`: `model_id`'s default, and the variables clap reads (`env`). */
 const TGI_DEFAULT_MODEL = 'bigscience/bloom-560m';
+/** The variables both Hugging Face servers' clap `Args` read (`#[clap(long, env)]`): text-generation and embeddings. */
 const TGI_ENV: ReadonlyMap<string, string> = new Map([
   ['--model-id', 'MODEL_ID'],
   ['--revision', 'REVISION'],
 ]);
+
+/** A server a container starts: its image, entrypoint and arguments as words, its environment, where it is named. */
+interface Container {
+  readonly image: string | undefined;
+  readonly imageAt: number;
+  readonly entrypoint: readonly Token[];
+  readonly command: readonly Token[];
+  readonly env: ReadonlyMap<string, Token>;
+  readonly label: string;
+}
+
+/**
+ * The model a container's server downloads: its own command line when it runs the server itself (`vllm serve …`),
+ * else the server image's entrypoint with `command` as its arguments; text-generation-inference and
+ * text-embeddings-inference also read `MODEL_ID`, `REVISION` (and TGI `TRUST_REMOTE_CODE`) from the environment,
+ * and TGI with no model loads its default.
+ */
+function readServer(
+  c: Container,
+  path: string,
+  at: (offset: number) => { line: number; column: number },
+  existsLocally: (p: string) => boolean,
+  out: FileReferences,
+): void {
+  const own = [...c.entrypoint, ...c.command];
+  const server = c.image === undefined ? undefined : SERVER_IMAGES.find(([re]) => re.test(c.image!));
+  // A command that runs the server itself (`vllm serve …`) is read as it is; else a server image's entrypoint.
+  const named = own.some((w) =>
+    /(^|\/)(vllm|text-generation-launcher|text-embeddings-router)$|^vllm\.entrypoints\./.test(w.text),
+  );
+  const words =
+    named || !server || c.entrypoint.length > 0
+      ? own
+      : [...server[1].map((text) => ({ text, at: c.imageAt, expands: false })), ...own];
+  const found = serverModel(words);
+  if (!found) return;
+  const tgi = found.via === 'text-generation-inference';
+  const env = tgi || found.via === 'text-embeddings-inference' ? c.env : new Map<string, Token>();
+  const option = (name: string) => found.options.get(name) ?? env.get(TGI_ENV.get(name) ?? '');
+  const model =
+    found.model ??
+    option('--model-id') ??
+    (tgi ? { text: TGI_DEFAULT_MODEL, at: named ? (own[0]?.at ?? c.imageAt) : c.imageAt, expands: false } : undefined);
+  if (!model) return;
+  // The flag alone turns it on; the variable, as clap's falsey parser reads a bool (`false`, `0`, `no`… are off).
+  const trustEnv = env.get('TRUST_REMOTE_CODE');
+  const trusts =
+    found.options.has('--trust-remote-code') ||
+    (tgi && trustEnv !== undefined && !/^(n|no|f|false|off|0|)$/i.test(trustEnv.text.trim()));
+  commandDownload(
+    { path, ...at(model.at), via: `${found.via} (${c.label})` },
+    model,
+    option('--revision'),
+    existsLocally,
+    out,
+    { runsRemoteCode: trusts },
+  );
+}
 
 /**
  * Model servers a Compose file starts (never run): each service's `entrypoint:` and `command:` read as one command
@@ -154,46 +222,72 @@ export function readComposeServers(
     const service = node(item.value);
     if (!isMap(service)) continue;
     const image = node(service.get('image', true));
-    const imageName = isScalar(image) && typeof image.value === 'string' ? image.value : undefined;
-    const own = [
-      ...wordsOf(node(service.get('entrypoint', true)), text),
-      ...wordsOf(node(service.get('command', true)), text),
-    ];
-    const server = imageName === undefined ? undefined : SERVER_IMAGES.find(([re]) => re.test(imageName));
-    // A command that runs the server itself (`vllm serve …`) is read as it is; else a server image's entrypoint.
-    const named = own.some((w) => /(^|\/)(vllm|text-generation-launcher)$|^vllm\.entrypoints\./.test(w.text));
-    const imageAt = isScalar(image) ? (image.range?.[0] ?? 0) : 0;
-    const words =
-      named || !server ? own : [...server[1].map((text) => ({ text, at: imageAt, expands: false })), ...own];
-    const found = serverModel(words);
-    if (!found) continue;
-    const tgi = found.via === 'text-generation-inference';
-    const env = tgi ? environmentOf(node(service.get('environment', true)), text) : new Map<string, Token>();
-    const option = (name: string) => found.options.get(name) ?? env.get(TGI_ENV.get(name) ?? '');
-    const model =
-      found.model ??
-      option('--model-id') ??
-      (tgi ? { text: TGI_DEFAULT_MODEL, at: named ? (own[0]?.at ?? imageAt) : imageAt, expands: false } : undefined);
-    if (!model) continue;
-    // The flag alone turns it on; the variable, as clap's falsey parser reads a bool (`false`, `0`, `no`… are off).
-    const trustEnv = env.get('TRUST_REMOTE_CODE');
-    const trusts =
-      found.options.has('--trust-remote-code') ||
-      (trustEnv !== undefined && !/^(n|no|f|false|off|0|)$/i.test(trustEnv.text.trim()));
-    commandDownload(
+    readServer(
       {
-        path,
-        ...at(model.at),
-        via: `${found.via} (Compose service ${String(isScalar(item.key) ? item.key.value : '?')})`,
+        image: isScalar(image) && typeof image.value === 'string' ? image.value : undefined,
+        imageAt: isScalar(image) ? (image.range?.[0] ?? 0) : 0,
+        // Compose's `entrypoint:` replaces the image's; `command:` is its arguments.
+        entrypoint: wordsOf(node(service.get('entrypoint', true)), text),
+        command: wordsOf(node(service.get('command', true)), text),
+        env: environmentOf(node(service.get('environment', true)), text),
+        label: `Compose service ${String(isScalar(item.key) ? item.key.value : '?')}`,
       },
-      model,
-      option('--revision'),
+      path,
+      at,
       existsLocally,
       out,
-      { runsRemoteCode: trusts },
     );
   }
   return true;
+}
+
+/**
+ * The model servers a Kubernetes pod spec starts (a Deployment's, StatefulSet's, Job's… `containers:` and
+ * `initContainers:`), read as Compose services are: a container's `command:` replaces the image's entrypoint and
+ * `args:` are its arguments (the Kubernetes API's Container), `env:` a list of `name`/`value` (a `valueFrom` is the
+ * run time's, and sets nothing here).
+ */
+export function readPodContainers(
+  spec: YAMLMap,
+  text: string,
+  path: string,
+  at: (offset: number) => { line: number; column: number },
+  existsLocally: (p: string) => boolean,
+  out: FileReferences,
+): void {
+  for (const key of ['containers', 'initContainers']) {
+    const list = spec.get(key, true);
+    if (!isSeq(list)) continue;
+    for (const container of list.items) {
+      if (!isMap(container)) continue;
+      const image = container.get('image', true);
+      const name = container.get('name', true);
+      const env = new Map<string, Token>();
+      const vars = container.get('env', true);
+      for (const v of isSeq(vars) ? vars.items : []) {
+        if (!isMap(v)) continue;
+        const n = v.get('name', true);
+        const value = v.get('value', true);
+        const valueText = isScalar(value) ? scalarText(value.value) : undefined;
+        if (isScalar(n) && typeof n.value === 'string' && isScalar(value) && valueText !== undefined)
+          env.set(n.value, { text: valueText, at: valueStart(value, text), expands: valueText.includes('$(') });
+      }
+      readServer(
+        {
+          image: isScalar(image) && typeof image.value === 'string' ? image.value : undefined,
+          imageAt: isScalar(image) ? (image.range?.[0] ?? 0) : 0,
+          entrypoint: wordsOf(container.get('command', true), text),
+          command: wordsOf(container.get('args', true), text),
+          env,
+          label: `Kubernetes container ${isScalar(name) ? String(name.value) : '?'}`,
+        },
+        path,
+        at,
+        existsLocally,
+        out,
+      );
+    }
+  }
 }
 
 /** A Compose `command:` or `entrypoint:` as words: a string split as the shell would, or a list of strings. */

@@ -928,6 +928,22 @@ const CASES: { file: string; want: string[] }[] = [
     ],
   },
   {
+    // Kubernetes pod specs (servers.ts readPodContainers): a container's `command:` replaces the image's entrypoint,
+    // `args:` are its arguments, `env:` name/value pairs; a flag beats its variable (clap). A container that starts no
+    // server names no model.
+    file: 'k8s-model-servers.yaml',
+    want: [
+      'CPR002:13:30 meta-llama/Llama-3.1-8B-Instruct@-',
+      'CPR001:13:30 meta-llama/Llama-3.1-8B-Instruct@-',
+      'CPR003:13:30 meta-llama/Llama-3.1-8B-Instruct@-',
+      'CPR001:21:15 Qwen/Qwen2.5-7B-Instruct@main',
+      'CPR003:21:15 Qwen/Qwen2.5-7B-Instruct@main',
+      'CPR003:28:22 BAAI/bge-small-en-v1.5@0123456789abcdef0123456789abcdef01234567',
+      'CPR001:43:39 acme/warm-7b@-',
+      'CPR003:43:39 acme/warm-7b@-',
+    ],
+  },
+  {
     // node-llama-cpp dist/utils/parseModelUri.js `parseModelUri`: `hf:<user>/<model>[:<quant>]` (or `hf.co/`, or a
     // bare repo page URL) is the manifest of that quant at `main` (no ref can be given there); `hf:<user>/<model>/<path>`
     // takes `#<branch or commit>`; another URL is fetched as written; anything else is a path (resolveModelFile.js).
