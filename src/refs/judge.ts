@@ -42,6 +42,8 @@ export function whatRuns(
   // lightning/fabric/utilities/cloud_io.py `_load`: weights_only=False for a checkpoint URL unless the call says True.
   if (ref.via.endsWith('load_from_checkpoint'))
     return 'Lightning unpickles a checkpoint URL with weights_only=False unless the call passes weights_only=True, and a pickle runs whatever code it names';
+  // SageMaker's HuggingFaceModel: the container's environment turns it on.
+  if (ref.via.endsWith('HuggingFaceModel')) return 'HF_MODEL_TRUST_REMOTE_CODE=true in its env';
   return ref.remoteCodeByDefault
     ? 'trust_remote_code, which this loader turns on unless the call passes trust_remote_code=False'
     : 'trust_remote_code=True';
@@ -369,6 +371,9 @@ export function pinAdvice(ref: ModelReference): string {
     return `Pin the reviewed commit (${constructed.options}: { revision: "<40-hex>" } in the fields).`;
   if (language === 'javascript') return 'Pin the reviewed commit ({ revision: "<40-hex>" } in the options).';
   if (language === 'shell') return 'Pin the reviewed commit (--revision <40-hex>).';
+  // SageMaker's HuggingFaceModel: the container reads the revision from its environment.
+  if (ref.via.endsWith('HuggingFaceModel') && language === 'python')
+    return 'Pin the reviewed commit ("HF_MODEL_REVISION": "<40-hex>" in env).';
   // A model server a Kubernetes manifest starts (servers.ts `readPodContainers`): its command line's flag.
   if (ref.via.includes(' (Kubernetes container ')) return 'Pin the reviewed commit (--revision <40-hex>).';
   if (language === 'config') {

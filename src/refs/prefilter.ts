@@ -131,6 +131,8 @@ export const PYTHON_LIBRARIES_ALONE: readonly string[] = [
   'nltk',
   'gpt4all',
   'stanza',
+  // SageMaker's `HuggingFaceModel(env={"HF_MODEL_ID": …})` (python-loaders.ts): the variable, rarer than the class.
+  'HF_MODEL_ID',
 ];
 
 /**

@@ -27,6 +27,8 @@ export const PYTHON_LIBRARY_WORDS: readonly string[] = [
   // langchain's FastEmbedEmbeddings and LlamaIndex's FastEmbedEmbedding (FastEmbed's table).
   'FastEmbedEmbeddings',
   'FastEmbedEmbedding',
+  // SageMaker's HuggingFaceModel (`env={"HF_MODEL_ID": …}`).
+  'HuggingFaceModel',
   'ollama',
   // mlx-lm / mlx-vlm `load(repo)`; Keras 3 `load_model("hf://…")` (`keras`, and `tf.keras` from TensorFlow 2.16).
   'mlx_lm',
@@ -917,6 +919,25 @@ export function pythonLibraryShape(f: CallFacts): LoaderShape | undefined {
   }
   const indexed = indexDownloadShape(f, name, kw, pos);
   if (indexed !== null) return indexed;
+  // SageMaker `HuggingFaceModel(…, env={"HF_MODEL_ID": …})` (sagemaker/huggingface/model.py): the endpoint's container
+  // downloads HF_MODEL_ID from the hub at HF_MODEL_REVISION when it starts — the Inference Toolkit's
+  // `_load_model_from_hub`, or TGI's sagemaker-entrypoint.sh, which maps both (and HF_MODEL_TRUST_REMOTE_CODE) to its
+  // own variables. With no HF_MODEL_ID the model is the `model_data` archive, nothing the hub serves.
+  if (name === 'HuggingFaceModel' && inModule(f.resolved, ['sagemaker'])) {
+    const env = kw('env');
+    if (env === undefined) return undefined;
+    const entries = env.entries;
+    if (entries === undefined) return { via: f.written, name: RUN_TIME, runsRemoteCode: false };
+    const id = entries.get('HF_MODEL_ID');
+    if (id === undefined) return undefined;
+    return {
+      via: f.written,
+      name: id,
+      revision: entries.get('HF_MODEL_REVISION'),
+      runsRemoteCode: /^true$/i.test(entries.get('HF_MODEL_TRUST_REMOTE_CODE')?.value ?? ''),
+      hubOnly: true,
+    };
+  }
   // FastEmbed `TextEmbedding(model_name, …, specific_model_path=None)` and its siblings; langchain's
   // FastEmbedEmbeddings (langchain_community/embeddings/fastembed.py) and LlamaIndex's FastEmbedEmbedding
   // (llama_index/embeddings/fastembed/base.py) build `TextEmbedding(model_name=…)` with the same default.

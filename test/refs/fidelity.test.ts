@@ -944,6 +944,17 @@ const CASES: { file: string; want: string[] }[] = [
     ],
   },
   {
+    // sagemaker/huggingface/model.py HuggingFaceModel: env HF_MODEL_ID at HF_MODEL_REVISION, trust_remote_code from
+    // HF_MODEL_TRUST_REMOTE_CODE (TGI's sagemaker-entrypoint.sh); a model_data archive is no hub download.
+    file: 'sagemaker-hub-models.py',
+    want: [
+      'CPR001:8:14 distilbert/distilbert-base-uncased-finetuned-sst-2-english@-',
+      'CPR003:8:14 distilbert/distilbert-base-uncased-finetuned-sst-2-english@-',
+      'CPR002:9:7 acme/chat-7b@0123456789abcdef0123456789abcdef01234567',
+      'CPR003:9:7 acme/chat-7b@0123456789abcdef0123456789abcdef01234567',
+    ],
+  },
+  {
     // node-llama-cpp dist/utils/parseModelUri.js `parseModelUri`: `hf:<user>/<model>[:<quant>]` (or `hf.co/`, or a
     // bare repo page URL) is the manifest of that quant at `main` (no ref can be given there); `hf:<user>/<model>/<path>`
     // takes `#<branch or commit>`; another URL is fetched as written; anything else is a path (resolveModelFile.js).
