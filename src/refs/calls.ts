@@ -10,6 +10,7 @@ import {
   pythonLibraryShape,
   pythonTruthy,
   urlFileHashCheck,
+  UNPICKLERS,
 } from './python-loaders.js';
 import { isTransformersJs, underTransformersJsEnv, type TransformersJsEnv } from './transformersjs-env.js';
 import { reportOllamaName } from './runtimes.js';
@@ -59,20 +60,6 @@ export interface CallFacts {
    */
   readonly unpickledBy?: string;
 }
-
-/**
- * Python calls that unpickle the file their first argument names (or an open file of it), each as its library reads
- * it: joblib.load (joblib/numpy_pickle.py), pickle.load, dill.load, cloudpickle.load, pandas.read_pickle; torch.load
- * only with weights_only=False (torch >= 2.6 loads weights only by default); numpy.load only with allow_pickle=True.
- */
-const UNPICKLERS: ReadonlySet<string> = new Set([
-  'joblib.load',
-  'sklearn.externals.joblib.load',
-  'pickle.load',
-  'dill.load',
-  'cloudpickle.load',
-  'pandas.read_pickle',
-]);
 
 /**
  * Calls that hand their first argument's file on as it is: an unpickler given `open(hf_hub_download(…), "rb")` or

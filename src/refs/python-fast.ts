@@ -54,7 +54,7 @@ import {
   readPythonHubSettings,
   type EnvRead,
 } from './python-env.js';
-import { LOCAL_PATH_CALLS } from './python-loaders.js';
+import { LOCAL_PATH_CALLS, MAY_UNPICKLE } from './python-loaders.js';
 import { COMMAND_LINE_METHOD, CommandLineDefaults } from './python-argparse.js';
 import type { FileReferences, ImportedValue, ImportedValues } from './types.js';
 
@@ -170,8 +170,31 @@ export function findPythonReferencesFast(
   readCommandLine(reader, imports, once, cli, values);
   const partials = partialsOf(reader, imports, once, values);
   const saved = new SavedFolders(existsLocally);
-  // python.ts: calls handed straight to an unpickler, by where they start (the unpickler comes first).
+  // python.ts: calls handed to an unpickler, by where they start: as its first argument, or through a name bound once.
   const unpickled = new Map<number, string>();
+  const unpickledNames = new Map<string, string>();
+  for (const call of calls) {
+    const written = calleeName(call.callee);
+    const resolved = written === undefined ? undefined : resolveCallee(imports, written);
+    if (resolved === undefined || !MAY_UNPICKLE.includes(resolved)) continue;
+    const unpickler = unpicklerOf({
+      written: written!,
+      resolved,
+      ...argumentFacts(values, call.args),
+      line: 0,
+      column: 0,
+      lang: 'python',
+    });
+    if (unpickler === undefined) continue;
+    let arg = call.args[0]?.k === 'positional' ? call.args[0].value : undefined;
+    while (arg?.k === 'call' && PASSES_FILE_ON.has(calledName(arg, imports) ?? ''))
+      arg = arg.args[0]?.k === 'positional' ? arg.args[0].value : undefined;
+    if (arg?.k === 'call') unpickled.set(arg.from, unpickler);
+    else if (arg?.k === 'name') unpickledNames.set(arg.name, unpickler);
+  }
+  for (const a of reader.assignments)
+    if (a.value.k === 'call' && once.has(a.name) && unpickledNames.has(a.name))
+      unpickled.set(a.value.from, unpickledNames.get(a.name)!);
   for (const call of calls) {
     const written = calleeName(call.callee);
     if (written === undefined) continue;
@@ -190,13 +213,6 @@ export function findPythonReferencesFast(
     };
     const resolved = bound ? resolveCallee(imports, bound.target) : resolveMethod(imports, instances, written, called);
     const reached = { ...(bound ? throughPartial(facts, bound) : facts), resolved };
-    const unpickler = unpicklerOf(reached);
-    if (unpickler !== undefined) {
-      let arg = call.args[0]?.k === 'positional' ? call.args[0].value : undefined;
-      while (arg?.k === 'call' && PASSES_FILE_ON.has(calledName(arg, imports) ?? ''))
-        arg = arg.args[0]?.k === 'positional' ? arg.args[0].value : undefined;
-      if (arg?.k === 'call') unpickled.set(arg.from, unpickler);
-    }
     collectReference(path, reached, saved.exists, out);
     saved.note(reached);
     if (resolveCallee(imports, written) !== PARTIAL)

@@ -10,6 +10,23 @@ import { MODEL_FORMATS, formatFromName } from '../discover/catalogue/index.js';
  * beside each shape). calls.ts `shapeOf` asks here first.
  */
 
+/**
+ * Python calls that unpickle the file their first argument names (or an open file of it), each as its library reads
+ * it: joblib.load (joblib/numpy_pickle.py), pickle.load, dill.load, cloudpickle.load, pandas.read_pickle; torch.load
+ * only with weights_only=False (torch >= 2.6 loads weights only by default); numpy.load only with allow_pickle=True.
+ */
+export const UNPICKLERS: ReadonlySet<string> = new Set([
+  'joblib.load',
+  'pickle.load',
+  'dill.load',
+  'cloudpickle.load',
+  'pandas.read_pickle',
+]);
+/** Every call `unpicklerOf` may take for an unpickler, whatever its arguments. */
+export const MAY_UNPICKLE: readonly string[] = [...UNPICKLERS, 'torch.load', 'numpy.load'];
+/** Their modules but torch's (a loader word already): python-snippet.ts keeps the statements that call one. */
+export const UNPICKLER_MODULES: readonly string[] = ['joblib', 'pickle', 'dill', 'cloudpickle', 'pandas', 'numpy'];
+
 /** Module names and words python-snippet.ts must keep statements for (calls.ts PYTHON_LOADER_WORDS). */
 export const PYTHON_LIBRARY_WORDS: readonly string[] = [
   'vllm',
@@ -29,6 +46,8 @@ export const PYTHON_LIBRARY_WORDS: readonly string[] = [
   'FastEmbedEmbedding',
   // SageMaker's HuggingFaceModel (`env={"HF_MODEL_ID": …}`).
   'HuggingFaceModel',
+  // The unpicklers a download may be handed to through a name (`NARROW_LOADER_MODULES`: only their load calls).
+  ...UNPICKLER_MODULES,
   'ollama',
   // mlx-lm / mlx-vlm `load(repo)`; Keras 3 `load_model("hf://…")` (`keras`, and `tf.keras` from TensorFlow 2.16).
   'mlx_lm',
@@ -755,7 +774,9 @@ const httpGetsByModule = (): [string, string[]][] => {
  * `import torch.nn as nn` and `F.relu(…)` are most of an ML file's lines, and none of them loads a model.
  */
 export const NARROW_LOADER_MODULES: ReadonlyMap<string, readonly string[]> = new Map([
-  ['torch', [TORCH_HUB_LOAD, ...[...TORCH_URL_LOADERS.keys()].filter((l) => l.startsWith('torch.'))]],
+  ['torch', [TORCH_HUB_LOAD, 'torch.load', ...[...TORCH_URL_LOADERS.keys()].filter((l) => l.startsWith('torch.'))]],
+  // The unpicklers a download may be handed to, through a name (calls.ts `MAY_UNPICKLE`).
+  ...UNPICKLER_MODULES.map((m): [string, string[]] => [m, MAY_UNPICKLE.filter((u) => u.startsWith(`${m}.`))]),
   ['keras', [...KERAS_LOAD_MODEL, ...KERAS_APPLICATIONS, ...KERAS_GET_FILE].filter((l) => l.startsWith('keras.'))],
   [
     'tensorflow',

@@ -58,7 +58,7 @@ import { pythonSnippet } from './python-snippet.js';
 import { inFunctionBody } from './python-lines-native.js';
 import { unquote } from './python-literals.js';
 import { findPythonReferencesFast } from './python-fast.js';
-import { LOCAL_PATH_CALLS } from './python-loaders.js';
+import { LOCAL_PATH_CALLS, MAY_UNPICKLE } from './python-loaders.js';
 import {
   EnvConstants,
   envRead,
@@ -914,19 +914,27 @@ function referencesInTree(
 
   const out: FileReferences = { references: [], dynamic: [] };
   const saved = new SavedFolders(existsLocally);
-  // Calls handed straight to an unpickler (calls.ts `unpicklerOf`), by where they start: the tree's pre-order meets
-  // the unpickler first.
+  // Calls handed to an unpickler (calls.ts `unpicklerOf`) by where they start: as its first argument, or through a
+  // name bound once to the call (`path = hf_hub_download(…)` … `joblib.load(path)`).
   const unpickled = new Map<number, string>();
+  const unpickledNames = new Map<string, string>();
+  for (const call of calls) {
+    if (!MAY_UNPICKLE.includes(calledName(call) ?? '')) continue;
+    const read = facts(call);
+    const unpickler = read && unpicklerOf(read);
+    if (unpickler === undefined) continue;
+    let arg: SyntaxNode | undefined = argGroups(childrenOf(call)[1]!)[0]?.[0];
+    while (arg?.name === 'CallExpression' && PASSES_FILE_ON.has(calledName(arg) ?? ''))
+      arg = argGroups(childrenOf(arg)[1]!)[0]?.[0];
+    if (arg?.name === 'CallExpression') unpickled.set(arg.from, unpickler);
+    else if (arg?.name === 'VariableName') unpickledNames.set(src(arg), unpickler);
+  }
+  for (const [name, value] of assigned)
+    if (value.name === 'CallExpression' && once.has(name) && unpickledNames.has(name))
+      unpickled.set(value.from, unpickledNames.get(name)!);
   for (const call of calls) {
     const read = facts(call);
     const f = read && unpickled.has(call.from) ? { ...read, unpickledBy: unpickled.get(call.from)! } : read;
-    const unpickler = f && unpicklerOf(f);
-    if (unpickler !== undefined) {
-      let arg: SyntaxNode | undefined = argGroups(childrenOf(call)[1]!)[0]?.[0];
-      while (arg?.name === 'CallExpression' && PASSES_FILE_ON.has(calledName(arg) ?? ''))
-        arg = argGroups(childrenOf(arg)[1]!)[0]?.[0];
-      if (arg?.name === 'CallExpression') unpickled.set(arg.from, unpickler);
-    }
     const bound = f && partials.get(f.written);
     const reached = f && bound ? { ...throughPartial(f, bound), resolved: resolveCallee(imports, bound.target) } : f;
     if (reached) {

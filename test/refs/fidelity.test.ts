@@ -889,8 +889,9 @@ const CASES: { file: string; want: string[] }[] = [
   },
   {
     // A download handed straight to an unpickler (joblib.load, pickle.load through open(), pandas.read_pickle,
-    // torch.load with weights_only=False, numpy.load with allow_pickle=True) is CPR002 whatever the download pins;
-    // torch.load's default and numpy.load's are weights or arrays only. A path kept in a variable first is not followed.
+    // torch.load with weights_only=False, numpy.load with allow_pickle=True) directly or through a name bound once to
+    // it is CPR002 whatever the download pins; torch.load's default and numpy.load's load weights or arrays only, a
+    // name bound twice is the run time's, and skops.io.load refuses types it was not told to trust.
     file: 'unpickled-downloads.py',
     want: [
       'CPR002:11:19 acme/sklearn-clf@- model.joblib',
@@ -914,8 +915,16 @@ const CASES: { file: string; want: string[] }[] = [
       'CPR003:17:17 acme/arrays@- b.npy',
       'CPR002:18:19 https://models.example.org/rf.joblib@-',
       'CPR001:18:19 https://models.example.org/rf.joblib@-',
+      // Through a name bound once to the download.
+      'CPR002:19:8 acme/later@- model.joblib',
       'CPR001:19:8 acme/later@- model.joblib',
       'CPR003:19:8 acme/later@- model.joblib',
+      'CPR001:21:11 acme/reused@- w.pkl',
+      'CPR003:21:11 acme/reused@- w.pkl',
+      'CPR001:22:11 acme/reused@- w2.pkl',
+      'CPR003:22:11 acme/reused@- w2.pkl',
+      'CPR001:25:24 acme/skops@- model.skops',
+      'CPR003:25:24 acme/skops@- model.skops',
     ],
   },
   {
