@@ -25,7 +25,9 @@ export const UNPICKLERS: ReadonlySet<string> = new Set([
 /** Every call `unpicklerOf` may take for an unpickler, whatever its arguments. */
 export const MAY_UNPICKLE: readonly string[] = [...UNPICKLERS, 'torch.load', 'numpy.load'];
 /** Their modules but torch's (a loader word already): python-snippet.ts keeps the statements that call one. */
-export const UNPICKLER_MODULES: readonly string[] = ['joblib', 'pickle', 'dill', 'cloudpickle', 'pandas', 'numpy'];
+export const UNPICKLER_MODULES: readonly string[] = [
+  ...new Set(MAY_UNPICKLE.map((u) => u.slice(0, u.indexOf('.'))).filter((m) => m !== 'torch')),
+];
 
 /** Module names and words python-snippet.ts must keep statements for (calls.ts PYTHON_LOADER_WORDS). */
 export const PYTHON_LIBRARY_WORDS: readonly string[] = [
