@@ -11,6 +11,7 @@ import {
   pythonTruthy,
   urlFileHashCheck,
   UNPICKLERS,
+  CHECKPOINT_UNPICKLERS,
 } from './python-loaders.js';
 import { isTransformersJs, underTransformersJsEnv, type TransformersJsEnv } from './transformersjs-env.js';
 import { reportOllamaName } from './runtimes.js';
@@ -70,7 +71,7 @@ export const PASSES_FILE_ON: ReadonlySet<string> = new Set(['open', 'io.open', '
 /** The unpickler a call is (`UNPICKLERS`, or torch.load / numpy.load as their arguments make them), if any. */
 export function unpicklerOf(f: CallFacts): string | undefined {
   if (f.lang !== 'python') return undefined;
-  if (UNPICKLERS.has(f.resolved)) return f.resolved;
+  if (UNPICKLERS.has(f.resolved) || CHECKPOINT_UNPICKLERS.has(f.resolved)) return f.resolved;
   if (f.resolved === 'torch.load' && f.keywords.get('weights_only')?.value === 'False') return 'torch.load';
   if (f.resolved === 'numpy.load' && f.keywords.get('allow_pickle')?.value === 'True') return 'numpy.load';
   return undefined;
@@ -702,8 +703,12 @@ export function collectReference(
 ): void {
   const shaped = shapeOf(f);
   if (!shaped) return;
-  // A download handed straight to an unpickler: the file runs whatever code its pickle names.
-  const found = f.unpickledBy !== undefined ? { ...shaped, runsRemoteCode: true, unpickledBy: f.unpickledBy } : shaped;
+  // A download handed straight to an unpickler: the file runs whatever code its pickle names. ultralytics reads an
+  // exported model (`.onnx`, `.engine`, `.tflite`…) with that format's runtime: only a `.pt` checkpoint is unpickled.
+  const file = shaped.file?.value;
+  const exported = f.unpickledBy?.startsWith('ultralytics.') === true && file !== undefined && !/\.pt$/i.test(file);
+  const found =
+    f.unpickledBy !== undefined && !exported ? { ...shaped, runsRemoteCode: true, unpickledBy: f.unpickledBy } : shaped;
   collectShape(path, f, found, existsLocally, out, env);
   // The other repos the call names (pipeline's tokenizer=…): only a string the file shows is followed; anything else
   // is an object the code built or passes along (its own load, if any, is reported where it is made).

@@ -22,11 +22,33 @@ export const UNPICKLERS: ReadonlySet<string> = new Set([
   'cloudpickle.load',
   'pandas.read_pickle',
 ]);
+/** ultralytics' model classes (ultralytics/models), each an engine/model.py `Model(model=…)`. */
+const ULTRALYTICS_MODELS: ReadonlySet<string> = new Set([
+  'YOLO',
+  'YOLOWorld',
+  'YOLOE',
+  'RTDETR',
+  'SAM',
+  'FastSAM',
+  'NAS',
+]);
+/**
+ * Loaders that unpickle a checkpoint file they are given: ultralytics' model classes (nn/tasks.py `torch_safe_load`
+ * through utils/patches.py `torch_load`, which passes weights_only=False) for a `.pt` file, and fastai's
+ * `load_learner` (fastai/learner.py: `torch.load` with weights_only=False), as its modules export it.
+ */
+export const CHECKPOINT_UNPICKLERS: ReadonlySet<string> = new Set([
+  ...[...ULTRALYTICS_MODELS].map((m) => `ultralytics.${m}`),
+  ...['learner', 'basics', 'vision.all', 'text.all', 'tabular.all', 'collab'].map((m) => `fastai.${m}.load_learner`),
+]);
 /** Every call `unpicklerOf` may take for an unpickler, whatever its arguments. */
-export const MAY_UNPICKLE: readonly string[] = [...UNPICKLERS, 'torch.load', 'numpy.load'];
-/** Their modules but torch's (a loader word already): python-snippet.ts keeps the statements that call one. */
+export const MAY_UNPICKLE: readonly string[] = [...UNPICKLERS, ...CHECKPOINT_UNPICKLERS, 'torch.load', 'numpy.load'];
+/**
+ * Their modules but torch's and ultralytics' (loader words already, with loaders of their own): python-snippet.ts
+ * keeps the statements that call one.
+ */
 export const UNPICKLER_MODULES: readonly string[] = [
-  ...new Set(MAY_UNPICKLE.map((u) => u.slice(0, u.indexOf('.'))).filter((m) => m !== 'torch')),
+  ...new Set(MAY_UNPICKLE.map((u) => u.slice(0, u.indexOf('.'))).filter((m) => m !== 'torch' && m !== 'ultralytics')),
 ];
 
 /** Module names and words python-snippet.ts must keep statements for (calls.ts PYTHON_LOADER_WORDS). */
@@ -1185,16 +1207,6 @@ export function pythonLibraryShape(f: CallFacts): LoaderShape | undefined {
   return undefined;
 }
 
-/** ultralytics' model classes (ultralytics/models), each an engine/model.py `Model(model=…)`. */
-const ULTRALYTICS_MODELS: ReadonlySet<string> = new Set([
-  'YOLO',
-  'YOLOWorld',
-  'YOLOE',
-  'RTDETR',
-  'SAM',
-  'FastSAM',
-  'NAS',
-]);
 /** Where utils/downloads.py `attempt_download_asset` fetches a weights file it does not find (GITHUB_ASSETS_REPO). */
 const ULTRALYTICS_ASSETS = 'ultralytics/assets';
 /**

@@ -925,6 +925,16 @@ const CASES: { file: string; want: string[] }[] = [
       'CPR003:22:11 acme/reused@- w2.pkl',
       'CPR001:25:24 acme/skops@- model.skops',
       'CPR003:25:24 acme/skops@- model.skops',
+      // ultralytics unpickles a `.pt` checkpoint (torch_safe_load, weights_only=False), not an exported model;
+      // fastai's load_learner unpickles what it is given.
+      'CPR002:28:17 acme/yolo-weights@- best.pt',
+      'CPR001:28:17 acme/yolo-weights@- best.pt',
+      'CPR003:28:17 acme/yolo-weights@- best.pt',
+      'CPR001:29:17 acme/yolo-weights@- best.onnx',
+      'CPR003:29:17 acme/yolo-weights@- best.onnx',
+      'CPR002:30:24 acme/fastai-model@- export.pkl',
+      'CPR001:30:24 acme/fastai-model@- export.pkl',
+      'CPR003:30:24 acme/fastai-model@- export.pkl',
     ],
   },
   {
