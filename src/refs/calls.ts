@@ -12,6 +12,7 @@ import {
   urlFileHashCheck,
   UNPICKLERS,
   CHECKPOINT_UNPICKLERS,
+  unpicklesFile,
 } from './python-loaders.js';
 import { isTransformersJs, underTransformersJsEnv, type TransformersJsEnv } from './transformersjs-env.js';
 import { reportOllamaName } from './runtimes.js';
@@ -66,7 +67,47 @@ export interface CallFacts {
  * Calls that hand their first argument's file on as it is: an unpickler given `open(hf_hub_download(…), "rb")` or
  * `Path(hf_hub_download(…))` unpickles the download.
  */
-export const PASSES_FILE_ON: ReadonlySet<string> = new Set(['open', 'io.open', 'str', 'pathlib.Path', 'os.fspath']);
+const PASSES_FILE_ON: ReadonlySet<string> = new Set(['open', 'io.open', 'str', 'pathlib.Path', 'os.fspath']);
+
+/** How a Python reader shows `unpickledCalls` an argument of its own tree. */
+export interface ArgumentView<N> {
+  /** The resolved callee of a call, undefined for anything else. */
+  callee(n: N): string | undefined;
+  /** A call's first positional argument. */
+  firstArgument(n: N): N | undefined;
+  /** Where a call starts (the key its facts are found by), undefined for anything else. */
+  callStart(n: N): number | undefined;
+  /** A plain name's text, undefined for anything else. */
+  name(n: N): string | undefined;
+}
+
+/**
+ * The calls handed to an unpickler (`unpicklerOf`), by where they start, with the unpickler: its first argument when
+ * that is a call — through `PASSES_FILE_ON` wrappers — or the call a name is bound to when the file binds it once
+ * (`path = hf_hub_download(…)` … `joblib.load(path)`). Both Python readers call this over their own trees.
+ */
+export function unpickledCalls<N>(
+  unpicklers: Iterable<readonly [unpickler: string, call: N]>,
+  assignments: Iterable<readonly [name: string, value: N]>,
+  boundOnce: (name: string) => boolean,
+  view: ArgumentView<N>,
+): Map<number, string> {
+  const starts = new Map<number, string>();
+  const names = new Map<string, string>();
+  for (const [unpickler, call] of unpicklers) {
+    let arg = view.firstArgument(call);
+    while (arg !== undefined && PASSES_FILE_ON.has(view.callee(arg) ?? '')) arg = view.firstArgument(arg);
+    const start = arg === undefined ? undefined : view.callStart(arg);
+    const name = arg === undefined ? undefined : view.name(arg);
+    if (start !== undefined) starts.set(start, unpickler);
+    else if (name !== undefined) names.set(name, unpickler);
+  }
+  for (const [name, value] of assignments) {
+    const start = view.callStart(value);
+    if (start !== undefined && boundOnce(name) && names.has(name)) starts.set(start, names.get(name)!);
+  }
+  return starts;
+}
 
 /** The unpickler a call is (`UNPICKLERS`, or torch.load / numpy.load as their arguments make them), if any. */
 export function unpicklerOf(f: CallFacts): string | undefined {
@@ -703,12 +744,11 @@ export function collectReference(
 ): void {
   const shaped = shapeOf(f);
   if (!shaped) return;
-  // A download handed straight to an unpickler: the file runs whatever code its pickle names. ultralytics reads an
-  // exported model (`.onnx`, `.engine`, `.tflite`…) with that format's runtime: only a `.pt` checkpoint is unpickled.
-  const file = shaped.file?.value;
-  const exported = f.unpickledBy?.startsWith('ultralytics.') === true && file !== undefined && !/\.pt$/i.test(file);
+  // A download handed to an unpickler: the file runs whatever code its pickle names.
   const found =
-    f.unpickledBy !== undefined && !exported ? { ...shaped, runsRemoteCode: true, unpickledBy: f.unpickledBy } : shaped;
+    f.unpickledBy !== undefined && unpicklesFile(f.unpickledBy, shaped.file?.value)
+      ? { ...shaped, runsRemoteCode: true, unpickledBy: f.unpickledBy }
+      : shaped;
   collectShape(path, f, found, existsLocally, out, env);
   // The other repos the call names (pipeline's tokenizer=…): only a string the file shows is followed; anything else
   // is an object the code built or passes along (its own load, if any, is reported where it is made).

@@ -101,7 +101,7 @@ export function findConfigReferencesWithYaml(
         mappingReferences(out, path, scalars, trust === true, existsLocally, position, mergekit);
         // A Kubernetes pod spec's containers: the model servers they start (servers.ts).
         if (node.has('containers') || node.has('initContainers'))
-          readPodContainers(node, text, path, position, existsLocally, out);
+          readPodContainers(node, text, { path, at: position, existsLocally, out });
       } else if (node && typeof node === 'object' && 'items' in node) {
         for (const item of (node as { items: unknown[] }).items) stack.push(isPair(item) ? item.value : item);
       }

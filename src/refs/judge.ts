@@ -10,6 +10,8 @@ import { revokedBySha256 } from '../trust/registry/lookup.js';
 
 /** SpeechBrain's loaders (python-loaders.ts `pythonLibraryShape`), whose hyperparams YAML builds the model. */
 const isSpeechBrain = (via: string) => via.endsWith('.from_hparams') || via.endsWith('foreign_class');
+/** SageMaker's HuggingFaceModel: its container reads the model, revision and remote code from its environment. */
+const isSageMaker = (via: string) => via.endsWith('HuggingFaceModel');
 /** spaCy's downloads: the API (python-loaders.ts) and the command line (shell-commands.ts `readSpacyDownload`). */
 const isSpacyDownload = (via: string) => via === 'spacy.cli.download' || via === 'spacy download';
 
@@ -43,7 +45,7 @@ export function whatRuns(
   if (ref.via.endsWith('load_from_checkpoint'))
     return 'Lightning unpickles a checkpoint URL with weights_only=False unless the call passes weights_only=True, and a pickle runs whatever code it names';
   // SageMaker's HuggingFaceModel: the container's environment turns it on.
-  if (ref.via.endsWith('HuggingFaceModel')) return 'HF_MODEL_TRUST_REMOTE_CODE=true in its env';
+  if (isSageMaker(ref.via)) return 'HF_MODEL_TRUST_REMOTE_CODE=true in its env';
   return ref.remoteCodeByDefault
     ? 'trust_remote_code, which this loader turns on unless the call passes trust_remote_code=False'
     : 'trust_remote_code=True';
@@ -372,7 +374,7 @@ export function pinAdvice(ref: ModelReference): string {
   if (language === 'javascript') return 'Pin the reviewed commit ({ revision: "<40-hex>" } in the options).';
   if (language === 'shell') return 'Pin the reviewed commit (--revision <40-hex>).';
   // SageMaker's HuggingFaceModel: the container reads the revision from its environment.
-  if (ref.via.endsWith('HuggingFaceModel') && language === 'python')
+  if (isSageMaker(ref.via) && language === 'python')
     return 'Pin the reviewed commit ("HF_MODEL_REVISION": "<40-hex>" in env).';
   // A model server a Kubernetes manifest starts (servers.ts `readPodContainers`): its command line's flag.
   if (ref.via.includes(' (Kubernetes container ')) return 'Pin the reviewed commit (--revision <40-hex>).';
@@ -434,9 +436,10 @@ export function dynamicFinding(d: DynamicReference, policy?: Policy): Finding {
   }
   if (d.table !== undefined && d.fetched?.check === 'index') {
     const { library, host, index, what = 'the weights', loads, local } = d.fetched;
+    const isAre = what === 'the weights' ? 'they are' : 'it is';
     return {
       ruleId: 'CPR015',
-      message: `${d.via} downloads ${what} ${library}'s index lists as "${d.table}", from ${host}, when ${what === 'the weights' ? 'they are' : 'it is'} not already there: the URL and the MD5 ${what === 'the weights' ? 'they are' : 'it is'} checked against come from an index ${library} downloads at run time from ${index ?? host}, so whoever can change that index decides the bytes, and nothing in the code pins them.${loads !== undefined ? ` ${loads}` : ''} Ship the reviewed files, record their digest in the trusted registry, and load them from there${local !== undefined ? ` (${local})` : ''}.`,
+      message: `${d.via} downloads ${what} ${library}'s index lists as "${d.table}", from ${host}, when ${isAre} not already there: the URL and the MD5 ${isAre} checked against come from an index ${library} downloads at run time from ${index ?? host}, so whoever can change that index decides the bytes, and nothing in the code pins them.${loads !== undefined ? ` ${loads}` : ''} Ship the reviewed files, record their digest in the trusted registry, and load them from there${local !== undefined ? ` (${local})` : ''}.`,
       location: { path: d.path, line: d.line, column: d.column },
       evidence: { via: d.via, model: d.table, host },
     };

@@ -29,15 +29,12 @@ export const MODEL_KEYS: ReadonlySet<string> = new Set([
  * What lets a config through to the finder: a model key, mergekit's `merge_method` (a merge of models listed under
  * `models:` or `slices:`, config-fast.ts `isMergekitConfig`), or a model server's name.
  */
-const CONFIG_KEYS: readonly string[] = [
-  ...MODEL_KEYS,
-  'merge_method',
-  // Kubernetes manifests that start a model server (servers.ts `readPodContainers`): vLLM, text-generation-inference,
-  // text-embeddings-inference, by image or command.
-  'vllm',
-  'text-generation-',
-  'text-embeddings-',
-];
+/**
+ * Words a command line or a manifest that starts a model server holds (servers.ts): vLLM, text-generation-inference,
+ * text-embeddings-inference, by image or command.
+ */
+export const SERVER_WORDS: readonly string[] = ['vllm', 'text-generation-', 'text-embeddings-'];
+const CONFIG_KEYS: readonly string[] = [...MODEL_KEYS, 'merge_method', ...SERVER_WORDS];
 
 /**
  * The escapes that can spell a model key's letters in a quoted YAML or JSON key, which the yaml parser decodes before

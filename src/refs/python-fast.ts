@@ -4,7 +4,7 @@ import {
   buildsModel,
   collectReference,
   notePassedLoader,
-  PASSES_FILE_ON,
+  unpickledCalls,
   unpicklerOf,
   type Resolved,
 } from './calls.js';
@@ -170,31 +170,33 @@ export function findPythonReferencesFast(
   readCommandLine(reader, imports, once, cli, values);
   const partials = partialsOf(reader, imports, once, values);
   const saved = new SavedFolders(existsLocally);
-  // python.ts: calls handed to an unpickler, by where they start: as its first argument, or through a name bound once.
-  const unpickled = new Map<number, string>();
-  const unpickledNames = new Map<string, string>();
-  for (const call of calls) {
-    const written = calleeName(call.callee);
-    const resolved = written === undefined ? undefined : resolveCallee(imports, written);
-    if (resolved === undefined || !MAY_UNPICKLE.includes(resolved)) continue;
-    const unpickler = unpicklerOf({
-      written: written!,
-      resolved,
-      ...argumentFacts(values, call.args),
-      line: 0,
-      column: 0,
-      lang: 'python',
-    });
-    if (unpickler === undefined) continue;
-    let arg = call.args[0]?.k === 'positional' ? call.args[0].value : undefined;
-    while (arg?.k === 'call' && PASSES_FILE_ON.has(calledName(arg, imports) ?? ''))
-      arg = arg.args[0]?.k === 'positional' ? arg.args[0].value : undefined;
-    if (arg?.k === 'call') unpickled.set(arg.from, unpickler);
-    else if (arg?.k === 'name') unpickledNames.set(arg.name, unpickler);
-  }
-  for (const a of reader.assignments)
-    if (a.value.k === 'call' && once.has(a.name) && unpickledNames.has(a.name))
-      unpickled.set(a.value.from, unpickledNames.get(a.name)!);
+  // python.ts: calls handed to an unpickler, by where they start (calls.ts `unpickledCalls`).
+  const unpickled = unpickledCalls(
+    calls.flatMap((call) => {
+      const written = calleeName(call.callee);
+      const resolved = written === undefined ? undefined : resolveCallee(imports, written);
+      if (resolved === undefined || !MAY_UNPICKLE.includes(resolved)) return [];
+      const unpickler = unpicklerOf({
+        written: written!,
+        resolved,
+        ...argumentFacts(values, call.args),
+        line: 0,
+        column: 0,
+        lang: 'python',
+      });
+      return unpickler === undefined
+        ? []
+        : [[unpickler, { k: 'call' as const, from: call.from, callee: call.callee, args: call.args }] as const];
+    }),
+    reader.assignments.map((a) => [a.name, a.value] as const),
+    (name) => once.has(name),
+    {
+      callee: (n) => (n.k === 'call' ? calledName(n, imports) : undefined),
+      firstArgument: (n) => (n.k === 'call' && n.args[0]?.k === 'positional' ? n.args[0].value : undefined),
+      callStart: (n) => (n.k === 'call' ? n.from : undefined),
+      name: (n) => (n.k === 'name' ? n.name : undefined),
+    },
+  );
   for (const call of calls) {
     const written = calleeName(call.callee);
     if (written === undefined) continue;

@@ -41,6 +41,13 @@ export const CHECKPOINT_UNPICKLERS: ReadonlySet<string> = new Set([
   ...[...ULTRALYTICS_MODELS].map((m) => `ultralytics.${m}`),
   ...['learner', 'basics', 'vision.all', 'text.all', 'tabular.all', 'collab'].map((m) => `fastai.${m}.load_learner`),
 ]);
+/**
+ * Whether an unpickler unpickles a download of this file name: ultralytics reads an exported model (`.onnx`,
+ * `.engine`, `.tflite`…) with that format's runtime, and unpickles only a `.pt` checkpoint.
+ */
+export function unpicklesFile(unpickler: string, file: string | undefined): boolean {
+  return !unpickler.startsWith('ultralytics.') || file === undefined || /\.pt$/i.test(file);
+}
 /** Every call `unpicklerOf` may take for an unpickler, whatever its arguments. */
 export const MAY_UNPICKLE: readonly string[] = [...UNPICKLERS, ...CHECKPOINT_UNPICKLERS, 'torch.load', 'numpy.load'];
 /**
@@ -690,15 +697,10 @@ function indexDownloadShape(
     if (model?.value !== undefined && /[\\/]/.test(model.value)) return undefined;
     return shape(model, undefined, GPT4ALL_DOWNLOAD);
   }
-  if (f.resolved === 'stanza.download' || f.resolved === 'stanza.resources.common.download') {
-    const lang = kw('lang') ?? pos(0);
-    const r = shape(lang, 'en', STANZA_DOWNLOAD);
-    return 'table' in r ? { ...r, table: stanzaTable(r.table, kw('package') ?? pos(2)) } : r;
-  }
-  if (name === 'Pipeline' && (f.resolved === 'stanza.Pipeline' || f.resolved === 'stanza.pipeline.core.Pipeline')) {
-    if (none(kw('download_method'))) return undefined;
-    const lang = kw('lang') ?? pos(0);
-    const r = shape(lang, 'en', STANZA_DOWNLOAD);
+  const stanzaDownload = f.resolved === 'stanza.download' || f.resolved === 'stanza.resources.common.download';
+  if (stanzaDownload || f.resolved === 'stanza.Pipeline' || f.resolved === 'stanza.pipeline.core.Pipeline') {
+    if (!stanzaDownload && none(kw('download_method'))) return undefined;
+    const r = shape(kw('lang') ?? pos(0), 'en', STANZA_DOWNLOAD);
     return 'table' in r ? { ...r, table: stanzaTable(r.table, kw('package') ?? pos(2)) } : r;
   }
   return null;

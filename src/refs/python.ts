@@ -48,7 +48,7 @@ import {
   collectReference,
   SavedFolders,
   notePassedLoader,
-  PASSES_FILE_ON,
+  unpickledCalls,
   unpicklerOf,
   type CallFacts,
   type Resolved,
@@ -914,24 +914,23 @@ function referencesInTree(
 
   const out: FileReferences = { references: [], dynamic: [] };
   const saved = new SavedFolders(existsLocally);
-  // Calls handed to an unpickler (calls.ts `unpicklerOf`) by where they start: as its first argument, or through a
-  // name bound once to the call (`path = hf_hub_download(…)` … `joblib.load(path)`).
-  const unpickled = new Map<number, string>();
-  const unpickledNames = new Map<string, string>();
-  for (const call of calls) {
-    if (!MAY_UNPICKLE.includes(calledName(call) ?? '')) continue;
-    const read = facts(call);
-    const unpickler = read && unpicklerOf(read);
-    if (unpickler === undefined) continue;
-    let arg: SyntaxNode | undefined = argGroups(childrenOf(call)[1]!)[0]?.[0];
-    while (arg?.name === 'CallExpression' && PASSES_FILE_ON.has(calledName(arg) ?? ''))
-      arg = argGroups(childrenOf(arg)[1]!)[0]?.[0];
-    if (arg?.name === 'CallExpression') unpickled.set(arg.from, unpickler);
-    else if (arg?.name === 'VariableName') unpickledNames.set(src(arg), unpickler);
-  }
-  for (const [name, value] of assigned)
-    if (value.name === 'CallExpression' && once.has(name) && unpickledNames.has(name))
-      unpickled.set(value.from, unpickledNames.get(name)!);
+  // Calls handed to an unpickler, by where they start (calls.ts `unpickledCalls`).
+  const unpickled = unpickledCalls(
+    calls.flatMap((call) => {
+      if (!MAY_UNPICKLE.includes(calledName(call) ?? '')) return [];
+      const read = facts(call);
+      const unpickler = read && unpicklerOf(read);
+      return unpickler === undefined ? [] : [[unpickler, call] as const];
+    }),
+    assigned,
+    (name) => once.has(name),
+    {
+      callee: (n) => (n.name === 'CallExpression' ? calledName(n) : undefined),
+      firstArgument: (n) => (n.name === 'CallExpression' ? argGroups(childrenOf(n)[1]!)[0]?.[0] : undefined),
+      callStart: (n) => (n.name === 'CallExpression' ? n.from : undefined),
+      name: (n) => (n.name === 'VariableName' ? src(n) : undefined),
+    },
+  );
   for (const call of calls) {
     const read = facts(call);
     const f = read && unpickled.has(call.from) ? { ...read, unpickledBy: unpickled.get(call.from)! } : read;

@@ -1,6 +1,7 @@
 import { isAlias, isMap, isScalar, isSeq, parseDocument, type Node as YamlNode, type YAMLMap } from 'yaml';
 import { looksLikeRepoId } from './ids.js';
 import { commandDownload, tokens, type ShellLine, type Token } from './shell-words.js';
+import { SERVER_WORDS } from './prefilter.js';
 import { lineIndex } from './text.js';
 import type { FileReferences } from './types.js';
 
@@ -78,7 +79,7 @@ function serverModel(words: readonly Token[]): { via: string; model?: Token; opt
 
 export function readModelServers(line: ShellLine): void {
   const { command, where, path, existsLocally, out } = line;
-  if (!/vllm|text-generation-|text-embeddings-router/.test(command)) return;
+  if (!SERVER_WORDS.some((w) => command.includes(w))) return;
   for (const segment of command.matchAll(/[^;&|`]+/g)) {
     const found = serverModel(execWords(segment[0], segment.index));
     if (!found?.model) continue;
@@ -150,19 +151,29 @@ interface Container {
   readonly label: string;
 }
 
+/** Where a container's model server is reported: the file, its positions, the local-folder test, the references. */
+interface ServerSink {
+  readonly path: string;
+  readonly at: (offset: number) => { line: number; column: number };
+  readonly existsLocally: (p: string) => boolean;
+  readonly out: FileReferences;
+}
+
+/** A container's `image:` (Compose and Kubernetes alike): its name, and where it is written. */
+function imageOf(node: unknown): Pick<Container, 'image' | 'imageAt'> {
+  return {
+    image: isScalar(node) && typeof node.value === 'string' ? node.value : undefined,
+    imageAt: isScalar(node) ? (node.range?.[0] ?? 0) : 0,
+  };
+}
+
 /**
  * The model a container's server downloads: its own command line when it runs the server itself (`vllm serve …`),
  * else the server image's entrypoint with `command` as its arguments; text-generation-inference and
  * text-embeddings-inference also read `MODEL_ID`, `REVISION` (and TGI `TRUST_REMOTE_CODE`) from the environment,
  * and TGI with no model loads its default.
  */
-function readServer(
-  c: Container,
-  path: string,
-  at: (offset: number) => { line: number; column: number },
-  existsLocally: (p: string) => boolean,
-  out: FileReferences,
-): void {
+function readServer(c: Container, { path, at, existsLocally, out }: ServerSink): void {
   const own = [...c.entrypoint, ...c.command];
   const server = c.image === undefined ? undefined : SERVER_IMAGES.find(([re]) => re.test(c.image!));
   // A command that runs the server itself (`vllm serve …`) is read as it is; else a server image's entrypoint.
@@ -221,21 +232,16 @@ export function readComposeServers(
   for (const item of services.items) {
     const service = node(item.value);
     if (!isMap(service)) continue;
-    const image = node(service.get('image', true));
     readServer(
       {
-        image: isScalar(image) && typeof image.value === 'string' ? image.value : undefined,
-        imageAt: isScalar(image) ? (image.range?.[0] ?? 0) : 0,
+        ...imageOf(node(service.get('image', true))),
         // Compose's `entrypoint:` replaces the image's; `command:` is its arguments.
         entrypoint: wordsOf(node(service.get('entrypoint', true)), text),
         command: wordsOf(node(service.get('command', true)), text),
         env: environmentOf(node(service.get('environment', true)), text),
         label: `Compose service ${String(isScalar(item.key) ? item.key.value : '?')}`,
       },
-      path,
-      at,
-      existsLocally,
-      out,
+      { path, at, existsLocally, out },
     );
   }
   return true;
@@ -247,20 +253,12 @@ export function readComposeServers(
  * `args:` are its arguments (the Kubernetes API's Container), `env:` a list of `name`/`value` (a `valueFrom` is the
  * run time's, and sets nothing here).
  */
-export function readPodContainers(
-  spec: YAMLMap,
-  text: string,
-  path: string,
-  at: (offset: number) => { line: number; column: number },
-  existsLocally: (p: string) => boolean,
-  out: FileReferences,
-): void {
+export function readPodContainers(spec: YAMLMap, text: string, sink: ServerSink): void {
   for (const key of ['containers', 'initContainers']) {
     const list = spec.get(key, true);
     if (!isSeq(list)) continue;
     for (const container of list.items) {
       if (!isMap(container)) continue;
-      const image = container.get('image', true);
       const name = container.get('name', true);
       const env = new Map<string, Token>();
       const vars = container.get('env', true);
@@ -274,17 +272,13 @@ export function readPodContainers(
       }
       readServer(
         {
-          image: isScalar(image) && typeof image.value === 'string' ? image.value : undefined,
-          imageAt: isScalar(image) ? (image.range?.[0] ?? 0) : 0,
+          ...imageOf(container.get('image', true)),
           entrypoint: wordsOf(container.get('command', true), text),
           command: wordsOf(container.get('args', true), text),
           env,
           label: `Kubernetes container ${isScalar(name) ? String(name.value) : '?'}`,
         },
-        path,
-        at,
-        existsLocally,
-        out,
+        sink,
       );
     }
   }

@@ -1575,13 +1575,18 @@ describe('model downloads in shell scripts and Dockerfiles (fixtures/refs/fideli
   });
 });
 
-describe('torch.hub digest checks (torch-hub-digests.py)', () => {
-  const file = 'torch-hub-digests.py';
-  const text = readFileSync(path.join(DIR, file), 'utf8');
-  const refs = findPythonReferences(file, text, local).references;
+/** A Python fixture's references, those of one line, and the findings judged of them (rule id and message). */
+function pythonFixture(file: string) {
+  const found = findPythonReferences(file, readFileSync(path.join(DIR, file), 'utf8'), local);
+  const refs = found.references;
   const at = (line: number) => refs.filter((r) => r.line === line);
   const messages = (line: number) =>
     at(line).flatMap((r) => judgeReference(r, new Map(), DEFAULT_POLICY).map((f) => `${f.ruleId} ${f.message}`));
+  return { refs, dynamic: found.dynamic, at, messages };
+}
+
+describe('torch.hub digest checks (torch-hub-digests.py)', () => {
+  const { refs, dynamic, at, messages } = pythonFixture('torch-hub-digests.py');
 
   it('all 64 digits pin the bytes, whether written as hash_prefix or carried by the file name', () => {
     for (const line of [9, 15, 18]) expect(at(line).map((r) => r.sha256)).toEqual([DIGEST]);
@@ -1617,20 +1622,14 @@ describe('torch.hub digest checks (torch-hub-digests.py)', () => {
     expect(refs.filter((r) => r.runsRemoteCode).map((r) => r.line)).toEqual([15, 19, 25]);
     expect(messages(15)[0]).toMatch(/^CPR002 .*the pin fixes the bytes, not what they run\. Load weights only/);
     expect(messages(19)[0]).toMatch(/^CPR002 .*runs whatever code the server of that URL puts in it/);
-    const [dynamic] = findPythonReferences(file, text, local).dynamic;
-    expect(dynamicFinding(dynamic!).message).toMatch(
+    expect(dynamicFinding(dynamic[0]!).message).toMatch(
       /^torch\.hub\.load_state_dict_from_url loads a checkpoint from a URL chosen at run time and runs the code its pickle names/,
     );
   });
 });
 
 describe('Keras get_file checks the whole digest it is given (keras-get-file.py)', () => {
-  const file = 'keras-get-file.py';
-  const text = readFileSync(path.join(DIR, file), 'utf8');
-  const refs = findPythonReferences(file, text, local).references;
-  const at = (line: number) => refs.filter((r) => r.line === line);
-  const messages = (line: number) =>
-    at(line).flatMap((r) => judgeReference(r, new Map(), DEFAULT_POLICY).map((f) => `${f.ruleId} ${f.message}`));
+  const { refs, dynamic, at, messages } = pythonFixture('keras-get-file.py');
 
   it('64 digits under "auto" pin the bytes by SHA-256; 32 digits, or md5_hash, are an MD5 the registry cannot match', () => {
     expect(at(8).map((r) => [r.sha256, r.md5])).toEqual([[DIGEST, undefined]]);
@@ -1654,7 +1653,7 @@ describe('Keras get_file checks the whole digest it is given (keras-get-file.py)
 
   it('an archive, a NumPy dataset or a URL chosen at run time is nothing the file shows of a model', () => {
     expect([...new Set(refs.map((r) => r.line))]).toEqual([8, 9, 10, 11, 12, 13, 14, 15]);
-    expect(findPythonReferences(file, text, local).dynamic).toEqual([]);
+    expect(dynamic).toEqual([]);
   });
 });
 
