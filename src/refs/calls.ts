@@ -69,45 +69,96 @@ export interface CallFacts {
  */
 const PASSES_FILE_ON: ReadonlySet<string> = new Set(['open', 'io.open', 'str', 'pathlib.Path', 'os.fspath']);
 
+/**
+ * The parameter each call above and each unpickler takes its file by, when it is given by keyword
+ * (`joblib.load(filename=…)`): their signatures — builtins `open(file, …)`, joblib/numpy_pickle.py
+ * `load(filename, mmap_mode=None)`, pickle `load(file, *, …)` (dill and cloudpickle re-export it), pandas
+ * `read_pickle(filepath_or_buffer, …)`, torch/serialization.py `load(f, …)`, numpy `load(file, …)`, fastai/learner.py
+ * `load_learner(fname, …)`, ultralytics engine/model.py `Model(model=…)`. `str`, `pathlib.Path`, `os.fspath` and
+ * `pickle.loads` take theirs by position only.
+ */
+const FILE_PARAMETERS: ReadonlyMap<string, string> = new Map([
+  ['open', 'file'],
+  ['io.open', 'file'],
+  ['joblib.load', 'filename'],
+  ['pickle.load', 'file'],
+  ['dill.load', 'file'],
+  ['cloudpickle.load', 'file'],
+  ['pandas.read_pickle', 'filepath_or_buffer'],
+  ['torch.load', 'f'],
+  ['numpy.load', 'file'],
+  ...[...CHECKPOINT_UNPICKLERS].map((u) => [u, u.startsWith('fastai.') ? 'fname' : 'model'] as const),
+]);
+
 /** How a Python reader shows `unpickledCalls` an argument of its own tree. */
 export interface ArgumentView<N> {
   /** The resolved callee of a call, undefined for anything else. */
   callee(n: N): string | undefined;
-  /** A call's first positional argument. */
-  firstArgument(n: N): N | undefined;
+  /** A call's first positional argument, else its argument `keyword=` when one is named. */
+  argument(n: N, keyword: string | undefined): N | undefined;
+  /**
+   * `x.read()` or `x.read_bytes()` (a file's or a `pathlib.Path`'s bytes: what `pickle.loads` is given): `x`;
+   * undefined for anything else.
+   */
+  bytesOf(n: N): N | undefined;
   /** Where a call starts (the key its facts are found by), undefined for anything else. */
   callStart(n: N): number | undefined;
   /** A plain name's text, undefined for anything else. */
   name(n: N): string | undefined;
+  /**
+   * What `name` holds where `call` runs when a `with … as name:` around it binds it (the expression before `as`:
+   * `open(…)`, whose `__enter__` returns the file itself); undefined when none does or the reader cannot tell.
+   */
+  boundAround(call: N, name: string): N | undefined;
 }
 
 /**
- * The calls handed to an unpickler (`unpicklerOf`), by where they start, with the unpickler: its first argument when
- * that is a call — through `PASSES_FILE_ON` wrappers — or the call a name is bound to when the file binds it once
- * (`path = hf_hub_download(…)` … `joblib.load(path)`). Both Python readers call this over their own trees.
+ * The calls handed to an unpickler (`unpicklerOf`), by where they start, with the unpickler: the file it is given,
+ * followed back through `PASSES_FILE_ON` wrappers, `.read()` / `.read_bytes()`, the `with … as f:` around it and
+ * names the file binds once (`path = hf_hub_download(…)` … `with open(path, "rb") as f:` … `pickle.load(f)`), to a
+ * call. Both Python readers call this over their own trees; `unresolved` hears of each unpickler whose file ends at a
+ * name neither binds (python-fast.ts leaves such a file to lezer, which sees the `with` statements).
  */
 export function unpickledCalls<N>(
   unpicklers: Iterable<readonly [unpickler: string, call: N]>,
   assignments: Iterable<readonly [name: string, value: N]>,
   boundOnce: (name: string) => boolean,
   view: ArgumentView<N>,
+  unresolved: (name: string) => void = () => {},
 ): Map<number, string> {
   const starts = new Map<number, string>();
-  const names = new Map<string, string>();
+  const assigned = new Map<string, N>();
+  for (const [name, value] of assignments) if (boundOnce(name)) assigned.set(name, value);
   for (const [unpickler, call] of unpicklers) {
-    let arg = view.firstArgument(call);
-    while (arg !== undefined && PASSES_FILE_ON.has(view.callee(arg) ?? '')) arg = view.firstArgument(arg);
-    const start = arg === undefined ? undefined : view.callStart(arg);
-    const name = arg === undefined ? undefined : view.name(arg);
-    if (start !== undefined) starts.set(start, unpickler);
-    else if (name !== undefined) names.set(name, unpickler);
-  }
-  for (const [name, value] of assignments) {
-    const start = view.callStart(value);
-    if (start !== undefined && boundOnce(name) && names.has(name)) starts.set(start, names.get(name)!);
+    let arg = view.argument(call, FILE_PARAMETERS.get(unpickler));
+    // A bound on the steps: `a = b` … `b = a` goes round.
+    for (let step = 0; arg !== undefined && step < MAX_FILE_STEPS; step++) {
+      const callee = view.callee(arg);
+      if (callee !== undefined && PASSES_FILE_ON.has(callee)) {
+        arg = view.argument(arg, FILE_PARAMETERS.get(callee));
+        continue;
+      }
+      const read = view.bytesOf(arg);
+      if (read !== undefined) {
+        arg = read;
+        continue;
+      }
+      const start = view.callStart(arg);
+      if (start !== undefined) {
+        starts.set(start, unpickler);
+        break;
+      }
+      const name = view.name(arg);
+      if (name === undefined) break;
+      arg = view.boundAround(call, name) ?? assigned.get(name);
+      if (arg === undefined) unresolved(name);
+    }
   }
   return starts;
 }
+
+/** How many wrappers and names `unpickledCalls` follows from an unpickler to the file it is given. */
+const MAX_FILE_STEPS = 16;
 
 /** The unpickler a call is (`UNPICKLERS`, or torch.load / numpy.load as their arguments make them), if any. */
 export function unpicklerOf(f: CallFacts): string | undefined {

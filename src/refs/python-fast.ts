@@ -171,6 +171,7 @@ export function findPythonReferencesFast(
   const partials = partialsOf(reader, imports, once, values);
   const saved = new SavedFolders(existsLocally);
   // python.ts: calls handed to an unpickler, by where they start (calls.ts `unpickledCalls`).
+  let unsure = false;
   const unpickled = unpickledCalls(
     calls.flatMap((call) => {
       const written = calleeName(call.callee);
@@ -192,11 +193,30 @@ export function findPythonReferencesFast(
     (name) => once.has(name),
     {
       callee: (n) => (n.k === 'call' ? calledName(n, imports) : undefined),
-      firstArgument: (n) => (n.k === 'call' && n.args[0]?.k === 'positional' ? n.args[0].value : undefined),
+      argument: (n, keyword) => {
+        if (n.k !== 'call') return undefined;
+        const first = n.args[0];
+        if (first?.k === 'positional') return first.value;
+        return n.args.find((a) => a.k === 'keyword' && a.name === keyword)?.value;
+      },
+      bytesOf: (n) =>
+        n.k === 'call' &&
+        n.args.length === 0 &&
+        n.callee.k === 'attribute' &&
+        (n.callee.property === 'read' || n.callee.property === 'read_bytes')
+          ? n.callee.object
+          : undefined,
       callStart: (n) => (n.k === 'call' ? n.from : undefined),
       name: (n) => (n.k === 'name' ? n.name : undefined),
+      // The kept statements hold no block structure: lezer finds the `with` around the call.
+      boundAround: () => undefined,
+    },
+    () => {
+      unsure = true;
     },
   );
+  // An unpickler given a name no kept statement binds once (a `with open(…) as f:`, a parameter): lezer decides.
+  if (unsure) return undefined;
   for (const call of calls) {
     const written = calleeName(call.callee);
     if (written === undefined) continue;

@@ -21,6 +21,10 @@ export const UNPICKLERS: ReadonlySet<string> = new Set([
   'dill.load',
   'cloudpickle.load',
   'pandas.read_pickle',
+  // Of a file's bytes (`pickle.loads(f.read())`, `pickle.loads(Path(p).read_bytes())`: calls.ts `unpickledCalls`).
+  'pickle.loads',
+  'dill.loads',
+  'cloudpickle.loads',
 ]);
 /** ultralytics' model classes (ultralytics/models), each an engine/model.py `Model(model=…)`. */
 const ULTRALYTICS_MODELS: ReadonlySet<string> = new Set([

@@ -915,6 +915,7 @@ function referencesInTree(
   const out: FileReferences = { references: [], dynamic: [] };
   const saved = new SavedFolders(existsLocally);
   // Calls handed to an unpickler, by where they start (calls.ts `unpickledCalls`).
+  let unresolvedFile = false;
   const unpickled = unpickledCalls(
     calls.flatMap((call) => {
       if (!MAY_UNPICKLE.includes(calledName(call) ?? '')) return [];
@@ -926,11 +927,28 @@ function referencesInTree(
     (name) => once.has(name),
     {
       callee: (n) => (n.name === 'CallExpression' ? calledName(n) : undefined),
-      firstArgument: (n) => (n.name === 'CallExpression' ? argGroups(childrenOf(n)[1]!)[0]?.[0] : undefined),
+      argument: (n, keyword) => {
+        const groups = n.name === 'CallExpression' ? argGroups(childrenOf(n)[1]!) : [];
+        if (groups[0]?.length === 1) return groups[0][0];
+        const named = groups.find((g) => g.length === 3 && g[1]!.name === 'AssignOp' && src(g[0]!) === keyword);
+        return named?.[2];
+      },
+      bytesOf: (n) => {
+        const [callee, args] = n.name === 'CallExpression' ? childrenOf(n) : [];
+        const [object, dot, property] = callee?.name === 'MemberExpression' ? childrenOf(callee) : [];
+        const read = property?.name === 'PropertyName' && (src(property) === 'read' || src(property) === 'read_bytes');
+        return read && dot?.name === '.' && argGroups(args!).length === 0 ? object : undefined;
+      },
       callStart: (n) => (n.name === 'CallExpression' ? n.from : undefined),
       name: (n) => (n.name === 'VariableName' ? src(n) : undefined),
+      boundAround: (call, name) => withItem(call, name, src),
+    },
+    () => {
+      unresolvedFile = true;
     },
   );
+  // A snippet holds no blocks: the `with open(…) as f:` around an unpickler is read in the whole file.
+  if (strict && unresolvedFile) return undefined;
   for (const call of calls) {
     const read = facts(call);
     const f = read && unpickled.has(call.from) ? { ...read, unpickledBy: unpickled.get(call.from)! } : read;
@@ -1325,6 +1343,22 @@ function tupleTargets(kids: readonly SyntaxNode[], src: (n: SyntaxNode) => strin
   else if (!targets.some((t) => t.name === ',')) return undefined;
   if (targets.some((t) => t.name === 'AssignOp')) return undefined;
   return targets.filter((t) => t.name !== ',').map((t) => (t.name === 'VariableName' ? src(t) : undefined));
+}
+
+/**
+ * The expression a `with … as name:` around `node` binds `name` to, the nearest such statement's (`open(…)`, whose
+ * `__enter__` returns the file itself: CPython io). Undefined when none does.
+ */
+function withItem(node: SyntaxNode, name: string, src: (n: SyntaxNode) => string): SyntaxNode | undefined {
+  for (let up = node.parent; up; up = up.parent) {
+    if (up.name !== 'WithStatement') continue;
+    const kids = childrenOf(up);
+    const body = kids.find((k) => k.name === 'Body');
+    if (!body || node.from < body.from) continue;
+    for (let i = 2; i < kids.length; i++)
+      if (kids[i - 1]!.name === 'as' && kids[i]!.name === 'VariableName' && src(kids[i]!) === name) return kids[i - 2];
+  }
+  return undefined;
 }
 
 function argGroups(args: SyntaxNode): SyntaxNode[][] {

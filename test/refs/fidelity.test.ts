@@ -938,6 +938,37 @@ const CASES: { file: string; want: string[] }[] = [
     ],
   },
   {
+    // The file a `with open(…) as f:` around the unpickler binds (the nearest such statement: another function's `f`
+    // is its own), `.read()` / `.read_bytes()` into pickle.loads, and the unpickler's file given by keyword.
+    file: 'unpickled-with-open.py',
+    want: [
+      'CPR002:12:12 acme/sk-model@- model.pkl',
+      'CPR001:12:12 acme/sk-model@- model.pkl',
+      'CPR003:12:12 acme/sk-model@- model.pkl',
+      'CPR002:18:15 acme/vectorizer@- vec.pkl',
+      'CPR001:18:15 acme/vectorizer@- vec.pkl',
+      'CPR003:18:15 acme/vectorizer@- vec.pkl',
+      // Read as text, not unpickled.
+      'CPR001:30:15 acme/meta@- config.json',
+      'CPR003:30:15 acme/meta@- config.json',
+      'CPR002:34:26 acme/blob@- blob.pkl',
+      'CPR001:34:26 acme/blob@- blob.pkl',
+      'CPR003:34:26 acme/blob@- blob.pkl',
+      'CPR002:35:28 acme/frozen@- frozen.pkl',
+      'CPR001:35:28 acme/frozen@- frozen.pkl',
+      'CPR003:35:28 acme/frozen@- frozen.pkl',
+      'CPR002:36:32 acme/keyword@- m.joblib',
+      'CPR001:36:32 acme/keyword@- m.joblib',
+      'CPR003:36:32 acme/keyword@- m.joblib',
+      'CPR002:37:11 acme/ckpt@- model.pt',
+      'CPR001:37:11 acme/ckpt@- model.pt',
+      'CPR003:37:11 acme/ckpt@- model.pt',
+      // torch.load's default loads weights only.
+      'CPR001:39:11 acme/ckpt@- safe.pt',
+      'CPR003:39:11 acme/ckpt@- safe.pt',
+    ],
+  },
+  {
     // A stream of YAML documents (Kubernetes manifests, Helm output): each is read, none is "not searched".
     file: 'multi-document.yaml',
     want: [
