@@ -1,4 +1,4 @@
-import { looksLikeRepoId, ownRevisionKey, parseModelUrl, revisionKind } from './ids.js';
+import { KSERVE_STORAGE_URI, KSERVE_VIA, looksLikeRepoId, ownRevisionKey, parseModelUrl, revisionKind } from './ids.js';
 import { MODEL_KEYS } from './prefilter.js';
 import { sourceExtension } from './sources.js';
 import { lineIndex } from './text.js';
@@ -34,6 +34,10 @@ export function mappingReferences(
       mergekitReferences(out, path, key, written, position(at), existsLocally);
       continue;
     }
+    if (key === KSERVE_STORAGE_URI) {
+      kserveStorageUri(out, path, written, position(at));
+      continue;
+    }
     if (!MODEL_KEYS.has(key)) continue;
     const nameEnv = omegaConfEnv(written);
     const revisionWritten = revisionFor(key, scalars);
@@ -67,6 +71,39 @@ export function mappingReferences(
       runsRemoteCode: trust,
     });
   }
+}
+
+/**
+ * kserve_storage.py `Storage._download_hf`: `hf://<repo>/<model>[:<revision>]` — exactly one `/` after the scheme,
+ * neither part empty (else ValueError: nothing is downloaded) — is `snapshot_download(repo_id="<repo>/<model>",
+ * revision=<revision> or None)`, the whole repository at that revision or the default branch. Other schemes (s3://,
+ * gs://, pvc://…) are storage of the deployer's own.
+ */
+function kserveStorageUri(
+  out: FileReferences,
+  path: string,
+  written: string,
+  pos: { line: number; column: number },
+): void {
+  if (!written.startsWith('hf://')) return;
+  const parts = written.slice('hf://'.length).split('/');
+  if (parts.length !== 2 || parts[0] === '') return;
+  const [repo, modelPart] = parts as [string, string];
+  const colon = modelPart.indexOf(':');
+  const model = colon < 0 ? modelPart : modelPart.slice(0, colon);
+  const revision = colon < 0 || colon === modelPart.length - 1 ? undefined : modelPart.slice(colon + 1);
+  if (model === '') return;
+  out.references.push({
+    path,
+    line: pos.line,
+    column: pos.column,
+    via: KSERVE_VIA,
+    hub: 'huggingface',
+    repoId: `${repo}/${model}`,
+    ...(revision !== undefined ? { revision } : {}),
+    revisionKind: revisionKind(revision),
+    runsRemoteCode: false,
+  });
 }
 
 /**

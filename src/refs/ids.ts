@@ -182,3 +182,12 @@ export function kaggleModelUrl(handle: string): string | undefined {
   const page = `https://www.kaggle.com/models/${owner}/${model}/frameworks/${framework}/variations/${variation}`;
   return n !== undefined && n > 0 ? `${page}/versions/${n}` : page;
 }
+
+/**
+ * KServe's model location (InferenceService `spec.predictor.model.storageUri` and the framework specs beside it,
+ * TrainedModel `spec.model.storageUri`): its storage initializer downloads the model before the server starts
+ * (config-fast.ts `kserveStorageUri`).
+ */
+export const KSERVE_STORAGE_URI = 'storageUri';
+/** The `via` of a KServe storage URI's reference (judge.ts names the pin it takes). */
+export const KSERVE_VIA = `KServe ${KSERVE_STORAGE_URI}`;

@@ -2,7 +2,7 @@ import type { Finding } from '../core/finding.js';
 import { isPinnedReference } from '../core/records.js';
 import type { Policy } from '../core/policy.js';
 import type { RevokedArtifact, TrustedRegistry } from '../core/trusted-registry.js';
-import { isPullRequestRef, looksLikeAbbreviatedCommit, ownRevisionKey, urlFileName } from './ids.js';
+import { KSERVE_VIA, isPullRequestRef, looksLikeAbbreviatedCommit, ownRevisionKey, urlFileName } from './ids.js';
 import type { DynamicReference, ModelReference } from './types.js';
 import { languageOf } from './sources.js';
 import { JAVASCRIPT_CONSTRUCTED } from './javascript-classes.js';
@@ -384,6 +384,8 @@ export function pinAdvice(ref: ModelReference): string {
       return 'Pin the reviewed commit ("revision": "<40-hex>" in adapter_config.json).';
     // mergekit/common.py `ModelPath`: `<path>@<revision>`.
     if (ref.via.startsWith('mergekit ')) return `Pin the reviewed commit in the name (${repo}@<40-hex>).`;
+    // kserve_storage.py `_download_hf`: `hf://<repo>/<model>:<revision>`.
+    if (ref.via === KSERVE_VIA) return `Pin the reviewed commit in the URI (hf://${repo}:<40-hex>).`;
     return `Pin the reviewed commit beside it (${ownRevisionKey(ref.via)}: <40-hex>).`;
   }
   return 'Pin the reviewed commit (revision="<40-hex>").';

@@ -34,7 +34,8 @@ export const MODEL_KEYS: ReadonlySet<string> = new Set([
  * text-embeddings-inference, by image or command.
  */
 export const SERVER_WORDS: readonly string[] = ['vllm', 'text-generation-', 'text-embeddings-'];
-const CONFIG_KEYS: readonly string[] = [...MODEL_KEYS, 'merge_method', ...SERVER_WORDS];
+// KServe's `storageUri` (config-fast.ts `KSERVE_STORAGE_URI`; kept here as text: this module loads no finder).
+const CONFIG_KEYS: readonly string[] = [...MODEL_KEYS, 'merge_method', ...SERVER_WORDS, 'storageUri'];
 
 /**
  * The escapes that can spell a model key's letters in a quoted YAML or JSON key, which the yaml parser decodes before

@@ -969,6 +969,25 @@ const CASES: { file: string; want: string[] }[] = [
     ],
   },
   {
+    // KServe's storage initializer (kserve_storage.py `_download_hf`): `hf://<repo>/<model>[:<revision>]` on any
+    // predictor, framework spec or TrainedModel; other schemes and URIs it refuses download nothing from the hub.
+    file: 'kserve-inference-services.yaml',
+    want: [
+      'CPR001:12:19 acme/llama-8b-instruct@-',
+      'CPR003:12:19 acme/llama-8b-instruct@-',
+      'CPR003:23:19 acme/embedder@0123456789abcdef0123456789abcdef01234567',
+      'CPR001:32:19 acme/classifier@main',
+      'CPR003:32:19 acme/classifier@main',
+      'CPR001:54:17 acme/trained@-',
+      'CPR003:54:17 acme/trained@-',
+    ],
+  },
+  {
+    // The same in plain block YAML, read without the yaml library (config-fast.ts).
+    file: 'kserve-single.yaml',
+    want: ['CPR001:13:19 acme/qwen-7b@v1.0', 'CPR003:13:19 acme/qwen-7b@v1.0'],
+  },
+  {
     // A stream of YAML documents (Kubernetes manifests, Helm output): each is read, none is "not searched".
     file: 'multi-document.yaml',
     want: [
