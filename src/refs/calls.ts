@@ -465,9 +465,10 @@ function shapeOf(f: CallFacts): LoaderShape | undefined {
     if (more) return more;
   } else if (!JAVASCRIPT_LOADER_NAMES.has(name)) return undefined; // the list javascript-fast.ts screens calls with
   if (name === 'from_pretrained') {
-    // PEFT adapters: `PeftModel.from_pretrained(base_model, model_id)` — the hub id is the second argument.
-    const peft =
-      f.lang === 'python' && /(^|\.)(PeftModel|AutoPeftModel\w*|PeftModelFor\w+)\.from_pretrained$/.test(f.resolved);
+    // PEFT adapters: `PeftModel.from_pretrained(base_model, model_id)` (peft_model.py) — the hub id is the second
+    // argument. peft auto.py `_BaseAutoPeftModel.from_pretrained(pretrained_model_name_or_path, …)` takes the adapter
+    // first, as transformers' classes do, and loads the base model its adapter_config.json names.
+    const peft = f.lang === 'python' && /(^|\.)(PeftModel|PeftModelFor\w+)\.from_pretrained$/.test(f.resolved);
     const n = peft
       ? (kw('model_id') ?? pos(1))
       : f.lang === 'python'

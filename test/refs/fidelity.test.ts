@@ -988,6 +988,22 @@ const CASES: { file: string; want: string[] }[] = [
     want: ['CPR001:13:19 acme/qwen-7b@v1.0', 'CPR003:13:19 acme/qwen-7b@v1.0'],
   },
   {
+    // PEFT: PeftModel (and PeftModelFor…) take the adapter second, the AutoPeftModel classes first.
+    file: 'peft-adapters.py',
+    want: [
+      'CPR003:6:8 acme/base-7b@0123456789abcdef0123456789abcdef01234567',
+      'CPR001:7:8 acme/lora@-',
+      'CPR003:7:8 acme/lora@-',
+      'CPR001:8:9 acme/lora-named@main',
+      'CPR003:8:9 acme/lora-named@main',
+      'CPR001:9:10 acme/lora-causal@-',
+      'CPR003:9:10 acme/lora-causal@-',
+      'CPR003:10:8 acme/auto-adapter@0123456789abcdef0123456789abcdef01234567',
+      'CPR001:11:17 acme/auto-unpinned@-',
+      'CPR003:11:17 acme/auto-unpinned@-',
+    ],
+  },
+  {
     // A stream of YAML documents (Kubernetes manifests, Helm output): each is read, none is "not searched".
     file: 'multi-document.yaml',
     want: [
