@@ -184,6 +184,11 @@ export interface ModelReference {
    * "org/b"`, `MODELS[size]` of a dict constant): each is reported, this one among them.
    */
   readonly oneOf?: number;
+  /**
+   * The reference is in Python a shell command runs inline (`python -c "…"`, a heredoc: refs/shell-python.ts), at
+   * its place in the script: pinned as Python pins it.
+   */
+  readonly inline?: 'python';
 }
 
 /** `ModelReference.hashPrefix`: the digits the call writes, or a value it computes. */

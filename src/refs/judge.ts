@@ -339,7 +339,7 @@ function defaultWhen(from: string): string {
  */
 export function pinAdvice(ref: ModelReference): string {
   const repo = ref.repoId ?? '<org>/<name>';
-  const language = languageOf(ref.path);
+  const language = ref.inline ?? languageOf(ref.path);
   // A plain URL has no revision: only the bytes, shipped and recorded, are fixed.
   if (ref.hub === 'url')
     return 'Ship the reviewed file with the app and record its digest in the trusted registry, or load it from a hub at a reviewed commit.';

@@ -398,6 +398,20 @@ export function mentionsShellDownload(text: string): boolean {
   return (
     /huggingface-cli|\bhf\s+download|huggingface\.co|hf\.co|ollama|vllm|text-generation-|LLAMA_ARG_HF_REPO|[\s"']--?hf|HF_ENDPOINT|HF_HUB_OFFLINE|TRANSFORMERS_OFFLINE|spacy\s+download/.test(
       text,
-    ) || /^[^\S\n\r\u2028\u2029]*from\s/im.test(text)
+    ) ||
+    /^[^\S\n\r\u2028\u2029]*from\s/im.test(text) ||
+    holdsInlinePython(text)
   );
+}
+
+/**
+ * A Python interpreter on a command line (`python`, `python3`, `python3.11`, `/usr/bin/python3`) and its options:
+ * shell-python.ts reads the code it runs inline (`-c "…"`, a heredoc).
+ */
+export const PYTHON_INTERPRETER = String.raw`(?:^|[\s;&|(\x60])(?:[\w./-]*/)?python(?:\d+(?:\.\d+)?)?(?:\s+-[A-Za-z]+)*`;
+const INLINE_PYTHON = new RegExp(`${PYTHON_INTERPRETER}(?:\\s+-c\\s*["']|(?:\\s+-)?\\s*<<)`);
+
+/** Whether a shell script runs inline Python (`python -c "…"`, `python - <<EOF`): shell-python.ts reads it. */
+export function holdsInlinePython(text: string): boolean {
+  return INLINE_PYTHON.test(text);
 }

@@ -26,6 +26,8 @@ const LANGUAGE_BY_EXTENSION: Readonly<Record<string, Language>> = {
   sh: 'shell',
   bash: 'shell',
   dockerfile: 'shell',
+  // Makefile fragments: their recipes are shell command lines (`isMakefile`).
+  mk: 'shell',
 };
 
 /** The extension the finders go by; declaration files and minified bundles have none (never searched). */
@@ -77,12 +79,22 @@ export function languageOf(path: string): Language | undefined {
     if (isModelfile(path)) return 'shell';
     // Docker Compose files: model-server services (servers.ts `readComposeServers`) and their command lines.
     if (isComposeFile(path)) return 'shell';
+    if (isMakefile(path)) return 'shell';
   }
   return Object.hasOwn(LANGUAGE_BY_EXTENSION, ext) ? LANGUAGE_BY_EXTENSION[ext] : undefined;
 }
 
 /** What every path `languageOf` reads as shell by its name holds (`isModelfile`'s usual cases, Compose files). */
-const SHELL_PARTS = /ontainerfile|ockerfile|\.github\/workflows\/|odelfile|ODELFILE|compose/;
+const SHELL_PARTS = /ontainerfile|ockerfile|\.github\/workflows\/|odelfile|ODELFILE|compose|akefile/;
+
+/**
+ * A Makefile, by the names GNU make reads (`GNUmakefile`, `makefile`, `Makefile`): each recipe line is a shell command
+ * line, which is where ML repositories' `download` targets fetch models. A make variable (`$(MODEL)`) is expanded by
+ * make, which `make MODEL=…` overrides: a name that holds one is the run time's, as a shell variable is.
+ */
+export function isMakefile(path: string): boolean {
+  return /(^|\/)(GNUmakefile|[Mm]akefile)$/.test(path);
+}
 
 /** A Docker Compose file (`docker-compose.yml`, `compose.yaml`, `docker-compose.prod.yml`…). */
 export function isComposeFile(path: string): boolean {

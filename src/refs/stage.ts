@@ -7,8 +7,12 @@ import type { Stage, StageInput, StageOutput } from '../core/stage.js';
 import { groupFileCauses } from './causes.js';
 import { dynamicFinding, judgeReference, registryDigests, reviewedCommits } from './judge.js';
 import { loadFinder, loadQuickFinder, type Language } from './languages.js';
-import { mayNameModelBytes } from './prefilter.js';
+import { holdsInlinePython, mayNameModelBytes } from './prefilter.js';
 import type { Finder, QuickFinder } from './search.js';
+import type { FileReferences } from './types.js';
+import type * as InlinePythonModule from './shell-python.js';
+
+type InlinePython = typeof InlinePythonModule;
 import { RepositoryModules, withImportedValues } from './imported-values.js';
 import { isInstalledPackage, isReferenceSource, isTestData, languageOf, isAdapterConfig } from './sources.js';
 import { MAX_NESTING } from './text.js';
@@ -101,7 +105,9 @@ export const refsStage: Stage = {
           const refs =
             language === 'python' || language === 'javascript' || language === 'notebook'
               ? await withImportedValues(file.path, text, got.refs, modules, existsLocally)
-              : got.refs;
+              : language === 'shell' && holdsInlinePython(text)
+                ? withInlinePython(got.refs, await import('./shell-python.js'), file.path, text, existsLocally)
+                : got.refs;
           pushAll(references, refs.references);
           const own: Finding[] = [];
           for (const r of refs.references) pushAll(own, judgeReference(r, reviewed, ctx.policy, digests));
@@ -130,6 +136,23 @@ export const refsStage: Stage = {
     return { references, findings };
   },
 };
+
+/** A shell script's references with those of the Python it runs inline (shell-python.ts), in line order. */
+function withInlinePython(
+  refs: FileReferences,
+  inline: InlinePython,
+  path: string,
+  text: string,
+  existsLocally: (p: string) => boolean,
+): FileReferences {
+  const more = inline.findInlinePythonReferences(path, text, existsLocally);
+  const byPlace = (a: { line: number; column: number }, b: { line: number; column: number }) =>
+    a.line - b.line || a.column - b.column;
+  return {
+    references: [...refs.references, ...more.references].sort(byPlace),
+    dynamic: [...refs.dynamic, ...more.dynamic].sort(byPlace),
+  };
+}
 
 /** One CPR011 for files left unsearched for one reason, with their count (none when there are none). */
 function notSearched(files: readonly string[], reason: string | undefined, message: string): Finding[] {

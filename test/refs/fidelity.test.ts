@@ -1476,6 +1476,41 @@ describe('a JavaScript bundle whose long lines hold most of its bytes is not sea
   });
 });
 
+describe('Python a shell command runs inline, and Makefile recipes, in a scan', () => {
+  // shell-python.ts: `python -c "…"` and a heredoc, read by the Python finders at their place in the script; a name the
+  // shell expands is the run time's. Makefile recipes are shell command lines. Through the stage, which loads the
+  // inline reader only for a script that holds some.
+  it('reads what Dockerfile.inline-python and a Makefile download, each where its text stands', async () => {
+    const fixture = (rel: string) => readFileSync(path.join(DIR, 'shell', rel), 'utf8');
+    await inFolder({ Dockerfile: fixture('Dockerfile.inline-python'), Makefile: fixture('Makefile') }, async (dir) => {
+      const r = await scanWith(dir, [refsStage], { registry: EMPTY_REGISTRY });
+      const byRef = new Map((r.references ?? []).map((x) => [`${x.path}:${x.line}:${x.column}`, x]));
+      expect(
+        r.findings.map((f) => {
+          const at = `${f.location.path}:${f.location.line}:${f.location.column}`;
+          const ref = byRef.get(at);
+          return `${f.ruleId}:${at} ${ref ? `${ref.repoId}@${ref.revision ?? '-'}` : 'dynamic'}`;
+        }),
+      ).toEqual([
+        'CPR001:Dockerfile:4:71 acme/embedder@-',
+        'CPR003:Dockerfile:4:71 acme/embedder@-',
+        `CPR003:Dockerfile:5:53 acme/pinned@${C}`,
+        'CPR010:Dockerfile:7:56 dynamic',
+        'CPR001:Dockerfile:11:1 acme/heredoc-model@main',
+        'CPR003:Dockerfile:11:1 acme/heredoc-model@main',
+        'CPR010:Makefile:5:27 dynamic',
+        `CPR003:Makefile:6:27 acme/make-literal@${C}`,
+        'CPR001:Makefile:7:32 acme/make-wget@main',
+        'CPR003:Makefile:7:32 acme/make-wget@main',
+        'CPR001:Makefile:10:48 acme/make-inline@-',
+        'CPR003:Makefile:10:48 acme/make-inline@-',
+      ]);
+      // Pinned as Python pins it, not as the CLI does.
+      expect(r.findings.find((f) => f.location.line === 4)?.message).toContain('revision="<40-hex>"');
+    });
+  });
+});
+
 describe('model downloads in shell scripts and Dockerfiles (fixtures/refs/fidelity/shell)', () => {
   const shell = (file: string) => findings(`shell/${file}`, findShellReferences);
 
