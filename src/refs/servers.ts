@@ -4,6 +4,7 @@ import { commandDownload, tokens, type ShellLine, type Token } from './shell-wor
 import { SERVER_WORDS } from './prefilter.js';
 import { lineIndex } from './text.js';
 import type { FileReferences } from './types.js';
+import { interpolate } from './compose-env.js';
 
 /**
  * Model servers started from shell lines (scripts, Dockerfile `RUN`/`CMD`, workflow `run:`), which download the hub
@@ -221,6 +222,8 @@ export function readComposeServers(
   text: string,
   existsLocally: (p: string) => boolean,
   out: FileReferences,
+  /** The project's `.env` values (compose-env.ts `dotenvValues`), which Compose interpolates when the shell sets none. */
+  dotenv: ReadonlyMap<string, string> = new Map(),
 ): boolean {
   const doc = parseDocument(text, { uniqueKeys: false, prettyErrors: false });
   if (doc.errors.length > 0) return false;
@@ -235,10 +238,12 @@ export function readComposeServers(
     readServer(
       {
         ...imageOf(node(service.get('image', true))),
-        // Compose's `entrypoint:` replaces the image's; `command:` is its arguments.
-        entrypoint: wordsOf(node(service.get('entrypoint', true)), text),
-        command: wordsOf(node(service.get('command', true)), text),
-        env: environmentOf(node(service.get('environment', true)), text),
+        // Compose's `entrypoint:` replaces the image's; `command:` is its arguments. Each value interpolated.
+        entrypoint: wordsOf(node(service.get('entrypoint', true)), text).map((w) => interpolate(w, dotenv)),
+        command: wordsOf(node(service.get('command', true)), text).map((w) => interpolate(w, dotenv)),
+        env: new Map(
+          [...environmentOf(node(service.get('environment', true)), text)].map(([k, v]) => [k, interpolate(v, dotenv)]),
+        ),
         label: `Compose service ${String(isScalar(item.key) ? item.key.value : '?')}`,
       },
       { path, at, existsLocally, out },

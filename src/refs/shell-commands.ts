@@ -15,10 +15,16 @@ import { SPACY_MODELS, hubFileUrl, revisionKind, spacyReleaseTag } from './ids.j
  * file names; `--revision`, `--repo-type` (only `model` is a model), and `--include`/`--exclude`, which take every
  * value up to the next option. Never run.
  */
-export function findShellReferences(path: string, text: string, existsLocally: (p: string) => boolean): FileReferences {
+export function findShellReferences(
+  path: string,
+  text: string,
+  existsLocally: (p: string) => boolean,
+  /** A Compose project's `.env` values (compose-dotenv.ts), for a compose file. */
+  dotenv?: ReadonlyMap<string, string>,
+): FileReferences {
   const out: FileReferences = { references: [], dynamic: [] };
   // A Compose file's services are read from its YAML (servers.ts), their command lines with them.
-  const compose = isComposeFile(path) && readComposeServers(path, text, existsLocally, out);
+  const compose = isComposeFile(path) && readComposeServers(path, text, existsLocally, out, dotenv);
   const lines = text.split('\n');
   const modelfile = isModelfile(path);
   // `ollama create NAME -f Modelfile`: NAME is a model built here, not pulled (its Modelfile's FROM is what pulls).

@@ -20,6 +20,11 @@ export interface Token {
   readonly at: number;
   /** Holds a shell expansion (`$VAR`, `${VAR}`, `$(…)`): its value is chosen at run time. */
   readonly expands: boolean;
+  /**
+   * The variable the word is read from, where a Compose file's interpolation (compose-env.ts) gave it the value of
+   * its `.env` or its default: the run's environment may set another.
+   */
+  readonly variable?: string;
 }
 
 /** Words split on blanks, quotes removed (single quotes expand nothing). */
@@ -46,7 +51,11 @@ export function commandDownload(
   more: { runsRemoteCode: boolean; file?: string },
 ): void {
   if (repo.expands) {
-    out.dynamic.push({ ...place, runsRemoteCode: more.runsRemoteCode });
+    out.dynamic.push({
+      ...place,
+      runsRemoteCode: more.runsRemoteCode,
+      ...(repo.variable !== undefined ? { nameFrom: repo.variable } : {}),
+    });
     return;
   }
   if (!looksLikeRepoId(repo.text, existsLocally)) return;
@@ -56,6 +65,8 @@ export function commandDownload(
     hub: 'huggingface',
     repoId: repo.text,
     ...(revision !== undefined ? { revision } : {}),
+    ...(rev?.variable !== undefined && !rev.expands ? { revisionFrom: rev.variable } : {}),
+    ...(repo.variable !== undefined ? { nameFrom: repo.variable } : {}),
     revisionKind: rev?.expands ? 'ref' : revisionKind(revision),
     ...(more.file !== undefined ? { file: more.file } : {}),
     runsRemoteCode: more.runsRemoteCode,

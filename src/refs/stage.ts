@@ -14,7 +14,14 @@ import type * as InlinePythonModule from './shell-python.js';
 
 type InlinePython = typeof InlinePythonModule;
 import { RepositoryModules, withImportedValues } from './imported-values.js';
-import { isInstalledPackage, isReferenceSource, isTestData, languageOf, isAdapterConfig } from './sources.js';
+import {
+  isAdapterConfig,
+  isComposeFile,
+  isInstalledPackage,
+  isReferenceSource,
+  isTestData,
+  languageOf,
+} from './sources.js';
 import { MAX_NESTING } from './text.js';
 import { pushAll } from '../core/push-all.js';
 
@@ -71,6 +78,15 @@ export const refsStage: Stage = {
         return (file.content ?? (await readBytes(ctx, file, MAX_SOURCE_BYTES)))?.toString('utf8');
       },
     );
+    // Docker Compose interpolates a compose file's `${VAR}` from the shell, else from the `.env` of the project
+    // directory (the compose file's folder): read when there is one, its secrets left out (compose-dotenv.ts).
+    const projectDotenv = async (composePath: string): Promise<ReadonlyMap<string, string> | undefined> => {
+      const dotenvPath = path.posix.join(path.posix.dirname(composePath), '.env');
+      const file = (byPath ??= new Map(input.files.map((f) => [f.path, f]))).get(dotenvPath);
+      if (!file || file.size > MAX_SOURCE_BYTES) return undefined;
+      const bytes = file.content ?? (await readBytes(ctx, file, MAX_SOURCE_BYTES));
+      return bytes && (await import('./compose-dotenv.js')).dotenvValues(bytes.toString('utf8'));
+    };
     await Promise.all(
       toSearch.map((file) =>
         ctx.limit(async () => {
@@ -98,7 +114,14 @@ export const refsStage: Stage = {
           const got =
             screenText(file.path, text) ??
             (quick && runQuickFinder(quick, file.path, text, existsLocally)) ??
-            runFinder(await finderFor(language), file.path, text, existsLocally);
+            runFinder(
+              language === 'shell' && isComposeFile(file.path)
+                ? await composeFinder(await projectDotenv(file.path))
+                : await finderFor(language),
+              file.path,
+              text,
+              existsLocally,
+            );
           if (got.kind === 'skipped') skipped.push(file.path);
           if (got.kind !== 'found') return;
           // A name the file imports from a module of the repository may decide what it left open.
@@ -136,6 +159,12 @@ export const refsStage: Stage = {
     return { references, findings };
   },
 };
+
+/** The shell finder for a compose file, interpolating from its project's `.env` values. */
+async function composeFinder(dotenv: ReadonlyMap<string, string> | undefined): Promise<Finder> {
+  const { findShellReferences } = await import('./shell-commands.js');
+  return (p, t, l) => findShellReferences(p, t, l, dotenv);
+}
 
 /** A shell script's references with those of the Python it runs inline (shell-python.ts), in line order. */
 function withInlinePython(

@@ -1511,8 +1511,37 @@ describe('Python a shell command runs inline, and Makefile recipes, in a scan', 
   });
 });
 
+describe('Compose interpolation from the project .env, in a scan', () => {
+  // compose-env.ts: `${VAR}` from the .env beside the compose file, else `${VAR:-default}` (unset or empty) /
+  // `${VAR-default}` (unset); named in the finding, since the shell that runs Compose may set another. A variable
+  // named like a secret is never read, and its value never shown.
+  it('reads fixtures/refs/fidelity/shell/compose-env as Compose would interpolate it', async () => {
+    const dir = path.join(DIR, 'shell', 'compose-env');
+    const r = await scanWith(dir, [refsStage], { registry: EMPTY_REGISTRY });
+    const byRef = new Map((r.references ?? []).map((x) => [`${x.line}:${x.column}`, x]));
+    expect(
+      r.findings.map((f) => {
+        const ref = byRef.get(`${f.location.line}:${f.location.column}`);
+        const from = ref?.nameFrom ?? (f.evidence as { nameFrom?: string } | undefined)?.nameFrom;
+        return `${f.ruleId}:${f.location.line}:${f.location.column} ${ref ? `${ref.repoId}@${ref.revision ?? '-'}` : 'dynamic'} ${from}`;
+      }),
+    ).toEqual([
+      `CPR003:6:25 acme/tgi-default@${C} MODEL_ID`,
+      'CPR001:9:27 acme/from-dotenv@- VLLM_MODEL',
+      'CPR003:9:27 acme/from-dotenv@- VLLM_MODEL',
+      'CPR001:13:18 acme/embed-default@- EMBED_MODEL',
+      'CPR003:13:18 acme/embed-default@- EMBED_MODEL',
+      'CPR001:17:22 acme/empty-default@- EMPTY_MODEL',
+      'CPR003:17:22 acme/empty-default@- EMPTY_MODEL',
+      'CPR010:20:22 dynamic NOT_IN_DOTENV',
+      'CPR010:23:22 dynamic HF_TOKEN',
+    ]);
+    expect(JSON.stringify(r)).not.toContain('hf_example');
+  });
+});
+
 describe('model downloads in shell scripts and Dockerfiles (fixtures/refs/fidelity/shell)', () => {
-  const shell = (file: string) => findings(`shell/${file}`, findShellReferences);
+  const shell = (file: string) => findings(`shell/${file}`, (p, t, l) => findShellReferences(p, t, l));
 
   it.each([
     {
