@@ -134,8 +134,14 @@ const SERVER_IMAGES: readonly [image: RegExp, words: readonly string[]][] = [
   [/(^|\/)text-embeddings-inference(:|@|$)/, ['text-embeddings-router']],
 ];
 
-/** text-generation-inference launcher/src/main.rs `Args`: `model_id`'s default, and the variables clap reads (`env`). */
-const TGI_DEFAULT_MODEL = 'bigscience/bloom-560m';
+/**
+ * The model each Hugging Face server loads when none is given: text-generation-inference launcher/src/main.rs and
+ * text-embeddings-inference router/src/main.rs `Args`, `model_id`'s clap `default_value`.
+ */
+const DEFAULT_MODELS: ReadonlyMap<string, string> = new Map([
+  ['text-generation-inference', 'bigscience/bloom-560m'],
+  ['text-embeddings-inference', 'BAAI/bge-large-en-v1.5'],
+]);
 /** The variables both Hugging Face servers' clap `Args` read (`#[clap(long, env)]`): text-generation and embeddings. */
 const TGI_ENV: ReadonlyMap<string, string> = new Map([
   ['--model-id', 'MODEL_ID'],
@@ -172,7 +178,7 @@ function imageOf(node: unknown): Pick<Container, 'image' | 'imageAt'> {
  * The model a container's server downloads: its own command line when it runs the server itself (`vllm serve …`),
  * else the server image's entrypoint with `command` as its arguments; text-generation-inference and
  * text-embeddings-inference also read `MODEL_ID`, `REVISION` (and TGI `TRUST_REMOTE_CODE`) from the environment,
- * and TGI with no model loads its default.
+ * and TGI and TEI with no model load their defaults.
  */
 function readServer(c: Container, { path, at, existsLocally, out }: ServerSink): void {
   const own = [...c.entrypoint, ...c.command];
@@ -190,10 +196,13 @@ function readServer(c: Container, { path, at, existsLocally, out }: ServerSink):
   const tgi = found.via === 'text-generation-inference';
   const env = tgi || found.via === 'text-embeddings-inference' ? c.env : new Map<string, Token>();
   const option = (name: string) => found.options.get(name) ?? env.get(TGI_ENV.get(name) ?? '');
+  const fallback = DEFAULT_MODELS.get(found.via);
   const model =
     found.model ??
     option('--model-id') ??
-    (tgi ? { text: TGI_DEFAULT_MODEL, at: named ? (own[0]?.at ?? c.imageAt) : c.imageAt, expands: false } : undefined);
+    (fallback !== undefined
+      ? { text: fallback, at: named ? (own[0]?.at ?? c.imageAt) : c.imageAt, expands: false }
+      : undefined);
   if (!model) return;
   // The flag alone turns it on; the variable, as clap's falsey parser reads a bool (`false`, `0`, `no`… are off).
   const trustEnv = env.get('TRUST_REMOTE_CODE');

@@ -1672,6 +1672,9 @@ describe('model downloads in shell scripts and Dockerfiles (fixtures/refs/fideli
         'CPR003:32:35 acme/anchored-7b@-',
         'CPR001:32:35 acme/anchored-7b@-',
         'CPR003:32:35 acme/anchored-7b@-',
+        // TEI with no model loads its default (router/src/main.rs `model_id`'s default_value).
+        'CPR001:37:12 BAAI/bge-large-en-v1.5@-',
+        'CPR003:37:12 BAAI/bge-large-en-v1.5@-',
       ],
     },
     {
