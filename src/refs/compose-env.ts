@@ -9,8 +9,12 @@ import type { Token } from './shell-words.js';
  * default that interpolates again — is the run time's.
  */
 
-/** One `${…}` or `$NAME` a value holds, and where it ends. */
-const EXPANSION = /\$(?:\{([A-Za-z_]\w*)(?:(:?)([-?+])([^}]*))?\}|([A-Za-z_]\w*)|(\$))/g;
+/**
+ * One `${…}` or `$NAME` a value holds. An operand stops at a `$` (a default that interpolates again is not read, and
+ * no search runs past the next expansion: linear in the value, whatever it holds).
+ */
+const EXPANSION = /\$(?:\{([A-Za-z_]\w*)(?:(:?)([-?+])([^}$]*))?\}|([A-Za-z_]\w*)|(\$))/g;
+const FIRST_VARIABLE = /(?<!\$)\$\{?([A-Za-z_]\w*)/;
 
 /**
  * A token of a Compose value with its variables interpolated: the text with every expansion replaced, `variable`
@@ -18,14 +22,14 @@ const EXPANSION = /\$(?:\{([A-Za-z_]\w*)(?:(:?)([-?+])([^}]*))?\}|([A-Za-z_]\w*)
  */
 export function interpolate(token: Token, env: ReadonlyMap<string, string>): Token {
   if (!token.text.includes('$')) return token;
-  let variable: string | undefined;
+  // The variable named in the finding: the first the value reads, as written (the outer one of a nested default).
+  const variable = FIRST_VARIABLE.exec(token.text)?.[1];
   let decided = true;
   const text = token.text.replace(EXPANSION, (all, braced, colon, op, operand, bare, dollar) => {
     if (dollar !== undefined) return '$';
     const name = (braced ?? bare) as string;
-    variable ??= name;
     const value = env.get(name);
-    if (op === '-' && !(operand as string).includes('$')) {
+    if (op === '-') {
       if (value !== undefined && !(colon === ':' && value === '')) return value;
       return operand as string;
     }

@@ -1,6 +1,6 @@
 import { findPythonReferences } from './python.js';
 import { PYTHON_INTERPRETER } from './prefilter.js';
-import { lineIndex } from './text.js';
+import { MAX_NESTING, lineIndex, nestingDepth } from './text.js';
 import type { FileReferences } from './types.js';
 
 /**
@@ -16,15 +16,20 @@ export function findInlinePythonReferences(
   path: string,
   text: string,
   existsLocally: (p: string) => boolean,
-): FileReferences {
+): FileReferences & { readonly unread: number } {
   const out: FileReferences = { references: [], dynamic: [] };
   const at = lineIndex(text);
-  for (const code of inlinePython(text)) {
+  const pieces = inlinePython(text);
+  // Pieces past MAX_PIECES, nested deeper than hand-written code, or that a parser gives up on: not searched, and
+  // counted by the caller (the script's other commands were read).
+  let unread = Math.max(0, pieces.length - MAX_PIECES);
+  for (const code of pieces.slice(0, MAX_PIECES)) {
     let found: FileReferences;
     try {
+      if (nestingDepth(code.text) > MAX_NESTING) throw new RangeError('nested too deep');
       found = findPythonReferences(path, code.text, existsLocally);
     } catch {
-      // A parser that gives up: this code is not searched (the script's other commands were).
+      unread++;
       continue;
     }
     const lineStarts = codeLineStarts(code.text);
@@ -47,8 +52,11 @@ export function findInlinePythonReferences(
     }
     for (const d of found.dynamic) out.dynamic.push({ ...d, ...place(d.line, d.column) });
   }
-  return out;
+  return { ...out, unread };
 }
+
+/** The most pieces of inline Python read in one script (each is a finder's run). */
+const MAX_PIECES = 1000;
 
 /** Where each line of `text` starts. */
 function codeLineStarts(text: string): number[] {
@@ -62,6 +70,8 @@ interface InlineCode {
   readonly text: string;
   readonly origin: readonly number[];
   readonly start: number;
+  /** Where the script goes on past it (its closing quote or delimiter line). */
+  readonly end: number;
   /** The shell expands `$…` in it (double quotes, an unquoted heredoc delimiter). */
   readonly expands: boolean;
 }
@@ -72,24 +82,57 @@ const HEREDOC = new RegExp(`${PYTHON_INTERPRETER}(?:\\s+-)?\\s*<<(-?)\\s*(["']?)
 /** The inline Python of a script, in file order. */
 function inlinePython(text: string): InlineCode[] {
   const out: InlineCode[] = [];
+  // Each piece's text is read once: a match inside a piece already read is part of it, and a quote that never
+  // closes holds the rest of the script (linear in the script, whatever it holds).
+  let read = 0;
+  let comments = new CommentLines(text);
   for (const m of text.matchAll(INLINE_C)) {
-    if (commented(text, m.index)) continue;
+    if (m.index < read || comments.at(commandStart(m))) continue;
     const open = m.index + m[0].length;
     const code = m[1] === "'" ? singleQuoted(text, open) : doubleQuoted(text, open);
-    if (code) out.push(code);
+    if (!code) break;
+    out.push(code);
+    read = code.end;
   }
+  read = 0;
+  comments = new CommentLines(text);
   for (const m of text.matchAll(HEREDOC)) {
-    if (commented(text, m.index)) continue;
+    if (m.index < read || comments.at(commandStart(m))) continue;
     const code = heredoc(text, m.index + m[0].length, m[3]!, m[1] === '-', m[2] === '');
-    if (code) out.push(code);
+    if (!code) break;
+    out.push(code);
+    read = code.end;
   }
   return out.sort((a, b) => a.start - b.start);
 }
 
-/** A match on a comment line (`# …`, as shell-commands.ts skips them). */
-function commented(text: string, at: number): boolean {
-  const start = text.lastIndexOf('\n', at) + 1;
-  return /^\s*#/.test(text.slice(start, at + 1));
+/** Where a match's interpreter starts: past the blank or separator PYTHON_INTERPRETER takes before it. */
+const commandStart = (m: RegExpMatchArray) => m.index! + (/^[\s;&|(`]/.test(m[0]) ? 1 : 0);
+
+/**
+ * Whether offsets, asked in increasing order, are on a comment line (`# …`, as shell-commands.ts skips them): each
+ * character is looked at once, however many matches a line holds.
+ */
+class CommentLines {
+  private scanned = 0;
+  private lineStart = 0;
+  private comment: boolean | undefined;
+
+  constructor(private readonly text: string) {}
+
+  at(offset: number): boolean {
+    for (; this.scanned < offset; this.scanned++)
+      if (this.text[this.scanned] === '\n') {
+        this.lineStart = this.scanned + 1;
+        this.comment = undefined;
+      }
+    if (this.comment === undefined) {
+      let i = this.lineStart;
+      while (i < offset && (this.text[i] === ' ' || this.text[i] === '\t')) i++;
+      this.comment = this.text[i] === '#';
+    }
+    return this.comment;
+  }
 }
 
 /** `'…'`: the text up to the next `'`, as written (undefined when it never closes). */
@@ -97,7 +140,7 @@ function singleQuoted(text: string, from: number): InlineCode | undefined {
   const end = text.indexOf("'", from);
   if (end < 0) return undefined;
   const origin = Array.from({ length: end - from }, (_, i) => from + i);
-  return { text: text.slice(from, end), origin, start: from, expands: false };
+  return { text: text.slice(from, end), origin, start: from, end: end + 1, expands: false };
 }
 
 /** `"…"`: POSIX shell's double-quote escapes applied, expansions marked (undefined when it never closes). */
@@ -105,7 +148,7 @@ function doubleQuoted(text: string, from: number): InlineCode | undefined {
   const code = new CodeBuilder();
   for (let i = from; i < text.length; i++) {
     const c = text[i]!;
-    if (c === '"') return code.done(from);
+    if (c === '"') return code.done(from, i + 1);
     if (c === '\\' && i + 1 < text.length) {
       const next = text[i + 1]!;
       if (next === '\n') {
@@ -149,8 +192,8 @@ class CodeBuilder {
     for (const c of `${EXPANSION}${this.expansions++}`) this.push(c, at);
   }
 
-  done(start: number): InlineCode {
-    return { text: this.text, origin: this.origin, start, expands: this.expansions > 0 };
+  done(start: number, end: number): InlineCode {
+    return { text: this.text, origin: this.origin, start, end, expands: this.expansions > 0 };
   }
 }
 
@@ -158,27 +201,25 @@ class CodeBuilder {
  * Where the expansion starting at `i` (a `$` or a backquote) ends: `$NAME`, `$1`, `$@`…, `${…}`, `$(…)` (nested
  * parentheses counted), `` `…` ``; `i` itself when the `$` starts none (a `$` the shell leaves as it is).
  */
-function expansionEnd(text: string, i: number): number {
-  if (text[i] === '`') {
-    const close = text.indexOf('`', i + 1);
-    return close < 0 ? text.length : close + 1;
-  }
+function expansionEnd(text: string, i: number, limit = Math.min(text.length, i + MAX_EXPANSION)): number {
+  const within = (close: number) => (close < 0 || close >= limit ? limit : close + 1);
+  if (text[i] === '`') return within(text.indexOf('`', i + 1));
   const next = text[i + 1];
-  if (next === '{') {
-    const close = text.indexOf('}', i + 2);
-    return close < 0 ? text.length : close + 1;
-  }
+  if (next === '{') return within(text.indexOf('}', i + 2));
   if (next === '(') {
     let depth = 0;
-    for (let j = i + 1; j < text.length; j++) {
+    for (let j = i + 1; j < limit; j++) {
       if (text[j] === '(') depth++;
       else if (text[j] === ')' && --depth === 0) return j + 1;
     }
-    return text.length;
+    return limit;
   }
   const name = /^(?:[A-Za-z_]\w*|[0-9@*#?$!-])/.exec(text.slice(i + 1, i + 65));
   return name ? i + 1 + name[0].length : i;
 }
+
+/** How far an expansion is looked for its end (one longer is taken to run that far): a bound on each search. */
+const MAX_EXPANSION = 4096;
 
 /**
  * A heredoc's body: the lines after the command's line up to one that is the delimiter alone (`<<-`: leading tabs
@@ -195,13 +236,14 @@ function heredoc(
   const lineEnd = text.indexOf('\n', from);
   if (lineEnd < 0) return undefined;
   const code = new CodeBuilder();
-  for (let start = lineEnd + 1; start < text.length;) {
+  let start = lineEnd + 1;
+  while (start < text.length) {
     const newline = text.indexOf('\n', start);
     const end = newline < 0 ? text.length : newline;
     let skip = 0;
     if (tabs) while (text[start + skip] === '\t') skip++;
     const line = text.slice(start + skip, end);
-    if (line === delimiter || line === `${delimiter}\r`) break;
+    if (line === delimiter || line === `${delimiter}\r`) return code.done(lineEnd + 1, end);
     for (let i = start + skip; i < end; i++) {
       const c = text[i]!;
       const after = expands && c === '\\' && (text[i + 1] === '$' || text[i + 1] === '`') ? i + 1 : -1;
@@ -210,7 +252,7 @@ function heredoc(
         i = after;
         continue;
       }
-      const stop = expands && (c === '$' || c === '`') ? Math.min(expansionEnd(text, i), end) : i;
+      const stop = expands && (c === '$' || c === '`') ? expansionEnd(text, i, end) : i;
       if (stop > i) {
         code.expansion(i);
         i = stop - 1;
@@ -220,5 +262,5 @@ function heredoc(
     start = end + 1;
   }
   // No closing line: the shell reads to the end of the script.
-  return code.done(lineEnd + 1);
+  return code.done(lineEnd + 1, text.length);
 }

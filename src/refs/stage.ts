@@ -129,7 +129,9 @@ export const refsStage: Stage = {
             language === 'python' || language === 'javascript' || language === 'notebook'
               ? await withImportedValues(file.path, text, got.refs, modules, existsLocally)
               : language === 'shell' && holdsInlinePython(text)
-                ? withInlinePython(got.refs, await import('./shell-python.js'), file.path, text, existsLocally)
+                ? withInlinePython(got.refs, await import('./shell-python.js'), file.path, text, existsLocally, () =>
+                    skipped.push(file.path),
+                  )
                 : got.refs;
           pushAll(references, refs.references);
           const own: Finding[] = [];
@@ -173,8 +175,11 @@ function withInlinePython(
   path: string,
   text: string,
   existsLocally: (p: string) => boolean,
+  /** Some of the inline Python was not searched (shell-python.ts `unread`): the file is counted as not searched. */
+  notAllRead: () => void,
 ): FileReferences {
   const more = inline.findInlinePythonReferences(path, text, existsLocally);
+  if (more.unread > 0) notAllRead();
   const byPlace = (a: { line: number; column: number }, b: { line: number; column: number }) =>
     a.line - b.line || a.column - b.column;
   return {

@@ -24,12 +24,17 @@ describe('Compose interpolation (compose-env.ts)', () => {
     ['${UNSET}', '${UNSET}', true, 'UNSET'],
     ['${UNSET:?need it}', '${UNSET:?need it}', true, 'UNSET'],
     ['${MODEL:+acme/alt}', '${MODEL:+acme/alt}', true, 'MODEL'],
-    ['${UNSET:-${MODEL}}', '${UNSET:-${MODEL}}', true, 'UNSET'],
-    ['${MODEL/x/y}', '${MODEL/x/y}', true, undefined],
+    ['${UNSET:-${MODEL}}', '${UNSET:-acme/x}', true, 'UNSET'],
+    ['${MODEL/x/y}', '${MODEL/x/y}', true, 'MODEL'],
     ['plain', 'plain', false, undefined],
   ])('%s', (text, want, expands, variable) => {
     const got = word(text);
     expect([got.text, got.expands, got.variable]).toEqual([want, expands, variable]);
+  });
+
+  it('reads a value once, however many unclosed expansions it holds', () => {
+    const text = '${A:-'.repeat(100_000);
+    expect(word(text)).toMatchObject({ text, expands: true, variable: 'A' });
   });
 
   it('reads .env as dotenv does, and never takes a secret', () => {

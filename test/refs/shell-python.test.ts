@@ -56,6 +56,25 @@ describe('inline Python in shell scripts (shell-python.ts)', () => {
     expect(found(script)).toEqual(want);
   });
 
+  // Hostile scripts: each piece is read once (an unclosed quote or heredoc holds the rest of the script, as in the
+  // shell), expansions are looked for within a bound, and past MAX_PIECES pieces the rest is counted as unread.
+  // Read quadratically, each of these took minutes (past the test's timeout).
+  it.each([
+    ['unclosed double quotes', 'python -c "x\n'.repeat(40_000)],
+    ['unclosed single quotes', "python -c 'x\n".repeat(40_000)],
+    ['unclosed heredocs', 'python - <<EOF\n'.repeat(40_000)],
+    ['unclosed expansions', `python - <<EOF\n${'${'.repeat(200_000)}\nEOF\n`],
+    ['one long line of pieces', `python -c ''; `.repeat(50_000)],
+    ['comment lines', `# python -c "x"\n`.repeat(40_000)],
+  ])('%s: read once', (_name, script) => {
+    expect(findInlinePythonReferences('hostile.sh', script, none).references).toEqual([]);
+  });
+
+  it('reads at most 1,000 pieces of one script and counts the rest as unread', () => {
+    const r = findInlinePythonReferences('many.sh', `python -c 'x = 1'\n`.repeat(1_005), none);
+    expect(r.unread).toBe(5);
+  });
+
   it('the byte test lets through a script with inline Python, and only such', () => {
     expect(holdsInlinePython('RUN python -c "print(1)"')).toBe(true);
     expect(holdsInlinePython('python3 - <<EOF\nprint(1)\nEOF\n')).toBe(true);
