@@ -29,6 +29,13 @@ export function envRead(resolved: string, args: readonly (string | undefined)[] 
 }
 
 /**
+ * Typer's parameter declarations (typer/params.py `Option(default, *param_decls, …)`, `Argument(default, …)`): a
+ * parameter whose default is one of these calls defaults to the call's first argument (or `default=`), what the
+ * command line gives when the option is not passed. `...` (required) is no default.
+ */
+export const TYPER_PARAMETERS: ReadonlySet<string> = new Set(['typer.Option', 'typer.Argument']);
+
+/**
  * A function parameter's default (`def load(model_id="org/x")`), read as an env read is: what loads when a caller
  * does not pass it, named `load(model_id)` (judge.ts words it so). `None` reads as an unset variable does (no
  * fallback: `model_id or "org/x"` then gives the string); an env read, that read. A parameter with no default, or one

@@ -51,6 +51,7 @@ import {
   envRead,
   orDefault,
   parameterDefault,
+  TYPER_PARAMETERS,
   readPythonHubSettings,
   type EnvRead,
 } from './python-env.js';
@@ -121,17 +122,19 @@ export function findPythonReferencesFast(
     instances.set(a.name, a.value.k === 'call' ? loaderClassOf(calledName(a.value, imports)) : undefined);
   }
   // python.ts reads env reads after its walk, parameters' defaults first.
-  for (const p of reader.parameters)
+  for (const p of reader.parameters) {
+    const value = p.value && typerDefault(p.value, imports);
     envs.set(
       p.name,
       parameterDefault(
         p.fn,
         p.name,
-        p.value && values.evaluate(p.value),
-        p.value?.k === 'other' && p.value.none === true,
-        p.value && values.env(p.value),
+        value && values.evaluate(value),
+        value?.k === 'other' && value.none === true,
+        value && values.env(value),
       ),
     );
+  }
   for (const a of reader.assignments) {
     // python.ts: `x = x or "org/x"` refines x's binding so far.
     if (a.value.k === 'or' && a.value.left.k === 'name' && a.value.left.name === a.name)
@@ -257,6 +260,14 @@ export function findPythonReferencesFast(
     return undefined;
   readPythonHubSettings(path, text, at, out);
   return out;
+}
+
+/** python-env.ts `TYPER_PARAMETERS`: `typer.Option("org/x")` defaults to its first argument or `default=`. */
+function typerDefault(n: Node, imports: ReadonlyMap<string, string>): Node | undefined {
+  if (n.k !== 'call' || !TYPER_PARAMETERS.has(calledName(n, imports) ?? '')) return n;
+  const first = n.args[0];
+  if (first?.k === 'positional') return first.value;
+  return n.args.find((a) => a.k === 'keyword' && a.name === 'default')?.value;
 }
 
 /** A call's arguments as calls.ts reads them: positional values, keywords (with `**dict` spread in), a splat. */

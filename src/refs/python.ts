@@ -64,6 +64,7 @@ import {
   envRead,
   orDefault,
   parameterDefault,
+  TYPER_PARAMETERS,
   readPythonHubSettings,
   type EnvRead,
 } from './python-env.js';
@@ -246,8 +247,9 @@ function referencesInTree(
     const fnName = childrenOf(fn).find((c) => c.name === 'VariableName');
     const params = childrenOf(fn).find((c) => c.name === 'ParamList');
     if (!params) continue;
-    for (const [name, value] of parameters(params)) {
+    for (const [name, written] of parameters(params)) {
       parameterNames.add(name);
+      const value = written && typerDefault(written);
       envs.set(
         name,
         fnName
@@ -346,6 +348,14 @@ function referencesInTree(
   }
 
   /** A ParamList's names, each with its default (`name: T = value`, `*args`, `**kw`). */
+  /** python-env.ts `TYPER_PARAMETERS`: `typer.Option("org/x")` defaults to its first argument or `default=`. */
+  function typerDefault(n: SyntaxNode): SyntaxNode | undefined {
+    if (n.name !== 'CallExpression' || !TYPER_PARAMETERS.has(calledName(n) ?? '')) return n;
+    const groups = argGroups(childrenOf(n)[1]!);
+    if (groups[0]?.length === 1) return groups[0][0];
+    return groups.find((g) => g.length === 3 && g[1]!.name === 'AssignOp' && src(g[0]!) === 'default')?.[2];
+  }
+
   function parameters(list: SyntaxNode): [string, SyntaxNode | undefined][] {
     const out: [string, SyntaxNode | undefined][] = [];
     // One group per parameter, between commas: `*`/`**`, the name, a TypeDef, `=` and the default.

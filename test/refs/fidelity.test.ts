@@ -1004,6 +1004,11 @@ const CASES: { file: string; want: string[] }[] = [
     ],
   },
   {
+    // Typer's Option/Argument as a parameter's default: its first argument or `default=`; `...` is required.
+    file: 'typer-defaults.py',
+    want: [`CPR003:15:5 acme/typer-default@${C} env:serve(revision) name-env:serve(model_id)`, 'CPR010:16:5 dynamic'],
+  },
+  {
     // A stream of YAML documents (Kubernetes manifests, Helm output): each is read, none is "not searched".
     file: 'multi-document.yaml',
     want: [
