@@ -38,8 +38,8 @@ export function findJavaScriptReferencesFast(
   }
 }
 
-/** `process.env` (spaced or not, `?.` or not). */
-const ENV_READ = /process\s*(?:\?\.|\.)\s*env\b/g;
+/** `process.env` (spaced or not, `?.` or not), or Vite's `import.meta.env`. */
+const ENV_READ = /(?:process|import\s*\.\s*meta)\s*(?:\?\.|\.)\s*env\b/g;
 
 /**
  * `process.env.X ??` / `process.env['X'] ||`: loosely, never missing one — a `??` or `||` after a `process.env` with no

@@ -518,16 +518,25 @@ function referencesIn(
     return variable !== undefined && fallback !== undefined ? { variable, fallback } : undefined;
   }
 
-  /** The variable `process.env.X` / `process.env['X']` reads. */
+  /**
+   * The variable `process.env.X` / `process.env['X']` reads, or Vite's `import.meta.env.X` (replaced at build time
+   * from the build's environment, else the project's `.env` files: the variable's value either way).
+   */
   function envVariable(n: SyntaxNode): string | undefined {
     if (n.name !== 'MemberExpression') return undefined;
     const kids = childrenOf(n);
     const obj = kids[0];
-    if (!obj || calleeName(obj) !== 'process.env') return undefined;
+    if (!obj || (calleeName(obj) !== 'process.env' && !isImportMetaEnv(obj))) return undefined;
     const prop = kids[kids.length - 1]!;
     if (prop.name === 'PropertyName') return src(prop);
     const key = kids.find((k) => k.name === 'String');
     return kids.length === 4 && key ? unquote(src(key)) : undefined;
+  }
+
+  /** `import.meta.env` (lezer's ImportMeta, then `.env`). */
+  function isImportMetaEnv(n: SyntaxNode): boolean {
+    const [meta, dot, prop] = n.name === 'MemberExpression' ? childrenOf(n) : [];
+    return meta?.name === 'ImportMeta' && dot?.name === '.' && prop?.name === 'PropertyName' && src(prop) === 'env';
   }
 
   function calleeName(n: SyntaxNode): string | undefined {

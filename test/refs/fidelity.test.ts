@@ -1009,6 +1009,16 @@ const CASES: { file: string; want: string[] }[] = [
     want: [`CPR003:15:5 acme/typer-default@${C} env:serve(revision) name-env:serve(model_id)`, 'CPR010:16:5 dynamic'],
   },
   {
+    // Vite's import.meta.env read as process.env is: the fallback loads when the variable is unset.
+    file: 'vite-env.ts',
+    want: [
+      'CPR001:6:28 acme/vite-default@- name-env:VITE_MODEL_ID',
+      'CPR003:6:28 acme/vite-default@- name-env:VITE_MODEL_ID',
+      `CPR003:7:32 acme/vite-tokenizer@${C} env:VITE_REVISION name-env:VITE_TOKENIZER`,
+      'CPR010:10:29 dynamic',
+    ],
+  },
+  {
     // A stream of YAML documents (Kubernetes manifests, Helm output): each is read, none is "not searched".
     file: 'multi-document.yaml',
     want: [
