@@ -3,7 +3,8 @@ import { findJavaScriptReferences } from './javascript.js';
 import { findPythonReferences } from './python.js';
 import { findNotebookReferences } from './python-notebook.js';
 import { findShellReferences } from './shell-commands.js';
-import { mayNameModelBytes } from './prefilter.js';
+import { holdsInlinePython, mayNameModelBytes } from './prefilter.js';
+import { withInlinePython } from './shell-python.js';
 import type { Language } from './languages.js';
 import { isReferenceSource, languageOf } from './sources.js';
 import { searchTextWith, type Finder, type Searched } from './search.js';
@@ -14,7 +15,11 @@ const FINDERS: Readonly<Record<Language, Finder>> = {
   javascript: findJavaScriptReferences,
   config: findConfigReferences,
   notebook: findNotebookReferences,
-  shell: findShellReferences,
+  // With the Python a script runs inline (`python -c "…"`), as the scan's stage reads it.
+  shell: (p, text, existsLocally) => {
+    const refs = findShellReferences(p, text, existsLocally);
+    return holdsInlinePython(text) ? withInlinePython(refs, p, text, existsLocally) : refs;
+  },
 };
 
 export { mayCallLoader, MAX_SOURCE_BYTES, searchOversized, type Searched } from './search.js';

@@ -58,6 +58,28 @@ export function findInlinePythonReferences(
 /** The most pieces of inline Python read in one script (each is a finder's run). */
 const MAX_PIECES = 1000;
 
+/**
+ * A shell script's references (shell-commands.ts) with those of the Python it runs inline, in line order: what the
+ * scan's stage and `review` report for a script that `holdsInlinePython`. `notAllRead` hears of inline code that was
+ * not searched (`unread`).
+ */
+export function withInlinePython(
+  refs: FileReferences,
+  path: string,
+  text: string,
+  existsLocally: (p: string) => boolean,
+  notAllRead: () => void = () => {},
+): FileReferences {
+  const more = findInlinePythonReferences(path, text, existsLocally);
+  if (more.unread > 0) notAllRead();
+  const byPlace = (a: { line: number; column: number }, b: { line: number; column: number }) =>
+    a.line - b.line || a.column - b.column;
+  return {
+    references: [...refs.references, ...more.references].sort(byPlace),
+    dynamic: [...refs.dynamic, ...more.dynamic].sort(byPlace),
+  };
+}
+
 /** Where each line of `text` starts. */
 function codeLineStarts(text: string): number[] {
   const starts = [0];

@@ -9,10 +9,6 @@ import { dynamicFinding, judgeReference, registryDigests, reviewedCommits } from
 import { loadFinder, loadQuickFinder, type Language } from './languages.js';
 import { holdsInlinePython, mayNameModelBytes } from './prefilter.js';
 import type { Finder, QuickFinder } from './search.js';
-import type { FileReferences } from './types.js';
-import type * as InlinePythonModule from './shell-python.js';
-
-type InlinePython = typeof InlinePythonModule;
 import { RepositoryModules, withImportedValues } from './imported-values.js';
 import {
   isAdapterConfig,
@@ -129,7 +125,7 @@ export const refsStage: Stage = {
             language === 'python' || language === 'javascript' || language === 'notebook'
               ? await withImportedValues(file.path, text, got.refs, modules, existsLocally)
               : language === 'shell' && holdsInlinePython(text)
-                ? withInlinePython(got.refs, await import('./shell-python.js'), file.path, text, existsLocally, () =>
+                ? (await import('./shell-python.js')).withInlinePython(got.refs, file.path, text, existsLocally, () =>
                     skipped.push(file.path),
                   )
                 : got.refs;
@@ -166,26 +162,6 @@ export const refsStage: Stage = {
 async function composeFinder(dotenv: ReadonlyMap<string, string> | undefined): Promise<Finder> {
   const { findShellReferences } = await import('./shell-commands.js');
   return (p, t, l) => findShellReferences(p, t, l, dotenv);
-}
-
-/** A shell script's references with those of the Python it runs inline (shell-python.ts), in line order. */
-function withInlinePython(
-  refs: FileReferences,
-  inline: InlinePython,
-  path: string,
-  text: string,
-  existsLocally: (p: string) => boolean,
-  /** Some of the inline Python was not searched (shell-python.ts `unread`): the file is counted as not searched. */
-  notAllRead: () => void,
-): FileReferences {
-  const more = inline.findInlinePythonReferences(path, text, existsLocally);
-  if (more.unread > 0) notAllRead();
-  const byPlace = (a: { line: number; column: number }, b: { line: number; column: number }) =>
-    a.line - b.line || a.column - b.column;
-  return {
-    references: [...refs.references, ...more.references].sort(byPlace),
-    dynamic: [...refs.dynamic, ...more.dynamic].sort(byPlace),
-  };
 }
 
 /** One CPR011 for files left unsearched for one reason, with their count (none when there are none). */

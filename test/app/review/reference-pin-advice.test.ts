@@ -16,6 +16,9 @@ beforeAll(async () => {
       'vectors.py': 'import gensim.downloader as api\nv = api.load("glove-twitter-25")\n',
       'model.py': 'from transformers import AutoModel\nm = AutoModel.from_pretrained("acme/model")\n',
       'weights.py': 'import torch\nsd = torch.hub.load_state_dict_from_url("https://example.org/w.pth")\n',
+      // Python a build step runs inline (shell-python.ts), as the scan reads it.
+      Dockerfile:
+        'FROM python:3.12\nRUN python -c "from transformers import AutoModel; AutoModel.from_pretrained(\'acme/baked\')"\n',
     },
   );
   cleanup = repo.cleanup;
@@ -31,6 +34,11 @@ describe("review: how to pin a new reference, in its loader's own form", () => {
     expect(message('CPU012', 'vectors.py')).toContain("gensim's downloader takes no revision");
     expect(message('CPU012', 'vectors.py')).not.toContain('<40-hex>');
     expect(message('CPU021', 'vectors.py')).toContain('imports the release');
+  });
+
+  it('a model a Dockerfile bakes in with python -c is a new reference, pinned as Python pins it', () => {
+    expect(message('CPU012', 'Dockerfile')).toContain('acme/baked');
+    expect(message('CPU012', 'Dockerfile')).toContain('revision="<40-hex>"');
   });
 
   it('transformers takes revision=; a plain URL has only its bytes', () => {
