@@ -296,7 +296,7 @@ function unpinnedMessage(ref: ModelReference, name: string): string {
   }
   if (ref.revision === undefined)
     return ref.revisionKind === 'ref'
-      ? `${ref.via} loads ${name} at a revision this file does not decide (a value chosen at run time, or **kwargs it cannot read): nothing shows it is a commit. ${pin}`
+      ? `${ref.via} loads ${name} at a revision this file does not decide (${(ref.inline ?? languageOf(ref.path)) === 'python' ? 'a value chosen at run time, or **kwargs it cannot read' : 'a value chosen at run time'}): nothing shows it is a commit. ${pin}`
       : `${ref.via} loads ${name} with no revision: whatever its default branch holds at run time. ${pin}`;
   // huggingface_hub's REGEX_COMMIT_HASH: anything but 40 lowercase hex goes to the hub as a ref name.
   if (looksLikeAbbreviatedCommit(ref.revision))

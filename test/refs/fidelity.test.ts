@@ -1552,6 +1552,9 @@ describe('Compose interpolation from the project .env, in a scan', () => {
       'CPR010:23:22 dynamic HF_TOKEN',
     ]);
     expect(JSON.stringify(r)).not.toContain('hf_example');
+    // A revision the run's environment decides: no Python **kwargs in a compose file's finding.
+    const tei = r.findings.find((f) => f.ruleId === 'CPR001' && f.location.line === 13)?.message;
+    expect(tei).toContain('at a revision this file does not decide (a value chosen at run time)');
   });
 });
 
