@@ -35,6 +35,40 @@ export function envRead(resolved: string, args: readonly (string | undefined)[] 
  */
 export const TYPER_PARAMETERS: ReadonlySet<string> = new Set(['typer.Option', 'typer.Argument']);
 
+/** click's parameter decorators (click/decorators.py `option`, `argument`), by what each declares. */
+export const CLICK_PARAMETERS: ReadonlyMap<string, 'option' | 'argument'> = new Map([
+  ['click.option', 'option'],
+  ['click.decorators.option', 'option'],
+  ['click.argument', 'argument'],
+  ['click.decorators.argument', 'argument'],
+]);
+
+/**
+ * The name of the function parameter a click option or argument fills (click/core.py `Option._parse_decls`,
+ * `Argument._parse_decls`): an identifier among an option's declarations is the name; else the declaration with the
+ * longest prefix (`--model-name` before `-m`, the first of equals), its dashes made underscores, lowercased. An
+ * argument's one declaration is its name, the same way. Undefined where click would raise or name none.
+ */
+export function clickParameterName(kind: 'option' | 'argument', decls: readonly string[]): string | undefined {
+  const valid = (name: string) => (/^[A-Za-z_]\w*$/.test(name) ? name : undefined);
+  if (kind === 'argument') return decls.length === 1 ? valid(decls[0]!.replace(/-/g, '_').toLowerCase()) : undefined;
+  const explicit = decls.filter((d) => /^[A-Za-z_]\w*$/.test(d));
+  if (explicit.length > 0) return explicit[explicit.length - 1];
+  // click/parser.py `_split_opt`: a prefix of one non-alphanumeric character, or two of the same.
+  const split = (opt: string): [string, string] => {
+    const first = opt.slice(0, 1);
+    if (/^[A-Za-z0-9]$/.test(first)) return ['', opt];
+    return opt.slice(1, 2) === first ? [opt.slice(0, 2), opt.slice(2)] : [first, opt.slice(1)];
+  };
+  // `--shout/--no-shout`: the first half names the parameter (`;` splits a declaration that starts with `/`).
+  const names = decls.map((d) => split(d.split(d.startsWith('/') ? ';' : '/')[0]!));
+  const best = names.reduce<[string, string] | undefined>(
+    (a, b) => (a === undefined || b[0].length > a[0].length ? b : a),
+    undefined,
+  );
+  return best && valid(best[1].replace(/-/g, '_').toLowerCase());
+}
+
 /**
  * A function parameter's default (`def load(model_id="org/x")`), read as an env read is: what loads when a caller
  * does not pass it, named `load(model_id)` (judge.ts words it so). `None` reads as an unset variable does (no

@@ -52,6 +52,8 @@ import {
   orDefault,
   parameterDefault,
   TYPER_PARAMETERS,
+  CLICK_PARAMETERS,
+  clickParameterName,
   readPythonHubSettings,
   type EnvRead,
 } from './python-env.js';
@@ -122,8 +124,10 @@ export function findPythonReferencesFast(
     instances.set(a.name, a.value.k === 'call' ? loaderClassOf(calledName(a.value, imports)) : undefined);
   }
   // python.ts reads env reads after its walk, parameters' defaults first.
+  const clicked = clickDefaults(reader.decorated, imports, values);
   for (const p of reader.parameters) {
-    const value = p.value && typerDefault(p.value, imports);
+    const written = p.value ?? clicked.get(`${p.fn}\0${p.name}`);
+    const value = written && typerDefault(written, imports);
     envs.set(
       p.name,
       parameterDefault(
@@ -259,6 +263,28 @@ export function findPythonReferencesFast(
   )
     return undefined;
   readPythonHubSettings(path, text, at, out);
+  return out;
+}
+
+/**
+ * python-env.ts `CLICK_PARAMETERS`: `@click.option("--model", default="org/x")` above a `def` gives the parameter it
+ * fills that default, by function and parameter name.
+ */
+function clickDefaults(
+  decorated: StatementReader['decorated'],
+  imports: ReadonlyMap<string, string>,
+  values: Values,
+): Map<string, Node> {
+  const out = new Map<string, Node>();
+  for (const { fn, decorators } of decorated)
+    for (const d of decorators) {
+      const kind = d.k === 'call' ? CLICK_PARAMETERS.get(calledName(d, imports) ?? '') : undefined;
+      if (d.k !== 'call' || kind === undefined) continue;
+      const decls = d.args.filter((a) => a.k === 'positional').map((a) => values.evaluate(a.value));
+      const name = decls.every((x) => x !== undefined) ? clickParameterName(kind, decls) : undefined;
+      const fallback = d.args.find((a) => a.k === 'keyword' && a.name === 'default')?.value;
+      if (name !== undefined && fallback !== undefined) out.set(`${fn}\0${name}`, fallback);
+    }
   return out;
 }
 

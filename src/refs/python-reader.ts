@@ -24,6 +24,10 @@ export class StatementReader extends ExpressionReader {
   readonly assignments: { readonly name: string; readonly value: Node }[] = [];
   /** `a.b = <one expression>` statements (lezer's AssignStatement with a MemberExpression target), in file order. */
   readonly attributeAssignments: { readonly target: Node; readonly value: Node }[] = [];
+  /** Each `def` with the decorators written above it (their expressions), in file order. */
+  readonly decorated: { readonly fn: string; readonly decorators: readonly Node[] }[] = [];
+  /** Decorators read since the last statement, for the `def` they decorate. */
+  private decorators: Node[] = [];
   /** Each `def`'s parameters in file order (lezer's ParamList children), with their defaults. */
   readonly parameters: { readonly fn: string; readonly name: string; readonly value: Node | undefined }[] = [];
   /**
@@ -50,11 +54,14 @@ export class StatementReader extends ExpressionReader {
     this.toks = toks;
     this.p = 0;
     const first = this.peekText();
+    // A decorator stays pending for the `def` that follows it; any other statement drops them.
+    const pending = this.decorators;
+    this.decorators = [];
     if (first === 'import' || first === 'from') this.importStatement();
-    else if (header) this.header();
+    else if (header) this.header(pending);
     else if (first === '@') {
       this.p++;
-      this.expression();
+      this.decorators = [...pending, this.expression()];
     } else {
       for (;;) {
         this.simpleStatement();
@@ -119,13 +126,16 @@ export class StatementReader extends ExpressionReader {
   }
 
   /** A block header ending in `:`: `def`, `class`, `if`/`elif`/`while`, `else`, `try`, `finally`, `except`, `for`, `with`. */
-  private header(): void {
+  private header(decorators: readonly Node[]): void {
     const word = this.nameWord();
     switch (word) {
-      case 'def':
-        this.params(this.nameToken());
+      case 'def': {
+        const fn = this.nameToken();
+        if (decorators.length > 0) this.decorated.push({ fn, decorators });
+        this.params(fn);
         if (this.eat('->')) this.expression();
         break;
+      }
       case 'class':
         this.nameToken();
         if (this.eat('(')) this.args(false);

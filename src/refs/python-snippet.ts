@@ -204,7 +204,15 @@ export function keptStatements(text: string): LogicalLine[] | undefined {
   const reads = (i: number) =>
     isDefHeader(text, table, i) ? defaultWords(text, table[2 * i]!, lineEnd(table, i), words(i)) : words(i);
   keepAssigners(work, reads, withOtherBindings(text, table, words, assigners, named), take);
-  return keptLines(table, marked);
+  // The decorators above a kept `def` (python-env.ts `CLICK_PARAMETERS`: `@click.option(…, default=…)` gives a
+  // parameter its default), with what their arguments read; kept in place, over the `def` (`build`).
+  const before = work.length;
+  const lines = table;
+  const isDecorator = (j: number) => text.charCodeAt(lines[2 * j]!) === 64; /* @ */
+  for (const i of [...marked])
+    if (isDefHeader(text, lines, i)) for (let j = i - 1; j >= 0 && isDecorator(j); j--) take(j);
+  if (work.length > before) keepAssigners(work, reads, withOtherBindings(text, lines, words, assigners, named), take);
+  return keptLines(lines, marked);
 }
 
 /**
@@ -845,14 +853,19 @@ function build(text: string, kept: readonly LogicalLine[]): Snippet | undefined 
   // Pieces copied from the file: snippet offset, file offset (ascending).
   const from: number[] = [];
   const to: number[] = [];
-  for (const line of kept) {
-    const opener = /^(?:@|[A-Za-z_]\w*)/.exec(text.slice(line.start, line.start + 16))?.[0] ?? '';
+  const openerOf = (line: LogicalLine | undefined) =>
+    line === undefined ? '' : (/^(?:@|[A-Za-z_]\w*)/.exec(text.slice(line.start, line.start + 16))?.[0] ?? '');
+  for (const [k, line] of kept.entries()) {
+    const opener = openerOf(line);
     const around = wrap(opener, line.header);
     if (!around) return undefined;
+    // Stacked decorators and the `def` they decorate stay together: no stand-in function between them.
+    const next = openerOf(kept[k + 1]);
+    const decorates = opener === '@' && (next === '@' || next === 'def' || next === 'async' || next === 'class');
     out += around.before;
     from.push(out.length);
     to.push(line.start);
-    out += text.slice(line.start, line.end) + '\n' + around.after;
+    out += text.slice(line.start, line.end) + '\n' + (decorates ? '' : around.after);
   }
   return {
     text: out,

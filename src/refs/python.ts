@@ -65,6 +65,8 @@ import {
   orDefault,
   parameterDefault,
   TYPER_PARAMETERS,
+  CLICK_PARAMETERS,
+  clickParameterName,
   readPythonHubSettings,
   type EnvRead,
 } from './python-env.js';
@@ -247,8 +249,10 @@ function referencesInTree(
     const fnName = childrenOf(fn).find((c) => c.name === 'VariableName');
     const params = childrenOf(fn).find((c) => c.name === 'ParamList');
     if (!params) continue;
-    for (const [name, written] of parameters(params)) {
+    const clicked = fnName ? clickDefaults(fn) : new Map<string, SyntaxNode>();
+    for (const [name, given] of parameters(params)) {
       parameterNames.add(name);
+      const written = given ?? clicked.get(name);
       const value = written && typerDefault(written);
       envs.set(
         name,
@@ -348,6 +352,32 @@ function referencesInTree(
   }
 
   /** A ParamList's names, each with its default (`name: T = value`, `*args`, `**kw`). */
+  /**
+   * python-env.ts `CLICK_PARAMETERS`: the defaults `@click.option("--model", default="org/x")` decorators above a `def`
+   * give its parameters (lezer's Decorator: the dotted name and its ArgList, in a DecoratedStatement), by name.
+   */
+  function clickDefaults(fn: SyntaxNode): Map<string, SyntaxNode> {
+    const out = new Map<string, SyntaxNode>();
+    const decorators = fn.parent?.name === 'DecoratedStatement' ? childrenOf(fn.parent) : [];
+    for (const d of decorators) {
+      if (d.name !== 'Decorator') continue;
+      const kids = childrenOf(d);
+      const args = kids.find((k) => k.name === 'ArgList');
+      const dotted = kids
+        .filter((k) => k.name === 'VariableName' || k.name === '.')
+        .map(src)
+        .join('');
+      const kind = args ? CLICK_PARAMETERS.get(resolveCallee(imports, dotted)) : undefined;
+      if (!args || kind === undefined) continue;
+      const groups = argGroups(args);
+      const decls = groups.filter((g) => g.length === 1).map((g) => evaluate(g[0]!));
+      const name = decls.every((x) => x !== undefined) ? clickParameterName(kind, decls) : undefined;
+      const fallback = groups.find((g) => g.length === 3 && g[1]!.name === 'AssignOp' && src(g[0]!) === 'default');
+      if (name !== undefined && fallback) out.set(name, fallback[2]!);
+    }
+    return out;
+  }
+
   /** python-env.ts `TYPER_PARAMETERS`: `typer.Option("org/x")` defaults to its first argument or `default=`. */
   function typerDefault(n: SyntaxNode): SyntaxNode | undefined {
     if (n.name !== 'CallExpression' || !TYPER_PARAMETERS.has(calledName(n) ?? '')) return n;

@@ -1019,6 +1019,17 @@ const CASES: { file: string; want: string[] }[] = [
     ],
   },
   {
+    // click's option and argument decorators give the parameter they fill its default; an argument with none is the
+    // run time's.
+    file: 'click-defaults.py',
+    want: [
+      `CPR003:15:5 acme/click-model@${C} env:main(revision) name-env:main(model_name)`,
+      'CPR001:16:5 acme/click-tokenizer@- name-env:main(tokenizer_id)',
+      'CPR003:16:5 acme/click-tokenizer@- name-env:main(tokenizer_id)',
+      'CPR010:17:5 dynamic',
+    ],
+  },
+  {
     // A stream of YAML documents (Kubernetes manifests, Helm output): each is read, none is "not searched".
     file: 'multi-document.yaml',
     want: [
