@@ -2,7 +2,8 @@ import type { FileReferences } from './types.js';
 import { commandDownload, tokens, type Token, type Where } from './shell-words.js';
 import { ollamaName, readHubSettings, readLlamaCpp, readModelfileFrom, readOllamaCommands } from './runtimes.js';
 import { readComposeServers, readLlamaEnv, readModelServers } from './servers.js';
-import { isComposeFile, isModelfile } from './sources.js';
+import { isComposeFile, isMakefile, isModelfile } from './sources.js';
+import { interpolate } from './compose-env.js';
 import { SPACY_MODELS, hubFileUrl, revisionKind, spacyReleaseTag } from './ids.js';
 
 /**
@@ -27,6 +28,7 @@ export function findShellReferences(
   const compose = isComposeFile(path) && readComposeServers(path, text, existsLocally, out, dotenv);
   const lines = text.split('\n');
   const modelfile = isModelfile(path);
+  const makeVariables = isMakefile(path) ? makeAssignments(lines) : undefined;
   // `ollama create NAME -f Modelfile`: NAME is a model built here, not pulled (its Modelfile's FROM is what pulls).
   const created = new Set<string>();
   for (const m of text.matchAll(/(?:^|[\s;&|(`])ollama\s+create\s+([\w.:/-]+)/g)) created.add(ollamaName(m[1]!));
@@ -41,6 +43,10 @@ export function findShellReferences(
       command += lines[++i]!;
     }
     if (/^\s*#/.test(command)) continue;
+    // Make writes a variable `$(NAME)` or `${NAME}`: the same length as the `${NAME}` interpolate() reads.
+    if (makeVariables) command = command.replace(/\$\(([A-Za-z_]\w*)\)/g, '$${$1}');
+    const words = (args: string, at: number) =>
+      makeVariables ? tokens(args, at).map((t) => interpolate(t, makeVariables)) : tokens(args, at);
     const where = (offset: number) => {
       let k = starts.length - 1;
       while (k > 0 && starts[k]! > offset) k--;
@@ -48,19 +54,19 @@ export function findShellReferences(
     };
     for (const m of command.matchAll(/(?:^|[\s;&|(`])(huggingface-cli|hf)\s+download\s+([^;&|`)\n#]*)/g)) {
       const argsAt = m.index + m[0].length - m[2]!.length;
-      readDownload(m[1]!, tokens(m[2]!, argsAt), where, path, existsLocally, out);
+      readDownload(m[1]!, words(m[2]!, argsAt), where, path, existsLocally, out);
     }
     for (const m of command.matchAll(/(?:^|[\s;&|(`])(?:python[\d.]*\s+-m\s+)?spacy\s+download\s+([^;&|`)\n#]*)/g)) {
       const argsAt = m.index + m[0].length - m[1]!.length;
-      readSpacyDownload(tokens(m[1]!, argsAt), where, path, out);
+      readSpacyDownload(words(m[1]!, argsAt), where, path, out);
     }
     for (const m of command.matchAll(/(?:^|[\s;&|(`])(wget|curl)\s+([^;&|`)\n#]*)/g)) {
       const argsAt = m.index + m[0].length - m[2]!.length;
-      readHttpGet(m[1]!, tokens(m[2]!, argsAt), where, path, out);
+      readHttpGet(m[1]!, words(m[2]!, argsAt), where, path, out);
     }
     for (const m of command.matchAll(/(?:^|[\s;&|(`])git\s+clone\s+([^;&|`)\n#]*)/g)) {
       const argsAt = m.index + m[0].length - m[1]!.length;
-      readClone(tokens(m[1]!, argsAt), where, path, out);
+      readClone(words(m[1]!, argsAt), where, path, out);
     }
     const line = { command, where, path, existsLocally, out };
     readOllamaCommands(line, created);
@@ -69,6 +75,23 @@ export function findShellReferences(
     if (!compose) readModelServers(line);
     readLlamaEnv(line);
     if (modelfile) readModelfileFrom(line);
+  }
+  return out;
+}
+
+/**
+ * A Makefile's variables set to plain values at the top level (`MODEL ?= org/x`, `REV := main`, `X = y`; GNU make's
+ * recursive, simple and conditional assignments, `override`/`export` before them): what a recipe's `$(MODEL)` expands
+ * to unless `make MODEL=…` (or, for `?=`, the environment) sets another — so the finding names the variable. A value
+ * that expands anything itself is not read; for `?=` the first assignment holds, for the others the last.
+ */
+function makeAssignments(lines: readonly string[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const line of lines) {
+    const m = /^(?:(?:override|export)\s+)?([A-Za-z_]\w*)\s*(\?=|:{0,3}=)\s*([^#]*?)\s*(?:#.*)?$/.exec(line);
+    if (!m || m[3]!.includes('$')) continue;
+    if (m[2] === '?=' && out.has(m[1]!)) continue;
+    out.set(m[1]!, m[3]!);
   }
   return out;
 }

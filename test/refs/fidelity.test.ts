@@ -1504,8 +1504,8 @@ describe('a JavaScript bundle whose long lines hold most of its bytes is not sea
 
 describe('Python a shell command runs inline, and Makefile recipes, in a scan', () => {
   // shell-python.ts: `python -c "…"` and a heredoc, read by the Python finders at their place in the script; a name the
-  // shell expands is the run time's. Makefile recipes are shell command lines. Through the stage, which loads the
-  // inline reader only for a script that holds some.
+  // shell expands is the run time's. Makefile recipes are shell command lines, their plain variables read. Through
+  // the stage, which loads the inline reader only for a script that holds some.
   it('reads what Dockerfile.inline-python and a Makefile download, each where its text stands', async () => {
     const fixture = (rel: string) => readFileSync(path.join(DIR, 'shell', rel), 'utf8');
     await inFolder({ Dockerfile: fixture('Dockerfile.inline-python'), Makefile: fixture('Makefile') }, async (dir) => {
@@ -1524,13 +1524,20 @@ describe('Python a shell command runs inline, and Makefile recipes, in a scan', 
         'CPR010:Dockerfile:7:56 dynamic',
         'CPR001:Dockerfile:11:1 acme/heredoc-model@main',
         'CPR003:Dockerfile:11:1 acme/heredoc-model@main',
-        'CPR010:Makefile:5:27 dynamic',
+        'CPR001:Makefile:5:27 acme/make-default@-',
+        'CPR003:Makefile:5:27 acme/make-default@-',
         `CPR003:Makefile:6:27 acme/make-literal@${C}`,
         'CPR001:Makefile:7:32 acme/make-wget@main',
         'CPR003:Makefile:7:32 acme/make-wget@main',
         'CPR001:Makefile:10:48 acme/make-inline@-',
         'CPR003:Makefile:10:48 acme/make-inline@-',
+        `CPR003:Makefile:13:27 acme/make-revision@${C}`,
+        'CPR010:Makefile:14:27 dynamic',
       ]);
+      // A make variable's value is named: `make MODEL=…` may set another.
+      expect(r.findings.find((f) => f.location.path === 'Makefile' && f.location.line === 5)?.message).toContain(
+        'the default when MODEL is unset',
+      );
       // Pinned as Python pins it, not as the CLI does.
       expect(r.findings.find((f) => f.location.line === 4)?.message).toContain('revision="<40-hex>"');
     });
