@@ -396,7 +396,7 @@ export function mayNameModelBytes(language: Language, bytes: Buffer): boolean {
  */
 export function mentionsShellDownload(text: string): boolean {
   return (
-    /huggingface-cli|\bhf\s+download|huggingface\.co|hf\.co|ollama|vllm|text-generation-|LLAMA_ARG_HF_REPO|[\s"']--?hf|HF_ENDPOINT|HF_HUB_OFFLINE|TRANSFORMERS_OFFLINE|spacy\s+download/.test(
+    /huggingface-cli|\bhf\s+download|huggingface\.co|hf\.co|ollama|vllm|text-generation-|text-embeddings-|LLAMA_ARG_HF_REPO|[\s"']--?hf|HF_ENDPOINT|HF_HUB_OFFLINE|TRANSFORMERS_OFFLINE|spacy\s+download/.test(
       text,
     ) ||
     /^[^\S\n\r\u2028\u2029]*from\s/im.test(text) ||

@@ -14,7 +14,8 @@ import { interpolate } from './compose-env.js';
  *   `--revision` and `--trust-remote-code`;
  * - text-generation-inference: `text-generation-launcher` or the `text-generation-inference` image with
  *   `--model-id <id>` (launcher/src/main.rs `Args`), `--revision`, `--trust-remote-code`;
- * - llama.cpp's `LLAMA_ARG_HF_REPO` (common/arg.cpp: `--hf-repo`'s `set_env`), set where the run's environment is made.
+ * - llama.cpp's `LLAMA_ARG_HF_REPO` (common/arg.cpp: `--hf-repo`'s `set_env`), set where the run's environment is made;
+ * - any of their images started with `docker run` (`dockerRun`), read as a Compose service is.
  */
 
 /** A Dockerfile exec form's words (`CMD ["vllm", "serve", …]`) without their brackets, quotes and commas. */
@@ -82,7 +83,14 @@ export function readModelServers(line: ShellLine): void {
   const { command, where, path, existsLocally, out } = line;
   if (!SERVER_WORDS.some((w) => command.includes(w))) return;
   for (const segment of command.matchAll(/[^;&|`]+/g)) {
-    const found = serverModel(execWords(segment[0], segment.index));
+    const words = execWords(segment[0], segment.index);
+    // A container started here is read as Compose's services are (`dockerRun`).
+    const container = dockerRun(words);
+    if (container) {
+      readServer(container, { path, at: where, existsLocally, out });
+      continue;
+    }
+    const found = serverModel(words);
     if (!found?.model) continue;
     const { via, model, options } = found;
     const place = { path, ...where(model.at), via };
@@ -217,6 +225,74 @@ function readServer(c: Container, { path, at, existsLocally, out }: ServerSink):
     out,
     { runsRemoteCode: trusts },
   );
+}
+
+/** `docker run` options that take no value (the rest take one: `-p 80:80`, `--gpus all`, `-e K=V`). */
+const DOCKER_RUN_FLAGS: ReadonlySet<string> = new Set([
+  '--rm',
+  '--detach',
+  '--interactive',
+  '--tty',
+  '--privileged',
+  '--init',
+  '--publish-all',
+  '--read-only',
+  '--no-healthcheck',
+  '--oom-kill-disable',
+  '--quiet',
+  '--help',
+]);
+
+/**
+ * `docker run [options] IMAGE [ARG…]` (and `podman run`, `docker container run`): the container, as Compose's
+ * services are read — `--entrypoint` replaces the image's, the words after the image are its arguments, `-e K=V` /
+ * `--env K=V` its environment. `-e K` alone passes the host's value, and `--env-file` sets what this line does not
+ * show: the server's model and revision variables are then the run time's. Undefined for any other command.
+ */
+function dockerRun(words: readonly Token[]): Container | undefined {
+  const start = words.findIndex(
+    (w, k) =>
+      /(^|\/)(docker|podman)$/.test(w.text) &&
+      (words[k + 1]?.text === 'run' || (words[k + 1]?.text === 'container' && words[k + 2]?.text === 'run')),
+  );
+  if (start < 0) return undefined;
+  let i = start + (words[start + 1]!.text === 'run' ? 2 : 3);
+  const env = new Map<string, Token>();
+  let entrypoint: Token[] = [];
+  let envFile: Token | undefined;
+  for (; i < words.length; i++) {
+    const w = words[i]!;
+    if (w.text === '--') {
+      i++;
+      break;
+    }
+    if (!w.text.startsWith('-')) break;
+    const long = w.text.startsWith('--');
+    const eq = long ? w.text.indexOf('=') : -1;
+    const name = eq > 0 ? w.text.slice(0, eq) : long ? w.text : w.text.slice(0, 2);
+    // Short boolean flags run together (`-it`, `-d`); a short option's value may follow it directly (`-p8080:80`).
+    if (DOCKER_RUN_FLAGS.has(name) || /^-[dit]+$/.test(w.text) || w.text === '-P') continue;
+    const value =
+      eq > 0
+        ? { ...w, text: w.text.slice(eq + 1), at: w.at + eq + 1 }
+        : !long && w.text.length > 2
+          ? { ...w, text: w.text.slice(2), at: w.at + 2 }
+          : words[++i];
+    if (!value) return undefined;
+    if (name === '-e' || name === '--env') {
+      const k = value.text.indexOf('=');
+      if (k > 0) env.set(value.text.slice(0, k), { ...value, text: value.text.slice(k + 1), at: value.at + k + 1 });
+      // The host's value, passed through: whatever the run's environment holds.
+      else env.set(value.text, { ...value, expands: true });
+    } else if (name === '--env-file') envFile = value;
+    else if (name === '--entrypoint') entrypoint = [value];
+  }
+  const image = words[i];
+  if (!image) return undefined;
+  // A file of variables this line does not show may set the servers' model and revision.
+  if (envFile)
+    for (const v of TGI_ENV.values()) if (!env.has(v)) env.set(v, { text: '', at: envFile.at, expands: true });
+  return { image: image.text, imageAt: image.at, entrypoint, command: words.slice(i + 1), env, label: 'docker run' };
 }
 
 /**

@@ -1714,6 +1714,26 @@ describe('model downloads in shell scripts and Dockerfiles (fixtures/refs/fideli
       ],
     },
     {
+      // docker run: the server image's entrypoint with the words after the image as arguments, `-e` its environment;
+      // `-e MODEL_ID` alone and `--env-file` leave model and revision to the run; TEI with no model loads its default.
+      file: 'docker-run.sh',
+      want: [
+        'CPR001:4:116 acme/docker-run-tgi@-',
+        'CPR003:4:116 acme/docker-run-tgi@-',
+        'CPR001:5:24 acme/env-tgi@-',
+        'CPR003:5:24 acme/env-tgi@-',
+        'CPR001:6:61 acme/docker-vllm@-',
+        'CPR003:6:61 acme/docker-vllm@-',
+        'CPR001:7:88 acme/docker-tei@-',
+        'CPR003:7:88 acme/docker-tei@-',
+        'CPR001:9:95 acme/envfile-tgi@-',
+        'CPR003:9:95 acme/envfile-tgi@-',
+        'CPR001:11:15 BAAI/bge-large-en-v1.5@-',
+        'CPR003:11:15 BAAI/bge-large-en-v1.5@-',
+        'CPR010:8:15 dynamic',
+      ],
+    },
+    {
       file: '.github/workflows/offline-tests.yml',
       want: [
         'CPR018:4:3 HF_HUB_OFFLINE=1',
