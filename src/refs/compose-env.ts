@@ -1,14 +1,5 @@
 import type { Token } from './shell-words.js';
 
-/*
- * Docker Compose's interpolation of a service's values (the Compose specification's "Interpolation"): `$VAR` and
- * `${VAR}` take the variable's value, `${VAR:-default}` the default when it is unset or empty, `${VAR-default}` when
- * it is unset, `$$` is a dollar sign. Compose takes each variable from the shell that runs it, else from the `.env`
- * file of the project directory (the compose file's folder): a value `.env` gives, else the file's default, is what
- * loads when the shell sets none, and the finding names the variable. Anything else — no value, `:?`, `:+`, a
- * default that interpolates again — is the run time's.
- */
-
 /**
  * One `${…}` or `$NAME` a value holds. An operand stops at a `$` (a default that interpolates again is not read, and
  * no search runs past the next expansion: linear in the value, whatever it holds).
@@ -17,8 +8,12 @@ const EXPANSION = /\$(?:\{([A-Za-z_]\w*)(?:(:?)([-?+])([^}$]*))?\}|([A-Za-z_]\w*
 const FIRST_VARIABLE = /(?<!\$)\$\{?([A-Za-z_]\w*)/;
 
 /**
- * A token of a Compose value with its variables interpolated: the text with every expansion replaced, `variable`
- * the first variable it reads; still `expands` when one cannot be decided here.
+ * A token of a Compose value (or a Makefile recipe's) with its variables interpolated, as the Compose
+ * specification's "Interpolation" reads them: `$VAR` and `${VAR}` take the variable's value, `${VAR:-default}` the
+ * default when it is unset or empty, `${VAR-default}` when it is unset, `$$` is a dollar sign. Compose takes each
+ * variable from the shell that runs it, else from the project's `.env` (`env`): that value, else the file's default,
+ * is what loads when the shell sets none, and `variable` — the first the value reads — is named in the finding.
+ * Anything else (no value, `:?`, `:+`, a default that interpolates again) leaves the token `expands`: the run time's.
  */
 export function interpolate(token: Token, env: ReadonlyMap<string, string>): Token {
   if (!token.text.includes('$')) return token;

@@ -1,4 +1,5 @@
 import type { Language } from './languages.js';
+import { KSERVE_STORAGE_URI } from './ids.js';
 import { LOADER_NEEDLE_BUCKETS } from './needle-buckets.js';
 import { needleScanner, type NeedleGroup, type NeedleRule, type NeedleScan, type NeedleWord } from './needle-scan.js';
 import { wasmApi } from './wasm.js';
@@ -26,16 +27,15 @@ export const MODEL_KEYS: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * What lets a config through to the finder: a model key, mergekit's `merge_method` (a merge of models listed under
- * `models:` or `slices:`, config-fast.ts `isMergekitConfig`), or a model server's name.
- */
-/**
  * Words a command line or a manifest that starts a model server holds (servers.ts): vLLM, text-generation-inference,
  * text-embeddings-inference, by image or command.
  */
 export const SERVER_WORDS: readonly string[] = ['vllm', 'text-generation-', 'text-embeddings-'];
-// KServe's `storageUri` (config-fast.ts `KSERVE_STORAGE_URI`; kept here as text: this module loads no finder).
-const CONFIG_KEYS: readonly string[] = [...MODEL_KEYS, 'merge_method', ...SERVER_WORDS, 'storageUri'];
+/**
+ * What lets a config through to the finder: a model key, mergekit's `merge_method` (a merge of models listed under
+ * `models:` or `slices:`, config-fast.ts `isMergekitConfig`), a model server's name, or KServe's `storageUri`.
+ */
+const CONFIG_KEYS: readonly string[] = [...MODEL_KEYS, 'merge_method', ...SERVER_WORDS, KSERVE_STORAGE_URI];
 
 /**
  * The escapes that can spell a model key's letters in a quoted YAML or JSON key, which the yaml parser decodes before
@@ -396,9 +396,10 @@ export function mayNameModelBytes(language: Language, bytes: Buffer): boolean {
  */
 export function mentionsShellDownload(text: string): boolean {
   return (
-    /huggingface-cli|\bhf\s+download|huggingface\.co|hf\.co|ollama|vllm|text-generation-|text-embeddings-|LLAMA_ARG_HF_REPO|[\s"']--?hf|HF_ENDPOINT|HF_HUB_OFFLINE|TRANSFORMERS_OFFLINE|spacy\s+download/.test(
+    /huggingface-cli|\bhf\s+download|huggingface\.co|hf\.co|ollama|LLAMA_ARG_HF_REPO|[\s"']--?hf|HF_ENDPOINT|HF_HUB_OFFLINE|TRANSFORMERS_OFFLINE|spacy\s+download/.test(
       text,
     ) ||
+    SERVER_WORDS.some((w) => text.includes(w)) ||
     /^[^\S\n\r\u2028\u2029]*from\s/im.test(text) ||
     holdsInlinePython(text)
   );

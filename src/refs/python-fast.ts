@@ -200,12 +200,7 @@ export function findPythonReferencesFast(
     (name) => once.has(name),
     {
       callee: (n) => (n.k === 'call' ? calledName(n, imports) : undefined),
-      argument: (n, keyword) => {
-        if (n.k !== 'call') return undefined;
-        const first = n.args[0];
-        if (first?.k === 'positional') return first.value;
-        return n.args.find((a) => a.k === 'keyword' && a.name === keyword)?.value;
-      },
+      argument: (n, keyword) => (n.k === 'call' ? firstOrKeyword(n.args, keyword) : undefined),
       bytesOf: (n) =>
         n.k === 'call' &&
         n.args.length === 0 &&
@@ -282,7 +277,7 @@ function clickDefaults(
       if (d.k !== 'call' || kind === undefined) continue;
       const decls = d.args.filter((a) => a.k === 'positional').map((a) => values.evaluate(a.value));
       const name = decls.every((x) => x !== undefined) ? clickParameterName(kind, decls) : undefined;
-      const fallback = d.args.find((a) => a.k === 'keyword' && a.name === 'default')?.value;
+      const fallback = keywordArgument(d.args, 'default');
       if (name !== undefined && fallback !== undefined) out.set(`${fn}\0${name}`, fallback);
     }
   return out;
@@ -291,9 +286,19 @@ function clickDefaults(
 /** python-env.ts `TYPER_PARAMETERS`: `typer.Option("org/x")` defaults to its first argument or `default=`. */
 function typerDefault(n: Node, imports: ReadonlyMap<string, string>): Node | undefined {
   if (n.k !== 'call' || !TYPER_PARAMETERS.has(calledName(n, imports) ?? '')) return n;
-  const first = n.args[0];
+  return firstOrKeyword(n.args, 'default');
+}
+
+/** A call's first argument when it is positional, else its argument `keyword=`. */
+function firstOrKeyword(args: readonly Arg[], keyword: string | undefined): Node | undefined {
+  const first = args[0];
   if (first?.k === 'positional') return first.value;
-  return n.args.find((a) => a.k === 'keyword' && a.name === 'default')?.value;
+  return keyword === undefined ? undefined : keywordArgument(args, keyword);
+}
+
+/** The value of a call's argument `keyword=`. */
+function keywordArgument(args: readonly Arg[], keyword: string): Node | undefined {
+  return args.find((a) => a.k === 'keyword' && a.name === keyword)?.value;
 }
 
 /** A call's arguments as calls.ts reads them: positional values, keywords (with `**dict` spread in), a splat. */

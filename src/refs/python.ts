@@ -372,8 +372,8 @@ function referencesInTree(
       const groups = argGroups(args);
       const decls = groups.filter((g) => g.length === 1).map((g) => evaluate(g[0]!));
       const name = decls.every((x) => x !== undefined) ? clickParameterName(kind, decls) : undefined;
-      const fallback = groups.find((g) => g.length === 3 && g[1]!.name === 'AssignOp' && src(g[0]!) === 'default');
-      if (name !== undefined && fallback) out.set(name, fallback[2]!);
+      const fallback = keywordArgument(groups, 'default', src);
+      if (name !== undefined && fallback) out.set(name, fallback);
     }
     return out;
   }
@@ -381,9 +381,7 @@ function referencesInTree(
   /** python-env.ts `TYPER_PARAMETERS`: `typer.Option("org/x")` defaults to its first argument or `default=`. */
   function typerDefault(n: SyntaxNode): SyntaxNode | undefined {
     if (n.name !== 'CallExpression' || !TYPER_PARAMETERS.has(calledName(n) ?? '')) return n;
-    const groups = argGroups(childrenOf(n)[1]!);
-    if (groups[0]?.length === 1) return groups[0][0];
-    return groups.find((g) => g.length === 3 && g[1]!.name === 'AssignOp' && src(g[0]!) === 'default')?.[2];
+    return firstOrKeyword(n, 'default', src);
   }
 
   function parameters(list: SyntaxNode): [string, SyntaxNode | undefined][] {
@@ -967,12 +965,7 @@ function referencesInTree(
     (name) => once.has(name),
     {
       callee: (n) => (n.name === 'CallExpression' ? calledName(n) : undefined),
-      argument: (n, keyword) => {
-        const groups = n.name === 'CallExpression' ? argGroups(childrenOf(n)[1]!) : [];
-        if (groups[0]?.length === 1) return groups[0][0];
-        const named = groups.find((g) => g.length === 3 && g[1]!.name === 'AssignOp' && src(g[0]!) === keyword);
-        return named?.[2];
-      },
+      argument: (n, keyword) => (n.name === 'CallExpression' ? firstOrKeyword(n, keyword, src) : undefined),
       bytesOf: (n) => {
         const [callee, args] = n.name === 'CallExpression' ? childrenOf(n) : [];
         const [object, dot, property] = callee?.name === 'MemberExpression' ? childrenOf(callee) : [];
@@ -1399,6 +1392,26 @@ function withItem(node: SyntaxNode, name: string, src: (n: SyntaxNode) => string
       if (kids[i - 1]!.name === 'as' && kids[i]!.name === 'VariableName' && src(kids[i]!) === name) return kids[i - 2];
   }
   return undefined;
+}
+
+/** A call's first argument when it is positional, else its argument `keyword=`. */
+function firstOrKeyword(
+  call: SyntaxNode,
+  keyword: string | undefined,
+  src: (n: SyntaxNode) => string,
+): SyntaxNode | undefined {
+  const groups = argGroups(childrenOf(call)[1]!);
+  if (groups[0]?.length === 1) return groups[0][0];
+  return keyword === undefined ? undefined : keywordArgument(groups, keyword, src);
+}
+
+/** The value of the argument `keyword=` among a call's argument groups. */
+function keywordArgument(
+  groups: readonly SyntaxNode[][],
+  keyword: string,
+  src: (n: SyntaxNode) => string,
+): SyntaxNode | undefined {
+  return groups.find((g) => g.length === 3 && g[1]!.name === 'AssignOp' && src(g[0]!) === keyword)?.[2];
 }
 
 function argGroups(args: SyntaxNode): SyntaxNode[][] {

@@ -65,23 +65,30 @@ export const refsStage: Stage = {
     const reviewed = reviewedCommits(ctx.registry);
     const digests = registryDigests(ctx.registry);
     let byPath: Map<string, DiscoveredFile> | undefined;
-    // imported-values.ts: the modules source files import values from, read on first need.
-    const modules = new RepositoryModules(
-      () => (byPath ??= new Map(input.files.map((f) => [f.path, f]))).keys(),
-      async (p) => {
-        const file = byPath!.get(p)!;
-        if (file.size > MAX_SOURCE_BYTES) return undefined;
-        return (file.content ?? (await readBytes(ctx, file, MAX_SOURCE_BYTES)))?.toString('utf8');
-      },
-    );
-    // Docker Compose interpolates a compose file's `${VAR}` from the shell, else from the `.env` of the project
-    // directory (the compose file's folder): read when there is one, its secrets left out (compose-dotenv.ts).
-    const projectDotenv = async (composePath: string): Promise<ReadonlyMap<string, string> | undefined> => {
-      const dotenvPath = path.posix.join(path.posix.dirname(composePath), '.env');
-      const file = (byPath ??= new Map(input.files.map((f) => [f.path, f]))).get(dotenvPath);
+    const filesByPath = () => (byPath ??= new Map(input.files.map((f) => [f.path, f])));
+    // A repository file's text through the scan's I/O edge, bounded; undefined for none, or one too large to search.
+    const readText = async (p: string): Promise<string | undefined> => {
+      const file = filesByPath().get(p);
       if (!file || file.size > MAX_SOURCE_BYTES) return undefined;
-      const bytes = file.content ?? (await readBytes(ctx, file, MAX_SOURCE_BYTES));
-      return bytes && (await import('./compose-dotenv.js')).dotenvValues(bytes.toString('utf8'));
+      return (file.content ?? (await readBytes(ctx, file, MAX_SOURCE_BYTES)))?.toString('utf8');
+    };
+    // imported-values.ts: the modules source files import values from, read on first need.
+    const modules = new RepositoryModules(() => filesByPath().keys(), readText);
+    // Docker Compose interpolates a compose file's `${VAR}` from the shell, else from the `.env` of the project
+    // directory (the compose file's folder): read once a folder when there is one, its secrets left out
+    // (compose-dotenv.ts).
+    const dotenvs = new Map<string, Promise<ReadonlyMap<string, string> | undefined>>();
+    const projectDotenv = (composePath: string): Promise<ReadonlyMap<string, string> | undefined> => {
+      const dir = path.posix.dirname(composePath);
+      let values = dotenvs.get(dir);
+      if (!values)
+        dotenvs.set(
+          dir,
+          (values = readText(path.posix.join(dir, '.env')).then(async (text) =>
+            text === undefined ? undefined : (await import('./compose-dotenv.js')).dotenvValues(text),
+          )),
+        );
+      return values;
     };
     await Promise.all(
       toSearch.map((file) =>
