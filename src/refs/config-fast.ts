@@ -1,5 +1,5 @@
-import { KSERVE_STORAGE_URI, KSERVE_VIA, looksLikeRepoId, ownRevisionKey, parseModelUrl, revisionKind } from './ids.js';
-import { MODEL_KEYS } from './prefilter.js';
+import { KSERVE_VIA, looksLikeRepoId, ownRevisionKey, parseModelUrl, revisionKind } from './ids.js';
+import { KSERVE_STORAGE_URI, MODEL_KEYS } from './prefilter.js';
 import { sourceExtension } from './sources.js';
 import { lineIndex } from './text.js';
 import type { FileReferences } from './types.js';

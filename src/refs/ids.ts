@@ -1,4 +1,5 @@
 import type { ModelHub, RevisionKind } from './types.js';
+import { KSERVE_STORAGE_URI } from './prefilter.js';
 
 /** Hugging Face repo ids: `name` (legacy canonical models) or `org/name`; 96 characters at most per part. */
 const HF_ID = /^(?:[A-Za-z0-9][\w.-]{0,95}\/)?[A-Za-z0-9][\w.-]{0,95}$/;
@@ -183,11 +184,5 @@ export function kaggleModelUrl(handle: string): string | undefined {
   return n !== undefined && n > 0 ? `${page}/versions/${n}` : page;
 }
 
-/**
- * KServe's model location (InferenceService `spec.predictor.model.storageUri` and the framework specs beside it,
- * TrainedModel `spec.model.storageUri`): its storage initializer downloads the model before the server starts
- * (config-fast.ts `kserveStorageUri`).
- */
-export const KSERVE_STORAGE_URI = 'storageUri';
-/** The `via` of a KServe storage URI's reference (judge.ts names the pin it takes). */
+/** The `via` of a KServe storage URI's reference (prefilter.ts KSERVE_STORAGE_URI; judge.ts names the pin it takes). */
 export const KSERVE_VIA = `KServe ${KSERVE_STORAGE_URI}`;

@@ -1,5 +1,4 @@
 import type { Language } from './languages.js';
-import { KSERVE_STORAGE_URI } from './ids.js';
 import { LOADER_NEEDLE_BUCKETS } from './needle-buckets.js';
 import { needleScanner, type NeedleGroup, type NeedleRule, type NeedleScan, type NeedleWord } from './needle-scan.js';
 import { wasmApi } from './wasm.js';
@@ -31,6 +30,12 @@ export const MODEL_KEYS: ReadonlySet<string> = new Set([
  * text-embeddings-inference, by image or command.
  */
 export const SERVER_WORDS: readonly string[] = ['vllm', 'text-generation-', 'text-embeddings-'];
+/**
+ * KServe's model location (InferenceService `spec.predictor.model.storageUri` and the framework specs beside it,
+ * TrainedModel `spec.model.storageUri`), which its storage initializer downloads before the server starts
+ * (config-fast.ts `kserveStorageUri`). Here, not in ids.ts: the walk loads this module, and nothing heavier, at start.
+ */
+export const KSERVE_STORAGE_URI = 'storageUri';
 /**
  * What lets a config through to the finder: a model key, mergekit's `merge_method` (a merge of models listed under
  * `models:` or `slices:`, config-fast.ts `isMergekitConfig`), a model server's name, or KServe's `storageUri`.
