@@ -1,7 +1,7 @@
 import { findPythonReferences } from './python.js';
 import { PYTHON_INTERPRETER } from './prefilter.js';
-import { MAX_NESTING, lineIndex, nestingDepth } from './text.js';
-import type { FileReferences } from './types.js';
+import { MAX_NESTING, lineIndex, lineStarts, nestingDepth } from './text.js';
+import { withMoreReferences, type FileReferences } from './types.js';
 
 /**
  * Python a shell script or Dockerfile runs inline — `python -c "…"` and `python - <<'EOF'` … `EOF` — read by the Python
@@ -32,9 +32,9 @@ export function findInlinePythonReferences(
       unread++;
       continue;
     }
-    const lineStarts = codeLineStarts(code.text);
+    const starts = lineStarts(code.text);
     const place = (line: number, column: number) => {
-      const offset = (lineStarts[line - 1] ?? 0) + column - 1;
+      const offset = (starts[line - 1] ?? 0) + column - 1;
       return at(code.origin[Math.min(offset, code.origin.length - 1)] ?? code.start);
     };
     for (const r of found.references) {
@@ -70,21 +70,7 @@ export function withInlinePython(
   existsLocally: (p: string) => boolean,
   notAllRead: () => void = () => {},
 ): FileReferences {
-  const more = findInlinePythonReferences(path, text, existsLocally);
-  if (more.unread > 0) notAllRead();
-  const byPlace = (a: { line: number; column: number }, b: { line: number; column: number }) =>
-    a.line - b.line || a.column - b.column;
-  return {
-    references: [...refs.references, ...more.references].sort(byPlace),
-    dynamic: [...refs.dynamic, ...more.dynamic].sort(byPlace),
-  };
-}
-
-/** Where each line of `text` starts. */
-function codeLineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-  return starts;
+  return withMoreReferences(refs, findInlinePythonReferences(path, text, existsLocally), notAllRead);
 }
 
 /** One piece of inline Python: its text, and for each of its characters the offset in the script it came from. */

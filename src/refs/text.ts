@@ -1,8 +1,14 @@
-/** 1-based line and column of an offset, by binary search over line starts. */
-export function lineIndex(text: string): (offset: number) => { line: number; column: number } {
+/** Where each line of `text` starts (after each `\n`). */
+export function lineStarts(text: string): number[] {
   const starts = [0];
   // indexOf, not a character loop: the loop ran before the JIT compiled it, the scan's costliest step per file.
   for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+/** 1-based line and column of an offset, by binary search over line starts. */
+export function lineIndex(text: string): (offset: number) => { line: number; column: number } {
+  const starts = lineStarts(text);
   return (offset) => {
     let lo = 0;
     let hi = starts.length - 1;

@@ -80,6 +80,25 @@ export interface FileReferences {
   readonly dynamic: DynamicReference[];
 }
 
+/**
+ * A file's references with more found in it by a second reader (the Python a script runs inline, the command lines
+ * Python runs), in line order; `notAllRead` hears when that reader left some unread.
+ */
+export function withMoreReferences(
+  refs: FileReferences,
+  more: FileReferences & { readonly unread: number },
+  notAllRead: () => void,
+): FileReferences {
+  if (more.unread > 0) notAllRead();
+  if (more.references.length === 0 && more.dynamic.length === 0) return refs;
+  const byPlace = (a: { line: number; column: number }, b: { line: number; column: number }) =>
+    a.line - b.line || a.column - b.column;
+  return {
+    references: [...refs.references, ...more.references].sort(byPlace),
+    dynamic: [...refs.dynamic, ...more.dynamic].sort(byPlace),
+  };
+}
+
 /** What a name imported from a module of the repository is bound to, as far as that module decides it. */
 export interface ImportedValue {
   readonly value?: string;
