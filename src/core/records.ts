@@ -186,9 +186,11 @@ export interface ModelReference {
   readonly oneOf?: number;
   /**
    * The reference is in Python a shell command runs inline (`python -c "…"`, a heredoc: refs/shell-python.ts), at
-   * its place in the script: pinned as Python pins it.
+   * its place in the script: pinned as Python pins it. Or (`shell`) in a command line Python runs
+   * (`subprocess.run(["hf", "download", …])`: refs/python-commands.ts), at its place in the file: pinned as the CLI
+   * pins it.
    */
-  readonly inline?: 'python';
+  readonly inline?: 'python' | 'shell';
 }
 
 /** `ModelReference.hashPrefix`: the digits the call writes, or a value it computes. */

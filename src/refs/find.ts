@@ -3,7 +3,8 @@ import { findJavaScriptReferences } from './javascript.js';
 import { findPythonReferences } from './python.js';
 import { findNotebookReferences } from './python-notebook.js';
 import { findShellReferences } from './shell-commands.js';
-import { holdsInlinePython, mayNameModelBytes } from './prefilter.js';
+import { holdsInlinePython, mayNameModelBytes, runsCommands } from './prefilter.js';
+import { withPythonCommands } from './python-commands.js';
 import { withInlinePython } from './shell-python.js';
 import type { Language } from './languages.js';
 import { isReferenceSource, languageOf } from './sources.js';
@@ -11,7 +12,11 @@ import { searchTextWith, type Finder, type Searched } from './search.js';
 
 /** Every finder, loaded with this module (`review`; the scan's stage loads them one language at a time). */
 const FINDERS: Readonly<Record<Language, Finder>> = {
-  python: findPythonReferences,
+  // With the command lines it runs (`subprocess.run(["hf", "download", …])`), as the scan's stage reads them.
+  python: (p, text, existsLocally) => {
+    const refs = findPythonReferences(p, text, existsLocally);
+    return runsCommands(text) ? withPythonCommands(refs, p, text, existsLocally) : refs;
+  },
   javascript: findJavaScriptReferences,
   config: findConfigReferences,
   notebook: findNotebookReferences,

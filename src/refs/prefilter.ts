@@ -136,6 +136,12 @@ export const PYTHON_LIBRARIES_ALONE: readonly string[] = [
   'stanza',
   // SageMaker's `HuggingFaceModel(env={"HF_MODEL_ID": …})` (python-loaders.ts): the variable, rarer than the class.
   'HF_MODEL_ID',
+  // The hub's CLIs run from Python (python-commands.ts): `subprocess.run(["huggingface-cli", "download", …])`, and
+  // the newer `hf`, whose name stands quoted alone in a sequence (`["hf", "download", …]`) or before its command.
+  'huggingface-cli',
+  'hf download',
+  '"hf"',
+  "'hf'",
 ];
 
 /**
@@ -400,14 +406,31 @@ export function mayNameModelBytes(language: Language, bytes: Buffer): boolean {
  * refs5 (servers.ts): vLLM and text-generation-inference command lines, llama.cpp's `LLAMA_ARG_HF_REPO`.
  */
 export function mentionsShellDownload(text: string): boolean {
+  return mentionsShellCommandDownload(text) || /^[^\S\n\r\u2028\u2029]*from\s/im.test(text) || holdsInlinePython(text);
+}
+
+/**
+ * The words of a command line that downloads a model (shell-commands.ts, runtimes.ts, servers.ts): the CLIs' names,
+ * the hub's hosts, llama.cpp's flags, the hub's settings, a model server's name. python-commands.ts asks it of Python
+ * that runs command lines (`subprocess.run(["hf", "download", …])`: the CLI's name quoted alone).
+ */
+export function mentionsShellCommandDownload(text: string): boolean {
   return (
-    /huggingface-cli|\bhf\s+download|huggingface\.co|hf\.co|ollama|LLAMA_ARG_HF_REPO|[\s"']--?hf|HF_ENDPOINT|HF_HUB_OFFLINE|TRANSFORMERS_OFFLINE|spacy\s+download/.test(
+    /huggingface-cli|\bhf\s+download|["']hf["']|huggingface\.co|hf\.co|ollama|LLAMA_ARG_HF_REPO|[\s"']--?hf|HF_ENDPOINT|HF_HUB_OFFLINE|TRANSFORMERS_OFFLINE|spacy\s+download/.test(
       text,
-    ) ||
-    SERVER_WORDS.some((w) => text.includes(w)) ||
-    /^[^\S\n\r\u2028\u2029]*from\s/im.test(text) ||
-    holdsInlinePython(text)
+    ) || SERVER_WORDS.some((w) => text.includes(w))
   );
+}
+
+/** A call that may run a command line from Python (python-commands.ts `RUNNERS`), by a word of its name. */
+export const PYTHON_RUNNER_WORD = /\b(?:subprocess|system|popen|create_subprocess_(?:exec|shell))\b/;
+
+/**
+ * Whether Python text may run a command line that downloads a model: python-commands.ts reads it only then (and
+ * is loaded only then: it brings the shell finder).
+ */
+export function runsCommands(text: string): boolean {
+  return PYTHON_RUNNER_WORD.test(text) && mentionsShellCommandDownload(text);
 }
 
 /**

@@ -7,7 +7,7 @@ import type { Stage, StageInput, StageOutput } from '../core/stage.js';
 import { groupFileCauses } from './causes.js';
 import { dynamicFinding, judgeReference, registryDigests, reviewedCommits } from './judge.js';
 import { loadFinder, loadQuickFinder, type Language } from './languages.js';
-import { holdsInlinePython, mayNameModelBytes } from './prefilter.js';
+import { holdsInlinePython, mayNameModelBytes, runsCommands } from './prefilter.js';
 import type { Finder, QuickFinder } from './search.js';
 import { RepositoryModules, withImportedValues } from './imported-values.js';
 import {
@@ -128,14 +128,26 @@ export const refsStage: Stage = {
           if (got.kind === 'skipped') skipped.push(file.path);
           if (got.kind !== 'found') return;
           // A name the file imports from a module of the repository may decide what it left open.
-          const refs =
+          const imported =
             language === 'python' || language === 'javascript' || language === 'notebook'
               ? await withImportedValues(file.path, text, got.refs, modules, existsLocally)
+              : got.refs;
+          // Python that runs a command line (`subprocess.run(["huggingface-cli", "download", …])`), read as the shell
+          // would; a shell script's inline Python, read as Python.
+          const refs =
+            language === 'python' && runsCommands(text)
+              ? (await import('./python-commands.js')).withPythonCommands(
+                  imported,
+                  file.path,
+                  text,
+                  existsLocally,
+                  () => skipped.push(file.path),
+                )
               : language === 'shell' && holdsInlinePython(text)
                 ? (await import('./shell-python.js')).withInlinePython(got.refs, file.path, text, existsLocally, () =>
                     skipped.push(file.path),
                   )
-                : got.refs;
+                : imported;
           pushAll(references, refs.references);
           const own: Finding[] = [];
           for (const r of refs.references) pushAll(own, judgeReference(r, reviewed, ctx.policy, digests));

@@ -1883,3 +1883,71 @@ describe('local_files_only reads the hub cache (local-files-only.py)', () => {
     expect(cpr001(12)).toContain('whatever its default branch holds at run time');
   });
 });
+
+describe('command lines Python runs (python-commands.ts), in a scan', () => {
+  // CPython subprocess.py `_execute_child`: a sequence is the program and its arguments word for word (with
+  // shell=True its first item is the command line); os.system / os.popen / subprocess.getoutput and
+  // asyncio.create_subprocess_shell hand a command line to the shell. Each download as the CLI makes it, at the text
+  // of the model's name in the file; a value the file does not decide is the run time's.
+  const file = 'python-runs-cli.py';
+  const text = () => readFileSync(path.join(DIR, file), 'utf8');
+
+  it('reads each download at its place, and nothing that is not one', async () => {
+    const { withPythonCommands } = await import('../../src/refs/python-commands.js');
+    const finder = (p: string, t: string, e: (p: string) => boolean) =>
+      withPythonCommands(findPythonReferences(p, t, e), p, t, e);
+    expect(findings(file, finder)).toEqual([
+      'CPR001:15:49 acme/unpinned-cli@- model.gguf',
+      'CPR003:15:49 acme/unpinned-cli@- model.gguf',
+      `CPR003:16:34 acme/gguf-weights@${C}`,
+      // A list constant's words, where the call names it.
+      'CPR001:17:18 acme/list-constant@-',
+      'CPR003:17:18 acme/list-constant@-',
+      'CPR001:18:54 acme/split-line@main',
+      'CPR003:18:54 acme/split-line@main',
+      'CPR001:20:37 acme/os-system@-',
+      'CPR003:20:37 acme/os-system@-',
+      'CPR001:21:12 acme/gguf-weights@v1.0',
+      'CPR003:21:12 acme/gguf-weights@v1.0',
+      'CPR001:22:30 acme/shell-first-item@-',
+      'CPR003:22:30 acme/shell-first-item@-',
+      'CPR001:23:63 acme/asyncio-exec@-',
+      'CPR003:23:63 acme/asyncio-exec@-',
+      'CPR001:30:40 acme/run-time-revision@-',
+      'CPR003:30:40 acme/run-time-revision@-',
+      'CPR010:28:52 dynamic',
+    ]);
+  });
+
+  it('counts a command too long to read, and reads no part of it', async () => {
+    const { findPythonCommandReferences } = await import('../../src/refs/python-commands.js');
+    const long = `import os\nos.system("hf download acme/${'x'.repeat(5000)}")\nos.system("hf download acme/short")\n`;
+    const r = findPythonCommandReferences('long.py', long, () => false);
+    expect(r.unread).toBe(1);
+    expect(r.references.map((x) => x.repoId)).toEqual(['acme/short']);
+  });
+
+  it('passes the byte test on a quoted `"hf"` alone, and pins as the CLI does', async () => {
+    const { mayNameModelBytes } = await import('../../src/refs/prefilter.js');
+    const only = 'import subprocess\nsubprocess.run(["hf", "download", "acme/x"])\n';
+    expect(mayNameModelBytes('python', Buffer.from(only))).toBe(true);
+    // `review` reads them too (find.ts).
+    const { searchText } = await import('../../src/refs/find.js');
+    const reviewed = searchText('tools/only.py', only, () => false);
+    expect(
+      reviewed.kind === 'found' && reviewed.refs.references.map((x) => `${x.line}:${x.column} ${x.repoId}`),
+    ).toEqual(['2:36 acme/x']);
+    await inFolder({ 'tools/fetch.py': text(), 'tools/only.py': only }, async (dir) => {
+      const r = await scanWith(dir, [refsStage], { registry: EMPTY_REGISTRY });
+      const at = (p: string, line: number) =>
+        r.findings.find((f) => f.ruleId === 'CPR001' && f.location.path === p && f.location.line === line)?.message;
+      expect(at('tools/only.py', 2)).toContain('hf download loads acme/x with no revision');
+      // The CLI's flag, not Python's keyword.
+      expect(at('tools/fetch.py', 15)).toContain('--revision <40-hex>');
+      expect(at('tools/fetch.py', 30)).toContain(
+        'at a revision this file does not decide (a value chosen at run time)',
+      );
+      expect(r.findings.filter((f) => f.location.path === 'tools/fetch.py')).toHaveLength(18);
+    });
+  });
+});

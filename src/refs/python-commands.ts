@@ -1,0 +1,293 @@
+import { PYTHON_RUNNER_WORD as RUNNER_WORD } from './prefilter.js';
+import { logicalLines } from './python-lines.js';
+import { StatementReader, type Arg, type Node } from './python-reader.js';
+import { tokenize, Unsure, type StringValue } from './python-tokens.js';
+import { findShellReferences } from './shell-commands.js';
+import { boundOnce, resolveCallee } from './syntax.js';
+import { lineIndex, lineStarts } from './text.js';
+import { withMoreReferences, type FileReferences } from './types.js';
+
+/**
+ * Command lines a Python file runs — `subprocess.run(["huggingface-cli", "download", "org/x"])`,
+ * `os.system("hf download org/x")` — read by the shell finder (shell-commands.ts), as the CLI they start would
+ * download: training and serving scripts fetch weights so as often as through the Python API. Never run.
+ *
+ * What each call hands the operating system, as CPython's subprocess.py and os module do:
+ * - `subprocess.run` / `call` / `check_call` / `check_output` / `Popen` (`args`, first or by keyword): a sequence is
+ *   the program and its arguments, word for word (`_execute_child` → `os.execvpe`); with `shell=True` its first item
+ *   is the command line `/bin/sh -c` runs (the rest are the shell's own `$0`, `$1`…). A string with `shell=True` is
+ *   that command line; a string without it is run as one program on POSIX (only a bare program name works there) and
+ *   as a whole command line on Windows (`list2cmdline` / CreateProcess): read as a command line, the Windows meaning.
+ * - `subprocess.getoutput` / `getstatusoutput`, `os.system`, `os.popen`, `asyncio.create_subprocess_shell`: a command
+ *   line for the shell. `asyncio.create_subprocess_exec(program, *args)`: each positional argument one word.
+ * - `shlex.split(line)` as the sequence: the line's words, as the shell splits them.
+ * A value the file alone does not decide (a parameter, a call's result, an f-string field of one) stands in the
+ * command as a word no repository holds: a download of it is a run-time note, never silence.
+ */
+export function findPythonCommandReferences(
+  path: string,
+  text: string,
+  existsLocally: (p: string) => boolean,
+): FileReferences & { readonly unread: number } {
+  const out: FileReferences = { references: [], dynamic: [] };
+  const lines = logicalLines(text);
+  // A file the line reader does not take (a lone carriage return): its commands are not read, and counted.
+  if (!lines) return { ...out, unread: 1 };
+  const reader = new StatementReader(text);
+  let unread = 0;
+  for (const line of lines) {
+    const before = reader.calls.length;
+    try {
+      reader.statementLine(tokenize(text, line.start, line.end), line.header);
+    } catch (err) {
+      if (!(err instanceof Unsure || err instanceof RangeError)) throw err;
+      reader.calls.length = before;
+      // A statement this reader cannot read: counted only where it may run a command.
+      if (RUNNER_WORD.test(text.slice(line.start, line.end))) unread++;
+    }
+  }
+  const imports = new Map(reader.imports);
+  const once = boundOnce([...reader.assignments.map((a) => a.name), ...reader.rebound]);
+  const constants = new Map<string, Node>();
+  for (const a of reader.assignments) if (once.has(a.name)) constants.set(a.name, a.value);
+  const script = new Script(text, constants);
+  for (const call of reader.calls) {
+    const written = dotted(call.callee);
+    const head = written?.split('.')[0];
+    // A name no import binds is not the module's function (`run` of the file's own).
+    if (written === undefined || !imports.has(head!)) continue;
+    const kind = RUNNERS.get(resolveCallee(imports, written));
+    if (kind === undefined) continue;
+    if (script.commands >= MAX_COMMANDS || script.text.length >= MAX_SCRIPT) {
+      unread++;
+      continue;
+    }
+    if (!script.command(kind, call.args, imports)) unread++;
+  }
+  if (script.commands === 0) return { ...out, unread };
+  const found = findShellReferences(path, script.text, existsLocally);
+  const at = lineIndex(text);
+  const scriptLines = lineStarts(script.text);
+  const place = (line: number, column: number) =>
+    at(script.origin[Math.min((scriptLines[line - 1] ?? 0) + column - 1, script.origin.length - 1)] ?? 0);
+  for (const r of found.references) {
+    const where = place(r.line, r.column);
+    if ((r.repoId ?? r.url ?? '').includes(RUN_TIME)) {
+      out.dynamic.push({ path, ...where, via: r.via, runsRemoteCode: r.runsRemoteCode });
+      continue;
+    }
+    // A revision the file does not decide is some revision chosen at run time.
+    if (r.revision?.includes(RUN_TIME)) {
+      const { revision: _chosen, ...rest } = r;
+      out.references.push({ ...rest, ...where, revisionKind: 'ref', inline: 'shell' });
+    } else out.references.push({ ...r, ...where, inline: 'shell' });
+  }
+  for (const d of found.dynamic) out.dynamic.push({ ...d, ...place(d.line, d.column) });
+  return { ...out, unread };
+}
+
+/**
+ * A Python file's references with those of the command lines it runs, in line order: what the scan's stage and
+ * `review` report for a file that `runsCommands` (prefilter.ts). `notAllRead` hears of commands that were not read (`unread`).
+ */
+export function withPythonCommands(
+  refs: FileReferences,
+  path: string,
+  text: string,
+  existsLocally: (p: string) => boolean,
+  notAllRead: () => void = () => {},
+): FileReferences {
+  return withMoreReferences(refs, findPythonCommandReferences(path, text, existsLocally), notAllRead);
+}
+
+/** How each runner takes its command (CPython subprocess.py, os, asyncio/subprocess.py). */
+type Runner = 'args' | 'shell' | 'exec';
+const RUNNERS: ReadonlyMap<string, Runner> = new Map([
+  ['subprocess.run', 'args'],
+  ['subprocess.call', 'args'],
+  ['subprocess.check_call', 'args'],
+  ['subprocess.check_output', 'args'],
+  ['subprocess.Popen', 'args'],
+  ['subprocess.getoutput', 'shell'],
+  ['subprocess.getstatusoutput', 'shell'],
+  ['os.system', 'shell'],
+  ['os.popen', 'shell'],
+  ['asyncio.create_subprocess_shell', 'shell'],
+  ['asyncio.create_subprocess_exec', 'exec'],
+]);
+
+/** The most commands read in one file (each one line of the script the shell finder reads). */
+const MAX_COMMANDS = 1000;
+/** The most characters of all the commands together (the script, and a number per character of it). */
+const MAX_SCRIPT = 1024 * 1024;
+/** The most characters of one command (a command line a person writes is far shorter). */
+const MAX_COMMAND = 4096;
+/** How deep a value is followed through names and `+` (a chain of constants, never a loop). */
+const MAX_DEPTH = 16;
+/** The word a value the file does not decide stands as (a repo id may hold it; no repository does). */
+const RUN_TIME = 'python-run-time-value-';
+
+/** A dotted name (`subprocess.run`, `sp.Popen`, `system`), undefined for anything else. */
+function dotted(n: Node): string | undefined {
+  if (n.k === 'name') return n.name;
+  if (n.k !== 'attribute') return undefined;
+  const left = dotted(n.object);
+  return left === undefined ? undefined : `${left}.${n.property}`;
+}
+
+/** A piece of a command: its text, and where in the file its first character stands (`exact`: each after it too). */
+interface Piece {
+  readonly text: string;
+  readonly from: number;
+  readonly exact: boolean;
+}
+
+/** Characters a shell word may hold unquoted. */
+const PLAIN_WORD = /^[\w@%+=:,./-]+$/;
+
+/**
+ * The script the shell finder reads: one line per command, with the file offset each character came from. Values
+ * are the file's own constants (names bound once), as the Python finders read them.
+ */
+class Script {
+  text = '';
+  readonly origin: number[] = [];
+  commands = 0;
+  private runTime = 0;
+
+  constructor(
+    private readonly file: string,
+    private readonly constants: ReadonlyMap<string, Node>,
+  ) {}
+
+  /** Adds the command a runner's call makes; false when it is too long to read. */
+  command(kind: Runner, args: readonly Arg[], imports: ReadonlyMap<string, string>): boolean {
+    const positional = args.filter((a) => a.k === 'positional').map((a) => a.value);
+    const keyword = (name: string) => args.find((a) => a.k === 'keyword' && a.name === name)?.value;
+    let line: Piece[] | undefined;
+    if (kind === 'exec')
+      line = this.words(
+        positional,
+        args.some((a) => a.k === 'splat'),
+      );
+    else {
+      const value = positional[0] ?? keyword(kind === 'shell' ? 'cmd' : 'args');
+      if (value === undefined) return true;
+      const shell = kind === 'shell' || this.isTrue(keyword('shell'));
+      const seq = this.sequence(value, imports);
+      if (seq === undefined) line = this.string(value);
+      else if (seq.kind === 'line') line = seq.pieces;
+      // subprocess.py `_execute_child`: with shell=True, a sequence's first item is the command line.
+      else if (shell) line = seq.items[0] === undefined ? undefined : this.string(seq.items[0]);
+      else line = this.words(seq.items, seq.open);
+      if (seq?.kind === 'items' && seq.at !== undefined)
+        line = line?.map((p) => ({ ...p, from: seq.at!, exact: false }));
+    }
+    if (!line) return true;
+    // A command longer than any a person writes is not read (never half of one), and counted.
+    if (line.reduce((n, p) => n + p.text.length, 0) > MAX_COMMAND) return false;
+    // A new line in a command line the shell runs is a new command: kept, as the shell reads it.
+    for (const p of line)
+      for (let i = 0; i < p.text.length; i++) {
+        this.text += p.text[i];
+        this.origin.push(p.exact ? p.from + i : p.from);
+      }
+    this.text += '\n';
+    this.origin.push(line[line.length - 1]?.from ?? 0);
+    this.commands++;
+    return true;
+  }
+
+  /** `shell=True` (any truthy constant the reader knows: `True`, a non-empty string). */
+  private isTrue(n: Node | undefined): boolean {
+    if (n === undefined) return false;
+    if (n.k === 'bool') return n.text === 'True';
+    return n.k === 'string' && n.value.kind === 'plain' && n.value.value !== '';
+  }
+
+  /** A sequence display (list or tuple, through names bound once), or `shlex.split(line)`; undefined otherwise. */
+  private sequence(
+    n: Node,
+    imports: ReadonlyMap<string, string>,
+    depth = 0,
+  ):
+    | { kind: 'items'; items: readonly Node[]; open: boolean; at?: number }
+    | { kind: 'line'; pieces: Piece[] }
+    | undefined {
+    if (depth > MAX_DEPTH) return undefined;
+    if (n.k === 'paren') return this.sequence(n.inner, imports, depth + 1);
+    if (n.k === 'name') {
+      // A constant's words stand where the call names it (as the Python finders place a constant's value).
+      const bound = this.constants.get(n.name);
+      const seq = bound && this.sequence(bound, imports, depth + 1);
+      if (seq?.kind === 'line')
+        return { kind: 'line', pieces: seq.pieces.map((p) => ({ ...p, from: n.from, exact: false })) };
+      return seq && { ...seq, at: n.from };
+    }
+    if (n.k === 'other' && n.items) return { kind: 'items', items: n.items, open: false };
+    if (n.k === 'call') {
+      const written = dotted(n.callee);
+      const first = n.args[0];
+      if (written !== undefined && resolveCallee(imports, written) === 'shlex.split' && first?.k === 'positional')
+        return { kind: 'line', pieces: this.string(first.value) };
+    }
+    return undefined;
+  }
+
+  /** Words of a program and its arguments, each quoted for the shell where it must be. */
+  private words(items: readonly Node[], open: boolean): Piece[] {
+    const out: Piece[] = [];
+    for (const item of items) {
+      if (out.length > 0) out.push({ text: ' ', from: item.from, exact: false });
+      const pieces = this.string(item);
+      const word = pieces.map((p) => p.text).join('');
+      if (PLAIN_WORD.test(word)) out.push(...pieces);
+      else out.push({ text: `'${word.replaceAll("'", `'\\''`)}'`, from: item.from, exact: false });
+    }
+    // A `*rest` among the arguments: what else the program is given is the run time's.
+    if (open) out.push({ text: ` ${this.unknown()}`, from: items[items.length - 1]?.from ?? 0, exact: false });
+    return out;
+  }
+
+  /** A value's text as pieces; what the file does not decide stands as a run-time word. */
+  private string(n: Node, depth = 0): Piece[] {
+    const unknown = (): Piece[] => [{ text: this.unknown(), from: n.from, exact: false }];
+    if (depth > MAX_DEPTH) return unknown();
+    if (n.k === 'string') return this.literal(n.from, n.value);
+    // Adjacent literals: one string, placed at the first part's start.
+    if (n.k === 'strings')
+      return n.parts.flatMap((part) => this.literal(n.from, part).map((p) => ({ ...p, exact: false })));
+    if (n.k === 'paren') return this.string(n.inner, depth + 1);
+    if (n.k === 'plus') return [...this.string(n.left, depth + 1), ...this.string(n.right, depth + 1)];
+    if (n.k !== 'name') return unknown();
+    const bound = this.constants.get(n.name);
+    return bound ? this.string(bound, depth + 1).map((p) => ({ ...p, from: n.from, exact: false })) : unknown();
+  }
+
+  /** A literal's text, placed at its characters when it is written as its value (no escapes). */
+  private literal(from: number, value: StringValue): Piece[] {
+    if (value.kind === 'plain') {
+      if (value.value === undefined) return [{ text: this.unknown(), from, exact: false }];
+      const quote = this.file.slice(from, from + 4).search(/["']/);
+      const open = quote < 0 ? -1 : from + quote;
+      const triple = open >= 0 && this.file.startsWith(this.file[open]!.repeat(3), open);
+      const body = open < 0 ? -1 : open + (triple ? 3 : 1);
+      const exact = body >= 0 && this.file.startsWith(value.value, body);
+      return [{ text: value.value, from: exact ? body : from, exact }];
+    }
+    // An f-string: its text, each `{name}` field the name's constant value, else the run time's.
+    const out: Piece[] = [];
+    for (const part of value.parts) {
+      if (typeof part === 'string') out.push({ text: part, from, exact: false });
+      else {
+        const bound = this.constants.get(part.name);
+        out.push(...(bound ? this.string(bound, 1) : [{ text: this.unknown(), from, exact: false }]));
+      }
+    }
+    return out.map((p) => ({ ...p, from, exact: false }));
+  }
+
+  private unknown(): string {
+    return `${RUN_TIME}${this.runTime++}`;
+  }
+}
