@@ -2,7 +2,14 @@ import type { Finding } from '../core/finding.js';
 import { isPinnedReference } from '../core/records.js';
 import type { Policy } from '../core/policy.js';
 import type { RevokedArtifact, TrustedRegistry } from '../core/trusted-registry.js';
-import { KSERVE_VIA, isPullRequestRef, looksLikeAbbreviatedCommit, ownRevisionKey, urlFileName } from './ids.js';
+import {
+  KSERVE_VIA,
+  TRL_TRAINERS,
+  isPullRequestRef,
+  looksLikeAbbreviatedCommit,
+  ownRevisionKey,
+  urlFileName,
+} from './ids.js';
 import type { DynamicReference, ModelReference } from './types.js';
 import { languageOf } from './sources.js';
 import { JAVASCRIPT_CONSTRUCTED } from './javascript-classes.js';
@@ -373,6 +380,10 @@ export function pinAdvice(ref: ModelReference): string {
     return `Pin the reviewed commit (${constructed.options}: { revision: "<40-hex>" } in the fields).`;
   if (language === 'javascript') return 'Pin the reviewed commit ({ revision: "<40-hex>" } in the options).';
   if (language === 'shell') return 'Pin the reviewed commit (--revision <40-hex>).';
+  // TRL's trainers (python-loaders.ts `trlTrainerShape`): the revision goes in the config's init kwargs.
+  const trainer = ref.via.slice(ref.via.lastIndexOf('.') + 1);
+  if (language === 'python' && TRL_TRAINERS.has(trainer))
+    return `Pin the reviewed commit in the trainer's config (args=${trainer.replace(/Trainer$/, 'Config')}(model_init_kwargs={"revision": "<40-hex>"}); ref_model_init_kwargs or teacher_model_init_kwargs for a reference or teacher model).`;
   // SageMaker's HuggingFaceModel: the container reads the revision from its environment.
   if (isSageMaker(ref.via) && language === 'python')
     return 'Pin the reviewed commit ("HF_MODEL_REVISION": "<40-hex>" in env).';

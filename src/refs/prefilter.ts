@@ -136,6 +136,9 @@ export const PYTHON_LIBRARIES_ALONE: readonly string[] = [
   'stanza',
   // SageMaker's `HuggingFaceModel(env={"HF_MODEL_ID": …})` (python-loaders.ts): the variable, rarer than the class.
   'HF_MODEL_ID',
+  // TRL's trainers given a hub id (python-loaders.ts `trlTrainerShape`): the module's name after a blank, as every
+  // `from trl…` and `import trl` writes it (`trl` alone is too short to scan for, and inside `ctrl`).
+  ' trl',
   // The hub's CLIs run from Python (python-commands.ts): `subprocess.run(["huggingface-cli", "download", …])`, and
   // the newer `hf`, whose name stands quoted alone in a sequence (`["hf", "download", …]`) or before its command.
   'huggingface-cli',

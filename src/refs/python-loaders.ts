@@ -1,7 +1,7 @@
 import type { CallFacts, LoaderShape, Resolved } from './calls.js';
 import type { TableDownload } from './types.js';
 import { CHOSEN_MEMBER, RUN_TIME } from './syntax.js';
-import { GENSIM_DATA, SPACY_MODELS, spacyReleaseTag, urlFileName } from './ids.js';
+import { GENSIM_DATA, SPACY_MODELS, TRL_TRAINERS, spacyReleaseTag, urlFileName } from './ids.js';
 import { PYTHON_LIBRARIES_ALONE } from './prefilter.js';
 import { MODEL_FORMATS, formatFromName } from '../discover/catalogue/index.js';
 
@@ -97,6 +97,8 @@ export const PYTHON_LIBRARY_WORDS: readonly string[] = [
   // ultralytics, faster-whisper, from_quantized, SpeechBrain, TensorFlow Hub, kagglehub, flair, Lightning's
   // load_from_checkpoint, gensim: the words that let a file through the byte pre-filter alone.
   ...PYTHON_LIBRARIES_ALONE,
+  // TRL's trainers given a hub id (`trlTrainerShape`).
+  'trl',
   // Quantized models: AutoAWQ, AutoGPTQ, GPTQModel (`quantizedShape`).
   'awq',
   'auto_gptq',
@@ -941,6 +943,8 @@ export function pythonLibraryShape(f: CallFacts): LoaderShape | undefined {
       runsRemoteCode: false,
       takesNoRevision: true,
     };
+  const trl = trlTrainerShape(f, name, kw, pos);
+  if (trl !== null) return trl;
   // vLLM `LLM(model, tokenizer, …, trust_remote_code, …, revision)` (vllm/entrypoints/llm.py): the engine downloads
   // `model` from the hub at `revision` (vllm/transformers_utils/config.py get_config → transformers' cached_file).
   if ((name === 'LLM' || name === 'AsyncEngineArgs' || name === 'EngineArgs') && inModule(f.resolved, ['vllm']))
@@ -1251,6 +1255,42 @@ function ultralyticsShape(
   const base = file.slice(file.lastIndexOf('/') + 1);
   if (!ULTRALYTICS_ASSET.test(base)) return undefined;
   return { via, name: undefined, runsRemoteCode: false, table: base, release: ULTRALYTICS_ASSETS, tableFile: file };
+}
+
+/**
+ * TRL's trainers, given a hub id for a model they load themselves: trl/trainer/sft_trainer.py `SFTTrainer.__init__`
+ * (`if isinstance(model, str): … create_model_from_path(model, **args.model_init_kwargs)`, utils.py: the
+ * architecture's `from_pretrained(model_id, **kwargs)`), and the DPO, GRPO, RLOO, Reward, KTO, online DPO, GKD, ORPO
+ * and CPO trainers alike; a `ref_model` / `teacher_model` given as a string is loaded the same way, and so is each
+ * GRPO/RLOO reward function given as a string (`AutoModelForSequenceClassification.from_pretrained(reward_func,
+ * num_labels=1, **model_init_kwargs)`). The revision and trust_remote_code are in the config's `model_init_kwargs`
+ * (`args`), which this reader does not follow: with `args` given, the revision is the run time's as far as the call
+ * shows; without, none. A model the file does not name (what a loader returned, a parameter: the trainer takes
+ * model objects as often) is not read as a download: null for a call that is no TRL trainer, undefined for one that
+ * names no hub id.
+ */
+function trlTrainerShape(
+  f: CallFacts,
+  name: string,
+  kw: (k: string) => Resolved | undefined,
+  pos: (i: number) => Resolved | undefined,
+): LoaderShape | undefined | null {
+  if (!TRL_TRAINERS.has(name) || !inModule(f.resolved, ['trl'])) return null;
+  // A value the file decides, one of a known set, or one read from the environment or the command line: a name.
+  // Anything else (a parameter, a loader's result, an attribute) is as often the model object the trainer also takes.
+  const named = (r: Resolved | undefined) =>
+    r !== undefined && (r.value !== undefined || r.env !== undefined || r.candidates !== undefined) ? r : undefined;
+  const model = named(kw('model') ?? pos(0));
+  const others = ['ref_model', 'teacher_model', 'reward_funcs'].map((k) => named(kw(k))).filter((r) => r !== undefined);
+  const [first, ...also] = model ? [model, ...others] : others;
+  if (first === undefined) return undefined;
+  return {
+    via: f.written,
+    name: first,
+    ...(kw('args') !== undefined || f.splat ? { revision: RUN_TIME } : {}),
+    runsRemoteCode: false,
+    ...(also.length > 0 ? { also } : {}),
+  };
 }
 
 /**

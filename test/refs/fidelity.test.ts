@@ -969,6 +969,27 @@ const CASES: { file: string; want: string[] }[] = [
     ],
   },
   {
+    // TRL's trainers given a hub id (trl/trainer/sft_trainer.py `SFTTrainer.__init__` → create_model_from_path):
+    // the model, a reward model or teacher given as a string; with a config the revision is its model_init_kwargs'
+    // (the run time's as far as the call shows); a model object loads nothing there.
+    file: 'trl-trainers.py',
+    want: [
+      'CPR001:11:7 acme/sft-base@-',
+      'CPR003:11:7 acme/sft-base@-',
+      'CPR001:13:12 acme/base-model@-',
+      'CPR003:13:12 acme/base-model@-',
+      'CPR001:15:8 acme/policy@-',
+      'CPR003:15:8 acme/policy@-',
+      'CPR001:15:8 acme/reward-model@-',
+      'CPR003:15:8 acme/reward-model@-',
+      'CPR001:16:7 acme/student@-',
+      'CPR003:16:7 acme/student@-',
+      'CPR001:16:7 acme/teacher@-',
+      'CPR003:16:7 acme/teacher@-',
+      `CPR003:19:9 acme/loaded@${C}`,
+    ],
+  },
+  {
     // KServe's storage initializer (kserve_storage.py `_download_hf`): `hf://<repo>/<model>[:<revision>]` on any
     // predictor, framework spec or TrainedModel; other schemes and URIs it refuses download nothing from the hub.
     file: 'kserve-inference-services.yaml',
@@ -1917,6 +1938,16 @@ describe('command lines Python runs (python-commands.ts), in a scan', () => {
       'CPR003:30:40 acme/run-time-revision@-',
       'CPR010:28:52 dynamic',
     ]);
+  });
+
+  it('TRL: pinned in the trainer config, and a file that names only trl passes the byte test', async () => {
+    const { mayNameModelBytes } = await import('../../src/refs/prefilter.js');
+    const only = 'from trl import SFTTrainer\nSFTTrainer(model="acme/x", train_dataset=d)\n';
+    expect(mayNameModelBytes('python', Buffer.from(only))).toBe(true);
+    const [ref] = findPythonReferences('t.py', only, () => false).references;
+    expect(judgeReference(ref!, new Map(), DEFAULT_POLICY)[0]?.message).toContain(
+      'args=SFTConfig(model_init_kwargs={"revision": "<40-hex>"})',
+    );
   });
 
   it('counts a command too long to read, and reads no part of it', async () => {
