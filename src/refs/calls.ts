@@ -469,10 +469,13 @@ function shapeOf(f: CallFacts): LoaderShape | undefined {
     // argument. peft auto.py `_BaseAutoPeftModel.from_pretrained(pretrained_model_name_or_path, …)` takes the adapter
     // first, as transformers' classes do, and loads the base model its adapter_config.json names.
     const peft = f.lang === 'python' && /(^|\.)(PeftModel|PeftModelFor\w+)\.from_pretrained$/.test(f.resolved);
+    // Unsloth's FastLanguageModel / FastModel / FastVisionModel (unsloth/models/loader.py `from_pretrained(model_name
+    // = …, …, trust_remote_code = False, …, revision = None, …)`): the name by its own keyword.
+    const unsloth = f.lang === 'python' && fromModule(f.resolved, ['unsloth']);
     const n = peft
       ? (kw('model_id') ?? pos(1))
       : f.lang === 'python'
-        ? (kw('pretrained_model_name_or_path') ?? pos(0))
+        ? (kw('pretrained_model_name_or_path') ?? (unsloth ? kw('model_name') : undefined) ?? pos(0))
         : pos(0);
     const shape = {
       via: f.written,

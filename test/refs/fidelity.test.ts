@@ -969,6 +969,19 @@ const CASES: { file: string; want: string[] }[] = [
     ],
   },
   {
+    // Unsloth's from_pretrained names the model by `model_name` (unsloth/models/loader.py), its revision and
+    // trust_remote_code as transformers' do.
+    file: 'unsloth-models.py',
+    want: [
+      'CPR001:5:20 unsloth/Llama-3.2-3B-Instruct-bnb-4bit@-',
+      'CPR003:5:20 unsloth/Llama-3.2-3B-Instruct-bnb-4bit@-',
+      `CPR003:10:13 unsloth/gemma-3-4b-it@${C}`,
+      'CPR002:13:13 acme/custom-arch@-',
+      'CPR001:13:13 acme/custom-arch@-',
+      'CPR003:13:13 acme/custom-arch@-',
+    ],
+  },
+  {
     // TRL's trainers given a hub id (trl/trainer/sft_trainer.py `SFTTrainer.__init__` → create_model_from_path):
     // the model, a reward model or teacher given as a string; with a config the revision is its model_init_kwargs'
     // (the run time's as far as the call shows); a model object loads nothing there.
