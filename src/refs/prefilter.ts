@@ -27,9 +27,9 @@ export const MODEL_KEYS: ReadonlySet<string> = new Set([
 
 /**
  * Words a command line or a manifest that starts a model server holds (servers.ts): vLLM, text-generation-inference,
- * text-embeddings-inference, by image or command.
+ * text-embeddings-inference, SGLang, by image or command.
  */
-export const SERVER_WORDS: readonly string[] = ['vllm', 'text-generation-', 'text-embeddings-'];
+export const SERVER_WORDS: readonly string[] = ['vllm', 'text-generation-', 'text-embeddings-', 'sglang'];
 /**
  * KServe's model location (InferenceService `spec.predictor.model.storageUri` and the framework specs beside it,
  * TrainedModel `spec.model.storageUri`), which its storage initializer downloads before the server starts

@@ -12,6 +12,8 @@ import { interpolate } from './compose-env.js';
  * - vLLM: `vllm serve <model_tag>` (vllm/entrypoints/cli/serve.py `ServeSubcommand.cmd`: the positional tag, else
  *   `--model`) and `python -m vllm.entrypoints.openai.api_server --model <id>`; EngineArgs `add_cli_args` reads
  *   `--revision` and `--trust-remote-code`;
+ * - SGLang: `sglang serve` or `python -m sglang.launch_server` with `--model-path` (ServerArgs `add_cli_args`),
+ *   `--revision`, `--trust-remote-code`;
  * - text-generation-inference: `text-generation-launcher` or the `text-generation-inference` image with
  *   `--model-id <id>` (launcher/src/main.rs `Args`), `--revision`, `--trust-remote-code`;
  * - llama.cpp's `LLAMA_ARG_HF_REPO` (common/arg.cpp: `--hf-repo`'s `set_env`), set where the run's environment is made;
@@ -68,6 +70,17 @@ function serverModel(words: readonly Token[]): { via: string; model?: Token; opt
     const options = optionsOf(words.slice(tgi + 1), FLAGS);
     const model = options.get('--model-id');
     return { via: 'text-generation-inference', ...(model ? { model } : {}), options };
+  }
+  // SGLang: `sglang serve` (the recommended entrypoint) or `python -m sglang.launch_server`; ServerArgs
+  // `add_cli_args` (sglang/srt/server_args.py): `--model-path` or its alias `--model`, a local folder or a hub repo
+  // id, `--revision`, `--trust-remote-code`.
+  const sgl = words.findIndex(
+    (w, k) => (/(^|\/)sglang$/.test(w.text) && words[k + 1]?.text === 'serve') || w.text === 'sglang.launch_server',
+  );
+  if (sgl >= 0) {
+    const options = optionsOf(words.slice(sgl + (words[sgl]!.text === 'sglang.launch_server' ? 1 : 2)), FLAGS);
+    const model = options.get('--model-path') ?? options.get('--model');
+    return { via: 'sglang', ...(model ? { model } : {}), options };
   }
   // text-embeddings-inference: `text-embeddings-router --model-id <id> --revision <rev>` (router/src/main.rs `Args`).
   const tei = words.findIndex((w) => /(^|\/)text-embeddings-router$/.test(w.text));
@@ -193,7 +206,9 @@ function readServer(c: Container, { path, at, existsLocally, out }: ServerSink):
   const server = c.image === undefined ? undefined : SERVER_IMAGES.find(([re]) => re.test(c.image!));
   // A command that runs the server itself (`vllm serve …`) is read as it is; else a server image's entrypoint.
   const named = own.some((w) =>
-    /(^|\/)(vllm|text-generation-launcher|text-embeddings-router)$|^vllm\.entrypoints\./.test(w.text),
+    /(^|\/)(vllm|text-generation-launcher|text-embeddings-router|sglang)$|^vllm\.entrypoints\.|^sglang\.launch_server$/.test(
+      w.text,
+    ),
   );
   const words =
     named || !server || c.entrypoint.length > 0

@@ -1711,6 +1711,11 @@ describe('model downloads in shell scripts and Dockerfiles (fixtures/refs/fideli
         `CPR003:10:14 acme/tgi-7b@${C}`,
         'CPR001:11:37 acme/launcher-7b@-',
         'CPR003:11:37 acme/launcher-7b@-',
+        // SGLang (sglang/srt/server_args.py ServerArgs.add_cli_args); a local folder is no download.
+        'CPR001:14:27 acme/sglang-7b@-',
+        'CPR003:14:27 acme/sglang-7b@-',
+        'CPR002:15:41 acme/sglang-pinned@0123456789abcdef0123456789abcdef01234567',
+        `CPR003:15:41 acme/sglang-pinned@${C}`,
         'CPR010:8:12 dynamic',
       ],
     },
@@ -1745,6 +1750,9 @@ describe('model downloads in shell scripts and Dockerfiles (fixtures/refs/fideli
         // TEI with no model loads its default (router/src/main.rs `model_id`'s default_value).
         'CPR001:37:12 BAAI/bge-large-en-v1.5@-',
         'CPR003:37:12 BAAI/bge-large-en-v1.5@-',
+        // An image that is no server's: its command runs SGLang.
+        'CPR001:40:59 acme/sglang-served@-',
+        'CPR003:40:59 acme/sglang-served@-',
       ],
     },
     {
