@@ -1,4 +1,4 @@
-import { KSERVE_VIA, looksLikeRepoId, ownRevisionKey, parseModelUrl, revisionKind } from './ids.js';
+import { KSERVE_VIA, RAY_LLM_VIA, looksLikeRepoId, ownRevisionKey, parseModelUrl, revisionKind } from './ids.js';
 import { KSERVE_STORAGE_URI, MODEL_KEYS } from './prefilter.js';
 import { sourceExtension } from './sources.js';
 import { lineIndex } from './text.js';
@@ -106,6 +106,45 @@ function kserveStorageUri(
   });
 }
 
+/** Ray Serve LLM's LLMConfig key that says which model a deployment loads (`rayModelLoading`). */
+export const RAY_MODEL_LOADING = 'model_loading_config';
+
+/**
+ * Ray Serve LLM's LLMConfig as YAML (a serve config's `llm_configs:` entries, or an LLMConfig file of its own): the
+ * model a deployment loads is `model_loading_config.model_source` — a hub repo id, a local path, or a cloud mirror
+ * (an `s3://`, `gs://`, `abfss://` or `azure://` URI, or a mirror mapping) — and when that is omitted, `model_id`
+ * as a hub repo id (ray/llm/_internal/serve/configs ModelLoadingConfig); `model_id` beside a source only names the
+ * model to clients. vLLM loads it with the sibling `engine_kwargs` (VLLMEngineConfig.get_initialization_kwargs:
+ * `engine_kwargs["model"] = actual_hf_model_id`): its `revision` and `trust_remote_code`. `loading` holds the
+ * mapping's string values, `sourceIsMap` whether `model_source` is a mapping; `engine` the engine_kwargs mapping's
+ * (undefined for none).
+ */
+export function rayModelLoading(
+  out: FileReferences,
+  path: string,
+  loading: ReadonlyMap<string, { value: string; at: number }>,
+  sourceIsMap: boolean,
+  engine: { readonly scalars: ReadonlyMap<string, { value: string }>; readonly trust: boolean } | undefined,
+  existsLocally: (p: string) => boolean,
+  position: (offset: number) => { line: number; column: number },
+): void {
+  if (sourceIsMap) return;
+  const source = loading.get('model_source') ?? loading.get('model_id');
+  if (!source || /^(?:s3|gs|abfss|azure):\/\//.test(source.value) || !looksLikeRepoId(source.value, existsLocally))
+    return;
+  const revision = engine?.scalars.get('revision')?.value;
+  out.references.push({
+    path,
+    ...position(source.at),
+    via: RAY_LLM_VIA,
+    hub: 'huggingface',
+    repoId: source.value,
+    ...(revision !== undefined ? { revision } : {}),
+    revisionKind: revisionKind(revision),
+    runsRemoteCode: engine?.trust === true,
+  });
+}
+
 /**
  * Whether a config's top-level keys are a mergekit config's: `mergekit-yaml`'s MergeConfiguration (mergekit/config.py,
  * `merge_method` required) or `mergekit-moe`'s MoEMergeConfig (mergekit/moe/config.py: `base_model` and `experts`).
@@ -197,22 +236,39 @@ export function findConfigReferencesFast(
     for (const { key, value } of node.pairs) {
       if (value.kind === 'scalar' && typeof value.value === 'string')
         scalars.set(key, { value: value.value, at: value.at });
-      else stack.push(value);
+      // Ray Serve LLM's model_loading_config is read with its engine_kwargs (`rayModelLoading`), not as a config.
+      else if (key === RAY_MODEL_LOADING && value.kind === 'map') {
+        const own = stringsOf(value);
+        const engine = node.pairs.findLast((p) => p.key === 'engine_kwargs')?.value;
+        rayModelLoading(
+          out,
+          path,
+          own,
+          value.pairs.some((p) => p.key === 'model_source' && p.value.kind === 'map'),
+          engine?.kind === 'map' ? { scalars: stringsOf(engine), trust: trustOf(engine) } : undefined,
+          existsLocally,
+          at,
+        );
+      } else stack.push(value);
     }
-    // config.ts: the last scalar `trust_remote_code` of the mapping decides (a later key overrides an earlier one).
-    const trust = node.pairs.findLast((p) => p.key === 'trust_remote_code' && p.value.kind === 'scalar');
-
-    mappingReferences(
-      out,
-      path,
-      scalars,
-      trust?.value.kind === 'scalar' && trustsRemoteCode(trust.value.value, trust.value.plain),
-      existsLocally,
-      at,
-      mergekit,
-    );
+    mappingReferences(out, path, scalars, trustOf(node), existsLocally, at, mergekit);
   }
   return out;
+}
+
+/** A block mapping's string values by key (the last of a key wins, in the place of its first), as config.ts reads. */
+function stringsOf(node: Value & { kind: 'map' }): Map<string, { value: string; at: number }> {
+  const scalars = new Map<string, { value: string; at: number }>();
+  for (const { key, value } of node.pairs)
+    if (value.kind === 'scalar' && typeof value.value === 'string')
+      scalars.set(key, { value: value.value, at: value.at });
+  return scalars;
+}
+
+/** config.ts: the last scalar `trust_remote_code` of the mapping decides (a later key overrides an earlier one). */
+function trustOf(node: Value & { kind: 'map' }): boolean {
+  const trust = node.pairs.findLast((p) => p.key === 'trust_remote_code' && p.value.kind === 'scalar');
+  return trust?.value.kind === 'scalar' && trustsRemoteCode(trust.value.value, trust.value.plain);
 }
 
 /**

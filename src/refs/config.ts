@@ -9,7 +9,14 @@ import {
   type Document,
   type YAMLMap,
 } from 'yaml';
-import { findConfigReferencesFast, isMergekitConfig, mappingReferences, trustsRemoteCode } from './config-fast.js';
+import {
+  RAY_MODEL_LOADING,
+  findConfigReferencesFast,
+  isMergekitConfig,
+  mappingReferences,
+  rayModelLoading,
+  trustsRemoteCode,
+} from './config-fast.js';
 import { MODEL_KEYS } from './prefilter.js';
 import { sourceExtension } from './sources.js';
 import { readPodContainers } from './servers.js';
@@ -79,7 +86,19 @@ export function findConfigReferencesWithYaml(
             trust = trustsRemoteCode(item.value.value, item.value.type === 'PLAIN');
           if (isScalar(item.value) && typeof item.value.value === 'string')
             scalars.set(key, { value: item.value.value, at: item.value.range?.[0] ?? 0 });
-          else if (key !== '<<') stack.push(item.value);
+          // Ray Serve LLM's model_loading_config is read with its engine_kwargs (config-fast.ts `rayModelLoading`).
+          else if (key === RAY_MODEL_LOADING && isMap(item.value)) {
+            const engine = node.get('engine_kwargs', true);
+            rayModelLoading(
+              out,
+              path,
+              stringsOf(item.value),
+              isMap(item.value.get('model_source', true)),
+              isMap(engine) ? { scalars: stringsOf(engine), trust: trustOf(engine) } : undefined,
+              existsLocally,
+              position,
+            );
+          } else if (key !== '<<') stack.push(item.value);
         }
         // PyYAML's SafeLoader (`flatten_mapping`), which training code and OmegaConf load configs with, merges `<<:
         // *anchor` (or a list of them) into the mapping: its own keys win, then the merged mappings in order. A merged
@@ -108,6 +127,24 @@ export function findConfigReferencesWithYaml(
     }
     return budget;
   }
+}
+
+/** A mapping's string values by key (the last of a key wins), as the walk above reads them. */
+function stringsOf(map: YAMLMap): Map<string, { value: string; at: number }> {
+  const scalars = new Map<string, { value: string; at: number }>();
+  for (const item of map.items)
+    if (isPair(item) && isScalar(item.key) && isScalar(item.value) && typeof item.value.value === 'string')
+      scalars.set(String(item.key.value), { value: item.value.value, at: item.value.range?.[0] ?? 0 });
+  return scalars;
+}
+
+/** The walk's `trust_remote_code`: the mapping's last scalar of the key. */
+function trustOf(map: YAMLMap): boolean {
+  let trust = false;
+  for (const item of map.items)
+    if (isPair(item) && isScalar(item.key) && item.key.value === 'trust_remote_code' && isScalar(item.value))
+      trust = trustsRemoteCode(item.value.value, item.value.type === 'PLAIN');
+  return trust;
 }
 
 /** The mappings a `<<` value merges: an alias to a mapping, or a list of such aliases (PyYAML `flatten_mapping`). */

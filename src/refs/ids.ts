@@ -187,6 +187,9 @@ export function kaggleModelUrl(handle: string): string | undefined {
 /** The `via` of a KServe storage URI's reference (prefilter.ts KSERVE_STORAGE_URI; judge.ts names the pin it takes). */
 export const KSERVE_VIA = `KServe ${KSERVE_STORAGE_URI}`;
 
+/** The `via` of Ray Serve LLM's LLMConfig references (config-fast.ts `rayModelLoading`, python-loaders.ts). */
+export const RAY_LLM_VIA = 'LLMConfig';
+
 /** TRL's trainers that take a hub id for the model they train (python-loaders.ts `trlTrainerShape`). */
 export const TRL_TRAINERS: ReadonlySet<string> = new Set([
   'SFTTrainer',

@@ -4,6 +4,7 @@ import type { Policy } from '../core/policy.js';
 import type { RevokedArtifact, TrustedRegistry } from '../core/trusted-registry.js';
 import {
   KSERVE_VIA,
+  RAY_LLM_VIA,
   TRL_TRAINERS,
   isPullRequestRef,
   looksLikeAbbreviatedCommit,
@@ -381,6 +382,11 @@ export function pinAdvice(ref: ModelReference): string {
   if (language === 'javascript') return 'Pin the reviewed commit ({ revision: "<40-hex>" } in the options).';
   if (language === 'shell') return 'Pin the reviewed commit (--revision <40-hex>).';
   // TRL's trainers (python-loaders.ts `trlTrainerShape`): the revision goes in the config's init kwargs.
+  // Ray Serve LLM: vLLM's engine arguments (config-fast.ts `rayModelLoading`).
+  if (ref.via === RAY_LLM_VIA)
+    return language === 'python'
+      ? 'Pin the reviewed commit (engine_kwargs=dict(revision="<40-hex>") in the LLMConfig).'
+      : 'Pin the reviewed commit (engine_kwargs: revision: <40-hex> beside model_loading_config).';
   const trainer = ref.via.slice(ref.via.lastIndexOf('.') + 1);
   if (language === 'python' && TRL_TRAINERS.has(trainer))
     return `Pin the reviewed commit in the trainer's config (args=${trainer.replace(/Trainer$/, 'Config')}(model_init_kwargs={"revision": "<40-hex>"}); ref_model_init_kwargs or teacher_model_init_kwargs for a reference or teacher model).`;

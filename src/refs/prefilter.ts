@@ -38,9 +38,17 @@ export const SERVER_WORDS: readonly string[] = ['vllm', 'text-generation-', 'tex
 export const KSERVE_STORAGE_URI = 'storageUri';
 /**
  * What lets a config through to the finder: a model key, mergekit's `merge_method` (a merge of models listed under
- * `models:` or `slices:`, config-fast.ts `isMergekitConfig`), a model server's name, or KServe's `storageUri`.
+ * `models:` or `slices:`, config-fast.ts `isMergekitConfig`), a model server's name, KServe's `storageUri`, or Ray
+ * Serve LLM's `model_loading_config`.
  */
-const CONFIG_KEYS: readonly string[] = [...MODEL_KEYS, 'merge_method', ...SERVER_WORDS, KSERVE_STORAGE_URI];
+const CONFIG_KEYS: readonly string[] = [
+  ...MODEL_KEYS,
+  'merge_method',
+  ...SERVER_WORDS,
+  KSERVE_STORAGE_URI,
+  // Ray Serve LLM's LLMConfig (config-fast.ts `rayModelLoading`).
+  'model_loading_config',
+];
 
 /**
  * The escapes that can spell a model key's letters in a quoted YAML or JSON key, which the yaml parser decodes before
@@ -136,6 +144,8 @@ export const PYTHON_LIBRARIES_ALONE: readonly string[] = [
   'stanza',
   // SageMaker's `HuggingFaceModel(env={"HF_MODEL_ID": …})` (python-loaders.ts): the variable, rarer than the class.
   'HF_MODEL_ID',
+  // Ray Serve LLM (`from ray.serve.llm import LLMConfig`, python-loaders.ts): the module's path.
+  'serve.llm',
   // TRL's trainers given a hub id (python-loaders.ts `trlTrainerShape`): the module's name after a blank, as every
   // `from trl…` and `import trl` writes it (`trl` alone is too short to scan for, and inside `ctrl`).
   ' trl',

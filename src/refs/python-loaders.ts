@@ -1,7 +1,7 @@
 import type { CallFacts, LoaderShape, Resolved } from './calls.js';
 import type { TableDownload } from './types.js';
 import { CHOSEN_MEMBER, RUN_TIME } from './syntax.js';
-import { GENSIM_DATA, SPACY_MODELS, TRL_TRAINERS, spacyReleaseTag, urlFileName } from './ids.js';
+import { GENSIM_DATA, RAY_LLM_VIA, SPACY_MODELS, TRL_TRAINERS, spacyReleaseTag, urlFileName } from './ids.js';
 import { PYTHON_LIBRARIES_ALONE } from './prefilter.js';
 import { MODEL_FORMATS, formatFromName } from '../discover/catalogue/index.js';
 
@@ -97,8 +97,9 @@ export const PYTHON_LIBRARY_WORDS: readonly string[] = [
   // ultralytics, faster-whisper, from_quantized, SpeechBrain, TensorFlow Hub, kagglehub, flair, Lightning's
   // load_from_checkpoint, gensim: the words that let a file through the byte pre-filter alone.
   ...PYTHON_LIBRARIES_ALONE,
-  // TRL's trainers given a hub id (`trlTrainerShape`).
+  // TRL's trainers given a hub id (`trlTrainerShape`); Ray Serve LLM's LLMConfig.
   'trl',
+  'LLMConfig',
   // Quantized models: AutoAWQ, AutoGPTQ, GPTQModel (`quantizedShape`).
   'awq',
   'auto_gptq',
@@ -945,6 +946,26 @@ export function pythonLibraryShape(f: CallFacts): LoaderShape | undefined {
     };
   const trl = trlTrainerShape(f, name, kw, pos);
   if (trl !== null) return trl;
+  // Ray Serve LLM `LLMConfig(model_loading_config=dict(model_id=…, model_source=…), engine_kwargs=dict(…))`: as
+  // config-fast.ts `rayModelLoading` reads it in YAML. A config given as an object (ModelLoadingConfig(…), a name)
+  // is the run time's as far as the file shows; so is engine_kwargs that is not a dict display.
+  if (name === 'LLMConfig' && inModule(f.resolved, ['ray.serve.llm', 'ray.llm'])) {
+    const loading = kw('model_loading_config');
+    if (loading === undefined) return f.splat ? { via: RAY_LLM_VIA, name: RUN_TIME, runsRemoteCode: false } : undefined;
+    const entries = loading.entries;
+    if (entries === undefined) return { via: RAY_LLM_VIA, name: RUN_TIME, runsRemoteCode: false };
+    const source = entries.get('model_source') ?? entries.get('model_id');
+    // A cloud mirror (a CloudMirrorConfig dict, an s3:// / gs:// / abfss:// / azure:// URI): no hub download.
+    if (source?.entries !== undefined || /^(?:s3|gs|abfss|azure):\/\//.test(source?.value ?? '')) return undefined;
+    const engine = kw('engine_kwargs');
+    const options = engine?.entries;
+    return {
+      via: RAY_LLM_VIA,
+      name: source,
+      revision: engine === undefined ? undefined : options ? options.get('revision') : RUN_TIME,
+      runsRemoteCode: isTrue(options?.get('trust_remote_code')),
+    };
+  }
   // vLLM `LLM(model, tokenizer, …, trust_remote_code, …, revision)` (vllm/entrypoints/llm.py): the engine downloads
   // `model` from the hub at `revision` (vllm/transformers_utils/config.py get_config → transformers' cached_file).
   if ((name === 'LLM' || name === 'AsyncEngineArgs' || name === 'EngineArgs') && inModule(f.resolved, ['vllm']))

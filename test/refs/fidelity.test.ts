@@ -969,6 +969,33 @@ const CASES: { file: string; want: string[] }[] = [
     ],
   },
   {
+    // Ray Serve LLM (ray/llm/_internal/serve/configs ModelLoadingConfig): model_source, else model_id as a hub id,
+    // with the sibling engine_kwargs' revision and trust_remote_code (VLLMEngineConfig.get_initialization_kwargs);
+    // model_id beside a source only names the model to clients; a cloud mirror is no hub download.
+    file: 'ray-serve-llm.yaml',
+    want: [
+      'CPR002:14:21 meta-llama/Llama-3.1-8B-Instruct@0123456789abcdef0123456789abcdef01234567',
+      `CPR003:14:21 meta-llama/Llama-3.1-8B-Instruct@${C}`,
+      'CPR001:11:25 Qwen/Qwen2.5-0.5B-Instruct@-',
+      'CPR003:11:25 Qwen/Qwen2.5-0.5B-Instruct@-',
+    ],
+  },
+  {
+    file: 'ray-llm-config.yaml',
+    want: ['CPR001:4:17 acme/llm-config-source@main', 'CPR003:4:17 acme/llm-config-source@main'],
+  },
+  {
+    // The same in Python; a config object is the run time's.
+    file: 'ray-serve-llm.py',
+    want: [
+      'CPR001:5:8 acme/qwen-source@-',
+      'CPR003:5:8 acme/qwen-source@-',
+      'CPR002:9:10 acme/pinned-id@0123456789abcdef0123456789abcdef01234567',
+      `CPR003:9:10 acme/pinned-id@${C}`,
+      'CPR010:15:10 dynamic',
+    ],
+  },
+  {
     // Unsloth's from_pretrained names the model by `model_name` (unsloth/models/loader.py), its revision and
     // trust_remote_code as transformers' do.
     file: 'unsloth-models.py',
@@ -1961,16 +1988,6 @@ describe('command lines Python runs (python-commands.ts), in a scan', () => {
     ]);
   });
 
-  it('TRL: pinned in the trainer config, and a file that names only trl passes the byte test', async () => {
-    const { mayNameModelBytes } = await import('../../src/refs/prefilter.js');
-    const only = 'from trl import SFTTrainer\nSFTTrainer(model="acme/x", train_dataset=d)\n';
-    expect(mayNameModelBytes('python', Buffer.from(only))).toBe(true);
-    const [ref] = findPythonReferences('t.py', only, () => false).references;
-    expect(judgeReference(ref!, new Map(), DEFAULT_POLICY)[0]?.message).toContain(
-      'args=SFTConfig(model_init_kwargs={"revision": "<40-hex>"})',
-    );
-  });
-
   it('counts a command too long to read, and reads no part of it', async () => {
     const { findPythonCommandReferences } = await import('../../src/refs/python-commands.js');
     const long = `import os\nos.system("hf download acme/${'x'.repeat(5000)}")\nos.system("hf download acme/short")\n`;
@@ -2001,5 +2018,34 @@ describe('command lines Python runs (python-commands.ts), in a scan', () => {
       );
       expect(r.findings.filter((f) => f.location.path === 'tools/fetch.py')).toHaveLength(18);
     });
+  });
+});
+
+describe('TRL and Ray Serve LLM, beyond their table cases', () => {
+  it('Ray Serve LLM: both config readers agree, and the byte tests let the files through', async () => {
+    const { findConfigReferencesFast } = await import('../../src/refs/config-fast.js');
+    const { findConfigReferencesWithYaml } = await import('../../src/refs/config.js');
+    const { mayNameModelBytes } = await import('../../src/refs/prefilter.js');
+    const text = readFileSync(path.join(DIR, 'ray-llm-config.yaml'), 'utf8');
+    const fast = findConfigReferencesFast('ray-llm-config.yaml', text, () => false);
+    expect(fast?.references).toHaveLength(1);
+    expect(fast).toEqual(findConfigReferencesWithYaml('ray-llm-config.yaml', text, () => false));
+    expect(mayNameModelBytes('config', Buffer.from(text))).toBe(true);
+    const py = 'from ray.serve.llm import LLMConfig\nLLMConfig(model_loading_config=dict(model_id="acme/x"))\n';
+    expect(mayNameModelBytes('python', Buffer.from(py))).toBe(true);
+    const [ref] = findPythonReferences('d.py', py, () => false).references;
+    expect(judgeReference(ref!, new Map(), DEFAULT_POLICY)[0]?.message).toContain(
+      'engine_kwargs=dict(revision="<40-hex>")',
+    );
+  });
+
+  it('TRL: pinned in the trainer config, and a file that names only trl passes the byte test', async () => {
+    const { mayNameModelBytes } = await import('../../src/refs/prefilter.js');
+    const only = 'from trl import SFTTrainer\nSFTTrainer(model="acme/x", train_dataset=d)\n';
+    expect(mayNameModelBytes('python', Buffer.from(only))).toBe(true);
+    const [ref] = findPythonReferences('t.py', only, () => false).references;
+    expect(judgeReference(ref!, new Map(), DEFAULT_POLICY)[0]?.message).toContain(
+      'args=SFTConfig(model_init_kwargs={"revision": "<40-hex>"})',
+    );
   });
 });
