@@ -1,4 +1,12 @@
-import { KSERVE_VIA, RAY_LLM_VIA, looksLikeRepoId, ownRevisionKey, parseModelUrl, revisionKind } from './ids.js';
+import {
+  KSERVE_VIA,
+  KUBEAI_VIA,
+  RAY_LLM_VIA,
+  looksLikeRepoId,
+  ownRevisionKey,
+  parseModelUrl,
+  revisionKind,
+} from './ids.js';
 import { KSERVE_STORAGE_URI, MODEL_KEYS } from './prefilter.js';
 import { sourceExtension } from './sources.js';
 import { lineIndex } from './text.js';
@@ -28,7 +36,12 @@ export function mappingReferences(
   existsLocally: (p: string) => boolean,
   position: (offset: number) => { line: number; column: number },
   mergekit = false,
+  /** The mapping's `args:` list of strings, read when asked (KubeAI's Model spec, `kubeaiModel`). */
+  args: () => readonly string[] | undefined = () => undefined,
 ): void {
+  const url = scalars.get('url');
+  if (url && KUBEAI_ENGINES.has(scalars.get('engine')?.value ?? ''))
+    kubeaiModel(out, path, url, args(), existsLocally, position);
   for (const [key, { value: written, at }] of scalars) {
     if (mergekit && MERGEKIT_MODEL_KEYS.has(key)) {
       mergekitReferences(out, path, key, written, position(at), existsLocally);
@@ -103,6 +116,47 @@ function kserveStorageUri(
     ...(revision !== undefined ? { revision } : {}),
     revisionKind: revisionKind(revision),
     runsRemoteCode: false,
+  });
+}
+
+/** KubeAI's engines that load a hub model from a Model's `url: hf://…` (api/k8s/v1/model_types.go `ModelSpec.URL`). */
+const KUBEAI_ENGINES: ReadonlySet<string> = new Set(['VLLM', 'FasterWhisper', 'Infinity']);
+
+/**
+ * KubeAI's Model `spec` (api/k8s/v1/model_types.go): `url: hf://<repo>/<model>` is the hub repo its server loads
+ * (internal/modelcontroller/model_source.go `parseModelURL`: everything after the scheme), at the default branch
+ * unless the spec's `args`, which the server gets after KubeAI's own `--model=<repo>` (engine_vllm.go
+ * `vLLMPodForModel`), name a `--revision` (argparse: the last one wins); `--trust-remote-code` there runs the
+ * repository's code. `pvc://`, `s3://`, `gs://` and `oss://` are the deployer's own storage; `ollama://` (the OLlama
+ * engine) is not read here.
+ */
+function kubeaiModel(
+  out: FileReferences,
+  path: string,
+  url: { value: string; at: number },
+  args: readonly string[] | undefined,
+  existsLocally: (p: string) => boolean,
+  position: (offset: number) => { line: number; column: number },
+): void {
+  const m = /^hf:\/\/(\S+)$/.exec(url.value);
+  if (!m || !looksLikeRepoId(m[1]!, existsLocally)) return;
+  let revision: string | undefined;
+  let trust = false;
+  for (let i = 0; i < (args?.length ?? 0); i++) {
+    const a = args![i]!;
+    if (a === '--revision' && args![i + 1] !== undefined) revision = args![++i];
+    else if (a.startsWith('--revision=')) revision = a.slice('--revision='.length);
+    else if (a === '--trust-remote-code') trust = true;
+  }
+  out.references.push({
+    path,
+    ...position(url.at),
+    via: KUBEAI_VIA,
+    hub: 'huggingface',
+    repoId: m[1]!,
+    ...(revision !== undefined ? { revision } : {}),
+    revisionKind: revisionKind(revision),
+    runsRemoteCode: trust,
   });
 }
 
@@ -251,7 +305,11 @@ export function findConfigReferencesFast(
         );
       } else stack.push(value);
     }
-    mappingReferences(out, path, scalars, trustOf(node), existsLocally, at, mergekit);
+    mappingReferences(out, path, scalars, trustOf(node), existsLocally, at, mergekit, () => {
+      const list = node.pairs.findLast((p) => p.key === 'args')?.value;
+      if (list?.kind !== 'seq') return undefined;
+      return list.items.flatMap((i) => (i.kind === 'scalar' && typeof i.value === 'string' ? [i.value] : []));
+    });
   }
   return out;
 }
@@ -292,11 +350,13 @@ type Value =
 const KEY = /^[A-Za-z_][\w.-]*$/;
 const TYPED_KEY = /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE|[Nn]ull|NULL)$/;
 /**
- * A plain scalar of ordinary characters (words, paths, URLs, numbers, single spaces between words), a `'…'` without
+ * A plain scalar of ordinary characters (words, paths, URLs, numbers, single spaces between words; a leading `-`
+ * before one of them, as in `--flag` or `-1`: YAML's plain scalars may start with an indicator a safe character
+ * follows), a `'…'` without
  * quotes inside, a `"…"` without escapes, or an OmegaConf interpolation (`${oc.env:VAR,default}`: a plain scalar
  * starting with `$`, no `: `, ` #` or nested braces); then an optional comment.
  */
-const SCALAR = String.raw`[\w./+~](?:[\w./@+=~-]|:(?=[\w./@+=~-])| (?=[\w./@+=~-]))*|'[^'\n]*'|"[^"\\\n]*"|\$\{(?:[^{}\n#:\s]|:(?=\S)| (?=[^\s#]))*\}`;
+const SCALAR = String.raw`(?:[\w./+~]|-(?=[\w./@+=~-]))(?:[\w./@+=~-]|:(?=[\w./@+=~-])| (?=[\w./@+=~-]))*|'[^'\n]*'|"[^"\\\n]*"|\$\{(?:[^{}\n#:\s]|:(?=\S)| (?=[^\s#]))*\}`;
 const PAIR = new RegExp(String.raw`^( *)([^\s:#][^\s:]*):(?: +(${SCALAR}))? *(?: #.*)?$`);
 const ITEM = new RegExp(String.raw`^( *)- +(${SCALAR}) *(?: #.*)?$`);
 

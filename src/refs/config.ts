@@ -117,7 +117,11 @@ export function findConfigReferencesWithYaml(
             if (typeof m.value.value === 'string' && !scalars.has(key)) scalars.set(key, { value: m.value.value, at });
           }
         }
-        mappingReferences(out, path, scalars, trust === true, existsLocally, position, mergekit);
+        mappingReferences(out, path, scalars, trust === true, existsLocally, position, mergekit, () => {
+          const list = node.get('args', true);
+          if (!isSeq(list)) return undefined;
+          return list.items.flatMap((i) => (isScalar(i) && typeof i.value === 'string' ? [i.value] : []));
+        });
         // A Kubernetes pod spec's containers: the model servers they start (servers.ts).
         if (node.has('containers') || node.has('initContainers'))
           readPodContainers(node, text, { path, at: position, existsLocally, out });

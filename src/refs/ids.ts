@@ -187,6 +187,9 @@ export function kaggleModelUrl(handle: string): string | undefined {
 /** The `via` of a KServe storage URI's reference (prefilter.ts KSERVE_STORAGE_URI; judge.ts names the pin it takes). */
 export const KSERVE_VIA = `KServe ${KSERVE_STORAGE_URI}`;
 
+/** The `via` of a KubeAI Model's `url: hf://…` (config-fast.ts `kubeaiModel`; judge.ts names the pin it takes). */
+export const KUBEAI_VIA = 'KubeAI Model url';
+
 /** The `via` of Ray Serve LLM's LLMConfig references (config-fast.ts `rayModelLoading`, python-loaders.ts). */
 export const RAY_LLM_VIA = 'LLMConfig';
 

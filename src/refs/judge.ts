@@ -4,6 +4,7 @@ import type { Policy } from '../core/policy.js';
 import type { RevokedArtifact, TrustedRegistry } from '../core/trusted-registry.js';
 import {
   KSERVE_VIA,
+  KUBEAI_VIA,
   RAY_LLM_VIA,
   TRL_TRAINERS,
   isPullRequestRef,
@@ -403,6 +404,8 @@ export function pinAdvice(ref: ModelReference): string {
     if (ref.via.startsWith('mergekit ')) return `Pin the reviewed commit in the name (${repo}@<40-hex>).`;
     // kserve_storage.py `_download_hf`: `hf://<repo>/<model>:<revision>`.
     if (ref.via === KSERVE_VIA) return `Pin the reviewed commit in the URI (hf://${repo}:<40-hex>).`;
+    // KubeAI: the spec's args go to the server after its --model (config-fast.ts `kubeaiModel`).
+    if (ref.via === KUBEAI_VIA) return 'Pin the reviewed commit in the Model spec (args: ["--revision=<40-hex>"]).';
     return `Pin the reviewed commit beside it (${ownRevisionKey(ref.via)}: <40-hex>).`;
   }
   return 'Pin the reviewed commit (revision="<40-hex>").';

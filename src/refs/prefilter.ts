@@ -38,16 +38,18 @@ export const SERVER_WORDS: readonly string[] = ['vllm', 'text-generation-', 'tex
 export const KSERVE_STORAGE_URI = 'storageUri';
 /**
  * What lets a config through to the finder: a model key, mergekit's `merge_method` (a merge of models listed under
- * `models:` or `slices:`, config-fast.ts `isMergekitConfig`), a model server's name, KServe's `storageUri`, or Ray
- * Serve LLM's `model_loading_config`.
+ * `models:` or `slices:`, config-fast.ts `isMergekitConfig`), a model server's name, KServe's `storageUri`, Ray
+ * Serve LLM's `model_loading_config`, or a hub URI (KubeAI's `url: hf://…`).
  */
 const CONFIG_KEYS: readonly string[] = [
   ...MODEL_KEYS,
   'merge_method',
   ...SERVER_WORDS,
   KSERVE_STORAGE_URI,
-  // Ray Serve LLM's LLMConfig (config-fast.ts `rayModelLoading`).
+  // Ray Serve LLM's LLMConfig (config-fast.ts `rayModelLoading`), and a KubeAI Model's `url: hf://…`
+  // (`kubeaiModel`).
   'model_loading_config',
+  'hf://',
 ];
 
 /**

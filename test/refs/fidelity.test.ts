@@ -981,6 +981,23 @@ const CASES: { file: string; want: string[] }[] = [
     ],
   },
   {
+    // KubeAI Models (api/k8s/v1/model_types.go, model_source.go `parseModelURL`): `url: hf://<repo>/<model>`; the
+    // spec's args after KubeAI's own --model (engine_vllm.go): the last --revision, --trust-remote-code. pvc:// is
+    // the deployer's own volume.
+    file: 'kubeai-models.yaml',
+    want: [`CPR003:8:8 acme/kubeai-llm@${C}`, 'CPR001:21:8 acme/kubeai-embed@-', 'CPR003:21:8 acme/kubeai-embed@-'],
+  },
+  {
+    file: 'kubeai-catalog.yaml',
+    want: [
+      'CPR001:13:10 acme/faster-whisper-small@-',
+      'CPR003:13:10 acme/faster-whisper-small@-',
+      'CPR002:7:10 acme/kubeai-catalog@-',
+      'CPR001:7:10 acme/kubeai-catalog@-',
+      'CPR003:7:10 acme/kubeai-catalog@-',
+    ],
+  },
+  {
     file: 'ray-llm-config.yaml',
     want: ['CPR001:4:17 acme/llm-config-source@main', 'CPR003:4:17 acme/llm-config-source@main'],
   },
@@ -2021,7 +2038,19 @@ describe('command lines Python runs (python-commands.ts), in a scan', () => {
   });
 });
 
-describe('TRL and Ray Serve LLM, beyond their table cases', () => {
+describe('TRL, Ray Serve LLM and KubeAI, beyond their table cases', () => {
+  it('KubeAI: pinned in the Model spec, and a values file passes the byte test', async () => {
+    const { findConfigReferencesFast } = await import('../../src/refs/config-fast.js');
+    const { mayNameModelBytes } = await import('../../src/refs/prefilter.js');
+    const text = 'catalog:\n  whisper:\n    url: hf://acme/fw-small\n    engine: FasterWhisper\n';
+    const fast = findConfigReferencesFast('values.yaml', text, () => false);
+    expect(fast?.references.map((r) => `${r.line}:${r.column} ${r.repoId}`)).toEqual(['3:10 acme/fw-small']);
+    expect(mayNameModelBytes('config', Buffer.from(text))).toBe(true);
+    expect(judgeReference(fast!.references[0]!, new Map(), DEFAULT_POLICY)[0]?.message).toContain(
+      'args: ["--revision=<40-hex>"]',
+    );
+  });
+
   it('Ray Serve LLM: both config readers agree, and the byte tests let the files through', async () => {
     const { findConfigReferencesFast } = await import('../../src/refs/config-fast.js');
     const { findConfigReferencesWithYaml } = await import('../../src/refs/config.js');
