@@ -222,7 +222,9 @@ class Script {
       const seq = bound && this.sequence(bound, imports, depth + 1);
       if (seq?.kind === 'line')
         return { kind: 'line', pieces: seq.pieces.map((p) => ({ ...p, from: n.from, exact: false })) };
-      return seq && { ...seq, at: n.from };
+      // A list the file changes in place (`cmd.append(model)`, `cmd += […]`, `cmd[1] = …`) holds more than its
+      // display: what else it holds is the run time's.
+      return seq && { ...seq, at: n.from, open: seq.open || this.changedInPlace(n.name) };
     }
     if (n.k === 'other' && n.items) return { kind: 'items', items: n.items, open: false };
     if (n.k === 'call') {
@@ -232,6 +234,14 @@ class Script {
         return { kind: 'line', pieces: this.string(first.value) };
     }
     return undefined;
+  }
+
+  /** Whether the file changes the list `name` in place: a mutating method, `+=` or `*=`, an item or slice assigned. */
+  private changedInPlace(name: string): boolean {
+    // (A Python name holds no character a pattern treats specially.)
+    return new RegExp(
+      String.raw`(?<![\w.])${name}\s*(?:\.\s*(?:append|extend|insert|pop|remove|clear|reverse|sort)\s*\(|[+*]=|\[[^\]\n]*\]\s*=(?!=))`,
+    ).test(this.file);
   }
 
   /** Words of a program and its arguments, each quoted for the shell where it must be. */
