@@ -55,6 +55,9 @@ export function whatRuns(
     return 'Lightning unpickles a checkpoint URL with weights_only=False unless the call passes weights_only=True, and a pickle runs whatever code it names';
   // SageMaker's HuggingFaceModel: the container's environment turns it on.
   if (isSageMaker(ref.via)) return 'HF_MODEL_TRUST_REMOTE_CODE=true in its env';
+  // Infinity (servers.ts `readInfinity`): env.py's INFINITY_TRUST_REMOTE_CODE defaults to "true".
+  if (ref.remoteCodeByDefault && ref.via.startsWith('infinity'))
+    return 'trust_remote_code, which Infinity turns on unless its environment sets INFINITY_TRUST_REMOTE_CODE=false';
   return ref.remoteCodeByDefault
     ? 'trust_remote_code, which this loader turns on unless the call passes trust_remote_code=False'
     : 'trust_remote_code=True';

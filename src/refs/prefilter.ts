@@ -27,9 +27,16 @@ export const MODEL_KEYS: ReadonlySet<string> = new Set([
 
 /**
  * Words a command line or a manifest that starts a model server holds (servers.ts): vLLM, text-generation-inference,
- * text-embeddings-inference, SGLang, by image or command.
+ * text-embeddings-inference, SGLang, Infinity (`infinity_emb`, `michaelf34/infinity`), by image or command.
  */
-export const SERVER_WORDS: readonly string[] = ['vllm', 'text-generation-', 'text-embeddings-', 'sglang'];
+export const SERVER_WORDS: readonly string[] = [
+  'vllm',
+  'text-generation-',
+  'text-embeddings-',
+  'sglang',
+  'infinity_emb',
+  'michaelf34/infinity',
+];
 /**
  * KServe's model location (InferenceService `spec.predictor.model.storageUri` and the framework specs beside it,
  * TrainedModel `spec.model.storageUri`), which its storage initializer downloads before the server starts

@@ -14,6 +14,7 @@ import { interpolate } from './compose-env.js';
  *   `--revision` and `--trust-remote-code`;
  * - SGLang: `sglang serve` or `python -m sglang.launch_server` with `--model-path` (ServerArgs `add_cli_args`),
  *   `--revision`, `--trust-remote-code`;
+ * - Infinity: `infinity_emb v2` with its `--model-id`s (`readInfinity`), its trust_remote_code on by default;
  * - text-generation-inference: `text-generation-launcher` or the `text-generation-inference` image with
  *   `--model-id <id>` (launcher/src/main.rs `Args`), `--revision`, `--trust-remote-code`;
  * - llama.cpp's `LLAMA_ARG_HF_REPO` (common/arg.cpp: `--hf-repo`'s `set_env`), set where the run's environment is made;
@@ -103,6 +104,7 @@ export function readModelServers(line: ShellLine): void {
       readServer(container, { path, at: where, existsLocally, out });
       continue;
     }
+    if (readInfinity(words, new Map(), { path, at: where, existsLocally, out })) continue;
     const found = serverModel(words);
     if (!found?.model) continue;
     const { via, model, options } = found;
@@ -153,6 +155,8 @@ const SERVER_IMAGES: readonly [image: RegExp, words: readonly string[]][] = [
   [/(^|\/)vllm-openai(:|@|$)/, ['vllm', 'serve']],
   // text-embeddings-inference's images (`:cpu-1.5`, `:1.5`, `:turing-1.5`…): ENTRYPOINT ["text-embeddings-router"].
   [/(^|\/)text-embeddings-inference(:|@|$)/, ['text-embeddings-router']],
+  // Infinity's image (michaelf34/infinity, `:latest-cpu`…): ENTRYPOINT ["infinity_emb"], `command:` its `v2 …`.
+  [/(^|\/)michaelf34\/infinity(:|@|$)/, ['infinity_emb']],
 ];
 
 /**
@@ -206,7 +210,7 @@ function readServer(c: Container, { path, at, existsLocally, out }: ServerSink):
   const server = c.image === undefined ? undefined : SERVER_IMAGES.find(([re]) => re.test(c.image!));
   // A command that runs the server itself (`vllm serve …`) is read as it is; else a server image's entrypoint.
   const named = own.some((w) =>
-    /(^|\/)(vllm|text-generation-launcher|text-embeddings-router|sglang)$|^vllm\.entrypoints\.|^sglang\.launch_server$/.test(
+    /(^|\/)(vllm|text-generation-launcher|text-embeddings-router|sglang|infinity_emb)$|^vllm\.entrypoints\.|^sglang\.launch_server$/.test(
       w.text,
     ),
   );
@@ -214,6 +218,7 @@ function readServer(c: Container, { path, at, existsLocally, out }: ServerSink):
     named || !server || c.entrypoint.length > 0
       ? own
       : [...server[1].map((text) => ({ text, at: c.imageAt, expands: false })), ...own];
+  if (readInfinity(words, c.env, { path, at, existsLocally, out }, c.label, own[0]?.at ?? c.imageAt)) return;
   const found = serverModel(words);
   if (!found) return;
   const tgi = found.via === 'text-generation-inference';
@@ -240,6 +245,79 @@ function readServer(c: Container, { path, at, existsLocally, out }: ServerSink):
     out,
     { runsRemoteCode: trusts },
   );
+}
+
+/** Infinity's model when none is named (infinity_emb/env.py `model_id`'s default). */
+const INFINITY_DEFAULT_MODEL = 'michaelfeil/bge-small-en-v1.5';
+
+/**
+ * Infinity, the embedding server: `infinity_emb v2` (infinity_emb/cli.py `v2`) serves every `--model-id` given, else
+ * the `;`-separated `INFINITY_MODEL_ID` of its environment, else michaelfeil/bge-small-en-v1.5 (env.py); `--revision`
+ * and `--trust-remote-code` (else `INFINITY_REVISION`, `INFINITY_TRUST_REMOTE_CODE`) are lists spread over the models
+ * (`AutoPadding`: one value for all, or one per model). trust_remote_code is **on** unless turned off
+ * (`INFINITY_TRUST_REMOTE_CODE` defaults to "true"; only "true" and "1" are true): each model's repository code runs.
+ * v1 (deprecated) takes one `--model-name-or-path`. True when `words` start Infinity.
+ */
+function readInfinity(
+  words: readonly Token[],
+  env: ReadonlyMap<string, Token>,
+  { path, at, existsLocally, out }: ServerSink,
+  label?: string,
+  defaultAt?: number,
+): boolean {
+  const i = words.findIndex((w, k) => /(^|\/)infinity_emb$/.test(w.text) && /^v[12]$/.test(words[k + 1]?.text ?? ''));
+  if (i < 0) return false;
+  const v1 = words[i + 1]!.text === 'v1';
+  const values = new Map<string, Token[]>();
+  const rest = words.slice(i + 2);
+  for (let k = 0; k < rest.length; k++) {
+    const t = rest[k]!;
+    if (!t.text.startsWith('--')) continue;
+    const eq = t.text.indexOf('=');
+    const name = eq > 0 ? t.text.slice(0, eq) : t.text;
+    const list = values.get(name) ?? [];
+    values.set(name, list);
+    if (eq > 0) list.push({ ...t, text: t.text.slice(eq + 1), at: t.at + eq + 1 });
+    else if (name === '--no-trust-remote-code') list.push({ ...t, text: 'false' });
+    else if (rest[k + 1] && !rest[k + 1]!.text.startsWith('--')) list.push(rest[++k]!);
+    else list.push({ ...t, text: 'true' });
+  }
+  const split = (t: Token | undefined): Token[] | undefined =>
+    t &&
+    (t.expands
+      ? [t]
+      : t.text
+          .replace(/;$/, '')
+          .split(';')
+          .map((text) => ({ ...t, text })));
+  const models = values.get(v1 ? '--model-name-or-path' : '--model-id') ??
+    split(env.get('INFINITY_MODEL_ID')) ?? [
+      { text: INFINITY_DEFAULT_MODEL, at: defaultAt ?? words[i]!.at, expands: false },
+    ];
+  const revisions = values.get('--revision') ?? split(env.get('INFINITY_REVISION')) ?? [];
+  const trusts = [...(values.get('--trust-remote-code') ?? []), ...(values.get('--no-trust-remote-code') ?? [])];
+  const trustList = trusts.length > 0 ? trusts : (split(env.get('INFINITY_TRUST_REMOTE_CODE')) ?? []);
+  // AutoPadding: one value for every model, one per model, none for the defaults; any other count is a ValueError.
+  const nth = <T>(list: readonly T[], k: number): T | undefined => (list.length === 1 ? list[0] : list[k]);
+  if ([revisions, trustList].some((l) => l.length > 1 && l.length !== models.length)) return true;
+  models.forEach((model, k) => {
+    const rev = nth(revisions, k);
+    const trust = nth(trustList, k);
+    commandDownload(
+      { path, ...at(model.at), via: label ? `infinity (${label})` : 'infinity' },
+      model,
+      rev && !rev.expands && rev.text === '' ? undefined : rev,
+      existsLocally,
+      out,
+      // env.py `_to_bool_multiple`: "true" and "1" are true; unset, the default "true". A value the shell expands is
+      // the run time's: counted as on, as the default is.
+      {
+        runsRemoteCode: trust === undefined || trust.expands || /^(?:true|1)$/i.test(trust.text),
+        remoteCodeByDefault: trust === undefined,
+      },
+    );
+  });
+  return true;
 }
 
 /** `docker run` options that take no value (the rest take one: `-p 80:80`, `--gpus all`, `-e K=V`). */

@@ -48,7 +48,7 @@ export function commandDownload(
   rev: Token | undefined,
   existsLocally: (p: string) => boolean,
   out: FileReferences,
-  more: { runsRemoteCode: boolean; file?: string },
+  more: { runsRemoteCode: boolean; file?: string; remoteCodeByDefault?: boolean },
 ): void {
   if (repo.expands) {
     out.dynamic.push({
@@ -70,5 +70,6 @@ export function commandDownload(
     revisionKind: rev?.expands ? 'ref' : revisionKind(revision),
     ...(more.file !== undefined ? { file: more.file } : {}),
     runsRemoteCode: more.runsRemoteCode,
+    ...(more.runsRemoteCode && more.remoteCodeByDefault ? { remoteCodeByDefault: true as const } : {}),
   });
 }

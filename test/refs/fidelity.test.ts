@@ -1797,6 +1797,31 @@ describe('model downloads in shell scripts and Dockerfiles (fixtures/refs/fideli
         // An image that is no server's: its command runs SGLang.
         'CPR001:40:59 acme/sglang-served@-',
         'CPR003:40:59 acme/sglang-served@-',
+        // Infinity's image (ENTRYPOINT infinity_emb): trust_remote_code on unless INFINITY_TRUST_REMOTE_CODE says
+        // otherwise; models from INFINITY_MODEL_ID; with no `v2` command the server starts nothing.
+        'CPR002:43:28 acme/compose-embed@main',
+        'CPR001:43:28 acme/compose-embed@main',
+        'CPR003:43:28 acme/compose-embed@main',
+        'CPR001:48:27 acme/env-a@-',
+        'CPR003:48:27 acme/env-a@-',
+        'CPR001:48:27 acme/env-b@-',
+        'CPR003:48:27 acme/env-b@-',
+      ],
+    },
+    {
+      // Infinity (infinity_emb/cli.py `v2`, env.py): every --model-id, --revision spread over them (AutoPadding),
+      // trust_remote_code on by default; with no model, michaelfeil/bge-small-en-v1.5.
+      file: 'infinity-serve.sh',
+      want: [
+        'CPR002:4:28 acme/embed-a@0123456789abcdef0123456789abcdef01234567',
+        `CPR003:4:28 acme/embed-a@${C}`,
+        'CPR002:4:52 acme/rerank-b@0123456789abcdef0123456789abcdef01234567',
+        `CPR003:4:52 acme/rerank-b@${C}`,
+        'CPR001:5:28 acme/no-remote@-',
+        'CPR003:5:28 acme/no-remote@-',
+        'CPR002:6:1 michaelfeil/bge-small-en-v1.5@-',
+        'CPR001:6:1 michaelfeil/bge-small-en-v1.5@-',
+        'CPR003:6:1 michaelfeil/bge-small-en-v1.5@-',
       ],
     },
     {
@@ -2040,7 +2065,14 @@ describe('command lines Python runs (python-commands.ts), in a scan', () => {
   });
 });
 
-describe('TRL, Ray Serve LLM and KubeAI, beyond their table cases', () => {
+describe('TRL, Ray Serve LLM, KubeAI and Infinity, beyond their table cases', () => {
+  it('Infinity: its own default turns remote code on, and the finding says how to turn it off', () => {
+    const [ref] = findShellReferences('s.sh', 'infinity_emb v2 --model-id acme/e\n', () => false).references;
+    expect(ref?.remoteCodeByDefault).toBe(true);
+    const cpr002 = judgeReference(ref!, new Map(), DEFAULT_POLICY).find((f) => f.ruleId === 'CPR002');
+    expect(cpr002?.message).toContain('INFINITY_TRUST_REMOTE_CODE=false');
+  });
+
   it('KubeAI: pinned in the Model spec, and a values file passes the byte test', async () => {
     const { findConfigReferencesFast } = await import('../../src/refs/config-fast.js');
     const { mayNameModelBytes } = await import('../../src/refs/prefilter.js');
