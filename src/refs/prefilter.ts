@@ -440,7 +440,7 @@ export function mentionsShellDownload(text: string): boolean {
  */
 export function mentionsShellCommandDownload(text: string): boolean {
   return (
-    /huggingface-cli|\bhf\s+download|["']hf["']|huggingface\.co|hf\.co|ollama|LLAMA_ARG_HF_REPO|[\s"']--?hf|HF_ENDPOINT|HF_HUB_OFFLINE|TRANSFORMERS_OFFLINE|spacy\s+download/.test(
+    /huggingface-cli|\bhf\s+download|["']hf["']|huggingface\.co|hf\.co|ollama|mlx_v?lm|LLAMA_ARG_HF_REPO|[\s"']--?hf|HF_ENDPOINT|HF_HUB_OFFLINE|TRANSFORMERS_OFFLINE|spacy\s+download/.test(
       text,
     ) || SERVER_WORDS.some((w) => text.includes(w))
   );

@@ -197,6 +197,51 @@ export function readLlamaCpp(line: ShellLine): void {
   }
 }
 
+/** mlx-lm's and mlx-vlm's commands that load a model (`mlx_lm.generate`, `python -m mlx_lm.server`, `mlx_lm lora`). */
+const MLX_COMMAND =
+  /(?:^|[\s;&|(`"'])(mlx_v?lm)(?:\.|\s+)(generate|server|chat|lora|fuse|convert|evaluate|cache_prompt|benchmark)(?=["',\s]|$)/g;
+
+/**
+ * mlx-lm's and mlx-vlm's command lines (mlx_lm/generate.py `setup_arg_parser`: `--model`, "the path to the local
+ * model directory or Hugging Face repo"; convert.py `--hf-path`; `--trust-remote-code` for the tokenizer): utils.py
+ * `load(path_or_hf_repo)` downloads the repository's default branch — the commands take no revision. A command with
+ * no model loads the script's default, a name that changes between releases: not read.
+ */
+export function readMlxLm(line: ShellLine): void {
+  const { command, where, path, existsLocally, out } = line;
+  if (!command.includes('mlx_')) return;
+  for (const m of command.matchAll(MLX_COMMAND)) {
+    // An exec-form `CMD ["mlx_lm.server", "--model", "org/repo"]`: the brackets, quotes and commas are not words.
+    const args = tokens(command.slice(m.index + m[0].length).split(/[;&|`\n]/)[0]!, m.index + m[0].length)
+      .map((t) => ({ ...t, text: t.text.replace(/^[["']+|["',\]]+$/g, '') }))
+      .filter((t) => t.text !== '');
+    const flag = m[2] === 'convert' ? '--hf-path' : '--model';
+    let model: Token | undefined;
+    for (let i = 0; i < args.length; i++) {
+      const t = args[i]!;
+      if (t.text === flag) model = args[++i];
+      else if (t.text.startsWith(`${flag}=`))
+        model = { ...t, text: t.text.slice(flag.length + 1), at: t.at + flag.length + 1 };
+    }
+    if (!model) continue;
+    const place = { path, ...where(model.at), via: `${m[1]!}.${m[2]!}` };
+    const runsRemoteCode = args.some((t) => t.text === '--trust-remote-code');
+    if (model.expands) {
+      out.dynamic.push({ ...place, runsRemoteCode });
+      continue;
+    }
+    if (!model.text.includes('/') || !looksLikeRepoId(model.text, existsLocally)) continue;
+    out.references.push({
+      ...place,
+      hub: 'huggingface',
+      repoId: model.text,
+      revisionKind: 'none',
+      runsRemoteCode,
+      takesNoRevision: true,
+    });
+  }
+}
+
 /** huggingface_hub constants.py `_is_true` (and transformers' ENV_VARS_TRUE_VALUES): what turns offline mode on. */
 const TRUE_VALUES = new Set(['1', 'ON', 'YES', 'TRUE']);
 const DEFAULT_ENDPOINTS = new Set(['https://huggingface.co', 'https://huggingface.co/']);

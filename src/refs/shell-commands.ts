@@ -1,6 +1,13 @@
 import type { FileReferences } from './types.js';
 import { commandDownload, tokens, type Token, type Where } from './shell-words.js';
-import { ollamaName, readHubSettings, readLlamaCpp, readModelfileFrom, readOllamaCommands } from './runtimes.js';
+import {
+  ollamaName,
+  readHubSettings,
+  readLlamaCpp,
+  readMlxLm,
+  readModelfileFrom,
+  readOllamaCommands,
+} from './runtimes.js';
 import { readComposeServers, readLlamaEnv, readModelServers } from './servers.js';
 import { isComposeFile, isMakefile, isModelfile } from './sources.js';
 import { interpolate } from './compose-env.js';
@@ -71,6 +78,7 @@ export function findShellReferences(
     const line = { command, where, path, existsLocally, out };
     readOllamaCommands(line, created);
     readLlamaCpp(line);
+    readMlxLm(line);
     readHubSettings(line);
     if (!compose) readModelServers(line);
     readLlamaEnv(line);

@@ -1809,6 +1809,25 @@ describe('model downloads in shell scripts and Dockerfiles (fixtures/refs/fideli
       ],
     },
     {
+      // mlx-lm / mlx-vlm command lines (mlx_lm/generate.py `--model`, convert.py `--hf-path`): the default branch,
+      // no revision to give (the pin is a reviewed local copy); a local folder is nothing; an expansion, run time.
+      file: 'mlx-commands.sh',
+      want: [
+        'CPR001:4:25 mlx-community/Llama-3.2-3B-Instruct-4bit@-',
+        'CPR003:4:25 mlx-community/Llama-3.2-3B-Instruct-4bit@-',
+        'CPR001:5:31 acme/mlx-base@-',
+        'CPR003:5:31 acme/mlx-base@-',
+        'CPR002:6:23 acme/mlx-served@-',
+        'CPR001:6:23 acme/mlx-served@-',
+        'CPR003:6:23 acme/mlx-served@-',
+        'CPR001:7:26 acme/to-convert@-',
+        'CPR003:7:26 acme/to-convert@-',
+        'CPR001:8:26 acme/mlx-vision@-',
+        'CPR003:8:26 acme/mlx-vision@-',
+        'CPR010:10:25 dynamic',
+      ],
+    },
+    {
       // Infinity (infinity_emb/cli.py `v2`, env.py): every --model-id, --revision spread over them (AutoPadding),
       // trust_remote_code on by default; with no model, michaelfeil/bge-small-en-v1.5.
       file: 'infinity-serve.sh',
