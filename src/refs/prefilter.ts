@@ -153,6 +153,8 @@ export const PYTHON_LIBRARIES_ALONE: readonly string[] = [
   'stanza',
   // SageMaker's `HuggingFaceModel(env={"HF_MODEL_ID": …})` (python-loaders.ts): the variable, rarer than the class.
   'HF_MODEL_ID',
+  // basicsr's `load_file_from_url` and the copies repositories keep of it (python-loaders.ts).
+  'load_file_from_url',
   // Ray Serve LLM (`from ray.serve.llm import LLMConfig`, python-loaders.ts): the module's path.
   'serve.llm',
   // TRL's trainers given a hub id (python-loaders.ts `trlTrainerShape`): its imports, `from trl…` and `import trl`

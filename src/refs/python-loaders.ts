@@ -97,6 +97,8 @@ export const PYTHON_LIBRARY_WORDS: readonly string[] = [
   // ultralytics, faster-whisper, from_quantized, SpeechBrain, TensorFlow Hub, kagglehub, flair, Lightning's
   // load_from_checkpoint, gensim: the words that let a file through the byte pre-filter alone.
   ...PYTHON_LIBRARIES_ALONE,
+  // basicsr's load_file_from_url and its copies (`pythonLibraryShape`).
+  'load_file_from_url',
   // TRL's trainers given a hub id (`trlTrainerShape`); Ray Serve LLM's LLMConfig.
   'trl',
   'LLMConfig',
@@ -852,6 +854,15 @@ export function pythonLibraryShape(f: CallFacts): LoaderShape | undefined {
     // of the URLs the file names); download_url_to_file fetches any file (data, archives), and says nothing then.
     if (url !== undefined && (url.value !== undefined ? /^https?:\/\//.test(url.value) : !download))
       return torchHubUrlShape(torchUrlLoader, url, kw, pos);
+  }
+  // `load_file_from_url(url, model_dir=None, progress=True, file_name=None)`: basicsr's (basicsr/utils/
+  // download_util.py), facexlib's, and the copies image-restoration and diffusion repositories keep of it, all
+  // `download_url_to_file(url, cached_file, hash_prefix=None, progress)` unless the file is cached: torch.hub's
+  // download with no hash, read as that is. A URL the code computes says nothing, as there.
+  if (name === 'load_file_from_url') {
+    const url = kw('url') ?? pos(0);
+    if (url?.value !== undefined && /^https?:\/\//.test(url.value))
+      return { via: f.written, name: url, runsRemoteCode: false };
   }
   // TensorFlow Hub (config.py `_install_default_resolvers`, registry.py `MultiImplRegister`: the resolvers are asked
   // last-registered first): an http(s) handle — tfhub.dev, Kaggle Models, any server — is downloaded

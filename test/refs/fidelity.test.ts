@@ -1013,6 +1013,17 @@ const CASES: { file: string; want: string[] }[] = [
     ],
   },
   {
+    // basicsr's load_file_from_url and its copies: torch.hub's download_url_to_file with no hash; unpickled with
+    // weights_only=False, the download's code runs; a URL the caller chooses says nothing.
+    file: 'load-file-from-url.py',
+    want: [
+      'CPR001:10:14 https://github.com/acme/esrgan/releases/download/v0.1.0/RealESRGAN_x4plus.pth@-',
+      'CPR001:12:8 https://github.com/acme/facelib/releases/download/v0.1.0/detection.pth@-',
+      'CPR002:21:21 https://github.com/acme/legacy/releases/download/v1/legacy.pth@-',
+      'CPR001:21:21 https://github.com/acme/legacy/releases/download/v1/legacy.pth@-',
+    ],
+  },
+  {
     // Unsloth's from_pretrained names the model by `model_name` (unsloth/models/loader.py), its revision and
     // trust_remote_code as transformers' do.
     file: 'unsloth-models.py',
