@@ -160,7 +160,8 @@ function load(api: WasmApi) {
 }
 
 /**
- * The lines and hits of `text`, or undefined when the module does not read it (a character over U+007F, a carriage
+ * The lines and hits of `text` — views of the module's memory, valid until the next call — or undefined when the
+ * module does not read it (a character over U+007F, a carriage
  * return, a rarer shape, a file over NATIVE_MAX_BYTES, no WebAssembly): the caller's JavaScript reads it then.
  */
 export function nativeLines(text: string, api: WasmApi | null = wasmApi): NativeLines | undefined {
@@ -170,12 +171,15 @@ export function nativeLines(text: string, api: WasmApi | null = wasmApi): Native
   const { out, hits, heads, words, wordHeads } = regions(text.length);
   const found = m.exports.assignments(text.length, out, count, hits, heads);
   const named = m.exports.words(text.length, out, count, words, wordHeads);
+  // Views of the module's memory, not copies (about 80 KB a file, young garbage and a relaxed copy each, for tables
+  // read once): valid until the next `nativeLines` (python-snippet.ts `keptStatements` reads them and returns).
+  const buffer = m.memory.buffer;
   return {
-    lines: new Int32Array(m.memory.buffer, out, 2 * count).slice(),
-    hits: new Int32Array(m.memory.buffer, hits, HIT * found).slice(),
-    heads: new Int32Array(m.memory.buffer, heads, 4096).slice(),
-    words: new Int32Array(m.memory.buffer, words, HIT * named).slice(),
-    wordHeads: new Int32Array(m.memory.buffer, wordHeads, 4096).slice(),
+    lines: new Int32Array(buffer, out, 2 * count),
+    hits: new Int32Array(buffer, hits, HIT * found),
+    heads: new Int32Array(buffer, heads, 4096),
+    words: new Int32Array(buffer, words, HIT * named),
+    wordHeads: new Int32Array(buffer, wordHeads, 4096),
   };
 }
 
