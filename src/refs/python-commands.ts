@@ -171,7 +171,8 @@ class Script {
         args.some((a) => a.k === 'splat'),
       );
     else {
-      const value = positional[0] ?? keyword(kind === 'shell' ? 'cmd' : 'args');
+      // os.system(command), os.popen(cmd), subprocess.getoutput(cmd), create_subprocess_shell(cmd); Popen(args).
+      const value = positional[0] ?? (kind === 'shell' ? (keyword('cmd') ?? keyword('command')) : keyword('args'));
       if (value === undefined) return true;
       const shell = kind === 'shell' || this.isTrue(keyword('shell'));
       const seq = this.sequence(value, imports);

@@ -2056,6 +2056,11 @@ describe('command lines Python runs (python-commands.ts), in a scan', () => {
       'CPR003:23:63 acme/asyncio-exec@-',
       'CPR001:30:40 acme/run-time-revision@-',
       'CPR003:30:40 acme/run-time-revision@-',
+      // By keyword: os.system(command=…), subprocess.run(args=…).
+      'CPR001:49:32 acme/by-keyword@-',
+      'CPR003:49:32 acme/by-keyword@-',
+      'CPR001:50:41 acme/args-keyword@-',
+      'CPR003:50:41 acme/args-keyword@-',
       'CPR010:28:52 dynamic',
       // A list changed in place (`cmd.append(model)`): the model is the run time's.
       'CPR010:45:20 dynamic',
@@ -2090,7 +2095,7 @@ describe('command lines Python runs (python-commands.ts), in a scan', () => {
       expect(at('tools/fetch.py', 30)).toContain(
         'at a revision this file does not decide (a value chosen at run time)',
       );
-      expect(r.findings.filter((f) => f.location.path === 'tools/fetch.py')).toHaveLength(19);
+      expect(r.findings.filter((f) => f.location.path === 'tools/fetch.py')).toHaveLength(23);
     });
   });
 });
