@@ -1,4 +1,4 @@
-import { PYTHON_RUNNER_WORD as RUNNER_WORD } from './prefilter.js';
+import { runsCommands } from './prefilter.js';
 import { logicalLines } from './python-lines.js';
 import { StatementReader, type Arg, type Node } from './python-reader.js';
 import { tokenize, Unsure, type StringValue } from './python-tokens.js';
@@ -42,8 +42,9 @@ export function findPythonCommandReferences(
     } catch (err) {
       if (!(err instanceof Unsure || err instanceof RangeError)) throw err;
       reader.calls.length = before;
-      // A statement this reader cannot read: counted only where it may run a command.
-      if (RUNNER_WORD.test(text.slice(line.start, line.end))) unread++;
+      // A statement this reader cannot read (a comprehension, a lambda): counted only where it may run a command
+      // that downloads a model, which the file's other readers do not see.
+      if (runsCommands(text.slice(line.start, line.end))) unread++;
     }
   }
   const imports = new Map(reader.imports);
