@@ -4,8 +4,9 @@ import { findPythonReferences } from './python.js';
 import { findNotebookReferences } from './python-notebook.js';
 import { findShellReferences } from './shell-commands.js';
 import { holdsInlinePython, mayNameModelBytes, runsCommands } from './prefilter.js';
-import { withPythonCommands } from './python-commands.js';
-import { withInlinePython } from './shell-python.js';
+import { findPythonCommandReferences } from './python-commands.js';
+import { findInlinePythonReferences } from './shell-python.js';
+import { withMoreReferences } from './types.js';
 import type { Language } from './languages.js';
 import { isReferenceSource, languageOf } from './sources.js';
 import { searchTextWith, type Finder, type Searched } from './search.js';
@@ -15,7 +16,7 @@ const FINDERS: Readonly<Record<Language, Finder>> = {
   // With the command lines it runs (`subprocess.run(["hf", "download", …])`), as the scan's stage reads them.
   python: (p, text, existsLocally) => {
     const refs = findPythonReferences(p, text, existsLocally);
-    return runsCommands(text) ? withPythonCommands(refs, p, text, existsLocally) : refs;
+    return runsCommands(text) ? withMoreReferences(refs, findPythonCommandReferences(p, text, existsLocally)) : refs;
   },
   javascript: findJavaScriptReferences,
   config: findConfigReferences,
@@ -23,7 +24,9 @@ const FINDERS: Readonly<Record<Language, Finder>> = {
   // With the Python a script runs inline (`python -c "…"`), as the scan's stage reads it.
   shell: (p, text, existsLocally) => {
     const refs = findShellReferences(p, text, existsLocally);
-    return holdsInlinePython(text) ? withInlinePython(refs, p, text, existsLocally) : refs;
+    return holdsInlinePython(text)
+      ? withMoreReferences(refs, findInlinePythonReferences(p, text, existsLocally))
+      : refs;
   },
 };
 

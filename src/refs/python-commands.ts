@@ -5,7 +5,7 @@ import { tokenize, Unsure, type StringValue } from './python-tokens.js';
 import { findShellReferences } from './shell-commands.js';
 import { boundOnce, resolveCallee } from './syntax.js';
 import { lineIndex, lineStarts } from './text.js';
-import { withMoreReferences, type FileReferences } from './types.js';
+import type { FileReferences } from './types.js';
 
 /**
  * Command lines a Python file runs — `subprocess.run(["huggingface-cli", "download", "org/x"])`,
@@ -85,20 +85,6 @@ export function findPythonCommandReferences(
   }
   for (const d of found.dynamic) out.dynamic.push({ ...d, ...place(d.line, d.column) });
   return { ...out, unread };
-}
-
-/**
- * A Python file's references with those of the command lines it runs, in line order: what the scan's stage and
- * `review` report for a file that `runsCommands` (prefilter.ts). `notAllRead` hears of commands that were not read (`unread`).
- */
-export function withPythonCommands(
-  refs: FileReferences,
-  path: string,
-  text: string,
-  existsLocally: (p: string) => boolean,
-  notAllRead: () => void = () => {},
-): FileReferences {
-  return withMoreReferences(refs, findPythonCommandReferences(path, text, existsLocally), notAllRead);
 }
 
 /** How each runner takes its command (CPython subprocess.py, os, asyncio/subprocess.py). */

@@ -1,7 +1,7 @@
 import { findPythonReferences } from './python.js';
 import { PYTHON_INTERPRETER } from './prefilter.js';
 import { MAX_NESTING, lineIndex, lineStarts, nestingDepth } from './text.js';
-import { withMoreReferences, type FileReferences } from './types.js';
+import type { FileReferences } from './types.js';
 
 /**
  * Python a shell script or Dockerfile runs inline — `python -c "…"` and `python - <<'EOF'` … `EOF` — read by the Python
@@ -57,21 +57,6 @@ export function findInlinePythonReferences(
 
 /** The most pieces of inline Python read in one script (each is a finder's run). */
 const MAX_PIECES = 1000;
-
-/**
- * A shell script's references (shell-commands.ts) with those of the Python it runs inline, in line order: what the
- * scan's stage and `review` report for a script that `holdsInlinePython`. `notAllRead` hears of inline code that was
- * not searched (`unread`).
- */
-export function withInlinePython(
-  refs: FileReferences,
-  path: string,
-  text: string,
-  existsLocally: (p: string) => boolean,
-  notAllRead: () => void = () => {},
-): FileReferences {
-  return withMoreReferences(refs, findInlinePythonReferences(path, text, existsLocally), notAllRead);
-}
 
 /** One piece of inline Python: its text, and for each of its characters the offset in the script it came from. */
 interface InlineCode {

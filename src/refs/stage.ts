@@ -9,6 +9,7 @@ import { dynamicFinding, judgeReference, registryDigests, reviewedCommits } from
 import { loadFinder, loadQuickFinder, type Language } from './languages.js';
 import { holdsInlinePython, mayNameModelBytes, runsCommands } from './prefilter.js';
 import type { Finder, QuickFinder } from './search.js';
+import { withMoreReferences } from './types.js';
 import { RepositoryModules, withImportedValues } from './imported-values.js';
 import {
   isAdapterConfig,
@@ -134,20 +135,13 @@ export const refsStage: Stage = {
               : got.refs;
           // Python that runs a command line (`subprocess.run(["huggingface-cli", "download", …])`), read as the shell
           // would; a shell script's inline Python, read as Python.
-          const refs =
+          const second =
             language === 'python' && runsCommands(text)
-              ? (await import('./python-commands.js')).withPythonCommands(
-                  imported,
-                  file.path,
-                  text,
-                  existsLocally,
-                  () => skipped.push(file.path),
-                )
+              ? (await import('./python-commands.js')).findPythonCommandReferences(file.path, text, existsLocally)
               : language === 'shell' && holdsInlinePython(text)
-                ? (await import('./shell-python.js')).withInlinePython(got.refs, file.path, text, existsLocally, () =>
-                    skipped.push(file.path),
-                  )
-                : imported;
+                ? (await import('./shell-python.js')).findInlinePythonReferences(file.path, text, existsLocally)
+                : undefined;
+          const refs = second ? withMoreReferences(imported, second, () => skipped.push(file.path)) : imported;
           pushAll(references, refs.references);
           const own: Finding[] = [];
           for (const r of refs.references) pushAll(own, judgeReference(r, reviewed, ctx.policy, digests));

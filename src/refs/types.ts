@@ -87,7 +87,7 @@ export interface FileReferences {
 export function withMoreReferences(
   refs: FileReferences,
   more: FileReferences & { readonly unread: number },
-  notAllRead: () => void,
+  notAllRead: () => void = () => {},
 ): FileReferences {
   if (more.unread > 0) notAllRead();
   if (more.references.length === 0 && more.dynamic.length === 0) return refs;

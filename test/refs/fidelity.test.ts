@@ -2034,9 +2034,10 @@ describe('command lines Python runs (python-commands.ts), in a scan', () => {
   const text = () => readFileSync(path.join(DIR, file), 'utf8');
 
   it('reads each download at its place, and nothing that is not one', async () => {
-    const { withPythonCommands } = await import('../../src/refs/python-commands.js');
+    const { findPythonCommandReferences } = await import('../../src/refs/python-commands.js');
+    const { withMoreReferences } = await import('../../src/refs/types.js');
     const finder = (p: string, t: string, e: (p: string) => boolean) =>
-      withPythonCommands(findPythonReferences(p, t, e), p, t, e);
+      withMoreReferences(findPythonReferences(p, t, e), findPythonCommandReferences(p, t, e));
     expect(findings(file, finder)).toEqual([
       'CPR001:15:49 acme/unpinned-cli@- model.gguf',
       'CPR003:15:49 acme/unpinned-cli@- model.gguf',
