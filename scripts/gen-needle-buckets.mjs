@@ -94,11 +94,33 @@ function cost(assign) {
 }
 
 const order = needles.map((_, k) => k).sort((a, b) => Buffer.compare(needles[a], needles[b]));
-let best = [];
-order.forEach((k, i) => (best[k] = Math.floor((i * BUCKETS) / order.length)));
-let score = cost(best).score;
+const runs = [];
+order.forEach((k, i) => (runs[k] = Math.floor((i * BUCKETS) / order.length)));
 const rate = (a) => `${((100 * cost(a).blocks) / (text.length / 16)).toFixed(2)} % of blocks`;
-console.log(`${(text.length / 1e6).toFixed(1)} MB of source; runs of the sorted needles: ${rate(best)}`);
+console.log(`${(text.length / 1e6).toFixed(1)} MB of source; runs of the sorted needles: ${rate(runs)}`);
+// The buckets chosen before, where there are some: each needle keeps its bucket and a new needle goes where it costs
+// least, so a needle added moves no other unless a move below pays (a search from the runs lands elsewhere each time,
+// and the file's diff hides what changed). The search then starts from whichever costs less.
+const { LOADER_NEEDLE_BUCKETS: before = {} } = await import(path.join(repo, 'build/refs/needle-buckets.js')).catch(
+  () => ({}),
+);
+let kept = needles.map((_, k) => before[SCANNED_NEEDLES[k]] ?? -1);
+if (kept.some((b) => b >= 0)) {
+  for (let k = 0; k < needles.length; k++) {
+    if (kept[k] >= 0) continue;
+    let bestBucket = 0;
+    let bestScore = Infinity;
+    for (let b = 0; b < BUCKETS; b++) {
+      const s = cost(kept.map((x, i) => (i === k ? b : Math.max(x, 0)))).score;
+      if (s < bestScore) [bestBucket, bestScore] = [b, s];
+    }
+    kept = kept.with(k, bestBucket);
+  }
+  kept = kept.map((b) => Math.max(b, 0));
+  console.log(`the buckets chosen before, new needles placed: ${rate(kept)}`);
+}
+let best = kept.every((b) => b >= 0) && cost(kept).score < cost(runs).score ? kept : runs;
+let score = cost(best).score;
 const tryMove = (a) => {
   const s = cost(a).score;
   if (s >= score) return false;
