@@ -58,6 +58,10 @@ export function whatRuns(
   // Infinity (servers.ts `readInfinity`): env.py's INFINITY_TRUST_REMOTE_CODE defaults to "true".
   if (ref.remoteCodeByDefault && ref.via.startsWith('infinity'))
     return 'trust_remote_code, which Infinity turns on unless its environment sets INFINITY_TRUST_REMOTE_CODE=false';
+  // lmdeploy/archs.py `get_model_arch`: `AutoConfig.from_pretrained(model_path, trust_remote_code=True)` on every
+  // load (toolkit-clis.ts), with no option to turn it off.
+  if (ref.via.startsWith('lmdeploy'))
+    return 'trust_remote_code, which LMDeploy turns on for every model it loads (archs.py get_model_arch), with no option to turn it off';
   return ref.remoteCodeByDefault
     ? 'trust_remote_code, which this loader turns on unless the call passes trust_remote_code=False'
     : 'trust_remote_code=True';

@@ -436,13 +436,13 @@ export function mentionsShellDownload(text: string): boolean {
 }
 
 /**
- * The words of a command line that downloads a model (shell-commands.ts, runtimes.ts, servers.ts): the CLIs' names,
- * the hub's hosts, llama.cpp's flags, the hub's settings, a model server's name. python-commands.ts asks it of Python
+ * The words of a command line that downloads a model (shell-commands.ts, runtimes.ts, servers.ts, toolkit-clis.ts):
+ * the CLIs' names, the hub's hosts, llama.cpp's flags, the hub's settings, a model server's name. python-commands.ts asks it of Python
  * that runs command lines (`subprocess.run(["hf", "download", …])`: the CLI's name quoted alone).
  */
 export function mentionsShellCommandDownload(text: string): boolean {
   return (
-    /huggingface-cli|\bhf\s+download|["']hf["']|huggingface\.co|hf\.co|ollama|mlx_v?lm|LLAMA_ARG_HF_REPO|[\s"']--?hf|HF_ENDPOINT|HF_HUB_OFFLINE|TRANSFORMERS_OFFLINE|spacy\s+download/.test(
+    /huggingface-cli|\bhf\s+download|["']hf["']|huggingface\.co|hf\.co|ollama|mlx_v?lm|LLAMA_ARG_HF_REPO|[\s"']--?hf|HF_ENDPOINT|HF_HUB_OFFLINE|TRANSFORMERS_OFFLINE|spacy\s+download|\btune["',\s]+download|litgpt|lmdeploy|mlc_llm|docker["',\s]+model|ramalama/.test(
       text,
     ) || SERVER_WORDS.some((w) => text.includes(w))
   );

@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 import { looksLikeRepoId } from './ids.js';
-import { tokens, type ShellLine, type Token, type Where } from './shell-words.js';
+import { segmentWords, tokens, type ShellLine, type Token, type Where } from './shell-words.js';
 import type { FileReferences } from './types.js';
 import { hasLineTerminator } from '../core/linear-text.js';
 
@@ -212,9 +212,7 @@ export function readMlxLm(line: ShellLine): void {
   if (!command.includes('mlx_')) return;
   for (const m of command.matchAll(MLX_COMMAND)) {
     // An exec-form `CMD ["mlx_lm.server", "--model", "org/repo"]`: the brackets, quotes and commas are not words.
-    const args = tokens(command.slice(m.index + m[0].length).split(/[;&|`\n]/)[0]!, m.index + m[0].length)
-      .map((t) => ({ ...t, text: t.text.replace(/^[["']+|["',\]]+$/g, '') }))
-      .filter((t) => t.text !== '');
+    const args = segmentWords(command, m.index + m[0].length);
     const flag = m[2] === 'convert' ? '--hf-path' : '--model';
     let model: Token | undefined;
     for (let i = 0; i < args.length; i++) {

@@ -9,6 +9,7 @@ import {
   readOllamaCommands,
 } from './runtimes.js';
 import { readComposeServers, readLlamaEnv, readModelServers } from './servers.js';
+import { readToolkitClis } from './toolkit-clis.js';
 import { isComposeFile, isMakefile, isModelfile } from './sources.js';
 import { interpolate } from './compose-env.js';
 import { SPACY_MODELS, hubFileUrl, revisionKind, spacyReleaseTag } from './ids.js';
@@ -79,6 +80,7 @@ export function findShellReferences(
     readOllamaCommands(line, created);
     readLlamaCpp(line);
     readMlxLm(line);
+    readToolkitClis(line);
     readHubSettings(line);
     if (!compose) readModelServers(line);
     readLlamaEnv(line);

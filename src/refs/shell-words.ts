@@ -38,6 +38,19 @@ export function tokens(args: string, offset: number): Token[] {
 }
 
 /**
+ * The words after offset `at` to the end of the command's shell segment; an exec-form array's brackets, quotes and
+ * commas (`CMD ["tune", "download", "org/x"]`) are not part of them.
+ */
+export function segmentWords(command: string, at: number): Token[] {
+  return tokens(command.slice(at).split(/[;&|`\n]/)[0]!, at)
+    .map((t) => {
+      const lead = /^[["',]+/.exec(t.text)?.[0].length ?? 0;
+      return { ...t, text: t.text.slice(lead).replace(/["',\]]+$/, ''), at: t.at + lead };
+    })
+    .filter((t) => t.text !== '');
+}
+
+/**
  * A hub repo a command line downloads (`hf download`, `vllm serve`…) at its `--revision` token: an expanded one
  * (`--revision "$REV"`) is some revision decided at run time, not a pin the file shows. An expanded repo is a run-time
  * choice; a local folder is nothing.
@@ -48,7 +61,7 @@ export function commandDownload(
   rev: Token | undefined,
   existsLocally: (p: string) => boolean,
   out: FileReferences,
-  more: { runsRemoteCode: boolean; file?: string; remoteCodeByDefault?: boolean },
+  more: { runsRemoteCode: boolean; file?: string; remoteCodeByDefault?: boolean; takesNoRevision?: boolean },
 ): void {
   if (repo.expands) {
     out.dynamic.push({
@@ -71,5 +84,6 @@ export function commandDownload(
     ...(more.file !== undefined ? { file: more.file } : {}),
     runsRemoteCode: more.runsRemoteCode,
     ...(more.runsRemoteCode && more.remoteCodeByDefault ? { remoteCodeByDefault: true as const } : {}),
+    ...(more.takesNoRevision ? { takesNoRevision: true as const } : {}),
   });
 }

@@ -1839,6 +1839,35 @@ describe('model downloads in shell scripts and Dockerfiles (fixtures/refs/fideli
       ],
     },
     {
+      // Toolkits' own downloads (toolkit-clis.ts): torchtune, LitGPT (its commands download a name that is no folder
+      // under checkpoints/), MLC LLM's HF://, Docker Model Runner's hf.co/, RamaLama's hf:// — the default branch, no
+      // revision to give; a Kaggle source, `litgpt download list`, an ollama:// model and a server address are none.
+      // LMDeploy reads --revision and trusts every repository's code (archs.py get_model_arch).
+      file: 'toolkit-clis.sh',
+      want: [
+        'CPR001:4:15 acme/tune-base@-',
+        'CPR003:4:15 acme/tune-base@-',
+        'CPR001:6:17 acme/lit-base@-',
+        'CPR003:6:17 acme/lit-base@-',
+        'CPR001:8:13 acme/lit-chat@-',
+        'CPR003:8:13 acme/lit-chat@-',
+        'CPR001:10:31 acme/lit-served@-',
+        'CPR003:10:31 acme/lit-served@-',
+        'CPR002:11:27 acme/lmd-served@0123456789abcdef0123456789abcdef01234567',
+        `CPR003:11:27 acme/lmd-served@${C}`,
+        'CPR002:12:33 acme/lmd-chat@-',
+        'CPR001:12:33 acme/lmd-chat@-',
+        'CPR003:12:33 acme/lmd-chat@-',
+        'CPR001:14:20 acme/mlc-served-q4f16_1-MLC@-',
+        'CPR003:14:20 acme/mlc-served-q4f16_1-MLC@-',
+        'CPR001:15:25 acme/runner-GGUF@-',
+        'CPR003:15:25 acme/runner-GGUF@-',
+        'CPR001:16:19 acme/rama-GGUF@-',
+        'CPR003:16:19 acme/rama-GGUF@-',
+        'CPR010:18:15 dynamic',
+      ],
+    },
+    {
       // Infinity (infinity_emb/cli.py `v2`, env.py): every --model-id, --revision spread over them (AutoPadding),
       // trust_remote_code on by default; with no model, michaelfeil/bge-small-en-v1.5.
       file: 'infinity-serve.sh',
