@@ -157,6 +157,10 @@ export const PYTHON_LIBRARIES_ALONE: readonly string[] = [
   'load_file_from_url',
   // Ray Serve LLM (`from ray.serve.llm import LLMConfig`, python-loaders.ts): the module's path.
   'serve.llm',
+  // LitGPT `LLM.load`, LMDeploy `pipeline` / `serve`, MLC LLM `MLCEngine` (python-loaders.ts `toolkitShape`).
+  'litgpt',
+  'lmdeploy',
+  'mlc_llm',
   // The hub's CLIs run from Python (python-commands.ts): `subprocess.run(["huggingface-cli", "download", …])`, and
   // the newer `hf`, whose name stands quoted alone in a sequence (`["hf", "download", …]`) or before its command.
   'huggingface-cli',

@@ -144,6 +144,8 @@ export function pythonTruthy(r: Resolved | undefined): boolean {
 }
 const isTrue = pythonTruthy;
 const lastName = (s: string) => s.slice(s.lastIndexOf('.') + 1);
+/** Python's `None` (or nothing) given for an argument. */
+const none = (r: Resolved | undefined) => r?.notString === 'absent' || (r?.value === 'None' && r.isString !== true);
 const inModule = (resolved: string, modules: readonly string[]) => modules.some((m) => resolved.startsWith(`${m}.`));
 const literal = (value: string): Resolved => ({ value, isString: true });
 const literalOf = (value: string | undefined): Resolved | undefined =>
@@ -687,7 +689,6 @@ function indexDownloadShape(
   kw: (k: string) => Resolved | undefined,
   pos: (i: number) => Resolved | undefined,
 ): LoaderShape | undefined | null {
-  const none = (r: Resolved | undefined) => r?.notString === 'absent' || (r?.value === 'None' && r.isString !== true);
   const shape = (arg: Resolved | undefined, fallback: string | undefined, fetched: TableDownload) => {
     const table = arg?.isString === true ? arg.value : arg === undefined && !f.splat ? fallback : undefined;
     if (table === undefined) return { via: f.written, name: arg ?? RUN_TIME, runsRemoteCode: false };
@@ -819,6 +820,63 @@ export const NARROW_LOADER_MODULES: ReadonlyMap<string, readonly string[]> = new
   ],
   ...httpGetsByModule(),
 ]);
+
+/** LitGPT's `LLM.load` (litgpt/api.py), as the package and its module export it. */
+const LITGPT_LOADS: ReadonlySet<string> = new Set(['litgpt.LLM.load', 'litgpt.api.LLM.load']);
+/** LMDeploy's `pipeline` and `serve` (lmdeploy/api.py), as the package and its module export them. */
+const LMDEPLOY_LOADS: ReadonlySet<string> = new Set([
+  'lmdeploy.pipeline',
+  'lmdeploy.api.pipeline',
+  'lmdeploy.serve',
+  'lmdeploy.api.serve',
+]);
+
+/**
+ * The Python APIs of toolkits whose command lines toolkit-clis.ts reads: null for a call that is none of theirs,
+ * undefined for one that loads nothing from the hub.
+ * - LitGPT `LLM.load(model, init="pretrained", …)` (litgpt/api.py): a pretrained model is litgpt/utils.py
+ *   `auto_download_checkpoint(model)` — a name that is no checkpoint folder and not under `checkpoints/` (nor absolute)
+ *   is `download_from_hub(repo_id=model)`, snapshot_download with no revision; `init="random"` builds the config
+ *   untrained.
+ * - LMDeploy `pipeline(model_path, backend_config, …)` / `serve(model_path, …)` (lmdeploy/api.py): a path that does not
+ *   exist is `get_model(model_path, download_dir, backend_config.revision)`; every load reads the config through
+ *   archs.py `get_model_arch`, `AutoConfig.from_pretrained(model_path, trust_remote_code=True)`. The revision is a
+ *   field of the config object, which is not read here: a call that passes one has its revision decided at run time.
+ * - MLC LLM `MLCEngine(model, …)` / `AsyncMLCEngine` (mlc_llm/serve/engine.py): a model written `HF://org/name` is a
+ *   git clone of the repository's default branch (mlc_llm/support/download_cache.py); anything else is local.
+ */
+function toolkitShape(
+  f: CallFacts,
+  kw: (k: string) => Resolved | undefined,
+  pos: (i: number) => Resolved | undefined,
+): LoaderShape | undefined | null {
+  if (LITGPT_LOADS.has(f.resolved)) {
+    const init = kw('init') ?? pos(1);
+    if (init?.value !== undefined && init.value !== 'pretrained') return undefined;
+    const model = kw('model') ?? pos(0);
+    if (model?.value !== undefined && /^(?:checkpoints\/|\/)/.test(model.value)) return undefined;
+    return { via: f.written, name: model, runsRemoteCode: false, takesNoRevision: true };
+  }
+  if (LMDEPLOY_LOADS.has(f.resolved)) {
+    const config = kw('backend_config') ?? (f.resolved.endsWith('pipeline') ? pos(1) : undefined);
+    return {
+      via: f.written,
+      name: kw('model_path') ?? pos(0),
+      ...(config !== undefined && !none(config) ? { revision: { value: undefined, isString: false } } : {}),
+      runsRemoteCode: true,
+      remoteCodeByDefault: true,
+    };
+  }
+  const name = lastName(f.resolved);
+  if ((name === 'MLCEngine' || name === 'AsyncMLCEngine') && inModule(f.resolved, ['mlc_llm'])) {
+    const model = kw('model') ?? pos(0);
+    const v = model?.value;
+    if (v === undefined) return { via: f.written, name: model, runsRemoteCode: false, takesNoRevision: true };
+    if (!/^HF:\/\//i.test(v)) return undefined;
+    return { via: f.written, name: literal(v.slice('HF://'.length)), runsRemoteCode: false, takesNoRevision: true };
+  }
+  return null;
+}
 
 const MLX_LOADS: ReadonlySet<string> = new Set([
   'mlx_lm.load',
@@ -1036,7 +1094,7 @@ export function pythonLibraryShape(f: CallFacts): LoaderShape | undefined {
   ) {
     if (fastembed && kw('specific_model_path') !== undefined) return undefined;
     const model = kw('model_name') ?? (fastembed ? pos(0) : undefined);
-    if (model?.notString === 'absent' || (model?.value === 'None' && model.isString !== true)) return undefined;
+    if (none(model)) return undefined;
     const v = model?.isString === true ? model.value : model?.env?.fallback;
     // Only TextEmbedding and the wrappers have a default; the others raise without a name.
     const defaulted = model === undefined && !f.splat && (!fastembed || name === 'TextEmbedding');
@@ -1129,6 +1187,8 @@ export function pythonLibraryShape(f: CallFacts): LoaderShape | undefined {
   // revision=revision)`; mlx-vlm's `load` (mlx_vlm/utils.py) the same way.
   if (MLX_LOADS.has(f.resolved))
     return { via: f.resolved, name: kw('path_or_hf_repo') ?? pos(0), revision: kw('revision'), runsRemoteCode: false };
+  const toolkit = toolkitShape(f, kw, pos);
+  if (toolkit !== null) return toolkit;
   // Keras 3 `saving.load_model(filepath)` (keras/src/saving/saving_api.py): an `hf://org/name` filepath is
   // huggingface_hub's snapshot_download of the repo's default branch (load_model takes no revision); anything else
   // is a local file. `tf.keras` is Keras 3 from TensorFlow 2.16.

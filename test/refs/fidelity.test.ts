@@ -454,6 +454,27 @@ const CASES: { file: string; want: string[] }[] = [
     ],
   },
   {
+    // LitGPT `LLM.load`: a name not under checkpoints/ downloads the default branch (no revision to give), a random
+    // init none; LMDeploy `pipeline`: the revision is backend_config's (a config object: the run's), and every load
+    // trusts the repository's code; MLC `MLCEngine`: only HF:// downloads.
+    file: 'toolkit-apis.py',
+    want: [
+      'CPR001:7:8 acme/lit-api@-',
+      'CPR003:7:8 acme/lit-api@-',
+      'CPR002:10:8 acme/lmd-api@-',
+      'CPR001:10:8 acme/lmd-api@-',
+      'CPR003:10:8 acme/lmd-api@-',
+      'CPR002:11:10 acme/lmd-config@-',
+      'CPR001:11:10 acme/lmd-config@-',
+      'CPR003:11:10 acme/lmd-config@-',
+      'CPR002:12:8 acme/lmd-none@-',
+      'CPR001:12:8 acme/lmd-none@-',
+      'CPR003:12:8 acme/lmd-none@-',
+      'CPR001:13:10 acme/mlc-api-q4f16_1-MLC@-',
+      'CPR003:13:10 acme/mlc-api-q4f16_1-MLC@-',
+    ],
+  },
+  {
     // mlx-lm / mlx-vlm `load`: a path that exists is a local folder, anything else snapshot_download at `revision`;
     // Keras 3 `load_model("hf://…")` (also `tf.keras`): the repo's default branch, no revision to give.
     file: 'mlx-and-keras.py',
