@@ -9,8 +9,9 @@ import { isAsciiWordChar } from '../core/ascii.js';
  * call per needle per file, more than the search itself on the few-KiB files most source is.
  *
  * Teddy (Hyperscan's literal matcher): the needles in eight buckets, and sixteen positions tested at once for the
- * buckets whose needles' first four bytes their bytes may be, by nibble lookups (WebAssembly SIMD); a needle is
- * compared byte by byte only where its bucket's test passes (about one position in two hundred of source code).
+ * buckets whose needles' windows (four bytes of each, chosen offline where rare) their bytes may be, by nibble
+ * lookups (WebAssembly SIMD); a needle is compared byte by byte only where its bucket's test passes (in about 5 of
+ * 100 blocks of sixteen positions of ordinary source: scripts/gen-needle-buckets.mjs).
  * Wu–Manber over byte pairs, before it, moved one to three bytes per step: 0.85 GB/s compiled, where this does 1.4.
  *
  * The loop runs in WebAssembly (needle-scan.wat): the same loop in JavaScript ran interpreted for the first few MB
@@ -77,7 +78,8 @@ const LAYOUT = {
   length: 1536,
   head: 2048,
   bit: 2560,
-  needles: 3072,
+  off: 3072,
+  needles: 3584,
   rules: 32768,
   input: 65536,
 };
@@ -117,6 +119,13 @@ export function needleScanner(
    * needles (`bucketsOf`). Only the speed changes.
    */
   buckets?: readonly number[],
+  /**
+   * Each needle string's window (in the same order): where in it the four bytes the tables test start, chosen offline
+   * with the buckets (needle-buckets.ts) — a needle's rarest four bytes send far fewer blocks to the compare than its
+   * first (`from_pretrained` at `pret`, not at the `from` of every import). Undefined, or offsets that do not fit
+   * (each from 0 to its needle's length − 4), for 0 each. Only the speed changes.
+   */
+  offsets?: readonly number[],
 ): NeedleScan {
   // Every needle string, and the group (the bit of the answer) each belongs to.
   const strings = needles.flatMap((g) => (typeof g === 'string' ? [g] : g));
@@ -169,14 +178,21 @@ export function needleScanner(
   const table = new Int32Array(memory.buffer);
   table.fill(-1, LAYOUT.bucket / 4, LAYOUT.bucket / 4 + BUCKETS);
   let at = LAYOUT.needles;
+  const windows =
+    offsets?.length === patterns.length &&
+    offsets.every((o, k) => Number.isInteger(o) && o >= 0 && (o === 0 || o + TESTED <= patterns[k]!.length))
+      ? offsets
+      : patterns.map(() => 0);
   (fits(buckets, patterns.length) ? buckets : bucketsOf(patterns)).forEach((b, k) => {
     const p = patterns[k]!;
+    const o = windows[k]!;
     for (let j = 0; j < TESTED; j++) {
       const lo = LAYOUT.masks + 32 * j;
       // Past a needle's length its bucket lets every byte through.
-      for (let x = 0; x < 16; x++) if (j >= p.length || (p[j]! & 15) === x) bytes[lo + x]! |= 1 << b;
-      for (let x = 0; x < 16; x++) if (j >= p.length || p[j]! >> 4 === x) bytes[lo + 16 + x]! |= 1 << b;
+      for (let x = 0; x < 16; x++) if (o + j >= p.length || (p[o + j]! & 15) === x) bytes[lo + x]! |= 1 << b;
+      for (let x = 0; x < 16; x++) if (o + j >= p.length || p[o + j]! >> 4 === x) bytes[lo + 16 + x]! |= 1 << b;
     }
+    table[LAYOUT.off / 4 + k] = o;
     table[LAYOUT.next / 4 + k] = table[LAYOUT.bucket / 4 + b]!;
     table[LAYOUT.bucket / 4 + b] = k;
     if (p.length >= 4) table[LAYOUT.head / 4 + k] = p.readInt32LE(0);
@@ -203,7 +219,8 @@ export function needleScanner(
       row + 4,
     );
   });
-  exports.setup(m, 2 ** needles.length - 1, rules.length);
+  // The scan's last window position: the shortest reach from a window to its needle's end.
+  exports.setup(Math.min(...patterns.map((p, k) => p.length - windows[k]!)), 2 ** needles.length - 1, rules.length);
   // The memory past LAYOUT.input but its SLACK, made again only when the memory grows: no view is made per file.
   const inputView = () => Buffer.from(memory.buffer, LAYOUT.input, memory.buffer.byteLength - LAYOUT.input - SLACK);
   let input = inputView();

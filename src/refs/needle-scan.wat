@@ -2,13 +2,13 @@
 ;; time. scripts/gen-wasm.mjs assembles it (wabt) into needle-scan-wasm.ts; test/refs/needle-scan.test.ts fails when
 ;; the two drift.
 ;;
-;; The needles are in eight buckets. Each of the first four bytes a needle starts with is tested by its two nibbles:
+;; The needles are in eight buckets. Four bytes of each needle (its window: OFF below) are tested by their two nibbles:
 ;; for byte j of a window, MASKS holds two 16-byte tables (low nibble, high nibble) whose entries are the bits of the
 ;; buckets that have a needle with such a nibble there. Sixteen windows (positions p…p+15) are tested at once: for
 ;; each j, the sixteen bytes from p+j give their nibbles' bucket bits (`i8x16.swizzle`), and the four results ANDed
-;; leave, in lane i, the buckets whose needles may start at p+i. Most blocks of sixteen leave none; for the rest each
-;; needle of each bucket left is compared where it may be. A needle shorter than four bytes, or a table past its
-;; length, lets every byte through.
+;; leave, in lane i, the buckets whose needles' windows may start at p+i. Most blocks of sixteen leave none; for the rest each
+;; needle of each bucket left is compared where it would start. A needle shorter than four bytes lets every byte
+;; through past its length.
 ;;
 ;; Memory, laid out by needle-scan.ts (`LAYOUT` there):
 ;;   MASKS   0      8 × 16 bytes: byte j's low-nibble table at 32j, its high-nibble table at 32j + 16
@@ -20,7 +20,10 @@
 ;;                  ASCII letter, digit or `_` just before or after it: a regular expression's `\b` on either side)
 ;;   HEAD    2048   i32 per needle: its first four bytes read little-endian (needles of four bytes or more)
 ;;   BIT     2560   i32 per needle: the bit of the answer it sets (needles that stand in for each other share one)
-;;   (the needles' and words' bytes from 3072)
+;;   OFF     3072   i32 per needle: where in the needle the four bytes the tables test start (its rarest four, chosen
+;;                  offline: `from_pretrained` tested at `pret`, not at the `from` of every import), 0 for a needle
+;;                  shorter than five bytes; a window that passes at p+i is that needle starting at p+i − OFF
+;;   (the needles' and words' bytes from 3584)
 ;;   RULES   32768  8 i32 per rule (64 at most): the needles it needs all of, the needles it needs one of, the entry
 ;;                  of a word it needs too (-1 for none), how many words may stand in for the one-of needles, and
 ;;                  their entries (4 at most)
@@ -30,7 +33,8 @@
 ;; (The first buffer detached in a process costs V8 its compiled code that reads typed arrays.)
 (module
   (import "env" "memory" (memory 2 65536 shared))
-  ;; The shortest needle's length (at least 2), the answer when every needle is found, the number of rules.
+  ;; The shortest needle's length from its window on (at least 2), the answer when every needle is found, the number
+;; of rules.
   (global $m (mut i32) (i32.const 2))
   (global $all (mut i32) (i32.const 0))
   (global $rules (mut i32) (i32.const 0))
@@ -40,9 +44,9 @@
     (global.set $all (local.get $all))
     (global.set $rules (local.get $rules)))
 
-  ;; $found with the bits of the needles of bucket $b that start at $at (and end by $n) added.
-  (func $verify (param $b i32) (param $at i32) (param $n i32) (param $found i32) (result i32)
-    (local $k i32) (local $length i32) (local $from i32) (local $j i32) (local $bit i32)
+  ;; $found with the bits of the needles of bucket $b whose windows start at $window (and that end by $n) added.
+  (func $verify (param $b i32) (param $window i32) (param $n i32) (param $found i32) (result i32)
+    (local $k i32) (local $length i32) (local $from i32) (local $j i32) (local $bit i32) (local $at i32)
     (local.set $k (i32.load offset=256 (i32.shl (local.get $b) (i32.const 2))))
     (block $chained
       (loop $chain
@@ -50,6 +54,9 @@
         (block $next
           (local.set $bit (i32.load offset=2560 (i32.shl (local.get $k) (i32.const 2))))
           (br_if $next (i32.and (local.get $found) (local.get $bit)))
+          ;; Where the needle would start: before the input's start, it is not there.
+          (local.set $at (i32.sub (local.get $window) (i32.load offset=3072 (i32.shl (local.get $k) (i32.const 2)))))
+          (br_if $next (i32.lt_s (local.get $at) (i32.const 0)))
           (local.set $length (i32.load offset=1536 (i32.shl (local.get $k) (i32.const 2))))
           (br_if $next (i32.gt_u (i32.add (local.get $at) (local.get $length)) (local.get $n)))
           (local.set $from (i32.load offset=1024 (i32.shl (local.get $k) (i32.const 2))))
@@ -76,9 +83,10 @@
         (br $chain)))
     (local.get $found))
 
-  ;; The needles found in INPUT's first $n bytes, the BIT of each one there: blocks of sixteen start positions, up to
-  ;; the last a needle fits at. In a block, byte j's nibbles through its two tables (kept in locals: registers), ANDed
-  ;; over j, leave in lane i the buckets whose needles may start at p+i; a block with any has them compared.
+  ;; The needles found in INPUT's first $n bytes, the BIT of each one there: blocks of sixteen window positions, up
+  ;; to the last a needle's window fits at. In a block, byte j's nibbles through its two tables (kept in locals:
+  ;; registers), ANDed over j, leave in lane i the buckets whose needles' windows may start at p+i; a block with any
+  ;; has them compared.
   ;; The blocks that leave none (nearly all) go round a loop of their own with no call in it: with the compare's
   ;; calls in the same loop V8 kept the tables on the stack and loaded them again for every block.
   (func $scan (export "scan") (param $n i32) (result i32)
@@ -87,7 +95,7 @@
     (local $lo2 v128) (local $hi2 v128) (local $lo3 v128) (local $hi3 v128)
     (local $lanes i32) (local $lane i32) (local $buckets i32) (local $found i32)
     (if (i32.lt_u (local.get $n) (global.get $m)) (then (return (i32.const 0))))
-    ;; One past the last position a needle can start at.
+    ;; One past the last position a needle's window can start at.
     (local.set $end (i32.sub (i32.add (local.get $n) (i32.const 1)) (global.get $m)))
     (local.set $nibble (v128.const i8x16 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15))
     (local.set $lo0 (v128.load (i32.const 0)))

@@ -1,5 +1,5 @@
 import type { Language } from './languages.js';
-import { LOADER_NEEDLE_BUCKETS } from './needle-buckets.js';
+import { LOADER_NEEDLE_BUCKETS, LOADER_NEEDLE_WINDOWS } from './needle-buckets.js';
 import { needleScanner, type NeedleGroup, type NeedleRule, type NeedleScan, type NeedleWord } from './needle-scan.js';
 import { wasmApi } from './wasm.js';
 
@@ -372,6 +372,7 @@ const sourceScanner = () =>
     RULES,
     wasmApi,
     GROUPS.flat().map((n) => LOADER_NEEDLE_BUCKETS[n] ?? -1),
+    GROUPS.flat().map((n) => LOADER_NEEDLE_WINDOWS[n] ?? 0),
   ));
 const scanNeedles = (bytes: Buffer) => sourceScanner()(bytes);
 

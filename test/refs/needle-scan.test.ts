@@ -87,6 +87,31 @@ describe.each([
     expect(() => scanner([[], 'torch'], [], [], api)).toThrow(/needles or groups/);
   });
 
+  it('answers the same whatever four bytes of each needle its tables test (fast-check)', () => {
+    // A window tested past a needle's start: the needle at the input's very start, its window anywhere in a block,
+    // the needle cut at the input's end after a whole window; offsets that do not fit count as 0.
+    const needles = ['from_pretrained', 'torch', 'hf://', 'tensorflow_hub', 'loadGraphModel', 'ab'];
+    const piece = fc.oneof(
+      fc.constantFrom(...needles),
+      fc.constantFrom(...needles).map((n) => n.slice(0, -1)),
+      fc.constantFrom(...needles).map((n) => n.slice(1)),
+      fc.string({ maxLength: 3 }),
+    );
+    const windows = fc.tuple(...needles.map((n) => fc.integer({ min: 0, max: Math.max(0, n.length - 4) })));
+    const buckets = fc.array(fc.integer({ min: 0, max: 7 }), { minLength: needles.length, maxLength: needles.length });
+    fc.assert(
+      fc.property(windows, buckets, fc.array(piece, { maxLength: 14 }), (offsets, assign, pieces) => {
+        const b = Buffer.from(pieces.join(''));
+        expect(scanner(needles, [], [], api, assign, offsets)(b)).toBe(byIncludes(needles, b));
+      }),
+      { numRuns: 1500 },
+    );
+    const odd = scanner(needles, [], [], api, undefined, [20, 0, 0, 0, 0, 0]);
+    expect(odd(Buffer.from('x from_pretrained hf:// ab'))).toBe(
+      byIncludes(needles, Buffer.from('x from_pretrained hf:// ab')),
+    );
+  });
+
   it('answers the same on long text, where the two windows meet anywhere (fast-check)', () => {
     const piece = fc.oneof(
       fc.constantFrom(...NEEDLES),

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { LOADER_NEEDLES, mayCallLoader, mayCallLoaderBytes, searchBytes, searchText } from '../../src/refs/find.js';
 import { findJavaScriptReferences } from '../../src/refs/javascript.js';
 import { findPythonReferences } from '../../src/refs/python.js';
-import { LOADER_NEEDLE_BUCKETS } from '../../src/refs/needle-buckets.js';
+import { LOADER_NEEDLE_BUCKETS, LOADER_NEEDLE_WINDOWS } from '../../src/refs/needle-buckets.js';
 import { MODEL_KEYS, SCANNED_NEEDLES, mentionsModelKey, mentionsModelKeyBytes } from '../../src/refs/prefilter.js';
 import { REPO, runMain } from '../helpers/cli.js';
 
@@ -289,5 +289,10 @@ describe('the loader needles buckets (needle-buckets.ts)', () => {
   it('give every needle the scan looks for a bucket, and no other: rerun scripts/gen-needle-buckets.mjs if not', () => {
     expect(Object.keys(LOADER_NEEDLE_BUCKETS).sort()).toEqual([...SCANNED_NEEDLES].sort());
     expect(Object.values(LOADER_NEEDLE_BUCKETS).every((b) => Number.isInteger(b) && b >= 0 && b < 8)).toBe(true);
+    // And a window: where its four tested bytes start, inside the needle.
+    expect(Object.keys(LOADER_NEEDLE_WINDOWS).sort()).toEqual([...SCANNED_NEEDLES].sort());
+    expect(
+      Object.entries(LOADER_NEEDLE_WINDOWS).every(([n, o]) => Number.isInteger(o) && o >= 0 && o + 4 <= n.length),
+    ).toBe(true);
   });
 });
