@@ -113,7 +113,34 @@ export function readModelServers(line: ShellLine): void {
     commandDownload(place, model, options.get('--revision'), existsLocally, out, {
       runsRemoteCode: options.has('--trust-remote-code'),
     });
+    readTokenizer(found, (at) => ({ path, ...where(at), via }), existsLocally, out);
   }
+}
+
+/**
+ * vLLM's `--tokenizer <name>` (EngineArgs `add_cli_args`: "name or path of the Hugging Face tokenizer", the model's
+ * own when unset) at `--tokenizer-revision` — not the model's `--revision`, which pins the model only — loaded with
+ * the same trust_remote_code (vllm/transformers_utils/tokenizer.py `get_tokenizer`): a second hub download.
+ */
+function readTokenizer(
+  found: { via: string; options: Map<string, Token> },
+  place: (at: number) => { path: string; line: number; column: number; via: string },
+  existsLocally: (p: string) => boolean,
+  out: FileReferences,
+): void {
+  const tokenizer = found.via.startsWith('vllm') ? found.options.get('--tokenizer') : undefined;
+  if (!tokenizer) return;
+  const where = place(tokenizer.at);
+  commandDownload(
+    { ...where, via: `${where.via} --tokenizer` },
+    tokenizer,
+    found.options.get('--tokenizer-revision'),
+    existsLocally,
+    out,
+    {
+      runsRemoteCode: found.options.has('--trust-remote-code'),
+    },
+  );
 }
 
 /**
@@ -245,6 +272,7 @@ function readServer(c: Container, { path, at, existsLocally, out }: ServerSink):
     out,
     { runsRemoteCode: trusts },
   );
+  readTokenizer(found, (p) => ({ path, ...at(p), via: `${found.via} (${c.label})` }), existsLocally, out);
 }
 
 /** Infinity's model when none is named (infinity_emb/env.py `model_id`'s default). */

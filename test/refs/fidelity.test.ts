@@ -1860,6 +1860,23 @@ describe('model downloads in shell scripts and Dockerfiles (fixtures/refs/fideli
       ],
     },
     {
+      // vLLM's --tokenizer (EngineArgs): a hub download of its own at --tokenizer-revision, with the model's
+      // trust_remote_code; the model's --revision does not pin it. A local folder is none.
+      file: 'vllm-tokenizer.sh',
+      want: [
+        'CPR002:3:12 acme/tok-model@0123456789abcdef0123456789abcdef01234567',
+        `CPR003:3:12 acme/tok-model@${C}`,
+        'CPR002:3:91 acme/tok-tokenizer@-',
+        'CPR001:3:91 acme/tok-tokenizer@-',
+        'CPR003:3:91 acme/tok-tokenizer@-',
+        'CPR001:4:54 acme/tok-api@-',
+        'CPR003:4:54 acme/tok-api@-',
+        `CPR003:4:79 acme/tok-api-tokenizer@${C}`,
+        'CPR001:5:12 acme/tok-local@-',
+        'CPR003:5:12 acme/tok-local@-',
+      ],
+    },
+    {
       // Toolkits' own downloads (toolkit-clis.ts): torchtune, LitGPT (its commands download a name that is no folder
       // under checkpoints/), MLC LLM's HF://, Docker Model Runner's hf.co/, RamaLama's hf:// — the default branch, no
       // revision to give; a Kaggle source, `litgpt download list`, an ollama:// model and a server address are none.
