@@ -2,9 +2,8 @@ import { runsCommands } from './prefilter.js';
 import { logicalLines } from './python-lines.js';
 import { StatementReader, type Arg, type Node } from './python-reader.js';
 import { tokenize, Unsure, type StringValue } from './python-tokens.js';
-import { findShellReferences } from './shell-commands.js';
+import { CommandScript, type Piece } from './command-script.js';
 import { boundOnce, resolveCallee } from './syntax.js';
-import { lineIndex, lineStarts } from './text.js';
 import type { FileReferences } from './types.js';
 
 /**
@@ -59,32 +58,13 @@ export function findPythonCommandReferences(
     if (written === undefined || !imports.has(head!)) continue;
     const kind = RUNNERS.get(resolveCallee(imports, written));
     if (kind === undefined) continue;
-    if (script.commands >= MAX_COMMANDS || script.text.length >= MAX_SCRIPT) {
+    if (script.full) {
       unread++;
       continue;
     }
     if (!script.command(kind, call.args, imports)) unread++;
   }
-  if (script.commands === 0) return { ...out, unread };
-  const found = findShellReferences(path, script.text, existsLocally);
-  const at = lineIndex(text);
-  const scriptLines = lineStarts(script.text);
-  const place = (line: number, column: number) =>
-    at(script.origin[Math.min((scriptLines[line - 1] ?? 0) + column - 1, script.origin.length - 1)] ?? 0);
-  for (const r of found.references) {
-    const where = place(r.line, r.column);
-    if ((r.repoId ?? r.url ?? '').includes(RUN_TIME)) {
-      out.dynamic.push({ path, ...where, via: r.via, runsRemoteCode: r.runsRemoteCode });
-      continue;
-    }
-    // A revision the file does not decide is some revision chosen at run time.
-    if (r.revision?.includes(RUN_TIME)) {
-      const { revision: _chosen, ...rest } = r;
-      out.references.push({ ...rest, ...where, revisionKind: 'ref', inline: 'shell' });
-    } else out.references.push({ ...r, ...where, inline: 'shell' });
-  }
-  for (const d of found.dynamic) out.dynamic.push({ ...d, ...place(d.line, d.column) });
-  return { ...out, unread };
+  return { ...script.references(path, text, existsLocally), unread };
 }
 
 /** How each runner takes its command (CPython subprocess.py, os, asyncio/subprocess.py). */
@@ -103,16 +83,8 @@ const RUNNERS: ReadonlyMap<string, Runner> = new Map([
   ['asyncio.create_subprocess_exec', 'exec'],
 ]);
 
-/** The most commands read in one file (each one line of the script the shell finder reads). */
-const MAX_COMMANDS = 1000;
-/** The most characters of all the commands together (the script, and a number per character of it). */
-const MAX_SCRIPT = 1024 * 1024;
-/** The most characters of one command (a command line a person writes is far shorter). */
-const MAX_COMMAND = 4096;
 /** How deep a value is followed through names and `+` (a chain of constants, never a loop). */
 const MAX_DEPTH = 16;
-/** The word a value the file does not decide stands as (a repo id may hold it; no repository does). */
-const RUN_TIME = 'python-run-time-value-';
 
 /** A dotted name (`subprocess.run`, `sp.Popen`, `system`), undefined for anything else. */
 function dotted(n: Node): string | undefined {
@@ -122,30 +94,17 @@ function dotted(n: Node): string | undefined {
   return left === undefined ? undefined : `${left}.${n.property}`;
 }
 
-/** A piece of a command: its text, and where in the file its first character stands (`exact`: each after it too). */
-interface Piece {
-  readonly text: string;
-  readonly from: number;
-  readonly exact: boolean;
-}
-
-/** Characters a shell word may hold unquoted. */
-const PLAIN_WORD = /^[\w@%+=:,./-]+$/;
-
 /**
  * The script the shell finder reads: one line per command, with the file offset each character came from. Values
  * are the file's own constants (names bound once), as the Python finders read them.
  */
-class Script {
-  text = '';
-  readonly origin: number[] = [];
-  commands = 0;
-  private runTime = 0;
-
+class Script extends CommandScript {
   constructor(
     private readonly file: string,
     private readonly constants: ReadonlyMap<string, Node>,
-  ) {}
+  ) {
+    super();
+  }
 
   /** Adds the command a runner's call makes; false when it is too long to read. */
   command(kind: Runner, args: readonly Arg[], imports: ReadonlyMap<string, string>): boolean {
@@ -153,7 +112,7 @@ class Script {
     const keyword = (name: string) => args.find((a) => a.k === 'keyword' && a.name === name)?.value;
     let line: Piece[] | undefined;
     if (kind === 'exec')
-      line = this.words(
+      line = this.argv(
         positional,
         args.some((a) => a.k === 'splat'),
       );
@@ -167,23 +126,11 @@ class Script {
       else if (seq.kind === 'line') line = seq.pieces;
       // subprocess.py `_execute_child`: with shell=True, a sequence's first item is the command line.
       else if (shell) line = seq.items[0] === undefined ? undefined : this.string(seq.items[0]);
-      else line = this.words(seq.items, seq.open);
+      else line = this.argv(seq.items, seq.open);
       if (seq?.kind === 'items' && seq.at !== undefined)
         line = line?.map((p) => ({ ...p, from: seq.at!, exact: false }));
     }
-    if (!line) return true;
-    // A command longer than any a person writes is not read (never half of one), and counted.
-    if (line.reduce((n, p) => n + p.text.length, 0) > MAX_COMMAND) return false;
-    // A new line in a command line the shell runs is a new command: kept, as the shell reads it.
-    for (const p of line)
-      for (let i = 0; i < p.text.length; i++) {
-        this.text += p.text[i];
-        this.origin.push(p.exact ? p.from + i : p.from);
-      }
-    this.text += '\n';
-    this.origin.push(line[line.length - 1]?.from ?? 0);
-    this.commands++;
-    return true;
+    return !line || this.add(line);
   }
 
   /** `shell=True` (any truthy constant the reader knows: `True`, a non-empty string). */
@@ -232,24 +179,19 @@ class Script {
     ).test(this.file);
   }
 
-  /** Words of a program and its arguments, each quoted for the shell where it must be. */
-  private words(items: readonly Node[], open: boolean): Piece[] {
-    const out: Piece[] = [];
-    for (const item of items) {
-      if (out.length > 0) out.push({ text: ' ', from: item.from, exact: false });
-      const pieces = this.string(item);
-      const word = pieces.map((p) => p.text).join('');
-      if (PLAIN_WORD.test(word)) out.push(...pieces);
-      else out.push({ text: `'${word.replaceAll("'", `'\\''`)}'`, from: item.from, exact: false });
-    }
-    // A `*rest` among the arguments: what else the program is given is the run time's.
-    if (open) out.push({ text: ` ${this.unknown()}`, from: items[items.length - 1]?.from ?? 0, exact: false });
-    return out;
+  /** Words of a program and its arguments, each quoted for the shell where it must be (`*rest`: `open`). */
+  private argv(items: readonly Node[], open: boolean): Piece[] {
+    return this.words(
+      items,
+      (item) => this.string(item),
+      (item) => item.from,
+      open,
+    );
   }
 
   /** A value's text as pieces; what the file does not decide stands as a run-time word. */
   private string(n: Node, depth = 0): Piece[] {
-    const unknown = (): Piece[] => [{ text: this.unknown(), from: n.from, exact: false }];
+    const unknown = (): Piece[] => [this.unknown(n.from)];
     if (depth > MAX_DEPTH) return unknown();
     if (n.k === 'string') return this.literal(n.from, n.value);
     // Adjacent literals: one string, placed at the first part's start.
@@ -265,7 +207,7 @@ class Script {
   /** A literal's text, placed at its characters when it is written as its value (no escapes). */
   private literal(from: number, value: StringValue): Piece[] {
     if (value.kind === 'plain') {
-      if (value.value === undefined) return [{ text: this.unknown(), from, exact: false }];
+      if (value.value === undefined) return [this.unknown(from)];
       const quote = this.file.slice(from, from + 4).search(/["']/);
       const open = quote < 0 ? -1 : from + quote;
       const triple = open >= 0 && this.file.startsWith(this.file[open]!.repeat(3), open);
@@ -279,13 +221,9 @@ class Script {
       if (typeof part === 'string') out.push({ text: part, from, exact: false });
       else {
         const bound = this.constants.get(part.name);
-        out.push(...(bound ? this.string(bound, 1) : [{ text: this.unknown(), from, exact: false }]));
+        out.push(...(bound ? this.string(bound, 1) : [this.unknown(from)]));
       }
     }
     return out.map((p) => ({ ...p, from, exact: false }));
-  }
-
-  private unknown(): string {
-    return `${RUN_TIME}${this.runTime++}`;
   }
 }
