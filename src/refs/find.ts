@@ -3,7 +3,8 @@ import { findJavaScriptReferences } from './javascript.js';
 import { findPythonReferences } from './python.js';
 import { findNotebookReferences } from './python-notebook.js';
 import { findShellReferences } from './shell-commands.js';
-import { holdsInlinePython, mayNameModelBytes, runsCommands } from './prefilter.js';
+import { holdsInlinePython, mayNameModelBytes, runsCommands, runsJavaScriptCommands } from './prefilter.js';
+import { findJavaScriptCommandReferences } from './javascript-commands.js';
 import { findPythonCommandReferences } from './python-commands.js';
 import { findInlinePythonReferences } from './shell-python.js';
 import { withMoreReferences } from './types.js';
@@ -18,7 +19,13 @@ const FINDERS: Readonly<Record<Language, Finder>> = {
     const refs = findPythonReferences(p, text, existsLocally);
     return runsCommands(text) ? withMoreReferences(refs, findPythonCommandReferences(p, text, existsLocally)) : refs;
   },
-  javascript: findJavaScriptReferences,
+  // With the command lines it runs through child_process (`execSync("hf download …")`), as the stage reads them.
+  javascript: (p, text, existsLocally) => {
+    const refs = findJavaScriptReferences(p, text, existsLocally);
+    return runsJavaScriptCommands(text)
+      ? withMoreReferences(refs, findJavaScriptCommandReferences(p, text, existsLocally))
+      : refs;
+  },
   config: findConfigReferences,
   notebook: findNotebookReferences,
   // With the Python a script runs inline (`python -c "…"`), as the scan's stage reads it.

@@ -464,6 +464,17 @@ export function runsCommands(text: string): boolean {
   return PYTHON_RUNNER_WORD.test(text) && mentionsShellCommandDownload(text);
 }
 
+/** A call of Node's child_process that runs a command (javascript-commands.ts `RUNNERS`), by its name. */
+const JAVASCRIPT_RUNNER_WORD = /\b(?:exec|execSync|execFile|execFileSync|spawn|spawnSync)\b/;
+
+/**
+ * Whether JavaScript text may run a command line that downloads a model through child_process:
+ * javascript-commands.ts reads it only then (and is loaded only then: it brings the shell finder).
+ */
+export function runsJavaScriptCommands(text: string): boolean {
+  return text.includes('child_process') && JAVASCRIPT_RUNNER_WORD.test(text) && mentionsShellCommandDownload(text);
+}
+
 /**
  * A Python interpreter on a command line (`python`, `python3`, `python3.11`, `/usr/bin/python3`) and its options:
  * shell-python.ts reads the code it runs inline (`-c "…"`, a heredoc).

@@ -7,7 +7,7 @@ import type { Stage, StageInput, StageOutput } from '../core/stage.js';
 import { groupFileCauses } from './causes.js';
 import { dynamicFinding, judgeReference, registryDigests, reviewedCommits } from './judge.js';
 import { loadFinder, loadQuickFinder, type Language } from './languages.js';
-import { holdsInlinePython, mayNameModelBytes, runsCommands } from './prefilter.js';
+import { holdsInlinePython, mayNameModelBytes, runsCommands, runsJavaScriptCommands } from './prefilter.js';
 import type { Finder, QuickFinder } from './search.js';
 import { withMoreReferences } from './types.js';
 import { RepositoryModules, withImportedValues } from './imported-values.js';
@@ -133,14 +133,20 @@ export const refsStage: Stage = {
             language === 'python' || language === 'javascript' || language === 'notebook'
               ? await withImportedValues(file.path, text, got.refs, modules, existsLocally)
               : got.refs;
-          // Python that runs a command line (`subprocess.run(["huggingface-cli", "download", …])`), read as the shell
-          // would; a shell script's inline Python, read as Python.
+          // Python or JavaScript that runs a command line (`subprocess.run(["huggingface-cli", "download", …])`,
+          // `execSync("hf download …")`), read as the shell would; a shell script's inline Python, read as Python.
           const second =
             language === 'python' && runsCommands(text)
               ? (await import('./python-commands.js')).findPythonCommandReferences(file.path, text, existsLocally)
-              : language === 'shell' && holdsInlinePython(text)
-                ? (await import('./shell-python.js')).findInlinePythonReferences(file.path, text, existsLocally)
-                : undefined;
+              : language === 'javascript' && runsJavaScriptCommands(text)
+                ? (await import('./javascript-commands.js')).findJavaScriptCommandReferences(
+                    file.path,
+                    text,
+                    existsLocally,
+                  )
+                : language === 'shell' && holdsInlinePython(text)
+                  ? (await import('./shell-python.js')).findInlinePythonReferences(file.path, text, existsLocally)
+                  : undefined;
           const refs = second ? withMoreReferences(imported, second, () => skipped.push(file.path)) : imported;
           pushAll(references, refs.references);
           const own: Finding[] = [];

@@ -2168,6 +2168,60 @@ describe('command lines Python runs (python-commands.ts), in a scan', () => {
   });
 });
 
+describe('command lines JavaScript runs through child_process (javascript-commands.ts), in a scan', () => {
+  // lib/child_process.js: exec / execSync hand a command line to the shell; execFile / spawn (and their Sync forms)
+  // run a program with its arguments word for word, or joined into a command line with `{ shell: true }`. Bound by
+  // import, destructuring require (renamed too), the module object, or `require(…)` itself; a method or function of
+  // another name `exec` is none of them.
+  const file = 'js-runs-cli.js';
+  const text = () => readFileSync(path.join(DIR, file), 'utf8');
+
+  it('reads each download at its place, and nothing that is not one', async () => {
+    const { findJavaScriptCommandReferences } = await import('../../src/refs/javascript-commands.js');
+    const { withMoreReferences } = await import('../../src/refs/types.js');
+    const finder = (p: string, t: string, e: (p: string) => boolean) =>
+      withMoreReferences(findJavaScriptReferences(p, t, e), findJavaScriptCommandReferences(p, t, e));
+    expect(findings(file, finder)).toEqual([
+      // Constants through a template literal: the pin is the constant's.
+      `CPR003:7:18 acme/js-const@${C}`,
+      'CPR001:8:44 acme/js-words@v1.0',
+      'CPR003:8:44 acme/js-words@v1.0',
+      'CPR001:9:23 acme/js-shell@-',
+      'CPR003:9:23 acme/js-shell@-',
+      'CPR001:10:49 acme/js-plus@-',
+      'CPR003:10:49 acme/js-plus@-',
+      // An array the file pushes to: what else the CLI is given (a revision among it) is the run time's.
+      'CPR001:11:28 acme/js-grown@-',
+      'CPR003:11:28 acme/js-grown@-',
+      'CPR010:14:36 dynamic',
+    ]);
+  });
+
+  it('counts a command too long to read, passes the byte test on a quoted `"hf"` alone, and runs in a scan', async () => {
+    const { findJavaScriptCommandReferences } = await import('../../src/refs/javascript-commands.js');
+    const long = `import { execSync } from 'child_process';\nexecSync("hf download acme/${'x'.repeat(5000)}");\nexecSync("hf download acme/short");\n`;
+    const r = findJavaScriptCommandReferences('long.js', long, () => false);
+    expect(r.unread).toBe(1);
+    expect(r.references.map((x) => x.repoId)).toEqual(['acme/short']);
+    const { mayNameModelBytes } = await import('../../src/refs/prefilter.js');
+    const only = "import { spawn } from 'node:child_process';\nspawn('hf', ['download', 'acme/x']);\n";
+    expect(mayNameModelBytes('javascript', Buffer.from(only))).toBe(true);
+    const { searchText } = await import('../../src/refs/find.js');
+    const reviewed = searchText('tools/only.js', only, () => false);
+    expect(
+      reviewed.kind === 'found' && reviewed.refs.references.map((x) => `${x.line}:${x.column} ${x.repoId}`),
+    ).toEqual(['2:27 acme/x']);
+    await inFolder({ 'tools/fetch.js': text(), 'tools/only.mjs': only }, async (dir) => {
+      const r = await scanWith(dir, [refsStage], { registry: EMPTY_REGISTRY });
+      const at = (p: string, line: number) =>
+        r.findings.find((f) => f.ruleId === 'CPR001' && f.location.path === p && f.location.line === line)?.message;
+      expect(at('tools/only.mjs', 2)).toContain('hf download loads acme/x with no revision');
+      expect(at('tools/fetch.js', 11)).toContain('at a revision this file does not decide');
+      expect(r.findings.filter((f) => f.location.path === 'tools/fetch.js')).toHaveLength(10);
+    });
+  });
+});
+
 describe('TRL, Ray Serve LLM, KubeAI and Infinity, beyond their table cases', () => {
   it('Infinity: its own default turns remote code on, and the finding says how to turn it off', () => {
     const [ref] = findShellReferences('s.sh', 'infinity_emb v2 --model-id acme/e\n', () => false).references;
