@@ -123,7 +123,8 @@ export interface ModelReference {
   readonly column: number;
   /** The call or config key that loads it, e.g. `AutoModel.from_pretrained`, `pipeline`, `model_name_or_path`. */
   readonly via: string;
-  readonly hub: 'huggingface' | 'github' | 'url';
+  /** `modelscope`: ModelScope's hub (modelscope.cn), whose SDK mirrors transformers' and huggingface_hub's APIs. */
+  readonly hub: 'huggingface' | 'github' | 'url' | 'modelscope';
   readonly repoId?: string;
   readonly url?: string;
   readonly revision?: string;

@@ -433,6 +433,50 @@ function jsHubRepo(repo: Resolved | undefined, type: Resolved | undefined): Pick
 }
 
 /**
+ * ModelScope's SDK (`from modelscope import AutoModelForCausalLM, snapshot_download`), which downloads from
+ * modelscope.cn, not the Hugging Face hub: its transformers classes' `from_pretrained(model_id, revision=…,
+ * trust_remote_code=…)` (modelscope/utils/hf_util, which fetches the repository with its own snapshot_download first),
+ * `Model.from_pretrained`, `snapshot_download(model_id, revision)` and `model_file_download(model_id, file_path,
+ * revision)` (modelscope/hub/snapshot_download.py, file_download.py), and `pipeline(task, model, …, model_revision)`
+ * (modelscope/pipelines/builder.py). Anything else of the SDK loads no model by name here.
+ */
+function modelScopeShape(
+  f: CallFacts,
+  name: string,
+  kw: (k: string) => Resolved | undefined,
+  pos: (i: number) => Resolved | undefined,
+): LoaderShape | undefined {
+  const hub = 'modelscope' as const;
+  if (name === 'from_pretrained')
+    return {
+      via: f.written,
+      name: kw('pretrained_model_name_or_path') ?? kw('model_name_or_path') ?? pos(0),
+      revision: kw('revision'),
+      runsRemoteCode: TRUE(kw('trust_remote_code'), f.lang),
+      hub,
+    };
+  if (name === 'snapshot_download' || name === 'model_file_download')
+    return {
+      via: name,
+      name: kw('model_id') ?? kw('repo_id') ?? pos(0),
+      revision: kw('revision'),
+      file: name === 'model_file_download' ? (kw('file_path') ?? pos(1)) : undefined,
+      runsRemoteCode: false,
+      hubOnly: true,
+      hub,
+    };
+  if (name === 'pipeline')
+    return {
+      via: f.written,
+      name: kw('model') ?? pos(1),
+      revision: kw('model_revision'),
+      runsRemoteCode: TRUE(kw('trust_remote_code'), f.lang),
+      hub,
+    };
+  return undefined;
+}
+
+/**
  * huggingface_hub `repo_type="dataset"` / `"space"` (keyword-only in hf_hub_download and snapshot_download): the
  * repo is `datasets/<org>/<name>` or `spaces/<org>/<name>`, the id a URL of it gives (ids.ts `parseModelUrl`), so a
  * dataset is never judged as the model of the same name (constants.REPO_TYPES_URL_PREFIXES).
@@ -461,6 +505,7 @@ function shapeOf(f: CallFacts): LoaderShape | undefined {
   const pos = (i: number) => f.positional[i];
   const name = last(f.resolved);
   if (f.lang === 'python') {
+    if (fromModule(f.resolved, ['modelscope'])) return modelScopeShape(f, name, kw, pos);
     const more = pythonLibraryShape(f);
     if (more) return more;
   } else if (!JAVASCRIPT_LOADER_NAMES.has(name)) return undefined; // the list javascript-fast.ts screens calls with
@@ -952,7 +997,7 @@ function collectShape(
   if (!looksLikeRepoId(value, shape.hubOnly ? NOWHERE : existsLocally) && value !== COMMUNITY_PIPELINES_MIRROR) return;
   out.references.push({
     ...where,
-    hub: 'huggingface',
+    hub: shape.hub === 'modelscope' ? 'modelscope' : 'huggingface',
     repoId:
       (shape.repoType ?? '') + (shape.bareNames === 'sentence-transformers' ? sentenceTransformersRepo(value) : value),
     ...(revision !== undefined ? { revision } : {}),

@@ -80,7 +80,10 @@ const CUSTOM_PIPELINE = '(custom_pipeline)';
 export function reviewedCommits(registry: TrustedRegistry): Map<string, Set<string>> {
   const out = new Map<string, Set<string>>();
   for (const m of registry.models) {
-    const ids = new Set([m.name]);
+    // A ModelScope repository is another repository than the Hugging Face one of the same id: keyed apart
+    // (`reviewedKey`), by its source.
+    const ms = /^https?:\/\/(?:www\.)?modelscope\.cn\/models\/([^/]+\/[^/?#]+)/.exec(m.source);
+    const ids = new Set(ms ? [reviewedKey({ hub: 'modelscope', repoId: ms[1]! })] : [m.name]);
     // A dataset's or Space's source keeps its `datasets/` / `spaces/` prefix, as ids.ts `parseModelUrl` does.
     const hf = /^https?:\/\/(?:www\.)?(?:huggingface\.co|hf\.co)\/((?:(?:datasets|spaces)\/)?[^/]+\/[^/?#]+)/.exec(
       m.source,
@@ -93,6 +96,11 @@ export function reviewedCommits(registry: TrustedRegistry): Map<string, Set<stri
     }
   }
   return out;
+}
+
+/** The key `reviewedCommits` files a repository's reviewed commits under: its id, after `modelscope:` for ModelScope's. */
+export function reviewedKey(ref: { readonly hub: ModelReference['hub']; readonly repoId: string }): string {
+  return ref.hub === 'modelscope' ? `modelscope:${ref.repoId}` : ref.repoId;
 }
 
 /** The SHA-256 of every file the trusted registry lists, and its revocations: what a download pinned by digest meets. */
@@ -124,7 +132,7 @@ export function judgeReference(
     (ref.nameFrom !== undefined ? ` (${defaultWhen(ref.nameFrom)})` : '') +
     (ref.definedIn !== undefined ? ` (as imported from ${ref.definedIn})` : '') +
     (ref.oneOf !== undefined ? ` (one of ${ref.oneOf} models the call chooses among at run time)` : '');
-  const id = ref.repoId ?? ref.url ?? '?';
+  const id = ref.hub === 'modelscope' ? `ModelScope's ${ref.repoId ?? '?'}` : (ref.repoId ?? ref.url ?? '?');
   const name = `${id}${unset}`;
   const shown = `${id}${ref.revision !== undefined ? `@${ref.revision}` : ''}${unset}`;
   const evidence = {
@@ -184,7 +192,7 @@ export function judgeReference(
     });
   }
   if (ref.repoId === undefined || ref.hub === 'url') return found.map((f) => ({ ...f, ...related }));
-  const commits = reviewed.get(ref.repoId);
+  const commits = reviewed.get(reviewedKey({ hub: ref.hub, repoId: ref.repoId }));
   if (!commits) {
     const level = policy.models.unknownModel;
     if (level === 'off') return found.map((f) => ({ ...f, ...related }));
@@ -367,6 +375,13 @@ export function pinAdvice(ref: ModelReference): string {
     return "gensim's downloader takes no revision: download the release once, review its __init__.py and data, and load those files from this repository (KeyedVectors.load), their digest recorded in the trusted registry.";
   // torch/hub.py `_parse_repo_info`: `owner/repo[:ref]`, the ref checked out from GitHub.
   if (ref.hub === 'github') return `Pin the reviewed commit in the repository string ("${repo}:<40-hex>").`;
+  // modelscope/pipelines/builder.py `pipeline(…, model_revision=…)`; its downloads and from_pretrained: `revision=`.
+  if (ref.hub === 'modelscope')
+    return ref.via === 'pipeline' || ref.via.endsWith('.pipeline')
+      ? 'Pin the reviewed commit (model_revision="<40-hex>").'
+      : language === 'shell'
+        ? 'Pin the reviewed commit (--revision <40-hex>).'
+        : 'Pin the reviewed commit (revision="<40-hex>").';
   if (ref.takesNoRevision)
     return `Download the reviewed commit first (huggingface_hub.snapshot_download("${repo}", revision="<40-hex>"), or hf download ${repo} --revision <40-hex>) and load that local copy.`;
   // git clone --branch takes a branch or a tag, never a commit.

@@ -215,6 +215,10 @@ export const LOADER_NEEDLES: readonly (readonly [words: readonly string[], modul
   // refs8: `_download` for hf_hub_download and snapshot_download, and the module's name for SentenceTransformer and
   // CrossEncoder (a file that holds it nearly always calls one): three needles freed for the adapter loaders below.
   [['_download'], 'huggingface_hub'],
+  // ModelScope's snapshot_download / model_file_download and pipeline (calls.ts `modelScopeShape`; its
+  // from_pretrained passes on the word alone): the module looked up only in a file that holds one.
+  [['_download'], 'modelscope'],
+  [['pipeline'], 'modelscope'],
   // torch.utils.model_zoo's `load_url`, torch.hub's loader by its old name: looked up in a file that holds `torch`.
   [['hub', 'model_zoo'], 'torch'],
   [['create_model'], 'timm'],
@@ -284,6 +288,7 @@ export const LOADER_NEEDLES: readonly (readonly [words: readonly string[], modul
  */
 const LOOKED_UP = new Set([
   'huggingface_hub',
+  'modelscope',
   '@huggingface/hub',
   'langchain',
   'llama_index',
@@ -447,7 +452,7 @@ export function mentionsShellDownload(text: string): boolean {
  */
 export function mentionsShellCommandDownload(text: string): boolean {
   return (
-    /huggingface-cli|\bhf\s+download|["']hf["']|huggingface\.co|hf\.co|ollama|mlx_v?lm|LLAMA_ARG_HF_REPO|[\s"']--?hf|HF_ENDPOINT|HF_HUB_OFFLINE|TRANSFORMERS_OFFLINE|spacy\s+download|\btune["',\s]+download|litgpt|lmdeploy|mlc_llm|docker["',\s]+model|ramalama/.test(
+    /huggingface-cli|\bhf\s+download|["']hf["']|huggingface\.co|hf\.co|ollama|mlx_v?lm|LLAMA_ARG_HF_REPO|[\s"']--?hf|HF_ENDPOINT|HF_HUB_OFFLINE|TRANSFORMERS_OFFLINE|spacy\s+download|\btune["',\s]+download|litgpt|lmdeploy|mlc_llm|docker["',\s]+model|ramalama|modelscope["',\s]+download/.test(
       text,
     ) || SERVER_WORDS.some((w) => text.includes(w))
   );

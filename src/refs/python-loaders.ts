@@ -113,6 +113,8 @@ export const PYTHON_LIBRARY_WORDS: readonly string[] = [
   'torchvision',
   // spaCy's `cli.download` (`SPACY_MODELS`).
   'spacy',
+  // ModelScope's SDK (calls.ts `modelScopeShape`): every name an import of it binds.
+  'modelscope',
   // HTTP downloads of a hub file's URL (`HTTP_GETS`).
   'requests',
   'urllib',

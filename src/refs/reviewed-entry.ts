@@ -6,7 +6,7 @@ import type { ModelReference } from './types.js';
  * is the repo id (what `reviewedCommits` in judge.ts matches a reference by) and whose `revision` is the commit.
  */
 export interface ReviewedReference {
-  readonly hub: 'huggingface' | 'github' | 'url';
+  readonly hub: 'huggingface' | 'github' | 'url' | 'modelscope';
   readonly repoId: string;
   readonly commit: string;
   /** Where the repository lives, for the entry's `source`. */
@@ -54,7 +54,8 @@ export function reviewedFromReference(ref: ModelReference): ReviewedReference | 
 
 /**
  * A reference typed on the command line: `hf:org/name@<commit>`, `org/name@<commit>` (Hugging Face),
- * `github:owner/repo@<commit>` (torch.hub), or a Hugging Face URL naming the commit
+ * `github:owner/repo@<commit>` (torch.hub), `modelscope:org/name@<commit>` (ModelScope), or a Hugging Face URL naming
+ * the commit
  * (`https://huggingface.co/org/name/tree/<commit>`, `…/resolve/<commit>/file`).
  */
 export function parseReferenceArgument(text: string): ReviewedReference | Refusal {
@@ -62,30 +63,30 @@ export function parseReferenceArgument(text: string): ReviewedReference | Refusa
     /^https?:\/\/(?:www\.)?(?:huggingface\.co|hf\.co)\/([^/?#]+\/[^/?#]+)(?:\/(?:tree|resolve|blob|raw)\/([^/?#]+))?/.exec(
       text,
     );
-  let hub: 'huggingface' | 'github' = 'huggingface';
+  let hub: 'huggingface' | 'github' | 'modelscope' = 'huggingface';
   let repoId: string;
   let revision: string | undefined;
   if (url) {
     repoId = url[1]!;
     revision = url[2] !== undefined ? decodeURIComponent(url[2]) : undefined;
   } else {
-    const m = /^(?:(hf|huggingface|github):)?([^@]+)(?:@(.*))?$/.exec(text);
+    const m = /^(?:(hf|huggingface|github|modelscope):)?([^@]+)(?:@(.*))?$/.exec(text);
     if (!m) return { reason: 'not-a-hub', message: `"${text}" is not a model reference (hf:org/name@<40-hex commit>)` };
-    if (m[1] === 'github') hub = 'github';
+    if (m[1] === 'github' || m[1] === 'modelscope') hub = m[1];
     repoId = m[2]!;
     revision = m[3];
   }
   if (!(hub === 'github' ? GITHUB_REPO : HF_REPO_ID).test(repoId) || repoId.includes('..'))
     return {
       reason: 'not-a-hub',
-      message: `"${repoId}" is not a ${hub === 'github' ? 'GitHub' : 'Hugging Face'} repo id`,
+      message: `"${repoId}" is not a ${HUB_NAMES[hub]} repo id`,
     };
   if (revisionKind(revision) !== 'commit')
     return {
       reason: 'unpinned',
       message:
         revision === undefined || revision === ''
-          ? `${repoId} names no commit: give the reviewed one (${hub === 'github' ? 'github:' : 'hf:'}${repoId}@<40-hex commit>)`
+          ? `${repoId} names no commit: give the reviewed one (${hub === 'huggingface' ? 'hf' : hub}:${repoId}@<40-hex commit>)`
           : `${repoId}@${revision}: "${revision}" is a branch or tag, not a reviewed commit: give the 40-hex commit`,
     };
   return toReviewed(hub, repoId, revision!);
@@ -95,7 +96,17 @@ export function isRefusal(x: ReviewedReference | Refusal): x is Refusal {
   return 'reason' in x;
 }
 
-function toReviewed(hub: 'huggingface' | 'github', repoId: string, commit: string): ReviewedReference {
-  const source = hub === 'github' ? `https://github.com/${repoId}` : `https://huggingface.co/${repoId}`;
+const HUB_NAMES = { huggingface: 'Hugging Face', github: 'GitHub', modelscope: 'ModelScope' } as const;
+
+function toReviewed(hub: 'huggingface' | 'github' | 'modelscope', repoId: string, commit: string): ReviewedReference {
+  const source =
+    hub === 'github'
+      ? `https://github.com/${repoId}`
+      : hub === 'modelscope'
+        ? `${MODELSCOPE_MODELS}${repoId}`
+        : `https://huggingface.co/${repoId}`;
   return { hub, repoId, commit, source };
 }
+
+/** Where ModelScope's models live (a registry entry's `source`; judge.ts `reviewedCommits` keys them apart by it). */
+export const MODELSCOPE_MODELS = 'https://modelscope.cn/models/';

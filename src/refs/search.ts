@@ -24,6 +24,7 @@ const LOADER_WORDS =
 const LOADER_TESTS: readonly (readonly [word: RegExp, module: RegExp | undefined])[] = [
   [/\bpipeline\b/, /transformers/],
   [/hf_hub_download|snapshot_download/, /huggingface_hub/],
+  [/snapshot_download|model_file_download|\bpipeline\b/, /modelscope/],
   // torch.hub's loaders, and torch.utils.model_zoo's `load_url` (the same function by its old name).
   [/\bhub\b|model_zoo/, /\btorch\b/],
   [/create_model/, /\btimm\b/],

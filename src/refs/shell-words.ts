@@ -61,7 +61,14 @@ export function commandDownload(
   rev: Token | undefined,
   existsLocally: (p: string) => boolean,
   out: FileReferences,
-  more: { runsRemoteCode: boolean; file?: string; remoteCodeByDefault?: boolean; takesNoRevision?: boolean },
+  more: {
+    runsRemoteCode: boolean;
+    file?: string;
+    remoteCodeByDefault?: boolean;
+    takesNoRevision?: boolean;
+    /** ModelScope's hub rather than Hugging Face's. */
+    hub?: 'modelscope';
+  },
 ): void {
   if (repo.expands) {
     out.dynamic.push({
@@ -75,7 +82,7 @@ export function commandDownload(
   const revision = rev?.expands ? undefined : rev?.text;
   out.references.push({
     ...place,
-    hub: 'huggingface',
+    hub: more.hub ?? 'huggingface',
     repoId: repo.text,
     ...(revision !== undefined ? { revision } : {}),
     ...(rev?.variable !== undefined && !rev.expands ? { revisionFrom: rev.variable } : {}),

@@ -16,7 +16,9 @@ import { commandDownload, segmentWords, type ShellLine, type Token } from './she
  *   repository's default branch).
  * - Docker Model Runner `docker model pull|run hf.co/<org>/<name>[:<quant>]` and RamaLama `ramalama
  *   pull|run|serve|… hf://<org>/<name>` (also `huggingface://`): the default branch; a `:tag` picks a quantisation.
- * None of these but LMDeploy takes a revision: a pin is a reviewed local copy (`takesNoRevision`).
+ * - ModelScope `modelscope download --model <org>/<name> [--revision R] [files…]` (modelscope/cli/download.py): a
+ *   repository of ModelScope's hub, at the revision given; `--dataset` downloads a dataset instead.
+ * None of these but LMDeploy and ModelScope takes a revision: a pin is a reviewed local copy (`takesNoRevision`).
  */
 export function readToolkitClis(line: ShellLine): void {
   const { command } = line;
@@ -25,6 +27,7 @@ export function readToolkitClis(line: ShellLine): void {
   if (command.includes('lmdeploy')) readLmdeploy(line);
   if (/HF:\/\//i.test(command)) readMlcLlm(line);
   if (command.includes('docker') || command.includes('ramalama')) readModelRunners(line);
+  if (command.includes('modelscope')) readModelScope(line);
 }
 
 /** Before a command's name: the line's start, a separator, or an exec-form array's bracket or quote. */
@@ -192,5 +195,30 @@ function readModelRunners(line: ShellLine): void {
     if (!repo) continue;
     const at = model.at + model.text.indexOf(repo[1]!);
     defaultBranch(line, { ...model, text: repo[1]!, at }, `${tool} ${m[2]!}`);
+  }
+}
+
+const MODELSCOPE = new RegExp(`${BEFORE}modelscope["',]*\\s+["',]*download(?=["',\\s]|$)`, 'g');
+
+/** `modelscope download`'s options that take several values (argparse `nargs='*'`). */
+const MODELSCOPE_LISTS = new Set(['--include', '--exclude']);
+
+function readModelScope(line: ShellLine): void {
+  const { path, where, existsLocally, out } = line;
+  for (const m of line.command.matchAll(MODELSCOPE)) {
+    const { values } = positionals(segmentWords(line.command, m.index + m[0].length), new Set(), MODELSCOPE_LISTS);
+    const model = values.get('--model');
+    if (!model) continue;
+    commandDownload(
+      { path, ...where(model.at), via: 'modelscope download' },
+      model,
+      values.get('--revision'),
+      existsLocally,
+      out,
+      {
+        runsRemoteCode: false,
+        hub: 'modelscope',
+      },
+    );
   }
 }

@@ -56,5 +56,8 @@ function purlOf(r: ModelReference): string | undefined {
     r.revision !== undefined && !r.revision.includes('<')
       ? `@${encodeURIComponent(r.hub === 'huggingface' ? r.revision.toLowerCase() : r.revision)}`
       : '';
+  // ModelScope has no purl type of its own: the generic type, with the hub it comes from.
+  if (r.hub === 'modelscope')
+    return `pkg:generic/${path}${version}?repository_url=${encodeURIComponent('https://modelscope.cn/models')}`;
   return `pkg:${r.hub}/${path}${version}`;
 }

@@ -454,6 +454,24 @@ const CASES: { file: string; want: string[] }[] = [
     ],
   },
   {
+    // ModelScope's SDK downloads from modelscope.cn (hub `modelscope`), its transformers classes as transformers'
+    // do (revision, trust_remote_code), snapshot_download / model_file_download at `revision`, pipeline at
+    // `model_revision`: never the Hugging Face repository of the same id.
+    file: 'modelscope-sdk.py',
+    want: [
+      'CPR002:7:9 qwen/Qwen2.5-7B-Instruct@v1.0.0',
+      'CPR001:7:9 qwen/Qwen2.5-7B-Instruct@v1.0.0',
+      'CPR003:7:9 qwen/Qwen2.5-7B-Instruct@v1.0.0',
+      `CPR003:8:13 qwen/Qwen2.5-7B-Instruct@${C}`,
+      'CPR001:9:11 iic/emotion2vec_plus_base@-',
+      'CPR003:9:11 iic/emotion2vec_plus_base@-',
+      'CPR001:10:10 iic/SenseVoiceSmall@- config.yaml',
+      'CPR003:10:10 iic/SenseVoiceSmall@- config.yaml',
+      'CPR001:11:7 iic/speech_paraformer-large@v2.0.4',
+      'CPR003:11:7 iic/speech_paraformer-large@v2.0.4',
+    ],
+  },
+  {
     // LitGPT `LLM.load`: a name not under checkpoints/ downloads the default branch (no revision to give), a random
     // init none; LMDeploy `pipeline`: the revision is backend_config's (a config object: the run's), and every load
     // trusts the repository's code; MLC `MLCEngine`: only HF:// downloads.
@@ -1860,6 +1878,15 @@ describe('model downloads in shell scripts and Dockerfiles (fixtures/refs/fideli
       ],
     },
     {
+      // ModelScope's CLI: `--model` at `--revision`, of modelscope.cn; `--dataset` is no model.
+      file: 'modelscope-download.sh',
+      want: [
+        'CPR001:3:29 qwen/Qwen2.5-7B-Instruct@-',
+        'CPR003:3:29 qwen/Qwen2.5-7B-Instruct@-',
+        `CPR003:4:29 iic/SenseVoiceSmall@${C}`,
+      ],
+    },
+    {
       // vLLM's --tokenizer (EngineArgs): a hub download of its own at --tokenizer-revision, with the model's
       // trust_remote_code; the model's --revision does not pin it. A local folder is none.
       file: 'vllm-tokenizer.sh',
@@ -2218,6 +2245,64 @@ describe('command lines JavaScript runs through child_process (javascript-comman
       expect(at('tools/only.mjs', 2)).toContain('hf download loads acme/x with no revision');
       expect(at('tools/fetch.js', 11)).toContain('at a revision this file does not decide');
       expect(r.findings.filter((f) => f.location.path === 'tools/fetch.js')).toHaveLength(10);
+    });
+  });
+});
+
+describe('ModelScope is a hub of its own (calls.ts `modelScopeShape`, toolkit-clis.ts)', () => {
+  it('reports every SDK and CLI download as ModelScope’s, judged against its own registry entries', async () => {
+    const sdk = findPythonReferences(
+      'modelscope-sdk.py',
+      readFileSync(path.join(DIR, 'modelscope-sdk.py'), 'utf8'),
+      local,
+    );
+    const cli = findShellReferences(
+      'modelscope-download.sh',
+      readFileSync(path.join(DIR, 'shell', 'modelscope-download.sh'), 'utf8'),
+      local,
+    );
+    const refs = [...sdk.references, ...cli.references];
+    expect(refs.map((r) => r.hub)).toEqual(Array(refs.length).fill('modelscope'));
+    const { reviewedCommits } = await import('../../src/refs/judge.js');
+    const registry = {
+      ...EMPTY_REGISTRY,
+      models: [
+        {
+          name: 'iic/SenseVoiceSmall',
+          revision: C,
+          source: 'https://modelscope.cn/models/iic/SenseVoiceSmall',
+          files: [],
+        },
+      ],
+    } as unknown as typeof EMPTY_REGISTRY;
+    const reviewed = reviewedCommits(registry);
+    const pinned = cli.references.find((r) => r.repoId === 'iic/SenseVoiceSmall')!;
+    expect(judgeReference(pinned, reviewed, DEFAULT_POLICY).map((f) => f.ruleId)).toEqual([]);
+    // The Hugging Face repository of the same id is another repository: not reviewed by that entry.
+    const elsewhere = { ...pinned, hub: 'huggingface' as const };
+    expect(judgeReference(elsewhere, reviewed, DEFAULT_POLICY).map((f) => f.ruleId)).toEqual(['CPR003']);
+    expect(judgeReference(pinned, reviewed, DEFAULT_POLICY)).toEqual([]);
+    const unpinned = judgeReference(sdk.references[0]!, new Map(), DEFAULT_POLICY).find((f) => f.ruleId === 'CPR001');
+    expect(unpinned?.message).toContain("ModelScope's qwen/Qwen2.5-7B-Instruct");
+    expect(unpinned?.message).toContain('revision="<40-hex>"');
+  });
+
+  it('records a reviewed ModelScope commit with its source, from a reference or typed', async () => {
+    const { parseReferenceArgument, reviewedFromReference } = await import('../../src/refs/reviewed-entry.js');
+    expect(parseReferenceArgument(`modelscope:iic/SenseVoiceSmall@${C}`)).toEqual({
+      hub: 'modelscope',
+      repoId: 'iic/SenseVoiceSmall',
+      commit: C,
+      source: 'https://modelscope.cn/models/iic/SenseVoiceSmall',
+    });
+    const cli = findShellReferences(
+      'modelscope-download.sh',
+      readFileSync(path.join(DIR, 'shell', 'modelscope-download.sh'), 'utf8'),
+      local,
+    );
+    expect(reviewedFromReference(cli.references[1]!)).toMatchObject({
+      hub: 'modelscope',
+      source: 'https://modelscope.cn/models/iic/SenseVoiceSmall',
     });
   });
 });

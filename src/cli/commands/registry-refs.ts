@@ -174,7 +174,7 @@ function keyOf(r: ReviewedReference): string {
 
 function shown(r: ReviewedReference): string {
   if (r.hub === 'url') return `${r.repoId} (${r.commit})`;
-  return `${r.hub === 'github' ? 'github' : 'hf'}:${r.repoId}@${r.commit}`;
+  return `${r.hub === 'huggingface' ? 'hf' : r.hub}:${r.repoId}@${r.commit}`;
 }
 
 function refusalText(refused: readonly Refused[], added: number): string {

@@ -52,7 +52,7 @@ const addCommand: CommandModule<object, AddArgs> = {
         array: true,
         default: [],
         describe:
-          'A model reference reviewed at a commit, repeatable: hf:org/model@<40-hex>, github:owner/repo@<40-hex>',
+          'A model reference reviewed at a commit, repeatable: hf:org/model@<40-hex>, github:owner/repo@<40-hex>, modelscope:org/model@<40-hex>',
       })
       .option('from-refs', {
         type: 'string',
