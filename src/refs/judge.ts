@@ -445,6 +445,13 @@ export function dynamicFinding(d: DynamicReference, policy?: Policy): Finding {
   if (d.hubSetting !== undefined) {
     const { variable, value } = d.hubSetting;
     const js = variable.startsWith('env.');
+    if (variable.endsWith('_USE_MODELSCOPE'))
+      return {
+        ruleId: 'CPR017',
+        message: `${variable}=${value} sends every model download ${variable.startsWith('VLLM') ? 'vLLM' : 'LMDeploy'} makes in this run to ModelScope (modelscope.cn) instead of huggingface.co: the repo ids and commits in its command lines then name ModelScope's repositories, which a review of the Hugging Face ones does not cover.`,
+        location,
+        evidence: { variable, value },
+      };
     return variable === 'HF_ENDPOINT' || variable === 'env.remoteHost'
       ? {
           ruleId: 'CPR017',

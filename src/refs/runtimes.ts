@@ -245,12 +245,14 @@ const TRUE_VALUES = new Set(['1', 'ON', 'YES', 'TRUE']);
 const DEFAULT_ENDPOINTS = new Set(['https://huggingface.co', 'https://huggingface.co/']);
 
 /**
- * `HF_ENDPOINT`, `HF_HUB_OFFLINE` and `TRANSFORMERS_OFFLINE` set where a run's environment is made: `export X=…`,
+ * `HF_ENDPOINT`, `HF_HUB_OFFLINE` and `TRANSFORMERS_OFFLINE` — and vLLM's and LMDeploy's switches to ModelScope's hub
+ * (`VLLM_USE_MODELSCOPE`, vllm/envs.py; `LMDEPLOY_USE_MODELSCOPE`, lmdeploy/utils.py `get_model`) — set where a run's
+ * environment is made: `export X=…`,
  * `X=… command`, a Dockerfile's `ENV`/`ARG`, a workflow's `env:` map (`X: value`).
  */
 export function readHubSettings({ command, where, path, out }: ShellLine): void {
   const re =
-    /(?:^|[\s;&|(])(?:(?:ENV|ARG)\s+)?(HF_ENDPOINT|HF_HUB_OFFLINE|TRANSFORMERS_OFFLINE)(=|:[ \t]+|[ \t]+(?=\S))("[^"]*"|'[^']*'|\$\{\{[^}\n]*\}\}|[^\s;&|)#]*)/g;
+    /(?:^|[\s;&|(])(?:(?:ENV|ARG)\s+)?(HF_ENDPOINT|HF_HUB_OFFLINE|TRANSFORMERS_OFFLINE|VLLM_USE_MODELSCOPE|LMDEPLOY_USE_MODELSCOPE)(=|:[ \t]+|[ \t]+(?=\S))("[^"]*"|'[^']*'|\$\{\{[^}\n]*\}\}|[^\s;&|)#]*)/g;
   for (const m of command.matchAll(re)) {
     const [, variable, sep, raw] = m as unknown as [string, string, string, string];
     // `X value` (no `=`) is a Dockerfile ENV's old form only.
@@ -274,6 +276,12 @@ export function reportHubSetting(
   out: FileReferences,
 ): void {
   if (value === '' || (!expands && variable === 'HF_ENDPOINT' && DEFAULT_ENDPOINTS.has(value))) return;
+  // Both read `os.getenv(X, 'False').lower() == 'true'`: nothing else turns them on.
+  if (variable.endsWith('_USE_MODELSCOPE')) {
+    if (!expands && value.toLowerCase() === 'true')
+      out.dynamic.push({ ...place, via: variable, runsRemoteCode: false, hubSetting: { variable, value } });
+    return;
+  }
   if (variable !== 'HF_ENDPOINT' && (expands || !TRUE_VALUES.has(value.toUpperCase()))) return;
   out.dynamic.push({ ...place, via: variable, runsRemoteCode: false, hubSetting: { variable, value } });
 }

@@ -71,7 +71,10 @@ export interface DynamicReference {
    * gives no default.
    */
   readonly nameFrom?: string;
-  /** `HF_ENDPOINT` / `HF_HUB_OFFLINE` / `TRANSFORMERS_OFFLINE` set for the run: where hub models come from. */
+  /**
+   * `HF_ENDPOINT` / `HF_HUB_OFFLINE` / `TRANSFORMERS_OFFLINE` (or vLLM's and LMDeploy's `…_USE_MODELSCOPE`) set for
+   * the run: where hub models come from.
+   */
   readonly hubSetting?: { readonly variable: string; readonly value: string };
 }
 

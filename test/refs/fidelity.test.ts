@@ -1878,12 +1878,17 @@ describe('model downloads in shell scripts and Dockerfiles (fixtures/refs/fideli
       ],
     },
     {
-      // ModelScope's CLI: `--model` at `--revision`, of modelscope.cn; `--dataset` is no model.
+      // ModelScope's CLI: `--model` at `--revision`, of modelscope.cn; `--dataset` is no model. vLLM's switch to
+      // ModelScope is a hub setting (CPR017); LMDeploy's reads only `true` (`=1` leaves it on Hugging Face's hub).
       file: 'modelscope-download.sh',
       want: [
         'CPR001:3:29 qwen/Qwen2.5-7B-Instruct@-',
         'CPR003:3:29 qwen/Qwen2.5-7B-Instruct@-',
         `CPR003:4:29 iic/SenseVoiceSmall@${C}`,
+        'CPR002:7:53 qwen/Qwen2.5-7B-Instruct@-',
+        'CPR001:7:53 qwen/Qwen2.5-7B-Instruct@-',
+        'CPR003:7:53 qwen/Qwen2.5-7B-Instruct@-',
+        'CPR017:6:8 VLLM_USE_MODELSCOPE=True',
       ],
     },
     {
@@ -2261,8 +2266,8 @@ describe('ModelScope is a hub of its own (calls.ts `modelScopeShape`, toolkit-cl
       readFileSync(path.join(DIR, 'shell', 'modelscope-download.sh'), 'utf8'),
       local,
     );
-    const refs = [...sdk.references, ...cli.references];
-    expect(refs.map((r) => r.hub)).toEqual(Array(refs.length).fill('modelscope'));
+    const refs = [...sdk.references, ...cli.references.filter((r) => r.via === 'modelscope download')];
+    expect(refs.map((r) => r.hub)).toEqual(Array(7).fill('modelscope'));
     const { reviewedCommits } = await import('../../src/refs/judge.js');
     const registry = {
       ...EMPTY_REGISTRY,

@@ -119,9 +119,10 @@ export const REFS_RULES = defineRules([
   {
     id: 'CPR017',
     name: 'HubEndpointOverridden',
-    short: 'HF_ENDPOINT (transformers.js: env.remoteHost) sends every hub download to another server.',
-    full: 'huggingface_hub (and transformers, diffusers, sentence-transformers through it) reads HF_ENDPOINT once, at import, and downloads every model from that server instead of huggingface.co; transformers.js does the same with `env.remoteHost`, for every load in the process once the module that sets it has run. A mirror answers for every repo id and revision, commits included: the pins in the code are only as good as the mirror.',
-    help: "Use the mirror only if you run it and fill it from reviewed commits; otherwise remove HF_ENDPOINT. Keep models' revisions pinned to commits either way.",
+    short:
+      'HF_ENDPOINT (transformers.js: env.remoteHost; vLLM, LMDeploy: …_USE_MODELSCOPE) sends every hub download to another server.',
+    full: "huggingface_hub (and transformers, diffusers, sentence-transformers through it) reads HF_ENDPOINT once, at import, and downloads every model from that server instead of huggingface.co; transformers.js does the same with `env.remoteHost`, for every load in the process once the module that sets it has run. A mirror answers for every repo id and revision, commits included: the pins in the code are only as good as the mirror. `VLLM_USE_MODELSCOPE=True` and `LMDEPLOY_USE_MODELSCOPE=True` send vLLM's and LMDeploy's downloads to ModelScope's hub: the same repo ids there name other repositories, which a review of the Hugging Face ones does not cover.",
+    help: "Use the mirror only if you run it and fill it from reviewed commits; otherwise remove HF_ENDPOINT (or the ModelScope switch, or review and record ModelScope's repositories: registry add --ref modelscope:org/name@<commit>). Keep models' revisions pinned to commits either way.",
     level: 'warning',
     severity: '5.0',
     tags: [...TAGS],
