@@ -24,7 +24,13 @@ if (typeof module.enableCompileCache === 'function' && !process.argv.includes('-
 // `refs`'s 5,000-file repository; -3.5 % CPU on a scan of fixtures/ (11 s); even on model files and the demo. Node
 // 22+ (V8 12+) tiers through Maglev first, and a later TurboFan cost CPU there: left as it is. Set before the bundle
 // loads, so every function of it gets the budget.
-if (process.versions.v8.startsWith('11.')) v8.setFlagsFromString('--interrupt-budget=270336');
+if (process.versions.v8.startsWith('11.')) {
+  v8.setFlagsFromString('--interrupt-budget=270336');
+  // Relaxed SIMD (a finished WebAssembly standard, on by default from V8 11.4) is behind a flag in Node 20's V8 11.3:
+  // the refs pre-filter's scan (src/refs/needle-scan.ts `compile`) uses its swizzle where the runtime has it, and the
+  // strict one where not. -27 M instructions on bench `refs`.
+  v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
+}
 
 const { main } = await import('../build/cli-bundle/chainproof.mjs');
 

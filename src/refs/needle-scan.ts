@@ -1,4 +1,4 @@
-import { NEEDLE_SCAN_WASM } from './needle-scan-wasm.js';
+import { NEEDLE_SCAN_RELAXED_WASM, NEEDLE_SCAN_WASM } from './needle-scan-wasm.js';
 import { wasmApi, type WasmApi } from './wasm.js';
 import { isAsciiWordChar } from '../core/ascii.js';
 
@@ -98,8 +98,30 @@ const MAX_RULES = 64;
 const MAX_RULE_WORDS = 4;
 const PAGE = 65536;
 
-// Compiled at the first scanner (a scan with no source file never compiles it); each scanner has its own instance.
-let compiled: object | undefined;
+// Compiled at the first scanner (a scan with no source file never compiles it), once for each WebAssembly API (the
+// runtime's; tests hand others); each scanner has its own instance.
+const compiled = new WeakMap<WasmApi, object>();
+
+/**
+ * The module with relaxed SIMD's swizzle where the runtime has it (V8 11.4+: Node 22 and later; Node 20's V8 11.3 with
+ * `--experimental-wasm-relaxed-simd`, which bin/chainproof.js sets): x86's pshufb alone for each of the quiet loop's
+ * eight table lookups, where the strict swizzle adds a saturating add and a constant's load to each (about 27 M
+ * fewer instructions over bench refs's 23 MB). Its indices are nibbles (0–15), where the two agree. Else the strict.
+ */
+function compile(api: WasmApi): object {
+  let module = compiled.get(api);
+  if (!module) {
+    const relaxed = Buffer.from(NEEDLE_SCAN_RELAXED_WASM, 'base64');
+    module = new api.Module(api.validate(relaxed) ? relaxed : Buffer.from(NEEDLE_SCAN_WASM, 'base64'));
+    compiled.set(api, module);
+  }
+  return module;
+}
+
+/** Whether the scan runs the relaxed build (`compile`) with this WebAssembly API. */
+export function relaxedScan(api: WasmApi | null = wasmApi): boolean {
+  return api !== null && api.validate(Buffer.from(NEEDLE_SCAN_RELAXED_WASM, 'base64'));
+}
 
 /**
  * A needle, or needles that stand in for each other (any one of them there sets the group's bit): a scanner answers
@@ -166,8 +188,8 @@ export function needleScanner(
     maximum: Math.ceil((LAYOUT.input + CAPACITY + SLACK) / PAGE),
     shared: true,
   });
-  compiled ??= new webAssembly.Module(Buffer.from(NEEDLE_SCAN_WASM, 'base64'));
-  const exports = new webAssembly.Instance(compiled, { env: { memory } }).exports as {
+
+  const exports = new webAssembly.Instance(compile(webAssembly), { env: { memory } }).exports as {
     setup(m: number, all: number, rules: number): void;
     scan(n: number): number;
     has(k: number, n: number): number;

@@ -6,6 +6,8 @@ export interface WasmApi {
   };
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { readonly exports: unknown };
+  /** Whether the runtime compiles these bytes (a feature it may lack: relaxed SIMD before V8 11.4, unflagged). */
+  validate(bytes: Uint8Array): boolean;
 }
 
 /** The runtime's WebAssembly, or null where it has none (`node --jitless`): the callers run JavaScript then. */

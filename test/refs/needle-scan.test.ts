@@ -1,15 +1,35 @@
 import { execFileSync } from 'node:child_process';
+import v8 from 'node:v8';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MAX_NEEDLES, needleScanner as scanner, type NeedleWord } from '../../src/refs/needle-scan.js';
+import { MAX_NEEDLES, needleScanner as scanner, relaxedScan, type NeedleWord } from '../../src/refs/needle-scan.js';
+import type { WasmApi } from '../../src/refs/wasm.js';
+
+// As bin/chainproof.js does: Node 20's V8 (11.3) has relaxed SIMD behind a flag; later ones have it on.
+if (process.versions.v8.startsWith('11.')) v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
+/** The runtime's WebAssembly as one without relaxed SIMD sees it: the scan's strict build. */
+const runtime = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+const STRICT: WasmApi = {
+  Memory: runtime.Memory,
+  Module: runtime.Module,
+  Instance: runtime.Instance,
+  validate: () => false,
+};
 
 /** The scan must answer exactly as one `Buffer.includes` per needle: it decides which files are never decoded. */
 const byIncludes = (needles: readonly string[], b: Buffer) =>
   needles.reduce((bits, n, k) => (b.includes(n) ? bits | (1 << k) : bits), 0);
 
 // Run in WebAssembly, and without it (`node --jitless` has none): the same answers either way.
+it('runs the relaxed build of the scan where the runtime has relaxed SIMD, the strict one where not', () => {
+  expect(relaxedScan()).toBe(true);
+  expect(relaxedScan(STRICT)).toBe(false);
+  expect(relaxedScan(null)).toBe(false);
+});
+
 describe.each([
-  ['WebAssembly', undefined],
+  ['WebAssembly, relaxed SIMD', undefined],
+  ['WebAssembly, strict SIMD', STRICT],
   ['no WebAssembly', null],
 ] as const)('needleScanner (%s)', (_runtime, api) => {
   const needleScanner = (needles: readonly string[], words?: readonly NeedleWord[]) => scanner(needles, words, [], api);
