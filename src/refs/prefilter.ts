@@ -323,7 +323,7 @@ const SCANNED = SCANNED_NEEDLES;
  * `data_pipeline`, would pass, to be copied, decoded and turned away by the text test. (`pipeline` is scanned for
  * too: JavaScript beside a backslash counts it anywhere, `usesEscapedModuleWord`.)
  */
-const ALONE = new Set(['hub', 'pipeline', 'trl']);
+export const ALONE: ReadonlySet<string> = new Set(['hub', 'pipeline', 'trl']);
 /** Words looked up (needle-scan.ts `has`) in a file the scan let through: the rest of NEEDLES, and the backslash. */
 const LOOKUPS = [...NEEDLES.filter((w) => !SCANNED.includes(w) || ALONE.has(w)), '\\'];
 const BACKSLASH = LOOKUPS.length - 1;

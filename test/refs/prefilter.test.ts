@@ -7,7 +7,13 @@ import { LOADER_NEEDLES, mayCallLoader, mayCallLoaderBytes, searchBytes, searchT
 import { findJavaScriptReferences } from '../../src/refs/javascript.js';
 import { findPythonReferences } from '../../src/refs/python.js';
 import { LOADER_NEEDLE_BUCKETS, LOADER_NEEDLE_WINDOWS } from '../../src/refs/needle-buckets.js';
-import { MODEL_KEYS, SCANNED_NEEDLES, mentionsModelKey, mentionsModelKeyBytes } from '../../src/refs/prefilter.js';
+import {
+  ALONE,
+  MODEL_KEYS,
+  SCANNED_NEEDLES,
+  mentionsModelKey,
+  mentionsModelKeyBytes,
+} from '../../src/refs/prefilter.js';
 import { REPO, runMain } from '../helpers/cli.js';
 
 /**
@@ -107,10 +113,10 @@ describe('mayCallLoader', () => {
   // overlaps (`torchub`, `transformersnapshot_download`), and other bytes.
   // `hub` and `pipeline` count only standing alone, as the text test's `\bhub\b` and `\bpipeline\b` (prefilter.ts
   // ALONE): `github` beside torch, or `data_pipeline` beside transformers, is no reason to decode a file.
-  it('the one-pass byte test answers as a Buffer.includes per needle would, hub and pipeline alone (fast-check)', () => {
+  it('the one-pass byte test answers as a Buffer.includes per needle would, hub, pipeline and trl alone (fast-check)', () => {
     const alone = (w: string) => new RegExp(`(?<![A-Za-z0-9_])${w}(?![A-Za-z0-9_])`);
-    const holds = (b: Buffer, w: string) =>
-      w === 'hub' || w === 'pipeline' ? alone(w).test(b.toString('latin1')) : b.includes(w);
+    // The words that count only standing alone (`hub`, `pipeline`, `trl`: `ctrl` holds no trl).
+    const holds = (b: Buffer, w: string) => (ALONE.has(w) ? alone(w).test(b.toString('latin1')) : b.includes(w));
     const byIncludes = (b: Buffer) =>
       LOADER_NEEDLES.some(([words, module]) => words.some((w) => holds(b, w)) && (!module || holds(b, module)));
     const needles = LOADER_NEEDLES.flatMap(([words, module]) => (module ? [...words, module] : words));
@@ -119,7 +125,18 @@ describe('mayCallLoader', () => {
       fc.constantFrom(...needles).map((n) => n.slice(0, -1)),
       fc.constantFrom(...needles).map((n) => n.slice(1)),
       fc.string({ maxLength: 4 }),
-      fc.constantFrom('\xff', '\u00e9', '\n', 'github', 'hub_', '.hub.', 'data_pipeline', 'pipelines', ' pipeline('),
+      fc.constantFrom(
+        '\xff',
+        '\u00e9',
+        '\n',
+        'github',
+        'hub_',
+        '.hub.',
+        'data_pipeline',
+        'pipelines',
+        ' pipeline(',
+        'ctrl',
+      ),
     );
     fc.assert(
       fc.property(fc.array(piece, { maxLength: 12 }), (pieces) => {
