@@ -227,6 +227,9 @@ export const LOADER_NEEDLES: readonly (readonly [words: readonly string[], modul
   // redrefs: python-loaders.ts (diffusers single files, vLLM, langchain, open_clip, keras_hub, datasets scripts).
   [['from_single_file'], undefined],
   [['LLM', 'EngineArgs'], 'vllm'],
+  // `vllm serve org/x` run from Python or JavaScript (python-commands.ts, javascript-commands.ts): `serve` looked up
+  // only in a file that holds `vllm`.
+  [['serve'], 'vllm'],
   // refs5: `HuggingFace` covers langchain's HuggingFaceEmbeddings / HuggingFaceBgeEmbeddings / HuggingFacePipeline
   // and LlamaIndex's HuggingFaceEmbedding / HuggingFaceLLM, one needle for four.
   [['HuggingFace'], 'langchain'],
@@ -288,6 +291,7 @@ export const LOADER_NEEDLES: readonly (readonly [words: readonly string[], modul
  */
 const LOOKED_UP = new Set([
   'huggingface_hub',
+  'serve',
   'modelscope',
   '@huggingface/hub',
   'langchain',

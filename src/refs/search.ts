@@ -13,7 +13,7 @@ export type Finder = (path: string, text: string, existsLocally: (p: string) => 
  * file may call (prefilter.ts ANY_FILE_LOADER_WORDS) are looked up first and alone; these are the rest.
  */
 const LOADER_WORDS =
-  /pipeline|hf_hub_download|snapshot_download|hub|model_zoo|create_model|SentenceTransformer|CrossEncoder|downloadFile|snapshotDownload|from_single_file|LLM|EngineArgs|HuggingFace|FastEmbed|from_preset|trust_remote_code|remoteHost|allowRemoteModels|ollama|load_lora_weights|load_textual_inversion|load_ip_adapter|load_adapter|mlx_lm|mlx_vlm|hf:\/\/|load_model|clip\.load|torchvision|applications|get_file|download|resolveModelFile|createModelDownloader|Trainer/;
+  /pipeline|hf_hub_download|snapshot_download|hub|model_zoo|create_model|SentenceTransformer|CrossEncoder|downloadFile|snapshotDownload|from_single_file|LLM|EngineArgs|HuggingFace|FastEmbed|from_preset|trust_remote_code|remoteHost|allowRemoteModels|ollama|load_lora_weights|load_textual_inversion|load_ip_adapter|load_adapter|mlx_lm|mlx_vlm|hf:\/\/|load_model|clip\.load|torchvision|applications|get_file|download|resolveModelFile|createModelDownloader|Trainer|serve/;
 
 /**
  * Parsing is what costs (lezer, a few MB/s), and words such as `pipeline` or `hub` are everywhere in ML code. The
@@ -33,6 +33,7 @@ const LOADER_TESTS: readonly (readonly [word: RegExp, module: RegExp | undefined
   // redrefs: python-loaders.ts.
   [/from_single_file/, undefined],
   [/LLM|EngineArgs/, /vllm/],
+  [/\bserve\b/, /vllm/],
   // Any `HuggingFace…` name (the finder knows the classes): `HuggingFace\w*Embeddings` here tried every start in a long
   // identifier that held the word many times (quadratic in a hostile file).
   [/HuggingFace/, /langchain/],

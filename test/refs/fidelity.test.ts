@@ -2254,6 +2254,26 @@ describe('command lines JavaScript runs through child_process (javascript-comman
   });
 });
 
+describe('a model server started from Python or JavaScript, in a file that names nothing else', () => {
+  it('passes the byte and text tests on `vllm` beside `serve`, and reads the command line', async () => {
+    const { mayNameModelBytes } = await import('../../src/refs/prefilter.js');
+    const { searchText } = await import('../../src/refs/find.js');
+    const files = {
+      'launch.py': 'import subprocess\n\nsubprocess.Popen(["vllm", "serve", "acme/vllm-only", "--port", "8000"])\n',
+      'launch.mjs': "import { spawn } from 'node:child_process';\nspawn('vllm', ['serve', 'acme/vllm-js']);\n",
+    };
+    const found = Object.entries(files).map(([p, t]) => {
+      expect(mayNameModelBytes(languageOf(p)!, Buffer.from(t))).toBe(true);
+      const r = searchText(p, t, () => false);
+      return r.kind === 'found' ? r.refs.references.map((x) => `${p}:${x.line}:${x.column} ${x.via} ${x.repoId}`) : [];
+    });
+    expect(found.flat()).toEqual([
+      'launch.py:3:37 vllm serve acme/vllm-only',
+      'launch.mjs:2:26 vllm serve acme/vllm-js',
+    ]);
+  });
+});
+
 describe('ModelScope is a hub of its own (calls.ts `modelScopeShape`, toolkit-clis.ts)', () => {
   it('reports every SDK and CLI download as ModelScope’s, judged against its own registry entries', async () => {
     const sdk = findPythonReferences(
