@@ -6,7 +6,7 @@ import { MAX_SOURCE_BYTES, isReferenceSource, searchText } from '../../refs/find
 import { RepositoryModules, withImportedValues } from '../../refs/imported-values.js';
 import type { ImportedValue } from '../../refs/types.js';
 import { mayCallLoader } from '../../refs/search.js';
-import { pinAdvice, whatRuns } from '../../refs/judge.js';
+import { pinAdvice, reviewedKey, whatRuns } from '../../refs/judge.js';
 import { languageOf } from '../../refs/sources.js';
 import { didYouMean } from '../../trust/policy/suggest.js';
 import { hashWorkingFiles, type BlobCache } from './git.js';
@@ -92,8 +92,8 @@ export async function referenceChanges(
     // A file new at the head may be a renamed one: its calls are paired with those of the files the change deleted.
     const retargets = pairRetargets(before.length > 0 || s.base.has(p) ? before : left.deleted, after, left.used);
     for (const r of after) {
-      const name = r.repoId ?? r.url;
-      const here = before.filter((b) => (b.repoId ?? b.url) === name);
+      const name = idOf(r);
+      const here = before.filter((b) => idOf(b) === name);
       const sameModel = here.length > 0 ? here : takeMoved(left, r);
       // Compared with the base's calls of the same loader when there are any: a file that also fetches a file of
       // the repo at a branch (`hf_hub_download(…, revision="main")`) must not hide the model's own pin moving there.
@@ -145,6 +145,13 @@ export async function referenceChanges(
   return { changes, findings };
 }
 
+/**
+ * A reference's model: its repo id (ModelScope's after `modelscope:`, judge.ts `reviewedKey`: the same id there is
+ * another repository), else its URL.
+ */
+const idOf = (r: ModelReference): string | undefined =>
+  r.repoId === undefined ? r.url : reviewedKey({ hub: r.hub, repoId: r.repoId });
+
 /** Base references whose model their own file no longer loads at the head: where a moved call may have come from. */
 interface MovedAway {
   readonly refs: readonly ModelReference[];
@@ -158,7 +165,7 @@ function movedAway(
   files: readonly { p: string; before: readonly ModelReference[]; after: readonly ModelReference[] }[],
   head: ReadonlyMap<string, string>,
 ): MovedAway {
-  const id = (r: ModelReference) => r.repoId ?? r.url;
+  const id = idOf;
   const loaded = new Set(files.flatMap((f) => f.after.map(id)));
   const refs = files.flatMap((f) => f.before.filter((b) => !f.after.some((a) => id(a) === id(b))));
   const deleted = refs.filter((b) => !head.has(b.path) && !loaded.has(id(b)));
@@ -167,7 +174,7 @@ function movedAway(
 
 /** The base references of `r`'s model that left other files (the same loader first), taken so none pairs twice. */
 function takeMoved(left: MovedAway, r: ModelReference): ModelReference[] {
-  const id = (x: ModelReference) => x.repoId ?? x.url;
+  const id = idOf;
   const same = left.refs.filter((b) => !left.used.has(b) && id(b) === id(r));
   const pick = same.find((b) => b.via === r.via) ?? same[0];
   if (pick === undefined) return [];
@@ -184,7 +191,7 @@ function pairRetargets(
   after: readonly ModelReference[],
   used: Set<ModelReference>,
 ): Map<ModelReference, ModelReference> {
-  const id = (r: ModelReference) => r.repoId ?? r.url;
+  const id = idOf;
   const gone = before.filter((b) => id(b) !== undefined && !after.some((a) => id(a) === id(b)));
   const out = new Map<ModelReference, ModelReference>();
   for (const r of after) {
@@ -205,8 +212,8 @@ function pairRetargets(
  * couple of letters away) is how a typosquatted repository gets in: an error; any other swap is a warning to review.
  */
 function retargeted(was: ModelReference, r: ModelReference): Finding {
-  const from = was.repoId ?? was.url ?? '?';
-  const to = r.repoId ?? r.url ?? '?';
+  const from = idOf(was) ?? '?';
+  const to = idOf(r) ?? '?';
   const leaf = (x: string) => x.slice(x.lastIndexOf('/') + 1).toLowerCase();
   const lookalike = leaf(from) === leaf(to) || didYouMean(to, [from], 2) !== undefined;
   return {

@@ -46,6 +46,14 @@ const cases = [
     want: ['CPU032@train.py:3:error'],
   },
   {
+    // ModelScope's SDK under the same names: modelscope.cn's repository of that id is another repository.
+    name: 'the same id and commit from ModelScope instead of the Hugging Face hub → CPU032 as an error',
+    file: 'train.py',
+    base: load('acme/encoder', A),
+    head: load('acme/encoder', A).replace('from transformers import', 'from modelscope import'),
+    want: ['CPU032@train.py:3:error'],
+  },
+  {
     name: 'another model altogether in a YAML config → CPU032 as a warning',
     file: 'config.yaml',
     base: yaml('acme/encoder', A),
