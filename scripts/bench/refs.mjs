@@ -6,8 +6,8 @@
 // BENCH_RUNS sets measured pairs (default 5); when the pairs disagree widely (the machine is busy) more are run, up
 // to BENCH_MAX_RUNS (default 3 × BENCH_RUNS). BENCH_SOURCE_FILES sets the number of source files.
 // BENCH_INSTRUCTIONS=1 also counts the instructions of one scan and one --no-refs under valgrind's cachegrind
-// (user space, every thread), as run and under `node --predictable`: two minutes more, and the same answer within
-// about half a percent run to run (under --predictable most runs within a tenth of one), where
+// (user space, every thread), as run and under `node --predictable`: two minutes more, and an answer that mostly
+// repeats within a percent or two run to run (see below), where
 // CPU time on a shared two-core machine swings by tens of percent within minutes. Instructions are not time (the
 // kernel is not counted, and a SIMD loop does more per instruction), but a change that removes work shows there.
 import { spawn, spawnSync } from 'node:child_process';
@@ -94,7 +94,8 @@ try {
   if (process.env.BENCH_INSTRUCTIONS === '1') {
     // --predictable: V8 compiles on the main thread, one GC thread, a fixed seed. Not the process as users run it;
     // its count mostly repeats within about 5 M of 4,400 M on an idle machine, where the other's swings by ±20 M,
-    // but now and then a run lands some 40 M off (what V8 chose to compile twice): compare two or three runs.
+    // but a run can land 40–90 M off (what V8 chose to compile twice; 542, 576 and 633 M of refs in three runs of
+    // one session on a busy machine): compare two or three runs, and both counts.
     const steady = (argv) => [argv[0], '--predictable', ...argv.slice(1)];
     for (const [name, wrap] of [
       ['', (argv) => argv],
