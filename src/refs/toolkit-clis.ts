@@ -18,7 +18,11 @@ import { commandDownload, segmentWords, type ShellLine, type Token } from './she
  *   pull|run|serve|… hf://<org>/<name>` (also `huggingface://`): the default branch; a `:tag` picks a quantisation.
  * - ModelScope `modelscope download --model <org>/<name> [--revision R] [files…]` (modelscope/cli/download.py): a
  *   repository of ModelScope's hub, at the revision given; `--dataset` downloads a dataset instead.
- * None of these but LMDeploy and ModelScope takes a revision: a pin is a reviewed local copy (`takesNoRevision`).
+ * - ModelScope's ms-swift `swift sft|pt|rlhf|infer|deploy|export|eval|sample|app --model <id>` (`--model_id_or_path`
+ *   before 3.0) at `--model_revision` (swift/llm/argument/base_args/model_args.py `ModelArguments`): from ModelScope's
+ *   hub unless `--use_hf` or `USE_HF` (transformers' strtobool) says Hugging Face's.
+ * None of these but LMDeploy, ModelScope and ms-swift takes a revision: a pin is a reviewed local copy
+ * (`takesNoRevision`).
  */
 export function readToolkitClis(line: ShellLine): void {
   const { command } = line;
@@ -28,6 +32,7 @@ export function readToolkitClis(line: ShellLine): void {
   if (/HF:\/\//i.test(command)) readMlcLlm(line);
   if (command.includes('docker') || command.includes('ramalama')) readModelRunners(line);
   if (command.includes('modelscope')) readModelScope(line);
+  if (command.includes('swift')) readSwift(line);
 }
 
 /** Before a command's name: the line's start, a separator, or an exec-form array's bracket or quote. */
@@ -219,6 +224,40 @@ function readModelScope(line: ShellLine): void {
         runsRemoteCode: false,
         hub: 'modelscope',
       },
+    );
+  }
+}
+
+/** ms-swift's commands that load a model (swift/cli/main.py's route map), not Apple's `swift build|run|test`. */
+const SWIFT = new RegExp(
+  `${BEFORE}swift["',]*\\s+["',]*(sft|pt|rlhf|infer|deploy|export|eval|sample|app|merge-lora)(?=["',\\s]|$)`,
+  'g',
+);
+/** transformers' `strtobool` (what ms-swift's `use_hf_hub` reads USE_HF with, and HfArgumentParser a bool with). */
+const STRTOBOOL_TRUE = new Set(['y', 'yes', 't', 'true', 'on', '1']);
+
+function readSwift(line: ShellLine): void {
+  const { path, where, existsLocally, out } = line;
+  for (const m of line.command.matchAll(SWIFT)) {
+    const { values } = positionals(segmentWords(line.command, m.index + m[0].length), new Set());
+    const model = values.get('--model') ?? values.get('--model_id_or_path');
+    if (!model) continue;
+    // `--use_hf` alone is true (HfArgumentParser gives a bool `nargs='?'`); `USE_HF=1 swift …` on the same line too.
+    const flag = values.get('--use_hf');
+    const alone = flag === undefined && segmentWords(line.command, m.index).some((t) => t.text === '--use_hf');
+    const env = /(?:^|\s)USE_HF=["']?([^\s"';&|]*)/.exec(line.command.slice(0, m.index))?.[1];
+    const hf =
+      alone ||
+      (flag !== undefined
+        ? STRTOBOOL_TRUE.has(flag.text.toLowerCase())
+        : STRTOBOOL_TRUE.has((env ?? '').toLowerCase()));
+    commandDownload(
+      { path, ...where(model.at), via: `swift ${m[1]!}` },
+      model,
+      values.get('--model_revision'),
+      existsLocally,
+      out,
+      { runsRemoteCode: false, ...(hf ? {} : { hub: 'modelscope' as const }) },
     );
   }
 }

@@ -1892,6 +1892,20 @@ describe('model downloads in shell scripts and Dockerfiles (fixtures/refs/fideli
       ],
     },
     {
+      // ms-swift: ModelScope's hub unless --use_hf (alone or true, transformers' strtobool) or USE_HF says Hugging
+      // Face's, at --model_revision; Apple's `swift build` is none of it.
+      file: 'ms-swift.sh',
+      want: [
+        'CPR001:3:19 Qwen/Qwen2.5-7B-Instruct@-',
+        'CPR003:3:19 Qwen/Qwen2.5-7B-Instruct@-',
+        `CPR003:4:21 Qwen/Qwen2.5-7B-Instruct@${C}`,
+        'CPR001:5:31 Qwen/Qwen2.5-VL-7B-Instruct@-',
+        'CPR003:5:31 Qwen/Qwen2.5-VL-7B-Instruct@-',
+        'CPR001:6:33 qwen/Qwen-7B-Chat@v1.0.0',
+        'CPR003:6:33 qwen/Qwen-7B-Chat@v1.0.0',
+      ],
+    },
+    {
       // vLLM's --tokenizer (EngineArgs): a hub download of its own at --tokenizer-revision, with the model's
       // trust_remote_code; the model's --revision does not pin it. A local folder is none.
       file: 'vllm-tokenizer.sh',
@@ -2288,6 +2302,12 @@ describe('ModelScope is a hub of its own (calls.ts `modelScopeShape`, toolkit-cl
     );
     const refs = [...sdk.references, ...cli.references.filter((r) => r.via === 'modelscope download')];
     expect(refs.map((r) => r.hub)).toEqual(Array(7).fill('modelscope'));
+    const swift = findShellReferences(
+      'ms-swift.sh',
+      readFileSync(path.join(DIR, 'shell', 'ms-swift.sh'), 'utf8'),
+      local,
+    ).references.map((r) => `${r.line} ${r.hub}`);
+    expect(swift).toEqual(['3 modelscope', '4 huggingface', '5 huggingface', '6 modelscope']);
     const { reviewedCommits } = await import('../../src/refs/judge.js');
     const registry = {
       ...EMPTY_REGISTRY,
