@@ -40,6 +40,9 @@ export function findShellReferences(
   // `ollama create NAME -f Modelfile`: NAME is a model built here, not pulled (its Modelfile's FROM is what pulls).
   const created = new Set<string>();
   for (const m of text.matchAll(/(?:^|[\s;&|(`])ollama\s+create\s+([\w.:/-]+)/g)) created.add(ollamaName(m[1]!));
+  // The servers whose downloads go to ModelScope's hub from here on (`export VLLM_USE_MODELSCOPE=True`, a Dockerfile's
+  // `ENV`), and for one command (`VLLM_USE_MODELSCOPE=True vllm serve …`).
+  const toModelScope = new Set<string>();
   for (let i = 0; i < lines.length; i++) {
     // A backslash at the end continues the command on the next line.
     let command = lines[i]!;
@@ -77,6 +80,8 @@ export function findShellReferences(
       readClone(words(m[1]!, argsAt), where, path, out);
     }
     const line = { command, where, path, existsLocally, out };
+    const before = out.references.length;
+    const thisCommand = modelScopeSwitches(command, toModelScope);
     readOllamaCommands(line, created);
     readLlamaCpp(line);
     readMlxLm(line);
@@ -85,8 +90,36 @@ export function findShellReferences(
     if (!compose) readModelServers(line);
     readLlamaEnv(line);
     if (modelfile) readModelfileFrom(line);
+    for (let k = before; k < out.references.length; k++) {
+      const r = out.references[k]!;
+      const server = /^(vllm|lmdeploy)\b/.exec(r.via)?.[1];
+      if (server !== undefined && r.hub === 'huggingface' && thisCommand.has(server))
+        out.references[k] = { ...r, hub: 'modelscope' };
+    }
   }
   return out;
+}
+
+/**
+ * vLLM's and LMDeploy's switches to ModelScope's hub (`VLLM_USE_MODELSCOPE`, vllm/envs.py; `LMDEPLOY_USE_MODELSCOPE`,
+ * lmdeploy's `get_model`: both `.lower() == 'true'`) as a command line sets them: exported or a Dockerfile's `ENV`, for
+ * the rest of the file (`persistent`, changed in place); before a command alone, for that command. The servers whose
+ * downloads this command line sends to ModelScope.
+ */
+function modelScopeSwitches(command: string, persistent: Set<string>): ReadonlySet<string> {
+  const here = new Set(persistent);
+  for (const m of command.matchAll(
+    /(?:^|[\s;&|(])(export\s+|ENV\s+)?(VLLM|LMDEPLOY)_USE_MODELSCOPE(?:=|[ \t]+(?=\S))["']?([^\s"';&|)#]*)/g,
+  )) {
+    const server = m[2]!.toLowerCase();
+    const on = m[3]!.toLowerCase() === 'true';
+    const scope = m[1] !== undefined ? [persistent, here] : [here];
+    for (const set of scope) {
+      if (on) set.add(server);
+      else set.delete(server);
+    }
+  }
+  return here;
 }
 
 /**

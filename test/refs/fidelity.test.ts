@@ -1879,7 +1879,9 @@ describe('model downloads in shell scripts and Dockerfiles (fixtures/refs/fideli
     },
     {
       // ModelScope's CLI: `--model` at `--revision`, of modelscope.cn; `--dataset` is no model. vLLM's switch to
-      // ModelScope is a hub setting (CPR017); LMDeploy's reads only `true` (`=1` leaves it on Hugging Face's hub).
+      // ModelScope is a hub setting (CPR017), and makes the servers' references ModelScope's: exported, from there on
+      // until turned off; before a command, for that command. LMDeploy's reads only `true` (`=1` leaves it on Hugging
+      // Face's hub).
       file: 'modelscope-download.sh',
       want: [
         'CPR001:3:29 qwen/Qwen2.5-7B-Instruct@-',
@@ -1888,7 +1890,18 @@ describe('model downloads in shell scripts and Dockerfiles (fixtures/refs/fideli
         'CPR002:7:53 qwen/Qwen2.5-7B-Instruct@-',
         'CPR001:7:53 qwen/Qwen2.5-7B-Instruct@-',
         'CPR003:7:53 qwen/Qwen2.5-7B-Instruct@-',
+        'CPR001:8:12 qwen/Qwen2.5-7B-Instruct@-',
+        'CPR003:8:12 qwen/Qwen2.5-7B-Instruct@-',
+        'CPR001:10:12 acme/hf-model@-',
+        'CPR003:10:12 acme/hf-model@-',
+        'CPR002:11:56 qwen/Qwen2.5-7B-Instruct@-',
+        'CPR001:11:56 qwen/Qwen2.5-7B-Instruct@-',
+        'CPR003:11:56 qwen/Qwen2.5-7B-Instruct@-',
+        'CPR002:12:27 acme/hf-lmd@-',
+        'CPR001:12:27 acme/hf-lmd@-',
+        'CPR003:12:27 acme/hf-lmd@-',
         'CPR017:6:8 VLLM_USE_MODELSCOPE=True',
+        'CPR017:11:1 LMDEPLOY_USE_MODELSCOPE=True',
       ],
     },
     {
@@ -2308,6 +2321,14 @@ describe('ModelScope is a hub of its own (calls.ts `modelScopeShape`, toolkit-cl
       local,
     ).references.map((r) => `${r.line} ${r.hub}`);
     expect(swift).toEqual(['3 modelscope', '4 huggingface', '5 huggingface', '6 modelscope']);
+    // The servers under VLLM_USE_MODELSCOPE / LMDEPLOY_USE_MODELSCOPE: ModelScope's while the switch is on.
+    expect(cli.references.filter((r) => r.via !== 'modelscope download').map((r) => `${r.line} ${r.hub}`)).toEqual([
+      '7 huggingface',
+      '8 modelscope',
+      '10 huggingface',
+      '11 modelscope',
+      '12 huggingface',
+    ]);
     const { reviewedCommits } = await import('../../src/refs/judge.js');
     const registry = {
       ...EMPTY_REGISTRY,
