@@ -40,9 +40,8 @@ export function findShellReferences(
   // `ollama create NAME -f Modelfile`: NAME is a model built here, not pulled (its Modelfile's FROM is what pulls).
   const created = new Set<string>();
   for (const m of text.matchAll(/(?:^|[\s;&|(`])ollama\s+create\s+([\w.:/-]+)/g)) created.add(ollamaName(m[1]!));
-  // The servers whose downloads go to ModelScope's hub from here on (`export VLLM_USE_MODELSCOPE=True`, a Dockerfile's
-  // `ENV`), and for one command (`VLLM_USE_MODELSCOPE=True vllm serve …`).
-  const toModelScope = new Set<string>();
+  // The hub switches the script has set from here on (`export VLLM_USE_MODELSCOPE=True`, a Dockerfile's `ENV`).
+  const exported = new Map<string, string>();
   for (let i = 0; i < lines.length; i++) {
     // A backslash at the end continues the command on the next line.
     let command = lines[i]!;
@@ -79,9 +78,9 @@ export function findShellReferences(
       const argsAt = m.index + m[0].length - m[1]!.length;
       readClone(words(m[1]!, argsAt), where, path, out);
     }
-    const line = { command, where, path, existsLocally, out };
+    const hubEnv = hubSwitches(command, exported);
+    const line = { command, where, path, existsLocally, out, hubEnv };
     const before = out.references.length;
-    const thisCommand = modelScopeSwitches(command, toModelScope);
     readOllamaCommands(line, created);
     readLlamaCpp(line);
     readMlxLm(line);
@@ -93,31 +92,28 @@ export function findShellReferences(
     for (let k = before; k < out.references.length; k++) {
       const r = out.references[k]!;
       const server = /^(vllm|lmdeploy)\b/.exec(r.via)?.[1];
-      if (server !== undefined && r.hub === 'huggingface' && thisCommand.has(server))
-        out.references[k] = { ...r, hub: 'modelscope' };
+      const on = server !== undefined && hubEnv.get(`${server.toUpperCase()}_USE_MODELSCOPE`)?.toLowerCase() === 'true';
+      if (on && r.hub === 'huggingface') out.references[k] = { ...r, hub: 'modelscope' };
     }
   }
   return out;
 }
 
 /**
- * vLLM's and LMDeploy's switches to ModelScope's hub (`VLLM_USE_MODELSCOPE`, vllm/envs.py; `LMDEPLOY_USE_MODELSCOPE`,
- * lmdeploy's `get_model`: both `.lower() == 'true'`) as a command line sets them: exported or a Dockerfile's `ENV`, for
- * the rest of the file (`persistent`, changed in place); before a command alone, for that command. The servers whose
- * downloads this command line sends to ModelScope.
+ * The switches that choose a hub, as a command line sets them: vLLM's and LMDeploy's to ModelScope
+ * (`VLLM_USE_MODELSCOPE`, vllm/envs.py; `LMDEPLOY_USE_MODELSCOPE`, lmdeploy's `get_model`: both `.lower() == 'true'`),
+ * ms-swift's to Hugging Face (`USE_HF`, swift/utils/env.py `use_hf_hub`: transformers' strtobool). Exported or a
+ * Dockerfile's `ENV`, for the rest of the file (`exported`, changed in place); before a command alone, for that
+ * command. What this command line runs with.
  */
-function modelScopeSwitches(command: string, persistent: Set<string>): ReadonlySet<string> {
-  const here = new Set(persistent);
+function hubSwitches(command: string, exported: Map<string, string>): ReadonlyMap<string, string> {
+  const here = new Map(exported);
   for (const m of command.matchAll(
-    /(?:^|[\s;&|(])(export\s+|ENV\s+)?(VLLM|LMDEPLOY)_USE_MODELSCOPE(?:=|[ \t]+(?=\S))["']?([^\s"';&|)#]*)/g,
+    /(?:^|[\s;&|(])(export\s+|ENV\s+)?(VLLM_USE_MODELSCOPE|LMDEPLOY_USE_MODELSCOPE|USE_HF)(?:=|[ \t]+(?=\S))["']?([^\s"';&|)#]*)/g,
   )) {
-    const server = m[2]!.toLowerCase();
-    const on = m[3]!.toLowerCase() === 'true';
-    const scope = m[1] !== undefined ? [persistent, here] : [here];
-    for (const set of scope) {
-      if (on) set.add(server);
-      else set.delete(server);
-    }
+    const [, scope, name, value] = m as unknown as [string, string | undefined, string, string];
+    here.set(name, value);
+    if (scope !== undefined) exported.set(name, value);
   }
   return here;
 }

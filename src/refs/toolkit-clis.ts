@@ -242,10 +242,11 @@ function readSwift(line: ShellLine): void {
     const { values } = positionals(segmentWords(line.command, m.index + m[0].length), new Set());
     const model = values.get('--model') ?? values.get('--model_id_or_path');
     if (!model) continue;
-    // `--use_hf` alone is true (HfArgumentParser gives a bool `nargs='?'`); `USE_HF=1 swift …` on the same line too.
+    // `--use_hf` alone is true (HfArgumentParser gives a bool `nargs='?'`); else `USE_HF` as the script set it
+    // (`export USE_HF=1`, or `USE_HF=1 swift …`).
     const flag = values.get('--use_hf');
     const alone = flag === undefined && segmentWords(line.command, m.index).some((t) => t.text === '--use_hf');
-    const env = /(?:^|\s)USE_HF=["']?([^\s"';&|]*)/.exec(line.command.slice(0, m.index))?.[1];
+    const env = line.hubEnv?.get('USE_HF');
     const hf =
       alone ||
       (flag !== undefined

@@ -1905,8 +1905,8 @@ describe('model downloads in shell scripts and Dockerfiles (fixtures/refs/fideli
       ],
     },
     {
-      // ms-swift: ModelScope's hub unless --use_hf (alone or true, transformers' strtobool) or USE_HF says Hugging
-      // Face's, at --model_revision; Apple's `swift build` is none of it.
+      // ms-swift: ModelScope's hub unless --use_hf (alone or true, transformers' strtobool) or USE_HF (before the
+      // command, or exported earlier) says Hugging Face's, at --model_revision; Apple's `swift build` is none of it.
       file: 'ms-swift.sh',
       want: [
         'CPR001:3:19 Qwen/Qwen2.5-7B-Instruct@-',
@@ -1916,6 +1916,8 @@ describe('model downloads in shell scripts and Dockerfiles (fixtures/refs/fideli
         'CPR003:5:31 Qwen/Qwen2.5-VL-7B-Instruct@-',
         'CPR001:6:33 qwen/Qwen-7B-Chat@v1.0.0',
         'CPR003:6:33 qwen/Qwen-7B-Chat@v1.0.0',
+        'CPR001:9:19 acme/swift-hf@-',
+        'CPR003:9:19 acme/swift-hf@-',
       ],
     },
     {
@@ -2320,7 +2322,8 @@ describe('ModelScope is a hub of its own (calls.ts `modelScopeShape`, toolkit-cl
       readFileSync(path.join(DIR, 'shell', 'ms-swift.sh'), 'utf8'),
       local,
     ).references.map((r) => `${r.line} ${r.hub}`);
-    expect(swift).toEqual(['3 modelscope', '4 huggingface', '5 huggingface', '6 modelscope']);
+    // `export USE_HF=1` holds for the rest of the script (line 9).
+    expect(swift).toEqual(['3 modelscope', '4 huggingface', '5 huggingface', '6 modelscope', '9 huggingface']);
     // The servers under VLLM_USE_MODELSCOPE / LMDEPLOY_USE_MODELSCOPE: ModelScope's while the switch is on.
     expect(cli.references.filter((r) => r.via !== 'modelscope download').map((r) => `${r.line} ${r.hub}`)).toEqual([
       '7 huggingface',
