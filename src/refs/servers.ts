@@ -1,6 +1,6 @@
 import { isAlias, isMap, isScalar, isSeq, parseDocument, type Node as YamlNode, type YAMLMap } from 'yaml';
 import { looksLikeRepoId } from './ids.js';
-import { commandDownload, tokens, type ShellLine, type Token } from './shell-words.js';
+import { commandArguments, commandDownload, execFormWords, tokens, type ShellLine, type Token } from './shell-words.js';
 import { SERVER_WORDS } from './prefilter.js';
 import { lineIndex } from './text.js';
 import type { FileReferences } from './types.js';
@@ -21,32 +21,8 @@ import { interpolate } from './compose-env.js';
  * - any of their images started with `docker run` (`dockerRun`), read as a Compose service is.
  */
 
-/** A Dockerfile exec form's words (`CMD ["vllm", "serve", …]`) without their brackets, quotes and commas. */
-function execWords(segment: string, offset: number): Token[] {
-  const out: Token[] = [];
-  for (const t of tokens(segment, offset)) {
-    const lead = /^[[\s"]*/.exec(t.text)![0].length;
-    let end = t.text.length;
-    while (end > lead && /[\s",\]]/.test(t.text[end - 1]!)) end--;
-    const text = t.text.slice(lead, end);
-    if (text !== '') out.push({ ...t, text, at: t.at + lead });
-  }
-  return out;
-}
-
 /** `--name value` or `--name=value`, as argparse and clap read them; a flag alone is ''. */
-function optionsOf(args: readonly Token[], flags: ReadonlySet<string>): Map<string, Token> {
-  const options = new Map<string, Token>();
-  for (let i = 0; i < args.length; i++) {
-    const t = args[i]!;
-    if (!t.text.startsWith('--')) continue;
-    const eq = t.text.indexOf('=');
-    if (eq > 0) options.set(t.text.slice(0, eq), { ...t, text: t.text.slice(eq + 1), at: t.at + eq + 1 });
-    else if (flags.has(t.text)) options.set(t.text, { ...t, text: '' });
-    else if (args[i + 1] && !args[i + 1]!.text.startsWith('-')) options.set(t.text, args[++i]!);
-  }
-  return options;
-}
+const optionsOf = (args: readonly Token[], flags: ReadonlySet<string>) => commandArguments(args, flags).values;
 
 const FLAGS: ReadonlySet<string> = new Set(['--trust-remote-code']);
 
@@ -97,7 +73,7 @@ export function readModelServers(line: ShellLine): void {
   const { command, where, path, existsLocally, out } = line;
   if (!SERVER_WORDS.some((w) => command.includes(w))) return;
   for (const segment of command.matchAll(/[^;&|`]+/g)) {
-    const words = execWords(segment[0], segment.index);
+    const words = execFormWords(segment[0], segment.index);
     // A container started here is read as Compose's services are (`dockerRun`).
     const container = dockerRun(words);
     if (container) {

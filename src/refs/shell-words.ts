@@ -40,16 +40,50 @@ export function tokens(args: string, offset: number): Token[] {
 }
 
 /**
- * The words after offset `at` to the end of the command's shell segment; an exec-form array's brackets, quotes and
- * commas (`CMD ["tune", "download", "org/x"]`) are not part of them.
+ * Words of a command's arguments without an exec-form array's brackets, quotes and commas (`CMD ["vllm", "serve",
+ * …]`, `["tune", "download", "org/x"]`): each word's place moves past what is stripped before it.
  */
+export function execFormWords(args: string, offset: number): Token[] {
+  const out: Token[] = [];
+  for (const t of tokens(args, offset)) {
+    const lead = /^[[\s"',]*/.exec(t.text)![0].length;
+    let end = t.text.length;
+    while (end > lead && /[\s"',\]]/.test(t.text[end - 1]!)) end--;
+    if (end > lead) out.push({ ...t, text: t.text.slice(lead, end), at: t.at + lead });
+  }
+  return out;
+}
+
+/** The words after offset `at` to the end of the command's shell segment (`execFormWords`). */
 export function segmentWords(command: string, at: number): Token[] {
-  return tokens(command.slice(at).split(/[;&|`\n]/)[0]!, at)
-    .map((t) => {
-      const lead = /^[["',]+/.exec(t.text)?.[0].length ?? 0;
-      return { ...t, text: t.text.slice(lead).replace(/["',\]]+$/, ''), at: t.at + lead };
-    })
-    .filter((t) => t.text !== '');
+  return execFormWords(command.slice(at).split(/[;&|`\n]/)[0]!, at);
+}
+
+/**
+ * A command's arguments as argparse and clap read them: an option takes the next word as its value unless it is in
+ * `flags` (recorded as '') or is written `--name=value`; an option of `lists` takes every word up to the next option.
+ * `values` holds each option's value by name, `positional` the rest.
+ */
+export function commandArguments(
+  args: readonly Token[],
+  flags: ReadonlySet<string>,
+  lists: ReadonlySet<string> = new Set(),
+): { positional: Token[]; values: Map<string, Token> } {
+  const positional: Token[] = [];
+  const values = new Map<string, Token>();
+  for (let i = 0; i < args.length; i++) {
+    const t = args[i]!;
+    if (!t.text.startsWith('-') || t.text === '-') {
+      positional.push(t);
+      continue;
+    }
+    const eq = t.text.indexOf('=');
+    if (eq > 0) values.set(t.text.slice(0, eq), { ...t, text: t.text.slice(eq + 1), at: t.at + eq + 1 });
+    else if (flags.has(t.text)) values.set(t.text, { ...t, text: '' });
+    else if (lists.has(t.text)) while (args[i + 1] && !args[i + 1]!.text.startsWith('-')) i++;
+    else if (args[i + 1] && !args[i + 1]!.text.startsWith('-')) values.set(t.text, args[++i]!);
+  }
+  return { positional, values };
 }
 
 /**

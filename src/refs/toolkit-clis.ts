@@ -1,4 +1,4 @@
-import { commandDownload, segmentWords, type ShellLine, type Token } from './shell-words.js';
+import { commandArguments, commandDownload, segmentWords, type ShellLine, type Token } from './shell-words.js';
 
 /**
  * Hub downloads by the command lines of training, serving and local-runtime toolkits, read from shell lines
@@ -38,43 +38,6 @@ export function readToolkitClis(line: ShellLine): void {
 /** Before a command's name: the line's start, a separator, or an exec-form array's bracket or quote. */
 const BEFORE = '(?:^|[\\s;&|(`"\'\\[])';
 
-/**
- * The positional words of `args` (argparse-like): an option takes the next word as its value unless it is in
- * `flags` or is written `--name=value`; an option of `lists` takes every word up to the next option. `values` gets
- * each option's value by name.
- */
-function positionals(
-  args: readonly Token[],
-  flags: ReadonlySet<string>,
-  lists: ReadonlySet<string> = new Set(),
-): { positional: Token[]; values: Map<string, Token> } {
-  const positional: Token[] = [];
-  const values = new Map<string, Token>();
-  for (let i = 0; i < args.length; i++) {
-    const t = args[i]!;
-    if (!t.text.startsWith('-') || t.text === '-') {
-      positional.push(t);
-      continue;
-    }
-    const eq = t.text.indexOf('=');
-    if (eq > 0) {
-      values.set(t.text.slice(0, eq), { ...t, text: t.text.slice(eq + 1), at: t.at + eq + 1 });
-      continue;
-    }
-    if (flags.has(t.text)) continue;
-    if (lists.has(t.text)) {
-      while (args[i + 1] && !args[i + 1]!.text.startsWith('-')) i++;
-      continue;
-    }
-    const value = args[i + 1];
-    if (value && !value.text.startsWith('-')) {
-      values.set(t.text, value);
-      i++;
-    }
-  }
-  return { positional, values };
-}
-
 /** One download of the default branch (no revision to give): a hub repo, a run-time name, or nothing. */
 function defaultBranch(line: ShellLine, repo: Token | undefined, via: string, runsRemoteCode = false): void {
   if (!repo) return;
@@ -89,7 +52,7 @@ const TUNE = new RegExp(`${BEFORE}tune["',]*\\s+["',]*download(?=["',\\s]|$)`, '
 
 function readTune(line: ShellLine): void {
   for (const m of line.command.matchAll(TUNE)) {
-    const { positional, values } = positionals(segmentWords(line.command, m.index + m[0].length), new Set());
+    const { positional, values } = commandArguments(segmentWords(line.command, m.index + m[0].length), new Set());
     // `--source kaggle` (torchtune 0.4+): a Kaggle model handle, not a hub repository.
     if ((values.get('--source')?.text ?? 'huggingface') !== 'huggingface') continue;
     defaultBranch(line, positional[0], 'tune download');
@@ -106,7 +69,7 @@ function readLitgpt(line: ShellLine): void {
   for (const m of line.command.matchAll(LITGPT)) {
     const sub = m[1]!;
     // jsonargparse: every option takes a value (`--tokenizer_only true`), written `--x v` or `--x=v`.
-    const { positional, values } = positionals(segmentWords(line.command, m.index + m[0].length), new Set());
+    const { positional, values } = commandArguments(segmentWords(line.command, m.index + m[0].length), new Set());
     const model =
       positional[0] ?? values.get(sub === 'download' ? '--repo_id' : '--checkpoint_dir') ?? values.get('--repo_id');
     // `litgpt download list` lists the names it knows; a folder under checkpoints/ (or an absolute path) is read,
@@ -142,7 +105,7 @@ function readLmdeploy(line: ShellLine): void {
   for (const m of line.command.matchAll(LMDEPLOY)) {
     const sub = m[1]!.replace(/["',]/g, '').replace(/\s+/g, ' ');
     const args = segmentWords(line.command, m.index + m[0].length);
-    const { positional, values } = positionals(args, LMDEPLOY_FLAGS, LMDEPLOY_LISTS);
+    const { positional, values } = commandArguments(args, LMDEPLOY_FLAGS, LMDEPLOY_LISTS);
     const model = positional[0];
     // `serve gradio` also takes a running server's address (`0.0.0.0:23333`, `http://…`): no model then.
     if (!model || (!model.expands && model.text.includes(':'))) continue;
@@ -211,7 +174,7 @@ const MODELSCOPE_LISTS = new Set(['--include', '--exclude']);
 function readModelScope(line: ShellLine): void {
   const { path, where, existsLocally, out } = line;
   for (const m of line.command.matchAll(MODELSCOPE)) {
-    const { values } = positionals(segmentWords(line.command, m.index + m[0].length), new Set(), MODELSCOPE_LISTS);
+    const { values } = commandArguments(segmentWords(line.command, m.index + m[0].length), new Set(), MODELSCOPE_LISTS);
     const model = values.get('--model');
     if (!model) continue;
     commandDownload(
@@ -239,7 +202,7 @@ const STRTOBOOL_TRUE = new Set(['y', 'yes', 't', 'true', 'on', '1']);
 function readSwift(line: ShellLine): void {
   const { path, where, existsLocally, out } = line;
   for (const m of line.command.matchAll(SWIFT)) {
-    const { values } = positionals(segmentWords(line.command, m.index + m[0].length), new Set());
+    const { values } = commandArguments(segmentWords(line.command, m.index + m[0].length), new Set());
     const model = values.get('--model') ?? values.get('--model_id_or_path');
     if (!model) continue;
     // `--use_hf` alone is true (HfArgumentParser gives a bool `nargs='?'`); else `USE_HF` as the script set it
