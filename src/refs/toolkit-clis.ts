@@ -37,6 +37,12 @@ export function readToolkitClis(line: ShellLine): void {
 
 /** Before a command's name: the line's start, a separator, or an exec-form array's bracket or quote. */
 const BEFORE = '(?:^|[\\s;&|(`"\'\\[])';
+/** Between a command's words: blanks, and in an exec-form array its quotes and commas. */
+const GAP = `["',]*\\s+["',]*`;
+
+/** The command `name` (a pattern) and one of its `subcommands` (a pattern, captured last), wherever it starts. */
+const commandPattern = (name: string, subcommands: string) =>
+  new RegExp(`${BEFORE}${name}${GAP}(${subcommands})(?=["',\\s]|$)`, 'g');
 
 /** One download of the default branch (no revision to give): a hub repo, a run-time name, or nothing. */
 function defaultBranch(line: ShellLine, repo: Token | undefined, via: string, runsRemoteCode = false): void {
@@ -48,7 +54,7 @@ function defaultBranch(line: ShellLine, repo: Token | undefined, via: string, ru
   });
 }
 
-const TUNE = new RegExp(`${BEFORE}tune["',]*\\s+["',]*download(?=["',\\s]|$)`, 'g');
+const TUNE = commandPattern('tune', 'download');
 
 function readTune(line: ShellLine): void {
   for (const m of line.command.matchAll(TUNE)) {
@@ -60,9 +66,9 @@ function readTune(line: ShellLine): void {
 }
 
 /** LitGPT's commands that load a checkpoint by name (litgpt/__main__.py's parser map). */
-const LITGPT = new RegExp(
-  `${BEFORE}litgpt["',]*\\s+["',]*(download|chat|generate|serve|finetune(?:_lora|_full|_adapter(?:_v2)?)?|evaluate)(?=["',\\s]|$)`,
-  'g',
+const LITGPT = commandPattern(
+  'litgpt',
+  'download|chat|generate|serve|finetune(?:_lora|_full|_adapter(?:_v2)?)?|evaluate',
 );
 
 function readLitgpt(line: ShellLine): void {
@@ -81,9 +87,9 @@ function readLitgpt(line: ShellLine): void {
 }
 
 /** LMDeploy's commands whose first positional is a model (lmdeploy/cli/{chat,serve,lite}.py). */
-const LMDEPLOY = new RegExp(
-  `${BEFORE}lmdeploy["',]*\\s+["',]*(chat|serve["',]*\\s+["',]*(?:api_server|gradio)|lite["',]*\\s+["',]*(?:auto_awq|auto_gptq|calibrate|smooth_quant))(?=["',\\s]|$)`,
-  'g',
+const LMDEPLOY = commandPattern(
+  'lmdeploy',
+  `chat|serve${GAP}(?:api_server|gradio)|lite${GAP}(?:auto_awq|auto_gptq|calibrate|smooth_quant)`,
 );
 /** LMDeploy's options that take no value (`store_true`), and those that take several (`nargs='+'`). */
 const LMDEPLOY_FLAGS = new Set([
@@ -125,10 +131,7 @@ function readLmdeploy(line: ShellLine): void {
 
 /** MLC LLM's model argument (mlc_llm/support/auto_config.py): `HF://<org>/<name>` is a hub repository. */
 const MLC_MODEL = /^HF:\/\/([\w.-]+\/[\w.-]+)\/?$/i;
-const MLC = new RegExp(
-  `${BEFORE}mlc_llm["',]*\\s+["',]*(serve|chat|compile|gen_config|convert_weight|bench|calibrate|package)(?=["',\\s]|$)`,
-  'g',
-);
+const MLC = commandPattern('mlc_llm', 'serve|chat|compile|gen_config|convert_weight|bench|calibrate|package');
 
 function readMlcLlm(line: ShellLine): void {
   for (const m of line.command.matchAll(MLC)) {
@@ -142,10 +145,7 @@ function readMlcLlm(line: ShellLine): void {
 }
 
 /** `docker model pull|run …` and `ramalama pull|run|serve|…`: their model references. */
-const RUNNERS = new RegExp(
-  `${BEFORE}(docker["',]*\\s+["',]*model|ramalama)["',]*\\s+["',]*(pull|run|serve|bench|perplexity|convert|inspect)(?=["',\\s]|$)`,
-  'g',
-);
+const RUNNERS = commandPattern(`(docker${GAP}model|ramalama)`, 'pull|run|serve|bench|perplexity|convert|inspect');
 /** A hub repository as Docker Model Runner (`hf.co/…`) and RamaLama (`hf://…`, `huggingface://…`) write it. */
 const RUNNER_MODEL =
   /^(?:(?:https?:\/\/)?(?:hf\.co|huggingface\.co)\/|(?:hf|huggingface):\/\/)([\w.-]+\/[\w.-]+?)(?:\/[^:\s]+)?(?::[\w.-]+)?$/;
@@ -166,7 +166,7 @@ function readModelRunners(line: ShellLine): void {
   }
 }
 
-const MODELSCOPE = new RegExp(`${BEFORE}modelscope["',]*\\s+["',]*download(?=["',\\s]|$)`, 'g');
+const MODELSCOPE = commandPattern('modelscope', 'download');
 
 /** `modelscope download`'s options that take several values (argparse `nargs='*'`). */
 const MODELSCOPE_LISTS = new Set(['--include', '--exclude']);
@@ -192,23 +192,21 @@ function readModelScope(line: ShellLine): void {
 }
 
 /** ms-swift's commands that load a model (swift/cli/main.py's route map), not Apple's `swift build|run|test`. */
-const SWIFT = new RegExp(
-  `${BEFORE}swift["',]*\\s+["',]*(sft|pt|rlhf|infer|deploy|export|eval|sample|app|merge-lora)(?=["',\\s]|$)`,
-  'g',
-);
+const SWIFT = commandPattern('swift', 'sft|pt|rlhf|infer|deploy|export|eval|sample|app|merge-lora');
 /** transformers' `strtobool` (what ms-swift's `use_hf_hub` reads USE_HF with, and HfArgumentParser a bool with). */
 const STRTOBOOL_TRUE = new Set(['y', 'yes', 't', 'true', 'on', '1']);
 
 function readSwift(line: ShellLine): void {
   const { path, where, existsLocally, out } = line;
   for (const m of line.command.matchAll(SWIFT)) {
-    const { values } = commandArguments(segmentWords(line.command, m.index + m[0].length), new Set());
+    const args = segmentWords(line.command, m.index + m[0].length);
+    const { values } = commandArguments(args, new Set());
     const model = values.get('--model') ?? values.get('--model_id_or_path');
     if (!model) continue;
     // `--use_hf` alone is true (HfArgumentParser gives a bool `nargs='?'`); else `USE_HF` as the script set it
     // (`export USE_HF=1`, or `USE_HF=1 swift …`).
     const flag = values.get('--use_hf');
-    const alone = flag === undefined && segmentWords(line.command, m.index).some((t) => t.text === '--use_hf');
+    const alone = flag === undefined && args.some((t) => t.text === '--use_hf');
     const env = line.hubEnv?.get('USE_HF');
     const hf =
       alone ||
