@@ -244,24 +244,53 @@ export function readMlxLm(line: ShellLine): void {
 const TRUE_VALUES = new Set(['1', 'ON', 'YES', 'TRUE']);
 const DEFAULT_ENDPOINTS = new Set(['https://huggingface.co', 'https://huggingface.co/']);
 
+/** A variable that chooses where hub models come from, as a command line sets it (`hubAssignments`). */
+export interface HubAssignment {
+  readonly variable: string;
+  /** Its value, quotes removed. */
+  readonly value: string;
+  /** The value is a shell expansion: the run time's. */
+  readonly expands: boolean;
+  /** Where the variable's name stands in the command. */
+  readonly at: number;
+  /** `export X=…` and a Dockerfile's `ENV` hold for what follows; `ARG`, `X=… command` and `X: value` do not here. */
+  readonly persists: boolean;
+}
+
 /**
- * `HF_ENDPOINT`, `HF_HUB_OFFLINE` and `TRANSFORMERS_OFFLINE` — and vLLM's and LMDeploy's switches to ModelScope's hub
- * (`VLLM_USE_MODELSCOPE`, vllm/envs.py; `LMDEPLOY_USE_MODELSCOPE`, lmdeploy/utils.py `get_model`) — set where a run's
- * environment is made: `export X=…`,
- * `X=… command`, a Dockerfile's `ENV`/`ARG`, a workflow's `env:` map (`X: value`).
+ * The hub variables a command line sets: `HF_ENDPOINT`, `HF_HUB_OFFLINE`, `TRANSFORMERS_OFFLINE`, vLLM's and
+ * LMDeploy's switches to ModelScope's hub (`VLLM_USE_MODELSCOPE`, vllm/envs.py; `LMDEPLOY_USE_MODELSCOPE`,
+ * lmdeploy/utils.py `get_model`) and ms-swift's to Hugging Face's (`USE_HF`), where a run's environment is made:
+ * `export X=…`, `X=… command`, a Dockerfile's `ENV`/`ARG` (`ENV X value`, its old form, too), a workflow's `env:` map
+ * (`X: value`).
  */
-export function readHubSettings({ command, where, path, out }: ShellLine): void {
+export function hubAssignments(command: string): HubAssignment[] {
+  const out: HubAssignment[] = [];
   const re =
-    /(?:^|[\s;&|(])(?:(?:ENV|ARG)\s+)?(HF_ENDPOINT|HF_HUB_OFFLINE|TRANSFORMERS_OFFLINE|VLLM_USE_MODELSCOPE|LMDEPLOY_USE_MODELSCOPE)(=|:[ \t]+|[ \t]+(?=\S))("[^"]*"|'[^']*'|\$\{\{[^}\n]*\}\}|[^\s;&|)#]*)/g;
+    /(?:^|[\s;&|(])(?:(export|ENV|ARG)\s+)?(HF_ENDPOINT|HF_HUB_OFFLINE|TRANSFORMERS_OFFLINE|VLLM_USE_MODELSCOPE|LMDEPLOY_USE_MODELSCOPE|USE_HF)(=|:[ \t]+|[ \t]+(?=\S))("[^"]*"|'[^']*'|\$\{\{[^}\n]*\}\}|[^\s;&|)#]*)/g;
   for (const m of command.matchAll(re)) {
-    const [, variable, sep, raw] = m as unknown as [string, string, string, string];
+    const [, scope, variable, sep, raw] = m as unknown as [string, string | undefined, string, string, string];
     // `X value` (no `=`) is a Dockerfile ENV's old form only.
-    if (sep.trim() === '' && !/(?:^|\s)ENV\s+$/.test(command.slice(0, m.index + m[0].indexOf(variable)))) continue;
+    if (sep.trim() === '' && scope !== 'ENV') continue;
     const value = raw.replace(/^(["'])(.*)\1$/, '$2');
-    const expands = raw[0] !== "'" && value.includes('$');
-    const at = m.index + m[0].indexOf(variable);
-    reportHubSetting({ path, ...where(at) }, variable, value, expands, out);
+    out.push({
+      variable,
+      value,
+      expands: raw[0] !== "'" && value.includes('$'),
+      at: m.index + m[0].indexOf(variable),
+      persists: scope === 'export' || scope === 'ENV',
+    });
   }
+  return out;
+}
+
+/** The hub settings a command line makes that change where models come from (`reportHubSetting`). */
+export function readHubSettings(
+  { command, where, path, out }: ShellLine,
+  assignments: readonly HubAssignment[] = hubAssignments(command),
+): void {
+  for (const a of assignments)
+    if (a.variable !== 'USE_HF') reportHubSetting({ path, ...where(a.at) }, a.variable, a.value, a.expands, out);
 }
 
 /**

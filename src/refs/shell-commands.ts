@@ -2,7 +2,9 @@ import type { FileReferences } from './types.js';
 import { commandDownload, tokens, type Token, type Where } from './shell-words.js';
 import {
   ollamaName,
+  hubAssignments,
   readHubSettings,
+  type HubAssignment,
   readLlamaCpp,
   readMlxLm,
   readModelfileFrom,
@@ -78,14 +80,15 @@ export function findShellReferences(
       const argsAt = m.index + m[0].length - m[1]!.length;
       readClone(words(m[1]!, argsAt), where, path, out);
     }
-    const hubEnv = hubSwitches(command, exported);
+    const assignments = hubAssignments(command);
+    const hubEnv = hubSwitches(assignments, exported);
     const line = { command, where, path, existsLocally, out, hubEnv };
     const before = out.references.length;
     readOllamaCommands(line, created);
     readLlamaCpp(line);
     readMlxLm(line);
     readToolkitClis(line);
-    readHubSettings(line);
+    readHubSettings(line, assignments);
     if (!compose) readModelServers(line);
     readLlamaEnv(line);
     if (modelfile) readModelfileFrom(line);
@@ -100,20 +103,19 @@ export function findShellReferences(
 }
 
 /**
- * The switches that choose a hub, as a command line sets them: vLLM's and LMDeploy's to ModelScope
- * (`VLLM_USE_MODELSCOPE`, vllm/envs.py; `LMDEPLOY_USE_MODELSCOPE`, lmdeploy's `get_model`: both `.lower() == 'true'`),
- * ms-swift's to Hugging Face (`USE_HF`, swift/utils/env.py `use_hf_hub`: transformers' strtobool). Exported or a
+ * What the hub switches are for one command line (runtimes.ts `hubAssignments`): vLLM's and LMDeploy's to ModelScope
+ * (both `.lower() == 'true'`), ms-swift's `USE_HF` to Hugging Face (transformers' strtobool). Exported or a
  * Dockerfile's `ENV`, for the rest of the file (`exported`, changed in place); before a command alone, for that
- * command. What this command line runs with.
+ * command.
  */
-function hubSwitches(command: string, exported: Map<string, string>): ReadonlyMap<string, string> {
+function hubSwitches(
+  assignments: readonly HubAssignment[],
+  exported: Map<string, string>,
+): ReadonlyMap<string, string> {
   const here = new Map(exported);
-  for (const m of command.matchAll(
-    /(?:^|[\s;&|(])(export\s+|ENV\s+)?(VLLM_USE_MODELSCOPE|LMDEPLOY_USE_MODELSCOPE|USE_HF)(?:=|[ \t]+(?=\S))["']?([^\s"';&|)#]*)/g,
-  )) {
-    const [, scope, name, value] = m as unknown as [string, string | undefined, string, string];
-    here.set(name, value);
-    if (scope !== undefined) exported.set(name, value);
+  for (const a of assignments) {
+    here.set(a.variable, a.value);
+    if (a.persists) exported.set(a.variable, a.value);
   }
   return here;
 }

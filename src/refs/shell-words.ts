@@ -13,7 +13,7 @@ export interface ShellLine {
   readonly path: string;
   readonly existsLocally: (p: string) => boolean;
   readonly out: FileReferences;
-  /** The hub switches the command runs with (shell-commands.ts `hubSwitches`: `USE_HF`, `…_USE_MODELSCOPE`). */
+  /** The hub variables the command runs with (shell-commands.ts `hubSwitches`: `USE_HF`, `…_USE_MODELSCOPE`…). */
   readonly hubEnv?: ReadonlyMap<string, string>;
 }
 
