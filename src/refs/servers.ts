@@ -1,6 +1,14 @@
 import { isAlias, isMap, isScalar, isSeq, parseDocument, type Node as YamlNode, type YAMLMap } from 'yaml';
 import { looksLikeRepoId } from './ids.js';
-import { commandArguments, commandDownload, execFormWords, tokens, type ShellLine, type Token } from './shell-words.js';
+import {
+  commandArguments,
+  commandDownload,
+  execFormWords,
+  modelScopeHub,
+  tokens,
+  type ShellLine,
+  type Token,
+} from './shell-words.js';
 import { SERVER_WORDS } from './prefilter.js';
 import { lineIndex } from './text.js';
 import type { FileReferences } from './types.js';
@@ -77,7 +85,7 @@ export function readModelServers(line: ShellLine): void {
     // A container started here is read as Compose's services are (`dockerRun`).
     const container = dockerRun(words);
     if (container) {
-      readServer(container, { path, at: where, existsLocally, out });
+      readServer(container, { path, at: where, existsLocally, out, hostEnv: line.hubEnv });
       continue;
     }
     if (readInfinity(words, new Map(), { path, at: where, existsLocally, out })) continue;
@@ -85,11 +93,13 @@ export function readModelServers(line: ShellLine): void {
     if (!found?.model) continue;
     const { via, model, options } = found;
     const place = { path, ...where(model.at), via };
+    const hub = modelScopeHub(via, (name) => line.hubEnv?.get(name));
     // A local folder (`--model ./model/checkpoint`, `/data/llama`) is no download.
     commandDownload(place, model, options.get('--revision'), existsLocally, out, {
       runsRemoteCode: options.has('--trust-remote-code'),
+      ...hub,
     });
-    readTokenizer(found, (at) => ({ path, ...where(at), via }), existsLocally, out);
+    readTokenizer(found, (at) => ({ path, ...where(at), via }), existsLocally, out, hub);
   }
 }
 
@@ -103,6 +113,7 @@ function readTokenizer(
   place: (at: number) => { path: string; line: number; column: number; via: string },
   existsLocally: (p: string) => boolean,
   out: FileReferences,
+  hub: { hub?: 'modelscope' },
 ): void {
   const tokenizer = found.via.startsWith('vllm') ? found.options.get('--tokenizer') : undefined;
   if (!tokenizer) return;
@@ -115,6 +126,7 @@ function readTokenizer(
     out,
     {
       runsRemoteCode: found.options.has('--trust-remote-code'),
+      ...hub,
     },
   );
 }
@@ -192,6 +204,8 @@ interface ServerSink {
   readonly at: (offset: number) => { line: number; column: number };
   readonly existsLocally: (p: string) => boolean;
   readonly out: FileReferences;
+  /** The hub variables of the shell line that starts the container (`docker run`). */
+  readonly hostEnv?: ReadonlyMap<string, string> | undefined;
 }
 
 /** A container's `image:` (Compose and Kubernetes alike): its name, and where it is written. */
@@ -208,7 +222,7 @@ function imageOf(node: unknown): Pick<Container, 'image' | 'imageAt'> {
  * text-embeddings-inference also read `MODEL_ID`, `REVISION` (and TGI `TRUST_REMOTE_CODE`) from the environment,
  * and TGI and TEI with no model load their defaults.
  */
-function readServer(c: Container, { path, at, existsLocally, out }: ServerSink): void {
+function readServer(c: Container, { path, at, existsLocally, out, hostEnv }: ServerSink): void {
   const own = [...c.entrypoint, ...c.command];
   const server = c.image === undefined ? undefined : SERVER_IMAGES.find(([re]) => re.test(c.image!));
   // A command that runs the server itself (`vllm serve …`) is read as it is; else a server image's entrypoint.
@@ -236,6 +250,7 @@ function readServer(c: Container, { path, at, existsLocally, out }: ServerSink):
       : undefined);
   if (!model) return;
   // The flag alone turns it on; the variable, as clap's falsey parser reads a bool (`false`, `0`, `no`… are off).
+  const hub = modelScopeHub(found.via, (name) => hostEnv?.get(name));
   const trustEnv = env.get('TRUST_REMOTE_CODE');
   const trusts =
     found.options.has('--trust-remote-code') ||
@@ -246,9 +261,9 @@ function readServer(c: Container, { path, at, existsLocally, out }: ServerSink):
     option('--revision'),
     existsLocally,
     out,
-    { runsRemoteCode: trusts },
+    { runsRemoteCode: trusts, ...hub },
   );
-  readTokenizer(found, (p) => ({ path, ...at(p), via: `${found.via} (${c.label})` }), existsLocally, out);
+  readTokenizer(found, (p) => ({ path, ...at(p), via: `${found.via} (${c.label})` }), existsLocally, out, hub);
 }
 
 /** Infinity's model when none is named (infinity_emb/env.py `model_id`'s default). */

@@ -83,7 +83,6 @@ export function findShellReferences(
     const assignments = hubAssignments(command);
     const hubEnv = hubSwitches(assignments, exported);
     const line = { command, where, path, existsLocally, out, hubEnv };
-    const before = out.references.length;
     readOllamaCommands(line, created);
     readLlamaCpp(line);
     readMlxLm(line);
@@ -92,12 +91,6 @@ export function findShellReferences(
     if (!compose) readModelServers(line);
     readLlamaEnv(line);
     if (modelfile) readModelfileFrom(line);
-    for (let k = before; k < out.references.length; k++) {
-      const r = out.references[k]!;
-      const server = /^(vllm|lmdeploy)\b/.exec(r.via)?.[1];
-      const on = server !== undefined && hubEnv.get(`${server.toUpperCase()}_USE_MODELSCOPE`)?.toLowerCase() === 'true';
-      if (on && r.hub === 'huggingface') out.references[k] = { ...r, hub: 'modelscope' };
-    }
   }
   return out;
 }

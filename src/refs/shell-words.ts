@@ -87,6 +87,17 @@ export function commandArguments(
 }
 
 /**
+ * ModelScope's hub for a vLLM or LMDeploy server (`via`) whose environment (`env`) turns its switch on
+ * (`VLLM_USE_MODELSCOPE`, vllm/envs.py; `LMDEPLOY_USE_MODELSCOPE`, lmdeploy's `get_model`: both `.lower() == 'true'`):
+ * `commandDownload`'s `hub`, spread in; nothing for any other.
+ */
+export function modelScopeHub(via: string, env: (name: string) => string | undefined): { hub?: 'modelscope' } {
+  const server = /^(vllm|lmdeploy)\b/.exec(via)?.[1];
+  const on = server !== undefined && env(`${server.toUpperCase()}_USE_MODELSCOPE`)?.toLowerCase() === 'true';
+  return on ? { hub: 'modelscope' } : {};
+}
+
+/**
  * A hub repo a command line downloads (`hf download`, `vllm serve`…) at its `--revision` token: an expanded one
  * (`--revision "$REV"`) is some revision decided at run time, not a pin the file shows. An expanded repo is a run-time
  * choice; a local folder is nothing.

@@ -1,4 +1,11 @@
-import { commandArguments, commandDownload, segmentWords, type ShellLine, type Token } from './shell-words.js';
+import {
+  commandArguments,
+  commandDownload,
+  modelScopeHub,
+  segmentWords,
+  type ShellLine,
+  type Token,
+} from './shell-words.js';
 
 /**
  * Hub downloads by the command lines of training, serving and local-runtime toolkits, read from shell lines
@@ -124,6 +131,7 @@ function readLmdeploy(line: ShellLine): void {
       {
         runsRemoteCode: true,
         remoteCodeByDefault: true,
+        ...modelScopeHub('lmdeploy', (name) => line.hubEnv?.get(name)),
       },
     );
   }
