@@ -204,7 +204,7 @@ interface ServerSink {
   readonly at: (offset: number) => { line: number; column: number };
   readonly existsLocally: (p: string) => boolean;
   readonly out: FileReferences;
-  /** The hub variables of the shell line that starts the container (`docker run`). */
+  /** The hub variables of the shell line that starts the container (`docker run`), for what `-e X` passes through. */
   readonly hostEnv?: ReadonlyMap<string, string> | undefined;
 }
 
@@ -250,7 +250,12 @@ function readServer(c: Container, { path, at, existsLocally, out, hostEnv }: Ser
       : undefined);
   if (!model) return;
   // The flag alone turns it on; the variable, as clap's falsey parser reads a bool (`false`, `0`, `no`… are off).
-  const hub = modelScopeHub(found.via, (name) => hostEnv?.get(name));
+  // The container's own environment decides, not the shell's that starts it: only a variable passed through
+  // (`docker run -e VLLM_USE_MODELSCOPE`) takes the shell's value.
+  const hub = modelScopeHub(found.via, (name) => {
+    const set = c.env.get(name);
+    return set?.expands === true && set.text === name ? hostEnv?.get(name) : set?.text;
+  });
   const trustEnv = env.get('TRUST_REMOTE_CODE');
   const trusts =
     found.options.has('--trust-remote-code') ||

@@ -2356,6 +2356,24 @@ describe('ModelScope is a hub of its own (calls.ts `modelScopeShape`, toolkit-cl
     expect(unpinned?.message).toContain('revision="<40-hex>"');
   });
 
+  it('takes a container’s ModelScope switch from its own environment, not the shell that starts it', () => {
+    const hubs = (p: string, text: string) =>
+      findShellReferences(p, text, local).references.map((r) => `${r.line} ${r.repoId} ${r.hub}`);
+    // The shell's export does not reach a container unless `-e` passes it through; vllm serve on the host runs with it.
+    expect(hubs('docker-modelscope.sh', readFileSync(path.join(DIR, 'shell', 'docker-modelscope.sh'), 'utf8'))).toEqual(
+      [
+        '3 qwen/host-only huggingface',
+        '4 qwen/container-on modelscope',
+        '5 qwen/passed-through modelscope',
+        '6 qwen/host-serve modelscope',
+      ],
+    );
+    const compose =
+      'services:\n  llm:\n    image: vllm/vllm-openai:latest\n    command: --model qwen/compose-on\n' +
+      '    environment:\n      VLLM_USE_MODELSCOPE: "true"\n';
+    expect(hubs('docker-compose.yml', compose)).toEqual(['4 qwen/compose-on modelscope']);
+  });
+
   it('records a reviewed ModelScope commit with its source, from a reference or typed', async () => {
     const { parseReferenceArgument, reviewedFromReference } = await import('../../src/refs/reviewed-entry.js');
     expect(parseReferenceArgument(`modelscope:iic/SenseVoiceSmall@${C}`)).toEqual({
