@@ -123,7 +123,9 @@ export interface ModelReference {
   readonly column: number;
   /** The call or config key that loads it, e.g. `AutoModel.from_pretrained`, `pipeline`, `model_name_or_path`. */
   readonly via: string;
-  /** `modelscope`: ModelScope's hub (modelscope.cn), whose SDK mirrors transformers' and huggingface_hub's APIs. */
+  /**
+   * `modelscope`: ModelScope's hub (`MODELSCOPE_MODELS`), whose SDK mirrors transformers' and huggingface_hub's APIs.
+   */
   readonly hub: 'huggingface' | 'github' | 'url' | 'modelscope';
   readonly repoId?: string;
   readonly url?: string;
@@ -201,3 +203,6 @@ export type HashPrefix = { readonly prefix: string } | { readonly chosenAtRunTim
 export function isPinnedReference(ref: ModelReference): boolean {
   return ref.revisionKind === 'commit' || ref.sha256 !== undefined;
 }
+
+/** Where ModelScope's models live: `<this>/<org>/<name>` is a repository's page (registry sources, ML-BOM purls). */
+export const MODELSCOPE_MODELS = 'https://modelscope.cn/models';

@@ -111,8 +111,7 @@ const compiled = new WeakMap<WasmApi, object>();
 function compile(api: WasmApi): object {
   let module = compiled.get(api);
   if (!module) {
-    const relaxed = Buffer.from(NEEDLE_SCAN_RELAXED_WASM, 'base64');
-    module = new api.Module(api.validate(relaxed) ? relaxed : Buffer.from(NEEDLE_SCAN_WASM, 'base64'));
+    module = new api.Module(Buffer.from(relaxedScan(api) ? NEEDLE_SCAN_RELAXED_WASM : NEEDLE_SCAN_WASM, 'base64'));
     compiled.set(api, module);
   }
   return module;

@@ -1,3 +1,4 @@
+import { MODELSCOPE_MODELS } from '../core/records.js';
 import { revisionKind } from './ids.js';
 import type { ModelReference } from './types.js';
 
@@ -103,10 +104,7 @@ function toReviewed(hub: 'huggingface' | 'github' | 'modelscope', repoId: string
     hub === 'github'
       ? `https://github.com/${repoId}`
       : hub === 'modelscope'
-        ? `${MODELSCOPE_MODELS}${repoId}`
+        ? `${MODELSCOPE_MODELS}/${repoId}`
         : `https://huggingface.co/${repoId}`;
   return { hub, repoId, commit, source };
 }
-
-/** Where ModelScope's models live (a registry entry's `source`; judge.ts `reviewedCommits` keys them apart by it). */
-export const MODELSCOPE_MODELS = 'https://modelscope.cn/models/';

@@ -1,4 +1,4 @@
-import type { ModelReference } from '../core/records.js';
+import { MODELSCOPE_MODELS, type ModelReference } from '../core/records.js';
 import type { CdxComponent } from './cyclonedx.js';
 
 /**
@@ -58,6 +58,6 @@ function purlOf(r: ModelReference): string | undefined {
       : '';
   // ModelScope has no purl type of its own: the generic type, with the hub it comes from.
   if (r.hub === 'modelscope')
-    return `pkg:generic/${path}${version}?repository_url=${encodeURIComponent('https://modelscope.cn/models')}`;
+    return `pkg:generic/${path}${version}?repository_url=${encodeURIComponent(MODELSCOPE_MODELS)}`;
   return `pkg:${r.hub}/${path}${version}`;
 }
