@@ -13,6 +13,7 @@ import { findShellReferences } from '../../src/refs/shell-commands.js';
 import { languageOf } from '../../src/refs/sources.js';
 import { EMPTY_REGISTRY } from '../../src/core/trusted-registry.js';
 import { refsStage } from '../../src/refs/stage.js';
+import { searchText } from '../../src/refs/find.js';
 import { REPO } from '../helpers/cli.js';
 import { scanAsCli, scanWith } from '../helpers/scan.js';
 
@@ -2153,6 +2154,19 @@ describe('local_files_only reads the hub cache (local-files-only.py)', () => {
   });
 });
 
+/**
+ * The finder `review` uses for a file, with the command lines it runs (find.ts `searchText`): the file's references,
+ * none when it is screened out.
+ */
+const reviewFinder = (p: string, t: string, e: (p: string) => boolean) => {
+  const r = searchText(p, t, e);
+  return r.kind === 'found' ? r.refs : { references: [], dynamic: [] };
+};
+
+/** What `review` reads in one file's text: each reference's line, column and repo id. */
+const placesFound = (p: string, text: string) =>
+  reviewFinder(p, text, () => false).references.map((x) => `${x.line}:${x.column} ${x.repoId}`);
+
 describe('command lines Python runs (python-commands.ts), in a scan', () => {
   // CPython subprocess.py `_execute_child`: a sequence is the program and its arguments word for word (with
   // shell=True its first item is the command line); os.system / os.popen / subprocess.getoutput and
@@ -2161,12 +2175,8 @@ describe('command lines Python runs (python-commands.ts), in a scan', () => {
   const file = 'python-runs-cli.py';
   const text = () => readFileSync(path.join(DIR, file), 'utf8');
 
-  it('reads each download at its place, and nothing that is not one', async () => {
-    const { findPythonCommandReferences } = await import('../../src/refs/python-commands.js');
-    const { withMoreReferences } = await import('../../src/refs/types.js');
-    const finder = (p: string, t: string, e: (p: string) => boolean) =>
-      withMoreReferences(findPythonReferences(p, t, e), findPythonCommandReferences(p, t, e));
-    expect(findings(file, finder)).toEqual([
+  it('reads each download at its place, and nothing that is not one', () => {
+    expect(findings(file, reviewFinder)).toEqual([
       'CPR001:15:49 acme/unpinned-cli@- model.gguf',
       'CPR003:15:49 acme/unpinned-cli@- model.gguf',
       `CPR003:16:34 acme/gguf-weights@${C}`,
@@ -2209,11 +2219,7 @@ describe('command lines Python runs (python-commands.ts), in a scan', () => {
     const only = 'import subprocess\nsubprocess.run(["hf", "download", "acme/x"])\n';
     expect(mayNameModelBytes('python', Buffer.from(only))).toBe(true);
     // `review` reads them too (find.ts).
-    const { searchText } = await import('../../src/refs/find.js');
-    const reviewed = searchText('tools/only.py', only, () => false);
-    expect(
-      reviewed.kind === 'found' && reviewed.refs.references.map((x) => `${x.line}:${x.column} ${x.repoId}`),
-    ).toEqual(['2:36 acme/x']);
+    expect(placesFound('tools/only.py', only)).toEqual(['2:36 acme/x']);
     await inFolder({ 'tools/fetch.py': text(), 'tools/only.py': only }, async (dir) => {
       const r = await scanWith(dir, [refsStage], { registry: EMPTY_REGISTRY });
       const at = (p: string, line: number) =>
@@ -2237,12 +2243,8 @@ describe('command lines JavaScript runs through child_process (javascript-comman
   const file = 'js-runs-cli.js';
   const text = () => readFileSync(path.join(DIR, file), 'utf8');
 
-  it('reads each download at its place, and nothing that is not one', async () => {
-    const { findJavaScriptCommandReferences } = await import('../../src/refs/javascript-commands.js');
-    const { withMoreReferences } = await import('../../src/refs/types.js');
-    const finder = (p: string, t: string, e: (p: string) => boolean) =>
-      withMoreReferences(findJavaScriptReferences(p, t, e), findJavaScriptCommandReferences(p, t, e));
-    expect(findings(file, finder)).toEqual([
+  it('reads each download at its place, and nothing that is not one', () => {
+    expect(findings(file, reviewFinder)).toEqual([
       // Constants through a template literal: the pin is the constant's.
       `CPR003:7:18 acme/js-const@${C}`,
       'CPR001:8:44 acme/js-words@v1.0',
@@ -2267,11 +2269,7 @@ describe('command lines JavaScript runs through child_process (javascript-comman
     const { mayNameModelBytes } = await import('../../src/refs/prefilter.js');
     const only = "import { spawn } from 'node:child_process';\nspawn('hf', ['download', 'acme/x']);\n";
     expect(mayNameModelBytes('javascript', Buffer.from(only))).toBe(true);
-    const { searchText } = await import('../../src/refs/find.js');
-    const reviewed = searchText('tools/only.js', only, () => false);
-    expect(
-      reviewed.kind === 'found' && reviewed.refs.references.map((x) => `${x.line}:${x.column} ${x.repoId}`),
-    ).toEqual(['2:27 acme/x']);
+    expect(placesFound('tools/only.js', only)).toEqual(['2:27 acme/x']);
     await inFolder({ 'tools/fetch.js': text(), 'tools/only.mjs': only }, async (dir) => {
       const r = await scanWith(dir, [refsStage], { registry: EMPTY_REGISTRY });
       const at = (p: string, line: number) =>
