@@ -206,3 +206,17 @@ export function isPinnedReference(ref: ModelReference): boolean {
 
 /** Where ModelScope's models live: `<this>/<org>/<name>` is a repository's page (registry sources, ML-BOM purls). */
 export const MODELSCOPE_MODELS = 'https://modelscope.cn/models';
+
+/** The ModelScope repository (`org/name`) a trusted-registry entry's `source` names, if it names one. */
+export function modelScopeRepoOf(source: string): string | undefined {
+  return /^https?:\/\/(?:www\.)?modelscope\.cn\/models\/([^/]+\/[^/?#]+)/.exec(source)?.[1];
+}
+
+/**
+ * A trusted-registry entry's identity, `name@revision`: two entries with one are ambiguous (the loader refuses them).
+ * A ModelScope repository (by its `source`) is another repository than the Hugging Face one of the same name, as
+ * refs/judge.ts `reviewedCommits` keys them: `modelscope:` before it.
+ */
+export function registryEntryKey(e: { readonly name: string; readonly revision: string; readonly source?: string }) {
+  return `${e.source !== undefined && modelScopeRepoOf(e.source) !== undefined ? 'modelscope:' : ''}${e.name}@${e.revision}`;
+}

@@ -1,5 +1,5 @@
 import type { Finding } from '../core/finding.js';
-import { isPinnedReference } from '../core/records.js';
+import { isPinnedReference, modelScopeRepoOf } from '../core/records.js';
 import type { Policy } from '../core/policy.js';
 import type { RevokedArtifact, TrustedRegistry } from '../core/trusted-registry.js';
 import {
@@ -82,8 +82,8 @@ export function reviewedCommits(registry: TrustedRegistry): Map<string, Set<stri
   for (const m of registry.models) {
     // A ModelScope repository is another repository than the Hugging Face one of the same id: keyed apart
     // (`reviewedKey`), by its source.
-    const ms = /^https?:\/\/(?:www\.)?modelscope\.cn\/models\/([^/]+\/[^/?#]+)/.exec(m.source);
-    const ids = new Set(ms ? [reviewedKey({ hub: 'modelscope', repoId: ms[1]! })] : [m.name]);
+    const ms = modelScopeRepoOf(m.source);
+    const ids = new Set(ms !== undefined ? [reviewedKey({ hub: 'modelscope', repoId: ms })] : [m.name]);
     // A dataset's or Space's source keeps its `datasets/` / `spaces/` prefix, as ids.ts `parseModelUrl` does.
     const hf = /^https?:\/\/(?:www\.)?(?:huggingface\.co|hf\.co)\/((?:(?:datasets|spaces)\/)?[^/]+\/[^/?#]+)/.exec(
       m.source,

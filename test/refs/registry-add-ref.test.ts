@@ -145,6 +145,26 @@ describe('chainproof registry add --ref / --from-refs', () => {
     expect(existsSync(path.join(dir, 'trusted-registry/models.yml'))).toBe(false);
   });
 
+  it("ModelScope's repository of a name is not the Hugging Face one: both get an entry, in one file or two", async () => {
+    const dir = tempRepo({
+      'trusted-registry/team.yml': `version: 1\nmodels:\n  - name: qwen/Qwen2-0.5B\n    revision: ${COMMIT}\n    source: https://huggingface.co/qwen/Qwen2-0.5B\n`,
+    });
+    const add = await runMain(['registry', 'add', '--ref', `modelscope:qwen/Qwen2-0.5B@${COMMIT}`, '--root', dir]);
+    expect(add.code, add.stderr).toBe(0);
+    expect(add.stdout).toBe(`added modelscope:qwen/Qwen2-0.5B@${COMMIT} to trusted-registry/models.yml (--ref)\n`);
+    // In one file: the ModelScope entry there, the Hugging Face one is added beside it, then present.
+    const one = tempRepo({});
+    const add2 = (ref: string) => runMain(['registry', 'add', '--ref', ref, '--root', one]);
+    expect((await add2(`modelscope:qwen/Qwen2-0.5B@${COMMIT}`)).stdout).toContain('added');
+    expect((await add2(`hf:qwen/Qwen2-0.5B@${COMMIT}`)).stdout).toBe(
+      `added hf:qwen/Qwen2-0.5B@${COMMIT} to trusted-registry/models.yml (--ref)\n`,
+    );
+    expect((await add2(`hf:qwen/Qwen2-0.5B@${COMMIT}`)).stdout).toBe(
+      `present hf:qwen/Qwen2-0.5B@${COMMIT} in trusted-registry/models.yml (--ref)\n`,
+    );
+    expect((await runMain(['registry', 'check', '--root', one])).stdout).toContain('2 models');
+  });
+
   it.each([
     ['branch', ['--ref', 'hf:acme/encoder@main'], 'is a branch or tag, not a reviewed commit'],
     ['no-revision', ['--ref', 'hf:acme/encoder'], 'names no commit'],

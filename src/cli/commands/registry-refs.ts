@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { UsageError } from '../../core/errors.js';
-import type { ModelReference } from '../../core/records.js';
+import { registryEntryKey, type ModelReference } from '../../core/records.js';
 import {
   isRefusal,
   parseReferenceArgument,
@@ -75,8 +75,10 @@ export async function addReferences(argv: AddReferencesArgs): Promise<number> {
   const display = path.relative(root, abs).split(path.sep).join('/');
   // An entry in another registry file would make the registry ambiguous (a duplicate name@revision): report it.
   const registry = await loadTrustedRegistry(root);
-  const elsewhere = new Map(registry.models.map((m) => [`${m.name}@${m.revision}`, `${m.file}:${m.line ?? 1}`]));
+  const elsewhere = new Map(registry.models.map((m) => [registryEntryKey(m), `${m.file}:${m.line ?? 1}`]));
   const toAdd: NewHubEntry[] = [];
+  // The candidate each entry is written for (addHubEntries gives back the entries it was handed).
+  const candidateOf = new Map<NewHubEntry, Candidate>();
   const lines: string[] = [];
   for (const c of candidates) {
     const at = elsewhere.get(keyOf(c.reviewed));
@@ -84,19 +86,20 @@ export async function addReferences(argv: AddReferencesArgs): Promise<number> {
       lines.push(`present ${shown(c.reviewed)} in ${at} (${c.where.join(', ')})`);
       continue;
     }
-    toAdd.push({
+    const entry: NewHubEntry = {
       name: c.reviewed.repoId,
       revision: c.reviewed.commit,
       source: argv.source ?? c.reviewed.source,
       ...(argv.license !== undefined ? { license: argv.license } : {}),
       ...(argv.signer !== undefined ? { signer: argv.signer } : {}),
       ...(c.reviewed.sha256 !== undefined ? { download: { url: c.reviewed.repoId, sha256: c.reviewed.sha256 } } : {}),
-    });
+    };
+    toAdd.push(entry);
+    candidateOf.set(entry, c);
   }
   const { added, present } = toAdd.length > 0 ? await addHubEntries(abs, display, toAdd) : { added: [], present: [] };
-  const byKey = new Map(candidates.map((c) => [keyOf(c.reviewed), c]));
   const said = (verb: 'added' | 'present', e: NewHubEntry): string => {
-    const c = byKey.get(`${e.name}@${e.revision}`)!;
+    const c = candidateOf.get(e)!;
     return `${verb} ${shown(c.reviewed)} ${verb === 'added' ? 'to' : 'in'} ${display} (${c.where.join(', ')})`;
   };
   for (const e of added) lines.push(said('added', e));
@@ -167,9 +170,9 @@ function merge(found: readonly { reviewed: ReviewedReference; where: string }[])
   return [...byKey.values()];
 }
 
-/** `name@revision`, the registry's identity of an entry (duplicates are refused by the loader). */
+/** The registry's identity of the entry a reference is recorded as (core/records.ts `registryEntryKey`). */
 function keyOf(r: ReviewedReference): string {
-  return `${r.repoId}@${r.commit}`;
+  return registryEntryKey({ name: r.repoId, revision: r.commit, source: r.source });
 }
 
 function shown(r: ReviewedReference): string {

@@ -2,6 +2,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isMap, isSeq, parseDocument, YAMLSeq, type Document } from 'yaml';
 import { ConfigError } from '../../core/errors.js';
+import { registryEntryKey } from '../../core/records.js';
 import { parseRegistryText } from './load.js';
 
 export interface HashedFile {
@@ -51,7 +52,7 @@ export interface NewHubEntry {
 
 /**
  * Append hub-reference entries, sorted by name then revision, to a registry file, keeping its comments and layout.
- * An entry already there (same name and revision) is left as it is — it may list files a reference entry must not
+ * An entry already there (same name and revision, `registryEntryKey`) is left as it is — it may list files a reference entry must not
  * drop. Returns what was added and what was already present.
  */
 export async function addHubEntries(
@@ -65,7 +66,7 @@ export async function addHubEntries(
     const added: NewHubEntry[] = [];
     const present: NewHubEntry[] = [];
     for (const e of sorted) {
-      if (indexOf(seq, e.name, e.revision) >= 0) {
+      if (indexOf(seq, e) >= 0) {
         present.push(e);
         continue;
       }
@@ -126,8 +127,23 @@ function modelsOf(doc: Document): YAMLSeq {
   return seq;
 }
 
-function indexOf(seq: YAMLSeq, name: string, revision: string): number {
-  return seq.items.findIndex((it) => isMap(it) && it.get('name') === name && String(it.get('revision')) === revision);
+/** The entry of `seq` with the identity of `e` (core/records.ts `registryEntryKey`), or -1. */
+function indexOf(
+  seq: YAMLSeq,
+  e: { readonly name: string; readonly revision: string; readonly source: string },
+): number {
+  const key = registryEntryKey(e);
+  return seq.items.findIndex((it) => {
+    if (!isMap(it)) return false;
+    const source = it.get('source');
+    return (
+      registryEntryKey({
+        name: String(it.get('name')),
+        revision: String(it.get('revision')),
+        ...(typeof source === 'string' ? { source } : {}),
+      }) === key
+    );
+  });
 }
 
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -143,7 +159,7 @@ function upsert(doc: Document, entry: NewEntry): 'added' | 'updated' {
     files: entry.files.map((f) => ({ path: f.path, size: f.size, sha256: f.sha256 })),
   };
   const node = doc.createNode(value);
-  const i = indexOf(seq, entry.name, entry.revision);
+  const i = indexOf(seq, entry);
   if (i >= 0) {
     seq.items[i] = node;
     return 'updated';

@@ -7,6 +7,7 @@ import type {
   TrustedRegistry,
 } from '../../core/trusted-registry.js';
 import { EMPTY_REGISTRY } from '../../core/trusted-registry.js';
+import { registryEntryKey } from '../../core/records.js';
 import { listRegistryFiles } from './files.js';
 import { osvToMalicious } from './osv.js';
 import { readBoundedText } from '../config/read.js';
@@ -133,11 +134,14 @@ function fail(
   );
 }
 
-/** The same artifact (name@revision) written twice, possibly with different hashes, is ambiguous: refuse it. */
+/**
+ * The same artifact (name@revision, `registryEntryKey`: a ModelScope repository's apart) written twice, possibly
+ * with different hashes, is ambiguous: refuse it.
+ */
 function checkDuplicates(reg: TrustedRegistry): void {
   const seen = new Map<string, ModelArtifact>();
   for (const m of reg.models) {
-    const key = `${m.name}@${m.revision}`;
+    const key = registryEntryKey(m);
     const prev = seen.get(key);
     if (prev)
       throw new RegistryError(m.file, [

@@ -8,6 +8,7 @@ import { ConfigError } from '../../../src/core/errors.js';
 import { EMPTY_REGISTRY } from '../../../src/core/trusted-registry.js';
 import { loadTrustedRegistry, RegistryError } from '../../../src/trust/registry/load.js';
 import { REGISTRY_SCHEMA } from '../../../src/trust/registry/schema.js';
+import { reviewedCommits } from '../../../src/refs/judge.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 const CASES = 'fixtures/models-cases/registry';
@@ -112,6 +113,26 @@ describe('loadTrustedRegistry: a valid registry', () => {
     expect(err.message).toMatch(
       /trusted-registry\/b\.yml:4:1: models: minishlab\/model2vec-test@v0\.1\.0 is already defined at trusted-registry\/a\.yml:4/,
     );
+  });
+
+  it('keeps a ModelScope repository apart from the Hugging Face one of the same name@revision', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'cp-reg-'));
+    await mkdir(path.join(dir, 'trusted-registry'));
+    const entry = (source: string) =>
+      `version: 1\nmodels:\n  - name: qwen/Qwen2-0.5B\n    revision: ${'c'.repeat(40)}\n    source: ${source}\n`;
+    await writeFile(path.join(dir, 'trusted-registry/hf.yml'), entry('https://huggingface.co/qwen/Qwen2-0.5B'));
+    await writeFile(path.join(dir, 'trusted-registry/ms.yml'), entry('https://modelscope.cn/models/qwen/Qwen2-0.5B'));
+    const reg = await loadTrustedRegistry(dir);
+    expect(reg.models.map((m) => m.file)).toEqual(['trusted-registry/hf.yml', 'trusted-registry/ms.yml']);
+    // The judge files them under their own keys, each with its commit.
+    expect([...reviewedCommits(reg).keys()].sort()).toEqual(['modelscope:qwen/Qwen2-0.5B', 'qwen/Qwen2-0.5B']);
+    // Two entries for one ModelScope repository at one commit are still one too many.
+    await writeFile(
+      path.join(dir, 'trusted-registry/hf.yml'),
+      entry('https://www.modelscope.cn/models/qwen/Qwen2-0.5B'),
+    );
+    const err = (await loadTrustedRegistry(dir).catch((e: unknown) => e)) as RegistryError;
+    expect(err.problems.map((p) => p.code)).toEqual(['duplicate']);
   });
 
   it('this repository registry and the shipped schema are valid and in sync', async () => {
