@@ -16,6 +16,9 @@ import { refsStage } from '../../src/refs/stage.js';
 import { searchText } from '../../src/refs/find.js';
 import { REPO } from '../helpers/cli.js';
 import { scanAsCli, scanWith } from '../helpers/scan.js';
+import { C, type FidelityCase } from './fidelity-cases.js';
+import { JAVASCRIPT_CASES } from './fidelity-cases-javascript.js';
+import { PYTHON_CASES } from './fidelity-cases-python.js';
 
 /**
  * Fidelity cases: what chainproof reports for a reference must be what the library would download or run (each
@@ -55,13 +58,14 @@ function pickFinder(file: string) {
   return findJavaScriptReferences;
 }
 
-const C = '0123456789abcdef0123456789abcdef01234567';
 /** torch-hub-digests.py's SHA-256 (of the bytes `chainproof torch hub digest fixture`). */
 const DIGEST = 'f7147ca6a04b387f99a736647b02d65b01622d911d1e585c4335402bd237b2cd';
 /** Stands for a file the fast reader declined: never equal to a real result. */
 const UNREAD = { path: 'unread', line: 0, column: 0, via: 'unread', runsRemoteCode: false };
 
-const CASES: { file: string; want: string[] }[] = [
+const CASES: FidelityCase[] = [
+  ...JAVASCRIPT_CASES,
+  ...PYTHON_CASES,
   {
     // A pull request's ref is writable by whoever opened it: CPR012 (error) in place of CPR001.
     file: 'revision-pull-request.py',
