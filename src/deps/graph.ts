@@ -77,7 +77,7 @@ type NotHandedOn = Exclude<
   | 'source'
   | 'flags'
   | 'edges'
-  | 'noIntegrityReason'
+  | 'conditions'
   | 'integrityNotEnforced'
   | 'shrinkwrapped'
   | 'versionField'

@@ -14,6 +14,7 @@ import type { LoadedManifest } from './checks/sync.js';
 import { toDependencyGraph } from './graph.js';
 import { parseLockfileOnDemand } from './parsers/index.js';
 import { checkRepoNpmrc, type RepoNpmrc } from './checks/npmrc.js';
+import { pnpmfileFinding, pnpmfilePath } from './checks/pnpmfile.js';
 import { checkRepoYarnrc, type RepoYarnrc } from './checks/yarnrc.js';
 import { effectiveYarnrcs, enableScriptsOf, loadRepoYarnrcs, mergeYarnrcs } from './yarnrc-files.js';
 import { parseNpmrc } from './npmrc.js';
@@ -138,7 +139,11 @@ async function scanLockfile(
   const isPnpm = file.format === 'pnpm-lockfile' || file.claimed === 'pnpm-lockfile';
   const pnpmWorkspace = isPnpm ? await loadPnpmWorkspace(dir, byPath, ctx, notifications) : undefined;
 
-  const repoNpmrcs = await loadNpmrcs(dir, byPath, ctx, notifications);
+  const isBun = file.format === 'bun-lockfile' || file.claimed === 'bun-lockfile';
+  const repoNpmrcs = [
+    ...(isBun ? await loadBunfig(dir, byPath, ctx, notifications) : []),
+    ...(await loadNpmrcs(dir, byPath, ctx, notifications)),
+  ];
   let parsed;
   try {
     const given: Record<string, Manifest> = {};
@@ -184,8 +189,28 @@ async function scanLockfile(
     ...checkDependencies(graph, parsed, policy, [...manifests.values()], patches),
     ...checkLocalTarballs(graph, tarballs, policy),
     ...checkRepoNpmrc(repoNpmrcs, policy.allowedRegistries),
+    ...(isPnpm ? pnpmfileFindings(dir, file.path, pnpmWorkspace, repoNpmrcs, byPath) : []),
   ];
   return { findings, graphs: [graph], notifications, yarnrcs: inEffect };
+}
+
+/** CPD167 for the pnpmfile pnpm loads for this lockfile, when the tree holds it (checks/pnpmfile.ts). */
+function pnpmfileFindings(
+  dir: string,
+  lockfile: string,
+  workspace: Record<string, unknown> | undefined,
+  npmrcs: readonly RepoNpmrc[],
+  byPath: ReadonlyMap<string, DiscoveredFile>,
+): Finding[] {
+  // pnpm-workspace.yaml settings take precedence over .npmrc; the nearest .npmrc is listed first.
+  const fromRc = (key: string) => npmrcs.find((n) => n.config.raw[key] !== undefined)?.config.raw[key];
+  const pnpmfile = typeof workspace?.pnpmfile === 'string' ? workspace.pnpmfile : fromRc('pnpmfile');
+  const ignore = workspace?.ignorePnpmfile !== undefined ? workspace.ignorePnpmfile : fromRc('ignore-pnpmfile');
+  const path = pnpmfilePath(dir, {
+    ...(pnpmfile !== undefined ? { pnpmfile } : {}),
+    ignore: ignore === true || ignore === 'true',
+  });
+  return path !== undefined && byPath.has(path) ? [pnpmfileFinding(path, lockfile)] : [];
 }
 
 /**
@@ -296,6 +321,35 @@ async function* chunksOf(src: { read(offset: number, length: number): Promise<Bu
     const buf = await src.read(at, Math.min(step, size - at));
     if (buf.length === 0) return;
     yield buf;
+  }
+}
+
+/**
+ * The bunfig.toml beside a bun lockfile (bun reads it from the project folder it installs in): its `[install]`
+ * registry, scopes and CA are judged like a repository `.npmrc` (CPD134 / CPD135) and say where packages whose
+ * bun.lock registry is `""` come from. Listed before `.npmrc`. One that cannot be read or parsed is said.
+ */
+async function loadBunfig(
+  dir: string,
+  byPath: ReadonlyMap<string, DiscoveredFile>,
+  ctx: ScanContext,
+  notifications: Notification[],
+): Promise<RepoNpmrc[]> {
+  const f = byPath.get(joinRel(dir, 'bunfig.toml'));
+  if (!f) return [];
+  const text = await readBounded(ctx.files, f, MAX_NPMRC_BYTES).catch(() => undefined);
+  try {
+    if (text === undefined) throw new Error('could not be read');
+    const { parseBunfig } = await import('./bunfig.js');
+    const { config, keys } = parseBunfig(f.path, text);
+    return [{ path: f.path, text, config, keys }];
+  } catch (err) {
+    notifications.push({
+      level: 'warning',
+      message: `${f.path} ${text === undefined ? 'could not be read' : `is not valid TOML (${errorMessage(err)})`}: bun refuses to install with it, and its registries were not judged`,
+      path: f.path,
+    });
+    return [];
   }
 }
 

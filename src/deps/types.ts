@@ -16,8 +16,11 @@ export type DraftNode = Omit<PackageNode, 'dev' | 'optional' | 'peer' | 'workspa
   /** Flags the lockfile itself records (npm, pnpm ≤ 6); otherwise computed from reachability. */
   readonly flags?: { readonly dev: boolean; readonly optional: boolean; readonly peer: boolean };
   readonly edges: DraftEdge[];
-  /** Why no integrity is expected although the source is an archive (e.g. a platform-conditional berry entry). */
-  readonly noIntegrityReason?: string;
+  /**
+   * yarn berry: the entry's `conditions` (`os=linux & cpu=x64`). They exempt a missing checksum only when the package
+   * is reached through optional dependencies alone (checks/integrity.ts).
+   */
+  readonly conditions?: string;
   /** Why the package manager will not enforce the integrity the entry records (CPD016), e.g. a berry cache key. */
   readonly integrityNotEnforced?: string;
   /**

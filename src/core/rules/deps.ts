@@ -337,4 +337,14 @@ export const DEPS_RULES = defineRules([
     severity: '7.0',
     tags: [...TAGS, 'integrity'],
   },
+  {
+    id: 'CPD167',
+    name: 'PnpmfileRunsAtInstall',
+    short: 'A .pnpmfile.cjs beside a pnpm lockfile runs repository code on every pnpm install.',
+    full: "pnpm `require`s the pnpmfile (`.pnpmfile.cjs` in the lockfile's folder, or the file the `pnpmfile` setting names) on every `pnpm install` through `requireHooks` (@pnpm/pnpmfile), with `--frozen-lockfile` and `--ignore-scripts` alike; only `--ignore-pnpmfile` skips it. Its top-level code runs with the installer's rights and its hooks (`readPackage`, `afterAllResolved`, `updateConfig`) can rewrite dependency manifests, the lockfile object and pnpm's configuration, so whoever edits it runs code on every machine that installs and can change what is installed.",
+    help: 'Review the pnpmfile like an install script whenever it changes (CODEOWNERS on it helps). If the hooks are not needed, delete it; CI that must not run it can install with `--ignore-pnpmfile`.',
+    level: 'warning',
+    severity: '6.5',
+    tags: [...TAGS, 'install-scripts'],
+  },
 ]);

@@ -258,6 +258,17 @@ export const PYTHON_RULES = defineRules([
     tags: [...TAGS, 'source'],
   },
   {
+    id: 'CPP081',
+    name: 'PythonIndexRequirementLockedElsewhere',
+    short:
+      'pyproject.toml asks for a package from an index, but the lockfile installs it from git, a URL or a local folder.',
+    full: "pyproject.toml declares a dependency by name and version only (Poetry `requests = \"2.31.0\"`, PEP 621 `requests==2.31.0`, no uv `[tool.uv.sources]` entry), which the installer resolves on a package index, and the lockfile entry for it installs from a git repository, an archive URL or a folder with a version inside the range. Both installers accept it: Poetry's solver takes the locked package when `Package.satisfies` holds, and `Package.source_satisfies` (poetry-core) says a dependency without a source type or name is satisfied by any source, so `poetry install` downloads the URL, clones the repository or builds the folder once the content-hash (which an edit of poetry.lock alone does not change) matches; uv's `Lock::satisfies` compares the manifest with the lock's own `requires-dist` and skips immutable (git, URL) packages, and `uv sync --frozen` does not compare at all. Neither writes such an entry for an index requirement: someone edited the lockfile and kept the version so nothing looks out of sync. The lock's own file hash, if any, is the attacker's.",
+    help: 'Treat as lockfile injection: find the commit that changed the entry, re-lock (`poetry lock`, `uv lock`) from pyproject.toml and review the diff. If the git, URL or folder source is intended, declare it in pyproject.toml.',
+    level: 'error',
+    severity: '8.5',
+    tags: [...TAGS, 'source', 'lockfile-injection'],
+  },
+  {
     id: 'CPP050',
     name: 'PypiNotVerifiedOffline',
     short: 'Python packages were not checked against their index (offline).',

@@ -17,6 +17,24 @@ function missingEvidence(node: PackageNode): Evidence {
 }
 
 /**
+ * A berry entry with `conditions` and no checksum. Project.resolveEverything (@yarnpkg/core) makes a package with
+ * `conditions` a conditional locator only when it is in `optionalBuilds` (reached through optional dependencies
+ * alone, as the graph's `optional` flag is computed); only those are skipped off-platform (`disabledLocators`,
+ * `supportedArchitectures`) and never checksummed (Cache.fetchPackageFromCache `validateFile` returns no hash for
+ * `unstablePackages`, so yarn itself writes none). Any other package is fetched on every platform and its checksum
+ * checked like one without `conditions`: a missing one there is CPD002.
+ */
+function conditionalWithoutChecksum(node: PackageNode, conditions: string): Finding {
+  return packageFinding(
+    'CPD002',
+    node,
+    `has no integrity hash; its \`conditions: ${conditions.slice(0, 200)}\` do not exempt it, because it is not reached through optional dependencies only, so yarn fetches and installs it unverified on every platform`,
+    'Delete the entry and reinstall so yarn records its checksum (and drops the conditions); review who edited the lockfile.',
+    (n) => ({ ...missingEvidence(n), conditions: conditions.slice(0, 200) }),
+  );
+}
+
+/**
  * CPD002 missing, CPD003 SHA-1 (npm, yarn 1: or MD5) only, CPD004 not valid SRI (yarn berry: not a valid checksum), CPD016 not enforced,
  * CPD166 several digests of the algorithm npm checks.
  */
@@ -38,16 +56,18 @@ export function checkIntegrity(graph: DependencyGraph, parsed: ParsedLockfile): 
     if (!needsIntegrity(node)) continue;
     const value = node.integrity;
     if (value === undefined || value.trim() === '') {
-      if (parsed.nodes[i]?.noIntegrityReason !== undefined) continue;
-      out.push(
-        packageFinding(
-          'CPD002',
-          node,
-          'has no integrity hash',
-          'Delete the entry and reinstall so the package manager records one.',
-          missingEvidence,
-        ),
-      );
+      const conditions = parsed.nodes[i]?.conditions;
+      if (conditions === undefined) {
+        out.push(
+          packageFinding(
+            'CPD002',
+            node,
+            'has no integrity hash',
+            'Delete the entry and reinstall so the package manager records one.',
+            missingEvidence,
+          ),
+        );
+      } else if (!node.optional) out.push(conditionalWithoutChecksum(node, conditions));
       continue;
     }
     const verdict = integrityVerdict(graph.kind, value);

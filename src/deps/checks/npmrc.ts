@@ -8,6 +8,11 @@ export interface RepoNpmrc {
   readonly path: string;
   readonly text: string;
   readonly config: NpmrcConfig;
+  /**
+   * A file that is not `.npmrc` but says the same (bunfig.toml): each `.npmrc` key's own name and line there, for
+   * the message and location.
+   */
+  readonly keys?: Readonly<Record<string, { readonly key: string; readonly line: number | undefined }>>;
 }
 
 /**
@@ -28,16 +33,19 @@ export function checkRepoNpmrc(files: readonly RepoNpmrc[], allowed: readonly st
       );
     for (const s of settings) {
       if (s.kind === 'unknown-registry') continue;
-      const line = lineOfKey(f.text, s.key);
+      const own = f.keys?.[s.key];
+      const line = own ? own.line : lineOfKey(f.text, s.key);
+      const key = own?.key ?? s.key;
+      const base = f.path.slice(f.path.lastIndexOf('/') + 1);
       out.push({
         ruleId: s.kind === 'registry' ? 'CPD134' : 'CPD135',
         message:
           s.kind === 'registry'
-            ? `${f.path}${line !== undefined ? `:${line}` : ''} sets ${s.key} to ${s.value}, which the policy does not allow. A repository's .npmrc cannot widen the allowed registries: add it to dependencies.allowedRegistries in the policy if you trust it, or remove the line.`
-            : `${f.path}${line !== undefined ? `:${line}` : ''} sets ${s.key} (${s.value}): the repository brings its own TLS trust. The scan ignores it; remove the line, or configure the CA in your own ~/.npmrc outside the repository.`,
+            ? `${f.path}${line !== undefined ? `:${line}` : ''} sets ${key} to ${s.value}, which the policy does not allow. A repository's ${base} cannot widen the allowed registries: add it to dependencies.allowedRegistries in the policy if you trust it, or remove the line.`
+            : `${f.path}${line !== undefined ? `:${line}` : ''} sets ${key} (${s.value}): the repository brings its own TLS trust. The scan ignores it; remove the line, or configure the CA in your own ~/.npmrc outside the repository.`,
         location: { path: f.path, ...(line !== undefined ? { line } : {}) },
         artifact: { kind: 'file', path: f.path },
-        evidence: { key: s.key, value: s.value },
+        evidence: { key, value: s.value },
       });
     }
   }

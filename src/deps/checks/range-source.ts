@@ -91,7 +91,8 @@ function lockedElsewhere(
   evidence: Record<string, string>,
   unless = '',
 ): Finding {
-  const resolved = node.resolved ?? '';
+  // An npm v1 entry names its git or tarball source in `version` and may have no `resolved` (parsers/npm-v1.ts).
+  const resolved = node.resolved ?? (/[:/]/.test(node.version) ? node.version : '');
   return {
     ruleId: 'CPD020',
     message: `${asker} asks for ${wanted} from the registry, but ${graph.lockfile}:${node.line} installs it from ${FROM[node.source as keyof typeof FROM]} (${redactUrls(resolved.slice(0, 200))})${where}. The package manager accepts the entry because its version fits the range; it never writes one like it${unless}. Treat it as lockfile injection: delete the entry and reinstall from the registry.`,

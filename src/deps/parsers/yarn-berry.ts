@@ -67,12 +67,14 @@ export function parseYarnBerry(
     const notEnforced = checksum !== undefined ? checksumNotEnforced(checksum, cacheKey) : undefined;
     // A patched package is built like the one it patches (enableScripts and dependenciesMeta apply to both).
     const disabled = source === 'registry' || source === 'patch' ? buildDisabled(name, version) : undefined;
+    const optionalDeps = optionalByMeta(entry.dependenciesMeta);
     const edges: DraftEdge[] = Object.entries(strMap(entry.dependencies)).map(([dep, spec]) => ({
       name: dep,
       spec,
-      kind: 'prod',
+      kind: optionalDeps.has(dep) ? 'optional' : 'prod',
       target: byDescriptor.get(`${dep}@${spec}`),
     }));
+    const conditions = str(entry.conditions);
     if (source === 'workspace') {
       const wsPath = reference.slice('workspace:'.length).replace(/^\.\/?/, '');
       importers.push({
@@ -94,10 +96,8 @@ export function parseYarnBerry(
       ...(keyName !== name && keyName !== '' ? { alias: keyName } : {}),
       ...(disabled !== undefined ? { buildDisabled: disabled } : {}),
       edges: source === 'workspace' ? [] : edges,
-      // yarn only fetches (and checksums) platform-conditional packages on matching platforms.
-      ...(checksum === undefined && str(entry.conditions) !== undefined
-        ? { noIntegrityReason: `conditional package (${str(entry.conditions)}) not fetched for this lockfile` }
-        : {}),
+      // Whether the conditions exempt the entry from a checksum depends on how it is reached (checks/integrity.ts).
+      ...(conditions !== undefined ? { conditions } : {}),
     };
   });
 
@@ -137,6 +137,20 @@ function npmReferenceVersion(reference: string): string | undefined {
     ?.trim()
     .replace(/^[=v]+/, '');
   return v === undefined || v === '' ? undefined : v;
+}
+
+/**
+ * The dependencies an entry's `dependenciesMeta` marks `optional: true` (how berry records `optionalDependencies`).
+ * Project.applyVirtualResolutionMutations (@yarnpkg/core) reads only the bare-name key
+ * (`dependenciesMeta.get(ident).get(null)`), not `name@range` keys, when it decides an edge is optional.
+ */
+function optionalByMeta(meta: unknown): Set<string> {
+  const out = new Set<string>();
+  if (!isRecord(meta)) return out;
+  for (const [dep, value] of Object.entries(meta)) {
+    if (isRecord(value) && (value.optional === true || value.optional === 'true')) out.add(dep);
+  }
+  return out;
 }
 
 /** Workspace entries merge dev and prod dependencies; package.json tells them apart when available. */

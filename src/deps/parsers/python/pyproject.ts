@@ -13,6 +13,12 @@ export interface DeclaredDependency {
   readonly specifier: string;
   readonly group: 'main' | 'optional' | 'group';
   readonly line: number;
+  /**
+   * The declaration says where the package comes from: a PEP 508 `name @ url`, a Poetry table with `git` / `url` /
+   * `path` / `file` / `source` (in any of its constraints), or a uv `[tool.uv.sources]` entry. Without one the
+   * installer resolves the name on an index (checks/index-asked-source.ts).
+   */
+  readonly sourced?: true;
 }
 
 export interface PyProject {
@@ -41,11 +47,16 @@ export function parsePyproject(file: string, text: string): PyProject {
   const name = normalizeName(strOf(project.name) ?? strOf(poetry.name) ?? '');
   const finder = lineFinder(text);
   const out: DeclaredDependency[] = [];
+  const uvTool = isTable(doc.tool) && isTable(doc.tool.uv) ? doc.tool.uv : {};
+  const uvSources = new Set(isTable(uvTool.sources) ? Object.keys(uvTool.sources).map(normalizeName) : []);
   const addPep508 = (list: unknown, group: DeclaredDependency['group']) => {
     if (!Array.isArray(list)) return;
     for (const item of list) {
       const req = typeof item === 'string' ? parseRequirement(item) : undefined;
-      if (req) out.push({ name: normalizeName(req.name), specifier: req.specifier, group, line: finder(req.name) });
+      if (!req) continue;
+      const name = normalizeName(req.name);
+      const sourced = req.url !== undefined || uvSources.has(name);
+      out.push({ name, specifier: req.specifier, group, line: finder(req.name), ...(sourced ? { sourced } : {}) });
     }
   };
   addPep508(project.dependencies, 'main');
@@ -61,7 +72,14 @@ export function parsePyproject(file: string, text: string): PyProject {
       if (dep.toLowerCase() === 'python') continue;
       const specifier = typeof spec === 'string' ? spec : isTable(spec) ? (strOf(spec.version) ?? '') : '';
       const optional = isTable(spec) && spec.optional === true;
-      out.push({ name: normalizeName(dep), specifier, group: optional ? 'optional' : group, line: finder(dep) });
+      const sourced = poetrySourced(spec);
+      out.push({
+        name: normalizeName(dep),
+        specifier,
+        group: optional ? 'optional' : group,
+        line: finder(dep),
+        ...(sourced ? { sourced } : {}),
+      });
     }
   };
   addPoetry(poetry.dependencies, 'main');
@@ -78,6 +96,15 @@ export function parsePyproject(file: string, text: string): PyProject {
     directPins: directPins(doc),
     ...(contentHashes !== undefined ? { poetryContentHashes: contentHashes } : {}),
   };
+}
+
+/**
+ * Poetry's `Dependency.source_type` / `source_name`: set by a `git`, `url`, `path` or `file` key (a direct origin) or
+ * a `source` key (a named repository), in the table or in any table of a multiple-constraints list.
+ */
+function poetrySourced(spec: unknown): boolean {
+  const tables = Array.isArray(spec) ? spec : [spec];
+  return tables.some((t) => isTable(t) && ['git', 'url', 'path', 'file', 'source'].some((k) => t[k] !== undefined));
 }
 
 /** The first line where a dependency name appears quoted or as a key: a line for the finding, not a parse. */

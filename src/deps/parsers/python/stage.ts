@@ -16,9 +16,11 @@ import { toPythonGraph } from './graph.js';
 import { parsePythonLock } from './index.js';
 import type { PyProject } from './pyproject.js';
 import { parsePyproject } from './pyproject.js';
+import { poetryTomlTlsOff } from './poetry-toml.js';
 import { readPipfile } from './pipfile-hash.js';
 import type { PipfileFacts } from './pipfile-hash.js';
 import { PyLockError } from './types.js';
+import type { PythonLock } from './types.js';
 import { poetryInstallIndexes } from './poetry-pool.js';
 import { pipConfSettings, tomlIndexSettings } from './config-indexes.js';
 import { checkIndexSettings } from './checks/config-indexes.js';
@@ -124,6 +126,7 @@ async function scanPythonFile(
   const project = await loadPyproject(joinRel(dirOf(file.path), 'pyproject.toml'), byPath, notifications, files);
   // `poetry install` downloads from pyproject.toml's source of the locked name, not the URL poetry.lock records.
   lock = poetryInstallIndexes(lock, project);
+  if (lock.kind === 'poetry') lock = await withPoetryToml(lock, project, byPath, notifications, files);
   if (lock.kind === 'pipenv') {
     const pipfile = await loadPipfile(dirOf(file.path), byPath, files);
     const hash = pipfile?.facts.hash;
@@ -196,6 +199,34 @@ async function loadPyproject(
     path,
   });
   return undefined;
+}
+
+/**
+ * The project's poetry.toml beside poetry.lock: sources it exempts from TLS checks join the lock's `trustedHosts`
+ * (CPP071, as pip's `--trusted-host` and a Pipfile's `verify_ssl = false`). One that does not parse is said.
+ */
+async function withPoetryToml(
+  lock: PythonLock,
+  project: PyProject | undefined,
+  byPath: ReadonlyMap<string, DiscoveredFile>,
+  notifications: Notification[],
+  files: FileOpener,
+): Promise<PythonLock> {
+  const f = byPath.get(joinRel(dirOf(lock.file), 'poetry.toml'));
+  if (!f) return lock;
+  const text = await readBounded(files, f, MAX_MANIFEST_BYTES).catch(() => undefined);
+  try {
+    if (text === undefined) throw new Error('could not be read');
+    const off = poetryTomlTlsOff(f.path, text, project?.indexConfig.indexes ?? []);
+    return off.length > 0 ? { ...lock, trustedHosts: [...(lock.trustedHosts ?? []), ...off] } : lock;
+  } catch (err) {
+    notifications.push({
+      level: 'warning',
+      message: `${f.path} ${text === undefined ? 'could not be read' : `is not valid TOML (${errorMessage(err)})`}; its settings were not checked`,
+      path: f.path,
+    });
+    return lock;
+  }
 }
 
 /** The Pipfile beside a Pipfile.lock (pipenv looks for `Pipfile`): its lock hash and its `[pipenv]` settings. */

@@ -9,6 +9,7 @@ import { checkIndexPriority } from './index-priority.js';
 import { checkPinnedIndexes, checkPinnedSources } from './pinned-index.js';
 import type { ManifestPins } from './pinned-index.js';
 import { checkLocalPaths } from './local-paths.js';
+import { checkIndexAskedSources } from './index-asked-source.js';
 import { checkMalicious } from './malicious.js';
 import { checkSources } from './sources.js';
 import { checkSync } from './sync.js';
@@ -27,11 +28,18 @@ export function checkPythonLock(
   pipfile?: ManifestHash,
   pipfilePins?: ManifestPins,
 ): Finding[] {
-  // A path outside the repository (CPP073) says everything the local-path note (CPP016) says: one cause, one finding.
-  const outside = checkLocalPaths(lock);
-  const outsideAt = new Set(outside.map((f) => `${f.location.path}:${f.location.line ?? 0}`));
+  // One cause, one finding: a path outside the repository (CPP073) says everything the local-path note (CPP016)
+  // says; an index requirement locked to git, a URL or a folder (CPP081, injection) is not also the source
+  // warning (CPP014–016, CPP073).
+  const at = (f: Finding) => `${f.location.path}:${f.location.line ?? 0}`;
+  const injected = checkIndexAskedSources(lock, project);
+  const injectedAt = new Set(injected.map(at));
+  const outside = checkLocalPaths(lock).filter((f) => !injectedAt.has(at(f)));
+  const outsideAt = new Set(outside.map(at));
   const sources = checkSources(lock, policy).filter(
-    (f) => f.ruleId !== 'CPP016' || !outsideAt.has(`${f.location.path}:${f.location.line ?? 0}`),
+    (f) =>
+      !(f.ruleId === 'CPP016' && outsideAt.has(at(f))) &&
+      !(['CPP014', 'CPP015', 'CPP016'].includes(f.ruleId) && injectedAt.has(at(f))),
   );
   const sync = checkSync(lock, project);
   return [
@@ -42,6 +50,7 @@ export function checkPythonLock(
     ...sources,
     ...checkIndexTrust(lock, policy),
     ...outside,
+    ...injected,
     ...checkMalicious(lock, policy),
     ...checkSourceBuilds(lock, policy),
     ...sync,

@@ -96,7 +96,7 @@ function tlsExemptions(lock: PythonLock): Finding[] {
       'CPP071',
       t.file,
       t.line,
-      `${t.file}:${t.line} tells pip not to verify TLS for ${t.host}: anything on the network path can serve the packages it downloads from there. Remove it and use https with a valid certificate (a corporate CA belongs in the runner's pip configuration, not in the repository).`,
+      `${t.file}:${t.line} tells the installer not to verify TLS for ${t.host}: anything on the network path can serve the packages it downloads from there. Remove it and use https with a valid certificate (a corporate CA belongs in the runner's pip configuration, not in the repository).`,
       { host: t.host },
     ),
   );

@@ -1,0 +1,44 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { describeFidelity, FIDELITY, type FidelityCase } from './fidelity-cases.js';
+import { scanDeps } from './helpers.js';
+
+/**
+ * `scan` reads the bunfig.toml beside a bun lockfile as bun does (bunfig.zig `Parser.parseRegistry`): its
+ * `[install] registry` and `[install.scopes]` are judged like a repository `.npmrc` (CPD134). Fixtures:
+ * fixtures/lockfiles/install-agreement/README.md.
+ */
+const AGREEMENT = path.relative(
+  FIDELITY,
+  path.resolve(import.meta.dirname, '../../fixtures/lockfiles/install-agreement'),
+);
+
+const cases: FidelityCase[] = [
+  {
+    name: 'an http default registry in bunfig.toml is CPD134, as the same line in .npmrc is',
+    dir: `${AGREEMENT}/bunfig-registry.bun`,
+    want: ['CPD134:error@bunfig.toml:2'],
+  },
+  {
+    name: 'a scope registry in [install.scopes] is CPD134',
+    dir: `${AGREEMENT}/bunfig-scope.bun`,
+    want: ['CPD134:error@bunfig.toml:2'],
+  },
+  {
+    name: 'registries with userinfo and a token table: one finding each',
+    dir: `${AGREEMENT}/bunfig-credentials.bun`,
+    want: ['CPD134:error@bunfig.toml:2', 'CPD134:error@bunfig.toml:5'],
+  },
+];
+
+describeFidelity('bunfig.toml registries in scan', cases, ['CPD131', 'CPD137']);
+
+describe('bunfig.toml credentials', () => {
+  it('never appear in messages or evidence', async () => {
+    const r = await scanDeps(path.join(FIDELITY, `${AGREEMENT}/bunfig-credentials.bun`));
+    const text = JSON.stringify(r.findings.map((f) => [f.message, f.evidence]));
+    expect(r.findings.some((f) => f.ruleId === 'CPD134')).toBe(true);
+    for (const secret of ['hunter2', 'ci-user', 'SECRETTOKEN']) expect(text).not.toContain(secret);
+    expect(r.findings.find((f) => f.location.line === 5)?.evidence?.key).toBe('install.scopes.@acme');
+  });
+});
