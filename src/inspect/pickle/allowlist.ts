@@ -346,7 +346,16 @@ export interface AllowContext {
  */
 export function isAllowedExactly(module: string, name: string, ctx: AllowContext = {}): boolean {
   if (EXACT_SET.has(`${module}.${name}`)) return true;
-  return ctx.torchscript === true && TORCHSCRIPT_EXTRA.some((m) => inModule(module, m));
+  return ctx.torchscript === true && isTorchScriptName(module, name);
+}
+
+/**
+ * torch.jit's resolvers, not `torch.classes.load_library`: torch/_classes.py `_Classes.load_library` is
+ * `torch.ops.load_library` (ctypes.CDLL), and a zip taken for TorchScript may still be unpickled by torch.load.
+ */
+function isTorchScriptName(module: string, name: string): boolean {
+  if (`${module}.${name}`.startsWith('torch.classes.load_library')) return false;
+  return TORCHSCRIPT_EXTRA.some((m) => inModule(module, m));
 }
 
 /** Whether `qualified` (module + '.' + name) is on the built-in safe list or the policy's. */
@@ -360,7 +369,8 @@ export function isAllowed(module: string, name: string, ctx: AllowContext = {}):
   if (/^_?[A-Z][A-Za-z0-9_]*$/.test(leaf) && !name.includes('.') && CLASS_MODULES.some((m) => inModule(module, m))) {
     return true;
   }
-  if (ctx.torchscript && TORCHSCRIPT_EXTRA.some((m) => inModule(owner, m))) return true;
+  if (ctx.torchscript && isTorchScriptName(module, name) && TORCHSCRIPT_EXTRA.some((m) => inModule(owner, m)))
+    return true;
   return matchesPolicy(module, name, ctx.extra ?? []);
 }
 

@@ -353,6 +353,28 @@ const DANGEROUS: readonly string[] = [
   // save_npz writes the (attacker-built) matrix to any path it is given
   'scipy.sparse.save_npz',
   'scipy.sparse._matrix_io.save_npz',
+  // Helpers inside the model libraries that import, load native code, run files or delete trees, read from their
+  // source: torch/_utils.py `_import_dotted_name` (`__import__` + getattr of any dotted name) and `_type` (calls it
+  // on a string dtype); torch/_classes.py `classes.load_library` = `torch.ops.load_library` (ctypes.CDLL);
+  // torch/_utils_internal.py (paths, multiprocessing environment); joblib/disk.py (`delete_folder`/`rm_subdirs`:
+  // shutil.rmtree, `mkdirp`); joblib's memmap reducers and pools (`_strided_from_memmap` opens files mode w+, pools
+  // start processes); numpy/compat/py3k.py `npy_load_module` (SourceFileLoader(...).load_module() runs a .py
+  // file) and `open_latin1`; numpy's `fromfile` under its C-module names.
+  'torch._utils._import_dotted_name',
+  'torch._utils._type',
+  'torch.classes.load_library',
+  'torch._classes',
+  'torch._utils_internal',
+  'joblib.disk',
+  'joblib._memmapping_reducer',
+  'joblib.backports',
+  'joblib.pool',
+  'joblib.executor',
+  'numpy.compat.py3k.npy_load_module',
+  'numpy.compat.npy_load_module',
+  'numpy.compat.py3k.open_latin1',
+  'numpy.compat.open_latin1',
+  ...['numpy.core', 'numpy._core'].flatMap((m) => [`${m}.multiarray.fromfile`, `${m}._multiarray_umath.fromfile`]),
   // scanners an attacker may want to switch off
   'fickling',
   'picklescan',
@@ -432,4 +454,15 @@ const DANGEROUS_WHEN_CALLED: ReadonlyMap<string, string> = new Map(
 /** Why calling this global (REDUCE, OBJ, INST) is dangerous though importing it is not, if it is. */
 export function dangerWhenCalled(module: string, name: string): string | undefined {
   return DANGEROUS_WHEN_CALLED.get(`${module}.${name}`);
+}
+
+/**
+ * Why `module.name.attr`, fetched by `getattr(module.name, attr)`, is dangerous when `module.name` itself is not
+ * (or only through a family the exact allowlist overrides, e.g. `torch._C`): the attribute's own entry, or a
+ * method that writes, reads or loads.
+ */
+export function memberDangerOf(module: string, name: string, attr: string): string | undefined {
+  const full = dangerOf(module, `${name}.${attr}`);
+  if (full !== undefined && full !== dangerOf(module, name)) return full;
+  return FILE_AND_CODE_METHODS.has(attr) ? `method ${attr}` : undefined;
 }

@@ -3,6 +3,8 @@ import type { KerasExplained } from './keras-object-verdict.js';
 import type { PickleRun } from './result.js';
 import type { GlobalRef } from './values.js';
 import { isTorchFunctionAccess } from './torch-functions.js';
+import { memberDangerOf } from './danger.js';
+import type { MemberAccess } from './member-access.js';
 
 /** A public attribute name: enum members are identifiers; `_`-prefixed names reach internals. */
 const MEMBER_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
@@ -14,8 +16,10 @@ const METHOD_NAME = /^_?[A-Za-z][A-Za-z0-9_]*$/;
  * `getattr(<class>, '<NAME>')` with a literal public name on a class the allowlist accepts (Python 3.11
  * Lib/enum.py `Enum.__reduce_ex__`), or a bound method, `getattr(<instance>, '<method>')` on an object the stream
  * built from such a class (Objects/classobject.c `method___reduce__`; scipy.stats keeps `vectorize(self._entropy)`).
- * Any other use (a call by another opcode, a computed object or name, a dunder name) keeps getattr dangerous.
- * What the accessed member is later used for is judged as usual: calling it is a computed call (CPI006).
+ * Any other use (a call by another opcode, a computed object or name, a dunder name) keeps getattr dangerous, and
+ * so does a member that would be dangerous named directly (`getattr(pathlib.Path, 'write_text')` is
+ * `pathlib.Path.write_text`): a safe-listed helper may call it with no opcode (arg-calls.ts). What the member is
+ * later used for is judged as usual: calling it, by an opcode or such a helper, is a computed call (CPI006).
  */
 export function isBenignGetattr(
   run: PickleRun,
@@ -35,9 +39,18 @@ export function isBenignGetattr(
   if (keras && accesses.length === 0 && calls === 0) return true;
   if (accesses.length === 0 || calls !== accesses.length) return false;
   return accesses.every((a) => {
-    if (a.attr === undefined) return false;
+    if (a.attr === undefined || fetchedDangerOf(a) !== undefined) return false;
     if (a.owner !== undefined)
       return MEMBER_NAME.test(a.attr) && (isSafe(a.owner) || isTorchFunctionAccess(a.owner, a.attr));
     return a.instanceOf !== undefined && METHOD_NAME.test(a.attr) && isSafe(a.instanceOf);
   });
+}
+
+/** Why the member a `getattr` fetches is dangerous, judged as the dotted name it is (danger.ts), if it is. */
+export function fetchedDangerOf(a: MemberAccess): string | undefined {
+  const owner = a.owner ?? a.instanceOf;
+  if (owner === undefined || a.attr === undefined) return undefined;
+  const py3 = toPython3(owner.module, owner.name);
+  const why = memberDangerOf(py3.module, py3.name, a.attr);
+  return why !== undefined ? `getattr fetches \`${py3.module}.${py3.name}.${a.attr}\` (${why})` : undefined;
 }

@@ -5,7 +5,7 @@ import type { AllowContext } from './allowlist.js';
 import { isAllowed, isAllowedExactly, matchesPolicy, matchesPolicyExactly } from './allowlist.js';
 import { toPython3 } from './compat.js';
 import { dangerOf, dangerWhenCalled } from './danger.js';
-import { isBenignGetattr } from './enum-members.js';
+import { fetchedDangerOf, isBenignGetattr } from './enum-members.js';
 import { isModelLibrary } from './known-libraries.js';
 import type { KerasExplained } from './keras-object-verdict.js';
 import { kerasExplained, kerasFindings } from './keras-object-verdict.js';
@@ -63,6 +63,17 @@ function calledDanger(run: PickleRun, g: GlobalRef): string | undefined {
   return why !== undefined && isCalledDirectly(run, g) ? why : undefined;
 }
 
+/** For `builtins.getattr`: the first member it fetches that is dangerous by name, as the reason it is. */
+function fetchedDanger(run: PickleRun, g: GlobalRef): string | undefined {
+  const py3 = toPython3(g.module, g.name);
+  if (py3.module !== 'builtins' || py3.name !== 'getattr') return undefined;
+  for (const a of run.memberAccesses ?? []) {
+    const why = fetchedDangerOf(a);
+    if (why !== undefined) return why;
+  }
+  return undefined;
+}
+
 export interface VerdictContext {
   readonly location: Location;
   readonly artifact?: Artifact;
@@ -109,7 +120,7 @@ export function toFindings(runs: readonly PickleRun[], ctx: VerdictContext): Fin
         dillExplained(run, g, (f) => judgeGlobal(f.module, f.name, ctx.allow).kind === 'safe')
           ? SAFE
           : judgeGlobal(g.module, g.name, ctx.allow);
-      const whenCalled = judged.kind === 'dangerous' ? undefined : calledDanger(run, g);
+      const whenCalled = judged.kind === 'dangerous' ? fetchedDanger(run, g) : calledDanger(run, g);
       const v: GlobalVerdict = whenCalled !== undefined ? { kind: 'dangerous', why: whenCalled } : judged;
       if (v.kind === 'safe') {
         if (torchLoaded && !isWeightsOnlyAllowed(g.module, g.name)) refusedSafe.add(qualified);

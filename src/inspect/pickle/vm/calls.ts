@@ -1,5 +1,6 @@
 import { noteKerasUnpickle } from '../keras-object.js';
 import { noteMemberAccess } from '../member-access.js';
+import { argumentCall } from '../arg-calls.js';
 import { noteTorchBytesLoad } from '../torch-bytes.js';
 import { noteDillCall } from '../dill-calls.js';
 import { noteTypeCall } from '../singleton-types.js';
@@ -27,6 +28,13 @@ function doGlobal(vm: VmState, module: string | undefined, name: string | undefi
 function call(vm: VmState, kind: CallKind, callee: Value, args: Value | undefined): Value {
   recordCall(vm, kind, callee);
   noteMemberAccess(vm.run, kind, callee, args, vm.opAt);
+  // A helper that calls its argument (arg-calls.ts) makes that call itself: record it as the unpickler's own.
+  let inner = argumentCall(kind, callee, args);
+  for (let depth = 0; inner && depth < 8; depth++) {
+    recordCall(vm, inner.kind, inner.callee);
+    noteMemberAccess(vm.run, inner.kind, inner.callee, inner.args, vm.opAt);
+    inner = argumentCall(inner.kind, inner.callee, inner.args);
+  }
   if (kind === 'REDUCE' && (callee.k === 'obj' || callee.k === 'global'))
     noteKerasUnpickle(vm.run, callee, args, vm.opAt);
   if (kind === 'REDUCE') {
