@@ -1,6 +1,6 @@
 import type { PyLiteral } from './py-literal.js';
 export type { PyLiteral } from './py-literal.js';
-import { parsePyLiteral } from './py-literal.js';
+import { entryOf, parsePyLiteral } from './py-literal.js';
 
 /**
  * THE .npy header parser, following numpy `lib/format.py` `_read_array_header`: magic, version 1.0/2.0/3.0, a u16
@@ -27,6 +27,17 @@ export function isNpyHead(head: Buffer): boolean {
   return head.length >= 6 && head.toString('latin1', 0, 6) === NPY_MAGIC;
 }
 
+/**
+ * Where the data after a .npy header starts, from its length field alone (for a header this parser cannot read, whose
+ * data may still be a pickle numpy reads); undefined when the head does not say.
+ */
+export function npyDataOffset(data: Buffer): number | undefined {
+  if (!isNpyHead(data) || data.length < 12 || data[7] !== 0) return undefined;
+  const major = data[6];
+  const at = major === 1 ? 10 + data.readUInt16LE(8) : major === 2 || major === 3 ? 12 + data.readUInt32LE(8) : -1;
+  return at > 0 && at - 12 <= MAX_HEADER && at < data.length ? at : undefined;
+}
+
 /** Parse the header from the file's first bytes; a string says why numpy would refuse it (or we cannot tell). */
 export function parseNpyHeaderFields(data: Buffer): NpyHeaderFields | string {
   if (data.length < 10 || !isNpyHead(data)) return 'missing \\x93NUMPY magic';
@@ -38,22 +49,33 @@ export function parseNpyHeaderFields(data: Buffer): NpyHeaderFields | string {
   const start = major === 1 ? 10 : 12;
   if (hlen > MAX_HEADER || start + hlen > data.length) return `header length ${hlen} runs past the file`;
   const text = data.toString(major === 3 ? 'utf8' : 'latin1', start, start + hlen);
-  const lit = parsePyLiteral(text.trimEnd());
+  // Versions 1.0 and 2.0 may come from Python 2: `_filter_header` drops the `L` of its long integers first.
+  const lit = parsePyLiteral(text.trimEnd(), { py2Long: major !== 3 });
   if (typeof lit === 'string') return `header is not a Python literal (${lit})`;
   if (lit.k !== 'dict') return 'header is not a dict';
-  const keys = [...lit.entries.keys()].sort();
-  if (keys.join(',') !== 'descr,fortran_order,shape') return `header keys are ${JSON.stringify(keys)}`;
-  const shape = lit.entries.get('shape')!;
-  if (shape.k !== 'tuple' || !shape.items.every((d) => d.k === 'int' && d.v >= 0))
+  const descr = entryOf(lit, 'descr');
+  const shape = entryOf(lit, 'shape');
+  const fortran = entryOf(lit, 'fortran_order');
+  if (lit.entries.size !== 3 || !descr || !shape || !fortran)
+    return `header keys are ${JSON.stringify([...lit.entries.values()].map((e) => (e.key.k === 'str' ? e.key.v : '?')).sort())}`;
+  // `isinstance(x, int)` for each dimension: a bool is one, and so is a negative number (numpy unpickles an object
+  // array before the shape is used). `numpy.multiply.reduce(shape, dtype=int64)` refuses one past int64 first.
+  const dims = shape.k === 'tuple' ? shape.items.map(dimension) : [];
+  if (shape.k !== 'tuple' || !dims.every((d): d is number => d !== undefined))
     return 'header shape is not a tuple of integers';
-  const fortran = lit.entries.get('fortran_order')!;
   if (fortran.k !== 'const' || typeof fortran.v !== 'boolean') return 'fortran_order is not a bool';
   return {
     version: major,
     dataOffset: start + hlen,
-    descr: lit.entries.get('descr')!,
-    shape: shape.items.map((d) => (d as { v: number }).v),
+    descr,
+    shape: dims,
     fortranOrder: fortran.v,
     duplicateKeys: lit.duplicates,
   };
+}
+
+/** A shape dimension as `int`: an integer within int64, or a bool. */
+function dimension(d: PyLiteral): number | undefined {
+  if (d.k === 'const' && typeof d.v === 'boolean') return d.v ? 1 : 0;
+  return d.k === 'int' && Math.abs(d.v) < 2 ** 63 ? d.v : undefined;
 }

@@ -31,27 +31,60 @@ const RUNS = new Set([0x63, 0x93, 0x69, 0x6f, 0x52, 0x62, 0x81, 0x92, 0x82, 0x83
  * file, when known).
  */
 export function sniffPickleStream(head: Buffer, wholeFile: boolean, size?: number): PickleSniff {
+  const walk = walkPickleHead(head, size);
+  switch (walk.end) {
+    case 'invalid':
+      return 'not-pickle';
+    case 'stopped':
+      // A real pickle that ends here is one, a two-byte "N." in prose is not.
+      return walk.at === head.length && wholeFile ? 'pickle' : walk.ops >= MIN_OPS_STOPPED ? 'pickle' : 'not-pickle';
+    case 'ended':
+      // The head ended inside a well-formed stream: a truncated file is no pickle, a long one may be.
+      return wholeFile ? 'not-pickle' : walk.ops >= MIN_OPS_OPEN ? 'pickle' : 'more';
+  }
+}
+
+/**
+ * Whether `head` is the start of a stream `pickle.load` reads without an error, however few opcodes it holds: for a
+ * file its loader unpickles whatever it starts with (a `.pt`, `.pkl` or `pytorch_model.bin` goes to `torch.load`'s
+ * `_legacy_load`, whose first act is `pickle_module.load(f)`), so a GIF or MZ "magic" spelled by a first opcode's
+ * argument does not make it an image. A genuine image or executable fails within its first bytes.
+ */
+export function isPicklePrefix(head: Buffer): boolean {
+  return head.length > 0 && walkPickleHead(head).end !== 'invalid';
+}
+
+interface HeadWalk {
+  /** `stopped` at a STOP, `ended` with the head still well formed, `invalid` where `pickle.load` would raise. */
+  readonly end: 'stopped' | 'ended' | 'invalid';
+  /** Opcodes read, and the offset after the last one. */
+  readonly ops: number;
+  readonly at: number;
+}
+
+/** Walk the opcodes of `head` with `_pickle.c`'s stack and MARK rules, up to its first STOP. */
+function walkPickleHead(head: Buffer, size?: number): HeadWalk {
   let p = 0;
   let depth = 0;
+  // Stack depth at each open MARK; the top one is `Pdata`'s fence, below which nothing is popped.
   const marks: number[] = [];
   let ops = 0;
   let ran = false;
-  // The head ended inside a well-formed stream: a truncated file is no pickle, a long one may be.
-  const headEnded = (): PickleSniff => (wholeFile ? 'not-pickle' : ops >= MIN_OPS_OPEN ? 'pickle' : 'more');
+  const end = (e: HeadWalk['end']): HeadWalk => ({ end: e, ops, at: p });
   while (p < head.length) {
     const code = head[p]!;
     const spec = OPCODES.get(code);
-    if (!spec) return 'not-pickle';
-    if (code === 0x80 && p + 1 >= head.length) return headEnded();
-    if (code === 0x80 && head[p + 1]! > 5) return 'not-pickle';
+    if (!spec) return end('invalid');
+    if (code === 0x80 && p + 1 >= head.length) return end('ended');
+    if (code === 0x80 && head[p + 1]! > 5) return end('invalid');
     const after = skipArg(head, p + 1, spec.arg);
-    if (after === 'invalid') return 'not-pickle';
+    if (after === 'invalid') return end('invalid');
     // An argument longer than the rest of the file: `pickle.load` raises "pickle data was truncated" there, and when
     // nothing before it imported or called, nothing ran (the float32 weights of a tfjs `.bin` shard that start `B`
     // and a length of 790 MB).
     if (after === 'short' && size !== undefined && !ran && (declaredEnd(head, p + 1, spec.arg) ?? 0) > size)
-      return 'not-pickle';
-    if (after === 'short') return headEnded();
+      return end('invalid');
+    if (after === 'short') return end('ended');
     if (RUNS.has(code)) ran = true;
     p = after;
     ops++;
@@ -59,24 +92,29 @@ export function sniffPickleStream(head: Buffer, wholeFile: boolean, size?: numbe
       marks.push(depth);
       continue;
     }
+    const fence = marks.at(-1);
+    // POP with nothing above the topmost MARK pops that MARK (`_pickle.c` `load_pop`; pickle.py `load_pop` →
+    // `pop_mark`): `(0` is a no-op, not an underflow.
+    if (code === 0x30 && fence === depth) {
+      marks.pop();
+      continue;
+    }
     if (spec.pops === 'mark') {
       const m = marks.pop();
-      if (m === undefined) return 'not-pickle';
-      if ((spec.below ?? 0) > m) return 'not-pickle';
+      if (m === undefined) return end('invalid');
+      if ((spec.below ?? 0) > m) return end('invalid');
       depth = m;
     } else {
-      if (depth - (marks.at(-1) ?? 0) < spec.pops) return 'not-pickle';
+      if (depth - (fence ?? 0) < spec.pops) return end('invalid');
       depth -= spec.pops;
     }
     depth += spec.pushes;
-    if (code === 0x2e) {
-      // `pickle.load` stops at STOP and returns what is on top, above the last MARK (the pops check above: `_pickle.c`
-      // `load_stop`, Pdata_pop's fence). Values or MARKs left below it do not stop it: a pickle that leaves them still
-      // runs every call before its STOP. A real pickle that ends here is one, a two-byte "N." in prose is not.
-      return p === head.length && wholeFile ? 'pickle' : ops >= MIN_OPS_STOPPED ? 'pickle' : 'not-pickle';
-    }
+    // `pickle.load` stops at STOP and returns what is on top, above the last MARK (the pops check above: `_pickle.c`
+    // `load_stop`, Pdata_pop's fence). Values or MARKs left below it do not stop it: a pickle that leaves them still
+    // runs every call before its STOP.
+    if (code === 0x2e) return end('stopped');
   }
-  return headEnded();
+  return end('ended');
 }
 
 /** Where a length-prefixed argument at `p` says it ends, when its length field is in the head. */

@@ -33,14 +33,27 @@ function readFully(fd: number, buf: Buffer, position: number): void {
 }
 
 /**
+ * Whether `torch.load` hands this zip to `torch.jit.load` (torch/serialization.py `_is_torchscript_zip`:
+ * `'constants.pkl' in zip_file.get_all_records()`, the same from torch 1.6 to today). `PyTorchStreamReader` names
+ * records relative to the folder of the directory's first entry (`getAllRecords` strips `<that folder>/`), and the
+ * test is Python's exact `in`: only `<root>/constants.pkl` counts. A `code/` folder alone does not: torch.load then
+ * unpickles `data.pkl` with its ordinary unpickler. `names` in central-directory order.
+ */
+export function isTorchScriptZip(names: readonly string[]): boolean {
+  const first = names[0];
+  const slash = first?.indexOf('/') ?? -1;
+  return first !== undefined && slash >= 0 && names.includes(`${first.slice(0, slash)}/constants.pkl`);
+}
+
+/**
  * What a zip is, from its member names, the way each loader recognises its own archives:
- * TorchScript (`<root>/code/` or `constants.pkl`), torch.save (`<root>/data.pkl`), Keras v3 (`config.json` +
+ * TorchScript (`isTorchScriptZip`), torch.save (`<root>/data.pkl`), Keras v3 (`config.json` +
  * `metadata.json`/`model.weights.h5` at the top), numpy .npz (every member `.npy`), else a plain zip.
  */
 export function classifyZip(names: readonly string[]): 'torchscript' | 'pytorch-zip' | 'keras' | 'numpy-npz' | 'zip' {
   const hasTop = (n: string) => names.includes(n);
   const underRoot = (re: RegExp) => names.some((n) => re.test(n));
-  if (underRoot(/^[^/]+\/code\//) || underRoot(/^[^/]+\/constants\.pkl$/)) return 'torchscript';
+  if (isTorchScriptZip(names)) return 'torchscript';
   if (underRoot(/^([^/]+\/)?data\.pkl$/)) return 'pytorch-zip';
   if (hasTop('config.json') && (hasTop('metadata.json') || hasTop('model.weights.h5') || hasTop('model.weights.npz')))
     return 'keras';

@@ -21,39 +21,69 @@ export interface NpyHeader {
 export function parseNpyHeader(data: Buffer): NpyHeader | string {
   const h = parseNpyHeaderFields(data);
   if (typeof h === 'string') return h;
-  const count = h.shape.reduce((n, d) => n * d, 1);
   const dup = { duplicateKeys: h.duplicateKeys };
-  if (h.descr.k === 'str') {
-    const info = parseDtypeString(h.descr.v);
-    if (!info) return `unknown dtype ${JSON.stringify(h.descr.v)}`;
-    return {
-      dataOffset: h.dataOffset,
-      hasObject: info.hasObject,
-      dataSize: info.hasObject ? undefined : count * info.itemsize,
-      ...dup,
-    };
-  }
-  if (h.descr.k !== 'list' && h.descr.k !== 'tuple') return 'header descr is neither a type string nor a field list';
-  // A structured or subarray dtype: numpy pickles the array if any field, at any depth, is an object.
-  return { dataOffset: h.dataOffset, hasObject: anyObjectField(h.descr), dataSize: undefined, ...dup };
+  const dtype = descrToDtype(h.descr);
+  if (typeof dtype === 'string') return dtype;
+  if (dtype.hasObject) return { dataOffset: h.dataOffset, hasObject: true, dataSize: undefined, ...dup };
+  // A plain array of a negative size: `read_array` fails allocating it, before reading any data.
+  if (h.shape.some((d) => d < 0)) return 'header shape has a negative dimension';
+  const count = h.shape.reduce((n, d) => n * d, 1);
+  return {
+    dataOffset: h.dataOffset,
+    hasObject: false,
+    dataSize: dtype.itemsize === undefined ? undefined : count * dtype.itemsize,
+    ...dup,
+  };
+}
+
+/** What `descr_to_dtype` makes of a header's `descr`: whether it holds objects, and the item size of a plain string type. */
+interface DescrInfo {
+  readonly hasObject: boolean;
+  readonly itemsize: number | undefined;
 }
 
 /**
  * numpy `format.descr_to_dtype`: a string is a dtype; a tuple is `(dtype, shape)` (a subarray, which np.save never
- * writes at the top but np.load accepts); a list holds fields `(name, dtype)` or `(name, dtype, shape)`. Only the
- * dtype positions count, never a field name that happens to read `'O'`.
+ * writes at the top but np.load accepts); anything else is iterated as `for field in descr` — a list, a dict (its
+ * keys), a set — and each field unpacks as `(name, dtype)` or `(name, dtype, shape)`, whatever iterable it is (a
+ * two-letter string is a name and a one-letter type). Only the dtype positions count, never a field name that
+ * reads `'O'`. A string says why numpy would refuse it (or we cannot tell).
  */
-function anyObjectField(descr: PyLiteral): boolean {
+function descrToDtype(descr: PyLiteral): DescrInfo | string {
+  if (descr.k === 'str') {
+    const info = parseDtypeString(descr.v);
+    return info ? info : `unknown dtype ${JSON.stringify(descr.v)}`;
+  }
+  let hasObject = false;
   const todo: PyLiteral[] = [descr];
   for (let v = todo.pop(); v !== undefined; v = todo.pop()) {
-    if (v.k === 'str' && parseDtypeString(v.v)?.hasObject) return true;
-    if (v.k === 'tuple' && v.items[0] !== undefined) todo.push(v.items[0]);
-    if (v.k === 'list') {
-      for (const field of v.items) {
-        const dtype = field.k === 'tuple' || field.k === 'list' ? field.items[1] : undefined;
-        if (dtype !== undefined) todo.push(dtype);
-      }
+    if (v.k === 'str') {
+      const info = parseDtypeString(v.v);
+      if (!info) return `unknown dtype ${JSON.stringify(v.v)}`;
+      hasObject ||= info.hasObject;
+      continue;
+    }
+    if (v.k === 'tuple') {
+      if (v.items.length < 2) return 'header descr is a tuple without a shape';
+      todo.push(v.items[0]!);
+      continue;
+    }
+    const fields = iterate(v);
+    if (fields === undefined) return 'header descr is neither a type string nor a field list';
+    for (const field of fields) {
+      const parts = iterate(field);
+      if (parts === undefined || (parts.length !== 2 && parts.length !== 3))
+        return 'header descr has a field that is not (name, dtype) or (name, dtype, shape)';
+      todo.push(parts[1]!);
     }
   }
-  return false;
+  return { hasObject, itemsize: undefined };
+}
+
+/** The items `for x in v` yields: a list's or tuple's, a dict's keys, a set's elements, a string's characters. */
+function iterate(v: PyLiteral): readonly PyLiteral[] | undefined {
+  if (v.k === 'list' || v.k === 'tuple' || v.k === 'set') return v.items;
+  if (v.k === 'dict') return [...v.entries.values()].map((e) => e.key);
+  if (v.k === 'str') return [...v.v].map((c) => ({ k: 'str', v: c }));
+  return undefined;
 }

@@ -49,6 +49,8 @@ export interface ZipEntry {
 
 export interface ZipArchive {
   readonly entries: ZipEntry[];
+  /** Every name the central directory lists, in its order, when `entries` leaves some out (read by ranges). */
+  readonly directoryNames?: readonly string[];
   readonly problems: string[];
   /** Problems about the directory disagreeing with the local headers (a separate rule). */
   readonly mismatches?: string[];

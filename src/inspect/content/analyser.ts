@@ -18,6 +18,8 @@ import { walkTarStream } from './tar-stream.js';
 import { isTar } from '../containers/tar.js';
 import { loadLzmaDecoder } from '../containers/lzma.js';
 import { isOpcode } from '../pickle/vm.js';
+import { isPicklePrefix } from '../../discover/formats/pickle-head.js';
+import { npyDataOffset } from '../../discover/formats/npy-header.js';
 
 /** Files larger than this are never read whole: pickles stream from disk, containers past it are a finding. */
 const MAX_IN_MEMORY = 64 * 1024 ** 2;
@@ -89,11 +91,7 @@ async function analyseFile(
     if (byRanges !== undefined) return byRanges;
   }
   const claims = PICKLE_CLAIMS.has(file.format) || (file.claimed !== undefined && PICKLE_CLAIMS.has(file.claimed));
-  const container = isContainerHead(h) || describeHead(h) !== unrecognised(h);
-  if (
-    !container &&
-    (looksLikePickleStream(h, h.length >= size) || isLegacyTorch(h) || (claims && h.length > 0 && isOpcode(h[0]!)))
-  ) {
+  if (!isContainerHead(h) && readAsPickle(h, size, claims)) {
     return analysePickleFile(src, { path: file.path, allow, what: 'pickle', onSidecar });
   }
   if (h.toString('latin1', 0, 6) === '\x93NUMPY') return analyseNpyFile(src, file, h, allow);
@@ -206,14 +204,16 @@ async function analyseNpyFile(
       dup.push({ ruleId, message, location: { path: file.path }, evidence }),
     );
   if (typeof h === 'string') {
-    return [
-      {
-        ruleId: 'CPI013',
-        message: `${file.path}: not a valid .npy file: ${h}.`,
-        location: { path: file.path },
-        evidence: { detail: h },
-      },
-    ];
+    const invalid: Finding = {
+      ruleId: 'CPI013',
+      message: `${file.path}: not a valid .npy file: ${h}.`,
+      location: { path: file.path },
+      evidence: { detail: h },
+    };
+    // A header form not read here may still be one numpy accepts: a pickle after it is judged all the same.
+    const at = npyDataOffset(head);
+    if (at === undefined || !looksLikePickleStream(head.subarray(at), head.length >= src.size)) return [invalid];
+    return [invalid, ...(await analysePickleFile(src, { path: file.path, allow, what: 'object-array pickle' }, at))];
   }
   if (h.hasObject) {
     const judged = await analysePickleFile(src, { path: file.path, allow, what: 'object-array pickle' }, h.dataOffset);
@@ -232,6 +232,19 @@ async function analyseNpyFile(
     ];
   }
   return dup;
+}
+
+/**
+ * Whether the loader would unpickle a file with this head. A head that walks as a pickle is one, whatever magic a
+ * first opcode's argument spells (`G` + `IF89a…` is a BINFLOAT, `M` + `Z…` a BININT2): `pickle.load` reads any bytes.
+ * A name that promises a pickle (`torch.load`'s `_legacy_load` runs `pickle_module.load(f)` on any non-zip file)
+ * makes any opcode-led head one, except a head in a known non-pickle format that fails as a pickle (a genuine GIF or
+ * PE named `.pt` raises within its first bytes: it is reported as what it is, not as a broken pickle).
+ */
+function readAsPickle(h: Buffer, size: number, claims: boolean): boolean {
+  if (looksLikePickleStream(h, h.length >= size) || isLegacyTorch(h)) return true;
+  if (!claims || h.length === 0 || !isOpcode(h[0]!)) return false;
+  return describeHead(h) === unrecognised(h) || isPicklePrefix(h);
 }
 
 function isContainerHead(h: Buffer): boolean {

@@ -4,6 +4,7 @@ import type { AllowContext } from '../pickle/allowlist.js';
 import { decompress, sniffCompression } from '../containers/compression.js';
 import { ContainerLimitError, UnsupportedContentError } from '../containers/errors.js';
 import { parseNpyHeader } from '../containers/npy.js';
+import { npyDataOffset } from '../../discover/formats/npy-header.js';
 import { analysePickleBuffer, looksLikePickle, looksLikePickleStream, type PickleTarget } from '../pickle/pickles.js';
 import type { SidecarRef } from '../pickle/joblib.js';
 import { isTar, readTar, tarfileReadsAsFile, type TarEntry } from '../containers/tar.js';
@@ -14,6 +15,7 @@ import { isNemoConfig, nemoConfigFindings } from './nemo-config.js';
 import { scanTorchScriptCode } from '../containers/torchscript.js';
 import type { ZipArchive, ZipEntry } from '../containers/zip.js';
 import { readZip } from '../containers/zip.js';
+import { isTorchScriptZip } from '../../discover/formats/zip-names.js';
 import { pushAll } from '../../core/push-all.js';
 import { tailIndexOf } from '../../core/linear-text.js';
 
@@ -108,7 +110,8 @@ export function inspectContent(
   const child = (n: string): string => (member !== undefined ? `${member}!${n}` : n);
 
   if (data.length >= 4 && (data.readUInt32LE(0) === 0x04034b50 || data.readUInt32LE(0) === 0x06054b50)) {
-    inspectZip(data, where, child, depth, ctx, add);
+    // np.load reads the file itself as an .npz by its name (`ctx.npz`); a zip inside anything, by the member's name.
+    inspectZip(data, where, child, depth, ctx, add, member === undefined ? ctx.npz === true : /\.npz$/i.test(name));
     return true;
   }
   const compression = sniffCompression(data);
@@ -146,8 +149,13 @@ export function inspectContent(
   if (data.toString('latin1', 0, 6) === '\x93NUMPY') {
     const h = parseNpyHeader(data);
     if (typeof h !== 'string' && h.duplicateKeys.length > 0) addDuplicateKeys(h.duplicateKeys, where, add);
-    if (typeof h === 'string') add('CPI013', `${where}: not a valid .npy file: ${h}.`, { detail: h });
-    else if (h.hasObject) {
+    if (typeof h === 'string') {
+      add('CPI013', `${where}: not a valid .npy file: ${h}.`, { detail: h });
+      // A header form not read here may still be one numpy accepts: a pickle after it is judged all the same.
+      const at = npyDataOffset(data);
+      if (at !== undefined && looksLikePickleStream(data.subarray(at), true))
+        pushAll(ctx.findings, analysePickleBuffer(data.subarray(at), target(ctx, member, 'object-array pickle')));
+    } else if (h.hasObject) {
       const judged = analysePickleBuffer(data.subarray(h.dataOffset), target(ctx, member, 'object-array pickle'));
       ctx.findings.push(...judged);
       // Only for an otherwise clean pickle, as for a lone .npy: a flagged one already says not to load it.
@@ -280,14 +288,28 @@ export const STORAGE_MEMBER =
 
 /**
  * Which members of a zip are torch storages and records, left unread: only in a torch archive (a `data.pkl` or
- * `constants.pkl` beside them), which `PyTorchStreamReader` reads by name. In any other zip such a name is an
- * ordinary member: `np.load` of an .npz serves `f['version']` or `f['data/0']` like any key
- * (`NpzFile.__getitem__` → `format.read_array`, which unpickles an object array), so it is inspected.
+ * `constants.pkl` beside them), which `PyTorchStreamReader` reads by name, and only when the file is not an .npz to
+ * its loader. `np.load` of an .npz serves any key, `f['version']` or `f['data/0']` too (numpy/lib/npyio.py
+ * `NpzFile.__getitem__` → `format.read_array`, which unpickles an object array), whatever else the zip holds, so
+ * there every member is inspected. In any other zip such a name is an ordinary member.
  */
-export function storageMembers(names: readonly { readonly name: string }[]): (name: string) => boolean {
-  const torch = names.some((e) => /(^|\/)(data|constants)\.pkl$/.test(e.name));
+export function storageMembers(names: readonly { readonly name: string }[], npz: boolean): (name: string) => boolean {
+  const torch = !npz && names.some((e) => /(^|\/)(data|constants)\.pkl$/.test(e.name));
   return (name) => torch && STORAGE_MEMBER.test(name);
 }
+
+/** The `.npy` magic `NpzFile.__getitem__` tests a member's first bytes for (`format.MAGIC_PREFIX`). */
+export const NPY_MAGIC = '\x93NUMPY';
+
+/**
+ * Whether a member left unread as a torch storage must be read after all: one that starts with the `.npy` magic is
+ * an array to `np.load`, which opens any zip as an NpzFile whatever it is called. Undecodable heads are read too.
+ */
+function storageHoldsNpy(e: ZipEntry): boolean {
+  const head = e.readHead?.(64);
+  return head === undefined || head.toString('latin1', 0, 6) === NPY_MAGIC;
+}
+
 export const PICKLE_NAME = /\.(pkl|pickle|debug_pkl|pt|pth|bin|ckpt|joblib|dill)$/i;
 
 function inspectZip(
@@ -297,6 +319,7 @@ function inspectZip(
   depth: number,
   ctx: ContentContext,
   add: Add,
+  npz: boolean,
 ): void {
   let zip;
   try {
@@ -309,7 +332,7 @@ function inspectZip(
     reportReadError(err, where, 'zip archive', add);
     return;
   }
-  inspectZipArchive(zip, where, child, depth, ctx, add);
+  inspectZipArchive(zip, where, child, depth, ctx, add, npz);
 }
 
 /** Names the central directory lists for more than one member, with how many. */
@@ -327,6 +350,7 @@ export function inspectZipArchive(
   depth: number,
   ctx: ContentContext,
   add: Add,
+  npz = ctx.npz === true,
 ): void {
   if (zip.problems.length > 0)
     add('CPI013', `${where}: ${zip.problems.join('; ')}.`, { detail: zip.problems.join('; ') });
@@ -349,7 +373,10 @@ export function inspectZipArchive(
     add('CPI011', `${where}: member ${JSON.stringify(n)} would be written outside the extraction folder.`, {
       member: n,
     });
-  const torchscript = zip.entries.some((e) => /(^|\/)constants\.pkl$/.test(e.name) || /(^|\/)code\//.test(e.name));
+  // torch.jit's own unpickler (which resolves `torch.classes.*`) reads the archive only when torch.load dispatches it
+  // there; otherwise `data.pkl` is unpickled like any torch.save archive's.
+  const names = zip.directoryNames ?? zip.entries.filter((e) => e.hidden !== true).map((e) => e.name);
+  const torchscript = isTorchScriptZip(names);
   const sub: ContentContext = torchscript
     ? { ...ctx, allow: { ...ctx.allow, torchscript: true }, findings: ctx.findings }
     : ctx;
@@ -361,9 +388,10 @@ export function inspectZipArchive(
       { limit: 'overlap', members: overlaps.size },
     );
   }
-  const storage = storageMembers(zip.entries);
+  const storage = storageMembers(zip.entries, npz);
   for (const e of zip.entries) {
-    if (e.name.endsWith('/') || storage(e.name) || overlaps.has(e) || e.readElsewhere === true) continue;
+    if (e.name.endsWith('/') || overlaps.has(e) || e.readElsewhere === true) continue;
+    if (storage(e.name) && !storageHoldsNpy(e)) continue;
     inspectMember(e, where, child, depth, sub);
   }
   ctx.extracted = sub.extracted;

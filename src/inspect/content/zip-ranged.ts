@@ -12,6 +12,7 @@ import type { Add, ContentContext } from './content.js';
 import {
   inspectZipArchive,
   isLargeNpy,
+  NPY_MAGIC,
   NPY_HEAD_BYTES,
   overlapping,
   PICKLE_NAME,
@@ -55,13 +56,34 @@ export async function inspectZipByRanges(src: FileSource, ctx: ContentContext): 
   const entries: ZipEntry[] = [];
   // Members sharing compressed bytes are refused unread (inspectZipArchive): never streamed either.
   const overlaps = overlapping(dir.entries);
-  const storage = storageMembers(dir.entries);
+  const storage = storageMembers(dir.entries, ctx.npz === true);
   for (const e of dir.entries) {
-    if (e.name.endsWith('/') || storage(e.name)) continue;
+    if (e.name.endsWith('/') || (storage(e.name) && !(await startsWithNpy(src, e)))) continue;
     entries.push(await readEntry(src, e, ctx, problems, mismatches, overlaps));
   }
-  const unsafeNames = dir.entries.map((e) => e.name).filter((n) => unsafeMemberName(n));
-  inspectZipArchive({ entries, problems, mismatches, unsafeNames }, ctx.path, (n) => n, 0, ctx, add);
+  const directoryNames = dir.entries.map((e) => e.name);
+  const unsafeNames = directoryNames.filter((n) => unsafeMemberName(n));
+  inspectZipArchive({ entries, directoryNames, problems, mismatches, unsafeNames }, ctx.path, (n) => n, 0, ctx, add);
+}
+
+/** Bytes of a storage member's local header read at once: its fixed part, its name and a usual extra field. */
+const STORAGE_PEEK = LOCAL_SIZE + 1024;
+
+/**
+ * Whether a member left unread as a torch storage starts with the `.npy` magic (`np.load` opens any zip as an
+ * NpzFile and reads such a member as an array): a few bytes of its local header and data, never the storage itself.
+ * A head we cannot decode counts as one, so the member is read.
+ */
+async function startsWithNpy(src: FileSource, e: CentralEntry): Promise<boolean> {
+  let head = await src.read(e.offset, Math.min(STORAGE_PEEK, Math.max(0, src.size - e.offset)));
+  if (head.length >= LOCAL_SIZE) {
+    const wanted = LOCAL_SIZE + head.readUInt16LE(26) + head.readUInt16LE(28) + 64;
+    if (wanted > head.length) head = await src.read(e.offset, Math.min(wanted, Math.max(0, src.size - e.offset)));
+  }
+  const local = parseLocalHeader(head);
+  if (!local) return true;
+  const data = decodeHead(e.method, e.flags ?? 0, head.subarray(local.headerLength));
+  return data === undefined || data.toString('latin1', 0, 6) === NPY_MAGIC;
 }
 
 async function readEntry(
