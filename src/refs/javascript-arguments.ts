@@ -1,6 +1,6 @@
 import type { Resolved } from './calls.js';
 import { Unsure, type Token } from './javascript-tokens.js';
-import { Values } from './javascript-values.js';
+import { bareRange, Values } from './javascript-values.js';
 
 export interface Arguments {
   /** Constants the arguments read. */
@@ -26,8 +26,9 @@ export function argumentsOf(toks: readonly Token[], open: number, values: Values
         return false;
       });
     } else {
+      checkNoHiddenObject(toks, a, b);
       reads.push(...values.range(a, b).reads);
-      const notString = nonString(toks, a, b);
+      const notString = nonString(toks, ...bareRange(toks, a, b));
       steps.push((p) => {
         p.push(notString ? { ...values.range(a, b), notString } : values.range(a, b));
         return false;
@@ -44,6 +45,18 @@ export function argumentsOf(toks: readonly Token[], open: number, values: Values
       return { positional, keywords, splat };
     },
   };
+}
+
+/**
+ * javascript.ts `optionsObject` reads an object literal under TypeScript's assertions (`{ … } as const`), in
+ * parentheses or given to `Object.freeze`, and an array literal under them is no string (`nonString`): left to it.
+ */
+function checkNoHiddenObject(toks: readonly Token[], a: number, b: number): void {
+  const [x, y] = bareRange(toks, a, b);
+  const first = toks[x]!;
+  if (first.t === 'op' && (first.text === '{' || first.text === '[') && (x !== a || y !== b)) throw new Unsure();
+  if (first.t === 'op' && first.text === '(' && ['{', '['].includes(toks[x + 1]?.text ?? '')) throw new Unsure();
+  if (first.t === 'name' && first.text === 'Object' && toks[x + 1]?.text === '.') throw new Unsure();
 }
 
 /** javascript.ts `nonString`: `null`/`undefined`, or a number or array literal (objects are read above). */
@@ -69,7 +82,8 @@ function objectProps(
   for (const [a, b] of splitCommas(toks, open + 1, toks[open]!.match)) {
     const key = toks[a]!;
     const colon = toks[a + 1];
-    if (key.t === 'op' && key.text === '...') continue;
+    // A spread merges another object's keys (javascript.ts `objectProps`): the parser's to follow.
+    if (key.t === 'op' && key.text === '...') throw new Unsure();
     if (key.t === 'string' && colon?.t === 'op' && colon.text === ':') continue;
     if (key.t !== 'name') throw new Unsure();
     const name = prefix + key.text;
@@ -82,6 +96,7 @@ function objectProps(
       if (value?.t === 'op' && value.text === '{' && value.match === b - 1)
         out.push(...objectProps(toks, a + 2, `${name}.`, values, reads));
       else {
+        checkNoHiddenObject(toks, a + 2, b);
         reads.push(...values.range(a + 2, b).reads);
         out.push([name, () => values.range(a + 2, b)]);
       }

@@ -153,6 +153,8 @@ function read(
     args.flatMap((a) => a.reads),
     values,
   );
+  // javascript.ts reads an object a name is declared with as the options the name passes (`optionsObject`).
+  if (declarators.some((d) => declaresObject(toks, d.from))) throw new Unsure();
   // javascript.ts leaves a name assigned after its declaration to run time (`rebound`): such files are its to read.
   const rebindable = mayRebind(toks);
   if (declarators.some((d) => rebindable.has(d.name))) throw new Unsure();
@@ -181,6 +183,14 @@ function read(
 }
 
 const lastOf = (dotted: string) => dotted.slice(dotted.lastIndexOf('.') + 1);
+
+/** A declarator's value that is an object literal (in parentheses, or given to `Object.freeze`), from its start. */
+function declaresObject(toks: readonly Token[], from: number): boolean {
+  let k = from;
+  while (toks[k]?.t === 'op' && toks[k]!.text === '(') k++;
+  const t = toks[k];
+  return (t?.t === 'op' && t.text === '{') || (t?.t === 'name' && t.text === 'Object' && toks[k + 1]?.text === '.');
+}
 
 /**
  * Names the tokens may assign after a declaration — a superset of javascript.ts `rebound`: a name before an
@@ -289,6 +299,8 @@ function checkStatements(toks: readonly Token[]): void {
         throw new Unsure();
       if (!after || (after.t === 'op' && [',', ')', ']', '}', ';', '=', '.'].includes(after.text))) throw new Unsure();
     } else if (t.t === 'name' && DECLARES.has(t.text)) {
+      // TypeScript's `… as const`: a type, no declaration.
+      if (toks[k - 1]?.t === 'name' && toks[k - 1]!.text === 'as' && t.text === 'const' && !t.nl) return;
       const next = toks[k + 1];
       if (!(next?.t === 'name' || next?.text === '{' || next?.text === '[')) throw new Unsure();
       const third = toks[k + 2];

@@ -20,13 +20,31 @@ export function objectLiteral(n: SyntaxNode): SyntaxNode | undefined {
   return displayOf(n, 'ObjectExpression');
 }
 
-/** A display of the kind, as it is or under TypeScript's `as const` / `as T` / `satisfies T`. */
+/** A display of the kind, as it is or under TypeScript's `as const` / `as T` / `satisfies T` (`typeAsserted`). */
 export function displayOf(n: SyntaxNode, kind: 'ObjectExpression' | 'ArrayExpression'): SyntaxNode | undefined {
-  if (n.name === kind) return n;
-  const [inner, op] = childrenOf(n);
-  if ((n.name === 'BinaryExpression' || n.name === 'SatisfiesExpression') && inner?.name === kind)
-    return op?.name === 'as' || op?.name === 'satisfies' ? inner : undefined;
-  return undefined;
+  const inner = typeAsserted(n);
+  return inner.name === kind ? inner : undefined;
+}
+
+/**
+ * The expression under TypeScript's assertions, which the compiler erases and so change no value at run time:
+ * `x as T`, `x satisfies T`, `<T>x` (lezer's PrefixCast, in a `.ts` file), the non-null `x!`, and parentheses around
+ * any of them. Anything else is itself.
+ */
+export function typeAsserted(n: SyntaxNode): SyntaxNode {
+  for (let at = n; ;) {
+    const kids = childrenOf(at);
+    let inner: SyntaxNode | undefined;
+    if (at.name === 'BinaryExpression' && (kids[1]?.name === 'as' || kids[1]?.name === 'satisfies')) inner = kids[0];
+    else if (at.name === 'PrefixCast') inner = kids[kids.length - 1];
+    else if (at.name === 'PostfixExpression' && kids.length === 2 && kids[1]!.name === 'LogicOp') inner = kids[0];
+    else if (at.name === 'ParenthesizedExpression') {
+      const within = kids.filter((c) => c.name !== '(' && c.name !== ')');
+      inner = within.length === 1 ? within[0] : undefined;
+    }
+    if (!inner) return at;
+    at = inner;
+  }
 }
 
 /** Every `prefix.key` of an object literal (nested objects as `prefix.a.b`) with its value; computed keys are none. */

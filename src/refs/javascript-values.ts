@@ -84,8 +84,11 @@ export class Values {
     // `gpu ? 'org/a' : 'org/b'`, `MODELS[key]`: javascript.ts reads one of a set there (`candidatesOf`).
     if (got && got.next < to && (this.isOp(got.next, '?') || this.isOp(got.next, '['))) throw new Unsure();
     if (!got || got.next !== to) return UNKNOWN;
-    const first = this.toks[from]!;
-    const isString = first.t === 'string' || (first.t === 'template' && to === from + 1) || this.isTemplate(from, to);
+    // javascript.ts looks through TypeScript's assertions and parentheses (javascript-members.ts `typeAsserted`).
+    const [a, b] = bareRange(this.toks, from, to);
+    const first = this.toks[a]!;
+    // One string or template node, as lezer's `String` / `TemplateString` (`'org/' + x` is a BinaryExpression).
+    const isString = ((first.t === 'string' || first.t === 'template') && b === a + 1) || this.isTemplate(a, b);
     return { value: got.value, isString, reads };
   }
 
@@ -111,16 +114,47 @@ export class Values {
   }
 
   private sum(from: number, reads: string[]): Evaluated | undefined {
-    let left: Evaluated | undefined = this.primary(from, reads);
+    let left: Evaluated | undefined = this.postfix(this.primary(from, reads));
     if (!left) return undefined;
     while (this.toks[left.next]?.t === 'op' && this.toks[left.next]!.text === '+') {
-      const right: Evaluated | undefined = this.primary(left.next + 1, reads);
+      const right: Evaluated | undefined = this.postfix(this.primary(left.next + 1, reads));
       if (!right) return undefined;
       const value: string | undefined =
         left.value !== undefined && right.value !== undefined ? left.value + right.value : undefined;
       left = { value, next: right.next };
     }
-    return left;
+    return this.asserted(left);
+  }
+
+  /** TypeScript's non-null `x!` after an operand: erased, the operand's value (a `!` on a new line: the parser's). */
+  private postfix(e: Evaluated | undefined): Evaluated | undefined {
+    let next = e?.next;
+    while (next !== undefined && this.isOp(next, '!')) {
+      if (this.toks[next]!.nl) throw new Unsure();
+      next++;
+    }
+    return e && next !== undefined ? { value: e.value, next } : e;
+  }
+
+  /**
+   * `x as T`, `x satisfies T` after a sum (it binds looser than `+`): erased, the sum's value. The type is one name
+   * (`const`, `string`, `Options`), repeated (`as unknown as string`); a longer type, a line break before `as`, or an
+   * operator after the type (whose precedence against the assertion the parser decides) is the parser's.
+   */
+  private asserted(e: Evaluated): Evaluated {
+    let next = e.next;
+    for (;;) {
+      const t = this.toks[next];
+      if (t?.t !== 'name' || (t.text !== 'as' && t.text !== 'satisfies')) break;
+      const type = this.toks[next + 1];
+      if (t.nl || type?.t !== 'name' || type.nl) throw new Unsure();
+      next += 2;
+    }
+    if (next === e.next) return e;
+    const t = this.toks[next];
+    if (t?.t === 'name' && (t.text === 'as' || t.text === 'satisfies')) throw new Unsure();
+    if (endsValue(t) !== 'end') throw new Unsure();
+    return { value: e.value, next };
   }
 
   private primary(at: number, reads: string[]): Evaluated | undefined {
@@ -160,6 +194,8 @@ export class Values {
         if (tok.text !== '(') return undefined;
         {
           const inner = this.sum(at + 1, reads);
+          // `(gpu ? 'org/a' : 'org/b')`, `(MODELS[key])`: one of a set, as without the parentheses (`range`).
+          if (inner && (this.isOp(inner.next, '?') || this.isOp(inner.next, '['))) throw new Unsure();
           if (!inner || inner.next !== tok.match) return undefined;
           return { value: inner.value, next: tok.match + 1 };
         }
@@ -169,6 +205,23 @@ export class Values {
       case 'tpl-tail':
         return undefined;
     }
+  }
+}
+
+/**
+ * The tokens `from`…`to` without what javascript.ts `typeAsserted` looks through: parentheses around the whole, a
+ * trailing `!`, `as T` / `satisfies T` of one-name types (`Values.asserted` takes no other).
+ */
+export function bareRange(toks: readonly Token[], from: number, to: number): [number, number] {
+  for (let a = from, b = to; ;) {
+    const first = toks[a];
+    const last = toks[b - 1];
+    const before = toks[b - 2];
+    if (b - a >= 2 && first?.t === 'op' && first.text === '(' && first.match === b - 1) [a, b] = [a + 1, b - 1];
+    else if (b - a >= 2 && last?.t === 'op' && last.text === '!') b -= 1;
+    else if (b - a >= 3 && last?.t === 'name' && before?.t === 'name' && ['as', 'satisfies'].includes(before.text))
+      b -= 2;
+    else return [a, b];
   }
 }
 

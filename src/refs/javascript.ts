@@ -17,13 +17,26 @@ import {
   loopChoices,
 } from './syntax.js';
 import { TransformersJsEnvReader } from './transformersjs-env.js';
-import { JAVASCRIPT_CONSTRUCTED_LOADERS, collectReference, type CallFacts, type Resolved } from './calls.js';
+import {
+  JAVASCRIPT_CONSTRUCTED_LOADERS,
+  collectReference,
+  isLoaderCall,
+  type CallFacts,
+  type Resolved,
+} from './calls.js';
 import { ITERATING_METHODS, unquote } from './javascript-tokens.js';
-import { ClassMembers, displayOf, objectLiteral, objectMembers } from './javascript-members.js';
+import { ClassMembers, displayOf, objectLiteral, objectMembers, typeAsserted } from './javascript-members.js';
+import { onlyReadAsOptions } from './javascript-options.js';
 import { EnvConstants, type EnvRead } from './python-env.js';
 import type { FileReferences, ImportedValue, ImportedValues } from './types.js';
 
 const TS = parser.configure({ dialect: 'ts jsx' });
+/**
+ * A `.ts` / `.mts` / `.cts` file: TypeScript without JSX, where tsc reads `<string>'org/x'` as a type assertion (a
+ * JSX element only in `.tsx`).
+ */
+const TS_ONLY = parser.configure({ dialect: 'ts' });
+const parserFor = (path: string) => (/\.[cm]?ts$/i.test(path) ? TS_ONLY : TS);
 
 /**
  * Model references in JavaScript/TypeScript, from @lezer/javascript's syntax tree. ES imports, `require`
@@ -144,7 +157,7 @@ function referencesIn(
   imported: ImportedValues | undefined,
   moduleValues?: Map<string, ImportedValue>,
 ): FileReferences {
-  const tree = TS.parse(text);
+  const tree = parserFor(path).parse(text);
   const at = lineIndex(text);
   const src = (n: SyntaxNode) => text.slice(n.from, n.to);
   const constants = new Constants();
@@ -176,6 +189,8 @@ function referencesIn(
   const definitions = new Map<string, number>();
   // Names declared with an array display (`const MODELS = ['org/a', 'org/b']`), for loops over them.
   const arrays = new Map<string, SyntaxNode>();
+  // Every declared name's value, for an options object passed by name (`optionsObject`).
+  const declaredValues = new Map<string, SyntaxNode>();
   // `const name = X[…]` declarations, read again once every declaration is known (`arrayItems.know`).
   const indexed: [string, SyntaxNode][] = [];
   // `objectCandidates`' answers, kept once every declaration is known.
@@ -327,6 +342,7 @@ function referencesIn(
       const required = requiredModule(value);
       if (target.name === 'VariableDefinition') {
         declaredNames.push(src(target));
+        declaredValues.set(src(target), value);
         const array = displayOf(value, 'ArrayExpression');
         if (array) arrays.set(src(target), array);
         if (subscriptOf(value)) indexed.push([src(target), value]);
@@ -335,7 +351,8 @@ function referencesIn(
           constants.set(src(target), evaluate(value));
           envs.set(src(target), envOf(value));
           choices.set(src(target), candidatesOf(value));
-          const obj = objectLiteral(value);
+          const frozen = frozenArgument(value);
+          const obj = objectLiteral(value) ?? (frozen && objectLiteral(frozen));
           if (obj) for (const [k, v] of objectMembers(obj, src(target), src, evaluate)) constants.set(k, v);
           objects.set(src(target), obj && objectValues(obj));
         }
@@ -442,9 +459,70 @@ function referencesIn(
       }
       case 'CallExpression':
         return arrayAt(n);
+      case 'BinaryExpression':
+      case 'PrefixCast':
+      case 'PostfixExpression': {
+        // `'org/x' as const`, `<string>'org/x'`, `'org/x' satisfies string`, `MODEL!`: erased by tsc, the value itself.
+        const inner = typeAsserted(n);
+        return inner === n ? evaluateShared(n, src, evaluate) : evaluate(inner);
+      }
       default:
         return evaluateShared(n, src, evaluate);
     }
+  }
+
+  /** `Object.freeze(x)` of the global Object (it returns `x` itself): `x`; undefined for anything else. */
+  function frozenArgument(n: SyntaxNode): SyntaxNode | undefined {
+    const [callee, args, ...rest] = n.name === 'CallExpression' ? childrenOf(n) : [];
+    if (!callee || args?.name !== 'ArgList' || rest.length > 0 || calleeName(callee) !== 'Object.freeze')
+      return undefined;
+    if (imports.has('Object') || definitions.has('Object')) return undefined;
+    const inner = childrenOf(args).filter((k) => k.name !== '(' && k.name !== ')');
+    return inner.length === 1 && inner[0]!.name !== 'Spread' ? inner[0] : undefined;
+  }
+
+  /**
+   * The object literal an options argument is, as the loader gets it: written in place (`{ revision }`, under
+   * TypeScript's assertions or `Object.freeze`), or a name declared once with one (`const opts = { revision }` …
+   * `from_pretrained(id, opts)`) that nothing but loader calls, spreads and member reads touch (`onlyReadAsOptions`:
+   * an object a function is handed, or whose member is assigned, may hold other keys when the call runs). `open`: an
+   * object whose keys are the run time's (such a name, a deep chain); undefined: no object the file shows.
+   */
+  function optionsObject(n: SyntaxNode, depth: number): SyntaxNode | 'open' | undefined {
+    // Objects spread into objects declared from each other: a cycle (or a deep chain) is the run time's.
+    if (depth > MAX_OPTIONS_DEPTH) return 'open';
+    const bare = typeAsserted(n);
+    if (bare.name === 'ObjectExpression') return bare;
+    const frozen = frozenArgument(bare);
+    if (frozen) return optionsObject(frozen, depth + 1);
+    if (bare.name !== 'VariableName') return undefined;
+    const name = src(bare);
+    const value = declaredValues.get(name);
+    // Declared again or bound anew (`opts = …`): not even an object, as far as the file shows.
+    if (!value || definitions.get(name) !== 1 || rebound.has(name)) return undefined;
+    const object = optionsObject(value, depth + 1);
+    if (object === undefined) return undefined;
+    return onlyReadAsOptions(text, name, optionArguments()) ? object : 'open';
+  }
+
+  /** Where a name is a whole argument of a loader call or of `Object.freeze` (`onlyReadAsOptions`), found once. */
+  let optionArgumentsFound: Set<number> | undefined;
+  function optionArguments(): ReadonlySet<number> {
+    if (optionArgumentsFound) return optionArgumentsFound;
+    optionArgumentsFound = new Set();
+    for (const call of [...calls, ...constructed]) {
+      const kids = childrenOf(call);
+      const [callee, args] = call.name === 'NewExpression' ? kids.slice(1) : kids;
+      const written = callee && calleeName(callee);
+      if (written === undefined || args?.name !== 'ArgList') continue;
+      if (written !== 'Object.freeze' && !isLoaderCall(written, resolveCallee(imports, written), 'javascript'))
+        continue;
+      for (const a of childrenOf(args)) {
+        const bare = typeAsserted(a);
+        if (bare.name === 'VariableName') optionArgumentsFound.add(bare.from);
+      }
+    }
+    return optionArgumentsFound;
   }
 
   /** `MODELS.at(0)`, `MODELS.at(-1)` (counted from the end, as `Array.prototype.at` does): `arrayItems`. */
@@ -485,7 +563,13 @@ function referencesIn(
    * (`MODELS[size]`: every value, unless a member is assigned).
    */
   function candidatesOf(n: SyntaxNode): readonly string[] | undefined {
-    return candidatesIn(n, { src, evaluate, choices, branches: [2, 4], containerValues: objectCandidates });
+    return candidatesIn(typeAsserted(n), {
+      src,
+      evaluate,
+      choices,
+      branches: [2, 4],
+      containerValues: objectCandidates,
+    });
   }
 
   function objectCandidates(name: string): readonly string[] | undefined {
@@ -505,6 +589,7 @@ function referencesIn(
    * file to this reader.
    */
   function envOf(n: SyntaxNode): EnvRead | undefined {
+    n = typeAsserted(n);
     if (n.name === 'VariableName') return envs.get(src(n));
     if (n.name === 'ParenthesizedExpression') {
       const inner = childrenOf(n).filter((c) => c.name !== '(' && c.name !== ')');
@@ -523,6 +608,7 @@ function referencesIn(
    * from the build's environment, else the project's `.env` files: the variable's value either way).
    */
   function envVariable(n: SyntaxNode): string | undefined {
+    n = typeAsserted(n);
     if (n.name !== 'MemberExpression') return undefined;
     const kids = childrenOf(n);
     const obj = kids[0];
@@ -550,29 +636,47 @@ function referencesIn(
     return left === undefined ? undefined : `${left}.${src(prop)}`;
   }
 
-  /** Properties of an options object, `repo: { name }` flattened to `repo.name`; shorthand reads the constant. */
-  function objectProps(obj: SyntaxNode, prefix: string, into: Map<string, Resolved>): void {
+  /**
+   * Properties of an options object, `repo: { name }` flattened to `repo.name`; shorthand reads the constant. A
+   * spread merges in source order, as the object is built: one `optionsObject` finds is its properties, later ones
+   * overriding earlier ones (`{ ...opts, revision }`); any other may bring or override any key, so the keys before
+   * it are unknown and the result is open (true: calls.ts `CallFacts.splat`, as python.ts reads `**extra`).
+   */
+  function objectProps(obj: SyntaxNode, prefix: string, into: Map<string, Resolved>, depth = 0): boolean {
+    let open = false;
     for (const p of childrenOf(obj).filter((c) => c.name === 'Property')) {
       const parts = childrenOf(p);
       const key = parts[0];
+      if (key?.name === 'Spread') {
+        const spread = parts[1] && optionsObject(parts[1], depth + 1);
+        if (spread && spread !== 'open' && !objectProps(spread, prefix, into, depth + 1)) continue;
+        for (const k of into.keys()) if (k.startsWith(prefix)) into.set(k, { value: undefined, isString: false });
+        open = true;
+        continue;
+      }
       if (!key || key.name !== 'PropertyDefinition') continue;
       const name = prefix + src(key);
       const value = parts[2];
+      const nested = value && optionsObject(value, depth + 1);
       if (!value) {
         into.set(name, { value: constants.get(src(key)), isString: true });
-      } else if (value.name === 'ObjectExpression') objectProps(value, `${name}.`, into);
-      else {
+      } else if (nested === 'open') open = true;
+      else if (nested) {
+        if (objectProps(nested, `${name}.`, into, depth + 1)) open = true;
+      } else {
         const env = envOf(value);
         const v = evaluate(value);
         const candidates = v === undefined ? candidatesOf(value) : undefined;
+        const bare = typeAsserted(value);
         into.set(name, {
           value: v,
-          isString: value.name === 'String' || value.name === 'TemplateString',
+          isString: bare.name === 'String' || bare.name === 'TemplateString',
           ...(candidates ? { candidates } : {}),
           ...(env ? { env } : {}),
         });
       }
     }
+    return open;
   }
 
   // transformers.js `env.<setting> = <literal>` (transformersjs-env.ts); read once every import is known.
@@ -613,16 +717,22 @@ function referencesIn(
     const positional: Resolved[] = [];
     const keywords = new Map<string, Resolved>();
     let splat = false;
+    let spreading = false;
     for (const a of childrenOf(args).filter((c) => !['(', ')', ','].includes(c.name))) {
-      if (a.name === 'Spread') splat = true;
-      else if (a.name === 'ObjectExpression') objectProps(a, '', keywords);
-      const notString = nonString(a);
+      // `f(...args)`: lezer gives the Spread and then its operand, an iterable's items (no options object).
+      const options = a.name === 'Spread' || spreading ? undefined : optionsObject(a, 0);
+      spreading = a.name === 'Spread';
+      if (a.name === 'Spread' || options === 'open') splat = true;
+      else if (options && objectProps(options, '', keywords)) splat = true;
+      const bare = typeAsserted(a);
+      // An object the call is given by name is no model name either (`nonString` of a literal).
+      const notString = nonString(bare) ?? (options ? 'value' : undefined);
       const env = envOf(a);
       const value = evaluate(a);
       const candidates = value === undefined ? candidatesOf(a) : undefined;
       positional.push({
         value,
-        isString: a.name === 'String' || a.name === 'TemplateString',
+        isString: bare.name === 'String' || bare.name === 'TemplateString',
         ...(candidates ? { candidates } : {}),
         ...(notString ? { notString } : {}),
         ...(env ? { env } : {}),
@@ -693,6 +803,9 @@ function referencesIn(
     }
   }
 }
+
+/** How many names and spreads an options object is followed through (`optionsObject`). */
+const MAX_OPTIONS_DEPTH = 8;
 
 /** After a member or an item: no assignment, compound or not, and no `++` or `--`. */
 const NOT_ASSIGNED = '\\s*(?:(?:[-+*/%&|^]|\\*\\*|<<|>>>?|&&|\\|\\||\\?\\?)?=(?!=)|\\+\\+|--)';

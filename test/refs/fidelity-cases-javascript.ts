@@ -1,4 +1,57 @@
-import type { FidelityCase } from './fidelity-cases.js';
+import { C, type FidelityCase } from './fidelity-cases.js';
 
 /** fidelity.test.ts's cases of Javascript libraries' option shapes (fixtures/refs/fidelity), kept in a file of their own. */
-export const JAVASCRIPT_CASES: FidelityCase[] = [];
+export const JAVASCRIPT_CASES: FidelityCase[] = [
+  {
+    // tsc erases `as const`, `satisfies T`, `<T>x` and `x!`: the literal under them is the model id and the revision.
+    file: 'ts-literal-wrappers.ts',
+    want: [
+      'CPR001:8:24 acme/inline-const@-',
+      'CPR003:8:24 acme/inline-const@-',
+      `CPR003:9:24 acme/embed-const@${C}`,
+      'CPR001:10:24 acme/rerank-checked@-',
+      'CPR003:10:24 acme/rerank-checked@-',
+      'CPR001:11:24 acme/angle-cast@-',
+      'CPR003:11:24 acme/angle-cast@-',
+      'CPR001:12:24 acme/optional@main',
+      'CPR003:12:24 acme/optional@main',
+      `CPR003:13:24 acme/parenthesised@${C}`,
+      'CPR001:14:25 acme/outer-cast@-',
+      'CPR003:14:25 acme/outer-cast@-',
+    ],
+  },
+  {
+    // transformers.js utils/hub.js getModelFile reads `options.revision` from whatever object the call is given: one
+    // declared by name, spread (later keys override), frozen. A spread of the caller's options, or an object changed
+    // or handed on before the call, is a revision the file does not decide (javascript-options.test.ts says which).
+    file: 'transformersjs-options-variable.js',
+    want: [
+      `CPR003:7:28 acme/by-name@${C}`,
+      `CPR003:8:29 acme/spread@${C}`,
+      `CPR003:9:31 acme/spread-extended@${C}`,
+      'CPR001:10:33 acme/spread-overridden@main',
+      'CPR003:10:33 acme/spread-overridden@main',
+      `CPR003:11:29 acme/frozen@${C}`,
+      'CPR001:15:10 acme/user-spread@-',
+      'CPR003:15:10 acme/user-spread@-',
+      'CPR001:20:30 acme/changed@-',
+      'CPR003:20:30 acme/changed@-',
+      'CPR001:24:29 acme/handed@-',
+      'CPR003:24:29 acme/handed@-',
+    ],
+  },
+  {
+    // transformers.js getModelFile with `local_files_only`: the cache or env.localModelPath, never the hub
+    // (javascript-options.test.ts checks the cache-only verdict the rule IDs here do not show).
+    file: 'transformersjs-local-files-only.js',
+    want: [
+      'CPR001:5:32 acme/cached@-',
+      'CPR003:5:32 acme/cached@-',
+      `CPR003:6:29 acme/cached@${C}`,
+      'CPR001:11:33 acme/cached-pipeline@-',
+      'CPR003:11:33 acme/cached-pipeline@-',
+      'CPR001:12:30 acme/fetched@-',
+      'CPR003:12:30 acme/fetched@-',
+    ],
+  },
+];

@@ -217,6 +217,16 @@ describe('findJavaScriptReferencesFast', () => {
     `for (const NAME of NAMES) { await pipeline('fill-mask', NAME) }`,
     `for (const NAME of Object.values(SIZES)) { await pipeline('asr', NAME) }`,
     `for (const [k, NAME] of Object.entries(SIZES)) { await pipeline(k, NAME) }`,
+    // TypeScript's assertions around literals (read alone), options objects by name and spreads (left to lezer).
+    `const ID = 'org/as-const' as const`,
+    `await pipeline('x', 'org/satisfies' satisfies string, { revision: REV as const })`,
+    `await M.from_pretrained(ID!, { revision: 'main' })`,
+    `const OPTS = { revision: REV }`,
+    `const FROZEN = Object.freeze({ revision: '${REV}' })`,
+    `await M.from_pretrained(ID, OPTS)`,
+    `await pipeline('x', NAME, FROZEN)`,
+    `await M.from_pretrained(MODEL, { ...OPTS, dtype: 'q8' })`,
+    `OPTS.revision = NAME`,
   ];
   const program = javaScriptPrograms(STATEMENTS, 12);
   // 100 programs in the suite (it ran 400: a second of CPU); the bench runs thousands.
