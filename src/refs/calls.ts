@@ -16,7 +16,11 @@ import {
 } from './python-loaders.js';
 import { isTransformersJs, underTransformersJsEnv, type TransformersJsEnv } from './transformersjs-env.js';
 import { reportOllamaName } from './runtimes.js';
-import { sentenceTransformersRepo } from './sentence-transformers.js';
+import {
+  SENTENCE_TRANSFORMERS_MODELS,
+  sentenceTransformersParts,
+  sentenceTransformersRepo,
+} from './sentence-transformers.js';
 
 /** An argument as far as the file alone can tell: its string value, or undefined when computed at run time. */
 export interface Resolved {
@@ -226,6 +230,11 @@ export interface LoaderShape {
    * any other); a string that is no handle is a ValueError, and loads nothing.
    */
   readonly kaggle?: true;
+  /**
+   * A file the library reads instead of downloading when the repository holds it (evaluate's `<path>/<name>.py`,
+   * python-evaluate.ts): then nothing is downloaded.
+   */
+  readonly localFile?: string;
   /** huggingface_hub `repo_type`: the id's prefix for a dataset or a Space (`repoTypeOf`). */
   readonly repoType?: 'datasets/' | 'spaces/';
   /**
@@ -324,9 +333,13 @@ function mediaPipeShape(f: CallFacts, name: string): LoaderShape {
  * Python `local_files_only=True` (transformers' from_pretrained, huggingface_hub's hf_hub_download and
  * snapshot_download, sentence-transformers): huggingface_hub never asks the hub and reads the revision from the local
  * cache (file_download.py `try_to_load_from_cache`: a branch through `refs/<branch>`, a commit as its snapshot).
+ * transformers.js `{ local_files_only: true }` (pipeline and from_pretrained hand their options to utils/hub.js
+ * `getModelFile`): the cache (keyed by the revision when it is not `main`) or `env.localModelPath`, and when neither
+ * has the file it throws (`local_files_only=true … file was not found locally`) before any `getFile(remoteURL)`.
  */
 function cacheOnly(f: CallFacts): Pick<LoaderShape, 'cacheOnly'> {
-  return f.lang === 'python' && pythonTruthy(f.keywords.get('local_files_only')) ? { cacheOnly: true } : {};
+  const flag = f.keywords.get('local_files_only');
+  return (f.lang === 'python' ? pythonTruthy(flag) : flag?.value === 'true') ? { cacheOnly: true } : {};
 }
 
 /** node-llama-cpp's downloads by model URI (`nodeLlamaCppShape`), each with where it takes the URI. */
@@ -527,7 +540,10 @@ function shapeOf(f: CallFacts): LoaderShape | undefined {
       // Another library's from_pretrained that names its model by a keyword of its own or by a default
       // (transformers' raises TypeError with no name): the run time's as far as this file shows — a note, not silence.
       name: n ?? (f.lang === 'python' && !f.splat ? RUN_TIME : undefined),
-      revision: kw('revision'),
+      // 🤗 tokenizers `Tokenizer.from_pretrained(identifier, revision="main", token=None)` (bindings/python/src/
+      // tokenizer.rs, its pyo3 signature): the revision is also the second positional argument.
+      revision:
+        kw('revision') ?? (f.lang === 'python' && TOKENIZERS_FROM_PRETRAINED.has(f.resolved) ? pos(1) : undefined),
       runsRemoteCode: TRUE(kw('trust_remote_code'), f.lang),
       ...cacheOnly(f),
     };
@@ -567,7 +583,7 @@ function shapeOf(f: CallFacts): LoaderShape | undefined {
       const v = n?.value;
       const hubbed = v?.replace(/^hf[-_]hub:/, '');
       if (v !== undefined && hubbed === v)
-        return { via: 'timm.create_model', name: n, runsRemoteCode: false, table: v };
+        return timmLoadsLocal(kw) ? undefined : { via: 'timm.create_model', name: n, runsRemoteCode: false, table: v };
       if (hubbed === undefined) return { via: 'timm.create_model', name: n, runsRemoteCode: false };
       // timm _hub.py `hf_split`: `hf-hub:<org>/<name>@<revision>` loads that revision (split at the `@`).
       const [repo, revision, ...more] = hubbed.split('@');
@@ -579,18 +595,10 @@ function shapeOf(f: CallFacts): LoaderShape | undefined {
         runsRemoteCode: false,
       };
     }
-    if (
-      fromModule(f.resolved, ['sentence_transformers']) &&
-      (name === 'SentenceTransformer' || name === 'CrossEncoder')
-    )
-      return {
-        via: name,
-        name: kw('model_name_or_path') ?? kw('model_name') ?? pos(0),
-        revision: kw('revision'),
-        runsRemoteCode: TRUE(kw('trust_remote_code'), f.lang),
-        ...(name === 'SentenceTransformer' ? { bareNames: 'sentence-transformers' as const } : {}),
-        ...cacheOnly(f),
-      };
+    const stKind = fromModule(f.resolved, ['sentence_transformers'])
+      ? SENTENCE_TRANSFORMERS_MODELS.get(name)
+      : undefined;
+    if (stKind !== undefined) return sentenceTransformersShape(f, name, stKind, kw, pos);
     return undefined;
   }
   // langchain's HuggingFaceTransformersEmbeddings, LlamaIndex.TS's HuggingFaceEmbedding: transformers.js's pipeline of
@@ -608,7 +616,14 @@ function shapeOf(f: CallFacts): LoaderShape | undefined {
     };
   }
   if (name === 'pipeline' && fromModule(f.resolved, ['@huggingface/transformers', '@xenova/transformers']))
-    return { via: 'pipeline', name: pos(1), revision: kw('revision'), runsRemoteCode: false, task: pos(0) };
+    return {
+      via: 'pipeline',
+      name: pos(1),
+      revision: kw('revision'),
+      runsRemoteCode: false,
+      task: pos(0),
+      ...cacheOnly(f),
+    };
   if (
     fromModule(f.resolved, ['@huggingface/hub']) &&
     ['downloadFile', 'downloadFileToCacheDir', 'snapshotDownload'].includes(name)
@@ -698,6 +713,58 @@ function withCodeDownloads(shape: LoaderShape, kw: (k: string) => Resolved | und
   }
   return extra.length > 0 ? { ...shape, extra } : shape;
 }
+
+/**
+ * sentence-transformers' models and modules (sentence-transformers.ts `SENTENCE_TRANSFORMERS_MODELS`): the model at
+ * the call's revision, and each part whose options name another revision (`model_kwargs={"revision": …}`) as a
+ * download of its own; a part's `trust_remote_code` runs the repository's code as the call's own does
+ * (`sentenceTransformersParts`).
+ */
+function sentenceTransformersShape(
+  f: CallFacts,
+  name: string,
+  kind: 'bare-names' | 'as-written' | 'module',
+  kw: (k: string) => Resolved | undefined,
+  pos: (i: number) => Resolved | undefined,
+): LoaderShape {
+  const parts = sentenceTransformersParts(kind === 'module' ? 'module' : 'model', kw, pythonTruthy);
+  const base = {
+    via: kind === 'module' ? f.written : name,
+    name: kw('model_name_or_path') ?? kw('model_name') ?? pos(0),
+    runsRemoteCode: parts.runsRemoteCode,
+    ...(kind === 'bare-names' ? { bareNames: 'sentence-transformers' as const } : {}),
+    ...cacheOnly(f),
+  };
+  const extra = parts.others.map((o) => ({
+    ...base,
+    via: `${base.via} (${o.via})`,
+    revision: o.revision,
+    runsRemoteCode: o.runsRemoteCode,
+  }));
+  return { ...base, revision: parts.revision, ...(extra.length > 0 ? { extra } : {}) };
+}
+
+/**
+ * timm _builder.py `_resolve_pretrained_source`: for a name of timm's own table (no `hf-hub:` source), a `state_dict`
+ * or a `file` in the pretrained cfg — `pretrained_cfg_overlay=dict(file=…)` merged into the table's, or a
+ * `pretrained_cfg` of the call's — comes before the table's hub id and URL: `load_pretrained` reads that file (or the
+ * dict), and nothing is downloaded. Only a dict the file shows is read.
+ */
+function timmLoadsLocal(kw: (k: string) => Resolved | undefined): boolean {
+  return ['pretrained_cfg_overlay', 'pretrained_cfg'].some((key) => {
+    const cfg = kw(key)?.entries;
+    return ['file', 'state_dict'].some((k) => {
+      const r = cfg?.get(k);
+      return r !== undefined && !(r.value === 'None' && !r.isString) && r.value !== '';
+    });
+  });
+}
+
+/** 🤗 tokenizers' `Tokenizer.from_pretrained`, as the package and its module export it. */
+const TOKENIZERS_FROM_PRETRAINED: ReadonlySet<string> = new Set([
+  'tokenizers.Tokenizer.from_pretrained',
+  'tokenizers.tokenizers.Tokenizer.from_pretrained',
+]);
 
 /** diffusers dynamic_modules_utils.py `COMMUNITY_PIPELINES_MIRROR_ID`, a dataset repository. */
 const COMMUNITY_PIPELINES_MIRROR = 'datasets/diffusers/community-pipelines-mirror';
@@ -878,6 +945,7 @@ function collectShape(
   // object the file built downloads nothing more here: the call that built it is reported where it is.
   if (shape.via === 'pipeline' && shape.name?.built === true) return;
   const where = { path, line: f.line, column: f.column, via: shape.via };
+  if (shape.localFile !== undefined && existsLocally(shape.localFile)) return;
   if (shape.table !== undefined) {
     if (shape.tableFile !== undefined && existsLocally(shape.tableFile)) return;
     out.dynamic.push({

@@ -15,6 +15,9 @@ import {
 import type { DynamicReference, ModelReference } from './types.js';
 import { languageOf } from './sources.js';
 import { JAVASCRIPT_CONSTRUCTED } from './javascript-classes.js';
+import { vllmPinAdvice } from './python-vllm.js';
+import { EVALUATE_VIA } from './python-evaluate.js';
+import { sentenceTransformersPinAdvice } from './sentence-transformers.js';
 import { revokedBySha256 } from '../trust/registry/lookup.js';
 
 /** SpeechBrain's loaders (python-loaders.ts `pythonLibraryShape`), whose hyperparams YAML builds the model. */
@@ -53,6 +56,9 @@ export function whatRuns(
   // lightning/fabric/utilities/cloud_io.py `_load`: weights_only=False for a checkpoint URL unless the call says True.
   if (ref.via.endsWith('load_from_checkpoint'))
     return 'Lightning unpickles a checkpoint URL with weights_only=False unless the call passes weights_only=True, and a pickle runs whatever code it names';
+  // evaluate/loading.py `load`: the Space's `<name>.py`, imported with no trust_remote_code asked.
+  if (ref.via === EVALUATE_VIA)
+    return "evaluate's load imports the Space's metric script, with no trust_remote_code asked";
   // SageMaker's HuggingFaceModel: the container's environment turns it on.
   if (isSageMaker(ref.via)) return 'HF_MODEL_TRUST_REMOTE_CODE=true in its env';
   // Infinity (servers.ts `readInfinity`): env.py's INFINITY_TRUST_REMOTE_CODE defaults to "true".
@@ -403,6 +409,9 @@ export function pinAdvice(ref: ModelReference): string {
   if (constructed !== undefined)
     return `Pin the reviewed commit (${constructed.options}: { revision: "<40-hex>" } in the fields).`;
   if (language === 'javascript') return 'Pin the reviewed commit ({ revision: "<40-hex>" } in the options).';
+  // vLLM's tokenizer and draft model, sentence-transformers' parts: each read at a revision of its own.
+  const vllmPart = vllmPinAdvice(ref.via) ?? sentenceTransformersPinAdvice(ref.via);
+  if (vllmPart !== undefined) return vllmPart;
   if (language === 'shell') return 'Pin the reviewed commit (--revision <40-hex>).';
   // TRL's trainers (python-loaders.ts `trlTrainerShape`): the revision goes in the config's init kwargs.
   // Ray Serve LLM: vLLM's engine arguments (config-fast.ts `rayModelLoading`).

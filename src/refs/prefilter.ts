@@ -283,6 +283,9 @@ export const LOADER_NEEDLES: readonly (readonly [words: readonly string[], modul
   // (`node` starts too many words of JavaScript: scanned for, the module sent a third more blocks to the compare),
   // the module looked up in a file that holds it; search.ts's text test names the two functions.
   [['llama-cpp'], 'node-llama-cpp'],
+  // Hugging Face evaluate's `evaluate.load(name)` (python-evaluate.ts): a metric's script from a Space, imported. The
+  // module scanned for, `load` (in every other file) looked up only in a file that holds it.
+  [['load'], 'evaluate'],
 ];
 
 /**
@@ -303,6 +306,7 @@ const LOOKED_UP = new Set([
   'download',
   'model_zoo',
   'node-llama-cpp',
+  'load',
   ...TORCHVISION_WORDS,
 ]);
 

@@ -3,6 +3,8 @@ import type { TableDownload } from './types.js';
 import { CHOSEN_MEMBER, RUN_TIME } from './syntax.js';
 import { GENSIM_DATA, RAY_LLM_VIA, SPACY_MODELS, TRL_TRAINERS, spacyReleaseTag, urlFileName } from './ids.js';
 import { PYTHON_LIBRARIES_ALONE } from './prefilter.js';
+import { vllmShape } from './python-vllm.js';
+import { EVALUATE_LOADS, evaluateShape } from './python-evaluate.js';
 import { MODEL_FORMATS, formatFromName } from '../discover/catalogue/index.js';
 
 /**
@@ -115,6 +117,8 @@ export const PYTHON_LIBRARY_WORDS: readonly string[] = [
   'spacy',
   // ModelScope's SDK (calls.ts `modelScopeShape`): every name an import of it binds.
   'modelscope',
+  // 🤗 evaluate's `load` (python-evaluate.ts), a metric's code from a Space.
+  'evaluate',
   // HTTP downloads of a hub file's URL (`HTTP_GETS`).
   'requests',
   'urllib',
@@ -821,6 +825,7 @@ export const NARROW_LOADER_MODULES: ReadonlyMap<string, readonly string[]> = new
     [...KERAS_LOAD_MODEL, ...KERAS_APPLICATIONS, ...KERAS_GET_FILE].filter((l) => l.startsWith('tensorflow.')),
   ],
   ...httpGetsByModule(),
+  ['evaluate', [...EVALUATE_LOADS]],
 ]);
 
 /** LitGPT's `LLM.load` (litgpt/api.py), as the package and its module export it. */
@@ -1037,15 +1042,12 @@ export function pythonLibraryShape(f: CallFacts): LoaderShape | undefined {
       runsRemoteCode: isTrue(options?.get('trust_remote_code')),
     };
   }
-  // vLLM `LLM(model, tokenizer, …, trust_remote_code, …, revision)` (vllm/entrypoints/llm.py): the engine downloads
-  // `model` from the hub at `revision` (vllm/transformers_utils/config.py get_config → transformers' cached_file).
+  // 🤗 evaluate `load(path)`: a metric's Python from a Space (python-evaluate.ts `evaluateShape`).
+  if (EVALUATE_LOADS.has(f.resolved)) return evaluateShape(kw, pos);
+  // vLLM `LLM(model, *, tokenizer, …)`, `EngineArgs(model=…)`: the model, its tokenizer and a draft model
+  // (python-vllm.ts `vllmShape`).
   if ((name === 'LLM' || name === 'AsyncEngineArgs' || name === 'EngineArgs') && inModule(f.resolved, ['vllm']))
-    return {
-      via: name,
-      name: kw('model') ?? (name === 'LLM' ? pos(0) : undefined),
-      revision: kw('revision'),
-      runsRemoteCode: isTrue(kw('trust_remote_code')),
-    };
+    return vllmShape(name, kw, pos, isTrue);
   // langchain HuggingFaceEmbeddings(model_name=…, model_kwargs={…}): `SentenceTransformer(model_name, **model_kwargs)`,
   // so a bare name is the sentence-transformers organisation's too.
   if (
@@ -1156,6 +1158,10 @@ export function pythonLibraryShape(f: CallFacts): LoaderShape | undefined {
     // URL) — not embedded here — or is a local file; without it the weights start random and nothing loads.
     const tag = kw('pretrained') ?? (name === 'create_model_from_pretrained' ? undefined : pos(1));
     if (v === undefined || tag === undefined) return undefined;
+    // factory.py `create_model`: `get_pretrained_cfg(model_name, pretrained)` first, `elif os.path.exists(pretrained):
+    // checkpoint_path = pretrained`. The table's tags are words (`laion2b_s34b_b79k`, `openai`): a value with a `/`
+    // or a `.` is a checkpoint on disk (or a RuntimeError), never a download.
+    if (tag.value !== undefined && !/^[\w-]+$/.test(tag.value)) return undefined;
     return { via, name: literal(v), runsRemoteCode: false, table: `${v} ${tag.value ?? '<chosen at run time>'}` };
   }
   // keras_hub / keras_nlp `X.from_preset(preset)` (keras_hub/src/utils/preset_utils.py `get_file`), asked in its order:

@@ -13,7 +13,7 @@ export type Finder = (path: string, text: string, existsLocally: (p: string) => 
  * file may call (prefilter.ts ANY_FILE_LOADER_WORDS) are looked up first and alone; these are the rest.
  */
 const LOADER_WORDS =
-  /pipeline|hf_hub_download|snapshot_download|hub|model_zoo|create_model|SentenceTransformer|CrossEncoder|downloadFile|snapshotDownload|from_single_file|LLM|EngineArgs|HuggingFace|FastEmbed|from_preset|trust_remote_code|remoteHost|allowRemoteModels|ollama|load_lora_weights|load_textual_inversion|load_ip_adapter|load_adapter|mlx_lm|mlx_vlm|hf:\/\/|load_model|clip\.load|torchvision|applications|get_file|download|resolveModelFile|createModelDownloader|Trainer|serve/;
+  /pipeline|hf_hub_download|snapshot_download|hub|model_zoo|create_model|Transformer|CrossEncoder|SparseEncoder|downloadFile|snapshotDownload|from_single_file|LLM|EngineArgs|HuggingFace|FastEmbed|from_preset|trust_remote_code|remoteHost|allowRemoteModels|ollama|load_lora_weights|load_textual_inversion|load_ip_adapter|load_adapter|mlx_lm|mlx_vlm|hf:\/\/|load_model|clip\.load|torchvision|applications|get_file|download|resolveModelFile|createModelDownloader|Trainer|serve|load/;
 
 /**
  * Parsing is what costs (lezer, a few MB/s), and words such as `pipeline` or `hub` are everywhere in ML code. The
@@ -28,7 +28,8 @@ const LOADER_TESTS: readonly (readonly [word: RegExp, module: RegExp | undefined
   // torch.hub's loaders, and torch.utils.model_zoo's `load_url` (the same function by its old name).
   [/\bhub\b|model_zoo/, /\btorch\b/],
   [/create_model/, /\btimm\b/],
-  [/SentenceTransformer|CrossEncoder/, /sentence_transformers/],
+  // SentenceTransformer, SparseEncoder, CrossEncoder, models.Transformer (sentence-transformers.ts).
+  [/Transformer|CrossEncoder|SparseEncoder/, /sentence_transformers/],
   [/downloadFile|snapshotDownload/, /@huggingface\/hub/],
   // redrefs: python-loaders.ts.
   [/from_single_file/, undefined],
@@ -71,6 +72,8 @@ const LOADER_TESTS: readonly (readonly [word: RegExp, module: RegExp | undefined
   [/resolveModelFile|createModelDownloader/, /node-llama-cpp/],
   // TRL's trainers given a hub id (python-loaders.ts `trlTrainerShape`).
   [/Trainer/, /\btrl\b/],
+  // Hugging Face evaluate's `evaluate.load(name)` (python-evaluate.ts).
+  [/\bload\b/, /\bevaluate\b/],
 ];
 
 /**

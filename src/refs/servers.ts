@@ -81,7 +81,7 @@ export function readModelServers(line: ShellLine): void {
   const { command, where, path, existsLocally, out } = line;
   if (!SERVER_WORDS.some((w) => command.includes(w))) return;
   for (const segment of command.matchAll(/[^;&|`]+/g)) {
-    const words = execFormWords(segment[0], segment.index);
+    const words = execFormWords(segment[0], segment.index, line.vars);
     // A container started here is read as Compose's services are (`dockerRun`).
     const container = dockerRun(words);
     if (container) {
@@ -104,31 +104,90 @@ export function readModelServers(line: ShellLine): void {
 }
 
 /**
- * vLLM's `--tokenizer <name>` (EngineArgs `add_cli_args`: "name or path of the Hugging Face tokenizer", the model's
- * own when unset) at `--tokenizer-revision` — not the model's `--revision`, which pins the model only — loaded with
- * the same trust_remote_code (vllm/transformers_utils/tokenizer.py `get_tokenizer`): a second hub download.
+ * vLLM's other downloads at start-up, by the rules python-vllm.ts `vllmShape` follows (vllm/config/model.py
+ * `ModelConfig.__post_init__`; EngineArgs `add_cli_args` gives each field its flag):
+ * - `--tokenizer <name>` (the model's own when unset) at `--tokenizer-revision`, which defaults to `--revision`
+ *   whether or not a tokenizer is named; `--tokenizer-revision` alone fetches the model repo's tokenizer files at that
+ *   revision. Loaded with the same trust_remote_code (vllm/transformers_utils/tokenizer.py `get_tokenizer`).
+ * - the draft model of `--speculative-config '{"model": …, "revision": …}'` (JSON, or the dotted
+ *   `--speculative-config.model`): its own revision, never the target's, with the target's trust_remote_code
+ *   (vllm/config/speculative.py `SpeculativeConfig.__post_init__`).
  */
 function readTokenizer(
-  found: { via: string; options: Map<string, Token> },
+  found: { via: string; model?: Token; options: Map<string, Token> },
   place: (at: number) => { path: string; line: number; column: number; via: string },
   existsLocally: (p: string) => boolean,
   out: FileReferences,
   hub: { hub?: 'modelscope' },
 ): void {
-  const tokenizer = found.via.startsWith('vllm') ? found.options.get('--tokenizer') : undefined;
-  if (!tokenizer) return;
-  const where = place(tokenizer.at);
-  commandDownload(
-    { ...where, via: `${where.via} --tokenizer` },
-    tokenizer,
-    found.options.get('--tokenizer-revision'),
-    existsLocally,
-    out,
-    {
-      runsRemoteCode: found.options.has('--trust-remote-code'),
-      ...hub,
-    },
-  );
+  if (!found.via.startsWith('vllm')) return;
+  const { options, model } = found;
+  const more = { runsRemoteCode: options.has('--trust-remote-code'), ...hub };
+  const revision = options.get('--revision');
+  const tokenizerRevision = options.get('--tokenizer-revision');
+  const tokenizer = options.get('--tokenizer');
+  const sameRevision = tokenizerRevision === undefined || tokenizerRevision.text === revision?.text;
+  if (tokenizer && (tokenizer.text !== model?.text || tokenizer.expands || !sameRevision)) {
+    const where = place(tokenizer.at);
+    commandDownload(
+      { ...where, via: `${where.via} --tokenizer` },
+      tokenizer,
+      tokenizerRevision ?? revision,
+      existsLocally,
+      out,
+      more,
+    );
+  } else if (!tokenizer && model && !sameRevision) {
+    const where = place(model.at);
+    commandDownload(
+      { ...where, via: `${where.via} --tokenizer-revision` },
+      model,
+      tokenizerRevision,
+      existsLocally,
+      out,
+      more,
+    );
+  }
+  const draft = speculativeModel(options);
+  if (draft) {
+    const where = place(draft.model.at);
+    commandDownload(
+      { ...where, via: `${where.via} --speculative-config` },
+      draft.model,
+      draft.revision,
+      existsLocally,
+      out,
+      more,
+    );
+  }
+}
+
+/**
+ * The draft model and revision of vLLM's `--speculative-config`: JSON (arg_utils.py parses it with `json.loads`) or
+ * its dotted keys. JSON that does not parse, or whose model is no string, names nothing (vLLM would refuse it).
+ */
+function speculativeModel(options: Map<string, Token>): { model: Token; revision?: Token } | undefined {
+  const dotted = options.get('--speculative-config.model');
+  if (dotted) {
+    const revision = options.get('--speculative-config.revision');
+    return { model: dotted, ...(revision ? { revision } : {}) };
+  }
+  const json = options.get('--speculative-config');
+  if (!json || json.expands) return undefined;
+  let config: unknown;
+  try {
+    // Text from the scanned file: parsed as untrusted data, only two string fields read.
+    config = JSON.parse(json.text);
+  } catch {
+    return undefined;
+  }
+  if (typeof config !== 'object' || config === null) return undefined;
+  const { model, revision } = config as { model?: unknown; revision?: unknown };
+  if (typeof model !== 'string') return undefined;
+  return {
+    model: { text: model, at: json.at, expands: false },
+    ...(typeof revision === 'string' ? { revision: { text: revision, at: json.at, expands: false } } : {}),
+  };
 }
 
 /**

@@ -1,4 +1,101 @@
-import type { FidelityCase } from './fidelity-cases.js';
+import { C, type FidelityCase } from './fidelity-cases.js';
 
 /** fidelity.test.ts's cases of Python libraries' option shapes (fixtures/refs/fidelity), kept in a file of their own. */
-export const PYTHON_CASES: FidelityCase[] = [];
+export const PYTHON_CASES: FidelityCase[] = [
+  {
+    // vllm/config/model.py `ModelConfig.__post_init__`: the tokenizer defaults to the model and tokenizer_revision to
+    // revision (named tokenizer or not), loaded with the model's trust_remote_code; vllm/config/speculative.py: the
+    // draft model at its own revision (none: the default branch) with the target's trust_remote_code. An n-gram
+    // config loads no model; a tokenizer chosen at run time is a note.
+    file: 'vllm-tokenizer-draft.py',
+    want: [
+      `CPR003:5:5 acme/chat-8b@${C}`,
+      `CPR003:5:5 acme/chat-tokenizer@${C}`,
+      `CPR003:6:5 acme/chat-8b@${C}`,
+      'CPR001:6:5 acme/chat-8b@main',
+      'CPR003:6:5 acme/chat-8b@main',
+      `CPR003:7:5 acme/chat-8b@${C}`,
+      `CPR003:7:5 acme/chat-tokenizer@${C}`,
+      `CPR003:8:5 acme/chat-8b@${C}`,
+      `CPR002:9:5 acme/target-70b@${C}`,
+      `CPR003:9:5 acme/target-70b@${C}`,
+      'CPR002:9:5 acme/draft-1b@-',
+      'CPR001:9:5 acme/draft-1b@-',
+      'CPR003:9:5 acme/draft-1b@-',
+      `CPR003:15:5 acme/target-70b@${C}`,
+      `CPR003:15:5 acme/draft-1b@${C}`,
+      `CPR003:16:5 acme/target-70b@${C}`,
+      `CPR003:17:5 acme/chat-8b@${C}`,
+      `CPR003:18:5 acme/chat-8b@${C}`,
+      'CPR010:17:5 dynamic',
+    ],
+  },
+  {
+    // sentence-transformers: SparseEncoder (v5, a SentenceTransformer subclass) loads as SentenceTransformer does,
+    // bare names included. `_load_sbert_model` / `_load_auto_model`: model_kwargs / tokenizer_kwargs / config_kwargs
+    // override the call's trust_remote_code and revision for that part (CPR002; another revision is a download of
+    // its own, once per revision); models.Transformer's model_args / tokenizer_args likewise. tokenizers
+    // `Tokenizer.from_pretrained(identifier, revision="main", token=None)`: the second positional is the revision.
+    file: 'sentence-transformers-parts.py',
+    want: [
+      'CPR001:5:10 naver/splade-cocondenser-ensembledistil@-',
+      'CPR003:5:10 naver/splade-cocondenser-ensembledistil@-',
+      `CPR003:6:8 sentence-transformers/all-MiniLM-L6-v2@${C}`,
+      `CPR002:7:8 acme/jina-like@${C}`,
+      `CPR003:7:8 acme/jina-like@${C}`,
+      `CPR002:8:7 acme/tok-code@${C}`,
+      `CPR003:8:7 acme/tok-code@${C}`,
+      `CPR003:9:7 acme/reranker@${C}`,
+      `CPR003:10:9 acme/moved@${C}`,
+      'CPR001:10:9 acme/moved@main',
+      'CPR003:10:9 acme/moved@main',
+      `CPR003:11:8 acme/both@${C}`,
+      'CPR001:11:8 acme/both@dev',
+      'CPR003:11:8 acme/both@dev',
+      `CPR003:12:8 acme/same@${C}`,
+      `CPR003:13:8 acme/base-encoder@${C}`,
+      'CPR001:13:8 acme/base-encoder@main',
+      'CPR003:13:8 acme/base-encoder@main',
+      'CPR001:14:9 acme/plain-encoder@-',
+      'CPR003:14:9 acme/plain-encoder@-',
+      `CPR003:15:6 acme/bpe@${C}`,
+      'CPR001:16:6 acme/bpe@main',
+      'CPR003:16:6 acme/bpe@main',
+      'CPR001:17:6 acme/bpe@-',
+      'CPR003:17:6 acme/bpe@-',
+    ],
+  },
+  {
+    // evaluate/loading.py `evaluation_module_factory`: a bare name is the Space evaluate-<module_type>/<name>
+    // (metric first), org/name the community's; `HubEvaluationModuleFactory.get_module` downloads `<name>.py` at
+    // `revision` (default: the v<version> tag, else main) and `load` imports it. A `.py` path, a folder holding
+    // `<name>/<name>.py` (checkpoints/ here) or a deeper path is local: nothing.
+    file: 'evaluate-metrics.py',
+    want: [
+      'CPR002:5:12 spaces/evaluate-metric/accuracy@- accuracy.py',
+      'CPR001:5:12 spaces/evaluate-metric/accuracy@- accuracy.py',
+      'CPR003:5:12 spaces/evaluate-metric/accuracy@- accuracy.py',
+      `CPR002:6:9 spaces/evaluate-metric/rouge@${C} rouge.py`,
+      `CPR003:6:9 spaces/evaluate-metric/rouge@${C} rouge.py`,
+      'CPR002:7:9 spaces/evaluate-comparison/exact_match@- exact_match.py',
+      'CPR001:7:9 spaces/evaluate-comparison/exact_match@- exact_match.py',
+      'CPR003:7:9 spaces/evaluate-comparison/exact_match@- exact_match.py',
+      'CPR002:8:13 spaces/acme/bleurt-mine@main bleurt-mine.py',
+      'CPR001:8:13 spaces/acme/bleurt-mine@main bleurt-mine.py',
+      'CPR003:8:13 spaces/acme/bleurt-mine@main bleurt-mine.py',
+      'CPR002:12:10 dynamic',
+    ],
+  },
+  {
+    // timm _builder.py `_resolve_pretrained_source`: a table name whose pretrained cfg (overlay) names a `file` loads
+    // it, not the table's download; an `hf-hub:` source still downloads. open_clip factory.py `create_model`: a
+    // `pretrained` that is no table tag is `os.path.exists(pretrained)`, a local checkpoint.
+    file: 'local-pretrained-weights.py',
+    want: [
+      'CPR001:7:7 acme/vit-tiny@-',
+      'CPR003:7:7 acme/vit-tiny@-',
+      'CPR015:6:9 resnet50',
+      'CPR015:10:16 ViT-B-32 laion2b_s34b_b79k',
+    ],
+  },
+];
