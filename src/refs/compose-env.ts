@@ -1,6 +1,15 @@
 import type { Token } from './shell-words.js';
 
 /**
+ * A variable a shell script or Dockerfile sets (shell-variables.ts): its value, and the variable whose setting at run
+ * time decides it — named in the finding — or none when the file alone decides it (`MODEL=org/x`).
+ */
+export interface ShellValue {
+  readonly value: string;
+  readonly from?: string;
+}
+
+/**
  * One `${…}` or `$NAME` a value holds. An operand stops at a `$` (a default that interpolates again is not read, and
  * no search runs past the next expansion: linear in the value, whatever it holds).
  */
@@ -14,16 +23,22 @@ const FIRST_VARIABLE = /(?<!\$)\$\{?([A-Za-z_]\w*)/;
  * variable from the shell that runs it, else from the project's `.env` (`env`): that value, else the file's default,
  * is what loads when the shell sets none, and `variable` — the first the value reads — is named in the finding.
  * Anything else (no value, `:?`, `:+`, a default that interpolates again) leaves the token `expands`: the run time's.
+ * A shell script's own variables (`ShellValue`) are read the same way, the finding naming the variable that decides
+ * each (none for one the file fixes).
  */
-export function interpolate(token: Token, env: ReadonlyMap<string, string>): Token {
+export function interpolate(token: Token, env: ReadonlyMap<string, string | ShellValue>): Token {
   if (!token.text.includes('$')) return token;
-  // The variable named in the finding: the first the value reads, as written (the outer one of a nested default).
-  const variable = FIRST_VARIABLE.exec(token.text)?.[1];
+  // The variable named in the finding: the first the value reads, as written (the outer one of a nested default) —
+  // or, for a variable the script set, the one its value came from.
+  const first = FIRST_VARIABLE.exec(token.text)?.[1];
+  const bound = first === undefined ? undefined : env.get(first);
+  const variable = typeof bound === 'object' ? bound.from : first;
   let decided = true;
   const text = token.text.replace(EXPANSION, (all, braced, colon, op, operand, bare, dollar) => {
     if (dollar !== undefined) return '$';
     const name = (braced ?? bare) as string;
-    const value = env.get(name);
+    const got = env.get(name);
+    const value = typeof got === 'object' ? got.value : got;
     if (op === '-') {
       if (value !== undefined && !(colon === ':' && value === '')) return value;
       return operand as string;

@@ -159,7 +159,7 @@ export function readLlamaCpp(line: ShellLine): void {
   for (const segment of command.matchAll(/[^;&|`]+/g)) {
     if (!/llama/.test(segment[0]) || !/[\s"']--?hf/.test(segment[0])) continue;
     // An exec-form `CMD ["llama-server", "-hf", "org/repo"]`: the brackets and commas are not words.
-    const args = tokens(segment[0], segment.index).filter((t) => !/^[[\],]+$/.test(t.text));
+    const args = tokens(segment[0], segment.index, line.vars).filter((t) => !/^[[\],]+$/.test(t.text));
     let file: string | undefined;
     const repos: Token[] = [];
     for (let i = 0; i < args.length; i++) {
@@ -212,7 +212,7 @@ export function readMlxLm(line: ShellLine): void {
   if (!command.includes('mlx_')) return;
   for (const m of command.matchAll(MLX_COMMAND)) {
     // An exec-form `CMD ["mlx_lm.server", "--model", "org/repo"]`: the brackets, quotes and commas are not words.
-    const args = segmentWords(command, m.index + m[0].length);
+    const args = segmentWords(command, m.index + m[0].length, line.vars);
     const flag = m[2] === 'convert' ? '--hf-path' : '--model';
     let model: Token | undefined;
     for (let i = 0; i < args.length; i++) {

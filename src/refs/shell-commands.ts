@@ -1,5 +1,7 @@
 import type { FileReferences } from './types.js';
-import { commandDownload, tokens, type Token, type Where } from './shell-words.js';
+import { commandDownload, tokens, type ShellLine, type Token, type Variables, type Where } from './shell-words.js';
+import { innerScripts, shellSegments, ShellScope } from './shell-scope.js';
+import { GitClones } from './shell-git.js';
 import {
   ollamaName,
   hubAssignments,
@@ -12,7 +14,7 @@ import {
 } from './runtimes.js';
 import { readComposeServers, readLlamaEnv, readModelServers } from './servers.js';
 import { readToolkitClis } from './toolkit-clis.js';
-import { isComposeFile, isMakefile, isModelfile } from './sources.js';
+import { isComposeFile, isDockerfile, isMakefile, isModelfile } from './sources.js';
 import { interpolate } from './compose-env.js';
 import { SPACY_MODELS, hubFileUrl, revisionKind, spacyReleaseTag } from './ids.js';
 
@@ -39,11 +41,15 @@ export function findShellReferences(
   const lines = text.split('\n');
   const modelfile = isModelfile(path);
   const makeVariables = isMakefile(path) ? makeAssignments(lines) : undefined;
+  // What a script's or Dockerfile's lines set for the commands after them: variables, the folder (shell-scope.ts).
+  const scope =
+    makeVariables || compose || modelfile ? undefined : new ShellScope(isDockerfile(path) ? 'dockerfile' : 'script');
+  const clones = new GitClones(path, out);
   // `ollama create NAME -f Modelfile`: NAME is a model built here, not pulled (its Modelfile's FROM is what pulls).
   const created = new Set<string>();
   for (const m of text.matchAll(/(?:^|[\s;&|(`])ollama\s+create\s+([\w.:/-]+)/g)) created.add(ollamaName(m[1]!));
   // The hub switches the script has set from here on (`export VLLM_USE_MODELSCOPE=True`, a Dockerfile's `ENV`).
-  const exported = new Map<string, string>();
+  const file: FileContext = { exported: new Map(), created, compose, modelfile };
   for (let i = 0; i < lines.length; i++) {
     // A backslash at the end continues the command on the next line.
     let command = lines[i]!;
@@ -57,42 +63,84 @@ export function findShellReferences(
     if (/^\s*#/.test(command)) continue;
     // Make writes a variable `$(NAME)` or `${NAME}`: the same length as the `${NAME}` interpolate() reads.
     if (makeVariables) command = command.replace(/\$\(([A-Za-z_]\w*)\)/g, '$${$1}');
-    const words = (args: string, at: number) =>
-      makeVariables ? tokens(args, at).map((t) => interpolate(t, makeVariables)) : tokens(args, at);
     const where = (offset: number) => {
       let k = starts.length - 1;
       while (k > 0 && starts[k]! > offset) k--;
       return { line: first + k + 1, column: offset - starts[k]! + 1 };
     };
-    for (const m of command.matchAll(/(?:^|[\s;&|(`])(huggingface-cli|hf)\s+download\s+([^;&|`)\n#]*)/g)) {
-      const argsAt = m.index + m[0].length - m[2]!.length;
-      readDownload(m[1]!, words(m[2]!, argsAt), where, path, existsLocally, out);
+    const here = scope?.line(command);
+    const vars: Variables = makeVariables ?? here?.vars ?? NO_VARIABLES;
+    // A Makefile's variables are make's, expanded whatever the shell's quotes; a script's where the shell expands.
+    const words = (args: string, at: number) =>
+      makeVariables ? tokens(args, at).map((t) => interpolate(t, vars)) : tokens(args, at, vars);
+    // The scripts the line hands to a shell (`sh -c "…"`, an exec form's `["sh", "-c", "…"]`) are read as command
+    // lines of their own, in the folder the line has reached, and blanked out of it so nothing is read twice.
+    const inner = innerScripts(command);
+    let outer = command;
+    for (const s of inner) outer = outer.slice(0, s.at) + ' '.repeat(s.text.length) + outer.slice(s.at + s.text.length);
+    let dir = here ? here.dir : '.';
+    for (const part of [{ text: outer, at: 0 }, ...inner]) {
+      const at = (offset: number) => where(part.at + offset);
+      readCommand({ command: part.text, where: at, path, existsLocally, out, vars }, words, file);
+      dir = clones.walk(shellSegments(part.text, 0), dir, vars, at);
     }
-    for (const m of command.matchAll(/(?:^|[\s;&|(`])(?:python[\d.]*\s+-m\s+)?spacy\s+download\s+([^;&|`)\n#]*)/g)) {
-      const argsAt = m.index + m[0].length - m[1]!.length;
-      readSpacyDownload(words(m[1]!, argsAt), where, path, out);
-    }
-    for (const m of command.matchAll(/(?:^|[\s;&|(`])(wget|curl)\s+([^;&|`)\n#]*)/g)) {
-      const argsAt = m.index + m[0].length - m[2]!.length;
-      readHttpGet(m[1]!, words(m[2]!, argsAt), where, path, out);
-    }
-    for (const m of command.matchAll(/(?:^|[\s;&|(`])git\s+clone\s+([^;&|`)\n#]*)/g)) {
-      const argsAt = m.index + m[0].length - m[1]!.length;
-      readClone(words(m[1]!, argsAt), where, path, out);
-    }
-    const assignments = hubAssignments(command);
-    const hubEnv = hubSwitches(assignments, exported);
-    const line = { command, where, path, existsLocally, out, hubEnv };
-    readOllamaCommands(line, created);
-    readLlamaCpp(line);
-    readMlxLm(line);
-    readToolkitClis(line);
-    readHubSettings(line, assignments);
-    if (!compose) readModelServers(line);
-    readLlamaEnv(line);
-    if (modelfile) readModelfileFrom(line);
+    scope?.settle(dir);
   }
   return out;
+}
+
+/** Arguments up to a quote that no later quote closes: the end of the string the command stands in. */
+function ownQuotes(args: string): string {
+  for (let i = 0; i < args.length; i++) {
+    const c = args[i]!;
+    if (c !== '"' && c !== "'") continue;
+    const close = args.indexOf(c, i + 1);
+    if (close < 0) return args.slice(0, i);
+    i = close;
+  }
+  return args;
+}
+
+/** What the line readers share across a file's lines. */
+interface FileContext {
+  readonly exported: Map<string, string>;
+  readonly created: ReadonlySet<string>;
+  /** A Compose file whose services servers.ts read from its YAML. */
+  readonly compose: boolean;
+  readonly modelfile: boolean;
+}
+
+/** Every line reader over one command line (a file's, or a script it hands to a shell). */
+function readCommand(
+  base: Omit<ShellLine, 'hubEnv'>,
+  words: (args: string, at: number) => Token[],
+  file: FileContext,
+): void {
+  const { command, where, path, existsLocally, out } = base;
+  // A command inside a YAML or JSON string (`command: ["… && hf download org/x"]`) ends at the string's closing quote.
+  const args = (text: string, at: number) => words(ownQuotes(text), at);
+  for (const m of command.matchAll(/(?:^|[\s;&|(`])(huggingface-cli|hf)\s+download\s+([^;&|`)\n#]*)/g)) {
+    const argsAt = m.index + m[0].length - m[2]!.length;
+    readDownload(m[1]!, args(m[2]!, argsAt), where, path, existsLocally, out);
+  }
+  for (const m of command.matchAll(/(?:^|[\s;&|(`])(?:python[\d.]*\s+-m\s+)?spacy\s+download\s+([^;&|`)\n#]*)/g)) {
+    const argsAt = m.index + m[0].length - m[1]!.length;
+    readSpacyDownload(args(m[1]!, argsAt), where, path, out);
+  }
+  for (const m of command.matchAll(/(?:^|[\s;&|(`])(wget|curl)\s+([^;&|`)\n#]*)/g)) {
+    const argsAt = m.index + m[0].length - m[2]!.length;
+    readHttpGet(m[1]!, args(m[2]!, argsAt), where, path, out);
+  }
+  const assignments = hubAssignments(command);
+  const line = { ...base, hubEnv: hubSwitches(assignments, file.exported) };
+  readOllamaCommands(line, file.created);
+  readLlamaCpp(line);
+  readMlxLm(line);
+  readToolkitClis(line);
+  readHubSettings(line, assignments);
+  if (!file.compose) readModelServers(line);
+  readLlamaEnv(line);
+  if (file.modelfile) readModelfileFrom(line);
 }
 
 /**
@@ -129,6 +177,9 @@ function makeAssignments(lines: readonly string[]): Map<string, string> {
   }
   return out;
 }
+
+/** No variable set: what a Compose file's or Modelfile's lines are read with. */
+const NO_VARIABLES: ReadonlyMap<string, string> = new Map();
 
 const VALUE_OPTIONS = new Set(['--revision', '--repo-type', '--local-dir', '--cache-dir', '--token', '--max-workers']);
 const LIST_OPTIONS = new Set(['--include', '--exclude']);
@@ -207,35 +258,4 @@ function readHttpGet(tool: string, args: Token[], where: Where, path: string, ou
       runsRemoteCode: false,
     });
   }
-}
-
-/** `git clone [--branch X] https://huggingface.co/<org>/<name>`: the repository at that branch, or its default. */
-function readClone(args: Token[], where: Where, path: string, out: FileReferences): void {
-  let branch: string | undefined;
-  let url: Token | undefined;
-  for (let i = 0; i < args.length; i++) {
-    const t = args[i]!;
-    if (t.text === '--branch' || t.text === '-b') branch = args[++i]?.text;
-    else if (t.text.startsWith('--branch=')) branch = t.text.slice('--branch='.length);
-    else if (t.text === '--depth' || t.text === '--filter' || t.text === '-c') i++;
-    else if (!t.text.startsWith('-')) {
-      url = t;
-      break;
-    }
-  }
-  const m = url && /^https?:\/\/(?:www\.)?(?:huggingface\.co|hf\.co)\/([\w.-]+\/[\w.-]+?)(?:\.git)?\/?$/.exec(url.text);
-  // Datasets and Spaces live under /datasets/ and /spaces/: not models.
-  if (!url || !m || /^(datasets|spaces)\//.test(m[1]!)) return;
-  out.references.push({
-    path,
-    ...where(url.at),
-    via: 'git clone',
-    hub: 'huggingface',
-    repoId: m[1]!,
-    url: url.text,
-    ...(branch !== undefined ? { revision: branch } : {}),
-    // git clone --branch takes a branch or a tag, never a commit.
-    revisionKind: branch !== undefined ? 'ref' : 'none',
-    runsRemoteCode: false,
-  });
 }

@@ -1,3 +1,4 @@
+import { interpolate, type ShellValue } from './compose-env.js';
 import { looksLikeRepoId, revisionKind } from './ids.js';
 import type { FileReferences } from './types.js';
 
@@ -15,7 +16,12 @@ export interface ShellLine {
   readonly out: FileReferences;
   /** The hub variables the command runs with (shell-commands.ts `hubSwitches`: `USE_HF`, `…_USE_MODELSCOPE`…). */
   readonly hubEnv?: ReadonlyMap<string, string>;
+  /** The variables the file has set for the command (shell-scope.ts), which its words' expansions read. */
+  readonly vars?: Variables;
 }
+
+/** Variables a file sets: a Makefile's or a Compose project's (by name), a script's (`ShellValue`). */
+export type Variables = ReadonlyMap<string, string | ShellValue>;
 
 export interface Token {
   readonly text: string;
@@ -29,12 +35,16 @@ export interface Token {
   readonly variable?: string;
 }
 
-/** Words split on blanks, quotes removed (single quotes expand nothing). */
-export function tokens(args: string, offset: number): Token[] {
+/**
+ * Words split on blanks, quotes removed (single quotes expand nothing); an expansion of a variable the file set
+ * (`vars`) is read as its value (compose-env.ts `interpolate`).
+ */
+export function tokens(args: string, offset: number, vars?: Variables): Token[] {
   const out: Token[] = [];
   for (const m of args.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)) {
     const text = m[1] ?? m[2] ?? m[3]!;
-    out.push({ text, at: offset + m.index, expands: m[2] === undefined && text.includes('$') });
+    const t = { text, at: offset + m.index, expands: m[2] === undefined && text.includes('$') };
+    out.push(t.expands && vars !== undefined ? interpolate(t, vars) : t);
   }
   return out;
 }
@@ -43,9 +53,9 @@ export function tokens(args: string, offset: number): Token[] {
  * Words of a command's arguments without an exec-form array's brackets, quotes and commas (`CMD ["vllm", "serve",
  * …]`, `["tune", "download", "org/x"]`): each word's place moves past what is stripped before it.
  */
-export function execFormWords(args: string, offset: number): Token[] {
+export function execFormWords(args: string, offset: number, vars?: Variables): Token[] {
   const out: Token[] = [];
-  for (const t of tokens(args, offset)) {
+  for (const t of tokens(args, offset, vars)) {
     const lead = /^[[\s"',]*/.exec(t.text)![0].length;
     let end = t.text.length;
     while (end > lead && /[\s"',\]]/.test(t.text[end - 1]!)) end--;
@@ -55,8 +65,8 @@ export function execFormWords(args: string, offset: number): Token[] {
 }
 
 /** The words after offset `at` to the end of the command's shell segment (`execFormWords`). */
-export function segmentWords(command: string, at: number): Token[] {
-  return execFormWords(command.slice(at).split(/[;&|`\n]/)[0]!, at);
+export function segmentWords(command: string, at: number, vars?: Variables): Token[] {
+  return execFormWords(command.slice(at).split(/[;&|`\n]/)[0]!, at, vars);
 }
 
 /**

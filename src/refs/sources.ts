@@ -96,6 +96,11 @@ export function isMakefile(path: string): boolean {
   return /(^|\/)(GNUmakefile|[Mm]akefile)$/.test(path);
 }
 
+/** A Dockerfile (`Dockerfile`, `Dockerfile.gpu`, `Containerfile`, `app.dockerfile`): read instruction by instruction. */
+export function isDockerfile(path: string): boolean {
+  return /(^|\/)(Dockerfile|Containerfile)(\.[\w-]+)?$|\.dockerfile$/i.test(path);
+}
+
 /** A Docker Compose file (`docker-compose.yml`, `compose.yaml`, `docker-compose.prod.yml`…). */
 export function isComposeFile(path: string): boolean {
   return /(^|\/)(docker-)?compose(\.[\w-]+)?\.ya?ml$/.test(path);

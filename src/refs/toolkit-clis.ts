@@ -65,7 +65,10 @@ const TUNE = commandPattern('tune', 'download');
 
 function readTune(line: ShellLine): void {
   for (const m of line.command.matchAll(TUNE)) {
-    const { positional, values } = commandArguments(segmentWords(line.command, m.index + m[0].length), new Set());
+    const { positional, values } = commandArguments(
+      segmentWords(line.command, m.index + m[0].length, line.vars),
+      new Set(),
+    );
     // `--source kaggle` (torchtune 0.4+): a Kaggle model handle, not a hub repository.
     if ((values.get('--source')?.text ?? 'huggingface') !== 'huggingface') continue;
     defaultBranch(line, positional[0], 'tune download');
@@ -82,7 +85,10 @@ function readLitgpt(line: ShellLine): void {
   for (const m of line.command.matchAll(LITGPT)) {
     const sub = m[1]!;
     // jsonargparse: every option takes a value (`--tokenizer_only true`), written `--x v` or `--x=v`.
-    const { positional, values } = commandArguments(segmentWords(line.command, m.index + m[0].length), new Set());
+    const { positional, values } = commandArguments(
+      segmentWords(line.command, m.index + m[0].length, line.vars),
+      new Set(),
+    );
     const model =
       positional[0] ?? values.get(sub === 'download' ? '--repo_id' : '--checkpoint_dir') ?? values.get('--repo_id');
     // `litgpt download list` lists the names it knows; a folder under checkpoints/ (or an absolute path) is read,
@@ -117,7 +123,7 @@ function readLmdeploy(line: ShellLine): void {
   const { path, where, existsLocally, out } = line;
   for (const m of line.command.matchAll(LMDEPLOY)) {
     const sub = m[1]!.replace(/["',]/g, '').replace(/\s+/g, ' ');
-    const args = segmentWords(line.command, m.index + m[0].length);
+    const args = segmentWords(line.command, m.index + m[0].length, line.vars);
     const { positional, values } = commandArguments(args, LMDEPLOY_FLAGS, LMDEPLOY_LISTS);
     const model = positional[0];
     // `serve gradio` also takes a running server's address (`0.0.0.0:23333`, `http://…`): no model then.
@@ -143,7 +149,7 @@ const MLC = commandPattern('mlc_llm', 'serve|chat|compile|gen_config|convert_wei
 
 function readMlcLlm(line: ShellLine): void {
   for (const m of line.command.matchAll(MLC)) {
-    for (const t of segmentWords(line.command, m.index + m[0].length)) {
+    for (const t of segmentWords(line.command, m.index + m[0].length, line.vars)) {
       const repo = MLC_MODEL.exec(t.text);
       if (!repo || t.expands) continue;
       const at = t.at + t.text.indexOf('//') + 2;
@@ -161,7 +167,7 @@ const RUNNER_MODEL =
 function readModelRunners(line: ShellLine): void {
   for (const m of line.command.matchAll(RUNNERS)) {
     const tool = m[1]!.startsWith('docker') ? 'docker model' : 'ramalama';
-    const model = segmentWords(line.command, m.index + m[0].length).find((t) => !t.text.startsWith('-'));
+    const model = segmentWords(line.command, m.index + m[0].length, line.vars).find((t) => !t.text.startsWith('-'));
     if (!model) continue;
     if (model.expands) {
       defaultBranch(line, model, `${tool} ${m[2]!}`);
@@ -182,7 +188,11 @@ const MODELSCOPE_LISTS = new Set(['--include', '--exclude']);
 function readModelScope(line: ShellLine): void {
   const { path, where, existsLocally, out } = line;
   for (const m of line.command.matchAll(MODELSCOPE)) {
-    const { values } = commandArguments(segmentWords(line.command, m.index + m[0].length), new Set(), MODELSCOPE_LISTS);
+    const { values } = commandArguments(
+      segmentWords(line.command, m.index + m[0].length, line.vars),
+      new Set(),
+      MODELSCOPE_LISTS,
+    );
     const model = values.get('--model');
     if (!model) continue;
     commandDownload(
@@ -207,7 +217,7 @@ const STRTOBOOL_TRUE = new Set(['y', 'yes', 't', 'true', 'on', '1']);
 function readSwift(line: ShellLine): void {
   const { path, where, existsLocally, out } = line;
   for (const m of line.command.matchAll(SWIFT)) {
-    const args = segmentWords(line.command, m.index + m[0].length);
+    const args = segmentWords(line.command, m.index + m[0].length, line.vars);
     const { values } = commandArguments(args, new Set());
     const model = values.get('--model') ?? values.get('--model_id_or_path');
     if (!model) continue;

@@ -1722,6 +1722,9 @@ describe('model downloads in shell scripts and Dockerfiles (fixtures/refs/fideli
         `CPR003:6:26 acme/pinned-8b@${C}`,
         'CPR001:8:13 acme/new-cli@-',
         'CPR003:8:13 acme/new-cli@-',
+        // `MODEL_REPO="${MODEL_REPO:-acme/from-env}"` (shell-scope.ts): the default, unless the environment sets one.
+        'CPR001:10:26 acme/from-env@- name-env:MODEL_REPO',
+        'CPR003:10:26 acme/from-env@- name-env:MODEL_REPO',
         'CPR012:11:26 acme/pr-model@refs/pr/9',
         'CPR003:11:26 acme/pr-model@refs/pr/9',
         'CPR001:12:11 acme/cloned-model@-',
@@ -1731,7 +1734,70 @@ describe('model downloads in shell scripts and Dockerfiles (fixtures/refs/fideli
         'CPR001:17:9 acme/wget-model@main model.safetensors',
         'CPR003:17:9 acme/wget-model@main model.safetensors',
         `CPR003:18:30 acme/curl-gguf@${C} model.Q4_K_M.gguf`,
-        'CPR010:10:26 dynamic',
+      ],
+    },
+    {
+      // A script's own variables, read in file order (shell-scope.ts); `${X:-default}` names X; a branch's, a
+      // one-command assignment's and an unset variable's value is the run time's; `bash -c` scripts are read too.
+      file: 'shell-variables.sh',
+      want: [
+        `CPR003:6:13 acme/fixed-base@${C}`,
+        'CPR001:9:26 acme/embed-default@- name-env:EMBED_MODEL',
+        'CPR003:9:26 acme/embed-default@- name-env:EMBED_MODEL',
+        'CPR001:10:13 acme/rerank-default@- name-env:RERANK_MODEL',
+        'CPR003:10:13 acme/rerank-default@- name-env:RERANK_MODEL',
+        `CPR003:23:22 acme/in-bash-c@${C}`,
+        'CPR010:17:13 dynamic',
+        'CPR010:19:33 dynamic',
+        'CPR010:21:13 dynamic',
+      ],
+    },
+    {
+      // ARG defaults (a --build-arg may set another: named), ENV, a RUN's own assignments, a new stage's scope, the
+      // container's `sh -c` seeing ENV.
+      file: 'Dockerfile.variables',
+      want: [
+        `CPR003:7:30 acme/arg-model@${C} env:MODEL_REV name-env:MODEL_ID`,
+        'CPR001:8:17 acme/env-model@-',
+        'CPR003:8:17 acme/env-model@-',
+        'CPR001:10:41 acme/run-local@-',
+        'CPR003:10:41 acme/run-local@-',
+        'CPR002:13:30 acme/env-model@-',
+        'CPR001:13:30 acme/env-model@-',
+        'CPR003:13:30 acme/env-model@-',
+        'CPR001:18:59 acme/in-entrypoint@-',
+        'CPR003:18:59 acme/in-entrypoint@-',
+        'CPR010:11:17 dynamic',
+        'CPR010:17:17 dynamic',
+      ],
+    },
+    {
+      // A Compose service's shell script (`sh -c`), as an exec form's string, a command string or a block list.
+      file: 'compose-sh-c/compose.yaml',
+      want: [
+        'CPR001:6:75 acme/split-entrypoint@-',
+        'CPR003:6:75 acme/split-entrypoint@-',
+        `CPR003:9:35 acme/bash-c-string@${C}`,
+        'CPR001:15:21 acme/block-list@-',
+        'CPR003:15:21 acme/block-list@-',
+      ],
+    },
+    {
+      // A clone is pinned by the checkout in its folder that follows it (shell-git.ts), nowhere else.
+      file: 'clone-checkout.sh',
+      want: [
+        `CPR003:5:11 acme/pinned-later@${C}`,
+        `CPR003:7:11 acme/cd-checkout@${C}`,
+        `CPR003:9:21 acme/fetched@${C}`,
+        'CPR001:14:11 acme/other-folder@-',
+        'CPR003:14:11 acme/other-folder@-',
+        'CPR001:16:11 acme/paths-only@-',
+        'CPR003:16:11 acme/paths-only@-',
+        `CPR003:17:63 acme/revision-option@${C}`,
+        'CPR001:18:11 acme/over-ssh@-',
+        'CPR003:18:11 acme/over-ssh@-',
+        'CPR001:19:11 acme/reset-hard@-',
+        'CPR003:19:11 acme/reset-hard@-',
       ],
     },
     {
@@ -1926,15 +1992,15 @@ describe('model downloads in shell scripts and Dockerfiles (fixtures/refs/fideli
       ],
     },
     {
-      // vLLM's --tokenizer (EngineArgs): a hub download of its own at --tokenizer-revision, with the model's
-      // trust_remote_code; the model's --revision does not pin it. A local folder is none.
+      // vLLM's --tokenizer (EngineArgs): a hub download of its own with the model's trust_remote_code, at
+      // --tokenizer-revision, which defaults to --revision (config/model.py ModelConfig.__post_init__). A local
+      // folder is none.
       file: 'vllm-tokenizer.sh',
       want: [
         'CPR002:3:12 acme/tok-model@0123456789abcdef0123456789abcdef01234567',
         `CPR003:3:12 acme/tok-model@${C}`,
-        'CPR002:3:91 acme/tok-tokenizer@-',
-        'CPR001:3:91 acme/tok-tokenizer@-',
-        'CPR003:3:91 acme/tok-tokenizer@-',
+        `CPR002:3:91 acme/tok-tokenizer@${C}`,
+        `CPR003:3:91 acme/tok-tokenizer@${C}`,
         'CPR001:4:54 acme/tok-api@-',
         'CPR003:4:54 acme/tok-api@-',
         `CPR003:4:79 acme/tok-api-tokenizer@${C}`,
