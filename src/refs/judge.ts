@@ -296,8 +296,13 @@ function unpinnedMessage(ref: ModelReference, name: string): string {
     return `${ref.via} loads ${name}, a URL whose bytes nothing pins: whatever that server returns at run time. ${ref.via === KERAS_GET_FILE ? `Pass its SHA-256 (${digest}), ship` : 'Ship'} the reviewed file with the app (and record its digest in the trusted registry), or load it from a hub at a reviewed commit.`;
   }
   // huggingface_hub `try_to_load_from_cache`: with local_files_only the branch is the cache's ref, not the hub's.
-  if (ref.cacheOnly && ref.revisionFrom === undefined)
-    return `${ref.via} loads ${name} from the local hub cache only (local_files_only=True), at ${ref.revision === undefined ? 'the default branch' : `"${ref.revision}"`} as an earlier download left it there: whatever snapshot that was, not one this code names. ${pin} The cache then serves that snapshot or nothing.`;
+  // transformers.js hub.js `getModelFile`: its cache (keyed by the revision unless `main`), else env.localModelPath.
+  if (ref.cacheOnly && ref.revisionFrom === undefined) {
+    const at = ref.revision === undefined ? 'the default branch' : `"${ref.revision}"`;
+    return (ref.inline ?? languageOf(ref.path)) === 'javascript'
+      ? `${ref.via} loads ${name} from transformers.js's cache or env.localModelPath only (local_files_only: true), at ${at} as an earlier download or the app's own files left it: whatever files those were, not a revision this code names. ${pin} The cache then serves those files or nothing.`
+      : `${ref.via} loads ${name} from the local hub cache only (local_files_only=True), at ${at} as an earlier download left it there: whatever snapshot that was, not one this code names. ${pin} The cache then serves that snapshot or nothing.`;
+  }
   // A loader that passes no revision on loads the default branch whatever the call says.
   if (ref.takesNoRevision)
     return `${ref.via} loads ${name} from its default branch: this loader takes no revision, so whatever that branch holds at run time loads. ${pin}`;

@@ -305,7 +305,9 @@ export function innerScripts(command: string): { text: string; at: number }[] {
 
 /**
  * A shell program (sh, bash, dash, zsh, ksh, ash; a path to one) and options up to one with `c` (`-c`, `-lc`,
- * `-euxc`), as shell words or as an exec form's JSON strings; the script's opening quote follows.
+ * `-euxc`; long ones such as `--login` before it), as shell words or as an exec form's JSON strings; or `su`/`runuser`
+ * with `-c` (util-linux su: `-c command` runs it with the target user's shell, wherever it stands before the user).
+ * The script's opening quote follows.
  */
 const SHELL_C =
-  /(?<![\w./-])(?:\/(?:usr\/)?(?:local\/)?bin\/)?(?:ba|da|z|k|a)?sh["']?(?:\s*(?:,\s*)?["']?-[a-bd-zA-Z]+["']?)*\s*(?:,\s*)?["']?-[a-zA-Z]*c[a-zA-Z]*["']?\s*(?:,\s*)?/g;
+  /(?<![\w./-])(?:(?:\/(?:usr\/)?(?:local\/)?bin\/)?(?:ba|da|z|k|a)?sh["']?(?:\s*(?:,\s*)?["']?(?:-[a-bd-zA-Z]+|--[a-z][a-z-]*)["']?)*|(?:su|runuser)(?:\s+(?:-[a-bd-zA-Z]*|--[a-z][a-z-]*|[a-z_][\w.-]*))*?)\s*(?:,\s*)?["']?-[a-zA-Z]*c[a-zA-Z]*["']?\s*(?:,\s*)?/g;

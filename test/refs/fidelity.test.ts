@@ -1747,6 +1747,8 @@ describe('model downloads in shell scripts and Dockerfiles (fixtures/refs/fideli
         'CPR001:10:13 acme/rerank-default@- name-env:RERANK_MODEL',
         'CPR003:10:13 acme/rerank-default@- name-env:RERANK_MODEL',
         `CPR003:23:22 acme/in-bash-c@${C}`,
+        'CPR001:24:37 acme/in-su-c@-',
+        'CPR003:24:37 acme/in-su-c@-',
         'CPR010:17:13 dynamic',
         'CPR010:19:33 dynamic',
         'CPR010:21:13 dynamic',

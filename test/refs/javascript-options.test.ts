@@ -61,7 +61,9 @@ describe('transformers.js local_files_only (transformersjs-local-files-only.js)'
       '6 AutoModel.from_pretrained',
       '11 pipeline',
     ]);
-    expect(unpinned(refs.find((r) => r.line === 5)!)).toContain('from the local hub cache only');
+    expect(unpinned(refs.find((r) => r.line === 5)!)).toContain(
+      "from transformers.js's cache or env.localModelPath only (local_files_only: true)",
+    );
     // `local_files_only: false` is the default: a download.
     expect(refs.find((r) => r.repoId === 'acme/fetched')?.cacheOnly).toBeUndefined();
   });
