@@ -30,6 +30,7 @@ const CASES: readonly { name: string; want: readonly string[]; global?: string }
     global: 'chainproof_fixture.payload.run',
   },
   { name: 'rebuild_from_type_memmap.pkl', want: ['CPI001:error'], global: 'numpy.memmap' },
+  { name: 'newobj_memmap.pkl', want: ['CPI001:error'], global: 'numpy.memmap' },
   {
     name: 'import_dotted_name.pt',
     want: ['CPI001:error', 'CPI006:warning'],

@@ -451,7 +451,7 @@ const DANGEROUS_WHEN_CALLED: ReadonlyMap<string, string> = new Map(
   ]),
 );
 
-/** Why calling this global (REDUCE, OBJ, INST) is dangerous though importing it is not, if it is. */
+/** Why calling this global (REDUCE, OBJ, INST; NEWOBJ, as its work is in __new__) is dangerous though importing it is not. */
 export function dangerWhenCalled(module: string, name: string): string | undefined {
   return DANGEROUS_WHEN_CALLED.get(`${module}.${name}`);
 }

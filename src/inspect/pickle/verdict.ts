@@ -46,10 +46,15 @@ export function judgeGlobal(module: string, name: string, ctx: AllowContext): Gl
 /** Opcodes by which the unpickler calls the imported global itself as a function (not `cls.__new__`). */
 const DIRECT_CALLS: ReadonlySet<string> = new Set(['REDUCE', 'OBJ', 'INST']);
 
-function isCalledDirectly(run: PickleRun, g: GlobalRef): boolean {
+/**
+ * Those, and NEWOBJ/NEWOBJ_EX (`cls.__new__(cls, *args)`): for a class that does its work in `__new__` (danger.ts
+ * DANGEROUS_WHEN_CALLED: numpy's memmap.__new__ opens the file) that is the call.
+ */
+const CALLS_OR_NEW: ReadonlySet<string> = new Set([...DIRECT_CALLS, 'NEWOBJ', 'NEWOBJ_EX']);
+
+function isCalledDirectly(run: PickleRun, g: GlobalRef, kinds: ReadonlySet<string> = DIRECT_CALLS): boolean {
   for (const c of run.calls.values()) {
-    if (c.onGlobal && DIRECT_CALLS.has(c.kind) && c.target?.module === g.module && c.target.name === g.name)
-      return true;
+    if (c.onGlobal && kinds.has(c.kind) && c.target?.module === g.module && c.target.name === g.name) return true;
   }
   return false;
 }
@@ -60,7 +65,7 @@ const SAFE: GlobalVerdict = { kind: 'safe' };
 function calledDanger(run: PickleRun, g: GlobalRef): string | undefined {
   const py3 = toPython3(g.module, g.name);
   const why = dangerWhenCalled(py3.module, py3.name);
-  return why !== undefined && isCalledDirectly(run, g) ? why : undefined;
+  return why !== undefined && isCalledDirectly(run, g, CALLS_OR_NEW) ? why : undefined;
 }
 
 /** For `builtins.getattr`: the first member it fetches that is dangerous by name, as the reason it is. */
