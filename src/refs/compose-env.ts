@@ -10,11 +10,13 @@ export interface ShellValue {
 }
 
 /**
- * One `${…}` or `$NAME` a value holds. An operand stops at a `$` (a default that interpolates again is not read, and
+ * One `${…}` or `$NAME` a value holds (or a GitHub Actions `${{ env.NAME }}`, which the runner replaces before the
+ * shell runs). An operand stops at a `$` (a default that interpolates again is not read, and
  * no search runs past the next expansion: linear in the value, whatever it holds).
  */
-const EXPANSION = /\$(?:\{([A-Za-z_]\w*)(?:(:?)([-?+])([^}$]*))?\}|([A-Za-z_]\w*)|(\$))/g;
-const FIRST_VARIABLE = /(?<!\$)\$\{?([A-Za-z_]\w*)/;
+const EXPANSION =
+  /\$(?:\{([A-Za-z_]\w*)(?:(:?)([-?+])([^}$]*))?\}|([A-Za-z_]\w*)|(\$)|\{\{\s*env\.([A-Za-z_]\w*)\s*\}\})/g;
+const FIRST_VARIABLE = /(?<!\$)\$(?:\{\{\s*env\.|\{?)([A-Za-z_]\w*)/;
 
 /**
  * A token of a Compose value (or a Makefile recipe's) with its variables interpolated, as the Compose
@@ -34,9 +36,9 @@ export function interpolate(token: Token, env: ReadonlyMap<string, string | Shel
   const bound = first === undefined ? undefined : env.get(first);
   const variable = typeof bound === 'object' ? bound.from : first;
   let decided = true;
-  const text = token.text.replace(EXPANSION, (all, braced, colon, op, operand, bare, dollar) => {
+  const text = token.text.replace(EXPANSION, (all, braced, colon, op, operand, bare, dollar, actions) => {
     if (dollar !== undefined) return '$';
-    const name = (braced ?? bare) as string;
+    const name = (braced ?? bare ?? actions) as string;
     const got = env.get(name);
     const value = typeof got === 'object' ? got.value : got;
     if (op === '-') {

@@ -20,6 +20,7 @@ import {
 import { MODEL_KEYS } from './prefilter.js';
 import { sourceExtension } from './sources.js';
 import { readPodContainers } from './servers.js';
+import { readContainerScript } from './shell-commands.js';
 import type { FileReferences } from './types.js';
 
 /** A config deeper or larger than this is not a hand-written config: stop walking (bounded, never recursive). */
@@ -124,7 +125,14 @@ export function findConfigReferencesWithYaml(
         });
         // A Kubernetes pod spec's containers: the model servers they start (servers.ts).
         if (node.has('containers') || node.has('initContainers'))
-          readPodContainers(node, text, { path, at: position, existsLocally, out });
+          readPodContainers(node, text, {
+            path,
+            at: position,
+            existsLocally,
+            out,
+            // `sh -c` scripts the containers run (shell-commands.ts).
+            script: (script, env) => readContainerScript(script, env, { path, text, at: position, existsLocally, out }),
+          });
       } else if (node && typeof node === 'object' && 'items' in node) {
         for (const item of (node as { items: unknown[] }).items) stack.push(isPair(item) ? item.value : item);
       }

@@ -12,7 +12,7 @@ import {
 import { SERVER_WORDS } from './prefilter.js';
 import { lineIndex } from './text.js';
 import type { FileReferences } from './types.js';
-import { interpolate } from './compose-env.js';
+import { interpolate, type ShellValue } from './compose-env.js';
 
 /**
  * Model servers started from shell lines (scripts, Dockerfile `RUN`/`CMD`, workflow `run:`), which download the hub
@@ -265,6 +265,8 @@ interface ServerSink {
   readonly out: FileReferences;
   /** The hub variables of the shell line that starts the container (`docker run`), for what `-e X` passes through. */
   readonly hostEnv?: ReadonlyMap<string, string> | undefined;
+  /** A script a container hands to a shell (`sh -c`), with the variables its environment sets: read as shell. */
+  readonly script?: (script: Token, env: ReadonlyMap<string, ShellValue>) => void;
 }
 
 /** A container's `image:` (Compose and Kubernetes alike): its name, and where it is written. */
@@ -536,18 +538,41 @@ export function readPodContainers(spec: YAMLMap, text: string, sink: ServerSink)
         if (isScalar(n) && typeof n.value === 'string' && isScalar(value) && valueText !== undefined)
           env.set(n.value, { text: valueText, at: valueStart(value, text), expands: valueText.includes('$(') });
       }
+      const entrypoint = wordsOf(container.get('command', true), text);
+      const command = wordsOf(container.get('args', true), text);
       readServer(
         {
           ...imageOf(container.get('image', true)),
-          entrypoint: wordsOf(container.get('command', true), text),
-          command: wordsOf(container.get('args', true), text),
+          entrypoint,
+          command,
           env,
           label: `Kubernetes container ${isScalar(name) ? String(name.value) : '?'}`,
         },
         sink,
       );
+      // `command: ["/bin/sh", "-c"]` with the script in `args:` (or all in `command:`): a command line of its own,
+      // with the container's environment (`value:`s the manifest fixes).
+      const script = shellScriptOf([...entrypoint, ...command]);
+      if (script && sink.script) {
+        const fixed = new Map([...env].filter(([, t]) => !t.expands).map(([k, t]) => [k, { value: t.text }]));
+        sink.script(script, fixed);
+      }
     }
   }
+}
+
+/**
+ * The script of `sh -c <script>` (any shell by name or path, options before a `-c`-bearing one; bash's `-c`: the
+ * first argument after the options is the command string), as exec words; undefined for any other command.
+ */
+function shellScriptOf(argv: readonly Token[]): Token | undefined {
+  if (argv.length < 3 || !/(^|\/)(?:ba|da|z|k|a)?sh$/.test(argv[0]!.text)) return undefined;
+  for (let i = 1; i < argv.length - 1; i++) {
+    const o = argv[i]!.text;
+    if (!o.startsWith('-')) return undefined;
+    if (/^-[a-zA-Z]*c[a-zA-Z]*$/.test(o)) return argv[i + 1];
+  }
+  return undefined;
 }
 
 /** A Compose `command:` or `entrypoint:` as words: a string split as the shell would, or a list of strings. */

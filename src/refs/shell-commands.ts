@@ -14,8 +14,9 @@ import {
 } from './runtimes.js';
 import { readComposeServers, readLlamaEnv, readModelServers } from './servers.js';
 import { readToolkitClis } from './toolkit-clis.js';
-import { isComposeFile, isDockerfile, isMakefile, isModelfile } from './sources.js';
-import { interpolate } from './compose-env.js';
+import { isComposeFile, isDockerfile, isMakefile, isModelfile, isWorkflowFile } from './sources.js';
+import { workflowRunEnv } from './workflow-env.js';
+import { interpolate, type ShellValue } from './compose-env.js';
 import { SPACY_MODELS, hubFileUrl, revisionKind, spacyReleaseTag } from './ids.js';
 
 /**
@@ -34,6 +35,8 @@ export function findShellReferences(
   existsLocally: (p: string) => boolean,
   /** A Compose project's `.env` values (compose-dotenv.ts), for a compose file. */
   dotenv?: ReadonlyMap<string, string>,
+  /** The variables a script starts with (a container's environment, `readContainerScript`). */
+  env?: ReadonlyMap<string, ShellValue>,
 ): FileReferences {
   const out: FileReferences = { references: [], dynamic: [] };
   // A Compose file's services are read from its YAML (servers.ts), their command lines with them.
@@ -43,8 +46,12 @@ export function findShellReferences(
   const makeVariables = isMakefile(path) ? makeAssignments(lines) : undefined;
   // What a script's or Dockerfile's lines set for the commands after them: variables, the folder (shell-scope.ts).
   const scope =
-    makeVariables || compose || modelfile ? undefined : new ShellScope(isDockerfile(path) ? 'dockerfile' : 'script');
+    makeVariables || compose || modelfile
+      ? undefined
+      : new ShellScope(isDockerfile(path) ? 'dockerfile' : 'script', env);
   const clones = new GitClones(path, out);
+  // A workflow's `env:` maps, for the `run:` script each line is in (workflow-env.ts).
+  const stepEnv = isWorkflowFile(path) ? workflowRunEnv(text) : undefined;
   // `ollama create NAME -f Modelfile`: NAME is a model built here, not pulled (its Modelfile's FROM is what pulls).
   const created = new Set<string>();
   for (const m of text.matchAll(/(?:^|[\s;&|(`])ollama\s+create\s+([\w.:/-]+)/g)) created.add(ollamaName(m[1]!));
@@ -69,7 +76,9 @@ export function findShellReferences(
       return { line: first + k + 1, column: offset - starts[k]! + 1 };
     };
     const here = scope?.line(command);
-    const vars: Variables = makeVariables ?? here?.vars ?? NO_VARIABLES;
+    const env = stepEnv?.(first + 1);
+    const vars: Variables =
+      makeVariables ?? (env ? new Map([...env, ...(here?.vars ?? [])]) : here?.vars) ?? NO_VARIABLES;
     // A Makefile's variables are make's, expanded whatever the shell's quotes; a script's where the shell expands.
     const words = (args: string, at: number) =>
       makeVariables ? tokens(args, at).map((t) => interpolate(t, vars)) : tokens(args, at, vars);
@@ -87,6 +96,34 @@ export function findShellReferences(
     scope?.settle(dir);
   }
   return out;
+}
+
+/**
+ * A script a Kubernetes container hands to a shell (servers.ts `readPodContainers`: `command: ["/bin/sh", "-c"]`,
+ * `args: ["vllm serve …"]`), read as a shell script of its own with the container's environment; each finding at its
+ * place in the manifest (a block scalar's later lines found in the file after the first).
+ */
+export function readContainerScript(
+  script: Token,
+  env: ReadonlyMap<string, ShellValue>,
+  sink: { path: string; text: string; at: Where; existsLocally: (p: string) => boolean; out: FileReferences },
+): void {
+  const found = findShellReferences(sink.path, script.text, sink.existsLocally, undefined, env);
+  // The file offset of each of the script's lines: the first at the token, each later one where the file holds it.
+  const lines = script.text.split('\n');
+  const starts: number[] = [];
+  let from = script.at;
+  for (const [i, line] of lines.entries()) {
+    const at = i === 0 ? script.at : sink.text.indexOf(line, from);
+    starts.push(at < 0 ? script.at : at);
+    if (at >= 0) from = at + line.length;
+  }
+  const place = <T extends { line: number; column: number }>(r: T): T => ({
+    ...r,
+    ...sink.at((starts[r.line - 1] ?? script.at) + r.column - 1),
+  });
+  for (const r of found.references) sink.out.references.push(place(r));
+  for (const d of found.dynamic) sink.out.dynamic.push(place(d));
 }
 
 /** Arguments up to a quote that no later quote closes: the end of the string the command stands in. */

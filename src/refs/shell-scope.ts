@@ -9,7 +9,7 @@ import { tokens, type Token } from './shell-words.js';
  */
 export class ShellScope {
   /** The variables a script sets, each with the variable that decides it at run time (`ShellValue.from`). */
-  private readonly vars = new Map<string, ShellValue>();
+  private readonly vars: Map<string, ShellValue>;
   /** Nesting of `if`/`for`/`while`/`case`/function bodies at the start of the next line (scripts). */
   private depth = 0;
   /** Where the next command runs, relative to the scan's idea of the start ('.'), undefined when unknown. */
@@ -27,7 +27,13 @@ export class ShellScope {
   private readonly stageDirs = new Map<string, string>();
   private workdir = '/';
 
-  constructor(private readonly kind: 'script' | 'dockerfile') {}
+  /** `env`: what the script starts with (a container's environment). */
+  constructor(
+    private readonly kind: 'script' | 'dockerfile',
+    env: ReadonlyMap<string, ShellValue> = new Map(),
+  ) {
+    this.vars = new Map(env);
+  }
 
   /**
    * Read one command line (continued lines joined) and give what its commands see: the variables, and the folder it

@@ -41,7 +41,8 @@ export interface Token {
  */
 export function tokens(args: string, offset: number, vars?: Variables): Token[] {
   const out: Token[] = [];
-  for (const m of args.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)) {
+  // A GitHub Actions expression (`${{ env.MODEL }}`) is one word, its blanks and all.
+  for (const m of args.matchAll(/"([^"]*)"|'([^']*)'|((?:\$\{\{[^}\n]{0,200}\}\}|\S)+)/g)) {
     const text = m[1] ?? m[2] ?? m[3]!;
     const t = { text, at: offset + m.index, expands: m[2] === undefined && text.includes('$') };
     out.push(t.expands && vars !== undefined ? interpolate(t, vars) : t);

@@ -96,6 +96,11 @@ export function isMakefile(path: string): boolean {
   return /(^|\/)(GNUmakefile|[Mm]akefile)$/.test(path);
 }
 
+/** A GitHub Actions workflow (`.github/workflows/*.yml`), whose `run:` steps are shell scripts. */
+export function isWorkflowFile(path: string): boolean {
+  return /(^|\/)\.github\/workflows\/[^/]+\.ya?ml$/.test(path);
+}
+
 /** A Dockerfile (`Dockerfile`, `Dockerfile.gpu`, `Containerfile`, `app.dockerfile`): read instruction by instruction. */
 export function isDockerfile(path: string): boolean {
   return /(^|\/)(Dockerfile|Containerfile)(\.[\w-]+)?$|\.dockerfile$/i.test(path);

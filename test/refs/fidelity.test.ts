@@ -67,6 +67,19 @@ const CASES: FidelityCase[] = [
   ...JAVASCRIPT_CASES,
   ...PYTHON_CASES,
   {
+    // A container whose command is `sh -c`: the script read as shell with the container's env (servers.ts
+    // readPodContainers, shell-commands.ts readContainerScript), each finding at its place in the manifest.
+    file: 'k8s/sh-c-containers.yaml',
+    want: [
+      'CPR002:24:30 acme/k8s-split@-',
+      'CPR001:24:30 acme/k8s-split@-',
+      'CPR003:24:30 acme/k8s-split@-',
+      'CPR001:33:45 acme/k8s-env-model@-',
+      'CPR003:33:45 acme/k8s-env-model@-',
+      `CPR003:19:40 acme/k8s-block@${C}`,
+    ],
+  },
+  {
     // A pull request's ref is writable by whoever opened it: CPR012 (error) in place of CPR001.
     file: 'revision-pull-request.py',
     want: [
@@ -1782,6 +1795,20 @@ describe('model downloads in shell scripts and Dockerfiles (fixtures/refs/fideli
         `CPR003:9:35 acme/bash-c-string@${C}`,
         'CPR001:15:21 acme/block-list@-',
         'CPR003:15:21 acme/block-list@-',
+      ],
+    },
+    {
+      // A workflow's env: maps, workflow < job < step (workflow-env.ts), and `${{ env.X }}`; an expression is the run's.
+      file: '.github/workflows/env-maps.yml',
+      want: [
+        `CPR003:12:39 acme/workflow-base@${C}`,
+        'CPR001:17:23 acme/step-judge@-',
+        'CPR003:17:23 acme/step-judge@-',
+        'CPR001:18:23 acme/workflow-base@-',
+        'CPR003:18:23 acme/workflow-base@-',
+        'CPR001:19:26 acme/job-judge@-',
+        'CPR003:19:26 acme/job-judge@-',
+        'CPR010:23:26 dynamic',
       ],
     },
     {
