@@ -51,9 +51,13 @@ export function mappingReferences(
       kserveStorageUri(out, path, written, position(at));
       continue;
     }
-    if (!MODEL_KEYS.has(key)) continue;
+    const axolotl = AXOLOTL_MODEL_KEYS.has(key) && scalars.has('base_model');
+    if (!MODEL_KEYS.has(key) && !axolotl) continue;
     const nameEnv = omegaConfEnv(written);
-    const revisionWritten = revisionFor(key, scalars);
+    // axolotl loaders/tokenizer.py `load_tokenizer`: `from_pretrained(cfg.tokenizer_config, trust_remote_code=…)`,
+    // no revision.
+    const noRevision = axolotl && key === 'tokenizer_config';
+    const revisionWritten = noRevision ? undefined : revisionFor(key, scalars);
     const revisionEnv = revisionWritten === undefined ? undefined : omegaConfEnv(revisionWritten);
     const revision = revisionEnv ? revisionEnv.fallback : revisionWritten;
     const pos = position(at);
@@ -81,10 +85,19 @@ export function mappingReferences(
       revisionKind: url?.hub === 'url' ? 'none' : revisionKind(rev),
       ...(revisionEnv ? { revisionFrom: revisionEnv.variable } : {}),
       ...(nameEnv ? { nameFrom: nameEnv.variable } : {}),
+      ...(noRevision ? { takesNoRevision: true as const } : {}),
       runsRemoteCode: trust,
     });
   }
 }
+
+/**
+ * axolotl's keys for a second hub download beside `base_model`, read only in a mapping that names one:
+ * loaders/utils.py `load_model_config` reads `AutoConfig.from_pretrained(cfg.base_model_config or cfg.base_model,
+ * trust_remote_code=…, revision=cfg.revision_of_model)`; loaders/tokenizer.py `load_tokenizer` reads
+ * `cfg.tokenizer_config` (the base model when unset) with the same trust_remote_code and no revision.
+ */
+const AXOLOTL_MODEL_KEYS: ReadonlySet<string> = new Set(['base_model_config', 'tokenizer_config']);
 
 /**
  * kserve_storage.py `Storage._download_hf`: `hf://<repo>/<model>[:<revision>]` — exactly one `/` after the scheme,
@@ -336,8 +349,14 @@ function trustOf(node: Value & { kind: 'map' }): boolean {
  * `base_model_revision` says nothing of the tokenizer).
  */
 function revisionFor(key: string, scalars: ReadonlyMap<string, { value: string }>): string | undefined {
+  // axolotl: `revision_of_model` (its validation maps `model_revision` onto it) is the revision of `base_model`
+  // (loaders/model.py `model_kwargs["revision"]`) and of its config (loaders/utils.py `load_model_config`).
+  const axolotl = key === 'base_model' || key === 'base_model_config' ? scalars.get('revision_of_model') : undefined;
   return (
-    scalars.get(ownRevisionKey(key))?.value ?? scalars.get('revision')?.value ?? scalars.get('model_revision')?.value
+    axolotl?.value ??
+    scalars.get(ownRevisionKey(key))?.value ??
+    scalars.get('revision')?.value ??
+    scalars.get('model_revision')?.value
   );
 }
 

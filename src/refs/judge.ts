@@ -442,6 +442,9 @@ export function pinAdvice(ref: ModelReference): string {
     if (ref.via === KSERVE_VIA) return `Pin the reviewed commit in the URI (hf://${repo}:<40-hex>).`;
     // KubeAI: the spec's args go to the server after its --model (config-fast.ts `kubeaiModel`).
     if (ref.via === KUBEAI_VIA) return 'Pin the reviewed commit in the Model spec (args: ["--revision=<40-hex>"]).';
+    // axolotl (config-fast.ts `revisionFor`): `revision_of_model` pins the base model and its config.
+    if (ref.via === 'base_model' || ref.via === 'base_model_config')
+      return 'Pin the reviewed commit beside it (revision_of_model: <40-hex>).';
     return `Pin the reviewed commit beside it (${ownRevisionKey(ref.via)}: <40-hex>).`;
   }
   return 'Pin the reviewed commit (revision="<40-hex>").';

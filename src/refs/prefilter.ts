@@ -238,6 +238,10 @@ export const LOADER_NEEDLES: readonly (readonly [words: readonly string[], modul
   // (`from langchain_community.embeddings import FastEmbedEmbeddings`), with no `fastembed` module in the file.
   [['FastEmbed'], 'langchain'],
   [['FastEmbed'], 'llama_index'],
+  // Haystack's SentenceTransformers… / Transformers… rankers and embedders and HuggingFaceLocal… generators
+  // (python-haystack.ts): the module scanned for (no word its classes share is), `Transformers` looked up only in a
+  // file that holds it.
+  [['HuggingFace', 'Transformers'], 'haystack'],
   // LlamaIndex.TS's `new HuggingFaceEmbedding({ modelType })` (javascript-classes.ts).
   [['HuggingFace'], 'llamaindex'],
   [['create_model'], 'open_clip'],
@@ -300,6 +304,7 @@ const LOOKED_UP = new Set([
   'langchain',
   'llama_index',
   'llamaindex',
+  'Transformers',
   'datasets',
   'whisper',
   'keras',

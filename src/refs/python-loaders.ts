@@ -5,6 +5,7 @@ import { GENSIM_DATA, RAY_LLM_VIA, SPACY_MODELS, TRL_TRAINERS, spacyReleaseTag, 
 import { PYTHON_LIBRARIES_ALONE } from './prefilter.js';
 import { vllmShape } from './python-vllm.js';
 import { EVALUATE_LOADS, evaluateShape } from './python-evaluate.js';
+import { haystackShape } from './python-haystack.js';
 import { MODEL_FORMATS, formatFromName } from '../discover/catalogue/index.js';
 
 /**
@@ -83,6 +84,8 @@ export const PYTHON_LIBRARY_WORDS: readonly string[] = [
   'FastEmbedEmbedding',
   // SageMaker's HuggingFaceModel (`env={"HF_MODEL_ID": …}`).
   'HuggingFaceModel',
+  // Haystack 2.x's local components (python-haystack.ts): every name an import of it binds.
+  'haystack',
   // The unpicklers a download may be handed to through a name (`NARROW_LOADER_MODULES`: only their load calls).
   ...UNPICKLER_MODULES,
   'ollama',
@@ -1066,6 +1069,9 @@ export function pythonLibraryShape(f: CallFacts): LoaderShape | undefined {
       bareNames: 'sentence-transformers',
     };
   }
+  // Haystack's embedders, rankers and local generators (python-haystack.ts `haystackShape`).
+  const haystack = haystackShape(f, isTrue);
+  if (haystack !== null) return haystack;
   const indexed = indexDownloadShape(f, name, kw, pos);
   if (indexed !== null) return indexed;
   // SageMaker `HuggingFaceModel(…, env={"HF_MODEL_ID": …})` (sagemaker/huggingface/model.py): the endpoint's container

@@ -41,6 +41,8 @@ const LOADER_TESTS: readonly (readonly [word: RegExp, module: RegExp | undefined
   // refs5: LlamaIndex's HuggingFaceEmbedding / HuggingFaceLLM; ollama-python's pull.
   [/HuggingFace(?:Embedding|LLM)/, /llama_?index/],
   [/ollama/, undefined],
+  // Haystack's SentenceTransformers… / Transformers… / HuggingFaceLocal… components (python-haystack.ts).
+  [/Transformers|HuggingFace/, /haystack/],
   // langchain's FastEmbedEmbeddings, LlamaIndex's FastEmbedEmbedding (FastEmbed's table, at the default branch).
   [/FastEmbed/, /langchain|llama_index/],
   [/create_model/, /open_clip/],
