@@ -1,4 +1,5 @@
 import { KeyedConstants } from './syntax.js';
+import { plainName } from './python-scopes.js';
 import { logicalLines } from './python-lines.js';
 import { reportHubSetting } from './runtimes.js';
 import type { FileReferences } from './types.js';
@@ -82,7 +83,7 @@ export function parameterDefault(
   none: boolean,
   env: EnvRead | undefined,
 ): EnvRead | undefined {
-  const variable = `${fn}(${name})`;
+  const variable = `${plainName(fn)}(${plainName(name)})`;
   // A default that is itself read at run time (`revision=os.getenv("REV", "main")`, an imported env read): that read.
   return value !== undefined ? { variable, fallback: value } : (env ?? (none ? { variable } : undefined));
 }

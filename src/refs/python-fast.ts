@@ -11,7 +11,8 @@ import {
 import { StatementReader, type Arg, type Node } from './python-reader.js';
 import { dictUseCheck, listUseCheck } from './python-dict-uses.js';
 import { keptStatements } from './python-snippet.js';
-import { tokenize, Unsure, type StringValue } from './python-tokens.js';
+import { boundNames, plainName, pythonScopes, scopedTokens, type PythonScopes } from './python-scopes.js';
+import { tokenize, Unsure, type StringValue, type Token } from './python-tokens.js';
 import {
   BuiltNames,
   Constants,
@@ -82,8 +83,13 @@ export function findPythonReferencesFast(
   const kept = keptStatements(text);
   if (!kept) return undefined;
   const reader = new StatementReader(text);
+  // python-scopes.ts: names with more than one meaning are read by their scope's key.
+  const scopes = pythonScopes(text, kept);
   try {
-    for (const line of kept) reader.statementLine(tokenize(text, line.start, line.end), line.header);
+    for (const line of kept) {
+      const tokens = tokenize(text, line.start, line.end);
+      reader.statementLine(scopes ? scopedLine(tokens, line.start, scopes) : tokens, line.header);
+    }
   } catch (err) {
     // A RangeError: operators chained deeper than the stack (`- - - … x`); lezer reads that iteratively.
     if (err instanceof Unsure || err instanceof RangeError) return undefined;
@@ -126,7 +132,7 @@ export function findPythonReferencesFast(
   // python.ts reads env reads after its walk, parameters' defaults first.
   const clicked = clickDefaults(reader.decorated, imports, values);
   for (const p of reader.parameters) {
-    const written = p.value ?? clicked.get(`${p.fn}\0${p.name}`);
+    const written = p.value ?? clicked.get(`${plainName(p.fn)}\0${plainName(p.name)}`);
     const value = written && typerDefault(written, imports);
     envs.set(
       p.name,
@@ -692,4 +698,17 @@ class Values {
     }
     return out.replace(/\{\{/g, '{').replace(/\}\}/g, '}');
   }
+}
+
+/**
+ * A kept line's tokens with contested names keyed by scope (python-scopes.ts). An import in a function or class
+ * body that binds one is left to python.ts, which reads import names as written.
+ */
+function scopedLine(tokens: Token[], start: number, scopes: PythonScopes): Token[] {
+  const first = tokens[0];
+  if (first?.t === 'name' && (first.text === 'import' || first.text === 'from')) {
+    if (scopes.nested(start) && boundNames(tokens).some(([name]) => scopes.contested.has(name))) throw new Unsure();
+    return tokens;
+  }
+  return scopedTokens(tokens, scopes);
 }

@@ -55,6 +55,7 @@ import {
 } from './calls.js';
 import { dictUseCheck, listUseCheck } from './python-dict-uses.js';
 import { pythonSnippet } from './python-snippet.js';
+import { plainName, pythonScopes, type PythonScopes } from './python-scopes.js';
 import { inFunctionBody } from './python-lines-native.js';
 import { unquote } from './python-literals.js';
 import { findPythonReferencesFast } from './python-fast.js';
@@ -157,7 +158,10 @@ function referencesInTree(
 ): FileReferences | undefined {
   const { strict, imported, moduleValues } = options;
   const classAttributes = options.classAttributes ?? !strict;
-  const src = (n: SyntaxNode) => text.slice(n.from, n.to);
+  const raw = (n: SyntaxNode) => text.slice(n.from, n.to);
+  // python-scopes.ts: a name with more than one meaning in the file is keyed by the scope its binding is in.
+  const scopes = pythonScopes(wholeFile);
+  const src = scopes ? (n: SyntaxNode) => scopedName(n, raw(n), scopes, wholeOffset) : raw;
   // An offset of the tree's text in the whole file (the tree may be a snippet's), by its line and column.
   let lineStarts: number[] | undefined;
   const wholeOffset = (offset: number) => {
@@ -252,7 +256,7 @@ function referencesInTree(
     const clicked = fnName ? clickDefaults(fn) : new Map<string, SyntaxNode>();
     for (const [name, given] of parameters(params)) {
       parameterNames.add(name);
-      const written = given ?? clicked.get(name);
+      const written = given ?? clicked.get(plainName(name));
       const value = written && typerDefault(written);
       envs.set(
         name,
@@ -427,8 +431,8 @@ function referencesInTree(
     if (kids[1]?.name === 'TypeDef' && kids[0]!.name === 'VariableName') {
       const value = kids[2]?.name === 'AssignOp' ? kids[3] : undefined;
       if (className) {
-        fieldDefs.push([src(className), src(kids[0]!), value]);
-        if (value) recordClassAttr(`${src(className)}.${src(kids[0]!)}`, value);
+        fieldDefs.push([raw(className), raw(kids[0]!), value]);
+        if (value) recordClassAttr(`${raw(className)}.${raw(kids[0]!)}`, value);
       }
       // `NAME: str = "org/x"` binds NAME as `NAME = "org/x"` does (a tuple after `=` is `rebound`) — at the left margin
       // or in a function's body: one in a class body is a field (a dataclass's, python-argparse.ts), no name.
@@ -437,7 +441,7 @@ function referencesInTree(
       return;
     }
     if (className && kids.length === 3 && kids[0]!.name === 'VariableName' && kids[1]!.name === 'AssignOp')
-      recordClassAttr(`${src(className)}.${src(kids[0]!)}`, kids[2]!);
+      recordClassAttr(`${raw(className)}.${raw(kids[0]!)}`, kids[2]!);
     // `model_name, revision = "acme/x", "main"`: each name bound to its value.
     const pairs = pairedNames(kids, src);
     if (pairs) {
@@ -721,7 +725,8 @@ function referencesInTree(
   }
 
   function recordImport(n: SyntaxNode): void {
-    for (const [bound, full] of statementImports(n, src)) imports.set(bound, full);
+    // An import's names are read as written (python-fast.ts leaves a nested import of a scoped name to this reader).
+    for (const [bound, full] of statementImports(n, raw)) imports.set(bound, full);
   }
 
   function evaluate(n: SyntaxNode): string | undefined {
@@ -1185,6 +1190,24 @@ const INSTANCE_MAKERS = new Set([
   '__getattribute__',
   '__setattr__',
 ]);
+
+/**
+ * A node's text, or for a contested name (python-scopes.ts) its key: a parameter's in the function it names, a
+ * keyword argument's name and a lambda's parameter as written, anything else by where it is read.
+ */
+function scopedName(
+  n: SyntaxNode,
+  text: string,
+  scopes: PythonScopes,
+  wholeOffset: (offset: number) => number,
+): string {
+  if (n.name !== 'VariableName' || !scopes.contested.has(text)) return text;
+  const parent = n.parent;
+  if (parent?.name === 'ArgList' && n.nextSibling?.name === 'AssignOp') return text;
+  if (parent?.name === 'ParamList' && n.prevSibling?.name !== 'AssignOp')
+    return parent.parent?.name === 'FunctionDefinition' ? scopes.parameterKey(text, wholeOffset(n.from)) : text;
+  return scopes.key(text, wholeOffset(n.from));
+}
 
 /** `C(…)`'s callee when it is a bare name (`C`), for `readsInstanceAttribute`. */
 function bareCallee(value: SyntaxNode, src: (n: SyntaxNode) => string): string | undefined {

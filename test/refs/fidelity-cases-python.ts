@@ -98,4 +98,58 @@ export const PYTHON_CASES: FidelityCase[] = [
       'CPR015:10:16 ViT-B-32 laion2b_s34b_b79k',
     ],
   },
+  // Haystack 2.x (python-haystack.ts): the sentence-transformers embedders pass model / revision /
+  // trust_remote_code to SentenceTransformer (default sentence-transformers/all-mpnet-base-v2); the local
+  // generators hand `huggingface_pipeline_kwargs` (whose `model` wins) to transformers.pipeline;
+  // TransformersSimilarityRanker passes model_kwargs to from_pretrained; SentenceTransformersSimilarityRanker's
+  // CrossEncoder gets no revision. The API embedder fetches nothing.
+  {
+    file: 'haystack-components.py',
+    want: [
+      'CPR001:13:36 acme/doc-embedder@-',
+      'CPR003:13:36 acme/doc-embedder@-',
+      'CPR002:14:18 acme/text-embedder@main',
+      'CPR001:14:18 acme/text-embedder@main',
+      'CPR003:14:18 acme/text-embedder@main',
+      'CPR001:17:20 sentence-transformers/all-mpnet-base-v2@-',
+      'CPR003:17:20 sentence-transformers/all-mpnet-base-v2@-',
+      `CPR003:18:13 acme/flan-small@${C}`,
+      'CPR002:23:8 acme/chat-7b@-',
+      'CPR001:23:8 acme/chat-7b@-',
+      'CPR003:23:8 acme/chat-7b@-',
+      'CPR001:24:10 acme/reranker@v1.0',
+      'CPR003:24:10 acme/reranker@v1.0',
+      'CPR001:25:9 acme/cross-encoder@-',
+      'CPR003:25:9 acme/cross-encoder@-',
+    ],
+  },
+  {
+    // TransformersSimilarityRanker's default cross-encoder, with trust_remote_code in model_kwargs.
+    file: 'haystack-ranker-only.py',
+    want: [
+      'CPR002:5:10 cross-encoder/ms-marco-MiniLM-L-6-v2@-',
+      'CPR001:5:10 cross-encoder/ms-marco-MiniLM-L-6-v2@-',
+      'CPR003:5:10 cross-encoder/ms-marco-MiniLM-L-6-v2@-',
+    ],
+  },
+  {
+    // Python's scopes (CPython symtable): a name bound in a function's body is that function's for the whole body,
+    // a class body's names are not its methods' or the module's, a parameter shadows a module name of its own, an
+    // inner function sees its enclosing function's names, and `global` binds the module's name.
+    file: 'python-scopes.py',
+    want: [
+      'CPR001:19:12 acme/loader-a@-',
+      'CPR003:19:12 acme/loader-a@-',
+      'CPR001:24:12 acme/loader-b@-',
+      'CPR003:24:12 acme/loader-b@-',
+      `CPR003:32:12 acme/only-default@${C} env:load_model(revision) name-env:load_model(checkpoint)`,
+      'CPR001:39:16 acme/enclosing@-',
+      'CPR003:39:16 acme/enclosing@-',
+      `CPR003:53:9 acme/module-model@${C}`,
+      'CPR001:54:13 acme/module-checkpoint@-',
+      'CPR003:54:13 acme/module-checkpoint@-',
+      'CPR010:28:12 dynamic',
+      'CPR010:55:9 dynamic',
+    ],
+  },
 ];

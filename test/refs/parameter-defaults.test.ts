@@ -38,10 +38,11 @@ describe('parameter defaults', () => {
       fast: true,
     },
     {
-      // The same name is another function's parameter with no default: which call sees which is the caller's.
+      // The same name is another function's parameter with no default: each function's parameter is its own local
+      // (python-scopes.ts), so b's default is what b loads and a's call is a run-time choice.
       name: 'another function binds the name without a default',
       text: `${HEAD}def a(model_id):\n    return AutoModel.from_pretrained(model_id)\n\ndef b(model_id="org/x"):\n    return AutoModel.from_pretrained(model_id)\n`,
-      want: ['3 dynamic', '6 dynamic'],
+      want: ['6 org/x@- name:b(model_id)', '3 dynamic'],
       fast: true,
     },
     {
@@ -64,16 +65,16 @@ describe('parameter defaults', () => {
       fast: true,
     },
     {
-      // A module constant of the same name decides the value (as before), the parameter stays its own binding.
+      // The parameter shadows a module constant of the same name in the function's body: what loads is the caller's.
       name: 'a module constant of the same name',
       text: `${HEAD}model_id = "org/const"\n\ndef load(model_id):\n    return AutoModel.from_pretrained(model_id)\n\nload(model_id)\n`,
-      want: ['5 org/const@-'],
+      want: ['5 dynamic'],
       fast: true,
     },
     {
       name: 'a lambda binds it too',
       text: `${HEAD}g = lambda model_id: AutoModel.from_pretrained(model_id)\n\ndef load(model_id="org/x"):\n    return AutoModel.from_pretrained(model_id)\n`,
-      want: ['2 dynamic', '5 dynamic'],
+      want: ['5 org/x@- name:load(model_id)', '2 dynamic'],
       fast: false,
     },
     {
@@ -178,10 +179,10 @@ describe('`x = x or DEFAULT` in the function that takes x', () => {
       want: ['6 org/default@-'],
     },
     {
-      // Another function's parameter of the name: which binding a call sees is the caller's.
+      // Another function's parameter of the name is that function's own: a's `or` decides a's call only.
       name: 'two functions take the name',
       text: `${D}def a(model_name=None):\n    model_name = model_name or DEFAULT\n    return AutoModel.from_pretrained(model_name)\n\ndef b(model_name=None):\n    return AutoModel.from_pretrained(model_name)\n`,
-      want: ['5 dynamic', '8 dynamic'],
+      want: ['5 org/default@- name:a(model_name)', '8 dynamic'],
     },
   ])('$name', ({ text, want }) => {
     expect(refs(text)).toEqual(want);

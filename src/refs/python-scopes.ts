@@ -1,0 +1,349 @@
+import { logicalLines, type LogicalLine } from './python-lines.js';
+import { lineTable, nativeLines } from './python-lines-native.js';
+import { keptStatements } from './python-snippet.js';
+import { KEYWORDS, tokenize, Unsure, type Token } from './python-tokens.js';
+
+/**
+ * Python's scopes for the two readers (python.ts, python-fast.ts), which otherwise see a file as one namespace. As
+ * CPython's symtable decides it: a name bound anywhere in a function's body (assignment, `for`, `as`, `import`,
+ * `:=`, a parameter) is local to that function for the whole body unless `global`/`nonlocal` says otherwise; a
+ * class body's names are seen in the class body only, never from its methods; anything else is the enclosing
+ * function's, else the module's. Only a name whose uses and bindings resolve to more than one scope ("contested")
+ * is renamed — `name#<scope>` for a function's or class's own binding; module bindings keep their plain name — so
+ * a file where every name has one meaning is read exactly as before. `#` is never part of an identifier.
+ *
+ * Blocks come from indentation over the logical lines (python-lines.ts); bindings from the statements the snippet
+ * keeps (python-snippet.ts: every statement that may bind a name a loader call reads), or every line when it keeps
+ * none — the same lines for both readers, so they agree. Comprehension and lambda names are not scopes here: the
+ * readers treat them on their own (python.ts `comprehension`, lambda parameters are unknown).
+ */
+export interface PythonScopes {
+  /** The key of `name` as read at `offset` of the file (its own text when the name is not contested). */
+  key(name: string, offset: number): string;
+  /** The key of a parameter of the `def` whose header is the logical line holding `offset`. */
+  parameterKey(name: string, offset: number): string;
+  /** Whether the statement at `offset` is in a function's or class's body. */
+  nested(offset: number): boolean;
+  readonly contested: ReadonlySet<string>;
+}
+
+export const SCOPE_MARK = '#';
+
+/** A name as the file writes it (a reader's key without its scope). */
+export const plainName = (key: string): string => {
+  const at = key.indexOf(SCOPE_MARK);
+  return at < 0 ? key : key.slice(0, at);
+};
+
+interface Scope {
+  readonly parent: number;
+  readonly kind: 'module' | 'function' | 'class';
+  readonly locals: Set<string>;
+  readonly globals: Set<string>;
+  readonly nonlocals: Set<string>;
+}
+
+/** Never scoped: the instance (python.ts reads `self.x` over every class alike). */
+const UNSCOPED = new Set(['self', 'cls']);
+
+let last: { readonly text: string; readonly scopes: PythonScopes | undefined } | undefined;
+
+/**
+ * The file's scopes, or undefined when no name has more than one meaning (nothing to rename). `kept`: the snippet's
+ * statements when the caller has them (python-fast.ts), else read here; the answer is kept for the next reader.
+ */
+export function pythonScopes(text: string, kept?: readonly LogicalLine[]): PythonScopes | undefined {
+  if (last?.text !== text) last = { text, scopes: readScopes(text, kept) };
+  return last.scopes;
+}
+
+function readScopes(text: string, kept: readonly LogicalLine[] | undefined): PythonScopes | undefined {
+  if (!/(?:^|[\s;])(?:def|class)[ \t]/.test(text)) return undefined;
+  const table = nativeLines(text)?.lines.slice() ?? lineTableOf(text);
+  if (!table) return undefined;
+  const count = table.length / 2;
+  const starts = new Int32Array(count);
+  const lineScope = new Int32Array(count);
+  const opens = new Int32Array(count).fill(-1);
+  const scopes: Scope[] = [{ parent: -1, kind: 'module', locals: new Set(), globals: new Set(), nonlocals: new Set() }];
+  // The lines above with less indentation: [indent, scope of their body].
+  const open: [number, number][] = [];
+  for (let i = 0; i < count; i++) {
+    const start = (starts[i] = table[2 * i]!);
+    const indent = start - (text.lastIndexOf('\n', start - 1) + 1);
+    while (open.length > 0 && open[open.length - 1]![0] >= indent) open.pop();
+    const scope = (lineScope[i] = open.length > 0 ? open[open.length - 1]![1] : 0);
+    const head = text.slice(start, start + 16);
+    const kind = /^(?:async[ \t]+)?def\b/.test(head) ? 'function' : /^class\b/.test(head) ? 'class' : undefined;
+    const header = table[2 * i + 1]! < 0;
+    let body = scope;
+    if (kind && header) {
+      body = opens[i] = scopes.length;
+      scopes.push({ parent: scope, kind, locals: new Set(), globals: new Set(), nonlocals: new Set() });
+    }
+    if (header) open.push([indent, body]);
+    // `global x` / `nonlocal x`: statements the snippet does not keep, read on every line.
+    const declared = /^(global|nonlocal)[ \t]+([\w \t,]+)$/.exec(text.slice(start, table[2 * i + 1]! & 0x7fffffff));
+    if (declared && scope > 0)
+      for (const name of declared[2]!.split(','))
+        scopes[scope]![declared[1] === 'global' ? 'globals' : 'nonlocals'].add(name.trim());
+  }
+  if (scopes.length === 1) return undefined;
+  const lineAt = (offset: number) => {
+    let lo = 0;
+    let hi = count;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (starts[mid]! <= offset) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo - 1;
+  };
+  const scopeAt = (offset: number) => {
+    const i = lineAt(offset);
+    return i < 0 ? 0 : lineScope[i]!;
+  };
+  const resolve = (name: string, from: number): number => {
+    let s = from;
+    let first = true;
+    while (s > 0) {
+      const scope = scopes[s]!;
+      if (scope.globals.has(name)) return 0;
+      if ((first || scope.kind === 'function') && !scope.nonlocals.has(name) && scope.locals.has(name)) return s;
+      first = false;
+      s = scope.parent;
+    }
+    return 0;
+  };
+  // Bindings, then uses, of the kept statements (or all).
+  const lines: readonly LogicalLine[] =
+    kept ??
+    keptStatements(text) ??
+    [...Array(count).keys()].map((i) => ({
+      start: starts[i]!,
+      end: table[2 * i + 1]! & 0x7fffffff,
+      header: table[2 * i + 1]! < 0,
+    }));
+  // No statement that matters in a function or class: every binding read is the module's.
+  if (!lines.some((l) => lineScope[lineAt(l.start)]! > 0 || opens[lineAt(l.start)]! >= 0)) return undefined;
+  const read: { tokens: Token[]; scope: number; params: number }[] = [];
+  for (const line of lines) {
+    let tokens: Token[];
+    try {
+      tokens = tokenize(text, line.start, line.end);
+    } catch (err) {
+      if (err instanceof Unsure) continue;
+      throw err;
+    }
+    const i = lineAt(line.start);
+    const scope = i < 0 ? 0 : lineScope[i]!;
+    const params = i < 0 ? -1 : opens[i]!;
+    read.push({ tokens, scope, params });
+    for (const [name, inParams] of boundNames(tokens))
+      if (!UNSCOPED.has(name)) scopes[inParams && params >= 0 ? params : scope]!.locals.add(name);
+  }
+  const meanings = new Map<string, Set<number>>();
+  const mean = (name: string, scope: number) => {
+    let set = meanings.get(name);
+    if (!set) meanings.set(name, (set = new Set()));
+    set.add(scope);
+  };
+  scopes.forEach((s, i) => {
+    for (const name of s.locals) mean(name, resolve(name, i));
+  });
+  for (const { tokens, scope, params } of read)
+    for (const [name, inParams] of usedNames(tokens))
+      mean(name, resolve(name, inParams && params >= 0 ? params : scope));
+  const contested = new Set<string>();
+  for (const [name, set] of meanings) if (set.size > 1 && !UNSCOPED.has(name)) contested.add(name);
+  if (contested.size === 0) return undefined;
+  const keyIn = (name: string, scope: number) => {
+    if (!contested.has(name)) return name;
+    const d = resolve(name, scope);
+    return d === 0 ? name : `${name}${SCOPE_MARK}${d}`;
+  };
+  return {
+    contested,
+    key: (name, offset) => keyIn(name, scopeAt(offset)),
+    parameterKey: (name, offset) => {
+      const i = lineAt(offset);
+      return keyIn(name, i >= 0 && opens[i]! >= 0 ? opens[i]! : scopeAt(offset));
+    },
+    nested: (offset) => scopeAt(offset) > 0,
+  };
+}
+
+function lineTableOf(text: string): Int32Array | undefined {
+  const lines = logicalLines(text);
+  return lines && lineTable(lines);
+}
+
+const OPEN = new Set(['(', '[', '{']);
+const CLOSE = new Set([')', ']', '}']);
+const isName = (t: Token | undefined): t is Token & { t: 'name' } => t?.t === 'name' && !KEYWORDS.has(t.text);
+const isOp = (t: Token | undefined, op: string) => t?.t === 'op' && t.text === op;
+
+/**
+ * The names a logical line binds in its own scope (`[name, false]`) or, a `def` header's parameters, in the scope
+ * it opens (`[name, true]`): assignment and annotated targets, `+=`, `:=`, `for` and `as` targets, imports, the
+ * name a `def` or `class` binds. A comprehension's `for` (inside brackets) and a lambda's parameters bind none here.
+ */
+export function boundNames(tokens: readonly Token[]): [string, boolean][] {
+  const out: [string, boolean][] = [];
+  const first = tokens[0];
+  const word = (i: number) => (tokens[i]?.t === 'name' ? (tokens[i] as { text: string }).text : undefined);
+  const at = word(0) === 'async' ? 1 : 0;
+  if (first?.t === 'name' && (first.text === 'import' || first.text === 'from')) {
+    // `import a.b` binds a; `import a.b as c`, `from m import x as y` bind the name after `as`, else the name.
+    const from = first.text === 'from';
+    let i = from ? tokens.findIndex((t) => t.t === 'name' && t.text === 'import') + 1 : 1;
+    for (; i > 0 && i < tokens.length; i++) {
+      const t = tokens[i]!;
+      if (!isName(t)) continue;
+      if (isOp(tokens[i - 1], '.')) continue;
+      if (word(i + 1) === 'as') continue;
+      if (!from && word(i - 1) !== 'as' && isOp(tokens[i + 1], '.')) {
+        out.push([t.text, false]);
+        while (isOp(tokens[i + 1], '.')) i += 2;
+        continue;
+      }
+      out.push([t.text, false]);
+    }
+    return out;
+  }
+  if (word(at) === 'def' || word(at) === 'class') {
+    const isDef = word(at) === 'def';
+    if (isName(tokens[at + 1])) out.push([(tokens[at + 1] as { text: string }).text, false]);
+    if (isDef && isOp(tokens[at + 2], '(')) {
+      let depth = 0;
+      for (let i = at + 2; i < tokens.length; i++) {
+        const t = tokens[i]!;
+        if (t.t === 'op' && OPEN.has(t.text)) depth++;
+        else if (t.t === 'op' && CLOSE.has(t.text) && --depth === 0) break;
+        const before = tokens[i - 1];
+        if (
+          depth === 1 &&
+          isName(t) &&
+          (isOp(before, '(') || isOp(before, ',') || isOp(before, '*') || isOp(before, '**'))
+        )
+          out.push([t.text, true]);
+      }
+    }
+  }
+  // `:=` anywhere, `as` names, a `for` header's targets; then assignment targets.
+  let depth = 0;
+  const equals: number[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (t.t === 'op' && OPEN.has(t.text)) depth++;
+    else if (t.t === 'op' && CLOSE.has(t.text)) depth--;
+    if (isOp(tokens[i + 1], ':=') && isName(t)) out.push([t.text, false]);
+    if (t.t === 'name' && t.text === 'as' && isName(tokens[i + 1]))
+      out.push([(tokens[i + 1] as { text: string }).text, false]);
+    if (
+      depth === 0 &&
+      t.t === 'op' &&
+      (t.text === '=' || (t.text.length > 1 && t.text.endsWith('=') && !['==', '<=', '>=', '!='].includes(t.text)))
+    )
+      equals.push(i);
+    if (depth === 0 && t.t === 'op' && t.text === ';') {
+      for (const [name] of boundNames(tokens.slice(i + 1))) out.push([name, false]);
+      break;
+    }
+  }
+  if (word(at) === 'for') {
+    const end = tokens.findIndex((t, i) => i > at && t.t === 'name' && t.text === 'in');
+    out.push(...targetNames(tokens.slice(at + 1, end < 0 ? tokens.length : end)));
+    return out;
+  }
+  if (word(0) && KEYWORDS.has(word(0)!) && word(0) !== 'None') return out;
+  // `x: T = v` / `x: T`: the annotated name.
+  if (isName(first) && isOp(tokens[1], ':')) {
+    out.push([first.text, false]);
+    return out;
+  }
+  let from = 0;
+  for (const e of equals) {
+    out.push(...targetNames(tokens.slice(from, e)));
+    from = e + 1;
+  }
+  return out;
+}
+
+/** The names a target binds: `x`, `x, y`, `(x, *y)`, not `a.b`, `a[i]` or what a subscript reads. */
+function targetNames(tokens: readonly Token[]): [string, boolean][] {
+  const out: [string, boolean][] = [];
+  let subscript = 0;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    const before = tokens[i - 1];
+    if (isOp(t, '[') && (isName(before) || isOp(before, ')') || isOp(before, ']'))) subscript++;
+    else if (isOp(t, ']') && subscript > 0) subscript--;
+    if (subscript > 0 || !isName(t) || isOp(before, '.')) continue;
+    const next = tokens[i + 1];
+    if (isOp(next, '.') || isOp(next, '[') || isOp(next, '(')) continue;
+    out.push([t.text, false]);
+  }
+  return out;
+}
+
+/**
+ * The names a line reads or binds as variables (not attributes, keyword-argument names or import paths), with
+ * `true` for a `def` header's parameters; f-string fields included.
+ */
+export function usedNames(tokens: readonly Token[]): [string, boolean][] {
+  const out: [string, boolean][] = [];
+  const first = tokens[0];
+  if (first?.t === 'name' && (first.text === 'import' || first.text === 'from')) return boundNames(tokens);
+  const def = tokens.findIndex((t, i) => i < 2 && t.t === 'name' && t.text === 'def');
+  const brackets: string[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (t.t === 'op' && OPEN.has(t.text)) brackets.push(t.text);
+    else if (t.t === 'op' && CLOSE.has(t.text)) brackets.pop();
+    if (t.t === 'string' && t.value.kind === 'format')
+      for (const part of t.value.parts) if (typeof part !== 'string') out.push([part.name, false]);
+    if (!isName(t) || isOp(tokens[i - 1], '.')) continue;
+    const parameter =
+      def >= 0 &&
+      brackets.length === 1 &&
+      i > def + 1 &&
+      (isOp(tokens[i - 1], '(') || isOp(tokens[i - 1], ',') || isOp(tokens[i - 1], '*') || isOp(tokens[i - 1], '**'));
+    if (parameter) {
+      out.push([t.text, true]);
+      continue;
+    }
+    if (brackets[brackets.length - 1] === '(' && isOp(tokens[i + 1], '=')) continue;
+    out.push([t.text, false]);
+  }
+  return out;
+}
+
+/**
+ * The tokens of a kept line with each contested name replaced by its key (python-fast.ts reads names from the
+ * tokens). `inParamsOf`: the offset of the line, when it is a `def` header.
+ */
+export function scopedTokens(tokens: readonly Token[], scopes: PythonScopes): Token[] {
+  const def = tokens.findIndex((t, i) => i < 2 && t.t === 'name' && t.text === 'def');
+  const brackets: string[] = [];
+  return tokens.map((t, i) => {
+    if (t.t === 'op' && OPEN.has(t.text)) brackets.push(t.text);
+    else if (t.t === 'op' && CLOSE.has(t.text)) brackets.pop();
+    if (t.t === 'string' && t.value.kind === 'format') {
+      const parts = t.value.parts.map((p) =>
+        typeof p === 'string' || !scopes.contested.has(p.name) ? p : { name: scopes.key(p.name, t.from) },
+      );
+      return { ...t, value: { kind: 'format', parts } };
+    }
+    if (t.t !== 'name' || !scopes.contested.has(t.text) || isOp(tokens[i - 1], '.')) return t;
+    const before = tokens[i - 1];
+    const parameter =
+      def >= 0 &&
+      brackets.length === 1 &&
+      i > def + 1 &&
+      (isOp(before, '(') || isOp(before, ',') || isOp(before, '*') || isOp(before, '**'));
+    if (parameter) return { ...t, text: scopes.parameterKey(t.text, t.from) };
+    if (brackets[brackets.length - 1] === '(' && isOp(tokens[i + 1], '=')) return t;
+    return { ...t, text: scopes.key(t.text, t.from) };
+  });
+}
