@@ -1,4 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
+import { UsageError } from '../../core/errors.js';
 import { redactUrls } from '../../deps/checks/finding.js';
 import { checkRef, resolveCommit, run } from './git.js';
 
@@ -47,7 +48,11 @@ export async function findCommit(
     'true';
   const full = FULL_SHA.test(ref);
   const sha = full || SHORT_SHA.test(ref);
-  if (!sha && !shallow) throw first;
+  if (!sha && !shallow)
+    throw new UsageError(
+      `the revision ${JSON.stringify(ref)} names no commit in this repository (${first.message.split('\n')[0]!.slice(0, 200)}). Give a branch, tag or commit SHA that exists here (git fetch it first).`,
+      { cause: first },
+    );
   const clone = shallow
     ? 'a shallow clone (actions/checkout fetches one commit unless fetch-depth is 0)'
     : 'this clone';

@@ -11,6 +11,8 @@ import { pythonDepsStage } from '../../deps/parsers/python/stage.js';
 import { depsStage } from '../../deps/stage.js';
 import { scanRepository } from '../scan.js';
 import { aliasRetargets } from './aliases.js';
+import { registryToLink } from './workspace-swaps.js';
+import { withoutUnstatedScripts } from './unstated-scripts.js';
 import { askRegistry } from './ask-registry.js';
 import { groupByCause } from './causes.js';
 import type { LockfileChanges } from './diff.js';
@@ -72,6 +74,8 @@ export interface ReviewResult {
   readonly online: boolean;
   /** The head scan carrying only the findings this change introduced: what SARIF and the job summary show. */
   readonly scan: ScanResult;
+  /** A revision that could not be read (CPU022): nothing was compared; the CLI exits 2 once the reports are written. */
+  readonly notCompared?: { readonly side: 'base' | 'head'; readonly ref: string; readonly why: string };
 }
 
 /**
@@ -186,6 +190,7 @@ async function reviewWith(req: ReviewRequest, dir: string, git: GitObjects, bare
         ...injectionQuestions(lockfiles, baseGraphs, headScan.graphs),
       ]),
       ...aliasRetargets(baseGraphs, headScan.graphs),
+      ...registryToLink(baseGraphs, headScan.graphs),
       ...removedLockfiles(baseScan.files, headScan.files, baseScan.graphs, moves),
       ...unreadable(baseScan, 'base'),
       ...unreadable(headScan, 'head'),
@@ -255,7 +260,7 @@ async function reviewWith(req: ReviewRequest, dir: string, git: GitObjects, bare
     pushAll(raw, addedToGroups(baseFindings, headScan.findings));
     const own = applyPolicy(raw, policy, today);
     // A head finding whose content fingerprint the base already had is not this change's doing.
-    const introduced = introducedAlone(baseFindings, headScan.findings);
+    const introduced = withoutUnstatedScripts(introducedAlone(baseFindings, headScan.findings), baseGraphs);
     const findings = dedupeSorted([...own.findings, ...introduced, ...content.findings]);
     const byLevel = { error: 0, warning: 0, note: 0 };
     for (const f of findings) byLevel[f.level]++;

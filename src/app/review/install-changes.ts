@@ -3,12 +3,14 @@ import type { Policy } from '../../core/policy.js';
 import { hiddenDiffFindings } from './hidden-diffs.js';
 import { changedInstallFiles } from './install-files.js';
 import { installSettingFindings, unreadableConfig } from './install-settings.js';
+import { namedCodeFindings } from './named-code.js';
 import { manifestFindings } from './manifest-changes.js';
 import { projectManifests } from './project-manifests.js';
 import { symlinkedInputs } from './symlinked-inputs.js';
 import type { Snapshot } from './snapshot.js';
 import { workflowGateFindings } from './workflow-gates.js';
 import { workflowInstallFindings } from './workflow-installs.js';
+import { workflowRegistryFindings } from './workflow-registries.js';
 
 /**
  * What the change makes the next install on CI do besides the lockfile: package-manager configuration (CPU025,
@@ -30,8 +32,10 @@ export async function installChangeFindings(
     ...installSettingFindings(changes, allowed),
     ...manifestFindings(changes, projects),
     ...workflowInstallFindings(changes),
+    ...workflowRegistryFindings(changes, allowed),
     ...workflowGateFindings(changes),
     ...hiddenDiffFindings(changes, headPaths),
     ...(await symlinkedInputs(dir, base, head, headPaths)),
+    ...(await namedCodeFindings(dir, base, head, headPaths, headText)),
   ];
 }

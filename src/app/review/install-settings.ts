@@ -44,6 +44,8 @@ const FILE_WATCHES: Readonly<Record<string, readonly Watch[]>> = {
     guard(/^dangerously-allow-all-builds$/, (v) => !notTrue(v)),
     // Programs npm and pnpm run themselves: a script shell, the git binary for git dependencies, NODE_OPTIONS.
     guard(/^(script-shell|shell|git|node-options|onload-script)$/, isSet),
+    // pnpm's requireHooks loads the pnpmfile these name on every install (@pnpm/pnpmfile).
+    guard(/^(global-)?pnpmfile$/, isSet),
   ],
   // berry's core settings (Configuration.ts) and plugin-npm's.
   '.yarnrc.yml': [

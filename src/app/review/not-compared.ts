@@ -46,6 +46,7 @@ export async function notCompared(req: ReviewRequest, side: 'base' | 'head', why
       findings: own.findings,
       ...(req.gate !== undefined ? { gate: judgeGate(req.gate, [], [], own.findings) } : {}),
       online: false,
+      notCompared: { side, ref: side === 'base' ? req.base : (req.head ?? ''), why },
       scan: {
         ...scan,
         findings: own.findings,

@@ -7,6 +7,7 @@ import { isReferenceSource } from '../../refs/find.js';
 import { POLICY_FILE_CANDIDATES } from '../../trust/policy/find.js';
 import { listTree, type BlobCache, type SizedEntry, type TreeEntry } from './git.js';
 import type { GitObjects } from './objects.js';
+import { isDefaultPnpmfile, isRequirementsName, namedBy } from './named-inputs.js';
 
 /** The kinds of file a review reads at a revision: what the package managers read. */
 const REVIEW_KINDS: ReadonlySet<string> = new Set(['lockfile', 'manifest', 'config']);
@@ -19,6 +20,8 @@ export function isReviewInput(p: string): boolean {
   const f = formatFromName(p);
   return (
     (f !== undefined && REVIEW_KINDS.has(entryOf(f).kind)) ||
+    // pnpm requires it on every install (CPD167): the head scan must see one the change adds.
+    (isDefaultPnpmfile(p) && !p.split('/').includes('node_modules')) ||
     p.startsWith('trusted-registry/') ||
     p.startsWith('.chainproof/') ||
     POLICY_FILE_CANDIDATES.includes(p)
@@ -76,6 +79,8 @@ export async function snapshotCommit(blobs: BlobCache, listing: Listing): Promis
   const inputs = entries.filter((x) => isReviewInput(x.path));
   // An oversized input is still laid out (empty) so the parser reports it rather than the review skipping it.
   const read = await blobs.read(await snapshotReads(blobs, listing), MAX_LOCKFILE_BYTES);
+  const named = await readNamed(blobs, entries, inputs, read);
+  inputs.push(...named);
   const root = await mkdtemp(path.join(tmpdir(), 'chainproof-review-'));
   try {
     for (const e of inputs) await writeEntry(root, e, read.get(e.oid) ?? Buffer.alloc(0));
@@ -93,6 +98,44 @@ export async function snapshotCommit(blobs: BlobCache, listing: Listing): Promis
     sources: new Map(entries.filter((e) => isReferenceSource(e.path)).map((e) => [e.path, e.oid])),
     dispose: () => rm(root, { recursive: true, force: true }),
   };
+}
+
+/** Bounds on the files inputs name (named-inputs.ts): pip nests includes; nothing real comes near these. */
+const MAX_NAMED_FILES = 256;
+const MAX_NAMED_DEPTH = 16;
+
+/**
+ * The files the inputs name by path under any name — a requirements file's `-r deps/extra.txt`, the pnpmfile
+ * `.npmrc` names — and what those name in turn, read into `read`; the entries to lay out besides the inputs.
+ */
+async function readNamed(
+  blobs: BlobCache,
+  entries: readonly TreeEntry[],
+  inputs: readonly TreeEntry[],
+  read: Map<string, Buffer>,
+): Promise<TreeEntry[]> {
+  const byPath = new Map(entries.map((e) => [e.path, e]));
+  const seen = new Set(inputs.map((e) => e.path));
+  const out: TreeEntry[] = [];
+  let level = inputs.map((e) => ({ e, requirements: isRequirementsName(e.path) }));
+  for (let depth = 0; depth < MAX_NAMED_DEPTH && level.length > 0; depth++) {
+    const next: typeof level = [];
+    for (const { e, requirements } of level) {
+      const bytes = read.get(e.oid);
+      if (bytes === undefined) continue;
+      for (const n of namedBy(e.path, bytes.toString('utf8'), requirements)) {
+        const hit = byPath.get(n.path);
+        if (!hit || seen.has(n.path) || out.length >= MAX_NAMED_FILES) continue;
+        seen.add(n.path);
+        out.push(hit);
+        next.push({ e: hit, requirements: n.kind === 'requirements' });
+      }
+    }
+    const sized = (await blobs.sized(next.map((x) => x.e))).filter((x) => x.size <= MAX_LOCKFILE_BYTES);
+    for (const [oid, bytes] of await blobs.read(sized, MAX_LOCKFILE_BYTES)) read.set(oid, bytes);
+    level = next;
+  }
+  return out;
 }
 
 async function writeEntry(root: string, e: TreeEntry, data: Buffer): Promise<void> {

@@ -115,6 +115,8 @@ export async function runReview(argv: ReviewArgs): Promise<number> {
       throw new UsageError(`review writes text, json, sarif or markdown, not ${t.format}`);
   if (!Number.isFinite(argv['min-release-age']) || argv['min-release-age'] < 0)
     throw new UsageError('--min-release-age must be a number of hours, 0 or more');
+  checkRevisionArg('--base', argv.base);
+  if (argv.head !== undefined) checkRevisionArg('--head', argv.head);
   const logger = stderrLogger({ quiet: argv.quiet, verbose: argv.verbose });
   const { policy, registry } = await loadTrust(root, argv.policy, argv.registry);
   const env = process.env;
@@ -159,6 +161,28 @@ export async function runReview(argv: ReviewArgs): Promise<number> {
     if (t.file === undefined) process.stdout.write(text);
     else await writeOutput(t.file, text);
   }
+  // A revision that is not there is the caller's setup (a shallow clone, a typo), not a crash: the reports say CPU022,
+  // and the exit code is a usage error's, whatever the gate says.
+  if (result.notCompared) {
+    const { side, ref, why } = result.notCompared;
+    throw new UsageError(
+      `the ${side} revision ${JSON.stringify(ref)} could not be read: ${why}. Nothing was compared. In a shallow clone (actions/checkout), check out with \`fetch-depth: 0\` or fetch that commit before the review.`,
+    );
+  }
   if (result.gate) return result.gate.passed ? EXIT.ok : EXIT.findings;
   return exitCodeForScan(result.scan, argv['fail-on']);
+}
+
+/**
+ * A revision never starts with `-`: git would read it as an option. yargs reads `--base --output=x` as an empty
+ * `--base` and another option, so the value given is taken from the command line to name it.
+ */
+function checkRevisionArg(flag: string, value: string): void {
+  if (value !== '' && !value.startsWith('-')) return;
+  const args = process.argv.slice(2);
+  const i = args.indexOf(flag);
+  const given = value !== '' ? value : i >= 0 && i + 1 < args.length ? args[i + 1]! : '';
+  throw new UsageError(
+    `${flag} needs a git revision, not ${JSON.stringify(given)}: a value that starts with "-" (or is empty) is refused, never passed to git, which would read it as an option. Give a commit SHA, branch or tag (${flag}=<revision>).`,
+  );
 }

@@ -1,0 +1,57 @@
+import { pnpmfilePath } from '../../deps/checks/pnpmfile.js';
+import { formatFromName } from '../../discover/catalogue/index.js';
+
+/**
+ * Files a review input names by path, whatever they are called: the snapshot holds them too, so the head scan reads
+ * what the package manager reads. A requirements file's `-r` / `-c` includes (pip's req_file.py `_parse_and_recurse`
+ * joins a relative path to the including file's folder, and parses the included file as requirements again), and the
+ * pnpmfile `.npmrc` `pnpmfile=` or pnpm-workspace.yaml `pnpmfile:` names (@pnpm/pnpmfile `getPnpmfilePath`, joined to
+ * the folder of the file that sets it).
+ */
+export type NamedKind = 'requirements' | 'code';
+
+export interface NamedPath {
+  readonly path: string;
+  readonly kind: NamedKind;
+}
+
+/** Whether a path is read as a pip requirements file by its name alone. */
+export const isRequirementsName = (p: string) => formatFromName(p) === 'pip-requirements';
+
+/** The default pnpmfile names: pnpm loads `.pnpmfile.cjs` beside the lockfile (pnpm 10 also `.pnpmfile.mjs`). */
+export const isDefaultPnpmfile = (p: string) => /(^|\/)\.pnpmfile\.(c|m)?js$/.test(p);
+
+/** The paths `text` (the file at `p`, read as `kind`) names, repo-relative; ones outside the tree are left out. */
+export function namedBy(p: string, text: string, asRequirements: boolean): NamedPath[] {
+  const dir = p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '';
+  const base = p.slice(p.lastIndexOf('/') + 1);
+  const out: NamedPath[] = [];
+  const add = (name: string, kind: NamedKind) => {
+    const resolved = pnpmfilePath(dir, { pnpmfile: name, ignore: false });
+    if (resolved !== undefined && resolved !== '') out.push({ path: resolved, kind });
+  };
+  if (asRequirements) for (const name of requirementIncludes(text)) add(name, 'requirements');
+  else if (base === '.npmrc') {
+    const m = /^[ \t]*pnpmfile[ \t]*=[ \t]*["']?([^"'\r\n#;]+?)["']?[ \t]*$/m.exec(text);
+    if (m) add(m[1]!, 'code');
+  } else if (base === 'pnpm-workspace.yaml') {
+    const m = /^pnpmfile:[ \t]*["']?([^"'\r\n#]+?)["']?[ \t]*$/m.exec(text);
+    if (m) add(m[1]!, 'code');
+  }
+  return out;
+}
+
+/**
+ * `-r x` / `--requirement x` / `-c x` / `--constraint x` lines (also `-rx`, `--requirement=x`), after pip's own
+ * preprocessing: `\` continuations joined, `#` comments dropped. URLs are not files of the tree.
+ */
+export function requirementIncludes(text: string): string[] {
+  const lines = text.replace(/\\\r?\n/g, ' ').split(/\r?\n/);
+  const out: string[] = [];
+  for (const raw of lines) {
+    const line = raw.replace(/(^|\s)#.*$/, '').trim();
+    const m = /^(?:-r|-c|--requirement|--constraint)(?:\s*=\s*|\s+|(?<=^-[rc]))(\S+)/.exec(line);
+    if (m && !/^[a-z][a-z0-9+.-]*:\/\//i.test(m[1]!)) out.push(m[1]!);
+  }
+  return out;
+}

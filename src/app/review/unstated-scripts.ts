@@ -1,0 +1,26 @@
+import type { ResolvedFinding } from '../../core/finding.js';
+import type { DependencyGraph } from '../../core/records.js';
+
+/** Head-scan rules that come from a lockfile's `hasInstallScript` (deps/checks/packages.ts). */
+const FROM_INSTALL_SCRIPT: ReadonlySet<string> = new Set(['CPD012']);
+
+/**
+ * A base lockfile that cannot say whether a package has install scripts: npm's lockfileVersion 1 never records
+ * `hasInstallScript` (only the v2/v3 `packages` entries do, arborist's `Shrinkwrap`). Relocked to v3, an unchanged
+ * package's CPD012 is new only because of the format; nothing new runs. A head finding about a name@version that such
+ * a base lockfile already installed is therefore not introduced — the two sides agree on all they both state.
+ */
+export function withoutUnstatedScripts(
+  introduced: readonly ResolvedFinding[],
+  base: readonly DependencyGraph[],
+): ResolvedFinding[] {
+  const unstated = new Map<string, Set<string>>();
+  for (const g of base)
+    if (g.kind === 'npm' && g.formatVersion === '1')
+      unstated.set(g.lockfile, new Set(g.packages.map((p) => `${p.name}@${p.version}`)));
+  if (unstated.size === 0) return [...introduced];
+  return introduced.filter((f) => {
+    if (!FROM_INSTALL_SCRIPT.has(f.ruleId) || f.artifact?.kind !== 'package') return true;
+    return !unstated.get(f.location.path)?.has(`${f.artifact.name}@${f.artifact.version}`);
+  });
+}

@@ -1,0 +1,66 @@
+import type { Finding } from '../../core/finding.js';
+import { redactUrls } from '../../deps/checks/finding.js';
+import { isAllowed } from '../../deps/npmrc-trust.js';
+import type { InstallFileChange } from './install-files.js';
+import { isBuildScript } from './workflow-installs.js';
+
+/**
+ * Environment variables the package managers read as their registry or index: npm's `npm_config_*` (any case,
+ * @npmcli/config `env` source; pnpm reads the same), yarn berry's `YARN_*` settings, bun's, and pip's / uv's
+ * `PIP_<OPTION>` / `UV_<SETTING>` (pip's ConfigOptionParser `_get_environ_vars`, uv's `EnvVars`).
+ */
+const ENV_KEYS =
+  /(?:^|[\s"'])((?:npm_config_(?:@[\w.-]+:)?registry)|YARN_NPM_REGISTRY_SERVER|YARN_REGISTRY|BUN_CONFIG_REGISTRY|PIP_INDEX_URL|PIP_EXTRA_INDEX_URL|PIP_FIND_LINKS|UV_INDEX_URL|UV_EXTRA_INDEX_URL|UV_DEFAULT_INDEX|UV_INDEX|UV_FIND_LINKS)\s*[:=]\s*["']?([^\s"']+)/gi;
+/** `actions/setup-node` `with: registry-url:` writes an `.npmrc` with that registry (and `NPM_CONFIG_USERCONFIG`). */
+const SETUP_NODE = /^\s*registry-url\s*:\s*["']?([^\s"'#]+)/;
+/** `npm config set registry …` (or `npm set`), pnpm's, yarn's (1 and berry), `pip config set global.index-url …`. */
+const CONFIG_SET: readonly RegExp[] = [
+  /\b(?:npm|pnpm)\s+(?:config\s+)?set\s+(?:-\S+\s+)*((?:@[\w.-]+:)?registry)[\s=]+["']?([^\s"';&|]+)/g,
+  /\byarn\s+config\s+set\s+(?:-\S+\s+)*(npmRegistryServer|registry|npmScopes\.[\w.-]+\.npmRegistryServer)\s+["']?([^\s"';&|]+)/g,
+  /\b(?:pip3?|-m\s+pip)\s+config\s+(?:--\S+\s+)*set\s+((?:global|install|user)\.(?:index-url|extra-index-url|find-links))\s+["']?([^\s"';&|]+)/g,
+];
+
+/** Every registry setting of a workflow or Dockerfile, `KEY=value`, comments dropped. */
+function registrySettings(text: string | undefined): Map<string, { setting: string; value: string; line: number }> {
+  const out = new Map<string, { setting: string; value: string; line: number }>();
+  if (text === undefined) return out;
+  text.split('\n').forEach((raw, i) => {
+    const line = raw.replace(/(^|\s)#.*$/, '');
+    const add = (setting: string, value: string) => {
+      const key = `${setting}=${value}`;
+      if (!out.has(key)) out.set(key, { setting, value, line: i + 1 });
+    };
+    for (const m of line.matchAll(ENV_KEYS)) add(m[1]!.toUpperCase(), m[2]!);
+    const setup = SETUP_NODE.exec(line);
+    if (setup) add('setup-node registry-url', setup[1]!);
+    for (const re of CONFIG_SET) for (const m of line.matchAll(re)) add(`config set ${m[1]!}`, m[2]!);
+  });
+  return out;
+}
+
+/**
+ * CPU025 for a workflow or Dockerfile that now points the package manager at another registry without a flag: a
+ * job's `env:` map, `actions/setup-node` `registry-url:`, or `npm config set registry` in a run step. The package
+ * manager obeys them on that build as it obeys `--registry` (workflow-installs.ts). A setting the base already made
+ * is not new; one naming a registry the policy allows is a warning (the `patch` gate still stops it).
+ */
+export function workflowRegistryFindings(changes: readonly InstallFileChange[], allowed: readonly string[]): Finding[] {
+  const out: Finding[] = [];
+  for (const c of changes) {
+    if (!isBuildScript(c.path) || c.unread !== undefined || c.head === undefined) continue;
+    const before = registrySettings(c.base);
+    const fresh = [...registrySettings(c.head)].filter(([k]) => !before.has(k)).map(([, v]) => v);
+    if (fresh.length === 0) continue;
+    const shown = fresh.map((f) => `${f.setting}: ${redactUrls(f.value).slice(0, 200)}`);
+    const vetted = fresh.every((f) => isAllowed(f.value, allowed));
+    out.push({
+      ruleId: 'CPU025',
+      ...(vetted ? { level: 'warning' as const } : {}),
+      message: `${c.path} now points the install at another registry or index: ${shown.join('; ')}${vetted ? ' (a registry the policy allows)' : ''}. The package manager obeys it on every build, as it obeys --registry. Land it in a pull request of its own and approve it by hand.`,
+      location: { path: c.path, line: fresh[0]!.line },
+      artifact: { kind: 'file', path: c.path },
+      evidence: { settings: shown.join('\n') },
+    });
+  }
+  return out;
+}

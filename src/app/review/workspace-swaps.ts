@@ -1,0 +1,43 @@
+import type { Finding } from '../../core/finding.js';
+import type { DependencyGraph, PackageNode } from '../../core/records.js';
+
+const isLink = (p: PackageNode) => p.source === 'link' || p.source === 'workspace';
+
+/**
+ * CPU002: a name the base installed from a registry (or any source outside the repository) is now a link to a folder
+ * of the repository — npm's `{ "link": true, "resolved": "packages/x" }` for a workspace of the same name, pnpm's
+ * `link:`. The diff leaves links out (they are the project, not dependencies), so this read as a removal; but
+ * `require('x')` now loads repository code the lockfile pins nothing of. One finding per lockfile and name, at the
+ * head's link entry. Names that were links at the base too are the project's own workspaces, not a swap.
+ */
+export function registryToLink(base: readonly DependencyGraph[], head: readonly DependencyGraph[]): Finding[] {
+  const baseByPath = new Map(base.map((g) => [g.lockfile, g]));
+  const out: Finding[] = [];
+  for (const g of head) {
+    const before = baseByPath.get(g.lockfile);
+    if (!before) continue;
+    const name = (p: PackageNode) => p.alias ?? p.name;
+    const wasLink = new Set(before.packages.filter(isLink).map(name));
+    const installed = new Map<string, PackageNode>();
+    for (const p of before.packages) if (!isLink(p) && !installed.has(name(p))) installed.set(name(p), p);
+    const stillInstalled = new Set(g.packages.filter((p) => !isLink(p)).map(name));
+    const links = g.packages
+      .filter((p) => isLink(p) && !wasLink.has(name(p)) && installed.has(name(p)) && !stillInstalled.has(name(p)))
+      .sort((a, b) => a.line - b.line);
+    const seen = new Set<string>();
+    for (const p of links) {
+      if (seen.has(name(p))) continue;
+      seen.add(name(p));
+      const was = installed.get(name(p))!;
+      const to = p.resolved ?? p.key;
+      out.push({
+        ruleId: 'CPU002',
+        message: `${g.lockfile}: "${name(p)}" was ${was.name}@${was.version} from ${was.resolved ?? was.source} at the base revision and is now a link to ${to} in this repository: code that imports "${name(p)}" loads files the change added, which the lockfile pins nothing of. Read that folder before merging, or restore the registry package.`,
+        location: { path: g.lockfile, line: p.line },
+        artifact: { kind: 'package', name: name(p), version: was.version },
+        evidence: { fromSource: was.resolved ?? was.source, toSource: `link:${to}` },
+      });
+    }
+  }
+  return out;
+}
