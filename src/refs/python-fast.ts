@@ -548,7 +548,9 @@ class Values {
     const candidates = value === undefined ? this.candidates(n) : undefined;
     return {
       value,
-      isString: stringish(n),
+      // A name the file binds to True or False is that bool (constants hold it as its text), not a string, unless the
+      // environment gives it (`os.getenv("X", "False")` is a non-empty string): python.ts `resolve`.
+      isString: stringish(n) && !(n.k === 'name' && env === undefined && (value === 'True' || value === 'False')),
       ...(candidates ? { candidates } : {}),
       ...(entries ? { entries } : {}),
       ...(this.isBuilt(n) ? { built: true } : {}),

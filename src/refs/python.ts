@@ -713,7 +713,11 @@ function referencesInTree(
     const candidates = value === undefined ? candidatesOf(n) : undefined;
     return {
       value,
-      isString: isStringish(n),
+      // A name the file binds to True or False is that bool (constants hold it as its text), not a string, unless the
+      // environment gives it (`os.getenv("X", "False")` is a non-empty string): `trust_remote_code=TRC` with
+      // `TRC = False` trusts nothing (python-loaders.ts `pythonTruthy`).
+      isString:
+        isStringish(n) && !(n.name === 'VariableName' && env === undefined && (value === 'True' || value === 'False')),
       ...(candidates ? { candidates } : {}),
       ...(entries ? { entries } : {}),
       ...(isBuilt(n) ? { built: true } : {}),

@@ -152,4 +152,15 @@ export const PYTHON_CASES: FidelityCase[] = [
       'CPR010:55:9 dynamic',
     ],
   },
+  {
+    // trust_remote_code through a name (python-loaders.ts pythonTruthy): False is false; an env string is true.
+    file: 'trust-remote-code-names.py',
+    want: [
+      `CPR003:12:5 acme/safe-flag@${C}`,
+      `CPR002:13:5 acme/unsafe-flag@${C}`,
+      `CPR003:13:5 acme/unsafe-flag@${C}`,
+      `CPR002:14:5 acme/env-flag@${C}`,
+      `CPR003:14:5 acme/env-flag@${C}`,
+    ],
+  },
 ];

@@ -174,9 +174,13 @@ describe('requirements includes by any name (py-req-include, py-req-constraint)'
 });
 
 describe('trust_remote_code through a variable (m-trc-var)', () => {
-  // Not fixed here: the refs stage (src/refs) reports runsRemoteCode for `trust_remote_code=TRC` whether TRC is False
-  // or True, so both sides already "run remote code" and the review has no change to see.
-  it.todo('TRC = False → True passed as trust_remote_code=TRC → CPU021');
+  // The refs stage reads `TRC = False` as false (python-loaders.ts pythonTruthy): the flip to True is the change.
+  it('TRC = False → True passed as trust_remote_code=TRC → CPU021', async () => {
+    const app = (flag: string) =>
+      `from transformers import AutoModel\n\nTRC = ${flag}\nREV = "${'a'.repeat(40)}"\nm = AutoModel.from_pretrained("acme/x", revision=REV, trust_remote_code=TRC)\n`;
+    const r = await review({ 'app.py': app('False') }, { 'app.py': app('True') });
+    expect(rulesAt(r)).toContain('CPU021@app.py');
+  });
 });
 
 describe('workflow registry redirects that are not flags', () => {
