@@ -2,7 +2,8 @@
  * THE zip central-directory reader: discovery (member names), the container inspector (member bytes) and the
  * Keras analyser all locate and parse the directory with these pure functions, so they cannot disagree about
  * which members an archive has. It follows CPython's `zipfile` (`_EndRecData`, `_EndRecData64`,
- * `ZipFile._RealGetContents`), which `np.load` and Keras use; torch's miniz reader agrees on well-formed files.
+ * `ZipFile._RealGetContents`), which `np.load` and Keras use. torch's miniz reader agrees on well-formed files; where
+ * bytes precede the archive it reads another directory (`minizLocation`), and both are inspected.
  */
 
 /** One set of limits for every zip reader; past them the rest of the directory is unread and reported. */
@@ -92,14 +93,32 @@ export function locateDirectory(tail: Buffer, size: number): Located {
     zip64 = true;
   }
   const recordAbs = tailStart + recordStart;
-  // `concat`: bytes prepended to the archive (self-extractors); CPython adds it to every offset.
+  // `concat`: bytes prepended to the archive (self-extractors); CPython adds it to every offset. It may be negative:
+  // `_RealGetContents` refuses only a directory start (`offset_cd + concat`) before the file's start.
   const concat = recordAbs - cdSize - cdStart;
-  if (!Number.isSafeInteger(concat) || concat < 0 || cdSize > recordAbs)
+  if (!Number.isSafeInteger(concat) || cdSize > recordAbs)
     return { ok: false, reason: `central directory (${cdSize} bytes at ${cdStart}) lies outside the file` };
   return {
     ok: true,
     at: { eocdOffset: tailStart + eocd, cdOffset: cdStart + concat, cdSize, count, concat, zip64, commentMismatch },
   };
+}
+
+/**
+ * Where torch.load's reader finds the directory when it differs from zipfile's: caffe2 `PyTorchStreamReader` opens
+ * the file with miniz `mz_zip_reader_init` → `mz_zip_reader_read_central_dir`, which finds the same end record (the
+ * last signature with a whole record after it, `mz_zip_reader_locate_header_sig`) but takes its `cdir_ofs` and every
+ * entry's local-header offset as absolute: no `concat`. So with bytes before the archive (`concat` > 0) the two
+ * readers read different directories — one may be planted at the raw offset. Undefined when they agree. `readable`
+ * is false where miniz refuses the archive (`cdir_ofs + cdir_size` past the file: MZ_ZIP_INVALID_HEADER_OR_CORRUPTED).
+ */
+export function minizLocation(
+  at: DirectoryLocation,
+  size: number,
+): { readonly at: DirectoryLocation; readonly readable: boolean } | undefined {
+  if (at.concat === 0) return undefined;
+  const cdOffset = at.cdOffset - at.concat;
+  return { at: { ...at, cdOffset, concat: 0 }, readable: cdOffset + at.cdSize <= size };
 }
 
 /** Parse the directory bytes `cd` (the first `min(cdSize, maxDirectoryBytes)` bytes at `at.cdOffset`). */

@@ -32,7 +32,8 @@ export function decompress(kind: Compression, data: Buffer, lim: DecompressLimit
         return bunzip2Capped(data, cap, () => limitError(kind, cap));
       case 'xz':
       case 'lzma':
-        return unlzmaCapped(data, cap, () => limitError(kind, cap));
+        // A whole compressed file: read stream after stream, as joblib's `lzma.LZMAFile` does.
+        return unlzmaCapped(data, cap, () => limitError(kind, cap), true);
       case 'lz4':
         return unlz4Capped(data, cap, () => limitError(kind, cap));
     }

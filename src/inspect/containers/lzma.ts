@@ -10,8 +10,14 @@ import { loadLzmaWasm } from './lzma-wasm.js';
  * async, so the analyser calls `loadLzmaDecoder` once up front; decoding is then synchronous like the other codecs.
  */
 
-/** `lzma_auto_decoder` flag: decode concatenated .xz streams, as Python's LZMAFile reads on past the first. */
-const LZMA_CONCATENATED = 0x08;
+/**
+ * Python's `lzma.LZMAFile` (which joblib reads through, `_detect_compressor` → `LZMACompressorWrapper`) reads
+ * concatenated streams with `_compression.DecompressReader`: at each stream's end it starts a new FORMAT_AUTO
+ * `LZMADecompressor` on the bytes left (`unused_data`), so .xz and LZMA_Alone streams may follow one another; bytes
+ * that fail as a new stream (`trailing_error=LZMAError`) are ignored. liblzma's LZMA_CONCATENATED covers .xz only, so
+ * each stream gets its own `lzma_auto_decoder`, as each gets its own decompressor in Python.
+ */
+const NO_FLAGS = 0;
 const LZMA_RUN = 0;
 const LZMA_FINISH = 3;
 const LZMA_OK = 0;
@@ -40,18 +46,19 @@ export function loadLzmaDecoder(): Promise<boolean> {
 }
 
 /**
- * Decode an .xz or LZMA_Alone stream (liblzma `lzma_auto_decoder`), stopping with `onLimit()` past `cap` output
- * bytes. Bytes after the end of the stream are refused: a loader reading on could find another stream there.
+ * Decode .xz or LZMA_Alone streams (liblzma `lzma_auto_decoder`), stopping with `onLimit()` past `cap` output bytes.
+ * `concatenated` (a file joblib opens with LZMAFile): stream after stream, as `DecompressReader.read` does; a later
+ * stream that fails is where Python stops (ignored, or raising after the pickle read what came before), so the
+ * output up to there is returned. Otherwise (a zip member, one stream to zipfile) bytes after the stream are refused.
  */
-export function unlzmaCapped(data: Buffer, cap: number, onLimit: () => Error): Buffer {
+export function unlzmaCapped(data: Buffer, cap: number, onLimit: () => Error, concatenated = false): Buffer {
   if (!ready) throw new UnsupportedContentError('the xz/lzma decoder is not loaded');
   const module = getModule();
   const stream = new WasmLzmaStream(module);
   let inPtr = 0;
   let outPtr = 0;
   try {
-    const init = module._lzma_auto_decoder(stream.ptr, MEMLIMIT, LZMA_CONCATENATED);
-    if (init !== LZMA_OK) throw new Error(`liblzma refused to start (code ${init})`);
+    startDecoder(module, stream);
     // Input and output pass through fixed windows: the WASM heap holds the decoder state, never the whole file.
     inPtr = module._malloc(IN_CHUNK);
     outPtr = module._malloc(OUT_CHUNK);
@@ -59,6 +66,7 @@ export function unlzmaCapped(data: Buffer, cap: number, onLimit: () => Error): B
     let fed = 0;
     const chunks: Buffer[] = [];
     let total = 0;
+    let ended = 0; // streams decoded to their end
     for (;;) {
       if (stream.availIn === 0 && fed < data.length) {
         const next = data.subarray(fed, fed + IN_CHUNK);
@@ -73,13 +81,23 @@ export function unlzmaCapped(data: Buffer, cap: number, onLimit: () => Error): B
       total += produced;
       if (total > cap) throw onLimit();
       if (produced > 0) chunks.push(Buffer.from(copyFromWasm(module, outPtr, produced)));
-      if (ret === LZMA_STREAM_END) break;
+      const left = stream.availIn + (data.length - fed);
+      if (ret === LZMA_STREAM_END) {
+        ended++;
+        if (left === 0) break;
+        if (!concatenated) throw new Error(`${left} bytes follow the end of the xz/lzma stream`);
+        // DecompressReader: a new decompressor on `unused_data` (the unread input stays in the window).
+        module._lzma_end(stream.ptr);
+        startDecoder(module, stream);
+        continue;
+      }
       if (ret === LZMA_MEMLIMIT_ERROR || ret === LZMA_MEM_ERROR)
         throw new ContainerLimitError(`the stream needs more than ${MEMLIMIT} bytes of decoder memory`);
-      if (ret !== LZMA_OK) throw new Error(`corrupt xz/lzma data (liblzma code ${ret})`);
+      if (ret !== LZMA_OK) {
+        if (ended > 0) break; // a later stream: trailing data to Python, or where LZMAFile raises mid-read
+        throw new Error(`corrupt xz/lzma data (liblzma code ${ret})`);
+      }
     }
-    const left = stream.availIn + (data.length - fed);
-    if (left !== 0) throw new Error(`${left} bytes follow the end of the xz/lzma stream`);
     return Buffer.concat(chunks, total);
   } finally {
     if (inPtr !== 0) module._free(inPtr);
@@ -87,6 +105,11 @@ export function unlzmaCapped(data: Buffer, cap: number, onLimit: () => Error): B
     module._lzma_end(stream.ptr);
     stream.free();
   }
+}
+
+function startDecoder(module: LZMAModule, stream: WasmLzmaStream): void {
+  const init = module._lzma_auto_decoder(stream.ptr, MEMLIMIT, NO_FLAGS);
+  if (init !== LZMA_OK) throw new Error(`liblzma refused to start (code ${init})`);
 }
 
 /**
@@ -105,10 +128,10 @@ export function zipLzmaToAlone(raw: Buffer, flags: number, size: number): Buffer
 }
 
 /**
- * Decode an .xz or LZMA_Alone stream as it is read: `input` in chunks, output yielded in chunks of at most
+ * Decode .xz or LZMA_Alone streams as they are read: `input` in chunks, output yielded in chunks of at most
  * OUT_CHUNK bytes, so memory stays at the decoder state and one chunk whatever the stream inflates to (Python's
- * `lzma.LZMAFile`, which joblib reads through, is as incremental). Bytes after the end of the stream are refused,
- * as in unlzmaCapped. Stopping early (`return()`) frees the decoder.
+ * `lzma.LZMAFile`, which joblib reads through, is as incremental). Concatenated streams are read on as
+ * unlzmaCapped reads them. Stopping early (`return()`) frees the decoder.
  */
 export async function* unlzmaChunks(input: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
   if (!ready) throw new UnsupportedContentError('the xz/lzma decoder is not loaded');
@@ -117,14 +140,14 @@ export async function* unlzmaChunks(input: AsyncIterable<Buffer>): AsyncGenerato
   let inPtr = 0;
   let outPtr = 0;
   try {
-    const init = module._lzma_auto_decoder(stream.ptr, MEMLIMIT, LZMA_CONCATENATED);
-    if (init !== LZMA_OK) throw new Error(`liblzma refused to start (code ${init})`);
+    startDecoder(module, stream);
     inPtr = module._malloc(IN_CHUNK);
     outPtr = module._malloc(STREAM_OUT_CHUNK);
     if (inPtr === 0 || outPtr === 0) throw new Error('out of decoder memory');
     const from = input[Symbol.asyncIterator]();
     let pending: Buffer | undefined;
     let inputDone = false;
+    let ended = 0; // streams decoded to their end
     for (;;) {
       if (stream.availIn === 0 && !inputDone) {
         if (pending === undefined || pending.length === 0) {
@@ -145,19 +168,28 @@ export async function* unlzmaChunks(input: AsyncIterable<Buffer>): AsyncGenerato
       const produced = STREAM_OUT_CHUNK - stream.availOut;
       if (produced > 0) yield Buffer.from(copyFromWasm(module, outPtr, produced));
       if (ret === LZMA_STREAM_END) {
-        let rest = stream.availIn + (pending?.length ?? 0);
-        if (!inputDone) {
+        ended++;
+        if (stream.availIn === 0 && (pending === undefined || pending.length === 0) && !inputDone) {
           const after = await from.next();
-          if (after.done !== true) rest += after.value.length;
+          if (after.done === true) inputDone = true;
+          else pending = after.value;
         }
-        if (rest !== 0) throw new Error('bytes follow the end of the xz/lzma stream');
-        return;
+        if (stream.availIn === 0 && (pending === undefined || pending.length === 0)) return;
+        // More bytes: LZMAFile's DecompressReader starts a new decompressor on them (see NO_FLAGS).
+        module._lzma_end(stream.ptr);
+        startDecoder(module, stream);
+        continue;
       }
       if (ret === LZMA_MEMLIMIT_ERROR || ret === LZMA_MEM_ERROR)
         throw new ContainerLimitError(`the stream needs more than ${MEMLIMIT} bytes of decoder memory`);
+      // A later stream that fails: trailing data to Python, or where LZMAFile raises after what was read.
+      if (ret !== LZMA_OK && ended > 0) return;
       if (ret !== LZMA_OK) throw new Error(`corrupt xz/lzma data (liblzma code ${ret})`);
       // LZMA_OK with no input left, no output and no more input coming: a truncated stream.
-      if (last && produced === 0) throw new Error('xz/lzma stream is truncated');
+      if (last && produced === 0) {
+        if (ended > 0) return;
+        throw new Error('xz/lzma stream is truncated');
+      }
     }
   } finally {
     if (inPtr !== 0) module._free(inPtr);

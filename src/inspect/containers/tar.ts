@@ -1,4 +1,4 @@
-import { checksumOk, looksLikeTar, parseOctal } from '../../discover/formats/tar-head.js';
+import { checksumOk, looksLikeTar, parseOctal, pythonInt, tarHeaderProblem } from '../../discover/formats/tar-head.js';
 import { ContainerLimitError } from './errors.js';
 import { unsafeMemberName } from './names.js';
 import { escapingLinkTarget } from './tar-links.js';
@@ -55,7 +55,7 @@ export function isTar(data: Buffer): boolean {
   return data.length >= 512 && looksLikeTar(data);
 }
 
-export { checksumOk, parseOctal };
+export { checksumOk, parseOctal, pythonInt, tarHeaderProblem };
 
 /** Read a tar archive from memory: ustar, GNU long names and PAX `path`/`size` records. */
 export function readTar(data: Buffer, maxEntries = 100_000): TarArchive {
@@ -67,13 +67,20 @@ export function readTar(data: Buffer, maxEntries = 100_000): TarArchive {
   for (let p = 0; p + 512 <= data.length;) {
     const h = data.subarray(p, p + 512);
     if (h.every((b) => b === 0)) break;
-    if (!checksumOk(h)) {
-      problems.push(`tar header at byte ${p} has a bad checksum`);
+    // Where `TarInfo.frombuf` raises, `TarFile.next` ends the archive: stop there too, and say so.
+    const bad = tarHeaderProblem(h);
+    if (bad !== undefined) {
+      problems.push(`tar header at byte ${p} ${bad}`);
       break;
     }
     const type = String.fromCharCode(h[156] || 0x30);
     let size = parseOctal(h.subarray(124, 136)) ?? 0;
-    if (pax.size !== undefined && /^\d+$/.test(pax.size)) size = Number(pax.size);
+    // `_proc_pax` → `_apply_pax_info`: a PAX `size` is `int(value)`, and 0 where that raises.
+    if (pax.size !== undefined) size = pythonInt(pax.size, 10) ?? 0;
+    if (size < 0) {
+      problems.push(`tar header at byte ${p} declares a negative size`);
+      break;
+    }
     // An old-GNU sparse header is followed by its extension blocks, then the data (tarfile `_proc_sparse`).
     let sparse: SparseMap | Error | undefined;
     let start = p + 512;

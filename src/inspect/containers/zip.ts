@@ -7,8 +7,10 @@ import {
   EOCD_SEARCH,
   LOCAL_SIZE,
   locateDirectory,
+  minizLocation,
   parseDirectory,
   parseLocalHeader,
+  type DirectoryLocation,
 } from '../../discover/formats/zip-directory.js';
 import { unsafeMemberName } from './names.js';
 
@@ -56,6 +58,19 @@ export interface ZipArchive {
   readonly mismatches?: string[];
   /** Member names with `..`, absolute paths or backslashes. */
   readonly unsafeNames?: string[];
+  /** torch.load's view where it differs from zipfile's (bytes before the archive): see `minizLocation`. */
+  readonly miniz?: MinizView;
+}
+
+/** The archive as torch's miniz reads it: the directory at the end record's raw offset, local headers unnamed-checked. */
+export interface MinizView {
+  /** Where miniz reads the directory, and where zipfile does (after adding `concat`). */
+  readonly cdOffset: number;
+  readonly zipfileCdOffset: number;
+  readonly concat: number;
+  readonly entries: ZipEntry[];
+  /** Why miniz would refuse the archive or a member (torch.load then fails there). */
+  readonly problems: string[];
 }
 
 export const DEFAULT_ZIP_LIMITS: ZipLimits = { maxEntries: 100_000, maxEntrySize: 4 * 1024 ** 3, maxRatio: 1000 };
@@ -80,10 +95,13 @@ export function readZip(data: Buffer, limits?: Partial<ZipLimits>): ZipArchive {
   const mismatches: string[] = [];
   const entries: ZipEntry[] = [];
   const extraEocds: number[] = [];
-  const central = readCentralDirectory(data, problems, mismatches, extraEocds, lim);
+  const { records: central, at: location } = readCentralDirectory(data, problems, mismatches, extraEocds, lim);
+  const miniz = location && readMinizView(data, location, lim);
   const claimed: [number, number][] = [];
   const byOffset = new Map<number, CentralRecord>();
   for (const rec of central) byOffset.set(rec.offset, rec);
+  // A local header miniz lists is a member of its view, inspected there, not a second time as a hidden one.
+  const minizOffsets = new Set(miniz?.entries.map((e) => e.offset));
 
   for (const rec of central) {
     const local = parseLocal(data, rec.offset);
@@ -112,7 +130,7 @@ export function readZip(data: Buffer, limits?: Partial<ZipLimits>): ZipArchive {
 
   // Scan local headers outside every listed member's data: anything found there is a member some reader may use.
   for (let at = data.indexOf('PK\x03\x04', 0, 'latin1'); at >= 0; at = data.indexOf('PK\x03\x04', at + 4, 'latin1')) {
-    if (byOffset.has(at) || claimed.some(([s, e]) => at >= s && at < e)) continue;
+    if (byOffset.has(at) || minizOffsets.has(at) || claimed.some(([s, e]) => at >= s && at < e)) continue;
     const local = parseLocal(data, at);
     if (!local) continue;
     if (entries.length >= lim.maxEntries) {
@@ -150,7 +168,36 @@ export function readZip(data: Buffer, limits?: Partial<ZipLimits>): ZipArchive {
   if (central.length === 0 && entries.length > 0)
     problems.push('zip has no readable central directory; members were found by their local headers');
   const unsafeNames = entries.map((e) => e.name).filter((n) => unsafeMemberName(n));
-  return { entries, problems, mismatches, unsafeNames };
+  return { entries, problems, mismatches, unsafeNames, ...(miniz ? { miniz } : {}) };
+}
+
+/**
+ * The members torch.load's miniz finds when its directory is not zipfile's (`minizLocation`). miniz looks a member
+ * up by its central-directory name and reads its data after the local header (`mz_zip_reader_extract_to_mem_no_alloc1`
+ * takes only the local name and extra lengths, never checks the local name), with the directory's method and size.
+ */
+function readMinizView(data: Buffer, zipfileAt: DirectoryLocation, lim: ZipLimits): MinizView | undefined {
+  const found = minizLocation(zipfileAt, data.length);
+  if (!found) return undefined;
+  const view = { cdOffset: found.at.cdOffset, zipfileCdOffset: zipfileAt.cdOffset, concat: zipfileAt.concat };
+  if (!found.readable)
+    return { ...view, entries: [], problems: [`its directory (${found.at.cdSize} bytes) runs past the file`] };
+  const dir = parseDirectory(
+    data.subarray(found.at.cdOffset, found.at.cdOffset + directoryReadLength(found.at)),
+    found.at,
+  );
+  const problems = [...dir.problems];
+  const entries: ZipEntry[] = [];
+  for (const rec of dir.entries.slice(0, lim.maxEntries)) {
+    const local = parseLocal(data, rec.offset);
+    if (!local) {
+      problems.push(`${JSON.stringify(rec.name)} points at ${rec.offset}, where there is no local header`);
+      continue;
+    }
+    const { name, method, flags, compressedSize, size, offset } = rec;
+    entries.push(makeEntry(data, name, method, flags, compressedSize, size, local.dataStart, offset, false, lim));
+  }
+  return { ...view, entries, problems };
 }
 
 /** A member whose (still compressed) bytes were read by range: decoded on `read()` with the usual caps. */
@@ -196,8 +243,11 @@ function makeEntry(
       // CPython's zipfile (`_get_decompressor`) reads stored, deflate, bzip2 (12) and lzma (14).
       if (method === 12) return bunzip2Capped(raw, entryCap(raw, capped), () => tooLarge(name, entryCap(raw, capped)));
       if (method === 14)
-        return unlzmaCapped(zipLzmaToAlone(raw, flags, usize), entryCap(raw, capped), () =>
-          tooLarge(name, entryCap(raw, capped)),
+        return unlzmaCapped(
+          zipLzmaToAlone(raw, flags, usize),
+          entryCap(raw, capped),
+          () => tooLarge(name, entryCap(raw, capped)),
+          false, // zipfile's LZMADecompressor reads the member's one stream
         );
       if (method !== 8)
         throw new UnsupportedContentError(`member ${JSON.stringify(name)} uses compression method ${method}`, raw);
@@ -249,8 +299,9 @@ export function inflateCapped(raw: Buffer, lim: Pick<ZipLimits, 'maxEntrySize' |
 
 function parseLocal(data: Buffer, at: number) {
   if (at < 0 || at + LOCAL_SIZE > data.length) return undefined;
+  // A nameless local header is still a member's: miniz finds members by their central-directory name only.
   const h = parseLocalHeader(data.subarray(at, Math.min(data.length, at + LOCAL_SIZE + 2 * 0xffff)));
-  if (!h || h.name.length === 0) return undefined;
+  if (!h) return undefined;
   return {
     name: h.name,
     flags: h.flags,
@@ -268,13 +319,13 @@ function readCentralDirectory(
   mismatches: string[],
   extraEocds: number[],
   lim: ZipLimits,
-): CentralRecord[] {
+): { records: CentralRecord[]; at?: DirectoryLocation } {
   const tail = data.subarray(Math.max(0, data.length - EOCD_SEARCH));
   const found = locateDirectory(tail, data.length);
   if (!found.ok) {
     if (data.indexOf('PK\x05\x06', 0, 'latin1') >= 0 || data.indexOf('PK\x01\x02', 0, 'latin1') >= 0)
       problems.push(found.reason);
-    return [];
+    return { records: [] };
   }
   const at = found.at;
   // Other end records are other readers' candidates: a second directory or a nested archive (sorted out later).
@@ -290,7 +341,7 @@ function readCentralDirectory(
     );
   if (at.cdOffset + directoryReadLength(at) > data.length) {
     problems.push(`central directory (${at.cdSize} bytes at ${at.cdOffset}) lies outside the file`);
-    return [];
+    return { records: [], at };
   }
   const dir = parseDirectory(data.subarray(at.cdOffset, at.cdOffset + directoryReadLength(at)), at);
   if (dir.entries.length > lim.maxEntries) throw new ContainerLimitError(`zip has more than ${lim.maxEntries} entries`);
@@ -298,7 +349,7 @@ function readCentralDirectory(
     if (/more than \d+ entries|past the \d+-byte limit/.test(p)) throw new ContainerLimitError(p);
     problems.push(p);
   }
-  return dir.entries.map((e) => ({
+  const records = dir.entries.map((e) => ({
     name: e.name,
     method: e.method,
     flags: e.flags,
@@ -306,4 +357,5 @@ function readCentralDirectory(
     usize: e.size,
     offset: e.offset,
   }));
+  return { records, at };
 }

@@ -13,7 +13,7 @@ import { analyseLegacyTarRecords } from '../pickle/torch-legacy.js';
 import { WEIGHTS_ONLY_REFUSED } from '../pickle/weights-only.js';
 import { isNemoConfig, nemoConfigFindings } from './nemo-config.js';
 import { scanTorchScriptCode } from '../containers/torchscript.js';
-import type { ZipArchive, ZipEntry } from '../containers/zip.js';
+import type { MinizView, ZipArchive, ZipEntry } from '../containers/zip.js';
 import { readZip } from '../containers/zip.js';
 import { isTorchScriptZip } from '../../discover/formats/zip-names.js';
 import { pushAll } from '../../core/push-all.js';
@@ -127,13 +127,14 @@ export function inspectContent(
       chargeFailure(err, ctx);
       // joblib.load (`numpy_pickle_utils._detect_compressor`) decompresses LZMA_Alone whatever the file is called,
       // so a sniffed one is decoded; its first byte is also EMPTY_LIST, so one that does not decode is read as a
-      // pickle below.
-      if (compression === 'lzma' && expect === 'sniff' && !(err instanceof ContainerLimitError)) {
-        return inspectAsPickle(data, member, expect, ctx);
-      }
+      // pickle too — and still fails the gate as a stream joblib would unpickle and we could not open.
+      const joblibReads = compression === 'lzma' && expect === 'sniff' && !(err instanceof ContainerLimitError);
+      if (joblibReads) inspectAsPickle(data, member, expect, ctx);
       // A stream joblib would decompress and unpickle (a claimed joblib/pickle) that we cannot open fails the gate.
       const addAs: Add =
-        expect === 'claimed' ? (id, msg, ev) => ctx.findings.push(withLevel(id, msg, ev, member, ctx)) : add;
+        expect === 'claimed' || joblibReads
+          ? (id, msg, ev) => ctx.findings.push(withLevel(id, msg, ev, member, ctx))
+          : add;
       reportReadError(err, where, `${compression} stream`, addAs);
       return true;
     }
@@ -394,8 +395,47 @@ export function inspectZipArchive(
     if (storage(e.name) && !storageHoldsNpy(e)) continue;
     inspectMember(e, where, child, depth, sub);
   }
+  if (zip.miniz) inspectMinizView(zip.miniz, zip.entries, where, child, depth, sub, add, npz);
   ctx.extracted = sub.extracted;
   if (sub.budgetSpent === true) ctx.budgetSpent = true;
+}
+
+/**
+ * torch.load reads the directory at another place than Python's zipfile (`minizLocation`): two readers, two archives.
+ * The file is crafted whatever the members hold (CPI014), and miniz's members are inspected as its own archive (its
+ * storages, its overlaps) under `<miniz>`, except those that are zipfile's members too (same header, same name).
+ */
+function inspectMinizView(
+  view: MinizView,
+  zipfileEntries: readonly ZipEntry[],
+  where: string,
+  child: (n: string) => string,
+  depth: number,
+  ctx: ContentContext,
+  add: Add,
+  npz: boolean,
+): void {
+  const detail = `torch.load's zip reader (miniz, mz_zip_reader_read_central_dir) takes the end record's directory offset as absolute and reads the central directory at byte ${view.cdOffset}; Python's zipfile adds the ${view.concat} bytes it finds before the archive and reads the one at byte ${view.zipfileCdOffset}${view.problems.length > 0 ? ` (miniz: ${view.problems.join('; ')})` : ''}`;
+  add(
+    'CPI014',
+    `${where}: ${detail}. The two loaders see different archives; both were inspected. Treat the file as crafted.`,
+    { detail, minizDirectory: view.cdOffset, zipfileDirectory: view.zipfileCdOffset, concat: view.concat },
+  );
+  const same = new Set(zipfileEntries.map((e) => `${e.offset}:${e.name}`));
+  const overlaps = overlapping(view.entries);
+  const storage = storageMembers(view.entries, npz);
+  const minizChild = (n: string): string => child(`<miniz>!${n}`);
+  for (const e of view.entries) {
+    if (e.name.endsWith('/') || overlaps.has(e) || e.readElsewhere === true || same.has(`${e.offset}:${e.name}`))
+      continue;
+    if (storage(e.name) && !storageHoldsNpy(e)) continue;
+    inspectMember(e, where, minizChild, depth, ctx);
+  }
+  if (overlaps.size > 0)
+    add('CPI012', `${where}: members of miniz's directory overlap each other's data; they were not read.`, {
+      limit: 'overlap',
+      members: overlaps.size,
+    });
 }
 
 /** Fixed part of a local header: a member's data starts at least this far after its offset. */

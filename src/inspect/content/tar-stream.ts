@@ -1,6 +1,14 @@
 import type { Finding } from '../../core/finding.js';
 import type { FileSource } from '../../core/file-source.js';
-import { checksumOk, isSparseMember, isTar, parseOctal, parsePax, tarfileReadsAsFile } from '../containers/tar.js';
+import {
+  isSparseMember,
+  isTar,
+  parseOctal,
+  parsePax,
+  pythonInt,
+  tarfileReadsAsFile,
+  tarHeaderProblem,
+} from '../containers/tar.js';
 import type { AllowContext } from '../pickle/allowlist.js';
 import { analysePickleFile, looksLikePickleStream } from '../pickle/pickles.js';
 import { trimEndRun } from '../../core/linear-text.js';
@@ -54,13 +62,17 @@ export async function walkTarStream(
   let longName: string | undefined;
   for (let p = 0; ;) {
     const h = await s.read(p, 512);
-    if (h.length < 512 || h.every((b) => b === 0) || !checksumOk(h)) {
+    if (h.length < 512 || h.every((b) => b === 0) || tarHeaderProblem(h) !== undefined) {
       keep(h); // readTar reports a bad checksum or truncation from here
       return Buffer.concat(image);
     }
     const type = String.fromCharCode(h[156] || 0x30);
-    const paxSize = pax['size'] !== undefined && /^\d+$/.test(pax['size']);
-    const size = paxSize ? Number(pax['size']) : (parseOctal(h.subarray(124, 136)) ?? 0);
+    const paxSize = pax['size'] !== undefined;
+    const size = paxSize ? (pythonInt(pax['size']!, 10) ?? 0) : (parseOctal(h.subarray(124, 136)) ?? 0);
+    if (size < 0) {
+      keep(h); // readTar reports the negative size from here
+      return Buffer.concat(image);
+    }
     const start = p + 512;
     const next = start + Math.ceil(size / 512) * 512;
     // An old-GNU sparse header may be followed by extension blocks its size does not count: the in-memory reader

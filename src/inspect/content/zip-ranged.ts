@@ -1,10 +1,11 @@
 import type { FileSource } from '../../core/file-source.js';
-import type { CentralEntry } from '../../discover/formats/zip-directory.js';
+import type { CentralEntry, DirectoryLocation } from '../../discover/formats/zip-directory.js';
 import {
   directoryReadLength,
   EOCD_SEARCH,
   LOCAL_SIZE,
   locateDirectory,
+  minizLocation,
   parseDirectory,
   parseLocalHeader,
 } from '../../discover/formats/zip-directory.js';
@@ -27,7 +28,7 @@ import { pushAll } from '../../core/push-all.js';
 const STREAM_MEMBER = 8 << 20;
 import { ContainerLimitError } from '../containers/errors.js';
 import { unsafeMemberName } from '../containers/names.js';
-import type { ZipEntry } from '../containers/zip.js';
+import type { MinizView, ZipEntry } from '../containers/zip.js';
 import { decodeHead, rangedEntry } from '../containers/zip.js';
 
 /**
@@ -63,7 +64,45 @@ export async function inspectZipByRanges(src: FileSource, ctx: ContentContext): 
   }
   const directoryNames = dir.entries.map((e) => e.name);
   const unsafeNames = directoryNames.filter((n) => unsafeMemberName(n));
-  inspectZipArchive({ entries, directoryNames, problems, mismatches, unsafeNames }, ctx.path, (n) => n, 0, ctx, add);
+  const miniz = await readMinizView(src, at, dir.entries, ctx);
+  inspectZipArchive(
+    { entries, directoryNames, problems, mismatches, unsafeNames, ...(miniz ? { miniz } : {}) },
+    ctx.path,
+    (n) => n,
+    0,
+    ctx,
+    add,
+  );
+}
+
+/**
+ * torch.load's view when it reads another directory than zipfile (`minizLocation`), by ranges as above: its own
+ * storages left unread, members zipfile lists too (same local header, same name) not read twice.
+ */
+async function readMinizView(
+  src: FileSource,
+  at: DirectoryLocation,
+  zipfileEntries: readonly CentralEntry[],
+  ctx: ContentContext,
+): Promise<MinizView | undefined> {
+  const found = minizLocation(at, src.size);
+  if (!found) return undefined;
+  const view = { cdOffset: found.at.cdOffset, zipfileCdOffset: at.cdOffset, concat: at.concat };
+  if (!found.readable)
+    return { ...view, entries: [], problems: [`its directory (${found.at.cdSize} bytes) runs past the file`] };
+  const dir = parseDirectory(await src.read(found.at.cdOffset, directoryReadLength(found.at)), found.at);
+  const problems = [...dir.problems];
+  const same = new Set(zipfileEntries.map((e) => `${e.offset}:${e.name}`));
+  const overlaps = overlapping(dir.entries);
+  const storage = storageMembers(dir.entries, ctx.npz === true);
+  const entries: ZipEntry[] = [];
+  for (const e of dir.entries) {
+    if (e.name.endsWith('/') || same.has(`${e.offset}:${e.name}`)) continue;
+    if (storage(e.name) && !(await startsWithNpy(src, e))) continue;
+    // miniz never compares the local header's name with the directory's: no name mismatch to report here.
+    entries.push(await readEntry(src, e, ctx, problems, [], overlaps));
+  }
+  return { ...view, entries, problems };
 }
 
 /** Bytes of a storage member's local header read at once: its fixed part, its name and a usual extra field. */

@@ -169,3 +169,42 @@ export function parseJson(text: string, opts: JsonOptions = {}): JsonResult {
 export function isObject(v: JsonValue | undefined): v is { [key: string]: JsonValue } {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
+
+/**
+ * The text Python's `json.loads(b)` parses from bytes: `json.detect_encoding` picks UTF-32/UTF-16 by BOM, UTF-8 with
+ * a BOM (`utf-8-sig`), then UTF-16/32 BE/LE by where the first bytes are zero, else UTF-8; the BOM is dropped. For
+ * loaders that pass bytes (Keras `saving_lib._load_model_from_fileobj`, skops `io.load`); a loader that reads text
+ * (`open(..., encoding="utf-8")`) takes UTF-8 only and rejects a BOM, so its readers decode UTF-8 themselves.
+ * Undecodable sequences become U+FFFD (Python would raise: the loader then runs nothing).
+ */
+export function decodeJsonBytes(b: Buffer): string {
+  const starts = (...bytes: number[]): boolean => bytes.every((x, i) => b[i] === x);
+  if (starts(0x00, 0x00, 0xfe, 0xff)) return utf32(b.subarray(4), false);
+  if (starts(0xff, 0xfe, 0x00, 0x00)) return utf32(b.subarray(4), true);
+  if (starts(0xfe, 0xff)) return utf16(false, b.subarray(2));
+  if (starts(0xff, 0xfe)) return utf16(true, b.subarray(2));
+  if (starts(0xef, 0xbb, 0xbf)) return b.toString('utf8', 3);
+  if (b.length >= 4) {
+    if (b[0] === 0) return b[1] ? utf16(false, b) : utf32(b, false);
+    if (b[1] === 0) return b[2] || b[3] ? utf16(true, b) : utf32(b, true);
+  } else if (b.length === 2) {
+    if (b[0] === 0) return utf16(false, b);
+    if (b[1] === 0) return utf16(true, b);
+  }
+  return b.toString('utf8');
+}
+
+/** UTF-16 as Python's codec with `surrogatepass`: lone surrogates kept (Buffer's utf16le decoder keeps them). */
+function utf16(le: boolean, b: Buffer): string {
+  const even = Buffer.from(b.subarray(0, b.length & ~1));
+  return (le ? even : even.swap16()).toString('utf16le');
+}
+
+function utf32(b: Buffer, le: boolean): string {
+  let out = '';
+  for (let i = 0; i + 4 <= b.length; i += 4) {
+    const cp = le ? b.readUInt32LE(i) : b.readUInt32BE(i);
+    out += cp <= 0x10ffff ? String.fromCodePoint(cp) : '\ufffd';
+  }
+  return out;
+}

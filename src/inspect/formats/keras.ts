@@ -2,7 +2,7 @@ import type { ModelAnalyser } from '../analyser.js';
 import type { ContentContext } from '../content/content.js';
 import { DEFAULT_CONTENT_LIMITS, inspectContent } from '../content/content.js';
 import { loadLzmaDecoder } from '../containers/lzma.js';
-import { parseJson } from './json.js';
+import { decodeJsonBytes, parseJson } from './json.js';
 import { checkKerasConfig } from './keras-config.js';
 import { findHdf5External } from './hdf5-external.js';
 import { registerKerasArchiveJudge } from '../pickle/keras-object.js';
@@ -50,7 +50,8 @@ export function* kerasArchiveSteps(
       { member: 'config.json', copies: configs.length },
       'config.json',
     );
-  const text = (yield* readMember(src, config, MAX_KERAS_CONFIG)).toString('utf8');
+  // `_load_model_from_fileobj` reads the member as bytes and calls `json.loads(config_json)` (detect_encoding).
+  const text = decodeJsonBytes(yield* readMember(src, config, MAX_KERAS_CONFIG));
   const { value } = parseJson(text, { allowNonFinite: true, maxDepth: 512 });
   checkKerasConfig(value, out, 'config.json');
   yield* checkKerasWeights(src, entries, out, allowedGlobals);

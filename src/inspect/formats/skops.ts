@@ -2,7 +2,7 @@ import type { ModelAnalyser } from '../analyser.js';
 import { matchesPolicy } from '../pickle/allowlist.js';
 import { judgeGlobal } from '../pickle/verdict.js';
 import type { JsonValue } from './json.js';
-import { isObject, parseJson } from './json.js';
+import { decodeJsonBytes, isObject, parseJson } from './json.js';
 import type { Findings } from './report.js';
 import { isSkopsTrustedByDefault } from './skops-trust.js';
 import { analyseWith } from './report.js';
@@ -57,7 +57,8 @@ export function* skopsArchiveSteps(src: RandomAccess, out: Findings, claimAll: b
     if (claimAll) throw new FormatError('the archive has no schema.json, so skops.io.load cannot read it', 0);
     return;
   }
-  const text = (yield* readMember(src, schema, MAX_SKOPS_SCHEMA)).toString('utf8');
+  // `skops.io.load`: `json.loads(input_zip.read("schema.json"))`, bytes, so any encoding `detect_encoding` finds.
+  const text = decodeJsonBytes(yield* readMember(src, schema, MAX_SKOPS_SCHEMA));
   const { value } = parseJson(text, { maxDepth: 512 });
   if (!claimAll && !isSkopsSchema(value)) return;
   judgeNames(collectNames(value), out, allowed);

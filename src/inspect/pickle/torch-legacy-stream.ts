@@ -5,10 +5,9 @@ import type { Steps } from './drive.js';
 import { need } from './drive.js';
 import { streamSteps } from './stream.js';
 import type { Value } from './values.js';
-import { originGlobal } from './values.js';
 import type { VmOptions } from './vm.js';
 import { pickleSteps } from './vm.js';
-import { ELEMENT_SIZE } from './torch-legacy.js';
+import { elementSize } from './torch-legacy.js';
 import { pushAll } from '../../core/push-all.js';
 
 /** torch's legacy MAGIC_NUMBER (0x1950a86a20f9469cfc6c) as the VM's numbers hold it, whatever protocol pickled it. */
@@ -45,7 +44,7 @@ export function* legacyTorchRestSteps(src: ByteSource, first: PickleRun, opts: V
     if (pid.k !== 'tuple' || pid.items.length < 3) return;
     const [kind, type, key] = pid.items;
     if (kind?.k !== 'str' || kind.s !== 'storage' || key?.k !== 'str' || key.s === undefined || !type) return;
-    const size = ELEMENT_SIZE[originGlobal(type)?.name ?? ''];
+    const size = elementSize(type);
     if (size !== undefined) storageType.set(key.s, size);
   };
   for (let i = 0; i < 4; i++) {

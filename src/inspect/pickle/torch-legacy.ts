@@ -3,84 +3,125 @@ import type { PickleRun } from './result.js';
 import { ByteSource, TruncatedError } from './source.js';
 import { toFindings } from './verdict.js';
 import { originGlobal } from './values.js';
+import type { Value } from './values.js';
 import { runPickle } from './vm.js';
 import type { PickleTarget } from './pickles.js';
 
-export const ELEMENT_SIZE: Readonly<Record<string, number>> = {
-  DoubleStorage: 8,
-  FloatStorage: 4,
-  HalfStorage: 2,
-  BFloat16Storage: 2,
-  LongStorage: 8,
-  IntStorage: 4,
-  ShortStorage: 2,
-  CharStorage: 1,
-  ByteStorage: 1,
-  BoolStorage: 1,
-  ComplexFloatStorage: 8,
-  ComplexDoubleStorage: 16,
-  QUInt8Storage: 1,
-  QInt8Storage: 1,
-  QInt32Storage: 4,
-  QUInt4x2Storage: 1,
-  QUInt2x4Storage: 1,
+/** Element sizes by dtype stem: `torch.FloatStorage` and `torch.FloatTensor` both carry `.dtype == torch.float32`. */
+const STEM_SIZE: Readonly<Record<string, number>> = {
+  Double: 8,
+  Float: 4,
+  Half: 2,
+  BFloat16: 2,
+  Long: 8,
+  Int: 4,
+  Short: 2,
+  Char: 1,
+  Byte: 1,
+  Bool: 1,
+  ComplexFloat: 8,
+  ComplexDouble: 16,
+  QUInt8: 1,
+  QInt8: 1,
+  QInt32: 4,
+  QUInt4x2: 1,
+  QUInt2x4: 1,
 };
+
+/** Every element size a torch dtype has: the sizes an unknown storage type could stand for. */
+const ELEMENT_SIZES = [1, 2, 4, 8, 16] as const;
+
+/**
+ * The element size torch reads a storage with, from the type's class name. torch/serialization.py needs only the
+ * type's `.dtype` (`_legacy_load.legacy_load`: `storage_type.dtype` → `torch._utils._element_size`; the non-tar
+ * `persistent_load` the same), so the legacy typed storages (`FloatStorage`) and tensor types (`FloatTensor`, which
+ * carry a dtype too) both count. Undefined for anything else.
+ */
+export function elementSize(type: Value): number | undefined {
+  const m = /^(\w+?)(?:Storage|Tensor)$/.exec(originGlobal(type)?.name ?? '');
+  return m ? STEM_SIZE[m[1]!] : undefined;
+}
 
 /**
  * The `storages` and `tensors` members of the oldest torch.save format (a tar), as torch/serialization.py
  * `_legacy_load.legacy_load` reads them: a pickled count, then for each record a pickle followed by raw bytes, and
  * in `storages` one more pickle after the last storage (the `storage_views` list). torch unpickles every one of
- * these pickles, so each is analysed; the raw bytes are skipped by the sizes the records give (a storage: an int64
- * element count, then its elements; a tensor: int32 ndim, 4 unused bytes, ndim int64 sizes and strides, an int64
- * offset).
+ * these pickles with plain `pickle_module.load`, so each is analysed; the raw bytes are skipped by the sizes the
+ * records give (a storage: an int64 element count, then its elements; a tensor: int32 ndim, 4 unused bytes, ndim
+ * int64 sizes and strides, an int64 offset). A storage type chainproof cannot size (anything with a `.dtype` serves
+ * torch) is reported, and the records after it are read at every element size a dtype has, so none goes unjudged.
  */
 export function analyseLegacyTarRecords(body: Buffer, kind: string, target: PickleTarget): Finding[] {
+  const runs = new Map<number, PickleRun>();
   const src = ByteSource.fromBuffer(body);
-  const runs: PickleRun[] = [];
-  const next = (): PickleRun => {
-    const r = runPickle(src);
-    runs.push(r);
-    return r;
-  };
+  const head = readPickle(src, runs);
+  const n = head.result?.k === 'scalar' && typeof head.result.v === 'number' ? head.result.v : -1;
+  if (head.stopped && (n < 0 || n > 1_000_000))
+    head.problems.push({ kind: 'malformed', message: `record count ${n} is not valid`, offset: head.start });
+  else if (head.stopped) walkRecords(body, src.pos, n, kind, runs, false);
+  return toFindings([...runs.values()], {
+    location: { path: target.path, ...(target.member !== undefined ? { member: target.member } : {}) },
+    allow: target.allow,
+    what: target.what,
+  });
+}
+
+/** One pickle at the source's position, kept once per offset (guessed walks may land on the same one). */
+function readPickle(src: ByteSource, runs: Map<number, PickleRun>): PickleRun {
+  const r = runPickle(src);
+  if (!runs.has(r.start)) runs.set(r.start, r);
+  return r;
+}
+
+/**
+ * `left` records from `pos`, then (in `storages`) the `storage_views` pickle. `guessing`: this walk follows a guessed
+ * element size, and a second unknown type ends it (reported) rather than branching again.
+ */
+function walkRecords(
+  body: Buffer,
+  pos: number,
+  left: number,
+  kind: string,
+  runs: Map<number, PickleRun>,
+  guessing: boolean,
+): void {
+  const src = ByteSource.fromBuffer(body, pos);
+  let last: PickleRun | undefined;
   try {
-    const head = next();
-    const n = head.result?.k === 'scalar' && typeof head.result.v === 'number' ? head.result.v : -1;
-    if (head.stopped && (n < 0 || n > 1_000_000))
-      head.problems.push({ kind: 'malformed', message: `record count ${n} is not valid`, offset: head.start });
-    for (let i = 0; head.stopped && i < n && runs.every((r) => r.stopped); i++) {
-      const rec = next();
-      if (!rec.stopped) break;
+    for (; left > 0; left--) {
+      const rec = readPickle(src, runs);
+      last = rec;
+      if (!rec.stopped) return; // pickle.load raised: torch.load stops here
       if (kind === 'storages') {
         const t = rec.result?.k === 'tuple' ? rec.result.items[2] : undefined;
-        const size = t ? ELEMENT_SIZE[originGlobal(t)?.name ?? ''] : undefined;
+        const size = t ? elementSize(t) : undefined;
+        const numel = src.u64();
         if (size === undefined) {
           rec.problems.push({
             kind: 'malformed',
-            message: 'storage record without a known storage type',
+            message: guessing
+              ? 'storage record without a storage type chainproof can size, after a guessed element size'
+              : 'storage record without a storage type chainproof can size (torch needs only its .dtype); the records after it were read at every element size',
             offset: rec.start,
           });
-          break;
+          if (guessing) return;
+          for (const s of ELEMENT_SIZES)
+            if (src.pos + numel * s <= body.length) walkRecords(body, src.pos + numel * s, left - 1, kind, runs, true);
+          return;
         }
-        const numel = src.u64();
         src.skip(numel * size);
       } else {
         const ndim = src.i32();
         if (ndim < 0 || ndim > 64) {
           rec.problems.push({ kind: 'malformed', message: `tensor record with ${ndim} dimensions`, offset: rec.start });
-          break;
+          return;
         }
         src.skip(4 + ndim * 16 + 8);
       }
     }
-    if (kind === 'storages' && head.stopped && runs.length === n + 1 && runs.every((r) => r.stopped)) next();
+    if (kind === 'storages') readPickle(src, runs);
   } catch (err) {
     if (!(err instanceof TruncatedError)) throw err;
-    const last = runs[runs.length - 1];
     last?.problems.push({ kind: 'malformed', message: `legacy ${kind} record is truncated`, offset: src.pos });
   }
-  return toFindings(runs, {
-    location: { path: target.path, ...(target.member !== undefined ? { member: target.member } : {}) },
-    allow: target.allow,
-    what: target.what,
-  });
 }
