@@ -12,6 +12,7 @@ import { pairOutputs, writeOutput } from '../output.js';
 import { VERSION } from '../version.js';
 import { cliOutcome } from '../outcome.js';
 import { defaultCacheDir } from '../../app/cache-dir.js';
+import { parseNpmRegistry } from '../npm-registry-option.js';
 
 export interface ReviewArgs {
   dir: string;
@@ -116,6 +117,7 @@ export async function runReview(argv: ReviewArgs): Promise<number> {
   if (!Number.isFinite(argv['min-release-age']) || argv['min-release-age'] < 0)
     throw new UsageError('--min-release-age must be a number of hours, 0 or more');
   checkRevisionArg('--base', argv.base);
+  const npmRegistry = parseNpmRegistry(argv['npm-registry']);
   if (argv.head !== undefined) checkRevisionArg('--head', argv.head);
   const logger = stderrLogger({ quiet: argv.quiet, verbose: argv.verbose });
   const { policy, registry } = await loadTrust(root, argv.policy, argv.registry);
@@ -129,7 +131,7 @@ export async function runReview(argv: ReviewArgs): Promise<number> {
         ? path.resolve(argv['cache-dir'])
         : defaultCacheDir(env)
       : undefined,
-    registry: argv['npm-registry'],
+    registry: npmRegistry,
     shard: undefined,
     env,
   };

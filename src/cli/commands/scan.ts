@@ -15,6 +15,7 @@ import { cliOutcome } from '../outcome.js';
 import { defaultCacheDir } from '../../app/cache-dir.js';
 import type { FastCommand } from '../fast-args.js';
 import { SCAN_OPTIONS } from './scan-options.js';
+import { parseNpmRegistry } from '../npm-registry-option.js';
 
 export interface ScanArgs {
   dir: string;
@@ -75,6 +76,7 @@ export async function runScan(argv: ScanArgs): Promise<number> {
   if (!st?.isDirectory()) throw new UsageError(`${argv.dir} is not a directory`);
   const targets = pairOutputs(argv.format, argv.output);
   const shard = parseShard(argv.shard);
+  const npmRegistry = parseNpmRegistry(argv['npm-registry']);
   if (!Number.isInteger(argv.concurrency) || argv.concurrency < 1)
     throw new UsageError('--concurrency must be a whole number of at least 1');
   const logger = stderrLogger({ quiet: argv.quiet, verbose: argv.verbose });
@@ -89,7 +91,7 @@ export async function runScan(argv: ScanArgs): Promise<number> {
         ? path.resolve(argv['cache-dir'])
         : defaultCacheDir(env)
       : undefined,
-    registry: argv['npm-registry'],
+    registry: npmRegistry,
     shard,
     env,
     ...(argv.refs ? {} : { references: false }),

@@ -1,8 +1,10 @@
 import { parseDocument } from 'yaml';
 import { isRecord } from '../types.js';
+import { findYamlKeyProblem } from './yaml-key-problems.js';
 
 /** pnpm writes no aliases here either; a few are read, an alias bomb is refused (as in pnpm.ts). */
 const MAX_ALIAS_COUNT = 100;
+const MAX_ANCHORS = 1000;
 
 /**
  * pnpm-workspace.yaml as pnpm reads it (`readWorkspaceManifest`, @pnpm/workspace.read-manifest: a YAML map, empty
@@ -10,9 +12,14 @@ const MAX_ALIAS_COUNT = 100;
  * are not in effect and nothing is assumed from them.
  */
 export function parsePnpmWorkspace(text: string): { settings: Record<string, unknown> } | { error: string } {
-  const doc = parseDocument(text, { schema: 'core' });
+  // js-yaml (read-yaml-file) refuses a duplicate key; `yaml`'s own check is quadratic, findYamlKeyProblem is not.
+  const doc = parseDocument(text, { schema: 'core', uniqueKeys: false });
   const first = doc.errors[0];
   if (first !== undefined) return { error: `not valid YAML: ${first.message.split('\n')[0] ?? ''}` };
+  const problem = findYamlKeyProblem(doc, MAX_ANCHORS);
+  if (problem?.kind === 'duplicate-key')
+    return { error: `not valid YAML: duplicated mapping key ${JSON.stringify(problem.key.slice(0, 100))}` };
+  if (problem !== undefined) return { error: `has more than ${problem.limit} YAML anchors and aliases` };
   let data: unknown;
   try {
     data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });

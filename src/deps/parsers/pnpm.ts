@@ -1,4 +1,4 @@
-import { parseDocument } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import { posix } from 'node:path';
 import type {
   DraftEdge,
@@ -16,12 +16,15 @@ import type { Source } from '../source.js';
 import { pushAll } from '../../core/push-all.js';
 import { pnpmBuildsDisabledBy } from './pnpm-builds.js';
 import { pnpmSettingMismatches } from './pnpm-settings.js';
+import { findYamlKeyProblem } from './yaml-key-problems.js';
 
 /**
  * pnpm writes no aliases (`@pnpm/lockfile.fs` dumps with js-yaml's `noRefs`), but reads them; allow a few, and
  * refuse the exponential expansion of an alias bomb (`yaml`'s `maxAliasCount` counts expanded nodes).
  */
 const MAX_ALIAS_COUNT = 100;
+/** `yaml` resolves each alias by scanning every anchor and alias before it: past this many, the file is refused. */
+const MAX_ANCHORS = 1000;
 const SECTIONS = ['packages', 'snapshots', 'importers'] as const;
 
 const IMPORTER_FIELDS: readonly (readonly [string, EdgeKind])[] = [
@@ -251,16 +254,36 @@ function nameAliases(nodes: DraftNode[], importers: readonly DraftImporter[]): v
 }
 
 /**
- * The YAML as pnpm reads it (`read-yaml-file`, js-yaml `load`): duplicate keys are errors; aliases are shared, and
- * past MAX_ALIAS_COUNT expansions the file is refused as an alias bomb.
+ * The YAML as pnpm reads it (`@pnpm/lockfile.fs` `_read`, js-yaml `load`): a duplicate key is an error (js-yaml's
+ * "duplicated mapping key"; pnpm says the lockfile is broken); aliases are shared, and past MAX_ALIAS_COUNT
+ * expansions the file is refused as an alias bomb. `yaml`'s own duplicate check is quadratic per mapping, so it is
+ * off and findYamlKeyProblem does it in linear time.
  */
 function loadPnpmYaml(file: string, text: string): Record<string, unknown> {
-  const doc = parseDocument(text, { schema: 'core', prettyErrors: true });
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { schema: 'core', prettyErrors: true, uniqueKeys: false, lineCounter });
   const first = doc.errors[0];
   if (first !== undefined) {
     const line = first.linePos?.[0].line;
     const reason = first.message.split('\n')[0] ?? 'not valid YAML';
     throw new LockfileError('LOCKFILE_SYNTAX', file, `not a valid pnpm lockfile: ${reason}`, line, { cause: first });
+  }
+  const problem = findYamlKeyProblem(doc, MAX_ANCHORS);
+  if (problem !== undefined) {
+    const line = lineCounter.linePos(problem.offset).line;
+    if (problem.kind === 'duplicate-key')
+      throw new LockfileError(
+        'LOCKFILE_SYNTAX',
+        file,
+        `not a valid pnpm lockfile: duplicated mapping key ${JSON.stringify(clip(problem.key))}; pnpm refuses it`,
+        line,
+      );
+    throw new LockfileError(
+      'LOCKFILE_SHAPE',
+      file,
+      `has more than ${problem.limit} YAML anchors and aliases; pnpm never writes them`,
+      line,
+    );
   }
   let data: unknown;
   try {
@@ -311,6 +334,11 @@ function checkShape(
 function sectionLine(text: string, section: string): number | undefined {
   const at = text.search(new RegExp(`^${section}:`, 'm'));
   return at < 0 ? undefined : text.slice(0, at).split('\n').length;
+}
+
+/** A key quoted in a message: a hostile file's keys can be megabytes long. */
+function clip(key: string): string {
+  return key.length > 100 ? `${key.slice(0, 100)}…` : key;
 }
 
 function aliasLine(text: string): number | undefined {

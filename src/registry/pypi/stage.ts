@@ -51,11 +51,18 @@ export function createPypiStage(overrides: Partial<PypiStageOptions> = {}): Stag
 export const pypiStage: Stage = createPypiStage();
 
 async function runPypiStage(input: StageInput, ctx: ScanContext, opts: PypiStageOptions): Promise<StageOutput> {
-  // Sharded runs split packages as the npm registry stage does, by `pkg:<name>@<version>`.
-  const work = pypiPackages(input.graphs).filter((p) => inShard(`pkg:${p.name}@${p.version}`, ctx.options.shard));
+  const all = pypiPackages(input.graphs);
+  // Offline, as in the npm registry stage: every shard records every package (the pipeline keeps each shard's own
+  // verifications by key) and the one cause finding lists them all; the pipeline keeps it in the shard that owns its
+  // lockfile. Filtered first, shards without the lockfile lost their packages' "not checked" and the owner's count
+  // was its share only.
+  if (ctx.options.offline) {
+    if (all.length === 0) return {};
+    return { findings: [offlineFinding(all)], verifications: all.map((p) => unverifiable(p, 'offline')) };
+  }
+  // Online, sharded runs split packages as the npm registry stage does, by `pkg:<name>@<version>`.
+  const work = all.filter((p) => inShard(`pkg:${p.name}@${p.version}`, ctx.options.shard));
   if (work.length === 0) return {};
-  if (ctx.options.offline)
-    return { findings: [offlineFinding(work)], verifications: work.map((p) => unverifiable(p, 'offline')) };
   // The CI's pip configuration (PIP_CONFIG_FILE), never a pip.conf from the scanned repository: a repository must not
   // choose the index its own lockfile is verified against.
   const pipConfPath = ctx.options.env['PIP_CONFIG_FILE'];

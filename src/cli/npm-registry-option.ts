@@ -1,0 +1,35 @@
+import { UsageError } from '../core/errors.js';
+
+/**
+ * `--npm-registry` checked before any work: an http(s) URL with a host, else a usage error (exit 2). Unchecked, a
+ * bad value failed the registry stage mid-scan (exit 4) or, offline or without a lockfile, was silently accepted,
+ * and `file:` URLs were taken. The value may carry credentials (`https://user:token@host/`): the message never
+ * shows them.
+ */
+export function parseNpmRegistry(raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.hostname === '')
+    throw new UsageError(`--npm-registry: expected an http(s) URL, got ${JSON.stringify(withoutUserinfo(raw))}`);
+  return raw;
+}
+
+/**
+ * The value with anything before an `@` in its authority replaced by `***`. Not a URL parser's reading (the value
+ * is not a valid URL): with no `scheme://`, everything up to the `@` could be a token.
+ */
+function withoutUserinfo(raw: string): string {
+  const scheme = /^[a-z][a-z\d+.-]*:\/\//i.exec(raw)?.[0] ?? '';
+  const rest = raw.slice(scheme.length);
+  const end = rest.search(/[/?#]/);
+  const authority = end < 0 ? rest : rest.slice(0, end);
+  const at = authority.lastIndexOf('@');
+  const shown = at < 0 ? raw : `${scheme}***${rest.slice(at)}`;
+  // A hostile value is echoed in one line, never a screenful.
+  return shown.length > 200 ? `${shown.slice(0, 200)}…` : shown;
+}
