@@ -2,7 +2,7 @@ import { open } from 'node:fs/promises';
 import path from 'node:path';
 import pLimit from 'p-limit';
 import { noProgress, offlineScanOptions, silentLogger, type ScanContext } from '../core/context.js';
-import type { FileFormat } from '../core/files.js';
+import type { FileFormat, FsPath } from '../core/files.js';
 import { MODEL_FORMATS } from '../core/files.js';
 import type { DependencyGraph } from '../core/records.js';
 import { EMPTY_REGISTRY } from '../core/trusted-registry.js';
@@ -215,7 +215,7 @@ async function githubOrigin(root: string): Promise<string | undefined> {
   return gh ? `${gh[1]}/${gh[2]}` : undefined;
 }
 
-async function readText(abs: string): Promise<string | undefined> {
+async function readText(abs: FsPath): Promise<string | undefined> {
   let handle;
   try {
     handle = await open(abs, 'r');

@@ -1,3 +1,5 @@
+import type { FsPath } from './files.js';
+
 /**
  * The one I/O edge for file contents. The pipeline opens a discovered file once and hands the source to every
  * plugin that reads it; plugins never call `fs` themselves. Reads are async, positioned and bounded by the caller,
@@ -43,7 +45,7 @@ export interface IoStats extends IoCount {
 /** Opens files under the scan root for plugins and counts what it reads. */
 export interface FileOpener {
   /** `abs` is an already-vetted path from discovery (inside the root, a regular file); `path` is repo-relative. */
-  open(abs: string, path: string): Promise<FileSource>;
+  open(abs: FsPath, path: string): Promise<FileSource>;
   /** Count reads made outside `open`: a hash worker's open and the bytes it read, once it has hashed a file. */
   record(kind: IoKind, opens: number, bytesRead: number): void;
   stats(): IoStats;

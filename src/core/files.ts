@@ -8,11 +8,17 @@ import type { FileFormat } from '../discover/catalogue/index.js';
 export type { FileFormat } from '../discover/catalogue/index.js';
 export { MODEL_FORMATS } from '../discover/catalogue/index.js';
 
+/**
+ * A path to open: a string, or the raw bytes when a part of it is not UTF-8 (Node's fs takes both; a string would be
+ * re-encoded as UTF-8 and name another file). See io/raw-names.ts.
+ */
+export type FsPath = string | Buffer;
+
 export interface DiscoveredFile {
   /** Repo-relative POSIX path. */
   readonly path: string;
-  /** Absolute path on this machine (never printed). */
-  readonly abs: string;
+  /** Absolute path on this machine (never printed); raw bytes when the name is not UTF-8 (`path` escapes them). */
+  readonly abs: FsPath;
   readonly size: number;
   readonly dev: number;
   readonly ino: number;

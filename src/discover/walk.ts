@@ -1,13 +1,14 @@
 import { lstat } from 'node:fs/promises';
-import { closeSync, readdirSync, readlinkSync, readSync, realpathSync, statSync } from 'node:fs';
+import { closeSync, readlinkSync, readSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import picomatch from 'picomatch';
-import { MODEL_FORMATS, type DiscoveredFile, type SkippedFile } from '../core/files.js';
+import { MODEL_FORMATS, type DiscoveredFile, type FsPath, type SkippedFile } from '../core/files.js';
 import type { Finding } from '../core/finding.js';
 import { errorMessage } from '../core/errors.js';
-import { detectFormat, SNIFF_BYTES } from './detect.js';
+import { detectFormat, formatFromName, SNIFF_BYTES } from './detect.js';
 import { readZipNames } from './formats/zip-names.js';
 import { NotRegularFileError, openRegularFileSync } from '../io/open-regular.js';
+import { byteKey, listDirectory } from '../io/raw-names.js';
 import { unreachable } from './walk-findings.js';
 
 export interface WalkOptions {
@@ -84,19 +85,28 @@ export async function walkTree(root: string, opts: WalkOptions): Promise<WalkRes
   const wholeKind = (rel: string, size: number): number =>
     filter !== undefined && size <= KEEP_FILE_MAX && size <= keepLeft ? filter.kind(rel) : 0;
 
-  const skip = (rel: string, reason: SkippedFile['reason'], detail: string, ruleId: string, message: string) => {
+  const skip = (
+    rel: string,
+    reason: SkippedFile['reason'],
+    detail: string,
+    ruleId: string,
+    message: string,
+    level?: Finding['level'],
+  ) => {
     out.skipped.push({ path: rel, reason, detail });
-    out.findings.push({ ruleId, message, location: { path: rel }, evidence: { reason } });
+    out.findings.push({ ruleId, message, ...(level ? { level } : {}), location: { path: rel }, evidence: { reason } });
   };
 
-  async function visitDir(absDir: string, relDir: string): Promise<void> {
+  async function visitDir(absDir: FsPath, relDir: string): Promise<void> {
     await turn();
     let entries;
     try {
-      const real = realpathSync(absDir);
+      // By bytes: two directories whose names differ only in non-UTF-8 bytes are two directories. `.native`: the JS
+      // realpathSync turns a Buffer path into a string first, losing those bytes.
+      const real = byteKey(realpathSync.native(absDir, { encoding: 'buffer' }));
       if (visitedDirs.has(real)) return;
       visitedDirs.add(real);
-      entries = readdirSync(absDir, { withFileTypes: true });
+      entries = listDirectory(absDir);
     } catch (err) {
       const rel = relDir || '.';
       // The root itself must be readable (the caller checked); below it, a failure is a finding, never an abort.
@@ -105,11 +115,9 @@ export async function walkTree(root: string, opts: WalkOptions): Promise<WalkRes
       skip(rel, u.reason, u.detail, u.ruleId, u.message);
       return;
     }
-    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const [i, entry] of entries.entries()) {
+    for (const [i, { dirent: entry, name, abs }] of entries.entries()) {
       if (i > 0 && i % TURN_EVERY === 0) await turn();
-      const rel = relDir ? `${relDir}/${entry.name}` : entry.name;
-      const abs = path.join(absDir, entry.name);
+      const rel = relDir ? `${relDir}/${name}` : name;
       if (exclude?.(rel)) continue;
       let isDir = entry.isDirectory();
       let isFile = entry.isFile();
@@ -143,14 +151,16 @@ export async function walkTree(root: string, opts: WalkOptions): Promise<WalkRes
         isFile = target.isFile;
       }
       if (isDir) {
-        if (opts.skipDirs.includes(entry.name) && !include?.(rel + '/x')) continue;
+        if (opts.skipDirs.includes(name) && !include?.(rel + '/x')) continue;
         await visitDir(abs, rel);
       } else if (isFile) {
         if (include && !include(rel)) continue;
         const file = describeFile(abs, rel, !entry.isSymbolicLink(), wholeKind, filter, scratch);
         if ('reason' in file) {
           const u = unreachable(rel, 'File', file.detail, 'it was not checked');
-          skip(rel, u.reason, u.detail, u.ruleId, u.message);
+          // A model nobody could read is not known to be safe: as serious as a model inspection cut short (CPI012).
+          const level = u.ruleId === 'CPX001' && isModelName(rel) ? 'error' : undefined;
+          skip(rel, u.reason, u.detail, u.ruleId, u.message, level);
         } else {
           if (file.content) keepLeft -= file.content.length;
           out.files.push(file);
@@ -184,23 +194,36 @@ const TURN_EVERY = 512;
 /** Weights whose extension alone (`.bin`) does not say "model", named as the Hugging Face libraries save them. */
 const EMPTY_MODEL_NAME = /(^|\/)(pytorch_model|model|diffusion_pytorch_model)(-\d+-of-\d+)?\.bin$/i;
 
+/** Whether the name alone says the file is model weights (the catalogue's names, or a Hugging Face `.bin`). */
+function isModelName(rel: string): boolean {
+  const claimed = formatFromName(rel);
+  return (claimed !== undefined && MODEL_FORMATS.has(claimed)) || EMPTY_MODEL_NAME.test(rel);
+}
+
 type Resolved =
   | { kind: 'inside'; isDir: boolean; isFile: boolean }
   | { kind: 'outside'; detail: string }
   | { kind: 'broken'; detail: string };
 
-function resolveInside(abs: string, realRoot: string): Resolved {
-  let target: string;
+/**
+ * Paths are compared as byte strings (latin1): a target whose name is not UTF-8 is still the file it names, and
+ * '/' and '.' are the same bytes either way.
+ */
+function resolveInside(abs: FsPath, realRootPath: string): Resolved {
+  const realRoot = byteKey(Buffer.from(realRootPath));
+  const absKey = typeof abs === 'string' ? byteKey(Buffer.from(abs)) : byteKey(abs);
+  let target: Buffer;
   try {
-    target = realpathSync(abs);
+    target = realpathSync.native(abs, { encoding: 'buffer' });
   } catch (err) {
     // An unresolvable link whose own target already leaves the root (`/dev/stdin` → a pipe) is "outside".
     const literal = readlinkOrUndefined(abs);
-    const first = literal !== undefined ? path.relative(realRoot, path.resolve(path.dirname(abs), literal)) : '';
+    const first =
+      literal !== undefined ? path.relative(realRoot, path.resolve(path.dirname(absKey), byteKey(literal))) : '';
     if (first.startsWith('..') || path.isAbsolute(first)) return { kind: 'outside', detail: 'target outside root' };
     return { kind: 'broken', detail: codeOf(err) };
   }
-  const relToRoot = path.relative(realRoot, target);
+  const relToRoot = path.relative(realRoot, byteKey(target));
   if (relToRoot.startsWith('..') || path.isAbsolute(relToRoot))
     return { kind: 'outside', detail: 'target outside root' };
   const st = statSync(target);
@@ -216,16 +239,16 @@ function zipNamesOrUndefined(fd: number, size: number): ReturnType<typeof readZi
   }
 }
 
-function readlinkOrUndefined(abs: string): string | undefined {
+function readlinkOrUndefined(abs: FsPath): Buffer | undefined {
   try {
-    return readlinkSync(abs);
+    return readlinkSync(abs, { encoding: 'buffer' });
   } catch {
     return undefined;
   }
 }
 
 function describeFile(
-  abs: string,
+  abs: FsPath,
   rel: string,
   noFollow: boolean,
   wholeKind: (rel: string, size: number) => number,
@@ -324,7 +347,7 @@ function readRest(fd: number, buf: Buffer, n: number, want: number): number {
 }
 
 /** What a non-regular, non-directory entry is, for the finding (lstat never blocks, even on a FIFO). */
-function specialKind(abs: string): string {
+function specialKind(abs: FsPath): string {
   try {
     const st = statSync(abs);
     return st.isFIFO()

@@ -1,11 +1,12 @@
 import type { DigestAlgorithm } from './algorithms.js';
 import type { FileOpener } from '../core/file-source.js';
+import type { FsPath } from '../core/files.js';
 import { DigestCache } from './cache.js';
 import { HashPool } from './pool.js';
 import type { FileIdentity, HashOutcome } from './types.js';
 
 export interface FileToHash {
-  readonly abs: string;
+  readonly abs: FsPath;
   /** What the walk saw; the cache is consulted with it and the worker checks the file still matches. */
   readonly identity: FileIdentity;
   readonly algorithms: readonly DigestAlgorithm[];

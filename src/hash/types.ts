@@ -1,4 +1,5 @@
 import type { DigestAlgorithm } from './algorithms.js';
+import type { FsPath } from '../core/files.js';
 
 /** The identity of a file version on this machine: the digest-cache key, checked again when the file is hashed. */
 export interface FileIdentity {
@@ -10,8 +11,8 @@ export interface FileIdentity {
 }
 
 export interface HashRequest {
-  /** Absolute path. */
-  readonly path: string;
+  /** Absolute path; raw bytes when it is not UTF-8 (core/files.ts `FsPath`). */
+  readonly path: FsPath;
   readonly algorithms: readonly DigestAlgorithm[];
   /** The size the walk saw: the pool reads the largest files first. */
   readonly size?: number;

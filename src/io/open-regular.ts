@@ -2,6 +2,7 @@ import { closeSync, constants, fstatSync, openSync } from 'node:fs';
 import { lstat, open, realpath, stat, type FileHandle } from 'node:fs/promises';
 import { isAbsolute, relative } from 'node:path';
 import type { Stats } from 'node:fs';
+import type { FsPath } from '../core/files.js';
 
 /** The path is not a regular file (FIFO, socket, device, directory) at the moment it was opened. */
 export class NotRegularFileError extends Error {
@@ -19,7 +20,7 @@ export class NotRegularFileError extends Error {
  * plain entries, so a symlink swapped in later is not followed either.
  */
 export async function openRegularFile(
-  abs: string,
+  abs: FsPath,
   opts: { noFollow?: boolean } = {},
 ): Promise<{ fh: FileHandle; stats: Stats }> {
   const fh = await open(abs, openFlags(opts.noFollow));
@@ -37,7 +38,7 @@ export async function openRegularFile(
  * openRegularFile without the thread pool, for the walk: the same flags and the same check on the open descriptor.
  * The caller closes the descriptor.
  */
-export function openRegularFileSync(abs: string, opts: { noFollow?: boolean } = {}): { fd: number; stats: Stats } {
+export function openRegularFileSync(abs: FsPath, opts: { noFollow?: boolean } = {}): { fd: number; stats: Stats } {
   const fd = openSync(abs, openFlags(opts.noFollow));
   try {
     const stats = fstatSync(fd);

@@ -1,8 +1,9 @@
 import type { FileOpener } from '../core/file-source.js';
+import type { FsPath } from '../core/files.js';
 
 /** A file as discovery saw it: the absolute path to open and the repo-relative one to name. */
 export interface OpenableFile {
-  readonly abs: string;
+  readonly abs: FsPath;
   readonly path: string;
 }
 

@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { UsageError } from '../../core/errors.js';
+import type { FsPath } from '../../core/files.js';
 import { walkTree } from '../../discover/walk.js';
 import { Hasher } from '../../hash/hasher.js';
 import { upsertModelEntry, type HashedFile } from '../../trust/registry/add.js';
@@ -121,7 +122,7 @@ async function hashTarget(target: string, rel: string): Promise<HashedFile[]> {
   if (!st) throw new UsageError(`${rel} does not exist`);
   let entries: {
     path: string;
-    abs: string;
+    abs: FsPath;
     dev: number;
     ino: number;
     size: number;

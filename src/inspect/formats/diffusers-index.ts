@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { ScanContext } from '../../core/context.js';
 import type { DiscoveredFile } from '../../core/files.js';
 import { locateInRoot } from '../../io/open-regular.js';
+import { folderOf } from '../../io/raw-names.js';
 import type { AnalysisReport } from '../analyser.js';
 import { configOf, lineOfKey } from './config-json.js';
 import type { JsonValue } from './json.js';
@@ -75,7 +76,7 @@ export async function analyseDiffusersIndex(file: DiscoveredFile, ctx: ScanConte
   const found: { files: CodeFile[]; text: string } = { files: [], text: '' };
   const report = await analyseWith(file, 'the diffusers pipeline index', (src) => indexSteps(src, found), ctx.files);
   if (found.files.length === 0) return report;
-  const dir = path.dirname(file.abs);
+  const dir = folderOf(file.abs);
   const present: CodeFile[] = [];
   for (const f of found.files) if (await isFile(ctx.root, path.resolve(dir, f.file))) present.push(f);
   const remotePipeline = found.files.find((f) => f.key === '_class_name' && !present.includes(f));

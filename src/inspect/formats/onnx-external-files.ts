@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { DiscoveredFile } from '../../core/files.js';
 import type { Finding } from '../../core/finding.js';
 import { locateInRoot } from '../../io/open-regular.js';
+import { folderOf } from '../../io/raw-names.js';
 import type { OnnxExternal } from './onnx.js';
 import { Findings } from './report.js';
 
@@ -26,7 +27,7 @@ export async function checkExternalFiles(
   for (const e of externals) {
     if (seen.has(e.location) || seen.size >= MAX_LOOKUPS) continue;
     seen.add(e.location);
-    const located = await locateInRoot(root, path.resolve(path.dirname(file.abs), e.location));
+    const located = await locateInRoot(root, path.resolve(folderOf(file.abs), e.location));
     if (located.kind === 'symlink-outside-root')
       out.add(
         'CPI065',

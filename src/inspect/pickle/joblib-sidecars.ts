@@ -3,6 +3,7 @@ import type { DiscoveredFile } from '../../core/files.js';
 import type { Finding } from '../../core/finding.js';
 import type { SidecarRef } from './joblib.js';
 import { locateInRoot, type LocatedInRoot } from '../../io/open-regular.js';
+import { folderOf } from '../../io/raw-names.js';
 
 /** Distinct sidecar names followed per joblib file; past it one finding counts the rest. */
 const MAX_FOLLOWED = 4096;
@@ -48,7 +49,7 @@ export async function followSidecars(
       continue;
     }
     // os.path.join: an absolute name replaces the folder; `..` is kept and resolved by the file system.
-    const abs = path.resolve(path.dirname(file.abs), ref.filename);
+    const abs = path.resolve(folderOf(file.abs), ref.filename);
     const rel = path.relative(root, abs);
     if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) {
       unchecked('outside-root', 'it lies outside the scan root');

@@ -1,6 +1,6 @@
-import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError } from '../../core/errors.js';
+import { openConfigFile } from '../config/read.js';
 import type { Policy } from '../../core/policy.js';
 import { DEFAULT_POLICY, defaultPolicyDocument, EMBEDDED_DEFAULT_SOURCE } from './default.js';
 import { MAX_POLICY_BYTES, parseSource, type SourceDocument } from './document.js';
@@ -90,28 +90,21 @@ export async function parsePolicy(
 }
 
 async function readPolicyText(abs: string, display: string): Promise<string> {
-  let handle;
+  // Non-blocking and checked on the descriptor: a FIFO named as the policy is refused, never waited on.
+  const opened = await openConfigFile(abs, `policy file ${display}`);
+  if (!opened.ok) throw new ConfigError(opened.error, display, { code: 'CONFIG_FILE_UNREADABLE' });
+  const { fh, stats } = opened;
   try {
-    handle = await open(abs, 'r');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? 'error'})`;
-    throw new ConfigError(`policy file ${display} ${why}`, display, { cause: err, code: 'CONFIG_FILE_UNREADABLE' });
-  }
-  try {
-    const st = await handle.stat();
-    if (!st.isFile())
-      throw new ConfigError(`policy file ${display} is not a file`, display, { code: 'CONFIG_FILE_UNREADABLE' });
-    if (st.size > MAX_POLICY_BYTES) {
+    if (stats.size > MAX_POLICY_BYTES) {
       throw new ConfigError(
-        `policy file ${display} is ${st.size} bytes; a policy must be under ${MAX_POLICY_BYTES} bytes`,
+        `policy file ${display} is ${stats.size} bytes; a policy must be under ${MAX_POLICY_BYTES} bytes`,
         display,
         { code: 'CONFIG_POLICY_INVALID' },
       );
     }
-    return await handle.readFile('utf8');
+    return await fh.readFile('utf8');
   } finally {
-    await handle.close();
+    await fh.close();
   }
 }
 

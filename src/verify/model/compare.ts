@@ -4,11 +4,12 @@ import type { DigestAlgorithm } from '../../hash/algorithms.js';
 import type { FileIdentity } from '../../hash/types.js';
 import { hashFileRange, nodeHashFor } from './hash.js';
 import { pushAll } from '../../core/push-all.js';
+import type { FsPath } from '../../core/files.js';
 
 /** A file of the model folder as the walk found it; `path` relative to the model root. */
 export interface ModelFile {
   readonly path: string;
-  readonly abs: string;
+  readonly abs: FsPath;
   readonly size: number;
   /** What the walk saw (dev, inode, size, times): the digest-cache key. Absent for files listed outside a scan. */
   readonly identity?: FileIdentity;
@@ -18,7 +19,7 @@ export interface ModelFile {
  * Whole-file digests from the scan's hasher (worker pool + digest cache), so a multi-GB weight signed with
  * `model_signing` is not re-hashed on the main thread, nor on the next CI run when it has not changed.
  */
-export type WholeFileDigest = (abs: string, identity: FileIdentity, algorithm: DigestAlgorithm) => Promise<string>;
+export type WholeFileDigest = (abs: FsPath, identity: FileIdentity, algorithm: DigestAlgorithm) => Promise<string>;
 
 export type ModelIssue =
   | {

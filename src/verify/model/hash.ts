@@ -1,5 +1,6 @@
 import { createHash, getHashes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import type { FsPath } from '../../core/files.js';
 
 /** model_signing hash names → Node digest names. BLAKE3 has no Node implementation: such items are unverifiable. */
 const NODE_HASH: Record<string, string> = {
@@ -16,7 +17,7 @@ export function nodeHashFor(algorithm: string): string | undefined {
 
 /** Stream `[start, end)` of a file (the whole file when no range) through `algorithm`; lowercase hex. */
 export async function hashFileRange(
-  abs: string,
+  abs: FsPath,
   algorithm: string,
   range?: { start: number; end: number },
 ): Promise<string> {

@@ -41,7 +41,7 @@ function manifest(digest: string, hashType = 'sha256'): ModelManifest {
 /** The scan's hasher as the signatures stage wires it, counting what it was asked. */
 function viaHasher(hasher: Hasher, asked: string[]): WholeFileDigest {
   return async (abs, identity, algorithm) => {
-    asked.push(`${path.basename(abs)}:${algorithm}`);
+    asked.push(`${path.basename(String(abs))}:${algorithm}`);
     const r = await hasher.hash({ abs, identity, algorithms: [algorithm] });
     if (!r.ok || r.digests[algorithm] === undefined) throw new Error('hash failed');
     return r.digests[algorithm];

@@ -65,7 +65,7 @@ function repo(files: Record<string, string | Buffer | { copy: string }>): string
   return root;
 }
 
-const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
+const sha256 = (file: string | Buffer) => createHash('sha256').update(readFileSync(file)).digest('hex');
 const sha512 = (file: string) => createHash('sha512').update(readFileSync(file)).digest('hex');
 
 function policy(requireProvenance?: ModelProvenanceRequirement[]): Policy {
