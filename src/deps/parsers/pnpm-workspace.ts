@@ -1,6 +1,6 @@
 import { parseDocument } from 'yaml';
 import { isRecord } from '../types.js';
-import { findYamlKeyProblem } from './yaml-key-problems.js';
+import { findYamlKeyProblem } from '../../core/yaml-key-problems.js';
 
 /** pnpm writes no aliases here either; a few are read, an alias bomb is refused (as in pnpm.ts). */
 const MAX_ALIAS_COUNT = 100;

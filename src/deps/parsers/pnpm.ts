@@ -16,7 +16,7 @@ import type { Source } from '../source.js';
 import { pushAll } from '../../core/push-all.js';
 import { pnpmBuildsDisabledBy } from './pnpm-builds.js';
 import { pnpmSettingMismatches } from './pnpm-settings.js';
-import { findYamlKeyProblem } from './yaml-key-problems.js';
+import { findYamlKeyProblem } from '../../core/yaml-key-problems.js';
 
 /**
  * pnpm writes no aliases (`@pnpm/lockfile.fs` dumps with js-yaml's `noRefs`), but reads them; allow a few, and

@@ -1,8 +1,11 @@
+import { findYamlKeyProblem } from '../../core/yaml-key-problems.js';
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { ConfigProblem } from './problems.js';
 
 /** Bounds alias expansion ("billion laughs"). */
 const MAX_ALIAS_COUNT = 100;
+/** Anchors and aliases a policy or registry file may hold at most: yaml resolves each alias by scanning them all. */
+const MAX_ANCHORS = 1000;
 
 export interface Position {
   readonly line: number;
@@ -33,7 +36,18 @@ export function parseConfigYaml(text: string, limits: { maxBytes: number; what: 
     };
   }
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, version: '1.2' });
+  // `uniqueKeys: true` compares each key with every earlier one: a policy of 100k keys took minutes (a pull request
+  // can bring its own .chainproof/policy.yml). Repeated keys and a flood of anchors are found in one walk instead.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, version: '1.2' });
+  const keyProblem = doc.errors.length === 0 ? findYamlKeyProblem(doc, MAX_ANCHORS) : undefined;
+  if (keyProblem !== undefined) {
+    const { line, col } = lineCounter.linePos(keyProblem.offset);
+    const message =
+      keyProblem.kind === 'duplicate-key'
+        ? 'YAML syntax error: Map keys must be unique'
+        : `YAML could not be read: more than ${keyProblem.limit} anchors and aliases`;
+    return { ok: false, problems: [{ code: 'yaml-syntax', path: [], line, col, message }] };
+  }
   if (doc.errors.length > 0) {
     return {
       ok: false,
