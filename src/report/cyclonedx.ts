@@ -4,6 +4,7 @@ import { publicHttpUrl } from '../core/url.js';
 import type { DependencyGraph, ModelProvenance, PackageNode, VerificationStatus } from '../core/records.js';
 import type { ScanResult } from '../core/result.js';
 import { referenceComponents } from './cyclonedx-refs.js';
+import { redactResult } from './redact.js';
 
 /** The subset of CycloneDX 1.6 JSON chainproof writes. */
 export interface CycloneDxBom {
@@ -65,7 +66,8 @@ const SERIAL_NAMESPACE = '8c1b3b0e-5f7a-4a43-9f0e-6b1f9ad2c3a1';
  * `machine-learning-model` (its digests, format, verification state and findings count). Deterministic: no
  * timestamp, sorted components, content-derived serial number.
  */
-export function toCycloneDx(result: ScanResult, opts: CycloneDxOptions): CycloneDxBom {
+export function toCycloneDx(scanned: ScanResult, opts: CycloneDxOptions): CycloneDxBom {
+  const result = redactResult(scanned);
   const status = new Map(result.verifications.map((v) => [v.key, v.status]));
   const findingsByKey = new Map<string, number>();
   const bump = (k: string) => findingsByKey.set(k, (findingsByKey.get(k) ?? 0) + 1);

@@ -1,6 +1,7 @@
 import type { ResolvedFinding } from '../core/finding.js';
 import type { ScanResult } from '../core/result.js';
 import { MappedItems } from './json-chunks.js';
+import { redactResult } from './redact.js';
 
 /**
  * The JSON report, shape version 1 (documented in README "JSON output"). Additive changes keep the version;
@@ -23,11 +24,12 @@ export function toJsonStream(result: ScanResult, toolVersion: string): unknown {
 type ListOf = (items: readonly ResolvedFinding[], map: (f: ResolvedFinding) => unknown) => unknown;
 
 function jsonReport(
-  result: ScanResult,
+  scanned: ScanResult,
   toolVersion: string,
   list: ListOf,
   finding: (f: ResolvedFinding) => unknown,
 ): unknown {
+  const result = redactResult(scanned);
   return {
     schemaVersion: JSON_REPORT_VERSION,
     tool: { name: 'chainproof', version: toolVersion },

@@ -3,6 +3,7 @@ import { groupByRule, LEVEL_RANK as RANK, referenceTally } from './by-rule.js';
 import type { ScanResult } from '../core/result.js';
 import { findRule } from '../core/rules/index.js';
 import { elideLongRuns, escapeControl } from '../core/escape-text.js';
+import { redactResult } from './redact.js';
 
 export interface MarkdownOptions {
   readonly toolVersion: string;
@@ -23,7 +24,8 @@ const MAX_CELL_CHARS = 300;
  * The job summary for `$GITHUB_STEP_SUMMARY`: totals, findings by rule (errors first, with counts and top files),
  * the findings themselves (every error before any warning), and what could not be verified or scanned. Every scanned string is escaped: file names and messages are input.
  */
-export function toMarkdown(result: ScanResult, opts: MarkdownOptions): string {
+export function toMarkdown(scanned: ScanResult, opts: MarkdownOptions): string {
+  const result = redactResult(scanned);
   const maxRows = opts.maxRows ?? DEFAULT_MAX_ROWS;
   const s = result.summary;
   const out: string[] = [];

@@ -2,11 +2,13 @@ import type { ReviewResult } from '../app/review/index.js';
 import type { PackageChange } from '../app/review/diff.js';
 import type { ResolvedFinding } from '../core/finding.js';
 import { escapeMd } from './markdown.js';
+import { redactReview } from './redact.js';
 
 /** Review JSON, shape version 1: the change set, the gate and the findings the change introduced. */
 export const REVIEW_JSON_VERSION = 1;
 
-export function toReviewJson(r: ReviewResult, toolVersion: string): unknown {
+export function toReviewJson(review: ReviewResult, toolVersion: string): unknown {
+  const r = redactReview(review);
   return {
     schemaVersion: REVIEW_JSON_VERSION,
     tool: { name: 'chainproof', version: toolVersion },
@@ -80,7 +82,8 @@ const MAX_ROWS = 200;
  * The review for a pull-request comment and the job summary: the verdict, the findings (errors first), then the
  * changes with the flagged ones first. Every scanned string is escaped.
  */
-export function toReviewMarkdown(r: ReviewResult): string {
+export function toReviewMarkdown(review: ReviewResult): string {
+  const r = redactReview(review);
   const out: string[] = [];
   const errors = r.findings.filter((f) => f.level === 'error').length;
   const warnings = r.findings.filter((f) => f.level === 'warning').length;
@@ -163,7 +166,8 @@ function rank(fs: readonly ResolvedFinding[]): number {
 }
 
 /** Terminal text: one line per change, findings after, the gate last. */
-export function toReviewText(r: ReviewResult): string {
+export function toReviewText(review: ReviewResult): string {
+  const r = redactReview(review);
   const out: string[] = [];
   for (const lf of r.lockfiles.filter((x) => x.status !== 'unchanged' || x.movedFrom !== undefined)) {
     const moved = lf.movedFrom !== undefined ? `, moved from ${lf.movedFrom}` : '';

@@ -5,6 +5,7 @@ import type { Rule } from '../core/rule.js';
 import { RULES } from '../core/rules/index.js';
 import { elideLongRuns, escapeControl } from '../core/escape-text.js';
 import { MappedItems } from './json-chunks.js';
+import { redactResult } from './redact.js';
 import { rebaseResult, rebaseSarif } from './sarif-rebase.js';
 
 /** GitHub code scanning rejects runs with more results than this. */
@@ -23,7 +24,7 @@ export interface SarifOptions {
 
 /** SARIF 2.1.0 that `github/codeql-action/upload-sarif` accepts. */
 export function toSarif(result: ScanResult, opts: SarifOptions): Log {
-  return sarifLog(result, opts, (kept, map) => kept.map(map));
+  return sarifLog(redactResult(result), opts, (kept, map) => kept.map(map));
 }
 
 /**
@@ -31,7 +32,8 @@ export function toSarif(result: ScanResult, opts: SarifOptions): Log {
  * at a time (up to 25,000 of them held as objects were a third of a flood's peak). JSON.stringify of it gives
  * `rebaseSarif(toSarif(…), uriPrefix)`'s text.
  */
-export function toSarifStream(result: ScanResult, opts: SarifOptions & { readonly uriPrefix: string }): unknown {
+export function toSarifStream(scanned: ScanResult, opts: SarifOptions & { readonly uriPrefix: string }): unknown {
+  const result = redactResult(scanned);
   const shell = rebaseSarif(
     sarifLog(result, opts, () => []),
     opts.uriPrefix,

@@ -4,6 +4,7 @@ import { elideLongRuns, escapeControl as esc, guardLineStart } from '../core/esc
 import { pushAll } from '../core/push-all.js';
 import { findRule } from '../core/rules/index.js';
 import { groupByRule, referenceTally } from './by-rule.js';
+import { redactResult } from './redact.js';
 
 export interface TextOptions {
   readonly color: boolean;
@@ -23,7 +24,8 @@ export function toText(result: ScanResult, opts: TextOptions): string {
  * The same text as pieces, each a few whole lines ending in a newline: a flood of findings is written as it is
  * formatted instead of first held as an array of 300k lines and then as one string of them.
  */
-export function* textChunks(result: ScanResult, opts: TextOptions): Generator<string> {
+export function* textChunks(scanned: ScanResult, opts: TextOptions): Generator<string> {
+  const result = redactResult(scanned);
   const paint = (s: Style, t: string) => (opts.color ? `\u001b[${CODES[s]}m${t}\u001b[0m` : t);
   const levelStyle: Record<Level, Style> = { error: 'red', warning: 'yellow', note: 'cyan' };
   let lines: string[] = [];
