@@ -1,4 +1,4 @@
-import { redactUserinfo } from '../deps/checks/redact-userinfo.js';
+import { redactUserinfo } from '../core/redact-userinfo.js';
 /**
  * Tokens from `.npmrc` must never reach output, logs or error text. Every string that leaves this module passes
  * through `redact`: known secrets (and their base64 forms) are masked, and so is any URL user-info.

@@ -1,7 +1,7 @@
 import type { ReviewResult } from '../app/review/index.js';
 import type { Artifact, Evidence, Finding, Level, Location, ResolvedFinding } from '../core/finding.js';
 import type { ScanResult } from '../core/result.js';
-import { redactUrls } from '../deps/checks/finding.js';
+import { redactUrls } from '../core/redact-userinfo.js';
 
 /**
  * ARCHITECTURE.md: credentials never appear in output. The scanned tree is untrusted and its URLs can carry them

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { afterTail, bindingParameter, cutTail, cutTailAny, trimEndRun, trimRun } from '../../src/core/linear-text.js';
 import { redactUrls } from '../../src/deps/checks/finding.js';
-import { redactUserinfo } from '../../src/deps/checks/redact-userinfo.js';
+import { redactUserinfo } from '../../src/core/redact-userinfo.js';
 import { choosingVariables, variablesOf } from '../../src/deps/parsers/python/env-vars.js';
 import { asToolIndex, keyValue } from '../../src/deps/parsers/python/config-indexes.js';
 import { withoutExtras } from '../../src/deps/parsers/python/requirements.js';

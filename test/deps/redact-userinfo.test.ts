@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { redactUserinfo } from '../../src/deps/checks/redact-userinfo.js';
+import { redactUserinfo } from '../../src/core/redact-userinfo.js';
 
-// The expression redactUserinfo replaces (src/deps/checks/redact-userinfo.ts): the two must agree on every text.
+// The expression redactUserinfo replaces (src/core/redact-userinfo.ts): the two must agree on every text.
 const byRegExp = (text: string): string => text.replace(/(\b[a-z][a-z0-9+.-]*:\/\/)[^/\s@]+@/gi, '$1***@');
 
 describe('redactUserinfo', () => {
