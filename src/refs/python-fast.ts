@@ -83,11 +83,13 @@ export function findPythonReferencesFast(
   const kept = keptStatements(text);
   if (!kept) return undefined;
   const reader = new StatementReader(text);
-  // python-scopes.ts: names with more than one meaning are read by their scope's key.
-  const scopes = pythonScopes(text, kept);
   try {
-    for (const line of kept) {
-      const tokens = tokenize(text, line.start, line.end);
+    // Each kept statement tokenized once, for the scopes and the reader.
+    const tokenized = kept.map((line) => tokenize(text, line.start, line.end));
+    // python-scopes.ts: names with more than one meaning are read by their scope's key.
+    const scopes = pythonScopes(text, kept, tokenized);
+    for (const [k, line] of kept.entries()) {
+      const tokens = tokenized[k]!;
       reader.statementLine(scopes ? scopedLine(tokens, line.start, scopes) : tokens, line.header);
     }
   } catch (err) {

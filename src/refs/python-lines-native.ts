@@ -165,6 +165,11 @@ function load(api: WasmApi) {
  * return, a rarer shape, a file over NATIVE_MAX_BYTES, no WebAssembly): the caller's JavaScript reads it then.
  */
 export function nativeLines(text: string, api: WasmApi | null = wasmApi): NativeLines | undefined {
+  // The same text read again (python-scopes.ts after python-snippet.ts `keptStatements`): its tables are still in
+  // the module's memory, as nothing else writes them between.
+  if (lastLines !== undefined && lastLines.text === text && lastLines.api === api && held === text)
+    return lastLines.lines;
+  lastLines = undefined;
   const read = linesRead(text, api);
   if (!read) return undefined;
   const { m, count } = read;
@@ -174,13 +179,15 @@ export function nativeLines(text: string, api: WasmApi | null = wasmApi): Native
   // Views of the module's memory, not copies (about 80 KB a file, young garbage and a relaxed copy each, for tables
   // read once): valid until the next `nativeLines` (python-snippet.ts `keptStatements` reads them and returns).
   const buffer = m.memory.buffer;
-  return {
+  const lines: NativeLines = {
     lines: new Int32Array(buffer, out, 2 * count),
     hits: new Int32Array(buffer, hits, HIT * found),
     heads: new Int32Array(buffer, heads, 4096),
     words: new Int32Array(buffer, words, HIT * named),
     wordHeads: new Int32Array(buffer, wordHeads, 4096),
   };
+  lastLines = { text, api, lines };
+  return lines;
 }
 
 /** text.ts's screen of a file, as `nativeShape` reads it. */
@@ -249,6 +256,8 @@ function room(m: Module, need: number): void {
 
 /** The text INPUT holds (the last one `put` there whole), so a second reader of it does not encode it again. */
 let held: string | undefined;
+/** `nativeLines`' last answer, valid while `held` is its text (`put` of another text rewrites the tables). */
+let lastLines: { readonly text: string; readonly api: WasmApi | null; readonly lines: NativeLines } | undefined;
 
 /**
  * Encode the text into INPUT, unless it is there already; false when it is not all ASCII (a character over U+007F

@@ -52,12 +52,21 @@ let last: { readonly text: string; readonly scopes: PythonScopes | undefined } |
  * The file's scopes, or undefined when no name has more than one meaning (nothing to rename). `kept`: the snippet's
  * statements when the caller has them (python-fast.ts), else read here; the answer is kept for the next reader.
  */
-export function pythonScopes(text: string, kept?: readonly LogicalLine[]): PythonScopes | undefined {
-  if (last?.text !== text) last = { text, scopes: readScopes(text, kept) };
+export function pythonScopes(
+  text: string,
+  kept?: readonly LogicalLine[],
+  /** The kept statements' tokens, when the caller has read them (`kept[i]`'s at `tokenized[i]`). */
+  tokenized?: readonly (readonly Token[])[],
+): PythonScopes | undefined {
+  if (last?.text !== text) last = { text, scopes: readScopes(text, kept, tokenized) };
   return last.scopes;
 }
 
-function readScopes(text: string, kept: readonly LogicalLine[] | undefined): PythonScopes | undefined {
+function readScopes(
+  text: string,
+  kept: readonly LogicalLine[] | undefined,
+  tokenized: readonly (readonly Token[])[] | undefined,
+): PythonScopes | undefined {
   if (!/(?:^|[\s;])(?:def|class)[ \t]/.test(text)) return undefined;
   const table = nativeLines(text)?.lines.slice() ?? lineTableOf(text);
   if (!table) return undefined;
@@ -68,14 +77,18 @@ function readScopes(text: string, kept: readonly LogicalLine[] | undefined): Pyt
   const scopes: Scope[] = [{ parent: -1, kind: 'module', locals: new Set(), globals: new Set(), nonlocals: new Set() }];
   // The lines above with less indentation: [indent, scope of their body].
   const open: [number, number][] = [];
+  // `global`/`nonlocal` statements are read on every line, where the file names either at all.
+  const declares = text.includes('global') || text.includes('nonlocal');
   for (let i = 0; i < count; i++) {
     const start = (starts[i] = table[2 * i]!);
     const indent = start - (text.lastIndexOf('\n', start - 1) + 1);
     while (open.length > 0 && open[open.length - 1]![0] >= indent) open.pop();
     const scope = (lineScope[i] = open.length > 0 ? open[open.length - 1]![1] : 0);
-    const head = text.slice(start, start + 16);
-    const kind = /^(?:async[ \t]+)?def\b/.test(head) ? 'function' : /^class\b/.test(head) ? 'class' : undefined;
     const header = table[2 * i + 1]! < 0;
+    // Only a block header can be a `def` or `class` (first letter a, c or d).
+    const c = header ? text.charCodeAt(start) : 0;
+    const head = c === 0x61 || c === 0x63 || c === 0x64 ? text.slice(start, start + 16) : '';
+    const kind = /^(?:async[ \t]+)?def\b/.test(head) ? 'function' : /^class\b/.test(head) ? 'class' : undefined;
     let body = scope;
     if (kind && header) {
       body = opens[i] = scopes.length;
@@ -83,7 +96,9 @@ function readScopes(text: string, kept: readonly LogicalLine[] | undefined): Pyt
     }
     if (header) open.push([indent, body]);
     // `global x` / `nonlocal x`: statements the snippet does not keep, read on every line.
-    const declared = /^(global|nonlocal)[ \t]+([\w \t,]+)$/.exec(text.slice(start, table[2 * i + 1]! & 0x7fffffff));
+    const declared = declares
+      ? /^(global|nonlocal)[ \t]+([\w \t,]+)$/.exec(text.slice(start, table[2 * i + 1]! & 0x7fffffff))
+      : null;
     if (declared && scope > 0)
       for (const name of declared[2]!.split(','))
         scopes[scope]![declared[1] === 'global' ? 'globals' : 'nonlocals'].add(name.trim());
@@ -126,11 +141,11 @@ function readScopes(text: string, kept: readonly LogicalLine[] | undefined): Pyt
     }));
   // No statement that matters in a function or class: every binding read is the module's.
   if (!lines.some((l) => lineScope[lineAt(l.start)]! > 0 || opens[lineAt(l.start)]! >= 0)) return undefined;
-  const read: { tokens: Token[]; scope: number; params: number }[] = [];
-  for (const line of lines) {
-    let tokens: Token[];
+  const read: { tokens: readonly Token[]; scope: number; params: number }[] = [];
+  for (const [k, line] of lines.entries()) {
+    let tokens: readonly Token[];
     try {
-      tokens = tokenize(text, line.start, line.end);
+      tokens = (lines === kept ? tokenized?.[k] : undefined) ?? tokenize(text, line.start, line.end);
     } catch (err) {
       if (err instanceof Unsure) continue;
       throw err;
