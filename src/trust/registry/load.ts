@@ -136,7 +136,8 @@ function fail(
 
 /**
  * The same artifact (name@revision, `registryEntryKey`: a ModelScope repository's apart) written twice, possibly
- * with different hashes, is ambiguous: refuse it.
+ * with different hashes, or one path of an entry listed with two digests, is ambiguous: refuse it. (A digest both
+ * trusted and revoked is not: the revocation wins, wherever it is written — models stage, CPM003.)
  */
 function checkDuplicates(reg: TrustedRegistry): void {
   const seen = new Map<string, ModelArtifact>();
@@ -154,6 +155,25 @@ function checkDuplicates(reg: TrustedRegistry): void {
         },
       ]);
     seen.set(key, m);
+    // One entry listing one path twice with other digests: which one was reviewed? (The scan would take either.) A
+    // glob may stand for several files, each with its digest.
+    const digests = new Map<string, string>();
+    for (const f of m.files) {
+      const digest = f.sha256 ?? f.sha512;
+      if (digest === undefined || f.path.includes('*')) continue;
+      const before = digests.get(f.path);
+      if (before !== undefined && before !== digest)
+        throw new RegistryError(m.file, [
+          {
+            code: 'conflict',
+            path: ['models'],
+            line: m.line ?? 1,
+            col: 1,
+            message: `${key} lists ${f.path} twice with different digests; keep the one that was reviewed`,
+          },
+        ]);
+      digests.set(f.path, digest);
+    }
   }
 }
 

@@ -135,6 +135,21 @@ describe('loadTrustedRegistry: a valid registry', () => {
     expect(err.problems.map((p) => p.code)).toEqual(['duplicate']);
   });
 
+  it('refuses one entry listing one file twice with different digests (a glob may stand for several)', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'cp-reg-'));
+    await mkdir(path.join(dir, 'trusted-registry'));
+    const entry = (p: string) =>
+      `version: 1\nmodels:\n  - name: acme/enc\n    revision: v1\n    source: https://example.org/enc\n    files:\n` +
+      `      - path: ${p}\n        sha256: ${'a'.repeat(64)}\n      - path: ${p}\n        sha256: ${'b'.repeat(64)}\n`;
+    await writeFile(path.join(dir, 'trusted-registry/models.yml'), entry('models/enc.safetensors'));
+    const err = (await loadTrustedRegistry(dir).catch((e: unknown) => e)) as RegistryError;
+    expect(err).toBeInstanceOf(RegistryError);
+    expect(err.problems.map((p) => `${p.code} ${p.line}`)).toEqual(['conflict 3']);
+    expect(err.message).toContain('acme/enc@v1 lists models/enc.safetensors twice with different digests');
+    await writeFile(path.join(dir, 'trusted-registry/models.yml'), entry('"models/*.safetensors"'));
+    expect((await loadTrustedRegistry(dir)).models).toHaveLength(1);
+  });
+
   it('this repository registry and the shipped schema are valid and in sync', async () => {
     expect(JSON.parse(readFileSync(path.join(ROOT, 'trusted-registry/schema.json'), 'utf8'))).toEqual(REGISTRY_SCHEMA);
     const reg = await loadTrustedRegistry(ROOT);
