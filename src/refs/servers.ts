@@ -13,6 +13,7 @@ import { SERVER_WORDS } from './prefilter.js';
 import { lineIndex } from './text.js';
 import type { FileReferences } from './types.js';
 import { interpolate, type ShellValue } from './compose-env.js';
+import { SHELL_PROGRAM } from './shell-scope.js';
 
 /**
  * Model servers started from shell lines (scripts, Dockerfile `RUN`/`CMD`, workflow `run:`), which download the hub
@@ -566,7 +567,7 @@ export function readPodContainers(spec: YAMLMap, text: string, sink: ServerSink)
  * first argument after the options is the command string), as exec words; undefined for any other command.
  */
 function shellScriptOf(argv: readonly Token[]): Token | undefined {
-  if (argv.length < 3 || !/(^|\/)(?:ba|da|z|k|a)?sh$/.test(argv[0]!.text)) return undefined;
+  if (argv.length < 3 || !SHELL_PROGRAM.test(argv[0]!.text)) return undefined;
   for (let i = 1; i < argv.length - 1; i++) {
     const o = argv[i]!.text;
     if (!o.startsWith('-')) return undefined;

@@ -75,23 +75,25 @@ export function findShellReferences(
       while (k > 0 && starts[k]! > offset) k--;
       return { line: first + k + 1, column: offset - starts[k]! + 1 };
     };
-    const here = scope?.line(command);
+    // The scripts the line hands to a shell (`sh -c "…"`, an exec form's `["sh", "-c", "…"]`) are read as command
+    // lines of their own, in the folder the line has reached, and blanked out of it so nothing is read twice (and
+    // their assignments, a child shell's, set nothing for the lines after).
+    const inner = innerScripts(command);
+    let outer = command;
+    for (const s of inner) outer = outer.slice(0, s.at) + ' '.repeat(s.text.length) + outer.slice(s.at + s.text.length);
+    const outerSegments = shellSegments(outer, 0);
+    const here = scope?.line(outer, outerSegments);
     const env = stepEnv?.(first + 1);
     const vars: Variables =
       makeVariables ?? (env ? new Map([...env, ...(here?.vars ?? [])]) : here?.vars) ?? NO_VARIABLES;
     // A Makefile's variables are make's, expanded whatever the shell's quotes; a script's where the shell expands.
     const words = (args: string, at: number) =>
       makeVariables ? tokens(args, at).map((t) => interpolate(t, vars)) : tokens(args, at, vars);
-    // The scripts the line hands to a shell (`sh -c "…"`, an exec form's `["sh", "-c", "…"]`) are read as command
-    // lines of their own, in the folder the line has reached, and blanked out of it so nothing is read twice.
-    const inner = innerScripts(command);
-    let outer = command;
-    for (const s of inner) outer = outer.slice(0, s.at) + ' '.repeat(s.text.length) + outer.slice(s.at + s.text.length);
     let dir = here ? here.dir : '.';
-    for (const part of [{ text: outer, at: 0 }, ...inner]) {
+    for (const [k, part] of [{ text: outer, at: 0 }, ...inner].entries()) {
       const at = (offset: number) => where(part.at + offset);
       readCommand({ command: part.text, where: at, path, existsLocally, out, vars }, words, file);
-      dir = clones.walk(shellSegments(part.text, 0), dir, vars, at);
+      dir = clones.walk(k === 0 ? outerSegments : shellSegments(part.text, 0), dir, vars, at);
     }
     scope?.settle(dir);
   }

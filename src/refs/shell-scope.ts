@@ -40,9 +40,9 @@ export class ShellScope {
    * starts in (the caller follows its `cd`s and `settle`s where it ends). A Dockerfile's RUN sees its stage's ARGs and
    * ENVs and its own assignments, for that RUN only; CMD and ENTRYPOINT the ENVs.
    */
-  line(command: string): LineScope {
+  line(command: string, segments: readonly Segment[] = shellSegments(command, 0)): LineScope {
     if (this.kind === 'dockerfile') return this.dockerfileLine(command);
-    for (const s of shellSegments(command, 0)) this.scriptSegment(s, this.vars);
+    for (const s of segments) this.scriptSegment(s, this.vars);
     return { vars: new Map(this.vars), dir: this.dir };
   }
 
@@ -288,6 +288,9 @@ const BODY_WORDS = new Set(['then', 'do', 'else', '{', '!']);
 const OPENERS = new Set(['if', 'for', 'while', 'until', 'case', 'select']);
 const CLOSERS = new Set(['fi', 'done', 'esac']);
 const DECLARERS = new Set(['export', 'readonly', 'declare', 'typeset', 'local']);
+
+/** A shell program by name or path (`sh`, `bash`, `/bin/dash`, zsh, ksh, ash): one that runs a `-c` script. */
+export const SHELL_PROGRAM = /(^|\/)(?:ba|da|z|k|a)?sh$/;
 
 /**
  * The scripts a command line hands to a shell (`sh -c "…"`, `bash -lc '…'`, a Dockerfile's or Compose file's exec

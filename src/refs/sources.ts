@@ -75,8 +75,7 @@ export function languageOf(path: string): Language | undefined {
   // GitHub workflows' `run:` steps are shell: read line by line for CLI downloads (their YAML keys name no models).
   // The walk asks this of every file: the path tests run only where one of their literal parts is (one search).
   if (SHELL_PARTS.test(path)) {
-    if (/(^|\/)(Dockerfile|Containerfile)(\.[\w-]+)?$|(^|\/)\.github\/workflows\/[^/]+\.ya?ml$/.test(path))
-      return 'shell';
+    if (isDockerfile(path) || isWorkflowFile(path)) return 'shell';
     // refs4: ollama Modelfiles (`FROM <model>`), read by the shell line reader (runtimes.ts).
     if (isModelfile(path)) return 'shell';
     // Docker Compose files: model-server services (servers.ts `readComposeServers`) and their command lines.
@@ -105,7 +104,7 @@ export function isWorkflowFile(path: string): boolean {
 
 /** A Dockerfile (`Dockerfile`, `Dockerfile.gpu`, `Containerfile`, `app.dockerfile`): read instruction by instruction. */
 export function isDockerfile(path: string): boolean {
-  return /(^|\/)(Dockerfile|Containerfile)(\.[\w-]+)?$|\.dockerfile$/i.test(path);
+  return /(^|\/)(Dockerfile|Containerfile)(\.[\w-]+)?$/.test(path) || sourceExtension(path) === 'dockerfile';
 }
 
 /** A Docker Compose file (`docker-compose.yml`, `compose.yaml`, `docker-compose.prod.yml`…). */

@@ -14,7 +14,11 @@ export interface NumberAtom {
   readonly end: number;
 }
 
-const SIMPLE_ESCAPES: Readonly<Record<string, string>> = {
+/**
+ * Python's one-character escapes after a backslash (the lexer's table; `codecs.escape_decode` for pickle's protocol-0
+ * strings reads the same ones: inspect/pickle/text.ts).
+ */
+export const SIMPLE_ESCAPES: Readonly<Record<string, string>> = {
   '\n': '',
   '\\': '\\',
   "'": "'",

@@ -1,3 +1,4 @@
+import { SIMPLE_ESCAPES } from '../../discover/formats/py-tokens.js';
 /**
  * Protocol-0 text arguments, decoded the way CPython's `_pickle.c` decodes them. A `undefined` return means
  * CPython would raise on this argument.
@@ -10,20 +11,6 @@ export function decodeStringLine(line: Buffer): string | undefined {
   if ((q !== 0x27 && q !== 0x22) || line[line.length - 1] !== q) return undefined;
   return escapeDecode(line.subarray(1, line.length - 1));
 }
-
-const SIMPLE_ESCAPES: Record<string, string> = {
-  '\n': '',
-  '\\': '\\',
-  "'": "'",
-  '"': '"',
-  a: '\x07',
-  b: '\b',
-  f: '\f',
-  n: '\n',
-  r: '\r',
-  t: '\t',
-  v: '\v',
-};
 
 function escapeDecode(b: Buffer): string | undefined {
   const s = b.toString('latin1');
