@@ -137,6 +137,7 @@ interface Exports {
   words(n: number, out: number, lines: number, words: number, heads: number): number;
   shape(n: number): number;
   newlines(from: number, to: number): number;
+  blocks(out: number, count: number, indents: number, parents: number, stack: number): void;
   long: { readonly value: number };
   counted: { readonly value: number };
 }
@@ -288,8 +289,99 @@ export function lineTable(lines: readonly LogicalLine[]): Int32Array {
   return table;
 }
 
-/** `functionBodies` of the last text `inFunctionBody` read. */
-let bodiesOf: { readonly text: string; readonly starts: Int32Array; readonly inFunction: Uint8Array } | undefined;
+/**
+ * A Python file's block structure: per logical line (`lines`, as `NativeLines.lines`), its indentation (its start less
+ * the line feed before it) and its parent, the nearest line above it with less indentation that no line between has
+ * closed (-1 for none). A line's parents, then theirs, are the blocks open around it, innermost first; the nearest
+ * block header among them holds it in its body (CPython's tokenizer opens and closes blocks by the same comparison).
+ * From the module (python-lines.wat `blocks`) where it reads the text, else from python-lines.ts; undefined when
+ * neither reads it. Python readers ask of a few lines each (python-scopes.ts, `inFunctionBody`): a walk over every
+ * line of every file that names a loader, in JavaScript, ran interpreted (bench `refs`).
+ */
+export interface Blocks {
+  readonly lines: Int32Array;
+  readonly indents: Int32Array;
+  readonly parents: Int32Array;
+}
+
+let lastBlocks: { readonly text: string; readonly blocks: Blocks | undefined } | undefined;
+
+export function lineBlocks(text: string): Blocks | undefined {
+  if (lastBlocks?.text !== text) lastBlocks = { text, blocks: nativeBlocks(text) ?? jsBlocks(text) };
+  return lastBlocks.blocks;
+}
+
+function nativeBlocks(text: string): Blocks | undefined {
+  // The lines `nativeLines` left in the module's memory for this text, else read again.
+  const count =
+    lastLines?.text === text && lastLines.api === wasmApi && held === text
+      ? lastLines.lines.lines.length / 2
+      : linesRead(text, wasmApi)?.count;
+  if (count === undefined || !instance) return undefined;
+  const m = instance;
+  const { out, end } = regions(text.length);
+  const indents = end;
+  const parents = indents + 4 * count;
+  room(m, parents + 8 * count);
+  m.exports.blocks(out, count, indents, parents, parents + 4 * count);
+  const buffer = m.memory.buffer;
+  return {
+    lines: new Int32Array(buffer, out, 2 * count).slice(),
+    indents: new Int32Array(buffer, indents, count).slice(),
+    parents: new Int32Array(buffer, parents, count).slice(),
+  };
+}
+
+/** `nativeBlocks` in JavaScript, over python-lines.ts's lines (test/refs/python-lines-wasm.test.ts holds the two together). */
+export function jsBlocks(text: string): Blocks | undefined {
+  const logical = logicalLines(text);
+  if (!logical) return undefined;
+  const lines = lineTable(logical);
+  const count = logical.length;
+  const indents = new Int32Array(count);
+  const parents = new Int32Array(count);
+  const open: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const start = lines[2 * i]!;
+    const own = (indents[i] = start - (text.lastIndexOf('\n', start - 1) + 1));
+    while (open.length > 0 && indents[open[open.length - 1]!]! >= own) open.pop();
+    parents[i] = open[open.length - 1] ?? -1;
+    open.push(i);
+  }
+  return { lines, indents, parents };
+}
+
+/** The logical line that starts at `offset` (-1 for none), by halves over `lines`' starts. */
+export function lineStartingAt(lines: Int32Array, offset: number): number {
+  const i = lineHolding(lines, offset);
+  return i >= 0 && lines[2 * i] === offset ? i : -1;
+}
+
+/** The last logical line that starts at or before `offset` (-1 for none), by halves over `lines`' starts. */
+export function lineHolding(lines: Int32Array, offset: number): number {
+  let lo = 0;
+  let hi = lines.length / 2;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (lines[2 * mid]! <= offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo - 1;
+}
+
+/** Whether the block header at line `i` is a `def` (`async def`) or a `class`, else neither. */
+export function headerKind(text: string, lines: Int32Array, i: number): 'function' | 'class' | undefined {
+  if (lines[2 * i + 1]! >= 0) return undefined;
+  const at = lines[2 * i]!;
+  const c = text.charCodeAt(at);
+  // Only a `def`, `class` or `async def` (first letter d, c or a).
+  if (c !== 0x61 && c !== 0x63 && c !== 0x64) return undefined;
+  const head = text.slice(at, at + 16);
+  return /^(?:async[ \t]+)?def\b/.test(head) ? 'function' : /^class\b/.test(head) ? 'class' : undefined;
+}
+
+/** `inFunctionBody`'s answers for the last text it read, each line's worked out on first need (0 not yet, 1 no, 2 yes). */
+let bodiesOf: { readonly text: string; readonly blocks: Blocks | undefined; readonly answers: Uint8Array } | undefined;
 
 /**
  * Whether the statement starting at `offset`, indented and first on its line, sits in a function's body: the nearest
@@ -297,58 +389,50 @@ let bodiesOf: { readonly text: string; readonly starts: Int32Array; readonly inF
  * a `class` or the left margin. An annotated assignment there (`model_id: str = "org/x"` in `main()`) binds a local
  * name; in a class body it declares a field (a dataclass's), which binds none. False whenever the lines cannot be
  * read, the offset starts no logical line, or the text is not laid out as Python requires (a less-indented line that
- * opens no block). The lines come from the module when it reads the text, else from python-lines.ts.
+ * opens no block).
  */
 export function inFunctionBody(text: string, offset: number): boolean {
   const margin = text.lastIndexOf('\n', offset - 1) + 1;
   if (offset === margin || !/^[ \t]*$/.test(text.slice(margin, offset))) return false;
-  if (bodiesOf?.text !== text) bodiesOf = functionBodies(text);
-  const { starts, inFunction } = bodiesOf;
-  let lo = 0;
-  let hi = starts.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (starts[mid]! < offset) lo = mid + 1;
-    else hi = mid;
+  if (bodiesOf?.text !== text) {
+    const blocks = lineBlocks(text);
+    bodiesOf = { text, blocks, answers: new Uint8Array(blocks ? blocks.indents.length : 0) };
   }
-  return starts[lo] === offset && inFunction[lo] === 1;
+  const { blocks, answers } = bodiesOf;
+  if (!blocks) return false;
+  const i = lineStartingAt(blocks.lines, offset);
+  return i >= 0 && inFunction(text, blocks, answers, i);
 }
 
-/**
- * Each logical line's answer to `inFunctionBody`, in one pass: a stack of the lines above with rising indentation
- * gives each line the nearest one with less (every statement of a file of thousands asking for its own walk back
- * over its siblings was quadratic: 50,000 annotated lines in one function, 40 s).
- */
-function functionBodies(text: string): { text: string; starts: Int32Array; inFunction: Uint8Array } {
-  const lines = () => {
-    const js = logicalLines(text);
-    return js && lineTable(js);
-  };
-  const table = nativeLineTable(text) ?? lines() ?? new Int32Array(0);
-  const count = table.length / 2;
-  const starts = new Int32Array(count);
-  const indents = new Int32Array(count);
-  const inFunction = new Uint8Array(count);
-  const open: number[] = [];
-  for (let i = 0; i < count; i++) {
-    const start = (starts[i] = table[2 * i]!);
-    const own = (indents[i] = start - (text.lastIndexOf('\n', start - 1) + 1));
-    while (open.length > 0 && indents[open[open.length - 1]!]! >= own) open.pop();
-    const above = open[open.length - 1];
-    if (own > 0 && above !== undefined && table[2 * above + 1]! < 0) {
-      const at = starts[above]!;
-      if (/^(?:async[ \t]+)?def\b/.test(text.slice(at, at + 16))) inFunction[i] = 1;
-      else if (indents[above]! > 0 && !/^class\b/.test(text.slice(at, at + 8))) inFunction[i] = inFunction[above]!;
+function inFunction(text: string, blocks: Blocks, answers: Uint8Array, i: number): boolean {
+  // Iteratively: out through the parents to the first answer known or decided, then back in.
+  const path: number[] = [];
+  let answer = false;
+  for (let at = i; ;) {
+    if (answers[at] !== 0) {
+      answer = answers[at] === 2;
+      break;
     }
-    open.push(i);
+    const above = blocks.parents[at]!;
+    if (blocks.indents[at] === 0 || above < 0 || blocks.lines[2 * above + 1]! >= 0) {
+      answers[at] = 1;
+      break;
+    }
+    const kind = headerKind(text, blocks.lines, above);
+    if (kind === 'function') {
+      answers[at] = 2;
+      answer = true;
+      break;
+    }
+    if (kind === 'class' || blocks.indents[above] === 0) {
+      answers[at] = 1;
+      break;
+    }
+    path.push(at);
+    at = above;
   }
-  return { text, starts, inFunction };
-}
-
-/** The logical lines of `text` alone (no assignment hits), from the module; undefined where it does not read it. */
-function nativeLineTable(text: string): Int32Array | undefined {
-  const read = linesRead(text, wasmApi);
-  return read && new Int32Array(read.m.memory.buffer, regions(text.length).out, 2 * read.count).slice();
+  for (const at of path) answers[at] = answer ? 2 : 1;
+  return answer;
 }
 
 /**

@@ -329,6 +329,46 @@
           (i32.and (i32.ge_s (local.get $lastCode) (i32.const 0))
             (i32.eq (call $at (local.get $lastCode)) (i32.const 58)))))))
 
+;; The block structure of the $count logical lines `lines` wrote at $out (python-scopes.ts, python-lines-native.ts
+  ;; `inFunctionBody`): each line's indentation (its start less the line feed before it) at $indents, and its parent at
+  ;; $parents, the nearest line above it with less indentation that no line between has closed (-1 for none). $stack
+  ;; is room for $count lines. The parents of a line, then theirs, are the open blocks around it: a block header among
+  ;; them holds the line in its body (CPython's tokenizer opens and closes blocks by the same comparison).
+  (func (export "blocks") (param $out i32) (param $count i32) (param $indents i32) (param $parents i32) (param $stack i32)
+    (local $i i32) (local $start i32) (local $p i32) (local $own i32) (local $top i32)
+    (block $end
+      (loop $next
+        (br_if $end (i32.ge_u (local.get $i) (local.get $count)))
+        (local.set $start (i32.load (i32.add (local.get $out) (i32.shl (local.get $i) (i32.const 3)))))
+        (local.set $p (local.get $start))
+        (block $found
+          (loop $back
+            (br_if $found (i32.le_s (local.get $p) (i32.const 0)))
+            (br_if $found (i32.eq (i32.load8_u offset=127 (local.get $p)) (i32.const 10)))
+            (local.set $p (i32.sub (local.get $p) (i32.const 1)))
+            (br $back)))
+        (local.set $own (i32.sub (local.get $start) (local.get $p)))
+        (i32.store (i32.add (local.get $indents) (i32.shl (local.get $i) (i32.const 2))) (local.get $own))
+        (block $closed
+          (loop $pop
+            (br_if $closed (i32.eqz (local.get $top)))
+            (br_if $closed
+              (i32.lt_s
+                (i32.load (i32.add (local.get $indents)
+                  (i32.shl (i32.load (i32.add (local.get $stack) (i32.shl (i32.sub (local.get $top) (i32.const 1)) (i32.const 2))))
+                    (i32.const 2))))
+                (local.get $own)))
+            (local.set $top (i32.sub (local.get $top) (i32.const 1)))
+            (br $pop)))
+        (i32.store (i32.add (local.get $parents) (i32.shl (local.get $i) (i32.const 2)))
+          (if (result i32) (local.get $top)
+            (then (i32.load (i32.add (local.get $stack) (i32.shl (i32.sub (local.get $top) (i32.const 1)) (i32.const 2)))))
+            (else (i32.const -1))))
+        (i32.store (i32.add (local.get $stack) (i32.shl (local.get $top) (i32.const 2))) (local.get $i))
+        (local.set $top (i32.add (local.get $top) (i32.const 1)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $next))))
+
   ;; text.ts `nestingDepth` and `looksGenerated`'s line count over the $n bytes `load` put in INPUT (for the screen the
   ;; refs stage runs before any reader): the deepest bracket nesting (every bracket, strings' too; a closing bracket
   ;; at depth 0 changes nothing) returned, and in $long and $counted the lines over 1000 bytes among the first 2000

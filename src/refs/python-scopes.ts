@@ -1,5 +1,5 @@
-import { logicalLines, type LogicalLine } from './python-lines.js';
-import { lineTable, nativeLines } from './python-lines-native.js';
+import type { LogicalLine } from './python-lines.js';
+import { headerKind, lineBlocks, lineHolding } from './python-lines-native.js';
 import { keptStatements } from './python-snippet.js';
 import { KEYWORDS, tokenize, Unsure, type Token } from './python-tokens.js';
 
@@ -68,61 +68,59 @@ function readScopes(
   tokenized: readonly (readonly Token[])[] | undefined,
 ): PythonScopes | undefined {
   if (!/(?:^|[\s;])(?:def|class)[ \t]/.test(text)) return undefined;
-  const table = nativeLines(text)?.lines.slice() ?? lineTableOf(text);
-  if (!table) return undefined;
+  const blocks = lineBlocks(text);
+  if (!blocks) return undefined;
+  const { lines: table, parents } = blocks;
   const count = table.length / 2;
-  const starts = new Int32Array(count);
-  const lineScope = new Int32Array(count);
-  const opens = new Int32Array(count).fill(-1);
-  const scopes: Scope[] = [{ parent: -1, kind: 'module', locals: new Set(), globals: new Set(), nonlocals: new Set() }];
-  // The lines above with less indentation: [indent, scope of their body].
-  const open: [number, number][] = [];
-  // `global`/`nonlocal` statements are read on every line, where the file names either at all.
-  const declares = text.includes('global') || text.includes('nonlocal');
-  for (let i = 0; i < count; i++) {
-    const start = (starts[i] = table[2 * i]!);
-    const indent = start - (text.lastIndexOf('\n', start - 1) + 1);
-    while (open.length > 0 && open[open.length - 1]![0] >= indent) open.pop();
-    const scope = (lineScope[i] = open.length > 0 ? open[open.length - 1]![1] : 0);
-    const header = table[2 * i + 1]! < 0;
-    // Only a block header can be a `def` or `class` (first letter a, c or d).
-    const c = header ? text.charCodeAt(start) : 0;
-    const head = c === 0x61 || c === 0x63 || c === 0x64 ? text.slice(start, start + 16) : '';
-    const kind = /^(?:async[ \t]+)?def\b/.test(head) ? 'function' : /^class\b/.test(head) ? 'class' : undefined;
-    let body = scope;
-    if (kind && header) {
-      body = opens[i] = scopes.length;
-      scopes.push({ parent: scope, kind, locals: new Set(), globals: new Set(), nonlocals: new Set() });
-    }
-    if (header) open.push([indent, body]);
-    // `global x` / `nonlocal x`: statements the snippet does not keep, read on every line.
-    const declared = declares
-      ? /^(global|nonlocal)[ \t]+([\w \t,]+)$/.exec(text.slice(start, table[2 * i + 1]! & 0x7fffffff))
-      : null;
-    if (declared && scope > 0)
-      for (const name of declared[2]!.split(','))
-        scopes[scope]![declared[1] === 'global' ? 'globals' : 'nonlocals'].add(name.trim());
-  }
-  if (scopes.length === 1) return undefined;
-  const lineAt = (offset: number) => {
-    let lo = 0;
-    let hi = count;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (starts[mid]! <= offset) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo - 1;
+  // Scope `h + 1` is the body of the `def` or `class` at line h; 0 is the module. Each is made when first asked for.
+  const scopes = new Map<number, Scope>([
+    [0, { parent: -1, kind: 'module', locals: new Set(), globals: new Set(), nonlocals: new Set() }],
+  ]);
+  // Per line: the scope its statement is in, + 1 (0: not yet worked out).
+  const lineScopes = new Int32Array(count);
+  /** The scope line i's body opens (a `def` or `class` header), else -1. */
+  const opened = (i: number): number => {
+    const kind = headerKind(text, table, i);
+    if (!kind) return -1;
+    if (!scopes.has(i + 1))
+      scopes.set(i + 1, { parent: lineScope(i), kind, locals: new Set(), globals: new Set(), nonlocals: new Set() });
+    return i + 1;
   };
+  /** The scope of line i's statement: the body of the nearest `def` or `class` among the blocks open around it. */
+  const lineScope = (i: number): number => {
+    const known = lineScopes[i]!;
+    if (known > 0) return known - 1;
+    let scope = 0;
+    for (let above = parents[i]!; above >= 0; above = parents[above]!) {
+      if (table[2 * above + 1]! >= 0) continue;
+      const body = opened(above);
+      scope = body >= 0 ? body : lineScope(above);
+      break;
+    }
+    lineScopes[i] = scope + 1;
+    return scope;
+  };
+  const lineAt = (offset: number) => lineHolding(table, offset);
   const scopeAt = (offset: number) => {
     const i = lineAt(offset);
-    return i < 0 ? 0 : lineScope[i]!;
+    return i < 0 ? 0 : lineScope(i);
   };
+  // `global x` / `nonlocal x`: statements the snippet does not keep, read where the file names either at all.
+  for (const word of ['global', 'nonlocal'] as const)
+    for (let at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + word.length)) {
+      const i = lineAt(at);
+      if (i < 0 || table[2 * i] !== at) continue;
+      const declared = /^(global|nonlocal)[ \t]+([\w \t,]+)$/.exec(text.slice(at, table[2 * i + 1]! & 0x7fffffff));
+      const scope = declared ? lineScope(i) : 0;
+      if (declared && scope > 0)
+        for (const name of declared[2]!.split(','))
+          scopes.get(scope)![declared[1] === 'global' ? 'globals' : 'nonlocals'].add(name.trim());
+    }
   const resolve = (name: string, from: number): number => {
     let s = from;
     let first = true;
     while (s > 0) {
-      const scope = scopes[s]!;
+      const scope = scopes.get(s)!;
       if (scope.globals.has(name)) return 0;
       if ((first || scope.kind === 'function') && !scope.nonlocals.has(name) && scope.locals.has(name)) return s;
       first = false;
@@ -135,12 +133,18 @@ function readScopes(
     kept ??
     keptStatements(text) ??
     [...Array(count).keys()].map((i) => ({
-      start: starts[i]!,
+      start: table[2 * i]!,
       end: table[2 * i + 1]! & 0x7fffffff,
       header: table[2 * i + 1]! < 0,
     }));
   // No statement that matters in a function or class: every binding read is the module's.
-  if (!lines.some((l) => lineScope[lineAt(l.start)]! > 0 || opens[lineAt(l.start)]! >= 0)) return undefined;
+  if (
+    !lines.some((l) => {
+      const i = lineAt(l.start);
+      return i >= 0 && (lineScope(i) > 0 || opened(i) >= 0);
+    })
+  )
+    return undefined;
   const read: { tokens: readonly Token[]; scope: number; params: number }[] = [];
   for (const [k, line] of lines.entries()) {
     let tokens: readonly Token[];
@@ -151,11 +155,11 @@ function readScopes(
       throw err;
     }
     const i = lineAt(line.start);
-    const scope = i < 0 ? 0 : lineScope[i]!;
-    const params = i < 0 ? -1 : opens[i]!;
+    const scope = i < 0 ? 0 : lineScope(i);
+    const params = i < 0 ? -1 : opened(i);
     read.push({ tokens, scope, params });
     for (const [name, inParams] of boundNames(tokens))
-      if (!UNSCOPED.has(name)) scopes[inParams && params >= 0 ? params : scope]!.locals.add(name);
+      if (!UNSCOPED.has(name)) scopes.get(inParams && params >= 0 ? params : scope)!.locals.add(name);
   }
   const meanings = new Map<string, Set<number>>();
   const mean = (name: string, scope: number) => {
@@ -163,9 +167,7 @@ function readScopes(
     if (!set) meanings.set(name, (set = new Set()));
     set.add(scope);
   };
-  scopes.forEach((s, i) => {
-    for (const name of s.locals) mean(name, resolve(name, i));
-  });
+  for (const [i, s] of scopes) for (const name of s.locals) mean(name, resolve(name, i));
   for (const { tokens, scope, params } of read)
     for (const [name, inParams] of usedNames(tokens))
       mean(name, resolve(name, inParams && params >= 0 ? params : scope));
@@ -182,15 +184,11 @@ function readScopes(
     key: (name, offset) => keyIn(name, scopeAt(offset)),
     parameterKey: (name, offset) => {
       const i = lineAt(offset);
-      return keyIn(name, i >= 0 && opens[i]! >= 0 ? opens[i]! : scopeAt(offset));
+      const params = i >= 0 ? opened(i) : -1;
+      return keyIn(name, params >= 0 ? params : scopeAt(offset));
     },
     nested: (offset) => scopeAt(offset) > 0,
   };
-}
-
-function lineTableOf(text: string): Int32Array | undefined {
-  const lines = logicalLines(text);
-  return lines && lineTable(lines);
 }
 
 const OPEN = new Set(['(', '[', '{']);

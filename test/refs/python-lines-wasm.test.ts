@@ -7,6 +7,8 @@ import {
   HIT,
   assignedIn,
   namedAt,
+  jsBlocks,
+  lineBlocks,
   lineTable,
   nativeLineIndex,
   nativeLines,
@@ -145,6 +147,64 @@ describe('nativeLines', () => {
 
   it('answers the same with no WebAssembly: not at all', () => {
     expect(nativeLines('a = 1\n', null)).toBeUndefined();
+  });
+});
+
+describe('lineBlocks', () => {
+  /** Each line's indentation and parent by their definition: a walk back over the lines above, per line. */
+  const byDefinition = (text: string) => {
+    const lines = logicalLines(text);
+    if (!lines) return undefined;
+    const indents = lines.map((l) => l.start - (text.lastIndexOf('\n', l.start - 1) + 1));
+    const parents = indents.map((own, i) => {
+      // The nearest line above with less indentation that no line between closed (indented as much or less).
+      let floor = own;
+      for (let j = i - 1; j >= 0; j--) {
+        if (indents[j]! < floor) {
+          if (indents[j]! < own) return j;
+          floor = indents[j]!;
+        }
+      }
+      return -1;
+    });
+    return { lines: [...lineTable(lines)], indents, parents };
+  };
+  const plain = (b: ReturnType<typeof lineBlocks>) =>
+    b && { lines: [...b.lines], indents: [...b.indents], parents: [...b.parents] };
+  const agree = (text: string) => {
+    const want = byDefinition(text);
+    expect(plain(jsBlocks(text))).toEqual(want);
+    const native = nativeLines(text) && plain(lineBlocks(`${text}`));
+    if (native) expect(native).toEqual(want);
+    return native !== undefined;
+  };
+
+  it.each([
+    ['flat', 'a = 1\nb = 2\n'],
+    ['nested', 'class A:\n    def f(self):\n        x = 1\n        if x:\n            y()\n    z = 2\nw = 3\n'],
+    ['closed-then-reopened', 'def f():\n    a\nb\nif c:\n    d\n'],
+    ['comment-at-margin-inside-a-body', 'def f():\n    a = 1\n# note\n    b = 2\n'],
+    ['continued-lines', 'def f(\n  a,\n):\n    return (\n1)\n'],
+    ['tabs', 'if a:\n\tb\n\tif c:\n\t\td\n'],
+    ['first-line-indented', '  a\nb\n'],
+    ['empty', ''],
+  ])('gives each line its indentation and open block: %s', (_name, text) => {
+    expect(agree(text)).toBe(true);
+  });
+
+  it('answers by the definition on text made of Python lines (fast-check)', () => {
+    const line = fc.tuple(
+      fc.constantFrom('', ' ', '  ', '    ', '\t', '        '),
+      fc.constantFrom('a', 'if b:', 'def f():', '# c', '', 'g(\n1)'),
+    );
+    let answered = 0;
+    fc.assert(
+      fc.property(fc.array(line, { maxLength: 30 }), (lines) => {
+        if (agree(lines.map(([indent, code]) => indent + code).join('\n'))) answered++;
+      }),
+      { numRuns: 2000 },
+    );
+    expect(answered).toBeGreaterThan(1000);
   });
 });
 
