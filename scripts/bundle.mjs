@@ -92,7 +92,10 @@ export const SHARED_BUILD_OPTIONS = {
   // bundled modules apart (`parse2`) lose their `name`; nothing here reads one.
   keepNames: false,
   legalComments: 'eof',
-  charset: 'utf8',
+  // ASCII out (esbuild escapes non-ASCII in strings and regular expressions; comments keep theirs): a module with
+  // one character over U+007F is decoded to a two-byte string and scanned as one when V8 compiles it. -22 M
+  // instructions on a scan of bench `refs`'s repository, with or without --no-refs.
+  charset: 'ascii',
   logLevel: 'warning',
   banner: { js: REQUIRE_BANNER },
 };
