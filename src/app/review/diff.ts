@@ -1,3 +1,4 @@
+import { compare as pep440Compare, explain as pep440Explain } from '@renovatebot/pep440';
 import semver from 'semver';
 import type { DependencyGraph, PackageNode } from '../../core/records.js';
 
@@ -41,7 +42,8 @@ export function diffGraphs(base: readonly DependencyGraph[], head: readonly Depe
   return paths.map((lockfile) => {
     const bg = b.get(lockfile);
     const hg = h.get(lockfile);
-    const changes = diffPackages(lockfile, bg?.packages ?? [], hg?.packages ?? []);
+    const scheme: VersionScheme = (hg ?? bg)?.ecosystem === 'pypi' ? 'pep440' : 'semver';
+    const changes = diffPackages(lockfile, bg?.packages ?? [], hg?.packages ?? [], scheme);
     const status = !bg ? 'added' : !hg ? 'removed' : changes.length > 0 ? 'changed' : 'unchanged';
     return {
       lockfile,
@@ -76,15 +78,28 @@ function groupByName(pkgs: readonly PackageNode[]): Map<string, Map<string, Pack
   return out;
 }
 
-function diffPackages(lockfile: string, base: readonly PackageNode[], head: readonly PackageNode[]): PackageChange[] {
+/**
+ * How the versions of a lockfile order: npm's by semver, Python's by PEP 440 — pip, uv and Poetry order `3.10`
+ * after `3.7` and `1.0.post1` after `1.0` (packaging's `Version`), which neither semver (two-part versions are not
+ * semver) nor string order does.
+ */
+type VersionScheme = 'semver' | 'pep440';
+
+function diffPackages(
+  lockfile: string,
+  base: readonly PackageNode[],
+  head: readonly PackageNode[],
+  scheme: VersionScheme,
+): PackageChange[] {
+  const compareVersions = scheme === 'pep440' ? comparePep440 : compareSemver;
   const b = groupByName(base);
   const h = groupByName(head);
   const out: PackageChange[] = [];
   for (const name of [...new Set([...b.keys(), ...h.keys()])].sort()) {
     const bv = b.get(name) ?? new Map<string, PackageNode>();
     const hv = h.get(name) ?? new Map<string, PackageNode>();
-    const gone = sortVersions([...bv.keys()].filter((v) => !hv.has(v)));
-    const fresh = sortVersions([...hv.keys()].filter((v) => !bv.has(v)));
+    const gone = [...bv.keys()].filter((v) => !hv.has(v)).sort(compareVersions);
+    const fresh = [...hv.keys()].filter((v) => !bv.has(v)).sort(compareVersions);
     const pairs = Math.min(gone.length, fresh.length);
     for (let i = 0; i < pairs; i++) {
       const from = bv.get(gone[i]!)!;
@@ -95,7 +110,7 @@ function diffPackages(lockfile: string, base: readonly PackageNode[], head: read
         kind: up ? 'upgraded' : 'downgraded',
         lockfile,
         name,
-        type: changeType(from.version, to.version),
+        type: scheme === 'pep440' ? pep440ChangeType(from.version, to.version) : changeType(from.version, to.version),
         base: from,
         head: to,
       });
@@ -106,15 +121,34 @@ function diffPackages(lockfile: string, base: readonly PackageNode[], head: read
   return out;
 }
 
-function sortVersions(vs: string[]): string[] {
-  return vs.sort(compareVersions);
-}
-
-function compareVersions(a: string, b: string): number {
+function compareSemver(a: string, b: string): number {
   const va = semver.valid(a);
   const vb = semver.valid(b);
   if (va && vb) return semver.compare(va, vb);
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** PEP 440 order where both parse (a URL or VCS pin has none); string order otherwise, as for semver. */
+function comparePep440(a: string, b: string): number {
+  if (pep440Explain(a) !== null && pep440Explain(b) !== null) return pep440Compare(a, b);
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * A Python version move by the release segment that changed first (`3.7` → `3.10` is minor, as `X.Y.Z` reads);
+ * a pre-release or dev release on either side is `prerelease`; a move of the epoch, or of only the post release or
+ * local label (`2.1.0+cpu` → `2.1.0+cu121`, another build of the same release), is `other`.
+ */
+export function pep440ChangeType(from: string, to: string): ChangeType {
+  const a = pep440Explain(from);
+  const b = pep440Explain(to);
+  if (a === null || b === null || a.epoch !== b.epoch) return 'other';
+  if (a.is_prerelease || b.is_prerelease) return 'prerelease';
+  const n = Math.max(a.release.length, b.release.length);
+  for (let i = 0; i < n; i++) {
+    if ((a.release[i] ?? 0) !== (b.release[i] ?? 0)) return i === 0 ? 'major' : i === 1 ? 'minor' : 'patch';
+  }
+  return 'other';
 }
 
 export function changeType(from: string, to: string): ChangeType {

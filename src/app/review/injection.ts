@@ -35,6 +35,11 @@ export function injectionQuestions(
  * records where npm 6 did not.
  */
 function unexplainedAdditions(lf: LockfileChanges, base: DependencyGraph, head: DependencyGraph): Finding[] {
+  // Python graphs carry no dependency edges (every package's path is the project and itself: python/graph.ts) nor
+  // the manifest's declarations, so who pulls a new package in cannot be asked: `uv add idna`, a pyproject.toml
+  // dependency or a new requirements line read as a lockfile edit. The added package is still listed (and fails the
+  // patch and minor gates).
+  if (head.ecosystem === 'pypi') return [];
   const baseNames = new Set(base.packages.map((p) => p.alias ?? p.name));
   for (const p of base.packages) baseNames.add(p.name);
   // Names (and alias names, as paths carry them) of packages the change added or moved: they may bring new edges.
