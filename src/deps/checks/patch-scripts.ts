@@ -7,8 +7,12 @@ import type { CheckPolicy } from './context.js';
 import { redactUrls } from './finding.js';
 import { berryPatchFilesIn } from './yarn-protocols.js';
 
-/** The lifecycle scripts yarn berry and pnpm run for a dependency when they build it. */
-const INSTALL_SCRIPT = /^\+\s*"(preinstall|install|postinstall)"\s*:/;
+/**
+ * The lifecycle scripts yarn berry and pnpm run for a dependency when they build it, set on an added line: as the
+ * line's first key, or after a `{` or `,` on it (`"scripts": { "postinstall": "…" }` on one line is the same
+ * package.json to `JSON.parse`).
+ */
+const INSTALL_SCRIPT = /^\+(?:.*[{,])?\s*"(preinstall|install|postinstall)"\s*:/;
 
 /** What a patch changes about whether the patched package runs code at install. */
 export interface InstallChanges {

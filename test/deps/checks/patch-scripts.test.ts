@@ -11,6 +11,16 @@ describe('installChangesOf reads what a patch adds to the build', () => {
       want: { scripts: ['postinstall'], bindingGyp: false, line: 7 },
     },
     {
+      name: 'an install script set on the same line as "scripts" (one-line JSON is the same manifest)',
+      patch: `${header('package.json')}@@ -1,2 +1,3 @@\n {\n+  "scripts": { "test": "x", "preinstall": "node x" },\n   "name": "p"\n`,
+      want: { scripts: ['preinstall'], bindingGyp: false, line: 6 },
+    },
+    {
+      name: 'a value that only mentions "install" sets no script',
+      patch: `${header('package.json')}@@ -1,2 +1,3 @@\n {\n+  "description": "run \\"install\\": later, or {install}",\n   "name": "p"\n`,
+      want: { scripts: [], bindingGyp: false, line: undefined },
+    },
+    {
       name: 'a removed install script is no addition',
       patch: `${header('package.json')}@@ -1,3 +1,2 @@\n {\n-  "install": "node x"\n }\n`,
       want: { scripts: [], bindingGyp: false, line: undefined },
