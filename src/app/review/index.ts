@@ -11,6 +11,8 @@ import { pythonDepsStage } from '../../deps/parsers/python/stage.js';
 import { depsStage } from '../../deps/stage.js';
 import { scanRepository } from '../scan.js';
 import { aliasRetargets } from './aliases.js';
+import { enabledBuilds } from './enabled-builds.js';
+import { droppedHashes } from './hashes-dropped.js';
 import { registryToLink } from './workspace-swaps.js';
 import { withoutUnstatedScripts } from './unstated-scripts.js';
 import { askRegistry } from './ask-registry.js';
@@ -191,6 +193,8 @@ async function reviewWith(req: ReviewRequest, dir: string, git: GitObjects, bare
       ]),
       ...aliasRetargets(baseGraphs, headScan.graphs),
       ...registryToLink(baseGraphs, headScan.graphs),
+      ...enabledBuilds(baseGraphs, headScan.graphs, policy),
+      ...droppedHashes(baseGraphs, headScan.graphs, rulePaths(headScan, 'CPP011')),
       ...removedLockfiles(baseScan.files, headScan.files, baseScan.graphs, moves),
       ...unreadable(baseScan, 'base'),
       ...unreadable(headScan, 'head'),
@@ -198,7 +202,7 @@ async function reviewWith(req: ReviewRequest, dir: string, git: GitObjects, bare
         diffSubmodules(baseSnap.submodules, headSnap?.submodules ?? (await submodulesAt(git, 'HEAD'))),
       ),
       ...trustChangeFindings(judges.trustChanges, judges.judgedBy),
-      ...(await installChangeFindings(dir, baseSnap, headSnap, policy)),
+      ...(await installChangeFindings(dir, baseSnap, headSnap, policy, newScriptPatches(baseScan, headScan))),
     ];
 
     const content = await inspectChangedContent({
@@ -284,6 +288,17 @@ async function reviewWith(req: ReviewRequest, dir: string, git: GitObjects, bare
   } finally {
     await Promise.all(snaps.map((s) => s.dispose()));
   }
+}
+
+/** The paths a scan reports `ruleId` at. */
+function rulePaths(scan: ScanResult, ruleId: string): Set<string> {
+  return new Set(scan.findings.filter((f) => f.ruleId === ruleId).map((f) => f.location.path));
+}
+
+/** Patch files the head scan says add an install script (CPD024) and the base scan did not: the change's doing. */
+function newScriptPatches(base: ScanResult, head: ScanResult): Set<string> {
+  const before = rulePaths(base, 'CPD024');
+  return new Set([...rulePaths(head, 'CPD024')].filter((p) => !before.has(p)));
 }
 
 /**

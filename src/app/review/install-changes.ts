@@ -1,5 +1,6 @@
 import type { Finding } from '../../core/finding.js';
 import type { Policy } from '../../core/policy.js';
+import { dependencyPatchFindings } from './dependency-patches.js';
 import { hiddenDiffFindings } from './hidden-diffs.js';
 import { changedInstallFiles } from './install-files.js';
 import { installSettingFindings, unreadableConfig } from './install-settings.js';
@@ -15,7 +16,7 @@ import { workflowRegistryFindings } from './workflow-registries.js';
 /**
  * What the change makes the next install on CI do besides the lockfile: package-manager configuration (CPU025,
  * CPU026), the project's own install scripts and overrides (CPU027, CPU028), workflows that stop installing from the
- * lockfile (CPU029) or stop chainproof gating the change (CPU033), attributes hiding their diffs (CPU035); an input
+ * lockfile (CPU029) or stop chainproof gating the change (CPU033), patches applied to dependencies (CPU026), attributes hiding their diffs (CPU035); an input
  * that could not be read is CPU030, one turned into a symlink CPU013 (a lockfile) or CPU030.
  */
 export async function installChangeFindings(
@@ -23,6 +24,8 @@ export async function installChangeFindings(
   base: Snapshot,
   head: Snapshot | undefined,
   policy: Policy,
+  /** Patch files whose added install script the head scan newly reports (CPD024): not reported again. */
+  newScriptPatches: ReadonlySet<string> = new Set(),
 ): Promise<Finding[]> {
   const allowed = [...policy.dependencies.allowedRegistries, ...(policy.dependencies.trustedMirrors ?? [])];
   const { changes, headPaths, headText } = await changedInstallFiles(dir, base, head);
@@ -37,5 +40,6 @@ export async function installChangeFindings(
     ...hiddenDiffFindings(changes, headPaths),
     ...(await symlinkedInputs(dir, base, head, headPaths)),
     ...(await namedCodeFindings(dir, base, head, headPaths, headText)),
+    ...(await dependencyPatchFindings(dir, base, head, headPaths, headText, newScriptPatches)),
   ];
 }

@@ -7,10 +7,19 @@ import { isReferenceSource } from '../../refs/find.js';
 import { POLICY_FILE_CANDIDATES } from '../../trust/policy/find.js';
 import { listTree, type BlobCache, type SizedEntry, type TreeEntry } from './git.js';
 import type { GitObjects } from './objects.js';
+import { isPatchFile } from './dependency-patches.js';
 import { isDefaultPnpmfile, isRequirementsName, namedBy } from './named-inputs.js';
 
 /** The kinds of file a review reads at a revision: what the package managers read. */
 const REVIEW_KINDS: ReadonlySet<string> = new Set(['lockfile', 'manifest', 'config']);
+
+/**
+ * Settings the scan stages read beside a lockfile by name, though the catalogue lists no format for them: without
+ * them in the snapshot both revisions were scanned as if they were absent. pnpm 10+ takes its build settings,
+ * overrides and pnpmfile from pnpm-workspace.yaml (@pnpm/config `getConfig`), Bun its registries from bunfig.toml,
+ * Poetry its certificate settings from poetry.toml.
+ */
+const SETTINGS_BESIDE_LOCKFILES: ReadonlySet<string> = new Set(['pnpm-workspace.yaml', 'bunfig.toml', 'poetry.toml']);
 
 /**
  * Lockfiles, manifests and package-manager configuration (by the catalogue), the trusted registry, and the policy
@@ -20,8 +29,11 @@ export function isReviewInput(p: string): boolean {
   const f = formatFromName(p);
   return (
     (f !== undefined && REVIEW_KINDS.has(entryOf(f).kind)) ||
+    (SETTINGS_BESIDE_LOCKFILES.has(p.slice(p.lastIndexOf('/') + 1)) && !p.split('/').includes('node_modules')) ||
     // pnpm requires it on every install (CPD167): the head scan must see one the change adds.
     (isDefaultPnpmfile(p) && !p.split('/').includes('node_modules')) ||
+    // The patches pnpm and yarn apply to dependencies: the head scan reads them for added install scripts (CPD024).
+    isPatchFile(p) ||
     p.startsWith('trusted-registry/') ||
     p.startsWith('.chainproof/') ||
     POLICY_FILE_CANDIDATES.includes(p)

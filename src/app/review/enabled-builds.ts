@@ -1,0 +1,80 @@
+import picomatch from 'picomatch';
+import type { Finding } from '../../core/finding.js';
+import type { Policy } from '../../core/policy.js';
+import type { DependencyGraph, PackageNode } from '../../core/records.js';
+
+/** At most this many packages are named in a message; the evidence and `related` carry every one. */
+const NAMED = 5;
+
+/**
+ * CPU026: the change lets the package manager run the install scripts of packages it locked at both revisions and
+ * did not build at the base — pnpm's `onlyBuiltDependencies` / `allowBuilds` widened or `neverBuiltDependencies`
+ * narrowed (pnpm `createAllowBuildFunction`), a `packageManager` pin moved to a pnpm that builds by default, Bun's
+ * `trustedDependencies` widened (`Lockfile.hasTrustedDependency`), yarn berry's `dependenciesMeta.<pkg>.built`
+ * dropped. The parsers already say which packages each revision leaves unbuilt (`buildDisabled`), so the class is
+ * one comparison whatever setting or file did it. Only packages whose lockfile does not record scripts are named:
+ * an npm entry with `hasInstallScript` is the head scan's CPD012, `false` runs nothing. `enableScripts` turned on is
+ * the `.yarnrc.yml` setting's own CPU026, and a package the policy allows to run scripts is no news. One finding per
+ * lockfile: one setting change, however many packages it reaches.
+ */
+export function enabledBuilds(
+  base: readonly DependencyGraph[],
+  head: readonly DependencyGraph[],
+  policy: Policy,
+): Finding[] {
+  const patterns = policy.dependencies.allowInstallScripts;
+  const allowed = patterns.length > 0 ? picomatch([...patterns]) : () => false;
+  const baseByPath = new Map(base.map((g) => [g.lockfile, g]));
+  const out: Finding[] = [];
+  for (const g of head) {
+    const before = baseByPath.get(g.lockfile);
+    if (!before) continue;
+    const wasOff = new Map<string, Block>();
+    for (const p of before.packages) if (p.buildDisabled !== undefined) wasOff.set(idOf(p), p.buildDisabled);
+    const built = new Map<string, { node: PackageNode; was: Block }>();
+    for (const p of g.packages) {
+      const was = wasOff.get(idOf(p));
+      if (was === undefined || was === 'enableScripts' || p.buildDisabled !== undefined) continue;
+      if (p.hasInstallScript !== undefined || p.bundled === true || allowed(p.name)) continue;
+      const old = built.get(idOf(p));
+      if (!old || p.line < old.node.line) built.set(idOf(p), { node: p, was });
+    }
+    if (built.size === 0) continue;
+    const items = [...built.values()].sort((a, b) => a.node.line - b.node.line);
+    out.push(toFinding(g.lockfile, items));
+  }
+  return out;
+}
+
+const idOf = (p: PackageNode) => `${p.name}@${p.version}`;
+
+type Block = NonNullable<PackageNode['buildDisabled']>;
+
+/** What kept each package unbuilt at the base, in the package manager's words. */
+const BLOCKED_BY: Readonly<Record<Block, string>> = {
+  dependenciesMeta: "yarn's dependenciesMeta built: false",
+  enableScripts: "yarn's enableScripts: false",
+  onlyBuiltDependencies: "pnpm's onlyBuiltDependencies",
+  neverBuiltDependencies: "pnpm's neverBuiltDependencies",
+  allowBuilds: "pnpm's allowBuilds",
+  pnpmDefault: 'pnpm 10+ building no dependency by default',
+  trustedDependencies: "Bun's trustedDependencies",
+  bunDefaultTrusted: "Bun's default trusted list",
+  npmAllowScripts: "npm's allowScripts",
+};
+
+function toFinding(lockfile: string, items: readonly { node: PackageNode; was: Block }[]): Finding {
+  const first = items[0]!.node;
+  const names = items.map((i) => idOf(i.node));
+  const shown = names.slice(0, NAMED).join(', ') + (names.length > NAMED ? ` and ${names.length - NAMED} more` : '');
+  const reasons = [...new Set(items.map((i) => i.was))].sort();
+  const said = reasons.map((r) => BLOCKED_BY[r]);
+  return {
+    ruleId: 'CPU026',
+    message: `${lockfile}: the change lets the package manager run the install scripts of ${names.length} package(s) it did not build at the base revision (${shown}), kept from building by ${said.join(' and ')}. This lockfile does not record whether they have scripts: read them (or keep them unbuilt) before merging, and land build-setting changes in a pull request of their own.`,
+    location: { path: lockfile, line: first.line },
+    artifact: { kind: 'package', name: first.name, version: first.version },
+    evidence: { packages: names.join(' '), count: names.length, before: reasons.join(' ') },
+    ...(items.length > 1 ? { related: items.slice(1).map((i) => ({ path: lockfile, line: i.node.line })) } : {}),
+  };
+}
