@@ -50,9 +50,15 @@ export const hasPickleProto = ({ head }: SniffInput) =>
 export const namesJoblib = ({ head, claimed }: SniffInput) =>
   claimed === 'joblib' || latin(head, 0, head.length).includes('joblib.numpy_pickle');
 
-/** safetensors' shape: a u64 little-endian header length over 1, then a JSON object; the length, or undefined. */
+/**
+ * safetensors' shape: a u64 little-endian header length over 1, then a JSON object; the length, or undefined. The
+ * object may follow JSON whitespace: `SafeTensors::read_metadata` leaves its `starts_with('{')` check commented out
+ * and serde_json skips space, tab, LF and CR.
+ */
 function safetensorsLength(head: Buffer): bigint | undefined {
-  if (head.length < 10 || head[8] !== 0x7b /* { */) return undefined;
+  let at = 8;
+  while (at < head.length && (head[at] === 0x20 || head[at] === 0x09 || head[at] === 0x0a || head[at] === 0x0d)) at++;
+  if (head.length < 10 || head[at] !== 0x7b /* { */) return undefined;
   const n = head.readBigUInt64LE(0);
   return n > 1n ? n : undefined;
 }
