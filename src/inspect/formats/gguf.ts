@@ -1,9 +1,9 @@
 import type { ModelAnalyser } from '../analyser.js';
-import { checkChatTemplate } from './chat-template.js';
+import { GgufTemplates } from './gguf-templates.js';
 import type { Findings } from './report.js';
 import { analyseWith } from './report.js';
 import type { ParseSteps, RandomAccess } from './source.js';
-import { checkedCount, Cursor, cutAtNul, driveSync, FormatError, need } from './source.js';
+import { checkedCount, Cursor, cutAtNul, driveSync, FormatError } from './source.js';
 
 /** Hard caps on what a GGUF header may claim (llama.cpp's own are similar or looser). */
 export const GGUF_LIMITS = {
@@ -58,6 +58,9 @@ const GGML_TYPES: Readonly<Record<number, readonly [number, number]>> = {
   35: [256, 66], // TQ2_0
   39: [32, 17], // MXFP4
 };
+
+/** Items of an array-valued chat template that are checked; only a one-item array is ever rendered. */
+const MAX_TEMPLATE_ITEMS = 16;
 
 /** GGUF metadata value types. */
 const T = {
@@ -129,10 +132,11 @@ export function* ggufSteps(src: RandomAccess, out: Findings): ParseSteps<void> {
   };
   const text = (s: { at: number; len: number }): string => src.read(s.at, s.len).toString('utf8');
 
+  const templates = new GgufTemplates(src, out, GGUF_LIMITS);
+
   const keys = new Set<string>();
   let alignment = 32;
   let alignmentSet = false;
-  let templateBytes = 0;
   let currentKey = '';
   let nestedReported = false;
   for (let i = 0; i < nk; i++) {
@@ -164,40 +168,36 @@ export function* ggufSteps(src: RandomAccess, out: Findings): ParseSteps<void> {
         throw new FormatError(`general.alignment ${alignment} is not a power of two`, typeAt + 4);
       continue;
     }
-    if (type === T.STRING && (name === 'tokenizer.chat_template' || name.startsWith('tokenizer.chat_template.'))) {
+    const templateKey = name === 'tokenizer.chat_template' || name.startsWith('tokenizer.chat_template.');
+    if (templateKey && type === T.STRING) {
       const s = readString(GGUF_LIMITS.maxStringBytes, `value of ${key}`);
-      templateBytes += s.len;
-      if (s.len > GGUF_LIMITS.maxTemplateBytes || templateBytes > GGUF_LIMITS.maxTemplateTotal) {
-        const limit =
-          s.len > GGUF_LIMITS.maxTemplateBytes
-            ? `past the ${GGUF_LIMITS.maxTemplateBytes}-byte limit for one template`
-            : `past the ${GGUF_LIMITS.maxTemplateTotal}-byte limit for all of a file's templates`;
-        // Unchecked template text is where an injection hides: this fails the default gate, like a pickle budget hit.
-        out.add(
-          'CPI051',
-          `chat template ${key} is ${s.len} bytes, ${limit}; it was not checked for template injection. Do not render it until you know why it is this large.`,
-          { key, length: s.len, offset: s.at },
-          undefined,
-          'error',
-        );
-        out.incomplete = true;
-      } else {
-        yield* need(src, s.at, s.len);
-        const hits = checkChatTemplate(text(s));
-        const first = hits[0];
-        if (first)
-          out.add(
-            'CPI055',
-            `chat template ${key} contains a template-injection payload (${hits.map((h) => h.indicator).join(', ')}; first at ${JSON.stringify(first.snippet)}); rendering it can run code (CVE-2024-34359). Do not load this model in a runtime that renders chat templates.`,
-            {
-              key,
-              indicators: hits.map((h) => h.indicator).join('; '),
-              snippet: first.snippet,
-              offset: s.at + Buffer.byteLength(text(s).slice(0, first.index)),
-            },
-          );
-      }
+      yield* templates.check(key, s);
       c.skip(s.len);
+      continue;
+    }
+    // transformers' `load_gguf_checkpoint` reads each field with gguf-py and unwraps a one-item array (`if len(value)
+    // == 1: value = value[0]`), so a template stored as an array of one string becomes the tokenizer's chat_template
+    // and is rendered; llama.cpp's `load_hparams` skips arrays, and transformers maps no named template
+    // (`tokenizer.chat_template.<name>`). Its strings are checked like a string value.
+    if (
+      name === 'tokenizer.chat_template' &&
+      type === T.ARRAY &&
+      c.left >= 4 &&
+      src.read(c.pos, 4).readUInt32LE(0) === T.STRING
+    ) {
+      c.skip(4);
+      const nAt = c.pos;
+      const n = checkedCount(count(), 'array length', nAt, {
+        left: c.left,
+        minItemBytes: lenBytes,
+        cap: GGUF_LIMITS.maxArray,
+      });
+      for (let j = 0; j < n; j++) {
+        if (c.wants(lenBytes)) yield* c.need(lenBytes);
+        const s = readString(GGUF_LIMITS.maxStringBytes, `item ${j} of ${key}`);
+        if (j < MAX_TEMPLATE_ITEMS) yield* templates.check(key, s);
+        c.skip(s.len);
+      }
       continue;
     }
     currentKey = key;

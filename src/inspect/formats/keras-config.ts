@@ -23,9 +23,13 @@ const PYTHON_BUILTIN_GADGETS = new Set(
 /** Modules whose callables reach processes, files, the network or code loading. */
 const DANGEROUS_MODULES =
   /^(builtins|__builtin__|os|posix|nt|subprocess|sys|importlib|runpy|pickle|_pickle|cPickle|marshal|dill|cloudpickle|joblib|shutil|socket|code|codeop|ctypes|pty|webbrowser|io|tempfile|urllib|urllib2|requests|http|httplib|ftplib|smtplib|telnetlib|asyncio|multiprocessing|threading|signal|operator|functools|types|inspect|torch|numpy|tensorflow\.io|tensorflow\.python\.ops\.script_ops)(\.|$)/;
-/** Keras modules that hold helpers, not layers (`datasets` download to a path they are given): loading must never call into them. */
+/**
+ * Keras modules that hold helpers, not layers (`datasets` download to a path they are given; `legacy.saving`'s
+ * `legacy_h5_format.load_model_from_hdf5` and `save_model_to_hdf5` open and write the path they are given):
+ * loading must never call into them.
+ */
 const KERAS_GADGET_MODULES =
-  /^((keras|tf_keras)(\.src)?\.(utils|config|saving|datasets|backend\.config|src\.utils)|(keras_hub|keras_nlp|keras_cv)\.src\.utils\.preset_utils)(\.|$)/;
+  /^((keras|tf_keras)(\.src)?\.(utils|config|saving|legacy\.saving|datasets|backend\.config|src\.utils)|(keras_hub|keras_nlp|keras_cv)\.src\.utils\.preset_utils)(\.|$)/;
 /** Keras callables that download, load other models or unpickle. */
 const KERAS_GADGET_NAMES = new Set([
   'get_file',

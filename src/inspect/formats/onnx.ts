@@ -62,7 +62,7 @@ export function* onnxSteps(src: RandomAccess, out: Findings, onExternal?: (e: On
     if (why)
       out.add(
         'CPI065',
-        `tensor ${JSON.stringify(e.tensor)} loads external data from ${JSON.stringify(e.location)}, ${why}; loading the model reads that file. Do not load it.`,
+        `tensor ${JSON.stringify(e.tensor)} loads external data from ${JSON.stringify(e.location)}, ${why}; loading the model reads ${e.location === ORT_MEMORY_ADDRESS_TAG ? 'process memory there' : 'that file'}. Do not load it.`,
         { tensor: e.tensor, location: e.location, offset: e.at },
       );
   }
@@ -150,9 +150,17 @@ function* walkTensor(src: RandomAccess, t: PbField, facts: OnnxFacts): ParseStep
   for (const l of locations) facts.externals.push({ tensor: name, location: l.value, at: l.at });
 }
 
+/** onnxruntime `utils::kTensorProtoMemoryAddressTag`. */
+const ORT_MEMORY_ADDRESS_TAG = '*/_ORT_MEM_ADDR_/*';
+
 /** Why a location escapes the model folder, or undefined when it is a plain relative path inside it. */
 export function escapeReason(location: string): string | undefined {
   if (location.includes('\0')) return 'which contains a NUL byte';
+  // onnxruntime's `GetExtDataFromTensorProto` (core/framework/tensorprotoutils.cc) reads this location as "the
+  // data is already in memory" and takes `offset` as a raw pointer: the model picks the address ONNX Runtime reads
+  // its weights from. Only in-memory graphs ORT builds itself carry it; no exporter writes it to a file.
+  if (location === ORT_MEMORY_ADDRESS_TAG)
+    return "ONNX Runtime's in-memory marker, which makes it read the offset as a memory address";
   if (/^([\\/]|[A-Za-z]:|[a-z][a-z0-9+.-]*:\/\/)/i.test(location)) return 'an absolute path or URL';
   let depth = 0;
   for (const part of location.split(/[\\/]+/)) {

@@ -4,6 +4,8 @@ import { configOf, lineOfKey } from './config-json.js';
 import { analyseDiffusersIndex } from './diffusers-index.js';
 import { isObject } from './json.js';
 import type { JsonValue } from './json.js';
+import { isKerasDirConfig } from './keras-dir.js';
+import { checkKerasConfig } from './keras-config.js';
 import { mlflowFindings } from './mlflow-model.js';
 import { peftAdapterFindings } from './peft-adapter.js';
 import type { Findings } from './report.js';
@@ -59,12 +61,19 @@ function referencesOf(config: JsonValue | undefined): CodeReference[] {
   return out;
 }
 
-function* hfConfigSteps(src: RandomAccess, out: Findings, isAdapterConfig = false): ParseSteps<void> {
+/** Which JSON config: PEFT's adapter_config.json, a folder's config.json (Hugging Face or Keras), or another one. */
+type ConfigKind = 'adapter' | 'config' | 'other';
+
+function* hfConfigSteps(src: RandomAccess, out: Findings, kind: ConfigKind = 'other'): ParseSteps<void> {
   if (src.size > MAX_FILE) throw new FormatError(`file of ${src.size} bytes is past the limit`, 0, 'limit');
   const text = (yield* readAt(src, 0, src.size)).toString('utf8').replace(/^\uFEFF/, '');
   const config = configOf(text);
   if (Array.isArray(config)) return sentenceTransformerModules(config, text, out);
-  if (isAdapterConfig) return peftAdapterFindings(config, text, out);
+  if (kind === 'adapter') return peftAdapterFindings(config, text, out);
+  // A Keras 3 model saved unzipped (or pulled from the Hub with `hf://`) is a folder whose config.json Keras
+  // deserializes exactly as it does the archive's member (`saving_lib._load_model_from_dir`).
+  // KerasHub presets keep their backbone there too (`KerasPresetLoader.load_backbone`).
+  if (kind === 'config' && isKerasDirConfig(config)) checkKerasConfig(config, out);
   const refs = referencesOf(config);
   if (refs.length === 0) return;
   const remote = refs.filter((r) => r.repo !== undefined);
@@ -129,7 +138,11 @@ export const repoCodeAnalyser: ModelAnalyser = {
       return analyseWith(file, 'the MLmodel file', (src, out) => mlflowFindings(src, out), ctx.files);
     // chat_template.jinja files share the tokenizer config's catalogue entry; only JSON configs have an auto_map.
     if (!/\.json$/i.test(file.path)) return Promise.resolve({ status: 'ok', findings: [] });
-    const adapter = /(^|\/)adapter_config\.json$/.test(file.path);
-    return analyseWith(file, 'the model config', (src, out) => hfConfigSteps(src, out, adapter), ctx.files);
+    const kind: ConfigKind = /(^|\/)adapter_config\.json$/.test(file.path)
+      ? 'adapter'
+      : /(^|\/)config\.json$/.test(file.path)
+        ? 'config'
+        : 'other';
+    return analyseWith(file, 'the model config', (src, out) => hfConfigSteps(src, out, kind), ctx.files);
   },
 };
