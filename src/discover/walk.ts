@@ -10,6 +10,8 @@ import { readZipNames } from './formats/zip-names.js';
 import { NotRegularFileError, openRegularFileSync } from '../io/open-regular.js';
 import { byteKey, listDirectory } from '../io/raw-names.js';
 import { unreachable } from './walk-findings.js';
+import { directoryKey } from '../io/dir-identity.js';
+import { resolveLinkFrom } from '../io/resolve-link.js';
 
 export interface WalkOptions {
   readonly include: readonly string[];
@@ -76,6 +78,9 @@ export async function walkTree(root: string, opts: WalkOptions): Promise<WalkRes
   const exclude = opts.exclude.length > 0 ? picomatch([...opts.exclude], { dot: true }) : undefined;
   const out: WalkResult = { files: [], skipped: [], findings: [] };
   const visitedDirs = new Set<string>();
+  // The real paths (byte strings) of the folders walked: a link's target is resolved from them (resolveLinkFrom).
+  const realDirs = new Set<string>();
+  const realRootKey = byteKey(Buffer.from(realRoot));
   let keepLeft = opts.keepBudget ?? KEEP_BUDGET;
   // One read buffer for the whole walk (it reads one file at a time): a file's bytes are copied out only when kept,
   // so the thousands of source files the caller declines allocate nothing (bench `refs`: 23 MB of source).
@@ -97,15 +102,15 @@ export async function walkTree(root: string, opts: WalkOptions): Promise<WalkRes
     out.findings.push({ ruleId, message, ...(level ? { level } : {}), location: { path: rel }, evidence: { reason } });
   };
 
-  async function visitDir(absDir: FsPath, relDir: string): Promise<void> {
+  async function visitDir(absDir: FsPath, relDir: string, realDir: string): Promise<void> {
     await turn();
     let entries;
     try {
-      // By bytes: two directories whose names differ only in non-UTF-8 bytes are two directories. `.native`: the JS
-      // realpathSync turns a Buffer path into a string first, losing those bytes.
-      const real = byteKey(realpathSync.native(absDir, { encoding: 'buffer' }));
-      if (visitedDirs.has(real)) return;
-      visitedDirs.add(real);
+      // By device and inode, not real path: see directoryKey.
+      const key = directoryKey(absDir);
+      if (visitedDirs.has(key)) return;
+      visitedDirs.add(key);
+      realDirs.add(realDir);
       entries = listDirectory(absDir);
     } catch (err) {
       const rel = relDir || '.';
@@ -121,8 +126,9 @@ export async function walkTree(root: string, opts: WalkOptions): Promise<WalkRes
       if (exclude?.(rel)) continue;
       let isDir = entry.isDirectory();
       let isFile = entry.isFile();
+      let realPath = childKey(realDir, abs);
       if (entry.isSymbolicLink()) {
-        const target = resolveInside(abs, realRoot);
+        const target = resolveInside(realPath, realDir, realRootKey, realDirs);
         if (target.kind === 'outside') {
           skip(
             rel,
@@ -149,10 +155,11 @@ export async function walkTree(root: string, opts: WalkOptions): Promise<WalkRes
         }
         isDir = target.isDir;
         isFile = target.isFile;
+        realPath = target.real;
       }
       if (isDir) {
         if (opts.skipDirs.includes(name) && !include?.(rel + '/x')) continue;
-        await visitDir(abs, rel);
+        await visitDir(abs, rel, realPath);
       } else if (isFile) {
         if (include && !include(rel)) continue;
         const file = describeFile(abs, rel, !entry.isSymbolicLink(), wholeKind, filter, scratch);
@@ -180,7 +187,7 @@ export async function walkTree(root: string, opts: WalkOptions): Promise<WalkRes
     }
   }
 
-  await visitDir(realRoot, '');
+  await visitDir(realRoot, '', realRootKey);
   return out;
 }
 
@@ -201,33 +208,35 @@ function isModelName(rel: string): boolean {
 }
 
 type Resolved =
-  | { kind: 'inside'; isDir: boolean; isFile: boolean }
+  | { kind: 'inside'; isDir: boolean; isFile: boolean; real: string }
   | { kind: 'outside'; detail: string }
   | { kind: 'broken'; detail: string };
 
+/** The byte-string path of the entry `abs` names in the real folder `realDir`. */
+function childKey(realDir: string, abs: FsPath): string {
+  const bytes = typeof abs === 'string' ? Buffer.from(abs) : abs;
+  const name = byteKey(bytes.subarray(bytes.lastIndexOf(0x2f) + 1));
+  return realDir === '/' ? `/${name}` : `${realDir}/${name}`;
+}
+
 /**
- * Paths are compared as byte strings (latin1): a target whose name is not UTF-8 is still the file it names, and
- * '/' and '.' are the same bytes either way.
+ * Where the link at `linkKey` in the real folder `realDir` leads. Paths are compared as byte strings (latin1): a
+ * target whose name is not UTF-8 is still the file it names, and '/' and '.' are the same bytes either way.
  */
-function resolveInside(abs: FsPath, realRootPath: string): Resolved {
-  const realRoot = byteKey(Buffer.from(realRootPath));
-  const absKey = typeof abs === 'string' ? byteKey(Buffer.from(abs)) : byteKey(abs);
-  let target: Buffer;
-  try {
-    target = realpathSync.native(abs, { encoding: 'buffer' });
-  } catch (err) {
+function resolveInside(linkKey: string, realDir: string, realRoot: string, realDirs: ReadonlySet<string>): Resolved {
+  const resolved = resolveLinkFrom(realDir, path.posix.basename(linkKey), realDirs);
+  if (resolved.kind === 'error') {
     // An unresolvable link whose own target already leaves the root (`/dev/stdin` → a pipe) is "outside".
-    const literal = readlinkOrUndefined(abs);
-    const first =
-      literal !== undefined ? path.relative(realRoot, path.resolve(path.dirname(absKey), byteKey(literal))) : '';
+    const literal = readlinkOrUndefined(Buffer.from(linkKey, 'latin1'));
+    const first = literal !== undefined ? path.relative(realRoot, path.resolve(realDir, byteKey(literal))) : '';
     if (first.startsWith('..') || path.isAbsolute(first)) return { kind: 'outside', detail: 'target outside root' };
-    return { kind: 'broken', detail: codeOf(err) };
+    return { kind: 'broken', detail: resolved.code };
   }
-  const relToRoot = path.relative(realRoot, byteKey(target));
+  const relToRoot = path.relative(realRoot, resolved.path);
   if (relToRoot.startsWith('..') || path.isAbsolute(relToRoot))
     return { kind: 'outside', detail: 'target outside root' };
-  const st = statSync(target);
-  return { kind: 'inside', isDir: st.isDirectory(), isFile: st.isFile() };
+  const st = statSync(Buffer.from(resolved.path, 'latin1'));
+  return { kind: 'inside', isDir: st.isDirectory(), isFile: st.isFile(), real: resolved.path };
 }
 
 /** A zip's member names, or undefined when its directory cannot be read (the file stays a plain `zip`). */
