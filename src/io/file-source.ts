@@ -1,11 +1,33 @@
 import type { FileHandle } from 'node:fs/promises';
-import { openRegularFile } from './open-regular.js';
+import { FileChangedError, openRegularFile } from './open-regular.js';
+import { byteKey } from './raw-names.js';
+import type { FsPath } from '../core/files.js';
 import type { FileOpener, FileSource, IoCount, IoKind, IoStats } from '../core/file-source.js';
 
 const DEFAULT_CHUNK = 1024 * 1024;
 
-/** A counting opener: every byte any plugin reads in a scan goes through one of these; the hash workers report theirs. */
-export function createFileOpener(): FileOpener {
+/** Which file the walk saw at a path (`DiscoveredFile.dev` / `.ino`). */
+export interface FileIdentity {
+  readonly dev: number;
+  readonly ino: number;
+}
+
+/** The walk's files by path, for createFileOpener: a Buffer path (a name that is not UTF-8) cannot meet a string. */
+export function identitiesOf(
+  files: readonly (FileIdentity & { readonly abs: FsPath })[],
+): ReadonlyMap<string, FileIdentity> {
+  return new Map(files.map((f) => [pathKey(f.abs), { dev: f.dev, ino: f.ino }]));
+}
+
+const pathKey = (abs: FsPath): string => (typeof abs === 'string' ? abs : `\0${byteKey(abs)}`);
+
+/**
+ * A counting opener: every byte any plugin reads in a scan goes through one of these; the hash workers report theirs.
+ * With `seen` (identitiesOf the walk's files), a file is read only if it is still the one the walk vetted: a file
+ * swapped for a symlink (to another file, or out of the root) or a folder on its path swapped for one after the walk
+ * opens another inode, which is refused (the stage reports the file as not checked), as the hash workers refuse it.
+ */
+export function createFileOpener(seen?: ReadonlyMap<string, FileIdentity>): FileOpener {
   const kinds: Record<IoKind, { opens: number; bytesRead: number }> = {
     plugins: { opens: 0, bytesRead: 0 },
     hash: { opens: 0, bytesRead: 0 },
@@ -18,6 +40,11 @@ export function createFileOpener(): FileOpener {
       // Discovery refused symlinks out of the root and non-regular files; the file may have been swapped since,
       // so open without blocking and re-check that it is a regular file on the handle itself.
       const { fh, stats } = await openRegularFile(abs);
+      const want = seen?.get(pathKey(abs));
+      if (want !== undefined && (stats.dev !== want.dev || stats.ino !== want.ino)) {
+        await fh.close();
+        throw new FileChangedError(path);
+      }
       kinds.plugins.opens++;
       return handleSource(fh, path, stats.size, count);
     },

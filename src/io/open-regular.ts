@@ -13,6 +13,15 @@ export class NotRegularFileError extends Error {
   }
 }
 
+/** The path now opens another file than the walk vetted there (swapped since, e.g. for a symlink). */
+export class FileChangedError extends Error {
+  override readonly name = 'FileChangedError';
+  readonly code = 'ECHANGED';
+  constructor(readonly path: string) {
+    super(`${path} was replaced by another file after it was discovered; it was not read`);
+  }
+}
+
 /**
  * Open a file for reading only if it is a regular file *when opened*. O_NONBLOCK keeps a FIFO swapped in after
  * discovery from blocking the open (a FIFO named `model.pkl` would otherwise hang the scan); fstat on the open

@@ -1,8 +1,9 @@
-import { mkdtemp, truncate, writeFile } from 'node:fs/promises';
+import { mkdtemp, rename, rm, stat, symlink, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { bufferFileSource, createFileOpener } from '../../src/io/file-source.js';
+import { bufferFileSource, createFileOpener, identitiesOf } from '../../src/io/file-source.js';
+import { FileChangedError } from '../../src/io/open-regular.js';
 
 const DATA = Buffer.from('0123456789abcdef');
 
@@ -42,5 +43,58 @@ describe('FileSource.readInto: positioned reads into the caller’s buffer, coun
     await truncate(abs, 6);
     await expect(source.readInto(Buffer.alloc(16), 0, 0, 16)).rejects.toThrow(/shrank/);
     await source.close();
+  });
+});
+
+describe('createFileOpener with the walk’s identities: a file swapped after the walk is refused, not read', () => {
+  async function walked() {
+    const dir = await mkdtemp(path.join(tmpdir(), 'cp-io-swap-'));
+    const abs = path.join(dir, 'model.pkl');
+    await writeFile(abs, 'vetted');
+    await writeFile(path.join(dir, 'other.pkl'), 'other');
+    const st = await stat(abs);
+    return { dir, abs, seen: identitiesOf([{ abs, dev: st.dev, ino: st.ino }]) };
+  }
+
+  it.each([
+    {
+      name: 'replaced by a symlink to another file in the root',
+      swap: async (dir: string, abs: string) => {
+        await rm(abs);
+        await symlink(path.join(dir, 'other.pkl'), abs);
+      },
+    },
+    {
+      name: 'replaced by a symlink out of the root',
+      swap: async (_dir: string, abs: string) => {
+        await rm(abs);
+        const outside = await mkdtemp(path.join(tmpdir(), 'cp-io-outside-'));
+        await writeFile(path.join(outside, 'secret'), 'outside');
+        await symlink(path.join(outside, 'secret'), abs);
+      },
+    },
+    {
+      name: 'replaced by another regular file (renamed over it)',
+      swap: async (dir: string, abs: string) => rename(path.join(dir, 'other.pkl'), abs),
+    },
+  ])('$name', async ({ swap }) => {
+    const { dir, abs, seen } = await walked();
+    await swap(dir, abs);
+    const opener = createFileOpener(seen);
+    const err: unknown = await opener.open(abs, 'model.pkl').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(FileChangedError);
+    expect((err as FileChangedError).code).toBe('ECHANGED');
+    expect(opener.stats().opens).toBe(0);
+  });
+
+  it('the same file, and a file the walk did not list (a sidecar), open as before', async () => {
+    const { dir, abs, seen } = await walked();
+    const opener = createFileOpener(seen);
+    const same = await opener.open(abs, 'model.pkl');
+    expect((await same.read(0, 6)).toString()).toBe('vetted');
+    await same.close();
+    const other = await opener.open(path.join(dir, 'other.pkl'), 'other.pkl');
+    expect((await other.read(0, 5)).toString()).toBe('other');
+    await other.close();
   });
 });
