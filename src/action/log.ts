@@ -1,6 +1,7 @@
 import type { Logger } from '../core/context.js';
 import { escapeControl, guardLineStart } from '../core/escape-text.js';
 import { workflowCommand } from './commands.js';
+import { redactUrls } from '../core/redact-userinfo.js';
 import type { Env } from './inputs.js';
 
 /** Environment names whose values are secrets: never printed, whatever message they end up in. */
@@ -21,13 +22,16 @@ export function redactor(env: Env): (text: string) => string {
   return (text) => secrets.reduce((t, s) => t.split(s).join('***'), text);
 }
 
-/** Scan log lines for the runner: info as plain lines, warnings as `::warning::`, debug as `::debug::`. */
+/**
+ * Scan log lines for the runner: info as plain lines, warnings as `::warning::`, debug as `::debug::`; URL credentials
+ * in them masked, as in every report.
+ */
 export function actionLogger(write: (text: string) => void): Logger {
   return {
     // One line per message (LF and CR escaped, so no second line can start a command); `::` at its start is
     // guarded with a leading space so the line stays text.
-    info: (m) => write(`${guardLineStart(escapeControl(m))}\n`),
-    warn: (m) => write(workflowCommand('warning', {}, m) + '\n'),
-    debug: (m) => write(workflowCommand('debug', {}, m) + '\n'),
+    info: (m) => write(`${guardLineStart(escapeControl(redactUrls(m)))}\n`),
+    warn: (m) => write(workflowCommand('warning', {}, redactUrls(m)) + '\n'),
+    debug: (m) => write(workflowCommand('debug', {}, redactUrls(m)) + '\n'),
   };
 }

@@ -20,6 +20,7 @@ import { readInputs, type ActionInputs, type Env } from './inputs.js';
 import { actionLogger, redactor } from './log.js';
 import { defaultCacheDir } from '../app/cache-dir.js';
 import { elideLongRuns } from '../core/escape-text.js';
+import { redactUrls } from '../core/redact-userinfo.js';
 
 export interface ActionIo {
   readonly env: Env;
@@ -36,7 +37,9 @@ export async function runAction(io: ActionIo): Promise<number> {
   } catch (err) {
     const code = exitCodeForError(err);
     const kind = code === EXIT.internal ? 'internal error' : 'error';
-    write(workflowCommand('error', { title: 'chainproof' }, `chainproof: ${kind}: ${errorMessage(err)}`) + '\n');
+    write(
+      workflowCommand('error', { title: 'chainproof' }, `chainproof: ${kind}: ${redactUrls(errorMessage(err))}`) + '\n',
+    );
     return code;
   }
 }

@@ -1,16 +1,20 @@
 import type { Logger, Progress } from '../core/context.js';
 import { escapeControl, guardLineStart } from '../core/escape-text.js';
+import { redactUrls } from '../core/redact-userinfo.js';
+
+/** A log line's text: scanned strings in it are escaped and URL credentials masked, as in every report. */
+const shown = (m: string): string => escapeControl(redactUrls(m));
 
 export function stderrLogger(opts: { quiet: boolean; verbose: boolean }): Logger {
   return {
     debug: (m) => {
-      if (opts.verbose) process.stderr.write(`debug: ${escapeControl(m)}\n`);
+      if (opts.verbose) process.stderr.write(`debug: ${shown(m)}\n`);
     },
     info: (m) => {
-      if (!opts.quiet) process.stderr.write(`${guardLineStart(escapeControl(m))}\n`);
+      if (!opts.quiet) process.stderr.write(`${guardLineStart(shown(m))}\n`);
     },
     warn: (m) => {
-      if (!opts.quiet) process.stderr.write(`warning: ${escapeControl(m)}\n`);
+      if (!opts.quiet) process.stderr.write(`warning: ${shown(m)}\n`);
     },
   };
 }

@@ -1,4 +1,6 @@
-import { errorMessage } from '../core/errors.js';
+import { escapeControlButNewlines } from '../core/escape-text.js';
+import { redactUrls } from '../core/redact-userinfo.js';
+import { errorText } from './error-text.js';
 import { UsageError } from '../core/errors.js';
 import { commandName, COMMANDS } from './commands/index.js';
 import { exitCodeForError, EXIT } from './exit-codes.js';
@@ -57,9 +59,9 @@ export async function main(argv: readonly string[]): Promise<number> {
   } catch (err) {
     const code = exitCodeForError(err);
     const prefix = code === EXIT.internal ? 'internal error' : 'error';
-    process.stderr.write(`chainproof: ${prefix}: ${errorMessage(err)}\n`);
+    process.stderr.write(`chainproof: ${prefix}: ${errorText(err)}\n`);
     if (code === EXIT.internal && err instanceof Error && err.stack && process.env['CHAINPROOF_DEBUG'])
-      process.stderr.write(err.stack + '\n');
+      process.stderr.write(escapeControlButNewlines(redactUrls(err.stack)) + '\n');
     return code;
   }
 }

@@ -20,11 +20,13 @@ export function parseNpmRegistry(raw: string | undefined): string | undefined {
 }
 
 /**
- * The value with anything before an `@` in its authority replaced by `***`. Not a URL parser's reading (the value
- * is not a valid URL): with no `scheme://`, everything up to the `@` could be a token.
+ * The value with anything before the last `@` of its authority replaced by `***`. Not a URL parser's reading (the
+ * value is not a valid URL, and its scheme may not be one either: `ht!tp://user:token@host`): the authority starts
+ * after the first run of slashes that follows a `:` (else at the start, where everything up to the `@` could be a
+ * token) and ends at `/`, `?` or `#`.
  */
 function withoutUserinfo(raw: string): string {
-  const scheme = /^[a-z][a-z\d+.-]*:\/\//i.exec(raw)?.[0] ?? '';
+  const scheme = /^[^:/?#@\s]*:\/+/.exec(raw)?.[0] ?? '';
   const rest = raw.slice(scheme.length);
   const end = rest.search(/[/?#]/);
   const authority = end < 0 ? rest : rest.slice(0, end);

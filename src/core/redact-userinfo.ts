@@ -8,8 +8,9 @@ import { isAsciiLetter as isLetter, isAsciiWordChar, isSchemeChar } from './asci
  * its ten in it (issue 18). Here each `://` is found by string search and only its neighbours are looked at. The
  * test holds the two equal on generated text (test/deps/redact-userinfo.test.ts). With `emptyToo`, an empty userinfo
  * (`scheme://@host`) is replaced too: `[^/\s@]*@`, the registry redactor's expression (src/registry/redact.ts).
+ * With `lastAt`, the mask runs on to the authority's last `@` (lastAtOfAuthority): what every output uses.
  */
-export function redactUserinfo(text: string, { emptyToo = false } = {}): string {
+export function redactUserinfo(text: string, { emptyToo = false, lastAt = false } = {}): string {
   let at = text.indexOf('://');
   if (at === -1) return text;
   let out = '';
@@ -23,6 +24,7 @@ export function redactUserinfo(text: string, { emptyToo = false } = {}): string 
       end++;
     }
     if ((emptyToo || end > userinfo) && text.charCodeAt(end) === AT && schemeEndsAt(text, at)) {
+      if (lastAt) end = lastAtOfAuthority(text, end);
       out += `${text.slice(copied, userinfo)}***@`;
       copied = end + 1;
       at = text.indexOf('://', copied);
@@ -35,6 +37,24 @@ export function redactUserinfo(text: string, { emptyToo = false } = {}): string 
 
 const SLASH = 0x2f;
 const AT = 0x40;
+const QUESTION = 0x3f;
+const HASH = 0x23;
+
+/**
+ * The last `@` of the authority that holds the `@` at `firstAt`: a password may hold `@` itself
+ * (`https://user:p@ss@host/`), and the host is what follows the last one, as pip's `split_auth_from_netloc`
+ * (`netloc.rpartition("@")`) and the WHATWG URL parser npm uses (authority state: an earlier `@` joins the user
+ * info) both read it. Stopping at the first `@` showed the rest of the password.
+ */
+function lastAtOfAuthority(text: string, firstAt: number): number {
+  let last = firstAt;
+  for (let p = firstAt + 1; p < text.length; p++) {
+    const c = text.charCodeAt(p);
+    if (c === SLASH || c === QUESTION || c === HASH || isRegExpSpace(c)) break;
+    if (c === AT) last = p;
+  }
+  return last;
+}
 
 /**
  * Whether `\b[a-z][a-z0-9+.-]*` (case-insensitive) can match ending right before `text[at]`: the run of scheme
@@ -73,7 +93,7 @@ export function isRegExpSpace(c: number): boolean {
 export function redactUrls(text: string): string {
   // Each deferred finding redacts its text every time it is read (fingerprint, then every report): user info by
   // string search, query parameters only when there is a query separator (a registry URL has neither).
-  const out = redactUserinfo(text);
+  const out = redactUserinfo(text, { lastAt: true });
   return out.includes('?') || out.includes('&') ? redactSecretParameters(out) : out;
 }
 

@@ -19,7 +19,7 @@ export class Redactor {
   }
 
   redact(text: string): string {
-    let out = redactUserinfo(text, { emptyToo: true });
+    let out = redactUserinfo(text, { emptyToo: true, lastAt: true });
     for (const s of this.secrets) if (out.includes(s)) out = out.split(s).join('***');
     return out;
   }

@@ -41,6 +41,13 @@ describe('--npm-registry', () => {
       shown: '"ftp://***@registry.example/"',
     },
     {
+      name: 'credentials behind a scheme that is not one',
+      value: 'ht!tp://user:SECRET0004@registry.example/',
+      offline: true,
+      lock: false,
+      shown: '"ht!tp://***@registry.example/"',
+    },
+    {
       name: 'credentials without a scheme',
       value: 'tok:SECRET0002@registry.example',
       offline: false,
