@@ -1,4 +1,5 @@
 import type { FileFormat } from '../core/files.js';
+import { shellWord } from '../core/shell-word.js';
 import type { Finding, Level } from '../core/finding.js';
 import type { ModelArtifact, RegistryFile, RevokedArtifact } from '../core/trusted-registry.js';
 
@@ -22,7 +23,7 @@ export function unknownModel(s: Subject, level: Level): Finding {
   return {
     ruleId: 'CPM001',
     level,
-    message: `${s.path} (${s.format}) matches no trusted-registry entry by path or content, so its origin is unreviewed. Record it with \`chainproof registry add ${s.path} --name … --revision … --source …\` or remove it.`,
+    message: `${s.path} (${s.format}) matches no trusted-registry entry by path or content, so its origin is unreviewed. Record it with \`chainproof registry add ${shellWord(s.path)} --name … --revision … --source …\` or remove it.`,
     location: { path: s.path },
     artifact: artifactOf(s),
     evidence: { expected: 'a trusted-registry entry', actual: s.sha256 ?? 'unknown' },
@@ -39,7 +40,7 @@ export function unknownModelsInFolder(folder: string, files: readonly Subject[],
   return {
     ruleId: 'CPM001',
     level,
-    message: `${folder}/ holds ${files.length} model files (${formats}) that match no trusted-registry entry by path or content, so their origin is unreviewed (${first} and ${files.length - 1} more). Record the folder as one artifact (\`chainproof registry add ${folder} --name … --revision … --source …\`) if it is one model, each file on its own otherwise, or remove them.`,
+    message: `${folder}/ holds ${files.length} model files (${formats}) that match no trusted-registry entry by path or content, so their origin is unreviewed (${first} and ${files.length - 1} more). Record the folder as one artifact (\`chainproof registry add ${shellWord(folder)} --name … --revision … --source …\`) if it is one model, each file on its own otherwise, or remove them.`,
     location: { path: folder },
     artifact: { kind: 'file', path: folder },
     evidence: { expected: 'a trusted-registry entry', count: files.length, formats, first },
