@@ -1,3 +1,5 @@
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
 import { UsageError } from '../core/errors.js';
 
 import { FORMATS, type Format } from '../report/formats.js';
@@ -28,7 +30,29 @@ export function pairOutputs(formats: readonly string[], outputs: readonly string
   });
   if (targets.filter((t) => t.file === undefined).length > 1)
     throw new UsageError('only one --format can go to standard output; give the others an --output file');
+  // Two formats into one file: the second report would silently replace the first.
+  const seen = new Map<string, Format>();
+  for (const t of targets) {
+    if (t.file === undefined) continue;
+    const abs = path.resolve(t.file);
+    const earlier = seen.get(abs);
+    if (earlier !== undefined)
+      throw new UsageError(`--output ${t.file} is given for both ${earlier} and ${t.format}; give each its own file`);
+    seen.set(abs, t.format);
+  }
   return targets;
+}
+
+/**
+ * Refuse, before any work, an --output that is an existing directory: the report is written at the very end, and
+ * the rename onto a directory then failed as an internal error (exit 4) after the whole scan.
+ */
+export async function checkOutputFiles(targets: readonly OutputTarget[]): Promise<void> {
+  for (const t of targets) {
+    if (t.file === undefined) continue;
+    const st = await stat(t.file).catch(() => undefined);
+    if (st?.isDirectory()) throw new UsageError(`--output ${t.file} is a directory; name a file`);
+  }
 }
 
 export { writeOutput, writeStdout } from '../io/write-output.js';

@@ -1,5 +1,6 @@
 import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
+import { IoError } from '../core/errors.js';
 
 /** Pieces are gathered into writes of this many bytes: few syscalls, little held at once. */
 const WRITE_BATCH = 1 << 20;
@@ -9,7 +10,18 @@ const WRITE_BATCH = 1 << 20;
  * pieces (a streamed report), written in batches as they come.
  */
 export async function writeOutput(file: string, content: string | Iterable<string>): Promise<void> {
-  const abs = path.resolve(file);
+  try {
+    await writeReplacing(path.resolve(file), content);
+  } catch (err) {
+    // A report the system would not let us write (a directory, no permission, a full disk) is the job failing, not
+    // a bug: exit 3. Anything else (a reporter that threw) stays what it was.
+    const code = (err as NodeJS.ErrnoException | undefined)?.code;
+    if (typeof code !== 'string') throw err;
+    throw new IoError(file, `cannot write ${file} (${code})`, { cause: err, code: 'IO_WRITE_FAILED' });
+  }
+}
+
+async function writeReplacing(abs: string, content: string | Iterable<string>): Promise<void> {
   await mkdir(path.dirname(abs), { recursive: true });
   const tmp = `${abs}.${process.pid}.tmp`;
   const fh = await open(tmp, 'w');

@@ -1,7 +1,9 @@
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { exitCodeForError } from '../../src/cli/exit-codes.js';
+import { IoError } from '../../src/core/errors.js';
 import { writeOutput } from '../../src/io/write-output.js';
 
 const MiB = 1 << 20;
@@ -30,5 +32,23 @@ describe('writeOutput', () => {
     }
     await expect(writeOutput(path.join(dir, 'r.json'), failing())).rejects.toThrow('render failed');
     expect(readdirSync(dir)).toEqual([]);
+  });
+});
+
+describe('writeOutput: a file the system will not let us write is an I/O error (exit 3), not a crash (exit 4)', () => {
+  it.each([
+    { name: 'the path is a directory', make: (dir: string) => (mkdirSync(path.join(dir, 'r.json')), 'r.json') },
+    {
+      name: 'a file stands where the folder should be',
+      make: (dir: string) => (writeFileSync(path.join(dir, 'f'), 'x'), 'f/r.json'),
+    },
+  ])('$name', async ({ make }) => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'chainproof-write-'));
+    const file = path.join(dir, make(dir));
+    const err: unknown = await writeOutput(file, 'x').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(IoError);
+    expect((err as IoError).code).toBe('IO_WRITE_FAILED');
+    expect(exitCodeForError(err)).toBe(3);
+    expect((err as IoError).message).toContain(file);
   });
 });

@@ -8,7 +8,7 @@ import { loadTrust } from '../../app/trust.js';
 import { GATE_KINDS, type GateKind } from '../../app/review/gate.js';
 import { EXIT, exitCodeForScan, type FailOn } from '../exit-codes.js';
 import { stderrLogger } from '../logger.js';
-import { pairOutputs, writeOutput } from '../output.js';
+import { checkOutputFiles, pairOutputs, writeOutput } from '../output.js';
 import { VERSION } from '../version.js';
 import { cliOutcome } from '../outcome.js';
 import { defaultCacheDir } from '../../app/cache-dir.js';
@@ -114,6 +114,7 @@ export async function runReview(argv: ReviewArgs): Promise<number> {
   for (const t of targets)
     if (!REVIEW_FORMATS.has(t.format))
       throw new UsageError(`review writes text, json, sarif or markdown, not ${t.format}`);
+  await checkOutputFiles(targets);
   if (!Number.isFinite(argv['min-release-age']) || argv['min-release-age'] < 0)
     throw new UsageError('--min-release-age must be a number of hours, 0 or more');
   checkRevisionArg('--base', argv.base);

@@ -9,7 +9,7 @@ import { renderReportChunks } from '../../app/render.js';
 import { stagesForTest } from '../test-hooks.js';
 import { exitCodeForScan, type FailOn } from '../exit-codes.js';
 import { stderrLogger, stderrProgress } from '../logger.js';
-import { pairOutputs, writeOutput, writeStdout } from '../output.js';
+import { checkOutputFiles, pairOutputs, writeOutput, writeStdout } from '../output.js';
 import { VERSION } from '../version.js';
 import { cliOutcome } from '../outcome.js';
 import { defaultCacheDir } from '../../app/cache-dir.js';
@@ -75,6 +75,7 @@ export async function runScan(argv: ScanArgs): Promise<number> {
   const st = await stat(root).catch(() => undefined);
   if (!st?.isDirectory()) throw new UsageError(`${argv.dir} is not a directory`);
   const targets = pairOutputs(argv.format, argv.output);
+  await checkOutputFiles(targets);
   const shard = parseShard(argv.shard);
   const npmRegistry = parseNpmRegistry(argv['npm-registry']);
   if (!Number.isInteger(argv.concurrency) || argv.concurrency < 1)
