@@ -30,12 +30,40 @@ export function findJavaScriptReferencesFast(
 ): FileReferences | undefined {
   // refs8: a fallback for an env read (`process.env.MODEL ?? 'org/x'`) is read by javascript.ts `envOf` only.
   if (hasEnvFallback(text)) return undefined;
+  // A parameter's default (`function load(model = 'org/x')`) is read by javascript.ts `recordParameters` only.
+  if (hasParameterDefault(text)) return undefined;
   try {
     return read(path, text, tokenize(text), existsLocally);
   } catch (err) {
     if (err instanceof Unsure || err instanceof RangeError) return undefined;
     throw err;
   }
+}
+
+/**
+ * A name with a default that may be a model's name (`name = …`, TypeScript's annotation allowed) after `(`, `,` or
+ * `{`, inside a parenthesis the statement opened on its line: a parameter (`function load(model = 'org/x')`,
+ * `({ model = 'org/x' } = {}) =>`), loosely — an assignment in a call's arguments sends a file to lezer as well. A
+ * declaration's list (`const a = 1, b = 2`) opens none. Only a string, a template or a name can be a model's name:
+ * `progress_callback = null`, `options = {}`, `n = 1` (transformers.js apps' own singletons take those) stay here.
+ */
+const DEFAULTED =
+  /[(,{][ \t\r\n]*[A-Za-z_$][\w$]*[ \t]*(?::[ \t]*[\w$.<>[\]| '"]*)?=(?![=>])[ \t]*(?!(?:null|undefined|true|false|this|new|function|async|void|typeof)\b)['"`A-Za-z_$]/g;
+
+export function hasParameterDefault(text: string): boolean {
+  DEFAULTED.lastIndex = 0;
+  for (let m = DEFAULTED.exec(text); m; m = DEFAULTED.exec(text)) {
+    const lineStart = text.lastIndexOf('\n', m.index - 1) + 1;
+    // A comment's line (`// pipeline(task, model = null, options)`) declares nothing.
+    if (/^[ \t]*(?:\/\/|\/\*|\*)/.test(text.slice(lineStart, m.index + 1))) continue;
+    const start = Math.max(lineStart, text.lastIndexOf(';', m.index - 1) + 1);
+    // Escaped parentheses (a regular expression's `\(`) open nothing.
+    const line = text.slice(start, m.index + 1).replace(/\\[()]/g, '');
+    let open = 0;
+    for (const c of line) open += c === '(' ? 1 : c === ')' ? -1 : 0;
+    if (open > 0) return true;
+  }
+  return false;
 }
 
 /** `process.env` (spaced or not, `?.` or not), or Vite's `import.meta.env`. */

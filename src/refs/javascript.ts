@@ -178,6 +178,8 @@ function referencesIn(
   // Declarations and classes are read after the walk, in file order, once every member assignment is known
   // (javascript-members.ts: a member written anywhere is no constant).
   const declared: SyntaxNode[] = [];
+  // Every function's parameters: a default is what loads when the caller passes none (`recordParameters`).
+  const parameterLists: SyntaxNode[] = [];
   const members = new ClassMembers(src, (n) => evaluate(n));
   // Names assigned after their declaration (`model = pick()`, `model += …`, `model++`, `for (model of …)`, `[model]
   // = …`): the value is the run time's (javascript-fast.ts leaves every file that may do this here).
@@ -227,6 +229,7 @@ function referencesIn(
     // Every name a declaration, parameter, function or catch clause defines: a loop's name defined anywhere else is
     // no longer only the loop's (this reader has no scopes).
     VariableDefinition: (n) => definitions.set(src(n), (definitions.get(src(n)) ?? 0) + 1),
+    ParamList: (n) => parameterLists.push(n),
   });
   /**
    * A `for (… of|in …)` head: a name without a declaration keyword is rebound; one it declares (`const m`, `let [a]`)
@@ -253,6 +256,52 @@ function referencesIn(
     } else reboundIn(kids[1]);
   }
 
+  /**
+   * A function's parameters, as python-env.ts `parameterDefault` reads Python's: `model = 'org/x'` (or `{ model =
+   * 'org/x' } = {}`) is what loads when the caller passes none (undefined: ECMAScript's
+   * IteratorBindingInitialization evaluates the default only then), named `fn(model)` as the run time's choice; a
+   * parameter with no default is the caller's alone. This reader has no scopes: a name bound elsewhere differently is
+   * unknown (`EnvConstants`).
+   */
+  function recordParameters(list: SyntaxNode): void {
+    const fn = functionName(list.parent);
+    const bind = (kids: readonly SyntaxNode[]) => {
+      for (let i = 0; i < kids.length; i++) {
+        const k = kids[i]!;
+        if (k.name === 'ObjectPattern') {
+          for (const p of childrenOf(k).filter((c) => c.name === 'PatternProperty')) bind(childrenOf(p));
+          continue;
+        }
+        if (k.name !== 'VariableDefinition') continue;
+        // TypeScript's `model: string = 'org/x'`: the annotation says nothing of the value.
+        const equals = kids[i + 1]?.name === 'TypeAnnotation' ? i + 2 : i + 1;
+        const value = kids[equals]?.name === 'Equals' ? kids[equals + 1] : undefined;
+        const fallback = value && evaluate(value);
+        const variable = `${fn}(${src(k)})`;
+        envs.set(src(k), fallback !== undefined ? { variable, fallback } : value && envOf(value));
+      }
+    };
+    bind(childrenOf(list));
+  }
+
+  /** A function's name as its declaration, method or `const name = (…) =>` gives it; else `function`. */
+  function functionName(fn: SyntaxNode | null): string {
+    if (!fn) return 'function';
+    const own = childrenOf(fn).find((c) => c.name === 'VariableDefinition' || c.name === 'PropertyDefinition');
+    if (own && (fn.name === 'FunctionDeclaration' || fn.name === 'MethodDeclaration')) return src(own);
+    const holder = fn.parent;
+    if (holder?.name === 'VariableDeclaration') {
+      const kids = childrenOf(holder);
+      const at = kids.findIndex((c) => c.from === fn.from);
+      const named = kids
+        .slice(0, at)
+        .reverse()
+        .find((c) => c.name === 'VariableDefinition');
+      if (named) return src(named);
+    }
+    return 'function';
+  }
+
   function updated(n: SyntaxNode): void {
     const kids = childrenOf(n);
     if (kids.some((k) => k.name === 'ArithOp' && (src(k) === '++' || src(k) === '--')))
@@ -266,6 +315,7 @@ function referencesIn(
     if (n.name === 'VariableDeclaration') recordDeclaration(n);
     else members.addClass(n);
   }
+  for (const list of parameterLists) recordParameters(list);
   for (const name of rebound) unbind(name, { values: [constants, envs, choices, objects], flags: [] });
   // A name only one such loop binds (no declaration elsewhere: this reader has no scopes) is one of its items; over a
   // name, the items of the one array display it is declared with, while nothing else can change it (`onlyLooped`);

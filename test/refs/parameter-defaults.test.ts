@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { pythonReferenceLines } from './python-readers.js';
 import { findPythonReferences } from '../../src/refs/python.js';
 import { findPythonReferencesFast } from '../../src/refs/python-fast.js';
+import { findJavaScriptReferences } from '../../src/refs/javascript.js';
+import { findJavaScriptReferencesFast, hasParameterDefault } from '../../src/refs/javascript-fast.js';
 import { dynamicFinding, judgeReference } from '../../src/refs/judge.js';
 import { DEFAULT_POLICY } from '../../src/trust/policy/default.js';
 
@@ -195,5 +197,65 @@ describe('`x = x or DEFAULT` in the function that takes x', () => {
     expect(dynamicFinding(d!).message).toContain(
       'chosen at run time (passed to load() as model_name, None by default)',
     );
+  });
+});
+
+/**
+ * JavaScript and TypeScript alike (javascript.ts `recordParameters`): a default is evaluated when the caller passes
+ * none or undefined (ECMAScript IteratorBindingInitialization), so it is what loads then. The parser-free reader
+ * leaves every such file to lezer: its answer (a run-time name) would otherwise be the scan's.
+ */
+describe('parameter defaults in JavaScript', () => {
+  const JS = "import { pipeline } from '@huggingface/transformers';\n";
+  const lines = (file: string, text: string) => {
+    const r = findJavaScriptReferences(file, text, noLocal);
+    return [
+      ...r.references.map(
+        (x) => `${x.line} ${x.repoId}@${x.revision ?? '-'}${x.nameFrom !== undefined ? ` name:${x.nameFrom}` : ''}`,
+      ),
+      ...r.dynamic.map((d) => `${d.line} dynamic`),
+    ];
+  };
+  it.each([
+    {
+      name: 'a function declaration',
+      file: 'load.js',
+      text: `${JS}export function load(model = 'acme/x') {\n  return pipeline('feature-extraction', model);\n}\n`,
+      want: ['3 acme/x@- name:load(model)'],
+    },
+    {
+      name: 'an arrow function, destructured options',
+      file: 'load.js',
+      text: `${JS}export const load = async ({ model = 'acme/y' } = {}) => pipeline('text-generation', model);\n`,
+      want: ['2 acme/y@- name:load(model)'],
+    },
+    {
+      name: 'TypeScript, annotated',
+      file: 'load.ts',
+      text: `${JS}export function load(model: string = 'acme/ts') {\n  return pipeline('feature-extraction', model);\n}\n`,
+      want: ['3 acme/ts@- name:load(model)'],
+    },
+    {
+      // No scopes: another function's parameter of the name, with no default, leaves it to run time.
+      name: 'two functions take the name',
+      file: 'load.js',
+      text: `${JS}function a(model = 'acme/a') {\n  return pipeline('t', model);\n}\nfunction b(model) {\n  return pipeline('t', model);\n}\n`,
+      want: ['3 dynamic', '6 dynamic'],
+    },
+  ])('$name', ({ file, text, want }) => {
+    expect(lines(file, text)).toEqual(want);
+    expect(findJavaScriptReferencesFast(file, text, noLocal)).toBeUndefined();
+  });
+
+  it.each([
+    ['a callback defaulting to null', 'async function getInstance(progress_callback = null) {}', false],
+    ['an options object', 'export function f(a, options = {}) {}', false],
+    ['a number and a boolean', 'const f = (n = 1, quiet = false) => n;', false],
+    ['a string', "function f(model = 'acme/x') {}", true],
+    ['a template', 'function f(model = `acme/${v}`) {}', true],
+    ['a constant', 'function f(model = DEFAULT_MODEL) {}', true],
+    ['an annotated string', "function f(model: string = 'acme/x') {}", true],
+  ])('a default that may name a model sends the file to lezer, others do not: %s', (_name, text, want) => {
+    expect(hasParameterDefault(text)).toBe(want);
   });
 });
