@@ -10,13 +10,15 @@
  * call sees, and a pin read from them could be one the call never gets. Read over the whole text, comments and
  * strings included: a mention there only makes the reader claim less.
  */
+import { plainName, SCOPE_MARK, type PythonScopes } from './python-scopes.js';
+
 const IDENTIFIER = /(?<![\w.\u00a1-\uffff])[A-Za-z_\u00a1-\uffff][\w\u00a1-\uffff]*/g;
 
 /** Names checked one by one (a search for each) before one pass over every identifier costs less. */
 const SEPARATE_SEARCHES = 8;
 
-export function dictUseCheck(text: string): (name: string) => boolean {
-  return useCheck(text, 'dict');
+export function dictUseCheck(text: string, scopes?: PythonScopes): (name: string) => boolean {
+  return useCheck(text, 'dict', scopes);
 }
 
 /**
@@ -26,15 +28,30 @@ export function dictUseCheck(text: string): (name: string) => boolean {
  * add to it: `MODELS.append(…)`, `MODELS[0] = …`, handing it to a function, `MODELS += […]`. Over the whole text, as
  * `dictUseCheck`: the snippet holds none of those statements.
  */
-export function listUseCheck(text: string): (name: string) => boolean {
-  return useCheck(text, 'list');
+export function listUseCheck(text: string, scopes?: PythonScopes): (name: string) => boolean {
+  return useCheck(text, 'list', scopes);
 }
 
-/** Whether each name asked is used otherwise: a search per name, then one pass over every identifier. */
-function useCheck(text: string, as: 'dict' | 'list'): (name: string) => boolean {
+/**
+ * Whether each name asked is used otherwise: a search per name, then one pass over every identifier. A reader's key
+ * for a name several scopes bind (python-scopes.ts: the `kw` of one function of two) is searched as the file writes
+ * it, and only its uses in that scope count: the text holds no scope marks, so a key searched as it is would never be
+ * found changed, and another function's `kw.update(…)` changes another dict.
+ */
+function useCheck(text: string, as: 'dict' | 'list', scopes?: PythonScopes): (key: string) => boolean {
   const checked = new Map<string, boolean>();
   let everyName: Set<string> | undefined;
-  return (name) => {
+  return (key) => {
+    if (scopes && key.includes(SCOPE_MARK)) {
+      let got = checked.get(key);
+      if (got === undefined) {
+        const name = plainName(key);
+        got = usedOtherwise(text, name, as, (at) => scopes.key(name, at) === key).has(name);
+        checked.set(key, got);
+      }
+      return got;
+    }
+    const name = plainName(key);
     if (everyName) return everyName.has(name);
     let got = checked.get(name);
     if (got === undefined) {
@@ -47,7 +64,12 @@ function useCheck(text: string, as: 'dict' | 'list'): (name: string) => boolean 
 }
 
 /** The names (only `only`, when given) with a use other than those allowed for a dict (or, `list`, a loop's list). */
-function usedOtherwise(text: string, only?: string, as: 'dict' | 'list' = 'dict'): Set<string> {
+function usedOtherwise(
+  text: string,
+  only?: string,
+  as: 'dict' | 'list' = 'dict',
+  inScope: (at: number) => boolean = () => true,
+): Set<string> {
   const out = new Set<string>();
   const escaped = only?.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const re =
@@ -59,6 +81,7 @@ function usedOtherwise(text: string, only?: string, as: 'dict' | 'list' = 'dict'
     const name = m[0];
     if (out.has(name)) continue;
     const end = m.index + name.length;
+    if (!inScope(m.index)) continue;
     const allowed =
       as === 'list'
         ? bindsAfter(text, end) ||
@@ -72,6 +95,7 @@ function usedOtherwise(text: string, only?: string, as: 'dict' | 'list' = 'dict'
           keywordValue(text, m.index, end) ||
           readsItem(text, m.index, end) ||
           readOnlyMethod(text, end) ||
+          copiedBy(text, m.index, end) ||
           imported(text, m.index);
     if (allowed) continue;
     out.add(name);
@@ -161,10 +185,23 @@ function readsItem(text: string, from: number, to: number): boolean {
 /** An augmented assignment's operator: `+=`, `//=`, `**=`, `<<=`, `>>=`… (not `<=`, `>=`, `==`, `!=`). */
 const AUGMENTED_AFTER = /^(?:[-+*/%&|^@]=|\/\/=|\*\*=|<<=|>>=)/;
 
-/** `name.get(…)`, `.keys()`, `.values()`, `.items()`: methods that read a dict. */
+/** `name.get(…)`, `.keys()`, `.values()`, `.items()`, `.copy()`: methods that read a dict. */
 function readOnlyMethod(text: string, at: number): boolean {
-  return /^\s*\.\s*(?:get|keys|values|items)\s*\(/.test(text.slice(at, at + 24));
+  return /^\s*\.\s*(?:get|keys|values|items|copy)\s*\(/.test(text.slice(at, at + 24));
 }
+
+/**
+ * `dict(name)`, `dict(name, key=…)`, `copy.copy(name)`, `copy.deepcopy(name)`: the first argument of a call that
+ * builds a new dict from it and leaves it as it was (CPython `dict_update_arg` only reads the mapping; copy.py
+ * `deepcopy` only reads what it copies). What the copy is changed to is the copy's own (`kw = dict(BASE)` then
+ * `kw[…] = …` leaves BASE a constant).
+ */
+function copiedBy(text: string, from: number, to: number): boolean {
+  return COPYING_CALL.test(text.slice(Math.max(0, from - 24), from)) && /^[ \t]*[,)]/.test(text.slice(to, to + 8));
+}
+
+const COPYING_CALL =
+  /(?:(?:^|[^\w.\u00a1-\uffff])(?:dict|deepcopy)|(?:^|[^\w.\u00a1-\uffff])copy\.(?:copy|deepcopy))\([ \t]*$/;
 
 /** The name is on a line that starts `from …` or `import …`: bound by an import (imported-values.ts gives its items). */
 function imported(text: string, at: number): boolean {

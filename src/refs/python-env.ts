@@ -98,6 +98,30 @@ export function orDefault(left: EnvRead | undefined, right: string | undefined):
   return left.fallback !== undefined && left.fallback !== '' ? left : { variable: left.variable, fallback: right };
 }
 
+/**
+ * `os.getenv("X", "0") == "1"` as it stands when X is unset: each side a string the file decides or an env read's
+ * default; 'True' or 'False' when both are known. What the variable, once set, makes of it is the run time's, as for a
+ * revision's default (`EnvRead`): the default is what runs unless the deployment says otherwise.
+ */
+/** `str` methods a comparison's side is often passed through (`os.getenv("X", "false").lower() == "true"`). */
+export const STRING_CASE_METHODS: ReadonlyMap<string, (s: string) => string> = new Map([
+  ['lower', (s: string) => s.toLowerCase()],
+  ['upper', (s: string) => s.toUpperCase()],
+  ['casefold', (s: string) => s.toLowerCase()],
+  ['strip', (s: string) => s.trim()],
+]);
+
+export function comparedDefault(
+  left: { readonly value: string | undefined; readonly env: EnvRead | undefined },
+  op: '==' | '!=',
+  right: { readonly value: string | undefined; readonly env: EnvRead | undefined },
+): 'True' | 'False' | undefined {
+  const l = left.value ?? left.env?.fallback;
+  const r = right.value ?? right.env?.fallback;
+  if (l === undefined || r === undefined || (left.env === undefined && right.env === undefined)) return undefined;
+  return (l === r) === (op === '==') ? 'True' : 'False';
+}
+
 /** Names assigned an env read (`REVISION = os.getenv("MODEL_REVISION", "main")`); assigned twice differently: unknown. */
 export class EnvConstants extends KeyedConstants<EnvRead> {
   constructor() {

@@ -36,6 +36,10 @@ export type Node =
       readonly tuple?: true;
       /** `left % right`: Python's printf-style formatting when `left` is a string (syntax.ts `pythonPercent`). */
       readonly percent?: { readonly left: Node; readonly right: Node };
+      /** A comparison or `not`: a bool made at run time, never a string (python.ts `isTruthValue`). */
+      readonly truth?: true;
+      /** `left == right` / `left != right`, not chained: python.ts `comparedDefault` reads it. */
+      readonly compare?: { readonly left: Node; readonly op: '==' | '!='; readonly right: Node };
     };
 
 export type Arg =
@@ -132,15 +136,20 @@ export class ExpressionReader {
     const from = this.here();
     if (this.eatWord('not')) {
       this.not();
-      return { k: 'other', from };
+      return { k: 'other', from, truth: true };
     }
     let n = this.binary(0);
+    let first = true;
     for (let op = this.peekText(); op !== undefined && COMPARISONS.has(op); op = this.peekText()) {
       this.p++;
       if (op === 'not' && !this.eatWord('in')) throw new Unsure();
       if (op === 'is') this.eatWord('not');
-      this.binary(0);
-      n = { k: 'other', from };
+      const right = this.binary(0);
+      // A chain (`a == b == c`) is no one comparison: its second link keeps no operands.
+      const equality: '==' | '!=' | undefined = op === '==' || op === '!=' ? op : undefined;
+      const compare = first && equality ? { left: n, op: equality, right } : undefined;
+      n = { k: 'other', from, truth: true, ...(compare ? { compare } : {}) };
+      first = false;
     }
     return n;
   }

@@ -10,6 +10,7 @@ import {
 } from './calls.js';
 import { StatementReader, type Arg, type Node } from './python-reader.js';
 import { dictUseCheck, listUseCheck } from './python-dict-uses.js';
+import { remoteCodeWrites } from './python-remote-code-writes.js';
 import { keptStatements } from './python-snippet.js';
 import { boundNames, plainName, pythonScopes, scopedTokens, type PythonScopes } from './python-scopes.js';
 import { tokenize, Unsure, type StringValue, type Token } from './python-tokens.js';
@@ -51,6 +52,8 @@ import {
   EnvConstants,
   envRead,
   orDefault,
+  comparedDefault,
+  STRING_CASE_METHODS,
   parameterDefault,
   TYPER_PARAMETERS,
   CLICK_PARAMETERS,
@@ -83,11 +86,12 @@ export function findPythonReferencesFast(
   const kept = keptStatements(text);
   if (!kept) return undefined;
   const reader = new StatementReader(text);
+  let scopes: PythonScopes | undefined;
   try {
     // Each kept statement tokenized once, for the scopes and the reader.
     const tokenized = kept.map((line) => tokenize(text, line.start, line.end));
     // python-scopes.ts: names with more than one meaning are read by their scope's key.
-    const scopes = pythonScopes(text, kept, tokenized);
+    scopes = pythonScopes(text, kept, tokenized);
     for (const [k, line] of kept.entries()) {
       const tokens = tokenized[k]!;
       reader.statementLine(scopes ? scopedLine(tokens, line.start, scopes) : tokens, line.header);
@@ -108,7 +112,7 @@ export function findPythonReferencesFast(
     once,
   );
   const constants = new Constants();
-  const dicts = new DictConstants(dictUseCheck(text));
+  const dicts = new DictConstants(dictUseCheck(text, scopes), remoteCodeWrites(text, scopes));
   const built = new BuiltNames();
   const paths = new BuiltNames();
   const envs = new EnvConstants();
@@ -129,6 +133,7 @@ export function findPythonReferencesFast(
     dicts.set(a.name, values.dict(a.value));
     built.set(a.name, values.isLoaderCall(a.value));
     paths.set(a.name, values.isPathCall(a.value));
+    values.truths.set(a.name, a.value.k === 'other' && a.value.truth === true);
     instances.set(a.name, a.value.k === 'call' ? loaderClassOf(calledName(a.value, imports)) : undefined);
   }
   // python.ts reads env reads after its walk, parameters' defaults first.
@@ -167,10 +172,10 @@ export function findPythonReferencesFast(
   }
   // python.ts: `name, rev = pick()`, `for name in names:`, `with … as name`, `name += …` leave the value to run time.
   for (const name of reader.rebound)
-    unbind(name, { values: [constants, dicts, envs, choices, instances], flags: [built, paths] });
+    unbind(name, { values: [constants, dicts, envs, choices, instances], flags: [built, paths, values.truths] });
   // python.ts: a name only a `for` over a display, a list or dict constant binds is one of its items.
   // python.ts: `LIST[0]` of a list constant, read once every binding is known: in calls, loops and `name = LIST[0]`.
-  const lists = listConstants(reader, text, once);
+  const lists = listConstants(reader, text, once, scopes);
   values.lists.know(lists);
   for (const a of reader.assignments)
     if (a.value.k === 'index' && once.has(a.name) && !reader.rebound.includes(a.name))
@@ -408,6 +413,7 @@ function listConstants(
   reader: StatementReader,
   text: string,
   once: ReadonlySet<string>,
+  scopes: PythonScopes | undefined,
 ): (list: string) => readonly Node[] | undefined {
   let changed: ((name: string) => boolean) | undefined;
   let assignedValues: Map<string, Node> | undefined;
@@ -416,7 +422,7 @@ function listConstants(
     const value = (assignedValues ??= new Map(reader.assignments.map((a) => [a.name, a.value]))).get(list);
     if (value?.k !== 'other' || value.items === undefined || (text[value.from] !== '[' && text[value.from] !== '('))
       return undefined;
-    return (changed ??= listUseCheck(text))(list) ? undefined : value.items;
+    return (changed ??= listUseCheck(text, scopes))(list) ? undefined : value.items;
   };
 }
 
@@ -462,6 +468,24 @@ class Values {
     private readonly imported: ImportedValues | undefined,
     private readonly choices: CandidateConstants,
   ) {}
+
+  /** python.ts `comparedSide`: a comparison's side, through `.lower()` and the like. */
+  private side(n: Node): { value: string | undefined; env: EnvRead | undefined } {
+    const change =
+      n.k === 'call' && n.args.length === 0 && n.callee.k === 'attribute'
+        ? STRING_CASE_METHODS.get(n.callee.property)
+        : undefined;
+    if (!change || n.k !== 'call' || n.callee.k !== 'attribute') return { value: this.evaluate(n), env: this.env(n) };
+    const inner = this.side(n.callee.object);
+    const fallback = inner.env?.fallback;
+    return {
+      value: inner.value === undefined ? undefined : change(inner.value),
+      env: inner.env && (fallback === undefined ? inner.env : { ...inner.env, fallback: change(fallback) }),
+    };
+  }
+
+  /** python.ts `truths`: names only ever bound to a comparison or `not`, bools. */
+  readonly truths = new BuiltNames();
 
   /** python.ts `lists`: list constants' items by value, once every binding is known. */
   readonly lists = new ListConstants<Node>(
@@ -552,7 +576,9 @@ class Values {
       value,
       // A name the file binds to True or False is that bool (constants hold it as its text), not a string, unless the
       // environment gives it (`os.getenv("X", "False")` is a non-empty string): python.ts `resolve`.
-      isString: stringish(n) && !(n.k === 'name' && env === undefined && (value === 'True' || value === 'False')),
+      isString:
+        stringish(n) &&
+        !(n.k === 'name' && env === undefined && (value === 'True' || value === 'False' || this.truths.has(n.name))),
       ...(candidates ? { candidates } : {}),
       ...(entries ? { entries } : {}),
       ...(this.isBuilt(n) ? { built: true } : {}),
@@ -584,7 +610,7 @@ class Values {
 
   /** python.ts `evaluateDict`: a dict display or `dict(…)` with the keys the file names. */
   dict(n: Node): DictValue | undefined {
-    if (n.k === 'name') return this.dicts.get(n.name);
+    if (n.k === 'name') return this.dicts.spread(n.name);
     const d = new DictBuilder();
     if (n.k === 'dict') {
       for (const item of n.items) {
@@ -648,6 +674,7 @@ class Values {
       case 'call':
         return this.dictGet(n) ?? this.formatCall(n);
       case 'other':
+        if (n.compare) return comparedDefault(this.side(n.compare.left), n.compare.op, this.side(n.compare.right));
         return n.percent && this.percentFormat(n.percent.left, n.percent.right);
       case 'choice':
       case 'or':

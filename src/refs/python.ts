@@ -54,6 +54,7 @@ import {
   type Resolved,
 } from './calls.js';
 import { dictUseCheck, listUseCheck } from './python-dict-uses.js';
+import { remoteCodeWrites } from './python-remote-code-writes.js';
 import { pythonSnippet } from './python-snippet.js';
 import { plainName, pythonScopes, type PythonScopes } from './python-scopes.js';
 import { inFunctionBody } from './python-lines-native.js';
@@ -64,6 +65,8 @@ import {
   EnvConstants,
   envRead,
   orDefault,
+  comparedDefault,
+  STRING_CASE_METHODS,
   parameterDefault,
   TYPER_PARAMETERS,
   CLICK_PARAMETERS,
@@ -171,12 +174,14 @@ function referencesInTree(
   };
   const constants = new Constants();
   // Uses of a dict name are read over the whole file: the statements that change a dict are not in the snippet.
-  const dicts = new DictConstants(dictUseCheck(wholeFile));
+  const dicts = new DictConstants(dictUseCheck(wholeFile, scopes), remoteCodeWrites(wholeFile, scopes));
   const imports = new Map<string, string>();
   const calls: SyntaxNode[] = [];
   const assigned: [string, SyntaxNode][] = [];
   const built = new BuiltNames();
   const paths = new BuiltNames();
+  // Names only ever bound to a comparison or `not`: bools (`isTruthValue`).
+  const truths = new BuiltNames();
   const envs = new EnvConstants();
   const instances = new Constants();
   const choices = new CandidateConstants();
@@ -277,6 +282,7 @@ function referencesInTree(
   for (const [name, value] of assigned) {
     built.set(name, isLoaderCall(value));
     paths.set(name, isPathCall(value));
+    truths.set(name, isTruthValue(value));
     // A dotted target (`self.x = …`) is no constant as the walk records them (`recordConstant`).
     if (!name.includes('.')) {
       // `x = x or "org/x"` refines x's binding so far (python-env.ts `EnvConstants.refine`).
@@ -295,7 +301,7 @@ function referencesInTree(
     }
   // `name, rev = pick()`, `for name in names:`, `with … as name`, `name += …`: the value is the run time's.
   for (const name of rebound.keys())
-    unbind(name, { values: [constants, dicts, envs, choices, instances], flags: [built, paths] });
+    unbind(name, { values: [constants, dicts, envs, choices, instances], flags: [built, paths, truths] });
   // A name only one loop binds — over a display, a list constant nothing else changes, `enumerate` of either, a dict
   // constant's values — is one of its items (python-fast.ts `bindLoopNames` reads the same). A list's uses are
   // searched for last, once per list however many loops go over it.
@@ -311,7 +317,7 @@ function referencesInTree(
       const value = (assignedValues ??= new Map(assigned)).get(list);
       const display =
         value && (value.name === 'ArrayExpression' || (value.name === 'TupleExpression' && src(value).startsWith('(')));
-      items = display && !(changedList ??= listUseCheck(wholeFile))(list) ? loopItems([value]) : undefined;
+      items = display && !(changedList ??= listUseCheck(wholeFile, scopes))(list) ? loopItems([value]) : undefined;
     }
     itemsOf.set(list, items);
     return items;
@@ -678,7 +684,7 @@ function referencesInTree(
 
   /** `{…}` or `dict(…)` with the keys the file names (python-fast.ts `Values.dict` reads the same shapes). */
   function evaluateDict(n: SyntaxNode): DictValue | undefined {
-    if (n.name === 'VariableName') return dicts.get(src(n));
+    if (n.name === 'VariableName') return dicts.spread(src(n));
     const d = new DictBuilder();
     if (n.name === 'DictionaryExpression') {
       const items = childrenOf(n).filter((c) => c.name !== '{' && c.name !== '}');
@@ -716,8 +722,14 @@ function referencesInTree(
       // A name the file binds to True or False is that bool (constants hold it as its text), not a string, unless the
       // environment gives it (`os.getenv("X", "False")` is a non-empty string): `trust_remote_code=TRC` with
       // `TRC = False` trusts nothing (python-loaders.ts `pythonTruthy`).
+      // A name only ever bound to a comparison (`TRC = os.getenv("X", "0") == "1"`) is a bool too.
       isString:
-        isStringish(n) && !(n.name === 'VariableName' && env === undefined && (value === 'True' || value === 'False')),
+        isStringish(n) &&
+        !(
+          n.name === 'VariableName' &&
+          env === undefined &&
+          (value === 'True' || value === 'False' || truths.has(src(n)))
+        ),
       ...(candidates ? { candidates } : {}),
       ...(entries ? { entries } : {}),
       ...(isBuilt(n) ? { built: true } : {}),
@@ -752,6 +764,16 @@ function referencesInTree(
       case 'BinaryExpression': {
         const [left, op, right, ...rest] = childrenOf(n);
         if (left && op && right && rest.length === 0 && src(op) === '%') return percentFormat(left, right);
+        // python-env.ts `comparedDefault`: one comparison, not a chain (python-fast.ts reads the same).
+        if (
+          left &&
+          op &&
+          right &&
+          rest.length === 0 &&
+          op.name === 'CompareOp' &&
+          (src(op) === '==' || src(op) === '!=')
+        )
+          return comparedDefault(comparedSide(left), src(op) as '==' | '!=', comparedSide(right));
         return evaluateShared(n, src, evaluate);
       }
       case 'MemberExpression': {
@@ -770,6 +792,23 @@ function referencesInTree(
       default:
         return evaluateShared(n, src, evaluate);
     }
+  }
+
+  /** A comparison's side as it stands with its env unset, through `.lower()` and the like (python-fast.ts `side`). */
+  function comparedSide(n: SyntaxNode): { value: string | undefined; env: EnvRead | undefined } {
+    const [callee, args] = n.name === 'CallExpression' ? childrenOf(n) : [];
+    const [object, dot, property] = callee?.name === 'MemberExpression' ? childrenOf(callee) : [];
+    const change =
+      args?.name === 'ArgList' && argGroups(args).length === 0 && dot?.name === '.' && property?.name === 'PropertyName'
+        ? STRING_CASE_METHODS.get(src(property))
+        : undefined;
+    if (!change || !object) return { value: evaluate(n), env: envOf(n) };
+    const inner = comparedSide(object);
+    const fallback = inner.env?.fallback;
+    return {
+      value: inner.value === undefined ? undefined : change(inner.value),
+      env: inner.env && (fallback === undefined ? inner.env : { ...inner.env, fallback: change(fallback) }),
+    };
   }
 
   function formatString(n: SyntaxNode): string | undefined {
@@ -1452,5 +1491,16 @@ function argGroups(args: SyntaxNode): SyntaxNode[][] {
 }
 
 function isStringish(n: SyntaxNode): boolean {
-  return ['String', 'FormatString', 'ContinuedString', 'BinaryExpression', 'VariableName'].includes(n.name);
+  if (n.name === 'BinaryExpression') return !isTruthValue(n);
+  return ['String', 'FormatString', 'ContinuedString', 'VariableName'].includes(n.name);
+}
+
+/**
+ * A comparison (`==`, `<`, `in`, `is`, chained or not) or `not x`: a bool made at run time, never a string, so
+ * `trust_remote_code=os.getenv("X", "0") == "1"` is no non-empty string (python-fast.ts reads these as `truth`).
+ */
+function isTruthValue(n: SyntaxNode): boolean {
+  if (n.name === 'UnaryExpression') return n.firstChild?.name === 'not';
+  if (n.name !== 'BinaryExpression') return false;
+  return childrenOf(n).some((c) => c.name === 'CompareOp' || c.name === 'in' || c.name === 'is');
 }

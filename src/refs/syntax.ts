@@ -144,18 +144,45 @@ export interface DictValue {
 /** Dicts assigned to a name in a file; a name assigned twice (or to anything else as well) is a run-time choice. */
 export class DictConstants {
   private readonly values = new Map<string, DictValue | null>();
+  /** trust_remote_code as some binding of the name gives it, when that turns it on. */
+  private readonly remoteCode = new Map<string, Resolved>();
 
-  /** `changeable(name)`: the file may change the dict in place (python-dict-uses.ts); its keys are then unknown. */
-  constructor(private readonly changeable: (name: string) => boolean = () => false) {}
+  /**
+   * `changeable(name)`: the file may change the dict in place (python-dict-uses.ts); its keys are then unknown.
+   * `turnsOnRemoteCode(name)`: a statement of the file turns trust_remote_code on in it
+   * (python-remote-code-writes.ts).
+   */
+  constructor(
+    private readonly changeable: (name: string) => boolean = () => false,
+    private readonly turnsOnRemoteCode: (name: string) => boolean = () => false,
+  ) {}
 
   set(name: string, value: DictValue | undefined): void {
     // Two assignments may differ in any key: unknown unless the name was never bound before.
     const known = !this.values.has(name) && value !== undefined && !this.changeable(name);
     this.values.set(name, known ? value : null);
+    const trust = value?.entries.get('trust_remote_code');
+    if (trust && (trust.value === 'True' || (trust.isString && trust.value !== ''))) this.remoteCode.set(name, trust);
   }
 
   get(name: string): DictValue | undefined {
     return this.values.get(name) ?? undefined;
+  }
+
+  /**
+   * What `**name` passes: the dict as bound when the file decides it. One it does not decide (changed in place,
+   * bound twice, a parameter) or only in part (open) passes keys no one can name, but one a binding or a write
+   * turned trust_remote_code on in still runs the repository's code (`if has_remote_code and trust_remote_code:`):
+   * that key stays, the rest is open.
+   */
+  spread(name: string): DictValue | undefined {
+    const known = this.get(name);
+    if (known && (!known.open || known.entries.has('trust_remote_code'))) return known;
+    const trust =
+      this.remoteCode.get(name) ?? (this.turnsOnRemoteCode(name) ? { value: 'True', isString: false } : undefined);
+    if (!trust) return known;
+    // An open dict (`dict([("trust_remote_code", True)])`) keeps what it names.
+    return { entries: new Map([...(known?.entries ?? []), ['trust_remote_code', trust]]), open: true };
   }
 }
 
@@ -439,13 +466,13 @@ export function spreadKeywords(keywords: Map<string, Resolved>, dict: DictValue 
 
 /**
  * A dict constant another module of the repository binds, as python-fast.ts and python.ts bind an imported one
- * (`ImportedValue.dict`): its string items.
+ * (`ImportedValue.dict`): its string items, then its others (a bool, or a value that module leaves to run time).
  */
-export function importedDict(dict: {
-  readonly items: readonly (readonly [string, string])[];
-  readonly open: boolean;
-}): DictValue {
-  return { entries: new Map(dict.items.map(([k, v]) => [k, { value: v, isString: true }])), open: dict.open };
+export function importedDict(dict: NonNullable<ImportedValue['dict']>): DictValue {
+  const entries = new Map<string, Resolved>(dict.items.map(([k, v]) => [k, { value: v, isString: true }]));
+  for (const [k, v] of dict.others ?? [])
+    entries.set(k, v === undefined ? { value: undefined, isString: false } : { value: v, isString: false });
+  return { entries, open: dict.open };
 }
 
 /** What a module's file decides of a name it binds, as another file imports it; undefined when it decides nothing. */
@@ -469,11 +496,14 @@ export const KEYWORD_RECORDS: ReadonlySet<string> = new Set(['dict', 'FetchConfi
 export function exportedDict(d: DictValue | undefined): ImportedValue['dict'] {
   if (!d) return undefined;
   const items: [string, string][] = [];
+  const others: [string, 'True' | 'False' | undefined][] = [];
   for (const [k, r] of d.entries) {
-    if (r.value === undefined || !r.isString) return undefined;
-    items.push([k, r.value]);
+    if (r.value !== undefined && r.isString) items.push([k, r.value]);
+    // A bool the module writes (`"trust_remote_code": True`) goes with the dict: dropping the dict for it would
+    // lose the switch (and the pin beside it). Anything else is a key whose value the module does not decide.
+    else others.push([k, !r.isString && (r.value === 'True' || r.value === 'False') ? r.value : undefined]);
   }
-  return { items, open: d.open };
+  return { items, ...(others.length > 0 ? { others } : {}), open: d.open };
 }
 
 /** Builds a DictValue in source order: `key: value` items, `**other` merges. */

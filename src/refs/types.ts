@@ -107,10 +107,15 @@ export interface ImportedValue {
   readonly value?: string;
   readonly env?: EnvRead;
   /**
-   * Python: a dict constant of string items (`SIZES = {"small": "org/s", …}`) as the module leaves it: its items, and
-   * whether keys it cannot name may be in it too (syntax.ts `DictValue.open`).
+   * Python: a dict constant (`SIZES = {"small": "org/s", …}`) as the module leaves it: its string items, its other
+   * items (`others`: a bool it writes, else undefined: a value it leaves to run time), and whether keys it cannot name
+   * may be in it too (syntax.ts `DictValue.open`).
    */
-  readonly dict?: { readonly items: readonly (readonly [string, string])[]; readonly open: boolean };
+  readonly dict?: {
+    readonly items: readonly (readonly [string, string])[];
+    readonly others?: readonly (readonly [string, 'True' | 'False' | undefined])[];
+    readonly open: boolean;
+  };
 }
 
 /** Imported names (as the importing file binds them, aliases included; `ns.X` for a module's members) and their values. */

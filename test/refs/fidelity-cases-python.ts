@@ -163,4 +163,58 @@ export const PYTHON_CASES: FidelityCase[] = [
       `CPR003:14:5 acme/env-flag@${C}`,
     ],
   },
+  {
+    // A dict the readers cannot read keeps a trust_remote_code a binding or a write of its own turns on
+    // (python-remote-code-writes.ts; transformers auto_factory.py `if has_remote_code and trust_remote_code:`); its
+    // other keys stay unknown. Turned off, read, commented out, or another function's dict: nothing.
+    file: 'kwargs-remote-code-writes.py',
+    want: [
+      'CPR002:11:5 acme/written@-',
+      'CPR001:11:5 acme/written@-',
+      'CPR003:11:5 acme/written@-',
+      `CPR002:15:5 acme/item@${C}`,
+      `CPR003:15:5 acme/item@${C}`,
+      `CPR002:19:5 acme/updated@${C}`,
+      `CPR003:19:5 acme/updated@${C}`,
+      `CPR002:23:5 acme/defaulted@${C}`,
+      `CPR003:23:5 acme/defaulted@${C}`,
+      'CPR002:27:5 acme/merged@-',
+      'CPR001:27:5 acme/merged@-',
+      'CPR003:27:5 acme/merged@-',
+      `CPR002:30:5 acme/pairs@${C}`,
+      `CPR003:30:5 acme/pairs@${C}`,
+      `CPR003:36:5 acme/off@${C}`,
+      `CPR003:48:12 acme/elsewhere@${C}`,
+    ],
+  },
+  {
+    // python-dict-uses.ts: a dict or list name two functions bind is searched as its scope's own (python-scopes.ts);
+    // a copy (`dict(BASE)`, `copy.deepcopy`, `.copy()`) changed in place leaves the dict it copies as written.
+    file: 'kwargs-dict-uses.py',
+    want: [
+      'CPR001:14:12 acme/changed@-',
+      'CPR003:14:12 acme/changed@-',
+      `CPR003:19:12 acme/untouched@${C}`,
+      `CPR003:32:9 acme/listed@${C}`,
+      `CPR003:48:8 acme/base@${C}`,
+      'CPR010:26:9 dynamic',
+      'CPR010:45:12 dynamic',
+    ],
+  },
+  {
+    // trust_remote_code from a comparison (python-env.ts comparedDefault): a bool, on only when the comparison holds
+    // with the variable unset; both readers alike (a comparison was a non-empty string to lezer, nothing to the other).
+    file: 'trust-remote-code-compared.py',
+    want: [
+      `CPR002:11:5 acme/on@${C}`,
+      `CPR003:11:5 acme/on@${C}`,
+      `CPR003:12:5 acme/off@${C}`,
+      `CPR002:13:5 acme/inline-on@${C}`,
+      `CPR003:13:5 acme/inline-on@${C}`,
+      `CPR003:14:5 acme/inline-off@${C}`,
+      `CPR002:15:5 acme/lower-on@${C}`,
+      `CPR003:15:5 acme/lower-on@${C}`,
+      `CPR003:17:5 acme/lower-off@${C}`,
+    ],
+  },
 ];

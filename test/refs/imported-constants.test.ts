@@ -459,6 +459,37 @@ describe('a dict constant imported from a module of the repository', () => {
   });
 });
 
+describe('a kwargs dict imported from a module of the repository', () => {
+  it('keeps its bools and a value left to run time: trust_remote_code=True runs code, a pin beside a dtype holds', async () => {
+    const C = '0123456789abcdef0123456789abcdef01234567';
+    const root = repo({
+      'app/__init__.py': '',
+      'app/settings.py':
+        'import torch\n' +
+        `TRUSTING = {"trust_remote_code": True, "revision": "${C}"}\n` +
+        `CAREFUL = {"trust_remote_code": False, "revision": "${C}"}\n` +
+        `TYPED = {"revision": "${C}", "torch_dtype": torch.float16}\n`,
+      'app/load.py':
+        'from transformers import AutoModel\nfrom .settings import TRUSTING, CAREFUL, TYPED\n' +
+        'a = AutoModel.from_pretrained("acme/trusting", **TRUSTING)\n' +
+        'b = AutoModel.from_pretrained("acme/careful", **CAREFUL)\n' +
+        'c = AutoModel.from_pretrained("acme/typed", **TYPED)\n',
+    });
+    const r = await scanWith(root, [refsStage]);
+    expect(
+      r.findings
+        .filter((f) => f.ruleId !== 'CPR003')
+        .map((f) => `${f.ruleId} ${f.location.line}`)
+        .sort(),
+    ).toEqual(['CPR002 3']);
+    expect((r.references ?? []).map((x) => `${x.line} ${x.repoId}@${x.revision ?? '-'}`)).toEqual([
+      `3 acme/trusting@${C}`,
+      `4 acme/careful@${C}`,
+      `5 acme/typed@${C}`,
+    ]);
+  });
+});
+
 describe('each reference names the modules that decided it', () => {
   it('a name from one module, a revision from another', async () => {
     const COMMIT = '0123456789abcdef0123456789abcdef01234567';
