@@ -126,9 +126,10 @@ export async function walkTree(root: string, opts: WalkOptions): Promise<WalkRes
       if (exclude?.(rel)) continue;
       let isDir = entry.isDirectory();
       let isFile = entry.isFile();
-      let realPath = childKey(realDir, abs);
+      // The entry's real path, for a folder or a link only (a file's is never asked: thousands a walk).
+      let realPath: string | undefined;
       if (entry.isSymbolicLink()) {
-        const target = resolveInside(realPath, realDir, realRootKey, realDirs);
+        const target = resolveInside(childKey(realDir, abs), realDir, realRootKey, realDirs);
         if (target.kind === 'outside') {
           skip(
             rel,
@@ -159,7 +160,7 @@ export async function walkTree(root: string, opts: WalkOptions): Promise<WalkRes
       }
       if (isDir) {
         if (opts.skipDirs.includes(name) && !include?.(rel + '/x')) continue;
-        await visitDir(abs, rel, realPath);
+        await visitDir(abs, rel, realPath ?? childKey(realDir, abs));
       } else if (isFile) {
         if (include && !include(rel)) continue;
         const file = describeFile(abs, rel, !entry.isSymbolicLink(), wholeKind, filter, scratch);

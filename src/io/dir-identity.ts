@@ -8,6 +8,10 @@ import type { FsPath } from '../core/files.js';
  * minutes; one stat is one O(depth) lookup. Follows symlinks, as the walk does when it enters a linked folder.
  */
 export function directoryKey(absDir: FsPath): string {
-  const st = statSync(absDir, { bigint: true });
-  return `${st.dev}:${st.ino}`;
+  // Numbers first (a BigInt stat costs a BigInt per field, for every folder of the walk); BigInts when a number
+  // cannot hold the inode or device exactly (64-bit inode numbers: two folders must never share a key).
+  const st = statSync(absDir);
+  if (Number.isSafeInteger(st.ino) && Number.isSafeInteger(st.dev)) return `${st.dev}:${st.ino}`;
+  const big = statSync(absDir, { bigint: true });
+  return `${big.dev}:${big.ino}`;
 }
