@@ -11,7 +11,7 @@ import type { TrustedRegistry } from '../core/trusted-registry.js';
 import { runPipeline } from '../core/pipeline.js';
 import { DEFAULT_SKIP_DIRS, walkTree } from '../discover/walk.js';
 import { ScanHasher } from './scan-digests.js';
-import { createFileOpener, identitiesOf } from '../io/file-source.js';
+import { createFileOpener } from '../io/file-source.js';
 import { stageHeapTrimmer } from '../io/heap.js';
 import { ownReferenceSources } from '../refs/sources.js';
 import { STAGES } from './stages.js';
@@ -58,7 +58,7 @@ export async function scanRepository(req: ScanRequest): Promise<ScanResult> {
   });
   const limit = pLimit(Math.max(1, req.options.concurrency));
   // Files are read only while they are still the ones the walk vetted (a swap since is refused, not followed).
-  const files = createFileOpener(identitiesOf(walk.files));
+  const files = createFileOpener({ refuseSwapped: true });
   const digests = new ScanHasher({ cacheDir: req.options.cacheDir, io: files });
   // The hash workers boot while the pipeline loads the stages that come before the models stage.
   digests.warm(walk.files);

@@ -44,8 +44,11 @@ export interface IoStats extends IoCount {
 
 /** Opens files under the scan root for plugins and counts what it reads. */
 export interface FileOpener {
-  /** `abs` is an already-vetted path from discovery (inside the root, a regular file); `path` is repo-relative. */
-  open(abs: FsPath, path: string): Promise<FileSource>;
+  /**
+   * `abs` is an already-vetted path from discovery (inside the root, a regular file); `path` is repo-relative;
+   * `vetted`, the file the walk saw there (its DiscoveredFile): a scan's opener refuses another one.
+   */
+  open(abs: FsPath, path: string, vetted?: { readonly dev?: number; readonly ino?: number }): Promise<FileSource>;
   /** Count reads made outside `open`: a hash worker's open and the bytes it read, once it has hashed a file. */
   record(kind: IoKind, opens: number, bytesRead: number): void;
   stats(): IoStats;

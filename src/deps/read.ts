@@ -26,7 +26,7 @@ export async function readBoundedBytes(
   max: number,
 ): Promise<Buffer | undefined> {
   if (file.size > max) return undefined;
-  const src = await files.open(file.abs, file.path);
+  const src = await files.open(file.abs, file.path, file);
   try {
     // One byte past the limit tells a file that grew since the walk from one that is exactly `max` bytes.
     const buf = await src.read(0, max + 1);

@@ -289,7 +289,7 @@ async function loadLocalTarballs(
     let facts: TarballFacts | undefined;
     try {
       if (f.size > bounds.maxBytes) throw new Error(`it is larger than ${bounds.maxBytes} bytes`);
-      const src = await ctx.files.open(f.abs, f.path);
+      const src = await ctx.files.open(f.abs, f.path, f);
       try {
         facts = await inspectTarball(Readable.from(chunksOf(src, f.size)), algorithm, bounds);
       } finally {

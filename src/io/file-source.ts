@@ -1,33 +1,17 @@
 import type { FileHandle } from 'node:fs/promises';
 import { FileChangedError, openRegularFile } from './open-regular.js';
-import { byteKey } from './raw-names.js';
-import type { FsPath } from '../core/files.js';
 import type { FileOpener, FileSource, IoCount, IoKind, IoStats } from '../core/file-source.js';
 
 const DEFAULT_CHUNK = 1024 * 1024;
 
-/** Which file the walk saw at a path (`DiscoveredFile.dev` / `.ino`). */
-export interface FileIdentity {
-  readonly dev: number;
-  readonly ino: number;
-}
-
-/** The walk's files by path, for createFileOpener: a Buffer path (a name that is not UTF-8) cannot meet a string. */
-export function identitiesOf(
-  files: readonly (FileIdentity & { readonly abs: FsPath })[],
-): ReadonlyMap<string, FileIdentity> {
-  return new Map(files.map((f) => [pathKey(f.abs), { dev: f.dev, ino: f.ino }]));
-}
-
-const pathKey = (abs: FsPath): string => (typeof abs === 'string' ? abs : `\0${byteKey(abs)}`);
-
 /**
  * A counting opener: every byte any plugin reads in a scan goes through one of these; the hash workers report theirs.
- * With `seen` (identitiesOf the walk's files), a file is read only if it is still the one the walk vetted: a file
- * swapped for a symlink (to another file, or out of the root) or a folder on its path swapped for one after the walk
- * opens another inode, which is refused (the stage reports the file as not checked), as the hash workers refuse it.
+ * With `refuseSwapped` (a scan's), a file is read only if it is still the one the walk vetted (`open`'s `vetted`,
+ * the DiscoveredFile's dev and ino): a file swapped for a symlink (to another file, or out of the root) or a folder on
+ * its path swapped for one after the walk opens another inode, which is refused (the stage reports the file as not
+ * checked), as the hash workers refuse it.
  */
-export function createFileOpener(seen?: ReadonlyMap<string, FileIdentity>): FileOpener {
+export function createFileOpener({ refuseSwapped = false } = {}): FileOpener {
   const kinds: Record<IoKind, { opens: number; bytesRead: number }> = {
     plugins: { opens: 0, bytesRead: 0 },
     hash: { opens: 0, bytesRead: 0 },
@@ -36,12 +20,16 @@ export function createFileOpener(seen?: ReadonlyMap<string, FileIdentity>): File
     kinds.plugins.bytesRead += n;
   };
   return {
-    async open(abs, path) {
+    async open(abs, path, vetted) {
       // Discovery refused symlinks out of the root and non-regular files; the file may have been swapped since,
       // so open without blocking and re-check that it is a regular file on the handle itself.
       const { fh, stats } = await openRegularFile(abs);
-      const want = seen?.get(pathKey(abs));
-      if (want !== undefined && (stats.dev !== want.dev || stats.ino !== want.ino)) {
+      if (
+        refuseSwapped &&
+        vetted?.dev !== undefined &&
+        vetted.ino !== undefined &&
+        (stats.dev !== vetted.dev || stats.ino !== vetted.ino)
+      ) {
         await fh.close();
         throw new FileChangedError(path);
       }

@@ -5,6 +5,9 @@ import type { FsPath } from '../core/files.js';
 export interface OpenableFile {
   readonly abs: FsPath;
   readonly path: string;
+  /** The file the walk saw (a DiscoveredFile's): a scan's opener refuses another one at the path. */
+  readonly dev?: number;
+  readonly ino?: number;
 }
 
 /**
@@ -12,7 +15,7 @@ export interface OpenableFile {
  * bounded whatever the file, and counted.
  */
 export async function readHead(files: FileOpener, file: OpenableFile, max: number): Promise<Buffer> {
-  const src = await files.open(file.abs, file.path);
+  const src = await files.open(file.abs, file.path, file);
   try {
     return await src.read(0, Math.min(max, src.size));
   } finally {

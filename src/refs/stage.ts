@@ -229,7 +229,7 @@ class LocalPaths {
 
 /** Through the scan's I/O edge (counted, regular files only), bounded. */
 async function readBytes(ctx: ScanContext, file: DiscoveredFile, maxBytes: number): Promise<Buffer | undefined> {
-  const src = await ctx.files.open(file.abs, file.path).catch(() => undefined);
+  const src = await ctx.files.open(file.abs, file.path, file).catch(() => undefined);
   if (!src) return undefined;
   try {
     return await src.read(0, Math.min(file.size, maxBytes));

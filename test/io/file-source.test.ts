@@ -2,7 +2,7 @@ import { mkdtemp, rename, rm, stat, symlink, truncate, writeFile } from 'node:fs
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { bufferFileSource, createFileOpener, identitiesOf } from '../../src/io/file-source.js';
+import { bufferFileSource, createFileOpener } from '../../src/io/file-source.js';
 import { FileChangedError } from '../../src/io/open-regular.js';
 
 const DATA = Buffer.from('0123456789abcdef');
@@ -46,14 +46,14 @@ describe('FileSource.readInto: positioned reads into the caller’s buffer, coun
   });
 });
 
-describe('createFileOpener with the walk’s identities: a file swapped after the walk is refused, not read', () => {
+describe('a scan’s createFileOpener: a file swapped after the walk is refused, not read', () => {
   async function walked() {
     const dir = await mkdtemp(path.join(tmpdir(), 'cp-io-swap-'));
     const abs = path.join(dir, 'model.pkl');
     await writeFile(abs, 'vetted');
     await writeFile(path.join(dir, 'other.pkl'), 'other');
     const st = await stat(abs);
-    return { dir, abs, seen: identitiesOf([{ abs, dev: st.dev, ino: st.ino }]) };
+    return { dir, abs, vetted: { dev: st.dev, ino: st.ino } };
   }
 
   it.each([
@@ -78,19 +78,19 @@ describe('createFileOpener with the walk’s identities: a file swapped after th
       swap: async (dir: string, abs: string) => rename(path.join(dir, 'other.pkl'), abs),
     },
   ])('$name', async ({ swap }) => {
-    const { dir, abs, seen } = await walked();
+    const { dir, abs, vetted } = await walked();
     await swap(dir, abs);
-    const opener = createFileOpener(seen);
-    const err: unknown = await opener.open(abs, 'model.pkl').catch((e: unknown) => e);
+    const opener = createFileOpener({ refuseSwapped: true });
+    const err: unknown = await opener.open(abs, 'model.pkl', vetted).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(FileChangedError);
     expect((err as FileChangedError).code).toBe('ECHANGED');
     expect(opener.stats().opens).toBe(0);
   });
 
-  it('the same file, and a file the walk did not list (a sidecar), open as before', async () => {
-    const { dir, abs, seen } = await walked();
-    const opener = createFileOpener(seen);
-    const same = await opener.open(abs, 'model.pkl');
+  it('the same file, and a file opened with no identity (a sidecar), open as before', async () => {
+    const { dir, abs, vetted } = await walked();
+    const opener = createFileOpener({ refuseSwapped: true });
+    const same = await opener.open(abs, 'model.pkl', vetted);
     expect((await same.read(0, 6)).toString()).toBe('vetted');
     await same.close();
     const other = await opener.open(path.join(dir, 'other.pkl'), 'other.pkl');

@@ -54,7 +54,7 @@ export async function analyseAnySize(
   // The xz/LZMA_Alone decoder loads asynchronously; the content reader below is synchronous.
   await loadLzmaDecoder();
   const sidecars: SidecarRef[] = [];
-  const src = await opener.open(file.abs, file.path);
+  const src = await opener.open(file.abs, file.path, file);
   let findings: Finding[];
   try {
     findings = await analyseFile(src, file, allowedGlobals, (ref) => sidecars.push(ref), limits);

@@ -67,7 +67,7 @@ export async function analyseWith(
   // Tests call analysers with a bare context: they then read through an opener of their own.
   files: FileOpener = createFileOpener(),
 ): Promise<AnalysisReport> {
-  const source = await files.open(file.abs, file.path);
+  const source = await files.open(file.abs, file.path, file);
   try {
     return await analyseSource(source, new Findings(file.path, file.format), what, steps);
   } finally {
