@@ -455,6 +455,19 @@ export const ENTRIES = [
     readBy: ['repo-code'],
   },
   {
+    id: 'keras-hub-preset',
+    kind: 'model-manifest',
+    summary:
+      'KerasHub / keras_nlp preset objects beside config.json (tokenizer.json, task.json, preprocessor.json, image_converter.json, audio_converter.json): checked as Keras configs only in a preset folder (config.json with `registered_name`, or metadata.json with `keras_version`); a Hugging Face tokenizer.json elsewhere is not read',
+    // Keyed on the folder, not the name: `preset_utils.get_preset_loader` (config.json `registered_name`) and the
+    // older keras_nlp `check_format` (metadata.json `keras_version`) decide, in src/inspect/formats/keras-hub-preset.ts.
+    names: {
+      basenames: ['tokenizer.json', 'task.json', 'preprocessor.json', 'image_converter.json', 'audio_converter.json'],
+    },
+    nameOnly: true,
+    readBy: ['repo-code'],
+  },
+  {
     id: 'diffusers-index',
     kind: 'model-manifest',
     summary:

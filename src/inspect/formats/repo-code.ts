@@ -6,6 +6,7 @@ import { isObject } from './json.js';
 import type { JsonValue } from './json.js';
 import { isKerasDirConfig } from './keras-dir.js';
 import { checkKerasConfig } from './keras-config.js';
+import { analyseKerasHubPreset } from './keras-hub-preset.js';
 import { mlflowFindings } from './mlflow-model.js';
 import { peftAdapterFindings } from './peft-adapter.js';
 import type { Findings } from './report.js';
@@ -134,6 +135,7 @@ export const repoCodeAnalyser: ModelAnalyser = {
   formats: formatsReadBy('repo-code'),
   analyze(file, ctx) {
     if (file.format === 'diffusers-index') return analyseDiffusersIndex(file, ctx);
+    if (file.format === 'keras-hub-preset') return analyseKerasHubPreset(file, ctx);
     if (file.format === 'mlflow-model')
       return analyseWith(file, 'the MLmodel file', (src, out) => mlflowFindings(src, out), ctx.files);
     // chat_template.jinja files share the tokenizer config's catalogue entry; only JSON configs have an auto_map.
