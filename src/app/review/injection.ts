@@ -26,6 +26,9 @@ export function injectionQuestions(
   return out;
 }
 
+/** The Python lockfile formats whose graphs carry the lock's dependency edges. */
+const EDGED_PYTHON: ReadonlySet<DependencyGraph['kind']> = new Set(['uv', 'poetry', 'pdm']);
+
 /**
  * CPU015: a package whose name the base lockfile did not have, pulled in (by the head lockfile's own edges) by a
  * package the change did not update, or by a manifest whose declared range did not change. Only an edit of the
@@ -35,11 +38,11 @@ export function injectionQuestions(
  * records where npm 6 did not.
  */
 function unexplainedAdditions(lf: LockfileChanges, base: DependencyGraph, head: DependencyGraph): Finding[] {
-  // Python graphs carry no dependency edges (every package's path is the project and itself: python/graph.ts) nor
-  // the manifest's declarations, so who pulls a new package in cannot be asked: `uv add idna`, a pyproject.toml
-  // dependency or a new requirements line read as a lockfile edit. The added package is still listed (and fails the
-  // patch and minor gates).
-  if (head.ecosystem === 'pypi') return [];
+  // Python: uv.lock, poetry.lock and pdm.lock record each package's dependencies, and `uv sync --frozen`, `poetry
+  // install` and `pdm sync` install what those edges reach from the project (python/graph.ts builds the paths from
+  // them). Requirements files, Pipfile.lock and pylock.toml record no edges: who pulls a new package in cannot be
+  // asked there (`uv add idna` and a lockfile edit look alike), so they stay out of the question.
+  if (head.ecosystem === 'pypi' && (!EDGED_PYTHON.has(head.kind) || base.kind !== head.kind)) return [];
   const baseNames = new Set(base.packages.map((p) => p.alias ?? p.name));
   for (const p of base.packages) baseNames.add(p.name);
   // Names (and alias names, as paths carry them) of packages the change added or moved: they may bring new edges.
@@ -59,7 +62,7 @@ function unexplainedAdditions(lf: LockfileChanges, base: DependencyGraph, head: 
     if (puller === undefined) continue;
     out.push({
       ruleId: 'CPU015',
-      message: `${node.name}@${node.version} is new to ${lf.lockfile}, but ${puller} was not updated by this change: a published version does not gain dependencies, so the lockfile itself was edited to add it. Regenerate the lockfile from the manifests (npm install / yarn / pnpm install) and compare.`,
+      message: `${node.name}@${node.version} is new to ${lf.lockfile}, but ${puller} was not updated by this change: a published version does not gain dependencies, so the lockfile itself was edited to add it. Regenerate the lockfile from the manifests (${head.ecosystem === 'pypi' ? 'uv lock / poetry lock / pdm lock' : 'npm install / yarn / pnpm install'}) and compare.`,
       location: { path: node.lockfile, line: node.line },
       artifact: { kind: 'package', name: node.name, version: node.version },
       evidence: { pulledInBy: puller, path: node.path.join(' > ') },
@@ -80,6 +83,9 @@ function pullerOf(
   if (p.length === 2) {
     const workspace = p[0] === 'root' ? '' : p[0]!;
     const name = p[1]!;
+    // A Python lock whose project declarations are not known (no pyproject.toml beside a poetry.lock, any pdm.lock):
+    // its roots are the entries no edge reaches, which the installer only installs if the project asks for them.
+    if (head.ecosystem === 'pypi' && head.importers[workspace] === undefined) return undefined;
     const before = base.importers[workspace]?.[name];
     const after = head.importers[workspace]?.[name];
     // A declared range that appeared or moved is a manifest change: the reviewer sees it in package.json.
@@ -88,6 +94,9 @@ function pullerOf(
   }
   const parent = p[p.length - 2]!;
   if (parent === '…' || moved.has(parent)) return undefined;
+  // A Python extra's edge (`requests[socks]`): the extra may be newly asked for by a manifest or a moved package
+  // anywhere above, which the path does not tell; not asked.
+  if (head.ecosystem === 'pypi' && parent.endsWith(']')) return undefined;
   const at = head.packages.find((q) => (q.alias ?? q.name) === parent);
   return at !== undefined ? `${parent}@${at.version}` : parent;
 }

@@ -1,7 +1,8 @@
 import { assertStringsBounded, isTable, namedTables, parseToml, strOf } from './toml.js';
 import { fullCommit, toDistributions, lockedEntry } from './dist.js';
 import { lineOfKey } from './uv.js';
-import type { PyPackage, PySource, PythonLock } from './types.js';
+import type { PyEdge, PyPackage, PySource, PythonLock } from './types.js';
+import { normalizeName, parseRequirement } from './pep508.js';
 import { PyLockError } from './types.js';
 
 /** The VCS keys PDM writes for a VCS requirement (`VcsRequirement.vcs`). */
@@ -27,7 +28,9 @@ export function parsePdmLock(file: string, text: string): PythonLock {
       lineOfKey(text, 'lock_version') ?? lineOfKey(text, '\\[metadata\\]'),
     );
   }
+  const edges: PyEdge[] = [];
   const packages: PyPackage[] = namedTables(file, text, doc, 'package').map(({ entry, name, line }): PyPackage => {
+    edges.push(...pdmEdges(entry, name));
     const [source, url] = sourceOf(entry);
     const commit = source === 'vcs' ? fullCommit(strOf(entry.revision)) : undefined;
     const groups = Array.isArray(entry.groups) ? entry.groups.filter((g) => typeof g === 'string') : undefined;
@@ -46,10 +49,34 @@ export function parsePdmLock(file: string, text: string): PythonLock {
     formatVersion: lockVersion,
     packages,
     projects: [],
+    edges,
     indexes: [],
     requireHashes: false,
     problems: [],
   };
+}
+
+/**
+ * The edges of one pdm.lock `[[package]]`: `dependencies`, the PEP 508 strings `Candidate.as_lockfile_entry` writes
+ * from the candidate's requirements. An entry with `extras` is the package with those extras (PDM locks `name[extra]`
+ * as an entry of its own whose dependencies are the extra's), so its edges are the extra's.
+ */
+function pdmEdges(entry: Record<string, unknown>, name: string): PyEdge[] {
+  const from = normalizeName(name);
+  const fromVersion = strOf(entry.version);
+  const extras = Array.isArray(entry.extras) ? entry.extras.filter((e) => typeof e === 'string') : [];
+  const out: PyEdge[] = [];
+  for (const r of Array.isArray(entry.dependencies) ? entry.dependencies : []) {
+    const req = typeof r === 'string' ? parseRequirement(r) : undefined;
+    if (!req || normalizeName(req.name) === from) continue;
+    out.push({
+      from,
+      ...(fromVersion !== undefined ? { fromVersion } : {}),
+      to: normalizeName(req.name),
+      ...(extras.length > 0 ? { extra: extras.map(normalizeName).join(',') } : {}),
+    });
+  }
+  return out;
 }
 
 function sourceOf(entry: Record<string, unknown>): [PySource, string | undefined] {

@@ -1,8 +1,8 @@
-import { normalizeName } from './pep508.js';
+import { normalizeName, parseRequirement } from './pep508.js';
 import { assertStringsBounded, isTable, namedTables, parseToml, strOf } from './toml.js';
 import { fullCommit, toDistributions, lockedEntry } from './dist.js';
 import { lineOfKey } from './uv.js';
-import type { PyPackage, PySource, PythonLock } from './types.js';
+import type { PyEdge, PyPackage, PySource, PythonLock } from './types.js';
 import { PyLockError } from './types.js';
 
 /**
@@ -28,7 +28,9 @@ export function parsePoetryLock(file: string, text: string): PythonLock {
   if (isTable(meta.files)) {
     for (const [k, v] of Object.entries(meta.files)) if (Array.isArray(v)) metaFiles.set(normalizeName(k), v);
   }
+  const edges: PyEdge[] = [];
   const packages: PyPackage[] = namedTables(file, text, doc, 'package').map(({ entry, name, line }): PyPackage => {
+    edges.push(...poetryEdges(entry, name));
     const files = Array.isArray(entry.files) ? entry.files : (metaFiles.get(normalizeName(name)) ?? []);
     const src = isTable(entry.source) ? entry.source : undefined;
     const [source, url] = sourceOf(src);
@@ -57,10 +59,46 @@ export function parsePoetryLock(file: string, text: string): PythonLock {
       : {}),
     packages,
     projects: [],
+    edges,
     indexes: [],
     requireHashes: false,
     problems: [],
   };
+}
+
+/**
+ * The edges of one poetry.lock `[[package]]`: `[package.dependencies]`, which `Locker._dump_package` writes from
+ * the package's `requires` keyed by the name as the package spells it (so normalised here), each a constraint
+ * string, a table, or a list of tables (one per marker). A table with `optional = true` is installed only for an
+ * extra of `[package.extras]` that names it.
+ */
+function poetryEdges(entry: Record<string, unknown>, name: string): PyEdge[] {
+  const from = normalizeName(name);
+  const fromVersion = strOf(entry.version);
+  const deps = isTable(entry.dependencies) ? entry.dependencies : {};
+  const extraOf = new Map<string, string>();
+  if (isTable(entry.extras)) {
+    for (const [extra, list] of Object.entries(entry.extras)) {
+      if (!Array.isArray(list)) continue;
+      for (const r of list) {
+        const req = typeof r === 'string' ? parseRequirement(r) : undefined;
+        if (req && !extraOf.has(normalizeName(req.name))) extraOf.set(normalizeName(req.name), normalizeName(extra));
+      }
+    }
+  }
+  const out: PyEdge[] = [];
+  for (const [dep, spec] of Object.entries(deps)) {
+    const to = normalizeName(dep);
+    const constraints = Array.isArray(spec) ? spec : [spec];
+    const optional = constraints.length > 0 && constraints.every((c) => isTable(c) && c.optional === true);
+    out.push({
+      from,
+      ...(fromVersion !== undefined ? { fromVersion } : {}),
+      to,
+      ...(optional ? { extra: extraOf.get(to) ?? '' } : {}),
+    });
+  }
+  return out;
 }
 
 /**

@@ -36,7 +36,7 @@ export interface PyProject {
 
 /**
  * The dependencies a pyproject.toml declares, for lockfile sync checks: PEP 621 `[project]` dependencies and
- * optional-dependencies, PEP 735 `[dependency-groups]`, and Poetry's `[tool.poetry.dependencies]`,
+ * optional-dependencies, PEP 735 `[dependency-groups]`, uv's `[tool.uv] dev-dependencies`, and Poetry's `[tool.poetry.dependencies]`,
  * `dev-dependencies` and `group.<g>.dependencies` (whose keys are names and values specs; `python` is not a
  * package). Throws PyLockError for TOML that does not parse.
  */
@@ -66,6 +66,9 @@ export function parsePyproject(file: string, text: string): PyProject {
   if (isTable(doc['dependency-groups'])) {
     for (const list of Object.values(doc['dependency-groups'])) addPep508(list, 'group');
   }
+  // uv's legacy `[tool.uv] dev-dependencies` (what `uv add --dev` wrote before PEP 735): uv locks it as the `dev`
+  // group (`requires-dev`).
+  addPep508(uvTool['dev-dependencies'], 'group');
   const addPoetry = (table: unknown, group: DeclaredDependency['group']) => {
     if (!isTable(table)) return;
     for (const [dep, spec] of Object.entries(table)) {

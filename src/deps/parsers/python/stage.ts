@@ -136,7 +136,10 @@ async function scanPythonFile(
     const findings = checkPythonLock(read, policy, project, manifest, pins);
     return { findings, graphs: [toPythonGraph(lock)], notifications };
   }
-  return { findings: checkPythonLock(lock, policy, project), graphs: [toPythonGraph(lock)], notifications };
+  // pyproject.toml declares what uv and Poetry lock for; PDM's declarations include `[tool.pdm.dev-dependencies]`,
+  // which parsePyproject does not read, so a PDM graph's roots are what no edge reaches.
+  const declares = lock.kind === 'uv' || lock.kind === 'poetry' ? project : undefined;
+  return { findings: checkPythonLock(lock, policy, project), graphs: [toPythonGraph(lock, declares)], notifications };
 }
 
 /** Configuration files whose index settings pip / uv / Poetry / PDM read (the catalogue routes them here). */

@@ -84,6 +84,20 @@ export interface PyProblem {
   readonly message: string;
 }
 
+/**
+ * One dependency edge a lockfile records: entry `from` (a locked package, or a project of `projects`) requires
+ * `to`. Names are PEP 503 normalised; a version is given where the lockfile names one (uv writes it only where the
+ * name is locked more than once).
+ */
+export interface PyEdge {
+  readonly from: string;
+  readonly fromVersion?: string;
+  readonly to: string;
+  readonly toVersion?: string;
+  /** The extra of `from` that asks for `to` (installed only when something asks for `from[extra]`). */
+  readonly extra?: string;
+}
+
 export type PythonLockKind = 'requirements' | 'uv' | 'poetry' | 'pipenv' | 'pylock' | 'pdm';
 
 /** A parsed Python lockfile or requirements file (with its includes). */
@@ -109,6 +123,19 @@ export interface PythonLock {
   readonly envChoices?: readonly PyEnvChoice[];
   /** The Python versions the lock is for (uv.lock / pylock.toml `requires-python`), a PEP 440 specifier. */
   readonly requiresPython?: string;
+  /**
+   * The dependency edges the lockfile records (uv `dependencies` / `optional-dependencies` / `dev-dependencies`,
+   * poetry `[package.dependencies]`, PDM `dependencies`); absent for formats that record none (requirements files,
+   * Pipfile.lock, pylock.toml as uv and pip write it).
+   */
+  readonly edges?: readonly PyEdge[];
+  /**
+   * What each project of `projects` declares, as the lockfile records it (uv `[package.metadata] requires-dist`
+   * and `requires-dev`), by project: normalised name → specifier.
+   */
+  readonly declared?: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** The project at the lock's own folder (uv `source = { virtual = "." }` or `{ editable = "." }`). */
+  readonly rootProject?: string;
   /** The manifest hash the lockfile records (poetry.lock `[metadata] content-hash`), at its line. */
   readonly contentHash?: { readonly value: string; readonly line: number };
 }

@@ -1,7 +1,7 @@
 import { normalizeName } from './pep508.js';
 import { assertStringsBounded, isTable, namedTables, parseToml, strOf } from './toml.js';
 import { fullCommit, toDistributions, lockedEntry } from './dist.js';
-import type { PyPackage, PySource, PythonLock } from './types.js';
+import type { PyEdge, PyPackage, PySource, PythonLock } from './types.js';
 import { PyLockError } from './types.js';
 
 /** uv.lock versions this parser knows (uv's `lock::VERSION`); `revision` changes are additive. */
@@ -32,15 +32,21 @@ export function parseUvLock(file: string, text: string): PythonLock {
     tables.map((t) => t.entry),
     doc['supported-markers'],
   );
+  const edges: PyEdge[] = [];
+  const declared: Record<string, Record<string, string>> = {};
+  let rootProject: string | undefined;
   tables.forEach(({ entry, name, line }) => {
     const src = isTable(entry.source) ? entry.source : {};
     const [source, url] = sourceOf(src);
+    edges.push(...uvEdges(entry, name));
     // `virtual` (never built) and `editable` workspace members are the project. An editable path that leaves
     // the lockfile's folder is a `tool.uv.sources` path dependency on code outside the repository: uv builds and
     // installs it, so it stays a package (CPP016 / CPP073).
     const editable = strOf(src.editable);
     if (source === 'virtual' || (src.editable !== undefined && !leavesFolder(editable))) {
       projects.push(normalizeName(name));
+      declared[normalizeName(name)] = uvDeclared(entry);
+      if (url === '.' || url === './') rootProject ??= normalizeName(name);
       return;
     }
     const dists = toDistributions([entry.sdist, ...(Array.isArray(entry.wheels) ? (entry.wheels as unknown[]) : [])]);
@@ -61,11 +67,67 @@ export function parseUvLock(file: string, text: string): PythonLock {
     formatVersion: `${version}${typeof doc.revision === 'number' ? `.${doc.revision}` : ''}`,
     packages,
     projects,
+    edges,
+    declared,
+    ...(rootProject !== undefined ? { rootProject } : {}),
     indexes: [],
     requireHashes: false,
     problems: [],
     ...(strOf(doc['requires-python']) !== undefined ? { requiresPython: strOf(doc['requires-python'])! } : {}),
   };
+}
+
+/**
+ * The edges of one uv.lock `[[package]]`, as uv's lock writer (`Package::to_toml` in uv-resolver's `lock/mod.rs`)
+ * writes them: `dependencies`, `[package.optional-dependencies]` by extra and `[package.dev-dependencies]` by group,
+ * each a list of `{ name, version?, source?, marker?, extra? }` naming a locked package (by its normalised name).
+ */
+function uvEdges(entry: Record<string, unknown>, name: string): PyEdge[] {
+  const from = normalizeName(name);
+  const fromVersion = strOf(entry.version);
+  const out: PyEdge[] = [];
+  const add = (list: unknown, extra?: string) => {
+    if (!Array.isArray(list)) return;
+    for (const dep of list) {
+      if (!isTable(dep) || strOf(dep.name) === undefined) continue;
+      const toVersion = strOf(dep.version);
+      out.push({
+        from,
+        ...(fromVersion !== undefined ? { fromVersion } : {}),
+        to: normalizeName(strOf(dep.name)!),
+        ...(toVersion !== undefined ? { toVersion } : {}),
+        ...(extra !== undefined ? { extra } : {}),
+      });
+    }
+  };
+  add(entry.dependencies);
+  const optional = entry['optional-dependencies'];
+  if (isTable(optional)) for (const [extra, list] of Object.entries(optional)) add(list, normalizeName(extra));
+  const dev = entry['dev-dependencies'];
+  if (isTable(dev)) for (const list of Object.values(dev)) add(list);
+  return out;
+}
+
+/**
+ * What a project entry records its manifest declared (`[package.metadata] requires-dist`, and `requires-dev` by
+ * group): uv compares these with pyproject.toml to tell whether the lock is stale (`Lock::satisfies`).
+ */
+function uvDeclared(entry: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  const meta = isTable(entry.metadata) ? entry.metadata : {};
+  const add = (list: unknown) => {
+    if (!Array.isArray(list)) return;
+    for (const r of list) {
+      if (!isTable(r) || strOf(r.name) === undefined) continue;
+      const key = normalizeName(strOf(r.name)!);
+      const spec = [strOf(r.specifier) ?? '', strOf(r.marker) ?? ''].filter((x) => x !== '').join(' ; ');
+      out[key] = out[key] !== undefined ? `${out[key]}, ${spec}` : spec;
+    }
+  };
+  add(meta['requires-dist']);
+  const dev = meta['requires-dev'];
+  if (isTable(dev)) for (const list of Object.values(dev)) add(list);
+  return out;
 }
 
 /**
