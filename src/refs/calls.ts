@@ -8,6 +8,7 @@ import {
   PYTHON_LIBRARY_WORDS,
   TORCH_HUB_LOAD,
   pythonLibraryShape,
+  pythonTruth,
   pythonTruthy,
   urlFileHashCheck,
   UNPICKLERS,
@@ -47,6 +48,12 @@ export interface Resolved {
   readonly env?: EnvRead;
   /** Python: a path built on the file system (`os.path.join(…)`, `Path(…)`; python-loaders.ts `LOCAL_PATH_CALLS`). */
   readonly localPath?: boolean;
+  /**
+   * Python, for a value that is no string the file decides (`value` undefined): its truth where the file decides it
+   * (`1`, `0`, `not False`, `bool(1)`), or `run-time` where only the run decides it (a parameter, `args.flag`,
+   * `cfg["flag"]`, a call's result, `not flag`, a comparison the file cannot decide). python-loaders.ts `pythonTruth`.
+   */
+  readonly truth?: boolean | 'run-time';
 }
 
 /** A call as the language front ends see it: the callee as written and with import aliases resolved. */
@@ -998,6 +1005,10 @@ function collectShape(
         ...(shape.unpickledBy !== undefined ? { unpickledBy: shape.unpickledBy } : {}),
         ...(shape.datasetCode ? { dataset: '' } : {}),
         ...(nameEnv ? { nameFrom: nameEnv.variable } : {}),
+        ...(!shape.runsRemoteCode && !shape.datasetCode && remoteCodeAtRunTime(f)
+          ? { remoteCodeAtRunTime: true as const }
+          : {}),
+        ...remoteCodeFrom(f, shape),
       });
     return;
   }
@@ -1082,5 +1093,23 @@ function collectShape(
     ...(shape.takesNoRevision ? { takesNoRevision: true as const } : {}),
     ...(shape.cacheOnly ? { cacheOnly: true as const } : {}),
     ...(shape.runsRemoteCode && shape.remoteCodeByDefault ? { remoteCodeByDefault: true as const } : {}),
+    ...(!shape.runsRemoteCode && remoteCodeAtRunTime(f) ? { remoteCodeAtRunTime: true as const } : {}),
+    ...remoteCodeFrom(f, shape),
   });
+}
+
+/** Where a call's `trust_remote_code` comes from when it is a default (an env read, a flag, a parameter's default). */
+function remoteCodeFrom(f: CallFacts, shape: LoaderShape): { remoteCodeFrom?: EnvRead } {
+  const env = f.lang === 'python' && !shape.remoteCodeByDefault ? f.keywords.get('trust_remote_code')?.env : undefined;
+  return env !== undefined && (shape.runsRemoteCode || remoteCodeAtRunTime(f)) ? { remoteCodeFrom: env } : {};
+}
+
+/**
+ * A Python call whose `trust_remote_code` only the run decides (python-loaders.ts `pythonTruth`: a parameter,
+ * `args.flag`, `cfg["flag"]`, a call's result, with no default the file gives): transformers runs the repository's
+ * code when the value is true (auto_factory.py `_BaseAutoModelClass.from_pretrained`), so the call runs it whenever
+ * whoever sets that value turns it on (judge.ts `RemoteCodeAtRunTime`).
+ */
+function remoteCodeAtRunTime(f: CallFacts): boolean {
+  return f.lang === 'python' && pythonTruth(f.keywords.get('trust_remote_code')) === 'run-time';
 }

@@ -12,7 +12,7 @@ import {
   ownRevisionKey,
   urlFileName,
 } from './ids.js';
-import type { DynamicReference, ModelReference } from './types.js';
+import type { DynamicReference, ModelReference, RemoteCodeAtRunTime } from './types.js';
 import { languageOf } from './sources.js';
 import { JAVASCRIPT_CONSTRUCTED } from './javascript-classes.js';
 import { vllmPinAdvice } from './python-vllm.js';
@@ -32,7 +32,9 @@ const isSpacyDownload = (via: string) => via === 'spacy.cli.download' || via ===
  * chosen at run time too (`dynamicFinding`).
  */
 export function whatRuns(
-  ref: Pick<ModelReference, 'via'> & Partial<Pick<ModelReference, 'remoteCodeByDefault' | 'unpickledBy'>>,
+  ref: Pick<ModelReference, 'via'> &
+    Partial<Pick<ModelReference, 'remoteCodeByDefault' | 'unpickledBy'>> &
+    Pick<RemoteCodeAtRunTime, 'remoteCodeFrom'>,
 ): string {
   // A download handed to joblib.load, pickle.load…: the file's pickle, whatever the downloader itself does.
   if (ref.unpickledBy !== undefined)
@@ -68,9 +70,16 @@ export function whatRuns(
   // load (toolkit-clis.ts), with no option to turn it off.
   if (ref.via.startsWith('lmdeploy'))
     return 'trust_remote_code, which LMDeploy turns on for every model it loads (archs.py get_model_arch), with no option to turn it off';
-  return ref.remoteCodeByDefault
-    ? 'trust_remote_code, which this loader turns on unless the call passes trust_remote_code=False'
-    : 'trust_remote_code=True';
+  if (ref.remoteCodeByDefault)
+    return 'trust_remote_code, which this loader turns on unless the call passes trust_remote_code=False';
+  const from = ref.remoteCodeFrom;
+  if (from?.fallback === undefined) return 'trust_remote_code=True';
+  // A default decides it (python-loaders.ts `pythonTruth`): a bool as written, a string true when not empty.
+  const shown =
+    from.truth !== undefined
+      ? from.fallback
+      : `"${from.fallback}", a non-empty string, which transformers takes as true`;
+  return `trust_remote_code=${shown}: ${defaultWhen(from.variable)}`;
 }
 
 /** torch.hub's loaders of a checkpoint by URL: `torch.load(…, weights_only=False)` unless the call says True. */
@@ -170,6 +179,17 @@ export function judgeReference(
               : `${ref.via} loads ${shown} and runs whatever code the server of that URL puts in it (${whatRuns(ref)}). Load weights only (weights_only=True), or ship the reviewed checkpoint with the app and record its digest in the trusted registry.`,
       location: where,
       evidence,
+    });
+  } else if ((ref as RemoteCodeAtRunTime).remoteCodeAtRunTime === true) {
+    // transformers dynamic_module_utils.py `resolve_trust_remote_code` keeps whatever value it is given (only `None`
+    // makes it ask, or raise), and auto_factory.py `_BaseAutoModelClass.from_pretrained` runs the repository's code
+    // on `if has_remote_code and trust_remote_code:`. A value only the run decides is no literal True: a warning.
+    found.push({
+      ruleId: 'CPR002',
+      message: `${ref.via} loads ${shown} with a trust_remote_code chosen at run time (${runTimeTrust(ref as RemoteCodeAtRunTime)}): whenever that value is true it runs the Python code in that repository. Pass trust_remote_code=False, or vendor the reviewed code and pin the revision.`,
+      location: where,
+      level: 'warning' as const,
+      evidence: { ...evidence, trustRemoteCode: 'chosen at run time' },
     });
   }
   // A download the loader checks against a SHA-256 (openai-whisper, OpenAI CLIP): pinned by that digest, so judged
@@ -357,6 +377,14 @@ function chosenBy(from: string): string {
     return `${isCommandLine(from) ? 'given as' : 'environment variable'} ${from}, with no default in the file`;
   const { fn, param } = parameterOf(from);
   return `passed to ${fn}() as ${param}, None by default`;
+}
+
+/** Where a trust_remote_code only the run decides comes from (calls.ts `remoteCodeFrom`). */
+function runTimeTrust(ref: Pick<RemoteCodeAtRunTime, 'remoteCodeFrom'>): string {
+  const from = ref.remoteCodeFrom?.variable;
+  return from === undefined
+    ? "an argument, a setting or a call's result whose value this file does not decide"
+    : chosenBy(from);
 }
 
 /** Where a name's default applies: an unset variable, a flag not given, a parameter not passed. */
@@ -563,6 +591,20 @@ export function dynamicFinding(d: DynamicReference, policy?: Policy): Finding {
       message: `load_dataset(${d.dataset === '' ? '<chosen at run time>' : d.dataset}, trust_remote_code=True) runs the Python loading script of a hub dataset repository. Convert the dataset to data files (Parquet) or vendor the reviewed script; datasets 4 no longer runs scripts.`,
       location: { path: d.path, line: d.line, column: d.column },
       evidence: { via: d.via, ...(d.dataset !== '' ? { dataset: d.dataset } : {}) },
+    };
+  // A name and a trust_remote_code both chosen at run time: the code of whatever repository is named runs whenever
+  // that value is true (judgeReference: a warning, no literal True).
+  if (d.remoteCodeAtRunTime === true && !d.runsRemoteCode)
+    return {
+      ruleId: 'CPR002',
+      message: `${d.via} loads a model whose name is chosen at run time${d.nameFrom === undefined ? '' : ` (${chosenBy(d.nameFrom)})`}, with a trust_remote_code chosen at run time too (${runTimeTrust(d)}): whenever that value is true it runs the Python code in that repository. Pass trust_remote_code=False, or vendor the reviewed code and pin the revision.`,
+      location: { path: d.path, line: d.line, column: d.column },
+      level: 'warning',
+      evidence: {
+        via: d.via,
+        ...(d.nameFrom !== undefined ? { nameFrom: d.nameFrom } : {}),
+        trustRemoteCode: 'chosen at run time',
+      },
     };
   return {
     ruleId: d.runsRemoteCode ? 'CPR002' : 'CPR010',

@@ -1,5 +1,5 @@
 import type { Resolved } from './calls.js';
-import type { EnvRead } from './python-env.js';
+import { boolDefault, type EnvRead } from './python-env.js';
 import { Constants } from './syntax.js';
 
 /** The calls `CommandLineDefaults.call` reads, by their callee as written. */
@@ -189,9 +189,17 @@ const DATACLASS_PARSES: ReadonlySet<string> = new Set([
   'parse_args_and_config',
 ]);
 
-/** A default as read: a string, or none for `None`; anything else is not decided by the file. */
+/** argparse's flag actions and the default each stores when the flag is not given. */
+const STORE_FLAGS: ReadonlyMap<string, string> = new Map([
+  ['store_true', 'False'],
+  ['store_false', 'True'],
+]);
+
+/** A default as read: a string, a bool, or none for `None`; anything else is not decided by the file. */
 function stringOrNone(variable: string, given: Resolved): EnvRead | undefined {
   if (given.notString === 'absent') return { variable };
+  // A bool (`default=True`, `trust_remote_code: bool = False`): python-env.ts `boolDefault`.
+  if (!given.isString && (given.value === 'True' || given.value === 'False')) return boolDefault(variable, given.value);
   return given.isString && given.value !== undefined ? { variable, fallback: given.value } : undefined;
 }
 
@@ -219,6 +227,12 @@ function defaultRead(keywords: ReadonlyMap<string, Resolved>, optional: boolean,
   const required = keywords.get('required');
   if (required !== undefined && !(required.value === 'False' && !required.isString)) return undefined;
   const action = keywords.get('action');
+  // argparse.py `_StoreTrueAction` / `_StoreFalseAction`: `default=False` / `default=True` unless given.
+  const flagged = action?.isString === true ? STORE_FLAGS.get(action.value ?? '') : undefined;
+  if (flagged !== undefined) {
+    const given = keywords.get('default');
+    return given === undefined ? boolDefault(flag, flagged) : stringOrNone(flag, given);
+  }
   if (action !== undefined && !(action.isString && action.value === 'store')) return undefined;
   if (!optional) {
     const nargs = keywordString(keywords, 'nargs');

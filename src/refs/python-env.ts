@@ -12,6 +12,11 @@ export interface EnvRead {
   readonly variable: string;
   /** The default when the variable is unset; none: `None`, which a loader's `revision` takes as its default branch. */
   readonly fallback?: string;
+  /**
+   * The default is a Python bool, not a string (`def load(trust=False)`, argparse `action="store_true"`, a dataclass
+   * field `trust: bool = False`): `fallback` is its text, and its truth is this (python-loaders.ts `pythonTruth`).
+   */
+  readonly truth?: boolean;
 }
 
 /** CPython os.py: `getenv(key, default=None)` is `environ.get(key, default)`. */
@@ -82,10 +87,17 @@ export function parameterDefault(
   value: string | undefined,
   none: boolean,
   env: EnvRead | undefined,
+  bool = false,
 ): EnvRead | undefined {
   const variable = `${plainName(fn)}(${plainName(name)})`;
   // A default that is itself read at run time (`revision=os.getenv("REV", "main")`, an imported env read): that read.
-  return value !== undefined ? { variable, fallback: value } : (env ?? (none ? { variable } : undefined));
+  if (value !== undefined) return bool ? boolDefault(variable, value) : { variable, fallback: value };
+  return env ?? (none ? { variable } : undefined);
+}
+
+/** A default that is a Python bool (`True`/`False` as written): EnvRead `truth`. */
+export function boolDefault(variable: string, text: string): EnvRead {
+  return { variable, fallback: text, truth: text === 'True' };
 }
 
 /**

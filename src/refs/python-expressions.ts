@@ -38,6 +38,10 @@ export type Node =
       readonly percent?: { readonly left: Node; readonly right: Node };
       /** A comparison or `not`: a bool made at run time, never a string (python.ts `isTruthValue`). */
       readonly truth?: true;
+      /** `x and y`: its operands (python-fast.ts `Values.truth`). */
+      readonly and?: readonly [Node, Node];
+      /** `not x`: its operand (python-fast.ts `Values.truth`). */
+      readonly negated?: Node;
       /** `left == right` / `left != right`, not chained: python.ts `comparedDefault` reads it. */
       readonly compare?: { readonly left: Node; readonly op: '==' | '!='; readonly right: Node };
     };
@@ -125,18 +129,15 @@ export class ExpressionReader {
   protected and(): Node {
     const from = this.here();
     let n = this.not();
-    while (this.eatWord('and')) {
-      this.not();
-      n = { k: 'other', from };
-    }
+    while (this.eatWord('and')) n = { k: 'other', from, and: [n, this.not()] };
     return n;
   }
 
   protected not(): Node {
     const from = this.here();
     if (this.eatWord('not')) {
-      this.not();
-      return { k: 'other', from, truth: true };
+      const negated = this.not();
+      return { k: 'other', from, truth: true, negated };
     }
     let n = this.binary(0);
     let first = true;

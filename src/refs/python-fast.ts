@@ -61,7 +61,7 @@ import {
   readPythonHubSettings,
   type EnvRead,
 } from './python-env.js';
-import { LOCAL_PATH_CALLS, MAY_UNPICKLE } from './python-loaders.js';
+import { LOCAL_PATH_CALLS, MAY_UNPICKLE, pythonAndOr, pythonNot, pythonTruth } from './python-loaders.js';
 import { COMMAND_LINE_METHOD, CommandLineDefaults } from './python-argparse.js';
 import type { FileReferences, ImportedValue, ImportedValues } from './types.js';
 
@@ -149,6 +149,7 @@ export function findPythonReferencesFast(
         value && values.evaluate(value),
         value?.k === 'other' && value.none === true,
         value && values.env(value),
+        value?.k === 'bool',
       ),
     );
   }
@@ -572,6 +573,7 @@ class Values {
     const env = this.env(n);
     const value = this.evaluate(n);
     const candidates = value === undefined ? this.candidates(n) : undefined;
+    const truth = value === undefined && env === undefined ? this.truth(n) : undefined;
     return {
       value,
       // A name the file binds to True or False is that bool (constants hold it as its text), not a string, unless the
@@ -585,7 +587,48 @@ class Values {
       ...(env ? { env } : {}),
       ...(this.isPathCall(n) ? { localPath: true } : {}),
       ...(n.k === 'other' && n.none === true ? { notString: 'absent' as const } : {}),
+      ...(truth !== undefined ? { truth } : {}),
     };
+  }
+
+  /** python.ts `truthOf`: calls.ts `Resolved.truth` of a value that is no string the file decides. */
+  private truth(n: Node): boolean | 'run-time' | undefined {
+    switch (n.k) {
+      case 'paren':
+        return pythonTruth(this.resolve(n.inner, false));
+      case 'other':
+        if (n.negated !== undefined) return pythonNot(pythonTruth(this.resolve(n.negated, false)));
+        if (n.and !== undefined)
+          return pythonAndOr(
+            'and',
+            pythonTruth(this.resolve(n.and[0], false)),
+            pythonTruth(this.resolve(n.and[1], false)),
+          );
+        if (n.integer !== undefined) return n.integer !== 0;
+        return n.truth === true ? 'run-time' : undefined;
+      case 'call': {
+        // builtins `bool(x)`: x's truth; `bool()` is False.
+        if (calledName(n, this.imports) === 'bool' && n.args.every((a) => a.k === 'positional')) {
+          if (n.args.length === 0) return false;
+          if (n.args.length === 1) return pythonTruth(this.resolve(n.args[0]!.value, false));
+        }
+        return 'run-time';
+      }
+      case 'or':
+        return pythonAndOr('or', pythonTruth(this.resolve(n.left, false)), pythonTruth(this.resolve(n.right, false)));
+      case 'name':
+      case 'attribute':
+      case 'index':
+        return 'run-time';
+      // A string or bool the file decides has its value; a choice, a dict, `+`: python.ts `truthOf` leaves them too.
+      case 'bool':
+      case 'choice':
+      case 'dict':
+      case 'plus':
+      case 'string':
+      case 'strings':
+        return undefined;
+    }
   }
 
   /** python.ts `isLoaderCall`: a call to a loader, through the file's imports. */

@@ -149,7 +149,44 @@ export const LOCAL_PATH_CALLS: ReadonlySet<string> = new Set([
  * so any non-empty string — `"False"` included — turns it on, the same as `True`.
  */
 export function pythonTruthy(r: Resolved | undefined): boolean {
-  return r?.value === 'True' || (r?.isString === true && r.value !== '');
+  return pythonTruth(r) === true;
+}
+
+/**
+ * A flag's truth as Python tests it (`bool(x)`): `True`, a non-zero integer, a non-empty string are true; `False`,
+ * `0`, `""` and `None` false. transformers' `resolve_trust_remote_code` (dynamic_module_utils.py) returns any value
+ * given as it is and only asks (or raises) for `None`, and auto_factory.py `_BaseAutoModelClass.from_pretrained` runs
+ * the repository's code on `if has_remote_code and trust_remote_code:`, so `trust_remote_code=1` runs it as `True`
+ * does. A value read from the environment is judged by the default the file gives it (`os.getenv("X", "1")`: a
+ * non-empty string, true); with no default (`None` when unset), by the run. `run-time`: a value only the run decides
+ * (a parameter, `args.flag`, `cfg["flag"]`, a call's result), whatever its shape. Undefined: not given.
+ */
+export function pythonTruth(r: Resolved | undefined): boolean | 'run-time' | undefined {
+  if (r === undefined) return undefined;
+  if (r.notString === 'absent') return false;
+  if (r.value !== undefined) return r.value === 'True' || (r.isString && r.value !== '');
+  if (r.env) return r.env.truth ?? (r.env.fallback === undefined ? 'run-time' : r.env.fallback !== '');
+  return r.truth;
+}
+
+/**
+ * The truth of `x and y` / `x or y` from its operands': Python's `and` is false when either side is, `or` true when
+ * either side is; otherwise the side only the run decides decides.
+ */
+export function pythonAndOr(
+  op: 'and' | 'or',
+  left: boolean | 'run-time' | undefined,
+  right: boolean | 'run-time' | undefined,
+): boolean | 'run-time' | undefined {
+  const decides = op === 'or';
+  if (left === decides || right === decides) return decides;
+  if (left === !decides && right === !decides) return !decides;
+  return left === 'run-time' || right === 'run-time' ? 'run-time' : undefined;
+}
+
+/** The truth of `not x` from the truth of `x`: python.ts and python-fast.ts read `not` and `bool(…)` alike. */
+export function pythonNot(t: boolean | 'run-time' | undefined): boolean | 'run-time' | undefined {
+  return typeof t === 'boolean' ? !t : t;
 }
 const isTrue = pythonTruthy;
 const lastName = (s: string) => s.slice(s.lastIndexOf('.') + 1);
@@ -327,14 +364,21 @@ function torchvisionShape(
   const first = getModel ? undefined : pos(0);
   const weights = weightsLabel('weights', kw('weights') ?? (first?.value === 'True' ? first : undefined));
   if (weights !== undefined) return table(weights);
-  if (kw('weights') === undefined && pythonTruthy(kw('pretrained'))) return table('pretrained=True');
+  // A flag only the run decides (`pretrained=pretrained`, `cfg.pretrained`; `pythonTruth`) may ask for the weights.
+  const pretrained = pythonTruth(kw('pretrained'));
+  if (kw('weights') === undefined && (pretrained === true || pretrained === 'run-time'))
+    return table(pretrained === true ? 'pretrained=True' : 'pretrained chosen at run time');
   const backbone = kw('weights_backbone');
   if (backbone !== undefined) {
     const label = weightsLabel('weights_backbone', backbone);
     return label === undefined ? undefined : table(label);
   }
   const legacy = kw('pretrained_backbone');
-  if (legacy !== undefined) return pythonTruthy(legacy) ? table('pretrained_backbone=True') : undefined;
+  if (legacy !== undefined) {
+    const on = pythonTruth(legacy);
+    if (on === 'run-time') return table('pretrained_backbone chosen at run time');
+    return on === true ? table('pretrained_backbone=True') : undefined;
+  }
   const byDefault = TORCHVISION_BACKBONE_DEFAULTS.get(model);
   // `**kwargs` may pass weights or weights_backbone: the file does not say which.
   return byDefault !== undefined && !f.splat ? table(`weights_backbone=${byDefault} (its default)`) : undefined;

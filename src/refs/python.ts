@@ -60,7 +60,7 @@ import { plainName, pythonScopes, type PythonScopes } from './python-scopes.js';
 import { inFunctionBody } from './python-lines-native.js';
 import { unquote } from './python-literals.js';
 import { findPythonReferencesFast } from './python-fast.js';
-import { LOCAL_PATH_CALLS, MAY_UNPICKLE } from './python-loaders.js';
+import { LOCAL_PATH_CALLS, MAY_UNPICKLE, pythonAndOr, pythonNot, pythonTruth } from './python-loaders.js';
 import {
   EnvConstants,
   envRead,
@@ -266,7 +266,14 @@ function referencesInTree(
       envs.set(
         name,
         fnName
-          ? parameterDefault(src(fnName), name, value && evaluate(value), value?.name === 'None', value && envOf(value))
+          ? parameterDefault(
+              src(fnName),
+              name,
+              value && evaluate(value),
+              value?.name === 'None',
+              value && envOf(value),
+              value?.name === 'Boolean',
+            )
           : undefined,
       );
     }
@@ -717,6 +724,7 @@ function referencesInTree(
     const env = envOf(n);
     const value = evaluate(n);
     const candidates = value === undefined ? candidatesOf(n) : undefined;
+    const truth = value === undefined && env === undefined ? truthOf(n) : undefined;
     return {
       value,
       // A name the file binds to True or False is that bool (constants hold it as its text), not a string, unless the
@@ -737,7 +745,51 @@ function referencesInTree(
       ...(isPathCall(n) ? { localPath: true } : {}),
       // `None`: the loader's default, as if not given (calls.ts `Resolved.notString`).
       ...(n.name === 'None' ? { notString: 'absent' as const } : {}),
+      ...(truth !== undefined ? { truth } : {}),
     };
+  }
+
+  /**
+   * calls.ts `Resolved.truth` of a value that is no string the file decides (python-loaders.ts `pythonTruth`): an
+   * integer literal, `not x` and `bool(x)` by the truth of `x`, `x and y` / `x or y` by their sides'; a name,
+   * attribute, subscript, call or comparison the file does not decide, `run-time`. python-fast.ts `Values.truth` reads the same shapes.
+   */
+  function truthOf(n: SyntaxNode): boolean | 'run-time' | undefined {
+    const kids = childrenOf(n);
+    switch (n.name) {
+      case 'Number': {
+        const i = pythonInteger(src(n));
+        return i === undefined ? undefined : i !== 0;
+      }
+      case 'ParenthesizedExpression':
+        return kids.length === 3 ? pythonTruth(resolve(kids[1]!, false)) : undefined;
+      case 'UnaryExpression':
+        if (kids[0]?.name === 'not' && kids.length === 2) return pythonNot(pythonTruth(resolve(kids[1]!, false)));
+        // `-1`, `+0`: a sign right before an integer literal.
+        if (kids.length === 2 && /^[-+]$/.test(src(kids[0]!)) && kids[1]!.name === 'Number') return truthOf(kids[1]!);
+        return undefined;
+      case 'CallExpression': {
+        // builtins `bool(x)`: x's truth; `bool()` is False.
+        const args = kids[1]?.name === 'ArgList' ? argGroups(kids[1]) : undefined;
+        if (calledName(n) === 'bool' && args !== undefined && args.every((g) => g.length === 1)) {
+          if (args.length === 0) return false;
+          if (args.length === 1) return pythonTruth(resolve(args[0]![0]!, false));
+        }
+        return 'run-time';
+      }
+      case 'BinaryExpression': {
+        const op = kids.length === 3 ? kids[1]!.name : undefined;
+        if (op === 'and' || op === 'or')
+          return pythonAndOr(op, pythonTruth(resolve(kids[0]!, false)), pythonTruth(resolve(kids[2]!, false)));
+        return isTruthValue(n) ? 'run-time' : undefined;
+      }
+      case 'VariableName':
+      case 'MemberExpression':
+      case 'SubscriptExpression':
+        return 'run-time';
+      default:
+        return undefined;
+    }
   }
 
   function recordImport(n: SyntaxNode): void {

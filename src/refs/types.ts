@@ -39,6 +39,10 @@ export interface DynamicReference {
   readonly column: number;
   readonly via: string;
   readonly runsRemoteCode: boolean;
+  /** `RemoteCodeAtRunTime.remoteCodeAtRunTime`: a trust_remote_code only the run decides. */
+  readonly remoteCodeAtRunTime?: true;
+  /** `RemoteCodeAtRunTime.remoteCodeFrom`. */
+  readonly remoteCodeFrom?: EnvRead;
   /** records.ts `ModelReference.unpickledBy`. */
   readonly unpickledBy?: string;
   /**
@@ -120,3 +124,14 @@ export interface ImportedValue {
 
 /** Imported names (as the importing file binds them, aliases included; `ns.X` for a module's members) and their values. */
 export type ImportedValues = ReadonlyMap<string, ImportedValue>;
+
+/**
+ * A model reference as the readers give it to judge.ts: `remoteCodeAtRunTime` when the call passes a
+ * `trust_remote_code` only the run decides (calls.ts `remoteCodeAtRunTime`), judged as CPR002 at warning level;
+ * `remoteCodeFrom` where a default decides it (calls.ts `remoteCodeFrom`).
+ */
+export type RemoteCodeAtRunTime = ModelReference & {
+  readonly remoteCodeAtRunTime?: true;
+  /** The env read, flag or parameter whose default (or, with no default, whose value) sets trust_remote_code. */
+  readonly remoteCodeFrom?: EnvRead;
+};
