@@ -10,7 +10,7 @@
  * call sees, and a pin read from them could be one the call never gets. Read over the whole text, comments and
  * strings included: a mention there only makes the reader claim less.
  */
-import { plainName, SCOPE_MARK, type PythonScopes } from './python-scopes.js';
+import { keySearch, plainName, SCOPE_MARK, type PythonScopes } from './python-scopes.js';
 
 const IDENTIFIER = /(?<![\w.\u00a1-\uffff])[A-Za-z_\u00a1-\uffff][\w\u00a1-\uffff]*/g;
 
@@ -45,8 +45,8 @@ function useCheck(text: string, as: 'dict' | 'list', scopes?: PythonScopes): (ke
     if (scopes && key.includes(SCOPE_MARK)) {
       let got = checked.get(key);
       if (got === undefined) {
-        const name = plainName(key);
-        got = usedOtherwise(text, name, as, (at) => scopes.key(name, at) === key).has(name);
+        const { name, inScope } = keySearch(key, scopes);
+        got = usedOtherwise(text, name, as, inScope).has(name);
         checked.set(key, got);
       }
       return got;

@@ -1,4 +1,4 @@
-import { plainName, SCOPE_MARK, type PythonScopes } from './python-scopes.js';
+import { keySearch, type PythonScopes } from './python-scopes.js';
 
 /**
  * Which dict names a Python file turns trust_remote_code on in, in a statement of its own: `kw["trust_remote_code"] =
@@ -17,8 +17,7 @@ export function remoteCodeWrites(text: string, scopes?: PythonScopes): (key: str
   return (key) => {
     let got = checked.get(key);
     if (got === undefined) {
-      const name = plainName(key);
-      const inScope = scopes && key.includes(SCOPE_MARK) ? (at: number) => scopes.key(name, at) === key : () => true;
+      const { name, inScope } = keySearch(key, scopes);
       got = writesRemoteCode(text, name, inScope);
       checked.set(key, got);
     }

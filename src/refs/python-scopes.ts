@@ -29,6 +29,22 @@ export interface PythonScopes {
 
 export const SCOPE_MARK = '#';
 
+/**
+ * A reader's key searched in the text: the name as the file writes it, and whether an offset where it stands is in
+ * the key's own scope (always, for a name with one meaning). The text holds no scope marks: a key searched as it is
+ * would never be found, and another function's use of the name is another variable's.
+ */
+export function keySearch(
+  key: string,
+  scopes: PythonScopes | undefined,
+): { readonly name: string; readonly inScope: (at: number) => boolean } {
+  const name = plainName(key);
+  return {
+    name,
+    inScope: scopes && key.includes(SCOPE_MARK) ? (at) => scopes.key(name, at) === key : () => true,
+  };
+}
+
 /** A name as the file writes it (a reader's key without its scope). */
 export const plainName = (key: string): string => {
   const at = key.indexOf(SCOPE_MARK);

@@ -56,7 +56,19 @@ async function sibling(file: DiscoveredFile, ctx: ScanContext, name: string): Pr
  * before it (`preset_utils.check_format`) took any folder whose metadata.json has `keras_version`. Either is enough.
  * A Hugging Face folder has neither (its config.json has `model_type`), and its tokenizer.json is then never opened.
  */
-async function isKerasHubPreset(file: DiscoveredFile, ctx: ScanContext): Promise<boolean> {
+function isKerasHubPreset(file: DiscoveredFile, ctx: ScanContext): Promise<boolean> {
+  // Asked once a folder a scan: a preset holds up to five of these files, each asking of the same two siblings.
+  let folders = presetFolders.get(ctx);
+  if (!folders) presetFolders.set(ctx, (folders = new Map()));
+  const folder = path.posix.dirname(file.path);
+  let answer = folders.get(folder);
+  if (!answer) folders.set(folder, (answer = readsAsPreset(file, ctx)));
+  return answer;
+}
+
+const presetFolders = new WeakMap<ScanContext, Map<string, Promise<boolean>>>();
+
+async function readsAsPreset(file: DiscoveredFile, ctx: ScanContext): Promise<boolean> {
   const config = await sibling(file, ctx, 'config.json');
   if (config.kind === 'unread' || (config.kind === 'json' && pythonIn('registered_name', config.value))) return true;
   const metadata = await sibling(file, ctx, 'metadata.json');
