@@ -59,7 +59,7 @@ async function sibling(file: DiscoveredFile, ctx: ScanContext, name: string): Pr
 function isKerasHubPreset(file: DiscoveredFile, ctx: ScanContext): Promise<boolean> {
   // Asked once a folder a scan: a preset holds up to five of these files, each asking of the same two siblings.
   let folders = presetFolders.get(ctx);
-  if (!folders) presetFolders.set(ctx, (folders = new Map()));
+  if (!folders) presetFolders.set(ctx, (folders = new Map<string, Promise<boolean>>()));
   const folder = path.posix.dirname(file.path);
   let answer = folders.get(folder);
   if (!answer) folders.set(folder, (answer = readsAsPreset(file, ctx)));
