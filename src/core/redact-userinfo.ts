@@ -93,8 +93,30 @@ export function isRegExpSpace(c: number): boolean {
 export function redactUrls(text: string): string {
   // Each deferred finding redacts its text every time it is read (fingerprint, then every report): user info by
   // string search, query parameters only when there is a query separator (a registry URL has neither).
-  const out = redactUserinfo(text, { lastAt: true });
+  const out = redactPathTokens(redactUserinfo(text, { lastAt: true }));
   return out.includes('?') || out.includes('&') ? redactSecretParameters(out) : out;
+}
+
+/**
+ * Hosts whose private URLs carry the token as a path segment, not as user info, with that segment's place: Gemfury
+ * (`https://npm-proxy.fury.io/<token>/<account>/`, `https://pypi.fury.io/<token>/<account>/`: the URLs its
+ * documentation gives for npm, pip and every other client), Cloudsmith (`https://dl.cloudsmith.io/<token>/<org>/…`;
+ * `public` and `basic` are its unauthenticated and Basic-auth forms, no secret) and anaconda.org
+ * (`https://conda.anaconda.org/t/<token>/<channel>`, `https://pypi.anaconda.org/t/<token>/…`). Such a URL lands in
+ * a lockfile's `resolved`, an `.npmrc` registry or `//host/path/:` key, a pip option; every report quotes them.
+ * A public account name in the same place (`https://npm.fury.io/<account>/`) is masked too: a name lost, never a
+ * secret shown.
+ */
+const PATH_TOKEN =
+  /(\.fury\.io\/|(?<![\w.-])dl\.cloudsmith\.io\/(?!(?:public|basic)(?:[/?#\s]|$))|\banaconda\.org\/t\/)([^/?#\s"'<>`]+)/gi;
+
+/** Each path-segment token of PATH_TOKEN's hosts replaced by `***`. */
+export function redactPathTokens(text: string): string {
+  // The literal tests first: nearly every string has none of these hosts (hosts are written in lower case by the
+  // tools that write them; upper case is caught too, mixed case is not looked for).
+  if (!(text.includes('.io/') || text.includes('.org/t/') || text.includes('.IO/') || text.includes('.ORG/T/')))
+    return text;
+  return text.replace(PATH_TOKEN, '$1***');
 }
 
 /** Names of query parameters whose values are secrets, any case. */

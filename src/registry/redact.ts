@@ -1,7 +1,8 @@
-import { redactUserinfo } from '../core/redact-userinfo.js';
+import { redactPathTokens, redactUserinfo } from '../core/redact-userinfo.js';
 /**
  * Tokens from `.npmrc` must never reach output, logs or error text. Every string that leaves this module passes
- * through `redact`: known secrets (and their base64 forms) are masked, and so is any URL user-info.
+ * through `redact`: known secrets (and their base64 forms) are masked, and so is any URL user-info or path token
+ * (`redactPathTokens`).
  */
 export class Redactor {
   private readonly secrets: string[];
@@ -19,7 +20,7 @@ export class Redactor {
   }
 
   redact(text: string): string {
-    let out = redactUserinfo(text, { emptyToo: true, lastAt: true });
+    let out = redactPathTokens(redactUserinfo(text, { emptyToo: true, lastAt: true }));
     for (const s of this.secrets) if (out.includes(s)) out = out.split(s).join('***');
     return out;
   }
