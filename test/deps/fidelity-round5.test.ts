@@ -87,4 +87,17 @@ describe('credentials in a lockfile are reported, never repeated', () => {
     expect(shown.join('\n')).toContain('registry.npmjs.org');
     expect(JSON.stringify([shown, r.notifications])).not.toContain('not-a-real-token');
   });
+
+  it('a token in the path (Gemfury, Cloudsmith) is one CPD163 too; their public URLs are none (path-token.v3)', async () => {
+    const r = await scanDeps(path.join(FIDELITY, 'path-token.v3'));
+    const hits = r.findings.filter((f) => f.ruleId === 'CPD163');
+    expect(hits).toHaveLength(1);
+    expect(hits[0]!.evidence).toMatchObject({
+      count: 3,
+      hosts: 'dl.cloudsmith.io, npm-proxy.fury.io',
+      packages: '@acme/ui@2.0.0, a@1.0.0, b@1.0.0',
+    });
+    const shown = JSON.stringify([r.findings.map((f) => [f.message, f.evidence]), r.notifications]);
+    expect(shown).not.toMatch(/madeUp\w*Tok3n/);
+  });
 });

@@ -8,7 +8,7 @@ import { redactUrls } from './finding.js';
  * bare user on an http(s) URL (a token used as the user name, as GitHub and GitLab accept). `git+ssh://git@host`
  * and other ssh users are no secret. Undefined when there is none.
  */
-function secretUserinfo(url: string): string | undefined {
+export function secretUserinfo(url: string): string | undefined {
   const m = /^([a-z][a-z0-9+.-]*):\/\/([^/@\s]+)@/i.exec(url);
   if (!m) return undefined;
   const scheme = m[1]!.toLowerCase();
@@ -23,16 +23,48 @@ function secretUserinfo(url: string): string | undefined {
 }
 
 /**
- * CPD163: lockfile URLs that carry credentials (`https://user:token@registry/…`). npm, yarn 1 and Bun write the
- * URL they resolved, userinfo included, when the registry was configured with it (`registry=https://user:pass@…`),
- * and send it back at install; committed, the secret is readable by everyone with the repository. One cause per
- * lockfile: one finding with the count, every package and the hosts, the secrets themselves never shown.
+ * Whether a URL carries a registry token as a path segment (core/redact-userinfo.ts `redactPathTokens` names the
+ * hosts): Cloudsmith's `dl.cloudsmith.io/<token>/…` (not `public`, `basic`), anaconda.org's `/t/<token>/`, and
+ * Gemfury's private URLs `…fury.io/<token>/<account>/`, told from its public ones (`…fury.io/<account>/`) by the
+ * segment more: before the package's name in a tarball URL (`name`: `…/<name>/-/<file>`), in all of a registry's.
+ */
+export function holdsPathToken(url: string, name?: string): boolean {
+  if (!url.includes('.io/') && !url.includes('.org/t/')) return false;
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return false;
+  }
+  const host = u.hostname.toLowerCase();
+  const segments = (path: string) => path.split('/').filter((s) => s !== '');
+  const all = segments(u.pathname);
+  if (host === 'dl.cloudsmith.io') return all.length > 1 && !['public', 'basic'].includes(all[0]!);
+  if (host === 'anaconda.org' || host.endsWith('.anaconda.org')) return all[0] === 't' && all.length > 1;
+  if (!host.endsWith('.fury.io')) return false;
+  if (name === undefined) return all.length >= 2;
+  const at = u.pathname.indexOf(`/${name}/-/`);
+  return at > 0 && segments(u.pathname.slice(1, at)).length >= 2;
+}
+
+/** Whether a package's resolved URL carries credentials: a secret user info or a token in its path. */
+function carriesCredentials(node: PackageNode): boolean {
+  const url = node.resolved;
+  if (url === undefined) return false;
+  return (url.includes('@') && secretUserinfo(url) !== undefined) || holdsPathToken(url, node.name);
+}
+
+/**
+ * CPD163: lockfile URLs that carry credentials (`https://user:token@registry/…`, or a token in the path as Gemfury
+ * and Cloudsmith take it). npm, yarn 1 and Bun write the URL they resolved, user info and path included, when the
+ * registry was configured with it (`registry=https://user:pass@…`), and send it back at install; committed, the
+ * secret is readable by everyone with the repository. One cause per lockfile: one finding with the count, every
+ * package and the hosts, the secrets themselves never shown.
  */
 export function checkLockfileCredentials(graph: DependencyGraph): Finding[] {
   const hits: PackageNode[] = [];
   for (const node of graph.packages) {
-    if (node.resolved !== undefined && node.resolved.includes('@') && secretUserinfo(node.resolved) !== undefined)
-      hits.push(node);
+    if (carriesCredentials(node)) hits.push(node);
   }
   const first = hits[0];
   if (first === undefined) return [];
