@@ -347,4 +347,14 @@ export const DEPS_RULES = defineRules([
     severity: '6.5',
     tags: [...TAGS, 'install-scripts'],
   },
+  {
+    id: 'CPD168',
+    name: 'NpmrcEmbedsCredentials',
+    short: 'A repository .npmrc holds registry credentials written into it.',
+    full: "npm reads `_authToken`, `_auth` and `_password` (per registry as `//host/path/:_authToken=…`, or for the default registry without the prefix) from every `.npmrc` it loads, the project's included (@npmcli/config), and a registry URL may carry a user and password or, for Gemfury and Cloudsmith, a token in its path. Written as a value rather than `${VAR}`, the secret is in the repository: everyone who can read it, its forks and its history can use the token (read private packages, or publish, when it has write scope). Reported once per file with the keys and lines; the values are never shown.",
+    help: "Revoke the token, replace the value with a variable (`//host/:_authToken=${NPM_TOKEN}`) set in CI's secrets or keep the line in the user's ~/.npmrc, and purge the old value from the repository's history.",
+    level: 'error',
+    severity: '7.5',
+    tags: [...TAGS, 'secrets'],
+  },
 ]);

@@ -428,4 +428,14 @@ export const PYTHON_RULES = defineRules([
     severity: '5.0',
     tags: [...TAGS, 'scanner-health', 'provenance'],
   },
+  {
+    id: 'CPP093',
+    name: 'PythonIndexCredentialsCommitted',
+    short: 'A requirements file or Python lockfile holds index credentials written into it.',
+    full: "pip reads an index URL's user info as credentials (`https://user:password@host/simple`: `MultiDomainBasicAuth` takes them from the URL before any keyring or .netrc), and Gemfury, Cloudsmith and anaconda.org take a private index's token as a path segment (`https://pypi.fury.io/<token>/<account>/`). Written into a requirements file, Pipfile.lock or a lockfile's package URLs rather than as `${VAR}` (pip expands `${NAME}` from the environment), the secret is in the repository: everyone who can read it, its forks and its history can use it. Reported once per file with the lines; the values are never shown.",
+    help: "Revoke the credentials, write the user name and password as variables pip expands (`${PIP_USER}`, `${PIP_TOKEN}` in the URL's user info) or keep them in the runner's pip configuration or keyring, re-lock, and purge the old value from the repository's history.",
+    level: 'error',
+    severity: '7.5',
+    tags: [...TAGS, 'secrets'],
+  },
 ]);

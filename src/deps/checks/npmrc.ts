@@ -2,6 +2,7 @@ import type { Finding } from '../../core/finding.js';
 import { lineOfKey, untrustedSettings } from '../npmrc-trust.js';
 import type { NpmrcConfig } from '../npmrc.js';
 import { unknownRegistryFinding } from './unknown-registry.js';
+import { holdsPathToken, secretUserinfo } from './credentials.js';
 
 export interface RepoNpmrc {
   /** Repo-relative path. */
@@ -22,6 +23,8 @@ export interface RepoNpmrc {
 export function checkRepoNpmrc(files: readonly RepoNpmrc[], allowed: readonly string[]): Finding[] {
   const out: Finding[] = [];
   for (const f of files) {
+    const committed = committedCredentials(f);
+    if (committed) out.push(committed);
     const settings = untrustedSettings(f.config, allowed);
     const unknown = settings.filter((s) => s.kind === 'unknown-registry');
     if (unknown.length > 0)
@@ -50,4 +53,47 @@ export function checkRepoNpmrc(files: readonly RepoNpmrc[], allowed: readonly st
     }
   }
   return out;
+}
+
+/** npm's credential fields (@npmcli/config `nerfDart` keys and the legacy top-level ones): secrets as values. */
+const SECRET_FIELDS = ['_authToken', '_auth', '_password'];
+
+/**
+ * CPD168: credentials written into a repository `.npmrc` (or bunfig.toml, read as one): a `_authToken`, `_auth` or
+ * `_password` whose value is text rather than `${VAR}` npm expands (`written` holds every key expansion touched), and
+ * a registry URL with a password or a path token in it. One finding per file: keys and lines, never a value.
+ */
+function committedCredentials(f: RepoNpmrc): Finding | undefined {
+  const { raw, written } = f.config;
+  const keys: string[] = [];
+  for (const [key, value] of Object.entries(raw)) {
+    // A value npm's env-replace changed or left unexpanded came from a variable, not from the file.
+    if (value === '' || written[key] !== undefined) continue;
+    const field = key.slice(key.lastIndexOf(':') + 1);
+    const secret =
+      (SECRET_FIELDS.includes(field) && (key === field || key.startsWith('//'))) ||
+      (isRegistryValueKey(key) && (secretUserinfo(value) !== undefined || holdsPathToken(value)));
+    if (secret) keys.push(key);
+  }
+  if (keys.length === 0) return undefined;
+  keys.sort();
+  const where = keys.map((key) => {
+    const own = f.keys?.[key];
+    return { key: own?.key ?? key, line: own ? own.line : lineOfKey(f.text, key) };
+  });
+  const lines = where.map((w) => w.line).filter((l): l is number => l !== undefined);
+  const first = lines.length > 0 ? Math.min(...lines) : undefined;
+  const listed = where.map((w) => (w.line !== undefined ? `${w.key} (line ${w.line})` : w.key)).join(', ');
+  return {
+    ruleId: 'CPD168',
+    message: `${f.path} holds registry credentials written into it: ${listed}. Anyone who can read the repository can use them. Revoke them and take the value from a variable (\`//host/:_authToken=\${NPM_TOKEN}\`) or the user's ~/.npmrc.`,
+    location: { path: f.path, ...(first !== undefined ? { line: first } : {}) },
+    artifact: { kind: 'file', path: f.path },
+    evidence: { keys: where.map((w) => w.key).join(', '), count: keys.length },
+  };
+}
+
+/** `registry`, `@scope:registry`, or a bunfig URL read as one: the keys whose values are registry URLs. */
+function isRegistryValueKey(key: string): boolean {
+  return key === 'registry' || key.endsWith(':registry');
 }

@@ -413,8 +413,39 @@ describe('offline Python rules over case fixtures', () => {
       'CPP015@requirements.txt:2',
       'CPP079@requirements.txt:1',
       'CPP079@requirements.txt:2',
+      // The host is a variable, the password and the token are written out: a secret in the repository either way.
+      'CPP093@requirements.txt:1',
     ]);
+    expect(r.findings.find((f) => f.ruleId === 'CPP093')?.evidence).toMatchObject({ count: 2, lines: '1 2' });
     expect(JSON.stringify(r.findings)).not.toMatch(/s3cret|tok3n/);
+  });
+
+  it.each([
+    {
+      name: 'a password, a VCS token and a Gemfury path token are one CPP093 with their lines',
+      text:
+        '--index-url https://ci:MadeUpPass1@pypi.corp.example/simple\n' +
+        'lib @ git+https://MadeUpGhToken2@github.com/o/lib@0123456789abcdef0123456789abcdef01234567\n' +
+        '--extra-index-url https://pypi.fury.io/MadeUpFury3/acme/\nrequests==2.31.0\n',
+      want: { count: 3, lines: '1 2 3' },
+    },
+    {
+      name: 'variables, a bare git user, a public Gemfury index and a user name with no password are none',
+      text:
+        '--index-url https://${PIP_USER}:${PIP_TOKEN}@pypi.corp.example/simple\n' +
+        'lib @ git+https://git@github.com/o/lib@0123456789abcdef0123456789abcdef01234567\n' +
+        '--extra-index-url https://pypi.fury.io/acme/\nrequests==2.31.0\n',
+      want: undefined,
+    },
+  ])('CPP093: $name', async ({ text, want }) => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'cp-py-cred-'));
+    await writeFile(path.join(dir, 'requirements.txt'), text);
+    const r = await scanPython(dir);
+    const hits = r.findings.filter((f) => f.ruleId === 'CPP093');
+    expect(hits.map((f) => f.evidence && { count: f.evidence['count'], lines: f.evidence['lines'] })).toEqual(
+      want === undefined ? [] : [want],
+    );
+    expect(JSON.stringify(r.findings)).not.toMatch(/MadeUp/);
   });
 
   it('one CPP079 per variable and file, with the count and the lines', async () => {

@@ -4,8 +4,10 @@ import type { PythonLock } from '../types.js';
 import type { PythonCheckPolicy } from './context.js';
 import { PYPI_INDEXES } from './context.js';
 import { pyFileFinding } from './finding.js';
+import { holdsPathToken, secretUserinfo } from '../../../checks/credentials.js';
 
 const WEB_URL = /^https?:\/\//i;
+const WEB_OR_GIT_URL = /^(?:git\+)?https?:\/\//i;
 /** Where PyPI's simple index links its files (`https://files.pythonhosted.org/packages/…`). */
 const PYPI_FILES_HOST = 'files.pythonhosted.org';
 
@@ -15,7 +17,46 @@ const PYPI_FILES_HOST = 'files.pythonhosted.org';
  * away from its index CPP072. One finding per cause: per file and index host (or file host), with the count.
  */
 export function checkIndexTrust(lock: PythonLock, policy: PythonCheckPolicy): Finding[] {
-  return [...untrustedIndexes(lock, policy), ...tlsExemptions(lock), ...filesOffIndex(lock, policy)];
+  return [
+    ...untrustedIndexes(lock, policy),
+    ...tlsExemptions(lock),
+    ...filesOffIndex(lock, policy),
+    ...committedCredentials(lock),
+  ];
+}
+
+/**
+ * CPP093: index credentials written into the file: a password in a URL's user info (pip's `MultiDomainBasicAuth`
+ * takes `user:password@` from the URL itself) that is not a `${VAR}` pip expands, a bare user on an http(s) URL (a
+ * token used as the user name, as GitHub and GitLab take it: `git+https://<token>@github.com/…`; `git@` is no
+ * secret), as CPD163 reads lockfile URLs; or a path token (Gemfury, Cloudsmith, anaconda.org). Index options,
+ * requirement and lockfile URLs alike. One finding per file, its lines, never the values.
+ */
+function committedCredentials(lock: PythonLock): Finding[] {
+  const byFile = new Map<string, Set<number>>();
+  const add = (file: string, line: number, url: string | undefined) => {
+    if (url === undefined || !WEB_OR_GIT_URL.test(url)) return;
+    if (!(url.includes('@') && secretUserinfo(url) !== undefined) && !holdsPathToken(url)) return;
+    const lines = byFile.get(file) ?? new Set<number>();
+    lines.add(line);
+    byFile.set(file, lines);
+  };
+  for (const opt of lock.indexes) if (opt.kind !== 'no-index') add(opt.file, opt.line, opt.url);
+  for (const p of lock.packages) {
+    add(p.file, p.line, p.url);
+    for (const d of p.distributions) add(p.file, p.line, d.url);
+  }
+  return [...byFile].map(([file, set]) => {
+    const lines = [...set].sort((a, b) => a - b);
+    const shown = lines.slice(0, 10).join(', ') + (lines.length > 10 ? ', …' : '');
+    return pyFileFinding(
+      'CPP093',
+      file,
+      lines[0],
+      `${file} holds index credentials written into it (line${lines.length === 1 ? '' : 's'} ${shown}): anyone who can read the repository can use them. Revoke them and write the user name and password as variables pip expands (\`\${PIP_USER}\`, \`\${PIP_TOKEN}\`), or keep them in the runner's pip configuration.`,
+      { count: lines.length, lines: lines.join(' ') },
+    );
+  });
 }
 
 interface Group {

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { checkRepoNpmrc } from '../../src/deps/checks/npmrc.js';
+import { parseNpmrc } from '../../src/deps/npmrc.js';
+import { redactStrings } from '../../src/report/redact.js';
+
+const ALLOWED = ['https://registry.npmjs.org/', 'https://npm.pkg.github.com/'];
+
+/**
+ * CPD168: npm reads `_authToken`, `_auth` and `_password` from the project's `.npmrc` as from any other
+ * (@npmcli/config); a value written there, not `${VAR}` npm expands, is a secret in the repository. A registry URL
+ * with a password, or a Gemfury/Cloudsmith token in its path, is one too. One finding per file, keys and lines only.
+ */
+describe('credentials written into a repository .npmrc (CPD168)', () => {
+  it.each([
+    {
+      name: 'a literal token for a registry',
+      text: '//registry.npmjs.org/:_authToken=npm_MadeUpToken000111\n',
+      env: {},
+      want: { line: 1, keys: '//registry.npmjs.org/:_authToken' },
+    },
+    {
+      name: 'legacy top-level _auth and a registry with a password, one finding',
+      text: 'registry=https://ci:MadeUpPass9@registry.npmjs.org/\n_auth=bWFkZTp1cA==\n',
+      env: {},
+      want: { line: 1, keys: '_auth, registry' },
+    },
+    {
+      name: 'a Gemfury scope registry with its token in the path',
+      text: '@acme:registry=https://npm-proxy.fury.io/MadeUpFury7/acme/\n',
+      env: {},
+      want: { line: 1, keys: '@acme:registry' },
+    },
+    {
+      name: 'a variable set in the environment is no committed secret',
+      text: '//registry.npmjs.org/:_authToken=${NPM_TOKEN}\n',
+      env: { NPM_TOKEN: 'npm_FromTheEnvironment1' },
+      want: undefined,
+    },
+    {
+      name: 'an unset variable neither',
+      text: '//npm.pkg.github.com/:_authToken=${GH_TOKEN}\n_auth=${NPM_AUTH?}\n',
+      env: {},
+      want: undefined,
+    },
+    {
+      name: 'a user name, an email and always-auth are no secrets; a public Gemfury registry has no token',
+      text: '//registry.npmjs.org/:username=ci\nemail=ci@example.com\nalways-auth=true\n@acme:registry=https://npm.fury.io/acme/\n',
+      env: {},
+      want: undefined,
+    },
+  ])('$name', ({ text, env, want }) => {
+    const findings = checkRepoNpmrc([{ path: '.npmrc', text, config: parseNpmrc(text, env) }], ALLOWED).filter(
+      (f) => f.ruleId === 'CPD168',
+    );
+    if (want === undefined) {
+      expect(findings).toEqual([]);
+      return;
+    }
+    expect(findings).toHaveLength(1);
+    const f = findings[0]!;
+    expect(f.location.line).toBe(want.line);
+    expect(f.evidence?.['keys']).toBe(want.keys);
+    expect(JSON.stringify(redactStrings([f.message, f.evidence]))).not.toMatch(/MadeUp|bWFkZTp1cA/);
+  });
+});
