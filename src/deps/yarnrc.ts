@@ -10,6 +10,7 @@ import {
   type YAMLMap,
 } from 'yaml';
 import { publicHttpUrl } from '../core/url.js';
+import { holdsPathToken, secretUserinfo } from './checks/credentials.js';
 
 /** A `.yarnrc.yml` setting that says where packages come from or how far TLS is trusted. Never a credential. */
 export interface YarnrcSetting {
@@ -38,6 +39,11 @@ export interface YarnrcConfig {
   readonly enableScripts?: boolean;
   readonly enableScriptsLine?: number;
   readonly settings: readonly YarnrcSetting[];
+  /**
+   * Credentials written into the file rather than taken from `${VAR}`: `npmAuthToken`/`npmAuthIdent` at the top,
+   * under `npmScopes` or `npmRegistries`, and a registry URL with a secret in it. Where they are, never their values.
+   */
+  readonly credentials?: readonly { readonly key: string; readonly line: number }[];
   /** Every slot this file sets, reported or not (an allowed value still hides a farther file's). */
   readonly slots: ReadonlySet<string>;
 }
@@ -61,7 +67,7 @@ export class YarnrcError extends Error {
  * (`Configuration.findRcFiles` → `parseSyml`, i.e. js-yaml with the FAILSAFE schema: every scalar a string; then
  * `parseSingleValue` turns `BOOLEAN` settings into booleans and expands `${VAR}` in strings). Parsed with `yaml`
  * (failsafe too) for the lines. Pure: the environment is passed in. Credentials (`npmAuthToken`, `npmAuthIdent`)
- * are never read into the result.
+ * are never read into the result: only where one is written out (`credentials`).
  */
 export function parseYarnrc(text: string, env: Readonly<Record<string, string | undefined>>): YarnrcConfig {
   const lines = new LineCounter();
@@ -86,6 +92,18 @@ export function parseYarnrc(text: string, env: Readonly<Record<string, string | 
     if (node !== undefined) slots.add(slot);
     return node;
   };
+  const credentials: { key: string; line: number }[] = [];
+  // plugin-npm `getAuthConfiguration` reads `npmAuthToken` and `npmAuthIdent` of the registry's entry in
+  // `npmRegistries`, of the scope's in `npmScopes`, and of the top level: a literal value there is in the repository.
+  const addCredentials = (map: Node | undefined, prefix: string): void => {
+    if (!isMap(map)) return;
+    for (const key of ['npmAuthToken', 'npmAuthIdent']) {
+      const node = lastValue(doc, map, key);
+      const raw = stringOf(node);
+      if (raw !== undefined && raw !== '' && !raw.includes('${'))
+        credentials.push({ key: prefix + key, line: lineAt(node) });
+    }
+  };
   const addRegistry = (node: Node | undefined, key: string, slot: string, scope?: string): void => {
     const raw = stringOf(node);
     if (raw === undefined || raw === '') return;
@@ -93,6 +111,8 @@ export function parseYarnrc(text: string, env: Readonly<Record<string, string | 
     const missing: string[] = [];
     const target = displayUrl(expandYarnEnv(raw, env, missing));
     const line = lineAt(node);
+    if (!raw.includes('${') && (secretUserinfo(raw) !== undefined || holdsPathToken(raw)))
+      credentials.push({ key, line });
     settings.push({
       kind: 'registry',
       key,
@@ -121,7 +141,12 @@ export function parseYarnrc(text: string, env: Readonly<Record<string, string | 
       const slot = `npmScopes.${name}`;
       setting(value, slot);
       if (isMap(value)) addRegistry(lastValue(doc, value, server), `${slot}.${server}`, slot, `@${name}`);
+      addCredentials(value, `${slot}.`);
     }
+  addCredentials(root, '');
+  const registries = lastValue(doc, root, 'npmRegistries');
+  if (isMap(registries))
+    for (const { key, value } of pairs(doc, registries)) addCredentials(value, `npmRegistries["${key}"].`);
 
   // `caFilePath` is yarn 2–3's name for what yarn 4 calls `httpsCaFilePath`.
   for (const key of ['httpsCaFilePath', 'caFilePath']) addCa(setting(lastValue(doc, root, key), key), key, key);
@@ -172,6 +197,7 @@ export function parseYarnrc(text: string, env: Readonly<Record<string, string | 
   return {
     ...(enableScripts !== undefined ? { enableScripts, enableScriptsLine: lineAt(scripts) } : {}),
     settings,
+    ...(credentials.length > 0 ? { credentials } : {}),
     slots,
   };
 }

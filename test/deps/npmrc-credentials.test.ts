@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { checkRepoNpmrc } from '../../src/deps/checks/npmrc.js';
+import { checkRepoYarnrc } from '../../src/deps/checks/yarnrc.js';
 import { parseNpmrc } from '../../src/deps/npmrc.js';
+import { parseYarnrc } from '../../src/deps/yarnrc.js';
 import { redactStrings } from '../../src/report/redact.js';
 
 const ALLOWED = ['https://registry.npmjs.org/', 'https://npm.pkg.github.com/'];
@@ -22,7 +24,7 @@ describe('credentials written into a repository .npmrc (CPD168)', () => {
       name: 'legacy top-level _auth and a registry with a password, one finding',
       text: 'registry=https://ci:MadeUpPass9@registry.npmjs.org/\n_auth=bWFkZTp1cA==\n',
       env: {},
-      want: { line: 1, keys: '_auth, registry' },
+      want: { line: 1, keys: 'registry, _auth' },
     },
     {
       name: 'a Gemfury scope registry with its token in the path',
@@ -61,5 +63,45 @@ describe('credentials written into a repository .npmrc (CPD168)', () => {
     expect(f.location.line).toBe(want.line);
     expect(f.evidence?.['keys']).toBe(want.keys);
     expect(JSON.stringify(redactStrings([f.message, f.evidence]))).not.toMatch(/MadeUp|bWFkZTp1cA/);
+  });
+});
+
+/** yarn 2+ (plugin-npm `getAuthConfiguration`): `npmAuthToken`/`npmAuthIdent` at the top, per scope, per registry. */
+describe('credentials written into a repository .yarnrc.yml (CPD168)', () => {
+  it.each([
+    {
+      name: 'a top-level token, a scope ident and a registry entry token: one finding, every key and line',
+      text:
+        'npmAuthToken: npm_MadeUpYarn1\n' +
+        'npmScopes:\n  acme:\n    npmRegistryServer: "https://npm.acme.example"\n    npmAuthIdent: "ci:MadeUpPass2"\n' +
+        'npmRegistries:\n  "//npm.corp.example":\n    npmAuthToken: MadeUpYarn3\n',
+      want: {
+        line: 1,
+        keys: 'npmAuthToken, npmScopes.acme.npmAuthIdent, npmRegistries["//npm.corp.example"].npmAuthToken',
+      },
+    },
+    {
+      name: 'a registry server URL with a password',
+      text: 'npmRegistryServer: "https://ci:MadeUpPass4@registry.yarnpkg.com"\n',
+      want: { line: 1, keys: 'npmRegistryServer' },
+    },
+    {
+      name: 'tokens from variables are none',
+      text: 'npmAuthToken: "${NPM_TOKEN}"\nnpmScopes:\n  acme:\n    npmAuthIdent: "${ACME_IDENT:-}"\n',
+      want: undefined,
+    },
+  ])('$name', ({ text, want }) => {
+    const config = parseYarnrc(text, {});
+    const findings = checkRepoYarnrc([{ kind: 'ok', path: '.yarnrc.yml', config }], ALLOWED).filter(
+      (f) => f.ruleId === 'CPD168',
+    );
+    if (want === undefined) {
+      expect(findings).toEqual([]);
+      return;
+    }
+    expect(findings).toHaveLength(1);
+    expect(findings[0]!.location.line).toBe(want.line);
+    expect(findings[0]!.evidence?.['keys']).toBe(want.keys);
+    expect(JSON.stringify(redactStrings([findings[0]!.message, findings[0]!.evidence, config]))).not.toMatch(/MadeUp/);
   });
 });

@@ -83,3 +83,28 @@ export function checkLockfileCredentials(graph: DependencyGraph): Finding[] {
     },
   ];
 }
+
+/**
+ * CPD168: credentials written into a repository's package-manager configuration (`.npmrc`, `.yarnrc.yml`), one
+ * finding per file: the keys and their lines, never a value. `fix` says where the value belongs instead.
+ */
+export function committedCredentialsFinding(
+  path: string,
+  where: readonly { readonly key: string; readonly line: number | undefined }[],
+  fix: string,
+): Finding {
+  // In the file's order (a key without a line last, then by name): what a reader goes through.
+  where = [...where].sort(
+    (a, b) => (a.line ?? Infinity) - (b.line ?? Infinity) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
+  );
+  const lines = where.map((w) => w.line).filter((l): l is number => l !== undefined);
+  const first = lines.length > 0 ? Math.min(...lines) : undefined;
+  const listed = where.map((w) => (w.line !== undefined ? `${w.key} (line ${w.line})` : w.key)).join(', ');
+  return {
+    ruleId: 'CPD168',
+    message: `${path} holds registry credentials written into it: ${listed}. Anyone who can read the repository can use them. Revoke them and ${fix}.`,
+    location: { path, ...(first !== undefined ? { line: first } : {}) },
+    artifact: { kind: 'file', path },
+    evidence: { keys: where.map((w) => w.key).join(', '), count: where.length },
+  };
+}

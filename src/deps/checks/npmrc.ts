@@ -2,7 +2,7 @@ import type { Finding } from '../../core/finding.js';
 import { lineOfKey, untrustedSettings } from '../npmrc-trust.js';
 import type { NpmrcConfig } from '../npmrc.js';
 import { unknownRegistryFinding } from './unknown-registry.js';
-import { holdsPathToken, secretUserinfo } from './credentials.js';
+import { committedCredentialsFinding, holdsPathToken, secretUserinfo } from './credentials.js';
 
 export interface RepoNpmrc {
   /** Repo-relative path. */
@@ -76,21 +76,15 @@ function committedCredentials(f: RepoNpmrc): Finding | undefined {
     if (secret) keys.push(key);
   }
   if (keys.length === 0) return undefined;
-  keys.sort();
   const where = keys.map((key) => {
     const own = f.keys?.[key];
     return { key: own?.key ?? key, line: own ? own.line : lineOfKey(f.text, key) };
   });
-  const lines = where.map((w) => w.line).filter((l): l is number => l !== undefined);
-  const first = lines.length > 0 ? Math.min(...lines) : undefined;
-  const listed = where.map((w) => (w.line !== undefined ? `${w.key} (line ${w.line})` : w.key)).join(', ');
-  return {
-    ruleId: 'CPD168',
-    message: `${f.path} holds registry credentials written into it: ${listed}. Anyone who can read the repository can use them. Revoke them and take the value from a variable (\`//host/:_authToken=\${NPM_TOKEN}\`) or the user's ~/.npmrc.`,
-    location: { path: f.path, ...(first !== undefined ? { line: first } : {}) },
-    artifact: { kind: 'file', path: f.path },
-    evidence: { keys: where.map((w) => w.key).join(', '), count: keys.length },
-  };
+  return committedCredentialsFinding(
+    f.path,
+    where,
+    "take the value from a variable (`//host/:_authToken=${NPM_TOKEN}`) or the user's ~/.npmrc",
+  );
 }
 
 /** `registry`, `@scope:registry`, or a bunfig URL read as one: the keys whose values are registry URLs. */

@@ -2,6 +2,7 @@ import type { Finding } from '../../core/finding.js';
 import { isAllowed } from '../npmrc-trust.js';
 import type { YarnrcConfig, YarnrcSetting } from '../yarnrc.js';
 import { unknownRegistryFinding } from './unknown-registry.js';
+import { committedCredentialsFinding } from './credentials.js';
 
 /** A repository `.yarnrc.yml` as the deps stage read it: its settings, or why it could not be read. */
 export type RepoYarnrc =
@@ -27,6 +28,15 @@ export function checkRepoYarnrc(files: readonly RepoYarnrc[], allowed: readonly 
       });
       continue;
     }
+    const written = f.config.credentials;
+    if (written !== undefined)
+      out.push(
+        committedCredentialsFinding(
+          f.path,
+          written,
+          'take the value from a variable (`npmAuthToken: "${NPM_TOKEN}"`) or the user\'s ~/.yarnrc.yml',
+        ),
+      );
     const unknown = f.config.settings.filter((s) => s.unresolved !== undefined);
     if (unknown.length > 0)
       out.push(
