@@ -90,7 +90,7 @@ const cases: Case[] = [
     want: ['CPD134@.npmrc:1'],
   },
   {
-    name: 'a repository .yarnrc.yml: registries elsewhere, own CA, strict SSL off, plain HTTP to a host',
+    name: 'a repository .yarnrc.yml: registries elsewhere, own CA, strict SSL off, plain HTTP to a host, a written token',
     dir: 'yarnrc-untrusted.berry',
     want: [
       'CPD150@.yarnrc.yml:4',
@@ -98,13 +98,15 @@ const cases: Case[] = [
       'CPD151@.yarnrc.yml:16',
       'CPD151@.yarnrc.yml:17',
       'CPD152@.yarnrc.yml:21',
+      // The server URL's password (line 4) and the top-level npmAuthToken (line 5); the `${CORP_TOKEN}`s are none.
+      'CPD168@.yarnrc.yml:4',
     ],
   },
   {
     name: 'a .yarnrc.yml registry the policy allows is not reported',
     dir: 'yarnrc-untrusted.berry',
     policy: policyWith({ allowedRegistries: ['https://registry.npmjs.org/', 'https://npm.evil.example/'] }),
-    want: ['CPD151@.yarnrc.yml:16', 'CPD151@.yarnrc.yml:17', 'CPD152@.yarnrc.yml:21'],
+    want: ['CPD151@.yarnrc.yml:16', 'CPD151@.yarnrc.yml:17', 'CPD152@.yarnrc.yml:21', 'CPD168@.yarnrc.yml:4'],
   },
   { name: 'a .yarnrc.yml inside the default policy', dir: 'yarnrc-allowed.berry', want: [] },
   {
@@ -126,7 +128,7 @@ const cases: Case[] = [
       privateScopes: ['@acme/*'],
       allowedRegistries: ['https://registry.npmjs.org/', 'https://npm.evil.example/'],
     }),
-    want: ['CPD151@.yarnrc.yml:16', 'CPD151@.yarnrc.yml:17', 'CPD152@.yarnrc.yml:21'],
+    want: ['CPD151@.yarnrc.yml:16', 'CPD151@.yarnrc.yml:17', 'CPD152@.yarnrc.yml:21', 'CPD168@.yarnrc.yml:4'],
   },
 
   { name: 'a .yarnrc.yml yarn cannot parse', dir: 'yarnrc-broken.berry', want: ['CPD153@.yarnrc.yml:2'] },
