@@ -269,6 +269,16 @@ export const PYTHON_RULES = defineRules([
     tags: [...TAGS, 'source', 'lockfile-injection'],
   },
   {
+    id: 'CPP082',
+    name: 'PythonLockedFileNamesOtherRelease',
+    short: "A locked distribution file's name is another project's or another version's than its entry.",
+    full: "A uv.lock, pylock.toml or pdm.lock entry for an index package (`requests 2.31.0`) — or a direct-URL package's wheel — lists a wheel or sdist whose URL or path names a different project or version (`evil_pkg-2.31.0-py3-none-any.whl`, `requests-2.0.0.tar.gz`). The installer downloads that URL as written and takes the package's identity from the file, not from the entry: uv-resolver's `Wheel` reads the `WheelFilename` from the URL's last segment and `lock::Package::to_dist` builds a `RegistryBuiltDist` named by it (pylock.toml: `PylockTomlWheel::filename`), so `uv sync` installs the other project or version; an sdist is built (its `setup.py` runs) before any metadata check. The hash beside it is the other file's, so it matches. No tool writes such an entry: the lockfile was edited so that a reviewed name and version install something else.",
+    help: 'Treat as lockfile injection: find the commit that changed the entry, re-lock (`uv lock`, `pdm lock`, `uv export --format pylock.toml`) and review the diff.',
+    level: 'error',
+    severity: '8.5',
+    tags: [...TAGS, 'source', 'lockfile-injection'],
+  },
+  {
     id: 'CPP050',
     name: 'PypiNotVerifiedOffline',
     short: 'Python packages were not checked against their index (offline).',

@@ -15,7 +15,9 @@ export const SYSTEMIC_MIN = 20;
 interface Systemic {
   /** What the members have in common, for the message; `key` is the group's key when the rule has `keyOf`. */
   readonly what: (key: string) => string;
-  readonly todo: string;
+  readonly todo: string | ((key: string) => string);
+  /** What the members are: packages (the default, counted against the lockfile's entries) or lines of the file. */
+  readonly unit?: 'lines';
   /** Members from which a group forms (SYSTEMIC_MIN unless said). */
   readonly min?: number;
   /** Splits a rule's findings into one cause each (CPD005: the refused host); the key is kept in evidence. */
@@ -53,6 +55,35 @@ const SYSTEMIC: Readonly<Record<string, Systemic>> = {
     what: () => 'are pinned by a SHA-1 hash only',
     todo: 'Refresh the lockfile with a current package manager so sha512 integrities are recorded where the registry has them.',
   },
+  // Python (deps/parsers/python/checks): a hashed requirements file where most lines lack a --hash, a lockfile
+  // written without hashes, a file hashed throughout with an algorithm pip refuses — each is how the file was made.
+  CPP011: {
+    what: (mode) =>
+      mode === 'on'
+        ? 'have no --hash while the file uses hash-checking mode'
+        : mode === 'unsupported'
+          ? 'are editable, version-control or directory requirements, which pip cannot hash, in a file that uses hash-checking mode'
+          : 'are locked without any file hash',
+    todo: (mode) =>
+      mode === 'locked'
+        ? 'The installer then takes whatever the index serves for each of them. Re-lock with a current tool so the hashes of their files are recorded; if only a few of these entries changed in a pull request, review them one by one.'
+        : 'pip refuses the whole install in hash-checking mode (one --hash anywhere turns it on). Regenerate the file with pip-compile --generate-hashes or uv pip compile --generate-hashes, or find who added the hashed lines.',
+    keyOf: (f) => String(f.evidence?.['hashMode'] ?? 'locked'),
+    keyName: 'hashMode',
+  },
+  CPP017: {
+    what: (algorithms) => `are pinned only by ${algorithms}, which pip does not accept as a strong hash`,
+    todo: 'Regenerate the hashes with sha256 (pip-compile --generate-hashes, or re-lock).',
+    keyOf: (f) => String(f.evidence?.['algorithms'] ?? ''),
+    keyName: 'algorithms',
+  },
+  CPP004: {
+    what: (problem) => `are refused by pip with the same error (${problem})`,
+    todo: 'pip stops at the first of them, so nothing in the file installs. Fix how the file is generated, then regenerate it.',
+    keyOf: (f) => String(f.evidence?.['problem'] ?? ''),
+    keyName: 'problem',
+    unit: 'lines',
+  },
 };
 
 export function collapseSystemic(findings: readonly Finding[], graph: DependencyGraph): Finding[] {
@@ -81,22 +112,34 @@ function summarise(
   list: readonly Finding[],
   scope: { readonly lockfile: string; readonly packages?: number },
 ): Finding {
-  const { what, todo, keyName } = SYSTEMIC[ruleId]!;
+  const { what, todo, keyName, unit } = SYSTEMIC[ruleId]!;
   const first = list[0]!;
   const names = list.map((f) =>
-    f.artifact?.kind === 'package' ? `${f.artifact.name}@${f.artifact.version}` : f.location.path,
+    f.artifact?.kind === 'package'
+      ? `${f.artifact.name}${f.evidence?.['ecosystem'] === 'pypi' ? '==' : '@'}${f.artifact.version}`
+      : `${f.location.path}:${f.location.line ?? 1}`,
   );
-  const among = scope.packages === undefined ? 'packages' : `of the ${scope.packages} packages`;
+  const among =
+    unit === 'lines' ? 'lines' : scope.packages === undefined ? 'packages' : `of the ${scope.packages} packages`;
+  const where =
+    unit === 'lines'
+      ? `lines ${list
+          .slice(0, 5)
+          .map((f) => f.location.line ?? 1)
+          .join(', ')}${list.length > 5 ? ', …' : ''}`
+      : `first: ${names.slice(0, 3).join(', ')} at ${first.location.path}:${first.location.line ?? 1}`;
   const related: Location[] = list.slice(1, MAX_RELATED + 1).map((f) => f.location);
   return {
     ruleId,
-    message: `${list.length} ${among} in ${scope.lockfile} ${what(key)} (first: ${names.slice(0, 3).join(', ')} at ${first.location.path}:${first.location.line ?? 1}). ${todo}`,
+    message: `${list.length} ${among} in ${scope.lockfile} ${what(key)} (${where}). ${typeof todo === 'string' ? todo : todo(key)}`,
     location: first.location,
     artifact: { kind: 'file', path: scope.lockfile },
     evidence: {
       count: list.length,
       packages: names.slice(0, 50).join(' '),
       ...(keyName !== undefined ? { [keyName]: key } : {}),
+      // Python members say their ecosystem (pyPackageFinding); the group keeps it for reporters.
+      ...(first.evidence?.['ecosystem'] !== undefined ? { ecosystem: first.evidence['ecosystem'] } : {}),
     },
     related,
     members: list,

@@ -238,6 +238,36 @@ const cases: Case[] = [
     want: ['CPP072@pdm.lock:21'],
   },
   {
+    name: 'poetry: a url source is checked only against hashes of its own file name (Executor._populate_hashes_dict), and lock 1.x [metadata.files] is not read for it (Locker.locked_repository)',
+    dir: 'poetry-url-hash-unchecked',
+    want: [
+      'CPP011@v1/poetry.lock:1',
+      'CPP011@v2/poetry.lock:3',
+      'CPP015@v1/poetry.lock:1',
+      'CPP015@v2/poetry.lock:18',
+      'CPP015@v2/poetry.lock:3',
+    ],
+  },
+  {
+    name: 'uv.lock: a registry wheel whose url is file:// is read from that path (DistributionDatabase: "load the wheel directly")',
+    dir: 'uv-file-url-outside',
+    want: ['CPP073@uv.lock:4'],
+  },
+  {
+    name: 'a locked wheel or sdist named for another project or version installs or builds that release (uv Wheel: WheelFilename from the URL)',
+    dir: 'file-names-other-release',
+    want: [
+      'CPP015@uv.lock:35',
+      'CPP015@uv.lock:41',
+      'CPP074@uv.lock:12',
+      'CPP082@pdm.lock:11',
+      'CPP082@pylock.toml:5',
+      'CPP082@uv.lock:12',
+      'CPP082@uv.lock:35',
+      'CPP082@uv.lock:4',
+    ],
+  },
+  {
     name: '--find-links folders outside the repository (req_file.handle_option_line: the file folder, else as written)',
     dir: 'pip-find-links-outside',
     want: ['CPP073@requirements.txt:1', 'CPP073@requirements.txt:2'],

@@ -1,6 +1,6 @@
 import { normalizeName, parseRequirement } from './pep508.js';
 import { assertStringsBounded, isTable, namedTables, parseToml, strOf } from './toml.js';
-import { fullCommit, toDistributions, lockedEntry } from './dist.js';
+import { fileNameOf, fullCommit, toDistributions, lockedEntry } from './dist.js';
 import { lineOfKey } from './uv.js';
 import type { PyEdge, PyPackage, PySource, PythonLock } from './types.js';
 import { PyLockError } from './types.js';
@@ -31,9 +31,9 @@ export function parsePoetryLock(file: string, text: string): PythonLock {
   const edges: PyEdge[] = [];
   const packages: PyPackage[] = namedTables(file, text, doc, 'package').map(({ entry, name, line }): PyPackage => {
     edges.push(...poetryEdges(entry, name));
-    const files = Array.isArray(entry.files) ? entry.files : (metaFiles.get(normalizeName(name)) ?? []);
     const src = isTable(entry.source) ? entry.source : undefined;
     const [source, url] = sourceOf(src);
+    const { files, unchecked } = filesPoetryChecks(entry, name, metaFiles, source, url);
     // Poetry checks out `resolved_reference` (the commit it locked), not `reference` (the branch or tag asked
     // for): `Executor._install_git` → `Git.clone(revision=source_resolved_reference or source_reference)`.
     const commit = source === 'vcs' ? fullCommit(strOf(src?.resolved_reference)) : undefined;
@@ -44,6 +44,7 @@ export function parsePoetryLock(file: string, text: string): PythonLock {
       ...lockedEntry({ name, version: strOf(entry.version), file, line, source, url, commit }),
       ...(indexName !== undefined ? { indexName } : {}),
       distributions: toDistributions(files),
+      ...(unchecked !== undefined ? { hashesUnchecked: unchecked } : {}),
       ...(markers !== undefined ? { markers } : {}),
       dev: entry.category === 'dev' || (groups !== undefined && groups.length > 0 && !groups.includes('main')),
       optional: entry.optional === true,
@@ -63,6 +64,46 @@ export function parsePoetryLock(file: string, text: string): PythonLock {
     indexes: [],
     requireHashes: false,
     problems: [],
+  };
+}
+
+/**
+ * The files whose hashes Poetry compares with what it installs. `Locker.locked_repository` takes a package's own
+ * `files` when present, else lock-version 1.x `[metadata.files]` under its name — except for git, directory and url
+ * sources, which get none, and a `file` source, which keeps only the entry of its own file name. Then
+ * `Executor._populate_hashes_dict` checks a url source's download only when its file name is one of those files':
+ * hashes recorded under other names are never compared, and the URL installs unchecked.
+ */
+function filesPoetryChecks(
+  entry: Record<string, unknown>,
+  name: string,
+  metaFiles: ReadonlyMap<string, unknown[]>,
+  source: PySource,
+  url: string | undefined,
+): { files: unknown[]; unchecked?: string } {
+  const fileOf = (f: unknown) => (isTable(f) ? strOf(f.file) : undefined);
+  let files: unknown[];
+  if (Array.isArray(entry.files)) files = entry.files;
+  else if (source === 'vcs' || source === 'directory' || source === 'url') {
+    // Only a url source is hashed at all (git and directories are built from source), so only it is told.
+    const ignored = source === 'url' ? (metaFiles.get(normalizeName(name)) ?? []) : [];
+    return ignored.length > 0
+      ? {
+          files: [],
+          unchecked:
+            'its hashes sit in [metadata.files], which Poetry (Locker.locked_repository) does not read for a url source',
+        }
+      : { files: [] };
+  } else files = metaFiles.get(normalizeName(name)) ?? [];
+  const own = url?.split(/[\\/]/).pop();
+  if (source === 'path' && !Array.isArray(entry.files)) files = files.filter((f) => fileOf(f) === own);
+  if (source !== 'url' || url === undefined || files.length === 0) return { files };
+  const archive = fileNameOf(url);
+  if (archive !== undefined && files.some((f) => fileOf(f) === archive)) return { files };
+  const listed = files.map(fileOf).filter((f) => f !== undefined);
+  return {
+    files: [],
+    unchecked: `its hashes are for ${listed.length > 0 ? listed.slice(0, 2).join(', ') : 'no named file'}, not for ${archive ?? 'the file its URL downloads'}, and Poetry compares a download only with hashes of its own file name (Executor._populate_hashes_dict)`,
   };
 }
 

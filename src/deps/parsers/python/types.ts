@@ -47,6 +47,11 @@ export interface PyPackage {
   readonly constraint?: boolean;
   /** Its line takes its name, version or host from an environment variable (CPP079 says so; no pin is claimed). */
   readonly fromEnvironment?: true;
+  /**
+   * Why hashes the lockfile records for it are never compared by the installer (they are left out of
+   * `distributions`): e.g. Poetry checks a URL's archive only against files of the same name.
+   */
+  readonly hashesUnchecked?: string;
 }
 
 /** An index or link source a requirements file (or lockfile) declares, at its line. */

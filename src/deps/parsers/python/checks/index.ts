@@ -15,7 +15,9 @@ import { checkSources } from './sources.js';
 import { checkSync } from './sync.js';
 import { checkLockHash } from './lock-hash.js';
 import { checkEnvChoices } from './env-choices.js';
+import { checkFileNames } from './file-names.js';
 import type { ManifestHash } from './lock-hash.js';
+import { groupSystemic } from '../../../checks/systemic.js';
 
 export type { PythonCheckPolicy } from './context.js';
 export { toPythonCheckPolicy } from './context.js';
@@ -42,7 +44,7 @@ export function checkPythonLock(
       !(['CPP014', 'CPP015', 'CPP016'].includes(f.ruleId) && injectedAt.has(at(f))),
   );
   const sync = checkSync(lock, project);
-  return [
+  return groupPerFile(lock, [
     ...checkProblems(lock),
     ...checkEnvChoices(lock),
     ...checkPinning(lock),
@@ -53,6 +55,7 @@ export function checkPythonLock(
     ...injected,
     ...checkMalicious(lock, policy),
     ...checkSourceBuilds(lock, policy),
+    ...checkFileNames(lock),
     ...sync,
     ...checkLockHash(lock, lock.kind === 'pipenv' ? pipfile : poetryManifest(lock, project), sync.length),
     ...checkIndexPriority(lock, project),
@@ -65,7 +68,24 @@ export function checkPythonLock(
           ? { file: project.file, pins: project.directPins }
           : undefined,
     ),
-  ];
+  ]);
+}
+
+/**
+ * One finding per cause, as for npm lockfiles (deps/checks/systemic.ts): a file whose many entries share one cause
+ * (written without hashes, hashed with md5 throughout, one `--hash` line putting 999 unhashed ones in hash-checking
+ * mode) is one finding with the count, per file of the lock (an included requirements file is its own).
+ */
+function groupPerFile(lock: PythonLock, findings: Finding[]): Finding[] {
+  const byFile = new Map<string, Finding[]>();
+  for (const f of findings) {
+    const list = byFile.get(f.location.path);
+    if (list) list.push(f);
+    else byFile.set(f.location.path, [f]);
+  }
+  return [...byFile].flatMap(([file, list]) =>
+    groupSystemic(list, { lockfile: file, packages: lock.packages.filter((p) => p.file === file).length }),
+  );
 }
 
 /**

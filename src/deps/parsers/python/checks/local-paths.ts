@@ -64,9 +64,17 @@ function findLinksOutside(lock: PythonLock): Finding[] {
 /**
  * Where an index package's files are read from disk: a pylock.toml sdist / wheel with a `path` and no `url`, whatever
  * `index` says (uv's `PylockTomlWheel::to_registry_wheel` / `PylockTomlSdist::to_sdist`: `install_path.join(path)`);
- * a uv.lock `source = { registry = "<path>" }`, a local flat index (`RegistrySource::Path`, relative to the lock).
+ * a uv.lock `source = { registry = "<path>" }`, a local flat index (`RegistrySource::Path`, relative to the lock);
+ * and a locked file whose `url` is `file://` in uv.lock, pylock.toml or a static-URL pdm.lock, whatever its index:
+ * uv's `DistributionDatabase` loads a registry wheel with a file URL from that path ("If the URL is a file URL, load
+ * the wheel directly").
  */
 function localIndexFiles(lock: PythonLock, p: PyPackage, outside: (path: string) => boolean): string | undefined {
+  if (lock.kind !== 'uv' && lock.kind !== 'pylock' && lock.kind !== 'pdm') return undefined;
+  const fileUrl = p.distributions
+    .map((d) => (d.url !== undefined && /^file:/i.test(d.url) ? localPathOf(d.url) : undefined))
+    .find((path) => path !== undefined && outside(path));
+  if (fileUrl !== undefined) return fileUrl;
   if (lock.kind === 'pylock')
     return p.distributions.map((d) => d.path).find((path) => path !== undefined && outside(path));
   if (lock.kind === 'uv' && p.url !== undefined && !/^[a-z][a-z0-9+.-]*:\/\//i.test(p.url)) return p.url;

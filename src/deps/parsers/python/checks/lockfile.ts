@@ -174,10 +174,16 @@ export function checkHashes(lock: PythonLock, policy: PythonCheckPolicy): Findin
         p,
         lock.kind === 'requirements'
           ? 'has no --hash while the file uses hash-checking mode'
-          : 'is locked without any file hash',
+          : p.hashesUnchecked !== undefined
+            ? `is installed without a hash check: ${p.hashesUnchecked}`
+            : 'is locked without any file hash',
         lock.kind === 'requirements'
           ? 'pip refuses the whole install in hash-checking mode; add its hashes (pip-compile --generate-hashes).'
-          : 'Re-lock so the tool records the hashes of its files.',
+          : p.hashesUnchecked !== undefined
+            ? 'Re-lock so the recorded hash is the one of the file the entry downloads, and review who changed the entry.'
+            : 'Re-lock so the tool records the hashes of its files.',
+        // Told apart from `unsupported` and from a lockfile's missing hash when many group into one cause.
+        lock.kind === 'requirements' ? { hashMode: 'on' } : {},
       ),
     );
   }
