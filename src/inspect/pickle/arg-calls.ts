@@ -48,21 +48,63 @@ export function argumentCall(
   callee: Value,
   args: Value | undefined,
 ): { readonly callee: Value; readonly kind: CallKind; readonly args: Value | undefined } | undefined {
-  if (!CALLING.has(kind) || callee.k !== 'global' || args?.k !== 'tuple') return undefined;
-  const py3 = toPython3(callee.ref.module, callee.ref.name);
-  const qualified = `${py3.module}.${py3.name}`;
-  const entry =
-    ARGUMENT_CALLS.get(qualified) ??
-    (py3.name === 'newObj' && py3.module.startsWith('sklearn.')
-      ? ({ position: 0, as: 'NEWOBJ' } satisfies ArgumentCall)
-      : undefined);
-  if (!entry) return undefined;
+  const instance = instanceCall(kind, callee, args);
+  if (instance) return instance;
+  const entry = helperEntry(kind, callee);
+  if (!entry || args?.k !== 'tuple') return undefined;
+  const qualified = callee.k === 'global' ? qualifiedOf(callee.ref.module, callee.ref.name) : '';
   const arg = args.items[entry.position];
   if (arg === undefined || (arg.k !== 'global' && arg.k !== 'obj' && arg.k !== 'persistent')) return undefined;
   // `_reconstructor(cls, object, None)` is `object.__new__(cls)`: how protocols 0 and 1 pickle a plain instance.
   if (qualified === 'copyreg._reconstructor' && arg.k === 'global' && isObject(arg.ref.module, arg.ref.name))
     return undefined;
   return { callee: arg, kind: entry.as, args: entry.argsAt !== undefined ? args.items[entry.argsAt] : undefined };
+}
+
+/**
+ * Callable objects that call what they were built with when the stream calls them (a computed call, CPI006):
+ * numpy/lib/function_base.py `vectorize.__call__` calls `pyfunc` with the call's arguments, element by element, so
+ * `vectorize(numpy.memmap)(path, 'u1', 'w+', 0, 4)` is `numpy.memmap(path, 'u1', 'w+', 0, 4)`.
+ */
+const INSTANCE_CALLS: ReadonlySet<string> = new Set(['numpy.vectorize', 'numpy.lib.function_base.vectorize']);
+
+function instanceCall(
+  kind: CallKind,
+  callee: Value,
+  args: Value | undefined,
+): { readonly callee: Value; readonly kind: CallKind; readonly args: Value | undefined } | undefined {
+  if (!CALLING.has(kind) || callee.k !== 'obj' || callee.callee.k !== 'global') return undefined;
+  if (!INSTANCE_CALLS.has(qualifiedOf(callee.callee.ref.module, callee.callee.ref.name))) return undefined;
+  const built = callee.args?.k === 'tuple' ? callee.args.items[0] : undefined;
+  if (built === undefined || (built.k !== 'global' && built.k !== 'obj' && built.k !== 'persistent')) return undefined;
+  return { callee: built, kind: 'REDUCE', args };
+}
+
+/**
+ * Whether `callee` is a helper that calls one of its arguments and the argument tuple's item it calls was not kept
+ * (the tuple was read back from a memo entry dropped past the memo budget): what it calls cannot be known.
+ */
+export function calledArgumentLost(kind: CallKind, callee: Value, args: Value | undefined): boolean {
+  const entry = helperEntry(kind, callee);
+  return (
+    entry !== undefined && args?.k === 'tuple' && entry.position >= args.items.length && entry.position < args.count
+  );
+}
+
+function helperEntry(kind: CallKind, callee: Value): ArgumentCall | undefined {
+  if (!CALLING.has(kind) || callee.k !== 'global') return undefined;
+  const py3 = toPython3(callee.ref.module, callee.ref.name);
+  return (
+    ARGUMENT_CALLS.get(`${py3.module}.${py3.name}`) ??
+    (py3.name === 'newObj' && py3.module.startsWith('sklearn.')
+      ? ({ position: 0, as: 'NEWOBJ' } satisfies ArgumentCall)
+      : undefined)
+  );
+}
+
+function qualifiedOf(module: string, name: string): string {
+  const py3 = toPython3(module, name);
+  return `${py3.module}.${py3.name}`;
 }
 
 function isObject(module: string, name: string): boolean {

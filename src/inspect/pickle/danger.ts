@@ -1,4 +1,5 @@
 import { GADGETS, gadgetOf } from './gadgets.js';
+import { isModelLibrary } from './known-libraries.js';
 
 /**
  * Known-dangerous globals: importing or calling them can run code, start processes, touch files or the network,
@@ -370,6 +371,12 @@ const DANGEROUS: readonly string[] = [
   'joblib.backports',
   'joblib.pool',
   'joblib.executor',
+  // Parallel(...)(tasks) calls each task's (function, args, kwargs) and starts worker processes for n_jobs > 1;
+  // scikit-learn's subclass sits in its class family (sklearn/utils/parallel.py).
+  'joblib.parallel',
+  'joblib.Parallel',
+  'joblib._parallel_backends',
+  'sklearn.utils.parallel',
   'numpy.compat.py3k.npy_load_module',
   'numpy.compat.npy_load_module',
   'numpy.compat.py3k.open_latin1',
@@ -399,6 +406,25 @@ const FILE_AND_CODE_METHODS: ReadonlySet<string> = new Set(
   ).split(' '),
 );
 
+/**
+ * Names under which the libraries models are saved with keep loaders, writers and launchers imported from elsewhere:
+ * joblib/parallel.py `from .externals.cloudpickle import dumps, loads` (pickle.loads), numpy/lib/__init__.py and
+ * numpy/matlib.py re-export npyio's `load`/`save`/`savetxt`, scipy/_lib/_tmpdirs.py `from shutil import rmtree`,
+ * sklearn/utils/discovery.py `from importlib import import_module`, torch/__init__.py keeps
+ * `serialization._import_dotted_name`. An unknown name of a model library that the unpickler calls is only a
+ * warning (verdict.ts spares it CPI100), so a module-level name that is one of these is judged by the name.
+ */
+const REEXPORTED_LOADERS: ReadonlySet<string> = new Set([
+  ...FILE_AND_CODE_METHODS,
+  ...(
+    'savetxt savez_compressed loadtxt genfromtxt fromregex recfromtxt recfromcsv rmtree import_module ' +
+    '_import_dotted_name system popen check_output check_call getoutput run_path run_module urlopen urlretrieve'
+  ).split(' '),
+]);
+
+/** The module or name of a STACK_GLOBAL whose string is the result of a call (vm/calls.ts). */
+export const COMPUTED_NAME = '<computed at load time>';
+
 const DANGEROUS_SET: ReadonlySet<string> = new Set([...DANGEROUS, ...GADGETS.map((g) => g.target)]);
 
 /** Whether a dotted path is, or lies inside, a dangerous entry; a gadget names its source. */
@@ -421,11 +447,15 @@ function hits(path: string): string | undefined {
  * name is checked as a path of its own, and dunder attributes (`__globals__`, `__subclasses__`…) are gadgets.
  */
 export function dangerOf(module: string, name: string): string | undefined {
+  if (module === COMPUTED_NAME || name === COMPUTED_NAME)
+    return 'a module or name computed while loading: STACK_GLOBAL on what a call returned imports any global';
   const direct = hits(`${module}.${name}`);
   if (direct !== undefined) return direct;
   const parts = name.split('.');
   const last = parts[parts.length - 1]!;
   if (parts.length > 1 && FILE_AND_CODE_METHODS.has(last)) return `method ${last}`;
+  if (parts.length === 1 && REEXPORTED_LOADERS.has(last) && isModelLibrary(module))
+    return `\`${last}\`: the name of a loader, writer or launcher, kept in a model library`;
   for (let i = 0; i < parts.length; i++) {
     const part = parts[i]!;
     if (part.length > 4 && part.startsWith('__') && part.endsWith('__') && !(i === 0 && module === '__future__')) {

@@ -3,6 +3,7 @@ import type { ByteSource } from './source.js';
 import type { Value } from './values.js';
 import { dictGet, originGlobal } from './values.js';
 import type { NestedPickle, VmOptions } from './vm.js';
+import { Stop } from './vm/state.js';
 import { dtypeFromPickle } from './numpy-dtype.js';
 import { checkExecState } from './exec-state.js';
 import { pushAll } from '../../core/push-all.js';
@@ -58,7 +59,7 @@ export function joblibHook(onSidecar?: (ref: SidecarRef) => void): NonNullable<V
       return undefined;
     }
     if (g.name !== 'NumpyArrayWrapper' || !g.module.endsWith('numpy_pickle')) return undefined;
-    const state = obj.state;
+    const state = readableState(obj.state);
     const dtype = dtypeFromPickle(dictGet(state, 'dtype'));
     if (!dtype) throw new Error('NumpyArrayWrapper with a dtype chainproof cannot size');
     if (dtype.hasObject) {
@@ -91,6 +92,28 @@ export function joblibHook(onSidecar?: (ref: SidecarRef) => void): NonNullable<V
     src.skipData(bytes);
     return undefined;
   };
+}
+
+/**
+ * The wrapper's attributes as `pickle._Unpickler.load_build` sets them on an object without `__setstate__`: a dict,
+ * or a `(dict or None, slot dict)` pair whose second dict wins. State the VM cannot read as literal keys (a key a
+ * call made, `builtins.str('shape')`; anything else) stops the analysis as not checked: joblib may read any number
+ * of bytes as array data and run what follows.
+ */
+function readableState(state: Value | undefined): Value {
+  const parts = state?.k === 'tuple' && state.count === 2 && state.items.length === 2 ? state.items : [state];
+  const entries: [Value, Value][] = [];
+  // dictGet reads a key's first entry: the slot dict, applied last, goes first.
+  for (const d of [...parts].reverse()) {
+    if (d === undefined || (d.k === 'scalar' && d.v === null)) continue;
+    if (d.k !== 'dict' || d.opaqueKeys || d.count !== d.entries.length)
+      throw new Stop(
+        'budget',
+        'NumpyArrayWrapper state chainproof cannot read: the array data joblib reads was not checked',
+      );
+    entries.push(...d.entries);
+  }
+  return { k: 'dict', entries, count: entries.length, expanded: 1 };
 }
 
 function merge(into: PickleRun, from: PickleRun): void {

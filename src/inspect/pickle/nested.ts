@@ -32,11 +32,20 @@ const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 /**
  * Called by the VM before it reads or skips a bytes or string payload: peeks at most 64 bytes, and copies the
  * payload out only when it starts like a pickle, raw or base64 (`gA` is base64 of PROTO) — array data, weights and
- * ordinary strings are never copied.
+ * ordinary strings are never copied. `utf8`: the payload is a str's UTF-8 (BINUNICODE), which holds a pickle as
+ * the Latin-1 text protocols 0–2 pickle bytes as (see noteText).
  */
-export function noteBytes(run: PickleRun, src: ByteSource, n: number, at: number): void {
+export function noteBytes(run: PickleRun, src: ByteSource, n: number, at: number, utf8 = false): void {
   if (n < 4 || n > MAX_NESTED_BYTES) return;
   const first = src.peek();
+  if (utf8 && first === 0xc2) {
+    // U+0080 is C2 80 in UTF-8: the str may be a pickle's Latin-1 text.
+    const head = src.peekBytes(3);
+    if (head[1] !== 0x80 || head[2]! > 5) return;
+    const data = src.peekBytes(n);
+    if (data.length === n) noteLatin1(run, data.toString('utf8'), at);
+    return;
+  }
   if (first !== 0x80 && first !== 0x63 && first !== 0x67) return; // PROTO, GLOBAL, base64 "gA"
   const head = src.peekBytes(Math.min(n, 64));
   if (startsLikePickle(head)) {
@@ -52,12 +61,24 @@ export function noteBytes(run: PickleRun, src: ByteSource, n: number, at: number
 }
 
 /**
- * Called by the VM for short strings it decodes anyway, only when they start with `c` or `g`: a protocol-0 pickle
- * kept as text, or base64 of one. (A decoded string cannot start with raw PROTO: CPython's UTF-8 and ASCII decoders
- * reject a leading 0x80.)
+ * A str whose characters are all below U+0100 and that starts with U+0080: protocols 0–2 pickle a bytes value as
+ * `_codecs.encode(<its Latin-1 text>, 'latin1')` (Lib/pickle.py `save_bytes`), so a nested pickle in a protocol 0–2
+ * stream is such a str, and so is one any loader turns back into bytes with `.encode('latin1')`.
+ */
+function noteLatin1(run: PickleRun, s: string, at: number): void {
+  if (s.length < 4 || s.length > MAX_NESTED_BYTES) return;
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0xff) return; // 'latin1' cannot encode it
+  const data = Buffer.from(s, 'latin1');
+  if (startsLikePickle(data)) keep(run, { data, offset: at, encoding: 'text' });
+}
+
+/**
+ * Called by the VM for the protocol-0 strings it decodes (STRING, UNICODE): a protocol-0 pickle kept as text,
+ * base64 of one, or the Latin-1 text of a binary one (noteLatin1).
  */
 export function noteText(run: PickleRun, s: string, at: number): void {
-  if (s.startsWith('gA')) {
+  if (s.charCodeAt(0) === 0x80) noteLatin1(run, s, at);
+  else if (s.startsWith('gA')) {
     const text = s.replace(/\s+/g, '');
     if (!BASE64.test(text)) return;
     const data = Buffer.from(text, 'base64');

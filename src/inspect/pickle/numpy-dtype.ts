@@ -85,6 +85,8 @@ function readState(s: Value): DtypeState | undefined {
 function hasObjectBefore3(base: DtypeInfo, state: DtypeState): boolean {
   if (state.flags !== 0 || base.hasObject) return true;
   if (state.fields?.k !== 'dict') return false;
+  // Fields past the ones the VM keeps, or named by computed keys, are fields chainproof cannot read.
+  if (state.fields.count !== state.fields.entries.length || state.fields.opaqueKeys) return true;
   for (const [, f] of state.fields.entries) {
     const sub = f.k === 'tuple' ? dtypeFromPickle(f.items[0]) : undefined;
     if (!sub || sub.hasObject) return true;

@@ -11,7 +11,8 @@ export type Value =
   | { readonly k: 'bytes'; readonly len: number; readonly mutable: boolean; readonly at?: number }
   | { readonly k: 'tuple'; readonly items: readonly Value[]; readonly count: number; expanded: number }
   | { readonly k: 'list'; readonly items: Value[]; count: number; expanded: number }
-  | { readonly k: 'dict'; readonly entries: [Value, Value][]; count: number; expanded: number }
+  /** `opaqueKeys`: a key is a value computed while loading, which may equal (and so replace) any kept key. */
+  | { readonly k: 'dict'; readonly entries: [Value, Value][]; count: number; expanded: number; opaqueKeys?: true }
   | { readonly k: 'set'; readonly frozen: boolean; count: number; expanded: number }
   /** A global imported by GLOBAL/STACK_GLOBAL/INST: a module attribute, class or function. */
   | { readonly k: 'global'; readonly ref: GlobalRef }
@@ -26,7 +27,8 @@ export type ContainerValue = Extract<Value, { expanded: number }>;
 export interface GlobalRef {
   readonly module: string;
   readonly name: string;
-  readonly opcode: 'GLOBAL' | 'STACK_GLOBAL' | 'INST';
+  /** REDUCE: a helper that imports what its arguments name (vm/calls.ts helperImport). */
+  readonly opcode: 'GLOBAL' | 'STACK_GLOBAL' | 'INST' | 'REDUCE';
   readonly offset: number;
 }
 
@@ -113,8 +115,9 @@ export function originGlobal(v: Value, depth = 0): GlobalRef | undefined {
   return undefined;
 }
 
+/** The value at a str key, as the dict holds it when read; undefined too when a computed key may have replaced it. */
 export function dictGet(d: Value | undefined, key: string): Value | undefined {
-  if (d?.k !== 'dict') return undefined;
+  if (d?.k !== 'dict' || d.opaqueKeys) return undefined;
   for (const [k, v] of d.entries) if (k.k === 'str' && k.s === key) return v;
   return undefined;
 }

@@ -191,13 +191,16 @@ export function toFindings(runs: readonly PickleRun[], ctx: VerdictContext): Fin
       out.push({
         ...base,
         ruleId: 'CPI111',
-        message: `${where}: the ${ctx.what} restores \`${e.owner}\` with a \`${e.key}\` that is not the text the library generates; its __setstate__ passes it to exec, so loading runs it (pickle ${index}, byte ${e.offset}). Do not load this file.`,
+        message: e.unread
+          ? `${where}: the ${ctx.what} restores \`${e.owner}\` with a state larger than chainproof reads or not made of (key, value) pairs, so whether it sets the \`${e.key}\` that its __setstate__ passes to exec could not be checked (pickle ${index}, byte ${e.offset}). Do not load this file.`
+          : `${where}: the ${ctx.what} restores \`${e.owner}\` with a \`${e.key}\` that is not the text the library generates; its __setstate__ passes it to exec, so loading runs it (pickle ${index}, byte ${e.offset}). Do not load this file.`,
         evidence: {
           class: e.owner,
           attribute: e.key,
           offset: e.offset,
           pickle: index,
           ...(e.snippet !== undefined ? { code: e.snippet } : {}),
+          ...(e.unread ? { unread: true } : {}),
         },
       });
     }

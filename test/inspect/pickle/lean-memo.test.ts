@@ -56,6 +56,22 @@ describe('lean memo: placeholders past the budget', () => {
       stopped: true,
     },
     {
+      // torch's _rebuild_from_type_v2(func, new_type, args, state) calls func(*args): with its argument tuple
+      // dropped, what it calls is not known (it was a CPI002 warning instead of CPI100 for an unknown callable).
+      name: 'a dropped argument tuple of a helper that calls its argument is a budget problem',
+      stream: `\x80\x02${filler(40)}(cmytools\nrun\nctorch\nTensor\n)Nt${put(50)}0ctorch._tensor\n_rebuild_from_type_v2\n${get(50)}R.`,
+      budget: TINY,
+      want: ['budget'],
+      stopped: true,
+    },
+    {
+      name: 'the same stream within the budget has no problem',
+      stream: `\x80\x02${filler(40)}(cmytools\nrun\nctorch\nTensor\n)Nt${put(50)}0ctorch._tensor\n_rebuild_from_type_v2\n${get(50)}R.`,
+      budget: { maxMaterialised: 1 << 20 },
+      want: [],
+      stopped: true,
+    },
+    {
       name: 'dropped entries never read back cost nothing',
       stream: `\x80\x04${filler(400)}N.`,
       budget: TINY,

@@ -33,6 +33,45 @@ describe('nested pickles (CPI101)', () => {
     expect(findingsOf(data).map((f) => f.ruleId)).toEqual(want);
   });
 
+  /**
+   * Protocols 0–2 pickle bytes as `_codecs.encode(<Latin-1 text>, 'latin1')` (Lib/pickle.py save_bytes): the nested
+   * pickle is a str starting with U+0080, its UTF-8 starting C2 80 (BINUNICODE) or raw-unicode-escaped (UNICODE).
+   */
+  const codecsEncode = (text: Buffer): Buffer =>
+    Buffer.concat([Buffer.from('c_codecs\nencode\n'), text, Buffer.from('X\x06\x00\x00\x00latin1\x86R', 'latin1')]);
+  const binunicode = (b: Buffer): Buffer => {
+    const utf8 = Buffer.from(b.toString('latin1'), 'utf8');
+    const len = Buffer.alloc(4);
+    len.writeUInt32LE(utf8.length);
+    return Buffer.concat([Buffer.from('X'), len, utf8]);
+  };
+  const protocol2 = (payload: Buffer): Buffer =>
+    Buffer.concat([
+      Buffer.from('\x80\x02}X\x04\x00\x00\x00blob', 'latin1'),
+      codecsEncode(binunicode(payload)),
+      Buffer.from('s.'),
+    ]);
+  const padded = Buffer.concat([evil.subarray(0, -1), Buffer.from(`X\x00\x08\x00\x00${'a'.repeat(2048)}0.`, 'latin1')]);
+
+  it.each([
+    { name: 'protocol 2 bytes (_codecs.encode of Latin-1 text)', data: protocol2(evil) },
+    { name: 'protocol 2 bytes longer than a kept string', data: protocol2(padded) },
+    {
+      name: 'protocol 0 bytes (UNICODE, raw-unicode-escape)',
+      data: Buffer.from(
+        `(dp0\nVblob\nc_codecs\nencode\n(V${evil.toString('latin1').replace(/\n/g, '\\u000a')}\nVlatin1\ntRs.`,
+        'latin1',
+      ),
+    },
+    {
+      name: 'a Python 2 str (SHORT_BINSTRING) of raw pickle bytes',
+      data: Buffer.concat([Buffer.from([0x80, 2, 0x55, evil.length]), evil, Buffer.from('.')]),
+    },
+  ])('$name → CPI101', ({ data }) => {
+    const got = findingsOf(data);
+    expect(got.map((f) => [f.ruleId, f.evidence?.dangerous])).toEqual([['CPI101', 'posix.system']]);
+  });
+
   it('past 64 pickle-like values, the rest are reported as not checked', () => {
     const got = findingsOf(dictOf(Array.from({ length: 70 }, () => plain)));
     expect(got.map((f) => [f.ruleId, f.evidence?.skipped])).toEqual([['CPI101', 6]]);

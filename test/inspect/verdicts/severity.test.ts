@@ -24,6 +24,20 @@ describe('severity of unknown and known globals', () => {
       data: call('sklearn.utils.fixes', 'new_helper'),
       want: ['CPI002'],
     },
+    // Loaders and writers a model library imports under their own names (Debian's joblib 1.2, numpy 1.24, scipy
+    // 1.10, scikit-learn 1.2): each ran its payload under pickle.load while chainproof said CPI002.
+    ...[
+      ['joblib.parallel', 'loads'], // cloudpickle's loads = pickle.loads
+      ['numpy.lib', 'savetxt'],
+      ['numpy.matlib', 'load'],
+      ['scipy._lib._tmpdirs', 'rmtree'],
+      ['sklearn.utils.discovery', 'import_module'],
+      ['torch', '_import_dotted_name'],
+    ].map(([mod, name]) => ({
+      name: `${mod}.${name}, re-exported and called`,
+      data: call(mod!, name!),
+      want: ['CPI001'],
+    })),
     {
       name: 'stdlib gadget (namedtuple builds a class with exec)',
       data: call('collections', 'namedtuple'),

@@ -1,6 +1,7 @@
+import { COMPUTED_NAME } from '../danger.js';
 import { noteKerasUnpickle } from '../keras-object.js';
 import { noteMemberAccess } from '../member-access.js';
-import { argumentCall } from '../arg-calls.js';
+import { argumentCall, calledArgumentLost } from '../arg-calls.js';
 import { noteTorchBytesLoad } from '../torch-bytes.js';
 import { noteDillCall } from '../dill-calls.js';
 import { noteTypeCall } from '../singleton-types.js';
@@ -25,16 +26,41 @@ function doGlobal(vm: VmState, module: string | undefined, name: string | undefi
   return importGlobal(vm, module, name, op);
 }
 
+/** Helpers that import the global their arguments name (numpy/core/__init__.py `_ufunc_reconstruct`). */
+const IMPORTING_HELPERS: ReadonlySet<string> = new Set([
+  'numpy.core._ufunc_reconstruct',
+  'numpy._core._ufunc_reconstruct',
+]);
+const DIRECT: ReadonlySet<CallKind> = new Set<CallKind>(['REDUCE', 'OBJ', 'INST']);
+
+/**
+ * numpy's `_ufunc_reconstruct(module, name)`, copyreg's reconstructor for ufuncs in older pickles, is
+ * `getattr(__import__(module, fromlist=[name]), name)`: an import of any global. It is recorded as the import it
+ * makes — so `('os', 'system')` is judged as os.system — and stands for that global; a name that is not a literal
+ * string is a computed import.
+ */
+function helperImport(vm: VmState, kind: CallKind, callee: Value, args: Value | undefined): Value | undefined {
+  if (!DIRECT.has(kind) || callee.k !== 'global') return undefined;
+  if (!IMPORTING_HELPERS.has(`${callee.ref.module}.${callee.ref.name}`)) return undefined;
+  const items = args?.k === 'tuple' ? args.items : [];
+  const text = (v: Value | undefined): string => (v?.k === 'str' && v.s !== undefined ? v.s : COMPUTED_NAME);
+  return importGlobal(vm, text(items[0]), text(items[1]), 'REDUCE');
+}
+
 function call(vm: VmState, kind: CallKind, callee: Value, args: Value | undefined): Value {
   recordCall(vm, kind, callee);
   noteMemberAccess(vm.run, kind, callee, args, vm.opAt);
+  const imported = helperImport(vm, kind, callee, args);
   // A helper that calls its argument (arg-calls.ts) makes that call itself: record it as the unpickler's own.
+  if (calledArgumentLost(kind, callee, args)) vm.lost(`the argument ${describe(callee)} calls`);
   let inner = argumentCall(kind, callee, args);
   for (let depth = 0; inner && depth < 8; depth++) {
     recordCall(vm, inner.kind, inner.callee);
     noteMemberAccess(vm.run, inner.kind, inner.callee, inner.args, vm.opAt);
+    helperImport(vm, inner.kind, inner.callee, inner.args);
     inner = argumentCall(inner.kind, inner.callee, inner.args);
   }
+  if (imported) return imported;
   if (kind === 'REDUCE' && (callee.k === 'obj' || callee.k === 'global'))
     noteKerasUnpickle(vm.run, callee, args, vm.opAt);
   if (kind === 'REDUCE') {
@@ -45,10 +71,23 @@ function call(vm: VmState, kind: CallKind, callee: Value, args: Value | undefine
   return { k: 'obj', callee, args, state: undefined };
 }
 
-/** A STACK_GLOBAL argument: the text, a marker when it was too long to keep, or a budget problem when dropped. */
+/**
+ * What may be a `str` when STACK_GLOBAL runs: a literal, or what a call, a global or a persistent load gave
+ * (`_pickle.c` load_stack_global only checks `PyUnicode_CheckExact`, so `builtins.str('os')` or
+ * `_codecs.encode('bf', 'rot13')` names `os`).
+ */
+function isText(v: Value): boolean {
+  return v.k === 'str' || v.k === 'obj' || v.k === 'global' || v.k === 'persistent';
+}
+
+/**
+ * A STACK_GLOBAL argument: the text, a marker when it was too long to keep or is computed while loading (judged
+ * dangerous: any global), or a budget problem when dropped.
+ */
 function nameOf(vm: VmState, v: Value): string {
   if (v === LOST_STR) vm.lost('STACK_GLOBAL');
-  return (v as { s?: string }).s ?? '<long string>';
+  if (v.k !== 'str') return COMPUTED_NAME;
+  return v.s ?? '<long string>';
 }
 
 /**
@@ -114,7 +153,7 @@ export function addCallOps(t: HandlerTable): void {
     // STACK_GLOBAL
     const name = vm.pop();
     const module = vm.pop();
-    if (module.k !== 'str' || name.k !== 'str') vm.fail('STACK_GLOBAL requires str');
+    if (!isText(module) || !isText(name)) vm.fail('STACK_GLOBAL requires str');
     vm.push(doGlobal(vm, nameOf(vm, module), nameOf(vm, name), 'STACK_GLOBAL'));
   };
   t[0x69] = (vm) => {

@@ -55,11 +55,19 @@ function setItems(vm: VmState, target: Value, kv: Value[], kind: CallKind): void
       const key = kv[i]!;
       const val = kv[i + 1]!;
       if (isUnhashable(key)) vm.fail(`unhashable dict key ${describe(key)}`);
-      if (target.entries.length < KEEP_ITEMS) target.entries.push([key, val]);
+      // `dict[key] = value` keeps the last value of a repeated key, as readers of the state (joblib's wrapper
+      // sizes, scipy's exec'd template) see it; a key first set past the KEEP_ITEMS kept ones is not kept.
+      // A key a call, a global or a persistent load made may be any str at run time (`builtins.str('shape')`).
+      if (key.k === 'obj' || key.k === 'global' || key.k === 'persistent') target.opaqueKeys = true;
+      const same = keptEntry(target.entries, key);
+      if (same) same[1] = val;
+      else {
+        if (target.entries.length < KEEP_ITEMS) target.entries.push([key, val]);
+        target.count++;
+      }
       addExpanded(target, key);
       addExpanded(target, val);
     }
-    target.count += kv.length / 2;
     grew(vm, target);
   } else if (target.k === 'global' || target.k === 'obj') {
     recordCall(vm, kind, target); // calls target.__setitem__
@@ -71,6 +79,46 @@ function setItems(vm: VmState, target: Value, kv: Value[], kind: CallKind): void
   } else {
     vm.fail(`${vm.opName()} on ${describe(target)}`);
   }
+}
+
+type Entries = [Value, Value][];
+/** The kept entries of a full dict by key, so a large state dict's SETITEMs do not each scan KEEP_ITEMS keys. */
+const fullIndex = new WeakMap<Entries, Map<string | number, [Value, Value]>>();
+
+/** The kept entry whose key equals `key`, if any. */
+function keptEntry(entries: Entries, key: Value): [Value, Value] | undefined {
+  if (entries.length < KEEP_ITEMS) return entries.find(([k]) => sameKey(k, key));
+  let index = fullIndex.get(entries);
+  if (!index) {
+    index = new Map();
+    for (const e of entries) {
+      const id = keyId(e[0]);
+      if (id !== undefined && !index.has(id)) index.set(id, e);
+    }
+    fullIndex.set(entries, index);
+  }
+  const id = keyId(key);
+  return id === undefined ? undefined : index.get(id);
+}
+
+/** A map key that is the same exactly when sameKey says so. */
+function keyId(v: Value): string | number | undefined {
+  if (v.k === 'str') return v.s === undefined ? undefined : `s${v.s}`;
+  if (v.k !== 'scalar' || v.v === undefined) return undefined;
+  if (v.v === null) return 'none';
+  const n = Number(v.v);
+  return Number.isNaN(n) ? undefined : n; // nan != nan: never the same key
+}
+
+/** Python `==` between two literal keys (`1 == 1.0 == True`); values it cannot compare are never the same. */
+function sameKey(a: Value, b: Value): boolean {
+  if (a.k === 'str' && b.k === 'str') return a.s !== undefined && a.s === b.s;
+  if (a.k === 'scalar' && b.k === 'scalar') {
+    if (a.v === undefined || b.v === undefined) return false;
+    if (a.v === null || b.v === null) return a.v === b.v;
+    return Number(a.v) === Number(b.v);
+  }
+  return false;
 }
 
 function addItems(vm: VmState, target: Value, items: Value[]): void {

@@ -19,18 +19,17 @@ const UNKNOWN_NUMBER: Value = { k: 'scalar' };
 
 const scalar = (v: number): Value => (v >= 0 && v < 256 && Number.isInteger(v) ? SMALL[v]! : { k: 'scalar', v });
 
-function readText(vm: VmState, n: number): Value {
+/** `utf8`: a BINUNICODE payload; BINSTRING's are a Python 2 str's raw bytes. */
+function readText(vm: VmState, n: number, utf8: boolean): Value {
   const { src } = vm;
   if (n > src.remaining) vm.fail(`pickle data was truncated (string of ${n} bytes)`);
+  noteBytes(vm.run, src, n, vm.opAt, utf8);
   if (n > KEEP_STRING) {
-    noteBytes(vm.run, src, n, vm.opAt);
     const at = src.pos;
     src.skip(n);
     return { k: 'str', s: undefined, len: n, at };
   }
-  const s = src.text(n);
-  if (n >= 4 && (s.charCodeAt(0) === 0x63 || s.charCodeAt(0) === 0x67)) noteText(vm.run, s, vm.opAt); // 'c…', 'gA…'
-  return { k: 'str', s, len: n };
+  return { k: 'str', s: src.text(n), len: n };
 }
 
 function readBytes(vm: VmState, n: number, mutable = false): Value {
@@ -83,24 +82,26 @@ export function addScalarTextOps(t: HandlerTable): void {
     // STRING
     const s = decodeStringLine(vm.readLine());
     if (s === undefined) return vm.fail('the STRING opcode argument must be quoted');
+    noteText(vm.run, s, vm.opAt);
     vm.push({ k: 'str', s: s.length <= KEEP_STRING ? s : undefined, len: s.length });
   };
   t[0x56] = (vm) => {
     // UNICODE
     const s = decodeRawUnicodeEscape(vm.readLine());
     if (s === undefined) return vm.fail('invalid raw-unicode-escape in UNICODE');
+    noteText(vm.run, s, vm.opAt);
     vm.push({ k: 'str', s: s.length <= KEEP_STRING ? s : undefined, len: s.length });
   };
   t[0x54] = (vm) => {
     // BINSTRING
     const n = vm.src.i32();
     if (n < 0) vm.fail('BINSTRING pickle has negative byte count');
-    vm.push(readText(vm, n));
+    vm.push(readText(vm, n, false));
   };
-  t[0x55] = (vm) => vm.push(readText(vm, vm.src.u8())); // SHORT_BINSTRING
-  t[0x58] = (vm) => vm.push(readText(vm, vm.src.u32())); // BINUNICODE
-  t[0x8d] = (vm) => vm.push(readText(vm, vm.src.u64())); // BINUNICODE8
-  t[0x8c] = (vm) => vm.push(readText(vm, vm.src.u8())); // SHORT_BINUNICODE
+  t[0x55] = (vm) => vm.push(readText(vm, vm.src.u8(), false)); // SHORT_BINSTRING
+  t[0x58] = (vm) => vm.push(readText(vm, vm.src.u32(), true)); // BINUNICODE
+  t[0x8d] = (vm) => vm.push(readText(vm, vm.src.u64(), true)); // BINUNICODE8
+  t[0x8c] = (vm) => vm.push(readText(vm, vm.src.u8(), true)); // SHORT_BINUNICODE
   t[0x42] = (vm) => vm.push(readBytes(vm, vm.src.u32())); // BINBYTES
   t[0x43] = (vm) => vm.push(readBytes(vm, vm.src.u8())); // SHORT_BINBYTES
   t[0x8e] = (vm) => vm.push(readBytes(vm, vm.src.u64())); // BINBYTES8
