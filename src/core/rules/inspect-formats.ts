@@ -227,6 +227,16 @@ export const INSPECT_FORMATS_RULES = defineRules([
     tags: [...CODE, 'pytorch'],
   },
   {
+    id: 'CPI128',
+    name: 'ShardIndexLeavesFolder',
+    short: 'A sharded checkpoint index makes from_pretrained load a shard from outside the model folder.',
+    full: "`model.safetensors.index.json` and `pytorch_model.bin.index.json` list the shard of every weight in `weight_map`. For a local folder transformers' `get_checkpoint_shard_files` joins each name with `os.path.join(folder, subfolder, name)`, so an absolute name replaces the folder and `..` climbs out of it; each shard is then read with `safe_open` or `torch.load`. A crafted index loads a file nobody reviewed as part of the model (a pickle elsewhere on the machine, or another model's weights). Indexes written by `save_pretrained` name plain files beside them.",
+    help: 'Do not load the model. Re-create the index so every shard is a file name in the model folder, and check the shards it named.',
+    level: 'error',
+    severity: '7.5',
+    tags: [...MODELS, 'huggingface'],
+  },
+  {
     id: 'CPI122',
     name: 'NemoConfigInstantiatesCode',
     short:
@@ -260,8 +270,9 @@ export const INSPECT_FORMATS_RULES = defineRules([
   {
     id: 'CPI070',
     name: 'SavedModelDangerousOp',
-    short: 'A TensorFlow SavedModel graph holds an op that runs Python or touches files or the network.',
-    full: 'Ops such as PyFunc/EagerPyFunc call back into Python, and ReadFile, WriteFile, MatchingFiles, ImmutableConst, dataset and summary writers read or write arbitrary paths when a signature or function of the model runs. Normal checkpoint ops (SaveV2, RestoreV2, MergeV2Checkpoints) are not reported, unless their path prefix is a constant that is absolute, climbs with `..` or names a URL (the saver feeds a placeholder or a relative default).',
+    short:
+      'A TensorFlow SavedModel graph (or a TFLite Flex operator) holds an op that runs Python or touches files or the network.',
+    full: 'Ops such as PyFunc/EagerPyFunc call back into Python, and ReadFile, WriteFile, MatchingFiles, ImmutableConst, dataset and summary writers read or write arbitrary paths when a signature or function of the model runs. Normal checkpoint ops (SaveV2, RestoreV2, MergeV2Checkpoints) are not reported, unless their path prefix is a constant that is absolute, climbs with `..` or names a URL (the saver feeds a placeholder or a relative default). A TFLite `Flex*` custom operator carries a TensorFlow NodeDef that the Flex delegate runs, so the same ops are reported there.',
     help: 'Do not serve this model until you know why it reads or writes files or calls Python. Re-export it from a trusted training pipeline.',
     level: 'error',
     severity: '8.5',

@@ -485,6 +485,15 @@ export const ENTRIES = [
     readBy: ['repo-code'],
   },
   {
+    id: 'shard-index',
+    kind: 'model-manifest',
+    summary:
+      'sharded checkpoint index (model.safetensors.index.json, pytorch_model.bin.index.json): the shard files `weight_map` makes from_pretrained load',
+    names: { patterns: [/\.safetensors\.index\.json$/, /\.bin\.index\.json$/] },
+    nameOnly: true,
+    readBy: ['repo-code'],
+  },
+  {
     id: 'tfjs-weights',
     kind: 'model',
     summary: 'TensorFlow.js weight shard (raw bytes)',

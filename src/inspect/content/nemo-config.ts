@@ -1,4 +1,4 @@
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { Finding } from '../../core/finding.js';
 import type { AllowContext } from '../pickle/allowlist.js';
 import { judgeGlobal } from '../pickle/verdict.js';
@@ -32,8 +32,14 @@ interface Target {
   readonly line: number | undefined;
 }
 
-/** Every `_target_` (hydra.utils.instantiate) and `target` (NeMo `import_class_by_path`) string in the config. */
-function targetsOf(root: Node | null, lines: LineCounter): { targets: Target[]; cut: boolean } {
+/**
+ * Every `_target_` (hydra.utils.instantiate) and `target` (NeMo `import_class_by_path`) string in the config.
+ * OmegaConf's loader is a PyYAML SafeLoader, which composes an alias as the anchored node itself: `_target_: *t`
+ * (and a key `*k` anchored as `_target_`) is that string. An alias of a map is not walked again: its anchor is.
+ */
+function targetsOf(doc: Document, lines: LineCounter): { targets: Target[]; cut: boolean } {
+  const deref = (n: unknown) => (isAlias(n) ? n.resolve(doc) : n);
+  const root = doc.contents;
   const targets: Target[] = [];
   const stack: (Node | null)[] = [root];
   let seen = 0;
@@ -42,13 +48,15 @@ function targetsOf(root: Node | null, lines: LineCounter): { targets: Target[]; 
     if (++seen > MAX_NODES) return { targets, cut: true };
     if (isMap(n)) {
       for (const pair of n.items) {
-        const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
+        const k = deref(pair.key);
+        const key = isScalar(k) ? String(k.value) : undefined;
         const value = pair.value as Node | null;
-        if ((key === '_target_' || key === 'target') && isScalar(value) && typeof value.value === 'string')
+        const v = deref(value);
+        if ((key === '_target_' || key === 'target') && isScalar(v) && typeof v.value === 'string')
           targets.push({
             key,
-            value: value.value,
-            line: value.range ? lines.linePos(value.range[0]).line : undefined,
+            value: v.value,
+            line: (value ?? v).range ? lines.linePos((value ?? v).range![0]).line : undefined,
           });
         else stack.push(value);
       }
@@ -88,7 +96,7 @@ export function nemoConfigFindings(body: Buffer, path: string, member: string, a
         evidence: { error: doc.errors[0]!.message.split('\n', 1)[0]! },
       },
     ];
-  const { targets, cut } = targetsOf(doc.contents, lines);
+  const { targets, cut } = targetsOf(doc, lines);
   const out: Finding[] = [];
   for (const t of targets) {
     const dot = t.value.lastIndexOf('.');

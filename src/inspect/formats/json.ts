@@ -23,6 +23,37 @@ export interface JsonResult {
   readonly floats: string[];
 }
 
+/** The literals JSON spells out, and Python's non-finite numbers when accepted (hoisted: no allocation per value). */
+const WORDS: readonly (readonly [string, JsonValue])[] = [
+  ['true', true],
+  ['false', false],
+  ['null', null],
+];
+const WORDS_NON_FINITE: readonly (readonly [string, JsonValue])[] = [
+  ...WORDS,
+  ['NaN', NaN],
+  ['Infinity', Infinity],
+  ['-Infinity', -Infinity],
+];
+
+/** A number as JSON writes it, read in place (sticky) rather than from a copy of the text after it. */
+const NUMBER = /-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/y;
+
+/** The position of the top-level value, which has no key. */
+const ROOT = Symbol('root');
+
+/**
+ * Where a value sits, as a chain to its parent: the `$.a[0]` text is only built for the rare value that is
+ * reported (a duplicate key, a float), not for each of the millions of values a large header holds.
+ */
+type Path = { readonly parent: Path; readonly key: string | number } | undefined;
+
+function pathText(p: Path): string {
+  const parts: string[] = [];
+  for (let q = p; q !== undefined; q = q.parent) parts.push(typeof q.key === 'number' ? `[${q.key}]` : `.${q.key}`);
+  return `$${parts.reverse().join('')}`;
+}
+
 /**
  * A strict JSON parser for attacker-controlled headers: bounded depth, duplicate keys reported (JSON.parse keeps the
  * last silently), offsets in errors. Objects are built without prototypes so `__proto__` keys are plain data.
@@ -80,18 +111,21 @@ export function parseJson(text: string, opts: JsonOptions = {}): JsonResult {
       } else i++;
     }
   };
-  const num = (path: string): number => {
-    const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i, i + 400));
+  const num = (parent: Path, key: string | number | typeof ROOT): number => {
+    NUMBER.lastIndex = i;
+    const m = NUMBER.exec(text);
     if (!m) fail('bad number');
     i += m![0].length;
-    if (m![2] !== undefined || m![3] !== undefined || m![0] === '-0') floats.push(path);
+    if (m![2] !== undefined || m![3] !== undefined || m![0] === '-0')
+      floats.push(key === ROOT ? '$' : pathText({ parent, key }));
     return Number(m![0]);
   };
-  const value = (depth: number, path: string): JsonValue => {
+  const value = (depth: number, parent: Path, at: string | number | typeof ROOT): JsonValue => {
     if (depth > maxDepth) throw new FormatError(`JSON nesting deeper than ${maxDepth}`, base + i, 'limit');
     ws();
     const c = text[i];
     if (c === '{') {
+      const path: Path = at === ROOT ? undefined : { parent, key: at };
       i++;
       const obj = Object.create(null) as Record<string, JsonValue>;
       ws();
@@ -106,8 +140,8 @@ export function parseJson(text: string, opts: JsonOptions = {}): JsonResult {
         ws();
         if (text[i] !== ':') fail('expected ":"');
         i++;
-        if (Object.prototype.hasOwnProperty.call(obj, key)) duplicates.push(`${path}.${key}`);
-        obj[key] = value(depth + 1, `${path}.${key}`);
+        if (Object.prototype.hasOwnProperty.call(obj, key)) duplicates.push(pathText({ parent: path, key }));
+        obj[key] = value(depth + 1, path, key);
         ws();
         if (text[i] === ',') i++;
         else if (text[i] === '}') {
@@ -117,6 +151,7 @@ export function parseJson(text: string, opts: JsonOptions = {}): JsonResult {
       }
     }
     if (c === '[') {
+      const path: Path = at === ROOT ? undefined : { parent, key: at };
       i++;
       const arr: JsonValue[] = [];
       ws();
@@ -125,7 +160,7 @@ export function parseJson(text: string, opts: JsonOptions = {}): JsonResult {
         return arr;
       }
       for (;;) {
-        arr.push(value(depth + 1, `${path}[${arr.length}]`));
+        arr.push(value(depth + 1, path, arr.length));
         ws();
         if (text[i] === ',') i++;
         else if (text[i] === ']') {
@@ -135,32 +170,16 @@ export function parseJson(text: string, opts: JsonOptions = {}): JsonResult {
       }
     }
     if (c === '"') return str();
-    for (const [word, v] of [
-      ['true', true],
-      ['false', false],
-      ['null', null],
-    ] as const) {
+    for (const [word, v] of opts.allowNonFinite ? WORDS_NON_FINITE : WORDS) {
       if (text.startsWith(word, i)) {
         i += word.length;
         return v;
       }
     }
-    if (opts.allowNonFinite) {
-      for (const [word, v] of [
-        ['NaN', NaN],
-        ['Infinity', Infinity],
-        ['-Infinity', -Infinity],
-      ] as const) {
-        if (text.startsWith(word, i)) {
-          i += word.length;
-          return v;
-        }
-      }
-    }
-    if (c === '-' || (c !== undefined && c >= '0' && c <= '9')) return num(path);
+    if (c === '-' || (c !== undefined && c >= '0' && c <= '9')) return num(parent, at);
     return fail(c === undefined ? 'unexpected end' : `unexpected ${JSON.stringify(c)}`);
   };
-  const v = value(0, '$');
+  const v = value(0, undefined, ROOT);
   ws();
   if (i !== text.length) fail('trailing data');
   return { value: v, duplicates, floats };

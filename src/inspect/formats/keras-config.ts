@@ -2,6 +2,8 @@ import type { JsonValue } from './json.js';
 import { isObject } from './json.js';
 import type { Level } from '../../core/finding.js';
 import type { Findings } from './report.js';
+import { dangerOf } from '../pickle/danger.js';
+import { isModelLibrary } from '../pickle/known-libraries.js';
 
 /**
  * Module roots that are Keras itself, or the Keras packages `serialization_lib._retrieve_class_or_fn` imports on
@@ -175,7 +177,11 @@ function checkReference(v: { [key: string]: JsonValue }, module: string, cls: st
     return;
   }
   if (!KERAS_ROOTS.test(module)) {
-    if (DANGEROUS_MODULES.test(module))
+    // Keras before 3.9 imports any module here and hands back `vars(module)[name]`, which a functional model then
+    // calls with arguments from the config (`functional_from_config.process_node`): a callable the pickle judge
+    // knows to reach code, processes or files (`timeit.timeit`, `pdb.run`, `pandas.read_pickle`…) is as dangerous
+    // as it is in a pickle.
+    if (DANGEROUS_MODULES.test(module) || pickleDanger(module, name))
       add(
         'CPI061',
         `the config at ${path} makes Keras import ${module} and call ${name}; loading the model runs it. Do not load this model.`,
@@ -195,6 +201,18 @@ function checkReference(v: { [key: string]: JsonValue }, module: string, cls: st
       `the config at ${path} makes Keras call ${ref}, a helper that reaches files, the network or other models, not a layer; loading the model runs it (CVE-2025-8747 shape). Do not load this model.`,
       { path, reference: ref },
     );
+}
+
+/**
+ * Whether the pickle judge's knowledge base (`dangerOf`) names this callable. A whole model library that a pickle
+ * never legitimately imports (`tensorflow`, `transformers`) is an entry there, but a Keras config may name one of
+ * its ops (tf_keras wrote `tensorflow.python.ops…` functions): only an entry narrower than the library counts.
+ */
+function pickleDanger(module: string, name: string): boolean {
+  const hit = dangerOf(module, name);
+  if (hit === undefined) return false;
+  const top = module.split('.', 1)[0]!;
+  return !(isModelLibrary(module) && (hit === top || hit.startsWith(`${top}:`)));
 }
 
 /**

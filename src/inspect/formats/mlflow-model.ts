@@ -1,4 +1,5 @@
 import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
+import { PyYamlView } from './pyyaml-nodes.js';
 import type { Findings } from './report.js';
 import type { ParseSteps, RandomAccess } from './source.js';
 import { FormatError, readAt } from './source.js';
@@ -21,13 +22,15 @@ export function* mlflowFindings(src: RandomAccess, out: Findings): ParseSteps<vo
   if (src.size > MAX_FILE) throw new FormatError(`file of ${src.size} bytes is past the limit`, 0, 'limit');
   const text = (yield* readAt(src, 0, src.size)).toString('utf8');
   const lines = new LineCounter();
-  // Attacker-controlled YAML: read as nodes (aliases are never expanded), a parse error is a finding (CPI050).
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  // Attacker-controlled YAML: read as nodes (aliases are looked through, never expanded), a parse error is a finding
+  // (CPI050). `Model.load` reads it with `yaml.safe_load`: a repeated key is no error there, the last one wins.
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false });
   if (doc.errors.length > 0) throw new FormatError(`invalid YAML: ${doc.errors[0]!.message}`, doc.errors[0]!.pos[0]);
-  const pyfunc = doc.getIn(['flavors', 'python_function'], true);
+  const view = new PyYamlView(doc);
+  const pyfunc = view.get(view.get(doc.contents, 'flavors'), 'python_function');
   if (!isMap(pyfunc)) return;
   const scalar = (key: string): { value: string; line: number | undefined } | undefined => {
-    const node = pyfunc.get(key, true);
+    const node = view.get(pyfunc, key);
     if (!isScalar(node) || typeof node.value !== 'string' || node.value === '') return undefined;
     return { value: node.value, line: node.range ? lines.linePos(node.range[0]).line : undefined };
   };

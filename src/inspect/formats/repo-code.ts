@@ -8,6 +8,7 @@ import { isKerasDirConfig } from './keras-dir.js';
 import { checkKerasConfig } from './keras-config.js';
 import { analyseKerasHubPreset } from './keras-hub-preset.js';
 import { mlflowFindings } from './mlflow-model.js';
+import { shardIndexSteps } from './shard-index.js';
 import { peftAdapterFindings } from './peft-adapter.js';
 import type { Findings } from './report.js';
 import { analyseWith } from './report.js';
@@ -138,6 +139,7 @@ export const repoCodeAnalyser: ModelAnalyser = {
     if (file.format === 'keras-hub-preset') return analyseKerasHubPreset(file, ctx);
     if (file.format === 'mlflow-model')
       return analyseWith(file, 'the MLmodel file', (src, out) => mlflowFindings(src, out), ctx.files);
+    if (file.format === 'shard-index') return analyseWith(file, 'the shard index', shardIndexSteps, ctx.files);
     // chat_template.jinja files share the tokenizer config's catalogue entry; only JSON configs have an auto_map.
     if (!/\.json$/i.test(file.path)) return Promise.resolve({ status: 'ok', findings: [] });
     const kind: ConfigKind = /(^|\/)adapter_config\.json$/.test(file.path)

@@ -64,6 +64,21 @@ export const DANGEROUS_TF_OPS: ReadonlyMap<string, string> = new Map([
   ...['RpcCall', 'RpcClient', 'RpcServer', 'RpcServerStart', 'RpcServerRegister', 'GcsConfigureCredentials'].map(
     (op) => [op, 'reaches the network or changes credentials'] as const,
   ),
+  // tf.data (core/ops/dataset_ops.cc, experimental_dataset_ops.cc): `CacheDataset*` with a filename writes cache
+  // files there, `SnapshotDataset*` writes and reads snapshots under `path`, tf.data service ops send the dataset to
+  // (or read it from) a server at `address`.
+  ...['CacheDataset', 'CacheDatasetV2', 'SnapshotDataset', 'SnapshotDatasetV2', 'DistributedSave'].map(
+    (op) => [op, 'writes files at a path it is given'] as const,
+  ),
+  ...[
+    'DataServiceDataset',
+    'DataServiceDatasetV2',
+    'DataServiceDatasetV3',
+    'DataServiceDatasetV4',
+    'RegisterDataset',
+  ].map((op) => [op, 'reaches a tf.data service over the network'] as const),
+  // `DatasetFromGraph` runs a GraphDef carried as a string tensor: ops inside it are not nodes of this graph.
+  ['DatasetFromGraph', 'runs a graph carried as data, whose ops were not checked'],
 ]);
 
 /**
@@ -193,9 +208,21 @@ export function parseSavedModelPbtxt(src: RandomAccess, out: Findings): void {
   driveSync(savedModelPbtxtSteps(src, out));
 }
 
+/**
+ * `CacheDatasetOp` caches in memory when its `filename` input is the empty string (what `Dataset.cache()` writes by
+ * default): only a cache with a file name touches the disk.
+ */
+function memoryCache(u: OpUse, byNode: ReadonlyMap<string, OpUse>): boolean {
+  const filename = u.inputs?.[1];
+  if (!u.op.startsWith('CacheDataset') || filename === undefined) return false;
+  return byNode.get(`${u.where}\0${filename.split(':', 1)[0]!}`)?.constString === '';
+}
+
 function report(uses: OpUse[], out: Findings): void {
   const seen = new Set<string>();
+  const byNode = new Map(uses.map((u) => [`${u.where}\0${u.node}`, u]));
   for (const u of uses) {
+    if (memoryCache(u, byNode)) continue;
     if (u.pathFrom !== undefined) {
       out.add(
         'CPI124',

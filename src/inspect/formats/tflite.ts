@@ -3,9 +3,14 @@ import type { Findings } from './report.js';
 import { analyseWith } from './report.js';
 import type { ParseSteps, RandomAccess } from './source.js';
 import { driveSync, FormatError, readAt } from './source.js';
+import { DANGEROUS_TF_OPS } from './savedmodel.js';
 
 const BUILTIN_CUSTOM = 32;
 const MAX_OPCODES = 100_000;
+/** Subgraphs and operators walked at most (real models: a few subgraphs, thousands of operators). */
+const MAX_OPERATORS = 1_000_000;
+/** Bytes of Flex custom options read in all: each is one serialized NodeDef of a few hundred bytes. */
+const MAX_FLEX_OPTIONS = 64 * 1024 * 1024;
 
 /** Flatbuffer tables read with every offset checked against the file; each read loads its bytes first. */
 class Flat {
@@ -51,6 +56,8 @@ export function* tfliteSteps(src: RandomAccess, out: Findings): ParseSteps<void>
   if (n > MAX_OPCODES || vec + 4 + 4 * n > src.size)
     throw new FormatError(`operator_codes claims ${n} entries`, vec, n > MAX_OPCODES ? 'limit' : 'malformed');
   const custom = new Set<string>();
+  /** Operator-code index → custom code of the Flex ops (`Flex` + a TensorFlow op name). */
+  const flex = new Map<number, string>();
   for (let i = 0; i < n; i++) {
     const code = yield* fb.deref(vec + 4 + 4 * i);
     const dep = yield* fb.field(code, 0);
@@ -61,8 +68,11 @@ export function* tfliteSteps(src: RandomAccess, out: Findings): ParseSteps<void>
     );
     if (builtin !== BUILTIN_CUSTOM) continue;
     const name = yield* fb.field(code, 1);
-    custom.add(name === undefined ? '(unnamed)' : yield* fb.string(name));
+    const customName = name === undefined ? '(unnamed)' : yield* fb.string(name);
+    custom.add(customName);
+    if (customName.startsWith('Flex')) flex.set(i, customName);
   }
+  yield* checkFlexOps(fb, root, flex, out);
   if (custom.size > 0) {
     const names = [...custom].sort();
     out.add(
@@ -71,6 +81,70 @@ export function* tfliteSteps(src: RandomAccess, out: Findings): ParseSteps<void>
       { operators: names.slice(0, 50).join(',') },
     );
   }
+}
+
+/**
+ * A `Flex*` custom operator runs a TensorFlow kernel through the Flex delegate, which the TensorFlow pip package
+ * applies by itself. The delegate runs the NodeDef serialized in the operator's `custom_options` (flexbuffer
+ * `[name, nodedef]`, delegates/flex/kernel.cc `OpNode::InitializeNodeDef`), not the op the custom code names, so
+ * each Flex operator's options are searched for a NodeDef `op` (field 2) naming an op that calls Python or reaches
+ * files or the network. Model → subgraphs (2) → operators (3) → opcode_index (0), custom_options (5).
+ */
+function* checkFlexOps(fb: Flat, root: number, flex: ReadonlyMap<number, string>, out: Findings): ParseSteps<void> {
+  if (flex.size === 0) return;
+  const seen = new Set<string>();
+  let operators = 0;
+  let optionBytes = 0;
+  for (const subgraph of yield* tables(fb, root, 2)) {
+    for (const op of yield* tables(fb, subgraph, 3)) {
+      if (++operators > MAX_OPERATORS) throw new FormatError(`more than ${MAX_OPERATORS} operators`, op, 'limit');
+      const index = yield* fb.field(op, 0);
+      const customCode = flex.get(index === undefined ? 0 : yield* fb.u32(index));
+      const options = yield* fb.field(op, 5);
+      if (customCode === undefined || options === undefined) continue;
+      const vec = yield* fb.deref(options);
+      const len = yield* fb.u32(vec);
+      optionBytes += len;
+      if (vec + 4 + len > fb.src.size) throw new FormatError(`custom_options of ${len} bytes run past the file`, vec);
+      if (optionBytes > MAX_FLEX_OPTIONS)
+        throw new FormatError(`Flex custom options past ${MAX_FLEX_OPTIONS} bytes`, vec, 'limit');
+      for (const tfOp of nodeDefOps(yield* readAt(fb.src, vec + 4, len))) {
+        const why = DANGEROUS_TF_OPS.get(tfOp);
+        if (why === undefined || seen.has(tfOp)) continue;
+        seen.add(tfOp);
+        out.add(
+          'CPI070',
+          `Flex operator ${customCode} runs the TensorFlow op ${tfOp}, which ${why}; the Flex delegate of the TensorFlow package executes it when the model runs. Do not run the model until you know why it is there.`,
+          { op: tfOp, customCode, where: 'tflite', offset: vec },
+        );
+      }
+    }
+  }
+}
+
+/** The tables of a vector-of-tables field, each offset checked. */
+function* tables(fb: Flat, table: number, index: number): ParseSteps<number[]> {
+  const field = yield* fb.field(table, index);
+  if (field === undefined) return [];
+  const vec = yield* fb.deref(field);
+  const n = yield* fb.u32(vec);
+  if (n > MAX_OPERATORS || vec + 4 + 4 * n > fb.src.size)
+    throw new FormatError(`vector claims ${n} entries`, vec, n > MAX_OPERATORS ? 'limit' : 'malformed');
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) out.push(yield* fb.deref(vec + 4 + 4 * i));
+  return out;
+}
+
+/** Every string a NodeDef's `op` field (tag 0x12, a one-byte length) could spell inside the options bytes. */
+function nodeDefOps(bytes: Buffer): string[] {
+  const ops: string[] = [];
+  for (let i = bytes.indexOf(0x12); i >= 0 && i + 1 < bytes.length; i = bytes.indexOf(0x12, i + 1)) {
+    const len = bytes[i + 1]!;
+    if (len === 0 || len >= 0x80 || i + 2 + len > bytes.length) continue;
+    const name = bytes.toString('latin1', i + 2, i + 2 + len);
+    if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) ops.push(name);
+  }
+  return ops;
 }
 
 /** `tfliteSteps` over bytes in memory. */

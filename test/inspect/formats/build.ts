@@ -297,3 +297,61 @@ export function sequential(layers: unknown[]): unknown {
     registered_name: null,
   };
 }
+
+/** A flatbuffer object for `flatbuffer()`: a table (fields by slot), a vector of tables, bytes or a string. */
+export type FbNode =
+  | { readonly table: readonly (FbField | undefined)[] }
+  | { readonly tables: readonly FbNode[] }
+  | { readonly bytes: Buffer }
+  | { readonly str: string };
+export type FbField = { readonly u32: number } | { readonly i32: number } | { readonly ref: FbNode };
+
+/**
+ * A little-endian flatbuffer with `root` as its root table and `ident` as the file identifier. Objects are laid out
+ * parent first (a vtable just before its table), so every uoffset points forward, as the format requires.
+ */
+export function flatbuffer(root: FbNode, ident: string): Buffer {
+  const out: number[] = [];
+  const u32 = (v: number) => out.push(v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff);
+  const set32 = (at: number, v: number) => {
+    for (let k = 0; k < 4; k++) out[at + k] = (v >>> (8 * k)) & 0xff;
+  };
+  const align = () => {
+    while (out.length % 4) out.push(0);
+  };
+  const write = (node: FbNode): number => {
+    align();
+    if ('str' in node || 'bytes' in node) {
+      const data = 'str' in node ? Buffer.from(`${node.str}\0`) : node.bytes;
+      const at = out.length;
+      u32('str' in node ? data.length - 1 : data.length);
+      out.push(...data);
+      return at;
+    }
+    if ('tables' in node) {
+      const at = out.length;
+      u32(node.tables.length);
+      const slots = node.tables.map(() => (u32(0), out.length - 4));
+      node.tables.forEach((t, i) => set32(slots[i]!, write(t) - slots[i]!));
+      return at;
+    }
+    const n = node.table.length;
+    const vtable = out.length;
+    out.push(...[4 + 2 * n, 0, 4 + 4 * n, 0].flatMap((v, i) => (i % 2 ? [] : [v & 0xff, v >> 8])));
+    node.table.forEach((f, i) => out.push(...(f === undefined ? [0, 0] : [(4 + 4 * i) & 0xff, (4 + 4 * i) >> 8])));
+    align();
+    const table = out.length;
+    u32(table - vtable);
+    const refs: [number, FbNode][] = [];
+    for (const f of node.table) {
+      if (f === undefined || !('ref' in f)) u32(f === undefined ? 0 : 'u32' in f ? f.u32 : f.i32);
+      else refs.push([(u32(0), out.length - 4), f.ref]);
+    }
+    for (const [slot, child] of refs) set32(slot, write(child) - slot);
+    return table;
+  };
+  u32(0);
+  out.push(...Buffer.from(ident.slice(0, 4)));
+  set32(0, write(root));
+  return Buffer.from(out);
+}

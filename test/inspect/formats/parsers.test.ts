@@ -11,7 +11,18 @@ import type { RandomAccess } from '../../../src/inspect/formats/source.js';
 import { bufferSource } from '../../../src/inspect/formats/source.js';
 import { parseTfjsManifest } from '../../../src/inspect/formats/tfjs.js';
 import { parseTflite } from '../../../src/inspect/formats/tflite.js';
-import { gguf, kerasArchive, onnxModel, safetensors, savedModel, sequential, zip } from './build.js';
+import {
+  flatbuffer,
+  type FbNode,
+  gguf,
+  kerasArchive,
+  onnxModel,
+  pb,
+  safetensors,
+  savedModel,
+  sequential,
+  zip,
+} from './build.js';
 
 type Parser = (src: RandomAccess, out: Findings) => void;
 
@@ -403,6 +414,16 @@ describe('keras config', () => {
       want: ['CPI063'],
     },
     { name: 'user package layer', input: { module: 'acme.layers', class_name: 'Scale', config: {} }, want: ['CPI062'] },
+    // Keras < 3.9 `_retrieve_class_or_fn` imports any module and returns `vars(mod)[name]`; a functional model
+    // calls it with the node's arguments. Callables the pickle judge knows to run code are errors here too.
+    { name: 'timeit.timeit as a layer', input: fn('timeit', 'timeit'), want: ['CPI061'] },
+    { name: 'pdb.run as a layer', input: fn('pdb', 'run'), want: ['CPI061'] },
+    { name: 'pandas.read_pickle as a layer', input: fn('pandas', 'read_pickle'), want: ['CPI061'] },
+    {
+      name: 'a TensorFlow op outside Keras',
+      input: fn('tensorflow.python.ops.nn_impl', 'l2_normalize'),
+      want: ['CPI062'],
+    },
   ])('$name → $want', ({ input, want }) => {
     expect(check(input)).toEqual(want);
   });
@@ -503,6 +524,11 @@ describe('onnx, savedmodel, tflite, tfjs', () => {
     { name: 'ReadFile', input: savedModel(['ReadFile']), want: ['CPI070'] },
     { name: 'WriteFile in a function', input: savedModel([], ['WriteFile']), want: ['CPI070'] },
     { name: 'PyFunc', input: savedModel(['PyFunc']), want: ['CPI070'] },
+    // tf.data ops that write under a path, reach a tf.data service, or run a GraphDef held in a string tensor.
+    { name: 'CacheDatasetV2', input: savedModel(['CacheDatasetV2']), want: ['CPI070'] },
+    { name: 'SnapshotDatasetV2 in a function', input: savedModel([], ['SnapshotDatasetV2']), want: ['CPI070'] },
+    { name: 'DataServiceDatasetV4', input: savedModel(['DataServiceDatasetV4']), want: ['CPI070'] },
+    { name: 'DatasetFromGraph', input: savedModel(['DatasetFromGraph']), want: ['CPI070'] },
     { name: 'PrintV2 to stderr', input: savedModel([], [], 'stderr'), want: [] },
     { name: 'PrintV2 to a file', input: savedModel([], [], 'file:///tmp/leak'), want: ['CPI070'] },
     { name: 'no meta graph', input: Buffer.from([0x08, 0x01]), want: ['CPI050'] },
@@ -518,6 +544,15 @@ describe('onnx, savedmodel, tflite, tfjs', () => {
       input: Buffer.concat([Buffer.from([0xff, 0xff, 0, 0]), Buffer.from('TFL3'), Buffer.alloc(8)]),
       want: ['CPI050'],
     },
+    // The Flex delegate runs the NodeDef in custom_options (delegates/flex/kernel.cc OpNode::InitializeNodeDef),
+    // whatever the custom code calls the op.
+    {
+      name: 'Flex op whose NodeDef is WriteFile',
+      input: flexModel('FlexAddV2', 'WriteFile'),
+      want: ['CPI070', 'CPI075'],
+    },
+    { name: 'Flex op whose NodeDef is AddV2', input: flexModel('FlexAddV2', 'AddV2'), want: ['CPI075'] },
+    { name: 'non-Flex custom op carrying WriteFile bytes', input: flexModel('MyOp', 'WriteFile'), want: ['CPI075'] },
   ])('tflite: $name → $want', ({ input, want }) => {
     expect(run(parseTflite, input).rules).toEqual(want);
   });
@@ -537,3 +572,32 @@ describe('onnx, savedmodel, tflite, tfjs', () => {
     expect(run((s, o) => parseTfjsManifest(s, o, modelJson), Buffer.from(JSON.stringify(input))).rules).toEqual(want);
   });
 });
+
+/** A TFLite model with one custom operator whose options hold a flexbuffer `[name, NodeDef]` running `tfOp`. */
+function flexModel(customCode: string, tfOp: string): Buffer {
+  const nodeDef = pb([
+    [1, 'node'],
+    [2, tfOp],
+    [3, 'x'],
+  ]);
+  const name = Buffer.from(tfOp);
+  const options = Buffer.concat([
+    Buffer.from([name.length]),
+    name,
+    Buffer.from([0, nodeDef.length]),
+    nodeDef,
+    Buffer.from([0, 2, 0x14, 0x0a, 0x24, 0x01]),
+  ]);
+  const opcode: FbNode = { table: [{ i32: 32 }, { ref: { str: customCode } }, { i32: 1 }, { i32: 32 }] };
+  const operator: FbNode = {
+    table: [{ u32: 0 }, undefined, undefined, undefined, undefined, { ref: { bytes: options } }],
+  };
+  const model: FbNode = {
+    table: [
+      { u32: 3 },
+      { ref: { tables: [opcode] } },
+      { ref: { tables: [{ table: [undefined, undefined, undefined, { ref: { tables: [operator] } }] }] } },
+    ],
+  };
+  return flatbuffer(model, 'TFL3');
+}

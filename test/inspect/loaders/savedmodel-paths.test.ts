@@ -108,6 +108,28 @@ const CASES: readonly UnseenCase[] = [
     },
     want: ['CPI124:note'],
   },
+  {
+    name: 'SavedModel function caching a dataset in memory (filename "")',
+    loader: 'CacheDatasetOp::MakeDataset: an empty filename caches in memory',
+    files: {
+      'saved_model.pb': savedModel(
+        [konst('Const', ''), node('cache', 'CacheDatasetV2', ['ds:handle:0', 'Const:output:0', 'mem:0'])],
+        true,
+      ),
+    },
+    want: [],
+  },
+  {
+    name: 'SavedModel function caching a dataset into /tmp',
+    loader: 'CacheDatasetOp::MakeDataset: a filename makes FileDataset write cache files there',
+    files: {
+      'saved_model.pb': savedModel(
+        [konst('Const', '/tmp/cache'), node('cache', 'CacheDatasetV2', ['ds:handle:0', 'Const:output:0', 'mem:0'])],
+        true,
+      ),
+    },
+    want: ['CPI070:error'],
+  },
 ];
 
 describeUnseenCases('SavedModel checkpoint paths built at run time are resolved like the kernels build them', CASES);

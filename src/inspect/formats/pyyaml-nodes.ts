@@ -1,0 +1,70 @@
+import type { Document, Node, Pair, YAMLMap } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq } from 'yaml';
+import { FormatError } from './source.js';
+
+/** Pairs one lookup may gather through merge keys; PyYAML would build the same lists, so past this it is a bomb. */
+const MAX_MERGED_PAIRS = 100_000;
+/** Merge keys followed into merge keys at most this deep (a recursive anchor makes PyYAML itself fail). */
+const MAX_MERGE_DEPTH = 64;
+
+/**
+ * Read a YAML document the way PyYAML's `yaml.safe_load` resolves it, without building it: the `yaml` package reads
+ * YAML 1.2, where `<<` is an ordinary key, and hands back an alias as an `Alias` node. PyYAML (YAML 1.1) composes an
+ * alias as the anchored node itself, `SafeConstructor.flatten_mapping` puts the pairs of a `<<` map (or of each map in
+ * a `<<` sequence, the first one winning) before the map's own pairs, and `construct_mapping` lets the last pair of a
+ * key win. So `loader_module: *x`, `<<: *defaults` and a repeated key all mean what they mean to the loader.
+ * Parse the document with `uniqueKeys: false` to keep repeated keys.
+ */
+export class PyYamlView {
+  private readonly flattened = new WeakMap<YAMLMap, readonly Pair[]>();
+  private pairs = 0;
+
+  constructor(private readonly doc: Document) {}
+
+  /** The node an alias stands for (the node itself otherwise). */
+  deref(node: unknown): unknown {
+    return isAlias(node) ? node.resolve(this.doc) : node;
+  }
+
+  /** The value PyYAML's dict would hold for `key` in the mapping `node`, or undefined. */
+  get(node: unknown, key: string): Node | undefined {
+    const map = this.deref(node);
+    if (!isMap(map)) return undefined;
+    const pairs = this.flatten(map, 0);
+    for (let i = pairs.length - 1; i >= 0; i--) {
+      const k = this.deref(pairs[i]!.key);
+      if (isScalar(k) && k.value === key) return this.deref(pairs[i]!.value) as Node | undefined;
+    }
+    return undefined;
+  }
+
+  /** The mapping's pairs after `flatten_mapping`: merged pairs first, in PyYAML's order, then its own. */
+  private flatten(map: YAMLMap, depth: number): readonly Pair[] {
+    const done = this.flattened.get(map);
+    if (done) return done;
+    if (depth > MAX_MERGE_DEPTH) throw new FormatError('has merge keys nested too deep', map.range?.[0] ?? 0, 'limit');
+    const merged: Pair[] = [];
+    const own: Pair[] = [];
+    for (const pair of map.items) {
+      const key = this.deref(pair.key);
+      if (!(isScalar(key) && key.type === 'PLAIN' && key.value === '<<')) {
+        own.push(pair);
+        continue;
+      }
+      const value = this.deref(pair.value);
+      if (isMap(value)) merged.push(...this.flatten(value, depth + 1));
+      else if (isSeq(value))
+        // PyYAML reverses the sequence so that the first map's pairs come last and win.
+        for (const item of [...value.items].reverse()) {
+          const m = this.deref(item);
+          if (isMap(m)) merged.push(...this.flatten(m, depth + 1));
+        }
+      this.pairs += merged.length;
+      if (this.pairs > MAX_MERGED_PAIRS)
+        throw new FormatError('has merge keys that expand past the limit', map.range?.[0] ?? 0, 'limit');
+    }
+    const all = merged.length === 0 ? own : [...merged, ...own];
+    this.flattened.set(map, all);
+    return all;
+  }
+}
