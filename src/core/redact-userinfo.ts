@@ -104,19 +104,16 @@ export function redactUrls(text: string): string {
  * `public` and `basic` are its unauthenticated and Basic-auth forms, no secret) and anaconda.org
  * (`https://conda.anaconda.org/t/<token>/<channel>`, `https://pypi.anaconda.org/t/<token>/…`). Such a URL lands in
  * a lockfile's `resolved`, an `.npmrc` registry or `//host/path/:` key, a pip option; every report quotes them.
- * A public account name in the same place (`https://npm.fury.io/<account>/`) is masked too: a name lost, never a
- * secret shown.
+ * The host is read after a `//` (a URL's authority, user info allowed; an `.npmrc` key), any case. A public account
+ * name in the same place (`https://npm.fury.io/<account>/`) is masked too: a name lost, never a secret shown.
  */
 const PATH_TOKEN =
-  /(\.fury\.io\/|(?<![\w.-])dl\.cloudsmith\.io\/(?!(?:public|basic)(?:[/?#\s]|$))|\banaconda\.org\/t\/)([^/?#\s"'<>`]+)/gi;
+  /(\/\/(?:[^/?#\s@]*@)?(?:[^/?#\s@]*\.fury\.io\/|dl\.cloudsmith\.io\/(?!(?:public|basic)(?:[/?#\s]|$))|(?:[^/?#\s@]*\.)?anaconda\.org\/t\/))([^/?#\s"'<>`]+)/gi;
 
 /** Each path-segment token of PATH_TOKEN's hosts replaced by `***`. */
 export function redactPathTokens(text: string): string {
-  // The literal tests first: nearly every string has none of these hosts (hosts are written in lower case by the
-  // tools that write them; upper case is caught too, mixed case is not looked for).
-  if (!(text.includes('.io/') || text.includes('.org/t/') || text.includes('.IO/') || text.includes('.ORG/T/')))
-    return text;
-  return text.replace(PATH_TOKEN, '$1***');
+  // One literal test first: nearly every string the reports hold (paths, names, messages) has no `//`.
+  return text.includes('//') ? text.replace(PATH_TOKEN, '$1***') : text;
 }
 
 /** Names of query parameters whose values are secrets, any case. */

@@ -1,7 +1,7 @@
 import type { ReviewResult } from '../app/review/index.js';
 import type { Artifact, Evidence, Finding, Level, Location, ResolvedFinding } from '../core/finding.js';
 import type { ScanResult } from '../core/result.js';
-import { redactPathTokens, redactUrls } from '../core/redact-userinfo.js';
+import { redactUrls } from '../core/redact-userinfo.js';
 
 /**
  * ARCHITECTURE.md: credentials never appear in output. The scanned tree is untrusted and its URLs can carry them
@@ -75,11 +75,11 @@ export function redactStrings<T>(value: T): T {
 }
 
 /**
- * redactUrls, after a test that lets nearly every string through untouched: masked user info needs an `@`, a
- * masked query value a `=`; a token in a URL's path (`redactPathTokens`) has a literal test of its own. Reporters read each finding's fields on every use, so this is on a flood's hot path.
+ * redactUrls, after a test that lets nearly every string through untouched: masked user info and a token in a
+ * URL's path need a `//` (`scheme://`, an `.npmrc` `//host/` key), a masked query value a `=`. Reporters read each finding's fields on every use, so this is on a flood's hot path.
  */
 function redactText(text: string): string {
-  return text.includes('@') || text.includes('=') ? redactUrls(text) : redactPathTokens(text);
+  return text.includes('//') || text.includes('=') ? redactUrls(text) : text;
 }
 
 /** A location, artifact or evidence: one level of scalars, copied only when a string changes. */

@@ -51,7 +51,17 @@ describe('a token in a URL path is masked in every output', () => {
       input: 'https://conda.anaconda.org/t/xx-Tok3nG7/channel',
       want: 'https://conda.anaconda.org/t/***/channel',
     },
-    { name: 'token before a query', input: 'see pypi.fury.io/Tok3nH8?x=1', want: 'see pypi.fury.io/***?x=1' },
+    {
+      name: 'token before a query',
+      input: 'see https://pypi.fury.io/Tok3nH8?x=1',
+      want: 'see https://pypi.fury.io/***?x=1',
+    },
+    {
+      name: 'anaconda.org without a subdomain',
+      input: 'https://anaconda.org/t/Tok3nK1/acme',
+      want: 'https://anaconda.org/t/***/acme',
+    },
+    { name: 'a host with no // before it is no URL', input: 'pypi.fury.io/acme', want: 'pypi.fury.io/acme' },
     { name: 'another host stays', input: 'https://example.io/Tok/a/', want: 'https://example.io/Tok/a/' },
     { name: 'a lookalike host stays', input: 'https://notdl.cloudsmith.io/x/', want: 'https://notdl.cloudsmith.io/x/' },
     {
