@@ -46,7 +46,10 @@ export interface Resolved {
   readonly candidates?: readonly string[];
   /** Read from the environment (`os.environ.get("X", "main")`): the variable and the file's default. */
   readonly env?: EnvRead;
-  /** Python: a path built on the file system (`os.path.join(…)`, `Path(…)`; python-loaders.ts `LOCAL_PATH_CALLS`). */
+  /**
+   * A path built on the file system: Python's `os.path.join(…)`, `Path(…)` (python-loaders.ts `LOCAL_PATH_CALLS`);
+   * JavaScript's `'file://' + …` and the like (javascript-arguments.ts `startsLocal`).
+   */
   readonly localPath?: boolean;
   /**
    * Python, for a value that is no string the file decides (`value` undefined): its truth where the file decides it
@@ -657,8 +660,13 @@ function shapeOf(f: CallFacts): LoaderShape | undefined {
     return webLlmShape(f, WEB_LLM_ENGINES.get(name)!);
   // WHATWG fetch(url): a hub file's URL is that file at that revision, whoever fetches it (`hubUrlOnly`).
   if (FETCHES.has(f.resolved)) return { via: 'fetch', name: pos(0), runsRemoteCode: false, hubUrlOnly: true };
+  // onnxruntime-node (js/node/lib/backend.ts `OnnxruntimeSessionHandler`) hands a string to the native binding's
+  // `loadModel(path)`, which opens a file on disk: never a download, whatever the string holds (`path.join(__dirname,
+  // …)`, a parameter) — no reference and no run-time choice. onnxruntime-web fetches a URL.
   if (name === 'create' && f.resolved.endsWith('InferenceSession.create'))
-    return { via: 'InferenceSession.create', name: pos(0), runsRemoteCode: false };
+    return fromModule(f.resolved, ['onnxruntime-node'])
+      ? undefined
+      : { via: 'InferenceSession.create', name: pos(0), runsRemoteCode: false };
   if (
     (name === 'loadGraphModel' || name === 'loadLayersModel') &&
     (fromModule(f.resolved, [

@@ -38,11 +38,14 @@ export function mappingReferences(
   mergekit = false,
   /** The mapping's `args:` list of strings, read when asked (KubeAI's Model spec, `kubeaiModel`). */
   args: () => readonly string[] | undefined = () => undefined,
+  /** The string the document holds at a dotted path from its root (`interpolatedValue`), if any. */
+  atPath: (keys: readonly string[]) => string | undefined = () => undefined,
 ): void {
   const url = scalars.get('url');
   if (url && KUBEAI_ENGINES.has(scalars.get('engine')?.value ?? ''))
     kubeaiModel(out, path, url, args(), existsLocally, position);
-  for (const [key, { value: written, at }] of scalars) {
+  for (const [key, { value: asWritten, at }] of scalars) {
+    const written = interpolatedValue(asWritten, scalars, atPath);
     if (mergekit && MERGEKIT_MODEL_KEYS.has(key)) {
       mergekitReferences(out, path, key, written, position(at), existsLocally);
       continue;
@@ -58,8 +61,10 @@ export function mappingReferences(
     // no revision.
     const noRevision = axolotl && key === 'tokenizer_config';
     const revisionWritten = noRevision ? undefined : revisionFor(key, scalars);
-    const revisionEnv = revisionWritten === undefined ? undefined : omegaConfEnv(revisionWritten);
-    const revision = revisionEnv ? revisionEnv.fallback : revisionWritten;
+    const revisionValue =
+      revisionWritten === undefined ? undefined : interpolatedValue(revisionWritten, scalars, atPath);
+    const revisionEnv = revisionValue === undefined ? undefined : omegaConfEnv(revisionValue);
+    const revision = revisionEnv ? revisionEnv.fallback : revisionValue;
     const pos = position(at);
     if (nameEnv?.fallback === undefined && nameEnv !== undefined) {
       // `${oc.env:MODEL}` with no default: the model is whatever the run's environment names.
@@ -265,6 +270,34 @@ const LEGACY_CANONICAL =
   /^(?:albert|bart|bert|camembert|ctrl|distilbert|distilgpt2|distilroberta|gpt2|openai-gpt|roberta|t5|transfo-xl|xlm|xlnet)(?:-[\w.-]*)?$/;
 
 /**
+ * OmegaConf's node interpolation, which Hydra configs use to name one model twice (`tokenizer:
+ * pretrained_model_name_or_path: ${model.pretrained_model_name_or_path}`): a value that is only `${a.b.c}` is the
+ * value at that path from the config's root, `${.key}` the same mapping's `key` (omegaconf/grammar
+ * `OmegaConfGrammarParser` interpolationNode, resolved by `BaseContainer._resolve_node_interpolation`). Followed
+ * through a few hops to a string this document holds; anything else (a path to another config of a Hydra
+ * composition, a list index, a resolver other than `oc.env`) stays as written.
+ */
+export function interpolatedValue(
+  value: string,
+  scalars: ReadonlyMap<string, { value: string }>,
+  atPath: (keys: readonly string[]) => string | undefined,
+): string {
+  let got = value;
+  for (let hop = 0; hop < 8; hop++) {
+    const m = NODE_INTERPOLATION.exec(got);
+    if (!m) return got;
+    const keys = m[2]!.split('.');
+    const next = m[1] === '.' ? (keys.length === 1 ? scalars.get(keys[0]!)?.value : undefined) : atPath(keys);
+    if (next === undefined) return got;
+    got = next;
+  }
+  return got;
+}
+
+/** `${a.b.c}` (from the root) or `${.key}` (the same mapping): keys of word characters and `-`. */
+const NODE_INTERPOLATION = /^\$\{(\.?)([\w-]+(?:\.[\w-]+)*)\}$/;
+
+/**
  * OmegaConf's `oc.env` resolver, which Hydra configs use: `${oc.env:VAR}` is the variable's value (an error when it
  * is unset), `${oc.env:VAR,default}` the default when it is unset (omegaconf/resolvers/oc/__init__.py `env`;
  * the default is a grammar value: quotes stripped, `null` is None). Anything else is not an env read.
@@ -318,13 +351,30 @@ export function findConfigReferencesFast(
         );
       } else stack.push(value);
     }
-    mappingReferences(out, path, scalars, trustOf(node), existsLocally, at, mergekit, () => {
-      const list = node.pairs.findLast((p) => p.key === 'args')?.value;
-      if (list?.kind !== 'seq') return undefined;
-      return list.items.flatMap((i) => (i.kind === 'scalar' && typeof i.value === 'string' ? [i.value] : []));
-    });
+    mappingReferences(
+      out,
+      path,
+      scalars,
+      trustOf(node),
+      existsLocally,
+      at,
+      mergekit,
+      () => {
+        const list = node.pairs.findLast((p) => p.key === 'args')?.value;
+        if (list?.kind !== 'seq') return undefined;
+        return list.items.flatMap((i) => (i.kind === 'scalar' && typeof i.value === 'string' ? [i.value] : []));
+      },
+      (keys) => stringAt(root, keys),
+    );
   }
   return out;
+}
+
+/** The string at a dotted path from the root (each key's last value, as yaml's `getIn` reads it). */
+function stringAt(root: Value, keys: readonly string[]): string | undefined {
+  let node: Value | undefined = root;
+  for (const key of keys) node = node?.kind === 'map' ? node.pairs.findLast((p) => p.key === key)?.value : undefined;
+  return node?.kind === 'scalar' && typeof node.value === 'string' ? node.value : undefined;
 }
 
 /** A block mapping's string values by key (the last of a key wins, in the place of its first), as config.ts reads. */

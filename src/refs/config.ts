@@ -118,11 +118,25 @@ export function findConfigReferencesWithYaml(
             if (typeof m.value.value === 'string' && !scalars.has(key)) scalars.set(key, { value: m.value.value, at });
           }
         }
-        mappingReferences(out, path, scalars, trust === true, existsLocally, position, mergekit, () => {
-          const list = node.get('args', true);
-          if (!isSeq(list)) return undefined;
-          return list.items.flatMap((i) => (isScalar(i) && typeof i.value === 'string' ? [i.value] : []));
-        });
+        mappingReferences(
+          out,
+          path,
+          scalars,
+          trust === true,
+          existsLocally,
+          position,
+          mergekit,
+          () => {
+            const list = node.get('args', true);
+            if (!isSeq(list)) return undefined;
+            return list.items.flatMap((i) => (isScalar(i) && typeof i.value === 'string' ? [i.value] : []));
+          },
+          // config-fast.ts `interpolatedValue`: the string at a path from the document's root.
+          (keys) => {
+            const got: unknown = doc.getIn(keys, false);
+            return typeof got === 'string' ? got : undefined;
+          },
+        );
         // A Kubernetes pod spec's containers: the model servers they start (servers.ts).
         if (node.has('containers') || node.has('initContainers'))
           readPodContainers(node, text, {

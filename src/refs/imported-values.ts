@@ -90,10 +90,20 @@ export class RepositoryModules {
       if (target === null) continue;
       // `from .config import MODEL_ID`: a name the module binds.
       const at = importedModuleFile(importer, target, exists);
-      const value = at && at.file !== importer ? (await valuesOf(at.file))?.get(at.name) : undefined;
+      const own = at && at.file !== importer ? await valuesOf(at.file) : undefined;
+      const value = own?.get(at!.name);
       if (at && value) {
         values.set(local, value);
         origin.set(local, at.file);
+      }
+      // `from .config import settings`: the members the module gives of it (`settings.model_id`), as the text reads
+      // them — unless the file assigns that attribute.
+      for (const [name, v] of own ?? []) {
+        if (!name.startsWith(`${at!.name}.`)) continue;
+        const dotted = local + name.slice(at!.name.length);
+        if (assignedAttributes.has(dotted) || !text.includes(dotted)) continue;
+        values.set(dotted, v);
+        origin.set(dotted, at!.file);
       }
       // `import config` / `from . import config`: the module itself, read as `config.MODEL_ID` — unless the file
       // assigns that attribute.

@@ -29,8 +29,10 @@ export function argumentsOf(toks: readonly Token[], open: number, values: Values
       checkNoHiddenObject(toks, a, b);
       reads.push(...values.range(a, b).reads);
       const notString = nonString(toks, ...bareRange(toks, a, b));
+      const local = startsLocal(toks, a, b);
       steps.push((p) => {
-        p.push(notString ? { ...values.range(a, b), notString } : values.range(a, b));
+        const value = values.range(a, b);
+        p.push({ ...value, ...(notString ? { notString } : {}), ...(local ? { localPath: true } : {}) });
         return false;
       });
     }
@@ -128,3 +130,34 @@ function splitCommas(toks: readonly Token[], from: number, to: number): [number,
   if (start < to) out.push([start, to]);
   return out;
 }
+
+/**
+ * A value built on a local scheme: a string or template starting `file://` (tfjs-node's file system handler,
+ * tfjs-node io/file_system.ts `fileSystem`), `indexeddb://` or `localstorage://` (tfjs's browser stores), with only
+ * `+` after it at its top level — whatever the rest holds at run time, the model is read from this machine, never
+ * downloaded: no reference and no run-time choice (calls.ts `Resolved.localPath`). Both JavaScript readers ask this of
+ * an argument's tokens (javascript.ts tokenizes the argument's text).
+ */
+export function startsLocal(toks: readonly Token[], from: number, to: number): boolean {
+  const [a, b] = bareRange(toks, from, to);
+  const first = toks[a];
+  if (!first || (first.t !== 'string' && first.t !== 'template' && first.t !== 'tpl-head')) return false;
+  if (!LOCAL_SCHEME.test(first.text.slice(1))) return false;
+  let after = a + 1;
+  if (first.t === 'tpl-head') {
+    let k = a;
+    while (toks[k]!.t !== 'tpl-tail') k = toks[k]!.match;
+    after = k + 1;
+  }
+  if (after < b && !(toks[after]!.t === 'op' && toks[after]!.text === '+')) return false;
+  for (let k = after; k < b; k++) {
+    const t = toks[k]!;
+    if (t.up === first.up && t.t === 'op' && NOT_A_SUM.has(t.text)) return false;
+  }
+  return true;
+}
+
+const LOCAL_SCHEME = /^(?:file|indexeddb|localstorage):\/\//i;
+
+/** Operators that make a top-level `+` chain some other expression (a choice, a comparison, a sequence). */
+const NOT_A_SUM = new Set(['?', '||', '&&', '??', ',', '==', '===', '!=', '!==', '<', '>', '<=', '>=', '=>', '=']);

@@ -24,7 +24,8 @@ import {
   type CallFacts,
   type Resolved,
 } from './calls.js';
-import { ITERATING_METHODS, unquote } from './javascript-tokens.js';
+import { ITERATING_METHODS, tokenize, unquote, Unsure } from './javascript-tokens.js';
+import { startsLocal } from './javascript-arguments.js';
 import { ClassMembers, displayOf, objectLiteral, objectMembers, typeAsserted } from './javascript-members.js';
 import { onlyReadAsOptions } from './javascript-options.js';
 import { EnvConstants, type EnvRead } from './python-env.js';
@@ -745,6 +746,18 @@ function referencesIn(
   }
   const env = envReader.result();
 
+  /** javascript-arguments.ts `startsLocal`, over the argument's own tokens (text it cannot tokenize: no). */
+  function argumentStartsLocal(a: SyntaxNode): boolean {
+    if (!/^[\s(]*[`'"](?:file|indexeddb|localstorage):/i.test(src(a))) return false;
+    try {
+      const toks = tokenize(src(a));
+      return startsLocal(toks, 0, toks.length);
+    } catch (err) {
+      if (err instanceof Unsure) return false;
+      throw err;
+    }
+  }
+
   /** calls.ts `Resolved.notString` (javascript-arguments.ts reads the same tokens). */
   function nonString(a: SyntaxNode): Resolved['notString'] {
     if (a.name === 'null' || (a.name === 'VariableName' && src(a) === 'undefined')) return 'absent';
@@ -786,6 +799,7 @@ function referencesIn(
         ...(candidates ? { candidates } : {}),
         ...(notString ? { notString } : {}),
         ...(env ? { env } : {}),
+        ...(argumentStartsLocal(a) ? { localPath: true } : {}),
       });
     }
     const { line, column } = at(call.from);

@@ -3,13 +3,16 @@
  * them (`**name`) or to pass them as a keyword argument's whole value (`model_kwargs=name` — how langchain's
  * HuggingFaceEmbeddings and the like are handed their options; what the callee does with them is not followed).
  * Reading an item (`name[key]`, not assigned, deleted or updated in place), calling a method that does not change
- * it (`name.get(…)`, `.keys()`, `.values()`, `.items()`) or importing it (`from .settings import name`, on one line) is
+ * it (`name.get(…)`, `.keys()`, `.values()`, `.items()`), handing it first to a builtin that only reads it
+ * (`print(name)`, `len(name)`, `sorted(name)`) or importing it (`from .settings import name`, on one line) is
  * no change either.
  * A dict constant used any other way may be changed before a call reads it — `kw["revision"] = "main"`,
  * `kw.update(…)`, `del kw[…]`, handing it to a function that does — so its keys as first written are not what the
- * call sees, and a pin read from them could be one the call never gets. Read over the whole text, comments and
- * strings included: a mention there only makes the reader claim less.
+ * call sees, and a pin read from them could be one the call never gets. Read over the whole text, except comments and
+ * plain strings (python-prose.ts): a mention there (`# kw pins the reviewed commit`, a repo id `"acme/kw"`) changes
+ * nothing, and counting it lost the pin the dict gives — an unpinned finding for a pinned load.
  */
+import { proseCheck } from './python-prose.js';
 import { keySearch, plainName, SCOPE_MARK, type PythonScopes } from './python-scopes.js';
 
 const IDENTIFIER = /(?<![\w.\u00a1-\uffff])[A-Za-z_\u00a1-\uffff][\w\u00a1-\uffff]*/g;
@@ -40,13 +43,14 @@ export function listUseCheck(text: string, scopes?: PythonScopes): (name: string
  */
 function useCheck(text: string, as: 'dict' | 'list', scopes?: PythonScopes): (key: string) => boolean {
   const checked = new Map<string, boolean>();
+  const prose = proseCheck(text);
   let everyName: Set<string> | undefined;
   return (key) => {
     if (scopes && key.includes(SCOPE_MARK)) {
       let got = checked.get(key);
       if (got === undefined) {
         const { name, inScope } = keySearch(key, scopes);
-        got = usedOtherwise(text, name, as, inScope).has(name);
+        got = usedOtherwise(text, prose, name, as, inScope).has(name);
         checked.set(key, got);
       }
       return got;
@@ -55,8 +59,8 @@ function useCheck(text: string, as: 'dict' | 'list', scopes?: PythonScopes): (ke
     if (everyName) return everyName.has(name);
     let got = checked.get(name);
     if (got === undefined) {
-      if (checked.size >= SEPARATE_SEARCHES) return (everyName = usedOtherwise(text, undefined, as)).has(name);
-      got = usedOtherwise(text, name, as).has(name);
+      if (checked.size >= SEPARATE_SEARCHES) return (everyName = usedOtherwise(text, prose, undefined, as)).has(name);
+      got = usedOtherwise(text, prose, name, as).has(name);
       checked.set(name, got);
     }
     return got;
@@ -66,6 +70,7 @@ function useCheck(text: string, as: 'dict' | 'list', scopes?: PythonScopes): (ke
 /** The names (only `only`, when given) with a use other than those allowed for a dict (or, `list`, a loop's list). */
 function usedOtherwise(
   text: string,
+  prose: (at: number) => boolean,
   only?: string,
   as: 'dict' | 'list' = 'dict',
   inScope: (at: number) => boolean = () => true,
@@ -94,10 +99,12 @@ function usedOtherwise(
           bindsAfter(text, end) ||
           keywordValue(text, m.index, end) ||
           readsItem(text, m.index, end) ||
+          readOnlyArgument(text, m.index, end) ||
           readOnlyMethod(text, end) ||
           copiedBy(text, m.index, end) ||
           imported(text, m.index);
-    if (allowed) continue;
+    // Asked last: the spans are found only for a file with a mention that would count.
+    if (allowed || prose(m.index)) continue;
     out.add(name);
     if (only !== undefined) break;
   }
@@ -117,7 +124,7 @@ function annotatedAfter(text: string, at: number): boolean {
 
 /**
  * `len(name)`, `print(name, …)`, `sorted(name)`, `", ".join(name)`…: the first argument of a builtin that reads a list
- * and never changes it (a builtin by its bare name; `obj.len(…)` is anything).
+ * (or a dict: its keys) and never changes it (a builtin by its bare name; `obj.len(…)` is anything).
  */
 function readOnlyArgument(text: string, from: number, to: number): boolean {
   return READ_ONLY_CALL.test(text.slice(Math.max(0, from - 16), from)) && /^[ \t]*[,)]/.test(text.slice(to, to + 8));

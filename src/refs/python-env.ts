@@ -3,6 +3,7 @@ import { plainName } from './python-scopes.js';
 import { logicalLines } from './python-lines.js';
 import { reportHubSetting } from './runtimes.js';
 import type { FileReferences } from './types.js';
+import type { Resolved } from './calls.js';
 
 /**
  * `os.environ.get("X", "main")` / `os.getenv("X")`: a value read from the environment at run time, with the default
@@ -101,13 +102,28 @@ export function boolDefault(variable: string, text: string): EnvRead {
 }
 
 /**
- * `X or Y` with X read at run time (an env read, a flag, a parameter) and Y a string the file decides: Python's `or`
- * gives the first truthy operand, so Y is what loads when X is unset, None or empty; a non-empty default of X's own
- * is what loads then instead.
+ * `X or Y` with X read at run time (an env read, a flag, a parameter): Python's `or` gives the first truthy operand,
+ * so a truthy default of X's own is what loads when X is unset (Y is never evaluated), and otherwise Y: a string the
+ * file decides, or Y's own default when Y is read at run time too (`args.tokenizer_name or args.model_name_or_path`,
+ * `os.getenv("TOKENIZER") or MODEL_ID` — what loads when neither is set). The finding names X, the first variable the
+ * value reads, as a Compose default that reads another variable names its outer one (compose-env.ts `interpolate`).
  */
-export function orDefault(left: EnvRead | undefined, right: string | undefined): EnvRead | undefined {
-  if (!left || right === undefined) return undefined;
-  return left.fallback !== undefined && left.fallback !== '' ? left : { variable: left.variable, fallback: right };
+export function orDefault(
+  left: EnvRead | undefined,
+  right: Pick<Resolved, 'value' | 'isString'>,
+  rightEnv?: EnvRead,
+): EnvRead | undefined {
+  if (!left) return undefined;
+  if (left.fallback !== undefined && left.fallback !== '' && left.truth !== false) return left;
+  // `args.trust or False`: a bool, not the string "False" (which Python takes as true).
+  if (right.value !== undefined && !right.isString)
+    return right.value === 'True' || right.value === 'False' ? boolDefault(left.variable, right.value) : undefined;
+  if (right.value !== undefined) return { variable: left.variable, fallback: right.value };
+  // A bool default on the right is a trust_remote_code's to read (pythonTruth), not a name's.
+  if (!rightEnv || rightEnv.truth !== undefined) return undefined;
+  return rightEnv.fallback === undefined
+    ? { variable: left.variable }
+    : { variable: left.variable, fallback: rightEnv.fallback };
 }
 
 /**

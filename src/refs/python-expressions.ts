@@ -17,7 +17,7 @@ export type Node =
   | { readonly k: 'call'; readonly from: number; readonly callee: Node; readonly args: readonly Arg[] }
   | { readonly k: 'dict'; readonly from: number; readonly items: readonly DictItem[] }
   | { readonly k: 'attribute'; readonly from: number; readonly object: Node; readonly property: string }
-  | { readonly k: 'choice'; readonly from: number; readonly options: readonly [Node, Node] }
+  | { readonly k: 'choice'; readonly from: number; readonly options: readonly [Node, Node]; readonly test: Node }
   | { readonly k: 'or'; readonly from: number; readonly left: Node; readonly right: Node }
   | { readonly k: 'index'; readonly from: number; readonly object: Node; readonly key: Node }
   /**
@@ -110,10 +110,10 @@ export class ExpressionReader {
     const from = this.here();
     const n = this.or();
     if (this.eatWord('if')) {
-      this.or();
+      const test = this.or();
       if (!this.eatWord('else')) throw new Unsure();
-      // `a if c else b`: one of the two (python.ts `candidatesOf`).
-      return { k: 'choice', from, options: [n, this.expression()] };
+      // `a if c else b`: one of the two (python.ts `candidatesOf`); `a if a else b` is `a or b` (python.ts `envOf`).
+      return { k: 'choice', from, options: [n, this.expression()], test };
     }
     return n;
   }

@@ -550,6 +550,12 @@ class Values {
     return called !== undefined && LOCAL_PATH_CALLS.has(called);
   }
 
+  /** python.ts `orRight`: the right side of an `or`, its value and env read each read once. */
+  private orRight(n: Node): [Pick<Resolved, 'value' | 'isString'>, EnvRead | undefined] {
+    const value = this.evaluate(n);
+    return [{ value, isString: n.k === 'string' || (value !== 'True' && value !== 'False') }, this.env(n)];
+  }
+
   /** python.ts `envOf`: `os.environ.get("X", "main")`, or a name only ever assigned that. */
   env(n: Node): EnvRead | undefined {
     if (n.k === 'name') return this.envs.get(n.name);
@@ -559,7 +565,13 @@ class Values {
       if (env) return env;
       return n.object.k === 'name' ? this.cli.read(n.object.name, n.property) : undefined;
     }
-    if (n.k === 'or') return orDefault(this.env(n.left), this.evaluate(n.right));
+    if (n.k === 'or') return orDefault(this.env(n.left), ...this.orRight(n.right));
+    if (n.k === 'choice') {
+      const [body, orElse] = n.options;
+      const tested = calleeName(body);
+      if (tested === undefined || tested !== calleeName(n.test)) return undefined;
+      return orDefault(this.env(body), ...this.orRight(orElse));
+    }
     if (n.k !== 'call') return undefined;
     const written = calleeName(n.callee);
     if (written === undefined) return undefined;

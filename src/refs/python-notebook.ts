@@ -10,8 +10,11 @@ import type { FileReferences, ImportedValues } from './types.js';
  * not Python: blanked, keeping the line count. The shell escapes run their command in a shell (IPython
  * `InteractiveShell.system` for `!cmd` / `!!cmd`, the script magics for `%%bash`, `%%sh`, `%%script bash|sh`), so
  * they are read as a shell script is (shell-commands.ts: `!huggingface-cli download org/x` downloads), and so are
- * `%env X=v` settings. Each reference is reported at its line and column in the notebook's
- * JSON text, where the cell's source string holds it.
+ * `%env X=v` settings. The magics that run their Python in the kernel's namespace are read as Python: a `%%time`,
+ * `%%timeit`, `%%capture` or `%%prun` cell's body, and the statement after a `%time` / `%timeit` / `%prun` line magic
+ * (IPython core/magics/execution.py `ExecutionMagics.time`: `exec(code, glob, local_ns)` over the user namespace;
+ * `timeit` and `prun` likewise; basic.py `capture` runs the cell with `run_cell`). Each reference is reported at its
+ * line and column in the notebook's JSON text, where the cell's source string holds it.
  */
 export function findNotebookReferences(
   path: string,
@@ -34,7 +37,7 @@ export function findNotebookReferences(
     const l = lines[line - 1];
     if (!l) return { line, column };
     // The column in the JSON text: past the string's opening quote and the escaped form of what precedes it.
-    const before = JSON.stringify(l.raw.slice(0, column - 1)).length - 2;
+    const before = JSON.stringify(l.raw.slice(0, column - 1 + l.shift)).length - 2;
     return { line: l.line, column: l.column + 1 + before };
   };
   return {
@@ -55,6 +58,8 @@ interface CodeLine {
   readonly code: string;
   /** The line as the cell holds it. */
   readonly raw: string;
+  /** How many characters of `raw` a line magic before its statement takes: `code`'s columns are past them. */
+  readonly shift: number;
   /** The shell command a shell escape runs, at the same columns (the `!` blanked); '' for any other line. */
   readonly shell: string;
   /** Where the JSON string holding it starts (its quote), 1-based. */
@@ -80,7 +85,7 @@ function codeLines(text: string): CodeLine[] | undefined {
     const c = cell as { cell_type?: unknown; source?: unknown };
     if (c?.cell_type !== 'code') continue;
     const source = Array.isArray(c.source) ? c.source : typeof c.source === 'string' ? [c.source] : [];
-    const cellMagic = typeof source[0] === 'string' && source[0].startsWith('%%');
+    const cellMagic = typeof source[0] === 'string' && source[0].startsWith('%%') && !PYTHON_CELL_MAGIC.test(source[0]);
     const shellCell = typeof source[0] === 'string' && /^%%(?:bash|sh|script\s+(?:ba)?sh)\b/.test(source[0]);
     let first = true;
     for (const piece of source) {
@@ -100,9 +105,19 @@ function codeLines(text: string): CodeLine[] | undefined {
             ? code
             : '';
         first = false;
-        out.push({ code: cellMagic || /^\s*[%!]/.test(code) ? '' : code, raw: code, shell, ...where });
+        // `%time stmt`: the statement, at its own indentation, its columns shifted past the magic (in a Python cell:
+        // another cell magic's body is not Python).
+        const timed = cellMagic ? null : PYTHON_LINE_MAGIC.exec(code);
+        const python = timed ? timed[1]! + code.slice(timed[0].length) : cellMagic || /^\s*[%!]/.test(code) ? '' : code;
+        out.push({ code: python, raw: code, shift: timed ? timed[0].length - timed[1]!.length : 0, shell, ...where });
       }
     }
   }
   return out;
 }
+
+/** Cell magics whose body is Python run in the kernel's namespace (its first line, the magic's own, is blanked). */
+const PYTHON_CELL_MAGIC = /^%%(?:time|timeit|capture|prun)(?!\S)/;
+
+/** `%time stmt` (`%timeit` / `%prun` with no options first): the indentation, then the magic and its blanks. */
+const PYTHON_LINE_MAGIC = /^([ \t]*)%(?:time|timeit|prun)[ \t]+(?=[^\s-])/;

@@ -1,3 +1,4 @@
+import { proseCheck } from './python-prose.js';
 import { keySearch, type PythonScopes } from './python-scopes.js';
 
 /**
@@ -8,17 +9,18 @@ import { keySearch, type PythonScopes } from './python-scopes.js';
  * transformers still runs the repository's code when the key it ends up with is true (auto_factory.py
  * `_BaseAutoModelClass.from_pretrained`: `if has_remote_code and trust_remote_code:`), so a write like these keeps
  * the switch on for the call. The value counts when it is written as true: `True`, a non-zero integer, a non-empty
- * string. Read over the whole text, as python-dict-uses.ts reads it: the snippet the readers parse holds none of these
- * statements.
+ * string. Read over the whole text, as python-dict-uses.ts reads it (a docstring's or comment's line is prose,
+ * python-prose.ts): the snippet the readers parse holds none of these statements.
  */
 export function remoteCodeWrites(text: string, scopes?: PythonScopes): (key: string) => boolean {
   if (!text.includes('trust_remote_code')) return () => false;
   const checked = new Map<string, boolean>();
+  const prose = proseCheck(text);
   return (key) => {
     let got = checked.get(key);
     if (got === undefined) {
       const { name, inScope } = keySearch(key, scopes);
-      got = writesRemoteCode(text, name, inScope);
+      got = writesRemoteCode(text, name, (at) => inScope(at) && !prose(at));
       checked.set(key, got);
     }
     return got;
@@ -35,12 +37,12 @@ const WRITE_AFTER_NAME = /^[ \t]*(?:\[|\.[ \t]*(?:update|setdefault)[ \t]*\(|\|=
 const TURNED_ON =
   /(?<![\w.])(?:trust_remote_code[ \t]*=(?!=)|["']trust_remote_code["'][ \t]*(?::|,|\][ \t]*=(?!=)))\s*(?:True\b|[1-9][\d_]*\b|"[^"\n]+"|'[^'\n]+')/;
 
-function writesRemoteCode(text: string, name: string, inScope: (at: number) => boolean): boolean {
+function writesRemoteCode(text: string, name: string, counts: (at: number) => boolean): boolean {
   const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const re = new RegExp(`(?:^|[\\n;])[ \\t]*${escaped}(?![\\w\\u00a1-\\uffff])`, 'g');
   for (let m = re.exec(text); m; m = re.exec(text)) {
     const end = m.index + m[0].length;
-    if (!WRITE_AFTER_NAME.test(text.slice(end, end + 32)) || !inScope(end - name.length)) continue;
+    if (!WRITE_AFTER_NAME.test(text.slice(end, end + 32)) || !counts(end - name.length)) continue;
     if (TURNED_ON.test(statementAt(text, end))) return true;
   }
   return false;

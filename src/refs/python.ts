@@ -64,6 +64,7 @@ import { LOCAL_PATH_CALLS, MAY_UNPICKLE, pythonAndOr, pythonNot, pythonTruth } f
 import {
   EnvConstants,
   envRead,
+  boolDefault,
   orDefault,
   comparedDefault,
   STRING_CASE_METHODS,
@@ -196,6 +197,8 @@ function referencesInTree(
   // Class attributes read as `Class.attr` (the `CFG.model_name` of notebooks): `Class.attr` → its value so far (null:
   // bound twice), and how many classes of each name the file defines.
   const classAttrs = new Map<string, string | undefined | null>();
+  // The class attributes bound to `True` / `False` (their text in `classAttrs`): bools, not strings.
+  const classBools = new Set<string>();
   const classNames = new Map<string, number>();
   const dottedAssigned = new Set<string>();
   // Names whose attribute a value reads (`X.attr`): read through a class body only over the whole file.
@@ -209,6 +212,8 @@ function referencesInTree(
   // `args.model_name` of `args = ModelArgs()`: the class an instance name is bound to (`instanceOf`, set once every
   // binding is known, with class attributes read).
   let instanceOf: ((name: string) => string | undefined) | undefined = undefined;
+  // pydantic-settings classes of the file, by name: how their fields' variables are named (`settingsVariables`).
+  const settings = new Map<string, { readonly prefix: string; readonly caseSensitive: boolean }>();
   // `LIST[0]`, `LIST[i]`: a list constant's items by value, once every binding is known (`listItems` below); none for
   // a list with a starred item (`[*A, "x"]`).
   const lists = new ListConstants<SyntaxNode>(
@@ -421,11 +426,21 @@ function referencesInTree(
       if (env) return env;
       // `args.model_name` on a namespace argparse returns: the flag and its default.
       const [obj, , prop] = childrenOf(n);
-      return obj?.name === 'VariableName' && prop?.name === 'PropertyName' ? cli.read(src(obj), src(prop)) : undefined;
+      if (obj?.name !== 'VariableName' || prop?.name !== 'PropertyName') return undefined;
+      return cli.read(src(obj), src(prop)) ?? settingsAttribute(src(obj), src(prop));
     }
     if (n.name === 'BinaryExpression') {
       const [left, op, right] = childrenOf(n);
-      return left && op?.name === 'or' && right ? orDefault(envOf(left), evaluate(right)) : undefined;
+      return left && op?.name === 'or' && right ? orDefault(envOf(left), ...orRight(right)) : undefined;
+    }
+    if (n.name === 'ConditionalExpression') {
+      // `a if a else b` (transformers' examples: `model_args.tokenizer_name if model_args.tokenizer_name else
+      // model_args.model_name_or_path`) is `a or b`: the same test of a's truth.
+      const [body, , test, , orElse] = childrenOf(n);
+      if (!body || !test || !orElse) return undefined;
+      const tested = calleeName(body);
+      if (tested === undefined || tested !== calleeName(test)) return undefined;
+      return orDefault(envOf(body), ...orRight(orElse));
     }
     if (n.name !== 'CallExpression') return undefined;
     const [callee, args] = childrenOf(n);
@@ -434,6 +449,15 @@ function referencesInTree(
     const groups = argGroups(args);
     const values = groups.every((g) => g.length === 1) ? groups.map((g) => evaluate(g[0]!)) : undefined;
     return envRead(resolveCallee(imports, dotted), values);
+  }
+
+  /**
+   * `orDefault`'s right side: its value (a bool's text is no string, as `resolve` reads it) and its env read — each
+   * read once: `a or (b or (c or …))` costs a pass per level, not two (which doubled at every level).
+   */
+  function orRight(n: SyntaxNode): [Pick<Resolved, 'value' | 'isString'>, EnvRead | undefined] {
+    const value = evaluate(n);
+    return [{ value, isString: n.name === 'String' || (value !== 'True' && value !== 'False') }, envOf(n)];
   }
 
   function recordConstant(n: SyntaxNode): void {
@@ -557,6 +581,7 @@ function referencesInTree(
     // A dataclass field's `field(default=…)`: the dataclass makes the default the class attribute.
     const field = fieldDefault(value);
     classAttrs.set(key, classAttrs.has(key) ? null : evaluate(field ?? value));
+    if ((field ?? value).name === 'Boolean') classBools.add(key);
   }
 
   /** `field(default=X)` / `dataclasses.field(default=X)`: X. */
@@ -580,7 +605,7 @@ function referencesInTree(
     if (src(obj) === 'self' || src(obj) === 'cls') return inheritedAttribute(src(prop));
     attributeReads.add(src(obj));
     const cls = instanceOf?.(src(obj));
-    if (cls !== undefined) return instanceAttribute(cls, src(prop));
+    if (cls !== undefined) return settings.has(cls) ? undefined : instanceAttribute(cls, src(prop));
     const key = `${src(obj)}.${src(prop)}`;
     if (!classAttributes || classNames.get(src(obj)) !== 1 || dottedAssigned.has(key)) return undefined;
     const value = classAttrs.get(key) ?? undefined;
@@ -638,8 +663,9 @@ function referencesInTree(
     const def = classNames.get(cls) === 1 && !imports.has(cls) ? classDefinitions.get(cls) : undefined;
     if (!def) return undefined;
     const bases = childrenOf(def).find((k) => k.name === 'ArgList');
-    if (bases && childrenOf(bases).some((k) => k.name !== '(' && k.name !== ')' && src(k) !== 'object'))
-      return undefined;
+    const named = bases ? childrenOf(bases).filter((k) => k.name !== '(' && k.name !== ')' && src(k) !== 'object') : [];
+    // A pydantic-settings class (`settingsVariables`): its fields are env reads, read by `settingsAttribute`.
+    if (named.length > 0 && !(named.length === 1 && settingsVariables(cls, def, named[0]!))) return undefined;
     const decorated = def.parent?.name === 'DecoratedStatement' ? childrenOf(def.parent) : [];
     const decorators = decorated.filter((k) => k.name === 'Decorator');
     if (decorators.some((d) => !/^@\s*(?:dataclasses\s*\.\s*)?dataclass\s*(?:\(|$)/.test(src(d)))) return undefined;
@@ -652,6 +678,66 @@ function referencesInTree(
       if (fnName && INSTANCE_MAKERS.has(src(fnName))) return undefined;
     }
     return cls;
+  }
+
+  /**
+   * pydantic-settings (pydantic_settings/sources `EnvSettingsSource`): a field of a `BaseSettings` instance is read
+   * from the environment variable `<env_prefix><field name>` — any case unless `case_sensitive=True` — and is the
+   * default the class body gives it when that is unset: `settings.model_id` of `settings = Settings()` is an env read
+   * as `os.getenv("MODEL_ID", "org/x")` is. An alias (`Field(alias=…)`) or a value of no string the file decides is
+   * not read (`instanceAttribute`); a `.env` file the class names is the deployment's, as for any env read.
+   */
+  function settingsAttribute(obj: string, attr: string): EnvRead | undefined {
+    const cls = instanceOf?.(obj);
+    const naming = cls === undefined ? undefined : settings.get(cls);
+    if (!naming) return undefined;
+    const fallback = instanceAttribute(cls!, attr);
+    if (fallback === undefined) return undefined;
+    const named = `${naming.prefix}${attr}`;
+    const variable = naming.caseSensitive ? named : named.toUpperCase();
+    // `trust_remote_code: bool = False`: a bool (pydantic parses the variable's `1`/`true`/`yes`/`on` as True).
+    return classBools.has(`${cls}.${attr}`) ? boolDefault(variable, fallback) : { variable, fallback };
+  }
+
+  /**
+   * Whether a class's one base is pydantic-settings' `BaseSettings` (pydantic 1's too) and how it names the variables
+   * its fields are read from: `model_config = SettingsConfigDict(env_prefix=…, case_sensitive=…)` (or a dict of
+   * them), or pydantic 1's `class Config: env_prefix = …`. Settings the file does not decide: no settings read.
+   */
+  function settingsVariables(cls: string, def: SyntaxNode, base: SyntaxNode): boolean {
+    const dotted = calleeName(base);
+    if (dotted === undefined || !SETTINGS_BASES.has(resolveCallee(imports, dotted))) return false;
+    const options = new Map<string, Resolved>();
+    const body = childrenOf(def).find((k) => k.name === 'Body');
+    for (const statement of body ? childrenOf(body) : []) {
+      const kids = childrenOf(statement);
+      const target = kids[0] && src(kids[0]);
+      if (statement.name === 'AssignStatement' && target === 'model_config' && kids.length === 3) {
+        const dict = evaluateDict(kids[2]!) ?? configCall(kids[2]!);
+        if (!dict || dict.open) return false;
+        for (const [k, v] of dict.entries) options.set(k, v);
+      } else if (statement.name === 'ClassDefinition' && kids[1] && src(kids[1]) === 'Config') {
+        const inner = childrenOf(statement).find((k) => k.name === 'Body');
+        for (const a of inner ? childrenOf(inner) : []) {
+          const [name, op, value] = a.name === 'AssignStatement' ? childrenOf(a) : [];
+          if (name?.name === 'VariableName' && op?.name === 'AssignOp' && value) options.set(src(name), resolve(value));
+        }
+      }
+    }
+    const prefix = options.get('env_prefix');
+    const sensitive = options.get('case_sensitive');
+    if (prefix && !(prefix.isString && prefix.value !== undefined)) return false;
+    if (sensitive && sensitive.value !== 'True' && sensitive.value !== 'False') return false;
+    settings.set(cls, { prefix: prefix?.value ?? '', caseSensitive: sensitive?.value === 'True' });
+    return true;
+  }
+
+  /** `SettingsConfigDict(…)` / `ConfigDict(…)` (TypedDicts: their keywords are the dict's items). */
+  function configCall(n: SyntaxNode): DictValue | undefined {
+    const called = n.name === 'CallExpression' ? calledName(n) : undefined;
+    if (called === undefined || !SETTINGS_CONFIGS.has(called)) return undefined;
+    const f = facts(n);
+    return f && f.positional.length === 0 ? { entries: f.keywords, open: f.splat } : undefined;
   }
 
   function isLoaderCall(n: SyntaxNode): boolean {
@@ -999,23 +1085,11 @@ function referencesInTree(
   function readDataclassParsers(): void {
     if (fieldDefs.length === 0) return;
     for (const [name, value] of assigned) {
-      if (!once.has(name) || value.name !== 'CallExpression' || !DATACLASS_PARSERS.has(calledName(value) ?? ''))
-        continue;
-      const first = argGroups(childrenOf(value)[1]!)[0];
-      const only = first?.length === 1 ? first[0]! : undefined;
-      const items =
-        only?.name === 'TupleExpression' || only?.name === 'ArrayExpression'
-          ? childrenOf(only).filter((c) => !['(', ')', '[', ']', ','].includes(c.name))
-          : only
-            ? [only]
-            : [];
-      cli.bindDataclassParser(
-        name,
-        items.map((c) => (c.name === 'VariableName' ? src(c) : undefined)),
-      );
+      const classes = once.has(name) ? parserClasses(value) : undefined;
+      if (classes) cli.bindDataclassParser(name, classes);
     }
     for (const [targets, value] of tupleBinds)
-      if (value.name === 'CallExpression') cli.bindDataclasses(targets, calleeOf(value));
+      if (value.name === 'CallExpression') cli.bindDataclasses(targets, parseCallee(value));
     for (const [name, value] of assigned) {
       // `args = parser.parse_args_into_dataclasses()[0]`.
       const [call, open, index, close] = value.name === 'MemberExpression' ? childrenOf(value) : [];
@@ -1026,7 +1100,7 @@ function referencesInTree(
         close?.name === ']' &&
         /^\d+$/.test(src(index))
       )
-        cli.bindDataclasses([name], calleeOf(call), Number(src(index)));
+        cli.bindDataclasses([name], parseCallee(call), Number(src(index)));
       else cli.assignedOtherwise(name);
     }
     for (const [cls, name, value] of fieldDefs) {
@@ -1034,6 +1108,35 @@ function referencesInTree(
         value?.name === 'CallExpression' && calledName(value) === 'dataclasses.field' ? facts(value) : undefined;
       cli.dataclassField(cls, name, value && !field ? resolve(value) : undefined, field?.keywords);
     }
+  }
+
+  /** `HfArgumentParser(<classes>)`: the dataclasses' names in order (undefined for one not named); else undefined. */
+  function parserClasses(value: SyntaxNode): (string | undefined)[] | undefined {
+    if (value.name !== 'CallExpression' || !DATACLASS_PARSERS.has(calledName(value) ?? '')) return undefined;
+    const first = argGroups(childrenOf(value)[1]!)[0];
+    const only = first?.length === 1 ? first[0]! : undefined;
+    const items =
+      only?.name === 'TupleExpression' || only?.name === 'ArrayExpression'
+        ? childrenOf(only).filter((c) => !['(', ')', '[', ']', ','].includes(c.name))
+        : only
+          ? [only]
+          : [];
+    return items.map((c) => (c.name === 'VariableName' ? src(c) : undefined));
+  }
+
+  /**
+   * The callee of a parse as `bindDataclasses` reads it: as written (`parser.parse_args_into_dataclasses`), or for a
+   * parser made in place (`HfArgumentParser((A, B)).parse_args_into_dataclasses()`, which many training scripts
+   * write) a name of its own, bound to its classes here — parentheses keep it apart from any name the file binds.
+   */
+  function parseCallee(call: SyntaxNode): string {
+    const callee = childrenOf(call)[0];
+    const [parser, dot, method] = callee?.name === 'MemberExpression' ? childrenOf(callee) : [];
+    const classes = parser && parserClasses(parser);
+    if (!classes || dot?.name !== '.' || method?.name !== 'PropertyName') return calleeOf(call);
+    const name = `(${parser.from})`;
+    cli.bindDataclassParser(name, classes);
+    return `${name}.${src(method)}`;
   }
 
   // `loader = functools.partial(AutoModel.from_pretrained, revision=…)`, bound once: calls of `loader` are calls of
@@ -1119,6 +1222,15 @@ function referencesInTree(
       if (bindings.get(name) !== 1) continue;
       const got = importedValue(evaluate(value), envOf(value), exportedDict(dicts.get(name)));
       if (got) into.set(name, got);
+      // `settings = Settings()` of a pydantic-settings class: its fields, as `from .config import settings` reads
+      // them (`settings.model_id`, `settingsAttribute`).
+      const cls = instanceOf?.(name);
+      if (cls === undefined || !settings.has(cls)) continue;
+      for (const key of classAttrs.keys()) {
+        if (!key.startsWith(`${cls}.`)) continue;
+        const env = settingsAttribute(name, key.slice(cls.length + 1));
+        if (env) into.set(`${name}.${key.slice(cls.length + 1)}`, { env });
+      }
     }
   }
 
@@ -1275,6 +1387,21 @@ function enumerated(n: SyntaxNode, src: (n: SyntaxNode) => string): SyntaxNode |
     (rest.length === 3 && rest[0]!.name === 'VariableName' && rest[1]!.name === 'AssignOp' && value(rest[2]));
   return second ? first : undefined;
 }
+
+/** pydantic-settings' `BaseSettings` (pydantic 1 kept it in pydantic itself), with imports resolved. */
+const SETTINGS_BASES: ReadonlySet<string> = new Set([
+  'pydantic_settings.BaseSettings',
+  'pydantic_settings.main.BaseSettings',
+  'pydantic.BaseSettings',
+  'pydantic.v1.BaseSettings',
+]);
+
+/** The TypedDicts a settings class's `model_config` is built with. */
+const SETTINGS_CONFIGS: ReadonlySet<string> = new Set([
+  'pydantic_settings.SettingsConfigDict',
+  'pydantic_settings.main.SettingsConfigDict',
+  'pydantic.ConfigDict',
+]);
 
 /** Methods that make or change an instance's attributes: an instance of a class with one is not read. */
 const INSTANCE_MAKERS = new Set([

@@ -162,6 +162,32 @@ describe('HfArgumentParser dataclass defaults', () => {
       want: ['17 acme/data-side@- name:--model_name_or_path'],
     },
     {
+      // `HfArgumentParser((A, B)).parse_args_into_dataclasses()`: a parser made in place and parsed at once.
+      name: 'a parser made in place',
+      text: hf(
+        'AutoModel.from_pretrained(data_args.model_name_or_path)',
+        'model_args, data_args = HfArgumentParser((ModelArguments, DataArguments)).parse_args_into_dataclasses()',
+      ),
+      want: ['17 acme/data-side@- name:--model_name_or_path'],
+    },
+    {
+      name: 'a parser made in place, one class, indexed or unpacked',
+      text: hf(
+        'AutoModel.from_pretrained(second.model_name_or_path)\nAutoModel.from_pretrained(only.plain)',
+        'second = HfArgumentParser([ModelArguments, DataArguments]).parse_yaml_file("a.yaml")[1]\n(only,) = HfArgumentParser(ModelArguments).parse_args_into_dataclasses()',
+      ),
+      want: ['18 acme/data-side@- name:--model_name_or_path', '19 acme/plain@- name:--plain'],
+    },
+    {
+      // run_glue.py: `model_args.tokenizer_name if model_args.tokenizer_name else model_args.model_name_or_path` —
+      // None by default, so the model's default loads (python-env.ts `orDefault`).
+      name: 'the tokenizer defaults to the model',
+      text: hf(
+        'AutoModel.from_pretrained(model_args.tokenizer_name if model_args.tokenizer_name else model_args.model_name_or_path)',
+      ),
+      want: ['17 acme/base@- name:--tokenizer_name'],
+    },
+    {
       name: 'a name bound another way too',
       text: hf('model_args = load()\nAutoModel.from_pretrained(model_args.model_name_or_path)'),
       want: ['18 dynamic'],

@@ -152,3 +152,69 @@ describe('class attributes read through the instance (self.attr, cls.attr)', () 
     expect(findPythonReferencesFast('train.py', text, noLocal)).toBeDefined();
   });
 });
+
+describe('pydantic-settings fields read through an instance', () => {
+  // pydantic_settings sources `EnvSettingsSource`: each field is read from `<env_prefix><name>` (any case unless
+  // case_sensitive), its default when that is unset — an env read, named in the finding.
+  const settings = (config: string, more = '') =>
+    'from pydantic_settings import BaseSettings, SettingsConfigDict\nfrom transformers import AutoModel\n' +
+    `class Settings(BaseSettings):\n${config}    model_id: str = "acme/served"\n` +
+    `    model_revision: str = "0123456789abcdef0123456789abcdef01234567"\n${more}settings = Settings()\n` +
+    'm = AutoModel.from_pretrained(settings.model_id, revision=settings.model_revision)\n';
+  const read = (text: string) => {
+    const got = findPythonReferences('app.py', text, noLocal);
+    expect(got).toEqual(findPythonReferencesInWholeFile('app.py', text, noLocal));
+    return [
+      ...got.references.map(
+        (r) => `${r.line} ${r.repoId}@${r.revisionKind} ${r.nameFrom ?? '-'} ${r.revisionFrom ?? '-'}`,
+      ),
+      ...got.dynamic.map((d) => `${d.line} dynamic`),
+    ];
+  };
+  it.each([
+    { name: 'no prefix', text: settings(''), want: ['7 acme/served@commit MODEL_ID MODEL_REVISION'] },
+    {
+      name: 'a prefix, any case',
+      text: settings('    model_config = SettingsConfigDict(env_prefix="app_", env_file=".env")\n'),
+      want: ['8 acme/served@commit APP_MODEL_ID APP_MODEL_REVISION'],
+    },
+    {
+      name: 'case-sensitive',
+      text: settings('    model_config = {"env_prefix": "App_", "case_sensitive": True}\n'),
+      want: ['8 acme/served@commit App_model_id App_model_revision'],
+    },
+    {
+      // pydantic 1: `class Config:` inside the settings class.
+      name: 'pydantic 1 Config',
+      text: settings('', '    class Config:\n        env_prefix = "ML_"\n').replace(
+        'from pydantic_settings import BaseSettings, SettingsConfigDict',
+        'from pydantic import BaseSettings',
+      ),
+      want: ['9 acme/served@commit ML_MODEL_ID ML_MODEL_REVISION'],
+    },
+    {
+      name: 'a prefix the file does not decide',
+      text: settings('    model_config = SettingsConfigDict(env_prefix=PREFIX)\n'),
+      want: ['8 dynamic'],
+    },
+    {
+      name: 'an instance made with arguments',
+      text: settings('').replace('settings = Settings()', 'settings = Settings(model_id=pick())'),
+      want: ['7 dynamic'],
+    },
+  ])('$name', ({ text, want }) => {
+    expect(read(text)).toEqual(want);
+  });
+
+  it('a bool field is a bool: `False` trusts no remote code, `True` does', () => {
+    const text =
+      'from pydantic_settings import BaseSettings\nfrom transformers import AutoModel\n' +
+      'class Settings(BaseSettings):\n    trust_remote_code: bool = False\n    allow_code: bool = True\n' +
+      'settings = Settings()\n' +
+      'a = AutoModel.from_pretrained("acme/off", trust_remote_code=settings.trust_remote_code)\n' +
+      'b = AutoModel.from_pretrained("acme/on", trust_remote_code=settings.allow_code)\n';
+    expect(
+      findPythonReferences('app.py', text, noLocal).references.map((r) => `${r.repoId} ${r.runsRemoteCode}`),
+    ).toEqual(['acme/off false', 'acme/on true']);
+  });
+});

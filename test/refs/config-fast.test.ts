@@ -43,6 +43,12 @@ describe('findConfigReferencesFast', () => {
     },
     { name: 'local-path', text: 'model_name_or_path: checkpoints/run-1\nbase_model: ./out\n' },
     { name: 'empty-value', text: 'model_name_or_path:\nrevision: main\n' },
+    {
+      // OmegaConf node interpolation (config-fast.ts `interpolatedValue`): from the root, from the same mapping, in
+      // a chain, and a path this file does not hold (another config of a Hydra composition).
+      name: 'interpolation',
+      text: 'model:\n  pretrained_model_name_or_path: org/base\n  rev: v2\ntokenizer:\n  pretrained_model_name_or_path: ${model.pretrained_model_name_or_path}\n  revision: ${model.rev}\nalias:\n  name: ${tokenizer.pretrained_model_name_or_path}\n  model_name_or_path: ${.name}\ncomposed:\n  model_name_or_path: ${model_group.name}\n',
+    },
   ])('decides $name alone, as yaml does', ({ name, text }) => {
     expect(agrees(`${name}.yaml`, text)).toBe(true);
   });

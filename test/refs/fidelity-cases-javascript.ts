@@ -3,6 +3,22 @@ import { C, type FidelityCase } from './fidelity-cases.js';
 /** fidelity.test.ts's cases of Javascript libraries' option shapes (fixtures/refs/fidelity), kept in a file of their own. */
 export const JAVASCRIPT_CASES: FidelityCase[] = [
   {
+    // tfjs's io router: `file://` (tfjs-node io/file_system.ts), `indexeddb://`, `localstorage://` are read from this
+    // machine whatever the rest of the path is (javascript-arguments.ts `startsLocal`); a URL chosen at run time is not.
+    file: 'tfjs-local-schemes.js',
+    want: ['CPR010:11:24 dynamic', 'CPR010:12:24 dynamic'],
+  },
+  {
+    // onnxruntime-node js/node/lib/backend.ts: a string is a file the native binding opens, never a download — a
+    // parameter or a path.join is no run-time model choice. onnxruntime-web's is (it fetches URLs).
+    file: 'onnxruntime-node-paths.js',
+    want: [
+      'CPR001:11:19 acme/web-onnx@main model.onnx',
+      'CPR003:11:19 acme/web-onnx@main model.onnx',
+      'CPR010:10:19 dynamic',
+    ],
+  },
+  {
     // tsc erases `as const`, `satisfies T`, `<T>x` and `x!`: the literal under them is the model id and the revision.
     file: 'ts-literal-wrappers.ts',
     want: [

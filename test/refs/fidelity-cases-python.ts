@@ -202,6 +202,19 @@ export const PYTHON_CASES: FidelityCase[] = [
     ],
   },
   {
+    // python-dict-uses.ts skips prose (python-prose.ts): a dict's name in a comment, a docstring or a plain string
+    // (a repo id, a log message) changes nothing, nor does `print(kw)` / `len(kw)`; an f-string's field is code. A
+    // docstring's line that writes trust_remote_code (python-remote-code-writes.ts) turns nothing on.
+    file: 'kwargs-dict-prose.py',
+    want: [
+      `CPR003:14:9 acme/load_kwargs@${C}`,
+      `CPR003:20:12 acme/kw@${C}`,
+      'CPR001:25:10 acme/popped@-',
+      'CPR003:25:10 acme/popped@-',
+      `CPR003:37:8 acme/docs@${C}`,
+    ],
+  },
+  {
     // trust_remote_code from a comparison (python-env.ts comparedDefault): a bool, on only when the comparison holds
     // with the variable unset; both readers alike (a comparison was a non-empty string to lezer, nothing to the other).
     file: 'trust-remote-code-compared.py',

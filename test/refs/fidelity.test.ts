@@ -539,6 +539,32 @@ const CASES: FidelityCase[] = [
     ],
   },
   {
+    // OmegaConf node interpolation (config-fast.ts `interpolatedValue`): `${model.pretrained_model_name_or_path}` is
+    // the model's repo, loaded at the revision of the mapping that names it (none: the default branch).
+    file: 'hydra-interpolation.yaml',
+    want: [
+      `CPR003:12:34 acme/hydra-policy@${C}`,
+      'CPR001:9:34 acme/hydra-policy@-',
+      'CPR003:9:34 acme/hydra-policy@-',
+      `CPR003:5:34 acme/hydra-policy@${C}`,
+    ],
+  },
+  {
+    // IPython execution.py `ExecutionMagics.time` (and timeit, prun; basic.py `capture`) run their Python in the
+    // kernel's namespace: a `%%time` / `%%capture` cell's body and a `%time` line's statement are code, at their
+    // columns in the JSON; `%%writefile` runs nothing.
+    file: 'notebook-magics.ipynb',
+    want: [
+      'CPR002:28:14 acme/nb-timed@-',
+      'CPR001:28:14 acme/nb-timed@-',
+      'CPR003:28:14 acme/nb-timed@-',
+      'CPR001:38:14 acme/nb-captured@-',
+      'CPR003:38:14 acme/nb-captured@-',
+      'CPR001:48:22 acme/nb-line-timed@-',
+      'CPR003:48:22 acme/nb-line-timed@-',
+    ],
+  },
+  {
     // transformers get_default_model_and_revision / transformers.js pipelineInfo.default: a download all the same.
     file: 'pipeline-default.py',
     want: [
@@ -1349,10 +1375,13 @@ const CASES: FidelityCase[] = [
   },
   {
     // OmegaConf's oc.env resolver (Hydra configs): `${oc.env:VAR,default}` loads the default when VAR is unset, for a
-    // model or a revision; `${oc.env:VAR}` (or a null default) is a run-time choice. Other interpolations name a key
-    // whose own value is reported where it is written.
+    // model or a revision; `${oc.env:VAR}` (or a null default) is a run-time choice. A node interpolation is the
+    // value of the key it names (config-fast.ts `interpolatedValue`), loaded at the revision of its own mapping: the
+    // student's has none, so it is a download of the default branch of its own.
     file: 'hydra-env.yaml',
     want: [
+      'CPR001:12:23 acme/hydra-default@- name-env:MODEL_NAME',
+      'CPR003:12:23 acme/hydra-default@- name-env:MODEL_NAME',
       `CPR003:7:31 acme/quoted-teacher@${C} env:TEACHER_REVISION name-env:TEACHER`,
       'CPR001:2:23 acme/hydra-default@main env:MODEL_REVISION name-env:MODEL_NAME',
       'CPR003:2:23 acme/hydra-default@main env:MODEL_REVISION name-env:MODEL_NAME',

@@ -204,6 +204,36 @@ describe('a scan reads the module an import names', () => {
   });
 });
 
+describe('a pydantic-settings instance a module binds', () => {
+  it('`from .config import settings`: each field an env read with its default, named by its variable', async () => {
+    const COMMIT = '0123456789abcdef0123456789abcdef01234567';
+    const root = repo({
+      'app/__init__.py': '',
+      'app/config.py': [
+        'from pydantic_settings import BaseSettings, SettingsConfigDict',
+        'class Settings(BaseSettings):',
+        '    model_config = SettingsConfigDict(env_prefix="svc_")',
+        '    model_id: str = "acme/served"',
+        `    model_revision: str = "${COMMIT}"`,
+        'settings = Settings()',
+        '',
+      ].join('\n'),
+      'app/main.py': [
+        'from transformers import pipeline',
+        'from .config import settings',
+        'clf = pipeline("text-classification", model=settings.model_id, revision=settings.model_revision)',
+        '',
+      ].join('\n'),
+    });
+    const r = await scanWith(root, [refsStage]);
+    expect(
+      (r.references ?? []).map(
+        (x) => `${x.path}:${x.line} ${x.repoId}@${x.revision ?? '-'} ${x.nameFrom} ${x.revisionFrom} ${x.definedIn}`,
+      ),
+    ).toEqual([`app/main.py:3 acme/served@${COMMIT} SVC_MODEL_ID SVC_MODEL_REVISION app/config.py`]);
+  });
+});
+
 describe('a module imported whole is read through its attributes', () => {
   const COMMIT = 'fedcba9876543210fedcba9876543210fedcba98';
 

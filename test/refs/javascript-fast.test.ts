@@ -34,6 +34,11 @@ describe('findJavaScriptReferencesFast', () => {
       text: `const { AutoModel: M, AutoTokenizer } = require('@huggingface/transformers');\nconst m = M.from_pretrained('org/m' + "-v2", { revision: 'v1.0' });\nAutoTokenizer.from_pretrained(\`org/tok\`);\n`,
     },
     {
+      // javascript-arguments.ts `startsLocal`: a `file://` / `indexeddb://` value is read from this machine.
+      name: 'local-schemes',
+      text: `import * as tf from '@tensorflow/tfjs-node';\nconst g = await tf.loadGraphModel('file://' + dir + '/model.json');\nconst h = await tf.loadLayersModel(\`indexeddb://\${name}\`);\nconst k = await tf.loadGraphModel('file://' + dir || url);\n`,
+    },
+    {
       name: 'dynamic-import',
       text: `const T = await import('@huggingface/transformers');\nconst id = getModel();\nawait T.pipeline('x', id);\nawait T.pipeline('y', ...args);\n`,
     },

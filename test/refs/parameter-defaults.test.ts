@@ -146,6 +146,29 @@ describe('`X or "org/x"`: the string is what loads when X is unset, None or empt
       want: ['6 org/fallback@- name:--model'],
     },
     {
+      // `tokenizer_name or model_name_or_path`: the right side's default when neither is set, the left one named.
+      name: 'two env reads, the second with a default',
+      text: `import os\n${HEAD}m = AutoModel.from_pretrained(os.getenv("TOKENIZER") or os.getenv("MODEL", "org/model"))\n`,
+      want: ['3 org/model@- name:TOKENIZER'],
+    },
+    {
+      name: 'two flags, by `or` and by `a if a else b`',
+      text: `import argparse\n${HEAD}p = argparse.ArgumentParser()\np.add_argument("--model", default="org/base")\np.add_argument("--tokenizer")\nargs = p.parse_args()\nt = AutoModel.from_pretrained(args.tokenizer or args.model)\nu = AutoModel.from_pretrained(args.tokenizer if args.tokenizer else args.model)\nv = AutoModel.from_pretrained(args.tokenizer if args.model else args.model)\n`,
+      want: ['7 org/base@- name:--tokenizer', '8 org/base@- name:--tokenizer', '9 dynamic'],
+    },
+    {
+      // Neither has a default: None loads, as the run decides.
+      name: 'two env reads with no default',
+      text: `import os\n${HEAD}m = AutoModel.from_pretrained(os.getenv("TOKENIZER") or os.getenv("MODEL"))\n`,
+      want: ['3 dynamic'],
+    },
+    {
+      // A truthy default of the left side's own: the right side is never evaluated, whatever it is.
+      name: 'a default of its own before a call',
+      text: `import os\n${HEAD}m = AutoModel.from_pretrained(os.getenv("MODEL", "org/first") or pick())\n`,
+      want: ['3 org/first@- name:MODEL'],
+    },
+    {
       name: 'a name the file does not decide',
       text: `${HEAD}m = AutoModel.from_pretrained(x or "org/x")\n`,
       want: ['2 dynamic'],
@@ -153,6 +176,36 @@ describe('`X or "org/x"`: the string is what loads when X is unset, None or empt
   ])('$name', ({ text, want }) => {
     expect(refs(text)).toEqual(want);
     expect(findPythonReferencesFast('app.py', text, noLocal)).toBeDefined();
+  });
+});
+
+describe('hostile `or` chains', () => {
+  // python.ts `orRight`: each side read once per level — reading the right side twice doubled the work at every
+  // level (40 levels: hours). What such a chain loads is the run time's either way.
+  it('a right-nested chain is read once per level', () => {
+    let expr = 'os.getenv("LAST", "org/last")';
+    for (let i = 0; i < 40; i++) expr = `(os.getenv("V${i}") or ${expr})`;
+    let choice = 'os.getenv("LAST", "org/last")';
+    for (let i = 0; i < 40; i++) choice = `a${i} if a${i} else (${choice})`;
+    const text = `import os\n${HEAD}m = AutoModel.from_pretrained(${expr})\nn = AutoModel.from_pretrained(${choice})\n`;
+    expect(refs(text)).toEqual(['3 dynamic', '4 dynamic']);
+  });
+});
+
+describe('`X or False`: a bool on the right is a bool, not the string "False"', () => {
+  it('trust_remote_code is off while the flag or variable is unset', () => {
+    const text =
+      `import argparse, os\n${HEAD}p = argparse.ArgumentParser()\np.add_argument("--trust", action="store_true")\n` +
+      'args = p.parse_args()\n' +
+      'a = AutoModel.from_pretrained("org/a", trust_remote_code=args.trust or False)\n' +
+      'c = AutoModel.from_pretrained("org/c", trust_remote_code=os.getenv("T") or False)\n' +
+      'd = AutoModel.from_pretrained("org/d", trust_remote_code=args.trust or True)\n';
+    for (const read of [findPythonReferences, findPythonReferencesFast])
+      expect(read('app.py', text, noLocal)?.references.map((r) => `${r.repoId} ${r.runsRemoteCode}`)).toEqual([
+        'org/a false',
+        'org/c false',
+        'org/d true',
+      ]);
   });
 });
 
