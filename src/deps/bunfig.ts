@@ -1,5 +1,6 @@
 import type { NpmrcConfig } from './npmrc.js';
 import { isTable, parseToml, strOf } from './parsers/python/toml.js';
+import { holdsPathToken, secretUserinfo } from './checks/credentials.js';
 
 /** Where a bunfig.toml setting sits, under the `.npmrc` key it stands for (`registry`, `@scope:registry`, `cafile`). */
 export interface BunfigKey {
@@ -12,13 +13,16 @@ export interface Bunfig {
   /** The registries and TLS settings as `.npmrc` would say them; never any credential (`auth` stays empty). */
   readonly config: NpmrcConfig;
   readonly keys: Readonly<Record<string, BunfigKey>>;
+  /** Where a credential is written out rather than taken from `$VAR` (CPD168): the setting and line, never a value. */
+  readonly credentials?: readonly BunfigKey[];
 }
 
 /**
  * The `[install]` registry settings of a repository bunfig.toml, which `bun install` obeys like `.npmrc`: `registry`
  * and each `[install.scopes]` entry are a URL string or a `{ url, token, username, password }` table (bunfig.zig
  * `Parser.parseRegistry`); a scope is named with or without its `@`. `cafile` / `ca` bring the repository's own CA.
- * Credentials (userinfo, `token`, `password`) are dropped here, so nothing downstream can print them. Throws
+ * Credentials (userinfo, `token`, `password`) are dropped here, so nothing downstream can print them; only where one
+ * is written out is kept (`credentials`). Throws
  * (PyLockError, with the line) for TOML that does not parse: bun refuses such a file too.
  */
 export function parseBunfig(file: string, text: string): Bunfig {
@@ -34,6 +38,24 @@ export function parseBunfig(file: string, text: string): Bunfig {
     raw: {},
     written: {},
   };
+  const credentials: BunfigKey[] = [];
+  // bunfig.zig `Parser.parseRegistry`: a `token` or `password` (or a URL's user info) is sent to the registry; bun
+  // expands `$NAME` in them from the environment, so a value without `$` is the secret itself.
+  const written = (value: unknown, key: string, line: () => number | undefined): void => {
+    const raw = isTable(value) ? strOf(value.url) : strOf(value);
+    if (raw !== undefined && !raw.includes('$') && (secretUserinfo(raw.trim()) !== undefined || holdsPathToken(raw)))
+      credentials.push({ key, line: line() });
+    if (!isTable(value)) return;
+    for (const field of ['token', 'password']) {
+      const v = strOf(value[field]);
+      if (v !== undefined && v !== '' && !v.includes('$'))
+        credentials.push({ key: `${key}.${field}`, line: lineOf(lines, key, field) ?? line() });
+    }
+  };
+  written(install.registry, 'install.registry', () => lineOf(lines, 'install', 'registry'));
+  if (isTable(install.scopes))
+    for (const [name, value] of Object.entries(install.scopes))
+      written(value, `install.scopes.${name}`, () => lineOf(lines, 'install.scopes', name));
   const registry = registryUrl(install.registry);
   if (registry !== undefined) {
     config.registry = registry;
@@ -56,7 +78,7 @@ export function parseBunfig(file: string, text: string): Bunfig {
   const ca = Array.isArray(install.ca) ? install.ca : [install.ca];
   config.ca = ca.filter((c): c is string => typeof c === 'string' && c !== '');
   if (config.ca.length > 0) keys['ca'] = { key: 'install.ca', line: lineOf(lines, 'install', 'ca') };
-  return { config, keys };
+  return { config, keys, ...(credentials.length > 0 ? { credentials } : {}) };
 }
 
 /** A registry value's URL without credentials, ending in `/` as `.npmrc` registries are normalised. */

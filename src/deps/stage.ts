@@ -341,8 +341,8 @@ async function loadBunfig(
   try {
     if (text === undefined) throw new Error('could not be read');
     const { parseBunfig } = await import('./bunfig.js');
-    const { config, keys } = parseBunfig(f.path, text);
-    return [{ path: f.path, text, config, keys }];
+    const { config, keys, credentials } = parseBunfig(f.path, text);
+    return [{ path: f.path, text, config, keys, credentials: credentials ?? [] }];
   } catch (err) {
     notifications.push({
       level: 'warning',

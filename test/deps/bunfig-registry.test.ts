@@ -25,9 +25,9 @@ const cases: FidelityCase[] = [
     want: ['CPD134:error@bunfig.toml:2'],
   },
   {
-    name: 'registries with userinfo and a token table: one finding each',
+    name: 'registries with userinfo and a token table: one finding each, and one CPD168 for the written secrets',
     dir: `${AGREEMENT}/bunfig-credentials.bun`,
-    want: ['CPD134:error@bunfig.toml:2', 'CPD134:error@bunfig.toml:5'],
+    want: ['CPD134:error@bunfig.toml:2', 'CPD134:error@bunfig.toml:5', 'CPD168:error@bunfig.toml:2'],
   },
 ];
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkRepoNpmrc } from '../../src/deps/checks/npmrc.js';
 import { checkRepoYarnrc } from '../../src/deps/checks/yarnrc.js';
+import { parseBunfig } from '../../src/deps/bunfig.js';
 import { parseNpmrc } from '../../src/deps/npmrc.js';
 import { parseYarnrc } from '../../src/deps/yarnrc.js';
 import { redactStrings } from '../../src/report/redact.js';
@@ -95,6 +96,40 @@ describe('credentials written into a repository .yarnrc.yml (CPD168)', () => {
     const findings = checkRepoYarnrc([{ kind: 'ok', path: '.yarnrc.yml', config }], ALLOWED).filter(
       (f) => f.ruleId === 'CPD168',
     );
+    if (want === undefined) {
+      expect(findings).toEqual([]);
+      return;
+    }
+    expect(findings).toHaveLength(1);
+    expect(findings[0]!.location.line).toBe(want.line);
+    expect(findings[0]!.evidence?.['keys']).toBe(want.keys);
+    expect(JSON.stringify(redactStrings([findings[0]!.message, findings[0]!.evidence, config]))).not.toMatch(/MadeUp/);
+  });
+});
+
+/** bun (bunfig.zig `Parser.parseRegistry`): `token`/`password` of `[install.registry]` and `[install.scopes]`, `$NAME` expanded. */
+describe('credentials written into a repository bunfig.toml (CPD168)', () => {
+  it.each([
+    {
+      name: 'a table token, an inline scope password and a URL with a password: one finding, every key and line',
+      text:
+        '[install.registry]\nurl = "https://registry.npmjs.org/"\ntoken = "MadeUpBun1"\n\n' +
+        '[install.scopes]\nacme = { url = "https://npm.acme.example/", username = "ci", password = "MadeUpBun2" }\n' +
+        'corp = "https://ci:MadeUpBun3@npm.corp.example/"\n',
+      want: {
+        line: 3,
+        keys: 'install.registry.token, install.scopes.acme.password, install.scopes.corp',
+      },
+    },
+    {
+      name: 'values from the environment are none',
+      text: '[install.scopes]\nacme = { url = "https://npm.acme.example/", token = "$ACME_TOKEN" }\n',
+      want: undefined,
+    },
+  ])('$name', ({ text, want }) => {
+    const { config, keys, credentials } = parseBunfig('bunfig.toml', text);
+    const f = { path: 'bunfig.toml', text, config, keys, credentials: credentials ?? [] };
+    const findings = checkRepoNpmrc([f], ['https://registry.npmjs.org/']).filter((x) => x.ruleId === 'CPD168');
     if (want === undefined) {
       expect(findings).toEqual([]);
       return;

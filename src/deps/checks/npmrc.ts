@@ -14,6 +14,8 @@ export interface RepoNpmrc {
    * the message and location.
    */
   readonly keys?: Readonly<Record<string, { readonly key: string; readonly line: number | undefined }>>;
+  /** A file that keeps no credential values (bunfig.toml): where one is written out, for CPD168. */
+  readonly credentials?: readonly { readonly key: string; readonly line: number | undefined }[];
 }
 
 /**
@@ -64,6 +66,10 @@ const SECRET_FIELDS = ['_authToken', '_auth', '_password'];
  * a registry URL with a password or a path token in it. One finding per file: keys and lines, never a value.
  */
 function committedCredentials(f: RepoNpmrc): Finding | undefined {
+  if (f.credentials !== undefined)
+    return f.credentials.length > 0
+      ? committedCredentialsFinding(f.path, f.credentials, 'take the value from a variable (`token = "$NPM_TOKEN"`)')
+      : undefined;
   const { raw, written } = f.config;
   const keys: string[] = [];
   for (const [key, value] of Object.entries(raw)) {
