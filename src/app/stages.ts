@@ -13,6 +13,7 @@ import { mayBeAttestation } from '../verify/provenance/names.js';
 import { signaturesApply } from '../verify/stage/applies.js';
 import { lazyStage } from './lazy-stage.js';
 import { isAdapterConfig } from '../refs/sources.js';
+import { credentialFileOf } from '../deps/credential-files.js';
 
 /**
  * The model analysers by name (src/inspect/analysers.ts lists the analysers themselves; a test keeps the two equal),
@@ -67,7 +68,8 @@ const isModelStageFile = (f: DiscoveredFile) =>
 export const STAGES: readonly Stage[] = [
   lazyStage({
     name: 'deps',
-    hasWork: (input) => input.files.some((f) => either(f, LOCKFILE_FORMATS)),
+    // A package-manager config alone is work too: credentials written into it (CPD168) need no lockfile.
+    hasWork: (input) => input.files.some((f) => either(f, LOCKFILE_FORMATS) || credentialFileOf(f.path) !== undefined),
     load: async () => (await import('../deps/stage.js')).depsStage,
   }),
   lazyStage({

@@ -13,11 +13,12 @@ import { checkDependencies, patchUsesOf, toCheckPolicy } from './checks/index.js
 import type { LoadedManifest } from './checks/sync.js';
 import { toDependencyGraph } from './graph.js';
 import { parseLockfileOnDemand } from './parsers/index.js';
-import { checkRepoNpmrc, type RepoNpmrc } from './checks/npmrc.js';
+import { checkRepoNpmrc, committedCredentials, type RepoNpmrc } from './checks/npmrc.js';
 import { pnpmfileFinding, pnpmfilePath } from './checks/pnpmfile.js';
-import { checkRepoYarnrc, type RepoYarnrc } from './checks/yarnrc.js';
+import { checkRepoYarnrc, yarnrcCredentials, type RepoYarnrc } from './checks/yarnrc.js';
 import { effectiveYarnrcs, enableScriptsOf, loadRepoYarnrcs, mergeYarnrcs } from './yarnrc-files.js';
 import { parseNpmrc } from './npmrc.js';
+import { credentialFileOf } from './credential-files.js';
 import {
   MAX_LOCKFILE_BYTES,
   MAX_MANIFEST_BYTES,
@@ -69,12 +70,47 @@ export const depsStage: Stage = {
     const yarnrcs = mergeYarnrcs(results.flatMap((r) => r.yarnrcs ?? []));
     const allowed = toCheckPolicy(ctx.policy, ctx.registry, []).allowedRegistries;
     return {
-      findings: [...results.flatMap((r) => r.findings), ...checkRepoYarnrc(yarnrcs, allowed)],
+      findings: [
+        ...results.flatMap((r) => r.findings),
+        ...checkRepoYarnrc(yarnrcs, allowed),
+        ...(await configCredentials(input.files, ctx)),
+      ],
       graphs: results.flatMap((r) => r.graphs),
       notifications: [...notRead.notifications, ...results.flatMap((r) => r.notifications)],
     };
   },
 };
+
+/**
+ * CPD168 for every `.npmrc`, `.yarnrc.yml` and bunfig.toml of the tree, with or without a lockfile beside it: a
+ * library that commits no lockfile still commits its `.npmrc`, and npm, yarn and bun read the project's own. The
+ * per-lockfile checks give the same finding for the files they load; the scan keeps one of each
+ * (core/apply-policy.ts). A file that cannot be read or parsed is said where a lockfile reads it, not here.
+ */
+async function configCredentials(files: readonly DiscoveredFile[], ctx: ScanContext): Promise<Finding[]> {
+  const out: Finding[] = [];
+  for (const f of files) {
+    const base = credentialFileOf(f.path);
+    if (base === undefined) continue;
+    const text = await readBounded(ctx.files, f, MAX_NPMRC_BYTES).catch(() => undefined);
+    if (text === undefined) continue;
+    try {
+      let found: Finding | undefined;
+      if (base === '.npmrc')
+        found = committedCredentials({ path: f.path, text, config: parseNpmrc(text, ctx.options.env) });
+      else if (base === '.yarnrc.yml')
+        found = yarnrcCredentials(f.path, (await import('./yarnrc.js')).parseYarnrc(text, ctx.options.env));
+      else {
+        const { config, keys, credentials } = (await import('./bunfig.js')).parseBunfig(f.path, text);
+        found = committedCredentials({ path: f.path, text, config, keys, credentials: credentials ?? [] });
+      }
+      if (found) out.push(found);
+    } catch {
+      // Unparseable: the package manager refuses it too, and a lockfile beside it says so (CPD153, a notification).
+    }
+  }
+  return out;
+}
 
 interface LockfileResult {
   findings: Finding[];

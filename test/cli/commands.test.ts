@@ -83,6 +83,7 @@ describe('the bundled CLI loads commands and heavy libraries only when used', ()
       'src/refs/needle-scan-wasm.ts', // its loop, under 1 KB of WebAssembly compiled at the first file
       'src/refs/needle-buckets.ts', // the bucket of each loader needle, 31 numbers
       'src/refs/wasm.ts', // the runtime's WebAssembly API, or none
+      'src/deps/credential-files.ts', // the deps stage's other work: three config file names (CPD168)
     ]);
     const heavy = loaded.filter(
       (m) =>

@@ -1,4 +1,8 @@
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runMain } from '../helpers/cli.js';
 import { checkRepoNpmrc } from '../../src/deps/checks/npmrc.js';
 import { checkRepoYarnrc } from '../../src/deps/checks/yarnrc.js';
 import { parseBunfig } from '../../src/deps/bunfig.js';
@@ -138,5 +142,23 @@ describe('credentials written into a repository bunfig.toml (CPD168)', () => {
     expect(findings[0]!.location.line).toBe(want.line);
     expect(findings[0]!.evidence?.['keys']).toBe(want.keys);
     expect(JSON.stringify(redactStrings([findings[0]!.message, findings[0]!.evidence, config]))).not.toMatch(/MadeUp/);
+  });
+});
+
+describe('CPD168 needs no lockfile', () => {
+  it('a library that commits no lockfile: its .npmrc and a nested .yarnrc.yml are each one CPD168, nothing printed', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'cp-cred-nolock-'));
+    await mkdir(path.join(dir, 'sub'));
+    await writeFile(path.join(dir, '.npmrc'), '//registry.npmjs.org/:_authToken=npm_MadeUpNoLock1\n');
+    await writeFile(path.join(dir, 'sub', '.yarnrc.yml'), 'npmAuthToken: MadeUpNoLock2\n');
+    await writeFile(path.join(dir, 'package.json'), '{"name":"lib","version":"1.0.0"}\n');
+    const r = await runMain(['scan', dir, '--offline', '--quiet', '--no-progress', '-f', 'json', '--fail-on', 'none']);
+    expect(r.code, r.stderr).toBe(0);
+    const findings = (JSON.parse(r.stdout) as { findings: { ruleId: string; location: { path: string } }[] }).findings;
+    expect(findings.filter((f) => f.ruleId === 'CPD168').map((f) => f.location.path)).toEqual([
+      '.npmrc',
+      'sub/.yarnrc.yml',
+    ]);
+    expect(r.stdout + r.stderr).not.toMatch(/MadeUp/);
   });
 });

@@ -65,7 +65,7 @@ const SECRET_FIELDS = ['_authToken', '_auth', '_password'];
  * `_password` whose value is text rather than `${VAR}` npm expands (`written` holds every key expansion touched), and
  * a registry URL with a password or a path token in it. One finding per file: keys and lines, never a value.
  */
-function committedCredentials(f: RepoNpmrc): Finding | undefined {
+export function committedCredentials(f: RepoNpmrc): Finding | undefined {
   if (f.credentials !== undefined)
     return f.credentials.length > 0
       ? committedCredentialsFinding(f.path, f.credentials, 'take the value from a variable (`token = "$NPM_TOKEN"`)')

@@ -28,15 +28,8 @@ export function checkRepoYarnrc(files: readonly RepoYarnrc[], allowed: readonly 
       });
       continue;
     }
-    const written = f.config.credentials;
-    if (written !== undefined)
-      out.push(
-        committedCredentialsFinding(
-          f.path,
-          written,
-          'take the value from a variable (`npmAuthToken: "${NPM_TOKEN}"`) or the user\'s ~/.yarnrc.yml',
-        ),
-      );
+    const written = yarnrcCredentials(f.path, f.config);
+    if (written) out.push(written);
     const unknown = f.config.settings.filter((s) => s.unresolved !== undefined);
     if (unknown.length > 0)
       out.push(
@@ -81,4 +74,15 @@ function messageOf(path: string, s: YarnrcSetting): string {
 
 function at(path: string, line: number | undefined): string {
   return line !== undefined ? `${path}:${line}` : path;
+}
+
+/** CPD168 for a `.yarnrc.yml`'s written-out credentials (`YarnrcConfig.credentials`), undefined when it has none. */
+export function yarnrcCredentials(path: string, config: YarnrcConfig): Finding | undefined {
+  return config.credentials === undefined
+    ? undefined
+    : committedCredentialsFinding(
+        path,
+        config.credentials,
+        'take the value from a variable (`npmAuthToken: "${NPM_TOKEN}"`) or the user\'s ~/.yarnrc.yml',
+      );
 }
