@@ -83,9 +83,9 @@ export const depsStage: Stage = {
 
 /**
  * CPD168 for every `.npmrc`, `.yarnrc.yml` and bunfig.toml of the tree, with or without a lockfile beside it: a
- * library that commits no lockfile still commits its `.npmrc`, and npm, yarn and bun read the project's own. The
- * per-lockfile checks give the same finding for the files they load; the scan keeps one of each
- * (core/apply-policy.ts). A file that cannot be read or parsed is said where a lockfile reads it, not here.
+ * library that commits no lockfile still commits its `.npmrc`, and npm, yarn and bun read the project's own. Each
+ * file once, here only: the per-lockfile checks (CPD134, CPD150…) judge what a file means for that lockfile's
+ * install, not what it holds. A file that cannot be read or parsed is said where a lockfile reads it, not here.
  */
 async function configCredentials(files: readonly DiscoveredFile[], ctx: ScanContext): Promise<Finding[]> {
   const out: Finding[] = [];
@@ -377,8 +377,8 @@ async function loadBunfig(
   try {
     if (text === undefined) throw new Error('could not be read');
     const { parseBunfig } = await import('./bunfig.js');
-    const { config, keys, credentials } = parseBunfig(f.path, text);
-    return [{ path: f.path, text, config, keys, credentials: credentials ?? [] }];
+    const { config, keys } = parseBunfig(f.path, text);
+    return [{ path: f.path, text, config, keys }];
   } catch (err) {
     notifications.push({
       level: 'warning',

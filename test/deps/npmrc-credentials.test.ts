@@ -3,14 +3,33 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runMain } from '../helpers/cli.js';
-import { checkRepoNpmrc } from '../../src/deps/checks/npmrc.js';
-import { checkRepoYarnrc } from '../../src/deps/checks/yarnrc.js';
+import type { Finding } from '../../src/core/finding.js';
+import { committedCredentials } from '../../src/deps/checks/npmrc.js';
+import { yarnrcCredentials } from '../../src/deps/checks/yarnrc.js';
 import { parseBunfig } from '../../src/deps/bunfig.js';
 import { parseNpmrc } from '../../src/deps/npmrc.js';
 import { parseYarnrc } from '../../src/deps/yarnrc.js';
 import { redactStrings } from '../../src/report/redact.js';
 
-const ALLOWED = ['https://registry.npmjs.org/', 'https://npm.pkg.github.com/'];
+/**
+ * The file's CPD168, or none: at `want.line`, naming `want.keys`, and no secret in what reports print of it (the
+ * parsed config too, `shown`).
+ */
+function expectCredentials(
+  found: Finding | undefined,
+  want: { line: number; keys: string } | undefined,
+  shown: unknown,
+  secret: RegExp,
+): void {
+  if (want === undefined) {
+    expect(found).toBeUndefined();
+    return;
+  }
+  expect(found?.ruleId).toBe('CPD168');
+  expect(found!.location.line).toBe(want.line);
+  expect(found!.evidence?.['keys']).toBe(want.keys);
+  expect(JSON.stringify(redactStrings([found!.message, found!.evidence, shown]))).not.toMatch(secret);
+}
 
 /**
  * CPD168: npm reads `_authToken`, `_auth` and `_password` from the project's `.npmrc` as from any other
@@ -56,18 +75,8 @@ describe('credentials written into a repository .npmrc (CPD168)', () => {
       want: undefined,
     },
   ])('$name', ({ text, env, want }) => {
-    const findings = checkRepoNpmrc([{ path: '.npmrc', text, config: parseNpmrc(text, env) }], ALLOWED).filter(
-      (f) => f.ruleId === 'CPD168',
-    );
-    if (want === undefined) {
-      expect(findings).toEqual([]);
-      return;
-    }
-    expect(findings).toHaveLength(1);
-    const f = findings[0]!;
-    expect(f.location.line).toBe(want.line);
-    expect(f.evidence?.['keys']).toBe(want.keys);
-    expect(JSON.stringify(redactStrings([f.message, f.evidence]))).not.toMatch(/MadeUp|bWFkZTp1cA/);
+    const found = committedCredentials({ path: '.npmrc', text, config: parseNpmrc(text, env) });
+    expectCredentials(found, want, undefined, /MadeUp|bWFkZTp1cA/);
   });
 });
 
@@ -97,17 +106,7 @@ describe('credentials written into a repository .yarnrc.yml (CPD168)', () => {
     },
   ])('$name', ({ text, want }) => {
     const config = parseYarnrc(text, {});
-    const findings = checkRepoYarnrc([{ kind: 'ok', path: '.yarnrc.yml', config }], ALLOWED).filter(
-      (f) => f.ruleId === 'CPD168',
-    );
-    if (want === undefined) {
-      expect(findings).toEqual([]);
-      return;
-    }
-    expect(findings).toHaveLength(1);
-    expect(findings[0]!.location.line).toBe(want.line);
-    expect(findings[0]!.evidence?.['keys']).toBe(want.keys);
-    expect(JSON.stringify(redactStrings([findings[0]!.message, findings[0]!.evidence, config]))).not.toMatch(/MadeUp/);
+    expectCredentials(yarnrcCredentials('.yarnrc.yml', config), want, config, /MadeUp/);
   });
 });
 
@@ -132,16 +131,8 @@ describe('credentials written into a repository bunfig.toml (CPD168)', () => {
     },
   ])('$name', ({ text, want }) => {
     const { config, keys, credentials } = parseBunfig('bunfig.toml', text);
-    const f = { path: 'bunfig.toml', text, config, keys, credentials: credentials ?? [] };
-    const findings = checkRepoNpmrc([f], ['https://registry.npmjs.org/']).filter((x) => x.ruleId === 'CPD168');
-    if (want === undefined) {
-      expect(findings).toEqual([]);
-      return;
-    }
-    expect(findings).toHaveLength(1);
-    expect(findings[0]!.location.line).toBe(want.line);
-    expect(findings[0]!.evidence?.['keys']).toBe(want.keys);
-    expect(JSON.stringify(redactStrings([findings[0]!.message, findings[0]!.evidence, config]))).not.toMatch(/MadeUp/);
+    const found = committedCredentials({ path: 'bunfig.toml', text, config, keys, credentials: credentials ?? [] });
+    expectCredentials(found, want, config, /MadeUp/);
   });
 });
 

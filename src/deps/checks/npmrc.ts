@@ -25,8 +25,6 @@ export interface RepoNpmrc {
 export function checkRepoNpmrc(files: readonly RepoNpmrc[], allowed: readonly string[]): Finding[] {
   const out: Finding[] = [];
   for (const f of files) {
-    const committed = committedCredentials(f);
-    if (committed) out.push(committed);
     const settings = untrustedSettings(f.config, allowed);
     const unknown = settings.filter((s) => s.kind === 'unknown-registry');
     if (unknown.length > 0)

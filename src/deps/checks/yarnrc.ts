@@ -28,8 +28,6 @@ export function checkRepoYarnrc(files: readonly RepoYarnrc[], allowed: readonly 
       });
       continue;
     }
-    const written = yarnrcCredentials(f.path, f.config);
-    if (written) out.push(written);
     const unknown = f.config.settings.filter((s) => s.unresolved !== undefined);
     if (unknown.length > 0)
       out.push(
