@@ -21,7 +21,7 @@ export function checkIndexTrust(lock: PythonLock, policy: PythonCheckPolicy): Fi
     ...untrustedIndexes(lock, policy),
     ...tlsExemptions(lock),
     ...filesOffIndex(lock, policy),
-    ...committedCredentials(lock),
+    ...committedIndexCredentials(lock),
   ];
 }
 
@@ -32,7 +32,7 @@ export function checkIndexTrust(lock: PythonLock, policy: PythonCheckPolicy): Fi
  * secret), as CPD163 reads lockfile URLs; or a path token (Gemfury, Cloudsmith, anaconda.org). Index options,
  * requirement and lockfile URLs alike. One finding per file, its lines, never the values.
  */
-function committedCredentials(lock: PythonLock): Finding[] {
+function committedIndexCredentials(lock: PythonLock): Finding[] {
   const byFile = new Map<string, Set<number>>();
   const add = (file: string, line: number, url: string | undefined) => {
     if (url === undefined || !WEB_OR_GIT_URL.test(url)) return;
