@@ -103,6 +103,11 @@ const DANGEROUS: readonly string[] = [
   'os',
   'posix',
   'nt',
+  // Windows: `_winapi.CreateProcess` starts a program, `winreg` (Python 2's `_winreg`, compat.ts) writes the
+  // registry, `msvcrt` reaches the C runtime's process and console calls.
+  '_winapi',
+  'winreg',
+  'msvcrt',
   'subprocess',
   '_posixsubprocess',
   'pty',
