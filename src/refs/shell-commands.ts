@@ -84,18 +84,25 @@ export function findShellReferences(
     const outerSegments = shellSegments(outer, 0);
     const here = scope?.line(outer, outerSegments);
     const env = stepEnv?.(first + 1);
-    const vars: Variables =
+    const lineVars: Variables =
       makeVariables ?? (env ? new Map([...env, ...(here?.vars ?? [])]) : here?.vars) ?? NO_VARIABLES;
-    // A Makefile's variables are make's, expanded whatever the shell's quotes; a script's where the shell expands.
-    const words = (args: string, at: number) =>
-      makeVariables ? tokens(args, at).map((t) => interpolate(t, vars)) : tokens(args, at, vars);
-    let dir = here ? here.dir : '.';
-    for (const [k, part] of [{ text: outer, at: 0 }, ...inner].entries()) {
-      const at = (offset: number) => where(part.at + offset);
-      readCommand({ command: part.text, where: at, path, existsLocally, out, vars }, words, file);
-      dir = clones.walk(k === 0 ? outerSegments : shellSegments(part.text, 0), dir, vars, at);
+    // Inside `for NAME in a b; do …`, the line's commands run once with each value (shell-scope.ts `openLoop`).
+    const runs = here?.loops ? loopRuns(command, lineVars, here.loops) : [lineVars];
+    let after: string | undefined;
+    for (const [r, vars] of runs.entries()) {
+      // A Makefile's variables are make's, expanded whatever the shell's quotes; a script's where the shell expands.
+      const words = (args: string, at: number) =>
+        makeVariables ? tokens(args, at).map((t) => interpolate(t, vars)) : tokens(args, at, vars);
+      let dir = here ? here.dir : '.';
+      for (const [k, part] of [{ text: outer, at: 0 }, ...inner].entries()) {
+        const at = (offset: number) => where(part.at + offset);
+        readCommand({ command: part.text, where: at, path, existsLocally, out, vars }, words, file);
+        dir = clones.walk(k === 0 ? outerSegments : shellSegments(part.text, 0), dir, vars, at);
+      }
+      // A `cd` to a different folder each time round leaves where the script is to the run time.
+      after = r === 0 || dir === after ? dir : undefined;
     }
-    scope?.settle(dir);
+    scope?.settle(after);
   }
   return out;
 }
@@ -214,6 +221,30 @@ function makeAssignments(lines: readonly string[]): Map<string, string> {
     if (m[2] === '?=' && out.has(m[1]!)) continue;
     out.set(m[1]!, m[3]!);
   }
+  return out;
+}
+
+/**
+ * The variables a line is read with, once for each value of the loop variables its command expands (every
+ * combination, nested loops' too, up to MAX_LOOP_RUNS; past that the line is read once, those variables left to the
+ * run time). A line that expands none is read once.
+ */
+function loopRuns(command: string, vars: Variables, loops: ReadonlyMap<string, readonly ShellValue[]>): Variables[] {
+  let runs: Map<string, string | ShellValue>[] = [new Map(vars)];
+  for (const [name, values] of loops) {
+    if (!new RegExp(`\\$\\{?${name}(?![\\w])`).test(command)) continue;
+    if (runs.length * values.length > MAX_LOOP_RUNS) return [withoutLoops(vars, loops)];
+    runs = runs.flatMap((run) => values.map((v) => new Map(run).set(name, v)));
+  }
+  return runs;
+}
+
+const MAX_LOOP_RUNS = 64;
+
+/** `vars` with the loop variables taken out: their values are the run time's. */
+function withoutLoops(vars: Variables, loops: ReadonlyMap<string, readonly ShellValue[]>): Variables {
+  const out = new Map(vars);
+  for (const name of loops.keys()) out.delete(name);
   return out;
 }
 

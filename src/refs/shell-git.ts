@@ -205,7 +205,13 @@ export function commandWords(words: readonly Word[]): readonly Word[] {
   let i = 0;
   while (i < words.length) {
     const w = words[i]!.raw;
-    if (/^(?:RUN|ONBUILD|-|[\w-]+:|nohup|time|exec|command|builtin)$/.test(w) || /^[A-Za-z_]\w*=/.test(w)) i++;
+    // Reserved words a command follows (`do git clone …`, `if git clone …; then`, `! cd x`), as bash's grammar puts
+    // a command after them.
+    if (
+      /^(?:RUN|ONBUILD|-|[\w-]+:|nohup|time|exec|command|builtin|do|then|else|elif|if|while|until|!|\{)$/.test(w) ||
+      /^[A-Za-z_]\w*=/.test(w)
+    )
+      i++;
     else if (w === 'sudo' || w === 'env') {
       i++;
       // Their own options (`sudo -u user`, `env -i`): an option's value is skipped only where it takes one.

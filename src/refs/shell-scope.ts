@@ -26,6 +26,12 @@ export class ShellScope {
   /** Each named stage's WORKDIR, for a stage built `FROM` it. */
   private readonly stageDirs = new Map<string, string>();
   private workdir = '/';
+  /**
+   * The `for NAME in WORDS` loops the next line is inside (scripts), innermost last: each variable with the values it
+   * takes in turn, or undefined when its list is the run time's (`"$@"`, `$(cat …)`, a glob). A loop whose `done` a
+   * line closes still holds for that line (a one-line loop's body is on it).
+   */
+  private loops: { name: string; values: ShellValue[] | undefined; depth: number; ended: boolean }[] = [];
 
   /** `env`: what the script starts with (a container's environment). */
   constructor(
@@ -42,8 +48,14 @@ export class ShellScope {
    */
   line(command: string, segments: readonly Segment[] = shellSegments(command, 0)): LineScope {
     if (this.kind === 'dockerfile') return this.dockerfileLine(command);
+    if (this.loops.some((l) => l.ended)) this.loops = this.loops.filter((l) => !l.ended);
     for (const s of segments) this.scriptSegment(s, this.vars);
-    return { vars: new Map(this.vars), dir: this.dir };
+    const loops = new Map<string, readonly ShellValue[]>();
+    for (const l of this.loops) {
+      if (l.values) loops.set(l.name, l.values);
+      else loops.delete(l.name);
+    }
+    return { vars: new Map(this.vars), dir: this.dir, ...(loops.size > 0 ? { loops } : {}) };
   }
 
   /** The folder after `cd <dir>` from `from` (undefined: not known here). */
@@ -69,9 +81,14 @@ export class ShellScope {
     while (i < words.length && (BODY_WORDS.has(words[i]!.text) || /^(?:-|run:)$/.test(words[i]!.raw))) i++;
     const head = words[i]?.text;
     if (head === undefined) return;
-    if (OPENERS.has(head)) this.depth++;
-    else if (CLOSERS.has(head)) this.depth = Math.max(0, this.depth - 1);
-    else if (head === '}' || head === ')') this.depth = Math.max(0, this.depth - 1);
+    if (OPENERS.has(head)) {
+      if (head === 'for') this.openLoop(words.slice(i + 1), vars);
+      this.depth++;
+    } else if (CLOSERS.has(head)) {
+      this.depth = Math.max(0, this.depth - 1);
+      const loop = this.loops[this.loops.length - 1];
+      if (head === 'done' && loop && !loop.ended && loop.depth === this.depth) loop.ended = true;
+    } else if (head === '}' || head === ')') this.depth = Math.max(0, this.depth - 1);
     else if (head === 'function' || /^[A-Za-z_][\w-]*\(\)$/.test(head) || words[i + 1]?.text === '()') {
       this.depth++;
       return;
@@ -79,6 +96,31 @@ export class ShellScope {
       for (const w of words.slice(i + 1)) vars.delete(w.text);
     } else this.assign(words.slice(i), vars);
     // `done`/`fi` at the end of a one-line `for …; do …; done`: counted as their segments come.
+  }
+
+  /**
+   * `for NAME in WORDS` (bash's `for` compound command): the body runs once for each word WORDS expand to, NAME set to
+   * it. Quoted words are one value each; an unquoted expansion of a variable the script set splits on blanks (IFS's
+   * default); a glob, a brace expansion, a command substitution or a variable not known here makes the list the run
+   * time's. `for NAME` with no `in` walks the script's arguments, and the C-style `for ((…))` counts: both the run
+   * time's.
+   */
+  private openLoop(words: readonly Word[], vars: Map<string, ShellValue>): void {
+    const name = words[0]?.text;
+    if (name === undefined || !/^[A-Za-z_]\w*$/.test(name)) return;
+    vars.delete(name);
+    let values: ShellValue[] | undefined = words[1]?.text === 'in' ? [] : undefined;
+    for (const w of words.slice(2)) {
+      const got = values && loopWords(w, vars);
+      values = got && values!.length + got.length <= MAX_LOOP_VALUES ? [...values!, ...got] : undefined;
+      if (!values) break;
+    }
+    this.loops.push({
+      name,
+      values: values && values.length > 0 ? values : undefined,
+      depth: this.depth,
+      ended: false,
+    });
   }
 
   /**
@@ -178,6 +220,30 @@ export interface LineScope {
   readonly vars: ReadonlyMap<string, ShellValue>;
   /** The folder the line starts in; undefined when not known. */
   readonly dir: string | undefined;
+  /** The loop variables the line is inside, each with the values its commands run with in turn (`openLoop`). */
+  readonly loops?: ReadonlyMap<string, readonly ShellValue[]>;
+}
+
+/** More values than a hand-written loop lists: the list is read as the run time's. */
+const MAX_LOOP_VALUES = 32;
+
+/** The values one word of a `for` list expands to (`ShellScope.openLoop`); undefined when the run time decides. */
+function loopWords(w: Word, vars: ReadonlyMap<string, ShellValue>): ShellValue[] | undefined {
+  const unquoted = w.raw.replace(/'[^']*'|"(?:[^"\\]|\\.)*"/g, '');
+  // Pathname expansion and brace expansion run on the unquoted parts; their results are the file system's.
+  if (/[*?[{`]/.test(unquoted)) return undefined;
+  if (w.raw.startsWith("'") && w.raw.endsWith("'") && w.raw.length >= 2) return [{ value: w.text }];
+  if (!w.raw.includes('$')) return [{ value: w.text }];
+  const t = interpolate({ text: w.text, at: 0, expands: true }, vars);
+  if (t.expands) return undefined;
+  const from = t.variable !== undefined ? { from: t.variable } : {};
+  // A quoted expansion is one word; an unquoted one splits on blanks (one partly quoted is not read).
+  if (w.raw.startsWith('"') && w.raw.endsWith('"') && w.raw.length >= 2) return [{ value: t.text, ...from }];
+  if (/["'\\]/.test(w.raw)) return /\s/.test(t.text) ? undefined : [{ value: t.text, ...from }];
+  return t.text
+    .split(/[ \t\n]+/)
+    .filter((v) => v !== '')
+    .map((value) => ({ value, ...from }));
 }
 
 /** A shell word as written (`raw`, quotes kept) at its offset. */

@@ -1797,6 +1797,31 @@ describe('model downloads in shell scripts and Dockerfiles (fixtures/refs/fideli
       ],
     },
     {
+      // `for NAME in WORDS` (shell-scope.ts `openLoop`): each word a value of the body's commands; an unquoted variable
+      // splits on blanks, a quoted one is one word; arguments, globs and command output are the run time's.
+      file: 'shell-loops.sh',
+      want: [
+        'CPR001:5:28 acme/loop-one@-',
+        'CPR003:5:28 acme/loop-one@-',
+        'CPR001:5:28 acme/loop-two@-',
+        'CPR003:5:28 acme/loop-two@-',
+        'CPR001:8:37 acme/embed-a@-',
+        'CPR003:8:37 acme/embed-a@-',
+        'CPR001:8:37 acme/embed-b@-',
+        'CPR003:8:37 acme/embed-b@-',
+        'CPR003:14:18 acme/rerank-a@0123456789abcdef0123456789abcdef01234567 name-env:RERANKERS',
+        'CPR001:15:13 acme/rerank-a@-',
+        'CPR003:15:13 acme/rerank-a@-',
+        // After a reserved word (`do git clone …`), a command (shell-git.ts `commandWords`).
+        'CPR001:23:37 acme/clone-a@-',
+        'CPR003:23:37 acme/clone-a@-',
+        'CPR010:18:31 dynamic',
+        'CPR010:19:35 dynamic',
+        'CPR010:20:44 dynamic',
+        'CPR010:22:13 dynamic',
+      ],
+    },
+    {
       // ARG defaults (a --build-arg may set another: named), ENV, a RUN's own assignments, a new stage's scope, the
       // container's `sh -c` seeing ENV.
       file: 'Dockerfile.variables',
