@@ -30,6 +30,7 @@ import {
   spreadKeywords,
   readsFreeAttribute,
   readsInstanceAttribute,
+  readsLocalCallAttribute,
   isSelfAttribute,
   mayBindInClassBody,
   unbind,
@@ -268,7 +269,8 @@ export function findPythonReferencesFast(
     readsInstanceAttribute(values.attributeReads, imports, assigned, (v) =>
       v.k === 'call' && v.callee.k === 'name' ? v.callee.name : undefined,
     ) ||
-    [...values.selfReads].some((attr) => mayBindInClassBody(text, attr))
+    [...values.selfReads].some((attr) => mayBindInClassBody(text, attr)) ||
+    readsLocalCallAttribute(values.callAttributeReads, imports, text)
   )
     return undefined;
   readPythonHubSettings(path, text, at, out);
@@ -535,6 +537,8 @@ class Values {
 
   /** Names whose attribute a value read (`X.attr`). */
   readonly attributeReads = new Set<string>();
+  /** Bare callees an attribute was read off (`f().attr`). */
+  readonly callAttributeReads = new Set<string>();
   /** Attributes read as `self.attr` / `cls.attr` with no instance binding here. */
   readonly selfReads = new Set<string>();
 
@@ -714,6 +718,9 @@ class Values {
         if (n.object.k === 'name')
           if (n.object.name === 'self' || n.object.name === 'cls') this.selfReads.add(n.property);
           else this.attributeReads.add(n.object.name);
+        // python.ts `callObjectClass`: `get_settings().model_id` reads the file's functions and classes.
+        else if (n.object.k === 'call' && n.object.callee.k === 'name')
+          this.callAttributeReads.add(n.object.callee.name);
         return undefined;
       }
       case 'index': {

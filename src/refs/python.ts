@@ -20,6 +20,7 @@ import {
   spreadKeywords,
   readsFreeAttribute,
   readsInstanceAttribute,
+  readsLocalCallAttribute,
   isSelfAttribute,
   mayBindInClassBody,
   unbind,
@@ -203,6 +204,8 @@ function referencesInTree(
   const dottedAssigned = new Set<string>();
   // Names whose attribute a value reads (`X.attr`): read through a class body only over the whole file.
   const attributeReads = new Set<string>();
+  // Bare callees an attribute was read off (`f().attr`, `callObjectClass`): read through the whole file.
+  const callAttributeReads = new Set<string>();
   // Class names a value was read through.
   const throughClasses = new Set<string>();
   // `self.attr` read where no statement read binds it on the instance (`inheritedAttribute`).
@@ -426,7 +429,13 @@ function referencesInTree(
       if (env) return env;
       // `args.model_name` on a namespace argparse returns: the flag and its default.
       const [obj, , prop] = childrenOf(n);
-      if (obj?.name !== 'VariableName' || prop?.name !== 'PropertyName') return undefined;
+      if (prop?.name !== 'PropertyName') return undefined;
+      // `get_settings().model_name`, `Settings().model_name` (`callClass`).
+      if (obj?.name === 'CallExpression') {
+        const cls = callObjectClass(obj);
+        return cls === undefined ? undefined : settingsField(cls, src(prop));
+      }
+      if (obj?.name !== 'VariableName') return undefined;
       return cli.read(src(obj), src(prop)) ?? settingsAttribute(src(obj), src(prop));
     }
     if (n.name === 'BinaryExpression') {
@@ -601,6 +610,11 @@ function referencesInTree(
    */
   function classAttribute(n: SyntaxNode): string | undefined {
     const [obj, dot, prop] = childrenOf(n);
+    if (obj?.name === 'CallExpression' && dot?.name === '.' && prop?.name === 'PropertyName') {
+      // `Config().model_name`, `get_config().model_name` (`callClass`).
+      const cls = callObjectClass(obj);
+      return cls === undefined || settings.has(cls) ? undefined : instanceAttribute(cls, src(prop));
+    }
     if (obj?.name !== 'VariableName' || dot?.name !== '.' || prop?.name !== 'PropertyName') return undefined;
     if (src(obj) === 'self' || src(obj) === 'cls') return inheritedAttribute(src(prop));
     attributeReads.add(src(obj));
@@ -656,10 +670,19 @@ function referencesInTree(
    */
   function instanceClass(name: string, bound: ReadonlyMap<string, SyntaxNode>): string | undefined {
     const value = bound.get(name);
-    const [callee, args, ...rest] = value?.name === 'CallExpression' ? childrenOf(value) : [];
+    return value && callClass(value);
+  }
+
+  /**
+   * `instanceClass` of a call: `C()`, or `f()` of a settings factory the file defines (`factoryClass`), FastAPI's
+   * `@lru_cache def get_settings(): return Settings()`.
+   */
+  function callClass(value: SyntaxNode): string | undefined {
+    const [callee, args, ...rest] = value.name === 'CallExpression' ? childrenOf(value) : [];
     if (callee?.name !== 'VariableName' || args?.name !== 'ArgList' || rest.length > 0) return undefined;
     if (childrenOf(args).some((k) => k.name !== '(' && k.name !== ')')) return undefined;
-    const cls = src(callee);
+    const cls = classNames.has(src(callee)) ? src(callee) : factoryClass(src(callee));
+    if (cls === undefined) return undefined;
     const def = classNames.get(cls) === 1 && !imports.has(cls) ? classDefinitions.get(cls) : undefined;
     if (!def) return undefined;
     const bases = childrenOf(def).find((k) => k.name === 'ArgList');
@@ -681,6 +704,52 @@ function referencesInTree(
   }
 
   /**
+   * The class a function of the file returns a new instance of, made with no arguments, when that is all it does: a
+   * top-level `def f():` taking nothing, defined once and bound nowhere else, whose body is `return C()` (a docstring
+   * before it), decorated with nothing but functools' `lru_cache`/`cache` — which hand back the first call's instance,
+   * made the same way. `f().attr` then reads what `C().attr` reads.
+   */
+  function factoryClass(fn: string): string | undefined {
+    if (imports.has(fn) || rebound.has(fn) || assigned.some(([name]) => name === fn)) return undefined;
+    const defs = functions.filter((d) => childrenOf(d).find((k) => k.name === 'VariableName') && nameOf(d) === fn);
+    const def = defs.length === 1 ? defs[0]! : undefined;
+    const decorated = def?.parent?.name === 'DecoratedStatement' ? def.parent : undefined;
+    if (!def || (decorated ?? def).parent?.name !== 'Script') return undefined;
+    for (const d of decorated ? childrenOf(decorated).filter((k) => k.name === 'Decorator') : []) {
+      const m = /^@\s*([\w.]+)\s*(?:\(([^()]*)\))?\s*$/.exec(src(d));
+      if (!m || !CACHING_DECORATORS.has(resolveCallee(imports, m[1]!))) return undefined;
+    }
+    const params = childrenOf(def).find((k) => k.name === 'ParamList');
+    if (!params || childrenOf(params).some((k) => k.name !== '(' && k.name !== ')')) return undefined;
+    const body = childrenOf(def).find((k) => k.name === 'Body');
+    const statements = body ? childrenOf(body).filter((k) => k.name !== ':') : [];
+    const docstring = statements[0]?.name === 'ExpressionStatement' && childrenOf(statements[0])[0]?.name === 'String';
+    const [ret, ...more] = docstring ? statements.slice(1) : statements;
+    const [keyword, made, ...after] = ret?.name === 'ReturnStatement' ? childrenOf(ret) : [];
+    if (more.length > 0 || keyword?.name !== 'return' || !made || after.length > 0) return undefined;
+    const [callee, args, ...rest] = made.name === 'CallExpression' ? childrenOf(made) : [];
+    if (callee?.name !== 'VariableName' || args?.name !== 'ArgList' || rest.length > 0) return undefined;
+    if (childrenOf(args).some((k) => k.name !== '(' && k.name !== ')')) return undefined;
+    return classNames.has(src(callee)) ? src(callee) : undefined;
+  }
+
+  /**
+   * `callClass` of a call an attribute is read off (`get_settings().model_id`): over the whole file only; a snippet,
+   * which holds no function or class bodies, notes the callee (`callAttributeReads`) and leaves the file to it.
+   */
+  function callObjectClass(obj: SyntaxNode): string | undefined {
+    if (instanceOf) return callClass(obj);
+    const callee = bareCallee(obj, src);
+    if (callee !== undefined) callAttributeReads.add(callee);
+    return undefined;
+  }
+
+  function nameOf(def: SyntaxNode): string | undefined {
+    const name = childrenOf(def).find((k) => k.name === 'VariableName');
+    return name && src(name);
+  }
+
+  /**
    * pydantic-settings (pydantic_settings/sources `EnvSettingsSource`): a field of a `BaseSettings` instance is read
    * from the environment variable `<env_prefix><field name>` — any case unless `case_sensitive=True` — and is the
    * default the class body gives it when that is unset: `settings.model_id` of `settings = Settings()` is an env read
@@ -689,9 +758,14 @@ function referencesInTree(
    */
   function settingsAttribute(obj: string, attr: string): EnvRead | undefined {
     const cls = instanceOf?.(obj);
-    const naming = cls === undefined ? undefined : settings.get(cls);
+    return cls === undefined ? undefined : settingsField(cls, attr);
+  }
+
+  /** `settingsAttribute` of an instance of `cls`. */
+  function settingsField(cls: string, attr: string): EnvRead | undefined {
+    const naming = settings.get(cls);
     if (!naming) return undefined;
-    const fallback = instanceAttribute(cls!, attr);
+    const fallback = instanceAttribute(cls, attr);
     if (fallback === undefined) return undefined;
     const named = `${naming.prefix}${attr}`;
     const variable = naming.caseSensitive ? named : named.toUpperCase();
@@ -1240,6 +1314,7 @@ function referencesInTree(
     strict &&
     (readsFreeAttribute(attributeReads, imports, assigned) ||
       readsInstanceAttribute(attributeReads, imports, assigned, (v) => bareCallee(v, src)) ||
+      readsLocalCallAttribute(callAttributeReads, imports, wholeFile) ||
       [...selfReads].some((attr) => mayBindInClassBody(wholeFile, attr)))
   )
     return undefined;
@@ -1404,6 +1479,9 @@ const SETTINGS_CONFIGS: ReadonlySet<string> = new Set([
 ]);
 
 /** Methods that make or change an instance's attributes: an instance of a class with one is not read. */
+/** functools' caches a settings factory wears (`factoryClass`): each call after the first gives the first's result. */
+const CACHING_DECORATORS: ReadonlySet<string> = new Set(['functools.lru_cache', 'functools.cache']);
+
 const INSTANCE_MAKERS = new Set([
   '__init__',
   '__post_init__',

@@ -679,6 +679,22 @@ export function readsInstanceAttribute<V>(
 }
 
 /**
+ * An attribute read off a call of a function or class the file defines (`get_settings().model_id`, python.ts
+ * `callObjectClass`): the whole file decides what the call makes. Builtins and imported callables (`str(x).x`,
+ * `Path(p).name`) are not the file's.
+ */
+export function readsLocalCallAttribute(
+  callees: ReadonlySet<string>,
+  imports: ReadonlyMap<string, string>,
+  text: string,
+): boolean {
+  for (const callee of callees)
+    if (!imports.has(callee) && new RegExp(`^[ \\t]*(?:async[ \\t]+)?(?:def|class)[ \\t]+${callee}\\b`, 'm').test(text))
+      return true;
+  return false;
+}
+
+/**
  * A name some statement binds otherwise than a plain assignment (python.ts `reboundNames`, python-reader.ts
  * `rebound`): unknown in every table a reader keeps, whatever a plain assignment gave it.
  */

@@ -202,6 +202,36 @@ describe('pydantic-settings fields read through an instance', () => {
       text: settings('').replace('settings = Settings()', 'settings = Settings(model_id=pick())'),
       want: ['7 dynamic'],
     },
+    {
+      // FastAPI's settings dependency: `@lru_cache def get_settings(): return Settings()` (python.ts `factoryClass`).
+      name: 'through a cached factory',
+      text: settings('').replace(
+        'settings = Settings()',
+        'from functools import lru_cache\n@lru_cache\ndef get_settings():\n    """The settings."""\n    return Settings()\n' +
+          'settings = get_settings()',
+      ),
+      want: ['12 acme/served@commit MODEL_ID MODEL_REVISION'],
+    },
+    {
+      name: 'read off the call',
+      text: settings('').replace(
+        'settings = Settings()\nm = AutoModel.from_pretrained(settings.model_id, revision=settings.model_revision)',
+        'import functools\n@functools.lru_cache(maxsize=1)\ndef get_settings():\n    return Settings()\n' +
+          'm = AutoModel.from_pretrained(get_settings().model_id, revision=Settings().model_revision)',
+      ),
+      want: ['10 acme/served@commit MODEL_ID MODEL_REVISION'],
+    },
+    ...[
+      ['a factory that takes an argument', 'def get_settings(env=None):\n    return Settings()'],
+      ['a factory that does more', 'def get_settings():\n    log()\n    return Settings()'],
+      ['a factory with another decorator', '@app.on_event("startup")\ndef get_settings():\n    return Settings()'],
+      ['a factory defined twice', 'def get_settings():\n    return Settings()\ndef get_settings():\n    return 1'],
+      ['a factory of arguments', 'def get_settings():\n    return Settings(model_id=pick())'],
+    ].map(([name, factory]) => ({
+      name: name!,
+      text: settings('').replace('settings = Settings()', `${factory!}\nsettings = get_settings()`),
+      want: [`${7 + factory!.split('\n').length} dynamic`],
+    })),
   ])('$name', ({ text, want }) => {
     expect(read(text)).toEqual(want);
   });
