@@ -264,10 +264,14 @@ export function findPythonReferencesFast(
   // `X.attr` of a name no statement read here binds may be a class attribute, which python.ts reads over the whole file.
   const assigned = values.attributeReads.size > 0 ? reader.assignments.map((a) => [a.name, a.value] as const) : [];
   if (
-    readsFreeAttribute(values.attributeReads, imports, assigned) ||
+    readsFreeAttribute(values.attributeReads, imports, assigned, text) ||
     // python.ts `instanceAttribute`: `args.model_name` of `args = ModelArgs()` reads the class over the whole file.
-    readsInstanceAttribute(values.attributeReads, imports, assigned, (v) =>
-      v.k === 'call' && v.callee.k === 'name' ? v.callee.name : undefined,
+    readsInstanceAttribute(
+      values.attributeReads,
+      imports,
+      assigned,
+      (v) => (v.k === 'call' && v.callee.k === 'name' ? v.callee.name : undefined),
+      text,
     ) ||
     [...values.selfReads].some((attr) => mayBindInClassBody(text, attr)) ||
     readsLocalCallAttribute(values.callAttributeReads, imports, text)

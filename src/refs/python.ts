@@ -109,20 +109,29 @@ export function findPythonReferencesWithParser(
   existsLocally: (p: string) => boolean,
   imported?: ImportedValues,
 ): FileReferences {
+  return (
+    findPythonReferencesInSnippet(path, text, existsLocally, imported) ??
+    findPythonReferencesInWholeFile(path, text, existsLocally)
+  );
+}
+
+/** The search over the snippet's syntax tree alone (python-snippet.ts); undefined when the whole file must decide. */
+export function findPythonReferencesInSnippet(
+  path: string,
+  text: string,
+  existsLocally: (p: string) => boolean,
+  imported?: ImportedValues,
+): FileReferences | undefined {
   const snippet = pythonSnippet(text);
-  if (snippet) {
-    const lines = lineIndex(text);
-    const at: Position = (offset) => lines(snippet.original(offset));
-    const got = referencesInTree(parser.parse(snippet.text), snippet.text, text, at, path, existsLocally, {
-      strict: true,
-      imported,
-    });
-    if (got) {
-      readPythonHubSettings(path, text, lines, got);
-      return got;
-    }
-  }
-  return findPythonReferencesInWholeFile(path, text, existsLocally);
+  if (!snippet) return undefined;
+  const lines = lineIndex(text);
+  const at: Position = (offset) => lines(snippet.original(offset));
+  const got = referencesInTree(parser.parse(snippet.text), snippet.text, text, at, path, existsLocally, {
+    strict: true,
+    imported,
+  });
+  if (got) readPythonHubSettings(path, text, lines, got);
+  return got;
 }
 
 /** The same search over the whole file's syntax tree (the fallback, and what the snippet is tested against). */
@@ -241,7 +250,9 @@ function referencesInTree(
       if (name) classDefinitions.set(src(name), n);
     },
     // lezer's error recovery node: a snippet statement that does not parse alone.
-    '\u26a0': () => (broken = true),
+    '\u26a0': (n) => {
+      if (!isFloatWithoutFraction(n)) broken = true;
+    },
   });
   if (strict && broken) return undefined;
   // After the walk, with every import known (python-fast.ts reads them all first too).
@@ -1312,8 +1323,8 @@ function referencesInTree(
   // (`CFG.model_name`), which the whole file decides (python-fast.ts `readsFreeAttribute` asks the same).
   if (
     strict &&
-    (readsFreeAttribute(attributeReads, imports, assigned) ||
-      readsInstanceAttribute(attributeReads, imports, assigned, (v) => bareCallee(v, src)) ||
+    (readsFreeAttribute(attributeReads, imports, assigned, wholeFile) ||
+      readsInstanceAttribute(attributeReads, imports, assigned, (v) => bareCallee(v, src), wholeFile) ||
       readsLocalCallAttribute(callAttributeReads, imports, wholeFile) ||
       [...selfReads].some((attr) => mayBindInClassBody(wholeFile, attr)))
   )
@@ -1479,6 +1490,23 @@ const SETTINGS_CONFIGS: ReadonlySet<string> = new Set([
 ]);
 
 /** Methods that make or change an instance's attributes: an instance of a class with one is not read. */
+/**
+ * @lezer/python (1.1.19) reads a float written without its fraction — `1.`, `[1., 2.]`, numpy code's everyday
+ * literal — as a member of the number with its name missing: `MemberExpression(Number, ".", ⚠)`. The statement is
+ * otherwise whole, and the tree is the same in a snippet and in the whole file, so the snippet reads it as the file
+ * does; any other error node is a statement that does not parse alone.
+ */
+function isFloatWithoutFraction(n: SyntaxNode): boolean {
+  const parent = n.parent;
+  return (
+    n.from === n.to &&
+    parent?.name === 'MemberExpression' &&
+    parent.firstChild?.name === 'Number' &&
+    parent.lastChild?.from === n.from &&
+    parent.firstChild.nextSibling?.name === '.'
+  );
+}
+
 /** functools' caches a settings factory wears (`factoryClass`): each call after the first gives the first's result. */
 const CACHING_DECORATORS: ReadonlySet<string> = new Set(['functools.lru_cache', 'functools.cache']);
 

@@ -647,16 +647,33 @@ export function throughPartial<
   };
 }
 
-/** Whether a value reads `X.attr` of a name neither imported nor assigned in the statements read (not `self`/`cls`). */
+/**
+ * Whether a value reads `X.attr` of a name neither imported nor assigned in the statements read (not `self`/`cls`)
+ * that may be a class the file defines (`text`): python.ts reads a class attribute through the class body
+ * (`classAttribute`) over the whole file; any other such name (a `with … as x`, a loop's, a parameter) is unknown to
+ * both readers alike.
+ */
 export function readsFreeAttribute(
   reads: ReadonlySet<string>,
   imports: ReadonlyMap<string, string>,
   assigned: readonly (readonly [string, unknown])[],
+  text: string,
 ): boolean {
   if (reads.size === 0) return false;
   const bound = new Set(assigned.map(([name]) => name));
-  for (const x of reads) if (x !== 'self' && x !== 'cls' && !imports.has(x) && !bound.has(x)) return true;
+  for (const x of reads)
+    if (x !== 'self' && x !== 'cls' && !imports.has(x) && !bound.has(x) && definesClass(text, plainKey(x))) return true;
   return false;
+}
+
+/** A reader's key without its scope mark (python-scopes.ts `plainName`). */
+const plainKey = (key: string) => (key.includes('#') ? key.slice(0, key.indexOf('#')) : key);
+
+/** Whether the file may define a class (`class NAME`) or function (`def NAME`, with `defs`) of this name. */
+function definesClass(text: string, name: string, defs = false): boolean {
+  if (!text.includes(name)) return false;
+  const kinds = defs ? '(?:(?:async[ \\t]+)?def|class)' : 'class';
+  return new RegExp(`^[ \\t]*${kinds}[ \\t]+${name}(?![\\w\\u00a1-\\uffff])`, 'm').test(text);
 }
 
 /**
@@ -668,12 +685,14 @@ export function readsInstanceAttribute<V>(
   imports: ReadonlyMap<string, string>,
   assigned: readonly (readonly [string, V])[],
   calleeOf: (value: V) => string | undefined,
+  text: string,
 ): boolean {
   if (reads.size === 0) return false;
   for (const [name, value] of assigned) {
     if (!reads.has(name)) continue;
     const callee = calleeOf(value);
-    if (callee !== undefined && !imports.has(callee)) return true;
+    // A class or a settings factory of the file (python.ts `callClass`); anything else makes no instance it reads.
+    if (callee !== undefined && !imports.has(callee) && definesClass(text, plainKey(callee), true)) return true;
   }
   return false;
 }
@@ -688,9 +707,7 @@ export function readsLocalCallAttribute(
   imports: ReadonlyMap<string, string>,
   text: string,
 ): boolean {
-  for (const callee of callees)
-    if (!imports.has(callee) && new RegExp(`^[ \\t]*(?:async[ \\t]+)?(?:def|class)[ \\t]+${callee}\\b`, 'm').test(text))
-      return true;
+  for (const callee of callees) if (!imports.has(callee) && definesClass(text, callee, true)) return true;
   return false;
 }
 

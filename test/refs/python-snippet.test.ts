@@ -5,7 +5,11 @@ import { BINDING_STATEMENTS, pythonPrograms } from './programs.js';
 import { describe, expect, it } from 'vitest';
 import { logicalLines } from '../../src/refs/python-lines.js';
 import { assignmentHits, keptStatements, pythonSnippet } from '../../src/refs/python-snippet.js';
-import { findPythonReferences, findPythonReferencesInWholeFile } from '../../src/refs/python.js';
+import {
+  findPythonReferences,
+  findPythonReferencesInSnippet,
+  findPythonReferencesInWholeFile,
+} from '../../src/refs/python.js';
 import { REPO } from '../helpers/cli.js';
 import { differentialRuns } from './differential-runs.js';
 
@@ -338,5 +342,27 @@ describe('pythonSnippet', () => {
       }),
       { numRuns: RUNS },
     );
+  });
+});
+
+describe('the snippet reader decides alone where it can', () => {
+  const read = (text: string) => {
+    const got = findPythonReferencesInSnippet('train.py', text, () => false);
+    expect(got).toEqual(findPythonReferencesInWholeFile('train.py', text, () => false));
+    return got?.references.map((r) => `${r.line} ${r.repoId}`);
+  };
+
+  it('a float written without its fraction (`1.`, which @lezer/python reads as a member with no name)', () => {
+    const text =
+      'import numpy as np\nimport torch\nscale = [1., 2.]\npath = "acme/weights"\n' +
+      'model = torch.hub.load(path, "m", scale=scale[0])\n';
+    expect(read(text)).toEqual(['5 acme/weights']);
+  });
+
+  it('an attribute of a name no class of the file is named for (a `with … as f`, a parameter)', () => {
+    const text =
+      'from transformers import AutoModel\n' +
+      'def load(cfg):\n    with open(cfg.path) as f:\n        return AutoModel.from_pretrained("acme/x", revision=f.rev)\n';
+    expect(read(text)).toEqual(['4 acme/x']);
   });
 });
