@@ -11,8 +11,26 @@ export type Compression = 'gzip' | 'zlib' | 'bzip2' | 'xz' | 'lzma' | 'zf' | 'lz
 /** joblib's `_LZ4_PREFIX` b'\\x04\\x22\\x4D\\x18', the LZ4 frame magic (an LZ4 frame written by python-lz4). */
 export const LZ4_PREFIX = Buffer.from([0x04, 0x22, 0x4d, 0x18]);
 
-/** joblib's pre-0.10 'ZF' format (`numpy_pickle_compat.read_zfile`): 'ZF', a 19-byte hex length, then zlib. */
+/** joblib's pre-0.10 'ZF' format (`numpy_pickle_compat.read_zfile`): 'ZF', a 19-byte hex length, then zlib (`zfDataStart`). */
 export const ZF_HEADER = 2 + 19;
+
+/**
+ * `int(field, 16)` as CPython reads the ZF length field: ASCII whitespace around, a sign, an optional `0x` (and an
+ * underscore after it), underscores between digits. A trailing `L` (Python 2's `hex()` of a long) is let through too.
+ */
+const PY_HEX_INT = /^[ \t\n\r\v\f]*[+-]?(?:0[xX]_?)?[0-9a-fA-F]+(?:_[0-9a-fA-F]+)*L?[ \t\n\r\v\f]*$/;
+
+/**
+ * Where the zlib data of joblib's pre-0.10 'ZF' format starts (`numpy_pickle_compat.read_zfile`): 'ZF', 19 bytes
+ * `int(…, 16)` must parse, then one optional space (joblib <= 0.8.4 under Python 2 wrote a 20-byte field), then the
+ * stream `zlib.decompress` reads. Undefined when the head is not such a file.
+ */
+export function zfDataStart(head: Buffer): number | undefined {
+  if (head.length < ZF_HEADER + 2 || head.toString('latin1', 0, 2) !== 'ZF') return undefined;
+  if (!PY_HEX_INT.test(head.toString('latin1', 2, ZF_HEADER))) return undefined;
+  const at = head[ZF_HEADER] === 0x20 ? ZF_HEADER + 1 : ZF_HEADER;
+  return isZlibHeader(head.subarray(at)) ? at : undefined;
+}
 
 /** Which single-stream compression a buffer starts with, if any. */
 export function sniffCompression(head: Buffer): Compression | undefined {
@@ -23,13 +41,7 @@ export function sniffCompression(head: Buffer): Compression | undefined {
   // joblib's `_ZLIB_PREFIX` is b'\x78' (`_detect_compressor` matches prefixes): another valid RFC 1950 header, such as
   // "(S" (0x28 0x53), is a protocol 0 pickle's MARK and STRING to `pickle.load`, and joblib unpickles it as such.
   if (head.length >= 2 && head[0] === 0x78 && isZlibHeader(head)) return 'zlib';
-  if (
-    head.length > ZF_HEADER + 2 &&
-    head.toString('latin1', 0, 2) === 'ZF' &&
-    /^0x[0-9a-f]+L? *$/i.test(head.toString('latin1', 2, ZF_HEADER)) &&
-    isZlibHeader(head.subarray(ZF_HEADER))
-  )
-    return 'zf';
+  if (zfDataStart(head) !== undefined) return 'zf';
   // LZMA_Alone (joblib's `_LZMA_PREFIX` b'\x5d\x00'): properties byte 0x5d and a little-endian dictionary size.
   if (head.length >= 13 && head[0] === 0x5d && isLzmaAloneHeader(head)) return 'lzma';
   return undefined;
@@ -64,7 +76,8 @@ function tryInflate(whole: Buffer): Buffer | undefined {
   try {
     if (kind === 'gzip') return gunzipSync(whole.subarray(0, INFLATE_INPUT), opts);
     if (kind === 'zlib') return inflateSync(whole.subarray(0, INFLATE_INPUT), opts);
-    if (kind === 'zf') return inflateSync(whole.subarray(ZF_HEADER, ZF_HEADER + INFLATE_INPUT), opts);
+    const zf = zfDataStart(whole);
+    if (zf !== undefined) return inflateSync(whole.subarray(zf, zf + INFLATE_INPUT), opts);
   } catch {
     return undefined;
   }

@@ -1,3 +1,5 @@
+import { crc32 } from 'node:zlib';
+
 /**
  * THE zip central-directory reader: discovery (member names), the container inspector (member bytes) and the
  * Keras analyser all locate and parse the directory with these pure functions, so they cannot disagree about
@@ -40,6 +42,10 @@ export interface DirectoryLocation {
   readonly zip64: boolean;
   /** The end record's comment length disagrees with the bytes after it (other readers may pick another record). */
   readonly commentMismatch: boolean;
+  /** The end record's own 32-bit directory fields, before a zip64 record replaces them (miniz may keep them). */
+  readonly eocd32: { readonly count: number; readonly cdSize: number; readonly cdStart: number };
+  /** Where the zip64 locator says the zip64 end record is (as written), when the archive has a locator. */
+  readonly zip64Locator?: number;
 }
 
 export interface CentralEntry {
@@ -50,6 +56,12 @@ export interface CentralEntry {
   readonly size: number;
   /** Absolute offset of the local header (with `concat` added). */
   readonly offset: number;
+  /**
+   * The name Python 3.12+'s zipfile gives the member when it differs from the stored one: an Info-ZIP Unicode Path
+   * extra field (0x7075) whose CRC matches the stored name (`ZipInfo._decodeExtra`, cut at a NUL like
+   * `_sanitize_filename`). Python up to 3.11 and torch's miniz keep the stored name.
+   */
+  readonly unicodeName?: string;
 }
 
 export interface ZipDirectory {
@@ -79,10 +91,13 @@ export function locateDirectory(tail: Buffer, size: number): Located {
   let count = tail.readUInt16LE(eocd + 10);
   let cdSize = tail.readUInt32LE(eocd + 12);
   let cdStart = tail.readUInt32LE(eocd + 16);
+  const eocd32 = { count, cdSize, cdStart };
   let recordStart = eocd; // where the directory must end, within tail
   let zip64 = false;
+  let zip64Locator: number | undefined;
   const loc = eocd - EOCD64_LOCATOR_SIZE;
   if (loc >= 0 && tail.readUInt32LE(loc) === EOCD64_LOCATOR_SIG) {
+    zip64Locator = safeU64(tail, loc + 8);
     const rec = loc - EOCD64_SIZE;
     if (rec < 0 || tail.readUInt32LE(rec) !== EOCD64_SIG)
       return { ok: false, reason: 'zip64 locator without a zip64 end record before it' };
@@ -100,26 +115,76 @@ export function locateDirectory(tail: Buffer, size: number): Located {
     return { ok: false, reason: `central directory (${cdSize} bytes at ${cdStart}) lies outside the file` };
   return {
     ok: true,
-    at: { eocdOffset: tailStart + eocd, cdOffset: cdStart + concat, cdSize, count, concat, zip64, commentMismatch },
+    at: {
+      eocdOffset: tailStart + eocd,
+      cdOffset: cdStart + concat,
+      cdSize,
+      count,
+      concat,
+      zip64,
+      commentMismatch,
+      eocd32,
+      ...(zip64Locator === undefined ? {} : { zip64Locator }),
+    },
   };
 }
 
 /**
  * Where torch.load's reader finds the directory when it differs from zipfile's: caffe2 `PyTorchStreamReader` opens
- * the file with miniz `mz_zip_reader_init` → `mz_zip_reader_read_central_dir`, which finds the same end record (the
- * last signature with a whole record after it, `mz_zip_reader_locate_header_sig`) but takes its `cdir_ofs` and every
- * entry's local-header offset as absolute: no `concat`. So with bytes before the archive (`concat` > 0) the two
- * readers read different directories — one may be planted at the raw offset. Undefined when they agree. `readable`
- * is false where miniz refuses the archive (`cdir_ofs + cdir_size` past the file: MZ_ZIP_INVALID_HEADER_OR_CORRUPTED).
+ * the file with miniz `mz_zip_reader_init` → `mz_zip_reader_read_central_dir` (the same in miniz 2.0.8 and in the
+ * 3.0.2 torch ships today), which finds the same end record (the last signature with a whole record after it,
+ * `mz_zip_reader_locate_header_sig`) but
+ * - takes its `cdir_ofs` and every entry's local-header offset as absolute: no `concat`. So with bytes before the
+ *   archive (`concat` > 0) the two readers read different directories — one may be planted at the raw offset;
+ * - reads the zip64 end record where the locator says (`MZ_ZIP64_ECDL_REL_OFS_TO_ZIP64_ECDR_OFS`, `record`: the
+ *   56 bytes there, see `minizZip64RecordOffset`), checking only its signature, and keeps the end record's 32-bit
+ *   fields when there is none; CPython's zipfile (`_EndRecData64`, up to the CVE-2025-8291 fix) reads the record
+ *   right before the locator. A locator pointing at a second zip64 record names a second directory.
+ * Undefined when the two agree. `readable` is false where miniz refuses the archive (`cdir_ofs + cdir_size` or the
+ * locator's offset past the file: MZ_ZIP_INVALID_HEADER_OR_CORRUPTED, MZ_ZIP_NOT_AN_ARCHIVE).
  */
 export function minizLocation(
   at: DirectoryLocation,
   size: number,
-): { readonly at: DirectoryLocation; readonly readable: boolean } | undefined {
-  if (at.concat === 0) return undefined;
-  const cdOffset = at.cdOffset - at.concat;
-  return { at: { ...at, cdOffset, concat: 0 }, readable: cdOffset + at.cdSize <= size };
+  record?: Buffer,
+):
+  | {
+      readonly at: DirectoryLocation;
+      readonly readable: boolean;
+      readonly zip64Record?: number;
+      /** Why miniz refuses the archive, when it is not for the directory's extent. */
+      readonly refused?: string;
+    }
+  | undefined {
+  let { count, cdSize, cdStart } = at.eocd32;
+  let zip64Record: number | undefined;
+  if (at.zip64Locator !== undefined) {
+    if (minizZip64RecordOffset(at, size) === undefined)
+      return { at: { ...at, concat: 0 }, readable: false, refused: 'its zip64 locator points past the file' };
+    if (record !== undefined && record.length >= EOCD64_SIZE && record.readUInt32LE(0) === EOCD64_SIG) {
+      count = safeU64(record, 32);
+      cdSize = safeU64(record, 40);
+      cdStart = safeU64(record, 48);
+      zip64Record = at.zip64Locator;
+    }
+  }
+  if (cdStart === at.cdOffset && cdSize === at.cdSize && count === at.count) return undefined;
+  const where = { ...at, cdOffset: cdStart, cdSize, count, concat: 0 };
+  return {
+    at: where,
+    readable: cdStart + cdSize <= size,
+    ...(zip64Record === undefined ? {} : { zip64Record }),
+  };
 }
+
+/** Where miniz reads the zip64 end record (the locator's offset), when there is a locator and it lies in the file. */
+export function minizZip64RecordOffset(at: DirectoryLocation, size: number): number | undefined {
+  const off = at.zip64Locator;
+  return off !== undefined && off <= size - EOCD64_SIZE ? off : undefined;
+}
+
+/** Bytes of a zip64 end record, as miniz reads them. */
+export const ZIP64_RECORD_SIZE = EOCD64_SIZE;
 
 /** Parse the directory bytes `cd` (the first `min(cdSize, maxDirectoryBytes)` bytes at `at.cdOffset`). */
 export function parseDirectory(cd: Buffer, at: DirectoryLocation): ZipDirectory {
@@ -162,7 +227,17 @@ export function parseDirectory(cd: Buffer, at: DirectoryLocation): ZipDirectory 
     usize = z64[0] ?? usize;
     csize = z64[1] ?? csize;
     offset = z64[2] ?? offset;
-    entries.push({ name, method, flags, compressedSize: csize, size: usize, offset: offset + at.concat });
+    const extra = cd.subarray(p + CENTRAL_SIZE + nameLen, p + CENTRAL_SIZE + nameLen + extraLen);
+    const unicodeName = unicodePathName(extra, cd.subarray(p + CENTRAL_SIZE, p + CENTRAL_SIZE + nameLen));
+    entries.push({
+      name,
+      method,
+      flags,
+      compressedSize: csize,
+      size: usize,
+      offset: offset + at.concat,
+      ...(unicodeName !== undefined && unicodeName !== name ? { unicodeName } : {}),
+    });
     p = end;
   }
   if (!truncated && entries.length !== at.count)
@@ -213,17 +288,24 @@ function decodeName(raw: Buffer, flags: number): string {
   return raw.toString(flags & 0x800 ? 'utf8' : 'latin1');
 }
 
-/** Zip64 extended information (tag 1): the 64-bit values of the fields that were 0xFFFFFFFF, in order. */
+/**
+ * Zip64 extended information (tag 1): the 64-bit values of the fields that were 0xFFFFFFFF, in order. A second tag-1
+ * field changes only what is still 0xFFFFFFFF: CPython's `ZipInfo._decodeExtra` tests each field's current value
+ * before reading it, and miniz (`mz_zip_file_stat_internal`) stops at the first tag-1 field, so the first one names
+ * the member both loaders read; a later copy must not move it elsewhere.
+ */
 function zip64Extra(extra: Buffer, want: readonly boolean[]): (number | undefined)[] {
   const out: (number | undefined)[] = want.map(() => undefined);
+  const still = [...want];
   for (let p = 0; p + 4 <= extra.length;) {
     const tag = extra.readUInt16LE(p);
     const len = extra.readUInt16LE(p + 2);
     if (tag === 1) {
       let q = p + 4;
-      want.forEach((w, i) => {
+      still.forEach((w, i) => {
         if (w && q + 8 <= p + 4 + len && q + 8 <= extra.length) {
           out[i] = safeU64(extra, q);
+          still[i] = out[i] === U32_MAX;
           q += 8;
         }
       });
@@ -231,6 +313,35 @@ function zip64Extra(extra: Buffer, want: readonly boolean[]): (number | undefine
     p += 4 + len;
   }
   return out;
+}
+
+/**
+ * The Info-ZIP Unicode Path extra field (0x7075) as Python 3.12+'s `ZipInfo._decodeExtra` reads it: version 1, the
+ * CRC-32 of the stored name, then the UTF-8 name, which replaces the stored one when it is not empty (cut at its first
+ * NUL by `_sanitize_filename`). Undefined when absent or unusable: the stored name stands (a field zipfile cannot
+ * decode makes it refuse the whole archive).
+ */
+function unicodePathName(extra: Buffer, rawName: Buffer): string | undefined {
+  let found: string | undefined;
+  for (let p = 0; p + 4 <= extra.length;) {
+    const tag = extra.readUInt16LE(p);
+    const len = extra.readUInt16LE(p + 2);
+    const body = extra.subarray(p + 4, Math.min(extra.length, p + 4 + len));
+    if (tag === 0x7075 && body.length >= 5 && body[0] === 1 && body.readUInt32LE(1) === crc32(rawName)) {
+      const text = utf8Strict(body.subarray(5));
+      if (text) found = text.split('\0')[0];
+    }
+    p += 4 + len;
+  }
+  return found;
+}
+
+function utf8Strict(b: Buffer): string | undefined {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(b);
+  } catch {
+    return undefined;
+  }
 }
 
 /** A u64 as a number; values past 2^53 become Infinity, which every bound check then rejects. */

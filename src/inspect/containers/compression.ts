@@ -1,6 +1,6 @@
 import { gunzipSync, inflateSync } from 'node:zlib';
 import type { Compression } from '../../discover/formats/compressed-head.js';
-import { ZF_HEADER } from '../../discover/formats/compressed-head.js';
+import { ZF_HEADER, zfDataStart } from '../../discover/formats/compressed-head.js';
 import { bunzip2Capped } from './bzip2.js';
 import { ContainerLimitError } from './errors.js';
 import { unlzmaCapped } from './lzma.js';
@@ -27,7 +27,7 @@ export function decompress(kind: Compression, data: Buffer, lim: DecompressLimit
       case 'zlib':
         return inflateSync(data, { maxOutputLength: cap });
       case 'zf':
-        return inflateSync(data.subarray(ZF_HEADER), { maxOutputLength: cap });
+        return inflateSync(data.subarray(zfDataStart(data) ?? ZF_HEADER), { maxOutputLength: cap });
       case 'bzip2':
         return bunzip2Capped(data, cap, () => limitError(kind, cap));
       case 'xz':

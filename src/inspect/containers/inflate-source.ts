@@ -99,9 +99,10 @@ export class InflateSource implements FileSource {
           : kind === 'deflate'
             ? createInflateRaw({ chunkSize: OUT_CHUNK })
             : createInflate({ chunkSize: OUT_CHUNK });
-      const from = kind === 'zf' ? ZF_HEADER : 0;
+      const chunks =
+        kind === 'zf' ? zfBody(input.chunks(ZF_HEADER, input.size, 1 << 20)) : input.chunks(0, input.size, 1 << 20);
       // pipeline() carries a read error or corrupt data to the decoder, so iterating it rejects instead of hanging.
-      const stream = pipeline(Readable.from(input.chunks(from, input.size, 1 << 20)), decoder, () => {});
+      const stream = pipeline(Readable.from(chunks), decoder, () => {});
       this.out = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
       this.stop = () => stream.destroy();
     } else {
@@ -214,4 +215,15 @@ async function* bzip2Chunks(input: FileSource): AsyncGenerator<Buffer> {
   if (data.length > MAX_BZIP2_INPUT)
     throw new ContainerLimitError(`bzip2 input past ${MAX_BZIP2_INPUT} bytes is not decoded`);
   yield* bunzip2Blocks(data);
+}
+
+/** A ZF file's zlib data: `read_zfile` skips one space after the 19-byte length field (`zfDataStart`). */
+async function* zfBody(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  let first = true;
+  for await (const c of chunks) {
+    if (first && c.length > 0) {
+      first = false;
+      yield c[0] === 0x20 ? c.subarray(1) : c;
+    } else yield c;
+  }
 }

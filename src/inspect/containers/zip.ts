@@ -8,7 +8,9 @@ import {
   LOCAL_SIZE,
   locateDirectory,
   minizLocation,
+  minizZip64RecordOffset,
   parseDirectory,
+  ZIP64_RECORD_SIZE,
   parseLocalHeader,
   type DirectoryLocation,
 } from '../../discover/formats/zip-directory.js';
@@ -58,7 +60,7 @@ export interface ZipArchive {
   readonly mismatches?: string[];
   /** Member names with `..`, absolute paths or backslashes. */
   readonly unsafeNames?: string[];
-  /** torch.load's view where it differs from zipfile's (bytes before the archive): see `minizLocation`. */
+  /** torch.load's view where it differs from zipfile's (bytes before the archive, a second zip64 record): `minizLocation`. */
   readonly miniz?: MinizView;
 }
 
@@ -68,6 +70,8 @@ export interface MinizView {
   readonly cdOffset: number;
   readonly zipfileCdOffset: number;
   readonly concat: number;
+  /** Where miniz found the zip64 end record it used, when the locator named one zipfile does not read. */
+  readonly zip64Record?: number;
   readonly entries: ZipEntry[];
   /** Why miniz would refuse the archive or a member (torch.load then fails there). */
   readonly problems: string[];
@@ -177,11 +181,17 @@ export function readZip(data: Buffer, limits?: Partial<ZipLimits>): ZipArchive {
  * takes only the local name and extra lengths, never checks the local name), with the directory's method and size.
  */
 function readMinizView(data: Buffer, zipfileAt: DirectoryLocation, lim: ZipLimits): MinizView | undefined {
-  const found = minizLocation(zipfileAt, data.length);
+  const recordAt = minizZip64RecordOffset(zipfileAt, data.length);
+  const record = recordAt === undefined ? undefined : data.subarray(recordAt, recordAt + ZIP64_RECORD_SIZE);
+  const found = minizLocation(zipfileAt, data.length, record);
   if (!found) return undefined;
-  const view = { cdOffset: found.at.cdOffset, zipfileCdOffset: zipfileAt.cdOffset, concat: zipfileAt.concat };
+  const view = minizViewBase(found, zipfileAt);
   if (!found.readable)
-    return { ...view, entries: [], problems: [`its directory (${found.at.cdSize} bytes) runs past the file`] };
+    return {
+      ...view,
+      entries: [],
+      problems: [found.refused ?? `its directory (${found.at.cdSize} bytes) runs past the file`],
+    };
   const dir = parseDirectory(
     data.subarray(found.at.cdOffset, found.at.cdOffset + directoryReadLength(found.at)),
     found.at,
@@ -198,6 +208,19 @@ function readMinizView(data: Buffer, zipfileAt: DirectoryLocation, lim: ZipLimit
     entries.push(makeEntry(data, name, method, flags, compressedSize, size, local.dataStart, offset, false, lim));
   }
   return { ...view, entries, problems };
+}
+
+/** Where the two readers read their directories (shared with the ranged reader). */
+export function minizViewBase(
+  found: NonNullable<ReturnType<typeof minizLocation>>,
+  zipfileAt: DirectoryLocation,
+): Pick<MinizView, 'cdOffset' | 'zipfileCdOffset' | 'concat' | 'zip64Record'> {
+  return {
+    cdOffset: found.at.cdOffset,
+    zipfileCdOffset: zipfileAt.cdOffset,
+    concat: zipfileAt.concat,
+    ...(found.zip64Record === undefined ? {} : { zip64Record: found.zip64Record }),
+  };
 }
 
 /** A member whose (still compressed) bytes were read by range: decoded on `read()` with the usual caps. */

@@ -415,7 +415,7 @@ function inspectMinizView(
   add: Add,
   npz: boolean,
 ): void {
-  const detail = `torch.load's zip reader (miniz, mz_zip_reader_read_central_dir) takes the end record's directory offset as absolute and reads the central directory at byte ${view.cdOffset}; Python's zipfile adds the ${view.concat} bytes it finds before the archive and reads the one at byte ${view.zipfileCdOffset}${view.problems.length > 0 ? ` (miniz: ${view.problems.join('; ')})` : ''}`;
+  const detail = `${minizDifference(view)}${view.problems.length > 0 ? ` (miniz: ${view.problems.join('; ')})` : ''}`;
   add(
     'CPI014',
     `${where}: ${detail}. The two loaders see different archives; both were inspected. Treat the file as crafted.`,
@@ -436,6 +436,16 @@ function inspectMinizView(
       limit: 'overlap',
       members: overlaps.size,
     });
+}
+
+/** Why torch's miniz reads another directory than Python's zipfile (`minizLocation`), in words. */
+function minizDifference(view: MinizView): string {
+  const miniz = "torch.load's zip reader (miniz, mz_zip_reader_read_central_dir)";
+  if (view.zip64Record !== undefined)
+    return `${miniz} reads the zip64 end record where the zip64 locator points (byte ${view.zip64Record}) and the central directory it names at byte ${view.cdOffset}; Python's zipfile (before the CVE-2025-8291 fix) reads the zip64 record right before the locator and the directory at byte ${view.zipfileCdOffset}`;
+  if (view.concat !== 0)
+    return `${miniz} takes the end record's directory offset as absolute and reads the central directory at byte ${view.cdOffset}; Python's zipfile adds the ${view.concat} bytes it finds before the archive and reads the one at byte ${view.zipfileCdOffset}`;
+  return `${miniz} finds no zip64 end record where the zip64 locator points and keeps the end record's 32-bit fields (the central directory at byte ${view.cdOffset}); Python's zipfile reads the zip64 record right before the locator and the directory at byte ${view.zipfileCdOffset}`;
 }
 
 /** Fixed part of a local header: a member's data starts at least this far after its offset. */

@@ -6,7 +6,9 @@ import {
   LOCAL_SIZE,
   locateDirectory,
   minizLocation,
+  minizZip64RecordOffset,
   parseDirectory,
+  ZIP64_RECORD_SIZE,
   parseLocalHeader,
 } from '../../discover/formats/zip-directory.js';
 import type { Add, ContentContext } from './content.js';
@@ -29,7 +31,7 @@ const STREAM_MEMBER = 8 << 20;
 import { ContainerLimitError } from '../containers/errors.js';
 import { unsafeMemberName } from '../containers/names.js';
 import type { MinizView, ZipEntry } from '../containers/zip.js';
-import { decodeHead, rangedEntry } from '../containers/zip.js';
+import { decodeHead, minizViewBase, rangedEntry } from '../containers/zip.js';
 
 /**
  * A zip of any size, read by positioned reads through the one shared directory reader: the tail, the central
@@ -85,11 +87,17 @@ async function readMinizView(
   zipfileEntries: readonly CentralEntry[],
   ctx: ContentContext,
 ): Promise<MinizView | undefined> {
-  const found = minizLocation(at, src.size);
+  const recordAt = minizZip64RecordOffset(at, src.size);
+  const record = recordAt === undefined ? undefined : await src.read(recordAt, ZIP64_RECORD_SIZE);
+  const found = minizLocation(at, src.size, record);
   if (!found) return undefined;
-  const view = { cdOffset: found.at.cdOffset, zipfileCdOffset: at.cdOffset, concat: at.concat };
+  const view = minizViewBase(found, at);
   if (!found.readable)
-    return { ...view, entries: [], problems: [`its directory (${found.at.cdSize} bytes) runs past the file`] };
+    return {
+      ...view,
+      entries: [],
+      problems: [found.refused ?? `its directory (${found.at.cdSize} bytes) runs past the file`],
+    };
   const dir = parseDirectory(await src.read(found.at.cdOffset, directoryReadLength(found.at)), found.at);
   const problems = [...dir.problems];
   const same = new Set(zipfileEntries.map((e) => `${e.offset}:${e.name}`));

@@ -10,7 +10,14 @@ import { Findings, analyseWith, runParser } from './report.js';
 import type { ParseSteps, RandomAccess } from './source.js';
 import { bufferSource, driveSync, FormatError } from './source.js';
 import type { CentralEntry } from './zip-member.js';
-import { centralDirectorySteps, entriesNamed, pythonZipName, readMember } from './zip-member.js';
+import {
+  centralDirectorySteps,
+  entriesLoadedAs,
+  entriesNamed,
+  PYTHON_ZIP_NAMINGS,
+  pythonZipName,
+  readMember,
+} from './zip-member.js';
 
 /** Largest config.json read; real ones are kilobytes to a few megabytes. */
 export const MAX_KERAS_CONFIG = 64 * 1024 * 1024;
@@ -38,22 +45,25 @@ export function* kerasArchiveSteps(
     if (!claimAll && err instanceof FormatError) return; // not ours: the zip/pickle analyser reports broken zips
     throw err;
   }
-  if (!claimAll && !isKerasArchive(entries.map((e) => pythonZipName(e.name)))) return;
-  // Python's zipfile resolves a duplicated name to the last entry in the directory.
+  if (!claimAll && !isKerasArchive(entries.flatMap(pythonNames))) return;
+  // Python's zipfile resolves a duplicated name to the last entry in the directory; from 3.12 a Unicode Path extra
+  // field can give another member that name, so each Python version may load a different config: judge each.
   const configs = entriesNamed(entries, 'config.json');
-  const config = configs[configs.length - 1];
-  if (!config) throw new FormatError('the archive has no config.json, so Keras cannot load it', 0);
+  const loaded = entriesLoadedAs(entries, 'config.json');
+  if (loaded.length === 0) throw new FormatError('the archive has no config.json, so Keras cannot load it', 0);
   if (configs.length > 1)
     out.add(
       'CPI050',
-      `config.json appears ${configs.length} times in the archive; readers disagree on which one is loaded. Treat the file as crafted.`,
+      `config.json appears ${configs.length} times in the archive${renamedNote(configs, 'config.json')}; readers disagree on which one is loaded. Treat the file as crafted.`,
       { member: 'config.json', copies: configs.length },
       'config.json',
     );
-  // `_load_model_from_fileobj` reads the member as bytes and calls `json.loads(config_json)` (detect_encoding).
-  const text = decodeJsonBytes(yield* readMember(src, config, MAX_KERAS_CONFIG));
-  const { value } = parseJson(text, { allowNonFinite: true, maxDepth: 512 });
-  checkKerasConfig(value, out, 'config.json');
+  for (const config of loaded) {
+    // `_load_model_from_fileobj` reads the member as bytes and calls `json.loads(config_json)` (detect_encoding).
+    const text = decodeJsonBytes(yield* readMember(src, config, MAX_KERAS_CONFIG));
+    const { value } = parseJson(text, { allowNonFinite: true, maxDepth: 512 });
+    checkKerasConfig(value, out, config.unicodeName === 'config.json' ? config.name : 'config.json');
+  }
   yield* checkKerasWeights(src, entries, out, allowedGlobals);
 }
 
@@ -65,6 +75,19 @@ export function parseKerasArchive(
   allowedGlobals: readonly string[] = [],
 ): void {
   driveSync(kerasArchiveSteps(src, out, claimAll, allowedGlobals));
+}
+
+/** The names Python's zipfile gives an entry: the stored one, and from 3.12 its Unicode Path name. */
+function pythonNames(e: CentralEntry): string[] {
+  return e.unicodeName === undefined ? [pythonZipName(e.name)] : [pythonZipName(e.name), e.unicodeName];
+}
+
+/** How the copies of `name` came about, when an extra field renamed a member to it. */
+function renamedNote(copies: readonly CentralEntry[], name: string): string {
+  const renamed = copies.filter((e) => e.unicodeName === name).map((e) => JSON.stringify(e.name));
+  return renamed.length === 0
+    ? ''
+    : ` (${renamed.join(', ')} ${renamed.length === 1 ? 'is' : 'are'} named ${name} by a Unicode Path extra field, 0x7075, which Python 3.12+'s zipfile reads)`;
 }
 
 /**
@@ -79,10 +102,26 @@ function* checkKerasWeights(
   out: Findings,
   allowedGlobals: readonly string[],
 ): ParseSteps<void> {
-  const h5 = entriesNamed(entries, 'model.weights.h5').at(-1);
-  if (h5) return yield* checkH5Weights(src, h5, out);
-  const npz = entriesNamed(entries, 'model.weights.npz').at(-1);
-  if (!npz) return;
+  // `if _VARS_FNAME_H5 in all_filenames … elif _VARS_FNAME_NPZ in …` over `zf.namelist()`: decided per Python naming.
+  const seen = new Set<CentralEntry>();
+  for (const nameOf of PYTHON_ZIP_NAMINGS) {
+    const last = (name: string) => entries.filter((e) => nameOf(e) === name).at(-1);
+    const h5 = last('model.weights.h5');
+    const weights = h5 ?? last('model.weights.npz');
+    if (!weights || seen.has(weights)) continue;
+    seen.add(weights);
+    if (h5) yield* checkH5Weights(src, h5, out);
+    else yield* checkNpzWeights(src, weights, out, allowedGlobals);
+  }
+}
+
+/** `NpzIOStore`'s `np.load(allow_pickle=True)` of the weights member, read as np.load would. */
+function* checkNpzWeights(
+  src: RandomAccess,
+  npz: CentralEntry,
+  out: Findings,
+  allowedGlobals: readonly string[],
+): ParseSteps<void> {
   let data: Buffer;
   try {
     data = yield* readMember(src, npz, DEFAULT_CONTENT_LIMITS.maxEntrySize);

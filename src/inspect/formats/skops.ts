@@ -9,7 +9,7 @@ import { analyseWith } from './report.js';
 import type { ParseSteps, RandomAccess } from './source.js';
 import { FormatError } from './source.js';
 import type { CentralEntry } from './zip-member.js';
-import { centralDirectorySteps, entriesNamed, readMember } from './zip-member.js';
+import { centralDirectorySteps, entriesLoadedAs, readMember } from './zip-member.js';
 
 /** Largest schema.json read; skops writes kilobytes to a few megabytes (arrays go to .npy members). */
 export const MAX_SKOPS_SCHEMA = 64 * 1024 * 1024;
@@ -51,17 +51,20 @@ export function* skopsArchiveSteps(src: RandomAccess, out: Findings, claimAll: b
     if (!claimAll && err instanceof FormatError) return; // a broken plain zip is the zip analyser's finding
     throw err;
   }
-  // `ZipFile.read("schema.json")` resolves a repeated name to the last entry in the directory.
-  const schema = entriesNamed(entries, 'schema.json').at(-1);
-  if (!schema) {
+  // `ZipFile.read("schema.json")` resolves a repeated name to the last entry in the directory (from Python 3.12 by
+  // Unicode Path names too: one schema per Python version, each judged).
+  const schemas = entriesLoadedAs(entries, 'schema.json');
+  if (schemas.length === 0) {
     if (claimAll) throw new FormatError('the archive has no schema.json, so skops.io.load cannot read it', 0);
     return;
   }
-  // `skops.io.load`: `json.loads(input_zip.read("schema.json"))`, bytes, so any encoding `detect_encoding` finds.
-  const text = decodeJsonBytes(yield* readMember(src, schema, MAX_SKOPS_SCHEMA));
-  const { value } = parseJson(text, { maxDepth: 512 });
-  if (!claimAll && !isSkopsSchema(value)) return;
-  judgeNames(collectNames(value), out, allowed);
+  for (const schema of schemas) {
+    // `skops.io.load`: `json.loads(input_zip.read("schema.json"))`, bytes, so any encoding `detect_encoding` finds.
+    const text = decodeJsonBytes(yield* readMember(src, schema, MAX_SKOPS_SCHEMA));
+    const { value } = parseJson(text, { maxDepth: 512 });
+    if (!claimAll && !isSkopsSchema(value)) continue;
+    judgeNames(collectNames(value), out, allowed);
+  }
 }
 
 /** What `skops.io.dump` writes at the root: a node with `__loader__` and the `protocol` number. */

@@ -84,7 +84,25 @@ export function* readMember(src: RandomAccess, e: CentralEntry, maxSize: number)
  * Python loader of a zip (Keras `saving_lib`, skops `io.load`).
  */
 export function entriesNamed(entries: readonly CentralEntry[], name: string): CentralEntry[] {
-  return entries.filter((e) => pythonZipName(e.name) === name);
+  return entries.filter((e) => pythonZipName(e.name) === name || e.unicodeName === name);
+}
+
+/**
+ * How each Python names a member for `ZipFile.open`: up to 3.11 by its stored name, from 3.12 by its Unicode Path
+ * name (`CentralEntry.unicodeName`) when it has one.
+ */
+export const PYTHON_ZIP_NAMINGS: readonly ((e: CentralEntry) => string)[] = [
+  (e) => pythonZipName(e.name),
+  (e) => e.unicodeName ?? pythonZipName(e.name),
+];
+
+/**
+ * The entries `ZipFile.open(name)` reads, one per Python naming: the last entry of that name (`NameToInfo` keeps it).
+ * One entry when they agree, two (3.11's first) when an extra field renames another member to `name`.
+ */
+export function entriesLoadedAs(entries: readonly CentralEntry[], name: string): CentralEntry[] {
+  const loaded = PYTHON_ZIP_NAMINGS.map((nameOf) => entries.filter((e) => nameOf(e) === name).at(-1));
+  return [...new Set(loaded.filter((e): e is CentralEntry => e !== undefined))];
 }
 
 /** A stored member name as CPython's `zipfile.ZipInfo` keeps it: up to its first NUL. */
