@@ -23,7 +23,7 @@ export type SignerSpec =
 export interface SignatureRequirement {
   /** Globs over repo-relative paths (model folders, artifacts) this requirement covers. */
   readonly paths: readonly string[];
-  /** Names in `signatures.signers`; empty = any valid signer. */
+  /** Names in `signatures.signers`; empty = any signer defined there (policy loading refuses a requirement when none is). */
   readonly signers: readonly string[];
   /** Globs, relative to a signed model folder, of files that are not part of the model (not flagged as unsigned). */
   readonly ignore?: readonly string[];

@@ -1,6 +1,11 @@
 /** The verification API other code and the CLI use. Load trust once (async), then verify. */
 export { verifyArtifactBundle, type ArtifactBundleRequest } from './artifact.js';
-export { verifyModelSignature, type ModelSignatureRequest, type ModelSignatureResult } from './model/verify.js';
+export {
+  isModelSignature,
+  verifyModelSignature,
+  type ModelSignatureRequest,
+  type ModelSignatureResult,
+} from './model/verify.js';
 export { loadTrustedRoot, toTrustRoot, PUBLIC_GOOD_SOURCE, type TrustRoot } from './trust/root.js';
 export { parsePublicKey, KeyError, type PublicKeyInfo } from './trust/keys.js';
 export { resolveSigners, matchesSigner, describeExpected, type NamedSigner } from './policy/signers.js';

@@ -96,6 +96,8 @@ describe('provenance builders, identities and PyPI publishers match in linear ti
   it('npm provenance identities (identityAllowed) and model builders (matchesAnchored)', () => {
     expect(regexError(PATTERN)).toBeUndefined();
     expect(identityAllowed({ sourceRepository: CRAFTED }, [{ sourceRepository: PATTERN }])).toBe(false);
+    // A repository only counts under an issuer that speaks for its host, so the pattern meets the subject here.
+    expect(identityAllowed({ subject: CRAFTED }, [{ subject: PATTERN }])).toBe(false);
     expect(matchesAnchored(PATTERN, CRAFTED)).toBe(false);
     // Anchored as before: the whole value must match.
     expect(matchesAnchored('https://github\\.com/acme/app', 'https://github.com/acme/app')).toBe(true);

@@ -166,5 +166,10 @@ describe('npm attestations (real responses from slsa-verifier testdata)', () => 
       { allowed: [], want: true },
     ];
     for (const t of table) expect({ t, ok: identityAllowed(id, t.allowed) }).toEqual({ t, ok: t.want });
+    // The same repository claimed under another CI's issuer (Codefresh fills the extension from its pipeline's
+    // scm_repo_url; sigstore/fulcio config/identity/config.yaml) is not that repository's word.
+    const codefresh = { ...id, issuer: 'https://oidc.codefresh.io' };
+    expect(identityAllowed(codefresh, [{ sourceRepository: 'https://github\\.com/laurentsimon/.*' }])).toBe(false);
+    expect(identityAllowed(codefresh, [{ issuer: 'https://oidc\\.codefresh\\.io' }])).toBe(true);
   });
 });

@@ -1,3 +1,4 @@
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import yargs from 'yargs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -5,7 +6,7 @@ import { verifyCommand } from '../../src/cli/commands/verify.js';
 import { cliOutcome } from '../../src/cli/outcome.js';
 import { UsageError } from '../../src/core/errors.js';
 import { corpusPath } from '../helpers/corpus.js';
-import { KEYS, MS } from './helpers.js';
+import { copyToTemp, KEYS, MS } from './helpers.js';
 
 // Relative, as a user types it: the conformance cases are read in place from ../shared/corpora.
 const CONF = path.relative(process.cwd(), corpusPath('sigstore', 'conformance', 'bundle-verify'));
@@ -152,5 +153,62 @@ describe('chainproof verify', () => {
     // A usage error carries its reason; for the refused pattern, the reason names the danger.
     if (want === 2 && args.includes('(a+)+b'))
       expect(r.error instanceof Error ? r.error.message : '').toContain('backtrack catastrophically');
+  });
+});
+
+/*
+ * A file given as the artifact is the model, as model_signing's `verify(model_path=<file>)` takes it: it serializes
+ * that file alone into a one-item manifest (`.`) and compares items only (manifest.py `Manifest.__eq__`; the model
+ * name is "only informative"). So the file named is what must match, whatever the subject calls it, and a folder
+ * signature never verifies a single file.
+ */
+describe('chainproof verify <model.sig> <file>', () => {
+  const KEY = ['--key', path.join(KEYS, 'signing-key-pub.pem')];
+  const dirs: string[] = [];
+  afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
+  /** The single-file sample (subject `signme-1`) in a temp folder, edited. */
+  function singleFile(edit: (dir: string) => void): string {
+    const dir = copyToTemp(path.join(MS, 'v1.0.0-elliptic-key'));
+    dirs.push(dir);
+    edit(dir);
+    return dir;
+  }
+
+  it('another file next to the signed one is not verified by its signature', async () => {
+    const dir = singleFile((d) => writeFileSync(path.join(d, 'evil.bin'), 'not the signed bytes'));
+    const r = await run([path.join(dir, 'model.sig'), path.join(dir, 'evil.bin'), ...KEY]);
+    expect(r.code, r.out).toBe(1);
+    expect(r.out).toContain('changed: evil.bin');
+  });
+
+  it('the signed bytes under another name verify, as the model name is only informative', async () => {
+    const dir = singleFile((d) => renameSync(path.join(d, 'signme-1'), path.join(d, 'renamed.bin')));
+    const r = await run([path.join(dir, 'model.sig'), path.join(dir, 'renamed.bin'), ...KEY]);
+    expect(r.code, r.out).toBe(0);
+    expect(r.out).toContain('Verified OK');
+  });
+
+  it('a model signature under another name than model.sig is still read as one (model_signing --signature)', async () => {
+    const dir = singleFile((d) => renameSync(path.join(d, 'model.sig'), path.join(d, 'signme-1.sig')));
+    const r = await run([path.join(dir, 'signme-1.sig'), path.join(dir, 'signme-1'), ...KEY]);
+    expect(r.code, r.out).toBe(0);
+    expect(r.out).toContain('Verified OK');
+  });
+
+  it('the signed file itself verifies', async () => {
+    const r = await run([`${MS}/v1.0.0-elliptic-key/model.sig`, `${MS}/v1.0.0-elliptic-key/signme-1`, ...KEY]);
+    expect(r.code, r.out).toBe(0);
+  });
+
+  it('a file of a folder signature, here one the signer excluded, is not verified alone', async () => {
+    const r = await run([
+      `${MS}/v1.0.1-elliptic-key/model.sig`,
+      `${MS}/v1.0.1-elliptic-key/ignore-me`,
+      ...KEY,
+      '--ignore',
+      'ignore-me',
+    ]);
+    expect(r.code, r.out).toBe(1);
+    expect(r.out).toContain('not over this one file');
   });
 });

@@ -5,6 +5,7 @@ import { UsageError } from '../../core/errors.js';
 import type { SignerSpec } from '../../core/policy.js';
 import {
   describeSigner,
+  isModelSignature,
   loadTrustedRoot,
   resolveSigners,
   verifyArtifactBundle,
@@ -94,7 +95,8 @@ export async function runVerify(argv: VerifyArgs): Promise<number> {
     argv['trusted-root'] !== undefined ? path.resolve(argv['trusted-root']) : undefined,
   );
   const common = { trust, signers, tlogThreshold: 1, timestampThreshold: 1 };
-  const isModel = st.isDirectory() || path.basename(argv.bundle) === 'model.sig';
+  // A model signature is known by its statement (model_signing predicate), not by its name: `--signature` is free.
+  const isModel = st.isDirectory() || path.basename(argv.bundle) === 'model.sig' || isModelSignature(bundleText);
   let verdict: BundleVerdict;
   let issues: readonly ModelIssue[] = [];
   if (isModel) {
@@ -108,6 +110,8 @@ export async function runVerify(argv: VerifyArgs): Promise<number> {
       files,
       unreadable,
       ignore: argv.ignore,
+      // A file given as the artifact is the model, as model_signing is given it; a folder is the whole model.
+      ...(st.isDirectory() ? {} : { modelFile: path.basename(argv.artifact) }),
     });
     verdict = r.verdict;
     issues = r.issues;

@@ -281,7 +281,12 @@ export const POLICY_SCHEMA = {
             required: ['paths'],
             properties: {
               paths: { ...stringList('Repo-relative globs, e.g. models/**.'), minItems: 1 },
-              signers: { ...stringList('Names in signatures.signers; empty = any valid signer.'), items: signerName },
+              signers: {
+                ...stringList(
+                  'Names in signatures.signers; empty = any signer defined there (a requirement with none defined is refused).',
+                ),
+                items: signerName,
+              },
               ignore: stringList(
                 'Globs, relative to a signed model folder, of files that are not part of the model (model_signing --ignore-paths).',
               ),

@@ -54,6 +54,14 @@ export function validateSemantics(doc: SourceDocument, inheritedSigners: readonl
       if (why) add('bad-path', gpath, `${why}, got ${JSON.stringify(glob)}`);
     });
     checkSignerRefs(req?.['signers'], [...path, 'signers'], names, add);
+    // Every real verifier needs the signer named (cosign --certificate-identity, sigstore-python --cert-identity,
+    // model_signing --identity): a requirement with no signer defined anywhere would take a signature by anyone.
+    if (names.length === 0)
+      add(
+        'bad-value',
+        path,
+        'expected a signer to require: none is defined under signatures.signers, so a valid Sigstore signature by anyone (any e-mail, any CI workflow) would satisfy it',
+      );
   });
   const registry = asRecord(sig?.['registry']);
   if (registry) {

@@ -43,7 +43,12 @@ export class BundleParseError extends Error {
 
 /** Bundles are small; anything bigger is hostile or not a bundle. */
 export const MAX_BUNDLE_BYTES = 16 * 1024 * 1024;
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+/**
+ * Padded standard base64: the alphabet, at most two `=` at the end, a multiple of four long. Tested as one character
+ * class and a length, never as a repeated group: `^(?:[…]{4})*…$` keeps a backtrack entry per group and overflows V8's
+ * regexp stack (RangeError) on a payload of a few MiB, far under MAX_BUNDLE_BYTES.
+ */
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -100,7 +105,8 @@ export function parseBundle(input: string | Buffer): ParsedBundle {
 }
 
 export function decodeBase64(value: unknown, field: string): Buffer {
-  if (typeof value !== 'string' || !BASE64.test(value)) throw new BundleParseError(`${field} is not valid base64`);
+  if (typeof value !== 'string' || value.length % 4 !== 0 || !BASE64.test(value))
+    throw new BundleParseError(`${field} is not valid base64`);
   return Buffer.from(value, 'base64');
 }
 

@@ -16,13 +16,13 @@ export function verifyContentSignature(
 ): boolean {
   if (content.kind === 'message') return artifact !== undefined && verifyWithKey(key, artifact, content.signature);
   const real = pae(content.payloadType, content.payload);
-  const compat = paeModelSigningCompat(content.payloadType, content.payload);
-  return content.signatures.some(
-    (s) =>
-      verifyWithKey(key, real, s.sig) ||
-      verifyWithKey(key, compat, s.sig) ||
-      (key.hash !== null && verifySha256(key, compat, s.sig)),
-  );
+  // Built only when the real encoding fails: it is a copy of the payload up to four times its size.
+  let compat: Buffer | undefined;
+  return content.signatures.some((s) => {
+    if (verifyWithKey(key, real, s.sig)) return true;
+    compat ??= paeModelSigningCompat(content.payloadType, content.payload);
+    return verifyWithKey(key, compat, s.sig) || (key.hash !== null && verifySha256(key, compat, s.sig));
+  });
 }
 
 function verifySha256(key: PublicKeyInfo, data: Buffer, sig: Buffer): boolean {

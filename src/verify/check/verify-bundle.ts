@@ -18,6 +18,8 @@ export interface BundleCheck extends Thresholds {
   readonly artifact?: Buffer;
 }
 
+/** A statement may list thousands of subjects; a mismatch names this many. */
+const MAX_SUBJECTS_SHOWN = 5;
 const MESSAGE_DIGESTS: Record<string, string> = { SHA2_256: 'sha256', SHA2_384: 'sha384', SHA2_512: 'sha512' };
 
 /** Verify one parsed bundle: signature, signer against the allowed ones, and its binding to the artifact. */
@@ -204,13 +206,15 @@ function bindStatement(bundle: ParsedBundle, verdict: BundleVerdict & { ok: true
     );
     const artifact = check.artifact;
     if (!algs.some((a) => subjectMatches(statement, a, createHash(a).update(artifact).digest('hex')))) {
-      const want = statement.subjects
-        .map((s) =>
-          Object.entries(s.digest)
-            .map(([a, h]) => `${a}:${h}`)
-            .join(','),
-        )
-        .join(' ');
+      // The statement is its signer's: bounded like matchSubject's (provenance/attestation.ts), one line per cause.
+      const shown = statement.subjects.slice(0, MAX_SUBJECTS_SHOWN).map((s) =>
+        Object.entries(s.digest)
+          .slice(0, MAX_SUBJECTS_SHOWN)
+          .map(([a, h]) => `${a}:${h.slice(0, 128)}`)
+          .join(','),
+      );
+      const more = statement.subjects.length - shown.length;
+      const want = `${shown.join(' ')}${more > 0 ? ` and ${more} more` : ''}`;
       const alg = algs[0] ?? 'sha256';
       return fail(
         'digest-mismatch',

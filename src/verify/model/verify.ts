@@ -1,8 +1,8 @@
-import { BundleParseError, parseBundle } from '../bundle/parse.js';
+import { BundleParseError, parseBundle, tryParseBundle } from '../bundle/parse.js';
 import { parseStatement, StatementError } from '../bundle/intoto.js';
 import { verifyParsedBundle, type BundleCheck } from '../check/verify-bundle.js';
 import type { BundleVerdict } from '../check/types.js';
-import { ManifestError, toModelManifest, type ModelManifest } from './manifest.js';
+import { ManifestError, PREDICATE_V01, PREDICATE_V1, toModelManifest, type ModelManifest } from './manifest.js';
 import { compareModel, type ModelFile, type ModelIssue, type WholeFileDigest } from './compare.js';
 
 export interface ModelSignatureRequest extends Omit<BundleCheck, 'artifact'> {
@@ -19,6 +19,12 @@ export interface ModelSignatureRequest extends Omit<BundleCheck, 'artifact'> {
   readonly limit?: <T>(fn: () => Promise<T>) => Promise<T>;
   /** Whole-file digests from the scan's hasher and its cache; without it files are streamed here. */
   readonly digest?: WholeFileDigest;
+  /**
+   * The model is this one file of `files` (the `verify` command given a file): model_signing then serializes that
+   * file alone, so a single-file signature is compared with it whatever the subject calls it, and a folder signature
+   * does not verify it. Absent (a scan): a single-file signature names its file by the subject.
+   */
+  readonly modelFile?: string;
 }
 
 export interface ModelSignatureResult {
@@ -79,15 +85,44 @@ export async function verifyModelSignature(req: ModelSignatureRequest): Promise<
     ignore: req.ignore ?? [],
     ...(req.digest !== undefined ? { digest: req.digest } : {}),
   };
+  if (req.modelFile !== undefined && !manifest.singleFile) {
+    // model_signing `verify(model_path=<file>)` builds a one-item manifest (`.`) for a file, which never equals a
+    // folder's: "Signature mismatch". Passing here would vouch for a file the signature may exclude (ignore_paths).
+    const issue: ModelIssue = {
+      kind: 'unverifiable',
+      path: req.modelFile,
+      reason: `the signature is over a model folder (${manifest.items.length} signed items), not over this one file; verify the folder`,
+    };
+    return { verdict, manifest, issues: [issue], checked: 0 };
+  }
   let files = req.files;
+  // The name the single file goes by: the one the caller gave, else the subject (only informative to model_signing:
+  // manifest.py `Manifest.__eq__` compares the items alone, so a renamed model still verifies).
+  const name = req.modelFile ?? manifest.modelName;
   if (manifest.singleFile) {
-    // A single-file model names its file as the subject; its one resource is `.`.
-    const name = manifest.modelName;
+    // A single-file model's one resource is `.`.
     const file = /^[^/]+$/.test(name) && name !== '..' ? req.files.find((f) => f.path === name) : undefined;
     files = file ? [{ ...file, path: '.' }] : [];
     if (!file && (req.unreadable ?? []).includes(name)) folder.unreadable = ['.'];
   }
   const { issues, checked } = await compareModel(manifest, { ...folder, files }, req.limit);
-  const named = manifest.singleFile ? issues.map((i) => ({ ...i, path: manifest.modelName || i.path })) : issues;
+  const named = manifest.singleFile ? issues.map((i) => ({ ...i, path: name || i.path })) : issues;
   return { verdict, manifest, issues: named, checked };
+}
+
+/**
+ * Is this an OpenSSF model signature, whatever its file is called? model_signing writes it wherever `--signature`
+ * says (`model.sig` by default), and its DSSE statement has a model_signing predicate. Routing only: the statement
+ * is unverified here, and whichever verification follows checks the signature.
+ */
+export function isModelSignature(input: string | Buffer): boolean {
+  const parsed = tryParseBundle(input);
+  if (parsed instanceof BundleParseError || parsed.content.kind !== 'dsse') return false;
+  try {
+    const { predicateType } = parseStatement(parsed.content.payloadType, parsed.content.payload);
+    return predicateType === PREDICATE_V1 || predicateType === PREDICATE_V01;
+  } catch (err) {
+    if (err instanceof StatementError) return false;
+    throw err;
+  }
 }

@@ -4,6 +4,7 @@ import type { ProvenanceRequirement } from '../../core/policy.js';
 import { anchoredRegExp } from '../../trust/policy/patterns.js';
 import { compileLinear } from '../../trust/policy/identity-pattern.js';
 import type { RE2JS } from 're2js';
+import { issuerVouchesFor } from '../provenance/source.js';
 
 /** Who built and signed a provenance attestation, from the Fulcio certificate's extensions. */
 export interface BuilderIdentity {
@@ -51,11 +52,15 @@ type AllowedIdentity = ProvenanceRequirement['identities'][number];
  */
 export function identityAllowed(identity: BuilderIdentity, allowed: readonly AllowedIdentity[]): boolean {
   if (allowed.length === 0) return true;
+  // A Source Repository URI counts only where the certificate's issuer speaks for its host (provenance/source.ts
+  // issuerVouchesFor): a Codefresh or CircleCI pipeline can name any github.com repository there.
+  const repo = identity.sourceRepository;
+  const sourceRepository = repo !== undefined && issuerVouchesFor(identity.issuer, repo) ? repo : undefined;
   return allowed.some(
     (a) =>
       matches(a.issuer, identity.issuer) &&
       matches(a.subject, identity.subject) &&
-      matches(a.sourceRepository, identity.sourceRepository) &&
+      matches(a.sourceRepository, sourceRepository) &&
       matches(a.workflow, identity.workflow ?? identity.subject),
   );
 }

@@ -4,7 +4,7 @@ import { verifyParsedBundle } from '../check/verify-bundle.js';
 import type { TrustRoot } from '../trust/root.js';
 import { readBareEnvelope } from './envelope.js';
 import { isProvenanceBundle } from './kind.js';
-import { contradiction, readCertificateSource, readStatementSource } from './source.js';
+import { contradiction, issuerVouchesFor, readCertificateSource, readStatementSource } from './source.js';
 
 /** A provenance attestation whose signature held, with the build facts it carries. */
 export interface VerifiedAttestation {
@@ -90,6 +90,11 @@ export function attestedSource(statement: Statement, leaf: Buffer | undefined): 
     return {
       ok: false,
       reason: `the signing certificate names no source repository (signer ${cert.subject ?? 'unknown'}); the statement's ${stated.repository ?? ''} is only its signer's word`,
+    };
+  if (!issuerVouchesFor(cert.issuer, cert.repository))
+    return {
+      ok: false,
+      reason: `the signing certificate's Source Repository URI ${cert.repository} was issued on the word of ${cert.issuer ?? 'no OIDC issuer'}, which does not speak for that host (only the forge's own CI does, e.g. GitHub Actions for github.com); a pipeline there can name any repository`,
     };
   const conflict = contradiction(stated, cert);
   if (conflict) return { ok: false, sourceConflict: true, reason: conflict };

@@ -72,6 +72,28 @@ export function judgeProvenance(
   return out;
 }
 
+/**
+ * The provenance a model takes from its verified attestations: the first one the policy and registry accept, else the
+ * first one with its problems. `gh attestation verify` passes when any attestation meets the policy ("The following
+ * N attestations matched the policy criteria"), so one workflow's attestation of the same weights (a training run next
+ * to the release build) does not hide the allowed builder's.
+ */
+export function chooseProvenance(
+  model: ModelRecord,
+  matched: readonly ModelProvenance[],
+  reqs: readonly CompiledProvenanceRequirement[],
+  expected: ReturnType<typeof registryCommitFor>,
+): { readonly provenance: ModelProvenance; readonly problems: Finding[] } {
+  let first: { provenance: ModelProvenance; problems: Finding[] } | undefined;
+  for (const provenance of matched) {
+    const problems = judgeProvenance(model, provenance, reqs, expected);
+    if (problems.length === 0) return { provenance, problems };
+    first ??= { provenance, problems };
+  }
+  if (!first) throw new Error('chooseProvenance needs at least one attestation');
+  return first;
+}
+
 /** No attestation for a model the policy or the registry requires one for. */
 export function missingProvenance(
   model: ModelRecord,

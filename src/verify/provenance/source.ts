@@ -20,14 +20,18 @@ export interface CertificateClaim extends SourceClaim {
   readonly subject?: string;
   /** The deprecated GitHub Workflow SHA (…1.3), kept to compare with Source Repository Digest (…1.13). */
   readonly legacyCommit?: string;
+  /** The OIDC issuer whose token Fulcio turned into these extensions (…1.8, else the deprecated …1.1). */
+  readonly issuer?: string;
 }
 
 // Fulcio's OID registry (sigstore/fulcio docs/oid-info.md): v2 extensions hold a DER UTF8String.
+const OID_ISSUER_V2 = '1.3.6.1.4.1.57264.1.8';
 const OID_BUILD_SIGNER_URI = '1.3.6.1.4.1.57264.1.9';
 const OID_SOURCE_REPOSITORY_URI = '1.3.6.1.4.1.57264.1.12';
 const OID_SOURCE_REPOSITORY_DIGEST = '1.3.6.1.4.1.57264.1.13';
 const OID_SOURCE_REPOSITORY_REF = '1.3.6.1.4.1.57264.1.14';
 // Deprecated v1 extensions (raw bytes, no DER): older certificates carry only these.
+const OID_V1_ISSUER = '1.3.6.1.4.1.57264.1.1';
 const OID_V1_GITHUB_SHA = '1.3.6.1.4.1.57264.1.3';
 const OID_V1_GITHUB_REPOSITORY = '1.3.6.1.4.1.57264.1.5';
 const OID_V1_GITHUB_REF = '1.3.6.1.4.1.57264.1.6';
@@ -124,12 +128,43 @@ export function readCertificateSource(der: Buffer): CertificateClaim {
   const ref = v2(OID_SOURCE_REPOSITORY_REF) ?? v1(OID_V1_GITHUB_REF);
   const builder = v2(OID_BUILD_SIGNER_URI);
   const subject = str(cert.subjectAltName);
+  // sigstore-js (@sigstore/verify getSigner) reads the issuer the same way: v2 first, v1 for older certificates.
+  const issuer = v2(OID_ISSUER_V2) ?? v1(OID_V1_ISSUER);
   return {
     ...claim(repository, commit, ref),
     ...(builder ? { builder } : {}),
     ...(subject ? { subject } : {}),
     ...(legacyCommit && COMMIT.test(legacyCommit) ? { legacyCommit } : {}),
+    ...(issuer ? { issuer } : {}),
   };
+}
+
+/**
+ * Does the certificate's OIDC issuer speak for the host of its Source Repository URI? Fulcio copies the URI from a
+ * token claim, and only the forge's own CI vouches for a repository there: GitHub Actions
+ * (`https://token.actions.githubusercontent.com`, and its per-enterprise `…/<slug>` issuers) for `github.com`,
+ * `token.actions.<tenant>.ghe.com` for `<tenant>.ghe.com`, a GitLab instance for its own host. Other CI providers
+ * fill it from what their pipeline was configured with (sigstore/fulcio config/identity/config.yaml: Codefresh
+ * `source-repository-uri: "scm_repo_url"`, CircleCI `vcs-origin`), so anyone with an account there can name any
+ * repository. `gh attestation verify` likewise requires the GitHub Actions issuer by default (cli/cli
+ * verification.VerifyCertExtensions: "OIDC Issuer must match").
+ */
+export function issuerVouchesFor(issuer: string | undefined, repository: string): boolean {
+  if (issuer === undefined) return false;
+  let repoHost: string;
+  let issuerUrl: URL;
+  try {
+    repoHost = new URL(normaliseRepository(repository)).hostname.toLowerCase();
+    issuerUrl = new URL(issuer);
+  } catch {
+    return false;
+  }
+  if (issuerUrl.protocol !== 'https:') return false;
+  const issuerHost = issuerUrl.hostname.toLowerCase();
+  if (repoHost === 'github.com') return issuerHost === 'token.actions.githubusercontent.com';
+  const tenant = /^([a-z0-9-]+)\.ghe\.com$/.exec(repoHost);
+  if (tenant) return issuerHost === `token.actions.${tenant[1]!}.ghe.com`;
+  return issuerHost === repoHost;
 }
 
 function claim(repository: string | undefined, commit: string | undefined, ref: string | undefined): SourceClaim {

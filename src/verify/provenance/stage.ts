@@ -7,8 +7,8 @@ import { AttestationCache } from './cache.js';
 import { attestationsNextTo, folderCovers, isFolderAttestation } from './files.js';
 import { failureFinding, failureRule, folderFailureFinding, type Failure, type Out } from './failures.js';
 import {
+  chooseProvenance,
   compileProvenanceRequirements,
-  judgeProvenance,
   missingProvenance,
   registryCommitFor,
   type CompiledProvenanceRequirement,
@@ -83,7 +83,8 @@ async function checkModel(
   // An LFS pointer stands for the object it names: the attestation is about that content.
   const digests: Record<string, string> = model.lfs ? { sha256: model.lfs.oid } : { ...model.digests };
   const failures: Failure[] = [];
-  let found: ModelProvenance | undefined;
+  // Every verified attestation about this content, in file order: the policy is judged over all of them.
+  const matched: ModelProvenance[] = [];
   const sources = [
     ...w.nextTo.map((file) => ({ file, strict: true })),
     ...w.folder.map((file) => ({ file, strict: false })),
@@ -114,14 +115,14 @@ async function checkModel(
         m = matchSubject(v.statement, digests);
       }
       if (m.kind === 'match') {
-        found ??= {
+        matched.push({
           repository: v.repository,
           commit: v.commit,
           ...(v.ref ? { ref: v.ref } : {}),
           builder: v.builder,
           predicateType: v.statement.predicateType,
           attestation: at.file,
-        };
+        });
       } else if (strict && m.kind === 'mismatch') {
         fail({
           rule: 'CPM021',
@@ -137,7 +138,7 @@ async function checkModel(
       }
     }
   }
-  if (!found) {
+  if (matched.length === 0) {
     const required = w.reqs.length > 0 || w.expected !== undefined;
     for (const f of failures) out.findings.push(failureFinding(model, f, required));
     if (failures.length > 0) {
@@ -155,7 +156,7 @@ async function checkModel(
     }
     return;
   }
-  const problems = judgeProvenance(model, found, w.reqs, w.expected);
+  const { provenance: found, problems } = chooseProvenance(model, matched, w.reqs, w.expected);
   out.findings.push(...problems);
   if (problems.length > 0) {
     out.verifications.push({ key, status: 'failed', detail: `provenance rejected: ${problems[0]!.ruleId}` });

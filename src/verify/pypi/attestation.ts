@@ -5,6 +5,7 @@ import type { BuilderIdentity } from '../npm/identity.js';
 import { toBuilderIdentity } from '../npm/identity.js';
 import type { PypiPublisher } from './publisher.js';
 import { publisherFromIdentity } from './publisher.js';
+import { ultranormalizeDistFilename } from './dist-filename.js';
 
 export const PYPI_PUBLISH_PREDICATE = 'https://docs.pypi.org/attestations/publish/v1';
 /** pypi-attestations' `AttestationType`: the only predicates `Attestation.verify` accepts. */
@@ -74,12 +75,12 @@ export function verifyPypiAttestation(att: unknown, file: AttestedFile, verifier
   if (!isRecord(statement) || statement._type !== 'https://in-toto.io/Statement/v1')
     return bad('malformed', 'the statement is not an in-toto v1 statement');
   const subjects = Array.isArray(statement.subject) ? (statement.subject as unknown[]).slice(0, MAX_SUBJECTS) : [];
-  // PEP 740: exactly one subject, the distribution's file name (compared as written) with its sha256.
+  // PEP 740: exactly one subject, the distribution's file name (both ultranormalized) with its sha256.
   if (subjects.length !== 1 || !isRecord(subjects[0]))
     return bad('subject-name', `${subjects.length} subjects, expected 1`);
   const subject = subjects[0];
-  if (subject.name !== file.filename)
-    return bad('subject-name', `the subject is ${String(subject.name).slice(0, 200)}, not ${file.filename}`);
+  const nameProblem = subjectNameProblem(subject.name, file.filename);
+  if (nameProblem !== undefined) return bad('subject-name', nameProblem);
   // `digest != dist.digest` in `Attestation.verify`: the subject's hex as written, the file's as hashlib writes it.
   const digest = isRecord(subject.digest) ? subject.digest.sha256 : undefined;
   if (typeof digest !== 'string' || digest !== file.sha256.toLowerCase())
@@ -88,6 +89,22 @@ export function verifyPypiAttestation(att: unknown, file: AttestedFile, verifier
   if (!ATTESTATION_TYPES.has(predicateType))
     return bad('malformed', `unknown attestation type ${predicateType.slice(0, 200) || '(none)'}`);
   return { ok: true, predicateType, identity, publisher: publisherFromIdentity(identity) };
+}
+
+/**
+ * `Attestation.verify`'s name check: the subject and the distribution's file name are both ultranormalized
+ * (`_ultranormalize_dist_filename`; `Distribution` does it on construction) and must then be equal. The signer
+ * ultranormalizes, the index keeps the uploaded spelling: a manylinux wheel's `manylinux_2_17_x86_64.manylinux2014_x86_64`
+ * is signed as `manylinux2014_x86_64.manylinux_2_17_x86_64`, the same file.
+ */
+function subjectNameProblem(name: unknown, filename: string): string | undefined {
+  if (typeof name !== 'string' || name === '') return 'the subject has no name';
+  const shown = name.slice(0, 200);
+  const subject = ultranormalizeDistFilename(name);
+  if (subject === undefined) return `the subject ${shown} is not a wheel or sdist file name`;
+  const dist = ultranormalizeDistFilename(filename);
+  if (dist === undefined) return `${filename} is not a wheel or sdist file name an attestation can name`;
+  return subject === dist ? undefined : `the subject is ${shown}, not ${filename}`;
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

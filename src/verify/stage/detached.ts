@@ -9,6 +9,7 @@ import { describeSigner } from '../check/types.js';
 import { isProvenanceBundle } from '../provenance/kind.js';
 import { readBareEnvelope } from '../provenance/envelope.js';
 import { DETACHED_BUNDLE } from '../provenance/names.js';
+import { folderCovers, isFolderAttestation } from '../provenance/files.js';
 import { allowedSigners, type SignatureSetup } from './setup.js';
 import { emptyPart, type PartResult } from './coverage.js';
 import { MAX_CANDIDATES, MAX_FILE_BYTES, NearbyArtifacts, bundleClaim, type BundleClaim } from './nearby-artifact.js';
@@ -145,7 +146,15 @@ async function checkOne(
     // Build provenance next to a model is judged by the provenance stage (CPM021 changed file, CPM025 bad bundle):
     // one finding per cause. Only whom the policy allows to sign stays here, and every other file's bundle; the
     // bundle still counts as the file's signature.
-    if (verdict.code === 'untrusted-signer' || !models.has(target) || !provenanceOwns(parsedBundle, bytes)) {
+    // The provenance stage reads a bundle by its name (next to the model) or in an attestations/ folder above it; one
+    // named for no file and found here by digest is not among those, and its failure must not vanish.
+    const provenanceReads = !byDigest || (isFolderAttestation(bundle.path) && folderCovers(bundle.path, target));
+    if (
+      verdict.code === 'untrusted-signer' ||
+      !models.has(target) ||
+      !provenanceReads ||
+      !provenanceOwns(parsedBundle, bytes)
+    ) {
       out.findings.push(verdictFinding(verdict, 'Sigstore bundle', bundle.path, target, allowed));
       out.verifications.push(record(target, statusOf(verdict.code), `${bundle.path}${how}: ${verdict.reason}`));
     }

@@ -112,6 +112,15 @@ const CASES: readonly Case[] = [
     ],
   },
   {
+    // cosign, sigstore-python and model_signing all need the signer named: a requirement nobody is named for would
+    // take a valid signature by anyone.
+    name: 'require-without-signers',
+    codes: ['bad-value'],
+    want: [
+      '4:7: signatures.require[0]: expected a signer to require: none is defined under signatures.signers, so a valid Sigstore signature by anyone (any e-mail, any CI workflow) would satisfy it',
+    ],
+  },
+  {
     name: 'sigstore-without-subject',
     codes: ['missing-key'],
     want: [

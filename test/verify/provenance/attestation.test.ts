@@ -10,6 +10,7 @@ import {
   type TrustCheck,
 } from '../../../src/verify/provenance/attestation.js';
 import { parseStatement } from '../../../src/verify/bundle/intoto.js';
+import { issuerVouchesFor } from '../../../src/verify/provenance/source.js';
 import { loadTrustedRoot } from '../../../src/verify/trust/root.js';
 import { corpusPath } from '../../helpers/corpus.js';
 import { npmProvenanceBundle } from './helpers.js';
@@ -111,6 +112,60 @@ describe('attestedSource: the source repository and commit come from the certifi
     const r = attestedSource(statement, leaf());
     expect(r.ok).toBe(false);
     expect(r.ok ? '' : r.reason).toMatch(/certificate names no source repository/);
+  });
+});
+
+/*
+ * Fulcio copies the Source Repository URI from a token claim; only the forge's own CI vouches for it (Codefresh fills
+ * it from `scm_repo_url`, sigstore/fulcio config/identity/config.yaml). `gh attestation verify` requires the GitHub
+ * Actions issuer. Hand-made certificates (fixtures/provenance/README.md) stand for a CI certificate of each issuer.
+ */
+describe('attestedSource: the certificate issuer must speak for the repository host', () => {
+  const made = (name: string) =>
+    new X509Certificate(readFileSync(new URL(`../../../fixtures/provenance/${name}.pem`, import.meta.url))).raw;
+  // An SLSA v1 statement naming no source of its own: the certificate alone gives repository and commit.
+  const bare = parseStatement(
+    'application/vnd.in-toto+json',
+    Buffer.from(
+      JSON.stringify({
+        _type: 'https://in-toto.io/Statement/v1',
+        subject: [{ name: 'model.safetensors', digest: { sha256: 'ab'.repeat(32) } }],
+        predicateType: 'https://slsa.dev/provenance/v1',
+        predicate: { buildDefinition: { resolvedDependencies: [] } },
+      }),
+    ),
+  );
+
+  it('a GitHub Actions certificate naming a github.com repository gives the source', () => {
+    expect(attestedSource(bare, made('fulcio-issuer-github-actions'))).toMatchObject({
+      ok: true,
+      repository: 'https://github.com/acme/models',
+      commit: '1'.repeat(40),
+    });
+  });
+
+  it('a Codefresh certificate naming a github.com repository is refused', () => {
+    const r = attestedSource(bare, made('fulcio-issuer-codefresh-names-github'));
+    expect(r.ok).toBe(false);
+    expect(r.ok ? '' : r.reason).toMatch(/https:\/\/oidc\.codefresh\.io, which does not speak for that host/);
+  });
+
+  it.each([
+    ['https://token.actions.githubusercontent.com', 'https://github.com/acme/models', true],
+    ['https://token.actions.githubusercontent.com/acme-enterprise', 'https://github.com/acme/models', true],
+    ['https://token.actions.githubusercontent.com', 'git+https://GitHub.com/acme/models.git@refs/heads/main', true],
+    ['https://token.actions.acme.ghe.com', 'https://acme.ghe.com/org/models', true],
+    ['https://token.actions.githubusercontent.com', 'https://acme.ghe.com/org/models', false],
+    ['https://token.actions.other.ghe.com', 'https://acme.ghe.com/org/models', false],
+    ['https://gitlab.com', 'https://gitlab.com/acme/models', true],
+    ['https://gitlab.com', 'https://github.com/acme/models', false],
+    ['https://oidc.codefresh.io', 'https://github.com/acme/models', false],
+    ['https://oidc.circleci.com/org/0c2a', 'https://github.com/acme/models', false],
+    ['http://token.actions.githubusercontent.com', 'https://github.com/acme/models', false],
+    ['not a url', 'https://github.com/acme/models', false],
+    [undefined, 'https://github.com/acme/models', false],
+  ])('issuer %s for %s → %s', (issuer, repository, want) => {
+    expect(issuerVouchesFor(issuer, repository)).toBe(want);
   });
 });
 

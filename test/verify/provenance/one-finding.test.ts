@@ -38,12 +38,12 @@ const recordAsModels: Stage = {
 const roots: string[] = [];
 afterAll(() => roots.forEach((r) => rmSync(r, { recursive: true, force: true })));
 
-function repo(model: string, bundle: string | Buffer): string {
+function repo(model: string, bundle: string | Buffer, bundleName = BUNDLE): string {
   const root = mkdtempSync(path.join(tmpdir(), 'cp-one-finding-'));
   roots.push(root);
   mkdirSync(path.join(root, 'models'));
   copyFileSync(model, path.join(root, MODEL));
-  writeFileSync(path.join(root, BUNDLE), bundle);
+  writeFileSync(path.join(root, bundleName), bundle);
   return root;
 }
 
@@ -64,6 +64,8 @@ interface Case {
   policy?: Policy;
   /** False: the file is no model, so the provenance stage never sees it. */
   isModel?: boolean;
+  /** Where the bundle is written (default `<model>.sigstore.json`). */
+  bundleName?: string;
   want: string[];
 }
 
@@ -117,11 +119,20 @@ const CASES: Case[] = [
     isModel: false,
     want: ['CPS009'],
   },
+  {
+    // Named for no file, found by the digest it signs (stage/nearby-artifact.ts): the provenance stage reads bundles
+    // by name and never sees it, so its failure stays with the signatures stage instead of vanishing.
+    name: 'bad signature on provenance named for no file, found by digest: CPS001 alone',
+    model: npmTarball(`${NPM}-invalidsigprov`),
+    bundle: () => npmProvenanceBundle(`${NPM}-invalidsigprov`),
+    bundleName: 'models/renamed.tgz.sigstore.json',
+    want: ['CPS001'],
+  },
 ];
 
 describe('one finding per cause between provenance and detached signatures', () => {
   it.each(CASES)('$name', async (c) => {
-    const root = repo(c.model, c.bundle());
+    const root = repo(c.model, c.bundle(), c.bundleName);
     c.change?.(root);
     const models = c.isModel === false ? [] : [recordAsModels];
     const result = await scanWith(root, [...models, provenanceStage, signaturesStage], {

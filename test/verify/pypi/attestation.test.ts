@@ -94,6 +94,25 @@ describe('PEP 740 attestations from ../shared/corpora/pypi (public-good root)', 
     expect(v.ok ? 'ok' : v.problem).toBe(problem);
   });
 
+  // pypi-attestations `Attestation.verify` ultranormalizes the distribution's name (`Distribution._validate_name`):
+  // the index's legacy spelling of the same sdist verifies, another version does not.
+  it.each([
+    { filename: 'gitlab-oidc-project-0.0.3.tar.gz', want: 'ok' },
+    { filename: 'Gitlab.OIDC_project-0.0.3.tar.gz', want: 'ok' },
+    { filename: 'gitlab_oidc_project-v0.0.3.tar.gz', want: 'ok' },
+    { filename: 'gitlab_oidc_project-0.0.3.0.tar.gz', want: 'subject-name' },
+    { filename: 'gitlab_oidc_project-0.0.3.zip', want: 'subject-name' },
+    { filename: 'gitlab_oidc_project-0.0.3.tar.bz2', want: 'subject-name' },
+  ])('the genuine GitLab attestation for a file named $filename → $want', async ({ filename, want }) => {
+    const file = 'gitlab_oidc_project-0.0.3.tar.gz';
+    const v = verifyPypiAttestation(
+      json(`${file}.publish.attestation`),
+      { filename, sha256: sha256(file) },
+      await publicGood(),
+    );
+    expect(v.ok ? 'ok' : v.problem).toBe(want);
+  });
+
   it('a tampered signature fails the signature check', async () => {
     const file = 'gitlab_oidc_project-0.0.3.tar.gz';
     const att = json(`${file}.publish.attestation`) as { envelope: { signature: string } };
@@ -162,6 +181,25 @@ describe('PEP 740 statement checks after the signature, as pypi-attestations mak
   ])('$name → $want', async ({ edit, want }) => {
     signed ??= await asSigned();
     const v = verifyPypiAttestation(restated(edit), dist(), signed);
+    expect(v.ok ? 'ok' : v.problem).toBe(want);
+  });
+
+  // What current pypi-attestations signs for a manylinux wheel: the tag sets sorted, while the index keeps the name
+  // auditwheel gave the file. `_ultranormalize_dist_filename` makes both the same name.
+  const MANYLINUX = 'Spt3g-1.0-cp310-cp310-manylinux_2_17_x86_64.manylinux2014_x86_64.whl';
+  it.each([
+    { subject: 'spt3g-1.0-cp310-cp310-manylinux2014_x86_64.manylinux_2_17_x86_64.whl', want: 'ok' },
+    { subject: 'spt3g-1.0-cp310-cp310-manylinux_2_17_x86_64.manylinux2014_x86_64.whl', want: 'ok' },
+    { subject: 'spt3g-1.0.0-cp310-cp310-manylinux2014_x86_64.manylinux_2_17_x86_64.whl', want: 'subject-name' },
+    { subject: 'spt3g-1.0-cp310-cp310-manylinux2014_x86_64.whl', want: 'subject-name' },
+    { subject: 'spt3g-1.0-1-cp310-cp310-manylinux2014_x86_64.manylinux_2_17_x86_64.whl', want: 'subject-name' },
+    { subject: 'spt3g-1.0.tar.gz', want: 'subject-name' },
+    { subject: 'spt3g', want: 'subject-name' },
+    { subject: '', want: 'subject-name' },
+  ])('subject $subject for the index file ' + MANYLINUX + ' → $want', async ({ subject, want }) => {
+    signed ??= await asSigned();
+    const att = restated((s) => (s.subject[0]!.name = subject));
+    const v = verifyPypiAttestation(att, { filename: MANYLINUX, sha256: sha256(file) }, signed);
     expect(v.ok ? 'ok' : v.problem).toBe(want);
   });
 });

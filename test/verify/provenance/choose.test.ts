@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import type { ModelProvenance, ModelRecord } from '../../../src/core/records.js';
+import { chooseProvenance, compileProvenanceRequirements } from '../../../src/verify/provenance/judge.js';
+
+/*
+ * Several verified attestations about the same weights (gh attestation download writes every one of a digest into
+ * one .jsonl): `gh attestation verify --signer-workflow …` passes when any of them meets the policy, so the choice
+ * must not depend on which the file lists first.
+ */
+const model: ModelRecord = {
+  path: 'models/model.safetensors',
+  format: 'safetensors',
+  size: 8,
+  digests: { sha256: 'ab'.repeat(32) },
+};
+const REPO = 'https://github.com/acme/models';
+const attest = (builder: string, commit: string): ModelProvenance => ({
+  repository: REPO,
+  commit,
+  builder,
+  predicateType: 'https://slsa.dev/provenance/v1',
+  attestation: 'models/model.safetensors.intoto.jsonl',
+});
+const TRAIN = attest(`${REPO}/.github/workflows/train.yml@refs/heads/main`, '1'.repeat(40));
+const RELEASE = attest(`${REPO}/.github/workflows/release.yml@refs/tags/v1`, '2'.repeat(40));
+const reqs = compileProvenanceRequirements([
+  { paths: ['models/**'], builders: ['https://github\\.com/acme/models/\\.github/workflows/release\\.yml@.*'] },
+]);
+
+describe('chooseProvenance', () => {
+  it.each([
+    { name: 'the allowed builder listed second', matched: [TRAIN, RELEASE] },
+    { name: 'the allowed builder listed first', matched: [RELEASE, TRAIN] },
+  ])('$name is taken', ({ matched }) => {
+    const r = chooseProvenance(model, matched, reqs, undefined);
+    expect(r.problems).toEqual([]);
+    expect(r.provenance).toBe(RELEASE);
+  });
+
+  it('with no acceptable one, the first is reported with its problem', () => {
+    const other = attest(`${REPO}/.github/workflows/nightly.yml@refs/heads/main`, '3'.repeat(40));
+    const r = chooseProvenance(model, [TRAIN, other], reqs, undefined);
+    expect(r.provenance).toBe(TRAIN);
+    expect(r.problems.map((f) => f.ruleId)).toEqual(['CPM022']);
+  });
+
+  it('the registry commit picks the attestation of the recorded build', () => {
+    const expected = { commit: '2'.repeat(40), entry: 'acme/models@v1', file: '.chainproof/registry.yml' };
+    const r = chooseProvenance(model, [TRAIN, RELEASE], [], expected);
+    expect(r.provenance).toBe(RELEASE);
+    expect(r.problems).toEqual([]);
+  });
+});
