@@ -1,3 +1,5 @@
+import path from 'node:path';
+import { parseNpmRegistry } from '../cli/npm-registry-option.js';
 import { UsageError } from '../core/errors.js';
 import type { Level } from '../core/finding.js';
 import { FORMATS, type Format } from '../report/formats.js';
@@ -57,6 +59,17 @@ export function getInput(env: Env, id: string): string {
   return (env[inputVariable(id)] ?? '').trim();
 }
 
+/**
+ * An input that holds one value (a path, a URL, a name): '' when unset. A line break inside it is a workflow's YAML
+ * mistake (a `|` block, a pasted list), never a value: a category would reach code scanning with the newline in it,
+ * a file name would be created with one.
+ */
+export function getSingleInput(env: Env, id: string): string {
+  const raw = getInput(env, id);
+  if (/[\r\n]/.test(raw)) throw new UsageError(`input ${id} must be one line, got ${JSON.stringify(raw)}`);
+  return raw;
+}
+
 /** YAML 1.2 core-schema booleans, as `@actions/core` `getBooleanInput` accepts them. */
 export function getBooleanInput(env: Env, id: string, fallback: boolean): boolean {
   const raw = getInput(env, id);
@@ -79,33 +92,38 @@ export function readInputs(env: Env): ActionInputs {
   if (!['error', 'warning', 'note', 'none'].includes(failOn)) {
     throw new UsageError(`input fail-on must be one of error, warning, note, none; got "${failOn}"`);
   }
-  const sarifFile = getInput(env, 'sarif-file') || 'chainproof.sarif';
+  const sarifFile = getSingleInput(env, 'sarif-file') || 'chainproof.sarif';
+  const reviewBase = getSingleInput(env, 'review-base') || undefined;
+  const gate = parseGate(getInput(env, 'gate'));
+  // Without review-base the Action scans, and a scan has no gate: the step would pass and `gate-passed` stay empty.
+  if (gate !== undefined && reviewBase === undefined)
+    throw new UsageError('input gate needs review-base (the base revision whose change the gate judges)');
   const maxRaw = getInput(env, 'max-annotations') || '50';
   const maxAnnotations = Number(maxRaw);
   if (!/^\d+$/.test(maxRaw) || !Number.isSafeInteger(maxAnnotations)) {
     throw new UsageError(`input max-annotations must be a whole number, got "${maxRaw}"`);
   }
   return {
-    path: getInput(env, 'path') || '.',
-    policy: getInput(env, 'policy') || undefined,
+    path: getSingleInput(env, 'path') || '.',
+    policy: getSingleInput(env, 'policy') || undefined,
     registry: getListInput(env, 'registry'),
-    npmRegistry: getInput(env, 'npm-registry') || undefined,
+    npmRegistry: parseNpmRegistry(getSingleInput(env, 'npm-registry') || undefined, 'input npm-registry'),
     reports: parseFormats(getListInput(env, 'formats'), sarifFile),
     sarifFile,
     failOn: failOn as Level | 'none',
     offline: getBooleanInput(env, 'offline', false),
     verifyTarballs: getBooleanInput(env, 'verify-tarballs', false),
     shard: parseShardInput(getInput(env, 'shard')),
-    cacheDirectory: getInput(env, 'cache-directory') || undefined,
-    baseline: getInput(env, 'baseline') || undefined,
-    category: getInput(env, 'category') || undefined,
+    cacheDirectory: getSingleInput(env, 'cache-directory') || undefined,
+    baseline: getSingleInput(env, 'baseline') || undefined,
+    category: getSingleInput(env, 'category') || undefined,
     include: getListInput(env, 'include'),
     exclude: getListInput(env, 'exclude'),
     jobSummary: getBooleanInput(env, 'job-summary', true),
     annotations: getBooleanInput(env, 'annotations', true),
     maxAnnotations,
-    reviewBase: getInput(env, 'review-base') || undefined,
-    gate: parseGate(getInput(env, 'gate')),
+    reviewBase,
+    gate,
   };
 }
 
@@ -133,9 +151,21 @@ export function parseFormats(items: readonly string[], sarifFile: string): Repor
     }
     if (file === '') throw new UsageError(`input formats: "${item}" names no file`);
     if (targets.some((t) => t.format === format)) throw new UsageError(`input formats: ${format} is given twice`);
-    targets.push({ format, file: file ?? DEFAULT_FILES[format] });
+    const target = { format, file: file ?? DEFAULT_FILES[format] };
+    // Two reports to one file: the last written replaces the other (JSON over the SARIF code scanning uploads).
+    const clash = targets.find((t) => sameFile(t.file, target.file));
+    if (clash !== undefined) {
+      const where = clash.format === 'sarif' ? 'the sarif-file input' : `the ${clash.format} report`;
+      throw new UsageError(`input formats: ${format} would be written to ${target.file}, the file of ${where}`);
+    }
+    targets.push(target);
   }
   return targets;
+}
+
+/** Both name one file of the workspace (`out/a.json`, `./out//a.json`). */
+function sameFile(a: string, b: string): boolean {
+  return path.normalize(a) === path.normalize(b);
 }
 
 export function parseShardInput(raw: string): { index: number; count: number } | undefined {

@@ -3,6 +3,7 @@ import { escapeControl, guardLineStart } from '../core/escape-text.js';
 import { workflowCommand } from './commands.js';
 import { redactUrls } from '../core/redact-userinfo.js';
 import type { Env } from './inputs.js';
+import { escapeMd } from '../report/markdown.js';
 
 /** Environment names whose values are secrets: never printed, whatever message they end up in. */
 const SECRET_NAME = /TOKEN|SECRET|PASSWORD|PASSWD|_AUTH|AUTH_|APIKEY|API_KEY|CREDENTIAL|PRIVATE_KEY/i;
@@ -14,10 +15,14 @@ const MIN_SECRET_LENGTH = 6;
  * from an env file or `.npmrc` expansion may not be registered). Defence in depth: the scan never prints one.
  */
 export function redactor(env: Env): (text: string) => string {
-  const secrets = Object.entries(env)
-    .filter(([k, v]) => SECRET_NAME.test(k) && v !== undefined && v.length >= MIN_SECRET_LENGTH)
-    .map(([, v]) => v!)
-    .sort((a, b) => b.length - a.length);
+  // Each value also as the job summary spells it: escapeMd writes `npm_x` as `npm\_x`, which the raw value misses.
+  const secrets = [
+    ...new Set(
+      Object.entries(env)
+        .filter(([k, v]) => SECRET_NAME.test(k) && v !== undefined && v.length >= MIN_SECRET_LENGTH)
+        .flatMap(([, v]) => [v!, escapeMd(v!)]),
+    ),
+  ].sort((a, b) => b.length - a.length);
   if (secrets.length === 0) return (t) => t;
   return (text) => secrets.reduce((t, s) => t.split(s).join('***'), text);
 }

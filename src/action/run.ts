@@ -21,6 +21,7 @@ import { actionLogger, redactor } from './log.js';
 import { defaultCacheDir } from '../app/cache-dir.js';
 import { elideLongRuns } from '../core/escape-text.js';
 import { redactUrls } from '../core/redact-userinfo.js';
+import { encodeUriComponent } from '../core/uri-component.js';
 
 export interface ActionIo {
   readonly env: Env;
@@ -55,6 +56,13 @@ async function scanAndReport(
   const root = inWorkspace(inputs.path);
   if (!(await stat(root).catch(() => undefined))?.isDirectory())
     throw new UsageError(`input path: ${inputs.path} is not a directory`);
+  // A report named after a folder failed only after the whole scan, as "cannot write … (EISDIR)", exit 3.
+  for (const t of inputs.reports) {
+    if ((await stat(inWorkspace(t.file)).catch(() => undefined))?.isDirectory())
+      throw new UsageError(
+        `input ${t.format === 'sarif' ? 'sarif-file' : 'formats'}: ${t.file} is a directory; name the ${t.format} report's file`,
+      );
+  }
   const logger = actionLogger(write);
   const trust = await loadTrust(
     root,
@@ -183,10 +191,30 @@ async function scanAndReport(
 
 type Links = ((p: string, line: number | undefined) => string | undefined) | undefined;
 
-/** At most `max` annotations, the most severe first; one notice says how many more there are. */
+/**
+ * Annotations of one kind GitHub keeps per step; it drops the rest without a word (actions/toolkit
+ * docs/problem-matchers.md: "10 warning annotations and 10 error annotations per step", 50 per job).
+ */
+export const ANNOTATIONS_PER_KIND = 10;
+
+/**
+ * At most `max` annotations, the most severe first, and no more of a kind than GitHub shows: one error is left for
+ * the step's own verdict (fail-on, incomplete, fail-closed), printed after them, and one notice for the count of
+ * findings not annotated. Past the cap, the eleventh error annotation and the verdict that says why the step
+ * failed were the ones never seen.
+ */
 export function annotations(result: ScanResult, max: number, repoPath: ((p: string) => string) | undefined): string[] {
   const sorted = [...result.findings].sort((a, b) => levelRank(b.level) - levelRank(a.level));
-  const lines = sorted.slice(0, max).map((f) => {
+  const room = { error: ANNOTATIONS_PER_KIND - 1, warning: ANNOTATIONS_PER_KIND, notice: ANNOTATIONS_PER_KIND - 1 };
+  const shown: ScanResult['findings'][number][] = [];
+  for (const f of sorted) {
+    if (shown.length >= max) break;
+    const kind = f.level === 'note' ? 'notice' : f.level;
+    if (room[kind] === 0) continue;
+    room[kind]--;
+    shown.push(f);
+  }
+  const lines = shown.map((f) => {
     const rule = findRule(f.ruleId);
     const located = repoPath !== undefined && f.location.path !== '.';
     return annotationCommand({
@@ -199,12 +227,13 @@ export function annotations(result: ScanResult, max: number, repoPath: ((p: stri
       ...(located && f.location.column !== undefined ? { col: f.location.column } : {}),
     });
   });
-  if (sorted.length > max) {
+  const more = sorted.length - shown.length;
+  if (more > 0) {
     lines.push(
       annotationCommand({
         level: 'notice',
         title: 'chainproof',
-        message: `${sorted.length - max} more findings are not annotated; see the job summary and the SARIF report.`,
+        message: `${more} more finding${more === 1 ? ' is' : 's are'} not annotated (GitHub shows ${ANNOTATIONS_PER_KIND} annotations of a kind per step); see the job summary and the SARIF report.`,
       }),
     );
   }
@@ -218,7 +247,7 @@ function blobUrl(env: Env, repoPath: ((p: string) => string) | undefined): Links
   const sha = env['GITHUB_SHA'];
   if (!server || !repo || !sha || repoPath === undefined) return undefined;
   return (p, line) => {
-    const file = repoPath(p).split('/').map(encodeURIComponent).join('/');
+    const file = repoPath(p).split('/').map(encodeUriComponent).join('/');
     return `${server}/${repo}/blob/${sha}/${file}${line !== undefined ? `#L${line}` : ''}`;
   };
 }

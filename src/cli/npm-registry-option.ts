@@ -1,12 +1,12 @@
 import { UsageError } from '../core/errors.js';
 
 /**
- * `--npm-registry` checked before any work: an http(s) URL with a host, else a usage error (exit 2). Unchecked, a
+ * `--npm-registry` (or the Action's `npm-registry` input, `name` in the message) checked before any work: an http(s) URL with a host, else a usage error (exit 2). Unchecked, a
  * bad value failed the registry stage mid-scan (exit 4) or, offline or without a lockfile, was silently accepted,
  * and `file:` URLs were taken. The value may carry credentials (`https://user:token@host/`): the message never
  * shows them.
  */
-export function parseNpmRegistry(raw: string | undefined): string | undefined {
+export function parseNpmRegistry(raw: string | undefined, name = '--npm-registry'): string | undefined {
   if (raw === undefined) return undefined;
   let url: URL | undefined;
   try {
@@ -15,7 +15,7 @@ export function parseNpmRegistry(raw: string | undefined): string | undefined {
     url = undefined;
   }
   if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.hostname === '')
-    throw new UsageError(`--npm-registry: expected an http(s) URL, got ${JSON.stringify(withoutUserinfo(raw))}`);
+    throw new UsageError(`${name}: expected an http(s) URL, got ${JSON.stringify(withoutUserinfo(raw))}`);
   return raw;
 }
 

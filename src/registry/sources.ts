@@ -6,6 +6,7 @@ import { inspectTarball, type TarballBounds, type TarballFacts } from './tarball
 import { embeddedNpmKeys, parseRegistryKeys, type RegistryKey } from '../verify/npm/keys.js';
 import { createAttestationVerifier, type VerifierThresholds } from '../verify/npm/trust.js';
 import type { SriAlgorithm } from '../verify/npm/sri.js';
+import { encodeUriComponent } from '../core/uri-component.js';
 
 export type KeysOutcome =
   | { readonly kind: 'keys'; readonly keys: readonly RegistryKey[]; readonly source: 'registry' | 'embedded' }
@@ -147,7 +148,7 @@ function describeUnusableKeys(body: unknown): string {
 
 /** `@scope/name` → `@scope%2fname`, as npm requests scoped packuments. */
 function encodeName(name: string): string {
-  return name.startsWith('@') ? `@${encodeURIComponent(name.slice(1))}` : encodeURIComponent(name);
+  return name.startsWith('@') ? `@${encodeUriComponent(name.slice(1))}` : encodeUriComponent(name);
 }
 
 function memo<T>(map: Map<string, Promise<T>>, key: string, make: () => Promise<T>): Promise<T> {

@@ -1,4 +1,5 @@
 import { MODELSCOPE_MODELS, type ModelReference } from '../core/records.js';
+import { encodeUriComponent } from '../core/uri-component.js';
 import type { CdxComponent } from './cyclonedx.js';
 
 /**
@@ -47,14 +48,14 @@ function purlOf(r: ModelReference): string | undefined {
   const [ns, name] = r.repoId.includes('/') ? r.repoId.split('/', 2) : [undefined, r.repoId];
   const path = [ns, name]
     .filter((x): x is string => x !== undefined)
-    .map(encodeURIComponent)
+    .map(encodeUriComponent)
     .join('/');
   // purl versions are case-sensitive except where the type says otherwise; Hugging Face commits are lower-case hex.
   // A revision the library settles at run time (spaCy's `en_core_web_sm-<compatible version>`: ids.ts
   // `spacyReleaseTag`) names no version a purl can: the package is named alone, the component's version says the rest.
   const version =
     r.revision !== undefined && !r.revision.includes('<')
-      ? `@${encodeURIComponent(r.hub === 'huggingface' ? r.revision.toLowerCase() : r.revision)}`
+      ? `@${encodeUriComponent(r.hub === 'huggingface' ? r.revision.toLowerCase() : r.revision)}`
       : '';
   // ModelScope has no purl type of its own: the generic type, with the hub it comes from.
   if (r.hub === 'modelscope')

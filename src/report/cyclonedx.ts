@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { digestBytes, parseSri } from '../core/sri.js';
 import { publicHttpUrl } from '../core/url.js';
+import { encodeUriComponent } from '../core/uri-component.js';
 import type { DependencyGraph, ModelProvenance, PackageNode, VerificationStatus } from '../core/records.js';
 import type { ScanResult } from '../core/result.js';
 import { referenceComponents } from './cyclonedx-refs.js';
@@ -175,14 +176,14 @@ function toLibrary(
 /** purl for npm: the scope is the namespace, `@` percent-encoded; name and version percent-encoded. */
 export function npmPurl(name: string, version: string): string {
   const slash = name.startsWith('@') ? name.indexOf('/') : -1;
-  const ns = slash > 0 ? `${encodeURIComponent(name.slice(0, slash))}/` : '';
+  const ns = slash > 0 ? `${encodeUriComponent(name.slice(0, slash))}/` : '';
   const base = slash > 0 ? name.slice(slash + 1) : name;
-  return `pkg:npm/${ns}${encodeURIComponent(base)}@${encodeURIComponent(version)}`;
+  return `pkg:npm/${ns}${encodeUriComponent(base)}@${encodeUriComponent(version)}`;
 }
 
 /** purl for PyPI: the PEP 503 name (lower case, runs of `-_.` as `-`), version percent-encoded. */
 export function pypiPurl(name: string, version: string): string {
-  return `pkg:pypi/${encodeURIComponent(name.replace(/[-_.]+/g, '-').toLowerCase())}@${encodeURIComponent(version)}`;
+  return `pkg:pypi/${encodeUriComponent(name.replace(/[-_.]+/g, '-').toLowerCase())}@${encodeUriComponent(version)}`;
 }
 
 /** The digests of every distribution file a Python lockfile pins (a release has one per wheel and sdist), sorted. */

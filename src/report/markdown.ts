@@ -163,7 +163,8 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
-function clampBytes(md: string): string {
+/** The summary cut to MAX_SUMMARY_BYTES at a line end, saying so: GitHub drops a larger step summary whole. */
+export function clampBytes(md: string): string {
   if (Buffer.byteLength(md) <= MAX_SUMMARY_BYTES) return md;
   const cut = Buffer.from(md)
     .subarray(0, MAX_SUMMARY_BYTES)

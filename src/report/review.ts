@@ -1,7 +1,8 @@
 import type { ReviewResult } from '../app/review/index.js';
 import type { PackageChange } from '../app/review/diff.js';
 import type { ResolvedFinding } from '../core/finding.js';
-import { escapeMd } from './markdown.js';
+import { clampBytes, escapeMd } from './markdown.js';
+import { escapeControl, guardLineStart } from '../core/escape-text.js';
 import { redactReview } from './redact.js';
 
 /** Review JSON, shape version 1: the change set, the gate and the findings the change introduced. */
@@ -158,7 +159,8 @@ export function toReviewMarkdown(review: ReviewResult): string {
     }
     out.push('');
   }
-  return out.join('\n');
+  // Rows are bounded in number, not in size: 200 changed names of 10 kB each (spaces stop elideLongRuns).
+  return clampBytes(out.join('\n'));
 }
 
 function rank(fs: readonly ResolvedFinding[]): number {
@@ -199,12 +201,11 @@ export function toReviewText(review: ReviewResult): string {
   return out.map(stripControls).join('\n') + '\n';
 }
 
-/** Scanned names reach the terminal: never let them carry escape sequences or start a workflow command. */
+/**
+ * Scanned names reach the terminal and CI logs: never let them carry escape sequences or start a workflow command.
+ * Each entry is one line of ours, so a line break inside it is scanned text (a package named `a\n::error::x`) and is
+ * shown as `\x0a`, as escapeControl shows it in every other report, with the bidi overrides.
+ */
 function stripControls(line: string): string {
-  const clean = line.replace(
-    // eslint-disable-next-line no-control-regex
-    /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g,
-    (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
-  );
-  return clean.startsWith('::') ? ` ${clean}` : clean;
+  return guardLineStart(escapeControl(line));
 }

@@ -1,6 +1,6 @@
 import type { Invocation, Log, ReportingDescriptor, Result, Run } from 'sarif';
 import { UsageError } from '../core/errors.js';
-import { MAX_SARIF_RESULTS } from './sarif.js';
+import { MAX_SARIF_RESULTS, mostSevere } from './sarif.js';
 
 export interface MergeOptions {
   /** Category for the merged run (`automationDetails.id` becomes `<category>/`); default: the inputs' common one. */
@@ -74,7 +74,7 @@ function mergeRuns(runs: readonly Run[], category: string | undefined): Run {
         : {}),
     })),
   );
-  const kept = results.slice(0, MAX_SARIF_RESULTS);
+  const kept = mostSevere(results, MAX_SARIF_RESULTS, (r) => r.level ?? levelOfRule(r, rules));
   const truncated = results.length - kept.length;
   if (truncated > 0) {
     invocations.push({
@@ -83,7 +83,7 @@ function mergeRuns(runs: readonly Run[], category: string | undefined): Run {
         {
           level: 'warning',
           message: {
-            text: `Merged results truncated: ${results.length} results, only the first ${MAX_SARIF_RESULTS} are included (GitHub's limit per run). Upload each shard with its own category instead.`,
+            text: `Merged results truncated: ${results.length} results, only the ${MAX_SARIF_RESULTS} most severe are included (GitHub's limit per run). Upload each shard with its own category instead.`,
           },
         },
       ],
@@ -129,6 +129,12 @@ function mergeBaseIds(runs: readonly Run[]): Pick<Run, 'originalUriBaseIds'> | u
   const ids: NonNullable<Run['originalUriBaseIds']> = {};
   for (const r of runs) for (const [k, v] of Object.entries(r.originalUriBaseIds ?? {})) ids[k] ??= v;
   return Object.keys(ids).length > 0 ? { originalUriBaseIds: ids } : undefined;
+}
+
+/** A result without a level has its rule's default one (SARIF §3.27.10), else `warning`. */
+function levelOfRule(r: Result, rules: readonly ReportingDescriptor[]): string | undefined {
+  const i = r.ruleIndex;
+  return i !== undefined ? rules[i]?.defaultConfiguration?.level : undefined;
 }
 
 function ruleIdOf(r: Result, rules: readonly ReportingDescriptor[]): string | undefined {
@@ -204,12 +210,71 @@ export function parseSarifLog(text: string, source: string): Log {
   if (o['version'] !== '2.1.0')
     throw new UsageError(`${source} is not SARIF 2.1.0 (version is ${JSON.stringify(o['version'])})`);
   if (!Array.isArray(o['runs'])) throw new UsageError(`${source} has no "runs" array`);
-  for (const [i, run] of (o['runs'] as unknown[]).entries()) {
-    const driver = (run as { tool?: { driver?: { name?: unknown } } } | null)?.tool?.driver;
-    if (typeof driver?.name !== 'string') throw new UsageError(`${source}: runs[${i}].tool.driver.name is missing`);
-    const results = (run as { results?: unknown }).results;
-    if (results !== undefined && !Array.isArray(results))
-      throw new UsageError(`${source}: runs[${i}].results is not an array`);
-  }
+  for (const [i, run] of (o['runs'] as unknown[]).entries()) checkRun(run, `${source}: runs[${i}]`);
   return v as Log;
+}
+
+/**
+ * The parts of a run the merge reads, checked with the JSON path of the first that is wrong: a log another tool (or a
+ * person) wrote with `null` among its results stopped the merge with "internal error: Cannot read properties of
+ * null" (exit 4). Shapes follow the SARIF 2.1.0 schema: a result needs a `message`.
+ */
+function checkRun(run: unknown, at: string): void {
+  const r = objectAt(run, at);
+  const driver = isObject(r['tool']) ? r['tool']['driver'] : undefined;
+  if (!isObject(driver) || typeof driver['name'] !== 'string')
+    throw new UsageError(`${at}.tool.driver.name is missing`);
+  eachObject(driver['rules'], `${at}.tool.driver.rules`, (rule, ruleAt) => {
+    if (typeof rule['id'] !== 'string') throw new UsageError(`${ruleAt}.id is not a string`);
+  });
+  if (r['automationDetails'] !== undefined) {
+    const id = objectAt(r['automationDetails'], `${at}.automationDetails`)['id'];
+    if (id !== undefined && typeof id !== 'string') throw new UsageError(`${at}.automationDetails.id is not a string`);
+  }
+  eachObject(r['results'], `${at}.results`, checkResult);
+  eachObject(r['invocations'], `${at}.invocations`, (inv, invAt) =>
+    eachObject(inv['toolExecutionNotifications'], `${invAt}.toolExecutionNotifications`, (n, nAt) =>
+      objectAt(n['message'], `${nAt}.message`),
+    ),
+  );
+}
+
+function checkResult(result: Record<string, unknown>, at: string): void {
+  objectAt(result['message'], `${at}.message`);
+  for (const key of ['ruleId', 'level'] as const)
+    if (result[key] !== undefined && typeof result[key] !== 'string')
+      throw new UsageError(`${at}.${key} is not a string`);
+  if (result['ruleIndex'] !== undefined && !Number.isInteger(result['ruleIndex']))
+    throw new UsageError(`${at}.ruleIndex is not an integer`);
+  if (result['rule'] !== undefined) objectAt(result['rule'], `${at}.rule`);
+  if (result['partialFingerprints'] !== undefined) {
+    const fps = objectAt(result['partialFingerprints'], `${at}.partialFingerprints`);
+    for (const [k, v] of Object.entries(fps))
+      if (typeof v !== 'string') throw new UsageError(`${at}.partialFingerprints.${k} is not a string`);
+  }
+  eachObject(result['locations'], `${at}.locations`, (loc, locAt) => {
+    const p = loc['physicalLocation'];
+    if (p === undefined) return;
+    const physical = objectAt(p, `${locAt}.physicalLocation`);
+    if (physical['artifactLocation'] !== undefined)
+      objectAt(physical['artifactLocation'], `${locAt}.physicalLocation.artifactLocation`);
+    if (physical['region'] !== undefined) objectAt(physical['region'], `${locAt}.physicalLocation.region`);
+  });
+  eachObject(result['relatedLocations'], `${at}.relatedLocations`, () => undefined);
+}
+
+/** Each item of an optional array, which must hold objects only. */
+function eachObject(list: unknown, at: string, check: (item: Record<string, unknown>, at: string) => void): void {
+  if (list === undefined) return;
+  if (!Array.isArray(list)) throw new UsageError(`${at} is not an array`);
+  for (const [i, item] of list.entries()) check(objectAt(item, `${at}[${i}]`), `${at}[${i}]`);
+}
+
+function objectAt(v: unknown, at: string): Record<string, unknown> {
+  if (!isObject(v)) throw new UsageError(`${at} is not an object`);
+  return v;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

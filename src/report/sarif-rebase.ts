@@ -1,4 +1,5 @@
 import type { Location, Log, Result } from 'sarif';
+import { encodeUriComponent } from '../core/uri-component.js';
 
 /**
  * Code scanning reads relative URIs from the repository root; the scan's URIs are relative to the scanned
@@ -9,7 +10,7 @@ export function rebaseSarif(log: Log, prefix: string): Log {
   const out = structuredClone(log);
   const fix = uriFixer(prefix);
   for (const run of out.runs) {
-    for (const r of run.results ?? []) fixLocations(r.locations, fix);
+    for (const r of run.results ?? []) fixResult(r, fix);
     for (const inv of run.invocations ?? []) {
       for (const n of inv.toolExecutionNotifications ?? []) fixLocations(n.locations, fix);
     }
@@ -19,12 +20,18 @@ export function rebaseSarif(log: Log, prefix: string): Log {
 
 /** One result rebased as rebaseSarif rebases it, in place: the result is the caller's own, made for this write. */
 export function rebaseResult(r: Result, prefix: string): Result {
-  if (prefix !== '') fixLocations(r.locations, uriFixer(prefix));
+  if (prefix !== '') fixResult(r, uriFixer(prefix));
   return r;
 }
 
+/** A result's places: where it is and the other places its cause reaches, which code scanning links alike. */
+function fixResult(r: Result, fix: (uri: string) => string): void {
+  fixLocations(r.locations, fix);
+  fixLocations(r.relatedLocations, fix);
+}
+
 function uriFixer(prefix: string): (uri: string) => string {
-  const base = prefix.split('/').map(encodeURIComponent).join('/');
+  const base = prefix.split('/').map(encodeUriComponent).join('/');
   return (uri) =>
     /^[a-z][a-z0-9+.-]*:/i.test(uri) || uri.startsWith('/') ? uri : uri === '.' ? base : `${base}/${uri}`;
 }

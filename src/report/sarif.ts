@@ -1,9 +1,10 @@
-import type { Log, ReportingDescriptor, Result, Notification as SarifNotification } from 'sarif';
-import type { ResolvedFinding } from '../core/finding.js';
+import type { Log, Region, ReportingDescriptor, Result, Notification as SarifNotification } from 'sarif';
+import { levelRank, type Level, type ResolvedFinding } from '../core/finding.js';
 import type { ScanResult } from '../core/result.js';
 import type { Rule } from '../core/rule.js';
 import { RULES } from '../core/rules/index.js';
 import { elideLongRuns, escapeControl } from '../core/escape-text.js';
+import { encodeUriComponent } from '../core/uri-component.js';
 import { MappedItems } from './json-chunks.js';
 import { redactResult } from './redact.js';
 import { rebaseResult, rebaseSarif } from './sarif-rebase.js';
@@ -39,11 +40,38 @@ export function toSarifStream(scanned: ScanResult, opts: SarifOptions & { readon
     opts.uriPrefix,
   );
   const index = ruleIndex();
-  const kept = result.findings.slice(0, MAX_SARIF_RESULTS);
+  const lineHash = lineHashes();
+  const kept = mostSevere(result.findings, MAX_SARIF_RESULTS);
   // The results key keeps its place in the run; a MappedItems stands in for the array it writes.
   const run = shell.runs[0] as unknown as { results: unknown };
-  run.results = new MappedItems(kept, (f) => rebaseResult(toResult(f, index), opts.uriPrefix));
+  run.results = new MappedItems(kept, (f) => rebaseResult(toResult(f, index, lineHash), opts.uriPrefix));
   return shell;
+}
+
+/**
+ * The `max` most severe of `items` (errors, then warnings, then notes; the first of equals kept), in the order
+ * given. Findings come sorted by path: cutting the first 25,000 let a flood of notes in `a/` push every error of
+ * `z/` out of code scanning.
+ */
+export function mostSevere<T>(items: readonly T[], max: number, level: (item: T) => string | undefined = levelOf): T[] {
+  if (items.length <= max) return items.slice();
+  const rank = (i: number) => levelRank(asLevel(level(items[i]!)));
+  const chosen = Array.from(items.keys())
+    .sort((a, b) => rank(b) - rank(a) || a - b)
+    .slice(0, max)
+    .sort((a, b) => a - b);
+  return chosen.map((i) => items[i]!);
+}
+
+const levelOf = (item: unknown): string | undefined => (item as { level?: string }).level;
+
+/** A SARIF result's level as a rank: `none` and unknown values rank below notes; absent is SARIF's `warning`. */
+function asLevel(level: string | undefined): Level | 'none' {
+  return level === undefined
+    ? 'warning'
+    : level === 'error' || level === 'warning' || level === 'note'
+      ? level
+      : 'none';
 }
 
 type ResultList = (kept: readonly ResolvedFinding[], map: (f: ResolvedFinding) => Result) => Result[];
@@ -55,7 +83,8 @@ function ruleIndex(): Map<string, number> {
 function sarifLog(result: ScanResult, opts: SarifOptions, list: ResultList): Log {
   const rules = RULES.map(toDescriptor);
   const index = ruleIndex();
-  const kept = result.findings.slice(0, MAX_SARIF_RESULTS);
+  const lineHash = lineHashes();
+  const kept = mostSevere(result.findings, MAX_SARIF_RESULTS);
   const truncated = result.findings.length - kept.length;
   const notifications: SarifNotification[] = result.notifications.map((n) => ({
     level: n.level,
@@ -69,7 +98,7 @@ function sarifLog(result: ScanResult, opts: SarifOptions, list: ResultList): Log
     notifications.push({
       level: 'warning',
       message: {
-        text: `Results truncated: ${result.findings.length} findings, only the first ${MAX_SARIF_RESULTS} are included (GitHub's limit per run). Use --shard or fix the most frequent rules first.`,
+        text: `Results truncated: ${result.findings.length} findings, only the ${MAX_SARIF_RESULTS} most severe are included (GitHub's limit per run). Use --shard or fix the most frequent rules first.`,
       },
     });
   }
@@ -98,7 +127,7 @@ function sarifLog(result: ScanResult, opts: SarifOptions, list: ResultList): Log
             toolExecutionNotifications: notifications,
           },
         ],
-        results: list(kept, (f) => toResult(f, index)),
+        results: list(kept, (f) => toResult(f, index, lineHash)),
         properties: {
           summary: result.summary,
           ...(truncated > 0 ? { truncatedResults: truncated } : {}),
@@ -131,15 +160,45 @@ function toDescriptor(rule: Rule): ReportingDescriptor {
   };
 }
 
-function toResult(f: ResolvedFinding, index: Map<string, number>): Result {
-  const region =
-    f.location.line !== undefined
-      ? {
-          startLine: f.location.line,
-          ...(f.location.column !== undefined ? { startColumn: f.location.column } : {}),
-          ...(f.location.endLine !== undefined ? { endLine: f.location.endLine } : {}),
-        }
-      : { startLine: 1 };
+/**
+ * `primaryLocationLineHash` values for one run's results, in the order they are written: the fingerprint, then
+ * `:n`, the n-th result with that fingerprint, as github/codeql-action's `hash` (src/fingerprints.ts, `hashCounts`)
+ * numbers identical line hashes. Two findings can share a fingerprint (the same package pinned on two lines of one
+ * requirements file); code scanning takes results with equal fingerprints for one alert and keeps one. Findings
+ * come sorted by path and line, so the numbering follows the file and survives lines moving.
+ */
+function lineHashes(): (f: ResolvedFinding) => string {
+  const seen = new Map<string, number>();
+  return (f) => {
+    const n = (seen.get(f.fingerprint) ?? 0) + 1;
+    seen.set(f.fingerprint, n);
+    return `${f.fingerprint}:${n}`;
+  };
+}
+
+/**
+ * The SARIF region of a location. The schema holds lines and columns to integers from 1 (§3.30.5, §3.30.6) and
+ * code scanning rejects the whole upload otherwise: a line or column that is not one (a parser's 0 for "unknown")
+ * is left out — the file's first line for a line, no column for a column.
+ */
+function regionOf(loc: ResolvedFinding['location']): Region {
+  const line = positive(loc.line);
+  if (line === undefined) return { startLine: 1 };
+  const column = positive(loc.column);
+  const endLine = positive(loc.endLine);
+  return {
+    startLine: line,
+    ...(column !== undefined ? { startColumn: column } : {}),
+    ...(endLine !== undefined && endLine >= line ? { endLine } : {}),
+  };
+}
+
+function positive(n: number | undefined): number | undefined {
+  return n !== undefined && Number.isSafeInteger(n) && n >= 1 ? n : undefined;
+}
+
+function toResult(f: ResolvedFinding, index: Map<string, number>, lineHash: (f: ResolvedFinding) => string): Result {
+  const region = regionOf(f.location);
   return {
     ruleId: f.ruleId,
     ...(index.has(f.ruleId) ? { ruleIndex: index.get(f.ruleId) } : {}),
@@ -164,12 +223,12 @@ function toResult(f: ResolvedFinding, index: Map<string, number>): Result {
             id: i,
             physicalLocation: {
               artifactLocation: { uri: encodeUri(r.path), uriBaseId: '%SRCROOT%' },
-              region: { startLine: r.line ?? 1 },
+              region: { startLine: positive(r.line) ?? 1 },
             },
           })),
         }
       : {}),
-    partialFingerprints: { primaryLocationLineHash: `${f.fingerprint}:1` },
+    partialFingerprints: { primaryLocationLineHash: lineHash(f) },
     properties: {
       ...(f.related !== undefined && f.related.length > MAX_RELATED_LOCATIONS
         ? { relatedLocationsTruncated: f.related.length - MAX_RELATED_LOCATIONS }
@@ -182,10 +241,7 @@ function toResult(f: ResolvedFinding, index: Map<string, number>): Result {
 
 /** Repo-relative POSIX path → relative URI reference (percent-encode what URIs forbid, keep `/`). */
 export function encodeUri(p: string): string {
-  return p
-    .split('/')
-    .map((seg) => encodeURIComponent(seg))
-    .join('/');
+  return p.split('/').map(encodeUriComponent).join('/');
 }
 
 function stripMarkdown(md: string): string {

@@ -145,9 +145,10 @@ function relatedLines(
 ): string[] {
   if (related === undefined) return [];
   const names = typeof packages === 'string' ? packages.split(' ') : [];
+  // Paths and package names are scanned text, escaped as on every other line.
   return related.map(
     (r, i) =>
-      `         ${paint('dim', `${r.path}:${r.line ?? '-'}`)}${names.length === related.length ? `  ${names[i]}` : ''}`,
+      `         ${paint('dim', `${esc(r.path)}:${r.line ?? '-'}`)}${names.length === related.length ? `  ${esc(names[i]!)}` : ''}`,
   );
 }
 

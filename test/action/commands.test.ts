@@ -12,8 +12,9 @@ import {
 } from '../../src/action/commands.js';
 import { actionLogger, redactor } from '../../src/action/log.js';
 import { rebaseSarif } from '../../src/action/rebase.js';
+import { toMarkdown } from '../../src/report/markdown.js';
 import { toSarif } from '../../src/report/sarif.js';
-import { sampleResult } from './helpers.js';
+import { finding, makeResult, sampleResult } from './helpers.js';
 import { parseAnnotations, parseOutputFile } from './run-dist.js';
 
 describe('workflow commands', () => {
@@ -92,6 +93,27 @@ describe('workflow commands', () => {
     expect(redact('token npm_abcdef123456 and hunter22 at /home/runner, xyz')).toBe(
       'token *** and *** at /home/runner, xyz',
     );
+  });
+
+  it('redacts secrets in the job summary, where Markdown escaping changed their spelling', () => {
+    const token = 'npm_Ab1-cd2:ef3';
+    const summary = toMarkdown(
+      makeResult({
+        findings: [
+          finding({
+            ruleId: 'CPD002',
+            level: 'error',
+            message: `resolved from https://registry.example.com/${token}/lodash.tgz`,
+            location: { path: `models/${token}.pkl` },
+          }),
+        ],
+      }),
+      { toolVersion: '0' },
+    );
+    expect(summary).toContain('npm\\_Ab1-cd2\\:ef3');
+    const redacted = redactor({ NPM_TOKEN: token })(summary);
+    expect(redacted).not.toContain('Ab1-cd2');
+    expect(redacted).toContain('models/***.pkl');
   });
 
   it('rebases SARIF URIs onto the scanned folder', () => {

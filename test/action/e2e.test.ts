@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { REPO } from '../helpers/cli.js';
 import { sarifValidator } from './helpers.js';
 import { node24 as findNode24 } from './node24.js';
+import { ANNOTATIONS_PER_KIND } from '../../src/action/run.js';
 import { makeWorkspace, parseAnnotations, runActionInProcess, runDist, type DistRun } from './run-dist.js';
 import { corpusPath } from '../helpers/corpus.js';
 
@@ -101,7 +102,10 @@ function assertRun(run: DistRun): void {
 
   // Annotations point at the file (repository-relative) and the line of each finding.
   const notes = parseAnnotations(run.stdout).filter((a) => a.props['title'] !== 'chainproof');
-  expect(notes.length).toBe(Math.min(50, json.findings.length));
+  // The most severe first, no more of a kind than GitHub shows in a step (run.ts `annotations`).
+  const room = { error: ANNOTATIONS_PER_KIND - 1, warning: ANNOTATIONS_PER_KIND, note: ANNOTATIONS_PER_KIND - 1 };
+  const annotated = (['error', 'warning', 'note'] as const).reduce((n, l) => n + Math.min(room[l], levels[l]), 0);
+  expect(notes.length).toBe(Math.min(50, annotated));
   for (const a of notes) {
     const f = json.findings.find(
       (x: any) =>
@@ -206,6 +210,26 @@ describe('the bundled Action (dist/index.js) run as the runner runs it', () => {
       bundle: true,
     },
     { name: 'unknown format', inputs: { formats: 'pdf' }, want: /unknown format "pdf"/, bundle: false },
+    // Was exit 3 after the whole scan: "cannot write <workspace>/app (EISDIR)".
+    {
+      name: 'sarif-file is a folder',
+      inputs: { 'sarif-file': 'app' },
+      want: /input sarif-file: app is a directory/,
+      bundle: false,
+    },
+    {
+      name: 'a report into a folder',
+      inputs: { formats: 'json=app/' },
+      want: /input formats: app\/ is a directory/,
+      bundle: false,
+    },
+    // Was exit 4, "the registry stage failed (Invalid URL) … report the failure to the chainproof maintainers".
+    {
+      name: 'npm-registry not a URL',
+      inputs: { 'npm-registry': 'npm.example.com' },
+      want: /input npm-registry/,
+      bundle: false,
+    },
   ])(
     '$name: exit 2 with an error annotation naming the input (bundle: $bundle)',
     async ({ inputs, want, bundle }) => {

@@ -96,8 +96,39 @@ describe('action inputs', () => {
     { name: 'format', env: { INPUT_FORMATS: 'html' }, want: /unknown format "html"/ },
     { name: 'format twice', env: { INPUT_FORMATS: 'json,json=x.json' }, want: /twice/ },
     { name: 'format with empty file', env: { INPUT_FORMATS: 'json=' }, want: /names no file/ },
+    {
+      name: 'report over the SARIF file',
+      env: { INPUT_FORMATS: 'json=chainproof.sarif' },
+      want: /json would be written to chainproof\.sarif, the file of the sarif-file input/,
+    },
+    {
+      name: 'two reports to one file',
+      env: { INPUT_FORMATS: 'json=out/r.json, cyclonedx=./out//r.json' },
+      want: /cyclonedx would be written to .*the file of the json report/,
+    },
+    {
+      name: 'npm-registry',
+      env: { 'INPUT_NPM-REGISTRY': 'registry.example.com' },
+      want: /^input npm-registry: expected/,
+    },
+    { name: 'npm-registry scheme', env: { 'INPUT_NPM-REGISTRY': 'file:///etc/' }, want: /input npm-registry/ },
+    { name: 'gate without review-base', env: { INPUT_GATE: 'patch' }, want: /input gate needs review-base/ },
+    { name: 'multi-line category', env: { INPUT_CATEGORY: 'deps\nmodels' }, want: /input category must be one line/ },
+    { name: 'multi-line sarif-file', env: { 'INPUT_SARIF-FILE': 'a.sarif\r\nb' }, want: /input sarif-file/ },
+    { name: 'multi-line path', env: { INPUT_PATH: 'app\nlib' }, want: /input path must be one line/ },
   ])('rejects a bad $name naming the input', ({ env, want }) => {
     expect(usageError(() => readInputs(env)).message).toMatch(want);
+  });
+
+  it('never shows the credentials of a rejected npm-registry', () => {
+    const err = usageError(() => readInputs({ 'INPUT_NPM-REGISTRY': 'ht!tp://ci:npm_s3cretTok@host/' }));
+    expect(err.message).toMatch(/^input npm-registry:/);
+    expect(err.message).not.toContain('s3cret');
+  });
+
+  it('a gate with review-base, and a trailing newline of a YAML block, are fine', () => {
+    const i = readInputs({ INPUT_GATE: 'minor', 'INPUT_REVIEW-BASE': 'abc1234', INPUT_CATEGORY: 'deps\n' });
+    expect([i.gate, i.reviewBase, i.category]).toEqual(['minor', 'abc1234', 'deps']);
   });
 
   it('sarif in formats is accepted and goes to sarif-file', () => {

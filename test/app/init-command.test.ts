@@ -164,6 +164,17 @@ describe('chainproof init', () => {
     expect(again.stdout).toContain('unchanged .chainproof/policy.yml');
   });
 
+  it("prints an unreadable lockfile's name and reason with their control characters shown, not obeyed", async () => {
+    // A folder whose name sets the terminal's title (OSC 0) and a lockfile that is not JSON.
+    const folder = 'sub\u001b]0;pwned\u0007';
+    const root = await repoWith({ [`${folder}/package-lock.json`]: '{"lockfileVersion": 3, "packages": {' });
+    const r = await runCommand(initCommand, ['init', root]);
+    expect(r.code).toBe(0);
+    // eslint-disable-next-line no-control-regex -- finding control characters is the point
+    expect(r.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f]/);
+    expect(r.stdout).toContain('Could not read sub\\x1b]0;pwned\\x07/package-lock.json: ');
+  });
+
   it('a directory that does not exist is a usage error', async () => {
     const r = await runCommand(initCommand, ['init', path.join(tmp, 'nope')]);
     expect(r.code).toBe(2);

@@ -25,6 +25,10 @@ function keys(log: Log): string[] {
     .sort();
 }
 
+/** A one-run log whose run holds `body` (and a driver with `driver` inside). */
+const run = (body: string, driver = '') =>
+  `{"version":"2.1.0","runs":[{"tool":{"driver":{"name":"x"${driver ? `,${driver}` : ''}}},${body}}]}`;
+
 describe('sarif merge', () => {
   const a = shardLog(1, 2, (i) => i % 2 === 0);
   const b = shardLog(2, 2, (i) => i % 2 === 1);
@@ -87,11 +91,63 @@ describe('sarif merge', () => {
     expect(JSON.stringify(m.invocations)).toMatch(/truncated/);
   });
 
+  it('truncates the least severe results, whichever input and file they come from', () => {
+    const notes = Array.from({ length: MAX_SARIF_RESULTS }, (_, i) =>
+      finding({
+        ruleId: 'CPD002',
+        level: 'note',
+        message: `p${i}`,
+        location: { path: 'a/package-lock.json', line: i + 1 },
+        artifact: { kind: 'package', name: `p${i}`, version: '1.0.0' },
+      }),
+    );
+    const error = finding({ ruleId: 'CPI001', level: 'error', message: 'x', location: { path: 'z/evil.pkl' } });
+    const m = mergeSarif([
+      toSarif(makeResult({ findings: notes, shard: { index: 1, count: 2 } }), OPTS),
+      toSarif(makeResult({ findings: [error], shard: { index: 2, count: 2 } }), OPTS),
+    ]).runs[0]!;
+    expect(m.results).toHaveLength(MAX_SARIF_RESULTS);
+    expect(m.results!.at(-1)!.ruleId).toBe('CPI001');
+    expect(m.results!.at(-2)!.message.text).toBe(`p${MAX_SARIF_RESULTS - 2}`);
+  });
+
   it.each([
     { name: 'not JSON', text: '{', want: /not valid JSON/ },
     { name: 'wrong version', text: '{"version":"2.0.0","runs":[]}', want: /not SARIF 2.1.0/ },
     { name: 'no runs', text: '{"version":"2.1.0"}', want: /no "runs"/ },
     { name: 'run without a driver', text: '{"version":"2.1.0","runs":[{}]}', want: /driver.name/ },
+    // Each of these was "internal error: Cannot read properties of …" (exit 4) from the merge itself.
+    {
+      name: 'a null result',
+      text: run('"results":[null]'),
+      want: /^x\.sarif: runs\[0\]\.results\[0\] is not an object$/,
+    },
+    {
+      name: 'a result without a message',
+      text: run('"results":[{"ruleId":"A"}]'),
+      want: /results\[0\]\.message is not an object/,
+    },
+    {
+      name: 'a null rule',
+      text: run('"results":[]', '"rules":[null]'),
+      want: /tool\.driver\.rules\[0\] is not an object/,
+    },
+    {
+      name: 'a null location',
+      text: run('"results":[{"message":{"text":"m"},"locations":[{"physicalLocation":null}]}]'),
+      want: /results\[0\]\.locations\[0\]\.physicalLocation is not an object/,
+    },
+    {
+      name: 'a number as fingerprint',
+      text: run('"results":[{"message":{},"partialFingerprints":{"h":1}}]'),
+      want: /partialFingerprints\.h/,
+    },
+    {
+      name: 'a null notification',
+      text: run('"invocations":[{"toolExecutionNotifications":[null]}]'),
+      want: /toolExecutionNotifications\[0\]/,
+    },
+    { name: 'a null run', text: '{"version":"2.1.0","runs":[null]}', want: /runs\[0\] is not an object/ },
   ])('refuses $name as a usage error', ({ text, want }) => {
     let err: unknown;
     try {
@@ -102,5 +158,10 @@ describe('sarif merge', () => {
     expect(err).toBeInstanceOf(ChainproofError);
     expect((err as ChainproofError).code).toBe('USAGE');
     expect((err as Error).message).toMatch(want);
+  });
+
+  it('merges what it accepts without an error of its own', () => {
+    const ok = parseSarifLog(run('"results":[{"message":{"text":"m"},"ruleId":"A","locations":[{}]}]'), 'x.sarif');
+    expect(mergeSarif([ok, ok]).runs[0]!.results).toHaveLength(1);
   });
 });

@@ -47,6 +47,34 @@ describe('text reporter', () => {
     expect(text.split('\n').filter((l) => l.startsWith('         package-lock.json:'))).toHaveLength(150_000);
   });
 
+  it('--verbose shows control characters in related paths and package names, never sends them to the terminal', () => {
+    // A lockfile in a folder named with an OSC 8 hyperlink, a package named with a colour escape and a CR.
+    const folder = 'x\u001b]8;;https://evil.example\u0007y';
+    const result = makeResult({
+      findings: [
+        finding({
+          ruleId: 'CPS010',
+          level: 'warning',
+          message: 'registry unreachable',
+          location: { path: 'package-lock.json' },
+          related: [
+            { path: 'package-lock.json', line: 2 },
+            { path: `${folder}/package-lock.json`, line: 7 },
+          ],
+          evidence: { count: 2, packages: 'ok@1.0.0 \u001b[2Jwipe\r@1.0.0' },
+        }),
+      ],
+    });
+    for (const color of [false, true]) {
+      const text = toText(result, { color, verbose: true });
+      // eslint-disable-next-line no-control-regex -- our own colour codes, taken out to look at the rest
+      const raw = color ? text.replace(/\u001b\[\d+m/g, '') : text;
+      // eslint-disable-next-line no-control-regex -- finding control characters is the point
+      expect(raw).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f]/);
+      expect(raw).toContain('x\\x1b]8;;https://evil.example\\x07y/package-lock.json:7  \\x1b[2Jwipe\\x0d@1.0.0');
+    }
+  });
+
   it('counts the models the code loads by name beside the model files, and how many are pinned', () => {
     const ref = (revisionKind: 'commit' | 'ref' | 'none') => ({
       path: 'train.py',

@@ -4,6 +4,7 @@ import { refusedRegistry, registryForPackage } from '../../registry/config.js';
 import { openRegistry } from '../../registry/stage.js';
 import type { BerryProject } from '../../registry/yarn-config.js';
 import type { RegistryLookup } from './online.js';
+import { encodeUriComponent } from '../../core/uri-component.js';
 
 /**
  * The registry lookups of a review, through the same client, limits, configuration and cache as `scan`: the
@@ -27,7 +28,7 @@ export async function registryLookup(
     },
     packument(name, lockfile) {
       const registry = registryForPackage(name, config, lockfile);
-      const encoded = name.startsWith('@') ? `@${encodeURIComponent(name.slice(1))}` : encodeURIComponent(name);
+      const encoded = name.startsWith('@') ? `@${encodeUriComponent(name.slice(1))}` : encodeUriComponent(name);
       return client.getJson(new URL(encoded, registry).toString(), registry);
     },
     attestations(url, name, lockfile) {

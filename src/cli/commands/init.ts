@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { INIT_POLICY_FILE, initRepository } from '../../app/init.js';
 import { UsageError } from '../../core/errors.js';
+import { escapeControl, guardLineStart } from '../../core/escape-text.js';
 import { cliOutcome } from '../outcome.js';
 
 export interface InitArgs {
@@ -35,7 +36,10 @@ export async function runInit(argv: InitArgs, env: Record<string, string | undef
   );
   const pickles = survey.models.filter((m) => m.pickle).length;
   out.write(pickles > 0 ? `, ${pickles} pickle-based.\n` : '.\n');
-  for (const u of survey.unreadable) out.write(`Could not read ${u.path}: ${u.reason}\n`);
+  // The path and the parser's reason are the scanned tree's text: a folder named with an OSC sequence retitled the
+  // terminal. Shown escaped, as every report shows them.
+  for (const u of survey.unreadable)
+    out.write(`${guardLineStart(escapeControl(`Could not read ${u.path}: ${u.reason}`))}\n`);
   for (const f of files) out.write(`${f.written ? 'wrote' : 'unchanged'} ${f.rel}\n`);
   out.write(`Review ${INIT_POLICY_FILE}, then: chainproof policy validate && chainproof scan .\n`);
   return 0;

@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { UsageError } from '../../core/errors.js';
+import { escapeControl, guardLineStart } from '../../core/escape-text.js';
 import { registryEntryKey, type ModelReference } from '../../core/records.js';
 import {
   isRefusal,
@@ -111,7 +112,8 @@ export async function addReferences(argv: AddReferencesArgs): Promise<number> {
     lines.push(
       `${runTime} model name(s) chosen at run time (CPR010) cannot be recorded: pin them where they are configured`,
     );
-  for (const l of lines) process.stdout.write(`${l}\n`);
+  // Lines name files of the scanned tree (where each reference was found): shown escaped, as in every report.
+  for (const l of lines) process.stdout.write(`${guardLineStart(escapeControl(l))}\n`);
   if (refused.length > 0) throw new UsageError(refusalText(refused, added.length));
   return EXIT.ok;
 }

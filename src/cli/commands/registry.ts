@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { UsageError } from '../../core/errors.js';
+import { escapeControl } from '../../core/escape-text.js';
 import type { FsPath } from '../../core/files.js';
 import { walkTree } from '../../discover/walk.js';
 import { Hasher } from '../../hash/hasher.js';
@@ -113,7 +114,8 @@ async function addFiles(argv: AddArgs & { path: string; name: string; revision: 
   process.stdout.write(
     `${what} ${argv.name}@${argv.revision} in ${display} (${files.length} file${files.length === 1 ? '' : 's'})\n`,
   );
-  for (const f of files) process.stdout.write(`  ${f.sha256}  ${f.path}  ${f.size} bytes\n`);
+  // The folder's file names are the scanned tree's: control characters shown, never sent to the terminal.
+  for (const f of files) process.stdout.write(`  ${f.sha256}  ${escapeControl(f.path)}  ${f.size} bytes\n`);
   cliOutcome.exitCode = EXIT.ok;
 }
 

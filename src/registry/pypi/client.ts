@@ -4,6 +4,7 @@ import { HttpCache, type CachedAnswer } from '../http-cache.js';
 import type { PypiIndexConfig } from './config.js';
 import { apiBase } from './config.js';
 import { parseSimpleHtml } from './simple-html.js';
+import { encodeUriComponent } from '../../core/uri-component.js';
 
 export interface PypiClientOptions {
   readonly index: PypiIndexConfig;
@@ -58,13 +59,13 @@ export class PypiClient {
 
   /** `<index>/<name>/` as JSON: `{ files: [{ filename, url, hashes, provenance?, yanked }] }`. */
   project(name: string): Promise<Fetched> {
-    return this.get(`${this.opts.index.indexUrl}${encodeURIComponent(name)}/`, SIMPLE_ACCEPT);
+    return this.get(`${this.opts.index.indexUrl}${encodeUriComponent(name)}/`, SIMPLE_ACCEPT);
   }
 
   /** PyPI's Integrity API: `/integrity/<project>/<version>/<filename>/provenance`. */
   provenance(name: string, version: string, filename: string): Promise<Fetched> {
     const base = apiBase(this.opts.index.indexUrl);
-    const parts = [name, version, filename].map(encodeURIComponent).join('/');
+    const parts = [name, version, filename].map(encodeUriComponent).join('/');
     return this.get(`${base}integrity/${parts}/provenance`, 'application/json');
   }
 

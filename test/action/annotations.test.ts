@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { ANNOTATIONS_PER_KIND, annotations } from '../../src/action/run.js';
+import type { Level } from '../../src/core/finding.js';
+import { finding, makeResult } from './helpers.js';
+import { parseAnnotations } from './run-dist.js';
+
+/** `n` findings of each level, one per line of one lockfile. */
+function findings(counts: Record<Level, number>) {
+  return makeResult({
+    findings: (['error', 'warning', 'note'] as const).flatMap((level) =>
+      Array.from({ length: counts[level] }, (_, i) =>
+        finding({
+          ruleId: 'CPD002',
+          level,
+          message: `${level} ${i}`,
+          location: { path: 'package-lock.json', line: i + 1 },
+          artifact: { kind: 'package', name: `${level}${i}`, version: '1.0.0' },
+        }),
+      ),
+    ),
+  });
+}
+
+const kinds = (lines: string[]) => {
+  const found = parseAnnotations(lines.join('\n') + '\n');
+  const count = (k: string, title?: boolean) =>
+    found.filter((a) => a.level === k && (title === undefined || (a.props['title'] === 'chainproof') === title)).length;
+  return {
+    error: count('error'),
+    warning: count('warning'),
+    notice: count('notice', false),
+    more: found.filter((a) => a.props['title'] === 'chainproof'),
+  };
+};
+
+describe('annotations GitHub shows', () => {
+  it('stays within GitHub\'s per-step limit of each kind, leaving room for the verdict error and the "more" notice', () => {
+    const lines = annotations(findings({ error: 30, warning: 30, note: 30 }), 50, (p) => p);
+    const k = kinds(lines);
+    // The eleventh error annotation of a step is dropped by GitHub, and with it the step's own verdict.
+    expect(k.error).toBe(ANNOTATIONS_PER_KIND - 1);
+    expect(k.warning).toBe(ANNOTATIONS_PER_KIND);
+    expect(k.notice).toBe(ANNOTATIONS_PER_KIND - 1);
+    expect(k.more).toHaveLength(1);
+    expect(k.more[0]!.level).toBe('notice');
+    expect(k.more[0]!.message).toMatch(/^62 more findings are not annotated/);
+  });
+
+  it('max-annotations still caps the total, the most severe first', () => {
+    const k = kinds(annotations(findings({ error: 3, warning: 30, note: 0 }), 5, (p) => p));
+    expect([k.error, k.warning, k.notice]).toEqual([3, 2, 0]);
+    expect(k.more[0]!.message).toMatch(/^28 more findings are not annotated/);
+  });
+
+  it('a few findings are all annotated, with no "more" notice', () => {
+    const k = kinds(annotations(findings({ error: 2, warning: 1, note: 9 }), 50, (p) => p));
+    expect([k.error, k.warning, k.notice, k.more.length]).toEqual([2, 1, 9, 0]);
+  });
+});
