@@ -28,11 +28,16 @@ export function escapeControlButNewlines(s: string): string {
 }
 
 /**
- * A line GitHub's runner would read as a workflow command starts with `::`. Text output is logged in CI, so a
- * line that begins with scanned text gets a leading space when that text starts with `::`.
+ * GitHub's runner reads a log line as a workflow command when it starts with `::` once leading white space is
+ * trimmed (`ActionCommand.TryParseV2`: `message.TrimStart()`, so a leading space guards nothing), and as a legacy
+ * `##[command]` wherever `##[` appears in it (`ActionCommand.TryParse`: `IndexOf`; `ActionCommandManager` tries it
+ * when V2 fails). Text output is logged in CI: such a line shows its first `:` (and the second `#` of each `##[`)
+ * as a visible escape, so it reads the same and commands nothing.
  */
 export function guardLineStart(s: string): string {
-  return s.startsWith('::') ? ` ${s}` : s;
+  const line = s.replaceAll('##[', '#\\x23[');
+  const lead = line.length - line.trimStart().length;
+  return line.startsWith('::', lead) ? `${line.slice(0, lead)}\\x3a${line.slice(lead + 1)}` : line;
 }
 
 /** A run of non-space characters longer than this is shown shortened (`elideLongRuns`). */

@@ -70,6 +70,11 @@ export interface DependencyGraph {
   readonly ecosystem?: 'npm' | 'pypi';
   /** Lockfile format version as written (npm lockfileVersion, berry __metadata.version, pnpm lockfileVersion). */
   readonly formatVersion: string;
+  /**
+   * yarn berry: `__metadata.cacheKey`, the cache format of the yarn that wrote the lockfile. yarn compares a checksum
+   * only with an archive of its own cache key (review/cache-keys.ts).
+   */
+  readonly cacheKey?: string;
   readonly packages: readonly PackageNode[];
   /** Declared dependencies of each importer/workspace, by workspace path ('' = root). */
   readonly importers: Readonly<Record<string, Readonly<Record<string, string>>>>;

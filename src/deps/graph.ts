@@ -58,7 +58,14 @@ export function toDependencyGraph(lockfile: string, parsed: ParsedLockfile): Dep
   // Each parser builds a fresh map per importer and never touches it again: hand it on rather than copy it (the
   // spread re-added a 130k-dependency root's entries one by one, most of the graph's time on the bench lockfile).
   for (const imp of parsed.importers) importers[imp.path] = imp.declared;
-  return { lockfile, kind: parsed.kind, formatVersion: parsed.formatVersion, packages, importers };
+  return {
+    lockfile,
+    kind: parsed.kind,
+    formatVersion: parsed.formatVersion,
+    ...(parsed.cacheKey !== undefined ? { cacheKey: parsed.cacheKey } : {}),
+    packages,
+    importers,
+  };
 }
 
 /** The optional fields a draft hands on to its package as they are (when present): toPackageNode copies each. */

@@ -76,6 +76,8 @@ export interface ParseOptions {
 export interface ParsedLockfile {
   readonly kind: DependencyGraph['kind'];
   readonly formatVersion: string;
+  /** yarn berry: `__metadata.cacheKey` (DependencyGraph.cacheKey). */
+  readonly cacheKey?: string;
   readonly nodes: readonly DraftNode[];
   readonly importers: readonly DraftImporter[];
   /**

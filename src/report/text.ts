@@ -34,7 +34,8 @@ export function* textChunks(scanned: ScanResult, opts: TextOptions): Generator<s
   for (const f of result.findings) {
     if (f.location.path !== lastPath) {
       if (lastPath !== '') lines.push('');
-      // The only line that starts with scanned text: escaped, and never a workflow command.
+      // The only line that starts with scanned text: guarded inside its colour too. Every line is guarded again as it
+      // is written, for a legacy `##[` command, which the runner reads anywhere in a line.
       lines.push(paint('bold', guardLineStart(esc(f.location.path))));
       lastPath = f.location.path;
     }
@@ -48,7 +49,7 @@ export function* textChunks(scanned: ScanResult, opts: TextOptions): Generator<s
     );
     if (opts.verbose === true) pushAll(lines, relatedLines(f.related, f.evidence?.['packages'], paint));
     if (lines.length >= LINES_PER_PIECE) {
-      yield lines.join('\n') + '\n';
+      yield lines.map(guardLineStart).join('\n') + '\n';
       lines = [];
     }
   }
@@ -91,7 +92,7 @@ export function* textChunks(scanned: ScanResult, opts: TextOptions): Generator<s
   );
   if (!result.complete)
     lines.push(paint('red', '  incomplete: a stage failed; see the findings above. Nothing it covers is verified.'));
-  yield lines.join('\n') + '\n';
+  yield lines.map(guardLineStart).join('\n') + '\n';
 }
 
 /** The summary's count of model references (by-rule.ts `referenceTally`); nothing when no stage looked. */

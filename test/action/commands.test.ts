@@ -80,7 +80,7 @@ describe('workflow commands', () => {
     log.info('::error::x');
     log.warn('w\nx');
     log.debug('d');
-    expect(lines).toEqual([' ::error::x\n', '::warning::w%0Ax\n', '::debug::d\n']);
+    expect(lines).toEqual(['\\x3a:error::x\n', '::warning::w%0Ax\n', '::debug::d\n']);
   });
 
   it('redacts secret-looking environment values everywhere', () => {

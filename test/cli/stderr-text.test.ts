@@ -27,7 +27,7 @@ describe('errorText', () => {
     {
       name: 'a line of the message starting with ::',
       err: new UsageError('a\n::warning::b'),
-      want: 'a\n ::warning::b',
+      want: 'a\n\\x3a:warning::b',
     },
     {
       name: 'credentials in an invalid URL',

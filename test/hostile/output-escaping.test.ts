@@ -27,6 +27,10 @@ const HOSTILE_NAMES = [
   '\u009b31mcsi.pkl',
   'd%0A::warning::percent.pkl',
   'nel\u0085::notice::x.pkl',
+  // The runner trims leading white space before it looks for `::` (ActionCommand.TryParseV2), and reads a legacy
+  // `##[command]` anywhere in a line (ActionCommand.TryParse).
+  ' \u00a0::error::after-spaces.pkl',
+  'mid##[error]legacy.pkl',
 ];
 
 function resultWith(path: string): ScanResult {
@@ -65,7 +69,8 @@ function resultWith(path: string): ScanResult {
 
 // eslint-disable-next-line no-control-regex
 const RAW_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
-const commandLines = (text: string) => text.split('\n').filter((l) => l.startsWith('::'));
+const commandLines = (text: string) =>
+  text.split('\n').filter((l) => l.trimStart().startsWith('::') || l.includes('##['));
 
 describe('hostile file names in every text output', () => {
   it.each(HOSTILE_NAMES.map((name) => ({ name })))('text output of $name', ({ name }) => {
@@ -120,7 +125,8 @@ describe('hostile file names in every text output', () => {
         actionLogger((t) => (out += t)).info(m);
         expect(out.endsWith('\n')).toBe(true);
         expect(out.slice(0, -1)).not.toMatch(/[\r\n]/);
-        expect(out.startsWith('::')).toBe(false);
+        expect(out.trimStart().startsWith('::')).toBe(false);
+        expect(out).not.toContain('##[');
       }),
     );
   });
@@ -142,8 +148,10 @@ describe('hostile file names in every text output', () => {
         if (!RAW_CONTROL.test(s) && !/[\t\r\n]/.test(s)) expect(e).toBe(s);
       }),
     );
-    expect(guardLineStart('::x')).toBe(' ::x');
+    expect(guardLineStart('::x')).toBe('\\x3a:x');
+    expect(guardLineStart(' \t::x')).toBe(' \t\\x3a:x');
     expect(guardLineStart('a::x')).toBe('a::x');
+    expect(guardLineStart('a ##[error]x')).toBe('a #\\x23[error]x');
   });
 });
 

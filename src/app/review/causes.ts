@@ -24,6 +24,18 @@ const referenceKey = (f: Finding) =>
   `${String(f.evidence?.['model'] ?? '?')} at ${String(f.evidence?.['revision'] ?? 'no revision')}`;
 
 const CAUSES: Readonly<Record<string, Cause>> = {
+  // A lockfile whose every entry now names other bytes (rebuilt by hand, or by a mirror that repacks tarballs) is one
+  // edit: a handful stay per package, which is what a targeted republish looks like.
+  CPU001: {
+    keyOf: (f) => String(f.evidence?.['algorithm'] ?? 'file hash'),
+    what: (key) => `keep their version but are now locked to other bytes (${key})`,
+    todo: 'Restore the entries from the base revision and regenerate the lockfile against the registry; compare a few with what the registry publishes (`npm view <name>@<version> dist.integrity`, the files of the release on PyPI).',
+  },
+  CPU034: {
+    keyOf: (f) => `${String(f.evidence?.['before'] ?? '')} → ${String(f.evidence?.['after'] ?? '')}`,
+    what: (key) => `are now checked against a weaker hash (${key})`,
+    todo: 'Regenerate the lockfile so every entry records sha512.',
+  },
   CPU002: {
     keyOf: (f) => `${String(f.evidence?.['fromSource'] ?? '')} → ${String(f.evidence?.['toSource'] ?? '')}`,
     what: (key) => `moved source (${key})`,

@@ -11,9 +11,10 @@ import { pythonDepsStage } from '../../deps/parsers/python/stage.js';
 import { depsStage } from '../../deps/stage.js';
 import { scanRepository } from '../scan.js';
 import { aliasRetargets } from './aliases.js';
+import { movedCacheKeys } from './cache-keys.js';
 import { enabledBuilds } from './enabled-builds.js';
 import { droppedHashes } from './hashes-dropped.js';
-import { registryToLink } from './workspace-swaps.js';
+import { linkToRegistry, registryToLink } from './workspace-swaps.js';
 import { withoutUnstatedScripts } from './unstated-scripts.js';
 import { askRegistry } from './ask-registry.js';
 import { groupByCause } from './causes.js';
@@ -193,8 +194,10 @@ async function reviewWith(req: ReviewRequest, dir: string, git: GitObjects, bare
       ]),
       ...aliasRetargets(baseGraphs, headScan.graphs),
       ...registryToLink(baseGraphs, headScan.graphs),
+      ...linkToRegistry(baseGraphs, headScan.graphs),
       ...enabledBuilds(baseGraphs, headScan.graphs, policy),
       ...droppedHashes(baseGraphs, headScan.graphs, rulePaths(headScan, 'CPP011')),
+      ...movedCacheKeys(baseGraphs, headScan.graphs),
       ...removedLockfiles(baseScan.files, headScan.files, baseScan.graphs, moves),
       ...unreadable(baseScan, 'base'),
       ...unreadable(headScan, 'head'),

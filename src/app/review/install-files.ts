@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { TreeEntry } from './git.js';
 import { run, type BlobCache } from './git.js';
 import type { Snapshot } from './snapshot.js';
+import { isRequirementsName } from './named-inputs.js';
 import { isBuildScript } from './workflow-installs.js';
 
 /** Files that decide what an install on CI does besides the lockfiles: read at both revisions to compare. */
@@ -27,7 +28,8 @@ export const MAX_INSTALL_FILE_BYTES = 1024 * 1024;
 export function isInstallInput(p: string): boolean {
   if (WORKFLOW.test(p) || (isBuildScript(p) && !p.split('/').includes('node_modules'))) return true;
   const parts = p.split('/');
-  return INSTALL_INPUTS.has(parts[parts.length - 1]!) && !parts.includes('node_modules');
+  // A requirements file's options are settings too (`--no-binary`: install-settings.ts).
+  return (INSTALL_INPUTS.has(parts[parts.length - 1]!) || isRequirementsName(p)) && !parts.includes('node_modules');
 }
 
 /** One install input the change touched: its text at each side (absent = no such file), or why a side was not read. */

@@ -5,6 +5,7 @@ import type { Finding } from '../../core/finding.js';
 import { redactUrls } from '../../deps/checks/finding.js';
 import { isAllowed } from '../../deps/npmrc-trust.js';
 import type { InstallFileChange } from './install-files.js';
+import { isRequirementsName } from './named-inputs.js';
 
 /**
  * CPU025 / CPU026: a change to a package manager's configuration that the install on CI obeys. Each file is read as
@@ -21,6 +22,8 @@ interface Watch {
   readonly rule: 'CPU025' | 'CPU026';
   /** CPU026: whether a value (undefined = unset: the package manager's default) leaves the safeguard off. */
   readonly unsafe?: (v: string | undefined) => boolean;
+  /** CPU026, instead of `unsafe`: whether the move from the base value to the head value drops the safeguard. */
+  readonly weakened?: (before: string | undefined, after: string | undefined) => boolean;
 }
 
 const isFalse = (v: string | undefined) => v !== undefined && /^(false|0|no|off)$/i.test(v.trim());
@@ -28,6 +31,39 @@ const isSet = (v: string | undefined) => v !== undefined && v.trim() !== '';
 const notTrue = (v: string | undefined) => v === undefined || !/^(true|1|yes|on)$/i.test(v.trim());
 const source = (key: RegExp): Watch => ({ key, rule: 'CPU025' });
 const guard = (key: RegExp, unsafe: (v: string | undefined) => boolean): Watch => ({ key, rule: 'CPU026', unsafe });
+
+/**
+ * Corepack's `packageManager` spec, `name@range`: split at the first `@` (`specUtils.parseSpec`); a range that parses
+ * as a URL is downloaded and run as the package manager, else a version whose semver build part is `<algo>.<hex>`,
+ * the hash `corepackUtils.installVersion` compares the download with (no hash: nothing is compared).
+ */
+function corepackSpec(v: string): { name: string; url: boolean; version: string; hash?: string } {
+  const sep = v.indexOf('@');
+  const range = sep < 0 ? '' : v.slice(sep + 1);
+  const plus = range.indexOf('+');
+  const hash = plus < 0 ? '' : range.slice(plus + 1);
+  return {
+    name: sep < 0 ? v : v.slice(0, sep),
+    url: URL.canParse(range),
+    version: plus < 0 ? range : range.slice(0, plus),
+    ...(/^[a-z0-9]+\.[0-9a-f]+$/i.test(hash) ? { hash } : {}),
+  };
+}
+
+/**
+ * A `packageManager` moved to a URL (another program corepack runs in place of the package manager), or that lost
+ * the hash corepack checks the download with, or pins the same release to another hash. A version move that keeps
+ * a hash (as Renovate writes it), or one that never had any, is an update like any other.
+ */
+function corepackWeakened(before: string | undefined, after: string | undefined): boolean {
+  if (after === undefined || after === before) return false;
+  const h = corepackSpec(after);
+  if (h.url) return true;
+  if (before === undefined) return false;
+  const b = corepackSpec(before);
+  if (b.hash === undefined || b.url) return false;
+  return h.hash === undefined || (h.name === b.name && h.version === b.version && h.hash !== b.hash);
+}
 
 const FILE_WATCHES: Readonly<Record<string, readonly Watch[]>> = {
   // @npmcli/config definitions; pnpm reads the same file (config/config's npmrc keys).
@@ -61,6 +97,8 @@ const FILE_WATCHES: Readonly<Record<string, readonly Watch[]>> = {
     // Code yarn loads and runs: its own release, plugins.
     guard(/^yarnPath$/, isSet),
     guard(/^plugins(\.\d+)?(\.path)?$/, isSet),
+    // Files whose variables (NODE_OPTIONS…) yarn 4 puts into every script it starts (named-code.ts reads them).
+    { key: /^injectEnvironmentFiles(\.\d+)?$/, rule: 'CPU026', weakened: (b, h) => h !== undefined && h !== b },
   ],
   // yarn 1's `.yarnrc` (src/rc.js `getRcConfigForCwd`, read with its lockfile parser): config keys, and `--cmd.flag` /
   // `--*.flag` keys that `getRcArgs` adds to every `yarn install` (or every command).
@@ -82,11 +120,22 @@ const FILE_WATCHES: Readonly<Record<string, readonly Watch[]>> = {
     guard(/^install\.(cafile|ca)$/, isSet),
     guard(/^install\.frozenLockfile$/, isFalse),
   ],
+  // pip's `--no-binary` / `--only-binary` in a requirements file (req_file.py SUPPORTED_OPTIONS: options of the whole
+  // file, whatever line they are on), as `formatControl` leaves them: a package built from its sdist runs its own
+  // setup.py / PEP 517 backend at install, a wheel runs nothing.
+  requirements: [
+    { key: /^--no-binary$/, rule: 'CPU026', weakened: widened },
+    { key: /^--only-binary$/, rule: 'CPU026', weakened: (b, h) => widened(h, b) },
+  ],
+  // The project's own manifest: corepack's `packageManager` (the release of yarn or pnpm every command runs).
+  'package.json': [{ key: /^packageManager$/, rule: 'CPU026', weakened: corepackWeakened }],
   // pip's configuration (`pip config`: [global] and [install] sections).
   'pip.conf': [
     source(/^(global|install)\.(index-url|extra-index-url|find-links)$/),
     guard(/^(global|install)\.trusted-host$/, isSet),
     guard(/^(global|install)\.cert$/, isSet),
+    { key: /^(global|install)\.no-binary$/, rule: 'CPU026', weakened: widened },
+    { key: /^(global|install)\.only-binary$/, rule: 'CPU026', weakened: (b, h) => widened(h, b) },
   ],
   // uv's settings (`uv.toml`, or `[tool.uv]` in pyproject.toml).
   'uv.toml': [
@@ -95,6 +144,11 @@ const FILE_WATCHES: Readonly<Record<string, readonly Watch[]>> = {
     guard(/^index-strategy$/, (v) => v !== undefined && v.startsWith('unsafe')),
     guard(/^(no-verify-hashes)$/, (v) => !notTrue(v)),
     guard(/^verify-hashes$/, isFalse),
+    // Builds from source (uv's `no-binary`, `no-build` settings): running the packages' build backends at install.
+    guard(/^no-binary$/, (v) => !notTrue(v)),
+    guard(/^no-binary-package(\.\d+)?$/, isSet),
+    guard(/^no-build$/, notTrue),
+    guard(/^no-build-package(\.\d+)?$/, (v) => !isSet(v)),
   ],
 };
 // pyproject.toml: uv's settings under `[tool.uv]`, Poetry's `[[tool.poetry.source]]` and PDM's `[[tool.pdm.source]]`
@@ -105,10 +159,45 @@ const WATCHES: Readonly<Record<string, readonly Watch[]>> = {
     ...FILE_WATCHES['uv.toml']!.map((w) => ({ ...w, key: new RegExp(`^tool\\.uv\\.${w.key.source.slice(1)}`) })),
     source(/^tool\.(poetry|pdm)\.source\.\d+\.url$/),
     guard(/^tool\.pdm\.source\.\d+\.verify_ssl$/, isFalse),
+    // The project's own build: `pip install .` and `uv sync` (an editable or built project) install
+    // `[build-system] requires` into an isolated environment, unpinned by any lockfile (uv locks no build
+    // dependencies), and run the backend it names (pip `load_pyproject_toml`, uv-build-frontend `SourceBuild::setup`).
+    { key: /^build-system\.requires$/, rule: 'CPU026', weakened: newBuildRequirement },
+    // Another backend than the base built with; an in-tree one (`backend-path`) is the repository's own code.
+    { key: /^build-system\.build-backend$/, rule: 'CPU026', weakened: (b, h) => b !== undefined && h !== b },
+    { key: /^build-system\.backend-path(\.\d+)?$/, rule: 'CPU026', weakened: (b, h) => h !== undefined && h !== b },
   ],
 };
 
+/** A PEP 508 requirement's project name, normalised; a direct URL (`name @ url`) keeps its URL, as another spec. */
+function buildRequirement(spec: string): [string, string] {
+  const name = /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)/.exec(spec)?.[1] ?? spec.trim();
+  return [name.toLowerCase().replace(/[-_.]+/g, '-'), /^[^;]*@/.test(spec) ? spec.trim() : ''];
+}
+
+/**
+ * `[build-system] requires` (kept as a JSON list): a project name the base did not build with, or a direct URL that
+ * changed. A range moved for a name already there (`setuptools>=61` → `>=68`) is an update like any other.
+ */
+function newBuildRequirement(before: string | undefined, after: string | undefined): boolean {
+  const list = (v: string | undefined): Map<string, string> => {
+    let xs: unknown;
+    try {
+      xs = v === undefined ? [] : JSON.parse(v);
+    } catch {
+      xs = [];
+    }
+    return new Map((Array.isArray(xs) ? xs : []).filter((x) => typeof x === 'string').map(buildRequirement));
+  };
+  const [b, h] = [list(before), list(after)];
+  // A project new to the change (or new to `[build-system]`) brings its build requirements with it: only a direct URL
+  // there is more than any new project needs.
+  if (before === undefined) return [...h.values()].some((url) => url !== '');
+  return [...h].some(([name, url]) => !b.has(name) || (url !== '' && b.get(name) !== url));
+}
+
 function kindOf(p: string): string | undefined {
+  if (isRequirementsName(p)) return 'requirements';
   const base = p.slice(p.lastIndexOf('/') + 1);
   if (base === 'pip.ini') return 'pip.conf';
   return base in WATCHES ? base : undefined;
@@ -121,21 +210,30 @@ function flatten(p: string, text: string | undefined): Flat | Error | undefined 
   try {
     let data: unknown;
     if (kind === '.yarnrc') return parseYarnrc(text);
+    if (kind === 'requirements') return requirementFormats(text);
     if (kind === '.npmrc' || kind === 'pip.conf') data = parseIni(text);
+    // Only the setting: the rest of a manifest, and a manifest that does not parse, are manifest-changes.ts's.
+    else if (kind === 'package.json') data = { packageManager: at(parseJsonOr(text), 'packageManager') };
     else if (kind === '.yarnrc.yml') data = parseYaml(text, { schema: 'failsafe', maxAliasCount: 100 });
     else data = parseToml(text, { maxDepth: 32 });
+    let requires: unknown;
     if (kind === 'pyproject.toml') {
       const tool = at(data, 'tool');
+      const build = at(data, 'build-system');
+      requires = at(build, 'requires');
       data = {
         tool: {
           uv: at(tool, 'uv'),
           poetry: { source: at(at(tool, 'poetry'), 'source') },
           pdm: { source: at(at(tool, 'pdm'), 'source') },
         },
+        'build-system': { 'build-backend': at(build, 'build-backend'), 'backend-path': at(build, 'backend-path') },
       };
     }
     const out: Flat = new Map();
     flattenInto(out, '', data, 0);
+    // One value for the whole list: an entry inserted at the front is one new requirement, not every index moved.
+    if (Array.isArray(requires)) out.set('build-system.requires', JSON.stringify(requires));
     return out;
   } catch (err) {
     return err instanceof Error ? err : new Error(String(err));
@@ -156,6 +254,73 @@ function parseYarnrc(text: string): Flat {
     if (m) out.set(unquote(m[1]!), unquote(m[2]!));
   }
   return out;
+}
+
+function parseJsonOr(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A requirements file's `--no-binary` / `--only-binary` sets, each a sorted comma list, as pip builds them: options
+ * lines after `\\` continuations are joined and `#` comments dropped (req_file.py `preprocess`), every value applied
+ * in order by `FormatControl.handle_mutual_excludes` (`:all:` clears both sets, `:none:` the one named, a name moves
+ * from the other set to this one).
+ */
+function requirementFormats(text: string): Flat {
+  const sets = { '--no-binary': new Set<string>(), '--only-binary': new Set<string>() };
+  const lines = text.replace(/\\\r?\n/g, ' ').split(/\r?\n/);
+  for (const raw of lines) {
+    const tokens = raw
+      .replace(/(^|\s)#.*$/, '')
+      .trim()
+      .split(/\s+/);
+    if (!tokens[0]?.startsWith('-')) continue;
+    for (let i = 0; i < tokens.length; i++) {
+      const m = /^(--no-binary|--only-binary)(?:=(.*))?$/.exec(tokens[i]!);
+      if (!m) continue;
+      const option = m[1] as keyof typeof sets;
+      const value = m[2] ?? tokens[++i] ?? '';
+      const other = option === '--no-binary' ? '--only-binary' : '--no-binary';
+      for (const name of value.split(',')) {
+        if (name === ':all:') {
+          sets[other].clear();
+          sets[option].clear();
+          sets[option].add(':all:');
+        } else if (name === ':none:') sets[option].clear();
+        else if (name !== '') {
+          const canonical = name.toLowerCase().replace(/[-_.]+/g, '-');
+          sets[other].delete(canonical);
+          sets[option].add(canonical);
+        }
+      }
+    }
+  }
+  const out: Flat = new Map();
+  for (const [k, v] of Object.entries(sets)) if (v.size > 0) out.set(k, [...v].sort().join(','));
+  return out;
+}
+
+/** Whether a pip format-control list (`:all:` or names, comma-separated) now covers a package it did not. */
+function widened(before: string | undefined, after: string | undefined): boolean {
+  const names = (v: string | undefined) =>
+    new Set(
+      (v ?? '')
+        .split(',')
+        .map((n) =>
+          n
+            .trim()
+            .toLowerCase()
+            .replace(/[-_.]+/g, '-'),
+        )
+        .filter((n) => n !== '' && n !== ':none:'),
+    );
+  const [b, h] = [names(before), names(after)];
+  if (b.has(':all:')) return false;
+  return [...h].some((n) => !b.has(n));
 }
 
 const at = (o: unknown, k: string): unknown =>
@@ -212,7 +377,12 @@ export function installSettingFindings(changes: readonly InstallFileChange[], al
       if (!w) continue;
       const b = was.get(key);
       const h = now.get(key);
-      const hit = w.rule === 'CPU025' ? h !== undefined && h !== b : w.unsafe!(h) && !w.unsafe!(b);
+      const hit =
+        w.rule === 'CPU025'
+          ? h !== undefined && h !== b
+          : w.weakened
+            ? w.weakened(b, h)
+            : w.unsafe!(h) && !w.unsafe!(b);
       if (hit) byRule.set(w.rule, [...(byRule.get(w.rule) ?? []), key]);
     }
     for (const [rule, keys] of byRule) {

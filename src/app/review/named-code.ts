@@ -6,14 +6,23 @@ import { hashWorkingFiles } from './git.js';
 import { isDefaultPnpmfile, namedBy } from './named-inputs.js';
 import type { Snapshot } from './snapshot.js';
 
-/** One file of code a setting names: yarn's release or a plugin, a pnpmfile. */
+/** One file of code a setting names: yarn's release or a plugin, a pnpmfile; or yarn's environment files. */
 interface NamedCode {
   readonly path: string;
   readonly setting: string;
   readonly config: string;
   /** Who runs it, for the message. */
   readonly runBy: string;
+  /** An environment file: its variables (NODE_OPTIONS among them) reach every script yarn starts. */
+  readonly env?: true;
 }
+
+/**
+ * yarn 4 loads the files `injectEnvironmentFiles` lists (default `.env.yarn?`, a trailing `?` = optional), relative
+ * to the project folder, into the environment of every script and binary it starts (`Configuration` →
+ * `makeScriptEnv`): a `NODE_OPTIONS=--require ./x.js` there runs code in every lifecycle script of the install.
+ */
+const YARN_ENV_DEFAULT = '.env.yarn';
 
 /**
  * CPU026: code the package manager runs because a setting names it, rewritten in place. The setting's own change is
@@ -41,9 +50,12 @@ export async function namedCodeFindings(
     // A pnpmfile new at the head is reported by the head scan (CPD167), which now sees it.
     if (before === undefined && n.runBy === 'pnpm') continue;
     done.add(n.path);
+    const what = n.env
+      ? `it is an environment file ${n.config} names in \`${n.setting}\`: yarn puts its variables (NODE_OPTIONS, PATH…) into every script and binary it starts, the install's lifecycle scripts in CI included`
+      : `it is the code ${n.config} names in \`${n.setting}\`, which ${n.runBy} runs on every ${n.runBy === 'pnpm' ? 'install' : 'command'} (an install in CI included)`;
     out.push({
       ruleId: 'CPU026',
-      message: `${n.path} ${before === undefined ? 'is new' : 'changed'}: it is the code ${n.config} names in \`${n.setting}\`, which ${n.runBy} runs on every ${n.runBy === 'pnpm' ? 'install' : 'command'} (an install in CI included). Read the new file before merging; land it in a pull request of its own.`,
+      message: `${n.path} ${before === undefined ? 'is new' : 'changed'}: ${what}. Read the new file before merging; land it in a pull request of its own.`,
       location: { path: n.path, line: 1 },
       artifact: { kind: 'file', path: n.path },
       evidence: { setting: n.setting, config: n.config, before: before ?? '(absent)', after },
@@ -65,7 +77,11 @@ function namedCode(headPaths: readonly string[], headText: (p: string) => string
     if (base !== '.yarnrc.yml' && base !== '.yarnrc' && base !== '.npmrc' && base !== 'pnpm-workspace.yaml') continue;
     const text = headText(p);
     if (text === undefined) continue;
-    if (base === '.yarnrc.yml') for (const [setting, v] of yarnrcCode(text)) out.push(at(p, v, setting, 'yarn'));
+    if (base === '.yarnrc.yml')
+      for (const [setting, v] of yarnrcCode(text)) {
+        const env = setting.startsWith('injectEnvironmentFiles');
+        out.push({ ...at(p, v, setting, 'yarn'), ...(env ? { env: true as const } : {}) });
+      }
     else if (base === '.yarnrc') {
       const m = /^[ \t]*"?yarn-path"?[ \t]+"?([^"\r\n]+?)"?[ \t]*$/m.exec(text);
       if (m) out.push(at(p, m[1]!, 'yarn-path', 'yarn'));
@@ -73,6 +89,15 @@ function namedCode(headPaths: readonly string[], headText: (p: string) => string
       for (const n of namedBy(p, text, false))
         out.push({ path: n.path, setting: 'pnpmfile', config: p, runBy: 'pnpm' });
   }
+  // A yarn project without a .yarnrc.yml of its own still loads the default environment file beside its lockfile.
+  const rcDirs = new Set(headPaths.filter((p) => /(^|\/)\.yarnrc\.yml$/.test(p)).map(dirOf));
+  for (const lock of headPaths.filter((p) => /(^|\/)yarn\.lock$/.test(p) && !p.split('/').includes('node_modules')))
+    if (!rcDirs.has(dirOf(lock)))
+      out.push({
+        ...at(lock, YARN_ENV_DEFAULT, 'injectEnvironmentFiles (default)', 'yarn'),
+        config: 'yarn 4 (its default)',
+        env: true,
+      });
   return out.filter((n) => n.path !== '');
 }
 
@@ -89,6 +114,12 @@ function yarnrcCode(text: string): [string, string][] {
   const out: [string, string][] = [];
   const yarnPath = rec(data)?.['yarnPath'];
   if (typeof yarnPath === 'string') out.push(['yarnPath', yarnPath]);
+  const envFiles = rec(data)?.['injectEnvironmentFiles'];
+  if (envFiles === undefined) out.push(['injectEnvironmentFiles (default)', YARN_ENV_DEFAULT]);
+  else if (Array.isArray(envFiles))
+    envFiles.forEach((f: unknown, i) => {
+      if (typeof f === 'string') out.push([`injectEnvironmentFiles.${i}`, f.replace(/\?$/, '')]);
+    });
   const plugins = rec(data)?.['plugins'];
   if (Array.isArray(plugins))
     plugins.forEach((x: unknown, i) => {

@@ -41,3 +41,43 @@ export function registryToLink(base: readonly DependencyGraph[], head: readonly 
   }
   return out;
 }
+
+/**
+ * CPU002, the other way: a name that was one of the repository's own packages at the base (an npm workspace link, a
+ * pnpm `link:`, a yarn `workspace:` entry) and now installs from outside the repository, with no link of that name
+ * left. The diff leaves links out, so this read as a plain addition; but it is the dependency-confusion shape: code
+ * importing the internal name now loads whatever the registry (or the URL) serves under it. One finding per lockfile
+ * and name, at the head's entry.
+ */
+export function linkToRegistry(base: readonly DependencyGraph[], head: readonly DependencyGraph[]): Finding[] {
+  const baseByPath = new Map(base.map((g) => [g.lockfile, g]));
+  const out: Finding[] = [];
+  for (const g of head) {
+    const before = baseByPath.get(g.lockfile);
+    if (!before) continue;
+    const name = (p: PackageNode) => p.alias ?? p.name;
+    const links = new Map<string, PackageNode>();
+    for (const p of before.packages) if (isLink(p) && !links.has(name(p))) links.set(name(p), p);
+    const installedBefore = new Set(before.packages.filter((p) => !isLink(p)).map(name));
+    const stillLinked = new Set(g.packages.filter(isLink).map(name));
+    const swapped = g.packages
+      .filter((p) => !isLink(p) && links.has(name(p)) && !stillLinked.has(name(p)) && !installedBefore.has(name(p)))
+      .sort((a, b) => a.line - b.line);
+    const seen = new Set<string>();
+    for (const p of swapped) {
+      if (seen.has(name(p))) continue;
+      seen.add(name(p));
+      const was = links.get(name(p))!;
+      const from = `link:${was.resolved ?? was.key}`;
+      const to = p.resolved ?? p.source;
+      out.push({
+        ruleId: 'CPU002',
+        message: `${g.lockfile}: "${name(p)}" was this repository's own package (${from}) at the base revision and now installs ${p.name}@${p.version} from ${to}: code that imports "${name(p)}" loads what that source serves under the name, the shape of a dependency-confusion attack. Restore the workspace link unless the package really moved out of the repository and this is its published release.`,
+        location: { path: g.lockfile, line: p.line },
+        artifact: { kind: 'package', name: name(p), version: p.version },
+        evidence: { fromSource: from, toSource: to },
+      });
+    }
+  }
+  return out;
+}

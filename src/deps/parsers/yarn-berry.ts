@@ -104,6 +104,7 @@ export function parseYarnBerry(
   return {
     kind: 'yarn-berry',
     formatVersion: String(str(meta.version) ?? ''),
+    ...(cacheKey !== undefined ? { cacheKey } : {}),
     nodes,
     importers,
     ...(duplicateKeys.length > 0 ? { duplicateKeys } : {}),
