@@ -1,7 +1,7 @@
 import * as jinja from '@huggingface/jinja';
 import { pushAll } from '../../core/push-all.js';
 import { bindValues } from './chat-template-bindings.js';
-import { filterArgs, filterName, valueOf, type Node, type Val } from './chat-template-values.js';
+import { CLEAN, filterArgs, filterName, valueOf, type Node, type Val } from './chat-template-values.js';
 
 /** The package's .d.ts files use extensionless imports that NodeNext cannot follow: type the two calls here. */
 const { parse, tokenize } = jinja as unknown as {
@@ -169,6 +169,8 @@ function indicators(program: Node): AstHit[] {
         hits.add('private attribute');
       if (!n.computed && key.type === 'Identifier' && (key.value as string).startsWith('_'))
         hits.add('private attribute');
+      // Taking the method is enough: `{% set f = s.format %}{{ f(x) }}` calls it under another name.
+      if (!n.computed && FORMAT_METHODS.has(key.value as string)) judgeFormatReceiver(n.object as Node, value, hits);
     } else if (n.type === 'Identifier') {
       const name = n.value as string;
       if (GADGET_GLOBALS.has(name)) hits.add(`${name} global`);
@@ -182,7 +184,7 @@ function indicators(program: Node): AstHit[] {
       // `dict(_=1)|first` is an underscore with no underscore string in sight.
       if (((n.key as Node).value as string).startsWith('_')) hits.add('underscore keyword');
     } else if (n.type === 'CallExpression') {
-      callOn(n, value, hits);
+      callOn(n, hits);
     } else if (n.type === 'FilterExpression') {
       const f = n.filter as Node;
       const name = filterName(f);
@@ -191,8 +193,15 @@ function indicators(program: Node): AstHit[] {
       if (ATTRIBUTE_FILTERS.has(name))
         for (const a of filterArgs(f)) {
           const arg = a.type === 'KeywordArgumentExpression' ? (a.value as Node) : a;
-          if (a.type !== 'KeywordArgumentExpression' || (a.key as Node).value === 'attribute')
-            judgeName(value(arg), hits);
+          if (a.type !== 'KeywordArgumentExpression' || (a.key as Node).value === 'attribute') {
+            const v = value(arg);
+            judgeName(v, hits);
+            // `fmts|map(attribute='format')` hands out the bound methods, to be called by a loop variable
+            // (`map('format', …)` without the keyword applies Jinja's own %-style `format` filter instead).
+            const attribute = a.type === 'KeywordArgumentExpression' || name !== 'map';
+            if (attribute && [...v.lits].some((l) => FORMAT_METHODS.has(l)))
+              hits.add('format method taken by a filter');
+          }
         }
     }
   }
@@ -201,22 +210,28 @@ function indicators(program: Node): AstHit[] {
 
 const isPlainLiteral = (e: Node) => e.type === 'StringLiteral';
 
-/** `str.format` looks attributes up itself (`'{0.x}'`): a format string built at render time can name any. */
+/** `str.format` and `str.format_map` read the same field syntax: `'{0.x}'` and `'{m[x]}'` are getattr and getitem. */
+const FORMAT_METHODS = new Set(['format', 'format_map']);
+
+/**
+ * The string whose format method is taken: a literal (or a choice of literals) with an attribute or item field
+ * looks that attribute up; a format string built at render time can name any.
+ */
+function judgeFormatReceiver(recv: Node, value: (e: Node) => Val, hits: Set<string>): void {
+  const v = recv.type === 'StringLiteral' ? { ...CLEAN, lits: new Set([recv.value as string]) } : value(recv);
+  if ([...v.lits].some((l) => braceGroups(l, (c) => c.includes('.') || c.includes('['))))
+    hits.add('attribute lookup in a format string');
+  judgeFormat(v, hits);
+}
+
+/** A format string built at render time (`str.format` looks attributes up itself) can name any attribute. */
 function judgeFormat(v: Val, hits: Set<string>): void {
   if (v.built || v.object) hits.add('format string built at render time');
 }
 
-function callOn(n: Node, value: (e: Node) => Val, hits: Set<string>): void {
+/** Real templates call methods by name; calling whatever a computed key reached is a gadget call. */
+function callOn(n: Node, hits: Set<string>): void {
   const callee = n.callee as Node;
-  if (callee.type !== 'MemberExpression') return;
-  const key = callee.property as Node;
-  // Real templates call methods by name; calling whatever a computed key reached is a gadget call.
-  if (callee.computed && !isLiteralKey(key)) hits.add('call through a computed attribute');
-  if (!callee.computed && key.value === 'format') {
-    const recv = callee.object as Node;
-    if (recv.type === 'StringLiteral') {
-      if (braceGroups(recv.value as string, (c) => c.includes('.') || c.includes('[')))
-        hits.add('attribute lookup in a format string');
-    } else judgeFormat(value(recv), hits);
-  }
+  if (callee.type === 'MemberExpression' && callee.computed && !isLiteralKey(callee.property as Node))
+    hits.add('call through a computed attribute');
 }

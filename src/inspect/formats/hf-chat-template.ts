@@ -54,9 +54,18 @@ export function* chatTemplateSteps(src: RandomAccess, out: Findings, isJinja: bo
   }
 }
 
-/** `chat_template` as transformers accepts it: a string, or a list of `{ name, template }`. */
+/**
+ * `chat_template` as transformers accepts it: a string, a list of `{ name, template }`, or an object of name →
+ * template. `PreTrainedTokenizerBase.__init__` turns only a list into a dict and keeps any other value as
+ * `self.chat_template`; `get_chat_template` (and `ProcessorMixin.apply_chat_template`) then render an object's
+ * "default" or "tool_use" entry, or the one named by the caller.
+ */
 function templatesOf(value: JsonValue | undefined): { key: string; template: string }[] {
   if (typeof value === 'string') return [{ key: 'chat_template', template: value }];
+  if (isObject(value))
+    return Object.entries(value).flatMap(([name, t]) =>
+      typeof t === 'string' ? [{ key: `chat_template[${JSON.stringify(name)}]`, template: t }] : [],
+    );
   if (!Array.isArray(value)) return [];
   return value.flatMap((t, i) =>
     isObject(t) && typeof t.template === 'string'

@@ -47,6 +47,10 @@ const KERAS_GADGET_NAMES = new Set([
   'enable_unsafe_deserialization',
   'load_serialized_object',
   'load_json',
+  // keras_hub `preset_utils.get_preset_loader(preset)` fetches `config.json` of an hf://, kaggle:// or gs:// preset
+  // (`load_json` → `get_file`); `keras_hub.src.models.backbone`, `task` and `preprocessor` import it into their own
+  // namespace, which Keras 3.9–3.11 `_retrieve_class_or_fn` hands back (`vars(mod).get(name)`) whatever it is.
+  'get_preset_loader',
   // `TFSMLayer.from_config` loads the SavedModel at `filepath`, a graph from outside the file (refused in safe mode
   // only since Keras 3.12).
   'TFSMLayer',
@@ -165,14 +169,15 @@ function checkReference(v: { [key: string]: JsonValue }, module: string, cls: st
           ? v.registered_name
           : cls
       : cls;
-  const ref = `${module}.${name}`;
   if (name === 'enable_unsafe_deserialization') return; // reported as a safe-mode bypass from the string walk
+  const names = lookupNames(v, name);
   if (module === 'builtins' || module === '__builtin__') {
-    if (PYTHON_BUILTIN_GADGETS.has(name))
+    const gadget = names.find((n) => PYTHON_BUILTIN_GADGETS.has(n));
+    if (gadget !== undefined)
       add(
         'CPI061',
-        `the config at ${path} makes Keras fall back to Python's builtins.${name}; loading the model calls it. Do not load this model.`,
-        { path, reference: ref },
+        `the config at ${path} makes Keras fall back to Python's builtins.${gadget}; loading the model calls it. Do not load this model.`,
+        { path, reference: `${module}.${gadget}` },
       );
     return;
   }
@@ -181,26 +186,53 @@ function checkReference(v: { [key: string]: JsonValue }, module: string, cls: st
     // calls with arguments from the config (`functional_from_config.process_node`): a callable the pickle judge
     // knows to reach code, processes or files (`timeit.timeit`, `pdb.run`, `pandas.read_pickle`…) is as dangerous
     // as it is in a pickle.
-    if (DANGEROUS_MODULES.test(module) || pickleDanger(module, name))
+    const gadget = DANGEROUS_MODULES.test(module)
+      ? name
+      : names.find((n) => pickleDanger(module, n) || dottedGadget(n));
+    if (gadget !== undefined)
       add(
         'CPI061',
-        `the config at ${path} makes Keras import ${module} and call ${name}; loading the model runs it. Do not load this model.`,
-        { path, reference: ref },
+        `the config at ${path} makes Keras import ${module} and call ${gadget}; loading the model runs it. Do not load this model.`,
+        { path, reference: `${module}.${gadget}` },
       );
     else
       add(
         'CPI062',
-        `the config at ${path} references ${ref}, outside Keras; loading imports ${module} and calls it. Load it only if that is code you trust.`,
-        { path, reference: ref },
+        `the config at ${path} references ${module}.${name}, outside Keras; loading imports ${module} and calls it. Load it only if that is code you trust.`,
+        { path, reference: `${module}.${name}` },
       );
     return;
   }
-  if (KERAS_GADGET_MODULES.test(module) || KERAS_GADGET_NAMES.has(name))
+  const gadget = KERAS_GADGET_MODULES.test(module)
+    ? name
+    : names.find((n) => KERAS_GADGET_NAMES.has(n) || dottedGadget(n));
+  if (gadget !== undefined)
     add(
       'CPI061',
-      `the config at ${path} makes Keras call ${ref}, a helper that reaches files, the network or other models, not a layer; loading the model runs it (CVE-2025-8747 shape). Do not load this model.`,
-      { path, reference: ref },
+      `the config at ${path} makes Keras call ${module}.${gadget}, a helper that reaches files, the network or other models, not a layer; loading the model runs it (CVE-2025-8747 shape). Do not load this model.`,
+      { path, reference: `${module}.${gadget}` },
     );
+}
+
+/**
+ * Every name `_retrieve_class_or_fn` may look up in the module: the name, then `registered_name` when the name is
+ * not there (its "special case for keras.metrics.metrics", in Keras 3 before 3.9 and in tf_keras). A
+ * `package>name` registered name is only a registry key, never looked up in a module.
+ */
+function lookupNames(v: { [key: string]: JsonValue }, name: string): string[] {
+  const reg = v.registered_name;
+  return typeof reg === 'string' && reg !== name && reg !== '' && !reg.includes('>') ? [name, reg] : [name];
+}
+
+/**
+ * tf_keras `_retrieve_class_or_fn` reads a name with one dot as a `__qualname__`: `getattr(vars(mod)[outer],
+ * inner)`, so `os.system` reaches the `os` any module imported. Judged as `outer.inner` would be on its own.
+ */
+function dottedGadget(name: string): boolean {
+  const parts = name.split('.');
+  if (parts.length !== 2) return false;
+  const [outer, inner] = parts as [string, string];
+  return DANGEROUS_MODULES.test(outer) || pickleDanger(outer, inner) || KERAS_GADGET_NAMES.has(inner);
 }
 
 /**

@@ -21,6 +21,9 @@ const MALICIOUS: readonly { file: string; want: string }[] = [
   { file: 'dict-keyword-underscore.jinja', want: 'underscore keyword' },
   { file: 'dict-keyword-underscore.jinja', want: 'attribute name built at render time' },
   { file: 'format-field-lookup.jinja', want: 'format string built at render time' },
+  { file: 'format-bound-method.jinja', want: 'format string built at render time' },
+  { file: 'format-map-field-lookup.jinja', want: 'format string built at render time' },
+  { file: 'format-method-by-filter.jinja', want: 'format method taken by a filter' },
   { file: 'generator-repr-char.jinja', want: 'attribute name built at render time' },
   { file: 'loop-over-built-keys.jinja', want: 'attribute name built at render time' },
   { file: 'macro-param-built.jinja', want: 'attribute name built at render time' },
@@ -121,6 +124,15 @@ describe('chat templates in the shapes of real models', () => {
       'attribute lookup in a format string',
     ]);
     expect(checkTemplateAst("{{ '{0} and {1:>4}'.format(a, b) }}")).toEqual([]);
+    expect((checkTemplateAst("{{ '{m.mro}'.format_map({'m': messages}) }}") ?? []).map((h) => h.indicator)).toEqual([
+      'attribute lookup in a format string',
+    ]);
+    expect(checkTemplateAst("{{ '{name}: {text}'.format_map(message) }}")).toEqual([]);
+    // A literal kept in a variable is still that literal; `map('format', …)` is Jinja's %-style filter, not the method.
+    expect((checkTemplateAst("{% set f = '{0.mro}' %}{{ f.format(messages) }}") ?? []).map((h) => h.indicator)).toEqual(
+      ['attribute lookup in a format string'],
+    );
+    expect(checkTemplateAst("{% set f = '{0}: {1}' %}{{ f.format(a, b) }}{{ xs|map('format', 1)|join }}")).toEqual([]);
   });
 });
 

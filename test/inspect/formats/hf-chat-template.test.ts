@@ -40,6 +40,20 @@ describe('Hugging Face chat templates are read where transformers finds them', (
       want: { 'tokenizer_config.json': ['CPI055:error'] },
     },
     {
+      // transformers keeps an object as `self.chat_template` (only a list is turned into one) and
+      // `get_chat_template` renders its "default" or "tool_use" entry.
+      name: 'tokenizer_config.json, named templates as an object: the payload under tool_use',
+      files: {
+        'tokenizer_config.json': JSON.stringify({ chat_template: { default: BENIGN, tool_use: PAYLOAD } }),
+      },
+      want: { 'tokenizer_config.json': ['CPI055:error'] },
+    },
+    {
+      name: 'chat_template.json (processors), named templates as an object',
+      files: { 'chat_template.json': JSON.stringify({ chat_template: { default: PAYLOAD } }) },
+      want: { 'chat_template.json': ['CPI055:error'] },
+    },
+    {
       name: 'chat_template.json (processors)',
       files: { 'chat_template.json': JSON.stringify({ chat_template: PAYLOAD }) },
       want: { 'chat_template.json': ['CPI055:error'] },

@@ -24,6 +24,58 @@ export const KERAS_CASES: readonly UnseenCase[] = [
     want: ['CPI061:error'],
   },
   {
+    // Keras 3.9–3.11 hand back `vars(keras_hub.src.models.backbone)["get_preset_loader"]` (imported there from
+    // preset_utils); a functional model calls it with the node's arguments, which fetches hf:// or kaggle:// files.
+    name: 'KerasHub get_preset_loader reached through a model module that imports it',
+    loader:
+      'keras.src.saving.serialization_lib._retrieve_class_or_fn (Keras 3.9–3.11: any object of a keras_hub module)',
+    files: {
+      'model.keras': keras({
+        module: 'keras_hub.src.models.backbone',
+        class_name: 'function',
+        config: 'get_preset_loader',
+        registered_name: null,
+      }),
+    },
+    want: ['CPI061:error'],
+  },
+  {
+    // `obj = vars(mod).get(name)`, then "special case for keras.metrics.metrics": `vars(mod).get(registered_name)`.
+    name: 'class name absent from the module, registered_name naming the gadget it imports',
+    loader: 'keras.src.saving.serialization_lib._retrieve_class_or_fn (Keras 3 before 3.9, tf_keras)',
+    files: {
+      'model.keras': keras({
+        module: 'keras_hub.src.models.backbone',
+        class_name: 'PresetBackbone',
+        config: {},
+        registered_name: 'get_preset_loader',
+      }),
+    },
+    want: ['CPI061:error'],
+  },
+  {
+    name: 'outside module whose registered_name is the callable (pandas.read_pickle)',
+    loader: 'keras.src.saving.serialization_lib._retrieve_class_or_fn (Keras 3 before 3.9)',
+    files: {
+      'model.keras': keras({ module: 'pandas', class_name: 'Frame2', config: {}, registered_name: 'read_pickle' }),
+    },
+    want: ['CPI061:error'],
+  },
+  {
+    // tf_keras: `if name.count(".") == 1: getattr(vars(mod)[outer], inner)` ("Support for `__qualname__`").
+    name: 'dotted function name reaching os through a Keras module that imports it',
+    loader: 'tf_keras.src.saving.serialization_lib._retrieve_class_or_fn',
+    files: {
+      'model.keras': keras({
+        module: 'keras.src.engine.training',
+        class_name: 'function',
+        config: 'os.system',
+        registered_name: null,
+      }),
+    },
+    want: ['CPI061:error'],
+  },
+  {
     name: 'StringLookup vocabulary read from /etc/passwd',
     loader: 'keras.src.layers.preprocessing.index_lookup.IndexLookup.set_vocabulary',
     files: { 'model.keras': keras(layer('StringLookup', { vocabulary: '/etc/passwd' })) },
