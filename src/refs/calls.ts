@@ -1,4 +1,12 @@
-import { hubFileUrl, kaggleModelUrl, looksLikeRepoId, parseModelUrl, revisionKind, storageUrl } from './ids.js';
+import {
+  hubFileUrl,
+  kaggleModelUrl,
+  looksLikeRepoId,
+  looksLikeTypedRepoId,
+  parseModelUrl,
+  revisionKind,
+  storageUrl,
+} from './ids.js';
 import { JAVASCRIPT_CONSTRUCTED } from './javascript-classes.js';
 import { RUN_TIME } from './syntax.js';
 import type { FileReferences, ModelHub, TableDownload } from './types.js';
@@ -1081,7 +1089,11 @@ function collectShape(
     });
     return;
   }
-  if (!looksLikeRepoId(value, shape.hubOnly ? NOWHERE : existsLocally) && value !== COMMUNITY_PIPELINES_MIRROR) return;
+  const repoId =
+    shape.repoType !== undefined
+      ? looksLikeTypedRepoId(value)
+      : looksLikeRepoId(value, shape.hubOnly ? NOWHERE : existsLocally);
+  if (!repoId && value !== COMMUNITY_PIPELINES_MIRROR) return;
   out.references.push({
     ...where,
     hub: shape.hub === 'modelscope' ? 'modelscope' : 'huggingface',

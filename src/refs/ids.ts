@@ -40,6 +40,21 @@ export function looksLikeRepoId(value: string, existsLocally: (p: string) => boo
   return !/\.(py|json|txt|bin|pt|pth|onnx|safetensors|yaml|yml|csv)$/i.test(value);
 }
 
+/**
+ * Whether a dataset's or a Space's id given to the hub's download API (`repo_type="dataset"`, `datasets/…`) names
+ * a repository. huggingface_hub `hf_hub_download` / `snapshot_download` never read a local folder (file_download.py
+ * builds the URL from `repo_id` after utils/_validators.py `validate_repo_id`), and the canonical datasets are bare
+ * words (`squad`, `imdb`, `glue`), which the hub still serves by redirect to their organisations: the digit-or-dash
+ * test `looksLikeRepoId` makes of a legacy model's name does not hold for them.
+ */
+export function looksLikeTypedRepoId(value: string): boolean {
+  return (
+    HF_ID.test(value) &&
+    !value.includes('..') &&
+    !/\.(py|json|txt|bin|pt|pth|onnx|safetensors|yaml|yml|csv)$/i.test(value)
+  );
+}
+
 export interface ParsedModelUrl {
   readonly hub: ModelHub;
   readonly url: string;

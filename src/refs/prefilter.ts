@@ -234,6 +234,8 @@ export const LOADER_NEEDLES: readonly (readonly [words: readonly string[], modul
   // and LlamaIndex's HuggingFaceEmbedding / HuggingFaceLLM, one needle for four.
   [['HuggingFace'], 'langchain'],
   [['HuggingFace'], 'llama_index'],
+  // LlamaIndex's `embed_model="local:org/name"` (python-loaders.ts `llamaIndexLocalEmbedShape`), with no class named.
+  [['embed_model'], 'llama_index'],
   // langchain's FastEmbedEmbeddings and LlamaIndex's FastEmbedEmbedding imported from a package's top
   // (`from langchain_community.embeddings import FastEmbedEmbeddings`), with no `fastembed` module in the file.
   [['FastEmbed'], 'langchain'],

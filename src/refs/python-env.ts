@@ -2,6 +2,8 @@ import { KeyedConstants } from './syntax.js';
 import { plainName } from './python-scopes.js';
 import { logicalLines } from './python-lines.js';
 import { reportHubSetting } from './runtimes.js';
+import { looksLikeRepoId } from './ids.js';
+import { sentenceTransformersRepo } from './sentence-transformers.js';
 import type { FileReferences } from './types.js';
 import type { Resolved } from './calls.js';
 
@@ -182,7 +184,9 @@ export function readPythonHubSettings(
   text: string,
   at: (offset: number) => { line: number; column: number },
   out: FileReferences,
+  existsLocally: (p: string) => boolean,
 ): void {
+  readLlamaIndexSettings(path, text, at, out, existsLocally);
   if (!text.includes('HF_ENDPOINT') && !text.includes('OFFLINE')) return;
   let starts: Set<number> | undefined;
   for (const m of text.matchAll(PYTHON_HUB_SETTING)) {
@@ -192,5 +196,44 @@ export function readPythonHubSettings(
     const variable = (m[2] ?? m[4])!;
     const literal = m[5] ?? m[6];
     reportHubSetting({ path, ...at(first) }, variable, literal ?? m[7]!.trim(), literal === undefined, out);
+  }
+}
+
+/**
+ * LlamaIndex's global `Settings.embed_model = "local:org/name"`: the setter (llama_index/core/settings.py
+ * `_Settings.embed_model`) calls `resolve_embed_model` (llama_index/core/embeddings/utils.py), which splits the string
+ * at its first `:` and, for `local`, builds `HuggingFaceEmbedding(model_name=…, cache_folder=…)`: a SentenceTransformer
+ * download at the default branch, no revision passed (python-loaders.ts `llamaIndexLocalEmbedShape`, the same string
+ * given to a call). An assignment, not a call: read here, as the hub settings are, the same way by every reader. The
+ * statement must start a logical line, and `Settings` must be LlamaIndex's (an import of it from llama_index).
+ */
+const LLAMA_INDEX_EMBED_SETTING = /^[ \t]*Settings\.embed_model[ \t]*=(?!=)[ \t]*(["'])local:([^"'\\\s]+)\1/gm;
+const LLAMA_INDEX_SETTINGS_IMPORT =
+  /^[ \t]*from[ \t]+llama_index(?:\.core(?:\.settings)?)?[ \t]+import[ \t]+(?:\([^)]*\bSettings\b(?![ \t]+as\b)|[^\n#(]*\bSettings\b(?![ \t]+as\b))/m;
+
+function readLlamaIndexSettings(
+  path: string,
+  text: string,
+  at: (offset: number) => { line: number; column: number },
+  out: FileReferences,
+  existsLocally: (p: string) => boolean,
+): void {
+  if (!text.includes('embed_model') || !LLAMA_INDEX_SETTINGS_IMPORT.test(text)) return;
+  let starts: Set<number> | undefined;
+  for (const m of text.matchAll(LLAMA_INDEX_EMBED_SETTING)) {
+    const first = m.index + m[0].length - m[0].trimStart().length;
+    starts ??= new Set((logicalLines(text) ?? []).map((l) => l.start));
+    const name = m[2]!;
+    if (!starts.has(first) || !looksLikeRepoId(name, existsLocally)) continue;
+    out.references.push({
+      path,
+      ...at(first),
+      via: 'Settings.embed_model',
+      hub: 'huggingface',
+      repoId: sentenceTransformersRepo(name),
+      revisionKind: 'none',
+      runsRemoteCode: false,
+      takesNoRevision: true,
+    });
   }
 }

@@ -277,7 +277,7 @@ export function findPythonReferencesFast(
     readsLocalCallAttribute(values.callAttributeReads, imports, text)
   )
     return undefined;
-  readPythonHubSettings(path, text, at, out);
+  readPythonHubSettings(path, text, at, out, existsLocally);
   return out;
 }
 

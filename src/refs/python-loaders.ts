@@ -79,6 +79,9 @@ export const PYTHON_LIBRARY_WORDS: readonly string[] = [
   'HuggingFacePipeline',
   'HuggingFaceEmbedding',
   'HuggingFaceLLM',
+  // LlamaIndex's `embed_model="local:org/name"` (`llamaIndexLocalEmbedShape`), given to any of its calls.
+  'embed_model',
+  'resolve_embed_model',
   // langchain's FastEmbedEmbeddings and LlamaIndex's FastEmbedEmbedding (FastEmbed's table).
   'FastEmbedEmbeddings',
   'FastEmbedEmbedding',
@@ -932,6 +935,64 @@ function toolkitShape(
   return null;
 }
 
+/**
+ * LlamaIndex's `embed_model="local:org/name"` (llama_index/core/embeddings/utils.py `resolve_embed_model`, which
+ * `Settings.embed_model`, the indexes and `ServiceContext.from_defaults` call on a string): `splits =
+ * embed_model.split(":", 1)` and, for `local`, `HuggingFaceEmbedding(model_name=splits[1], cache_folder=…)` — a
+ * SentenceTransformer download at the default branch, no revision and no remote code. Any call of LlamaIndex's given
+ * such a string as `embed_model=` (or `resolve_embed_model`'s first argument) loads it. Bare `"local"` and other
+ * strings are left alone.
+ */
+function llamaIndexLocalEmbedShape(
+  f: CallFacts,
+  name: string,
+  kw: (k: string) => Resolved | undefined,
+  pos: (i: number) => Resolved | undefined,
+): LoaderShape | undefined {
+  if (!inModule(f.resolved, ['llama_index'])) return undefined;
+  const given = kw('embed_model') ?? (name === 'resolve_embed_model' ? pos(0) : undefined);
+  const v = given?.isString === true ? given.value : undefined;
+  if (v === undefined || !v.startsWith('local:') || v.length === 'local:'.length) return undefined;
+  return {
+    via: `${f.written} (embed_model)`,
+    name: literal(v.slice('local:'.length)),
+    runsRemoteCode: false,
+    takesNoRevision: true,
+    bareNames: 'sentence-transformers',
+  };
+}
+
+/**
+ * HuggingFaceLLM's tokenizer (llama_index/llms/huggingface/base.py `HuggingFaceLLM.__init__`): `tokenizer or
+ * AutoTokenizer.from_pretrained(tokenizer_name, **tokenizer_kwargs)`, where `tokenizer_name` defaults to
+ * DEFAULT_HUGGINGFACE_MODEL whatever `model_name` is — a download of its own at `tokenizer_kwargs`' revision, unless
+ * a tokenizer object is given or it is the model's repo at the model's revision (one load).
+ */
+function llamaIndexTokenizer(
+  f: CallFacts,
+  kw: (k: string) => Resolved | undefined,
+  model: Resolved | undefined,
+  modelRevision: Resolved | undefined,
+): LoaderShape[] {
+  if (kw('tokenizer') !== undefined) return [];
+  const name = kw('tokenizer_name') ?? (f.splat ? undefined : literal(LLAMA_INDEX_DEFAULT_LLM));
+  if (name === undefined) return [];
+  const options = kw('tokenizer_kwargs')?.entries;
+  const revision = options?.get('revision');
+  const sameRevision =
+    (revision?.value === undefined && modelRevision?.value === undefined && revision === modelRevision) ||
+    (revision?.value !== undefined && revision.value === modelRevision?.value);
+  if (name.value !== undefined && name.value === model?.value && sameRevision) return [];
+  return [
+    {
+      via: 'HuggingFaceLLM (tokenizer_name)',
+      name,
+      revision,
+      runsRemoteCode: isTrue(options?.get('trust_remote_code')),
+    },
+  ];
+}
+
 const MLX_LOADS: ReadonlySet<string> = new Set([
   'mlx_lm.load',
   'mlx_lm.utils.load',
@@ -1181,14 +1242,17 @@ export function pythonLibraryShape(f: CallFacts): LoaderShape | undefined {
     const n =
       kw('model_name') ??
       (f.splat ? undefined : literal(llm ? LLAMA_INDEX_DEFAULT_LLM : LLAMA_INDEX_DEFAULT_EMBEDDING));
+    const revision = llm ? options?.get('revision') : kw('revision');
     return {
       via: name,
       name: n,
-      revision: llm ? options?.get('revision') : kw('revision'),
+      revision,
       runsRemoteCode: isTrue(llm ? options?.get('trust_remote_code') : kw('trust_remote_code')),
-      ...(llm ? {} : { bareNames: 'sentence-transformers' as const }),
+      ...(llm ? { extra: llamaIndexTokenizer(f, kw, n, revision) } : { bareNames: 'sentence-transformers' as const }),
     };
   }
+  const localEmbed = llamaIndexLocalEmbedShape(f, name, kw, pos);
+  if (localEmbed !== undefined) return localEmbed;
   // ollama-python `pull(model)` (ollama/_client.py; the module's functions are a default Client's): asks the server
   // to fetch the tag. chat/generate/embed fetch nothing: the server answers 404 for a model it has not pulled.
   if (f.resolved === 'ollama.pull' || f.resolved === 'ollama.Client.pull' || f.resolved === 'ollama.AsyncClient.pull')

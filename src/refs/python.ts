@@ -130,7 +130,7 @@ export function findPythonReferencesInSnippet(
     strict: true,
     imported,
   });
-  if (got) readPythonHubSettings(path, text, lines, got);
+  if (got) readPythonHubSettings(path, text, lines, got, existsLocally);
   return got;
 }
 
@@ -143,7 +143,7 @@ export function findPythonReferencesInWholeFile(
 ): FileReferences {
   const at = lineIndex(text);
   const got = referencesInTree(parser.parse(text), text, text, at, path, existsLocally, { strict: false, imported })!;
-  readPythonHubSettings(path, text, at, got);
+  readPythonHubSettings(path, text, at, got, existsLocally);
   return got;
 }
 

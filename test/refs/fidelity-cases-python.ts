@@ -3,6 +3,34 @@ import { C, type FidelityCase } from './fidelity-cases.js';
 /** fidelity.test.ts's cases of Python libraries' option shapes (fixtures/refs/fidelity), kept in a file of their own. */
 export const PYTHON_CASES: FidelityCase[] = [
   {
+    // utils/_validators.py `validate_repo_id` takes a bare "repo_name", and a dataset's id given to hf_hub_download /
+    // snapshot_download is never a folder: canonical datasets (`squad`, `imdb`) are read as repositories.
+    file: 'dataset-canonical-names.py',
+    want: [
+      'CPR001:5:9 datasets/squad@- plain_text/train-00000-of-00001.parquet',
+      'CPR003:5:9 datasets/squad@- plain_text/train-00000-of-00001.parquet',
+      'CPR001:6:8 datasets/imdb@-',
+      'CPR003:6:8 datasets/imdb@-',
+    ],
+  },
+  {
+    // llama_index/core/embeddings/utils.py `resolve_embed_model`: "local:<name>" is HuggingFaceEmbedding(model_name=
+    // <name>) with no revision, given to a call of LlamaIndex's or set on `Settings.embed_model` (whose setter calls
+    // it); a bare name is sentence-transformers'. A folder, "default" (OpenAI), a string no LlamaIndex call is given
+    // and a docstring's example load nothing from the hub.
+    file: 'llama-index-local-embed.py',
+    want: [
+      'CPR001:7:9 acme/resolved-embed@-',
+      'CPR003:7:9 acme/resolved-embed@-',
+      'CPR001:8:9 acme/index-embed@-',
+      'CPR003:8:9 acme/index-embed@-',
+      'CPR001:9:8 sentence-transformers/all-MiniLM-L6-v2@-',
+      'CPR003:9:8 sentence-transformers/all-MiniLM-L6-v2@-',
+      'CPR001:6:1 acme/settings-embed@-',
+      'CPR003:6:1 acme/settings-embed@-',
+    ],
+  },
+  {
     // vllm/config/model.py `ModelConfig.__post_init__`: the tokenizer defaults to the model and tokenizer_revision to
     // revision (named tokenizer or not), loaded with the model's trust_remote_code; vllm/config/speculative.py: the
     // draft model at its own revision (none: the default branch) with the target's trust_remote_code. An n-gram

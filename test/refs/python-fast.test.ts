@@ -21,6 +21,11 @@ describe('findPythonReferencesFast', () => {
   // Shapes it decides alone: each must give an answer, the same as the parser's.
   it.each([
     {
+      // LlamaIndex's "local:org/name" (python-loaders.ts `llamaIndexLocalEmbedShape`, python-env.ts for the setting).
+      name: 'llama-index-local-embed',
+      text: 'from llama_index.core import Settings, VectorStoreIndex\nSettings.embed_model = "local:org/e"\nindex = VectorStoreIndex.from_documents(docs, embed_model="local:org/i")\n',
+    },
+    {
       name: 'pinned',
       text: 'from transformers import AutoModel\nm = AutoModel.from_pretrained("org/m", revision="0123456789abcdef0123456789abcdef01234567")\n',
     },
