@@ -84,6 +84,18 @@ const TORCH_DTYPES = [
   'uint16',
   'uint32',
   'uint64',
+  // torch/storage.py `_new_dtypes`: saved as an UntypedStorage plus the dtype, which `_rebuild_tensor_v3` names as a
+  // global; torch/_weights_only_unpickler.py `_get_allowed_globals` admits them and `torch.uint1`–`uint7`/`int1`–`int7`.
+  'float8_e5m2fnuz',
+  'float8_e4m3fnuz',
+  'float8_e8m0fnu',
+  'float4_e2m1fn_x2',
+  'bits8',
+  'bits16',
+  'bits1x8',
+  'bits2x4',
+  'bits4x2',
+  ...[1, 2, 3, 4, 5, 6, 7].flatMap((x) => [`uint${x}`, `int${x}`]),
 ];
 
 const TORCH_REBUILD = [
@@ -100,6 +112,9 @@ const TORCH_REBUILD = [
   '_rebuild_meta_tensor_no_storage',
   '_rebuild_wrapper_subclass',
   '_rebuild_device_tensor_from_numpy',
+  // torch/_tensor.py `_reduce_ex_internal` for storage-less devices (xla, mtia, maia): `data.to(dtype, device)` of
+  // a CPU tensor; in `_weights_only_unpickler._tensor_rebuild_functions`.
+  '_rebuild_device_tensor_from_cpu_tensor',
   '_rebuild_xla_tensor',
   '_rebuild_mlc_tensor',
 ];

@@ -340,6 +340,13 @@ const DANGEROUS: readonly string[] = [
   'peft.utils.save_and_load',
   'sklearn.utils._testing',
   'sklearn.utils.testing',
+  // Build and test helpers shipped with the libraries: sklearn/_build_utils/pre_build_helpers.py
+  // `compile_test_program(code)` compiles the C source it is given and runs the program (subprocess.check_output);
+  // joblib/testing.py `check_subprocess_call(cmd)` is subprocess.Popen(cmd).
+  'sklearn._build_utils',
+  'joblib.testing',
+  // numpy/ma/mrecords.py `openfile(fname)`: open(fname) (`fromtextfile`, which reads it, is judged by its name)
+  'numpy.ma.mrecords.openfile',
   'scipy.datasets',
   'scipy._lib._testutils',
   'numpy.lib.utils',
@@ -368,6 +375,9 @@ const DANGEROUS: readonly string[] = [
   // file) and `open_latin1`; numpy's `fromfile` under its C-module names.
   'torch._utils._import_dotted_name',
   'torch._utils._type',
+  // torch/__init__.py `_preload_cuda_deps(lib_folder, lib_name)`: ctypes.CDLL of the first match of
+  // <sys.path>/nvidia/<lib_folder>/lib/<lib_name>, a path its arguments can lead anywhere with `..`
+  'torch._preload_cuda_deps',
   'torch.classes.load_library',
   'torch._classes',
   'torch._utils_internal',
@@ -423,9 +433,21 @@ const REEXPORTED_LOADERS: ReadonlySet<string> = new Set([
   ...FILE_AND_CODE_METHODS,
   ...(
     'savetxt savez_compressed loadtxt genfromtxt fromregex recfromtxt recfromcsv rmtree import_module ' +
-    '_import_dotted_name system popen check_output check_call getoutput run_path run_module urlopen urlretrieve'
+    '_import_dotted_name system popen check_output check_call getoutput run_path run_module urlopen urlretrieve ' +
+    // sklearn/tree/_export.py `export_graphviz(tree, out_file)` opens out_file "w"; numpy/ma/mrecords.py
+    // `fromtextfile(fname)` opens fname; scipy/sparse/_matrix_io.py `load_npz(file)` is np.load(file)
+    'export_graphviz fromtextfile load_npz'
   ).split(' '),
 ]);
+
+/**
+ * A module-level name judged as a loader: the name itself, or the private function behind a public method of that
+ * name. numpy keeps `ndarray.dump` as numpy/core/_methods.py `_dump(self, file)`, which opens `file` "wb" and
+ * pickles `self` into it, so `numpy.core._methods._dump` writes any file just as `numpy.ndarray.dump` does.
+ */
+function isLoaderName(name: string): boolean {
+  return REEXPORTED_LOADERS.has(name) || REEXPORTED_LOADERS.has(name.replace(/^_+/, ''));
+}
 
 /** The module or name of a STACK_GLOBAL whose string is the result of a call (vm/calls.ts). */
 export const COMPUTED_NAME = '<computed at load time>';
@@ -459,7 +481,7 @@ export function dangerOf(module: string, name: string): string | undefined {
   const parts = name.split('.');
   const last = parts[parts.length - 1]!;
   if (parts.length > 1 && FILE_AND_CODE_METHODS.has(last)) return `method ${last}`;
-  if (parts.length === 1 && REEXPORTED_LOADERS.has(last) && isModelLibrary(module))
+  if (parts.length === 1 && isLoaderName(last) && isModelLibrary(module))
     return `\`${last}\`: the name of a loader, writer or launcher, kept in a model library`;
   for (let i = 0; i < parts.length; i++) {
     const part = parts[i]!;

@@ -86,6 +86,9 @@ export const KNOWN_EXACT: readonly string[] = [
   'numpy.core.records.recarray',
   'numpy.core.records.record',
   'numpy.core._ufunc_reconstruct',
+  // scipy.fft's uarray multimethods pickle as `unpickle_function(mod_name, qname, self_)`; the import it makes is
+  // recorded and judged as its own global (vm/calls.ts IMPORTING_HELPERS)
+  'scipy._lib._uarray._backend.unpickle_function',
   ...['numpy.core._multiarray_umath', 'numpy._core._multiarray_umath', 'numpy'].flatMap((m) =>
     NUMPY_UFUNCS.map((u) => `${m}.${u}`),
   ),

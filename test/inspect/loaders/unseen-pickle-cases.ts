@@ -4,6 +4,9 @@ const short = (s: string) => `\x8c${String.fromCharCode(s.length)}${s}`;
 /** Protocol 4: STACK_GLOBAL of `module` + `name` (dotted names walk attributes), called with one string. */
 const call4 = (module: string, name: string, arg = 'x') =>
   Buffer.from(`\x80\x04${short(module)}${short(name)}\x93${short(arg)}\x85R.`, 'latin1');
+/** The same, called with two strings. */
+const call2 = (module: string, name: string, a: string, b: string) =>
+  Buffer.from(`\x80\x04${short(module)}${short(name)}\x93${short(a)}${short(b)}\x86R.`, 'latin1');
 
 /**
  * Globals a model library exports that read or write files, fetch URLs or load other models: `pickle.load`'s
@@ -51,6 +54,67 @@ export const PICKLE_CASES: readonly UnseenCase[] = [
     name: 'unbound ndarray.tofile',
     loader: 'pickle _getattribute of a dotted protocol 4 name',
     files: { 'm.pkl': call4('numpy', 'ndarray.tofile') },
+    want: ['CPI001:error'],
+  },
+  {
+    name: "ndarray.dump's module-level implementation",
+    loader: 'numpy/core/_methods.py `_dump(self, file)`: open(file, "wb") and pickle.dump(self) into it',
+    files: { 'm.pkl': call2('numpy.core._methods', '_dump', 'x', '/home/u/.bashrc') },
+    want: ['CPI001:error'],
+  },
+  {
+    name: "ndarray.dump's implementation under numpy 2's module name",
+    loader: 'numpy/_core/_methods.py `_dump`',
+    files: { 'm.pkl': call2('numpy._core._methods', '_dump', 'x', '/home/u/.bashrc') },
+    want: ['CPI001:error'],
+  },
+  {
+    name: 'scikit-learn writes a decision tree as Graphviz text to any path',
+    loader: 'sklearn/tree/_export.py `export_graphviz(decision_tree, out_file)`: open(out_file, "w")',
+    files: { 'm.pkl': call2('sklearn.tree._export', 'export_graphviz', 'tree', '/home/u/.bashrc') },
+    want: ['CPI001:error'],
+  },
+  {
+    name: 'numpy.ma reads any text file into a record array',
+    loader: 'numpy/ma/mrecords.py `fromtextfile(fname)` → `openfile`: open(fname)',
+    files: { 'm.pkl': call4('numpy.ma.mrecords', 'fromtextfile', '/etc/passwd') },
+    want: ['CPI001:error'],
+  },
+  {
+    name: 'scikit-learn build helper compiles and runs C code',
+    loader: 'sklearn/_build_utils/pre_build_helpers.py `compile_test_program(code)`: compile, link, check_output',
+    files: { 'm.pkl': call4('sklearn._build_utils.pre_build_helpers', 'compile_test_program', 'int main(){}') },
+    want: ['CPI001:error'],
+  },
+  {
+    name: "joblib's test helper runs a command",
+    loader: 'joblib/testing.py `check_subprocess_call(cmd)`: subprocess.Popen(cmd)',
+    files: { 'm.pkl': call4('joblib.testing', 'check_subprocess_call', 'id') },
+    want: ['CPI001:error'],
+  },
+  {
+    name: "scipy's uarray reconstructor imports os.system, which the stream then calls",
+    loader: 'scipy/_lib/_uarray/_backend.py `unpickle_function(mod_name, qname, self_)`: import_module + getattr',
+    files: {
+      'm.pkl': Buffer.from(
+        `\x80\x04${short('scipy._lib._uarray._backend')}${short('unpickle_function')}\x93` +
+          `${short('os')}${short('system')}N\x87R${short('id')}\x85R.`,
+        'latin1',
+      ),
+    },
+    want: ['CPI001:error'],
+  },
+  {
+    name: 'torch preloads a CUDA library from a path its arguments walk out of',
+    loader:
+      'torch/__init__.py `_preload_cuda_deps(lib_folder, lib_name)`: ctypes.CDLL(glob(…/nvidia/<folder>/lib/<name>))',
+    files: { 'm.pkl': call2('torch', '_preload_cuda_deps', '../../../../tmp', 'x.so') },
+    want: ['CPI001:error'],
+  },
+  {
+    name: 'scipy.sparse reads any .npz file',
+    loader: 'scipy/sparse/_matrix_io.py `load_npz(file)`: np.load(file)',
+    files: { 'm.pkl': call4('scipy.sparse', 'load_npz', '/tmp/x.npz') },
     want: ['CPI001:error'],
   },
   {

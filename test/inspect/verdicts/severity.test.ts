@@ -69,6 +69,19 @@ describe('severity of unknown and known globals', () => {
     expect(rules(data).sort()).toEqual(want);
   });
 
+  // torch.save of a float8/uint4/int4 tensor: torch/_tensor.py `_reduce_ex_internal` writes `_rebuild_tensor_v3` with
+  // the dtype as a global (torch/storage.py `_new_dtypes`), and a tensor of a storage-less device (mtia, maia) as
+  // `_rebuild_device_tensor_from_cpu_tensor(cpu_tensor, dtype, device, requires_grad)`; weights_only admits both.
+  it.each(['float8_e4m3fnuz', 'float8_e8m0fnu', 'float4_e2m1fn_x2', 'bits8', 'uint4', 'int4'])(
+    'a %s tensor rebuilt through _rebuild_tensor_v3 and moved to its device is safe',
+    (dtype) => {
+      const storage = `(X\x07\x00\x00\x00storagectorch\nUntypedStorage\nX\x01\x00\x00\x000X\x03\x00\x00\x00cpuK\x04tQ`;
+      const v3 = `ctorch._utils\n_rebuild_tensor_v3\n(${storage}K\x00K\x04\x85K\x01\x85\x89)ctorch\n${dtype}\n}tR`;
+      const moved = `ctorch._utils\n_rebuild_device_tensor_from_cpu_tensor\n(${v3}ctorch\n${dtype}\nX\x04\x00\x00\x00mtia\x89tR.`;
+      expect(rules(P(`\x80\x02${moved}`))).toEqual([]);
+    },
+  );
+
   it('exact allowlist entries beat the module-wide dangerous entry they sit in (transformers)', () => {
     expect(judgeGlobal('transformers.training_args', 'TrainingArguments', {}).kind).toBe('safe');
     expect(judgeGlobal('transformers.modeling_utils', 'PreTrainedModel', {}).kind).toBe('dangerous');

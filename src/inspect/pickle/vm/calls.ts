@@ -26,10 +26,15 @@ function doGlobal(vm: VmState, module: string | undefined, name: string | undefi
   return importGlobal(vm, module, name, op);
 }
 
-/** Helpers that import the global their arguments name (numpy/core/__init__.py `_ufunc_reconstruct`). */
+/**
+ * Helpers that import the global their arguments name: numpy/core/__init__.py `_ufunc_reconstruct(module, name)`
+ * and scipy/_lib/_uarray/_backend.py `unpickle_function(mod_name, qname, self_)` (copyreg's reconstructor for
+ * uarray's `_Function`: `importlib.import_module(mod_name)`, then getattr along the dotted qname).
+ */
 const IMPORTING_HELPERS: ReadonlySet<string> = new Set([
   'numpy.core._ufunc_reconstruct',
   'numpy._core._ufunc_reconstruct',
+  'scipy._lib._uarray._backend.unpickle_function',
 ]);
 const DIRECT: ReadonlySet<CallKind> = new Set<CallKind>(['REDUCE', 'OBJ', 'INST']);
 
