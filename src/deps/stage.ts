@@ -218,7 +218,12 @@ async function scanLockfile(
     parsed.kind === 'yarn-berry'
       ? [await (await import('./yarnrc-registries.js')).berryInstallRegistries(inEffect, ctx)]
       : repoNpmrcs.map((n) => n.config);
-  const policy = toCheckPolicy(ctx.policy, ctx.registry, registrySources);
+  const policy = toCheckPolicy(
+    ctx.policy,
+    ctx.registry,
+    registrySources,
+    parsed.kind === 'yarn-berry' ? [] : repoNpmrcs.map((n) => n.path),
+  );
   const patches = await loadPatches(patchUsesOf(graph, parsed), byPath, ctx, notifications);
   const tarballs = await loadLocalTarballs(localTarballsOf(graph), byPath, ctx, notifications);
   const findings = [

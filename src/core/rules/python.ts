@@ -71,7 +71,7 @@ export const PYTHON_RULES = defineRules([
     id: 'CPP012',
     name: 'PythonExtraIndex',
     short: 'An extra package index sits beside the default one (dependency confusion).',
-    full: 'With `--extra-index-url` (or several Pipfile sources) pip looks a name up on every index and installs the highest version found anywhere. Anyone can register an internal package name on PyPI with a higher version and have it installed.',
+    full: 'With `--extra-index-url` — in a requirements file, on a `pip install` line of a Dockerfile or script, in `PIP_EXTRA_INDEX_URL`, in pip.conf — or several Pipfile sources, pip looks a name up on every index and installs the highest version found anywhere (`PackageFinder.find_best_candidate`). Anyone can register an internal package name on PyPI with a higher version and have it installed.',
     help: 'Use a single index that proxies PyPI and serves internal packages (set `--index-url` only), or use uv with explicit per-package index pinning (`[tool.uv.sources]`).',
     level: 'warning',
     severity: '7.5',

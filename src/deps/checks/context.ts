@@ -26,13 +26,21 @@ export interface CheckPolicy {
   readonly registryFor: (name: string) => string;
   /** The registry the repository's .npmrc names for a scoped package's scope, if any. */
   readonly scopeRegistry: (name: string) => string | undefined;
+  /** The file that names it (a `.npmrc` or bunfig.toml path), when the caller said which file each config is. */
+  readonly scopeRegistryFile: (name: string) => string | undefined;
   /** The default registry the repository's .npmrc names (npm's registry.npmjs.org when none). */
   readonly defaultRegistry: string;
   /** npm's `replace-registry-host` as the repository's .npmrc sets it (registry/resolved-url.ts). */
   readonly replaceRegistryHost: string;
 }
 
-export function toCheckPolicy(policy: Policy, registry: TrustedRegistry, npmrcs: readonly NpmrcConfig[]): CheckPolicy {
+/** `files[i]`, when given, is the path `npmrcs[i]` was read from: findings name the file a scope mapping is in. */
+export function toCheckPolicy(
+  policy: Policy,
+  registry: TrustedRegistry,
+  npmrcs: readonly NpmrcConfig[],
+  files: readonly string[] = [],
+): CheckPolicy {
   const deps = policy.dependencies;
   // The repository's .npmrc says where npm installs from (registryFor), never what is allowed: the tree is
   // untrusted configuration (a pull request could otherwise allow its own registry). See checks/npmrc.ts.
@@ -42,11 +50,14 @@ export function toCheckPolicy(policy: Policy, registry: TrustedRegistry, npmrcs:
   for (const m of registry.malicious) malicious.set(m.name, [...(malicious.get(m.name) ?? []), m]);
   // The .npmrc nearest the lockfile wins (listed first).
   const defaultRegistry = npmrcs.find((c) => c.registry !== undefined)?.registry ?? DEFAULT_NPM_REGISTRY;
-  const scopeRegistry = (name: string): string | undefined => {
-    if (!name.startsWith('@')) return undefined;
+  const scopeConfig = (name: string): number => {
+    if (!name.startsWith('@')) return -1;
     const scope = name.slice(0, name.indexOf('/'));
-    for (const c of npmrcs) if (c.scopes[scope] !== undefined) return c.scopes[scope];
-    return undefined;
+    return npmrcs.findIndex((c) => c.scopes[scope] !== undefined);
+  };
+  const scopeRegistry = (name: string): string | undefined => {
+    const at = scopeConfig(name);
+    return at < 0 ? undefined : npmrcs[at]!.scopes[name.slice(0, name.indexOf('/'))];
   };
   return {
     allowedRegistries: allowed,
@@ -56,6 +67,7 @@ export function toCheckPolicy(policy: Policy, registry: TrustedRegistry, npmrcs:
     malicious,
     registryFor: (name) => scopeRegistry(name) ?? defaultRegistry,
     scopeRegistry,
+    scopeRegistryFile: (name) => files[scopeConfig(name)],
     defaultRegistry,
     replaceRegistryHost: toReplaceRegistryHost(
       npmrcs.find((c) => c.raw['replace-registry-host'])?.raw['replace-registry-host'],

@@ -77,7 +77,7 @@ export function checkScopeRegistries(graph: DependencyGraph, policy: CheckPolicy
     return {
       ruleId: 'CPD162',
       message: redactUrls(
-        `${graph.lockfile} locks ${nodes.length} ${scope} package${nodes.length === 1 ? '' : 's'} (${names.slice(0, 10).join(', ')}${nodes.length > 10 ? ', …' : ''}) to tarballs that ${manager.name} fetches from ${hostOf(fetched) ?? fetched}, not from ${registry}, the registry ${manager.config ?? '.npmrc'} names for ${scope}: ${manager.why}, so the scope mapping does not apply. Regenerate the entries with the scope registry configured (\`${manager.relock}\`) and check what the other registry serves under these names.`,
+        `${graph.lockfile} locks ${nodes.length} ${scope} package${nodes.length === 1 ? '' : 's'} (${names.slice(0, 10).join(', ')}${nodes.length > 10 ? ', …' : ''}) to tarballs that ${manager.name} fetches from ${hostOf(fetched) ?? fetched}, not from ${registry}, the registry ${policy.scopeRegistryFile(first.name) ?? manager.config ?? '.npmrc'} names for ${scope}: ${manager.why}, so the scope mapping does not apply. Regenerate the entries with the scope registry configured (\`${manager.relock}\`) and check what the other registry serves under these names.`,
       ),
       location: { path: graph.lockfile, line: first.line },
       artifact: { kind: 'package', name: first.name, version: first.version },

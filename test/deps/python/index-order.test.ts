@@ -35,6 +35,18 @@ const cases: { dir: string; name: string; want: string[]; packages?: string }[] 
     packages: 'corp-utils',
   },
   {
+    // uv.toml wins over [tool.uv] of the pyproject.toml beside it (uv-settings `FilesystemOptions::find`).
+    dir: 'uv-toml-strategy',
+    name: 'uv index-strategy unsafe-best-match set in uv.toml, the index declared there',
+    want: ['CPP070@uv.lock:10', 'CPP075@uv.toml:1'],
+    packages: 'corp-utils corp-pinned',
+  },
+  {
+    dir: 'uv-toml-overrides-pyproject',
+    name: "a uv.toml beside the pyproject.toml: [tool.uv] index-strategy is ignored, uv's first-index applies",
+    want: ['CPP070@uv.lock:10'],
+  },
+  {
     dir: 'uv-first-index',
     name: "uv's default first-index: the declared index is asked before PyPI",
     want: ['CPP070@uv.lock:10'],

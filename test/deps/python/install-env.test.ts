@@ -2,6 +2,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { pythonDepsStage } from '../../../src/deps/parsers/python/stage.js';
 import { scanWith } from '../../helpers/scan.js';
+import { DEFAULT_POLICY } from '../../../src/trust/policy/default.js';
+import { tempTrees } from '../../helpers/temp-tree.js';
 
 const CASES = path.resolve(import.meta.dirname, '../../../fixtures/python/cases');
 
@@ -11,6 +13,10 @@ describe('index settings a Dockerfile, workflow or script gives pip / uv', () =>
       name: 'PIP_* / UV_* variables: hosts the policy does not allow are CPP070, TLS-off hosts CPP071, http CPP013',
       dir: 'install-env-indexes',
       want: [
+        // pip merges an extra index with its main one for every name (PackageFinder.find_best_candidate); UV_INDEX
+        // is uv's, whose default first-index strategy does not.
+        'CPP012@Dockerfile:2=docker-extra.example',
+        'CPP012@scripts/install.sh:4=plain.example',
         'CPP013@scripts/install.sh:4=plain.example',
         'CPP070@.github/workflows/ci.yml:8=uv-index.example',
         'CPP070@Dockerfile:2=docker-extra.example',
@@ -23,6 +29,8 @@ describe('index settings a Dockerfile, workflow or script gives pip / uv', () =>
       name: '--extra-index-url / --trusted-host / -i / uv --index on install command lines',
       dir: 'install-command-options',
       want: [
+        // The continuation line belongs to `pip install` (Dockerfile:2): pip's extra index.
+        'CPP012@Dockerfile:3=run-extra.example',
         'CPP070@.github/workflows/ci.yml:8=uv-cli.example',
         'CPP070@Dockerfile:3=run-extra.example',
         'CPP070@Dockerfile:6=glued.example',
@@ -36,5 +44,40 @@ describe('index settings a Dockerfile, workflow or script gives pip / uv', () =>
       .map((f) => `${f.ruleId}@${f.location.path}:${f.location.line ?? 0}=${String(f.evidence?.['host'])}`)
       .sort();
     expect(got).toEqual(want);
+  });
+});
+
+/**
+ * CPP012 whether the policy allows the extra index or not: pip (`PackageFinder.find_all_candidates` over
+ * `[index_url] + extra_index_urls`, then `find_best_candidate`) installs the highest version of a name any index
+ * serves, so PyPI can take over a name the allowed private index serves. uv's `--extra-index-url` is not reported:
+ * its default `first-index` strategy takes a name from the first index that has it.
+ */
+describe('a pip extra index set outside requirements files (CPP012)', () => {
+  it('is reported once per file and index, with the number of settings', async () => {
+    const policy = {
+      ...DEFAULT_POLICY,
+      dependencies: { ...DEFAULT_POLICY.dependencies, python: { indexes: ['https://pypi.corp.example/simple/'] } },
+    };
+    const r = await scanWith(path.join(CASES, 'install-env-extra-allowed'), [pythonDepsStage], { policy });
+    const got = r.findings
+      .filter((f) => f.ruleId !== 'CPP050')
+      .map((f) => `${f.ruleId}@${f.location.path}:${f.location.line ?? 0}×${String(f.evidence?.['count'])}`)
+      .sort();
+    expect(got).toEqual(['CPP012@Dockerfile:3×1', 'CPP012@scripts/install.sh:6×2']);
+  });
+});
+
+describe('index URLs in findings carry no token', () => {
+  const tree = tempTrees('cp-env-token-');
+  it('drops user information and the query, whatever the parameter is called', async () => {
+    const dir = tree({
+      'requirements.txt': 'requests==2.32.3\n',
+      Dockerfile:
+        'FROM python:3.12\nENV PIP_EXTRA_INDEX_URL=https://u:Zq81secret@pypi.corp.example/simple?tok=Zq82secret\n',
+    });
+    const r = await scanWith(dir, [pythonDepsStage]);
+    expect(r.findings.map((f) => f.ruleId).sort()).toEqual(['CPP012', 'CPP070']);
+    expect(JSON.stringify(r.findings)).not.toMatch(/Zq8\dsecret/);
   });
 });

@@ -344,6 +344,9 @@ const cases: Case[] = [
     name: 'pip.conf, uv.toml and a lockfile-less pyproject.toml choose indexes too',
     dir: 'index-config',
     want: [
+      // pip asks both extra indexes beside index-url for every name; the uv `extra-index-url` is first-index.
+      'CPP012@pip.conf:4',
+      'CPP012@pip.conf:5',
       'CPP013@pip.conf:5',
       'CPP070@locked/uv.lock:5',
       'CPP070@pip.conf:2',

@@ -1,4 +1,5 @@
 import { keyLine, readIndexConfig } from './pyproject-indexes.js';
+import type { IndexConfig } from './pyproject-indexes.js';
 import { isTable, parseToml } from './toml.js';
 import { hostOf } from './checks/indexes.js';
 import { hasLineTerminator, isLineTerminator } from '../../../core/linear-text.js';
@@ -8,6 +9,11 @@ export interface ConfigSetting {
   readonly key: string;
   readonly value: string;
   readonly line: number;
+  /**
+   * pip's extra index: pip asks it beside the main index for every name and installs the best version either has
+   * (CPP012). uv's extra indexes are not marked: its default `first-index` takes a name from the first that has it.
+   */
+  readonly pipExtra?: true;
 }
 
 /** What one configuration file tells pip, uv, Poetry or PDM about where to download from. */
@@ -34,7 +40,8 @@ export function pipConfSettings(file: string, text: string): IndexSettings {
   let current: { key: string; line: number } | undefined;
   const add = (key: string, value: string, line: number) => {
     for (const v of value.split(/\s+/).filter((x) => x !== '')) {
-      if (PIP_INDEX_KEYS.has(key)) indexes.push({ key, value: v, line });
+      if (PIP_INDEX_KEYS.has(key))
+        indexes.push({ key, value: v, line, ...(key === 'extra-index-url' ? { pipExtra: true as const } : {}) });
       else if (key === 'trusted-host') insecureHosts.push({ key, value: v.toLowerCase(), line });
     }
   };
@@ -83,6 +90,25 @@ export function tomlIndexSettings(file: string, text: string, kind: 'uv.toml' | 
     insecureHosts.push({ key: `pdm source ${d.name} verify_ssl = false`, value: hostOf(d.url), line: d.line });
   }
   return { file, tool: kind === 'uv.toml' ? 'uv' : 'the installer', indexes, insecureHosts };
+}
+
+/**
+ * The uv settings of a pyproject.toml once the uv.toml beside it is read: uv takes its settings from uv.toml and
+ * ignores `[tool.uv]` of the pyproject.toml in the same folder (uv-settings `FilesystemOptions::find`: "Found both a
+ * `uv.toml` file and a `[tool.uv]` section … will be ignored in favor of the `uv.toml` file"), so uv.toml's
+ * `index-strategy` — or, unset there, the default `first-index` — is the one `uv lock` resolves with. Its `[[index]]`
+ * tables join the pyproject's (which name the indexes `[tool.uv.sources]` pins refer to); the pins stay the
+ * pyproject's, as `sources` is project metadata uv.toml cannot hold. Throws on a uv.toml that is not TOML.
+ */
+export function withUvToml(config: IndexConfig, file: string, text: string): IndexConfig {
+  const fromToml = readIndexConfig({ tool: { uv: parseToml(file, text) } }, asToolIndex(text));
+  const strategy = fromToml.uvStrategy;
+  const { uvStrategy: _ignored, ...rest } = config;
+  return {
+    ...rest,
+    indexes: [...fromToml.indexes.map((i) => ({ ...i, file })), ...config.indexes],
+    ...(strategy !== undefined ? { uvStrategy: { ...strategy, file } } : {}),
+  };
 }
 
 /**

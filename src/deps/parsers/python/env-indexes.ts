@@ -46,11 +46,24 @@ export function envIndexSettings(file: string, text: string): IndexSettings | un
   const indexes: ConfigSetting[] = [];
   const insecureHosts: ConfigSetting[] = [];
   const tools = new Set<string>();
+  // The shell command a line continues (`\` at the end of the lines before it) decides whose options it holds:
+  // counted line by line, so a long run of continued lines is not re-read.
+  let command = { uv: false, pip: 0, uvPip: 0 };
   text.split(/\r?\n/).forEach((raw, i) => {
+    const count = (re: RegExp) => (raw.match(re) ?? []).length;
+    command = {
+      uv: command.uv || /\buv\b/.test(raw),
+      pip: command.pip + count(/\bpip3?\s+install\b/g),
+      uvPip: command.uvPip + count(/\buv\s+pip\s+install\b/g),
+    };
+    // Every `pip install` of the command is `uv pip install` (or it runs uv alone): its options are uv's.
+    const uvOnly = command.uv && command.pip === command.uvPip;
+    if (!raw.trimEnd().endsWith('\\')) command = { uv: false, pip: 0, uvPip: 0 };
     if (/^\s*#/.test(raw)) return;
-    for (const o of commandLineOptions(raw)) {
+    for (const o of commandLineOptions(raw, uvOnly)) {
       tools.add(o.tool);
-      (o.insecure ? insecureHosts : indexes).push({ key: o.key, value: o.value, line: i + 1 });
+      const extra = o.key === '--extra-index-url' && o.tool === 'pip' ? { pipExtra: true as const } : {};
+      (o.insecure ? insecureHosts : indexes).push({ key: o.key, value: o.value, line: i + 1, ...extra });
     }
     if (!/(PIP|UV)_/.test(raw)) return;
     const hits: [string, string][] = [];
@@ -62,7 +75,12 @@ export function envIndexSettings(file: string, text: string): IndexSettings | un
       tools.add(v.tool);
       for (const item of value.split(/[\s,]+/).filter((x) => x !== '')) {
         const url = v.key === 'index' ? item.replace(/^[\w.-]+=(?=[a-z][a-z0-9+.-]*:)/i, '') : item;
-        const setting = { key: `${name} (${v.key})`, value: v.insecure ? url.toLowerCase() : url, line: i + 1 };
+        const setting = {
+          key: `${name} (${v.key})`,
+          value: v.insecure ? url.toLowerCase() : url,
+          line: i + 1,
+          ...(name === 'PIP_EXTRA_INDEX_URL' ? { pipExtra: true as const } : {}),
+        };
         (v.insecure ? insecureHosts : indexes).push(setting);
       }
     }
@@ -77,7 +95,10 @@ export function envIndexSettings(file: string, text: string): IndexSettings | un
  * `--find-links`, `--trusted-host`, uv's `--index`, `--default-index`, `--allow-insecure-host`, as `--opt value` or
  * `--opt=value`. The short `-i` / `-f` count only on a line that names pip or uv (`-f` is `rm -f` elsewhere).
  */
-function commandLineOptions(line: string): { key: string; value: string; tool: string; insecure: boolean }[] {
+function commandLineOptions(
+  line: string,
+  uvOnly: boolean,
+): { key: string; value: string; tool: string; insecure: boolean }[] {
   if (!line.includes('--') && !/\s-[if]\S*/.test(line)) return [];
   const names = /\b(pip3?|uv)\b/.test(line);
   const words = line.split(/\s+/).map((w) => w.replace(/^(["'])(.*)\1$/, '$2'));
@@ -95,6 +116,8 @@ function commandLineOptions(line: string): { key: string; value: string; tool: s
       value = w.length > 2 ? w.slice(2) : words[++i];
     }
     if (opt === undefined || value === undefined || value === '') continue;
+    // `uv pip install --extra-index-url` is uv's option (its default first-index strategy), not pip's.
+    if (opt.tool === 'pip' && uvOnly) opt = { ...opt, tool: 'uv' };
     const item = opt.key === '--index' ? value.replace(/^[\w.-]+=(?=[a-z][a-z0-9+.-]*:)/i, '') : value;
     out.push({ key: opt.key, value: opt.insecure ? item.toLowerCase() : item, tool: opt.tool, insecure: opt.insecure });
   }

@@ -19,13 +19,15 @@ export interface DeclaredIndex {
   readonly only?: readonly string[];
   /** PDM `verify_ssl = false`: the source's host is not TLS-checked. */
   readonly verifySsl?: false;
+  /** The file declaring it when that is not the pyproject.toml (a uv.toml beside it). */
+  readonly file?: string;
 }
 
 /** The index configuration of a pyproject.toml: declared indexes and the settings that change how they combine. */
 export interface IndexConfig {
   readonly indexes: readonly DeclaredIndex[];
-  /** uv `[tool.uv] index-strategy` (default `first-index`) and its line. */
-  readonly uvStrategy?: { readonly value: string; readonly line: number };
+  /** uv `[tool.uv] index-strategy` (default `first-index`), its line, and its file when not the pyproject.toml. */
+  readonly uvStrategy?: { readonly value: string; readonly line: number; readonly file?: string };
   /** PDM `[tool.pdm.resolution] respect-source-order`. */
   readonly pdmSourceOrder: boolean;
   /**

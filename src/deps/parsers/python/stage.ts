@@ -22,7 +22,7 @@ import type { PipfileFacts } from './pipfile-hash.js';
 import { PyLockError } from './types.js';
 import type { PythonLock } from './types.js';
 import { poetryInstallIndexes } from './poetry-pool.js';
-import { pipConfSettings, tomlIndexSettings } from './config-indexes.js';
+import { pipConfSettings, tomlIndexSettings, withUvToml } from './config-indexes.js';
 import { checkIndexSettings } from './checks/config-indexes.js';
 import { envIndexSettings, isInstallEnvFile } from './env-indexes.js';
 import type { FileOpener } from '../../../core/file-source.js';
@@ -123,7 +123,8 @@ async function scanPythonFile(
     throw err;
   }
   const notifications: Notification[] = [];
-  const project = await loadPyproject(joinRel(dirOf(file.path), 'pyproject.toml'), byPath, notifications, files);
+  const pyproject = await loadPyproject(joinRel(dirOf(file.path), 'pyproject.toml'), byPath, notifications, files);
+  const project = lock.kind === 'uv' ? await withProjectUvToml(pyproject, byPath, notifications, files) : pyproject;
   // `poetry install` downloads from pyproject.toml's source of the locked name, not the URL poetry.lock records.
   lock = poetryInstallIndexes(lock, project);
   if (lock.kind === 'poetry') lock = await withPoetryToml(lock, project, byPath, notifications, files);
@@ -202,6 +203,32 @@ async function loadPyproject(
     path,
   });
   return undefined;
+}
+
+/**
+ * The uv.toml beside uv.lock's pyproject.toml, whose settings uv reads instead of `[tool.uv]` (`withUvToml`): the
+ * index-strategy CPP075 judges the lock by. One that does not parse is said (uv refuses to run with it).
+ */
+async function withProjectUvToml(
+  project: PyProject | undefined,
+  byPath: ReadonlyMap<string, DiscoveredFile>,
+  notifications: Notification[],
+  files: FileOpener,
+): Promise<PyProject | undefined> {
+  const f = project && byPath.get(joinRel(dirOf(project.file), 'uv.toml'));
+  if (!project || !f) return project;
+  const text = await readBounded(files, f, MAX_MANIFEST_BYTES).catch(() => undefined);
+  try {
+    if (text === undefined) throw new Error('could not be read');
+    return { ...project, indexConfig: withUvToml(project.indexConfig, f.path, text) };
+  } catch (err) {
+    notifications.push({
+      level: 'warning',
+      message: `${f.path} ${text === undefined ? 'could not be read' : `is not valid TOML (${errorMessage(err)})`}; its index-strategy was not checked`,
+      path: f.path,
+    });
+    return project;
+  }
 }
 
 /**

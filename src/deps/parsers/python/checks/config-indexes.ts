@@ -11,7 +11,8 @@ const WEB_URL = /^https?:\/\//i;
  * The indexes a configuration file in the repository gives pip / uv / Poetry / PDM (pip.conf, uv.toml, pyproject.toml)
  * apply to every install that reads it, with or without a lockfile: one CPP070 per file and host the policy does not
  * allow, one CPP013 per plain-http location, one CPP071 per host exempted from TLS checks. A host some lockfile
- * already locks packages from (its own CPP070, in `lockedHosts`) is that finding's cause and not repeated.
+ * already locks packages from (its own CPP070, in `lockedHosts`) is that finding's cause and not repeated. A pip
+ * extra index (CPP012) is reported whether the policy allows it or not: allowed or not, pip merges it with PyPI.
  */
 export function checkIndexSettings(
   s: IndexSettings,
@@ -48,10 +49,12 @@ export function checkIndexSettings(
         s.file,
         g.line,
         `${s.file}:${g.line} configures ${s.tool} to download from ${host} (${g.keys.join(', ')}), an index the policy does not allow: every install that reads this file may take packages from it. A file in the repository cannot widen the allowed indexes: add it to dependencies.python.indexes in the policy if it is yours, or remove the setting.`,
-        { host, urls: g.urls.slice(0, 10).join(' '), settings: g.keys.join(' ') },
+        // Shown without user information or query: an index URL carries its token in either, by any parameter name.
+        { host, urls: g.urls.slice(0, 10).map(withoutCredentials).join(' '), settings: g.keys.join(' ') },
       ),
     );
   }
+  out.push(...pipExtraIndexes(s));
   for (const h of s.insecureHosts) {
     out.push(
       pyFileFinding(
@@ -64,4 +67,42 @@ export function checkIndexSettings(
     );
   }
   return out;
+}
+
+/**
+ * CPP012 for pip's extra indexes a file sets (`PIP_EXTRA_INDEX_URL`, `pip install --extra-index-url`, pip.conf
+ * `extra-index-url`), as for the same option in a requirements file: pip's `PackageFinder.find_all_candidates` asks
+ * every URL of `SearchScope.index_urls` (`[index_url] + extra_index_urls`) for each name and `find_best_candidate`
+ * takes the highest version any of them serves, so a name published on PyPI replaces the private package. One
+ * finding per file and URL, at its first line, with the number of settings.
+ */
+function pipExtraIndexes(s: IndexSettings): Finding[] {
+  const byUrl = new Map<string, { url: string; line: number; keys: string[]; count: number }>();
+  for (const ix of s.indexes) {
+    if (ix.pipExtra !== true || !WEB_URL.test(ix.value)) continue;
+    const key = normalizePrefix(ix.value);
+    const g = byUrl.get(key) ?? { url: withoutCredentials(ix.value), line: ix.line, keys: [], count: 0 };
+    if (!g.keys.includes(ix.key)) g.keys.push(ix.key);
+    g.count++;
+    byUrl.set(key, g);
+  }
+  return [...byUrl.values()].map(({ url, ...g }) =>
+    pyFileFinding(
+      'CPP012',
+      s.file,
+      g.line,
+      `${s.file}:${g.line}: ${g.keys.join(', ')} adds ${url} beside pip's main index; pip installs the highest version of each name from whichever index has it, so a name registered on the public index can take over (dependency confusion) in every pip install this file runs. Serve everything through one index (an index URL only).`,
+      { url, host: hostOf(url), settings: g.keys.join(' '), count: g.count },
+    ),
+  );
+}
+
+/** The URL shown: scheme, host and path, without the user information or query that may hold a token. */
+function withoutCredentials(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}${u.pathname}`;
+  } catch {
+    return hostOf(url);
+  }
 }

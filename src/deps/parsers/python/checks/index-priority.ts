@@ -40,11 +40,12 @@ export function checkIndexPriority(lock: PythonLock, project: PyProject | undefi
     const served = e.counted
       ? `${n} locked package${n === 1 ? '' : 's'} come${n === 1 ? 's' : ''} from it (${names.slice(0, 5).join(', ')}${n > 5 ? ', …' : ''})`
       : `the ${n} locked index package${n === 1 ? '' : 's'} may come from either`;
+    const file = e.index.file ?? project.file;
     return pyFileFinding(
       'CPP075',
-      project.file,
+      file,
       e.index.line,
-      `${project.file}:${e.index.line}: ${e.index.tool} index "${e.index.name}" (${e.index.url}) ${e.why}; ${served}. A package of that name published on PyPI replaces it at the next lock (dependency confusion). ${e.fix}`,
+      `${file}:${e.index.line}: ${e.index.tool} index "${e.index.name}" (${e.index.url}) ${e.why}; ${served}. A package of that name published on PyPI replaces it at the next lock (dependency confusion). ${e.fix}`,
       {
         tool: e.index.tool,
         index: e.index.name,
@@ -124,8 +125,11 @@ function uvExposures(lock: PythonLock, cfg: IndexConfig): Exposure[] {
       (p) => p.source === 'index' && p.url !== undefined && sameIndex(p.url, i.url) && !pinned(cfg, p.name, i.name),
     );
     if (fromIt.length === 0) continue;
+    // Reported where the strategy is set: the pyproject.toml, or the uv.toml that wins over it.
+    const { file: _declaredIn, ...index } = i;
+    const at = cfg.uvStrategy?.file;
     out.push({
-      index: { ...i, line: cfg.uvStrategy?.line ?? i.line },
+      index: { ...index, line: cfg.uvStrategy?.line ?? i.line, ...(at !== undefined ? { file: at } : {}) },
       why: `is searched beside PyPI for every name (index-strategy = "${strategy}")`,
       fix: 'Remove index-strategy (uv then takes each name from the first index that has it), or mark the index explicit = true and pin its packages in [tool.uv.sources].',
       packages: fromIt,
