@@ -188,15 +188,26 @@ export function readPythonHubSettings(
 ): void {
   readLlamaIndexSettings(path, text, at, out, existsLocally);
   if (!text.includes('HF_ENDPOINT') && !text.includes('OFFLINE')) return;
-  let starts: Set<number> | undefined;
-  for (const m of text.matchAll(PYTHON_HUB_SETTING)) {
-    const first = m.index + m[0].length - m[0].trimStart().length;
-    starts ??= new Set((logicalLines(text) ?? []).map((l) => l.start));
-    if (!starts.has(first)) continue;
+  for (const { m, first } of statementMatches(text, PYTHON_HUB_SETTING)) {
     const variable = (m[2] ?? m[4])!;
     const literal = m[5] ?? m[6];
     reportHubSetting({ path, ...at(first) }, variable, literal ?? m[7]!.trim(), literal === undefined, out);
   }
+}
+
+/**
+ * The matches of a global pattern whose text (past leading blanks, `first`) starts a logical line: a statement of
+ * its own, not a string's or a continued line's text. The lines are read on the first match only.
+ */
+function statementMatches(text: string, re: RegExp): { m: RegExpExecArray; first: number }[] {
+  const out: { m: RegExpExecArray; first: number }[] = [];
+  let starts: Set<number> | undefined;
+  for (const m of text.matchAll(re)) {
+    const first = m.index + m[0].length - m[0].trimStart().length;
+    starts ??= new Set((logicalLines(text) ?? []).map((l) => l.start));
+    if (starts.has(first)) out.push({ m, first });
+  }
+  return out;
 }
 
 /**
@@ -219,12 +230,9 @@ function readLlamaIndexSettings(
   existsLocally: (p: string) => boolean,
 ): void {
   if (!text.includes('embed_model') || !LLAMA_INDEX_SETTINGS_IMPORT.test(text)) return;
-  let starts: Set<number> | undefined;
-  for (const m of text.matchAll(LLAMA_INDEX_EMBED_SETTING)) {
-    const first = m.index + m[0].length - m[0].trimStart().length;
-    starts ??= new Set((logicalLines(text) ?? []).map((l) => l.start));
+  for (const { m, first } of statementMatches(text, LLAMA_INDEX_EMBED_SETTING)) {
     const name = m[2]!;
-    if (!starts.has(first) || !looksLikeRepoId(name, existsLocally)) continue;
+    if (!looksLikeRepoId(name, existsLocally)) continue;
     out.references.push({
       path,
       ...at(first),

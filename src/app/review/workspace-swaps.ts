@@ -11,12 +11,8 @@ const isLink = (p: PackageNode) => p.source === 'link' || p.source === 'workspac
  * head's link entry. Names that were links at the base too are the project's own workspaces, not a swap.
  */
 export function registryToLink(base: readonly DependencyGraph[], head: readonly DependencyGraph[]): Finding[] {
-  const baseByPath = new Map(base.map((g) => [g.lockfile, g]));
   const out: Finding[] = [];
-  for (const g of head) {
-    const before = baseByPath.get(g.lockfile);
-    if (!before) continue;
-    const name = (p: PackageNode) => p.alias ?? p.name;
+  for (const [g, before] of withBase(base, head)) {
     const wasLink = new Set(before.packages.filter(isLink).map(name));
     const installed = new Map<string, PackageNode>();
     for (const p of before.packages) if (!isLink(p) && !installed.has(name(p))) installed.set(name(p), p);
@@ -50,12 +46,8 @@ export function registryToLink(base: readonly DependencyGraph[], head: readonly 
  * and name, at the head's entry.
  */
 export function linkToRegistry(base: readonly DependencyGraph[], head: readonly DependencyGraph[]): Finding[] {
-  const baseByPath = new Map(base.map((g) => [g.lockfile, g]));
   const out: Finding[] = [];
-  for (const g of head) {
-    const before = baseByPath.get(g.lockfile);
-    if (!before) continue;
-    const name = (p: PackageNode) => p.alias ?? p.name;
+  for (const [g, before] of withBase(base, head)) {
     const links = new Map<string, PackageNode>();
     for (const p of before.packages) if (isLink(p) && !links.has(name(p))) links.set(name(p), p);
     const installedBefore = new Set(before.packages.filter((p) => !isLink(p)).map(name));
@@ -81,3 +73,18 @@ export function linkToRegistry(base: readonly DependencyGraph[], head: readonly 
   }
   return out;
 }
+
+/** Each head lockfile with the same lockfile at the base (a lockfile new at the head has nothing swapped). */
+function withBase(
+  base: readonly DependencyGraph[],
+  head: readonly DependencyGraph[],
+): [DependencyGraph, DependencyGraph][] {
+  const baseByPath = new Map(base.map((g) => [g.lockfile, g]));
+  return head.flatMap((g): [DependencyGraph, DependencyGraph][] => {
+    const before = baseByPath.get(g.lockfile);
+    return before ? [[g, before]] : [];
+  });
+}
+
+/** The name code imports a package by: its alias where it has one. */
+const name = (p: PackageNode) => p.alias ?? p.name;
