@@ -1,4 +1,5 @@
 import type { DependencyGraph, PackageNode } from '../core/records.js';
+import { isRecord } from '../core/is-record.js';
 
 /** How a dependency is declared: decides the dev/optional flags computed from reachability. */
 export type EdgeKind = 'prod' | 'dev' | 'optional' | 'peer';
@@ -166,9 +167,7 @@ export class LockfileError extends Error {
 }
 
 /** Attacker-controlled data: only plain objects count as maps. */
-export function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
+export { isRecord };
 
 export function str(v: unknown): string | undefined {
   return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined;

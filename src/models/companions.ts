@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { DiscoveredFile } from '../core/files.js';
 import type { FileOpener } from '../core/file-source.js';
 import { readHead } from './read-small.js';
+import { isRecord } from '../core/is-record.js';
 
 /** tfjs manifests are small JSON; a bigger one is not read (its shards are then found by name only). */
 const MAX_MANIFEST_BYTES = 16 * 1024 * 1024;
@@ -23,13 +24,13 @@ export async function tfjsWeightPaths(files: FileOpener, manifest: DiscoveredFil
   }
   const groups = Array.isArray(parsed)
     ? parsed
-    : isObject(parsed) && Array.isArray(parsed['weightsManifest'])
+    : isRecord(parsed) && Array.isArray(parsed['weightsManifest'])
       ? parsed['weightsManifest']
       : [];
   const dir = path.posix.dirname(manifest.path);
   const out: string[] = [];
   for (const g of groups as unknown[]) {
-    if (!isObject(g) || !Array.isArray(g['paths'])) continue;
+    if (!isRecord(g) || !Array.isArray(g['paths'])) continue;
     for (const p of g['paths'] as unknown[]) {
       if (typeof p !== 'string' || out.length >= MAX_PATHS) continue;
       const rel = path.posix.normalize(path.posix.join(dir === '.' ? '' : dir, p));
@@ -38,8 +39,4 @@ export async function tfjsWeightPaths(files: FileOpener, manifest: DiscoveredFil
     }
   }
   return out;
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

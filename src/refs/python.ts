@@ -722,7 +722,7 @@ function referencesInTree(
    */
   function factoryClass(fn: string): string | undefined {
     if (imports.has(fn) || rebound.has(fn) || assigned.some(([name]) => name === fn)) return undefined;
-    const defs = functions.filter((d) => childrenOf(d).find((k) => k.name === 'VariableName') && nameOf(d) === fn);
+    const defs = functions.filter((d) => nameOf(d) === fn);
     const def = defs.length === 1 ? defs[0]! : undefined;
     const decorated = def?.parent?.name === 'DecoratedStatement' ? def.parent : undefined;
     if (!def || (decorated ?? def).parent?.name !== 'Script') return undefined;

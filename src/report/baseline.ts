@@ -2,6 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { ConfigError } from '../core/errors.js';
 import type { Level, ResolvedFinding } from '../core/finding.js';
 import type { ScanResult } from '../core/result.js';
+import { isRecord } from '../core/is-record.js';
 
 /** A baseline SARIF larger than this is refused rather than read into memory. */
 export const MAX_BASELINE_BYTES = 256 * 1024 * 1024;
@@ -12,17 +13,17 @@ export const MAX_BASELINE_BYTES = 256 * 1024 * 1024;
  * Parsed defensively: the file is whatever a previous job (or a person) left there.
  */
 export function baselineKeys(log: unknown, source = 'baseline'): Set<string> {
-  if (!isObject(log) || !Array.isArray(log['runs'])) {
+  if (!isRecord(log) || !Array.isArray(log['runs'])) {
     throw new ConfigError(`${source} is not a SARIF log: expected an object with a "runs" array`, source);
   }
   const keys = new Set<string>();
   for (const run of log['runs'] as unknown[]) {
-    if (!isObject(run) || !Array.isArray(run['results'])) continue;
-    const rules = isObject(run['tool']) && isObject(run['tool']['driver']) ? run['tool']['driver']['rules'] : undefined;
+    if (!isRecord(run) || !Array.isArray(run['results'])) continue;
+    const rules = isRecord(run['tool']) && isRecord(run['tool']['driver']) ? run['tool']['driver']['rules'] : undefined;
     for (const r of run['results'] as unknown[]) {
-      if (!isObject(r)) continue;
+      if (!isRecord(r)) continue;
       const ruleId = resultRuleId(r, Array.isArray(rules) ? rules : []);
-      const fp = isObject(r['partialFingerprints']) ? r['partialFingerprints']['primaryLocationLineHash'] : undefined;
+      const fp = isRecord(r['partialFingerprints']) ? r['partialFingerprints']['primaryLocationLineHash'] : undefined;
       if (ruleId !== undefined && typeof fp === 'string') keys.add(keyOf(ruleId, fp));
     }
   }
@@ -91,7 +92,7 @@ function keyOf(ruleId: string, lineHash: string): string {
 function resultRuleId(r: Record<string, unknown>, rules: readonly unknown[]): string | undefined {
   if (typeof r['ruleId'] === 'string') return r['ruleId'];
   const ref = r['rule'];
-  if (isObject(ref)) {
+  if (isRecord(ref)) {
     if (typeof ref['id'] === 'string') return ref['id'];
     if (typeof ref['index'] === 'number') return ruleAt(rules, ref['index']);
   }
@@ -101,9 +102,5 @@ function resultRuleId(r: Record<string, unknown>, rules: readonly unknown[]): st
 
 function ruleAt(rules: readonly unknown[], i: number): string | undefined {
   const d = Number.isInteger(i) && i >= 0 ? rules[i] : undefined;
-  return isObject(d) && typeof d['id'] === 'string' ? d['id'] : undefined;
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
+  return isRecord(d) && typeof d['id'] === 'string' ? d['id'] : undefined;
 }

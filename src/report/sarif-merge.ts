@@ -1,6 +1,7 @@
 import type { Invocation, Log, ReportingDescriptor, Result, Run } from 'sarif';
 import { UsageError } from '../core/errors.js';
 import { MAX_SARIF_RESULTS, mostSevere } from './sarif.js';
+import { isRecord } from '../core/is-record.js';
 
 export interface MergeOptions {
   /** Category for the merged run (`automationDetails.id` becomes `<category>/`); default: the inputs' common one. */
@@ -221,8 +222,8 @@ export function parseSarifLog(text: string, source: string): Log {
  */
 function checkRun(run: unknown, at: string): void {
   const r = objectAt(run, at);
-  const driver = isObject(r['tool']) ? r['tool']['driver'] : undefined;
-  if (!isObject(driver) || typeof driver['name'] !== 'string')
+  const driver = isRecord(r['tool']) ? r['tool']['driver'] : undefined;
+  if (!isRecord(driver) || typeof driver['name'] !== 'string')
     throw new UsageError(`${at}.tool.driver.name is missing`);
   eachObject(driver['rules'], `${at}.tool.driver.rules`, (rule, ruleAt) => {
     if (typeof rule['id'] !== 'string') throw new UsageError(`${ruleAt}.id is not a string`);
@@ -271,10 +272,6 @@ function eachObject(list: unknown, at: string, check: (item: Record<string, unkn
 }
 
 function objectAt(v: unknown, at: string): Record<string, unknown> {
-  if (!isObject(v)) throw new UsageError(`${at} is not an object`);
+  if (!isRecord(v)) throw new UsageError(`${at} is not an object`);
   return v;
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

@@ -1,5 +1,6 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { embeddedNpmRegistryKeys } from '../embedded.js';
+import { isRecord } from '../../core/is-record.js';
 
 export type KeyUsage = 'signatures' | 'attestations';
 
@@ -88,6 +89,4 @@ function toDate(s: string): Date | undefined {
   return Number.isNaN(d.getTime()) ? undefined : d;
 }
 
-export function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
+export { isRecord };

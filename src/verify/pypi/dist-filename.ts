@@ -1,4 +1,6 @@
 import { explain } from '@renovatebot/pep440';
+// packaging.utils `canonicalize_name` (PEP 503).
+import { normalizeName } from '../../deps/parsers/python/pep508.js';
 
 /**
  * pypi-attestations' `_ultranormalize_dist_filename` (src/pypi_attestations/_impl.py): the one spelling of a wheel or
@@ -40,7 +42,7 @@ function wheel(filename: string): string | undefined {
   }
   // packaging.tags `parse_tag` builds the cross product of the `.`-separated parts; `Tag` lower-cases each part.
   const [impls, abis, platforms] = tagParts.map((p) => sortedSet(p.toLowerCase().split('.')));
-  const name = canonicalizeName(namePart!).replace(/-/g, '_');
+  const name = normalizeName(namePart!).replace(/-/g, '_');
   return `${[name, version, ...(build !== undefined ? [buildTag] : []), impls, abis, platforms].join('-')}.whl`;
 }
 
@@ -50,12 +52,7 @@ function sdist(stem: string, ext: '.tar.gz' | '.zip'): string | undefined {
   if (dash < 0) return undefined;
   const version = pep440String(stem.slice(dash + 1));
   if (version === undefined) return undefined;
-  return `${canonicalizeName(stem.slice(0, dash)).replace(/-/g, '_')}-${version}${ext}`;
-}
-
-/** packaging.utils `canonicalize_name` (PEP 503): lower case, runs of `-_.` become one `-`. */
-function canonicalizeName(name: string): string {
-  return name.toLowerCase().replace(/[-_.]+/g, '-');
+  return `${normalizeName(stem.slice(0, dash)).replace(/-/g, '_')}-${version}${ext}`;
 }
 
 /** `str(packaging.version.Version(v))`: the normalized PEP 440 spelling, undefined when it does not parse. */
