@@ -111,7 +111,7 @@ export function findPythonReferencesWithParser(
 ): FileReferences {
   return (
     findPythonReferencesInSnippet(path, text, existsLocally, imported) ??
-    findPythonReferencesInWholeFile(path, text, existsLocally)
+    findPythonReferencesInWholeFile(path, text, existsLocally, imported)
   );
 }
 

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { findPythonReferencesInWholeFile, pythonImports, pythonModuleValues } from '../../src/refs/python.js';
+import {
+  findPythonReferencesInWholeFile,
+  findPythonReferencesWithParser,
+  pythonImports,
+  pythonModuleValues,
+} from '../../src/refs/python.js';
 import { findPythonReferencesFast } from '../../src/refs/python-fast.js';
 import { importedJavaScriptModule, importedModuleFile } from '../../src/refs/module-paths.js';
 import { javaScriptModuleValues } from '../../src/refs/javascript.js';
@@ -154,6 +159,17 @@ describe('both readers bind imported values alike', () => {
     const fast = findPythonReferencesFast('src/app/train.py', text, () => false, imported);
     expect(fast).toEqual(whole);
     expect(show(whole)).toEqual(want);
+  });
+
+  // A file the snippet cannot vouch for (HfArgumentParser's dataclasses are read over the whole file) is parsed
+  // whole: the imported values still bind there.
+  it('a file parsed whole binds them too', () => {
+    const text =
+      'from transformers import AutoModel, HfArgumentParser\nfrom .config import MODEL_ID\nm = AutoModel.from_pretrained(MODEL_ID)\n';
+    expect(findPythonReferencesFast('src/app/train.py', text, () => false, imported)).toBeUndefined();
+    expect(show(findPythonReferencesWithParser('src/app/train.py', text, () => false, imported))).toEqual([
+      '3 acme/classifier@-',
+    ]);
   });
 
   it('pythonImports lists every binding with its target, and the attributes the file assigns', () => {
