@@ -1055,6 +1055,42 @@ function referencesInTree(
   }
 
   const facts = (call: SyntaxNode): CallFacts | undefined => {
+    const head = callHead(call);
+    if (!head) return undefined;
+    const { written, resolved, line, column, lang } = head;
+    return { written, resolved, ...argumentsOf(head.args), line, column, lang };
+  };
+
+  /**
+   * `facts`, its arguments read when first asked: most calls of a file are no loader, and `shapeOf` asks a call's
+   * arguments only once its name is one (resolving every argument of every call was most of a large file's time).
+   * For the calls read after the walk, when every binding the arguments may name is final.
+   */
+  const lazyFacts = (call: SyntaxNode): CallFacts | undefined => {
+    const head = callHead(call);
+    if (!head) return undefined;
+    let read: ReturnType<typeof argumentsOf> | undefined;
+    const args = () => (read ??= argumentsOf(head.args));
+    return {
+      written: head.written,
+      resolved: head.resolved,
+      get positional() {
+        return args().positional;
+      },
+      get keywords() {
+        return args().keywords;
+      },
+      get splat() {
+        return args().splat;
+      },
+      line: head.line,
+      column: head.column,
+      lang: 'python',
+    };
+  };
+
+  /** A call's callee, as written and resolved, and where it stands; undefined for one `facts` cannot read. */
+  function callHead(call: SyntaxNode) {
     const [callee, args] = childrenOf(call);
     if (!callee || !args || args.name !== 'ArgList') return undefined;
     const dotted = calleeName(callee);
@@ -1062,6 +1098,12 @@ function referencesInTree(
     const object = callee.name === 'MemberExpression' ? childrenOf(callee)[0] : undefined;
     const called = object?.name === 'CallExpression' ? loaderClassOf(calledName(object)) : undefined;
     const resolved = resolveMethod(imports, instances, dotted, called);
+    const { line, column } = at(call.from);
+    return { written: dotted, resolved, args, line, column, lang: 'python' as const };
+  }
+
+  /** A call's arguments, resolved (`facts`). */
+  function argumentsOf(args: SyntaxNode) {
     const positional: Resolved[] = [];
     const keywords = new Map<string, Resolved>();
     let splat = false;
@@ -1076,9 +1118,8 @@ function referencesInTree(
     }
     // `**options` after every explicit keyword: a known dict adds its keys; one the file cannot read is a splat.
     for (const d of spreads) if (spreadKeywords(keywords, d)) splat = true;
-    const { line, column } = at(call.from);
-    return { written: dotted, resolved, positional, keywords, splat, line, column, lang: 'python' };
-  };
+    return { positional, keywords, splat };
+  }
 
   /**
    * What each `return` of a function gives, as the callee of a call written there or bound to the name returned in
@@ -1271,7 +1312,7 @@ function referencesInTree(
   // A snippet holds no blocks: the `with open(…) as f:` around an unpickler is read in the whole file.
   if (strict && unresolvedFile) return undefined;
   for (const call of calls) {
-    const read = facts(call);
+    const read = lazyFacts(call);
     const f = read && unpickled.has(call.from) ? { ...read, unpickledBy: unpickled.get(call.from)! } : read;
     const bound = f && partials.get(f.written);
     const reached = f && bound ? { ...throughPartial(f, bound), resolved: resolveCallee(imports, bound.target) } : f;
