@@ -83,7 +83,16 @@ export function pythonSnippet(text: string): Snippet | undefined {
  * The logical lines of the statements that matter, in file order (what `pythonSnippet` copies), or undefined when
  * the file must be parsed whole. python-fast.ts reads them without a parser when it can.
  */
-export function keptStatements(text: string): LogicalLine[] | undefined {
+export function keptStatements(text: string): readonly LogicalLine[] | undefined {
+  // The same file asked again (python-fast.ts, then the snippet, then python-scopes.ts over the whole file, when each
+  // before gave up): a large file's statements cost as much as its parse.
+  if (lastKept?.text !== text) lastKept = { text, kept: findKeptStatements(text) };
+  return lastKept.kept;
+}
+
+let lastKept: { readonly text: string; readonly kept: readonly LogicalLine[] | undefined } | undefined;
+
+function findKeptStatements(text: string): readonly LogicalLine[] | undefined {
   // python-argparse.ts: HfArgumentParser's dataclass fields and tuple-bound instances are read over the whole file.
   if (text.includes('HfArgumentParser') || text.includes('TrlParser')) return undefined;
   // The lines (and the assignment hits below) from WebAssembly when it reads the file, else from python-lines.ts.
