@@ -4,6 +4,7 @@ import { strictJsonPropertyLines } from '../lines.js';
 import { classifySpec } from '../source.js';
 import { NodeModulesIndex, declaredOf, edgesOf, npmResolvedSource, parseAlias } from './npm-common.js';
 import { pushAll } from '../../core/push-all.js';
+import { findBundled } from './npm-bundles.js';
 import { TOP_LEVEL_PREFIX, readableKey } from './npm-legacy.js';
 
 /**
@@ -70,11 +71,30 @@ export function parseNpmV1(
       source:
         npmResolvedSource(resolved) ?? (/^\d+\.\d+\.\d+/.test(written) || alias ? 'registry' : classifySpec(written)),
       ...(alias ? { alias: name } : {}),
-      ...(entry.bundled === true ? { bundled: true } : {}),
       flags: { dev: entry.dev === true, optional: entry.optional === true, peer: false },
       edges,
     };
   });
+
+  // npm ≥ 7 migrates the tree (arborist Shrinkwrap `#metaFromLock`: `bundled` becomes `inBundle`, except on a git
+  // entry without integrity, which returns before) and then decides bundles as for a v2 lockfile (npm-bundles.ts):
+  // a claim on a top-level entry is fetched from its `resolved` like any other. With npm 11.19, `npm ci` downloaded
+  // and installed a top-level `"bundled": true` entry with no integrity from a loopback server.
+  const claimed = new Set<number>();
+  entries.forEach(({ entry }, i) => {
+    const gitEarlyReturn = !entry.integrity && nodes[i]!.source === 'git';
+    if (entry.bundled === true && !gitEarlyReturn) claimed.add(i);
+  });
+  const keys = entries.map((e) => e.key);
+  const bundled = findBundled(
+    keys,
+    (i) => nodes[i]?.edges ?? [],
+    new Map(),
+    { bundles: undefined },
+    (k) => index.get(k),
+    claimed,
+  );
+  for (const i of bundled) nodes[i] = { ...nodes[i]!, bundled: true };
 
   return {
     kind: 'npm',
