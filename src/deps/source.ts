@@ -1,5 +1,6 @@
 import type { PackageNode } from '../core/records.js';
 import { hasLineTerminator } from '../core/linear-text.js';
+import { parseSri } from '../core/sri.js';
 
 export type Source = PackageNode['source'];
 
@@ -153,4 +154,35 @@ export function isGitHubShorthand(spec: string): boolean {
   if (stop < 0) return rest.length > 0;
   const hash = rest.indexOf('#', 1);
   return hash > 0 && hash < stop && !hasLineTerminator(rest.slice(hash));
+}
+
+/**
+ * Where pnpm's runtime resolvers take a runtime's release archives from (`node@runtime:…` and the like, locked as
+ * BinaryResolution `url`s): @pnpm/node.resolver's DEFAULT_NODE_MIRROR_BASE_URL (`https://nodejs.org/download/release/`,
+ * other channels beside it) and UNOFFICIAL_NODE_MIRROR_BASE_URL (musl builds), and the GitHub releases the Bun and
+ * Deno resolvers read. A configured `node-mirror` is another host, and is judged as any tarball URL.
+ */
+const RUNTIME_RELEASES: Readonly<Record<string, readonly string[]>> = {
+  node: ['https://nodejs.org/download/', 'https://unofficial-builds.nodejs.org/download/'],
+  bun: ['https://github.com/oven-sh/bun/releases/download/'],
+  deno: ['https://github.com/denoland/deno/releases/download/'],
+};
+
+/**
+ * A runtime's own release archive, pinned by a well-formed SHA-256 or stronger digest the package manager checks at
+ * download: what pnpm's resolver writes for `devEngines.runtime`, and no tarball dependency a policy needs to hear of.
+ */
+export function isRuntimeRelease(name: string, url: string, integrity: string | undefined): boolean {
+  const prefixes = Object.hasOwn(RUNTIME_RELEASES, name) ? RUNTIME_RELEASES[name]! : [];
+  // The URL as fetch reads it: dot segments (also `%2e`) and backslashes resolved, so none climbs out of the releases.
+  let href: string;
+  try {
+    href = new URL(url).href;
+  } catch {
+    return false;
+  }
+  if (!prefixes.some((p) => href.startsWith(p))) return false;
+  if (integrity === undefined) return false;
+  const { hashes, rejected } = parseSri(integrity, 'strict');
+  return rejected.length === 0 && hashes.length > 0 && hashes.every((h) => h.algorithm !== 'sha1');
 }

@@ -3,7 +3,7 @@ import type { DependencyGraph, PackageNode } from '../../core/records.js';
 import type { CheckPolicy } from './context.js';
 import { PUBLIC_REGISTRIES, isUnder, levelOf, normalizePrefix } from './context.js';
 import { packageFinding } from './finding.js';
-import { hostOf, parseRegistryTarball } from '../source.js';
+import { hostOf, isRuntimeRelease, parseRegistryTarball } from '../source.js';
 import { splitDescriptor } from '../types.js';
 import { npmResolvedRegistrySpec, parseAlias } from '../parsers/npm-common.js';
 import { pushAll } from '../../core/push-all.js';
@@ -46,7 +46,8 @@ export function checkSources(graph: DependencyGraph, policy: CheckPolicy): Findi
         );
       }
     }
-    pushAll(out, sourceKind(node, policy));
+    if (!(graph.kind === 'pnpm' && isRuntimeRelease(node.name, resolved ?? '', node.integrity)))
+      pushAll(out, sourceKind(node, policy));
     const mismatch = nameMismatch(node, graph.kind, policy);
     if (mismatch) out.push(mismatch);
     const confusion = dependencyConfusion(node, policy, graph.kind);
@@ -103,7 +104,9 @@ function sourceKind(node: PackageNode, policy: CheckPolicy): Finding[] {
               'CPD008',
               node,
               `is installed from a tarball URL (${where})${node.integrity === undefined ? ' with no integrity pinning its bytes' : ''}`,
-              'Depend on a registry version instead, or accept tarballs in the policy.',
+              node.version.startsWith('runtime:')
+                ? "This is a runtime pnpm installs for devEngines.runtime: re-resolve it (pnpm install) so each platform's archive comes from the runtime's own releases with a digest, and review who edited the lockfile."
+                : 'Depend on a registry version instead, or accept tarballs in the policy.',
               { resolved: where, integrity: node.integrity !== undefined },
               level,
             ),

@@ -11,7 +11,7 @@ import type {
 } from '../types.js';
 import { LockfileError, isRecord, str } from '../types.js';
 import { lineOfFirst, yamlSectionKeyLines } from '../lines.js';
-import { classifyResolved } from '../source.js';
+import { classifyResolved, isRuntimeRelease } from '../source.js';
 import type { Source } from '../source.js';
 import { pushAll } from '../../core/push-all.js';
 import { pnpmBuildsDisabledBy } from './pnpm-builds.js';
@@ -110,7 +110,7 @@ export function parsePnpm(file: string, text: string, options: ParseOptions = {}
     // 8 (lockfile 6, `/left-pad@1.3.1`). Lockfile 5 keys (not checked here) keep the entry's name first.
     const name = (major >= 6 && parsedKey.named ? parsedKey.name : undefined) ?? str(entry.name) ?? parsedKey.name;
     const version = str(entry.version) ?? parsedKey.version;
-    const res = isRecord(entry.resolution) ? entry.resolution : {};
+    const res = installedResolution(name, isRecord(entry.resolution) ? entry.resolution : {});
     const { source, resolved } = resolutionSource(res);
     const integrity = str(res.integrity);
     const disabled = source === 'registry' ? buildDisabled(name, version) : undefined;
@@ -434,6 +434,16 @@ function parseKey(key: string, major: number): { name: string; version: string; 
 function resolutionSource(res: Record<string, unknown>): { source: Source; resolved?: string } {
   const type = str(res.type);
   if (type === 'directory') return { source: 'file', resolved: `file:${str(res.directory) ?? ''}` };
+  // A runtime's archive (BinaryResolution): fetched from its `url` and checked against its `integrity`
+  // (@pnpm/fetching.binary-fetcher `createBinaryFetcher`: fetchFromRemoteTarball for `archive: tarball`,
+  // downloadAndUnpackZip for `zip`), never from the registry.
+  if (type === 'binary') {
+    // Whatever the URL looks like (a registry's layout, a git host's archive), the binary fetcher downloads it as is.
+    const url = str(res.url);
+    return url ? { source: 'tarball', resolved: url } : { source: 'tarball' };
+  }
+  // No variant pnpm could read: a download from nowhere the lockfile pins (CPD008 says so), not a registry package.
+  if (type === 'variations') return { source: 'tarball' };
   if (type === 'git' || (str(res.repo) !== undefined && str(res.commit) !== undefined)) {
     return { source: 'git', resolved: `git+${str(res.repo) ?? ''}#${str(res.commit) ?? ''}` };
   }
@@ -448,6 +458,23 @@ function resolutionSource(res: Record<string, unknown>): { source: Source; resol
     return { source: onRegistry ? 'registry' : source, resolved: tarball };
   }
   return { source: 'registry' };
+}
+
+/**
+ * The resolution the checks judge for an entry. pnpm 10's runtimes (`node@runtime:22.0.0`, `bun@runtime:…`,
+ * `deno@runtime:…`, from `devEngines.runtime`) are locked as `type: variations`: one `variants[].resolution` (a
+ * BinaryResolution, @pnpm/resolver-base) per platform, of which pnpm installs the one whose `targets` match the
+ * machine. Each is what some machine installs, so the judged one is the first that is not its runtime's own release
+ * archive pinned by a digest (source.ts `isRuntimeRelease`: an edited URL or a dropped integrity), else the first.
+ */
+function installedResolution(name: string, res: Record<string, unknown>): Record<string, unknown> {
+  if (str(res.type) !== 'variations') return res;
+  const variants = (Array.isArray(res.variants) ? (res.variants as unknown[]) : [])
+    .map((v) => (isRecord(v) && isRecord(v.resolution) ? v.resolution : undefined))
+    .filter((r): r is Record<string, unknown> => r !== undefined && str(r.type) !== 'variations');
+  const pinned = (r: Record<string, unknown>) =>
+    isRuntimeRelease(name, str(r.url) ?? str(r.tarball) ?? '', str(r.integrity));
+  return variants.find((r) => !pinned(r)) ?? variants[0] ?? res;
 }
 
 function dedupe(edges: DraftEdge[]): DraftEdge[] {
