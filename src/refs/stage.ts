@@ -34,9 +34,20 @@ export const refsStage: Stage = {
     // Only the light search rules load here; each language's parser loads with the first file that needs it.
     const { MAX_SOURCE_BYTES, runFinder, runQuickFinder, screenText, searchOversized } = await import('./search.js');
     const finders = new Map<Language, Promise<Finder>>();
+    // Each language's finder once loaded, called without an await: a file the quick finder gave up on goes on to
+    // the parser before another file's task runs, so what the quick finder worked out of it (python-snippet.ts
+    // `keptStatements`, the lines module's tables) is still there to reuse.
+    const loaded = new Map<Language, Finder>();
     const finderFor = (language: Language) => {
       let finder = finders.get(language);
-      if (!finder) finders.set(language, (finder = loadFinder(language)));
+      if (!finder)
+        finders.set(
+          language,
+          (finder = loadFinder(language).then((f) => {
+            loaded.set(language, f);
+            return f;
+          })),
+        );
       return finder;
     };
     const quickFinders = new Map<Language, Promise<QuickFinder | undefined>>();
@@ -121,7 +132,7 @@ export const refsStage: Stage = {
             runFinder(
               language === 'shell' && isComposeFile(file.path)
                 ? await composeFinder(await projectDotenv(file.path))
-                : await finderFor(language),
+                : (loaded.get(language) ?? (await finderFor(language))),
               file.path,
               text,
               existsLocally,
