@@ -534,13 +534,23 @@ export function readPodContainers(spec: YAMLMap, text: string, sink: ServerSink)
       for (const v of isSeq(vars) ? vars.items : []) {
         if (!isMap(v)) continue;
         const n = v.get('name', true);
+        if (!isScalar(n) || typeof n.value !== 'string') continue;
         const value = v.get('value', true);
         const valueText = isScalar(value) ? scalarText(value.value) : undefined;
-        if (isScalar(n) && typeof n.value === 'string' && isScalar(value) && valueText !== undefined)
-          env.set(n.value, { text: valueText, at: valueStart(value, text), expands: valueText.includes('$(') });
+        // A value refers to the variables set above it (kubelet `makeEnvironmentVariables`); a `valueFrom` (or a
+        // value that is no scalar) is the run time's, and replaces what an earlier entry of the name set.
+        env.set(
+          n.value,
+          isScalar(value) && valueText !== undefined
+            ? kubernetesExpand({ text: valueText, at: valueStart(value, text), expands: false }, env)
+            : { text: `$(${n.value})`, at: n.range?.[0] ?? 0, expands: true },
+        );
       }
-      const entrypoint = wordsOf(container.get('command', true), text);
-      const command = wordsOf(container.get('args', true), text);
+      // `$(VAR)` in `command:` and `args:` is replaced from the container's whole `env:` (kubelet
+      // `ExpandContainerCommandAndArgs`), before any shell sees the words.
+      const expand = (t: Token) => kubernetesExpand(t, env);
+      const entrypoint = wordsOf(container.get('command', true), text, false).map(expand);
+      const command = wordsOf(container.get('args', true), text, false).map(expand);
       readServer(
         {
           ...imageOf(container.get('image', true)),
@@ -576,15 +586,47 @@ function shellScriptOf(argv: readonly Token[]): Token | undefined {
   return undefined;
 }
 
-/** A Compose `command:` or `entrypoint:` as words: a string split as the shell would, or a list of strings. */
-function wordsOf(node: unknown, text: string): Token[] {
+/**
+ * A Compose `command:` or `entrypoint:` as words: a string split as the shell would, or a list of strings, which
+ * Compose interpolates (`$VAR`) and Kubernetes (`compose` false) hands on as written, for `kubernetesExpand`.
+ */
+function wordsOf(node: unknown, text: string, compose = true): Token[] {
   if (isScalar(node) && typeof node.value === 'string') return tokens(node.value, valueStart(node, text));
   if (!isSeq(node)) return [];
   const out: Token[] = [];
   for (const n of node.items)
     if (isScalar(n) && (typeof n.value === 'string' || typeof n.value === 'number'))
-      out.push({ text: String(n.value), at: valueStart(n, text), expands: String(n.value).includes('$') });
+      out.push({ text: String(n.value), at: valueStart(n, text), expands: compose && String(n.value).includes('$') });
   return out;
+}
+
+/**
+ * Kubernetes' variable references (third_party/forked/golang/expansion `Expand` with `MappingFuncFor`): `$(NAME)`
+ * becomes the value `env` sets for NAME, `$$` one `$`, any other `$` stays; a name `env` does not fix (a
+ * `valueFrom`, `envFrom`, the service variables kubelet adds) is the run time's, so the word is too.
+ */
+function kubernetesExpand(word: Token, env: ReadonlyMap<string, Token>): Token {
+  const input = word.text;
+  if (!input.includes('$')) return word;
+  let out = '';
+  let expands = false;
+  let checkpoint = 0;
+  for (let cursor = 0; cursor < input.length; cursor++) {
+    if (input[cursor] !== '$' || cursor + 1 >= input.length) continue;
+    out += input.slice(checkpoint, cursor);
+    const next = input[cursor + 1];
+    const close = next === '(' ? input.indexOf(')', cursor + 2) : -1;
+    if (next === '$') out += '$';
+    else if (close !== -1) {
+      const set = env.get(input.slice(cursor + 2, close));
+      if (set === undefined || set.expands) expands = true;
+      out += set === undefined ? input.slice(cursor, close + 1) : set.text;
+      cursor = close - 1;
+    } else out += `$${next}`;
+    cursor += 1;
+    checkpoint = cursor + 1;
+  }
+  return { text: out + input.slice(checkpoint), at: word.at, expands };
 }
 
 /** Compose `environment:` as a map (`KEY: value`) or a list (`KEY=value`), each value with where it stands. */

@@ -1239,6 +1239,20 @@ const CASES: FidelityCase[] = [
     ],
   },
   {
+    // Kubernetes `$(VAR)` (kubelet ExpandContainerCommandAndArgs, expansion `Expand`): args and env values take the
+    // container's `env:` values; a `valueFrom` is the run time's; `$$(` is a literal `$(`, no variable read.
+    file: 'k8s-variable-references.yaml',
+    want: [
+      'CPR001:14:30 acme/chat-7b@main',
+      'CPR003:14:30 acme/chat-7b@main',
+      'CPR001:22:30 acme/base-7b@-',
+      'CPR003:22:30 acme/base-7b@-',
+      'CPR001:34:22 acme/tgi-7b@-',
+      'CPR003:34:22 acme/tgi-7b@-',
+      'CPR010:37:30 dynamic',
+    ],
+  },
+  {
     // sagemaker/huggingface/model.py HuggingFaceModel: env HF_MODEL_ID at HF_MODEL_REVISION, trust_remote_code from
     // HF_MODEL_TRUST_REMOTE_CODE (TGI's sagemaker-entrypoint.sh); a model_data archive is no hub download.
     file: 'sagemaker-hub-models.py',
