@@ -562,7 +562,9 @@ function shapeOf(f: CallFacts): LoaderShape | undefined {
       // tokenizer.rs, its pyo3 signature): the revision is also the second positional argument.
       revision:
         kw('revision') ?? (f.lang === 'python' && TOKENIZERS_FROM_PRETRAINED.has(f.resolved) ? pos(1) : undefined),
-      runsRemoteCode: TRUE(kw('trust_remote_code'), f.lang),
+      // transformers.js runs ONNX graphs, never a repository's code: its PretrainedOptions (utils/hub.js) has no
+      // trust_remote_code, and the key changes nothing it loads.
+      runsRemoteCode: f.lang === 'python' && TRUE(kw('trust_remote_code'), f.lang),
       ...cacheOnly(f),
     };
     return f.lang === 'python' ? withCodeDownloads(shape, kw) : shape;

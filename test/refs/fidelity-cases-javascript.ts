@@ -70,4 +70,10 @@ export const JAVASCRIPT_CASES: FidelityCase[] = [
       'CPR003:12:30 acme/fetched@-',
     ],
   },
+  {
+    // transformers.js utils/hub.js PretrainedOptions: no trust_remote_code (it runs ONNX graphs, never Python), so the
+    // key loads what it would without it: no CPR002.
+    file: 'transformersjs-no-remote-code.js',
+    want: ['CPR001:5:28 acme/js-model@-', 'CPR003:5:28 acme/js-model@-', `CPR003:6:32 acme/js-model@${C}`],
+  },
 ];
