@@ -37,8 +37,11 @@ export class RepositoryModules {
     return this.imports(importer, text, (p) => this.valuesOf(p));
   }
 
-  /** `importedBy` with the modules' values from `valuesOf` (a source file) or `ownValues` (a module's own imports). */
-  private async imports(importer: string, text: string, values: ModuleValues): Promise<Imported> {
+  /**
+   * `importedBy` with the modules' values from `valuesOf` (a source file) or `ownValues` (a module's own imports);
+   * `asModule`: the file is read for what it exports, so what it re-exports and every member of what it imports count.
+   */
+  private async imports(importer: string, text: string, values: ModuleValues, asModule = false): Promise<Imported> {
     if (isNotebook(importer)) {
       // A notebook's code cells, run by a kernel started in its folder (absolute imports from there up).
       const code = (await import('./python-notebook.js')).notebookPython(text);
@@ -46,19 +49,30 @@ export class RepositoryModules {
     }
     return isPython(importer)
       ? this.importedByPython(importer, text, values)
-      : this.importedByJavaScript(importer, text, values);
+      : this.importedByJavaScript(importer, text, values, asModule);
   }
 
   /**
    * `import { MODEL_ID } from './config'` (a `const` the module exports), `import * as C` (`C.MODEL_ID`), `import
-   * cfg` (the default export, `cfg.asr` its members), relative specifiers only (module-paths.ts).
+   * cfg` (the default export, `cfg.asr` its members), relative specifiers only (module-paths.ts). Read `asModule`,
+   * also what the file re-exports (`export { MODEL_ID as ASR } from './config'`, `export * from './config'`): a
+   * barrel file's exports are its modules' (ECMA-262 ResolveExport), the names it exports itself first.
    */
-  private async importedByJavaScript(importer: string, text: string, valuesOf: ModuleValues): Promise<Imported> {
+  private async importedByJavaScript(
+    importer: string,
+    text: string,
+    valuesOf: ModuleValues,
+    asModule: boolean,
+  ): Promise<Imported> {
     const { javaScriptImportBindings } = await import('./javascript.js');
     const exists = (p: string) => this.paths.has(p);
     const values = new Map<string, ImportedValue>();
     const origin = new Map<string, string>();
-    for (const { local, module, name } of javaScriptImportBindings(text)) {
+    const reexported = new Map<string, ImportedValue>();
+    // `export * from`: a name two of them give is ambiguous and exported by neither (ResolveExport's `ambiguous`).
+    const starred = new Map<string, ImportedValue | null>();
+    for (const { local, module, name, reexport } of javaScriptImportBindings(text)) {
+      if (reexport && !asModule) continue;
       const file = importedJavaScriptModule(importer, module, exists);
       const exported = file !== undefined && file !== importer ? await valuesOf(file) : undefined;
       for (const [key, v] of exported ?? []) {
@@ -67,13 +81,20 @@ export class RepositoryModules {
         const rest =
           head === '' ? `.${key}` : key === head ? '' : key.startsWith(`${head}.`) ? key.slice(head.length) : undefined;
         if (rest === undefined) continue;
+        if (reexport && local === '') {
+          if (key !== 'default' && !key.startsWith('default.')) starred.set(key, starred.has(key) ? null : v);
+          continue;
+        }
         const bound = local + rest;
-        if (rest !== '' && !text.includes(bound)) continue;
-        values.set(bound, v);
-        origin.set(bound, file!);
+        if (reexport) reexported.set(bound, v);
+        else if (rest === '' || asModule || text.includes(bound)) {
+          values.set(bound, v);
+          origin.set(bound, file!);
+        }
       }
     }
-    return imported(values, origin);
+    for (const [key, v] of starred) if (v !== null && !reexported.has(key)) reexported.set(key, v);
+    return imported(values, origin, reexported);
   }
 
   private async importedByPython(importer: string, text: string, valuesOf: ModuleValues): Promise<Imported> {
@@ -141,11 +162,15 @@ export class RepositoryModules {
   private async load(path: string, chained: boolean): Promise<ReadonlyMap<string, ImportedValue> | undefined> {
     const text = await this.textOf(path);
     if (text === undefined) return undefined;
-    const values = chained ? (await this.imports(path, text, (p) => this.ownValues(p))).values : undefined;
+    const got = chained ? await this.imports(path, text, (p) => this.ownValues(p), true) : undefined;
+    const values = got?.values;
     // Importing nothing from the repository, its values are its own (parsed once for both askers).
-    if (chained && values!.size === 0) return this.ownValues(path);
+    if (got && values!.size === 0 && got.reexported.size === 0) return this.ownValues(path);
     if (isPython(path)) return (await import('./python.js')).pythonModuleValues(path, text, values);
-    return (await import('./javascript.js')).javaScriptModuleValues(path, text, values);
+    const own = (await import('./javascript.js')).javaScriptModuleValues(path, text, values);
+    // What it re-exports, under the names it exports itself (those win: ResolveExport reads local exports first).
+    for (const [name, v] of got?.reexported ?? []) if (!own.has(name)) own.set(name, v);
+    return own;
   }
 
   /** A module's text, read once (`valuesOf` and `ownValues` both ask); undefined when it is not read. */
@@ -161,12 +186,24 @@ export class RepositoryModules {
 }
 
 type ModuleValues = (path: string) => Promise<ReadonlyMap<string, ImportedValue> | undefined>;
-/** Imported values, the modules they come from (sorted), and each value's module. */
-type Imported = { values: ImportedValues; modules: string[]; origin: ReadonlyMap<string, string> };
+/**
+ * Imported values, the modules they come from (sorted), and each value's module; `reexported`: what a JavaScript
+ * module exports from other modules (`export … from`), by the name it exports it as.
+ */
+type Imported = {
+  values: ImportedValues;
+  modules: string[];
+  origin: ReadonlyMap<string, string>;
+  reexported: ImportedValues;
+};
 
 /** The values and each one's module, with the modules named (sorted, each once). */
-function imported(values: ImportedValues, origin: ReadonlyMap<string, string>): Imported {
-  return { values, modules: [...new Set(origin.values())].sort(), origin };
+function imported(
+  values: ImportedValues,
+  origin: ReadonlyMap<string, string>,
+  reexported: ImportedValues = new Map(),
+): Imported {
+  return { values, modules: [...new Set(origin.values())].sort(), origin, reexported };
 }
 
 /**

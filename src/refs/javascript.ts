@@ -70,7 +70,8 @@ export function javaScriptModuleValues(
 
 /**
  * The names a file's ES imports bind to the modules of the repository it names (`./…`, `../…`): `import { a as b }`
- * (b → export a), `import * as ns` (ns.X → export X), `import d` (d → the default export, d.X → its members).
+ * (b → export a), `import * as ns` (ns.X → export X), `import d` (d → the default export, d.X → its members); and
+ * what it re-exports (`reexport`): `export { a as b } from`, `export * as ns from`, `export * from` (local '').
  */
 export function javaScriptImportBindings(text: string): ImportBinding[] {
   const out: ImportBinding[] = [];
@@ -79,8 +80,40 @@ export function javaScriptImportBindings(text: string): ImportBinding[] {
     ImportDeclaration: (n) => {
       if (!childrenOf(n).some((k) => k.name === '\u26a0')) out.push(...importBindings(n, src));
     },
+    ExportDeclaration: (n) => out.push(...reexportBindings(n, src)),
     VariableDeclaration: (n) => out.push(...requireBindings(n, src)),
   });
+  return out;
+}
+
+/**
+ * An ExportDeclaration with a `from`: the exports it takes from that module (ECMA-262 ExportDeclaration: `export
+ * { a as b } from 'm'` exports m's a as b, `export * as ns from 'm'` the namespace as ns, `export * from 'm'` each
+ * of m's names but `default`). It binds no name in the file itself.
+ */
+function reexportBindings(n: SyntaxNode, src: (n: SyntaxNode) => string): ImportBinding[] {
+  const kids = childrenOf(n);
+  const from = kids.findIndex((k) => k.name === 'from');
+  const modNode = kids[from + 1];
+  if (from === -1 || modNode?.name !== 'String' || kids.some((k) => k.name === '\u26a0')) return [];
+  const module = unquote(src(modNode));
+  if (module === undefined) return [];
+  if (kids[1]?.name === 'Star') {
+    const ns = kids[2]?.name === 'as' && kids[3]?.name === 'VariableName' ? src(kids[3]) : '';
+    return [{ local: ns, module, name: '*', reexport: true }];
+  }
+  const group = kids.find((k) => k.name === 'ExportGroup');
+  if (!group) return [];
+  const out: ImportBinding[] = [];
+  const g = childrenOf(group);
+  for (let j = 0; j < g.length; j++) {
+    const e = g[j]!;
+    if (e.name !== 'VariableName' && e.name !== 'default') continue;
+    const alias = g[j + 1]?.name === 'as' ? g[j + 2] : undefined;
+    // `export { default } from 'm'` re-exports m's default as the default.
+    out.push({ local: alias ? src(alias) : src(e), module, name: src(e), reexport: true });
+    if (alias) j += 2;
+  }
   return out;
 }
 
@@ -116,10 +149,13 @@ function requireBindings(n: SyntaxNode, src: (n: SyntaxNode) => string): ImportB
 }
 
 interface ImportBinding {
+  /** The name it binds in the file, or the name it exports as (`reexport`; '' for `export * from`). */
   readonly local: string;
   readonly module: string;
   /** The export it binds: a name, `default`, or `*` for the namespace. */
   readonly name: string;
+  /** An `export … from`: the file exports the value and binds no name of its own. */
+  readonly reexport?: true;
 }
 
 /** One ImportDeclaration's bindings: `import d, * as ns, { a, b as c } from 'm'`. */
@@ -854,8 +890,12 @@ function referencesIn(
     if (!declaredNames.includes('module') && !declaredNames.includes('exports'))
       for (const [k, v] of commonJs) add(k, v, undefined);
     const names = [...constants.names()];
+    // An imported binding is immutable (ECMA-262 CreateImportBinding): `import { X } from './a'; export { X }`
+    // exports what the module it names gives (imported-values.ts binds it and its members).
+    const importedName = (local: string) =>
+      imported !== undefined && [...imported.keys()].some((k) => k === local || k.startsWith(`${local}.`));
     for (const [local, as] of exported) {
-      if (!topConst.has(local)) continue;
+      if (!topConst.has(local) && !importedName(local)) continue;
       add(as, constants.get(local), envs.get(local));
       for (const n of names)
         if (n.startsWith(`${local}.`) && !members.isAssigned(n))

@@ -478,6 +478,56 @@ describe('a module builds its values from another module of the repository', () 
   });
 });
 
+describe('a barrel module re-exports what other modules export', () => {
+  it('export { a as b } from, export * from, export * as ns from, and an imported name exported again', async () => {
+    const root = repo({
+      'web/models.ts': [
+        "export const ORG = 'Xenova';",
+        "export const MODELS = { embed: 'Xenova/all-MiniLM-L6-v2' };",
+        "export const SHARED = 'acme/from-models';",
+        "export default 'acme/default-not-starred';",
+      ].join('\n'),
+      'web/other.ts': "export const SHARED = 'acme/from-other';\nexport const OWN = 'acme/shadowed';\n",
+      'web/index.ts': [
+        "export { MODELS as CONF } from './models';",
+        "export * from './models';",
+        "export * from './other';",
+        "export * as NS from './models.js';",
+        "import { MODELS } from './models';",
+        'export { MODELS as AGAIN };',
+        "export const OWN = 'acme/own';",
+      ].join('\n'),
+      'web/worker.ts': [
+        "import { pipeline } from '@huggingface/transformers';",
+        "import { CONF, ORG, NS, AGAIN, OWN, SHARED } from './index';",
+        "import * as B from './index';",
+        "await pipeline('feature-extraction', CONF.embed);",
+        "await pipeline('feature-extraction', `${ORG}/whisper-tiny`);",
+        "await pipeline('feature-extraction', NS.SHARED);",
+        "await pipeline('feature-extraction', AGAIN.embed);",
+        "await pipeline('feature-extraction', OWN);",
+        // Two `export *` give SHARED: ResolveExport finds it ambiguous, and nothing is exported by that name.
+        "await pipeline('feature-extraction', SHARED);",
+        // `export *` never re-exports a default.
+        "await pipeline('feature-extraction', B.default);",
+      ].join('\n'),
+    });
+    const r = await scanWith(root, [refsStage]);
+    expect(
+      (r.references ?? []).map((x) => `${x.path}:${x.line} ${x.repoId}@${x.revision ?? '-'} ${x.definedIn}`),
+    ).toEqual([
+      'web/worker.ts:4 Xenova/all-MiniLM-L6-v2@- web/index.ts',
+      'web/worker.ts:5 Xenova/whisper-tiny@- web/index.ts',
+      'web/worker.ts:6 acme/from-models@- web/index.ts',
+      'web/worker.ts:7 Xenova/all-MiniLM-L6-v2@- web/index.ts',
+      'web/worker.ts:8 acme/own@- web/index.ts',
+    ]);
+    expect(r.findings.filter((f) => f.ruleId === 'CPR010').map((f) => `${f.location.path}:${f.location.line}`)).toEqual(
+      ['web/worker.ts:9', 'web/worker.ts:10'],
+    );
+  });
+});
+
 describe('a dict constant imported from a module of the repository', () => {
   it('SIZES[size] is one of its items, SIZES["small"] that one; a dict the importer changes is no set', async () => {
     const root = repo({
