@@ -40,7 +40,8 @@ export function findShellReferences(
 ): FileReferences {
   const out: FileReferences = { references: [], dynamic: [] };
   // A Compose file's services are read from its YAML (servers.ts), their command lines with them.
-  const compose = isComposeFile(path) && readComposeServers(path, text, existsLocally, out, dotenv);
+  const served: FileReferences = { references: [], dynamic: [] };
+  const compose = isComposeFile(path) && readComposeServers(path, text, existsLocally, served, dotenv);
   const lines = text.split('\n');
   const modelfile = isModelfile(path);
   const makeVariables = isMakefile(path) ? makeAssignments(lines) : undefined;
@@ -56,7 +57,7 @@ export function findShellReferences(
   const created = new Set<string>();
   for (const m of text.matchAll(/(?:^|[\s;&|(`])ollama\s+create\s+([\w.:/-]+)/g)) created.add(ollamaName(m[1]!));
   // The hub switches the script has set from here on (`export VLLM_USE_MODELSCOPE=True`, a Dockerfile's `ENV`).
-  const file: FileContext = { exported: new Map(), created, compose, modelfile };
+  const file: FileContext = { exported: new Map(), created, modelfile };
   for (let i = 0; i < lines.length; i++) {
     // A backslash at the end continues the command on the next line.
     let command = lines[i]!;
@@ -104,7 +105,21 @@ export function findShellReferences(
     }
     scope?.settle(after);
   }
-  return out;
+  return compose ? withServed(served, out) : out;
+}
+
+/**
+ * A Compose file's services as servers.ts reads them (with their image, environment and `.env`), then what its lines
+ * start that no service's reading found: a server in a `sh -c` script or a block scalar. A command both read (the
+ * same word of the file) is reported once, as the service's.
+ */
+function withServed(served: FileReferences, lines: FileReferences): FileReferences {
+  const taken = new Set([...served.references, ...served.dynamic].map((r) => `${r.line}:${r.column}`));
+  const fresh = (r: { line: number; column: number }) => !taken.has(`${r.line}:${r.column}`);
+  return {
+    references: [...served.references, ...lines.references.filter(fresh)],
+    dynamic: [...served.dynamic, ...lines.dynamic.filter(fresh)],
+  };
 }
 
 /**
@@ -151,8 +166,6 @@ function ownQuotes(args: string): string {
 interface FileContext {
   readonly exported: Map<string, string>;
   readonly created: ReadonlySet<string>;
-  /** A Compose file whose services servers.ts read from its YAML. */
-  readonly compose: boolean;
   readonly modelfile: boolean;
 }
 
@@ -184,7 +197,7 @@ function readCommand(
   readMlxLm(line);
   readToolkitClis(line);
   readHubSettings(line, assignments);
-  if (!file.compose) readModelServers(line);
+  readModelServers(line);
   readLlamaEnv(line);
   if (file.modelfile) readModelfileFrom(line);
 }

@@ -1867,14 +1867,21 @@ describe('model downloads in shell scripts and Dockerfiles (fixtures/refs/fideli
       ],
     },
     {
-      // A Compose service's shell script (`sh -c`), as an exec form's string, a command string or a block list.
+      // A Compose service's shell script (`sh -c`), as an exec form's string, a command string or a block list; a
+      // model server it starts is read as a script's is (shell-commands.ts `withServed`).
       file: 'compose-sh-c/compose.yaml',
       want: [
-        'CPR001:6:75 acme/split-entrypoint@-',
-        'CPR003:6:75 acme/split-entrypoint@-',
-        `CPR003:9:35 acme/bash-c-string@${C}`,
-        'CPR001:15:21 acme/block-list@-',
-        'CPR003:15:21 acme/block-list@-',
+        'CPR001:7:75 acme/split-entrypoint@-',
+        'CPR003:7:75 acme/split-entrypoint@-',
+        `CPR003:10:35 acme/bash-c-string@${C}`,
+        'CPR001:16:21 acme/block-list@-',
+        'CPR003:16:21 acme/block-list@-',
+        'CPR002:19:55 acme/inline-server@-',
+        'CPR001:19:55 acme/inline-server@-',
+        'CPR003:19:55 acme/inline-server@-',
+        `CPR003:26:34 acme/block-scalar-dl@${C}`,
+        'CPR001:27:20 acme/block-scalar-server@main',
+        'CPR003:27:20 acme/block-scalar-server@main',
       ],
     },
     {
