@@ -57,6 +57,11 @@ const CONFIG_KEYS: readonly string[] = [
   // (`kubeaiModel`).
   'model_loading_config',
   'hf://',
+  // A Kubernetes container that runs llama.cpp's server or its image (servers.ts `LLAMA_PROGRAM`, `SERVER_IMAGES`),
+  // whose `-hf` downloads: shell lines have their own screen (`mentionsShellDownload`).
+  'llama-server',
+  'llama-cli',
+  'llama.cpp:',
 ];
 
 /**

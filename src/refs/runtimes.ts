@@ -160,41 +160,54 @@ export function readLlamaCpp(line: ShellLine): void {
     if (!/llama/.test(segment[0]) || !/[\s"']--?hf/.test(segment[0])) continue;
     // An exec-form `CMD ["llama-server", "-hf", "org/repo"]`: the brackets and commas are not words.
     const args = tokens(segment[0], segment.index, line.vars).filter((t) => !/^[[\],]+$/.test(t.text));
-    let file: string | undefined;
-    const repos: Token[] = [];
-    for (let i = 0; i < args.length; i++) {
-      const t = args[i]!;
-      const eq = t.text.startsWith('--') ? t.text.indexOf('=') : -1;
-      const flag = eq > 0 ? t.text.slice(0, eq) : t.text.replace(/,$/, '');
-      const value = eq > 0 ? { ...t, text: t.text.slice(eq + 1), at: t.at + eq + 1 } : args[i + 1];
-      if (!LLAMA_REPO_FLAGS.has(flag) && !LLAMA_FILE_FLAGS.has(flag)) continue;
-      if (eq < 0) i++;
-      if (!value) continue;
-      const text = value.text.replace(/,$/, '');
-      if (LLAMA_FILE_FLAGS.has(flag)) file = text;
-      else repos.push({ ...value, text });
-    }
-    repos.forEach((repo, k) => {
-      const place = { path, ...where(repo.at), via: 'llama.cpp -hf' };
-      if (repo.expands) {
-        out.dynamic.push({ ...place, runsRemoteCode: false });
-        return;
-      }
-      const id = repo.text.replace(/:[\w.-]+$/, '');
-      if (!id.includes('/') || !looksLikeRepoId(id, existsLocally)) return;
-      out.references.push({
-        ...place,
-        hub: 'huggingface',
-        repoId: id,
-        revisionKind: 'none',
-        // `--hf-file` goes with the main model's repository.
-        ...(k === 0 && file !== undefined ? { file } : {}),
-        runsRemoteCode: false,
-        // common/arg.cpp `-hf <user>/<model>[:quant]`: the tag picks a quantization; files come from the default branch.
-        takesNoRevision: true,
-      });
-    });
+    llamaCppDownloads(args, (at) => ({ path, ...where(at), via: 'llama.cpp -hf' }), existsLocally, out);
   }
+}
+
+/**
+ * The hub repositories llama.cpp arguments download (`LLAMA_REPO_FLAGS`, with `--hf-file` for the first), as
+ * references at their places; one the run time names is a run-time choice.
+ */
+export function llamaCppDownloads(
+  args: readonly Token[],
+  place: (at: number) => { path: string; line: number; column: number; via: string },
+  existsLocally: (p: string) => boolean,
+  out: FileReferences,
+): void {
+  let file: string | undefined;
+  const repos: Token[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const t = args[i]!;
+    const eq = t.text.startsWith('--') ? t.text.indexOf('=') : -1;
+    const flag = eq > 0 ? t.text.slice(0, eq) : t.text.replace(/,$/, '');
+    const value = eq > 0 ? { ...t, text: t.text.slice(eq + 1), at: t.at + eq + 1 } : args[i + 1];
+    if (!LLAMA_REPO_FLAGS.has(flag) && !LLAMA_FILE_FLAGS.has(flag)) continue;
+    if (eq < 0) i++;
+    if (!value) continue;
+    const text = value.text.replace(/,$/, '');
+    if (LLAMA_FILE_FLAGS.has(flag)) file = text;
+    else repos.push({ ...value, text });
+  }
+  repos.forEach((repo, k) => {
+    const where = place(repo.at);
+    if (repo.expands) {
+      out.dynamic.push({ ...where, runsRemoteCode: false });
+      return;
+    }
+    const id = repo.text.replace(/:[\w.-]+$/, '');
+    if (!id.includes('/') || !looksLikeRepoId(id, existsLocally)) return;
+    out.references.push({
+      ...where,
+      hub: 'huggingface',
+      repoId: id,
+      revisionKind: 'none',
+      // `--hf-file` goes with the main model's repository.
+      ...(k === 0 && file !== undefined ? { file } : {}),
+      runsRemoteCode: false,
+      // common/arg.cpp `-hf <user>/<model>[:quant]`: the tag picks a quantization; files come from the default branch.
+      takesNoRevision: true,
+    });
+  });
 }
 
 /** mlx-lm's and mlx-vlm's commands that load a model (`mlx_lm.generate`, `python -m mlx_lm.server`, `mlx_lm lora`). */

@@ -10,6 +10,7 @@ import {
   type Token,
 } from './shell-words.js';
 import { SERVER_WORDS } from './prefilter.js';
+import { llamaCppDownloads } from './runtimes.js';
 import { lineIndex } from './text.js';
 import type { FileReferences } from './types.js';
 import { interpolate, type ShellValue } from './compose-env.js';
@@ -86,7 +87,8 @@ export function readModelServers(line: ShellLine): void {
     // A container started here is read as Compose's services are (`dockerRun`).
     const container = dockerRun(words);
     if (container) {
-      readServer(container, { path, at: where, existsLocally, out, hostEnv: line.hubEnv });
+      // runtimes.ts `readLlamaCpp` reads a llama.cpp container's `-hf` from the line itself.
+      readServer(container, { path, at: where, existsLocally, out, hostEnv: line.hubEnv, llamaRead: true });
       continue;
     }
     if (readInfinity(words, new Map(), { path, at: where, existsLocally, out })) continue;
@@ -232,7 +234,14 @@ const SERVER_IMAGES: readonly [image: RegExp, words: readonly string[]][] = [
   [/(^|\/)text-embeddings-inference(:|@|$)/, ['text-embeddings-router']],
   // Infinity's image (michaelf34/infinity, `:latest-cpu`…): ENTRYPOINT ["infinity_emb"], `command:` its `v2 …`.
   [/(^|\/)michaelf34\/infinity(:|@|$)/, ['infinity_emb']],
+  // llama.cpp's images (.devops/*.Dockerfile): the `server` target's ENTRYPOINT ["/app/llama-server"] (`:server`,
+  // `:server-cuda`…), the `light` target's ["/app/llama-cli"]; both take `-hf` (runtimes.ts `llamaCppDownloads`).
+  [/(^|\/)llama\.cpp:server(-[\w.-]*)?$/, ['/app/llama-server']],
+  [/(^|\/)llama\.cpp:light(-[\w.-]*)?$/, ['/app/llama-cli']],
 ];
+
+/** llama.cpp's programs that download what `-hf` names (common/arg.cpp, the examples' shared arguments). */
+const LLAMA_PROGRAM = /(^|\/)llama-(server|cli)$/;
 
 /**
  * The model each Hugging Face server loads when none is given: text-generation-inference launcher/src/main.rs and
@@ -268,6 +277,8 @@ interface ServerSink {
   readonly hostEnv?: ReadonlyMap<string, string> | undefined;
   /** A script a container hands to a shell (`sh -c`), with the variables its environment sets: read as shell. */
   readonly script?: (script: Token, env: ReadonlyMap<string, ShellValue>) => void;
+  /** The container is started from a shell line, whose llama.cpp `-hf` runtimes.ts reads. */
+  readonly llamaRead?: boolean;
 }
 
 /** A container's `image:` (Compose and Kubernetes alike): its name, and where it is written. */
@@ -284,12 +295,12 @@ function imageOf(node: unknown): Pick<Container, 'image' | 'imageAt'> {
  * text-embeddings-inference also read `MODEL_ID`, `REVISION` (and TGI `TRUST_REMOTE_CODE`) from the environment,
  * and TGI and TEI with no model load their defaults.
  */
-function readServer(c: Container, { path, at, existsLocally, out, hostEnv }: ServerSink): void {
+function readServer(c: Container, { path, at, existsLocally, out, hostEnv, llamaRead }: ServerSink): void {
   const own = [...c.entrypoint, ...c.command];
   const server = c.image === undefined ? undefined : SERVER_IMAGES.find(([re]) => re.test(c.image!));
   // A command that runs the server itself (`vllm serve …`) is read as it is; else a server image's entrypoint.
   const named = own.some((w) =>
-    /(^|\/)(vllm|text-generation-launcher|text-embeddings-router|sglang|infinity_emb)$|^vllm\.entrypoints\.|^sglang\.launch_server$/.test(
+    /(^|\/)(vllm|text-generation-launcher|text-embeddings-router|sglang|infinity_emb|llama-server|llama-cli)$|^vllm\.entrypoints\.|^sglang\.launch_server$/.test(
       w.text,
     ),
   );
@@ -297,6 +308,13 @@ function readServer(c: Container, { path, at, existsLocally, out, hostEnv }: Ser
     named || !server || c.entrypoint.length > 0
       ? own
       : [...server[1].map((text) => ({ text, at: c.imageAt, expands: false })), ...own];
+  const llama = words.findIndex((w) => LLAMA_PROGRAM.test(w.text));
+  if (llama >= 0) {
+    if (llamaRead) return;
+    const place = (p: number) => ({ path, ...at(p), via: `llama.cpp -hf (${c.label})` });
+    llamaCppDownloads(words.slice(llama + 1), place, existsLocally, out);
+    return;
+  }
   if (readInfinity(words, c.env, { path, at, existsLocally, out }, c.label, own[0]?.at ?? c.imageAt)) return;
   const found = serverModel(words);
   if (!found) return;

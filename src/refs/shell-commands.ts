@@ -110,12 +110,13 @@ export function findShellReferences(
 
 /**
  * A Compose file's services as servers.ts reads them (with their image, environment and `.env`), then what its lines
- * start that no service's reading found: a server in a `sh -c` script or a block scalar. A command both read (the
- * same word of the file) is reported once, as the service's.
+ * start that no service's reading found: a server in a `sh -c` script or a block scalar. A line both read (a
+ * service's `command:` that names its server) is reported once, as the service's: the line reader knows neither the
+ * image nor the `.env`, and places a quoted word at its quote.
  */
 function withServed(served: FileReferences, lines: FileReferences): FileReferences {
-  const taken = new Set([...served.references, ...served.dynamic].map((r) => `${r.line}:${r.column}`));
-  const fresh = (r: { line: number; column: number }) => !taken.has(`${r.line}:${r.column}`);
+  const taken = new Set([...served.references, ...served.dynamic].map((r) => r.line));
+  const fresh = (r: { line: number }) => !taken.has(r.line);
   return {
     references: [...served.references, ...lines.references.filter(fresh)],
     dynamic: [...served.dynamic, ...lines.dynamic.filter(fresh)],

@@ -1239,6 +1239,16 @@ const CASES: FidelityCase[] = [
     ],
   },
   {
+    // llama.cpp's server in a Kubernetes container, by image (`args:` its arguments) or by name (servers.ts).
+    file: 'k8s-llama-cpp.yaml',
+    want: [
+      'CPR001:11:26 acme/k8s-image-GGUF@-',
+      'CPR003:11:26 acme/k8s-image-GGUF@-',
+      'CPR001:17:56 acme/k8s-command-GGUF@-',
+      'CPR003:17:56 acme/k8s-command-GGUF@-',
+    ],
+  },
+  {
     // Kubernetes `$(VAR)` (kubelet ExpandContainerCommandAndArgs, expansion `Expand`): args and env values take the
     // container's `env:` values; a `valueFrom` is the run time's; `$$(` is a literal `$(`, no variable read.
     file: 'k8s-variable-references.yaml',
@@ -2001,6 +2011,19 @@ describe('model downloads in shell scripts and Dockerfiles (fixtures/refs/fideli
       ],
     },
     {
+      // llama.cpp's server image with `command:` as the server's arguments (servers.ts SERVER_IMAGES), or the server
+      // named: each `-hf` once, with its `--hf-file`; a local `-m` file is no download.
+      file: 'compose-llama-cpp/compose.yaml',
+      want: [
+        'CPR001:6:18 acme/entry-GGUF@-',
+        'CPR003:6:18 acme/entry-GGUF@-',
+        'CPR001:9:29 acme/list-GGUF@- list.Q8_0.gguf',
+        'CPR003:9:29 acme/list-GGUF@- list.Q8_0.gguf',
+        'CPR001:12:39 acme/named-GGUF@-',
+        'CPR003:12:39 acme/named-GGUF@-',
+      ],
+    },
+    {
       // llama.cpp common/arg.cpp: --hf-repo's set_env("LLAMA_ARG_HF_REPO"); a Dockerfile's exec-form CMD.
       file: 'Dockerfile.vllm',
       want: ['CPR001:2:23 acme/env-GGUF@-', 'CPR003:2:23 acme/env-GGUF@-', `CPR003:4:23 acme/exec-form-1.5b@${C}`],
@@ -2186,6 +2209,11 @@ describe('model downloads in shell scripts and Dockerfiles (fixtures/refs/fideli
         'CPR003:9:95 acme/envfile-tgi@-',
         'CPR001:11:15 BAAI/bge-large-en-v1.5@-',
         'CPR003:11:15 BAAI/bge-large-en-v1.5@-',
+        // A llama.cpp container on a line that starts vLLM too: its `-hf` once (runtimes.ts readLlamaCpp).
+        'CPR001:12:119 acme/docker-llama-GGUF@-',
+        'CPR003:12:119 acme/docker-llama-GGUF@-',
+        'CPR001:12:48 acme/docker-vllm-2@-',
+        'CPR003:12:48 acme/docker-vllm-2@-',
         'CPR010:8:15 dynamic',
       ],
     },

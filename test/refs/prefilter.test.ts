@@ -237,6 +237,20 @@ describe('mayCallLoader', () => {
     );
   });
 
+  // servers.ts reads a Kubernetes container's llama.cpp server (its image, or the program in `command:`): the config
+  // screen lets such a manifest through, though it names no model key.
+  it.each([
+    [
+      'the server image',
+      '      containers:\n        - image: ghcr.io/ggml-org/llama.cpp:server-cuda\n          args: [-hf, a/b]\n',
+    ],
+    ['the program', '      containers:\n        - command: ["/opt/llama-server", "-hf", "a/b"]\n'],
+    ['the CLI', '      containers:\n        - command: ["llama-cli", "-hf", "a/b"]\n'],
+  ])('a manifest that runs llama.cpp by %s is read', (_name, text) => {
+    expect(mentionsModelKey(text)).toBe(true);
+    expect(mentionsModelKeyBytes(Buffer.from(text))).toBe(true);
+  });
+
   // A config's byte test (one needle scan for the keys, then the escapes looked up) against the text test.
   it('the config byte test passes exactly where the text test does (fast-check)', () => {
     const piece = fc.oneof(
