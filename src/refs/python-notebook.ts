@@ -30,7 +30,8 @@ export function findNotebookReferences(
     ? findShellReferences(path, lines.map((l) => l.shell).join('\n'), existsLocally)
     : undefined;
   const found = {
-    references: [...python.references, ...(shell?.references ?? [])],
+    // A shell escape's command is pinned as the CLI pins it (a flag), unless it is Python the command runs itself.
+    references: [...python.references, ...(shell?.references ?? []).map((r) => ({ inline: 'shell' as const, ...r }))],
     dynamic: [...python.dynamic, ...(shell?.dynamic ?? [])],
   };
   const place = (line: number, column: number) => {

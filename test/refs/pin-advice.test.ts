@@ -11,6 +11,19 @@ import { judgeReference } from '../../src/refs/judge.js';
  * branch whatever the call says, so the only pin is a reviewed download. Each case: a file written for the test,
  * the repo its first CPR001 names, and what that finding's advice must hold.
  */
+const NOTEBOOK = {
+  cells: [
+    {
+      cell_type: 'code',
+      metadata: {},
+      source: ['!hf download acme/notebook-cli\n', '!vllm serve acme/notebook-server\n'],
+    },
+  ],
+  metadata: {},
+  nbformat: 4,
+  nbformat_minor: 5,
+};
+
 const CASES: { name: string; path: string; text: string; repo: string; advice: string; noRevision?: true }[] = [
   {
     name: 'transformers keyword',
@@ -126,6 +139,22 @@ const CASES: { name: string; path: string; text: string; repo: string; advice: s
     repo: 'acme/chat-GGUF',
     advice: 'this loader takes no revision',
     noRevision: true,
+  },
+  {
+    // A notebook's shell escape (`!hf download`) runs the CLI (IPython InteractiveShell.system): its flag, not Python's
+    // keyword.
+    name: 'notebook shell escape',
+    path: 'explore.ipynb',
+    text: JSON.stringify(NOTEBOOK),
+    repo: 'acme/notebook-cli',
+    advice: 'Pin the reviewed commit (--revision <40-hex>).',
+  },
+  {
+    name: 'notebook shell escape starting a server',
+    path: 'explore.ipynb',
+    text: JSON.stringify(NOTEBOOK),
+    repo: 'acme/notebook-server',
+    advice: 'Pin the reviewed commit (--revision <40-hex>).',
   },
 ];
 
