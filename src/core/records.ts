@@ -196,7 +196,7 @@ export interface ModelReference {
    * The reference is in Python a shell command runs inline (`python -c "…"`, a heredoc: refs/shell-python.ts), at
    * its place in the script: pinned as Python pins it. Or (`shell`) in a command line Python runs
    * (`subprocess.run(["hf", "download", …])`: refs/python-commands.ts), at its place in the file: pinned as the CLI
-   * pins it.
+   * pins it. A config node Hydra instantiates (`_target_`: refs/config-fast.ts `hydraCall`) is a Python call too.
    */
   readonly inline?: 'python' | 'shell';
 }

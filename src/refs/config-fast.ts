@@ -7,6 +7,7 @@ import {
   parseModelUrl,
   revisionKind,
 } from './ids.js';
+import { collectReference, type CallFacts, type Resolved } from './calls.js';
 import { KSERVE_STORAGE_URI, MODEL_KEYS } from './prefilter.js';
 import { sourceExtension } from './sources.js';
 import { lineIndex } from './text.js';
@@ -44,6 +45,72 @@ export function mappingReferences(
   const url = scalars.get('url');
   if (url && KUBEAI_ENGINES.has(scalars.get('engine')?.value ?? ''))
     kubeaiModel(out, path, url, args(), existsLocally, position);
+  const before = out.references.length + out.dynamic.length;
+  keyReferences(out, path, scalars, trust, existsLocally, position, mergekit, atPath);
+  // A Hydra node whose keys name no model by a key of their own (`model:` of `transformers.pipeline`, `vllm.LLM`):
+  // the call it makes, as that loader reads its arguments.
+  const target = scalars.get(HYDRA_TARGET);
+  if (target && out.references.length + out.dynamic.length === before)
+    hydraCall(out, path, target, scalars, trust, existsLocally, position, atPath);
+}
+
+/** Hydra's key for the callable a config node instantiates. */
+const HYDRA_TARGET = '_target_';
+
+/**
+ * Hydra's `instantiate` (hydra/_internal/instantiate/_instantiate2.py `instantiate_node`, `_call_target`): `_target_`
+ * is the callable's dotted path (`_locate`), the node's other keys its keyword arguments (the `_…_` ones are
+ * instantiate's own), each value interpolated by OmegaConf first. Read as that Python call (calls.ts), placed at
+ * `_target_`; a list (`_args_`) or a nested node is left out.
+ */
+function hydraCall(
+  out: FileReferences,
+  path: string,
+  target: { value: string; at: number },
+  scalars: ReadonlyMap<string, { value: string; at: number }>,
+  trust: boolean,
+  existsLocally: (p: string) => boolean,
+  position: (offset: number) => { line: number; column: number },
+  atPath: (keys: readonly string[]) => string | undefined,
+): void {
+  const keywords = new Map<string, Resolved>();
+  for (const [key, { value }] of scalars) {
+    if (key.startsWith('_') && key.endsWith('_')) continue;
+    const written = interpolatedValue(value, scalars, atPath);
+    const env = omegaConfEnv(written);
+    keywords.set(key, env ? { value: undefined, isString: true, env } : { value: written, isString: true });
+  }
+  // A bool the node sets (`trust_remote_code: true`) is no string: passed as Python's True.
+  if (trust) keywords.set('trust_remote_code', { value: 'True', isString: false });
+  const { line, column } = position(target.at);
+  const facts: CallFacts = {
+    written: target.value,
+    resolved: target.value,
+    positional: [],
+    keywords,
+    splat: false,
+    line,
+    column,
+    lang: 'python',
+  };
+  const called: FileReferences = { references: [], dynamic: [] };
+  collectReference(path, facts, existsLocally, called);
+  // Pinned as that call is: by its keyword (`revision`, vLLM's `tokenizer_revision`), written as the node's key.
+  for (const r of called.references) out.references.push({ inline: 'python', ...r });
+  out.dynamic.push(...called.dynamic);
+}
+
+/** `mappingReferences`' reading by key: each model key's value, with the revision beside it. */
+function keyReferences(
+  out: FileReferences,
+  path: string,
+  scalars: ReadonlyMap<string, { value: string; at: number }>,
+  trust: boolean,
+  existsLocally: (p: string) => boolean,
+  position: (offset: number) => { line: number; column: number },
+  mergekit: boolean,
+  atPath: (keys: readonly string[]) => string | undefined,
+): void {
   for (const [key, { value: asWritten, at }] of scalars) {
     const written = interpolatedValue(asWritten, scalars, atPath);
     if (mergekit && MERGEKIT_MODEL_KEYS.has(key)) {

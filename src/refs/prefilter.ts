@@ -62,6 +62,8 @@ const CONFIG_KEYS: readonly string[] = [
   'llama-server',
   'llama-cli',
   'llama.cpp:',
+  // A node Hydra instantiates, whose call may load a model by a key of the loader's own (config-fast.ts `hydraCall`).
+  '_target_',
 ];
 
 /**

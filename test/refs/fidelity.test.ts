@@ -1249,6 +1249,23 @@ const CASES: FidelityCase[] = [
     ],
   },
   {
+    // Hydra's instantiate: `_target_` called with the node's keys (config-fast.ts `hydraCall`), as calls.ts reads that
+    // call — transformers.pipeline's `model`, vLLM's LLM with its tokenizer at the same revision and remote code; a
+    // callable that loads nothing names no model, and a key of a model's own name is read by key.
+    file: 'hydra-targets.yaml',
+    want: [
+      'CPR001:23:34 acme/hydra-base@-',
+      'CPR003:23:34 acme/hydra-base@-',
+      `CPR002:9:13 acme/hydra-llm@${C}`,
+      `CPR003:9:13 acme/hydra-llm@${C}`,
+      `CPR002:9:13 acme/hydra-tokenizer@${C}`,
+      `CPR003:9:13 acme/hydra-tokenizer@${C}`,
+      'CPR001:4:13 acme/hydra-pipeline@main env:PIPELINE_REV',
+      'CPR003:4:13 acme/hydra-pipeline@main env:PIPELINE_REV',
+      'CPR010:15:13 dynamic',
+    ],
+  },
+  {
     // Kubernetes `$(VAR)` (kubelet ExpandContainerCommandAndArgs, expansion `Expand`): args and env values take the
     // container's `env:` values; a `valueFrom` is the run time's; `$$(` is a literal `$(`, no variable read.
     file: 'k8s-variable-references.yaml',

@@ -251,6 +251,13 @@ describe('mayCallLoader', () => {
     expect(mentionsModelKeyBytes(Buffer.from(text))).toBe(true);
   });
 
+  // config-fast.ts `hydraCall`: a node Hydra instantiates names its model by the loader's own keyword (`model:`).
+  it('a Hydra config whose only model is a `_target_` call argument is read', () => {
+    const text = 'classifier:\n  _target_: transformers.pipeline\n  model: a/b\n';
+    expect(mentionsModelKey(text)).toBe(true);
+    expect(mentionsModelKeyBytes(Buffer.from(text))).toBe(true);
+  });
+
   // A config's byte test (one needle scan for the keys, then the escapes looked up) against the text test.
   it('the config byte test passes exactly where the text test does (fast-check)', () => {
     const piece = fc.oneof(
