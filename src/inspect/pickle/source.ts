@@ -1,3 +1,4 @@
+import { invalidUtf8At } from '../../core/utf8.js';
 import type { FileSource } from '../../core/file-source.js';
 
 /** A source that accounts raw array bytes the reader skips apart from the rest (containers/inflate-source.ts). */
@@ -179,6 +180,28 @@ export class ByteSource {
     if (n > this.remaining || !this.ensure(n)) throw new TruncatedError(`needed ${n} bytes`);
     const out = Buffer.from(this.buf.subarray(this.p, this.p + n));
     this.p += n;
+    return out;
+  }
+
+  /**
+   * Whether the next `n` bytes decode with Python's `surrogatepass` UTF-8, checked in place without consuming them;
+   * undefined when they are not all in the window (the driver keeps LOOKAHEAD bytes buffered, so any payload up to
+   * that size can be checked).
+   */
+  utf8Ahead(n: number): boolean | undefined {
+    if (n > this.remaining || this.p + n > this.len) return undefined;
+    return invalidUtf8At(this.buf.subarray(this.p, this.p + n), true) === -1;
+  }
+
+  /**
+   * The next `n` bytes decoded as UTF-8 with `surrogatepass`, not consumed; undefined when Python could not decode
+   * them. Node's decoder turns every bad sequence (and every encoded surrogate) into U+FFFD, so only text holding one
+   * is checked again.
+   */
+  peekUtf8(n: number): string | undefined {
+    if (n > this.remaining || !this.ensure(n)) throw new TruncatedError(`needed ${n} bytes`);
+    const out = this.buf.toString('utf8', this.p, this.p + n);
+    if (out.includes('\uFFFD') && invalidUtf8At(this.buf.subarray(this.p, this.p + n), true) !== -1) return undefined;
     return out;
   }
 

@@ -19,17 +19,29 @@ const UNKNOWN_NUMBER: Value = { k: 'scalar' };
 
 const scalar = (v: number): Value => (v >= 0 && v < 256 && Number.isInteger(v) ? SMALL[v]! : { k: 'scalar', v });
 
-/** `utf8`: a BINUNICODE payload; BINSTRING's are a Python 2 str's raw bytes. */
+/**
+ * `utf8`: a BINUNICODE payload, which `load_counted_binunicode` decodes with 'surrogatepass': a bad sequence stops
+ * the load there. A payload longer than the buffered window (over 2 MiB, skipped unread) is not checked. BINSTRING's
+ * are a Python 2 str's raw bytes.
+ */
 function readText(vm: VmState, n: number, utf8: boolean): Value {
   const { src } = vm;
   if (n > src.remaining) vm.fail(`pickle data was truncated (string of ${n} bytes)`);
+  // Decoded before anything else looks at it: the load stops at a bad payload, so nothing in it counts.
+  let s: string | undefined;
+  if (utf8) {
+    const ok = n > KEEP_STRING ? src.utf8Ahead(n) !== false : (s = src.peekUtf8(n)) !== undefined;
+    if (!ok) vm.fail(`a str of ${n} bytes is not valid UTF-8`);
+  }
   noteBytes(vm.run, src, n, vm.opAt, utf8);
   if (n > KEEP_STRING) {
     const at = src.pos;
     src.skip(n);
     return { k: 'str', s: undefined, len: n, at };
   }
-  return { k: 'str', s: src.text(n), len: n };
+  if (s === undefined) return { k: 'str', s: src.text(n), len: n };
+  src.skip(n);
+  return { k: 'str', s, len: n };
 }
 
 function readBytes(vm: VmState, n: number, mutable = false): Value {
