@@ -6,6 +6,7 @@ import type { DependencyGraph } from '../../../core/records.js';
 import type { Notification, Stage, StageInput, StageOutput } from '../../../core/stage.js';
 import { MAX_LOCKFILE_BYTES, MAX_MANIFEST_BYTES, dirOf, joinRel, readBounded, readBoundedBytes } from '../../read.js';
 import { decodeRequirementsFile } from './requirements-decode.js';
+import { invalidUtf8At } from '../../../core/utf8.js';
 import { checkPythonLock, toPythonCheckPolicy } from './checks/index.js';
 import type { PythonCheckPolicy } from './checks/index.js';
 import { pyFileFinding } from './checks/finding.js';
@@ -100,9 +101,9 @@ async function scanPythonFile(
   const format = (PYTHON_LOCKFILE_FORMATS.has(file.format) ? file.format : file.claimed) as PythonFileFormat;
   // A requirements file is decoded as pip decodes it (byte-order mark, PEP 263 declaration); the rest are UTF-8.
   const read = async (f: DiscoveredFile): Promise<string | undefined> => {
-    if (format !== 'pip-requirements') return readBounded(files, f, MAX_LOCKFILE_BYTES);
     const bytes = await readBoundedBytes(files, f, MAX_LOCKFILE_BYTES);
-    return bytes && decodeRequirementsFile(f.path, bytes);
+    if (bytes === undefined) return undefined;
+    return format === 'pip-requirements' ? decodeRequirementsFile(f.path, bytes) : decodeStrictUtf8(f.path, bytes);
   };
   let lock;
   try {
@@ -141,6 +142,25 @@ async function scanPythonFile(
   // which parsePyproject does not read, so a PDM graph's roots are what no edge reaches.
   const declares = lock.kind === 'uv' || lock.kind === 'poetry' ? project : undefined;
   return { findings: checkPythonLock(lock, policy, project), graphs: [toPythonGraph(lock, declares)], notifications };
+}
+
+/**
+ * The text of a TOML lockfile or Pipfile.lock, which its tool reads as strict UTF-8: TOML allows nothing else, uv
+ * reads uv.lock with `fs_err::tokio::read_to_string` (an invalid byte fails the command), Poetry, PDM and pipenv
+ * open the file with `encoding="utf-8"` (UnicodeDecodeError). A lossy decode would check a file the tool refuses.
+ */
+function decodeStrictUtf8(file: string, bytes: Buffer): string {
+  const at = invalidUtf8At(bytes);
+  if (at === -1) return bytes.toString('utf8');
+  const line = countLines(bytes, at);
+  throw new PyLockError('LOCKFILE_SYNTAX', file, `is not valid UTF-8 (byte ${at}, line ${line})`, line);
+}
+
+/** 1-based line of byte `at`. */
+function countLines(bytes: Buffer, at: number): number {
+  let line = 1;
+  for (let i = bytes.indexOf(0x0a); i !== -1 && i < at; i = bytes.indexOf(0x0a, i + 1)) line++;
+  return line;
 }
 
 /** Configuration files whose index settings pip / uv / Poetry / PDM read (the catalogue routes them here). */
