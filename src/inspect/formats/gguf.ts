@@ -1,7 +1,7 @@
 import type { ModelAnalyser } from '../analyser.js';
 import { GgufTemplates } from './gguf-templates.js';
 import type { Findings } from './report.js';
-import { analyseWith } from './report.js';
+import { analyseWith, FirstOfEach } from './report.js';
 import type { ParseSteps, RandomAccess } from './source.js';
 import { checkedCount, Cursor, cutAtNul, driveSync, FormatError } from './source.js';
 
@@ -299,26 +299,32 @@ function tensorSize(name: string, dims: bigint[], type: number, at: number, out:
   return (n / BigInt(block)) * BigInt(bytes);
 }
 
+/**
+ * Tensor data placement. One CPI056 per kind of problem, not per tensor: a truncated file leaves every later tensor
+ * past its end, a changed `general.alignment` misaligns them all, and llama.cpp (`gguf_init_from_file_impl`) refuses
+ * the file at the first one anyway — hundreds of findings would say one thing.
+ */
 function checkTensorLayout(tensors: Tensor[], dataLen: bigint, alignment: number, out: Findings): void {
   const sorted = [...tensors].sort((a, b) => (a.offset < b.offset ? -1 : a.offset > b.offset ? 1 : 0));
+  const problems = new FirstOfEach('CPI056');
   let end = 0n;
   let prev: Tensor | undefined;
   for (const t of sorted) {
     if (t.offset % BigInt(alignment) !== 0n)
-      out.add('CPI056', `tensor ${JSON.stringify(t.name)} offset ${t.offset} is not aligned to ${alignment}.`, {
+      problems.note('alignment', `tensor ${JSON.stringify(t.name)} offset ${t.offset} is not aligned to ${alignment}`, {
         check: 'alignment',
         tensor: t.name,
         offset: t.at,
       });
     if (t.size === undefined) continue;
     if (t.offset + t.size > dataLen)
-      out.add(
-        'CPI056',
-        `tensor ${JSON.stringify(t.name)} data [${t.offset}, ${t.offset + t.size}) runs past the end of the file (data section is ${dataLen} bytes).`,
+      problems.note(
+        'bounds',
+        `tensor ${JSON.stringify(t.name)} data [${t.offset}, ${t.offset + t.size}) runs past the end of the file (data section is ${dataLen} bytes)`,
         { check: 'bounds', tensor: t.name, offset: t.at },
       );
     if (prev && t.offset < end)
-      out.add('CPI056', `tensor ${JSON.stringify(t.name)} data overlaps ${JSON.stringify(prev.name)}.`, {
+      problems.note('overlap', `tensor ${JSON.stringify(t.name)} data overlaps ${JSON.stringify(prev.name)}`, {
         check: 'overlap',
         tensor: t.name,
         other: prev.name,
@@ -329,6 +335,7 @@ function checkTensorLayout(tensors: Tensor[], dataLen: bigint, alignment: number
       prev = t;
     }
   }
+  problems.report(out);
 }
 
 export const ggufAnalyser: ModelAnalyser = {

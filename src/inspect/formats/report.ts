@@ -57,6 +57,35 @@ export class Findings {
 }
 
 /**
+ * One finding per kind of problem where a single cause breaks many entries at once (a file cut short leaves every
+ * later tensor past its end): the first entry is named, the rest counted (`moreTensors`). The loaders refuse the
+ * file at the first such entry, so one finding says all there is to say.
+ */
+export class FirstOfEach {
+  private readonly first = new Map<string, { message: string; evidence: Evidence; more: number }>();
+
+  constructor(private readonly ruleId: string) {}
+
+  /** `message` without its final full stop. */
+  note(kind: string, message: string, evidence: Evidence): void {
+    const seen = this.first.get(kind);
+    if (seen) seen.more++;
+    else this.first.set(kind, { message, evidence, more: 0 });
+  }
+
+  report(out: Findings): void {
+    for (const { message, evidence, more } of this.first.values()) {
+      if (more === 0) out.add(this.ruleId, `${message}.`, evidence);
+      else
+        out.add(this.ruleId, `${message}; ${more} more tensors have the same problem.`, {
+          ...evidence,
+          moreTensors: more,
+        });
+    }
+  }
+}
+
+/**
  * Run a parser over a file opened through the scan's opener (so `result.io` counts the open and every byte), its
  * reads loaded asynchronously in bounded windows.
  */

@@ -2,7 +2,7 @@ import type { ModelAnalyser } from '../analyser.js';
 import { isObject, parseJson } from './json.js';
 import type { JsonValue } from './json.js';
 import type { Findings } from './report.js';
-import { analyseWith } from './report.js';
+import { analyseWith, FirstOfEach } from './report.js';
 import type { ParseSteps, RandomAccess } from './source.js';
 import { Cursor, driveSync, FormatError } from './source.js';
 import { trimEndRun } from '../../core/linear-text.js';
@@ -171,12 +171,20 @@ function checkLayout(ranges: Range[], dataLen: bigint, out: Findings): void {
   ranges.sort((a, b) => (a.begin < b.begin ? -1 : a.begin > b.begin ? 1 : a.end < b.end ? -1 : 1));
   let cursor = 0n;
   let prev: Range | undefined;
+  // A file cut short leaves every later tensor past its end; safetensors' `validate` stops at the first
+  // (MetadataIncompleteBuffer), so they are one finding.
+  const pastEnd = new FirstOfEach('CPI053');
   for (const r of ranges) {
     if (r.end > dataLen) {
-      out.add(
-        'CPI053',
-        `tensor ${JSON.stringify(r.name)} ends at data byte ${r.end}, past the ${dataLen}-byte data section.`,
-        { check: 'bounds', tensor: r.name, end: Number(r.end), dataLength: Number(dataLen) },
+      pastEnd.note(
+        'bounds',
+        `tensor ${JSON.stringify(r.name)} ends at data byte ${r.end}, past the ${dataLen}-byte data section`,
+        {
+          check: 'bounds',
+          tensor: r.name,
+          end: Number(r.end),
+          dataLength: Number(dataLen),
+        },
       );
     }
     if (prev && r.begin < cursor) {
@@ -197,6 +205,7 @@ function checkLayout(ranges: Range[], dataLen: bigint, out: Findings): void {
       prev = r;
     }
   }
+  pastEnd.report(out);
   if (cursor < dataLen)
     out.add(
       'CPI053',
