@@ -161,7 +161,8 @@ export function toFindings(runs: readonly PickleRun[], ctx: VerdictContext): Fin
           ? {
               ...base,
               ruleId: 'CPI001',
-              message: `${where}: the ${ctx.what} imports \`${qualified}\` (${v.why}) at byte ${g.offset}${calls ? `, called via ${calls}` : ''}; loading it can run code. Do not load this file.${refused}`,
+              // The entry it matched, unless that is the name itself: "`builtins.eval` (builtins.eval)" said nothing.
+              message: `${where}: the ${ctx.what} imports \`${qualified}\`${v.why === qualified ? '' : ` (${v.why})`} at byte ${g.offset}${calls ? `, called via ${calls}` : ''}; loading it can run code. Do not load this file.${refused}`,
               evidence,
             }
           : {

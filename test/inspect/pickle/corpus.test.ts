@@ -131,6 +131,15 @@ describe('pickle corpora (picklescan and fickling samples)', () => {
     if (global !== undefined) expect(got.map((f) => f.evidence?.global)).toContain(global);
     if (rule === 'CPI001' || rule === 'CPI005') expect(got[0]!.level).toBe('error');
   });
+
+  it('names the denylist entry a dangerous global matched only when it says more than the name itself', () => {
+    const messages = (file: string) =>
+      (findings.get(file) ?? []).filter((f) => f.ruleId === 'CPI001').map((f) => f.message);
+    // builtins.eval is itself the entry: "`builtins.eval` (builtins.eval)" said nothing twice.
+    expect(messages('picklescan-data/malicious1_v4.pkl').join('\n')).toContain('imports `builtins.eval` at byte');
+    // A Python 2 name is shown with the Python 3 entry it reaches.
+    expect(messages('picklescan-data/malicious0.pkl').join('\n')).toContain('`__builtin__.eval` (builtins.eval)');
+  });
 });
 
 describe('hand-built opcode and bypass cases (fixtures/pickles/cases)', () => {
