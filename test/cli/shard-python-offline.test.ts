@@ -1,4 +1,4 @@
-import { copyFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO, runMain } from '../helpers/cli.js';
@@ -54,5 +54,35 @@ describe('--shard over a uv project offline', () => {
     for (const s of shards) expect(s.summary.unverifiable).toBeGreaterThan(0);
     expect(shards.reduce((n, s) => n + s.summary.unverifiable, 0)).toBe(whole.summary.unverifiable);
     expect(shards.flatMap((s) => s.findings.map(identity)).sort()).toEqual(whole.findings.map(identity).sort());
+  });
+});
+
+describe('the offline cause over two Python lockfiles', () => {
+  it('names both lockfiles in its message and reaches every entry, so its count is not read as the first file’s', async () => {
+    const dir = tree({});
+    // google-deepmind/alphafold3's uv.lock (105 entries) in a folder, jax's requirements lock (102) at the root.
+    const sub = path.join(dir, 'python');
+    mkdirSync(sub);
+    copyFileSync(corpusPath('python', 'lockfiles', 'google-deepmind-alphafold3.uv.lock'), path.join(sub, 'uv.lock'));
+    copyFileSync(
+      corpusPath('python', 'lockfiles', 'google-deepmind-alphafold3.pyproject.toml'),
+      path.join(sub, 'pyproject.toml'),
+    );
+    copyFileSync(
+      corpusPath('python', 'lockfiles', 'jax-ml-jax.requirements_lock_3_12.txt'),
+      path.join(dir, 'requirements.txt'),
+    );
+    const r = await runMain(['scan', dir, '--offline', '--no-cache', '--fail-on', 'none', '-f', 'json'], { cwd: REPO });
+    const report = JSON.parse(r.stdout) as {
+      findings: { ruleId: string; message: string; evidence?: { count?: number }; related?: { path: string }[] }[];
+    };
+    const cause = report.findings.filter((f) => f.ruleId === 'CPP050');
+    expect(cause).toHaveLength(1);
+    expect(cause[0]!.evidence?.count).toBe(207);
+    expect(cause[0]!.message).toMatch(
+      /^207 Python packages in 2 lockfiles \(python\/uv\.lock and requirements\.txt\) were not checked/,
+    );
+    expect(new Set(cause[0]!.related!.map((l) => l.path))).toEqual(new Set(['python/uv.lock', 'requirements.txt']));
+    expect(cause[0]!.related).toHaveLength(207);
   });
 });

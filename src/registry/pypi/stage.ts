@@ -2,7 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { Verifier, toTrustMaterial } from '@sigstore/verify';
 import type { ScanContext } from '../../core/context.js';
 import { inShard } from '../../core/shard.js';
-import type { Finding } from '../../core/finding.js';
+import type { Finding, Location } from '../../core/finding.js';
+import { byCodePoint } from '../../core/order.js';
+import { MAX_RELATED } from '../../core/group-causes.js';
 import type { PythonPublisherRequirement } from '../../core/policy.js';
 import type { DependencyGraph, PackageNode, VerificationRecord } from '../../core/records.js';
 import type { Stage, StageInput, StageOutput } from '../../core/stage.js';
@@ -153,10 +155,11 @@ function offlineFinding(work: readonly PackageNode[]): Finding {
   const first = work[0]!;
   return {
     ruleId: 'CPP050',
-    message: `${work.length} Python package${work.length === 1 ? ' was' : 's were'} not checked against their index because the scan is offline: locked hashes and PEP 740 attestations are unverified. Run without --offline to check them.`,
+    message: `${work.length} Python package${work.length === 1 ? '' : 's'} ${inLockfiles(work)} ${work.length === 1 ? 'was' : 'were'} not checked against their index because the scan is offline: locked hashes and PEP 740 attestations are unverified. Run without --offline to check them.`,
     location: { path: first.lockfile, line: first.line },
     artifact: { kind: 'file', path: first.lockfile },
     evidence: { ecosystem: 'pypi', count: work.length, packages: names(work) },
+    related: relatedOf(work),
   };
 }
 
@@ -165,10 +168,11 @@ function unreachableFinding(index: string, pkgs: readonly PackageNode[], reason:
   return {
     ruleId: 'CPP056',
     message: redactUrls(
-      `${pkgs.length} Python package${pkgs.length === 1 ? '' : 's'} could not be verified: the index ${index} did not answer usably (${reason}). Check the index URL and connectivity; a mirror must serve the simple API (PEP 503 HTML or PEP 691 JSON).`,
+      `${pkgs.length} Python package${pkgs.length === 1 ? '' : 's'} ${inLockfiles(pkgs)} could not be verified: the index ${index} did not answer usably (${reason}). Check the index URL and connectivity; a mirror must serve the simple API (PEP 503 HTML or PEP 691 JSON).`,
     ),
     location: { path: first.lockfile, line: first.line },
     artifact: { kind: 'file', path: first.lockfile },
+    related: relatedOf(pkgs),
     evidence: {
       ecosystem: 'pypi',
       index: redactUrls(index),
@@ -177,6 +181,28 @@ function unreachableFinding(index: string, pkgs: readonly PackageNode[], reason:
       reason: redactUrls(reason).slice(0, 300),
     },
   };
+}
+
+/**
+ * The lockfiles a cause finding counts: its location is the first one's first entry, and "207 packages" at
+ * python/uv.lock read as that file's count when requirements.txt held half of them.
+ */
+function inLockfiles(pkgs: readonly PackageNode[]): string {
+  const files = [...new Set(pkgs.map((p) => p.lockfile))].sort(byCodePoint);
+  if (files.length === 1) return `in ${files[0]!}`;
+  const shown = files.slice(0, 3);
+  const rest = files.length - shown.length;
+  return rest > 0
+    ? `in ${files.length} lockfiles (${shown.join(', ')} and ${rest} more)`
+    : `in ${files.length} lockfiles (${shown.slice(0, -1).join(', ')} and ${shown[shown.length - 1]!})`;
+}
+
+/** Every entry the cause reaches, as npm's cause findings list them (SARIF related locations, --verbose). */
+function relatedOf(pkgs: readonly PackageNode[]): Location[] {
+  return pkgs
+    .map((p) => ({ path: p.lockfile, line: p.line }))
+    .sort((a, b) => byCodePoint(a.path, b.path) || a.line - b.line)
+    .slice(0, MAX_RELATED);
 }
 
 function unverifiable(pkg: PackageNode, detail: string): VerificationRecord {
