@@ -8,7 +8,8 @@ import { loadTrust } from '../../app/trust.js';
 import { GATE_KINDS, type GateKind } from '../../app/review/gate.js';
 import { EXIT, exitCodeForScan, type FailOn } from '../exit-codes.js';
 import { stderrLogger } from '../logger.js';
-import { checkOutputFiles, pairOutputs, writeOutput } from '../output.js';
+import { checkOutputFiles, pairOutputs, writeOutput, type OutputTarget } from '../output.js';
+import type { ReviewResult } from '../../app/review/index.js';
 import { VERSION } from '../version.js';
 import { cliOutcome } from '../outcome.js';
 import { defaultCacheDir } from '../../app/cache-dir.js';
@@ -172,8 +173,31 @@ export async function runReview(argv: ReviewArgs): Promise<number> {
       `the ${side} revision ${JSON.stringify(ref)} could not be read: ${why}. Nothing was compared. In a shallow clone (actions/checkout), check out with \`fetch-depth: 0\` or fetch that commit before the review.`,
     );
   }
-  if (result.gate) return result.gate.passed ? EXIT.ok : EXIT.findings;
-  return exitCodeForScan(result.scan, argv['fail-on']);
+  const code = result.gate
+    ? result.gate.passed
+      ? EXIT.ok
+      : EXIT.findings
+    : exitCodeForScan(result.scan, argv['fail-on']);
+  // As scan's verdict line: with the reports only in files (or JSON on stdout) a failed gate said nothing in the log.
+  if (!targets.some((t) => t.format === 'text' && t.file === undefined))
+    logger.info(reviewVerdictLine(result, code, targets));
+  return code;
+}
+
+/** The review's outcome in one log line: the gate and its first reason, or the introduced findings; the reports. */
+export function reviewVerdictLine(result: ReviewResult, code: number, targets: readonly OutputTarget[]): string {
+  const changes = result.lockfiles.reduce((n, lf) => n + lf.changes.length, 0);
+  const by = result.scan.summary.byLevel;
+  const findings = `${by.error} error${by.error === 1 ? '' : 's'}, ${by.warning} warning${by.warning === 1 ? '' : 's'} introduced`;
+  const gate = result.gate;
+  const first = gate?.reasons[0];
+  const verdict =
+    gate === undefined
+      ? findings
+      : `gate ${gate.kind} ${gate.passed ? 'passed' : 'FAILED'}${first !== undefined ? `: ${first}${gate.reasons.length > 1 ? ` (and ${gate.reasons.length - 1} more)` : ''}` : ''}`;
+  const files = targets.flatMap((t) => (t.file !== undefined ? [t.file] : []));
+  const where = files.length > 0 ? `; report${files.length === 1 ? '' : 's'}: ${files.join(', ')}` : '';
+  return `chainproof review: ${changes} package change${changes === 1 ? '' : 's'}; ${verdict}${where}; exit ${code}.`;
 }
 
 /**
