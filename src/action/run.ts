@@ -8,7 +8,7 @@ import { renderReport } from '../app/render.js';
 import { VERSION } from '../app/version.js';
 import type { ScanOptions } from '../core/context.js';
 import { errorMessage, UsageError } from '../core/errors.js';
-import { levelRank } from '../core/finding.js';
+import { levelRank, messageWithMember } from '../core/finding.js';
 import type { ScanResult } from '../core/result.js';
 import { findRule } from '../core/rules/index.js';
 import { applyBaseline } from '../report/baseline.js';
@@ -204,23 +204,27 @@ export const ANNOTATIONS_PER_KIND = 10;
  * failed were the ones never seen.
  */
 export function annotations(result: ScanResult, max: number, repoPath: ((p: string) => string) | undefined): string[] {
-  const sorted = [...result.findings].sort((a, b) => levelRank(b.level) - levelRank(a.level));
+  const sorted = byRuleTurns(result.findings);
   const room = { error: ANNOTATIONS_PER_KIND - 1, warning: ANNOTATIONS_PER_KIND, notice: ANNOTATIONS_PER_KIND - 1 };
-  const shown: ScanResult['findings'][number][] = [];
+  const chosen = new Set<ScanResult['findings'][number]>();
   for (const f of sorted) {
-    if (shown.length >= max) break;
+    if (chosen.size >= max) break;
     const kind = f.level === 'note' ? 'notice' : f.level;
     if (room[kind] === 0) continue;
     room[kind]--;
-    shown.push(f);
+    chosen.add(f);
   }
+  // Shown in the report's order (most severe first, then by file), whichever turn chose them.
+  const shown = [...result.findings]
+    .filter((f) => chosen.has(f))
+    .sort((a, b) => levelRank(b.level) - levelRank(a.level));
   const lines = shown.map((f) => {
     const rule = findRule(f.ruleId);
     const located = repoPath !== undefined && f.location.path !== '.';
     return annotationCommand({
       level: f.level === 'note' ? 'notice' : f.level,
       title: rule ? `${f.ruleId} ${rule.name}` : f.ruleId,
-      message: elideLongRuns(f.location.member !== undefined ? `${f.message} (in ${f.location.member})` : f.message),
+      message: elideLongRuns(messageWithMember(f, (m) => ` (in ${m})`)),
       ...(located ? { file: repoPath(f.location.path) } : {}),
       ...(located && f.location.line !== undefined ? { line: f.location.line } : {}),
       ...(located && f.location.endLine !== undefined ? { endLine: f.location.endLine } : {}),
@@ -238,6 +242,24 @@ export function annotations(result: ScanResult, max: number, repoPath: ((p: stri
     );
   }
   return lines;
+}
+
+/**
+ * The findings in the order annotations are handed out: the most severe first, and within a level every rule's first
+ * finding before any rule's second. Ten slots per kind went to the first ten in file order: 40 pickles in one test-data
+ * folder with the same unknown global took every warning slot, and the lockfile's install-script warnings were never
+ * annotated.
+ */
+function byRuleTurns(findings: ScanResult['findings']): ScanResult['findings'] {
+  const seen = new Map<string, number>();
+  const turn = new Map<ScanResult['findings'][number], number>();
+  for (const f of findings) {
+    const n = seen.get(f.ruleId) ?? 0;
+    turn.set(f, n);
+    seen.set(f.ruleId, n + 1);
+  }
+  // Array.prototype.sort is stable: equal keys keep the report's order.
+  return [...findings].sort((a, b) => levelRank(b.level) - levelRank(a.level) || turn.get(a)! - turn.get(b)!);
 }
 
 /** Links into the repository at the scanned commit, when the runner says which one. */

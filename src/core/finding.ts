@@ -81,3 +81,20 @@ export interface DeferredFinding extends Finding {
 export function isDeferred(f: Finding): f is DeferredFinding {
   return typeof (f as Partial<DeferredFinding>).resolve === 'function';
 }
+
+/**
+ * The archive member a report adds after a finding's message, or undefined when there is none or the message names it
+ * already: most content analysers write `model.pt (archive/data.pkl): …` themselves (inspect/content/content.ts), and
+ * appending the member again gave "… (JSON at byte 2136): … (in JSON at byte 2136)" in SARIF, annotations and text.
+ * Only the analysers' own form counts: a bare substring would also match a member named like part of the file's path.
+ */
+export function memberToAdd(f: Pick<Finding, 'message' | 'location'>): string | undefined {
+  const member = f.location.member;
+  return member === undefined || f.message.includes(`(${member})`) ? undefined : member;
+}
+
+/** The message with the member it concerns (memberToAdd), written by `wrap` as the reporter shows members. */
+export function messageWithMember(f: Pick<Finding, 'message' | 'location'>, wrap: (member: string) => string): string {
+  const member = memberToAdd(f);
+  return member === undefined ? f.message : `${f.message}${wrap(member)}`;
+}

@@ -1,5 +1,5 @@
 import type { Log, Region, ReportingDescriptor, Result, Notification as SarifNotification } from 'sarif';
-import { levelRank, type Level, type ResolvedFinding } from '../core/finding.js';
+import { levelRank, messageWithMember, type Level, type ResolvedFinding } from '../core/finding.js';
 import type { ScanResult } from '../core/result.js';
 import type { Rule } from '../core/rule.js';
 import { RULES } from '../core/rules/index.js';
@@ -205,9 +205,7 @@ function toResult(f: ResolvedFinding, index: Map<string, number>, lineHash: (f: 
     level: f.level,
     // Scanned names reach code-scanning alerts and PR annotations: control characters shown, not obeyed.
     message: {
-      text: escapeControl(
-        elideLongRuns(f.location.member !== undefined ? `${f.message} (in ${f.location.member})` : f.message),
-      ),
+      text: escapeControl(elideLongRuns(messageWithMember(f, (m) => ` (in ${m})`))),
     },
     locations: [
       {

@@ -1,4 +1,4 @@
-import type { Level } from '../core/finding.js';
+import { levelRank, memberToAdd, type Level } from '../core/finding.js';
 import type { ScanResult } from '../core/result.js';
 import { elideLongRuns, escapeControl as esc, guardLineStart } from '../core/escape-text.js';
 import { pushAll } from '../core/push-all.js';
@@ -31,7 +31,7 @@ export function* textChunks(scanned: ScanResult, opts: TextOptions): Generator<s
   let lines: string[] = [];
 
   let lastPath = '';
-  for (const f of result.findings) {
+  for (const f of worstFilesFirst(result.findings)) {
     if (f.location.path !== lastPath) {
       if (lastPath !== '') lines.push('');
       // The only line that starts with scanned text: guarded inside its colour too. Every line is guarded again as it
@@ -43,7 +43,8 @@ export function* textChunks(scanned: ScanResult, opts: TextOptions): Generator<s
       f.location.line !== undefined
         ? `${f.location.line}${f.location.column !== undefined ? `:${f.location.column}` : ''}`
         : '-';
-    const member = f.location.member !== undefined ? paint('dim', ` [${esc(f.location.member)}]`) : '';
+    const added = memberToAdd(f);
+    const member = added !== undefined ? paint('dim', ` [${esc(added)}]`) : '';
     lines.push(
       `  ${where.padEnd(6)} ${paint(levelStyle[f.level], f.level.padEnd(7))} ${paint('dim', esc(f.ruleId))}  ${esc(elideLongRuns(f.message))}${member}`,
     );
@@ -59,16 +60,24 @@ export function* textChunks(scanned: ScanResult, opts: TextOptions): Generator<s
     lines.push(paint('bold', 'Model files'));
     const withFindings = new Set<string>();
     for (const f of result.findings) withFindings.add(f.location.path);
-    for (const m of result.models) {
-      const sha = m.digests['sha256'];
-      // A finding at the file's folder concerns it too (unknown models are reported once per folder).
+    // A finding at the file's folder concerns it too (unknown models are reported once per folder).
+    const flagged = (m: { path: string }) => {
       const folder = m.path.includes('/') ? m.path.slice(0, m.path.lastIndexOf('/')) : undefined;
-      const flagged = withFindings.has(m.path) || (folder !== undefined && withFindings.has(folder));
-      const mark = flagged ? paint('yellow', '!') : paint('green', '✓');
+      return withFindings.has(m.path) || (folder !== undefined && withFindings.has(folder));
+    };
+    const listed = opts.verbose === true ? result.models : modelsToList(result.models, withFindings);
+    for (const m of listed) {
+      const sha = m.digests['sha256'];
+      const mark = flagged(m) ? paint('yellow', '!') : paint('green', '✓');
       lines.push(
         `  ${mark} ${esc(m.path)}  ${paint('dim', `${m.format}, ${formatSize(m.size)}${sha ? `, sha256:${esc(sha.slice(0, 16))}…` : ''}${m.registryEntry ? `, registry: ${esc(m.registryEntry)}` : ''}${m.provenance ? `, built from ${esc(m.provenance.repository)}@${esc(m.provenance.commit)}` : ''}`)}`,
       );
     }
+    const more = result.models.length - listed.length;
+    if (more > 0)
+      lines.push(
+        paint('dim', `  … and ${more} more model file${more === 1 ? '' : 's'} (--verbose or -f json lists every one)`),
+      );
     lines.push('');
   }
 
@@ -100,6 +109,47 @@ function referencesText(result: ScanResult): string {
   const t = referenceTally(result);
   if (t === undefined) return '';
   return `, model references ${t.total}${t.total > 0 ? ` (${t.pinned} pinned to a commit or digest)` : ''}`;
+}
+
+/**
+ * The findings with each file's group kept whole and in its order, the files whose worst finding is an error first,
+ * then warnings, then notes (path order within each): a CI log is read from the top, and an error in
+ * web/npm-shrinkwrap.json sat below forty pickle warnings in src/. Findings arrive sorted by path (the pipeline's
+ * compareFindings), so a file's findings are one run.
+ */
+function worstFilesFirst<F extends { level: Level; location: { path: string } }>(findings: readonly F[]): F[] {
+  const runs: { worst: number; items: F[] }[] = [];
+  for (const f of findings) {
+    const last = runs[runs.length - 1];
+    if (last !== undefined && last.items[0]!.location.path === f.location.path) {
+      last.items.push(f);
+      last.worst = Math.max(last.worst, levelRank(f.level));
+    } else runs.push({ worst: levelRank(f.level), items: [f] });
+  }
+  // Array.prototype.sort is stable: files of the same worst level keep their path order.
+  return runs.sort((a, b) => b.worst - a.worst).flatMap((r) => r.items);
+}
+
+/** Past this many model files the list shows those with findings of their own first, then stops with a count. */
+const MODEL_LINES = 20;
+
+/**
+ * The model files the text lists: all of them when they are few; else the files a finding names (their own problems,
+ * not a folder's shared note) before the rest, up to MODEL_LINES, in path order. A model store of thousands of
+ * shards listed them all between the findings and the digest a reviewer reads.
+ */
+function modelsToList<M extends { path: string }>(
+  models: readonly M[],
+  withFindings: ReadonlySet<string>,
+): readonly M[] {
+  if (models.length <= MODEL_LINES) return models;
+  const own = models.filter((m) => withFindings.has(m.path)).slice(0, MODEL_LINES);
+  const keep = new Set<M>(own);
+  for (const m of models) {
+    if (keep.size >= MODEL_LINES) break;
+    keep.add(m);
+  }
+  return models.filter((m) => keep.has(m));
 }
 
 /** Past this many findings the text ends with a digest by rule: the flood above has scrolled out of sight. */

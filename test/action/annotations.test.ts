@@ -52,6 +52,36 @@ describe('annotations GitHub shows', () => {
     expect(k.more[0]!.message).toMatch(/^28 more findings are not annotated/);
   });
 
+  it('gives every rule of a level a slot before any rule a second: a flood of one rule hides no other', () => {
+    // As a repository with a vendored joblib test-data folder: 40 pickles with the same unknown global sort before
+    // the lockfile whose install-script warnings come after them.
+    const pickles = Array.from({ length: 40 }, (_, i) =>
+      finding({
+        ruleId: 'CPI002',
+        level: 'warning',
+        message: `pickle ${i}`,
+        location: { path: `a/test/data/p${String(i).padStart(2, '0')}.pkl` },
+      }),
+    );
+    const scripts = [7087, 19057, 22367].map((line) =>
+      finding({
+        ruleId: 'CPD012',
+        level: 'warning',
+        message: `scripts ${line}`,
+        location: { path: 'web/npm-shrinkwrap.json', line },
+      }),
+    );
+    const found = parseAnnotations(
+      annotations(makeResult({ findings: [...pickles, ...scripts] }), 50, (p) => p).join('\n') + '\n',
+    );
+    const warnings = found.filter((a) => a.level === 'warning');
+    expect(warnings).toHaveLength(ANNOTATIONS_PER_KIND);
+    expect(warnings.filter((a) => a.props['title']!.startsWith('CPD012'))).toHaveLength(3);
+    // Still in the report's order: by file.
+    const files = warnings.map((a) => a.props['file']!);
+    expect(files).toEqual([...files].sort());
+  });
+
   it('a few findings are all annotated, with no "more" notice', () => {
     const k = kinds(annotations(findings({ error: 2, warning: 1, note: 9 }), 50, (p) => p));
     expect([k.error, k.warning, k.notice, k.more.length]).toEqual([2, 1, 9, 0]);

@@ -7,9 +7,11 @@ import { scanRepository } from '../../app/scan.js';
 import { loadTrust } from '../../app/trust.js';
 import { renderReportChunks } from '../../app/render.js';
 import { stagesForTest } from '../test-hooks.js';
-import { exitCodeForScan, type FailOn } from '../exit-codes.js';
+import { EXIT, exitCodeForScan, type FailOn } from '../exit-codes.js';
 import { stderrLogger, stderrProgress } from '../logger.js';
-import { checkOutputFiles, pairOutputs, writeOutput, writeStdout } from '../output.js';
+import { checkOutputFiles, pairOutputs, writeOutput, writeStdout, type OutputTarget } from '../output.js';
+import { levelRank } from '../../core/finding.js';
+import type { ScanResult } from '../../core/result.js';
 import { VERSION } from '../version.js';
 import { cliOutcome } from '../outcome.js';
 import { defaultCacheDir } from '../../app/cache-dir.js';
@@ -125,9 +127,43 @@ export async function runScan(argv: ScanArgs): Promise<number> {
     if (t.file === undefined) await writeStdout(pieces);
     else await writeOutput(t.file, pieces);
   }
+  const code = exitCodeForScan(result, argv['fail-on']);
+  // Reports only in files or as JSON/SARIF on stdout: a CI log then showed nothing, not even why the step failed.
+  if (!targets.some((t) => t.format === 'text' && t.file === undefined))
+    logger.info(verdictLine(result, argv['fail-on'], code, targets));
   if (!result.complete) logger.warn('the scan is incomplete: a stage failed (CPX020); exiting 4');
   else for (const why of result.failClosed ?? []) logger.warn(`${why} Exiting 3.`);
-  return exitCodeForScan(result, argv['fail-on']);
+  return code;
+}
+
+/**
+ * One line for the log when no text report went to the terminal: the counts, the most severe finding (the pipeline
+ * sorts by path, so it is searched for), where the reports are and why the exit code is what it is.
+ */
+export function verdictLine(
+  result: ScanResult,
+  failOn: FailOn,
+  code: number,
+  targets: readonly OutputTarget[],
+): string {
+  const s = result.summary;
+  const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
+  const counts = `${plural(s.byLevel.error, 'error')}, ${plural(s.byLevel.warning, 'warning')}, ${plural(s.byLevel.note, 'note')}`;
+  let worst = result.findings[0];
+  for (const f of result.findings) if (worst !== undefined && levelRank(f.level) > levelRank(worst.level)) worst = f;
+  const first =
+    worst !== undefined
+      ? `; most severe: ${worst.level} ${worst.ruleId} at ${worst.location.path}${worst.location.line !== undefined ? `:${worst.location.line}` : ''}`
+      : '';
+  const files = targets.flatMap((t) => (t.file !== undefined ? [t.file] : []));
+  const where = files.length > 0 ? `; report${files.length === 1 ? '' : 's'}: ${files.join(', ')}` : '';
+  const why =
+    code === EXIT.findings
+      ? `exit 1: findings at or above --fail-on ${failOn}`
+      : code === EXIT.ok
+        ? `exit 0 (--fail-on ${failOn})`
+        : `exit ${code}`;
+  return `chainproof: ${counts} in ${plural(s.files, 'file')}${first}${where}; ${why}.`;
 }
 
 export function parseShard(raw: string | undefined): { index: number; count: number } | undefined {
