@@ -81,7 +81,8 @@ export function pythonSnippet(text: string): Snippet | undefined {
 
 /**
  * The logical lines of the statements that matter, in file order (what `pythonSnippet` copies), or undefined when
- * the file must be parsed whole. python-fast.ts reads them without a parser when it can.
+ * the file must be parsed whole (a shape the lines cannot vouch for, or statements that are most of a large file:
+ * MOST_OF_FILE_MIN). python-fast.ts reads them without a parser when it can.
  */
 export function keptStatements(text: string): readonly LogicalLine[] | undefined {
   // The same file asked again (python-fast.ts, then the snippet, then python-scopes.ts over the whole file, when each
@@ -92,7 +93,26 @@ export function keptStatements(text: string): readonly LogicalLine[] | undefined
 
 let lastKept: { readonly text: string; readonly kept: readonly LogicalLine[] | undefined } | undefined;
 
+/**
+ * A file at least this large whose statements that matter come to more than half of it is parsed whole: its snippet
+ * would cost about the whole parse, the search for the statements (a closure over most of the file's names) as much
+ * again, and a snippet that cannot vouch for itself is parsed whole after all.
+ */
+export const MOST_OF_FILE_MIN = 16 * 1024;
+
+/** Thrown by `take` once the statements kept pass half of a large file. */
+const MOST_OF_FILE = new (class MostOfFile {})();
+
 function findKeptStatements(text: string): readonly LogicalLine[] | undefined {
+  try {
+    return keptOrMostOfFile(text);
+  } catch (err) {
+    if (err === MOST_OF_FILE) return undefined;
+    throw err;
+  }
+}
+
+function keptOrMostOfFile(text: string): readonly LogicalLine[] | undefined {
   // python-argparse.ts: HfArgumentParser's dataclass fields and tuple-bound instances are read over the whole file.
   if (text.includes('HfArgumentParser') || text.includes('TrlParser')) return undefined;
   // The lines (and the assignment hits below) from WebAssembly when it reads the file, else from python-lines.ts.
@@ -107,6 +127,12 @@ function findKeptStatements(text: string): readonly LogicalLine[] | undefined {
   const keep = new Uint8Array(count);
   // The lines marked, in the order marked: what `keptLines` returns, sorted (not a pass over every line).
   const marked: number[] = [];
+  let budget = text.length >= MOST_OF_FILE_MIN ? text.length / 2 : Infinity;
+  const mark = (i: number) => {
+    marked.push(i);
+    budget -= lineEnd(table, i) - table[2 * i]!;
+    if (budget < 0) throw MOST_OF_FILE;
+  };
   // Names bound by imports of a loader's module (or of a `from_pretrained`): calls through them may be loaders.
   // With the methods that save a model to a folder a later load may read (calls.ts `SavedFolders`).
   const triggers = new Set<string>([...PYTHON_LOADER_WORDS, ...SAVES_MODEL]);
@@ -123,7 +149,7 @@ function findKeptStatements(text: string): readonly LogicalLine[] | undefined {
     (i) => {
       if (keep[i]) return;
       keep[i] = 1;
-      marked.push(i);
+      mark(i);
       const w = words(i);
       if (w.some((x) => PYTHON_LOADER_WORDS.includes(x))) {
         // A line that names a module of narrow loaders is read for what each name it binds is bound to: `import
@@ -165,7 +191,7 @@ function findKeptStatements(text: string): readonly LogicalLine[] | undefined {
   // A statement that may call a loader or assign what one reads (`keep` 2), its words read in turn (`work`).
   const take = (i: number) => {
     if (keep[i] === 2) return;
-    if (keep[i] === 0) marked.push(i);
+    if (keep[i] === 0) mark(i);
     keep[i] = 2;
     work.push(i);
   };

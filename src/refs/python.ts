@@ -56,7 +56,7 @@ import {
 } from './calls.js';
 import { dictUseCheck, listUseCheck } from './python-dict-uses.js';
 import { remoteCodeWrites } from './python-remote-code-writes.js';
-import { keptStatements, pythonSnippet } from './python-snippet.js';
+import { pythonSnippet } from './python-snippet.js';
 import { plainName, pythonScopes, type PythonScopes } from './python-scopes.js';
 import { inFunctionBody } from './python-lines-native.js';
 import { unquote } from './python-literals.js';
@@ -110,26 +110,10 @@ export function findPythonReferencesWithParser(
   imported?: ImportedValues,
 ): FileReferences {
   return (
-    (mostOfFile(text) ? undefined : findPythonReferencesInSnippet(path, text, existsLocally, imported)) ??
+    findPythonReferencesInSnippet(path, text, existsLocally, imported) ??
     findPythonReferencesInWholeFile(path, text, existsLocally, imported)
   );
 }
-
-/**
- * The statements that matter are most of a large file (a loader word's names assigned all through it): the snippet
- * would cost about the whole file's parse, and a snippet that cannot vouch for itself is parsed again whole. The
- * whole file is what the snippet is tested against, so reading it at once changes no answer.
- */
-function mostOfFile(text: string): boolean {
-  if (text.length < MOST_OF_FILE_MIN) return false;
-  const kept = keptStatements(text);
-  let bytes = 0;
-  for (const line of kept ?? []) bytes += line.end - line.start;
-  return bytes > text.length / 2;
-}
-
-/** Below this many characters the snippet's parse is cheap whatever its share of the file. */
-const MOST_OF_FILE_MIN = 16 * 1024;
 
 /** The search over the snippet's syntax tree alone (python-snippet.ts); undefined when the whole file must decide. */
 export function findPythonReferencesInSnippet(

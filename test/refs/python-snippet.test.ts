@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { BINDING_STATEMENTS, pythonPrograms } from './programs.js';
 import { describe, expect, it } from 'vitest';
 import { logicalLines } from '../../src/refs/python-lines.js';
-import { assignmentHits, keptStatements, pythonSnippet } from '../../src/refs/python-snippet.js';
+import { assignmentHits, keptStatements, MOST_OF_FILE_MIN, pythonSnippet } from '../../src/refs/python-snippet.js';
 import {
   findPythonReferences,
   findPythonReferencesInSnippet,
@@ -18,6 +18,8 @@ import { differentialRuns } from './differential-runs.js';
  * parse of the whole file finds, references and run-time notes alike, at the same lines and columns.
  */
 const local = (p: string) => p === 'checkpoints/run-1';
+/** Comment lines, `n` characters in all: a file made larger by what no statement keeps. */
+const PAD = (n: number) => '#\n'.repeat(Math.ceil(n / 2));
 const same = (name: string, text: string) =>
   expect(findPythonReferences(name, text, local)).toEqual(findPythonReferencesInWholeFile(name, text, local));
 
@@ -177,7 +179,8 @@ describe('pythonSnippet', () => {
 
   it('reads a file of thousands of alias links (one walk over the names, not a pass per link)', () => {
     const links = Array.from({ length: 3000 }, (_, i) => `a${i + 1} = a${i}`).join('\n');
-    const text = `from transformers import AutoModel\na0 = AutoModel.from_pretrained\n${links}\nm = a3000("org/far")\n`;
+    // Comments after it: the chain stays under half of the file (MOST_OF_FILE_MIN), so the snippet is made.
+    const text = `from transformers import AutoModel\na0 = AutoModel.from_pretrained\n${links}\nm = a3000("org/far")\n${PAD(40000)}`;
     expect(pythonSnippet(text)!.text).toContain('m = a3000("org/far")');
     same('long-chain.py', text);
   });
@@ -186,11 +189,21 @@ describe('pythonSnippet', () => {
     // A list of 50,000 names over as many lines, the name asked: each place read its statement around it (minutes
     // at 100,000). Work per place must not grow with the statement.
     const items = 'a,\n'.repeat(50000);
-    const text = `from transformers import AutoModel\nX = [\n${items}]\nY = [m for m in [\n${items}]]\nAutoModel.from_pretrained(a)\n`;
+    const text = `from transformers import AutoModel\nX = [\n${items}]\nY = [m for m in [\n${items}]]\nAutoModel.from_pretrained(a)\n${PAD(400000)}`;
     const kept = keptStatements(text)!;
     expect(kept.length).toBeGreaterThan(0);
     const callLine = text.split('\n').indexOf('AutoModel.from_pretrained(a)') + 1;
     expect(findPythonReferences('long-statement.py', text, local).dynamic.map((d) => d.line)).toEqual([callLine]);
+  });
+
+  it('leaves a large file whose statements that matter are most of it to the whole-file parse', () => {
+    const links = Array.from({ length: 3000 }, (_, i) => `a${i + 1} = a${i}`).join('\n');
+    const text = `from transformers import AutoModel\na0 = AutoModel.from_pretrained\n${links}\nm = a3000("org/far")\n`;
+    expect(text.length).toBeGreaterThan(MOST_OF_FILE_MIN);
+    expect(keptStatements(text)).toBeUndefined();
+    expect(findPythonReferences('long-chain.py', text, local).references.map((r) => r.repoId)).toEqual(['org/far']);
+    // The same statements in a file twice as large are a snippet.
+    expect(keptStatements(text + PAD(text.length))).toBeDefined();
   });
 
   it('tells a function body from a class body in one pass over a file of thousands of annotated statements', () => {
