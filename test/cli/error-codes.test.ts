@@ -16,7 +16,7 @@ import {
 } from '../../src/core/errors.js';
 import { EMPTY_REGISTRY } from '../../src/core/trusted-registry.js';
 import { DEFAULT_POLICY } from '../../src/trust/policy/default.js';
-import { parseRegistryText } from '../../src/trust/registry/load.js';
+import { loadRegistryFile, parseRegistryText } from '../../src/trust/registry/load.js';
 import { loadTrustedRoot } from '../../src/trust/sigstore/root.js';
 import { parsePublicKey } from '../../src/trust/sigstore/keys.js';
 import { toModelManifest } from '../../src/verify/model/manifest.js';
@@ -60,6 +60,18 @@ describe('typed errors: every failure carries a code; the exit code follows its 
       name: 'a trusted registry file with an unknown field',
       run: () => parseRegistryText('version: 1\nmodelz: []\n', 'trusted-registry/x.yml'),
       code: 'CONFIG_REGISTRY_INVALID',
+      exit: 2,
+    },
+    {
+      // `-r https://…` where --npm-registry was meant: said so, the URL's credentials masked.
+      name: 'a trusted registry given as a URL',
+      run: async () => {
+        const err = await loadRegistryFile(os.tmpdir(), 'https://user:s3cret@npm.example/').catch((e: unknown) => e);
+        expect(String((err as Error).message)).toContain('--npm-registry');
+        expect(String((err as Error).message)).not.toContain('s3cret');
+        throw err;
+      },
+      code: 'CONFIG_FILE_UNREADABLE',
       exit: 2,
     },
     {

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { redactUserinfo } from '../../core/redact-userinfo.js';
 import { ConfigError } from '../../core/errors.js';
 import type {
   MaliciousPackage,
@@ -52,6 +53,14 @@ export async function loadTrustedRegistry(root: string, files?: string[]): Promi
 
 /** Load and validate one file; `file` is relative to `absRoot` or absolute. */
 export async function loadRegistryFile(absRoot: string, file: string): Promise<TrustedRegistry> {
+  // `-r https://…`: a package registry's URL where the trusted registry's file was meant (path.resolve would make it
+  // a path and lose a slash of it).
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(file))
+    throw new ConfigError(
+      `--registry takes a trusted-registry file, not a URL (${redactUserinfo(file, { emptyToo: true, lastAt: true })}); an npm registry to verify packages against is --npm-registry`,
+      '--registry',
+      { code: 'CONFIG_FILE_UNREADABLE' },
+    );
   const abs = path.resolve(absRoot, file);
   const rel = toDisplayPath(absRoot, abs);
   const read = await readBoundedText(abs, MAX_REGISTRY_FILE_BYTES, rel);
