@@ -109,9 +109,27 @@ export function checkChatTemplate(template: string): TemplateHit[] {
   }
   // The syntax tree sees what tokens cannot: names built at render time and reached through subscripts.
   const ast = checkTemplateAst(template);
-  if (ast === undefined) hit('template does not parse (it cannot be checked)', 0);
+  if (ast === undefined) hit(UNPARSED, 0);
   for (const h of ast ?? []) hit(h.indicator, 0);
   return [...hits.values()].sort((a, b) => a.index - b.index);
+}
+
+/** The indicator of a template the syntax tree could not be read from: what it hides was not checked. */
+export const UNPARSED = 'template does not parse (it cannot be checked)';
+
+/**
+ * CPI055's message for a template's hits (at least one): the payload's indicators, and apart from them whether the
+ * template could not be parsed — no sign of a payload by itself, but what its syntax tree would show went unchecked.
+ */
+export function templateHitsMessage(key: string, hits: readonly TemplateHit[], consequence: string): string {
+  const signs = hits.filter((h) => h.indicator !== UNPARSED);
+  const unparsed = signs.length < hits.length;
+  const first = signs[0] ?? hits[0]!;
+  const at = `first at ${JSON.stringify(first.snippet)}`;
+  if (signs.length === 0)
+    return `chat template ${key} does not parse as a Jinja template, so it could not be checked for template injection (${at}); ${consequence}`;
+  const also = unparsed ? '; it also does not parse, so what only its syntax would show was not checked' : '';
+  return `chat template ${key} contains a template-injection payload (${signs.map((h) => h.indicator).join(', ')}; ${at})${also}; ${consequence}`;
 }
 
 /** The code regions of a template: `{{ … }}` and `{% … %}` (comments and literal text are not code). */

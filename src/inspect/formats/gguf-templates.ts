@@ -1,4 +1,4 @@
-import { checkChatTemplate } from './chat-template.js';
+import { checkChatTemplate, templateHitsMessage } from './chat-template.js';
 import type { Findings } from './report.js';
 import type { ParseSteps, RandomAccess } from './source.js';
 import { need } from './source.js';
@@ -48,7 +48,11 @@ export class GgufTemplates {
     if (first)
       out.add(
         'CPI055',
-        `chat template ${key} contains a template-injection payload (${hits.map((h) => h.indicator).join(', ')}; first at ${JSON.stringify(first.snippet)}); rendering it can run code (CVE-2024-34359). Do not load this model in a runtime that renders chat templates.`,
+        templateHitsMessage(
+          key,
+          hits,
+          'rendering it can run code (CVE-2024-34359). Do not load this model in a runtime that renders chat templates.',
+        ),
         {
           key,
           indicators: hits.map((h) => h.indicator).join('; '),

@@ -1,5 +1,5 @@
 import type { ModelAnalyser } from '../analyser.js';
-import { checkChatTemplate } from './chat-template.js';
+import { checkChatTemplate, templateHitsMessage } from './chat-template.js';
 import { GGUF_LIMITS } from './gguf.js';
 import { isObject, parseJson } from './json.js';
 import type { JsonValue } from './json.js';
@@ -48,7 +48,11 @@ export function* chatTemplateSteps(src: RandomAccess, out: Findings, isJinja: bo
     if (first)
       out.add(
         'CPI055',
-        `chat template ${key} contains a template-injection payload (${hits.map((h) => h.indicator).join(', ')}; first at ${JSON.stringify(first.snippet)}); rendering it outside a sandbox can run code (CVE-2024-34359). Do not use this model's chat template; take a known-good one from the base model.`,
+        templateHitsMessage(
+          key,
+          hits,
+          "rendering it outside a sandbox can run code (CVE-2024-34359). Do not use this model's chat template; take a known-good one from the base model.",
+        ),
         { key, indicators: hits.map((h) => h.indicator).join('; '), snippet: first.snippet },
       );
   }

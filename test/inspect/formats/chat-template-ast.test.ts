@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkTemplateAst } from '../../../src/inspect/formats/chat-template-ast.js';
-import { checkChatTemplate } from '../../../src/inspect/formats/chat-template.js';
+import { checkChatTemplate, templateHitsMessage } from '../../../src/inspect/formats/chat-template.js';
 
 /** Written here in the shapes of public models' templates (Phi-3, Qwen2 tool calling, ChatML, Llama 3). */
 const BENIGN: readonly { name: string; template: string }[] = [
@@ -81,5 +81,20 @@ describe('chat template syntax tree (@huggingface/jinja parser)', () => {
     expect(checkChatTemplate('{% for %}').map((h) => h.indicator)).toContain(
       'template does not parse (it cannot be checked)',
     );
+  });
+
+  // A parse failure is no sign of a payload by itself: the message says what went unchecked, apart from the signs.
+  it('the finding words a template that does not parse apart from the signs of a payload', () => {
+    const alone = templateHitsMessage('default', checkChatTemplate('{% for %}'), 'rendering it can run code.');
+    expect(alone).toMatch(/^chat template default does not parse as a Jinja template, so it could not be checked/);
+    expect(alone).not.toContain('payload');
+    const both = templateHitsMessage(
+      'default',
+      checkChatTemplate("{{ ''.__class__ }}{% for %}"),
+      'rendering it can run code.',
+    );
+    expect(both).toContain('contains a template-injection payload (dunder attribute');
+    expect(both).toContain('it also does not parse');
+    expect(both).not.toContain('(template does not parse');
   });
 });
