@@ -365,6 +365,8 @@ function unpinnedMessage(ref: ModelReference, name: string): string {
  */
 const isCommandLine = (from: string) => from.startsWith('-') || from.startsWith('<');
 const absent = (from: string) => (isCommandLine(from) ? 'is not given' : 'is unset');
+/** A shell `for` loop's variable (`for m`): its values the loop's list. */
+const isLoop = (from: string) => from.startsWith('for ');
 /** A function's parameter (python-env.ts `parameterDefault`: `load(model_id)`). */
 const isParameter = (from: string) => from.endsWith(')');
 const parameterOf = (from: string) => {
@@ -373,6 +375,8 @@ const parameterOf = (from: string) => {
 };
 /** Where a name with no default comes from (CPR010). */
 function chosenBy(from: string): string {
+  // shell-scope.ts `openLoop`: a `for` loop's variable over a list the file does not decide.
+  if (isLoop(from)) return `each value of the \`${from}\` loop's list, which the file does not decide`;
   if (!isParameter(from))
     return `${isCommandLine(from) ? 'given as' : 'environment variable'} ${from}, with no default in the file`;
   const { fn, param } = parameterOf(from);
@@ -389,6 +393,7 @@ function runTimeTrust(ref: Pick<RemoteCodeAtRunTime, 'remoteCodeFrom'>): string 
 
 /** Where a name's default applies: an unset variable, a flag not given, a parameter not passed. */
 function defaultWhen(from: string): string {
+  if (isLoop(from)) return `the default when the \`${from}\` loop's value is empty`;
   if (!isParameter(from)) return `the default when ${from} ${absent(from)}`;
   const { fn, param } = parameterOf(from);
   return fn === '__init__'
@@ -445,6 +450,11 @@ export function pinAdvice(ref: ModelReference): string {
   // vLLM's tokenizer and draft model, sentence-transformers' parts: each read at a revision of its own.
   const vllmPart = vllmPinAdvice(ref.via) ?? sentenceTransformersPinAdvice(ref.via);
   if (vllmPart !== undefined) return vllmPart;
+  // lm_eval's `--model_args` (toolkit-clis.ts `readLmEval`): `revision=` for all it loads but vLLM's tokenizer.
+  if (ref.via.startsWith('lm_eval '))
+    return /^lm_eval --model vllm\S* \(tokenizer\)$/.test(ref.via)
+      ? 'Pin the reviewed commit (tokenizer_revision=<40-hex> in --model_args).'
+      : 'Pin the reviewed commit (revision=<40-hex> in --model_args).';
   if (language === 'shell') return 'Pin the reviewed commit (--revision <40-hex>).';
   // TRL's trainers (python-loaders.ts `trlTrainerShape`): the revision goes in the config's init kwargs.
   // Ray Serve LLM: vLLM's engine arguments (config-fast.ts `rayModelLoading`).

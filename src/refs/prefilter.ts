@@ -474,7 +474,7 @@ export function mentionsShellDownload(text: string): boolean {
  */
 export function mentionsShellCommandDownload(text: string): boolean {
   return (
-    /huggingface-cli|\bhf\s+download|["']hf["']|huggingface\.co|hf\.co|ollama|mlx_v?lm|LLAMA_ARG_HF_REPO|[\s"']--?hf|HF_ENDPOINT|HF_HUB_OFFLINE|TRANSFORMERS_OFFLINE|spacy\s+download|\btune["',\s]+download|litgpt|lmdeploy|mlc_llm|docker["',\s]+model|ramalama|modelscope["',\s]+download|_USE_MODELSCOPE|\bswift["',\s]+(?:sft|pt|rlhf|infer|deploy|export|eval|sample|app|merge-lora)\b/.test(
+    /huggingface-cli|\bhf\s+download|["']hf["']|huggingface\.co|hf\.co|ollama|mlx_v?lm|LLAMA_ARG_HF_REPO|[\s"']--?hf|HF_ENDPOINT|HF_HUB_OFFLINE|TRANSFORMERS_OFFLINE|spacy\s+download|\btune["',\s]+download|litgpt|lmdeploy|mlc_llm|docker["',\s]+model|ramalama|modelscope["',\s]+download|_USE_MODELSCOPE|lm[-_]eval|\bswift["',\s]+(?:sft|pt|rlhf|infer|deploy|export|eval|sample|app|merge-lora)\b/.test(
       text,
     ) || SERVER_WORDS.some((w) => text.includes(w))
   );

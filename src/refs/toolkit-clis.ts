@@ -1,3 +1,4 @@
+import { interpolate } from './compose-env.js';
 import {
   commandArguments,
   commandDownload,
@@ -28,7 +29,9 @@ import {
  * - ModelScope's ms-swift `swift sft|pt|rlhf|infer|deploy|export|eval|sample|app --model <id>` (`--model_id_or_path`
  *   before 3.0) at `--model_revision` (swift/llm/argument/base_args/model_args.py `ModelArguments`): from ModelScope's
  *   hub unless `--use_hf` or `USE_HF` (transformers' strtobool) says Hugging Face's.
- * None of these but LMDeploy, ModelScope and ms-swift takes a revision: a pin is a reviewed local copy
+ * - lm-evaluation-harness `lm_eval|lm-eval [run] --model hf|vllm|… --model_args pretrained=<repo>,revision=R,…`
+ *   (also `python -m lm_eval`; `readLmEval`): the model, its tokenizer and PEFT adapter, at `revision`.
+ * None of these but LMDeploy, ModelScope, ms-swift and lm_eval takes a revision: a pin is a reviewed local copy
  * (`takesNoRevision`).
  */
 export function readToolkitClis(line: ShellLine): void {
@@ -40,6 +43,7 @@ export function readToolkitClis(line: ShellLine): void {
   if (command.includes('docker') || command.includes('ramalama')) readModelRunners(line);
   if (command.includes('modelscope')) readModelScope(line);
   if (command.includes('swift')) readSwift(line);
+  if (/lm[-_]eval/.test(command)) readLmEval(line);
 }
 
 /** Before a command's name: the line's start, a separator, or an exec-form array's bracket or quote. */
@@ -240,4 +244,120 @@ function readSwift(line: ShellLine): void {
       { runsRemoteCode: false, ...(hf ? {} : { hub: 'modelscope' as const }) },
     );
   }
+}
+
+/** lm_eval's console script (`lm_eval`, `lm-eval`) or module (`python -m lm_eval`), anywhere on the line. */
+const LM_EVAL = new RegExp(`${BEFORE}(?:[\\w./-]*/)?lm[-_]eval(?=["',\\s]|$)`, 'g');
+/** lm_eval/__main__.py `setup_parser`: its `store_true` options (the rest take a value; `--apply_chat_template` one if given). */
+const LM_EVAL_FLAGS = new Set([
+  '--check_integrity',
+  '--write_out',
+  '-w',
+  '--log_samples',
+  '-s',
+  '--fewshot_as_multiturn',
+  '--show_config',
+  '--predict_only',
+  '-x',
+  '--trust_remote_code',
+  '--confirm_run_unsafe_code',
+]);
+/**
+ * lm_eval's model types that load a hub repository by `pretrained` (lm_eval/models: `HFLM` is registered as `hf`,
+ * `hf-auto`, `huggingface`; `HFMultimodalLM` as `hf-multimodal`; `VLLM` as `vllm`, `VLLM_VLM` as `vllm-vlm`). The
+ * API models (`local-completions`, `openai-chat-completions`…) name a served model, not a download.
+ */
+const LM_EVAL_HUB_MODELS = new Set(['hf', 'hf-auto', 'huggingface', 'hf-multimodal', 'vllm', 'vllm-vlm']);
+
+/**
+ * `lm_eval --model hf --model_args pretrained=org/x,revision=R,trust_remote_code=True,tokenizer=org/t,peft=org/a`
+ * (lm_eval/__main__.py `cli_evaluate`): `--model_args` is read by utils.py `simple_parse_args_string` (split on `,`,
+ * each on its first `=`, `handle_arg_string` making `true`/`false` booleans and digits numbers) or, when it is
+ * JSON, `try_parse_json`. `--trust_remote_code` appends `,trust_remote_code=True` to it. HFLM.__init__
+ * (models/huggingface.py) loads `pretrained` at `revision` (default `main`) with `trust_remote_code`, the
+ * `tokenizer` (if named) and the `delta` weights at the same revision and trust, and the `peft` adapter
+ * (`PeftModel.from_pretrained(…, revision=revision)`) at that revision, which runs no code of the repository's. VLLM
+ * (models/vllm_causallms.py) reads the tokenizer at `tokenizer_revision` instead.
+ */
+function readLmEval(line: ShellLine): void {
+  const { path, where, existsLocally, out } = line;
+  for (const m of line.command.matchAll(LM_EVAL)) {
+    const at = m.index + m[0].length;
+    const { values } = commandArguments(segmentWords(line.command, at, line.vars), LM_EVAL_FLAGS);
+    const model = values.get('--model') ?? values.get('-m');
+    if (model && (model.expands || !LM_EVAL_HUB_MODELS.has(model.text))) continue;
+    // The arguments' raw words: each `key=value` of `--model_args` is expanded on its own (`pretrained=$MODEL`).
+    const raw = commandArguments(segmentWords(line.command, at), LM_EVAL_FLAGS).values;
+    const written = raw.get('--model_args') ?? raw.get('-a');
+    if (!written) continue;
+    const args = lmEvalModelArgs(written, line);
+    const pretrained = args.get('pretrained');
+    if (!pretrained) continue;
+    const flag = values.has('--trust_remote_code');
+    const trust = args.get('trust_remote_code');
+    const runsRemoteCode = flag || (trust !== undefined && (trust.expands || pythonTruthy(trust.text)));
+    const vllm = model?.text.startsWith('vllm') ?? false;
+    const via = `lm_eval --model ${model?.text ?? 'hf'}`;
+    const download = (repo: Token, rev: Token | undefined, remote: boolean, part = '') =>
+      commandDownload({ path, ...where(repo.at), via: via + part }, repo, rev, existsLocally, out, {
+        runsRemoteCode: remote,
+      });
+    const revision = args.get('revision');
+    download(pretrained, revision, runsRemoteCode);
+    const tokenizer = args.get('tokenizer');
+    const tokenizerRevision = vllm ? args.get('tokenizer_revision') : revision;
+    if (tokenizer) download(tokenizer, tokenizerRevision, runsRemoteCode, ' (tokenizer)');
+    const delta = vllm ? undefined : args.get('delta');
+    if (delta) download(delta, revision, runsRemoteCode, ' (delta)');
+    const peft = vllm ? undefined : args.get('peft');
+    if (peft) download(peft, revision, false, ' (peft)');
+  }
+}
+
+/**
+ * `--model_args` as lm_eval reads it (`try_parse_json`, then `simple_parse_args_string`): each key's value as a
+ * token at its place in the line, expanded with the script's variables. A later key wins, as in the dict it builds.
+ */
+function lmEvalModelArgs(written: Token, line: ShellLine): Map<string, Token> {
+  const out = new Map<string, Token>();
+  const text = written.text.trim();
+  // A quoted word's place is its quote's.
+  const start = written.at + (/["']/.test(line.command[written.at] ?? '') ? 1 : 0);
+  if (text.startsWith('{')) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      return out; // try_parse_json: an argparse error, nothing runs.
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return out;
+    for (const [key, value] of Object.entries(parsed)) {
+      if (typeof value !== 'string' && typeof value !== 'boolean' && typeof value !== 'number') continue;
+      const found = written.text.indexOf(JSON.stringify(value));
+      const at = start + (found < 0 ? 0 : found + (typeof value === 'string' ? 1 : 0));
+      out.set(key, { text: String(value === true ? 'True' : value === false ? 'False' : value), at, expands: false });
+    }
+    return out;
+  }
+  let from = 0;
+  for (const part of written.text.split(',')) {
+    const eq = part.indexOf('=');
+    if (eq > 0) {
+      const value: Token = {
+        text: part.slice(eq + 1),
+        at: start + from + eq + 1,
+        expands: written.expands && part.slice(eq + 1).includes('$'),
+      };
+      out.set(part.slice(0, eq).trim(), value.expands && line.vars ? interpolate(value, line.vars) : value);
+    }
+    from += part.length + 1;
+  }
+  return out;
+}
+
+/** Python's truth of a value `handle_arg_string` made: `False`, a zero number and `''` are false. */
+function pythonTruthy(text: string): boolean {
+  if (/^false$/i.test(text) || text === '') return false;
+  const n = Number(text.trim());
+  return text.trim() === '' || Number.isNaN(n) || n !== 0;
 }

@@ -156,6 +156,23 @@ const CASES: { name: string; path: string; text: string; repo: string; advice: s
     repo: 'acme/notebook-server',
     advice: 'Pin the reviewed commit (--revision <40-hex>).',
   },
+  {
+    // lm_eval (toolkit-clis.ts readLmEval): the revision is a key of --model_args (HFLM's `revision`), run from Python
+    // too (python-commands.ts).
+    name: 'lm_eval --model_args',
+    path: 'run_eval.py',
+    text: 'import subprocess\nsubprocess.run(["lm_eval", "--model", "hf", "--model_args", "pretrained=acme/evaluated", "--tasks", "mmlu"])\n',
+    repo: 'acme/evaluated',
+    advice: 'Pin the reviewed commit (revision=<40-hex> in --model_args).',
+  },
+  {
+    // lm_eval's VLLM reads its tokenizer at `tokenizer_revision`, not `revision` (models/vllm_causallms.py).
+    name: 'lm_eval vLLM tokenizer',
+    path: 'eval.sh',
+    text: 'lm_eval --model vllm --model_args pretrained=acme/evaluated-vllm,tokenizer=acme/eval-tokenizer --tasks mmlu\n',
+    repo: 'acme/eval-tokenizer',
+    advice: 'Pin the reviewed commit (tokenizer_revision=<40-hex> in --model_args).',
+  },
 ];
 
 describe('pin advice follows the loader', () => {
