@@ -604,12 +604,24 @@ function referencesIn(
       if (written === undefined || args?.name !== 'ArgList') continue;
       if (written !== 'Object.freeze' && !isLoaderCall(written, resolveCallee(imports, written), 'javascript'))
         continue;
-      for (const a of childrenOf(args)) {
-        const bare = typeAsserted(a);
-        if (bare.name === 'VariableName') optionArgumentsFound.add(bare.from);
-      }
+      for (const a of childrenOf(args)) addOptionValue(a, optionArgumentsFound, 0);
     }
     return optionArgumentsFound;
+  }
+
+  /**
+   * A name handed whole to a loader: an argument, or a property's value in an options object written in the call
+   * (`downloadFile({ repo: REPO, path })`, @huggingface/hub's `RepoDesignation`), which `objectProps` reads as that
+   * object's keys (`repo.name`, `repo.type`) just as the loader does.
+   */
+  function addOptionValue(n: SyntaxNode, into: Set<number>, depth: number): void {
+    const bare = typeAsserted(n);
+    if (bare.name === 'VariableName') into.add(bare.from);
+    if (bare.name !== 'ObjectExpression' || depth > MAX_OPTIONS_DEPTH) return;
+    for (const p of childrenOf(bare).filter((c) => c.name === 'Property')) {
+      const [key, , value] = childrenOf(p);
+      if (key?.name === 'PropertyDefinition' && value) addOptionValue(value, into, depth + 1);
+    }
   }
 
   /** `MODELS.at(0)`, `MODELS.at(-1)` (counted from the end, as `Array.prototype.at` does): `arrayItems`. */

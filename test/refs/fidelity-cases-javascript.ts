@@ -3,6 +3,22 @@ import { C, type FidelityCase } from './fidelity-cases.js';
 /** fidelity.test.ts's cases of Javascript libraries' option shapes (fixtures/refs/fidelity), kept in a file of their own. */
 export const JAVASCRIPT_CASES: FidelityCase[] = [
   {
+    // @huggingface/hub's `repo` as a constant (javascript.ts `addOptionValue`): its { type, name } read as if written
+    // in the call (a dataset as `datasets/<org>/<name>`, as toRepoId names it); an object handed to another function
+    // is the run time's.
+    file: 'hub-js-repo-constants.js',
+    want: [
+      'CPR001:11:30 acme/const-model@- model.safetensors',
+      'CPR003:11:30 acme/const-model@- model.safetensors',
+      `CPR003:12:31 acme/const-model@${C}`,
+      'CPR001:13:27 datasets/acme/const-data@- train.csv',
+      'CPR003:13:27 datasets/acme/const-data@- train.csv',
+      'CPR001:14:28 acme/const-string@- config.json',
+      'CPR003:14:28 acme/const-string@- config.json',
+      'CPR010:16:29 dynamic',
+    ],
+  },
+  {
     // tfjs's io router: `file://` (tfjs-node io/file_system.ts), `indexeddb://`, `localstorage://` are read from this
     // machine whatever the rest of the path is (javascript-arguments.ts `startsLocal`); a URL chosen at run time is not.
     file: 'tfjs-local-schemes.js',
