@@ -7,6 +7,11 @@ import type { Token } from './shell-words.js';
 export interface ShellValue {
   readonly value: string;
   readonly from?: string;
+  /**
+   * The value is the run time's, `from` naming what decides it rather than an environment variable (a `for` loop's
+   * variable over a list the file does not decide: shell-scope.ts `openLoop`).
+   */
+  readonly runTime?: true;
 }
 
 /**
@@ -40,7 +45,7 @@ export function interpolate(token: Token, env: ReadonlyMap<string, string | Shel
     if (dollar !== undefined) return '$';
     const name = (braced ?? bare ?? actions) as string;
     const got = env.get(name);
-    const value = typeof got === 'object' ? got.value : got;
+    const value = typeof got === 'object' ? (got.runTime ? undefined : got.value) : got;
     if (op === '-') {
       if (value !== undefined && !(colon === ':' && value === '')) return value;
       return operand as string;

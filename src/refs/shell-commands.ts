@@ -255,10 +255,10 @@ function loopRuns(command: string, vars: Variables, loops: ReadonlyMap<string, r
 
 const MAX_LOOP_RUNS = 64;
 
-/** `vars` with the loop variables taken out: their values are the run time's. */
+/** `vars` with the loop variables' values left to the run time (shell-scope.ts `openLoop`). */
 function withoutLoops(vars: Variables, loops: ReadonlyMap<string, readonly ShellValue[]>): Variables {
   const out = new Map(vars);
-  for (const name of loops.keys()) out.delete(name);
+  for (const name of loops.keys()) out.set(name, { value: '', from: `for ${name}`, runTime: true });
   return out;
 }
 

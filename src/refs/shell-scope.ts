@@ -32,6 +32,10 @@ export class ShellScope {
    * line closes still holds for that line (a one-line loop's body is on it).
    */
   private loops: { name: string; values: ShellValue[] | undefined; depth: number; ended: boolean }[] = [];
+  /** Bash's indexed arrays the script sets (`MODELS=(org/a org/b)`), each item's value; a `for` list reads them. */
+  private readonly arrays = new Map<string, ShellValue[]>();
+  /** An array assignment whose `(` list goes on over the next lines (`MODELS=(` … `)`): its name and items so far. */
+  private pendingArray: { name: string; items: ShellValue[] | undefined; keep: boolean } | undefined;
 
   /** `env`: what the script starts with (a container's environment). */
   constructor(
@@ -49,13 +53,45 @@ export class ShellScope {
   line(command: string, segments: readonly Segment[] = shellSegments(command, 0)): LineScope {
     if (this.kind === 'dockerfile') return this.dockerfileLine(command);
     if (this.loops.some((l) => l.ended)) this.loops = this.loops.filter((l) => !l.ended);
-    for (const s of segments) this.scriptSegment(s, this.vars);
+    if (this.pendingArray || ARRAY_ASSIGNMENT.test(command)) this.arrayLine(command);
+    else for (const s of segments) this.scriptSegment(s, this.vars);
     const loops = new Map<string, readonly ShellValue[]>();
     for (const l of this.loops) {
       if (l.values) loops.set(l.name, l.values);
       else loops.delete(l.name);
     }
     return { vars: new Map(this.vars), dir: this.dir, ...(loops.size > 0 ? { loops } : {}) };
+  }
+
+  /**
+   * A line of an indexed array's assignment (bash's `NAME=(word …)`, `NAME+=(word …)` appending, `declare -a`/`local
+   * -a` before it), on one line or over several up to the `)`: each word an item, read as a `for` list's words are
+   * (`loopWords`: quotes, the script's variables, blanks splitting an unquoted expansion). A glob, a command
+   * substitution, a `[i]=` subscript or a variable not known here leaves the array to the run time, as does an
+   * assignment in a body (depth > 0).
+   */
+  private arrayLine(command: string): void {
+    let rest = command;
+    if (!this.pendingArray) {
+      const m = ARRAY_ASSIGNMENT.exec(command)!;
+      const name = m[1]!;
+      const start = m[2] === '+' ? this.arrays.get(name) : [];
+      this.vars.delete(name);
+      this.pendingArray = { name, items: start && [...start], keep: this.depth === 0 };
+      rest = command.slice(m[0].length);
+    }
+    const pending = this.pendingArray;
+    const close = closingParen(rest);
+    for (const s of shellSegments(close < 0 ? rest : rest.slice(0, close), 0))
+      for (const w of s.words) {
+        const got = pending.items && !/^\[/.test(w.raw) ? loopWords(w, this.vars, this.arrays) : undefined;
+        pending.items =
+          got && pending.items!.length + got.length <= MAX_LOOP_VALUES ? [...pending.items!, ...got] : undefined;
+      }
+    if (close < 0) return;
+    this.pendingArray = undefined;
+    if (pending.keep && pending.items) this.arrays.set(pending.name, pending.items);
+    else this.arrays.delete(pending.name);
   }
 
   /** The folder after `cd <dir>` from `from` (undefined: not known here). */
@@ -108,13 +144,16 @@ export class ShellScope {
   private openLoop(words: readonly Word[], vars: Map<string, ShellValue>): void {
     const name = words[0]?.text;
     if (name === undefined || !/^[A-Za-z_]\w*$/.test(name)) return;
-    vars.delete(name);
     let values: ShellValue[] | undefined = words[1]?.text === 'in' ? [] : undefined;
     for (const w of words.slice(2)) {
-      const got = values && loopWords(w, vars);
+      const got = values && loopWords(w, vars, this.arrays);
       values = got && values!.length + got.length <= MAX_LOOP_VALUES ? [...values!, ...got] : undefined;
       if (!values) break;
     }
+    // A list the run time decides: the variable's value is its, and the finding says the loop chose it (not an
+    // environment variable of that name).
+    if (values && values.length > 0) vars.delete(name);
+    else vars.set(name, { value: '', from: `for ${name}`, runTime: true });
     this.loops.push({
       name,
       values: values && values.length > 0 ? values : undefined,
@@ -137,6 +176,7 @@ export class ShellScope {
     if (pairs.length === 0 || pairs.some((p) => p.m === null)) return;
     for (const { w, m } of pairs) {
       const name = m![1]!;
+      this.arrays.delete(name);
       const value = keep ? valueOf(w, m![0].length, vars) : undefined;
       if (value === undefined) vars.delete(name);
       else vars.set(name, value);
@@ -228,7 +268,19 @@ export interface LineScope {
 const MAX_LOOP_VALUES = 32;
 
 /** The values one word of a `for` list expands to (`ShellScope.openLoop`); undefined when the run time decides. */
-function loopWords(w: Word, vars: ReadonlyMap<string, ShellValue>): ShellValue[] | undefined {
+function loopWords(
+  w: Word,
+  vars: ReadonlyMap<string, ShellValue>,
+  arrays: ReadonlyMap<string, readonly ShellValue[]>,
+): ShellValue[] | undefined {
+  // `"${NAME[@]}"` (or unquoted, or `[*]`): the array's items, as bash expands them — each one word, quoted items
+  // kept whole (an item with a blank, unquoted, or `"${NAME[*]}"` joining them, is not read).
+  const array = /^("?)\$\{([A-Za-z_]\w*)\[([@*])\]\}\1$/.exec(w.raw);
+  if (array) {
+    const items = arrays.get(array[2]!);
+    if (!items || (array[3] === '*' && array[1] === '"' && items.length > 1)) return undefined;
+    return items.some((i) => /\s/.test(i.value)) ? undefined : [...items];
+  }
   const unquoted = w.raw.replace(/'[^']*'|"(?:[^"\\]|\\.)*"/g, '');
   // Pathname expansion and brace expansion run on the unquoted parts; their results are the file system's.
   if (/[*?[{`]/.test(unquoted)) return undefined;
@@ -244,6 +296,24 @@ function loopWords(w: Word, vars: ReadonlyMap<string, ShellValue>): ShellValue[]
     .split(/[ \t\n]+/)
     .filter((v) => v !== '')
     .map((value) => ({ value, ...from }));
+}
+
+/** `NAME=(` or `NAME+=(` opening an indexed array's assignment (`declare -a`, `local -a`… before it). */
+const ARRAY_ASSIGNMENT = /^\s*(?:(?:declare|local|typeset|readonly|export)\s+(?:-[aAgrx]+\s+)*)?([A-Za-z_]\w*)(\+?)=\(/;
+
+/** Where an array's `)` closes it in `rest`, outside quotes; -1 when the list goes on past the line. */
+function closingParen(rest: string): number {
+  for (let i = 0; i < rest.length; i++) {
+    const c = rest[i]!;
+    if (c === '"' || c === "'") {
+      const close = rest.indexOf(c, i + 1);
+      if (close < 0) return -1;
+      i = close;
+    } else if (c === '\\') i++;
+    else if (c === '#' && (i === 0 || /\s/.test(rest[i - 1]!))) return -1;
+    else if (c === ')') return i;
+  }
+  return -1;
 }
 
 /** A shell word as written (`raw`, quotes kept) at its offset. */

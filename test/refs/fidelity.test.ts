@@ -1486,6 +1486,19 @@ describe('model references agree with what the libraries load (fixtures/refs/fid
   });
 });
 
+describe('a shell loop over a list the file does not decide', () => {
+  it('names the loop, not an environment variable of its name (shell-scope.ts openLoop)', () => {
+    const text =
+      'for m in "${NEVER_SET[@]}"; do\n  hf download "$m"\ndone\nfor x in $(cat models.txt); do hf download "$x"; done\n';
+    const found = findShellReferences('get.sh', text, () => false);
+    const messages = found.dynamic.map((d) => dynamicFinding(d).message);
+    expect(messages).toHaveLength(2);
+    expect(messages[0]).toContain("each value of the `for m` loop's list");
+    expect(messages[1]).toContain("each value of the `for x` loop's list");
+    for (const m of messages) expect(m).not.toContain('environment variable');
+  });
+});
+
 describe('huggingface_hub downloads never read a local folder', () => {
   it('a folder named like the repo id changes nothing (utils/_validators.py validate_repo_id)', () => {
     const file = 'hub-repo-types.py';
@@ -2191,6 +2204,52 @@ describe('model downloads in shell scripts and Dockerfiles (fixtures/refs/fideli
         'CPR001:16:19 acme/rama-GGUF@-',
         'CPR003:16:19 acme/rama-GGUF@-',
         'CPR010:18:15 dynamic',
+      ],
+    },
+    {
+      // bash's indexed arrays (shell-scope.ts `arrayLine`, `loopWords`): `"${MODELS[@]}"` is each item, `+=` appends,
+      // a list over several lines (a comment in it) is read to its `)`; a glob item or an array the script never set
+      // leaves the loop's list to the run time.
+      file: 'bash-arrays.sh',
+      want: [
+        'CPR001:6:15 acme/array-a@-',
+        'CPR003:6:15 acme/array-a@-',
+        'CPR001:6:15 acme/array-b@-',
+        'CPR003:6:15 acme/array-b@-',
+        'CPR001:6:15 acme/array-c@-',
+        'CPR003:6:15 acme/array-c@-',
+        'CPR001:12:38 acme/array-d@-',
+        'CPR003:12:38 acme/array-d@-',
+        'CPR001:12:38 acme/array-e@-',
+        'CPR003:12:38 acme/array-e@-',
+        'CPR010:14:42 dynamic',
+        'CPR010:15:44 dynamic',
+      ],
+    },
+    {
+      // lm-evaluation-harness (toolkit-clis.ts readLmEval): `--model_args` split as simple_parse_args_string splits it
+      // (or JSON), HFLM's model, tokenizer and PEFT adapter at `revision`, trust_remote_code from the key or the
+      // global `--trust_remote_code` (which appends `,trust_remote_code=True`); vLLM's tokenizer at its
+      // tokenizer_revision. `0` is false (handle_arg_string makes it an int); an API model and a folder are none.
+      file: 'lm-eval.sh',
+      want: [
+        'CPR002:3:44 acme/eval-remote@main',
+        'CPR001:3:44 acme/eval-remote@main',
+        'CPR003:3:44 acme/eval-remote@main',
+        'CPR002:4:56 acme/eval-vllm@-',
+        'CPR001:4:56 acme/eval-vllm@-',
+        'CPR003:4:56 acme/eval-vllm@-',
+        'CPR002:4:81 acme/eval-tok@-',
+        'CPR001:4:81 acme/eval-tok@-',
+        'CPR003:4:81 acme/eval-tok@-',
+        'CPR001:5:53 acme/eval-json@-',
+        'CPR003:5:53 acme/eval-json@-',
+        'CPR001:5:77 acme/eval-lora@-',
+        'CPR003:5:77 acme/eval-lora@-',
+        'CPR003:6:55 acme/eval-vlm@0123456789abcdef0123456789abcdef01234567',
+        'CPR001:10:33 acme/eval-var@-',
+        'CPR003:10:33 acme/eval-var@-',
+        'CPR002:11:44 dynamic',
       ],
     },
     {
