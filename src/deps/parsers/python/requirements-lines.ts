@@ -5,8 +5,11 @@ export interface LogicalLine {
   readonly text: string;
 }
 
-/** Python's whitespace (`str.isspace`, the `\s` of a `str` regex): JS `\s` lacks U+001C–U+001F and U+0085. */
-const PY_WS = '\\s\\x1c-\\x1f\\x85';
+/**
+ * Python's whitespace (`str.isspace`, the `\s` of a `str` regex), listed: JS `\s` lacks U+001C–U+001F and U+0085 and
+ * has U+FEFF, which Python's has not — a `#` after a U+FEFF starts no comment for pip, so the options behind it apply.
+ */
+const PY_WS = '\\t-\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
 /** Python's `str.splitlines` boundaries: besides \n, \r and \r\n also \v, \f, U+001C–U+001E, U+0085, U+2028/9. */
 // eslint-disable-next-line no-control-regex -- U+001C–U+001E are line separators to Python, so they must be here
 const PY_LINE_BREAK = /\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]/;
