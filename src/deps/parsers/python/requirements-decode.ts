@@ -1,10 +1,12 @@
+import { invalidUtf8At } from '../../../core/utf8.js';
 import { PyLockError } from './types.js';
 
 /**
  * The text of a requirements file as pip decodes it (`req_file._decode_req_file`, pip ≥ 24.2; `auto_decode`
  * before): a byte-order mark picks UTF-8/16/32, else a PEP 263 `coding:` declaration in a `#` line among the first
  * two, else UTF-8. A file declaring a codec chainproof cannot decode is an error (CPP001), never read as UTF-8:
- * under `# coding: utf-7` an extra index can be spelt so that only a UTF-7 reader sees it.
+ * under `# coding: utf-7` an extra index can be spelt so that only a UTF-7 reader sees it. So is a file that is not
+ * UTF-8 and declares nothing.
  */
 export function decodeRequirementsFile(file: string, bytes: Uint8Array): string {
   const bom = BOMS.find(([mark]) => mark.every((b, i) => bytes[i] === b));
@@ -24,6 +26,20 @@ export function decodeRequirementsFile(file: string, bytes: Uint8Array): string 
       );
     }
     return text;
+  }
+  // pip ≥ 24.2 falls back to `locale.getpreferredencoding()` for a file that is not UTF-8 (pip 23 decodes with it
+  // outright): the install machine chooses the text. Under latin-1 a 0x85 starts a new line that a UTF-8 reading
+  // keeps inside a comment, so the file is refused, not read with U+FFFD in it.
+  const at = invalidUtf8At(bytes);
+  if (at >= 0) {
+    let line = 1;
+    for (let i = buf.indexOf(0x0a); i !== -1 && i < at; i = buf.indexOf(0x0a, i + 1)) line++;
+    throw new PyLockError(
+      'LOCKFILE_SYNTAX',
+      file,
+      `is not valid UTF-8 (byte ${at}, line ${line}) and declares no encoding: pip refuses it under a UTF-8 locale and reads it in the install machine's locale encoding otherwise (_decode_req_file), where a byte such as 0x85 starts a line this scan cannot see. Save it as UTF-8 or declare its encoding (# -*- coding: latin-1 -*-)`,
+      line,
+    );
   }
   return buf.toString('utf8');
 }
