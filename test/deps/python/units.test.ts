@@ -32,6 +32,11 @@ describe('PEP 503 / 508', () => {
     expect([r.name, r.specifier, r.url, r.markers]).toEqual([name, spec, url, markers]);
   });
 
+  // packaging's tokenizer: white space only around an operator and a clause, never inside a version; a version.
+  it.each(['a==1.0 b', 'a===1 .0', 'a==', 'a>=1,', 'a (==1.0 b)'])('parseRequirement(%s) is no requirement', (text) =>
+    expect(parseRequirement(text)).toBeUndefined(),
+  );
+
   it.each([
     ['==1.2.3', '1.2.3'],
     ['===1.0-local', '1.0-local'],

@@ -31,6 +31,13 @@ export interface Requirement {
 const NAME = /^\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*/;
 
 /**
+ * One clause of a version specifier as packaging's tokenizer reads it (`SPECIFIER`): an operator, optional white
+ * space, then a version holding none — `==1.0 bar` or `===1 .0` is no requirement (pip: InvalidRequirement, the whole
+ * file refused), not the version `1.0bar`.
+ */
+const CLAUSE = /^\s*(~=|===|==|!=|<=|>=|<|>)\s*[^\s,;()]+\s*$/;
+
+/**
  * Parse `name[extras] specifier ; markers` or `name[extras] @ url ; markers`. Follows the grammar of PEP 508 as
  * `packaging.requirements.Requirement` does: for a URL requirement the marker must be preceded by whitespace
  * (a `;` inside a URL is part of it). Returns undefined when the text is not a requirement.
@@ -63,7 +70,7 @@ export function parseRequirement(text: string): Requirement | undefined {
   let spec = (semi < 0 ? rest : rest.slice(0, semi)).trim();
   const markers = semi < 0 ? '' : rest.slice(semi + 1).trim();
   if (spec.startsWith('(') && spec.endsWith(')')) spec = spec.slice(1, -1).trim();
-  if (spec !== '' && !/^(~=|===|==|!=|<=|>=|<|>)/.test(spec)) return undefined;
+  if (spec !== '' && !spec.split(',').every((clause) => CLAUSE.test(clause))) return undefined;
   return { name, extras, specifier: spec.replace(/\s+/g, ''), ...(markers !== '' ? { markers } : {}) };
 }
 

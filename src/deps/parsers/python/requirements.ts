@@ -1,4 +1,5 @@
 import { posix } from 'node:path';
+import { valid as validVersion } from '@renovatebot/pep440';
 import { normalizeName, parseRequirement, pinnedVersion } from './pep508.js';
 import { breakArgsOptions, logicalLines, shlexSplit } from './requirements-lines.js';
 import { parseOptions } from './requirements-options.js';
@@ -17,7 +18,15 @@ import type {
 import { cutTailAny } from '../../../core/linear-text.js';
 
 /** Reads an included file by repo-relative path; undefined when it is not a readable file inside the scan root. */
-export type IncludeLoader = (path: string) => Promise<string | undefined>;
+export interface IncludeLoader {
+  (path: string): Promise<string | undefined>;
+  /**
+   * The repo-relative path of the file the operating system opens for `joined` (a path relative to the scan root
+   * with a `..` after a folder name), undefined when there is none inside the root. The OS walks up from where that
+   * folder really is: through a symlinked folder, `sub/../c.txt` is another file than `c.txt`.
+   */
+  readonly resolve?: (joined: string) => Promise<string | undefined>;
+}
 
 /** Bounds on `-r` / `-c` chains: pip has none, a hostile repository must not get an unbounded walk. */
 export const MAX_INCLUDE_DEPTH = 16;
@@ -197,9 +206,17 @@ async function include(
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(target))
     return void problem(`the include ${target} is a URL and was not fetched`);
   const dir = posix.dirname(file);
-  const path = posix.normalize(target.startsWith('/') ? target : posix.join(dir === '.' ? '' : dir, target));
+  // pip's `os.path.join(os.path.dirname(filename), req_path)`, opened as it stands: not normalised first.
+  const joined = target.startsWith('/') || dir === '.' ? target : `${dir}/${target}`;
+  let path = posix.normalize(joined);
   if (target.startsWith('/') || path === '..' || path.startsWith('../')) {
     return void problem(`the include ${target} points outside the scan root and was not read`);
+  }
+  // Without a file system to ask (a loader with no `resolve`), the lexical path is the best there is.
+  if (state.load.resolve !== undefined && climbsOutOfFolder(joined)) {
+    const opened = await state.load.resolve(joined);
+    if (opened === undefined) return void problem(`the include ${target} (${joined}) was not found in the scan root`);
+    path = opened;
   }
   if (chain.includes(path))
     return void problem(`the include ${target} forms a cycle (${[...chain, path].join(' → ')})`);
@@ -213,6 +230,16 @@ async function include(
   const text = await state.load(path);
   if (text === undefined) return void problem(`the included file ${target} (${path}) was not found in the scan root`);
   await parseInto(state, path, text, constraint, [...chain, path]);
+}
+
+/** A `..` after a folder name (`sub/../c.txt`): only the file system says where it leads, if `sub` is a symlink. */
+function climbsOutOfFolder(joined: string): boolean {
+  let named = false;
+  for (const part of joined.split('/')) {
+    if (part === '..' && named) return true;
+    if (part !== '..' && part !== '.' && part !== '') named = true;
+  }
+  return false;
 }
 
 function addRequirement(
@@ -243,6 +270,16 @@ function addRequirement(
   if (location === undefined && req === undefined) {
     // Neither a location nor PEP 508: `_parse_req_string` raises InvalidRequirement and pip refuses the whole file.
     state.problems.push({ file, line, kind: 'syntax', message: `invalid requirement: ${text.slice(0, 80)}` });
+    return;
+  }
+  const bad = req && req.url === undefined && !fromEnv ? nonPep440Clause(req.specifier) : undefined;
+  if (bad !== undefined) {
+    state.problems.push({
+      file,
+      line,
+      kind: 'syntax',
+      message: `invalid requirement: ${text.slice(0, 80)} (${bad.slice(0, 40)} is no PEP 440 version clause: pip ≥ 24.1 refuses the file, an older pip finds no such release)`,
+    });
     return;
   }
   if (req) {
@@ -281,6 +318,22 @@ function addRequirement(
     ...(markers !== undefined ? { markers } : {}),
     ...common,
   });
+}
+
+/**
+ * The first clause of a specifier that packaging's `Specifier` refuses (packaging ≥ 22, vendored since pip 24.1, has
+ * no `LegacySpecifier`): a version PEP 440 cannot parse after any operator but `===` (arbitrary equality), with `.*`
+ * only after `==` / `!=`. `==2.0--extra-index-url=https://…` (a backslash continuation gluing an option onto a
+ * version) is no pin of release `2.0--extra…`: pip refuses it.
+ */
+function nonPep440Clause(specifier: string): string | undefined {
+  for (const clause of specifier.split(',')) {
+    const m = /^(~=|===|==|!=|<=|>=|<|>)(.*)$/.exec(clause);
+    if (!m || m[1] === '===') continue;
+    const version = (m[1] === '==' || m[1] === '!=') && m[2]!.endsWith('.*') ? m[2]!.slice(0, -2) : m[2]!;
+    if (validVersion(version) === null) return clause;
+  }
+  return undefined;
 }
 
 /** pip's `ARCHIVE_EXTENSIONS` (utils/filetypes.py), `.tar` joined to the extension before it as its `splitext` does. */

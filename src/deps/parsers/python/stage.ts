@@ -1,3 +1,5 @@
+import { realpath } from 'node:fs/promises';
+import { isAbsolute, relative, sep } from 'node:path';
 import type { ScanContext } from '../../../core/context.js';
 import { errorMessage } from '../../../core/errors.js';
 import type { DiscoveredFile } from '../../../core/files.js';
@@ -92,6 +94,27 @@ export const pythonDepsStage: Stage = {
   },
 };
 
+/**
+ * The repo-relative real path of `joined` (relative to the scan root), as `open` finds it: symlinks followed, each
+ * `..` taken from where the folder before it really is. Undefined when it is outside the root or does not exist.
+ */
+async function resolveInRoot(file: DiscoveredFile, joined: string): Promise<string | undefined> {
+  if (typeof file.abs !== 'string' || !file.abs.endsWith(`${sep}${file.path.split('/').join(sep)}`)) return undefined;
+  const root = file.abs.slice(0, file.abs.length - file.path.length - 1);
+  // Not `path.join`, which takes `sub/..` away lexically: realpath(3) must see the `..` after the link.
+  try {
+    const [realRoot, real] = await Promise.all([
+      realpath(root),
+      realpath(`${root}${sep}${joined.split('/').join(sep)}`),
+    ]);
+    const rel = relative(realRoot, real);
+    if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) return undefined;
+    return rel.split(sep).join('/');
+  } catch {
+    return undefined;
+  }
+}
+
 async function scanPythonFile(
   file: DiscoveredFile,
   byPath: ReadonlyMap<string, DiscoveredFile>,
@@ -112,10 +135,13 @@ async function scanPythonFile(
       return failed(file, 'CPP001', `is ${file.size} bytes, over the ${MAX_LOCKFILE_BYTES}-byte limit`, undefined);
     }
     // Includes resolve only to files the walk took in: inside the scan root, symlinks already vetted.
-    const load = async (path: string) => {
-      const f = byPath.get(path);
-      return f ? read(f).catch(() => undefined) : undefined;
-    };
+    const load = Object.assign(
+      async (path: string) => {
+        const f = byPath.get(path);
+        return f ? read(f).catch(() => undefined) : undefined;
+      },
+      { resolve: (joined: string) => resolveInRoot(file, joined) },
+    );
     lock = await parsePythonLock(format, file.path, text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, load);
   } catch (err) {
     if (err instanceof PyLockError) {
