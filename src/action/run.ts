@@ -12,6 +12,7 @@ import { levelRank, messageWithMember } from '../core/finding.js';
 import type { ScanResult } from '../core/result.js';
 import { findRule } from '../core/rules/index.js';
 import { applyBaseline } from '../report/baseline.js';
+import { redactResult } from '../report/redact.js';
 import type { Format } from '../report/formats.js';
 import type { ReportOptions } from '../report/reporters.js';
 import { writeOutput } from '../io/write-output.js';
@@ -203,7 +204,11 @@ export const ANNOTATIONS_PER_KIND = 10;
  * findings not annotated. Past the cap, the eleventh error annotation and the verdict that says why the step
  * failed were the ones never seen.
  */
-export function annotations(result: ScanResult, max: number, repoPath: ((p: string) => string) | undefined): string[] {
+export function annotations(scanned: ScanResult, max: number, repoPath: ((p: string) => string) | undefined): string[] {
+  // Annotations are a report like the others: through the reporters' redaction (src/report/redact.ts). Findings
+  // quote the scanned tree's URLs, and `.npmrc`'s `@acme:registry=https://u:secret@host/` (CPD134) reached the log
+  // and the check run's annotations with its password, while every report file masked it.
+  const result = redactResult(scanned);
   const sorted = byRuleTurns(result.findings);
   const room = { error: ANNOTATIONS_PER_KIND - 1, warning: ANNOTATIONS_PER_KIND, notice: ANNOTATIONS_PER_KIND - 1 };
   const chosen = new Set<ScanResult['findings'][number]>();

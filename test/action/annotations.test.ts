@@ -34,6 +34,24 @@ const kinds = (lines: string[]) => {
 };
 
 describe('annotations GitHub shows', () => {
+  it('masks URL credentials a finding quotes, as every report does', () => {
+    // A repository .npmrc `@acme:registry=https://u:pw@host/` line, quoted by CPD134.
+    const result = makeResult({
+      findings: [
+        finding({
+          ruleId: 'CPD134',
+          level: 'error',
+          message: '.npmrc:2 sets @acme:registry to https://u:pw_Leak999999@npm.acme.example/?token=tok_Leak8888',
+          location: { path: '.npmrc', line: 2 },
+          artifact: { kind: 'file', path: '.npmrc' },
+        }),
+      ],
+    });
+    const text = annotations(result, 50, (p) => `app/${p}`).join('\n');
+    expect(text).not.toMatch(/pw_Leak|tok_Leak/);
+    expect(parseAnnotations(text + '\n')[0]!.message).toContain('https://***@npm.acme.example/');
+  });
+
   it('stays within GitHub\'s per-step limit of each kind, leaving room for the verdict error and the "more" notice', () => {
     const lines = annotations(findings({ error: 30, warning: 30, note: 30 }), 50, (p) => p);
     const k = kinds(lines);
