@@ -76,14 +76,22 @@ export async function reviewAndReport(s: ReviewSetup): Promise<number> {
     for (const line of s.annotate(result.scan, insideRepo ? repoPath : undefined)) write(line + '\n');
   const summaryFile = s.env['GITHUB_STEP_SUMMARY'];
   if (inputs.jobSummary && summaryFile) await appendFile(summaryFile, s.redact(toReviewMarkdown(result)) + '\n');
-  const by = result.scan.summary.byLevel;
+  const sum = result.scan.summary;
+  const by = sum.byLevel;
+  // Every output action.yml declares, as a scan sets them: `suppressed`, `verified`, `failed`, `unverifiable` and
+  // `cyclonedx-file` were missing, and a workflow reading them got '' (`fromJSON('')` fails the expression).
   const outputs: Record<string, string> = {
     'sarif-file': written['sarif'] ?? '',
     'json-file': written['json'] ?? '',
+    'cyclonedx-file': '',
     findings: String(result.findings.length),
     errors: String(by.error),
     warnings: String(by.warning),
     notes: String(by.note),
+    suppressed: String(sum.suppressed),
+    verified: String(sum.verified),
+    failed: String(sum.failed),
+    unverifiable: String(sum.unverifiable),
     changes: String(result.lockfiles.reduce((n, lf) => n + lf.changes.length, 0)),
     'gate-passed': result.gate ? String(result.gate.passed) : '',
     complete: String(result.scan.complete),

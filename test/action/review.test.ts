@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { corpusPath } from '../helpers/corpus.js';
-import { runCliAsync, runMain } from '../helpers/cli.js';
+import { REPO, runCliAsync, runMain } from '../helpers/cli.js';
 import { git, makeRepo } from '../app/review/repo.js';
 import { runActionInProcess, runDist } from './run-dist.js';
 
@@ -76,6 +78,10 @@ describe('the bundled Action in review mode (dist/index.js, review-base)', () =>
     expect(pass.code, pass.stdout + pass.stderr).toBe(0);
     expect(pass.outputs['gate-passed']).toBe('true');
     expect(pass.outputs['changes']).toBe('1');
+    // Every output action.yml declares is set, as in a scan.
+    const declared = Object.keys(parse(readFileSync(path.join(REPO, 'action.yml'), 'utf8')).outputs).sort();
+    expect(Object.keys(pass.outputs).sort()).toEqual(declared);
+    expect(pass.outputs['verified']).toMatch(/^\d+$/);
     expect(pass.summary).toContain('## chainproof review: ✅ passes the `patch` gate');
 
     const bad = repoWith(evil());
