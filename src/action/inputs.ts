@@ -79,25 +79,70 @@ export function getBooleanInput(env: Env, id: string, fallback: boolean): boolea
   throw new UsageError(`input ${id} must be true or false, got "${raw}"`);
 }
 
-/** A list input: one item per line or comma-separated; blanks dropped. */
+/**
+ * An input that names one of a fixed set of words (`fail-on`, `gate`), lower-cased: the code-scanning UI capitalises
+ * levels (`Error`, `Warning`) and workflows copy them so, and `fail-on: ERROR` was a
+ * configuration error (exit 2) where `offline: TRUE` was accepted.
+ */
+export function getChoiceInput(env: Env, id: string): string {
+  return getInput(env, id).toLowerCase();
+}
+
+/**
+ * A list input: one item per line or comma-separated; blanks dropped. A comma inside `{…}` or `[…]` belongs to a
+ * glob (picomatch's brace alternation `models/*.{pt,bin}`, a class `[,;]`), not to the list: split there, `include`
+ * became `models/*.{pt` and `bin}`, which match nothing, and the scan checked no file and passed.
+ */
 export function getListInput(env: Env, id: string): string[] {
-  return getInput(env, id)
-    .split(/[\n,]/)
+  return splitList(getInput(env, id))
     .map((s) => s.trim())
     .filter((s) => s !== '');
 }
 
+/**
+ * Split at line breaks, and at commas outside braces and brackets. A line whose `{` or `[` is never closed holds no
+ * glob group, so its commas all split.
+ */
+export function splitList(raw: string): string[] {
+  return raw.split(/\r?\n|\r/).flatMap(splitLine);
+}
+
+function splitLine(line: string): string[] {
+  const items: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (c === '\\')
+      i++; // picomatch's escape: `\,` and `\{` are literal
+    else if (c === '{' || c === '[') depth++;
+    else if ((c === '}' || c === ']') && depth > 0) depth--;
+    else if (c === ',' && depth === 0) {
+      items.push(line.slice(start, i));
+      start = i + 1;
+    }
+  }
+  if (depth > 0) return line.split(',');
+  items.push(line.slice(start));
+  return items;
+}
+
 export function readInputs(env: Env): ActionInputs {
-  const failOn = getInput(env, 'fail-on') || 'error';
+  const failOn = getChoiceInput(env, 'fail-on') || 'error';
   if (!['error', 'warning', 'note', 'none'].includes(failOn)) {
     throw new UsageError(`input fail-on must be one of error, warning, note, none; got "${failOn}"`);
   }
   const sarifFile = getSingleInput(env, 'sarif-file') || 'chainproof.sarif';
   const reviewBase = getSingleInput(env, 'review-base') || undefined;
-  const gate = parseGate(getInput(env, 'gate'));
+  const gate = parseGate(getChoiceInput(env, 'gate'));
   // Without review-base the Action scans, and a scan has no gate: the step would pass and `gate-passed` stay empty.
   if (gate !== undefined && reviewBase === undefined)
     throw new UsageError('input gate needs review-base (the base revision whose change the gate judges)');
+  const reports = parseFormats(getListInput(env, 'formats'), sarifFile);
+  // A review is a change, not a tree: it has no BOM. The Action wrote the review's text to chainproof.cdx.json and
+  // set no cyclonedx-file; `chainproof review -f cyclonedx` refuses it (REVIEW_FORMATS, src/cli/commands/review.ts).
+  if (reviewBase !== undefined && reports.some((t) => t.format === 'cyclonedx'))
+    throw new UsageError('input formats: review mode (review-base) writes json, markdown or text, not cyclonedx');
   const maxRaw = getInput(env, 'max-annotations') || '50';
   const maxAnnotations = Number(maxRaw);
   if (!/^\d+$/.test(maxRaw) || !Number.isSafeInteger(maxAnnotations)) {
@@ -108,7 +153,7 @@ export function readInputs(env: Env): ActionInputs {
     policy: getSingleInput(env, 'policy') || undefined,
     registry: getListInput(env, 'registry'),
     npmRegistry: parseNpmRegistry(getSingleInput(env, 'npm-registry') || undefined, 'input npm-registry'),
-    reports: parseFormats(getListInput(env, 'formats'), sarifFile),
+    reports,
     sarifFile,
     failOn: failOn as Level | 'none',
     offline: getBooleanInput(env, 'offline', false),
@@ -138,7 +183,7 @@ export function parseFormats(items: readonly string[], sarifFile: string): Repor
   const targets: ReportTarget[] = [{ format: 'sarif', file: sarifFile }];
   for (const item of items) {
     const eq = item.indexOf('=');
-    const name = (eq >= 0 ? item.slice(0, eq) : item).trim();
+    const name = (eq >= 0 ? item.slice(0, eq) : item).trim().toLowerCase();
     const file = eq >= 0 ? item.slice(eq + 1).trim() : undefined;
     if (!(FORMATS as readonly string[]).includes(name)) {
       throw new UsageError(`input formats: unknown format "${name}"; expected one of ${FORMATS.join(', ')}`);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ChainproofError } from '../../src/core/errors.js';
-import { getBooleanInput, inputVariable, parseFormats, readInputs } from '../../src/action/inputs.js';
+import { getBooleanInput, inputVariable, parseFormats, readInputs, splitList } from '../../src/action/inputs.js';
 
 function usageError(fn: () => unknown): ChainproofError {
   try {
@@ -137,6 +137,42 @@ describe('action inputs', () => {
       { format: 'markdown', file: 'chainproof.md' },
     ]);
     expect(usageError(() => parseFormats(['sarif=y.sarif'], 'x.sarif')).message).toMatch(/sarif-file/);
+  });
+
+  it('keeps a glob brace alternation and class whole: commas there are not list separators', () => {
+    const i = readInputs({
+      INPUT_INCLUDE: '**/*.{pt,bin,pkl}, models/[a,b]*.onnx\nlib/**',
+      INPUT_EXCLUDE: 'vendor/{x,y}/**',
+    });
+    expect(i.include).toEqual(['**/*.{pt,bin,pkl}', 'models/[a,b]*.onnx', 'lib/**']);
+    expect(i.exclude).toEqual(['vendor/{x,y}/**']);
+  });
+
+  it.each([
+    { raw: 'a{,b.yml, c.yml', want: ['a{', 'b.yml', ' c.yml'] },
+    { raw: 'a\\,b, c', want: ['a\\,b', ' c'] },
+    { raw: 'x}, y', want: ['x}', ' y'] },
+    { raw: '{a,\nb}', want: ['{a', '', 'b}'] },
+  ])('splitList $raw: an unclosed group or escaped comma', ({ raw, want }) => {
+    expect(splitList(raw)).toEqual(want);
+  });
+
+  it('accepts fail-on, gate and format names in any case, as workflows copy them from the UI', () => {
+    const i = readInputs({
+      'INPUT_FAIL-ON': ' ERROR ',
+      INPUT_GATE: 'Patch',
+      'INPUT_REVIEW-BASE': 'abc1234',
+      INPUT_FORMATS: 'JSON, Markdown=out/r.md',
+    });
+    expect([i.failOn, i.gate]).toEqual(['error', 'patch']);
+    expect(i.reports.map((r) => r.format)).toEqual(['sarif', 'json', 'markdown']);
+    expect(readInputs({ 'INPUT_FAIL-ON': 'Warning' }).failOn).toBe('warning');
+  });
+
+  it('refuses a CycloneDX report in review mode, as chainproof review does', () => {
+    const env = { 'INPUT_REVIEW-BASE': 'abc1234', INPUT_FORMATS: 'json, cyclonedx' };
+    expect(usageError(() => readInputs(env)).message).toMatch(/review mode .* not cyclonedx/);
+    expect(readInputs({ INPUT_FORMATS: 'cyclonedx' }).reports[1]?.format).toBe('cyclonedx');
   });
 
   it.each(['true', 'True', 'TRUE', 'false', 'False', 'FALSE'])('boolean %s is YAML 1.2 core', (v) => {
