@@ -1,5 +1,6 @@
 import path from 'node:path';
 import pLimit from 'p-limit';
+import picomatch from 'picomatch';
 import type { Logger, Progress, ScanContext, ScanOptions } from '../core/context.js';
 import { noProgress } from '../core/context.js';
 import { UsageError } from '../core/errors.js';
@@ -56,6 +57,13 @@ export async function scanRepository(req: ScanRequest): Promise<ScanResult> {
       cause: err,
     });
   });
+  for (const glob of unmatchedIncludes(req.include, walk)) {
+    // A plain path is most likely a folder meant as "everything in it".
+    const hint = /[*?[\]{}()!]/.test(glob)
+      ? ''
+      : ` (globs match whole paths: a folder's files are "${glob.replace(/\/+$/, '')}/**")`;
+    req.logger.warn(`include glob "${glob}" matches no file under ${req.root}, so it selected nothing to scan${hint}`);
+  }
   const limit = pLimit(Math.max(1, req.options.concurrency));
   // Files are read only while they are still the ones the walk vetted (a swap since is refused, not followed).
   const files = createFileOpener({ refuseSwapped: true });
@@ -99,4 +107,19 @@ export async function scanRepository(req: ScanRequest): Promise<ScanResult> {
     // Saves the digest cache: also after a stage stopped the scan, so reads already done are kept.
     await digests.close();
   }
+}
+
+/**
+ * The include globs no walked file matched. picomatch matches whole paths, so `models` or `models/` selects no file
+ * (only `models/**` does), and neither does a typo: the scan then read nothing, reported nothing and passed, and a
+ * workflow's `include: models` looked like a clean result.
+ */
+export function unmatchedIncludes(
+  include: readonly string[],
+  walk: { readonly files: readonly { path: string }[]; readonly skipped: readonly { path: string }[] },
+): string[] {
+  return include.filter((glob) => {
+    const matches = picomatch(glob, { dot: true });
+    return !walk.files.some((f) => matches(f.path)) && !walk.skipped.some((f) => matches(f.path));
+  });
 }
