@@ -10,7 +10,7 @@ import type { Stage } from '../core/stage.js';
 import type { TrustMaterial } from '../core/trust-material.js';
 import type { TrustedRegistry } from '../core/trusted-registry.js';
 import { runPipeline } from '../core/pipeline.js';
-import { DEFAULT_SKIP_DIRS, walkTree } from '../discover/walk.js';
+import { DEFAULT_SKIP_DIRS, leftOutBy, walkTree } from '../discover/walk.js';
 import { ScanHasher } from './scan-digests.js';
 import { createFileOpener } from '../io/file-source.js';
 import { stageHeapTrimmer } from '../io/heap.js';
@@ -62,7 +62,7 @@ export async function scanRepository(req: ScanRequest): Promise<ScanResult> {
     const hint = /[*?[\]{}()!]/.test(glob)
       ? ''
       : ` (globs match whole paths: a folder's files are "${glob.replace(/\/+$/, '')}/**")`;
-    req.logger.warn(`include glob "${glob}" matches no file under ${req.root}, so it selected nothing to scan${hint}`);
+    req.logger.warn(`include glob "${glob}" matches no file in the scan root, so it selected nothing to scan${hint}`);
   }
   const limit = pLimit(Math.max(1, req.options.concurrency));
   // Files are read only while they are still the ones the walk vetted (a swap since is refused, not followed).
@@ -72,6 +72,7 @@ export async function scanRepository(req: ScanRequest): Promise<ScanResult> {
   digests.warm(walk.files);
   const ctx: ScanContext = {
     root,
+    leftOut: leftOutBy(walkOptions),
     trust,
     policy: trust.policy,
     registry: trust.registry,

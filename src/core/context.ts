@@ -56,6 +56,11 @@ export const noProgress: Progress = { start() {}, tick() {}, done() {} };
 export interface ScanContext {
   /** Absolute scan root. */
   readonly root: string;
+  /**
+   * Whether the walk left a repository path out by choice (an exclude glob, an include glob it does not match, a
+   * skipped folder such as node_modules): a file there is not missing, only not scanned. Absent: nothing left out.
+   */
+  readonly leftOut?: (path: string) => boolean;
   /** Policy, trusted registry, Sigstore root and signer keys: loaded once, frozen; stages read no config files. */
   readonly trust: TrustMaterial;
   /** Same as `trust.policy`. */

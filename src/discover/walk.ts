@@ -193,6 +193,25 @@ export async function walkTree(root: string, opts: WalkOptions): Promise<WalkRes
 }
 
 /**
+ * `ScanContext.leftOut` for a walk with these options: an exclude glob on the path or a folder above it (the walk
+ * prunes excluded folders), a folder of `skipDirs` on its way that no include glob names, or an include glob the
+ * file does not match — the tests `walkTree` applies, asked of one path.
+ */
+export function leftOutBy(opts: Pick<WalkOptions, 'include' | 'exclude' | 'skipDirs'>): (rel: string) => boolean {
+  const include = opts.include.length > 0 ? picomatch([...opts.include], { dot: true }) : undefined;
+  const exclude = opts.exclude.length > 0 ? picomatch([...opts.exclude], { dot: true }) : undefined;
+  return (rel) => {
+    const parts = rel.split('/');
+    for (let i = 1; i <= parts.length; i++) {
+      const prefix = parts.slice(0, i).join('/');
+      if (exclude?.(prefix)) return true;
+      if (i < parts.length && opts.skipDirs.includes(parts[i - 1]!) && !include?.(`${prefix}/x`)) return true;
+    }
+    return include !== undefined && !include(rel);
+  };
+}
+
+/**
  * A turn for the event loop (timers, signals, the progress line): before each directory and every TURN_EVERY entries
  * of a large one, so a folder of 100,000 files does not hold it for seconds.
  */

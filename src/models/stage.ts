@@ -125,12 +125,16 @@ export async function runModelsStage(input: StageInput, ctx: ScanContext): Promi
     if (!list.includes(hf.snapshotDir)) list.push(hf.snapshotDir);
     snapshotDirs.set(key, list);
   }
+  // A listed file the walk left out by choice (--exclude, --include, node_modules) or could not read (its own CPX
+  // finding says why) is not missing.
+  const unscanned = new Set(input.skipped.map((s) => s.path));
   for (const { artifact, spec } of findMissing(
     index,
     input.files.map((f) => f.path),
     snapshotDirs,
   ))
-    out.findings.push(F.missingFile(artifact, spec));
+    if (!unscanned.has(spec.path) && ctx.leftOut?.(spec.path) !== true)
+      out.findings.push(F.missingFile(artifact, spec));
   return { findings: out.findings, models: out.records, verifications: out.verifications };
 }
 

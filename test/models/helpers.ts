@@ -19,7 +19,10 @@ export function policyWith(models: Partial<Policy['models']>): Policy {
 }
 
 /** Run only the models stage over `root`, with the registry found under it. */
-export async function scanModels(root: string, opts: { policy?: Policy; cacheDir?: string } = {}): Promise<ScanResult> {
+export async function scanModels(
+  root: string,
+  opts: { policy?: Policy; cacheDir?: string; include?: string[]; exclude?: string[] } = {},
+): Promise<ScanResult> {
   return scanRepository({
     root,
     policy: opts.policy ?? DEFAULT_POLICY,
@@ -33,8 +36,8 @@ export async function scanModels(root: string, opts: { policy?: Policy; cacheDir
       shard: undefined,
       env: {},
     },
-    include: [],
-    exclude: [],
+    include: opts.include ?? [],
+    exclude: opts.exclude ?? [],
     logger: silentLogger,
     stages: [modelsStage],
     today: '2025-01-01',

@@ -127,6 +127,17 @@ describe('models stage against the trusted registry', () => {
     expect(r.findings[0]!.artifact).toMatchObject({ kind: 'model', path: 'models/tiny.onnx' });
   });
 
+  // --exclude, an --include it does not match, a skipped folder: the file is there, only not scanned.
+  it('a listed file the walk leaves out by choice is not CPM004', async () => {
+    expect(ruleIds(await scanModels(dir, { exclude: ['models/tiny.onnx'] }))).toEqual([]);
+    expect(ruleIds(await scanModels(dir, { exclude: ['models'] }))).toEqual([]);
+    expect(ruleIds(await scanModels(dir, { include: ['models/*.gguf', 'trusted-registry/**'] }))).toEqual([]);
+    await rm(path.join(dir, 'models/tiny.onnx'));
+    expect(ruleIds(await scanModels(dir, { exclude: ['models/*.gguf'] }))).toEqual([
+      'CPM004 trusted-registry/models.yml',
+    ]);
+  });
+
   it('a revoked digest is CPM003, wherever the file sits', async () => {
     const pkl = sha256(await readFile(path.join(dir, 'models/logreg.pkl')));
     await writeFile(
