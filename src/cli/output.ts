@@ -55,4 +55,18 @@ export async function checkOutputFiles(targets: readonly OutputTarget[]): Promis
   }
 }
 
+/**
+ * Whether a text report goes to the terminal: else a command logs one verdict line (scan's `verdictLine`, review's
+ * `reviewVerdictLine`), as a CI log would otherwise show nothing, not even why the step failed.
+ */
+export function textOnStdout(targets: readonly OutputTarget[]): boolean {
+  return targets.some((t) => t.format === 'text' && t.file === undefined);
+}
+
+/** A verdict line's "; report(s): a, b" for the reports written to files, or '' when none was. */
+export function reportsWritten(targets: readonly OutputTarget[]): string {
+  const files = targets.flatMap((t) => (t.file !== undefined ? [t.file] : []));
+  return files.length > 0 ? `; report${files.length === 1 ? '' : 's'}: ${files.join(', ')}` : '';
+}
+
 export { writeOutput, writeStdout } from '../io/write-output.js';

@@ -25,3 +25,10 @@ export function invalidUtf8At(b: Uint8Array, surrogates = false): number {
   }
   return -1;
 }
+
+/** The 1-based line byte `at` of `b` stands on (line feeds before it, plus one). */
+export function lineOfByte(b: Uint8Array, at: number): number {
+  let line = 1;
+  for (let i = b.indexOf(0x0a); i !== -1 && i < at; i = b.indexOf(0x0a, i + 1)) line++;
+  return line;
+}

@@ -74,8 +74,7 @@ export interface WalkResult {
  */
 export async function walkTree(root: string, opts: WalkOptions): Promise<WalkResult> {
   const realRoot = realpathSync(root);
-  const include = opts.include.length > 0 ? picomatch([...opts.include], { dot: true }) : undefined;
-  const exclude = opts.exclude.length > 0 ? picomatch([...opts.exclude], { dot: true }) : undefined;
+  const { include, exclude, skipsDir } = selection(opts);
   const out: WalkResult = { files: [], skipped: [], findings: [] };
   const visitedDirs = new Set<string>();
   // The real paths (byte strings) of the folders walked: a link's target is resolved from them (resolveLinkFrom).
@@ -159,7 +158,7 @@ export async function walkTree(root: string, opts: WalkOptions): Promise<WalkRes
         realPath = target.real;
       }
       if (isDir) {
-        if (opts.skipDirs.includes(name) && !include?.(rel + '/x')) continue;
+        if (skipsDir(name, rel)) continue;
         await visitDir(abs, rel, realPath ?? childKey(realDir, abs));
       } else if (isFile) {
         if (include && !include(rel)) continue;
@@ -198,16 +197,27 @@ export async function walkTree(root: string, opts: WalkOptions): Promise<WalkRes
  * file does not match — the tests `walkTree` applies, asked of one path.
  */
 export function leftOutBy(opts: Pick<WalkOptions, 'include' | 'exclude' | 'skipDirs'>): (rel: string) => boolean {
-  const include = opts.include.length > 0 ? picomatch([...opts.include], { dot: true }) : undefined;
-  const exclude = opts.exclude.length > 0 ? picomatch([...opts.exclude], { dot: true }) : undefined;
+  const { include, exclude, skipsDir } = selection(opts);
   return (rel) => {
     const parts = rel.split('/');
     for (let i = 1; i <= parts.length; i++) {
       const prefix = parts.slice(0, i).join('/');
       if (exclude?.(prefix)) return true;
-      if (i < parts.length && opts.skipDirs.includes(parts[i - 1]!) && !include?.(`${prefix}/x`)) return true;
+      if (i < parts.length && skipsDir(parts[i - 1]!, prefix)) return true;
     }
     return include !== undefined && !include(rel);
+  };
+}
+
+/** The walk's choices by path, for `walkTree` and `leftOutBy` alike. */
+function selection(opts: Pick<WalkOptions, 'include' | 'exclude' | 'skipDirs'>) {
+  const include = opts.include.length > 0 ? picomatch([...opts.include], { dot: true }) : undefined;
+  const exclude = opts.exclude.length > 0 ? picomatch([...opts.exclude], { dot: true }) : undefined;
+  return {
+    include,
+    exclude,
+    /** A folder named in `skipDirs` (at `rel`) that no include glob reaches into. */
+    skipsDir: (name: string, rel: string) => opts.skipDirs.includes(name) && !include?.(`${rel}/x`),
   };
 }
 

@@ -1054,11 +1054,11 @@ function referencesInTree(
     return out.replace(/\{\{/g, '{').replace(/\}\}/g, '}');
   }
 
+  // Its arguments read at once (the spread asks every getter): for calls read during the walk, whose arguments may
+  // name bindings the walk has yet to change.
   const facts = (call: SyntaxNode): CallFacts | undefined => {
-    const head = callHead(call);
-    if (!head) return undefined;
-    const { written, resolved, line, column, lang } = head;
-    return { written, resolved, ...argumentsOf(head.args), line, column, lang };
+    const lazy = lazyFacts(call);
+    return lazy && { ...lazy };
   };
 
   /**
@@ -1067,40 +1067,30 @@ function referencesInTree(
    * For the calls read after the walk, when every binding the arguments may name is final.
    */
   const lazyFacts = (call: SyntaxNode): CallFacts | undefined => {
-    const head = callHead(call);
-    if (!head) return undefined;
-    let read: ReturnType<typeof argumentsOf> | undefined;
-    const args = () => (read ??= argumentsOf(head.args));
-    return {
-      written: head.written,
-      resolved: head.resolved,
-      get positional() {
-        return args().positional;
-      },
-      get keywords() {
-        return args().keywords;
-      },
-      get splat() {
-        return args().splat;
-      },
-      line: head.line,
-      column: head.column,
-      lang: 'python',
-    };
-  };
-
-  /** A call's callee, as written and resolved, and where it stands; undefined for one `facts` cannot read. */
-  function callHead(call: SyntaxNode) {
     const [callee, args] = childrenOf(call);
     if (!callee || !args || args.name !== 'ArgList') return undefined;
     const dotted = calleeName(callee);
     if (dotted === undefined) return undefined;
     const object = callee.name === 'MemberExpression' ? childrenOf(callee)[0] : undefined;
     const called = object?.name === 'CallExpression' ? loaderClassOf(calledName(object)) : undefined;
-    const resolved = resolveMethod(imports, instances, dotted, called);
-    const { line, column } = at(call.from);
-    return { written: dotted, resolved, args, line, column, lang: 'python' as const };
-  }
+    let read: ReturnType<typeof argumentsOf> | undefined;
+    const given = () => (read ??= argumentsOf(args));
+    return {
+      written: dotted,
+      resolved: resolveMethod(imports, instances, dotted, called),
+      get positional() {
+        return given().positional;
+      },
+      get keywords() {
+        return given().keywords;
+      },
+      get splat() {
+        return given().splat;
+      },
+      ...at(call.from),
+      lang: 'python',
+    };
+  };
 
   /** A call's arguments, resolved (`facts`). */
   function argumentsOf(args: SyntaxNode) {

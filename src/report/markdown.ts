@@ -4,6 +4,7 @@ import type { ScanResult } from '../core/result.js';
 import { findRule } from '../core/rules/index.js';
 import { elideLongRuns, escapeControl } from '../core/escape-text.js';
 import { redactResult } from './redact.js';
+import { plural } from '../core/plural.js';
 
 export interface MarkdownOptions {
   readonly toolVersion: string;
@@ -157,10 +158,6 @@ export function escapeMd(text: string): string {
 /** Rule IDs go in code spans; only our own IDs should, but never let a backtick close one. */
 function safeCode(text: string): string {
   return text.replace(/`/g, "'");
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 /** The summary cut to MAX_SUMMARY_BYTES at a line end, saying so: GitHub drops a larger step summary whole. */

@@ -8,7 +8,15 @@ import { loadTrust } from '../../app/trust.js';
 import { GATE_KINDS, type GateKind } from '../../app/review/gate.js';
 import { EXIT, exitCodeForScan, type FailOn } from '../exit-codes.js';
 import { stderrLogger } from '../logger.js';
-import { checkOutputFiles, pairOutputs, writeOutput, type OutputTarget } from '../output.js';
+import {
+  checkOutputFiles,
+  pairOutputs,
+  reportsWritten,
+  textOnStdout,
+  writeOutput,
+  type OutputTarget,
+} from '../output.js';
+import { plural } from '../../core/plural.js';
 import type { ReviewResult } from '../../app/review/index.js';
 import { VERSION } from '../version.js';
 import { cliOutcome } from '../outcome.js';
@@ -179,8 +187,7 @@ export async function runReview(argv: ReviewArgs): Promise<number> {
       : EXIT.findings
     : exitCodeForScan(result.scan, argv['fail-on']);
   // As scan's verdict line: with the reports only in files (or JSON on stdout) a failed gate said nothing in the log.
-  if (!targets.some((t) => t.format === 'text' && t.file === undefined))
-    logger.info(reviewVerdictLine(result, code, targets));
+  if (!textOnStdout(targets)) logger.info(reviewVerdictLine(result, code, targets));
   return code;
 }
 
@@ -188,16 +195,14 @@ export async function runReview(argv: ReviewArgs): Promise<number> {
 export function reviewVerdictLine(result: ReviewResult, code: number, targets: readonly OutputTarget[]): string {
   const changes = result.lockfiles.reduce((n, lf) => n + lf.changes.length, 0);
   const by = result.scan.summary.byLevel;
-  const findings = `${by.error} error${by.error === 1 ? '' : 's'}, ${by.warning} warning${by.warning === 1 ? '' : 's'} introduced`;
+  const findings = `${plural(by.error, 'error')}, ${plural(by.warning, 'warning')} introduced`;
   const gate = result.gate;
   const first = gate?.reasons[0];
   const verdict =
     gate === undefined
       ? findings
       : `gate ${gate.kind} ${gate.passed ? 'passed' : 'FAILED'}${first !== undefined ? `: ${first}${gate.reasons.length > 1 ? ` (and ${gate.reasons.length - 1} more)` : ''}` : ''}`;
-  const files = targets.flatMap((t) => (t.file !== undefined ? [t.file] : []));
-  const where = files.length > 0 ? `; report${files.length === 1 ? '' : 's'}: ${files.join(', ')}` : '';
-  return `chainproof review: ${changes} package change${changes === 1 ? '' : 's'}; ${verdict}${where}; exit ${code}.`;
+  return `chainproof review: ${plural(changes, 'package change')}; ${verdict}${reportsWritten(targets)}; exit ${code}.`;
 }
 
 /**

@@ -9,7 +9,16 @@ import { renderReportChunks } from '../../app/render.js';
 import { stagesForTest } from '../test-hooks.js';
 import { EXIT, exitCodeForScan, type FailOn } from '../exit-codes.js';
 import { stderrLogger, stderrProgress } from '../logger.js';
-import { checkOutputFiles, pairOutputs, writeOutput, writeStdout, type OutputTarget } from '../output.js';
+import {
+  checkOutputFiles,
+  pairOutputs,
+  reportsWritten,
+  textOnStdout,
+  writeOutput,
+  writeStdout,
+  type OutputTarget,
+} from '../output.js';
+import { plural } from '../../core/plural.js';
 import { levelRank } from '../../core/finding.js';
 import type { ScanResult } from '../../core/result.js';
 import { VERSION } from '../version.js';
@@ -129,8 +138,7 @@ export async function runScan(argv: ScanArgs): Promise<number> {
   }
   const code = exitCodeForScan(result, argv['fail-on']);
   // Reports only in files or as JSON/SARIF on stdout: a CI log then showed nothing, not even why the step failed.
-  if (!targets.some((t) => t.format === 'text' && t.file === undefined))
-    logger.info(verdictLine(result, argv['fail-on'], code, targets));
+  if (!textOnStdout(targets)) logger.info(verdictLine(result, argv['fail-on'], code, targets));
   if (!result.complete) logger.warn('the scan is incomplete: a stage failed (CPX020); exiting 4');
   else for (const why of result.failClosed ?? []) logger.warn(`${why} Exiting 3.`);
   return code;
@@ -147,7 +155,6 @@ export function verdictLine(
   targets: readonly OutputTarget[],
 ): string {
   const s = result.summary;
-  const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
   const counts = `${plural(s.byLevel.error, 'error')}, ${plural(s.byLevel.warning, 'warning')}, ${plural(s.byLevel.note, 'note')}`;
   let worst = result.findings[0];
   for (const f of result.findings) if (worst !== undefined && levelRank(f.level) > levelRank(worst.level)) worst = f;
@@ -155,8 +162,7 @@ export function verdictLine(
     worst !== undefined
       ? `; most severe: ${worst.level} ${worst.ruleId} at ${worst.location.path}${worst.location.line !== undefined ? `:${worst.location.line}` : ''}`
       : '';
-  const files = targets.flatMap((t) => (t.file !== undefined ? [t.file] : []));
-  const where = files.length > 0 ? `; report${files.length === 1 ? '' : 's'}: ${files.join(', ')}` : '';
+  const where = reportsWritten(targets);
   const why =
     code === EXIT.findings
       ? `exit 1: findings at or above --fail-on ${failOn}`

@@ -1,4 +1,4 @@
-import { invalidUtf8At } from '../../../core/utf8.js';
+import { invalidUtf8At, lineOfByte } from '../../../core/utf8.js';
 import { PyLockError } from './types.js';
 
 /**
@@ -32,8 +32,7 @@ export function decodeRequirementsFile(file: string, bytes: Uint8Array): string 
   // keeps inside a comment, so the file is refused, not read with U+FFFD in it.
   const at = invalidUtf8At(bytes);
   if (at >= 0) {
-    let line = 1;
-    for (let i = buf.indexOf(0x0a); i !== -1 && i < at; i = buf.indexOf(0x0a, i + 1)) line++;
+    const line = lineOfByte(buf, at);
     throw new PyLockError(
       'LOCKFILE_SYNTAX',
       file,

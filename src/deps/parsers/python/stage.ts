@@ -8,7 +8,7 @@ import type { DependencyGraph } from '../../../core/records.js';
 import type { Notification, Stage, StageInput, StageOutput } from '../../../core/stage.js';
 import { MAX_LOCKFILE_BYTES, MAX_MANIFEST_BYTES, dirOf, joinRel, readBounded, readBoundedBytes } from '../../read.js';
 import { decodeRequirementsFile } from './requirements-decode.js';
-import { invalidUtf8At } from '../../../core/utf8.js';
+import { invalidUtf8At, lineOfByte } from '../../../core/utf8.js';
 import { checkPythonLock, toPythonCheckPolicy } from './checks/index.js';
 import type { PythonCheckPolicy } from './checks/index.js';
 import { pyFileFinding } from './checks/finding.js';
@@ -178,15 +178,8 @@ async function scanPythonFile(
 function decodeStrictUtf8(file: string, bytes: Buffer): string {
   const at = invalidUtf8At(bytes);
   if (at === -1) return bytes.toString('utf8');
-  const line = countLines(bytes, at);
+  const line = lineOfByte(bytes, at);
   throw new PyLockError('LOCKFILE_SYNTAX', file, `is not valid UTF-8 (byte ${at}, line ${line})`, line);
-}
-
-/** 1-based line of byte `at`. */
-function countLines(bytes: Buffer, at: number): number {
-  let line = 1;
-  for (let i = bytes.indexOf(0x0a); i !== -1 && i < at; i = bytes.indexOf(0x0a, i + 1)) line++;
-  return line;
 }
 
 /** Configuration files whose index settings pip / uv / Poetry / PDM read (the catalogue routes them here). */
