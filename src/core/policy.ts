@@ -71,7 +71,7 @@ export interface ModelProvenanceRequirement {
   readonly paths: readonly string[];
   /** Allowed builder identities (the signing workflow's Build Signer URI), anchored patterns. Empty = any builder. */
   readonly builders: readonly string[];
-  /** The source repository the model must be built from, e.g. `https://github.com/org/repo`. */
+  /** Required (validate-semantic.ts): the source repository the model must be built from, e.g. `https://github.com/org/repo`. */
   readonly sourceRepository?: string;
 }
 

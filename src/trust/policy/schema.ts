@@ -242,7 +242,8 @@ export const POLICY_SCHEMA = {
                 format: 'uri',
                 pattern: '^https://',
                 patternErrorMessage: 'expected the repository URL, e.g. https://github.com/org/repo',
-                description: 'The source repository the model must be built from.',
+                description:
+                  'Required: the source repository the model must be built from (without it, an attestation made in any repository would do).',
               },
             },
           },

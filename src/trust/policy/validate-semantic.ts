@@ -22,7 +22,19 @@ export function validateSemantics(doc: SourceDocument, inheritedSigners: readonl
   checkModels(asRecord(root['models']), add);
 
   eachItem(asRecord(root['models'])?.['requireProvenance'], ['models', 'requireProvenance'], (item, path) => {
-    eachItem(asRecord(item)?.['builders'], [...path, 'builders'], (b, bpath) => checkRegex(b, bpath, add));
+    const req = asRecord(item);
+    eachItem(req?.['builders'], [...path, 'builders'], (b, bpath) => checkRegex(b, bpath, add));
+    // The real verifiers need the source named: `gh attestation verify` refuses to run without --owner or --repo
+    // (and always matches the certificate's Source Repository Owner URI), slsa-verifier without --source-uri. Without
+    // it anyone can attest a model's digest from their own repository (actions/attest-build-provenance takes any
+    // subject-digest), and a builder pattern does not stand in for it: the Build Signer URI of a reusable workflow
+    // (slsa-github-generator's, or any `on: workflow_call` one) is the same whichever repository called it.
+    if (req && req['sourceRepository'] === undefined)
+      add(
+        'missing-key',
+        path,
+        "expected sourceRepository (the repository the model must be built from): without it, an attestation made in anyone's repository would satisfy the requirement, whatever the builders (a reusable workflow signs the same for every repository that calls it)",
+      );
   });
 
   const deps = asRecord(root['dependencies']);

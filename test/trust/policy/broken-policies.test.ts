@@ -121,6 +121,15 @@ const CASES: readonly Case[] = [
     ],
   },
   {
+    // gh attestation verify needs --owner or --repo, slsa-verifier --source-uri: a builder alone is not a source (a
+    // reusable workflow such as slsa-github-generator's signs the same for every repository that calls it).
+    name: 'provenance-without-source',
+    codes: ['missing-key'],
+    want: [
+      "4:7: models.requireProvenance[0]: expected sourceRepository (the repository the model must be built from): without it, an attestation made in anyone's repository would satisfy the requirement, whatever the builders (a reusable workflow signs the same for every repository that calls it)",
+    ],
+  },
+  {
     name: 'sigstore-without-subject',
     codes: ['missing-key'],
     want: [

@@ -27,6 +27,7 @@ describe('models.requireProvenance in a policy file', () => {
         "      builders: ['https://github\\.com/acme/models/\\.github/workflows/train\\.yml@refs/tags/v.*']",
         '      sourceRepository: https://github.com/acme/models',
         "    - paths: ['weights']",
+        '      sourceRepository: https://github.com/acme/weights',
         '',
       ].join('\n'),
     );
@@ -37,14 +38,14 @@ describe('models.requireProvenance in a policy file', () => {
         builders: ['https://github\\.com/acme/models/\\.github/workflows/train\\.yml@refs/tags/v.*'],
         sourceRepository: 'https://github.com/acme/models',
       },
-      { paths: ['weights'], builders: [] },
+      { paths: ['weights'], builders: [], sourceRepository: 'https://github.com/acme/weights' },
     ]);
   });
 
   it.each([
     {
       name: 'bad builder regex',
-      yaml: "version: 1\nmodels:\n  requireProvenance:\n    - paths: ['m/**']\n      builders: ['https://github.com/(acme']\n",
+      yaml: "version: 1\nmodels:\n  requireProvenance:\n    - paths: ['m/**']\n      builders: ['https://github.com/(acme']\n      sourceRepository: https://github.com/acme/m\n",
       code: 'bad-regex',
       line: 5,
       field: 'models.requireProvenance[0].builders[0]',
@@ -58,10 +59,18 @@ describe('models.requireProvenance in a policy file', () => {
     },
     {
       name: 'no paths',
-      yaml: "version: 1\nmodels:\n  requireProvenance:\n    - builders: ['x']\n",
+      yaml: "version: 1\nmodels:\n  requireProvenance:\n    - builders: ['x']\n      sourceRepository: https://github.com/acme/m\n",
       code: 'missing-key',
       line: 4,
       field: 'models.requireProvenance[0]',
+    },
+    {
+      // gh attestation verify requires --owner or --repo; slsa-verifier --source-uri.
+      name: 'builders but no source repository',
+      yaml: "version: 1\nmodels:\n  requireProvenance:\n    - paths: ['m/**']\n      builders: ['https://github\\.com/acme/m/\\.github/workflows/release\\.yml@.*']\n",
+      code: 'missing-key',
+      line: 4,
+      field: 'models.requireProvenance[0]: expected sourceRepository',
     },
   ])('$name: exit 2 with the line and field', async ({ name, yaml, code, line, field }) => {
     const file = write(`${name.replace(/\W+/g, '-')}.yml`, yaml);
