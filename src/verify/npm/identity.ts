@@ -16,10 +16,16 @@ export interface BuilderIdentity {
   readonly sourceRepository?: string;
   /** Build Config URI (1.3.6.1.4.1.57264.1.18): the repository's own workflow that ran, with its ref. */
   readonly workflow?: string;
+  /** Source Repository Digest (1.3.6.1.4.1.57264.1.13): the commit built. */
+  readonly sourceDigest?: string;
+  /** Source Repository Ref (1.3.6.1.4.1.57264.1.14), e.g. `refs/tags/v1`. */
+  readonly sourceRef?: string;
 }
 
 const OID_SOURCE_REPOSITORY_URI = '1.3.6.1.4.1.57264.1.12';
 const OID_BUILD_CONFIG_URI = '1.3.6.1.4.1.57264.1.18';
+const OID_SOURCE_REPOSITORY_DIGEST = '1.3.6.1.4.1.57264.1.13';
+const OID_SOURCE_REPOSITORY_REF = '1.3.6.1.4.1.57264.1.14';
 
 export function toBuilderIdentity(signer: Signer): BuilderIdentity {
   const id = signer.identity;
@@ -35,11 +41,15 @@ export function toBuilderIdentity(signer: Signer): BuilderIdentity {
   };
   const sourceRepository = oid(OID_SOURCE_REPOSITORY_URI);
   const workflow = oid(OID_BUILD_CONFIG_URI);
+  const sourceDigest = oid(OID_SOURCE_REPOSITORY_DIGEST);
+  const sourceRef = oid(OID_SOURCE_REPOSITORY_REF);
   return {
     ...(id?.extensions?.issuer !== undefined ? { issuer: id.extensions.issuer } : {}),
     ...(id?.subjectAlternativeName !== undefined ? { subject: id.subjectAlternativeName } : {}),
     ...(sourceRepository !== undefined ? { sourceRepository } : {}),
     ...(workflow !== undefined ? { workflow } : {}),
+    ...(sourceDigest !== undefined ? { sourceDigest } : {}),
+    ...(sourceRef !== undefined ? { sourceRef } : {}),
   };
 }
 

@@ -18,24 +18,44 @@ const GITLAB_ISSUER = 'https://gitlab.com';
 const GOOGLE_ISSUER = 'https://accounts.google.com';
 
 /**
- * The publisher from the Fulcio certificate, as pypi-attestations' `GitHubPublisher` / `GitLabPublisher` check it:
- * GitHub's Build Config URI is `https://github.com/<repo>/.github/workflows/<workflow>@<ref>`; GitLab's is
- * `https://gitlab.com/<project>//<workflow_filepath>@<ref>`. The Build Config URI (not the SAN, which names a
- * reusable workflow when one signs) is the workflow the publisher was registered with.
+ * The publisher from the Fulcio certificate, as pypi-attestations' `_GitHubTrustedPublisherPolicy` /
+ * `_GitLabTrustedPublisherPolicy` verify it: the repository is the Source Repository URI's (`OIDCSourceRepositoryURI`
+ * policy: `https://github.com/<repo>`, `https://gitlab.com/<project>`), and the workflow is read from the Build Config
+ * URI only when that URI is exactly `<source repository>/.github/workflows/<workflow>@<suffix>` (GitLab:
+ * `<source repository>//<workflow_filepath>@<suffix>`), the suffix being the Source Repository Digest or Ref. Each
+ * field comes from the extension that proves it: a Build Config URI naming another project (a GitLab pipeline that
+ * ran a fork's merge request, whose `project_path` claim is the fork) does not lend that project its name, and a
+ * certificate without a Build Config URI has no workflow (the SAN names a reusable workflow when one signs, possibly
+ * another repository's).
  */
 export function publisherFromIdentity(id: BuilderIdentity): PypiPublisher {
-  const config = id.workflow ?? id.subject ?? '';
-  if (id.issuer === GITHUB_ISSUER) {
-    const m = /^https:\/\/github\.com\/([^/]+\/[^/]+)\/\.github\/workflows\/([^@]+)@/.exec(config);
-    return m ? { kind: 'GitHub', repository: m[1]!, workflow: m[2]! } : { kind: 'GitHub' };
-  }
-  if (id.issuer === GITLAB_ISSUER) {
-    const m = /^https:\/\/gitlab\.com\/(.+?)\/\/(.+)@[^@]*$/.exec(config);
-    return m ? { kind: 'GitLab', repository: m[1]!, workflow: m[2]! } : { kind: 'GitLab' };
-  }
+  if (id.issuer === GITHUB_ISSUER) return forgePublisher('GitHub', id, 'https://github.com/', '/.github/workflows/');
+  if (id.issuer === GITLAB_ISSUER) return forgePublisher('GitLab', id, 'https://gitlab.com/', '//');
   if (id.issuer === GOOGLE_ISSUER)
     return { kind: 'Google', ...(id.subject !== undefined ? { email: id.subject } : {}) };
   return { kind: 'unknown', ...(id.subject !== undefined ? { email: id.subject } : {}) };
+}
+
+function forgePublisher(
+  kind: 'GitHub' | 'GitLab',
+  id: BuilderIdentity,
+  host: string,
+  workflowsAt: string,
+): PypiPublisher {
+  const source = id.sourceRepository;
+  if (source === undefined || !source.startsWith(host) || source.length === host.length) return { kind };
+  const repository = source.slice(host.length);
+  const prefix = `${source}${workflowsAt}`;
+  const config = id.workflow;
+  if (config === undefined || !config.startsWith(prefix)) return { kind, repository };
+  const rest = config.slice(prefix.length);
+  // `expected = f"…{workflow}@{suffix}"` for the digest, then the ref: the workflow is what precedes `@<suffix>`.
+  for (const suffix of [id.sourceDigest, id.sourceRef]) {
+    if (suffix === undefined || !rest.endsWith(`@${suffix}`)) continue;
+    const workflow = rest.slice(0, rest.length - suffix.length - 1);
+    if (workflow !== '') return { kind, repository, workflow };
+  }
+  return { kind, repository };
 }
 
 /** `GitHub trailofbits/pypi-attestations (release.yml)` for messages. */

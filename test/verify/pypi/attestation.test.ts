@@ -4,7 +4,8 @@ import { Verifier } from '@sigstore/verify';
 import { describe, expect, it } from 'vitest';
 import { loadTrustedRoot } from '../../../src/verify/trust/root.js';
 import { verifyPypiAttestation } from '../../../src/verify/pypi/attestation.js';
-import { publisherAllowed } from '../../../src/verify/pypi/publisher.js';
+import { publisherAllowed, publisherFromIdentity } from '../../../src/verify/pypi/publisher.js';
+import type { BuilderIdentity } from '../../../src/verify/npm/identity.js';
 import { corpusPath } from '../../helpers/corpus.js';
 
 const dir = (...p: string[]) => corpusPath('pypi', 'pypi-attestations', ...p);
@@ -201,5 +202,81 @@ describe('PEP 740 statement checks after the signature, as pypi-attestations mak
     const att = restated((s) => (s.subject[0]!.name = subject));
     const v = verifyPypiAttestation(att, { filename: MANYLINUX, sha256: sha256(file) }, signed);
     expect(v.ok ? 'ok' : v.problem).toBe(want);
+  });
+});
+
+/*
+ * pypi-attestations' `_GitHubTrustedPublisherPolicy` / `_GitLabTrustedPublisherPolicy`: the repository must be the
+ * certificate's Source Repository URI (`policy.OIDCSourceRepositoryURI`), and the Build Config URI must be exactly
+ * `<that repository>/.github/workflows/<workflow>@<digest or ref>` (GitLab `<repository>//<workflow_filepath>@…`).
+ * The identities below are the real certificates' (read through a real verification), with one extension changed
+ * as a certificate for another pipeline would carry it; the publisher is then judged against the genuine policy.
+ */
+describe('the publisher is the one the certificate proves, as pypi-attestations checks it', () => {
+  async function identityOf(att: unknown, file: string): Promise<BuilderIdentity> {
+    const v = verifyPypiAttestation(att, { filename: file, sha256: sha256(file) }, await publicGood());
+    if (!v.ok) throw new Error(v.reason);
+    return v.identity;
+  }
+  const gitlab = () =>
+    identityOf(json('gitlab_oidc_project-0.0.3.tar.gz.publish.attestation'), 'gitlab_oidc_project-0.0.3.tar.gz');
+  const github = () =>
+    identityOf(fromProvenance('pypi_attestations-0.0.19.tar.gz.provenance'), 'pypi_attestations-0.0.19.tar.gz');
+  const GITLAB_POLICY = [{ kind: 'GitLab' as const, repository: 'facutuesca/gitlab-oidc-project' }];
+  const GITHUB_POLICY = [{ kind: 'GitHub' as const, repository: 'trailofbits/pypi-attestations' }];
+
+  it('the genuine certificates name repository and workflow', async () => {
+    expect(publisherFromIdentity(await gitlab())).toEqual({
+      kind: 'GitLab',
+      repository: 'facutuesca/gitlab-oidc-project',
+      workflow: '.gitlab-ci.yml',
+    });
+    expect(publisherFromIdentity(await github())).toEqual({
+      kind: 'GitHub',
+      repository: 'trailofbits/pypi-attestations',
+      workflow: 'release.yml',
+    });
+  });
+
+  it.each([
+    {
+      // A GitLab pipeline that ran a fork's merge request: project_path (Source Repository URI) is the fork's, the
+      // pipeline definition the target project's.
+      name: 'GitLab: Build Config URI of the allowed project, Source Repository URI of a fork',
+      id: async () => ({ ...(await gitlab()), sourceRepository: 'https://gitlab.com/mallory/gitlab-oidc-project' }),
+      policy: GITLAB_POLICY,
+      want: { kind: 'GitLab', repository: 'mallory/gitlab-oidc-project' },
+    },
+    {
+      name: 'GitHub: no Build Config URI, a SAN naming the allowed repository, Source Repository URI another',
+      id: async () => {
+        const { workflow: _drop, ...rest } = await github();
+        return { ...rest, sourceRepository: 'https://github.com/mallory/pypi-attestations' };
+      },
+      policy: [{ ...GITHUB_POLICY[0]!, workflow: 'release.yml' }],
+      want: { kind: 'GitHub', repository: 'mallory/pypi-attestations' },
+    },
+    {
+      name: 'GitHub: Build Config URI at a ref that is neither the Source Repository Ref nor its Digest',
+      id: async () => {
+        const id = await github();
+        return { ...id, workflow: id.workflow!.replace(/@.*$/, '@refs/heads/other') };
+      },
+      policy: [{ ...GITHUB_POLICY[0]!, workflow: 'release.yml' }],
+      want: { kind: 'GitHub', repository: 'trailofbits/pypi-attestations' },
+    },
+    {
+      name: 'GitHub: no Source Repository URI',
+      id: async () => {
+        const { sourceRepository: _drop, ...rest } = await github();
+        return rest;
+      },
+      policy: GITHUB_POLICY,
+      want: { kind: 'GitHub' },
+    },
+  ])('$name: not the allowed publisher', async ({ id, policy, want }) => {
+    const p = publisherFromIdentity(await id());
+    expect(p).toEqual(want);
+    expect(publisherAllowed(p, policy)).toBe(false);
   });
 });
