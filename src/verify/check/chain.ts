@@ -29,6 +29,7 @@ export function verifyChainToAnchors(chain: readonly Buffer[], anchors: readonly
     return { ok: false, reason: 'the signing certificate is not allowed to sign (key usage)' };
   const intermediates = certs.slice(1);
   let current = leaf;
+  const path: NodeX509[] = [leaf];
   for (let depth = 0; depth < MAX_PATH; depth++) {
     if (!validAt(current, at))
       return { ok: false, reason: `certificate ${current.subject} is not valid at signing time` };
@@ -36,11 +37,13 @@ export function verifyChainToAnchors(chain: readonly Buffer[], anchors: readonly
     if (anchor) {
       if (!validAt(anchor, at))
         return { ok: false, reason: `CA certificate ${anchor.subject} is not valid at signing time` };
-      return { ok: true, leaf };
+      const broken = pathConstraintError([...path, anchor]);
+      return broken ? { ok: false, reason: broken } : { ok: true, leaf };
     }
     const next = intermediates.find((c) => c !== current && c.ca && issued(c, current));
     if (!next) return { ok: false, reason: `no allowed CA issued ${current.subject.replace(/\n/g, ', ')}` };
     current = next;
+    path.push(next);
   }
   return { ok: false, reason: 'certificate chain is too long' };
 }
@@ -60,6 +63,59 @@ export function checkChainOrder(chain: readonly Buffer[]): string | undefined {
     return `a certificate in the chain cannot be parsed (${(err as Error).message})`;
   }
 }
+
+// OpenSSL's X509_supported_extension (crypto/x509/v3_purp.c `supported_nids`): a critical extension outside this list
+// fails X509_verify_cert with "unhandled critical extension".
+const SUPPORTED_CRITICAL = new Set([
+  '2.16.840.1.113730.1.1', // Netscape cert type
+  '2.5.29.15', // key usage
+  '2.5.29.17', // subject alternative name
+  '2.5.29.19', // basic constraints
+  '2.5.29.32', // certificate policies
+  '2.5.29.37', // extended key usage
+  '1.3.6.1.5.5.7.1.7', // RFC 3779 IP address blocks
+  '1.3.6.1.5.5.7.1.8', // RFC 3779 AS identifiers
+  '2.5.29.36', // policy constraints
+  '1.3.6.1.5.5.7.1.14', // proxy certificate info
+  '2.5.29.30', // name constraints (refused below: not evaluated here)
+  '2.5.29.33', // policy mappings
+  '2.5.29.54', // inhibit any policy
+]);
+const OID_NAME_CONSTRAINTS = '2.5.29.30';
+
+/**
+ * What X509_verify_cert, which model_signing's certificate verifier runs (sign_certificate.py `_verify_certificates`:
+ * pyOpenSSL `X509StoreContext.verify_certificate`), checks on a path beyond signatures, validity and the CA flag:
+ * no unhandled critical extension (check_chain_extensions), each CA's pathLenConstraint (at most that many
+ * intermediates below it), and the names each CA allows (check_name_constraints). A constrained CA limits what its
+ * certificates may name (a partner CA to `@partner.example`): chainproof does not evaluate name constraints, so a
+ * path through one is refused rather than accepted with a name it may not certify.
+ */
+function pathConstraintError(path: readonly NodeX509[]): string | undefined {
+  for (const [i, cert] of path.entries()) {
+    let parsed: SigstoreX509;
+    try {
+      parsed = SigstoreX509.parse(Buffer.from(cert.raw));
+    } catch {
+      return `certificate ${name(cert)} cannot be parsed`;
+    }
+    for (const ext of parsed.extensions) {
+      const oid = ext.subs[0]?.toOID() ?? '';
+      const critical = ext.subs.length === 3 && ext.subs[1]!.toBoolean();
+      if (critical && !SUPPORTED_CRITICAL.has(oid))
+        return `certificate ${name(cert)} has a critical extension ${oid} that verifiers do not handle`;
+      if (i > 0 && oid === OID_NAME_CONSTRAINTS)
+        return `CA certificate ${name(cert)} restricts the names it may certify (name constraints), which chainproof does not evaluate`;
+    }
+    // RFC 5280 4.2.1.9: the number of intermediate certificates that may follow this CA, the leaf not counted.
+    const pathLen = i > 0 ? parsed.extBasicConstraints?.pathLenConstraint : undefined;
+    if (pathLen !== undefined && BigInt(i - 1) > BigInt(pathLen))
+      return `CA certificate ${name(cert)} allows ${pathLen} intermediate certificate(s) below it, the chain has ${i - 1} (path length constraint)`;
+  }
+  return undefined;
+}
+
+const name = (cert: NodeX509): string => cert.subject.replace(/\n/g, ', ');
 
 function issued(issuer: NodeX509, cert: NodeX509): boolean {
   try {
