@@ -1,5 +1,5 @@
 import type { Bundle } from '@sigstore/bundle';
-import { toSignedEntity, Verifier, type Signer, type TrustMaterial } from '@sigstore/verify';
+import { toSignedEntity, Verifier, type SignedEntity, type Signer, type TrustMaterial } from '@sigstore/verify';
 
 export interface Thresholds {
   readonly tlogThreshold: number;
@@ -22,6 +22,9 @@ export function verifyWithSigstore(
 ): SigstoreResult {
   try {
     const entity = toSignedEntity(bundle, artifact);
+    // With a threshold of 1 or more the library says so itself ("expected 1 timestamps, got 0").
+    const untimed = t.timestampThreshold === 0 ? untimedCertificate(entity) : undefined;
+    if (untimed) return { ok: false, reason: untimed };
     const verifier = new Verifier(material, {
       tlogThreshold: t.tlogThreshold,
       timestampThreshold: t.timestampThreshold,
@@ -32,4 +35,21 @@ export function verifyWithSigstore(
     // Any throw is a verification failure: the library also throws TypeErrors on some malformed bundles.
     return { ok: false, reason: err instanceof Error ? err.message : String(err) };
   }
+}
+
+/**
+ * A Fulcio certificate lives ten minutes: it can only be checked at a time something trusted vouches for (a log
+ * entry's inclusion promise, an RFC 3161 timestamp). With `timestampThreshold: 0` and no such time, @sigstore/verify
+ * (key/index.js `verifyCertificate`) builds no certificate path and throws a TypeError ("Cannot read properties of
+ * undefined"); this says why instead. Still a failure, as in sigstore-go, which then checks the certificate at the
+ * current time, long after it expired.
+ */
+function untimedCertificate(entity: SignedEntity): string | undefined {
+  if (entity.key.$case !== 'certificate') return undefined;
+  // Verifier.verifyTimestamps counts a log entry only with an inclusion promise (timestamp/index.js getTLogTimestamp).
+  const timed = entity.timestamps.some(
+    (t) => t.$case === 'timestamp-authority' || t.tlogEntry.inclusionPromise !== undefined,
+  );
+  if (timed) return undefined;
+  return 'the bundle carries no trusted time (no transparency-log entry with an inclusion promise, no RFC 3161 timestamp), so its short-lived signing certificate cannot be checked';
 }

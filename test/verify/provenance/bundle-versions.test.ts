@@ -148,4 +148,11 @@ describe('an RFC 3161 timestamp and no transparency-log entry', () => {
     const r = verifyAttestation(JSON.stringify(none), { ...custom, tlogThreshold: 0 });
     expect(r.ok ? '' : r.reason).toContain('expected 1 timestamps, got 0');
   });
+
+  it('with timestampThreshold 0 as well, it still fails, saying why (not a TypeError from @sigstore/verify)', () => {
+    const none = withMaterial(timestampOnly(), { timestampVerificationData: undefined });
+    const r = verifyAttestation(JSON.stringify(none), { ...custom, tlogThreshold: 0, timestampThreshold: 0 });
+    expect(r.ok ? '' : r.reason).toContain('carries no trusted time');
+    expect(r.ok ? '' : r.reason).not.toContain('Cannot read properties');
+  });
 });
