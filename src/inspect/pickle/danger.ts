@@ -347,6 +347,20 @@ const DANGEROUS: readonly string[] = [
   'joblib.testing',
   // numpy/ma/mrecords.py `openfile(fname)`: open(fname) (`fromtextfile`, which reads it, is judged by its name)
   'numpy.ma.mrecords.openfile',
+  // scipy's precompute scripts keep sympy's names at module level (scipy/interpolate/_interpnd_info.py
+  // `from sympy import symbols, binomial, Matrix`), so `scipy.interpolate._interpnd_info.Matrix` — a CapWords name
+  // in an allowlisted class family — is sympy's Matrix (a gadget: it sympifies, i.e. evals, the strings it holds).
+  'scipy.interpolate._interpnd_info',
+  'scipy.special._precompute',
+  // numpy/_pytesttester.py `PytestTester.__call__(label, verbose, extra_argv, doctests, coverage, durations, tests)`
+  // is `pytest.main([... , *tests])`, which imports and runs the test files it is given: every numpy and scipy
+  // package keeps one as `test` (judged by the name, isLoaderName), pandas' `pandas.test` is pandas.util._tester.
+  'numpy._pytesttester',
+  'pandas.test',
+  // pandas/__init__.py re-exports pandas.io's file classes: HDFStore(path, mode='w') and ExcelWriter(path) create or
+  // truncate the file they are given
+  'pandas.HDFStore',
+  'pandas.ExcelWriter',
   'scipy.datasets',
   'scipy._lib._testutils',
   'numpy.lib.utils',
@@ -436,7 +450,22 @@ const REEXPORTED_LOADERS: ReadonlySet<string> = new Set([
     '_import_dotted_name system popen check_output check_call getoutput run_path run_module urlopen urlretrieve ' +
     // sklearn/tree/_export.py `export_graphviz(tree, out_file)` opens out_file "w"; numpy/ma/mrecords.py
     // `fromtextfile(fname)` opens fname; scipy/sparse/_matrix_io.py `load_npz(file)` is np.load(file)
-    'export_graphviz fromtextfile load_npz'
+    'export_graphviz fromtextfile load_npz ' +
+    // operator's getattr equivalents (`torch.autograd.profiler_util.attrgetter`, `sklearn.feature_selection._base
+    // .attrgetter`): `attrgetter('system')(os)`; numpy.ctypeslib / torch.ops `load_library` (ctypes.CDLL of a path);
+    // joblib/numpy_pickle.py keeps numpy_pickle_compat's `load_compatibility(filename)` (unpickles that file);
+    // pandas/core/frame.py keeps pandas.io.common's `get_handle(path, mode)` (opens it, "w" truncates);
+    // PytestTester instances (`numpy.test`, `scipy.sparse.test`) run the test files they are given
+    'attrgetter methodcaller load_library load_compatibility get_handle test ' +
+    // numpy.core.numeric / numpy.matlib keep numpy's `fromfile` (reads any file); joblib/numpy_pickle.py keeps
+    // backports' `make_memmap` (np.memmap, mode w+ creates or truncates), joblib/logger.py disk's `mkdirp`
+    'fromfile make_memmap mkdirp ' +
+    // Classes kept under their own name in modules of allowlisted class families (a CapWords name there is
+    // otherwise allowed): sklearn's estimator modules import `Parallel` from sklearn.utils.parallel (runs each task's
+    // function, starts worker processes); numpy.lib, numpy.matlib and scipy keep numpy's `DataSource` (downloads);
+    // scipy/_lib/_ccallback.py keeps ctypes' `PyCFuncPtr` (a function pointer at any address); PytestTester runs
+    // test files; sympy's Matrix sympifies (evals) its entries
+    'Parallel DataSource PyCFuncPtr PytestTester Matrix'
   ).split(' '),
 ]);
 
@@ -481,7 +510,8 @@ export function dangerOf(module: string, name: string): string | undefined {
   const parts = name.split('.');
   const last = parts[parts.length - 1]!;
   if (parts.length > 1 && FILE_AND_CODE_METHODS.has(last)) return `method ${last}`;
-  if (parts.length === 1 && isLoaderName(last) && isModelLibrary(module))
+  // A dotted name reaches the same function through a module alias (`scipy` + `_importlib.import_module`).
+  if (isLoaderName(last) && isModelLibrary(module))
     return `\`${last}\`: the name of a loader, writer or launcher, kept in a model library`;
   for (let i = 0; i < parts.length; i++) {
     const part = parts[i]!;
@@ -489,11 +519,61 @@ export function dangerOf(module: string, name: string): string | undefined {
       return `attribute ${part}`;
     }
     if (i > 0 || parts.length > 1) {
-      const via = hits(parts.slice(i).join('.'));
+      const via = hits(parts.slice(i).join('.')) ?? viaAlias(parts.slice(i), isModelLibrary(module));
       if (via !== undefined) return via;
     }
   }
   return undefined;
+}
+
+/**
+ * Module aliases the model libraries keep at module level under another name than the module's, found by listing
+ * every module attribute of Debian's torch, numpy, scipy, scikit-learn, pandas and joblib: joblib/_utils.py
+ * `import operator as op`, joblib/_multiprocessing_helpers.py `import multiprocessing as mp`,
+ * pandas/compat/pickle_compat.py `import pickle as pkl`, numpy/matlib.py re-exports numpy's `ctypeslib`,
+ * torch/nn/parallel/distributed.py `import torch.distributed as dist`, torch/_lazy/extract_compiled_graph.py
+ * `import torch.fx as fx` (`fx.graph_module.reduce_graph_module` execs the code it is given), torch/_tensor.py
+ * `import torch._C as _C`, torch/ao/nn/quantized/modules/conv.py `ops` (`torch.ops.load_library`), pandas' `fmt`
+ * (below). Read only in the model libraries, where they were found: elsewhere `C` or `ops` is as likely a user's
+ * own nested class. The private spelling of any module (`import importlib as _importlib` in scipy/__init__.py,
+ * `_sys` in scipy/_lib/_bunch.py, `_functools` in torch/_weights_only_unpickler.py) is read without its leading
+ * underscores.
+ */
+const MODULE_ALIASES: ReadonlyMap<string, string> = new Map([
+  ['op', 'operator'],
+  ['mp', 'multiprocessing'],
+  ['pkl', 'pickle'],
+  ['ctypeslib', 'numpy.ctypeslib'],
+  ['dist', 'torch.distributed'],
+  ['fx', 'torch.fx'],
+  ['C', 'torch._C'],
+  ['ops', 'torch.ops'],
+  ['aten', 'torch.ops.aten'],
+  ['toq', 'torch.ops.quantized'],
+  ['nccl', 'torch.cuda.nccl'],
+  ['benchmark', 'torch.utils.benchmark'],
+  ['package_mangling', 'torch.package._mangling'],
+  // pandas/core/frame.py, generic.py, series.py `from pandas.io.formats import format as fmt`:
+  // `fmt.save_to_buffer(text, path)` writes the text to the path
+  ['fmt', 'pandas.io.formats.format'],
+  ['printing', 'pandas.io.formats.printing'],
+  ['console', 'pandas.io.formats.console'],
+  // sklearn/utils/fixes.py `from importlib import resources`
+  ['resources', 'importlib.resources'],
+]);
+
+/**
+ * The dangerous entry a dotted attribute path reaches when its first part is a module alias (`_importlib.x`, and in
+ * a model library the aliases above).
+ */
+function viaAlias(path: readonly string[], modelLibrary: boolean): string | undefined {
+  const [head, ...rest] = path;
+  if (head === undefined || rest.length === 0) return undefined;
+  const bare = head.replace(/^_+/, '');
+  const module = (modelLibrary ? MODULE_ALIASES.get(bare) : undefined) ?? (bare !== head ? bare : undefined);
+  if (module === undefined || module === '') return undefined;
+  const via = hits([module, ...rest].join('.'));
+  return via !== undefined ? `${path.join('.')} is ${via} under the module alias \`${head}\`` : undefined;
 }
 
 /**

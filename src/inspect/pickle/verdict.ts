@@ -113,6 +113,8 @@ export function toFindings(runs: readonly PickleRun[], ctx: VerdictContext): Fin
     const torchBytes = torchBytesExplained(run);
     // Safe-listed globals that the default torch.load still refuses (a whole nn.Module saved with torch.save).
     const refusedSafe = new Set<string>();
+    // Globals the pickle imports that chainproof can vouch for neither way: a computed call they feed is an error.
+    const unknown: string[] = [];
     let refusedReported = false;
     for (const g of run.globals.values()) {
       const qualified = `${g.module}.${g.name}`;
@@ -131,6 +133,7 @@ export function toFindings(runs: readonly PickleRun[], ctx: VerdictContext): Fin
         if (torchLoaded && !isWeightsOnlyAllowed(g.module, g.name)) refusedSafe.add(qualified);
         continue;
       }
+      if (v.kind === 'unknown') unknown.push(qualified);
       if (seen.has(`g:${qualified}`)) continue;
       seen.add(`g:${qualified}`);
       const calls = callsOf(g);
@@ -179,7 +182,7 @@ export function toFindings(runs: readonly PickleRun[], ctx: VerdictContext): Fin
       out.push(weightsOnlyOpcodeNote(run.notWeightsOnly, index, where, base));
     for (const c of run.calls.values()) {
       if (keras !== undefined && isKerasCall(c, keras)) continue;
-      pushAll(out, callFindings(c, index, where, base, seen));
+      pushAll(out, callFindings(c, index, where, base, seen, unknown));
     }
     pushAll(out, kerasFindings(run, index, where, base));
     // What torch.load finds in the embedded files is reported whether or not the call itself was explained.
@@ -311,6 +314,7 @@ function callFindings(
   where: string,
   base: Pick<Finding, 'location' | 'artifact'>,
   seen: Set<string>,
+  unknown: readonly string[],
 ): Finding[] {
   const target = c.target ? `${c.target.module}.${c.target.name}` : 'a computed value';
   if (c.onGlobal && !['REDUCE', 'OBJ', 'INST', 'NEWOBJ', 'NEWOBJ_EX', 'EXT'].includes(c.kind)) {
@@ -330,12 +334,25 @@ function callFindings(
     const key = `c:${target}`;
     if (seen.has(key)) return [];
     seen.add(key);
+    // A reconstructor returns the object it rebuilds; the stream calling what a call returned is a gadget chain
+    // (`attrgetter('system')(import_module('os'))`). Made only of safe-listed globals it calls what they produce;
+    // with a global chainproof cannot vouch for (an unknown model-library name is otherwise only a warning), what
+    // it calls is unknown too, so the call fails the gate.
+    const unexplained = unknown.length > 0;
+    const names = unknown.slice(0, 3).map((n) => `\`${n}\``);
     return [
       {
         ...base,
         ruleId: 'CPI006',
-        message: `${where}: ${c.kind} at byte ${c.offset} calls a value computed at load time${c.target ? ` (derived from \`${target}\`)` : ''}, not an imported global. Do not load this file unless you can explain the call.`,
-        evidence: { opcode: c.kind, offset: c.offset, pickle: index, ...(c.target ? { origin: target } : {}) },
+        ...(unexplained ? { level: 'error' as const } : {}),
+        message: `${where}: ${c.kind} at byte ${c.offset} calls a value computed at load time${c.target ? ` (derived from \`${target}\`)` : ''}, not an imported global.${unexplained ? ` The pickle also imports ${names.join(', ')}${unknown.length > 3 ? ` and ${unknown.length - 3} more` : ''}, not on the safe list, so what it calls cannot be explained from safe names. Do not load this file.` : ' Do not load this file unless you can explain the call.'}`,
+        evidence: {
+          opcode: c.kind,
+          offset: c.offset,
+          pickle: index,
+          ...(c.target ? { origin: target } : {}),
+          ...(unexplained ? { unknownGlobals: unknown.join(',') } : {}),
+        },
       },
     ];
   }
