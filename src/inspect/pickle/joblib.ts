@@ -5,6 +5,7 @@ import { dictGet, originGlobal } from './values.js';
 import type { NestedPickle, VmOptions } from './vm.js';
 import { Stop } from './vm/state.js';
 import { dtypeFromPickle } from './numpy-dtype.js';
+import { parseTypestr } from '../containers/dtype.js';
 import { checkExecState } from './exec-state.js';
 import { pushAll } from '../../core/push-all.js';
 
@@ -60,8 +61,18 @@ export function joblibHook(onSidecar?: (ref: SidecarRef) => void): NonNullable<V
     }
     if (g.name !== 'NumpyArrayWrapper' || !g.module.endsWith('numpy_pickle')) return undefined;
     const state = readableState(obj.state);
-    const dtype = dtypeFromPickle(dictGet(state, 'dtype'));
-    if (!dtype) throw new Error('NumpyArrayWrapper with a dtype chainproof cannot size');
+    // `NumpyArrayWrapper.read`: with joblib.load(…, mmap_mode=…) and `allow_mmap` set, `read_mmap` maps the data with
+    // np.memmap(dtype=self.dtype, shape=self.shape), which also takes a dtype string and an int shape that
+    // `read_array` refuses — the reading in which the stream goes on is the one to follow.
+    const allow = dictGet(state, 'allow_mmap');
+    const mmap = !(allow === undefined || (allow.k === 'scalar' && !allow.v));
+    const spelled = dictGet(state, 'dtype');
+    const dtype =
+      dtypeFromPickle(spelled) ??
+      (mmap && spelled?.k === 'str' && spelled.s !== undefined ? parseTypestr(spelled.s) : undefined);
+    // joblib reads `count * dtype.itemsize` bytes as data and runs what follows: a size chainproof cannot work out
+    // leaves the rest of the stream unchecked, which is never a pass (CPI004, as for state it cannot read).
+    if (!dtype) throw unsized('a dtype chainproof cannot size');
     if (dtype.hasObject) {
       // `NumpyArrayWrapper.read_array` reads an object array with a plain `pickle.load(unpickler.file_handle)`,
       // not with NumpyUnpickler: a wrapper inside that pickle is just an object, and the bytes after it are
@@ -74,14 +85,7 @@ export function joblibHook(onSidecar?: (ref: SidecarRef) => void): NonNullable<V
         },
       };
     }
-    const shape = dictGet(state, 'shape');
-    if (shape?.k !== 'tuple' || shape.count > shape.items.length) throw new Error('NumpyArrayWrapper without a shape');
-    let count = 1;
-    for (const d of shape.items) {
-      if (d.k !== 'scalar' || typeof d.v !== 'number' || d.v < 0)
-        throw new Error('NumpyArrayWrapper shape is not integers');
-      count *= d.v;
-    }
+    const count = elementCount(dictGet(state, 'shape'), mmap);
     // Already buffered (the driver keeps LOOKAHEAD bytes ahead): no read of its own.
     run.arrayData ??= { at: src.pos, bytes: src.peekBytes(ARRAY_OPCODES_PEEK) };
     const align = dictGet(state, 'numpy_array_alignment_bytes');
@@ -92,6 +96,39 @@ export function joblibHook(onSidecar?: (ref: SidecarRef) => void): NonNullable<V
     src.skipData(bytes);
     return undefined;
   };
+}
+
+/** The wrapper's data cannot be sized: what joblib reads past it was not checked (CPI004). */
+const unsized = (what: string) =>
+  new Stop(
+    'budget',
+    `NumpyArrayWrapper with ${what}: the array data joblib reads, and what follows it, were not checked`,
+  );
+
+/**
+ * The element count `NumpyArrayWrapper.read_array` computes: `np.multiply.reduce([np.int64(x) for x in
+ * self.shape])` over any sequence — a tuple, or the list a crafted pickle puts there — or, mapped (`read_mmap`), the
+ * product np.memmap takes of a shape or an int. What numpy refuses (no shape, a str, a bool, a float, a negative size:
+ * `np.int64`, `np.empty` or np.memmap raises) stops joblib.load there, so an Error (the pickle is malformed) is
+ * enough; a value the VM does not hold as a literal (a numpy integer scalar, anything a call returned) may be any
+ * size joblib then reads, so the rest is not checked (CPI004).
+ */
+function elementCount(shape: Value | undefined, mmap: boolean): number {
+  // np.memmap reads an int shape as (shape,); a bool raises there too ("an integer is required").
+  if (mmap && shape?.k === 'scalar' && typeof shape.v === 'number' && Number.isInteger(shape.v) && shape.v >= 0)
+    return shape.v;
+  if (shape === undefined || shape.k === 'scalar' || shape.k === 'str' || shape.k === 'bytes')
+    throw new Error('NumpyArrayWrapper without a shape');
+  if ((shape.k !== 'tuple' && shape.k !== 'list') || shape.count > shape.items.length)
+    throw unsized('a shape chainproof cannot read');
+  let count = 1;
+  for (const d of shape.items) {
+    if (d.k !== 'scalar' && d.k !== 'str' && d.k !== 'bytes') throw unsized('a shape chainproof cannot read');
+    if (d.k !== 'scalar' || typeof d.v !== 'number' || !Number.isInteger(d.v) || d.v < 0)
+      throw new Error('NumpyArrayWrapper shape is not integers');
+    count *= d.v;
+  }
+  return count;
 }
 
 /**

@@ -6,11 +6,12 @@ import { originGlobal } from './values.js';
 /** numpy's `NPY_ITEM_HASOBJECT` bit of `dtype.flags`: what `dtype.hasobject` (and so joblib's `read_array`) tests. */
 const NPY_ITEM_HASOBJECT = 1;
 /**
- * Type strings of flexible dtypes (`NPY_STRING`, `NPY_UNICODE`, `NPY_VOID`, including `'c'` = S1): the only ones
+ * Type strings of flexible dtypes (`NPY_STRING`, `NPY_UNICODE`, `NPY_VOID`, including a bare `'c'` = S1, while
+ * `'c8'`/`'c16'`/`'c32'` — what numpy's `__reduce__` writes for complex dtypes — are fixed-size): the only ones
  * whose size `arraydescr_setstate` takes from the pickled state. numpy's `__reduce__` spells a structured or
  * subarray dtype `'V<n>'`.
  */
-const FLEXIBLE = /^[<>|=]?(?:[SaUVc]\d*|bytes0?|bytes_|string_|str0?|str_|unicode_?|void0?)$/;
+const FLEXIBLE = /^[<>|=]?(?:[SaUV]\d*|c|bytes0?|bytes_|string_|str0?|str_|unicode_?|void0?)$/;
 
 /**
  * A dtype rebuilt by a pickle: `numpy.dtype(typestr, align, copy)`, then BUILD with numpy's `__setstate__` tuple,
