@@ -1,6 +1,7 @@
 import type { PickleRun } from './result.js';
 import type { GlobalRef, Value } from './values.js';
 import { strOf } from './values.js';
+import { checkExecState } from './exec-state.js';
 
 /**
  * dill (`dill._dill`, `dill.dill` before 0.3.1) writes ordinary data through three helpers of its own, each
@@ -34,8 +35,13 @@ export function isDillHelper(g: { module: string; name: string }): boolean {
   );
 }
 
-/** Called by the VM for every REDUCE: records calls of the three helpers and whether their arguments are dill's. */
-export function noteDillCall(run: PickleRun, callee: Value, args: Value | undefined): void {
+/**
+ * Called by the VM for every REDUCE: records calls of the three helpers and whether their arguments are dill's.
+ * `_create_array` also runs `f(*args).__setstate__(state)` (dill/_dill.py) — a BUILD the stream never spells — so
+ * its state is checked as BUILD's is (exec-state.ts): `_create_array(copyreg._reconstructor, (norm_gen, object,
+ * None), {'_parse_arg_template': …})` execs the template, every global in it on the safe list.
+ */
+export function noteDillCall(run: PickleRun, callee: Value, args: Value | undefined, offset: number): void {
   if (callee.k !== 'global' || !isDillHelper(callee.ref)) return;
   const items = args?.k === 'tuple' ? args.items : [];
   const helper = callee.ref.name;
@@ -43,6 +49,7 @@ export function noteDillCall(run: PickleRun, callee: Value, args: Value | undefi
   if (helper === '_create_array') {
     const f = items[0];
     list.push({ helper, ...(f?.k === 'global' ? { forwardsTo: f.ref } : {}) });
+    if (f !== undefined) checkExecState({ k: 'obj', callee: f, args: items[1], state: items[2] }, run, offset);
     return;
   }
   const s = items.length === 1 ? strOf(items[0]) : undefined;

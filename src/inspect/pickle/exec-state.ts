@@ -27,7 +27,7 @@ const KEY = '_parse_arg_template';
 export function checkExecState(obj: Value, run: PickleRun, offset: number): void {
   if (obj.k !== 'obj') return;
   const { value: template, complete } = updateValue(obj.state, KEY);
-  const g = originGlobal(obj);
+  const g = classOf(obj);
   if (template === undefined && (complete || !isScipyStats(g))) return;
   const text = template?.k === 'str' ? template.s : undefined;
   if (text !== undefined && isScipyArgParser(text)) return;
@@ -40,6 +40,17 @@ export function checkExecState(obj: Value, run: PickleRun, offset: number): void
     offset,
     ...(template === undefined ? { unread: true as const } : {}),
   });
+}
+
+/** copyreg's helpers that make an instance of their first argument (`object.__new__(cls)`, `cls.__new__(cls, …)`). */
+const INSTANCE_MAKERS = new Set(['copyreg._reconstructor', 'copyreg.__newobj__', 'copyreg.__newobj_ex__']);
+
+/** The class an object is an instance of: the callee, or the class copyreg's helpers were given. */
+function classOf(obj: Value & { k: 'obj' }): GlobalRef | undefined {
+  const g = originGlobal(obj);
+  const cls = obj.args?.k === 'tuple' ? obj.args.items[0] : undefined;
+  if (g && INSTANCE_MAKERS.has(`${g.module}.${g.name}`) && cls?.k === 'global') return cls.ref;
+  return g;
 }
 
 function isScipyStats(g: GlobalRef | undefined): boolean {

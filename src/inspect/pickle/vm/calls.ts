@@ -70,7 +70,7 @@ function call(vm: VmState, kind: CallKind, callee: Value, args: Value | undefine
     noteKerasUnpickle(vm.run, callee, args, vm.opAt);
   if (kind === 'REDUCE') {
     noteTorchBytesLoad(vm.run, callee, args, vm.opAt);
-    noteDillCall(vm.run, callee, args);
+    noteDillCall(vm.run, callee, args, vm.opAt);
     noteTypeCall(vm.run, callee, args);
   }
   return { k: 'obj', callee, args, state: undefined };
