@@ -2,6 +2,7 @@ import type { Finding } from '../../core/finding.js';
 import { namePromisesPickle } from '../../discover/catalogue/index.js';
 import type { AllowContext } from '../pickle/allowlist.js';
 import { decompress, sniffCompression } from '../containers/compression.js';
+import { inflatesToPickle } from '../../discover/formats/compressed-head.js';
 import { ContainerLimitError, UnsupportedContentError } from '../containers/errors.js';
 import { parseNpyHeader } from '../containers/npy.js';
 import { npyDataOffset } from '../../discover/formats/npy-header.js';
@@ -115,7 +116,10 @@ export function inspectContent(
     return true;
   }
   const compression = sniffCompression(data);
-  if (compression !== undefined && (compression !== 'zlib' || expect === 'claimed')) {
+  // zlib's one-byte magic is read only where a pickle is claimed, or — as discovery detects a top-level file
+  // (compressed-head.ts `inflatesToPickle`) — where the head inflates to a pickle: joblib.load picks the codec by
+  // magic whatever the name, so a SageMaker-style model.tar.gz holding a compressed model.joblib is read too.
+  if (compression !== undefined && (compression !== 'zlib' || expect === 'claimed' || inflatesToPickle(data))) {
     if (budgetSpent(ctx, where, member)) return true;
     let inner: Buffer;
     try {
