@@ -14,6 +14,7 @@ import type { EnvRead } from './python-env.js';
 import type { HashPrefix } from '../core/records.js';
 import {
   PYTHON_LIBRARY_WORDS,
+  TORCH_HUB_IMPORTS,
   TORCH_HUB_LOAD,
   pythonLibraryShape,
   pythonTruth,
@@ -563,8 +564,10 @@ function shapeOf(f: CallFacts): LoaderShape | undefined {
       revision:
         kw('revision') ?? (f.lang === 'python' && TOKENIZERS_FROM_PRETRAINED.has(f.resolved) ? pos(1) : undefined),
       // transformers.js runs ONNX graphs, never a repository's code: its PretrainedOptions (utils/hub.js) has no
-      // trust_remote_code, and the key changes nothing it loads.
-      runsRemoteCode: f.lang === 'python' && TRUE(kw('trust_remote_code'), f.lang),
+      // trust_remote_code, and the key changes nothing it loads. Nor does PEFT run an adapter's code: peft_model.py
+      // `from_pretrained` hands its kwargs to `PeftConfig.from_pretrained` and `load_adapter`, whose `_split_kwargs`
+      // keep only hf_hub_download's parameters and the config's fields, so trust_remote_code is dropped.
+      runsRemoteCode: f.lang === 'python' && !peft && TRUE(kw('trust_remote_code'), f.lang),
       ...cacheOnly(f),
     };
     return f.lang === 'python' ? withCodeDownloads(shape, kw) : shape;
@@ -593,8 +596,14 @@ function shapeOf(f: CallFacts): LoaderShape | undefined {
         runsRemoteCode: false,
         ...cacheOnly(f),
       };
-    if (f.resolved === TORCH_HUB_LOAD && kw('source')?.value !== 'local')
-      return { via: 'torch.hub.load', name: kw('repo_or_dir') ?? pos(0), runsRemoteCode: true, hub: 'github' };
+    if (TORCH_HUB_IMPORTS.has(f.resolved) && (f.resolved !== TORCH_HUB_LOAD || kw('source')?.value !== 'local'))
+      return {
+        via: f.resolved,
+        // `load(repo_or_dir, …)`; `list(github, …)` and `help(github, model, …)` (and `load` before torch 1.10).
+        name: kw('repo_or_dir') ?? kw('github') ?? pos(0),
+        runsRemoteCode: true,
+        hub: 'github',
+      };
     if (f.resolved === 'timm.create_model' && TRUE(kw('pretrained'), f.lang)) {
       // timm _builder.py: an `hf-hub:` name is a hub repo (load_model_config_from_hf); any other name goes through
       // the model's pretrained_cfg (`hf_hub_id`, often but not always `timm/<arch>.<tag>`, with a default tag for a
@@ -889,7 +898,7 @@ export function notePassedLoader(
   out: FileReferences,
 ): void {
   if (buildsModel(written, resolved, 'python'))
-    out.dynamic.push({ path, ...where, via: written, runsRemoteCode: false });
+    out.dynamic.push({ path, ...where, via: asWritten(written, 'python'), runsRemoteCode: false });
 }
 
 /**
@@ -953,6 +962,13 @@ export function collectReference(
   }
 }
 
+/**
+ * A Python callee as the file writes it: both readers key a name that two scopes bind differently as
+ * `name#<scope>` (python-scopes.ts `SCOPE_MARK`), so a call on a function's parameter `pipe` beside a module-level
+ * `pipe` reads `pipe#5.load_lora_weights`; the mark is no part of what a finding shows (no Python name holds `#`).
+ */
+const asWritten = (via: string, lang: CallFacts['lang']) => (lang === 'python' ? via.replace(/#\d+/g, '') : via);
+
 function collectShape(
   path: string,
   f: CallFacts,
@@ -969,7 +985,7 @@ function collectShape(
   // tokenizer come from that object; transformers.js hands its `model` to `from_pretrained` the same way. A model
   // object the file built downloads nothing more here: the call that built it is reported where it is.
   if (shape.via === 'pipeline' && shape.name?.built === true) return;
-  const where = { path, line: f.line, column: f.column, via: shape.via };
+  const where = { path, line: f.line, column: f.column, via: asWritten(shape.via, f.lang) };
   if (shape.localFile !== undefined && existsLocally(shape.localFile)) return;
   if (shape.table !== undefined) {
     if (shape.tableFile !== undefined && existsLocally(shape.tableFile)) return;

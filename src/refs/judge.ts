@@ -39,7 +39,8 @@ export function whatRuns(
   // A download handed to joblib.load, pickle.load…: the file's pickle, whatever the downloader itself does.
   if (ref.unpickledBy !== undefined)
     return `${ref.unpickledBy} unpickles the downloaded file, and a pickle runs whatever code it names`;
-  if (ref.via === 'torch.hub.load') return 'its hubconf.py';
+  // calls.ts: torch.hub's load, list and help import the repository's hubconf.py (python-loaders.ts TORCH_HUB_IMPORTS).
+  if (/^torch\.hub\.(load|list|help)$/.test(ref.via)) return 'its hubconf.py';
   if (ref.via.endsWith(CUSTOM_PIPELINE)) return 'diffusers custom_pipeline';
   if (isSpeechBrain(ref.via))
     return 'SpeechBrain reads its hyperparams.yaml with HyperPyYAML, whose !new:, !name: and !apply: tags call any Python the file names; foreign_class also imports its custom.py';

@@ -233,7 +233,7 @@ export const LOADER_NEEDLES: readonly (readonly [words: readonly string[], modul
   [['downloadFile', 'snapshotDownload'], '@huggingface/hub'],
   // redrefs: python-loaders.ts (diffusers single files, vLLM, langchain, open_clip, keras_hub, datasets scripts).
   [['from_single_file'], undefined],
-  [['LLM', 'EngineArgs'], 'vllm'],
+  [['LLM', 'EngineArgs', 'LoRARequest'], 'vllm'],
   // `vllm serve org/x` run from Python or JavaScript (python-commands.ts, javascript-commands.ts): `serve` looked up
   // only in a file that holds `vllm`.
   [['serve'], 'vllm'],
@@ -264,8 +264,8 @@ export const LOADER_NEEDLES: readonly (readonly [words: readonly string[], modul
   // refs5: ollama-python's `pull` (python-loaders.ts): the module's name alone, a word few files hold.
   [['ollama'], undefined],
   // refs8: adapters a model or pipeline loads onto itself (python-loaders.ts `ADAPTER_LOADERS`): load_lora_weights,
-  // load_textual_inversion, load_ip_adapter and load_adapter.
-  [['lora_weights', 'textual_inversion', '_adapter'], undefined],
+  // load_textual_inversion, load_ip_adapter, load_adapter, load_lora_adapter and load_attn_procs.
+  [['lora_weights', 'textual_inversion', '_adapter', 'attn_procs'], undefined],
   // mlx-lm / mlx-vlm `load(repo)` and Keras 3 `load_model("hf://org/name")` (python-loaders.ts): the module, the prefix.
   // `mlx_` for mlx_lm and mlx_vlm: one needle where there were two (each needle costs scan time).
   [['mlx_'], undefined],

@@ -102,6 +102,8 @@ export const PYTHON_LIBRARY_WORDS: readonly string[] = [
   'load_textual_inversion',
   'load_ip_adapter',
   'load_adapter',
+  'load_lora_adapter',
+  'load_attn_procs',
   // ultralytics, faster-whisper, from_quantized, SpeechBrain, TensorFlow Hub, kagglehub, flair, Lightning's
   // load_from_checkpoint, gensim: the words that let a file through the byte pre-filter alone.
   ...PYTHON_LIBRARIES_ALONE,
@@ -447,13 +449,19 @@ function singleFileShape(f: CallFacts, kw: (k: string) => Resolved | undefined):
  *   image_encoder_folder="image_encoder", **kwargs)`: the adapter and its image encoder from the same repo at
  *   `revision`;
  * - transformers integrations/peft.py `load_adapter(peft_model_id=None, adapter_name=None, revision=None, …)` and
- *   peft `PeftModel.load_adapter(model_id, adapter_name, …, **kwargs)` (hf_hub_download at kwargs' `revision`).
+ *   peft `PeftModel.load_adapter(model_id, adapter_name, …, **kwargs)` (hf_hub_download at kwargs' `revision`);
+ * - diffusers loaders/peft.py `load_lora_adapter(pretrained_model_name_or_path_or_dict, prefix="transformer",
+ *   **kwargs)` (a model's own, as `pipe.transformer.load_lora_adapter(…)`) and loaders/unet.py
+ *   `load_attn_procs(pretrained_model_name_or_path_or_dict, **kwargs)`: `_fetch_state_dict(…, weight_name, …,
+ *   revision, subfolder)` as load_lora_weights.
  */
 const ADAPTER_LOADERS: ReadonlyMap<string, readonly [keys: readonly string[], weightAt: number | undefined]> = new Map([
   ['load_lora_weights', [['pretrained_model_name_or_path_or_dict'], undefined]],
   ['load_textual_inversion', [['pretrained_model_name_or_path'], undefined]],
   ['load_ip_adapter', [['pretrained_model_name_or_path_or_dict'], 2]],
   ['load_adapter', [['peft_model_id', 'model_id'], undefined]],
+  ['load_lora_adapter', [['pretrained_model_name_or_path_or_dict'], undefined]],
+  ['load_attn_procs', [['pretrained_model_name_or_path_or_dict'], undefined]],
 ]);
 
 /** Keras 3 `load_model` (`pythonLibraryShape`), as Keras and TensorFlow 2.16+ export it. */
@@ -641,6 +649,11 @@ const NGC_DOWNLOAD: TableDownload = { library: 'NeMo', host: 'api.ngc.nvidia.com
 
 /** torch.hub.load (calls.ts `shapeOf`): a GitHub repository's hubconf.py, run. */
 export const TORCH_HUB_LOAD = 'torch.hub.load';
+/**
+ * torch/hub.py's functions that fetch `github` ("owner/repo[:ref]") with `_get_cache_or_reload` and import its
+ * hubconf.py: `load` (unless `source="local"`), and `list` and `help`, which import it to read its entrypoints.
+ */
+export const TORCH_HUB_IMPORTS: ReadonlySet<string> = new Set([TORCH_HUB_LOAD, 'torch.hub.list', 'torch.hub.help']);
 /**
  * torch.hub's downloads by URL (`pythonLibraryShape`), beside `torch.hub.load` (calls.ts `shapeOf`), each with the name
  * a finding gives it: torch.utils.model_zoo `load_url` is torch.hub's function under its old name, and torchvision's
@@ -866,7 +879,10 @@ const httpGetsByModule = (): [string, string[]][] => {
  * `import torch.nn as nn` and `F.relu(…)` are most of an ML file's lines, and none of them loads a model.
  */
 export const NARROW_LOADER_MODULES: ReadonlyMap<string, readonly string[]> = new Map([
-  ['torch', [TORCH_HUB_LOAD, 'torch.load', ...[...TORCH_URL_LOADERS.keys()].filter((l) => l.startsWith('torch.'))]],
+  [
+    'torch',
+    [...TORCH_HUB_IMPORTS, 'torch.load', ...[...TORCH_URL_LOADERS.keys()].filter((l) => l.startsWith('torch.'))],
+  ],
   // The unpicklers a download may be handed to, through a name (calls.ts `MAY_UNPICKLE`).
   ...UNPICKLER_MODULES.map((m): [string, string[]] => [m, MAY_UNPICKLE.filter((u) => u.startsWith(`${m}.`))]),
   ['keras', [...KERAS_LOAD_MODEL, ...KERAS_APPLICATIONS, ...KERAS_GET_FILE].filter((l) => l.startsWith('keras.'))],
@@ -991,6 +1007,21 @@ function llamaIndexTokenizer(
       runsRemoteCode: isTrue(options?.get('trust_remote_code')),
     },
   ];
+}
+
+/**
+ * Whether mlx-lm's or mlx-vlm's `load` runs code of the repository it downloads (the snapshot keeps its `*.py`):
+ * - mlx_lm/utils.py `load(…, trust_remote_code=False)` → `load_model`, which with a `model_file` in config.json and
+ *   trust on `exec_module`s that file (the `MLX_LM_TRUST_REMOTE_CODE` variable turns it on too, not read here);
+ *   and `tokenizer_config` is tokenizer_utils.py `load`'s `AutoTokenizer.from_pretrained(model_path,
+ *   **tokenizer_config_extra)`, so `{"trust_remote_code": True}` runs the repository's tokenizer code (read as a
+ *   keyword: a positional argument carries no dict entries here);
+ * - mlx_vlm/utils.py `load(path_or_hf_repo, adapter_path, lazy, revision, **kwargs)` hands its kwargs to
+ *   `load_processor`'s `AutoProcessor.from_pretrained(model_path, **kwargs)`.
+ */
+function mlxRunsRemoteCode(resolved: string, kw: (k: string) => Resolved | undefined): boolean {
+  if (isTrue(kw('trust_remote_code'))) return true;
+  return resolved.startsWith('mlx_lm.') && isTrue(kw('tokenizer_config')?.entries?.get('trust_remote_code'));
 }
 
 const MLX_LOADS: ReadonlySet<string> = new Set([
@@ -1156,6 +1187,17 @@ export function pythonLibraryShape(f: CallFacts): LoaderShape | undefined {
   // (python-vllm.ts `vllmShape`).
   if ((name === 'LLM' || name === 'AsyncEngineArgs' || name === 'EngineArgs') && inModule(f.resolved, ['vllm']))
     return vllmShape(name, kw, pos, isTrue);
+  // vLLM `LoRARequest(lora_name, lora_int_id, lora_path, …)` (vllm/lora/request.py; `lora_local_path` before
+  // `lora_path`): the worker resolves the path with vllm/lora/utils.py `get_adapter_absolute_path`, which keeps an
+  // absolute path, a `~` path or one that exists, and otherwise `huggingface_hub.snapshot_download(repo_id=path)`s
+  // it — the default branch, with no revision to give.
+  // A path a loader of the file returned (vLLM's own example: `LoRARequest(…, snapshot_download(repo_id=…))`) is that
+  // download's folder, reported where it is made.
+  if (name === 'LoRARequest' && inModule(f.resolved, ['vllm'])) {
+    const path = kw('lora_path') ?? kw('lora_local_path') ?? pos(2);
+    if (path?.built === true) return undefined;
+    return { via: name, name: path, runsRemoteCode: false, takesNoRevision: true };
+  }
   // langchain HuggingFaceEmbeddings(model_name=…, model_kwargs={…}): `SentenceTransformer(model_name, **model_kwargs)`,
   // so a bare name is the sentence-transformers organisation's too.
   if (
@@ -1308,7 +1350,12 @@ export function pythonLibraryShape(f: CallFacts): LoaderShape | undefined {
   // `get_model_path` takes a path that exists as a local folder, anything else is `snapshot_download(repo_id,
   // revision=revision)`; mlx-vlm's `load` (mlx_vlm/utils.py) the same way.
   if (MLX_LOADS.has(f.resolved))
-    return { via: f.resolved, name: kw('path_or_hf_repo') ?? pos(0), revision: kw('revision'), runsRemoteCode: false };
+    return {
+      via: f.resolved,
+      name: kw('path_or_hf_repo') ?? pos(0),
+      revision: kw('revision'),
+      runsRemoteCode: mlxRunsRemoteCode(f.resolved, kw),
+    };
   const toolkit = toolkitShape(f, kw, pos);
   if (toolkit !== null) return toolkit;
   // Keras 3 `saving.load_model(filepath)` (keras/src/saving/saving_api.py): an `hf://org/name` filepath is
@@ -1464,7 +1511,15 @@ function ultralyticsShape(
   const v = given.value;
   if (v === undefined || given.isString !== true) return undefined;
   const trimmed = v.trim();
-  if (/^https:\/\//i.test(trimmed)) return { via, name: literal(trimmed), runsRemoteCode: false };
+  if (/^https:\/\//i.test(trimmed)) {
+    // engine/model.py `_load`: `checks.check_file` downloads the URL to a file named by its path (downloads.py
+    // `url2file` drops the query), and a `.pt` one goes to nn/tasks.py `load_checkpoint`, unpickled with
+    // weights_only=False (`CHECKPOINT_UNPICKLERS`), as a download handed to the class is.
+    const file = trimmed.split(/[?#]/)[0]!;
+    return unpicklesFile(f.resolved, file) && /\.pt$/i.test(file)
+      ? { via, name: literal(trimmed), runsRemoteCode: true, unpickledBy: f.resolved }
+      : { via, name: literal(trimmed), runsRemoteCode: false };
+  }
   const file = /\.[A-Za-z0-9]+$/.test(trimmed) ? trimmed : `${trimmed}.pt`;
   const base = file.slice(file.lastIndexOf('/') + 1);
   if (!ULTRALYTICS_ASSET.test(base)) return undefined;

@@ -13,7 +13,7 @@ export type Finder = (path: string, text: string, existsLocally: (p: string) => 
  * file may call (prefilter.ts ANY_FILE_LOADER_WORDS) are looked up first and alone; these are the rest.
  */
 const LOADER_WORDS =
-  /pipeline|hf_hub_download|snapshot_download|hub|model_zoo|create_model|Transformer|CrossEncoder|SparseEncoder|downloadFile|snapshotDownload|from_single_file|LLM|EngineArgs|HuggingFace|embed_model|FastEmbed|from_preset|trust_remote_code|remoteHost|allowRemoteModels|ollama|load_lora_weights|load_textual_inversion|load_ip_adapter|load_adapter|mlx_lm|mlx_vlm|hf:\/\/|load_model|clip\.load|torchvision|applications|get_file|download|resolveModelFile|createModelDownloader|Trainer|serve|load/;
+  /pipeline|hf_hub_download|snapshot_download|hub|model_zoo|create_model|Transformer|CrossEncoder|SparseEncoder|downloadFile|snapshotDownload|from_single_file|LLM|EngineArgs|LoRARequest|HuggingFace|embed_model|FastEmbed|from_preset|trust_remote_code|remoteHost|allowRemoteModels|ollama|load_lora_weights|load_textual_inversion|load_ip_adapter|load_adapter|load_lora_adapter|load_attn_procs|mlx_lm|mlx_vlm|hf:\/\/|load_model|clip\.load|torchvision|applications|get_file|download|resolveModelFile|createModelDownloader|Trainer|serve|load/;
 
 /**
  * Parsing is what costs (lezer, a few MB/s), and words such as `pipeline` or `hub` are everywhere in ML code. The
@@ -33,7 +33,7 @@ const LOADER_TESTS: readonly (readonly [word: RegExp, module: RegExp | undefined
   [/downloadFile|snapshotDownload/, /@huggingface\/hub/],
   // redrefs: python-loaders.ts.
   [/from_single_file/, undefined],
-  [/LLM|EngineArgs/, /vllm/],
+  [/LLM|EngineArgs|LoRARequest/, /vllm/],
   [/\bserve\b/, /vllm/],
   // Any `HuggingFace…` name (the finder knows the classes): `HuggingFace\w*Embeddings` here tried every start in a long
   // identifier that held the word many times (quadratic in a hostile file).
@@ -53,7 +53,10 @@ const LOADER_TESTS: readonly (readonly [word: RegExp, module: RegExp | undefined
   // refs4: transformers.js `env` settings in a module of their own (transformersjs-env.ts `settings`).
   [/remoteHost|allowRemoteModels/, /transformers/],
   // refs8: adapters a model or pipeline loads onto itself (python-loaders.ts `ADAPTER_LOADERS`), any module.
-  [/load_lora_weights|load_textual_inversion|load_ip_adapter|load_adapter/, undefined],
+  [
+    /load_lora_weights|load_textual_inversion|load_ip_adapter|load_adapter|load_lora_adapter|load_attn_procs/,
+    undefined,
+  ],
   // mlx-lm / mlx-vlm `load(repo)`; Keras 3 `load_model("hf://org/name")`.
   [/mlx_lm|mlx_vlm/, undefined],
   [/hf:\/\//, undefined],

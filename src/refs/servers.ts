@@ -37,20 +37,30 @@ const optionsOf = (args: readonly Token[], flags: ReadonlySet<string>) => comman
 const FLAGS: ReadonlySet<string> = new Set(['--trust-remote-code']);
 
 /** The model a server command line starts with, its revision and remote code; undefined for other commands. */
-function serverModel(words: readonly Token[]): { via: string; model?: Token; options: Map<string, Token> } | undefined {
+/** A server command line: what starts it, its model, its options, and for vLLM every word after the command. */
+interface ServerModel {
+  readonly via: string;
+  readonly model?: Token;
+  readonly options: Map<string, Token>;
+  /** vLLM's and SGLang's arguments as written: their LoRA options take several words (`readLoraModules`). */
+  readonly args?: readonly Token[];
+}
+
+function serverModel(words: readonly Token[]): ServerModel | undefined {
   const i = words.findIndex((w, k) => /(^|\/)vllm$/.test(w.text) && words[k + 1]?.text === 'serve');
   if (i >= 0) {
     const rest = words.slice(i + 2);
     const options = optionsOf(rest, FLAGS);
     const tag = rest[0] && !rest[0].text.startsWith('-') ? rest[0] : undefined;
     const model = tag ?? options.get('--model');
-    return { via: 'vllm serve', ...(model ? { model } : {}), options };
+    return { via: 'vllm serve', ...(model ? { model } : {}), options, args: rest };
   }
   const api = words.findIndex((w) => /^vllm\.entrypoints\.(openai\.)?api_server$/.test(w.text));
   if (api >= 0) {
-    const options = optionsOf(words.slice(api + 1), FLAGS);
+    const args = words.slice(api + 1);
+    const options = optionsOf(args, FLAGS);
     const model = options.get('--model');
-    return { via: 'vllm api_server', ...(model ? { model } : {}), options };
+    return { via: 'vllm api_server', ...(model ? { model } : {}), options, args };
   }
   const tgi = words.findIndex((w) => /(^|\/)text-generation-(launcher|inference)(:[\w.-]+)?$/.test(w.text));
   if (tgi >= 0) {
@@ -65,9 +75,10 @@ function serverModel(words: readonly Token[]): { via: string; model?: Token; opt
     (w, k) => (/(^|\/)sglang$/.test(w.text) && words[k + 1]?.text === 'serve') || w.text === 'sglang.launch_server',
   );
   if (sgl >= 0) {
-    const options = optionsOf(words.slice(sgl + (words[sgl]!.text === 'sglang.launch_server' ? 1 : 2)), FLAGS);
+    const args = words.slice(sgl + (words[sgl]!.text === 'sglang.launch_server' ? 1 : 2));
+    const options = optionsOf(args, FLAGS);
     const model = options.get('--model-path') ?? options.get('--model');
-    return { via: 'sglang', ...(model ? { model } : {}), options };
+    return { via: 'sglang', ...(model ? { model } : {}), options, args };
   }
   // text-embeddings-inference: `text-embeddings-router --model-id <id> --revision <rev>` (router/src/main.rs `Args`).
   const tei = words.findIndex((w) => /(^|\/)text-embeddings-router$/.test(w.text));
@@ -103,7 +114,98 @@ export function readModelServers(line: ShellLine): void {
       ...hub,
     });
     readTokenizer(found, (at) => ({ path, ...where(at), via }), existsLocally, out, hub);
+    readLoraModules(found, (at, option) => ({ path, ...where(at), via: `${via} ${option}` }), existsLocally, out);
   }
+}
+
+/**
+ * LoRA adapters a server loads at start-up, each at its default branch (no revision can be given):
+ * - vLLM's `--lora-modules` (vllm/entrypoints/openai/cli_args.py: `nargs='+'`, `LoRAParserAction`): each word is
+ *   `name=path` when it has a `=` and no `,` (split at `=`: a second `=` is an error), else JSON with a `path`. The
+ *   server loads each (serving_models.py `init_static_loras` → `LoRARequest(…, lora_path=path)`), and
+ *   vllm/lora/utils.py `get_adapter_absolute_path` keeps a path that is absolute, starts with `~` or exists, and
+ *   `huggingface_hub.snapshot_download(repo_id=path)`s anything else; VLLM_USE_MODELSCOPE does not change this call.
+ * - SGLang's `--lora-paths` (`nargs='*'`, argparse_actions.py `LoRAPathAction`, then server_args.py): JSON with a
+ *   `lora_path`, `name=path` split at the first `=`, or a path that is its own name; lora/lora_config.py
+ *   `LoRAConfig` `snapshot_download`s a path that is no local folder.
+ */
+function readLoraModules(
+  found: ServerModel,
+  place: (at: number, option: string) => { path: string; line: number; column: number; via: string },
+  existsLocally: (p: string) => boolean,
+  out: FileReferences,
+): void {
+  const server = LORA_SERVERS.find(([prefix]) => found.via.startsWith(prefix));
+  if (!server || !found.args) return;
+  const [, option, pathOf] = server;
+  for (const path of loraPaths(found.args, option, pathOf))
+    commandDownload(place(path.at, option), path, undefined, existsLocally, out, {
+      runsRemoteCode: false,
+      takesNoRevision: true,
+    });
+}
+
+/** Each server's LoRA option and how one of its words names the adapter's path. */
+const LORA_SERVERS: readonly (readonly [via: string, option: string, pathOf: (item: Token) => Token | undefined])[] = [
+  ['vllm', '--lora-modules', vllmLoraPath],
+  ['sglang', '--lora-paths', sglangLoraPath],
+];
+
+/** The adapter paths an option's words name (`--option=x` takes that one word, as argparse does). */
+function loraPaths(args: readonly Token[], option: string, pathOf: (item: Token) => Token | undefined): Token[] {
+  const paths: Token[] = [];
+  const add = (item: Token) => {
+    const path = pathOf(item);
+    if (path) paths.push(path);
+  };
+  for (let i = 0; i < args.length; i++) {
+    const t = args[i]!;
+    if (t.text.startsWith(`${option}=`))
+      add({ ...t, text: t.text.slice(option.length + 1), at: t.at + option.length + 1 });
+    else if (t.text === option) while (args[i + 1] && !args[i + 1]!.text.startsWith('-')) add(args[++i]!);
+  }
+  return paths;
+}
+
+/** One `--lora-modules` word's path (vLLM's `LoRAParserAction`); undefined for a word vLLM would refuse. */
+function vllmLoraPath(item: Token): Token | undefined {
+  const { text } = item;
+  if (text.includes('=') && !text.includes(',')) {
+    const parts = text.split('=');
+    if (parts.length !== 2) return undefined;
+    return wordPart(item, parts[0]!.length + 1);
+  }
+  return jsonPath(item, 'path');
+}
+
+/** The rest of a word from `from` on: an expansion only if that part holds one (`$NAME=org/x` names org/x). */
+function wordPart(item: Token, from: number): Token {
+  const text = item.text.slice(from);
+  const expands = item.expands && text.includes('$');
+  return { text, at: item.at + from, expands, ...(expands && item.variable ? { variable: item.variable } : {}) };
+}
+
+/** One `--lora-paths` word's path (SGLang's `LoRAPathAction` and ServerArgs). */
+function sglangLoraPath(item: Token): Token | undefined {
+  const text = item.text.trim();
+  if (text.startsWith('{') && text.endsWith('}')) return jsonPath(item, 'lora_path');
+  const eq = item.text.indexOf('=');
+  return eq < 0 ? item : wordPart(item, eq + 1);
+}
+
+/** A string field of a word that is a JSON object; undefined for anything else. */
+function jsonPath(item: Token, key: string): Token | undefined {
+  // JSON the shell expands into: what it names is the run time's.
+  if (item.expands) return item;
+  let config: unknown;
+  try {
+    // Text from the scanned file: parsed as untrusted data, one string field read.
+    config = JSON.parse(item.text);
+  } catch {
+    return undefined;
+  }
+  const path = typeof config === 'object' && config !== null ? (config as Record<string, unknown>)[key] : undefined;
+  return typeof path === 'string' ? { text: path, at: item.at, expands: false } : undefined;
 }
 
 /**
@@ -349,6 +451,12 @@ function readServer(c: Container, { path, at, existsLocally, out, hostEnv, llama
     { runsRemoteCode: trusts, ...hub },
   );
   readTokenizer(found, (p) => ({ path, ...at(p), via: `${found.via} (${c.label})` }), existsLocally, out, hub);
+  readLoraModules(
+    found,
+    (p, option) => ({ path, ...at(p), via: `${found.via} ${option} (${c.label})` }),
+    existsLocally,
+    out,
+  );
 }
 
 /** Infinity's model when none is named (infinity_emb/env.py `model_id`'s default). */

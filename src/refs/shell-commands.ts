@@ -26,8 +26,9 @@ import { SPACY_MODELS, hubFileUrl, revisionKind, spacyReleaseTag } from './ids.j
  * ollama, llama.cpp and the hub's endpoint settings (runtimes.ts), model servers (servers.ts: vLLM, TGI,
  * `LLAMA_ARG_HF_REPO`), and ollama Modelfiles' `FROM`.
  * Read as huggingface_hub/commands/download.py's argparse reads them: the first positional is the repo id, the rest
- * file names; `--revision`, `--repo-type` (only `model` is a model), and `--include`/`--exclude`, which take every
- * value up to the next option. Never run.
+ * file names; `--revision`, `--repo-type` (`dataset` and `space` name their repos as a URL of them does, as a Python
+ * `repo_type=` download is named), and `--include`/`--exclude`, which take every value up to the next option. Never
+ * run.
  */
 export function findShellReferences(
   path: string,
@@ -265,6 +266,12 @@ function withoutLoops(vars: Variables, loops: ReadonlyMap<string, readonly Shell
 /** No variable set: what a Compose file's or Modelfile's lines are read with. */
 const NO_VARIABLES: ReadonlyMap<string, string> = new Map();
 
+/** `--repo-type` values other than `model`, and the prefix a URL of such a repo has. */
+const REPO_TYPES: ReadonlyMap<string, 'datasets/' | 'spaces/'> = new Map([
+  ['dataset', 'datasets/'],
+  ['space', 'spaces/'],
+]);
+
 const VALUE_OPTIONS = new Set(['--revision', '--repo-type', '--local-dir', '--cache-dir', '--token', '--max-workers']);
 const LIST_OPTIONS = new Set(['--include', '--exclude']);
 
@@ -289,14 +296,18 @@ function readDownload(
       while (args[i + 1] && !args[i + 1]!.text.startsWith('-')) i++;
     } else if (!t.text.startsWith('-')) positional.push(t);
   }
-  const repoType = options.get('--repo-type')?.text ?? 'model';
+  // huggingface_hub/cli download.py: `--repo-type` is one of model, dataset, space (argparse `choices`; typer's
+  // RepoType enum in `hf`): any other value is refused, and one the shell expands is left to the run time.
+  const type = options.get('--repo-type');
+  const repoType = type === undefined || type.text === 'model' ? '' : REPO_TYPES.get(type.text);
   const repo = positional[0];
-  if (!repo || repoType !== 'model') return;
+  if (!repo || repoType === undefined || type?.expands) return;
   const via = `${cli} download`;
   const place = { path, ...where(repo.at), via };
   commandDownload(place, repo, options.get('--revision'), existsLocally, out, {
     runsRemoteCode: false,
     ...(positional.length === 2 ? { file: positional[1]!.text } : {}),
+    ...(repoType !== '' ? { repoType } : {}),
   });
 }
 

@@ -1,5 +1,5 @@
 import { interpolate, type ShellValue } from './compose-env.js';
-import { looksLikeRepoId, revisionKind } from './ids.js';
+import { looksLikeRepoId, looksLikeTypedRepoId, revisionKind } from './ids.js';
 import type { FileReferences } from './types.js';
 
 /** Shell words as the line readers (shell-commands.ts, runtimes.ts) see them. Never run. */
@@ -108,6 +108,9 @@ export function modelScopeHub(via: string, env: (name: string) => string | undef
   return on ? { hub: 'modelscope' } : {};
 }
 
+/** A word that starts with the home or working directory's expansion (`$HOME/models`, `${PWD}/lora`). */
+const ABSOLUTE_EXPANSION = /^(?:\$HOME|\$\{HOME\}|\$PWD|\$\{PWD\})(?:\/|$)/;
+
 /**
  * A hub repo a command line downloads (`hf download`, `vllm serve`…) at its `--revision` token: an expanded one
  * (`--revision "$REV"`) is some revision decided at run time, not a pin the file shows. An expanded repo is a run-time
@@ -126,8 +129,16 @@ export function commandDownload(
     takesNoRevision?: boolean;
     /** ModelScope's hub rather than Hugging Face's. */
     hub?: 'modelscope';
+    /**
+     * A dataset's or a Space's repo (`--repo-type`), named with the prefix a URL of it has, as calls.ts names a
+     * `repo_type=` download: never a local folder (the hub CLI downloads), and a bare canonical name is an id.
+     */
+    repoType?: 'datasets/' | 'spaces/';
   },
 ): void {
+  // `$HOME/…` or `$PWD/…` is an absolute path once the shell expands it, which no hub id is (huggingface_hub
+  // utils/_validators.py `validate_repo_id`; vLLM's get_adapter_absolute_path keeps it as it is): a folder on disk.
+  if (repo.expands && ABSOLUTE_EXPANSION.test(repo.text)) return;
   if (repo.expands) {
     out.dynamic.push({
       ...place,
@@ -136,12 +147,13 @@ export function commandDownload(
     });
     return;
   }
-  if (!looksLikeRepoId(repo.text, existsLocally)) return;
+  if (more.repoType !== undefined ? !looksLikeTypedRepoId(repo.text) : !looksLikeRepoId(repo.text, existsLocally))
+    return;
   const revision = rev?.expands ? undefined : rev?.text;
   out.references.push({
     ...place,
     hub: more.hub ?? 'huggingface',
-    repoId: repo.text,
+    repoId: (more.repoType ?? '') + repo.text,
     ...(revision !== undefined ? { revision } : {}),
     ...(rev?.variable !== undefined && !rev.expands ? { revisionFrom: rev.variable } : {}),
     ...(repo.variable !== undefined ? { nameFrom: repo.variable } : {}),

@@ -49,7 +49,14 @@ const CASES: { file: string; want: string[] }[] = [
       'stabilityai/stable-diffusion-2-1@none:4 snapshot_download',
     ],
   },
-  { file: 'torch-hub.py', want: ['pytorch/vision@ref:3 torch.hub.load remote-code'] },
+  {
+    file: 'torch-hub.py',
+    want: [
+      'pytorch/vision@ref:3 torch.hub.load remote-code',
+      'facebookresearch/dinov2@none:6 torch.hub.list remote-code',
+      'pytorch/vision@ref:7 torch.hub.help remote-code',
+    ],
+  },
   {
     file: 'timm-and-st.py',
     want: ['timm/resnet50.a1_in1k@none:4 timm.create_model', 'BAAI/bge-small-en-v1.5@none:6 SentenceTransformer'],

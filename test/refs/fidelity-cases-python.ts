@@ -330,4 +330,38 @@ export const PYTHON_CASES: FidelityCase[] = [
       'CPR002:12:12 dynamic',
     ],
   },
+  {
+    // mlx-lm's and mlx-vlm's `load` with trust_remote_code, and mlx-lm's tokenizer_config (a literal or a dict
+    // constant) handing it to AutoTokenizer: CPR002, as transformers' own loaders are.
+    file: 'mlx-remote-code.py',
+    want: [
+      `CPR002:9:11 acme/custom-arch-4bit@${C}`,
+      `CPR003:9:11 acme/custom-arch-4bit@${C}`,
+      `CPR002:10:10 acme/remote-tokenizer@${C}`,
+      `CPR003:10:10 acme/remote-tokenizer@${C}`,
+      `CPR002:11:12 acme/named-tokenizer@${C}`,
+      `CPR003:11:12 acme/named-tokenizer@${C}`,
+      `CPR003:12:12 acme/plain-tokenizer@${C}`,
+      `CPR003:13:10 acme/off@${C}`,
+      `CPR002:14:18 acme/vision-remote@${C}`,
+      `CPR003:14:18 acme/vision-remote@${C}`,
+      `CPR003:15:19 acme/vision-fast@${C}`,
+      `CPR003:17:22 acme/vision-tok@${C}`,
+    ],
+  },
+  {
+    // vLLM's LoRARequest: a hub id is snapshot_downloaded at the default branch, whatever revision the model pins; an
+    // absolute path or a folder of the repository is none.
+    file: 'vllm-lora-request.py',
+    want: [
+      `CPR003:7:7 acme/lora-base@${C}`,
+      'CPR001:8:59 acme/sql-lora@-',
+      'CPR003:8:59 acme/sql-lora@-',
+      'CPR001:9:11 acme/keyword-lora@-',
+      'CPR003:9:11 acme/keyword-lora@-',
+      'CPR001:10:10 acme/legacy-lora@-',
+      'CPR003:10:10 acme/legacy-lora@-',
+      `CPR003:15:35 acme/downloaded-lora@${C}`,
+    ],
+  },
 ];

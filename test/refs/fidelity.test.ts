@@ -462,7 +462,11 @@ const CASES: FidelityCase[] = [
     // ultralytics: a weights file the repository does not hold comes from the ultralytics/assets release.
     file: 'ultralytics-assets.py',
     want: [
+      'CPR002:18:7 https://example.com/models/detector.pt@-',
       'CPR001:18:7 https://example.com/models/detector.pt@-',
+      'CPR002:29:10 https://example.com/models/detector.pt?token=abc@-',
+      'CPR001:29:10 https://example.com/models/detector.pt?token=abc@-',
+      'CPR001:30:12 https://example.com/models/detector.onnx@-',
       'CPR015:9:7 yolov8n.pt',
       'CPR015:10:7 yolo11n-seg.pt',
       'CPR015:11:6 rtdetr-l.pt',
@@ -1185,6 +1189,9 @@ const CASES: FidelityCase[] = [
       'CPR003:10:8 acme/auto-adapter@0123456789abcdef0123456789abcdef01234567',
       'CPR001:11:17 acme/auto-unpinned@-',
       'CPR003:11:17 acme/auto-unpinned@-',
+      'CPR003:14:11 acme/lora-trusted@0123456789abcdef0123456789abcdef01234567',
+      'CPR002:15:16 acme/auto-trusted@0123456789abcdef0123456789abcdef01234567',
+      'CPR003:15:16 acme/auto-trusted@0123456789abcdef0123456789abcdef01234567',
     ],
   },
   {
@@ -1397,6 +1404,9 @@ const CASES: FidelityCase[] = [
       'CPR003:12:5 acme/support-lora@v2',
       'CPR001:13:5 acme/billing-lora@-',
       'CPR003:13:5 acme/billing-lora@-',
+      `CPR003:15:5 acme/flux-lora@${C} lora.safetensors`,
+      'CPR001:16:5 acme/custom-diffusion@- pytorch_custom_diffusion_weights.bin',
+      'CPR003:16:5 acme/custom-diffusion@- pytorch_custom_diffusion_weights.bin',
       'CPR010:9:5 dynamic',
     ],
   },
@@ -1830,6 +1840,8 @@ describe('model downloads in shell scripts and Dockerfiles (fixtures/refs/fideli
         `CPR003:6:26 acme/pinned-8b@${C}`,
         'CPR001:8:13 acme/new-cli@-',
         'CPR003:8:13 acme/new-cli@-',
+        'CPR001:9:26 datasets/acme/squad@-',
+        'CPR003:9:26 datasets/acme/squad@-',
         // `MODEL_REPO="${MODEL_REPO:-acme/from-env}"` (shell-scope.ts): the default, unless the environment sets one.
         'CPR001:10:26 acme/from-env@- name-env:MODEL_REPO',
         'CPR003:10:26 acme/from-env@- name-env:MODEL_REPO',
@@ -1842,6 +1854,9 @@ describe('model downloads in shell scripts and Dockerfiles (fixtures/refs/fideli
         'CPR001:17:9 acme/wget-model@main model.safetensors',
         'CPR003:17:9 acme/wget-model@main model.safetensors',
         `CPR003:18:30 acme/curl-gguf@${C} model.Q4_K_M.gguf`,
+        `CPR003:22:13 datasets/squad@${C}`,
+        'CPR001:23:13 spaces/acme/demo-space@-',
+        'CPR003:23:13 spaces/acme/demo-space@-',
       ],
     },
     {
@@ -2096,6 +2111,10 @@ describe('model downloads in shell scripts and Dockerfiles (fixtures/refs/fideli
         'CPR003:48:27 acme/env-a@-',
         'CPR001:48:27 acme/env-b@-',
         'CPR003:48:27 acme/env-b@-',
+        // The server's --lora-modules (servers.ts `readLoraModules`): each adapter at the default branch.
+        `CPR003:54:27 acme/lora-served@${C}`,
+        'CPR001:54:144 acme/compose-sql-lora@-',
+        'CPR003:54:144 acme/compose-sql-lora@-',
       ],
     },
     {
@@ -2175,6 +2194,42 @@ describe('model downloads in shell scripts and Dockerfiles (fixtures/refs/fideli
         `CPR003:4:79 acme/tok-api-tokenizer@${C}`,
         'CPR001:5:12 acme/tok-local@-',
         'CPR003:5:12 acme/tok-local@-',
+      ],
+    },
+    {
+      // vLLM's --lora-modules and SGLang's --lora-paths: every adapter word after the flag and a JSON one's path, at
+      // the default branch (no revision can be given); an absolute, `~` or existing path, and a word vLLM refuses,
+      // are none.
+      file: 'vllm-lora-modules.sh',
+      want: [
+        `CPR003:6:12 acme/lora-base@${C}`,
+        'CPR001:6:74 acme/sql-lora@-',
+        'CPR003:6:74 acme/sql-lora@-',
+        'CPR001:6:93 acme/chat-lora@-',
+        'CPR003:6:93 acme/chat-lora@-',
+        `CPR003:7:12 acme/lora-base@${C}`,
+        'CPR001:7:56 acme/json-lora@-',
+        'CPR003:7:56 acme/json-lora@-',
+        `CPR003:8:12 acme/lora-base@${C}`,
+        'CPR001:8:59 acme/equals-lora@-',
+        'CPR003:8:59 acme/equals-lora@-',
+        `CPR003:9:54 acme/lora-base@${C}`,
+        'CPR001:9:100 acme/variable-lora@-',
+        'CPR003:9:100 acme/variable-lora@-',
+        `CPR003:10:12 acme/lora-base@${C}`,
+        // SGLang: a bare word is its own path, looked up on the hub when no folder of that name exists.
+        `CPR003:12:45 acme/lora-base@${C}`,
+        'CPR001:12:91 acme/sglang-sql@-',
+        'CPR003:12:91 acme/sglang-sql@-',
+        'CPR001:12:107 same-name@-',
+        'CPR003:12:107 same-name@-',
+        'CPR001:12:117 acme/bare-lora@-',
+        'CPR003:12:117 acme/bare-lora@-',
+        'CPR001:12:132 acme/sglang-json@-',
+        'CPR003:12:132 acme/sglang-json@-',
+        // `$HOME/…` and `${PWD}/…` expand to absolute paths (shell-words.ts `commandDownload`): nothing to download.
+        `CPR003:14:12 acme/lora-base@${C}`,
+        'CPR010:10:60 dynamic',
       ],
     },
     {

@@ -66,6 +66,9 @@ describe('mayCallLoader', () => {
     ['diffusers-lora-alone', 'def style(pipe):\n    pipe.load_lora_weights("a/b")', true],
     ['peft-adapter-alone', 'model.load_adapter("a/b", adapter_name="x")', true],
     ['diffusers-ip-adapter-alone', 'pipe.load_ip_adapter("a/b", "models", "x.bin")', true],
+    ['diffusers-attn-procs-alone', 'def custom(unet):\n    unet.load_attn_procs("a/b")', true],
+    ['diffusers-lora-adapter-alone', 'transformer.load_lora_adapter("a/b", prefix=None)', true],
+    ['vllm-lora-request-alone', 'from vllm.lora.request import LoRARequest\nr = LoRARequest("sql", 1, "a/b")', true],
     // The first test's words are looked up as written, anywhere (a native search), as its pattern matched them.
     ['from-pretrained-inside-a-word', 'x = my_from_pretrained_helper(path)', true],
     ['layers-model-inside-a-word', 'const m = await reloadLayersModels(u);', true],

@@ -26,6 +26,11 @@ describe('findPythonReferencesFast', () => {
       text: 'from llama_index.core import Settings, VectorStoreIndex\nSettings.embed_model = "local:org/e"\nindex = VectorStoreIndex.from_documents(docs, embed_model="local:org/i")\n',
     },
     {
+      // vLLM's LoRARequest and mlx-lm's tokenizer_config trust (python-loaders.ts): shapes the fast reader decides.
+      name: 'vllm-lora-and-mlx-trust',
+      text: 'from vllm.lora.request import LoRARequest\nfrom mlx_lm import load\nTOK = {"trust_remote_code": True}\nr = LoRARequest("sql", 1, "org/lora")\nm, t = load("org/m", tokenizer_config=TOK)\n',
+    },
+    {
       name: 'pinned',
       text: 'from transformers import AutoModel\nm = AutoModel.from_pretrained("org/m", revision="0123456789abcdef0123456789abcdef01234567")\n',
     },

@@ -674,3 +674,32 @@ describe('JavaScript: a name assigned after its declaration', () => {
     expect(jsRefs(body)).toEqual(want);
   });
 });
+
+describe('a name two scopes bind (python-scopes.ts) in what a finding shows', () => {
+  // Both readers key the parameter `pipe` as `pipe#<scope>` beside the module's `pipe`: the callee a finding names is
+  // the one the file writes.
+  it('names the call as written, in every reader', () => {
+    const text =
+      'from diffusers import DiffusionPipeline\n' +
+      'pipe = DiffusionPipeline.from_pretrained("acme/sd", revision="0123456789abcdef0123456789abcdef01234567")\n' +
+      'def style(pipe, lora):\n' +
+      '    pipe.load_lora_weights("acme/style-lora")\n' +
+      '    pipe.load_lora_weights(lora)\n' +
+      'def loader(pipe):\n' +
+      '    return pool.submit(pipe.from_pretrained, "acme/x")\n';
+    const vias = (r: ReturnType<typeof findPythonReferencesInWholeFile>) => [
+      ...r.references.map((x) => `${x.line} ${x.via}`),
+      ...r.dynamic.map((d) => `${d.line} ${d.via}`),
+    ];
+    const whole = vias(findPythonReferencesInWholeFile('a.py', text, noLocal));
+    expect(whole).toEqual([
+      '2 DiffusionPipeline.from_pretrained',
+      '4 pipe.load_lora_weights',
+      '5 pipe.load_lora_weights',
+      '7 pipe.from_pretrained',
+    ]);
+    expect(vias(findPythonReferences('a.py', text, noLocal))).toEqual(whole);
+    const fast = findPythonReferencesFast('a.py', text, noLocal);
+    if (fast) expect(vias(fast)).toEqual(whole);
+  });
+});
