@@ -11,6 +11,7 @@ import { pythonDepsStage } from '../../deps/parsers/python/stage.js';
 import { depsStage } from '../../deps/stage.js';
 import { scanRepository } from '../scan.js';
 import { aliasRetargets } from './aliases.js';
+import { cacheArchiveFindings } from './cache-archives.js';
 import { movedCacheKeys } from './cache-keys.js';
 import { enabledBuilds } from './enabled-builds.js';
 import { droppedHashes } from './hashes-dropped.js';
@@ -206,6 +207,15 @@ async function reviewWith(req: ReviewRequest, dir: string, git: GitObjects, bare
       ),
       ...trustChangeFindings(judges.trustChanges, judges.judgedBy),
       ...(await installChangeFindings(dir, baseSnap, headSnap, policy, newScriptPatches(baseScan, headScan))),
+      ...(await cacheArchiveFindings({
+        dir,
+        baseCommit,
+        base: baseSnap,
+        head: headSnap,
+        headRoot: headSnap?.root ?? dir,
+        headGraphs: headScan.graphs,
+        blobs,
+      })),
     ];
 
     const content = await inspectChangedContent({

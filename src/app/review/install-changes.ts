@@ -5,6 +5,7 @@ import { hiddenDiffFindings } from './hidden-diffs.js';
 import { changedInstallFiles } from './install-files.js';
 import { installSettingFindings, unreadableConfig } from './install-settings.js';
 import { namedCodeFindings } from './named-code.js';
+import { pnpRuntimeFindings } from './pnp-runtime.js';
 import { isRequirementsName } from './named-inputs.js';
 import { manifestFindings } from './manifest-changes.js';
 import { projectManifests } from './project-manifests.js';
@@ -49,5 +50,6 @@ export async function installChangeFindings(
     ...(await namedCodeFindings(dir, base, head, headPaths, headText)),
     ...(await dependencyPatchFindings(dir, base, head, headPaths, headText, newScriptPatches)),
     ...(await unreadLockfiles(dir, base, head, headPaths)),
+    ...(await pnpRuntimeFindings({ dir, base, head, headPaths, headText, changes })),
   ];
 }

@@ -14,6 +14,7 @@ import { scanRepository } from '../scan.js';
 import { STAGES } from '../stages.js';
 import { hashWorkingFiles, type BlobCache, type SizedEntry, type TreeEntry } from './git.js';
 import { MAX_POINTER_BYTES, parseLfsPointer } from '../../discover/lfs.js';
+import { DEFAULT_SKIP_DIRS, leftOutBy } from '../../discover/walk.js';
 import { isModelPath, isReviewInput } from './snapshot.js';
 import { disguisedModels } from './sniff-blobs.js';
 
@@ -108,6 +109,9 @@ export async function inspectChangedContent(req: ModelContentRequest): Promise<M
   }
 }
 
+/** The walk's own skipping (the working-tree head's files come from a walk that already applied it). */
+const skippedByWalk = leftOutBy({ include: [], exclude: [], skipDirs: DEFAULT_SKIP_DIRS });
+
 /**
  * Head blobs that are new or whose object id moved. Lockfiles, configs and sources (read elsewhere) are taken only
  * when their first bytes are a model: a pickle named `train.py` must be inspected as the working-tree walk would.
@@ -117,7 +121,12 @@ async function changedCommitBlobs(
   base: ReadonlyMap<string, TreeEntry>,
   head: ReadonlyMap<string, TreeEntry>,
 ): Promise<SizedEntry[]> {
-  const changed = await blobs.sized([...head.values()].filter((e) => base.get(e.path)?.oid !== e.oid));
+  // What the walk leaves out (node_modules, e.g. a committed `.yarn/unplugged/…/node_modules/`) the scan below would
+  // not read either: asked for by name, each one was logged as an include glob that matches no file.
+  const walked = (p: string) => !skippedByWalk(p);
+  const changed = await blobs.sized(
+    [...head.values()].filter((e) => base.get(e.path)?.oid !== e.oid && walked(e.path)),
+  );
   const out: SizedEntry[] = [];
   const textual: SizedEntry[] = [];
   for (const e of changed) {

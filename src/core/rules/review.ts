@@ -345,4 +345,14 @@ export const REVIEW_RULES = defineRules([
     severity: '5.0',
     tags: [...TAGS],
   },
+  {
+    id: 'CPU036',
+    name: 'ZeroInstallFileNotFromYarn',
+    short: "A committed yarn cache archive or Plug'n'Play loader the change rewrote is not what yarn writes.",
+    full: "With yarn's Zero-Installs the repository commits its cache (`.yarn/cache/*.zip`, `enableGlobalCache: false`) and its Plug'n'Play loader (`.pnp.cjs`, `.pnp.loader.mjs`), and node loads every package straight from those archives through the loader, without an install. An archive the change rewrote whose sha512 is not the checksum yarn.lock records for its package is code that runs although the lockfile still names the published version and its checksum: yarn itself refuses it only when it installs (\"The remote archive doesn't match the expected checksum\"). A loader whose code (everything but its package map) changed while the yarn release did not is code node runs before every script yarn starts: one yarn release writes the same loader for every dependency change. An archive whose package no yarn.lock locks is one yarn would have removed from the cache (a warning: it runs only if the loader maps a package to it).",
+    help: 'Do not merge. Restore the files from the base revision, or let CI run `yarn install --immutable --check-cache`, which refetches each package, compares it with the lockfile and rewrites the loader, before anything runs.',
+    level: 'error',
+    severity: '9.0',
+    tags: [...TAGS, 'integrity'],
+  },
 ]);
