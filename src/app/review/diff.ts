@@ -32,7 +32,8 @@ export interface LockfileChanges {
 /**
  * The change set between two revisions' dependency graphs, per lockfile. Packages are compared by name and
  * version — never by lockfile keys, which carry peer suffixes in pnpm and descriptors in yarn that change when a
- * neighbour moves. Several versions of one name are paired oldest-to-oldest after the common ones are set aside.
+ * neighbour moves. Several versions of one name are paired by release line after the common ones are set aside
+ * (`pairVersions`).
  */
 export function diffGraphs(base: readonly DependencyGraph[], head: readonly DependencyGraph[]): LockfileChanges[] {
   const byPath = (gs: readonly DependencyGraph[]) => new Map(gs.map((g) => [g.lockfile, g]));
@@ -100,10 +101,10 @@ function diffPackages(
     const hv = h.get(name) ?? new Map<string, PackageNode>();
     const gone = [...bv.keys()].filter((v) => !hv.has(v)).sort(compareVersions);
     const fresh = [...hv.keys()].filter((v) => !bv.has(v)).sort(compareVersions);
-    const pairs = Math.min(gone.length, fresh.length);
-    for (let i = 0; i < pairs; i++) {
-      const from = bv.get(gone[i]!)!;
-      const to = hv.get(fresh[i]!)!;
+    const paired = pairVersions(gone, fresh, scheme, compareVersions);
+    for (const [was, now] of paired.pairs) {
+      const from = bv.get(was)!;
+      const to = hv.get(now)!;
       // A pin moved to a URL or VCS spec has no version to order: a change of source (CPU002), not a downgrade.
       const up = to.version === '' || from.version === '' || compareVersions(to.version, from.version) >= 0;
       out.push({
@@ -115,10 +116,50 @@ function diffPackages(
         head: to,
       });
     }
-    for (const v of fresh.slice(pairs)) out.push({ kind: 'added', lockfile, name, head: hv.get(v)! });
-    for (const v of gone.slice(pairs)) out.push({ kind: 'removed', lockfile, name, base: bv.get(v)! });
+    for (const v of paired.added) out.push({ kind: 'added', lockfile, name, head: hv.get(v)! });
+    for (const v of paired.removed) out.push({ kind: 'removed', lockfile, name, base: bv.get(v)! });
   }
   return out;
+}
+
+/**
+ * Which gone version each new version of one name replaced. A new version first takes a gone one of its own release
+ * line (the same major; the same minor under 0.x; PEP 440's first release number), the nearest at or below it, else
+ * the nearest above; what is left is paired oldest-to-oldest, and the rest are additions and removals. A routine
+ * update that moved `minimatch` 9.0.4 → 9.0.9 and dropped a nested 5.1.6 read, oldest-to-oldest, as a major update
+ * 5.1.6 → 9.0.9 and a removal of 9.0.4, and failed the minor gate with a major move that never happened.
+ */
+function pairVersions(
+  gone: readonly string[],
+  fresh: readonly string[],
+  scheme: VersionScheme,
+  compare: (a: string, b: string) => number,
+): { pairs: [string, string][]; added: string[]; removed: string[] } {
+  const left = [...gone];
+  const pairs: [string, string][] = [];
+  const unpaired: string[] = [];
+  for (const v of fresh) {
+    const line = releaseLine(v, scheme);
+    const same = line === undefined ? [] : left.filter((g) => releaseLine(g, scheme) === line);
+    const below = same.filter((g) => compare(g, v) <= 0);
+    const pick = below.length > 0 ? below[below.length - 1] : same[0];
+    if (pick === undefined) unpaired.push(v);
+    else {
+      pairs.push([pick, v]);
+      left.splice(left.indexOf(pick), 1);
+    }
+  }
+  const n = Math.min(left.length, unpaired.length);
+  for (let i = 0; i < n; i++) pairs.push([left[i]!, unpaired[i]!]);
+  pairs.sort((a, b) => compare(a[1], b[1]));
+  return { pairs, added: unpaired.slice(n), removed: left.slice(n) };
+}
+
+/** A version's release line: semver major (`0.<minor>` under 1.0), PEP 440's first release number; none unparsed. */
+function releaseLine(v: string, scheme: VersionScheme): string | undefined {
+  if (scheme === 'pep440') return pep440Explain(v)?.release[0]?.toString();
+  const parsed = semver.parse(v);
+  return parsed === null ? undefined : parsed.major === 0 ? `0.${parsed.minor}` : String(parsed.major);
 }
 
 function compareSemver(a: string, b: string): number {

@@ -1,5 +1,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { Writable } from 'node:stream';
 import { once } from 'node:events';
 import { UsageError } from '../../core/errors.js';
 
@@ -24,7 +26,7 @@ interface Pending {
   readonly kind: Kind;
   readonly name: string;
   readonly max: number;
-  readonly sink?: WriteStream;
+  readonly sink?: Writable;
   readonly resolve: (v: { info: ObjectInfo; data?: Buffer } | undefined) => void;
   readonly reject: (err: Error) => void;
 }
@@ -65,7 +67,7 @@ class CatFile {
     kind: Kind,
     name: string,
     max: number,
-    sink?: WriteStream,
+    sink?: Writable,
   ): Promise<{ info: ObjectInfo; data?: Buffer } | undefined> {
     if (/[\n\r\0]/.test(name)) return Promise.reject(new UsageError(`not a git object name: ${JSON.stringify(name)}`));
     if (this.failed) return Promise.reject(this.failed);
@@ -220,7 +222,7 @@ class CatFile {
   }
 
   /** Stop reading git's output until the file took what it was given (or was destroyed by an error). */
-  private pauseFor(sink: WriteStream): void {
+  private pauseFor(sink: Writable): void {
     const stdout = this.child!.stdout;
     const resume = () => {
       sink.off('drain', resume);
@@ -327,6 +329,27 @@ export class GitObjects {
     await finished;
   }
 
+  /** A blob's digest (hex), streamed through the hash: an archive is never held in memory. */
+  async digestBlob(oid: string, algorithm: string): Promise<string> {
+    const hash = createHash(algorithm);
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        hash.update(chunk);
+        done();
+      },
+    });
+    const finished = once(sink, 'finish');
+    finished.catch(() => undefined);
+    const got = await this.ask('contents', checkOid(oid), Number.MAX_SAFE_INTEGER, sink);
+    if (got?.info.type !== 'blob') {
+      sink.destroy();
+      throw new UsageError(`git cat-file blob ${oid} failed (${got?.info.type ?? 'missing'})`);
+    }
+    sink.end();
+    await finished;
+    return hash.digest('hex');
+  }
+
   /** The commit ids `revs` name, in order; undefined when any is not one commit (the caller looks each up itself). */
   async commits(revs: readonly string[]): Promise<string[] | undefined> {
     const got = await Promise.all(revs.map((r) => this.info(`${r}^{commit}`)));
@@ -403,7 +426,7 @@ export class GitObjects {
     return got;
   }
 
-  private async ask(kind: Kind, name: string, max: number, sink?: WriteStream) {
+  private async ask(kind: Kind, name: string, max: number, sink?: Writable) {
     if (this.command && !this.legacy) {
       try {
         return await this.command.request(kind, name, max, sink);

@@ -6,11 +6,26 @@ import type { DependencyGraph } from '../../core/records.js';
 const SAME_FILE = 0.5;
 
 const basename = (p: string) => p.slice(p.lastIndexOf('/') + 1);
+const dirname = (p: string) => p.slice(0, Math.max(0, p.lastIndexOf('/')));
+
+/**
+ * Whether a base lockfile gone from its path and a head lockfile new at another can be one file: the same name in
+ * another folder (a move), or the same kind under another name in the same folder. npm reads `npm-shrinkwrap.json`
+ * in place of the `package-lock.json` beside it (arborist `Shrinkwrap.load`: `data = sw || lock`), so a shrinkwrap
+ * added next to a package-lock, a package-lock renamed to a shrinkwrap, or a shrinkwrap deleted in favour of the
+ * package-lock it hid, all swap the lockfile npm installs from; compared as unrelated files, every package read as
+ * new and a republished version beside them went unasked.
+ */
+function sameSlot(b: DependencyGraph, h: DependencyGraph): boolean {
+  if (h.kind !== b.kind) return false;
+  return basename(h.lockfile) === basename(b.lockfile) || dirname(h.lockfile) === dirname(b.lockfile);
+}
 const pairsOf = (g: DependencyGraph) => new Set(g.packages.map((p) => `${p.name}@${p.version}`));
 
 /**
- * Lockfiles the change moved (a monorepo reshuffle, `app/` → `packages/app/`): a base lockfile gone from its path
- * and a head lockfile new at another, of the same name and kind, locking mostly the same packages. Without the pair,
+ * Lockfiles the change moved (a monorepo reshuffle, `app/` → `packages/app/`; npm's package-lock swapped for a
+ * shrinkwrap): a base lockfile gone from its path and a head lockfile new at another (`sameSlot`), locking mostly
+ * the same packages. A base lockfile the head scan no longer reads (a package-lock a new shrinkwrap hides) is gone. Without the pair,
  * a moved lockfile read as every package removed and re-added, and every finding of the old path as introduced.
  */
 export function movedLockfiles(
@@ -27,7 +42,7 @@ export function movedLockfiles(
     const bp = pairsOf(b);
     let best: { path: string; score: number } | undefined;
     for (const h of fresh) {
-      if (taken.has(h.lockfile) || h.kind !== b.kind || basename(h.lockfile) !== basename(b.lockfile)) continue;
+      if (taken.has(h.lockfile) || !sameSlot(b, h)) continue;
       const hp = pairsOf(h);
       let common = 0;
       for (const k of bp) if (hp.has(k)) common++;
