@@ -167,12 +167,21 @@ function rank(fs: readonly ResolvedFinding[]): number {
   return fs.reduce((m, f) => Math.max(m, f.level === 'error' ? 3 : f.level === 'warning' ? 2 : 1), 0);
 }
 
+/**
+ * How a lockfile relates to the base lockfile it was compared with: moved from another folder, or read in place of
+ * another file of the same folder (npm's shrinkwrap over its package-lock, review/renames.ts), which may still be there.
+ */
+function movedWord(lockfile: string, from: string): string {
+  const dir = (p: string) => p.slice(0, Math.max(0, p.lastIndexOf('/')));
+  return dir(lockfile) === dir(from) ? 'read in place of' : 'moved from';
+}
+
 /** Terminal text: one line per change, findings after, the gate last. */
 export function toReviewText(review: ReviewResult): string {
   const r = redactReview(review);
   const out: string[] = [];
   for (const lf of r.lockfiles.filter((x) => x.status !== 'unchanged' || x.movedFrom !== undefined)) {
-    const moved = lf.movedFrom !== undefined ? `, moved from ${lf.movedFrom}` : '';
+    const moved = lf.movedFrom !== undefined ? `, ${movedWord(lf.lockfile, lf.movedFrom)} ${lf.movedFrom}` : '';
     out.push(`${lf.lockfile} (${lf.status}${moved}, ${lf.basePackages} → ${lf.headPackages} packages)`);
     for (const c of lf.changes) {
       const row = changeRow(c);

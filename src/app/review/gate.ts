@@ -1,4 +1,5 @@
 import type { ResolvedFinding } from '../../core/finding.js';
+import { pushAll } from '../../core/push-all.js';
 import type { LockfileChanges } from './diff.js';
 import type { ModelChange } from './models.js';
 import type { ReferenceChange } from './references.js';
@@ -37,13 +38,7 @@ export function judgeGate(
     const allowed = kind === 'patch' ? new Set(['patch']) : new Set(['patch', 'minor']);
     for (const lf of lockfiles) {
       if (lf.status === 'added') reasons.push(`${lf.lockfile} is a new lockfile`);
-      for (const c of lf.changes) {
-        if (c.kind === 'added') reasons.push(`${lf.lockfile}: adds ${c.name}@${c.head.version}`);
-        else if (c.kind === 'downgraded')
-          reasons.push(`${lf.lockfile}: downgrades ${c.name} ${c.base.version} → ${c.head.version}`);
-        else if (c.kind === 'upgraded' && !allowed.has(c.type))
-          reasons.push(`${lf.lockfile}: ${c.type} update of ${c.name} ${c.base.version} → ${c.head.version}`);
-      }
+      pushAll(reasons, versionReasons(lf, allowed));
     }
     for (const m of models) reasons.push(`model file ${m.path} ${m.kind}`);
     for (const c of references)
@@ -53,6 +48,44 @@ export function judgeGate(
   }
   const capped = reasons.length > 50 ? [...reasons.slice(0, 50), `… and ${reasons.length - 50} more`] : reasons;
   return { kind, passed: reasons.length === 0, reasons: capped };
+}
+
+/** Packages named in one grouped reason; the count says how many more. */
+const NAMED = 5;
+
+/**
+ * What in one lockfile goes past the gate's kind, one reason per kind of move (added, downgraded, then upgrades from
+ * the largest type down), each with its count and first packages: a routine 300-package update read as a hundred
+ * reasons that repeated the change list, and the one major update or the additions sat among them.
+ */
+function versionReasons(lf: LockfileChanges, allowed: ReadonlySet<string>): string[] {
+  const groups = new Map<string, string[]>();
+  const add = (key: string, text: string) => groups.set(key, [...(groups.get(key) ?? []), text]);
+  for (const c of lf.changes) {
+    if (c.kind === 'added') add('added', `${c.name}@${c.head.version}`);
+    else if (c.kind === 'downgraded') add('downgraded', `${c.name} ${c.base.version} → ${c.head.version}`);
+    else if (c.kind === 'upgraded' && !allowed.has(c.type))
+      add(c.type, `${c.name} ${c.base.version} → ${c.head.version}`);
+  }
+  const order = ['added', 'downgraded', 'major', 'prerelease', 'other', 'minor', 'patch'];
+  const rank = (k: string) => (order.includes(k) ? order.indexOf(k) : order.length);
+  return [...groups]
+    .sort(([a], [b]) => rank(a) - rank(b))
+    .map(([key, items]) => {
+      if (items.length === 1) {
+        const [one] = items as [string];
+        return `${lf.lockfile}: ${key === 'added' ? `adds ${one}` : key === 'downgraded' ? `downgrades ${one}` : `${key} update of ${one}`}`;
+      }
+      const listed =
+        items.slice(0, NAMED).join(', ') + (items.length > NAMED ? `, … and ${items.length - NAMED} more` : '');
+      const what =
+        key === 'added'
+          ? `adds ${items.length} packages`
+          : key === 'downgraded'
+            ? `downgrades ${items.length} packages`
+            : `${items.length} ${key} updates`;
+      return `${lf.lockfile}: ${what} (${listed})`;
+    });
 }
 
 function ruleList(fs: readonly ResolvedFinding[]): string {

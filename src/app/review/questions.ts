@@ -18,9 +18,11 @@ export function lockfileQuestions(
 ): Finding[] {
   const out: Finding[] = [];
   const baseByPath = new Map(base.map((g) => [g.lockfile, g]));
+  const elsewhere = digestsByVersion(base.filter((g) => g.ecosystem !== 'pypi'));
   for (const g of head) {
     const before = baseByPath.get(g.lockfile);
     if (before) pushAll(out, [...republished(before, g), ...republishedDistributions(before, g)]);
+    if (g.ecosystem !== 'pypi') pushAll(out, republishedElsewhere(g, before, elsewhere));
   }
   for (const lf of changes) {
     for (const c of lf.changes) pushAll(out, perChange(c));
@@ -39,6 +41,64 @@ function at(node: PackageNode): Finding['location'] {
 
 function pkg(node: PackageNode): NonNullable<Finding['artifact']> {
   return { kind: 'package', name: node.name, version: node.version };
+}
+
+/** Each name@version's digests by algorithm, over some lockfiles, with the first lockfile that recorded each. */
+type VersionDigests = Map<string, Map<string, Map<string, string>>>;
+
+function digestsByVersion(graphs: readonly DependencyGraph[]): VersionDigests {
+  const out: VersionDigests = new Map();
+  for (const g of graphs)
+    for (const p of g.packages) {
+      if (p.integrity === undefined) continue;
+      const key = `${p.name}@${p.version}`;
+      const algs = out.get(key) ?? new Map<string, Map<string, string>>();
+      out.set(key, algs);
+      // SRI only: a yarn berry checksum hashes yarn's own archive, which another project's settings make differently.
+      for (const [alg, digest] of sriParts(p.integrity).filter(([a]) => isSriAlgorithm(a))) {
+        const digests = algs.get(alg) ?? new Map<string, string>();
+        algs.set(alg, digests);
+        if (!digests.has(digest)) digests.set(digest, p.lockfile);
+      }
+    }
+  return out;
+}
+
+/**
+ * CPU001 across lockfiles: a name@version the head lockfile did not lock at the base revision (a new lockfile, a
+ * workspace's own lockfile, a package new to this one) with a digest that disagrees, under one algorithm, with every
+ * digest another lockfile of the base revision records for that version. An npm version is immutable, so one
+ * name@version has one tarball: comparing only a lockfile with its own base self let a copy added beside the reviewed
+ * one (`tools/package-lock.json`) lock a republished version unasked.
+ */
+function republishedElsewhere(
+  head: DependencyGraph,
+  before: DependencyGraph | undefined,
+  elsewhere: VersionDigests,
+): Finding[] {
+  const own = new Set(before?.packages.map((p) => `${p.name}@${p.version}`) ?? []);
+  const out: Finding[] = [];
+  const reported = new Set<string>();
+  for (const p of head.packages) {
+    const key = `${p.name}@${p.version}`;
+    const known = elsewhere.get(key);
+    if (p.integrity === undefined || own.has(key) || !known || reported.has(key)) continue;
+    for (const [alg, digest] of sriParts(p.integrity)) {
+      const old = known.get(alg);
+      if (!old || old.has(digest)) continue;
+      reported.add(key);
+      const [where] = [...old.values()];
+      out.push({
+        ruleId: 'CPU001',
+        message: `${key} is locked with a different ${alg} integrity than ${where} records for the same version at the base revision: one npm version has one tarball, so this entry names other bytes. Regenerate the entry from the registry and find where the new bytes come from.`,
+        location: at(p),
+        artifact: pkg(p),
+        evidence: { algorithm: alg, before: [...old.keys()].sort().join(' '), after: digest, lockfile: where ?? '' },
+      });
+      break;
+    }
+  }
+  return out;
 }
 
 /** CPU001: a name@version present at both revisions whose digest under one algorithm changed. */
