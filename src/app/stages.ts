@@ -130,7 +130,7 @@ export const STAGES: readonly Stage[] = [
   }),
   lazyStage({
     name: 'signatures',
-    hasWork: (input, ctx) => signaturesApply(input, ctx.policy),
+    hasWork: (input, ctx) => signaturesApply(input, ctx.policy, ctx.trust.registrySigners),
     load: async () => (await import('../verify/stage.js')).signaturesStage,
     readsSigstore: true,
   }),

@@ -7,6 +7,7 @@ import { findPolicyFile } from '../trust/policy/find.js';
 import type { PolicyFiles } from '../trust/policy/resolve-files.js';
 import { listRegistryFiles } from '../trust/registry/files.js';
 import { sortedSignerEntries, toNamedSigner } from '../trust/sigstore/signers.js';
+import { resolveRegistrySigners } from '../trust/registry/signers.js';
 
 const NO_FILES: PolicyFiles = { trustRoot: undefined, pem: new Map() };
 
@@ -53,14 +54,26 @@ export async function buildTrustMaterial(
     sig.trustedRoot !== undefined ? path.resolve(base, sig.trustedRoot) : undefined,
   );
   const signers = await loadSigners(sig.signers, base, policy.source);
-  return freezeMaterial({ policy, registry, signers }, sigstore);
+  return freezeMaterial(withRegistrySigners(policy, registry, signers), sigstore);
 }
 
 function fromLoadedFiles(policy: Policy, registry: TrustedRegistry, files: PolicyFiles): TrustMaterial {
   const signers: NamedSigner[] = sortedSignerEntries(policy.signatures.signers).map(([name, spec]) =>
     toNamedSigner(name, spec, files.pem.get(name), policy.source),
   );
-  return freezeMaterial({ policy, registry, signers }, files.trustRoot);
+  return freezeMaterial(withRegistrySigners(policy, registry, signers), files.trustRoot);
+}
+
+/**
+ * The registry entries' `signer` fields resolved against the policy's signers, which only now are both known: an
+ * unknown signer is a registry error (exit 2) before anything is scanned.
+ */
+function withRegistrySigners(
+  policy: Policy,
+  registry: TrustedRegistry,
+  signers: readonly NamedSigner[],
+): Omit<TrustMaterial, 'sigstore' | 'prepareSigstore'> {
+  return { policy, registry, signers, registrySigners: resolveRegistrySigners(registry, signers, policy.source) };
 }
 
 /**
@@ -72,7 +85,7 @@ function freezeMaterial(
   given: TrustRoot | undefined,
 ): TrustMaterial {
   // The policy and registry are deep-frozen by their loaders; key objects and parsed roots are not plain data.
-  const out = { ...m, signers: deepFreezeList(m.signers) };
+  const out = { ...m, signers: deepFreezeList(m.signers), registrySigners: deepFreezeList(m.registrySigners) };
   if (given !== undefined) return Object.freeze({ ...out, sigstore: given });
   let build: (() => TrustRoot) | undefined;
   let root: TrustRoot | undefined;

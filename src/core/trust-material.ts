@@ -2,7 +2,7 @@ import type { KeyObject, X509Certificate } from 'node:crypto';
 import type { TrustedRoot } from '@sigstore/protobuf-specs';
 import type { TrustMaterial as SigstoreTrustMaterial } from '@sigstore/verify';
 import type { Policy } from './policy.js';
-import type { TrustedRegistry } from './trusted-registry.js';
+import type { ModelArtifact, TrustedRegistry } from './trusted-registry.js';
 
 /** A Sigstore trust root (Fulcio CAs, Rekor logs, CT logs, TSAs) loaded once and frozen. */
 export interface TrustRoot {
@@ -41,6 +41,13 @@ export type NamedSigner =
       readonly subject?: string;
     };
 
+/** A trusted-registry model entry's `signer`, resolved against the policy: the entry's files must be signed by it. */
+export interface RegistrySigner {
+  readonly entry: ModelArtifact;
+  /** The policy signer the entry names, or the Sigstore identity it writes (named by its text, never a policy name). */
+  readonly signer: NamedSigner;
+}
+
 /**
  * Everything a scan trusts, loaded and validated once before the first stage runs (sigstore-js: "load trust once,
  * verify synchronously"). Stages read it from the context and do no configuration I/O.
@@ -60,6 +67,8 @@ export interface TrustMaterial {
   readonly prepareSigstore?: () => Promise<void>;
   /** `signatures.signers`, sorted by name, keys and CAs parsed. */
   readonly signers: readonly NamedSigner[];
+  /** The registry's model entries that name a signer, each resolved (in registry order). */
+  readonly registrySigners: readonly RegistrySigner[];
   /**
    * The npm configuration from every `.npmrc` in scope. The `signal` branch builds it; until then stages read
    * `.npmrc` themselves and this slot stays undefined.

@@ -13,8 +13,13 @@ export interface ModelArtifact {
   readonly source: string;
   readonly license?: string;
   readonly files: readonly RegistryFile[];
-  /** Expected signer, a name in the policy's `signatures.signers` or an identity string. */
+  /**
+   * Expected signer of the entry's files: a name in the policy's `signatures.signers`, or a Sigstore identity written
+   * `SUBJECT (issuer URL)`. The signatures stage requires it (trust/registry/signers.ts resolves it).
+   */
   readonly signer?: string;
+  /** Where `signer` is written, for messages. */
+  readonly signerAt?: { readonly line: number; readonly col: number };
   /** Git commit the artifact was built from: a verified provenance attestation must name it. */
   readonly sourceCommit?: string;
   /** Where the entry is written, for messages. */

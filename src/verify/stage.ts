@@ -13,7 +13,7 @@ import { signatureSetup } from './stage/setup.js';
 export const signaturesStage: Stage = {
   name: 'signatures',
   async run(input, ctx): Promise<StageOutput> {
-    if (!signaturesApply(input, ctx.policy)) return {};
+    if (!signaturesApply(input, ctx.policy, ctx.trust.registrySigners)) return {};
     const setup = signatureSetup(ctx);
     const registryFiles = new Set(ctx.registry.files);
     const models = await checkModelSignatures(input, ctx, setup);

@@ -142,6 +142,22 @@ describe('signaturesStage', () => {
     expect(f?.evidence?.['signerSeen']).toContain('stefanb@us.ibm.com');
   });
 
+  it('passes a signature two overlapping signers match, under requirements naming one each', async () => {
+    // `ibm` (exact subject) and `ibmPattern` both match stefanb@us.ibm.com; the verifier names the first it tries.
+    const r = await scan(
+      root,
+      policy({
+        ...base.signatures,
+        signers: { ...base.signatures.signers, ibmPattern: SPECS.ibmPattern },
+        require: [
+          { paths: ['models/bert/**'], signers: ['ibmPattern'], ignore: ['ignore-me'] },
+          { paths: ['models/bert/signme-1'], signers: ['ibm'] },
+        ],
+      }),
+    );
+    expect(ids(r).filter((id) => id.includes('models/bert'))).toEqual([]);
+  });
+
   it('reports a keyed model signature as unverifiable when the policy names no key', async () => {
     const r = await scan(root, policy({ signers: {}, require: [] }));
     expect(ids(r)).toContain('CPS007 models/keyed/model.sig');

@@ -22,7 +22,6 @@ export interface AddReferencesArgs {
   readonly file: string;
   readonly source: string | undefined;
   readonly license: string | undefined;
-  readonly signer: string | undefined;
 }
 
 /** A reviewed reference with where it came from: the command line, or the places in the code that load it. */
@@ -92,7 +91,6 @@ export async function addReferences(argv: AddReferencesArgs): Promise<number> {
       revision: c.reviewed.commit,
       source: argv.source ?? c.reviewed.source,
       ...(argv.license !== undefined ? { license: argv.license } : {}),
-      ...(argv.signer !== undefined ? { signer: argv.signer } : {}),
       ...(c.reviewed.sha256 !== undefined ? { download: { url: c.reviewed.repoId, sha256: c.reviewed.sha256 } } : {}),
     };
     toAdd.push(entry);

@@ -8,6 +8,7 @@ import { walkTree } from '../../discover/walk.js';
 import { Hasher } from '../../hash/hasher.js';
 import { upsertModelEntry, type HashedFile } from '../../trust/registry/add.js';
 import { loadTrustedRegistry, REGISTRY_DIR } from '../../trust/registry/load.js';
+import { checkRegistrySigners, registrySignerProblem } from '../../trust/registry/signers.js';
 import { cliOutcome } from '../outcome.js';
 import { addReferences } from './registry-refs.js';
 import { EXIT } from '../exit-codes.js';
@@ -21,6 +22,7 @@ interface AddArgs {
   'from-refs': string | undefined;
   license: string | undefined;
   signer: string | undefined;
+  policy: string | undefined;
   file: string;
   root: string;
 }
@@ -28,6 +30,7 @@ interface AddArgs {
 interface CheckArgs {
   files: string[];
   root: string;
+  policy: string | undefined;
 }
 
 const addCommand: CommandModule<object, AddArgs> = {
@@ -61,7 +64,16 @@ const addCommand: CommandModule<object, AddArgs> = {
         describe: 'Record every pinned model reference found in the code and config under this folder',
       })
       .option('license', { type: 'string', describe: 'SPDX licence identifier' })
-      .option('signer', { type: 'string', describe: 'Expected signer (a name in the policy signers, or an identity)' })
+      .option('signer', {
+        type: 'string',
+        describe:
+          'Signer the files must be signed by, which scans then require: a name in the policy signatures.signers, or a Sigstore identity "SUBJECT (issuer https://…)" (with <path>)',
+      })
+      .option('policy', {
+        alias: 'p',
+        type: 'string',
+        describe: 'Policy whose signers --signer names (default as for scan)',
+      })
       .option('file', {
         type: 'string',
         default: `${REGISTRY_DIR}/models.yml`,
@@ -79,6 +91,11 @@ const addCommand: CommandModule<object, AddArgs> = {
       .example('$0 registry add --from-refs .', 'Record the pinned model references the code makes'),
   handler: async (argv) => {
     if (argv.ref.length > 0 || argv['from-refs'] !== undefined) {
+      // The entry would list no file of the repository, so no scan could check the signer (trust/registry/load.ts).
+      if (argv.signer !== undefined)
+        throw new UsageError(
+          '--signer cannot be checked for a hub reference: the code downloads that model at run time, and chainproof verifies the signatures of files in the repository. Record the signed files with registry add <path> --signer',
+        );
       if (argv.path !== undefined || argv.name !== undefined || argv.revision !== undefined)
         throw new UsageError(
           '--ref and --from-refs take the name and commit from the reference: give no <path>, --name or --revision',
@@ -99,6 +116,7 @@ async function addFiles(argv: AddArgs & { path: string; name: string; revision: 
   const rel = path.relative(root, target);
   if (rel.startsWith('..') || path.isAbsolute(rel))
     throw new UsageError(`${argv.path} is outside the repository root ${argv.root}`);
+  if (argv.signer !== undefined) await checkSigner(argv.signer, argv.policy, root);
   const files = await hashTarget(target, rel.split(path.sep).join('/'));
   if (files.length === 0) throw new UsageError(`${argv.path} holds no readable files`);
   const abs = path.resolve(root, argv.file);
@@ -117,6 +135,17 @@ async function addFiles(argv: AddArgs & { path: string; name: string; revision: 
   // The folder's file names are the scanned tree's: control characters shown, never sent to the terminal.
   for (const f of files) process.stdout.write(`  ${f.sha256}  ${escapeControl(f.path)}  ${f.size} bytes\n`);
   cliOutcome.exitCode = EXIT.ok;
+}
+
+/**
+ * `--signer` as the scan will resolve it (trust/registry/signers.ts): a signer of the policy the scan reads, or a
+ * Sigstore identity. Anything else is refused before the registry is written: the next scan would stop on it.
+ */
+async function checkSigner(signer: string, policyFile: string | undefined, root: string): Promise<void> {
+  const { readPolicy } = await import('../../trust/policy/load.js');
+  const loaded = await readPolicy(policyFile, root);
+  const problem = registrySignerProblem(signer, Object.keys(loaded.policy.signatures.signers), loaded.display);
+  if (problem !== undefined) throw new UsageError(`--signer: ${problem}`);
 }
 
 async function hashTarget(target: string, rel: string): Promise<HashedFile[]> {
@@ -162,11 +191,22 @@ const checkCommand: CommandModule<object, CheckArgs> = {
   builder: (y: Argv) =>
     y
       .positional('files', { type: 'string', array: true, default: [], describe: 'Registry files to check' })
-      .option('root', { type: 'string', default: '.', describe: 'Repository root' }),
+      .option('root', { type: 'string', default: '.', describe: 'Repository root' })
+      .option('policy', {
+        alias: 'p',
+        type: 'string',
+        describe: "Policy whose signatures.signers the entries' signer fields name (default as for scan)",
+      }),
   handler: async (argv) => {
     const root = path.resolve(argv.root);
     // A bad file throws ConfigError: the CLI prints every message (file:line: field: problem) and exits 2.
     const reg = await loadTrustedRegistry(root, argv.files.length > 0 ? argv.files : undefined);
+    // An entry's signer is resolved against the policy as the scan will (trust/registry/signers.ts).
+    if (reg.models.some((m) => m.signer !== undefined)) {
+      const { readPolicy } = await import('../../trust/policy/load.js');
+      const loaded = await readPolicy(argv.policy, root);
+      checkRegistrySigners(reg, Object.keys(loaded.policy.signatures.signers), loaded.display);
+    }
     process.stdout.write(
       `trusted registry OK: ${reg.files.length} file${reg.files.length === 1 ? '' : 's'}, ${reg.models.length} models, ${reg.revoked.length} revoked, ${reg.packages.length} pinned packages, ${reg.malicious.length} malicious package records\n`,
     );

@@ -46,7 +46,6 @@ export interface NewHubEntry {
   readonly revision: string;
   readonly source: string;
   readonly license?: string;
-  readonly signer?: string;
   readonly download?: { readonly url: string; readonly sha256: string };
 }
 
@@ -76,7 +75,6 @@ export async function addHubEntries(
           revision: e.revision,
           source: e.source,
           ...(e.license !== undefined ? { license: e.license } : {}),
-          ...(e.signer !== undefined ? { signer: e.signer } : {}),
           ...(e.download !== undefined ? { files: [{ path: e.download.url, sha256: e.download.sha256 }] } : {}),
         }),
       );

@@ -12,21 +12,16 @@ import { registryEntryKey } from '../../core/records.js';
 import { listRegistryFiles } from './files.js';
 import { osvToMalicious } from './osv.js';
 import { readBoundedText } from '../config/read.js';
-import { ConfigFileError, type ConfigProblem, type ProblemCode } from '../config/problems.js';
+import type { ProblemCode } from '../config/problems.js';
 import { MAX_REGISTRY_FILE_BYTES, parseRegistrySource, type JsonPath, type SourceDocument } from './source.js';
 import { osvToPypiMalicious } from './osv-pypi.js';
 import { checkRegistryValue } from './validate.js';
 import { pushAll } from '../../core/push-all.js';
+import { isDownloadPath } from './lookup.js';
+import { RegistryError } from './error.js';
 
 export { REGISTRY_DIR } from './files.js';
-
-/** Every problem of one trusted-registry file, each `file:line:col: path: expected`. Exit 2. */
-export class RegistryError extends ConfigFileError {
-  constructor(file: string, problems: readonly ConfigProblem[]) {
-    super('CONFIG_REGISTRY_INVALID', 'trusted registry file', file, problems);
-    this.name = 'RegistryError';
-  }
-}
+export { RegistryError };
 
 /**
  * Load the trusted registry once, before scanning. With no `files`, every `*.yml|*.yaml|*.json` under
@@ -91,6 +86,19 @@ export function parseRegistryText(text: string, rel: string): TrustedRegistry {
     return { ...EMPTY_REGISTRY, files: [rel], malicious: conv.packages, pypiMalicious: py.packages };
   }
   const doc = checked.doc;
+  const unenforceable = (doc.models ?? []).flatMap((m, i) =>
+    m.signer !== undefined && !(m.files ?? []).some((f) => !isDownloadPath(f.path))
+      ? [
+          {
+            code: 'bad-value' as const,
+            path: ['models', i, 'signer'],
+            message:
+              'cannot be checked: the entry lists no file of the repository (a hub repository or a download the code fetches at run time), and chainproof verifies the signatures of files in the scanned tree; list the files, or remove signer',
+          },
+        ]
+      : [],
+  );
+  if (unenforceable.length > 0) fail(rel, src, unenforceable);
   const malicious: MaliciousPackage[] = [];
   const pypiMalicious: PypiMaliciousPackage[] = [];
   for (const [i, rec] of (doc.malicious ?? []).entries()) {
@@ -108,7 +116,7 @@ export function parseRegistryText(text: string, rel: string): TrustedRegistry {
       revision: m.revision,
       source: m.source,
       ...(m.license !== undefined ? { license: m.license } : {}),
-      ...(m.signer !== undefined ? { signer: m.signer } : {}),
+      ...(m.signer !== undefined ? { signer: m.signer, signerAt: src.locate(['models', i, 'signer']) } : {}),
       ...(m.sourceCommit !== undefined ? { sourceCommit: m.sourceCommit } : {}),
       files: (m.files ?? []).map((f) => ({ ...f })),
       file: rel,

@@ -105,8 +105,11 @@ export const REGISTRY_SCHEMA = {
         },
         signer: {
           type: 'string',
-          minLength: 1,
-          description: "Expected signer: a name in the policy's `signatures.signers`, or an identity.",
+          pattern: '^(?:[A-Za-z0-9][A-Za-z0-9._-]*|\\S+ \\(issuer https://\\S+\\))$',
+          'x-message':
+            "must be a signer name of the policy's signatures.signers, or a Sigstore identity written SUBJECT (issuer https://…), as chainproof prints a signer",
+          description:
+            "Expected signer of the entry's files, which the scan then requires: a name in the policy's `signatures.signers`, or a Sigstore identity written `SUBJECT (issuer https://ISSUER)` (the certificate subject and OIDC issuer, both matched exactly).",
         },
         sourceCommit: {
           type: 'string',

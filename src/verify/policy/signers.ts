@@ -27,8 +27,11 @@ export function describeExpected(signers: readonly NamedSigner[]): string {
   return signers
     .map((s) => {
       switch (s.kind) {
-        case 'sigstore':
-          return `${s.name}: ${s.subject ?? `/${s.subjectPattern?.source ?? ''}/`} (issuer ${s.issuer})`;
+        case 'sigstore': {
+          const id = `${s.subject ?? `/${s.subjectPattern?.source ?? ''}/`} (issuer ${s.issuer})`;
+          // A trusted-registry entry's identity is named by its own text (trust/registry/signers.ts).
+          return s.name === id ? id : `${s.name}: ${id}`;
+        }
         case 'key':
           return `${s.name}: key ${s.key.fingerprint}`;
         case 'certificate':

@@ -1,12 +1,18 @@
 import type { Policy } from '../../core/policy.js';
 import type { StageInput } from '../../core/stage.js';
+import type { RegistrySigner } from '../../core/trust-material.js';
 
 /**
- * Whether the signatures stage has anything to check: a signature file in the tree, or a policy that requires
- * signatures. Kept apart from the stage so the pipeline can ask without loading Sigstore (src/app/stages.ts).
+ * Whether the signatures stage has anything to check: a signature file in the tree, or a policy or trusted-registry
+ * entry that requires signatures. Kept apart from the stage so the pipeline can ask without loading Sigstore
+ * (src/app/stages.ts).
  */
-export function signaturesApply(input: Pick<StageInput, 'files'>, policy: Policy): boolean {
+export function signaturesApply(
+  input: Pick<StageInput, 'files'>,
+  policy: Policy,
+  registrySigners: readonly RegistrySigner[],
+): boolean {
   const sig = policy.signatures;
   const hasSignatures = input.files.some((f) => f.format === 'model-signature' || f.format === 'sigstore-bundle');
-  return hasSignatures || sig.require.length > 0 || sig.registry?.required === true;
+  return hasSignatures || sig.require.length > 0 || sig.registry?.required === true || registrySigners.length > 0;
 }

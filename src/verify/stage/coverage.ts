@@ -1,5 +1,6 @@
 import type { Finding } from '../../core/finding.js';
 import type { VerificationRecord } from '../../core/records.js';
+import type { SeenSigner } from '../check/types.js';
 
 /** What signature covers a repo path, and whether it held. Requirements and the registry check read this. */
 export interface Coverage {
@@ -7,6 +8,8 @@ export interface Coverage {
   readonly ok: boolean;
   readonly signerName: string | undefined;
   readonly signerSeen: string | undefined;
+  /** The signer of a signature that verified: a requirement naming another signer that matches it is met too. */
+  readonly seen?: SeenSigner;
   /** Excluded from a signed model by the policy's `ignore` globs: exempt from requirements, not signed. */
   readonly ignored?: boolean;
 }

@@ -10,7 +10,7 @@ import { isProvenanceBundle } from '../provenance/kind.js';
 import { readBareEnvelope } from '../provenance/envelope.js';
 import { DETACHED_BUNDLE } from '../provenance/names.js';
 import { folderCovers, isFolderAttestation } from '../provenance/files.js';
-import { allowedSigners, type SignatureSetup } from './setup.js';
+import { allowedSigners, registryRequirementsOf, type SignatureSetup } from './setup.js';
 import { emptyPart, type PartResult } from './coverage.js';
 import { MAX_CANDIDATES, MAX_FILE_BYTES, NearbyArtifacts, bundleClaim, type BundleClaim } from './nearby-artifact.js';
 import { record, statusOf, verdictFinding } from './findings.js';
@@ -155,7 +155,8 @@ async function checkOne(
       !provenanceReads ||
       !provenanceOwns(parsedBundle, bytes)
     ) {
-      out.findings.push(verdictFinding(verdict, 'Sigstore bundle', bundle.path, target, allowed));
+      const required = byDigest ? [] : registryRequirementsOf(setup, [target]);
+      out.findings.push(verdictFinding(verdict, 'Sigstore bundle', bundle.path, target, allowed, required));
       out.verifications.push(record(target, statusOf(verdict.code), `${bundle.path}${how}: ${verdict.reason}`));
     }
     if (!byDigest)
@@ -170,7 +171,13 @@ async function checkOne(
   const seen = describeSigner(verdict.signer);
   out.verifications.push(record(target, 'verified', `signed by ${seen} (${bundle.path}${how})`));
   if (!byDigest)
-    out.coverage.set(target, { signature: bundle.path, ok: true, signerName: verdict.signerName, signerSeen: seen });
+    out.coverage.set(target, {
+      signature: bundle.path,
+      ok: true,
+      signerName: verdict.signerName,
+      signerSeen: seen,
+      seen: verdict.signer,
+    });
 }
 
 function provenanceOwns(parsed: ParsedBundle | BundleParseError, bytes: Buffer): boolean {

@@ -4,48 +4,155 @@ import type { StageInput } from '../../core/stage.js';
 import type { Coverage, PartResult } from './coverage.js';
 import { emptyPart } from './coverage.js';
 import { record } from './findings.js';
-import type { SignatureSetup } from './setup.js';
+import { matchesSigner } from '../policy/signers.js';
+import type { NamedSigner } from '../../core/trust-material.js';
+import {
+  registryPlace,
+  type CompiledRegistryRequirement,
+  type CompiledRequirement,
+  type SignatureSetup,
+} from './setup.js';
 
 const isSignatureFile = (format: string) => format === 'model-signature' || format === 'sigstore-bundle';
 
-/** `signatures.require`: every covered file must carry a valid signature by one of the requirement's signers. */
+/**
+ * `signatures.require`, and the `signer` of each trusted-registry entry over the entry's files: every covered file
+ * must carry a valid signature by one of the requirement's signers. One finding per file and cause (no signature; a
+ * signer some requirement does not allow), naming every requirement it breaks.
+ */
 export function enforceRequirements(
   input: StageInput,
   setup: SignatureSetup,
   coverage: ReadonlyMap<string, Coverage>,
 ): PartResult {
   const out = emptyPart();
-  for (const r of setup.requirements) {
-    const names = r.requirement.signers;
-    for (const f of input.files) {
-      if (isSignatureFile(f.format) || !r.matches(f.path)) continue;
-      const c = coverage.get(f.path);
-      if (c?.ignored) continue;
-      if (!c) {
-        out.findings.push({
-          ruleId: 'CPS003',
-          message: `${f.path} must be signed (policy signatures.require[${r.index}]: ${r.requirement.paths.join(', ')}) but no signature covers it. Sign it (model_signing sign for a model folder, cosign sign-blob --bundle ${f.path}.sigstore.json ${f.path}) and commit the signature.`,
-          location: { path: f.path },
-          artifact: { kind: 'file', path: f.path },
-          evidence: { requirement: r.index, expectedSigner: names.length ? names.join(', ') : 'any policy signer' },
-        });
-        out.verifications.push(record(f.path, 'failed', 'required signature missing'));
-        continue;
-      }
-      // A failed signature is already a finding where it was checked; here only the signer's name is left.
-      if (c.ok && names.length > 0 && (c.signerName === undefined || !names.includes(c.signerName))) {
-        out.findings.push({
-          ruleId: 'CPS002',
-          message: `${f.path} is signed by ${c.signerSeen ?? 'an unknown signer'} (${c.signature}), but signatures.require[${r.index}] allows only ${names.join(', ')}. Have an allowed signer sign it.`,
-          location: { path: f.path },
-          artifact: { kind: 'file', path: f.path },
-          evidence: { signature: c.signature, signerSeen: c.signerSeen ?? '', expectedSigner: names.join(', ') },
-        });
-        out.verifications.push(record(f.path, 'failed', 'signer not allowed by requirement'));
-      }
+  for (const f of input.files) {
+    if (isSignatureFile(f.format)) continue;
+    const policy = setup.requirements.filter((r) => r.matches(f.path));
+    const registry = setup.registryRequirements.filter((r) => r.matches(f.path));
+    if (policy.length === 0 && registry.length === 0) continue;
+    const c = coverage.get(f.path);
+    if (c?.ignored) continue;
+    if (!c) {
+      out.findings.push(unsignedFinding(f.path, policy, registry));
+      out.verifications.push(record(f.path, 'failed', 'required signature missing'));
+      continue;
     }
+    // A failed signature is already a finding where it was checked; here only the signer's name is left.
+    if (!c.ok) continue;
+    const refusedBy = policy.filter((r) => !meets(setup, c, r));
+    const registryRefused = registry.filter((r) => !signedBy(c, r.signer));
+    if (refusedBy.length === 0 && registryRefused.length === 0) continue;
+    out.findings.push(wrongSignerFinding(f.path, c, refusedBy, registryRefused));
+    out.verifications.push(
+      record(
+        f.path,
+        'failed',
+        refusedBy.length > 0 ? 'signer not allowed by requirement' : 'signer not the one the trusted registry names',
+      ),
+    );
   }
   return out;
+}
+
+/**
+ * A policy requirement's signers (empty: any policy signer), one of which must have made the signature. With no
+ * policy signer at all (a policy built in code; a policy file is refused so at load), any valid signature, as
+ * `allowedSigners` verified it.
+ */
+function meets(setup: SignatureSetup, c: Coverage, r: CompiledRequirement): boolean {
+  const names = r.requirement.signers;
+  if (names.length === 0 && setup.signers.length === 0) return true;
+  const signers = names.length > 0 ? setup.signers.filter((s) => names.includes(s.name)) : setup.signers;
+  return signers.some((s) => signedBy(c, s));
+}
+
+/**
+ * Whether a verified signature is `signer`'s. The verifier names the first allowed signer that matched
+ * (verify-bundle.ts); another allowed one may match the same identity (a pattern and an exact subject, a registry
+ * identity and a policy signer), so the identity seen is matched again by the verifier's own rule
+ * (`matchesSigner`). A certificate signer is only ever the one whose CA the chain was verified to.
+ */
+function signedBy(c: Coverage, signer: NamedSigner): boolean {
+  if (c.signerName === signer.name) return true;
+  return c.seen !== undefined && signer.kind !== 'certificate' && matchesSigner(c.seen, signer);
+}
+
+function expectedOf(policy: readonly CompiledRequirement[], registry: readonly CompiledRegistryRequirement[]): string {
+  const names = [
+    ...policy.flatMap((r) => (r.requirement.signers.length > 0 ? r.requirement.signers : ['any policy signer'])),
+    ...registry.map((r) => r.signer.name),
+  ];
+  return [...new Set(names)].join(', ');
+}
+
+function policyWhere(r: CompiledRequirement): string {
+  return `policy signatures.require[${r.index}]: ${r.requirement.paths.join(', ')}`;
+}
+
+function registryWhere(r: CompiledRegistryRequirement): string {
+  return `trusted registry entry ${r.entry.name}@${r.entry.revision}, ${registryPlace(r.entry)}: signer ${r.signer.name}`;
+}
+
+function requirementEvidence(
+  policy: readonly CompiledRequirement[],
+  registry: readonly CompiledRegistryRequirement[],
+): Record<string, string | number> {
+  return {
+    // One index as a number, as a single requirement's findings always gave it.
+    ...(policy.length === 1 ? { requirement: policy[0]!.index } : {}),
+    ...(policy.length > 1 ? { requirement: policy.map((r) => r.index).join(', ') } : {}),
+    ...(registry.length > 0 ? { registryEntry: registry.map((r) => registryPlace(r.entry)).join(', ') } : {}),
+  };
+}
+
+function unsignedFinding(
+  path: string,
+  policy: readonly CompiledRequirement[],
+  registry: readonly CompiledRegistryRequirement[],
+): Finding {
+  const where = [...policy.map(policyWhere), ...registry.map(registryWhere)].join('; ');
+  return {
+    ruleId: 'CPS003',
+    message: `${path} must be signed (${where}) but no signature covers it. Sign it (model_signing sign for a model folder, cosign sign-blob --bundle ${path}.sigstore.json ${path}) and commit the signature.`,
+    location: { path },
+    artifact: { kind: 'file', path },
+    evidence: { ...requirementEvidence(policy, registry), expectedSigner: expectedOf(policy, registry) },
+  };
+}
+
+function wrongSignerFinding(
+  path: string,
+  c: Coverage,
+  policy: readonly CompiledRequirement[],
+  registry: readonly CompiledRegistryRequirement[],
+): Finding {
+  const broken = [
+    ...policy.map(
+      (r) =>
+        `signatures.require[${r.index}] allows only ${r.requirement.signers.length > 0 ? r.requirement.signers.join(', ') : 'policy signers'}`,
+    ),
+    ...registry.map(
+      (r) =>
+        `the trusted registry entry ${r.entry.name}@${r.entry.revision} (${registryPlace(r.entry)}) names its signer ${r.signer.name}`,
+    ),
+  ].join(', and ');
+  const advice =
+    registry.length > 0
+      ? 'Have that signer sign it; if the model legitimately changed hands, review it and correct the entry.'
+      : 'Have an allowed signer sign it.';
+  return {
+    ruleId: 'CPS002',
+    message: `${path} is signed by ${c.signerSeen ?? 'an unknown signer'} (${c.signature}), but ${broken}. ${advice}`,
+    location: { path },
+    artifact: { kind: 'file', path },
+    evidence: {
+      signature: c.signature,
+      signerSeen: c.signerSeen ?? '',
+      expectedSigner: expectedOf(policy, registry),
+      ...requirementEvidence(policy, registry),
+    },
+  };
 }
 
 /** `signatures.registry`: each trusted-registry file needs a valid bundle by an allowed signer over its content. */

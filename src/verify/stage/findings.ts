@@ -33,12 +33,17 @@ export function verdictFinding(
   sigPath: string,
   artifactPath: string,
   allowed: readonly NamedSigner[],
+  registryEntries: readonly string[] = [],
 ): Finding {
   const evidence: Record<string, string> = { reason: verdict.reason, expectedSigner: describeExpected(allowed) };
   if (verdict.signer) evidence['signerSeen'] = describeSigner(verdict.signer);
+  // A signer a trusted-registry entry asks for is allowed here because of that entry: say where it is written.
+  const registry =
+    registryEntries.length > 0 ? ` Required by the trusted registry: ${registryEntries.join('; ')}.` : '';
+  if (registryEntries.length > 0) evidence['registryEntry'] = registryEntries.join('; ');
   return {
     ruleId: RULE_FOR[verdict.code],
-    message: `${what} ${sigPath} does not verify: ${verdict.reason}. ${ADVICE[verdict.code]}`,
+    message: `${what} ${sigPath} does not verify: ${verdict.reason}.${registry} ${ADVICE[verdict.code]}`,
     location: { path: sigPath },
     artifact: { kind: 'file', path: artifactPath },
     evidence: evidence,

@@ -9,7 +9,7 @@ import { MAX_BUNDLE_BYTES } from '../bundle/parse.js';
 import { describeSigner } from '../check/types.js';
 import type { ModelIssue, WholeFileDigest } from '../model/compare.js';
 import { verifyModelSignature } from '../model/verify.js';
-import { allowedSigners, type SignatureSetup } from './setup.js';
+import { allowedSigners, registryRequirementsOf, type SignatureSetup } from './setup.js';
 import { emptyPart, type PartResult } from './coverage.js';
 import { record, statusOf, verdictFinding } from './findings.js';
 
@@ -84,7 +84,10 @@ async function checkOne(
   });
   const { verdict, manifest, issues } = result;
   const signerSeen = verdict.ok || verdict.signer ? describeSigner(verdict.signer!) : undefined;
-  if (!verdict.ok) out.findings.push(verdictFinding(verdict, 'Model signature', sig.path, folder, allowed));
+  if (!verdict.ok)
+    out.findings.push(
+      verdictFinding(verdict, 'Model signature', sig.path, folder, allowed, registryRequirementsOf(setup, repoPaths)),
+    );
   const bad = new Map<string, ModelIssue>();
   for (const issue of issues) {
     const p = manifest?.singleFile ? `${prefix}${issue.path}` : prefix + issue.path;
@@ -120,6 +123,7 @@ async function checkOne(
       ok,
       signerName: verdict.ok ? verdict.signerName : undefined,
       signerSeen,
+      ...(verdict.ok ? { seen: verdict.signer } : {}),
     });
   }
   if (ignore.length > 0) {

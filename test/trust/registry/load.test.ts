@@ -33,6 +33,16 @@ describe('loadTrustedRegistry: invalid files name the file, line, column and fie
       code: 'bad-value',
       want: '7:15: models[0].files[0].path: must be a repo-relative POSIX path',
     },
+    {
+      name: 'bad-signer.yml',
+      code: 'bad-value',
+      want: "7:13: models[0].signer: must be a signer name of the policy's signatures.signers, or a Sigstore identity written SUBJECT (issuer https://…)",
+    },
+    {
+      name: 'hub-signer.yml',
+      code: 'bad-value',
+      want: '7:13: models[0].signer: cannot be checked: the entry lists no file of the repository',
+    },
     { name: 'bad-yaml.yml', code: 'yaml-syntax', want: '5:1: (root): YAML syntax error' },
     { name: 'duplicate-key.yml', code: 'yaml-syntax', want: '4:5: (root): YAML syntax error' },
     {
