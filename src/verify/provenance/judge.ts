@@ -4,6 +4,7 @@ import type { ModelProvenance, ModelRecord } from '../../core/records.js';
 import type { TrustedRegistry } from '../../core/trusted-registry.js';
 import { matchesAnchored } from '../npm/identity.js';
 import { requirementPathMatcher } from '../stage/setup.js';
+import { isBuildProvenance } from './kind.js';
 import { sameRepository } from './source.js';
 
 export interface CompiledProvenanceRequirement {
@@ -45,6 +46,21 @@ export function judgeProvenance(
     artifact: { kind: 'model' as const, path: model.path, ...sha(model) },
   };
   const ev = { attestation: p.attestation, builder: p.builder, repository: p.repository, commit: p.commit };
+  // `gh attestation verify` enforces "Predicate type must match: https://slsa.dev/provenance/v1" unless told another
+  // --predicate-type: an allowed workflow's attestation of another kind (`actions/attest` with an SBOM or a scan
+  // result as its predicate) says the workflow vouched for the file, not that it built it from the commit it names.
+  // It is shown where nothing requires provenance; it never meets a requirement. SLSA provenance of any version counts.
+  if ((reqs.length > 0 || expected) && !isBuildProvenance(p.predicateType)) {
+    const why = requiredBy(reqs, expected);
+    return [
+      {
+        ...base,
+        ruleId: 'CPM020',
+        message: `${model.path} must carry build provenance (${why}), but its attestation ${p.attestation} is a ${p.predicateType} statement, not SLSA build provenance: it says ${p.builder} vouched for the file, not that it built it from ${p.repository}@${p.commit}. Attest the model with actions/attest-build-provenance in the build that produces it.`,
+        evidence: { ...ev, requiredBy: why, predicateType: p.predicateType },
+      },
+    ];
+  }
   for (const r of reqs) {
     const { builders, sourceRepository } = r.requirement;
     if (builders.length > 0 && !builders.some((b) => matchesAnchored(b, p.builder)))
@@ -100,10 +116,7 @@ export function missingProvenance(
   reqs: readonly CompiledProvenanceRequirement[],
   expected: ReturnType<typeof registryCommitFor>,
 ): Finding {
-  const why = [
-    ...reqs.map((r) => `models.requireProvenance[${r.index}]`),
-    ...(expected ? [`registry entry ${expected.entry} (sourceCommit ${expected.commit})`] : []),
-  ].join(', ');
+  const why = requiredBy(reqs, expected);
   return {
     ruleId: 'CPM020',
     message: `${model.path} must carry build provenance (${why}) but no provenance attestation about its content was found (${model.path}.sigstore.json, .sigstore, .intoto.jsonl, or an attestations/ folder). Attest it in the build that produces it (actions/attest-build-provenance) and commit the bundle next to it.`,
@@ -111,6 +124,17 @@ export function missingProvenance(
     artifact: { kind: 'model', path: model.path, ...sha(model) },
     evidence: { requiredBy: why },
   };
+}
+
+/** What requires a model's provenance, for messages: the policy's requirements and the registry entry. */
+function requiredBy(
+  reqs: readonly CompiledProvenanceRequirement[],
+  expected: ReturnType<typeof registryCommitFor>,
+): string {
+  return [
+    ...reqs.map((r) => `models.requireProvenance[${r.index}]`),
+    ...(expected ? [`registry entry ${expected.entry} (sourceCommit ${expected.commit})`] : []),
+  ].join(', ');
 }
 
 /** A model record's content sha256 (an LFS pointer stands for the object it names). */

@@ -5,6 +5,9 @@ import { readCertificateSource, readStatementSource } from './source.js';
 /** SLSA provenance of any version (what actions/attest-build-provenance, npm and slsa-github-generator write). */
 const SLSA_PROVENANCE = /^https:\/\/slsa\.dev\/provenance\/v\d/;
 
+/** Whether a statement's predicate is build provenance (SLSA, any version) rather than another claim (an SBOM, a scan). */
+export const isBuildProvenance = (predicateType: string): boolean => SLSA_PROVENANCE.test(predicateType);
+
 /**
  * Is this bundle build provenance, owned by the provenance stage, rather than a plain signature the signatures
  * stage reports on? One answer for both stages, so a changed file or a bad signature is one finding, not two.
@@ -18,7 +21,7 @@ export function isProvenanceBundle(parsed: ParsedBundle): boolean {
   try {
     const statement = parseStatement(parsed.content.payloadType, parsed.content.payload);
     predicateType = statement.predicateType;
-    if (SLSA_PROVENANCE.test(predicateType) || readStatementSource(statement).repository) return true;
+    if (isBuildProvenance(predicateType) || readStatementSource(statement).repository) return true;
   } catch (err) {
     // Not an in-toto statement: a signature over something else, for the signatures stage.
     if (err instanceof StatementError) return false;

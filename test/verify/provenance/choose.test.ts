@@ -50,4 +50,41 @@ describe('chooseProvenance', () => {
     expect(r.provenance).toBe(RELEASE);
     expect(r.problems).toEqual([]);
   });
+
+  // gh attestation verify: "Predicate type must match: https://slsa.dev/provenance/v1" unless told otherwise.
+  const SBOM: ModelProvenance = {
+    ...RELEASE,
+    predicateType: 'https://cyclonedx.org/bom',
+    attestation: 'models/model.safetensors.sbom.sigstore.json',
+  };
+
+  it('an allowed workflow attestation that is no build provenance never meets a requirement', () => {
+    const r = chooseProvenance(model, [SBOM], reqs, undefined);
+    expect(r.problems.map((f) => f.ruleId)).toEqual(['CPM020']);
+    expect(r.problems[0]!.message).toContain('https://cyclonedx.org/bom statement, not SLSA build provenance');
+    expect(r.problems[0]!.evidence?.['predicateType']).toBe('https://cyclonedx.org/bom');
+  });
+
+  it('nor a registry commit, even when it names that commit', () => {
+    const expected = { commit: '2'.repeat(40), entry: 'acme/models@v1', file: '.chainproof/registry.yml' };
+    const r = chooseProvenance(model, [SBOM], [], expected);
+    expect(r.problems.map((f) => f.ruleId)).toEqual(['CPM020']);
+  });
+
+  it('beside it, the build provenance of the same file is taken', () => {
+    const r = chooseProvenance(model, [SBOM, RELEASE], reqs, undefined);
+    expect(r.problems).toEqual([]);
+    expect(r.provenance).toBe(RELEASE);
+  });
+
+  it('where nothing requires provenance it is shown as it is', () => {
+    const r = chooseProvenance(model, [SBOM], [], undefined);
+    expect(r.problems).toEqual([]);
+    expect(r.provenance).toBe(SBOM);
+  });
+
+  it('SLSA provenance of an older version still counts', () => {
+    const v02 = { ...RELEASE, predicateType: 'https://slsa.dev/provenance/v0.2' };
+    expect(chooseProvenance(model, [v02], reqs, undefined).problems).toEqual([]);
+  });
 });
