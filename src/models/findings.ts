@@ -47,6 +47,25 @@ export function unknownModelsInFolder(folder: string, files: readonly Subject[],
   };
 }
 
+/**
+ * Every model file unknown because the trusted registry records no model at all: one cause, one finding, at the
+ * first file (a location code scanning can show), the rest counted and the first few named.
+ */
+export function unknownModelsWithoutRegistry(files: readonly Subject[], level: Level): Finding {
+  const formats = [...new Set(files.map((f) => f.format))].sort().join(', ');
+  const first = files[0]!.path;
+  const named = files.slice(0, 3).map((f) => f.path);
+  const more = files.length - named.length;
+  return {
+    ruleId: 'CPM001',
+    level,
+    message: `The trusted registry records no model, so none of the repository's ${files.length} model files (${formats}) has a reviewed origin: ${named.join(', ')}${more > 0 ? ` and ${more} more` : ''}. Record each model (\`chainproof registry add <file or folder> --name … --revision … --source …\`), or set models.unknownModel to off where origins are not tracked.`,
+    location: { path: first },
+    artifact: { kind: 'file', path: first },
+    evidence: { expected: 'a trusted-registry entry', count: files.length, formats, first },
+  };
+}
+
 export function digestMismatch(
   s: Subject,
   a: ModelArtifact,

@@ -115,7 +115,8 @@ export async function runModelsStage(input: StageInput, ctx: ScanContext): Promi
     ctx.progress.done();
   }
   const level = ctx.policy.models.unknownModel;
-  if (level !== 'off') pushAll(out.findings, unknownModelFindings(out.unknown, level));
+  if (level !== 'off')
+    pushAll(out.findings, unknownModelFindings(out.unknown, level, ctx.registry.models.length === 0));
   const snapshotDirs = new Map<string, string[]>();
   for (const f of input.files) {
     const hf = parseHfCachePath(f.path);
@@ -274,11 +275,15 @@ function record(
 /**
  * CPM001 once per cause: unknown model files that share a folder are one finding at the folder (a 300-shard
  * checkpoint gave 300 notes, 1,200 lines of text output around the one finding that mattered); a file alone in its
- * folder, or at the repository root, keeps its own.
+ * folder, or at the repository root, keeps its own. With no model entry in the trusted registry at all, every model
+ * file is unknown for that one reason: one finding with the count (27 notes, one per file of a folder of unrelated
+ * models, said the same thing 27 times).
  */
-function unknownModelFindings(unknown: readonly F.Subject[], level: Level): Finding[] {
+function unknownModelFindings(unknown: readonly F.Subject[], level: Level, noEntries: boolean): Finding[] {
+  const sorted = [...unknown].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  if (noEntries && sorted.length > 1) return [F.unknownModelsWithoutRegistry(sorted, level)];
   const byFolder = new Map<string, F.Subject[]>();
-  for (const s of [...unknown].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
+  for (const s of sorted) {
     const folder = path.posix.dirname(s.path);
     const list = byFolder.get(folder);
     if (list) list.push(s);

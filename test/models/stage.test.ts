@@ -273,8 +273,20 @@ describe('unknown model files: one CPM001 per folder they share (one finding per
       'root.onnx': 'onnx_tiny_matmul.onnx',
       'root2.pkl': 'sklearn_logreg_p4.pkl',
     });
+    // The registry records a model (another one): each unknown file is its own question.
+    await upsertModelEntry(path.join(dir, 'trusted-registry/models.yml'), 'trusted-registry/models.yml', {
+      name: 'acme/other',
+      revision: '1',
+      source: 'https://example.com/acme/other',
+      files: [{ path: 'elsewhere/model.safetensors', size: 1, sha256: 'ab'.repeat(32) }],
+    });
     const r = await scanModels(dir, { policy: policyWith({ unknownModel: 'error' }) });
-    expect(ruleIds(r)).toEqual(['CPM001 ckpt', 'CPM001 ckpt/sub/inner.gguf', 'CPM001 root.onnx', 'CPM001 root2.pkl']);
+    expect(ruleIds(r).filter((id) => id.startsWith('CPM001'))).toEqual([
+      'CPM001 ckpt',
+      'CPM001 ckpt/sub/inner.gguf',
+      'CPM001 root.onnx',
+      'CPM001 root2.pkl',
+    ]);
     const folder = r.findings.find((f) => f.location.path === 'ckpt')!;
     expect(folder.level).toBe('error');
     expect(folder.evidence).toMatchObject({
@@ -288,6 +300,37 @@ describe('unknown model files: one CPM001 per folder they share (one finding per
     const text = toText(r, { color: false });
     expect(text).toMatch(/! ckpt\/shard-1\.safetensors/);
     expect(text).not.toMatch(/✓ ckpt\//);
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('with no model in the trusted registry, every unknown file is one finding for that one cause', async () => {
+    const dir = await repoWith({
+      'ckpt/shard-0.pkl': 'sklearn_logreg_p4.pkl',
+      'ckpt/shard-1.safetensors': 'real-safetensors/model2vec-test-model-int8.safetensors',
+      'root.onnx': 'onnx_tiny_matmul.onnx',
+      'root2.pkl': 'sklearn_logreg_p4.pkl',
+      'other/inner.gguf': 'real-gguf/llama-2-tiny-random.gguf',
+    });
+    const r = await scanModels(dir);
+    expect(ruleIds(r)).toEqual(['CPM001 ckpt/shard-0.pkl']);
+    const f = r.findings[0]!;
+    expect(f.evidence).toMatchObject({
+      count: 5,
+      formats: 'gguf, onnx, pickle, safetensors',
+      first: 'ckpt/shard-0.pkl',
+    });
+    expect(f.message).toContain('The trusted registry records no model');
+    expect(f.message).toContain('ckpt/shard-0.pkl, ckpt/shard-1.safetensors, other/inner.gguf and 2 more');
+    // Every file is still listed and unverifiable on its own.
+    expect(r.verifications.filter((v) => v.status === 'unverifiable')).toHaveLength(5);
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('with no registry, a single unknown file keeps its own finding and advice', async () => {
+    const dir = await repoWith({ 'models/tiny.onnx': 'onnx_tiny_matmul.onnx' });
+    const r = await scanModels(dir);
+    expect(ruleIds(r)).toEqual(['CPM001 models/tiny.onnx']);
+    expect(r.findings[0]!.message).toContain('chainproof registry add models/tiny.onnx ');
     await rm(dir, { recursive: true, force: true });
   });
 });

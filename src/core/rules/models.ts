@@ -6,7 +6,7 @@ export const MODELS_RULES = defineRules([
     id: 'CPM001',
     name: 'UnknownModel',
     short: 'A model file, or a folder of them, matches no trusted-registry entry.',
-    full: 'Every model file a build loads should be a known artifact: listed in the trusted registry with its source, revision and digest. This file matches no entry by path or by content, so nobody has reviewed where it came from. Unknown files that share a folder (a sharded checkpoint, one model in several formats) are one finding at the folder, with their count. The policy sets how loud this is (`models.unknownModel`).',
+    full: 'Every model file a build loads should be a known artifact: listed in the trusted registry with its source, revision and digest. This file matches no entry by path or by content, so nobody has reviewed where it came from. Unknown files that share a folder (a sharded checkpoint, one model in several formats) are one finding at the folder, with their count; when the registry records no model at all, every model file is unknown for that one reason, and they are one finding with their count. The policy sets how loud this is (`models.unknownModel`).',
     help: 'If the files are expected, record them: `chainproof registry add <file or folder> --name <org/model> --revision <rev> --source <url>` and commit the registry change for review. Otherwise remove them.',
     level: 'note',
     severity: '4.0',
