@@ -479,8 +479,34 @@ export const ENTRIES = [
   {
     id: 'mlflow-model',
     kind: 'model-manifest',
-    summary: "MLflow MLmodel: the python_function flavour's loader_module, code and model_code_path",
+    summary: "MLflow MLmodel: python_function's loader_module, every flavour's code and model_code_path",
     names: { basenames: ['mlmodel'] },
+    nameOnly: true,
+    readBy: ['repo-code'],
+  },
+  {
+    id: 'nemo2-context',
+    kind: 'model-manifest',
+    summary: 'NeMo 2 checkpoint context (context/io.json): fiddle pyrefs that load_context imports and fdl.build calls',
+    names: { pathPatterns: [/(^|\/)context\/io\.json$/] },
+    nameOnly: true,
+    readBy: ['repo-code'],
+  },
+  {
+    id: 'speechbrain-hparams',
+    kind: 'model-manifest',
+    summary:
+      'SpeechBrain hyperparams.yaml: HyperPyYAML `!new:` / `!apply:` / `!name:` tags and PyYAML python tags that from_hparams builds',
+    names: { basenames: ['hyperparams.yaml'] },
+    nameOnly: true,
+    readBy: ['repo-code'],
+  },
+  {
+    id: 'nemo-extracted-config',
+    kind: 'model-manifest',
+    summary:
+      'model_config.yaml of an extracted .nemo: `_target_` / `target` callables NeMo instantiates (dangerous ones only; the name is common to Hydra projects)',
+    names: { basenames: ['model_config.yaml'] },
     nameOnly: true,
     readBy: ['repo-code'],
   },

@@ -73,13 +73,23 @@ function targetsOf(doc: Document, lines: LineCounter): { targets: Target[]; cut:
  * Each target is judged like a pickle global: a dangerous one is an error, one outside the libraries NeMo configs
  * name is a warning.
  */
-export function nemoConfigFindings(body: Buffer, path: string, member: string, allow: AllowContext): Finding[] {
-  const at = (line?: number) => ({ path, member, ...(line !== undefined ? { line } : {}) });
+export function nemoConfigFindings(
+  body: Buffer,
+  path: string,
+  member: string | undefined,
+  allow: AllowContext,
+): Finding[] {
+  const at = (line?: number) => ({
+    path,
+    ...(member !== undefined ? { member } : {}),
+    ...(line !== undefined ? { line } : {}),
+  });
+  const where = member !== undefined ? `${path} (${member})` : path;
   if (body.length > MAX_CONFIG)
     return [
       {
         ruleId: 'CPI015',
-        message: `${path} (${member}): the NeMo model config is ${body.length} bytes, past the ${MAX_CONFIG}-byte limit; the classes it instantiates were not checked.`,
+        message: `${where}: the NeMo model config is ${body.length} bytes, past the ${MAX_CONFIG}-byte limit; the classes it instantiates were not checked.`,
         location: at(),
         evidence: { size: body.length, limit: MAX_CONFIG },
       },
@@ -91,7 +101,7 @@ export function nemoConfigFindings(body: Buffer, path: string, member: string, a
     return [
       {
         ruleId: 'CPI015',
-        message: `${path} (${member}): the NeMo model config is not valid YAML (${doc.errors[0]!.message.split('\n', 1)[0]}); NeMo cannot restore it, and the classes it names were not checked.`,
+        message: `${where}: the NeMo model config is not valid YAML (${doc.errors[0]!.message.split('\n', 1)[0]}); NeMo cannot restore it, and the classes it names were not checked.`,
         location: at(),
         evidence: { error: doc.errors[0]!.message.split('\n', 1)[0]! },
       },
@@ -108,8 +118,8 @@ export function nemoConfigFindings(body: Buffer, path: string, member: string, a
       ...(v.kind === 'dangerous' ? { level: 'error' as const } : {}),
       message:
         v.kind === 'dangerous'
-          ? `${path} (${member})${t.line !== undefined ? `:${t.line}` : ''}: ${t.key}: ${t.value} (${v.why}); NeMo's restore_from imports and calls it with the node's keys as arguments, so loading the model runs it. Do not load this file.`
-          : `${path} (${member})${t.line !== undefined ? `:${t.line}` : ''}: ${t.key}: ${t.value} is outside the libraries NeMo configs name; restore_from imports and calls it while building the model. Review it before loading, and add it to models.allowedGlobals if you trust it.`,
+          ? `${where}${t.line !== undefined ? `:${t.line}` : ''}: ${t.key}: ${t.value} (${v.why}); NeMo's restore_from imports and calls it with the node's keys as arguments, so loading the model runs it. Do not load this file.`
+          : `${where}${t.line !== undefined ? `:${t.line}` : ''}: ${t.key}: ${t.value} is outside the libraries NeMo configs name; restore_from imports and calls it while building the model. Review it before loading, and add it to models.allowedGlobals if you trust it.`,
       location: at(t.line),
       evidence: { key: t.key, target: t.value, ...(v.kind === 'dangerous' ? { resolvesTo: v.why } : {}) },
     });
@@ -117,7 +127,7 @@ export function nemoConfigFindings(body: Buffer, path: string, member: string, a
   if (cut)
     out.push({
       ruleId: 'CPI015',
-      message: `${path} (${member}): the NeMo model config has more than ${MAX_NODES} nodes; the rest of the classes it instantiates were not checked.`,
+      message: `${where}: the NeMo model config has more than ${MAX_NODES} nodes; the rest of the classes it instantiates were not checked.`,
       location: at(),
       evidence: { limit: MAX_NODES },
     });

@@ -38,6 +38,18 @@ export class PyYamlView {
     return undefined;
   }
 
+  /** The string keys of PyYAML's dict for the mapping `node`, in the dict's order (a repeated key keeps its first place). */
+  keys(node: unknown): string[] {
+    const map = this.deref(node);
+    if (!isMap(map)) return [];
+    const seen = new Set<string>();
+    for (const pair of this.flatten(map, 0)) {
+      const k = this.deref(pair.key);
+      if (isScalar(k) && typeof k.value === 'string') seen.add(k.value);
+    }
+    return [...seen];
+  }
+
   /** The mapping's pairs after `flatten_mapping`: merged pairs first, in PyYAML's order, then its own. */
   private flatten(map: YAMLMap, depth: number): readonly Pair[] {
     const done = this.flattened.get(map);

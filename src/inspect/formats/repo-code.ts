@@ -8,6 +8,9 @@ import { isKerasDirConfig } from './keras-dir.js';
 import { checkKerasConfig } from './keras-config.js';
 import { analyseKerasHubPreset } from './keras-hub-preset.js';
 import { mlflowFindings } from './mlflow-model.js';
+import { nemo2ContextFindings } from './nemo2-context.js';
+import { nemoExtractedConfigFindings } from './nemo-extracted.js';
+import { speechbrainHparamsFindings } from './speechbrain-hparams.js';
 import { shardIndexSteps } from './shard-index.js';
 import { peftAdapterFindings } from './peft-adapter.js';
 import type { Findings } from './report.js';
@@ -139,6 +142,27 @@ export const repoCodeAnalyser: ModelAnalyser = {
     if (file.format === 'keras-hub-preset') return analyseKerasHubPreset(file, ctx);
     if (file.format === 'mlflow-model')
       return analyseWith(file, 'the MLmodel file', (src, out) => mlflowFindings(src, out), ctx.files);
+    if (file.format === 'nemo2-context')
+      return analyseWith(
+        file,
+        'the NeMo 2 context',
+        (src, out) => nemo2ContextFindings(src, out, { extra: ctx.policy.models.allowedGlobals }),
+        ctx.files,
+      );
+    if (file.format === 'nemo-extracted-config')
+      return analyseWith(
+        file,
+        'the NeMo model config',
+        (src, out) => nemoExtractedConfigFindings(src, out, { extra: ctx.policy.models.allowedGlobals }),
+        ctx.files,
+      );
+    if (file.format === 'speechbrain-hparams')
+      return analyseWith(
+        file,
+        'the SpeechBrain hyperparams',
+        (src, out) => speechbrainHparamsFindings(src, out, { extra: ctx.policy.models.allowedGlobals }),
+        ctx.files,
+      );
     if (file.format === 'shard-index') return analyseWith(file, 'the shard index', shardIndexSteps, ctx.files);
     // chat_template.jinja files share the tokenizer config's catalogue entry; only JSON configs have an auto_map.
     if (!/\.json$/i.test(file.path)) return Promise.resolve({ status: 'ok', findings: [] });

@@ -113,6 +113,141 @@ export const REPO_CODE_CASES: readonly UnseenCase[] = [
     want: ['CPI116:warning'],
   },
   {
+    name: 'MLflow langchain model whose model_code_path sits only in the langchain flavour',
+    loader: 'mlflow.langchain._load_model_from_local_fs: flavor_conf[MODEL_CODE_PATH] when python_function has none',
+    files: {
+      'm/MLmodel':
+        'flavors:\n  langchain:\n    langchain_version: 0.1.0\n    model_code_path: chain.py\n  python_function:\n    loader_module: mlflow.langchain\n    python_version: 3.11.0\n',
+      'm/chain.py': 'import os\n',
+    },
+    want: ['CPI116:error'],
+  },
+  {
+    name: 'MLmodel with no python_function flavour and a langchain model_code_path',
+    loader: 'mlflow.langchain.load_model → _load_model_from_local_fs',
+    files: { 'm/MLmodel': 'flavors:\n  langchain:\n    model_code_path: chain.py\n' },
+    want: ['CPI116:error'],
+  },
+  {
+    name: 'MLflow pytorch model with a code folder in the pytorch flavour',
+    loader: 'mlflow.pytorch.load_model → _add_code_from_conf_to_system_path(local_model_path, pytorch_conf)',
+    files: {
+      'm/MLmodel':
+        'flavors:\n  python_function:\n    loader_module: mlflow.pytorch\n    data: data\n  pytorch:\n    code: code\n    model_data: data\n    pytorch_version: 2.1.0\n',
+    },
+    want: ['CPI116:warning'],
+  },
+  {
+    name: 'NeMo 2 context/io.json whose fiddle Config calls os.system',
+    loader: 'nemo.lightning.io.load_context → io.mixin.load → fiddle Deserialization (import_symbol) → fdl.build',
+    files: {
+      'ckpt/context/io.json':
+        '{\n  "root": {\n    "type": "ref",\n    "key": "config_1"\n  },\n  "objects": {\n    "config_1": {\n      "type": {\n        "type": "pyref",\n        "module": "fiddle._src.config",\n        "name": "Config"\n      },\n      "items": [\n        [\n          "Attr(name=\'command\')",\n          "id"\n        ]\n      ],\n      "metadata": {\n        "type": {\n          "type": "pyref",\n          "module": "fiddle._src.config",\n          "name": "BuildableTraverserMetadata"\n        },\n        "items": [\n          [\n            "GetAttrKey(name=\'fn_or_cls\')",\n            {\n              "type": "pyref",\n              "module": "os",\n              "name": "system"\n            }\n          ],\n          [\n            "GetAttrKey(name=\'argument_names\')",\n            [\n              "command"\n            ]\n          ],\n          [\n            "GetAttrKey(name=\'argument_tags\')",\n            {}\n          ]\n        ],\n        "metadata": {\n          "type": {\n            "type": "pyref",\n            "module": "fiddle._src.config",\n            "name": "BuildableTraverserMetadata"\n          },\n          "items": [],\n          "metadata": null\n        }\n      },\n      "paths": [\n        "<root>.model"\n      ]\n    }\n  },\n  "refcounts": {\n    "config_1": 1\n  },\n  "version": "0.0.1"\n}',
+    },
+    want: ['CPI122:error'],
+  },
+  {
+    name: 'NeMo 2 context/io.json calling torch.hub.load (trusted by NeMo’s SafePyrefPolicy: torch.*)',
+    loader: 'nemo.lightning.io.deserialize.SafePyrefPolicy.allows_import trusts torch; fdl.build calls it',
+    files: {
+      'ckpt/context/io.json':
+        '{\n  "root": {\n    "type": "ref",\n    "key": "config_1"\n  },\n  "objects": {\n    "config_1": {\n      "type": {\n        "type": "pyref",\n        "module": "fiddle._src.config",\n        "name": "Config"\n      },\n      "items": [\n        [\n          "Attr(name=\'repo_or_dir\')",\n          "evil/repo"\n        ],\n        [\n          "Attr(name=\'model\')",\n          "m"\n        ]\n      ],\n      "metadata": {\n        "type": {\n          "type": "pyref",\n          "module": "fiddle._src.config",\n          "name": "BuildableTraverserMetadata"\n        },\n        "items": [\n          [\n            "GetAttrKey(name=\'fn_or_cls\')",\n            {\n              "type": "pyref",\n              "module": "torch.hub",\n              "name": "load"\n            }\n          ],\n          [\n            "GetAttrKey(name=\'argument_names\')",\n            [\n              "repo_or_dir",\n              "model"\n            ]\n          ],\n          [\n            "GetAttrKey(name=\'argument_tags\')",\n            {}\n          ]\n        ],\n        "metadata": {\n          "type": {\n            "type": "pyref",\n            "module": "fiddle._src.config",\n            "name": "BuildableTraverserMetadata"\n          },\n          "items": [],\n          "metadata": null\n        }\n      },\n      "paths": [\n        "<root>.model"\n      ]\n    }\n  },\n  "refcounts": {\n    "config_1": 1\n  },\n  "version": "0.0.1"\n}',
+    },
+    want: ['CPI122:error'],
+  },
+  {
+    name: 'NeMo 2 context/io.json naming a module outside NeMo’s libraries',
+    loader: 'io.mixin.load: pydoc.locate and fiddle import_symbol import it; fdl.build calls it',
+    files: {
+      'ckpt/context/io.json':
+        '{\n  "root": {\n    "type": "ref",\n    "key": "config_1"\n  },\n  "objects": {\n    "config_1": {\n      "type": {\n        "type": "pyref",\n        "module": "fiddle._src.config",\n        "name": "Config"\n      },\n      "items": [\n        [\n          "Attr(name=\'x\')",\n          1\n        ]\n      ],\n      "metadata": {\n        "type": {\n          "type": "pyref",\n          "module": "fiddle._src.config",\n          "name": "BuildableTraverserMetadata"\n        },\n        "items": [\n          [\n            "GetAttrKey(name=\'fn_or_cls\')",\n            {\n              "type": "pyref",\n              "module": "evilpkg.model",\n              "name": "Build"\n            }\n          ],\n          [\n            "GetAttrKey(name=\'argument_names\')",\n            [\n              "x"\n            ]\n          ],\n          [\n            "GetAttrKey(name=\'argument_tags\')",\n            {}\n          ]\n        ],\n        "metadata": {\n          "type": {\n            "type": "pyref",\n            "module": "fiddle._src.config",\n            "name": "BuildableTraverserMetadata"\n          },\n          "items": [],\n          "metadata": null\n        }\n      },\n      "paths": [\n        "<root>.model"\n      ]\n    }\n  },\n  "refcounts": {\n    "config_1": 1\n  },\n  "version": "0.0.1"\n}',
+    },
+    want: ['CPI122:warning'],
+  },
+  {
+    name: 'NeMo 2 context/io.json of a Llama model',
+    loader: 'io.mixin.load builds nemo.collections.llm LlamaModel',
+    files: {
+      'ckpt/context/io.json':
+        '{\n  "root": {\n    "type": "ref",\n    "key": "config_1"\n  },\n  "objects": {\n    "config_1": {\n      "type": {\n        "type": "pyref",\n        "module": "fiddle._src.config",\n        "name": "Config"\n      },\n      "items": [\n        [\n          "Attr(name=\'config\')",\n          {\n            "type": "ref",\n            "key": "x"\n          }\n        ]\n      ],\n      "metadata": {\n        "type": {\n          "type": "pyref",\n          "module": "fiddle._src.config",\n          "name": "BuildableTraverserMetadata"\n        },\n        "items": [\n          [\n            "GetAttrKey(name=\'fn_or_cls\')",\n            {\n              "type": "pyref",\n              "module": "nemo.collections.llm.gpt.model.llama",\n              "name": "LlamaModel"\n            }\n          ],\n          [\n            "GetAttrKey(name=\'argument_names\')",\n            [\n              "config"\n            ]\n          ],\n          [\n            "GetAttrKey(name=\'argument_tags\')",\n            {}\n          ]\n        ],\n        "metadata": {\n          "type": {\n            "type": "pyref",\n            "module": "fiddle._src.config",\n            "name": "BuildableTraverserMetadata"\n          },\n          "items": [],\n          "metadata": null\n        }\n      },\n      "paths": [\n        "<root>.model"\n      ]\n    }\n  },\n  "refcounts": {\n    "config_1": 1\n  },\n  "version": "0.0.1"\n}',
+    },
+    want: [],
+  },
+  {
+    name: 'NeMo 2 context/io.json spelling pyref with a JSON escape',
+    loader: 'io.mixin.load: json.loads decodes \\u0079 before fiddle compares the type',
+    files: {
+      'ckpt/context/io.json':
+        '{"root": {"type": "ref", "key": "c"}, "objects": {"c": {"type": {"type": "pyref", "module": "fiddle._src.config", "name": "Config"}, "items": [], "metadata": {"type": "p\\u0079ref", "module": "os", "name": "system"}}}}',
+    },
+    want: ['CPI122:error'],
+  },
+  {
+    name: 'a context/io.json of some other tool, not JSON',
+    loader: 'NeMo’s json.load would refuse it before importing anything',
+    files: { 'app/context/io.json': '// inputs\n{ reads: [a, b] }\n' },
+    want: [],
+  },
+  {
+    name: 'model_config.yaml of an extracted .nemo calling os.system',
+    loader:
+      'SaveRestoreConnector.load_config_and_state_dict reads <model_extracted_dir>/model_config.yaml (restore path a folder)',
+    files: {
+      'm/model_config.yaml':
+        'target: nemo.collections.nlp.models.language_modeling.megatron_gpt_model.MegatronGPTModel\nx:\n  _target_: os.system\n  command: id\n',
+    },
+    want: ['CPI122:error'],
+  },
+  {
+    name: 'model_config.yaml of a Hydra project naming its own classes',
+    loader: 'hydra.utils.instantiate of the project’s own code (not a model file)',
+    files: { 'conf/model_config.yaml': 'model:\n  _target_: myproj.models.Net\n  hidden: 128\n' },
+    want: [],
+  },
+  {
+    name: 'SpeechBrain hyperparams.yaml instantiating subprocess.Popen',
+    loader:
+      'speechbrain from_hparams → hyperpyyaml load_hyperpyyaml: !new: → _construct_object (pydoc.locate, then call)',
+    files: { 'm/hyperparams.yaml': 'sample_rate: 16000\nrun: !new:subprocess.Popen\n  - [sh, -c, id]\n' },
+    want: ['CPI129:error'],
+  },
+  {
+    name: 'SpeechBrain hyperparams.yaml calling eval through !apply: (pydoc.locate falls back to builtins)',
+    loader: 'hyperpyyaml _apply_function',
+    files: { 'm/hyperparams.yaml': 'x: !apply:eval ["1"]\n' },
+    want: ['CPI129:error'],
+  },
+  {
+    name: 'hyperparams.yaml with a PyYAML python tag behind a %TAG handle',
+    loader: 'load_hyperpyyaml loads with yaml.Loader: UnsafeConstructor construct_python_object_apply',
+    files: { 'm/hyperparams.yaml': '%TAG !p! tag:yaml.org,2002:python/object/apply:\n---\nx: !p!os.system [id]\n' },
+    want: ['CPI129:error'],
+  },
+  {
+    name: 'hyperparams.yaml naming a class and a module outside SpeechBrain’s libraries',
+    loader: 'hyperpyyaml _construct_object / _construct_module import them with pydoc.locate',
+    files: { 'm/hyperparams.yaml': 'x: !new:evilpkg.Thing\n  a: 1\nm: !module:evilpkg2\n' },
+    want: ['CPI129:warning'],
+  },
+  {
+    name: 'hyperparams.yaml including another YAML file',
+    loader: 'hyperpyyaml _walk_tree_and_resolve: !include: reads the file beside it; its tags are built too',
+    files: {
+      'm/hyperparams.yaml': 'model: !include:parts/model.yaml\n',
+      'm/parts/model.yaml': 'x: !apply:os.system [id]\n',
+    },
+    want: ['CPI129:warning'],
+  },
+  {
+    name: 'SpeechBrain ECAPA hyperparams.yaml as SpeechBrain publishes it',
+    loader: 'load_hyperpyyaml builds speechbrain lobes, torch optimisers, a seed',
+    files: {
+      'm/hyperparams.yaml':
+        '# ############################################################################\n# Model: ECAPA big for Speaker verification\n# ############################################################################\nsample_rate: 16000\nn_mels: 80\nleft_frames: 0\ndeltas: False\n\ncompute_features: !new:speechbrain.lobes.features.Fbank\n    n_mels: !ref <n_mels>\n    left_frames: !ref <left_frames>\n    deltas: !ref <deltas>\n\nmean_var_norm: !new:speechbrain.processing.features.InputNormalization\n    norm_type: sentence\n    std_norm: False\n\nembedding_model: !new:speechbrain.lobes.models.ECAPA_TDNN.ECAPA_TDNN\n    input_size: !ref <n_mels>\n    channels: [1024, 1024, 1024, 1024, 3072]\n    kernel_sizes: [5, 3, 3, 3, 1]\n    dilations: [1, 2, 3, 4, 1]\n    attention_channels: 128\n    lin_neurons: 192\n\nclassifier: !new:speechbrain.lobes.models.ECAPA_TDNN.Classifier\n    input_size: 192\n    out_neurons: 7205\n\nmean_var_norm_emb: !new:speechbrain.processing.features.InputNormalization\n    norm_type: global\n    std_norm: False\n\nmodules:\n    compute_features: !ref <compute_features>\n    mean_var_norm: !ref <mean_var_norm>\n    embedding_model: !ref <embedding_model>\n    mean_var_norm_emb: !ref <mean_var_norm_emb>\n    classifier: !ref <classifier>\n\nlabel_encoder: !new:speechbrain.dataio.encoder.CategoricalEncoder\n\nopt_class: !name:torch.optim.Adam\n    lr: 0.001\nseed: !apply:torch.manual_seed [1234]\nshape: (3, 4)\nblocks: !new:torch.nn.ModuleList\n    - [!new:collections.OrderedDict {}]\n\npretrainer: !new:speechbrain.utils.parameter_transfer.Pretrainer\n    loadables:\n        embedding_model: !ref <embedding_model>\n        mean_var_norm_emb: !ref <mean_var_norm_emb>\n        classifier: !ref <classifier>\n        label_encoder: !ref <label_encoder>\n    paths:\n        embedding_model: !ref <pretrained_path>/embedding_model.ckpt\n',
+    },
+    want: [],
+  },
+  {
     name: 'MLflow sklearn model as MLflow logs it',
     loader: 'mlflow.pyfunc.load_model → mlflow.sklearn._load_pyfunc',
     files: {

@@ -1,0 +1,140 @@
+import { isNode, LineCounter, parseDocument, visit } from 'yaml';
+import { isAllowed, type AllowContext } from '../pickle/allowlist.js';
+import { judgeGlobal } from '../pickle/verdict.js';
+import type { Findings } from './report.js';
+import type { ParseSteps, RandomAccess } from './source.js';
+import { FormatError, readAt } from './source.js';
+
+/** A hyperparams.yaml is a few KiB. */
+const MAX_FILE = 4 * 1024 * 1024;
+/** Distinct callables named in one finding's text. */
+const MAX_LISTED = 5;
+
+/**
+ * HyperPyYAML's tags (hyperpyyaml/core.py `load_hyperpyyaml`: `add_multi_constructor("!new:", _construct_object)`,
+ * `"!name:"` `_construct_name`, `"!apply:"` `_apply_function`, `"!module:"` `_construct_module`) and PyYAML's own
+ * python tags, which the unsafe `yaml.Loader` it loads with also constructs (`UnsafeConstructor`
+ * `construct_python_object_apply`, `…_new`, `…_object`, `construct_python_name`, `construct_python_module`).
+ */
+const CALLING_TAG =
+  /^(?:!(new|apply|name|module):|tag:yaml\.org,2002:python\/(object\/apply|object\/new|object|name|module):)(.+)$/;
+
+/** Libraries SpeechBrain model hyperparams name (its own lobes, torch and torchaudio modules, tokenizers, stdlib). */
+const SPEECHBRAIN_LIBRARIES =
+  /^(speechbrain|torch|torchaudio|numpy|sentencepiece|collections|math|functools|operator|typing)(\.|$)/;
+
+/** What a tag does with the callable it names, for the message. */
+function actionOf(kind: string): string {
+  if (kind === 'apply' || kind === 'object/apply') return 'calls it while loading';
+  if (kind === 'new' || kind === 'object/new' || kind === 'object') return 'instantiates it while loading';
+  if (kind === 'name') return 'hands it to the model, which calls it';
+  return 'imports it while loading';
+}
+
+interface Use {
+  readonly target: string;
+  readonly tag: string;
+  readonly action: string;
+  readonly line: number | undefined;
+}
+
+/**
+ * SpeechBrain's `Pretrained.from_hparams` (speechbrain/inference/interfaces.py `pretrained_from_hparams`) and
+ * `foreign_class` fetch the model's `hyperparams.yaml` and build it with `load_hyperpyyaml`, which resolves every
+ * calling tag's dotted path with `pydoc.locate` (the longest importable module, then attributes) and calls it with
+ * the node's items as arguments. Each callable is judged like a pickle global: a dangerous one is an error, one
+ * outside the libraries SpeechBrain hyperparams use is a warning. One finding per file names them all.
+ */
+export function* speechbrainHparamsFindings(src: RandomAccess, out: Findings, allow: AllowContext): ParseSteps<void> {
+  if (src.size > MAX_FILE) throw new FormatError(`file of ${src.size} bytes is past the limit`, 0, 'limit');
+  const text = (yield* readAt(src, 0, src.size)).toString('utf8');
+  // Without a tag nothing is imported, and YAML that does not parse is refused before anything runs.
+  if (!text.includes('!')) return;
+  const lines = new LineCounter();
+  // Tags are read from the parsed nodes (keys included), so `%TAG` handles and verbatim `!<…>` tags resolve as PyYAML
+  // resolves them; custom tags are warnings to the `yaml` package, never errors.
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false });
+  if (doc.errors.length > 0) throw new FormatError(`invalid YAML: ${doc.errors[0]!.message}`, doc.errors[0]!.pos[0]);
+  const dangerous: (Use & { why: string })[] = [];
+  const unknown: Use[] = [];
+  const seen = new Set<string>();
+  /** `!include:` files: `_walk_tree_and_resolve` reads them beside this one and their tags are built like its own. */
+  const includes = new Set<string>();
+  visit(doc, {
+    Node(_key, node) {
+      if (!isNode(node) || node.tag === undefined) return;
+      if (node.tag.startsWith('!include:')) {
+        includes.add(node.tag.slice('!include:'.length));
+        return;
+      }
+      const m = CALLING_TAG.exec(node.tag);
+      if (!m || seen.has(node.tag)) return;
+      seen.add(node.tag);
+      const kind = m[1] ?? m[2]!;
+      const target = m[3]!;
+      // The node's range starts at its content, which for a block under the tag is the next line: the tag's target
+      // as written points at the tag itself (a `%TAG` shorthand still spells the dotted name out).
+      const at = text.indexOf(m[3]!);
+      const line = at >= 0 ? lines.linePos(at).line : node.range ? lines.linePos(node.range[0]).line : undefined;
+      const use = { target, tag: node.tag, action: actionOf(kind), line };
+      if (kind === 'module') {
+        // Importing runs only the module's own top-level code: judged by where it comes from, not by what it holds.
+        if (!SPEECHBRAIN_LIBRARIES.test(target) && !isAllowed(target, '*', allow)) unknown.push(use);
+        return;
+      }
+      // pydoc.locate looks a name with no importable module up in builtins (`!apply:eval`).
+      const dot = target.lastIndexOf('.');
+      const v =
+        dot <= 0
+          ? judgeGlobal('builtins', target, allow)
+          : judgeGlobal(target.slice(0, dot), target.slice(dot + 1), allow);
+      if (v.kind === 'dangerous') dangerous.push({ ...use, why: v.why });
+      else if (v.kind === 'unknown' && !SPEECHBRAIN_LIBRARIES.test(target)) unknown.push(use);
+    },
+  });
+  const list = (uses: readonly Use[]) =>
+    `${uses
+      .slice(0, MAX_LISTED)
+      .map((u) => `${u.tag.replace(/^tag:yaml\.org,2002:/, '!!')} (${u.action})`)
+      .join(', ')}${uses.length > MAX_LISTED ? ` and ${uses.length - MAX_LISTED} more` : ''}`;
+  if (dangerous.length > 0)
+    out.add(
+      'CPI129',
+      `HyperPyYAML tags name dangerous callables: ${list(dangerous)}; SpeechBrain's from_hparams loads this file with load_hyperpyyaml (PyYAML's unsafe Loader), so loading the model runs them. Do not load this model.`,
+      { targets: dangerous.map((d) => d.target).join(', '), resolvesTo: dangerous[0]!.why },
+      undefined,
+      'error',
+      dangerous[0]!.line,
+    );
+  else if (unknown.length > 0)
+    out.add(
+      'CPI129',
+      `HyperPyYAML tags name callables outside the libraries SpeechBrain models use: ${list(unknown)}; load_hyperpyyaml imports them with pydoc.locate. Review them before loading, and add them to models.allowedGlobals if you trust them.`,
+      { targets: unknown.map((u) => u.target).join(', ') },
+      undefined,
+      undefined,
+      unknown[0]!.line,
+    );
+  if (includes.size > 0) {
+    const files = [...includes];
+    out.add(
+      'CPI129',
+      `HyperPyYAML includes ${files
+        .slice(0, MAX_LISTED)
+        .map((f) => JSON.stringify(f))
+        .join(
+          ', ',
+        )}: load_hyperpyyaml reads each (relative to this file) and builds its !new: / !apply: tags like this file's own, and chainproof does not read them under that role. Review the included files before loading.`,
+      { includes: files.join(', ') },
+      undefined,
+      undefined,
+      lineOfText(text, '!include:'),
+    );
+  }
+}
+
+/** The 1-based line of the first occurrence of `needle`. */
+function lineOfText(text: string, needle: string): number | undefined {
+  const at = text.indexOf(needle);
+  return at < 0 ? undefined : text.slice(0, at).split('\n').length;
+}
