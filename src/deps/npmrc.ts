@@ -9,6 +9,14 @@ export interface NpmrcAuth {
   username?: string;
   /** Plain password (`:_password` is base64 in the file; decoded here). */
   password?: string;
+  /**
+   * From a legacy top-level `_authToken` / `_auth`, not a `//host/path/:` key. npm 9+ reads only the scoped keys
+   * (npm-registry-fetch `regFromURI`; `npm config fix` moves the others); older clients fall back to the legacy ones
+   * for the default registry when no scoped key is set. So they never replace a scoped credential, in any file.
+   */
+  legacy?: true;
+  /** Variables its value names that the environment lacks: npm sends the text as written (`${NPM_TOKEN}`). */
+  unresolved?: string[];
 }
 
 export interface NpmrcConfig {
@@ -43,7 +51,27 @@ export const DEFAULT_NPM_REGISTRY = 'https://registry.npmjs.org/';
  * `:_password`). Pure: the environment is passed in. Never throws on odd content; unknown keys stay in `raw`.
  */
 export function parseNpmrc(text: string, env: Record<string, string | undefined>): NpmrcConfig {
-  const parsed = parseIni(text) as Record<string, unknown>;
+  return configOf(parseIni(text), env);
+}
+
+/**
+ * The `npm_config_*` variables of an environment as npm reads them (@npmcli/config `loadEnv`): any case of the
+ * prefix, an empty value ignored; the rest of the name is the key — `//host/path/:_authToken` as written, any other
+ * key lower-cased with `_` after its first character read as `-` (`NPM_CONFIG_REGISTRY` → `registry`,
+ * `npm_config_@acme:registry` → `@acme:registry`, `npm_config_replace_registry_host` → `replace-registry-host`).
+ * Values are expanded like a file's. Undefined when the environment sets none.
+ */
+export function npmrcFromEnv(env: Record<string, string | undefined>): NpmrcConfig | undefined {
+  const entries: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  for (const [name, value] of Object.entries(env)) {
+    if (!/^npm_config_/i.test(name) || value === undefined || value === '') continue;
+    const key = name.slice('npm_config_'.length);
+    entries[key.startsWith('//') ? key : key.replace(/(?!^)_/g, '-').toLowerCase()] = value;
+  }
+  return Object.keys(entries).length > 0 ? configOf(entries, env) : undefined;
+}
+
+function configOf(parsed: Record<string, unknown>, env: Record<string, string | undefined>): NpmrcConfig {
   const raw: Record<string, string> = Object.create(null) as Record<string, string>;
   const written: Record<string, string> = {};
   const unresolved: Record<string, string[]> = {};
@@ -88,15 +116,31 @@ export function parseNpmrc(text: string, env: Record<string, string | undefined>
     else if (key === 'cafile' && value !== '') config.cafile = value;
     else if (key === 'strict-ssl') config.strictSsl = value !== 'false';
     else if (/^@[^/:]+:registry$/.test(key) && value !== '') scopes[key.slice(0, key.indexOf(':'))] = withSlash(value);
-    else if (key.startsWith('//')) addAuth(auth, key, value);
+    else if (key.startsWith('//')) {
+      addAuth(auth, key, value);
+      const missing = unresolved[key];
+      const entry = auth[withSlash(key.slice(0, key.lastIndexOf(':')))];
+      if (missing !== undefined && entry !== undefined) entry.unresolved = [...(entry.unresolved ?? []), ...missing];
+    }
   }
   // Legacy top-level credentials belong to the default registry.
   const defaultDart = nerfDart(config.registry ?? DEFAULT_NPM_REGISTRY);
-  if (raw._authToken !== undefined) setAuth(auth, defaultDart, '_authToken', raw._authToken);
-  if (raw._auth !== undefined) setAuth(auth, defaultDart, '_auth', raw._auth);
+  if ((raw._authToken !== undefined || raw._auth !== undefined) && !hasCredentials(auth[defaultDart])) {
+    if (raw._authToken !== undefined) setAuth(auth, defaultDart, '_authToken', raw._authToken);
+    if (raw._auth !== undefined) setAuth(auth, defaultDart, '_auth', raw._auth);
+    auth[defaultDart]!.legacy = true;
+  }
   config.scopes = { ...scopes };
   config.auth = { ...auth };
   return config;
+}
+
+/** A token, `_auth`, or a username with its password: what npm-registry-fetch's `hasAuth` counts as credentials. */
+export function hasCredentials(a: NpmrcAuth | undefined): boolean {
+  return (
+    a !== undefined &&
+    (a.token !== undefined || a.basic !== undefined || (a.username !== undefined && a.password !== undefined))
+  );
 }
 
 /** `//host/path/:field=value` → auth[`//host/path/`].field. The host may carry a port, so split at the last colon. */

@@ -1,6 +1,8 @@
+import { posix } from 'node:path';
 import type { FileOpener } from '../core/file-source.js';
 import type { DiscoveredFile } from '../core/files.js';
 import type { DependencyGraph } from '../core/records.js';
+import type { NpmProject } from './config.js';
 import type { BerryProject } from './yarn-config.js';
 
 /**
@@ -25,4 +27,29 @@ export async function berryProjectsOf(
       yarnrcs: effectiveYarnrcs(await loadRepoYarnrcs(dirOf(lockfile), byPath, opener, env)),
     })),
   );
+}
+
+/**
+ * The project configuration each npm, pnpm or Bun lockfile among `graphs` is installed with, when it is not only the
+ * root `.npmrc` (which `loadRegistryConfig` reads for every lockfile): the `.npmrc` nearest the lockfile below the
+ * root, as the deps stage reads them (`loadNpmrcs`), and for a Bun lockfile the bunfig.toml beside it, whose
+ * `[install]` registry and scopes bun obeys over `.npmrc` (deps stage `loadBunfig`).
+ */
+export function npmProjectsOf(graphs: readonly DependencyGraph[], files: readonly DiscoveredFile[]): NpmProject[] {
+  const present = new Set(files.map((f) => f.path));
+  const out: NpmProject[] = [];
+  const kinds = new Map(graphs.filter((g) => g.kind !== 'yarn-berry').map((g) => [g.lockfile, g.kind]));
+  for (const [lockfile, kind] of kinds) {
+    let npmrc: string | undefined;
+    for (let dir = posix.dirname(lockfile); dir !== '.' && dir !== '/' && dir !== ''; dir = posix.dirname(dir))
+      if (present.has(`${dir}/.npmrc`)) {
+        npmrc = `${dir}/.npmrc`;
+        break;
+      }
+    const beside = posix.join(posix.dirname(lockfile), 'bunfig.toml');
+    const bunfig = kind === 'bun' && present.has(beside) ? beside : undefined;
+    if (npmrc !== undefined || bunfig !== undefined)
+      out.push({ lockfile, ...(npmrc !== undefined ? { npmrc } : {}), ...(bunfig !== undefined ? { bunfig } : {}) });
+  }
+  return out;
 }

@@ -1,4 +1,4 @@
-import type { RegistryConfig } from './config.js';
+import { projectRegistries, type RegistryConfig } from './config.js';
 import { packageFinding, spec, where } from './findings.js';
 import type { VersionMeta } from './packument.js';
 import { npmFetchUrl, sameUrl } from './resolved-url.js';
@@ -17,7 +17,11 @@ export function checkResolved(state: CheckState, meta: VersionMeta, config: Regi
   if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(pkg.resolved) && !/^npm:/i.test(pkg.resolved)) return;
   // What npm fetches is the lockfile's URL after its registry-host rewrite (onto the default registry, as arborist
   // does): the very URL the registry publishes agrees, wherever it is hosted (a blob host, a proxy's base URL).
-  const fetched = npmFetchUrl(pkg.resolved, config.defaultRegistry, config.replaceRegistryHost);
+  const fetched = npmFetchUrl(
+    pkg.resolved,
+    projectRegistries(config, state.graph.lockfile).defaultRegistry,
+    config.replaceRegistryHost,
+  );
   if (sameUrl(pkg.resolved, meta.tarball) || (fetched !== undefined && sameUrl(fetched, meta.tarball))) return;
   const resolved = tarballKey(pkg.resolved, registry);
   const published = tarballKey(meta.tarball, registry);

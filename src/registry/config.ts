@@ -1,5 +1,12 @@
 import path from 'node:path';
-import { DEFAULT_NPM_REGISTRY, parseNpmrc, type NpmrcAuth, type NpmrcConfig } from '../deps/npmrc.js';
+import {
+  DEFAULT_NPM_REGISTRY,
+  hasCredentials,
+  npmrcFromEnv,
+  parseNpmrc,
+  type NpmrcAuth,
+  type NpmrcConfig,
+} from '../deps/npmrc.js';
 import { trustedPart } from '../deps/npmrc-trust.js';
 import { Redactor } from './redact.js';
 import { toReplaceRegistryHost } from './resolved-url.js';
@@ -20,6 +27,8 @@ export interface RegistryConfig {
   readonly redactor: Redactor;
   /** yarn 2+ lockfiles, by path: where yarn fetches their packages (`.yarnrc.yml`, never `.npmrc`). */
   readonly berry: ReadonlyMap<string, BerryRegistries>;
+  /** npm, pnpm and Bun lockfiles with a project configuration of their own (`NpmProject`), by path: their registries. */
+  readonly npmProjects: ReadonlyMap<string, ProjectRegistries>;
   /** What the scan should say about the user's own configuration (e.g. a `~/.yarnrc.yml` yarn would refuse). */
   readonly notices: readonly string[];
   /**
@@ -27,6 +36,19 @@ export interface RegistryConfig {
    * configured registry before fetching (`npmFetchUrl`).
    */
   readonly replaceRegistryHost: string;
+}
+
+/** A lockfile's own project configuration, by path from the root: a subfolder's `.npmrc`, a Bun project's bunfig.toml. */
+export interface NpmProject {
+  readonly lockfile: string;
+  readonly npmrc?: string;
+  readonly bunfig?: string;
+}
+
+/** The registries one project's package manager asks: its default and its scopes'. */
+export interface ProjectRegistries {
+  readonly defaultRegistry: string;
+  readonly scopes: Readonly<Record<string, string>>;
 }
 
 export interface RegistryConfigSources {
@@ -38,11 +60,15 @@ export interface RegistryConfigSources {
   readonly allowed?: readonly string[];
   /** yarn 2+ lockfiles and the repository `.yarnrc.yml` files in effect for each. */
   readonly berry?: readonly BerryProject[];
+  /** Other lockfiles with a project configuration of their own (`npmProjectsOf`). */
+  readonly npmProjects?: readonly NpmProject[];
 }
 
 /**
- * npm's precedence: the project's `.npmrc` over the user's (`npm_config_userconfig` or `$HOME/.npmrc`); a
- * `--registry` flag over both. The project's file is in the scanned (untrusted) tree, so only its allowed part
+ * npm's precedence (@npmcli/config `load`): the environment's `npm_config_*` over the project's `.npmrc` over the
+ * user's (`npm_config_userconfig` or `$HOME/.npmrc`); a `--registry` flag over all. The environment is the user's
+ * (a CI job's `NPM_CONFIG_REGISTRY`, `npm_config_@acme:registry`), trusted like their own file unless npm runs the
+ * scan (see `underNpm`). The project's file is in the scanned (untrusted) tree, so only its allowed part
  * counts: registries the policy or the user's own file allow, credentials for those only, no CA, no strict-ssl.
  * Missing files are fine; an unreadable `cafile` is ignored with TLS left strict.
  */
@@ -56,29 +82,50 @@ export async function loadRegistryConfig(src: RegistryConfigSources): Promise<Re
   const user = userText !== undefined ? parseNpmrc(userText, env) : undefined;
   if (user !== undefined && userFile !== undefined) configs.push({ file: userFile, config: user });
   const repoText = (await readConfigInRoot(src.root, repoFile, MAX_NPMRC_BYTES))?.toString('utf8');
+  const envConfig = npmrcFromEnv(env);
   let replaceHost = user?.raw['replace-registry-host'];
+  const allowedByUser = [
+    ...(src.allowed ?? []),
+    ...(user?.registry !== undefined ? [user.registry] : []),
+    ...Object.values(user?.scopes ?? {}),
+    ...(src.override !== undefined && src.override !== '' ? [src.override] : []),
+  ];
+  // Run by npm (`npx chainproof`, `npm exec`, `npm run`), the environment is not the user's alone: @npmcli/config
+  // `setEnvs` exports every setting that is not npm's default as npm_config_* (the scanned project's own .npmrc
+  // included: `registry`, `strict-ssl`, `cafile`) and sets npm_execpath. Then it is trusted no more than that file.
+  const underNpm = env.npm_execpath !== undefined || env.npm_config_local_prefix !== undefined;
+  const fromEnv = envConfig !== undefined && underNpm ? trustedPart(envConfig, allowedByUser) : envConfig;
+  const allowed = [
+    ...allowedByUser,
+    ...(fromEnv?.registry !== undefined ? [fromEnv.registry] : []),
+    ...Object.values(fromEnv?.scopes ?? {}),
+  ];
   if (repoText !== undefined) {
     const repo = parseNpmrc(repoText, env);
     // Taken from the tree as npm takes it: it only moves npm's fetches onto the configured registry (or leaves
     // them where the lockfile says), never to a host the tree names.
     replaceHost = repo.raw['replace-registry-host'] ?? replaceHost;
-    const allowed = [
-      ...(src.allowed ?? []),
-      ...(user?.registry !== undefined ? [user.registry] : []),
-      ...Object.values(user?.scopes ?? {}),
-      ...(src.override !== undefined && src.override !== '' ? [src.override] : []),
-    ];
     configs.push({ file: repoFile, config: trustedPart(repo, allowed) });
+  }
+  if (fromEnv !== undefined) {
+    replaceHost = fromEnv.raw['replace-registry-host'] ?? replaceHost;
+    // npm resolves an environment's relative `cafile` against its working directory.
+    configs.push({ file: path.resolve('npm_config'), config: fromEnv });
   }
   let defaultRegistry = DEFAULT_NPM_REGISTRY;
   const scopes: Record<string, string> = {};
   const auth: Record<string, NpmrcAuth> = {};
+  /** Every credential read, used or displaced: all are masked in output. */
+  const read: NpmrcAuth[] = [];
   let ca: string[] = [];
   let strictSsl = true;
   for (const { file, config } of configs) {
     if (config.registry) defaultRegistry = config.registry;
     Object.assign(scopes, config.scopes);
-    for (const [dart, a] of Object.entries(config.auth)) auth[dart] = { ...auth[dart], ...a };
+    for (const [dart, a] of Object.entries(config.auth)) {
+      auth[dart] = layered(auth[dart], a);
+      read.push(a);
+    }
     if (config.ca.length > 0) ca = [...config.ca];
     if (config.cafile !== undefined) {
       const pem = (
@@ -89,6 +136,14 @@ export async function loadRegistryConfig(src: RegistryConfigSources): Promise<Re
     if (config.strictSsl !== undefined) strictSsl = config.strictSsl;
   }
   if (src.override !== undefined && src.override !== '') defaultRegistry = withSlash(src.override);
+  const root = configs.find((c) => c.file === repoFile)?.config;
+  const projects = await loadNpmProjects(src, { user, root, fromEnv, allowed, env });
+  for (const project of projects.values())
+    for (const [dart, a] of Object.entries(project.auth)) {
+      // Another repository file's credentials for an allowed registry: only where no other layer set any.
+      if (!hasCredentials(auth[dart])) auth[dart] = { ...a };
+      read.push(a);
+    }
   const berry = await loadBerry(src);
   // A registry both .npmrc and yarn configure keeps its .npmrc credentials; yarn's fill the others.
   for (const [dart, a] of Object.entries(berry?.auth ?? {})) auth[dart] ??= a;
@@ -102,14 +157,64 @@ export async function loadRegistryConfig(src: RegistryConfigSources): Promise<Re
     ca,
     strictSsl,
     // Every credential of the user's yarn configuration is masked, sent anywhere or not.
-    redactor: new Redactor([
-      ...secretsOf(auth),
-      ...secretsOf(Object.fromEntries((berry?.unbound ?? []).map((a, i) => [i, a]))),
-    ]),
+    redactor: new Redactor([...secretsOf([...read, ...Object.values(auth)]), ...secretsOf(berry?.unbound ?? [])]),
     berry: berry?.projects ?? new Map(),
+    npmProjects: new Map([...projects].map(([lockfile, p]) => [lockfile, p.registries])),
     notices: berry?.notices ?? [],
     replaceRegistryHost: toReplaceRegistryHost(replaceHost),
   };
+}
+
+/**
+ * A lockfile in a subfolder is installed from that folder, where npm reads the project's `.npmrc`
+ * (@npmcli/config `loadProjectConfig`: the `.npmrc` of the local prefix, the nearest folder with a package.json), as
+ * pnpm and Bun read their project's; Bun also reads the bunfig.toml there, above `.npmrc`. Its registries are layered
+ * as the root's are: the user's file, the project's allowed part (its `.npmrc`, else the root's; then its bunfig),
+ * the environment, `--registry`. Its `.npmrc` credentials for allowed registries are returned for the caller; a
+ * bunfig's are never read (`parseBunfig` drops them).
+ */
+async function loadNpmProjects(
+  src: RegistryConfigSources,
+  layers: {
+    readonly user: NpmrcConfig | undefined;
+    readonly root: NpmrcConfig | undefined;
+    readonly fromEnv: NpmrcConfig | undefined;
+    readonly allowed: readonly string[];
+    readonly env: Record<string, string | undefined>;
+  },
+): Promise<Map<string, { registries: ProjectRegistries; auth: Readonly<Record<string, NpmrcAuth>> }>> {
+  const out = new Map<string, { registries: ProjectRegistries; auth: Readonly<Record<string, NpmrcAuth>> }>();
+  const parsed = new Map<string, NpmrcConfig | undefined>();
+  const read = async (file: string, parse: (text: string) => NpmrcConfig): Promise<NpmrcConfig | undefined> => {
+    if (!parsed.has(file)) {
+      const text = (await readConfigInRoot(src.root, path.join(src.root, file), MAX_NPMRC_BYTES))?.toString('utf8');
+      let config: NpmrcConfig | undefined;
+      try {
+        config = text !== undefined ? trustedPart(parse(text), layers.allowed) : undefined;
+      } catch {
+        config = undefined; // a bunfig.toml bun refuses: the deps stage says so
+      }
+      parsed.set(file, config);
+    }
+    return parsed.get(file);
+  };
+  const { parseBunfig } = await import('../deps/bunfig.js');
+  for (const { lockfile, npmrc, bunfig } of src.npmProjects ?? []) {
+    const project = npmrc !== undefined ? await read(npmrc, (text) => parseNpmrc(text, layers.env)) : layers.root;
+    const bun = bunfig !== undefined ? await read(bunfig, (text) => parseBunfig(bunfig, text).config) : undefined;
+    let defaultRegistry = DEFAULT_NPM_REGISTRY;
+    const scopes: Record<string, string> = {};
+    for (const layer of [layers.user, project, bun, layers.fromEnv]) {
+      if (layer?.registry) defaultRegistry = layer.registry;
+      Object.assign(scopes, layer?.scopes);
+    }
+    if (src.override !== undefined && src.override !== '') defaultRegistry = withSlash(src.override);
+    out.set(lockfile, {
+      registries: { defaultRegistry, scopes },
+      auth: npmrc !== undefined ? (project?.auth ?? {}) : {},
+    });
+  }
+  return out;
 }
 
 /** yarn's view, loaded (with its YAML reader) only when the scan has a berry lockfile. */
@@ -149,12 +254,18 @@ async function loadBerry(src: RegistryConfigSources) {
  * `.npmrc`, yarn 2+'s (a `lockfile` in `config.berry`) from its own configuration.
  */
 export function registryForPackage(name: string, config: RegistryConfig, lockfile?: string): string {
-  const from = (lockfile !== undefined ? config.berry.get(lockfile) : undefined) ?? config;
+  const from = projectRegistries(config, lockfile);
   if (name.startsWith('@')) {
     const scoped = from.scopes[name.slice(0, name.indexOf('/'))];
     if (scoped !== undefined) return scoped;
   }
   return from.defaultRegistry;
+}
+
+/** The registries the package manager of `lockfile` asks: yarn 2+'s, a subfolder project's `.npmrc`, or the root's. */
+export function projectRegistries(config: RegistryConfig, lockfile: string | undefined): ProjectRegistries {
+  if (lockfile === undefined) return config;
+  return config.berry.get(lockfile) ?? config.npmProjects.get(lockfile) ?? config;
 }
 
 /** Where a repository `.yarnrc.yml` that the policy does not allow sets `registry` for this lockfile, if it does. */
@@ -174,9 +285,23 @@ export function authOptions(config: RegistryConfig): Record<string, string> {
   return out;
 }
 
-function secretsOf(auth: Readonly<Record<string, NpmrcAuth>>): string[] {
+/**
+ * One registry's credentials after a higher layer (`over`): its fields win, except that a legacy top-level credential
+ * never replaces a scoped one of a lower layer (a repository's `_authToken=…` does not displace the user's
+ * `//host/:_authToken`), and a scoped one replaces a legacy one whole.
+ */
+function layered(under: NpmrcAuth | undefined, over: NpmrcAuth): NpmrcAuth {
+  if (under === undefined) return { ...over };
+  if (over.legacy === true && under.legacy !== true && hasCredentials(under)) return under;
+  if (under.legacy === true && over.legacy !== true && hasCredentials(over)) return { ...over };
+  // The unset variables said of a credential are the ones of the value in effect.
+  const { unresolved, ...kept } = under;
+  return hasCredentials(over) ? { ...kept, ...over } : { ...kept, ...(unresolved ? { unresolved } : {}), ...over };
+}
+
+function secretsOf(auth: Iterable<NpmrcAuth>): string[] {
   const out: string[] = [];
-  for (const a of Object.values(auth)) {
+  for (const a of auth) {
     if (a.token !== undefined) out.push(a.token);
     if (a.basic !== undefined) {
       out.push(a.basic);
@@ -186,7 +311,9 @@ function secretsOf(auth: Readonly<Record<string, NpmrcAuth>>): string[] {
     if (a.password !== undefined) out.push(a.password);
     if (a.username !== undefined && a.password !== undefined) out.push(`${a.username}:${a.password}`);
   }
-  return out.filter((s) => s !== '');
+  // A value that is only unset `${NAME}` references is the file's text, not a secret: masking it would hide which
+  // variable was missing.
+  return out.filter((s) => s !== '' && !/^(?:\$\{[^${}]+\})+$/.test(s));
 }
 
 /**

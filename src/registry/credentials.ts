@@ -42,9 +42,14 @@ export function refusedCredentials(
   auth: Readonly<Record<string, NpmrcAuth>>,
 ): string {
   const sent = credentialKeyFor(url, auth) ?? (sameHost(url, registry) ? credentialKeyFor(registry, auth) : undefined);
-  return sent !== undefined
-    ? `the registry answered HTTP ${status} to the credentials configured for ${sent} (refused, expired or without access)`
-    : `the registry answered HTTP ${status} and no credentials are configured for it (npm reads ${registryAuthKey(registry)})`;
+  if (sent === undefined)
+    return `the registry answered HTTP ${status} and no credentials are configured for it (npm reads ${registryAuthKey(registry)})`;
+  // npm's env-replace leaves `${NPM_TOKEN}` as written when the variable is unset, and npm sends that text: the
+  // usual cause in CI is a secret the job did not pass, not a refused token.
+  const unset = [...new Set(auth[sent]?.unresolved ?? [])];
+  return unset.length > 0
+    ? `the registry answered HTTP ${status} to the credentials configured for ${sent}, whose value names ${unset.map((n) => `\${${n}}`).join(', ')}, unset in the scan's environment (so the text itself was sent, as npm would send it)`
+    : `the registry answered HTTP ${status} to the credentials configured for ${sent} (refused, expired or without access)`;
 }
 
 function hasCredentials(a: NpmrcAuth): boolean {

@@ -4,10 +4,10 @@ import type { Finding } from '../core/finding.js';
 import type { DependencyGraph, PackageNode } from '../core/records.js';
 import { inShard } from '../core/shard.js';
 import type { Notification, Stage, StageInput, StageOutput } from '../core/stage.js';
-import { berryProjectsOf } from './berry-projects.js';
+import { berryProjectsOf, npmProjectsOf } from './berry-projects.js';
 import { checkPackage, refusedChecks } from './check.js';
 import { DEFAULT_FRESH_MS, RegistryClient } from './client.js';
-import { loadRegistryConfig, type RegistryConfig } from './config.js';
+import { loadRegistryConfig, type RegistryConfig, type RegistryConfigSources } from './config.js';
 import type { Redactor } from './redact.js';
 import { settleVerdicts } from './settle.js';
 import { RegistrySources } from './sources.js';
@@ -72,6 +72,8 @@ export async function openRegistry(
   closes = false,
   /** yarn 2+ lockfiles: their registries come from yarn's configuration (`berryProjects`). */
   berry: readonly BerryProject[] = [],
+  /** Lockfiles in subfolders with a `.npmrc` of their own (`npmProjectsOf`). */
+  more: Pick<RegistryConfigSources, 'npmProjects'> = {},
 ): Promise<{ config: RegistryConfig; client: RegistryClient }> {
   const config = await loadRegistryConfig({
     root,
@@ -79,6 +81,7 @@ export async function openRegistry(
     override: options.registry,
     allowed: [...policy.dependencies.allowedRegistries, ...(policy.dependencies.trustedMirrors ?? [])],
     berry,
+    ...more,
   });
   const client = new RegistryClient({
     config,
@@ -108,7 +111,12 @@ async function runRegistryStage(input: StageInput, ctx: ScanContext, opts: Regis
     ctx.files,
     ctx.options.env,
   );
-  const { config, client } = await openRegistry(ctx.root, ctx.options, ctx.policy, ctx.signal, opts, true, berry);
+  const { config, client } = await openRegistry(ctx.root, ctx.options, ctx.policy, ctx.signal, opts, true, berry, {
+    npmProjects: npmProjectsOf(
+      work.map((w) => w.graph),
+      input.files,
+    ),
+  });
   // Loaded once with the rest of the trust material (app/trust.ts); no config I/O in a stage. Read on first use.
   const trustedRoot = () => ctx.trust.sigstore.root;
   const sources = new RegistrySources(

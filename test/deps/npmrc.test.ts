@@ -34,7 +34,7 @@ describe('parseNpmrc', () => {
 
   it('attributes legacy top-level _authToken to the default registry', () => {
     const c = parseNpmrc('_authToken=abc\n', {});
-    expect(c.auth['//registry.npmjs.org/']).toEqual({ token: 'abc' });
+    expect(c.auth['//registry.npmjs.org/']).toEqual({ token: 'abc', legacy: true });
     expect(c.registry).toBeUndefined();
   });
 

@@ -45,14 +45,15 @@ async function registryLookup(
   head: ScanResult,
   policy: Policy,
 ): Promise<RegistryLookup> {
-  const [{ registryLookup: make }, { berryProjectsOf }, { createFileOpener }] = await Promise.all([
+  const [{ registryLookup: make }, { berryProjectsOf, npmProjectsOf }, { createFileOpener }] = await Promise.all([
     import('./lookup.js'),
     import('../../registry/berry-projects.js'),
     import('../../io/file-source.js'),
   ]);
   // yarn 2+ lockfiles: their registries come from the head's `.yarnrc.yml` files, as the scan's registry stage reads them.
   const berry = await berryProjectsOf(head.graphs, head.files, createFileOpener(), options.env);
-  return make(root, options, policy, new AbortController().signal, berry);
+  // Lockfiles in subfolders ask the registries of their own .npmrc, as the scan does.
+  return make(root, options, policy, new AbortController().signal, berry, npmProjectsOf(head.graphs, head.files));
 }
 
 /** One finding per reason the registry could not be asked, with the count and the packages (one cause, one line). */

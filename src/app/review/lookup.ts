@@ -1,6 +1,6 @@
 import type { ScanOptions } from '../../core/context.js';
 import type { Policy } from '../../core/policy.js';
-import { refusedRegistry, registryForPackage } from '../../registry/config.js';
+import { refusedRegistry, registryForPackage, type NpmProject } from '../../registry/config.js';
 import { openRegistry } from '../../registry/stage.js';
 import type { BerryProject } from '../../registry/yarn-config.js';
 import type { RegistryLookup } from './online.js';
@@ -18,8 +18,11 @@ export async function registryLookup(
   policy: Policy,
   signal: AbortSignal,
   berry: readonly BerryProject[] = [],
+  npmProjects: readonly NpmProject[] = [],
 ): Promise<RegistryLookup> {
-  const { config, client } = await openRegistry(root, options, policy, signal, undefined, false, berry);
+  const { config, client } = await openRegistry(root, options, policy, signal, undefined, false, berry, {
+    npmProjects,
+  });
   return {
     refused(name, lockfile) {
       const registry = registryForPackage(name, config, lockfile);
