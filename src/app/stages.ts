@@ -27,6 +27,7 @@ export const ANALYSER_NAMES: readonly string[] = [
   'skops',
   'torchserve',
   'aoti-package',
+  'ape',
   'keras-h5',
   'onnx',
   'savedmodel',

@@ -227,6 +227,16 @@ export const INSPECT_FORMATS_RULES = defineRules([
     tags: [...CODE, 'pytorch'],
   },
   {
+    id: 'CPI130',
+    name: 'ModelFileIsProgram',
+    short: 'A model file is a program (a llamafile): using it runs the machine code inside.',
+    full: "A llamafile is llama.cpp built as a Cosmopolitan Actually Portable Executable (one file that runs on Linux, macOS, Windows and the BSDs), with the GGUF weights appended inside a zip at its end. It is used by running it, so the machine code in it runs with the user's rights; nothing in the file shows that the code is the published llamafile build rather than a program that also carries weights. A scan of the weights says nothing about the program.",
+    help: 'Run a llamafile only from its publisher, pinned by digest (a trusted-registry entry, or a Sigstore signature over the file). Better, commit the GGUF weights alone and run them with a llamafile or llama.cpp binary you install and pin separately.',
+    level: 'warning',
+    severity: '8.0',
+    tags: [...CODE, 'llama.cpp'],
+  },
+  {
     id: 'CPI128',
     name: 'ShardIndexLeavesFolder',
     short: 'A sharded checkpoint index makes from_pretrained load a shard from outside the model folder.',

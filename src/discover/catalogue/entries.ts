@@ -194,6 +194,15 @@ export const ENTRIES = [
   },
   // model formats, in the order their content tests run
   {
+    id: 'llamafile',
+    kind: 'model',
+    summary: 'llamafile: a program (Actually Portable Executable) with GGUF weights inside',
+    names: { extensions: ['llamafile'] },
+    sniff: [{ order: 5, test: s.isApe }],
+    families: ['llamafile', 'executable'],
+    readBy: ['ape'],
+  },
+  {
     id: 'gguf',
     kind: 'model',
     summary: 'GGUF (llama.cpp)',

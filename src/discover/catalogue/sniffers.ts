@@ -37,6 +37,12 @@ export const isHdf5 = ({ head }: SniffInput) =>
 export const isTflite = ({ head }: SniffInput) => head.length >= 8 && latin(head, 4, 8) === 'TFL3';
 export const isZip = ({ head }: SniffInput) =>
   startsWith(head, [0x50, 0x4b, 0x03, 0x04]) || startsWith(head, [0x50, 0x4b, 0x05, 0x06]);
+/**
+ * Cosmopolitan's Actually Portable Executable (what llamafile builds on): a file that is at once a DOS/PE, ELF and
+ * Mach-O program and a shell script, whose first bytes are `MZqFpD='` (`jartsr='` in builds made without the PE
+ * header). ape/ape.S writes them; a model file never starts so.
+ */
+export const isApe = ({ head }: SniffInput) => ["MZqFpD='", "jartsr='"].includes(latin(head, 0, 8));
 export const isLfsPointer = ({ head }: SniffInput) => latin(head, 0, 40) === 'version https://git-lfs.github.com/spec/';
 
 /** torch.save's legacy format: protocol-2 pickle of LONG1 magic 0x1950a86a20f9469cfc6c first. */

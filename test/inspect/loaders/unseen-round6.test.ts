@@ -8,6 +8,7 @@ import { ROUND8_KERAS_CASES } from './round8-keras-cases.js';
 import { ROUND8_KERAS_METADATA_CASES } from './round8-keras-metadata-cases.js';
 import { ROUND8_NEMO_CASES } from './round8-nemo-cases.js';
 import { ROUND8_PT2_CASES } from './round8-pt2-cases.js';
+import { LLAMAFILE_CASES } from './llamafile-cases.js';
 import { ROUND8_SAFETENSORS_CASES } from './round8-safetensors-cases.js';
 import { ROUND8_ZIP_NAME_CASES } from './round8-zip-name-cases.js';
 import { ROUND9_NPZ_KEY_CASES } from './round9-npz-key-cases.js';
@@ -35,6 +36,7 @@ const CASES: readonly UnseenCase[] = [
   ...ROUND8_KERAS_METADATA_CASES,
   ...ROUND8_NEMO_CASES,
   ...ROUND8_PT2_CASES,
+  ...LLAMAFILE_CASES,
   ...ROUND8_SAFETENSORS_CASES,
   ...ROUND8_ZIP_NAME_CASES,
   ...ROUND9_TAR_TYPE_CASES,
