@@ -22,6 +22,8 @@ export interface ModelArtifact {
   readonly signerAt?: { readonly line: number; readonly col: number };
   /** Git commit the artifact was built from: a verified provenance attestation must name it. */
   readonly sourceCommit?: string;
+  /** The repository `sourceCommit` is in: a verified provenance attestation must name it too. */
+  readonly sourceRepository?: string;
   /** Where the entry is written, for messages. */
   readonly file: string;
   readonly line?: number;

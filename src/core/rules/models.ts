@@ -136,9 +136,9 @@ export const MODELS_RULES = defineRules([
   {
     id: 'CPM024',
     name: 'ModelProvenanceCommitMismatch',
-    short: 'A model was built from another commit than its trusted-registry entry records.',
-    full: 'The trusted-registry entry for this model records `sourceCommit`, the reviewed commit its weights must come from, and the verified attestation names a different commit. A regression or tampering in the code between the two commits would be in these weights.',
-    help: 'Use the model built from the recorded commit, or review the new commit and update `sourceCommit` in the registry entry.',
+    short: 'A model was built from another commit (or repository) than its trusted-registry entry records.',
+    full: "The trusted-registry entry for this model records `sourceCommit`, the reviewed commit its weights must come from (and, with `sourceRepository`, the repository it is in), and the verified attestation names a different commit or repository. A regression or tampering in the code between the two commits would be in these weights; a fork holds the same commit, and its own workflows build from it with the fork's variables, secrets and inputs.",
+    help: 'Use the model built from the recorded commit in the recorded repository, or review the change and update `sourceCommit` / `sourceRepository` in the registry entry.',
     level: 'error',
     severity: '8.0',
     tags: ['security', 'models', 'provenance'],

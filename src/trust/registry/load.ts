@@ -118,6 +118,7 @@ export function parseRegistryText(text: string, rel: string): TrustedRegistry {
       ...(m.license !== undefined ? { license: m.license } : {}),
       ...(m.signer !== undefined ? { signer: m.signer, signerAt: src.locate(['models', i, 'signer']) } : {}),
       ...(m.sourceCommit !== undefined ? { sourceCommit: m.sourceCommit } : {}),
+      ...(m.sourceRepository !== undefined ? { sourceRepository: m.sourceRepository } : {}),
       files: (m.files ?? []).map((f) => ({ ...f })),
       file: rel,
       line: src.locate(['models', i]).line,

@@ -117,6 +117,13 @@ export const REGISTRY_SCHEMA = {
           'x-message': 'must be a full git commit id (40 or 64 lowercase hex characters)',
           description: 'Git commit the artifact was built from; its provenance attestation must name this commit.',
         },
+        sourceRepository: {
+          type: 'string',
+          pattern: '^https://\\S+$',
+          'x-message': 'must be the repository URL, e.g. https://github.com/org/repo',
+          description:
+            "Repository `sourceCommit` is in; the provenance attestation must name it too (a fork holds the same commit, and its own workflows build from it with the fork's settings).",
+        },
         description: {
           type: 'string',
         },

@@ -23,11 +23,25 @@ export function compileProvenanceRequirements(
 export function registryCommitFor(
   registry: TrustedRegistry,
   model: ModelRecord,
-): { readonly commit: string; readonly entry: string; readonly file: string; readonly line?: number } | undefined {
+):
+  | {
+      readonly commit: string;
+      readonly repository?: string;
+      readonly entry: string;
+      readonly file: string;
+      readonly line?: number;
+    }
+  | undefined {
   if (model.registryEntry === undefined) return undefined;
   const a = registry.models.find((m) => `${m.name}@${m.revision}` === model.registryEntry && m.sourceCommit);
   if (!a?.sourceCommit) return undefined;
-  return { commit: a.sourceCommit, entry: model.registryEntry, file: a.file, ...(a.line ? { line: a.line } : {}) };
+  return {
+    commit: a.sourceCommit,
+    ...(a.sourceRepository !== undefined ? { repository: a.sourceRepository } : {}),
+    entry: model.registryEntry,
+    file: a.file,
+    ...(a.line ? { line: a.line } : {}),
+  };
 }
 
 /**
@@ -78,7 +92,21 @@ export function judgeProvenance(
         evidence: { ...ev, requirement: r.index, expectedRepository: sourceRepository },
       });
   }
-  if (expected && expected.commit !== p.commit)
+  // A commit is the same object in every fork of the repository, and a fork's workflows build from it with the
+  // fork's own variables, secrets and inputs: where the entry names the repository, the attestation must name it.
+  if (expected?.repository !== undefined && !sameRepository(expected.repository, p.repository))
+    out.push({
+      ...base,
+      ruleId: 'CPM024',
+      message: `${model.path} was built from ${p.repository}@${p.commit} (${p.attestation}), but its trusted-registry entry ${expected.entry} (${expected.file}${expected.line ? `:${expected.line}` : ''}) records commit ${expected.commit} of ${expected.repository}. Use the model built in the recorded repository, or review the change and update sourceRepository.`,
+      evidence: {
+        ...ev,
+        expectedCommit: expected.commit,
+        expectedRepository: expected.repository,
+        registryEntry: expected.entry,
+      },
+    });
+  else if (expected && expected.commit !== p.commit)
     out.push({
       ...base,
       ruleId: 'CPM024',

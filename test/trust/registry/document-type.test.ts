@@ -25,6 +25,7 @@ const FULL: Full<RegistryDocument> = {
       license: 'apache-2.0',
       signer: 'ci',
       sourceCommit: 'a'.repeat(40),
+      sourceRepository: 'https://github.com/org/model',
       description: 'd',
       files: [{ path: 'models/m.safetensors', size: 1, sha256: 'b'.repeat(64), sha512: 'c'.repeat(128) }],
     },

@@ -87,4 +87,23 @@ describe('chooseProvenance', () => {
     const v02 = { ...RELEASE, predicateType: 'https://slsa.dev/provenance/v0.2' };
     expect(chooseProvenance(model, [v02], reqs, undefined).problems).toEqual([]);
   });
+
+  it('a registry repository: the same commit built in a fork is CPM024', () => {
+    const fork = { ...RELEASE, repository: 'https://github.com/mallory/models' };
+    const expected = {
+      commit: '2'.repeat(40),
+      repository: REPO,
+      entry: 'acme/models@v1',
+      file: '.chainproof/registry.yml',
+      line: 4,
+    };
+    const r = chooseProvenance(model, [fork], [], expected);
+    expect(r.problems.map((f) => f.ruleId)).toEqual(['CPM024']);
+    expect(r.problems[0]!.message).toContain(`records commit ${'2'.repeat(40)} of ${REPO}`);
+    expect(r.problems[0]!.evidence).toMatchObject({ expectedRepository: REPO, repository: fork.repository });
+    // The recorded repository's own build of it is taken, spelled as the forge allows.
+    expect(chooseProvenance(model, [fork, RELEASE], [], { ...expected, repository: `${REPO}.git` }).problems).toEqual(
+      [],
+    );
+  });
 });
