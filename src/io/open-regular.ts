@@ -73,8 +73,12 @@ export function kindOf(st: Stats): string {
 }
 
 /** Read a whole regular file, refusing it past `max` bytes (undefined) and refusing non-regular files (throws). */
-export async function readRegularFile(abs: string, max: number): Promise<Buffer | undefined> {
-  const { fh, stats } = await openRegularFile(abs);
+export async function readRegularFile(
+  abs: string,
+  max: number,
+  opts: { noFollow?: boolean } = {},
+): Promise<Buffer | undefined> {
+  const { fh, stats } = await openRegularFile(abs, opts);
   try {
     if (stats.size > max) return undefined;
     const buf = Buffer.alloc(stats.size);

@@ -2,6 +2,7 @@ import type { FileFormat } from '../core/files.js';
 import { shellWord } from '../core/shell-word.js';
 import type { Finding, Level } from '../core/finding.js';
 import type { ModelArtifact, RegistryFile, RevokedArtifact } from '../core/trusted-registry.js';
+import { listedWithMore } from '../core/plural.js';
 
 /** Builders for the models stage's findings: one place for messages, artifacts and evidence. */
 export interface Subject {
@@ -54,12 +55,13 @@ export function unknownModelsInFolder(folder: string, files: readonly Subject[],
 export function unknownModelsWithoutRegistry(files: readonly Subject[], level: Level): Finding {
   const formats = [...new Set(files.map((f) => f.format))].sort().join(', ');
   const first = files[0]!.path;
-  const named = files.slice(0, 3).map((f) => f.path);
-  const more = files.length - named.length;
   return {
     ruleId: 'CPM001',
     level,
-    message: `The trusted registry records no model, so none of the repository's ${files.length} model files (${formats}) has a reviewed origin: ${named.join(', ')}${more > 0 ? ` and ${more} more` : ''}. Record each model (\`chainproof registry add <file or folder> --name … --revision … --source …\`), or set models.unknownModel to off where origins are not tracked.`,
+    message: `The trusted registry records no model, so none of the repository's ${files.length} model files (${formats}) has a reviewed origin: ${listedWithMore(
+      files.map((f) => f.path),
+      3,
+    )}. Record each model (\`chainproof registry add <file or folder> --name … --revision … --source …\`), or set models.unknownModel to off where origins are not tracked.`,
     location: { path: first },
     artifact: { kind: 'file', path: first },
     evidence: { expected: 'a trusted-registry entry', count: files.length, formats, first },

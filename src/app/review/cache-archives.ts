@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { lstat, readFile } from 'node:fs/promises';
+import { lstat } from 'node:fs/promises';
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import type { Finding } from '../../core/finding.js';
 import type { DependencyGraph } from '../../core/records.js';
 import { readBerrySyml } from '../../deps/parsers/berry-syml.js';
@@ -10,6 +9,8 @@ import { splitDescriptor } from '../../deps/types.js';
 import { MAX_LOCKFILE_BYTES } from '../../deps/read.js';
 import { run, type BlobCache } from './git.js';
 import type { Snapshot } from './snapshot.js';
+import { workTreeText, yarnFolder, yarnrcPaths } from './yarn-settings.js';
+import { listedWithMore } from '../../core/plural.js';
 
 /** At most this many archives are named in a message; the evidence carries the count. */
 const NAMED = 5;
@@ -116,9 +117,8 @@ function orphanFinding(folder: string, orphans: readonly Archive[]): Finding {
 }
 
 const count = (n: number) => (n === 1 ? '1 cache archive' : `${n} cache archives`);
-const base = (p: string) => p.slice(p.lastIndexOf('/') + 1);
-const named = (names: readonly string[]) =>
-  names.slice(0, NAMED).join(', ') + (names.length > NAMED ? ` and ${names.length - NAMED} more` : '');
+const base = (p: string) => path.posix.basename(p);
+const named = (names: readonly string[]) => listedWithMore(names, NAMED);
 
 /** `structUtils.makeLocator`: sha512 hex of the ident hash (of scope + name) followed by the reference. */
 export function locatorHash(resolution: string): string {
@@ -141,47 +141,19 @@ export function locatorHashOf(p: string): string | undefined {
 }
 
 /**
- * The cache folder a yarn.lock's project uses, repo-relative: `cacheFolder` of the nearest `.yarnrc.yml` from the
- * lockfile's folder up that sets one (yarn's `Configuration.find` reads them all, the closest winning), else yarn's
- * default `./.yarn/cache`. Undefined when it lies outside the repository or names an environment variable.
+ * The cache folder a yarn.lock's project uses, repo-relative: `cacheFolder` as yarn-settings.ts `yarnFolder` reads it,
+ * else yarn's default `./.yarn/cache`.
  */
 async function cacheFolderOf(root: string, lockfile: string): Promise<string | undefined> {
   const project = path.posix.dirname(lockfile);
-  let setting: { value: string; from: string } | undefined;
-  for (let d = project; setting === undefined; d = path.posix.dirname(d)) {
-    const rc = path.posix.join(d, '.yarnrc.yml');
-    const text = await readSmall(root, rc);
-    const value = text !== undefined ? cacheFolderSetting(text) : undefined;
-    if (value !== undefined) setting = { value, from: d };
-    if (d === '.' || d === '') break;
-  }
-  const { value, from } = setting ?? { value: './.yarn/cache', from: project };
-  if (value.includes('${') || path.posix.isAbsolute(value) || value.startsWith('~')) return undefined;
-  const folder = path.posix.normalize(path.posix.join(from, value)).replace(/\/$/, '');
-  return folder === '..' || folder.startsWith('../') ? undefined : folder;
-}
-
-function cacheFolderSetting(text: string): string | undefined {
-  try {
-    const data: unknown = parseYaml(text, { schema: 'failsafe', maxAliasCount: 100 });
-    const v = data !== null && typeof data === 'object' ? (data as Record<string, unknown>)['cacheFolder'] : undefined;
-    return typeof v === 'string' && v !== '' ? v : undefined;
-  } catch {
-    return undefined; // yarn refuses the file; the settings review reports it
-  }
-}
-
-/** A small file of the head, or undefined (absent, not a regular file, too large). */
-async function readSmall(root: string, rel: string): Promise<string | undefined> {
-  const abs = path.join(root, ...rel.split('/'));
-  const st = await lstat(abs).catch(() => undefined);
-  if (!st?.isFile() || st.size > MAX_LOCKFILE_BYTES) return undefined;
-  return readFile(abs, 'utf8').catch(() => undefined);
+  const texts = new Map<string, string | undefined>();
+  for (const rc of yarnrcPaths(project)) texts.set(rc, await workTreeText(root, rc, MAX_LOCKFILE_BYTES));
+  return yarnFolder((rc) => texts.get(rc), project, 'cacheFolder', './.yarn/cache');
 }
 
 /** The head yarn.lock's entries with their resolutions and checksums (unreadable: none, the scan reports it). */
 async function lockedEntries(root: string, lockfile: string): Promise<Locked[]> {
-  const text = await readSmall(root, lockfile);
+  const text = await workTreeText(root, lockfile, MAX_LOCKFILE_BYTES);
   if (text === undefined) return [];
   let data: Record<string, unknown>;
   try {

@@ -1,5 +1,6 @@
 import type { Finding } from '../../core/finding.js';
 import type { DependencyGraph, PackageNode } from '../../core/records.js';
+import { listedWithMore } from '../../core/plural.js';
 
 /** At most this many packages are named in the message; the evidence carries the count. */
 const NAMED = 5;
@@ -29,7 +30,7 @@ export function movedCacheKeys(base: readonly DependencyGraph[], head: readonly 
       .sort((a, b) => a.line - b.line);
     if (lost.length === 0) continue;
     const names = lost.map((p) => `${p.name}@${p.version}`);
-    const shown = names.slice(0, NAMED).join(', ') + (names.length > NAMED ? ` and ${names.length - NAMED} more` : '');
+    const shown = listedWithMore(names, NAMED);
     const now = g.cacheKey ?? '(none)';
     const first = lost[0]!;
     out.push({

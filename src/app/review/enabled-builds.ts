@@ -2,6 +2,7 @@ import picomatch from 'picomatch';
 import type { Finding } from '../../core/finding.js';
 import type { Policy } from '../../core/policy.js';
 import type { DependencyGraph, PackageNode } from '../../core/records.js';
+import { listedWithMore } from '../../core/plural.js';
 
 /** At most this many packages are named in a message; the evidence and `related` carry every one. */
 const NAMED = 5;
@@ -66,7 +67,7 @@ const BLOCKED_BY: Readonly<Record<Block, string>> = {
 function toFinding(lockfile: string, items: readonly { node: PackageNode; was: Block }[]): Finding {
   const first = items[0]!.node;
   const names = items.map((i) => idOf(i.node));
-  const shown = names.slice(0, NAMED).join(', ') + (names.length > NAMED ? ` and ${names.length - NAMED} more` : '');
+  const shown = listedWithMore(names, NAMED);
   const reasons = [...new Set(items.map((i) => i.was))].sort();
   const said = reasons.map((r) => BLOCKED_BY[r]);
   return {

@@ -1,11 +1,11 @@
-import { lstat, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Finding } from '../../core/finding.js';
-import { parse as parseYaml } from 'yaml';
 import { locatorHash, locatorHashOf } from './cache-archives.js';
 import { hashWorkingFiles } from './git.js';
 import type { InstallFileChange } from './install-files.js';
 import type { Snapshot } from './snapshot.js';
+import { topLevelString, workTreeText, yarnFolder } from './yarn-settings.js';
+import { listedWithMore } from '../../core/plural.js';
 
 /** No real Plug'n'Play loader comes near this (a monorepo of thousands of packages writes a few MB). */
 const MAX_PNP_BYTES = 64 * 1024 * 1024;
@@ -45,7 +45,7 @@ export async function pnpRuntimeFindings(req: PnpRequest): Promise<Finding[]> {
       req.base.blobs.one(before.oid, MAX_PNP_BYTES).then((b) => b.toString('utf8')),
       after !== undefined
         ? req.base.blobs.one(after.oid, MAX_PNP_BYTES).then((b) => b.toString('utf8'))
-        : workTree(req.dir, p),
+        : workTreeText(req.dir, p, MAX_PNP_BYTES),
     ]).catch(() => [undefined, undefined]);
     if (was === undefined || now === undefined || was === now) continue;
     const code = codeOf(was).code;
@@ -67,7 +67,7 @@ export async function pnpRuntimeFindings(req: PnpRequest): Promise<Finding[]> {
   return out;
 }
 
-const base = (p: string) => p.slice(p.lastIndexOf('/') + 1);
+const base = (p: string) => path.posix.basename(p);
 
 /**
  * A loader's code: the file with the package map's string literal (`RAW_RUNTIME_STATE = '…'`) cut out, with the line
@@ -151,7 +151,7 @@ function movedMappings(
     if (!own) wrong.push(`${m.name}@${m.reference} → ${m.location}`);
   }
   if (wrong.length === 0) return undefined;
-  const listed = wrong.slice(0, NAMED).join(', ') + (wrong.length > NAMED ? ` and ${wrong.length - NAMED} more` : '');
+  const listed = listedWithMore(wrong, NAMED);
   return {
     ruleId: 'CPU036',
     message: `${loader} now loads ${wrong.length === 1 ? 'a package' : `${wrong.length} packages`} from a folder that is not ${wrong.length === 1 ? 'its' : 'their'} archive in ${cache ?? 'the cache'} (${listed}): node runs the code found there whatever yarn.lock locks. Restore the loader from the base revision (or run \`yarn install\`) and read what the folder holds before merging.`,
@@ -228,27 +228,6 @@ function resolveVirtual(p: string): string {
   return path.posix.normalize(path.posix.join(dir === '' ? '.' : dir, m[3] ?? ''));
 }
 
-/** A yarn folder setting of the nearest `.yarnrc.yml` at or above `folder` that sets it, repo-relative. */
-function yarnFolder(
-  headText: (p: string) => string | undefined,
-  folder: string,
-  key: string,
-  fallback: string,
-): string | undefined {
-  for (let d = folder; ; d = path.posix.dirname(d)) {
-    const value = field(headText(path.posix.join(d, '.yarnrc.yml')), key);
-    if (value !== undefined) return relativeFolder(d, value);
-    if (d === '.' || d === '' || d === '/') break;
-  }
-  return relativeFolder(folder, fallback);
-}
-
-function relativeFolder(from: string, value: string): string | undefined {
-  if (value.includes('${') || path.posix.isAbsolute(value) || value.startsWith('~')) return undefined;
-  const f = path.posix.normalize(path.posix.join(from, value)).replace(/\/$/, '');
-  return f === '..' || f.startsWith('../') ? undefined : f;
-}
-
 /**
  * Whether the change moved the yarn release that writes this loader: the `packageManager` of a package.json or the
  * `yarnPath` of a .yarnrc.yml in its folder or above, or the file that yarnPath names.
@@ -258,12 +237,16 @@ async function yarnReleaseMoved(req: PnpRequest, loader: string): Promise<boolea
   const above = (p: string) => folder.startsWith(p.slice(0, p.lastIndexOf('/') + 1));
   for (const c of req.changes) {
     if (!above(c.path)) continue;
-    if (base(c.path) === 'package.json' && field(c.base, 'packageManager') !== field(c.head, 'packageManager'))
+    if (
+      base(c.path) === 'package.json' &&
+      topLevelString(c.base, 'packageManager', true) !== topLevelString(c.head, 'packageManager', true)
+    )
       return true;
-    if (base(c.path) === '.yarnrc.yml' && field(c.base, 'yarnPath') !== field(c.head, 'yarnPath')) return true;
+    if (base(c.path) === '.yarnrc.yml' && topLevelString(c.base, 'yarnPath') !== topLevelString(c.head, 'yarnPath'))
+      return true;
   }
   for (const rc of req.headPaths.filter((p) => base(p) === '.yarnrc.yml' && above(p))) {
-    const named = field(req.headText(rc), 'yarnPath');
+    const named = topLevelString(req.headText(rc), 'yarnPath');
     if (named === undefined) continue;
     const release = path.posix.normalize(path.posix.join(path.posix.dirname(rc), named));
     const was = req.base.entries.get(release)?.oid;
@@ -273,23 +256,4 @@ async function yarnReleaseMoved(req: PnpRequest, loader: string): Promise<boolea
     if (was !== now) return true;
   }
   return false;
-}
-
-/** A top-level string setting of a package.json (JSON) or .yarnrc.yml (YAML); undefined when absent or unreadable. */
-function field(text: string | undefined, key: string): string | undefined {
-  if (text === undefined) return undefined;
-  try {
-    const data: unknown = key === 'packageManager' ? JSON.parse(text) : parseYaml(text, { schema: 'failsafe' });
-    const v = data !== null && typeof data === 'object' ? (data as Record<string, unknown>)[key] : undefined;
-    return typeof v === 'string' ? v : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-async function workTree(dir: string, p: string): Promise<string | undefined> {
-  const abs = path.join(dir, ...p.split('/'));
-  const st = await lstat(abs).catch(() => undefined);
-  if (!st?.isFile() || st.size > MAX_PNP_BYTES) return undefined;
-  return readFile(abs, 'utf8');
 }

@@ -4,6 +4,7 @@ import { analyseWith } from './report.js';
 import type { ParseSteps, RandomAccess } from './source.js';
 import { FormatError } from './source.js';
 import { centralDirectorySteps } from './zip-member.js';
+import { listedWithMore } from '../../core/plural.js';
 
 /**
  * A llamafile (Mozilla-Ocho/llamafile) is not weights a loader reads but a program: llama.cpp and its server built as
@@ -24,10 +25,10 @@ export function* llamafileSteps(src: RandomAccess, out: Findings): ParseSteps<vo
   const inside =
     weights.length === 0
       ? 'no GGUF weights inside (it loads them from a path or URL given when it runs)'
-      : `the weights ${weights
-          .slice(0, 3)
-          .map((w) => JSON.stringify(w))
-          .join(', ')}${weights.length > 3 ? ` and ${weights.length - 3} more` : ''} inside`;
+      : `the weights ${listedWithMore(
+          weights.map((w) => JSON.stringify(w)),
+          3,
+        )} inside`;
   out.add(
     'CPI130',
     `the file is a program, not only weights: a llamafile (a Cosmopolitan Actually Portable Executable of llama.cpp) with ${inside}. Running it runs its machine code with your rights, and nothing in it shows that code is llamafile's published build.`,

@@ -4,6 +4,7 @@ import { isObject, parseJson, type JsonValue } from './json.js';
 import type { Findings } from './report.js';
 import type { ParseSteps, RandomAccess } from './source.js';
 import { FormatError, readAt } from './source.js';
+import { listedWithMore } from '../../core/plural.js';
 
 /** A NeMo 2 `io.json` is the whole experiment's config: KiB to a few MiB. */
 const MAX_FILE = 32 * 1024 * 1024;
@@ -66,8 +67,7 @@ export function* nemo2ContextFindings(src: RandomAccess, out: Findings, allow: A
     if (v.kind === 'dangerous') dangerous.push({ ref, module, why: v.why });
     else if (v.kind === 'unknown' && !NEMO2_LIBRARIES.test(module)) unknown.push({ ref, module });
   }
-  const list = (refs: readonly string[]) =>
-    `${refs.slice(0, MAX_LISTED).join(', ')}${refs.length > MAX_LISTED ? ` and ${refs.length - MAX_LISTED} more` : ''}`;
+  const list = (refs: readonly string[]) => listedWithMore(refs, MAX_LISTED);
   if (dangerous.length > 0)
     out.add(
       'CPI122',
