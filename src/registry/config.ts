@@ -112,16 +112,16 @@ export async function loadRegistryConfig(src: RegistryConfigSources): Promise<Re
     // npm resolves an environment's relative `cafile` against its working directory.
     configs.push({ file: path.resolve('npm_config'), config: fromEnv });
   }
-  let defaultRegistry = DEFAULT_NPM_REGISTRY;
-  const scopes: Record<string, string> = {};
+  const { defaultRegistry, scopes } = layeredRegistries(
+    configs.map((c) => c.config),
+    src.override,
+  );
   const auth: Record<string, NpmrcAuth> = {};
   /** Every credential read, used or displaced: all are masked in output. */
   const read: NpmrcAuth[] = [];
   let ca: string[] = [];
   let strictSsl = true;
   for (const { file, config } of configs) {
-    if (config.registry) defaultRegistry = config.registry;
-    Object.assign(scopes, config.scopes);
     for (const [dart, a] of Object.entries(config.auth)) {
       auth[dart] = layered(auth[dart], a);
       read.push(a);
@@ -135,7 +135,6 @@ export async function loadRegistryConfig(src: RegistryConfigSources): Promise<Re
     }
     if (config.strictSsl !== undefined) strictSsl = config.strictSsl;
   }
-  if (src.override !== undefined && src.override !== '') defaultRegistry = withSlash(src.override);
   const root = configs.find((c) => c.file === repoFile)?.config;
   const projects = await loadNpmProjects(src, { user, root, fromEnv, allowed, env });
   for (const project of projects.values())
@@ -163,6 +162,24 @@ export async function loadRegistryConfig(src: RegistryConfigSources): Promise<Re
     notices: berry?.notices ?? [],
     replaceRegistryHost: toReplaceRegistryHost(replaceHost),
   };
+}
+
+/**
+ * The default registry and the scopes' over configuration layers, lowest precedence first (each layer's setting wins
+ * over those before it), then `--registry` over all.
+ */
+function layeredRegistries(
+  layers: readonly (NpmrcConfig | undefined)[],
+  override: string | undefined,
+): ProjectRegistries {
+  let defaultRegistry = DEFAULT_NPM_REGISTRY;
+  const scopes: Record<string, string> = {};
+  for (const layer of layers) {
+    if (layer?.registry) defaultRegistry = layer.registry;
+    Object.assign(scopes, layer?.scopes);
+  }
+  if (override !== undefined && override !== '') defaultRegistry = withSlash(override);
+  return { defaultRegistry, scopes };
 }
 
 /**
@@ -202,15 +219,8 @@ async function loadNpmProjects(
   for (const { lockfile, npmrc, bunfig } of src.npmProjects ?? []) {
     const project = npmrc !== undefined ? await read(npmrc, (text) => parseNpmrc(text, layers.env)) : layers.root;
     const bun = bunfig !== undefined ? await read(bunfig, (text) => parseBunfig(bunfig, text).config) : undefined;
-    let defaultRegistry = DEFAULT_NPM_REGISTRY;
-    const scopes: Record<string, string> = {};
-    for (const layer of [layers.user, project, bun, layers.fromEnv]) {
-      if (layer?.registry) defaultRegistry = layer.registry;
-      Object.assign(scopes, layer?.scopes);
-    }
-    if (src.override !== undefined && src.override !== '') defaultRegistry = withSlash(src.override);
     out.set(lockfile, {
-      registries: { defaultRegistry, scopes },
+      registries: layeredRegistries([layers.user, project, bun, layers.fromEnv], src.override),
       auth: npmrc !== undefined ? (project?.auth ?? {}) : {},
     });
   }
