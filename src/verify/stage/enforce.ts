@@ -26,6 +26,8 @@ export function enforceRequirements(
   coverage: ReadonlyMap<string, Coverage>,
 ): PartResult {
   const out = emptyPart();
+  // Most scans require no signature: no pass over every file of the repository then.
+  if (setup.requirements.length === 0 && setup.registryRequirements.length === 0) return out;
   for (const f of input.files) {
     if (isSignatureFile(f.format)) continue;
     const policy = setup.requirements.filter((r) => r.matches(f.path));
