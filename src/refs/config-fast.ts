@@ -8,7 +8,7 @@ import {
   revisionKind,
 } from './ids.js';
 import { collectReference, type CallFacts, type Resolved } from './calls.js';
-import { KSERVE_STORAGE_URI, MODEL_KEYS } from './prefilter.js';
+import { KSERVE_STORAGE_URI, MODEL_KEYS, jsonMayNameModel } from './prefilter.js';
 import { sourceExtension } from './sources.js';
 import { lineIndex } from './text.js';
 import type { FileReferences } from './types.js';
@@ -18,7 +18,8 @@ import type { FileReferences } from './types.js';
  * configs are written as: `key: value` lines, nested mappings under `key:`, lists of plain values, comments.
  * Loading `yaml` costs more CPU than the rest of source scanning (bench `refs`). Anything else — flow collections,
  * anchors, tags, block scalars, multi-line or escaped scalars, several documents, tabs, CR — gives undefined, and
- * config.ts reads the file with `yaml` as before; JSON always goes there.
+ * config.ts reads the file with `yaml` as before. JSON goes there too, unless its document names no model key
+ * (`jsonNamesNoModel`).
  *
  * Values are typed as `yaml` types them under its default YAML 1.2 core schema (node_modules/yaml/dist/schema/core/
  * bool.js, int.js, float.js, common/null.js `test` patterns); the mappings are walked as config.ts walks yaml's
@@ -383,6 +384,7 @@ export function findConfigReferencesFast(
   existsLocally: (p: string) => boolean,
 ): FileReferences | undefined {
   const ext = sourceExtension(path);
+  if (ext === 'json') return jsonNamesNoModel(text) ? { references: [], dynamic: [] } : undefined;
   if (ext !== 'yaml' && ext !== 'yml') return undefined;
   const root = readBlocks(text);
   if (!root) return undefined;
@@ -573,4 +575,18 @@ function typed(raw: string): unknown {
   )
     return 0;
   return raw;
+}
+
+/**
+ * Whether a JSON config names no model for config.ts's walk, decided from JSON.parse's document (`jsonMayNameModel`)
+ * without loading `yaml`. A file JSON.parse refuses is left to config.ts, which counts it as not searched.
+ */
+function jsonNamesNoModel(text: string): boolean {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return false;
+  }
+  return !jsonMayNameModel(value);
 }

@@ -45,33 +45,79 @@ export const SERVER_WORDS: readonly string[] = [
 export const KSERVE_STORAGE_URI = 'storageUri';
 /**
  * What lets a config through to the finder: a model key, mergekit's `merge_method` (a merge of models listed under
- * `models:` or `slices:`, config-fast.ts `isMergekitConfig`), a model server's name, KServe's `storageUri`, Ray
- * Serve LLM's `model_loading_config`, or a hub URI (KubeAI's `url: hf://…`).
+ * `models:` or `slices:`, config-fast.ts `isMergekitConfig`), KServe's `storageUri`, Ray Serve LLM's
+ * `model_loading_config`, a node Hydra instantiates (`_target_`), each a key the finders compare whole
+ * (`CONFIG_KEY_NAMES`); or a word a value holds (`CONFIG_VALUE_WORDS`). The text screen looks for either anywhere.
  */
-const CONFIG_KEYS: readonly string[] = [
+const CONFIG_KEY_NAMES: ReadonlySet<string> = new Set([
   ...MODEL_KEYS,
   'merge_method',
-  ...SERVER_WORDS,
   KSERVE_STORAGE_URI,
-  // Ray Serve LLM's LLMConfig (config-fast.ts `rayModelLoading`), and a KubeAI Model's `url: hf://…`
-  // (`kubeaiModel`).
+  // Ray Serve LLM's LLMConfig (config-fast.ts `rayModelLoading`).
   'model_loading_config',
-  'hf://',
-  // A Kubernetes container that runs llama.cpp's server or its image (servers.ts `LLAMA_PROGRAM`, `SERVER_IMAGES`),
-  // whose `-hf` downloads: shell lines have their own screen (`mentionsShellDownload`).
-  'llama-server',
-  'llama-cli',
-  'llama.cpp:',
   // A node Hydra instantiates, whose call may load a model by a key of the loader's own (config-fast.ts `hydraCall`).
   '_target_',
-];
+]);
+/**
+ * A model server's name, a hub URI (KubeAI's `url: hf://…`, config-fast.ts `kubeaiModel`), or a Kubernetes container
+ * that runs llama.cpp's server or its image (servers.ts `LLAMA_PROGRAM`, `SERVER_IMAGES`), whose `-hf` downloads:
+ * shell lines have their own screen (`mentionsShellDownload`).
+ */
+const CONFIG_VALUE_WORDS: readonly string[] = [...SERVER_WORDS, 'hf://', 'llama-server', 'llama-cli', 'llama.cpp:'];
+const CONFIG_KEYS: readonly string[] = [...CONFIG_KEY_NAMES, ...CONFIG_VALUE_WORDS];
 
 /**
- * The escapes that can spell a model key's letters in a quoted YAML or JSON key, which the yaml parser decodes before
- * config.ts compares keys (`"model\u005fid"`; YAML's `\x5f` and `\U0000005f`; a double-quoted key continued over a
- * line break, which YAML joins). YAML's other escapes (`\_`, `\N`, `\t`…) and JSON's give no letter or underscore.
+ * Keys under which config.ts reads a mapping beyond its model keys: a pod spec's containers (servers.ts
+ * `readPodContainers`), whose `sh -c` scripts are read as shell for downloads no config word names.
  */
-const CONFIG_ESCAPES = ['\\u', '\\x', '\\U', '\\\n', '\\\r'];
+const CONFIG_READ_KEYS: ReadonlySet<string> = new Set(['containers', 'initContainers']);
+
+/** Nodes of a parsed JSON document `jsonMayNameModel` walks before it leaves the answer to the finder. */
+const JSON_SCREEN_NODES = 1_000_000;
+
+/**
+ * Whether a JSON document, as JSON.parse decoded it, may name a model for config.ts's walk: a key it compares whole
+ * (`CONFIG_KEY_NAMES`, or one that makes it read more, `CONFIG_READ_KEYS`), or a key or string value that holds a
+ * word of `CONFIG_VALUE_WORDS`. The text screen (`mentionsModelKey`) passes a JSON file whenever it holds an escape
+ * (a key may be spelled `"model\u005fid"`) or a key name inside another word (TypeScript's
+ * `…_to_target_1` messages): vocab.json files written by Python's json.dump (`"\u0120the"`) and data tables, each
+ * read by the yaml library at seconds of CPU a megabyte, for nothing.
+ */
+export function jsonMayNameModel(value: unknown): boolean {
+  const stack: unknown[] = [value];
+  for (let budget = JSON_SCREEN_NODES; stack.length > 0; budget--) {
+    if (budget === 0) return true;
+    const node = stack.pop();
+    if (typeof node === 'string') {
+      if (holdsValueWord(node)) return true;
+    } else if (Array.isArray(node)) {
+      for (const item of node) stack.push(item);
+    } else if (node !== null && typeof node === 'object') {
+      for (const [key, item] of Object.entries(node)) {
+        if (CONFIG_KEY_NAMES.has(key) || CONFIG_READ_KEYS.has(key) || holdsValueWord(key)) return true;
+        stack.push(item);
+      }
+    }
+  }
+  return false;
+}
+
+const holdsValueWord = (s: string) => CONFIG_VALUE_WORDS.some((w) => s.includes(w));
+
+/**
+ * The escapes that can spell a character of a model key or word in a quoted YAML or JSON string, which the yaml
+ * parser and JSON.parse decode before config.ts compares keys: those of printable ASCII (`"model\u005fid"`; YAML's
+ * `\x5f` and `\U0000005f`), JSON's and YAML 1.2's `\/`, and a double-quoted string continued over a line break, which
+ * YAML joins. Every other escape gives one character no key or word holds: a letter outside ASCII (`\u0120`, which
+ * Python's json.dump writes for every such letter of a vocab.json), a control character, a quote, a backslash, a
+ * space (YAML's `\_`, `\N`, `\t`…), so the text has a key or word where its decoded strings do.
+ */
+const CONFIG_ESCAPES = [
+  ...['2', '3', '4', '5', '6', '7'].flatMap((d) => [`\\u00${d}`, `\\x${d}`, `\\U000000${d}`]),
+  '\\/',
+  '\\\n',
+  '\\\r',
+];
 
 /** Whether a config's text may name a model key: the finder runs only when it does. */
 export function mentionsModelKey(text: string): boolean {

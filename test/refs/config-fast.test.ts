@@ -198,4 +198,80 @@ describe('findConfigReferencesFast', () => {
     );
     expect(decided).toBeGreaterThan(100);
   });
+  // JSON: config.ts reads it with `yaml` whenever the text screen passes it, which a single escape does (Python's
+  // json.dump writes `"\u0120the"` in a vocab.json) or a key name inside a longer word (`…_to_target_1`). Decided
+  // from JSON.parse's document when it names no key the walk compares whole: exactly yaml's answer, nothing.
+  it.each([
+    { name: 'vocab', text: JSON.stringify({ '\u0120the': 262, hello: 1, 'a\u00e9': 2 }) },
+    { name: 'escaped-vocab', text: '{"\\u0120the": 262, "\\u0120a": 1}' },
+    {
+      name: 'key-inside-a-word',
+      text: '{"Type_0_is_not_assignable_to_target_1": "x", "my_model_name_or_path_list": "org/a"}',
+    },
+    { name: 'nested', text: '[{"a": {"b": ["org/a", null, 1.5, {"model": "org/b"}]}}, "model_name"]' },
+  ])('decides JSON that names no model key alone ($name), as yaml does', ({ name, text }) => {
+    expect(agrees(`${name}.json`, text)).toBe(true);
+  });
+
+  it.each([
+    { name: 'escaped-key', text: '{"model\\u005fname_or_path": "org/a"}', found: 1 },
+    {
+      name: 'hydra',
+      text: '{"_target_": "transformers.pipeline", "task": "text-generation", "model": "org/a"}',
+      found: 1,
+    },
+    { name: 'kserve', text: '{"spec": {"predictor": {"model": {"storageUri": "hf://org/a"}}}}', found: 1 },
+    { name: 'hub-uri', text: '{"spec": {"url": "hf://org/a", "engine": "VLLM"}}', found: 1 },
+    { name: 'pod', text: '{"spec": {"containers": [{"name": "s", "command": ["vllm", "serve", "org/a"]}]}}', found: 1 },
+    {
+      name: 'mergekit',
+      text: '{"merge_method": "linear", "models": [{"model": "org/a"}, {"model": "org/b"}]}',
+      found: 2,
+    },
+    {
+      // Let through by the text screen (`_target_` inside a word), read for its container's script.
+      name: 'pod-script',
+      text: '{"metadata": {"labels": {"a": "x_target_y"}}, "spec": {"containers": [{"name": "dl", "command": ["sh", "-c", "huggingface-cli download org/a"]}]}}',
+      found: 1,
+    },
+    { name: 'comments', text: '// a note\n{"model_name_or_path": "org/a"}', found: undefined },
+  ])('leaves JSON that may name a model ($name) to yaml', ({ name, text, found }) => {
+    expect(findConfigReferencesFast(`${name}.json`, text, local)).toBeUndefined();
+    if (found === undefined) expect(() => findConfigReferencesWithYaml(`${name}.json`, text, local)).toThrow();
+    else expect(findConfigReferencesWithYaml(`${name}.json`, text, local).references).toHaveLength(found);
+  });
+
+  // Random JSON documents from keys the walk compares, words inside longer keys, values of every kind, each written
+  // plainly or with every `_` escaped: every answer the screen gives is yaml's, and many are given.
+  const JSON_KEYS = [
+    'model_name_or_path',
+    'base_model',
+    '_target_',
+    'x_target_y',
+    'containers',
+    'engine',
+    'url',
+    'lr',
+    'name',
+  ];
+  const JSON_VALUES = ['org/a', 'hf://org/m', 'vllm serve org/b', '\u0120the', 'main', 1, null, true];
+  const json: fc.Arbitrary<unknown> = fc.letrec<{ node: unknown }>((tie) => ({
+    node: fc.oneof(
+      { weight: 3, arbitrary: fc.constantFrom(...JSON_VALUES) },
+      { weight: 1, arbitrary: fc.array(tie('node'), { maxLength: 3 }) },
+      { weight: 2, arbitrary: fc.dictionary(fc.constantFrom(...JSON_KEYS), tie('node'), { maxKeys: 4 }) },
+    ),
+  })).node;
+  it('answers as yaml does on generated JSON (fast-check)', () => {
+    let decided = 0;
+    fc.assert(
+      fc.property(json, fc.boolean(), (value, escape) => {
+        const plain = JSON.stringify(value);
+        if (agrees('gen.json', escape ? plain.replaceAll('_', '\\u005f') : plain)) decided++;
+      }),
+      { numRuns: 1000 },
+    );
+    expect(decided).toBeGreaterThan(100);
+  });
 });
+

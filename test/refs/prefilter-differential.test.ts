@@ -51,6 +51,9 @@ describe('byte pre-filter against the full readers', () => {
     ['yaml-key-hex-escape', 'a.yaml', '"model\\x5fname_or_path": org/yaml-x\n', 'org/yaml-x'],
     ['yaml-key-unicode-escape', 'b.yaml', '"base\\u005fmodel": org/yaml-u\n', 'org/yaml-u'],
     ['yaml-key-long-escape', 'c.yml', '"model\\U0000005fid": org/yaml-long\n', 'org/yaml-long'],
+    // JSON's `\/`: KubeAI's `url: hf://…` with its slashes escaped, as PHP's json_encode writes them.
+    ['json-value-slash-escape', 'k.json', '{"spec": {"url": "hf:\\/\\/org/kubeai", "engine": "VLLM"}}', 'org/kubeai'],
+    ['json-key-upper-hex-escape', 'u.json', '{"model\\u005Fid": "org/json-upper"}', 'org/json-upper'],
     [
       'js-import-hex-escape',
       'a.js',
@@ -137,6 +140,10 @@ describe('byte pre-filter against the full readers', () => {
     'model\\u005fid: org/cfg-plain-backslash',
     'note: "tab\\there"',
     'path: "C:\\\\models\\\\x"',
+    // Escapes of letters outside ASCII (Python's json.dump writes one for each in a vocab.json): no key.
+    '"\\u0120the": 262',
+    'note: "caf\\u00e9 \\u4e2d"',
+    '"\\u006dodel_id": org/cfg-escaped-first',
     'base-model: org/cfg-dash',
     '- model_id',
   ];

@@ -266,7 +266,7 @@ describe('mayCallLoader', () => {
     const piece = fc.oneof(
       fc.constantFrom(...MODEL_KEYS),
       fc.constantFrom(...MODEL_KEYS).map((k) => k.slice(0, -1)),
-      fc.constantFrom('\\u', '\\x', '\\U', '\\\n', '\\\r', '\\', '\\n', 'u', ': ', '"'),
+      fc.constantFrom('\\u', '\\x', '\\U', '\\\n', '\\\r', '\\', '\\n', 'u', ': ', '"', '\\/', '00', '5f', '0000'),
       fc.string({ maxLength: 4 }),
     );
     fc.assert(
