@@ -1,13 +1,17 @@
+import { parseTree, type Node as JsonNode } from 'jsonc-parser';
 import {
+  Document,
   LineCounter,
+  Pair,
+  Scalar,
+  YAMLMap,
+  YAMLSeq,
   isAlias,
   isMap,
   isPair,
   isScalar,
   isSeq,
   parseAllDocuments,
-  type Document,
-  type YAMLMap,
 } from 'yaml';
 import {
   RAY_MODEL_LOADING,
@@ -21,6 +25,7 @@ import { MODEL_KEYS } from './prefilter.js';
 import { sourceExtension } from './sources.js';
 import { readPodContainers } from './servers.js';
 import { readContainerScript } from './shell-commands.js';
+import { lineIndex } from './text.js';
 import type { FileReferences } from './types.js';
 
 /** A config deeper or larger than this is not a hand-written config: stop walking (bounded, never recursive). */
@@ -47,22 +52,7 @@ export function findConfigReferencesWithYaml(
   existsLocally: (p: string) => boolean,
 ): FileReferences {
   const out: FileReferences = { references: [], dynamic: [] };
-  // A `.json` that JSON.parse (and Python's json.load) refuses — comments, a template — is not read as YAML either:
-  // YAML takes `// note\n"model_name_or_path"` for one long key. Counted as not searched (CPR011).
-  if (sourceExtension(path) === 'json') JSON.parse(text);
-  const lines = new LineCounter();
-  // A stream of documents (`---` between Kubernetes manifests, Helm's output) is read document by document, as
-  // PyYAML's `safe_load_all` and kubectl read it.
-  const parsed = parseAllDocuments(text, { lineCounter: lines, uniqueKeys: false, prettyErrors: false });
-  const docs = Array.isArray(parsed) ? parsed : [];
-  // A config that names a model key (search.ts screened it) but is not YAML or JSON — JSON with comments, a template
-  // — could not be checked: search.ts `runFinder` counts it as not searched (CPR011), never a silent pass.
-  if (!Array.isArray(parsed) || docs.some((d) => d.errors.length > 0))
-    throw new SyntaxError(`${path}: not YAML or JSON`);
-  const position = (at: number) => {
-    const pos = lines.linePos(at);
-    return { line: pos.line, column: pos.col };
-  };
+  const { docs, position } = sourceExtension(path) === 'json' ? jsonDocuments(text) : yamlDocuments(path, text);
   let budget = MAX_NODES;
   for (const doc of docs) budget = walkDocument(doc, budget);
   return out;
@@ -153,6 +143,82 @@ export function findConfigReferencesWithYaml(
     }
     return budget;
   }
+}
+
+/** A config's documents as `yaml` reads them, and where an offset of the text is. */
+function yamlDocuments(path: string, text: string): { docs: Document[]; position: Position } {
+  const lines = new LineCounter();
+  // A stream of documents (`---` between Kubernetes manifests, Helm's output) is read document by document, as
+  // PyYAML's `safe_load_all` and kubectl read it.
+  const parsed = parseAllDocuments(text, { lineCounter: lines, uniqueKeys: false, prettyErrors: false });
+  // A config that names a model key (search.ts screened it) but is not YAML or JSON — JSON with comments, a template
+  // — could not be checked: search.ts `runFinder` counts it as not searched (CPR011), never a silent pass.
+  if (!Array.isArray(parsed) || parsed.some((d) => d.errors.length > 0))
+    throw new SyntaxError(`${path}: not YAML or JSON`);
+  const position = (at: number) => {
+    const pos = lines.linePos(at);
+    return { line: pos.line, column: pos.col };
+  };
+  return { docs: parsed, position };
+}
+
+type Position = (offset: number) => { line: number; column: number };
+
+/**
+ * A `.json` config as the one document `yaml` would read from it (JSON is YAML 1.2): its nodes built from
+ * jsonc-parser's tree, each with the range and quoting yaml gives it, so the walk reads it unchanged. yaml's own
+ * parser reads JSON at about a second of CPU for 200 KB (flow collections, one token at a time); jsonc-parser's
+ * scanner is a hundred times faster, and a large JSON file that names a model key (a lock of an evaluation's
+ * results, a package cache) costs the scan no more than its size. A `.json` that JSON.parse (and Python's
+ * json.load) refuses — comments, a template — is not read at all: YAML takes `// note\n"model_name_or_path"` for one
+ * long key, and jsonc-parser allows comments. Counted as not searched (CPR011).
+ */
+function jsonDocuments(text: string): { docs: Document[]; position: Position } {
+  JSON.parse(text);
+  const tree = parseTree(text, [], { disallowComments: true, allowTrailingComma: false });
+  const doc = new Document();
+  doc.contents = tree ? (yamlNodeOf(tree) as typeof doc.contents) : null;
+  return { docs: [doc], position: lineIndex(text) };
+}
+
+/** A jsonc-parser node as the yaml node its text parses to (iterative: JSON.parse took any depth). */
+function yamlNodeOf(root: JsonNode): unknown {
+  const build = (n: JsonNode): Scalar | YAMLMap | YAMLSeq => {
+    const end = n.offset + n.length;
+    if (n.type === 'object') {
+      const map = new YAMLMap();
+      map.range = [n.offset, end, end];
+      return map;
+    }
+    if (n.type === 'array') {
+      const seq = new YAMLSeq();
+      seq.range = [n.offset, end, end];
+      return seq;
+    }
+    const scalar = new Scalar(n.value);
+    scalar.type = n.type === 'string' ? Scalar.QUOTE_DOUBLE : Scalar.PLAIN;
+    scalar.range = [n.offset, end, end];
+    return scalar;
+  };
+  const top = build(root);
+  const work: [JsonNode, Scalar | YAMLMap | YAMLSeq][] = [[root, top]];
+  for (let next = work.pop(); next !== undefined; next = work.pop()) {
+    const [n, node] = next;
+    for (const child of n.children ?? []) {
+      if (node instanceof YAMLMap) {
+        const [k, v] = child.children ?? [];
+        if (!k) continue;
+        const value = v ? build(v) : null;
+        node.items.push(new Pair(build(k), value));
+        if (v && value) work.push([v, value]);
+      } else if (node instanceof YAMLSeq) {
+        const value = build(child);
+        node.items.push(value);
+        work.push([child, value]);
+      }
+    }
+  }
+  return top;
 }
 
 /** A mapping's string values by key (the last of a key wins), as the walk above reads them. */

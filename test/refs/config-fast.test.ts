@@ -275,3 +275,99 @@ describe('findConfigReferencesFast', () => {
   });
 });
 
+/**
+ * config.ts reads a `.json` config from jsonc-parser's tree, built into the nodes yaml's parser would give (JSON is
+ * YAML 1.2): the same references, lines and columns as yaml reading the same text, on every shape the walk reads.
+ */
+describe('config.ts on JSON', () => {
+  const asYaml = (text: string) => {
+    const got = findConfigReferencesWithYaml('c.yaml', text, local);
+    const rename = <T extends { path: string }>(xs: T[]) => xs.map((x) => ({ ...x, path: 'c.json' }));
+    return { references: rename(got.references), dynamic: rename(got.dynamic) };
+  };
+  const same = (text: string) => {
+    const got = findConfigReferencesWithYaml('c.json', text, local);
+    expect(got).toEqual(asYaml(text));
+    return got.references.length + got.dynamic.length;
+  };
+
+  it.each([
+    ['flat', '{"model_name_or_path": "org/a", "revision": "v1", "trust_remote_code": true}'],
+    ['pretty', JSON.stringify({ model: { base_model: 'org/b', trust_remote_code: 'true' }, lr: 1e-5 }, null, 2)],
+    // A quoted "yes" is a string; PyYAML reads a plain yes as True (config-fast.ts `trustsRemoteCode`).
+    ['quoted-yes', '{"model_id": "org/q", "trust_remote_code": "yes"}'],
+    ['duplicate-keys', '{"model_id": "org/first", "model_id": "org/second", "revision": "main"}'],
+    ['escaped', '{"model\\u005fid": "org/\\u0061", "revision": "0123456789abcdef0123456789abcdef01234567"}'],
+    [
+      'hydra',
+      '{"m": {"_target_": "transformers.AutoModel.from_pretrained", "pretrained_model_name_or_path": "org/h"}}',
+    ],
+    [
+      'mergekit',
+      '{"merge_method": "ties", "base_model": "org/base", "models": [{"model": "org/x"}, {"model": "org/y"}]}',
+    ],
+    ['kserve', '{"spec": {"predictor": {"model": {"storageUri": "hf://org/ks:v2"}}}}'],
+    [
+      'kubeai',
+      '{"spec": {"url": "hf://org/ku", "engine": "VLLM", "args": ["--revision", "v3", "--trust-remote-code"]}}',
+    ],
+    [
+      'ray',
+      '{"model_loading_config": {"model_id": "m", "model_source": "org/ray"}, "engine_kwargs": {"revision": "r1"}}',
+    ],
+    [
+      'pod',
+      JSON.stringify(
+        {
+          spec: {
+            containers: [
+              { name: 'vllm', image: 'vllm/vllm-openai', args: ['--model', 'org/pod', '--revision', 'v9'] },
+              { name: 'dl', command: ['sh', '-c', 'huggingface-cli download org/script'] },
+            ],
+          },
+        },
+        null,
+        1,
+      ),
+    ],
+    ['interpolation', '{"model": {"name": "org/i"}, "tokenizer": {"tokenizer_name": "${model.name}"}}'],
+    ['env', '{"model_name_or_path": "${oc.env:MODEL}"}'],
+  ])('%s: as yaml reads it', (_name, text) => {
+    expect(same(text)).toBeGreaterThan(0);
+  });
+
+  const KEYS = ['model_name_or_path', 'model_id', 'revision', 'trust_remote_code', 'containers', 'args', 'name', 'x'];
+  const VALUES = [
+    'org/a',
+    'gpt2',
+    'main',
+    'true',
+    'vllm serve org/v --revision v1',
+    '${oc.env:M,org/e}',
+    1,
+    true,
+    null,
+  ];
+  const value: fc.Arbitrary<unknown> = fc.letrec<{ node: unknown }>((tie) => ({
+    node: fc.oneof(
+      { weight: 3, arbitrary: fc.constantFrom(...VALUES) },
+      { weight: 1, arbitrary: fc.array(tie('node'), { maxLength: 3 }) },
+      { weight: 2, arbitrary: fc.dictionary(fc.constantFrom(...KEYS), tie('node'), { maxKeys: 5 }) },
+    ),
+  })).node;
+  it('reads generated JSON as yaml does (fast-check)', () => {
+    let found = 0;
+    fc.assert(
+      fc.property(value, fc.constantFrom(undefined, 1, 2, '\t'), (v, indent) => {
+        if (same(JSON.stringify(v, null, indent)) > 0) found++;
+      }),
+      { numRuns: 600 },
+    );
+    expect(found).toBeGreaterThan(50);
+  });
+
+  it('refuses what JSON.parse refuses, as before', () => {
+    expect(() => findConfigReferencesWithYaml('c.json', '// note\n{"model_id": "org/a"}', local)).toThrow();
+    expect(() => findConfigReferencesWithYaml('c.json', '{"model_id": "org/a",}', local)).toThrow();
+  });
+});
