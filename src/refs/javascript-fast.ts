@@ -6,8 +6,9 @@ import { TransformersJsEnvReader } from './transformersjs-env.js';
 import { Values } from './javascript-values.js';
 import { javaScriptImports } from './javascript-imports.js';
 import { Constants, resolveCallee } from './syntax.js';
-import { lineIndex } from './text.js';
+import { lineFeeds, lineIndex } from './text.js';
 import type { FileReferences } from './types.js';
+import { mayCallLoader } from './search.js';
 
 /**
  * Model references in JavaScript/TypeScript without a parser, for the shapes ordinary code has: loading
@@ -28,16 +29,46 @@ export function findJavaScriptReferencesFast(
   text: string,
   existsLocally: (p: string) => boolean,
 ): FileReferences | undefined {
+  let toks: Token[];
+  const comments: number[] = [];
+  try {
+    toks = tokenize(text, comments);
+  } catch (err) {
+    if (err instanceof Unsure || err instanceof RangeError) return undefined;
+    throw err;
+  }
+  if (callsNoLoader(text, comments)) return { references: [], dynamic: [] };
   // refs8: a fallback for an env read (`process.env.MODEL ?? 'org/x'`) is read by javascript.ts `envOf` only.
   if (hasEnvFallback(text)) return undefined;
   // A parameter's default (`function load(model = 'org/x')`) is read by javascript.ts `recordParameters` only.
   if (hasParameterDefault(text)) return undefined;
   try {
-    return read(path, text, tokenize(text), existsLocally);
+    return read(path, text, toks, existsLocally);
   } catch (err) {
     if (err instanceof Unsure || err instanceof RangeError) return undefined;
     throw err;
   }
+}
+
+/**
+ * Whether the file, its comments blanked (line breaks kept), fails the screen that let it through (search.ts
+ * `mayCallLoader`): its loader words, or the backslash that let a word count alone, stood only in comments —
+ * `// Starts pipeline processing.` in express, a bundle's license banner. Comments are no part of the syntax tree
+ * javascript.ts walks, so it finds in the file what it finds in the blanked text, which the screen says is nothing.
+ */
+function callsNoLoader(text: string, comments: readonly number[]): boolean {
+  if (comments.length === 0) return false;
+  const parts: string[] = [];
+  let at = 0;
+  for (let k = 0; k < comments.length; k += 2) {
+    parts.push(
+      text.slice(at, comments[k]),
+      text.slice(comments[k], comments[k + 1]).replace(/[^\n\r\u2028\u2029]/g, ' '),
+    );
+    at = comments[k + 1]!;
+  }
+  parts.push(text.slice(at));
+  return !mayCallLoader(parts.join(''), 'javascript');
 }
 
 /**
@@ -193,7 +224,7 @@ function read(
 
   const envReader = transformersJsEnv(toks, imports);
   const env = envReader.result();
-  const at = lineIndex(text);
+  const at = lineIndex(lineFeeds(text));
   const out: FileReferences = { references: [], dynamic: [] };
   calls.forEach((call, i) => {
     const { positional, keywords, splat } = args[i]!.evaluate();

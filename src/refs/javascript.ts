@@ -1,6 +1,6 @@
 import type { SyntaxNode } from '@lezer/common';
 import { parser } from '@lezer/javascript';
-import { lineIndex } from './text.js';
+import { lineFeeds, lineIndex } from './text.js';
 import {
   CandidateConstants,
   Constants,
@@ -76,7 +76,7 @@ export function javaScriptModuleValues(
 export function javaScriptImportBindings(text: string): ImportBinding[] {
   const out: ImportBinding[] = [];
   const src = (n: SyntaxNode) => text.slice(n.from, n.to);
-  walkTree(TS.parse(text), {
+  walkTree(TS.parse(lineFeeds(text)), {
     ImportDeclaration: (n) => {
       if (!childrenOf(n).some((k) => k.name === '\u26a0')) out.push(...importBindings(n, src));
     },
@@ -194,8 +194,10 @@ function referencesIn(
   imported: ImportedValues | undefined,
   moduleValues?: Map<string, ImportedValue>,
 ): FileReferences {
-  const tree = parserFor(path).parse(text);
-  const at = lineIndex(text);
+  // A lone CR ends a line comment in ECMAScript (`SingleLineComment`), where lezer's `LineComment` runs to the next LF.
+  const lines = lineFeeds(text);
+  const tree = parserFor(path).parse(lines);
+  const at = lineIndex(lines);
   const src = (n: SyntaxNode) => text.slice(n.from, n.to);
   const constants = new Constants();
   const envs = new EnvConstants();

@@ -6,6 +6,17 @@ export function lineStarts(text: string): number[] {
   return starts;
 }
 
+/**
+ * The text with each carriage return not before a line feed made a line feed, for JavaScript: ECMAScript ends a line
+ * at any line terminator, a lone CR included — it ends a line comment (`SingleLineComment`), so
+ * `// note<CR>await pipeline(…)` calls the loader in Node, where @lezer/javascript's `LineComment` runs to the next
+ * LF. A lone CR can stand nowhere else that the change would alter (no string or regular expression literal may hold
+ * one; a template literal's value reads it as LF), and every offset stays the same.
+ */
+export function lineFeeds(text: string): string {
+  return text.includes('\r') ? text.replace(/\r(?!\n)/g, '\n') : text;
+}
+
 /** 1-based line and column of an offset, by binary search over line starts. */
 export function lineIndex(text: string): (offset: number) => { line: number; column: number } {
   const starts = lineStarts(text);

@@ -86,6 +86,35 @@ describe('findJavaScriptReferencesFast', () => {
     expect(agrees(`${name}.ts`, text)).toBe(true);
   });
 
+  // The screen passes a file whose loader word stands only in comments when it has a backslash anywhere (an escape
+  // could spell the module): read without its comments, it calls nothing, whatever else would send it to lezer (an
+  // env fallback, a parameter's default) — express's application.js, prettier's bundles.
+  it.each([
+    {
+      name: 'word-in-comments',
+      text: `var env = process.env.NODE_ENV || 'development';\n/**\n * Starts pipeline processing.\n */\nfunction f(a = 'x') {\n  return a.split('\\n'); // a pipeline of steps\n}\n`,
+    },
+    {
+      name: 'module-in-comments',
+      text: `// import { pipeline } from '@huggingface/transformers';\nconst re = /\\d+/g;\n`,
+    },
+  ])(
+    'decides a file whose loader words stand only in comments ($name): nothing, as the parser finds',
+    ({ name, text }) => {
+      expect(findJavaScriptReferencesFast(`${name}.js`, text, local)).toEqual({ references: [], dynamic: [] });
+      expect(agrees(`${name}.js`, text)).toBe(true);
+    },
+  );
+
+  // ECMAScript ends a line comment at any line terminator: a lone CR ends it, and the call after it runs in Node.
+  it('reads a call after a line comment that a lone CR ends, in both readers', () => {
+    const text = `${IMPORT}// note\rawait pipeline('x', 'org/after-cr');\n`;
+    expect(agrees('cr.js', text)).toBe(true);
+    expect(findJavaScriptReferences('cr.js', text, local).references).toMatchObject([
+      { repoId: 'org/after-cr', line: 3, column: 7 },
+    ]);
+  });
+
   it("binds `require('m').x` and `(await import('m')).x` to the module's member", () => {
     const text = `const made = require('@huggingface/transformers').pipeline;\nconst late = (await import('@xenova/transformers')).pipeline;\nawait made('x', 'org/required');\nawait late('x', 'org/imported');\n`;
     const ids = (r: { references: { repoId?: string }[] } | undefined) => r?.references.map((x) => x.repoId);
