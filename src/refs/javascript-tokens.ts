@@ -29,7 +29,7 @@ export { Unsure };
  * punctuators — and brackets are matched as it goes. Where the lexical grammar needs the parser's state to decide,
  * it decides only the clear cases: `/` and `<` after an operand are operators, at an expression's start a regular
  * expression and JSX (or a TypeScript type assertion) — the latter, and every doubtful case (`/` after `}`), a
- * non-ASCII name, a `#` private name, an unterminated literal, unbalanced brackets, throw `Unsure`, and
+ * non-ASCII name, an unterminated literal, unbalanced brackets, throw `Unsure`, and
  * @lezer/javascript reads the file instead.
  */
 export interface Token {
@@ -95,7 +95,13 @@ export function tokenize(text: string, comments?: number[]): Token[] {
     o.match = out.length - 1;
     out[out.length - 1]!.match = at!;
   };
-  if (text.startsWith('#!', i)) throw new Unsure();
+  // A hashbang line (`#!/usr/bin/env node`, ECMAScript's `HashbangComment`, lezer's `Hashbang`) opens the file only.
+  if (text.startsWith('#!', i)) {
+    LINE_TERMINATOR.lastIndex = i;
+    const end = LINE_TERMINATOR.exec(text)?.index ?? text.length;
+    comments?.push(i, end);
+    i = end;
+  }
   while (i < text.length) {
     const c = text.charCodeAt(i);
     if (c === 10 || c === 13) {
@@ -121,6 +127,14 @@ export function tokenize(text: string, comments?: number[]): Token[] {
       i = template(i + 1, i, false);
     } else if (isNameStart(c)) {
       NAME.lastIndex = i;
+      NAME.test(text);
+      const end = NAME.lastIndex;
+      const next = text.charCodeAt(end);
+      if (next >= 128 || next === 92) throw new Unsure();
+      i = push('name', i, end).to;
+    } else if (c === 35 && isNameStart(text.charCodeAt(i + 1))) {
+      // A class's private name (`#cache`, `this.#load(…)`): a name no import, declaration or loader has.
+      NAME.lastIndex = i + 1;
       NAME.test(text);
       const end = NAME.lastIndex;
       const next = text.charCodeAt(end);

@@ -268,8 +268,8 @@ describe('findJavaScriptReferencesFast', () => {
   it('answers as the whole-file parse does in generated programs (fast-check)', () => {
     let decided = 0;
     fc.assert(
-      fc.property(program, (text) => {
-        if (agrees('gen.ts', text)) decided++;
+      fc.property(program, fc.boolean(), (text, hashbang) => {
+        if (agrees('gen.ts', `${hashbang ? '#!/usr/bin/env node\n' : ''}${text}`)) decided++;
       }),
       { numRuns: RUNS },
     );

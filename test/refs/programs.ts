@@ -24,6 +24,11 @@ export function javaScriptPrograms(statements: readonly string[], maxLength: num
     ['if (ok) {\n', '\n} else {\n  x = 1;\n}'],
     ['export const g = async () => {\n', '\n};'],
     ['class K extends Base {\n  async m(x) {\n', '\n  }\n}'],
+    // Private names (javascript-tokens.ts reads `#name` as a name), in the body and around it.
+    [
+      'class P {\n  #cache = new Map();\n  static #count = 0;\n  async #load(x) {\n',
+      '\n  }\n  has(k) { return #cache in this && this.#cache.has(k); }\n}',
+    ],
   ] as const;
   const block = fc.tuple(fc.constantFrom(...statements), fc.constantFrom(...heads), fc.constantFrom(';', '', ' // c'));
   return fc
