@@ -68,8 +68,9 @@ async function verify() {
     files: listFiles(dir),
     trust: await loadTrustedRoot(),
     signers: await signers('ecKey'),
-    tlogThreshold: 1,
-    timestampThreshold: 1,
+    // model_signing's key method never logs.
+    tlogThreshold: 0,
+    timestampThreshold: 0,
   });
 }
 

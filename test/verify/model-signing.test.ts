@@ -9,7 +9,11 @@ beforeAll(blockNetwork);
 
 type SignerName = keyof typeof SPECS;
 
-async function verifyFolder(dir: string, allowed: SignerName[], ignore: string[] = []) {
+/** Keyless needs a log entry and a timestamp; model_signing's key and certificate methods never log (thresholds 0). */
+const KEYLESS: readonly SignerName[] = ['ibm', 'ibmPattern', 'other'];
+const logged = (allowed: SignerName[]) => (allowed.some((s) => KEYLESS.includes(s)) ? 1 : 0);
+
+async function verifyFolder(dir: string, allowed: SignerName[], ignore: string[] = [], threshold = logged(allowed)) {
   return verifyModelSignature({
     signature: read(path.join(dir, 'model.sig')),
     signatureFile: 'model.sig',
@@ -17,8 +21,8 @@ async function verifyFolder(dir: string, allowed: SignerName[], ignore: string[]
     ignore,
     trust: await loadTrustedRoot(),
     signers: await signers(...allowed),
-    tlogThreshold: 1,
-    timestampThreshold: 1,
+    tlogThreshold: threshold,
+    timestampThreshold: threshold,
   });
 }
 
@@ -158,5 +162,34 @@ describe('OpenSSF model signing failures', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('a key or certificate signature with no log entry, under a policy that requires one', () => {
+  // @sigstore/verify Verifier.verifyTLogs / verifyTimestamps count a keyed bundle's entries against the same
+  // thresholds as a certificate's; cosign verify-blob --key refuses an unlogged bundle without --insecure-ignore-tlog.
+  it.each([
+    { name: 'v1.0.0-elliptic-key', signer: 'ecKey' as const, by: 'key' },
+    { name: 'v1.0.1-certificate', signer: 'ca' as const, by: 'certificate', ignore: ['ignore-me'] },
+  ])('$name fails at tlogThreshold 1, saying how to accept it', async ({ name, signer, by, ignore }) => {
+    const r = await verifyFolder(path.join(MS, name), [signer], ignore, 1);
+    expect(r.verdict).toMatchObject({ ok: false, code: 'invalid', signer: { kind: by } });
+    const reason = r.verdict.ok ? '' : r.verdict.reason;
+    expect(reason).toContain('0 transparency-log entries, the policy requires 1 (signatures.tlogThreshold)');
+    expect(reason).toContain(`model_signing sign ${by}`);
+  });
+
+  it('a keyed signature fails at timestampThreshold 1 alone too', async () => {
+    const dir = path.join(MS, 'v1.0.0-elliptic-key');
+    const r = await verifyModelSignature({
+      signature: read(path.join(dir, 'model.sig')),
+      signatureFile: 'model.sig',
+      files: listFiles(dir),
+      trust: await loadTrustedRoot(),
+      signers: await signers('ecKey'),
+      tlogThreshold: 0,
+      timestampThreshold: 1,
+    });
+    expect(r.verdict.ok ? '' : r.verdict.reason).toContain('no trusted timestamp, the policy requires 1');
   });
 });

@@ -59,7 +59,11 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
+// Keyless and keyed signers together: model_signing's key method never logs, so the thresholds are 0 as in
+// policies/examples/keyed-signing.yml (keyless bundles still have their entries and timestamps verified).
 const base = policy({
+  tlogThreshold: 0,
+  timestampThreshold: 0,
   signers: { ibm: SPECS.ibm, ecKey: SPECS.ecKey, beacon: BEACON },
   require: [
     { paths: ['models/bert/**'], signers: ['ibm'], ignore: ['ignore-me'] },
@@ -156,6 +160,19 @@ describe('signaturesStage', () => {
       }),
     );
     expect(ids(r).filter((id) => id.includes('models/bert'))).toEqual([]);
+  });
+
+  it('refuses a keyed model signature with no log entry under the default thresholds (CPS001, once)', async () => {
+    const r = await scan(
+      root,
+      policy({
+        signers: { ecKey: SPECS.ecKey },
+        require: [{ paths: ['models/keyed/**'], signers: ['ecKey'] }],
+      }),
+    );
+    const keyed = r.findings.filter((f) => f.location.path.startsWith('models/keyed/'));
+    expect(keyed.map((f) => `${f.ruleId} ${f.location.path}`)).toEqual(['CPS001 models/keyed/model.sig']);
+    expect(keyed[0]!.message).toContain('signatures.tlogThreshold');
   });
 
   it('reports a keyed model signature as unverifiable when the policy names no key', async () => {

@@ -94,7 +94,10 @@ export async function runVerify(argv: VerifyArgs): Promise<number> {
   const trust = await loadTrustedRoot(
     argv['trusted-root'] !== undefined ? path.resolve(argv['trusted-root']) : undefined,
   );
-  const common = { trust, signers, tlogThreshold: 1, timestampThreshold: 1 };
+  // Given a key or a CA, the signature is checked as model_signing verify key / certificate checks it: against that
+  // material alone, as those methods never log (entries a bundle does carry are still verified). Keyless needs both.
+  const logged = spec.kind === 'sigstore' ? 1 : 0;
+  const common = { trust, signers, tlogThreshold: logged, timestampThreshold: logged };
   // A model signature is known by its statement (model_signing predicate), not by its name: `--signature` is free.
   const isModel = st.isDirectory() || path.basename(argv.bundle) === 'model.sig' || isModelSignature(bundleText);
   let verdict: BundleVerdict;

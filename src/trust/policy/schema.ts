@@ -259,8 +259,20 @@ export const POLICY_SCHEMA = {
           minLength: 1,
           description: 'Path to a Sigstore trusted_root.json (relative to this file); absent = the public-good root.',
         },
-        tlogThreshold: { type: 'integer', minimum: 0, maximum: 10, description: 'Transparency-log entries required.' },
-        timestampThreshold: { type: 'integer', minimum: 0, maximum: 10, description: 'Trusted timestamps required.' },
+        tlogThreshold: {
+          type: 'integer',
+          minimum: 0,
+          maximum: 10,
+          description:
+            'Transparency-log entries required of every signature, keyed and certificate ones too (0 for model_signing key or certificate signing, which never logs).',
+        },
+        timestampThreshold: {
+          type: 'integer',
+          minimum: 0,
+          maximum: 10,
+          description:
+            'Trusted timestamps (log entries with an inclusion promise, RFC 3161) required of every signature.',
+        },
         signers: {
           type: 'object',
           description: 'Named signers that `require` and `registry` refer to.',
