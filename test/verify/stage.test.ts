@@ -146,6 +146,31 @@ describe('signaturesStage', () => {
     expect(f?.evidence?.['signerSeen']).toContain('stefanb@us.ibm.com');
   });
 
+  it('a folder signature by a signer one requirement refuses is one CPS002, at the signature, not one per file', async () => {
+    // The verifier accepts `ibm` (require[0] allows it), require[1] does not: the folder's one signature is the cause.
+    const r = await scan(
+      root,
+      policy({
+        ...base.signatures,
+        signers: { ...base.signatures.signers, other: SPECS.other },
+        require: [
+          { paths: ['models/bert/**'], signers: ['ibm'], ignore: ['ignore-me'] },
+          { paths: ['models/bert/**'], signers: ['other'], ignore: ['ignore-me'] },
+        ],
+      }),
+    );
+    const wrong = r.findings.filter((f) => f.ruleId === 'CPS002');
+    expect(wrong.map((f) => f.location.path)).toEqual(['models/bert/model.sig']);
+    expect(wrong[0]!.message).toContain(
+      '2 files (models/bert/signme-1, models/bert/signme-2) are signed by stefanb@us.ibm.com',
+    );
+    expect(wrong[0]!.message).toContain('signatures.require[1] allows only other');
+    expect(wrong[0]!.evidence).toMatchObject({ files: 2, requirement: 1 });
+    // Each file is still recorded as failed.
+    const v = Object.fromEntries(r.verifications.map((x) => [x.key, x.status]));
+    expect(v).toMatchObject({ 'file:models/bert/signme-1': 'failed', 'file:models/bert/signme-2': 'failed' });
+  });
+
   it('passes a signature two overlapping signers match, under requirements naming one each', async () => {
     // `ibm` (exact subject) and `ibmPattern` both match stefanb@us.ibm.com; the verifier names the first it tries.
     const r = await scan(

@@ -16,7 +16,7 @@ export const SIGNATURES_RULES = defineRules([
     id: 'CPS002',
     name: 'UntrustedSigner',
     short: 'A signature verifies, but its signer is not one the policy allows.',
-    full: 'The signature is cryptographically valid, but the identity (OIDC issuer and subject), key or certificate authority that made it is not among the signers the policy allows for this path, or is not the `signer` the trusted-registry entry listing the file names (the finding gives the entry and its line). Anyone can obtain a valid Sigstore signature; only the signer makes it meaningful.',
+    full: 'The signature is cryptographically valid, but the identity (OIDC issuer and subject), key or certificate authority that made it is not among the signers the policy allows for this path, or is not the `signer` the trusted-registry entry listing the file names (the finding gives the entry and its line). A signature over a model folder is reported once, at the signature, with the files it covers. Anyone can obtain a valid Sigstore signature; only the signer makes it meaningful.',
     help: "Check who signed it (the finding shows the signer seen). If that signer is legitimate, add it to `signatures.signers` in the policy and reference it from the matching `signatures.require` entry, or correct the trusted-registry entry's `signer` after reviewing the model; otherwise treat the artifact as untrusted and replace it.",
     level: 'error',
     severity: '8.0',

@@ -17,8 +17,9 @@ const isSignatureFile = (format: string) => format === 'model-signature' || form
 
 /**
  * `signatures.require`, and the `signer` of each trusted-registry entry over the entry's files: every covered file
- * must carry a valid signature by one of the requirement's signers. One finding per file and cause (no signature; a
- * signer some requirement does not allow), naming every requirement it breaks.
+ * must carry a valid signature by one of the requirement's signers. One finding per cause, naming every requirement
+ * it breaks: a file with no signature; a signature by a signer some requirement does not allow (one for all the
+ * files of a model folder it signs, as model_signing verify refuses the folder once).
  */
 export function enforceRequirements(
   input: StageInput,
@@ -28,6 +29,8 @@ export function enforceRequirements(
   const out = emptyPart();
   // Most scans require no signature: no pass over every file of the repository then.
   if (setup.requirements.length === 0 && setup.registryRequirements.length === 0) return out;
+  // Files one signature covers, refused by the same requirements: one cause.
+  const wrong = new Map<string, WrongSigner>();
   for (const f of input.files) {
     if (isSignatureFile(f.format)) continue;
     const policy = setup.requirements.filter((r) => r.matches(f.path));
@@ -45,7 +48,15 @@ export function enforceRequirements(
     const refusedBy = policy.filter((r) => !meets(setup, c, r));
     const registryRefused = registry.filter((r) => !signedBy(c, r.signer));
     if (refusedBy.length === 0 && registryRefused.length === 0) continue;
-    out.findings.push(wrongSignerFinding(f.path, c, refusedBy, registryRefused));
+    const key = [
+      c.signature,
+      ...refusedBy.map((r) => r.index),
+      '',
+      ...registryRefused.map((r) => registryPlace(r.entry)),
+    ].join('\0');
+    const group = wrong.get(key);
+    if (group) group.paths.push(f.path);
+    else wrong.set(key, { paths: [f.path], c, policy: refusedBy, registry: registryRefused });
     out.verifications.push(
       record(
         f.path,
@@ -54,8 +65,20 @@ export function enforceRequirements(
       ),
     );
   }
+  for (const w of wrong.values()) out.findings.push(wrongSignerFinding(w));
   return out;
 }
+
+interface WrongSigner {
+  /** In file order. */
+  readonly paths: string[];
+  readonly c: Coverage;
+  readonly policy: readonly CompiledRequirement[];
+  readonly registry: readonly CompiledRegistryRequirement[];
+}
+
+/** A folder signature's files shown in a finding; the rest are counted. */
+const MAX_FILES_SHOWN = 5;
 
 /**
  * A policy requirement's signers (empty: any policy signer), one of which must have made the signature. With no
@@ -123,12 +146,7 @@ function unsignedFinding(
   };
 }
 
-function wrongSignerFinding(
-  path: string,
-  c: Coverage,
-  policy: readonly CompiledRequirement[],
-  registry: readonly CompiledRegistryRequirement[],
-): Finding {
+function wrongSignerFinding({ paths, c, policy, registry }: WrongSigner): Finding {
   const broken = [
     ...policy.map(
       (r) =>
@@ -143,9 +161,15 @@ function wrongSignerFinding(
     registry.length > 0
       ? 'Have that signer sign it; if the model legitimately changed hands, review it and correct the entry.'
       : 'Have an allowed signer sign it.';
+  // One file: the finding is at it, as always. Several: at the signature that signs them all, the one cause.
+  const one = paths.length === 1;
+  const path = one ? paths[0]! : c.signature;
+  const shown = paths.slice(0, MAX_FILES_SHOWN).join(', ');
+  const more = paths.length > MAX_FILES_SHOWN ? ` and ${paths.length - MAX_FILES_SHOWN} more` : '';
+  const what = one ? `${path} is signed` : `${paths.length} files (${shown}${more}) are signed`;
   return {
     ruleId: 'CPS002',
-    message: `${path} is signed by ${c.signerSeen ?? 'an unknown signer'} (${c.signature}), but ${broken}. ${advice}`,
+    message: `${what} by ${c.signerSeen ?? 'an unknown signer'} (${c.signature}), but ${broken}. ${advice}`,
     location: { path },
     artifact: { kind: 'file', path },
     evidence: {
@@ -153,6 +177,7 @@ function wrongSignerFinding(
       signerSeen: c.signerSeen ?? '',
       expectedSigner: expectedOf(policy, registry),
       ...requirementEvidence(policy, registry),
+      ...(one ? {} : { files: paths.length, filesShown: `${shown}${more}` }),
     },
   };
 }
