@@ -1,10 +1,14 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { UsageError } from '../../core/errors.js';
 import { escapeControl } from '../../core/escape-text.js';
 import type { FsPath } from '../../core/files.js';
-import { walkTree } from '../../discover/walk.js';
+import { DEFAULT_SKIP_DIRS, walkTree } from '../../discover/walk.js';
+import type { LoadedPolicy } from '../../trust/policy/load.js';
+import type { EntryProvenance } from '../../verify/provenance/entry.js';
 import { Hasher } from '../../hash/hasher.js';
 import { upsertModelEntry, type HashedFile } from '../../trust/registry/add.js';
 import { loadTrustedRegistry, REGISTRY_DIR } from '../../trust/registry/load.js';
@@ -116,9 +120,12 @@ async function addFiles(argv: AddArgs & { path: string; name: string; revision: 
   const rel = path.relative(root, target);
   if (rel.startsWith('..') || path.isAbsolute(rel))
     throw new UsageError(`${argv.path} is outside the repository root ${argv.root}`);
-  if (argv.signer !== undefined) await checkSigner(argv.signer, argv.policy, root);
+  const { readPolicy } = await import('../../trust/policy/load.js');
+  const loaded = await readPolicy(argv.policy, root);
+  if (argv.signer !== undefined) checkSigner(argv.signer, loaded);
   const files = await hashTarget(target, rel.split(path.sep).join('/'));
   if (files.length === 0) throw new UsageError(`${argv.path} holds no readable files`);
+  const provenance = await provenanceOf(files, loaded, root);
   const abs = path.resolve(root, argv.file);
   const display = path.relative(root, abs).split(path.sep).join('/');
   const what = await upsertModelEntry(abs, display, {
@@ -127,6 +134,7 @@ async function addFiles(argv: AddArgs & { path: string; name: string; revision: 
     source: argv.source,
     ...(argv.license !== undefined ? { license: argv.license } : {}),
     ...(argv.signer !== undefined ? { signer: argv.signer } : {}),
+    ...(provenance.kind === 'verified' ? { built: provenance } : {}),
     files,
   });
   process.stdout.write(
@@ -134,18 +142,74 @@ async function addFiles(argv: AddArgs & { path: string; name: string; revision: 
   );
   // The folder's file names are the scanned tree's: control characters shown, never sent to the terminal.
   for (const f of files) process.stdout.write(`  ${f.sha256}  ${escapeControl(f.path)}  ${f.size} bytes\n`);
+  process.stdout.write(
+    provenance.kind === 'verified'
+      ? `  built from ${provenance.repository} at ${provenance.commit} (verified: ${escapeControl(provenance.attestations.join(', '))}): recorded as sourceRepository and sourceCommit\n`
+      : `  sourceRepository and sourceCommit not recorded: ${escapeControl(provenance.reason)}\n`,
+  );
   cliOutcome.exitCode = EXIT.ok;
+}
+
+/**
+ * The source the files were verifiably built from, as the scan will check it: their attestations verified with the
+ * policy's trusted root and thresholds (verify/provenance/entry.ts). Recorded only when it verifies, so that
+ * nobody has to copy a commit by hand, nor forget the repository (a fork holds the same commit).
+ */
+async function provenanceOf(
+  files: readonly HashedFile[],
+  loaded: LoadedPolicy,
+  root: string,
+): Promise<EntryProvenance> {
+  const walk = await walkTree(root, { include: [], exclude: [], skipDirs: [...DEFAULT_SKIP_DIRS] });
+  const byPath = new Map(walk.files.map((f) => [f.path, f]));
+  const entry = files.flatMap((f) => {
+    const file = byPath.get(f.path);
+    return file ? [{ file, sha256: f.sha256 }] : [];
+  });
+  const sig = loaded.policy.signatures;
+  const { loadTrustedRoot } = await import('../../trust/sigstore/root.js');
+  const base = loaded.file !== undefined ? path.dirname(loaded.file) : root;
+  const trust = await loadTrustedRoot(sig.trustedRoot !== undefined ? path.resolve(base, sig.trustedRoot) : undefined);
+  const { entryProvenance } = await import('../../verify/provenance/entry.js');
+  const p = await entryProvenance(
+    entry,
+    walk.files,
+    {
+      trust,
+      tlogThreshold: sig.tlogThreshold,
+      timestampThreshold: sig.timestampThreshold,
+    },
+    sha512Of,
+  );
+  // What the registry schema takes (trust/registry/schema.ts); a certificate could carry anything.
+  if (
+    p.kind === 'verified' &&
+    !(/^([0-9a-f]{40}|[0-9a-f]{64})$/.test(p.commit) && /^https:\/\/\S+$/.test(p.repository))
+  )
+    return {
+      kind: 'unverified',
+      reason: `the provenance names ${p.repository} at ${p.commit}, which is not a repository URL and full commit id the registry can record`,
+    };
+  return p;
 }
 
 /**
  * `--signer` as the scan will resolve it (trust/registry/signers.ts): a signer of the policy the scan reads, or a
  * Sigstore identity. Anything else is refused before the registry is written: the next scan would stop on it.
  */
-async function checkSigner(signer: string, policyFile: string | undefined, root: string): Promise<void> {
-  const { readPolicy } = await import('../../trust/policy/load.js');
-  const loaded = await readPolicy(policyFile, root);
+function checkSigner(signer: string, loaded: LoadedPolicy): void {
   const problem = registrySignerProblem(signer, Object.keys(loaded.policy.signatures.signers), loaded.display);
   if (problem !== undefined) throw new UsageError(`--signer: ${problem}`);
+}
+
+async function sha512Of(f: { readonly abs: FsPath }): Promise<string | undefined> {
+  const hash = createHash('sha512');
+  try {
+    for await (const chunk of createReadStream(f.abs)) hash.update(chunk as Buffer);
+  } catch {
+    return undefined;
+  }
+  return hash.digest('hex');
 }
 
 async function hashTarget(target: string, rel: string): Promise<HashedFile[]> {

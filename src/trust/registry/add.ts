@@ -18,6 +18,8 @@ export interface NewEntry {
   readonly source: string;
   readonly license?: string;
   readonly signer?: string;
+  /** From the files' verified provenance (verify/provenance/entry.ts), never typed: both or neither. */
+  readonly built?: { readonly repository: string; readonly commit: string };
   readonly files: readonly HashedFile[];
 }
 
@@ -154,6 +156,9 @@ function upsert(doc: Document, entry: NewEntry): 'added' | 'updated' {
     source: entry.source,
     ...(entry.license !== undefined ? { license: entry.license } : {}),
     ...(entry.signer !== undefined ? { signer: entry.signer } : {}),
+    ...(entry.built !== undefined
+      ? { sourceRepository: entry.built.repository, sourceCommit: entry.built.commit }
+      : {}),
     files: entry.files.map((f) => ({ path: f.path, size: f.size, sha256: f.sha256 })),
   };
   const node = doc.createNode(value);
