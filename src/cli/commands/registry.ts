@@ -76,7 +76,8 @@ const addCommand: CommandModule<object, AddArgs> = {
       .option('policy', {
         alias: 'p',
         type: 'string',
-        describe: 'Policy whose signers --signer names (default as for scan)',
+        describe:
+          "Policy whose signers --signer names, and whose trusted root and thresholds verify the files' provenance (default as for scan)",
       })
       .option('file', {
         type: 'string',
