@@ -93,6 +93,12 @@ export interface CallFacts {
 const PASSES_FILE_ON: ReadonlySet<string> = new Set(['open', 'io.open', 'str', 'pathlib.Path', 'os.fspath']);
 
 /**
+ * torch.load with no weights_only in a file that turns its default off (python-torch-load-default.ts): the unpickler's
+ * name as a finding shows it, saying why.
+ */
+const TORCH_LOAD_TURNED_OFF = 'torch.load (which this file makes default to weights_only=False)';
+
+/**
  * The parameter each call above and each unpickler takes its file by, when it is given by keyword
  * (`joblib.load(filename=…)`): their signatures — builtins `open(file, …)`, joblib/numpy_pickle.py
  * `load(filename, mmap_mode=None)`, pickle `load(file, *, …)` (dill and cloudpickle re-export it), pandas
@@ -109,6 +115,7 @@ const FILE_PARAMETERS: ReadonlyMap<string, string> = new Map([
   ['cloudpickle.load', 'file'],
   ['pandas.read_pickle', 'filepath_or_buffer'],
   ['torch.load', 'f'],
+  [TORCH_LOAD_TURNED_OFF, 'f'],
   ['numpy.load', 'file'],
   ...[...CHECKPOINT_UNPICKLERS].map((u) => [u, u.startsWith('fastai.') ? 'fname' : 'model'] as const),
 ]);
@@ -180,14 +187,28 @@ export function unpickledCalls<N>(
   return starts;
 }
 
+/** pyannote's `model_id@revision`: `checkpoint.split("@")[0]` and `[1]`, for a string the file shows. */
+function atRevision(n: Resolved | undefined): { name: Resolved; revision: Resolved } | undefined {
+  const parts = n?.isString === true ? n.value?.split('@') : undefined;
+  if (parts === undefined || parts.length < 2) return undefined;
+  return { name: { value: parts[0], isString: true }, revision: { value: parts[1], isString: true } };
+}
+
 /** How many wrappers and names `unpickledCalls` follows from an unpickler to the file it is given. */
 const MAX_FILE_STEPS = 16;
 
-/** The unpickler a call is (`UNPICKLERS`, or torch.load / numpy.load as their arguments make them), if any. */
-export function unpicklerOf(f: CallFacts): string | undefined {
+/**
+ * The unpickler a call is (`UNPICKLERS`, or torch.load / numpy.load as their arguments make them), if any.
+ * `torchUnpickles`: whether the file makes a torch.load that passes no weights_only unpickle
+ * (python-torch-load-default.ts), asked only of such a call.
+ */
+export function unpicklerOf(f: CallFacts, torchUnpickles?: () => boolean): string | undefined {
   if (f.lang !== 'python') return undefined;
   if (UNPICKLERS.has(f.resolved) || CHECKPOINT_UNPICKLERS.has(f.resolved)) return f.resolved;
-  if (f.resolved === 'torch.load' && f.keywords.get('weights_only')?.value === 'False') return 'torch.load';
+  const weightsOnly = f.keywords.get('weights_only');
+  if (f.resolved === 'torch.load' && weightsOnly?.value === 'False') return 'torch.load';
+  if (f.resolved === 'torch.load' && weightsOnly === undefined && !f.splat && torchUnpickles?.())
+    return TORCH_LOAD_TURNED_OFF;
   if (f.resolved === 'numpy.load' && f.keywords.get('allow_pickle')?.value === 'True') return 'numpy.load';
   return undefined;
 }
@@ -554,15 +575,23 @@ function shapeOf(f: CallFacts): LoaderShape | undefined {
       : f.lang === 'python'
         ? (kw('pretrained_model_name_or_path') ?? (unsloth ? kw('model_name') : undefined) ?? pos(0))
         : pos(0);
+    // pyannote.audio's Pipeline / Model `from_pretrained(checkpoint, …)` (core/pipeline.py, core/model.py): a
+    // checkpoint that is no file and holds `@` is `model_id@revision`, split there, and downloaded at that revision.
+    const pinnedInName =
+      f.lang === 'python' && fromModule(f.resolved, ['pyannote']) && kw('revision') === undefined
+        ? atRevision(n)
+        : undefined;
     const shape = {
       via: f.written,
       // Another library's from_pretrained that names its model by a keyword of its own or by a default
       // (transformers' raises TypeError with no name): the run time's as far as this file shows — a note, not silence.
-      name: n ?? (f.lang === 'python' && !f.splat ? RUN_TIME : undefined),
+      name: pinnedInName?.name ?? n ?? (f.lang === 'python' && !f.splat ? RUN_TIME : undefined),
       // 🤗 tokenizers `Tokenizer.from_pretrained(identifier, revision="main", token=None)` (bindings/python/src/
       // tokenizer.rs, its pyo3 signature): the revision is also the second positional argument.
       revision:
-        kw('revision') ?? (f.lang === 'python' && TOKENIZERS_FROM_PRETRAINED.has(f.resolved) ? pos(1) : undefined),
+        pinnedInName?.revision ??
+        kw('revision') ??
+        (f.lang === 'python' && TOKENIZERS_FROM_PRETRAINED.has(f.resolved) ? pos(1) : undefined),
       // transformers.js runs ONNX graphs, never a repository's code: its PretrainedOptions (utils/hub.js) has no
       // trust_remote_code, and the key changes nothing it loads. Nor does PEFT run an adapter's code: peft_model.py
       // `from_pretrained` hands its kwargs to `PeftConfig.from_pretrained` and `load_adapter`, whose `_split_kwargs`

@@ -71,6 +71,11 @@ export function whatRuns(
   // load (toolkit-clis.ts), with no option to turn it off.
   if (ref.via.startsWith('lmdeploy'))
     return 'trust_remote_code, which LMDeploy turns on for every model it loads (archs.py get_model_arch), with no option to turn it off';
+  // python-loaders.ts `mlxShardedShape`: `tokenizer_config or {"trust_remote_code": True}`.
+  if (ref.remoteCodeByDefault && ref.via.endsWith('.pipeline_load'))
+    return 'its tokenizer code: pipeline_load always loads the tokenizer with trust_remote_code=True';
+  if (ref.remoteCodeByDefault && ref.via.endsWith('.sharded_load'))
+    return 'its tokenizer code: sharded_load loads the tokenizer with trust_remote_code=True unless the call passes a tokenizer_config without it';
   if (ref.remoteCodeByDefault)
     return 'trust_remote_code, which this loader turns on unless the call passes trust_remote_code=False';
   const from = ref.remoteCodeFrom;

@@ -316,6 +316,9 @@ export const LOADER_NEEDLES: readonly (readonly [words: readonly string[], modul
   // `mlx_` for mlx_lm and mlx_vlm: one needle where there were two (each needle costs scan time).
   [['mlx_'], undefined],
   [['hf://'], undefined],
+  // NeMo's AutoTokenizer (python-loaders.ts `nemoShape`), imported from its tokenizers module: the package path, which
+  // few files outside NeMo projects hold. NeMo 2's `import_ckpt(source="hf://…")` passes on `hf://`.
+  [['nemo.collections'], undefined],
   // openai-whisper `whisper.load_model(name)` and OpenAI CLIP `clip.load(name)` (python-loaders.ts `WHISPER_MODELS`):
   // `whisper` looked up only in a file that holds `load_model`.
   [['load_model'], 'whisper'],

@@ -63,6 +63,7 @@ import {
   type EnvRead,
 } from './python-env.js';
 import { LOCAL_PATH_CALLS, MAY_UNPICKLE, pythonAndOr, pythonNot, pythonTruth } from './python-loaders.js';
+import { torchLoadUnpicklesByDefault } from './python-torch-load-default.js';
 import { COMMAND_LINE_METHOD, CommandLineDefaults } from './python-argparse.js';
 import type { FileReferences, ImportedValue, ImportedValues } from './types.js';
 
@@ -194,19 +195,23 @@ export function findPythonReferencesFast(
   const saved = new SavedFolders(existsLocally);
   // python.ts: calls handed to an unpickler, by where they start (calls.ts `unpickledCalls`).
   let unsure = false;
+  let torchUnpickles: boolean | undefined;
   const unpickled = unpickledCalls(
     calls.flatMap((call) => {
       const written = calleeName(call.callee);
       const resolved = written === undefined ? undefined : resolveCallee(imports, written);
       if (resolved === undefined || !MAY_UNPICKLE.includes(resolved)) return [];
-      const unpickler = unpicklerOf({
-        written: written!,
-        resolved,
-        ...argumentFacts(values, call.args),
-        line: 0,
-        column: 0,
-        lang: 'python',
-      });
+      const unpickler = unpicklerOf(
+        {
+          written: written!,
+          resolved,
+          ...argumentFacts(values, call.args),
+          line: 0,
+          column: 0,
+          lang: 'python',
+        },
+        () => (torchUnpickles ??= torchLoadUnpicklesByDefault(text)),
+      );
       return unpickler === undefined
         ? []
         : [[unpickler, { k: 'call' as const, from: call.from, callee: call.callee, args: call.args }] as const];

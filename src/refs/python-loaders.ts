@@ -92,6 +92,8 @@ export const PYTHON_LIBRARY_WORDS: readonly string[] = [
   // The unpicklers a download may be handed to through a name (`NARROW_LOADER_MODULES`: only their load calls).
   ...UNPICKLER_MODULES,
   'ollama',
+  // NeMo's AutoTokenizer and NeMo 2's `import_ckpt(source="hf://…")` (`nemoShape`).
+  'nemo',
   // mlx-lm / mlx-vlm `load(repo)`; Keras 3 `load_model("hf://…")` (`keras`, and `tf.keras` from TensorFlow 2.16).
   'mlx_lm',
   'mlx_vlm',
@@ -1024,6 +1026,80 @@ function mlxRunsRemoteCode(resolved: string, kw: (k: string) => Resolved | undef
   return resolved.startsWith('mlx_lm.') && isTrue(kw('tokenizer_config')?.entries?.get('trust_remote_code'));
 }
 
+/**
+ * mlx-lm's distributed loaders (mlx_lm/utils.py): `sharded_load(repo, pipeline_group, tensor_group, return_config, *,
+ * tokenizer_config, trust_remote_code)` downloads `repo` with `_download(repo, allow_patterns=[…, "*.py", …])` and no
+ * revision, then loads the tokenizer with `load_tokenizer(model_path, tokenizer_config or {"trust_remote_code": True})`:
+ * AutoTokenizer runs the repository's tokenizer code unless the call passes a non-empty tokenizer_config without it.
+ * `pipeline_load(repo, return_config)` is `sharded_load(repo, mx.distributed.init(), None, return_config)`: always.
+ */
+const MLX_SHARDED_LOADS: ReadonlySet<string> = new Set(['mlx_lm.utils.sharded_load', 'mlx_lm.utils.pipeline_load']);
+
+function mlxShardedShape(f: CallFacts, kw: (k: string) => Resolved | undefined): LoaderShape {
+  const config = f.resolved.endsWith('.sharded_load') ? kw('tokenizer_config') : undefined;
+  // `tokenizer_config or {…}`: absent, None or an empty dict literal keeps the default; a dict whose entries the
+  // file does not show is left to it (not claimed either way).
+  const byDefault = config === undefined || none(config) || config.entries?.size === 0;
+  const tokenizerTrusts = byDefault || isTrue(config.entries?.get('trust_remote_code'));
+  return {
+    via: f.resolved,
+    name: kw('repo') ?? f.positional[0],
+    runsRemoteCode: tokenizerTrusts || isTrue(kw('trust_remote_code')),
+    ...(byDefault ? { remoteCodeByDefault: true as const } : {}),
+    takesNoRevision: true,
+  };
+}
+
+/**
+ * NeMo's wrapper of transformers' AutoTokenizer (nemo/collections/common/tokenizers/huggingface/auto_tokenizer.py
+ * `AutoTokenizer(pretrained_model_name, vocab_file, merges_file, …, use_fast, trust_remote_code)`): every branch is
+ * `AUTOTOKENIZER.from_pretrained(pretrained_model_name_or_path=pretrained_model_name, …, trust_remote_code=…)`, with
+ * no revision. As the package and its modules export it; a Hydra `_target_` names it too (config-fast.ts `hydraCall`).
+ */
+const NEMO_AUTO_TOKENIZERS: ReadonlySet<string> = new Set([
+  'nemo.collections.common.tokenizers.AutoTokenizer',
+  'nemo.collections.common.tokenizers.huggingface.AutoTokenizer',
+  'nemo.collections.common.tokenizers.huggingface.auto_tokenizer.AutoTokenizer',
+]);
+/**
+ * NeMo 2's `import_ckpt(model, source, output_path, overwrite)` (nemo/collections/llm/api.py → nemo/lightning/io/api.py
+ * `import_ckpt`: `model.importer(source)`): a source `hf://<id>` is the model's "hf" importer, whose `apply` loads
+ * `…ForCausalLM.from_pretrained(str(self))` — the id, with no revision (HFLlamaImporter and the rest). Another source
+ * (`nemo://`, a path) downloads nothing from the hub.
+ */
+const NEMO_IMPORT_CKPT: ReadonlySet<string> = new Set([
+  'nemo.collections.llm.import_ckpt',
+  'nemo.collections.llm.api.import_ckpt',
+  'nemo.lightning.io.import_ckpt',
+  'nemo.lightning.io.api.import_ckpt',
+]);
+
+function nemoShape(
+  f: CallFacts,
+  kw: (k: string) => Resolved | undefined,
+  pos: (i: number) => Resolved | undefined,
+): LoaderShape | undefined | null {
+  if (NEMO_AUTO_TOKENIZERS.has(f.resolved))
+    return {
+      via: f.written,
+      name: kw('pretrained_model_name') ?? pos(0),
+      runsRemoteCode: isTrue(kw('trust_remote_code') ?? pos(11)),
+      takesNoRevision: true,
+    };
+  if (!NEMO_IMPORT_CKPT.has(f.resolved)) return null;
+  const source = kw('source') ?? pos(1);
+  if (!source?.value?.startsWith('hf://')) return undefined;
+  return {
+    via: f.written,
+    name: literal(source.value.slice('hf://'.length)),
+    runsRemoteCode: false,
+    takesNoRevision: true,
+  };
+}
+
+/** mlx-lm's `convert`, as the package and its module export it. */
+const MLX_CONVERTS: ReadonlySet<string> = new Set(['mlx_lm.convert', 'mlx_lm.convert.convert']);
+
 const MLX_LOADS: ReadonlySet<string> = new Set([
   'mlx_lm.load',
   'mlx_lm.utils.load',
@@ -1356,6 +1432,19 @@ export function pythonLibraryShape(f: CallFacts): LoaderShape | undefined {
       revision: kw('revision'),
       runsRemoteCode: mlxRunsRemoteCode(f.resolved, kw),
     };
+  if (MLX_SHARDED_LOADS.has(f.resolved)) return mlxShardedShape(f, kw);
+  // mlx-lm `convert(hf_path, mlx_path, quantize, q_group_size, q_bits, q_mode, dtype, upload_repo, revision, …,
+  // trust_remote_code)` (mlx_lm/convert.py): `load(hf_path, revision=revision, tokenizer_config={"trust_remote_code":
+  // trust_remote_code})`, as `load` above.
+  if (MLX_CONVERTS.has(f.resolved))
+    return {
+      via: f.resolved,
+      name: kw('hf_path') ?? pos(0),
+      revision: kw('revision') ?? pos(8),
+      runsRemoteCode: isTrue(kw('trust_remote_code')),
+    };
+  const nemo = nemoShape(f, kw, pos);
+  if (nemo !== null) return nemo;
   const toolkit = toolkitShape(f, kw, pos);
   if (toolkit !== null) return toolkit;
   // Keras 3 `saving.load_model(filepath)` (keras/src/saving/saving_api.py): an `hf://org/name` filepath is

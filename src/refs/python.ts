@@ -62,6 +62,7 @@ import { inFunctionBody } from './python-lines-native.js';
 import { unquote } from './python-literals.js';
 import { findPythonReferencesFast } from './python-fast.js';
 import { LOCAL_PATH_CALLS, MAY_UNPICKLE, pythonAndOr, pythonNot, pythonTruth } from './python-loaders.js';
+import { torchLoadUnpicklesByDefault } from './python-torch-load-default.js';
 import {
   EnvConstants,
   envRead,
@@ -1273,11 +1274,12 @@ function referencesInTree(
   const saved = new SavedFolders(existsLocally);
   // Calls handed to an unpickler, by where they start (calls.ts `unpickledCalls`).
   let unresolvedFile = false;
+  let torchUnpickles: boolean | undefined;
   const unpickled = unpickledCalls(
     calls.flatMap((call) => {
       if (!MAY_UNPICKLE.includes(calledName(call) ?? '')) return [];
       const read = facts(call);
-      const unpickler = read && unpicklerOf(read);
+      const unpickler = read && unpicklerOf(read, () => (torchUnpickles ??= torchLoadUnpicklesByDefault(wholeFile)));
       return unpickler === undefined ? [] : [[unpickler, call] as const];
     }),
     assigned,

@@ -13,7 +13,7 @@ export type Finder = (path: string, text: string, existsLocally: (p: string) => 
  * file may call (prefilter.ts ANY_FILE_LOADER_WORDS) are looked up first and alone; these are the rest.
  */
 const LOADER_WORDS =
-  /pipeline|hf_hub_download|snapshot_download|hub|model_zoo|create_model|Transformer|CrossEncoder|SparseEncoder|downloadFile|snapshotDownload|from_single_file|LLM|EngineArgs|LoRARequest|HuggingFace|embed_model|FastEmbed|from_preset|trust_remote_code|remoteHost|allowRemoteModels|ollama|load_lora_weights|load_textual_inversion|load_ip_adapter|load_adapter|load_lora_adapter|load_attn_procs|mlx_lm|mlx_vlm|hf:\/\/|load_model|clip\.load|torchvision|applications|get_file|download|resolveModelFile|createModelDownloader|Trainer|serve|load/;
+  /pipeline|hf_hub_download|snapshot_download|hub|model_zoo|create_model|Transformer|CrossEncoder|SparseEncoder|downloadFile|snapshotDownload|from_single_file|LLM|EngineArgs|LoRARequest|HuggingFace|embed_model|FastEmbed|from_preset|trust_remote_code|remoteHost|allowRemoteModels|ollama|load_lora_weights|load_textual_inversion|load_ip_adapter|load_adapter|load_lora_adapter|load_attn_procs|mlx_lm|mlx_vlm|hf:\/\/|nemo\.collections|load_model|clip\.load|torchvision|applications|get_file|download|resolveModelFile|createModelDownloader|Trainer|serve|load/;
 
 /**
  * Parsing is what costs (lezer, a few MB/s), and words such as `pipeline` or `hub` are everywhere in ML code. The
@@ -60,6 +60,8 @@ const LOADER_TESTS: readonly (readonly [word: RegExp, module: RegExp | undefined
   // mlx-lm / mlx-vlm `load(repo)`; Keras 3 `load_model("hf://org/name")`.
   [/mlx_lm|mlx_vlm/, undefined],
   [/hf:\/\//, undefined],
+  // NeMo's AutoTokenizer (python-loaders.ts `nemoShape`).
+  [/nemo\.collections/, undefined],
   // openai-whisper `whisper.load_model(name)` and OpenAI CLIP `clip.load(name)` (python-loaders.ts `WHISPER_MODELS`).
   [/load_model/, /\bwhisper\b/],
   [/clip\.load/, undefined],

@@ -347,6 +347,21 @@ export const PYTHON_CASES: FidelityCase[] = [
       `CPR003:14:18 acme/vision-remote@${C}`,
       `CPR003:15:19 acme/vision-fast@${C}`,
       `CPR003:17:22 acme/vision-tok@${C}`,
+      'CPR002:22:14 acme/sharded@-',
+      'CPR001:22:14 acme/sharded@-',
+      'CPR003:22:14 acme/sharded@-',
+      'CPR002:23:12 acme/piped@-',
+      'CPR001:23:12 acme/piped@-',
+      'CPR003:23:12 acme/piped@-',
+      'CPR001:24:10 acme/sharded-eos@-',
+      'CPR003:24:10 acme/sharded-eos@-',
+      'CPR002:25:12 acme/sharded-empty@-',
+      'CPR001:25:12 acme/sharded-empty@-',
+      'CPR003:25:12 acme/sharded-empty@-',
+      `CPR003:29:1 acme/to-convert@${C}`,
+      'CPR002:30:1 acme/convert-remote@-',
+      'CPR001:30:1 acme/convert-remote@-',
+      'CPR003:30:1 acme/convert-remote@-',
     ],
   },
   {
@@ -362,6 +377,50 @@ export const PYTHON_CASES: FidelityCase[] = [
       'CPR001:10:10 acme/legacy-lora@-',
       'CPR003:10:10 acme/legacy-lora@-',
       `CPR003:15:35 acme/downloaded-lora@${C}`,
+    ],
+  },
+  {
+    // torch.load's default turned to weights_only=False by the file (python-torch-load-default.ts): a partial, a
+    // wrapper, TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD; a call passing weights_only=True, "True", a child's env and prose
+    // are none.
+    file: 'torch-load-default/partial.py',
+    want: [
+      `CPR002:11:20 acme/patched@${C} model.pth`,
+      `CPR003:11:20 acme/patched@${C} model.pth`,
+      `CPR003:12:22 acme/weights-only@${C} model.pth`,
+    ],
+  },
+  {
+    file: 'torch-load-default/wrapper.py',
+    want: [`CPR002:14:8 acme/wrapped@${C} model.pth`, `CPR003:14:8 acme/wrapped@${C} model.pth`],
+  },
+  {
+    file: 'torch-load-default/environment.py',
+    want: [`CPR002:10:8 acme/forced@${C} model.pth`, `CPR003:10:8 acme/forced@${C} model.pth`],
+  },
+  { file: 'torch-load-default/not-turned-off.py', want: [`CPR003:15:8 acme/default@${C} model.pth`] },
+  {
+    // NeMo's AutoTokenizer and NeMo 2's import_ckpt of an `hf://` source (python-loaders.ts `nemoShape`).
+    file: 'nemo-hub-loads.py',
+    want: [
+      'CPR001:6:13 acme/nemo-tokenizer@-',
+      'CPR003:6:13 acme/nemo-tokenizer@-',
+      'CPR002:7:10 acme/nemo-remote@-',
+      'CPR001:7:10 acme/nemo-remote@-',
+      'CPR003:7:10 acme/nemo-remote@-',
+      'CPR001:8:1 acme/nemo-import@-',
+      'CPR003:8:1 acme/nemo-import@-',
+    ],
+  },
+  {
+    // pyannote.audio's `model_id@revision` (calls.ts `atRevision`): the repo and the revision apart.
+    file: 'pyannote-at-revision.py',
+    want: [
+      'CPR001:4:15 acme/diarization@2.1',
+      'CPR003:4:15 acme/diarization@2.1',
+      `CPR003:5:16 acme/segmentation@${C}`,
+      'CPR001:6:10 acme/diarization-latest@-',
+      'CPR003:6:10 acme/diarization-latest@-',
     ],
   },
 ];

@@ -1273,6 +1273,15 @@ const CASES: FidelityCase[] = [
     ],
   },
   {
+    // A NeMo tokenizer Hydra instantiates: NeMo's AutoTokenizer (python-loaders.ts `nemoShape`) takes no revision.
+    file: 'nemo-hydra-tokenizer.yaml',
+    want: [
+      'CPR002:5:15 acme/hydra-nemo-tokenizer@-',
+      'CPR001:5:15 acme/hydra-nemo-tokenizer@-',
+      'CPR003:5:15 acme/hydra-nemo-tokenizer@-',
+    ],
+  },
+  {
     // Kubernetes `$(VAR)` (kubelet ExpandContainerCommandAndArgs, expansion `Expand`): args and env values take the
     // container's `env:` values; a `valueFrom` is the run time's; `$$(` is a literal `$(`, no variable read.
     file: 'k8s-variable-references.yaml',

@@ -69,6 +69,11 @@ describe('mayCallLoader', () => {
     ['diffusers-attn-procs-alone', 'def custom(unet):\n    unet.load_attn_procs("a/b")', true],
     ['diffusers-lora-adapter-alone', 'transformer.load_lora_adapter("a/b", prefix=None)', true],
     ['vllm-lora-request-alone', 'from vllm.lora.request import LoRARequest\nr = LoRARequest("sql", 1, "a/b")', true],
+    [
+      'nemo-auto-tokenizer-alone',
+      'from nemo.collections.common.tokenizers import AutoTokenizer\nt = AutoTokenizer("a/b")',
+      true,
+    ],
     // The first test's words are looked up as written, anywhere (a native search), as its pattern matched them.
     ['from-pretrained-inside-a-word', 'x = my_from_pretrained_helper(path)', true],
     ['layers-model-inside-a-word', 'const m = await reloadLayersModels(u);', true],
