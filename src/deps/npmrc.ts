@@ -71,6 +71,16 @@ export function npmrcFromEnv(env: Record<string, string | undefined>): NpmrcConf
   return Object.keys(entries).length > 0 ? configOf(entries, env) : undefined;
 }
 
+/** Settings given as key and value (yarn 1's `.yarnrc`, its `yarn_*` variables), read as `.npmrc` lines are. */
+export function npmrcFromEntries(
+  entries: Iterable<readonly [string, string]>,
+  env: Record<string, string | undefined>,
+): NpmrcConfig {
+  const parsed: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  for (const [k, v] of entries) parsed[k] = v;
+  return configOf(parsed, env);
+}
+
 function configOf(parsed: Record<string, unknown>, env: Record<string, string | undefined>): NpmrcConfig {
   const raw: Record<string, string> = Object.create(null) as Record<string, string>;
   const written: Record<string, string> = {};

@@ -16,6 +16,7 @@ const RULE_OF: Record<UnverifiedCause['kind'], string> = {
   'budget-exhausted': 'CPD131',
   'auth-required': 'CPD156',
   'mirror-unsigned': 'CPD132',
+  'scope-unsigned': 'CPD132',
   'no-keys': 'CPD133',
   'keys-unusable': 'CPD133',
   'registry-not-allowed': 'CPD154',
@@ -36,6 +37,8 @@ const ADVICE: Record<UnverifiedCause['kind'], string> = {
     'Give the scan the credentials npm installs with: the token in the user .npmrc (or the environment variable it names) under the key in evidence.authKey, with read access to these packages.',
   'mirror-unsigned':
     'Point the scan at the origin registry (--registry), or name this mirror in the policy (dependencies.trustedMirrors) if you trust its metadata.',
+  'scope-unsigned':
+    'If the scope is your own, published to this registry, its packages cannot carry npm signatures: name the registry in dependencies.trustedMirrors to accept them unsigned, or give the scope a registry of its own in .npmrc. If it is a public scope, the registry serves copies its publishers did not sign: resolve them from the origin registry.',
   'no-keys':
     'Without signing keys no signature can be checked. Name the registry in dependencies.trustedMirrors if you trust it, or set dependencies.verifySignatures: false.',
   'keys-unusable':
@@ -61,7 +64,7 @@ export interface CausedPackage {
 export function causeFindings(items: readonly CausedPackage[], level: Level | undefined): Finding[] {
   const groups = new Map<string, CausedPackage[]>();
   for (const it of items) {
-    const key = `${it.cause.kind}\0${it.cause.registry}\0${it.pkg.lockfile}`;
+    const key = `${it.cause.kind}\0${it.cause.registry}\0${it.cause.scope ?? ''}\0${it.pkg.lockfile}`;
     const g = groups.get(key);
     if (g) g.push(it);
     else groups.set(key, [it]);
@@ -80,7 +83,7 @@ export function causeFindings(items: readonly CausedPackage[], level: Level | un
       kind === 'mirror-unsigned' && origin !== undefined && !registry.startsWith(origin) ? origin : undefined;
     out.push({
       ruleId: RULE_OF[kind],
-      message: `${n} package${n === 1 ? '' : 's'} in ${lockfile} ${n === 1 ? 'was' : 'were'} not verified: ${describe(kind, registry, reason, what, mirrorOf)}. ${ADVICE[kind]}`,
+      message: `${n} package${n === 1 ? '' : 's'} in ${lockfile} ${n === 1 ? 'was' : 'were'} not verified: ${describe(kind, registry, reason, what, mirrorOf, first.cause.scope)}. ${ADVICE[kind]}`,
       location: { path: lockfile, line: first.pkg.line },
       ...(level !== undefined && UNREACHABLE_RULES.has(RULE_OF[kind]) ? { level } : {}),
       evidence: {
@@ -90,6 +93,7 @@ export function causeFindings(items: readonly CausedPackage[], level: Level | un
         count: n,
         packages: specs.join(' '),
         ...(mirrorOf !== undefined ? { origin: mirrorOf } : {}),
+        ...(first.cause.scope !== undefined ? { scope: first.cause.scope } : {}),
         ...(kind === 'auth-required' ? { authKey: registryAuthKey(registry) } : {}),
       },
       related,
@@ -104,8 +108,11 @@ function describe(
   reason: string,
   what: string,
   mirrorOf: string | undefined,
+  scope: string | undefined,
 ): string {
   switch (kind) {
+    case 'scope-unsigned':
+      return `${registry} signs other packages of this scan but serves no signature for any package of ${scope ?? 'this scope'} (no version of theirs carries one): it hosts the scope itself, beside the packages it proxies, so none of them could be checked`;
     case 'mirror-unsigned':
       return mirrorOf !== undefined
         ? `${registry} is a mirror of ${mirrorOf} (the origin the lockfile names) and serves no registry signatures, so none could be checked`

@@ -50,7 +50,7 @@ export async function checkSignature(
     case 'missing':
       // Whether this is the package's own problem or a mirror that strips every signature is decided once all
       // packages of the registry are checked (settleVerdicts).
-      state.signatureMissing = { keySource: keys.source };
+      state.signatureMissing = { keySource: keys.source, signedElsewhere: packument.signaturesElsewhere(meta.version) };
       return;
     case 'invalid':
       state.findings.push(

@@ -2,12 +2,14 @@ import path from 'node:path';
 import {
   DEFAULT_NPM_REGISTRY,
   hasCredentials,
+  npmrcFromEntries,
   npmrcFromEnv,
   parseNpmrc,
   type NpmrcAuth,
   type NpmrcConfig,
 } from '../deps/npmrc.js';
 import { trustedPart } from '../deps/npmrc-trust.js';
+import { parseYarnrcV1 } from '../deps/yarnrc-v1.js';
 import { Redactor } from './redact.js';
 import { toReplaceRegistryHost } from './resolved-url.js';
 import { readConfigInRoot, readRegularFile } from '../io/open-regular.js';
@@ -38,11 +40,22 @@ export interface RegistryConfig {
   readonly replaceRegistryHost: string;
 }
 
-/** A lockfile's own project configuration, by path from the root: a subfolder's `.npmrc`, a Bun project's bunfig.toml. */
+/**
+ * The repository configuration one npm, pnpm, yarn 1 or Bun lockfile is installed with (`npmProjectsOf`), by path
+ * from the root: which `.npmrc` files its package manager reads there, and a Bun project's bunfig.toml.
+ */
 export interface NpmProject {
   readonly lockfile: string;
-  readonly npmrc?: string;
+  readonly kind: 'npm' | 'pnpm' | 'yarn-classic' | 'bun';
+  /** Repository `.npmrc` files over the user's, lowest precedence first (the root's `.npmrc` only where it is read). */
+  readonly npmrcs: readonly string[];
+  /** Repository `.npmrc` files under the user's, lowest first: yarn 1 ranks parent folders' below the user's file. */
+  readonly underUser?: readonly string[];
+  /** yarn 1: its repository `.yarnrc` files under and over the user's `~/.yarnrc`, lowest first. */
+  readonly yarnrcs?: { readonly underUser: readonly string[]; readonly overUser: readonly string[] };
   readonly bunfig?: string;
+  /** pnpm: the pnpm-workspace.yaml of its workspace, whose `registry` and `registries` pnpm reads over `.npmrc`. */
+  readonly pnpmWorkspace?: string;
 }
 
 /** The registries one project's package manager asks: its default and its scopes'. */
@@ -84,10 +97,19 @@ export async function loadRegistryConfig(src: RegistryConfigSources): Promise<Re
   const repoText = (await readConfigInRoot(src.root, repoFile, MAX_NPMRC_BYTES))?.toString('utf8');
   const envConfig = npmrcFromEnv(env);
   let replaceHost = user?.raw['replace-registry-host'];
+  // yarn 1's own user file (`YarnRegistry`: `~/.yarnrc`), read only when a yarn 1 lockfile is scanned.
+  const yarnUser =
+    env.HOME !== undefined && (src.npmProjects ?? []).some((p) => p.kind === 'yarn-classic')
+      ? await readUserConfig(path.join(env.HOME, '.yarnrc')).then((text) =>
+          text !== undefined ? yarnrcConfig(parseYarnrcV1(text), env) : undefined,
+        )
+      : undefined;
   const allowedByUser = [
     ...(src.allowed ?? []),
-    ...(user?.registry !== undefined ? [user.registry] : []),
-    ...Object.values(user?.scopes ?? {}),
+    ...[user, yarnUser].flatMap((c) => [
+      ...(c?.registry !== undefined ? [c.registry] : []),
+      ...Object.values(c?.scopes ?? {}),
+    ]),
     ...(src.override !== undefined && src.override !== '' ? [src.override] : []),
   ];
   // Run by npm (`npx chainproof`, `npm exec`, `npm run`), the environment is not the user's alone: @npmcli/config
@@ -136,7 +158,8 @@ export async function loadRegistryConfig(src: RegistryConfigSources): Promise<Re
     if (config.strictSsl !== undefined) strictSsl = config.strictSsl;
   }
   const root = configs.find((c) => c.file === repoFile)?.config;
-  const projects = await loadNpmProjects(src, { user, root, fromEnv, allowed, env });
+  const envOf = envLayers(env, fromEnv, underNpm ? (c) => trustedPart(c, allowedByUser) : (c) => c);
+  const projects = await loadNpmProjects(src, { user, yarnUser, root, envOf, allowed, env });
   for (const project of projects.values())
     for (const [dart, a] of Object.entries(project.auth)) {
       // Another repository file's credentials for an allowed registry: only where no other layer set any.
@@ -183,25 +206,25 @@ function layeredRegistries(
 }
 
 /**
- * A lockfile in a subfolder is installed from that folder, where npm reads the project's `.npmrc`
- * (@npmcli/config `loadProjectConfig`: the `.npmrc` of the local prefix, the nearest folder with a package.json), as
- * pnpm and Bun read their project's; Bun also reads the bunfig.toml there, above `.npmrc`. Its registries are layered
- * as the root's are: the user's file, the project's allowed part (its `.npmrc`, else the root's; then its bunfig),
- * the environment, `--registry`. Its `.npmrc` credentials for allowed registries are returned for the caller; a
+ * Each lockfile's registries as its package manager layers them, lowest precedence first (`npmProjectsOf` says which
+ * repository files it reads): yarn 1's parent folders' `.npmrc`, the user's file, the project's `.npmrc` files (their
+ * allowed part only), a Bun project's bunfig.toml, the environment as that package manager reads it (`envLayers`),
+ * `--registry`. The credentials of those `.npmrc` files for allowed registries are returned for the caller; a
  * bunfig's are never read (`parseBunfig` drops them).
  */
 async function loadNpmProjects(
   src: RegistryConfigSources,
   layers: {
     readonly user: NpmrcConfig | undefined;
+    readonly yarnUser: NpmrcConfig | undefined;
     readonly root: NpmrcConfig | undefined;
-    readonly fromEnv: NpmrcConfig | undefined;
+    readonly envOf: (kind: NpmProject['kind'] | 'yarn-rc', pnpmWorkspace?: NpmrcConfig) => readonly NpmrcConfig[];
     readonly allowed: readonly string[];
     readonly env: Record<string, string | undefined>;
   },
 ): Promise<Map<string, { registries: ProjectRegistries; auth: Readonly<Record<string, NpmrcAuth>> }>> {
   const out = new Map<string, { registries: ProjectRegistries; auth: Readonly<Record<string, NpmrcAuth>> }>();
-  const parsed = new Map<string, NpmrcConfig | undefined>();
+  const parsed = new Map<string, NpmrcConfig | undefined>([['.npmrc', layers.root]]);
   const read = async (file: string, parse: (text: string) => NpmrcConfig): Promise<NpmrcConfig | undefined> => {
     if (!parsed.has(file)) {
       const text = (await readConfigInRoot(src.root, path.join(src.root, file), MAX_NPMRC_BYTES))?.toString('utf8');
@@ -215,16 +238,134 @@ async function loadNpmProjects(
     }
     return parsed.get(file);
   };
+  const npmrc = (file: string) => read(file, (text) => parseNpmrc(text, layers.env));
   const { parseBunfig } = await import('../deps/bunfig.js');
-  for (const { lockfile, npmrc, bunfig } of src.npmProjects ?? []) {
-    const project = npmrc !== undefined ? await read(npmrc, (text) => parseNpmrc(text, layers.env)) : layers.root;
+  const yarnrc = (file: string) => read(file, (text) => yarnrcConfig(parseYarnrcV1(text), layers.env));
+  const { parsePnpmWorkspace } = await import('../deps/parsers/pnpm-workspace.js');
+  const workspaceYaml = (file: string) =>
+    read(file, (text) => {
+      const parsed = parsePnpmWorkspace(text);
+      return pnpmWorkspaceRegistries('settings' in parsed ? parsed.settings : {});
+    });
+  for (const { lockfile, kind, npmrcs, underUser = [], bunfig, yarnrcs, pnpmWorkspace } of src.npmProjects ?? []) {
+    // yarn 1 asks npm's settings first (`NpmRegistry.getRegistry`: the scope's, then the default), yarn's after: its
+    // layers sit under every npm layer, and a scope it maps still comes before npm's default registry.
+    const yarn =
+      yarnrcs !== undefined
+        ? [
+            ...(await Promise.all(yarnrcs.underUser.map(yarnrc))),
+            layers.yarnUser,
+            ...(await Promise.all(yarnrcs.overUser.map(yarnrc))),
+            ...layers.envOf('yarn-rc'),
+          ]
+        : [];
+    const under = await Promise.all(underUser.map(npmrc));
+    const over = await Promise.all(npmrcs.map(npmrc));
     const bun = bunfig !== undefined ? await read(bunfig, (text) => parseBunfig(bunfig, text).config) : undefined;
+    const workspace = pnpmWorkspace !== undefined ? await workspaceYaml(pnpmWorkspace) : undefined;
+    const auth: Record<string, NpmrcAuth> = {};
+    // The root file's credentials are already the scan's (loadRegistryConfig); the others' fill in for this lockfile.
+    [...underUser, ...npmrcs].forEach((file, i) => {
+      if (file !== '.npmrc') Object.assign(auth, [...under, ...over][i]?.auth);
+    });
     out.set(lockfile, {
-      registries: layeredRegistries([layers.user, project, bun, layers.fromEnv], src.override),
-      auth: npmrc !== undefined ? (project?.auth ?? {}) : {},
+      registries: layeredRegistries(
+        [...yarn, ...under, layers.user, ...over, bun, ...layers.envOf(kind, workspace)],
+        src.override,
+      ),
+      auth,
     });
   }
   return out;
+}
+
+/**
+ * The environment as each package manager reads it for registries, lowest precedence first. npm: every
+ * `npm_config_*` (`npmrcFromEnv`). yarn 1 (`BaseRegistry.mergeEnv`, before its files, which only fill what is unset):
+ * it lower-cases a name and then looks that name up, so only names written in lower case count — `npm_config_*` for
+ * its npm settings, `yarn_*` for its own (`yarn-rc`). pnpm: npm's (@pnpm/npm-conf `addEnv`), then
+ * `pnpm_config_registry` over them (@pnpm/config `getConfig`: `parseEnvVars` reads `pnpm_config_` + lower_snake_case
+ * and sets `registries.default`). Bun reads no `npm_config_@scope:registry`: only the first of `BUN_CONFIG_REGISTRY`,
+ * `NPM_CONFIG_REGISTRY`, `npm_config_registry` (exactly so spelled) that is a non-empty http(s) URL
+ * (PackageManagerOptions.zig `load`), over bunfig.toml and `.npmrc`. `guard` is applied as to the npm layer.
+ */
+function envLayers(
+  env: Readonly<Record<string, string | undefined>>,
+  npmEnv: NpmrcConfig | undefined,
+  guard: (config: NpmrcConfig) => NpmrcConfig,
+): (kind: NpmProject['kind'] | 'yarn-rc', pnpmWorkspace?: NpmrcConfig) => readonly NpmrcConfig[] {
+  const registryLayer = (url: string | undefined) =>
+    url !== undefined ? [guard({ ...emptyLayer(), registry: withSlash(url) })] : [];
+  const npm = npmEnv !== undefined ? [npmEnv] : [];
+  const pnpmRegistry = env.pnpm_config_registry;
+  const pnpmOwn = registryLayer(pnpmRegistry !== undefined && pnpmRegistry !== '' ? pnpmRegistry : undefined);
+  // pnpm-workspace.yaml's registries sit between the two (see `pnpmWorkspaceRegistries`).
+  const pnpm = (workspace: NpmrcConfig | undefined) => [
+    ...npm,
+    ...(workspace !== undefined ? [workspace] : []),
+    ...pnpmOwn,
+  ];
+  const bun = registryLayer(
+    ['BUN_CONFIG_REGISTRY', 'NPM_CONFIG_REGISTRY', 'npm_config_registry']
+      .map((name) => env[name])
+      .find((v) => v !== undefined && /^https?:\/\//.test(v)),
+  );
+  const yarn1 = (prefix: string) => {
+    const entries = Object.entries(env).flatMap(([name, value]): [string, string][] =>
+      name === name.toLowerCase() && name.startsWith(prefix) && value !== undefined && value !== ''
+        ? [[name.slice(prefix.length).replace(/__/g, '.').replace(/_/g, '-'), value]]
+        : [],
+    );
+    return entries.length > 0 ? [guard(yarnrcConfig(new Map(entries), {}))] : [];
+  };
+  const yarnNpm = yarn1('npm_config_');
+  const yarnOwn = yarn1('yarn_');
+  return (kind, pnpmWorkspace) =>
+    kind === 'bun'
+      ? bun
+      : kind === 'pnpm'
+        ? pnpm(pnpmWorkspace)
+        : kind === 'yarn-classic'
+          ? yarnNpm
+          : kind === 'yarn-rc'
+            ? yarnOwn
+            : npm;
+}
+
+/** yarn 1 settings as an `.npmrc` layer of registries only: yarn sends npm's credentials, never `.yarnrc`'s (`NpmRegistry.getAuth`). */
+function yarnrcConfig(settings: ReadonlyMap<string, string>, env: Record<string, string | undefined>): NpmrcConfig {
+  return { ...npmrcFromEntries(settings, env), auth: {}, ca: [] };
+}
+
+/**
+ * The registries of a pnpm-workspace.yaml as an `.npmrc` layer: `registry`, and `registries` in either shape — a map
+ * of `default` and `@scope` to URLs, or (pnpm 11.23) registry URLs to declarations whose `scopes` are routed there.
+ * @pnpm/config `getConfig` merges them over the `.npmrc` registries (`{ ...registriesFromNpmrc,
+ * ...workspaceRegistries }`), under `pnpm_config_registry`. A URL holding `${…}` is ignored, as pnpm 11.5.3 and later
+ * ignore it (a committed file must not steer requests by the environment). A declaration scoped `@` is not read.
+ */
+function pnpmWorkspaceRegistries(settings: Record<string, unknown>): NpmrcConfig {
+  const entries: [string, string][] = [];
+  const url = (v: unknown): v is string => typeof v === 'string' && /^https?:\/\//i.test(v) && !v.includes('${');
+  if (url(settings.registry)) entries.push(['registry', settings.registry]);
+  const registries = settings.registries;
+  if (registries !== null && typeof registries === 'object' && !Array.isArray(registries))
+    for (const [key, value] of Object.entries(registries as Record<string, unknown>)) {
+      if (url(value)) {
+        if (key === 'default') entries.push(['registry', value]);
+        else if (/^@[^/:]+$/.test(key)) entries.push([`${key}:registry`, value]);
+      } else if (url(key) && value !== null && typeof value === 'object') {
+        const scopes = (value as { scopes?: unknown }).scopes;
+        if (Array.isArray(scopes))
+          for (const scope of scopes)
+            if (typeof scope === 'string' && /^@[^/:]+$/.test(scope)) entries.push([`${scope}:registry`, key]);
+      }
+    }
+  return { ...npmrcFromEntries(entries, {}), auth: {}, ca: [] };
+}
+
+function emptyLayer(): NpmrcConfig {
+  return { scopes: {}, auth: {}, ca: [], raw: {}, written: {} };
 }
 
 /** yarn's view, loaded (with its YAML reader) only when the scan has a berry lockfile. */

@@ -37,6 +37,8 @@ export interface Packument {
   readonly modified?: Date;
   /** Some version other than `v` was published with provenance (the only case `previous` can matter for CPD124). */
   provenanceElsewhere(v: string): boolean;
+  /** Some version other than `v` carries `dist.signatures`: the registry signs this package (CPD111 vs. a scope it serves unsigned). */
+  signaturesElsewhere(v: string): boolean;
   version(v: string): VersionMeta | undefined;
   /** The version published last before `v` (by the packument's `time`), if known. */
   previous(v: string): VersionMeta | undefined;
@@ -88,6 +90,10 @@ export function toPackument(json: unknown): Packument | undefined {
   // Read straight from the document: building every version's metadata for this costs more than the check.
   const provenanceElsewhere = (v: string): boolean =>
     Object.entries(versions).some(([other, m]) => other !== v && hasProvenance(m));
+  const signaturesElsewhere = (v: string): boolean =>
+    Object.entries(versions).some(
+      ([other, m]) => other !== v && isRecord(m) && isRecord(m.dist) && parseSignatures(m.dist.signatures).length > 0,
+    );
   const modified = toDate(json.modified) ?? dateOf('modified');
   return {
     name: typeof json.name === 'string' ? json.name : '',
@@ -96,6 +102,7 @@ export function toPackument(json: unknown): Packument | undefined {
     version,
     previous,
     provenanceElsewhere,
+    signaturesElsewhere,
   };
 }
 

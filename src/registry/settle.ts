@@ -26,6 +26,7 @@ export interface Settled {
 /** Causes about a registry's signing set-up, which a trusted mirror waives. */
 const SIGNING_CAUSES: ReadonlySet<UnverifiedCause['kind']> = new Set([
   'mirror-unsigned',
+  'scope-unsigned',
   'no-keys',
   'keys-unusable',
   'attestations-unserved',
@@ -33,11 +34,13 @@ const SIGNING_CAUSES: ReadonlySet<UnverifiedCause['kind']> = new Set([
 
 /**
  * Turn the checks of a scan into verdicts: a missing signature is the package's own problem (CPD111) when its
- * registry signs other packages of this scan, and one mirror finding when it signs none; shared causes become one
- * finding each; every package gets exactly one status.
+ * registry signs that package's other versions or other packages of its scope in this scan; one finding per scope
+ * when the registry signs neither (`unsignedScope`); one mirror finding when it signs nothing. Shared causes become
+ * one finding each; every package gets exactly one status.
  */
 export function settleVerdicts(checks: readonly PackageCheck[], opts: SettleOptions): Settled {
   const signing = new Set(checks.filter((c) => c.signed).map((c) => c.registry));
+  const signingScopes = new Set(checks.filter((c) => c.signed).map((c) => scopeKey(c.registry, c.pkg.name)));
   const attesting = new Set(checks.filter((c) => c.attested === true).map((c) => c.registry));
   const findings: Finding[] = [];
   const caused: CausedPackage[] = [];
@@ -52,8 +55,18 @@ export function settleVerdicts(checks: readonly PackageCheck[], opts: SettleOpti
     let notes: readonly string[] = c.notes;
     let cause = c.cause;
     if (c.signatureMissing !== undefined && cause === undefined) {
-      if (signing.has(c.registry)) own = [...own, missingSignature(c)];
-      else cause = { kind: 'mirror-unsigned', registry: c.registry, what: 'signatures', reason: 'no dist.signatures' };
+      const scope = signing.has(c.registry) ? unsignedScope(c, signingScopes) : undefined;
+      if (!signing.has(c.registry))
+        cause = { kind: 'mirror-unsigned', registry: c.registry, what: 'signatures', reason: 'no dist.signatures' };
+      else if (scope !== undefined)
+        cause = {
+          kind: 'scope-unsigned',
+          registry: c.registry,
+          what: 'signatures',
+          reason: `no package of ${scope} carries dist.signatures`,
+          scope,
+        };
+      else own = [...own, missingSignature(c)];
     }
     if (c.attestationsMissing !== undefined && cause === undefined) {
       if (attesting.has(c.registry)) own = [...own, missingAttestations(c, c.attestationsMissing)];
@@ -169,6 +182,25 @@ function missingSignature(c: PackageCheck): Finding {
     `${spec(pkg)} (${where(pkg)}) has no registry signature, although ${registry} publishes signing keys and signs other packages of this scan. Its metadata may not come from the registry; re-resolve it from the origin registry.`,
     { registry, keySource: c.signatureMissing?.keySource ?? 'registry' },
   );
+}
+
+/**
+ * The scope of an unsigned package when the cause is its scope, not the package: a registry that signs what it
+ * proxies and hosts a private scope beside it (an Artifactory or Nexus "virtual" repository, Verdaccio with an
+ * uplink) serves every package of that scope unsigned, and `npm audit signatures` lists each as missing. One finding
+ * for the scope then, when nothing says the registry signs it: no other version of the package is signed and no
+ * package of the scope in this scan is. An unscoped package stays its own finding: "unscoped" names no owner, and a
+ * public name served unsigned beside signed ones is what a substituted package looks like.
+ */
+function unsignedScope(c: PackageCheck, signingScopes: ReadonlySet<string>): string | undefined {
+  if (c.signatureMissing?.signedElsewhere !== false || !c.pkg.name.startsWith('@')) return undefined;
+  if (signingScopes.has(scopeKey(c.registry, c.pkg.name))) return undefined;
+  return c.pkg.name.slice(0, c.pkg.name.indexOf('/'));
+}
+
+/** Registry and scope (`@corp`, or '' for an unscoped name). */
+function scopeKey(registry: string, name: string): string {
+  return `${registry}\0${name.startsWith('@') ? name.slice(0, name.indexOf('/')) : ''}`;
 }
 
 function isTrustedMirror(registry: string, mirrors: readonly string[]): boolean {

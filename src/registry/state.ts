@@ -11,6 +11,7 @@ export interface UnverifiedCause {
   readonly kind:
     | UnavailableCause
     | 'mirror-unsigned'
+    | 'scope-unsigned'
     | 'no-keys'
     | 'keys-unusable'
     | 'registry-not-allowed'
@@ -19,6 +20,8 @@ export interface UnverifiedCause {
   /** What was being fetched: the packument, the keys, attestations, a tarball. */
   readonly what: string;
   readonly reason: string;
+  /** `scope-unsigned`: the scope (`@corp`, or `unscoped`) the registry serves without signatures. */
+  readonly scope?: string;
 }
 
 /** Shared state of one package's check: findings so far and notes for the verification record. */
@@ -30,8 +33,11 @@ export interface CheckState {
   readonly notes: string[];
   /** The first shared cause that left this package unchecked; the stage turns causes into one finding each. */
   cause: UnverifiedCause | undefined;
-  /** The registry publishes keys but this version carries no signature; the stage decides mirror vs. package. */
-  signatureMissing: { readonly keySource: string } | undefined;
+  /**
+   * The registry publishes keys but this version carries no signature; the stage decides mirror, unsigned scope or
+   * package. `signedElsewhere`: other versions of the package carry signatures.
+   */
+  signatureMissing: { readonly keySource: string; readonly signedElsewhere: boolean } | undefined;
   /** A registry signature was checked and verified. */
   signed: boolean;
   /**

@@ -172,6 +172,80 @@ describe('mirrors and keys: no false "verified", and a mirror without signatures
     expect(result.summary).toMatchObject({ verified: 3, failed: 1 });
   });
 
+  describe('a registry that signs what it proxies and hosts a private scope unsigned (Artifactory/Nexus virtual)', () => {
+    const signed = SIGNED.slice(0, 3);
+    const signedServed = signed.map((s) => ({ name: s.name, versions: [{ ...s, time: IN_WINDOW, signatures: [s] }] }));
+    /** `names` published unsigned at 1.0.0; `signedOther`: an older version carrying a signature. */
+    function unsigned(names: readonly string[], signedOther = false) {
+      const served = names.map((name) => {
+        const integrity = sri('sha512', Buffer.from(name));
+        const older = { version: '0.9.0', integrity: sri('sha512', Buffer.from(`${name}-0.9`)), time: IN_WINDOW };
+        return {
+          name,
+          versions: [
+            { version: '1.0.0', integrity, time: IN_WINDOW },
+            ...(signedOther ? [{ ...older, signatures: [{ keyid: signed[0]!.keyid, sig: signed[0]!.sig }] }] : []),
+          ],
+        };
+      });
+      const entries = served.map((p) => ({ name: p.name, version: '1.0.0', integrity: p.versions[0]!.integrity }));
+      return { served, entries };
+    }
+
+    it('its unsigned scope is one CPD132 naming the scope, not one CPD111 error per package', async () => {
+      const corp = unsigned(['@corp/a', '@corp/b', '@corp/c', '@corp/d']);
+      const server = await serve({ keys: KEYS, packages: [...signedServed, ...corp.served] });
+      const result = await scan(server, [...signed, ...corp.entries]);
+      expect(result.findings.map((f) => `${f.ruleId}:${f.level}`)).toEqual(['CPD132:warning']);
+      expect(result.findings[0]?.evidence).toMatchObject({ cause: 'scope-unsigned', scope: '@corp', count: 4 });
+      expect(result.findings[0]?.message).toContain('@corp');
+      expect(result.summary).toMatchObject({ verified: 3, failed: 0, unverifiable: 4 });
+    });
+
+    it('two unsigned scopes are two findings', async () => {
+      const both = unsigned(['@corp/a', '@corp/b', '@tools/x']);
+      const server = await serve({ keys: KEYS, packages: [...signedServed, ...both.served] });
+      const result = await scan(server, [...signed, ...both.entries]);
+      expect(result.findings.map((f) => [f.ruleId, f.evidence?.['scope'], f.evidence?.['count']])).toEqual([
+        ['CPD132', '@corp', 2],
+        ['CPD132', '@tools', 1],
+      ]);
+    });
+
+    it('a package whose other versions the registry signed is still CPD111 (its own problem)', async () => {
+      const corp = unsigned(['@corp/a', '@corp/b']);
+      const odd = unsigned(['@corp/signed-before'], true);
+      const server = await serve({ keys: KEYS, packages: [...signedServed, ...corp.served, ...odd.served] });
+      const result = await scan(server, [...signed, ...corp.entries, ...odd.entries]);
+      expect(result.findings.map((f) => `${f.ruleId}:${f.level}`).sort()).toEqual(['CPD111:error', 'CPD132:warning']);
+      const own = result.findings.find((f) => f.ruleId === 'CPD111');
+      expect(own?.artifact).toMatchObject({ name: '@corp/signed-before' });
+    });
+
+    it('an unsigned package of a scope the registry signs in this scan is still CPD111', async () => {
+      const arborist = SIGNED.find((s) => s.name === '@npmcli/arborist')!;
+      const npmcli = unsigned(['@npmcli/not-signed']);
+      const server = await serve({
+        keys: KEYS,
+        packages: [
+          ...signedServed,
+          { name: arborist.name, versions: [{ ...arborist, time: IN_WINDOW, signatures: [arborist] }] },
+          ...npmcli.served,
+        ],
+      });
+      const result = await scan(server, [...signed, arborist, ...npmcli.entries]);
+      expect(result.findings.map((f) => `${f.ruleId}:${f.level}`)).toEqual(['CPD111:error']);
+    });
+
+    it('the policy trusting the registry as a mirror waives the unsigned scope', async () => {
+      const corp = unsigned(['@corp/a', '@corp/b']);
+      const server = await serve({ keys: KEYS, packages: [...signedServed, ...corp.served] });
+      const result = await scan(server, [...signed, ...corp.entries], { policy: { trustedMirrors: [server.url] } });
+      expect(result.findings).toEqual([]);
+      expect(result.summary).toMatchObject({ verified: 5, unverifiable: 0 });
+    });
+  });
+
   const keyCases = [
     { name: 'keys endpoint 404', keys: undefined, cause: 'no-keys' },
     { name: 'keys of the wrong shape', keys: { not: 'keys' }, cause: 'keys-unusable' },

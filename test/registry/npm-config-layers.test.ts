@@ -305,3 +305,227 @@ describe('run by npm (npx, npm exec, npm run): @npmcli/config setEnvs exports th
     expect(result.verifications.map((v) => v.status)).toEqual(['verified']);
   });
 });
+
+describe('which .npmrc files and variables each package manager reads for a lockfile (registries3)', () => {
+  function scanTree(root: string, graphs: ScanSetup['graphs'], setup: Partial<ScanSetup>): Promise<ScanResult> {
+    const graphsStage: Stage = { name: 'graphs', run: () => Promise.resolve({ graphs }) };
+    return scanRepository({
+      root,
+      policy: policyWith(setup.policy),
+      registry: EMPTY_REGISTRY,
+      options: {
+        offline: false,
+        concurrency: 4,
+        verifyTarballs: false,
+        cacheDir: undefined,
+        registry: undefined,
+        shard: undefined,
+        env: setup.env ?? {},
+      },
+      include: [],
+      exclude: [],
+      logger: silentLogger,
+      stages: [graphsStage, TEST_STAGE],
+      today: '2026-01-01',
+    });
+  }
+
+  /** `entries` as the graph of a lockfile of `kind` at `lockfile` (the registry stage reads the graph, not the text). */
+  function graphAt(
+    root: string,
+    lockfile: string,
+    kind: 'npm' | 'pnpm' | 'yarn-classic' | 'bun',
+    entries: LockEntry[],
+  ) {
+    const dir = path.join(root, path.dirname(lockfile));
+    mkdirSync(dir, { recursive: true });
+    const graph = writeLockfile(dir, entries);
+    return { ...graph, kind, lockfile, packages: graph.packages.map((p) => ({ ...p, lockfile })) };
+  }
+
+  function userNpmrc(text: string): Record<string, string> {
+    const file = path.join(tempDir('chainproof-userrc-'), '.npmrc');
+    writeFileSync(file, text);
+    return { npm_config_userconfig: file };
+  }
+
+  it("npm in a standalone project folder does not read the root's .npmrc (loadLocalPrefix stops at web/package.json)", async () => {
+    const { reg, entries } = await privateRegistry(['@corp/a', '@corp/b']);
+    const root = tempDir();
+    // The root's file maps the scope to a dead port: npm, run in web/, never reads it.
+    writeFileSync(path.join(root, '.npmrc'), '@corp:registry=http://127.0.0.1:9/\n');
+    writeFileSync(path.join(root, 'package.json'), '{"name":"root"}\n');
+    const graph = graphAt(root, 'web/package-lock.json', 'npm', entries);
+    writeFileSync(path.join(root, 'web', 'package.json'), '{"name":"web"}\n');
+    const result = await scanTree(root, [graph], {
+      env: userNpmrc(`@corp:registry=${reg.url}\n`),
+      policy: { verifySignatures: false, allowedRegistries: [reg.url, 'http://127.0.0.1:9/'] },
+    });
+    expect(result.findings.map((f) => f.ruleId)).toEqual([]);
+    expect(result.verifications.map((v) => v.status)).toEqual(['verified', 'verified']);
+  });
+
+  it('npm in a subfolder without a package.json of its own reads the .npmrc of the nearest folder that has one', async () => {
+    const { reg, entries } = await privateRegistry(['@corp/a']);
+    const root = tempDir();
+    mkdirSync(path.join(root, 'app', 'locks'), { recursive: true });
+    writeFileSync(path.join(root, 'app', 'package.json'), '{"name":"app"}\n');
+    writeFileSync(path.join(root, 'app', '.npmrc'), `@corp:registry=${reg.url}\n`);
+    const graph = graphAt(root, 'app/locks/package-lock.json', 'npm', entries);
+    const result = await scanTree(root, [graph], {
+      env: userNpmrc('registry=http://127.0.0.1:9/\n'),
+      policy: { verifySignatures: false, allowedRegistries: [reg.url] },
+    });
+    expect(result.verifications.map((v) => v.status)).toEqual(['verified']);
+  });
+
+  it("yarn 1 ranks the user's .npmrc over a parent folder's (getPossibleConfigLocations, first found wins)", async () => {
+    const user = await privateRegistry(['@corp/a']);
+    const parent = await privateRegistry(['@corp/a']);
+    const root = tempDir();
+    writeFileSync(path.join(root, '.npmrc'), `@corp:registry=${parent.reg.url}\n`);
+    const graph = graphAt(root, 'web/yarn.lock', 'yarn-classic', user.entries);
+    const result = await scanTree(root, [graph], {
+      env: userNpmrc(`@corp:registry=${user.reg.url}\n`),
+      policy: { verifySignatures: false, allowedRegistries: [user.reg.url, parent.reg.url] },
+    });
+    expect(result.verifications.map((v) => v.status)).toEqual(['verified']);
+    expect(user.reg.seen.some((r) => r.path === '/@corp%2fa' || r.path === '/@corp/a')).toBe(true);
+    expect(parent.reg.seen).toEqual([]);
+  });
+
+  it(".yarnrc maps a scope yarn 1 installs from: it beats npm's default registry (NpmRegistry.getRegistry)", async () => {
+    const { reg, entries } = await privateRegistry(['@corp/a', '@corp/b']);
+    const root = tempDir();
+    writeFileSync(path.join(root, '.yarnrc'), `# yarn 1\n"@corp:registry" "${reg.url}"\n`);
+    const graph = graphAt(root, 'yarn.lock', 'yarn-classic', entries);
+    const result = await scanTree(root, [graph], {
+      env: userNpmrc('registry=http://127.0.0.1:9/\n'),
+      policy: { verifySignatures: false, allowedRegistries: [reg.url] },
+    });
+    expect(result.findings.map((f) => f.ruleId)).toEqual([]);
+    expect(result.verifications.map((v) => v.status)).toEqual(['verified', 'verified']);
+  });
+
+  it("the user's ~/.yarnrc counts too, and a repository .yarnrc naming a registry the policy does not allow is not followed", async () => {
+    const mine = await privateRegistry(['@corp/a']);
+    const theirs = await privateRegistry(['@tools/x']);
+    const home = tempDir('chainproof-home-');
+    writeFileSync(path.join(home, '.yarnrc'), `"@corp:registry" "${mine.reg.url}"\n`);
+    const root = tempDir();
+    writeFileSync(path.join(root, '.yarnrc'), `"@tools:registry" "${theirs.reg.url}"\n`);
+    const graph = graphAt(root, 'yarn.lock', 'yarn-classic', [...mine.entries, ...theirs.entries]);
+    await scanTree(root, [graph], {
+      env: { ...userNpmrc('registry=http://127.0.0.1:9/\n'), HOME: home },
+      policy: { verifySignatures: false, allowedRegistries: [] },
+    });
+    expect(mine.reg.seen.length).toBeGreaterThan(0);
+    expect(theirs.reg.seen).toEqual([]);
+  });
+
+  it('yarn 1 reads only lower-case npm_config_* names (BaseRegistry.mergeEnv looks the lower-cased name up)', async () => {
+    const upper = await privateRegistry(['corp-utils']);
+    const lower = await privateRegistry(['corp-utils']);
+    const root = tempDir();
+    const graph = graphAt(root, 'yarn.lock', 'yarn-classic', lower.entries);
+    const result = await scanTree(root, [graph], {
+      env: {
+        ...userNpmrc('registry=http://127.0.0.1:9/\n'),
+        npm_config_registry: lower.reg.url,
+        // After the lower-case name: a reader taking the last of any case would pick this one.
+        NPM_CONFIG_REGISTRY: upper.reg.url,
+      },
+      policy: { verifySignatures: false, allowedRegistries: [upper.reg.url, lower.reg.url] },
+    });
+    expect(result.verifications.map((v) => v.status)).toEqual(['verified']);
+    expect(upper.reg.seen).toEqual([]);
+  });
+
+  it("pnpm reads the workspace root's .npmrc for a project lockfile of its own (shared-workspace-lockfile=false)", async () => {
+    const { reg, entries } = await privateRegistry(['@corp/a']);
+    const root = tempDir();
+    writeFileSync(path.join(root, 'pnpm-workspace.yaml'), 'packages: ["packages/*"]\n');
+    writeFileSync(path.join(root, 'package.json'), '{"name":"root"}\n');
+    writeFileSync(path.join(root, '.npmrc'), `@corp:registry=${reg.url}\n`);
+    const graph = graphAt(root, 'packages/a/pnpm-lock.yaml', 'pnpm', entries);
+    const result = await scanTree(root, [graph], {
+      env: userNpmrc('registry=http://127.0.0.1:9/\n'),
+      policy: { verifySignatures: false, allowedRegistries: [reg.url] },
+    });
+    expect(result.verifications.map((v) => v.status)).toEqual(['verified']);
+  });
+
+  it.each([
+    ['registries: a scope map', (url: string) => `registries:\n  "@corp": ${url}\n`],
+    [
+      'registries: a declaration keyed by URL (pnpm 11.23)',
+      (url: string) => `registries:\n  ${url}:\n    scopes: ["@corp"]\n`,
+    ],
+  ])("pnpm-workspace.yaml's %s is read over .npmrc (@pnpm/config getConfig)", async (_name, yaml) => {
+    const { reg, entries } = await privateRegistry(['@corp/a']);
+    const root = tempDir();
+    writeFileSync(path.join(root, 'pnpm-workspace.yaml'), `packages: ["."]\n${yaml(reg.url)}`);
+    const graph = graphAt(root, 'pnpm-lock.yaml', 'pnpm', entries);
+    const result = await scanTree(root, [graph], {
+      env: userNpmrc('@corp:registry=http://127.0.0.1:9/\n'),
+      policy: { verifySignatures: false, allowedRegistries: [reg.url, 'http://127.0.0.1:9/'] },
+    });
+    expect(result.verifications.map((v) => v.status)).toEqual(['verified']);
+  });
+
+  it.each([
+    ['a registry the policy does not allow', 'registries:\n  "@corp": URL\n', ['@corp/a'], false],
+    ['a registry built from ${VAR} (pnpm 11.5.3 ignores it)', 'registry: ${CORP}\n', ['corp-utils'], true],
+  ])('pnpm-workspace.yaml naming %s is not followed', async (_name, yaml, names, allowed) => {
+    const { reg, entries } = await privateRegistry(names);
+    const root = tempDir();
+    writeFileSync(path.join(root, 'pnpm-workspace.yaml'), yaml.replace('URL', reg.url));
+    const graph = graphAt(root, 'pnpm-lock.yaml', 'pnpm', entries);
+    await scanTree(root, [graph], {
+      env: { ...userNpmrc('registry=http://127.0.0.1:9/\n@corp:registry=http://127.0.0.1:9/\n'), CORP: reg.url },
+      policy: { verifySignatures: false, allowedRegistries: ['http://127.0.0.1:9/', ...(allowed ? [reg.url] : [])] },
+    });
+    expect(reg.seen).toEqual([]);
+  });
+
+  it('pnpm_config_registry names the registry pnpm installs from (@pnpm/config parseEnvVars), over npm_config_registry', async () => {
+    const { reg, entries } = await privateRegistry(['corp-utils']);
+    const root = tempDir();
+    const graph = graphAt(root, 'pnpm-lock.yaml', 'pnpm', entries);
+    const result = await scanTree(root, [graph], {
+      env: {
+        ...userNpmrc('registry=http://127.0.0.1:9/\n'),
+        npm_config_registry: 'http://127.0.0.1:9/',
+        pnpm_config_registry: reg.url,
+      },
+      policy: { verifySignatures: false, allowedRegistries: [reg.url] },
+    });
+    expect(result.verifications.map((v) => v.status)).toEqual(['verified']);
+  });
+
+  it('BUN_CONFIG_REGISTRY names the registry bun installs from, over NPM_CONFIG_REGISTRY (PackageManagerOptions.zig load)', async () => {
+    const { reg, entries } = await privateRegistry(['corp-utils']);
+    const root = tempDir();
+    const graph = graphAt(root, 'bun.lock', 'bun', entries);
+    const result = await scanTree(root, [graph], {
+      env: {
+        ...userNpmrc('registry=http://127.0.0.1:9/\n'),
+        NPM_CONFIG_REGISTRY: 'http://127.0.0.1:9/',
+        BUN_CONFIG_REGISTRY: reg.url,
+      },
+      policy: { verifySignatures: false, allowedRegistries: [reg.url] },
+    });
+    expect(result.verifications.map((v) => v.status)).toEqual(['verified']);
+  });
+
+  it('bun reads no npm_config_@scope:registry: its scope stays on the default registry', async () => {
+    const { reg, entries } = await privateRegistry(['@corp/a']);
+    const root = tempDir();
+    const graph = graphAt(root, 'bun.lock', 'bun', entries);
+    await scanTree(root, [graph], {
+      env: { ...userNpmrc('registry=http://127.0.0.1:9/\n'), 'npm_config_@corp:registry': reg.url },
+      policy: { verifySignatures: false, allowedRegistries: [reg.url] },
+    });
+    expect(reg.seen).toEqual([]);
+  });
+});

@@ -1,4 +1,5 @@
 import { parse as parseIni } from 'ini';
+import { parseYarnrcV1 } from '../../deps/yarnrc-v1.js';
 import { parse as parseToml } from 'smol-toml';
 import { parse as parseYaml } from 'yaml';
 import type { Finding } from '../../core/finding.js';
@@ -209,7 +210,7 @@ function flatten(p: string, text: string | undefined): Flat | Error | undefined 
   const kind = kindOf(p)!;
   try {
     let data: unknown;
-    if (kind === '.yarnrc') return parseYarnrc(text);
+    if (kind === '.yarnrc') return parseYarnrcV1(text);
     if (kind === 'requirements') return requirementFormats(text);
     if (kind === '.npmrc' || kind === 'pip.conf') data = parseIni(text);
     // Only the setting: the rest of a manifest, and a manifest that does not parse, are manifest-changes.ts's.
@@ -238,22 +239,6 @@ function flatten(p: string, text: string | undefined): Flat | Error | undefined 
   } catch (err) {
     return err instanceof Error ? err : new Error(String(err));
   }
-}
-
-/**
- * yarn 1's `.yarnrc`: one `key value` a line, either side optionally a JSON-quoted string, `#` comments (the
- * tokenizer of yarn's lockfile `parse`, which rc.js reads it with). The last line for a key wins, as in its object.
- */
-function parseYarnrc(text: string): Flat {
-  const out: Flat = new Map();
-  const unquote = (t: string) => (t.startsWith('"') ? String(JSON.parse(t)) : t);
-  for (const raw of text.split('\n')) {
-    const line = raw.trim();
-    if (line === '' || line.startsWith('#')) continue;
-    const m = /^("(?:[^"\\]|\\.)*"|[^\s:"]+):?\s+("(?:[^"\\]|\\.)*"|\S+)/.exec(line);
-    if (m) out.set(unquote(m[1]!), unquote(m[2]!));
-  }
-  return out;
 }
 
 function parseJsonOr(text: string): unknown {

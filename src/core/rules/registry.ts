@@ -186,7 +186,7 @@ export const REGISTRY_RULES = defineRules([
     id: 'CPD132',
     name: 'RegistryServesNoSignatures',
     short: 'The registry (often a mirror) publishes signing keys but serves no package signatures.',
-    full: 'Not one package of this registry carries `dist.signatures`, although the registry publishes (or, for npmjs, is known by) signing keys. That is a mirror or proxy that strips signatures, not a per-package tampering sign, so it is reported once with the affected packages; their signatures are not checked and they count as unverifiable. A package without a signature from a registry that signs its neighbours is still CPD111.',
+    full: 'Not one package of this registry carries `dist.signatures`, although the registry publishes (or, for npmjs, is known by) signing keys. That is a mirror or proxy that strips signatures, not a per-package tampering sign, so it is reported once with the affected packages; their signatures are not checked and they count as unverifiable. The same holds for one scope: a registry that signs the packages it proxies but serves no signature for any package of a scope it hosts (an Artifactory or Nexus virtual repository with a private scope) gets one finding for that scope, when no other version of those packages and no package of the scope in the scan is signed. A package without a signature from a registry that signs its other versions, its scope or (for an unscoped name) its neighbours is still CPD111.',
     help: 'Scan against the origin registry (`--registry`), or, if you trust the mirror, name it in `dependencies.trustedMirrors` in the policy.',
     level: 'warning',
     severity: '5.0',
