@@ -21,6 +21,7 @@ export function toReviewJson(review: ReviewResult, toolVersion: string): unknown
       path: lf.lockfile,
       status: lf.status,
       ...(lf.movedFrom !== undefined ? { movedFrom: lf.movedFrom } : {}),
+      ...(lf.migrated ? { migrated: true } : {}),
       basePackages: lf.basePackages,
       headPackages: lf.headPackages,
       changes: lf.changes.map(changeRow),
@@ -169,9 +170,11 @@ function rank(fs: readonly ResolvedFinding[]): number {
 
 /**
  * How a lockfile relates to the base lockfile it was compared with: moved from another folder, or read in place of
- * another file of the same folder (npm's shrinkwrap over its package-lock, review/renames.ts), which may still be there.
+ * another file of the same folder (npm's shrinkwrap over its package-lock, review/renames.ts), which may still be there,
+ * or migrated from another package manager's lockfile.
  */
-function movedWord(lockfile: string, from: string): string {
+function movedWord(lockfile: string, from: string, migrated: boolean): string {
+  if (migrated) return 'migrated from';
   const dir = (p: string) => p.slice(0, Math.max(0, p.lastIndexOf('/')));
   return dir(lockfile) === dir(from) ? 'read in place of' : 'moved from';
 }
@@ -181,7 +184,10 @@ export function toReviewText(review: ReviewResult): string {
   const r = redactReview(review);
   const out: string[] = [];
   for (const lf of r.lockfiles.filter((x) => x.status !== 'unchanged' || x.movedFrom !== undefined)) {
-    const moved = lf.movedFrom !== undefined ? `, ${movedWord(lf.lockfile, lf.movedFrom)} ${lf.movedFrom}` : '';
+    const moved =
+      lf.movedFrom !== undefined
+        ? `, ${movedWord(lf.lockfile, lf.movedFrom, lf.migrated === true)} ${lf.movedFrom}`
+        : '';
     out.push(`${lf.lockfile} (${lf.status}${moved}, ${lf.basePackages} → ${lf.headPackages} packages)`);
     for (const c of lf.changes) {
       const row = changeRow(c);

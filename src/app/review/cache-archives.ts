@@ -152,7 +152,7 @@ async function cacheFolderOf(root: string, lockfile: string): Promise<string | u
 }
 
 /** The head yarn.lock's entries with their resolutions and checksums (unreadable: none, the scan reports it). */
-async function lockedEntries(root: string, lockfile: string): Promise<Locked[]> {
+export async function lockedEntries(root: string, lockfile: string): Promise<Locked[]> {
   const text = await workTreeText(root, lockfile, MAX_LOCKFILE_BYTES);
   if (text === undefined) return [];
   let data: Record<string, unknown>;

@@ -24,6 +24,8 @@ export interface LockfileChanges {
   readonly status: 'added' | 'removed' | 'changed' | 'unchanged';
   /** The base path of a lockfile the change moved (compared with its base self: renames.ts). */
   readonly movedFrom?: string;
+  /** `movedFrom` was another package manager's lockfile (renames.ts `sameSlot`): a migration, compared across. */
+  readonly migrated?: true;
   readonly basePackages: number;
   readonly headPackages: number;
   readonly changes: readonly PackageChange[];

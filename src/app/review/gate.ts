@@ -38,6 +38,10 @@ export function judgeGate(
     const allowed = kind === 'patch' ? new Set(['patch']) : new Set(['patch', 'minor']);
     for (const lf of lockfiles) {
       if (lf.status === 'added') reasons.push(`${lf.lockfile} is a new lockfile`);
+      // Another package manager installs from now on (its own defaults for scripts, links, registries): not routine,
+      // however few packages moved.
+      if (lf.migrated)
+        reasons.push(`${lf.lockfile} replaces ${lf.movedFrom ?? 'another lockfile'} (a package manager migration)`);
       pushAll(reasons, versionReasons(lf, allowed));
     }
     for (const m of models) reasons.push(`model file ${m.path} ${m.kind}`);

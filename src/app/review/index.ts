@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { DependencyGraph } from '../../core/records.js';
 import type { Logger, ScanOptions } from '../../core/context.js';
 import type { Finding, ResolvedFinding } from '../../core/finding.js';
 import { applyPolicy } from '../../core/apply-policy.js';
@@ -184,9 +185,12 @@ async function reviewWith(req: ReviewRequest, dir: string, git: GitObjects, bare
     const baseGraphs = atHeadPaths(baseScan.graphs, moves);
     const baseFindings = findingsAtHeadPaths(baseScan.findings, moves);
     const movedFrom = new Map([...moves].map(([from, to]) => [to, from]));
+    const kindAt = (gs: readonly DependencyGraph[], p: string) => gs.find((g) => g.lockfile === p)?.kind;
     const lockfiles = diffGraphs(baseGraphs, headScan.graphs).map((lf) => {
       const from = movedFrom.get(lf.lockfile);
-      return from === undefined ? lf : { ...lf, movedFrom: from };
+      if (from === undefined) return lf;
+      const migrated = kindAt(baseScan.graphs, from) !== kindAt(headScan.graphs, lf.lockfile);
+      return { ...lf, movedFrom: from, ...(migrated ? { migrated: true as const } : {}) };
     });
     const raw: Finding[] = [
       ...groupByCause([

@@ -1,6 +1,7 @@
+import { lstat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Finding } from '../../core/finding.js';
-import { locatorHash, locatorHashOf } from './cache-archives.js';
+import { locatorHash, locatorHashOf, lockedEntries } from './cache-archives.js';
 import { hashWorkingFiles } from './git.js';
 import type { InstallFileChange } from './install-files.js';
 import type { Snapshot } from './snapshot.js';
@@ -10,8 +11,20 @@ import { listedWithMore } from '../../core/plural.js';
 /** No real Plug'n'Play loader comes near this (a monorepo of thousands of packages writes a few MB). */
 const MAX_PNP_BYTES = 64 * 1024 * 1024;
 
-/** yarn's Plug'n'Play files: the CommonJS loader with the package map, and the ESM loader (code only). */
-const PNP_FILES: ReadonlySet<string> = new Set(['.pnp.cjs', '.pnp.loader.mjs']);
+/** The file name of a package map kept apart from its loader (`Filename.pnpData`). */
+const PNP_DATA = '.pnp.data.json';
+
+/**
+ * yarn's Plug'n'Play files: the CommonJS loader with the package map, the ESM loader (code only), and the package map
+ * alone when `pnpEnableInlining: false` (plugin-pnp `generateSplitScript`: the loader's `$$SETUP_STATE` then reads
+ * `.pnp.data.json` beside it, `JSON.parse(fs.readFileSync(…))`, instead of its RAW_RUNTIME_STATE literal).
+ */
+const PNP_FILES: ReadonlySet<string> = new Set(['.pnp.cjs', '.pnp.loader.mjs', PNP_DATA]);
+
+/** A Plug'n'Play file yarn writes and node runs or reads (symlinked-inputs.ts watches them too). */
+export function isPnpFile(p: string): boolean {
+  return PNP_FILES.has(base(p)) && !p.split('/').includes('node_modules');
+}
 
 interface PnpRequest {
   readonly dir: string;
@@ -31,29 +44,40 @@ interface PnpRequest {
  * `const RAW_RUNTIME_STATE = '<the package map as JSON>';`, then the runtime), so one release writes the same code
  * for every dependency change and only the quoted state moves; `.pnp.loader.mjs` is the template alone. The state is a
  * string literal, data the runtime parses, so the comparison leaves it out and holds everything else to the base.
+ * The package map, inlined or in `.pnp.data.json`, is held to the cache. A changed file this review cannot read
+ * (over MAX_PNP_BYTES, not a regular file, a git object missing) is a finding too: node reads it all the same.
  */
 export async function pnpRuntimeFindings(req: PnpRequest): Promise<Finding[]> {
-  const loaders = req.headPaths.filter((p) => PNP_FILES.has(base(p)) && !p.split('/').includes('node_modules'));
+  const loaders = req.headPaths.filter(isPnpFile);
   if (loaders.length === 0) return [];
   const out: Finding[] = [];
   for (const p of loaders.sort()) {
     const before = req.base.entries.get(p);
-    if (before === undefined) continue; // PnP turned on: the nodeLinker setting's change, not a rewritten loader
+    // A loader new to the change (PnP turned on, Zero-Installs committed) has no code to compare with; its package
+    // map, and a map new in .pnp.data.json, are still held to the cache.
+    if (before === undefined && base(p) === '.pnp.loader.mjs') continue;
     const after = req.head?.entries.get(p);
-    if (after?.oid === before.oid) continue;
+    if (before !== undefined && after?.oid === before.oid) continue;
+    if (req.head === undefined && (await isWorkTreeLink(req.dir, p))) continue; // symlinked-inputs.ts reports it
     const [was, now] = await Promise.all([
-      req.base.blobs.one(before.oid, MAX_PNP_BYTES).then((b) => b.toString('utf8')),
-      after !== undefined
-        ? req.base.blobs.one(after.oid, MAX_PNP_BYTES).then((b) => b.toString('utf8'))
-        : workTreeText(req.dir, p, MAX_PNP_BYTES),
-    ]).catch(() => [undefined, undefined]);
-    if (was === undefined || now === undefined || was === now) continue;
+      before !== undefined ? readBlob(req.base, before.oid) : Promise.resolve(''),
+      after !== undefined ? readBlob(req.base, after.oid) : workTreeText(req.dir, p, MAX_PNP_BYTES),
+    ]);
+    if (was === undefined || now === undefined) {
+      out.push(unchecked(p, was === undefined ? 'base' : 'head', before?.oid, after?.oid));
+      continue;
+    }
+    if (was === now) continue;
+    if (base(p) === PNP_DATA || before === undefined) {
+      const baseMap = base(p) === PNP_DATA ? (mapOfData(was) ?? (await inlinedMapBeside(req.base, p))) : undefined;
+      out.push(...movedMappings(p, baseMap, now, req.headText, await lockedBeside(req, p)));
+      continue;
+    }
     const code = codeOf(was).code;
     const headCode = codeOf(now);
     // A new yarn release may write new loader code; the package map is held to the cache either way.
     if (code === headCode.code || (await yarnReleaseMoved(req, p))) {
-      const moved = movedMappings(p, was, now, req.headText);
-      if (moved !== undefined) out.push(moved);
+      out.push(...movedMappings(p, packageMap(was), now, req.headText, await lockedBeside(req, p)));
       continue;
     }
     out.push({
@@ -61,10 +85,33 @@ export async function pnpRuntimeFindings(req: PnpRequest): Promise<Finding[]> {
       message: `${p} changed outside its package map while the yarn release did not: one yarn release writes the same loader code for every dependency change, and node runs this file before any script yarn starts (yarn run, yarn node, node -r ./.pnp.cjs), with Zero-Installs without an install that would rewrite it. Restore it from the base revision (or run \`yarn install\`) and read the difference before merging.`,
       location: { path: p, line: firstDifference(code, headCode) },
       artifact: { kind: 'file', path: p },
-      evidence: { before: before.oid, after: after?.oid ?? '(work tree)' },
+      evidence: { before: before?.oid ?? '', after: after?.oid ?? '(work tree)' },
     });
   }
   return out;
+}
+
+/** A blob as text; undefined when it cannot be read (over MAX_PNP_BYTES, missing from the clone). */
+function readBlob(snap: Snapshot, oid: string): Promise<string | undefined> {
+  return snap.blobs.one(oid, MAX_PNP_BYTES).then(
+    (b) => b.toString('utf8'),
+    () => undefined,
+  );
+}
+
+async function isWorkTreeLink(root: string, rel: string): Promise<boolean> {
+  return (await lstat(path.join(root, ...rel.split('/'))).catch(() => undefined))?.isSymbolicLink() === true;
+}
+
+/** CPU036: a Plug'n'Play file the change touched that could not be read, so neither its code nor its map was compared. */
+function unchecked(p: string, side: 'base' | 'head', before?: string, after?: string): Finding {
+  return {
+    ruleId: 'CPU036',
+    message: `${p} changed, and its ${side} version could not be read (over ${MAX_PNP_BYTES / 1024 / 1024} MiB, not a regular file, or missing from the clone), so what node loads through it was not compared: a real Plug'n'Play file is a few MB at most. Restore it from the base revision (or run \`yarn install\`) and read the difference before merging.`,
+    location: { path: p, line: 1 },
+    artifact: { kind: 'file', path: p },
+    evidence: { unread: side, before: before ?? '', after: after ?? '(work tree)' },
+  };
 }
 
 const base = (p: string) => path.posix.basename(p);
@@ -111,30 +158,40 @@ const NAMED = 5;
  */
 function movedMappings(
   loader: string,
-  was: string,
+  readable: Map<string, Mapping> | undefined,
   now: string,
   headText: (p: string) => string | undefined,
-): Finding | undefined {
-  const readable = packageMap(was);
+  locked: ReadonlySet<string> | undefined,
+): Finding[] {
   const before = readable ?? new Map<string, Mapping>();
-  const after = packageMap(now);
+  const after = base(loader) === PNP_DATA ? mapOfData(now) : packageMap(now);
   const folder = path.posix.dirname(loader);
-  // A loader without a map (`.pnp.loader.mjs`, a map kept in .pnp.data.json) has nothing to hold to the cache.
+  // A loader without a map (`.pnp.loader.mjs`, one that reads .pnp.data.json) has nothing to hold to the cache.
   if (after === undefined)
     return readable === undefined
-      ? undefined
-      : {
-          ruleId: 'CPU036',
-          message: `${loader}: its package map (RAW_RUNTIME_STATE) no longer reads as the JSON yarn writes, so where it loads each package from cannot be checked. Restore it from the base revision (or run \`yarn install\`) before merging.`,
-          location: { path: loader, line: 1 },
-          artifact: { kind: 'file', path: loader },
-        };
+      ? []
+      : [
+          {
+            ruleId: 'CPU036',
+            message: `${loader}: its package map (${base(loader) === PNP_DATA ? 'the file' : 'RAW_RUNTIME_STATE'}) no longer reads as the JSON yarn writes, so where it loads each package from cannot be checked. Restore it from the base revision (or run \`yarn install\`) before merging.`,
+            location: { path: loader, line: 1 },
+            artifact: { kind: 'file', path: loader },
+          },
+        ];
   const cache = yarnFolder(headText, folder, 'cacheFolder', './.yarn/cache');
   const unplugged = yarnFolder(headText, folder, 'pnpUnpluggedFolder', './.yarn/unplugged');
   const wrong: string[] = [];
+  const unlocked: string[] = [];
   for (const [key, m] of after) {
-    if (!m.hard || before.get(key)?.location === m.location) continue;
+    if (before.get(key)?.location === m.location) continue;
     const at = resolveVirtual(path.posix.normalize(path.posix.join(folder, m.location)));
+    const soft = softTarget(m.reference);
+    if (!m.hard && soft !== undefined) {
+      // A workspace is its own folder; a link or portal names a folder of the project by design (package.json says so).
+      if (soft !== 'workspace' || bare(at) === bare(path.posix.join(folder, workspaceOf(m.reference)))) continue;
+      wrong.push(`${m.name}@${m.reference} → ${m.location}`);
+      continue;
+    }
     // Outside the repository: yarn's global cache on the machine that installed; no change can put files there.
     if (at === '..' || at.startsWith('../')) continue;
     const hash = locatorHash(`${m.name}@${devirtualized(m.reference)}`).slice(0, 10);
@@ -149,8 +206,15 @@ function movedMappings(
       inside(cache, (zip) => zip.endsWith('.zip') && locatorHashOf(zip) === hash) ||
       inside(unplugged, (dir) => dir.endsWith(`-${hash}`));
     if (!own) wrong.push(`${m.name}@${m.reference} → ${m.location}`);
+    else if (locked !== undefined && !locked.has(hash)) unlocked.push(`${m.name}@${devirtualized(m.reference)}`);
   }
-  if (wrong.length === 0) return undefined;
+  return [
+    ...(wrong.length > 0 ? [elsewhere(loader, wrong, cache)] : []),
+    ...(unlocked.length > 0 ? [notLocked(loader, unlocked)] : []),
+  ];
+}
+
+function elsewhere(loader: string, wrong: readonly string[], cache: string | undefined): Finding {
   const listed = listedWithMore(wrong, NAMED);
   return {
     ruleId: 'CPU036',
@@ -161,10 +225,37 @@ function movedMappings(
   };
 }
 
+/**
+ * CPU036: a package the map now loads from its own archive, but which the yarn.lock beside the loader does not lock.
+ * `require` follows the map (a dependency re-pointed at it, `packageDependencies`), and with Zero-Installs no install
+ * runs to check the archive against a checksum or to drop it: the archive's code runs though no lockfile names it.
+ */
+function notLocked(loader: string, unlocked: readonly string[]): Finding {
+  const lockfile = path.posix.join(path.posix.dirname(loader), 'yarn.lock');
+  return {
+    ruleId: 'CPU036',
+    message: `${loader} now maps ${unlocked.length === 1 ? 'a package' : `${unlocked.length} packages`} that ${lockfile} does not lock (${listedWithMore(unlocked, NAMED)}): node loads ${unlocked.length === 1 ? 'it' : 'them'} from the committed cache with no checksum yarn.lock records. Restore the loader from the base revision (or run \`yarn install\`) and find where the package comes from before merging.`,
+    location: { path: loader, line: 1 },
+    artifact: { kind: 'file', path: loader },
+    evidence: { count: unlocked.length, packages: unlocked.join(' ').slice(0, 400), lockfile },
+  };
+}
+
+/**
+ * The locator hashes (10 characters, as in cache file names) of what the head yarn.lock beside a loader locks;
+ * undefined without a readable one (the lockfile review reports that), so nothing is judged unlocked for want of it.
+ */
+async function lockedBeside(req: PnpRequest, loader: string): Promise<Set<string> | undefined> {
+  const lockfile = path.posix.join(path.posix.dirname(loader), 'yarn.lock');
+  const entries = await lockedEntries(req.head?.root ?? req.dir, lockfile);
+  return entries.length > 0 ? new Set(entries.map((e) => locatorHash(e.resolution).slice(0, 10))) : undefined;
+}
+
 interface Mapping {
   readonly name: string;
   readonly reference: string;
   readonly location: string;
+  /** `linkType: HARD` (an archive or its unplugged copy); SOFT is a folder of the project. */
   readonly hard: boolean;
 }
 
@@ -186,6 +277,11 @@ function packageMap(text: string): Map<string, Mapping> | undefined {
       json += next === 'n' ? '\n' : next === 't' ? '\t' : (next ?? '');
     }
   }
+  return mapOfData(json);
+}
+
+/** The package map of yarn's serialized state (`generateSerializedState`), as JSON text; undefined when not of its shape. */
+function mapOfData(json: string): Map<string, Mapping> | undefined {
   let data: unknown;
   try {
     data = JSON.parse(json);
@@ -211,6 +307,30 @@ function packageMap(text: string): Map<string, Mapping> | undefined {
   }
   return out;
 }
+
+/** The map the base loader beside a `.pnp.data.json` inlined, when the change moved it out of the loader. */
+async function inlinedMapBeside(snap: Snapshot, data: string): Promise<Map<string, Mapping> | undefined> {
+  const loader = snap.entries.get(path.posix.join(path.posix.dirname(data), '.pnp.cjs'));
+  const text = loader !== undefined ? await readBlob(snap, loader.oid) : undefined;
+  return text !== undefined ? packageMap(text) : undefined;
+}
+
+/**
+ * The protocol of a reference yarn links SOFT (a folder of the project, not an archive): `workspace:`, `portal:`,
+ * `link:`. Any other reference (`npm:`, `patch:`, a git or tarball URL) is an archive yarn fetched into its cache,
+ * whatever `linkType` the map claims: the runtime (`makeApi` → `getPackageInformation`) loads from `packageLocation`
+ * either way, so a SOFT flag does not excuse a registry package mapped to a vendored folder.
+ */
+function softTarget(reference: string): 'workspace' | 'portal' | 'link' | undefined {
+  const m = /^(workspace|portal|link):/.exec(devirtualized(reference));
+  return m ? (m[1] as 'workspace' | 'portal' | 'link') : undefined;
+}
+
+/** A repo-relative folder without its trailing slash, `.` for the root. */
+const bare = (p: string) => path.posix.normalize(p).replace(/\/+$/, '') || '.';
+
+/** A workspace reference's folder, relative to the project: `workspace:packages/a` → `packages/a`. */
+const workspaceOf = (reference: string) => devirtualized(reference).slice('workspace:'.length);
 
 /** A virtual package's reference (`virtual:<hash>#npm:1.2.0`) is its original's after the `#`. */
 const devirtualized = (reference: string) =>

@@ -2,7 +2,7 @@ import type { Finding } from '../../core/finding.js';
 import type { DependencyGraph, PackageNode } from '../../core/records.js';
 import type { LockfileChanges, PackageChange, VersionMove } from './diff.js';
 import { pushAll } from '../../core/push-all.js';
-import { republishedDistributions } from './republished-dists.js';
+import { pinsByVersion, republishedDistributions } from './republished-dists.js';
 import type { SriAlgorithm } from '../../core/sri.js';
 import { SRI_DIGEST_BYTES, isSriAlgorithm, parseSri } from '../../core/sri.js';
 
@@ -19,9 +19,11 @@ export function lockfileQuestions(
   const out: Finding[] = [];
   const baseByPath = new Map(base.map((g) => [g.lockfile, g]));
   const elsewhere = digestsByVersion(base.filter((g) => g.ecosystem !== 'pypi'));
+  const releases = pinsByVersion(base);
   for (const g of head) {
     const before = baseByPath.get(g.lockfile);
-    if (before) pushAll(out, [...republished(before, g), ...republishedDistributions(before, g)]);
+    if (before) pushAll(out, republished(before, g));
+    pushAll(out, republishedDistributions(before, g, releases));
     if (g.ecosystem !== 'pypi') pushAll(out, republishedElsewhere(g, before, elsewhere));
   }
   for (const lf of changes) {

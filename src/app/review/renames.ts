@@ -14,10 +14,13 @@ const dirname = (p: string) => p.slice(0, Math.max(0, p.lastIndexOf('/')));
  * in place of the `package-lock.json` beside it (arborist `Shrinkwrap.load`: `data = sw || lock`), so a shrinkwrap
  * added next to a package-lock, a package-lock renamed to a shrinkwrap, or a shrinkwrap deleted in favour of the
  * package-lock it hid, all swap the lockfile npm installs from; compared as unrelated files, every package read as
- * new and a republished version beside them went unasked.
+ * new and a republished version beside them went unasked. A lockfile of another package manager of the same
+ * ecosystem in the same folder, the old one gone, is a migration (`pnpm import`, `yarn import`, `bun install` over a
+ * package-lock, `uv pip compile` / `uv lock` over requirements): the packages the new manager installs are compared
+ * with those the old one did, so a version or source changed inside the migration shows and the rest is not noise.
  */
 function sameSlot(b: DependencyGraph, h: DependencyGraph): boolean {
-  if (h.kind !== b.kind) return false;
+  if (h.kind !== b.kind) return h.ecosystem === b.ecosystem && dirname(h.lockfile) === dirname(b.lockfile);
   return basename(h.lockfile) === basename(b.lockfile) || dirname(h.lockfile) === dirname(b.lockfile);
 }
 const pairsOf = (g: DependencyGraph) => new Set(g.packages.map((p) => `${p.name}@${p.version}`));
@@ -46,8 +49,10 @@ export function movedLockfiles(
       const hp = pairsOf(h);
       let common = 0;
       for (const k of bp) if (hp.has(k)) common++;
-      const score = common / Math.max(1, Math.min(bp.size, hp.size));
-      if (score >= SAME_FILE && (best === undefined || score > best.score)) best = { path: h.lockfile, score };
+      const share = common / Math.max(1, Math.min(bp.size, hp.size));
+      // The same kind first: a package-lock's own shrinkwrap before another manager's lockfile beside it.
+      const score = share + (h.kind === b.kind ? 1 : 0);
+      if (share >= SAME_FILE && (best === undefined || score > best.score)) best = { path: h.lockfile, score };
     }
     if (best) {
       moves.set(b.lockfile, best.path);

@@ -3,13 +3,14 @@ import path from 'node:path';
 import { entryOf, formatFromName } from '../../discover/catalogue/index.js';
 import type { Finding } from '../../core/finding.js';
 import { isInstallInput } from './install-files.js';
+import { isPnpFile } from './pnp-runtime.js';
 import { isReviewInput, type Snapshot } from './snapshot.js';
 
 /** A symlink's target is a path: far below this. */
 const MAX_TARGET_BYTES = 4096;
 
 /**
- * Lockfiles, manifests, package-manager configs and workflows the change turns into symbolic links (or adds as
+ * Lockfiles, manifests, package-manager configs, workflows and yarn's Plug'n'Play files the change turns into symbolic links (or adds as
  * links, or points elsewhere). The review never follows a link, so it read nothing there — a link was a removed
  * file, and a lockfile and package.json both swapped for links passed as a removal — while npm, pip and the
  * others open the path and read whatever it points at (in the repository or outside it). Such a file was not
@@ -21,7 +22,7 @@ export async function symlinkedInputs(
   head: Snapshot | undefined,
   headPaths: readonly string[],
 ): Promise<Finding[]> {
-  const watched = (p: string) => isReviewInput(p) || isInstallInput(p);
+  const watched = (p: string) => isReviewInput(p) || isInstallInput(p) || isPnpFile(p);
   const baseTarget = async (p: string) => {
     const oid = base.symlinks.get(p);
     return oid === undefined

@@ -1,10 +1,13 @@
 import { createHash } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { locatorHash } from '../../../src/app/review/cache-archives.js';
+import { pnpRuntimeFindings } from '../../../src/app/review/pnp-runtime.js';
+import type { Snapshot } from '../../../src/app/review/snapshot.js';
 import { buildZip } from '../../inspect/containers/build.js';
-import { makeRepo, reviewHead, reviewWorkTree, type Tree } from './repo.js';
+import { makeHistory, makeRepo, reviewHead, reviewWorkTree, type Tree } from './repo.js';
 
 /**
  * yarn Zero-Installs: the repository commits `.yarn/cache/*.zip` and Plug'n'Play loads packages from them without an
@@ -157,7 +160,10 @@ describe("review of the Plug'n'Play loader (CPU036)", () => {
 
   it('a new package map alone is what an update writes', async () => {
     const next = `./.yarn/cache/left-pad-npm-1.3.1-${locatorHash('left-pad@npm:1.3.1').slice(0, 10)}-0123456789.zip/node_modules/left-pad/`;
-    expect(lines(await review({ '.pnp.cjs': pnp('npm:1.3.1', undefined, next) }))).toEqual([]);
+    const bumped = yarnLock('0'.repeat(128)).replaceAll('1.3.0', '1.3.1');
+    expect(lines(await review({ '.pnp.cjs': pnp('npm:1.3.1', undefined, next), 'yarn.lock': bumped }))).toEqual([]);
+    // The same map with yarn.lock left at 1.3.0: node would load a version no lockfile locks.
+    expect(lines(await review({ '.pnp.cjs': pnp('npm:1.3.1', undefined, next) }))).toEqual(['.pnp.cjs:1']);
   });
 
   it('code added to the loader, or to the ESM loader, is an error at its line', async () => {
@@ -189,6 +195,29 @@ describe("review of the Plug'n'Play loader (CPU036)", () => {
     expect(lines(await review({ '.pnp.cjs': pnp('npm:1.3.0', code, unplugged) }))).toEqual([]);
   });
 
+  it('a registry package flagged SOFT and mapped to a vendored folder is an error; a workspace at its folder passes', async () => {
+    const soft = pnp('npm:1.3.0', undefined, './vendor/left-pad/').replace('"linkType": "HARD"', '"linkType": "SOFT"');
+    expect(lines(await review({ '.pnp.cjs': soft, 'vendor/left-pad/index.js': 'x\n' }))).toEqual(['.pnp.cjs:1']);
+    const workspace = (location: string) =>
+      pnp('npm:1.3.0').replace(
+        '"packageRegistryData": [',
+        `"packageRegistryData": [\\\n    ["app", [["workspace:.", {"packageLocation": "${location}", "linkType": "SOFT"}]]],`,
+      );
+    expect(lines(await review({ '.pnp.cjs': workspace('./') }))).toEqual([]);
+    expect(lines(await review({ '.pnp.cjs': workspace('./vendor/') }))).toEqual(['.pnp.cjs:1']);
+  });
+
+  it('a loader new to the change (Zero-Installs committed) has its package map held to the cache', async () => {
+    const start = { ...BASE };
+    const fresh = async (head: Tree) => {
+      const r = makeRepo(start, head);
+      cleanups.push(r.cleanup);
+      return lines(await reviewHead(r.dir));
+    };
+    expect(await fresh({ '.pnp.cjs': pnp('npm:1.3.0') })).toEqual([]);
+    expect(await fresh({ '.pnp.cjs': pnp('npm:1.3.0', undefined, './vendor/left-pad/') })).toEqual(['.pnp.cjs:1']);
+  });
+
   it('a new yarn release may write new loader code', async () => {
     const pkg = JSON.stringify({ name: 'app', packageManager: 'yarn@4.9.0', dependencies: { 'left-pad': '1.3.0' } });
     const r = await review({
@@ -200,6 +229,96 @@ describe("review of the Plug'n'Play loader (CPU036)", () => {
     // Its package map is still held to the cache.
     const vendor = pnp('npm:1.3.0', 'function $$SETUP_STATE() {}\n', './vendor/left-pad/');
     expect(lines(await review({ 'package.json': pkg, '.pnp.cjs': vendor }))).toEqual(['.pnp.cjs:1']);
+  });
+});
+
+/**
+ * `pnpEnableInlining: false`: yarn writes the package map to `.pnp.data.json` and a loader whose `$$SETUP_STATE` reads
+ * it (plugin-pnp `generateSplitScript`), so a dependency update moves the data file alone and the loader's code is
+ * unchanged. The map there is what node follows, held to the cache as the inlined one is.
+ */
+describe("review of a Plug'n'Play package map kept in .pnp.data.json (CPU036)", () => {
+  const splitLoader =
+    "#!/usr/bin/env node\n/* eslint-disable */\n\"use strict\";\n\nfunction $$SETUP_STATE(hydrateRuntimeState, basePath) {\n  const fs = require('fs');\n  const path = require('path');\n  const pnpDataFilepath = path.resolve(__dirname, \".pnp.data.json\");\n  return hydrateRuntimeState(JSON.parse(fs.readFileSync(pnpDataFilepath, 'utf8')), {basePath: basePath || __dirname});\n}\n";
+  const data = (reference: string, location: string) =>
+    JSON.stringify(
+      { packageRegistryData: [['left-pad', [[reference, { packageLocation: location, linkType: 'HARD' }]]]] },
+      null,
+      2,
+    );
+  const own = `./${ZIP}/node_modules/left-pad/`;
+  const base = { ...BASE, '.pnp.cjs': splitLoader, '.pnp.data.json': data('npm:1.3.0', own) };
+  const review = async (head: Tree, start: Tree = base) => {
+    const r = makeRepo(start, head);
+    cleanups.push(r.cleanup);
+    return reviewHead(r.dir);
+  };
+  const lines = (r: Awaited<ReturnType<typeof review>>) =>
+    r.findings.filter((f) => f.ruleId === 'CPU036').map((f) => `${f.location.path}:${f.location.line}`);
+
+  it('a package mapped to a vendored folder is an error; an update to its own archive passes', async () => {
+    const vendor = { '.pnp.data.json': data('npm:1.3.0', './vendor/left-pad/'), 'vendor/left-pad/index.js': 'x\n' };
+    const r = await review(vendor);
+    expect(lines(r)).toEqual(['.pnp.data.json:1']);
+    expect(r.findings.find((f) => f.ruleId === 'CPU036')?.message).toContain('left-pad@npm:1.3.0 → ./vendor/left-pad/');
+    const next = `./.yarn/cache/left-pad-npm-1.3.1-${locatorHash('left-pad@npm:1.3.1').slice(0, 10)}-0123456789.zip/node_modules/left-pad/`;
+    const bumped = yarnLock('0'.repeat(128)).replaceAll('1.3.0', '1.3.1');
+    expect(lines(await review({ '.pnp.data.json': data('npm:1.3.1', next), 'yarn.lock': bumped }))).toEqual([]);
+  });
+
+  it('a map that no longer parses is an error; one moved out of the loader is compared with the inlined one', async () => {
+    expect(lines(await review({ '.pnp.data.json': '{"packageRegistryData": [' }))).toEqual(['.pnp.data.json:1']);
+    const inlined = { ...BASE, '.pnp.cjs': pnp('npm:1.3.0') };
+    const vendor = { '.pnp.data.json': data('npm:1.3.0', './vendor/left-pad/'), 'vendor/left-pad/index.js': 'x\n' };
+    expect(lines(await review(vendor, inlined))).toEqual(['.pnp.data.json:1']);
+    expect(lines(await review({ '.pnp.data.json': data('npm:1.3.0', own) }, inlined))).toEqual([]);
+  });
+});
+
+/** A Plug'n'Play file the review cannot read is not a silent pass: node reads it all the same. */
+describe("review of a Plug'n'Play file it cannot read (CPU036, CPU030)", () => {
+  // Called directly: a review of a real 64 MiB file spends its time on the scan, not on this question.
+  const snapshot = (entries: Record<string, string>, blobs: Record<string, string>) =>
+    ({
+      entries: new Map(Object.entries(entries).map(([p, oid]) => [p, { path: p, mode: '100644', oid }])),
+      blobs: {
+        one: (oid: string) =>
+          blobs[oid] !== undefined ? Promise.resolve(Buffer.from(blobs[oid])) : Promise.reject(new Error('too big')),
+      },
+    }) as unknown as Snapshot;
+  const ask = (dir: string, head: Snapshot | undefined) =>
+    pnpRuntimeFindings({
+      dir,
+      base: snapshot({ '.pnp.cjs': 'a'.repeat(40) }, { ['a'.repeat(40)]: pnp('npm:1.3.0') }),
+      head,
+      headPaths: ['.pnp.cjs'],
+      headText: () => undefined,
+      changes: [],
+    });
+
+  it('a loader whose head blob cannot be read is an error', async () => {
+    const f = await ask('/nonexistent', snapshot({ '.pnp.cjs': 'b'.repeat(40) }, {}));
+    expect(f.map((x) => `${x.ruleId}@${x.location.path}`)).toEqual(['CPU036@.pnp.cjs']);
+    expect(f[0]?.message).toContain('its head version could not be read');
+  });
+
+  it('a work-tree loader over 64 MiB is an error', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'chainproof-pnp-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    writeFileSync(path.join(dir, '.pnp.cjs'), '');
+    truncateSync(path.join(dir, '.pnp.cjs'), 64 * 1024 * 1024 + 1); // sparse: nothing is written
+    const f = await ask(dir, undefined);
+    expect(f.map((x) => `${x.ruleId}@${x.location.path}`)).toEqual(['CPU036@.pnp.cjs']);
+  });
+
+  it('a loader turned into a symbolic link is reported', async () => {
+    const r = makeHistory([
+      { files: { ...BASE, '.pnp.cjs': pnp('npm:1.3.0'), 'vendor/evil.cjs': 'require("child_process");\n' } },
+      { remove: ['.pnp.cjs'], symlinks: { '.pnp.cjs': 'vendor/evil.cjs' } },
+    ]);
+    cleanups.push(r.cleanup);
+    for (const got of [await reviewHead(r.dir), await reviewWorkTree(r.dir)])
+      expect(got.findings.filter((x) => x.location.path === '.pnp.cjs').map((x) => x.ruleId)).toEqual(['CPU030']);
   });
 });
 
