@@ -15,7 +15,7 @@ import { applyBaseline } from '../report/baseline.js';
 import { redactResult } from '../report/redact.js';
 import type { Format } from '../report/formats.js';
 import type { ReportOptions } from '../report/reporters.js';
-import { writeOutput } from '../io/write-output.js';
+import { outputPathProblem, writeOutput } from '../io/write-output.js';
 import { annotationCommand, withoutCommands, workflowCommand, writeOutputs } from './commands.js';
 import { readInputs, type ActionInputs, type Env } from './inputs.js';
 import { actionLogger, redactor } from './log.js';
@@ -57,12 +57,12 @@ async function scanAndReport(
   const root = inWorkspace(inputs.path);
   if (!(await stat(root).catch(() => undefined))?.isDirectory())
     throw new UsageError(`input path: ${inputs.path} is not a directory`);
-  // A report named after a folder failed only after the whole scan, as "cannot write … (EISDIR)", exit 3.
+  // A report named after a folder failed only after the whole scan, as "cannot write … (EISDIR)", exit 3; one under
+  // /proc hung forever, and a device was replaced by a regular file.
   for (const t of inputs.reports) {
-    if ((await stat(inWorkspace(t.file)).catch(() => undefined))?.isDirectory())
-      throw new UsageError(
-        `input ${t.format === 'sarif' ? 'sarif-file' : 'formats'}: ${t.file} is a directory; name the ${t.format} report's file`,
-      );
+    const problem = await outputPathProblem(inWorkspace(t.file));
+    if (problem !== undefined)
+      throw new UsageError(`input ${t.format === 'sarif' ? 'sarif-file' : 'formats'}: ${t.file} ${problem}`);
   }
   const logger = actionLogger(write);
   const trust = await loadTrust(

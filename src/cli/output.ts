@@ -1,8 +1,8 @@
-import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { UsageError } from '../core/errors.js';
 
 import { FORMATS, type Format } from '../report/formats.js';
+import { outputPathProblem } from '../io/write-output.js';
 
 export interface OutputTarget {
   readonly format: Format;
@@ -44,14 +44,15 @@ export function pairOutputs(formats: readonly string[], outputs: readonly string
 }
 
 /**
- * Refuse, before any work, an --output that is an existing directory: the report is written at the very end, and
- * the rename onto a directory then failed as an internal error (exit 4) after the whole scan.
+ * Refuse, before any work, an --output that cannot take a report (io/write-output.ts `outputPathProblem`): a
+ * directory, a device, a pipe, a path under /proc. The report is written at the very end: a directory failed after
+ * the whole scan, /dev/null was replaced by a regular file, and a path under /proc hung forever.
  */
-export async function checkOutputFiles(targets: readonly OutputTarget[]): Promise<void> {
+export async function checkOutputFiles(targets: readonly OutputTarget[], flag = '--output'): Promise<void> {
   for (const t of targets) {
     if (t.file === undefined) continue;
-    const st = await stat(t.file).catch(() => undefined);
-    if (st?.isDirectory()) throw new UsageError(`--output ${t.file} is a directory; name a file`);
+    const problem = await outputPathProblem(t.file);
+    if (problem !== undefined) throw new UsageError(`${flag} ${t.file} ${problem}`);
   }
 }
 

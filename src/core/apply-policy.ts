@@ -95,7 +95,8 @@ class SeenFindings {
   }
 }
 
-function suppresses(s: Suppression, f: Finding): boolean {
+/** Whether a suppression names this finding (rule, path glob, package); its expiry is the caller's to check. */
+export function suppresses(s: Suppression, f: Finding): boolean {
   if (s.rule !== f.ruleId && s.rule !== '*') return false;
   if (s.path !== undefined && !picomatch.isMatch(f.location.path, s.path, { dot: true })) return false;
   if (s.package !== undefined) {

@@ -14,6 +14,12 @@ export interface ScanSummary {
   readonly unverifiable: number;
   readonly byLevel: Readonly<Record<Level, number>>;
   readonly suppressed: number;
+  /**
+   * Findings left out because the `--baseline` SARIF already holds them (report/baseline.ts); absent without a
+   * baseline. Every view states it beside the level counts, so a report of only new findings never reads as a clean
+   * tree.
+   */
+  readonly baselined?: number;
 }
 
 /** Everything a scan produced, sorted and deterministic; reporters only read it. */

@@ -1,4 +1,5 @@
-import { mkdir, readFile, rename, stat, writeFile, unlink } from 'node:fs/promises';
+import { readFile, rename, stat, writeFile, unlink } from 'node:fs/promises';
+import { makeFolders } from '../io/write-output.js';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { DIGEST_HEX_LENGTH, isDigestAlgorithm, type DigestAlgorithm } from './algorithms.js';
@@ -66,7 +67,7 @@ export class DigestCache {
     const body = JSON.stringify({ version: 1, entries: Object.fromEntries(keep) });
     const tmp = `${this.file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
     try {
-      await mkdir(path.dirname(this.file), { recursive: true });
+      await makeFolders(path.dirname(this.file));
       await writeFile(tmp, body, { mode: 0o600 });
       await rename(tmp, this.file);
       this.dirty = false;

@@ -6,6 +6,7 @@ import type { Notification, Stage, StageInput, StageOutput } from '../core/stage
 import type { ModelAnalyser } from './analyser.js';
 import { ANALYSERS } from './analysers.js';
 import { pushAll } from '../core/push-all.js';
+import { groupAcrossFiles } from './causes.js';
 
 /** Archive formats chainproof cannot open; a file with these extensions is reported as not checked. */
 const UNREADABLE_ARCHIVE = /\.(7z|rar)$/i;
@@ -99,7 +100,7 @@ export function createInspectStage(analysers: readonly ModelAnalyser[] = ANALYSE
           cmp(a.ruleId, b.ruleId) ||
           cmp(a.message, b.message),
       );
-      return { findings, notifications };
+      return { findings: groupAcrossFiles(findings, ctx.policy.suppressions), notifications };
     },
   };
 }

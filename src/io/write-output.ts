@@ -1,4 +1,5 @@
-import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import { lstat, mkdir, open, rename, rm, stat, statfs, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { IoError } from '../core/errors.js';
 
@@ -22,7 +23,7 @@ export async function writeOutput(file: string, content: string | Iterable<strin
 }
 
 async function writeReplacing(abs: string, content: string | Iterable<string>): Promise<void> {
-  await mkdir(path.dirname(abs), { recursive: true });
+  await makeFolders(path.dirname(abs));
   const tmp = `${abs}.${process.pid}.tmp`;
   const fh = await open(tmp, 'w');
   try {
@@ -31,11 +32,77 @@ async function writeReplacing(abs: string, content: string | Iterable<string>): 
     } finally {
       await fh.close();
     }
+    // The rename replaces whatever has the name: run as root, `-o /dev/null` made /dev/null a regular file for every
+    // process on the machine. Commands refuse such a path before the scan (outputPathProblem); this is the last guard.
+    const st = await stat(abs).catch(() => undefined);
+    if (st !== undefined && !st.isFile())
+      throw Object.assign(new Error(`${abs} is not a regular file`), { code: 'ENOTREG' });
     await rename(tmp, abs);
   } catch (err) {
     await rm(tmp, { force: true });
     throw err;
   }
+}
+
+/**
+ * The missing folders of `dir`, made one at a time from the nearest that exists. Node 20's `mkdir(…, { recursive:
+ * true })` never settles for a path under /proc (`/proc/x/y`: the kernel answers ENOENT to the parent, and libuv's
+ * recursive walk retries it forever at 100 % CPU); a plain mkdir there fails at once.
+ */
+export async function makeFolders(dir: string): Promise<void> {
+  const missing: string[] = [];
+  for (let d = dir; ; d = path.dirname(d)) {
+    if ((await lstat(d).catch(() => undefined)) !== undefined || path.dirname(d) === d) break;
+    missing.push(d);
+  }
+  for (const d of missing.reverse()) {
+    await mkdir(d).catch((err: unknown) => {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    });
+  }
+}
+
+/**
+ * Kernel file systems that only look like folders (linux/magic.h): procfs, sysfs, cgroup and cgroup2, debugfs,
+ * tracefs, securityfs, bpf, configfs, pstore, efivarfs. A report can never be written there.
+ */
+const PSEUDO_FS: ReadonlySet<number> = new Set([
+  0x9fa0, 0x62656572, 0x27e0eb, 0x63677270, 0x64626720, 0x74726163, 0x73636673, 0xcafe4a11, 0x62656570, 0x6165676c,
+  0xde5e81e4,
+]);
+
+const KINDS: readonly [string, (s: Stats) => boolean][] = [
+  ['a directory', (s) => s.isDirectory()],
+  ['a character device', (s) => s.isCharacterDevice()],
+  ['a block device', (s) => s.isBlockDevice()],
+  ['a named pipe', (s) => s.isFIFO()],
+  ['a socket', (s) => s.isSocket()],
+];
+
+/**
+ * Why `file` cannot take a report, or undefined when it can: a report is written to a temp file beside it and renamed
+ * onto it, so the name must be a regular file or nothing yet, in a folder that is (or can be made) on a real file
+ * system. Checked before a scan, so a wrong path is a usage error at once (exit 2) rather than a failure after the
+ * whole scan, a hang, or a device replaced by a file.
+ */
+export async function outputPathProblem(file: string): Promise<string | undefined> {
+  const abs = path.resolve(file);
+  const st = await stat(abs).catch(() => undefined);
+  if (st !== undefined && !st.isFile()) {
+    const kind = KINDS.find(([, is]) => is(st))?.[0] ?? 'not a regular file';
+    return `is ${kind}; name a regular file${kind === 'a directory' ? '' : " (or '-' for standard output)"}`;
+  }
+  let d = path.dirname(abs);
+  let above = await stat(d).catch(() => undefined);
+  while (above === undefined && path.dirname(d) !== d) {
+    d = path.dirname(d);
+    above = await stat(d).catch(() => undefined);
+  }
+  if (above !== undefined && !above.isDirectory()) return `cannot be made: ${d} is not a directory`;
+  const fs = await statfs(d).catch(() => undefined);
+  if (fs !== undefined && PSEUDO_FS.has(fs.type))
+    return `is on a kernel pseudo file system (${d}); name a regular file`;
+  return undefined;
 }
 
 /** A write may take fewer bytes than given: go on until all are written. */

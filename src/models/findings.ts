@@ -3,6 +3,7 @@ import { shellWord } from '../core/shell-word.js';
 import type { Finding, Level } from '../core/finding.js';
 import type { ModelArtifact, RegistryFile, RevokedArtifact } from '../core/trusted-registry.js';
 import { listedWithMore } from '../core/plural.js';
+import { MAX_RELATED } from '../core/group-causes.js';
 
 /** Builders for the models stage's findings: one place for messages, artifacts and evidence. */
 export interface Subject {
@@ -65,6 +66,8 @@ export function unknownModelsWithoutRegistry(files: readonly Subject[], level: L
     location: { path: first },
     artifact: { kind: 'file', path: first },
     evidence: { expected: 'a trusted-registry entry', count: files.length, formats, first },
+    // Every other file, as for any one-cause finding: reporters list them, and the count is then no part of its identity.
+    related: files.slice(1, MAX_RELATED + 1).map((f) => ({ path: f.path })),
   };
 }
 

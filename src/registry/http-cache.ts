@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { makeFolders } from '../io/write-output.js';
 import path from 'node:path';
 
 /** What the cache keeps of an answer: the body and its validators. Never a request header, never a credential. */
@@ -87,7 +88,7 @@ export class HttpCache {
   private mkdirOnce(dir: string): Promise<unknown> {
     let p = this.made.get(dir);
     if (!p) {
-      p = mkdir(dir, { recursive: true });
+      p = makeFolders(dir);
       // A failed mkdir is retried by the next write rather than remembered.
       p.catch(() => this.made.delete(dir));
       this.made.set(dir, p);

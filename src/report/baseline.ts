@@ -47,7 +47,7 @@ export function filterNewFindings(result: ScanResult, keys: ReadonlySet<string>,
   return {
     ...result,
     findings,
-    summary: { ...result.summary, byLevel },
+    summary: { ...result.summary, byLevel, baselined: known },
     notifications:
       known > 0
         ? [

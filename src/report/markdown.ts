@@ -36,6 +36,12 @@ export function toMarkdown(scanned: ScanResult, opts: MarkdownOptions): string {
       ? 'no findings'
       : `${plural(s.byLevel.error, 'error')}, ${plural(s.byLevel.warning, 'warning')}, ${plural(s.byLevel.note, 'note')}`;
   out.push(`## ${escapeMd(opts.title ?? 'chainproof')}: ${headline}`, '');
+  // "no findings" under a baseline means no new ones: the known ones are still there.
+  if (s.baselined !== undefined && s.baselined > 0)
+    out.push(
+      `${plural(s.baselined, 'finding')} already in the baseline ${s.baselined === 1 ? 'is' : 'are'} not listed.`,
+      '',
+    );
   if (!result.complete)
     out.push(
       '> [!WARNING]',

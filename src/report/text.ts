@@ -59,7 +59,11 @@ export function* textChunks(scanned: ScanResult, opts: TextOptions): Generator<s
   if (result.models.length > 0) {
     lines.push(paint('bold', 'Model files'));
     const withFindings = new Set<string>();
-    for (const f of result.findings) withFindings.add(f.location.path);
+    for (const f of result.findings) {
+      withFindings.add(f.location.path);
+      // A finding for one cause across files (inspect/causes.ts) names every other file in `related`.
+      for (const r of f.related ?? []) withFindings.add(r.path);
+    }
     // A finding at the file's folder concerns it too (unknown models are reported once per folder).
     const flagged = (m: { path: string }) => {
       const folder = m.path.includes('/') ? m.path.slice(0, m.path.lastIndexOf('/')) : undefined;
@@ -93,15 +97,28 @@ export function* textChunks(scanned: ScanResult, opts: TextOptions): Generator<s
   const by = (l: Level) => paint(levelStyle[l], `${s.byLevel[l]} ${l}${s.byLevel[l] === 1 ? '' : 's'}`);
   lines.push(paint('bold', 'Summary'));
   lines.push(
-    `  files ${s.files}, lockfiles ${s.lockfiles}, packages ${s.packages}, model files ${s.models}${referencesText(result)}`,
+    `  files ${s.files}${notScannedText(result.skipped.length)}, lockfiles ${s.lockfiles}, packages ${s.packages}, model files ${s.models}${referencesText(result)}`,
   );
   lines.push(`  verified ${s.verified}, failed ${s.failed}, unverifiable ${s.unverifiable}`);
   lines.push(
-    `  findings: ${by('error')}, ${by('warning')}, ${by('note')}${s.suppressed > 0 ? `, ${s.suppressed} suppressed` : ''}`,
+    `  findings: ${by('error')}, ${by('warning')}, ${by('note')}${s.suppressed > 0 ? `, ${s.suppressed} suppressed` : ''}${baselinedText(s.baselined)}`,
   );
   if (!result.complete)
     lines.push(paint('red', '  incomplete: a stage failed; see the findings above. Nothing it covers is verified.'));
   yield lines.map(guardLineStart).join('\n') + '\n';
+}
+
+/**
+ * ` (3 not scanned)`: the paths the walk could not read (links out of the root, special files, unreadable files),
+ * listed under "Not scanned" and in JSON and SARIF; the count beside the files checked, where a log reader looks.
+ */
+export function notScannedText(skipped: number): string {
+  return skipped > 0 ? ` (${skipped} not scanned)` : '';
+}
+
+/** `, 10 already in the baseline (not listed)`: the findings a --baseline left out, or '' without one. */
+export function baselinedText(baselined: number | undefined): string {
+  return baselined !== undefined && baselined > 0 ? `, ${baselined} already in the baseline (not listed)` : '';
 }
 
 /** The summary's count of model references (by-rule.ts `referenceTally`); nothing when no stage looked. */

@@ -223,6 +223,13 @@ describe('the bundled Action (dist/index.js) run as the runner runs it', () => {
       want: /input formats: app\/ is a directory/,
       bundle: false,
     },
+    // Spun at 100 % CPU forever after the scan (Node 20's recursive mkdir under /proc never settles).
+    {
+      name: 'sarif-file under /proc',
+      inputs: { 'sarif-file': '/proc/chainproof-nowhere/r.sarif' },
+      want: /input sarif-file: \/proc\/chainproof-nowhere\/r\.sarif is on a kernel pseudo file system/,
+      bundle: false,
+    },
     // Was exit 4, "the registry stage failed (Invalid URL) … report the failure to the chainproof maintainers".
     {
       name: 'npm-registry not a URL',

@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { lstatSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { pairOutputs } from '../../src/cli/output.js';
@@ -7,6 +8,13 @@ import { runMain } from '../helpers/cli.js';
 import { tempTrees } from '../helpers/temp-tree.js';
 
 const tree = tempTrees('chainproof-outputs-');
+
+/** A named pipe in `dir` (coreutils mkfifo: Node has no mkfifo). */
+function fifo(dir: string): string {
+  const p = path.join(dir, 'pipe.sarif');
+  execFileSync('mkfifo', [p]);
+  return p;
+}
 
 describe('pairOutputs: two formats into one file is a usage error', () => {
   it.each([
@@ -37,6 +45,35 @@ describe('--output checked before the scan', () => {
     expect(r.stderr).toContain(`--output ${out} is a directory`);
     expect(r.stdout).toBe('');
   });
+
+  // A named pipe stands for any special file: each was replaced by a regular file (run as root, `-o /dev/null` made
+  // /dev/null one for the whole machine), and a path under /proc hung forever after the scan.
+  it.each([
+    { name: 'a named pipe', make: (dir: string) => fifo(dir), want: 'is a named pipe' },
+    {
+      name: 'a path under /proc',
+      make: () => '/proc/chainproof-nowhere/r.sarif',
+      want: 'is on a kernel pseudo file system',
+    },
+    { name: 'a file under /sys', make: () => '/sys/kernel/r.sarif', want: 'is on a kernel pseudo file system' },
+  ])(
+    '$name → exit 2 naming it, before the scan, the file left as it was',
+    async ({ make, want }) => {
+      const dir = tree({ 'README.md': '# x\n' });
+      const out = make(dir);
+      const r = await runMain(['scan', dir, '--offline', '--no-cache', '-f', 'sarif', '-o', out]);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toContain(`--output ${out} ${want}`);
+      if (out.startsWith(dir)) expect(lstatSync(out).isFIFO()).toBe(true);
+    },
+    20_000,
+  );
+
+  it('sarif merge --output is checked the same way', async () => {
+    const r = await runMain(['sarif', 'merge', '--output', '/proc/chainproof-nowhere/m.sarif', 'a.sarif']);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain('kernel pseudo file system');
+  }, 20_000);
 
   it('two formats into one file → exit 2', async () => {
     const dir = tree({ 'README.md': '# x\n' });

@@ -1,10 +1,11 @@
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exitCodeForError } from '../../src/cli/exit-codes.js';
 import { IoError } from '../../src/core/errors.js';
-import { writeOutput } from '../../src/io/write-output.js';
+import { outputPathProblem, writeOutput } from '../../src/io/write-output.js';
 
 const MiB = 1 << 20;
 const multiByte = Array.from({ length: 5000 }, (_, i) => `é€😀${i}`.repeat(50));
@@ -50,5 +51,44 @@ describe('writeOutput: a file the system will not let us write is an I/O error (
     expect((err as IoError).code).toBe('IO_WRITE_FAILED');
     expect(exitCodeForError(err)).toBe(3);
     expect((err as IoError).message).toContain(file);
+  });
+});
+
+describe('writeOutput never replaces a special file, and never hangs on a kernel file system', () => {
+  it('a named pipe at the path stays a pipe: I/O error, no temp file left', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'chainproof-write-'));
+    const file = path.join(dir, 'r.sarif');
+    execFileSync('mkfifo', [file]);
+    const err: unknown = await writeOutput(file, 'x').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(IoError);
+    expect(lstatSync(file).isFIFO()).toBe(true);
+    expect(readdirSync(dir)).toEqual(['r.sarif']);
+  });
+
+  // Node 20's recursive mkdir of /proc/x never settles (libuv retries the ENOENT at 100 % CPU).
+  it('a folder to make under /proc fails at once', async () => {
+    const err: unknown = await writeOutput('/proc/chainproof-nowhere/deeper/r.sarif', 'x').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(IoError);
+  }, 5_000);
+});
+
+describe('outputPathProblem: what cannot take a report, said before the scan', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'chainproof-outpath-'));
+  writeFileSync(path.join(dir, 'file'), 'x');
+  execFileSync('mkfifo', [path.join(dir, 'pipe')]);
+  it.each([
+    { path: '/dev/null', want: /^is a character device; name a regular file \(or '-' for standard output\)$/ },
+    { path: path.join(dir, 'pipe'), want: /^is a named pipe/ },
+    { path: dir, want: /^is a directory; name a regular file$/ },
+    { path: path.join(dir, 'file', 'r.sarif'), want: /^cannot be made: .*file is not a directory$/ },
+    { path: '/proc/version', want: /^is on a kernel pseudo file system \(\/proc\)/ },
+    { path: '/proc/chainproof-nowhere/r.sarif', want: /^is on a kernel pseudo file system \(\/proc\)/ },
+  ])('$path', async ({ path: p, want }) => {
+    expect(await outputPathProblem(p)).toMatch(want);
+  });
+
+  it('a new file in folders still to be made, or an existing regular file, is fine', async () => {
+    expect(await outputPathProblem(path.join(dir, 'a', 'b', 'r.sarif'))).toBeUndefined();
+    expect(await outputPathProblem(path.join(dir, 'file'))).toBeUndefined();
   });
 });

@@ -4,7 +4,7 @@ import { UsageError } from '../../core/errors.js';
 import { mergeSarif, parseSarifLog } from '../../report/sarif-merge.js';
 import { EXIT } from '../exit-codes.js';
 import { cliOutcome } from '../outcome.js';
-import { writeOutput } from '../output.js';
+import { checkOutputFiles, writeOutput } from '../output.js';
 
 /** Input SARIF files larger than this are refused rather than read into memory. */
 const MAX_INPUT_BYTES = 512 * 1024 * 1024;
@@ -46,6 +46,8 @@ export const sarifCommand: CommandModule<object, object> = {
 };
 
 export async function runSarifMerge(argv: SarifMergeArgs): Promise<number> {
+  if (argv.output !== undefined && argv.output !== '-')
+    await checkOutputFiles([{ format: 'sarif', file: argv.output }]);
   const logs = [];
   for (const file of argv.files) {
     const st = await stat(file).catch(() => undefined);

@@ -19,6 +19,7 @@ import {
   type OutputTarget,
 } from '../output.js';
 import { plural } from '../../core/plural.js';
+import { baselinedText, notScannedText } from '../../report/text.js';
 import { levelRank } from '../../core/finding.js';
 import type { ScanResult } from '../../core/result.js';
 import { VERSION } from '../version.js';
@@ -169,7 +170,7 @@ export function verdictLine(
       : code === EXIT.ok
         ? `exit 0 (--fail-on ${failOn})`
         : `exit ${code}`;
-  return `chainproof: ${counts} in ${plural(s.files, 'file')}${first}${where}; ${why}.`;
+  return `chainproof: ${counts}${baselinedText(s.baselined)} in ${plural(s.files, 'file')}${notScannedText(result.skipped.length)}${first}${where}; ${why}.`;
 }
 
 export function parseShard(raw: string | undefined): { index: number; count: number } | undefined {

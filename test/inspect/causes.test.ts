@@ -1,0 +1,101 @@
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runMain } from '../helpers/cli.js';
+
+/**
+ * Pickles of one project class in four run folders, one of another class, two torch checkpoints holding a numpy scalar
+ * (fixtures/models-cases/shared-global/generate.py).
+ */
+const CASE = path.resolve(import.meta.dirname, '../../fixtures/models-cases/shared-global');
+
+interface JsonFinding {
+  ruleId: string;
+  message: string;
+  location: { path: string };
+  evidence?: Record<string, unknown>;
+  related?: { path: string }[];
+}
+
+describe('one finding per unlisted global across files (inspect/causes.ts)', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'cp-shared-global-'));
+    cpSync(CASE, dir, { recursive: true });
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const scan = async (...extra: string[]) => {
+    const out = path.join(dir, '..', `${path.basename(dir)}.json`);
+    const r = await runMain([
+      'scan',
+      dir,
+      '--offline',
+      '--no-cache',
+      '--fail-on',
+      'none',
+      '-f',
+      `json=${out}`,
+      ...extra,
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const { readFileSync } = await import('node:fs');
+    const json = JSON.parse(readFileSync(out, 'utf8')) as {
+      findings: JsonFinding[];
+      summary: { byLevel: { warning: number }; suppressed: number };
+    };
+    rmSync(out);
+    return json;
+  };
+  const cpi002 = (findings: readonly JsonFinding[]) => findings.filter((f) => f.ruleId === 'CPI002');
+
+  it('reports the global four files import once, with the count and every other file related', async () => {
+    const { findings, summary } = await scan();
+    const shared = cpi002(findings).filter((f) => f.evidence?.['global'] === 'local_trainer.RunConfig');
+    expect(shared).toHaveLength(1);
+    expect(shared[0]!.location.path).toBe('run-1/config.pkl');
+    expect(shared[0]!.evidence).toMatchObject({ count: 4, first: 'run-1/config.pkl' });
+    expect(shared[0]!.related!.map((r) => r.path)).toEqual([
+      'run-2/config.pkl',
+      'run-3/config.pkl',
+      'run-4/config.pkl',
+    ]);
+    expect(shared[0]!.message).toMatch(
+      /^The same in 4 model files: run-1\/config\.pkl, run-2\/config\.pkl, run-3\/config\.pkl and 1 more\./,
+    );
+    // A global only one file imports keeps its own finding and message.
+    const alone = cpi002(findings).filter((f) => f.evidence?.['global'] === 'local_trainer.Notes');
+    expect(alone.map((f) => f.message)).toEqual([expect.stringMatching(/^other\/notes\.pkl: the pickle imports/)]);
+    expect(summary.byLevel.warning).toBe(2);
+  });
+
+  it("reports torch.load's refusal of the same numpy names in two checkpoints once (CPI119)", async () => {
+    const { findings } = await scan();
+    const refused = findings.filter((f) => f.ruleId === 'CPI119');
+    expect(refused.map((f) => [f.location.path, f.evidence?.['count'], f.related?.map((r) => r.path)])).toEqual([
+      ['run-1/trainer_state.pt', 2, ['run-2/trainer_state.pt']],
+    ]);
+  });
+
+  it('keeps a file a suppression names out of the group, so the suppression hides that file and only it', async () => {
+    const policy = path.join(dir, '..', `${path.basename(dir)}-policy.yml`);
+    writeFileSync(
+      policy,
+      'version: 1\nsuppressions:\n  - rule: CPI002\n    path: run-1/config.pkl\n    reason: reviewed\n    expires: 2099-01-01\n',
+    );
+    try {
+      const { findings, summary } = await scan('--policy', policy);
+      const shared = cpi002(findings).filter((f) => f.evidence?.['global'] === 'local_trainer.RunConfig');
+      expect(shared.map((f) => [f.location.path, f.evidence?.['count']])).toEqual([['run-2/config.pkl', 3]]);
+      expect(summary.suppressed).toBe(1);
+    } finally {
+      rmSync(policy);
+    }
+  });
+
+  it('marks every file of the group in the text list of model files', async () => {
+    const r = await runMain(['scan', dir, '--offline', '--no-cache', '--fail-on', 'none']);
+    for (const n of [1, 2, 3, 4]) expect(r.stdout).toContain(`! run-${n}/config.pkl`);
+  });
+});
