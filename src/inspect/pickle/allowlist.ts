@@ -121,6 +121,11 @@ const TORCH_REBUILD = [
 
 const NUMPY_SCALARS = [
   'bool_',
+  // numpy >= 2 names its scalar types `bool`, `long` and `ulong` (numpy/_core/numerictypes.py); `np.bool_` is an alias
+  // and a numpy 2 pickle names the class by its `__name__`.
+  'bool',
+  'long',
+  'ulong',
   'int8',
   'int16',
   'int32',
@@ -151,6 +156,14 @@ const NUMPY_SCALARS = [
   'single',
   'double',
   'object_',
+];
+
+const NUMPY_BIT_GENERATORS = [
+  'numpy.random._mt19937.MT19937',
+  'numpy.random._pcg64.PCG64',
+  'numpy.random._pcg64.PCG64DXSM',
+  'numpy.random._philox.Philox',
+  'numpy.random._sfc64.SFC64',
 ];
 
 const BUILTIN_SAFE = [
@@ -295,6 +308,9 @@ const EXACT: readonly string[] = [
   ...NUMPY_SCALARS.map((s) => `numpy.${s}`),
   'numpy.random._pickle.__randomstate_ctor',
   'numpy.random._pickle.__bit_generator_ctor',
+  // numpy >= 2 `BitGenerator.__reduce__` passes the class itself, `__bit_generator_ctor(type(self))`, which calls
+  // it with no seed (numpy/random/bit_generator.pyx, _pickle.py): a fresh generator whose state BUILD then sets.
+  ...NUMPY_BIT_GENERATORS,
   'numpy.random._pickle.__generator_ctor',
   'numpy.random.__RandomState_ctor',
   'joblib.numpy_pickle.NumpyArrayWrapper',
@@ -320,6 +336,11 @@ const EXACT: readonly string[] = [
   'pathlib.PurePosixPath',
   'pathlib.PureWindowsPath',
   'pathlib.Path',
+  // Python 3.13 defines the path classes in `pathlib._local` (Lib/pathlib/_local.py, `PurePath.__reduce__` returns
+  // `self.__class__, tuple(self._raw_paths)`), so a pickle written there names that module.
+  ...['PosixPath', 'WindowsPath', 'PurePosixPath', 'PureWindowsPath', 'Path', 'PurePath'].map(
+    (c) => `pathlib._local.${c}`,
+  ),
 ];
 
 const EXACT_SET: ReadonlySet<string> = new Set([...EXACT, ...KNOWN_EXACT]);

@@ -119,7 +119,7 @@ export function toFindings(runs: readonly PickleRun[], ctx: VerdictContext): Fin
     for (const g of run.globals.values()) {
       const qualified = `${g.module}.${g.name}`;
       const judged =
-        isBenignGetattr(run, g, (o) => judgeGlobal(o.module, o.name, ctx.allow).kind === 'safe', keras) ||
+        isBenignGetattr(run, g, (o) => judgeGlobal(o.module, o.name, ctx.allow).kind, keras) ||
         (keras !== undefined && isKerasPart(run, g, keras)) ||
         (torchBytes && isLoadFromBytes(g)) ||
         singletonTypeExplained(run, g) ||

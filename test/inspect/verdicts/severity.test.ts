@@ -61,8 +61,14 @@ describe('severity of unknown and known globals', () => {
       want: ['CPI001'],
     },
     {
+      // a user's own enum member since Python 3.11: the class is reported on its own, getattr adds nothing
       name: 'getattr on a class not on the safe list',
       data: getattr('mytools.jobs\nRunner', 'RUN'),
+      want: ['CPI002'],
+    },
+    {
+      name: 'getattr on a name not on the safe list that is not a class',
+      data: getattr('mytools\njobs', 'RUN'),
       want: ['CPI001', 'CPI002'],
     },
   ])('$name → $want', ({ data, want }) => {
