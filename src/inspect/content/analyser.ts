@@ -20,6 +20,8 @@ import { loadLzmaDecoder } from '../containers/lzma.js';
 import { isOpcode } from '../pickle/vm.js';
 import { isPicklePrefix } from '../../discover/formats/pickle-head.js';
 import { npyDataOffset } from '../../discover/formats/npy-header.js';
+import { DISTCP_NAME, distcpItems, distcpMember, type DistcpItem } from './distcp.js';
+import { sliceSource } from './member-stream.js';
 
 /** Files larger than this are never read whole: pickles stream from disk, containers past it are a finding. */
 const MAX_IN_MEMORY = 64 * 1024 ** 2;
@@ -81,6 +83,10 @@ async function analyseFile(
   const size = src.size;
   const h = await src.read(0, Math.min(size, 1 << 16));
   const allow = { extra: allowedGlobals };
+  if (DISTCP_NAME.test(file.path) && h.length >= 4 && h.readUInt32LE(0) === 0x04034b50) {
+    const items = await distcpItems(src);
+    if (items !== undefined && items.length > 1) return inspectDistcp(src, file, items, allow, limits);
+  }
   if (size > MAX_IN_MEMORY && h.length >= 4 && (h.readUInt32LE(0) === 0x04034b50 || h.readUInt32LE(0) === 0x06054b50)) {
     const ctx: ContentContext = { path: file.path, allow, limits, findings: [], extracted: 0, npz: isNpz(file) };
     await inspectZipByRanges(src, ctx);
@@ -163,6 +169,26 @@ async function analyseFile(
       location: { path: file.path },
       evidence: { claimed: file.claimed ?? file.format, head: h.subarray(0, 8).toString('hex') },
     });
+  }
+  return ctx.findings;
+}
+
+/**
+ * A Distributed Checkpoint shard, item by item as `FileSystemReader.read_data` cuts it (distcp.ts): each item is the
+ * archive `torch.load` reads, in memory when small, else by ranges like any large checkpoint.
+ */
+async function inspectDistcp(
+  src: FileSource,
+  file: DiscoveredFile,
+  items: readonly DistcpItem[],
+  allow: { extra: readonly string[] },
+  limits: ContentLimits,
+): Promise<Finding[]> {
+  const ctx: ContentContext = { path: file.path, allow, limits, findings: [], extracted: 0 };
+  for (const item of items) {
+    const view = sliceSource(src, item.start, item.end - item.start);
+    if (view.size > MAX_IN_MEMORY) await inspectZipByRanges(view, ctx);
+    else inspectContent(await view.read(0, view.size), file.path, distcpMember(item), 0, 'sniff', ctx);
   }
   return ctx.findings;
 }

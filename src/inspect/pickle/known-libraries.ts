@@ -74,6 +74,29 @@ const HF_TRAINING = [
   'transformers.utils.generic.ExplicitEnum',
 ];
 
+/**
+ * A PyTorch Distributed Checkpoint's `.metadata`: `FileSystemWriter.finish` pickles the `Metadata` dataclass
+ * (torch/distributed/checkpoint/filesystem.py) and `FileSystemReader.read_metadata` reads it back with
+ * `pickle.load`. Plain dataclasses of sizes, names and offsets (torch/distributed/checkpoint/metadata.py; before
+ * torch 2.2 `TensorProperties` lived in `_shard.sharded_tensor.metadata`), named exactly because the rest of
+ * `torch.distributed` (rpc, elastic launchers, stores, the checkpoint loaders themselves) stays dangerous.
+ */
+const TORCH_DCP_METADATA = [
+  ...[
+    'Metadata',
+    'MetadataIndex',
+    'StorageMeta',
+    'TensorStorageMetadata',
+    'BytesStorageMetadata',
+    'ChunkStorageMetadata',
+    'TensorProperties',
+    '_MEM_FORMAT_ENCODING',
+  ].map((c) => `torch.distributed.checkpoint.metadata.${c}`),
+  'torch.distributed._shard.sharded_tensor.metadata.TensorProperties',
+  'torch.distributed._shard.sharded_tensor.metadata.MEM_FORMAT_ENCODING',
+  'torch.distributed.checkpoint.filesystem._StorageInfo',
+];
+
 export const KNOWN_EXACT: readonly string[] = [
   // argparse.Namespace: research checkpoints (fairseq, Lightning < 1.0) store their command line; NEWOBJ + BUILD.
   'argparse.Namespace',
@@ -137,6 +160,7 @@ export const KNOWN_EXACT: readonly string[] = [
   ...SKLEARN_SCORE_FUNCS.map((f) => `sklearn.feature_selection._univariate_selection.${f}`),
   ...SKLEARN_SCORE_FUNCS.map((f) => `sklearn.feature_selection._mutual_info.${f}`),
   ...HF_TRAINING,
+  ...TORCH_DCP_METADATA,
 ];
 
 /**
