@@ -7,6 +7,7 @@ import type { ModelAnalyser } from './analyser.js';
 import { ANALYSERS } from './analysers.js';
 import { pushAll } from '../core/push-all.js';
 import { groupAcrossFiles } from './causes.js';
+import { isZstdPickleName, zstdPickleMessage } from './content/zstd-pickle.js';
 
 /** Archive formats chainproof cannot open; a file with these extensions is reported as not checked. */
 const UNREADABLE_ARCHIVE = /\.(7z|rar)$/i;
@@ -42,6 +43,17 @@ export function createInspectStage(analysers: readonly ModelAnalyser[] = ANALYSE
             location: { path: file.path },
             artifact: { kind: 'file', path: file.path },
             evidence: { container: file.path.slice(file.path.lastIndexOf('.') + 1).toLowerCase() },
+          });
+          continue;
+        }
+        if (file.format === 'other' && isZstdPickleName(file.path)) {
+          findings.push({
+            ruleId: 'CPI015',
+            level: 'error',
+            message: zstdPickleMessage(file.path),
+            location: { path: file.path },
+            artifact: { kind: 'file', path: file.path },
+            evidence: { container: 'zstd', loader: 'pandas.read_pickle' },
           });
           continue;
         }

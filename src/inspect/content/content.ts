@@ -18,6 +18,7 @@ import type { MinizView, ZipArchive, ZipEntry } from '../containers/zip.js';
 import { readZip } from '../containers/zip.js';
 import { isTorchScriptZip } from '../../discover/formats/zip-names.js';
 import { pushAll } from '../../core/push-all.js';
+import { isZstdFrame, isZstdPickleName, zstdPickleMessage } from './zstd-pickle.js';
 import { tailIndexOf } from '../../core/linear-text.js';
 
 /** Limits for one top-level file, across all nesting. */
@@ -183,6 +184,10 @@ export function inspectContent(
       `${where}: ${data[0] === 0x37 ? '7z' : 'RAR'} archives cannot be opened by chainproof; its members were not checked. Provide the model as zip/tar or a safe format.`,
       { container: data[0] === 0x37 ? '7z' : 'rar' },
     );
+    return true;
+  }
+  if (isZstdFrame(data) && isZstdPickleName(name)) {
+    ctx.findings.push(withLevel('CPI015', zstdPickleMessage(where), { container: 'zstd' }, member, ctx));
     return true;
   }
   return inspectAsPickle(data, member, expect, ctx);
