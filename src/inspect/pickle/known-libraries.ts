@@ -97,6 +97,23 @@ const TORCH_DCP_METADATA = [
   'torch.distributed.checkpoint.filesystem._StorageInfo',
 ];
 
+/**
+ * OmegaConf containers: a Hydra-configured Lightning checkpoint keeps its `DictConfig` in `hyper_parameters`.
+ * `BaseContainer.__setstate__` (omegaconf/basecontainer.py) fills in missing metadata types and updates `__dict__`;
+ * the nodes hold plain values, the metadata `typing.Any` and the types of a structured config, which are globals
+ * judged on their own. Interpolations (`${...}`) resolve only when a value is read, never by unpickling.
+ */
+const OMEGACONF = [
+  'omegaconf.dictconfig.DictConfig',
+  'omegaconf.listconfig.ListConfig',
+  'omegaconf.base.ContainerMetadata',
+  'omegaconf.base.Metadata',
+  ...['AnyNode', 'StringNode', 'IntegerNode', 'FloatNode', 'BooleanNode', 'BytesNode', 'PathNode', 'EnumNode'].map(
+    (n) => `omegaconf.nodes.${n}`,
+  ),
+  'typing.Any',
+];
+
 export const KNOWN_EXACT: readonly string[] = [
   // argparse.Namespace: research checkpoints (fairseq, Lightning < 1.0) store their command line; NEWOBJ + BUILD.
   'argparse.Namespace',
@@ -161,6 +178,7 @@ export const KNOWN_EXACT: readonly string[] = [
   ...SKLEARN_SCORE_FUNCS.map((f) => `sklearn.feature_selection._mutual_info.${f}`),
   ...HF_TRAINING,
   ...TORCH_DCP_METADATA,
+  ...OMEGACONF,
 ];
 
 /**

@@ -26,6 +26,14 @@ const CASES: readonly UnseenCase[] = [
     want: ['CPI002:warning'],
   },
   {
+    // omegaconf/basecontainer.py `__setstate__` only fills in metadata and updates `__dict__`: data, refused by the
+    // default torch.load (a note) like any checkpoint that is more than tensors.
+    name: 'Lightning-style checkpoint with Hydra (OmegaConf DictConfig) hyper-parameters',
+    loader: 'torch.load(weights_only=False) / pickle.load (python3-omegaconf 2.2)',
+    files: { 'last.ckpt': fixture('hydra_hparams.ckpt') },
+    want: ['CPI119:note'],
+  },
+  {
     name: 'enum member of an unlisted class in a plain pickle (protocol 2)',
     loader: PICKLE,
     files: { 'cfg.pkl': P(`\x80\x02}${u('mode')}${getattr('peft.utils.peft_types\nTaskType', 'CAUSAL_LM')}s.`) },
