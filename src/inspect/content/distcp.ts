@@ -46,7 +46,9 @@ export async function distcpItems(src: FileSource): Promise<DistcpItem[] | undef
   return items.reverse();
 }
 
-/** How an item is named inside the shard (`member` of its findings). */
+/** How an item is named inside the shard (`member` of its findings): this prefix, its offset, `>`. */
+export const DISTCP_ITEM = '<distcp item@';
+
 export function distcpMember(item: DistcpItem): string {
-  return `<distcp item@${item.start}>`;
+  return `${DISTCP_ITEM}${item.start}>`;
 }

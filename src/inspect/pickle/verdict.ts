@@ -18,6 +18,7 @@ import { isWeightsOnlyAllowed } from './weights-only.js';
 import type { CallSite, PickleRun, ProblemKind } from './result.js';
 import type { GlobalRef } from './values.js';
 import { pushAll } from '../../core/push-all.js';
+import { DISTCP_ITEM } from '../content/distcp.js';
 
 export type GlobalVerdict =
   { readonly kind: 'safe' } | { readonly kind: 'unknown' } | { readonly kind: 'dangerous'; readonly why: string };
@@ -229,6 +230,9 @@ export function toFindings(runs: readonly PickleRun[], ctx: VerdictContext): Fin
  */
 function isTorchLoaded(ctx: VerdictContext): boolean {
   if (ctx.allow.torchscript === true) return false;
+  // A Distributed Checkpoint item: `DefaultLoadPlanner.load_bytes` loads a BYTE_IO item with weights_only=False
+  // whatever torch's default (content/distcp.ts), so the default protects nothing there.
+  if ((ctx.location.member ?? '').startsWith(DISTCP_ITEM)) return false;
   if (ctx.what === 'legacy PyTorch file' || ctx.what === 'torch.load of embedded bytes') return true;
   return /(^|[!/])data\.pkl$/.test(ctx.location.member ?? '');
 }

@@ -1,5 +1,9 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path, { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { inspectStage } from '../../../src/inspect/stage.js';
+import { scanWith } from '../../helpers/scan.js';
 import { describeUnseenCases, type UnseenCase } from './unseen-runner.js';
 
 const fixture = (name: string) =>
@@ -43,3 +47,18 @@ const CASES: readonly UnseenCase[] = [
 ];
 
 describeUnseenCases('PyTorch Distributed Checkpoint shards and metadata', CASES);
+
+describe('a Distributed Checkpoint item is located and described as DCP loads it', () => {
+  it('names the item and does not promise the weights_only default (load_bytes passes weights_only=False)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cp-distcp-'));
+    try {
+      writeFileSync(join(dir, '__0_0.distcp'), fixture('dcp_evil.distcp'));
+      const res = await scanWith(dir, [inspectStage]);
+      const f = res.findings.find((x) => x.ruleId === 'CPI001');
+      expect(f?.location.member).toMatch(/^<distcp item@\d+>!archive\/data\.pkl$/);
+      expect(f?.message).not.toMatch(/weights_only=True/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
