@@ -1,5 +1,6 @@
 import type { FileSource } from '../../core/file-source.js';
 import { EOCD_SEARCH, locateDirectory } from '../../discover/formats/zip-directory.js';
+import { DISTCP_ITEM } from '../pickle/verdict.js';
 
 /**
  * A PyTorch Distributed Checkpoint shard (`__<rank>_<n>.distcp`, torch/distributed/checkpoint/filesystem.py
@@ -46,9 +47,7 @@ export async function distcpItems(src: FileSource): Promise<DistcpItem[] | undef
   return items.reverse();
 }
 
-/** How an item is named inside the shard (`member` of its findings): this prefix, its offset, `>`. */
-export const DISTCP_ITEM = '<distcp item@';
-
+/** How an item is named inside the shard (`member` of its findings). */
 export function distcpMember(item: DistcpItem): string {
   return `${DISTCP_ITEM}${item.start}>`;
 }

@@ -18,7 +18,6 @@ import { isWeightsOnlyAllowed } from './weights-only.js';
 import type { CallSite, PickleRun, ProblemKind } from './result.js';
 import type { GlobalRef } from './values.js';
 import { pushAll } from '../../core/push-all.js';
-import { DISTCP_ITEM } from '../content/distcp.js';
 
 export type GlobalVerdict =
   { readonly kind: 'safe' } | { readonly kind: 'unknown' } | { readonly kind: 'dangerous'; readonly why: string };
@@ -228,6 +227,9 @@ export function toFindings(runs: readonly PickleRun[], ctx: VerdictContext): Fin
  * Pickles `torch.load` reads: a torch zip's `data.pkl`, a legacy torch file, the bytes of `_load_from_bytes`
  * (TorchScript archives go through torch.jit's own unpickler instead).
  */
+/** How a Distributed Checkpoint item is named as a member (content/distcp.ts): this prefix, its offset, `>`. */
+export const DISTCP_ITEM = '<distcp item@';
+
 function isTorchLoaded(ctx: VerdictContext): boolean {
   if (ctx.allow.torchscript === true) return false;
   // A Distributed Checkpoint item: `DefaultLoadPlanner.load_bytes` loads a BYTE_IO item with weights_only=False
