@@ -1,3 +1,4 @@
+import { entryOf } from '../../discover/catalogue/index.js';
 import { lstat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Finding } from '../../core/finding.js';
@@ -7,6 +8,9 @@ import type { InstallFileChange } from './install-files.js';
 import type { Snapshot } from './snapshot.js';
 import { topLevelString, workTreeText, yarnFolder } from './yarn-settings.js';
 import { listedWithMore } from '../../core/plural.js';
+
+/** yarn's lockfile name (the catalogue's), which the map beside it is read against. */
+const YARN_LOCK = entryOf('yarn-lockfile').names.basenames![0]!;
 
 /** No real Plug'n'Play loader comes near this (a monorepo of thousands of packages writes a few MB). */
 const MAX_PNP_BYTES = 64 * 1024 * 1024;
@@ -231,7 +235,7 @@ function elsewhere(loader: string, wrong: readonly string[], cache: string | und
  * runs to check the archive against a checksum or to drop it: the archive's code runs though no lockfile names it.
  */
 function notLocked(loader: string, unlocked: readonly string[]): Finding {
-  const lockfile = path.posix.join(path.posix.dirname(loader), 'yarn.lock');
+  const lockfile = path.posix.join(path.posix.dirname(loader), YARN_LOCK);
   return {
     ruleId: 'CPU036',
     message: `${loader} now maps ${unlocked.length === 1 ? 'a package' : `${unlocked.length} packages`} that ${lockfile} does not lock (${listedWithMore(unlocked, NAMED)}): node loads ${unlocked.length === 1 ? 'it' : 'them'} from the committed cache with no checksum yarn.lock records. Restore the loader from the base revision (or run \`yarn install\`) and find where the package comes from before merging.`,
@@ -246,7 +250,7 @@ function notLocked(loader: string, unlocked: readonly string[]): Finding {
  * undefined without a readable one (the lockfile review reports that), so nothing is judged unlocked for want of it.
  */
 async function lockedBeside(req: PnpRequest, loader: string): Promise<Set<string> | undefined> {
-  const lockfile = path.posix.join(path.posix.dirname(loader), 'yarn.lock');
+  const lockfile = path.posix.join(path.posix.dirname(loader), YARN_LOCK);
   const entries = await lockedEntries(req.head?.root ?? req.dir, lockfile);
   return entries.length > 0 ? new Set(entries.map((e) => locatorHash(e.resolution).slice(0, 10))) : undefined;
 }
